@@ -1,0 +1,42 @@
+import { resolveToday } from '../constructs/organization.ts';
+import { findOrganization } from '../constructs/synth.ts';
+import { ORG_RULES, runPolicies } from '../policies/org/index.ts';
+import { dateFlag, parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadDeclaration } from './load.ts';
+import { printFindings, summary } from './report.ts';
+
+export const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
+
+Runs every policy over the declaration and lists the findings; writes nothing.
+Exit 0 when no finding is an error, 1 otherwise.
+
+  --spec FILE    a YAML/JSON organization spec, or a .ts module (default: org/org.ts)
+  --today DATE   the date grant expiry is judged on (default: ORGCTL_TODAY, else today)
+  --format       text (default) or json
+  --list         list the policies instead`;
+
+export async function checkCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { spec: 'string', today: 'string', format: ['text', 'json'], list: 'boolean', help: 'boolean' }, { h: 'help' });
+  if (flags.help) {
+    io.out(CHECK_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (flags.list) {
+    if (flags.format === 'json') io.out(JSON.stringify(ORG_RULES.map(({ id, description }) => ({ id, description })), null, 2));
+    else for (const r of ORG_RULES) io.out(`${r.id.padEnd(22)} ${r.description}`);
+    return 0;
+  }
+  const today = resolveToday(dateFlag(flags.today), io.env);
+  const loaded = await loadDeclaration(flags.spec as string | undefined, today);
+  const org = findOrganization(loaded.root);
+  const findings = runPolicies(org.toModel(), { today });
+  const ok = !findings.some((f) => f.severity === 'error');
+  if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
+  else {
+    printFindings(io, findings);
+    io.out(`${loaded.declaredIn}: ${summary(findings)}`);
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+/** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
+import { Organization } from '../constructs/organization.ts';
+import { DeclarationError } from '../constructs/props.ts';
+import { SpecError, parseSpecText } from '../constructs/spec.ts';
+
+export interface Loaded {
+  readonly root: IConstruct;
+  /** As named in output headers and messages: a path relative to the working directory. */
+  readonly declaredIn: string;
+}
+
+export const DEFAULT_ENTRY = 'org/org.ts';
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SpecError([`${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code ?? String(e)})`]);
+  }
+}
+
+/** Loads a spec file into a fresh App. */
+export function loadSpec(file: string, today?: string): Loaded {
+  const data = parseSpecText(readText(file), file);
+  const app = new App();
+  Organization.fromSpec(app, data, { today });
+  return { root: app, declaredIn: relative(process.cwd(), resolve(file)) || file };
+}
+
+/** A module failed while it ran: not a policy finding, a broken declaration file. */
+export class ModuleError extends Error {}
+
+/** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
+export async function loadModule(file: string): Promise<Loaded> {
+  const abs = resolve(file);
+  readText(abs); // a clear message for a missing file, before the module loader's
+  let mod: { default?: unknown; org?: unknown };
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as typeof mod;
+  } catch (e) {
+    if (e instanceof DeclarationError || e instanceof SpecError) throw e;
+    const err = e as Error;
+    const frame = err.stack?.split('\n').find((l) => l.includes(abs));
+    throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);
+  }
+  const root = mod.default ?? mod.org;
+  if (!(root instanceof Construct)) {
+    throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);
+  }
+  return { root, declaredIn: relative(process.cwd(), abs) || file };
+}
+
+/** `--spec FILE` when given, else the TypeScript entry. */
+export async function loadDeclaration(spec: string | undefined, today?: string): Promise<Loaded> {
+  if (spec !== undefined) return /\.(ts|mts|js|mjs)$/.test(spec) ? loadModule(spec) : loadSpec(spec, today);
+  return loadModule(DEFAULT_ENTRY);
+}

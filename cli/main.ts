@@ -1,0 +1,72 @@
+/**
+ * orgctl: the command line. Exit codes: 0 ok, 1 the declaration breaks a policy (or
+ * `--check` found dist/ stale), 2 bad usage or unreadable input.
+ */
+import { resolveToday } from '../constructs/organization.ts';
+import { DeclarationError } from '../constructs/props.ts';
+import { SpecError } from '../constructs/spec.ts';
+import { UsageError } from './args.ts';
+import { checkCommand } from './check.ts';
+import { levelsCommand } from './levels.ts';
+import { ModuleError } from './load.ts';
+import { synthCommand } from './synth.ts';
+import type { Io } from './io.ts';
+
+export const USAGE = `orgctl — a cloud organization's people and access as code
+
+Usage:
+  orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
+      Check every policy, then write the manifests into DIR (default dist/) atomically.
+      --check: write nothing; exit 1 when DIR differs from a fresh synthesis (CI).
+  orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json]
+      Check every policy and list the findings; write nothing.
+  orgctl levels [--format text|json]
+      The access-level catalog.
+
+The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
+Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
+Run \`orgctl COMMAND --help\` for one command.`;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<number> | number> = {
+  synth: synthCommand,
+  check: checkCommand,
+  levels: levelsCommand,
+};
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`orgctl: unknown command ${JSON.stringify(command)} (commands: ${Object.keys(COMMANDS).join(', ')})\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
+      return 2;
+    }
+    if (e instanceof SpecError) {
+      for (const p of e.problems) io.err(`error spec ${p}`);
+      return 2;
+    }
+    if (e instanceof ModuleError) {
+      io.err(`error declaration ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DeclarationError) {
+      io.err(`error declaration ${e.message}`);
+      return 1;
+    }
+    const err = e as Error;
+    io.err(`orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`);
+    return 2;
+  }
+}
+
+export { resolveToday };

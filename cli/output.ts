@@ -1,0 +1,90 @@
+/**
+ * The output folder, written all or nothing. A synthesis writes a sibling temporary folder,
+ * then swaps it in with two renames; a failure at any point leaves the previous output, and
+ * a run killed between the two renames is repaired by the next one.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { OutputFile } from '../constructs/synth.ts';
+
+const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
+  const parent = dirname(dir);
+  const prefix = `.${basename(dir)}.${kind}-`;
+  return existsSync(parent) ? readdirSync(parent).filter((f) => f.startsWith(prefix)).map((f) => join(parent, f)) : [];
+};
+
+/** Puts back an output folder left aside by a run that died between its two renames. */
+export function recoverInterrupted(outDir: string): void {
+  const dir = resolve(outDir);
+  const old = siblings(dir, 'old');
+  if (!existsSync(dir) && old.length) renameSync(old[0]!, dir);
+}
+
+/** Every file under `dir`, relative, `/`-separated, sorted. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+export interface Staleness {
+  readonly missing: readonly string[];
+  readonly extra: readonly string[];
+  readonly changed: readonly string[];
+}
+
+/** How `outDir` differs from `files`; all empty means up to date. */
+export function compareWithDisk(outDir: string, files: readonly OutputFile[]): Staleness {
+  const dir = resolve(outDir);
+  const onDisk = new Set(listFiles(dir));
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const f of files) {
+    if (!onDisk.has(f.path)) missing.push(f.path);
+    else if (readFileSync(join(dir, f.path), 'utf8') !== f.content) changed.push(f.path);
+    onDisk.delete(f.path);
+  }
+  return { missing, changed, extra: [...onDisk].sort() };
+}
+
+export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.extra.length && !s.changed.length;
+
+/** Replaces `outDir` with exactly `files`, atomically. Returns false when it was already up to date. */
+export function writeAtomically(outDir: string, files: readonly OutputFile[]): boolean {
+  const dir = resolve(outDir);
+  recoverInterrupted(dir);
+  if (existsSync(dir) && isUpToDate(compareWithDisk(dir, files))) return false;
+  for (const stale of siblings(dir, 'tmp')) rmSync(stale, { recursive: true, force: true });
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${tag}`);
+  const old = join(dirname(dir), `.${basename(dir)}.old-${tag}`);
+  try {
+    mkdirSync(tmp, { recursive: true });
+    for (const f of files) {
+      const target = join(tmp, f.path);
+      if (!target.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, f.content);
+    }
+    const hadOld = existsSync(dir);
+    if (hadOld) renameSync(dir, old);
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      if (hadOld) renameSync(old, dir);
+      throw e;
+    }
+    rmSync(old, { recursive: true, force: true });
+    return true;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+import { Construct } from 'constructs';
+import { CustomRole } from './access-role.ts';
+import type { Level, PolicyRule } from './catalog.ts';
+import type { TokenRbacModel } from './model.ts';
+import { Namespace } from './namespace.ts';
+import { DeclarationError } from './props.ts';
+import type { User } from './user.ts';
+
+export interface AccessTokenProps {
+  /** Stable id: names the ServiceAccount, so renaming the token never rotates it (a DNS label). */
+  readonly id: string;
+  /** Display name, free text. @default none */
+  readonly name?: string;
+  /** Namespaces the token grants access to; none makes a "blank" token for custom RBAC. @default [] */
+  readonly namespaces?: readonly (Namespace | string)[];
+  /** Levels held in each namespace. @default ['w:full'] */
+  readonly levels?: readonly (Level | string)[];
+  /** The user it was made for; tokens outlive users, so a deactivated owner is an error. @default none */
+  readonly owner?: User | string;
+  /** @internal spec path. */
+  readonly source?: string;
+}
+
+const nameOf = (ns: Namespace | string): string => (typeof ns === 'string' ? ns : ns.namespaceName);
+
+/**
+ * An API access token: a ServiceAccount in the organization's system namespace and a
+ * token Secret the cluster fills in. Owned by the organization, not by a user.
+ *
+ * ```ts
+ * org.token('ci-deploy', { name: 'CI deploy', namespaces: [web], owner: alice });
+ * org.token('metrics-reader').allow(web, [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+ * ```
+ */
+export class AccessToken extends Construct {
+  public readonly tokenId: string;
+  public readonly source: string;
+  private _name?: string;
+  private readonly _namespaces: string[];
+  private readonly _levels: string[];
+  private readonly _owner?: string;
+  private readonly _rbac: TokenRbacModel[] = [];
+
+  constructor(scope: Construct, id: string, props: AccessTokenProps) {
+    super(scope, id);
+    this.source = props.source ?? this.node.path;
+    this.tokenId = props.id;
+    this._name = props.name;
+    this._namespaces = (props.namespaces ?? []).map(nameOf);
+    this._levels = [...(props.levels ?? ['w:full'])];
+    this._owner = typeof props.owner === 'string' ? props.owner : props.owner?.email;
+  }
+
+  public get displayName(): string | undefined {
+    return this._name;
+  }
+  public get namespaces(): readonly string[] {
+    return [...this._namespaces];
+  }
+  public get levels(): readonly string[] {
+    return [...this._levels];
+  }
+  public get owner(): string | undefined {
+    return this._owner;
+  }
+  public get rbac(): readonly TokenRbacModel[] {
+    return this._rbac.map((r) => ({ ...r }));
+  }
+
+  /** Changes the display name only: the ServiceAccount and its token stay the same. */
+  public rename(name: string): this {
+    this._name = name;
+    return this;
+  }
+
+  /** Adds a namespace the token grants its levels in. */
+  public addNamespace(ns: Namespace | string): this {
+    this._namespaces.push(nameOf(ns));
+    return this;
+  }
+
+  /** Custom RBAC (the seed's blank tokens): binds rules or a CustomRole to this token in a namespace. */
+  public allow(ns: Namespace | string, access: CustomRole | readonly PolicyRule[], source?: string): this {
+    return access instanceof CustomRole
+      ? this.allowCustomRole(ns, access.roleName, source)
+      : this.addRbac(ns, access, [], source);
+  }
+
+  /** Binds a CustomRole, by name, to this token in a namespace. */
+  public allowCustomRole(ns: Namespace | string, roleName: string, source?: string): this {
+    return this.addRbac(ns, [], [roleName], source);
+  }
+
+  private addRbac(ns: Namespace | string, rules: readonly PolicyRule[], customRoles: string[], source?: string): this {
+    if (rules.length === 0 && customRoles.length === 0) {
+      throw new DeclarationError(source ?? this.node.path, 'custom RBAC needs at least one rule');
+    }
+    this._rbac.push({
+      namespace: nameOf(ns),
+      rules: rules.map((r) => ({ ...r })),
+      customRoles,
+      source: source ?? `${this.node.path}/rbac[${this._rbac.length}]`,
+    });
+    return this;
+  }
+}

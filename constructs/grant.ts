@@ -1,0 +1,63 @@
+import { Construct } from 'constructs';
+import type { PolicyRule } from './catalog.ts';
+import { DeclarationError, assertDate } from './props.ts';
+
+export interface GrantProps {
+  /** Email of the user (a User's `email`). */
+  readonly user: string;
+  /** Name of the namespace. */
+  readonly namespace: string;
+  /** Catalog levels. @default none */
+  readonly levels?: readonly string[];
+  /** Names of AccessRoles. @default none */
+  readonly roles?: readonly string[];
+  /** Names of CustomRoles. @default none */
+  readonly customRoles?: readonly string[];
+  /** Inline custom rules, synthesized as a Role of their own. @default none */
+  readonly rules?: readonly PolicyRule[];
+  /** Last day the grant holds, YYYY-MM-DD; later it is not synthesized. @default no end */
+  readonly expires?: string;
+  /** @internal spec path. */
+  readonly source?: string;
+}
+
+/**
+ * Access for one user in one namespace. A light construct: it holds data only; the
+ * Organization aggregates every grant into one RoleBinding per (namespace, level).
+ */
+export class Grant extends Construct {
+  public readonly user: string;
+  public readonly namespace: string;
+  public readonly levels: readonly string[];
+  public readonly roles: readonly string[];
+  public readonly customRoles: readonly string[];
+  public readonly rules: readonly PolicyRule[];
+  public readonly source: string;
+  private _expires?: string;
+
+  constructor(scope: Construct, id: string, props: GrantProps) {
+    super(scope, id);
+    this.source = props.source ?? this.node.path;
+    this.user = props.user;
+    this.namespace = props.namespace;
+    this.levels = props.levels ?? [];
+    this.roles = props.roles ?? [];
+    this.customRoles = props.customRoles ?? [];
+    this.rules = props.rules ?? [];
+    if (!this.levels.length && !this.roles.length && !this.customRoles.length && !this.rules.length) {
+      throw new DeclarationError(this.source, 'a grant needs at least one level, role or custom rule');
+    }
+    if (props.expires !== undefined) this.until(props.expires);
+  }
+
+  public get expires(): string | undefined {
+    return this._expires;
+  }
+
+  /** The grant holds through this day (YYYY-MM-DD), then stops being synthesized. */
+  public until(date: string): this {
+    assertDate(this, 'expires', date);
+    this._expires = date;
+    return this;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * OrgModel: the organization as plain, frozen, sorted data. Policies and synthesis
+ * read only this; the constructs (or a spec file) produce it.
+ *
+ * Every entry carries `source`: the spec path (`spec.grants[3]`) or construct path
+ * (`acme/namespaces/web/bob@acme.io`) it was declared at, so findings point there.
+ */
+import type { PolicyRule } from './catalog.ts';
+
+export type UserStatus = 'active' | 'deactivated';
+export type InviteState = 'pending' | 'revoked';
+
+export interface UserModel {
+  /** As declared (case kept for display); compare with `key`. */
+  readonly email: string;
+  /** Lower-cased email: identity in comparisons and in the Kubernetes username. */
+  readonly key: string;
+  readonly github?: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  readonly status: UserStatus;
+  /** Seed "Add All": every grantable level in every namespace. */
+  readonly addAll: boolean;
+  /** Seed "Remove All": no namespace access at all, whatever the grants say. */
+  readonly removeAll: boolean;
+  readonly source: string;
+}
+
+export interface NamespaceModel {
+  readonly name: string;
+  /** Clusters the namespace exists in; empty = all of the organization's. */
+  readonly clusters: readonly string[];
+  readonly source: string;
+}
+
+export interface AccessRoleModel {
+  readonly name: string;
+  readonly levels: readonly string[];
+  readonly source: string;
+}
+
+export interface CustomRoleModel {
+  readonly name: string;
+  readonly rules: readonly PolicyRule[];
+  readonly source: string;
+}
+
+export interface GrantModel {
+  /** Lower-cased email of the user. */
+  readonly user: string;
+  readonly namespace: string;
+  /** Catalog levels named directly. */
+  readonly levels: readonly string[];
+  /** Named AccessRole bundles. */
+  readonly roles: readonly string[];
+  /** Named CustomRoles. */
+  readonly customRoles: readonly string[];
+  /** Inline custom rules (become a Role of their own). */
+  readonly rules: readonly PolicyRule[];
+  /** Last day the grant holds (YYYY-MM-DD); absent = no end. */
+  readonly expires?: string;
+  readonly source: string;
+}
+
+export interface TokenRbacModel {
+  readonly namespace: string;
+  readonly rules: readonly PolicyRule[];
+  readonly customRoles: readonly string[];
+  readonly source: string;
+}
+
+export interface TokenModel {
+  /** Stable identity: the ServiceAccount is named after it, never after `name`. */
+  readonly id: string;
+  /** Display name; renaming never rotates the token. */
+  readonly name?: string;
+  readonly namespaces: readonly string[];
+  /** Levels held in each of `namespaces`. Default: `w:full`. */
+  readonly levels: readonly string[];
+  /** Lower-cased email of the user the token was made for, if any. */
+  readonly owner?: string;
+  /** Custom RBAC (the seed's blank tokens). */
+  readonly rbac: readonly TokenRbacModel[];
+  readonly source: string;
+}
+
+export interface InviteGrantModel {
+  readonly namespace: string;
+  readonly levels: readonly string[];
+  readonly roles: readonly string[];
+  readonly source: string;
+}
+
+export interface InviteModel {
+  readonly email: string;
+  readonly key: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  /** Sent through the organization's identity provider (SSO); false = password login allowed. */
+  readonly sso: boolean;
+  readonly state: InviteState;
+  readonly grants: readonly InviteGrantModel[];
+  readonly source: string;
+}
+
+export interface OrgModel {
+  readonly name: string;
+  /** Lower-cased email of the owner. */
+  readonly owner: string;
+  readonly usernamePrefix: string;
+  readonly ssoEnforced: boolean;
+  readonly clusters: readonly string[];
+  readonly systemNamespace: string;
+  readonly users: readonly UserModel[];
+  readonly namespaces: readonly NamespaceModel[];
+  readonly roles: readonly AccessRoleModel[];
+  readonly customRoles: readonly CustomRoleModel[];
+  readonly grants: readonly GrantModel[];
+  readonly tokens: readonly TokenModel[];
+  readonly invites: readonly InviteModel[];
+  readonly source: string;
+}
+
+/** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
+export function systemNamespaceOf(orgName: string): string {
+  return `${orgName}-system`;
+}
+
+/** Kubernetes username of a user: prefix + lower-cased email. */
+export function usernameOf(model: Pick<OrgModel, 'usernamePrefix'>, userKey: string): string {
+  return model.usernamePrefix + userKey;
+}
+
+/** Name of a token's ServiceAccount and Secret: derived from the id only. */
+export function tokenAccountName(tokenId: string): string {
+  return `token-${tokenId}`;
+}
+
+const byString = <T>(key: (t: T) => string) => (a: T, b: T): number => {
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Sorts every list (declaration order never changes output) and freezes the result. */
+export function finalizeModel(m: OrgModel): OrgModel {
+  return deepFreeze({
+    ...m,
+    users: [...m.users].sort(byString((u) => u.key)),
+    namespaces: [...m.namespaces].sort(byString((n) => n.name)),
+    roles: [...m.roles].sort(byString((r) => r.name)),
+    customRoles: [...m.customRoles].sort(byString((r) => r.name)),
+    grants: [...m.grants].sort(byString((g) => `${g.namespace}\u0000${g.user}\u0000${g.source}`)),
+    tokens: [...m.tokens].sort(byString((t) => t.id)),
+    invites: [...m.invites].sort(byString((i) => i.key)),
+  });
+}

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { AccessRole, CustomRole } from './access-role.ts';
+import type { Level, PolicyRule } from './catalog.ts';
+import type { Grant } from './grant.ts';
+import { DeclarationError, orgOf, show } from './props.ts';
+import type { User } from './user.ts';
+
+/** What a grant can give: a catalog level, an AccessRole bundle or a CustomRole. */
+export type Access = Level | AccessRole | CustomRole;
+
+export interface NamespaceProps {
+  /** Kubernetes namespace name (a DNS label). */
+  readonly name: string;
+  /** Clusters the namespace exists in. @default all of the organization's clusters */
+  readonly clusters?: readonly string[];
+  /** @internal spec path. */
+  readonly source?: string;
+}
+
+/** Splits a mixed access list into the three kinds a Grant holds. */
+export function splitAccess(scope: Construct, access: readonly Access[]) {
+  const levels: string[] = [];
+  const roles: string[] = [];
+  const customRoles: string[] = [];
+  for (const a of access) {
+    if (typeof a === 'string') levels.push(a);
+    else if (a instanceof AccessRole) roles.push(a.roleName);
+    else if (a instanceof CustomRole) customRoles.push(a.roleName);
+    else throw new DeclarationError(scope.node.path, `${show(a)} is not an access level, AccessRole or CustomRole`);
+  }
+  return { levels, roles, customRoles };
+}
+
+/**
+ * A namespace of the organization. Access is granted per user and level:
+ *
+ * ```ts
+ * const web = org.namespace('web');
+ * web.grant(bob, 'r:pods', 'w:services');
+ * web.grant(dan, developer).until('2027-03-31');
+ * ```
+ */
+export class Namespace extends Construct {
+  public readonly namespaceName: string;
+  public readonly clusters: readonly string[];
+  public readonly source: string;
+
+  constructor(scope: Construct, id: string, props: NamespaceProps) {
+    super(scope, id);
+    this.source = props.source ?? this.node.path;
+    this.namespaceName = props.name;
+    this.clusters = props.clusters ?? [];
+  }
+
+  /** Gives `user` these levels, AccessRoles or CustomRoles in this namespace. */
+  public grant(user: User, ...access: Access[]): Grant {
+    if (access.length === 0) {
+      throw new DeclarationError(`${this.node.path}`, `grant to ${user.email} names no access (give a level such as 'r:pods', an AccessRole or a CustomRole)`);
+    }
+    return orgOf(this).addGrant({ user: user.email, namespace: this.namespaceName, ...splitAccess(this, access) });
+  }
+
+  /** Gives `user` custom Kubernetes RBAC rules in this namespace (a Role of its own). */
+  public grantRules(user: User, rules: readonly PolicyRule[]): Grant {
+    return orgOf(this).addGrant({ user: user.email, namespace: this.namespaceName, rules });
+  }
+}

@@ -1,0 +1,221 @@
+import { Construct } from 'constructs';
+import { errorsOf, runPolicies } from '../policies/org/index.ts';
+import { AccessRole, CustomRole } from './access-role.ts';
+import { AccessToken, type AccessTokenProps } from './access-token.ts';
+import type { Level, PolicyRule } from './catalog.ts';
+import { Grant, type GrantProps } from './grant.ts';
+import { Invite, type InviteProps } from './invite.ts';
+import { finalizeModel, systemNamespaceOf, type OrgModel } from './model.ts';
+import { Namespace, type NamespaceProps } from './namespace.ts';
+import { ORG_SCOPE, freeId, type OrgScope } from './props.ts';
+import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
+import { User, type UserOptions } from './user.ts';
+
+export interface OrganizationProps {
+  /** Owner's email: the first admin; only support can change it. */
+  readonly owner: string;
+  /** Organization name, a DNS label; prefixes cluster-scoped names. @default the construct id */
+  readonly name?: string;
+  /** Kubernetes username = prefix + lower-cased email. @default '' */
+  readonly usernamePrefix?: string;
+  /** Invites must go through the identity provider: a non-SSO invite is an error. @default false */
+  readonly ssoEnforced?: boolean;
+  /** Clusters (regions) the organization spans. @default [] (one, unnamed) */
+  readonly clusters?: readonly string[];
+  /**
+   * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
+   * @default ORGCTL_TODAY from the environment, else the current UTC date
+   */
+  readonly today?: string;
+  /** @internal spec path. */
+  readonly source?: string;
+}
+
+export interface OrganizationLike {
+  toModel(): OrgModel;
+}
+
+/** Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. */
+export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit ?? env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * A cloud organization: its people, namespaces, access and tokens, as code.
+ *
+ * ```ts
+ * const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
+ * const alice = org.user('alice@acme.io', { github: 'alice', admin: true });
+ * const web = org.namespace('web');
+ * web.grant(org.user('bob@acme.io'), 'r:pods', 'w:services');
+ * ```
+ *
+ * Every policy in `policies/org` runs as this construct's validation: `app.synth()`,
+ * `Testing.synth()` and `orgctl synth` fail on errors.
+ */
+export class Organization extends Construct implements OrganizationLike {
+  /**
+   * Declares an organization from a spec (already parsed YAML/JSON). The spec is checked
+   * against `schema/org.schema.json` first: a SpecError lists every problem with its spec path.
+   */
+  public static fromSpec(scope: Construct, spec: unknown, options: { today?: string } = {}): Organization {
+    const valid: OrgSpec = parseSpec(spec);
+    const s = valid.spec;
+    const org = new Organization(scope, valid.metadata.name, {
+      name: valid.metadata.name,
+      owner: s.owner,
+      usernamePrefix: s.identity?.usernamePrefix,
+      ssoEnforced: s.sso?.enforced,
+      clusters: s.clusters,
+      today: options.today,
+      source: 'metadata.name',
+    });
+    declareFromSpec(org, valid);
+    return org;
+  }
+
+  public readonly orgName: string;
+  public readonly owner: string;
+  public readonly usernamePrefix: string;
+  public readonly ssoEnforced: boolean;
+  public readonly clusters: readonly string[];
+  public readonly source: string;
+  private readonly today?: string;
+  private readonly users: Construct;
+  private readonly namespaces: Construct;
+  private readonly roles: Construct;
+  private readonly customRoles: Construct;
+  private readonly grants: Construct;
+  private readonly tokens: Construct;
+  private readonly invites: Construct;
+
+  constructor(scope: Construct, id: string, props: OrganizationProps) {
+    super(scope, id);
+    this.orgName = props.name ?? id;
+    this.source = props.source ?? this.node.path;
+    this.owner = props.owner;
+    this.usernamePrefix = props.usernamePrefix ?? '';
+    this.ssoEnforced = props.ssoEnforced ?? false;
+    this.clusters = [...(props.clusters ?? [])];
+    this.today = props.today;
+    this.users = new Construct(this, 'users');
+    this.namespaces = new Construct(this, 'namespaces');
+    this.roles = new Construct(this, 'roles');
+    this.customRoles = new Construct(this, 'custom-roles');
+    this.grants = new Construct(this, 'grants');
+    this.tokens = new Construct(this, 'tokens');
+    this.invites = new Construct(this, 'invites');
+    const scopeApi: OrgScope = { orgName: this.orgName, addGrant: (p) => this.addGrant(p) };
+    Object.defineProperty(this, ORG_SCOPE, { value: scopeApi });
+    this.node.addValidation({
+      validate: () => errorsOf(runPolicies(this.toModel(), { today: resolveToday(this.today) })),
+    });
+  }
+
+  /** Declares a user. */
+  public user(email: string, options: UserOptions = {}): User {
+    return new User(this.users, freeId(this.users, email), { ...options, email });
+  }
+
+  /** Declares a namespace. */
+  public namespace(name: string, props: Omit<NamespaceProps, 'name'> = {}): Namespace {
+    return new Namespace(this.namespaces, freeId(this.namespaces, name), { ...props, name });
+  }
+
+  /** Declares a named bundle of levels, e.g. `org.role('developer', 'r:full', 'w:services')`. */
+  public role(name: string, ...levels: Level[]): AccessRole {
+    return new AccessRole(this.roles, freeId(this.roles, name), { name, levels });
+  }
+
+  /** Declares custom RBAC rules with a name, bindable to users and tokens. */
+  public customRole(name: string, rules: readonly PolicyRule[]): CustomRole {
+    return new CustomRole(this.customRoles, freeId(this.customRoles, name), { name, rules });
+  }
+
+  /** Declares an API access token. */
+  public token(id: string, props: Omit<AccessTokenProps, 'id'> = {}): AccessToken {
+    return new AccessToken(this.tokens, freeId(this.tokens, id), { ...props, id });
+  }
+
+  /** Declares an invitation. */
+  public invite(email: string, props: Omit<InviteProps, 'email'> = {}): Invite {
+    return new Invite(this.invites, freeId(this.invites, email), { ...props, email });
+  }
+
+  /** @internal Grants are declared through `Namespace.grant`; spec loading uses this directly. */
+  public addGrant(props: GrantProps): Grant {
+    return new Grant(this.grants, freeId(this.grants, `${props.user} → ${props.namespace}`), props);
+  }
+
+  /** @internal a role bundle as loaded from a spec (levels unchecked: policies report them). */
+  public addRole(name: string, levels: readonly string[], source: string): AccessRole {
+    return new AccessRole(this.roles, freeId(this.roles, name), { name, levels, source });
+  }
+
+  /** @internal a custom role as loaded from a spec. */
+  public addCustomRole(name: string, rules: readonly PolicyRule[], source: string): CustomRole {
+    return new CustomRole(this.customRoles, freeId(this.customRoles, name), { name, rules, source });
+  }
+
+  /** The declaration as plain, sorted, frozen data: what policies and synthesis read. */
+  public toModel(): OrgModel {
+    const kids = <T>(scope: Construct, type: abstract new (...a: never[]) => T): T[] =>
+      scope.node.children.filter((c): c is T & Construct => c instanceof type) as T[];
+    return finalizeModel({
+      name: this.orgName,
+      owner: this.owner.toLowerCase(),
+      usernamePrefix: this.usernamePrefix,
+      ssoEnforced: this.ssoEnforced,
+      clusters: this.clusters,
+      systemNamespace: systemNamespaceOf(this.orgName),
+      source: this.source,
+      users: kids(this.users, User).map((u) => ({
+        email: u.email,
+        key: u.key,
+        ...(u.github !== undefined ? { github: u.github } : {}),
+        admin: u.admin,
+        billing: u.billing,
+        status: u.status,
+        addAll: u.addsAll,
+        removeAll: u.removesAll,
+        source: u.source,
+      })),
+      namespaces: kids(this.namespaces, Namespace).map((n) => ({
+        name: n.namespaceName,
+        clusters: n.clusters,
+        source: n.source,
+      })),
+      roles: kids(this.roles, AccessRole).map((r) => ({ name: r.roleName, levels: r.levels, source: r.source })),
+      customRoles: kids(this.customRoles, CustomRole).map((r) => ({ name: r.roleName, rules: r.rules, source: r.source })),
+      grants: kids(this.grants, Grant).map((g) => ({
+        user: g.user.toLowerCase(),
+        namespace: g.namespace,
+        levels: g.levels,
+        roles: g.roles,
+        customRoles: g.customRoles,
+        rules: g.rules,
+        ...(g.expires !== undefined ? { expires: g.expires } : {}),
+        source: g.source,
+      })),
+      tokens: kids(this.tokens, AccessToken).map((t) => ({
+        id: t.tokenId,
+        ...(t.displayName !== undefined ? { name: t.displayName } : {}),
+        namespaces: t.namespaces,
+        levels: t.levels,
+        ...(t.owner !== undefined ? { owner: t.owner.toLowerCase() } : {}),
+        rbac: t.rbac,
+        source: t.source,
+      })),
+      invites: kids(this.invites, Invite).map((i) => ({
+        email: i.email,
+        key: i.email.toLowerCase(),
+        admin: i.admin,
+        billing: i.billing,
+        sso: i.sso,
+        state: i.state,
+        grants: i.grants,
+        source: i.source,
+      })),
+    });
+  }
+}

@@ -1,0 +1,76 @@
+/** Early checks of construct props: they throw a DeclarationError naming the construct path. */
+import type { Construct } from 'constructs';
+
+/** A mistake in the declaration: the CLI prints its message, never its stack. */
+export class DeclarationError extends Error {
+  constructor(
+    /** Construct path or spec path. */
+    public readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'DeclarationError';
+  }
+}
+
+/** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema uses the same. */
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+const EMAIL = new RegExp(EMAIL_PATTERN);
+export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+const DATE = new RegExp(DATE_PATTERN);
+
+export function show(value: unknown): string {
+  const s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function where(scope: Construct, prop: string): string {
+  const source = (scope as { source?: string }).source;
+  return source && source.startsWith('spec') ? source : `${scope.node.path} (${prop})`;
+}
+
+export function assertEmail(scope: Construct, prop: string, value: unknown): void {
+  if (typeof value !== 'string' || !EMAIL.test(value)) {
+    throw new DeclarationError(where(scope, prop), `${show(value)} is not an email address (expected name@domain.tld)`);
+  }
+}
+
+export function assertDate(scope: Construct, prop: string, value: unknown): void {
+  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new DeclarationError(where(scope, prop), `${show(value)} is not a date (expected YYYY-MM-DD)`);
+  }
+}
+
+export function assertOneOf(scope: Construct, prop: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new DeclarationError(where(scope, prop), `${show(value)} is not allowed (expected one of ${allowed.join(', ')})`);
+  }
+}
+
+export function assertNonEmpty(scope: Construct, prop: string, values: readonly unknown[], what: string): void {
+  if (values.length === 0) throw new DeclarationError(where(scope, prop), `give at least one ${what}`);
+}
+
+/** A construct id that is free under `scope`: `base`, else `base#2`, `base#3`... (duplicates are a policy's job). */
+export function freeId(scope: Construct, base: string): string {
+  const safe = base.replace(/\//g, '∕') || '(empty)';
+  if (!scope.node.tryFindChild(safe)) return safe;
+  for (let i = 2; ; i++) if (!scope.node.tryFindChild(`${safe}#${i}`)) return `${safe}#${i}`;
+}
+
+/** What constructs below an Organization need from it, without importing it (no import cycle). */
+export interface OrgScope {
+  readonly orgName: string;
+  addGrant(props: import('./grant.ts').GrantProps): import('./grant.ts').Grant;
+}
+
+export const ORG_SCOPE = Symbol.for('orgctl.Organization');
+
+/** The Organization a construct belongs to. */
+export function orgOf(c: Construct): OrgScope {
+  for (const s of [...c.node.scopes].reverse()) {
+    const org = (s as unknown as { [ORG_SCOPE]?: OrgScope })[ORG_SCOPE];
+    if (org) return org;
+  }
+  throw new DeclarationError(c.node.path, 'must be declared inside an Organization');
+}

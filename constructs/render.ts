@@ -1,0 +1,317 @@
+/**
+ * Synthesis: the model → Kubernetes manifests, in one pass, as plain objects grouped in files.
+ *
+ * Objects grow with namespaces × levels, not with grants: every (namespace, level) is one
+ * RoleBinding holding all its subjects, sorted, split only near the etcd request limit.
+ * Names are explicit and say what they are: ClusterRole `acme:r:pods`, RoleBinding
+ * `acme:r:pods` in namespace `web`. The role is in the binding's name because `roleRef`
+ * is immutable.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from './catalog.ts';
+import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel } from './model.ts';
+
+export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
+
+export interface RenderedFile {
+  /** Path relative to the output folder, `/`-separated. */
+  readonly path: string;
+  readonly objects: readonly Manifest[];
+}
+
+export interface RenderOptions {
+  /** YYYY-MM-DD: grants that expired before it are left out. */
+  readonly today: string;
+  /** Largest serialized size of one RoleBinding before it is split. @default 1 MiB (etcd takes 1.5 MiB) */
+  readonly maxBindingBytes?: number;
+}
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
+
+/** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
+export const SYNC_WAVE: Readonly<Record<string, string>> = {
+  Namespace: '0', ClusterRole: '1', Role: '1', ServiceAccount: '2', ConfigMap: '2', Secret: '3', RoleBinding: '4',
+};
+
+type Subject = { kind: 'User'; name: string } | { kind: 'ServiceAccount'; name: string; namespace: string };
+
+const subjectKey = (s: Subject): string => (s.kind === 'User' ? `0\u0000${s.name}` : `1\u0000${s.namespace}\u0000${s.name}`);
+
+/** Subjects per (namespace, role name), deduplicated; roleRef kind is kept with the role. */
+class Bindings {
+  private readonly byNamespace = new Map<string, Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Map<string, Subject> }>>();
+
+  add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
+    let roles = this.byNamespace.get(namespace);
+    if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
+    let entry = roles.get(roleName);
+    if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Map() }));
+    entry.subjects.set(subjectKey(subject), subject);
+  }
+
+  in(namespace: string) {
+    return this.byNamespace.get(namespace) ?? new Map();
+  }
+}
+
+function meta(model: OrgModel, kind: string, name: string, namespace?: string, annotations: Record<string, string> = {}) {
+  return {
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    labels: { ...MANAGED_BY, 'orgctl.io/organization': model.name },
+    annotations: { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations },
+  };
+}
+
+const toRules = (rules: readonly PolicyRule[]) =>
+  rules.map((r) => ({
+    ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
+    ...(r.resources ? { resources: [...r.resources] } : {}),
+    ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+    ...(r.nonResourceURLs ? { nonResourceURLs: [...r.nonResourceURLs] } : {}),
+    verbs: [...r.verbs],
+  }));
+
+/** Splits sorted subjects into consecutive runs whose serialized size stays under `maxBytes`. */
+export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    const s = size(it);
+    if (current.length && bytes + s > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(it);
+    bytes += s;
+  }
+  if (current.length || !chunks.length) chunks.push(current);
+  return chunks;
+}
+
+/** Collects who holds what, where: the one pass over the model. */
+function collectBindings(model: OrgModel, today: string): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>> } {
+  const bindings = new Bindings();
+  const namespaces = new Set(model.namespaces.map((n) => n.name));
+  const users = new Map(model.users.map((u) => [u.key, u]));
+  const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
+  const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+  const org = model.name;
+  const catalogRole = (level: string) => `${org}:${level}`;
+  const customRoleName = (name: string) => `${org}:custom:${name}`;
+
+  // namespace → Role name → rules: custom roles and inline rules, emitted only where bound.
+  const customRoles = new Map<string, Map<string, PolicyRule[]>>();
+  const rolesIn = (ns: string) => {
+    let roles = customRoles.get(ns);
+    if (!roles) customRoles.set(ns, (roles = new Map()));
+    return roles;
+  };
+  const addInlineRules = (ns: string, name: string, rules: readonly PolicyRule[]) => {
+    const roles = rolesIn(ns);
+    roles.set(name, [...(roles.get(name) ?? []), ...rules]);
+  };
+  const useCustomRole = (ns: string, customRole: string, subject: Subject) => {
+    const rules = customRuleSets.get(customRole);
+    if (!rules) return;
+    const name = customRoleName(customRole);
+    if (!rolesIn(ns).has(name)) rolesIn(ns).set(name, [...rules]);
+    bindings.add(ns, 'Role', name, subject);
+  };
+
+  for (const g of model.grants) {
+    const u = users.get(g.user);
+    if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
+    if (g.expires !== undefined && g.expires < today) continue;
+    const subject: Subject = { kind: 'User', name: usernameOf(model, u.key) };
+    const levels = [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? [])];
+    for (const l of levels) if (findLevel(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
+    for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
+    if (g.rules.length) {
+      // Inline rules: one Role per (namespace, user), named after the user.
+      addInlineRules(g.namespace, customRoleName(u.key), g.rules);
+      bindings.add(g.namespace, 'Role', customRoleName(u.key), subject);
+    }
+  }
+
+  const addAll = grantableLevels();
+  for (const u of model.users) {
+    if (u.status !== 'active') continue;
+    const subject: Subject = { kind: 'User', name: usernameOf(model, u.key) };
+    if (u.admin) {
+      // Admins hold full access everywhere, the system namespace included.
+      for (const ns of [...namespaces, model.systemNamespace]) bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
+    } else if (u.addAll && !u.removeAll) {
+      for (const ns of namespaces) for (const l of addAll) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
+    }
+  }
+
+  for (const t of model.tokens) {
+    const subject: Subject = { kind: 'ServiceAccount', name: tokenAccountName(t.id), namespace: model.systemNamespace };
+    for (const ns of t.namespaces) {
+      if (!namespaces.has(ns)) continue;
+      for (const l of t.levels) if (findLevel(l)) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
+    }
+    for (const r of t.rbac) {
+      if (!namespaces.has(r.namespace)) continue;
+      if (r.rules.length) {
+        addInlineRules(r.namespace, `${org}:token:${t.id}`, r.rules);
+        bindings.add(r.namespace, 'Role', `${org}:token:${t.id}`, subject);
+      }
+      for (const c of r.customRoles) useCustomRole(r.namespace, c, subject);
+    }
+  }
+  return { bindings, customRoles };
+}
+
+function clusterRoles(model: OrgModel): Manifest[] {
+  return CATALOG.map((level) =>
+    k8s.KubeClusterRole.manifest({
+      metadata: meta(model, 'ClusterRole', `${model.name}:${level.id}`, undefined, {
+        'orgctl.io/level': level.id,
+        'orgctl.io/description': level.description,
+        ...(level.adminOnly ? { 'orgctl.io/admin-only': 'true' } : {}),
+      }),
+      rules: toRules(level.rules),
+    }) as Manifest,
+  );
+}
+
+function namespaceObject(model: OrgModel, name: string): Manifest {
+  return k8s.KubeNamespace.manifest({
+    metadata: {
+      ...meta(model, 'Namespace', name, undefined, {
+        // Dropping a namespace from the declaration never deletes its workloads.
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+      }),
+    },
+  }) as Manifest;
+}
+
+function roleBindings(model: OrgModel, ns: string, bindings: Bindings, maxBytes: number): Manifest[] {
+  const out: Manifest[] = [];
+  const names = [...bindings.in(ns).keys()].sort((a, b) => {
+    const la = a.slice(model.name.length + 1);
+    const lb = b.slice(model.name.length + 1);
+    return compareLevels(la, lb);
+  });
+  for (const roleName of names) {
+    const { roleKind, subjects } = bindings.in(ns).get(roleName)!;
+    const sorted = [...subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+    const rendered = sorted.map((s) => (s.kind === 'User' ? { kind: 'User', apiGroup: RBAC_GROUP, name: s.name } : { ...s }));
+    const chunks = chunkBySize(rendered, (s) => JSON.stringify(s).length + 8, maxBytes);
+    chunks.forEach((chunk, i) => {
+      out.push(
+        k8s.KubeRoleBinding.manifest({
+          metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
+          roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
+          subjects: chunk,
+        }) as Manifest,
+      );
+    });
+  }
+  return out;
+}
+
+function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined): Manifest[] {
+  return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, rules]) => k8s.KubeRole.manifest({ metadata: meta(model, 'Role', name, ns), rules: toRules(rules) }) as Manifest);
+}
+
+/** One JSON line per record: adding a user adds one line to dist/. */
+const jsonLines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+/** Membership as data (ConfigMaps), for the review step and other tools to read without running code. */
+function membership(model: OrgModel): Manifest[] {
+  const ns = model.systemNamespace;
+  const organization = {
+    name: model.name,
+    owner: model.owner,
+    usernamePrefix: model.usernamePrefix,
+    ssoEnforced: model.ssoEnforced,
+    clusters: model.clusters,
+    namespaces: model.namespaces.map((n) => n.name),
+  };
+  const users = model.users.map((u) => ({
+    email: u.key,
+    username: usernameOf(model, u.key),
+    ...(u.github !== undefined ? { github: u.github } : {}),
+    admin: u.admin,
+    billing: u.billing,
+    status: u.status,
+    ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
+  }));
+  const invites = model.invites.map((i) => ({
+    email: i.key,
+    admin: i.admin,
+    billing: i.billing,
+    sso: i.sso,
+    state: i.state,
+    grants: i.grants.map((g) => ({ namespace: g.namespace, ...(g.levels.length ? { levels: g.levels } : {}), ...(g.roles.length ? { roles: g.roles } : {}) })),
+  }));
+  const tokens = model.tokens.map((t) => ({
+    id: t.id,
+    serviceAccount: tokenAccountName(t.id),
+    ...(t.name !== undefined ? { name: t.name } : {}),
+    ...(t.owner !== undefined ? { owner: t.owner } : {}),
+    namespaces: t.namespaces,
+    ...(t.namespaces.length ? { levels: t.levels } : {}),
+    ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
+  }));
+  // A ConfigMap holds at most 1 MiB: large organizations spread users over several.
+  const userChunks = chunkBySize(users, (u) => JSON.stringify(u).length + 1, 768 * 1024);
+  const cm = (name: string, data: Record<string, string>): Manifest =>
+    k8s.KubeConfigMap.manifest({ metadata: meta(model, 'ConfigMap', name, ns), data }) as Manifest;
+  return [
+    cm('orgctl-organization', {
+      'organization.json': `${JSON.stringify(organization)}\n`,
+      'invites.jsonl': jsonLines(invites),
+      'tokens.jsonl': jsonLines(tokens),
+    }),
+    ...userChunks.map((chunk, i) => cm(i === 0 ? 'orgctl-users' : `orgctl-users-${i + 1}`, { 'users.jsonl': jsonLines(chunk) })),
+  ];
+}
+
+function tokenObjects(model: OrgModel): Manifest[] {
+  const ns = model.systemNamespace;
+  return model.tokens.flatMap((t) => {
+    const name = tokenAccountName(t.id);
+    const about = {
+      'orgctl.io/token-id': t.id,
+      ...(t.name !== undefined ? { 'orgctl.io/token-name': t.name } : {}),
+      ...(t.owner !== undefined ? { 'orgctl.io/token-owner': t.owner } : {}),
+    };
+    return [
+      k8s.KubeServiceAccount.manifest({ metadata: meta(model, 'ServiceAccount', name, ns, about) }) as Manifest,
+      // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
+      k8s.KubeSecret.manifest({
+        metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
+        type: 'kubernetes.io/service-account-token',
+      }) as Manifest,
+    ];
+  });
+}
+
+/** Every file of the output, in a stable order, for an organization that passed its policies. */
+export function renderOrganization(model: OrgModel, options: RenderOptions): RenderedFile[] {
+  if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
+  const maxBytes = options.maxBindingBytes ?? 1024 * 1024;
+  const { bindings, customRoles } = collectBindings(model, options.today);
+  const files: RenderedFile[] = [{ path: 'cluster/clusterroles.yaml', objects: clusterRoles(model) }];
+  for (const n of model.namespaces) {
+    files.push({
+      path: `namespaces/${n.name}.yaml`,
+      objects: [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, maxBytes)],
+    });
+  }
+  const sys = model.systemNamespace;
+  files.push({
+    path: `namespaces/${sys}.yaml`,
+    objects: [namespaceObject(model, sys), ...membership(model), ...tokenObjects(model), ...roleBindings(model, sys, bindings, maxBytes)],
+  });
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}

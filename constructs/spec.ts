@@ -1,0 +1,209 @@
+/**
+ * The organization spec (YAML or JSON): its types, its JSON Schema check with ajv and
+ * how it declares constructs. Every problem names the spec path (`spec.users[2].email`),
+ * what was given and what is allowed.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import schema from '../schema/org.schema.json' with { type: 'json' };
+import type { PolicyRule } from './catalog.ts';
+import type { Organization } from './organization.ts';
+import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+
+export interface OrgSpec {
+  readonly apiVersion: 'orgctl/v1';
+  readonly kind: 'Organization';
+  readonly metadata: { readonly name: string };
+  readonly spec: {
+    readonly owner: string;
+    readonly identity?: { readonly usernamePrefix?: string };
+    readonly sso?: { readonly enforced?: boolean };
+    readonly clusters?: readonly string[];
+    readonly users?: readonly {
+      readonly email: string;
+      readonly github?: string;
+      readonly admin?: boolean;
+      readonly billing?: boolean;
+      readonly status?: 'active' | 'deactivated';
+      readonly access?: 'all' | 'none';
+    }[];
+    readonly namespaces?: readonly { readonly name: string; readonly clusters?: readonly string[] }[];
+    readonly roles?: readonly { readonly name: string; readonly levels: readonly string[] }[];
+    readonly customRoles?: readonly { readonly name: string; readonly rules: readonly PolicyRule[] }[];
+    readonly grants?: readonly {
+      readonly user: string;
+      readonly namespace: string;
+      readonly levels?: readonly string[];
+      readonly role?: string;
+      readonly roles?: readonly string[];
+      readonly customRole?: string;
+      readonly rules?: readonly PolicyRule[];
+      readonly expires?: string;
+    }[];
+    readonly tokens?: readonly {
+      readonly id: string;
+      readonly name?: string;
+      readonly namespaces?: readonly string[];
+      readonly levels?: readonly string[];
+      readonly owner?: string;
+      readonly rbac?: readonly {
+        readonly namespace: string;
+        readonly rules?: readonly PolicyRule[];
+        readonly customRole?: string;
+      }[];
+    }[];
+    readonly invites?: readonly {
+      readonly email: string;
+      readonly admin?: boolean;
+      readonly billing?: boolean;
+      readonly sso?: boolean;
+      readonly state?: 'pending' | 'revoked';
+      readonly grants?: readonly { readonly namespace: string; readonly levels?: readonly string[]; readonly role?: string }[];
+    }[];
+  };
+}
+
+/** A spec that cannot be read or does not fit the schema; `problems` are one line each. */
+export class SpecError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'SpecError';
+  }
+}
+
+/** `/spec/users/2/email` → `spec.users[2].email` */
+export function specPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(document)';
+}
+
+const EXPECTED_BY_PATTERN: Record<string, string> = {
+  [EMAIL_PATTERN]: 'an email address (name@domain.tld)',
+  [DATE_PATTERN]: 'a date (YYYY-MM-DD)',
+};
+
+function describe(e: ErrorObject): string {
+  const at = specPath(e.instancePath);
+  const given = show(e.data);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `${at}: missing required field "${String(p.missingProperty)}"`;
+    case 'additionalProperties': {
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return `${specPath(`${e.instancePath}/${String(p.additionalProperty)}`)}: unknown field (allowed: ${allowed.join(', ')})`;
+    }
+    case 'type':
+      return `${at}: ${given} is ${Array.isArray(e.data) ? 'a list' : e.data === null ? 'null' : `a ${typeof e.data}`} (expected ${String(p.type)})`;
+    case 'enum':
+      return `${at}: ${given} is not allowed (expected one of ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')})`;
+    case 'const':
+      return `${at}: ${given} is not allowed (expected ${show(p.allowedValue)})`;
+    case 'pattern':
+      return `${at}: ${given} is not ${EXPECTED_BY_PATTERN[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`;
+    case 'minLength':
+      return p.limit === 1 ? `${at}: must not be empty` : `${at}: ${given} is shorter than ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `${at}: ${given} is longer than ${String(p.limit)} characters`;
+    case 'minItems':
+      return `${at}: needs at least ${String(p.limit)} item(s)`;
+    case 'maxItems':
+      return `${at}: has more than ${String(p.limit)} items`;
+    default:
+      return `${at}: ${e.message ?? 'is not valid'}`;
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(data: unknown): readonly ErrorObject[] {
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false }).compile(schema);
+  return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/** Checks a parsed spec against the schema; throws a SpecError listing every problem. */
+export function parseSpec(data: unknown): OrgSpec {
+  if (data === null || data === undefined) throw new SpecError(['(document): the spec is empty (expected an Organization)']);
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new SpecError([`(document): ${show(data)} is not a mapping (expected an Organization with apiVersion, kind, metadata, spec)`]);
+  }
+  const errors = validate(data);
+  if (errors.length) {
+    const lines = [...new Set(errors.map(describe))];
+    throw new SpecError(lines.length > 50 ? [...lines.slice(0, 50), `... and ${lines.length - 50} more`] : lines);
+  }
+  return data as OrgSpec;
+}
+
+/** Parses YAML (or JSON, a subset) text with limits that keep a hostile file harmless. */
+export function parseSpecText(text: string, file = 'spec'): unknown {
+  if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON after all: YAML gives a position for the error.
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length) {
+    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new SpecError([`${file}: ${(e as Error).message} (aliases are limited to keep a spec small)`]);
+  }
+}
+
+/** Declares every part of a checked spec on `org`, each with its spec path as source. */
+export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
+  spec.users?.forEach((u, i) =>
+    org.user(u.email, {
+      github: u.github,
+      admin: u.admin,
+      billing: u.billing,
+      status: u.status,
+      addAll: u.access === 'all',
+      removeAll: u.access === 'none',
+      source: `spec.users[${i}]`,
+    }),
+  );
+  spec.namespaces?.forEach((n, i) => org.namespace(n.name, { clusters: n.clusters, source: `spec.namespaces[${i}]` }));
+  spec.roles?.forEach((r, i) => org.addRole(r.name, r.levels, `spec.roles[${i}]`));
+  spec.customRoles?.forEach((r, i) => org.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
+  spec.grants?.forEach((g, i) =>
+    org.addGrant({
+      user: g.user,
+      namespace: g.namespace,
+      levels: g.levels,
+      roles: [...(g.role !== undefined ? [g.role] : []), ...(g.roles ?? [])],
+      customRoles: g.customRole !== undefined ? [g.customRole] : [],
+      rules: g.rules,
+      expires: g.expires,
+      source: `spec.grants[${i}]`,
+    }),
+  );
+  spec.tokens?.forEach((t, i) => {
+    const token = org.token(t.id, { name: t.name, namespaces: t.namespaces, levels: t.levels, owner: t.owner, source: `spec.tokens[${i}]` });
+    t.rbac?.forEach((r, j) => {
+      const source = `spec.tokens[${i}].rbac[${j}]`;
+      if (!r.rules && r.customRole === undefined) throw new SpecError([`${source}: give rules or customRole`]);
+      if (r.rules) token.allow(r.namespace, r.rules, source);
+      if (r.customRole !== undefined) token.allowCustomRole(r.namespace, r.customRole, source);
+    });
+  });
+  spec.invites?.forEach((v, i) => {
+    const invite = org.invite(v.email, { admin: v.admin, billing: v.billing, sso: v.sso, state: v.state, source: `spec.invites[${i}]` });
+    v.grants?.forEach((g, j) => {
+      if (!g.levels && g.role === undefined) throw new SpecError([`spec.invites[${i}].grants[${j}]: give levels or role`]);
+      invite.addGrant({
+        namespace: g.namespace,
+        levels: g.levels ?? [],
+        roles: g.role !== undefined ? [g.role] : [],
+        source: `spec.invites[${i}].grants[${j}]`,
+      });
+    });
+  });
+}

@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import type { UserStatus } from './model.ts';
+import { assertEmail, assertOneOf } from './props.ts';
+
+export interface UserOptions {
+  /** GitHub login; pull-request authors and reviewers are matched to users by it. @default none */
+  readonly github?: string;
+  /** Organization admin: manages the organization and holds `w:full` in every namespace. @default false */
+  readonly admin?: boolean;
+  /** May view the organization's billing (no Kubernetes access). @default false */
+  readonly billing?: boolean;
+  /** A deactivated user keeps their declared grants but is bound to nothing. @default 'active' */
+  readonly status?: UserStatus;
+  /** Seed "Add All": every level a non-admin may hold, in every namespace. @default false */
+  readonly addAll?: boolean;
+  /** Seed "Remove All": no namespace access at all, whatever grants say. @default false */
+  readonly removeAll?: boolean;
+  /** @internal spec path this user was declared at. */
+  readonly source?: string;
+}
+
+export interface UserProps extends UserOptions {
+  /** The person's email; compared case-insensitively. */
+  readonly email: string;
+}
+
+/**
+ * A person in the organization, identified by email (compared case-insensitively).
+ *
+ * ```ts
+ * const bob = org.user('bob@acme.io', { github: 'bob' });
+ * bob.deactivate(); // grants stay declared; reactivate() restores them
+ * ```
+ */
+export class User extends Construct {
+  /** The email as declared. */
+  public readonly email: string;
+  public readonly github?: string;
+  /** Where this user was declared: a spec path or this construct's path. */
+  public readonly source: string;
+  private _admin: boolean;
+  private _billing: boolean;
+  private _status: UserStatus;
+  private _addAll: boolean;
+  private _removeAll: boolean;
+
+  constructor(scope: Construct, id: string, props: UserProps) {
+    super(scope, id);
+    this.source = props.source ?? this.node.path;
+    const email = props.email;
+    assertEmail(this, 'email', email);
+    if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);
+    this.email = email;
+    this.github = props.github;
+    this._admin = props.admin ?? false;
+    this._billing = props.billing ?? false;
+    this._status = props.status ?? 'active';
+    this._addAll = props.addAll ?? false;
+    this._removeAll = props.removeAll ?? false;
+  }
+
+  /** Lower-cased email: the identity used everywhere else. */
+  public get key(): string {
+    return this.email.toLowerCase();
+  }
+  public get admin(): boolean {
+    return this._admin;
+  }
+  public get billing(): boolean {
+    return this._billing;
+  }
+  public get status(): UserStatus {
+    return this._status;
+  }
+  public get addsAll(): boolean {
+    return this._addAll;
+  }
+  public get removesAll(): boolean {
+    return this._removeAll;
+  }
+
+  /** Prevents access; declared grants are kept so that `activate()` restores them. */
+  public deactivate(): this {
+    this._status = 'deactivated';
+    return this;
+  }
+  public activate(): this {
+    this._status = 'active';
+    return this;
+  }
+  /** Seed "Add All": every level a non-admin may hold, in every namespace (also those declared later). */
+  public addAll(): this {
+    this._addAll = true;
+    this._removeAll = false;
+    return this;
+  }
+  /** Seed "Remove All": this user holds no namespace access, whatever grants name them. */
+  public removeAll(): this {
+    this._removeAll = true;
+    this._addAll = false;
+    return this;
+  }
+  public makeAdmin(): this {
+    this._admin = true;
+    return this;
+  }
+  public grantBilling(): this {
+    this._billing = true;
+    return this;
+  }
+}

@@ -1,0 +1,31 @@
+/** Findings: what a policy reports. Errors fail synthesis; warnings print and pass. */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Stable rule id, e.g. `forbidden-grant`. */
+  readonly rule: string;
+  /** Who or what it is about, e.g. `users/bob@acme.io → web`. */
+  readonly subject: string;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+  /** Spec path or construct path of the declaration. */
+  readonly source: string;
+}
+
+/** `error forbidden-grant users/bob@acme.io → web: w:pods is reserved for admins (at spec.grants[0])` */
+export function formatFinding(f: Finding): string {
+  return `${f.severity} ${f.rule} ${f.subject}: ${f.message} (at ${f.source})`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const ka = [a.severity === 'error' ? 0 : 1, a.rule, a.subject, a.source, a.message];
+  const kb = [b.severity === 'error' ? 0 : 1, b.rule, b.subject, b.source, b.message];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+  return 0;
+}
+
+/** A sub-path of a declaration: spec paths get the suffix, construct paths stay as they are. */
+export function at(source: string, suffix: string): string {
+  return source.startsWith('spec') ? `${source}${suffix}` : source;
+}

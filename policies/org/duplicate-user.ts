@@ -1,0 +1,36 @@
+import type { Finding } from '../findings.ts';
+import { type OrgRule } from './context.ts';
+
+/** One person, one entry: emails and GitHub logins compared case-insensitively. */
+export const duplicateUser: OrgRule = {
+  id: 'duplicate-user',
+  description: 'two users (or a user and a pending invite) share an email or a GitHub login, compared case-insensitively',
+  check(model) {
+    const out: Finding[] = [];
+    const emails = new Map<string, string>();
+    const logins = new Map<string, { email: string; source: string }>();
+    for (const u of model.users) {
+      const first = emails.get(u.key);
+      if (first) out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `email already declared at ${first}`, source: u.source });
+      else emails.set(u.key, u.source);
+      if (u.github !== undefined) {
+        const seen = logins.get(u.github.toLowerCase());
+        if (seen) {
+          out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `GitHub login ${u.github} already belongs to ${seen.email} (${seen.source})`, source: u.source });
+        } else logins.set(u.github.toLowerCase(), { email: u.email, source: u.source });
+      }
+    }
+    const invited = new Map<string, string>();
+    for (const inv of model.invites) {
+      if (inv.state !== 'pending') continue;
+      const member = emails.get(inv.key);
+      if (member) {
+        out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already a user (${member}): an accepted invite is removed from the declaration`, source: inv.source });
+      }
+      const first = invited.get(inv.key);
+      if (first) out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already invited at ${first}`, source: inv.source });
+      else invited.set(inv.key, inv.source);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,16 @@
+import { at, type Finding } from '../findings.ts';
+import { grantSubject, isExpired, type OrgRule } from './context.ts';
+
+/** Expired grants are not synthesized; the warning asks for the line to be removed. */
+export const expiredGrant: OrgRule = {
+  id: 'expired-grant',
+  description: 'a grant whose expires date has passed: it is not synthesized (remove it from the declaration)',
+  check(model, { today }) {
+    return model.grants
+      .filter((g) => isExpired(g.expires, today))
+      .map((g): Finding => ({
+        severity: 'warning', rule: this.id, subject: grantSubject(g.user, g.namespace),
+        message: `expired on ${g.expires} (today is ${today}): not synthesized; remove it`, source: at(g.source, '.expires'),
+      }));
+  },
+};

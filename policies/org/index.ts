@@ -1,0 +1,34 @@
+/** The organization rules, run over the model as `node.addValidation` and by `orgctl check`. */
+import type { OrgModel } from '../../constructs/model.ts';
+import { compareFindings, formatFinding, type Finding } from '../findings.ts';
+import type { OrgRule, PolicyContext } from './context.ts';
+import { duplicateName } from './duplicate-name.ts';
+import { duplicateUser } from './duplicate-user.ts';
+import { expiredGrant } from './expired-grant.ts';
+import { forbiddenGrant } from './forbidden-grant.ts';
+import { invalidName } from './invalid-name.ts';
+import { inviteWithoutSso } from './invite-without-sso.ts';
+import { ownerAdmin } from './owner-admin.ts';
+import { systemNamespace } from './system-namespace.ts';
+import { tokenOwnerInactive } from './token-owner-inactive.ts';
+import { unknownLevel } from './unknown-level.ts';
+import { unknownNamespace } from './unknown-namespace.ts';
+import { unknownRole } from './unknown-role.ts';
+import { unknownUser } from './unknown-user.ts';
+
+export type { OrgRule, PolicyContext } from './context.ts';
+
+export const ORG_RULES: readonly OrgRule[] = [
+  forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, duplicateUser, duplicateName,
+  invalidName, ownerAdmin, tokenOwnerInactive, inviteWithoutSso, systemNamespace, expiredGrant,
+];
+
+/** Every rule over the model; findings sorted (errors first) so output is stable. */
+export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly OrgRule[] = ORG_RULES): Finding[] {
+  return rules.flatMap((r) => r.check(model, ctx)).sort(compareFindings);
+}
+
+/** Error lines, the form `node.addValidation` returns. */
+export function errorsOf(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => f.severity === 'error').map(formatFinding);
+}

@@ -1,0 +1,22 @@
+import type { Finding } from '../findings.ts';
+import { at } from '../findings.ts';
+import type { OrgRule } from './context.ts';
+
+/** The seed: an invite from the console lets the invitee log in without SSO. */
+export const inviteWithoutSso: OrgRule = {
+  id: 'invite-without-sso',
+  description: 'a pending invite lets the invitee log in without SSO: a warning, an error when sso.enforced',
+  check(model) {
+    return model.invites
+      .filter((i) => i.state === 'pending' && !i.sso)
+      .map((i): Finding => ({
+        severity: model.ssoEnforced ? 'error' : 'warning',
+        rule: this.id,
+        subject: `invites/${i.email}`,
+        message: model.ssoEnforced
+          ? 'the organization enforces SSO: send the invite through the identity provider (sso: true)'
+          : 'the invitee can log in without SSO (set sso: true to invite through the identity provider)',
+        source: at(i.source, '.sso'),
+      }));
+  },
+};

@@ -1,0 +1,18 @@
+import { at, type Finding } from '../findings.ts';
+import { grantSubject, indexOf, type OrgRule } from './context.ts';
+
+/** Grants are for declared users; an invitee's access goes on the invite until it is accepted. */
+export const unknownUser: OrgRule = {
+  id: 'unknown-user',
+  description: 'a grant names a user who is not declared',
+  check(model) {
+    const ix = indexOf(model);
+    const out: Finding[] = [];
+    for (const g of model.grants) {
+      if (ix.users.has(g.user)) continue;
+      const hint = ix.pendingInvites.has(g.user) ? 'it is a pending invite: put the access on the invite until it is accepted' : 'declare the user first';
+      out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `${g.user} is not a user of ${model.name} (${hint})`, source: at(g.source, '.user') });
+    }
+    return out;
+  },
+};
