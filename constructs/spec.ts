@@ -84,6 +84,14 @@ const EXPECTED_BY_PATTERN: Record<string, string> = {
   [DATE_PATTERN]: 'a date (YYYY-MM-DD)',
 };
 
+const TYPE_WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', boolean: 'true or false', integer: 'a whole number', number: 'a number' };
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
+}
+
 function describe(e: ErrorObject): string {
   const at = specPath(e.instancePath);
   const given = show(e.data);
@@ -96,7 +104,7 @@ function describe(e: ErrorObject): string {
       return `${specPath(`${e.instancePath}/${String(p.additionalProperty)}`)}: unknown field (allowed: ${allowed.join(', ')})`;
     }
     case 'type':
-      return `${at}: ${given} is ${Array.isArray(e.data) ? 'a list' : e.data === null ? 'null' : `a ${typeof e.data}`} (expected ${String(p.type)})`;
+      return `${at}: ${given} is ${kindOf(e.data)} (expected ${TYPE_WORDS[String(p.type)] ?? String(p.type)})`;
     case 'enum':
       return `${at}: ${given} is not allowed (expected one of ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')})`;
     case 'const':
@@ -148,7 +156,7 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
-    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });

@@ -1,0 +1,77 @@
+/**
+ * Rule matching exactly as the Kubernetes RBAC authorizer does it
+ * (kubernetes/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go, RuleAllows in
+ * plugin/pkg/auth/authorizer/rbac/rbac.go). Case-sensitive throughout.
+ */
+import type { PolicyRule } from '../../constructs/catalog.ts';
+
+/** A resource request, as the authorizer sees it. */
+export interface ResourceRequest {
+  readonly verb: string;
+  readonly apiGroup: string;
+  readonly resource: string;
+  /** Empty for none. */
+  readonly subresource?: string;
+  /** Empty for none (create and deletecollection carry no name). */
+  readonly name?: string;
+}
+
+export interface NonResourceRequest {
+  readonly verb: string;
+  readonly path: string;
+}
+
+const ALL = '*';
+
+export function verbMatches(rule: PolicyRule, verb: string): boolean {
+  return rule.verbs.some((v) => v === ALL || v === verb);
+}
+
+export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
+  return (rule.apiGroups ?? []).some((g) => g === ALL || g === group);
+}
+
+/**
+ * `*` matches everything, subresources included; `res/sub` matches exactly; `* /sub`
+ * (without the space) matches that subresource of any resource. `pods/*` is literal.
+ */
+export function resourceMatches(rule: PolicyRule, resource: string, subresource = ''): boolean {
+  const combined = subresource ? `${resource}/${subresource}` : resource;
+  for (const r of rule.resources ?? []) {
+    if (r === ALL || r === combined) return true;
+    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)) return true;
+  }
+  return false;
+}
+
+/** An empty resourceNames list means every name; otherwise the request's name must be listed. */
+export function resourceNameMatches(rule: PolicyRule, name = ''): boolean {
+  const names = rule.resourceNames ?? [];
+  return names.length === 0 || names.includes(name);
+}
+
+/** `*` matches every URL; a trailing `*` is a prefix match; otherwise exact. */
+export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
+  for (const u of rule.nonResourceURLs ?? []) {
+    if (u === ALL || u === path) return true;
+    if (u.endsWith(ALL) && path.startsWith(u.replace(/\*+$/, ''))) return true; // strings.TrimRight
+  }
+  return false;
+}
+
+export function ruleAllows(rule: PolicyRule, req: ResourceRequest): boolean {
+  return (
+    verbMatches(rule, req.verb) &&
+    apiGroupMatches(rule, req.apiGroup) &&
+    resourceMatches(rule, req.resource, req.subresource) &&
+    resourceNameMatches(rule, req.name)
+  );
+}
+
+export function ruleAllowsNonResource(rule: PolicyRule, req: NonResourceRequest): boolean {
+  return verbMatches(rule, req.verb) && nonResourceURLMatches(rule, req.path);
+}
+
+export function rulesAllow(rules: readonly PolicyRule[], req: ResourceRequest): boolean {
+  return rules.some((r) => ruleAllows(r, req));
+}

@@ -1,0 +1,76 @@
+/** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { Organization, type OrganizationProps } from '../constructs/index.ts';
+import { synthesize, type SynthResult } from '../constructs/synth.ts';
+import type { Io } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const TODAY = '2026-11-26';
+let scratch: string | undefined;
+
+/** A minimal valid organization: owner alice (admin) and namespace web. */
+export function smallOrg(props: Partial<OrganizationProps> = {}) {
+  // cdk8s' own app.synth() writes to outdir: never the repository's dist/.
+  const app = new App({ outdir: (scratch ??= tempDir('orgctl-cdk8s-')) });
+  const org = new Organization(app, 'acme', { owner: 'alice@acme.io', today: TODAY, ...props });
+  const alice = org.user('alice@acme.io', { github: 'alice', admin: true });
+  const web = org.namespace('web');
+  return { app, org, alice, web };
+}
+
+export function synth(root: App | Organization, today = TODAY): SynthResult {
+  return synthesize(root, { today, declaredIn: 'test' });
+}
+
+/** The synthesized files as a map path → content; throws with the findings when synthesis fails. */
+export function files(root: App | Organization, today = TODAY): Map<string, string> {
+  const r = synth(root, today);
+  if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  return new Map(r.files.map((f) => [f.path, f.content]));
+}
+
+export function tempDir(prefix = 'orgctl-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The real `orgctl` in a child process (the path CI and people take). */
+export function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `orgctl` in this process: fast, for tables of cases. */
+export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), env: { ORGCTL_TODAY: TODAY, ...env } };
+  const code = await main(args, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** The objects of a multi-document YAML file. */
+export function docs(text: string): Record<string, any>[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
+}
+
+/** Subject names of the RoleBinding `name` in a file ([] when there is none). */
+export function subjectsOf(text: string, name: string): string[] {
+  const b = docs(text).find((o) => o.kind === 'RoleBinding' && o.metadata.name === name);
+  return (b?.subjects ?? []).map((s: { name: string }) => s.name);
+}

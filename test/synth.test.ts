@@ -1,0 +1,159 @@
+import { describe, expect, it, vi } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { Namespace } from '../constructs/index.ts';
+import { renderOrganization } from '../constructs/render.ts';
+import { renderFiles } from '../constructs/synth.ts';
+import exampleOrg from '../org/org.ts';
+import { TODAY, docs, files, smallOrg, subjectsOf, synth } from './helpers.ts';
+
+const lineDiff = (a: string, b: string) => {
+  // Lines added and removed between two texts (multiset difference: enough for small edits).
+  const count = (t: string) => t.split('\n').reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  const ca = count(a);
+  const cb = count(b);
+  let added = 0;
+  let removed = 0;
+  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
+  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
+  return { added, removed };
+};
+
+describe('synthesis', () => {
+  it('the example organization passes every policy with no warning', () => {
+    const r = synth(exampleOrg);
+    expect(r.findings).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('is byte-identical on every run', () => {
+    expect(files(exampleOrg)).toEqual(files(exampleOrg));
+  });
+
+  it('does not depend on declaration order', () => {
+    const a = smallOrg();
+    a.web.grant(a.org.user('bob@acme.io'), 'r:pods');
+    a.web.grant(a.org.user('dan@acme.io'), 'r:pods');
+    a.org.namespace('api');
+    const b = smallOrg();
+    b.org.namespace('api');
+    const dan = b.org.user('dan@acme.io');
+    b.web.grant(dan, 'r:pods');
+    b.web.grant(b.org.user('bob@acme.io'), 'r:pods');
+    expect(files(a.org)).toEqual(files(b.org));
+  });
+
+  it('aggregates grants: one RoleBinding per (namespace, level), subjects sorted', () => {
+    const { org, web } = smallOrg();
+    for (const name of ['zoe', 'bob', 'mia']) web.grant(org.user(`${name}@acme.io`), 'r:pods');
+    const text = files(org).get('namespaces/web.yaml')!;
+    expect(docs(text).filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'acme:r:pods')).toHaveLength(1);
+    expect(subjectsOf(text, 'acme:r:pods')).toEqual(['bob@acme.io', 'mia@acme.io', 'zoe@acme.io']);
+  });
+
+  it('adding one grant to an existing binding adds at most 3 lines and changes nothing else', async () => {
+    vi.resetModules(); // a fresh copy of the example: this test edits it
+    const org = (await import('../org/org.ts')).default;
+    const { Namespace: FreshNamespace } = await import('../constructs/index.ts');
+    const { synthesize } = await import('../constructs/synth.ts');
+    const files = (root: typeof org) => new Map(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
+    const web = org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === 'web')!;
+    const judy = org.user('judy@acme.io', { github: 'judy' });
+    const before = files(org); // judy's own line is membership data: measured without it
+    expect(subjectsOf(before.get('namespaces/web.yaml')!, 'acme:w:services').length).toBeGreaterThan(0);
+    web.grant(judy, 'w:services');
+    const after = files(org);
+    const changed = [...after].filter(([path, text]) => text !== before.get(path));
+    expect(changed.map(([path]) => path)).toEqual(['namespaces/web.yaml']);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    const d = lineDiff(before.get('namespaces/web.yaml')!, after.get('namespaces/web.yaml')!);
+    expect(d).toEqual({ added: 3, removed: 0 });
+    expect(subjectsOf(after.get('namespaces/web.yaml')!, 'acme:w:services')).toContain('judy@acme.io');
+  });
+
+  it('binds admins to w:full in every namespace, the system namespace included', () => {
+    const { org } = smallOrg();
+    org.namespace('api');
+    org.user('frank@acme.io', { admin: true });
+    const out = files(org);
+    for (const ns of ['web', 'api', 'acme-system']) expect(subjectsOf(out.get(`namespaces/${ns}.yaml`)!, 'acme:w:full')).toEqual(['alice@acme.io', 'frank@acme.io']);
+  });
+
+  it('deactivated users and pending invites are bound to nothing', () => {
+    const rbac = [...files(exampleOrg).values()].flatMap(docs).filter((o) => o.kind === 'RoleBinding').flatMap((o) => o.subjects.map((s: { name: string }) => s.name));
+    expect(rbac).not.toContain('mallory@acme.io');
+    expect(rbac).not.toContain('carol@acme.io');
+    expect(rbac).not.toContain('heidi@acme.io');
+    expect(rbac).not.toContain('grace@acme.io'); // billing only
+  });
+
+  it('uses the username prefix for User subjects', () => {
+    const { org, web } = smallOrg({ usernamePrefix: 'oidc:' });
+    web.grant(org.user('Bob@acme.io'), 'r:pods');
+    expect(subjectsOf(files(org).get('namespaces/web.yaml')!, 'acme:r:pods')).toEqual(['oidc:bob@acme.io']);
+  });
+
+  it('emits one ClusterRole per catalog level with explicit names, and no aggregation', () => {
+    const roles = docs(files(exampleOrg).get('cluster/clusterroles.yaml')!);
+    expect(roles.every((r) => r.kind === 'ClusterRole' && /^acme:[rw]:[a-z]+$/.test(r.metadata.name))).toBe(true);
+    expect(roles.some((r) => r.aggregationRule)).toBe(false);
+    expect(roles.find((r) => r.metadata.name === 'acme:w:pods')?.metadata.annotations['orgctl.io/admin-only']).toBe('true');
+  });
+
+  it('orders sync waves Namespace → roles → ServiceAccount → Secret → bindings, and never prunes namespaces', () => {
+    const all = [...files(exampleOrg).values()].flatMap(docs);
+    const wave = (kind: string) => new Set(all.filter((o) => o.kind === kind).map((o) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])));
+    expect(wave('Namespace')).toEqual(new Set([0]));
+    expect(wave('ClusterRole')).toEqual(new Set([1]));
+    expect(wave('ServiceAccount')).toEqual(new Set([2]));
+    expect(wave('Secret')).toEqual(new Set([3]));
+    expect(wave('RoleBinding')).toEqual(new Set([4]));
+    for (const ns of all.filter((o) => o.kind === 'Namespace')) expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+  });
+
+  it('never writes secret material: token Secrets carry no data', () => {
+    const all = [...files(exampleOrg).values()].flatMap(docs);
+    const secrets = all.filter((o) => o.kind === 'Secret');
+    expect(secrets.length).toBe(3);
+    for (const s of secrets) {
+      expect(s.type).toBe('kubernetes.io/service-account-token');
+      expect(s.data).toBeUndefined();
+      expect(s.stringData).toBeUndefined();
+    }
+    for (const text of files(exampleOrg).values()) expect(text).not.toMatch(/eyJhbGciOi|^\s*(token|ca\.crt):/m);
+  });
+
+  it('emits membership as data readable without running code', () => {
+    const cms = docs(files(exampleOrg).get('namespaces/acme-system.yaml')!).filter((o) => o.kind === 'ConfigMap');
+    const org = JSON.parse(cms.find((c) => c.metadata.name === 'orgctl-organization')!.data['organization.json']);
+    expect(org).toMatchObject({ name: 'acme', owner: 'alice@acme.io' });
+    const users = cms.find((c) => c.metadata.name === 'orgctl-users')!.data['users.jsonl'].trim().split('\n').map((l: string) => JSON.parse(l));
+    expect(users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({ status: 'deactivated', github: 'mallory' });
+    expect(users.find((u: { email: string }) => u.email === 'alice@acme.io')).toMatchObject({ admin: true, billing: true });
+  });
+
+  it('splits a RoleBinding before the etcd request limit, keeping every subject once', () => {
+    const { org, web } = smallOrg();
+    for (let i = 0; i < 300; i++) web.grant(org.user(`user${String(i).padStart(3, '0')}@acme.io`), 'r:pods');
+    const model = org.toModel();
+    const [file] = renderFiles(renderOrganization(model, { today: TODAY, maxBindingBytes: 8 * 1024 }).filter((f) => f.path === 'namespaces/web.yaml'), 'test');
+    const bindings = docs(file!.content).filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'acme:r:pods');
+    expect(bindings.length).toBeGreaterThan(2);
+    expect(bindings.map((b) => b.metadata.name)).toEqual(bindings.map((_, i) => (i === 0 ? 'acme:r:pods' : `acme:r:pods:${i + 1}`)));
+    const names = bindings.flatMap((b) => b.subjects.map((s: { name: string }) => s.name));
+    expect(names).toHaveLength(300);
+    expect(new Set(names).size).toBe(300);
+    for (const b of bindings) expect(JSON.stringify(b).length).toBeLessThan(8 * 1024 + 1024);
+  });
+
+  it('writes YAML that the yaml package reads back, in YAML 1.1 and 1.2, to the rendered objects', () => {
+    const rendered = renderOrganization(exampleOrg.toModel(), { today: TODAY });
+    const written = renderFiles(rendered, 'test');
+    rendered.forEach((f, i) => {
+      const back12 = parseAllDocuments(written[i]!.content).map((d) => d.toJS());
+      const back11 = parseAllDocuments(written[i]!.content, { version: '1.1' }).map((d) => d.toJS());
+      const expected = JSON.parse(JSON.stringify(f.objects));
+      expect(back12).toEqual(expected);
+      expect(back11).toEqual(expected);
+    });
+  });
+});

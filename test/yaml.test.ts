@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { scalar, toYamlDocument, toYamlStream } from '../constructs/yaml.ts';
+
+const TRICKY = [
+  '', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '123', '0x1F', '1e3', '2027-03-31', '1:20', '.inf', '-', '- a',
+  'a: b', 'a #b', '#c', '@x', '`x', '*alias', '&anchor', '!tag', '%x', '|', '>', "'q'", '"dq"', '[a]', '{a}', ' lead', 'trail ',
+  'acme:r:pods', 'bob@acme.io', 'kubernetes.io/service-account-token', 'argocd.argoproj.io/sync-wave', 'ends:', 'tab\there',
+  'line\nbreak', 'multi\nline\n', 'trailing\n\n', ' indented\nfirst', 'unicode é ü 東京', '\u2028sep', 'ctrl\u0001', '\\back', 'Prune=false',
+];
+
+describe('YAML writer', () => {
+  it.each(TRICKY.map((s) => [JSON.stringify(s), s]))('round-trips %s in YAML 1.2 and 1.1', (_n, s) => {
+    const text = toYamlDocument({ key: s, list: [s], [s || 'k']: 1 });
+    expect(parse(text)).toEqual({ key: s, list: [s], [s || 'k']: 1 });
+    expect(parse(text, { version: '1.1' })).toEqual({ key: s, list: [s], [s || 'k']: 1 });
+  });
+
+  it('writes plain scalars where they are unambiguous and quotes the rest', () => {
+    expect(scalar('acme:r:pods')).toBe('acme:r:pods');
+    expect(scalar('yes')).toBe('"yes"');
+    expect(scalar('4')).toBe('"4"');
+    expect(scalar(4)).toBe('4');
+    expect(scalar(true)).toBe('true');
+    expect(() => scalar(Number.NaN)).toThrow();
+  });
+
+  it('nests mappings and sequences kubectl-style, with empty collections inline', () => {
+    const obj = { a: { b: [1, { c: 'd', e: [] }], f: {} }, g: [[1, 2], []] };
+    const text = toYamlDocument(obj);
+    expect(text).toBe('a:\n  b:\n  - 1\n  - c: d\n    e: []\n  f: {}\ng:\n-\n  - 1\n  - 2\n- []\n');
+    expect(parse(text)).toEqual(obj);
+  });
+
+  it('writes multi-line text as block scalars that keep every byte', () => {
+    const data = { 'users.jsonl': '{"a":1}\n{"b":2}\n' };
+    const text = toYamlDocument({ data });
+    expect(text).toBe('data:\n  users.jsonl: |\n    {"a":1}\n    {"b":2}\n');
+    expect(parse(text)).toEqual({ data });
+  });
+
+  it('joins documents with --- under a comment header', () => {
+    const text = toYamlStream([{ a: 1 }, { b: 2 }], 'Generated.\nDo not edit.');
+    expect(text).toBe('# Generated.\n# Do not edit.\n---\na: 1\n---\nb: 2\n');
+    expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+});
