@@ -3,7 +3,7 @@
  * then swaps it in with two renames; a failure at any point leaves the previous output, and
  * a run killed between the two renames is repaired by the next one.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { OutputFile } from '../constructs/synth.ts';
 
@@ -61,7 +61,11 @@ export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.ext
 export function writeAtomically(outDir: string, files: readonly OutputFile[]): boolean {
   const dir = resolve(outDir);
   recoverInterrupted(dir);
-  if (existsSync(dir) && isUpToDate(compareWithDisk(dir, files))) return false;
+  const stale = existsSync(dir) ? compareWithDisk(dir, files) : undefined;
+  if (stale && isUpToDate(stale)) return false;
+  // Unchanged files are hard-linked from the current output: creating a file costs far more
+  // than linking one here (0.1-0.6 ms against 0.01 ms), and a change touches few files.
+  const rewrite = new Set(stale ? [...stale.missing, ...stale.changed] : files.map((f) => f.path));
   for (const stale of siblings(dir, 'tmp')) rmSync(stale, { recursive: true, force: true });
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${tag}`);
@@ -72,6 +76,14 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[]): b
       const target = join(tmp, f.path);
       if (!target.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
       mkdirSync(dirname(target), { recursive: true });
+      if (!rewrite.has(f.path)) {
+        try {
+          linkSync(join(dir, f.path), target);
+          continue;
+        } catch {
+          // No hard links on this file system: write the copy.
+        }
+      }
       writeFileSync(target, f.content);
     }
     const hadOld = existsSync(dir);

@@ -42,7 +42,9 @@ interface Family {
   /** Extra rules of the write level (the read rules are always included). */
   readonly write?: readonly PolicyRule[];
   readonly writeReservedBecause?: string;
-  /** Reading is risky enough to say so in the README (the level stays grantable). */
+  /** What the write level adds, when "read and write <what>" says too little. */
+  readonly writeWhat?: string;
+  /** Reading is risky enough to say so (the level stays grantable). */
   readonly readNote?: string;
 }
 
@@ -69,6 +71,7 @@ const FAMILIES: readonly Family[] = [
       { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update', 'patch'] },
     ],
     writeReservedBecause: 'creating pods or exec into them runs arbitrary code with any ServiceAccount of the namespace',
+    writeWhat: 'read, create, change and delete Pods; exec, attach, port-forward, evict',
   },
   {
     family: 'workloads',
@@ -159,7 +162,7 @@ function familyLevels(f: Family): AccessLevel[] {
     family: f.family,
     access: 'read',
     adminOnly: false,
-    description: `read ${f.what}`,
+    description: `read ${f.what}${f.readNote ? ` (${f.readNote})` : ''}`,
     rules: f.read,
   };
   if (!f.write) return [r];
@@ -168,7 +171,7 @@ function familyLevels(f: Family): AccessLevel[] {
     family: f.family,
     access: 'write',
     adminOnly: f.writeReservedBecause !== undefined,
-    description: `read and write ${f.what}`,
+    description: f.writeWhat ?? `read and write ${f.what}`,
     ...(f.writeReservedBecause ? { reservedBecause: f.writeReservedBecause } : {}),
     rules: [...f.read, ...f.write],
   };

@@ -136,16 +136,19 @@ export function tokenAccountName(tokenId: string): string {
   return `token-${tokenId}`;
 }
 
-const byString = <T>(key: (t: T) => string) => (a: T, b: T): number => {
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+/** Sorts by a string key computed once per item (not once per comparison: 100,000 grants). */
+function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
+  return items
+    .map((item) => ({ item, k: key(item) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.item);
+}
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    // for..in allocates nothing per object (Object.values would: 500,000 objects at scale).
+    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
 }
@@ -154,12 +157,13 @@ function deepFreeze<T>(value: T): T {
 export function finalizeModel(m: OrgModel): OrgModel {
   return deepFreeze({
     ...m,
-    users: [...m.users].sort(byString((u) => u.key)),
-    namespaces: [...m.namespaces].sort(byString((n) => n.name)),
-    roles: [...m.roles].sort(byString((r) => r.name)),
-    customRoles: [...m.customRoles].sort(byString((r) => r.name)),
-    grants: [...m.grants].sort(byString((g) => `${g.namespace}\u0000${g.user}\u0000${g.source}`)),
-    tokens: [...m.tokens].sort(byString((t) => t.id)),
-    invites: [...m.invites].sort(byString((i) => i.key)),
+    users: sortBy(m.users, (u) => u.key),
+    namespaces: sortBy(m.namespaces, (n) => n.name),
+    roles: sortBy(m.roles, (r) => r.name),
+    customRoles: sortBy(m.customRoles, (r) => r.name),
+    // Stable sort: grants of one user in one namespace keep declaration order.
+    grants: sortBy(m.grants, (g) => `${g.namespace}\u0000${g.user}`),
+    tokens: sortBy(m.tokens, (t) => t.id),
+    invites: sortBy(m.invites, (i) => i.key),
   });
 }

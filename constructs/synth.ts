@@ -30,9 +30,25 @@ export interface SynthResult {
   readonly model?: OrgModel;
 }
 
+/** Constructs outside any Organization's subtree (whose children are orgctl's own, data only). */
+function outsideOrganizations(root: IConstruct): { orgs: Organization[]; others: IConstruct[] } {
+  const orgs: Organization[] = [];
+  const others: IConstruct[] = [];
+  const stack: IConstruct[] = [root];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c instanceof Organization) orgs.push(c);
+    else {
+      others.push(c);
+      stack.push(...c.node.children);
+    }
+  }
+  return { orgs, others };
+}
+
 /** The one Organization in a construct tree (an App, or the Organization itself). */
 export function findOrganization(root: IConstruct): Organization {
-  const orgs = root.node.findAll().filter((c): c is Organization => c instanceof Organization);
+  const { orgs } = outsideOrganizations(root);
   if (orgs.length !== 1) {
     throw new Error(orgs.length === 0 ? 'no Organization is declared' : `one Organization per app, found ${orgs.length}: ${orgs.map((o) => o.node.path).join(', ')}`);
   }
@@ -40,11 +56,10 @@ export function findOrganization(root: IConstruct): Organization {
 }
 
 /** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */
-function otherValidations(root: IConstruct, org: Organization): Finding[] {
-  return root.node
-    .findAll()
-    .filter((c) => c !== org)
-    .flatMap((c) => c.node.validate().map((message): Finding => ({ severity: 'error', rule: 'validation', subject: c.node.path, message, source: c.node.path })));
+function otherValidations(root: IConstruct): Finding[] {
+  return outsideOrganizations(root).others.flatMap((c) =>
+    c.node.validate().map((message): Finding => ({ severity: 'error', rule: 'validation', subject: c.node.path, message, source: c.node.path })),
+  );
 }
 
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
@@ -56,7 +71,7 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
 export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
   const org = findOrganization(root);
   const model = org.toModel();
-  const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root, org)];
+  const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root)];
   if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, files: [], model };
   const files = renderFiles(renderOrganization(model, { today: options.today }), options.declaredIn);
   return { ok: true, findings, files, model };
