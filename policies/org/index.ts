@@ -11,6 +11,7 @@ import { inviteWithoutSso } from './invite-without-sso.ts';
 import { ownerAdmin } from './owner-admin.ts';
 import { systemNamespace } from './system-namespace.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
+import { unknownCluster } from './unknown-cluster.ts';
 import { unknownLevel } from './unknown-level.ts';
 import { unknownNamespace } from './unknown-namespace.ts';
 import { unknownRole } from './unknown-role.ts';
@@ -19,7 +20,7 @@ import { unknownUser } from './unknown-user.ts';
 export type { OrgRule, PolicyContext } from './context.ts';
 
 export const ORG_RULES: readonly OrgRule[] = [
-  forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, duplicateUser, duplicateName,
+  forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
   invalidName, ownerAdmin, tokenOwnerInactive, inviteWithoutSso, systemNamespace, expiredGrant,
 ];
 

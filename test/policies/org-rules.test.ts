@@ -73,6 +73,12 @@ const CASES: Case[] = [
     message: /^role "devs" is not declared \(no role is declared\)/,
   },
   {
+    rule: 'unknown-cluster',
+    fails: ({ org }) => org.namespace('ml', { clusters: ['ams1'] }),
+    passes: ({ org }) => org.namespace('ml'),
+    message: /^cluster "ams1" is not one of the organization's clusters \(none is declared\)/,
+  },
+  {
     rule: 'duplicate-user',
     fails: ({ org }) => org.user('Alice@ACME.io'),
     passes: ({ org }) => org.user('alice2@acme.io'),

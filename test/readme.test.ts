@@ -1,0 +1,38 @@
+/** The README is the front page: it must stay true to the code. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../constructs/catalog.ts';
+import { Organization, parseSpecText } from '../constructs/index.ts';
+import { ORG_RULES } from '../policies/org/index.ts';
+import { ROOT, synth } from './helpers.ts';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('shows the quick start commands', () => {
+    expect(README).toContain('npm ci && npm run synth');
+    expect(README).toContain('npm test');
+  });
+
+  it('documents every catalog level, marking exactly the admin-only ones', () => {
+    for (const l of CATALOG) {
+      const row = README.split('\n').find((line) => line.startsWith(`| \`${l.id}\` |`));
+      expect(row, l.id).toBeDefined();
+      expect(row!.includes('**admin-only**'), l.id).toBe(l.adminOnly);
+    }
+  });
+
+  it('documents every policy id', () => {
+    for (const r of ORG_RULES) expect(README, r.id).toMatch(new RegExp(`^\\| \`${r.id}\` \\|`, 'm'));
+  });
+
+  it('its spec example is valid and passes every policy', () => {
+    const yaml = README.split('### The spec file')[1]!.match(/```yaml\n([\s\S]*?)```/)![1]!;
+    const app = new App();
+    Organization.fromSpec(app, parseSpecText(yaml), { today: '2026-11-26' });
+    const r = synth(app);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
