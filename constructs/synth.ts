@@ -4,7 +4,8 @@
  */
 import type { IConstruct } from 'constructs';
 import { runPolicies } from '../policies/org/index.ts';
-import type { Finding } from '../policies/findings.ts';
+import { compareFindings, type Finding } from '../policies/findings.ts';
+import { judgeManifests } from '../policies/rbac/judge.ts';
 import type { OrgModel } from './model.ts';
 import { Organization } from './organization.ts';
 import { renderOrganization, type RenderedFile } from './render.ts';
@@ -73,6 +74,9 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
   const model = org.toModel();
   const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root)];
   if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, files: [], model };
-  const files = renderFiles(renderOrganization(model, { today: options.today }), options.declaredIn);
-  return { ok: true, findings, files, model };
+  // The output is judged by what its RBAC really allows, not by level names.
+  const rendered = renderOrganization(model, { today: options.today });
+  const judged = [...findings, ...judgeManifests(model, rendered.flatMap((f) => f.objects))].sort(compareFindings);
+  if (judged.some((f) => f.severity === 'error')) return { ok: false, findings: judged, files: [], model };
+  return { ok: true, findings: judged, files: renderFiles(rendered, options.declaredIn), model };
 }

@@ -11,8 +11,8 @@ const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFile
 describe('orgctl synth', () => {
   it('the committed dist/ is what org/org.ts synthesizes (synth --check)', () => {
     const r = cli(['synth', '--check']);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^dist\/ is up to date \(5 files, \d+ objects; 0 errors, 0 warnings\)/);
+    expect(r.stderr).toMatch(/^warning risky-grant levels\/r:secrets: /);
+    expect(r.stdout).toMatch(/^dist\/ is up to date \(5 files, \d+ objects; 0 errors, 1 warning\)/);
     expect(r.code).toBe(0);
   });
 
@@ -80,7 +80,7 @@ describe('orgctl synth', () => {
   it('reports findings as JSON with --format json', async () => {
     const r = await run(['synth', '--spec', ACME, '--out', join(tempDir(), 'd'), '--format', 'json']);
     const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ ok: true, written: true, findings: [] });
+    expect(body).toMatchObject({ ok: true, written: true, findings: [{ severity: 'warning', rule: 'risky-grant' }] });
     expect(body.files).toContain('namespaces/web.yaml');
   });
 

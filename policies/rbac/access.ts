@@ -1,0 +1,130 @@
+/**
+ * The access matrix: for every subject and namespace, the catalog levels its effective rules
+ * cover and the privilege classes it holds. Computed per distinct set of roles (many people
+ * share the same few), so a large organization costs little more than a small one.
+ */
+import { CATALOG, type AccessLevel, type PolicyRule } from '../../constructs/catalog.ts';
+import type { Authorizer } from './authorizer.ts';
+import { classesOf, type ClassId } from './classes.ts';
+import type { BindingObject, RoleObject } from './objects.ts';
+import { ruleAllows, type ResourceRequest } from './rules.ts';
+
+export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
+
+export interface AccessCell {
+  /** Covered levels, without those another covered level includes (`w:pods` hides `r:pods`). */
+  readonly levels: readonly string[];
+  /** Every covered level. */
+  readonly covers: readonly string[];
+  readonly classes: readonly ClassId[];
+  /** `Kind namespace/name → RoleKind name` of each binding that contributes. */
+  readonly via: readonly string[];
+}
+
+export interface SubjectAccess {
+  readonly kind: SubjectKind;
+  /** Users and groups: their name; service accounts: `namespace:name`. */
+  readonly name: string;
+  /** Access through ClusterRoleBindings: it holds in every namespace. */
+  readonly cluster?: AccessCell;
+  readonly namespaces: Readonly<Record<string, AccessCell>>;
+}
+
+/** The single requests a level's rules stand for: covering a level means allowing all of them. */
+function atomsOf(level: AccessLevel): ResourceRequest[] {
+  return level.rules.flatMap((rule) =>
+    (rule.apiGroups ?? []).flatMap((apiGroup) =>
+      (rule.resources ?? []).flatMap((res) => {
+        const [resource, subresource = ''] = res.split('/');
+        return rule.verbs.map((verb) => ({ verb, apiGroup, resource: resource!, subresource }));
+      }),
+    ),
+  );
+}
+
+const LEVEL_ATOMS: ReadonlyMap<string, readonly ResourceRequest[]> = new Map(CATALOG.map((l) => [l.id, atomsOf(l)]));
+
+/** The catalog levels a rule set covers, every request of each level being allowed. */
+export function levelsCovered(rules: readonly PolicyRule[]): string[] {
+  return CATALOG.filter((l) => LEVEL_ATOMS.get(l.id)!.every((a) => rules.some((r) => ruleAllows(r, a)))).map((l) => l.id);
+}
+
+// Which level includes which: level A includes B when A's rules cover B.
+const INCLUDES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  CATALOG.map((a) => [a.id, new Set(levelsCovered(a.rules).filter((b) => b !== a.id))]),
+);
+
+/** Drops levels that another covered level includes. */
+export function maximalLevels(covered: readonly string[]): string[] {
+  return covered.filter((b) => !covered.some((a) => a !== b && INCLUDES.get(a)!.has(b)));
+}
+
+const bindingLabel = (b: BindingObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
+const roleId = (r: RoleObject) => `${r.kind}/${r.namespace}/${r.name}`;
+
+interface Contribution {
+  readonly role: RoleObject;
+  readonly binding: BindingObject;
+}
+
+/** Computes cells, caching by the set of roles (people with the same roles share one result). */
+class CellMaker {
+  private readonly cache = new Map<string, { levels: string[]; covers: string[]; classes: ClassId[] }>();
+
+  cell(contributions: readonly Contribution[]): AccessCell {
+    const roles = new Map<string, RoleObject>();
+    for (const c of contributions) roles.set(roleId(c.role), c.role);
+    const key = [...roles.keys()].sort().join('\n');
+    let result = this.cache.get(key);
+    if (!result) {
+      const rules = [...roles.values()].flatMap((r) => r.rules);
+      const covers = levelsCovered(rules);
+      result = { covers, levels: maximalLevels(covers), classes: classesOf(rules) };
+      this.cache.set(key, result);
+    }
+    return { ...result, via: [...new Set(contributions.map((c) => bindingLabel(c.binding)))].sort() };
+  }
+}
+
+/** Groups every authenticated user or service account belongs to, whose bindings count for them. */
+function implicitGroups(kind: SubjectKind, name: string): string[] {
+  if (kind === 'User') return ['system:authenticated'];
+  if (kind === 'ServiceAccount') return ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${name.split(':')[0]}`];
+  return [];
+}
+
+/** The matrix over every subject named in a binding, sorted by kind and name. */
+export function accessMatrix(authz: Authorizer): SubjectAccess[] {
+  // subject key → scope ('' = cluster-wide, else namespace) → contributions
+  const grants = new Map<string, Map<string, Contribution[]>>();
+  const add = (key: string, scope: string, c: Contribution) => {
+    let scopes = grants.get(key);
+    if (!scopes) grants.set(key, (scopes = new Map()));
+    const list = scopes.get(scope);
+    if (list) list.push(c);
+    else scopes.set(scope, [c]);
+  };
+  for (const binding of authz.set.bindings) {
+    const role = authz.roleOf(binding);
+    if (!role) continue;
+    for (const s of binding.subjects) {
+      const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
+      if (s.kind === 'ServiceAccount' && !(s.namespace || binding.namespace)) continue; // matches nobody
+      add(`${s.kind}\u0000${name}`, binding.namespace, { role, binding });
+    }
+  }
+  const cells = new CellMaker();
+  const out: SubjectAccess[] = [];
+  for (const key of [...grants.keys()].sort()) {
+    const [kind, name] = key.split('\u0000') as [SubjectKind, string];
+    const scopes = new Map<string, Contribution[]>();
+    for (const k of [key, ...implicitGroups(kind, name).map((g) => `Group\u0000${g}`)]) {
+      for (const [scope, list] of grants.get(k) ?? []) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
+    }
+    const clusterWide = scopes.get('') ?? [];
+    const namespaces: Record<string, AccessCell> = {};
+    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = cells.cell([...clusterWide, ...scopes.get(ns)!]);
+    out.push({ kind, name, ...(clusterWide.length ? { cluster: cells.cell(clusterWide) } : {}), namespaces });
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+/**
+ * The Kubernetes RBAC authorizer, offline: which rules apply to a user in a namespace
+ * (VisitRulesFor in pkg/registry/rbac/validation/rule.go) and whether they allow a request
+ * (RuleAllows in plugin/pkg/auth/authorizer/rbac/rbac.go). Bindings are indexed by
+ * namespace, so a question looks only at the bindings that can answer it.
+ */
+import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
+import { ruleAllows, ruleAllowsNonResource } from './rules.ts';
+
+export interface UserInfo {
+  readonly name: string;
+  readonly groups: readonly string[];
+}
+
+export interface ResourceAttributes {
+  readonly verb: string;
+  /** '' for cluster-scoped requests. */
+  readonly namespace: string;
+  readonly apiGroup: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly name?: string;
+}
+
+export interface NonResourceAttributes {
+  readonly verb: string;
+  readonly path: string;
+}
+
+/** A rule that applies, and where it comes from. */
+export interface EffectiveRule {
+  readonly rule: PolicyRule;
+  readonly ruleIndex: number;
+  readonly binding: BindingObject;
+  readonly role: RoleObject;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  /** The first rule that allows the request, as the authorizer reports it. */
+  readonly by?: EffectiveRule;
+}
+
+const SA_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The groups the API server gives a user: those asked for, plus `system:authenticated`, plus a
+ * service account's `system:serviceaccounts` and `system:serviceaccounts:<ns>`.
+ */
+export function userInfo(name: string, groups: readonly string[] = []): UserInfo {
+  const all = new Set(groups);
+  if (name.startsWith(SA_PREFIX)) {
+    const ns = name.slice(SA_PREFIX.length).split(':')[0]!;
+    all.add('system:serviceaccounts');
+    all.add(`system:serviceaccounts:${ns}`);
+  }
+  if (name !== 'system:anonymous') all.add('system:authenticated');
+  else all.add('system:unauthenticated');
+  return { name, groups: [...all] };
+}
+
+export const serviceAccountUser = (namespace: string, name: string): string => `${SA_PREFIX}${namespace}:${name}`;
+
+/** Whether a binding's subject is this user (appliesToUser in rule.go). */
+export function subjectMatches(user: UserInfo, subject: SubjectObject, bindingNamespace: string): boolean {
+  switch (subject.kind) {
+    case 'User':
+      return user.name === subject.name;
+    case 'Group':
+      return user.groups.includes(subject.name);
+    case 'ServiceAccount': {
+      // A ServiceAccount subject without a namespace means the binding's own namespace.
+      const ns = subject.namespace || bindingNamespace;
+      return ns !== '' && user.name === serviceAccountUser(ns, subject.name);
+    }
+  }
+}
+
+function selectorMatches(sel: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const values = e.values ?? [];
+    const ok =
+      e.operator === 'In' ? has && values.includes(labels[e.key]!)
+        : e.operator === 'NotIn' ? !has || !values.includes(labels[e.key]!)
+          : e.operator === 'Exists' ? has
+            : e.operator === 'DoesNotExist' ? !has
+              : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const ruleKey = (r: PolicyRule): string => JSON.stringify([r.verbs, r.apiGroups, r.resources, r.resourceNames, r.nonResourceURLs]);
+
+/**
+ * Resolves aggregated ClusterRoles as the aggregation controller does: an aggregated role's
+ * rules are the union of the rules of every ClusterRole its selectors match, to a fixpoint.
+ */
+export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<string, RoleObject> {
+  const byName = new Map(clusterRoles.map((r) => [r.name, r]));
+  const aggregated = clusterRoles.filter((r) => r.aggregation);
+  for (let round = 0; round <= aggregated.length; round++) {
+    let changed = false;
+    for (const agg of aggregated) {
+      const seen = new Set<string>();
+      const rules: PolicyRule[] = [];
+      for (const other of [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (!agg.aggregation!.some((sel) => selectorMatches(sel, other.labels))) continue;
+        for (const r of other.rules) {
+          const k = ruleKey(r);
+          if (!seen.has(k)) {
+            seen.add(k);
+            rules.push(r);
+          }
+        }
+      }
+      const current = byName.get(agg.name)!;
+      if (rules.map(ruleKey).join('\n') !== current.rules.map(ruleKey).join('\n')) {
+        byName.set(agg.name, { ...current, rules });
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return byName;
+}
+
+export class Authorizer {
+  private readonly clusterRoles: Map<string, RoleObject>;
+  private readonly roles = new Map<string, RoleObject>();
+  private readonly clusterBindings: BindingObject[] = [];
+  private readonly bindingsByNamespace = new Map<string, BindingObject[]>();
+
+  constructor(public readonly set: RbacSet) {
+    this.clusterRoles = resolveAggregation(set.roles.filter((r) => r.kind === 'ClusterRole'));
+    for (const r of set.roles) if (r.kind === 'Role') this.roles.set(`${r.namespace}/${r.name}`, r);
+    for (const b of set.bindings) {
+      if (b.kind === 'ClusterRoleBinding') this.clusterBindings.push(b);
+      else {
+        const list = this.bindingsByNamespace.get(b.namespace);
+        if (list) list.push(b);
+        else this.bindingsByNamespace.set(b.namespace, [b]);
+      }
+    }
+  }
+
+  /** The role a binding refers to; undefined when it does not exist (it then grants nothing). */
+  roleOf(b: BindingObject): RoleObject | undefined {
+    return b.roleRef.kind === 'ClusterRole' ? this.clusterRoles.get(b.roleRef.name) : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
+  }
+
+  /** ClusterRoleBindings, then the RoleBindings of `namespace` ('' = cluster-wide only). */
+  bindingsFor(namespace: string): readonly BindingObject[] {
+    return namespace ? [...this.clusterBindings, ...(this.bindingsByNamespace.get(namespace) ?? [])] : this.clusterBindings;
+  }
+
+  namespacesWithBindings(): string[] {
+    return [...this.bindingsByNamespace.keys()].sort();
+  }
+
+  /** Every rule that applies to `user` in `namespace`, in the authorizer's order. */
+  *rulesFor(user: UserInfo, namespace: string): Generator<EffectiveRule> {
+    for (const binding of this.bindingsFor(namespace)) {
+      if (!binding.subjects.some((s) => subjectMatches(user, s, binding.namespace))) continue;
+      const role = this.roleOf(binding);
+      if (!role) continue;
+      for (let i = 0; i < role.rules.length; i++) yield { rule: role.rules[i]!, ruleIndex: i, binding, role };
+    }
+  }
+
+  authorize(user: UserInfo, attrs: ResourceAttributes): Decision {
+    // A request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).
+    const namespace = attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
+    const req = { verb: attrs.verb, apiGroup: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource ?? '', name: attrs.name ?? '' };
+    for (const e of this.rulesFor(user, namespace)) if (ruleAllows(e.rule, req)) return { allowed: true, by: e };
+    return { allowed: false };
+  }
+
+  /** Non-resource URLs are granted only through ClusterRoleBindings. */
+  authorizeNonResource(user: UserInfo, attrs: NonResourceAttributes): Decision {
+    for (const e of this.rulesFor(user, '')) if (ruleAllowsNonResource(e.rule, attrs)) return { allowed: true, by: e };
+    return { allowed: false };
+  }
+}

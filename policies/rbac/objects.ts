@@ -1,0 +1,166 @@
+/**
+ * RBAC objects read from any manifests: ours or hand-written. Objects that are not RBAC are
+ * ignored; malformed RBAC objects are reported with their file and document index and left
+ * out, never crashing the evaluation.
+ */
+import type { PolicyRule } from '../../constructs/catalog.ts';
+
+export interface SourceRef {
+  readonly file: string;
+  /** 0-based document index in the file. */
+  readonly index: number;
+}
+
+export interface RoleObject {
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+  /** '' for ClusterRoles. */
+  readonly namespace: string;
+  readonly rules: readonly PolicyRule[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** ClusterRole aggregation: label selectors of the roles whose rules it takes. */
+  readonly aggregation?: readonly LabelSelector[];
+  readonly from: SourceRef;
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+export interface SubjectObject {
+  readonly kind: 'User' | 'Group' | 'ServiceAccount';
+  readonly name: string;
+  /** ServiceAccounts only; '' when not given. */
+  readonly namespace: string;
+}
+
+export interface BindingObject {
+  readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
+  readonly name: string;
+  /** '' for ClusterRoleBindings. */
+  readonly namespace: string;
+  readonly roleRef: { readonly kind: 'Role' | 'ClusterRole'; readonly name: string };
+  readonly subjects: readonly SubjectObject[];
+  readonly from: SourceRef;
+}
+
+export interface RbacSet {
+  readonly roles: readonly RoleObject[];
+  readonly bindings: readonly BindingObject[];
+  /** ServiceAccounts declared, as `namespace/name`. */
+  readonly serviceAccounts: readonly string[];
+  readonly namespaces: readonly string[];
+  /** One line each: `file#index: what is wrong`. */
+  readonly problems: readonly string[];
+}
+
+export interface ManifestDoc {
+  readonly file: string;
+  readonly index: number;
+  readonly object: unknown;
+}
+
+const RBAC_API = 'rbac.authorization.k8s.io/';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const strMap = (v: unknown): Record<string, string> =>
+  isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {};
+
+class Invalid extends Error {}
+
+function rule(v: unknown, at: string): PolicyRule {
+  if (!isObj(v)) throw new Invalid(`${at} is not a mapping`);
+  for (const key of ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) {
+    if (v[key] !== undefined && !isStrings(v[key])) throw new Invalid(`${at}.${key} is not a list of strings`);
+  }
+  if (v.verbs === undefined) throw new Invalid(`${at}.verbs is missing`);
+  return {
+    verbs: v.verbs as string[],
+    ...(v.apiGroups !== undefined ? { apiGroups: v.apiGroups as string[] } : {}),
+    ...(v.resources !== undefined ? { resources: v.resources as string[] } : {}),
+    ...(v.resourceNames !== undefined ? { resourceNames: v.resourceNames as string[] } : {}),
+    ...(v.nonResourceURLs !== undefined ? { nonResourceURLs: v.nonResourceURLs as string[] } : {}),
+  };
+}
+
+function rules(v: unknown): PolicyRule[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new Invalid('rules is not a list');
+  return v.map((x, i) => rule(x, `rules[${i}]`));
+}
+
+function subject(v: unknown, i: number): SubjectObject {
+  if (!isObj(v)) throw new Invalid(`subjects[${i}] is not a mapping`);
+  if (v.kind !== 'User' && v.kind !== 'Group' && v.kind !== 'ServiceAccount') {
+    throw new Invalid(`subjects[${i}].kind ${JSON.stringify(v.kind)} is not User, Group or ServiceAccount`);
+  }
+  if (typeof v.name !== 'string' || !v.name) throw new Invalid(`subjects[${i}].name is missing`);
+  return { kind: v.kind, name: v.name, namespace: typeof v.namespace === 'string' ? v.namespace : '' };
+}
+
+function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } | { ns: string } | undefined {
+  const o = doc.object;
+  if (!isObj(o) || typeof o.kind !== 'string') return undefined;
+  const meta = isObj(o.metadata) ? o.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const from = { file: doc.file, index: doc.index };
+  const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  if (o.kind === 'ServiceAccount' && api === 'v1') return { sa: `${namespace || 'default'}/${name}` };
+  if (o.kind === 'Namespace' && api === 'v1') return { ns: name };
+  if (!api.startsWith(RBAC_API)) return undefined;
+  if (!name) throw new Invalid(`${o.kind} has no metadata.name`);
+  switch (o.kind) {
+    case 'Role':
+    case 'ClusterRole': {
+      const agg = isObj(o.aggregationRule) ? o.aggregationRule.clusterRoleSelectors : undefined;
+      if (agg !== undefined && !Array.isArray(agg)) throw new Invalid('aggregationRule.clusterRoleSelectors is not a list');
+      return {
+        kind: o.kind, name, namespace: o.kind === 'Role' ? namespace || 'default' : '', rules: rules(o.rules), labels: strMap(meta.labels), from,
+        ...(o.kind === 'ClusterRole' && Array.isArray(agg) ? { aggregation: agg.filter(isObj) as LabelSelector[] } : {}),
+      };
+    }
+    case 'RoleBinding':
+    case 'ClusterRoleBinding': {
+      const ref = o.roleRef;
+      if (!isObj(ref)) throw new Invalid('roleRef is missing');
+      if (ref.kind !== 'Role' && ref.kind !== 'ClusterRole') throw new Invalid(`roleRef.kind ${JSON.stringify(ref.kind)} is not Role or ClusterRole`);
+      if (o.kind === 'ClusterRoleBinding' && ref.kind === 'Role') throw new Invalid('a ClusterRoleBinding cannot refer to a Role');
+      if (typeof ref.name !== 'string' || !ref.name) throw new Invalid('roleRef.name is missing');
+      if (o.subjects !== undefined && o.subjects !== null && !Array.isArray(o.subjects)) throw new Invalid('subjects is not a list');
+      return {
+        kind: o.kind, name, namespace: o.kind === 'RoleBinding' ? namespace || 'default' : '',
+        roleRef: { kind: ref.kind, name: ref.name },
+        subjects: ((o.subjects as unknown[] | undefined) ?? []).map(subject),
+        from,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The RBAC content of a list of documents. */
+export function readRbac(docs: Iterable<ManifestDoc>): RbacSet {
+  const roles: RoleObject[] = [];
+  const bindings: BindingObject[] = [];
+  const serviceAccounts: string[] = [];
+  const namespaces: string[] = [];
+  const problems: string[] = [];
+  for (const doc of docs) {
+    try {
+      const got = readOne(doc);
+      if (!got) continue;
+      if ('sa' in got) serviceAccounts.push(got.sa);
+      else if ('ns' in got) namespaces.push(got.ns);
+      else if ('roleRef' in got) bindings.push(got);
+      else roles.push(got);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      const o = doc.object as { kind?: unknown; metadata?: { name?: unknown } };
+      problems.push(`${doc.file}#${doc.index}: ${String(o.kind)} ${JSON.stringify(o.metadata?.name ?? '')}: ${e.message}`);
+    }
+  }
+  return { roles, bindings, serviceAccounts, namespaces, problems };
+}
