@@ -7,6 +7,14 @@ export class UsageError extends Error {
   }
 }
 
+/** Input that cannot be read: a missing folder, an unreadable file. Exit 2, no usage text. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
 
 export interface ParsedArgs {

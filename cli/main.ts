@@ -5,11 +5,14 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { DeclarationError } from '../constructs/props.ts';
 import { SpecError } from '../constructs/spec.ts';
-import { UsageError } from './args.ts';
+import { InputError, UsageError } from './args.ts';
+import { accessCommand } from './access.ts';
+import { canICommand } from './can-i.ts';
 import { checkCommand } from './check.ts';
 import { levelsCommand } from './levels.ts';
 import { ModuleError } from './load.ts';
 import { synthCommand } from './synth.ts';
+import { whoCanCommand } from './who-can.ts';
 import type { Io } from './io.ts';
 
 export const USAGE = `orgctl — a cloud organization's people and access as code
@@ -22,6 +25,12 @@ Usage:
       Check every policy and list the findings; write nothing.
   orgctl levels [--format text|json]
       The access-level catalog.
+  orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group G]... [--dir DIR]
+      yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/).
+  orgctl who-can VERB TYPE[/NAME] [-n NS] [--dir DIR] [--format table|json]
+      Every subject that may, with the binding and role that grant it.
+  orgctl access [--dir DIR] [--format table|json]
+      Levels and privilege classes of every subject in every namespace.
 
 The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
@@ -31,6 +40,9 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   synth: synthCommand,
   check: checkCommand,
   levels: levelsCommand,
+  'can-i': canICommand,
+  'who-can': whoCanCommand,
+  access: accessCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -49,6 +61,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      io.err(`orgctl ${command}: ${e.message}`);
       return 2;
     }
     if (e instanceof SpecError) {

@@ -5,7 +5,7 @@
  */
 import { CATALOG, type AccessLevel, type PolicyRule } from '../../constructs/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
-import { classesOf, type ClassId } from './classes.ts';
+import { CLASSES, classesOf, type ClassId, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 
@@ -72,14 +72,20 @@ class CellMaker {
   private readonly cache = new Map<string, { levels: string[]; covers: string[]; classes: ClassId[] }>();
 
   cell(contributions: readonly Contribution[]): AccessCell {
-    const roles = new Map<string, RoleObject>();
-    for (const c of contributions) roles.set(roleId(c.role), c.role);
+    // A role granted by a ClusterRoleBinding reaches cluster-scoped objects; by a RoleBinding, it does not.
+    const roles = new Map<string, { role: RoleObject; scope: Scope }>();
+    for (const c of contributions) {
+      const scope: Scope = c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace';
+      roles.set(`${scope}:${roleId(c.role)}`, { role: c.role, scope });
+    }
     const key = [...roles.keys()].sort().join('\n');
     let result = this.cache.get(key);
     if (!result) {
-      const rules = [...roles.values()].flatMap((r) => r.rules);
+      const all = [...roles.values()];
+      const rules = all.flatMap((r) => r.role.rules);
       const covers = levelsCovered(rules);
-      result = { covers, levels: maximalLevels(covers), classes: classesOf(rules) };
+      const classes = new Set(all.flatMap((r) => classesOf(r.role.rules, r.scope)));
+      result = { covers, levels: maximalLevels(covers), classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id) };
       this.cache.set(key, result);
     }
     return { ...result, via: [...new Set(contributions.map((c) => bindingLabel(c.binding)))].sort() };

@@ -23,10 +23,16 @@ interface Probe {
   readonly verbs: readonly string[];
   readonly group: string;
   readonly resources: readonly string[];
+  /** Cluster-scoped objects: only a ClusterRoleBinding can grant these. */
+  readonly clusterOnly?: boolean;
 }
+
+/** Where a rule was granted: a RoleBinding's rules act only on that namespace's objects. */
+export type Scope = 'namespace' | 'cluster';
 
 const WRITE = ['create', 'update', 'patch'];
 const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
+const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources, clusterOnly: true });
 
 export const CLASSES: readonly PrivilegeClass[] = [
   {
@@ -46,7 +52,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
     title: 'exec into pods',
     why: 'a shell in a running container acts with its identity and sees its secrets (WebSocket exec is a GET)',
     severity: 'error',
-    probes: [p(['get', 'create'], '', 'pods/exec', 'pods/attach'), p(['get', 'create', 'update', 'patch', 'delete'], '', 'nodes/proxy')],
+    probes: [p(['get', 'create'], '', 'pods/exec', 'pods/attach'), cluster(['get', 'create', 'update', 'patch', 'delete'], '', 'nodes/proxy')],
   },
   {
     id: 'read-secrets',
@@ -62,10 +68,11 @@ export const CLASSES: readonly PrivilegeClass[] = [
     severity: 'error',
     probes: [
       p(['create'], '', 'serviceaccounts/token', 'secrets'),
-      p(['impersonate'], '', 'users', 'groups', 'serviceaccounts'),
-      p(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
-      p(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval'),
-      p(['approve'], 'certificates.k8s.io', 'signers'),
+      p(['impersonate'], '', 'serviceaccounts'),
+      cluster(['impersonate'], '', 'users', 'groups'),
+      cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
+      cluster(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval'),
+      cluster(['approve'], 'certificates.k8s.io', 'signers'),
     ],
   },
   {
@@ -74,8 +81,10 @@ export const CLASSES: readonly PrivilegeClass[] = [
     why: 'writing roles or bindings (or escalate/bind) grants any permission, to oneself included',
     severity: 'error',
     probes: [
+      // bind/escalate on clusterroles count in a namespace too: they let one bind a ClusterRole there.
       p(['escalate', 'bind'], 'rbac.authorization.k8s.io', 'roles', 'clusterroles'),
-      p(WRITE, 'rbac.authorization.k8s.io', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'),
+      p(WRITE, 'rbac.authorization.k8s.io', 'roles', 'rolebindings'),
+      cluster(WRITE, 'rbac.authorization.k8s.io', 'clusterroles', 'clusterrolebindings'),
     ],
   },
   {
@@ -83,14 +92,15 @@ export const CLASSES: readonly PrivilegeClass[] = [
     title: 'control admission webhooks',
     why: 'a webhook sees and can rewrite every object sent to the cluster, or switch policy off',
     severity: 'warning',
-    probes: [p([...WRITE, 'delete'], 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations')],
+    probes: [cluster([...WRITE, 'delete'], 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations')],
   },
   {
     id: 'node-host',
     title: 'reach nodes and the host',
     why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security',
     severity: 'warning',
-    probes: [p(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'), p(['update', 'patch'], '', 'namespaces')],
+    // A RoleBinding in namespace X reaches Namespace object X itself (its pod-security labels).
+    probes: [cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'), p(['update', 'patch'], '', 'namespaces')],
   },
   {
     id: 'network',
@@ -113,14 +123,14 @@ function ruleHitsProbe(rule: PolicyRule, probe: Probe): boolean {
   });
 }
 
-/** The classes a rule holds, in catalog order. */
-export function classesOfRule(rule: PolicyRule): ClassId[] {
-  return CLASSES.filter((c) => c.probes.some((pr) => ruleHitsProbe(rule, pr))).map((c) => c.id);
+/** The classes a rule holds where it was granted, in catalog order. */
+export function classesOfRule(rule: PolicyRule, scope: Scope): ClassId[] {
+  return CLASSES.filter((c) => c.probes.some((pr) => (scope === 'cluster' || !pr.clusterOnly) && ruleHitsProbe(rule, pr))).map((c) => c.id);
 }
 
 /** The classes a set of rules holds (the union of its rules': each probe is one request). */
-export function classesOf(rules: readonly PolicyRule[]): ClassId[] {
-  const held = new Set(rules.flatMap(classesOfRule));
+export function classesOf(rules: readonly PolicyRule[], scope: Scope): ClassId[] {
+  const held = new Set(rules.flatMap((r) => classesOfRule(r, scope)));
   return CLASSES.filter((c) => held.has(c.id)).map((c) => c.id);
 }
 

@@ -10,7 +10,7 @@ import { findLevel } from '../../constructs/catalog.ts';
 import { tokenAccountName, usernameOf, type GrantModel, type OrgModel, type UserModel } from '../../constructs/model.ts';
 import type { Finding } from '../findings.ts';
 import { Authorizer } from './authorizer.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, type ClassId } from './classes.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule, type ClassId, type Scope } from './classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from './objects.ts';
 
 interface RoleFacts {
@@ -19,10 +19,10 @@ interface RoleFacts {
   readonly customPower?: number;
 }
 
-function factsOf(role: RoleObject, org: string): RoleFacts {
+function factsOf(role: RoleObject, org: string, scope: Scope): RoleFacts {
   const classes = new Map<ClassId, number>();
   role.rules.forEach((rule, i) => {
-    for (const c of classesOfRule(rule)) if (!classes.has(c)) classes.set(c, i);
+    for (const c of classesOfRule(rule, scope)) if (!classes.has(c)) classes.set(c, i);
   });
   const custom = !role.name.startsWith(`${org}:`) || !findLevel(role.name.slice(org.length + 1));
   const power = custom ? role.rules.findIndex((r) => r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate')) : -1;
@@ -73,7 +73,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   const authz = new Authorizer(readRbac(docs));
   const users = new Map(model.users.map((u) => [usernameOf(model, u.key), u]));
   const tokens = new Map(model.tokens.map((t) => [tokenAccountName(t.id), t]));
-  const facts = new Map<RoleObject, RoleFacts>();
+  const facts = new Map<string, RoleFacts>();
   const out: Finding[] = [];
   // (role, class) → who holds it, for one aggregated warning each
   const risky = new Map<string, { role: RoleObject; cls: ClassId; rule: number; users: Set<string>; namespaces: Set<string>; source: string }>();
@@ -105,8 +105,10 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
-    let f = facts.get(role);
-    if (!f) facts.set(role, (f = factsOf(role, model.name)));
+    const scope: Scope = binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace';
+    const factsKey = `${scope}:${role.kind}/${role.namespace}/${role.name}`;
+    let f = facts.get(factsKey);
+    if (!f) facts.set(factsKey, (f = factsOf(role, model.name, scope)));
     if (!f.classes.size && f.customPower === undefined && binding.kind === 'RoleBinding') continue;
     for (const s of binding.subjects) {
       if (s.kind === 'User') {

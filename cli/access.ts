@@ -1,0 +1,32 @@
+import { accessMatrix } from '../policies/rbac/access.ts';
+import { parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadAuthorizer } from './rbac.ts';
+import { table } from './who-can.ts';
+
+export const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json]
+
+The access matrix of the manifests in DIR (default dist/): for every subject (users, service
+accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
+and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.`;
+
+export function accessCommand(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json'], help: 'boolean' }, { h: 'help' });
+  if (flags.help) {
+    io.out(ACCESS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const matrix = accessMatrix(loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io));
+  if (flags.format === 'json') {
+    io.out(JSON.stringify(matrix, null, 2));
+    return 0;
+  }
+  const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
+  for (const s of matrix) {
+    const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
+    for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
+  }
+  io.out(table(rows));
+  return 0;
+}

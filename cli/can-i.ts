@@ -1,0 +1,60 @@
+import { describeRule } from '../policies/rbac/classes.ts';
+import { userInfo, type Decision } from '../policies/rbac/authorizer.ts';
+import { parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadAuthorizer, resolveTarget } from './rbac.ts';
+
+export const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
+       orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR]
+
+Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
+prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
+
+  TYPE            pods, po, pod, deployments.apps, widgets.example.com, or *
+  --as USER       the user; a service account is system:serviceaccount:NS:NAME
+  --as-group G    a group of the user (repeatable); system:authenticated is always added
+  -n NS           the namespace (default: default); ignored for cluster-scoped types
+  --why           also print the binding, role and rule that decide
+Examples:
+  orgctl can-i create deployments.apps -n web --as bob@acme.io
+  orgctl can-i get pods --subresource exec -n web --as system:serviceaccount:acme-system:token-ci-deploy
+  orgctl can-i get /healthz --as bob@acme.io`;
+
+function explain(d: Decision): string {
+  if (!d.by) return 'no RoleBinding or ClusterRoleBinding of this user allows it';
+  const { binding, role, rule, ruleIndex } = d.by;
+  return `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`;
+}
+
+export function canICommand(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(
+    argv,
+    { as: 'string', 'as-group': 'list', namespace: 'string', subresource: 'string', dir: 'string', why: 'boolean', help: 'boolean' },
+    { n: 'namespace', h: 'help' },
+  );
+  if (flags.help) {
+    io.out(CAN_I_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+  if (typeof flags.as !== 'string' || !flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
+  const [verb, what] = positionals as [string, string];
+  const user = userInfo(flags.as, (flags['as-group'] as string[] | undefined) ?? []);
+  const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
+  let decision: Decision;
+  if (what.startsWith('/')) {
+    if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+    decision = authz.authorizeNonResource(user, { verb, path: what });
+  } else {
+    const t = resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
+    let namespace = (flags.namespace as string | undefined) ?? 'default';
+    if (!t.namespaced) {
+      if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
+      namespace = '';
+    }
+    decision = authz.authorize(user, { verb, namespace, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
+  }
+  io.out(decision.allowed ? 'yes' : 'no');
+  if (flags.why) io.err(explain(decision));
+  return decision.allowed ? 0 : 1;
+}

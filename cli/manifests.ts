@@ -1,0 +1,62 @@
+/** Reads every manifest under a folder (or a file, or stdin text): YAML streams, JSON, `kind: List`. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { ManifestDoc } from '../policies/rbac/objects.ts';
+import { InputError } from './args.ts';
+import { listFiles } from './output.ts';
+
+export interface LoadedManifests {
+  readonly docs: readonly ManifestDoc[];
+  readonly problems: readonly string[];
+}
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+/** Documents of one file's text; List objects are flattened into their items. */
+export function parseManifestText(text: string, file: string): LoadedManifests {
+  const docs: ManifestDoc[] = [];
+  const problems: string[] = [];
+  const push = (object: unknown, index: number) => {
+    const o = object as { kind?: unknown; items?: unknown };
+    if (o && typeof o === 'object' && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
+      for (const item of o.items) docs.push({ file, index, object: item });
+    } else if (object !== null && object !== undefined) docs.push({ file, index, object });
+  };
+  if (/\.json$/i.test(file)) {
+    try {
+      const data: unknown = JSON.parse(text);
+      (Array.isArray(data) ? data : [data]).forEach(push);
+    } catch (e) {
+      problems.push(`${file}#0: not valid JSON (${(e as Error).message})`);
+    }
+    return { docs, problems };
+  }
+  parseAllDocuments(text, { prettyErrors: true }).forEach((doc, index) => {
+    if ('errors' in doc && doc.errors.length) {
+      const e = doc.errors[0]!;
+      problems.push(`${file}#${index}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+      return;
+    }
+    try {
+      push(doc.toJS({ maxAliasCount: 100 }), index);
+    } catch (e) {
+      problems.push(`${file}#${index}: ${(e as Error).message}`);
+    }
+  });
+  return { docs, problems };
+}
+
+/** Every manifest under `path` (a folder, searched recursively, or one file). */
+export function loadManifests(path: string): LoadedManifests {
+  if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
+  const files = statSync(path).isDirectory() ? listFiles(path).filter((f) => MANIFEST.test(f)).map((f) => join(path, f)) : [path];
+  const docs: ManifestDoc[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const got = parseManifestText(readFileSync(file, 'utf8'), file);
+    docs.push(...got.docs);
+    problems.push(...got.problems);
+  }
+  return { docs, problems };
+}

@@ -1,0 +1,39 @@
+/** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
+import { Authorizer } from '../policies/rbac/authorizer.ts';
+import { readRbac } from '../policies/rbac/objects.ts';
+import { resolveResource } from '../policies/rbac/resources.ts';
+import { UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadManifests } from './manifests.ts';
+
+/** Loads `dir`; every malformed document is reported on stderr and left out. */
+export function loadAuthorizer(dir: string, io: Io): Authorizer {
+  const { docs, problems } = loadManifests(dir);
+  const set = readRbac(docs);
+  for (const p of [...problems, ...set.problems]) io.err(`warning manifests ${p}`);
+  return new Authorizer(set);
+}
+
+export interface Target {
+  readonly apiGroup: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly name: string;
+  readonly namespaced: boolean;
+}
+
+/** A kubectl TYPE[/NAME] argument: `pods`, `po/web-1`, `deployments.apps`, `widgets.example.com`, `*`. */
+export function resolveTarget(arg: string, subresource: string, io: Io): Target {
+  const slash = arg.indexOf('/');
+  const type = slash < 0 ? arg : arg.slice(0, slash);
+  const name = slash < 0 ? '' : arg.slice(slash + 1);
+  if (!type) throw new UsageError(`${JSON.stringify(arg)} names no resource type`);
+  if (type === '*') return { apiGroup: '*', resource: '*', subresource, name, namespaced: true };
+  const known = resolveResource(type);
+  if (known) return { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced };
+  const dot = type.indexOf('.');
+  io.err(`warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`);
+  return dot < 0
+    ? { apiGroup: '', resource: type.toLowerCase(), subresource, name, namespaced: true }
+    : { apiGroup: type.slice(dot + 1).toLowerCase(), resource: type.slice(0, dot).toLowerCase(), subresource, name, namespaced: true };
+}

@@ -1,0 +1,126 @@
+/** can-i, who-can and access, on the committed dist/ and on hand-written manifests. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, run } from '../helpers.ts';
+
+const HAND = join(ROOT, 'test/fixtures/manifests');
+
+describe('orgctl can-i on dist/', () => {
+  it.each([
+    [['list', 'services', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
+    [['create', 'services', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
+    [['create', 'pods', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
+    [['create', 'deployments.apps', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
+    [['get', 'po/web-1', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
+    [['get', 'pods', '--subresource', 'exec', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
+    [['get', 'pods', '-n', 'data', '--as', 'bob@acme.io'], 'no'],
+    [['get', 'pods', '-n', 'data', '--as', 'mallory@acme.io'], 'no'],
+    [['delete', 'deploy', '-n', 'ml', '--as', 'frank@acme.io'], 'yes'],
+    [['create', 'serviceaccounts/token', '-n', 'acme-system', '--as', 'alice@acme.io'], 'yes'],
+    [['get', 'secrets', '-n', 'acme-system', '--as', 'dan@acme.io'], 'no'],
+    [['get', 'secrets', '-n', 'data', '--as', 'dan@acme.io'], 'yes'],
+    [['create', 'pods', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-ci-deploy'], 'yes'],
+    [['create', 'pods', '-n', 'ml', '--as', 'system:serviceaccount:acme-system:token-ci-deploy'], 'no'],
+    [['list', 'endpoints', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'yes'],
+    [['list', 'configmaps', '-n', 'ml', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'yes'],
+    [['list', 'configmaps', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'no'],
+    [['get', 'nodes', '--as', 'alice@acme.io'], 'no'],
+    [['get', '/healthz', '--as', 'alice@acme.io'], 'no'],
+  ])('%j → %s', async (args, answer) => {
+    const r = await run(['can-i', ...args]);
+    expect(r.stdout).toBe(answer);
+    expect(r.code).toBe(answer === 'yes' ? 0 : 1);
+  });
+
+  it('--why names the binding, role and rule', async () => {
+    const r = await run(['can-i', 'patch', 'services', '-n', 'web', '--as', 'dan@acme.io', '--why']);
+    expect(r.stderr).toBe('RoleBinding web/acme:w:services → ClusterRole acme:w:services, rule 2: create,update,patch,delete,deletecollection on services');
+  });
+
+  it('runs as a real command', () => {
+    const r = cli(['can-i', 'create', 'pods', '-n', 'web', '--as', 'bob@acme.io']);
+    expect([r.code, r.stdout.trim()]).toEqual([1, 'no']);
+  });
+});
+
+describe('on hand-written manifests', () => {
+  it.each([
+    [['list', 'pods', '-n', 'shop', '--as', 'dave@shop.io'], 'yes', 'through the aggregated viewer ClusterRole'],
+    [['get', 'pods/log', '-n', 'shop', '--as', 'dave@shop.io'], 'yes', 'TYPE/NAME: the pod named "log", as in kubectl'],
+    [['create', 'pods', '-n', 'shop', '--as', 'dave@shop.io'], 'no', 'viewer only reads'],
+    [['get', 'pods', '--subresource', 'log', '-n', 'shop', '--as', 'dave@shop.io'], 'yes', 'subresource log is listed'],
+    [['list', 'pods', '-n', 'other', '--as', 'dave@shop.io'], 'no', 'RoleBinding only in shop'],
+    [['list', 'pods', '-n', 'shop', '--as', 'eve@shop.io', '--as-group', 'support'], 'yes', 'Group subject'],
+    [['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:shop:ci'], 'yes', 'ServiceAccount subject without namespace'],
+    [['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:other:ci'], 'no', 'another namespace\'s ci'],
+    [['list', 'nodes', '--as', 'system:serviceaccount:monitoring:prometheus'], 'yes', 'cluster-scoped through a ClusterRoleBinding'],
+    [['get', '/metrics', '--as', 'system:serviceaccount:monitoring:prometheus'], 'yes', 'non-resource URL'],
+    [['get', 'pods', '-n', 'shop', '--as', 'mallory@shop.io'], 'no', 'the malformed binding grants nothing'],
+  ])('%j → %s (%s)', async (args, answer) => {
+    const r = await run(['can-i', ...args, '--dir', HAND]);
+    expect(r.stdout).toBe(answer);
+  });
+
+  it('reports the malformed binding with file and document index, and goes on', async () => {
+    const r = await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'dave@shop.io', '--dir', HAND]);
+    expect(r.stderr).toContain(`warning manifests ${HAND}/bindings.yaml#3: RoleBinding "broken": roleRef is missing`);
+    expect(r.code).toBe(0);
+  });
+
+  it('who-can lists subjects with the binding and role', async () => {
+    const r = await run(['who-can', 'create', 'deployments.apps', '--dir', HAND, '--format', 'json']);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { subjectKind: 'ServiceAccount', subject: 'shop:ci', namespace: 'shop', binding: 'RoleBinding deployers', role: 'Role deployer', rule: '0: get,list,create,update,patch on deployments.apps' },
+    ]);
+    const nodes = await run(['who-can', 'list', 'nodes', '--dir', HAND]);
+    expect(nodes.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher/);
+  });
+
+  it('access shows levels and classes per subject and namespace', async () => {
+    const r = await run(['access', '--dir', HAND, '--format', 'json']);
+    const matrix = JSON.parse(r.stdout) as { kind: string; name: string; cluster?: { classes: string[] }; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
+    const ci = matrix.find((s) => s.name === 'shop:ci')!;
+    expect(ci.namespaces.shop!.classes).toEqual(['run-pods']);
+    // viewer reads pods and logs but not pods/status: it covers no whole catalog level
+    expect(matrix.find((s) => s.name === 'dave@shop.io')!.namespaces.shop).toMatchObject({ levels: [], classes: [] });
+    expect(matrix.find((s) => s.kind === 'Group' && s.name === 'support')).toBeDefined();
+    expect(matrix.find((s) => s.name === 'monitoring:prometheus')!.cluster).toBeDefined();
+  });
+});
+
+describe('access on dist/', () => {
+  it('gives every declared subject its declared levels', async () => {
+    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as { name: string; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
+    const cell = (name: string, ns: string) => matrix.find((s) => s.name === name)?.namespaces[ns];
+    expect(cell('bob@acme.io', 'web')?.levels).toEqual(['r:pods', 'w:services']);
+    expect(cell('dan@acme.io', 'web')?.levels).toEqual(['r:full', 'w:services', 'w:ingresses', 'w:configmaps']);
+    expect(cell('alice@acme.io', 'acme-system')?.levels).toEqual(['w:full']);
+    expect(cell('acme-system:token-dashboards', 'ml')?.levels).toEqual(['r:full']);
+    expect(matrix.find((s) => s.name === 'mallory@acme.io')).toBeUndefined();
+    // no non-admin user holds a forbidden class anywhere
+    for (const s of matrix.filter((x) => !['alice@acme.io', 'frank@acme.io'].includes(x.name) && !x.name.startsWith('acme-system:'))) {
+      for (const c of Object.values(s.namespaces)) expect(c.classes.filter((x) => ['run-pods', 'exec', 'identity', 'escalate'].includes(x)), s.name).toEqual([]);
+    }
+  });
+
+  it('prints a table', async () => {
+    const r = await run(['access']);
+    expect(r.stdout.split('\n')[0]).toMatch(/^KIND\s+SUBJECT\s+NAMESPACE\s+LEVELS\s+CLASSES$/);
+    expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+-$/m);
+  });
+});
+
+describe('usage', () => {
+  it.each([
+    [['can-i', 'get', 'pods'], /--as USER is required/],
+    [['can-i', 'get'], /expected VERB and TYPE/],
+    [['can-i', 'get', 'pods', '--as', 'x', '--bogus'], /unknown flag --bogus/],
+    [['who-can', 'get'], /expected VERB and TYPE/],
+    [['access', '--format', 'xml'], /--format "xml" is not allowed/],
+    [['access', '--dir', '/nonexistent'], /\/nonexistent: no such file or folder/],
+  ])('%j exits 2', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
