@@ -7,6 +7,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { DeclarationError } from '../constructs/props.ts';
 import { SpecError, parseSpecText } from '../constructs/spec.ts';
+import { ModuleError } from './module-error.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -33,8 +34,6 @@ export function loadSpec(file: string, today?: string): Loaded {
   return { root: app, declaredIn: relative(process.cwd(), resolve(file)) || file };
 }
 
-/** A module failed while it ran: not a policy finding, a broken declaration file. */
-export class ModuleError extends Error {}
 
 /** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
 export async function loadModule(file: string): Promise<Loaded> {

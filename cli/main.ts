@@ -2,18 +2,11 @@
  * orgctl: the command line. Exit codes: 0 ok, 1 the declaration breaks a policy (or
  * `--check` found dist/ stale), 2 bad usage or unreadable input.
  */
-import { resolveToday } from '../constructs/organization.ts';
 import { DeclarationError } from '../constructs/props.ts';
-import { SpecError } from '../constructs/spec.ts';
+import { SpecError } from '../constructs/spec-error.ts';
 import { InputError, UsageError } from './args.ts';
-import { accessCommand } from './access.ts';
-import { canICommand } from './can-i.ts';
-import { checkCommand } from './check.ts';
-import { levelsCommand } from './levels.ts';
-import { ModuleError } from './load.ts';
-import { synthCommand } from './synth.ts';
-import { whoCanCommand } from './who-can.ts';
 import type { Io } from './io.ts';
+import { ModuleError } from './module-error.ts';
 
 export const USAGE = `orgctl — a cloud organization's people and access as code
 
@@ -36,13 +29,16 @@ The declaration is org/org.ts (its default export) unless --spec names a YAML/JS
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
 Run \`orgctl COMMAND --help\` for one command.`;
 
-const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<number> | number> = {
-  synth: synthCommand,
-  check: checkCommand,
-  levels: levelsCommand,
-  'can-i': canICommand,
-  'who-can': whoCanCommand,
-  access: accessCommand,
+type Command = (argv: readonly string[], io: Io) => Promise<number> | number;
+
+// Loaded on demand: can-i need not load cdk8s, the schema or the constructs.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  synth: async () => (await import('./synth.ts')).synthCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
+  levels: async () => (await import('./levels.ts')).levelsCommand,
+  'can-i': async () => (await import('./can-i.ts')).canICommand,
+  'who-can': async () => (await import('./who-can.ts')).whoCanCommand,
+  access: async () => (await import('./access.ts')).accessCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -51,13 +47,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     io.err(`orgctl: unknown command ${JSON.stringify(command)} (commands: ${Object.keys(COMMANDS).join(', ')})\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await run(rest, io);
+    return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
@@ -84,5 +80,3 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
 }
-
-export { resolveToday };

@@ -9,6 +9,7 @@ import schema from '../schema/org.schema.json' with { type: 'json' };
 import type { PolicyRule } from './catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+import { SpecError } from './spec-error.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -63,13 +64,7 @@ export interface OrgSpec {
   };
 }
 
-/** A spec that cannot be read or does not fit the schema; `problems` are one line each. */
-export class SpecError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'SpecError';
-  }
-}
+export { SpecError } from './spec-error.ts';
 
 /** `/spec/users/2/email` → `spec.users[2].email` */
 export function specPath(pointer: string): string {

@@ -91,3 +91,169 @@ export function toYamlStream(docs: readonly Record<string, unknown>[], header?: 
   const head = header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n` : '';
   return head + docs.map((d) => `---\n${toYamlDocument(d)}`).join('');
 }
+
+/**
+ * Reads back what this writer writes, fast: a strict line parser for exactly the subset above.
+ * Anything outside it (flow collections, anchors, tabs, ambiguous plain scalars, other
+ * indentation) returns undefined, and the caller falls back to a full YAML parser. Tests prove
+ * it gives the same objects as the `yaml` package on every synthesized file.
+ */
+export function parseCanonicalYaml(text: string): Record<string, unknown>[] | undefined {
+  try {
+    return new CanonicalReader(text).documents();
+  } catch (e) {
+    if (e instanceof NotCanonical) return undefined;
+    throw e;
+  }
+}
+
+class NotCanonical extends Error {}
+
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+
+// Manifests repeat the same few scalars (kind: User, apiGroup: ...): remember them.
+const SCALARS = new Map<string, unknown>();
+
+function readScalar(token: string): unknown {
+  const known = SCALARS.get(token);
+  if (known !== undefined || SCALARS.has(token)) return known;
+  const value = parseScalar(token);
+  if (SCALARS.size < 100_000) SCALARS.set(token, value);
+  return value;
+}
+
+function parseScalar(token: string): unknown {
+  if (token.startsWith('"')) {
+    // One JSON string, the whole token: JSON.parse rejects anything after it.
+    try {
+      return JSON.parse(token) as string;
+    } catch {
+      throw new NotCanonical();
+    }
+  }
+  if (token === 'true') return true;
+  if (token === 'false') return false;
+  if (token === 'null') return null;
+  if (NUMBER.test(token)) return Number(token);
+  if (PLAIN.test(token) && !RESERVED.has(token.toLowerCase()) && !token.endsWith(':')) return token;
+  throw new NotCanonical();
+}
+
+/** Splits `key: rest` (or `key:`) where key is plain or a JSON string. */
+function splitKey(s: string): [string, string | undefined] {
+  let end: number;
+  if (s.startsWith('"')) {
+    let i = 1;
+    while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+    end = i + 1;
+    if (s[end] !== ':') throw new NotCanonical();
+  } else {
+    end = s.indexOf(':');
+    while (end >= 0 && end + 1 < s.length && s[end + 1] !== ' ') end = s.indexOf(':', end + 1);
+    if (end <= 0) throw new NotCanonical();
+  }
+  const key = readScalar(s.slice(0, end));
+  if (typeof key !== 'string') throw new NotCanonical();
+  if (end + 1 === s.length) return [key, undefined];
+  if (s[end + 1] !== ' ' || s[end + 2] === ' ' || end + 2 === s.length) throw new NotCanonical();
+  return [key, s.slice(end + 2)];
+}
+
+class CanonicalReader {
+  private readonly lines: string[];
+  private i = 0;
+
+  constructor(text: string) {
+    if (text.includes('\t') || text.includes('\r')) throw new NotCanonical();
+    this.lines = text.split('\n');
+    if (this.lines[this.lines.length - 1] === '') this.lines.pop();
+  }
+
+  documents(): Record<string, unknown>[] {
+    const docs: Record<string, unknown>[] = [];
+    while (this.i < this.lines.length && this.lines[this.i]!.startsWith('#')) this.i++;
+    while (this.i < this.lines.length) {
+      if (this.lines[this.i] !== '---') throw new NotCanonical();
+      this.i++;
+      docs.push(this.mapping(0));
+    }
+    return docs;
+  }
+
+  private indentOf(line: string): number {
+    let n = 0;
+    while (line.charCodeAt(n) === 32) n++;
+    return n;
+  }
+
+  /** A block mapping whose keys sit at `indent`; `first` is an already-split first entry (after `- `). */
+  private mapping(indent: number, first?: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    let entry = first;
+    for (;;) {
+      if (entry === undefined) {
+        const line = this.lines[this.i];
+        if (line === undefined || line === '---' || this.indentOf(line) !== indent) break;
+        if (line[indent] === '-' && line[indent + 1] === ' ') break;
+        entry = line.slice(indent);
+        this.i++;
+      }
+      const [key, rest] = splitKey(entry);
+      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical();
+      out[key] = this.value(rest, indent);
+      entry = undefined;
+    }
+    if (!Object.keys(out).length) throw new NotCanonical();
+    return out;
+  }
+
+  /** The value after `key:` at `indent`: inline, a block scalar, or a nested block. */
+  private value(rest: string | undefined, indent: number): unknown {
+    if (rest === undefined) {
+      const next = this.lines[this.i];
+      if (next === undefined) throw new NotCanonical();
+      const ni = this.indentOf(next);
+      if (ni === indent && next[ni] === '-' && (next[ni + 1] === ' ' || next.length === ni + 1)) return this.sequence(indent);
+      if (ni === indent + 2) return this.mapping(indent + 2);
+      throw new NotCanonical();
+    }
+    if (rest === '[]') return [];
+    if (rest === '{}') return {};
+    if (rest === '|' || rest === '|-') return this.block(indent + 2, rest === '|');
+    return readScalar(rest);
+  }
+
+  private block(indent: number, keepNewline: boolean): string {
+    const body: string[] = [];
+    while (this.i < this.lines.length) {
+      const line = this.lines[this.i]!;
+      if (line !== '' && this.indentOf(line) < indent) break;
+      body.push(line === '' ? '' : line.slice(indent));
+      this.i++;
+    }
+    while (body.length && body[body.length - 1] === '') body.pop();
+    if (!body.length || body[0] === '' || body[0]!.startsWith(' ')) throw new NotCanonical();
+    return body.join('\n') + (keepNewline ? '\n' : '');
+  }
+
+  private sequence(indent: number): unknown[] {
+    const out: unknown[] = [];
+    for (;;) {
+      const line = this.lines[this.i];
+      if (line === undefined || line === '---' || this.indentOf(line) !== indent || line[indent] !== '-') break;
+      this.i++;
+      if (line.length === indent + 1) {
+        out.push(this.sequence(indent + 2)); // `-` alone: a nested sequence follows
+        continue;
+      }
+      if (line[indent + 1] !== ' ') throw new NotCanonical();
+      const item = line.slice(indent + 2);
+      if (item === '[]') out.push([]);
+      else if (item === '{}') out.push({});
+      else if (item.startsWith('"') ? /^"(?:[^"\\]|\\.)*":( |$)/.test(item) : /^[^ ]*:( |$)/.test(item)) out.push(this.mapping(indent + 2, item));
+      else out.push(readScalar(item));
+    }
+    if (!out.length) throw new NotCanonical();
+    return out;
+  }
+}

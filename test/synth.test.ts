@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { Namespace } from '../constructs/index.ts';
 import { renderOrganization } from '../constructs/render.ts';
 import { renderFiles } from '../constructs/synth.ts';
+import { parseCanonicalYaml } from '../constructs/yaml.ts';
 import exampleOrg from '../org/org.ts';
 import { TODAY, docs, files, smallOrg, subjectsOf, synth } from './helpers.ts';
 
@@ -146,7 +147,7 @@ describe('synthesis', () => {
     for (const b of bindings) expect(JSON.stringify(b).length).toBeLessThan(8 * 1024 + 1024);
   });
 
-  it('writes YAML that the yaml package reads back, in YAML 1.1 and 1.2, to the rendered objects', () => {
+  it('writes YAML that the yaml package (YAML 1.1 and 1.2) and the fast reader read back to the rendered objects', () => {
     const rendered = renderOrganization(exampleOrg.toModel(), { today: TODAY });
     const written = renderFiles(rendered, 'test');
     rendered.forEach((f, i) => {
@@ -155,6 +156,7 @@ describe('synthesis', () => {
       const expected = JSON.parse(JSON.stringify(f.objects));
       expect(back12).toEqual(expected);
       expect(back11).toEqual(expected);
+      expect(parseCanonicalYaml(written[i]!.content)).toEqual(expected);
     });
   });
 });

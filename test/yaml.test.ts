@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { scalar, toYamlDocument, toYamlStream } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream } from '../constructs/yaml.ts';
 
 const TRICKY = [
   '', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '123', '0x1F', '1e3', '2027-03-31', '1:20', '.inf', '-', '- a',
@@ -43,5 +43,48 @@ describe('YAML writer', () => {
     const text = toYamlStream([{ a: 1 }, { b: 2 }], 'Generated.\nDo not edit.');
     expect(text).toBe('# Generated.\n# Do not edit.\n---\na: 1\n---\nb: 2\n');
     expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+});
+
+describe('canonical YAML reader', () => {
+  const same = (obj: Record<string, unknown>[]) => {
+    const text = toYamlStream(obj, 'header');
+    expect(parseCanonicalYaml(text)).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
+  };
+
+  it('reads back every tricky scalar as the yaml package does', () => {
+    same(TRICKY.map((s) => ({ key: s, list: [s, { inner: s }], [s || 'k']: [[s]] })));
+  });
+
+  it('reads nested collections, empty ones and numbers', () => {
+    same([{ a: { b: [1, -2.5, 1e21, { c: 'd', e: [] }], f: {} }, g: [[1, 2], [], [{ x: true, y: null }]], h: false }]);
+  });
+
+  it('reads randomly shaped objects as the yaml package does', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const value = (depth: number): unknown => {
+      const k = rand(depth > 3 ? 4 : 7);
+      if (k === 0) return TRICKY[rand(TRICKY.length)];
+      if (k === 1) return rand(1000) - 500;
+      if (k === 2) return rand(2) === 0;
+      if (k === 3) return null;
+      if (k === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: rand(4) }, (_, i) => [`${TRICKY[rand(TRICKY.length)]}${i}`, value(depth + 1)]));
+    };
+    for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
+  });
+
+  it.each([
+    ['flow collections', 'a: [1, 2]\n'],
+    ['anchors', '---\na: &x 1\nb: *x\n'],
+    ['comments inside', '---\na: 1 # note\n'],
+    ['tabs', '---\na:\t1\n'],
+    ['yes as a boolean in YAML 1.1', '---\na: yes\n'],
+    ['another indentation', '---\na:\n    b: 1\n'],
+    ['duplicate keys', '---\na: 1\na: 2\n'],
+    ['a __proto__ key', '---\n__proto__: 1\n'],
+  ])('leaves %s to the full parser', (_what, text) => {
+    expect(parseCanonicalYaml(text)).toBeUndefined();
   });
 });
