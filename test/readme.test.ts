@@ -36,3 +36,31 @@ describe('README', () => {
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('README examples are real output', () => {
+  it('the analysis forbidden-grant example', async () => {
+    const { formatFinding } = await import('../policies/findings.ts');
+    const app = new App();
+    Organization.fromSpec(app, {
+      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+      spec: {
+        owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }],
+        customRoles: [{ name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] }],
+        grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] }, { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' }],
+      },
+    });
+    const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
+    expect(README).toContain(`\n${line}\n`);
+  });
+
+  it('the model forbidden-grant example', async () => {
+    const { formatFinding } = await import('../policies/findings.ts');
+    const app = new App();
+    Organization.fromSpec(app, {
+      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+      spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }], grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods', 'w:pods'] }] },
+    });
+    const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
+    expect(README).toContain(`\n${line}\n`);
+  });
+});
