@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, yamlErrorText } from '../constructs/yaml.ts';
 import type { ManifestDoc } from '../policies/rbac/objects.ts';
 import { InputError } from './args.ts';
 import { listFiles } from './output.ts';
@@ -42,7 +42,7 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
   parseAllDocuments(text, { prettyErrors: true }).forEach((doc, index) => {
     if ('errors' in doc && doc.errors.length) {
       const e = doc.errors[0]!;
-      problems.push(`${file}#${index}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+      problems.push(`${file}#${index}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${yamlErrorText(e.message)}`);
       return;
     }
     try {

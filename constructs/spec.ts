@@ -10,6 +10,7 @@ import type { PolicyRule } from './catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { SpecError } from './spec-error.ts';
+import { yamlErrorText } from './yaml.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -151,7 +152,7 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
-    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`));
+    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${yamlErrorText(e.message)}`));
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });

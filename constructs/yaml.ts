@@ -92,6 +92,11 @@ export function toYamlStream(docs: readonly Record<string, unknown>[], header?: 
   return head + docs.map((d) => `---\n${toYamlDocument(d)}`).join('');
 }
 
+/** The first line of a `yaml` package error message, without its repeated position. */
+export function yamlErrorText(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
 /**
  * Reads back what this writer writes, fast: a strict line parser for exactly the subset above.
  * Anything outside it (flow collections, anchors, tabs, ambiguous plain scalars, other

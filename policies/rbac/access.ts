@@ -65,6 +65,9 @@ const roleId = (r: RoleObject) => `${r.kind}/${r.namespace}/${r.name}`;
 interface Contribution {
   readonly role: RoleObject;
   readonly binding: BindingObject;
+  /** `scope:Kind/namespace/name` of the role: computed once per binding, not once per subject. */
+  readonly roleKey: string;
+  readonly label: string;
 }
 
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
@@ -75,10 +78,9 @@ class CellMaker {
     // A role granted by a ClusterRoleBinding reaches cluster-scoped objects; by a RoleBinding, it does not.
     const roles = new Map<string, { role: RoleObject; scope: Scope }>();
     for (const c of contributions) {
-      const scope: Scope = c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace';
-      roles.set(`${scope}:${roleId(c.role)}`, { role: c.role, scope });
+      if (!roles.has(c.roleKey)) roles.set(c.roleKey, { role: c.role, scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace' });
     }
-    const key = [...roles.keys()].sort().join('\n');
+    const key = roles.size === 1 ? roles.keys().next().value! : [...roles.keys()].sort().join('\n');
     let result = this.cache.get(key);
     if (!result) {
       const all = [...roles.values()];
@@ -88,7 +90,8 @@ class CellMaker {
       result = { covers, levels: maximalLevels(covers), classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id) };
       this.cache.set(key, result);
     }
-    return { ...result, via: [...new Set(contributions.map((c) => bindingLabel(c.binding)))].sort() };
+    const via = contributions.length === 1 ? [contributions[0]!.label] : [...new Set(contributions.map((c) => c.label))].sort();
+    return { ...result, via };
   }
 }
 
@@ -113,20 +116,24 @@ export function accessMatrix(authz: Authorizer): SubjectAccess[] {
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
+    const c: Contribution = {
+      role, binding, label: bindingLabel(binding),
+      roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
+    };
     for (const s of binding.subjects) {
       const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
       if (s.kind === 'ServiceAccount' && !(s.namespace || binding.namespace)) continue; // matches nobody
-      add(`${s.kind}\u0000${name}`, binding.namespace, { role, binding });
+      add(`${s.kind}\u0000${name}`, binding.namespace, c);
     }
   }
   const cells = new CellMaker();
   const out: SubjectAccess[] = [];
   for (const key of [...grants.keys()].sort()) {
     const [kind, name] = key.split('\u0000') as [SubjectKind, string];
-    const scopes = new Map<string, Contribution[]>();
-    for (const k of [key, ...implicitGroups(kind, name).map((g) => `Group\u0000${g}`)]) {
-      for (const [scope, list] of grants.get(k) ?? []) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
-    }
+    // Bindings of the groups every such subject is in count for it too.
+    const groups = implicitGroups(kind, name).map((g) => grants.get(`Group\u0000${g}`)).filter((g) => g !== undefined);
+    const scopes = groups.length ? new Map(grants.get(key)!) : grants.get(key)!;
+    for (const g of groups) for (const [scope, list] of g) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
     const clusterWide = scopes.get('') ?? [];
     const namespaces: Record<string, AccessCell> = {};
     for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = cells.cell([...clusterWide, ...scopes.get(ns)!]);

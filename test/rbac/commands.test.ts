@@ -1,7 +1,8 @@
 /** can-i, who-can and access, on the committed dist/ and on hand-written manifests. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, run } from '../helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { ROOT, cli, run, tempDir } from '../helpers.ts';
 
 const HAND = join(ROOT, 'test/fixtures/manifests');
 
@@ -85,6 +86,24 @@ describe('on hand-written manifests', () => {
     expect(matrix.find((s) => s.name === 'dave@shop.io')!.namespaces.shop).toMatchObject({ levels: [], classes: [] });
     expect(matrix.find((s) => s.kind === 'Group' && s.name === 'support')).toBeDefined();
     expect(matrix.find((s) => s.name === 'monitoring:prometheus')!.cluster).toBeDefined();
+  });
+});
+
+describe('broken manifests', () => {
+  it('a YAML error, a non-list rules and a bad subject are reported by file and index; the rest still answers', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.yaml'), 'kind: [unclosed\n');
+    writeFileSync(join(dir, 'ok.yaml'), [
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: r}', 'rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]', '---',
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata: {name: bad, namespace: web}', 'rules: {verbs: get}', '---',
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: b, namespace: web}', 'roleRef: {kind: ClusterRole, name: r}', 'subjects: [{kind: User, name: bob}]',
+    ].join('\n'));
+    writeFileSync(join(dir, 'list.json'), '{"kind": "List", "items": [');
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--dir', dir]);
+    expect(r.stdout).toBe('yes');
+    expect(r.stderr).toContain(`warning manifests ${dir}/broken.yaml#0: YAML error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(r.stderr).toContain(`warning manifests ${dir}/ok.yaml#1: Role "bad": rules is not a list`);
+    expect(r.stderr).toContain(`warning manifests ${dir}/list.json#0: not valid JSON`);
   });
 });
 
