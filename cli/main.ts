@@ -24,6 +24,11 @@ Usage:
       Every subject that may, with the binding and role that grant it.
   orgctl access [--dir DIR] [--format table|json]
       Levels and privilege classes of every subject in every namespace.
+  orgctl diff --base DIR|REF --head DIR|REF [--format md|json]
+      Who gains or loses what, per person and per token.
+  orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...]
+  orgctl review --github
+      The change rules (self-edit, admin approvals, ...), judged against base membership.
 
 The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
@@ -39,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'can-i': async () => (await import('./can-i.ts')).canICommand,
   'who-can': async () => (await import('./who-can.ts')).whoCanCommand,
   access: async () => (await import('./access.ts')).accessCommand,
+  diff: async () => (await import('./diff.ts')).diffCommand,
+  review: async () => (await import('./review.ts')).reviewCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

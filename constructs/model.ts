@@ -111,6 +111,8 @@ export interface OrgModel {
   readonly ssoEnforced: boolean;
   readonly clusters: readonly string[];
   readonly systemNamespace: string;
+  /** Share of users, grants or tokens one change may remove without an approved override. */
+  readonly massRemovalThreshold: number;
   readonly users: readonly UserModel[];
   readonly namespaces: readonly NamespaceModel[];
   readonly roles: readonly AccessRoleModel[];

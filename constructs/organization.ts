@@ -7,7 +7,7 @@ import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import { finalizeModel, systemNamespaceOf, type OrgModel } from './model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
-import { ORG_SCOPE, freeId, type OrgScope } from './props.ts';
+import { DeclarationError, ORG_SCOPE, freeId, type OrgScope } from './props.ts';
 import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
 
@@ -22,6 +22,12 @@ export interface OrganizationProps {
   readonly ssoEnforced?: boolean;
   /** Clusters (regions) the organization spans. @default [] (one, unnamed) */
   readonly clusters?: readonly string[];
+  /**
+   * Share (0-1) of users, grants or tokens a pull request may remove before the review's
+   * `mass-removal` rule asks for an approved override.
+   * @default 0.25
+   */
+  readonly massRemovalThreshold?: number;
   /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date
@@ -67,6 +73,7 @@ export class Organization extends Construct implements OrganizationLike {
       usernamePrefix: s.identity?.usernamePrefix,
       ssoEnforced: s.sso?.enforced,
       clusters: s.clusters,
+      massRemovalThreshold: s.review?.massRemovalThreshold,
       today: options.today,
       source: 'metadata.name',
     });
@@ -79,6 +86,7 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly usernamePrefix: string;
   public readonly ssoEnforced: boolean;
   public readonly clusters: readonly string[];
+  public readonly massRemovalThreshold: number;
   public readonly source: string;
   private readonly today?: string;
   private readonly users: Construct;
@@ -97,6 +105,10 @@ export class Organization extends Construct implements OrganizationLike {
     this.usernamePrefix = props.usernamePrefix ?? '';
     this.ssoEnforced = props.ssoEnforced ?? false;
     this.clusters = [...(props.clusters ?? [])];
+    this.massRemovalThreshold = props.massRemovalThreshold ?? 0.25;
+    if (!(this.massRemovalThreshold >= 0 && this.massRemovalThreshold <= 1)) {
+      throw new DeclarationError(this.source, `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
+    }
     this.today = props.today;
     this.users = new Construct(this, 'users');
     this.namespaces = new Construct(this, 'namespaces');
@@ -167,6 +179,7 @@ export class Organization extends Construct implements OrganizationLike {
       usernamePrefix: this.usernamePrefix,
       ssoEnforced: this.ssoEnforced,
       clusters: this.clusters,
+      massRemovalThreshold: this.massRemovalThreshold,
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({

@@ -235,6 +235,7 @@ function membership(model: OrgModel): Manifest[] {
     ssoEnforced: model.ssoEnforced,
     clusters: model.clusters,
     namespaces: model.namespaces.map((n) => n.name),
+    massRemovalThreshold: model.massRemovalThreshold,
   };
   const users = model.users.map((u) => ({
     email: u.key,

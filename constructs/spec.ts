@@ -21,6 +21,7 @@ export interface OrgSpec {
     readonly identity?: { readonly usernamePrefix?: string };
     readonly sso?: { readonly enforced?: boolean };
     readonly clusters?: readonly string[];
+    readonly review?: { readonly massRemovalThreshold?: number };
     readonly users?: readonly {
       readonly email: string;
       readonly github?: string;
@@ -111,6 +112,9 @@ function describe(e: ErrorObject): string {
       return p.limit === 1 ? `${at}: must not be empty` : `${at}: ${given} is shorter than ${String(p.limit)} characters`;
     case 'maxLength':
       return `${at}: ${given} is longer than ${String(p.limit)} characters`;
+    case 'minimum':
+    case 'maximum':
+      return `${at}: ${given} is ${e.keyword === 'minimum' ? 'below' : 'above'} ${String(p.limit)}`;
     case 'minItems':
       return `${at}: needs at least ${String(p.limit)} item(s)`;
     case 'maxItems':

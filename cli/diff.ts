@@ -1,0 +1,54 @@
+import { diffSnapshots, type AccessDiff } from '../policies/change/diff.ts';
+import { renderMarkdown } from '../policies/change/markdown.ts';
+import { readSnapshot, SnapshotError, type Snapshot } from '../policies/change/snapshot.ts';
+import { InputError, parseArgs, UsageError } from './args.ts';
+import { loadSide } from './git.ts';
+import type { Io } from './io.ts';
+
+export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json]
+
+Who gains or loses what between two synthesized outputs: per person and per token, levels and
+privilege classes gained and lost in each namespace, admin, billing and status changes, invites,
+namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effective access.
+
+  --base, --head   a folder, or a git ref whose dist/ is read from git objects (origin/main,
+                   HEAD~1, or REF:folder), without checking anything out or running it
+  --format         md (default: the pull-request comment) or json`;
+
+/** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
+export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot } {
+  const read = (spec: string, label: string): Snapshot => {
+    const side = loadSide(spec);
+    for (const p of side.problems) io.err(`warning manifests ${p}`);
+    try {
+      return readSnapshot(side.docs, `${label} (${spec})`);
+    } catch (e) {
+      if (e instanceof SnapshotError) throw new InputError(e.message);
+      throw e;
+    }
+  };
+  return { base: read(base, 'base'), head: read(head, 'head') };
+}
+
+export function requireSides(flags: Readonly<Record<string, unknown>>): { base: string; head: string } {
+  if (typeof flags.base !== 'string' || !flags.base) throw new UsageError('--base DIR|REF is required');
+  if (typeof flags.head !== 'string' || !flags.head) throw new UsageError('--head DIR|REF is required');
+  return { base: flags.base, head: flags.head };
+}
+
+export function printDiff(io: Io, diff: AccessDiff, format: unknown): void {
+  io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff));
+}
+
+export function diffCommand(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(argv, { base: 'string', head: 'string', format: ['md', 'json'], help: 'boolean' }, { h: 'help' });
+  if (flags.help) {
+    io.out(DIFF_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const sides = requireSides(flags);
+  const { base, head } = loadSnapshots(sides.base, sides.head, io);
+  printDiff(io, diffSnapshots(base, head), flags.format);
+  return 0;
+}

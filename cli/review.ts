@@ -1,0 +1,49 @@
+import { diffSnapshots } from '../policies/change/diff.ts';
+import { renderMarkdown } from '../policies/change/markdown.ts';
+import { CHANGE_RULES, review } from '../policies/change/review.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { loadSnapshots, requireSides } from './diff.ts';
+import type { Io } from './io.ts';
+
+export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
+                     [--changed-path PATH...] [--override RULE...] [--format md|json]
+       orgctl review --github [--base DIR|REF] [--head DIR|REF]
+
+Judges a change by the rules below, reading who is admin from BASE only. Exit 0 when every rule
+passes, 1 when one fails, 2 on bad input (never a passing verdict).
+
+  --actor LOGIN        the pull request's author and every commit author (repeatable)
+  --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
+  --changed-path PATH  files the change touches, for engine-change (repeatable)
+  --override RULE      an explicit override (mass-removal), valid only with an admin's approval
+  --github             read all of it from the GitHub Actions event, post the comment and status
+
+Rules:
+${CHANGE_RULES.map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
+
+export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseArgs(
+    argv,
+    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], github: 'boolean', 'bot-login': 'string', help: 'boolean' },
+    { h: 'help' },
+  );
+  if (flags.help) {
+    io.out(REVIEW_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
+  const sides = requireSides(flags);
+  const actors = (flags.actor as string[] | undefined) ?? [];
+  if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+  const { base, head } = loadSnapshots(sides.base, sides.head, io);
+  const diff = diffSnapshots(base, head);
+  const verdict = review({
+    base, head, diff, actors,
+    approvals: (flags['approved-by'] as string[] | undefined) ?? [],
+    changedPaths: flags['changed-path'] as string[] | undefined,
+    overrides: (flags.override as string[] | undefined) ?? [],
+  });
+  io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
+  return verdict.ok ? 0 : 1;
+}

@@ -1,0 +1,200 @@
+/**
+ * The access diff between two snapshots: a sentence per change, grouped by person and token,
+ * judged by effective access (the RBAC analysis), not by YAML lines.
+ */
+import type { PolicyRule } from '../../constructs/catalog.ts';
+import { maximalLevels, type AccessCell } from '../rbac/access.ts';
+import { CLASS_BY_ID, type ClassId } from '../rbac/classes.ts';
+import type { MemberInvite, MemberToken, MemberUser, Snapshot } from './snapshot.ts';
+
+export interface Change {
+  /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
+  readonly kind: string;
+  /** The sentence, without its subject: `gains w:services in web`. */
+  readonly text: string;
+  readonly namespace?: string;
+  readonly levels?: readonly string[];
+  readonly classes?: readonly string[];
+  readonly from?: unknown;
+  readonly to?: unknown;
+  /** Removes access: counts for the mass-removal rule. */
+  readonly removes?: boolean;
+}
+
+export interface SubjectDiff {
+  /** A user's or invitee's email, or a token id. */
+  readonly id: string;
+  /** GitHub login in head (else base), for users. */
+  readonly github?: string;
+  readonly changes: readonly Change[];
+}
+
+export interface RemovalStats {
+  readonly users: { readonly base: number; readonly losing: number };
+  readonly grants: { readonly base: number; readonly lost: number };
+  readonly tokens: { readonly base: number; readonly losing: number };
+}
+
+export interface AccessDiff {
+  readonly owner?: { readonly from: string; readonly to: string };
+  readonly namespaces: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly people: readonly SubjectDiff[];
+  readonly tokens: readonly SubjectDiff[];
+  /** Custom Roles whose rules changed, by `namespace/name`. */
+  readonly customRbac: readonly Change[];
+  readonly stats: RemovalStats;
+}
+
+type Cells = Readonly<Record<string, AccessCell>>;
+const EMPTY: Cells = {};
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+const minus = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
+const codeList = (xs: readonly string[]) => xs.join(', ');
+
+/** Bindings to orgctl's custom and token Roles, for "gains custom role X". */
+function customVia(cell: AccessCell | undefined, org: string): string[] {
+  return (cell?.via ?? []).map((v) => v.split(' → ')[1]!).filter((r) => r.startsWith(`Role ${org}:custom:`) || r.startsWith(`Role ${org}:token:`)).map((r) => r.slice('Role '.length));
+}
+
+/** Level, class and custom-role changes, namespace by namespace. */
+function accessChanges(base: Cells, head: Cells, org: string): Change[] {
+  const out: Change[] = [];
+  for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
+    const b = base[ns];
+    const h = head[ns];
+    const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
+    const lost = maximalLevels(minus(b?.covers ?? [], h?.covers ?? []));
+    if (gained.length) out.push({ kind: 'gains', namespace: ns, levels: gained, text: `gains ${codeList(gained)} in ${ns}` });
+    if (lost.length) out.push({ kind: 'loses', namespace: ns, levels: lost, removes: true, text: `loses ${codeList(lost)} in ${ns}${h?.levels.length ? ` (keeps ${codeList(h.levels)})` : ''}` });
+    const cg = minus(h?.classes ?? [], b?.classes ?? []) as ClassId[];
+    const cl = minus(b?.classes ?? [], h?.classes ?? []) as ClassId[];
+    if (cg.length) out.push({ kind: 'gains-class', namespace: ns, classes: cg, text: `can now ${cg.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}` });
+    if (cl.length) out.push({ kind: 'loses-class', namespace: ns, classes: cl, removes: true, text: `can no longer ${cl.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}` });
+    const rg = minus(customVia(h, org), customVia(b, org));
+    const rl = minus(customVia(b, org), customVia(h, org));
+    for (const r of rg) out.push({ kind: 'gains-role', namespace: ns, to: r, text: `gains custom RBAC ${r} in ${ns}` });
+    for (const r of rl) out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
+  }
+  return out;
+}
+
+function flag(kind: string, from: boolean, to: boolean, on: string, off: string, removes = false): Change[] {
+  return from === to ? [] : [{ kind, from, to, text: to ? on : off, ...(removes && !to ? { removes: true } : {}) }];
+}
+
+function membershipChanges(b: MemberUser | undefined, h: MemberUser | undefined, invite: MemberInvite | undefined): Change[] {
+  if (!b && h) {
+    const as = [h.admin ? 'admin' : '', h.billing ? 'billing' : ''].filter(Boolean);
+    const how = invite?.state === 'pending' ? 'accepts the invitation and joins' : 'joins the organization';
+    return [{ kind: invite?.state === 'pending' ? 'accepts-invite' : 'joins', to: h, text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${h.status === 'deactivated' ? ', deactivated' : ''}` }];
+  }
+  if (b && !h) return [{ kind: 'leaves', from: b, removes: true, text: 'leaves the organization' }];
+  if (!b || !h) return [];
+  return [
+    ...flag('admin', b.admin, h.admin, 'becomes admin', 'is no longer admin', true),
+    ...flag('billing', b.billing, h.billing, 'gains billing access', 'loses billing access', true),
+    ...(b.status === h.status ? [] : [{ kind: 'status', from: b.status, to: h.status, text: h.status === 'active' ? 'is reactivated' : 'is deactivated', ...(h.status !== 'active' ? { removes: true } : {}) }]),
+    ...((b.github ?? '') === (h.github ?? '') ? [] : [{ kind: 'github', from: b.github, to: h.github, text: `GitHub login ${b.github ?? '(none)'} → ${h.github ?? '(none)'}` }]),
+    ...((b.access ?? '') === (h.access ?? '') ? [] : [{ kind: 'access-mode', from: b.access, to: h.access, text: h.access === 'all' ? 'gets Add All' : h.access === 'none' ? 'gets Remove All' : `no longer has ${b.access === 'all' ? 'Add All' : 'Remove All'}` }]),
+  ];
+}
+
+const describeInvite = (i: MemberInvite) => {
+  const parts = [i.admin ? 'admin' : '', i.billing ? 'billing' : '', ...i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`), i.sso ? '' : 'without SSO'].filter(Boolean);
+  return parts.length ? ` (${parts.join('; ')})` : '';
+};
+
+function inviteChanges(b: MemberInvite | undefined, h: MemberInvite | undefined, becameUser: boolean): Change[] {
+  if (becameUser) return [];
+  if (!b && h) return h.state === 'pending' ? [{ kind: 'invited', to: h, text: `is invited${describeInvite(h)}` }] : [];
+  if (b && !h) return b.state === 'pending' ? [{ kind: 'invite-withdrawn', from: b, text: 'invitation withdrawn' }] : [];
+  if (!b || !h || JSON.stringify(b) === JSON.stringify(h)) return [];
+  if (b.state === 'pending' && h.state === 'revoked') return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
+  return [{ kind: 'invite-changed', from: b, to: h, text: `invitation changed${describeInvite(h)}` }];
+}
+
+function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): Change[] {
+  if (!b && h) return [{ kind: 'token-added', to: h, text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}` }];
+  if (b && !h) return [{ kind: 'token-removed', from: b, removes: true, text: 'is removed (its ServiceAccount and token are deleted)' }];
+  if (!b || !h) return [];
+  const out: Change[] = [];
+  if ((b.name ?? '') !== (h.name ?? '')) out.push({ kind: 'token-renamed', from: b.name, to: h.name, text: `is renamed "${b.name ?? ''}" → "${h.name ?? ''}" (same ServiceAccount: the token is not rotated)` });
+  if (JSON.stringify(sorted(b.namespaces)) !== JSON.stringify(sorted(h.namespaces))) {
+    out.push({ kind: 'token-moved', from: b.namespaces, to: h.namespaces, text: `namespaces ${codeList(sorted(b.namespaces)) || '(none)'} → ${codeList(sorted(h.namespaces)) || '(none)'}`, ...(minus(b.namespaces, h.namespaces).length ? { removes: true } : {}) });
+  }
+  if ((b.owner ?? '') !== (h.owner ?? '')) out.push({ kind: 'token-owner', from: b.owner, to: h.owner, text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}` });
+  return out;
+}
+
+function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
+  const out: Change[] = [];
+  const key = (r: PolicyRule) => JSON.stringify(r);
+  for (const id of sorted(new Set([...base.customRoles.keys(), ...head.customRoles.keys()]))) {
+    const b = base.customRoles.get(id);
+    const h = head.customRoles.get(id);
+    const [ns, name] = [id.slice(0, id.indexOf('/')), id.slice(id.indexOf('/') + 1)];
+    if (!b) out.push({ kind: 'role-added', namespace: ns, to: name, text: `Role ${name} in ${ns} is created (${h!.length} rule${h!.length === 1 ? '' : 's'})` });
+    else if (!h) out.push({ kind: 'role-removed', namespace: ns, from: name, removes: true, text: `Role ${name} in ${ns} is removed` });
+    else {
+      const added = h.filter((r) => !b.map(key).includes(key(r))).length;
+      const removed = b.filter((r) => !h.map(key).includes(key(r))).length;
+      if (added || removed) out.push({ kind: 'role-changed', namespace: ns, to: name, text: `Role ${name} in ${ns}: ${added} rule${added === 1 ? '' : 's'} added, ${removed} removed` });
+    }
+  }
+  return out;
+}
+
+/** Grants as people hold them: one per (user, namespace, level), included levels not counted. */
+function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
+  let n = 0;
+  for (const u of users) for (const cell of Object.values(s.access.get(u.username) ?? EMPTY)) n += cell.levels.length;
+  return n;
+}
+
+/** Everything that changes from `base` to `head`, sorted and grouped. */
+export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
+  const org = head.org.name;
+  const emails = sorted(new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]));
+  const people: SubjectDiff[] = [];
+  let usersLosing = 0;
+  let grantsLost = 0;
+  for (const email of emails) {
+    const b = base.users.get(email);
+    const h = head.users.get(email);
+    const access = accessChanges(b ? base.access.get(b.username) ?? EMPTY : EMPTY, h ? head.access.get(h.username) ?? EMPTY : EMPTY, org);
+    const changes = [
+      ...membershipChanges(b, h, base.invites.get(email)),
+      ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
+      ...access,
+    ];
+    if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
+    if (b && changes.some((c) => c.removes)) usersLosing++;
+    for (const c of access) if (c.kind === 'loses') grantsLost += c.levels!.length;
+  }
+  const tokens: SubjectDiff[] = [];
+  let tokensLosing = 0;
+  for (const id of sorted(new Set([...base.tokens.keys(), ...head.tokens.keys()]))) {
+    const b = base.tokens.get(id);
+    const h = head.tokens.get(id);
+    const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY : EMPTY);
+    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org)];
+    if (changes.length) tokens.push({ id, changes });
+    if (b && changes.some((c) => c.removes)) tokensLosing++;
+  }
+  return {
+    ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
+    namespaces: { added: minus(head.org.namespaces, base.org.namespaces), removed: minus(base.org.namespaces, head.org.namespaces) },
+    people,
+    tokens,
+    customRbac: ruleChanges(base, head),
+    stats: {
+      users: { base: base.users.size, losing: usersLosing },
+      grants: { base: countGrants(base, base.users.values()), lost: grantsLost },
+      tokens: { base: base.tokens.size, losing: tokensLosing },
+    },
+  };
+}
+
+/** True when nothing changes. */
+export const isEmptyDiff = (d: AccessDiff): boolean =>
+  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length;

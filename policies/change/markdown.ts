@@ -1,0 +1,62 @@
+/** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
+import type { AccessDiff, SubjectDiff } from './diff.ts';
+import type { Verdict } from './review.ts';
+
+/** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
+export const COMMENT_MARKER = '<!-- orgctl-review -->';
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** Text from the declaration is data: no markup, no HTML, no @mentions that would ping people. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`).replace(/@/g, '&#64;').replace(/\r?\n/g, ' ');
+}
+
+function subjectBlock(title: string, d: SubjectDiff): string {
+  return `**${title}**\n${d.changes.map((c) => `- ${escapeMarkdown(c.text)}`).join('\n')}\n`;
+}
+
+export interface MarkdownOptions {
+  /** Largest body; past it people and tokens are summarized. @default GitHub's comment limit */
+  readonly maxChars?: number;
+  /** Where the whole report is, named when the body is summarized. */
+  readonly fullReport?: string;
+}
+
+/** The diff (and the verdict, when given) as markdown. */
+export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: MarkdownOptions = {}): string {
+  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const head: string[] = [COMMENT_MARKER];
+  if (verdict) {
+    head.push(`## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`, '', '| rule | | |', '|---|---|---|');
+    for (const r of verdict.results) head.push(`| \`${r.rule}\` | ${r.ok ? '✅' : '❌'} | ${escapeMarkdown(r.message)} |`);
+    head.push('');
+  }
+  head.push('### Who gains or loses what', '');
+  const blocks: string[] = [];
+  const orgLines = [
+    ...(diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : []),
+    ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`),
+    ...diff.namespaces.removed.map((n) => `- namespace ${escapeMarkdown(n)} is removed (its objects stay: Prune=false)`),
+    ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
+  ];
+  if (orgLines.length) blocks.push(`**Organization**\n${orgLines.join('\n')}\n`);
+  for (const p of diff.people) blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));
+  for (const t of diff.tokens) blocks.push(subjectBlock(`token ${escapeMarkdown(t.id)}`, t));
+  if (!blocks.length) blocks.push('_No change in access._\n');
+
+  const footer = (left: number) =>
+    left ? `\n_… and ${left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n` : '';
+  let body = `${head.join('\n')}\n${blocks.join('\n')}`;
+  if (body.length <= max) return body;
+  // Too long for one comment: keep whole blocks while they fit, then say how many are left.
+  const kept: string[] = [];
+  let size = head.join('\n').length + 200;
+  for (const b of blocks) {
+    if (size + b.length + 1 > max) break;
+    kept.push(b);
+    size += b.length + 1;
+  }
+  body = `${head.join('\n')}\n${kept.join('\n')}${footer(blocks.length - kept.length)}`;
+  return body.length <= max ? body : `${body.slice(0, max - 100)}\n\n_… cut at GitHub's comment limit._\n`;
+}

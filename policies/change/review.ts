@@ -1,0 +1,23 @@
+/** The change rules over a base → head diff, judged against base membership. */
+import { actorNotAdmin } from './rules/actor-not-admin.ts';
+import { adminChangeApproval } from './rules/admin-change-approval.ts';
+import type { ChangeRule, ReviewInput, RuleResult } from './rules/context.ts';
+import { engineChange } from './rules/engine-change.ts';
+import { massRemoval } from './rules/mass-removal.ts';
+import { ownerImmutable } from './rules/owner-immutable.ts';
+import { selfEdit } from './rules/self-edit.ts';
+
+export type { ReviewInput, RuleResult } from './rules/context.ts';
+
+export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, engineChange];
+
+export interface Verdict {
+  readonly ok: boolean;
+  readonly results: readonly RuleResult[];
+}
+
+export function review(input: ReviewInput): Verdict {
+  if (!input.actors.length) return { ok: false, results: [{ rule: 'actors', ok: false, message: 'no actor given: a change without an author cannot be judged' }] };
+  const results = CHANGE_RULES.flatMap((r) => r.check(input));
+  return { ok: results.every((r) => r.ok), results };
+}

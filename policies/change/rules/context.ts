@@ -1,0 +1,65 @@
+/** What every change rule reads: the trusted base, the diff, who acted and who approved. */
+import type { AccessDiff, SubjectDiff } from '../diff.ts';
+import type { MemberUser, Snapshot } from '../snapshot.ts';
+
+export interface ReviewInput {
+  /** The trust anchor: membership (who is admin) is read from here only. */
+  readonly base: Snapshot;
+  readonly head: Snapshot;
+  readonly diff: AccessDiff;
+  /** GitHub logins of the pull request's author and of every commit's author. */
+  readonly actors: readonly string[];
+  /** Logins whose latest review is an approval of the head commit. */
+  readonly approvals: readonly string[];
+  /** Paths the pull request changes; undefined when unknown. */
+  readonly changedPaths?: readonly string[];
+  /** Rule ids an admin explicitly overrides (e.g. `mass-removal`). */
+  readonly overrides: readonly string[];
+}
+
+export interface RuleResult {
+  readonly rule: string;
+  readonly ok: boolean;
+  /** Why it passes or fails, for people. */
+  readonly message: string;
+}
+
+export interface ChangeRule {
+  readonly id: string;
+  readonly description: string;
+  readonly check: (input: ReviewInput) => RuleResult[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** The base user behind a GitHub login; a login base does not know is nobody (never an admin). */
+export function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
+  for (const u of input.base.users.values()) if (u.github && lower(u.github) === lower(login)) return u;
+  return undefined;
+}
+
+export function isBaseAdmin(input: ReviewInput, login: string): boolean {
+  const u = baseUser(input, login);
+  return !!u && u.admin && u.status === 'active';
+}
+
+export const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => lower(a) === lower(login));
+
+/** Approvers who are active admins in base, are not actors and are not `except`. */
+export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
+  return input.approvals.filter((login) => {
+    const u = baseUser(input, login);
+    return isBaseAdmin(input, login) && !isActor(input, login) && !exceptEmails.includes(u!.email);
+  });
+}
+
+/** Emails that belong to an actor, by GitHub login in base or head. */
+export function actorEmails(input: ReviewInput): Set<string> {
+  const out = new Set<string>();
+  for (const s of [input.base, input.head]) {
+    for (const u of s.users.values()) if (u.github && isActor(input, u.github)) out.add(u.email);
+  }
+  return out;
+}
+
+export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.text).join('; ');

@@ -1,0 +1,32 @@
+import { adminApprovers, type ChangeRule } from './context.ts';
+
+/** Removing many at once is how accidents (and sabotage) look: peribolos' maximum-removal-delta. */
+export const MINIMUM_REMOVALS = 3;
+
+export const massRemoval: ChangeRule = {
+  id: 'mass-removal',
+  description: `a change that removes access from more than the threshold (default 25%) of users, grants or tokens, and from at least ${MINIMUM_REMOVALS}, needs an override approved by an admin who is not an actor`,
+  check(input) {
+    // The threshold comes from base: a pull request cannot raise its own limit.
+    const limit = input.base.org.massRemovalThreshold;
+    const { users, grants, tokens } = input.diff.stats;
+    const over = ([
+      ['users', users.losing, users.base],
+      ['grants', grants.lost, grants.base],
+      ['tokens', tokens.losing, tokens.base],
+    ] as const).filter(([, n, of]) => of > 0 && n >= MINIMUM_REMOVALS && n / of > limit);
+    const pct = (n: number, of: number) => `${Math.round((100 * n) / of)}%`;
+    if (!over.length) return [{ rule: this.id, ok: true, message: `removes access from ${users.losing}/${users.base} users, ${grants.lost}/${grants.base} grants, ${tokens.losing}/${tokens.base} tokens (limit ${pct(limit * 100, 100)})` }];
+    const what = over.map(([k, n, of]) => `${n} of ${of} ${k} (${pct(n, of)})`).join(', ');
+    const overridden = input.overrides.includes(this.id);
+    const approvers = adminApprovers(input);
+    const ok = overridden && approvers.length > 0;
+    return [{
+      rule: this.id,
+      ok,
+      message: ok
+        ? `removes access from ${what}, over the ${pct(limit * 100, 100)} limit; override approved by ${approvers.join(', ')}`
+        : `removes access from ${what}, over the ${pct(limit * 100, 100)} limit: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author`,
+    }];
+  },
+};

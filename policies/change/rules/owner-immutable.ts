@@ -1,0 +1,16 @@
+import type { ChangeRule, RuleResult } from './context.ts';
+
+/** The seed: to change the owner, contact support. No pull request can. */
+export const ownerImmutable: ChangeRule = {
+  id: 'owner-immutable',
+  description: 'the owner cannot be changed, demoted or deactivated in a pull request (only support can)',
+  check(input) {
+    const owner = input.base.org.owner;
+    const out: RuleResult[] = [];
+    if (input.diff.owner) out.push({ rule: this.id, ok: false, message: `the owner changes from ${input.diff.owner.from} to ${input.diff.owner.to}: only support can change the owner` });
+    const h = input.head.users.get(owner);
+    if (!h) out.push({ rule: this.id, ok: false, message: `the owner ${owner} is removed: only support can change the owner` });
+    else if (!h.admin || h.status !== 'active') out.push({ rule: this.id, ok: false, message: `the owner ${owner} is ${!h.admin ? 'demoted' : 'deactivated'}: only support can change the owner` });
+    return out.length ? out : [{ rule: this.id, ok: true, message: `the owner ${owner} stays an active admin` }];
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * A synthesized `dist/` read as data: membership (from orgctl's ConfigMaps) and effective access
+ * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
+ */
+import type { PolicyRule } from '../../constructs/catalog.ts';
+import { accessMatrix, type AccessCell } from '../rbac/access.ts';
+import { Authorizer } from '../rbac/authorizer.ts';
+import { readRbac, type ManifestDoc } from '../rbac/objects.ts';
+
+export interface MemberUser {
+  readonly email: string;
+  readonly username: string;
+  readonly github?: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  readonly status: 'active' | 'deactivated';
+  readonly access?: 'all' | 'none';
+}
+
+export interface MemberInvite {
+  readonly email: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  readonly sso: boolean;
+  readonly state: 'pending' | 'revoked';
+  readonly grants: readonly { namespace: string; levels?: readonly string[]; roles?: readonly string[] }[];
+}
+
+export interface MemberToken {
+  readonly id: string;
+  readonly serviceAccount: string;
+  readonly name?: string;
+  readonly owner?: string;
+  readonly namespaces: readonly string[];
+  readonly levels?: readonly string[];
+}
+
+export interface OrgInfo {
+  readonly name: string;
+  readonly owner: string;
+  readonly usernamePrefix: string;
+  readonly ssoEnforced: boolean;
+  readonly clusters: readonly string[];
+  readonly namespaces: readonly string[];
+  /** Share of users, grants or tokens a change may remove without an override. */
+  readonly massRemovalThreshold: number;
+  readonly systemNamespace: string;
+}
+
+export interface Snapshot {
+  readonly org: OrgInfo;
+  readonly users: ReadonlyMap<string, MemberUser>;
+  readonly invites: ReadonlyMap<string, MemberInvite>;
+  readonly tokens: ReadonlyMap<string, MemberToken>;
+  /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
+  readonly access: ReadonlyMap<string, Readonly<Record<string, AccessCell>>>;
+  /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
+  readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+}
+
+/** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
+export class SnapshotError extends Error {}
+
+const DEFAULT_THRESHOLD = 0.25;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function jsonLines<T>(text: unknown, what: string): T[] {
+  if (text === undefined) return [];
+  if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
+  return text.split('\n').filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l) as T;
+    } catch {
+      throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
+    }
+  });
+}
+
+/** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
+export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snapshot {
+  const configMaps = docs
+    .map((d) => d.object)
+    .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
+  const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
+  const orgMap = named('orgctl-organization');
+  if (orgMap.length !== 1) {
+    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
+  }
+  const data = orgMap[0]!.data as Obj;
+  let info: Obj;
+  try {
+    info = JSON.parse(String(data['organization.json'])) as Obj;
+  } catch {
+    throw new SnapshotError(`${label}: orgctl-organization has no valid organization.json`);
+  }
+  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: organization.json names no organization or owner`);
+  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? `${info.name}-system`);
+  const org: OrgInfo = {
+    name: info.name,
+    owner: info.owner,
+    usernamePrefix: typeof info.usernamePrefix === 'string' ? info.usernamePrefix : '',
+    ssoEnforced: info.ssoEnforced === true,
+    clusters: Array.isArray(info.clusters) ? (info.clusters as string[]) : [],
+    namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],
+    massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : DEFAULT_THRESHOLD,
+    systemNamespace,
+  };
+  const userMaps = configMaps.filter((c) => /^orgctl-users(-\d+)?$/.test(String((c.metadata as Obj).name)));
+  const users = new Map<string, MemberUser>();
+  for (const cm of userMaps) for (const u of jsonLines<MemberUser>((cm.data as Obj)['users.jsonl'], `${label} users.jsonl`)) users.set(u.email, u);
+  const invites = new Map(jsonLines<MemberInvite>(data['invites.jsonl'], `${label} invites.jsonl`).map((i) => [i.email, i]));
+  const tokens = new Map(jsonLines<MemberToken>(data['tokens.jsonl'], `${label} tokens.jsonl`).map((t) => [t.id, t]));
+
+  const rbac = readRbac(docs);
+  const access = new Map(accessMatrix(new Authorizer(rbac)).map((s) => [s.name, s.namespaces]));
+  const customRoles = new Map(
+    rbac.roles
+      .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
+      .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
+  );
+  return { org, users, invites, tokens, access, customRoles };
+}

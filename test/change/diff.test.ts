@@ -1,0 +1,159 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots, isEmptyDiff } from '../../policies/change/diff.ts';
+import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../policies/change/markdown.ts';
+import { ROOT, run, tempDir } from '../helpers.ts';
+import { baseSpec, snapshotOf, user, type Spec } from './scenarios.ts';
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+
+async function distOf(specText: string): Promise<string> {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'org.yaml'), specText);
+  const r = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return join(dir, 'dist');
+}
+
+const changesOf = (edit: (s: Spec) => void) => {
+  const base = baseSpec();
+  const head = structuredClone(base);
+  edit(head);
+  return diffSnapshots(snapshotOf(base), snapshotOf(head));
+};
+const lines = (d: ReturnType<typeof changesOf>) => [
+  ...d.people.flatMap((p) => p.changes.map((c) => `${p.id} ${c.text}`)),
+  ...d.tokens.flatMap((t) => t.changes.map((c) => `token ${t.id} ${c.text}`)),
+  ...d.namespaces.added.map((n) => `namespace ${n} added`),
+  ...d.namespaces.removed.map((n) => `namespace ${n} removed`),
+  ...d.customRbac.map((c) => c.text),
+];
+
+describe('orgctl diff', () => {
+  it('on the example organization with one edited grant prints exactly that one change', async () => {
+    const base = await distOf(ACME);
+    const head = await distOf(ACME.replace('{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }', '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services", "w:configmaps"] }'));
+    const r = await run(['diff', '--base', base, '--head', head]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${COMMENT_MARKER}\n### Who gains or loses what\n\n**bob&#64;acme.io (GitHub bob)**\n- gains w:configmaps in web\n`);
+    const json = JSON.parse((await run(['diff', '--base', base, '--head', head, '--format', 'json'])).stdout);
+    expect(json.people).toEqual([{ id: 'bob@acme.io', github: 'bob', changes: [{ kind: 'gains', namespace: 'web', levels: ['w:configmaps'], text: 'gains w:configmaps in web' }] }]);
+  });
+
+  it('no change, no sentence', () => {
+    const d = changesOf(() => {});
+    expect(isEmptyDiff(d)).toBe(true);
+    expect(renderMarkdown(d)).toContain('_No change in access._');
+  });
+
+  it.each<[string, (s: Spec) => void, string[]]>([
+    ['levels lost, keeping the rest', (s) => (s.spec.grants[0].levels = ['r:pods']), ['bob@acme.io loses w:services in web (keeps r:pods)']],
+    ['a class gained', (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] }), ['erin@acme.io gains r:secrets in data', 'erin@acme.io can now read Secrets in data']],
+    ['admin and billing', (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true, billing: true }), ['gina@acme.io becomes admin', 'gina@acme.io gains billing access', 'gina@acme.io gains w:full in acme-system', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in acme-system', 'gina@acme.io gains w:full in data', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in data', 'gina@acme.io gains w:full in web', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in web']],
+    ['deactivation', (s) => (user(s, 'hal@acme.io').status = 'deactivated'), ['hal@acme.io is deactivated', 'hal@acme.io loses r:pods, w:services in web']],
+    ['a user leaves', (s) => {
+      s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'joe@acme.io');
+      s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'joe@acme.io');
+    }, ['joe@acme.io leaves the organization', 'joe@acme.io loses r:pods, w:services in web']],
+    ['an invite sent, then accepted', (s) => (s.spec.invites = [{ email: 'kim@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:full'] }] }]), ['kim@acme.io is invited (r:full in web)']],
+    ['a token renamed: same ServiceAccount', (s) => (s.spec.tokens[0].name = 'Deploys'), ['token ci is renamed "CI" → "Deploys" (same ServiceAccount: the token is not rotated)']],
+    ['a token moved', (s) => (s.spec.tokens[1].namespaces = ['web']), ['token bots namespaces data → web', 'token bots gains r:full in web', 'token bots loses r:full in data']],
+    ['a token removed', (s) => s.spec.tokens.pop(), ['token bots is removed (its ServiceAccount and token are deleted)', 'token bots loses r:full in data']],
+    ['a namespace added', (s) => s.spec.namespaces.push({ name: 'ml' }), ['dan@acme.io gains w:full in ml', 'dan@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml', 'alice@acme.io gains w:full in ml', 'alice@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml', 'frank@acme.io gains w:full in ml', 'frank@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml', 'namespace ml added']],
+    ['custom RBAC', (s) => {
+      s.spec.customRoles = [{ name: 'cm', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
+      s.spec.grants.push({ user: 'ivy@acme.io', namespace: 'data', customRole: 'cm' });
+    }, ['ivy@acme.io gains custom RBAC acme:custom:cm in data', 'Role acme:custom:cm in data is created (1 rule)']],
+  ])('%s', (_what, edit, expected) => {
+    expect(lines(changesOf(edit)).sort()).toEqual([...expected].sort());
+  });
+
+  it('an accepted invite reads as such', () => {
+    const base = baseSpec();
+    base.spec.invites = [{ email: 'kim@acme.io', sso: true }];
+    const head = structuredClone(base);
+    head.spec.invites = [];
+    head.spec.users.push({ email: 'kim@acme.io', github: 'kim' });
+    const d = diffSnapshots(snapshotOf(base), snapshotOf(head));
+    expect(lines(d)).toEqual(['kim@acme.io accepts the invitation and joins']);
+  });
+
+  it('an invite revoked', () => {
+    const base = baseSpec();
+    base.spec.invites = [{ email: 'kim@acme.io', sso: true }];
+    const head = structuredClone(base);
+    head.spec.invites[0].state = 'revoked';
+    expect(lines(diffSnapshots(snapshotOf(base), snapshotOf(head)))).toEqual(['kim@acme.io invitation revoked']);
+  });
+
+  it('reads a side from git objects, without a checkout', async () => {
+    const repo = tempDir();
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    cpSync(await distOf(ACME), join(repo, 'dist'), { recursive: true });
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const head = await distOf(ACME.replace('{ email: grace@acme.io, github: grace, billing: true }', '{ email: grace@acme.io, github: grace }'));
+    const cwd = process.cwd();
+    process.chdir(repo);
+    try {
+      const r = await run(['diff', '--base', 'HEAD', '--head', head, '--format', 'json']);
+      expect(JSON.parse(r.stdout).people).toEqual([{ id: 'grace@acme.io', github: 'grace', changes: [{ kind: 'billing', from: true, to: false, removes: true, text: 'loses billing access' }] }]);
+      expect((await run(['diff', '--base', 'HEAD:dist', '--head', 'HEAD'])).stdout).toContain('_No change in access._');
+      expect((await run(['diff', '--base', 'nope', '--head', 'HEAD'])).code).toBe(2);
+      expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(/is neither a folder nor a git ref/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('bad input never passes', () => {
+  it('a missing base or head exits 2', async () => {
+    expect((await run(['diff', '--head', 'dist'])).stderr).toMatch(/--base DIR\|REF is required/);
+    expect((await run(['review', '--base', 'dist', '--actor', 'x'])).code).toBe(2);
+  });
+
+  it('a base without membership data exits 2 with the reason', async () => {
+    const r = await run(['review', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', 'dist', '--actor', 'alice']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/base \(.*manifests\) has no orgctl-organization ConfigMap: it is not a dist\/ synthesized by orgctl, so membership \(who is admin\) is unknown/);
+  });
+
+  it('review without an actor exits 2', async () => {
+    expect((await run(['review', '--base', 'dist', '--head', 'dist'])).stderr).toMatch(/--actor LOGIN is required/);
+  });
+
+  it('review prints the verdict and exits 1 when a rule fails', async () => {
+    const base = await distOf(ACME);
+    const head = await distOf(ACME.replace('{ email: alice@acme.io, github: alice, admin: true, billing: true }', '{ email: alice@acme.io, github: alice, admin: true }'));
+    const r = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('## orgctl review: ❌ the change breaks a rule');
+    expect(r.stdout).toContain('| `self-edit` | ❌ | alice&#64;acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |');
+    const ok = await run(['review', '--base', base, '--head', head, '--actor', 'frank', '--approved-by', 'FRANK', '--format', 'json']);
+    expect(JSON.parse(ok.stdout).ok).toBe(false); // frank's own approval does not count for admin alice
+  });
+});
+
+describe('markdown', () => {
+  it('escapes what a declaration could smuggle in', () => {
+    expect(escapeMarkdown('<img src=x> **bold** @alice [x](y)')).toBe('\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\]\\(y\\)');
+  });
+
+  it('stays under the comment limit, summarizing what does not fit', () => {
+    const d = changesOf((s) => {
+      for (let i = 0; i < 400; i++) {
+        s.spec.users.push({ email: `user${i}@acme.io` });
+        s.spec.grants.push({ user: `user${i}@acme.io`, namespace: 'web', levels: ['r:full'] });
+      }
+    });
+    const full = renderMarkdown(d, undefined, { maxChars: 1_000_000 });
+    const short = renderMarkdown(d, undefined, { maxChars: 5_000, fullReport: 'the job summary' });
+    expect(full.length).toBeGreaterThan(5_000);
+    expect(short.length).toBeLessThanOrEqual(5_000);
+    expect(short).toMatch(/_… and \d+ more\. The full report: the job summary\._/);
+  });
+});

@@ -1,0 +1,142 @@
+/** One scenario per rule, each with a pull request that passes and one that fails. */
+import { describe, expect, it } from 'vitest';
+import { CHANGE_RULES } from '../../policies/change/review.ts';
+import { baseSpec, judge, user } from './scenarios.ts';
+
+const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
+
+describe('change rules', () => {
+  it('every rule has scenarios below', () => {
+    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'engine-change']);
+  });
+
+  describe('actor-not-admin', () => {
+    it('fails: bob (not an admin) changes erin\'s access without an admin\'s approval', () => {
+      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'] });
+      expect(v.failed).toEqual(['actor-not-admin']);
+      expect(v.results.find((r) => r.rule === 'actor-not-admin')!.message).toMatch(/^bob is not an admin in base: an admin who is not an author must approve/);
+    });
+    it('passes with alice\'s approval', () => {
+      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'], approvals: ['alice'] });
+      expect(v.ok).toBe(true);
+    });
+    it('a non-admin\'s approval does not count, nor an unknown login\'s', () => {
+      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'], approvals: ['gina', 'mallory'] });
+      expect(v.failed).toEqual(['actor-not-admin']);
+    });
+    it('an author\'s own approval does not count', () => {
+      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob', 'alice'], approvals: ['alice'] });
+      expect(v.failed).toContain('actor-not-admin');
+    });
+  });
+
+  describe('self-edit', () => {
+    it('fails: admin alice gives herself billing access, whatever the approvals', () => {
+      const v = judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), { actors: ['alice'], approvals: ['frank', 'dan'] });
+      expect(v.failed).toEqual(['self-edit']);
+      expect(v.results.find((r) => !r.ok)!.message).toBe('alice@acme.io is an author of this change and changes their own privileges: gains billing access. Another admin must make this change.');
+    });
+    it('passes: frank gives alice billing, approved by dan', () => {
+      expect(judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+    });
+    it('fails: bob widens the token he owns', () => {
+      const v = judge(baseSpec(), (s) => s.spec.tokens[1].namespaces.push('web'), { actors: ['bob'], approvals: ['alice'] });
+      expect(v.failed).toEqual(['self-edit']);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^token bots belongs to bob@acme.io, an author of this change: namespaces data → data, web; gains r:full in web/);
+    });
+    it('fails: a commit author changes their own grant, even when an admin opened the pull request', () => {
+      const v = judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice', 'bob'], approvals: ['frank'] });
+      expect(v.failed).toEqual(['self-edit']);
+    });
+  });
+
+  describe('admin-change-approval', () => {
+    it('fails: admin alice makes bob admin with no other approval', () => {
+      const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'] });
+      expect(v.failed).toEqual(['admin-change-approval']);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^bob@acme.io \(made admin\): becomes admin; gains w:full in acme-system, data, web|^bob@acme.io \(made admin\): becomes admin/);
+    });
+    it('passes with dan\'s approval (an admin, not an author, not bob)', () => {
+      expect(judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['dan'] }).ok).toBe(true);
+    });
+    it('bob\'s own approval of his promotion does not count', () => {
+      expect(judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['bob'] }).failed).toEqual(['admin-change-approval']);
+    });
+    it('fails: bob (non-admin) adds himself to the admins; base says bob is not admin', () => {
+      const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['bob'] });
+      expect(v.ok).toBe(false);
+      expect(v.failed).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval']);
+    });
+    it('fails: a change to admin frank\'s access approved only by frank', () => {
+      const v = judge(baseSpec(), (s) => (user(s, 'frank@acme.io').billing = true), { actors: ['alice'], approvals: ['frank'] });
+      expect(v.failed).toEqual(['admin-change-approval']);
+    });
+    it('inviting an admin needs the same approval', () => {
+      const invite = (s: ReturnType<typeof baseSpec>) => (s.spec.invites = [{ email: 'zed@acme.io', admin: true, sso: true }]);
+      expect(judge(baseSpec(), invite, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
+      expect(judge(baseSpec(), invite, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+    });
+  });
+
+  describe('owner-immutable', () => {
+    it('fails: frank demotes the owner, even with dan\'s approval', () => {
+      const v = judge(baseSpec(), (s) => {
+        s.spec.owner = 'frank@acme.io';
+        user(s, 'alice@acme.io').admin = false;
+      }, { actors: ['frank'], approvals: ['dan'] });
+      expect(v.failed).toEqual(['owner-immutable']);
+      expect(v.results.filter((r) => !r.ok).map((r) => r.message)).toEqual([
+        'the owner changes from alice@acme.io to frank@acme.io: only support can change the owner',
+        'the owner alice@acme.io is demoted: only support can change the owner',
+      ]);
+    });
+    it('passes: the owner stays', () => {
+      expect(judge(baseSpec(), bobGetsConfigmaps, { actors: ['frank'] }).results.find((r) => r.rule === 'owner-immutable')!.ok).toBe(true);
+    });
+  });
+
+  describe('mass-removal', () => {
+    const removeThree = (s: ReturnType<typeof baseSpec>) => {
+      s.spec.grants = s.spec.grants.filter((g: { user: string }) => !['bob@acme.io', 'erin@acme.io', 'gina@acme.io'].includes(g.user));
+    };
+    it('fails: removing the access of 3 of 9 users (33%) without an override', () => {
+      const v = judge(baseSpec(), removeThree, { actors: ['frank'], approvals: ['dan'] });
+      expect(v.failed).toEqual(['mass-removal']);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^removes access from 3 of 9 users \(33%\), 6 of 21 grants \(29%\), over the 25% limit: an explicit override/);
+    });
+    it('fails: an override without an admin\'s approval', () => {
+      expect(judge(baseSpec(), removeThree, { actors: ['frank'], overrides: ['mass-removal'] }).failed).toEqual(['mass-removal']);
+    });
+    it('passes: an override approved by an admin who is not an author', () => {
+      expect(judge(baseSpec(), removeThree, { actors: ['frank'], approvals: ['dan'], overrides: ['mass-removal'] }).ok).toBe(true);
+    });
+    it('passes: removing 2 users stays under the minimum', () => {
+      const two = (s: ReturnType<typeof baseSpec>) => {
+        s.spec.grants = s.spec.grants.filter((g: { user: string }) => !['bob@acme.io', 'erin@acme.io'].includes(g.user));
+      };
+      expect(judge(baseSpec(), two, { actors: ['frank'] }).ok).toBe(true);
+    });
+    it('the threshold is read from base: a pull request cannot raise its own limit', () => {
+      const v = judge(baseSpec(), (s) => {
+        removeThree(s);
+        s.spec.review = { massRemovalThreshold: 0.9 };
+      }, { actors: ['frank'] });
+      expect(v.failed).toEqual(['mass-removal']);
+    });
+  });
+
+  describe('engine-change', () => {
+    it('fails: a change to policies/ without an admin\'s approval', () => {
+      const v = judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice'], changedPaths: ['org/org.ts', 'policies/org/forbidden-grant.ts'] });
+      expect(v.failed).toEqual(['engine-change']);
+      expect(v.results.find((r) => !r.ok)!.message).toBe('changes policies/org/forbidden-grant.ts: outside org/ and dist/, an admin who is not an author must approve the head commit');
+    });
+    it('passes with frank\'s approval', () => {
+      expect(judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice'], approvals: ['frank'], changedPaths: ['.github/workflows/orgctl.yaml'] }).ok).toBe(true);
+    });
+  });
+
+  it('no actor: never a passing verdict', () => {
+    expect(judge(baseSpec(), bobGetsConfigmaps, { actors: [] }).ok).toBe(false);
+  });
+});

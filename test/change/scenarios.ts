@@ -1,0 +1,60 @@
+/** Organizations as specs, edited per scenario, synthesized to snapshots in memory. */
+import { App } from 'cdk8s';
+import { Organization } from '../../constructs/index.ts';
+import { synthesize } from '../../constructs/synth.ts';
+import { parseCanonicalYaml } from '../../constructs/yaml.ts';
+import { diffSnapshots } from '../../policies/change/diff.ts';
+import { review, type Verdict } from '../../policies/change/review.ts';
+import { readSnapshot, type Snapshot } from '../../policies/change/snapshot.ts';
+import { TODAY } from '../helpers.ts';
+
+export interface Spec {
+  apiVersion: 'orgctl/v1';
+  kind: 'Organization';
+  metadata: { name: string };
+  spec: Record<string, any>;
+}
+
+/** Admins alice (owner), frank and dan; members bob, erin, gina, hal, ivy, joe; namespaces web, data. */
+export function baseSpec(): Spec {
+  return {
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
+    spec: {
+      owner: 'alice@acme.io',
+      users: [
+        { email: 'alice@acme.io', github: 'alice', admin: true },
+        { email: 'frank@acme.io', github: 'frank', admin: true },
+        { email: 'dan@acme.io', github: 'dan', admin: true },
+        ...['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ email: `${n}@acme.io`, github: n })),
+      ],
+      namespaces: [{ name: 'web' }, { name: 'data' }],
+      grants: ['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ user: `${n}@acme.io`, namespace: 'web', levels: ['r:pods', 'w:services'] })),
+      tokens: [
+        { id: 'ci', name: 'CI', namespaces: ['web'], owner: 'alice@acme.io' },
+        { id: 'bots', name: 'Bots', namespaces: ['data'], levels: ['r:full'], owner: 'bob@acme.io' },
+      ],
+    },
+  };
+}
+
+export function snapshotOf(spec: Spec): Snapshot {
+  const app = new App();
+  Organization.fromSpec(app, spec, { today: TODAY });
+  const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
+  if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  const docs = r.files.flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  return readSnapshot(docs, 'test');
+}
+
+export function judge(base: Spec, edit: (s: Spec) => void, who: { actors: string[]; approvals?: string[]; changedPaths?: string[]; overrides?: string[] }): Verdict & { failed: string[] } {
+  const head = structuredClone(base);
+  edit(head);
+  const b = snapshotOf(base);
+  const h = snapshotOf(head);
+  const v = review({ base: b, head: h, diff: diffSnapshots(b, h), actors: who.actors, approvals: who.approvals ?? [], changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'], overrides: who.overrides ?? [] });
+  return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
+}
+
+export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
