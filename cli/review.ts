@@ -7,7 +7,7 @@ import type { Io } from './io.ts';
 
 export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
-       orgctl review --github [--base DIR|REF] [--head DIR|REF]
+       orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
 
 Judges a change by the rules below, reading who is admin from BASE only. Exit 0 when every rule
 passes, 1 when one fails, 2 on bad input (never a passing verdict).
@@ -16,7 +16,10 @@ passes, 1 when one fails, 2 on bad input (never a passing verdict).
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable)
   --override RULE      an explicit override (mass-removal), valid only with an admin's approval
-  --github             read all of it from the GitHub Actions event, post the comment and status
+  --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
+                       GITHUB_API_URL), post one sticky comment and the orgctl/review status.
+                       --base defaults to dist, --head to the head commit's dist/ (git objects)
+  --pull N             the pull request (default: the event's pull_request.number)
 
 Rules:
 ${CHANGE_RULES.map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
@@ -24,7 +27,7 @@ ${CHANGE_RULES.map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(
     argv,
-    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], github: 'boolean', 'bot-login': 'string', help: 'boolean' },
+    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
     { h: 'help' },
   );
   if (flags.help) {

@@ -64,3 +64,24 @@ describe('README examples are real output', () => {
     expect(README).toContain(`\n${line}\n`);
   });
 });
+
+describe('README sample pull-request comment', () => {
+  it('is what orgctl review prints for that change', async () => {
+    const { readFileSync: read, writeFileSync: write } = await import('node:fs');
+    const { tempDir, run } = await import('./helpers.ts');
+    const acme = read(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    const dist = async (text: string) => {
+      const dir = tempDir();
+      write(join(dir, 'org.yaml'), text);
+      await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+      return join(dir, 'dist');
+    };
+    const base = await dist(acme);
+    const head = await dist(acme
+      .replace('{ email: alice@acme.io, github: alice, admin: true, billing: true }', '{ email: alice@acme.io, github: alice, admin: true }')
+      .replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods"]'));
+    const r = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank', '--changed-path', 'org/org.ts', '--changed-path', 'dist/namespaces/web.yaml']);
+    const sample = README.split('A sample pull-request comment')[1]!.match(/```markdown\n([\s\S]*?)```/)![1]!;
+    expect(sample).toBe(`${r.stdout}\n`);
+  });
+});

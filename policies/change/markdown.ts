@@ -9,7 +9,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** Text from the declaration is data: no markup, no HTML, no @mentions that would ping people. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`).replace(/@/g, '&#64;').replace(/\r?\n/g, ' ');
+  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/@/g, '&#64;').replace(/\r?\n/g, ' ');
 }
 
 function subjectBlock(title: string, d: SubjectDiff): string {

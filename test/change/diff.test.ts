@@ -140,7 +140,7 @@ describe('bad input never passes', () => {
 
 describe('markdown', () => {
   it('escapes what a declaration could smuggle in', () => {
-    expect(escapeMarkdown('<img src=x> **bold** @alice [x](y)')).toBe('\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\]\\(y\\)');
+    expect(escapeMarkdown('<img src=x> **bold** @alice [x](y) a|b')).toBe('\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\](y) a\\|b');
   });
 
   it('stays under the comment limit, summarizing what does not fit', () => {

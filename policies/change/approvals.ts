@@ -1,0 +1,41 @@
+/** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
+
+export interface ReviewRecord {
+  readonly login: string;
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING. */
+  readonly state: string;
+  readonly commitId: string;
+}
+
+/**
+ * Approvals that count: each reviewer's latest review that is not a plain comment, when it is
+ * APPROVED and on the head commit. An approval of an older commit is stale; a later request
+ * for changes or a dismissal withdraws it. Reviews come in chronological order.
+ */
+export function validApprovals(reviews: readonly ReviewRecord[], headSha: string): string[] {
+  const latest = new Map<string, ReviewRecord>();
+  for (const r of reviews) {
+    if (r.state === 'COMMENTED' || r.state === 'PENDING') continue;
+    latest.set(r.login.toLowerCase(), r);
+  }
+  return [...latest.values()].filter((r) => r.state === 'APPROVED' && r.commitId === headSha).map((r) => r.login).sort();
+}
+
+/**
+ * The pull request's author and every commit author. A commit whose author has no GitHub
+ * account still acted: it counts as an actor nobody can match to an admin.
+ */
+export function actorsOf(author: string, commitAuthors: readonly (string | null)[]): string[] {
+  const out = new Map<string, string>([[author.toLowerCase(), author]]);
+  commitAuthors.forEach((login, i) => {
+    const name = login ?? `(commit ${i + 1}: author without a GitHub account)`;
+    if (!out.has(name.toLowerCase())) out.set(name.toLowerCase(), name);
+  });
+  return [...out.values()];
+}
+
+/** Overrides are pull-request labels `orgctl/override-<rule>`. */
+export const OVERRIDE_LABEL_PREFIX = 'orgctl/override-';
+export function overridesOf(labels: readonly string[]): string[] {
+  return labels.filter((l) => l.startsWith(OVERRIDE_LABEL_PREFIX)).map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
+}

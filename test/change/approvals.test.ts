@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { actorsOf, overridesOf, validApprovals } from '../../policies/change/approvals.ts';
+
+const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
+
+describe('approvals', () => {
+  it('counts a reviewer\'s latest approval of the head commit', () => {
+    expect(validApprovals([r('dan', 'APPROVED')], 'head')).toEqual(['dan']);
+  });
+  it('a stale approval (older commit) does not count', () => {
+    expect(validApprovals([r('dan', 'APPROVED', 'old')], 'head')).toEqual([]);
+  });
+  it('a later request for changes or a dismissal withdraws it', () => {
+    expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'CHANGES_REQUESTED')], 'head')).toEqual([]);
+    expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'DISMISSED')], 'head')).toEqual([]);
+  });
+  it('a later plain comment does not', () => {
+    expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'COMMENTED')], 'head')).toEqual(['dan']);
+  });
+  it('re-approving the head after a stale approval counts', () => {
+    expect(validApprovals([r('dan', 'APPROVED', 'old'), r('Dan', 'APPROVED')], 'head')).toEqual(['Dan']);
+  });
+  it('actors are the author and every commit author, once each; unlinked authors still act', () => {
+    expect(actorsOf('alice', ['alice', 'Bob', null, 'bob'])).toEqual(['alice', 'Bob', '(commit 3: author without a GitHub account)']);
+  });
+  it('overrides come from labels', () => {
+    expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);
+  });
+});
