@@ -24,6 +24,8 @@ export interface ClientOptions {
   readonly io: Io;
   /** Milliseconds per retry step (tests shorten it). @default 1000 */
   readonly retryAfterBaseValue?: number;
+  /** GitHub's pacing (one write a second, backing off on rate limits). @default true */
+  readonly throttle?: boolean;
 }
 
 export function makeClient(o: ClientOptions): GitHubClient {
@@ -34,6 +36,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
     log: { debug: () => {}, info: () => {}, warn: (m: string) => o.io.err(`warning github ${m}`), error: () => {} },
     retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
     throttle: {
+      enabled: o.throttle ?? true,
       retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
       // A short wait is worth it once; an hour-long reset is not: fail clearly instead.
       onRateLimit: (after: number, options: { method: string; url: string }, _c: unknown, count: number) => {
@@ -146,7 +149,7 @@ function describeGitHubError(e: unknown): string | undefined {
 }
 
 /** `orgctl review --github`: the privileged job's whole work. */
-export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, io: Io, options: { retryAfterBaseValue?: number } = {}): Promise<number> {
+export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, io: Io, options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {}): Promise<number> {
   const env = io.env;
   const eventPath = need(env, 'GITHUB_EVENT_PATH');
   const [owner, repo] = need(env, 'GITHUB_REPOSITORY').split('/');

@@ -1,0 +1,179 @@
+/** orgctl review --github against the GitHub stand-in (responses validated against GitHub's OpenAPI). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../cli/io.ts';
+import { reviewOnGitHub } from '../../cli/github.ts';
+import { COMMENT_MARKER } from '../../policies/change/markdown.ts';
+import { ROOT, run, tempDir } from '../helpers.ts';
+import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+let base = '';
+let head = '';
+let eventPath = '';
+
+async function distOf(text: string): Promise<string> {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'org.yaml'), text);
+  const r = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+  if (r.code) throw new Error(r.stderr);
+  return join(dir, 'dist');
+}
+
+beforeAll(async () => {
+  base = await distOf(ACME);
+  // erin gains w:configmaps in web: a change to a non-admin's access, nothing else.
+  head = await distOf(ACME.replace('{ user: erin@acme.io, namespace: web, customRole: configmap-reader }', '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }'));
+  eventPath = join(tempDir(), 'event.json');
+  writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+});
+
+let standin: Standin | undefined;
+afterEach(async () => {
+  if (standin) expect(standin.schemaErrors).toEqual([]);
+  await standin?.close();
+  standin = undefined;
+});
+
+function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] } {
+  const outs: string[] = [];
+  const errs: string[] = [];
+  return { out: (l) => outs.push(l), err: (l) => errs.push(l), env, outs, errs };
+}
+
+/** GitHub's pacing (a second between writes) is off here, but for the rate-limit case. */
+async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.ProcessEnv = {}, throttle = false) {
+  standin ??= await startStandin(defaultState(state));
+  const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test', ...envOverrides });
+  let code: number;
+  try {
+    code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle });
+  } catch (e) {
+    code = -1;
+    io.errs.push((e as Error).message);
+  }
+  return { code, io, standin };
+}
+
+const alicePr = { pull: { ...defaultState().pull, author: 'alice' }, commits: [{ sha: fakeSha('head'), authorLogin: 'alice' }] };
+
+describe('orgctl review --github', () => {
+  it('creates its comment, then updates it in place, and sets the status', async () => {
+    const first = await reviewWith(alicePr);
+    expect(first.code).toBe(0);
+    expect(first.standin.state.comments).toHaveLength(1);
+    const comment = first.standin.state.comments[0]!;
+    expect(comment.user).toBe('github-actions[bot]');
+    expect(comment.body.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(comment.body).toContain('- gains w:configmaps in web');
+    expect(first.standin.state.statuses).toEqual([expect.objectContaining({ sha: fakeSha('head'), state: 'success', context: 'orgctl/review' })]);
+    const second = await reviewWith(alicePr);
+    expect(second.code).toBe(0);
+    expect(second.standin.state.comments.map((c) => c.id)).toEqual([comment.id]);
+    expect(second.standin.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(second.io.outs.at(-1)).toMatch(/^passed: pull request #42, comment \d+ updated, status success/);
+  });
+
+  it('ignores a marker planted by someone else', async () => {
+    const planted = { id: 7, user: 'mallory', body: `${COMMENT_MARKER}\n## orgctl review: ✅ the change may be merged` };
+    const r = await reviewWith({ ...alicePr, comments: [planted] });
+    expect(r.code).toBe(0);
+    expect(r.standin.state.comments.find((c) => c.id === 7)!.body).toBe(planted.body);
+    expect(r.standin.state.comments.filter((c) => c.user === 'github-actions[bot]')).toHaveLength(1);
+  });
+
+  it('follows pagination for commits, reviews, files and comments', async () => {
+    const others = Array.from({ length: 130 }, (_, i) => ({ id: 1000 + i, user: `user${i}`, body: `comment ${i}` }));
+    const reviews = [
+      ...Array.from({ length: 120 }, (_, i) => ({ user: `member${i}`, state: 'COMMENTED' as const, commitId: fakeSha('head') })),
+      { user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') },
+    ];
+    const commits = Array.from({ length: 105 }, (_, i) => ({ sha: fakeSha(`c${i}`), authorLogin: i === 104 ? 'bob' : 'alice' }));
+    const r = await reviewWith({ ...alicePr, comments: others, reviews, commits });
+    // bob authored the 105th commit (page 2): he is an actor, not an admin; frank's approval (page 2) lets it pass.
+    expect(r.code).toBe(0);
+    const comment = r.standin.state.comments.find((c) => c.user === 'github-actions[bot]')!;
+    expect(comment.body).toContain('| `actor-not-admin` | ✅ | bob is not an admin in base; approved by admin frank |');
+    for (const path of ['/pulls/42/commits', '/pulls/42/reviews', '/issues/42/comments']) {
+      expect(r.standin.requests.some((q) => q.path.includes(path) && q.path.includes('page=2')), path).toBe(true);
+    }
+  });
+
+  it('retries a 5xx', async () => {
+    const r = await reviewWith({ ...alicePr, faults: [{ method: 'GET', path: /\/pulls\/42$/, status: 502, times: 1 }] });
+    expect(r.code).toBe(0);
+    expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([502, 200]);
+  });
+
+  it('reports an exhausted rate limit clearly, and posts no verdict', async () => {
+    const r = await reviewWith({ ...alicePr, faults: [{ path: /\/pulls\/42\/reviews/, status: 403, times: 5, rateLimit: true }] }, {}, true);
+    expect(r.code).toBe(-1);
+    expect(r.io.errs.join('\n')).toMatch(/GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*No verdict was posted/);
+    expect(r.standin.state.comments).toEqual([]);
+    expect(r.standin.state.statuses).toEqual([]);
+  });
+
+  it('does not count a stale approval (an older commit)', async () => {
+    const bobPr = { reviews: [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('older') }] };
+    const stale = await reviewWith(bobPr);
+    expect(stale.code).toBe(1);
+    expect(stale.standin.state.statuses.at(-1)).toMatchObject({ state: 'failure', description: 'fails: actor-not-admin' });
+    await standin!.close();
+    standin = undefined;
+    const fresh = await reviewWith({ reviews: [...bobPr.reviews, { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] });
+    expect(fresh.code).toBe(0);
+  });
+
+  it('an engine change from the files list needs an approval', async () => {
+    const r = await reviewWith({ ...alicePr, files: [{ filename: 'org/org.ts', status: 'modified' }, { filename: 'policies/org/x.ts', status: 'modified' }] });
+    expect(r.code).toBe(1);
+    expect(r.io.errs).toContain('error engine-change changes policies/org/x.ts: outside org/ and dist/, an admin who is not an author must approve the head commit');
+  });
+
+  it('an override label with an admin approval lets a mass removal through', async () => {
+    const small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
+    standin = await startStandin(defaultState({ ...alicePr, pull: { ...alicePr.pull, labels: ['orgctl/override-mass-removal'] }, reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }));
+    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 't' });
+    expect(await reviewOnGitHub({ base, head: small }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
+    expect(standin.state.comments[0]!.body).toMatch(/\| `mass-removal` \| ✅ \| removes access from 3 of 8 users \(38%\).*override approved by frank/);
+  });
+});
+
+describe('bad input never passes', () => {
+  it.each([
+    ['a missing token', { GITHUB_TOKEN: '' }, /GITHUB_TOKEN is not set/],
+    ['a missing repository', { GITHUB_REPOSITORY: '' }, /GITHUB_REPOSITORY is not set/],
+    ['a malformed repository', { GITHUB_REPOSITORY: 'acme' }, /is not owner\/repo/],
+  ])('%s exits 2', async (_what, env, message) => {
+    const r = await run(['review', '--github', '--base', base, '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9', ...env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a malformed event payload exits 2', async () => {
+    const bad = join(tempDir(), 'event.json');
+    writeFileSync(bad, '{"pull_request": {"number": "42"}}');
+    const r = await run(['review', '--github', '--base', base, '--head', head], { GITHUB_EVENT_PATH: bad, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the event has no pull_request.number/);
+    writeFileSync(bad, 'not json');
+    expect((await run(['review', '--github'], { GITHUB_EVENT_PATH: bad, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't' })).stderr).toMatch(/the event payload is not JSON/);
+  });
+
+  it('a base without membership data exits 2 and posts nothing', async () => {
+    standin = await startStandin(defaultState(alicePr));
+    const r = await run(['review', '--github', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: standin.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no orgctl-organization ConfigMap/);
+    expect(standin.state.comments).toEqual([]);
+    expect(standin.state.statuses).toEqual([]);
+  });
+
+  it('the real command posts through the stand-in too', async () => {
+    standin = await startStandin(defaultState(alicePr));
+    const r = await run(['review', '--github', '--pull', '42', '--base', base, '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: standin.url });
+    expect(r.code).toBe(0);
+    expect(standin.state.statuses).toHaveLength(1);
+  });
+});

@@ -1,0 +1,201 @@
+/** The GitHub stand-in itself: routes, auth, pagination, mutations, faults, and that its bodies really are checked against GitHub's schema. */
+import { Octokit } from '@octokit/rest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultState, fakeSha, startStandin, type Standin, type StandinReview, type StandinState } from './standin.ts';
+
+let standin: Standin | undefined;
+
+async function start(overrides: Partial<StandinState> = {}): Promise<Standin> {
+  standin = await startStandin(defaultState(overrides));
+  return standin;
+}
+
+afterEach(async () => {
+  await standin?.close();
+  standin = undefined;
+});
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+function octokit(s: Standin): Octokit {
+  // Octokit logs every failed request; the fault tests fail requests on purpose.
+  return new Octokit({ baseUrl: s.url, auth: 'test-token', request: { retries: 0 }, log: quiet });
+}
+
+const AUTH = { authorization: 'token test-token' };
+const REPO = { owner: 'acme', repo: 'org' };
+
+function reviews(count: number): StandinReview[] {
+  return Array.from({ length: count }, (_, i) => ({
+    user: `reviewer${i}`,
+    state: i % 2 ? 'COMMENTED' : 'APPROVED',
+    commitId: fakeSha('head'),
+  }));
+}
+
+describe('stand-in over plain fetch', () => {
+  it('requires an authorization header', async () => {
+    const s = await start();
+    const res = await fetch(`${s.url}/repos/acme/org/pulls/42`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ message: 'Requires authentication' });
+    expect(s.requests).toEqual([{ method: 'GET', path: '/repos/acme/org/pulls/42', status: 401 }]);
+  });
+
+  it('accepts Bearer tokens and answers 404 in GitHub shape for other repos, pulls and routes', async () => {
+    const s = await start();
+    const bearer = { authorization: 'Bearer abc' };
+    expect((await fetch(`${s.url}/repos/acme/org/pulls/42`, { headers: bearer })).status).toBe(200);
+    for (const path of ['/repos/acme/other/pulls/42', '/repos/acme/org/pulls/7', '/repos/acme/org/issues/7/comments', '/user']) {
+      const res = await fetch(`${s.url}${path}`, { headers: bearer });
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toMatchObject({ message: 'Not Found', documentation_url: expect.stringContaining('docs.github.com') });
+    }
+  });
+
+  it('paginates lists with GitHub Link headers', async () => {
+    const s = await start({ reviews: reviews(5) });
+    const page = (q: string) => fetch(`${s.url}/repos/acme/org/pulls/42/reviews${q}`, { headers: AUTH });
+    const base = `${s.url}/repos/acme/org/pulls/42/reviews`;
+
+    const first = await page('?per_page=2');
+    expect((await first.json()).map((r: { user: { login: string } }) => r.user.login)).toEqual(['reviewer0', 'reviewer1']);
+    expect(first.headers.get('link')).toBe(`<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=3>; rel="last"`);
+
+    const middle = await page('?per_page=2&page=2');
+    expect(middle.headers.get('link')).toBe(
+      `<${base}?per_page=2&page=1>; rel="prev", <${base}?per_page=2&page=3>; rel="next", ` +
+        `<${base}?per_page=2&page=3>; rel="last", <${base}?per_page=2&page=1>; rel="first"`,
+    );
+    const last = await page('?per_page=2&page=3');
+    expect(await last.json()).toHaveLength(1);
+    expect(last.headers.get('link')).not.toContain('rel="next"');
+
+    const all = await page(''); // default per_page 30: one page, no Link
+    expect(await all.json()).toHaveLength(5);
+    expect(all.headers.get('link')).toBeNull();
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('serves every operation with bodies valid against the schema', async () => {
+    const s = await start({
+      commits: [{ sha: fakeSha('c1'), authorLogin: 'bob' }, { sha: fakeSha('head'), authorLogin: null }],
+      reviews: [{ user: 'alice', state: 'CHANGES_REQUESTED', commitId: fakeSha('c1') }],
+      files: [
+        { filename: 'org/org.ts', status: 'modified' },
+        { filename: 'dist/namespaces/new.yaml', status: 'added' },
+        { filename: 'dist/namespaces/old.yaml', status: 'removed' },
+        { filename: 'dist/namespaces/moved.yaml', status: 'renamed' },
+      ],
+      comments: [{ id: 7, user: 'alice', body: 'hi' }],
+      pull: { ...defaultState().pull, labels: ['access-change'] },
+    });
+    const get = (path: string) => fetch(`${s.url}/repos/acme/org${path}`, { headers: AUTH }).then((r) => r.json());
+    const pull = await get('/pulls/42');
+    expect(pull).toMatchObject({ number: 42, user: { login: 'bob', type: 'User' }, head: { sha: fakeSha('head') }, labels: [{ name: 'access-change' }] });
+    const commits = await get('/pulls/42/commits');
+    expect(commits[1]).toMatchObject({ author: null, parents: [{ sha: fakeSha('c1') }] });
+    expect(await get('/pulls/42/reviews')).toMatchObject([{ user: { login: 'alice' }, state: 'CHANGES_REQUESTED', commit_id: fakeSha('c1') }]);
+    expect(await get('/pulls/42/files')).toHaveLength(4);
+    expect(await get('/issues/42/comments')).toMatchObject([{ id: 7, body: 'hi', user: { login: 'alice' } }]);
+    const status = await fetch(`${s.url}/repos/acme/org/statuses/${fakeSha('head')}`, {
+      method: 'POST',
+      headers: AUTH,
+      body: JSON.stringify({ state: 'failure', context: 'orgctl', description: 'Needs review', target_url: 'https://example.test/run' }),
+    });
+    expect(status.status).toBe(201);
+    expect(await status.json()).toMatchObject({ state: 'failure', context: 'orgctl', creator: { login: 'github-actions[bot]', type: 'Bot' } });
+    expect(s.state.statuses).toEqual([
+      { sha: fakeSha('head'), state: 'failure', context: 'orgctl', description: 'Needs review', targetUrl: 'https://example.test/run' },
+    ]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('answers a 403 for editing a comment the token owner did not write, 404 for an unknown one', async () => {
+    const s = await start({ comments: [{ id: 7, user: 'alice', body: 'hi' }] });
+    const patch = (id: number) =>
+      fetch(`${s.url}/repos/acme/org/issues/comments/${id}`, { method: 'PATCH', headers: AUTH, body: JSON.stringify({ body: 'x' }) });
+    const forbidden = await patch(7);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ message: 'Resource not accessible by integration' });
+    expect((await patch(8)).status).toBe(404);
+    expect(s.state.comments[0].body).toBe('hi');
+  });
+
+  it('answers a rate-limit fault with GitHub headers and body', async () => {
+    const s = await start({ faults: [{ path: /\/pulls\/42$/, status: 403, times: 1, rateLimit: true }] });
+    const res = await fetch(`${s.url}/repos/acme/org/pulls/42`, { headers: AUTH });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(res.headers.get('x-ratelimit-resource')).toBe('core');
+    const reset = Number(res.headers.get('x-ratelimit-reset'));
+    expect(reset - Date.now() / 1000).toBeGreaterThan(3500);
+    expect(await res.json()).toMatchObject({ message: 'API rate limit exceeded for installation ID 1.' });
+  });
+});
+
+describe('stand-in through @octokit/rest', () => {
+  it('gets the pull request', async () => {
+    const s = await start();
+    const { data } = await octokit(s).rest.pulls.get({ ...REPO, pull_number: 42 });
+    expect(data).toMatchObject({ number: 42, title: 'Give bob access to web', head: { ref: 'bob-web' }, base: { ref: 'main' } });
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('paginates reviews across pages', async () => {
+    const s = await start({ reviews: reviews(5) });
+    const all = await octokit(s).paginate(octokit(s).rest.pulls.listReviews, { ...REPO, pull_number: 42, per_page: 2 });
+    expect(all.map((r) => r.user?.login)).toEqual(['reviewer0', 'reviewer1', 'reviewer2', 'reviewer3', 'reviewer4']);
+    expect(s.requests.map((r) => r.path)).toEqual([
+      '/repos/acme/org/pulls/42/reviews?per_page=2',
+      '/repos/acme/org/pulls/42/reviews?per_page=2&page=2',
+      '/repos/acme/org/pulls/42/reviews?per_page=2&page=3',
+    ]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('creates a comment as the token owner, then updates it', async () => {
+    const s = await start({ botLogin: 'orgctl[bot]' });
+    const gh = octokit(s);
+    const created = await gh.rest.issues.createComment({ ...REPO, issue_number: 42, body: 'first' });
+    expect(created.status).toBe(201);
+    expect(created.data.user).toMatchObject({ login: 'orgctl[bot]', type: 'Bot' });
+    const updated = await gh.rest.issues.updateComment({ ...REPO, comment_id: created.data.id, body: 'second' });
+    expect(updated.data).toMatchObject({ id: created.data.id, body: 'second' });
+    expect(s.state.comments).toEqual([{ id: created.data.id, user: 'orgctl[bot]', body: 'second' }]);
+    const listed = await gh.rest.issues.listComments({ ...REPO, issue_number: 42 });
+    expect(listed.data.map((c) => c.body)).toEqual(['second']);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('returns a fault once, then succeeds', async () => {
+    const s = await start({ faults: [{ method: 'GET', path: /\/pulls\/42\/files$/, status: 502, times: 1 }] });
+    const gh = octokit(s);
+    await expect(gh.rest.pulls.listFiles({ ...REPO, pull_number: 42 })).rejects.toMatchObject({ status: 502 });
+    const { data } = await gh.rest.pulls.listFiles({ ...REPO, pull_number: 42 });
+    expect(data.map((f) => f.filename)).toEqual(['org/org.ts', 'dist/namespaces/web.yaml']);
+    expect(s.state.faults[0].times).toBe(0);
+    expect(s.requests.map((r) => r.status)).toEqual([502, 200]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+});
+
+describe('schema validation', () => {
+  it('records a body that breaks GitHub schema (and still sends it)', async () => {
+    // GitHub's schema types a review's `state` as any string, so an odd review state would pass;
+    // a diff entry's `status` is an enum, so an unknown one must be caught.
+    const files = [{ filename: 'org/org.ts', status: 'NOPE' as 'modified' }];
+    const s = await start({ files });
+    const res = await fetch(`${s.url}/repos/acme/org/pulls/42/files`, { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject([{ status: 'NOPE' }]);
+    expect(s.schemaErrors).toHaveLength(1);
+    expect(s.schemaErrors[0]).toMatch(/^GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\/files: \/0\/status must be equal to one of the allowed values/);
+  });
+
+  it('catches a wrongly typed field', async () => {
+    const s = await start({ comments: [{ id: 1.5, user: 'alice', body: 'hi' }] });
+    await fetch(`${s.url}/repos/acme/org/issues/42/comments`, { headers: AUTH });
+    expect(s.schemaErrors.join('\n')).toMatch(/comments: .*\/0\/id must be integer/);
+  });
+});

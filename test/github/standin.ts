@@ -1,0 +1,733 @@
+/**
+ * A GitHub REST API stand-in on loopback for tests: the eight operations the GitHub adapter uses,
+ * for one repository and one pull request, served from a mutable `StandinState`.
+ *
+ * Every 2xx JSON body is validated against GitHub's own OpenAPI description (the schemas extracted
+ * into test/fixtures/github/schemas.json by extract-github-schemas.mjs), so a test that passes here
+ * has been fed bodies GitHub could really send. A body that fails is still sent, and the failure is
+ * recorded in `schemaErrors`: tests assert it stays empty.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+
+export interface StandinCommit { sha: string; authorLogin: string | null; }
+export interface StandinReview {
+  user: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commitId: string;
+}
+export interface StandinComment { id: number; user: string; body: string; }
+export interface StandinStatus {
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string;
+  targetUrl?: string;
+}
+/** A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body. */
+export interface StandinFault { method?: string; path: RegExp; status: 500 | 502 | 503 | 403; times: number; rateLimit?: boolean; }
+export interface StandinState {
+  owner: string;
+  repo: string;
+  /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
+  botLogin: string;
+  pull: { number: number; title: string; author: string; headSha: string; baseSha: string; headRef: string; baseRef: string; labels: string[] };
+  commits: StandinCommit[];
+  reviews: StandinReview[];
+  files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
+  comments: StandinComment[]; // mutated by POST/PATCH
+  statuses: StandinStatus[]; // appended by POST statuses
+  faults: StandinFault[]; // consumed: each matching request decrements `times`
+}
+export interface Standin {
+  url: string;
+  state: StandinState;
+  /** Every request seen, in the order answered; `path` includes the query. */
+  requests: { method: string; path: string; status: number }[];
+  /** Every response body that failed validation against GitHub's schema (should stay empty). */
+  schemaErrors: string[];
+  close(): Promise<void>;
+}
+
+const HTML = 'https://github.com';
+const DOCS = 'https://docs.github.com/rest';
+/** Timestamp of everything the state seeds (GitHub's format: seconds, `Z`). */
+const SEEDED_AT = '2026-01-05T09:00:00Z';
+
+/** A stable 40-hex SHA made from a label, for readable fixtures. */
+export function fakeSha(label: string): string {
+  return createHash('sha1').update(label).digest('hex');
+}
+
+/** A plausible PR: one commit by 'bob', no reviews, two changed files, no comments. */
+export function defaultState(overrides: Partial<StandinState> = {}): StandinState {
+  const headSha = fakeSha('head');
+  return {
+    owner: 'acme',
+    repo: 'org',
+    botLogin: 'github-actions[bot]',
+    pull: {
+      number: 42,
+      title: 'Give bob access to web',
+      author: 'bob',
+      headSha,
+      baseSha: fakeSha('base'),
+      headRef: 'bob-web',
+      baseRef: 'main',
+      labels: [],
+    },
+    commits: [{ sha: headSha, authorLogin: 'bob' }],
+    reviews: [],
+    files: [
+      { filename: 'org/org.ts', status: 'modified' },
+      { filename: 'dist/namespaces/web.yaml', status: 'modified' },
+    ],
+    comments: [],
+    statuses: [],
+    faults: [],
+    ...overrides,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema validation
+
+const OPERATIONS = {
+  getPull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+  listCommits: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits',
+  listReviews: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+  listFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+  listComments: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  createComment: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+  createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
+} as const;
+type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+
+interface SchemaFile {
+  operations: Record<Operation, { schema: object }>;
+  $defs: Record<string, object>;
+}
+
+let compiled: Map<Operation, ValidateFunction> | undefined;
+
+/** One compiled validator per operation, shared by all stand-ins (compiling is the slow part). */
+function validators(): Map<Operation, ValidateFunction> {
+  if (compiled) return compiled;
+  const file = JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../fixtures/github/schemas.json'), 'utf8'),
+  ) as SchemaFile;
+  // strict: false because GitHub's schemas are loosely authored (e.g. `required` without `type:
+  // "object"`), which ajv's strictTypes/strictRequired reject; strictSchema stays on so that a keyword
+  // ajv does not know (an unconverted OpenAPI-ism such as `nullable`, which would check nothing) fails.
+  const ajv = new Ajv2020({ strict: false, strictSchema: true, allErrors: true });
+  // The three formats the description uses; without them ajv would only warn and skip the check.
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/);
+  ajv.addFormat('uri', (s: string) => URL.canParse(s));
+  compiled = new Map();
+  for (const op of Object.values(OPERATIONS)) {
+    compiled.set(op, ajv.compile({ ...file.operations[op].schema, $defs: file.$defs }));
+  }
+  return compiled;
+}
+
+/** Why `body` is not a valid response of `op`, or undefined when it is. */
+function schemaProblem(op: Operation, body: unknown): string | undefined {
+  const validate = validators().get(op)!;
+  if (validate(body)) return undefined;
+  const errors = (validate.errors ?? []).slice(0, 10);
+  return `${op}: ${errors.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response bodies, shaped like GitHub's
+
+/** What every builder needs: the state and where the stand-in's API lives (for `url` fields). */
+interface Ctx { state: StandinState; api: string; }
+
+/** A stable positive id from a label, so the same login always gets the same user id. */
+function idOf(label: string): number {
+  return createHash('sha1').update(label).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+function nodeId(prefix: string, id: number): string {
+  return `${prefix}_kwDO${Buffer.from(String(id)).toString('base64url')}`;
+}
+
+const isBot = (login: string) => login.endsWith('[bot]');
+
+/** A simple-user. Logins ending in `[bot]` are apps, with GitHub's Bot type and /apps/ html_url. */
+function user(ctx: Ctx, login: string, type = isBot(login) ? 'Bot' : 'User'): Record<string, unknown> {
+  const id = idOf(`user:${login}`);
+  const url = `${ctx.api}/users/${encodeURIComponent(login)}`;
+  const html = type === 'Bot' ? `${HTML}/apps/${login.replace(/\[bot\]$/, '')}` : `${HTML}/${login}`;
+  return {
+    login,
+    id,
+    node_id: nodeId(type === 'Bot' ? 'BOT' : 'U', id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url,
+    html_url: html,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
+    type,
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+function association(login: string): string {
+  return isBot(login) ? 'NONE' : 'MEMBER';
+}
+
+const repoPath = ({ state }: Ctx) => `${state.owner}/${state.repo}`;
+
+function repository(ctx: Ctx): Record<string, unknown> {
+  const full = repoPath(ctx);
+  const url = `${ctx.api}/repos/${full}`;
+  const id = idOf(`repo:${full}`);
+  return {
+    id,
+    node_id: nodeId('R', id),
+    name: ctx.state.repo,
+    full_name: full,
+    private: true,
+    owner: user(ctx, ctx.state.owner, 'Organization'),
+    html_url: `${HTML}/${full}`,
+    description: null,
+    fork: false,
+    url,
+    ...repositoryUrls(url),
+    git_url: `git://github.com/${full}.git`,
+    ssh_url: `git@github.com:${full}.git`,
+    clone_url: `${HTML}/${full}.git`,
+    svn_url: `${HTML}/${full}`,
+    homepage: null,
+    language: 'TypeScript',
+    mirror_url: null,
+    license: null,
+    size: 120,
+    stargazers_count: 0,
+    watchers_count: 0,
+    watchers: 0,
+    forks_count: 0,
+    forks: 0,
+    open_issues_count: 1,
+    open_issues: 1,
+    default_branch: ctx.state.pull.baseRef,
+    topics: [],
+    visibility: 'private',
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    has_downloads: true,
+    has_discussions: false,
+    archived: false,
+    disabled: false,
+    allow_forking: false,
+    is_template: false,
+    web_commit_signoff_required: false,
+    pushed_at: SEEDED_AT,
+    created_at: '2025-06-01T12:00:00Z',
+    updated_at: SEEDED_AT,
+  };
+}
+
+/** The `*_url` fields of a repository (several are RFC 6570 templates, as on GitHub). */
+function repositoryUrls(url: string): Record<string, string> {
+  return {
+    archive_url: `${url}/{archive_format}{/ref}`,
+    assignees_url: `${url}/assignees{/user}`,
+    blobs_url: `${url}/git/blobs{/sha}`,
+    branches_url: `${url}/branches{/branch}`,
+    collaborators_url: `${url}/collaborators{/collaborator}`,
+    comments_url: `${url}/comments{/number}`,
+    commits_url: `${url}/commits{/sha}`,
+    compare_url: `${url}/compare/{base}...{head}`,
+    contents_url: `${url}/contents/{+path}`,
+    contributors_url: `${url}/contributors`,
+    deployments_url: `${url}/deployments`,
+    downloads_url: `${url}/downloads`,
+    events_url: `${url}/events`,
+    forks_url: `${url}/forks`,
+    git_commits_url: `${url}/git/commits{/sha}`,
+    git_refs_url: `${url}/git/refs{/sha}`,
+    git_tags_url: `${url}/git/tags{/sha}`,
+    hooks_url: `${url}/hooks`,
+    issue_comment_url: `${url}/issues/comments{/number}`,
+    issue_events_url: `${url}/issues/events{/number}`,
+    issues_url: `${url}/issues{/number}`,
+    keys_url: `${url}/keys{/key_id}`,
+    labels_url: `${url}/labels{/name}`,
+    languages_url: `${url}/languages`,
+    merges_url: `${url}/merges`,
+    milestones_url: `${url}/milestones{/number}`,
+    notifications_url: `${url}/notifications{?since,all,participating}`,
+    pulls_url: `${url}/pulls{/number}`,
+    releases_url: `${url}/releases{/id}`,
+    stargazers_url: `${url}/stargazers`,
+    statuses_url: `${url}/statuses/{sha}`,
+    subscribers_url: `${url}/subscribers`,
+    subscription_url: `${url}/subscription`,
+    tags_url: `${url}/tags`,
+    teams_url: `${url}/teams`,
+    trees_url: `${url}/git/trees{/sha}`,
+  };
+}
+
+/** A pull request's head or base: both on the one repository (no forks). */
+function branch(ctx: Ctx, ref: string, sha: string): Record<string, unknown> {
+  const owner = user(ctx, ctx.state.owner, 'Organization');
+  return { label: `${ctx.state.owner}:${ref}`, ref, sha, user: owner, repo: repository(ctx) };
+}
+
+function label(ctx: Ctx, name: string): Record<string, unknown> {
+  const id = idOf(`label:${name}`);
+  const url = `${ctx.api}/repos/${repoPath(ctx)}/labels/${encodeURIComponent(name)}`;
+  return { id, node_id: nodeId('LA', id), url, name, description: null, color: 'ededed', default: false };
+}
+
+/** The API and web links of the pull request, keyed as in its `_links`. */
+function pullLinks(ctx: Ctx): Record<string, string> {
+  const { number, headSha } = ctx.state.pull;
+  const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
+  const self = `${repo}/pulls/${number}`;
+  return {
+    self,
+    html: `${HTML}/${repoPath(ctx)}/pull/${number}`,
+    issue: `${repo}/issues/${number}`,
+    comments: `${repo}/issues/${number}/comments`,
+    review_comments: `${self}/comments`,
+    review_comment: `${repo}/pulls/comments{/number}`,
+    commits: `${self}/commits`,
+    statuses: `${repo}/statuses/${headSha}`,
+  };
+}
+
+/** An open, unmerged, mergeable pull request with no assignees, reviewers requested or milestone. */
+function pullRequest(ctx: Ctx): Record<string, unknown> {
+  const { pull, files, comments, commits } = ctx.state;
+  const id = idOf(`pull:${repoPath(ctx)}#${pull.number}`);
+  const links = pullLinks(ctx);
+  return {
+    url: links.self,
+    id,
+    node_id: nodeId('PR', id),
+    html_url: links.html,
+    diff_url: `${links.html}.diff`,
+    patch_url: `${links.html}.patch`,
+    issue_url: links.issue,
+    commits_url: links.commits,
+    review_comments_url: links.review_comments,
+    review_comment_url: links.review_comment,
+    comments_url: links.comments,
+    statuses_url: links.statuses,
+    _links: Object.fromEntries(Object.entries(links).map(([rel, href]) => [rel, { href }])),
+    number: pull.number,
+    title: pull.title,
+    user: user(ctx, pull.author),
+    body: null,
+    labels: pull.labels.map((name) => label(ctx, name)),
+    head: branch(ctx, pull.headRef, pull.headSha),
+    base: branch(ctx, pull.baseRef, pull.baseSha),
+    state: 'open',
+    locked: false,
+    active_lock_reason: null,
+    draft: false,
+    author_association: 'MEMBER',
+    milestone: null,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    created_at: SEEDED_AT,
+    updated_at: SEEDED_AT,
+    closed_at: null,
+    merged: false,
+    merged_at: null,
+    merged_by: null,
+    merge_commit_sha: null,
+    mergeable: true,
+    rebaseable: true,
+    mergeable_state: 'clean',
+    auto_merge: null,
+    maintainer_can_modify: false,
+    comments: comments.length,
+    review_comments: 0,
+    commits: commits.length,
+    additions: files.length * 3,
+    deletions: files.length,
+    changed_files: files.length,
+  };
+}
+
+function gitUser(login: string | null, date: string): Record<string, string> {
+  const name = login ?? 'Unlinked Author';
+  return { name, email: `${login ?? 'unlinked'}@users.noreply.github.com`, date };
+}
+
+/** A commit of the pull request; the first one's parent is the base, each next one's the previous. */
+function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unknown> {
+  const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
+  const parent = index === 0 ? ctx.state.pull.baseSha : ctx.state.commits[index - 1].sha;
+  const date = minutesAfterSeed(index);
+  const login = c.authorLogin === null ? null : user(ctx, c.authorLogin);
+  return {
+    sha: c.sha,
+    node_id: nodeId('C', idOf(`commit:${c.sha}`)),
+    url: `${repo}/commits/${c.sha}`,
+    html_url: `${HTML}/${repoPath(ctx)}/commit/${c.sha}`,
+    comments_url: `${repo}/commits/${c.sha}/comments`,
+    commit: {
+      url: `${repo}/git/commits/${c.sha}`,
+      author: gitUser(c.authorLogin, date),
+      committer: gitUser(c.authorLogin, date),
+      message: `Commit ${index + 1} of #${ctx.state.pull.number}`,
+      comment_count: 0,
+      tree: { sha: fakeSha(`tree:${c.sha}`), url: `${repo}/git/trees/${fakeSha(`tree:${c.sha}`)}` },
+      verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
+    },
+    // GitHub sends null when the commit's email belongs to no account.
+    author: login,
+    committer: login,
+    parents: [{ sha: parent, url: `${repo}/commits/${parent}`, html_url: `${HTML}/${repoPath(ctx)}/commit/${parent}` }],
+  };
+}
+
+function minutesAfterSeed(minutes: number): string {
+  return new Date(Date.parse(SEEDED_AT) + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function review(ctx: Ctx, r: StandinReview, index: number): Record<string, unknown> {
+  const id = 1_000_000 + index + 1;
+  const pullUrl = `${ctx.api}/repos/${repoPath(ctx)}/pulls/${ctx.state.pull.number}`;
+  const html = `${HTML}/${repoPath(ctx)}/pull/${ctx.state.pull.number}#pullrequestreview-${id}`;
+  return {
+    id,
+    node_id: nodeId('PRR', id),
+    user: user(ctx, r.user),
+    body: '',
+    state: r.state,
+    html_url: html,
+    pull_request_url: pullUrl,
+    author_association: association(r.user),
+    _links: { html: { href: html }, pull_request: { href: pullUrl } },
+    submitted_at: minutesAfterSeed(60 + index),
+    commit_id: r.commitId,
+  };
+}
+
+function diffEntry(ctx: Ctx, file: StandinState['files'][number]): Record<string, unknown> {
+  const { headSha } = ctx.state.pull;
+  const path = file.filename.split('/').map(encodeURIComponent).join('/');
+  const removed = file.status === 'removed';
+  const additions = removed ? 0 : 3;
+  const deletions = file.status === 'added' ? 0 : 1;
+  return {
+    sha: fakeSha(`blob:${file.filename}`),
+    filename: file.filename,
+    status: file.status,
+    additions,
+    deletions,
+    changes: additions + deletions,
+    blob_url: `${HTML}/${repoPath(ctx)}/blob/${headSha}/${path}`,
+    raw_url: `${HTML}/${repoPath(ctx)}/raw/${headSha}/${path}`,
+    contents_url: `${ctx.api}/repos/${repoPath(ctx)}/contents/${path}?ref=${headSha}`,
+    patch: '@@ -1 +1,3 @@\n-old\n+new\n+new\n+new',
+  };
+}
+
+interface CommentTimes { created: string; updated: string; }
+
+function issueComment(ctx: Ctx, c: StandinComment, times: CommentTimes | undefined): Record<string, unknown> {
+  const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
+  const url = `${repo}/issues/comments/${c.id}`;
+  return {
+    id: c.id,
+    node_id: nodeId('IC', c.id),
+    url,
+    html_url: `${HTML}/${repoPath(ctx)}/pull/${ctx.state.pull.number}#issuecomment-${c.id}`,
+    body: c.body,
+    user: user(ctx, c.user),
+    created_at: times?.created ?? SEEDED_AT,
+    updated_at: times?.updated ?? SEEDED_AT,
+    issue_url: `${repo}/issues/${ctx.state.pull.number}`,
+    author_association: association(c.user),
+    performed_via_github_app: null,
+    reactions: { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 },
+  };
+}
+
+function commitStatus(ctx: Ctx, s: StandinStatus, id: number, at: string): Record<string, unknown> {
+  const creator = user(ctx, ctx.state.botLogin);
+  return {
+    url: `${ctx.api}/repos/${repoPath(ctx)}/statuses/${s.sha}`,
+    avatar_url: creator.avatar_url,
+    id,
+    node_id: nodeId('SC', id),
+    state: s.state,
+    description: s.description,
+    target_url: s.targetUrl ?? null,
+    context: s.context,
+    created_at: at,
+    updated_at: at,
+    creator,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+interface Reply { status: number; body: unknown; headers?: Record<string, string>; op?: Operation; }
+
+/** GitHub's error body; recent API versions repeat the status code as a string. */
+function errorReply(status: number, message: string): Reply {
+  return { status, body: { message, documentation_url: DOCS, status: String(status) } };
+}
+const notFound = () => errorReply(404, 'Not Found');
+
+/** GitHub's rate-limit headers; every response carries them, a rate-limited one with remaining 0. */
+function rateLimitHeaders(remaining: number): Record<string, string> {
+  return {
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+    'x-ratelimit-used': String(5000 - remaining),
+    'x-ratelimit-resource': 'core',
+  };
+}
+
+function faultReply(fault: StandinFault): Reply {
+  if (fault.rateLimit) {
+    return {
+      status: 403,
+      headers: rateLimitHeaders(0),
+      body: {
+        message: 'API rate limit exceeded for installation ID 1.',
+        documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      },
+    };
+  }
+  return errorReply(fault.status, STATUS_CODES[fault.status] ?? 'Error');
+}
+
+/** The first armed fault matching the request, disarmed by one use. */
+function takeFault(state: StandinState, method: string, path: string): StandinFault | undefined {
+  const fault = state.faults.find(
+    (f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && f.path.test(path),
+  );
+  if (fault) fault.times -= 1;
+  return fault;
+}
+
+/** One page of `items` as GitHub pages lists: `per_page` (default 30, max 100), `page` (from 1), Link header. */
+function paginate(ctx: Ctx, url: URL, op: Operation, items: unknown[]): Reply {
+  const perPage = clampInt(url.searchParams.get('per_page'), 30, 1, 100);
+  const page = clampInt(url.searchParams.get('page'), 1, 1, Number.MAX_SAFE_INTEGER);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const body = items.slice((page - 1) * perPage, page * perPage);
+  const link = linkHeader(`${ctx.api}${url.pathname}`, perPage, page, last);
+  return { status: 200, body, op, headers: link ? { link } : undefined };
+}
+
+function clampInt(raw: string | null, fallback: number, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw === null || !Number.isInteger(n) || n < min) return fallback;
+  return Math.min(n, max);
+}
+
+/** GitHub's order: prev, next, last, first; none at all when there is only one page. */
+function linkHeader(base: string, perPage: number, page: number, last: number): string | undefined {
+  const rels: [string, number][] = [];
+  if (page > 1) rels.push(['prev', page - 1]);
+  if (page < last) rels.push(['next', page + 1], ['last', last]);
+  if (page > 1) rels.push(['first', 1]);
+  if (rels.length === 0) return undefined;
+  return rels.map(([rel, k]) => `<${base}?per_page=${perPage}&page=${k}>; rel="${rel}"`).join(', ');
+}
+
+/** Per-server memory the state does not hold: comment timestamps and the status id counter. */
+interface Memory { commentTimes: Map<number, CommentTimes>; statusIds: number; }
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function listComments(ctx: Ctx, memory: Memory, url: URL): Reply {
+  const items = ctx.state.comments.map((c) => issueComment(ctx, c, memory.commentTimes.get(c.id)));
+  return paginate(ctx, url, OPERATIONS.listComments, items);
+}
+
+function createComment(ctx: Ctx, memory: Memory, input: Record<string, unknown>): Reply {
+  if (typeof input.body !== 'string') return errorReply(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+  const id = Math.max(2_000_000, ...ctx.state.comments.map((c) => c.id)) + 1;
+  const comment = { id, user: ctx.state.botLogin, body: input.body };
+  ctx.state.comments.push(comment);
+  const at = now();
+  memory.commentTimes.set(id, { created: at, updated: at });
+  const body = issueComment(ctx, comment, memory.commentTimes.get(id));
+  return { status: 201, body, op: OPERATIONS.createComment, headers: { location: String(body.url) } };
+}
+
+function updateComment(ctx: Ctx, memory: Memory, id: number, input: Record<string, unknown>): Reply {
+  const comment = ctx.state.comments.find((c) => c.id === id);
+  if (!comment) return notFound();
+  if (comment.user !== ctx.state.botLogin) return errorReply(403, 'Resource not accessible by integration');
+  if (typeof input.body !== 'string') return errorReply(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+  comment.body = input.body;
+  const created = memory.commentTimes.get(id)?.created ?? SEEDED_AT;
+  memory.commentTimes.set(id, { created, updated: now() });
+  return { status: 200, body: issueComment(ctx, comment, memory.commentTimes.get(id)), op: OPERATIONS.updateComment };
+}
+
+const STATUS_STATES: readonly string[] = ['error', 'failure', 'pending', 'success'];
+
+function createStatus(ctx: Ctx, memory: Memory, sha: string, input: Record<string, unknown>): Reply {
+  if (typeof input.state !== 'string' || !STATUS_STATES.includes(input.state)) {
+    return errorReply(422, 'Validation Failed');
+  }
+  const status: StandinStatus = {
+    sha,
+    state: input.state as StandinStatus['state'],
+    context: typeof input.context === 'string' ? input.context : 'default',
+    description: typeof input.description === 'string' ? input.description : '',
+    ...(typeof input.target_url === 'string' && { targetUrl: input.target_url }),
+  };
+  ctx.state.statuses.push(status);
+  const body = commitStatus(ctx, status, ++memory.statusIds, now());
+  return { status: 201, body, op: OPERATIONS.createStatus, headers: { location: String(body.url) } };
+}
+
+interface RouteArgs { ctx: Ctx; memory: Memory; url: URL; input: Record<string, unknown>; params: Record<string, string>; }
+type Route = [method: string, path: RegExp, handle: (args: RouteArgs) => Reply];
+
+/**
+ * The eight operations, by method and path after /repos/{owner}/{repo}/. A `pull` parameter must be
+ * the state's pull request number (a pull request is also an issue: its conversation comments
+ * live under /issues/{number}).
+ */
+const ROUTES: Route[] = [
+  ['GET', /^pulls\/(?<pull>\d+)$/, ({ ctx }) => ({ status: 200, body: pullRequest(ctx), op: OPERATIONS.getPull })],
+  ['GET', /^pulls\/(?<pull>\d+)\/commits$/, ({ ctx, url }) =>
+    paginate(ctx, url, OPERATIONS.listCommits, ctx.state.commits.map((c, i) => commit(ctx, c, i)))],
+  ['GET', /^pulls\/(?<pull>\d+)\/reviews$/, ({ ctx, url }) =>
+    paginate(ctx, url, OPERATIONS.listReviews, ctx.state.reviews.map((r, i) => review(ctx, r, i)))],
+  ['GET', /^pulls\/(?<pull>\d+)\/files$/, ({ ctx, url }) =>
+    paginate(ctx, url, OPERATIONS.listFiles, ctx.state.files.map((f) => diffEntry(ctx, f)))],
+  ['GET', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, url }) => listComments(ctx, memory, url)],
+  ['POST', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, input }) => createComment(ctx, memory, input)],
+  ['PATCH', /^issues\/comments\/(?<id>\d+)$/, ({ ctx, memory, input, params }) =>
+    updateComment(ctx, memory, Number(params.id), input)],
+  ['POST', /^statuses\/(?<sha>[^/]+)$/, ({ ctx, memory, input, params }) =>
+    createStatus(ctx, memory, decodeURIComponent(params.sha), input)],
+];
+
+/** Routes a request under /repos/{owner}/{repo}/ (`rest` is what follows) to its operation, else 404. */
+function route(method: string, rest: string, args: Omit<RouteArgs, 'params'>): Reply {
+  for (const [routeMethod, path, handle] of ROUTES) {
+    const params = method === routeMethod ? rest.match(path)?.groups : undefined;
+    if (!params) continue;
+    if (params.pull !== undefined && Number(params.pull) !== args.ctx.state.pull.number) return notFound();
+    return handle({ ...args, params });
+  }
+  return notFound();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+/** The parsed JSON object body, `{}` when empty, or undefined when it is not a JSON object. */
+function parseInput(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Faults first (they stand for failures in front of the API, like a proxy's 502), then auth, then the operation. */
+async function answer(ctx: Ctx, memory: Memory, req: IncomingMessage): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', ctx.api);
+  const fault = takeFault(ctx.state, method, url.pathname);
+  if (fault) return faultReply(fault);
+  if (!/^(token|bearer)\s+\S+$/i.test(req.headers.authorization ?? '')) {
+    return errorReply(401, 'Requires authentication');
+  }
+  const input = parseInput(await readBody(req));
+  if (!input) return errorReply(400, 'Problems parsing JSON');
+  const m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/(.+)$/);
+  const sameRepo = (a: string, b: string) => decodeURIComponent(a).toLowerCase() === b.toLowerCase();
+  if (!m || !sameRepo(m[1], ctx.state.owner) || !sameRepo(m[2], ctx.state.repo)) return notFound();
+  return route(method, m[3], { ctx, memory, url, input });
+}
+
+export async function startStandin(state: StandinState = defaultState()): Promise<Standin> {
+  const requests: Standin['requests'] = [];
+  const schemaErrors: string[] = [];
+  const memory: Memory = { commentTimes: new Map(), statusIds: 0 };
+  const ctx: Ctx = { state, api: '' };
+
+  const send = (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
+    const requestId = `5EED:${(requests.length + 1).toString(16).toUpperCase().padStart(4, '0')}`;
+    if (reply.op && reply.status < 300) {
+      const problem = schemaProblem(reply.op, reply.body);
+      if (problem) schemaErrors.push(problem);
+    }
+    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: reply.status });
+    res.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-request-id': requestId, // Octokit quotes it in its error messages
+      ...rateLimitHeaders(4999),
+      ...reply.headers,
+    });
+    res.end(JSON.stringify(reply.body));
+  };
+
+  const server = createServer((req, res) => {
+    answer(ctx, memory, req).then(
+      (reply) => send(req, res, reply),
+      // A bug in the stand-in must fail the test loudly, not hang it.
+      (error: unknown) => send(req, res, errorReply(500, `stand-in error: ${String(error)}`)),
+    );
+  });
+  validators(); // compile before listening, so the first request is not the slow one
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  ctx.api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: ctx.api,
+    state,
+    requests,
+    schemaErrors,
+    close: () =>
+      new Promise<void>((done, fail) => {
+        server.close((error) => (error ? fail(error) : done()));
+        // fetch keeps connections alive; without this, close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
