@@ -3,7 +3,7 @@ import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from './catalog.ts';
 import type { TokenRbacModel } from './model.ts';
 import { Namespace } from './namespace.ts';
-import { DeclarationError } from './props.ts';
+import { DeclarationError, assertDate } from './props.ts';
 import type { User } from './user.ts';
 
 export interface AccessTokenProps {
@@ -17,6 +17,12 @@ export interface AccessTokenProps {
   readonly levels?: readonly (Level | string)[];
   /** The user it was made for; tokens outlive users, so a deactivated owner is an error. @default none */
   readonly owner?: User | string;
+  /** Raise it to rotate: a new ServiceAccount and token replace the old, which dies. @default 0 */
+  readonly rotation?: number;
+  /** What the token is for. @default none */
+  readonly note?: string;
+  /** Last day the token holds (YYYY-MM-DD); later it is left out of the output, so it dies. @default no end */
+  readonly expires?: string;
   /** @internal spec path. */
   readonly source?: string;
 }
@@ -40,6 +46,9 @@ export class AccessToken extends Construct {
   private readonly _levels: string[];
   private readonly _owner?: string;
   private readonly _rbac: TokenRbacModel[] = [];
+  private _rotation: number;
+  public readonly note?: string;
+  private _expires?: string;
 
   constructor(scope: Construct, id: string, props: AccessTokenProps) {
     super(scope, id);
@@ -49,6 +58,32 @@ export class AccessToken extends Construct {
     this._namespaces = (props.namespaces ?? []).map(nameOf);
     this._levels = [...(props.levels ?? ['w:full'])];
     this._owner = typeof props.owner === 'string' ? props.owner : props.owner?.email;
+    this._rotation = props.rotation ?? 0;
+    if (!Number.isInteger(this._rotation) || this._rotation < 0) {
+      throw new DeclarationError(this.source, `rotation ${this._rotation} is not allowed (expected a whole number of 0 or more)`);
+    }
+    this.note = props.note;
+    if (props.expires !== undefined) this.until(props.expires);
+  }
+
+  public get rotation(): number {
+    return this._rotation;
+  }
+  public get expires(): string | undefined {
+    return this._expires;
+  }
+
+  /** Replaces the token: a new ServiceAccount and Secret under new names; the old token dies. */
+  public rotate(): this {
+    this._rotation++;
+    return this;
+  }
+
+  /** The token holds through this day (YYYY-MM-DD), then it is left out of the output. */
+  public until(date: string): this {
+    assertDate(this, 'expires', date);
+    this._expires = date;
+    return this;
   }
 
   public get displayName(): string | undefined {

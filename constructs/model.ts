@@ -81,6 +81,12 @@ export interface TokenModel {
   readonly owner?: string;
   /** Custom RBAC (the seed's blank tokens). */
   readonly rbac: readonly TokenRbacModel[];
+  /** Raising it replaces the ServiceAccount and Secret (new names): the old token dies. */
+  readonly rotation: number;
+  /** What the token is for. */
+  readonly note?: string;
+  /** Last day the token holds (YYYY-MM-DD): later its ServiceAccount is left out, so it dies. */
+  readonly expires?: string;
   readonly source: string;
 }
 
@@ -103,6 +109,15 @@ export interface InviteModel {
   readonly source: string;
 }
 
+export interface ArgoCdModel {
+  readonly repoURL: string;
+  readonly revision: string;
+  /** Folder of dist/ in the repository. */
+  readonly path: string;
+  /** Namespace Argo CD runs in. */
+  readonly namespace: string;
+}
+
 export interface OrgModel {
   readonly name: string;
   /** Lower-cased email of the owner. */
@@ -113,6 +128,10 @@ export interface OrgModel {
   readonly systemNamespace: string;
   /** Share of users, grants or tokens one change may remove without an approved override. */
   readonly massRemovalThreshold: number;
+  /** Shards per cluster (one Argo CD Application each); objects are placed by a stable hash. */
+  readonly shards: number;
+  /** Argo CD: where the repository is, for the generated AppProject and ApplicationSet. */
+  readonly argocd?: ArgoCdModel;
   readonly users: readonly UserModel[];
   readonly namespaces: readonly NamespaceModel[];
   readonly roles: readonly AccessRoleModel[];
@@ -133,9 +152,12 @@ export function usernameOf(model: Pick<OrgModel, 'usernamePrefix'>, userKey: str
   return model.usernamePrefix + userKey;
 }
 
-/** Name of a token's ServiceAccount and Secret: derived from the id only. */
-export function tokenAccountName(tokenId: string): string {
-  return `token-${tokenId}`;
+/**
+ * Name of a token's ServiceAccount and Secret: derived from the id (and rotation) only, never
+ * from the display name. Rotation N > 0 gives `token-<id>-r<N>`: a new ServiceAccount, a new token.
+ */
+export function tokenAccountName(tokenId: string, rotation = 0): string {
+  return rotation > 0 ? `token-${tokenId}-r${rotation}` : `token-${tokenId}`;
 }
 
 /** Sorts by a string key computed once per item (not once per comparison: 100,000 grants). */

@@ -29,6 +29,14 @@ export interface OrganizationProps {
    */
   readonly massRemovalThreshold?: number;
   /**
+   * Shards per cluster: each becomes one Argo CD Application and must hold at most 1,500
+   * objects and 4 MB. Changing it moves objects between Applications: see the README.
+   * @default 32
+   */
+  readonly shards?: number;
+  /** Argo CD: generate dist/argocd/ (an AppProject and an ApplicationSet) for this repository. @default none */
+  readonly argocd?: { readonly repoURL: string; readonly revision?: string; readonly path?: string; readonly namespace?: string };
+  /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date
    */
@@ -74,6 +82,8 @@ export class Organization extends Construct implements OrganizationLike {
       ssoEnforced: s.sso?.enforced,
       clusters: s.clusters,
       massRemovalThreshold: s.review?.massRemovalThreshold,
+      shards: s.delivery?.shards,
+      argocd: s.delivery?.argocd,
       today: options.today,
       source: 'metadata.name',
     });
@@ -87,6 +97,8 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly ssoEnforced: boolean;
   public readonly clusters: readonly string[];
   public readonly massRemovalThreshold: number;
+  public readonly shards: number;
+  public readonly argocd?: OrganizationProps['argocd'];
   public readonly source: string;
   private readonly today?: string;
   private readonly users: Construct;
@@ -109,6 +121,11 @@ export class Organization extends Construct implements OrganizationLike {
     if (!(this.massRemovalThreshold >= 0 && this.massRemovalThreshold <= 1)) {
       throw new DeclarationError(this.source, `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
     }
+    this.shards = props.shards ?? 32;
+    if (!Number.isInteger(this.shards) || this.shards < 1) {
+      throw new DeclarationError(this.source, `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`);
+    }
+    this.argocd = props.argocd;
     this.today = props.today;
     this.users = new Construct(this, 'users');
     this.namespaces = new Construct(this, 'namespaces');
@@ -180,6 +197,8 @@ export class Organization extends Construct implements OrganizationLike {
       ssoEnforced: this.ssoEnforced,
       clusters: this.clusters,
       massRemovalThreshold: this.massRemovalThreshold,
+      shards: this.shards,
+      ...(this.argocd ? { argocd: { repoURL: this.argocd.repoURL, revision: this.argocd.revision ?? 'HEAD', path: this.argocd.path ?? 'dist', namespace: this.argocd.namespace ?? 'argocd' } } : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({
@@ -217,6 +236,9 @@ export class Organization extends Construct implements OrganizationLike {
         levels: t.levels,
         ...(t.owner !== undefined ? { owner: t.owner.toLowerCase() } : {}),
         rbac: t.rbac,
+        rotation: t.rotation,
+        ...(t.note !== undefined ? { note: t.note } : {}),
+        ...(t.expires !== undefined ? { expires: t.expires } : {}),
         source: t.source,
       })),
       invites: kids(this.invites, Invite).map((i) => ({

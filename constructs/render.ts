@@ -9,7 +9,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from './catalog.ts';
-import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel } from './model.ts';
+import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from './model.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
@@ -149,8 +149,8 @@ function collectBindings(model: OrgModel, today: string): { bindings: Bindings; 
     }
   }
 
-  for (const t of model.tokens) {
-    const subject: Subject = { kind: 'ServiceAccount', name: tokenAccountName(t.id), namespace: model.systemNamespace };
+  for (const t of liveTokens(model, today)) {
+    const subject: Subject = { kind: 'ServiceAccount', name: tokenAccountName(t.id, t.rotation), namespace: model.systemNamespace };
     for (const ns of t.namespaces) {
       if (!namespaces.has(ns)) continue;
       for (const l of t.levels) if (findLevel(l)) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
@@ -225,9 +225,8 @@ function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, Polic
 /** One JSON line per record: adding a user adds one line to dist/. */
 const jsonLines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
-/** Membership as data (ConfigMaps), for the review step and other tools to read without running code. */
-function membership(model: OrgModel): Manifest[] {
-  const ns = model.systemNamespace;
+/** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
+export function membershipData(model: OrgModel) {
   const organization = {
     name: model.name,
     owner: model.owner,
@@ -256,13 +255,23 @@ function membership(model: OrgModel): Manifest[] {
   }));
   const tokens = model.tokens.map((t) => ({
     id: t.id,
-    serviceAccount: tokenAccountName(t.id),
+    serviceAccount: tokenAccountName(t.id, t.rotation),
+    ...(t.rotation ? { rotation: t.rotation } : {}),
+    ...(t.note !== undefined ? { note: t.note } : {}),
+    ...(t.expires !== undefined ? { expires: t.expires } : {}),
     ...(t.name !== undefined ? { name: t.name } : {}),
     ...(t.owner !== undefined ? { owner: t.owner } : {}),
     namespaces: t.namespaces,
     ...(t.namespaces.length ? { levels: t.levels } : {}),
     ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
   }));
+  return { organization, users, invites, tokens };
+}
+
+/** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
+function membership(model: OrgModel): Manifest[] {
+  const ns = model.systemNamespace;
+  const { organization, users, invites, tokens } = membershipData(model);
   // A ConfigMap holds at most 1 MiB: large organizations spread users over several.
   const userChunks = chunkBySize(users, (u) => JSON.stringify(u).length + 1, 768 * 1024);
   const cm = (name: string, data: Record<string, string>): Manifest =>
@@ -277,42 +286,97 @@ function membership(model: OrgModel): Manifest[] {
   ];
 }
 
-function tokenObjects(model: OrgModel): Manifest[] {
-  const ns = model.systemNamespace;
-  return model.tokens.flatMap((t) => {
-    const name = tokenAccountName(t.id);
-    const about = {
-      'orgctl.io/token-id': t.id,
-      ...(t.name !== undefined ? { 'orgctl.io/token-name': t.name } : {}),
-      ...(t.owner !== undefined ? { 'orgctl.io/token-owner': t.owner } : {}),
-    };
-    return [
-      k8s.KubeServiceAccount.manifest({ metadata: meta(model, 'ServiceAccount', name, ns, about) }) as Manifest,
-      // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
-      k8s.KubeSecret.manifest({
-        metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
-        type: 'kubernetes.io/service-account-token',
-      }) as Manifest,
-    ];
-  });
+/** Tokens that have not expired: an expired token's ServiceAccount is left out, so its token dies. */
+export function liveTokens(model: OrgModel, today: string): TokenModel[] {
+  return model.tokens.filter((t) => t.expires === undefined || t.expires >= today);
 }
 
-/** Every file of the output, in a stable order, for an organization that passed its policies. */
-export function renderOrganization(model: OrgModel, options: RenderOptions): RenderedFile[] {
+function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
+  const ns = model.systemNamespace;
+  const name = tokenAccountName(t.id, t.rotation);
+  const about = {
+    'orgctl.io/token-id': t.id,
+    ...(t.name !== undefined ? { 'orgctl.io/token-name': t.name } : {}),
+    ...(t.owner !== undefined ? { 'orgctl.io/token-owner': t.owner } : {}),
+    ...(t.rotation ? { 'orgctl.io/token-rotation': String(t.rotation) } : {}),
+    ...(t.note !== undefined ? { 'orgctl.io/token-note': t.note } : {}),
+    ...(t.expires !== undefined ? { 'orgctl.io/token-expires': t.expires } : {}),
+  };
+  return [
+    k8s.KubeServiceAccount.manifest({ metadata: meta(model, 'ServiceAccount', name, ns, about) }) as Manifest,
+    // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
+    k8s.KubeSecret.manifest({
+      metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
+      type: 'kubernetes.io/service-account-token',
+    }) as Manifest,
+  ];
+}
+
+/** FNV-1a: a stable hash, the same on every machine and in every version of Node. */
+export function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The shard of a namespace (by its name) or a token (by its id): never moved by other changes. */
+export function shardOf(key: string, shards: number): string {
+  const width = String(shards - 1).length;
+  return `shard-${String(stableHash(key) % shards).padStart(Math.max(2, width), '0')}`;
+}
+
+/** Cluster-wide objects (ClusterRoles) and orgctl's own system namespace live in a shard of their own. */
+export const CLUSTER_SHARD = 'cluster';
+/** The folder name of the one cluster of an organization that names none (Argo CD's own name for it). */
+export const DEFAULT_CLUSTER = 'in-cluster';
+
+export interface Placed {
+  readonly cluster: string;
+  readonly shard: string;
+  /** What decides the shard: a namespace name, a token id, or the cluster shard. */
+  readonly unit: string;
+  readonly objects: readonly Manifest[];
+}
+
+/** Every object of the output, placed in its cluster and shard. */
+export function placeOrganization(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
   const maxBytes = options.maxBindingBytes ?? 1024 * 1024;
   const { bindings, customRoles } = collectBindings(model, options.today);
-  const files: RenderedFile[] = [{ path: 'cluster/clusterroles.yaml', objects: clusterRoles(model) }];
-  for (const n of model.namespaces) {
-    files.push({
-      path: `namespaces/${n.name}.yaml`,
-      objects: [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, maxBytes)],
-    });
-  }
   const sys = model.systemNamespace;
-  files.push({
-    path: `namespaces/${sys}.yaml`,
-    objects: [namespaceObject(model, sys), ...membership(model), ...tokenObjects(model), ...roleBindings(model, sys, bindings, maxBytes)],
-  });
-  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, maxBytes)];
+  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, maxBytes)]]));
+  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, objects: tokenObjects(model, t) }));
+  const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
+  const out: Placed[] = [];
+  for (const cluster of clusters) {
+    out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, objects: clusterWide });
+    for (const n of model.namespaces) {
+      if (n.clusters.length && !n.clusters.includes(cluster)) continue;
+      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, objects: perNamespace.get(n.name)! });
+    }
+    for (const t of tokens) out.push({ cluster, shard: shardOf(`token:${t.id}`, model.shards), unit: `token ${t.id}`, objects: t.objects });
+  }
+  return out;
+}
+
+/** Files: one per (cluster, shard), `<cluster>/<shard>/resources.yaml`, in a stable order. */
+export function renderOrganization(model: OrgModel, options: RenderOptions): RenderedFile[] {
+  return groupIntoFiles(placeOrganization(model, options));
+}
+
+export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
+
+export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {
+  const files = new Map<string, Manifest[]>();
+  for (const p of placed) {
+    const path = shardFile(p.cluster, p.shard);
+    const list = files.get(path);
+    if (list) list.push(...p.objects);
+    else files.set(path, [...p.objects]);
+  }
+  return [...files.entries()].map(([path, objects]) => ({ path, objects })).sort((a, b) => (a.path < b.path ? -1 : 1));
 }

@@ -22,6 +22,10 @@ export interface OrgSpec {
     readonly sso?: { readonly enforced?: boolean };
     readonly clusters?: readonly string[];
     readonly review?: { readonly massRemovalThreshold?: number };
+    readonly delivery?: {
+      readonly shards?: number;
+      readonly argocd?: { readonly repoURL: string; readonly revision?: string; readonly path?: string; readonly namespace?: string };
+    };
     readonly users?: readonly {
       readonly email: string;
       readonly github?: string;
@@ -49,6 +53,9 @@ export interface OrgSpec {
       readonly namespaces?: readonly string[];
       readonly levels?: readonly string[];
       readonly owner?: string;
+      readonly rotation?: number;
+      readonly note?: string;
+      readonly expires?: string;
       readonly rbac?: readonly {
         readonly namespace: string;
         readonly rules?: readonly PolicyRule[];
@@ -194,7 +201,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     }),
   );
   spec.tokens?.forEach((t, i) => {
-    const token = org.token(t.id, { name: t.name, namespaces: t.namespaces, levels: t.levels, owner: t.owner, source: `spec.tokens[${i}]` });
+    const token = org.token(t.id, { name: t.name, namespaces: t.namespaces, levels: t.levels, owner: t.owner, rotation: t.rotation, note: t.note, expires: t.expires, source: `spec.tokens[${i}]` });
     t.rbac?.forEach((r, j) => {
       const source = `spec.tokens[${i}].rbac[${j}]`;
       if (!r.rules && r.customRole === undefined) throw new SpecError([`${source}: give rules or customRole`]);

@@ -9,7 +9,8 @@ const app = new App();
 
 const org = new Organization(app, 'acme', {
   owner: 'alice@acme.io',
-  clusters: ['lga1', 'ord1'],
+  clusters: ['lga1', 'ord1'], // dist/lga1/ and dist/ord1/, sharded for Argo CD
+  argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' }, // generates dist/argocd/
 });
 
 // People. The owner is the first admin; only support can change that.
@@ -44,7 +45,7 @@ const configReader = org.customRole('configmap-reader', [{ apiGroups: [''], reso
 web.grant(erin, configReader);
 
 // API access tokens belong to the organization; the id names the ServiceAccount, so renaming is safe.
-org.token('ci-deploy', { name: 'CI deploy', namespaces: [web, data], owner: alice });
+org.token('ci-deploy', { name: 'CI deploy', namespaces: [web, data], owner: alice, note: 'deploys web and data from CI' });
 org.token('dashboards', { name: 'Grafana', namespaces: [web, data, ml], levels: ['r:full'] });
 org.token('metrics-reader', { name: 'Prometheus' }) // a blank token: access only through custom RBAC
   .allow(web, [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] }])

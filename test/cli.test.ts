@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
-import { ROOT, cli, run, tempDir } from './helpers.ts';
+import { ROOT, cli, nsText, run, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -12,7 +12,7 @@ describe('orgctl synth', () => {
   it('the committed dist/ is what org/org.ts synthesizes (synth --check)', () => {
     const r = cli(['synth', '--check']);
     expect(r.stderr).toMatch(/^warning risky-grant levels\/r:secrets: /);
-    expect(r.stdout).toMatch(/^dist\/ is up to date \(5 files, \d+ objects; 0 errors, 1 warning\)/);
+    expect(r.stdout).toMatch(/^dist\/ is up to date \(\d+ files, \d+ objects; 0 errors, 1 warning\)/);
     expect(r.code).toBe(0);
   });
 
@@ -29,13 +29,14 @@ describe('orgctl synth', () => {
   it('--check names missing, changed and extra files and exits 1', async () => {
     const out = join(tempDir(), 'dist');
     expect((await run(['synth', '--spec', ACME, '--out', out])).code).toBe(0);
-    writeFileSync(join(out, 'namespaces/web.yaml'), 'edited by hand\n');
-    rmSync(join(out, 'namespaces/ml.yaml'));
+    const [edited, removed] = listFiles(out).filter((f) => f.endsWith('/resources.yaml'));
+    writeFileSync(join(out, edited!), 'edited by hand\n');
+    rmSync(join(out, removed!));
     writeFileSync(join(out, 'stray.yaml'), 'x: 1\n');
     const r = await run(['synth', '--spec', ACME, '--out', out, '--check']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`missing ${out}/namespaces/ml.yaml`);
-    expect(r.stderr).toContain(`changed ${out}/namespaces/web.yaml`);
+    expect(r.stderr).toContain(`missing ${out}/${removed}`);
+    expect(r.stderr).toContain(`changed ${out}/${edited}`);
     expect(r.stderr).toContain(`extra   ${out}/stray.yaml`);
     expect(r.stderr).toMatch(/is stale: run `npm run synth`/);
   });
@@ -81,14 +82,14 @@ describe('orgctl synth', () => {
     const r = await run(['synth', '--spec', ACME, '--out', join(tempDir(), 'd'), '--format', 'json']);
     const body = JSON.parse(r.stdout);
     expect(body).toMatchObject({ ok: true, written: true, findings: [{ severity: 'warning', rule: 'risky-grant' }] });
-    expect(body.files).toContain('namespaces/web.yaml');
+    expect(body.files).toEqual(expect.arrayContaining(['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml', 'members.json', 'argocd/applicationset.yaml', 'argocd/appproject.yaml']));
   });
 
   it('judges expiry on --today (or ORGCTL_TODAY)', async () => {
     const out = join(tempDir(), 'd');
     const r = await run(['synth', '--spec', ACME, '--out', out, '--today', '2027-07-01']);
     expect(r.stderr).toContain('warning expired-grant users/dan@acme.io → data: expired on 2027-06-30 (today is 2027-07-01)');
-    expect(readFileSync(join(out, 'namespaces/data.yaml'), 'utf8')).not.toMatch(/name: dan@acme.io/);
+    expect(nsText(snapshot(out), 'data')).not.toMatch(/name: dan@acme.io/);
     expect((await run(['synth', '--spec', ACME, '--today', 'tomorrow'])).code).toBe(2);
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { toYamlStream } from '../constructs/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synth.ts';
 import type { Io } from '../cli/io.ts';
@@ -73,4 +74,22 @@ export function docs(text: string): Record<string, any>[] {
 export function subjectsOf(text: string, name: string): string[] {
   const b = docs(text).find((o) => o.kind === 'RoleBinding' && o.metadata.name === name);
   return (b?.subjects ?? []).map((s: { name: string }) => s.name);
+}
+
+/** The documents of one namespace (its Namespace object and everything in it) in one cluster, as YAML. */
+export function nsText(out: Map<string, string>, ns: string, cluster?: string): string {
+  const docsIn = clusterDocs(out, cluster).filter((o) => o.metadata?.namespace === ns || (o.kind === 'Namespace' && o.metadata?.name === ns));
+  return toYamlStream(docsIn);
+}
+
+/** The ClusterRoles of one cluster, as YAML. */
+export function clusterRolesText(out: Map<string, string>, cluster?: string): string {
+  return toYamlStream(clusterDocs(out, cluster).filter((o) => o.kind === 'ClusterRole'));
+}
+
+/** Every manifest of one cluster (default: the first, alphabetically). */
+export function clusterDocs(out: Map<string, string>, cluster?: string): Record<string, any>[] {
+  const paths = [...out.keys()].filter((p) => p.endsWith('/resources.yaml')).sort();
+  const c = cluster ?? paths[0]?.split('/')[0];
+  return paths.filter((p) => p.startsWith(`${c}/`)).flatMap((p) => docs(out.get(p)!));
 }

@@ -5,7 +5,7 @@ import { renderOrganization } from '../constructs/render.ts';
 import { renderFiles } from '../constructs/synth.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
 import exampleOrg from '../org/org.ts';
-import { TODAY, docs, files, smallOrg, subjectsOf, synth } from './helpers.ts';
+import { TODAY, clusterDocs, clusterRolesText, docs, files, nsText, smallOrg, subjectsOf, synth } from './helpers.ts';
 
 const lineDiff = (a: string, b: string) => {
   // Lines added and removed between two texts (multiset difference: enough for small edits).
@@ -47,29 +47,39 @@ describe('synthesis', () => {
   it('aggregates grants: one RoleBinding per (namespace, level), subjects sorted', () => {
     const { org, web } = smallOrg();
     for (const name of ['zoe', 'bob', 'mia']) web.grant(org.user(`${name}@acme.io`), 'r:pods');
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(docs(text).filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'acme:r:pods')).toHaveLength(1);
     expect(subjectsOf(text, 'acme:r:pods')).toEqual(['bob@acme.io', 'mia@acme.io', 'zoe@acme.io']);
   });
 
-  it('adding one grant to an existing binding adds at most 3 lines and changes nothing else', async () => {
+  it('adding one grant to an existing binding adds at most 3 lines per cluster and changes nothing else', async () => {
     vi.resetModules(); // a fresh copy of the example: this test edits it
     const org = (await import('../org/org.ts')).default;
     const { Namespace: FreshNamespace } = await import('../constructs/index.ts');
     const { synthesize } = await import('../constructs/synth.ts');
     const files = (root: typeof org) => new Map(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
-    const web = org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === 'web')!;
+    const ns = (name: string) => org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === name)!;
     const judy = org.user('judy@acme.io', { github: 'judy' });
     const before = files(org); // judy's own line is membership data: measured without it
-    expect(subjectsOf(before.get('namespaces/web.yaml')!, 'acme:w:services').length).toBeGreaterThan(0);
-    web.grant(judy, 'w:services');
+    const changedBy = (after: Map<string, string>) => [...after].filter(([path, text]) => text !== before.get(path)).map(([path]) => path);
+
+    // ml exists in one cluster (lga1): one file, three lines.
+    expect(subjectsOf(nsText(before, 'ml', 'lga1'), 'acme:w:pvcs').length).toBeGreaterThan(0);
+    ns('ml').grant(judy, 'w:pvcs');
     const after = files(org);
-    const changed = [...after].filter(([path, text]) => text !== before.get(path));
-    expect(changed.map(([path]) => path)).toEqual(['namespaces/web.yaml']);
     expect([...after.keys()]).toEqual([...before.keys()]);
-    const d = lineDiff(before.get('namespaces/web.yaml')!, after.get('namespaces/web.yaml')!);
-    expect(d).toEqual({ added: 3, removed: 0 });
-    expect(subjectsOf(after.get('namespaces/web.yaml')!, 'acme:w:services')).toContain('judy@acme.io');
+    const changed = changedBy(after);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatch(/^lga1\/shard-\d+\/resources.yaml$/);
+    expect(lineDiff(before.get(changed[0]!)!, after.get(changed[0]!)!)).toEqual({ added: 3, removed: 0 });
+    expect(subjectsOf(nsText(after, 'ml', 'lga1'), 'acme:w:pvcs')).toContain('judy@acme.io');
+
+    // web exists in both clusters: the same three lines in each cluster's shard, nothing else.
+    ns('web').grant(judy, 'w:services');
+    const both = files(org);
+    const changedWeb = [...both].filter(([path, text]) => text !== after.get(path)).map(([path]) => path);
+    expect(changedWeb.map((p) => p.split('/')[0])).toEqual(['lga1', 'ord1']);
+    for (const path of changedWeb) expect(lineDiff(after.get(path)!, both.get(path)!)).toEqual({ added: 3, removed: 0 });
   });
 
   it('binds admins to w:full in every namespace, the system namespace included', () => {
@@ -77,7 +87,7 @@ describe('synthesis', () => {
     org.namespace('api');
     org.user('frank@acme.io', { admin: true });
     const out = files(org);
-    for (const ns of ['web', 'api', 'acme-system']) expect(subjectsOf(out.get(`namespaces/${ns}.yaml`)!, 'acme:w:full')).toEqual(['alice@acme.io', 'frank@acme.io']);
+    for (const ns of ['web', 'api', 'acme-system']) expect(subjectsOf(nsText(out, ns), 'acme:w:full')).toEqual(['alice@acme.io', 'frank@acme.io']);
   });
 
   it('deactivated users and pending invites are bound to nothing', () => {
@@ -91,18 +101,18 @@ describe('synthesis', () => {
   it('uses the username prefix for User subjects', () => {
     const { org, web } = smallOrg({ usernamePrefix: 'oidc:' });
     web.grant(org.user('Bob@acme.io'), 'r:pods');
-    expect(subjectsOf(files(org).get('namespaces/web.yaml')!, 'acme:r:pods')).toEqual(['oidc:bob@acme.io']);
+    expect(subjectsOf(nsText(files(org), 'web'), 'acme:r:pods')).toEqual(['oidc:bob@acme.io']);
   });
 
   it('emits one ClusterRole per catalog level with explicit names, and no aggregation', () => {
-    const roles = docs(files(exampleOrg).get('cluster/clusterroles.yaml')!);
+    const roles = docs(clusterRolesText(files(exampleOrg)));
     expect(roles.every((r) => r.kind === 'ClusterRole' && /^acme:[rw]:[a-z]+$/.test(r.metadata.name))).toBe(true);
     expect(roles.some((r) => r.aggregationRule)).toBe(false);
     expect(roles.find((r) => r.metadata.name === 'acme:w:pods')?.metadata.annotations['orgctl.io/admin-only']).toBe('true');
   });
 
   it('orders sync waves Namespace → roles → ServiceAccount → Secret → bindings, and never prunes namespaces', () => {
-    const all = [...files(exampleOrg).values()].flatMap(docs);
+    const all = [...clusterDocs(files(exampleOrg), 'lga1'), ...clusterDocs(files(exampleOrg), 'ord1')];
     const wave = (kind: string) => new Set(all.filter((o) => o.kind === kind).map((o) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])));
     expect(wave('Namespace')).toEqual(new Set([0]));
     expect(wave('ClusterRole')).toEqual(new Set([1]));
@@ -113,8 +123,7 @@ describe('synthesis', () => {
   });
 
   it('never writes secret material: token Secrets carry no data', () => {
-    const all = [...files(exampleOrg).values()].flatMap(docs);
-    const secrets = all.filter((o) => o.kind === 'Secret');
+    const secrets = clusterDocs(files(exampleOrg)).filter((o) => o.kind === 'Secret');
     expect(secrets.length).toBe(3);
     for (const s of secrets) {
       expect(s.type).toBe('kubernetes.io/service-account-token');
@@ -125,7 +134,7 @@ describe('synthesis', () => {
   });
 
   it('emits membership as data readable without running code', () => {
-    const cms = docs(files(exampleOrg).get('namespaces/acme-system.yaml')!).filter((o) => o.kind === 'ConfigMap');
+    const cms = docs(nsText(files(exampleOrg), 'acme-system')).filter((o) => o.kind === 'ConfigMap');
     const org = JSON.parse(cms.find((c) => c.metadata.name === 'orgctl-organization')!.data['organization.json']);
     expect(org).toMatchObject({ name: 'acme', owner: 'alice@acme.io' });
     const users = cms.find((c) => c.metadata.name === 'orgctl-users')!.data['users.jsonl'].trim().split('\n').map((l: string) => JSON.parse(l));
@@ -137,7 +146,7 @@ describe('synthesis', () => {
     const { org, web } = smallOrg();
     for (let i = 0; i < 300; i++) web.grant(org.user(`user${String(i).padStart(3, '0')}@acme.io`), 'r:pods');
     const model = org.toModel();
-    const [file] = renderFiles(renderOrganization(model, { today: TODAY, maxBindingBytes: 8 * 1024 }).filter((f) => f.path === 'namespaces/web.yaml'), 'test');
+    const [file] = renderFiles(renderOrganization(model, { today: TODAY, maxBindingBytes: 8 * 1024 }).filter((f) => f.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'web')), 'test');
     const bindings = docs(file!.content).filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'acme:r:pods');
     expect(bindings.length).toBeGreaterThan(2);
     expect(bindings.map((b) => b.metadata.name)).toEqual(bindings.map((_, i) => (i === 0 ? 'acme:r:pods' : `acme:r:pods:${i + 1}`)));

@@ -84,7 +84,8 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
     .map((d) => d.object)
     .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
   const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
-  const orgMap = named('orgctl-organization');
+  // Every cluster of the output carries the same membership: one copy is enough.
+  const orgMap = [...new Map(named('orgctl-organization').map((c) => [JSON.stringify(c.data), c])).values()];
   if (orgMap.length !== 1) {
     throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
   }

@@ -44,7 +44,7 @@ export function snapshotOf(spec: Spec): Snapshot {
   Organization.fromSpec(app, spec, { today: TODAY });
   const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
   if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
-  const docs = r.files.flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const docs = r.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
   return readSnapshot(docs, 'test');
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { files, smallOrg } from '../helpers.ts';
+import { files, nsText, smallOrg } from '../helpers.ts';
 
 describe('AccessRole and CustomRole', () => {
   it('an AccessRole grants each of its levels; the output binds levels, not the role', () => {
     const { org, web } = smallOrg();
     const dev = org.role('developer', 'r:full', 'w:configmaps');
     web.grant(org.user('dan@acme.io'), dev);
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(text).toMatch(/name: acme:r:full\n  namespace: web[\s\S]*?dan@acme.io/);
     expect(text).toMatch(/name: acme:w:configmaps\n  namespace: web[\s\S]*?dan@acme.io/);
     expect(text).not.toContain('developer');
@@ -25,9 +25,9 @@ describe('AccessRole and CustomRole', () => {
     web.grant(org.user('b@acme.io'), cm);
     org.namespace('unused');
     const out = files(org);
-    const text = out.get('namespaces/web.yaml')!;
+    const text = nsText(out, 'web');
     expect(text.match(/^kind: Role$/gm)).toHaveLength(1);
     expect(text).toMatch(/name: acme:custom:cm\n  namespace: web\nroleRef:[\s\S]*?a@acme.io[\s\S]*?b@acme.io/);
-    expect(out.get('namespaces/unused.yaml')).not.toContain('acme:custom:cm');
+    expect(nsText(out, 'unused')).not.toContain('acme:custom:cm');
   });
 });

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { files, smallOrg, subjectsOf } from '../helpers.ts';
+import { files, nsText, smallOrg, subjectsOf } from '../helpers.ts';
 
 describe('AccessToken', () => {
   it('is a ServiceAccount and an empty token Secret in the system namespace, with w:full in its namespaces by default', () => {
     const { org, web, alice } = smallOrg();
     org.token('ci', { name: 'CI', namespaces: [web], owner: alice });
     const out = files(org);
-    const sys = out.get('namespaces/acme-system.yaml')!;
+    const sys = nsText(out, 'acme-system');
     expect(sys).toMatch(/kind: ServiceAccount\nmetadata:[\s\S]*?name: token-ci\n  namespace: acme-system/);
     expect(sys).toMatch(/kind: Secret\nmetadata:[\s\S]*?kubernetes.io\/service-account.name: token-ci[\s\S]*?type: kubernetes.io\/service-account-token/);
     const secrets = parseAllDocuments(sys).map((d) => d.toJS()).filter((o) => o.kind === 'Secret');
     expect(secrets).toHaveLength(1);
     expect(secrets[0].data).toBeUndefined();
     expect(secrets[0].stringData).toBeUndefined();
-    expect(out.get('namespaces/web.yaml')).toMatch(/name: acme:w:full\n  namespace: web\n[\s\S]*kind: ServiceAccount\n  name: token-ci\n  namespace: acme-system/);
+    expect(nsText(out, 'web')).toMatch(/name: acme:w:full\n  namespace: web\n[\s\S]*kind: ServiceAccount\n  name: token-ci\n  namespace: acme-system/);
   });
 
   it('renaming changes only the display name, never the ServiceAccount', () => {
@@ -23,15 +23,15 @@ describe('AccessToken', () => {
     const before = files(org);
     t.rename('Continuous delivery');
     const after = files(org);
-    expect(after.get('namespaces/web.yaml')).toBe(before.get('namespaces/web.yaml'));
-    expect(after.get('namespaces/acme-system.yaml')).toContain('orgctl.io/token-name: "Continuous delivery"');
-    expect(after.get('namespaces/acme-system.yaml')).toContain('name: token-ci\n');
+    expect(nsText(after, 'web')).toBe(nsText(before, 'web'));
+    expect(nsText(after, 'acme-system')).toContain('orgctl.io/token-name: "Continuous delivery"');
+    expect(nsText(after, 'acme-system')).toContain('name: token-ci\n');
   });
 
   it('holds only the levels it names', () => {
     const { org, web } = smallOrg();
     org.token('dash', { namespaces: [web], levels: ['r:full'] });
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(subjectsOf(text, 'acme:r:full')).toEqual(['token-dash']);
     expect(subjectsOf(text, 'acme:w:full')).toEqual(['alice@acme.io']);
   });
@@ -40,7 +40,7 @@ describe('AccessToken', () => {
     const { org, web } = smallOrg();
     const cm = org.customRole('cm-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
     org.token('metrics').allow(web, [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }]).allow(web, cm);
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(text).toMatch(/kind: Role\n[\s\S]*?name: acme:token:metrics\n  namespace: web\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  verbs:\n  - list/);
     expect(text).toMatch(/kind: RoleBinding[\s\S]*?name: acme:custom:cm-reader\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role/);
     expect(subjectsOf(text, 'acme:w:full')).toEqual(['alice@acme.io']);
@@ -56,6 +56,6 @@ describe('AccessToken', () => {
     const { org, web } = smallOrg();
     org.namespace('api');
     org.token('ci', { namespaces: [web] }).addNamespace('api');
-    expect(files(org).get('namespaces/api.yaml')).toContain('token-ci');
+    expect(nsText(files(org), 'api')).toContain('token-ci');
   });
 });

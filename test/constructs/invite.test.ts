@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { files, smallOrg } from '../helpers.ts';
+import { files, nsText, smallOrg } from '../helpers.ts';
 
 describe('Invite', () => {
   it('records access but binds nothing until accepted', () => {
     const { org, web } = smallOrg();
     org.invite('carol@acme.io', { billing: true, sso: true }).grant(web, 'r:full');
     const out = files(org);
-    expect(out.get('namespaces/web.yaml')).not.toContain('carol@acme.io');
-    expect(out.get('namespaces/acme-system.yaml')).toContain(
+    expect(nsText(out, 'web')).not.toContain('carol@acme.io');
+    expect(nsText(out, 'acme-system')).toContain(
       '{"email":"carol@acme.io","admin":false,"billing":true,"sso":true,"state":"pending","grants":[{"namespace":"web","levels":["r:full"]}]}',
     );
   });
@@ -16,14 +16,14 @@ describe('Invite', () => {
     const { org, web } = smallOrg();
     const inv = org.invite('heidi@acme.io', { sso: true }).grant(web, 'r:pods').revoke();
     expect(inv.state).toBe('revoked');
-    expect(files(org).get('namespaces/acme-system.yaml')).toContain('"state":"revoked"');
+    expect(nsText(files(org), 'acme-system')).toContain('"state":"revoked"');
   });
 
   it('accepting (invite replaced by a user and grant) binds the access', () => {
     const { org, web } = smallOrg();
     const carol = org.user('carol@acme.io');
     web.grant(carol, 'r:full');
-    expect(files(org).get('namespaces/web.yaml')).toContain('carol@acme.io');
+    expect(nsText(files(org), 'web')).toContain('carol@acme.io');
   });
 
   it('grant() takes AccessRoles and refuses an empty grant', () => {

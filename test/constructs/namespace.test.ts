@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { files, smallOrg } from '../helpers.ts';
+import { files, nsText, smallOrg } from '../helpers.ts';
 
 describe('Namespace and Grant', () => {
   it('grant() takes levels, AccessRoles and CustomRoles together', () => {
@@ -12,7 +12,7 @@ describe('Namespace and Grant', () => {
     expect(g.levels).toEqual(['r:pods']);
     expect(g.roles).toEqual(['developer']);
     expect(g.customRoles).toEqual(['cm']);
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(text).toMatch(/kind: Role\n[\s\S]*name: acme:custom:cm\n/);
     for (const role of ['acme:r:pods', 'acme:r:full', 'acme:w:services', 'acme:custom:cm']) expect(text).toContain(`name: ${role}\n  namespace: web`);
   });
@@ -25,7 +25,7 @@ describe('Namespace and Grant', () => {
   it('grantRules() makes a Role of the user\'s own in that namespace', () => {
     const { org, web } = smallOrg();
     web.grantRules(org.user('erin@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }]);
-    const text = files(org).get('namespaces/web.yaml')!;
+    const text = nsText(files(org), 'web');
     expect(text).toContain('name: acme:custom:erin@acme.io\n  namespace: web\nrules:');
   });
 
@@ -33,8 +33,8 @@ describe('Namespace and Grant', () => {
     const { org, web } = smallOrg();
     const bob = org.user('bob@acme.io');
     web.grant(bob, 'r:pods').until('2026-11-26');
-    expect(files(org, '2026-11-26').get('namespaces/web.yaml')).toContain('bob@acme.io'); // last day holds
-    expect(files(org, '2026-11-27').get('namespaces/web.yaml')).not.toContain('bob@acme.io');
+    expect(nsText(files(org, '2026-11-26'), 'web')).toContain('bob@acme.io'); // last day holds
+    expect(nsText(files(org, '2026-11-27'), 'web')).not.toContain('bob@acme.io');
     expect(() => web.grant(bob, 'r:pods').until('next week')).toThrow(/"next week" is not a date \(expected YYYY-MM-DD\)/);
   });
 

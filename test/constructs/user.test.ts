@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../../constructs/index.ts';
-import { files, smallOrg } from '../helpers.ts';
+import { files, nsText, smallOrg } from '../helpers.ts';
 
 describe('User', () => {
   it('is identified by its lower-cased email', () => {
@@ -25,13 +25,13 @@ describe('User', () => {
     const { org, web } = smallOrg();
     const bob = org.user('bob@acme.io');
     web.grant(bob, 'r:pods');
-    const active = files(org).get('namespaces/web.yaml')!;
+    const active = nsText(files(org), 'web');
     bob.deactivate();
     expect(org.toModel().grants.map((g) => g.user)).toContain('bob@acme.io');
-    const inactive = files(org).get('namespaces/web.yaml')!;
+    const inactive = nsText(files(org), 'web');
     expect(inactive).not.toContain('bob@acme.io');
     bob.activate();
-    expect(files(org).get('namespaces/web.yaml')).toBe(active);
+    expect(nsText(files(org), 'web')).toBe(active);
   });
 
   it('Add All grants every non-admin level in every namespace, also those declared later', () => {
@@ -40,7 +40,7 @@ describe('User', () => {
     org.namespace('api');
     const out = files(org);
     for (const ns of ['web', 'api']) {
-      const text = out.get(`namespaces/${ns}.yaml`)!;
+      const text = nsText(out, ns);
       expect(text).toMatch(/name: acme:r:full\n/);
       expect(text).toMatch(/name: acme:w:services\n/);
       expect(text).not.toMatch(/acme:w:pods/);
@@ -53,14 +53,14 @@ describe('User', () => {
     const bob = org.user('bob@acme.io');
     web.grant(bob, 'r:pods', 'w:configmaps');
     bob.removeAll();
-    expect(files(org).get('namespaces/web.yaml')).not.toContain('bob@acme.io');
+    expect(nsText(files(org), 'web')).not.toContain('bob@acme.io');
     expect(org.toModel().users.find((u) => u.key === 'bob@acme.io')?.removeAll).toBe(true);
   });
 
   it('makeAdmin and grantBilling change the membership data', () => {
     const { org } = smallOrg();
     org.user('bob@acme.io').makeAdmin().grantBilling();
-    const users = files(org).get('namespaces/acme-system.yaml')!;
+    const users = nsText(files(org), 'acme-system');
     expect(users).toContain('{"email":"bob@acme.io","username":"bob@acme.io","admin":true,"billing":true,"status":"active"}');
   });
 });
