@@ -29,6 +29,10 @@ Usage:
   orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...]
   orgctl review --github
       The change rules (self-edit, admin approvals, ...), judged against base membership.
+  orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--out FILE [--force]]
+      A kubeconfig for a token, from its Secret (kubectl get secret -o json).
+  orgctl members [--dir DIR] [--format table|json]
+      Users, invites and tokens, as synthesized.
 
 The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
@@ -46,6 +50,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   access: async () => (await import('./access.ts')).accessCommand,
   diff: async () => (await import('./diff.ts')).diffCommand,
   review: async () => (await import('./review.ts')).reviewCommand,
+  kubeconfig: async () => (await import('./kubeconfig.ts')).kubeconfigCommand,
+  members: async () => (await import('./members.ts')).membersCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -10,6 +10,7 @@ import { invalidName } from './invalid-name.ts';
 import { inviteWithoutSso } from './invite-without-sso.ts';
 import { ownerAdmin } from './owner-admin.ts';
 import { systemNamespace } from './system-namespace.ts';
+import { tokenExpiry } from './token-expiry.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
 import { unknownCluster } from './unknown-cluster.ts';
 import { unknownLevel } from './unknown-level.ts';
@@ -21,7 +22,7 @@ export type { OrgRule, PolicyContext } from './context.ts';
 
 export const ORG_RULES: readonly OrgRule[] = [
   forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
-  invalidName, ownerAdmin, tokenOwnerInactive, inviteWithoutSso, systemNamespace, expiredGrant,
+  invalidName, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
 ];
 
 /** Every rule over the model; findings sorted (errors first) so output is stable. */

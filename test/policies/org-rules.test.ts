@@ -164,6 +164,20 @@ const CASES: Case[] = [
     message: /is the organization's system namespace/,
   },
   {
+    rule: 'token-expiry',
+    fails: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2026-12-10'),
+    passes: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2026-12-11'),
+    message: /^expires on 2026-12-10, in 14 days: extend expires or hand over a replacement/,
+    severity: 'warning',
+  },
+  {
+    rule: 'token-expiry',
+    fails: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2026-11-25'),
+    passes: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2027-06-30'),
+    message: /^expired on 2026-11-25: its ServiceAccount is left out, so the token no longer works/,
+    severity: 'warning',
+  },
+  {
     rule: 'expired-grant',
     fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods').until('2026-11-25'),
     passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods').until(TODAY),

@@ -1,0 +1,146 @@
+/**
+ * orgctl kubeconfig: a kubeconfig for a token, from its Secret as `kubectl get secret -o json`
+ * prints it. The file holds a live credential: mode 0600, never overwritten without --force,
+ * never written inside a git repository.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { toYamlDocument } from '../constructs/yaml.ts';
+import { InputError, parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+
+export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
+                         [--dir DIR] [--out FILE [--force]]
+
+Builds a kubeconfig for token TOKEN_ID: the cluster (server and certificate authority), the
+token as the user, one context per namespace the token is granted (the first is current).
+The Secret is what the cluster filled in, e.g.
+  kubectl get secret -n acme-system token-ci-deploy -o json | orgctl kubeconfig ci-deploy --server https://lga1.example:6443 --out ~/.kube/ci-deploy
+Without --out the kubeconfig is printed. --out writes it with mode 0600, refuses an existing file
+without --force, and refuses any folder inside a git repository (a token must never be committed).
+
+  --dir DIR      the synthesized output that declares the token (default dist)`;
+
+export interface TokenInfo {
+  readonly id: string;
+  readonly serviceAccount: string;
+  readonly namespaces: readonly string[];
+  readonly customRbac?: readonly string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
+export function readTokenSecret(secret: unknown, token: TokenInfo): { token: string; caData: string } {
+  if (!isObj(secret) || secret.kind !== 'Secret') throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
+  const meta = isObj(secret.metadata) ? secret.metadata : {};
+  const name = String(meta.name ?? '');
+  if (secret.type !== 'kubernetes.io/service-account-token') {
+    throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not kubernetes.io/service-account-token`);
+  }
+  const sa = isObj(meta.annotations) ? meta.annotations['kubernetes.io/service-account.name'] : undefined;
+  if (sa !== token.serviceAccount) {
+    throw new InputError(`Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`);
+  }
+  const data = isObj(secret.data) ? secret.data : {};
+  if (typeof data.token !== 'string' || typeof data['ca.crt'] !== 'string' || !data.token) {
+    throw new InputError(`Secret ${name} holds no token yet: the cluster fills it once the ServiceAccount exists; try again in a moment`);
+  }
+  const decoded = Buffer.from(data.token, 'base64').toString('utf8');
+  if (!decoded || /[^\x21-\x7e]/.test(decoded)) throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
+  return { token: decoded, caData: data['ca.crt'] };
+}
+
+export interface KubeconfigInput {
+  readonly org: string;
+  readonly token: TokenInfo;
+  readonly server: string;
+  readonly cluster: string;
+  readonly credentials: { readonly token: string; readonly caData: string };
+  /** Only this namespace, when given. */
+  readonly namespace?: string;
+}
+
+/** The kubeconfig as an object: one context per granted namespace, the first current. */
+export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
+  const granted = [...k.token.namespaces, ...(k.token.customRbac ?? []).filter((n) => !k.token.namespaces.includes(n))];
+  if (k.namespace !== undefined && !granted.includes(k.namespace)) {
+    throw new UsageError(`token ${k.token.id} grants nothing in ${k.namespace} (it grants: ${granted.join(', ') || 'nothing yet'})`);
+  }
+  const namespaces = k.namespace !== undefined ? [k.namespace] : granted.length ? granted : ['default'];
+  const user = `${k.org}-token-${k.token.id}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: k.cluster, cluster: { server: k.server, 'certificate-authority-data': k.credentials.caData } }],
+    users: [{ name: user, user: { token: k.credentials.token } }],
+    contexts: namespaces.map((ns) => ({ name: `${k.cluster}-${ns}`, context: { cluster: k.cluster, user, namespace: ns } })),
+    'current-context': `${k.cluster}-${namespaces[0]}`,
+    preferences: {},
+  };
+}
+
+/** The git work tree a path is in, if any. */
+function gitTopLevel(path: string): string | undefined {
+  let dir = resolve(path);
+  while (!existsSync(dir)) dir = dirname(dir);
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): number {
+  const { flags, positionals } = parseArgs(
+    argv,
+    { server: 'string', secret: 'string', namespace: 'string', cluster: 'string', dir: 'string', out: 'string', force: 'boolean', help: 'boolean' },
+    { n: 'namespace', h: 'help' },
+  );
+  if (flags.help) {
+    io.out(KUBECONFIG_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
+  const server = flags.server as string | undefined;
+  if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
+  const dir = (flags.dir as string | undefined) ?? 'dist';
+  let members: { organization?: { name?: string }; tokens?: TokenInfo[] };
+  try {
+    members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8')) as typeof members;
+  } catch {
+    throw new InputError(`${dir}/members.json cannot be read: run orgctl synth first, or give --dir`);
+  }
+  const token = members.tokens?.find((t) => t.id === positionals[0]);
+  if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
+  const secretSource = (flags.secret as string | undefined) ?? '-';
+  let secretText: string;
+  try {
+    secretText = secretSource === '-' ? stdin() : readFileSync(secretSource, 'utf8');
+  } catch {
+    throw new InputError(`${secretSource}: cannot read the Secret`);
+  }
+  let secret: unknown;
+  try {
+    secret = JSON.parse(secretText);
+  } catch {
+    throw new InputError(`${secretSource === '-' ? 'standard input' : secretSource}: not JSON (use kubectl get secret NAME -o json)`);
+  }
+  const credentials = readTokenSecret(secret, token);
+  const config = buildKubeconfig({
+    org: members.organization?.name ?? 'org', token, server,
+    cluster: (flags.cluster as string | undefined) ?? new URL(server).hostname,
+    credentials, ...(flags.namespace !== undefined ? { namespace: flags.namespace as string } : {}),
+  });
+  const text = toYamlDocument(config);
+  const out = flags.out as string | undefined;
+  if (out === undefined) {
+    io.out(text.trimEnd());
+    return 0;
+  }
+  const repo = gitTopLevel(dirname(resolve(out)));
+  if (repo) throw new InputError(`${out} is inside the git repository ${repo}: a token must never be committed; write it elsewhere (e.g. ~/.kube/)`);
+  if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
+  writeFileSync(out, text, { mode: 0o600 });
+  io.err(`wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`);
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { table } from './who-can.ts';
+
+export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
+
+The organization's membership as synthesized (DIR/members.json, default dist): users with their
+GitHub login, admin, billing and status; invites with their pending access; tokens. The same
+data is in the orgctl-users and orgctl-organization ConfigMaps of the system namespace, for a
+billing portal or an identity provider to consume.`;
+
+interface Members {
+  organization: { name: string; owner: string };
+  users: { email: string; github?: string; admin: boolean; billing: boolean; status: string; access?: string }[];
+  invites: { email: string; admin: boolean; billing: boolean; sso: boolean; state: string; grants: { namespace: string; levels?: string[]; roles?: string[] }[] }[];
+  tokens: { id: string; name?: string; owner?: string; namespaces: string[]; expires?: string }[];
+}
+
+export function membersCommand(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json'], help: 'boolean' }, { h: 'help' });
+  if (flags.help) {
+    io.out(MEMBERS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const file = join((flags.dir as string | undefined) ?? 'dist', 'members.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
+  }
+  if (flags.format === 'json') {
+    io.out(text.trimEnd());
+    return 0;
+  }
+  const m = JSON.parse(text) as Members;
+  const yes = (b: boolean) => (b ? 'yes' : '-');
+  io.out(table([
+    ['USER', 'GITHUB', 'ADMIN', 'BILLING', 'STATUS'],
+    ...m.users.map((u) => [u.email + (u.email === m.organization.owner ? ' (owner)' : ''), u.github ?? '-', yes(u.admin), yes(u.billing), u.status + (u.access ? ` (${u.access === 'all' ? 'Add All' : 'Remove All'})` : '')]),
+  ]));
+  if (m.invites.length) {
+    io.out('');
+    io.out(table([['INVITE', 'STATE', 'SSO', 'ADMIN', 'BILLING', 'ACCESS'], ...m.invites.map((i) => [i.email, i.state, yes(i.sso), yes(i.admin), yes(i.billing), i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(',')} in ${g.namespace}`).join('; ') || '-'])]));
+  }
+  if (m.tokens.length) {
+    io.out('');
+    io.out(table([['TOKEN', 'NAME', 'OWNER', 'NAMESPACES', 'EXPIRES'], ...m.tokens.map((t) => [t.id, t.name ?? '-', t.owner ?? '-', t.namespaces.join(',') || '(blank)', t.expires ?? '-'])]));
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+import { at, type Finding } from '../findings.ts';
+import type { OrgRule } from './context.ts';
+
+/** Days before a token's expiry that `orgctl check` starts warning. */
+export const TOKEN_EXPIRY_NOTICE_DAYS = 14;
+
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+
+/** Tokens that expire soon, or have expired and are left out of the output (their token is dead). */
+export const tokenExpiry: OrgRule = {
+  id: 'token-expiry',
+  description: `a token expires within ${TOKEN_EXPIRY_NOTICE_DAYS} days (warning), or has expired and is left out of the output (warning: remove it)`,
+  check(model, { today }) {
+    const out: Finding[] = [];
+    for (const t of model.tokens) {
+      if (t.expires === undefined) continue;
+      const left = dayNumber(t.expires) - dayNumber(today);
+      const source = at(t.source, '.expires');
+      if (left < 0) {
+        out.push({ severity: 'warning', rule: this.id, subject: `tokens/${t.id}`, source, message: `expired on ${t.expires}: its ServiceAccount is left out, so the token no longer works; remove it from the declaration` });
+      } else if (left <= TOKEN_EXPIRY_NOTICE_DAYS) {
+        out.push({ severity: 'warning', rule: this.id, subject: `tokens/${t.id}`, source, message: `expires on ${t.expires}, in ${left} day${left === 1 ? '' : 's'}: extend expires or hand over a replacement` });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,206 @@
+/** Delivery: clusters and shards, Argo CD files, Kubernetes schemas, tokens a person can use. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { describe, expect, it } from 'vitest';
+import { schemaProblems } from '../constructs/kubernetes-schema.ts';
+import { placeOrganization, shardOf, type Manifest } from '../constructs/render.ts';
+import { fittingShardCount } from '../constructs/synth.ts';
+import exampleOrg from '../org/org.ts';
+import { ROOT, TODAY, clusterDocs, docs, files, nsText, run, smallOrg, subjectsOf, synth, tempDir } from './helpers.ts';
+
+describe('clusters and shards', () => {
+  it('the example has both clusters, sharded, a cluster shard each, and ml only in lga1', () => {
+    const out = files(exampleOrg);
+    const shards = [...out.keys()].filter((p) => p.endsWith('/resources.yaml'));
+    expect(new Set(shards.map((p) => p.split('/')[0]))).toEqual(new Set(['lga1', 'ord1']));
+    for (const c of ['lga1', 'ord1']) expect(shards).toContain(`${c}/cluster/resources.yaml`);
+    expect(shards.every((p) => /^(lga1|ord1)\/(cluster|shard-\d\d)\/resources.yaml$/.test(p))).toBe(true);
+    expect(clusterDocs(out, 'lga1').some((o) => o.kind === 'Namespace' && o.metadata.name === 'ml')).toBe(true);
+    expect(clusterDocs(out, 'ord1').some((o) => o.kind === 'Namespace' && o.metadata.name === 'ml')).toBe(false);
+    // a namespace's Namespace object and bindings share its shard
+    const webShard = `lga1/${shardOf('web', 32)}/resources.yaml`;
+    expect(docs(out.get(webShard)!).filter((o) => o.metadata.namespace === 'web' || o.metadata.name === 'web').length).toBeGreaterThan(3);
+  });
+
+  it('adding 100 namespaces moves no existing namespace or token to another shard', () => {
+    const { org } = smallOrg({ clusters: ['lga1', 'ord1'] });
+    for (let i = 0; i < 40; i++) org.namespace(`team-${i}`);
+    for (let i = 0; i < 10; i++) org.token(`t${i}`, { namespaces: ['web'] });
+    const where = () => new Map(placeOrganization(org.toModel(), { today: TODAY }).map((p) => [`${p.cluster} ${p.unit}`, p.shard]));
+    const before = where();
+    for (let i = 0; i < 100; i++) org.namespace(`new-${i}`);
+    const after = where();
+    for (const [unit, shard] of before) expect(after.get(unit), unit).toBe(shard);
+    expect(after.size).toBe(before.size + 200);
+  });
+
+  it('writes no empty shard', () => {
+    const { org } = smallOrg();
+    const paths = [...files(org).keys()].filter((p) => p.endsWith('/resources.yaml'));
+    expect(paths).toEqual(['in-cluster/cluster/resources.yaml', `in-cluster/${shardOf('web', 32)}/resources.yaml`]);
+  });
+
+  it('a shard over 1,500 objects fails synthesis and names the shard count that fits', () => {
+    const { org, web } = smallOrg({ shards: 1 });
+    for (let i = 0; i < 800; i++) org.namespace(`team-${i}`);
+    web.grant(org.user('bob@acme.io'), 'r:pods');
+    const r = synth(org);
+    expect(r.ok).toBe(false);
+    const f = r.findings.find((x) => x.rule === 'shard-limit')!;
+    const fit = fittingShardCount(r.model!, placeOrganization(r.model!, { today: TODAY }));
+    expect(f.message).toMatch(new RegExp(`^\\d+ objects, [\\d.]+ MB: over the 1500 objects / 4 MB of one Argo CD Application; shards: ${fit} would fit \\(now 1\\)`));
+    expect(fit).toBe(2);
+  });
+
+  it('refuses a shard count of 0 or below', async () => {
+    expect(() => smallOrg({ shards: 0 })).toThrow(/shards 0 is not allowed \(expected a whole number of 1 or more\)/);
+    const spec = join(tempDir(), 'org.yaml');
+    writeFileSync(spec, 'apiVersion: orgctl/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  owner: a@acme.io\n  delivery: {shards: -1}\n');
+    const r = await run(['check', '--spec', spec]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('spec.delivery.shards: -1 is below 1');
+  });
+});
+
+describe('schemas', () => {
+  it('every synthesized object validates against the Kubernetes API schema', () => {
+    const all = [...files(exampleOrg).entries()].filter(([p]) => p.endsWith('/resources.yaml')).flatMap(([, t]) => docs(t)) as Manifest[];
+    expect(all.length).toBeGreaterThan(100);
+    expect(schemaProblems(all)).toEqual([]);
+  });
+
+  it('the check is real: a broken object is reported', () => {
+    const bad = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'x', namespace: 'web' }, roleRef: { kind: 'ClusterRole', apiGroup: 'rbac.authorization.k8s.io' }, subjects: [] } as unknown as Manifest;
+    expect(schemaProblems([bad])).toEqual(['RoleBinding web/x: data/roleRef must have required property name']);
+    expect(schemaProblems([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } } as Manifest])).toEqual(['Deployment d: apps/v1/Deployment is not a kind orgctl emits']);
+  });
+
+  it('the Argo CD files validate against Argo CD\'s CRD schemas and say what they must', () => {
+    const out = files(exampleOrg);
+    const [project] = docs(out.get('argocd/appproject.yaml')!);
+    const [appSet] = docs(out.get('argocd/applicationset.yaml')!);
+    expect(() => new AppProject(project as never).validate()).not.toThrow();
+    expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
+    expect(project!.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
+    expect(project!.spec.namespaceResourceWhitelist.map((k: { kind: string }) => k.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
+    expect(project!.spec.destinations).toEqual(expect.arrayContaining([{ name: 'lga1', namespace: '!kube-system' }, { name: 'ord1', namespace: '!kube-system' }, { name: 'lga1', namespace: '*' }]));
+    expect(appSet!.spec.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
+    expect(appSet!.spec.generators[0].git.directories).toEqual([{ path: 'dist/*/*' }, { path: 'dist/argocd', exclude: true }]);
+    expect(appSet!.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(appSet!.spec.template.spec.syncPolicy.syncOptions).toContain('ApplyOutOfSyncOnly=true');
+    // what the generator's directories match: every shard folder, and nothing else
+    const dirs = new Set([...out.keys()].map((p) => p.split('/').slice(0, -1).join('/')).filter((d) => d.split('/').length === 2));
+    expect([...dirs].every((d) => /^(lga1|ord1)\/(cluster|shard-\d\d)$/.test(d))).toBe(true);
+  });
+
+  it('the validators are real: a broken ApplicationSet is refused', () => {
+    expect(() => new ApplicationSet({ metadata: { name: 'x' }, spec: { generators: 'nope' } } as never).validate()).toThrow();
+  });
+});
+
+describe('tokens', () => {
+  it('rotating replaces the ServiceAccount and Secret, re-points the bindings, and changes nothing else', () => {
+    const make = (rotation: number) => {
+      const { org, web } = smallOrg();
+      org.namespace('api');
+      org.token('ci', { name: 'CI', namespaces: [web, 'api'], rotation });
+      org.token('other', { namespaces: [web] });
+      return files(org);
+    };
+    const before = make(0);
+    const after = make(1);
+    const sa = (out: Map<string, string>) => clusterDocs(out).filter((o) => (o.kind === 'ServiceAccount' || o.kind === 'Secret') && o.metadata.annotations['orgctl.io/token-id'] === 'ci').map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(sa(before)).toEqual(['ServiceAccount/token-ci', 'Secret/token-ci']);
+    expect(sa(after)).toEqual(['ServiceAccount/token-ci-r1', 'Secret/token-ci-r1']);
+    for (const ns of ['web', 'api']) expect(subjectsOf(nsText(after, ns), 'acme:w:full')).toContain('token-ci-r1');
+    expect(subjectsOf(nsText(after, 'web'), 'acme:w:full')).not.toContain('token-ci');
+    // nothing else: undo the renames and the rotation annotation, and the outputs are equal
+    const normalize = (out: Map<string, string>) => new Map([...out].map(([p, t]) => [p, t.replace(/,"rotation":1/g, '').replace(/\n {6}"rotation": 1,/g, '').replace(/\n {4}orgctl.io\/token-rotation: "1"/g, '').replace(/token-ci-r1/g, 'token-ci')]));
+    expect(normalize(after)).toEqual(normalize(before));
+  });
+
+  it('an expired token is left out: its ServiceAccount goes, so the token dies', () => {
+    const { org, web } = smallOrg();
+    org.token('ci', { namespaces: [web], expires: '2026-11-25' });
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => f.rule)).toEqual(['token-expiry']);
+    const out = new Map(r.files.map((f) => [f.path, f.content]));
+    expect(clusterDocs(out).some((o) => o.metadata.name === 'token-ci')).toBe(false);
+    expect(subjectsOf(nsText(out, 'web'), 'acme:w:full')).toEqual(['alice@acme.io']);
+  });
+
+  const SECRET = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
+
+  it('builds a kubeconfig from the token Secret, every field checked', async () => {
+    const r = await run(['kubeconfig', 'ci-deploy', '--server', 'https://lga1.acme.io:6443', '--secret', SECRET]);
+    expect(r.code).toBe(0);
+    const [config] = docs(r.stdout);
+    const secret = JSON.parse(readFileSync(SECRET, 'utf8'));
+    expect(config).toEqual({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'lga1.acme.io', cluster: { server: 'https://lga1.acme.io:6443', 'certificate-authority-data': secret.data['ca.crt'] } }],
+      users: [{ name: 'acme-token-ci-deploy', user: { token: 'orgctl-test-token.not-a-real-credential.0123456789' } }],
+      contexts: [
+        { name: 'lga1.acme.io-web', context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'web' } },
+        { name: 'lga1.acme.io-data', context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'data' } },
+      ],
+      'current-context': 'lga1.acme.io-web',
+      preferences: {},
+    });
+    const one = docs((await run(['kubeconfig', 'ci-deploy', '--server', 'https://lga1.acme.io', '--secret', SECRET, '-n', 'data', '--cluster', 'lga1'])).stdout)[0]!;
+    expect(one.contexts).toEqual([{ name: 'lga1-data', context: { cluster: 'lga1', user: 'acme-token-ci-deploy', namespace: 'data' } }]);
+  });
+
+  it('writes the file with mode 0600, refuses to overwrite without --force, and refuses the repository', async () => {
+    const out = join(tempDir(), 'kubeconfig');
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out])).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const again = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out]);
+    expect([again.code, again.stderr]).toEqual([2, `orgctl kubeconfig: ${out} exists: give --force to replace it`]);
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out, '--force'])).code).toBe(0);
+    const inRepo = join(ROOT, 'test-output', 'kubeconfig');
+    const refused = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', inRepo]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is inside the git repository .*: a token must never be committed/);
+    expect(existsSync(inRepo)).toBe(false);
+    execFileSync('git', ['-C', ROOT, 'status', '--porcelain']); // the repository is untouched by the refused write
+  });
+
+  it.each([
+    ['a Secret of the wrong type', (s: any) => (s.type = 'Opaque'), /is of type "Opaque", not kubernetes.io\/service-account-token/],
+    ['a Secret of another token', (s: any) => (s.metadata.annotations['kubernetes.io/service-account.name'] = 'token-other'), /belongs to ServiceAccount "token-other", not to token ci-deploy \(token-ci-deploy\)/],
+    ['a Secret with no token yet', (s: any) => delete s.data, /holds no token yet: the cluster fills it/],
+    ['not a Secret', (s: any) => (s.kind = 'ConfigMap'), /the input is not a Secret/],
+  ])('refuses %s', async (_what, edit, message) => {
+    const secret = JSON.parse(readFileSync(SECRET, 'utf8'));
+    edit(secret);
+    const file = join(tempDir(), 'secret.json');
+    writeFileSync(file, JSON.stringify(secret));
+    const out = join(tempDir(), 'kc');
+    const r = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', file, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an unknown token, a plain-http server and a namespace the token cannot reach', async () => {
+    expect((await run(['kubeconfig', 'nope', '--server', 'https://k', '--secret', SECRET])).stderr).toMatch(/declares no token "nope" \(tokens: ci-deploy, dashboards, metrics-reader\)/);
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'http://k', '--secret', SECRET])).stderr).toMatch(/is not an https:\/\/ URL/);
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k', '--secret', SECRET, '-n', 'ml'])).stderr).toMatch(/token ci-deploy grants nothing in ml \(it grants: web, data\)/);
+  });
+});
+
+describe('members', () => {
+  it('prints users, invites and tokens; JSON for other systems', async () => {
+    const table = await run(['members']);
+    expect(table.stdout).toMatch(/^alice@acme.io \(owner\)\s+alice\s+yes\s+yes\s+active$/m);
+    expect(table.stdout).toMatch(/^carol@acme.io\s+pending\s+yes\s+-\s+yes\s+r:full in web$/m);
+    const json = JSON.parse((await run(['members', '--format', 'json'])).stdout);
+    expect(json.users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({ status: 'deactivated', github: 'mallory' });
+    expect(json.invites.find((i: { email: string }) => i.email === 'carol@acme.io')).toMatchObject({ billing: true, grants: [{ namespace: 'web', levels: ['r:full'] }] });
+  });
+});
