@@ -1,8 +1,61 @@
-#!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step, and org/org.ts loads the same way.
-import { register } from 'tsx/esm/api';
+#!/usr/bin/env -S node --max-semi-space-size=32
+// orgctl's sources are TypeScript, run without a build step. The first run bundles them with
+// esbuild into node_modules/.cache (keyed by the sources' sizes and times); later runs load that
+// plain JavaScript, which starts several times faster than transpiling on every run.
+// Declarations written in TypeScript (org/org.ts) still load through tsx, when one is needed.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-const { main } = await import('../cli/main.ts');
-const { processIo } = await import('../cli/io.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCES = ['cli', 'constructs', 'policies', 'schema'];
+
+function fingerprint() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const s = statSync(p);
+        hash.update(`${p}\0${s.size}\0${s.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const d of SOURCES) walk(join(root, d));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function bundled() {
+  const out = join(root, 'node_modules', '.cache', 'orgctl', fingerprint());
+  if (!existsSync(join(out, 'main.js'))) {
+    const { build } = await import('esbuild');
+    const tmp = `${out}.tmp-${process.pid}`;
+    await build({
+      entryPoints: { main: join(root, 'cli/main.ts'), io: join(root, 'cli/io.ts') },
+      outdir: tmp, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+      packages: 'external', logLevel: 'silent',
+    });
+    try {
+      renameSync(tmp, out);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another run built it first
+    }
+  }
+  return out;
+}
+
+let main;
+let processIo;
+try {
+  const out = await bundled();
+  ({ main } = await import(pathToFileURL(join(out, 'main.js')).href));
+  ({ processIo } = await import(pathToFileURL(join(out, 'io.js')).href));
+} catch {
+  // No cache (read-only install, no esbuild): run the sources through tsx.
+  (await import('tsx/esm/api')).register();
+  ({ main } = await import('../cli/main.ts'));
+  ({ processIo } = await import('../cli/io.ts'));
+}
 process.exitCode = await main(process.argv.slice(2), processIo);

@@ -2,10 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
-import { DeclarationError } from '../constructs/props.ts';
 import { SpecError, parseSpecText } from '../constructs/spec.ts';
 import { ModuleError } from './module-error.ts';
 
@@ -29,9 +27,10 @@ function readText(file: string): string {
 /** Loads a spec file into a fresh App. */
 export function loadSpec(file: string, today?: string): Loaded {
   const data = parseSpecText(readText(file), file);
-  const app = new App();
-  Organization.fromSpec(app, data, { today });
-  return { root: app, declaredIn: relative(process.cwd(), resolve(file)) || file };
+  // A bare construct tree: a spec needs no cdk8s App (and skips loading it).
+  const root = new Construct(undefined as never, '');
+  Organization.fromSpec(root, data, { today });
+  return { root, declaredIn: relative(process.cwd(), resolve(file)) || file };
 }
 
 
@@ -41,18 +40,20 @@ export async function loadModule(file: string): Promise<Loaded> {
   readText(abs); // a clear message for a missing file, before the module loader's
   let mod: { default?: unknown; org?: unknown };
   try {
+    // TypeScript declarations load through tsx, registered only when one is needed.
+    if (/\.m?ts$/.test(abs)) (await import('tsx/esm/api')).register();
     mod = (await import(pathToFileURL(abs).href)) as typeof mod;
   } catch (e) {
-    if (e instanceof DeclarationError || e instanceof SpecError) throw e;
+    if (e instanceof Error && (e.name === 'DeclarationError' || e.name === 'SpecError')) throw e;
     const err = e as Error;
     const frame = err.stack?.split('\n').find((l) => l.includes(abs));
     throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);
   }
   const root = mod.default ?? mod.org;
-  if (!(root instanceof Construct)) {
+  if (!root || typeof root !== 'object' || !('node' in root)) {
     throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);
   }
-  return { root, declaredIn: relative(process.cwd(), abs) || file };
+  return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file };
 }
 
 /** `--spec FILE` when given, else the TypeScript entry. */

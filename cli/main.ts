@@ -2,11 +2,11 @@
  * orgctl: the command line. Exit codes: 0 ok, 1 the declaration breaks a policy (or
  * `--check` found dist/ stale), 2 bad usage or unreadable input.
  */
-import { DeclarationError } from '../constructs/props.ts';
-import { SpecError } from '../constructs/spec-error.ts';
-import { InputError, UsageError } from './args.ts';
+import type { SpecError } from '../constructs/spec-error.ts';
 import type { Io } from './io.ts';
-import { ModuleError } from './module-error.ts';
+
+/** Errors by name, not class: a declaration module may load its own copy of orgctl's classes. */
+const is = (e: unknown, name: string): e is Error => e instanceof Error && e.name === name;
 
 export const USAGE = `orgctl — a cloud organization's people and access as code
 
@@ -33,6 +33,8 @@ Usage:
       A kubeconfig for a token, from its Secret (kubectl get secret -o json).
   orgctl members [--dir DIR] [--format table|json]
       Users, invites and tokens, as synthesized.
+  orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
+      A realistic organization spec, the same for the same seed (benchmarks, tests).
 
 The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
@@ -52,6 +54,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => (await import('./review.ts')).reviewCommand,
   kubeconfig: async () => (await import('./kubeconfig.ts')).kubeconfigCommand,
   members: async () => (await import('./members.ts')).membersCommand,
+  generate: async () => (await import('./generate.ts')).generateCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -68,23 +71,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await (await load())(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (is(e, 'UsageError')) {
       io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
       return 2;
     }
-    if (e instanceof InputError) {
+    if (is(e, 'InputError')) {
       io.err(`orgctl ${command}: ${e.message}`);
       return 2;
     }
-    if (e instanceof SpecError) {
-      for (const p of e.problems) io.err(`error spec ${p}`);
+    if (is(e, 'SpecError')) {
+      for (const p of (e as SpecError).problems) io.err(`error spec ${p}`);
       return 2;
     }
-    if (e instanceof ModuleError) {
+    if (is(e, 'ModuleError')) {
       io.err(`error declaration ${e.message}`);
       return 2;
     }
-    if (e instanceof DeclarationError) {
+    if (is(e, 'DeclarationError')) {
       io.err(`error declaration ${e.message}`);
       return 1;
     }

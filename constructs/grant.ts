@@ -1,4 +1,3 @@
-import { Construct } from 'constructs';
 import type { PolicyRule } from './catalog.ts';
 import { DeclarationError, assertDate } from './props.ts';
 
@@ -22,10 +21,13 @@ export interface GrantProps {
 }
 
 /**
- * Access for one user in one namespace. A light construct: it holds data only; the
- * Organization aggregates every grant into one RoleBinding per (namespace, level).
+ * Access for one user in one namespace. A light declaration, not a construct node: an
+ * organization holds 100,000 of them, and each holds data only; the Organization aggregates
+ * every grant into one RoleBinding per (namespace, level).
  */
-export class Grant extends Construct {
+export class Grant {
+  /** Where it was declared, as a construct path (`acme/grants/bob@acme.io → web`). */
+  public readonly path: string;
   public readonly user: string;
   public readonly namespace: string;
   public readonly levels: readonly string[];
@@ -35,9 +37,9 @@ export class Grant extends Construct {
   public readonly source: string;
   private _expires?: string;
 
-  constructor(scope: Construct, id: string, props: GrantProps) {
-    super(scope, id);
-    this.source = props.source ?? this.node.path;
+  constructor(path: string, props: GrantProps) {
+    this.path = path;
+    this.source = props.source ?? path;
     this.user = props.user;
     this.namespace = props.namespace;
     this.levels = props.levels ?? [];

@@ -169,12 +169,18 @@ function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    // for..in allocates nothing per object (Object.values would: 500,000 objects at scale).
-    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
-    Object.freeze(value);
+  if (typeof value !== 'object' || value === null) return value;
+  // Plain loops, no per-object allocation: an organization holds 500,000 of these objects.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    const o = value as Record<string, unknown>;
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === 'object' && v !== null) deepFreeze(v);
+    }
   }
-  return value;
+  return Object.freeze(value);
 }
 
 /** Sorts every list (declaration order never changes output) and freezes the result. */

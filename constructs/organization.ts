@@ -105,7 +105,8 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly namespaces: Construct;
   private readonly roles: Construct;
   private readonly customRoles: Construct;
-  private readonly grants: Construct;
+  private readonly grantList: Grant[] = [];
+  private readonly grantIds = new Map<string, number>();
   private readonly tokens: Construct;
   private readonly invites: Construct;
 
@@ -131,7 +132,6 @@ export class Organization extends Construct implements OrganizationLike {
     this.namespaces = new Construct(this, 'namespaces');
     this.roles = new Construct(this, 'roles');
     this.customRoles = new Construct(this, 'custom-roles');
-    this.grants = new Construct(this, 'grants');
     this.tokens = new Construct(this, 'tokens');
     this.invites = new Construct(this, 'invites');
     const scopeApi: OrgScope = { orgName: this.orgName, addGrant: (p) => this.addGrant(p) };
@@ -173,7 +173,17 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** @internal Grants are declared through `Namespace.grant`; spec loading uses this directly. */
   public addGrant(props: GrantProps): Grant {
-    return new Grant(this.grants, freeId(this.grants, `${props.user} → ${props.namespace}`), props);
+    const id = `${props.user} → ${props.namespace}`.replace(/\//g, '∕');
+    const n = (this.grantIds.get(id) ?? 0) + 1;
+    this.grantIds.set(id, n);
+    const grant = new Grant(`${this.node.path}/grants/${n === 1 ? id : `${id}#${n}`}`, props);
+    this.grantList.push(grant);
+    return grant;
+  }
+
+  /** Every grant declared, in declaration order. */
+  public get grants(): readonly Grant[] {
+    return [...this.grantList];
   }
 
   /** @internal a role bundle as loaded from a spec (levels unchecked: policies report them). */
@@ -219,7 +229,7 @@ export class Organization extends Construct implements OrganizationLike {
       })),
       roles: kids(this.roles, AccessRole).map((r) => ({ name: r.roleName, levels: r.levels, source: r.source })),
       customRoles: kids(this.customRoles, CustomRole).map((r) => ({ name: r.roleName, rules: r.rules, source: r.source })),
-      grants: kids(this.grants, Grant).map((g) => ({
+      grants: this.grantList.map((g) => ({
         user: g.user.toLowerCase(),
         namespace: g.namespace,
         levels: g.levels,

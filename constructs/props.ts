@@ -24,30 +24,34 @@ export function show(value: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-function where(scope: Construct, prop: string): string {
+/** A construct, or a light declaration object (a Grant) that knows where it was declared. */
+export type Declared = Construct | { readonly source: string };
+
+function where(scope: Declared, prop: string): string {
   const source = (scope as { source?: string }).source;
-  return source && source.startsWith('spec') ? source : `${scope.node.path} (${prop})`;
+  if ('node' in scope) return source && source.startsWith('spec') ? source : `${scope.node.path} (${prop})`;
+  return source!.startsWith('spec') ? source! : `${source} (${prop})`;
 }
 
-export function assertEmail(scope: Construct, prop: string, value: unknown): void {
+export function assertEmail(scope: Declared, prop: string, value: unknown): void {
   if (typeof value !== 'string' || !EMAIL.test(value)) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not an email address (expected name@domain.tld)`);
   }
 }
 
-export function assertDate(scope: Construct, prop: string, value: unknown): void {
+export function assertDate(scope: Declared, prop: string, value: unknown): void {
   if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not a date (expected YYYY-MM-DD)`);
   }
 }
 
-export function assertOneOf(scope: Construct, prop: string, value: unknown, allowed: readonly string[]): void {
+export function assertOneOf(scope: Declared, prop: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not allowed (expected one of ${allowed.join(', ')})`);
   }
 }
 
-export function assertNonEmpty(scope: Construct, prop: string, values: readonly unknown[], what: string): void {
+export function assertNonEmpty(scope: Declared, prop: string, values: readonly unknown[], what: string): void {
   if (values.length === 0) throw new DeclarationError(where(scope, prop), `give at least one ${what}`);
 }
 

@@ -86,10 +86,22 @@ export function toYamlDocument(obj: Record<string, unknown>): string {
   return `${out.join('\n')}\n`;
 }
 
-/** A multi-document YAML file: an optional comment header, then documents separated by `---`. */
-export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string): string {
+/**
+ * A multi-document YAML file: an optional comment header, then documents separated by `---`.
+ * `cache` remembers each object's text: the same object in several files is written once.
+ */
+export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string, cache?: WeakMap<object, string>): string {
   const head = header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n` : '';
-  return head + docs.map((d) => `---\n${toYamlDocument(d)}`).join('');
+  const parts: string[] = [head];
+  for (const d of docs) {
+    let text = cache?.get(d);
+    if (text === undefined) {
+      text = `---\n${toYamlDocument(d)}`;
+      cache?.set(d, text);
+    }
+    parts.push(text);
+  }
+  return parts.join('');
 }
 
 /** The first line of a `yaml` package error message, without its repeated position. */

@@ -14,25 +14,25 @@ export const forbiddenGrant: OrgRule = {
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
-    const judge = (subject: string, source: string, levels: readonly string[], roles: readonly string[]) => {
+    const judge = (subject: () => string, source: string, levels: readonly string[], roles: readonly string[]) => {
       levels.forEach((l, i) => {
-        if (findLevel(l)?.adminOnly) out.push({ severity: 'error', rule: this.id, subject, message: reserved(l), source: at(source, `.levels[${i}]`) });
+        if (findLevel(l)?.adminOnly) out.push({ severity: 'error', rule: this.id, subject: subject(), message: reserved(l), source: at(source, `.levels[${i}]`) });
       });
       for (const r of roles) {
         for (const l of ix.roles.get(r)?.levels ?? []) {
           if (findLevel(l)?.adminOnly) {
-            out.push({ severity: 'error', rule: this.id, subject, message: `role ${r} includes ${reserved(l)}`, source });
+            out.push({ severity: 'error', rule: this.id, subject: subject(), message: `role ${r} includes ${reserved(l)}`, source });
           }
         }
       }
     };
     for (const g of model.grants) {
       const user = ix.users.get(g.user);
-      if (user && !user.admin) judge(grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
+      if (user && !user.admin) judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
     }
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
-      for (const g of inv.grants) judge(`invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
+      for (const g of inv.grants) judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
     }
     return out;
   },

@@ -16,9 +16,8 @@ export const unknownRole: OrgRule = {
       });
     };
     for (const g of model.grants) {
-      const subject = grantSubject(g.user, g.namespace);
-      for (const r of g.roles) if (!ix.roles.has(r)) missing('role', r, subject, at(g.source, '.role'));
-      for (const r of g.customRoles) if (!ix.customRoles.has(r)) missing('custom role', r, subject, at(g.source, '.customRole'));
+      for (const r of g.roles) if (!ix.roles.has(r)) missing('role', r, grantSubject(g.user, g.namespace), at(g.source, '.role'));
+      for (const r of g.customRoles) if (!ix.customRoles.has(r)) missing('custom role', r, grantSubject(g.user, g.namespace), at(g.source, '.customRole'));
     }
     for (const t of model.tokens) {
       for (const rb of t.rbac) for (const r of rb.customRoles) if (!ix.customRoles.has(r)) missing('custom role', r, `tokens/${t.id}`, at(rb.source, '.customRole'));
