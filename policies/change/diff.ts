@@ -5,7 +5,7 @@
 import type { PolicyRule } from '../../constructs/catalog.ts';
 import { maximalLevels, type AccessCell } from '../rbac/access.ts';
 import { CLASS_BY_ID, type ClassId } from '../rbac/classes.ts';
-import type { MemberInvite, MemberToken, MemberUser, Snapshot } from './snapshot.ts';
+import type { LazyCell, MemberInvite, MemberToken, MemberUser, Snapshot } from './snapshot.ts';
 
 export interface Change {
   /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
@@ -45,7 +45,7 @@ export interface AccessDiff {
   readonly stats: RemovalStats;
 }
 
-type Cells = Readonly<Record<string, AccessCell>>;
+type Cells = Readonly<Record<string, LazyCell>>;
 const EMPTY: Cells = {};
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 const minus = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
@@ -60,8 +60,10 @@ function customVia(cell: AccessCell | undefined, org: string): string[] {
 function accessChanges(base: Cells, head: Cells, org: string): Change[] {
   const out: Change[] = [];
   for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
-    const b = base[ns];
-    const h = head[ns];
+    // The same roles from the same bindings: nothing changed here, and nothing to compute.
+    if (base[ns]?.key === head[ns]?.key) continue;
+    const b = base[ns]?.cell;
+    const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
     const lost = maximalLevels(minus(b?.covers ?? [], h?.covers ?? []));
     if (gained.length) out.push({ kind: 'gains', namespace: ns, levels: gained, text: `gains ${codeList(gained)} in ${ns}` });
@@ -144,10 +146,21 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
   return out;
 }
 
-/** Grants as people hold them: one per (user, namespace, level), included levels not counted. */
+/** Grants as people hold them: one per (user, namespace, role bound). */
 function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
   let n = 0;
-  for (const u of users) for (const cell of Object.values(s.access.get(u.username) ?? EMPTY)) n += cell.levels.length;
+  for (const u of users) for (const cell of Object.values(s.access.get(u.username) ?? EMPTY)) n += cell.roles.length;
+  return n;
+}
+
+/** Roles a user held in base and no longer holds in head, over every namespace. */
+function grantsLostBy(b: Cells, h: Cells): number {
+  let n = 0;
+  for (const [ns, cell] of Object.entries(b)) {
+    if (cell.key === h[ns]?.key) continue;
+    const after = new Set(h[ns]?.roles ?? []);
+    n += cell.roles.filter((r) => !after.has(r)).length;
+  }
   return n;
 }
 
@@ -161,7 +174,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
   for (const email of emails) {
     const b = base.users.get(email);
     const h = head.users.get(email);
-    const access = accessChanges(b ? base.access.get(b.username) ?? EMPTY : EMPTY, h ? head.access.get(h.username) ?? EMPTY : EMPTY, org);
+    const bCells = b ? base.access.get(b.username) ?? EMPTY : EMPTY;
+    const hCells = h ? head.access.get(h.username) ?? EMPTY : EMPTY;
+    const access = accessChanges(bCells, hCells, org);
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
@@ -169,7 +184,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && changes.some((c) => c.removes)) usersLosing++;
-    for (const c of access) if (c.kind === 'loses') grantsLost += c.levels!.length;
+    grantsLost += grantsLostBy(bCells, hCells);
   }
   const tokens: SubjectDiff[] = [];
   let tokensLosing = 0;

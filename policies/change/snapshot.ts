@@ -3,7 +3,7 @@
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
-import { accessMatrix, type AccessCell } from '../rbac/access.ts';
+import { accessIndex, CellMaker, type AccessCell } from '../rbac/access.ts';
 import { Authorizer } from '../rbac/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../rbac/objects.ts';
 
@@ -47,13 +47,24 @@ export interface OrgInfo {
   readonly systemNamespace: string;
 }
 
+/**
+ * A subject's access in one namespace, computed only when asked: a diff compares `key`s first
+ * (the roles that apply, and where they were granted) and computes cells only where they differ.
+ */
+export interface LazyCell {
+  readonly key: string;
+  /** The roles that apply (grants as people hold them: one per binding's role). */
+  readonly roles: readonly string[];
+  readonly cell: AccessCell;
+}
+
 export interface Snapshot {
   readonly org: OrgInfo;
   readonly users: ReadonlyMap<string, MemberUser>;
   readonly invites: ReadonlyMap<string, MemberInvite>;
   readonly tokens: ReadonlyMap<string, MemberToken>;
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
-  readonly access: ReadonlyMap<string, Readonly<Record<string, AccessCell>>>;
+  readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
 }
@@ -115,7 +126,25 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
   const tokens = new Map(jsonLines<MemberToken>(data['tokens.jsonl'], `${label} tokens.jsonl`).map((t) => [t.id, t]));
 
   const rbac = readRbac(docs);
-  const access = new Map(accessMatrix(new Authorizer(rbac)).map((s) => [s.name, s.namespaces]));
+  const cells = new CellMaker();
+  const access = new Map(
+    accessIndex(new Authorizer(rbac)).map((subject) => {
+      const byNamespace: Record<string, LazyCell> = {};
+      for (const [ns, contributions] of subject.scopes) {
+        if (ns === '') continue;
+        let cell: AccessCell | undefined;
+        const key = CellMaker.key(contributions);
+        byNamespace[ns] = {
+          key,
+          roles: key.split('\n'),
+          get cell() {
+            return (cell ??= cells.cell(contributions));
+          },
+        };
+      }
+      return [subject.name, byNamespace] as const;
+    }),
+  );
   const customRoles = new Map(
     rbac.roles
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))

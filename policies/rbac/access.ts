@@ -62,7 +62,7 @@ export function maximalLevels(covered: readonly string[]): string[] {
 const bindingLabel = (b: BindingObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
 const roleId = (r: RoleObject) => `${r.kind}/${r.namespace}/${r.name}`;
 
-interface Contribution {
+export interface Contribution {
   readonly role: RoleObject;
   readonly binding: BindingObject;
   /** `scope:Kind/namespace/name` of the role: computed once per binding, not once per subject. */
@@ -71,18 +71,24 @@ interface Contribution {
 }
 
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
-class CellMaker {
+export class CellMaker {
   private readonly cache = new Map<string, { levels: string[]; covers: string[]; classes: ClassId[] }>();
 
+  /** What decides a cell: the set of roles and where they were granted. Same key, same access. */
+  static key(contributions: readonly Contribution[]): string {
+    if (contributions.length === 1) return contributions[0]!.roleKey;
+    return [...new Set(contributions.map((c) => c.roleKey))].sort().join('\n');
+  }
+
   cell(contributions: readonly Contribution[]): AccessCell {
-    // A role granted by a ClusterRoleBinding reaches cluster-scoped objects; by a RoleBinding, it does not.
-    const roles = new Map<string, { role: RoleObject; scope: Scope }>();
-    for (const c of contributions) {
-      if (!roles.has(c.roleKey)) roles.set(c.roleKey, { role: c.role, scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace' });
-    }
-    const key = roles.size === 1 ? roles.keys().next().value! : [...roles.keys()].sort().join('\n');
+    const key = CellMaker.key(contributions);
     let result = this.cache.get(key);
     if (!result) {
+      // A role granted by a ClusterRoleBinding reaches cluster-scoped objects; by a RoleBinding, it does not.
+      const roles = new Map<string, { role: RoleObject; scope: Scope }>();
+      for (const c of contributions) {
+        if (!roles.has(c.roleKey)) roles.set(c.roleKey, { role: c.role, scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace' });
+      }
       const all = [...roles.values()];
       const rules = all.flatMap((r) => r.role.rules);
       const covers = levelsCovered(rules);
@@ -91,7 +97,7 @@ class CellMaker {
       this.cache.set(key, result);
     }
     const via = contributions.length === 1 ? [contributions[0]!.label] : [...new Set(contributions.map((c) => c.label))].sort();
-    return { ...result, via };
+    return { levels: result.levels, covers: result.covers, classes: result.classes, via };
   }
 }
 
@@ -102,13 +108,26 @@ function implicitGroups(kind: SubjectKind, name: string): string[] {
   return [];
 }
 
-/** The matrix over every subject named in a binding, sorted by kind and name. */
-export function accessMatrix(authz: Authorizer): SubjectAccess[] {
-  // subject key → scope ('' = cluster-wide, else namespace) → contributions
+export interface IndexedSubject {
+  readonly kind: SubjectKind;
+  /** Users and groups: their name; service accounts: `namespace:name`. */
+  readonly name: string;
+  /** '' (ClusterRoleBindings) or a namespace → what grants access there. */
+  readonly scopes: ReadonlyMap<string, readonly Contribution[]>;
+}
+
+/** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
+export function accessIndex(authz: Authorizer): IndexedSubject[] {
   const grants = new Map<string, Map<string, Contribution[]>>();
+  let lastKey = '';
+  let lastScopes: Map<string, Contribution[]> | undefined;
   const add = (key: string, scope: string, c: Contribution) => {
-    let scopes = grants.get(key);
+    // Subjects of one binding are mostly different people, but one person's grants are often
+    // consecutive (split bindings, levels of a role): remember the last one looked up.
+    let scopes = key === lastKey ? lastScopes : grants.get(key);
     if (!scopes) grants.set(key, (scopes = new Map()));
+    lastKey = key;
+    lastScopes = scopes;
     const list = scopes.get(scope);
     if (list) list.push(c);
     else scopes.set(scope, [c]);
@@ -121,23 +140,31 @@ export function accessMatrix(authz: Authorizer): SubjectAccess[] {
       roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
     };
     for (const s of binding.subjects) {
-      const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
       if (s.kind === 'ServiceAccount' && !(s.namespace || binding.namespace)) continue; // matches nobody
+      const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
       add(`${s.kind}\u0000${name}`, binding.namespace, c);
     }
   }
-  const cells = new CellMaker();
-  const out: SubjectAccess[] = [];
-  for (const key of [...grants.keys()].sort()) {
+  return [...grants.keys()].sort().map((key) => {
     const [kind, name] = key.split('\u0000') as [SubjectKind, string];
     // Bindings of the groups every such subject is in count for it too.
     const groups = implicitGroups(kind, name).map((g) => grants.get(`Group\u0000${g}`)).filter((g) => g !== undefined);
     const scopes = groups.length ? new Map(grants.get(key)!) : grants.get(key)!;
     for (const g of groups) for (const [scope, list] of g) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
+    // Cluster-wide access holds in every namespace too.
     const clusterWide = scopes.get('') ?? [];
+    if (clusterWide.length) for (const [scope, list] of scopes) if (scope !== '') scopes.set(scope, [...clusterWide, ...list]);
+    return { kind, name, scopes };
+  });
+}
+
+/** The matrix over every subject named in a binding, sorted by kind and name. */
+export function accessMatrix(authz: Authorizer): SubjectAccess[] {
+  const cells = new CellMaker();
+  return accessIndex(authz).map(({ kind, name, scopes }) => {
     const namespaces: Record<string, AccessCell> = {};
-    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = cells.cell([...clusterWide, ...scopes.get(ns)!]);
-    out.push({ kind, name, ...(clusterWide.length ? { cluster: cells.cell(clusterWide) } : {}), namespaces });
-  }
-  return out;
+    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = cells.cell(scopes.get(ns)!);
+    const clusterWide = scopes.get('');
+    return { kind, name, ...(clusterWide?.length ? { cluster: cells.cell(clusterWide) } : {}), namespaces };
+  });
 }

@@ -1,0 +1,89 @@
+/** At the benchmark's size S: objects grow with namespaces × levels, not with grants; one grant, three lines. */
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../constructs/catalog.ts';
+import { generateSpec } from '../constructs/generate.ts';
+import { Organization } from '../constructs/index.ts';
+import type { OrgSpec } from '../constructs/spec.ts';
+import { synthesize } from '../constructs/synth.ts';
+import { parseCanonicalYaml } from '../constructs/yaml.ts';
+import { TODAY } from './helpers.ts';
+
+const S = { users: 200, namespaces: 50, grants: 2_000, tokens: 20, seed: 7 };
+
+function synthSpec(spec: OrgSpec) {
+  const root = new Construct(undefined as never, '');
+  Organization.fromSpec(root, spec, { today: TODAY });
+  const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
+  if (!r.ok) throw new Error(r.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('\n'));
+  return r;
+}
+
+const lineDiff = (a: string, b: string) => {
+  const count = (t: string) => t.split('\n').reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  const [ca, cb] = [count(a), count(b)];
+  let added = 0;
+  let removed = 0;
+  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
+  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
+  return { added, removed };
+};
+
+describe('size S', () => {
+  const spec = generateSpec(S);
+  const result = synthSpec(spec);
+  const objects = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!) as { kind: string; metadata: { name: string; namespace?: string } }[];
+
+  it('generates the same spec for the same seed, and a different one for another', () => {
+    expect(JSON.stringify(generateSpec(S))).toBe(JSON.stringify(spec));
+    expect(JSON.stringify(generateSpec({ ...S, seed: 8 }))).not.toBe(JSON.stringify(spec));
+    expect(spec.spec.grants).toHaveLength(2_000);
+  });
+
+  it('writes at most (namespaces × levels in use) + 3 × tokens + namespaces + catalog + a constant', () => {
+    const bindingsPerNamespace = new Map<string, Set<string>>();
+    for (const o of objects.filter((x) => x.kind === 'RoleBinding')) {
+      const set = bindingsPerNamespace.get(o.metadata.namespace!) ?? new Set();
+      set.add(o.metadata.name.replace(/:\d+$/, ''));
+      bindingsPerNamespace.set(o.metadata.namespace!, set);
+    }
+    const levelsInUse = [...bindingsPerNamespace.values()].reduce((n, s) => n + s.size, 0);
+    const clusters = 1;
+    const bound = levelsInUse + 3 * S.tokens + S.namespaces + CATALOG.length + clusters * 4;
+    expect(objects.length).toBeLessThanOrEqual(bound);
+    // and far fewer objects than grants: they do not grow with grants
+    expect(objects.length).toBeLessThan(S.grants / 2);
+  });
+
+  it('more grants in the same namespaces and levels add no object', () => {
+    const more = structuredClone(spec) as unknown as { spec: { grants: { user: string; namespace: string; levels?: string[]; role?: string }[]; users: { email: string }[] } };
+    const seen = new Set(more.spec.grants.map((g) => `${g.user} ${g.namespace}`));
+    const existing = [...more.spec.grants];
+    let added = 0;
+    for (const u of more.spec.users.slice(10)) {
+      for (const g of existing.slice(0, 40)) {
+        if (seen.has(`${u.email} ${g.namespace}`)) continue;
+        seen.add(`${u.email} ${g.namespace}`);
+        more.spec.grants.push({ user: u.email, namespace: g.namespace, ...(g.role ? { role: g.role } : { levels: g.levels }) });
+        added++;
+      }
+    }
+    expect(added).toBeGreaterThan(1000);
+    const bigger = synthSpec(more as unknown as OrgSpec);
+    const count = (r: typeof result) => r.files.filter((f) => f.path.endsWith('/resources.yaml')).reduce((n, f) => n + (f.content.match(/^kind: /gm)?.length ?? 0), 0);
+    expect(count(bigger)).toBe(count(result));
+  });
+
+  it('adding one grant to an existing binding adds 3 lines and changes nothing else', () => {
+    const before = new Map(result.files.map((f) => [f.path, f.content]));
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'acme:r:full' && o.metadata.namespace === 'ns-0') as unknown as { subjects: { name: string }[] };
+    const newcomer = spec.spec.users!.find((u) => !u.admin && u.status !== 'deactivated' && !binding.subjects.some((s) => s.name === u.email) && !spec.spec.grants!.some((g) => g.user === u.email && g.namespace === 'ns-0'))!;
+    const edited = structuredClone(spec) as unknown as { spec: { grants: object[] } };
+    edited.spec.grants.push({ user: newcomer.email, namespace: 'ns-0', levels: ['r:full'] });
+    const after = new Map(synthSpec(edited as unknown as OrgSpec).files.map((f) => [f.path, f.content]));
+    const changed = [...after].filter(([p, t]) => t !== before.get(p)).map(([p]) => p);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    expect(changed).toHaveLength(1);
+    expect(lineDiff(before.get(changed[0]!)!, after.get(changed[0]!)!)).toEqual({ added: 3, removed: 0 });
+  });
+});
