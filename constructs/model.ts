@@ -168,31 +168,44 @@ function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
     .map((x) => x.item);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  // Plain loops, no per-object allocation: an organization holds 500,000 of these objects.
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-  } else {
-    const o = value as Record<string, unknown>;
-    for (const k in o) {
-      const v = o[k];
-      if (typeof v === 'object' && v !== null) deepFreeze(v);
-    }
+/**
+ * Freezes the model, its lists and every entry. Inner arrays (levels, rules) stay as declared and
+ * are readonly by type: freezing 500,000 small arrays cost more than a third of `orgctl check`.
+ */
+function freezeModel(m: OrgModel): OrgModel {
+  for (const list of [m.users, m.namespaces, m.roles, m.customRoles, m.grants, m.tokens, m.invites, m.clusters]) {
+    for (const entry of list) Object.freeze(entry);
+    Object.freeze(list);
   }
-  return Object.freeze(value);
+  return Object.freeze(m);
+}
+
+/** Grants by namespace, then user: buckets per namespace, so only each bucket is sorted. */
+function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
+  const byNamespace = new Map<string, GrantModel[]>();
+  for (const g of grants) {
+    const bucket = byNamespace.get(g.namespace);
+    if (bucket) bucket.push(g);
+    else byNamespace.set(g.namespace, [g]);
+  }
+  const out: GrantModel[] = [];
+  for (const ns of [...byNamespace.keys()].sort()) {
+    // Stable: grants of one user in one namespace keep declaration order.
+    out.push(...byNamespace.get(ns)!.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0)));
+  }
+  return out;
 }
 
 /** Sorts every list (declaration order never changes output) and freezes the result. */
 export function finalizeModel(m: OrgModel): OrgModel {
-  return deepFreeze({
+  return freezeModel({
     ...m,
+    clusters: [...m.clusters],
     users: sortBy(m.users, (u) => u.key),
     namespaces: sortBy(m.namespaces, (n) => n.name),
     roles: sortBy(m.roles, (r) => r.name),
     customRoles: sortBy(m.customRoles, (r) => r.name),
-    // Stable sort: grants of one user in one namespace keep declaration order.
-    grants: sortBy(m.grants, (g) => `${g.namespace}\u0000${g.user}`),
+    grants: sortGrants(m.grants),
     tokens: sortBy(m.tokens, (t) => t.id),
     invites: sortBy(m.invites, (i) => i.key),
   });
