@@ -3,6 +3,7 @@ import { renderMarkdown } from '../policies/change/markdown.ts';
 import { readSnapshot, SnapshotError, type Snapshot } from '../policies/change/snapshot.ts';
 import { InputError, parseArgs, UsageError } from './args.ts';
 import { loadSide } from './git.ts';
+import type { DocumentCache } from './manifests.ts';
 import type { Io } from './io.ts';
 
 export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json]
@@ -17,8 +18,9 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
 
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
 export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot } {
+  const cache: DocumentCache = new Map(); // what did not change is parsed once
   const read = (spec: string, label: string): Snapshot => {
-    const side = loadSide(spec);
+    const side = loadSide(spec, cache);
     for (const p of side.problems) io.err(`warning manifests ${p}`);
     try {
       return readSnapshot(side.docs, `${label} (${spec})`);

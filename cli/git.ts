@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import type { ManifestDoc } from '../policies/rbac/objects.ts';
 import { InputError } from './args.ts';
-import { loadManifests, parseManifestText } from './manifests.ts';
+import { loadManifests, parseManifestText, type DocumentCache } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -16,7 +16,7 @@ function git(args: readonly string[], input?: Buffer): Buffer {
 }
 
 /** Every manifest file under `dir` at `ref`, read with one `git cat-file --batch`. */
-export function readRefFolder(ref: string, dir: string): { docs: ManifestDoc[]; problems: string[] } {
+export function readRefFolder(ref: string, dir: string, cache?: DocumentCache): { docs: ManifestDoc[]; problems: string[] } {
   const prefix = dir.replace(/\/+$/, '');
   const listing = git(['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix]).toString('utf8').split('\0').filter(Boolean);
   const blobs = listing
@@ -36,7 +36,7 @@ export function readRefFolder(ref: string, dir: string): { docs: ManifestDoc[]; 
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
     const text = out.subarray(eol + 1, eol + 1 + size).toString('utf8');
     at = eol + 1 + size + 1;
-    const got = parseManifestText(text, `${ref}:${b.path}`);
+    const got = parseManifestText(text, `${ref}:${b.path}`, cache);
     docs.push(...got.docs);
     problems.push(...got.problems);
   }
@@ -44,10 +44,10 @@ export function readRefFolder(ref: string, dir: string): { docs: ManifestDoc[]; 
 }
 
 /** `--base`/`--head`: a folder when one exists, else a git ref (`REF` or `REF:folder`). */
-export function loadSide(spec: string, defaultDir = 'dist'): { docs: readonly ManifestDoc[]; problems: readonly string[] } {
-  if (existsSync(spec) && statSync(spec).isDirectory()) return loadManifests(spec);
+export function loadSide(spec: string, cache?: DocumentCache, defaultDir = 'dist'): { docs: readonly ManifestDoc[]; problems: readonly string[] } {
+  if (existsSync(spec) && statSync(spec).isDirectory()) return loadManifests(spec, cache);
   const colon = spec.indexOf(':');
   const [ref, dir] = colon > 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, defaultDir];
   if (!ref || ref.startsWith('-')) throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
-  return readRefFolder(ref, dir);
+  return readRefFolder(ref, dir, cache);
 }

@@ -14,8 +14,32 @@ export interface LoadedManifests {
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
+/**
+ * Parsed documents by their text, shared between the two sides of a diff: a document that did
+ * not change is parsed once (a 1% change leaves 95% of documents as they were).
+ */
+export type DocumentCache = Map<string, Record<string, unknown>>;
+
+function parseCanonicalCached(text: string, cache: DocumentCache): Record<string, unknown>[] | undefined {
+  const start = text.startsWith('---\n') ? 0 : text.indexOf('\n---\n') + 1;
+  if (start < 0 || !text.slice(0, start).split('\n').every((l) => l === '' || l.startsWith('#'))) return parseCanonicalYaml(text);
+  const out: Record<string, unknown>[] = [];
+  for (const body of text.slice(start + 4).split('\n---\n')) {
+    const doc = body.endsWith('\n') ? body : `${body}\n`;
+    let parsed = cache.get(doc);
+    if (!parsed) {
+      const got = parseCanonicalYaml(`---\n${doc}`);
+      if (!got || got.length !== 1) return parseCanonicalYaml(text);
+      parsed = got[0]!;
+      cache.set(doc, parsed);
+    }
+    out.push(parsed);
+  }
+  return out;
+}
+
 /** Documents of one file's text; List objects are flattened into their items. */
-export function parseManifestText(text: string, file: string): LoadedManifests {
+export function parseManifestText(text: string, file: string, cache?: DocumentCache): LoadedManifests {
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   const push = (object: unknown, index: number) => {
@@ -34,7 +58,7 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
     return { docs, problems };
   }
   // orgctl's own output takes the fast path (about 50x faster); anything else the full parser.
-  const canonical = parseCanonicalYaml(text);
+  const canonical = cache ? parseCanonicalCached(text, cache) : parseCanonicalYaml(text);
   if (canonical) {
     canonical.forEach(push);
     return { docs, problems };
@@ -55,13 +79,13 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
 }
 
 /** Every manifest under `path` (a folder, searched recursively, or one file). */
-export function loadManifests(path: string): LoadedManifests {
+export function loadManifests(path: string, cache?: DocumentCache): LoadedManifests {
   if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
   const files = statSync(path).isDirectory() ? listFiles(path).filter((f) => MANIFEST.test(f)).map((f) => join(path, f)) : [path];
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    const got = parseManifestText(readFileSync(file, 'utf8'), file);
+    const got = parseManifestText(readFileSync(file, 'utf8'), file, cache);
     docs.push(...got.docs);
     problems.push(...got.problems);
   }
