@@ -21,13 +21,16 @@ export interface AccessCell {
   readonly via: readonly string[];
 }
 
+/** A cell as the matrix shows it: the levels that matter (`covers` is for diffs). */
+export type MatrixCell = Omit<AccessCell, 'covers'>;
+
 export interface SubjectAccess {
   readonly kind: SubjectKind;
   /** Users and groups: their name; service accounts: `namespace:name`. */
   readonly name: string;
   /** Access through ClusterRoleBindings: it holds in every namespace. */
-  readonly cluster?: AccessCell;
-  readonly namespaces: Readonly<Record<string, AccessCell>>;
+  readonly cluster?: MatrixCell;
+  readonly namespaces: Readonly<Record<string, MatrixCell>>;
 }
 
 /** The single requests a level's rules stand for: covering a level means allowing all of them. */
@@ -68,6 +71,8 @@ export interface Contribution {
   /** `scope:Kind/namespace/name` of the role: computed once per binding, not once per subject. */
   readonly roleKey: string;
   readonly label: string;
+  /** `[label]`, shared by every cell this binding alone makes. */
+  readonly labels: readonly string[];
 }
 
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
@@ -96,7 +101,7 @@ export class CellMaker {
       result = { covers, levels: maximalLevels(covers), classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id) };
       this.cache.set(key, result);
     }
-    const via = contributions.length === 1 ? [contributions[0]!.label] : [...new Set(contributions.map((c) => c.label))].sort();
+    const via = contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
     return { levels: result.levels, covers: result.covers, classes: result.classes, via };
   }
 }
@@ -135,8 +140,9 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
+    const label = bindingLabel(binding);
     const c: Contribution = {
-      role, binding, label: bindingLabel(binding),
+      role, binding, label, labels: [label],
       roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
     };
     for (const s of binding.subjects) {
@@ -161,10 +167,11 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
 /** The matrix over every subject named in a binding, sorted by kind and name. */
 export function accessMatrix(authz: Authorizer): SubjectAccess[] {
   const cells = new CellMaker();
+  const shown = (c: AccessCell): MatrixCell => ({ levels: c.levels, classes: c.classes, via: c.via });
   return accessIndex(authz).map(({ kind, name, scopes }) => {
-    const namespaces: Record<string, AccessCell> = {};
-    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = cells.cell(scopes.get(ns)!);
+    const namespaces: Record<string, MatrixCell> = {};
+    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = shown(cells.cell(scopes.get(ns)!));
     const clusterWide = scopes.get('');
-    return { kind, name, ...(clusterWide?.length ? { cluster: cells.cell(clusterWide) } : {}), namespaces };
+    return { kind, name, ...(clusterWide?.length ? { cluster: shown(cells.cell(clusterWide)) } : {}), namespaces };
   });
 }
