@@ -75,7 +75,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
       return 2;
     }
-    if (is(e, 'InputError')) {
+    if (is(e, 'InputError') || is(e, 'OutputError')) {
       io.err(`orgctl ${command}: ${e.message}`);
       return 2;
     }

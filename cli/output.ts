@@ -57,9 +57,75 @@ export function compareWithDisk(outDir: string, files: readonly OutputFile[]): S
 
 export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.extra.length && !s.changed.length;
 
+/** The output folder cannot be written (read-only, full, not a folder): exit 2, old output kept. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
+const LOCK_WAIT_MS = 120_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One writer at a time per output folder: a lock folder (mkdir is atomic) holding the writer's
+ * pid. A lock whose process is gone (killed) is taken over; a live one is waited for.
+ */
+function lockOutput(dir: string): () => void {
+  const lock = join(dirname(dir), `.${basename(dir)}.lock`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    // The lock appears whole, pid inside, by one rename: a writer killed at any moment leaves
+    // either no lock or a lock naming a process that is gone.
+    const mine = `${lock}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'pid'), String(process.pid));
+    try {
+      renameSync(mine, lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (e) {
+      rmSync(mine, { recursive: true, force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    }
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // Gone between our rename and this read: try again.
+    }
+    if (pid && !alive(pid)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new OutputError(`another orgctl synth (pid ${pid || '?'}) is writing ${dir}; remove ${lock} if it is not running`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+}
+
 /** Replaces `outDir` with exactly `files`, atomically. Returns false when it was already up to date. */
 export function writeAtomically(outDir: string, files: readonly OutputFile[]): boolean {
   const dir = resolve(outDir);
+  let unlock: (() => void) | undefined;
+  try {
+    unlock = lockOutput(dir);
+    return swapIn(dir, files);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err instanceof OutputError || !err.code) throw e;
+    throw new OutputError(`cannot write ${outDir}/ (${err.code}: ${err.message}); the previous output was left as it was`);
+  } finally {
+    unlock?.();
+  }
+}
+
+function swapIn(dir: string, files: readonly OutputFile[]): boolean {
   recoverInterrupted(dir);
   const stale = existsSync(dir) ? compareWithDisk(dir, files) : undefined;
   if (stale && isUpToDate(stale)) return false;

@@ -1,0 +1,104 @@
+/**
+ * Output is all or nothing: a synthesis killed at a random moment, two syntheses racing, an
+ * output folder that cannot be written. And no secret material in anything synthesized.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateSpec } from '../../constructs/generate.ts';
+import { listFiles, recoverInterrupted } from '../../cli/output.ts';
+import { ROOT, files, run, tempDir } from '../helpers.ts';
+import exampleOrg from '../../org/org.ts';
+import { Construct } from 'constructs';
+import { Organization } from '../../constructs/index.ts';
+import { synthesize } from '../../constructs/synth.ts';
+
+const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const BIN = join(ROOT, 'bin/orgctl.mjs');
+
+function specFile(seed: number, users = 600, grants = 6_000): string {
+  const file = join(tempDir(), 'org.json');
+  writeFileSync(file, JSON.stringify(generateSpec({ users, namespaces: 120, grants, tokens: 40, seed })));
+  return file;
+}
+
+const synthProcess = (spec: string, out: string) => spawn(process.execPath, [BIN, 'synth', '--spec', spec, '--out', out], { stdio: 'ignore', env: { ...process.env, ORGCTL_TODAY: '2026-11-26' } });
+const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((done) => p.on('exit', (code) => done(code)));
+
+describe('all or nothing', () => {
+  it('a synthesis killed at a random moment leaves the previous output or the new one, whole', async () => {
+    const [a, b] = [specFile(1), specFile(2)];
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    const ref = join(parent, 'ref');
+    expect((await run(['synth', '--spec', b, '--out', ref])).code).toBe(0);
+    const newOutput = snapshot(ref);
+    for (let i = 0; i < 8; i++) {
+      expect((await run(['synth', '--spec', a, '--out', out])).code).toBe(0);
+      const previous = snapshot(out);
+      const p = synthProcess(b, out);
+      const done = exited(p); // listen first: a run may finish before the kill
+      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 700)));
+      p.kill('SIGKILL');
+      await done;
+      recoverInterrupted(out); // what the next run does first (a kill between the two renames)
+      const after = snapshot(out);
+      expect(after.size > 0 && (JSON.stringify([...after]) === JSON.stringify([...previous]) || JSON.stringify([...after]) === JSON.stringify([...newOutput])), `kill ${i}`).toBe(true);
+    }
+  });
+
+  it('two syntheses racing on one folder leave one complete result, never a mix', async () => {
+    const [a, b] = [specFile(3), specFile(4)];
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    const [refA, refB] = [join(parent, 'a'), join(parent, 'b')];
+    await run(['synth', '--spec', a, '--out', refA]);
+    await run(['synth', '--spec', b, '--out', refB]);
+    const results = [JSON.stringify([...snapshot(refA)]), JSON.stringify([...snapshot(refB)])];
+    for (let i = 0; i < 3; i++) {
+      const codes = await Promise.all([exited(synthProcess(a, out)), exited(synthProcess(b, out))]);
+      expect(codes).toEqual([0, 0]);
+      expect(results).toContain(JSON.stringify([...snapshot(out)]));
+      expect(listFiles(parent).filter((f) => f.startsWith('.'))).toEqual([]);
+    }
+  });
+
+  it('an output folder that cannot be written gives a clear error and keeps what was there', async () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, 'not-a-folder'), 'x');
+    const r = await run(['synth', '--spec', specFile(5, 50, 200), '--out', join(parent, 'not-a-folder', 'dist')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^orgctl synth: cannot write .*not-a-folder\/dist\/ \(ENOTDIR: .*\); the previous output was left as it was$/m);
+    expect(readFileSync(join(parent, 'not-a-folder'), 'utf8')).toBe('x');
+  });
+
+  it('a lock left by a killed synthesis is taken over', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    mkdirSync(join(parent, '.dist.lock'));
+    writeFileSync(join(parent, '.dist.lock', 'pid'), '999999999');
+    expect((await run(['synth', '--spec', specFile(6, 50, 200), '--out', out])).code).toBe(0);
+    expect(existsSync(join(parent, '.dist.lock'))).toBe(false);
+  });
+});
+
+describe('no secret material', () => {
+  const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b[A-Za-z0-9+/]{60,}={0,2}\b/;
+  const generated = () => {
+    const root = new Construct(undefined as never, '');
+    Organization.fromSpec(root, generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 60, seed: 9 }), { today: '2026-11-26' });
+    return new Map(synthesize(root, { today: '2026-11-26', declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
+  };
+  it.each([
+    ['the example organization', () => files(exampleOrg)],
+    ['a generated organization', generated],
+  ])('%s: every Secret has no data, and no file holds a token-shaped string', (_what, get) => {
+    const out = get();
+    expect(out.size).toBeGreaterThan(2);
+    for (const [path, text] of out) {
+      expect(text, path).not.toMatch(TOKEN_SHAPED);
+      for (const doc of text.split(/^---$/m)) if (/^kind: Secret$/m.test(doc)) expect(doc, path).not.toMatch(/^(data|stringData):/m);
+    }
+  });
+});
