@@ -1,10 +1,10 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
-import { SpecError, parseSpecText } from '../constructs/spec.ts';
+import { MAX_SPEC_BYTES, SpecError, parseSpecText } from '../constructs/spec.ts';
 import { ModuleError } from './module-error.ts';
 
 export interface Loaded {
@@ -17,8 +17,12 @@ export const DEFAULT_ENTRY = 'org/org.ts';
 
 function readText(file: string): string {
   try {
+    // Refuse before reading: a huge file would be read into memory whole.
+    const size = statSync(file).size;
+    if (size > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(size / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
     return readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof SpecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new SpecError([`${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code ?? String(e)})`]);
   }

@@ -151,15 +151,26 @@ export function parseSpec(data: unknown): OrgSpec {
   return data as OrgSpec;
 }
 
+/**
+ * The largest spec read. JSON parses in linear memory; the `yaml` package needs about 100 bytes
+ * of memory per byte of YAML (it keeps positions for its messages), so a hostile 100 MB YAML file
+ * would exhaust memory: large organizations use JSON (`orgctl generate --format json`).
+ */
+export const MAX_SPEC_BYTES = { json: 128 * 1024 * 1024, yaml: 16 * 1024 * 1024 } as const;
+
 /** Parses YAML (or JSON, a subset) text with limits that keep a hostile file harmless. */
 export function parseSpecText(text: string, file = 'spec'): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
+  if (text.length > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
   if (/^\s*[[{]/.test(text)) {
     try {
       return JSON.parse(text);
     } catch {
       // Not JSON after all: YAML gives a position for the error.
     }
+  }
+  if (text.length > MAX_SPEC_BYTES.yaml) {
+    throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB of YAML is larger than ${MAX_SPEC_BYTES.yaml / 2 ** 20} MB; write large organizations as JSON`]);
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {

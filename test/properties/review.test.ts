@@ -1,0 +1,92 @@
+/**
+ * Review cannot be fooled: for random changes, actors and approvals, a change that alters an
+ * actor's own access never passes; a change to an admin's access never passes without another
+ * admin's approval; who is admin is always read from base.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots } from '../../policies/change/diff.ts';
+import { review } from '../../policies/change/review.ts';
+import { baseSpec, snapshotOf, type Spec } from '../change/scenarios.ts';
+
+const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);
+const LOGINS = ['alice', 'frank', 'dan', 'bob', 'erin', 'gina', 'hal', 'ivy', 'joe', 'mallory'];
+const PEOPLE = LOGINS.slice(0, 9);
+const NAMESPACES = ['web', 'data'];
+const LEVELS = ['r:pods', 'r:full', 'w:configmaps', 'r:secrets'];
+
+type Edit =
+  | { kind: 'admin' | 'billing' | 'deactivate'; who: string }
+  | { kind: 'grant'; who: string; ns: string; level: string }
+  | { kind: 'revoke'; who: string };
+
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('admin', 'billing', 'deactivate'), who: fc.constantFrom(...PEOPLE.slice(1)) }) as fc.Arbitrary<Edit>,
+  fc.record({ kind: fc.constant('grant'), who: fc.constantFrom(...PEOPLE.slice(3)), ns: fc.constantFrom(...NAMESPACES), level: fc.constantFrom(...LEVELS) }) as fc.Arbitrary<Edit>,
+  fc.record({ kind: fc.constant('revoke'), who: fc.constantFrom(...PEOPLE.slice(3)) }) as fc.Arbitrary<Edit>,
+);
+
+function apply(spec: Spec, e: Edit): void {
+  const email = `${e.who}@acme.io`;
+  const u = spec.spec.users.find((x: { email: string }) => x.email === email);
+  if (e.kind === 'admin') u.admin = !u.admin;
+  else if (e.kind === 'billing') u.billing = !u.billing;
+  else if (e.kind === 'deactivate') {
+    u.status = u.status === 'deactivated' ? 'active' : 'deactivated';
+    // tokens outlive their user: a deactivation hands them to another admin in the same change
+    for (const t of spec.spec.tokens) if (t.owner === email && u.status === 'deactivated') t.owner = 'frank@acme.io';
+  }
+  else if (e.kind === 'grant') spec.spec.grants.push({ user: email, namespace: e.ns, levels: [e.level] });
+  else spec.spec.grants = spec.spec.grants.filter((g: { user: string }) => g.user !== email);
+}
+
+const base = baseSpec();
+const baseSnapshot = snapshotOf(base);
+const baseAdmins = new Set(['alice', 'frank', 'dan']);
+
+describe('review cannot be fooled', () => {
+  it(`holds for ${RUNS} random changes, actors and approvals`, () => {
+    fc.assert(
+      fc.property(
+        fc.array(editArb, { minLength: 1, maxLength: 4 }),
+        fc.uniqueArray(fc.constantFrom(...LOGINS), { minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.constantFrom(...LOGINS), { maxLength: 3 }),
+        (edits, actors, approvals) => {
+          const head = structuredClone(base);
+          for (const e of edits) apply(head, e);
+          // the owner stays, or owner-immutable fails for reasons of its own
+          const owner = head.spec.users.find((u: { email: string }) => u.email === 'alice@acme.io');
+          owner.admin = true;
+          owner.status = 'active';
+          // Only a head that synthesizes reaches review (the unprivileged check job fails the rest).
+          let headSnapshot: ReturnType<typeof snapshotOf>;
+          try {
+            headSnapshot = snapshotOf(head);
+          } catch {
+            fc.pre(false);
+            return;
+          }
+          const diff = diffSnapshots(baseSnapshot, headSnapshot);
+          const verdict = review({ base: baseSnapshot, head: headSnapshot, diff, actors, approvals, changedPaths: ['org/org.ts'], overrides: [] });
+          const changed = new Set(diff.people.map((p) => p.id.split('@')[0]!));
+          const tokensOf = (login: string) => diff.tokens.some((t) => [baseSnapshot.tokens.get(t.id)?.owner, headSnapshot.tokens.get(t.id)?.owner].includes(`${login}@acme.io`));
+
+          // 1. an actor's own access changes: never passes
+          if (actors.some((a) => changed.has(a) || tokensOf(a))) expect(verdict.ok).toBe(false);
+          // 2. an admin's access changes (admin in base or made admin): needs an approving base admin
+          //    who is neither an actor nor that person
+          for (const who of changed) {
+            const wasOrIsAdmin = baseAdmins.has(who) || headSnapshot.users.get(`${who}@acme.io`)?.admin;
+            if (!wasOrIsAdmin) continue;
+            const approvers = approvals.filter((a) => baseAdmins.has(a) && !actors.includes(a) && a !== who);
+            if (!approvers.length) expect(verdict.ok).toBe(false);
+          }
+          // 3. membership comes from base: an actor who is admin only in head is not an admin
+          const outsiders = actors.filter((a) => !baseAdmins.has(a));
+          if (outsiders.length && !approvals.some((a) => baseAdmins.has(a) && !actors.includes(a))) expect(verdict.ok).toBe(false);
+        },
+      ),
+      { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
+    );
+  });
+});
