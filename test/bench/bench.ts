@@ -32,6 +32,8 @@ interface Timing {
 /** One process, timed from the outside; its peak memory reported from the inside. */
 function timeProcess(args: readonly string[], before?: () => void): Timing {
   before?.();
+  // Earlier runs' writes still being flushed to disk would slow this one: flush them first.
+  spawnSync('sync', { stdio: 'ignore' });
   const rssFile = join(work, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const start = performance.now();
   const r = spawnSync(process.execPath, args, {
