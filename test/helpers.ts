@@ -93,3 +93,14 @@ export function clusterDocs(out: Map<string, string>, cluster?: string): Record<
   const c = cluster ?? paths[0]?.split('/')[0];
   return paths.filter((p) => p.startsWith(`${c}/`)).flatMap((p) => docs(out.get(p)!));
 }
+
+/** Lines added and removed between two texts (multiset difference: enough for small edits). */
+export function lineDiff(a: string, b: string): { added: number; removed: number } {
+  const count = (t: string) => t.split('\n').reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  const [ca, cb] = [count(a), count(b)];
+  let added = 0;
+  let removed = 0;
+  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
+  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
+  return { added, removed };
+}

@@ -7,7 +7,7 @@ import { Organization } from '../constructs/index.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
-import { TODAY } from './helpers.ts';
+import { TODAY, lineDiff } from './helpers.ts';
 
 const S = { users: 200, namespaces: 50, grants: 2_000, tokens: 20, seed: 7 };
 
@@ -18,16 +18,6 @@ function synthSpec(spec: OrgSpec) {
   if (!r.ok) throw new Error(r.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('\n'));
   return r;
 }
-
-const lineDiff = (a: string, b: string) => {
-  const count = (t: string) => t.split('\n').reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
-  const [ca, cb] = [count(a), count(b)];
-  let added = 0;
-  let removed = 0;
-  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
-  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
-  return { added, removed };
-};
 
 describe('size S', () => {
   const spec = generateSpec(S);

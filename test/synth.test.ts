@@ -5,19 +5,7 @@ import { renderOrganization } from '../constructs/render.ts';
 import { renderFiles } from '../constructs/synth.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
 import exampleOrg from '../org/org.ts';
-import { TODAY, clusterDocs, clusterRolesText, docs, files, nsText, smallOrg, subjectsOf, synth } from './helpers.ts';
-
-const lineDiff = (a: string, b: string) => {
-  // Lines added and removed between two texts (multiset difference: enough for small edits).
-  const count = (t: string) => t.split('\n').reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
-  const ca = count(a);
-  const cb = count(b);
-  let added = 0;
-  let removed = 0;
-  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
-  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
-  return { added, removed };
-};
+import { TODAY, clusterDocs, clusterRolesText, docs, files, lineDiff, nsText, smallOrg, subjectsOf, synth } from './helpers.ts';
 
 describe('synthesis', () => {
   it('the example organization passes every policy; its one warning is the Secrets that dan and ivan may read', () => {
