@@ -33,6 +33,8 @@ Usage:
       A kubeconfig for a token, from its Secret (kubectl get secret -o json).
   orgctl members [--dir DIR] [--format table|json]
       Users, invites and tokens, as synthesized.
+  orgctl explain USER|TOKEN [-n NS] [VERB TYPE[/NAME]] [--spec FILE]
+      Every permission traced to its declaration; why a request is allowed or denied.
   orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
       A realistic organization spec, the same for the same seed (benchmarks, tests).
 
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   kubeconfig: async () => (await import('./kubeconfig.ts')).kubeconfigCommand,
   members: async () => (await import('./members.ts')).membersCommand,
   generate: async () => (await import('./generate.ts')).generateCommand,
+  explain: async () => (await import('./explain.ts')).explainCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

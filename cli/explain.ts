@@ -1,0 +1,53 @@
+import { resolveToday } from '../constructs/organization.ts';
+import { findOrganization, synthesize } from '../constructs/synth.ts';
+import { parseCanonicalYaml } from '../constructs/yaml.ts';
+import { formatFinding } from '../policies/findings.ts';
+import { Authorizer } from '../policies/rbac/authorizer.ts';
+import { explainRequest, explainSubject, resolveWho } from '../policies/rbac/explain.ts';
+import { readRbac } from '../policies/rbac/objects.ts';
+import { dateFlag, InputError, parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadDeclaration } from './load.ts';
+import { resolveTarget } from './rbac.ts';
+
+export const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
+       orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE]
+
+Every permission of a user (by email) or token (by id), each traced to the declaration that made
+it (spec path or construct path), the binding and the role. With a request: why it is allowed,
+or why not (e.g. "w:pods is reserved for admins"). Exit 0, or 1 for a denied request.
+Examples:
+  orgctl explain bob@acme.io -n web
+  orgctl explain bob@acme.io -n web create pods`;
+
+export async function explainCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { namespace: 'string', subresource: 'string', spec: 'string', today: 'string', help: 'boolean' }, { n: 'namespace', h: 'help' });
+  if (flags.help) {
+    io.out(EXPLAIN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1 && positionals.length !== 3) throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
+  const today = resolveToday(dateFlag(flags.today), io.env);
+  const loaded = await loadDeclaration(flags.spec as string | undefined, today);
+  const result = synthesize(loaded.root, { today, declaredIn: loaded.declaredIn });
+  if (!result.ok) {
+    for (const f of result.findings) io.err(formatFinding(f));
+    io.err('the declaration breaks a policy: fix it first (orgctl check)');
+    return 1;
+  }
+  const model = findOrganization(loaded.root).toModel();
+  const who = resolveWho(model, positionals[0]!);
+  if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
+  const docs = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const authz = new Authorizer(readRbac(docs));
+  const ns = flags.namespace as string | undefined;
+  if (positionals.length === 1) {
+    for (const line of explainSubject(model, authz, who, ns)) io.out(line);
+    return 0;
+  }
+  if (ns === undefined) throw new UsageError('a request needs -n NS');
+  const t = resolveTarget(positionals[2]!, (flags.subresource as string | undefined) ?? '', io);
+  const { allowed, lines } = explainRequest(model, authz, who, { verb: positionals[1]!, namespace: t.namespaced ? ns : '', apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
+  for (const line of lines) io.out(line);
+  return allowed ? 0 : 1;
+}

@@ -1,0 +1,103 @@
+/**
+ * Why a subject can (or cannot) do something: every permission traced to the declaration that
+ * made it (spec path or construct path), the synthesized binding and the role.
+ */
+import { CATALOG, findLevel } from '../../constructs/catalog.ts';
+import { tokenAccountName, usernameOf, type OrgModel } from '../../constructs/model.ts';
+import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
+import { describeRule } from './classes.ts';
+import type { BindingObject, RoleObject } from './objects.ts';
+import { rulesAllow } from './rules.ts';
+
+export interface Who {
+  readonly user: UserInfo;
+  /** `users/bob@acme.io`, `tokens/ci-deploy`. */
+  readonly label: string;
+  readonly email?: string;
+  readonly tokenId?: string;
+}
+
+/** A user's email, a token id, or a Kubernetes username. */
+export function resolveWho(model: OrgModel, subject: string): Who | undefined {
+  const key = subject.toLowerCase();
+  const user = model.users.find((u) => u.key === key);
+  if (user) return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key };
+  const token = model.tokens.find((t) => t.id === subject);
+  if (token) return { user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))), label: `tokens/${token.id}`, tokenId: token.id };
+  if (subject.startsWith('system:serviceaccount:') || subject.includes('@')) return { user: userInfo(subject), label: subject };
+  return undefined;
+}
+
+/** The declarations behind one binding of this subject. */
+export function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
+  const short = role.name.startsWith(`${model.name}:`) ? role.name.slice(model.name.length + 1) : role.name;
+  const ns = binding.namespace;
+  const out: string[] = [];
+  if (who.email) {
+    const u = model.users.find((x) => x.key === who.email)!;
+    if (u.admin && short === 'w:full') out.push(`admin: true (${u.source})`);
+    if (u.addAll && findLevel(short)) out.push(`Add All (${u.source})`);
+    for (const g of model.grants.filter((x) => x.user === who.email && x.namespace === ns)) {
+      const roles = g.roles.filter((r) => model.roles.find((x) => x.name === r)?.levels.includes(short));
+      if (g.levels.includes(short)) out.push(`grant of ${short} (${g.source})${g.expires ? `, until ${g.expires}` : ''}`);
+      for (const r of roles) out.push(`grant of role ${r} (${g.source})`);
+      for (const c of g.customRoles) if (short === `custom:${c}`) out.push(`grant of custom role ${c} (${g.source})`);
+      if (short === `custom:${who.email}` && g.rules.length) out.push(`custom rules (${g.source})`);
+    }
+  }
+  if (who.tokenId) {
+    const t = model.tokens.find((x) => x.id === who.tokenId)!;
+    if (t.namespaces.includes(ns) && t.levels.includes(short)) out.push(`token namespaces and levels (${t.source})`);
+    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push(`token custom RBAC (${rb.source})`);
+  }
+  return out.length ? out : ['(not declared by this organization: a hand-written binding?)'];
+}
+
+const bindingText = (b: BindingObject, role: RoleObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
+
+/** Every permission of the subject (in one namespace, or all), grouped by namespace. */
+export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, namespace?: string): string[] {
+  const namespaces = namespace !== undefined ? [namespace] : authz.namespacesWithBindings();
+  const lines: string[] = [];
+  for (const ns of namespaces) {
+    const seen = new Set<string>();
+    const entries: string[] = [];
+    for (const e of authz.rulesFor(who.user, ns)) {
+      const id = `${e.binding.kind}/${e.binding.namespace}/${e.binding.name}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const short = e.role.name.startsWith(`${model.name}:`) ? e.role.name.slice(model.name.length + 1) : e.role.name;
+      const what = findLevel(short) ? `${short}: ${findLevel(short)!.description}` : e.role.rules.map(describeRule).join('; ');
+      entries.push(`  ${what}`, `    via ${bindingText(e.binding, e.role)}`, ...declaredBy(model, who, e.binding, e.role).map((d) => `    declared by ${d}`));
+    }
+    if (entries.length) lines.push(`${who.label} in ${ns}:`, ...entries);
+  }
+  return lines.length ? lines : [`${who.label} holds nothing${namespace !== undefined ? ` in ${namespace}` : ''}`];
+}
+
+/** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
+export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req: ResourceAttributes): { allowed: boolean; lines: string[] } {
+  const d = authz.authorize(who.user, req);
+  const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
+  if (d.allowed && d.by) {
+    return {
+      allowed: true,
+      lines: [`yes: ${who.label} may ${what}`, `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`, `  via ${bindingText(d.by.binding, d.by.role)}`, ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`)],
+    };
+  }
+  const atom = { verb: req.verb, apiGroup: req.apiGroup, resource: req.resource, subresource: req.subresource ?? '', name: req.name ?? '' };
+  const would = CATALOG.filter((l) => rulesAllow(l.rules, atom));
+  const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
+  const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
+  const lines = [`no: ${who.label} may not ${what}`];
+  if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${user.source})`);
+  if (!would.length) lines.push('  no access level of the catalog allows it: only custom RBAC could');
+  else if (!isAdmin && would.every((l) => l.adminOnly)) {
+    const level = would.find((l) => l.id !== 'w:full') ?? would[0]!;
+    lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${level.id} is reserved for admins: ${level.reservedBecause}`);
+  } else {
+    const grantable = would.filter((l) => isAdmin || !l.adminOnly).map((l) => l.id);
+    lines.push(`  no grant in ${req.namespace || 'the cluster'} allows it; levels that would: ${grantable.join(', ')}`);
+  }
+  return { allowed: false, lines };
+}
