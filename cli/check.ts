@@ -29,7 +29,9 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     return 0;
   }
   const today = resolveToday(dateFlag(flags.today), io.env);
+  io.progress?.(`orgctl check: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);
+  io.progress?.('orgctl check: checking policies...');
   const org = findOrganization(loaded.root);
   const findings = runPolicies(org.toModel(), { today });
   const ok = !findings.some((f) => f.severity === 'error');

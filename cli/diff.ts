@@ -20,6 +20,7 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
 export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot } {
   const cache: DocumentCache = new Map(); // what did not change is parsed once
   const read = (spec: string, label: string): Snapshot => {
+    io.progress?.(`reading ${label} ${spec}...`);
     const side = loadSide(spec, cache);
     for (const p of side.problems) io.err(`warning manifests ${p}`);
     try {
@@ -29,7 +30,9 @@ export function loadSnapshots(base: string, head: string, io: Io): { base: Snaps
       throw e;
     }
   };
-  return { base: read(base, 'base'), head: read(head, 'head') };
+  const sides = { base: read(base, 'base'), head: read(head, 'head') };
+  io.progress?.('');
+  return sides;
 }
 
 export function requireSides(flags: Readonly<Record<string, unknown>>): { base: string; head: string } {

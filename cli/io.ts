@@ -3,6 +3,22 @@ export interface Io {
   out(line: string): void;
   err(line: string): void;
   readonly env: NodeJS.ProcessEnv;
+  /** A transient status line for long runs: shown on a terminal only, never in logs or pipes. */
+  progress?(message: string): void;
+}
+
+interface StatusStream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress on one line of a terminal, overwritten in place and cleared by '' (or by the next
+ * output). On anything else (CI logs, pipes, files) it prints nothing at all.
+ */
+export function progressOn(stream: StatusStream): (message: string) => void {
+  if (!stream.isTTY) return () => {};
+  return (message) => stream.write(message ? `\r\x1b[K${message}` : '\r\x1b[K');
 }
 
 // `orgctl access | head` closes the pipe early: that is the reader's choice, not an error.
@@ -13,8 +29,17 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const status = progressOn(process.stderr);
+
 export const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => {
+    status('');
+    process.stdout.write(`${line}\n`);
+  },
+  err: (line) => {
+    status('');
+    process.stderr.write(`${line}\n`);
+  },
   env: process.env,
+  progress: status,
 };

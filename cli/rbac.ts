@@ -8,7 +8,9 @@ import { loadManifests } from './manifests.ts';
 
 /** Loads `dir`; every malformed document is reported on stderr and left out. */
 export function loadAuthorizer(dir: string, io: Io): Authorizer {
+  io.progress?.(`reading ${dir}/...`);
   const { docs, problems } = loadManifests(dir);
+  io.progress?.('');
   const set = readRbac(docs);
   for (const p of [...problems, ...set.problems]) io.err(`warning manifests ${p}`);
   return new Authorizer(set);

@@ -27,8 +27,11 @@ export async function synthCommand(argv: readonly string[], io: Io): Promise<num
   const today = resolveToday(dateFlag(flags.today), io.env);
   const out = (flags.out as string | undefined) ?? 'dist';
   const json = flags.format === 'json';
+  io.progress?.(`orgctl synth: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);
+  io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
   const result = synthesize(loaded.root, { today, declaredIn: loaded.declaredIn });
+  io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
   const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
 
   if (!json) printFindings(io, result.findings);

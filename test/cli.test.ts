@@ -163,3 +163,23 @@ describe('usage', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('progress', () => {
+  it('shows on a terminal, overwritten in place, and prints nothing anywhere else', async () => {
+    const { progressOn } = await import('../cli/io.ts');
+    const written: string[] = [];
+    progressOn({ isTTY: true, write: (t: string) => written.push(t) })('reading dist/...');
+    progressOn({ isTTY: true, write: (t: string) => written.push(t) })('');
+    expect(written).toEqual(['\r\x1b[Kreading dist/...', '\r\x1b[K']);
+    const piped: string[] = [];
+    progressOn({ isTTY: false, write: (t: string) => piped.push(t) })('reading dist/...');
+    progressOn({ write: (t: string) => piped.push(t) })('reading dist/...');
+    expect(piped).toEqual([]);
+  });
+
+  it('a real command run into a pipe prints no progress', () => {
+    const r = cli(['synth', '--check']);
+    expect(r.stderr).not.toContain('\x1b[K');
+    expect(r.stdout).not.toContain('\x1b[K');
+  });
+});
