@@ -40,6 +40,6 @@ export function generateCommand(argv: readonly string[], io: Io): number {
     ...(flags.admins !== undefined ? { admins: count(flags.admins, 'admins', 1) } : {}),
     seed: count(flags.seed, 'seed') ?? 1,
   });
-  io.out(flags.format === 'json' ? JSON.stringify(spec) : `# yaml-language-server: $schema=https://orgctl.dev/schema/org.schema.json\n${toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd()}`);
+  io.out(flags.format === 'json' ? JSON.stringify(spec) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
   return 0;
 }

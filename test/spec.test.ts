@@ -50,13 +50,15 @@ describe('spec and schema', () => {
     expect(s).toContain(JSON.stringify(DATE_PATTERN));
   });
 
-  it('documents every property for editors', () => {
+  it('documents every property for editors, with an example', () => {
     const walk = (node: unknown, path: string): string[] => {
       if (!node || typeof node !== 'object') return [];
       const n = node as Record<string, unknown>;
       const missing: string[] = [];
       for (const [k, v] of Object.entries((n.properties as Record<string, unknown>) ?? {})) {
-        if (!(v as { description?: string }).description) missing.push(`${path}.${k}`);
+        const p = v as { description?: string; examples?: unknown[]; type?: string };
+        if (!p.description) missing.push(`${path}.${k}`);
+        if (p.type !== 'object' && !p.examples?.length) missing.push(`${path}.${k} (no example)`);
         missing.push(...walk(v, `${path}.${k}`));
       }
       if (n.items) missing.push(...walk(n.items, `${path}[]`));
