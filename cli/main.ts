@@ -35,6 +35,8 @@ Usage:
       Users, invites and tokens, as synthesized.
   orgctl explain USER|TOKEN [-n NS] [VERB TYPE[/NAME]] [--spec FILE]
       Every permission traced to its declaration; why a request is allowed or denied.
+  orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
+      An organization spec from existing RBAC; what cannot be mapped is listed.
   orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
       A realistic organization spec, the same for the same seed (benchmarks, tests).
 
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   members: async () => (await import('./members.ts')).membersCommand,
   generate: async () => (await import('./generate.ts')).generateCommand,
   explain: async () => (await import('./explain.ts')).explainCommand,
+  import: async () => (await import('./import.ts')).importCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

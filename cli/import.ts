@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { toYamlDocument } from '../constructs/yaml.ts';
+import { importRbac } from '../policies/rbac/import.ts';
+import { parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+import { loadManifests, parseManifestText } from './manifests.ts';
+
+export const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
+
+Reads existing RBAC (a folder, a file, or what
+  kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml
+prints on standard input) and prints an organization spec: namespaces, users (User subjects),
+levels where a binding's role is exactly a catalog level, custom roles for everything else, and
+tokens for ServiceAccounts that hold bindings. What cannot be mapped (groups, cluster-wide
+bindings, system subjects) is listed on standard error, never silently dropped.`;
+
+export function importCommand(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): number {
+  const { flags, positionals } = parseArgs(argv, { from: 'string', org: 'string', owner: 'string', format: ['yaml', 'json'], help: 'boolean' }, { h: 'help' });
+  if (flags.help) {
+    io.out(IMPORT_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const from = flags.from as string | undefined;
+  if (!from) throw new UsageError('--from DIR|FILE|- is required');
+  const loaded = from === '-' ? parseManifestText(stdin(), 'stdin') : loadManifests(from);
+  for (const p of loaded.problems) io.err(`warning manifests ${p}`);
+  const { spec, report } = importRbac(loaded.docs, { org: flags.org as string | undefined, owner: flags.owner as string | undefined });
+  for (const line of report) io.err(`not imported: ${line}`);
+  io.out(flags.format === 'json' ? JSON.stringify(spec, null, 2) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
+  return 0;
+}
