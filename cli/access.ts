@@ -1,23 +1,36 @@
+import { writeFileSync } from 'node:fs';
 import { accessMatrix } from '../policies/rbac/access.ts';
+import { accessHtml } from '../policies/rbac/access-html.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { loadAuthorizer } from './rbac.ts';
 import { table } from './who-can.ts';
 
-export const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json]
+export const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
 
 The access matrix of the manifests in DIR (default dist/): for every subject (users, service
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
-and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.`;
+and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.
+--format html writes one self-contained page (people × namespaces coloured by strength, filters
+by person, namespace and level, classes and warnings, tokens apart) to --out FILE or stdout.`;
 
 export function accessCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json'], help: 'boolean' }, { h: 'help' });
+  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json', 'html'], out: 'string', help: 'boolean' }, { h: 'help' });
   if (flags.help) {
     io.out(ACCESS_HELP);
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const matrix = accessMatrix(loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io));
+  const dir = (flags.dir as string | undefined) ?? 'dist';
+  const matrix = accessMatrix(loadAuthorizer(dir, io));
+  if (flags.format === 'html') {
+    const page = accessHtml(matrix, { title: `Access in ${dir}` });
+    if (flags.out) {
+      writeFileSync(flags.out as string, page);
+      io.err(`wrote ${flags.out as string}`);
+    } else io.out(page);
+    return 0;
+  }
   if (flags.format === 'json') {
     // One line: at 10,000 people, indentation alone is tens of megabytes.
     io.out(JSON.stringify(matrix));

@@ -1,4 +1,5 @@
 import { diffSnapshots, type AccessDiff } from '../policies/change/diff.ts';
+import { diffHtml } from '../policies/change/html.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
 import { readSnapshot, SnapshotError, type Snapshot } from '../policies/change/snapshot.ts';
 import { InputError, parseArgs, UsageError } from './args.ts';
@@ -6,7 +7,7 @@ import { loadSide } from './git.ts';
 import type { DocumentCache } from './manifests.ts';
 import type { Io } from './io.ts';
 
-export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json]
+export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
 
 Who gains or loses what between two synthesized outputs: per person and per token, levels and
 privilege classes gained and lost in each namespace, admin, billing and status changes, invites,
@@ -14,7 +15,7 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
 
   --base, --head   a folder, or a git ref whose dist/ is read from git objects (origin/main,
                    HEAD~1, or REF:folder), without checking anything out or running it
-  --format         md (default: the pull-request comment) or json`;
+  --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
 export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot } {
@@ -42,11 +43,12 @@ export function requireSides(flags: Readonly<Record<string, unknown>>): { base: 
 }
 
 export function printDiff(io: Io, diff: AccessDiff, format: unknown): void {
-  io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff));
+  if (format === 'html') io.out(diffHtml(diff, 'Access changes'));
+  else io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff));
 }
 
 export function diffCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { base: 'string', head: 'string', format: ['md', 'json'], help: 'boolean' }, { h: 'help' });
+  const { flags, positionals } = parseArgs(argv, { base: 'string', head: 'string', format: ['md', 'json', 'html'], help: 'boolean' }, { h: 'help' });
   if (flags.help) {
     io.out(DIFF_HELP);
     return 0;

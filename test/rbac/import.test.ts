@@ -76,6 +76,35 @@ describe('orgctl import', () => {
     expect((await run(['check', '--spec', file])).code).toBe(0);
   });
 
+  it('imports a hand-written cluster (10 namespaces, users, a group, a ServiceAccount with a custom role, a cluster-wide binding): the spec checks, the unmapped are named', async () => {
+    const { tempDir } = await import('../helpers.ts');
+    const { writeFileSync } = await import('node:fs');
+    const r = await run(['import', '--from', join(ROOT, 'test/fixtures/cluster/cluster.json'), '--org', 'corp', '--owner', 'root@corp.io', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const spec = JSON.parse(r.stdout);
+    expect(spec.spec.namespaces).toHaveLength(10);
+    expect(spec.spec.users.length).toBeGreaterThanOrEqual(10);
+    expect(spec.spec.grants).toContainEqual({ user: 'ana@corp.io', namespace: 'team-a', levels: ['r:pods', 'w:configmaps'] });
+    expect(spec.spec.tokens).toEqual([{ id: 'team-a-ci', namespaces: [], rbac: [{ namespace: 'team-a', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] }] }] }]);
+    expect(r.stderr).toContain('not imported: RoleBinding team-a/config: Group sre cannot be a user; declare its members');
+    expect(r.stderr).toContain('not imported: ClusterRoleBinding platform-admins: cluster-wide bindings are not part of an organization (subjects: User root@corp.io)');
+    expect(r.stderr).toContain('not imported: RoleBinding kube-system/dns: namespace kube-system is a system namespace; not imported');
+    expect(r.stderr).toContain('not imported: RoleBinding team-b/legacy: its ClusterRole edit does not exist; nothing to import');
+    const file = join(tempDir(), 'corp.json');
+    writeFileSync(file, r.stdout);
+    const check = await run(['check', '--spec', file]);
+    expect([check.code, check.stdout]).toEqual([0, expect.stringMatching(/0 errors, 0 warnings$/)]);
+  });
+
+  it('reads what kubectl prints on standard input', async () => {
+    const { importCommand } = await import('../../cli/import.ts');
+    const out: string[] = [];
+    const text = (await import('node:fs')).readFileSync(join(ROOT, 'test/fixtures/cluster/cluster.json'), 'utf8');
+    const code = importCommand(['--from', '-', '--owner', 'root@corp.io'], { out: (l) => out.push(l), err: () => {}, env: {} }, () => text);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('name: team-j');
+  });
+
   it('requires --from', async () => {
     expect((await run(['import'])).stderr).toMatch(/--from DIR\|FILE\|- is required/);
   });

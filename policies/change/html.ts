@@ -1,0 +1,28 @@
+/** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
+import { escapeHtml, STYLE } from '../rbac/access-html.ts';
+import type { AccessDiff, Change, SubjectDiff } from './diff.ts';
+
+const isGain = (c: Change) => /^(gains|joins|accepts-invite|invited|token-added)/.test(c.kind) || (c.kind === 'admin' && c.to === true) || (c.kind === 'billing' && c.to === true);
+
+function block(title: string, d: SubjectDiff): string {
+  return `<h3>${escapeHtml(title)}</h3><ul>${d.changes.map((c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`).join('')}</ul>`;
+}
+
+export function diffHtml(diff: AccessDiff, title: string): string {
+  const org = [
+    ...(diff.owner ? [`<li>owner ${escapeHtml(diff.owner.from)} → ${escapeHtml(diff.owner.to)}</li>`] : []),
+    ...diff.namespaces.added.map((n) => `<li class="gain">namespace ${escapeHtml(n)} is added</li>`),
+    ...diff.namespaces.removed.map((n) => `<li class="loss">namespace ${escapeHtml(n)} is removed</li>`),
+    ...diff.customRbac.map((c) => `<li class="${c.removes ? 'loss' : ''}">${escapeHtml(c.text)}</li>`),
+  ];
+  const people = diff.people.map((p) => block(p.id, p)).join('\n');
+  const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+${org.length ? `<h2>Organization</h2><ul>${org.join('')}</ul>` : ''}
+<h2>People</h2>${people || '<p>No change.</p>'}
+<h2>Tokens</h2>${tokens || '<p>No change.</p>'}
+</body></html>
+`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The access page in a real browser: headless Chromium (Debian's package) loads it from a file,
+ * with no network request; the rendered cells, a filter interaction and a screenshot.
+ * .ci/run installs Chromium and sets ORGCTL_REQUIRE_BROWSER=1, so CI always runs this.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots } from '../policies/change/diff.ts';
+import { diffHtml } from '../policies/change/html.ts';
+import { accessHtml, strengthOf } from '../policies/rbac/access-html.ts';
+import { ROOT, run } from './helpers.ts';
+import { baseSpec, snapshotOf } from './change/scenarios.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = join(ROOT, 'test-output');
+const haveBrowser = existsSync(CHROMIUM);
+if (process.env.ORGCTL_REQUIRE_BROWSER && !haveBrowser) throw new Error(`ORGCTL_REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
+
+describe('access page', () => {
+  it('colours cells by strength', () => {
+    expect(strengthOf(undefined)).toBe('none');
+    expect(strengthOf({ levels: ['r:pods'], classes: [], via: [] })).toBe('read');
+    expect(strengthOf({ levels: ['r:pods', 'w:services'], classes: [], via: [] })).toBe('write');
+    expect(strengthOf({ levels: ['w:full'], classes: ['run-pods'], via: [] })).toBe('admin');
+  });
+
+  it('escapes what the manifests hold', () => {
+    const page = accessHtml([{ kind: 'User', name: '<img src=x onerror=alert(1)>', namespaces: { web: { levels: ['r:pods'], classes: [], via: ['"><script>'] } } }], { title: 't' });
+    expect(page).not.toContain('<img src=x');
+    expect(page).not.toContain('"><script>');
+  });
+
+  it('diff --format html colours gains and losses', () => {
+    const base = baseSpec();
+    const head = structuredClone(base);
+    head.spec.grants[0].levels = ['r:pods', 'w:configmaps'];
+    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head)), 'changes');
+    expect(page).toContain('<li class="gain">gains w:configmaps in web</li>');
+    expect(page).toContain('<li class="loss">loses w:services in web (keeps r:pods, w:configmaps)</li>');
+  });
+
+  it.runIf(haveBrowser)('renders in headless Chromium: every cell, a person filter, no network, a screenshot', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'access.html');
+    expect((await run(['access', '--format', 'html', '--out', file])).code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(file).href);
+      const people = await page.locator('#people tbody tr').count();
+      const namespaces = await page.locator('#people thead th[data-ns]').count();
+      expect(people).toBe(html.match(/<tr data-subject=/g)!.length - (await page.locator('#tokens tbody tr').count()));
+      expect(await page.locator('#people td[data-ns]').count()).toBe(people * namespaces);
+      expect(await page.locator('#people td.admin').count()).toBeGreaterThan(0);
+      await page.fill('#f-person', 'bob');
+      expect(await page.locator('#people tbody tr:visible').count()).toBe(1);
+      await page.fill('#f-person', '');
+      await page.selectOption('#f-level', 'w:services');
+      expect(await page.locator('#people td.dim').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(OUT, 'access.png'), fullPage: true });
+      expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+});
