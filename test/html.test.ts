@@ -67,6 +67,7 @@ describe('access page', () => {
       await page.selectOption('#f-level', 'w:services');
       expect(await page.locator('#people td.dim').count()).toBeGreaterThan(0);
       await page.screenshot({ path: join(OUT, 'access.png'), fullPage: true });
+      expect(readFileSync(join(OUT, 'access.png')).subarray(1, 4).toString()).toBe('PNG');
       expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
     } finally {
       await browser.close();
