@@ -104,3 +104,15 @@ export function lineDiff(a: string, b: string): { added: number; removed: number
   for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
   return { added, removed };
 }
+
+/** A non-admin given a custom role that creates Deployments: w:pods in disguise. */
+export function deployerSpec() {
+  return {
+    apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+    spec: {
+      owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }],
+      customRoles: [{ name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] }],
+      grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] }, { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' }],
+    },
+  };
+}

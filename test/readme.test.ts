@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../constructs/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { ORG_RULES } from '../policies/org/index.ts';
-import { ROOT, synth } from './helpers.ts';
+import { ROOT, deployerSpec, synth } from './helpers.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -41,14 +41,7 @@ describe('README examples are real output', () => {
   it('the analysis forbidden-grant example', async () => {
     const { formatFinding } = await import('../policies/findings.ts');
     const app = new App();
-    Organization.fromSpec(app, {
-      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
-      spec: {
-        owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }],
-        customRoles: [{ name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] }],
-        grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] }, { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' }],
-      },
-    });
+    Organization.fromSpec(app, deployerSpec());
     const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
     expect(README).toContain(`\n${line}\n`);
   });

@@ -1,6 +1,6 @@
 /** Synthesis judges its own output: disguised privileges cannot pass. */
 import { describe, expect, it } from 'vitest';
-import { smallOrg, synth } from '../helpers.ts';
+import { deployerSpec, smallOrg, synth } from '../helpers.ts';
 
 const DISGUISES = [
   ['create on deployments.apps', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]],
@@ -37,14 +37,7 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const { App } = await import('cdk8s');
     const { Organization } = await import('../../constructs/index.ts');
     const app = new App();
-    Organization.fromSpec(app, {
-      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
-      spec: {
-        owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }],
-        customRoles: [{ name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] }],
-        grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] }, { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' }],
-      },
-    });
+    Organization.fromSpec(app, deployerSpec());
     const f = synth(app).findings.find((x) => x.rule === 'forbidden-grant')!;
     expect(f.source).toBe('spec.grants[1]');
   });
