@@ -3,7 +3,7 @@
  * cover and the privilege classes it holds. Computed per distinct set of roles (many people
  * share the same few), so a large organization costs little more than a small one.
  */
-import { CATALOG, type AccessLevel, type PolicyRule } from '../../constructs/catalog.ts';
+import { CATALOG, type PolicyRule } from '../../constructs/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
 import { CLASSES, classesOf, type ClassId, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
@@ -33,9 +33,9 @@ export interface SubjectAccess {
   readonly namespaces: Readonly<Record<string, MatrixCell>>;
 }
 
-/** The single requests a level's rules stand for: covering a level means allowing all of them. */
-function atomsOf(level: AccessLevel): ResourceRequest[] {
-  return level.rules.flatMap((rule) =>
+/** The single requests rules stand for (wildcards kept literally): covering a level means allowing all of its. */
+export function ruleAtoms(rules: readonly PolicyRule[]): ResourceRequest[] {
+  return rules.flatMap((rule) =>
     (rule.apiGroups ?? []).flatMap((apiGroup) =>
       (rule.resources ?? []).flatMap((res) => {
         const [resource, subresource = ''] = res.split('/');
@@ -45,7 +45,7 @@ function atomsOf(level: AccessLevel): ResourceRequest[] {
   );
 }
 
-const LEVEL_ATOMS: ReadonlyMap<string, readonly ResourceRequest[]> = new Map(CATALOG.map((l) => [l.id, atomsOf(l)]));
+const LEVEL_ATOMS: ReadonlyMap<string, readonly ResourceRequest[]> = new Map(CATALOG.map((l) => [l.id, ruleAtoms(l.rules)]));
 
 /** The catalog levels a rule set covers, every request of each level being allowed. */
 export function levelsCovered(rules: readonly PolicyRule[]): string[] {

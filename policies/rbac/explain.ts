@@ -7,6 +7,7 @@ import { tokenAccountName, usernameOf, type OrgModel } from '../../constructs/mo
 import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
 import { describeRule } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
+import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { rulesAllow } from './rules.ts';
 
 export interface Who {
@@ -28,29 +29,40 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
   return undefined;
 }
 
-/** The declarations behind one binding of this subject. */
-export function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
-  const short = role.name.startsWith(`${model.name}:`) ? role.name.slice(model.name.length + 1) : role.name;
-  const ns = binding.namespace;
-  const out: string[] = [];
+export interface Declaration {
+  /** What it is: `grant of r:pods`, `admin: true`, `token custom RBAC`. */
+  readonly what: string;
+  /** Spec path or construct path. */
+  readonly source: string;
+}
+
+/** The declarations that bind this user or token to this role in this namespace. */
+export function declarations(model: OrgModel, who: { readonly email?: string; readonly tokenId?: string }, ns: string, role: OrgRole): Declaration[] {
+  const out: Declaration[] = [];
+  const level = role.kind === 'level' ? role.level : undefined;
   if (who.email) {
     const u = model.users.find((x) => x.key === who.email)!;
-    if (u.admin && short === 'w:full') out.push(`admin: true (${u.source})`);
-    if (u.addAll && findLevel(short)) out.push(`Add All (${u.source})`);
+    if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: u.source });
+    if (u.addAll && level) out.push({ what: 'Add All', source: u.source });
     for (const g of model.grants.filter((x) => x.user === who.email && x.namespace === ns)) {
-      const roles = g.roles.filter((r) => model.roles.find((x) => x.name === r)?.levels.includes(short));
-      if (g.levels.includes(short)) out.push(`grant of ${short} (${g.source})${g.expires ? `, until ${g.expires}` : ''}`);
-      for (const r of roles) out.push(`grant of role ${r} (${g.source})`);
-      for (const c of g.customRoles) if (short === `custom:${c}`) out.push(`grant of custom role ${c} (${g.source})`);
-      if (short === `custom:${who.email}` && g.rules.length) out.push(`custom rules (${g.source})`);
+      if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: g.source });
+      for (const r of g.roles) if (level && model.roles.find((x) => x.name === r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
+      if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: g.source });
+      if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: g.source });
     }
   }
   if (who.tokenId) {
     const t = model.tokens.find((x) => x.id === who.tokenId)!;
-    if (t.namespaces.includes(ns) && t.levels.includes(short)) out.push(`token namespaces and levels (${t.source})`);
-    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push(`token custom RBAC (${rb.source})`);
+    if (level && t.namespaces.includes(ns) && t.levels.includes(level)) out.push({ what: 'token namespaces and levels', source: t.source });
+    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push({ what: 'token custom RBAC', source: rb.source });
   }
-  return out.length ? out : ['(not declared by this organization: a hand-written binding?)'];
+  return out;
+}
+
+/** The declarations behind one binding of this subject, for people. */
+export function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
+  const found = declarations(model, who, binding.namespace, orgRoleOf(model.name, role.name));
+  return found.length ? found.map((d) => `${d.what} (${d.source})`) : ['(not declared by this organization: a hand-written binding?)'];
 }
 
 const bindingText = (b: BindingObject, role: RoleObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
@@ -66,8 +78,8 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
       const id = `${e.binding.kind}/${e.binding.namespace}/${e.binding.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const short = e.role.name.startsWith(`${model.name}:`) ? e.role.name.slice(model.name.length + 1) : e.role.name;
-      const what = findLevel(short) ? `${short}: ${findLevel(short)!.description}` : e.role.rules.map(describeRule).join('; ');
+      const role = orgRoleOf(model.name, e.role.name);
+      const what = role.kind === 'level' ? `${role.level}: ${findLevel(role.level)!.description}` : e.role.rules.map(describeRule).join('; ');
       entries.push(`  ${what}`, `    via ${bindingText(e.binding, e.role)}`, ...declaredBy(model, who, e.binding, e.role).map((d) => `    declared by ${d}`));
     }
     if (entries.length) lines.push(`${who.label} in ${ns}:`, ...entries);

@@ -6,7 +6,8 @@
  */
 import { CATALOG, type PolicyRule } from '../../constructs/catalog.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
-import { levelsCovered } from './access.ts';
+import { levelsCovered, ruleAtoms } from './access.ts';
+import { orgRoleOf } from './org-roles.ts';
 import { Authorizer } from './authorizer.ts';
 import type { ManifestDoc, RoleObject } from './objects.ts';
 import { readRbac } from './objects.ts';
@@ -32,13 +33,9 @@ const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
   if (rules.some((r) => r.resourceNames?.length || r.nonResourceURLs?.length)) return undefined;
   const covered = levelsCovered(rules);
+  const atoms = ruleAtoms(rules);
   for (const level of [...CATALOG].reverse()) {
-    if (!covered.includes(level.id)) continue;
-    const atoms = rules.flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => {
-      const [resource, subresource = ''] = res.split('/');
-      return r.verbs.map((verb) => ({ verb, apiGroup: g, resource: resource!, subresource }));
-    })));
-    if (atoms.every((a) => rulesAllow(level.rules, a))) return level.id;
+    if (covered.includes(level.id) && atoms.every((a) => rulesAllow(level.rules, a))) return level.id;
   }
   return undefined;
 }
@@ -72,6 +69,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     }
   }
   orgName ??= 'org';
+  const org: string = orgName;
   const systemNamespace = membership?.metadata?.namespace ?? `${orgName}-system`;
 
   const namespaces = new Set<string>(set.namespaces.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
@@ -87,8 +85,9 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       const level = exactLevel(role.rules);
       if (level) m = { level };
       else {
-        const prefix = `${orgName}:custom:`;
-        m = { custom: dnsName(role.name.startsWith(prefix) ? role.name.slice(prefix.length) : role.name) };
+        // orgctl's own custom roles keep their names; everything else is named after its role.
+        const own = orgRoleOf(org, role.name);
+        m = { custom: dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name) };
       }
       mapped.set(role, m);
     }

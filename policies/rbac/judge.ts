@@ -6,10 +6,11 @@
  * namespace power; a token with cluster-wide power, or custom rules that escalate or
  * impersonate, is a `risky-grant` warning.
  */
-import { findLevel } from '../../constructs/catalog.ts';
-import { tokenAccountName, usernameOf, type GrantModel, type OrgModel, type UserModel } from '../../constructs/model.ts';
+import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../constructs/model.ts';
 import type { Finding } from '../findings.ts';
 import { Authorizer } from './authorizer.ts';
+import { declarations } from './explain.ts';
+import { orgRoleOf } from './org-roles.ts';
 import { CLASS_BY_ID, classesOfRule, describeRule, type ClassId, type Scope } from './classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from './objects.ts';
 
@@ -24,47 +25,34 @@ function factsOf(role: RoleObject, org: string, scope: Scope): RoleFacts {
   role.rules.forEach((rule, i) => {
     for (const c of classesOfRule(rule, scope)) if (!classes.has(c)) classes.set(c, i);
   });
-  const custom = !role.name.startsWith(`${org}:`) || !findLevel(role.name.slice(org.length + 1));
+  const custom = orgRoleOf(org, role.name).kind !== 'level';
   const power = custom ? role.rules.findIndex((r) => r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate')) : -1;
   return { classes, ...(power >= 0 ? { customPower: power } : {}) };
 }
 
 /** How a finding names a role: a catalog level, a custom role, inline rules or a token's rules. */
 function roleLabel(role: RoleObject, org: string): string {
-  const short = role.name.startsWith(`${org}:`) ? role.name.slice(org.length + 1) : role.name;
-  if (findLevel(short)) return `level ${short}`;
-  if (short.startsWith('custom:')) {
-    const name = short.slice('custom:'.length);
-    return name.includes('@') ? `the custom rules of ${name} (${role.kind} ${role.name})` : `custom role ${name} (${role.kind} ${role.name})`;
-  }
+  const r = orgRoleOf(org, role.name);
+  if (r.kind === 'level') return `level ${r.level}`;
+  if (r.kind === 'custom') return `custom role ${r.name} (${role.kind} ${role.name})`;
+  if (r.kind === 'user-rules') return `the custom rules of ${r.email} (${role.kind} ${role.name})`;
   return `${role.kind} ${role.name}`;
 }
 
 /** A role as a finding's subject: `levels/r:secrets`, `customRoles/cm-reader`, `users/erin@acme.io custom rules`. */
 function roleSubject(role: RoleObject, org: string): string {
-  const short = role.name.startsWith(`${org}:`) ? role.name.slice(org.length + 1) : role.name;
-  if (findLevel(short)) return `levels/${short}`;
-  if (short.startsWith('custom:')) {
-    const name = short.slice('custom:'.length);
-    return name.includes('@') ? `users/${name} custom rules` : `customRoles/${name}`;
-  }
+  const r = orgRoleOf(org, role.name);
+  if (r.kind === 'level') return `levels/${r.level}`;
+  if (r.kind === 'custom') return `customRoles/${r.name}`;
+  if (r.kind === 'user-rules') return `users/${r.email} custom rules`;
   return `roles/${role.name}`;
 }
 
 /** The declaration that bound this user to this role here, for the finding's source. */
 function grantSource(model: OrgModel, user: UserModel, ns: string, role: RoleObject): string {
-  const short = role.name.slice(model.name.length + 1);
-  const mine = (g: GrantModel) => g.user === user.key && g.namespace === ns;
-  const rolesWith = (level: string) => new Set(model.roles.filter((r) => r.levels.includes(level)).map((r) => r.name));
-  let found: GrantModel | undefined;
-  if (findLevel(short)) {
-    const bundles = rolesWith(short);
-    found = model.grants.find((g) => mine(g) && (g.levels.includes(short) || g.roles.some((r) => bundles.has(r))));
-  } else if (short.startsWith('custom:')) {
-    const name = short.slice('custom:'.length);
-    found = model.grants.find((g) => mine(g) && (name.includes('@') ? g.rules.length > 0 : g.customRoles.includes(name)));
-  }
-  return found?.source ?? user.source;
+  // A grant's own line is more precise than the user's (Add All): prefer it.
+  const found = declarations(model, { email: user.key }, ns, orgRoleOf(model.name, role.name));
+  return (found.find((d) => d.source !== user.source) ?? found[0])?.source ?? user.source;
 }
 
 /** Findings over the synthesized objects of `model`. */
