@@ -5,10 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { toYamlDocument } from '../constructs/yaml.ts';
 import { InputError, parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
+import { readMembersText } from './members.ts';
 
 export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
@@ -104,12 +105,7 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   const server = flags.server as string | undefined;
   if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = (flags.dir as string | undefined) ?? 'dist';
-  let members: { organization?: { name?: string }; tokens?: TokenInfo[] };
-  try {
-    members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8')) as typeof members;
-  } catch {
-    throw new InputError(`${dir}/members.json cannot be read: run orgctl synth first, or give --dir`);
-  }
+  const members = JSON.parse(readMembersText(dir)) as { organization?: { name?: string }; tokens?: TokenInfo[] };
   const token = members.tokens?.find((t) => t.id === positionals[0]);
   if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
   const secretSource = (flags.secret as string | undefined) ?? '-';

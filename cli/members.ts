@@ -18,6 +18,16 @@ interface Members {
   tokens: { id: string; name?: string; owner?: string; namespaces: string[]; expires?: string }[];
 }
 
+/** DIR/members.json as text: what synthesis wrote for other systems to read. */
+export function readMembersText(dir: string): string {
+  const file = join(dir, 'members.json');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
+  }
+}
+
 export function membersCommand(argv: readonly string[], io: Io): number {
   const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json'], help: 'boolean' }, { h: 'help' });
   if (flags.help) {
@@ -25,13 +35,7 @@ export function membersCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const file = join((flags.dir as string | undefined) ?? 'dist', 'members.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
-  }
+  const text = readMembersText((flags.dir as string | undefined) ?? 'dist');
   if (flags.format === 'json') {
     io.out(text.trimEnd());
     return 0;
