@@ -27,6 +27,19 @@ function fingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
+// Bundles of earlier sources: removed once they are an hour old (a run may still be using one).
+function pruneOldBundles(current) {
+  const dir = dirname(current);
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    try {
+      if (p !== current && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // already gone, or not ours to remove
+    }
+  }
+}
+
 async function bundled() {
   const out = join(root, 'node_modules', '.cache', 'orgctl', fingerprint());
   if (!existsSync(join(out, 'main.js'))) {
@@ -35,13 +48,17 @@ async function bundled() {
     await build({
       entryPoints: { main: join(root, 'cli/main.ts'), io: join(root, 'cli/io.ts') },
       outdir: tmp, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-      packages: 'external', logLevel: 'silent',
+      // Dependencies are bundled too: resolving and reading hundreds of package files cost each
+      // command ~0.1 s. The bundled CommonJS packages need a `require` for Node's built-ins.
+      external: ['esbuild', 'tsx', 'tsx/*'], logLevel: 'silent',
+      banner: { js: "import { createRequire as __orgctlRequire } from 'node:module'; const require = __orgctlRequire(import.meta.url);" },
     });
     try {
       renameSync(tmp, out);
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another run built it first
     }
+    pruneOldBundles(out);
   }
   return out;
 }

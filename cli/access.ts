@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { accessMatrix } from '../policies/rbac/access.ts';
+import { accessMatrix, accessMatrixJson } from '../policies/rbac/access.ts';
 import { accessHtml } from '../policies/rbac/access-html.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
@@ -22,18 +22,19 @@ export function accessCommand(argv: readonly string[], io: Io): number {
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const dir = (flags.dir as string | undefined) ?? 'dist';
-  const matrix = accessMatrix(loadAuthorizer(dir, io));
+  const authz = loadAuthorizer(dir, io);
+  if (flags.format === 'json') {
+    // One line: at 10,000 people, indentation alone is tens of megabytes.
+    io.out(accessMatrixJson(authz));
+    return 0;
+  }
+  const matrix = accessMatrix(authz);
   if (flags.format === 'html') {
     const page = accessHtml(matrix, { title: `Access in ${dir}` });
     if (flags.out) {
       writeFileSync(flags.out as string, page);
       io.err(`wrote ${flags.out as string}`);
     } else io.out(page);
-    return 0;
-  }
-  if (flags.format === 'json') {
-    // One line: at 10,000 people, indentation alone is tens of megabytes.
-    io.out(JSON.stringify(matrix));
     return 0;
   }
   const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];

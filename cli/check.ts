@@ -1,5 +1,5 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { findOrganization } from '../constructs/synth.ts';
+import { findOrganization } from '../constructs/tree.ts';
 import { ORG_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';

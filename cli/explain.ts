@@ -1,5 +1,6 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { findOrganization, synthesize } from '../constructs/synth.ts';
+import { synthesize } from '../constructs/synth.ts';
+import { findOrganization } from '../constructs/tree.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
 import { formatFinding } from '../policies/findings.ts';
 import { Authorizer } from '../policies/rbac/authorizer.ts';

@@ -2,10 +2,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml, yamlErrorText } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, yamlErrorText, type DocumentCache } from '../constructs/yaml.ts';
 import type { ManifestDoc } from '../policies/rbac/objects.ts';
 import { InputError } from './args.ts';
 import { listFiles } from './output.ts';
+
+export type { DocumentCache };
 
 export interface LoadedManifests {
   readonly docs: readonly ManifestDoc[];
@@ -13,30 +15,6 @@ export interface LoadedManifests {
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
-
-/**
- * Parsed documents by their text, shared between the two sides of a diff: a document that did
- * not change is parsed once (a 1% change leaves 95% of documents as they were).
- */
-export type DocumentCache = Map<string, Record<string, unknown>>;
-
-function parseCanonicalCached(text: string, cache: DocumentCache): Record<string, unknown>[] | undefined {
-  const start = text.startsWith('---\n') ? 0 : text.indexOf('\n---\n') + 1;
-  if (start < 0 || !text.slice(0, start).split('\n').every((l) => l === '' || l.startsWith('#'))) return parseCanonicalYaml(text);
-  const out: Record<string, unknown>[] = [];
-  for (const body of text.slice(start + 4).split('\n---\n')) {
-    const doc = body.endsWith('\n') ? body : `${body}\n`;
-    let parsed = cache.get(doc);
-    if (!parsed) {
-      const got = parseCanonicalYaml(`---\n${doc}`);
-      if (!got || got.length !== 1) return parseCanonicalYaml(text);
-      parsed = got[0]!;
-      cache.set(doc, parsed);
-    }
-    out.push(parsed);
-  }
-  return out;
-}
 
 /** Documents of one file's text; List objects are flattened into their items. */
 export function parseManifestText(text: string, file: string, cache?: DocumentCache): LoadedManifests {
@@ -58,7 +36,7 @@ export function parseManifestText(text: string, file: string, cache?: DocumentCa
     return { docs, problems };
   }
   // orgctl's own output takes the fast path (about 50x faster); anything else the full parser.
-  const canonical = cache ? parseCanonicalCached(text, cache) : parseCanonicalYaml(text);
+  const canonical = parseCanonicalYaml(text, cache);
   if (canonical) {
     canonical.forEach(push);
     return { docs, problems };

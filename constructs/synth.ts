@@ -7,8 +7,7 @@ import { runPolicies } from '../policies/org/index.ts';
 import { compareFindings, type Finding } from '../policies/findings.ts';
 import { judgeManifests } from '../policies/rbac/judge.ts';
 import type { OrgModel } from './model.ts';
-import type { Organization } from './organization.ts';
-import { ORG_SCOPE } from './props.ts';
+import { findOrganization, outsideOrganizations } from './tree.ts';
 import { argoCdObjects } from './argocd.ts';
 import { schemaProblems } from './kubernetes-schema.ts';
 import { CLUSTER_SHARD, groupIntoFiles, membershipData, placeOrganization, shardOf, type Placed, type RenderedFile } from './render.ts';
@@ -32,32 +31,6 @@ export interface SynthResult {
   readonly findings: readonly Finding[];
   readonly files: readonly OutputFile[];
   readonly model?: OrgModel;
-}
-
-/** Constructs outside any Organization's subtree (whose children are orgctl's own, data only). */
-function outsideOrganizations(root: IConstruct): { orgs: Organization[]; others: IConstruct[] } {
-  const orgs: Organization[] = [];
-  const others: IConstruct[] = [];
-  const stack: IConstruct[] = [root];
-  while (stack.length) {
-    const c = stack.pop()!;
-    // By marker, not instanceof: org/org.ts may load its own copy of the constructs.
-    if (ORG_SCOPE in c) orgs.push(c as unknown as Organization);
-    else {
-      others.push(c);
-      stack.push(...c.node.children);
-    }
-  }
-  return { orgs, others };
-}
-
-/** The one Organization in a construct tree (an App, or the Organization itself). */
-export function findOrganization(root: IConstruct): Organization {
-  const { orgs } = outsideOrganizations(root);
-  if (orgs.length !== 1) {
-    throw new Error(orgs.length === 0 ? 'no Organization is declared' : `one Organization per app, found ${orgs.length}: ${orgs.map((o) => o.node.path).join(', ')}`);
-  }
-  return orgs[0]!;
 }
 
 /** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */

@@ -110,14 +110,22 @@ export function yamlErrorText(message: string): string {
 }
 
 /**
- * Reads back what this writer writes, fast: a strict line parser for exactly the subset above.
- * Anything outside it (flow collections, anchors, tabs, ambiguous plain scalars, other
- * indentation) returns undefined, and the caller falls back to a full YAML parser. Tests prove
- * it gives the same objects as the `yaml` package on every synthesized file.
+ * Parsed documents by their text, shared between the two sides of a diff: a document that did
+ * not change is parsed once (a 1% change leaves 95% of documents as they were).
  */
-export function parseCanonicalYaml(text: string): Record<string, unknown>[] | undefined {
+export type DocumentCache = Map<string, Record<string, unknown>>;
+
+/**
+ * Reads back what this writer writes, fast: a strict single-pass reader for exactly the subset
+ * above, walking the text by index (no line array, no per-line copies). Anything outside it (flow
+ * collections, anchors, tabs, ambiguous plain scalars, other indentation) returns undefined, and
+ * the caller falls back to a full YAML parser. Tests prove it gives the same objects as the
+ * `yaml` package on every synthesized file. With `cache`, documents already seen are not parsed
+ * again (and are the same objects).
+ */
+export function parseCanonicalYaml(text: string, cache?: DocumentCache): Record<string, unknown>[] | undefined {
   try {
-    return new CanonicalReader(text).documents();
+    return new CanonicalReader(text, cache).documents();
   } catch (e) {
     if (e instanceof NotCanonical) return undefined;
     throw e;
@@ -156,97 +164,221 @@ function parseScalar(token: string): unknown {
   throw new NotCanonical();
 }
 
-/** Splits `key: rest` (or `key:`) where key is plain or a JSON string. */
-function splitKey(s: string): [string, string | undefined] {
-  let end: number;
-  if (s.startsWith('"')) {
-    let i = 1;
-    while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
-    end = i + 1;
-    if (s[end] !== ':') throw new NotCanonical();
-  } else {
-    end = s.indexOf(':');
-    while (end >= 0 && end + 1 < s.length && s[end + 1] !== ' ') end = s.indexOf(':', end + 1);
-    if (end <= 0) throw new NotCanonical();
-  }
-  const key = readScalar(s.slice(0, end));
-  if (typeof key !== 'string') throw new NotCanonical();
-  if (end + 1 === s.length) return [key, undefined];
-  if (s[end + 1] !== ' ' || s[end + 2] === ' ' || end + 2 === s.length) throw new NotCanonical();
-  return [key, s.slice(end + 2)];
+// The keys and values every manifest repeats, by length: recognized in place, without copying
+// them out of the text first (most of the lines of a large output are these).
+const COMMON = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations', 'rules', 'verbs', 'apiGroups',
+  'resources', 'roleRef', 'subjects', 'apiGroup', 'data', 'User', 'Group', 'ServiceAccount', 'ClusterRole', 'Role', 'RoleBinding',
+  'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'rbac.authorization.k8s.io/v1', 'get', 'list', 'watch'];
+const COMMON_BY_LENGTH: string[][] = [];
+for (const t of COMMON) (COMMON_BY_LENGTH[t.length] ??= []).push(t);
+
+function knownToken(text: string, from: number, to: number): string | undefined {
+  const candidates = COMMON_BY_LENGTH[to - from];
+  if (candidates) for (const c of candidates) if (text.startsWith(c, from)) return c;
+  return undefined;
 }
 
-class CanonicalReader {
-  private readonly lines: string[];
-  private i = 0;
+// What PLAIN allows: a first character, then the rest.
+const PLAIN_FIRST = new Uint8Array(128);
+const PLAIN_REST = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/') PLAIN_FIRST[c.charCodeAt(0)] = PLAIN_REST[c.charCodeAt(0)] = 1;
+for (const c of '0123456789.@:-') PLAIN_REST[c.charCodeAt(0)] = 1;
 
-  constructor(text: string) {
+/**
+ * A plain string scalar read in place (a name, an email), or undefined when the slow path must
+ * decide: quoted, a number, short enough to be a reserved word, or not plain at all.
+ */
+function plainToken(text: string, from: number, to: number): string | undefined {
+  if (to - from <= 5 || PLAIN_FIRST[text.charCodeAt(from)] !== 1 || text.charCodeAt(to - 1) === COLON) return undefined;
+  for (let i = from + 1; i < to; i++) if (PLAIN_REST[text.charCodeAt(i)] !== 1) return undefined;
+  return text.slice(from, to);
+}
+
+const SPACE = 32;
+const QUOTE = 34;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const BACKSLASH = 92;
+
+/**
+ * The reader's position is one line: [start, end) of the text, and its indentation (-1 past the
+ * end). Values are read from the line they start on; nested blocks move the position.
+ */
+class CanonicalReader {
+  private readonly text: string;
+  private readonly length: number;
+  private start = 0;
+  private end = 0;
+  private indent = 0;
+  /** Where the key just read ends (its `:`). */
+  private colon = 0;
+
+  constructor(text: string, private readonly cache?: DocumentCache) {
     if (text.includes('\t') || text.includes('\r')) throw new NotCanonical();
-    this.lines = text.split('\n');
-    if (this.lines[this.lines.length - 1] === '') this.lines.pop();
+    this.text = text;
+    this.length = text.length;
+    this.moveTo(0);
+  }
+
+  private moveTo(start: number): void {
+    const text = this.text;
+    this.start = start;
+    if (start >= this.length) {
+      this.end = this.length;
+      this.indent = -1;
+      return;
+    }
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = this.length;
+    this.end = end;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === SPACE) i++;
+    this.indent = i - start;
+  }
+
+  private nextLine(): void {
+    this.moveTo(this.end + 1);
+  }
+
+  private atDocumentStart(): boolean {
+    return this.end - this.start === 3 && this.text.startsWith('---', this.start);
   }
 
   documents(): Record<string, unknown>[] {
     const docs: Record<string, unknown>[] = [];
-    while (this.i < this.lines.length && this.lines[this.i]!.startsWith('#')) this.i++;
-    while (this.i < this.lines.length) {
-      if (this.lines[this.i] !== '---') throw new NotCanonical();
-      this.i++;
-      docs.push(this.mapping(0));
+    while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
+    while (this.indent !== -1) {
+      if (!this.atDocumentStart()) throw new NotCanonical();
+      docs.push(this.cache ? this.cachedDocument(this.cache) : (this.nextLine(), this.mapping(0, -1)));
     }
     return docs;
   }
 
-  private indentOf(line: string): number {
-    let n = 0;
-    while (line.charCodeAt(n) === 32) n++;
-    return n;
+  /** The document after this `---` line, from the cache when its text was seen before. */
+  private cachedDocument(cache: DocumentCache): Record<string, unknown> {
+    const bodyStart = this.end + 1;
+    const separator = this.text.indexOf('\n---\n', this.end);
+    const bodyEnd = separator < 0 ? this.length : separator + 1;
+    const body = this.text.slice(bodyStart, bodyEnd);
+    const known = cache.get(body);
+    if (known) {
+      this.moveTo(bodyEnd);
+      return known;
+    }
+    this.nextLine();
+    const doc = this.mapping(0, -1);
+    // The document must end where its text does, or the key would not describe it.
+    if (this.start !== bodyEnd && this.indent !== -1) throw new NotCanonical();
+    cache.set(body, doc);
+    return doc;
   }
 
-  /** A block mapping whose keys sit at `indent`; `first` is an already-split first entry (after `- `). */
-  private mapping(indent: number, first?: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    let entry = first;
-    for (;;) {
-      if (entry === undefined) {
-        const line = this.lines[this.i];
-        if (line === undefined || line === '---' || this.indentOf(line) !== indent) break;
-        if (line[indent] === '-' && line[indent + 1] === ' ') break;
-        entry = line.slice(indent);
-        this.i++;
-      }
-      const [key, rest] = splitKey(entry);
-      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical();
-      out[key] = this.value(rest, indent);
-      entry = undefined;
+  /**
+   * The key at `at` on this line (plain or a JSON string), followed by `:` and then a space or the
+   * line's end. Sets `colon`. Throws when there is none.
+   */
+  private key(at: number): string {
+    const text = this.text;
+    const end = this.end;
+    let colon: number;
+    if (text.charCodeAt(at) === QUOTE) {
+      let i = at + 1;
+      while (i < end && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1;
+      colon = i + 1;
+      if (colon >= end || text.charCodeAt(colon) !== COLON) throw new NotCanonical();
+    } else {
+      colon = text.indexOf(':', at);
+      while (colon >= 0 && colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE) colon = text.indexOf(':', colon + 1);
+      if (colon <= at || colon >= end) throw new NotCanonical();
     }
-    if (!Object.keys(out).length) throw new NotCanonical();
+    this.colon = colon;
+    const known = knownToken(text, at, colon) ?? plainToken(text, at, colon);
+    if (known !== undefined) return known;
+    const key = readScalar(text.slice(at, colon));
+    if (typeof key !== 'string') throw new NotCanonical();
+    return key;
+  }
+
+  /** Whether a sequence item at `at` is a mapping's first entry (`key:` or `key: value`). */
+  private startsMapping(at: number): boolean {
+    const text = this.text;
+    const end = this.end;
+    let i = at;
+    if (text.charCodeAt(at) === QUOTE) {
+      i++;
+      while (i < end && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1;
+      if (i >= end) return false;
+      i++;
+      return text.charCodeAt(i) === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE);
+    }
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE) return false;
+      if (c === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
+    }
+    return false;
+  }
+
+  /** A block mapping whose keys sit at `indent`; `first` is where an entry starts on this line (after `- `), or -1. */
+  private mapping(indent: number, first: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const text = this.text;
+    let entries = 0;
+    let at = first;
+    for (;;) {
+      if (at < 0) {
+        if (this.indent !== indent || this.atDocumentStart()) break;
+        at = this.start + indent;
+        if (text.charCodeAt(at) === DASH && text.charCodeAt(at + 1) === SPACE) break;
+      }
+      const key = this.key(at);
+      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical();
+      out[key] = this.value(indent);
+      entries++;
+      at = -1;
+    }
+    if (!entries) throw new NotCanonical();
     return out;
   }
 
-  /** The value after `key:` at `indent`: inline, a block scalar, or a nested block. */
-  private value(rest: string | undefined, indent: number): unknown {
-    if (rest === undefined) {
-      const next = this.lines[this.i];
-      if (next === undefined) throw new NotCanonical();
-      const ni = this.indentOf(next);
-      if (ni === indent && next[ni] === '-' && (next[ni + 1] === ' ' || next.length === ni + 1)) return this.sequence(indent);
-      if (ni === indent + 2) return this.mapping(indent + 2);
+  /** The value after the key just read (`colon`) at `indent`: inline, a block scalar, or a nested block. */
+  private value(indent: number): unknown {
+    const text = this.text;
+    const colon = this.colon;
+    if (colon + 1 === this.end) {
+      this.nextLine();
+      const next = this.indent;
+      if (next === indent) {
+        const at = this.start + indent;
+        if (text.charCodeAt(at) === DASH && (this.end === at + 1 || text.charCodeAt(at + 1) === SPACE) && !this.atDocumentStart()) return this.sequence(indent);
+      }
+      if (next === indent + 2) return this.mapping(indent + 2, -1);
       throw new NotCanonical();
     }
-    if (rest === '[]') return [];
-    if (rest === '{}') return {};
-    if (rest === '|' || rest === '|-') return this.block(indent + 2, rest === '|');
-    return readScalar(rest);
+    const from = colon + 2;
+    if (text.charCodeAt(colon + 1) !== SPACE || text.charCodeAt(from) === SPACE || from === this.end) throw new NotCanonical();
+    const size = this.end - from;
+    if (size <= 2) {
+      const rest = text.slice(from, this.end);
+      if (rest === '[]' || rest === '{}' || rest === '|' || rest === '|-') {
+        this.nextLine();
+        return rest === '[]' ? [] : rest === '{}' ? {} : this.block(indent + 2, rest === '|');
+      }
+    }
+    const v = knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? readScalar(text.slice(from, this.end));
+    this.nextLine();
+    return v;
   }
 
+  /** A `|` or `|-` block scalar's lines, from this line on. */
   private block(indent: number, keepNewline: boolean): string {
     const body: string[] = [];
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i]!;
-      if (line !== '' && this.indentOf(line) < indent) break;
-      body.push(line === '' ? '' : line.slice(indent));
-      this.i++;
+    while (this.indent !== -1) {
+      const empty = this.end === this.start;
+      if (!empty && this.indent < indent) break;
+      body.push(empty ? '' : this.text.slice(this.start + indent, this.end));
+      this.nextLine();
     }
     while (body.length && body[body.length - 1] === '') body.pop();
     if (!body.length || body[0] === '' || body[0]!.startsWith(' ')) throw new NotCanonical();
@@ -255,20 +387,27 @@ class CanonicalReader {
 
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
+    const text = this.text;
     for (;;) {
-      const line = this.lines[this.i];
-      if (line === undefined || line === '---' || this.indentOf(line) !== indent || line[indent] !== '-') break;
-      this.i++;
-      if (line.length === indent + 1) {
+      const dash = this.start + indent;
+      if (this.indent !== indent || text.charCodeAt(dash) !== DASH || this.atDocumentStart()) break;
+      if (this.end === dash + 1) {
+        this.nextLine();
         out.push(this.sequence(indent + 2)); // `-` alone: a nested sequence follows
         continue;
       }
-      if (line[indent + 1] !== ' ') throw new NotCanonical();
-      const item = line.slice(indent + 2);
-      if (item === '[]') out.push([]);
-      else if (item === '{}') out.push({});
-      else if (item.startsWith('"') ? /^"(?:[^"\\]|\\.)*":( |$)/.test(item) : /^[^ ]*:( |$)/.test(item)) out.push(this.mapping(indent + 2, item));
-      else out.push(readScalar(item));
+      if (text.charCodeAt(dash + 1) !== SPACE) throw new NotCanonical();
+      const at = dash + 2;
+      const size = this.end - at;
+      if (size === 2 && (text.startsWith('[]', at) || text.startsWith('{}', at))) {
+        out.push(text.charCodeAt(at) === 91 ? [] : {});
+        this.nextLine();
+      } else if (this.startsMapping(at)) {
+        out.push(this.mapping(indent + 2, at));
+      } else {
+        out.push(knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)));
+        this.nextLine();
+      }
     }
     if (!out.length) throw new NotCanonical();
     return out;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, type DocumentCache } from '../constructs/yaml.ts';
 
 const TRICKY = [
   '', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '123', '0x1F', '1e3', '2027-03-31', '1:20', '.inf', '-', '- a',
   'a: b', 'a #b', '#c', '@x', '`x', '*alias', '&anchor', '!tag', '%x', '|', '>', "'q'", '"dq"', '[a]', '{a}', ' lead', 'trail ',
   'acme:r:pods', 'bob@acme.io', 'kubernetes.io/service-account-token', 'argocd.argoproj.io/sync-wave', 'ends:', 'tab\there',
+  'ends-longer:', 'a-long-plain/value@x.io', '12345678', '-12345678', '1.5e10x', 'TRUE_LONG', 'apiVersion', 'User', 'ClusterRoleBinding',
   'line\nbreak', 'multi\nline\n', 'trailing\n\n', ' indented\nfirst', 'unicode é ü 東京', '\u2028sep', 'ctrl\u0001', '\\back', 'Prune=false',
 ];
 
@@ -75,7 +76,22 @@ describe('canonical YAML reader', () => {
     for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
   });
 
+  it('parses a document seen before only once, and a changed one again', () => {
+    const cache: DocumentCache = new Map();
+    const docs = [{ kind: 'A', list: [1, 'x'] }, { kind: 'B', data: { 'k.json': 'one\ntwo\n' } }, { kind: 'C' }];
+    const first = parseCanonicalYaml(toYamlStream(docs, 'header'), cache)!;
+    expect(first).toEqual(docs);
+    const second = parseCanonicalYaml(toYamlStream([docs[0]!, { kind: 'B2' }, docs[2]!]), cache)!;
+    expect(second).toEqual([docs[0], { kind: 'B2' }, docs[2]]);
+    expect(second[0]).toBe(first[0]);
+    expect(second[2]).toBe(first[2]);
+    expect(cache.size).toBe(4);
+  });
+
   it.each([
+    ['a plain value ending in a colon', '---\nkey: abcdefgh:\n'],
+    ['a plain value with a comment', '---\nkey: abcdefgh # note\n'],
+    ['a long plain value with a space', '---\nkey: abcdefgh ijk\n'],
     ['flow collections', 'a: [1, 2]\n'],
     ['anchors', '---\na: &x 1\nb: *x\n'],
     ['comments inside', '---\na: 1 # note\n'],

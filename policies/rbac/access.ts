@@ -123,20 +123,11 @@ export interface IndexedSubject {
 
 /** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
 export function accessIndex(authz: Authorizer): IndexedSubject[] {
-  const grants = new Map<string, Map<string, Contribution[]>>();
-  let lastKey = '';
+  // Kind → name → scope → contributions; one map per kind spares a joined key per subject.
+  const byKind = new Map<SubjectKind, Map<string, Map<string, Contribution[]>>>([['Group', new Map()], ['ServiceAccount', new Map()], ['User', new Map()]]);
+  let lastNames: Map<string, Map<string, Contribution[]>> | undefined;
+  let lastName = '';
   let lastScopes: Map<string, Contribution[]> | undefined;
-  const add = (key: string, scope: string, c: Contribution) => {
-    // Subjects of one binding are mostly different people, but one person's grants are often
-    // consecutive (split bindings, levels of a role): remember the last one looked up.
-    let scopes = key === lastKey ? lastScopes : grants.get(key);
-    if (!scopes) grants.set(key, (scopes = new Map()));
-    lastKey = key;
-    lastScopes = scopes;
-    const list = scopes.get(scope);
-    if (list) list.push(c);
-    else scopes.set(scope, [c]);
-  };
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
@@ -148,30 +139,75 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
     for (const s of binding.subjects) {
       if (s.kind === 'ServiceAccount' && !(s.namespace || binding.namespace)) continue; // matches nobody
       const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
-      add(`${s.kind}\u0000${name}`, binding.namespace, c);
+      const names = byKind.get(s.kind)!;
+      // Subjects of one binding are mostly different people, but one person's grants are often
+      // consecutive (split bindings, levels of a role): remember the last one looked up.
+      let scopes = names === lastNames && name === lastName ? lastScopes : names.get(name);
+      if (!scopes) names.set(name, (scopes = new Map()));
+      lastNames = names;
+      lastName = name;
+      lastScopes = scopes;
+      const list = scopes.get(binding.namespace);
+      if (list) list.push(c);
+      else scopes.set(binding.namespace, [c]);
     }
   }
-  return [...grants.keys()].sort().map((key) => {
-    const [kind, name] = key.split('\u0000') as [SubjectKind, string];
-    // Bindings of the groups every such subject is in count for it too.
-    const groups = implicitGroups(kind, name).map((g) => grants.get(`Group\u0000${g}`)).filter((g) => g !== undefined);
-    const scopes = groups.length ? new Map(grants.get(key)!) : grants.get(key)!;
-    for (const g of groups) for (const [scope, list] of g) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
-    // Cluster-wide access holds in every namespace too.
-    const clusterWide = scopes.get('') ?? [];
-    if (clusterWide.length) for (const [scope, list] of scopes) if (scope !== '') scopes.set(scope, [...clusterWide, ...list]);
-    return { kind, name, scopes };
-  });
+  const groups = byKind.get('Group')!;
+  const out: IndexedSubject[] = [];
+  for (const [kind, names] of byKind) {
+    for (const name of [...names.keys()].sort()) {
+      // Bindings of the groups every such subject is in count for it too.
+      const implicit = groups.size ? implicitGroups(kind, name).map((g) => groups.get(g)).filter((g) => g !== undefined) : [];
+      const scopes = implicit.length ? new Map(names.get(name)!) : names.get(name)!;
+      for (const g of implicit) for (const [scope, list] of g) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
+      // Cluster-wide access holds in every namespace too.
+      const clusterWide = scopes.get('') ?? [];
+      if (clusterWide.length) for (const [scope, list] of scopes) if (scope !== '') scopes.set(scope, [...clusterWide, ...list]);
+      out.push({ kind, name, scopes });
+    }
+  }
+  return out;
 }
+
+const shown = (c: AccessCell): MatrixCell => ({ levels: c.levels, classes: c.classes, via: c.via });
+const namespacesOf = (scopes: ReadonlyMap<string, unknown>) => [...scopes.keys()].filter((s) => s !== '').sort();
 
 /** The matrix over every subject named in a binding, sorted by kind and name. */
 export function accessMatrix(authz: Authorizer): SubjectAccess[] {
   const cells = new CellMaker();
-  const shown = (c: AccessCell): MatrixCell => ({ levels: c.levels, classes: c.classes, via: c.via });
   return accessIndex(authz).map(({ kind, name, scopes }) => {
     const namespaces: Record<string, MatrixCell> = {};
-    for (const ns of [...scopes.keys()].filter((s) => s !== '').sort()) namespaces[ns] = shown(cells.cell(scopes.get(ns)!));
+    for (const ns of namespacesOf(scopes)) namespaces[ns] = shown(cells.cell(scopes.get(ns)!));
     const clusterWide = scopes.get('');
     return { kind, name, ...(clusterWide?.length ? { cluster: shown(cells.cell(clusterWide)) } : {}), namespaces };
   });
+}
+
+/**
+ * The matrix as JSON text, written directly: the same data as `JSON.stringify(accessMatrix())`
+ * (namespaces in sorted order), without building 100,000 cell objects to serialize once. A cell
+ * one binding makes is the same text for everyone it binds: written once per binding.
+ */
+export function accessMatrixJson(authz: Authorizer): string {
+  const cells = new CellMaker();
+  // Cell texts by their list of contributions, as a trie: people granted the same roles in a
+  // namespace share the bindings there, so their cells are the same text.
+  interface Node { text?: string; next?: Map<Contribution, Node> }
+  const root: Node = {};
+  const cellJson = (list: readonly Contribution[]): string => {
+    let node = root;
+    for (const c of list) {
+      let child = (node.next ??= new Map()).get(c);
+      if (!child) node.next.set(c, (child = {}));
+      node = child;
+    }
+    return (node.text ??= JSON.stringify(shown(cells.cell(list))));
+  };
+  const subjects: string[] = [];
+  for (const { kind, name, scopes } of accessIndex(authz)) {
+    const clusterWide = scopes.get('');
+    const namespaces = namespacesOf(scopes).map((ns) => `${JSON.stringify(ns)}:${cellJson(scopes.get(ns)!)}`);
+    subjects.push(`{"kind":"${kind}","name":${JSON.stringify(name)},${clusterWide?.length ? `"cluster":${cellJson(clusterWide)},` : ''}"namespaces":{${namespaces.join(',')}}}`);
+  }
+  return `[${subjects.join(',')}]`;
 }
