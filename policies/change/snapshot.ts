@@ -3,7 +3,7 @@
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
-import { accessIndex, CellMaker, type AccessCell } from '../rbac/access.ts';
+import { accessIndex, CellMaker, type AccessCell, type Contribution } from '../rbac/access.ts';
 import { Authorizer } from '../rbac/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../rbac/objects.ts';
 
@@ -89,6 +89,25 @@ function jsonLines<T>(text: unknown, what: string): T[] {
   });
 }
 
+/** A LazyCell: its key now, its roles and access when first asked (most cells are never asked). */
+class DeferredCell implements LazyCell {
+  readonly key: string;
+  private roleList?: readonly string[];
+  private computed?: AccessCell;
+
+  constructor(private readonly contributions: readonly Contribution[], private readonly cells: CellMaker) {
+    this.key = CellMaker.key(contributions);
+  }
+
+  get roles(): readonly string[] {
+    return (this.roleList ??= this.contributions.length === 1 ? [this.key] : this.key.split('\n'));
+  }
+
+  get cell(): AccessCell {
+    return (this.computed ??= this.cells.cell(this.contributions));
+  }
+}
+
 /** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
 export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snapshot {
   const configMaps = docs
@@ -130,18 +149,7 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
   const access = new Map(
     accessIndex(new Authorizer(rbac)).map((subject) => {
       const byNamespace: Record<string, LazyCell> = {};
-      for (const [ns, contributions] of subject.scopes) {
-        if (ns === '') continue;
-        let cell: AccessCell | undefined;
-        const key = CellMaker.key(contributions);
-        byNamespace[ns] = {
-          key,
-          roles: key.split('\n'),
-          get cell() {
-            return (cell ??= cells.cell(contributions));
-          },
-        };
-      }
+      for (const [ns, contributions] of subject.scopes) if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);
       return [subject.name, byNamespace] as const;
     }),
   );
