@@ -34,24 +34,54 @@ export const SYNC_WAVE: Readonly<Record<string, string>> = {
   Namespace: '0', ClusterRole: '1', Role: '1', ServiceAccount: '2', ConfigMap: '2', Secret: '3', RoleBinding: '4',
 };
 
-type Subject = { kind: 'User'; name: string } | { kind: 'ServiceAccount'; name: string; namespace: string };
-
-const subjectKey = (s: Subject): string => (s.kind === 'User' ? `0\u0000${s.name}` : `1\u0000${s.namespace}\u0000${s.name}`);
+/**
+ * A subject as written in a RoleBinding. One frozen object per person or token, shared by every
+ * binding that names it: built, sized and written as YAML once (the writer reuses the text of
+ * frozen items).
+ */
+type Subject = Readonly<k8s.Subject>;
 
 /** Subjects per (namespace, role name), deduplicated; roleRef kind is kept with the role. */
 class Bindings {
-  private readonly byNamespace = new Map<string, Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Map<string, Subject> }>>();
+  private readonly byNamespace = new Map<string, Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }>>();
 
   add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
     let roles = this.byNamespace.get(namespace);
     if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
     let entry = roles.get(roleName);
-    if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Map() }));
-    entry.subjects.set(subjectKey(subject), subject);
+    if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Set() }));
+    entry.subjects.add(subject);
   }
 
   in(namespace: string) {
     return this.byNamespace.get(namespace) ?? new Map();
+  }
+}
+
+/** The one Subject of each user and token, with the key bindings sort them by. */
+class Subjects {
+  private readonly byKey = new Map<string, Subject>();
+  readonly sortKey = new Map<Subject, string>();
+  readonly size = new Map<Subject, number>();
+
+  private of(key: string, make: () => Subject): Subject {
+    let s = this.byKey.get(key);
+    if (!s) {
+      s = Object.freeze(make());
+      this.byKey.set(key, s);
+      this.sortKey.set(s, key);
+      this.size.set(s, JSON.stringify(s).length + 8);
+    }
+    return s;
+  }
+
+  // Users first, by name; then service accounts by namespace and name.
+  user(name: string): Subject {
+    return this.of(`0\u0000${name}`, () => ({ apiGroup: RBAC_GROUP, kind: 'User', name }));
+  }
+
+  serviceAccount(namespace: string, name: string): Subject {
+    return this.of(`1\u0000${namespace}\u0000${name}`, () => ({ kind: 'ServiceAccount', name, namespace }));
   }
 }
 
@@ -103,7 +133,7 @@ export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxB
 }
 
 /** Collects who holds what, where: the one pass over the model. */
-function collectBindings(model: OrgModel, today: string): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>> } {
+function collectBindings(model: OrgModel, today: string, subjects: Subjects): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>> } {
   const bindings = new Bindings();
   const namespaces = new Set(model.namespaces.map((n) => n.name));
   const users = new Map(model.users.map((u) => [u.key, u]));
@@ -136,7 +166,7 @@ function collectBindings(model: OrgModel, today: string): { bindings: Bindings; 
     const u = users.get(g.user);
     if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
     if (g.expires !== undefined && g.expires < today) continue;
-    const subject: Subject = { kind: 'User', name: usernameOf(model, u.key) };
+    const subject = subjects.user(usernameOf(model, u.key));
     const levels = [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? [])];
     for (const l of levels) if (findLevel(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
@@ -150,7 +180,7 @@ function collectBindings(model: OrgModel, today: string): { bindings: Bindings; 
   const addAll = grantableLevels();
   for (const u of model.users) {
     if (u.status !== 'active') continue;
-    const subject: Subject = { kind: 'User', name: usernameOf(model, u.key) };
+    const subject = subjects.user(usernameOf(model, u.key));
     if (u.admin) {
       // Admins hold full access everywhere, the system namespace included.
       for (const ns of [...namespaces, model.systemNamespace]) bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
@@ -160,7 +190,7 @@ function collectBindings(model: OrgModel, today: string): { bindings: Bindings; 
   }
 
   for (const t of liveTokens(model, today)) {
-    const subject: Subject = { kind: 'ServiceAccount', name: tokenAccountName(t.id, t.rotation), namespace: model.systemNamespace };
+    const subject = subjects.serviceAccount(model.systemNamespace, tokenAccountName(t.id, t.rotation));
     for (const ns of t.namespaces) {
       if (!namespaces.has(ns)) continue;
       for (const l of t.levels) if (findLevel(l)) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
@@ -199,7 +229,7 @@ function namespaceObject(model: OrgModel, name: string): Manifest {
   } satisfies k8s.KubeNamespaceProps);
 }
 
-function roleBindings(model: OrgModel, ns: string, bindings: Bindings, maxBytes: number): Manifest[] {
+function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number): Manifest[] {
   const out: Manifest[] = [];
   const names = [...bindings.in(ns).keys()].sort((a, b) => {
     const la = a.slice(model.name.length + 1);
@@ -207,10 +237,10 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, maxBytes:
     return compareLevels(la, lb);
   });
   for (const roleName of names) {
-    const { roleKind, subjects } = bindings.in(ns).get(roleName)!;
-    const sorted = [...subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
-    const rendered: k8s.Subject[] = sorted.map((s) => (s.kind === 'User' ? { apiGroup: RBAC_GROUP, kind: 'User', name: s.name } : { kind: s.kind, name: s.name, namespace: s.namespace }));
-    const chunks = chunkBySize(rendered, (s) => JSON.stringify(s).length + 8, maxBytes);
+    const { roleKind, subjects: bound } = bindings.in(ns).get(roleName)!;
+    const keyed = [...(bound as Set<Subject>)].map((s) => [subjects.sortKey.get(s)!, s] as const);
+    const sorted = keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+    const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
     chunks.forEach((chunk, i) => {
       out.push(
         manifest('rbac.authorization.k8s.io/v1', 'RoleBinding', {
@@ -353,10 +383,11 @@ export interface Placed {
 export function placeOrganization(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
   const maxBytes = options.maxBindingBytes ?? 1024 * 1024;
-  const { bindings, customRoles } = collectBindings(model, options.today);
+  const subjects = new Subjects();
+  const { bindings, customRoles } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
-  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, maxBytes)];
-  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, maxBytes)]]));
+  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes)];
+  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, subjects, maxBytes)]]));
   const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, objects: tokenObjects(model, t) }));
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const out: Placed[] = [];

@@ -63,6 +63,25 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
   }
 }
 
+/**
+ * The text of frozen mapping items whose values are all scalars, by indentation: such an item
+ * cannot change, and a large output names the same person in many bindings (one shared object).
+ */
+const FROZEN_ITEMS = new WeakMap<object, { pad: string; text: string }>();
+
+function writeFrozenItem(item: Record<string, unknown>, pad: string, out: string[]): void {
+  const known = FROZEN_ITEMS.get(item);
+  if (known?.pad === pad) {
+    out.push(known.text);
+    return;
+  }
+  const lines: string[] = [];
+  writeMapping(item, `${pad}  `, lines, `${pad}- `);
+  const text = lines.join('\n');
+  if (Object.values(item).every((v) => !isCollection(v))) FROZEN_ITEMS.set(item, { pad, text });
+  out.push(text);
+}
+
 // Sequences sit at their key's indentation (kubectl style): `- ` then the item.
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
@@ -70,7 +89,8 @@ function writeSequence(items: readonly unknown[], pad: string, out: string[]): v
       if (Array.isArray(item)) {
         out.push(`${pad}-`);
         writeSequence(item, `${pad}  `, out);
-      } else writeMapping(item as Record<string, unknown>, `${pad}  `, out, `${pad}- `);
+      } else if (Object.isFrozen(item)) writeFrozenItem(item as Record<string, unknown>, pad, out);
+      else writeMapping(item as Record<string, unknown>, `${pad}  `, out, `${pad}- `);
     } else if (isCollection(item)) {
       out.push(`${pad}- ${Array.isArray(item) ? '[]' : '{}'}`);
     } else {

@@ -40,6 +40,17 @@ describe('YAML writer', () => {
     expect(parse(text)).toEqual({ data });
   });
 
+  it('writes a frozen item shared by many sequences the same everywhere, at any depth', () => {
+    const person = Object.freeze({ kind: 'User', name: 'bob@acme.io', note: 'two\nlines' });
+    const open = { kind: 'User', name: 'dan@acme.io' };
+    const doc = { a: [person, open], b: { c: [person] }, d: [person] };
+    const text = toYamlDocument(doc);
+    expect(parse(text)).toEqual(doc);
+    open.name = 'erin@acme.io'; // not frozen: written as it is now
+    expect(parse(toYamlDocument(doc))).toEqual(doc);
+    expect(toYamlDocument({ x: [person] })).toBe(`x:\n${toYamlDocument({ a: [person] }).slice(3)}`);
+  });
+
   it('joins documents with --- under a comment header', () => {
     const text = toYamlStream([{ a: 1 }, { b: 2 }], 'Generated.\nDo not edit.');
     expect(text).toBe('# Generated.\n# Do not edit.\n---\na: 1\n---\nb: 2\n');
