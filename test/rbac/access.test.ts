@@ -28,7 +28,10 @@ describe('accessMatrixJson', () => {
   ])('is JSON.stringify(accessMatrix()) for %s', (_what, docs) => {
     const authz = new Authorizer(readRbac(docs()));
     const text = accessMatrixJson(authz);
-    expect(text).toBe(JSON.stringify(accessMatrix(authz)));
+    expect(JSON.parse(text)).toEqual(accessMatrix(authz));
+    // the same text as JSON.stringify, but for the escaped arrow of every binding label
+    expect(text).toBe(JSON.stringify(accessMatrix(authz)).replaceAll('→', '\\u2192'));
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
   });
 
   it('writes namespaces in sorted order even when a name looks like a number', () => {
