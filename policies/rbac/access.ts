@@ -113,22 +113,31 @@ function implicitGroups(kind: SubjectKind, name: string): string[] {
   return [];
 }
 
+/** A scope ('' for ClusterRoleBindings, else a namespace) and what grants access there. */
+export type ScopeAccess = readonly [scope: string, contributions: readonly Contribution[]];
+
 export interface IndexedSubject {
   readonly kind: SubjectKind;
   /** Users and groups: their name; service accounts: `namespace:name`. */
   readonly name: string;
-  /** '' (ClusterRoleBindings) or a namespace → what grants access there. */
-  readonly scopes: ReadonlyMap<string, readonly Contribution[]>;
+  /** Sorted by scope: '' (ClusterRoleBindings) first, then namespaces. */
+  readonly scopes: readonly ScopeAccess[];
 }
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
 export function accessIndex(authz: Authorizer): IndexedSubject[] {
-  // Kind → name → scope → contributions; one map per kind spares a joined key per subject.
-  const byKind = new Map<SubjectKind, Map<string, Map<string, Contribution[]>>>([['Group', new Map()], ['ServiceAccount', new Map()], ['User', new Map()]]);
-  let lastNames: Map<string, Map<string, Contribution[]>> | undefined;
+  // Bindings in namespace order (stable): a subject's scopes then arrive sorted, and all of one
+  // scope together, so each subject keeps a list instead of a map.
+  const bindings = [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace));
+  // Kind → name → scopes; one map per kind spares a joined key per subject.
+  type Entry = [string, Contribution[]];
+  const byKind = new Map<SubjectKind, Map<string, Entry[]>>([['Group', new Map()], ['ServiceAccount', new Map()], ['User', new Map()]]);
+  let lastNames: Map<string, Entry[]> | undefined;
   let lastName = '';
-  let lastScopes: Map<string, Contribution[]> | undefined;
-  for (const binding of authz.set.bindings) {
+  let lastScopes: Entry[] | undefined;
+  for (const binding of bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
     const label = bindingLabel(binding);
@@ -136,33 +145,40 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
       role, binding, label, labels: [label],
       roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
     };
+    const scope = binding.namespace;
     for (const s of binding.subjects) {
-      if (s.kind === 'ServiceAccount' && !(s.namespace || binding.namespace)) continue; // matches nobody
-      const name = s.kind === 'ServiceAccount' ? `${s.namespace || binding.namespace}:${s.name}` : s.name;
+      if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
+      const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
       const names = byKind.get(s.kind)!;
       // Subjects of one binding are mostly different people, but one person's grants are often
       // consecutive (split bindings, levels of a role): remember the last one looked up.
       let scopes = names === lastNames && name === lastName ? lastScopes : names.get(name);
-      if (!scopes) names.set(name, (scopes = new Map()));
+      if (!scopes) names.set(name, (scopes = []));
       lastNames = names;
       lastName = name;
       lastScopes = scopes;
-      const list = scopes.get(binding.namespace);
-      if (list) list.push(c);
-      else scopes.set(binding.namespace, [c]);
+      const last = scopes[scopes.length - 1];
+      if (last?.[0] === scope) last[1].push(c);
+      else scopes.push([scope, [c]]);
     }
   }
   const groups = byKind.get('Group')!;
   const out: IndexedSubject[] = [];
   for (const [kind, names] of byKind) {
-    for (const name of [...names.keys()].sort()) {
+    for (const name of [...names.keys()].sort(byText)) {
+      let scopes: Entry[] = names.get(name)!;
       // Bindings of the groups every such subject is in count for it too.
       const implicit = groups.size ? implicitGroups(kind, name).map((g) => groups.get(g)).filter((g) => g !== undefined) : [];
-      const scopes = implicit.length ? new Map(names.get(name)!) : names.get(name)!;
-      for (const g of implicit) for (const [scope, list] of g) scopes.set(scope, [...(scopes.get(scope) ?? []), ...list]);
+      if (implicit.length) {
+        const merged = new Map(scopes.map(([scope, list]) => [scope, [...list]]));
+        for (const g of implicit) for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
+        scopes = [...merged.entries()].sort(([a], [b]) => byText(a, b));
+      }
       // Cluster-wide access holds in every namespace too.
-      const clusterWide = scopes.get('') ?? [];
-      if (clusterWide.length) for (const [scope, list] of scopes) if (scope !== '') scopes.set(scope, [...clusterWide, ...list]);
+      if (scopes[0]?.[0] === '') {
+        const clusterWide = scopes[0][1];
+        scopes = scopes.map(([scope, list]) => (scope === '' ? [scope, list] : [scope, [...clusterWide, ...list]]));
+      }
       out.push({ kind, name, scopes });
     }
   }
@@ -170,16 +186,18 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
 }
 
 const shown = (c: AccessCell): MatrixCell => ({ levels: c.levels, classes: c.classes, via: c.via });
-const namespacesOf = (scopes: ReadonlyMap<string, unknown>) => [...scopes.keys()].filter((s) => s !== '').sort();
 
 /** The matrix over every subject named in a binding, sorted by kind and name. */
 export function accessMatrix(authz: Authorizer): SubjectAccess[] {
   const cells = new CellMaker();
   return accessIndex(authz).map(({ kind, name, scopes }) => {
     const namespaces: Record<string, MatrixCell> = {};
-    for (const ns of namespacesOf(scopes)) namespaces[ns] = shown(cells.cell(scopes.get(ns)!));
-    const clusterWide = scopes.get('');
-    return { kind, name, ...(clusterWide?.length ? { cluster: shown(cells.cell(clusterWide)) } : {}), namespaces };
+    let cluster: MatrixCell | undefined;
+    for (const [scope, list] of scopes) {
+      if (scope === '') cluster = list.length ? shown(cells.cell(list)) : undefined;
+      else namespaces[scope] = shown(cells.cell(list));
+    }
+    return { kind, name, ...(cluster ? { cluster } : {}), namespaces };
   });
 }
 
@@ -213,9 +231,13 @@ export function accessMatrixJson(authz: Authorizer): string {
   const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, `${asciiJson(ns)}:`).get(ns)!;
   const subjects: string[] = [];
   for (const { kind, name, scopes } of accessIndex(authz)) {
-    const clusterWide = scopes.get('');
-    const namespaces = namespacesOf(scopes).map((ns) => nsKey(ns) + cellJson(scopes.get(ns)!));
-    subjects.push(`{"kind":"${kind}","name":${asciiJson(name)},${clusterWide?.length ? `"cluster":${cellJson(clusterWide)},` : ''}"namespaces":{${namespaces.join(',')}}}`);
+    let cluster = '';
+    const namespaces: string[] = [];
+    for (const [scope, list] of scopes) {
+      if (scope !== '') namespaces.push(nsKey(scope) + cellJson(list));
+      else if (list.length) cluster = `"cluster":${cellJson(list)},`;
+    }
+    subjects.push(`{"kind":"${kind}","name":${asciiJson(name)},${cluster}"namespaces":{${namespaces.join(',')}}}`);
   }
   return `[${subjects.join(',')}]`;
 }
