@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import schema from '../schema/org.schema.json' with { type: 'json' };
 import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
-import { specPath } from '../constructs/spec.ts';
+import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
 import exampleOrg from '../org/org.ts';
 import { ROOT, TODAY, files } from './helpers.ts';
 
@@ -42,6 +43,12 @@ describe('spec and schema', () => {
   it('accepts JSON as well as YAML', () => {
     const json = JSON.stringify(acmeSpec());
     expect(parseSpecText(json)).toEqual(acmeSpec());
+  });
+
+  it('is a valid JSON Schema under strict mode (orgctl does not re-check it on every run)', () => {
+    const ajv = new Ajv(SPEC_AJV_OPTIONS);
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    expect(() => ajv.compile(schema)).not.toThrow();
   });
 
   it('uses the same email and date patterns as the constructs', () => {
