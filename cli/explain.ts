@@ -1,7 +1,6 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { findOrganization } from '../constructs/tree.ts';
-import { parseCanonicalYaml } from '../constructs/yaml.ts';
 import { formatFinding } from '../policies/findings.ts';
 import { Authorizer } from '../policies/rbac/authorizer.ts';
 import { explainRequest, explainSubject, resolveWho } from '../policies/rbac/explain.ts';
@@ -39,7 +38,7 @@ export async function explainCommand(argv: readonly string[], io: Io): Promise<n
   const model = findOrganization(loaded.root).toModel();
   const who = resolveWho(model, positionals[0]!);
   if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
-  const docs = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
   const authz = new Authorizer(readRbac(docs));
   const ns = flags.namespace as string | undefined;
   if (positionals.length === 1) {

@@ -10,7 +10,7 @@ import type { OrgModel } from './model.ts';
 import { findOrganization, outsideOrganizations } from './tree.ts';
 import { argoCdObjects } from './argocd.ts';
 import { schemaProblems } from './kubernetes-schema.ts';
-import { CLUSTER_SHARD, groupIntoFiles, membershipData, placeOrganization, shardOf, type Placed, type RenderedFile } from './render.ts';
+import { CLUSTER_SHARD, groupIntoFiles, membershipData, placeOrganization, shardOf, type Manifest, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
 export interface SynthOptions {
@@ -31,6 +31,8 @@ export interface SynthResult {
   readonly findings: readonly Finding[];
   readonly files: readonly OutputFile[];
   readonly model?: OrgModel;
+  /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
+  readonly objects?: readonly Manifest[];
 }
 
 /** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */
@@ -114,6 +116,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     ok: true,
     findings: judged,
     model,
+    objects,
     files: [
       ...contents,
       { path: 'members.json', content: `${JSON.stringify(membershipData(model), null, 2)}\n` },

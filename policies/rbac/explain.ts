@@ -36,23 +36,58 @@ export interface Declaration {
   readonly source: string;
 }
 
+type Grants = OrgModel['grants'];
+
+/** Lookups over a model, built once per model (models are frozen): explaining an admin of 2,000 namespaces asks 2,000 times. */
+interface ModelIndex {
+  readonly users: ReadonlyMap<string, OrgModel['users'][number]>;
+  readonly tokens: ReadonlyMap<string, OrgModel['tokens'][number]>;
+  readonly roleLevels: ReadonlyMap<string, readonly string[]>;
+  /** `email\0namespace` → that user's grants there, in declaration order. */
+  readonly grants: ReadonlyMap<string, Grants[number][]>;
+}
+
+const INDEXES = new WeakMap<OrgModel, ModelIndex>();
+
+function indexOf(model: OrgModel): ModelIndex {
+  let index = INDEXES.get(model);
+  if (!index) {
+    const grants = new Map<string, Grants[number][]>();
+    for (const g of model.grants) {
+      const key = `${g.user}\u0000${g.namespace}`;
+      const list = grants.get(key);
+      if (list) list.push(g);
+      else grants.set(key, [g]);
+    }
+    index = {
+      users: new Map(model.users.map((u) => [u.key, u])),
+      tokens: new Map(model.tokens.map((t) => [t.id, t])),
+      roleLevels: new Map(model.roles.map((r) => [r.name, r.levels])),
+      grants,
+    };
+    INDEXES.set(model, index);
+  }
+  return index;
+}
+
 /** The declarations that bind this user or token to this role in this namespace. */
 export function declarations(model: OrgModel, who: { readonly email?: string; readonly tokenId?: string }, ns: string, role: OrgRole): Declaration[] {
   const out: Declaration[] = [];
   const level = role.kind === 'level' ? role.level : undefined;
+  const index = indexOf(model);
   if (who.email) {
-    const u = model.users.find((x) => x.key === who.email)!;
+    const u = index.users.get(who.email)!;
     if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: u.source });
     if (u.addAll && level) out.push({ what: 'Add All', source: u.source });
-    for (const g of model.grants.filter((x) => x.user === who.email && x.namespace === ns)) {
+    for (const g of index.grants.get(`${who.email}\u0000${ns}`) ?? []) {
       if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: g.source });
-      for (const r of g.roles) if (level && model.roles.find((x) => x.name === r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
+      for (const r of g.roles) if (level && index.roleLevels.get(r)?.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
       if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: g.source });
       if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: g.source });
     }
   }
   if (who.tokenId) {
-    const t = model.tokens.find((x) => x.id === who.tokenId)!;
+    const t = index.tokens.get(who.tokenId)!;
     if (level && t.namespaces.includes(ns) && t.levels.includes(level)) out.push({ what: 'token namespaces and levels', source: t.source });
     for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push({ what: 'token custom RBAC', source: rb.source });
   }
