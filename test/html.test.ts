@@ -3,7 +3,7 @@
  * with no network request; the rendered cells, a filter interaction and a screenshot.
  * .ci/run installs Chromium and sets ORGCTL_REQUIRE_BROWSER=1, so CI always runs this.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../policies/change/diff.ts';
 import { diffHtml } from '../policies/change/html.ts';
 import { accessHtml, strengthOf } from '../policies/rbac/access-html.ts';
+import type { SubjectAccess } from '../policies/rbac/access.ts';
 import { ROOT, run } from './helpers.ts';
 import { baseSpec, snapshotOf } from './change/scenarios.ts';
 
@@ -18,6 +19,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 const haveBrowser = existsSync(CHROMIUM);
 if (process.env.ORGCTL_REQUIRE_BROWSER && !haveBrowser) throw new Error(`ORGCTL_REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
+
+/** 400 people × 300 namespaces (past the dense limit): person i holds three namespaces. */
+function sparseMatrix(): SubjectAccess[] {
+  return Array.from({ length: 400 }, (_, i) => ({
+    kind: 'User' as const,
+    name: `user-${i}@acme.io`,
+    namespaces: Object.fromEntries([0, 1, 2].map((k) => [`ns-${(i + k) % 300}`, { levels: k === 2 ? ['w:services'] : ['r:pods'], classes: [], via: [`RoleBinding ns-${(i + k) % 300}/x → ClusterRole x`] }])),
+  }));
+}
 
 describe('access page', () => {
   it('colours cells by strength', () => {
@@ -40,6 +50,54 @@ describe('access page', () => {
     const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head)), 'changes');
     expect(page).toContain('<li class="gain">gains w:configmaps in web</li>');
     expect(page).toContain('<li class="loss">loses w:services in web (keeps r:pods, w:configmaps)</li>');
+  });
+
+  it('lists only held namespaces per person past the dense limit, and escapes them too', () => {
+    const page = accessHtml(sparseMatrix(), { title: 't' });
+    expect(page).toContain('class="sparse"');
+    expect(page).toContain('400 people × 300 namespaces');
+    expect(page.match(/<span class="[a-z]+" data-ns=/g)).toHaveLength(400 * 3);
+    expect(page).not.toContain('<td class="none"');
+    const small = accessHtml(sparseMatrix().slice(0, 2), { title: 't' });
+    expect(small).not.toContain('class="sparse"');
+    const hostile = accessHtml([...sparseMatrix(), { kind: 'User', name: '<img src=x onerror=alert(1)>', namespaces: { '"><b>': { levels: ['r:pods'], classes: [], via: ['"><script>'] } } }], { title: 't' });
+    expect(hostile).toContain('class="sparse"');
+    expect(hostile).not.toContain('<img src=x');
+    expect(hostile).not.toContain('"><b>');
+    expect(hostile).not.toContain('"><script>');
+  });
+
+  it('lists the first 1,000 warnings and says how many more the JSON has', () => {
+    const risky = Array.from({ length: 1_200 }, (_, i) => ({ kind: 'User' as const, name: `u${i}@acme.io`, namespaces: { web: { levels: ['r:secrets'], classes: ['read-secrets' as const], via: [] } } }));
+    const page = accessHtml(risky, { title: 't' });
+    expect(page.match(/<li class="warn">/g)).toHaveLength(1_000);
+    expect(page).toContain('... and 200 more: <code>orgctl access --format json</code> lists every one');
+  });
+
+  it.runIf(haveBrowser)('a large organization\'s page filters by person, namespace and level in Chromium', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'access-large.html');
+    writeFileSync(file, accessHtml(sparseMatrix(), { title: 'large' }));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.locator('#people tbody tr').count()).toBe(400);
+      expect(await page.locator('#people span[data-ns]').count()).toBe(1200);
+      await page.fill('#f-namespace', 'ns-7');
+      // ns-7, ns-70..79 and ns-270..279 hold the visible chips: person i holds ns-(i mod 300), +1 and +2
+      const visible = await page.locator('#people span[data-ns]:visible').count();
+      const expected = sparseMatrix().flatMap((s) => Object.keys(s.namespaces)).filter((ns) => ns.includes('ns-7')).length;
+      expect(visible).toBe(expected);
+      await page.fill('#f-namespace', '');
+      await page.fill('#f-person', 'user-12@');
+      expect(await page.locator('#people tbody tr:visible').count()).toBe(1);
+      await page.fill('#f-person', '');
+      await page.selectOption('#f-level', 'w:services');
+      expect(await page.locator('#people span.dim').count()).toBe(800); // only the third namespace has w:services
+    } finally {
+      await browser.close();
+    }
   });
 
   it.runIf(haveBrowser)('renders in headless Chromium: every cell, a person filter, no network, a screenshot', async () => {

@@ -1,7 +1,8 @@
 /**
- * The access matrix as one self-contained HTML page (no network requests): people × namespaces,
- * each cell's levels coloured by strength, filters by person, namespace and level, a panel of
- * privilege classes and warnings, and tokens in their own section.
+ * The access matrix as one self-contained HTML page (no network requests): people × namespaces
+ * (for large organizations, each person's namespaces only), each cell's levels coloured by
+ * strength, filters by person, namespace and level, a panel of privilege classes and warnings,
+ * and tokens in their own section.
  */
 import { CATALOG } from '../../constructs/catalog.ts';
 import type { MatrixCell, SubjectAccess } from './access.ts';
@@ -17,29 +18,54 @@ export function strengthOf(cell: MatrixCell | undefined): Strength {
   return 'read';
 }
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const NEEDS_ESCAPE = /[&<>"']/;
 
-export const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+export const escapeHtml = (s: string): string => (NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s);
+
+export const STYLE = `[hidden]{display:none!important}body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{position:sticky;top:0;background:#f8f8f8}td.none{background:#fff;color:#bbb}td.read{background:#dbeafe}
 td.write{background:#fde68a}td.admin{background:#fca5a5}.dim{opacity:.2}#filters input,#filters select{margin-right:8px;padding:4px}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #ddd}.gain{color:#065f46}.loss{color:#991b1b}
-li.warn{color:#92400e}`;
+li.warn{color:#92400e}table.sparse span{display:inline-block;margin:1px 2px;padding:1px 6px;border:1px solid #ddd}
+span.none{background:#fff}span.read{background:#dbeafe}span.write{background:#fde68a}span.admin{background:#fca5a5}`;
 
-function table(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
+/**
+ * Past this many cells (people × namespaces) the page lists, for each person, only the
+ * namespaces where they hold something: a dense table of 10,000 people × 2,000 namespaces would
+ * be 20 million cells, more than a browser (or a string) holds.
+ */
+export const DENSE_CELL_LIMIT = 100_000;
+
+const cellText = (cell: MatrixCell | undefined) => {
+  const levels = cell?.levels ?? [];
+  return levels.length ? levels.join(' ') : cell?.classes.length ? '(custom)' : '';
+};
+const cellTip = (cell: MatrixCell) => `${cell.via.join('\n')}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
+const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
+  `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? escapeHtml(cellTip(cell)) : ''}"`;
+
+function denseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
   const head = `<tr><th>${title}</th>${namespaces.map((ns) => `<th data-ns="${escapeHtml(ns)}">${escapeHtml(ns)}</th>`).join('')}</tr>`;
   const body = rows.map((s) => {
-    const cells = namespaces.map((ns) => {
-      const cell = s.namespaces[ns];
-      const levels = cell?.levels ?? [];
-      const text = levels.length ? levels.join(' ') : cell?.classes.length ? '(custom)' : '';
-      const tip = cell ? `${cell.via.join('\n')}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}` : '';
-      return `<td class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(levels.join(' '))}" title="${escapeHtml(tip)}">${escapeHtml(text)}</td>`;
-    }).join('');
+    const cells = namespaces.map((ns) => `<td ${cellAttributes(ns, s.namespaces[ns])}>${escapeHtml(cellText(s.namespaces[ns]))}</td>`).join('');
     return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th>${cells}</tr>`;
   }).join('\n');
   return `<table id="${id}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** One row per person, one chip per namespace they hold something in. */
+function sparseTable(id: string, title: string, rows: readonly SubjectAccess[]): string {
+  const body = rows.map((s) => {
+    const chips = Object.entries(s.namespaces).map(([ns, cell]) => `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`).join(' ');
+    return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th><td>${chips}</td></tr>`;
+  }).join('\n');
+  return `<table id="${id}" class="sparse"><thead><tr><th>${title}</th><th>namespaces: levels</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function table(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
+  return rows.length * namespaces.length <= DENSE_CELL_LIMIT ? denseTable(id, title, rows, namespaces) : sparseTable(id, title, rows);
 }
 
 const SCRIPT = `(() => {
@@ -48,10 +74,13 @@ const SCRIPT = `(() => {
     const p = person.value.trim().toLowerCase(), n = ns.value.trim().toLowerCase(), l = level.value;
     for (const row of document.querySelectorAll('tbody tr[data-subject]')) row.hidden = !!p && !row.dataset.subject.toLowerCase().includes(p);
     for (const c of document.querySelectorAll('[data-ns]')) c.hidden = !!n && !c.dataset.ns.toLowerCase().includes(n);
-    for (const td of document.querySelectorAll('td[data-levels]')) td.classList.toggle('dim', !!l && !td.dataset.levels.split(' ').includes(l));
+    for (const td of document.querySelectorAll('[data-levels]')) td.classList.toggle('dim', !!l && !td.dataset.levels.split(' ').includes(l));
   }
   for (const el of [person, ns, level]) el.addEventListener('input', apply);
 })();`;
+
+/** Warnings listed on the page; the JSON output has them all. */
+const MAX_WARNINGS = 1_000;
 
 export interface AccessPageOptions {
   readonly title: string;
@@ -65,6 +94,9 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
   const groups = matrix.filter((s) => s.kind === 'Group');
   const warnings = matrix.flatMap((s) => Object.entries(s.namespaces).flatMap(([ns, c]) =>
     c.levels.includes('w:full') ? [] : c.classes.map((cls) => `<li class="warn">${escapeHtml(s.name)} can ${escapeHtml(CLASS_BY_ID.get(cls)!.title)} in ${escapeHtml(ns)}: ${escapeHtml(CLASS_BY_ID.get(cls)!.why)}</li>`)));
+  const shownWarnings = warnings.length > MAX_WARNINGS ? [...warnings.slice(0, MAX_WARNINGS), `<li>... and ${warnings.length - MAX_WARNINGS} more: <code>orgctl access --format json</code> lists every one</li>`] : warnings;
+  const dense = people.length * namespaces.length <= DENSE_CELL_LIMIT;
+  const layout = dense ? '' : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>
 <body>
@@ -73,12 +105,12 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
 <div id="filters"><input id="f-person" placeholder="person or token"><input id="f-namespace" placeholder="namespace">
 <select id="f-level"><option value="">any level</option>${CATALOG.map((l) => `<option>${l.id}</option>`).join('')}</select></div>
 <h2>People</h2>
-${table('people', 'person', people, namespaces)}
+${layout}${table('people', 'person', people, namespaces)}
 <h2>Tokens</h2>
 ${tokens.length ? table('tokens', 'token', tokens, namespaces) : '<p>No tokens.</p>'}
 ${groups.length ? `<h2>Groups</h2>\n${table('groups', 'group', groups, namespaces)}` : ''}
 <h2>Privilege classes and warnings</h2>
-<ul id="warnings">${warnings.length ? warnings.join('') : '<li>No one but admins holds a privilege class.</li>'}</ul>
+<ul id="warnings">${shownWarnings.length ? shownWarnings.join('') : '<li>No one but admins holds a privilege class.</li>'}</ul>
 <script>${SCRIPT}</script>
 </body></html>
 `;
