@@ -10,7 +10,7 @@ import type { PolicyRule } from './catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { SpecError } from './spec-error.ts';
-import { yamlErrorText } from './yaml.ts';
+import { parseCanonicalYaml, yamlErrorText } from './yaml.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -177,6 +177,10 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   if (text.length > MAX_SPEC_BYTES.yaml) {
     throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB of YAML is larger than ${MAX_SPEC_BYTES.yaml / 2 ** 20} MB; write large organizations as JSON`]);
   }
+  // YAML as orgctl writes it (`orgctl generate`) is read by the fast reader; anything else (comments,
+  // anchors, other styles) by the `yaml` package, whose messages carry line and column.
+  const plain = parseCanonicalYaml(text);
+  if (plain?.length === 1) return plain[0];
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
     throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${yamlErrorText(e.message)}`));

@@ -268,6 +268,8 @@ class CanonicalReader {
   documents(): Record<string, unknown>[] {
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
+    // A first document may go without its `---` (a spec file usually does).
+    if (this.indent !== -1 && !this.atDocumentStart()) docs.push(this.mapping(0, -1));
     while (this.indent !== -1) {
       if (!this.atDocumentStart()) throw new NotCanonical();
       docs.push(this.cache ? this.cachedDocument(this.cache) : (this.nextLine(), this.mapping(0, -1)));

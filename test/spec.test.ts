@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { App } from 'cdk8s';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import schema from '../schema/org.schema.json' with { type: 'json' };
 import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
+import { generateSpec } from '../constructs/generate.ts';
+import { parseCanonicalYaml, toYamlDocument } from '../constructs/yaml.ts';
 import exampleOrg from '../org/org.ts';
 import { ROOT, TODAY, files } from './helpers.ts';
 
@@ -38,6 +41,18 @@ describe('spec and schema', () => {
     expect(m.grants.find((g) => g.user === 'bob@acme.io')?.source).toBe('spec.grants[0]');
     expect(m.tokens.find((t) => t.id === 'metrics-reader')?.rbac[1]?.source).toBe('spec.tokens[2].rbac[1]');
     expect(m.invites.find((i) => i.key === 'carol@acme.io')?.grants[0]?.source).toBe('spec.invites[0].grants[0]');
+  });
+
+  it('reads YAML as orgctl generate writes it with the fast reader, to the same data', () => {
+    const spec = generateSpec({ users: 50, namespaces: 10, grants: 300, tokens: 5, seed: 3 });
+    const text = toYamlDocument(spec as unknown as Record<string, unknown>);
+    expect(parseCanonicalYaml(text)).toHaveLength(1);
+    expect(parseSpecText(text)).toEqual(JSON.parse(JSON.stringify(spec)));
+    expect(parseSpecText(text)).toEqual(parse(text));
+    // with a comment inside, the yaml package reads it (and would give positions for errors)
+    const commented = text.replace('\nspec:\n', '\nspec: # the organization\n');
+    expect(parseCanonicalYaml(commented)).toBeUndefined();
+    expect(parseSpecText(commented)).toEqual(parse(text));
   });
 
   it('accepts JSON as well as YAML', () => {

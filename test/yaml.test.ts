@@ -87,6 +87,12 @@ describe('canonical YAML reader', () => {
     for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
   });
 
+  it('reads a first document without its ---, as the yaml package does', () => {
+    const text = `# a spec\n${toYamlDocument({ apiVersion: 'orgctl/v1', spec: { users: [{ email: 'bob@acme.io', admin: true }] } })}---\nsecond: 2\n`;
+    expect(parseCanonicalYaml(text)).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
+    expect(parseCanonicalYaml(text)).toHaveLength(2);
+  });
+
   it('parses a document seen before only once, and a changed one again', () => {
     const cache: DocumentCache = new Map();
     const docs = [{ kind: 'A', list: [1, 'x'] }, { kind: 'B', data: { 'k.json': 'one\ntwo\n' } }, { kind: 'C' }];
