@@ -18,6 +18,16 @@ const MANIFEST = /\.(ya?ml|json)$/i;
 
 /** Documents of one file's text; List objects are flattened into their items. */
 export function parseManifestText(text: string, file: string, cache?: DocumentCache): LoadedManifests {
+  try {
+    return parseDocuments(text, file, cache);
+  } catch (e) {
+    // Thousands of nested levels exhaust the parsers' stack: name the file, read the others.
+    if (!(e instanceof RangeError)) throw e;
+    return { docs: [], problems: [`${file}#0: cannot be read (${e.message}: nested too deeply?)`] };
+  }
+}
+
+function parseDocuments(text: string, file: string, cache?: DocumentCache): LoadedManifests {
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   const push = (object: unknown, index: number) => {

@@ -1,7 +1,7 @@
 /** can-i, who-can and access, on the committed dist/ and on hand-written manifests. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ROOT, cli, run, tempDir } from '../helpers.ts';
 
 const HAND = join(ROOT, 'test/fixtures/manifests');
@@ -126,6 +126,20 @@ describe('access on dist/', () => {
     const r = await run(['access']);
     expect(r.stdout.split('\n')[0]).toMatch(/^KIND\s+SUBJECT\s+NAMESPACE\s+LEVELS\s+CLASSES$/);
     expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+-$/m);
+  });
+});
+
+describe('damaged manifests', () => {
+  it('a file nested thousands of levels deep is named and skipped; the others are read', async () => {
+    const dir = tempDir();
+    const depth = 6000;
+    const lines = ['---', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`), `${'  '.repeat(depth)}x: 1`];
+    writeFileSync(join(dir, 'deep.yaml'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'ok.yaml'), readFileSync(join(ROOT, 'dist/lga1/cluster/resources.yaml')));
+    const r = await run(['access', '--dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/deep\.yaml#0: cannot be read \(Maximum call stack size exceeded: nested too deeply\?\)/);
+    expect(r.stdout).toContain('alice@acme.io');
   });
 });
 
