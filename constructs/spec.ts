@@ -165,6 +165,16 @@ export const MAX_SPEC_BYTES = { json: 128 * 1024 * 1024, yaml: 16 * 1024 * 1024 
 
 /** Parses YAML (or JSON, a subset) text with limits that keep a hostile file harmless. */
 export function parseSpecText(text: string, file = 'spec'): unknown {
+  try {
+    return parseText(text, file);
+  } catch (e) {
+    // Thousands of nested levels exhaust the parsers' stack.
+    if (e instanceof RangeError) throw new SpecError([`${file}: cannot be read (${e.message}: nested too deeply?)`]);
+    throw e;
+  }
+}
+
+function parseText(text: string, file: string): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
   if (/^\s*[[{]/.test(text)) {

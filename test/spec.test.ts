@@ -55,6 +55,19 @@ describe('spec and schema', () => {
     expect(parseSpecText(commented)).toEqual(parse(text));
   });
 
+  it('a spec nested thousands of levels deep is a SpecError naming the file, not a crash', () => {
+    const depth = 3950; // about 15.6 MB: under the YAML size limit
+    const text = `${Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')}\n${'  '.repeat(depth)}x: 1\n`;
+    let error: unknown;
+    try {
+      parseSpecText(text, 'deep.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).problems).toEqual(['deep.yaml: cannot be read (Maximum call stack size exceeded: nested too deeply?)']);
+  });
+
   it('accepts JSON as well as YAML', () => {
     const json = JSON.stringify(acmeSpec());
     expect(parseSpecText(json)).toEqual(acmeSpec());
