@@ -16,6 +16,40 @@ function subjectBlock(title: string, d: SubjectDiff): string {
   return `**${title}**\n${d.changes.map((c) => `- ${escapeMarkdown(c.text)}`).join('\n')}\n`;
 }
 
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * The verdict: a row per result; or, when that would take more than a third of the comment (a
+ * change touching hundreds of people), a row per rule and the failing results below it, clipped,
+ * so that every rule's status always shows.
+ */
+function verdictLines(verdict: Verdict, max: number, fullReport?: string): string[] {
+  const title = `## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`;
+  const row = (rule: string, ok: boolean, text: string) => `| \`${rule}\` | ${ok ? '✅' : '❌'} | ${text} |`;
+  const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message)));
+  const budget = Math.floor(max / 3);
+  if (rows.join('\n').length <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
+  const rules = [...new Set(verdict.results.map((r) => r.rule))];
+  const grouped = rules.map((rule) => {
+    const results = verdict.results.filter((r) => r.rule === rule);
+    const failed = results.filter((r) => !r.ok).length;
+    if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500)));
+    return row(rule, !failed, failed ? `${failed} of ${results.length} findings fail (below)` : `${results.length} findings, all pass`);
+  });
+  const failures = verdict.results.filter((r) => !r.ok && rules.some((rule) => rule === r.rule && verdict.results.filter((x) => x.rule === rule).length > 1));
+  const listed: string[] = [];
+  let size = grouped.join('\n').length;
+  for (const r of failures) {
+    const line = `- \`${r.rule}\` ❌ ${escapeMarkdown(clip(r.message, 500))}`;
+    if (size + line.length + 1 > budget) break;
+    listed.push(line);
+    size += line.length + 1;
+  }
+  const more = failures.length - listed.length;
+  const rest = more ? [`- _… and ${more} more. ${fullReport ? `The full report: ${fullReport}.` : 'Run `orgctl review` for every one.'}_`] : [];
+  return [title, '', '| rule | | |', '|---|---|---|', ...grouped, '', ...(listed.length || rest.length ? ['**Failing findings**', '', ...listed, ...rest, ''] : [])];
+}
+
 export interface MarkdownOptions {
   /** Largest body; past it people and tokens are summarized. @default GitHub's comment limit */
   readonly maxChars?: number;
@@ -27,11 +61,7 @@ export interface MarkdownOptions {
 export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: MarkdownOptions = {}): string {
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [COMMENT_MARKER];
-  if (verdict) {
-    head.push(`## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`, '', '| rule | | |', '|---|---|---|');
-    for (const r of verdict.results) head.push(`| \`${r.rule}\` | ${r.ok ? '✅' : '❌'} | ${escapeMarkdown(r.message)} |`);
-    head.push('');
-  }
+  if (verdict) head.push(...verdictLines(verdict, max, options.fullReport));
   head.push('### Who gains or loses what', '');
   const blocks: string[] = [];
   const orgLines = [

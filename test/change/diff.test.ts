@@ -156,4 +156,27 @@ describe('markdown', () => {
     expect(short.length).toBeLessThanOrEqual(5_000);
     expect(short).toMatch(/_… and \d+ more\. The full report: the job summary\._/);
   });
+
+  it('keeps a row for every rule when hundreds of results would not fit, failing ones listed below', () => {
+    const d = changesOf(() => {});
+    const results = [
+      { rule: 'actor-not-admin', ok: true, message: 'every actor is an active admin in base' },
+      ...Array.from({ length: 300 }, (_, i) => ({ rule: 'self-edit', ok: false, message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}` })),
+      { rule: 'owner-immutable', ok: true, message: 'the owner stays an active admin' },
+      { rule: 'mass-removal', ok: false, message: 'removes access from 9 of 10 users' },
+    ];
+    const md = renderMarkdown(d, { ok: false, results }, { maxChars: 20_000, fullReport: 'the job summary' });
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    expect(md).toContain('| `actor-not-admin` | ✅ | every actor is an active admin in base |');
+    expect(md).toContain('| `self-edit` | ❌ | 300 of 300 findings fail (below) |');
+    expect(md).toContain('| `owner-immutable` | ✅ | the owner stays an active admin |');
+    expect(md).toContain('| `mass-removal` | ❌ | removes access from 9 of 10 users |');
+    expect(md).toContain('- `self-edit` ❌ token t0 belongs to bob&#64;acme.io');
+    expect(md).toMatch(/- _… and \d+ more\. The full report: the job summary\._/);
+    expect(md).toContain('### Who gains or loses what');
+    // a few results still get a row each, as before
+    const few = renderMarkdown(d, { ok: false, results: results.slice(0, 3) });
+    expect(few).toContain('| `self-edit` | ❌ | token t0 belongs to bob&#64;acme.io');
+    expect(few).not.toContain('Failing findings');
+  });
 });
