@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText } from '../constructs/spec.ts';
+import { importBundled } from './declaration.ts';
 import { ModuleError } from './module-error.ts';
 
 export interface Loaded {
@@ -44,11 +45,13 @@ export async function loadModule(file: string): Promise<Loaded> {
   readText(abs); // a clear message for a missing file, before the module loader's
   let mod: { default?: unknown; org?: unknown };
   try {
-    // TypeScript declarations load through tsx, registered only when one is needed.
-    if (/\.m?ts$/.test(abs)) (await import('tsx/esm/api')).register();
-    mod = (await import(pathToFileURL(abs).href)) as typeof mod;
+    // TypeScript declarations load as a cached esbuild bundle; through tsx when esbuild is missing.
+    const typescript = /\.m?ts$/.test(abs);
+    const bundled = typescript ? ((await importBundled(abs)) as typeof mod | undefined) : undefined;
+    if (typescript && !bundled) (await import('tsx/esm/api')).register();
+    mod = bundled ?? ((await import(pathToFileURL(abs).href)) as typeof mod);
   } catch (e) {
-    if (e instanceof Error && (e.name === 'DeclarationError' || e.name === 'SpecError')) throw e;
+    if (e instanceof Error && (e.name === 'DeclarationError' || e.name === 'SpecError' || e.name === 'ModuleError')) throw e;
     const err = e as Error;
     const frame = err.stack?.split('\n').find((l) => l.includes(abs));
     throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);

@@ -1,0 +1,138 @@
+/**
+ * Importing a TypeScript declaration (org/org.ts). tsx transpiled the declaration and every
+ * orgctl module it imports on each run (`check` of the example: 0.8 s, now 0.45 s); this bundles
+ * them once with esbuild and reuses the bundle while none of its inputs changed (sizes and
+ * times). Packages stay outside the bundle, imported from where the declaration would import
+ * them (bundled, cdk8s would lose the files it finds by __dirname); errors point into the
+ * TypeScript sources (inline source maps).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ModuleError } from './module-error.ts';
+
+interface Stamp {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** `node_modules/.cache/orgctl/declarations` nearest the declaration, else a folder in tmp. */
+function cacheDir(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'orgctl', 'declarations');
+    if (dirname(dir) === dir) return join(tmpdir(), `orgctl-declarations-${process.getuid?.() ?? 'user'}`);
+  }
+}
+
+const stampOf = (path: string): Stamp | undefined => {
+  try {
+    const s = statSync(path);
+    return { path, size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return undefined;
+  }
+};
+
+interface BundleRecord {
+  /** The declaration the bundle is of. */
+  readonly file: string;
+  readonly inputs: readonly Stamp[];
+}
+
+/** The cached bundle when every input it was built from is unchanged. */
+function cached(code: string, inputs: string): string | undefined {
+  try {
+    const stamps = (JSON.parse(readFileSync(inputs, 'utf8')) as BundleRecord).inputs;
+    const fresh = stamps.every((s) => {
+      const now = stampOf(s.path);
+      return now !== undefined && now.size === s.size && now.mtimeMs === s.mtimeMs;
+    });
+    return fresh && existsSync(code) ? JSON.stringify(stamps) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes by rename, so a concurrent run reads the old file or the new one, never half of one. */
+function writeAtomically(path: string, content: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+/** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
+const BUNDLE_FORMAT = 1;
+
+type EsbuildMessage = { text: string; location?: { file: string; line: number; column: number } | null };
+
+/** Builds the bundle; a declaration that does not compile is a ModuleError naming file, line and column. */
+async function bundle(file: string, code: string, inputs: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [file], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', target: 'node20',
+      sourcemap: 'inline', sourcesContent: false, logLevel: 'silent', absWorkingDir: dirname(file), outfile: code,
+      plugins: [{
+        // Packages are imported from where the declaration would import them, not bundled.
+        name: 'packages-in-place',
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, async (args) => {
+            if (args.pluginData === 'in-place' || args.path.startsWith('node:')) return { external: true };
+            const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'in-place' });
+            if (found.errors.length || !found.path || found.external) return { path: args.path, external: true };
+            return { path: pathToFileURL(found.path).href, external: true };
+          });
+        },
+      }],
+    });
+  } catch (e) {
+    const errors = (e as { errors?: EsbuildMessage[] }).errors;
+    if (!errors?.length) throw e;
+    throw new ModuleError(errors.slice(0, 5).map((m) => (m.location ? `${resolve(dirname(file), m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text)).join('\n'));
+  }
+  const stamps = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes(':')) // esbuild's own namespaces, not files
+    .map((p) => stampOf(resolve(dirname(file), p)))
+    .filter((s) => s !== undefined);
+  mkdirSync(dirname(code), { recursive: true });
+  pruneBundles(dirname(code));
+  writeAtomically(code, result.outputFiles[0]!.text);
+  writeAtomically(inputs, JSON.stringify({ file, inputs: stamps } satisfies BundleRecord));
+  return JSON.stringify(stamps);
+}
+
+/** Bundles of declarations that no longer exist (a moved or deleted file) are removed. */
+function pruneBundles(dir: string): void {
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    try {
+      const record = JSON.parse(readFileSync(join(dir, name), 'utf8')) as BundleRecord;
+      if (typeof record.file === 'string' && existsSync(record.file)) continue;
+      rmSync(join(dir, name), { force: true });
+      rmSync(join(dir, name.replace(/\.json$/, '.mjs')), { force: true });
+    } catch {
+      // another run is writing it: leave it
+    }
+  }
+}
+
+/** Imports a TypeScript declaration through a cached esbuild bundle; undefined when esbuild is not installed. */
+export async function importBundled(file: string): Promise<unknown> {
+  try {
+    await import('esbuild');
+  } catch {
+    return undefined;
+  }
+  const key = createHash('sha256').update(`${BUNDLE_FORMAT}\0${file}`).digest('hex').slice(0, 16);
+  const dir = cacheDir(file);
+  const code = join(dir, `${key}.mjs`);
+  const inputs = join(dir, `${key}.json`);
+  const version = cached(code, inputs) ?? (await bundle(file, code, inputs));
+  // Stack traces of the declaration's own errors point into its TypeScript lines.
+  process.setSourceMapsEnabled(true);
+  // The version in the URL: a process that imports an edited declaration again gets the new one.
+  return import(`${pathToFileURL(code).href}?v=${createHash('sha256').update(version).digest('hex').slice(0, 12)}`);
+}

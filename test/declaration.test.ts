@@ -1,0 +1,77 @@
+/** TypeScript declarations load as cached esbuild bundles: edits are seen, mistakes point at their lines. */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, cli, run } from './helpers.ts';
+
+// Inside the repository, so that the declaration finds cdk8s as org/org.ts does.
+const made: string[] = [];
+const scratch = () => {
+  mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'test-output', 'declaration-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
+
+const declaration = (body: string) => `import { App } from 'cdk8s';
+import { Organization } from '${CONSTRUCTS}';
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+${body}
+export default org;
+`;
+
+describe('TypeScript declarations', () => {
+  it('sees every edit of the declaration and of a module it imports, in the same process', async () => {
+    const dir = scratch();
+    const file = join(dir, 'org.ts');
+    writeFileSync(join(dir, 'people.ts'), 'export const people = ["bob@acme.io"];\n');
+    writeFileSync(file, declaration(`import { people } from './people.ts';\nfor (const p of people) org.user(p);`));
+    const first = await run(['check', '--spec', file]);
+    expect(first.code).toBe(0);
+    writeFileSync(join(dir, 'people.ts'), 'export const people = ["bob@acme.io", "not-an-email"];\n');
+    const second = await run(['check', '--spec', file]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/"not-an-email" is not an email address/);
+    writeFileSync(file, declaration('org.user("carol@acme.io");'));
+    const third = await run(['check', '--spec', file, '--format', 'json']);
+    expect(third.code).toBe(0);
+  });
+
+  it('a declaration that throws while it runs is named with its own TypeScript line', () => {
+    const dir = scratch();
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration('const members: string[] | undefined = undefined as string[] | undefined;\nmembers!.forEach((m) => org.user(m));'));
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/org\.ts: Cannot read properties of undefined \(reading 'forEach'\)/);
+    expect(r.stderr).toContain(`${file}:6:`); // the line in org.ts, not in the bundle
+  });
+
+  it('a declaration that does not compile is named with file, line and column, and no stack', () => {
+    const dir = scratch();
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration('const = 1;'));
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:7: Expected identifier`));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bundles once and reuses the bundle while nothing changed', async () => {
+    const dir = scratch();
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration('org.user("bob@acme.io");'));
+    const cache = join(ROOT, 'node_modules/.cache/orgctl/declarations');
+    const before = new Set(readdirSync(cache).filter((f) => f.endsWith('.mjs')));
+    expect((await run(['check', '--spec', file])).code).toBe(0);
+    const after = readdirSync(cache).filter((f) => f.endsWith('.mjs') && !before.has(f));
+    expect(after).toHaveLength(1);
+    expect((await run(['check', '--spec', file])).code).toBe(0);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.mjs') && !before.has(f))).toEqual(after);
+  });
+});
