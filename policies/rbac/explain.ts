@@ -43,7 +43,7 @@ interface ModelIndex {
   readonly users: ReadonlyMap<string, OrgModel['users'][number]>;
   readonly tokens: ReadonlyMap<string, OrgModel['tokens'][number]>;
   readonly roleLevels: ReadonlyMap<string, readonly string[]>;
-  /** `email\0namespace` → that user's grants there, in declaration order. */
+  /** email → that user's grants, in declaration order. */
   readonly grants: ReadonlyMap<string, Grants[number][]>;
 }
 
@@ -54,10 +54,9 @@ function indexOf(model: OrgModel): ModelIndex {
   if (!index) {
     const grants = new Map<string, Grants[number][]>();
     for (const g of model.grants) {
-      const key = `${g.user}\u0000${g.namespace}`;
-      const list = grants.get(key);
+      const list = grants.get(g.user);
       if (list) list.push(g);
-      else grants.set(key, [g]);
+      else grants.set(g.user, [g]);
     }
     index = {
       users: new Map(model.users.map((u) => [u.key, u])),
@@ -79,7 +78,8 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
     const u = index.users.get(who.email)!;
     if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: u.source });
     if (u.addAll && level) out.push({ what: 'Add All', source: u.source });
-    for (const g of index.grants.get(`${who.email}\u0000${ns}`) ?? []) {
+    for (const g of index.grants.get(who.email) ?? []) {
+      if (g.namespace !== ns) continue;
       if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: g.source });
       for (const r of g.roles) if (level && index.roleLevels.get(r)?.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
       if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: g.source });
