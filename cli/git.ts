@@ -37,8 +37,8 @@ export function readRefFolder(ref: string, dir: string, cache?: DocumentCache): 
     const text = out.subarray(eol + 1, eol + 1 + size).toString('utf8');
     at = eol + 1 + size + 1;
     const got = parseManifestText(text, `${ref}:${b.path}`, cache);
-    docs.push(...got.docs);
-    problems.push(...got.problems);
+    for (const d of got.docs) docs.push(d); // one file may hold 100,000s of documents: no push(...)
+    for (const p of got.problems) problems.push(p);
   }
   return { docs, problems };
 }

@@ -414,7 +414,7 @@ export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {
   for (const p of placed) {
     const path = shardFile(p.cluster, p.shard);
     const list = files.get(path);
-    if (list) list.push(...p.objects);
+    if (list) for (const o of p.objects) list.push(o);
     else files.set(path, [...p.objects]);
   }
   return [...files.entries()].map(([path, objects]) => ({ path, objects })).sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadManifests } from '../../cli/manifests.ts';
+import { table } from '../../cli/who-can.ts';
 import { ROOT, cli, run, tempDir } from '../helpers.ts';
 
 const HAND = join(ROOT, 'test/fixtures/manifests');
@@ -126,6 +128,22 @@ describe('access on dist/', () => {
     const r = await run(['access']);
     expect(r.stdout.split('\n')[0]).toMatch(/^KIND\s+SUBJECT\s+NAMESPACE\s+LEVELS\s+CLASSES$/);
     expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+-$/m);
+  });
+});
+
+describe('large inputs', () => {
+  it('a table of 200,000 rows (who-can over every namespace of a large organization)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => ['User', `user${i}@acme.io`, `ns-${i % 2000}`]);
+    const text = table([['KIND', 'SUBJECT', 'NAMESPACE'], ...rows]);
+    expect(text.split('\n')).toHaveLength(200_001);
+    expect(text.split('\n')[200_000]).toBe('User  user199999@acme.io  ns-1999');
+  });
+
+  it('one file holding a List of 200,000 objects', () => {
+    const dir = tempDir();
+    const items = Array.from({ length: 200_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `sa-${i}`, namespace: 'web' } }));
+    writeFileSync(join(dir, 'all.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    expect(loadManifests(dir).docs).toHaveLength(200_000);
   });
 });
 
