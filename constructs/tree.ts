@@ -17,7 +17,7 @@ export function outsideOrganizations(root: IConstruct): { orgs: Organization[]; 
     if (ORG_SCOPE in c) orgs.push(c as unknown as Organization);
     else {
       others.push(c);
-      stack.push(...c.node.children);
+      for (const child of c.node.children) stack.push(child);
     }
   }
   return { orgs, others };
