@@ -119,7 +119,10 @@ function pruneBundles(dir: string): void {
   }
 }
 
-/** Imports a TypeScript declaration through a cached esbuild bundle; undefined when esbuild is not installed. */
+/**
+ * Imports a TypeScript declaration through a cached esbuild bundle; undefined when that cannot
+ * be (esbuild not installed, the cache not writable), and the caller loads it through tsx.
+ */
 export async function importBundled(file: string): Promise<unknown> {
   try {
     await import('esbuild');
@@ -130,7 +133,13 @@ export async function importBundled(file: string): Promise<unknown> {
   const dir = cacheDir(file);
   const code = join(dir, `${key}.mjs`);
   const inputs = join(dir, `${key}.json`);
-  const version = cached(code, inputs) ?? (await bundle(file, code, inputs));
+  let version = cached(code, inputs);
+  try {
+    version ??= await bundle(file, code, inputs);
+  } catch (e) {
+    if (e instanceof ModuleError) throw e;
+    return undefined; // no writable cache (a read-only install): tsx loads it instead
+  }
   // Stack traces of the declaration's own errors point into its TypeScript lines.
   process.setSourceMapsEnabled(true);
   // The version in the URL: a process that imports an edited declaration again gets the new one.

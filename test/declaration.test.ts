@@ -62,6 +62,16 @@ describe('TypeScript declarations', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('without a writable cache the declaration still loads (through tsx)', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'node_modules'), 'a file where the cache folder would go\n');
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration('org.user("not-an-email");'));
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
+  });
+
   it('bundles once and reuses the bundle while nothing changed', async () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
