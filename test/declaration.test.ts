@@ -72,6 +72,28 @@ describe('TypeScript declarations', () => {
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
   });
 
+  it('a package the declaration imports is loaded from where it sits, and reinstalling it rebuilds', () => {
+    const dir = scratch();
+    const pkg = join(dir, 'node_modules', 'people-directory');
+    mkdirSync(pkg, { recursive: true });
+    // Each version has its entry file elsewhere, as a package's new release may.
+    const install = (version: string, people: string[]) => {
+      rmSync(join(pkg, 'lib'), { recursive: true, force: true });
+      mkdirSync(join(pkg, 'lib', version), { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'people-directory', version, type: 'module', exports: `./lib/${version}/index.js` }));
+      writeFileSync(join(pkg, 'lib', version, 'index.js'), `export const people = ${JSON.stringify(people)};\n`);
+    };
+    install('1.0.0', ['bob@acme.io']);
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration(`import { people } from 'people-directory';\nfor (const p of people) org.user(p);`));
+    expect(cli(['check', '--spec', file]).code).toBe(0);
+    install('1.0.1', ['bob@acme.io', 'not-an-email']);
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
+    expect(readdirSync(join(dir, 'node_modules', '.cache', 'orgctl', 'declarations')).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
+  });
+
   it('bundles once and reuses the bundle while nothing changed', async () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
