@@ -1,8 +1,9 @@
 #!/usr/bin/env -S node --max-semi-space-size=32
-// orgctl's sources are TypeScript, run without a build step. The first run bundles them with
-// esbuild into node_modules/.cache (keyed by the sources' sizes and times); later runs load that
-// plain JavaScript, which starts several times faster than transpiling on every run.
-// Declarations written in TypeScript (org/org.ts) still load through tsx, when one is needed.
+// orgctl's sources are TypeScript, run without a build step. The first run bundles them and
+// their dependencies with esbuild into node_modules/.cache (keyed by the sources' and the
+// installed packages' sizes and times); later runs load that plain JavaScript, which starts
+// several times faster than transpiling on every run. Declarations written in TypeScript
+// (org/org.ts) are bundled apart, by cli/declaration.ts.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,13 +25,19 @@ function fingerprint() {
     }
   };
   for (const d of SOURCES) walk(join(root, d));
+  // The dependencies are bundled too: an install (npm ci, npm update) rewrites these.
+  for (const f of ['package-lock.json', join('node_modules', '.package-lock.json')]) {
+    const s = existsSync(join(root, f)) ? statSync(join(root, f)) : undefined;
+    hash.update(`${f}\0${s?.size ?? '-'}\0${s?.mtimeMs ?? '-'}\n`);
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
 // Bundles of earlier sources: removed once they are an hour old (a run may still be using one).
+// Only this script's own folders (a fingerprint, or one being built): not the declarations' cache.
 function pruneOldBundles(current) {
   const dir = dirname(current);
-  for (const name of readdirSync(dir)) {
+  for (const name of readdirSync(dir).filter((n) => /^[0-9a-f]{16}(\.tmp-\d+)?$/.test(n))) {
     const p = join(dir, name);
     try {
       if (p !== current && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });

@@ -1,13 +1,18 @@
 /**
  * Importing a TypeScript declaration (org/org.ts). tsx transpiled the declaration and every
  * orgctl module it imports on each run (`check` of the example: 0.8 s, now 0.25 s); this bundles
- * them once with esbuild and reuses the bundle while none of its inputs changed (sizes and
- * times, the package.json of every package it imports included). Packages stay outside the
- * bundle, imported from where the declaration would import them (bundled, cdk8s would lose the
- * files it finds by __dirname); errors point into the TypeScript sources (inline source maps).
+ * them once with esbuild and reuses the bundle while nothing it was built from changed.
+ *
+ * What "built from" covers: every bundled file, the folder of each (a new file there may change
+ * what an import resolves to, a re-pointed symlink too), the package.json of every package
+ * imported, and the tsconfig.json files above the declaration. Packages stay outside the bundle,
+ * imported from where the declaration would import them (bundled, cdk8s would lose the files it
+ * finds by __dirname); TypeScript files a bare import resolves to (a linked workspace package)
+ * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
+ * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,11 +24,35 @@ interface Stamp {
   readonly mtimeMs: number;
 }
 
-/** `node_modules/.cache/orgctl/declarations` nearest the declaration, else a folder in tmp. */
-function cacheDir(file: string): string {
+/** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
+const BUNDLE_FORMAT = 3;
+
+interface BundleRecord {
+  readonly format: number;
+  /** The declaration the bundle is of. */
+  readonly file: string;
+  /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
+  readonly code: string;
+  readonly inputs: readonly Stamp[];
+}
+
+/**
+ * `node_modules/.cache/orgctl/declarations` nearest the declaration; else a private folder in
+ * tmp, used only when it is this user's own and nobody else may write to it.
+ */
+function cacheDir(file: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'orgctl', 'declarations');
-    if (dirname(dir) === dir) return join(tmpdir(), `orgctl-declarations-${process.getuid?.() ?? 'user'}`);
+    if (dirname(dir) === dir) break;
+  }
+  const dir = join(tmpdir(), `orgctl-declarations-${process.getuid?.() ?? 'user'}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const s = lstatSync(dir);
+    const own = s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
+    return own ? dir : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -36,26 +65,19 @@ const stampOf = (path: string): Stamp | undefined => {
   }
 };
 
-interface BundleRecord {
-  readonly format: number;
-  /** The declaration the bundle is of. */
-  readonly file: string;
-  readonly inputs: readonly Stamp[];
-}
+const unchanged = (s: Stamp) => {
+  const now = stampOf(s.path);
+  return now !== undefined && now.size === s.size && now.mtimeMs === s.mtimeMs;
+};
 
-/** The cached bundle when every input it was built from is unchanged. */
-function cached(code: string, inputs: string): string | undefined {
+const readRecord = (path: string): BundleRecord | undefined => {
   try {
-    const stamps = (JSON.parse(readFileSync(inputs, 'utf8')) as BundleRecord).inputs;
-    const fresh = stamps.every((s) => {
-      const now = stampOf(s.path);
-      return now !== undefined && now.size === s.size && now.mtimeMs === s.mtimeMs;
-    });
-    return fresh && existsSync(code) ? JSON.stringify(stamps) : undefined;
+    const r = JSON.parse(readFileSync(path, 'utf8')) as BundleRecord;
+    return r.format === BUNDLE_FORMAT && Array.isArray(r.inputs) && typeof r.code === 'string' ? r : undefined;
   } catch {
     return undefined;
   }
-}
+};
 
 /** The package.json of the package a resolved file belongs to. */
 function packageJsonOf(path: string): string | undefined {
@@ -73,6 +95,15 @@ function declaresNoSideEffects(manifest: string): boolean {
   }
 }
 
+/** tsconfig.json (and jsconfig.json) from the declaration's folder up: esbuild reads them. */
+function configFiles(file: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    out.push(join(dir, 'tsconfig.json'), join(dir, 'jsconfig.json'));
+    if (dirname(dir) === dir) return out;
+  }
+}
+
 /** Writes by rename, so a concurrent run reads the old file or the new one, never half of one. */
 function writeAtomically(path: string, content: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -80,35 +111,53 @@ function writeAtomically(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-/** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 2;
-
 type EsbuildMessage = { text: string; location?: { file: string; line: number; column: number } | null };
 
-/** Builds the bundle; a declaration that does not compile is a ModuleError naming file, line and column. */
-async function bundle(file: string, code: string, inputs: string): Promise<string> {
+const TYPESCRIPT = /\.(c|m)?tsx?$/;
+const SOURCE = /\.(c|m)?[jt]sx?$/;
+
+/** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
+async function build(file: string, dir: string): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild');
-  let result;
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
+  let result;
   try {
     result = await esbuild.build({
       entryPoints: [file], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', target: 'node20',
-      sourcemap: 'inline', sourcesContent: false, logLevel: 'silent', absWorkingDir: dirname(file), outfile: code,
+      // Node's own resolution conditions (esbuild would add `module`, and could load a second copy of a package).
+      conditions: [],
+      sourcemap: 'inline', sourcesContent: false, logLevel: 'silent', absWorkingDir: dirname(file),
+      // In the cache folder, where the bundle goes: the source map's paths are relative to it.
+      outfile: join(dir, 'bundle.mjs'),
       plugins: [{
-        // Packages are imported from where the declaration would import them, not bundled.
-        name: 'packages-in-place',
-        setup(build) {
-          build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        name: 'orgctl-declaration',
+        setup(b) {
+          // Packages are imported from where the declaration would import them, not bundled.
+          b.onResolve({ filter: /^[^./]/ }, async (args) => {
             if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
             if (args.path.startsWith('node:')) return { external: true };
-            const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'in-place' });
+            const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'in-place' });
             if (found.errors.length || !found.path || found.external) return { path: args.path, external: true };
             const manifest = packageJsonOf(found.path);
             if (manifest) packages.add(manifest);
+            // A linked TypeScript package cannot be imported by Node as it is: bundle it.
+            if (TYPESCRIPT.test(found.path)) return { path: found.path };
             // A package that declares itself free of side effects (kubernetes-models, ajv) is not
             // imported at all when the declaration uses nothing of it, as bundlers do.
             return { path: pathToFileURL(found.path).href, external: true, sideEffects: !(manifest && declaresNoSideEffects(manifest)) };
+          });
+          // Each source keeps its own import.meta.url (and dirname, filename): not the bundle's.
+          b.onLoad({ filter: SOURCE }, (args) => {
+            if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
+            const text = readFileSync(args.path, 'utf8');
+            if (!text.includes('import.meta')) return undefined;
+            const contents = text
+              .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+              .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+              .replaceAll('import.meta.filename', JSON.stringify(args.path));
+            const loader = /x$/.test(args.path) ? (TYPESCRIPT.test(args.path) ? 'tsx' : 'jsx') : TYPESCRIPT.test(args.path) ? 'ts' : 'js';
+            return { contents, loader };
           });
         },
       }],
@@ -119,33 +168,32 @@ async function bundle(file: string, code: string, inputs: string): Promise<strin
     throw new ModuleError(errors.slice(0, 5).map((m) => (m.location ? `${resolve(dirname(file), m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text)).join('\n'));
   }
   // esbuild's own namespaces (`x:`) are not files.
-  const stamps = [...Object.keys(result.metafile.inputs).filter((p) => !p.includes(':')).map((p) => resolve(dirname(file), p)), ...packages]
-    .map(stampOf)
-    .filter((s) => s !== undefined);
-  mkdirSync(dirname(code), { recursive: true });
-  pruneBundles(dirname(code));
-  writeAtomically(code, result.outputFiles[0]!.text);
-  writeAtomically(inputs, JSON.stringify({ format: BUNDLE_FORMAT, file, inputs: stamps } satisfies BundleRecord));
-  return JSON.stringify(stamps);
+  const sources = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':')).map((p) => resolve(dirname(file), p));
+  const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles(file)])];
+  return { code: result.outputFiles[0]!.text, inputs };
 }
 
-/** Bundles of declarations that no longer exist (a moved or deleted file), or of an older format, are removed. */
+/** Bundles of declarations that no longer exist, of an older format, or that no record names (after a grace period), are removed. */
 function pruneBundles(dir: string): void {
+  const named = new Set<string>();
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const record = readRecord(join(dir, name));
+    if (record && existsSync(record.file)) named.add(record.code);
+    else rmSync(join(dir, name), { force: true });
+  }
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.mjs') && !named.has(n))) {
     try {
-      const record = JSON.parse(readFileSync(join(dir, name), 'utf8')) as BundleRecord;
-      if (record.format === BUNDLE_FORMAT && typeof record.file === 'string' && existsSync(record.file)) continue;
-      rmSync(join(dir, name), { force: true });
-      rmSync(join(dir, name.replace(/\.json$/, '.mjs')), { force: true });
+      // A concurrent run writes its code before its record: give it time.
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > 600_000) rmSync(join(dir, name), { force: true });
     } catch {
-      // another run is writing it: leave it
+      // already gone
     }
   }
 }
 
 /**
  * Imports a TypeScript declaration through a cached esbuild bundle; undefined when that cannot
- * be (esbuild not installed, the cache not writable), and the caller loads it through tsx.
+ * be (esbuild not installed, no cache that may be written), and the caller loads it through tsx.
  */
 export async function importBundled(file: string): Promise<unknown> {
   try {
@@ -153,19 +201,29 @@ export async function importBundled(file: string): Promise<unknown> {
   } catch {
     return undefined;
   }
-  const key = createHash('sha256').update(`${BUNDLE_FORMAT}\0${file}`).digest('hex').slice(0, 16);
   const dir = cacheDir(file);
-  const code = join(dir, `${key}.mjs`);
-  const inputs = join(dir, `${key}.json`);
-  let version = cached(code, inputs);
-  try {
-    version ??= await bundle(file, code, inputs);
-  } catch (e) {
-    if (e instanceof ModuleError) throw e;
-    return undefined; // no writable cache (a read-only install): tsx loads it instead
+  if (!dir) return undefined;
+  const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
+  const recordFile = join(dir, `${key}.json`);
+  let record = readRecord(recordFile);
+  if (!record || record.file !== file || !record.inputs.every(unchanged) || !existsSync(join(dir, record.code))) {
+    const startedAt = Date.now();
+    const built = await build(file, dir);
+    const inputs = built.inputs.map(stampOf).filter((s) => s !== undefined);
+    const code = `${key}-${createHash('sha256').update(built.code).digest('hex').slice(0, 12)}.mjs`;
+    record = { format: BUNDLE_FORMAT, file, code, inputs };
+    try {
+      mkdirSync(dir, { recursive: true });
+      pruneBundles(dir);
+      if (!existsSync(join(dir, code))) writeAtomically(join(dir, code), built.code);
+      // An input saved while esbuild read it may be newer than what was bundled: then the record
+      // is not kept, and the next run builds again.
+      if (inputs.every((s) => s.mtimeMs < startedAt - 1_000)) writeAtomically(recordFile, JSON.stringify(record));
+    } catch {
+      return undefined; // no writable cache (a read-only install): tsx loads it instead
+    }
   }
   // Stack traces of the declaration's own errors point into its TypeScript lines.
   process.setSourceMapsEnabled(true);
-  // The version in the URL: a process that imports an edited declaration again gets the new one.
-  return import(`${pathToFileURL(code).href}?v=${createHash('sha256').update(version).digest('hex').slice(0, 12)}`);
+  return import(pathToFileURL(join(dir, record.code)).href);
 }

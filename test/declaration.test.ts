@@ -1,5 +1,6 @@
 /** TypeScript declarations load as cached esbuild bundles: edits are seen, mistakes point at their lines. */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, cli, run } from './helpers.ts';
@@ -91,19 +92,68 @@ describe('TypeScript declarations', () => {
     const r = cli(['check', '--spec', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
-    expect(readdirSync(join(dir, 'node_modules', '.cache', 'orgctl', 'declarations')).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
+
   });
 
   it('bundles once and reuses the bundle while nothing changed', async () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
     writeFileSync(file, declaration('org.user("bob@acme.io");'));
+    // Saved a minute ago: a file saved during a build is never trusted to the cache.
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    utimesSync(dir, past, past);
     const cache = join(ROOT, 'node_modules/.cache/orgctl/declarations');
-    const before = new Set(readdirSync(cache).filter((f) => f.endsWith('.mjs')));
+    const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
     expect((await run(['check', '--spec', file])).code).toBe(0);
-    const after = readdirSync(cache).filter((f) => f.endsWith('.mjs') && !before.has(f));
-    expect(after).toHaveLength(1);
+    const record = statSync(join(cache, `${key}.json`)).mtimeMs;
+    const code = readdirSync(cache).filter((f) => f.startsWith(`${key}-`));
+    expect(code).toHaveLength(1);
     expect((await run(['check', '--spec', file])).code).toBe(0);
-    expect(readdirSync(cache).filter((f) => f.endsWith('.mjs') && !before.has(f))).toEqual(after);
+    expect(statSync(join(cache, `${key}.json`)).mtimeMs).toBe(record);
+    expect(readdirSync(cache).filter((f) => f.startsWith(`${key}-`))).toEqual(code);
+    // an edit: a new bundle (named by its content), and the record names it
+    writeFileSync(file, declaration('org.user("carol@acme.io");'));
+    expect((await run(['check', '--spec', file])).code).toBe(0);
+    expect(readdirSync(cache).filter((f) => f.startsWith(`${key}-`)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('import.meta.url names the declaration, not the bundle', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'people.txt'), 'bob@acme.io\nnot-an-email\n');
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration(`import { readFileSync } from 'node:fs';
+for (const p of readFileSync(new URL('./people.txt', import.meta.url), 'utf8').trim().split('\\n')) org.user(p);
+if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' + import.meta.dirname);`));
+    const r = await run(['check', '--spec', file]);
+    expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a new file that changes what an import resolves to is seen', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'helpers'));
+    writeFileSync(join(dir, 'helpers', 'index.ts'), 'export const extra = "bob@acme.io";\n');
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration(`import { extra } from './helpers';\norg.user(extra);`));
+    const past = new Date(Date.now() - 60_000);
+    for (const p of [file, join(dir, 'helpers', 'index.ts'), join(dir, 'helpers'), dir]) utimesSync(p, past, past);
+    expect((await run(['check', '--spec', file])).code).toBe(0);
+    writeFileSync(join(dir, 'helpers.ts'), 'export const extra = "not-an-email";\n'); // ./helpers now means this file
+    const r = await run(['check', '--spec', file]);
+    expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
+  });
+
+  it('a bare import of a linked TypeScript package is bundled (Node cannot import .ts)', () => {
+    const dir = scratch();
+    const pkg = join(dir, 'node_modules', 'acme-people');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'acme-people', type: 'module', exports: './index.ts' }));
+    writeFileSync(join(pkg, 'index.ts'), 'export const people: string[] = ["bob@acme.io", "not-an-email"];\n');
+    const file = join(dir, 'org.ts');
+    writeFileSync(file, declaration(`import { people } from 'acme-people';\nfor (const p of people) org.user(p);`));
+    const r = cli(['check', '--spec', file]);
+    expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
+    expect(r.code).toBe(1);
   });
 });
