@@ -1,6 +1,6 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
 import type { AccessDiff, SubjectDiff } from './diff.ts';
-import type { Verdict } from './review.ts';
+import type { RuleResult, Verdict } from './review.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -16,7 +16,12 @@ function subjectBlock(title: string, d: SubjectDiff): string {
   return `**${title}**\n${d.changes.map((c) => `- ${escapeMarkdown(c.text)}`).join('\n')}\n`;
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters, never splitting a surrogate pair. */
+const clip = (text: string, max: number) => {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+};
 
 /**
  * The verdict: a row per result; or, when that would take more than a third of the comment (a
@@ -29,14 +34,19 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message)));
   const budget = Math.floor(max / 3);
   if (rows.join('\n').length <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
-  const rules = [...new Set(verdict.results.map((r) => r.rule))];
-  const grouped = rules.map((rule) => {
-    const results = verdict.results.filter((r) => r.rule === rule);
+  const byRule = new Map<string, RuleResult[]>();
+  for (const r of verdict.results) {
+    const list = byRule.get(r.rule);
+    if (list) list.push(r);
+    else byRule.set(r.rule, [r]);
+  }
+  const grouped = [...byRule].map(([rule, results]) => {
     const failed = results.filter((r) => !r.ok).length;
     if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500)));
     return row(rule, !failed, failed ? `${failed} of ${results.length} findings fail (below)` : `${results.length} findings, all pass`);
   });
-  const failures = verdict.results.filter((r) => !r.ok && rules.some((rule) => rule === r.rule && verdict.results.filter((x) => x.rule === rule).length > 1));
+  // A rule with one result says it in its row; the others' failures are listed.
+  const failures = verdict.results.filter((r) => !r.ok && byRule.get(r.rule)!.length > 1);
   const listed: string[] = [];
   let size = grouped.join('\n').length;
   for (const r of failures) {

@@ -58,10 +58,16 @@ function indexOf(model: OrgModel): ModelIndex {
       if (list) list.push(g);
       else grants.set(g.user, [g]);
     }
+    // The first of duplicates, as a search would find it (duplicates are policy errors anyway).
+    const firstBy = <T, K>(items: readonly T[], key: (t: T) => K, value: (t: T) => unknown = (t) => t) => {
+      const map = new Map<K, unknown>();
+      for (const t of items) if (!map.has(key(t))) map.set(key(t), value(t));
+      return map;
+    };
     index = {
-      users: new Map(model.users.map((u) => [u.key, u])),
-      tokens: new Map(model.tokens.map((t) => [t.id, t])),
-      roleLevels: new Map(model.roles.map((r) => [r.name, r.levels])),
+      users: firstBy(model.users, (u) => u.key) as ModelIndex['users'],
+      tokens: firstBy(model.tokens, (t) => t.id) as ModelIndex['tokens'],
+      roleLevels: firstBy(model.roles, (r) => r.name, (r) => r.levels) as ModelIndex['roleLevels'],
       grants,
     };
     INDEXES.set(model, index);
