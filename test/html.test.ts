@@ -29,6 +29,12 @@ function sparseMatrix(): SubjectAccess[] {
   }));
 }
 
+/** An admin: w:full in every one of `n` namespaces. */
+function adminOf(n: number): SubjectAccess {
+  const full = { levels: ['w:full'], classes: [], via: ['RoleBinding x/acme:w:full → ClusterRole acme:w:full'] };
+  return { kind: 'User', name: 'admin@acme.io', namespaces: Object.fromEntries(Array.from({ length: n }, (_, i) => [`ns-${i}`, full])) };
+}
+
 describe('access page', () => {
   it('colours cells by strength', () => {
     expect(strengthOf(undefined)).toBe('none');
@@ -67,6 +73,17 @@ describe('access page', () => {
     expect(hostile).not.toContain('"><script>');
   });
 
+  it('writes an admin\'s namespaces as one chip on a large page', () => {
+    const page = accessHtml([adminOf(300), ...sparseMatrix()], { title: 't' });
+    expect(page).toContain('<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all 300 namespaces">every namespace (300): w:full</span>');
+    expect(page.match(/<span class="[a-z]+" data-ns=/g)).toHaveLength(1 + 400 * 3);
+    // holding w:full everywhere but one namespace is not "every namespace"
+    const almost = adminOf(300);
+    const namespaces = { ...almost.namespaces };
+    delete namespaces['ns-0'];
+    expect(accessHtml([{ ...almost, namespaces }, ...sparseMatrix()], { title: 't' })).not.toContain('every namespace');
+  });
+
   it('lists the first 1,000 warnings and says how many more the JSON has', () => {
     const risky = Array.from({ length: 1_200 }, (_, i) => ({ kind: 'User' as const, name: `u${i}@acme.io`, namespaces: { web: { levels: ['r:secrets'], classes: ['read-secrets' as const], via: [] } } }));
     const page = accessHtml(risky, { title: 't' });
@@ -77,24 +94,24 @@ describe('access page', () => {
   it.runIf(haveBrowser)('a large organization\'s page filters by person, namespace and level in Chromium', async () => {
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'access-large.html');
-    writeFileSync(file, accessHtml(sparseMatrix(), { title: 'large' }));
+    writeFileSync(file, accessHtml([adminOf(300), ...sparseMatrix()], { title: 'large' }));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(pathToFileURL(file).href);
-      expect(await page.locator('#people tbody tr').count()).toBe(400);
-      expect(await page.locator('#people span[data-ns]').count()).toBe(1200);
+      expect(await page.locator('#people tbody tr').count()).toBe(401);
+      expect(await page.locator('#people span[data-ns]').count()).toBe(1201); // the admin's namespaces are one chip
       await page.fill('#f-namespace', 'ns-7');
       // ns-7, ns-70..79 and ns-270..279 hold the visible chips: person i holds ns-(i mod 300), +1 and +2
       const visible = await page.locator('#people span[data-ns]:visible').count();
       const expected = sparseMatrix().flatMap((s) => Object.keys(s.namespaces)).filter((ns) => ns.includes('ns-7')).length;
-      expect(visible).toBe(expected);
+      expect(visible).toBe(expected + 1); // "every namespace" always shows
       await page.fill('#f-namespace', '');
       await page.fill('#f-person', 'user-12@');
       expect(await page.locator('#people tbody tr:visible').count()).toBe(1);
       await page.fill('#f-person', '');
       await page.selectOption('#f-level', 'w:services');
-      expect(await page.locator('#people span.dim').count()).toBe(800); // only the third namespace has w:services
+      expect(await page.locator('#people span.dim').count()).toBe(801); // only the third namespace has w:services (and the admin w:full)
     } finally {
       await browser.close();
     }

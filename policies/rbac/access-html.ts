@@ -55,17 +55,26 @@ function denseTable(id: string, title: string, rows: readonly SubjectAccess[], n
   return `<table id="${id}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** One row per person, one chip per namespace they hold something in. */
-function sparseTable(id: string, title: string, rows: readonly SubjectAccess[]): string {
+/** Whether the subject holds w:full in every namespace of the page (an admin). */
+const fullEverywhere = (s: SubjectAccess, namespaces: readonly string[]) =>
+  namespaces.length > 1 && namespaces.every((ns) => s.namespaces[ns]?.levels.includes('w:full'));
+
+/**
+ * One row per person, one chip per namespace they hold something in; an admin's 2,000 identical
+ * chips are one ("every namespace"), which the namespace filter never hides.
+ */
+function sparseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
   const body = rows.map((s) => {
-    const chips = Object.entries(s.namespaces).map(([ns, cell]) => `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`).join(' ');
+    const chips = fullEverywhere(s, namespaces)
+      ? `<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all ${namespaces.length} namespaces">every namespace (${namespaces.length}): w:full</span>`
+      : Object.entries(s.namespaces).map(([ns, cell]) => `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`).join(' ');
     return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th><td>${chips}</td></tr>`;
   }).join('\n');
   return `<table id="${id}" class="sparse"><thead><tr><th>${title}</th><th>namespaces: levels</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function table(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
-  return rows.length * namespaces.length <= DENSE_CELL_LIMIT ? denseTable(id, title, rows, namespaces) : sparseTable(id, title, rows);
+  return rows.length * namespaces.length <= DENSE_CELL_LIMIT ? denseTable(id, title, rows, namespaces) : sparseTable(id, title, rows, namespaces);
 }
 
 const SCRIPT = `(() => {
@@ -73,7 +82,7 @@ const SCRIPT = `(() => {
   function apply() {
     const p = person.value.trim().toLowerCase(), n = ns.value.trim().toLowerCase(), l = level.value;
     for (const row of document.querySelectorAll('tbody tr[data-subject]')) row.hidden = !!p && !row.dataset.subject.toLowerCase().includes(p);
-    for (const c of document.querySelectorAll('[data-ns]')) c.hidden = !!n && !c.dataset.ns.toLowerCase().includes(n);
+    for (const c of document.querySelectorAll('[data-ns]')) c.hidden = !!n && c.dataset.ns !== '*' && !c.dataset.ns.toLowerCase().includes(n);
     for (const td of document.querySelectorAll('[data-levels]')) td.classList.toggle('dim', !!l && !td.dataset.levels.split(' ').includes(l));
   }
   for (const el of [person, ns, level]) el.addEventListener('input', apply);
