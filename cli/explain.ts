@@ -1,6 +1,5 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { synthesize } from '../constructs/synth.ts';
-import { findOrganization } from '../constructs/tree.ts';
+import { analyzeOrganization } from '../constructs/synth.ts';
 import { formatFinding } from '../policies/findings.ts';
 import { Authorizer } from '../policies/rbac/authorizer.ts';
 import { explainRequest, explainSubject, resolveWho } from '../policies/rbac/explain.ts';
@@ -29,13 +28,14 @@ export async function explainCommand(argv: readonly string[], io: Io): Promise<n
   if (positionals.length !== 1 && positionals.length !== 3) throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
   const today = resolveToday(dateFlag(flags.today), io.env);
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);
-  const result = synthesize(loaded.root, { today, declaredIn: loaded.declaredIn });
+  // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
+  const result = analyzeOrganization(loaded.root, { today });
   if (!result.ok) {
     for (const f of result.findings) io.err(formatFinding(f));
     io.err('the declaration breaks a policy: fix it first (orgctl check)');
     return 1;
   }
-  const model = findOrganization(loaded.root).toModel();
+  const model = result.model;
   const who = resolveWho(model, positionals[0]!);
   if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
   const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));

@@ -90,22 +90,43 @@ function shardFindings(model: OrgModel, placed: readonly Placed[], files: readon
   return out;
 }
 
-/** Policies, then (only when no error) the manifests as YAML file contents. */
-export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
-  const org = findOrganization(root);
-  const model = org.toModel();
+export interface AnalyzedOrganization {
+  /** True when no finding is an error. */
+  readonly ok: boolean;
+  /** Policy findings, then (when they pass) the judgement of the objects' RBAC. */
+  readonly findings: readonly Finding[];
+  readonly model: OrgModel;
+  /** Every object in its cluster and shard; absent when a policy failed. */
+  readonly placed?: readonly Placed[];
+  /** Every object once (clusters share them). */
+  readonly objects?: readonly Manifest[];
+}
+
+/**
+ * Policies, then (only when no error) the objects, placed and judged by what their RBAC really
+ * allows: what analysis (`orgctl explain`) needs, without writing YAML.
+ */
+export function analyzeOrganization(root: IConstruct, options: Pick<SynthOptions, 'today'>): AnalyzedOrganization {
+  const model = findOrganization(root).toModel();
   const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root)];
-  if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, files: [], model };
+  if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });
-  const rendered = groupIntoFiles(placed);
   // Clusters share the same objects: judge and check each once.
   const objects = [...new Set(placed.flatMap((p) => p.objects))];
+  // The output is judged by what its RBAC really allows, not by level names.
+  const judged = [...findings, ...judgeManifests(model, objects)].sort(compareFindings);
+  return { ok: !judged.some((f) => f.severity === 'error'), findings: judged, model, placed, objects };
+}
+
+/** Policies, then (only when no error) the manifests as YAML file contents. */
+export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
+  const { findings, model, placed, objects } = analyzeOrganization(root, options);
+  if (!placed || !objects) return { ok: false, findings, files: [], model };
+  const rendered = groupIntoFiles(placed);
   const contents = renderFiles(rendered, options.declaredIn);
   const judged = [
     ...findings,
-    // The output is judged by what its RBAC really allows, not by level names...
-    ...judgeManifests(model, objects),
-    // ...checked against the Kubernetes API schema, and sized for Argo CD.
+    // Checked against the Kubernetes API schema, and sized for Argo CD.
     ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: model.source })),
     ...shardFindings(model, placed, rendered, contents),
   ].sort(compareFindings);
