@@ -4,8 +4,9 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { systemNamespaceOf } from '../constructs/model.ts';
 import { toYamlDocument } from '../constructs/yaml.ts';
 import { InputError, parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
@@ -34,10 +35,14 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
-export function readTokenSecret(secret: unknown, token: TokenInfo): { token: string; caData: string } {
+export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: string): { token: string; caData: string } {
   if (!isObj(secret) || secret.kind !== 'Secret') throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
   const meta = isObj(secret.metadata) ? secret.metadata : {};
   const name = String(meta.name ?? '');
+  // A ServiceAccount of the same name in another namespace is another identity.
+  if (namespace !== undefined && meta.namespace !== undefined && meta.namespace !== namespace) {
+    throw new InputError(`Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`);
+  }
   if (secret.type !== 'kubernetes.io/service-account-token') {
     throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not kubernetes.io/service-account-token`);
   }
@@ -121,9 +126,10 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   } catch {
     throw new InputError(`${secretSource === '-' ? 'standard input' : secretSource}: not JSON (use kubectl get secret NAME -o json)`);
   }
-  const credentials = readTokenSecret(secret, token);
+  const org = members.organization?.name ?? 'org';
+  const credentials = readTokenSecret(secret, token, systemNamespaceOf(org));
   const config = buildKubeconfig({
-    org: members.organization?.name ?? 'org', token, server,
+    org, token, server,
     cluster: (flags.cluster as string | undefined) ?? new URL(server).hostname,
     credentials, ...(flags.namespace !== undefined ? { namespace: flags.namespace as string } : {}),
   });
@@ -136,7 +142,14 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   const repo = gitTopLevel(dirname(resolve(out)));
   if (repo) throw new InputError(`${out} is inside the git repository ${repo}: a token must never be committed; write it elsewhere (e.g. ~/.kube/)`);
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
-  writeFileSync(out, text, { mode: 0o600 });
+  // A new file, renamed over the old one: an existing file's looser mode is not kept.
+  const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, out);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   io.err(`wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`);
   return 0;
 }

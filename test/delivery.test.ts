@@ -162,6 +162,12 @@ describe('tokens', () => {
     const again = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out]);
     expect([again.code, again.stderr]).toEqual([2, `orgctl kubeconfig: ${out} exists: give --force to replace it`]);
     expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out, '--force'])).code).toBe(0);
+    // --force over a file others may read leaves a file only its owner may read
+    const loose = join(tempDir(), 'kubeconfig');
+    writeFileSync(loose, 'old\n', { mode: 0o644 });
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', loose, '--force'])).code).toBe(0);
+    expect(statSync(loose).mode & 0o777).toBe(0o600);
+    expect(readFileSync(loose, 'utf8')).toContain('token-ci-deploy');
     const inRepo = join(ROOT, 'test-output', 'kubeconfig');
     const refused = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', inRepo]);
     expect(refused.code).toBe(2);
@@ -175,6 +181,7 @@ describe('tokens', () => {
     ['a Secret of another token', (s: any) => (s.metadata.annotations['kubernetes.io/service-account.name'] = 'token-other'), /belongs to ServiceAccount "token-other", not to token ci-deploy \(token-ci-deploy\)/],
     ['a Secret with no token yet', (s: any) => delete s.data, /holds no token yet: the cluster fills it/],
     ['not a Secret', (s: any) => (s.kind = 'ConfigMap'), /the input is not a Secret/],
+    ['a Secret of a namesake ServiceAccount in another namespace', (s: any) => (s.metadata.namespace = 'web'), /is in namespace "web", not in acme-system where token ci-deploy's ServiceAccount lives/],
   ])('refuses %s', async (_what, edit, message) => {
     const secret = JSON.parse(readFileSync(SECRET, 'utf8'));
     edit(secret);
