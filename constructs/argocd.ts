@@ -66,7 +66,10 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             // Namespaces carry Prune=false themselves: pruning never deletes a namespace.
-            syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true', 'CreateNamespace=false'],
+            // Server-side apply: no copy of each object in a last-applied annotation (256 KiB at
+            // most), so the organization's ConfigMap with many tokens still applies. Binding names
+            // carry their role, so an immutable roleRef never changes under one name.
+            syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true', 'CreateNamespace=false', 'ServerSideApply=true'],
             // Shards sync independently: a token's ServiceAccount may wait for the system namespace.
             retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
           },

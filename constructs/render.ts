@@ -22,11 +22,16 @@ export interface RenderedFile {
 export interface RenderOptions {
   /** YYYY-MM-DD: grants that expired before it are left out. */
   readonly today: string;
-  /** Largest serialized size of one RoleBinding before it is split. @default 1 MiB (etcd takes 1.5 MiB) */
+  /**
+   * Largest serialized size of one RoleBinding before it is split. @default 192 KiB: a client-side
+   * `kubectl apply` copies the object into an annotation, and annotations hold at most 256 KiB.
+   */
   readonly maxBindingBytes?: number;
 }
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** Objects that grow with the organization are split below this (see maxBindingBytes). */
+export const MAX_OBJECT_BYTES = 192 * 1024;
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
@@ -310,8 +315,9 @@ export function membershipData(model: OrgModel) {
 function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
   const { organization, users, invites, tokens } = membershipData(model);
-  // A ConfigMap holds at most 1 MiB: large organizations spread users over several.
-  const userChunks = chunkBySize(users, (u) => JSON.stringify(u).length + 1, 768 * 1024);
+  // Large organizations spread users over several ConfigMaps, each under the 256 KiB a client-side
+  // apply can copy into its annotation (a ConfigMap itself holds 1 MiB).
+  const userChunks = chunkBySize(users, (u) => JSON.stringify(u).length + 1, MAX_OBJECT_BYTES);
   const cm = (name: string, data: Record<string, string>): Manifest =>
     manifest('v1', 'ConfigMap', { metadata: meta(model, 'ConfigMap', name, ns), data } satisfies k8s.KubeConfigMapProps);
   return [
@@ -382,7 +388,7 @@ export interface Placed {
 /** Every object of the output, placed in its cluster and shard. */
 export function placeOrganization(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
-  const maxBytes = options.maxBindingBytes ?? 1024 * 1024;
+  const maxBytes = options.maxBindingBytes ?? MAX_OBJECT_BYTES;
   const subjects = new Subjects();
   const { bindings, customRoles } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
