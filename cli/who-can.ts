@@ -34,7 +34,8 @@ export function whoCanCommand(argv: readonly string[], io: Io): number {
   const t = resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
   const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
   const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
-  const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? [flags.namespace as string] : ['', ...authz.namespacesWithBindings()];
+  // ClusterRoleBindings ('') reach every namespace: always part of the answer.
+  const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? ['', flags.namespace as string] : ['', ...authz.namespacesWithBindings()];
   const rows: Row[] = [];
   const seen = new Set<string>();
   for (const scope of scopes) {

@@ -79,6 +79,21 @@ describe('on hand-written manifests', () => {
     expect(nodes.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher/);
   });
 
+  it('who-can -n NS includes ClusterRoleBindings, which reach every namespace', async () => {
+    const dir = tempDir();
+    const rbac = 'apiVersion: rbac.authorization.k8s.io/v1';
+    writeFileSync(join(dir, 'rbac.yaml'), [
+      rbac, 'kind: ClusterRole', 'metadata: {name: cm-reader}', 'rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]', '---',
+      rbac, 'kind: ClusterRoleBinding', 'metadata: {name: god}', 'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
+      'subjects: [{kind: ServiceAccount, name: god, namespace: kube-system}]', '---',
+      rbac, 'kind: RoleBinding', 'metadata: {name: web-readers, namespace: web}', 'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
+      'subjects: [{kind: User, name: amy@shop.io}]', '',
+    ].join('\n'));
+    const rows = JSON.parse((await run(['who-can', 'get', 'configmaps', '-n', 'web', '--dir', dir, '--format', 'json'])).stdout) as { subject: string; namespace: string }[];
+    expect(rows.map((r) => [r.subject, r.namespace])).toEqual([['kube-system:god', '*'], ['amy@shop.io', 'web']]);
+    expect((await run(['can-i', 'get', 'configmaps', '-n', 'web', '--as', 'system:serviceaccount:kube-system:god', '--dir', dir])).stdout).toBe('yes');
+  });
+
   it('access shows levels and classes per subject and namespace', async () => {
     const r = await run(['access', '--dir', HAND, '--format', 'json']);
     const matrix = JSON.parse(r.stdout) as { kind: string; name: string; cluster?: { classes: string[] }; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
