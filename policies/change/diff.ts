@@ -125,6 +125,9 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
     out.push({ kind: 'token-moved', from: b.namespaces, to: h.namespaces, text: `namespaces ${codeList(sorted(b.namespaces)) || '(none)'} → ${codeList(sorted(h.namespaces)) || '(none)'}`, ...(minus(b.namespaces, h.namespaces).length ? { removes: true } : {}) });
   }
   if ((b.owner ?? '') !== (h.owner ?? '')) out.push({ kind: 'token-owner', from: b.owner, to: h.owner, text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}` });
+  // A new ServiceAccount (rotation): the same access, but the token in use today stops working.
+  if (b.serviceAccount !== h.serviceAccount) out.push({ kind: 'token-rotated', from: b.serviceAccount, to: h.serviceAccount, text: `is rotated: ServiceAccount ${b.serviceAccount} → ${h.serviceAccount} (the old token stops working once synced; hand over the new one)` });
+  if ((b.expires ?? '') !== (h.expires ?? '')) out.push({ kind: 'token-expiry', from: b.expires, to: h.expires, text: `expiry ${b.expires ?? '(none)'} → ${h.expires ?? '(none)'}` });
   return out;
 }
 

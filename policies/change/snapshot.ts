@@ -33,6 +33,8 @@ export interface MemberToken {
   readonly owner?: string;
   readonly namespaces: readonly string[];
   readonly levels?: readonly string[];
+  readonly rotation?: number;
+  readonly expires?: string;
 }
 
 export interface OrgInfo {
