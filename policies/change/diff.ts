@@ -42,6 +42,8 @@ export interface AccessDiff {
   readonly tokens: readonly SubjectDiff[];
   /** Custom Roles whose rules changed, by `namespace/name`. */
   readonly customRbac: readonly Change[];
+  /** Clusters added or removed, and namespaces joining or leaving a cluster. */
+  readonly clusters: readonly Change[];
   readonly stats: RemovalStats;
 }
 
@@ -149,6 +151,24 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
   return out;
 }
 
+/** Clusters of the output, and where each namespace is: access is per cluster, the rest of the diff is not. */
+function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
+  const out: Change[] = [];
+  const added = minus(head.org.clusters, base.org.clusters);
+  const removed = minus(base.org.clusters, head.org.clusters);
+  for (const c of added) out.push({ kind: 'cluster-added', to: c, text: `cluster ${c} is added: its namespaces' access is created there` });
+  for (const c of removed) {
+    out.push({ kind: 'cluster-removed', from: c, removes: true, text: `cluster ${c} is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand` });
+  }
+  for (const ns of sorted(new Set([...base.placement.keys()].filter((n) => head.placement.has(n))))) {
+    const b = base.placement.get(ns)!;
+    const h = head.placement.get(ns)!;
+    for (const c of minus(h, b)) if (!added.includes(c)) out.push({ kind: 'namespace-joins-cluster', namespace: ns, to: c, text: `namespace ${ns} joins cluster ${c}: its access is created there` });
+    for (const c of minus(b, h)) if (!removed.includes(c)) out.push({ kind: 'namespace-leaves-cluster', namespace: ns, from: c, removes: true, text: `namespace ${ns} leaves cluster ${c}: every grant there is pruned (the namespace itself stays)` });
+  }
+  return out;
+}
+
 /** Grants as people hold them: one per (user, namespace, role bound). */
 function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
   let n = 0;
@@ -205,6 +225,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     people,
     tokens,
     customRbac: ruleChanges(base, head),
+    clusters: clusterChanges(base, head),
     stats: {
       users: { base: base.users.size, losing: usersLosing },
       grants: { base: countGrants(base, base.users.values()), lost: grantsLost },
@@ -215,4 +236,4 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
 
 /** True when nothing changes. */
 export const isEmptyDiff = (d: AccessDiff): boolean =>
-  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length;
+  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length && !d.clusters.length;

@@ -69,6 +69,8 @@ export interface Snapshot {
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+  /** Namespace → the clusters whose output holds it (from `<cluster>/<shard>/resources.yaml`), sorted. */
+  readonly placement: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
@@ -108,6 +110,24 @@ class DeferredCell implements LazyCell {
   get cell(): AccessCell {
     return (this.computed ??= this.cells.cell(this.contributions));
   }
+}
+
+/** Namespace → clusters, from the folder two above each Namespace object's file (`<cluster>/<shard>/resources.yaml`). */
+function placementOf(docs: readonly ManifestDoc[], clusters: readonly string[]): Map<string, string[]> {
+  const known = new Set(clusters);
+  const out = new Map<string, string[]>();
+  for (const d of docs) {
+    const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
+    if (!isObj(o) || o.kind !== 'Namespace' || typeof o.metadata?.name !== 'string') continue;
+    const segments = d.file.split('/');
+    const cluster = segments[segments.length - 3];
+    if (cluster === undefined || !known.has(cluster)) continue;
+    const list = out.get(o.metadata.name) ?? [];
+    if (!list.includes(cluster)) list.push(cluster);
+    out.set(o.metadata.name, list);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
 }
 
 /** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
@@ -160,5 +180,5 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
-  return { org, users, invites, tokens, access, customRoles };
+  return { org, users, invites, tokens, access, customRoles, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
 }

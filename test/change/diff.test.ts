@@ -29,6 +29,7 @@ const lines = (d: ReturnType<typeof changesOf>) => [
   ...d.namespaces.added.map((n) => `namespace ${n} added`),
   ...d.namespaces.removed.map((n) => `namespace ${n} removed`),
   ...d.customRbac.map((c) => c.text),
+  ...d.clusters.map((c) => c.text),
 ];
 
 describe('orgctl diff', () => {
@@ -70,6 +71,36 @@ describe('orgctl diff', () => {
     }, ['ivy@acme.io gains custom RBAC acme:custom:cm in data', 'Role acme:custom:cm in data is created (1 rule)']],
   ])('%s', (_what, edit, expected) => {
     expect(lines(changesOf(edit)).sort()).toEqual([...expected].sort());
+  });
+
+  it('clusters added and removed, and namespaces joining or leaving a cluster, are changes', () => {
+    const twoClusters = (s: Spec) => {
+      s.spec.clusters = ['lga1', 'ord1'];
+      s.spec.namespaces = [{ name: 'web' }, { name: 'data', clusters: ['lga1'] }];
+    };
+    const base = baseSpec();
+    twoClusters(base);
+    const diff = (edit: (s: Spec) => void) => {
+      const head = structuredClone(base);
+      edit(head);
+      return diffSnapshots(snapshotOf(base), snapshotOf(head));
+    };
+    const removed = diff((s) => {
+      s.spec.clusters = ['lga1'];
+    });
+    expect(lines(removed)).toEqual(['cluster ord1 is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand']);
+    expect(isEmptyDiff(removed)).toBe(false);
+    expect(renderMarkdown(removed)).toContain('**Organization**\n- cluster ord1 is removed');
+    const moved = diff((s) => {
+      s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data', clusters: ['ord1'] }];
+    });
+    expect(lines(moved).sort()).toEqual([
+      'namespace data joins cluster ord1: its access is created there',
+      'namespace data leaves cluster lga1: every grant there is pruned (the namespace itself stays)',
+      'namespace web leaves cluster ord1: every grant there is pruned (the namespace itself stays)',
+    ]);
+    expect(moved.clusters.filter((c) => c.removes)).toHaveLength(2);
+    expect(lines(diff((s) => s.spec.clusters!.push('sfo1')))).toEqual(['cluster sfo1 is added: its namespaces\' access is created there']);
   });
 
   it('an accepted invite reads as such', () => {
