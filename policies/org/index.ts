@@ -7,6 +7,7 @@ import { duplicateUser } from './duplicate-user.ts';
 import { expiredGrant } from './expired-grant.ts';
 import { forbiddenGrant } from './forbidden-grant.ts';
 import { invalidName } from './invalid-name.ts';
+import { invalidRule } from './invalid-rule.ts';
 import { inviteWithoutSso } from './invite-without-sso.ts';
 import { ownerAdmin } from './owner-admin.ts';
 import { systemNamespace } from './system-namespace.ts';
@@ -22,7 +23,7 @@ export type { OrgRule, PolicyContext } from './context.ts';
 
 export const ORG_RULES: readonly OrgRule[] = [
   forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
-  invalidName, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
+  invalidName, invalidRule, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
 ];
 
 /** Every rule over the model; findings sorted (errors first) so output is stable. */

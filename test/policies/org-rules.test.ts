@@ -164,6 +164,24 @@ const CASES: Case[] = [
     message: /is the organization's system namespace/,
   },
   {
+    rule: 'invalid-rule',
+    fails: ({ org }) => org.customRole('health', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]),
+    passes: ({ org }) => org.customRole('health', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),
+    message: /^rule 0 nonResourceURLs are cluster-wide: a namespaced Role cannot grant them/,
+  },
+  {
+    rule: 'invalid-rule',
+    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    message: /^rule 0 names no apiGroups \(use \[""\] for the core group/,
+  },
+  {
+    rule: 'invalid-rule',
+    fails: ({ org, web }) => org.token('metrics').allow(web, [{ apiGroups: [''], verbs: ['get'] }]),
+    passes: ({ org, web }) => org.token('metrics').allow(web, [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }]),
+    message: /^rule 0 names no resources/,
+  },
+  {
     rule: 'token-expiry',
     fails: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2026-12-10'),
     passes: ({ org, web }) => org.token('ci', { namespaces: [web] }).until('2026-12-11'),

@@ -1,0 +1,33 @@
+import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { Finding } from '../findings.ts';
+import { at } from '../findings.ts';
+import { grantSubject, type OrgRule } from './context.ts';
+
+/**
+ * What the API server refuses in a namespaced Role's rule (custom roles, inline rules and token
+ * RBAC all become Roles): non-resource URLs, which only ClusterRoles may grant, and resource
+ * rules without an API group or a resource. The Kubernetes schema check cannot see these.
+ */
+export function ruleProblems(rule: PolicyRule): string[] {
+  if (rule.nonResourceURLs?.length) return ['nonResourceURLs are cluster-wide: a namespaced Role cannot grant them (ask an admin for cluster access)'];
+  const out: string[] = [];
+  if (!rule.apiGroups?.length) out.push('names no apiGroups (use [""] for the core group: pods, services, configmaps)');
+  if (!rule.resources?.length) out.push('names no resources (e.g. ["pods"], or ["*"])');
+  return out;
+}
+
+export const invalidRule: OrgRule = {
+  id: 'invalid-rule',
+  description: 'custom RBAC rules are ones the API server accepts in a namespaced Role: apiGroups and resources, no nonResourceURLs',
+  check(model) {
+    const out: Finding[] = [];
+    const judge = (rules: readonly PolicyRule[], subject: string, source: string) =>
+      rules.forEach((r, i) => {
+        for (const problem of ruleProblems(r)) out.push({ severity: 'error', rule: this.id, subject, message: `rule ${i} ${problem}`, source: at(source, `.rules[${i}]`) });
+      });
+    for (const r of model.customRoles) judge(r.rules, `customRoles/${r.name}`, r.source);
+    for (const g of model.grants) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
+    for (const t of model.tokens) for (const r of t.rbac) judge(r.rules, `tokens/${t.id}`, r.source);
+    return out;
+  },
+};
