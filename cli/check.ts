@@ -8,7 +8,9 @@ import { printFindings, summary } from './report.ts';
 
 export const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
 
-Runs every policy over the declaration and lists the findings; writes nothing.
+Runs every policy over the declaration and lists the findings; writes nothing. Custom rules
+that allow what is reserved for admins fail here already. What only synth can see, in the
+manifests it writes: risky-grant warnings, the Kubernetes schema and Argo CD's shard sizes.
 Exit 0 when no finding is an error, 1 otherwise.
 
   --spec FILE    a YAML/JSON organization spec, or a .ts module (default: org/org.ts)

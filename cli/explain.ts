@@ -1,5 +1,5 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { analyzeOrganization } from '../constructs/synth.ts';
+import { analyzeOrganization } from '../constructs/analyze.ts';
 import { formatFinding } from '../policies/findings.ts';
 import { Authorizer } from '../policies/rbac/authorizer.ts';
 import { explainRequest, explainSubject, resolveWho } from '../policies/rbac/explain.ts';

@@ -49,10 +49,15 @@ type Subject = Readonly<k8s.Subject>;
 /** Subjects per (namespace, role name), deduplicated; roleRef kind is kept with the role. */
 class Bindings {
   private readonly byNamespace = new Map<string, Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }>>();
+  // Grants arrive sorted by namespace: the last namespace's roles are usually the next ones.
+  private lastNamespace: string | undefined;
+  private lastRoles: Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }> | undefined;
 
   add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
-    let roles = this.byNamespace.get(namespace);
+    let roles = namespace === this.lastNamespace ? this.lastRoles : this.byNamespace.get(namespace);
     if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
+    this.lastNamespace = namespace;
+    this.lastRoles = roles;
     let entry = roles.get(roleName);
     if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Set() }));
     entry.subjects.add(subject);
@@ -145,8 +150,12 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const org = model.name;
-  const catalogRole = (level: string) => `${org}:${level}`;
+  // Names built once, not once per grant and level.
+  const catalogRoles = new Map(CATALOG.map((l) => [l.id, `${org}:${l.id}`]));
+  const catalogRole = (level: string) => catalogRoles.get(level)!;
   const customRoleName = (name: string) => `${org}:custom:${name}`;
+  const userSubjects = new Map<string, Subject>();
+  const userSubject = (key: string) => userSubjects.get(key) ?? userSubjects.set(key, subjects.user(usernameOf(model, key))).get(key)!;
 
   // namespace → Role name → rules: custom roles and inline rules, emitted only where bound.
   const customRoles = new Map<string, Map<string, PolicyRule[]>>();
@@ -171,9 +180,9 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     const u = users.get(g.user);
     if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
     if (g.expires !== undefined && g.expires < today) continue;
-    const subject = subjects.user(usernameOf(model, u.key));
-    const levels = [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? [])];
-    for (const l of levels) if (findLevel(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
+    const subject = userSubject(u.key);
+    for (const l of g.levels) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
+    for (const r of g.roles) for (const l of roleLevels.get(r) ?? []) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
     if (g.rules.length) {
       // Inline rules: one Role per (namespace, user), named after the user.
@@ -185,7 +194,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const addAll = grantableLevels();
   for (const u of model.users) {
     if (u.status !== 'active') continue;
-    const subject = subjects.user(usernameOf(model, u.key));
+    const subject = userSubject(u.key);
     if (u.admin) {
       // Admins hold full access everywhere, the system namespace included.
       for (const ns of [...namespaces, model.systemNamespace]) bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);

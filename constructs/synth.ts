@@ -3,15 +3,15 @@
  * Writing files is the CLI's job (atomically); nothing here touches the disk.
  */
 import type { IConstruct } from 'constructs';
-import { runPolicies } from '../policies/org/index.ts';
 import { compareFindings, type Finding } from '../policies/findings.ts';
-import { judgeManifests } from '../policies/rbac/judge.ts';
+import { analyzeOrganization } from './analyze.ts';
 import type { OrgModel } from './model.ts';
-import { findOrganization, outsideOrganizations } from './tree.ts';
 import { argoCdObjects } from './argocd.ts';
 import { schemaProblems } from './kubernetes-schema.ts';
-import { CLUSTER_SHARD, groupIntoFiles, membershipData, placeOrganization, shardOf, type Manifest, type Placed, type RenderedFile } from './render.ts';
+import { CLUSTER_SHARD, groupIntoFiles, membershipData, shardOf, type Manifest, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
+
+export { analyzeOrganization, type AnalyzedOrganization } from './analyze.ts';
 
 export interface SynthOptions {
   /** YYYY-MM-DD for grant expiry. */
@@ -33,13 +33,6 @@ export interface SynthResult {
   readonly model?: OrgModel;
   /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
   readonly objects?: readonly Manifest[];
-}
-
-/** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */
-function otherValidations(root: IConstruct): Finding[] {
-  return outsideOrganizations(root).others.flatMap((c) =>
-    c.node.validate().map((message): Finding => ({ severity: 'error', rule: 'validation', subject: c.node.path, message, source: c.node.path })),
-  );
 }
 
 /** The comment at the top of every YAML file orgctl writes. */
@@ -88,34 +81,6 @@ function shardFindings(model: OrgModel, placed: readonly Placed[], files: readon
     });
   });
   return out;
-}
-
-export interface AnalyzedOrganization {
-  /** True when no finding is an error. */
-  readonly ok: boolean;
-  /** Policy findings, then (when they pass) the judgement of the objects' RBAC. */
-  readonly findings: readonly Finding[];
-  readonly model: OrgModel;
-  /** Every object in its cluster and shard; absent when a policy failed. */
-  readonly placed?: readonly Placed[];
-  /** Every object once (clusters share them). */
-  readonly objects?: readonly Manifest[];
-}
-
-/**
- * Policies, then (only when no error) the objects, placed and judged by what their RBAC really
- * allows: what analysis (`orgctl explain`) needs, without writing YAML.
- */
-export function analyzeOrganization(root: IConstruct, options: Pick<SynthOptions, 'today'>): AnalyzedOrganization {
-  const model = findOrganization(root).toModel();
-  const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root)];
-  if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, model };
-  const placed = placeOrganization(model, { today: options.today });
-  // Clusters share the same objects: judge and check each once.
-  const objects = [...new Set(placed.flatMap((p) => p.objects))];
-  // The output is judged by what its RBAC really allows, not by level names.
-  const judged = [...findings, ...judgeManifests(model, objects)].sort(compareFindings);
-  return { ok: !judged.some((f) => f.severity === 'error'), findings: judged, model, placed, objects };
 }
 
 /** Policies, then (only when no error) the manifests as YAML file contents. */

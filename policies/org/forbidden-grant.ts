@@ -1,5 +1,6 @@
-import { findLevel } from '../../constructs/catalog.ts';
+import { findLevel, type PolicyRule } from '../../constructs/catalog.ts';
 import { at, type Finding } from '../findings.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule } from '../rbac/classes.ts';
 import { grantSubject, indexOf, type OrgRule } from './context.ts';
 
 const reserved = (levelId: string): string => {
@@ -7,10 +8,24 @@ const reserved = (levelId: string): string => {
   return `${level.id} is reserved for admins: ${level.reservedBecause} (make the user an admin, or ask support)`;
 };
 
+/**
+ * What custom rules allow that is reserved for admins (running pods, exec, identities,
+ * escalation...): the first such rule and its classes, judged as the synthesized output is.
+ */
+function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
+  for (const [i, rule] of rules.entries()) {
+    const classes = classesOfRule(rule, 'namespace').filter((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+    if (classes.length) {
+      return `lets a non-admin ${classes.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${i}: ${describeRule(rule)}): reserved for admins, because ${CLASS_BY_ID.get(classes[0]!)!.why}`;
+    }
+  }
+  return undefined;
+}
+
 /** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin. */
 export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
-  description: 'an admin-only level (w:pods, w:full, or any level that lets a subject run code) granted to a non-admin',
+  description: 'an admin-only level (w:pods, w:full, or any level that lets a subject run code), or custom rules that allow the same, granted to a non-admin',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
@@ -28,7 +43,15 @@ export const forbiddenGrant: OrgRule = {
     };
     for (const g of model.grants) {
       const user = ix.users.get(g.user);
-      if (user && !user.admin) judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
+      if (!user || user.admin) continue;
+      judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
+      // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
+      for (const name of g.customRoles) {
+        const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
+        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${model.name}:custom:${name}) ${why}`, source: g.source });
+      }
+      const inline = reservedByRules(g.rules);
+      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${model.name}:custom:${g.user}) ${inline}`, source: g.source });
     }
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;

@@ -1,6 +1,8 @@
 /** Synthesis judges its own output: disguised privileges cannot pass. */
 import { describe, expect, it } from 'vitest';
-import { deployerSpec, smallOrg, synth } from '../helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deployerSpec, run, smallOrg, synth, tempDir } from '../helpers.ts';
 
 const DISGUISES = [
   ['create on deployments.apps', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]],
@@ -21,6 +23,20 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const f = r.findings.find((x) => x.rule === 'forbidden-grant')!;
     expect(f).toMatchObject({ severity: 'error', subject: 'users/bob@acme.io → web', source: 'acme/grants/bob@acme.io → web' });
     expect(f.message).toMatch(/^custom role sneaky \(Role acme:custom:sneaky\) lets a non-admin .* \(rule 0: .*\): reserved for admins, because/);
+  });
+
+  it('orgctl check refuses it too, before anything is synthesized', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'org.yaml');
+    writeFileSync(file, [
+      'apiVersion: orgctl/v1', 'kind: Organization', 'metadata: {name: acme}', 'spec:', '  owner: alice@acme.io',
+      '  users: [{email: alice@acme.io, admin: true}, {email: bob@acme.io}]', '  namespaces: [{name: web}]',
+      '  customRoles: [{name: deployer, rules: [{apiGroups: [apps], resources: [deployments], verbs: [create]}]}]',
+      '  grants: [{user: bob@acme.io, namespace: web, customRole: deployer}]', '',
+    ].join('\n'));
+    const r = await run(['check', '--spec', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m);
   });
 
   it('inline rules are judged the same way, naming the rule', () => {
