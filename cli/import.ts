@@ -1,9 +1,27 @@
 import { readFileSync } from 'node:fs';
+import { Construct } from 'constructs';
+import { Organization, resolveToday } from '../constructs/organization.ts';
+import { EMAIL_PATTERN } from '../constructs/props.ts';
+import type { OrgSpec } from '../constructs/spec.ts';
 import { toYamlDocument } from '../constructs/yaml.ts';
+import { formatFinding, type Finding } from '../policies/findings.ts';
+import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../policies/rbac/import.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
+
+const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
+
+/** The policies over an imported spec; a spec orgctl cannot even declare is one finding. */
+function policyFindingsOf(spec: OrgSpec, today: string): Finding[] {
+  try {
+    const org = Organization.fromSpec(new Construct(undefined as never, ''), spec, { today });
+    return runPolicies(org.toModel(), { today }).filter((f) => f.severity === 'error');
+  } catch (e) {
+    return [{ severity: 'error', rule: 'declaration', subject: 'spec', message: (e as Error).message, source: 'spec' }];
+  }
+}
 
 export const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
 
@@ -23,10 +41,14 @@ export function importCommand(argv: readonly string[], io: Io, stdin: () => stri
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const from = flags.from as string | undefined;
   if (!from) throw new UsageError('--from DIR|FILE|- is required');
+  const owner = flags.owner as string | undefined;
+  if (owner !== undefined && !EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
   const loaded = from === '-' ? parseManifestText(stdin(), 'stdin') : loadManifests(from);
   for (const p of loaded.problems) io.err(`warning manifests ${p}`);
-  const { spec, report } = importRbac(loaded.docs, { org: flags.org as string | undefined, owner: flags.owner as string | undefined });
+  const { spec, report } = importRbac(loaded.docs, { org: flags.org as string | undefined, owner });
   for (const line of report) io.err(`not imported: ${line}`);
+  // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
+  for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env))) io.err(`the imported spec: ${formatFinding(f)}`);
   io.out(flags.format === 'json' ? JSON.stringify(spec, null, 2) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
   return 0;
 }

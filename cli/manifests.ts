@@ -45,6 +45,19 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
     }
     return { docs, problems };
   }
+  // Text without a name (standard input) that is JSON reads as JSON: the YAML parser is 15x slower.
+  if (/^\s*[[{]/.test(text)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined; // YAML flow style, then
+    }
+    if (data !== undefined) {
+      (Array.isArray(data) ? data : [data]).forEach(push);
+      return { docs, problems };
+    }
+  }
   // orgctl's own output takes the fast path (about 50x faster); anything else the full parser.
   const canonical = parseCanonicalYaml(text, cache);
   if (canonical) {

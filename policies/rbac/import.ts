@@ -49,7 +49,9 @@ const ordered = (r: PolicyRule): PolicyRule => ({
   verbs: [...r.verbs],
 });
 
-const dnsName = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 200) || 'role';
+/** A DNS subdomain: lower-case labels of [a-z0-9-], each starting and ending with a letter or digit. */
+const dnsName = (s: string) =>
+  s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 200).split('.').map((l) => l.replace(/^-+|-+$/g, '')).filter(Boolean).join('.') || 'role';
 const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, 57).replace(/-+$/, '') || 'token';
 
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
@@ -78,6 +80,28 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const customRoles = new Map<string, readonly PolicyRule[]>();
   const tokens = new Map<string, Map<string, { levels: Set<string>; rules: PolicyRule[] }>>();
   const mapped = new Map<RoleObject, { level?: string; custom?: string }>();
+  // Custom role names given so far, with their rules: two different roles never share a name
+  // (Roles named alike in two namespaces would otherwise merge, and grant each other's access).
+  const customNames = new Map<string, string>();
+  const uniqueName = (base: string, role: RoleObject): string => {
+    const rules = JSON.stringify(role.rules);
+    let name = base;
+    for (let n = 1; customNames.has(name) && customNames.get(name) !== rules; n++) {
+      name = dnsName(n === 1 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`);
+    }
+    if (name !== base) report.push(`${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}: another role with other rules is also called ${base}; imported as custom role ${name}`);
+    customNames.set(name, rules);
+    return name;
+  };
+  // Token ids given so far, with the ServiceAccount each stands for.
+  const tokenIds = new Map<string, string>();
+  const uniqueTokenId = (base: string, account: string): string => {
+    let id = base;
+    for (let n = 2; tokenIds.has(id) && tokenIds.get(id) !== account; n++) id = dnsLabel(`${base}-${n}`);
+    if (id !== base && !tokenIds.has(id)) report.push(`ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`);
+    tokenIds.set(id, account);
+    return id;
+  };
 
   const roleMapping = (role: RoleObject) => {
     let m = mapped.get(role);
@@ -87,7 +111,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       else {
         // orgctl's own custom roles keep their names; everything else is named after its role.
         const own = orgRoleOf(org, role.name);
-        m = { custom: dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name) };
+        m = { custom: uniqueName(dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name), role) };
       }
       mapped.set(role, m);
     }
@@ -141,7 +165,8 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
           report.push(`${where}: ServiceAccount ${saNamespace}/${s.name} is a system account; not imported`);
           continue;
         }
-        const id = saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`);
+        const base = saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`);
+        const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
         namespaces.add(b.namespace);
         const byNs = tokens.get(id) ?? new Map<string, { levels: Set<string>; rules: PolicyRule[] }>();
         const entry = byNs.get(b.namespace) ?? { levels: new Set<string>(), rules: [] };

@@ -105,6 +105,43 @@ describe('orgctl import', () => {
     expect(out.join('\n')).toContain('name: team-j');
   });
 
+  it('never merges two different roles of one name, or two ServiceAccounts of one id, and names what it renamed', () => {
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const doc = (object: object, index: number): ManifestDoc => ({ file: 'c.yaml', index, object });
+    const role = (ns: string, resources: string[]) => ({ apiVersion: rbac, kind: 'Role', metadata: { name: 'reader', namespace: ns }, rules: [{ apiGroups: [''], resources, verbs: ['get'] }] });
+    const binding = (ns: string, subject: object) => ({ apiVersion: rbac, kind: 'RoleBinding', metadata: { name: `b-${ns}`, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [subject] });
+    const { spec, report } = importRbac([
+      doc(role('shop', ['configmaps']), 0), doc(role('blog', ['secrets']), 1),
+      doc(binding('shop', { kind: 'User', name: 'amy@shop.io' }), 2), doc(binding('blog', { kind: 'User', name: 'ben@shop.io' }), 3),
+      doc({ ...binding('shop', { kind: 'ServiceAccount', name: 'c', namespace: 'a-b' }), metadata: { name: 'sa1', namespace: 'shop' } }, 4),
+      doc({ ...binding('shop', { kind: 'ServiceAccount', name: 'b-c', namespace: 'a' }), metadata: { name: 'sa2', namespace: 'shop' } }, 5),
+    ], { owner: 'root@shop.io' });
+    const customRoles = spec.spec.customRoles!;
+    expect(customRoles.map((r) => [r.name, r.rules[0]!.resources])).toEqual([['reader', ['configmaps']], ['reader-blog', ['secrets']]].sort());
+    expect(spec.spec.grants).toEqual(expect.arrayContaining([
+      { user: 'amy@shop.io', namespace: 'shop', customRole: 'reader' },
+      { user: 'ben@shop.io', namespace: 'blog', customRole: 'reader-blog' },
+    ]));
+    expect(report).toContain('Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog');
+    expect(spec.spec.tokens!.map((t) => t.id)).toEqual(['a-b-c', 'a-b-c-2']);
+    expect(report).toContain("ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2");
+  });
+
+  it('names that are not DNS names become valid ones, and what orgctl would refuse is said at once', async () => {
+    const { importCommand } = await import('../../cli/import.ts');
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: rbac, kind: 'Role', metadata: { name: 'zo-.o-brien', namespace: 'shop' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'get'] }] },
+      { apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'zo-.o-brien' }, subjects: [{ kind: 'User', name: 'amy@shop.io' }] },
+    ] });
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(importCommand(['--from', '-', '--owner', 'root@shop.io', '--format', 'json'], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} }, () => text)).toBe(0);
+    expect((JSON.parse(out.join('\n')) as OrgSpec).spec.customRoles!.map((r) => r.name)).toEqual(['zo.o-brien']);
+    expect(err.join('\n')).toMatch(/the imported spec: error forbidden-grant users\/amy@shop.io → shop: custom role zo.o-brien \(Role org:custom:zo.o-brien\) lets a non-admin run arbitrary pods/);
+    expect(() => importCommand(['--from', '-', '--owner', 'not-an-email'], { out: () => {}, err: () => {}, env: {} }, () => text)).toThrow(/--owner "not-an-email" is not an email address/);
+  });
+
   it('requires --from', async () => {
     expect((await run(['import'])).stderr).toMatch(/--from DIR\|FILE\|- is required/);
   });
