@@ -59,7 +59,9 @@ export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function dateFlag(value: unknown, name = 'today'): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // A real calendar day: Date.parse would take 2030-02-30 as March 2.
+  const day = typeof value === 'string' && DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
     throw new UsageError(`--${name} ${JSON.stringify(value)} is not a date (expected YYYY-MM-DD)`);
   }
   return value;

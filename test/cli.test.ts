@@ -152,6 +152,8 @@ describe('usage', () => {
     [['synth', 'extra'], /unexpected argument "extra"/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['check', '--spec', '/nonexistent/org.yaml'], /cannot read the file \(it does not exist\)/],
+    [['check', '--today', '2030-02-30'], /--today "2030-02-30" is not a date \(expected YYYY-MM-DD\)/],
+    [['check', '--today', '2030-2-3'], /--today "2030-2-3" is not a date/],
   ])('%j exits 2 with a message', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
