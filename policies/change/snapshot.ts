@@ -35,6 +35,7 @@ export interface MemberToken {
   readonly levels?: readonly string[];
   readonly rotation?: number;
   readonly expires?: string;
+  readonly note?: string;
 }
 
 export interface OrgInfo {
@@ -113,7 +114,7 @@ class DeferredCell implements LazyCell {
 }
 
 /** Namespace → clusters, from the folder two above each Namespace object's file (`<cluster>/<shard>/resources.yaml`). */
-function placementOf(docs: readonly ManifestDoc[], clusters: readonly string[]): Map<string, string[]> {
+export function placementOf(docs: readonly ManifestDoc[], clusters: readonly string[]): Map<string, string[]> {
   const known = new Set(clusters);
   const out = new Map<string, string[]>();
   for (const d of docs) {
@@ -130,8 +131,15 @@ function placementOf(docs: readonly ManifestDoc[], clusters: readonly string[]):
   return out;
 }
 
-/** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
-export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snapshot {
+export interface Membership {
+  readonly org: OrgInfo;
+  readonly users: ReadonlyMap<string, MemberUser>;
+  readonly invites: ReadonlyMap<string, MemberInvite>;
+  readonly tokens: ReadonlyMap<string, MemberToken>;
+}
+
+/** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
+export function readMembership(docs: readonly ManifestDoc[], label: string): Membership {
   const configMaps = docs
     .map((d) => d.object)
     .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
@@ -165,7 +173,12 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
   for (const cm of userMaps) for (const u of jsonLines<MemberUser>((cm.data as Obj)['users.jsonl'], `${label} users.jsonl`)) users.set(u.email, u);
   const invites = new Map(jsonLines<MemberInvite>(data['invites.jsonl'], `${label} invites.jsonl`).map((i) => [i.email, i]));
   const tokens = new Map(jsonLines<MemberToken>(data['tokens.jsonl'], `${label} tokens.jsonl`).map((t) => [t.id, t]));
+  return { org, users, invites, tokens };
+}
 
+/** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
+export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snapshot {
+  const { org, users, invites, tokens } = readMembership(docs, label);
   const rbac = readRbac(docs);
   const cells = new CellMaker();
   const access = new Map(

@@ -2,10 +2,13 @@
  * Adopting an existing cluster: RBAC manifests in, an organization spec out. Bindings whose role
  * is exactly a catalog level become levels; every other role becomes a custom role judged by its
  * rules. What cannot be mapped (groups, cluster-wide bindings, system subjects, names that are not
- * emails) is reported, never silently dropped.
+ * emails) is reported, never silently dropped. orgctl's own output also carries its membership
+ * (ConfigMaps): who is deactivated or billing, GitHub logins, invites, token names, owners and
+ * rotations, clusters; importing it keeps all of that.
  */
 import { CATALOG, type PolicyRule } from '../../constructs/catalog.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
+import { placementOf, readMembership, SnapshotError, type Membership } from '../change/snapshot.ts';
 import { levelsCovered, ruleAtoms } from './access.ts';
 import { orgRoleOf } from './org-roles.ts';
 import { Authorizer } from './authorizer.ts';
@@ -59,27 +62,28 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const set = readRbac(docs);
   for (const p of set.problems) report.push(`malformed: ${p}`);
   const authz = new Authorizer(set);
-  // orgctl's own output names its organization and system namespace.
-  const membership = docs.map((d) => d.object as { kind?: string; metadata?: { name?: string; namespace?: string }; data?: Record<string, string> })
-    .find((o) => o?.kind === 'ConfigMap' && o.metadata?.name === 'orgctl-organization');
-  let orgName = options.org;
-  if (!orgName && membership?.data?.['organization.json']) {
-    try {
-      orgName = (JSON.parse(membership.data['organization.json']) as { name?: string }).name;
-    } catch {
-      // fall back below
-    }
+  // orgctl's own output carries its membership: who is deactivated, billing, GitHub logins,
+  // invites, token names and rotations... none of which RBAC shows. Read it when it is there.
+  let membership: Membership | undefined;
+  try {
+    membership = readMembership(docs, 'the input');
+  } catch (e) {
+    if (!(e instanceof SnapshotError)) throw e;
   }
-  orgName ??= 'org';
+  const orgName = options.org ?? membership?.org.name ?? 'org';
   const org: string = orgName;
-  const systemNamespace = membership?.metadata?.namespace ?? `${orgName}-system`;
+  const systemNamespace = membership?.org.systemNamespace ?? `${orgName}-system`;
+  // Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are.
+  const byUsername = new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email]));
 
   const namespaces = new Set<string>(set.namespaces.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
   const users = new Map<string, { admin: boolean }>();
   const grants = new Map<string, { user: string; namespace: string; levels: Set<string>; customRoles: Set<string> }>();
   const customRoles = new Map<string, readonly PolicyRule[]>();
-  const tokens = new Map<string, Map<string, { levels: Set<string>; rules: PolicyRule[] }>>();
-  const mapped = new Map<RoleObject, { level?: string; custom?: string }>();
+  interface TokenAccess { levels: Set<string>; rules: PolicyRule[]; roles: Set<RoleObject>; customRoles: Set<string> }
+  const tokens = new Map<string, Map<string, TokenAccess>>();
+  /** A role as a level, or a custom role (`named`: one of orgctl's own, bound by name). */
+  const mapped = new Map<RoleObject, { level?: string; custom?: string; named?: boolean }>();
   // Custom role names given so far, with their rules: two different roles never share a name
   // (Roles named alike in two namespaces would otherwise merge, and grant each other's access).
   const customNames = new Map<string, string>();
@@ -106,13 +110,12 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const roleMapping = (role: RoleObject) => {
     let m = mapped.get(role);
     if (!m) {
-      const level = exactLevel(role.rules);
+      // orgctl's own custom roles stay custom roles, with their names, even when their rules
+      // equal a level's; everything else that is exactly a level becomes that level.
+      const own = orgRoleOf(org, role.name);
+      const level = own.kind === 'custom' ? undefined : exactLevel(role.rules);
       if (level) m = { level };
-      else {
-        // orgctl's own custom roles keep their names; everything else is named after its role.
-        const own = orgRoleOf(org, role.name);
-        m = { custom: uniqueName(dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name), role) };
-      }
+      else m = { custom: uniqueName(dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name), role), ...(own.kind === 'custom' ? { named: true } : {}) };
       mapped.set(role, m);
     }
     return m;
@@ -138,11 +141,12 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       if (s.kind === 'Group') {
         report.push(`${where}: Group ${s.name} cannot be a user; declare its members`);
       } else if (s.kind === 'User') {
-        if (s.name.startsWith('system:') || !EMAIL.test(s.name)) {
+        const known = byUsername.get(s.name);
+        if (!known && (s.name.startsWith('system:') || !EMAIL.test(s.name))) {
           report.push(`${where}: User ${s.name} is ${s.name.startsWith('system:') ? 'a system user' : 'not an email'}; not imported`);
           continue;
         }
-        const email = s.name.toLowerCase();
+        const email = known ?? s.name.toLowerCase();
         users.set(email, users.get(email) ?? { admin: false });
         if (b.namespace === systemNamespace) {
           // orgctl binds only admins in its system namespace, with w:full
@@ -168,10 +172,17 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
         const base = saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`);
         const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
         namespaces.add(b.namespace);
-        const byNs = tokens.get(id) ?? new Map<string, { levels: Set<string>; rules: PolicyRule[] }>();
-        const entry = byNs.get(b.namespace) ?? { levels: new Set<string>(), rules: [] };
+        const byNs = tokens.get(id) ?? new Map<string, TokenAccess>();
+        const entry = byNs.get(b.namespace) ?? { levels: new Set<string>(), rules: [], roles: new Set<RoleObject>(), customRoles: new Set<string>() };
         if (m.level) entry.levels.add(m.level);
-        else entry.rules.push(...role.rules);
+        else if (m.named) {
+          entry.customRoles.add(m.custom!);
+          customRoles.set(m.custom!, role.rules);
+        } else if (!entry.roles.has(role)) {
+          // once per role: the same binding in two clusters' output is one grant
+          entry.roles.add(role);
+          for (const r of role.rules) entry.rules.push(r);
+        }
         byNs.set(b.namespace, entry);
         tokens.set(id, byNs);
       }
@@ -179,20 +190,67 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   }
 
   const admins = [...users].filter(([, u]) => u.admin).map(([e]) => e).sort();
-  const owner = options.owner?.toLowerCase() ?? admins[0];
+  const owner = options.owner?.toLowerCase() ?? membership?.org.owner ?? admins[0];
   if (!owner) report.push('no admin found (no User holds w:full in the system namespace): give --owner; the spec names a placeholder owner');
   const ownerEmail = owner ?? `owner@${orgName}.invalid`;
   if (!users.has(ownerEmail)) users.set(ownerEmail, { admin: true });
   users.get(ownerEmail)!.admin = true;
 
-  const tokenSpecs = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, byNs]) => {
+  type TokenRbac = { namespace: string; rules?: PolicyRule[]; customRole?: string };
+  const tokenSpecs: { id: string; namespaces: string[]; levels?: string[]; rbac?: TokenRbac[] }[] = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, byNs]) => {
     const entries = [...byNs].sort(([a], [b]) => (a < b ? -1 : 1));
     const levelSets = entries.map(([, e]) => [...e.levels].sort().join(','));
-    const uniform = entries.every(([, e]) => !e.rules.length && e.levels.size) && new Set(levelSets).size === 1;
+    const uniform = entries.every(([, e]) => !e.rules.length && !e.customRoles.size && e.levels.size) && new Set(levelSets).size === 1;
+    const rbacOf = ([ns, e]: [string, TokenAccess]): TokenRbac[] => {
+      const rules = [...e.rules, ...[...e.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules)].map(ordered);
+      return [...(rules.length ? [{ namespace: ns, rules }] : []), ...[...e.customRoles].sort().map((c) => ({ namespace: ns, customRole: c }))];
+    };
     return uniform
       ? { id, namespaces: entries.map(([ns]) => ns), levels: [...entries[0]![1].levels].sort() }
-      : { id, namespaces: [], rbac: entries.map(([ns, e]) => ({ namespace: ns, rules: [...e.rules, ...[...e.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules)].map(ordered) })) };
+      : { id, namespaces: [], rbac: entries.flatMap(rbacOf) };
   });
+
+  // Membership: people without bindings (deactivated, billing only) and what each person is.
+  for (const m of membership?.users.values() ?? []) {
+    const u = users.get(m.email) ?? { admin: false };
+    users.set(m.email, { ...u, admin: u.admin || m.admin });
+  }
+  const member = (email: string) => membership?.users.get(email);
+  const userSpec = (email: string, admin: boolean) => {
+    const m = member(email);
+    return {
+      email,
+      ...(m?.github ? { github: m.github } : {}),
+      ...(admin ? { admin: true } : {}),
+      ...(m?.billing ? { billing: true } : {}),
+      ...(m?.status === 'deactivated' ? { status: 'deactivated' as const } : {}),
+      ...(m?.access ? { access: m.access } : {}),
+    };
+  };
+  // Add All shows as every grantable level everywhere: the user says Add All instead.
+  const addAll = new Set([...(membership?.users.values() ?? [])].filter((m) => m.access === 'all').map((m) => m.email));
+  for (const t of membership?.tokens.values() ?? []) {
+    if (!tokenSpecs.some((s) => s.id === t.id)) tokenSpecs.push({ id: t.id, namespaces: [...t.namespaces], ...(t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {}) });
+  }
+  tokenSpecs.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const tokenMeta = (id: string) => {
+    const t = membership?.tokens.get(id);
+    return t ? { ...(t.name !== undefined ? { name: t.name } : {}), ...(t.owner !== undefined ? { owner: t.owner } : {}), ...(t.rotation ? { rotation: t.rotation } : {}), ...(t.note !== undefined ? { note: t.note } : {}), ...(t.expires !== undefined ? { expires: t.expires } : {}) } : {};
+  };
+  const invites = [...(membership?.invites.values() ?? [])].map((i) => {
+    for (const g of i.grants) for (const r of g.roles ?? []) report.push(`invite ${i.email}: role ${r} in ${g.namespace} is not in the output (its levels are not recorded); declare the role again`);
+    return {
+      email: i.email, ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}), sso: i.sso, state: i.state,
+      grants: i.grants.filter((g) => g.levels?.length).map((g) => ({ namespace: g.namespace, levels: [...g.levels!] })),
+    };
+  });
+  const clusters = membership?.org.clusters ?? [];
+  const placement = membership ? placementOf(docs, clusters.length ? clusters : ['in-cluster']) : new Map<string, readonly string[]>();
+  const namespaceSpec = (name: string) => {
+    const where = placement.get(name);
+    return { name, ...(clusters.length > 1 && where && where.length < clusters.length ? { clusters: [...where] } : {}) };
+  };
+  for (const ns of membership?.org.namespaces ?? []) if (ns !== systemNamespace) namespaces.add(ns);
 
   const spec: OrgSpec = {
     apiVersion: 'orgctl/v1',
@@ -200,17 +258,22 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     metadata: { name: orgName },
     spec: {
       owner: ownerEmail,
-      users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => ({ email, ...(u.admin ? { admin: true } : {}) })),
-      namespaces: [...namespaces].sort().map((name) => ({ name })),
+      ...(membership?.org.usernamePrefix ? { identity: { usernamePrefix: membership.org.usernamePrefix } } : {}),
+      ...(membership?.org.ssoEnforced ? { sso: { enforced: true } } : {}),
+      ...(clusters.length ? { clusters: [...clusters] } : {}),
+      ...(membership && membership.org.massRemovalThreshold !== 0.25 ? { review: { massRemovalThreshold: membership.org.massRemovalThreshold } } : {}),
+      users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => userSpec(email, u.admin)),
+      namespaces: [...namespaces].sort().map(namespaceSpec),
       ...(customRoles.size ? { customRoles: [...customRoles].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, rules]) => ({ name, rules: rules.map(ordered) })) } : {}),
       grants: [...grants.values()]
-        .filter((g) => !users.get(g.user)?.admin)
+        .filter((g) => !users.get(g.user)?.admin && !addAll.has(g.user))
         .sort((a, b) => (a.namespace === b.namespace ? (a.user < b.user ? -1 : 1) : a.namespace < b.namespace ? -1 : 1))
         .flatMap((g) => [
           ...(g.levels.size ? [{ user: g.user, namespace: g.namespace, levels: [...g.levels].sort() }] : []),
           ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),
         ]),
-      ...(tokenSpecs.length ? { tokens: tokenSpecs } : {}),
+      ...(tokenSpecs.length ? { tokens: tokenSpecs.map((t) => ({ ...t, ...tokenMeta(t.id) })) } : {}),
+      ...(invites.length ? { invites } : {}),
     },
   };
   return { spec, report };

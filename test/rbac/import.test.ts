@@ -26,7 +26,7 @@ function synthDocs(spec: OrgSpec): ManifestDoc[] {
 }
 
 /** subject → namespace → covered levels and classes, from the analysis. */
-function access(docs: ManifestDoc[]): Record<string, Record<string, string>> {
+function access(docs: readonly ManifestDoc[]): Record<string, Record<string, string>> {
   const cells = new CellMaker();
   const out: Record<string, Record<string, string>> = {};
   for (const s of accessIndex(new Authorizer(readRbac(docs)))) {
@@ -140,6 +140,24 @@ describe('orgctl import', () => {
     expect((JSON.parse(out.join('\n')) as OrgSpec).spec.customRoles!.map((r) => r.name)).toEqual(['zo.o-brien']);
     expect(err.join('\n')).toMatch(/the imported spec: error forbidden-grant users\/amy@shop.io → shop: custom role zo.o-brien \(Role org:custom:zo.o-brien\) lets a non-admin run arbitrary pods/);
     expect(() => importCommand(['--from', '-', '--owner', 'not-an-email'], { out: () => {}, err: () => {}, env: {} }, () => text)).toThrow(/--owner "not-an-email" is not an email address/);
+  });
+
+  it('importing orgctl\'s own output keeps its membership: re-synthesized, people, invites, tokens and access are the same', async () => {
+    const { loadManifests } = await import('../../cli/manifests.ts');
+    const { readFileSync } = await import('node:fs');
+    const { spec, report } = importRbac(loadManifests(join(ROOT, 'dist')).docs);
+    expect(report).toEqual([]);
+    const again = synthDocs(spec);
+    const before = JSON.parse(readFileSync(join(ROOT, 'dist/members.json'), 'utf8')) as { users: unknown[]; invites: unknown[]; tokens: { namespaces: string[]; customRbac?: string[] }[]; organization: unknown };
+    const root = new Construct(undefined as never, '');
+    Organization.fromSpec(root, spec, { today: TODAY });
+    const after = JSON.parse(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.find((f) => f.path === 'members.json')!.content) as typeof before;
+    const tokens = (m: typeof before) => m.tokens.map((t) => ({ ...t, namespaces: [...t.namespaces].sort(), ...(t.customRbac ? { customRbac: [...t.customRbac].sort() } : {}) }));
+    expect(after.users).toEqual(before.users); // deactivated, billing, GitHub logins, Add All
+    expect(after.invites).toEqual(before.invites);
+    expect(tokens(after)).toEqual(tokens(before)); // names, owners, notes: the same ServiceAccounts
+    expect(after.organization).toEqual(before.organization); // clusters, namespaces
+    expect(access(again)).toEqual(access(loadManifests(join(ROOT, 'dist')).docs));
   });
 
   it('requires --from', async () => {
