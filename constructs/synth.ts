@@ -74,11 +74,15 @@ function shardFindings(model: OrgModel, placed: readonly Placed[], files: readon
   files.forEach((f, i) => {
     const bytes = contents[i]!.content.length;
     if (f.objects.length <= SHARD_LIMITS.objects && bytes <= SHARD_LIMITS.bytes) return;
-    const fit = fittingShardCount(model, placed);
-    out.push({
-      severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: model.source,
-      message: `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application; ${fit ? `shards: ${fit} would fit (now ${model.shards}); raise it as the README says` : 'no shard count up to 4096 fits: one namespace is too large'}`,
-    });
+    const over = `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application`;
+    // The cluster-wide shard is not split by the shard count: saying "raise it" would mislead.
+    const advice = f.path.endsWith(`/${CLUSTER_SHARD}/resources.yaml`)
+      ? `this is the cluster-wide shard (the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of ${model.users.length} users), which more shards do not split; an organization this large is beyond what orgctl delivers today`
+      : (() => {
+        const fit = fittingShardCount(model, placed);
+        return fit ? `shards: ${fit} would fit (now ${model.shards}); raise it as the README says` : 'no shard count up to 4096 fits: one namespace is too large';
+      })();
+    out.push({ severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: model.source, message: `${over}; ${advice}` });
   });
   return out;
 }

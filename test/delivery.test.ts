@@ -54,6 +54,17 @@ describe('clusters and shards', () => {
     expect(fit).toBe(2);
   });
 
+  it('the cluster-wide shard over the limit says more shards do not help', () => {
+    const { org } = smallOrg();
+    // membership of 45,000 people: over 4 MB of ConfigMaps in the cluster shard
+    for (let i = 0; i < 45_000; i++) org.user(`person-number-${i}@a-rather-long-domain.example.com`, { github: `person-number-${i}` });
+    const r = synth(org);
+    const f = r.findings.find((x) => x.rule === 'shard-limit')!;
+    expect(f.subject).toBe('dist/in-cluster/cluster/resources.yaml');
+    expect(f.message).toMatch(/MB: over the 1500 objects \/ 4 MB of one Argo CD Application; this is the cluster-wide shard \(the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of 45\d\d\d users\), which more shards do not split/);
+    expect(f.message).not.toMatch(/would fit/);
+  });
+
   it('refuses a shard count of 0 or below', async () => {
     expect(() => smallOrg({ shards: 0 })).toThrow(/shards 0 is not allowed \(expected a whole number of 1 or more\)/);
     const spec = join(tempDir(), 'org.yaml');
