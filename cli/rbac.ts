@@ -31,6 +31,9 @@ export function resolveTarget(arg: string, subresource: string, io: Io): Target 
   const name = slash < 0 ? '' : arg.slice(slash + 1);
   if (!type) throw new UsageError(`${JSON.stringify(arg)} names no resource type`);
   if (type === '*') return { apiGroup: '*', resource: '*', subresource, name, namespaced: true };
+  // kubectl's resource.version.group (deployments.v1.apps): the version says nothing to RBAC.
+  const parts = type.split('.');
+  if (parts.length >= 3 && /^v\d+((alpha|beta)\d+)?$/.test(parts[1]!)) return resolveTarget([parts[0], ...parts.slice(2)].join('.') + (name ? `/${name}` : ''), subresource, io);
   const known = resolveResource(type);
   if (known) return { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced };
   const dot = type.indexOf('.');

@@ -1,4 +1,5 @@
-import { ruleAllows } from '../policies/rbac/rules.ts';
+import type { PolicyRule } from '../constructs/catalog.ts';
+import { ruleAllows, ruleAllowsNonResource } from '../policies/rbac/rules.ts';
 import { describeRule } from '../policies/rbac/classes.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
@@ -31,9 +32,12 @@ export function whoCanCommand(argv: readonly string[], io: Io): number {
   }
   if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
   const [verb, what] = positionals as [string, string];
-  const t = resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
+  // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
+  const url = what.startsWith('/');
+  const t = url ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false } : resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
   const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
   const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
+  const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
   // ClusterRoleBindings ('') reach every namespace: always part of the answer.
   const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? ['', flags.namespace as string] : ['', ...authz.namespacesWithBindings()];
   const rows: Row[] = [];
@@ -41,7 +45,7 @@ export function whoCanCommand(argv: readonly string[], io: Io): number {
   for (const scope of scopes) {
     for (const b of scope ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding') : authz.bindingsFor('')) {
       const role = authz.roleOf(b);
-      const i = role?.rules.findIndex((r) => ruleAllows(r, req)) ?? -1;
+      const i = role?.rules.findIndex(allows) ?? -1;
       if (!role || i < 0) continue;
       for (const s of b.subjects) {
         const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;

@@ -14,6 +14,8 @@ describe('orgctl can-i on dist/', () => {
     [['create', 'services', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
     [['create', 'pods', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
     [['create', 'deployments.apps', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
+    [['delete', 'deployments.v1.apps', '-n', 'ml', '--as', 'frank@acme.io'], 'yes'],
+    [['delete', 'deployments.v1.apps', '-n', 'ml', '--as', 'bob@acme.io'], 'no'],
     [['get', 'po/web-1', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
     [['get', 'pods', '--subresource', 'exec', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
     [['get', 'pods', '-n', 'data', '--as', 'bob@acme.io'], 'no'],
@@ -77,6 +79,10 @@ describe('on hand-written manifests', () => {
     ]);
     const nodes = await run(['who-can', 'list', 'nodes', '--dir', HAND]);
     expect(nodes.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher/);
+    // a non-resource URL, as can-i takes it
+    const health = await run(['who-can', 'get', '/healthz', '--dir', HAND]);
+    expect(health.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher\s+1: get on \/healthz,\/metrics/);
+    expect((await run(['who-can', 'get', '/readyz', '--dir', HAND])).stdout).toBe('nobody may get /readyz');
   });
 
   it('who-can -n NS includes ClusterRoleBindings, which reach every namespace', async () => {
