@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
@@ -5,6 +7,18 @@ import type { Io } from './io.ts';
 import { loadDeclaration } from './load.ts';
 import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from './report.ts';
+
+/**
+ * The declaration as the headers name it: relative to its project (the nearest folder with a
+ * package.json), so that synth --check gives the same answer from any working directory; else as given.
+ */
+function projectPath(declaredIn: string): string {
+  const file = resolve(declaredIn);
+  for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return relative(dir, file).split(sep).join('/');
+  }
+  return declaredIn;
+}
 
 export const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
 
@@ -30,7 +44,8 @@ export async function synthCommand(argv: readonly string[], io: Io): Promise<num
   io.progress?.(`orgctl synth: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);
   io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
-  const result = synthesize(loaded.root, { today, declaredIn: loaded.declaredIn });
+  const declaredIn = projectPath(loaded.declaredIn);
+  const result = synthesize(loaded.root, { today, declaredIn });
   io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
   const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
 

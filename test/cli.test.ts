@@ -110,6 +110,12 @@ describe('orgctl synth', () => {
     expect((await run(['synth', '--spec', ACME, '--today', 'tomorrow'])).code).toBe(2);
   });
 
+  it('synth --check gives the same answer from any working directory', () => {
+    const r = cli(['synth', '--check', '--spec', join(ROOT, 'org/org.ts'), '--out', join(ROOT, 'dist')], { cwd: tempDir() });
+    expect(r.stdout).toContain(`${join(ROOT, 'dist')}/ is up to date`);
+    expect(r.code).toBe(0);
+  });
+
   it('cdk8s.yaml\'s app (org/main.ts) writes the same dist/ into CDK8S_OUTDIR', () => {
     const out = join(tempDir(), 'cdk8s-out');
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'org/main.ts'], {
