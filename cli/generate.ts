@@ -32,14 +32,23 @@ export function generateCommand(argv: readonly string[], io: Io): number {
     if (n === undefined) throw new UsageError(`--${name} is required`);
     return n;
   };
+  const users = need('users', 1);
+  const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
+  if (admins !== undefined && admins > users) throw new UsageError(`--admins ${admins} is more than --users ${users}`);
+  const seed = count(flags.seed, 'seed') ?? 1;
+  if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
   const spec = generateSpec({
-    users: need('users', 1),
+    users,
     namespaces: need('namespaces', 1),
     grants: need('grants', 0),
     tokens: need('tokens', 0),
-    ...(flags.admins !== undefined ? { admins: count(flags.admins, 'admins', 1) } : {}),
-    seed: count(flags.seed, 'seed') ?? 1,
+    ...(admins !== undefined ? { admins } : {}),
+    seed,
   });
+  // Grants are distinct (person, namespace) pairs of non-admins: a small organization holds fewer.
+  const asked = need('grants', 0);
+  const made = spec.spec.grants?.length ?? 0;
+  if (made < asked) io.err(`generate: ${made} grants, not ${asked}: ${users} users and ${need('namespaces', 1)} namespaces hold no more distinct (non-admin user, namespace) pairs`);
   io.out(flags.format === 'json' ? JSON.stringify(spec) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
   return 0;
 }

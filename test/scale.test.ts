@@ -7,7 +7,7 @@ import { Organization } from '../constructs/index.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
-import { TODAY, lineDiff } from './helpers.ts';
+import { TODAY, lineDiff, run } from './helpers.ts';
 
 const S = { users: 200, namespaces: 50, grants: 2_000, tokens: 20, seed: 7 };
 
@@ -75,5 +75,25 @@ describe('size S', () => {
     expect([...after.keys()]).toEqual([...before.keys()]);
     expect(changed).toHaveLength(1);
     expect(lineDiff(before.get(changed[0]!)!, after.get(changed[0]!)!)).toEqual({ added: 3, removed: 0 });
+  });
+});
+
+describe('orgctl generate', () => {
+  it('prints a spec that passes check, the same for the same seed', async () => {
+    const a = await run(['generate', '--users', '30', '--namespaces', '5', '--grants', '60', '--tokens', '3', '--seed', '4', '--format', 'json']);
+    const b = await run(['generate', '--users', '30', '--namespaces', '5', '--grants', '60', '--tokens', '3', '--seed', '4', '--format', 'json']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect((JSON.parse(a.stdout) as OrgSpec).spec.grants).toHaveLength(60);
+  });
+
+  it('says when a small organization cannot hold the grants asked for, and refuses impossible counts', async () => {
+    const few = await run(['generate', '--users', '10', '--namespaces', '3', '--grants', '500', '--tokens', '0', '--format', 'json']);
+    expect(few.code).toBe(0);
+    const made = (JSON.parse(few.stdout) as OrgSpec).spec.grants!.length;
+    expect(made).toBeLessThan(30);
+    expect(few.stderr).toBe(`generate: ${made} grants, not 500: 10 users and 3 namespaces hold no more distinct (non-admin user, namespace) pairs`);
+    expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--admins', '6'])).stderr).toMatch(/--admins 6 is more than --users 5/);
+    expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--seed', '4294967296'])).stderr).toMatch(/--seed 4294967296 is too large/);
   });
 });
