@@ -6,7 +6,7 @@
  * (ConfigMaps): who is deactivated or billing, GitHub logins, invites, token names, owners and
  * rotations, clusters; importing it keeps all of that.
  */
-import { CATALOG, type PolicyRule } from '../../constructs/catalog.ts';
+import { CATALOG, grantableLevels, type PolicyRule } from '../../constructs/catalog.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
 import { placementOf, readMembership, SnapshotError, type Membership } from '../change/snapshot.ts';
 import { levelsCovered, ruleAtoms } from './access.ts';
@@ -75,6 +75,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const systemNamespace = membership?.org.systemNamespace ?? `${orgName}-system`;
   // Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are.
   const byUsername = new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email]));
+  const tokenByAccount = new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id]));
 
   const namespaces = new Set<string>(set.namespaces.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
   const users = new Map<string, { admin: boolean }>();
@@ -169,7 +170,9 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
           report.push(`${where}: ServiceAccount ${saNamespace}/${s.name} is a system account; not imported`);
           continue;
         }
-        const base = saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`);
+        // orgctl's own tokens: the membership says which token a ServiceAccount is (an id may end in -r5).
+        const own = saNamespace === systemNamespace ? tokenByAccount.get(s.name) : undefined;
+        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
         const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
         namespaces.add(b.namespace);
         const byNs = tokens.get(id) ?? new Map<string, TokenAccess>();
@@ -229,6 +232,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   };
   // Add All shows as every grantable level everywhere: the user says Add All instead.
   const addAll = new Set([...(membership?.users.values() ?? [])].filter((m) => m.access === 'all').map((m) => m.email));
+  const grantable = new Set(grantableLevels());
   for (const t of membership?.tokens.values() ?? []) {
     if (!tokenSpecs.some((s) => s.id === t.id)) tokenSpecs.push({ id: t.id, namespaces: [...t.namespaces], ...(t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {}) });
   }
@@ -246,6 +250,10 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   });
   const clusters = membership?.org.clusters ?? [];
   const placement = membership ? placementOf(docs, clusters.length ? clusters : ['in-cluster']) : new Map<string, readonly string[]>();
+  // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): a stream has none.
+  if (clusters.length > 1 && !placement.size) {
+    report.push(`which of the clusters ${clusters.join(', ')} holds which namespace is unknown (the input has no <cluster>/<shard>/resources.yaml paths: import the folder, e.g. --from dist): every namespace is declared in every cluster; set each namespace's clusters`);
+  }
   const namespaceSpec = (name: string) => {
     const where = placement.get(name);
     return { name, ...(clusters.length > 1 && where && where.length < clusters.length ? { clusters: [...where] } : {}) };
@@ -266,12 +274,16 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       namespaces: [...namespaces].sort().map(namespaceSpec),
       ...(customRoles.size ? { customRoles: [...customRoles].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, rules]) => ({ name, rules: rules.map(ordered) })) } : {}),
       grants: [...grants.values()]
-        .filter((g) => !users.get(g.user)?.admin && !addAll.has(g.user))
+        .filter((g) => !users.get(g.user)?.admin)
         .sort((a, b) => (a.namespace === b.namespace ? (a.user < b.user ? -1 : 1) : a.namespace < b.namespace ? -1 : 1))
-        .flatMap((g) => [
-          ...(g.levels.size ? [{ user: g.user, namespace: g.namespace, levels: [...g.levels].sort() }] : []),
+        .flatMap((g) => {
+          // Add All gives every grantable level: only what it does not give stays a grant.
+          const levels = [...g.levels].filter((l) => !(addAll.has(g.user) && grantable.has(l))).sort();
+          return [
+          ...(levels.length ? [{ user: g.user, namespace: g.namespace, levels }] : []),
           ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),
-        ]),
+          ];
+        }),
       ...(tokenSpecs.length ? { tokens: tokenSpecs.map((t) => ({ ...t, ...tokenMeta(t.id) })) } : {}),
       ...(invites.length ? { invites } : {}),
     },

@@ -160,6 +160,38 @@ describe('orgctl import', () => {
     expect(access(again)).toEqual(access(loadManifests(join(ROOT, 'dist')).docs));
   });
 
+  it('keeps a token whose id ends like a rotation, Add All users\' other grants, and says when placement is unknown', async () => {
+    const { loadManifests } = await import('../../cli/manifests.ts');
+    const { mkdtempSync, writeFileSync: write } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const spec = {
+      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+      spec: {
+        owner: 'alice@acme.io', clusters: ['lga1', 'ord1'],
+        users: [{ email: 'alice@acme.io', admin: true }, { email: 'ivan@acme.io', access: 'all' }],
+        namespaces: [{ name: 'web' }, { name: 'ml', clusters: ['lga1'] }],
+        customRoles: [{ name: 'widget-admin', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] }],
+        grants: [{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }],
+        tokens: [{ id: 'deploy-r5', namespaces: ['web'], levels: ['r:full'] }],
+      },
+    } as unknown as OrgSpec;
+    const root = new Construct(undefined as never, '');
+    Organization.fromSpec(root, spec, { today: TODAY });
+    const dir = mkdtempSync(join(tmpdir(), 'orgctl-import-'));
+    for (const f of synthesize(root, { today: TODAY, declaredIn: 'test' }).files) {
+      (await import('node:fs')).mkdirSync(join(dir, f.path, '..'), { recursive: true });
+      write(join(dir, f.path), f.content);
+    }
+    const { spec: imported, report } = importRbac(loadManifests(dir).docs);
+    expect(imported.spec.tokens!.map((t) => t.id)).toEqual(['deploy-r5']);
+    expect(imported.spec.grants).toEqual([{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }]);
+    expect(imported.spec.namespaces).toEqual([{ name: 'ml', clusters: ['lga1'] }, { name: 'web' }]);
+    expect(report).toEqual([]);
+    // the same files as one stream: no <cluster>/<shard>/ paths, so placement is unknown, and said
+    const stream = loadManifests(dir).docs.map((d, index) => ({ ...d, file: 'stdin', index }));
+    expect(importRbac(stream).report).toEqual([expect.stringMatching(/^which of the clusters lga1, ord1 holds which namespace is unknown/)]);
+  });
+
   it('requires --from', async () => {
     expect((await run(['import'])).stderr).toMatch(/--from DIR\|FILE\|- is required/);
   });
