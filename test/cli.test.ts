@@ -74,6 +74,14 @@ describe('orgctl synth', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds files orgctl did not write \(\.git\/config, notes\.yaml, org\/org\.ts\): the output folder is replaced whole/);
     expect(listFiles(repo)).toEqual(['.git/config', 'notes.yaml', 'org/org.ts']);
+    // a members.json that is not orgctl's, or a folder holding no file, is someone's too
+    const other = tempDir();
+    writeFileSync(join(other, 'members.json'), '{"my":"data"}\n');
+    mkdirSync(join(other, 'photos/2024'), { recursive: true });
+    const refusedToo = await run(['synth', '--spec', ACME, '--out', other]);
+    expect(refusedToo.code).toBe(2);
+    expect(refusedToo.stderr).toMatch(/holds files orgctl did not write \(members\.json, photos\/\)/);
+    expect(listFiles(other)).toEqual(['members.json']);
     // an empty folder, or orgctl's own output, is fine
     const empty = tempDir();
     expect((await run(['synth', '--spec', ACME, '--out', empty])).code).toBe(0);
