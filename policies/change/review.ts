@@ -1,5 +1,6 @@
 /** The change rules over a base → head diff, judged against base membership. */
 import { actorNotAdmin } from './rules/actor-not-admin.ts';
+import { clusterRemoval } from './rules/cluster-removal.ts';
 import { adminChangeApproval } from './rules/admin-change-approval.ts';
 import type { ChangeRule, ReviewInput, RuleResult } from './rules/context.ts';
 import { engineChange } from './rules/engine-change.ts';
@@ -9,7 +10,7 @@ import { selfEdit } from './rules/self-edit.ts';
 
 export type { ReviewInput, RuleResult } from './rules/context.ts';
 
-export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, engineChange];
+export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange];
 
 export interface Verdict {
   readonly ok: boolean;

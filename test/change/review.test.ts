@@ -7,7 +7,7 @@ const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push
 
 describe('change rules', () => {
   it('every rule has scenarios below', () => {
-    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'engine-change']);
+    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'cluster-removal', 'engine-change']);
   });
 
   describe('actor-not-admin', () => {
@@ -122,6 +122,24 @@ describe('change rules', () => {
         s.spec.review = { massRemovalThreshold: 0.9 };
       }, { actors: ['frank'] });
       expect(v.failed).toEqual(['mass-removal']);
+    });
+  });
+
+  describe('cluster-removal', () => {
+    const twoClusters = () => {
+      const s = baseSpec();
+      s.spec.clusters = ['lga1', 'ord1'];
+      return s;
+    };
+    it('fails: a namespace leaves a cluster without an admin\'s approval, though no person line changes', () => {
+      const v = judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), { actors: ['alice'] });
+      expect(v.failed).toEqual(['cluster-removal']);
+      expect(v.results.find((r) => r.rule === 'cluster-removal')!.message).toBe('namespace web leaves cluster ord1: needs an approval of the head commit from an admin who is not an author');
+    });
+    it('passes with frank\'s approval; a removed cluster is judged the same way', () => {
+      expect(judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+      expect(judge(twoClusters(), (s) => (s.spec.clusters = ['lga1']), { actors: ['alice'] }).failed).toEqual(['cluster-removal']);
+      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).ok).toBe(true);
     });
   });
 

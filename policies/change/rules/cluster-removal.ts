@@ -1,0 +1,22 @@
+import { adminApprovers, type ChangeRule } from './context.ts';
+
+/**
+ * Access per cluster is not in the per-person diff: a cluster removed leaves its objects
+ * unmanaged, a namespace leaving a cluster prunes every grant there. Either takes access from
+ * many people at once, so it needs an admin who is not an author to approve the head commit.
+ */
+export const clusterRemoval: ChangeRule = {
+  id: 'cluster-removal',
+  description: 'removing a cluster, or a namespace from a cluster, needs approval from an admin who is not an author',
+  check(input) {
+    const removals = input.diff.clusters.filter((c) => c.removes);
+    if (!removals.length) return [{ rule: this.id, ok: true, message: 'no cluster loses a namespace' }];
+    const approvers = adminApprovers(input, []);
+    const what = removals.map((c) => c.text.split(':')[0]).join('; ');
+    return [{
+      rule: this.id,
+      ok: approvers.length > 0,
+      message: approvers.length ? `${what}; approved by ${approvers.join(', ')}` : `${what}: needs an approval of the head commit from an admin who is not an author`,
+    }];
+  },
+};
