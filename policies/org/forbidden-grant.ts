@@ -1,6 +1,6 @@
 import { findLevel, type PolicyRule } from '../../constructs/catalog.ts';
 import { at, type Finding } from '../findings.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule } from '../rbac/classes.ts';
+import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../rbac/classes.ts';
 import { grantSubject, indexOf, type OrgRule } from './context.ts';
 
 const reserved = (levelId: string): string => {
@@ -15,9 +15,7 @@ const reserved = (levelId: string): string => {
 function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
   for (const [i, rule] of rules.entries()) {
     const classes = classesOfRule(rule, 'namespace').filter((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-    if (classes.length) {
-      return `lets a non-admin ${classes.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${i}: ${describeRule(rule)}): reserved for admins, because ${CLASS_BY_ID.get(classes[0]!)!.why}`;
-    }
+    if (classes.length) return reservedForAdmins(classes, i, rule);
   }
   return undefined;
 }

@@ -134,6 +134,15 @@ export function classesOf(rules: readonly PolicyRule[], scope: Scope): ClassId[]
   return CLASSES.filter((c) => held.has(c.id)).map((c) => c.id);
 }
 
+/**
+ * Why rules holding admin-only classes are refused, for a finding: `lets a non-admin run
+ * arbitrary pods (rule 1: create on jobs.batch): reserved for admins, because ...`. One text for
+ * the policy on the declaration and the judgement of the synthesized output.
+ */
+export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number, rule: PolicyRule): string {
+  return `lets a non-admin ${classes.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${CLASS_BY_ID.get(classes[0]!)!.why}`;
+}
+
 /** A rule for people: `create on deployments.apps`. */
 export function describeRule(rule: PolicyRule): string {
   if (rule.nonResourceURLs?.length) return `${rule.verbs.join(',')} on ${rule.nonResourceURLs.join(',')}`;

@@ -11,7 +11,7 @@ import type { Finding } from '../findings.ts';
 import { Authorizer } from './authorizer.ts';
 import { declarations } from './explain.ts';
 import { orgRoleOf } from './org-roles.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, type ClassId, type Scope } from './classes.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, type ClassId, type Scope } from './classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from './objects.ts';
 
 interface RoleFacts {
@@ -73,11 +73,11 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     judged.add(once);
     const reserved = [...f.classes].filter(([cls]) => CLASS_BY_ID.get(cls)!.severity === 'error');
     if (reserved.length) {
-      const [firstClass, ruleIndex] = reserved[0]!;
+      const ruleIndex = reserved[0]![1];
       out.push({
         severity: 'error', rule: 'forbidden-grant', subject: `users/${user.key} → ${binding.namespace}`,
         source: grantSource(model, user, binding.namespace, role),
-        message: `${roleLabel(role, model.name)} lets a non-admin ${reserved.map(([c]) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${ruleIndex}: ${describeRule(role.rules[ruleIndex]!)}): reserved for admins, because ${CLASS_BY_ID.get(firstClass)!.why}`,
+        message: `${roleLabel(role, model.name)} ${reservedForAdmins(reserved.map(([c]) => c), ruleIndex, role.rules[ruleIndex]!)}`,
       });
     }
     for (const [cls, ruleIndex] of f.classes) {
