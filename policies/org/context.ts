@@ -1,6 +1,6 @@
 /** What every org rule receives, and lookups over the model built once per model. */
 import type {
-  AccessRoleModel, CustomRoleModel, InviteModel, NamespaceModel, OrgModel, UserModel,
+  AccessRoleModel, CustomRoleModel, GrantModel, InviteModel, NamespaceModel, OrgModel, TokenModel, UserModel,
 } from '../../constructs/model.ts';
 import type { Finding } from '../findings.ts';
 
@@ -22,6 +22,7 @@ export interface ModelIndex {
   readonly roles: ReadonlyMap<string, AccessRoleModel>;
   readonly customRoles: ReadonlyMap<string, CustomRoleModel>;
   readonly pendingInvites: ReadonlyMap<string, InviteModel>;
+  readonly tokens: ReadonlyMap<string, TokenModel>;
 }
 
 const firstBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T> => {
@@ -42,10 +43,31 @@ export function indexOf(model: OrgModel): ModelIndex {
       roles: firstBy(model.roles, (r) => r.name),
       customRoles: firstBy(model.customRoles, (r) => r.name),
       pendingInvites: firstBy(model.invites.filter((i) => i.state === 'pending'), (i) => i.key),
+      tokens: firstBy(model.tokens, (t) => t.id),
     };
     cache.set(model, ix);
   }
   return ix;
+}
+
+const grantCache = new WeakMap<OrgModel, ReadonlyMap<string, readonly GrantModel[]>>();
+
+/**
+ * Each user's grants, in declaration order, built on first use only (the policies do not need
+ * it; explaining an admin of 2,000 namespaces asks 2,000 times).
+ */
+export function grantsByUser(model: OrgModel): ReadonlyMap<string, readonly GrantModel[]> {
+  let byUser = grantCache.get(model);
+  if (!byUser) {
+    const m = new Map<string, GrantModel[]>();
+    for (const g of model.grants) {
+      const list = m.get(g.user);
+      if (list) list.push(g);
+      else m.set(g.user, [g]);
+    }
+    grantCache.set(model, (byUser = m));
+  }
+  return byUser;
 }
 
 export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(model).users.get(userKey)?.admin ?? false;

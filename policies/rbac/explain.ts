@@ -8,6 +8,7 @@ import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type
 import { describeRule } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
+import { grantsByUser, indexOf } from '../org/context.ts';
 import { rulesAllow } from './rules.ts';
 
 export interface Who {
@@ -36,45 +37,6 @@ export interface Declaration {
   readonly source: string;
 }
 
-type Grants = OrgModel['grants'];
-
-/** Lookups over a model, built once per model (models are frozen): explaining an admin of 2,000 namespaces asks 2,000 times. */
-interface ModelIndex {
-  readonly users: ReadonlyMap<string, OrgModel['users'][number]>;
-  readonly tokens: ReadonlyMap<string, OrgModel['tokens'][number]>;
-  readonly roleLevels: ReadonlyMap<string, readonly string[]>;
-  /** email → that user's grants, in declaration order. */
-  readonly grants: ReadonlyMap<string, Grants[number][]>;
-}
-
-const INDEXES = new WeakMap<OrgModel, ModelIndex>();
-
-function indexOf(model: OrgModel): ModelIndex {
-  let index = INDEXES.get(model);
-  if (!index) {
-    const grants = new Map<string, Grants[number][]>();
-    for (const g of model.grants) {
-      const list = grants.get(g.user);
-      if (list) list.push(g);
-      else grants.set(g.user, [g]);
-    }
-    // The first of duplicates, as a search would find it (duplicates are policy errors anyway).
-    const firstBy = <T, K>(items: readonly T[], key: (t: T) => K, value: (t: T) => unknown = (t) => t) => {
-      const map = new Map<K, unknown>();
-      for (const t of items) if (!map.has(key(t))) map.set(key(t), value(t));
-      return map;
-    };
-    index = {
-      users: firstBy(model.users, (u) => u.key) as ModelIndex['users'],
-      tokens: firstBy(model.tokens, (t) => t.id) as ModelIndex['tokens'],
-      roleLevels: firstBy(model.roles, (r) => r.name, (r) => r.levels) as ModelIndex['roleLevels'],
-      grants,
-    };
-    INDEXES.set(model, index);
-  }
-  return index;
-}
-
 /** The declarations that bind this user or token to this role in this namespace. */
 export function declarations(model: OrgModel, who: { readonly email?: string; readonly tokenId?: string }, ns: string, role: OrgRole): Declaration[] {
   const out: Declaration[] = [];
@@ -84,10 +46,10 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
     const u = index.users.get(who.email)!;
     if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: u.source });
     if (u.addAll && level) out.push({ what: 'Add All', source: u.source });
-    for (const g of index.grants.get(who.email) ?? []) {
+    for (const g of grantsByUser(model).get(who.email) ?? []) {
       if (g.namespace !== ns) continue;
       if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: g.source });
-      for (const r of g.roles) if (level && index.roleLevels.get(r)?.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
+      for (const r of g.roles) if (level && index.roles.get(r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
       if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: g.source });
       if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: g.source });
     }
