@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from './module-error.ts';
+import { folderAbove } from './paths.ts';
 
 interface Stamp {
   readonly path: string;
@@ -41,10 +42,8 @@ interface BundleRecord {
  * tmp, used only when it is this user's own and nobody else may write to it.
  */
 function cacheDir(file: string): string | undefined {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'orgctl', 'declarations');
-    if (dirname(dir) === dir) break;
-  }
+  const project = folderAbove(file, 'node_modules');
+  if (project) return join(project, 'node_modules', '.cache', 'orgctl', 'declarations');
   const dir = join(tmpdir(), `orgctl-declarations-${process.getuid?.() ?? 'user'}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -81,10 +80,8 @@ const readRecord = (path: string): BundleRecord | undefined => {
 
 /** The package.json of the package a resolved file belongs to. */
 function packageJsonOf(path: string): string | undefined {
-  for (let dir = dirname(path); dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'package.json');
-  }
-  return undefined;
+  const dir = folderAbove(path, 'package.json');
+  return dir && join(dir, 'package.json');
 }
 
 function declaresNoSideEffects(manifest: string): boolean {

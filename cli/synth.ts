@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { loadDeclaration } from './load.ts';
+import { folderAbove } from './paths.ts';
 import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from './report.ts';
 
@@ -14,10 +14,8 @@ import { printFindings, summary } from './report.ts';
  */
 function projectPath(declaredIn: string): string {
   const file = resolve(declaredIn);
-  for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return relative(dir, file).split(sep).join('/');
-  }
-  return declaredIn;
+  const project = folderAbove(file, 'package.json');
+  return project ? relative(project, file).split(sep).join('/') : declaredIn;
 }
 
 export const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
