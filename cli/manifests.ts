@@ -36,26 +36,19 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
       for (const item of o.items) docs.push({ file, index, object: item });
     } else if (object !== null && object !== undefined) docs.push({ file, index, object });
   };
-  if (/\.json$/i.test(file)) {
+  // A .json file is JSON; so is text without a name (standard input) that parses as JSON (the
+  // YAML parser is 15x slower); anything else that fails to parse is YAML flow style, then.
+  const jsonFile = /\.json$/i.test(file);
+  if (jsonFile || /^\s*[[{]/.test(text)) {
     try {
       const data: unknown = JSON.parse(text);
       (Array.isArray(data) ? data : [data]).forEach(push);
-    } catch (e) {
-      problems.push(`${file}#0: not valid JSON (${(e as Error).message})`);
-    }
-    return { docs, problems };
-  }
-  // Text without a name (standard input) that is JSON reads as JSON: the YAML parser is 15x slower.
-  if (/^\s*[[{]/.test(text)) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined; // YAML flow style, then
-    }
-    if (data !== undefined) {
-      (Array.isArray(data) ? data : [data]).forEach(push);
       return { docs, problems };
+    } catch (e) {
+      if (jsonFile) {
+        problems.push(`${file}#0: not valid JSON (${(e as Error).message})`);
+        return { docs, problems };
+      }
     }
   }
   // orgctl's own output takes the fast path (about 50x faster); anything else the full parser.
