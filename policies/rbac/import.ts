@@ -57,6 +57,17 @@ const dnsName = (s: string) =>
   s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 200).split('.').map((l) => l.replace(/^-+|-+$/g, '')).filter(Boolean).join('.') || 'role';
 const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, 57).replace(/-+$/, '') || 'token';
 
+/**
+ * A name for `owner` in `taken`: `base` when it is free or already `owner`'s, else the first free
+ * one of `candidate(2)`, `candidate(3)`, ... Two different things never share a name.
+ */
+function claim(taken: Map<string, string>, base: string, owner: string, candidate: (n: number) => string): string {
+  let name = base;
+  for (let n = 2; taken.has(name) && taken.get(name) !== owner; n++) name = candidate(n);
+  taken.set(name, owner);
+  return name;
+}
+
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
   const report: string[] = [];
   const set = readRbac(docs);
@@ -89,22 +100,19 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   // (Roles named alike in two namespaces would otherwise merge, and grant each other's access).
   const customNames = new Map<string, string>();
   const uniqueName = (base: string, role: RoleObject): string => {
-    const rules = JSON.stringify(role.rules);
-    let name = base;
-    for (let n = 1; customNames.has(name) && customNames.get(name) !== rules; n++) {
-      name = dnsName(n === 1 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`);
-    }
+    const name = claim(customNames, base, JSON.stringify(role.rules), (n) => dnsName(n === 2 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`));
     if (name !== base) report.push(`${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}: another role with other rules is also called ${base}; imported as custom role ${name}`);
-    customNames.set(name, rules);
     return name;
   };
   // Token ids given so far, with the ServiceAccount each stands for.
   const tokenIds = new Map<string, string>();
+  const renamedAccounts = new Set<string>();
   const uniqueTokenId = (base: string, account: string): string => {
-    let id = base;
-    for (let n = 2; tokenIds.has(id) && tokenIds.get(id) !== account; n++) id = dnsLabel(`${base}-${n}`);
-    if (id !== base && !tokenIds.has(id)) report.push(`ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`);
-    tokenIds.set(id, account);
+    const id = claim(tokenIds, base, account, (n) => dnsLabel(`${base}-${n}`));
+    if (id !== base && !renamedAccounts.has(account)) {
+      renamedAccounts.add(account); // said once, however many bindings name it
+      report.push(`ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`);
+    }
     return id;
   };
 
