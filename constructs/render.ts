@@ -70,28 +70,36 @@ class Bindings {
 
 /** The one Subject of each user and token, with the key bindings sort them by. */
 class Subjects {
-  private readonly byKey = new Map<string, Subject>();
+  // Users by email (the key grants carry, no string built per grant); accounts by sort key.
+  private readonly users = new Map<string, Subject>();
+  private readonly accounts = new Map<string, Subject>();
   readonly sortKey = new Map<Subject, string>();
   readonly size = new Map<Subject, number>();
 
-  private of(key: string, make: () => Subject): Subject {
-    let s = this.byKey.get(key);
-    if (!s) {
-      s = Object.freeze(make());
-      this.byKey.set(key, s);
-      this.sortKey.set(s, key);
-      this.size.set(s, JSON.stringify(s).length + 8);
-    }
+  constructor(private readonly model: Pick<OrgModel, 'usernamePrefix'>) {}
+
+  private made(s: Subject, sortKey: string): Subject {
+    Object.freeze(s);
+    this.sortKey.set(s, sortKey);
+    this.size.set(s, JSON.stringify(s).length + 8);
     return s;
   }
 
   // Users first, by name; then service accounts by namespace and name.
-  user(name: string): Subject {
-    return this.of(`0\u0000${name}`, () => ({ apiGroup: RBAC_GROUP, kind: 'User', name }));
+  user(userKey: string): Subject {
+    let s = this.users.get(userKey);
+    if (!s) {
+      const name = usernameOf(this.model, userKey);
+      this.users.set(userKey, (s = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
+    }
+    return s;
   }
 
   serviceAccount(namespace: string, name: string): Subject {
-    return this.of(`1\u0000${namespace}\u0000${name}`, () => ({ kind: 'ServiceAccount', name, namespace }));
+    const key = `1\u0000${namespace}\u0000${name}`;
+    let s = this.accounts.get(key);
+    if (!s) this.accounts.set(key, (s = this.made({ kind: 'ServiceAccount', name, namespace }, key)));
+    return s;
   }
 }
 
@@ -154,8 +162,6 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const catalogRoles = new Map(CATALOG.map((l) => [l.id, `${org}:${l.id}`]));
   const catalogRole = (level: string) => catalogRoles.get(level)!;
   const customRoleName = (name: string) => `${org}:custom:${name}`;
-  const userSubjects = new Map<string, Subject>();
-  const userSubject = (key: string) => userSubjects.get(key) ?? userSubjects.set(key, subjects.user(usernameOf(model, key))).get(key)!;
 
   // namespace → Role name → rules: custom roles and inline rules, emitted only where bound.
   const customRoles = new Map<string, Map<string, PolicyRule[]>>();
@@ -180,7 +186,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     const u = users.get(g.user);
     if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
     if (g.expires !== undefined && g.expires < today) continue;
-    const subject = userSubject(u.key);
+    const subject = subjects.user(u.key);
     for (const l of g.levels) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const r of g.roles) for (const l of roleLevels.get(r) ?? []) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
@@ -194,7 +200,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const addAll = grantableLevels();
   for (const u of model.users) {
     if (u.status !== 'active') continue;
-    const subject = userSubject(u.key);
+    const subject = subjects.user(u.key);
     if (u.admin) {
       // Admins hold full access everywhere, the system namespace included.
       for (const ns of [...namespaces, model.systemNamespace]) bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
@@ -398,7 +404,7 @@ export interface Placed {
 export function placeOrganization(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
   const maxBytes = options.maxBindingBytes ?? MAX_OBJECT_BYTES;
-  const subjects = new Subjects();
+  const subjects = new Subjects(model);
   const { bindings, customRoles } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
   const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes)];

@@ -11,7 +11,6 @@ import { schemaProblems } from './kubernetes-schema.ts';
 import { CLUSTER_SHARD, groupIntoFiles, membershipData, shardOf, type Manifest, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
-export { analyzeOrganization, type AnalyzedOrganization } from './analyze.ts';
 
 export interface SynthOptions {
   /** YYYY-MM-DD for grant expiry. */
