@@ -293,6 +293,9 @@ export function membershipData(model: OrgModel) {
     clusters: model.clusters,
     namespaces: model.namespaces.map((n) => n.name),
     massRemovalThreshold: model.massRemovalThreshold,
+    // Delivery settings: the review compares them (settings-change) and re-renders from them.
+    shards: model.shards,
+    ...(model.argocd ? { argocd: model.argocd } : {}),
   };
   const users = model.users.map((u) => ({
     email: u.key,

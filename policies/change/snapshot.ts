@@ -33,6 +33,8 @@ export interface MemberToken {
   readonly owner?: string;
   readonly namespaces: readonly string[];
   readonly levels?: readonly string[];
+  /** Namespaces of its custom RBAC, in declared order. */
+  readonly customRbac?: readonly string[];
   readonly rotation?: number;
   readonly expires?: string;
   readonly note?: string;
@@ -48,6 +50,10 @@ export interface OrgInfo {
   /** Share of users, grants or tokens a change may remove without an override. */
   readonly massRemovalThreshold: number;
   readonly systemNamespace: string;
+  /** Shards per cluster (delivery). */
+  readonly shards: number;
+  /** Where Argo CD reads the repository, when dist/argocd/ is generated. */
+  readonly argocd?: { readonly repoURL: string; readonly revision: string; readonly path: string; readonly namespace: string };
 }
 
 /**
@@ -78,6 +84,7 @@ export interface Snapshot {
 export class SnapshotError extends Error {}
 
 const DEFAULT_THRESHOLD = 0.25;
+const DEFAULT_SHARDS = 32;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,6 +174,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],
     massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : DEFAULT_THRESHOLD,
     systemNamespace,
+    shards: typeof info.shards === 'number' ? info.shards : DEFAULT_SHARDS,
+    ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
   };
   const userMaps = configMaps.filter((c) => /^orgctl-users(-\d+)?$/.test(String((c.metadata as Obj).name)));
   const users = new Map<string, MemberUser>();

@@ -207,6 +207,12 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   if (!users.has(ownerEmail)) users.set(ownerEmail, { admin: true });
   users.get(ownerEmail)!.admin = true;
 
+  // Custom RBAC in the namespaces' declared order, as the membership keeps it.
+  const rbacOrder = <T>(id: string, entries: [string, T][]): [string, T][] => {
+    const declared = membership?.tokens.get(id)?.customRbac ?? [];
+    const rank = (ns: string) => (declared.includes(ns) ? declared.indexOf(ns) : declared.length);
+    return [...entries].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  };
   type TokenRbac = { namespace: string; rules?: PolicyRule[]; customRole?: string };
   const tokenSpecs: { id: string; namespaces: string[]; levels?: string[]; rbac?: TokenRbac[] }[] = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, byNs]) => {
     const entries = [...byNs].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -216,9 +222,13 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       const rules = [...e.rules, ...[...e.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules)].map(ordered);
       return [...(rules.length ? [{ namespace: ns, rules }] : []), ...[...e.customRoles].sort().map((c) => ({ namespace: ns, customRole: c }))];
     };
+    // The membership keeps the declared order of a token's namespaces (its output does too).
+    const declared = membership?.tokens.get(id)?.namespaces;
+    const found = entries.map(([ns]) => ns);
+    const order = declared && declared.length === found.length && found.every((ns) => declared.includes(ns)) ? [...declared] : found;
     return uniform
-      ? { id, namespaces: entries.map(([ns]) => ns), levels: [...entries[0]![1].levels].sort() }
-      : { id, namespaces: [], rbac: entries.flatMap(rbacOf) };
+      ? { id, namespaces: order, levels: [...entries[0]![1].levels].sort() }
+      : { id, namespaces: [], rbac: rbacOrder(id, entries).flatMap(rbacOf) };
   });
 
   // Membership: people without bindings (deactivated, billing only) and what each person is.
@@ -278,6 +288,9 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       ...(membership?.org.ssoEnforced ? { sso: { enforced: true } } : {}),
       ...(clusters.length ? { clusters: [...clusters] } : {}),
       ...(membership && membership.org.massRemovalThreshold !== 0.25 ? { review: { massRemovalThreshold: membership.org.massRemovalThreshold } } : {}),
+      ...(membership && (membership.org.shards !== 32 || membership.org.argocd)
+        ? { delivery: { ...(membership.org.shards !== 32 ? { shards: membership.org.shards } : {}), ...(membership.org.argocd ? { argocd: { ...membership.org.argocd } } : {}) } }
+        : {}),
       users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => userSpec(email, u.admin)),
       namespaces: [...namespaces].sort().map(namespaceSpec),
       ...(customRoles.size ? { customRoles: [...customRoles].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, rules]) => ({ name, rules: rules.map(ordered) })) } : {}),
