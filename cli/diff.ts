@@ -3,7 +3,7 @@ import { diffHtml } from '../policies/change/html.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
 import { readSnapshot, SnapshotError, type Snapshot } from '../policies/change/snapshot.ts';
 import { InputError, parseArgs, UsageError } from './args.ts';
-import { loadSide } from './git.ts';
+import { loadSide, type LoadedSide } from './git.ts';
 import type { DocumentCache } from './manifests.ts';
 import type { Io } from './io.ts';
 
@@ -18,12 +18,13 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
   --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
-export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot } {
+export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
   const cache: DocumentCache = new Map(); // what did not change is parsed once
+  let headSide: LoadedSide | undefined;
   const read = (spec: string, label: string): Snapshot => {
     io.progress?.(`reading ${label} ${spec}...`);
-    const side = loadSide(spec, cache);
-    for (const p of side.problems) io.err(`warning manifests ${p}`);
+    const side = loadSide(spec, cache, `${label} (${spec})`);
+    if (label === 'head') headSide = side;
     try {
       return readSnapshot(side.docs, `${label} (${spec})`);
     } catch (e) {
@@ -33,7 +34,7 @@ export function loadSnapshots(base: string, head: string, io: Io): { base: Snaps
   };
   const sides = { base: read(base, 'base'), head: read(head, 'head') };
   io.progress?.('');
-  return sides;
+  return { ...sides, headSide: headSide! };
 }
 
 export function requireSides(flags: Readonly<Record<string, unknown>>): { base: string; head: string } {

@@ -4,9 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import type { ManifestDoc } from '../policies/rbac/objects.ts';
 import { InputError } from './args.ts';
-import { loadManifests, parseManifestText, type DocumentCache } from './manifests.ts';
+import { OUTPUT_HEADER, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -15,39 +14,57 @@ function git(args: readonly string[], input?: Buffer): Buffer {
   return r.stdout;
 }
 
-/** Every manifest file under `dir` at `ref`, read with one `git cat-file --batch`. */
-export function readRefFolder(ref: string, dir: string, cache?: DocumentCache): { docs: ManifestDoc[]; problems: string[] } {
+/** Git's modes for a regular file; anything else (120000 link, 160000 submodule) is not one. */
+const REGULAR = new Set(['100644', '100755']);
+
+/**
+ * Every file under `dir` at `ref`, as text, read with one `git cat-file --batch`. The output folder
+ * of a ref holds orgctl's files only: a symbolic link, a submodule or a file outside orgctl's layout
+ * is an InputError (parseOutput checks the layout and the YAML).
+ */
+export function readRefOutput(ref: string, dir: string): OutputText[] {
   const prefix = dir.replace(/\/+$/, '');
   const listing = git(['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix]).toString('utf8').split('\0').filter(Boolean);
-  const blobs = listing
-    .map((line) => {
-      const [meta, path] = [line.slice(0, line.indexOf('\t')), line.slice(line.indexOf('\t') + 1)];
-      const [, type, sha] = meta.split(' ');
-      return { type, sha: sha!, path };
-    })
-    .filter((e) => e.type === 'blob' && /\.(ya?ml|json)$/i.test(e.path));
-  if (!blobs.length) throw new InputError(`${ref}:${prefix} holds no manifests`);
-  const out = git(['cat-file', '--batch'], Buffer.from(blobs.map((b) => `${b.sha}\n`).join('')));
-  const docs: ManifestDoc[] = [];
-  const problems: string[] = [];
+  const entries = listing.map((line) => {
+    const tab = line.indexOf('\t');
+    const [mode, type, sha] = line.slice(0, tab).split(' ');
+    const path = line.slice(tab + 1);
+    return { mode: mode!, type: type!, sha: sha!, path, relative: path.slice(prefix.length + 1), label: `${ref}:${path}` };
+  });
+  if (!entries.length) throw new InputError(`${ref}:${prefix} holds no manifests`);
+  const odd = entries.filter((e) => e.type !== 'blob' || !REGULAR.has(e.mode));
+  if (odd.length) {
+    throw new InputError(odd.map((e) => `${e.label} is ${e.mode === '120000' ? 'a symbolic link' : e.type === 'commit' ? 'a submodule' : `not a regular file (mode ${e.mode})`}: orgctl's output holds regular files only`).join('\n'));
+  }
+  const out = git(['cat-file', '--batch'], Buffer.from(entries.map((b) => `${b.sha}\n`).join('')));
+  const files: OutputText[] = [];
   let at = 0;
-  for (const b of blobs) {
+  for (const b of entries) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    const text = out.subarray(eol + 1, eol + 1 + size).toString('utf8');
+    files.push({ path: b.relative, text: out.subarray(eol + 1, eol + 1 + size).toString('utf8'), label: b.label });
     at = eol + 1 + size + 1;
-    const got = parseManifestText(text, `${ref}:${b.path}`, cache);
-    for (const d of got.docs) docs.push(d); // one file may hold 100,000s of documents: no push(...)
-    for (const p of got.problems) problems.push(p);
   }
-  return { docs, problems };
+  return files;
 }
 
-/** `--base`/`--head`: a folder when one exists, else a git ref (`REF` or `REF:folder`). */
-export function loadSide(spec: string, cache?: DocumentCache, defaultDir = 'dist'): { docs: readonly ManifestDoc[]; problems: readonly string[] } {
-  if (existsSync(spec) && statSync(spec).isDirectory()) return loadManifests(spec, cache);
-  const colon = spec.indexOf(':');
-  const [ref, dir] = colon > 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, defaultDir];
-  if (!ref || ref.startsWith('-')) throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
-  return readRefFolder(ref, dir, cache);
+/**
+ * `--base`/`--head`: orgctl's output in a folder when one exists, else at a git ref (`REF` or
+ * `REF:folder`). Read strictly: only what orgctl writes (parseOutput), with the files' texts.
+ */
+export type LoadedSide = LoadedManifests & { readonly files: readonly OutputText[] };
+
+export function loadSide(spec: string, cache?: DocumentCache, label = spec, defaultDir = 'dist'): LoadedSide {
+  let files: OutputText[];
+  if (existsSync(spec) && statSync(spec).isDirectory()) files = readOutputFolder(spec);
+  else {
+    const colon = spec.indexOf(':');
+    const [ref, dir] = colon > 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, defaultDir];
+    if (!ref || ref.startsWith('-')) throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
+    files = readRefOutput(ref, dir);
+  }
+  if (!files.some((f) => f.path === 'members.json' || f.text.startsWith(OUTPUT_HEADER))) {
+    throw new InputError(`${label} has no orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no members.json, no file under orgctl's header)`);
+  }
+  return { docs: parseOutput(files, cache), problems: [], files };
 }

@@ -5,6 +5,8 @@
  */
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { InputError } from './args.ts';
 import type { OutputFile } from '../constructs/synth.ts';
 
 const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
@@ -20,7 +22,20 @@ export function recoverInterrupted(outDir: string): void {
   if (!existsSync(dir) && old.length) renameSync(old[0]!, dir);
 }
 
-/** Every file under `dir`, relative, `/`-separated, sorted. */
+/** What a folder entry is when it is neither a folder nor a regular file. */
+function entryKind(e: Dirent): string {
+  if (e.isSymbolicLink()) return 'a symbolic link';
+  if (e.isFIFO()) return 'a FIFO';
+  if (e.isSocket()) return 'a socket';
+  if (e.isCharacterDevice() || e.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Every file under `dir`, relative, `/`-separated, sorted. Only folders and regular files: a
+ * symbolic link (to /dev/zero, to a file elsewhere), a FIFO or a device is an InputError, never
+ * followed or opened (opening a FIFO waits forever; a link shows one thing and holds another).
+ */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
@@ -28,7 +43,8 @@ export function listFiles(dir: string): string[] {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
-      else out.push(p);
+      else if (e.isFile()) out.push(p);
+      else throw new InputError(`${join(dir, p)} is ${entryKind(e)}: orgctl reads and writes regular files only; remove it`);
     }
   };
   walk('');

@@ -1,7 +1,9 @@
 import { diffSnapshots } from '../policies/change/diff.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
 import { CHANGE_RULES, review } from '../policies/change/review.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { resolveToday } from '../constructs/organization.ts';
+import { PROOF_RULES, proveOutput, withProof } from '../policies/change/proof.ts';
+import { dateFlag, parseArgs, UsageError } from './args.ts';
 import { loadSnapshots, requireSides } from './diff.ts';
 import type { Io } from './io.ts';
 
@@ -9,25 +11,29 @@ export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF -
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
 
-Judges a change by the rules below, reading who is admin from BASE only. Exit 0 when every rule
-passes, 1 when one fails, 2 on bad input (never a passing verdict).
+Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
+exactly what this orgctl renders from the organization it describes (output-proof), and that
+organization must pass every policy (head-policies). Only orgctl's own layout and YAML are read:
+anything else is an input error. Exit 0 when every rule passes, 1 when one fails, 2 on bad input
+(never a passing verdict).
 
   --actor LOGIN        the pull request's author and every commit author (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable)
   --override RULE      an explicit override (mass-removal), valid only with an admin's approval
+  --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
   --pull N             the pull request (default: the event's pull_request.number)
 
 Rules:
-${CHANGE_RULES.map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
+${[...PROOF_RULES, ...CHANGE_RULES].map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
 
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(
     argv,
-    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
+    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], today: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
     { h: 'help' },
   );
   if (flags.help) {
@@ -39,14 +45,18 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   const sides = requireSides(flags);
   const actors = (flags.actor as string[] | undefined) ?? [];
   if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
-  const { base, head } = loadSnapshots(sides.base, sides.head, io);
+  const { base, head, headSide } = loadSnapshots(sides.base, sides.head, io);
   const diff = diffSnapshots(base, head);
-  const verdict = review({
+  // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
+  io.progress?.('proving head dist/ (re-rendering it with this engine)...');
+  const proof = proveOutput(headSide.files, headSide.docs, resolveToday(dateFlag(flags.today), io.env));
+  io.progress?.('');
+  const verdict = withProof(review({
     base, head, diff, actors,
     approvals: (flags['approved-by'] as string[] | undefined) ?? [],
     changedPaths: flags['changed-path'] as string[] | undefined,
     overrides: (flags.override as string[] | undefined) ?? [],
-  });
+  }), proof);
   io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
   return verdict.ok ? 0 : 1;
 }

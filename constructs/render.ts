@@ -296,6 +296,8 @@ export function membershipData(model: OrgModel) {
     // Delivery settings: the review compares them (settings-change) and re-renders from them.
     shards: model.shards,
     ...(model.argocd ? { argocd: model.argocd } : {}),
+    // Named bundles of levels: invites name them, and the review re-renders from this data.
+    ...(model.roles.length ? { roles: model.roles.map((r) => ({ name: r.name, levels: r.levels })) } : {}),
   };
   const users = model.users.map((u) => ({
     email: u.key,
@@ -432,6 +434,14 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
 }
 
 export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
+
+/**
+ * Every path orgctl writes into its output folder, and nothing else: a file elsewhere (an extra
+ * `.yml` Argo CD would apply too, a README) is not orgctl's and is refused by whatever judges it.
+ */
+export function isOutputPath(path: string): boolean {
+  return path === 'members.json' || path === 'argocd/applicationset.yaml' || path === 'argocd/appproject.yaml' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
+}
 
 export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {
   const files = new Map<string, Manifest[]>();

@@ -144,12 +144,53 @@ export type DocumentCache = Map<string, Record<string, unknown>>;
  * again (and are the same objects).
  */
 export function parseCanonicalYaml(text: string, cache?: DocumentCache): Record<string, unknown>[] | undefined {
+  const read = readCanonicalYaml(text, cache);
+  return 'documents' in read ? read.documents : undefined;
+}
+
+/** Where a text leaves the canonical subset, and what was found there. */
+export interface NotCanonicalAt {
+  /** 1-based. */
+  readonly line: number;
+  readonly found: string;
+}
+
+/**
+ * The documents of a text in the canonical subset, or where and why it is not: what judges orgctl's
+ * output reads nothing else, because what another parser (Go's, in kubectl and Argo CD) might read
+ * differently (anchors, aliases, merge keys, tags, duplicate keys, directives) is never written.
+ */
+export function readCanonicalYaml(text: string, cache?: DocumentCache): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
+  const reader = new CanonicalReader(text, cache);
   try {
-    return new CanonicalReader(text, cache).documents();
+    return { documents: reader.documents() };
   } catch (e) {
-    if (e instanceof NotCanonical) return undefined;
-    throw e;
+    if (!(e instanceof NotCanonical)) throw e;
+    const at = Math.min(reader.position(), text.length);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const lineEnd = text.indexOf('\n', lineStart);
+    return { error: { line, found: e.message || describeLine(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd)) } };
   }
+}
+
+/** What a line that left the canonical subset holds, in YAML's words. */
+export function describeLine(line: string): string {
+  const body = line.trimStart().replace(/^-\s+/, '');
+  const value = body.replace(/^("(?:[^"\\]|\\.)*"|[^\s"]*):(\s+|$)/, '');
+  const show = JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
+  if (line.includes('\t')) return `a tab character in ${show}`;
+  if (line.includes('\r')) return `a carriage return in ${show}`;
+  if (line.startsWith('%')) return `a directive ${show}`;
+  if (/^<<\s*:/.test(body)) return `a merge key (<<) in ${show}`;
+  if (/^[&]/.test(value) || /^&/.test(body)) return `an anchor (&) in ${show}`;
+  if (/^[*]/.test(value) || /^\*/.test(body)) return `an alias (*) in ${show}`;
+  if (/^!/.test(value) || /^!/.test(body)) return `a tag (!) in ${show}`;
+  if (/^[[{]/.test(value) && !/^(\[\]|\{\})$/.test(value)) return `a flow collection in ${show}`;
+  if (line.trim() === '...') return 'a document end marker (...)';
+  if (/^\s*#/.test(line)) return `a comment after the header in ${show}`;
+  return `text orgctl's writer never writes: ${show}`;
 }
 
 class NotCanonical extends Error {}
@@ -235,7 +276,6 @@ class CanonicalReader {
   private colon = 0;
 
   constructor(text: string, private readonly cache?: DocumentCache) {
-    if (text.includes('\t') || text.includes('\r')) throw new NotCanonical();
     this.text = text;
     this.length = text.length;
     this.moveTo(0);
@@ -257,6 +297,11 @@ class CanonicalReader {
     this.indent = i - start;
   }
 
+  /** Where reading stopped: the start of the current line. */
+  position(): number {
+    return this.start;
+  }
+
   private nextLine(): void {
     this.moveTo(this.end + 1);
   }
@@ -266,6 +311,11 @@ class CanonicalReader {
   }
 
   documents(): Record<string, unknown>[] {
+    const bad = [this.text.indexOf('\t'), this.text.indexOf('\r')].filter((i) => i >= 0);
+    if (bad.length) {
+      this.moveTo(this.text.lastIndexOf('\n', Math.min(...bad) - 1) + 1);
+      throw new NotCanonical();
+    }
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
     // A first document may go without its `---` (a spec file usually does).
@@ -355,7 +405,7 @@ class CanonicalReader {
         if (text.charCodeAt(at) === DASH && text.charCodeAt(at + 1) === SPACE) break;
       }
       const key = this.key(at);
-      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical();
+      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical(`a duplicate key ${JSON.stringify(key)}`);
       out[key] = this.value(indent);
       entries++;
       at = -1;

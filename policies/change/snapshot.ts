@@ -54,6 +54,8 @@ export interface OrgInfo {
   readonly shards: number;
   /** Where Argo CD reads the repository, when dist/argocd/ is generated. */
   readonly argocd?: { readonly repoURL: string; readonly revision: string; readonly path: string; readonly namespace: string };
+  /** Named bundles of levels, as declared. */
+  readonly roles: readonly { readonly name: string; readonly levels: readonly string[] }[];
 }
 
 /**
@@ -175,6 +177,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : DEFAULT_THRESHOLD,
     systemNamespace,
     shards: typeof info.shards === 'number' ? info.shards : DEFAULT_SHARDS,
+    roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
     ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
   };
   const userMaps = configMaps.filter((c) => /^orgctl-users(-\d+)?$/.test(String((c.metadata as Obj).name)));

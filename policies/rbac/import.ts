@@ -90,12 +90,12 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
 
   const namespaces = new Set<string>(set.namespaces.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
   const users = new Map<string, { admin: boolean }>();
-  const grants = new Map<string, { user: string; namespace: string; levels: Set<string>; customRoles: Set<string> }>();
+  const grants = new Map<string, { user: string; namespace: string; levels: Set<string>; customRoles: Set<string>; rules: PolicyRule[] }>();
   const customRoles = new Map<string, readonly PolicyRule[]>();
   interface TokenAccess { levels: Set<string>; rules: PolicyRule[]; roles: Set<RoleObject>; customRoles: Set<string> }
   const tokens = new Map<string, Map<string, TokenAccess>>();
   /** A role as a level, or a custom role (`named`: one of orgctl's own, bound by name). */
-  const mapped = new Map<RoleObject, { level?: string; custom?: string; named?: boolean }>();
+  const mapped = new Map<RoleObject, { level?: string; custom?: string; named?: boolean; inline?: boolean }>();
   // Custom role names given so far, with their rules: two different roles never share a name
   // (Roles named alike in two namespaces would otherwise merge, and grant each other's access).
   const customNames = new Map<string, string>();
@@ -124,6 +124,8 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       const own = orgRoleOf(org, role.name);
       const level = own.kind === 'custom' ? undefined : exactLevel(role.rules);
       if (level) m = { level };
+      // A user's inline rules in orgctl's own output stay inline rules (the Role is named after them).
+      else if (own.kind === 'user-rules' && membership?.users.has(own.email)) m = { inline: true };
       else m = { custom: uniqueName(dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name), role), ...(own.kind === 'custom' ? { named: true } : {}) };
       mapped.set(role, m);
     }
@@ -165,8 +167,11 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
         }
         namespaces.add(b.namespace);
         const key = `${email}\u0000${b.namespace}`;
-        const g = grants.get(key) ?? { user: email, namespace: b.namespace, levels: new Set<string>(), customRoles: new Set<string>() };
+        const g = grants.get(key) ?? { user: email, namespace: b.namespace, levels: new Set<string>(), customRoles: new Set<string>(), rules: [] };
         if (m.level) g.levels.add(m.level);
+        else if (m.inline) {
+          if (!g.rules.length) g.rules.push(...role.rules); // the same Role in two clusters' output is one grant
+        }
         else {
           g.customRoles.add(m.custom!);
           customRoles.set(m.custom!, role.rules);
@@ -259,12 +264,17 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     const t = membership?.tokens.get(id);
     return t ? { ...(t.name !== undefined ? { name: t.name } : {}), ...(t.owner !== undefined ? { owner: t.owner } : {}), ...(t.rotation ? { rotation: t.rotation } : {}), ...(t.note !== undefined ? { note: t.note } : {}), ...(t.expires !== undefined ? { expires: t.expires } : {}) } : {};
   };
+  const declaredRoles = new Set((membership?.org.roles ?? []).map((r) => r.name));
   const invites = [...(membership?.invites.values() ?? [])].map((i) => {
-    for (const g of i.grants) for (const r of g.roles ?? []) report.push(`invite ${i.email}: role ${r} in ${g.namespace} is not in the output (its levels are not recorded); declare the role again`);
-    return {
-      email: i.email, ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}), sso: i.sso, state: i.state,
-      grants: i.grants.filter((g) => g.levels?.length).map((g) => ({ namespace: g.namespace, levels: [...g.levels!] })),
-    };
+    const grants: { namespace: string; levels?: string[]; role?: string }[] = [];
+    for (const g of i.grants) {
+      const known = (g.roles ?? []).filter((r) => declaredRoles.has(r));
+      for (const r of g.roles ?? []) if (!declaredRoles.has(r)) report.push(`invite ${i.email}: role ${r} in ${g.namespace} is not in the output (its levels are not recorded); declare the role again`);
+      // One spec grant holds levels and one role; further roles are grants of their own.
+      if (g.levels?.length || known.length) grants.push({ namespace: g.namespace, ...(g.levels?.length ? { levels: [...g.levels] } : {}), ...(known.length ? { role: known[0] } : {}) });
+      for (const r of known.slice(1)) grants.push({ namespace: g.namespace, role: r });
+    }
+    return { email: i.email, ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}), sso: i.sso, state: i.state, grants };
   });
   const clusters = membership?.org.clusters ?? [];
   const placement = membership ? placementOf(docs, clusters.length ? clusters : ['in-cluster']) : new Map<string, readonly string[]>();
@@ -291,6 +301,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       ...(membership && (membership.org.shards !== 32 || membership.org.argocd)
         ? { delivery: { ...(membership.org.shards !== 32 ? { shards: membership.org.shards } : {}), ...(membership.org.argocd ? { argocd: { ...membership.org.argocd } } : {}) } }
         : {}),
+      ...(membership?.org.roles.length ? { roles: membership.org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
       users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => userSpec(email, u.admin)),
       namespaces: [...namespaces].sort().map(namespaceSpec),
       ...(customRoles.size ? { customRoles: [...customRoles].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, rules]) => ({ name, rules: rules.map(ordered) })) } : {}),
@@ -303,6 +314,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
           return [
           ...(levels.length ? [{ user: g.user, namespace: g.namespace, levels }] : []),
           ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),
+          ...(g.rules.length ? [{ user: g.user, namespace: g.namespace, rules: g.rules.map(ordered) }] : []),
           ];
         }),
       ...(tokenSpecs.length ? { tokens: tokenSpecs.map((t) => ({ ...t, ...tokenMeta(t.id) })) } : {}),

@@ -1,0 +1,44 @@
+/**
+ * YAML that Go's parser (sigs.k8s.io/yaml over gopkg.in/yaml, in kubectl and Argo CD) may read
+ * differently from the `yaml` package: merge keys (Go honours `<<`, the package keeps it as a key
+ * by default), anchors and aliases (expanded by Go, and a way to hide one document inside another),
+ * explicit tags and directives. Manifests from kubectl never hold them; orgctl refuses them.
+ */
+import { isAlias, isCollection, isPair, isScalar, visit, type Document } from 'yaml';
+
+export interface Divergence {
+  /** 1-based. */
+  readonly line: number;
+  readonly found: string;
+}
+
+const lineAt = (text: string, offset: number): number => {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
+/** The first construct of `doc` that Go's YAML may read differently, if any. */
+export function divergentConstruct(doc: Document.Parsed, text: string): Divergence | undefined {
+  let found: { offset: number; what: string } | undefined;
+  const note = (offset: number | undefined, what: string) => {
+    if (!found) found = { offset: offset ?? doc.range[0], what };
+  };
+  const directive = /^%.*$/m.exec(text);
+  if (directive) note(directive.index, `a directive ${JSON.stringify(directive[0])}`);
+  visit(doc, {
+    Alias(_, node) {
+      note(node.range?.[0], `an alias (*${node.source})`);
+      return visit.BREAK;
+    },
+    Pair(_, pair) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === '<<') note(pair.key.range?.[0], 'a merge key (<<)');
+    },
+    Node(_, node) {
+      if (isAlias(node)) return;
+      if ((isScalar(node) || isCollection(node)) && node.anchor) note(node.range?.[0], `an anchor (&${node.anchor})`);
+      if ((isScalar(node) || isCollection(node)) && node.tag) note(node.range?.[0], `a tag (${node.tag})`);
+    },
+  });
+  return found ? { line: lineAt(text, found.offset), found: found.what } : undefined;
+}
