@@ -1,6 +1,6 @@
 import { diffSnapshots } from '../policies/change/diff.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
-import { CHANGE_RULES, review } from '../policies/change/review.ts';
+import { CHANGE_RULES, OVERRIDABLE_RULES, review } from '../policies/change/review.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { loadSnapshots, requireSides } from './diff.ts';
 import type { Io } from './io.ts';
@@ -15,7 +15,8 @@ passes, 1 when one fails, 2 on bad input (never a passing verdict).
   --actor LOGIN        the pull request's author and every commit author (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable)
-  --override RULE      an explicit override (mass-removal), valid only with an admin's approval
+  --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
+                       valid only with an admin's approval; any other rule is a usage error
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
@@ -39,13 +40,19 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   const sides = requireSides(flags);
   const actors = (flags.actor as string[] | undefined) ?? [];
   if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+  const overrides = (flags.override as string[] | undefined) ?? [];
+  for (const o of overrides) {
+    if (OVERRIDABLE_RULES.includes(o)) continue;
+    const known = CHANGE_RULES.some((r) => r.id === o);
+    throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
+  }
   const { base, head } = loadSnapshots(sides.base, sides.head, io);
   const diff = diffSnapshots(base, head);
   const verdict = review({
     base, head, diff, actors,
     approvals: (flags['approved-by'] as string[] | undefined) ?? [],
     changedPaths: flags['changed-path'] as string[] | undefined,
-    overrides: (flags.override as string[] | undefined) ?? [],
+    overrides,
   });
   io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
   return verdict.ok ? 0 : 1;

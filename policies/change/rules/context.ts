@@ -27,6 +27,8 @@ export interface RuleResult {
 export interface ChangeRule {
   readonly id: string;
   readonly description: string;
+  /** An admin may override it (label `orgctl/override-<id>`, `--override <id>`) with another admin's approval. */
+  readonly overridable?: boolean;
   readonly check: (input: ReviewInput) => RuleResult[];
 }
 
