@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, isEmptyDiff } from '../../policies/change/diff.ts';
 import { renderMarkdown } from '../../policies/change/markdown.ts';
+import { review as reviewInput } from '../../policies/change/review.ts';
 import { run } from '../helpers.ts';
 import { baseSpec, distPair, judge, snapshotOf, type Spec } from './scenarios.ts';
 
@@ -142,5 +143,29 @@ describe('admin-grade tokens need another admin', () => {
     expect(judge(baseSpec(), runsPods, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
     const reader = (s: Spec) => s.spec.tokens.push({ id: 'reader', namespaces: ['data'], levels: ['r:pods'] });
     expect(judge(baseSpec(), reader, { actors: ['alice'] }).ok).toBe(true);
+  });
+});
+
+describe('mass-removal over a rolling window of the base branch', () => {
+  const without = (s: Spec, who: string[]) => (s.spec.grants = s.spec.grants.filter((g: { user: string }) => !who.map((w) => `${w}@acme.io`).includes(g.user)));
+  const older = baseSpec();
+  const base = structuredClone(older);
+  without(base, ['bob', 'erin']);
+  const head = structuredClone(base);
+  without(head, ['gina', 'hal']);
+  const [o, b, h] = [older, base, head].map(snapshotOf) as [ReturnType<typeof snapshotOf>, ReturnType<typeof snapshotOf>, ReturnType<typeof snapshotOf>];
+  const verdict = (window: boolean, who: { approvals?: string[]; overrides?: string[] } = {}) =>
+    reviewInput({ base: b, head: h, diff: diffSnapshots(b, h), actors: ['frank'], approvals: who.approvals ?? [], changedPaths: ['org/org.ts'], overrides: who.overrides ?? [], ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h) } } : {}) });
+
+  it('two removals of 2 users each pass one by one', () => {
+    expect(judge(older, (s) => without(s, ['bob', 'erin']), { actors: ['frank'] }).ok).toBe(true);
+    expect(verdict(false).ok).toBe(true);
+  });
+
+  it('fails: the second one closes a window that removes 4 of 9 users; an approved override passes', () => {
+    const v = verdict(true);
+    expect(v.ok).toBe(false);
+    expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(/^removes access from 4 of 9 users since origin\/main~1 \(44%\), 8 of 21 grants since origin\/main~1 \(38%\), over the 25% limit: an explicit override/);
+    expect(verdict(true, { approvals: ['dan'], overrides: ['mass-removal'] }).ok).toBe(true);
   });
 });

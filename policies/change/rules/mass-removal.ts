@@ -22,11 +22,14 @@ export const massRemoval: ChangeRule = {
     // The threshold comes from base: a pull request cannot raise its own limit.
     const limit = input.base.org.massRemovalThreshold;
     const { users, grants, tokens } = input.diff.stats;
-    const over = ([
-      ['users', users.losing, users.base],
-      ['grants', grants.lost, grants.base],
-      ['tokens', tokens.losing, tokens.base],
-    ] as const).filter(([, n, of]) => overLimit(n, of, limit));
+    const overIn = (stats: typeof input.diff.stats, since = '') => ([
+      ['users', stats.users.losing, stats.users.base],
+      ['grants', stats.grants.lost, stats.grants.base],
+      ['tokens', stats.tokens.losing, stats.tokens.base],
+    ] as const).filter(([, n, of]) => overLimit(n, of, limit)).map(([k, n, of]) => [since ? `${k} since ${since}` : k, n, of] as const);
+    // This change alone, else the window it closes: removals split across pull requests add up.
+    const alone = overIn(input.diff.stats);
+    const over = alone.length || !input.window ? alone : overIn(input.window.diff.stats, input.window.label);
     const pct = (n: number, of: number) => `${Math.round((100 * n) / of)}%`;
     const byShare = over.every(([, n, of]) => n >= MINIMUM_REMOVALS && n / of > limit);
     const limitText = byShare ? `${pct(limit * 100, 100)} limit` : `${pct(limit * 100, 100)} limit or more than half of a small set`;
