@@ -1,6 +1,6 @@
 import { diffSnapshots } from '../policies/change/diff.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
-import { CHANGE_RULES, review } from '../policies/change/review.ts';
+import { CHANGE_RULES, OVERRIDABLE_RULES, review } from '../policies/change/review.ts';
 import { resolveToday } from '../constructs/organization.ts';
 import { PROOF_RULES, proveOutput, withProof } from '../policies/change/proof.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
@@ -20,7 +20,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --actor LOGIN        the pull request's author and every commit author (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable)
-  --override RULE      an explicit override (mass-removal), valid only with an admin's approval
+  --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
+                       valid only with an admin's approval; any other rule is a usage error
   --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
@@ -45,6 +46,12 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   const sides = requireSides(flags);
   const actors = (flags.actor as string[] | undefined) ?? [];
   if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+  const overrides = (flags.override as string[] | undefined) ?? [];
+  for (const o of overrides) {
+    if (OVERRIDABLE_RULES.includes(o)) continue;
+    const known = CHANGE_RULES.some((r) => r.id === o) || PROOF_RULES.some((r) => r.id === o);
+    throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
+  }
   const { base, head, headSide } = loadSnapshots(sides.base, sides.head, io);
   const diff = diffSnapshots(base, head);
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
@@ -55,7 +62,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     base, head, diff, actors,
     approvals: (flags['approved-by'] as string[] | undefined) ?? [],
     changedPaths: flags['changed-path'] as string[] | undefined,
-    overrides: (flags.override as string[] | undefined) ?? [],
+    overrides,
   }), proof);
   io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
   return verdict.ok ? 0 : 1;

@@ -1,6 +1,6 @@
 /**
- * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits and
- * keeps system namespaces out, and an ApplicationSet with one Application per (cluster, shard).
+ * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
+ * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
 import { DEFAULT_CLUSTER } from './render.ts';
 import type { OrgModel } from './model.ts';
@@ -8,6 +8,17 @@ import type { OrgModel } from './model.ts';
 const RBAC = 'rbac.authorization.k8s.io';
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Per cluster, the namespaces orgctl writes to there: the system namespace and every declared
+ * namespace placed in that cluster (a namespace restricted to some clusters appears only in those).
+ */
+export function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: string; namespace: string }[] {
+  return clusters.flatMap((name) => {
+    const here = model.namespaces.filter((n) => !n.clusters.length || n.clusters.includes(name)).map((n) => n.name);
+    return [...new Set([model.systemNamespace, ...here])].sort().map((namespace) => ({ name, namespace }));
+  });
+}
 
 export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
   const a = model.argocd;
@@ -22,11 +33,10 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
     spec: {
       description: `Access of organization ${model.name}, synthesized by orgctl`,
       sourceRepos: [a.repoURL],
-      // Deny entries (!) win over the allow entry; Argo CD's own namespace is kept out too.
-      destinations: clusters.flatMap((name) => [
-        ...[...DENIED_NAMESPACES, a.namespace].map((ns) => ({ name, namespace: `!${ns}` })),
-        { name, namespace: '*' },
-      ]),
+      // Only the organization's own namespaces, per cluster: no `*`, so even a forged dist/ that
+      // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
+      destinations: destinationsOf(model, clusters).filter((d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace),
+      // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: RBAC, kind: 'ClusterRole' }],
       namespaceResourceWhitelist: [
         { group: RBAC, kind: 'Role' },

@@ -96,7 +96,6 @@ describe('schemas', () => {
     expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
     expect(project!.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
     expect(project!.spec.namespaceResourceWhitelist.map((k: { kind: string }) => k.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
-    expect(project!.spec.destinations).toEqual(expect.arrayContaining([{ name: 'lga1', namespace: '!kube-system' }, { name: 'ord1', namespace: '!kube-system' }, { name: 'lga1', namespace: '*' }]));
     expect(appSet!.spec.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
     expect(appSet!.spec.generators[0].git.directories).toEqual([{ path: 'dist/*/*' }, { path: 'dist/argocd', exclude: true }]);
     expect(appSet!.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
@@ -104,6 +103,45 @@ describe('schemas', () => {
     // what the generator's directories match: every shard folder, and nothing else
     const dirs = new Set([...out.keys()].map((p) => p.split('/').slice(0, -1).join('/')).filter((d) => d.split('/').length === 2));
     expect([...dirs].every((d) => /^(lga1|ord1)\/(cluster|shard-\d\d)$/.test(d))).toBe(true);
+  });
+
+  it('the AppProject is a second wall: only the kinds orgctl writes, no ClusterRoleBinding, only the organization\'s namespaces per cluster', () => {
+    const out = files(exampleOrg);
+    const [project] = docs(out.get('argocd/appproject.yaml')!);
+    expect(() => new AppProject(project as never).validate()).not.toThrow();
+    const allowed = [...project!.spec.clusterResourceWhitelist, ...project!.spec.namespaceResourceWhitelist].map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`).sort();
+    expect(allowed).toEqual(['/ConfigMap', '/Namespace', '/Secret', '/ServiceAccount', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding']);
+    expect(allowed.some((k: string) => k.endsWith('/ClusterRoleBinding') || k.includes('*'))).toBe(false);
+    // every kind orgctl writes is allowed, and nothing else
+    const written = new Set([...out.entries()].filter(([p]) => p.endsWith('/resources.yaml')).flatMap(([, t]) => docs(t)).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`));
+    expect([...written].sort()).toEqual(allowed);
+    // destinations: exactly the namespaces each cluster's output holds (and the system namespace), no wildcard, no deny entries
+    const destinations = project!.spec.destinations as { name: string; namespace: string; server?: string }[];
+    expect(destinations.some((d) => d.namespace.includes('*') || d.namespace.startsWith('!') || d.server)).toBe(false);
+    for (const cluster of ['lga1', 'ord1']) {
+      const held = clusterDocs(out, cluster).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort();
+      expect(destinations.filter((d) => d.name === cluster).map((d) => d.namespace), cluster).toEqual(held);
+    }
+    // ml lives in lga1 only: ord1's Applications may not write there
+    expect(destinations).toContainEqual({ name: 'lga1', namespace: 'ml' });
+    expect(destinations).not.toContainEqual({ name: 'ord1', namespace: 'ml' });
+    expect(destinations).toContainEqual({ name: 'ord1', namespace: 'acme-system' });
+    for (const ns of ['kube-system', 'argocd', 'default']) expect(destinations.some((d) => d.namespace === ns)).toBe(false);
+    // the Applications' own destination (the system namespace) is one the project allows
+    const [appSet] = docs(out.get('argocd/applicationset.yaml')!);
+    expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
+    expect(destinations.map((d) => d.namespace)).toContain(appSet!.spec.template.spec.destination.namespace);
+  });
+
+  it('a namespace restricted to some clusters is a destination only there', () => {
+    const { org } = smallOrg({ clusters: ['lga1', 'ord1'], argocd: { repoURL: 'https://example.com/r.git' } });
+    org.namespace('gpu', { clusters: ['ord1'] });
+    const [project] = docs(files(org).get('argocd/appproject.yaml')!);
+    expect(() => new AppProject(project as never).validate()).not.toThrow();
+    expect(project!.spec.destinations).toEqual([
+      { name: 'lga1', namespace: 'acme-system' }, { name: 'lga1', namespace: 'web' },
+      { name: 'ord1', namespace: 'acme-system' }, { name: 'ord1', namespace: 'gpu' }, { name: 'ord1', namespace: 'web' },
+    ]);
   });
 
   it('the validators are real: a broken ApplicationSet is refused', () => {

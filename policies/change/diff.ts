@@ -5,7 +5,7 @@
 import type { PolicyRule } from '../../constructs/catalog.ts';
 import { maximalLevels, type AccessCell } from '../rbac/access.ts';
 import { CLASS_BY_ID, type ClassId } from '../rbac/classes.ts';
-import type { LazyCell, MemberInvite, MemberToken, MemberUser, Snapshot } from './snapshot.ts';
+import type { LazyCell, MemberInvite, MemberToken, MemberUser, OrgInfo, Snapshot } from './snapshot.ts';
 
 export interface Change {
   /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
@@ -17,6 +17,8 @@ export interface Change {
   readonly classes?: readonly string[];
   readonly from?: unknown;
   readonly to?: unknown;
+  /** The setting, for `setting` changes: `usernamePrefix`, `shards`, `repoURL`, ... */
+  readonly key?: string;
   /** Removes access: counts for the mass-removal rule. */
   readonly removes?: boolean;
 }
@@ -44,6 +46,8 @@ export interface AccessDiff {
   readonly customRbac: readonly Change[];
   /** Clusters added or removed, and namespaces joining or leaving a cluster. */
   readonly clusters: readonly Change[];
+  /** The organization's settings (identity, SSO, clusters, review, delivery), each with what it does. */
+  readonly settings: readonly Change[];
   readonly stats: RemovalStats;
 }
 
@@ -95,6 +99,8 @@ function membershipChanges(b: MemberUser | undefined, h: MemberUser | undefined,
   if (b && !h) return [{ kind: 'leaves', from: b, removes: true, text: 'leaves the organization' }];
   if (!b || !h) return [];
   return [
+    // usernamePrefix changed: the same person, another Kubernetes user, every binding re-pointed.
+    ...(b.username === h.username ? [] : [{ kind: 'identity', from: b.username, to: h.username, text: `Kubernetes identity ${b.username} → ${h.username}: all their bindings move to the new username` }]),
     ...flag('admin', b.admin, h.admin, 'becomes admin', 'is no longer admin', true),
     ...flag('billing', b.billing, h.billing, 'gains billing access', 'loses billing access', true),
     ...(b.status === h.status ? [] : [{ kind: 'status', from: b.status, to: h.status, text: h.status === 'active' ? 'is reactivated' : 'is deactivated', ...(h.status !== 'active' ? { removes: true } : {}) }]),
@@ -169,6 +175,37 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
   return out;
 }
 
+const quote = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+
+/**
+ * The organization's settings, each with what it does once merged: none of them shows in a
+ * person's access lines, yet each one moves identities, objects or the source of truth.
+ */
+export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
+  const out: Change[] = [];
+  const setting = (key: string, from: unknown, to: unknown, effect: string) => {
+    if (JSON.stringify(from) !== JSON.stringify(to)) out.push({ kind: 'setting', key, from, to, text: `${key} ${quote(from)} → ${quote(to)}: ${effect}` });
+  };
+  setting('usernamePrefix', base.usernamePrefix, head.usernamePrefix, "every person's Kubernetes identity changes: all their bindings move to new usernames, and the old usernames lose every grant");
+  setting('ssoEnforced', base.ssoEnforced, head.ssoEnforced, head.ssoEnforced ? 'every invitation must go through the identity provider' : 'invitations may allow password login again, outside the identity provider');
+  if (JSON.stringify(base.clusters) !== JSON.stringify(head.clusters)) {
+    out.push({ kind: 'setting', key: 'clusters', from: base.clusters, to: head.clusters, text: `clusters ${codeList(base.clusters) || '(default)'} → ${codeList(head.clusters) || '(default)'}: the clusters Argo CD writes access to change` });
+  }
+  setting('shards', base.shards, head.shards, 'objects move between Argo CD Applications: roll it out with pruning suspended (README, Delivery with Argo CD)');
+  setting('massRemovalThreshold', base.massRemovalThreshold, head.massRemovalThreshold, head.massRemovalThreshold > base.massRemovalThreshold ? 'later pull requests may remove a larger share of access without an override' : 'later pull requests may remove a smaller share of access without an override');
+  const a = base.argocd;
+  const b = head.argocd;
+  if (!a && b) out.push({ kind: 'setting', key: 'argocd', to: b, text: `Argo CD source is declared (${b.repoURL} ${b.revision} ${b.path}): dist/argocd/ is generated` });
+  else if (a && !b) out.push({ kind: 'setting', key: 'argocd', from: a, text: 'Argo CD source is no longer declared: dist/argocd/ is no longer generated' });
+  else if (a && b) {
+    setting('repoURL', a.repoURL, b.repoURL, 'Argo CD will apply manifests from another repository');
+    setting('revision', a.revision, b.revision, 'Argo CD will apply manifests from another branch, tag or commit');
+    setting('path', a.path, b.path, 'Argo CD will apply manifests from another folder');
+    setting('namespace', a.namespace, b.namespace, 'the AppProject and ApplicationSet move to another Argo CD namespace');
+  }
+  return out;
+}
+
 /** Grants as people hold them: one per (user, namespace, role bound). */
 function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
   let n = 0;
@@ -226,6 +263,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     tokens,
     customRbac: ruleChanges(base, head),
     clusters: clusterChanges(base, head),
+    settings: settingsChanges(base.org, head.org),
     stats: {
       users: { base: base.users.size, losing: usersLosing },
       grants: { base: countGrants(base, base.users.values()), lost: grantsLost },
@@ -236,4 +274,4 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
 
 /** True when nothing changes. */
 export const isEmptyDiff = (d: AccessDiff): boolean =>
-  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length && !d.clusters.length;
+  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length && !d.clusters.length && !d.settings.length;

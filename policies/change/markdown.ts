@@ -80,6 +80,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     ...diff.namespaces.removed.map((n) => `- namespace ${escapeMarkdown(n)} is removed (its objects stay: Prune=false)`),
     ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
     ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
+    ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
   ];
   if (orgLines.length) blocks.push(`**Organization**\n${orgLines.join('\n')}\n`);
   for (const p of diff.people) blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));

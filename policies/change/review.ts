@@ -7,10 +7,14 @@ import { engineChange } from './rules/engine-change.ts';
 import { massRemoval } from './rules/mass-removal.ts';
 import { ownerImmutable } from './rules/owner-immutable.ts';
 import { selfEdit } from './rules/self-edit.ts';
+import { settingsChange } from './rules/settings-change.ts';
 
 export type { ReviewInput, RuleResult } from './rules/context.ts';
 
-export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange];
+export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange, settingsChange];
+
+/** The rules an approved override may lift; every other rule holds whatever the labels say. */
+export const OVERRIDABLE_RULES: readonly string[] = CHANGE_RULES.filter((r) => r.overridable).map((r) => r.id);
 
 export interface Verdict {
   readonly ok: boolean;

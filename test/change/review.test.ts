@@ -7,7 +7,7 @@ const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push
 
 describe('change rules', () => {
   it('every rule has scenarios below', () => {
-    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'cluster-removal', 'engine-change']);
+    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'cluster-removal', 'engine-change', 'settings-change']);
   });
 
   describe('actor-not-admin', () => {
@@ -121,7 +121,7 @@ describe('change rules', () => {
         removeThree(s);
         s.spec.review = { massRemovalThreshold: 0.9 };
       }, { actors: ['frank'] });
-      expect(v.failed).toEqual(['mass-removal']);
+      expect(v.failed).toEqual(['mass-removal', 'settings-change']);
     });
   });
 
@@ -138,8 +138,10 @@ describe('change rules', () => {
     });
     it('passes with frank\'s approval; a removed cluster is judged the same way', () => {
       expect(judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
-      expect(judge(twoClusters(), (s) => (s.spec.clusters = ['lga1']), { actors: ['alice'] }).failed).toEqual(['cluster-removal']);
-      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).ok).toBe(true);
+      expect(judge(twoClusters(), (s) => (s.spec.clusters = ['lga1']), { actors: ['alice'] }).failed).toEqual(['cluster-removal', 'settings-change']);
+      // adding a cluster removes nothing, but it is a settings change
+      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).failed).toEqual(['settings-change']);
+      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
     });
   });
 
@@ -151,6 +153,22 @@ describe('change rules', () => {
     });
     it('passes with frank\'s approval', () => {
       expect(judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice'], approvals: ['frank'], changedPaths: ['.github/workflows/orgctl.yaml'] }).ok).toBe(true);
+    });
+  });
+
+  describe('settings-change', () => {
+    it('fails: admin alice doubles the shards without another admin\'s approval, though no access changes', () => {
+      const v = judge(baseSpec(), (s) => (s.spec.delivery = { shards: 64 }), { actors: ['alice'] });
+      expect(v.failed).toEqual(['settings-change']);
+      expect(v.results.find((r) => !r.ok)!.message).toBe('settings change (shards 32 → 64): an admin who is not an author must approve the head commit');
+    });
+    it('passes with frank\'s approval', () => {
+      expect(judge(baseSpec(), (s) => (s.spec.delivery = { shards: 64 }), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+    });
+    it('no override lifts it', () => {
+      const rule = CHANGE_RULES.find((r) => r.id === 'settings-change')!;
+      expect(rule.overridable).toBeFalsy();
+      expect(judge(baseSpec(), (s) => (s.spec.sso = { enforced: true }), { actors: ['alice'], overrides: ['settings-change'] }).failed).toEqual(['settings-change']);
     });
   });
 

@@ -58,3 +58,21 @@ export function judge(base: Spec, edit: (s: Spec) => void, who: { actors: string
 }
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
+
+/** Base and head as synthesized dist/ folders, for `orgctl review` through the CLI. */
+export async function distPair(base: Spec, edit: (s: Spec) => void): Promise<{ base: string; head: string }> {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { run, tempDir } = await import('../helpers.ts');
+  const head = structuredClone(base);
+  edit(head);
+  const out: string[] = [];
+  for (const spec of [base, head]) {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    out.push(join(dir, 'dist'));
+  }
+  return { base: out[0]!, head: out[1]! };
+}

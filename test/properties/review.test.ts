@@ -89,4 +89,34 @@ describe('review cannot be fooled', () => {
       { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
     );
   });
+  it(`a settings change never passes without an approving base admin who is not an actor (${Math.min(RUNS, 100)} runs)`, () => {
+    const SETTINGS: ((s: Spec) => void)[] = [
+      (s) => (s.spec.identity = { usernamePrefix: 'oidc:' }),
+      (s) => (s.spec.sso = { enforced: true }),
+      (s) => (s.spec.delivery = { shards: 64 }),
+      (s) => (s.spec.review = { massRemovalThreshold: 0.5 }),
+      (s) => (s.spec.clusters = ['lga1', 'ord1']),
+    ];
+    const heads = SETTINGS.map((edit) => {
+      const head = structuredClone(base);
+      edit(head);
+      const snapshot = snapshotOf(head);
+      return { snapshot, diff: diffSnapshots(baseSnapshot, snapshot) };
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: SETTINGS.length - 1 }),
+        fc.uniqueArray(fc.constantFrom(...LOGINS), { minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.constantFrom(...LOGINS), { maxLength: 3 }),
+        fc.boolean(),
+        (which, actors, approvals, override) => {
+          const { snapshot, diff } = heads[which]!;
+          const verdict = review({ base: baseSnapshot, head: snapshot, diff, actors, approvals, changedPaths: ['org/org.ts'], overrides: override ? ['settings-change', 'mass-removal'] : [] });
+          expect(verdict.results.find((r) => r.rule === 'settings-change')!.ok).toBe(approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)));
+          if (!approvals.some((a) => baseAdmins.has(a) && !actors.includes(a))) expect(verdict.ok).toBe(false);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 100), seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
+    );
+  });
 });

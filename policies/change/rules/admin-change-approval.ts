@@ -1,9 +1,19 @@
+import { isAdminOnly } from '../../../constructs/catalog.ts';
+import type { AccessCell } from '../../rbac/access.ts';
+import { CLASS_BY_ID } from '../../rbac/classes.ts';
 import { adminApprovers, changeList, type ChangeRule, type RuleResult } from './context.ts';
+
+/** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
+export function isAdminGrade(cell: AccessCell | undefined): boolean {
+  return !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'));
+}
+
+const GAINS = new Set(['gains', 'gains-class', 'gains-role']);
 
 /** The seed: changes to an administrator's privileges must be applied by another administrator. */
 export const adminChangeApproval: ChangeRule = {
   id: 'admin-change-approval',
-  description: "a change to an admin's privileges, or making someone admin, needs approval from an admin who is neither an actor nor that person",
+  description: "a change to an admin's privileges, making someone admin, or a token gaining access reserved for admins (created, or moved to new namespaces, with w:full, w:pods or admin-only custom rules) needs approval from an admin who is neither an actor nor that person (nor the token's owner)",
   check(input) {
     const out: RuleResult[] = [];
     for (const p of input.diff.people) {
@@ -19,6 +29,25 @@ export const adminChangeApproval: ChangeRule = {
         message: approvers.length
           ? `${who}: ${changeList(p)}; approved by ${approvers.join(', ')}`
           : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}`,
+      });
+    }
+    // A token is a credential anyone holding it can use: one that gains admin-grade access is an admin-grade change.
+    for (const t of input.diff.tokens) {
+      const h = input.head.tokens.get(t.id);
+      if (!h) continue;
+      const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
+      const namespaces = [...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!))];
+      const reserved = namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)).sort();
+      if (!reserved.length) continue;
+      const approvers = adminApprovers(input, h.owner ? [h.owner] : []);
+      const who = `token ${t.id} (access reserved for admins in ${reserved.join(', ')})`;
+      const notOwner = h.owner ? ` nor its owner ${h.owner}` : '';
+      out.push({
+        rule: this.id,
+        ok: approvers.length > 0,
+        message: approvers.length
+          ? `${who}: ${changeList(t)}; approved by ${approvers.join(', ')}`
+          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}`,
       });
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no admin's privileges change" }];

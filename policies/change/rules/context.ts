@@ -15,6 +15,11 @@ export interface ReviewInput {
   readonly changedPaths?: readonly string[];
   /** Rule ids an admin explicitly overrides (e.g. `mass-removal`). */
   readonly overrides: readonly string[];
+  /**
+   * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
+   * `origin/main~10`) to head, so that mass-removal adds up removals split across pull requests.
+   */
+  readonly window?: { readonly label: string; readonly diff: AccessDiff };
 }
 
 export interface RuleResult {
@@ -27,6 +32,8 @@ export interface RuleResult {
 export interface ChangeRule {
   readonly id: string;
   readonly description: string;
+  /** An admin may override it (label `orgctl/override-<id>`, `--override <id>`) with another admin's approval. */
+  readonly overridable?: boolean;
   readonly check: (input: ReviewInput) => RuleResult[];
 }
 

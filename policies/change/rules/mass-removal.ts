@@ -2,20 +2,37 @@ import { adminApprovers, type ChangeRule } from './context.ts';
 
 /** Removing many at once is how accidents (and sabotage) look: peribolos' maximum-removal-delta. */
 export const MINIMUM_REMOVALS = 3;
+/** A set this small is judged by majority: 2 of 3 tokens is a mass removal whatever the threshold says. */
+export const SMALL_SET = 2;
+
+/**
+ * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
+ * half of a set of at least SMALL_SET (a share threshold alone misses 2 of 3: under the minimum).
+ */
+export function overLimit(removed: number, of: number, threshold: number): boolean {
+  if (of <= 0 || removed <= 0) return false;
+  return (removed >= MINIMUM_REMOVALS && removed / of > threshold) || (of >= SMALL_SET && removed / of > 0.5);
+}
 
 export const massRemoval: ChangeRule = {
   id: 'mass-removal',
-  description: `a change that removes access from more than the threshold (default 25%) of users, grants or tokens, and from at least ${MINIMUM_REMOVALS}, needs an override approved by an admin who is not an actor`,
+  description: `a change that removes access from more than the threshold (default 25%) of users, grants or tokens and from at least ${MINIMUM_REMOVALS}, or from more than half of a set of at least ${SMALL_SET}, needs an override approved by an admin who is not an actor`,
+  overridable: true,
   check(input) {
     // The threshold comes from base: a pull request cannot raise its own limit.
     const limit = input.base.org.massRemovalThreshold;
     const { users, grants, tokens } = input.diff.stats;
-    const over = ([
-      ['users', users.losing, users.base],
-      ['grants', grants.lost, grants.base],
-      ['tokens', tokens.losing, tokens.base],
-    ] as const).filter(([, n, of]) => of > 0 && n >= MINIMUM_REMOVALS && n / of > limit);
+    const overIn = (stats: typeof input.diff.stats, since = '') => ([
+      ['users', stats.users.losing, stats.users.base],
+      ['grants', stats.grants.lost, stats.grants.base],
+      ['tokens', stats.tokens.losing, stats.tokens.base],
+    ] as const).filter(([, n, of]) => overLimit(n, of, limit)).map(([k, n, of]) => [since ? `${k} since ${since}` : k, n, of] as const);
+    // This change alone, else the window it closes: removals split across pull requests add up.
+    const alone = overIn(input.diff.stats);
+    const over = alone.length || !input.window ? alone : overIn(input.window.diff.stats, input.window.label);
     const pct = (n: number, of: number) => `${Math.round((100 * n) / of)}%`;
+    const byShare = over.every(([, n, of]) => n >= MINIMUM_REMOVALS && n / of > limit);
+    const limitText = byShare ? `${pct(limit * 100, 100)} limit` : `${pct(limit * 100, 100)} limit or more than half of a small set`;
     if (!over.length) return [{ rule: this.id, ok: true, message: `removes access from ${users.losing}/${users.base} users, ${grants.lost}/${grants.base} grants, ${tokens.losing}/${tokens.base} tokens (limit ${pct(limit * 100, 100)})` }];
     const what = over.map(([k, n, of]) => `${n} of ${of} ${k} (${pct(n, of)})`).join(', ');
     const overridden = input.overrides.includes(this.id);
@@ -25,8 +42,8 @@ export const massRemoval: ChangeRule = {
       rule: this.id,
       ok,
       message: ok
-        ? `removes access from ${what}, over the ${pct(limit * 100, 100)} limit; override approved by ${approvers.join(', ')}`
-        : `removes access from ${what}, over the ${pct(limit * 100, 100)} limit: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author`,
+        ? `removes access from ${what}, over the ${limitText}; override approved by ${approvers.join(', ')}`
+        : `removes access from ${what}, over the ${limitText}: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author`,
     }];
   },
 };
