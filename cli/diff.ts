@@ -37,6 +37,25 @@ export function loadSnapshots(base: string, head: string, io: Io): { base: Snaps
   return { ...sides, headSide: headSide! };
 }
 
+/**
+ * The rolling window of mass-removal: the diff from an older output of the base branch (`spec`, a
+ * folder or `REF[:folder]`, e.g. `origin/main~10`) to head, so removals split across pull
+ * requests add up.
+ */
+export function loadWindow(spec: string, head: Snapshot, io: Io): { label: string; diff: AccessDiff } {
+  io.progress?.(`reading window ${spec}...`);
+  const side = loadSide(spec, undefined, `window (${spec})`);
+  let snapshot: Snapshot;
+  try {
+    snapshot = readSnapshot(side.docs, `window (${spec})`);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new InputError(e.message);
+    throw e;
+  }
+  io.progress?.('');
+  return { label: spec, diff: diffSnapshots(snapshot, head) };
+}
+
 export function requireSides(flags: Readonly<Record<string, unknown>>): { base: string; head: string } {
   if (typeof flags.base !== 'string' || !flags.base) throw new UsageError('--base DIR|REF is required');
   if (typeof flags.head !== 'string' || !flags.head) throw new UsageError('--head DIR|REF is required');

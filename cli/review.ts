@@ -4,7 +4,7 @@ import { CHANGE_RULES, OVERRIDABLE_RULES, review } from '../policies/change/revi
 import { resolveToday } from '../constructs/organization.ts';
 import { PROOF_RULES, proveOutput, withProof } from '../policies/change/proof.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
-import { loadSnapshots, requireSides } from './diff.ts';
+import { loadSnapshots, loadWindow, requireSides } from './diff.ts';
 import type { Io } from './io.ts';
 
 export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
@@ -23,6 +23,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
                        valid only with an admin's approval; any other rule is a usage error
   --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
+  --window DIR|REF     an older output of the base branch (origin/main~10): mass-removal also judges
+                       everything removed since then, so a removal split across pull requests adds up
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
@@ -34,7 +36,7 @@ ${[...PROOF_RULES, ...CHANGE_RULES].map((r) => `  ${r.id.padEnd(22)} ${r.descrip
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(
     argv,
-    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], today: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
+    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], today: 'string', window: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
     { h: 'help' },
   );
   if (flags.help) {
@@ -63,6 +65,7 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     approvals: (flags['approved-by'] as string[] | undefined) ?? [],
     changedPaths: flags['changed-path'] as string[] | undefined,
     overrides,
+    ...(typeof flags.window === 'string' ? { window: loadWindow(flags.window, head, io) } : {}),
   }), proof);
   io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
   return verdict.ok ? 0 : 1;

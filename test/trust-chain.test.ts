@@ -179,3 +179,21 @@ describe('the forged pull request of the security review, in a git repository', 
     expect(r.stderr).toMatch(/resources\.yaml is a symbolic link/);
   });
 });
+
+describe('removals split across pull requests add up (review --window)', () => {
+  it('two removals of 2 users each pass alone, and fail against the window they close', async () => {
+    const { baseSpec, distPair } = await import('./change/scenarios.ts');
+    const dropGrants = (...names: string[]) => (s: ReturnType<typeof baseSpec>) => {
+      s.spec.grants = s.spec.grants.filter((g: { user: string }) => !names.some((n) => g.user === `${n}@acme.io`));
+    };
+    const first = await distPair(baseSpec(), dropGrants('bob', 'erin'));
+    const secondBase = baseSpec();
+    dropGrants('bob', 'erin')(secondBase);
+    const second = await distPair(secondBase, dropGrants('gina', 'hal'));
+    const alone = await run(['review', '--base', second.base, '--head', second.head, '--actor', 'frank']);
+    expect(alone.stdout).toMatch(/\| `mass-removal` \| ✅ \|/);
+    const windowed = await run(['review', '--base', second.base, '--head', second.head, '--actor', 'frank', '--window', first.base]);
+    expect(windowed.code).toBe(1);
+    expect(windowed.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 4 of \d+ users since /);
+  });
+});
