@@ -72,3 +72,71 @@ describe('self-proving output', () => {
     );
   });
 });
+
+/** A dangerous document a forger appends: each gives a non-admin what admins alone may, or writes where orgctl never does. */
+const DANGEROUS: readonly ((ns: string, user: string) => string)[] = [
+  (ns, user) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: acme:w:full\n  namespace: ${ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${user}\n`,
+  (ns, user) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: admin\n  namespace: ${ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: ${user}\n`,
+  (_, user) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: acme:w:full\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${user}\n`,
+  () => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  labels:\n    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n  name: acme:r:pods\nrules:\n- apiGroups:\n  - "*"\n  resources:\n  - "*"\n  verbs:\n  - "*"\n`,
+  (ns) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: miner\n  namespace: ${ns}\nspec:\n  containers:\n  - image: evil\n    name: x\n`,
+];
+
+type Forgery = (text: string, pick: number, doc: string) => string;
+/** Ways to smuggle a document past a reader: each is refused outright or differs from the re-rendering. */
+const FORGERIES: readonly [string, Forgery][] = [
+  ['insert', (t, pick, doc) => {
+    const parts = t.split(/^(?=---\n)/m);
+    parts.splice(1 + (pick % parts.length), 0, `---\n${doc}`);
+    return parts.join('');
+  }],
+  ['duplicate', (t, pick) => {
+    const parts = t.split(/^(?=---\n)/m);
+    const at = 1 + (pick % Math.max(1, parts.length - 1));
+    parts.splice(at, 0, parts[at] ?? '');
+    return parts.join('');
+  }],
+  ['merge key', (t, _, doc) => `${t}---\n<<:\n${doc.trimEnd().split('\n').map((l) => `  ${l}`).join('\n')}\n`],
+  ['re-key', (t, pick, doc) => {
+    const lines = t.split('\n');
+    const keyed = lines.map((l, i) => (/^[a-z]+:( |$)/i.test(l) ? i : -1)).filter((i) => i >= 0);
+    const at = keyed[pick % keyed.length]!;
+    return [...lines.slice(0, at + 1), doc.split('\n')[1]!, ...lines.slice(at + 1)].join('\n');
+  }],
+  ['alias', (t, _, doc) => `${t}---\nkind: &k RoleBinding\n${doc.split('\n').filter((l) => !l.startsWith('kind:')).join('\n')}other: *k\n`],
+  ['retag', (t, pick) => {
+    const lines = t.split('\n');
+    const valued = lines.map((l, i) => (/^\s*[a-zA-Z.\/-]+: \S/.test(l) ? i : -1)).filter((i) => i >= 0);
+    const at = valued[pick % valued.length]!;
+    lines[at] = lines[at]!.replace(/: /, ': !!str ');
+    return lines.join('\n');
+  }],
+];
+
+describe('random forgeries of a canonical dist/', () => {
+  it(`never pass: refused on reading, or the proof fails (${RUNS} forgeries)`, () => {
+    const files = synthesized(organization(7, 12, 3, 30, 3));
+    const nonAdmins = ['user5@acme.io', 'user6@acme.io', 'user7@acme.io'];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: files.length - 1 }), fc.integer({ min: 0, max: FORGERIES.length - 1 }), fc.integer({ min: 0, max: DANGEROUS.length - 1 }), fc.nat(), (fileIndex, how, what, pick) => {
+        const yamlFiles = files.filter((f) => f.path.endsWith('.yaml'));
+        const target = yamlFiles[fileIndex % yamlFiles.length]!;
+        const doc = DANGEROUS[what]!(`ns-${pick % 3}`, nonAdmins[pick % nonAdmins.length]!);
+        const text = FORGERIES[how]![1](target.text, pick, doc);
+        if (text === target.text) return; // a forgery that changed nothing is no forgery
+        const forged = files.map((f) => (f === target ? { ...f, text } : f));
+        let docs;
+        try {
+          docs = parseOutput(forged);
+        } catch (e) {
+          expect((e as Error).name).toBe('InputError');
+          expect((e as Error).message).toContain(target.label);
+          return;
+        }
+        const proof = proveOutput(forged, docs, TODAY);
+        expect(proof.ok, `${FORGERIES[how]![0]} into ${target.path}`).toBe(false);
+      }),
+      { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31), verbose: 1 },
+    );
+  });
+});
