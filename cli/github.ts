@@ -119,8 +119,9 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
     const login = commitActor(c);
     if (login !== null) return login;
     // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
-    const claimed = c.author?.login ? `, claims ${c.author.login}` : '';
-    return `(commit ${c.sha.slice(0, 12)}: author not verified by GitHub${claimed})`;
+    const commit = `commit ${c.sha.slice(0, 12)}`;
+    if (c.commit.verification?.verified === true) return `(${commit}: author without a GitHub account)`;
+    return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
   }));
 }
 

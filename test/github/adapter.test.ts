@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../cli/io.ts';
-import { reviewOnGitHub } from '../../cli/github.ts';
+import { commitActor, completeness, pullActors, reviewOnGitHub } from '../../cli/github.ts';
 import { COMMENT_MARKER } from '../../policies/change/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
@@ -166,6 +166,25 @@ describe('an incomplete listing fails closed', () => {
     expect(r.code).toBe(1);
     expect(r.io.errs.join('\n')).toMatch(/the pull request has 3001 changed files but GitHub listed 3000: GitHub lists at most 3,000 changed files/);
     expect(r.standin.requests.filter((q) => q.path.includes('/pulls/42/files')).length).toBe(30);
+  });
+});
+
+describe('completeness and actors, as plain functions', () => {
+  it('a listing that changed while it was read fails too, saying so', () => {
+    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 4, commits: 2 })).toEqual([]);
+    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([{ rule: 'complete-pull-request', ok: false, message: expect.stringContaining('has 4 changed files but GitHub listed 5: the pull request changed while it was read; re-run the review') }]);
+  });
+
+  it('only a verified commit names its author; null and {} authors are nobody', () => {
+    const signed = { verification: { verified: true } };
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: signed })).toBe('alice');
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: { verification: { verified: false } } })).toBeNull();
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: {} })).toBeNull();
+    expect(commitActor({ sha: 'a', author: {}, commit: signed })).toBeNull();
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: signed }, { sha: fakeSha('y'), author: { login: 'Bob' }, commit: signed }])).toEqual([
+      'bob', `(commit ${fakeSha('x').slice(0, 12)}: author without a GitHub account)`,
+    ]);
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: {} }])).toEqual(['bob', `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`]);
   });
 });
 
