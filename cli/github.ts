@@ -1,7 +1,12 @@
 /**
  * The GitHub adapter: reads the pull request (author, commits, reviews, files), judges base and
- * head dist/ as data, and reports with one sticky comment and a commit status. It never runs
- * code from the pull request: the privileged workflow checks out the base only.
+ * head dist/ as data, and reports with one sticky comment and the `orgctl/review` check run. It
+ * never runs code from the pull request: the privileged workflow checks out the base only.
+ *
+ * Why a check run and no commit status: any workflow granted `statuses: write` can post a commit
+ * status under any context, so a passing `orgctl/review` status proves nothing. A check run belongs
+ * to the app that created it (GitHub Actions here), and branch protection can require
+ * `orgctl/review` from that app only.
  */
 import { readFileSync, appendFileSync } from 'node:fs';
 import { retry } from '@octokit/plugin-retry';
@@ -10,7 +15,7 @@ import { Octokit } from '@octokit/rest';
 import { actorsOf, overridesOf, validApprovals } from '../policies/change/approvals.ts';
 import { diffSnapshots } from '../policies/change/diff.ts';
 import { COMMENT_MARKER, renderMarkdown } from '../policies/change/markdown.ts';
-import { review, type Verdict } from '../policies/change/review.ts';
+import { review, type RuleResult, type Verdict } from '../policies/change/review.ts';
 import { InputError, UsageError } from './args.ts';
 import { loadSnapshots } from './diff.ts';
 import type { Io } from './io.ts';
@@ -53,6 +58,8 @@ export function makeClient(o: ClientOptions): GitHubClient {
 
 export interface PullRequestFacts {
   readonly number: number;
+  /** Why the lists GitHub gave are not the whole pull request (empty when they are). */
+  readonly incomplete: readonly RuleResult[];
   readonly author: string;
   readonly headSha: string;
   readonly baseSha: string;
@@ -67,6 +74,57 @@ interface Repo {
   readonly repo: string;
 }
 
+/** The id of the result that fails a review whose file or commit list is not the whole pull request. */
+export const COMPLETENESS_RULE = 'complete-pull-request';
+/** GitHub lists at most this many files of a pull request (pulls.listFiles) ... */
+export const GITHUB_MAX_LISTED_FILES = 3000;
+/** ... and at most this many commits (pulls.listCommits). */
+export const GITHUB_MAX_LISTED_COMMITS = 250;
+
+/**
+ * Fails closed when GitHub listed fewer (or more) files or commits than the pull request says it
+ * has: an unlisted file could be an engine change, an unlisted commit an author who is not an admin.
+ */
+export function completeness(counts: { changedFiles: number; commits: number }, listed: { files: number; commits: number }): RuleResult[] {
+  const out: RuleResult[] = [];
+  const why = (what: string, max: number, total: number, got: number) => {
+    const cause = total > max ? `GitHub lists at most ${max.toLocaleString('en-US')} ${what} of a pull request` : 'the pull request changed while it was read; re-run the review';
+    return `the pull request has ${total} ${what} but GitHub listed ${got}: ${cause}. A review that cannot see every ${what.replace(/s$/, '')} fails; split the change into smaller pull requests.`;
+  };
+  if (listed.files !== counts.changedFiles) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('changed files', GITHUB_MAX_LISTED_FILES, counts.changedFiles, listed.files) });
+  if (listed.commits !== counts.commits) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('commits', GITHUB_MAX_LISTED_COMMITS, counts.commits, listed.commits) });
+  return out;
+}
+
+/** What pulls.listCommits says of one commit, as far as the actors are concerned. */
+export interface ListedCommit {
+  readonly sha: string;
+  /** GitHub's account for the commit's author email: null, or `{}`, when none. */
+  readonly author: { readonly login?: string } | null;
+  readonly commit: { readonly verification?: { readonly verified: boolean } };
+}
+
+/**
+ * The GitHub login a commit may be held to, or null. A commit's author login comes from the email
+ * in the commit, which anyone can write: unless GitHub verified the commit's signature, the login
+ * is a claim, and the commit counts as an actor nobody can match to an admin.
+ */
+export function commitActor(c: ListedCommit): string | null {
+  return c.commit.verification?.verified === true ? c.author?.login ?? null : null;
+}
+
+/** Actors of a pull request: its author (GitHub authenticated them) and each commit's verified author. */
+export function pullActors(author: string, commits: readonly ListedCommit[]): string[] {
+  return actorsOf(author, commits.map((c) => {
+    const login = commitActor(c);
+    if (login !== null) return login;
+    // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
+    const commit = `commit ${c.sha.slice(0, 12)}`;
+    if (c.commit.verification?.verified === true) return `(${commit}: author without a GitHub account)`;
+    return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
+  }));
+}
+
 /** Everything the rules need about a pull request, every list followed through its pages. */
 export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestFacts> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
@@ -76,11 +134,12 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   return {
     number,
+    incomplete: completeness({ changedFiles: pr.changed_files, commits: pr.commits }, { files: files.length, commits: commits.length }),
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    actors: actorsOf(pr.user.login, commits.map((c) => c.author?.login ?? null)),
+    actors: pullActors(pr.user.login, commits),
     approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]))].sort(),
@@ -102,13 +161,31 @@ export async function upsertComment(gh: GitHubClient, at: Repo, number: number, 
   return { id: data.id, created: true };
 }
 
-export async function setStatus(gh: GitHubClient, at: Repo, sha: string, verdict: Verdict, targetUrl?: string): Promise<void> {
-  const failed = verdict.results.filter((r) => !r.ok).map((r) => r.rule);
-  const description = verdict.ok ? 'every change rule passes' : `fails: ${[...new Set(failed)].join(', ')}`;
-  await gh.rest.repos.createCommitStatus({
-    ...at, sha, state: verdict.ok ? 'success' : 'failure', context: 'orgctl/review',
-    description: description.slice(0, 140), ...(targetUrl ? { target_url: targetUrl } : {}),
+/** The check run's name: what branch protection requires (from the GitHub Actions app). */
+export const CHECK_NAME = 'orgctl/review';
+/** GitHub refuses a check run whose output.summary is longer. */
+export const CHECK_SUMMARY_LIMIT = 65_535;
+
+/** The verdict in one line, for the check run's title. */
+export function verdictTitle(verdict: Verdict): string {
+  const failed = [...new Set(verdict.results.filter((r) => !r.ok).map((r) => r.rule))];
+  return verdict.ok ? 'every change rule passes' : `fails: ${failed.join(', ')}`;
+}
+
+/** Reports the verdict as a completed `orgctl/review` check run on the head commit. */
+export async function createCheckRun(gh: GitHubClient, at: Repo, sha: string, verdict: Verdict, summary: string, detailsUrl?: string): Promise<number> {
+  if (summary.length > CHECK_SUMMARY_LIMIT) throw new Error(`check run summary of ${summary.length} characters is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
+  const { data } = await gh.rest.checks.create({
+    ...at, name: CHECK_NAME, head_sha: sha, status: 'completed', conclusion: verdict.ok ? 'success' : 'failure',
+    output: { title: verdictTitle(verdict), summary },
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
   });
+  return data.id;
+}
+
+/** The rules' verdict, failed closed when GitHub did not list the whole pull request. */
+export function withCompleteness(verdict: Verdict, incomplete: readonly RuleResult[]): Verdict {
+  return incomplete.length ? { ok: false, results: [...incomplete, ...verdict.results] } : verdict;
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -170,14 +247,15 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
     // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
     const { base, head } = loadSnapshots((flags.base as string | undefined) ?? 'dist', (flags.head as string | undefined) ?? `${pr.headSha}:dist`, io);
     const diff = diffSnapshots(base, head);
-    const verdict = review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels) });
+    const verdict = withCompleteness(review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels) }), pr.incomplete);
     const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     const full = renderMarkdown(diff, verdict, { maxChars: 1_000_000 });
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
     const body = renderMarkdown(diff, verdict, { fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary' });
     const comment = await upsertComment(gh, at, number, botLogin, body);
-    await setStatus(gh, at, pr.headSha, verdict, runUrl);
-    io.out(`${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, status ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`);
+    const summary = renderMarkdown(diff, verdict, { maxChars: CHECK_SUMMARY_LIMIT, fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary' });
+    const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);
+    io.out(`${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`);
     for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
     return verdict.ok ? 0 : 1;
   } catch (e) {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../cli/io.ts';
-import { reviewOnGitHub } from '../../cli/github.ts';
+import { commitActor, completeness, pullActors, reviewOnGitHub } from '../../cli/github.ts';
 import { COMMENT_MARKER } from '../../policies/change/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
@@ -56,10 +56,10 @@ async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.Pro
   return { code, io, standin };
 }
 
-const alicePr = { pull: { ...defaultState().pull, author: 'alice' }, commits: [{ sha: fakeSha('head'), authorLogin: 'alice' }] };
+const alicePr = { pull: { ...defaultState().pull, author: 'alice' }, commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }] };
 
 describe('orgctl review --github', () => {
-  it('creates its comment, then updates it in place, and sets the status', async () => {
+  it('creates its comment, then updates it in place, and reports a check run (no commit status)', async () => {
     const first = await reviewWith(alicePr);
     expect(first.code).toBe(0);
     expect(first.standin.state.comments).toHaveLength(1);
@@ -67,12 +67,15 @@ describe('orgctl review --github', () => {
     expect(comment.user).toBe('github-actions[bot]');
     expect(comment.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(comment.body).toContain('- gains w:configmaps in web');
-    expect(first.standin.state.statuses).toEqual([expect.objectContaining({ sha: fakeSha('head'), state: 'success', context: 'orgctl/review' })]);
+    expect(first.standin.state.checkRuns).toEqual([expect.objectContaining({ headSha: fakeSha('head'), name: 'orgctl/review', status: 'completed', conclusion: 'success', title: 'every change rule passes' })]);
+    expect(first.standin.state.checkRuns[0]!.summary).toContain('- gains w:configmaps in web');
+    expect(first.standin.state.statuses).toEqual([]);
+    expect(first.standin.requests.some((q) => q.path.includes('/statuses/'))).toBe(false);
     const second = await reviewWith(alicePr);
     expect(second.code).toBe(0);
     expect(second.standin.state.comments.map((c) => c.id)).toEqual([comment.id]);
     expect(second.standin.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
-    expect(second.io.outs.at(-1)).toMatch(/^passed: pull request #42, comment \d+ updated, status success/);
+    expect(second.io.outs.at(-1)).toMatch(/^passed: pull request #42, comment \d+ updated, check run orgctl\/review \d+ success/);
   });
 
   it('ignores a marker planted by someone else', async () => {
@@ -89,7 +92,7 @@ describe('orgctl review --github', () => {
       ...Array.from({ length: 120 }, (_, i) => ({ user: `member${i}`, state: 'COMMENTED' as const, commitId: fakeSha('head') })),
       { user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') },
     ];
-    const commits = Array.from({ length: 105 }, (_, i) => ({ sha: fakeSha(`c${i}`), authorLogin: i === 104 ? 'bob' : 'alice' }));
+    const commits = Array.from({ length: 105 }, (_, i) => ({ sha: fakeSha(`c${i}`), authorLogin: i === 104 ? 'bob' : 'alice', verified: true }));
     const r = await reviewWith({ ...alicePr, comments: others, reviews, commits });
     // bob authored the 105th commit (page 2): he is an actor, not an admin; frank's approval (page 2) lets it pass.
     expect(r.code).toBe(0);
@@ -111,14 +114,14 @@ describe('orgctl review --github', () => {
     expect(r.code).toBe(-1);
     expect(r.io.errs.join('\n')).toMatch(/GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*No verdict was posted/);
     expect(r.standin.state.comments).toEqual([]);
-    expect(r.standin.state.statuses).toEqual([]);
+    expect(r.standin.state.checkRuns).toEqual([]);
   });
 
   it('does not count a stale approval (an older commit)', async () => {
     const bobPr = { reviews: [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('older') }] };
     const stale = await reviewWith(bobPr);
     expect(stale.code).toBe(1);
-    expect(stale.standin.state.statuses.at(-1)).toMatchObject({ state: 'failure', description: 'fails: actor-not-admin' });
+    expect(stale.standin.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'fails: actor-not-admin' });
     await standin!.close();
     standin = undefined;
     const fresh = await reviewWith({ reviews: [...bobPr.reviews, { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] });
@@ -137,6 +140,84 @@ describe('orgctl review --github', () => {
     const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 't' });
     expect(await reviewOnGitHub({ base, head: small }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
     expect(standin.state.comments[0]!.body).toMatch(/\| `mass-removal` \| ✅ \| removes access from 3 of 8 users \(38%\).*override approved by frank/);
+  });
+});
+
+describe('an incomplete listing fails closed', () => {
+  const commits = (n: number) => Array.from({ length: n }, (_, i) => ({ sha: i === n - 1 ? fakeSha('head') : fakeSha(`c${i}`), authorLogin: 'alice', verified: true }));
+
+  it('passes at exactly 250 commits, fails at 251 (GitHub lists 250) with a failing check run saying why', async () => {
+    const full = await reviewWith({ ...alicePr, commits: commits(250) });
+    expect(full.code).toBe(0);
+    await standin!.close();
+    standin = undefined;
+    const r = await reviewWith({ ...alicePr, commits: commits(251) });
+    expect(r.code).toBe(1);
+    expect(r.io.errs).toContain('error complete-pull-request the pull request has 251 commits but GitHub listed 250: GitHub lists at most 250 commits of a pull request. A review that cannot see every commit fails; split the change into smaller pull requests.');
+    const run = r.standin.state.checkRuns.at(-1)!;
+    expect(run).toMatchObject({ conclusion: 'failure', title: 'fails: complete-pull-request' });
+    expect(run.summary).toContain('GitHub lists at most 250 commits');
+    expect(r.standin.state.comments[0]!.body).toContain('| `complete-pull-request` | ❌ |');
+  });
+
+  it('fails past 3,000 changed files (GitHub lists 3,000), even when every rule would pass', async () => {
+    const files = Array.from({ length: 3001 }, (_, i) => ({ filename: `dist/lga1/shard-${i}/resources.yaml`, status: 'modified' as const }));
+    const r = await reviewWith({ ...alicePr, files });
+    expect(r.code).toBe(1);
+    expect(r.io.errs.join('\n')).toMatch(/the pull request has 3001 changed files but GitHub listed 3000: GitHub lists at most 3,000 changed files/);
+    expect(r.standin.requests.filter((q) => q.path.includes('/pulls/42/files')).length).toBe(30);
+  });
+});
+
+describe('completeness and actors, as plain functions', () => {
+  it('a listing that changed while it was read fails too, saying so', () => {
+    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 4, commits: 2 })).toEqual([]);
+    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([{ rule: 'complete-pull-request', ok: false, message: expect.stringContaining('has 4 changed files but GitHub listed 5: the pull request changed while it was read; re-run the review') }]);
+  });
+
+  it('only a verified commit names its author; null and {} authors are nobody', () => {
+    const signed = { verification: { verified: true } };
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: signed })).toBe('alice');
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: { verification: { verified: false } } })).toBeNull();
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: {} })).toBeNull();
+    expect(commitActor({ sha: 'a', author: {}, commit: signed })).toBeNull();
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: signed }, { sha: fakeSha('y'), author: { login: 'Bob' }, commit: signed }])).toEqual([
+      'bob', `(commit ${fakeSha('x').slice(0, 12)}: author without a GitHub account)`,
+    ]);
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: {} }])).toEqual(['bob', `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`]);
+  });
+});
+
+describe('a commit GitHub did not verify is nobody', () => {
+  // erin (no admin) gains w:configmaps; alice, an admin, opened the pull request.
+  it("an unsigned commit claiming an admin's login is an unknown actor: it needs an admin's approval", async () => {
+    const r = await reviewWith({ ...alicePr, commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: false }] });
+    expect(r.code).toBe(1);
+    const msg = r.io.errs.find((e) => e.startsWith('error actor-not-admin'))!;
+    expect(msg).toContain(`(commit ${fakeSha('head').slice(0, 12)}: author not verified by GitHub, claims alice) is not an admin in base`);
+    expect(r.standin.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure' });
+  });
+
+  it('the same commit signed and verified is alice', async () => {
+    expect((await reviewWith(alicePr)).code).toBe(0);
+  });
+
+  it("claiming an admin's login does not make that admin an author: their approval still counts", async () => {
+    // bob (not admin) opens the PR; his commit claims frank (an admin) and is unsigned.
+    const r = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: false }] });
+    expect(r.code).toBe(1);
+    expect(r.io.errs.join('\n')).toMatch(/bob, \(commit [0-9a-f]{12}: author not verified by GitHub, claims frank\) are not an admin in base/);
+    // frank's approval is still an approval from a non-actor admin: the claim did not make frank an author.
+    await standin!.close();
+    standin = undefined;
+    const approved = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: false }], reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] });
+    expect(approved.code).toBe(0);
+  });
+
+  it('a verified commit by an admin makes that admin an author, whose approval no longer counts', async () => {
+    const r = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: true }], reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] });
+    expect(r.code).toBe(1);
+    expect(r.io.errs.join('\n')).toMatch(/error actor-not-admin bob is not an admin in base: an admin who is not an author must approve/);
   });
 });
 
@@ -167,13 +248,14 @@ describe('bad input never passes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no orgctl-organization ConfigMap/);
     expect(standin.state.comments).toEqual([]);
-    expect(standin.state.statuses).toEqual([]);
+    expect(standin.state.checkRuns).toEqual([]);
   });
 
   it('the real command posts through the stand-in too', async () => {
     standin = await startStandin(defaultState(alicePr));
     const r = await run(['review', '--github', '--pull', '42', '--base', base, '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: standin.url });
     expect(r.code).toBe(0);
-    expect(standin.state.statuses).toHaveLength(1);
+    expect(standin.state.checkRuns).toHaveLength(1);
+    expect(standin.state.statuses).toEqual([]);
   });
 });

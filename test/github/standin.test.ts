@@ -79,7 +79,7 @@ describe('stand-in over plain fetch', () => {
 
   it('serves every operation with bodies valid against the schema', async () => {
     const s = await start({
-      commits: [{ sha: fakeSha('c1'), authorLogin: 'bob' }, { sha: fakeSha('head'), authorLogin: null }],
+      commits: [{ sha: fakeSha('c1'), authorLogin: 'bob', verified: true }, { sha: fakeSha('head'), authorLogin: null, verified: false }],
       reviews: [{ user: 'alice', state: 'CHANGES_REQUESTED', commitId: fakeSha('c1') }],
       files: [
         { filename: 'org/org.ts', status: 'modified' },
@@ -94,7 +94,8 @@ describe('stand-in over plain fetch', () => {
     const pull = await get('/pulls/42');
     expect(pull).toMatchObject({ number: 42, user: { login: 'bob', type: 'User' }, head: { sha: fakeSha('head') }, labels: [{ name: 'access-change' }] });
     const commits = await get('/pulls/42/commits');
-    expect(commits[1]).toMatchObject({ author: null, parents: [{ sha: fakeSha('c1') }] });
+    expect(commits[1]).toMatchObject({ author: null, parents: [{ sha: fakeSha('c1') }], commit: { verification: { verified: false, reason: 'unsigned' } } });
+    expect(commits[0]).toMatchObject({ commit: { verification: { verified: true, reason: 'valid' } } });
     expect(await get('/pulls/42/reviews')).toMatchObject([{ user: { login: 'alice' }, state: 'CHANGES_REQUESTED', commit_id: fakeSha('c1') }]);
     expect(await get('/pulls/42/files')).toHaveLength(4);
     expect(await get('/issues/42/comments')).toMatchObject([{ id: 7, body: 'hi', user: { login: 'alice' } }]);
@@ -108,6 +109,44 @@ describe('stand-in over plain fetch', () => {
     expect(s.state.statuses).toEqual([
       { sha: fakeSha('head'), state: 'failure', context: 'orgctl', description: 'Needs review', targetUrl: 'https://example.test/run' },
     ]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it('creates a check run as the GitHub Actions app, valid against the response schema', async () => {
+    const s = await start();
+    const res = await fetch(`${s.url}/repos/acme/org/check-runs`, {
+      method: 'POST',
+      headers: AUTH,
+      body: JSON.stringify({ name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'failure', output: { title: 'fails', summary: 'why' }, details_url: 'https://example.test/run' }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ name: 'orgctl/review', status: 'completed', conclusion: 'failure', app: { slug: 'github-actions' }, pull_requests: [{ number: 42 }], output: { title: 'fails', summary: 'why' } });
+    expect(s.state.checkRuns).toEqual([expect.objectContaining({ name: 'orgctl/review', headSha: fakeSha('head'), conclusion: 'failure', detailsUrl: 'https://example.test/run' })]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
+  it.each([
+    ['a summary over 65,535 characters', { name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'success', output: { title: 't', summary: 'x'.repeat(65_536) } }, /summary must NOT have more than 65535 characters/],
+    ['an unknown conclusion', { name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'passed' }, /conclusion must be equal to one of the allowed values/],
+    ['no head_sha', { name: 'orgctl/review', conclusion: 'success' }, /must have required property 'head_sha'/],
+  ])('refuses a check run request with %s (422, recorded)', async (_what, body, problem) => {
+    const s = await start();
+    const res = await fetch(`${s.url}/repos/acme/org/check-runs`, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });
+    expect(res.status).toBe(422);
+    expect(s.state.checkRuns).toEqual([]);
+    expect(s.schemaErrors.join('\n')).toMatch(problem);
+  });
+
+  it('lists at most 250 commits and 3,000 files, like GitHub, while the pull request counts them all', async () => {
+    const s = await start({
+      commits: Array.from({ length: 260 }, (_, i) => ({ sha: fakeSha(`c${i}`), authorLogin: 'bob', verified: true })),
+      files: Array.from({ length: 3005 }, (_, i) => ({ filename: `dist/f${i}.yaml`, status: 'added' as const })),
+    });
+    const gh = octokit(s);
+    const { data: pull } = await gh.rest.pulls.get({ ...REPO, pull_number: 42 });
+    expect([pull.commits, pull.changed_files]).toEqual([260, 3005]);
+    expect(await gh.paginate(gh.rest.pulls.listCommits, { ...REPO, pull_number: 42, per_page: 100 })).toHaveLength(250);
+    expect(await gh.paginate(gh.rest.pulls.listFiles, { ...REPO, pull_number: 42, per_page: 100 })).toHaveLength(3000);
     expect(s.schemaErrors).toEqual([]);
   });
 

@@ -1,11 +1,15 @@
 /**
- * A GitHub REST API stand-in on loopback for tests: the eight operations the GitHub adapter uses,
- * for one repository and one pull request, served from a mutable `StandinState`.
+ * A GitHub REST API stand-in on loopback for tests: the operations the GitHub adapter uses (and
+ * createCommitStatus, which it must not use), for one repository and one pull request, served from a
+ * mutable `StandinState`. Like GitHub, it lists at most 250 commits and 3,000 files of a pull request
+ * while the pull request itself reports the true `commits` and `changed_files`.
  *
  * Every 2xx JSON body is validated against GitHub's own OpenAPI description (the schemas extracted
  * into test/fixtures/github/schemas.json by extract-github-schemas.mjs), so a test that passes here
  * has been fed bodies GitHub could really send. A body that fails is still sent, and the failure is
- * recorded in `schemaErrors`: tests assert it stays empty.
+ * recorded in `schemaErrors`: tests assert it stays empty. The JSON body of a POST check-runs request
+ * is validated against GitHub's request schema too: an invalid one is answered 422, as GitHub does,
+ * and recorded in `schemaErrors`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
-export interface StandinCommit { sha: string; authorLogin: string | null; }
+/** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
+export interface StandinCommit { sha: string; authorLogin: string | null; verified: boolean; }
 export interface StandinReview {
   user: string;
   state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
@@ -27,6 +32,17 @@ export interface StandinStatus {
   context: string;
   description: string;
   targetUrl?: string;
+}
+/** A check run as created through POST check-runs. */
+export interface StandinCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+  detailsUrl?: string;
 }
 /** A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body. */
 export interface StandinFault { method?: string; path: RegExp; status: 500 | 502 | 503 | 403; times: number; rateLimit?: boolean; }
@@ -41,6 +57,7 @@ export interface StandinState {
   files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
+  checkRuns: StandinCheckRun[]; // appended by POST check-runs
   faults: StandinFault[]; // consumed: each matching request decrements `times`
 }
 export interface Standin {
@@ -63,7 +80,7 @@ export function fakeSha(label: string): string {
   return createHash('sha1').update(label).digest('hex');
 }
 
-/** A plausible PR: one commit by 'bob', no reviews, two changed files, no comments. */
+/** A plausible PR: one signed commit by 'bob', no reviews, two changed files, no comments. */
 export function defaultState(overrides: Partial<StandinState> = {}): StandinState {
   const headSha = fakeSha('head');
   return {
@@ -80,7 +97,7 @@ export function defaultState(overrides: Partial<StandinState> = {}): StandinStat
       baseRef: 'main',
       labels: [],
     },
-    commits: [{ sha: headSha, authorLogin: 'bob' }],
+    commits: [{ sha: headSha, authorLogin: 'bob', verified: true }],
     reviews: [],
     files: [
       { filename: 'org/org.ts', status: 'modified' },
@@ -88,6 +105,7 @@ export function defaultState(overrides: Partial<StandinState> = {}): StandinStat
     ],
     comments: [],
     statuses: [],
+    checkRuns: [],
     faults: [],
     ...overrides,
   };
@@ -105,15 +123,20 @@ const OPERATIONS = {
   createComment: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
   updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
+  createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+/** Operations whose request body is checked as well. */
+type RequestOperation = typeof OPERATIONS.createCheckRun;
 
 interface SchemaFile {
   operations: Record<Operation, { schema: object }>;
+  requests: Record<RequestOperation, { schema: object }>;
   $defs: Record<string, object>;
 }
 
 let compiled: Map<Operation, ValidateFunction> | undefined;
+let compiledRequests: Map<RequestOperation, ValidateFunction> | undefined;
 
 /** One compiled validator per operation, shared by all stand-ins (compiling is the slow part). */
 function validators(): Map<Operation, ValidateFunction> {
@@ -133,15 +156,30 @@ function validators(): Map<Operation, ValidateFunction> {
   for (const op of Object.values(OPERATIONS)) {
     compiled.set(op, ajv.compile({ ...file.operations[op].schema, $defs: file.$defs }));
   }
+  compiledRequests = new Map();
+  for (const op of Object.keys(file.requests) as RequestOperation[]) {
+    compiledRequests.set(op, ajv.compile({ ...file.requests[op].schema, $defs: file.$defs }));
+  }
   return compiled;
+}
+
+function describeErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
 }
 
 /** Why `body` is not a valid response of `op`, or undefined when it is. */
 function schemaProblem(op: Operation, body: unknown): string | undefined {
   const validate = validators().get(op)!;
   if (validate(body)) return undefined;
-  const errors = (validate.errors ?? []).slice(0, 10);
-  return `${op}: ${errors.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`;
+  return `${op}: ${describeErrors(validate)}`;
+}
+
+/** Why `input` is not a valid request body of `op`, or undefined when it is. */
+function requestProblem(op: RequestOperation, input: unknown): string | undefined {
+  validators();
+  const validate = compiledRequests!.get(op)!;
+  if (validate(input)) return undefined;
+  return `${op} request: ${describeErrors(validate)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,7 +437,9 @@ function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unkno
       message: `Commit ${index + 1} of #${ctx.state.pull.number}`,
       comment_count: 0,
       tree: { sha: fakeSha(`tree:${c.sha}`), url: `${repo}/git/trees/${fakeSha(`tree:${c.sha}`)}` },
-      verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
+      verification: c.verified
+        ? { verified: true, reason: 'valid', payload: `tree ${fakeSha(`tree:${c.sha}`)}\n`, signature: '-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----', verified_at: date }
+        : { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
     },
     // GitHub sends null when the commit's email belongs to no account.
     author: login,
@@ -469,6 +509,53 @@ function issueComment(ctx: Ctx, c: StandinComment, times: CommentTimes | undefin
     author_association: association(c.user),
     performed_via_github_app: null,
     reactions: { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 },
+  };
+}
+
+/** The GitHub Actions app: what a workflow's GITHUB_TOKEN creates check runs as. */
+function actionsApp(ctx: Ctx): Record<string, unknown> {
+  return {
+    id: 15368,
+    slug: 'github-actions',
+    node_id: 'MDM6QXBwMTUzNjg=',
+    client_id: 'Iv1.05c79e9ad1f6bdfa',
+    owner: user(ctx, 'github', 'Organization'),
+    name: 'GitHub Actions',
+    description: 'Automate your workflow from idea to production',
+    external_url: 'https://help.github.com/en/actions',
+    html_url: `${HTML}/apps/github-actions`,
+    created_at: '2018-07-30T09:30:17Z',
+    updated_at: '2024-04-10T20:33:16Z',
+    permissions: { checks: 'write', contents: 'write', metadata: 'read', pull_requests: 'write', statuses: 'write' },
+    events: ['check_run', 'check_suite', 'pull_request', 'push'],
+  };
+}
+
+function checkRun(ctx: Ctx, c: StandinCheckRun, at: string): Record<string, unknown> {
+  const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
+  const { pull } = ctx.state;
+  const repoMinimal = { id: idOf(`repo:${repoPath(ctx)}`), url: repo, name: ctx.state.repo };
+  const completed = c.status === 'completed';
+  return {
+    id: c.id,
+    name: c.name,
+    node_id: nodeId('CR', c.id),
+    head_sha: c.headSha,
+    external_id: '',
+    url: `${repo}/check-runs/${c.id}`,
+    html_url: `${HTML}/${repoPath(ctx)}/runs/${c.id}`,
+    details_url: c.detailsUrl ?? `${HTML}/${repoPath(ctx)}/runs/${c.id}`,
+    status: c.status,
+    conclusion: c.conclusion,
+    started_at: at,
+    completed_at: completed ? at : null,
+    output: { title: c.title, summary: c.summary, text: null, annotations_count: 0, annotations_url: `${repo}/check-runs/${c.id}/annotations` },
+    check_suite: { id: idOf(`suite:${c.headSha}`) },
+    app: actionsApp(ctx),
+    pull_requests: c.headSha === pull.headSha
+      ? [{ url: `${repo}/pulls/${pull.number}`, id: idOf(`pull:${repoPath(ctx)}#${pull.number}`), number: pull.number,
+          head: { ref: pull.headRef, sha: pull.headSha, repo: repoMinimal }, base: { ref: pull.baseRef, sha: pull.baseSha, repo: repoMinimal } }]
+      : [],
   };
 }
 
@@ -563,6 +650,10 @@ function linkHeader(base: string, perPage: number, page: number, last: number): 
 /** Per-server memory the state does not hold: comment timestamps and the status id counter. */
 interface Memory { commentTimes: Map<number, CommentTimes>; statusIds: number; }
 
+/** What GitHub lists of a pull request at most, whatever its size. */
+export const LISTED_COMMITS_MAX = 250;
+export const LISTED_FILES_MAX = 3000;
+
 function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -612,34 +703,62 @@ function createStatus(ctx: Ctx, memory: Memory, sha: string, input: Record<strin
   return { status: 201, body, op: OPERATIONS.createStatus, headers: { location: String(body.url) } };
 }
 
-interface RouteArgs { ctx: Ctx; memory: Memory; url: URL; input: Record<string, unknown>; params: Record<string, string>; }
+function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: string[]): Reply {
+  const problem = requestProblem(OPERATIONS.createCheckRun, input);
+  if (problem) {
+    problems.push(problem);
+    return errorReply(422, `Invalid request.\n\n${problem}`);
+  }
+  const output = (input.output ?? {}) as { title?: string; summary?: string };
+  const conclusion = typeof input.conclusion === 'string' ? input.conclusion : null;
+  // GitHub: a conclusion makes the run completed; `completed` without a conclusion is refused.
+  const status = conclusion ? 'completed' : typeof input.status === 'string' ? input.status : 'queued';
+  if (status === 'completed' && !conclusion) return errorReply(422, 'Validation Failed');
+  const run: StandinCheckRun = {
+    id: 30_000_000 + ctx.state.checkRuns.length + 1,
+    name: String(input.name),
+    headSha: String(input.head_sha),
+    status,
+    conclusion,
+    title: output.title ?? null,
+    summary: output.summary ?? null,
+    ...(typeof input.details_url === 'string' && { detailsUrl: input.details_url }),
+  };
+  ctx.state.checkRuns.push(run);
+  const body = checkRun(ctx, run, now());
+  return { status: 201, body, op: OPERATIONS.createCheckRun, headers: { location: String(body.url) } };
+}
+
+interface RouteArgs { ctx: Ctx; memory: Memory; url: URL; input: Record<string, unknown>; params: Record<string, string>; problems: string[]; }
 type Route = [method: string, path: RegExp, handle: (args: RouteArgs) => Reply];
 
 /**
- * The eight operations, by method and path after /repos/{owner}/{repo}/. A `pull` parameter must be
+ * The operations, by method and path after /repos/{owner}/{repo}/. A `pull` parameter must be
  * the state's pull request number (a pull request is also an issue: its conversation comments
  * live under /issues/{number}).
  */
 const ROUTES: Route[] = [
   ['GET', /^pulls\/(?<pull>\d+)$/, ({ ctx }) => ({ status: 200, body: pullRequest(ctx), op: OPERATIONS.getPull })],
   ['GET', /^pulls\/(?<pull>\d+)\/commits$/, ({ ctx, url }) =>
-    paginate(ctx, url, OPERATIONS.listCommits, ctx.state.commits.map((c, i) => commit(ctx, c, i)))],
+    paginate(ctx, url, OPERATIONS.listCommits, ctx.state.commits.slice(0, LISTED_COMMITS_MAX).map((c, i) => commit(ctx, c, i)))],
   ['GET', /^pulls\/(?<pull>\d+)\/reviews$/, ({ ctx, url }) =>
     paginate(ctx, url, OPERATIONS.listReviews, ctx.state.reviews.map((r, i) => review(ctx, r, i)))],
   ['GET', /^pulls\/(?<pull>\d+)\/files$/, ({ ctx, url }) =>
-    paginate(ctx, url, OPERATIONS.listFiles, ctx.state.files.map((f) => diffEntry(ctx, f)))],
+    paginate(ctx, url, OPERATIONS.listFiles, ctx.state.files.slice(0, LISTED_FILES_MAX).map((f) => diffEntry(ctx, f)))],
   ['GET', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, url }) => listComments(ctx, memory, url)],
   ['POST', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, input }) => createComment(ctx, memory, input)],
   ['PATCH', /^issues\/comments\/(?<id>\d+)$/, ({ ctx, memory, input, params }) =>
     updateComment(ctx, memory, Number(params.id), input)],
   ['POST', /^statuses\/(?<sha>[^/]+)$/, ({ ctx, memory, input, params }) =>
     createStatus(ctx, memory, decodeURIComponent(params.sha), input)],
+  ['POST', /^check-runs$/, ({ ctx, input, problems }) => createCheckRun(ctx, input, problems)],
 ];
 
 /** Routes a request under /repos/{owner}/{repo}/ (`rest` is what follows) to its operation, else 404. */
 function route(method: string, rest: string, args: Omit<RouteArgs, 'params'>): Reply {
   for (const [routeMethod, path, handle] of ROUTES) {
-    const params = method === routeMethod ? rest.match(path)?.groups : undefined;
+    const match = method === routeMethod ? rest.match(path) : null;
+    const params = match ? { ...match.groups } : undefined;
     if (!params) continue;
     if (params.pull !== undefined && Number(params.pull) !== args.ctx.state.pull.number) return notFound();
     return handle({ ...args, params });
@@ -668,7 +787,7 @@ function parseInput(text: string): Record<string, unknown> | undefined {
 }
 
 /** Faults first (they stand for failures in front of the API, like a proxy's 502), then auth, then the operation. */
-async function answer(ctx: Ctx, memory: Memory, req: IncomingMessage): Promise<Reply> {
+async function answer(ctx: Ctx, memory: Memory, req: IncomingMessage, problems: string[]): Promise<Reply> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', ctx.api);
   const fault = takeFault(ctx.state, method, url.pathname);
@@ -681,7 +800,7 @@ async function answer(ctx: Ctx, memory: Memory, req: IncomingMessage): Promise<R
   const m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/(.+)$/);
   const sameRepo = (a: string, b: string) => decodeURIComponent(a).toLowerCase() === b.toLowerCase();
   if (!m || !sameRepo(m[1], ctx.state.owner) || !sameRepo(m[2], ctx.state.repo)) return notFound();
-  return route(method, m[3], { ctx, memory, url, input });
+  return route(method, m[3], { ctx, memory, url, input, problems });
 }
 
 export async function startStandin(state: StandinState = defaultState()): Promise<Standin> {
@@ -708,7 +827,7 @@ export async function startStandin(state: StandinState = defaultState()): Promis
   };
 
   const server = createServer((req, res) => {
-    answer(ctx, memory, req).then(
+    answer(ctx, memory, req, schemaErrors).then(
       (reply) => send(req, res, reply),
       // A bug in the stand-in must fail the test loudly, not hang it.
       (error: unknown) => send(req, res, errorReply(500, `stand-in error: ${String(error)}`)),

