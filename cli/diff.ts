@@ -17,18 +17,31 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
                    HEAD~1, or REF:folder), without checking anything out or running it
   --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
+/** A side that cannot be read as orgctl's output, and which side it is (exit 2, like any input error). */
+export class SideError extends InputError {
+  constructor(readonly side: string, message: string) {
+    super(message);
+  }
+}
+
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
 export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
   const cache: DocumentCache = new Map(); // what did not change is parsed once
   let headSide: LoadedSide | undefined;
   const read = (spec: string, label: string): Snapshot => {
     io.progress?.(`reading ${label} ${spec}...`);
-    const side = loadSide(spec, cache, `${label} (${spec})`);
+    let side: LoadedSide;
+    try {
+      side = loadSide(spec, cache, `${label} (${spec})`);
+    } catch (e) {
+      if (e instanceof InputError) throw new SideError(label, e.message);
+      throw e;
+    }
     if (label === 'head') headSide = side;
     try {
       return readSnapshot(side.docs, `${label} (${spec})`);
     } catch (e) {
-      if (e instanceof SnapshotError) throw new InputError(e.message);
+      if (e instanceof SnapshotError) throw new SideError(label, e.message);
       throw e;
     }
   };

@@ -14,10 +14,12 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, overridesOf, validApprovals } from '../policies/change/approvals.ts';
 import { diffSnapshots } from '../policies/change/diff.ts';
-import { COMMENT_MARKER, renderMarkdown } from '../policies/change/markdown.ts';
+import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../policies/change/markdown.ts';
+import { proveOutput, withProof } from '../policies/change/proof.ts';
+import { resolveToday } from '../constructs/organization.ts';
 import { review, type RuleResult, type Verdict } from '../policies/change/review.ts';
-import { InputError, UsageError } from './args.ts';
-import { loadSnapshots } from './diff.ts';
+import { dateFlag, InputError, UsageError } from './args.ts';
+import { loadSnapshots, loadWindow, SideError } from './diff.ts';
 import type { Io } from './io.ts';
 
 const GitHub = Octokit.plugin(retry, throttling);
@@ -225,6 +227,16 @@ function describeGitHubError(e: unknown): string | undefined {
   return `GitHub answered ${err.status}${where}: ${err.message ?? ''}. No verdict was posted.`;
 }
 
+/** Head dist/ could not be read as orgctl's output: a failing check run and comment with the reason; exit 2. */
+async function failUnreadable(gh: GitHubClient, at: Repo, number: number, sha: string, botLogin: string, reason: string, io: Io): Promise<number> {
+  const verdict: Verdict = { ok: false, results: [{ rule: 'output-proof', ok: false, message: reason }] };
+  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${escapeMarkdown(reason).slice(0, 60_000)}\n`;
+  await upsertComment(gh, at, number, botLogin, text);
+  await createCheckRun(gh, at, sha, verdict, text.slice(0, CHECK_SUMMARY_LIMIT));
+  io.err(`orgctl review: ${reason}`);
+  return 2;
+}
+
 /** `orgctl review --github`: the privileged job's whole work. */
 export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, io: Io, options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {}): Promise<number> {
   const env = io.env;
@@ -245,9 +257,21 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
   try {
     const pr = await fetchPullRequest(gh, at, number);
     // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
-    const { base, head } = loadSnapshots((flags.base as string | undefined) ?? 'dist', (flags.head as string | undefined) ?? `${pr.headSha}:dist`, io);
+    let sides: ReturnType<typeof loadSnapshots>;
+    try {
+      sides = loadSnapshots((flags.base as string | undefined) ?? 'dist', (flags.head as string | undefined) ?? `${pr.headSha}:dist`, io);
+    } catch (e) {
+      // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes)
+      // fails visibly: a failing check run and a comment saying why, never silence.
+      if (!(e instanceof SideError) || e.side !== 'head') throw e;
+      return await failUnreadable(gh, at, number, pr.headSha, botLogin, e.message, io);
+    }
+    const { base, head, headSide } = sides;
     const diff = diffSnapshots(base, head);
-    const verdict = withCompleteness(review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels) }), pr.incomplete);
+    // Head dist/ is data: proved to be exactly what this (the base's) engine renders from it, and judged.
+    const proof = proveOutput(headSide.files, headSide.docs, resolveToday(dateFlag(flags.today), env));
+    const window = typeof flags.window === 'string' ? loadWindow(flags.window, head, io) : undefined;
+    const verdict = withProof(withCompleteness(review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels), ...(window ? { window } : {}) }), pr.incomplete), proof);
     const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     const full = renderMarkdown(diff, verdict, { maxChars: 1_000_000 });
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);

@@ -259,3 +259,34 @@ describe('bad input never passes', () => {
     expect(standin.state.statuses).toEqual([]);
   });
 });
+
+describe('a head dist/ that cannot be judged', () => {
+  it('a merge-key document: a failing check run and a comment with file and line, exit 2', async () => {
+    const forged = tempDir();
+    const { cpSync } = await import('node:fs');
+    cpSync(head, forged, { recursive: true });
+    const shard = join(forged, 'lga1/cluster/resources.yaml');
+    writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\n<<:\n  kind: RoleBinding\n`);
+    standin = await startStandin(defaultState(alicePr));
+    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(code).toBe(2);
+    expect(standin.state.checkRuns).toHaveLength(1);
+    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(standin.state.comments[0]!.body).toMatch(/resources\.yaml:\d+: a merge key \(\\<\\<\)/);
+  });
+
+  it('an object orgctl would not write fails output-proof in the check run', async () => {
+    const forged = tempDir();
+    const { cpSync } = await import('node:fs');
+    cpSync(head, forged, { recursive: true });
+    const shard = join(forged, 'lga1/cluster/resources.yaml');
+    writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n`);
+    standin = await startStandin(defaultState(alicePr));
+    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(code).toBe(1);
+    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(standin.state.checkRuns[0]!.title).toMatch(/output-proof/);
+  });
+});
