@@ -30,6 +30,8 @@ export interface Probe {
   readonly clusterOnly?: boolean;
   /** Why these requests in particular are dangerous, when the class's `why` says too little. */
   readonly why?: string;
+  /** What these requests do, when the class's title says too little (`port-forward into pods`). */
+  readonly what?: string;
 }
 
 /** Where a rule was granted: a RoleBinding's rules act only on that namespace's objects. */
@@ -76,7 +78,7 @@ export const KUBELET_SUBRESOURCES: readonly string[] = ['proxy', 'log', 'stats',
 
 const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
 const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources, clusterOnly: true });
-const why = (probe: Probe, text: string): Probe => ({ ...probe, why: text });
+const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
 export const CLASSES: readonly PrivilegeClass[] = [
   {
@@ -90,8 +92,8 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(WRITE, 'apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
       p(WRITE, 'batch', 'jobs', 'cronjobs'),
       // Custom resources whose controllers create pods: w:workloads in disguise (pod-creating-groups.ts).
-      ...POD_CREATING_GROUPS.map((g) => why(p(WRITE, g.group, ...g.resources), `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`)),
-      why(p(WRITE, UNKNOWN_GROUP, ANY_RESOURCE), 'resources `*` of an API group Kubernetes does not serve itself cover every custom resource of that group, those whose controllers create pods included'),
+      ...POD_CREATING_GROUPS.map((g) => why(p(WRITE, g.group, ...g.resources), `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`, `run pods through ${g.project}`)),
+      why(p(WRITE, UNKNOWN_GROUP, ANY_RESOURCE), 'resources `*` of an API group Kubernetes does not serve itself cover every custom resource of that group, those whose controllers create pods included', 'write every resource of an API group orgctl does not know'),
     ],
   },
   {
@@ -102,10 +104,10 @@ export const CLASSES: readonly PrivilegeClass[] = [
     probes: [
       p(['get', 'create'], '', 'pods/exec', 'pods/attach'),
       // kubectl port-forward upgrades a GET or POST (pkg/registry/core/pod/rest/subresources.go PortForwardREST).
-      why(p(['get', 'create'], '', 'pods/portforward'), 'port-forward opens any port of a pod\'s network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost'),
+      why(p(['get', 'create'], '', 'pods/portforward'), 'port-forward opens any port of a pod\'s network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost', 'port-forward into pods'),
       // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest and service/proxy.go).
-      why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies'),
-      why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs'),
+      why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies', 'reach into pods through the API server\'s proxy'),
+      why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs', 'reach into nodes through the kubelet API'),
     ],
   },
   {
@@ -126,10 +128,10 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['create'], '', 'serviceaccounts/token'),
       // The token controller fills any Secret of type kubernetes.io/service-account-token whose
       // annotation kubernetes.io/service-account.name names a ServiceAccount: created, or re-pointed by update/patch.
-      why(p(WRITE, '', 'secrets'), 'creating a Secret of type kubernetes.io/service-account-token, or re-pointing one (update, patch), mints a token for any ServiceAccount of the namespace, and update and patch return the whole Secret'),
+      why(p(WRITE, '', 'secrets'), 'creating a Secret of type kubernetes.io/service-account-token, or re-pointing one (update, patch), mints a token for any ServiceAccount of the namespace, and update and patch return the whole Secret', 'write Secrets'),
       // DeleteCollection returns the deleted objects in full (Store.DeleteCollection in
       // k8s.io/apiserver pkg/registry/generic/registry/store.go), delete returns a Secret its finalizers keep.
-      why(p(['delete', 'deletecollection'], '', 'secrets'), 'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with'),
+      why(p(['delete', 'deletecollection'], '', 'secrets'), 'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with', 'delete Secrets'),
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
@@ -226,8 +228,10 @@ export function unknownGroupsWritten(rule: PolicyRule): string[] {
  */
 export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number, rule: PolicyRule, scope: Scope = 'namespace'): string {
   const first = classes[0]!;
-  const because = probeHit(rule, first, scope)?.why ?? CLASS_BY_ID.get(first)!.why;
-  return `lets a non-admin ${classes.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${because}; fix: drop the rule, or grant it to an admin`;
+  const probe = probeHit(rule, first, scope);
+  const because = probe?.why ?? CLASS_BY_ID.get(first)!.why;
+  const titles = classes.map((c, i) => (i === 0 && probe?.what) || CLASS_BY_ID.get(c)!.title);
+  return `lets a non-admin ${titles.join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${because}; fix: drop the rule, or grant it to an admin`;
 }
 
 /** A rule for people: `create on deployments.apps`. */
