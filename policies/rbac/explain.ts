@@ -91,16 +91,18 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
 }
 
 /**
- * Why a request is reserved for admins, if it is: the privilege class it belongs to and the reason
- * its probe gives (`get pods/portforward` → exec: port-forward opens any port ...).
+ * Why a request is reserved for admins, if it is: what it does and why, from the privilege class
+ * it belongs to (`create pods/portforward` → `reserved for admins (port-forward into pods): ...`).
+ * `specific` when the request has a reason of its own, more precise than its access level's.
  */
-export function reservedReason(req: ResourceAttributes): string | undefined {
+export function reservedReason(req: ResourceAttributes): { text: string; specific: boolean } | undefined {
   const scope: Scope = req.namespace ? 'namespace' : 'cluster';
   const rule = { apiGroups: [req.apiGroup], resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource], verbs: [req.verb] };
   const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
   if (!cls) return undefined;
   const c = CLASS_BY_ID.get(cls)!;
-  return `it is reserved for admins (${c.title}): ${probeHit(rule, cls, scope)?.why ?? c.why}`;
+  const probe = probeHit(rule, cls, scope);
+  return { text: `reserved for admins (${probe?.what ?? c.title}): ${probe?.why ?? c.why}`, specific: probe?.why !== undefined };
 }
 
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
@@ -116,7 +118,7 @@ export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req
         `yes: ${who.label} may ${what}`, `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`, `  via ${bindingText(d.by.binding, d.by.role)}`,
         ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`),
         // A user who is not an admin holding it: say so (synthesis refuses such grants; a hand-written binding may not).
-        ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved}`] : []),
+        ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved.text}`] : []),
       ],
     };
   }
@@ -125,11 +127,11 @@ export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req
   const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
   if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${user.source})`);
-  if (!would.length) lines.push(reserved ? `  no access level of the catalog allows it; ${reserved}` : '  no access level of the catalog allows it: only custom RBAC could');
+  if (!would.length) lines.push(reserved ? `  no access level of the catalog allows it; ${reserved.text}` : '  no access level of the catalog allows it: only custom RBAC could');
   else if (!isAdmin && would.every((l) => l.adminOnly)) {
     const level = would.find((l) => l.id !== 'w:full');
-    // Only w:full allows it (port-forward, proxies, Secret writes, custom resources): the request's own reason says more than w:full's.
-    if (!level && reserved) lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${reserved}`);
+    // The request's own reason (port-forward, proxies, Secret writes, custom resources) says more than its level's.
+    if (reserved && (reserved.specific || !level)) lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}: ${reserved.text}`);
     else lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${(level ?? would[0]!).id} is reserved for admins: ${(level ?? would[0]!).reservedBecause}`);
   } else {
     const grantable = would.filter((l) => isAdmin || !l.adminOnly).map((l) => l.id);
