@@ -222,7 +222,7 @@ export function unknownGroupsWritten(rule: PolicyRule): string[] {
 
 /**
  * Why rules holding admin-only classes are refused, for a finding: `lets a non-admin run
- * arbitrary pods (rule 1: create on jobs.batch): reserved for admins, because ...; fix: ...`. One
+ * arbitrary pods (rule 1: create on jobs.batch): reserved for admins, because ...`. One
  * text for the policy on the declaration and the judgement of the synthesized output. The reason
  * is the first matching request's own when it has one (port-forward is not exec), else the class's.
  */
@@ -231,7 +231,7 @@ export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number
   const probe = probeHit(rule, first, scope);
   const because = probe?.why ?? CLASS_BY_ID.get(first)!.why;
   const titles = classes.map((c, i) => (i === 0 && probe?.what) || CLASS_BY_ID.get(c)!.title);
-  return `lets a non-admin ${titles.join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${because}; fix: drop the rule, or grant it to an admin`;
+  return `lets a non-admin ${titles.join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${because}`;
 }
 
 /** A rule for people: `create on deployments.apps`. */
