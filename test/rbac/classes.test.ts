@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../constructs/catalog.ts';
 import { BUILTIN_GROUPS, CLASSES, classesOf, describeRule, reservedForAdmins, unknownGroupsWritten } from '../../policies/rbac/classes.ts';
-import { reservedReason } from '../../policies/rbac/explain.ts';
+import { Authorizer } from '../../policies/rbac/authorizer.ts';
+import { explainRequest, reservedReason, resolveWho } from '../../policies/rbac/explain.ts';
+import { readRbac } from '../../policies/rbac/objects.ts';
 import { POD_CREATING_GROUPS } from '../../policies/rbac/pod-creating-groups.ts';
 import { API_RESOURCES } from '../../policies/rbac/resources.ts';
-import { run, ROOT } from '../helpers.ts';
+import { run, ROOT, smallOrg } from '../helpers.ts';
 import { join } from 'node:path';
 
 /** The catalog, judged by what its rules allow: what each level's ClusterRole holds, bound in a namespace. */
@@ -120,6 +122,22 @@ describe('privilege classes', () => {
     expect(pf.stdout).toBe("no: users/bob@acme.io may not create pods/portforward in web\n  it needs w:full or w:pods: reserved for admins (port-forward into pods): port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost");
     const patch = await run(['explain', 'bob@acme.io', '-n', 'web', 'patch', 'secrets', '--spec', acme]);
     expect(patch.stdout).toMatch(/^no: users\/bob@acme.io may not patch secrets in web\n {2}it needs w:full or w:secrets: reserved for admins \(write Secrets\): /);
+  });
+
+  it('explain warns when a hand-written binding lets a non-admin do what is reserved', () => {
+    const { org } = smallOrg();
+    org.user('bob@acme.io');
+    const model = org.toModel();
+    const objects = [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'rotate', namespace: 'web' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['update'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rotate', namespace: 'web' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rotate' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }] },
+    ];
+    const authz = new Authorizer(readRbac(objects.map((object, index) => ({ file: 'hand-written.yaml', index, object }))));
+    const r = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, { verb: 'update', namespace: 'web', apiGroup: '', resource: 'secrets', name: 'token-ci' });
+    expect(r.allowed).toBe(true);
+    expect(r.lines.at(-1)).toMatch(/^ {2}warning: reserved for admins \(write Secrets\): creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one/);
+    const get = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, { verb: 'get', namespace: 'web', apiGroup: '', resource: 'secrets' });
+    expect(get.lines.join('\n')).not.toMatch(/warning/);
   });
 
   it('every class says why it matters', () => {
