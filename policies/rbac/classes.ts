@@ -105,7 +105,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['get', 'create'], '', 'pods/exec', 'pods/attach'),
       // kubectl port-forward upgrades a GET or POST (pkg/registry/core/pod/rest/subresources.go PortForwardREST).
       why(p(['get', 'create'], '', 'pods/portforward'), 'port-forward opens any port of a pod\'s network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost', 'port-forward into pods'),
-      // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest and service/proxy.go).
+      // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest/subresources.go and pkg/registry/core/service/proxy.go).
       why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies', 'reach into pods through the API server\'s proxy'),
       why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs', 'reach into nodes through the kubelet API'),
     ],

@@ -1,8 +1,10 @@
 /**
  * Synthesis judges its own output with the RBAC analysis, so that a custom role cannot
- * disguise what the catalog reserves: a non-admin user whose effective rules run pods, exec,
- * take identities or escalate is `forbidden-grant`; reading Secrets and the other classes are
- * `risky-grant` warnings, one per role and class. Tokens are made by admins and may hold
+ * disguise what the catalog reserves: a non-admin user whose effective rules run pods (custom
+ * resources that create pods included), exec, port-forward or proxy into pods and nodes, write
+ * Secrets, take identities or escalate is `forbidden-grant`; reading Secrets and the other classes
+ * are `risky-grant` warnings, one per role and class, and so is writing in an API group orgctl does
+ * not know (one per role, naming the groups). Tokens are made by admins and may hold
  * namespace power; a token with cluster-wide power, or custom rules that escalate or
  * impersonate, is a `risky-grant` warning.
  */
