@@ -4,7 +4,7 @@
  * object name (a rule limited to `resourceNames` still holds the class on those objects).
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
-import { POD_CREATING_GROUPS } from './pod-creating-groups.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-groups.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
@@ -108,6 +108,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest/subresources.go and pkg/registry/core/service/proxy.go).
       why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies', 'reach into pods through the API server\'s proxy'),
       why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs', 'reach into nodes through the kubelet API'),
+      ...REACHING_SUBRESOURCES.map((r) => why(p(r.verbs, r.group, ...r.resources), `${r.project}'s ${r.resources.join(', ')} (${r.group}) open a console, a screen or ports inside the running workload`, `reach into ${r.project} workloads`)),
     ],
   },
   {

@@ -125,3 +125,27 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
     source: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-16',
   },
 ];
+
+/**
+ * Subresources of custom APIs that reach into a running workload, like `pods/exec` and
+ * `pods/portforward`: the privilege class `exec` holds them. Upgraded to WebSocket by a GET.
+ */
+export interface ReachingSubresources {
+  readonly project: string;
+  readonly group: string;
+  /** `resource/subresource`, as RBAC rules name them. */
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly source: string;
+}
+
+export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
+  {
+    project: 'KubeVirt',
+    group: 'subresources.kubevirt.io',
+    // The serial console and VNC are a shell and a screen in the VM; port-forward reaches its ports.
+    resources: ['virtualmachineinstances/console', 'virtualmachineinstances/vnc', 'virtualmachineinstances/portforward', 'virtualmachines/portforward'],
+    verbs: ['get'],
+    source: 'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/',
+  },
+];

@@ -18,7 +18,7 @@ import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synth.ts';
 import { runPolicies } from '../../policies/org/index.ts';
 import { CLASS_BY_ID, classesOfRule, type Scope } from '../../policies/rbac/classes.ts';
-import { POD_CREATING_GROUPS } from '../../policies/rbac/pod-creating-groups.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from '../../policies/rbac/pod-creating-groups.ts';
 import { ruleAllows, type ResourceRequest } from '../../policies/rbac/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
 
@@ -29,7 +29,7 @@ const RBAC = 'rbac.authorization.k8s.io';
 /** A resource no rule names: only `*` reaches it (a custom resource orgctl has never heard of). */
 const UNHEARD = 'unheard-of';
 /** Groups Kubernetes does not serve itself, as rules below may name them; `unheard.example` only `*` reaches. */
-const FOREIGN_GROUPS = ['argoproj.io', 'tekton.dev', 'kubevirt.io', 'serving.knative.dev', 'example.com', 'extensions', 'unheard.example'];
+const FOREIGN_GROUPS = ['argoproj.io', 'tekton.dev', 'kubevirt.io', 'subresources.kubevirt.io', 'serving.knative.dev', 'example.com', 'extensions', 'unheard.example'];
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', '*', 'escalate', 'bind', 'impersonate', 'approve'];
 const GROUPS = ['', 'apps', 'batch', RBAC, '*', 'certificates.k8s.io', 'authentication.k8s.io', 'networking.k8s.io', ...FOREIGN_GROUPS.filter((g) => g !== 'unheard.example')];
@@ -41,7 +41,7 @@ const RESOURCES = [
   'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'users', 'groups',
   'nodes', 'nodes/proxy', 'nodes/log', 'nodes/stats', 'nodes/metrics', 'nodes/checkpoint', 'nodes/pods', 'nodes/*',
   'ingresses', 'Pods', 'workflows', 'workflowtemplates', 'rollouts', 'applications', 'taskruns', 'pipelines', 'virtualmachines',
-  'revisions', 'foos',
+  'revisions', 'foos', 'virtualmachineinstances/console', 'virtualmachineinstances/vnc', '*/console',
 ];
 
 type Triple = readonly [verb: string, group: string, resource: string];
@@ -64,6 +64,7 @@ const NAMESPACE_RESERVED: readonly Triple[] = [
   // reach into running pods: exec and attach (WebSocket: a GET), port-forward, the API server's proxies
   ...cross(['get', 'create'], '', ['pods/exec', 'pods/attach', 'pods/portforward']),
   ...cross(PROXY, '', ['pods/proxy', 'services/proxy']),
+  ...REACHING_SUBRESOURCES.flatMap((r) => cross(r.verbs, r.group, r.resources)),
   // identities: every write on Secrets (token Secrets created or re-pointed; deletecollection returns them), tokens, impersonation
   ...cross(['create', 'update', 'patch', 'delete', 'deletecollection'], '', ['secrets']),
   ...cross(['create'], '', ['serviceaccounts/token']),

@@ -61,6 +61,8 @@ describe('privilege classes', () => {
     [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['get', 'list', 'delete'] }, []],
     [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }, []],
     [{ apiGroups: ['networking.k8s.io'], resources: ['*'], verbs: ['*'] }, []],
+    [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vnc'], verbs: ['get'] }, ['exec']],
+    [{ apiGroups: ['subresources.kubevirt.io'], resources: ['version'], verbs: ['get', 'list'] }, []],
   ])('%j in a namespace holds %j', (rule, classes) => {
     expect(classesOf([rule], 'namespace')).toEqual(classes);
   });

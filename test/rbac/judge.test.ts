@@ -32,6 +32,7 @@ const DISGUISES = [
   ['Knative services', [{ apiGroups: ['serving.knative.dev'], resources: ['services'], verbs: ['create'] }]],
   ['JobSets', [{ apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create'] }]],
   ['LeaderWorkerSets', [{ apiGroups: ['leaderworkerset.x-k8s.io'], resources: ['leaderworkersets'], verbs: ['create'] }]],
+  ['the KubeVirt serial console', [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/console'], verbs: ['get'] }]],
   ['workflows in every group', [{ apiGroups: ['*'], resources: ['workflows'], verbs: ['create'] }]],
   ['* in an API group orgctl does not know', [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['create'] }]],
 ] as const;
