@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, findLevel, grantableLevels, isAdminOnly } from '../constructs/catalog.ts';
+import { CLASS_BY_ID, classesOf, unknownGroupsWritten } from '../policies/rbac/classes.ts';
 import { rulesAllow, type ResourceRequest } from '../policies/rbac/rules.ts';
 
 const req = (verb: string, apiGroup: string, resource: string, subresource = ''): ResourceRequest => ({ verb, apiGroup, resource, subresource });
@@ -15,6 +16,15 @@ const RUNS_CODE: ResourceRequest[] = [
   req('create', '', 'secrets'), req('create', '', 'serviceaccounts', 'token'), req('impersonate', '', 'serviceaccounts'),
   req('create', 'rbac.authorization.k8s.io', 'rolebindings'), req('escalate', 'rbac.authorization.k8s.io', 'roles'),
   req('bind', 'rbac.authorization.k8s.io', 'clusterroles'),
+  // issue 12, section 2: every write on Secrets, reaching into pods and nodes, pod-creating custom resources
+  req('update', '', 'secrets'), req('patch', '', 'secrets'), req('delete', '', 'secrets'), req('deletecollection', '', 'secrets'),
+  req('get', '', 'pods', 'portforward'), req('create', '', 'pods', 'portforward'),
+  req('get', '', 'pods', 'proxy'), req('create', '', 'pods', 'proxy'), req('get', '', 'services', 'proxy'), req('delete', '', 'services', 'proxy'),
+  req('get', '', 'nodes', 'proxy'), req('get', '', 'nodes', 'log'), req('create', '', 'nodes', 'checkpoint'), req('get', '', 'nodes', 'stats'),
+  req('create', 'argoproj.io', 'workflows'), req('create', 'tekton.dev', 'taskruns'), req('create', 'kubevirt.io', 'virtualmachines'),
+  req('create', 'ray.io', 'rayjobs'), req('create', 'kubeflow.org', 'pytorchjobs'), req('create', 'sparkoperator.k8s.io', 'sparkapplications'),
+  req('create', 'batch.volcano.sh', 'jobs'), req('create', 'serving.knative.dev', 'services'), req('create', 'jobset.x-k8s.io', 'jobsets'),
+  req('create', 'leaderworkerset.x-k8s.io', 'leaderworkersets'), req('create', 'example.com', 'anything'),
 ];
 
 describe('access-level catalog', () => {
@@ -31,6 +41,20 @@ describe('access-level catalog', () => {
 
   it.each(CATALOG.filter((l) => !l.adminOnly).map((l) => [l.id, l] as const))('%s lets nobody run code or take identities', (_id, level) => {
     for (const r of RUNS_CODE) expect(rulesAllow(level.rules, r), `${level.id} allows ${JSON.stringify(r)}`).toBe(false);
+  });
+
+  it('every level is judged right by the privilege classes: admin-only exactly when it holds an admin-only class', () => {
+    for (const level of CATALOG) {
+      const reserved = classesOf(level.rules, 'namespace').filter((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+      expect(reserved.length > 0, `${level.id} holds ${reserved.join(', ')}`).toBe(level.adminOnly);
+    }
+  });
+
+  it('only w:full reaches API groups orgctl does not know, and w:pods is the only other level to port-forward', () => {
+    for (const level of CATALOG) {
+      expect(level.rules.some((r) => unknownGroupsWritten(r).length > 0), level.id).toBe(level.id === 'w:full');
+      expect(rulesAllow(level.rules, req('create', '', 'pods', 'portforward')), level.id).toBe(level.id === 'w:full' || level.id === 'w:pods');
+    }
   });
 
   it('every admin-only level allows something that runs code or takes an identity', () => {

@@ -9,8 +9,10 @@ const reserved = (levelId: string): string => {
 };
 
 /**
- * What custom rules allow that is reserved for admins (running pods, exec, identities,
- * escalation...): the first such rule and its classes, judged as the synthesized output is.
+ * What custom rules allow that is reserved for admins (running pods, through custom resources
+ * too; exec, port-forward and proxies; writing Secrets, identities, escalation...): the first such
+ * rule and its classes, judged as the synthesized output is (policies/rbac/classes.ts). Rules of
+ * custom roles and inline rules are bound by RoleBindings: judged in the namespace's scope.
  */
 function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
   for (const [i, rule] of rules.entries()) {

@@ -4,6 +4,8 @@
  * object name (a rule limited to `resourceNames` still holds the class on those objects).
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-groups.ts';
+import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
 export type ClassId = 'run-pods' | 'exec' | 'read-secrets' | 'identity' | 'escalate' | 'webhooks' | 'node-host' | 'network';
@@ -19,20 +21,64 @@ export interface PrivilegeClass {
 }
 
 /** verbs × group × resources (with `res/sub` for subresources). */
-interface Probe {
+export interface Probe {
   readonly verbs: readonly string[];
+  /** An API group, or UNKNOWN_GROUP: any group that is not built into Kubernetes. */
   readonly group: string;
   readonly resources: readonly string[];
   /** Cluster-scoped objects: only a ClusterRoleBinding can grant these. */
   readonly clusterOnly?: boolean;
+  /** Why these requests in particular are dangerous, when the class's `why` says too little. */
+  readonly why?: string;
+  /** What these requests do, when the class's title says too little (`port-forward into pods`). */
+  readonly what?: string;
 }
 
 /** Where a rule was granted: a RoleBinding's rules act only on that namespace's objects. */
 export type Scope = 'namespace' | 'cluster';
 
+/**
+ * Stands for every API group Kubernetes itself does not serve (custom resources, aggregated
+ * APIs): a rule reaches it with `*` or by naming such a group. Not a valid group name, so no rule
+ * names it literally.
+ */
+export const UNKNOWN_GROUP = '(an API group orgctl does not know)';
+/** Stands for a resource nobody has heard of: only `*` in a rule's resources matches it. */
+export const ANY_RESOURCE = '(any resource)';
+
+/**
+ * The API groups Kubernetes serves itself (resources.ts, as `kubectl api-resources` lists them,
+ * plus the groups that table leaves out because kubectl users rarely type them). Every other group
+ * is judged: orgctl cannot know what its resources do.
+ */
+export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
+  ...API_RESOURCES.map((r) => r.group),
+  'resource.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io', 'metrics.k8s.io',
+]);
+
 const WRITE = ['create', 'update', 'patch'];
+/** Every verb that changes or removes an object (the verbs of kubectl's write paths). */
+export const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+/**
+ * The verbs of a proxied or streamed request: the API server (requestinfo.go in
+ * k8s.io/apiserver pkg/endpoints/request) and the kubelet (GetRequestAttributes in
+ * pkg/kubelet/server/auth.go) map GET/HEAD → get, POST → create, PUT → update, PATCH → patch,
+ * DELETE → delete; pods/proxy, services/proxy and nodes/proxy forward every one of them.
+ */
+const PROXY_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
+/**
+ * The kubelet API, by subresource of `nodes` (pkg/kubelet/server/auth.go GetRequestAttributes):
+ * /stats → stats, /metrics → metrics, /logs → log, /checkpoint → checkpoint, everything else
+ * (/exec, /run, /attach, /portForward, /containerLogs ...) → proxy; with KubeletFineGrainedAuthz
+ * also /pods and /runningPods → pods, /healthz → healthz, /configz → configz, /statusz → statusz;
+ * `spec` is the /spec endpoint older kubelets authorized (cAdvisor machine info). All of it is the
+ * node's own API: reserved whole.
+ */
+export const KUBELET_SUBRESOURCES: readonly string[] = ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'];
+
 const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
 const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources, clusterOnly: true });
+const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
 export const CLASSES: readonly PrivilegeClass[] = [
   {
@@ -45,6 +91,9 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['update', 'patch'], '', 'pods/ephemeralcontainers'),
       p(WRITE, 'apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
       p(WRITE, 'batch', 'jobs', 'cronjobs'),
+      // Custom resources whose controllers create pods: w:workloads in disguise (pod-creating-groups.ts).
+      ...POD_CREATING_GROUPS.map((g) => why(p(WRITE, g.group, ...g.resources), `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`, `run pods through ${g.project}`)),
+      why(p(WRITE, UNKNOWN_GROUP, ANY_RESOURCE), 'resources `*` of an API group Kubernetes does not serve itself cover every custom resource of that group, those whose controllers create pods included', 'write every resource of an API group orgctl does not know'),
     ],
   },
   {
@@ -52,13 +101,23 @@ export const CLASSES: readonly PrivilegeClass[] = [
     title: 'exec into pods',
     why: 'a shell in a running container acts with its identity and sees its secrets (WebSocket exec is a GET)',
     severity: 'error',
-    probes: [p(['get', 'create'], '', 'pods/exec', 'pods/attach'), cluster(['get', 'create', 'update', 'patch', 'delete'], '', 'nodes/proxy')],
+    probes: [
+      p(['get', 'create'], '', 'pods/exec', 'pods/attach'),
+      // kubectl port-forward upgrades a GET or POST (pkg/registry/core/pod/rest/subresources.go PortForwardREST).
+      why(p(['get', 'create'], '', 'pods/portforward'), 'port-forward opens any port of a pod\'s network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost', 'port-forward into pods'),
+      // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest/subresources.go and pkg/registry/core/service/proxy.go).
+      why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies', 'reach into pods through the API server\'s proxy'),
+      why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs', 'reach into nodes through the kubelet API'),
+      ...REACHING_SUBRESOURCES.map((r) => why(p(r.verbs, r.group, ...r.resources), `${r.project}'s ${r.resources.join(', ')} (${r.group}) open a console, a screen or ports inside the running workload`, `reach into ${r.project} workloads`)),
+    ],
   },
   {
     id: 'read-secrets',
     title: 'read Secrets',
     why: 'Secrets hold credentials: passwords, keys and ServiceAccount tokens',
     severity: 'warning',
+    // pods/log is not here, nor reserved: it is a container's own output, read only, and the
+    // built-in `view` role grants it (r:pods and r:full do too).
     probes: [p(['get', 'list', 'watch'], '', 'secrets')],
   },
   {
@@ -67,7 +126,13 @@ export const CLASSES: readonly PrivilegeClass[] = [
     why: 'minting tokens, creating token Secrets, impersonating or approving certificates lets a subject act as someone else',
     severity: 'error',
     probes: [
-      p(['create'], '', 'serviceaccounts/token', 'secrets'),
+      p(['create'], '', 'serviceaccounts/token'),
+      // The token controller fills any Secret of type kubernetes.io/service-account-token whose
+      // annotation kubernetes.io/service-account.name names a ServiceAccount: created, or re-pointed by update/patch.
+      why(p(WRITE, '', 'secrets'), 'creating a Secret of type kubernetes.io/service-account-token, or re-pointing one (update, patch), mints a token for any ServiceAccount of the namespace, and update and patch return the whole Secret', 'write Secrets'),
+      // DeleteCollection returns the deleted objects in full (Store.DeleteCollection in
+      // k8s.io/apiserver pkg/registry/generic/registry/store.go), delete returns a Secret its finalizers keep.
+      why(p(['delete', 'deletecollection'], '', 'secrets'), 'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with', 'delete Secrets'),
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
@@ -113,9 +178,15 @@ export const CLASSES: readonly PrivilegeClass[] = [
 
 export const CLASS_BY_ID: ReadonlyMap<ClassId, PrivilegeClass> = new Map(CLASSES.map((c) => [c.id, c]));
 
+/** Whether a rule reaches the probe's group: UNKNOWN_GROUP is reached by `*` or any group Kubernetes does not serve. */
+function groupHit(rule: PolicyRule, group: string): boolean {
+  if (group !== UNKNOWN_GROUP) return apiGroupMatches(rule, group);
+  return (rule.apiGroups ?? []).some((g) => g === '*' || !BUILTIN_GROUPS.has(g));
+}
+
 /** Whether one rule allows some request of the probe (for some object name). */
 function ruleHitsProbe(rule: PolicyRule, probe: Probe): boolean {
-  if (!apiGroupMatches(rule, probe.group)) return false;
+  if (!groupHit(rule, probe.group)) return false;
   if (!probe.verbs.some((v) => verbMatches(rule, v))) return false;
   return probe.resources.some((res) => {
     const slash = res.indexOf('/');
@@ -123,9 +194,16 @@ function ruleHitsProbe(rule: PolicyRule, probe: Probe): boolean {
   });
 }
 
+const inScope = (probe: Probe, scope: Scope) => scope === 'cluster' || !probe.clusterOnly;
+
+/** The first probe of a class the rule hits where it was granted: what a finding names as the reason. */
+export function probeHit(rule: PolicyRule, cls: ClassId, scope: Scope): Probe | undefined {
+  return CLASS_BY_ID.get(cls)!.probes.find((pr) => inScope(pr, scope) && ruleHitsProbe(rule, pr));
+}
+
 /** The classes a rule holds where it was granted, in catalog order. */
 export function classesOfRule(rule: PolicyRule, scope: Scope): ClassId[] {
-  return CLASSES.filter((c) => c.probes.some((pr) => (scope === 'cluster' || !pr.clusterOnly) && ruleHitsProbe(rule, pr))).map((c) => c.id);
+  return CLASSES.filter((c) => c.probes.some((pr) => inScope(pr, scope) && ruleHitsProbe(rule, pr))).map((c) => c.id);
 }
 
 /** The classes a set of rules holds (the union of its rules': each probe is one request). */
@@ -135,12 +213,26 @@ export function classesOf(rules: readonly PolicyRule[], scope: Scope): ClassId[]
 }
 
 /**
- * Why rules holding admin-only classes are refused, for a finding: `lets a non-admin run
- * arbitrary pods (rule 1: create on jobs.batch): reserved for admins, because ...`. One text for
- * the policy on the declaration and the judgement of the synthesized output.
+ * The API groups Kubernetes does not serve (or `*`) in which a rule may write: orgctl cannot tell
+ * what their resources do, so a non-admin holding such a rule is a `risky-grant` warning naming them.
  */
-export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number, rule: PolicyRule): string {
-  return `lets a non-admin ${classes.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${CLASS_BY_ID.get(classes[0]!)!.why}`;
+export function unknownGroupsWritten(rule: PolicyRule): string[] {
+  if (!(rule.resources ?? []).length || !WRITE_VERBS.some((v) => verbMatches(rule, v))) return [];
+  return (rule.apiGroups ?? []).filter((g) => g === '*' || !BUILTIN_GROUPS.has(g));
+}
+
+/**
+ * Why rules holding admin-only classes are refused, for a finding: `lets a non-admin run
+ * arbitrary pods (rule 1: create on jobs.batch): reserved for admins, because ...`. One
+ * text for the policy on the declaration and the judgement of the synthesized output. The reason
+ * is the first matching request's own when it has one (port-forward is not exec), else the class's.
+ */
+export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number, rule: PolicyRule, scope: Scope = 'namespace'): string {
+  const first = classes[0]!;
+  const probe = probeHit(rule, first, scope);
+  const because = probe?.why ?? CLASS_BY_ID.get(first)!.why;
+  const titles = classes.map((c, i) => (i === 0 && probe?.what) || CLASS_BY_ID.get(c)!.title);
+  return `lets a non-admin ${titles.join(', ')} (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${because}`;
 }
 
 /** A rule for people: `create on deployments.apps`. */

@@ -5,7 +5,7 @@
 import { CATALOG, findLevel } from '../../constructs/catalog.ts';
 import { tokenAccountName, usernameOf, type OrgModel } from '../../constructs/model.ts';
 import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
-import { describeRule } from './classes.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { grantsByUser, indexOf } from '../org/context.ts';
@@ -90,26 +90,49 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
   return lines.length ? lines : [`${who.label} holds nothing${namespace !== undefined ? ` in ${namespace}` : ''}`];
 }
 
+/**
+ * Why a request is reserved for admins, if it is: what it does and why, from the privilege class
+ * it belongs to (`create pods/portforward` → `reserved for admins (port-forward into pods): ...`).
+ * `specific` when the request has a reason of its own, more precise than its access level's.
+ */
+export function reservedReason(req: ResourceAttributes): { text: string; specific: boolean } | undefined {
+  const scope: Scope = req.namespace ? 'namespace' : 'cluster';
+  const rule = { apiGroups: [req.apiGroup], resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource], verbs: [req.verb] };
+  const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+  if (!cls) return undefined;
+  const c = CLASS_BY_ID.get(cls)!;
+  const probe = probeHit(rule, cls, scope);
+  return { text: `reserved for admins (${probe?.what ?? c.title}): ${probe?.why ?? c.why}`, specific: probe?.why !== undefined };
+}
+
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
 export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req: ResourceAttributes): { allowed: boolean; lines: string[] } {
   const d = authz.authorize(who.user, req);
   const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
+  const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
+  const reserved = reservedReason(req);
   if (d.allowed && d.by) {
     return {
       allowed: true,
-      lines: [`yes: ${who.label} may ${what}`, `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`, `  via ${bindingText(d.by.binding, d.by.role)}`, ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`)],
+      lines: [
+        `yes: ${who.label} may ${what}`, `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`, `  via ${bindingText(d.by.binding, d.by.role)}`,
+        ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`),
+        // A user who is not an admin holding it: say so (synthesis refuses such grants; a hand-written binding may not).
+        ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved.text}`] : []),
+      ],
     };
   }
   const atom = { verb: req.verb, apiGroup: req.apiGroup, resource: req.resource, subresource: req.subresource ?? '', name: req.name ?? '' };
   const would = CATALOG.filter((l) => rulesAllow(l.rules, atom));
-  const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
   const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
   if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${user.source})`);
-  if (!would.length) lines.push('  no access level of the catalog allows it: only custom RBAC could');
+  if (!would.length) lines.push(reserved ? `  no access level of the catalog allows it; ${reserved.text}` : '  no access level of the catalog allows it: only custom RBAC could');
   else if (!isAdmin && would.every((l) => l.adminOnly)) {
-    const level = would.find((l) => l.id !== 'w:full') ?? would[0]!;
-    lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${level.id} is reserved for admins: ${level.reservedBecause}`);
+    const level = would.find((l) => l.id !== 'w:full');
+    // The request's own reason (port-forward, proxies, Secret writes, custom resources) says more than its level's.
+    if (reserved && (reserved.specific || !level)) lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}: ${reserved.text}`);
+    else lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${(level ?? would[0]!).id} is reserved for admins: ${(level ?? would[0]!).reservedBecause}`);
   } else {
     const grantable = would.filter((l) => isAdmin || !l.adminOnly).map((l) => l.id);
     lines.push(`  no grant in ${req.namespace || 'the cluster'} allows it; levels that would: ${grantable.join(', ')}`);

@@ -1,8 +1,10 @@
 /**
  * Synthesis judges its own output with the RBAC analysis, so that a custom role cannot
- * disguise what the catalog reserves: a non-admin user whose effective rules run pods, exec,
- * take identities or escalate is `forbidden-grant`; reading Secrets and the other classes are
- * `risky-grant` warnings, one per role and class. Tokens are made by admins and may hold
+ * disguise what the catalog reserves: a non-admin user whose effective rules run pods (custom
+ * resources that create pods included), exec, port-forward or proxy into pods and nodes, write
+ * Secrets, take identities or escalate is `forbidden-grant`; reading Secrets and the other classes
+ * are `risky-grant` warnings, one per role and class, and so is writing in an API group orgctl does
+ * not know (one per role, naming the groups). Tokens are made by admins and may hold
  * namespace power; a token with cluster-wide power, or custom rules that escalate or
  * impersonate, is a `risky-grant` warning.
  */
@@ -11,11 +13,13 @@ import type { Finding } from '../findings.ts';
 import { Authorizer } from './authorizer.ts';
 import { declarations } from './explain.ts';
 import { orgRoleOf } from './org-roles.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, type ClassId, type Scope } from './classes.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, unknownGroupsWritten, type ClassId, type Scope } from './classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from './objects.ts';
 
 interface RoleFacts {
   readonly classes: ReadonlyMap<ClassId, number>; // class → index of the first rule holding it
+  /** The first rule (holding no admin-only class) that writes in API groups orgctl does not know, and those groups. */
+  readonly unknownGroups?: { readonly rule: number; readonly groups: readonly string[] };
   /** Verbs escalate, bind or impersonate named (or `*`) by a rule of a custom role. */
   readonly customPower?: number;
 }
@@ -25,9 +29,13 @@ function factsOf(role: RoleObject, org: string, scope: Scope): RoleFacts {
   role.rules.forEach((rule, i) => {
     for (const c of classesOfRule(rule, scope)) if (!classes.has(c)) classes.set(c, i);
   });
+  // A role refused outright needs no warning besides; otherwise the first rule writing in unknown groups.
+  const refused = [...classes.keys()].some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+  const unknownAt = refused ? -1 : role.rules.findIndex((r) => unknownGroupsWritten(r).length > 0);
+  const unknownGroups = unknownAt >= 0 ? { unknownGroups: { rule: unknownAt, groups: unknownGroupsWritten(role.rules[unknownAt]!) } } : {};
   const custom = orgRoleOf(org, role.name).kind !== 'level';
   const power = custom ? role.rules.findIndex((r) => r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate')) : -1;
-  return { classes, ...(power >= 0 ? { customPower: power } : {}) };
+  return { classes, ...unknownGroups, ...(power >= 0 ? { customPower: power } : {}) };
 }
 
 /** How a finding names a role: a catalog level, a custom role, inline rules or a token's rules. */
@@ -66,8 +74,11 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   // (role, class) → who holds it, for one aggregated warning each
   const risky = new Map<string, { role: RoleObject; cls: ClassId; rule: number; users: Set<string>; namespaces: Set<string>; source: string }>();
 
+  // role → who writes in API groups orgctl does not know through it, for one warning each
+  const unknown = new Map<string, { role: RoleObject; rule: number; groups: readonly string[]; users: Set<string>; namespaces: Set<string>; source: string }>();
+
   const judged = new Set<string>();
-  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts) => {
+  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, scope: Scope) => {
     const once = `${user.key}\u0000${binding.namespace}\u0000${role.kind}/${role.name}`;
     if (judged.has(once)) return; // a split binding names the same role twice
     judged.add(once);
@@ -77,7 +88,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       out.push({
         severity: 'error', rule: 'forbidden-grant', subject: `users/${user.key} → ${binding.namespace}`,
         source: grantSource(model, user, binding.namespace, role),
-        message: `${roleLabel(role, model.name)} ${reservedForAdmins(reserved.map(([c]) => c), ruleIndex, role.rules[ruleIndex]!)}`,
+        message: `${roleLabel(role, model.name)} ${reservedForAdmins(reserved.map(([c]) => c), ruleIndex, role.rules[ruleIndex]!, scope)}`,
       });
     }
     for (const [cls, ruleIndex] of f.classes) {
@@ -88,6 +99,13 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       entry.namespaces.add(binding.namespace);
       risky.set(key, entry);
     }
+    if (f.unknownGroups) {
+      const key = `${role.kind}/${role.namespace}/${role.name}`;
+      const entry = unknown.get(key) ?? { role, ...f.unknownGroups, users: new Set<string>(), namespaces: new Set<string>(), source: grantSource(model, user, binding.namespace, role) };
+      entry.users.add(user.key);
+      entry.namespaces.add(binding.namespace);
+      unknown.set(key, entry);
+    }
   };
 
   for (const binding of authz.set.bindings) {
@@ -97,11 +115,11 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     const factsKey = `${scope}:${role.kind}/${role.namespace}/${role.name}`;
     let f = facts.get(factsKey);
     if (!f) facts.set(factsKey, (f = factsOf(role, model.name, scope)));
-    if (!f.classes.size && f.customPower === undefined && binding.kind === 'RoleBinding') continue;
+    if (!f.classes.size && f.customPower === undefined && !f.unknownGroups && binding.kind === 'RoleBinding') continue;
     for (const s of binding.subjects) {
       if (s.kind === 'User') {
         const user = users.get(s.name);
-        if (user && !user.admin) judgeUser(user, binding, role, f);
+        if (user && !user.admin) judgeUser(user, binding, role, f, scope);
       } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
         const token = tokens.get(s.name);
         if (!token) continue;
@@ -119,6 +137,15 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     out.push({
       severity: 'warning', rule: 'risky-grant', subject: roleSubject(r.role, model.name), source: r.source,
       message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} ${c.title} in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${r.rule}: ${describeRule(r.role.rules[r.rule]!)}): ${c.why}`,
+    });
+  }
+  for (const u of unknown.values()) {
+    const users = [...u.users].sort();
+    const nss = [...u.namespaces].sort();
+    const groups = u.groups.map((g) => (g === '*' ? '* (every group)' : g)).join(', ');
+    out.push({
+      severity: 'warning', rule: 'risky-grant', subject: roleSubject(u.role, model.name), source: u.source,
+      message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} write in API group ${groups}, which orgctl does not know, in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${u.rule}: ${describeRule(u.role.rules[u.rule]!)}): check that no controller creates pods from these resources (if one does, add it to policies/rbac/pod-creating-groups.ts), or grant the rule to an admin only`,
     });
   }
   return out;

@@ -36,6 +36,37 @@ const CASES: Case[] = [
     passes: ({ org, web }) => org.invite('eve@acme.io', { sso: true, admin: true }).grant(web, 'w:full'),
     message: /^w:full is reserved for admins/,
   },
+  // issue 12, section 2: custom roles and inline rules that reach what only admins may
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'] }])),
+    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }])),
+    message: /^custom role rotate \(Role acme:custom:rotate\) lets a non-admin write Secrets \(rule 0: get,update on secrets\): reserved for admins, because .*mints a token/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }]),
+    message: /^the custom rules of bob@acme.io \(Role acme:custom:bob@acme.io\) lets a non-admin port-forward into pods \(rule 1: create on pods\/portforward\)/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io', { admin: true }), [{ apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] }]),
+    message: /lets a non-admin reach into pods through the API server's proxy \(rule 0: get on services\/proxy,pods\/proxy\)/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('ml', [{ apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['create', 'get'] }])),
+    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('ml', [{ apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['get', 'list', 'delete'] }])),
+    message: /lets a non-admin run pods through Kubeflow .* \(rule 0: create,get on pytorchjobs.kubeflow.org,notebooks.kubeflow.org\)/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['patch'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['patch'] }]),
+    message: /lets a non-admin write every resource of an API group orgctl does not know \(rule 0: patch on \*\.example\.com\)/,
+  },
   {
     rule: 'unknown-namespace',
     fails: ({ org }) => org.namespace('api').grant(org.user('bob@acme.io'), 'r:pods') && org.token('t', { namespaces: ['nope'] }),

@@ -1,8 +1,9 @@
 /** Synthesis judges its own output: disguised privileges cannot pass. */
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployerSpec, run, smallOrg, synth, tempDir } from '../helpers.ts';
+import { judgeManifests } from '../../policies/rbac/judge.ts';
+import { ROOT, deployerSpec, run, smallOrg, synth, tempDir } from '../helpers.ts';
 
 const DISGUISES = [
   ['create on deployments.apps', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]],
@@ -10,7 +11,39 @@ const DISGUISES = [
   ['exec through */exec', [{ apiGroups: [''], resources: ['*/exec'], verbs: ['get'] }]],
   ['minting tokens', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }]],
   ['writing rolebindings', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }]],
+  // issue 12, section 2: what a security review found passing, and its neighbours
+  ['update on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'] }]],
+  ['patch on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['patch'] }]],
+  ['delete on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['delete'] }]],
+  ['deletecollection on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['deletecollection'] }]],
+  ['port-forward (a GET upgrade)', [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['get'] }]],
+  ['the pod proxy', [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }]],
+  ['the service proxy', [{ apiGroups: [''], resources: ['services/proxy'], verbs: ['create'] }]],
+  ['any proxy through */proxy', [{ apiGroups: [''], resources: ['*/proxy'], verbs: ['delete'] }]],
+  ['Argo Workflows', [{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] }]],
+  ['Argo WorkflowTemplates', [{ apiGroups: ['argoproj.io'], resources: ['workflowtemplates'], verbs: ['patch'] }]],
+  ['Argo Rollouts', [{ apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['update'] }]],
+  ['Tekton TaskRuns', [{ apiGroups: ['tekton.dev'], resources: ['taskruns'], verbs: ['create'] }]],
+  ['KubeVirt VirtualMachines', [{ apiGroups: ['kubevirt.io'], resources: ['virtualmachines'], verbs: ['create'] }]],
+  ['Ray clusters', [{ apiGroups: ['ray.io'], resources: ['rayclusters'], verbs: ['create'] }]],
+  ['Kubeflow notebooks', [{ apiGroups: ['kubeflow.org'], resources: ['notebooks'], verbs: ['create'] }]],
+  ['Spark applications', [{ apiGroups: ['sparkoperator.k8s.io'], resources: ['sparkapplications'], verbs: ['create'] }]],
+  ['Volcano jobs', [{ apiGroups: ['batch.volcano.sh'], resources: ['jobs'], verbs: ['create'] }]],
+  ['Knative services', [{ apiGroups: ['serving.knative.dev'], resources: ['services'], verbs: ['create'] }]],
+  ['JobSets', [{ apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create'] }]],
+  ['LeaderWorkerSets', [{ apiGroups: ['leaderworkerset.x-k8s.io'], resources: ['leaderworkersets'], verbs: ['create'] }]],
+  ['the KubeVirt serial console', [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/console'], verbs: ['get'] }]],
+  ['workflows in every group', [{ apiGroups: ['*'], resources: ['workflows'], verbs: ['create'] }]],
+  ['* in an API group orgctl does not know', [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['create'] }]],
 ] as const;
+
+const PRIVILEGE = join(ROOT, 'test/fixtures/privilege');
+/** The fixtures of issue 12, section 2: `# expect: CODE MESSAGE` on their first line. */
+const FIXTURES = readdirSync(PRIVILEGE).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
+  const text = readFileSync(join(PRIVILEGE, f), 'utf8');
+  const [, code, message] = /^# expect: (\d) (.*)$/m.exec(text)!;
+  return { file: f, text, code: Number(code), message: message! };
+});
 
 describe('synthesis judges what custom RBAC really allows', () => {
   it.each(DISGUISES)('a custom role with %s bound to a non-admin fails with forbidden-grant', (_what, rules) => {
@@ -37,6 +70,66 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m);
+  });
+
+  it.each(FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const))('orgctl check refuses %s, naming the grant and why', async (_file, f) => {
+    const r = await run(['check', '--spec', join(PRIVILEGE, f.file)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(f.message);
+    expect(r.stderr).toMatch(/reserved for admins, because .* \(at spec\.grants\[1\]\)$/m);
+  });
+
+  it.each(FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const))('orgctl check passes %s once the user is an admin', async (_file, f) => {
+    const file = join(tempDir(), f.file);
+    writeFileSync(file, f.text.replace('{ email: bob@acme.io }', '{ email: bob@acme.io, admin: true }'));
+    const r = await run(['check', '--spec', file]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/: 0 errors, 0 warnings$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('writing named resources of an API group orgctl does not know is a risky-grant warning naming the group', async () => {
+    const f = FIXTURES.find((x) => x.file === 'unknown-group-named.yaml')!;
+    const r = await run(['synth', '--spec', join(PRIVILEGE, f.file), '--out', join(tempDir(), 'dist')]);
+    expect(r.code).toBe(f.code);
+    expect(r.stderr).toContain(f.message);
+    expect(r.stderr).toMatch(/write in API group example.com, which orgctl does not know, in 1 namespace \(bob@acme.io in web; rule 0: create,delete on widgets.example.com\): check that no controller creates pods/);
+  });
+
+  it('a rule in every group (*) is named as such; reading an unknown group, or an admin writing it, is no warning', () => {
+    const { org, web, alice } = smallOrg();
+    web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['*'], resources: ['widgets'], verbs: ['patch'] }]);
+    web.grantRules(org.user('dan@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+    web.grantRules(alice, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant users/bob@acme.io custom rules']);
+    expect(r.findings[0]!.message).toMatch(/^lets 1 non-admin user write in API group \* \(every group\), which orgctl does not know/);
+  });
+
+  it('the judgement of the output refuses the kubelet API and port-forward in hand-written cluster-wide bindings', () => {
+    const { org } = smallOrg();
+    org.user('bob@acme.io');
+    const model = org.toModel();
+    const role = (name: string, rules: object[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });
+    const bind = (name: string) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+    });
+    for (const [rules, what] of [
+      [[{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }], 'reach into nodes through the kubelet API'],
+      [[{ apiGroups: [''], resources: ['nodes/checkpoint'], verbs: ['create'] }], 'reach into nodes through the kubelet API'],
+      [[{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }], 'port-forward into pods'],
+    ] as const) {
+      const found = judgeManifests(model, [role('hand-written', [...rules]), bind('hand-written')]);
+      expect(found.filter((f) => f.rule === 'forbidden-grant').map((f) => f.message)).toEqual([expect.stringContaining(`lets a non-admin ${what} (rule 0: `)]);
+    }
+    // The same rules in a namespace reach no node: nodes are cluster-scoped.
+    const ns = judgeManifests(model, [
+      role('logs', [{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }]),
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'logs', namespace: 'web' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'logs' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }] },
+    ]);
+    expect(ns.filter((f) => f.rule === 'forbidden-grant')).toEqual([]);
   });
 
   it('inline rules are judged the same way, naming the rule', () => {

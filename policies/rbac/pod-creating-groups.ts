@@ -1,0 +1,151 @@
+/**
+ * Custom resources of well-known projects whose controllers create pods (or deploy anything) from
+ * what the resource says: writing one is `w:workloads` in disguise, so the privilege class
+ * `run-pods` holds it. Data only, one entry per project and API group, each with the project's
+ * CRD or API reference it was checked against.
+ *
+ * Kept apart from the built-in API (resources.ts): orgctl does not know these groups exist in a
+ * cluster, it knows that if they do, their writes run code. Any other API group that is not a
+ * built-in one is judged too (classes.ts): `*` resources there are `run-pods`, named resources a
+ * `risky-grant` warning naming the group.
+ */
+
+export interface PodCreatingGroup {
+  /** The project, for people. */
+  readonly project: string;
+  readonly group: string;
+  /** Plural resource names, as RBAC rules name them. */
+  readonly resources: readonly string[];
+  /** Where the group and resource names come from. */
+  readonly source: string;
+}
+
+export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
+  {
+    project: 'Argo Workflows',
+    group: 'argoproj.io',
+    // A WorkflowTemplate runs whenever a Workflow or CronWorkflow references it (workflowTemplateRef).
+    resources: ['workflows', 'cronworkflows', 'workflowtemplates', 'clusterworkflowtemplates'],
+    source: 'https://argo-workflows.readthedocs.io/en/latest/workflow-templates/ (CRDs in argoproj/argo-workflows manifests/base/crds)',
+  },
+  {
+    project: 'Argo Rollouts',
+    group: 'argoproj.io',
+    // Experiments create ReplicaSets; AnalysisRuns and their templates may run a Job (the job metric provider).
+    resources: ['rollouts', 'experiments', 'analysisruns', 'analysistemplates', 'clusteranalysistemplates'],
+    source: 'https://argoproj.github.io/argo-rollouts/features/specification/ and https://argoproj.github.io/argo-rollouts/analysis/job/',
+  },
+  {
+    project: 'Argo CD',
+    group: 'argoproj.io',
+    // An Application deploys any manifests with the application controller's (cluster-wide) identity.
+    resources: ['applications', 'applicationsets', 'appprojects'],
+    source: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/',
+  },
+  {
+    project: 'Argo Events',
+    group: 'argoproj.io',
+    // An EventSource runs as a Deployment; a Sensor's triggers create any Kubernetes object.
+    resources: ['eventsources', 'sensors'],
+    source: 'https://argoproj.github.io/argo-events/sensors/triggers/k8s-object-trigger/',
+  },
+  {
+    project: 'Tekton Pipelines',
+    group: 'tekton.dev',
+    resources: ['tasks', 'clustertasks', 'taskruns', 'pipelines', 'pipelineruns', 'runs', 'customruns', 'stepactions'],
+    source: 'https://tekton.dev/docs/pipelines/ (release.yaml: ClusterRole tekton-pipelines-controller-cluster-access)',
+  },
+  {
+    project: 'Tekton Triggers',
+    group: 'triggers.tekton.dev',
+    // An EventListener runs as a Deployment; a TriggerTemplate creates any resource when triggered.
+    resources: ['eventlisteners', 'triggertemplates', 'triggers'],
+    source: 'https://tekton.dev/docs/triggers/',
+  },
+  {
+    project: 'KubeVirt',
+    group: 'kubevirt.io',
+    // Every VirtualMachineInstance runs in a virt-launcher pod.
+    resources: ['virtualmachines', 'virtualmachineinstances', 'virtualmachineinstancereplicasets'],
+    source: 'https://kubevirt.io/api-reference/',
+  },
+  {
+    project: 'KubeRay',
+    group: 'ray.io',
+    resources: ['rayclusters', 'rayjobs', 'rayservices'],
+    source: 'https://docs.ray.io/en/latest/cluster/kubernetes/getting-started.html (ray-project/kuberay ray-operator/config/crd)',
+  },
+  {
+    project: 'Kubeflow (Training Operator, Notebooks, Katib)',
+    group: 'kubeflow.org',
+    resources: ['pytorchjobs', 'tfjobs', 'mpijobs', 'xgboostjobs', 'paddlejobs', 'jaxjobs', 'mxjobs', 'notebooks', 'experiments', 'trials'],
+    source: 'https://www.kubeflow.org/docs/components/trainer/legacy-v1/ and https://www.kubeflow.org/docs/components/notebooks/ and https://www.kubeflow.org/docs/components/katib/',
+  },
+  {
+    project: 'Kubeflow Trainer',
+    group: 'trainer.kubeflow.org',
+    resources: ['trainjobs', 'trainingruntimes', 'clustertrainingruntimes'],
+    source: 'https://www.kubeflow.org/docs/components/trainer/',
+  },
+  {
+    project: 'Spark operator',
+    group: 'sparkoperator.k8s.io',
+    resources: ['sparkapplications', 'scheduledsparkapplications'],
+    source: 'https://www.kubeflow.org/docs/components/spark-operator/user-guide/ (kubeflow/spark-operator charts CRDs)',
+  },
+  {
+    project: 'Volcano',
+    group: 'batch.volcano.sh',
+    resources: ['jobs'],
+    source: 'https://volcano.sh/en/docs/vcjob/',
+  },
+  {
+    project: 'Knative Serving',
+    group: 'serving.knative.dev',
+    resources: ['services', 'configurations', 'revisions'],
+    source: 'https://knative.dev/docs/serving/reference/serving-api/',
+  },
+  {
+    project: 'JobSet',
+    group: 'jobset.x-k8s.io',
+    resources: ['jobsets'],
+    source: 'https://jobset.sigs.k8s.io/docs/reference/jobset.v1alpha2/',
+  },
+  {
+    project: 'LeaderWorkerSet',
+    group: 'leaderworkerset.x-k8s.io',
+    resources: ['leaderworkersets'],
+    source: 'https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/',
+  },
+  {
+    project: 'Kubernetes before 1.16 (extensions/v1beta1)',
+    group: 'extensions',
+    // Served until 1.16 (removed APIs: https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-16).
+    resources: ['deployments', 'replicasets', 'daemonsets'],
+    source: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-16',
+  },
+];
+
+/**
+ * Subresources of custom APIs that reach into a running workload, like `pods/exec` and
+ * `pods/portforward`: the privilege class `exec` holds them. Upgraded to WebSocket by a GET.
+ */
+export interface ReachingSubresources {
+  readonly project: string;
+  readonly group: string;
+  /** `resource/subresource`, as RBAC rules name them. */
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly source: string;
+}
+
+export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
+  {
+    project: 'KubeVirt',
+    group: 'subresources.kubevirt.io',
+    // The serial console and VNC are a shell and a screen in the VM; port-forward reaches its ports.
+    resources: ['virtualmachineinstances/console', 'virtualmachineinstances/vnc', 'virtualmachineinstances/portforward', 'virtualmachines/portforward'],
+    verbs: ['get'],
+    source: 'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/',
+  },
+];
