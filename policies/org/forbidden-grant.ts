@@ -65,7 +65,8 @@ export const forbiddenGrant: OrgRule = {
         out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: `${what}; ${fix}`, source });
       if (t.namespaces.length) {
         t.levels.forEach((l, i) => {
-          if (findLevel(l)?.adminOnly) report(`token ${t.id} holds ${reserved(l).replace(/ \(make the user an admin, or ask support\)$/, '')} in ${t.namespaces.join(', ')}`, at(t.source, `.levels[${i}]`));
+          const level = findLevel(l);
+          if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, `.levels[${i}]`));
         });
       }
       for (const r of t.rbac) {
