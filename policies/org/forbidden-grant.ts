@@ -66,15 +66,15 @@ export const forbiddenGrant: OrgRule = {
       if (t.namespaces.length) {
         t.levels.forEach((l, i) => {
           const level = findLevel(l);
-          if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, `.levels[${i}]`));
+          if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, '.owner'));
         });
       }
       for (const r of t.rbac) {
         const inline = reservedByRules(r.rules);
-        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${model.name}:token:${t.id}) ${inline}`, r.source);
+        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${model.name}:token:${t.id}) ${inline}`, at(t.source, ".owner"));
         for (const name of r.customRoles) {
           const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-          if (why) report(`custom role ${name} (Role ${model.name}:custom:${name}) bound to token ${t.id} in ${r.namespace} ${why}`, r.source);
+          if (why) report(`custom role ${name} (Role ${model.name}:custom:${name}) bound to token ${t.id} in ${r.namespace} ${why}`, at(t.source, ".owner"));
         }
       }
     }
