@@ -4,7 +4,7 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { systemNamespaceOf } from '../constructs/model.ts';
 import { toYamlDocument } from '../constructs/yaml.ts';
@@ -20,7 +20,7 @@ token as the user, one context per namespace the token is granted (the first is 
 The Secret is what the cluster filled in, e.g.
   kubectl get secret -n acme-system token-ci-deploy -o json | orgctl kubeconfig ci-deploy --server https://lga1.example:6443 --out ~/.kube/ci-deploy
 Without --out the kubeconfig is printed. --out writes it with mode 0600, refuses an existing file
-without --force, and refuses any folder inside a git repository (a token must never be committed).
+without --force, and refuses any folder it cannot prove is outside every git repository (a token must never be committed).
 
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
@@ -88,12 +88,34 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
   };
 }
 
-/** The git work tree a path is in, if any. */
-function gitTopLevel(path: string): string | undefined {
-  let dir = resolve(path);
+/**
+ * Whether a folder is provably outside every git repository. Only two answers prove it: no `.git`
+ * in the folder or any folder above it, and git itself answering "not a git repository". Anything
+ * else — git finding a repository, git refusing one ("dubious ownership"), git missing or failing
+ * for any other reason, GIT_DIR set — is not proof, and a live credential is not written there.
+ */
+export function outsideGitRepositories(folder: string, git = 'git'): { outside: true } | { outside: false; why: string } {
+  let dir = resolve(folder);
   while (!existsSync(dir)) dir = dirname(dir);
-  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    return { outside: false, why: `cannot resolve ${dir}` };
+  }
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) {
+    return { outside: false, why: 'GIT_DIR or GIT_WORK_TREE is set, so git may treat any folder as a repository' };
+  }
+  // Our own walk first: it does not stop where git does (a file system boundary, a safe.directory).
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return { outside: false, why: `it is inside the git repository ${d}` };
+    if (dirname(d) === d) break;
+  }
+  const r = spawnSync(git, ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' } });
+  if (r.error) return { outside: false, why: `git could not be run to check (${r.error.message})` };
+  if (r.status === 0) return { outside: false, why: `it is inside the git repository ${r.stdout.trim() || dir}` };
+  const said = (r.stderr ?? '').trim();
+  if (/^fatal: not a git repository/m.test(said) && !/dubious ownership/i.test(said)) return { outside: true };
+  return { outside: false, why: `git could not tell whether it is in a repository (${said.split('\n')[0] || `exit ${r.status ?? r.signal}`})` };
 }
 
 export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): number {
@@ -139,8 +161,8 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
     io.out(text.trimEnd());
     return 0;
   }
-  const repo = gitTopLevel(dirname(resolve(out)));
-  if (repo) throw new InputError(`${out} is inside the git repository ${repo}: a token must never be committed; write it elsewhere (e.g. ~/.kube/)`);
+  const where = outsideGitRepositories(dirname(resolve(out)));
+  if (!where.outside) throw new InputError(`${out}: refused, because ${where.why}: a token must never be committed, so it is written only where no git repository is proven; write it elsewhere (e.g. ~/.kube/)`);
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
   // A new file, renamed over the old one: an existing file's looser mode is not kept.
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);

@@ -150,13 +150,39 @@ export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxB
   return chunks;
 }
 
+/**
+ * Where each object was declared (construct path or spec path), for findings about the output: a
+ * name the API server refuses, or two declarations writing one object. Objects made from the
+ * organization as a whole (the catalog's ClusterRoles, membership) are not in it.
+ */
+const DECLARED_AT = new WeakMap<Manifest, string>();
+
+/** The declaration an object comes from, else undefined (the organization itself). */
+export function declaredAt(o: Manifest): string | undefined {
+  return DECLARED_AT.get(o);
+}
+
+const declared = (o: Manifest, source: string | undefined): Manifest => {
+  if (source !== undefined) DECLARED_AT.set(o, source);
+  return o;
+};
+
+/** `namespace\u0000Role name` → the declaration that made the Role (first one wins). */
+type RoleSources = Map<string, string>;
+const roleKey = (ns: string, name: string) => `${ns}\u0000${name}`;
+
 /** Collects who holds what, where: the one pass over the model. */
-function collectBindings(model: OrgModel, today: string, subjects: Subjects): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>> } {
+function collectBindings(model: OrgModel, today: string, subjects: Subjects): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>>; roleSources: RoleSources } {
   const bindings = new Bindings();
   const namespaces = new Set(model.namespaces.map((n) => n.name));
   const users = new Map(model.users.map((u) => [u.key, u]));
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+  const customRoleSources = new Map(model.customRoles.map((r) => [r.name, r.source]));
+  const roleSources: RoleSources = new Map();
+  const madeAt = (ns: string, name: string, source: string | undefined) => {
+    if (source !== undefined && !roleSources.has(roleKey(ns, name))) roleSources.set(roleKey(ns, name), source);
+  };
   const org = model.name;
   // Names built once, not once per grant and level.
   const catalogRoles = new Map(CATALOG.map((l) => [l.id, `${org}:${l.id}`]));
@@ -170,7 +196,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     if (!roles) customRoles.set(ns, (roles = new Map()));
     return roles;
   };
-  const addInlineRules = (ns: string, name: string, rules: readonly PolicyRule[]) => {
+  const addInlineRules = (ns: string, name: string, rules: readonly PolicyRule[], source: string) => {
+    madeAt(ns, name, source);
     const roles = rolesIn(ns);
     roles.set(name, [...(roles.get(name) ?? []), ...rules]);
   };
@@ -178,7 +205,10 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     const rules = customRuleSets.get(customRole);
     if (!rules) return;
     const name = customRoleName(customRole);
-    if (!rolesIn(ns).has(name)) rolesIn(ns).set(name, [...rules]);
+    if (!rolesIn(ns).has(name)) {
+      rolesIn(ns).set(name, [...rules]);
+      madeAt(ns, name, customRoleSources.get(customRole));
+    }
     bindings.add(ns, 'Role', name, subject);
   };
 
@@ -192,7 +222,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
     if (g.rules.length) {
       // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleName(u.key), g.rules);
+      addInlineRules(g.namespace, customRoleName(u.key), g.rules, g.source);
       bindings.add(g.namespace, 'Role', customRoleName(u.key), subject);
     }
   }
@@ -218,13 +248,13 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const r of t.rbac) {
       if (!namespaces.has(r.namespace)) continue;
       if (r.rules.length) {
-        addInlineRules(r.namespace, `${org}:token:${t.id}`, r.rules);
+        addInlineRules(r.namespace, `${org}:token:${t.id}`, r.rules, r.source);
         bindings.add(r.namespace, 'Role', `${org}:token:${t.id}`, subject);
       }
       for (const c of r.customRoles) useCustomRole(r.namespace, c, subject);
     }
   }
-  return { bindings, customRoles };
+  return { bindings, customRoles, roleSources };
 }
 
 function clusterRoles(model: OrgModel): Manifest[] {
@@ -240,16 +270,16 @@ function clusterRoles(model: OrgModel): Manifest[] {
   );
 }
 
-function namespaceObject(model: OrgModel, name: string): Manifest {
-  return manifest('v1', 'Namespace', {
+function namespaceObject(model: OrgModel, name: string, source?: string): Manifest {
+  return declared(manifest('v1', 'Namespace', {
     metadata: meta(model, 'Namespace', name, undefined, {
       // Dropping a namespace from the declaration never deletes its workloads.
       'argocd.argoproj.io/sync-options': 'Prune=false',
     }),
-  } satisfies k8s.KubeNamespaceProps);
+  } satisfies k8s.KubeNamespaceProps), source);
 }
 
-function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number): Manifest[] {
+function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number, roleSources: RoleSources): Manifest[] {
   const out: Manifest[] = [];
   const names = [...bindings.in(ns).keys()].sort((a, b) => {
     const la = a.slice(model.name.length + 1);
@@ -263,25 +293,22 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
     const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
     chunks.forEach((chunk, i) => {
       out.push(
-        manifest('rbac.authorization.k8s.io/v1', 'RoleBinding', {
+        declared(manifest('rbac.authorization.k8s.io/v1', 'RoleBinding', {
           metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
           roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
           subjects: chunk,
-        } satisfies k8s.KubeRoleBindingProps),
+        } satisfies k8s.KubeRoleBindingProps), roleSources.get(roleKey(ns, roleName))),
       );
     });
   }
   return out;
 }
 
-function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined): Manifest[] {
+function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined, roleSources: RoleSources): Manifest[] {
   return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, rules]) => manifest('rbac.authorization.k8s.io/v1', 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps));
+    .map(([name, rules]) => declared(manifest('rbac.authorization.k8s.io/v1', 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
 }
-
-/** One JSON line per record: adding a user adds one line to dist/. */
-const jsonLines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
 export function membershipData(model: OrgModel) {
@@ -331,22 +358,31 @@ export function membershipData(model: OrgModel) {
   return { organization, users, invites, tokens };
 }
 
+/**
+ * The ConfigMaps holding membership lists, by data key: `orgctl-users`, `orgctl-users-2`, ...
+ * `readMembership` (policies/change/snapshot.ts) reads every ConfigMap whose name matches.
+ */
+export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
+export const membershipListName = (list: keyof typeof MEMBERSHIP_LISTS, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
+
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
   const { organization, users, invites, tokens } = membershipData(model);
-  // Large organizations spread users over several ConfigMaps, each under the 256 KiB a client-side
-  // apply can copy into its annotation (a ConfigMap itself holds 1 MiB).
-  const userChunks = chunkBySize(users, (u) => JSON.stringify(u).length + 1, MAX_OBJECT_BYTES);
   const cm = (name: string, data: Record<string, string>): Manifest =>
     manifest('v1', 'ConfigMap', { metadata: meta(model, 'ConfigMap', name, ns), data } satisfies k8s.KubeConfigMapProps);
+  // One JSON line per record: adding a user adds one line to dist/.
+  // Every list grows with the organization: each is spread over numbered ConfigMaps, each under the
+  // 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds 1 MiB; 12,000
+  // invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server counts them.
+  const lists = (list: keyof typeof MEMBERSHIP_LISTS, records: readonly object[]) =>
+    chunkBySize(records.map((r) => `${JSON.stringify(r)}\n`), (line) => Buffer.byteLength(line, 'utf8'), MAX_OBJECT_BYTES)
+      .map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
   return [
-    cm('orgctl-organization', {
-      'organization.json': `${JSON.stringify(organization)}\n`,
-      'invites.jsonl': jsonLines(invites),
-      'tokens.jsonl': jsonLines(tokens),
-    }),
-    ...userChunks.map((chunk, i) => cm(i === 0 ? 'orgctl-users' : `orgctl-users-${i + 1}`, { 'users.jsonl': jsonLines(chunk) })),
+    cm('orgctl-organization', { 'organization.json': `${JSON.stringify(organization)}\n` }),
+    ...lists('users', users),
+    ...lists('invites', invites),
+    ...lists('tokens', tokens),
   ];
 }
 
@@ -373,7 +409,7 @@ function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
       metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
       type: 'kubernetes.io/service-account-token',
     } satisfies k8s.KubeSecretProps),
-  ];
+  ].map((o) => declared(o, t.source));
 }
 
 /** FNV-1a: a stable hash, the same on every machine and in every version of Node. */
@@ -405,15 +441,29 @@ export interface Placed {
   readonly objects: readonly Manifest[];
 }
 
-/** Every object of the output, placed in its cluster and shard. */
-export function placeOrganization(model: OrgModel, options: RenderOptions): Placed[] {
+const placedCache = new WeakMap<OrgModel, { key: string; placed: readonly Placed[] }>();
+
+/**
+ * Every object of the output, placed in its cluster and shard. The same model and options give the
+ * same (shared, not to be changed) result: the policies over the output and synthesis render once.
+ */
+export function placeOrganization(model: OrgModel, options: RenderOptions): readonly Placed[] {
+  const key = `${options.today}\u0000${options.maxBindingBytes ?? ''}`;
+  const hit = placedCache.get(model);
+  if (hit?.key === key) return hit.placed;
+  const placed = placeAll(model, options);
+  placedCache.set(model, { key, placed });
+  return placed;
+}
+
+function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
   const maxBytes = options.maxBindingBytes ?? MAX_OBJECT_BYTES;
   const subjects = new Subjects(model);
-  const { bindings, customRoles } = collectBindings(model, options.today, subjects);
+  const { bindings, customRoles, roleSources } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
-  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes)];
-  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name), ...customRoleObjects(model, n.name, customRoles.get(n.name)), ...roleBindings(model, n.name, bindings, subjects, maxBytes)]]));
+  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources)];
+  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name, n.source), ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources), ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources)]]));
   const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, objects: tokenObjects(model, t) }));
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const out: Placed[] = [];

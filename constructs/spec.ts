@@ -178,10 +178,18 @@ function parseText(text: string, file: string): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
   if (/^\s*[[{]/.test(text)) {
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch {
       // Not JSON after all: YAML gives a position for the error.
+    }
+    if (data !== undefined) {
+      // JSON.parse keeps the last of duplicate keys, as Go does: refused, like a YAML spec's
+      // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts).
+      const dup = duplicateJsonKey(text);
+      if (dup) throw new SpecError([`${file}:${dup.line}:${dup.column}: ${dup.path}: duplicate key ${JSON.stringify(dup.key)} (a key may appear once in a mapping; readers disagree on which value counts)`]);
+      return data;
     }
   }
   if (text.length > MAX_SPEC_BYTES.yaml) {
@@ -200,6 +208,60 @@ function parseText(text: string, file: string): unknown {
   } catch (e) {
     throw new SpecError([`${file}: ${(e as Error).message} (aliases are limited to keep a spec small)`]);
   }
+}
+
+/**
+ * The first key that appears twice in one object of valid JSON `text`, with where it is (1-based
+ * line and column) and its spec path; undefined when there is none. One pass over the text.
+ */
+export function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
+  interface Frame { readonly keys?: Set<string>; index: number; key?: string }
+  const stack: Frame[] = [];
+  let expectKey = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      stack.push({ keys: new Set(), index: 0 });
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ index: 0 });
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1]!;
+      top.index++;
+      expectKey = top.keys !== undefined;
+    } else if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      if (!expectKey) continue;
+      const raw = text.slice(start, i + 1);
+      const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+      const top = stack[stack.length - 1]!;
+      if (top.keys!.has(key)) {
+        const before = text.slice(0, start);
+        const line = before.split('\n').length;
+        const column = start - before.lastIndexOf('\n');
+        const parts = stack.map((f) => (f.keys ? f.key! : String(f.index)));
+        parts[parts.length - 1] = key;
+        return { key, path: specPath(`/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`), line, column };
+      }
+      top.keys!.add(key);
+      top.key = key;
+      expectKey = false;
+    }
+  }
+  return undefined;
 }
 
 /** Declares every part of a checked spec on `org`, each with its spec path as source. */

@@ -216,3 +216,130 @@ describe('progress', () => {
     expect(r.stdout).not.toContain('\x1b[K');
   });
 });
+
+describe('issue 12: identities, names and sizes through the CLI', () => {
+  const base = () => ({
+    apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+    spec: {
+      owner: 'alice@acme.io',
+      users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }] as Record<string, unknown>[],
+      namespaces: [{ name: 'web' }] as Record<string, unknown>[],
+      grants: [] as Record<string, unknown>[],
+      tokens: [] as Record<string, unknown>[],
+    },
+  });
+  const write = (spec: unknown) => {
+    const file = join(tempDir(), 'org.json');
+    writeFileSync(file, JSON.stringify(spec, null, 2));
+    return file;
+  };
+  const checkAndSynth = (spec: unknown) => {
+    const file = write(spec);
+    const out = join(tempDir(), 'dist');
+    return { check: cli(['check', '--spec', file]), synth: cli(['synth', '--spec', file, '--out', out]), out };
+  };
+
+  it('a token id that is another token\'s rotation is refused, naming both declarations', () => {
+    const s = base();
+    s.spec.tokens.push({ id: 'deploy', namespaces: ['web'], rotation: 1 }, { id: 'deploy-r1', namespaces: [], owner: 'bob@acme.io' });
+    const { check, synth, out } = checkAndSynth(s);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('error duplicate-name tokens/deploy-r1: ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 (spec.tokens[0]) and token deploy-r1');
+    expect(check.stderr).toContain('(at spec.tokens[1].id)');
+    expect(check.stderr).toContain('error duplicate-object ServiceAccount acme-system/token-deploy-r1: ServiceAccount acme-system/token-deploy-r1 and Secret acme-system/token-deploy-r1 would be written by both spec.tokens[0] and spec.tokens[1]');
+    expect(synth.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a token with w:full owned by a non-admin is forbidden-grant; an admin owner or no owner passes', () => {
+    const s = base();
+    s.spec.tokens.push({ id: 'ci', namespaces: ['web'], owner: 'bob@acme.io' });
+    const bad = checkAndSynth(s);
+    expect(bad.check.code).toBe(1);
+    expect(bad.check.stderr).toMatch(/error forbidden-grant tokens\/ci: token ci holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner \(an organization-owned token\) \(at spec\.tokens\[0\]\.owner\)/);
+    expect(bad.synth.code).toBe(1);
+    s.spec.tokens[0]!.owner = 'alice@acme.io';
+    expect(checkAndSynth(s).synth.code).toBe(0);
+    delete s.spec.tokens[0]!.owner;
+    expect(checkAndSynth(s).synth.code).toBe(0);
+  }, 60_000);
+
+  it('an email with "/" that would name a Role is refused at the grant, before any output', () => {
+    const s = base();
+    s.spec.users.push({ email: 'a/b@x.io' });
+    s.spec.grants.push({ user: 'a/b@x.io', namespace: 'web', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] });
+    const { check, synth, out } = checkAndSynth(s);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('error invalid-name users/a/b@x.io → web: the inline rules would become Role "acme:custom:a/b@x.io", named after the email, and an RBAC object name may not contain \'/\'');
+    expect(check.stderr).toContain('(at spec.grants[0].rules)');
+    expect(check.stderr).toContain('error invalid-object Role web/acme:custom:a/b@x.io: name "acme:custom:a/b@x.io" may not contain \'/\', which the API server refuses for a Role');
+    expect(synth.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a namespace Argo CD cannot deploy to is refused at its declaration', () => {
+    const s = base();
+    s.spec.namespaces.push({ name: 'argocd' });
+    const { check, synth } = checkAndSynth(s);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain("error undeployable-namespace namespaces/argocd: argocd is Argo CD's own namespace (the default of delivery.argocd.namespace), which the generated AppProject denies: its shard would never sync; choose another name (at spec.namespaces[1].name)");
+    expect(synth.code).toBe(1);
+  });
+
+  it('a JSON spec with a duplicate key is refused like a YAML one', () => {
+    const text = '{"apiVersion": "orgctl/v1", "kind": "Organization", "metadata": {"name": "acme"},\n'
+      + ' "spec": {"owner": "alice@acme.io", "users": [{"email": "alice@acme.io", "admin": true},\n'
+      + '   {"email": "bob@acme.io", "admin": false, "admin": true}]}}\n';
+    const file = join(tempDir(), 'org.json');
+    writeFileSync(file, text);
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:3:45: spec.users[1].admin: duplicate key "admin"`);
+    const yaml = join(tempDir(), 'org.yaml');
+    writeFileSync(yaml, 'apiVersion: orgctl/v1\nkind: Organization\nmetadata: { name: acme }\nspec:\n  owner: alice@acme.io\n  users:\n    - { email: alice@acme.io, admin: true }\n    - { email: bob@acme.io, admin: false, admin: true }\n');
+    expect(cli(['check', '--spec', yaml]).code).toBe(2);
+  });
+});
+
+describe('orgctl kubeconfig --out outside git repositories only', () => {
+  const SECRET = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
+  const args = (out: string) => ['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--dir', join(ROOT, 'dist'), '--out', out];
+  /** A `git` on PATH that answers as given. */
+  const fakeGit = (stderr: string, code: number) => {
+    const bin = tempDir('orgctl-fake-git-');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
+    return { PATH: `${bin}:${process.env.PATH}` };
+  };
+
+  it('refuses a folder git calls dubious (git failing is not "outside")', () => {
+    const out = join(tempDir(), 'kubeconfig');
+    const r = cli(args(out), { env: fakeGit('fatal: detected dubious ownership in repository at /x', 128) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('git could not tell whether it is in a repository (fatal: detected dubious ownership in repository at /x)');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses when git fails for any other reason, or cannot run', () => {
+    const out = join(tempDir(), 'kubeconfig');
+    expect(cli(args(out), { env: fakeGit('error: something else', 1) }).code).toBe(2);
+    const r = cli(args(out), { env: { PATH: tempDir('orgctl-no-git-') } });
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a folder under a .git that git does not report (e.g. past a file system boundary)', () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'sub'));
+    const out = join(repo, 'sub', 'kubeconfig');
+    const r = cli(args(out), { env: fakeGit('fatal: not a git repository (or any parent up to mount point /)', 128) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`it is inside the git repository ${repo}`);
+  });
+
+  it('writes where git proves there is no repository', () => {
+    const out = join(tempDir(), 'kubeconfig');
+    const r = cli(args(out), { env: fakeGit('fatal: not a git repository (or any of the parent directories): .git', 128) });
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`wrote ${out} (mode 0600)`)]);
+  });
+});

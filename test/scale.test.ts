@@ -7,6 +7,8 @@ import { Organization } from '../constructs/index.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synth.ts';
 import { parseCanonicalYaml } from '../constructs/yaml.ts';
+import { membershipData } from '../constructs/render.ts';
+import { readMembership } from '../policies/change/snapshot.ts';
 import { TODAY, lineDiff, run } from './helpers.ts';
 
 const S = { users: 200, namespaces: 50, grants: 2_000, tokens: 20, seed: 7 };
@@ -95,5 +97,44 @@ describe('orgctl generate', () => {
     expect(few.stderr).toBe(`generate: ${made} grants, not 500: 10 users and 3 namespaces hold no more distinct (non-admin user, namespace) pairs`);
     expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--admins', '6'])).stderr).toMatch(/--admins 6 is more than --users 5/);
     expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--seed', '4294967296'])).stderr).toMatch(/--seed 4294967296 is too large/);
+  });
+});
+
+describe('membership at 12,000 invites and 10,000 tokens (issue 12, section 4)', () => {
+  // Before: every invite and token went into the one ConfigMap orgctl-organization, which the API
+  // server refused (over 1,048,576 bytes of data) and Argo CD's whole cluster shard with it.
+  const spec = generateSpec({ users: 60, namespaces: 40, grants: 200, tokens: 10_000, seed: 12 });
+  const invites = Array.from({ length: 12_000 }, (_, i) => ({
+    email: `invitee${i}@acme.io`, sso: true, ...(i % 7 === 3 ? { billing: true } : {}),
+    grants: [{ namespace: `ns-${i % 40}`, levels: ['r:full', 'w:services'] }],
+  }));
+  // 20,000 token objects need more than the default 32 Argo CD Applications (1,500 objects each).
+  const big = { ...spec, spec: { ...spec.spec, invites, delivery: { shards: 80 } } } as OrgSpec;
+  const result = synthSpec(big);
+  const docs = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+  it('every object stays under the API server limits: 1.5 MiB a request, 1 MiB of ConfigMap data (and 256 KiB for a client-side apply)', () => {
+    expect(docs.length).toBeGreaterThan(20_000);
+    for (const { object } of docs) {
+      const o = object as { kind: string; metadata: { name: string }; data?: Record<string, string> };
+      expect(bytes(JSON.stringify(o)), o.metadata.name).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+      if (o.kind === 'ConfigMap') {
+        const data = Object.entries(o.data ?? {}).reduce((n, [k, v]) => n + bytes(k) + bytes(v), 0);
+        expect(data, o.metadata.name).toBeLessThanOrEqual(256 * 1024);
+      }
+    }
+    const names = [...new Set(docs.map((d) => d.object as { kind: string; metadata: { name: string } }).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name))];
+    expect(names).toEqual(expect.arrayContaining(['orgctl-organization', 'orgctl-users', 'orgctl-invites', 'orgctl-invites-2', 'orgctl-tokens', 'orgctl-tokens-2']));
+  });
+
+  it('the review reads the membership back equal to what was declared', () => {
+    const m = readMembership(docs, 'head');
+    const data = membershipData(result.model!);
+    expect([...m.invites.values()]).toEqual(data.invites);
+    expect([...m.tokens.values()]).toEqual(data.tokens);
+    expect([...m.users.values()]).toEqual(data.users);
+    expect(m.invites.size).toBe(12_000);
+    expect(m.tokens.size).toBe(10_000);
   });
 });

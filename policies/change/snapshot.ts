@@ -180,11 +180,21 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
     ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
   };
-  const userMaps = configMaps.filter((c) => /^orgctl-users(-\d+)?$/.test(String((c.metadata as Obj).name)));
-  const users = new Map<string, MemberUser>();
-  for (const cm of userMaps) for (const u of jsonLines<MemberUser>((cm.data as Obj)['users.jsonl'], `${label} users.jsonl`)) users.set(u.email, u);
-  const invites = new Map(jsonLines<MemberInvite>(data['invites.jsonl'], `${label} invites.jsonl`).map((i) => [i.email, i]));
-  const tokens = new Map(jsonLines<MemberToken>(data['tokens.jsonl'], `${label} tokens.jsonl`).map((t) => [t.id, t]));
+  // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
+  // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
+  // orgctl-organization itself, which is read too.
+  const list = <T>(name: 'users' | 'invites' | 'tokens', keyOf: (t: T) => string): Map<string, T> => {
+    const pattern = new RegExp(`^orgctl-${name}(-\\d+)?$`);
+    const file = `${name}.jsonl`;
+    const out = new Map<string, T>();
+    const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
+    const sources = [orgMap[0]!, ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b))];
+    for (const cm of sources) for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);
+    return out;
+  };
+  const users = list<MemberUser>('users', (u) => u.email);
+  const invites = list<MemberInvite>('invites', (i) => i.email);
+  const tokens = list<MemberToken>('tokens', (t) => t.id);
   return { org, users, invites, tokens };
 }
 

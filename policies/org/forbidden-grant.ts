@@ -25,7 +25,7 @@ function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
 /** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin. */
 export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
-  description: 'an admin-only level (w:pods, w:full, or any level that lets a subject run code), or custom rules that allow the same, granted to a non-admin',
+  description: 'an admin-only level (w:pods, w:full, or any level that lets a subject run code), or custom rules that allow the same, granted to a non-admin, or held by a token whose owner is not an admin',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
@@ -56,6 +56,29 @@ export const forbiddenGrant: OrgRule = {
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
       for (const g of inv.grants) judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
+    }
+    // A token's holder is its owner: a token with access reserved for admins is owned by an admin,
+    // or by nobody (the organization). A deactivated or undeclared owner is token-owner-inactive.
+    for (const t of model.tokens) {
+      const owner = t.owner === undefined ? undefined : ix.users.get(t.owner);
+      if (!owner || owner.admin) continue;
+      const fix = `its owner ${owner.email} is not an admin: give the token an admin owner, or remove the owner (an organization-owned token)`;
+      const report = (what: string, source: string) =>
+        out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: `${what}; ${fix}`, source });
+      if (t.namespaces.length) {
+        t.levels.forEach((l, i) => {
+          const level = findLevel(l);
+          if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, '.owner'));
+        });
+      }
+      for (const r of t.rbac) {
+        const inline = reservedByRules(r.rules);
+        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${model.name}:token:${t.id}) ${inline}`, at(t.source, ".owner"));
+        for (const name of r.customRoles) {
+          const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
+          if (why) report(`custom role ${name} (Role ${model.name}:custom:${name}) bound to token ${t.id} in ${r.namespace} ${why}`, at(t.source, ".owner"));
+        }
+      }
     }
     return out;
   },

@@ -9,10 +9,12 @@ import { forbiddenGrant } from './forbidden-grant.ts';
 import { invalidName } from './invalid-name.ts';
 import { invalidRule } from './invalid-rule.ts';
 import { inviteWithoutSso } from './invite-without-sso.ts';
+import { duplicateObject, invalidObject, objectSize } from './output-objects.ts';
 import { ownerAdmin } from './owner-admin.ts';
 import { systemNamespace } from './system-namespace.ts';
 import { tokenExpiry } from './token-expiry.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
+import { undeployableNamespace } from './undeployable-namespace.ts';
 import { unknownCluster } from './unknown-cluster.ts';
 import { unknownLevel } from './unknown-level.ts';
 import { unknownNamespace } from './unknown-namespace.ts';
@@ -24,6 +26,9 @@ export type { OrgRule, PolicyContext } from './context.ts';
 export const ORG_RULES: readonly OrgRule[] = [
   forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
   invalidName, invalidRule, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
+  undeployableNamespace,
+  // Over the rendered objects (every kind), after the model rules.
+  duplicateObject, invalidObject, objectSize,
 ];
 
 /** Every rule over the model; findings sorted (errors first) so output is stable. */

@@ -1,6 +1,7 @@
 import { tokenAccountName } from '../../constructs/model.ts';
 import { at, type Finding } from '../findings.ts';
 import type { OrgRule } from './context.ts';
+import { pathSegmentProblem } from './kubernetes-names.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -22,7 +23,7 @@ function subdomainProblem(name: string): string | undefined {
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
   id: 'invalid-name',
-  description: 'a name Kubernetes would reject: organization, namespace, cluster and token ids must be DNS labels; role names DNS subdomains',
+  description: 'a name Kubernetes would reject: organization, namespace, cluster and token ids must be DNS labels; role names DNS subdomains; a user with inline rules needs an email that can name a Role (no / or %)',
   check(model) {
     const out: Finding[] = [];
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {
@@ -41,6 +42,19 @@ export const invalidName: OrgRule = {
     }
     for (const r of model.roles) report(`roles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
     for (const r of model.customRoles) report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
+    // Inline rules become a Role named after the user's email: an RBAC name is a path segment
+    // (kubernetes pkg/api/validation/path/name.go: no "/", no "%", not "." or "..").
+    for (const g of model.grants) {
+      if (!g.rules.length) continue;
+      const role = `${model.name}:custom:${g.user}`;
+      const problem = pathSegmentProblem(role);
+      if (problem) {
+        out.push({
+          severity: 'error', rule: this.id, subject: `users/${g.user} → ${g.namespace}`, source: at(g.source, '.rules'),
+          message: `the inline rules would become Role ${JSON.stringify(role)}, named after the email, and an RBAC object name ${problem}: declare the rules as a named custom role (customRoles) and grant it with customRole`,
+        });
+      }
+    }
     return out;
   },
 };

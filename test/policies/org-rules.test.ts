@@ -233,6 +233,80 @@ const CASES: Case[] = [
     message: /^expired on 2026-11-25 \(today is 2026-11-26\): not synthesized/,
     severity: 'warning',
   },
+  // Issue 12, section 3: tokens and identities.
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => org.token('deploy', { namespaces: [web], owner: org.user('bob@acme.io') }),
+    passes: ({ org, web, alice }) => org.token('deploy', { namespaces: [web], owner: alice }),
+    message: /^token deploy holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => org.token('deploy', { namespaces: [web], levels: ['r:full', 'w:pods'], owner: org.user('bob@acme.io') }),
+    passes: ({ org, web }) => org.token('deploy', { namespaces: [web], levels: ['r:full', 'w:pods'] }),
+    message: /^token deploy holds w:pods in web, which is reserved for admins/,
+  },
+  {
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) => org.token('bot', { owner: org.user('bob@acme.io') }).allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]),
+    passes: ({ org, web }) => org.token('bot', { owner: org.user('bob@acme.io') }).allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }]),
+    message: /^the custom rules of token bot in web \(Role acme:token:bot\) lets a non-admin run arbitrary pods.*give the token an admin owner/,
+  },
+  {
+    rule: 'duplicate-name',
+    fails: ({ org }) => {
+      org.token('deploy', { rotation: 1 });
+      org.token('deploy-r1');
+    },
+    passes: ({ org }) => {
+      org.token('deploy', { rotation: 1 });
+      org.token('deploy-r2');
+    },
+    message: /^ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 \(acme\/tokens\/deploy\) and token deploy-r1: .*choose another id/,
+  },
+  {
+    rule: 'duplicate-object',
+    fails: ({ org }) => {
+      org.token('deploy', { rotation: 1 });
+      org.token('deploy-r1');
+    },
+    passes: ({ org }) => {
+      org.token('deploy', { rotation: 1 });
+      org.token('deploy-r2');
+    },
+    message: /^ServiceAccount acme-system\/token-deploy-r1 and Secret acme-system\/token-deploy-r1 would be written by both acme\/tokens\/deploy and acme\/tokens\/deploy-r1/,
+  },
+  // Section 4: names and sizes the API server accepts.
+  {
+    rule: 'invalid-name',
+    fails: ({ org, web }) => web.grantRules(org.user('a/b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    message: /^the inline rules would become Role "acme:custom:a\/b@x.io", named after the email, and an RBAC object name may not contain '\/': declare the rules as a named custom role/,
+  },
+  {
+    rule: 'invalid-object',
+    fails: ({ org, web }) => web.grantRules(org.user('a%b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) => web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    message: /^name "acme:custom:a%b@x.io" may not contain '%', which the API server refuses for a Role/,
+  },
+  {
+    rule: 'invalid-object',
+    fails: ({ org }) => org.token('bot', { note: 'x'.repeat(300 * 1024) }),
+    passes: ({ org }) => org.token('bot', { note: 'x'.repeat(1024) }),
+    message: /^its annotations are \d+ bytes, over the API server's 262144 bytes \(256 KiB\); shorten the token's name or note/,
+  },
+  {
+    rule: 'object-size',
+    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('big', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: Array.from({ length: 60_000 }, (_, i) => `config-${i}-abcdefghijklmnop`) }])),
+    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('big', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: Array.from({ length: 600 }, (_, i) => `config-${i}-abcdefghijklmnop`) }])),
+    message: /^is 1\.\d\d MiB, over the 1\.50 MiB the API server \(etcd\) accepts in one request/,
+  },
+  {
+    rule: 'undeployable-namespace',
+    fails: ({ org }) => org.namespace('argocd'),
+    passes: ({ org }) => org.namespace('argo-workflows'),
+    message: /^argocd is Argo CD's own namespace \(the default of delivery.argocd.namespace\), which the generated AppProject denies: its shard would never sync/,
+  },
 ];
 
 const findingsOf = (org: Organization, rule: string) => runPolicies(org.toModel(), { today: TODAY }).filter((f) => f.rule === rule);
@@ -275,6 +349,23 @@ describe('org rules', () => {
     web.grant(org.user('bob@acme.io'), 'w:pods');
     const [f] = findingsOf(org, 'forbidden-grant');
     expect(f).toMatchObject({ subject: 'users/bob@acme.io → web', source: 'acme/grants/bob@acme.io → web' });
+  });
+
+  it('undeployable-namespace: the configured Argo CD namespace, and Argo CD in the system namespace', () => {
+    const a = smallOrg({ argocd: { repoURL: 'https://git.example/org.git', namespace: 'gitops' } });
+    a.org.namespace('gitops');
+    a.org.namespace('argocd'); // not Argo CD's namespace here
+    expect(findingsOf(a.org, 'undeployable-namespace').map((f) => [f.subject, f.message])).toEqual([
+      ['namespaces/gitops', expect.stringMatching(/^gitops is Argo CD's own namespace \(delivery.argocd.namespace\)/)],
+    ]);
+    const b = smallOrg({ argocd: { repoURL: 'https://git.example/org.git', namespace: 'acme-system' } });
+    expect(findingsOf(b.org, 'undeployable-namespace')[0]?.message).toMatch(/^delivery.argocd.namespace "acme-system" is the organization's system namespace/);
+  });
+
+  it('a token owned by nobody (the organization) may hold w:full', () => {
+    const { org, web } = smallOrg();
+    org.token('deploy', { namespaces: [web] });
+    expect(findingsOf(org, 'forbidden-grant')).toEqual([]);
   });
 
   it('every rule id is stable kebab-case and described', () => {

@@ -1,0 +1,76 @@
+/**
+ * The API server's own rules for names, labels, annotations and sizes, as orgctl's output meets
+ * them. Each function returns why a value is refused, or undefined when the server accepts it.
+ *
+ * Sources (kubernetes/kubernetes and k8s.io/apimachinery):
+ * - `IsDNS1123Label` (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63) and `IsDNS1123Subdomain`
+ *   (labels joined by `.`, at most 253): apimachinery `pkg/util/validation/validation.go`.
+ *   Namespaces are DNS-1123 labels (`ValidateNamespaceName`); ServiceAccounts, Secrets and
+ *   ConfigMaps DNS-1123 subdomains (`NameIsDNSSubdomain`) — `pkg/apis/core/validation`.
+ * - RBAC objects (Role, ClusterRole, RoleBinding) only need to be a path segment:
+ *   `path.ValidatePathSegmentName` / `IsValidPathSegmentName` in `pkg/api/validation/path/name.go`:
+ *   `NameMayNotBe = [".", ".."]`, `NameMayNotContain = ["/", "%"]` (RBAC's `ValidateRBACName`).
+ * - Label values: `IsValidLabelValue`, at most 63 (`LabelValueMaxLength`), empty or
+ *   `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]` — apimachinery `pkg/util/validation/validation.go`.
+ * - Annotations: all keys and values together at most 256 KiB (`TotalAnnotationSizeLimitB`,
+ *   apimachinery `pkg/api/validation/objectmeta.go`, `ValidateAnnotationsSize`).
+ * - A ConfigMap's data at most 1 MiB (`MaxSecretSize`, `ValidateConfigMap`: "Too long: may not be
+ *   more than 1048576 bytes"); etcd refuses any request over 1.5 MiB (`--max-request-bytes`).
+ */
+
+export const DNS1123_LABEL_MAX = 63;
+export const DNS1123_SUBDOMAIN_MAX = 253;
+export const LABEL_VALUE_MAX = 63;
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
+export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** UTF-8 bytes: the API server measures sizes in bytes, not UTF-16 code units. */
+export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** `IsDNS1123Label`. */
+export function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
+  if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit (a DNS-1123 label)';
+  return undefined;
+}
+
+/** `IsDNS1123Subdomain`. */
+export function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
+  if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (a DNS-1123 subdomain)';
+  return undefined;
+}
+
+/** `path.ValidatePathSegmentName(name, false)`: RBAC object names. */
+export function pathSegmentProblem(name: string): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (name === '.' || name === '..') return `may not be '${name}'`;
+  const bad = ['/', '%'].filter((c) => name.includes(c));
+  if (bad.length) return bad.map((c) => `may not contain '${c}'`).join(' and ');
+  return undefined;
+}
+
+/** `IsValidLabelValue`. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > LABEL_VALUE_MAX) return `is ${value.length} characters long (at most ${LABEL_VALUE_MAX} in a label value)`;
+  if (!LABEL_VALUE.test(value)) return 'must be empty or letters, digits, "-", "_" and ".", starting and ending with a letter or digit (a label value)';
+  return undefined;
+}
+
+/** Which name rule each kind orgctl writes follows (the API server's, per kind). */
+export const NAME_RULE: Readonly<Record<string, (name: string) => string | undefined>> = {
+  Namespace: (n) => dns1123LabelProblem(n),
+  ServiceAccount: (n) => dns1123SubdomainProblem(n),
+  Secret: (n) => dns1123SubdomainProblem(n),
+  ConfigMap: (n) => dns1123SubdomainProblem(n),
+  Role: pathSegmentProblem,
+  ClusterRole: pathSegmentProblem,
+  RoleBinding: pathSegmentProblem,
+};

@@ -1,0 +1,109 @@
+/**
+ * Rules over the objects the model renders to (every kind), before anything is written: what the
+ * API server would refuse, and two declarations writing one object. A refused object stops its
+ * whole Argo CD Application (revocations included); a shared object is owned by two Applications
+ * and holds whichever declaration synced last. Rendering is shared with synthesis (cached).
+ */
+import type { OrgModel } from '../../constructs/model.ts';
+import { declaredAt, placeOrganization, type Manifest } from '../../constructs/render.ts';
+import type { Finding } from '../findings.ts';
+import type { OrgRule, PolicyContext } from './context.ts';
+import {
+  ANNOTATIONS_MAX_BYTES, byteLength, CONFIGMAP_DATA_MAX_BYTES, labelValueProblem, NAME_RULE, REQUEST_MAX_BYTES,
+} from './kubernetes-names.ts';
+
+/** Every object once (clusters share them). */
+function objectsOf(model: OrgModel, ctx: PolicyContext): Manifest[] {
+  const seen = new Set<Manifest>();
+  for (const p of placeOrganization(model, { today: ctx.today })) for (const o of p.objects) seen.add(o);
+  return [...seen];
+}
+
+const describeObject = (o: Manifest): string => `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const sourceOf = (model: OrgModel, o: Manifest): string => declaredAt(o) ?? model.source;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+/** Two declarations that render one (kind, namespace, name): one finding per pair of declarations. */
+export const duplicateObject: OrgRule = {
+  id: 'duplicate-object',
+  description: 'two declarations would write the same object (kind, namespace and name) into the output, of any kind',
+  check(model, ctx) {
+    const first = new Map<string, Manifest>();
+    const pairs = new Map<string, { a: string; b: string; objects: string[] }>();
+    for (const o of objectsOf(model, ctx)) {
+      const key = `${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, o);
+        continue;
+      }
+      const a = sourceOf(model, earlier);
+      const b = sourceOf(model, o);
+      const pair = `${a}\u0000${b}`;
+      const entry = pairs.get(pair) ?? { a, b, objects: [] };
+      entry.objects.push(describeObject(o));
+      pairs.set(pair, entry);
+    }
+    return [...pairs.values()].map(({ a, b, objects }): Finding => ({
+      severity: 'error', rule: this.id, subject: objects[0]!, source: b,
+      message: `${objects.join(' and ')} would be written by both ${a} and ${b}: one object cannot belong to two declarations (two Argo CD Applications would own it, and one declaration's holder would get the other's access); rename one of them`,
+    }));
+  },
+};
+
+/** What to change, by kind, when a rendered name is refused. */
+const NAME_ADVICE: Readonly<Record<string, string>> = {
+  Namespace: 'choose a namespace name that is a DNS-1123 label',
+  ServiceAccount: "choose another token id (the ServiceAccount is named token-<id>)",
+  Secret: "choose another token id (the Secret is named token-<id>)",
+  ConfigMap: 'this is an orgctl ConfigMap: report it',
+  Role: 'Roles of inline rules are named after the user\'s email: use a named custom role instead, or fix the name',
+  ClusterRole: 'ClusterRoles are named <organization>:<level>: choose another organization name',
+  RoleBinding: 'bindings are named after their role: rename the role, or use a named custom role instead of inline rules',
+};
+
+/** Names, label values and annotations of every rendered object, by the API server's rules for its kind. */
+export const invalidObject: OrgRule = {
+  id: 'invalid-object',
+  description: "an object in the output the API server would refuse: a name that breaks its kind's rule (DNS-1123 label or subdomain, or an RBAC path segment without / and %), a label value, or annotations over 256 KiB",
+  check(model, ctx) {
+    const out: Finding[] = [];
+    for (const o of objectsOf(model, ctx)) {
+      const report = (message: string) => out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
+      const rule = NAME_RULE[o.kind];
+      const problem = rule ? rule(o.metadata.name) : `is of kind ${o.kind}, which orgctl does not write`;
+      if (problem) report(`name ${JSON.stringify(o.metadata.name)} ${problem}, which the API server refuses for a ${o.kind}; ${NAME_ADVICE[o.kind] ?? 'change the declaration'}`);
+      const meta = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
+      for (const [k, v] of Object.entries(meta.labels ?? {})) {
+        const bad = labelValueProblem(v);
+        if (bad) report(`label ${k}: ${JSON.stringify(v)} ${bad}`);
+      }
+      let bytes = 0;
+      for (const [k, v] of Object.entries(meta.annotations ?? {})) bytes += byteLength(k) + byteLength(v);
+      if (bytes > ANNOTATIONS_MAX_BYTES) {
+        report(`its annotations are ${bytes} bytes, over the API server's ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB); shorten the token's name or note`);
+      }
+    }
+    return out;
+  },
+};
+
+/** Every rendered object under the API server's size limits. */
+export const objectSize: OrgRule = {
+  id: 'object-size',
+  description: "an object in the output over the API server's limits: 1 MiB of ConfigMap data, 1.5 MiB for any request",
+  check(model, ctx) {
+    const out: Finding[] = [];
+    for (const o of objectsOf(model, ctx)) {
+      const report = (message: string) => out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
+      const bytes = byteLength(JSON.stringify(o));
+      if (bytes > REQUEST_MAX_BYTES) report(`is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`);
+      if (o.kind === 'ConfigMap') {
+        let data = 0;
+        for (const [k, v] of Object.entries((o as { data?: Record<string, string> }).data ?? {})) data += byteLength(k) + byteLength(v);
+        if (data > CONFIGMAP_DATA_MAX_BYTES) report(`holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold`);
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,38 @@
+import { DENIED_NAMESPACES } from '../../constructs/argocd.ts';
+import { at, type Finding } from '../findings.ts';
+import type { OrgRule } from './context.ts';
+
+/** Argo CD's namespace when the organization configures none (Argo CD's own default). */
+export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
+
+/**
+ * A namespace the generated Argo CD AppProject keeps its Applications out of (Argo CD's own
+ * namespace and the `kube-` system namespaces; see constructs/argocd.ts) would be a shard that
+ * never syncs: every object in it refused, forever. Refused here, at the declaration.
+ * (`kube-*` names are `invalid-name`; the organization's system namespace is `system-namespace`.)
+ */
+export const undeployableNamespace: OrgRule = {
+  id: 'undeployable-namespace',
+  description: "a namespace the generated Argo CD AppProject cannot deploy to: Argo CD's own namespace (argocd, or delivery.argocd.namespace); or Argo CD configured to run in the organization's system namespace or a kube- namespace",
+  check(model) {
+    const out: Finding[] = [];
+    const argo = model.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
+    for (const n of model.namespaces) {
+      if (n.name !== argo) continue;
+      out.push({
+        severity: 'error', rule: this.id, subject: `namespaces/${n.name}`, source: at(n.source, '.name'),
+        message: `${n.name} is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}, which the generated AppProject denies: its shard would never sync; choose another name`,
+      });
+    }
+    if (model.argocd) {
+      const source = model.source === 'metadata.name' ? 'spec.delivery.argocd.namespace' : model.source;
+      const why = argo === model.systemNamespace
+        ? `is the organization's system namespace: the AppProject denies Argo CD's namespace, so tokens and membership (the cluster shard) would never sync`
+        : DENIED_NAMESPACES.includes(argo) || argo.startsWith('kube-')
+          ? 'is a Kubernetes system namespace, not where Argo CD runs'
+          : undefined;
+      if (why) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, source, message: `delivery.argocd.namespace ${JSON.stringify(argo)} ${why}; give the namespace Argo CD runs in` });
+    }
+    return out;
+  },
+};
