@@ -1,6 +1,6 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { findOrganization } from '../constructs/tree.ts';
-import { ORG_RULES, runPolicies } from '../policies/org/index.ts';
+import { MODEL_RULES, ORG_RULES, OUTPUT_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { loadDeclaration } from './load.ts';
@@ -26,8 +26,9 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (flags.list) {
-    if (flags.format === 'json') io.out(JSON.stringify(ORG_RULES.map(({ id, description }) => ({ id, description })), null, 2));
-    else for (const r of ORG_RULES) io.out(`${r.id.padEnd(22)} ${r.description}`);
+    const synthOnly = (r: (typeof ORG_RULES)[number]) => OUTPUT_RULES.includes(r);
+    if (flags.format === 'json') io.out(JSON.stringify(ORG_RULES.map((r) => ({ id: r.id, description: r.description, ...(synthOnly(r) ? { stage: 'synth' } : {}) })), null, 2));
+    else for (const r of ORG_RULES) io.out(`${r.id.padEnd(22)} ${r.description}${synthOnly(r) ? ' (checked by synth, over the rendered objects)' : ''}`);
     return 0;
   }
   const today = resolveToday(dateFlag(flags.today), io.env);
@@ -35,7 +36,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);
   io.progress?.('orgctl check: checking policies...');
   const org = findOrganization(loaded.root);
-  const findings = runPolicies(org.toModel(), { today });
+  const findings = runPolicies(org.toModel(), { today }, MODEL_RULES);
   const ok = !findings.some((f) => f.severity === 'error');
   if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
   else {

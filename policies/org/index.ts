@@ -23,13 +23,21 @@ import { unknownUser } from './unknown-user.ts';
 
 export type { OrgRule, PolicyContext } from './context.ts';
 
-export const ORG_RULES: readonly OrgRule[] = [
+/** Rules over the model alone: what `orgctl check` runs (fast: nothing is rendered). */
+export const MODEL_RULES: readonly OrgRule[] = [
   forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
   invalidName, invalidRule, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
   undeployableNamespace,
-  // Over the rendered objects (every kind), after the model rules.
-  duplicateObject, invalidObject, objectSize,
 ];
+
+/**
+ * Rules over the rendered objects (every kind): synthesis runs them before writing (it renders
+ * anyway); `check` leaves them to synth, as it leaves the Kubernetes schema and shard sizes. The
+ * model rules catch their usual causes first (duplicate-name, invalid-name).
+ */
+export const OUTPUT_RULES: readonly OrgRule[] = [duplicateObject, invalidObject, objectSize];
+
+export const ORG_RULES: readonly OrgRule[] = [...MODEL_RULES, ...OUTPUT_RULES];
 
 /** Every rule over the model; findings sorted (errors first) so output is stable. */
 export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly OrgRule[] = ORG_RULES): Finding[] {
