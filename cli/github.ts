@@ -257,9 +257,10 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
   try {
     const pr = await fetchPullRequest(gh, at, number);
     // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
+    const headSpec = (flags.head as string | undefined) ?? `${pr.headSha}:dist`;
     let sides: ReturnType<typeof loadSnapshots>;
     try {
-      sides = loadSnapshots((flags.base as string | undefined) ?? 'dist', (flags.head as string | undefined) ?? `${pr.headSha}:dist`, io);
+      sides = loadSnapshots((flags.base as string | undefined) ?? 'dist', headSpec, io);
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes)
       // fails visibly: a failing check run and a comment saying why, never silence.

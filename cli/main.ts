@@ -29,6 +29,8 @@ Usage:
   orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...]
   orgctl review --github
       The change rules (self-edit, admin approvals, ...), judged against base membership.
+  orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
+      Whether DIR is exactly what orgctl renders from the organization it describes; every policy on it.
   orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--out FILE [--force]]
       A kubeconfig for a token, from its Secret (kubectl get secret -o json).
   orgctl members [--dir DIR] [--format table|json]
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   access: async () => (await import('./access.ts')).accessCommand,
   diff: async () => (await import('./diff.ts')).diffCommand,
   review: async () => (await import('./review.ts')).reviewCommand,
+  prove: async () => (await import('./prove.ts')).proveCommand,
   kubeconfig: async () => (await import('./kubeconfig.ts')).kubeconfigCommand,
   members: async () => (await import('./members.ts')).membersCommand,
   generate: async () => (await import('./generate.ts')).generateCommand,

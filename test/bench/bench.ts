@@ -43,8 +43,8 @@ function timeProcess(args: readonly string[], before?: () => void): Timing {
     maxBuffer: 1 << 26,
   });
   const ms = performance.now() - start;
-  // can-i answers no with exit 1; anything else is a failed run.
-  if (r.status !== 0 && !(r.status === 1 && args.includes('can-i'))) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
+  // can-i answers no, and review fails a rule, with exit 1; anything else is a failed run.
+  if (r.status !== 0 && !(r.status === 1 && (args.includes('can-i') || args.includes('review')))) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
   const rss = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number));
   return { ms, rssMB: rss / 1024 };
 }
@@ -105,6 +105,8 @@ function benchSize(size: Size): void {
   const check = repeat(runs, orgctl('check', '--spec', specFile));
   const access = repeat(runs, orgctl('access', '--format', 'json', '--dir', out));
   const diff = repeat(runs, orgctl('diff', '--base', out, '--head', headOut, '--format', 'json'));
+  // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
+  const review = repeat(runs, orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json'));
   const canI = repeat(runs, orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out));
 
   const naiveOut = join(work, `${size}-naive`);
@@ -127,6 +129,7 @@ function benchSize(size: Size): void {
     [size, 'orgctl check', fmt(check.ms), `${Math.round(check.rssMB)} MB`, '', '', ''],
     [size, 'orgctl access --format json', fmt(access.ms), `${Math.round(access.rssMB)} MB`, '', '', ''],
     [size, 'orgctl diff (1% of grants changed)', fmt(diff.ms), `${Math.round(diff.rssMB)} MB`, '', '', ''],
+    [size, 'orgctl review (1% of grants changed)', fmt(review.ms), `${Math.round(review.rssMB)} MB`, '', '', `${(review.ms / diff.ms).toFixed(2)}x diff`],
     [size, 'orgctl can-i', fmt(canI.ms), `${Math.round(canI.rssMB)} MB`, '', '', ''],
     [size, 'serialization floor (JSON.stringify)', fmt(floor), '', String(objects.length), '', ''],
   );
