@@ -197,3 +197,18 @@ describe('removals split across pull requests add up (review --window)', () => {
     expect(windowed.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 4 of \d+ users since /);
   });
 });
+
+describe('orgctl prove', () => {
+  it('proves the committed dist/, fails a forged one (exit 1) and refuses an unreadable one (exit 2)', async () => {
+    const ok = await run(['prove', '--dir', join(ROOT, 'dist')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/: proved \(exactly what orgctl renders/);
+    const forgedDir = forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n')}\n`);
+    const bad = await run(['prove', '--dir', forgedDir, '--format', 'json']);
+    expect(bad.code).toBe(1);
+    const proof = JSON.parse(bad.stdout) as { ok: boolean; differences: string[] };
+    expect(proof.ok).toBe(false);
+    expect(proof.differences.join('\n')).toMatch(/shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra is not what orgctl renders here/);
+    expect((await run(['prove', '--dir', forged((t) => t.replace('kind: RoleBinding', 'kind: &k RoleBinding'))])).code).toBe(2);
+  });
+});

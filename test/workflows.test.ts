@@ -213,6 +213,49 @@ describe('the privileged review workflow', () => {
   });
 });
 
+describe('the rolling window of mass-removal', () => {
+  const steps = workflow('orgctl-review.yaml').jobs.review!.steps;
+  /** Runs the window step as GitHub would, in a base repository of `commits` commits; its output. */
+  function windowOf(commits: number, distFrom: number): string {
+    const repo = tempDir();
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return r.stdout.trim();
+    };
+    git('init', '-q');
+    for (let i = 0; i < commits; i++) {
+      writeFileSync(join(repo, 'n'), String(i));
+      if (i === distFrom) {
+        mkdirSync(join(repo, 'dist'));
+        writeFileSync(join(repo, 'dist/members.json'), '{}\n');
+      }
+      git('add', '-A');
+      git('commit', '-qm', `c${i}`);
+    }
+    const step = steps.find((s) => s.id === 'window')!;
+    const out = join(tempDir(), 'out');
+    writeFileSync(out, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: repo, encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: out } });
+    expect(r.status, r.stderr).toBe(0);
+    const ref = readFileSync(out, 'utf8').trim();
+    const back = commits > 10 ? git('rev-parse', 'HEAD~10') : 'none';
+    return ref.replace(back, 'HEAD~10').replace(git('rev-list', '--max-parents=0', 'HEAD'), 'ROOT');
+  }
+
+  it('is the output ten commits back, or the oldest there is, and nothing when that has no dist/', () => {
+    expect(windowOf(15, 0)).toBe('ref=HEAD~10:dist');
+    expect(windowOf(4, 0)).toBe('ref=ROOT:dist');
+    expect(windowOf(4, 2)).toBe('');
+  });
+
+  it('is passed to the review only when there is one', () => {
+    const review = steps.find((s) => /orgctl review --github/.test(s.run ?? ''))!;
+    expect(review.env?.WINDOW).toBe('${{ steps.window.outputs.ref }}');
+    expect(review.run).toContain('${WINDOW:+--window "$WINDOW"}');
+  });
+});
+
 describe('pull requests opened by the expiry workflow get their checks', () => {
   it('orgctl check runs on workflow_dispatch and workflow_call too', () => {
     expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual(['pull_request', 'workflow_call', 'workflow_dispatch']);
