@@ -206,9 +206,13 @@ describe('orgctl prove', () => {
     const forgedDir = forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n')}\n`);
     const bad = await run(['prove', '--dir', forgedDir, '--format', 'json']);
     expect(bad.code).toBe(1);
-    const proof = JSON.parse(bad.stdout) as { ok: boolean; differences: string[] };
+    const proof = JSON.parse(bad.stdout) as { ok: boolean; differences: string[]; findings: { rule: string; subject: string }[] };
     expect(proof.ok).toBe(false);
-    expect(proof.differences.join('\n')).toMatch(/shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra is not what orgctl renders here/);
+    // The organization it describes gives bob w:full: judged before any comparison.
+    expect(proof.findings).toContainEqual(expect.objectContaining({ rule: 'forbidden-grant', subject: 'users/bob@acme.io → web' }));
+    const renamed = await run(['prove', '--dir', forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', 'name: acme:r:pods\n')}\n`), '--format', 'json']);
+    expect(renamed.code).toBe(1);
+    expect((JSON.parse(renamed.stdout) as { differences: string[] }).differences.join('\n')).toMatch(/shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra is not what orgctl renders here/);
     expect((await run(['prove', '--dir', forged((t) => t.replace('kind: RoleBinding', 'kind: &k RoleBinding'))])).code).toBe(2);
   });
 });
