@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from './args.ts';
-import { OUTPUT_HEADER, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
+import { OUTPUT_HEADER } from '../constructs/render.ts';
+import { parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
