@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from './args.ts';
 import { OUTPUT_HEADER } from '../constructs/render.ts';
-import { parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
+import { decodeOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -43,7 +43,7 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   for (const b of entries) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    files.push({ path: b.relative, text: out.subarray(eol + 1, eol + 1 + size).toString('utf8'), label: b.label });
+    files.push({ path: b.relative, text: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label), label: b.label });
     at = eol + 1 + size + 1;
   }
   return files;

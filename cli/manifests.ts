@@ -129,9 +129,24 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
   return { docs, problems };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A file of orgctl's output as text, refusing bytes that are not UTF-8: a lenient decoder reads
+ * them as U+FFFD, which orgctl would write back, so bytes Go refuses would seem to prove. A BOM is
+ * kept, for the reader to refuse.
+ */
+export function decodeOutput(bytes: Uint8Array, label: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError(`${label}: not valid UTF-8; orgctl writes UTF-8 only`);
+  }
+}
+
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
-  return relative.map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8'), label: join(dir, path) }));
+  return relative.map((path) => ({ path, text: decodeOutput(readFileSync(join(dir, path)), join(dir, path)), label: join(dir, path) }));
 }
 
 /**

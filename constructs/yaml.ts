@@ -13,9 +13,25 @@
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
 
+/**
+ * Characters Go's YAML reader refuses raw in a file ("control characters are not allowed": it
+ * allows tab, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD and beyond U+FFFF),
+ * plus those it reads as line breaks (U+0085, U+2028, U+2029) and the byte-order mark: a raw one
+ * would end a comment or a line where orgctl's reader sees none. JSON.stringify already escapes
+ * U+0000-U+001F. A lone surrogate has no escape Go accepts: the model refuses it (invalid-text).
+ */
+const ESCAPE_FOR_GO = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
 function quote(s: string): string {
-  return JSON.stringify(s).replace(/[\u0085\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(ESCAPE_FOR_GO, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * What may stand raw in a file orgctl writes: printable text, LF, and anything Go reads as itself.
+ * Anything else (C0 but LF, DEL, C1, U+2028/2029, a BOM, U+FFFE/FFFF, a lone surrogate) is never
+ * written raw, so a text holding one is not orgctl's.
+ */
+const NOT_WRITTEN_RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -175,6 +191,13 @@ export function readCanonicalYaml(text: string, cache?: DocumentCache): { docume
   }
 }
 
+/** A character by its code point and, where it has one, its name. */
+export function describeCharacter(c: string): string {
+  const names: Record<string, string> = { '\t': 'tab', '\r': 'carriage return', '\u0085': 'next line (NEL)', '\u2028': 'line separator', '\u2029': 'paragraph separator', '\ufeff': 'byte-order mark', '\u007f': 'delete (DEL)' };
+  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return names[c] ? `${names[c]} (${code})` : `${code} character`;
+}
+
 /** What a line that left the canonical subset holds, in YAML's words. */
 export function describeLine(line: string): string {
   const body = line.trimStart().replace(/^-\s+/, '');
@@ -210,6 +233,8 @@ function readScalar(token: string): unknown {
 
 function parseScalar(token: string): unknown {
   if (token.startsWith('"')) {
+    // Go refuses a \u escape of a surrogate ("invalid Unicode character escape code").
+    if (/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/.test(token)) throw new NotCanonical('a \\u escape of a surrogate, which Go\'s YAML refuses');
     // One JSON string, the whole token: JSON.parse rejects anything after it.
     try {
       return JSON.parse(token) as string;
@@ -311,10 +336,10 @@ class CanonicalReader {
   }
 
   documents(): Record<string, unknown>[] {
-    const bad = [this.text.indexOf('\t'), this.text.indexOf('\r')].filter((i) => i >= 0);
-    if (bad.length) {
-      this.moveTo(this.text.lastIndexOf('\n', Math.min(...bad) - 1) + 1);
-      throw new NotCanonical();
+    const bad = NOT_WRITTEN_RAW.exec(this.text);
+    if (bad) {
+      this.moveTo(this.text.lastIndexOf('\n', bad.index - 1) + 1);
+      throw new NotCanonical(`a raw ${describeCharacter(bad[0])}, which orgctl never writes (Go's YAML reads it as a line break or refuses it)`);
     }
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();

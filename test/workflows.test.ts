@@ -258,7 +258,7 @@ describe('the rolling window of mass-removal', () => {
 
 describe('pull requests opened by the expiry workflow get their checks', () => {
   it('orgctl check runs on workflow_dispatch and workflow_call too', () => {
-    expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual(['pull_request', 'workflow_call', 'workflow_dispatch']);
+    expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual(['pull_request', 'push', 'workflow_call', 'workflow_dispatch']);
   });
 
   it('the expiry workflow dispatches orgctl check on its branch and orgctl review for its pull request', () => {

@@ -62,12 +62,30 @@ function customVia(cell: AccessCell | undefined, org: string): string[] {
   return (cell?.via ?? []).map((v) => v.split(' → ')[1]!).filter((r) => r.startsWith(`Role ${org}:custom:`) || r.startsWith(`Role ${org}:token:`)).map((r) => r.slice('Role '.length));
 }
 
+/**
+ * Roles (`Kind/namespace/name`) in both outputs whose rules differ: a cell keeps its key when a
+ * role it holds is broadened, yet its access changed (a custom role given `create deployments`).
+ */
+export function changedRoleIds(base: Snapshot, head: Snapshot): Set<string> {
+  const out = new Set<string>();
+  for (const [id, rules] of head.ruleSets) {
+    const before = base.ruleSets.get(id);
+    if (before !== undefined && before !== rules) out.add(id);
+  }
+  return out;
+}
+
+/** Whether a cell holds one of `changed` (its roles are `scope:Kind/namespace/name`). */
+function usesChangedRole(cell: LazyCell | undefined, changed: ReadonlySet<string>): boolean {
+  return !!cell && changed.size > 0 && cell.roles.some((r) => changed.has(r.slice(r.indexOf(':') + 1)));
+}
+
 /** Level, class and custom-role changes, namespace by namespace. */
-function accessChanges(base: Cells, head: Cells, org: string): Change[] {
+function accessChanges(base: Cells, head: Cells, org: string, changedRoles: ReadonlySet<string>): Change[] {
   const out: Change[] = [];
   for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
-    // The same roles from the same bindings: nothing changed here, and nothing to compute.
-    if (base[ns]?.key === head[ns]?.key) continue;
+    // The same roles from the same bindings, none of whose rules changed: nothing changed here.
+    if (base[ns]?.key === head[ns]?.key && !usesChangedRole(base[ns], changedRoles)) continue;
     const b = base[ns]?.cell;
     const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
@@ -186,6 +204,7 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
   const setting = (key: string, from: unknown, to: unknown, effect: string) => {
     if (JSON.stringify(from) !== JSON.stringify(to)) out.push({ kind: 'setting', key, from, to, text: `${key} ${quote(from)} → ${quote(to)}: ${effect}` });
   };
+  setting('name', base.name, head.name, `the organization is renamed: every ClusterRole and binding gets a new name, and every token a new ServiceAccount in ${head.systemNamespace} (the old tokens stop working)`);
   setting('usernamePrefix', base.usernamePrefix, head.usernamePrefix, "every person's Kubernetes identity changes: all their bindings move to new usernames, and the old usernames lose every grant");
   setting('ssoEnforced', base.ssoEnforced, head.ssoEnforced, head.ssoEnforced ? 'every invitation must go through the identity provider' : 'invitations may allow password login again, outside the identity provider');
   if (JSON.stringify(base.clusters) !== JSON.stringify(head.clusters)) {
@@ -227,6 +246,7 @@ function grantsLostBy(b: Cells, h: Cells): number {
 /** Everything that changes from `base` to `head`, sorted and grouped. */
 export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
   const org = head.org.name;
+  const changedRoles = changedRoleIds(base, head);
   const emails = sorted(new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]));
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
@@ -236,7 +256,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     const h = head.users.get(email);
     const bCells = b ? base.access.get(b.username) ?? EMPTY : EMPTY;
     const hCells = h ? head.access.get(h.username) ?? EMPTY : EMPTY;
-    const access = accessChanges(bCells, hCells, org);
+    const access = accessChanges(bCells, hCells, org, changedRoles);
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
@@ -252,7 +272,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     const b = base.tokens.get(id);
     const h = head.tokens.get(id);
     const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY : EMPTY);
-    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org)];
+    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)];
     if (changes.length) tokens.push({ id, changes });
     if (b && changes.some((c) => c.removes)) tokensLosing++;
   }

@@ -78,6 +78,8 @@ export interface Snapshot {
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+  /** Every role's rules as text, by `Kind/namespace/name`: a diff sees a role whose rules changed. */
+  readonly ruleSets: ReadonlyMap<string, string>;
   /** Namespace → the clusters whose output holds it (from `<cluster>/<shard>/resources.yaml`), sorted. */
   readonly placement: ReadonlyMap<string, readonly string[]>;
 }
@@ -215,5 +217,6 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
-  return { org, users, invites, tokens, access, customRoles, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
+  const ruleSets = new Map(rbac.roles.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, JSON.stringify(r.rules)]));
+  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
 }

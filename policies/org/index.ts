@@ -8,6 +8,7 @@ import { expiredGrant } from './expired-grant.ts';
 import { forbiddenGrant } from './forbidden-grant.ts';
 import { invalidName } from './invalid-name.ts';
 import { invalidRule } from './invalid-rule.ts';
+import { invalidText } from './invalid-text.ts';
 import { inviteWithoutSso } from './invite-without-sso.ts';
 import { duplicateObject, invalidObject, objectSize } from './output-objects.ts';
 import { ownerAdmin } from './owner-admin.ts';
@@ -27,7 +28,7 @@ export type { OrgRule, PolicyContext } from './context.ts';
 export const MODEL_RULES: readonly OrgRule[] = [
   forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
   invalidName, invalidRule, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
-  undeployableNamespace,
+  undeployableNamespace, invalidText,
 ];
 
 /**

@@ -169,3 +169,15 @@ describe('mass-removal over a rolling window of the base branch', () => {
     expect(verdict(true, { approvals: ['dan'], overrides: ['mass-removal'] }).ok).toBe(true);
   });
 });
+
+describe('renaming the organization', () => {
+  it('is a settings change: every token is re-created in another system namespace', async () => {
+    const { settingsChanges } = await import('../../policies/change/diff.ts');
+    const { baseSpec, snapshotOf } = await import('./scenarios.ts');
+    const renamed = baseSpec();
+    renamed.metadata.name = 'acme2';
+    const changes = settingsChanges(snapshotOf(baseSpec()).org, snapshotOf(renamed).org);
+    expect(changes.map((c) => c.key)).toContain('name');
+    expect(changes.find((c) => c.key === 'name')!.text).toMatch(/renamed: .* new ServiceAccount in acme2-system/);
+  });
+});

@@ -195,6 +195,24 @@ const CASES: Case[] = [
     message: /is the organization's system namespace/,
   },
   {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.token('ci', { name: 'CI \u202edeploy' }),
+    passes: ({ org }) => org.token('ci', { name: 'CI deploy' }),
+    message: /^"CI \\u202edeploy" holds U\+202E at position 4, an invisible, control or formatting character/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('z\u0080z@acme.io'),
+    passes: ({ org }) => org.user('zz@acme.io'),
+    message: /holds U\+0080 at position 2/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.token('ci', { note: 'line one\nline\u2028two' }),
+    passes: ({ org }) => org.token('ci', { note: 'line one\nline two' }),
+    message: /holds U\+2028 at position 14/,
+  },
+  {
     rule: 'invalid-rule',
     fails: ({ org }) => org.customRole('health', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]),
     passes: ({ org }) => org.customRole('health', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),

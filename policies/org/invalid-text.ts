@@ -1,0 +1,50 @@
+/**
+ * Text a person reads in a review, or that names someone to Kubernetes, must be what it looks
+ * like, and must survive Go's YAML. Refused: control characters (Go's reader refuses C0, DEL and C1
+ * raw; orgctl escapes them, but an email holding one reads as another in a review), a lone
+ * surrogate (no escape Go accepts: the whole file would be refused, and the shard never syncs,
+ * revocations included), U+FFFE/U+FFFF, line and paragraph separators, the byte-order mark, and
+ * the invisible and bidirectional formatting characters that make one name look like another
+ * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
+ */
+import { at, type Finding } from '../findings.ts';
+import type { OrgRule } from './context.ts';
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A note may span lines; nothing else may. */
+const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
+
+/** The text as a person can read it: every refused character shown as its escape. */
+const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why `text` is refused, or undefined. */
+export function unsafeTextProblem(text: string, multiline = false): string | undefined {
+  const bad = (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text);
+  return bad ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it` : undefined;
+}
+
+export const invalidText: OrgRule = {
+  id: 'invalid-text',
+  description: 'an email, GitHub login, token name or note, or Argo CD source holding a control, invisible or bidirectional formatting character (it reads as someone else in a review, or Go\'s YAML refuses the file)',
+  check(model) {
+    const out: Finding[] = [];
+    const check = (subject: string, text: string | undefined, source: string, multiline = false) => {
+      const problem = text === undefined ? undefined : unsafeTextProblem(text, multiline);
+      if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text!)} ${problem}`, source });
+    };
+    check('identity/usernamePrefix', model.usernamePrefix, model.source);
+    for (const [k, v] of Object.entries(model.argocd ?? {})) check(`delivery/argocd/${k}`, v as string, model.source);
+    for (const u of model.users) {
+      check(`users/${u.key}`, u.email, at(u.source, '.email'));
+      check(`users/${u.key}`, u.github, at(u.source, '.github'));
+    }
+    for (const i of model.invites) check(`invites/${i.key}`, i.email, at(i.source, '.email'));
+    for (const t of model.tokens) {
+      check(`tokens/${t.id}`, t.name, at(t.source, '.name'));
+      check(`tokens/${t.id}`, t.note, at(t.source, '.note'), true);
+    }
+    return out;
+  },
+};
