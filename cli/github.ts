@@ -148,6 +148,33 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   };
 }
 
+/** What of a pull request can change without a new commit: its head, labels and approvals. */
+export type PullRequestNow = Pick<PullRequestFacts, 'headSha' | 'labels' | 'approvals'>;
+
+/** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
+export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
+  const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
+  return {
+    headSha: pr.head.sha,
+    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
+  };
+}
+
+/**
+ * What changed in a pull request between judging it and now, or undefined. Runs of the review
+ * race (a review, a label and a push each start one): a run that judged approvals since withdrawn
+ * must not post its verdict after the newer run posted its own (the last check run counts).
+ */
+export function supersededBy(judged: PullRequestNow, now: PullRequestNow): string | undefined {
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+  if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
+  if (!same(judged.approvals, now.approvals)) return 'its approvals changed';
+  if (!same(judged.labels, now.labels)) return 'its labels changed';
+  return undefined;
+}
+
 /**
  * Creates orgctl's comment, or updates it in place. Only a comment by the bot itself that
  * carries the marker is orgctl's: a marker planted by anyone else is ignored.
@@ -273,6 +300,13 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
     const proof = proveOutput(headSide.files, headSide.docs, resolveToday(dateFlag(flags.today), env));
     const window = typeof flags.window === 'string' ? loadWindow(flags.window, head, io) : undefined;
     const verdict = withProof(withCompleteness(review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels), ...(window ? { window } : {}) }), pr.incomplete), proof);
+    // Read the pull request again just before posting: a verdict on what is no longer there would
+    // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
+    const moved = supersededBy(pr, await fetchPullRequestNow(gh, at, number));
+    if (moved) {
+      io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`);
+      return 0;
+    }
     const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     const full = renderMarkdown(diff, verdict, { maxChars: 1_000_000 });
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);

@@ -106,7 +106,7 @@ describe('orgctl review --github', () => {
   it('retries a 5xx', async () => {
     const r = await reviewWith({ ...alicePr, faults: [{ method: 'GET', path: /\/pulls\/42$/, status: 502, times: 1 }] });
     expect(r.code).toBe(0);
-    expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([502, 200]);
+    expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([502, 200, 200]); // the retry, then the reading again before posting
   });
 
   it('reports an exhausted rate limit clearly, and posts no verdict', async () => {
@@ -288,5 +288,30 @@ describe('a head dist/ that cannot be judged', () => {
     expect(code).toBe(1);
     expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
     expect(standin.state.checkRuns[0]!.title).toMatch(/output-proof/);
+  });
+});
+
+describe('runs that race', () => {
+  it('an approval withdrawn while a run judged it: that run posts nothing (the newer run decides)', async () => {
+    standin = await startStandin(defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }));
+    // The first reading sees frank's approval; by the second, frank has dismissed it.
+    const approved = standin.state.reviews;
+    let readings = 0;
+    Object.defineProperty(standin.state, 'reviews', { get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]) });
+    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(code).toBe(0);
+    expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*nothing posted/);
+    expect(standin.state.checkRuns).toEqual([]);
+    expect(standin.state.comments).toEqual([]);
+  });
+
+  it('supersededBy: head, approvals and labels', async () => {
+    const { supersededBy } = await import('../../cli/github.ts');
+    const pr = { headSha: 'a'.repeat(40), labels: ['x'], approvals: ['frank', 'alice'] };
+    expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
+    expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);
+    expect(supersededBy(pr, { ...pr, approvals: ['alice'] })).toMatch(/approvals changed/);
+    expect(supersededBy(pr, { ...pr, labels: [] })).toMatch(/labels changed/);
   });
 });
