@@ -103,16 +103,21 @@ export interface ListedCommit {
   readonly sha: string;
   /** GitHub's account for the commit's author email: null, or `{}`, when none. */
   readonly author: { readonly login?: string } | null;
+  /** GitHub's account for the committer email (whose signature GitHub verifies): null when none. */
+  readonly committer?: { readonly login?: string } | null;
   readonly commit: { readonly verification?: { readonly verified: boolean } };
 }
 
 /**
- * The GitHub login a commit may be held to, or null. A commit's author login comes from the email
- * in the commit, which anyone can write: unless GitHub verified the commit's signature, the login
- * is a claim, and the commit counts as an actor nobody can match to an admin.
+ * The GitHub login a commit may be held to, or null. Logins come from the emails in the commit,
+ * which anyone can write: unless GitHub verified the commit's signature, they are claims, and the
+ * commit counts as an actor nobody can match to an admin. A verified commit is its committer's.
  */
 export function commitActor(c: ListedCommit): string | null {
-  return c.commit.verification?.verified === true ? c.author?.login ?? null : null;
+  // GitHub verifies the signature of the committer: the signer is who made the commit. The author
+  // is a name the signer wrote, so it is neither an actor (it could disqualify an admin's
+  // approval) nor a way to hide the signer.
+  return c.commit.verification?.verified === true ? c.committer?.login ?? null : null;
 }
 
 /** Actors of a pull request: its author (GitHub authenticated them) and each commit's verified author. */
@@ -122,7 +127,7 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
     if (login !== null) return login;
     // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
     const commit = `commit ${c.sha.slice(0, 12)}`;
-    if (c.commit.verification?.verified === true) return `(${commit}: author without a GitHub account)`;
+    if (c.commit.verification?.verified === true) return `(${commit}: committer without a GitHub account)`;
     return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
   }));
 }

@@ -175,14 +175,15 @@ describe('completeness and actors, as plain functions', () => {
     expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([{ rule: 'complete-pull-request', ok: false, message: expect.stringContaining('has 4 changed files but GitHub listed 5: the pull request changed while it was read; re-run the review') }]);
   });
 
-  it('only a verified commit names its author; null and {} authors are nobody', () => {
+  it('only a verified commit names who made it: its signer (committer), never the author it claims; null and {} are nobody', () => {
     const signed = { verification: { verified: true } };
-    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: signed })).toBe('alice');
-    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: { verification: { verified: false } } })).toBeNull();
-    expect(commitActor({ sha: 'a', author: { login: 'alice' }, commit: {} })).toBeNull();
-    expect(commitActor({ sha: 'a', author: {}, commit: signed })).toBeNull();
-    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: signed }, { sha: fakeSha('y'), author: { login: 'Bob' }, commit: signed }])).toEqual([
-      'bob', `(commit ${fakeSha('x').slice(0, 12)}: author without a GitHub account)`,
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: signed })).toBe('alice');
+    expect(commitActor({ sha: 'a', author: { login: 'frank' }, committer: { login: 'alice' }, commit: signed })).toBe('alice');
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: { verification: { verified: false } } })).toBeNull();
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: {} })).toBeNull();
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: {}, commit: signed })).toBeNull();
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, committer: null, commit: signed }, { sha: fakeSha('y'), author: { login: 'Bob' }, committer: { login: 'Bob' }, commit: signed }])).toEqual([
+      'bob', `(commit ${fakeSha('x').slice(0, 12)}: committer without a GitHub account)`,
     ]);
     expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: {} }])).toEqual(['bob', `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`]);
   });

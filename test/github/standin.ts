@@ -19,7 +19,7 @@ import { resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
-export interface StandinCommit { sha: string; authorLogin: string | null; verified: boolean; }
+export interface StandinCommit { sha: string; authorLogin: string | null; verified: boolean; /** @default authorLogin */ committerLogin?: string | null; }
 export interface StandinReview {
   user: string;
   state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
@@ -424,6 +424,8 @@ function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unkno
   const parent = index === 0 ? ctx.state.pull.baseSha : ctx.state.commits[index - 1].sha;
   const date = minutesAfterSeed(index);
   const login = c.authorLogin === null ? null : user(ctx, c.authorLogin);
+  const committerLogin = c.committerLogin === undefined ? c.authorLogin : c.committerLogin;
+  const committer = committerLogin === null ? null : user(ctx, committerLogin);
   return {
     sha: c.sha,
     node_id: nodeId('C', idOf(`commit:${c.sha}`)),
@@ -433,7 +435,7 @@ function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unkno
     commit: {
       url: `${repo}/git/commits/${c.sha}`,
       author: gitUser(c.authorLogin, date),
-      committer: gitUser(c.authorLogin, date),
+      committer: gitUser(committerLogin, date),
       message: `Commit ${index + 1} of #${ctx.state.pull.number}`,
       comment_count: 0,
       tree: { sha: fakeSha(`tree:${c.sha}`), url: `${repo}/git/trees/${fakeSha(`tree:${c.sha}`)}` },
@@ -443,7 +445,7 @@ function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unkno
     },
     // GitHub sends null when the commit's email belongs to no account.
     author: login,
-    committer: login,
+    committer,
     parents: [{ sha: parent, url: `${repo}/commits/${parent}`, html_url: `${HTML}/${repoPath(ctx)}/commit/${parent}` }],
   };
 }

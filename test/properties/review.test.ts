@@ -89,7 +89,7 @@ describe('review cannot be fooled', () => {
       { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
     );
   });
-  it(`a settings change never passes without an approving base admin who is not an actor (${Math.min(RUNS, 100)} runs)`, () => {
+  it(`a settings change never passes without an approving base admin who is not an actor, nor with one admin alone (${Math.min(RUNS, 100)} runs)`, () => {
     const SETTINGS: ((s: Spec) => void)[] = [
       (s) => (s.spec.identity = { usernamePrefix: 'oidc:' }),
       (s) => (s.spec.sso = { enforced: true }),
@@ -112,7 +112,9 @@ describe('review cannot be fooled', () => {
         (which, actors, approvals, override) => {
           const { snapshot, diff } = heads[which]!;
           const verdict = review({ base: baseSnapshot, head: snapshot, diff, actors, approvals, changedPaths: ['org/org.ts'], overrides: override ? ['settings-change', 'mass-removal'] : [] });
-          expect(verdict.results.find((r) => r.rule === 'settings-change')!.ok).toBe(approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)));
+          // An approving admin who is not an author, and two admins behind the change in all.
+          const twoAdmins = new Set([...actors, ...approvals].filter((l) => baseAdmins.has(l))).size >= 2;
+          expect(verdict.results.find((r) => r.rule === 'settings-change')!.ok).toBe(approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)) && twoAdmins);
           if (!approvals.some((a) => baseAdmins.has(a) && !actors.includes(a))) expect(verdict.ok).toBe(false);
         },
       ),

@@ -1,7 +1,7 @@
 import { isAdminOnly } from '../../../constructs/catalog.ts';
 import type { AccessCell } from '../../rbac/access.ts';
 import { CLASS_BY_ID } from '../../rbac/classes.ts';
-import { adminApprovers, changeList, type ChangeRule, type RuleResult } from './context.ts';
+import { changeList, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
 export function isAdminGrade(cell: AccessCell | undefined): boolean {
@@ -21,14 +21,14 @@ export const adminChangeApproval: ChangeRule = {
       const h = input.head.users.get(p.id);
       const invitedAdmin = input.head.invites.get(p.id)?.admin && input.head.invites.get(p.id)?.state === 'pending';
       if (!b?.admin && !h?.admin && !invitedAdmin) continue;
-      const approvers = adminApprovers(input, [p.id]);
+      const approvers = secondAdminApprovers(input, [p.id]);
       const who = b?.admin ? `admin ${p.id}` : `${p.id} (made admin)`;
       out.push({
         rule: this.id,
         ok: approvers.length > 0,
         message: approvers.length
           ? `${who}: ${changeList(p)}; approved by ${approvers.join(', ')}`
-          : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}`,
+          : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${secondAdminNote(input, [p.id])}`,
       });
     }
     // A token is a credential anyone holding it can use: one that gains admin-grade access is an admin-grade change.
@@ -39,7 +39,7 @@ export const adminChangeApproval: ChangeRule = {
       const namespaces = [...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!))];
       const reserved = namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)).sort();
       if (!reserved.length) continue;
-      const approvers = adminApprovers(input, h.owner ? [h.owner] : []);
+      const approvers = secondAdminApprovers(input, h.owner ? [h.owner] : []);
       const who = `token ${t.id} (access reserved for admins in ${reserved.join(', ')})`;
       const notOwner = h.owner ? ` nor its owner ${h.owner}` : '';
       out.push({
@@ -47,7 +47,7 @@ export const adminChangeApproval: ChangeRule = {
         ok: approvers.length > 0,
         message: approvers.length
           ? `${who}: ${changeList(t)}; approved by ${approvers.join(', ')}`
-          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}`,
+          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${secondAdminNote(input, h.owner ? [h.owner] : [])}`,
       });
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no admin's privileges change" }];

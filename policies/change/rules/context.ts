@@ -60,6 +60,28 @@ export function adminApprovers(input: ReviewInput, exceptEmails: readonly string
   });
 }
 
+/**
+ * Approvers for an admin-grade change: admins who are not actors (nor `exceptEmails`), counted only
+ * when the change has two admins behind it in all, authors included. An author who is no admin
+ * (a second GitHub account, a bot, a commit nobody can verify) adds nobody: one admin approving
+ * it alone would be one admin deciding what the rules give to two.
+ */
+export function secondAdminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
+  const approvers = adminApprovers(input, exceptEmails);
+  if (!approvers.length) return [];
+  // Admins behind the change: its admin authors and every admin approving it (the person it
+  // concerns may consent, but an approver who is neither an author nor that person is required).
+  const involved = new Set([...input.actors, ...input.approvals].filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email));
+  return involved.size >= 2 ? approvers : [];
+}
+
+/** Why approvals did not count for an admin-grade change, when that is the reason ('' otherwise). */
+export function secondAdminNote(input: ReviewInput, exceptEmails: readonly string[] = []): string {
+  const approvers = adminApprovers(input, exceptEmails);
+  if (!approvers.length || secondAdminApprovers(input, exceptEmails).length) return '';
+  return ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`;
+}
+
 /** Emails that belong to an actor, by GitHub login in base or head. */
 export function actorEmails(input: ReviewInput): Set<string> {
   const out = new Set<string>();

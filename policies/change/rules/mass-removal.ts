@@ -1,4 +1,4 @@
-import { adminApprovers, type ChangeRule } from './context.ts';
+import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
 
 /** Removing many at once is how accidents (and sabotage) look: peribolos' maximum-removal-delta. */
 export const MINIMUM_REMOVALS = 3;
@@ -36,14 +36,14 @@ export const massRemoval: ChangeRule = {
     if (!over.length) return [{ rule: this.id, ok: true, message: `removes access from ${users.losing}/${users.base} users, ${grants.lost}/${grants.base} grants, ${tokens.losing}/${tokens.base} tokens (limit ${pct(limit * 100, 100)})` }];
     const what = over.map(([k, n, of]) => `${n} of ${of} ${k} (${pct(n, of)})`).join(', ');
     const overridden = input.overrides.includes(this.id);
-    const approvers = adminApprovers(input);
+    const approvers = secondAdminApprovers(input);
     const ok = overridden && approvers.length > 0;
     return [{
       rule: this.id,
       ok,
       message: ok
         ? `removes access from ${what}, over the ${limitText}; override approved by ${approvers.join(', ')}`
-        : `removes access from ${what}, over the ${limitText}: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author`,
+        : `removes access from ${what}, over the ${limitText}: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author${overridden ? secondAdminNote(input) : ''}`,
     }];
   },
 };

@@ -1,0 +1,60 @@
+/**
+ * A second red-team pass. R1: an author who is no admin (a second account, a bot) counted as the
+ * second person, so one admin's approval carried changes the rules give to two admins. R2: a
+ * verified commit was held to its author, a name the signer writes, not to the signer. Both
+ * passed the review before their fixes. (Its R3, a namespace joining a cluster, and R4, narrowing
+ * a shared custom role uncounted by mass-removal, are open hardening items.)
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pullActors } from '../cli/github.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+
+type Spec = { spec: Record<string, any> };
+const exampleSpec = async (): Promise<Spec> => JSON.parse((await run(['import', '--from', join(ROOT, 'dist'), '--format', 'json'])).stdout);
+async function synthSpec(spec: unknown): Promise<string> {
+  const dir = tempDir('orgctl-red2-spec-');
+  writeFileSync(join(dir, 'org.json'), JSON.stringify(spec, null, 2));
+  const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+  if (r.code !== 0) throw new Error(r.stderr + r.stdout);
+  return join(dir, 'dist');
+}
+const review = (base: string, head: string, actor: string, ...approvers: string[]) =>
+  run(['review', '--base', base, '--head', head, '--actor', actor, ...approvers.flatMap((a) => ['--approved-by', a])]);
+
+describe('R1: a non-admin author counts as the second person', () => {
+  it('one admin (alice) approving a PR from a login base does not know cannot demote frank and mint an admin (it once passed)', async () => {
+    const base = await synthSpec(await exampleSpec());
+    const s = await exampleSpec();
+    const frank = s.spec.users.find((u: any) => u.email === 'frank@acme.io');
+    delete frank.admin;
+    s.spec.users.push({ email: 'zed@elsewhere.io', github: 'alice-alt2', admin: true });
+    s.spec.users.sort((a: any, b: any) => (a.email < b.email ? -1 : 1));
+    const head = await synthSpec(s);
+    // The same change authored by alice needs frank: admin-grade changes need two admins.
+    expect((await review(base, head, 'alice')).code).toBe(1);
+    const r = await review(base, head, 'alice-alt', 'alice');
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/an admin-grade change needs two admins, so a second admin must approve/);
+    // A second admin's approval makes two.
+    expect((await review(base, head, 'alice-alt', 'alice', 'frank')).stdout).toMatch(/\| `admin-change-approval` \| ✅/);
+  });
+
+  it('one admin approving a PR from an unknown login cannot change the engine alone (it once passed)', async () => {
+    const dist = join(ROOT, 'dist');
+    const args = ['review', '--base', dist, '--head', dist, '--changed-path', 'policies/change/rules/self-edit.ts'];
+    expect((await run([...args, '--actor', 'alice'])).code).toBe(1);
+    const r = await run([...args, '--actor', 'alice-alt', '--approved-by', 'alice']);
+    expect(r.code, r.stdout).toBe(1);
+  });
+});
+
+describe('R2: a verified commit is held to its signer, not to the author it names', () => {
+  it('the account that signed (committed) counts as an actor, not only the author email it wrote', () => {
+    const commit = { sha: 'a'.repeat(40), author: { login: 'frank' }, committer: { login: 'alice' }, commit: { verification: { verified: true } } };
+    const actors = pullActors('bob', [commit as never]);
+    expect(actors.map((a) => a.toLowerCase())).toContain('alice');
+    expect(actors.map((a) => a.toLowerCase())).not.toContain('frank'); // a name alice wrote: frank's approval still counts
+  });
+});
