@@ -1,7 +1,7 @@
 /** One scenario per rule, each with a pull request that passes and one that fails. */
 import { describe, expect, it } from 'vitest';
 import { CHANGE_RULES } from '../../policies/change/review.ts';
-import { baseSpec, judge, user } from './scenarios.ts';
+import { baseSpec, judge, user, type Spec } from './scenarios.ts';
 
 const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
 
@@ -47,6 +47,24 @@ describe('change rules', () => {
     it('fails: a commit author changes their own grant, even when an admin opened the pull request', () => {
       const v = judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice', 'bob'], approvals: ['frank'] });
       expect(v.failed).toEqual(['self-edit']);
+    });
+  });
+
+  describe('admin-change-approval: custody of an admin-grade token', () => {
+    const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
+    it('fails: frank alone makes alice\'s w:full token organization-owned, rotates it, or lifts its expiry', () => {
+      for (const edit of [(s: Spec) => delete ci(s).owner, (s: Spec) => (ci(s).rotation = 1), (s: Spec) => (ci(s).owner = 'frank@acme.io')]) {
+        const v = judge(baseSpec(), edit, { actors: ['frank'] });
+        expect(v.failed).toContain('admin-change-approval');
+        expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(/^token ci \(access reserved for admins in web\): .*an admin-grade change/);
+      }
+      const withExpiry = baseSpec();
+      ci(withExpiry).expires = '2031-01-01';
+      expect(judge(withExpiry, (s) => delete ci(s).expires, { actors: ['frank'] }).failed).toContain('admin-change-approval');
+    });
+    it('passes with dan\'s approval; an earlier expiry is no admin-grade change', () => {
+      expect(judge(baseSpec(), (s) => delete ci(s).owner, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+      expect(judge(baseSpec(), (s) => (ci(s).expires = '2027-01-01'), { actors: ['frank'] }).failed).not.toContain('admin-change-approval');
     });
   });
 

@@ -9,6 +9,8 @@ export function isAdminGrade(cell: AccessCell | undefined): boolean {
 }
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role']);
+/** Changes of who holds a token and for how long. */
+const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
 
 /** The seed: changes to an administrator's privileges must be applied by another administrator. */
 export const adminChangeApproval: ChangeRule = {
@@ -37,17 +39,23 @@ export const adminChangeApproval: ChangeRule = {
       if (!h) continue;
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
       const namespaces = [...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!))];
-      const reserved = namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)).sort();
+      // Who holds an admin-grade credential, and for how long, is admin-grade too: a new owner, a
+      // fresh token (rotation) or a later or removed expiry of a token with admin-only access.
+      const custody = t.changes.some((c) => CUSTODY.has(c.kind) && !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))));
+      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns]?.cell)) : [];
+      const reserved = [...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)), ...grade])].sort();
       if (!reserved.length) continue;
-      const approvers = secondAdminApprovers(input, h.owner ? [h.owner] : []);
+      const previousOwner = input.base.tokens.get(t.id)?.owner;
+      const except = [...new Set([h.owner, previousOwner].filter((o): o is string => !!o))];
+      const approvers = secondAdminApprovers(input, except);
       const who = `token ${t.id} (access reserved for admins in ${reserved.join(', ')})`;
-      const notOwner = h.owner ? ` nor its owner ${h.owner}` : '';
+      const notOwner = except.length ? ` nor its owner${except.length > 1 ? 's' : ''} ${except.join(', ')}` : '';
       out.push({
         rule: this.id,
         ok: approvers.length > 0,
         message: approvers.length
           ? `${who}: ${changeList(t)}; approved by ${approvers.join(', ')}`
-          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${secondAdminNote(input, h.owner ? [h.owner] : [])}`,
+          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${secondAdminNote(input, except)}`,
       });
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no admin's privileges change" }];
