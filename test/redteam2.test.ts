@@ -2,8 +2,9 @@
  * A second red-team pass. R1: an author who is no admin (a second account, a bot) counted as the
  * second person, so one admin's approval carried changes the rules give to two admins. R2: a
  * verified commit was held to its author, a name the signer writes, not to the signer. Both
- * passed the review before their fixes. (Its R3, a namespace joining a cluster, and R4, narrowing
- * a shared custom role uncounted by mass-removal, are open hardening items.)
+ * passed the review before their fixes. R3: a namespace joining a cluster gave an admin-grade token
+ * that access in one more cluster with no second admin. (Its R4, narrowing a shared custom role
+ * uncounted by mass-removal, is an open hardening item.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,5 +57,19 @@ describe('R2: a verified commit is held to its signer, not to the author it name
     const actors = pullActors('bob', [commit as never]);
     expect(actors.map((a) => a.toLowerCase())).toContain('alice');
     expect(actors.map((a) => a.toLowerCase())).not.toContain('frank'); // a name alice wrote: frank's approval still counts
+  });
+});
+
+describe('R3: a namespace joining a cluster is a new place for admin-grade tokens', () => {
+  it('an admin-owned w:full token reaching ml in a second cluster needs another admin (it once passed)', async () => {
+    const s = await exampleSpec();
+    s.spec.tokens.push({ id: 'deployer', namespaces: ['ml'], levels: ['w:full'], owner: 'frank@acme.io' });
+    s.spec.tokens.sort((a: any, b: any) => (a.id < b.id ? -1 : 1));
+    const base = await synthSpec(s);
+    delete s.spec.namespaces.find((n: any) => n.name === 'ml').clusters; // ml: lga1 only → every cluster
+    const head = await synthSpec(s);
+    const r = await review(base, head, 'alice');
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/token deployer \(access reserved for admins, now also in ml in cluster ord1\)/);
   });
 });

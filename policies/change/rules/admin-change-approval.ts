@@ -58,6 +58,24 @@ export const adminChangeApproval: ChangeRule = {
           : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${secondAdminNote(input, except)}`,
       });
     }
+    // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster
+    // gives each token with admin-only access there that access in one more cluster.
+    const joins = input.diff.clusters.filter((c) => c.kind === 'namespace-joins-cluster' && c.namespace);
+    for (const t of input.head.tokens.values()) {
+      const cells = input.head.access.get(`${input.head.org.systemNamespace}:${t.serviceAccount}`) ?? {};
+      const reached = joins.filter((j) => isAdminGrade(cells[j.namespace!]?.cell)).map((j) => `${j.namespace} in cluster ${String(j.to)}`);
+      if (!reached.length) continue;
+      const except = t.owner ? [t.owner] : [];
+      const approvers = secondAdminApprovers(input, except);
+      const who = `token ${t.id} (access reserved for admins, now also in ${reached.join(', ')})`;
+      out.push({
+        rule: this.id,
+        ok: approvers.length > 0,
+        message: approvers.length
+          ? `${who}; approved by ${approvers.join(', ')}`
+          : `${who}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${t.owner ? ` nor its owner ${t.owner}` : ''}${secondAdminNote(input, except)}`,
+      });
+    }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no admin's privileges change" }];
   },
 };
