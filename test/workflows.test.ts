@@ -263,9 +263,22 @@ describe('pull requests opened by the expiry workflow get their checks', () => {
 
   it('the expiry workflow dispatches orgctl check on its branch and orgctl review for its pull request', () => {
     const wf = workflow('orgctl-expiry.yaml');
-    expect(wf.permissions.actions).toBe('write');
-    const script = wf.jobs.resynthesize!.steps.map((s) => s.run ?? '').join('\n');
+    const propose = wf.jobs.propose as unknown as { permissions: Record<string, string>; steps: { run?: string }[] };
+    expect(propose.permissions.actions).toBe('write');
+    const script = propose.steps.map((s) => s.run ?? '').join('\n');
     expect(script).toMatch(/gh workflow run orgctl-check\.yaml --ref "\$branch"/);
     expect(script).toMatch(/gh workflow run orgctl-review\.yaml --ref "\$base" -f pull="\$number"/);
+  });
+
+  it('runs the repository\'s code (org/org.ts, orgctl) only with a read-only token; the job that can write runs none', () => {
+    const wf = workflow('orgctl-expiry.yaml');
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    const synthesize = wf.jobs.synthesize as unknown as { permissions: Record<string, string>; steps: { run?: string }[] };
+    expect(synthesize.permissions).toEqual({ contents: 'read' });
+    expect(synthesize.steps.map((s) => s.run ?? '').join('\n')).toMatch(/npx orgctl synth/);
+    const propose = wf.jobs.propose as unknown as { steps: { run?: string; uses?: string }[] };
+    const runs = propose.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b|\.\/|bash .*\.sh/);
+    expect(propose.steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0])).toEqual(['actions/checkout', 'actions/download-artifact']);
   });
 });
