@@ -3,8 +3,8 @@
  * second person, so one admin's approval carried changes the rules give to two admins. R2: a
  * verified commit was held to its author, a name the signer writes, not to the signer. Both
  * passed the review before their fixes. R3: a namespace joining a cluster gave an admin-grade token
- * that access in one more cluster with no second admin. (Its R4, narrowing a shared custom role
- * uncounted by mass-removal, is an open hardening item.)
+ * that access in one more cluster with no second admin. R4: narrowing a custom role held by many
+ * removed access that no one's lines showed and mass-removal never counted.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,5 +71,23 @@ describe('R3: a namespace joining a cluster is a new place for admin-grade token
     const r = await review(base, head, 'alice');
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/token deployer \(access reserved for admins, now also in ml in cluster ord1\)/);
+  });
+});
+
+describe('R4: narrowing a shared custom role is a removal', () => {
+  it('4 of 8 users losing get deployments in data: a line per person, and mass-removal counts them (it once read 0/8)', async () => {
+    const s = await exampleSpec();
+    const holders = ['bob@acme.io', 'dan@acme.io', 'erin@acme.io', 'grace@acme.io'];
+    s.spec.customRoles.push({ name: 'deploy-viewer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }] });
+    s.spec.customRoles.sort((a: any, b: any) => (a.name < b.name ? -1 : 1));
+    for (const u of holders) s.spec.grants.push({ user: u, namespace: 'data', customRole: 'deploy-viewer' });
+    const base = await synthSpec(s);
+    s.spec.customRoles.find((r: any) => r.name === 'deploy-viewer').rules[0].resources = ['replicasets'];
+    const head = await synthSpec(s);
+    const r = await review(base, head, 'alice');
+    expect(r.stdout).toMatch(/loses through Role acme:custom:deploy-viewer in data: get deployments\.apps/);
+    expect(r.stdout).toMatch(/gains through Role acme:custom:deploy-viewer in data: get replicasets\.apps/);
+    expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 4 of \d+ users/);
+    expect(r.code).toBe(1);
   });
 });

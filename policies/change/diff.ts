@@ -3,7 +3,8 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
-import { maximalLevels, type AccessCell } from '../rbac/access.ts';
+import { maximalLevels, ruleAtoms, type AccessCell } from '../rbac/access.ts';
+import { rulesAllow } from '../rbac/rules.ts';
 import { CLASS_BY_ID, type ClassId } from '../rbac/classes.ts';
 import type { LazyCell, MemberInvite, MemberToken, MemberUser, OrgInfo, Snapshot } from './snapshot.ts';
 
@@ -66,26 +67,54 @@ function customVia(cell: AccessCell | undefined, org: string): string[] {
  * Roles (`Kind/namespace/name`) in both outputs whose rules differ: a cell keeps its key when a
  * role it holds is broadened, yet its access changed (a custom role given `create deployments`).
  */
-export function changedRoleIds(base: Snapshot, head: Snapshot): Set<string> {
-  const out = new Set<string>();
+export function changedRoleIds(base: Snapshot, head: Snapshot): Map<string, { before: PolicyRule[]; after: PolicyRule[] }> {
+  const out = new Map<string, { before: PolicyRule[]; after: PolicyRule[] }>();
   for (const [id, rules] of head.ruleSets) {
     const before = base.ruleSets.get(id);
-    if (before !== undefined && before !== rules) out.add(id);
+    if (before !== undefined && before !== rules) out.set(id, { before: JSON.parse(before) as PolicyRule[], after: JSON.parse(rules) as PolicyRule[] });
   }
   return out;
 }
 
-/** Whether a cell holds one of `changed` (its roles are `scope:Kind/namespace/name`). */
-function usesChangedRole(cell: LazyCell | undefined, changed: ReadonlySet<string>): boolean {
-  return !!cell && changed.size > 0 && cell.roles.some((r) => changed.has(r.slice(r.indexOf(':') + 1)));
+type ChangedRoles = ReadonlyMap<string, { readonly before: readonly PolicyRule[]; readonly after: readonly PolicyRule[] }>;
+
+/** The changed roles a cell holds (its roles are `scope:Kind/namespace/name`), by id. */
+function changedRolesOf(cell: LazyCell | undefined, changed: ChangedRoles): string[] {
+  if (!cell || !changed.size) return [];
+  return cell.roles.map((r) => r.slice(r.indexOf(':') + 1)).filter((id) => changed.has(id));
+}
+
+/** Requests (verb, group, resource) one set of rules allows and the other does not, as text. */
+function rulesDelta(from: readonly PolicyRule[], to: readonly PolicyRule[]): string[] {
+  return [...new Set(ruleAtoms(from).filter((a) => !rulesAllow(to, a)).map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.apiGroup ? `.${a.apiGroup}` : ''}`))];
+}
+
+/**
+ * A role held before and after whose rules changed: what its holder gains and loses by it, even
+ * when no level or class moves (a custom role narrowed is a removal; broadened, a gain).
+ */
+function roleRuleChanges(ns: string, ids: readonly string[], changed: ChangedRoles): Change[] {
+  const out: Change[] = [];
+  for (const id of ids) {
+    const { before, after } = changed.get(id)!;
+    const [kind, , ...name] = id.split('/');
+    const role = `${kind} ${name.join('/')}`;
+    const gained = rulesDelta(after, before);
+    const lost = rulesDelta(before, after);
+    const show = (xs: string[]) => `${xs.slice(0, 4).join(', ')}${xs.length > 4 ? `, and ${xs.length - 4} more` : ''}`;
+    if (gained.length) out.push({ kind: 'gains-rules', namespace: ns, to: role, text: `gains through ${role} in ${ns}: ${show(gained)}` });
+    if (lost.length) out.push({ kind: 'loses-rules', namespace: ns, from: role, removes: true, text: `loses through ${role} in ${ns}: ${show(lost)}` });
+  }
+  return out;
 }
 
 /** Level, class and custom-role changes, namespace by namespace. */
-function accessChanges(base: Cells, head: Cells, org: string, changedRoles: ReadonlySet<string>): Change[] {
+function accessChanges(base: Cells, head: Cells, org: string, changedRoles: ChangedRoles): Change[] {
   const out: Change[] = [];
   for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
     // The same roles from the same bindings, none of whose rules changed: nothing changed here.
-    if (base[ns]?.key === head[ns]?.key && !usesChangedRole(base[ns], changedRoles)) continue;
+    const held = changedRolesOf(base[ns], changedRoles).filter((id) => changedRolesOf(head[ns], changedRoles).includes(id));
+    if (base[ns]?.key === head[ns]?.key && !held.length) continue;
     const b = base[ns]?.cell;
     const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
@@ -100,6 +129,7 @@ function accessChanges(base: Cells, head: Cells, org: string, changedRoles: Read
     const rl = minus(customVia(b, org), customVia(h, org));
     for (const r of rg) out.push({ kind: 'gains-role', namespace: ns, to: r, text: `gains custom RBAC ${r} in ${ns}` });
     for (const r of rl) out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
+    for (const c of roleRuleChanges(ns, held, changedRoles)) out.push(c);
   }
   return out;
 }

@@ -8,7 +8,7 @@ export function isAdminGrade(cell: AccessCell | undefined): boolean {
   return !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'));
 }
 
-const GAINS = new Set(['gains', 'gains-class', 'gains-role']);
+const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 /** Changes of who holds a token and for how long. */
 const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
 
