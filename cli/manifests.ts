@@ -8,7 +8,7 @@ import { parseCanonicalYaml, readCanonicalYaml, yamlErrorText, type DocumentCach
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../policies/rbac/objects.ts';
 import { InputError } from './args.ts';
-import { listFiles } from './output.ts';
+import { beginsWith, listFiles } from './output.ts';
 
 export type { DocumentCache };
 
@@ -25,7 +25,7 @@ export type OutputText = OutputFileText;
 /** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it). */
 export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
   if (files.includes('members.json')) return true;
-  return files.some((f) => f.endsWith('.yaml') && readFileSync(join(dir, f), 'utf8').startsWith(OUTPUT_HEADER));
+  return files.some((f) => f.endsWith('.yaml') && beginsWith(join(dir, f), OUTPUT_HEADER));
 }
 
 /**

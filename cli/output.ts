@@ -142,8 +142,8 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[]): b
   }
 }
 
-/** Whether a file begins with `start`. */
-function beginsWith(file: string, start: string): boolean {
+/** Whether a file begins with `start` (reading only that much of it). */
+export function beginsWith(file: string, start: string): boolean {
   const head = Buffer.alloc(Buffer.byteLength(start));
   let fd: number | undefined;
   try {
