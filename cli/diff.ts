@@ -24,30 +24,25 @@ export class SideError extends InputError {
   }
 }
 
+/** One side read strictly as orgctl's output, and its snapshot; any failure names the side (exit 2). */
+function readSide(spec: string, label: string, io: Io, cache?: DocumentCache): { side: LoadedSide; snapshot: Snapshot } {
+  io.progress?.(`reading ${label} ${spec}...`);
+  try {
+    const side = loadSide(spec, cache, `${label} (${spec})`);
+    return { side, snapshot: readSnapshot(side.docs, `${label} (${spec})`) };
+  } catch (e) {
+    if (e instanceof InputError || e instanceof SnapshotError) throw new SideError(label, e.message);
+    throw e;
+  }
+}
+
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
 export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
   const cache: DocumentCache = new Map(); // what did not change is parsed once
-  let headSide: LoadedSide | undefined;
-  const read = (spec: string, label: string): Snapshot => {
-    io.progress?.(`reading ${label} ${spec}...`);
-    let side: LoadedSide;
-    try {
-      side = loadSide(spec, cache, `${label} (${spec})`);
-    } catch (e) {
-      if (e instanceof InputError) throw new SideError(label, e.message);
-      throw e;
-    }
-    if (label === 'head') headSide = side;
-    try {
-      return readSnapshot(side.docs, `${label} (${spec})`);
-    } catch (e) {
-      if (e instanceof SnapshotError) throw new SideError(label, e.message);
-      throw e;
-    }
-  };
-  const sides = { base: read(base, 'base'), head: read(head, 'head') };
+  const b = readSide(base, 'base', io, cache);
+  const h = readSide(head, 'head', io, cache);
   io.progress?.('');
-  return { ...sides, headSide: headSide! };
+  return { base: b.snapshot, head: h.snapshot, headSide: h.side };
 }
 
 /**
@@ -56,15 +51,7 @@ export function loadSnapshots(base: string, head: string, io: Io): { base: Snaps
  * requests add up.
  */
 export function loadWindow(spec: string, head: Snapshot, io: Io): { label: string; diff: AccessDiff } {
-  io.progress?.(`reading window ${spec}...`);
-  const side = loadSide(spec, undefined, `window (${spec})`);
-  let snapshot: Snapshot;
-  try {
-    snapshot = readSnapshot(side.docs, `window (${spec})`);
-  } catch (e) {
-    if (e instanceof SnapshotError) throw new InputError(e.message);
-    throw e;
-  }
+  const { snapshot } = readSide(spec, 'window', io);
   io.progress?.('');
   return { label: spec, diff: diffSnapshots(snapshot, head) };
 }

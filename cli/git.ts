@@ -5,8 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from './args.ts';
-import { OUTPUT_HEADER } from '../constructs/render.ts';
-import { decodeOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
+import { decodeOutput, holdsOrgctlOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -64,7 +63,7 @@ export function loadSide(spec: string, cache?: DocumentCache, label = spec, defa
     if (!ref || ref.startsWith('-')) throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
     files = readRefOutput(ref, dir);
   }
-  if (!files.some((f) => f.path === 'members.json' || f.text.startsWith(OUTPUT_HEADER))) {
+  if (!holdsOrgctlOutput(files)) {
     throw new InputError(`${label} has no orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no members.json, no file under orgctl's header)`);
   }
   return { docs: parseOutput(files, cache), problems: [], files };

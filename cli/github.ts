@@ -13,13 +13,12 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, overridesOf, validApprovals } from '../policies/change/approvals.ts';
-import { diffSnapshots } from '../policies/change/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../policies/change/markdown.ts';
-import { proveOutput, withProof } from '../policies/change/proof.ts';
-import { resolveToday } from '../constructs/organization.ts';
-import { review, type RuleResult, type Verdict } from '../policies/change/review.ts';
+import { OUTPUT_PROOF } from '../policies/change/proof.ts';
+import type { RuleResult, Verdict } from '../policies/change/review.ts';
 import { dateFlag, InputError, UsageError } from './args.ts';
-import { loadSnapshots, loadWindow, SideError } from './diff.ts';
+import { SideError } from './diff.ts';
+import { judgeChange } from './judge.ts';
 import type { Io } from './io.ts';
 
 const GitHub = Octokit.plugin(retry, throttling);
@@ -217,10 +216,6 @@ export async function createCheckRun(gh: GitHubClient, at: Repo, sha: string, ve
   return data.id;
 }
 
-/** The rules' verdict, failed closed when GitHub did not list the whole pull request. */
-export function withCompleteness(verdict: Verdict, incomplete: readonly RuleResult[]): Verdict {
-  return incomplete.length ? { ok: false, results: [...incomplete, ...verdict.results] } : verdict;
-}
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
@@ -261,7 +256,7 @@ function describeGitHubError(e: unknown): string | undefined {
 
 /** Head dist/ could not be read as orgctl's output: a failing check run and comment with the reason; exit 2. */
 async function failUnreadable(gh: GitHubClient, at: Repo, number: number, sha: string, botLogin: string, reason: string, io: Io): Promise<number> {
-  const verdict: Verdict = { ok: false, results: [{ rule: 'output-proof', ok: false, message: reason }] };
+  const verdict: Verdict = { ok: false, results: [{ rule: OUTPUT_PROOF, ok: false, message: reason }] };
   const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${escapeMarkdown(reason).slice(0, 60_000)}\n`;
   await upsertComment(gh, at, number, botLogin, text);
   await createCheckRun(gh, at, sha, verdict, text.slice(0, CHECK_SUMMARY_LIMIT));
@@ -290,21 +285,26 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
     const pr = await fetchPullRequest(gh, at, number);
     // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
     const headSpec = (flags.head as string | undefined) ?? `${pr.headSha}:dist`;
-    let sides: ReturnType<typeof loadSnapshots>;
+    let judged: ReturnType<typeof judgeChange>;
     try {
-      sides = loadSnapshots((flags.base as string | undefined) ?? 'dist', headSpec, io);
+      judged = judgeChange({
+        base: (flags.base as string | undefined) ?? 'dist',
+        head: headSpec,
+        actors: pr.actors,
+        approvals: pr.approvals,
+        changedPaths: pr.changedPaths,
+        overrides: overridesOf(pr.labels),
+        window: typeof flags.window === 'string' ? flags.window : undefined,
+        today: dateFlag(flags.today),
+        extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
+      }, io);
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes)
       // fails visibly: a failing check run and a comment saying why, never silence.
       if (!(e instanceof SideError) || e.side !== 'head') throw e;
       return await failUnreadable(gh, at, number, pr.headSha, botLogin, e.message, io);
     }
-    const { base, head, headSide } = sides;
-    const diff = diffSnapshots(base, head);
-    // Head dist/ is data: proved to be exactly what this (the base's) engine renders from it, and judged.
-    const proof = proveOutput(headSide.files, headSide.docs, resolveToday(dateFlag(flags.today), env));
-    const window = typeof flags.window === 'string' ? loadWindow(flags.window, head, io) : undefined;
-    const verdict = withProof(withCompleteness(review({ base, head, diff, actors: pr.actors, approvals: pr.approvals, changedPaths: pr.changedPaths, overrides: overridesOf(pr.labels), ...(window ? { window } : {}) }), pr.incomplete), proof);
+    const { diff, verdict } = judged;
     // Read the pull request again just before posting: a verdict on what is no longer there would
     // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
     const moved = supersededBy(pr, await fetchPullRequestNow(gh, at, number));

@@ -22,10 +22,21 @@ export interface LoadedManifests {
 /** One file of orgctl's output folder, as text (path in the folder, text, how errors name it). */
 export type OutputText = OutputFileText;
 
-/** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it). */
+/** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it), reading only headers. */
 export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
   if (files.includes('members.json')) return true;
   return files.some((f) => f.endsWith('.yaml') && beginsWith(join(dir, f), OUTPUT_HEADER));
+}
+
+/** The same question for files already read. */
+export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
+  return files.some((f) => f.path === 'members.json' || f.text.startsWith(OUTPUT_HEADER));
+}
+
+/** The documents of a text under orgctl's header, or why it is not orgctl's (`label:line: what`). */
+function readOrgctlYaml(text: string, label: string, cache?: DocumentCache): { documents: Record<string, unknown>[] } | { error: string } {
+  const read = readCanonicalYaml(text, cache);
+  return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
 }
 
 /**
@@ -47,9 +58,9 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;
     }
-    const read = readCanonicalYaml(f.text, cache);
+    const read = readOrgctlYaml(f.text, f.label, cache);
     if ('error' in read) {
-      errors.push(`${f.label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes`);
+      errors.push(read.error);
       continue;
     }
     read.documents.forEach((object, index) => docs.push({ file: f.label, index, object }));
@@ -85,8 +96,8 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
   };
   // Text under orgctl's header is orgctl's output: its writer's YAML or nothing.
   if (text.startsWith(OUTPUT_HEADER)) {
-    const read = readCanonicalYaml(text, cache);
-    if ('error' in read) throw new InputError(`${file}:${read.error.line}: ${read.error.found}: not YAML orgctl writes; only what orgctl synthesizes is read`);
+    const read = readOrgctlYaml(text, file, cache);
+    if ('error' in read) throw new InputError(`${read.error}; only what orgctl synthesizes is read`);
     read.documents.forEach(push);
     return { docs, problems };
   }

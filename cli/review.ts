@@ -1,10 +1,9 @@
-import { diffSnapshots } from '../policies/change/diff.ts';
 import { renderMarkdown } from '../policies/change/markdown.ts';
-import { CHANGE_RULES, OVERRIDABLE_RULES, review } from '../policies/change/review.ts';
-import { resolveToday } from '../constructs/organization.ts';
-import { PROOF_RULES, proveOutput, withProof } from '../policies/change/proof.ts';
+import { CHANGE_RULES, OVERRIDABLE_RULES } from '../policies/change/review.ts';
+import { PROOF_RULES } from '../policies/change/proof.ts';
 import { dateFlag, parseArgs, UsageError } from './args.ts';
-import { loadSnapshots, loadWindow, requireSides } from './diff.ts';
+import { requireSides } from './diff.ts';
+import { judgeChange } from './judge.ts';
 import type { Io } from './io.ts';
 
 export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
@@ -33,21 +32,6 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
 Rules:
 ${[...PROOF_RULES, ...CHANGE_RULES].map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
 
-/** Both sides read, diffed and judged by the change rules; only what the proof and the report need is kept. */
-function judgeChange(
-  sides: { base: string; head: string },
-  io: Io,
-  who: { actors: readonly string[]; approvals: readonly string[]; changedPaths?: readonly string[]; overrides: readonly string[]; window?: string },
-) {
-  const { base, head, headSide } = loadSnapshots(sides.base, sides.head, io);
-  const diff = diffSnapshots(base, head);
-  const rules = review({
-    base, head, diff, actors: who.actors, approvals: who.approvals, changedPaths: who.changedPaths, overrides: who.overrides,
-    ...(who.window !== undefined ? { window: loadWindow(who.window, head, io) } : {}),
-  });
-  return { diff, rules, headSide };
-}
-
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(
     argv,
@@ -69,18 +53,15 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
     const known = CHANGE_RULES.some((r) => r.id === o) || PROOF_RULES.some((r) => r.id === o);
     throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
   }
-  const { diff, rules, headSide } = judgeChange(sides, io, {
+  const { diff, verdict } = judgeChange({
+    ...sides,
     actors,
     approvals: (flags['approved-by'] as string[] | undefined) ?? [],
     changedPaths: flags['changed-path'] as string[] | undefined,
     overrides,
     window: typeof flags.window === 'string' ? flags.window : undefined,
-  });
-  // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
-  io.progress?.('proving head dist/ (re-rendering it with this engine)...');
-  const proof = proveOutput(headSide.files, headSide.docs, resolveToday(dateFlag(flags.today), io.env));
-  io.progress?.('');
-  const verdict = withProof(rules, proof);
+    today: dateFlag(flags.today),
+  }, io);
   io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
   return verdict.ok ? 0 : 1;
 }

@@ -22,8 +22,14 @@ const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
  */
 const ESCAPE_FOR_GO = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
+/** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
+export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** A surrogate without its other half: valid in a JavaScript string, in no YAML or JSON Go reads. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function quote(s: string): string {
-  return JSON.stringify(s).replace(ESCAPE_FOR_GO, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(ESCAPE_FOR_GO, unicodeEscape);
 }
 
 /**
@@ -31,7 +37,7 @@ function quote(s: string): string {
  * Anything else (C0 but LF, DEL, C1, U+2028/2029, a BOM, U+FFFE/FFFF, a lone surrogate) is never
  * written raw, so a text holding one is not orgctl's.
  */
-const NOT_WRITTEN_RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_WRITTEN_RAW = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
 
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -192,19 +198,17 @@ export function readCanonicalYaml(text: string, cache?: DocumentCache): { docume
 }
 
 /** A character by its code point and, where it has one, its name. */
-export function describeCharacter(c: string): string {
+function describeCharacter(c: string): string {
   const names: Record<string, string> = { '\t': 'tab', '\r': 'carriage return', '\u0085': 'next line (NEL)', '\u2028': 'line separator', '\u2029': 'paragraph separator', '\ufeff': 'byte-order mark', '\u007f': 'delete (DEL)' };
   const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   return names[c] ? `${names[c]} (${code})` : `${code} character`;
 }
 
-/** What a line that left the canonical subset holds, in YAML's words. */
-export function describeLine(line: string): string {
+/** What a line that left the canonical subset holds, in YAML's words (raw characters are refused before). */
+function describeLine(line: string): string {
   const body = line.trimStart().replace(/^-\s+/, '');
   const value = body.replace(/^("(?:[^"\\]|\\.)*"|[^\s"]*):(\s+|$)/, '');
   const show = JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
-  if (line.includes('\t')) return `a tab character in ${show}`;
-  if (line.includes('\r')) return `a carriage return in ${show}`;
   if (line.startsWith('%')) return `a directive ${show}`;
   if (/^<<\s*:/.test(body)) return `a merge key (<<) in ${show}`;
   if (/^[&]/.test(value) || /^&/.test(body)) return `an anchor (&) in ${show}`;

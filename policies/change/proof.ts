@@ -12,9 +12,10 @@ import { Construct } from 'constructs';
 import { Organization } from '../../constructs/organization.ts';
 import { declaredInOf } from '../../constructs/render.ts';
 import { synthesize } from '../../constructs/synth.ts';
-import { compareFindings, type Finding } from '../findings.ts';
+import type { Finding } from '../findings.ts';
 import { importRbac } from '../rbac/import.ts';
 import type { ManifestDoc } from '../rbac/objects.ts';
+import type { RuleResult } from './rules/context.ts';
 
 /** One file of an output folder as text: its path in the folder and how errors name it. */
 export interface OutputFileText {
@@ -100,7 +101,7 @@ export function proveOutput(files: readonly OutputFileText[], docs: readonly Man
     return { ok: false, differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`], findings: [] };
   }
   const result = synthesize(root, { today, declaredIn: declaredInFiles(files) });
-  const findings = [...result.findings].sort(compareFindings);
+  const findings = result.findings; // sorted by synthesize
   if (!result.ok) {
     // No files to compare with: the organization the output describes breaks a policy.
     return { ok: false, differences: [], findings };
@@ -111,26 +112,22 @@ export function proveOutput(files: readonly OutputFileText[], docs: readonly Man
 }
 
 /** The review's rules over head dist/ itself (the change rules judge the diff). */
+export const OUTPUT_PROOF = 'output-proof';
+export const HEAD_POLICIES = 'head-policies';
 export const PROOF_RULES = [
-  { id: 'output-proof', description: 'head dist/ is exactly what orgctl renders from the organization it describes (byte for byte)' },
-  { id: 'head-policies', description: 'every organization policy passes on the organization head dist/ describes' },
+  { id: OUTPUT_PROOF, description: 'head dist/ is exactly what orgctl renders from the organization it describes (byte for byte)' },
+  { id: HEAD_POLICIES, description: 'every organization policy passes on the organization head dist/ describes' },
 ] as const;
 
 /** The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on head). */
-export function proofResults(proof: Proof): { rule: string; ok: boolean; message: string }[] {
+export function proofResults(proof: Proof): RuleResult[] {
   const errors = proof.findings.filter((f) => f.severity === 'error');
   return [
     proof.differences.length
-      ? { rule: 'output-proof', ok: false, message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${proof.differences.slice(0, 20).join('; ')}${proof.differences.length > 20 ? `; and ${proof.differences.length - 20} more` : ''}. Run \`npm run synth\` and commit dist/ as written.` }
-      : { rule: 'output-proof', ok: true, message: 'head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base\'s engine, compared byte for byte)' },
+      ? { rule: OUTPUT_PROOF, ok: false, message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${proof.differences.slice(0, 20).join('; ')}${proof.differences.length > 20 ? `; and ${proof.differences.length - 20} more` : ''}. Run \`npm run synth\` and commit dist/ as written.` }
+      : { rule: OUTPUT_PROOF, ok: true, message: 'head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base\'s engine, compared byte for byte)' },
     ...(errors.length
-      ? errors.map((f) => ({ rule: 'head-policies', ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
-      : [{ rule: 'head-policies', ok: true, message: 'every organization policy passes on the organization head dist/ describes' }]),
+      ? errors.map((f) => ({ rule: HEAD_POLICIES, ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
+      : [{ rule: HEAD_POLICIES, ok: true, message: PROOF_RULES[1].description }]),
   ];
-}
-
-/** A verdict with the proof's results first: it passes only when the proof and every rule pass. */
-export function withProof<V extends { ok: boolean; results: readonly { rule: string; ok: boolean; message: string }[] }>(verdict: V, proof: Proof): V {
-  const results = [...proofResults(proof), ...verdict.results];
-  return { ...verdict, ok: verdict.ok && results.every((r) => r.ok), results };
 }

@@ -21,6 +21,13 @@ export interface Verdict {
   readonly results: readonly RuleResult[];
 }
 
+/** A verdict with `results` first: it passes only when they and every rule pass. */
+export function withResults(verdict: Verdict, results: readonly RuleResult[]): Verdict {
+  if (!results.length) return verdict;
+  const all = [...results, ...verdict.results];
+  return { ok: verdict.ok && all.every((r) => r.ok), results: all };
+}
+
 export function review(input: ReviewInput): Verdict {
   if (!input.actors.length) return { ok: false, results: [{ rule: 'actors', ok: false, message: 'no actor given: a change without an author cannot be judged' }] };
   const results = CHANGE_RULES.flatMap((r) => r.check(input));

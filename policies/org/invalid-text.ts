@@ -7,15 +7,16 @@
  * the invisible and bidirectional formatting characters that make one name look like another
  * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
  */
+import { LONE_SURROGATE, unicodeEscape } from '../../constructs/yaml.ts';
 import { at, type Finding } from '../findings.ts';
 import type { OrgRule } from './context.ts';
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
 /** A note may span lines; nothing else may. */
 const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
 
 /** The text as a person can read it: every refused character shown as its escape. */
-const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE.source, 'g'), unicodeEscape);
 
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
