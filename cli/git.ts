@@ -42,7 +42,7 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   for (const b of entries) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    files.push({ path: b.relative, text: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label), label: b.label });
+    files.push({ path: b.relative, content: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label), label: b.label });
     at = eol + 1 + size + 1;
   }
   return files;

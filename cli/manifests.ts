@@ -19,7 +19,7 @@ export interface LoadedManifests {
   readonly files?: readonly OutputText[];
 }
 
-/** One file of orgctl's output folder, as text (path in the folder, text, how errors name it). */
+/** One file of orgctl's output folder, as read (path in the folder, content, how errors name it). */
 export type OutputText = OutputFileText;
 
 /** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it), reading only headers. */
@@ -30,7 +30,7 @@ export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
 
 /** The same question for files already read. */
 export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
-  return files.some((f) => f.path === 'members.json' || f.text.startsWith(OUTPUT_HEADER));
+  return files.some((f) => f.path === 'members.json' || f.content.startsWith(OUTPUT_HEADER));
 }
 
 /** The documents of a text under orgctl's header, or why it is not orgctl's (`label:line: what`). */
@@ -54,11 +54,11 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     if (f.path === 'members.json') continue; // the same data as the membership ConfigMaps; the review proves it equal
-    if (!f.text.startsWith(OUTPUT_HEADER)) {
+    if (!f.content.startsWith(OUTPUT_HEADER)) {
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;
     }
-    const read = readOrgctlYaml(f.text, f.label, cache);
+    const read = readOrgctlYaml(f.content, f.label, cache);
     if ('error' in read) {
       errors.push(read.error);
       continue;
@@ -157,7 +157,7 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
 
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
-  return relative.map((path) => ({ path, text: decodeOutput(readFileSync(join(dir, path)), join(dir, path)), label: join(dir, path) }));
+  return relative.map((path) => ({ path, content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)), label: join(dir, path) }));
 }
 
 /**

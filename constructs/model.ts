@@ -142,6 +142,9 @@ export interface OrgModel {
   readonly source: string;
 }
 
+/** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
+export const ORG_DEFAULTS = { shards: 32, massRemovalThreshold: 0.25 } as const;
+
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {
   return `${orgName}-system`;

@@ -5,7 +5,7 @@ import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from './catalog.ts';
 import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
-import { finalizeModel, systemNamespaceOf, type OrgModel } from './model.ts';
+import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type OrgModel } from './model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { DeclarationError, ORG_SCOPE, freeId, type OrgScope } from './props.ts';
 import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
@@ -118,11 +118,11 @@ export class Organization extends Construct implements OrganizationLike {
     this.usernamePrefix = props.usernamePrefix ?? '';
     this.ssoEnforced = props.ssoEnforced ?? false;
     this.clusters = [...(props.clusters ?? [])];
-    this.massRemovalThreshold = props.massRemovalThreshold ?? 0.25;
+    this.massRemovalThreshold = props.massRemovalThreshold ?? ORG_DEFAULTS.massRemovalThreshold;
     if (!(this.massRemovalThreshold >= 0 && this.massRemovalThreshold <= 1)) {
       throw new DeclarationError(this.source, `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
     }
-    this.shards = props.shards ?? 32;
+    this.shards = props.shards ?? ORG_DEFAULTS.shards;
     if (!Number.isInteger(this.shards) || this.shards < 1) {
       throw new DeclarationError(this.source, `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`);
     }

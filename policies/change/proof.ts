@@ -11,16 +11,14 @@
 import { Construct } from 'constructs';
 import { Organization } from '../../constructs/organization.ts';
 import { declaredInOf } from '../../constructs/render.ts';
-import { synthesize } from '../../constructs/synth.ts';
+import { synthesize, type OutputFile } from '../../constructs/synth.ts';
 import type { Finding } from '../findings.ts';
 import { importRbac } from '../rbac/import.ts';
 import type { ManifestDoc } from '../rbac/objects.ts';
 import type { RuleResult } from './rules/context.ts';
 
-/** One file of an output folder as text: its path in the folder and how errors name it. */
-export interface OutputFileText {
-  readonly path: string;
-  readonly text: string;
+/** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
+export interface OutputFileText extends OutputFile {
   readonly label: string;
 }
 
@@ -36,7 +34,7 @@ export interface Proof {
 /** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
 function declaredInFiles(files: readonly OutputFileText[]): string {
   for (const f of files) {
-    const named = declaredInOf(f.text);
+    const named = declaredInOf(f.content);
     if (named !== undefined) return named;
   }
   return 'org/org.ts';
@@ -65,12 +63,12 @@ export function differences(written: readonly OutputFileText[], rendered: Readon
       out.push(`${f.label}: orgctl would not write this file for this organization`);
       continue;
     }
-    if (want === f.text) continue;
+    if (want === f.content) continue;
     if (!f.path.endsWith('.yaml')) {
       out.push(`${f.label}: differs from the membership data orgctl writes for this organization`);
       continue;
     }
-    const got = documentsOf(f.text);
+    const got = documentsOf(f.content);
     const expected = documentsOf(want);
     const first = got.findIndex((d, i) => d !== expected[i]);
     if (first < 0 && got.length === expected.length) {

@@ -3,7 +3,9 @@
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
 import type { PolicyRule } from '../../constructs/catalog.ts';
-import { accessIndex, CellMaker, type AccessCell, type Contribution } from '../rbac/access.ts';
+import { ORG_DEFAULTS } from '../../constructs/model.ts';
+import { MEMBERSHIP_LISTS } from '../../constructs/render.ts';
+import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from '../rbac/access.ts';
 import { Authorizer } from '../rbac/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../rbac/objects.ts';
 
@@ -87,8 +89,6 @@ export interface Snapshot {
 /** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
 export class SnapshotError extends Error {}
 
-const DEFAULT_THRESHOLD = 0.25;
-const DEFAULT_SHARDS = 32;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -176,9 +176,9 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     ssoEnforced: info.ssoEnforced === true,
     clusters: Array.isArray(info.clusters) ? (info.clusters as string[]) : [],
     namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],
-    massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : DEFAULT_THRESHOLD,
+    massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : ORG_DEFAULTS.massRemovalThreshold,
     systemNamespace,
-    shards: typeof info.shards === 'number' ? info.shards : DEFAULT_SHARDS,
+    shards: typeof info.shards === 'number' ? info.shards : ORG_DEFAULTS.shards,
     roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
     ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
   };
@@ -187,7 +187,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   // orgctl-organization itself, which is read too.
   const list = <T>(name: 'users' | 'invites' | 'tokens', keyOf: (t: T) => string): Map<string, T> => {
     const pattern = new RegExp(`^orgctl-${name}(-\\d+)?$`);
-    const file = `${name}.jsonl`;
+    const file = MEMBERSHIP_LISTS[name];
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
     const sources = [orgMap[0]!, ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b))];
@@ -217,6 +217,6 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
-  const ruleSets = new Map(rbac.roles.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, JSON.stringify(r.rules)]));
+  const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
   return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
 }

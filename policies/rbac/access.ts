@@ -63,7 +63,8 @@ export function maximalLevels(covered: readonly string[]): string[] {
 }
 
 const bindingLabel = (b: BindingObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
-const roleId = (r: RoleObject) => `${r.kind}/${r.namespace}/${r.name}`;
+/** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
+export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
 
 export interface Contribution {
   readonly role: RoleObject;

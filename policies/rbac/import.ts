@@ -7,6 +7,7 @@
  * rotations, clusters; importing it keeps all of that.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../../constructs/catalog.ts';
+import { ORG_DEFAULTS } from '../../constructs/model.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
 import { placementOf, readMembership, SnapshotError, type Membership } from '../change/snapshot.ts';
 import { levelsCovered, ruleAtoms } from './access.ts';
@@ -301,9 +302,9 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       ...(membership?.org.usernamePrefix ? { identity: { usernamePrefix: membership.org.usernamePrefix } } : {}),
       ...(membership?.org.ssoEnforced ? { sso: { enforced: true } } : {}),
       ...(clusters.length ? { clusters: [...clusters] } : {}),
-      ...(membership && membership.org.massRemovalThreshold !== 0.25 ? { review: { massRemovalThreshold: membership.org.massRemovalThreshold } } : {}),
-      ...(membership && (membership.org.shards !== 32 || membership.org.argocd)
-        ? { delivery: { ...(membership.org.shards !== 32 ? { shards: membership.org.shards } : {}), ...(membership.org.argocd ? { argocd: { ...membership.org.argocd } } : {}) } }
+      ...(membership && membership.org.massRemovalThreshold !== ORG_DEFAULTS.massRemovalThreshold ? { review: { massRemovalThreshold: membership.org.massRemovalThreshold } } : {}),
+      ...(membership && (membership.org.shards !== ORG_DEFAULTS.shards || membership.org.argocd)
+        ? { delivery: { ...(membership.org.shards !== ORG_DEFAULTS.shards ? { shards: membership.org.shards } : {}), ...(membership.org.argocd ? { argocd: { ...membership.org.argocd } } : {}) } }
         : {}),
       ...(membership?.org.roles.length ? { roles: membership.org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
       users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => userSpec(email, u.admin)),

@@ -54,7 +54,7 @@ function synthesized(spec: OrgSpec): OutputText[] {
   Organization.fromSpec(root, spec, { today: TODAY });
   const r = synthesize(root, { today: TODAY, declaredIn: 'org/org.ts' });
   if (!r.ok) throw new Error(r.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`).join('\n'));
-  return r.files.map((f) => ({ path: f.path, text: f.content, label: `dist/${f.path}` }));
+  return r.files.map((f) => ({ ...f, label: `dist/${f.path}` }));
 }
 
 const prove = (files: readonly OutputText[]) => proveOutput(files, parseOutput(files), TODAY);
@@ -122,9 +122,9 @@ describe('random forgeries of a canonical dist/', () => {
         const yamlFiles = files.filter((f) => f.path.endsWith('.yaml'));
         const target = yamlFiles[fileIndex % yamlFiles.length]!;
         const doc = DANGEROUS[what]!(`ns-${pick % 3}`, nonAdmins[pick % nonAdmins.length]!);
-        const text = FORGERIES[how]![1](target.text, pick, doc);
-        if (text === target.text) return; // a forgery that changed nothing is no forgery
-        const forged = files.map((f) => (f === target ? { ...f, text } : f));
+        const text = FORGERIES[how]![1](target.content, pick, doc);
+        if (text === target.content) return; // a forgery that changed nothing is no forgery
+        const forged = files.map((f) => (f === target ? { ...f, content: text } : f));
         let docs;
         try {
           docs = parseOutput(forged);
