@@ -113,7 +113,8 @@ function accessChanges(base: Cells, head: Cells, org: string, changedRoles: Chan
   const out: Change[] = [];
   for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
     // The same roles from the same bindings, none of whose rules changed: nothing changed here.
-    const held = changedRolesOf(base[ns], changedRoles).filter((id) => changedRolesOf(head[ns], changedRoles).includes(id));
+    const inHead = changedRolesOf(head[ns], changedRoles);
+    const held = changedRolesOf(base[ns], changedRoles).filter((id) => inHead.includes(id));
     if (base[ns]?.key === head[ns]?.key && !held.length) continue;
     const b = base[ns]?.cell;
     const h = head[ns]?.cell;
