@@ -1,4 +1,5 @@
 /** A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. */
+import { isCalendarDate } from '../constructs/props.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -55,13 +56,9 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
   return { positionals, flags };
 }
 
-export const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export function dateFlag(value: unknown, name = 'today'): string | undefined {
   if (value === undefined) return undefined;
-  // A real calendar day: Date.parse would take 2030-02-30 as March 2.
-  const day = typeof value === 'string' && DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
-  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw new UsageError(`--${name} ${JSON.stringify(value)} is not a date (expected YYYY-MM-DD)`);
   }
   return value;

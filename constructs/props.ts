@@ -39,8 +39,18 @@ export function assertEmail(scope: Declared, prop: string, value: unknown): void
   }
 }
 
+/**
+ * A real calendar day written YYYY-MM-DD: the one date check of props, the spec and the CLI's
+ * flags (Date.parse alone takes 2030-02-30 as March 2).
+ */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+}
+
 export function assertDate(scope: Declared, prop: string, value: unknown): void {
-  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (!isCalendarDate(value)) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not a date (expected YYYY-MM-DD)`);
   }
 }

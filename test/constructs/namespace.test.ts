@@ -36,6 +36,9 @@ describe('Namespace and Grant', () => {
     expect(nsText(files(org, '2026-11-26'), 'web')).toContain('bob@acme.io'); // last day holds
     expect(nsText(files(org, '2026-11-27'), 'web')).not.toContain('bob@acme.io');
     expect(() => web.grant(bob, 'r:pods').until('next week')).toThrow(/"next week" is not a date \(expected YYYY-MM-DD\)/);
+    // One calendar check for props and flags: 2030-02-30 is not a day (Date.parse says March 2).
+    expect(() => web.grant(bob, 'r:pods').until('2030-02-30')).toThrow(/"2030-02-30" is not a date/);
+    expect(() => web.grant(bob, 'r:pods').until('2030-02-28')).not.toThrow();
   });
 
   it('keeps the clusters a namespace picks', () => {
