@@ -6,14 +6,25 @@ import { UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { loadManifests } from './manifests.ts';
 
-/** Loads `dir`; every malformed document is reported on stderr and left out. */
+const MAX_DANGLING_SHOWN = 20;
+
+/**
+ * Loads `dir`; every malformed document is reported on stderr and left out, and so is every binding
+ * whose role is missing (it grants nothing, which is otherwise a silent "no").
+ */
 export function loadAuthorizer(dir: string, io: Io): Authorizer {
   io.progress?.(`reading ${dir}/...`);
   const { docs, problems } = loadManifests(dir);
   io.progress?.('');
   const set = readRbac(docs);
   for (const p of [...problems, ...set.problems]) io.err(`warning manifests ${p}`);
-  return new Authorizer(set);
+  const authz = new Authorizer(set);
+  const dangling = authz.bindingsWithoutRole();
+  for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
+    io.err(`warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ' (a built-in ClusterRole counts only when the dump holds it)' : ''}`);
+  }
+  if (dangling.length > MAX_DANGLING_SHOWN) io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
+  return authz;
 }
 
 export interface Target {

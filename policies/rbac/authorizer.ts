@@ -152,6 +152,14 @@ export class Authorizer {
     return b.roleRef.kind === 'ClusterRole' ? this.clusterRoles.get(b.roleRef.name) : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
   }
 
+  /**
+   * Bindings whose role does not exist: they grant nothing (rule.go's VisitRulesFor reports the
+   * error and goes on), which a reader of the manifests should be told rather than left to guess.
+   */
+  bindingsWithoutRole(): BindingObject[] {
+    return this.set.bindings.filter((b) => !this.roleOf(b));
+  }
+
   /** ClusterRoleBindings, then the RoleBindings of `namespace` ('' = cluster-wide only). */
   bindingsFor(namespace: string): readonly BindingObject[] {
     return namespace ? [...this.clusterBindings, ...(this.bindingsByNamespace.get(namespace) ?? [])] : this.clusterBindings;

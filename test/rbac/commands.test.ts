@@ -130,6 +130,31 @@ describe('broken manifests', () => {
   });
 });
 
+describe('a binding whose role does not exist', () => {
+  // rule.go reports such a binding and goes on; a silent "no" would leave the reader guessing.
+  const dir = tempDir();
+  writeFileSync(join(dir, 'rbac.yaml'), [
+    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: gone, namespace: web}', 'roleRef: {kind: Role, name: deleted}', 'subjects: [{kind: User, name: bob}]', '---',
+    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRoleBinding', 'metadata: {name: wide}', 'roleRef: {kind: ClusterRole, name: nowhere}', 'subjects: [{kind: User, name: bob}]',
+  ].join('\n'));
+  const warnings = [
+    'warning manifests RoleBinding web/gone: its Role "deleted" is not among these manifests (in web), so it is counted as granting nothing, as the API server does when a role does not exist',
+    'warning manifests ClusterRoleBinding wide: its ClusterRole "nowhere" is not among these manifests, so it is counted as granting nothing, as the API server does when a role does not exist (a built-in ClusterRole counts only when the dump holds it)',
+  ];
+  it.each([
+    ['can-i --why', ['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--why', '--dir', dir]],
+    ['who-can', ['who-can', 'get', 'pods', '-n', 'web', '--dir', dir]],
+    ['access', ['access', '--dir', dir]],
+  ])('%s says so on stderr, and the answer is unchanged', async (_, args) => {
+    const r = await run(args);
+    for (const w of warnings) expect(r.stderr).toContain(w);
+    if (args[0] === 'can-i') expect([r.stdout, r.code]).toEqual(['no', 1]);
+  });
+  it('a folder without such bindings gets no such warning', async () => {
+    expect((await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'dave@shop.io', '--dir', HAND])).stderr).not.toContain('not among these manifests');
+  });
+});
+
 describe('access on dist/', () => {
   it('gives every declared subject its declared levels', async () => {
     const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as { name: string; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
