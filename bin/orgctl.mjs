@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['cli', 'constructs', 'policies', 'schema'];
+const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review', 'report', 'github', 'cli', 'schema'];
 
 function fingerprint() {
   const hash = createHash('sha256');

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { accessMatrix, accessMatrixJson } from '../policies/rbac/access.ts';
-import { accessHtml } from '../policies/rbac/access-html.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { accessMatrix, accessMatrixJson } from '../analysis/access.ts';
+import { accessHtml } from '../report/access-html.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadAuthorizer } from './rbac.ts';
 import { table } from './who-can.ts';
 

@@ -1,20 +1,6 @@
 /** A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. */
 import { isCalendarDate } from '../constructs/props.ts';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** Input that cannot be read: a missing folder, an unreadable file. Exit 2, no usage text. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+import { UsageError } from '../model/errors.ts';
 
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
 

@@ -1,7 +1,8 @@
-import { describeRule } from '../policies/rbac/classes.ts';
-import { userInfo, type Decision } from '../policies/rbac/authorizer.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { describeRule } from '../analysis/classes.ts';
+import { userInfo, type Decision } from '../analysis/authorizer.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
 
 export const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]

@@ -1,10 +1,11 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { findOrganization } from '../constructs/tree.ts';
 import { MODEL_RULES, ORG_RULES, OUTPUT_RULES, runPolicies } from '../policies/org/index.ts';
-import { dateFlag, parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { dateFlag, parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadDeclaration } from './load.ts';
-import { printFindings, summary } from './report.ts';
+import { printFindings, summary } from '../report/findings.ts';
 
 export const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
 

@@ -1,11 +1,12 @@
-import { diffSnapshots, type AccessDiff } from '../policies/change/diff.ts';
-import { diffHtml } from '../policies/change/html.ts';
-import { renderMarkdown } from '../policies/change/markdown.ts';
-import { readSnapshot, SnapshotError, type Snapshot } from '../policies/change/snapshot.ts';
-import { InputError, parseArgs, UsageError } from './args.ts';
+import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
+import { diffHtml } from '../report/diff-html.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { readSnapshot, SnapshotError, type Snapshot } from '../analysis/snapshot.ts';
+import { parseArgs } from './args.ts';
+import { InputError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
 import type { DocumentCache } from './manifests.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../model/io.ts';
 
 export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
 

@@ -1,11 +1,12 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { analyzeOrganization } from '../constructs/analyze.ts';
-import { formatFinding } from '../policies/findings.ts';
-import { Authorizer } from '../policies/rbac/authorizer.ts';
-import { explainRequest, explainSubject, resolveWho } from '../policies/rbac/explain.ts';
-import { readRbac } from '../policies/rbac/objects.ts';
-import { dateFlag, InputError, parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { formatFinding } from '../model/findings.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import { explainRequest, explainSubject, resolveWho } from '../analysis/explain.ts';
+import { readRbac } from '../analysis/objects.ts';
+import { dateFlag, parseArgs } from './args.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadDeclaration } from './load.ts';
 import { resolveTarget } from './rbac.ts';
 

@@ -1,7 +1,8 @@
 import { generateSpec } from '../constructs/generate.ts';
-import { toYamlDocument } from '../constructs/yaml.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 
 export const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
 

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { InputError } from './args.ts';
+import { InputError } from '../model/errors.ts';
 import { decodeOutput, holdsOrgctlOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {

@@ -3,12 +3,13 @@ import { Construct } from 'constructs';
 import { Organization, resolveToday } from '../constructs/organization.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
-import { toYamlDocument } from '../constructs/yaml.ts';
-import { formatFinding, type Finding } from '../policies/findings.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+import { formatFinding, type Finding } from '../model/findings.ts';
 import { runPolicies } from '../policies/org/index.ts';
-import { importRbac } from '../policies/rbac/import.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { importRbac } from '../review/import.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);

@@ -1,11 +1,5 @@
-/** The process edges a command may touch, so tests can run commands in-process. */
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-  readonly env: NodeJS.ProcessEnv;
-  /** A transient status line for long runs: shown on a terminal only, never in logs or pipes. */
-  progress?(message: string): void;
-}
+/** The process's own Io (model/io.ts): stdout, stderr, and a progress line on a terminal only. */
+import type { Io } from '../model/io.ts';
 
 interface StatusStream {
   readonly isTTY?: boolean;

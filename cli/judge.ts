@@ -4,11 +4,11 @@
  * from the organization it describes, with every policy run on it.
  */
 import { resolveToday } from '../constructs/organization.ts';
-import { diffSnapshots, type AccessDiff } from '../policies/change/diff.ts';
-import { proofResults, proveOutput } from '../policies/change/proof.ts';
-import { review, withResults, type RuleResult, type Verdict } from '../policies/change/review.ts';
+import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
+import { proofResults, proveOutput } from '../review/proof.ts';
+import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../model/io.ts';
 
 export interface ChangeToJudge {
   readonly base: string;

@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { systemNamespaceOf } from '../constructs/model.ts';
-import { toYamlDocument } from '../constructs/yaml.ts';
-import { InputError, parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { systemNamespaceOf } from '../model/model.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+import { parseArgs } from './args.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { readMembersText } from './members.ts';
 
 export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]

@@ -1,6 +1,7 @@
-import { CATALOG } from '../constructs/catalog.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { CATALOG } from '../model/catalog.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 
 export function levelsCommand(argv: readonly string[], io: Io): number {
   const { flags, positionals } = parseArgs(argv, { format: ['text', 'json'], help: 'boolean' }, { h: 'help' });

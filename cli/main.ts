@@ -3,7 +3,7 @@
  * `--check` found dist/ stale), 2 bad usage or unreadable input.
  */
 import type { SpecError } from '../constructs/spec-error.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../model/io.ts';
 
 /** Errors by name, not class: a declaration module may load its own copy of orgctl's classes. */
 const is = (e: unknown, name: string): e is Error => e instanceof Error && e.name === name;

@@ -2,12 +2,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { isOutputPath, OUTPUT_HEADER } from '../constructs/render.ts';
-import type { OutputFileText } from '../policies/change/proof.ts';
-import { parseCanonicalYaml, readCanonicalYaml, yamlErrorText, type DocumentCache } from '../constructs/yaml.ts';
+import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
+import type { OutputFileText } from '../review/proof.ts';
+import { parseCanonicalYaml, readCanonicalYaml, yamlErrorText, type DocumentCache } from '../synth/yaml.ts';
 import { divergentConstruct } from './go-yaml.ts';
-import type { ManifestDoc } from '../policies/rbac/objects.ts';
-import { InputError } from './args.ts';
+import type { ManifestDoc } from '../analysis/objects.ts';
+import { InputError } from '../model/errors.ts';
 import { beginsWith, listFiles } from './output.ts';
 
 export type { DocumentCache };

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { parseArgs } from './args.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { table } from './who-can.ts';
 
 export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]

@@ -6,9 +6,9 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
-import { InputError } from './args.ts';
-import { OUTPUT_HEADER } from '../constructs/render.ts';
-import type { OutputFile } from '../constructs/synth.ts';
+import { InputError } from '../model/errors.ts';
+import { OUTPUT_HEADER } from '../synth/render.ts';
+import type { OutputFile } from '../synth/files.ts';
 
 const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
   const parent = dirname(dir);

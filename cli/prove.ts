@@ -4,11 +4,12 @@
  * the same way; this command answers for any output, in CI or an audit.
  */
 import { resolveToday } from '../constructs/organization.ts';
-import { formatFinding } from '../policies/findings.ts';
-import { proveOutput } from '../policies/change/proof.ts';
-import { dateFlag, parseArgs, UsageError } from './args.ts';
+import { formatFinding } from '../model/findings.ts';
+import { proveOutput } from '../review/proof.ts';
+import { dateFlag, parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
 import { loadSide } from './git.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../model/io.ts';
 
 export const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
 

@@ -1,9 +1,9 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
-import { Authorizer } from '../policies/rbac/authorizer.ts';
-import { readRbac } from '../policies/rbac/objects.ts';
-import { resolveResource } from '../policies/rbac/resources.ts';
-import { UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import { readRbac } from '../analysis/objects.ts';
+import { resolveResource } from '../analysis/resources.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadManifests } from './manifests.ts';
 
 const MAX_DANGLING_SHOWN = 20;

@@ -1,10 +1,11 @@
-import { renderMarkdown } from '../policies/change/markdown.ts';
-import { CHANGE_RULES, OVERRIDABLE_RULES } from '../policies/change/review.ts';
-import { PROOF_RULES } from '../policies/change/proof.ts';
-import { dateFlag, parseArgs, UsageError } from './args.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { CHANGE_RULES, OVERRIDABLE_RULES } from '../review/review.ts';
+import { PROOF_RULES } from '../review/proof.ts';
+import { dateFlag, parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
 import { requireSides } from './diff.ts';
 import { judgeChange } from './judge.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../model/io.ts';
 
 export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format md|json]

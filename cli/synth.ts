@@ -1,12 +1,13 @@
 import { relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../constructs/organization.ts';
-import { synthesize } from '../constructs/synth.ts';
-import { dateFlag, parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import { dateFlag, parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadDeclaration } from './load.ts';
 import { folderAbove } from './paths.ts';
 import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
-import { printFindings, summary } from './report.ts';
+import { printFindings, summary } from '../report/findings.ts';
 
 /**
  * The declaration as the headers name it: relative to its project (the nearest folder with a

@@ -1,8 +1,9 @@
-import type { PolicyRule } from '../constructs/catalog.ts';
-import { ruleAllows, ruleAllowsNonResource } from '../policies/rbac/rules.ts';
-import { describeRule } from '../policies/rbac/classes.ts';
-import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './io.ts';
+import type { PolicyRule } from '../model/catalog.ts';
+import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
+import { describeRule } from '../analysis/classes.ts';
+import { parseArgs } from './args.ts';
+import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
 
 export const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]

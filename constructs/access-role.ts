@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { Level, PolicyRule } from './catalog.ts';
+import type { Level, PolicyRule } from '../model/catalog.ts';
 import { assertNonEmpty } from './props.ts';
 
 export interface AccessRoleProps {

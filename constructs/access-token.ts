@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CustomRole } from './access-role.ts';
-import type { Level, PolicyRule } from './catalog.ts';
-import type { TokenRbacModel } from './model.ts';
+import type { Level, PolicyRule } from '../model/catalog.ts';
+import type { TokenRbacModel } from '../model/model.ts';
 import { Namespace } from './namespace.ts';
 import { DeclarationError, assertDate } from './props.ts';
 import type { User } from './user.ts';

@@ -2,14 +2,14 @@
  * The declaration checked as a whole: every policy, then the objects it would synthesize, judged
  * by what their RBAC really allows. `orgctl check` and `explain` stop here; `synth` goes on to
  * write YAML, check it against the Kubernetes schema and size it for Argo CD. Apart from
- * synth.ts so that these commands do not load the Kubernetes schemas.
+ * synthesize.ts so that these commands do not load the Kubernetes schemas.
  */
 import type { IConstruct } from 'constructs';
 import { runPolicies } from '../policies/org/index.ts';
-import { compareFindings, type Finding } from '../policies/findings.ts';
-import { judgeManifests } from '../policies/rbac/judge.ts';
-import type { OrgModel } from './model.ts';
-import { placeOrganization, type Manifest, type Placed } from './render.ts';
+import { compareFindings, type Finding } from '../model/findings.ts';
+import { judgeManifests } from '../policies/output/judge.ts';
+import type { OrgModel } from '../model/model.ts';
+import { placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
 import { findOrganization, outsideOrganizations } from './tree.ts';
 
 /** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */

@@ -1,4 +1,4 @@
-import type { PolicyRule } from './catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import { DeclarationError, assertDate } from './props.ts';
 
 export interface GrantProps {

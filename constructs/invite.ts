@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AccessRole } from './access-role.ts';
-import type { Level } from './catalog.ts';
-import type { InviteGrantModel, InviteState } from './model.ts';
+import type { Level } from '../model/catalog.ts';
+import type { InviteGrantModel, InviteState } from '../model/model.ts';
 import { Namespace } from './namespace.ts';
 import { DeclarationError, assertEmail, assertOneOf, show } from './props.ts';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AccessRole, CustomRole } from './access-role.ts';
-import type { Level, PolicyRule } from './catalog.ts';
+import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
 import { DeclarationError, orgOf, show } from './props.ts';
 import type { User } from './user.ts';

@@ -6,11 +6,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import schema from '../schema/org.schema.json' with { type: 'json' };
-import type { PolicyRule } from './catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { SpecError } from './spec-error.ts';
-import { parseCanonicalYaml, yamlErrorText } from './yaml.ts';
+import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';

@@ -1,5 +1,5 @@
 /**
- * Finding the Organization in a construct tree. Apart from synth.ts so that commands which only
+ * Finding the Organization in a construct tree. Apart from synthesize.ts so that commands which only
  * read the declaration (check, explain) do not load the synthesis and its Kubernetes schemas.
  */
 import type { IConstruct } from 'constructs';

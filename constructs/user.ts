@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { UserStatus } from './model.ts';
+import type { UserStatus } from '../model/model.ts';
 import { assertEmail, assertOneOf } from './props.ts';
 
 export interface UserOptions {

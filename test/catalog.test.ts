@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, findLevel, grantableLevels, isAdminOnly } from '../constructs/catalog.ts';
-import { CLASS_BY_ID, classesOf, unknownGroupsWritten } from '../policies/rbac/classes.ts';
-import { rulesAllow, type ResourceRequest } from '../policies/rbac/rules.ts';
+import { CATALOG, findLevel, grantableLevels, isAdminOnly } from '../model/catalog.ts';
+import { CLASS_BY_ID, classesOf, unknownGroupsWritten } from '../analysis/classes.ts';
+import { rulesAllow, type ResourceRequest } from '../analysis/rules.ts';
 
 const req = (verb: string, apiGroup: string, resource: string, subresource = ''): ResourceRequest => ({ verb, apiGroup, resource, subresource });
 

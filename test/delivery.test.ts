@@ -4,9 +4,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { describe, expect, it } from 'vitest';
-import { schemaProblems } from '../constructs/kubernetes-schema.ts';
-import { placeOrganization, shardOf, type Manifest } from '../constructs/render.ts';
-import { fittingShardCount } from '../constructs/synth.ts';
+import { schemaProblems } from '../synth/kubernetes-schema.ts';
+import { placeOrganization, shardOf, type Manifest } from '../synth/render.ts';
+import { fittingShardCount } from '../synth/files.ts';
 import exampleOrg from '../org/org.ts';
 import { ROOT, TODAY, clusterDocs, docs, files, nsText, run, smallOrg, subjectsOf, synth, tempDir } from './helpers.ts';
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { toYamlStream } from '../constructs/yaml.ts';
+import { toYamlStream } from '../synth/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
-import { synthesize, type SynthResult } from '../constructs/synth.ts';
-import type { Io } from '../cli/io.ts';
+import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
+import type { Io } from '../model/io.ts';
 import { main } from '../cli/main.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../policies/change/diff.ts';
-import { diffHtml } from '../policies/change/html.ts';
-import { accessHtml, strengthOf } from '../policies/rbac/access-html.ts';
-import type { SubjectAccess } from '../policies/rbac/access.ts';
+import { diffSnapshots } from '../analysis/diff.ts';
+import { diffHtml } from '../report/diff-html.ts';
+import { accessHtml, strengthOf } from '../report/access-html.ts';
+import type { SubjectAccess } from '../analysis/access.ts';
 import { ROOT, run } from './helpers.ts';
 import { baseSpec, snapshotOf } from './change/scenarios.ts';
 

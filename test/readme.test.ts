@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../constructs/catalog.ts';
+import { CATALOG } from '../model/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { ORG_RULES } from '../policies/org/index.ts';
 import { ROOT, deployerSpec, synth } from './helpers.ts';
@@ -39,7 +39,7 @@ describe('README', () => {
 
 describe('README examples are real output', () => {
   it('the analysis forbidden-grant example', async () => {
-    const { formatFinding } = await import('../policies/findings.ts');
+    const { formatFinding } = await import('../model/findings.ts');
     const app = new App();
     Organization.fromSpec(app, deployerSpec());
     const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
@@ -47,7 +47,7 @@ describe('README examples are real output', () => {
   });
 
   it('the model forbidden-grant example', async () => {
-    const { formatFinding } = await import('../policies/findings.ts');
+    const { formatFinding } = await import('../model/findings.ts');
     const app = new App();
     Organization.fromSpec(app, {
       apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },

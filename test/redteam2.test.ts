@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pullActors } from '../cli/github.ts';
+import { pullActors } from '../github/adapter.ts';
 import { ROOT, run, tempDir } from './helpers.ts';
 
 type Spec = { spec: Record<string, any> };
@@ -44,7 +44,7 @@ describe('R1: a non-admin author counts as the second person', () => {
 
   it('one admin approving a PR from an unknown login cannot change the engine alone (it once passed)', async () => {
     const dist = join(ROOT, 'dist');
-    const args = ['review', '--base', dist, '--head', dist, '--changed-path', 'policies/change/rules/self-edit.ts'];
+    const args = ['review', '--base', dist, '--head', dist, '--changed-path', 'policies/change/self-edit.ts'];
     expect((await run([...args, '--actor', 'alice'])).code).toBe(1);
     const r = await run([...args, '--actor', 'alice-alt', '--approved-by', 'alice']);
     expect(r.code, r.stdout).toBe(1);

@@ -1,14 +1,14 @@
 /** At the benchmark's size S: objects grow with namespaces × levels, not with grants; one grant, three lines. */
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../constructs/catalog.ts';
+import { CATALOG } from '../model/catalog.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { Organization } from '../constructs/index.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
-import { synthesize } from '../constructs/synth.ts';
-import { parseCanonicalYaml } from '../constructs/yaml.ts';
-import { membershipData } from '../constructs/render.ts';
-import { readMembership } from '../policies/change/snapshot.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
+import { membershipData } from '../synth/render.ts';
+import { readMembership } from '../analysis/snapshot.ts';
 import { TODAY, lineDiff, run } from './helpers.ts';
 
 const S = { users: 200, namespaces: 50, grants: 2_000, tokens: 20, seed: 7 };

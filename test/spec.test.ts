@@ -9,7 +9,7 @@ import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
 import { generateSpec } from '../constructs/generate.ts';
-import { parseCanonicalYaml, toYamlDocument } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
 import { ROOT, TODAY, files } from './helpers.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Namespace } from '../constructs/index.ts';
-import { renderOrganization } from '../constructs/render.ts';
-import { renderFiles } from '../constructs/synth.ts';
-import { parseCanonicalYaml } from '../constructs/yaml.ts';
+import { renderOrganization } from '../synth/render.ts';
+import { renderFiles } from '../synth/files.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
 import { TODAY, clusterDocs, clusterRolesText, docs, files, lineDiff, nsText, smallOrg, subjectsOf, synth } from './helpers.ts';
 
@@ -44,7 +44,7 @@ describe('synthesis', () => {
     vi.resetModules(); // a fresh copy of the example: this test edits it
     const org = (await import('../org/org.ts')).default;
     const { Namespace: FreshNamespace } = await import('../constructs/index.ts');
-    const { synthesize } = await import('../constructs/synth.ts');
+    const { synthesize } = await import('../constructs/synthesize.ts');
     const files = (root: typeof org) => new Map(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
     const ns = (name: string) => org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === name)!;
     const judy = org.user('judy@acme.io', { github: 'judy' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, type DocumentCache } from '../constructs/yaml.ts';
+import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, type DocumentCache } from '../synth/yaml.ts';
 
 const TRICKY = [
   '', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '123', '0x1F', '1e3', '2027-03-31', '1:20', '.inf', '-', '- a',

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.ts';
+import type { Finding } from '../../model/findings.ts';
 import { type OrgRule } from './context.ts';
 
 /** One person, one entry: emails and GitHub logins compared case-insensitively. */

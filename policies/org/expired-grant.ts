@@ -1,4 +1,4 @@
-import { at, type Finding } from '../findings.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import { grantSubject, isExpired, type OrgRule } from './context.ts';
 
 /** Expired grants are not synthesized; the warning asks for the line to be removed. */

@@ -1,7 +1,8 @@
-import { findLevel, type PolicyRule } from '../../constructs/catalog.ts';
-import { at, type Finding } from '../findings.ts';
-import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../rbac/classes.ts';
-import { grantSubject, indexOf, type OrgRule } from './context.ts';
+import { findLevel, type PolicyRule } from '../../model/catalog.ts';
+import { at, type Finding } from '../../model/findings.ts';
+import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
+import { grantSubject, type OrgRule } from './context.ts';
+import { indexOf } from '../../model/model-index.ts';
 
 const reserved = (levelId: string): string => {
   const level = findLevel(levelId)!;
@@ -11,7 +12,7 @@ const reserved = (levelId: string): string => {
 /**
  * What custom rules allow that is reserved for admins (running pods, through custom resources
  * too; exec, port-forward and proxies; writing Secrets, identities, escalation...): the first such
- * rule and its classes, judged as the synthesized output is (policies/rbac/classes.ts). Rules of
+ * rule and its classes, judged as the synthesized output is (analysis/classes.ts). Rules of
  * custom roles and inline rules are bound by RoleBindings: judged in the namespace's scope.
  */
 function reservedByRules(rules: readonly PolicyRule[]): string | undefined {

@@ -1,6 +1,6 @@
 /** The organization rules, run over the model as `node.addValidation` and by `orgctl check`. */
-import type { OrgModel } from '../../constructs/model.ts';
-import { compareFindings, formatFinding, type Finding } from '../findings.ts';
+import type { OrgModel } from '../../model/model.ts';
+import { compareFindings, formatFinding, type Finding } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import { duplicateName } from './duplicate-name.ts';
 import { duplicateUser } from './duplicate-user.ts';

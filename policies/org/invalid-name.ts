@@ -1,5 +1,5 @@
-import { tokenAccountName } from '../../constructs/model.ts';
-import { at, type Finding } from '../findings.ts';
+import { tokenAccountName } from '../../model/model.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import { pathSegmentProblem } from './kubernetes-names.ts';
 

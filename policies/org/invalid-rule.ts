@@ -1,6 +1,6 @@
-import type { PolicyRule } from '../../constructs/catalog.ts';
-import type { Finding } from '../findings.ts';
-import { at } from '../findings.ts';
+import type { PolicyRule } from '../../model/catalog.ts';
+import type { Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 
 /**

@@ -7,8 +7,8 @@
  * the invisible and bidirectional formatting characters that make one name look like another
  * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
  */
-import { LONE_SURROGATE, unicodeEscape } from '../../constructs/yaml.ts';
-import { at, type Finding } from '../findings.ts';
+import { LONE_SURROGATE, unicodeEscape } from '../../synth/yaml.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);

@@ -1,5 +1,5 @@
-import type { Finding } from '../findings.ts';
-import { at } from '../findings.ts';
+import type { Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 /** The seed: an invite from the console lets the invitee log in without SSO. */

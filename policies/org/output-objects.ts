@@ -4,9 +4,9 @@
  * whole Argo CD Application (revocations included); a shared object is owned by two Applications
  * and holds whichever declaration synced last. Rendering is shared with synthesis (cached).
  */
-import type { OrgModel } from '../../constructs/model.ts';
-import { declaredAt, placeOrganization, type Manifest } from '../../constructs/render.ts';
-import type { Finding } from '../findings.ts';
+import type { OrgModel } from '../../model/model.ts';
+import { declaredAt, placeOrganization, type Manifest } from '../../synth/render.ts';
+import type { Finding } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {
   ANNOTATIONS_MAX_BYTES, byteLength, CONFIGMAP_DATA_MAX_BYTES, labelValueProblem, NAME_RULE, REQUEST_MAX_BYTES,

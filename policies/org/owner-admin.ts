@@ -1,5 +1,6 @@
-import type { Finding } from '../findings.ts';
-import { indexOf, type OrgRule } from './context.ts';
+import type { Finding } from '../../model/findings.ts';
+import { type OrgRule } from './context.ts';
+import { indexOf } from '../../model/model-index.ts';
 
 /** The seed: the owner is the first admin, and only support can change that. */
 export const ownerAdmin: OrgRule = {

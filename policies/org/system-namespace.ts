@@ -1,5 +1,5 @@
-import type { Finding } from '../findings.ts';
-import { at } from '../findings.ts';
+import type { Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
 import { grantSubject, isAdmin, type OrgRule } from './context.ts';
 
 /** Token ServiceAccounts live in the system namespace: whoever reaches it can take every token. */

@@ -1,4 +1,4 @@
-import { at, type Finding } from '../findings.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 /** Days before a token's expiry that `orgctl check` starts warning. */

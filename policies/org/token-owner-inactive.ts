@@ -1,6 +1,7 @@
-import type { Finding } from '../findings.ts';
-import { at } from '../findings.ts';
-import { indexOf, type OrgRule } from './context.ts';
+import type { Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
+import { type OrgRule } from './context.ts';
+import { indexOf } from '../../model/model-index.ts';
 
 /** The seed: removing a user does not remove their tokens. We refuse to leave them silently. */
 export const tokenOwnerInactive: OrgRule = {

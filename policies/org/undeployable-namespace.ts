@@ -1,5 +1,5 @@
-import { DENIED_NAMESPACES } from '../../constructs/argocd.ts';
-import { at, type Finding } from '../findings.ts';
+import { DENIED_NAMESPACES } from '../../synth/argocd.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
@@ -7,7 +7,7 @@ export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
 
 /**
  * A namespace the generated Argo CD AppProject keeps its Applications out of (Argo CD's own
- * namespace and the `kube-` system namespaces; see constructs/argocd.ts) would be a shard that
+ * namespace and the `kube-` system namespaces; see synth/argocd.ts) would be a shard that
  * never syncs: every object in it refused, forever. Refused here, at the declaration.
  * (`kube-*` names are `invalid-name`; the organization's system namespace is `system-namespace`.)
  */

@@ -1,5 +1,5 @@
-import { CATALOG, findLevel } from '../../constructs/catalog.ts';
-import { at, type Finding } from '../findings.ts';
+import { CATALOG, findLevel } from '../../model/catalog.ts';
+import { at, type Finding } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 
 /** Closest catalog ids by edit distance, for "did you mean". */

@@ -1,5 +1,6 @@
-import { at, type Finding } from '../findings.ts';
-import { grantSubject, indexOf, type OrgRule } from './context.ts';
+import { at, type Finding } from '../../model/findings.ts';
+import { grantSubject, type OrgRule } from './context.ts';
+import { indexOf } from '../../model/model-index.ts';
 
 /** The seed: a namespace must exist before access to it is provisioned. */
 export const unknownNamespace: OrgRule = {

@@ -1,5 +1,6 @@
-import { at, type Finding } from '../findings.ts';
-import { grantSubject, indexOf, type OrgRule } from './context.ts';
+import { at, type Finding } from '../../model/findings.ts';
+import { grantSubject, type OrgRule } from './context.ts';
+import { indexOf } from '../../model/model-index.ts';
 
 /** Roles and custom roles are referred to by name and must be declared. */
 export const unknownRole: OrgRule = {

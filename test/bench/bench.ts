@@ -9,7 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateSpec, seededRandom } from '../../constructs/generate.ts';
-import { parseCanonicalYaml } from '../../constructs/yaml.ts';
+import { parseCanonicalYaml } from '../../synth/yaml.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/orgctl.mjs');

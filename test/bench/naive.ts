@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CATALOG } from '../../constructs/catalog.ts';
+import { CATALOG } from '../../model/catalog.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
 
 const [specFile, outdir] = process.argv.slice(2);

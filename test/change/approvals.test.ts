@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorsOf, overridesOf, validApprovals } from '../../policies/change/approvals.ts';
+import { actorsOf, overridesOf, validApprovals } from '../../review/approvals.ts';
 
 const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
 

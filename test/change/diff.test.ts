@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots, isEmptyDiff } from '../../policies/change/diff.ts';
-import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../policies/change/markdown.ts';
+import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
+import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from './scenarios.ts';
 

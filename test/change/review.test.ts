@@ -1,6 +1,6 @@
 /** One scenario per rule, each with a pull request that passes and one that fails. */
 import { describe, expect, it } from 'vitest';
-import { CHANGE_RULES } from '../../policies/change/review.ts';
+import { CHANGE_RULES } from '../../review/review.ts';
 import { baseSpec, judge, user, type Spec } from './scenarios.ts';
 
 const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });

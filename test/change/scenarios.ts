@@ -1,11 +1,11 @@
 /** Organizations as specs, edited per scenario, synthesized to snapshots in memory. */
 import { App } from 'cdk8s';
 import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synth.ts';
-import { parseCanonicalYaml } from '../../constructs/yaml.ts';
-import { diffSnapshots } from '../../policies/change/diff.ts';
-import { review, type Verdict } from '../../policies/change/review.ts';
-import { readSnapshot, type Snapshot } from '../../policies/change/snapshot.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { parseCanonicalYaml } from '../../synth/yaml.ts';
+import { diffSnapshots } from '../../analysis/diff.ts';
+import { review, type Verdict } from '../../review/review.ts';
+import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
 import { TODAY } from '../helpers.ts';
 
 export interface Spec {

@@ -3,9 +3,9 @@
  * delivery.shards or the Argo CD source passed with one admin and "No change in access".
  */
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots, isEmptyDiff } from '../../policies/change/diff.ts';
-import { renderMarkdown } from '../../policies/change/markdown.ts';
-import { review as reviewInput } from '../../policies/change/review.ts';
+import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { review as reviewInput } from '../../review/review.ts';
 import { run } from '../helpers.ts';
 import { baseSpec, distPair, judge, snapshotOf, type Spec } from './scenarios.ts';
 
@@ -173,7 +173,7 @@ describe('mass-removal over a rolling window of the base branch', () => {
 
 describe('renaming the organization', () => {
   it('is a settings change: every token is re-created in another system namespace', async () => {
-    const { settingsChanges } = await import('../../policies/change/diff.ts');
+    const { settingsChanges } = await import('../../analysis/diff.ts');
     const { baseSpec, snapshotOf } = await import('./scenarios.ts');
     const renamed = baseSpec();
     renamed.metadata.name = 'acme2';

@@ -2,9 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../cli/io.ts';
-import { commitActor, completeness, pullActors, reviewOnGitHub } from '../../cli/github.ts';
-import { COMMENT_MARKER } from '../../policies/change/markdown.ts';
+import type { Io } from '../../model/io.ts';
+import { reviewOnGitHub } from '../../cli/github.ts';
+import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
+import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
 
@@ -308,7 +309,7 @@ describe('runs that race', () => {
   });
 
   it('supersededBy: head, approvals and labels', async () => {
-    const { supersededBy } = await import('../../cli/github.ts');
+    const { supersededBy } = await import('../../github/adapter.ts');
     const pr = { headSha: 'a'.repeat(40), labels: ['x'], approvals: ['frank', 'alice'] };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
     expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);

@@ -1,6 +1,6 @@
 /** readMembership over the ConfigMaps of both layouts: lists split over numbered ConfigMaps, and the older one. */
 import { describe, expect, it } from 'vitest';
-import { readMembership } from '../../policies/change/snapshot.ts';
+import { readMembership } from '../../analysis/snapshot.ts';
 
 const cm = (name: string, data: Record<string, string>) => ({ file: 'in-cluster/cluster/resources.yaml', index: 0, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'acme-system' }, data } });
 const org = JSON.stringify({ name: 'acme', owner: 'alice@acme.io' });

@@ -1,9 +1,9 @@
 /**
  * Escalation cannot pass. The requests reserved for admins are data here, written from the
- * Kubernetes sources (not from policies/rbac/classes.ts): every (verb, group, resource/subresource)
+ * Kubernetes sources (not from analysis/classes.ts): every (verb, group, resource/subresource)
  * a non-admin must never be allowed. Random rules are checked against it three ways:
  * - every rule the analysis calls harmless allows no reserved request, by the project's own rule
- *   matcher (policies/rbac/rules.ts, which mirrors evaluation_helpers.go), for every name it lists;
+ *   matcher (analysis/rules.ts, which mirrors evaluation_helpers.go), for every name it lists;
  * - a non-admin's custom role fails synthesis exactly when an independent matcher says it reaches
  *   a reserved request;
  * - custom roles and inline rules never reach a reserved request without `forbidden-grant` firing
@@ -13,13 +13,13 @@
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { PolicyRule } from '../../model/catalog.ts';
 import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synth.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
 import { runPolicies } from '../../policies/org/index.ts';
-import { CLASS_BY_ID, classesOfRule, type Scope } from '../../policies/rbac/classes.ts';
-import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from '../../policies/rbac/pod-creating-groups.ts';
-import { ruleAllows, type ResourceRequest } from '../../policies/rbac/rules.ts';
+import { CLASS_BY_ID, classesOfRule, type Scope } from '../../analysis/classes.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from '../../analysis/pod-creating-groups.ts';
+import { ruleAllows, type ResourceRequest } from '../../analysis/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);
@@ -98,7 +98,7 @@ const reservedAllowed = (rule: PolicyRule, scope: Scope): Triple[] =>
 
 const adminOnly = (rule: PolicyRule, scope: Scope) => classesOfRule(rule, scope).some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
 
-/** Independent of policies/rbac: plain matching, names ignored. */
+/** Independent of analysis: plain matching, names ignored. */
 function referenceAllows(rule: PolicyRule, [verb, group, resource]: Triple): boolean {
   const groups = rule.apiGroups ?? [];
   const resources = rule.resources ?? [];

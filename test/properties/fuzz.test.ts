@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { listFiles } from '../../cli/output.ts';
-import { toYamlDocument } from '../../constructs/yaml.ts';
+import { toYamlDocument } from '../../synth/yaml.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 
 const RUNS = Number(process.env.ORGCTL_FUZZ_RUNS ?? 150);

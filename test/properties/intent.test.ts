@@ -6,15 +6,15 @@
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATALOG, findLevel, grantableLevels, type PolicyRule } from '../../constructs/catalog.ts';
+import { CATALOG, findLevel, grantableLevels, type PolicyRule } from '../../model/catalog.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
-import { synthesize } from '../../constructs/synth.ts';
-import { parseCanonicalYaml } from '../../constructs/yaml.ts';
-import { accessIndex, CellMaker, levelsCovered } from '../../policies/rbac/access.ts';
-import { Authorizer } from '../../policies/rbac/authorizer.ts';
-import { readRbac } from '../../policies/rbac/objects.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { parseCanonicalYaml } from '../../synth/yaml.ts';
+import { accessIndex, CellMaker, levelsCovered } from '../../analysis/access.ts';
+import { Authorizer } from '../../analysis/authorizer.ts';
+import { readRbac } from '../../analysis/objects.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);
 const TODAY = '2026-11-26';

@@ -12,7 +12,7 @@ import { ROOT, files, run, tempDir } from '../helpers.ts';
 import exampleOrg from '../../org/org.ts';
 import { Construct } from 'constructs';
 import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synth.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
 
 const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 const BIN = join(ROOT, 'bin/orgctl.mjs');

@@ -11,8 +11,8 @@ import { parseOutput, type OutputText } from '../../cli/manifests.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
-import { synthesize } from '../../constructs/synth.ts';
-import { proveOutput } from '../../policies/change/proof.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { proveOutput } from '../../review/proof.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150);
 const TODAY = '2026-11-26';

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../../policies/change/diff.ts';
-import { review } from '../../policies/change/review.ts';
+import { diffSnapshots } from '../../analysis/diff.ts';
+import { review } from '../../review/review.ts';
 import { baseSpec, snapshotOf, type Spec } from '../change/scenarios.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../cli/manifests.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synth.ts';
-import { parseCanonicalYaml } from '../../constructs/yaml.ts';
-import { accessMatrix, accessMatrixJson } from '../../policies/rbac/access.ts';
-import { Authorizer } from '../../policies/rbac/authorizer.ts';
-import { readRbac, type ManifestDoc } from '../../policies/rbac/objects.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { parseCanonicalYaml } from '../../synth/yaml.ts';
+import { accessMatrix, accessMatrixJson } from '../../analysis/access.ts';
+import { Authorizer } from '../../analysis/authorizer.ts';
+import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
 import { ROOT, TODAY } from '../helpers.ts';
 
 function generatedDocs(seed: number): ManifestDoc[] {

@@ -4,9 +4,9 @@
  * rule.go VisitRulesFor and appliesToUser, the aggregation controller).
  */
 import { describe, expect, it } from 'vitest';
-import type { PolicyRule } from '../../constructs/catalog.ts';
-import { Authorizer, resolveAggregation, userInfo, type ResourceAttributes } from '../../policies/rbac/authorizer.ts';
-import { readRbac } from '../../policies/rbac/objects.ts';
+import type { PolicyRule } from '../../model/catalog.ts';
+import { Authorizer, resolveAggregation, userInfo, type ResourceAttributes } from '../../analysis/authorizer.ts';
+import { readRbac } from '../../analysis/objects.ts';
 
 type Obj = Record<string, unknown>;
 const RBAC = 'rbac.authorization.k8s.io/v1';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../../constructs/catalog.ts';
-import { BUILTIN_GROUPS, CLASSES, classesOf, describeRule, reservedForAdmins, unknownGroupsWritten } from '../../policies/rbac/classes.ts';
-import { Authorizer } from '../../policies/rbac/authorizer.ts';
-import { explainRequest, reservedReason, resolveWho } from '../../policies/rbac/explain.ts';
-import { readRbac } from '../../policies/rbac/objects.ts';
-import { POD_CREATING_GROUPS } from '../../policies/rbac/pod-creating-groups.ts';
-import { API_RESOURCES } from '../../policies/rbac/resources.ts';
+import { CATALOG } from '../../model/catalog.ts';
+import { BUILTIN_GROUPS, CLASSES, classesOf, describeRule, reservedForAdmins, unknownGroupsWritten } from '../../analysis/classes.ts';
+import { Authorizer } from '../../analysis/authorizer.ts';
+import { explainRequest, reservedReason, resolveWho } from '../../analysis/explain.ts';
+import { readRbac } from '../../analysis/objects.ts';
+import { POD_CREATING_GROUPS } from '../../analysis/pod-creating-groups.ts';
+import { API_RESOURCES } from '../../analysis/resources.ts';
 import { run, ROOT, smallOrg } from '../helpers.ts';
 import { join } from 'node:path';
 

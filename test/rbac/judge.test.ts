@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { judgeManifests } from '../../policies/rbac/judge.ts';
+import { judgeManifests } from '../../policies/output/judge.ts';
 import { ROOT, deployerSpec, run, smallOrg, synth, tempDir } from '../helpers.ts';
 
 const DISGUISES = [

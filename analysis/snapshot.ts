@@ -2,12 +2,12 @@
  * A synthesized `dist/` read as data: membership (from orgctl's ConfigMaps) and effective access
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
-import { ORG_DEFAULTS } from '../../constructs/model.ts';
-import { MEMBERSHIP_LISTS } from '../../constructs/render.ts';
-import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from '../rbac/access.ts';
-import { Authorizer } from '../rbac/authorizer.ts';
-import { readRbac, type ManifestDoc } from '../rbac/objects.ts';
+import type { PolicyRule } from '../model/catalog.ts';
+import { ORG_DEFAULTS } from '../model/model.ts';
+import { MEMBERSHIP_LISTS } from '../synth/render.ts';
+import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
+import { Authorizer } from './authorizer.ts';
+import { readRbac, type ManifestDoc } from './objects.ts';
 
 export interface MemberUser {
   readonly email: string;

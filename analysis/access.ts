@@ -3,7 +3,7 @@
  * cover and the privilege classes it holds. Computed per distinct set of roles (many people
  * share the same few), so a large organization costs little more than a small one.
  */
-import { CATALOG, type PolicyRule } from '../../constructs/catalog.ts';
+import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
 import { CLASSES, classesOf, type ClassId, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';

@@ -8,13 +8,13 @@
  * namespace power; a token with cluster-wide power, or custom rules that escalate or
  * impersonate, is a `risky-grant` warning.
  */
-import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../constructs/model.ts';
-import type { Finding } from '../findings.ts';
-import { Authorizer } from './authorizer.ts';
-import { declarations } from './explain.ts';
-import { orgRoleOf } from './org-roles.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, unknownGroupsWritten, type ClassId, type Scope } from './classes.ts';
-import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from './objects.ts';
+import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../model/model.ts';
+import type { Finding } from '../../model/findings.ts';
+import { Authorizer } from '../../analysis/authorizer.ts';
+import { declarations } from '../../analysis/explain.ts';
+import { orgRoleOf } from '../../analysis/org-roles.ts';
+import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, unknownGroupsWritten, type ClassId, type Scope } from '../../analysis/classes.ts';
+import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from '../../analysis/objects.ts';
 
 interface RoleFacts {
   readonly classes: ReadonlyMap<ClassId, number>; // class → index of the first rule holding it
@@ -145,7 +145,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     const groups = u.groups.map((g) => (g === '*' ? '* (every group)' : g)).join(', ');
     out.push({
       severity: 'warning', rule: 'risky-grant', subject: roleSubject(u.role, model.name), source: u.source,
-      message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} write in API group ${groups}, which orgctl does not know, in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${u.rule}: ${describeRule(u.role.rules[u.rule]!)}): check that no controller creates pods from these resources (if one does, add it to policies/rbac/pod-creating-groups.ts), or grant the rule to an admin only`,
+      message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} write in API group ${groups}, which orgctl does not know, in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${u.rule}: ${describeRule(u.role.rules[u.rule]!)}): check that no controller creates pods from these resources (if one does, add it to analysis/pod-creating-groups.ts), or grant the rule to an admin only`,
     });
   }
   return out;

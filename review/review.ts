@@ -1,15 +1,15 @@
 /** The change rules over a base → head diff, judged against base membership. */
-import { actorNotAdmin } from './rules/actor-not-admin.ts';
-import { clusterRemoval } from './rules/cluster-removal.ts';
-import { adminChangeApproval } from './rules/admin-change-approval.ts';
-import type { ChangeRule, ReviewInput, RuleResult } from './rules/context.ts';
-import { engineChange } from './rules/engine-change.ts';
-import { massRemoval } from './rules/mass-removal.ts';
-import { ownerImmutable } from './rules/owner-immutable.ts';
-import { selfEdit } from './rules/self-edit.ts';
-import { settingsChange } from './rules/settings-change.ts';
+import { actorNotAdmin } from '../policies/change/actor-not-admin.ts';
+import { clusterRemoval } from '../policies/change/cluster-removal.ts';
+import { adminChangeApproval } from '../policies/change/admin-change-approval.ts';
+import type { ChangeRule, ReviewInput, RuleResult } from '../policies/change/context.ts';
+import { engineChange } from '../policies/change/engine-change.ts';
+import { massRemoval } from '../policies/change/mass-removal.ts';
+import { ownerImmutable } from '../policies/change/owner-immutable.ts';
+import { selfEdit } from '../policies/change/self-edit.ts';
+import { settingsChange } from '../policies/change/settings-change.ts';
 
-export type { ReviewInput, RuleResult } from './rules/context.ts';
+export type { ReviewInput, RuleResult } from '../policies/change/context.ts';
 
 export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange, settingsChange];
 

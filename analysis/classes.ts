@@ -3,7 +3,7 @@
  * never from names. A class holds when any rule allows any of its probe requests, for any
  * object name (a rule limited to `resourceNames` still holds the class on those objects).
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-groups.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';

@@ -3,7 +3,7 @@
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
 import { DEFAULT_CLUSTER } from './render.ts';
-import type { OrgModel } from './model.ts';
+import type { OrgModel } from '../model/model.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 /** Namespaces no Application of orgctl may write to. */

@@ -6,16 +6,16 @@
  * (ConfigMaps): who is deactivated or billing, GitHub logins, invites, token names, owners and
  * rotations, clusters; importing it keeps all of that.
  */
-import { CATALOG, grantableLevels, type PolicyRule } from '../../constructs/catalog.ts';
-import { ORG_DEFAULTS } from '../../constructs/model.ts';
-import type { OrgSpec } from '../../constructs/spec.ts';
-import { placementOf, readMembership, SnapshotError, type Membership } from '../change/snapshot.ts';
-import { levelsCovered, ruleAtoms } from './access.ts';
-import { orgRoleOf } from './org-roles.ts';
-import { Authorizer } from './authorizer.ts';
-import type { ManifestDoc, RoleObject } from './objects.ts';
-import { readRbac } from './objects.ts';
-import { rulesAllow } from './rules.ts';
+import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
+import { ORG_DEFAULTS } from '../model/model.ts';
+import type { OrgSpec } from '../constructs/spec.ts';
+import { placementOf, readMembership, SnapshotError, type Membership } from '../analysis/snapshot.ts';
+import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
+import { orgRoleOf } from '../analysis/org-roles.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import type { ManifestDoc, RoleObject } from '../analysis/objects.ts';
+import { readRbac } from '../analysis/objects.ts';
+import { rulesAllow } from '../analysis/rules.ts';
 
 export interface ImportOptions {
   /** Organization name. @default from orgctl's membership data, else 'org' */

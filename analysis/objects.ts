@@ -3,7 +3,7 @@
  * ignored; malformed RBAC objects are reported with their file and document index and left
  * out, never crashing the evaluation.
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 
 export interface SourceRef {
   readonly file: string;

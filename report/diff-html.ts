@@ -1,6 +1,6 @@
 /** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
-import { escapeHtml, STYLE } from '../rbac/access-html.ts';
-import type { AccessDiff, Change, SubjectDiff } from './diff.ts';
+import { escapeHtml, STYLE } from './access-html.ts';
+import type { AccessDiff, Change, SubjectDiff } from '../analysis/diff.ts';
 
 const isGain = (c: Change) => /^(gains|joins|accepts-invite|invited|token-added|cluster-added|namespace-joins)/.test(c.kind) || (c.kind === 'admin' && c.to === true) || (c.kind === 'billing' && c.to === true);
 

@@ -2,13 +2,13 @@
  * Why a subject can (or cannot) do something: every permission traced to the declaration that
  * made it (spec path or construct path), the synthesized binding and the role.
  */
-import { CATALOG, findLevel } from '../../constructs/catalog.ts';
-import { tokenAccountName, usernameOf, type OrgModel } from '../../constructs/model.ts';
+import { CATALOG, findLevel } from '../model/catalog.ts';
+import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
 import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
-import { grantsByUser, indexOf } from '../org/context.ts';
+import { grantsByUser, indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 
 export interface Who {

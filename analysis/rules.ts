@@ -3,7 +3,7 @@
  * (kubernetes/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go, RuleAllows in
  * plugin/pkg/auth/authorizer/rbac/rbac.go). Case-sensitive throughout.
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 
 /** A resource request, as the authorizer sees it. */
 export interface ResourceRequest {

@@ -1,5 +1,5 @@
 /** What an orgctl-synthesized role name stands for: `<org>:<level>`, `<org>:custom:<name|email>`, `<org>:token:<id>`. */
-import { findLevel } from '../../constructs/catalog.ts';
+import { findLevel } from '../model/catalog.ts';
 
 export type OrgRole =
   | { readonly kind: 'level'; readonly level: string }

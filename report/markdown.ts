@@ -1,6 +1,6 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
-import type { AccessDiff, SubjectDiff } from './diff.ts';
-import type { RuleResult, Verdict } from './review.ts';
+import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+import type { RuleResult, Verdict } from '../review/review.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';

@@ -2,10 +2,10 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
-import { maximalLevels, ruleAtoms, type AccessCell } from '../rbac/access.ts';
-import { rulesAllow } from '../rbac/rules.ts';
-import { CLASS_BY_ID, type ClassId } from '../rbac/classes.ts';
+import type { PolicyRule } from '../model/catalog.ts';
+import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
+import { rulesAllow } from './rules.ts';
+import { CLASS_BY_ID, type ClassId } from './classes.ts';
 import type { LazyCell, MemberInvite, MemberToken, MemberUser, OrgInfo, Snapshot } from './snapshot.ts';
 
 export interface Change {

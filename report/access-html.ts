@@ -4,9 +4,9 @@
  * strength, filters by person, namespace and level, a panel of privilege classes and warnings,
  * and tokens in their own section.
  */
-import { CATALOG } from '../../constructs/catalog.ts';
-import type { MatrixCell, SubjectAccess } from './access.ts';
-import { CLASS_BY_ID } from './classes.ts';
+import { CATALOG } from '../model/catalog.ts';
+import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
+import { CLASS_BY_ID } from '../analysis/classes.ts';
 
 export type Strength = 'none' | 'read' | 'write' | 'admin';
 

@@ -1,37 +1,13 @@
-/**
- * The whole synthesis as one pure function: construct tree → findings + file contents.
- * Writing files is the CLI's job (atomically); nothing here touches the disk.
- */
-import type { IConstruct } from 'constructs';
-import { compareFindings, type Finding } from '../policies/findings.ts';
-import { analyzeOrganization } from './analyze.ts';
-import type { OrgModel } from './model.ts';
-import { argoCdObjects } from './argocd.ts';
-import { schemaProblems } from './kubernetes-schema.ts';
-import { CLUSTER_SHARD, groupIntoFiles, headerOf, membershipData, shardOf, type Manifest, type Placed, type RenderedFile } from './render.ts';
+/** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
+import { type Finding } from '../model/findings.ts';
+import type { OrgModel } from '../model/model.ts';
+import { CLUSTER_SHARD, headerOf, shardOf, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
-
-export interface SynthOptions {
-  /** YYYY-MM-DD for grant expiry. */
-  readonly today: string;
-  /** Where the declaration came from, named in each file's header (e.g. `org/org.ts`). */
-  readonly declaredIn: string;
-}
 
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
-}
-
-export interface SynthResult {
-  /** True when no finding is an error: only then are there files. */
-  readonly ok: boolean;
-  readonly findings: readonly Finding[];
-  readonly files: readonly OutputFile[];
-  readonly model?: OrgModel;
-  /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
-  readonly objects?: readonly Manifest[];
 }
 
 
@@ -66,7 +42,7 @@ export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): n
   return undefined;
 }
 
-function shardFindings(model: OrgModel, placed: readonly Placed[], files: readonly RenderedFile[], contents: readonly OutputFile[]): Finding[] {
+export function shardFindings(model: OrgModel, placed: readonly Placed[], files: readonly RenderedFile[], contents: readonly OutputFile[]): Finding[] {
   const out: Finding[] = [];
   files.forEach((f, i) => {
     const bytes = contents[i]!.content.length;
@@ -82,32 +58,4 @@ function shardFindings(model: OrgModel, placed: readonly Placed[], files: readon
     out.push({ severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: model.source, message: `${over}; ${advice}` });
   });
   return out;
-}
-
-/** Policies, then (only when no error) the manifests as YAML file contents. */
-export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
-  const { findings, model, placed, objects } = analyzeOrganization(root, options);
-  if (!placed || !objects) return { ok: false, findings, files: [], model };
-  const rendered = groupIntoFiles(placed);
-  const contents = renderFiles(rendered, options.declaredIn);
-  const judged = [
-    ...findings,
-    // Checked against the Kubernetes API schema, and sized for Argo CD.
-    ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: model.source })),
-    ...shardFindings(model, placed, rendered, contents),
-  ].sort(compareFindings);
-  if (judged.some((f) => f.severity === 'error')) return { ok: false, findings: judged, files: [], model };
-  const header = headerOf(options.declaredIn);
-  const argo = argoCdObjects(model);
-  return {
-    ok: true,
-    findings: judged,
-    model,
-    objects,
-    files: [
-      ...contents,
-      { path: 'members.json', content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
-      ...(argo.length ? [{ path: 'argocd/applicationset.yaml', content: toYamlStream([argo[1]!], header) }, { path: 'argocd/appproject.yaml', content: toYamlStream([argo[0]!], header) }] : []),
-    ].sort((a, b) => (a.path < b.path ? -1 : 1)),
-  };
 }

@@ -1,6 +1,6 @@
-import { isAdminOnly } from '../../../constructs/catalog.ts';
-import type { AccessCell } from '../../rbac/access.ts';
-import { CLASS_BY_ID } from '../../rbac/classes.ts';
+import { isAdminOnly } from '../../model/catalog.ts';
+import type { AccessCell } from '../../analysis/access.ts';
+import { CLASS_BY_ID } from '../../analysis/classes.ts';
 import { changeList, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */

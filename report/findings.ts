@@ -1,6 +1,6 @@
 /** How findings reach a person (text lines on stderr) or a machine (JSON on stdout). */
-import { formatFinding, type Finding } from '../policies/findings.ts';
-import type { Io } from './io.ts';
+import { formatFinding, type Finding } from '../model/findings.ts';
+import type { Io } from '../model/io.ts';
 
 export function summary(findings: readonly Finding[]): string {
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -8,8 +8,8 @@
  * is immutable.
  */
 import type { k8s } from 'cdk8s-plus-28';
-import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from './catalog.ts';
-import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from './model.ts';
+import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
+import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
@@ -361,7 +361,7 @@ export function membershipData(model: OrgModel) {
 
 /**
  * The ConfigMaps holding membership lists, by data key: `orgctl-users`, `orgctl-users-2`, ...
- * `readMembership` (policies/change/snapshot.ts) reads every ConfigMap whose name matches.
+ * `readMembership` (analysis/snapshot.ts) reads every ConfigMap whose name matches.
  */
 export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
 export const membershipListName = (list: keyof typeof MEMBERSHIP_LISTS, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);

@@ -4,7 +4,7 @@
  * (RuleAllows in plugin/pkg/auth/authorizer/rbac/rbac.go). Bindings are indexed by
  * namespace, so a question looks only at the bindings that can answer it.
  */
-import type { PolicyRule } from '../../constructs/catalog.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
 import { ruleAllows, ruleAllowsNonResource } from './rules.ts';
 

@@ -9,13 +9,14 @@
  * apply is exactly what was judged.
  */
 import { Construct } from 'constructs';
-import { Organization } from '../../constructs/organization.ts';
-import { declaredInOf } from '../../constructs/render.ts';
-import { synthesize, type OutputFile } from '../../constructs/synth.ts';
-import type { Finding } from '../findings.ts';
-import { importRbac } from '../rbac/import.ts';
-import type { ManifestDoc } from '../rbac/objects.ts';
-import type { RuleResult } from './rules/context.ts';
+import { Organization } from '../constructs/organization.ts';
+import { declaredInOf } from '../synth/render.ts';
+import { type OutputFile } from '../synth/files.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import type { Finding } from '../model/findings.ts';
+import { importRbac } from './import.ts';
+import type { ManifestDoc } from '../analysis/objects.ts';
+import type { RuleResult } from '../policies/change/context.ts';
 
 /** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
 export interface OutputFileText extends OutputFile {

@@ -1,0 +1,58 @@
+/**
+ * The whole synthesis as one pure function: construct tree → findings + file contents.
+ * Writing files is the CLI's job (atomically); nothing here touches the disk.
+ */
+import type { IConstruct } from 'constructs';
+import { compareFindings, type Finding } from '../model/findings.ts';
+import { analyzeOrganization } from './analyze.ts';
+import type { OrgModel } from '../model/model.ts';
+import { argoCdObjects } from '../synth/argocd.ts';
+import { schemaProblems } from '../synth/kubernetes-schema.ts';
+import { groupIntoFiles, headerOf, membershipData, type Manifest } from '../synth/render.ts';
+import { toYamlStream } from '../synth/yaml.ts';
+import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
+
+export interface SynthOptions {
+  /** YYYY-MM-DD for grant expiry. */
+  readonly today: string;
+  /** Where the declaration came from, named in each file's header (e.g. `org/org.ts`). */
+  readonly declaredIn: string;
+}
+
+export interface SynthResult {
+  /** True when no finding is an error: only then are there files. */
+  readonly ok: boolean;
+  readonly findings: readonly Finding[];
+  readonly files: readonly OutputFile[];
+  readonly model?: OrgModel;
+  /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
+  readonly objects?: readonly Manifest[];
+}
+
+/** Policies, then (only when no error) the manifests as YAML file contents. */
+export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
+  const { findings, model, placed, objects } = analyzeOrganization(root, options);
+  if (!placed || !objects) return { ok: false, findings, files: [], model };
+  const rendered = groupIntoFiles(placed);
+  const contents = renderFiles(rendered, options.declaredIn);
+  const judged = [
+    ...findings,
+    // Checked against the Kubernetes API schema, and sized for Argo CD.
+    ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: model.source })),
+    ...shardFindings(model, placed, rendered, contents),
+  ].sort(compareFindings);
+  if (judged.some((f) => f.severity === 'error')) return { ok: false, findings: judged, files: [], model };
+  const header = headerOf(options.declaredIn);
+  const argo = argoCdObjects(model);
+  return {
+    ok: true,
+    findings: judged,
+    model,
+    objects,
+    files: [
+      ...contents,
+      { path: 'members.json', content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
+      ...(argo.length ? [{ path: 'argocd/applicationset.yaml', content: toYamlStream([argo[1]!], header) }, { path: 'argocd/appproject.yaml', content: toYamlStream([argo[0]!], header) }] : []),
+    ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The GitHub adapter (@octokit/rest): reads a pull request (author, commits, reviews, files) and
+ * reports with one sticky comment and the `orgctl/review` check run. Nothing here judges: the
+ * caller (cli/github.ts) does, from base and head dist/ as data, and never runs code from the pull
+ * request (the privileged workflow checks out the base only).
+ *
+ * Why a check run and no commit status: any workflow granted `statuses: write` can post a commit
+ * status under any context, so a passing `orgctl/review` status proves nothing. A check run belongs
+ * to the app that created it (GitHub Actions here), and branch protection can require
+ * `orgctl/review` from that app only.
+ */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { actorsOf, validApprovals } from '../review/approvals.ts';
+import { COMMENT_MARKER } from '../report/markdown.ts';
+import type { RuleResult, Verdict } from '../review/review.ts';
+import { InputError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
+
+const GitHub = Octokit.plugin(retry, throttling);
+
+export type GitHubClient = InstanceType<typeof GitHub>;
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly io: Io;
+  /** Milliseconds per retry step (tests shorten it). @default 1000 */
+  readonly retryAfterBaseValue?: number;
+  /** GitHub's pacing (one write a second, backing off on rate limits). @default true */
+  readonly throttle?: boolean;
+}
+
+export function makeClient(o: ClientOptions): GitHubClient {
+  return new GitHub({
+    baseUrl: o.baseUrl,
+    auth: o.token,
+    userAgent: 'orgctl',
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => o.io.err(`warning github ${m}`), error: () => {} },
+    retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
+    throttle: {
+      enabled: o.throttle ?? true,
+      retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
+      // A short wait is worth it once; an hour-long reset is not: fail clearly instead.
+      onRateLimit: (after: number, options: { method: string; url: string }, _c: unknown, count: number) => {
+        o.io.err(`warning github rate limit on ${options.method} ${options.url}: resets in ${after} s`);
+        return count < 1 && after <= 60;
+      },
+      onSecondaryRateLimit: (after: number, options: { method: string; url: string }, _c: unknown, count: number) => {
+        o.io.err(`warning github secondary rate limit on ${options.method} ${options.url}: retry in ${after} s`);
+        return count < 1 && after <= 60;
+      },
+    },
+  });
+}
+
+export interface PullRequestFacts {
+  readonly number: number;
+  /** Why the lists GitHub gave are not the whole pull request (empty when they are). */
+  readonly incomplete: readonly RuleResult[];
+  readonly author: string;
+  readonly headSha: string;
+  readonly baseSha: string;
+  readonly labels: readonly string[];
+  readonly actors: readonly string[];
+  readonly approvals: readonly string[];
+  readonly changedPaths: readonly string[];
+}
+
+export interface Repo {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** The id of the result that fails a review whose file or commit list is not the whole pull request. */
+export const COMPLETENESS_RULE = 'complete-pull-request';
+
+/** GitHub lists at most this many files of a pull request (pulls.listFiles) ... */
+export const GITHUB_MAX_LISTED_FILES = 3000;
+
+/** ... and at most this many commits (pulls.listCommits). */
+export const GITHUB_MAX_LISTED_COMMITS = 250;
+
+/**
+ * Fails closed when GitHub listed fewer (or more) files or commits than the pull request says it
+ * has: an unlisted file could be an engine change, an unlisted commit an author who is not an admin.
+ */
+export function completeness(counts: { changedFiles: number; commits: number }, listed: { files: number; commits: number }): RuleResult[] {
+  const out: RuleResult[] = [];
+  const why = (what: string, max: number, total: number, got: number) => {
+    const cause = total > max ? `GitHub lists at most ${max.toLocaleString('en-US')} ${what} of a pull request` : 'the pull request changed while it was read; re-run the review';
+    return `the pull request has ${total} ${what} but GitHub listed ${got}: ${cause}. A review that cannot see every ${what.replace(/s$/, '')} fails; split the change into smaller pull requests.`;
+  };
+  if (listed.files !== counts.changedFiles) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('changed files', GITHUB_MAX_LISTED_FILES, counts.changedFiles, listed.files) });
+  if (listed.commits !== counts.commits) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('commits', GITHUB_MAX_LISTED_COMMITS, counts.commits, listed.commits) });
+  return out;
+}
+
+/** What pulls.listCommits says of one commit, as far as the actors are concerned. */
+export interface ListedCommit {
+  readonly sha: string;
+  /** GitHub's account for the commit's author email: null, or `{}`, when none. */
+  readonly author: { readonly login?: string } | null;
+  /** GitHub's account for the committer email (whose signature GitHub verifies): null when none. */
+  readonly committer?: { readonly login?: string } | null;
+  readonly commit: { readonly verification?: { readonly verified: boolean } };
+}
+
+/**
+ * The GitHub login a commit may be held to, or null. Logins come from the emails in the commit,
+ * which anyone can write: unless GitHub verified the commit's signature, they are claims, and the
+ * commit counts as an actor nobody can match to an admin. A verified commit is its committer's.
+ */
+export function commitActor(c: ListedCommit): string | null {
+  // GitHub verifies the signature of the committer: the signer is who made the commit. The author
+  // is a name the signer wrote, so it is neither an actor (it could disqualify an admin's
+  // approval) nor a way to hide the signer.
+  return c.commit.verification?.verified === true ? c.committer?.login ?? null : null;
+}
+
+/** Actors of a pull request: its author (GitHub authenticated them) and each commit's verified author. */
+export function pullActors(author: string, commits: readonly ListedCommit[]): string[] {
+  return actorsOf(author, commits.map((c) => {
+    const login = commitActor(c);
+    if (login !== null) return login;
+    // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
+    const commit = `commit ${c.sha.slice(0, 12)}`;
+    if (c.commit.verification?.verified === true) return `(${commit}: committer without a GitHub account)`;
+    return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
+  }));
+}
+
+/** Everything the rules need about a pull request, every list followed through its pages. */
+export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestFacts> {
+  const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: number, per_page: 100 });
+  const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
+  const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
+  if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
+  return {
+    number,
+    incomplete: completeness({ changedFiles: pr.changed_files, commits: pr.commits }, { files: files.length, commits: commits.length }),
+    author: pr.user.login,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    actors: pullActors(pr.user.login, commits),
+    approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
+    // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
+    changedPaths: [...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]))].sort(),
+  };
+}
+
+/** What of a pull request can change without a new commit: its head, labels and approvals. */
+export type PullRequestNow = Pick<PullRequestFacts, 'headSha' | 'labels' | 'approvals'>;
+
+/** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
+export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
+  const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
+  return {
+    headSha: pr.head.sha,
+    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
+  };
+}
+
+/**
+ * What changed in a pull request between judging it and now, or undefined. Runs of the review
+ * race (a review, a label and a push each start one): a run that judged approvals since withdrawn
+ * must not post its verdict after the newer run posted its own (the last check run counts).
+ */
+export function supersededBy(judged: PullRequestNow, now: PullRequestNow): string | undefined {
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+  if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
+  if (!same(judged.approvals, now.approvals)) return 'its approvals changed';
+  if (!same(judged.labels, now.labels)) return 'its labels changed';
+  return undefined;
+}
+
+/**
+ * Creates orgctl's comment, or updates it in place. Only a comment by the bot itself that
+ * carries the marker is orgctl's: a marker planted by anyone else is ignored.
+ */
+export async function upsertComment(gh: GitHubClient, at: Repo, number: number, botLogin: string, body: string): Promise<{ id: number; created: boolean }> {
+  const comments = await gh.paginate(gh.rest.issues.listComments, { ...at, issue_number: number, per_page: 100 });
+  const mine = comments.find((c) => c.user?.login === botLogin && c.body?.startsWith(COMMENT_MARKER));
+  if (mine) {
+    await gh.rest.issues.updateComment({ ...at, comment_id: mine.id, body });
+    return { id: mine.id, created: false };
+  }
+  const { data } = await gh.rest.issues.createComment({ ...at, issue_number: number, body });
+  return { id: data.id, created: true };
+}
+
+/** The check run's name: what branch protection requires (from the GitHub Actions app). */
+export const CHECK_NAME = 'orgctl/review';
+
+/** GitHub refuses a check run whose output.summary is longer. */
+export const CHECK_SUMMARY_LIMIT = 65_535;
+
+/** The verdict in one line, for the check run's title. */
+export function verdictTitle(verdict: Verdict): string {
+  const failed = [...new Set(verdict.results.filter((r) => !r.ok).map((r) => r.rule))];
+  return verdict.ok ? 'every change rule passes' : `fails: ${failed.join(', ')}`;
+}
+
+/** Reports the verdict as a completed `orgctl/review` check run on the head commit. */
+export async function createCheckRun(gh: GitHubClient, at: Repo, sha: string, verdict: Verdict, summary: string, detailsUrl?: string): Promise<number> {
+  if (summary.length > CHECK_SUMMARY_LIMIT) throw new Error(`check run summary of ${summary.length} characters is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
+  const { data } = await gh.rest.checks.create({
+    ...at, name: CHECK_NAME, head_sha: sha, status: 'completed', conclusion: verdict.ok ? 'success' : 'failure',
+    output: { title: verdictTitle(verdict), summary },
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+  });
+  return data.id;
+}
