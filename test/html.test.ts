@@ -13,7 +13,7 @@ import { diffHtml } from '../report/diff-html.ts';
 import { accessHtml, strengthOf } from '../report/access-html.ts';
 import type { SubjectAccess } from '../analysis/access.ts';
 import { ROOT, run } from './helpers.ts';
-import { baseSpec, snapshotOf } from './change/scenarios.ts';
+import { baseSpec, snapshotOf } from './review/scenarios.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');

@@ -182,7 +182,7 @@ describe('the forged pull request of the security review, in a git repository', 
 
 describe('removals split across pull requests add up (review --window)', () => {
   it('two removals of 2 users each pass alone, and fail against the window they close', async () => {
-    const { baseSpec, distPair } = await import('./change/scenarios.ts');
+    const { baseSpec, distPair } = await import('./review/scenarios.ts');
     const dropGrants = (...names: string[]) => (s: ReturnType<typeof baseSpec>) => {
       s.spec.grants = s.spec.grants.filter((g: { user: string }) => !names.some((n) => g.user === `${n}@acme.io`));
     };

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../analysis/diff.ts';
 import { review } from '../../review/review.ts';
-import { baseSpec, snapshotOf, type Spec } from '../change/scenarios.ts';
+import { baseSpec, snapshotOf, type Spec } from '../review/scenarios.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);
 const LOGINS = ['alice', 'frank', 'dan', 'bob', 'erin', 'gina', 'hal', 'ivy', 'joe', 'mallory'];

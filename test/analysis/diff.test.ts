@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
-import { baseSpec, snapshotOf, user, type Spec } from './scenarios.ts';
+import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
