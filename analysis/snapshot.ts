@@ -3,6 +3,7 @@
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { SnapshotError } from '../model/errors.ts';
 import { ORG_DEFAULTS } from '../model/model.ts';
 import { MEMBERSHIP_LISTS } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
@@ -87,7 +88,6 @@ export interface Snapshot {
 }
 
 /** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
-export class SnapshotError extends Error {}
 
 
 type Obj = Record<string, unknown>;

@@ -16,7 +16,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ModuleError } from './module-error.ts';
+import { ModuleError } from '../model/errors.ts';
 import { folderAbove } from './paths.ts';
 
 interface Stamp {

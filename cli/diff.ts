@@ -1,9 +1,9 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { readSnapshot, SnapshotError, type Snapshot } from '../analysis/snapshot.ts';
+import { readSnapshot, type Snapshot } from '../analysis/snapshot.ts';
 import { parseArgs } from './args.ts';
-import { InputError, UsageError } from '../model/errors.ts';
+import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
 import type { DocumentCache } from './manifests.ts';
 import type { Io } from '../model/io.ts';
@@ -18,12 +18,6 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
                    HEAD~1, or REF:folder), without checking anything out or running it
   --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
-/** A side that cannot be read as orgctl's output, and which side it is (exit 2, like any input error). */
-export class SideError extends InputError {
-  constructor(readonly side: string, message: string) {
-    super(message);
-  }
-}
 
 /** One side read strictly as orgctl's output, and its snapshot; any failure names the side (exit 2). */
 function readSide(spec: string, label: string, io: Io, cache?: DocumentCache): { side: LoadedSide; snapshot: Snapshot } {
@@ -32,7 +26,7 @@ function readSide(spec: string, label: string, io: Io, cache?: DocumentCache): {
     const side = loadSide(spec, cache, `${label} (${spec})`);
     return { side, snapshot: readSnapshot(side.docs, `${label} (${spec})`) };
   } catch (e) {
-    if (e instanceof InputError || e instanceof SnapshotError) throw new SideError(label, e.message);
+    if (isKind(e, 'input')) throw new SideError(label, e.message);
     throw e;
   }
 }

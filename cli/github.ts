@@ -8,8 +8,7 @@ import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdo
 import { OUTPUT_PROOF } from '../review/proof.ts';
 import type { Verdict } from '../review/review.ts';
 import { dateFlag } from './args.ts';
-import { InputError, UsageError } from '../model/errors.ts';
-import { SideError } from './diff.ts';
+import { InputError, SideError, UsageError } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
 import type { Io } from '../model/io.ts';
 import {

@@ -6,7 +6,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
-import { ModuleError } from './module-error.ts';
+import { kindOf, ModuleError } from '../model/errors.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -51,7 +51,7 @@ export async function loadModule(file: string): Promise<Loaded> {
     if (typescript && !bundled) (await import('tsx/esm/api')).register();
     mod = bundled ?? ((await import(pathToFileURL(abs).href)) as typeof mod);
   } catch (e) {
-    if (e instanceof Error && (e.name === 'DeclarationError' || e.name === 'SpecError' || e.name === 'ModuleError')) throw e;
+    if (kindOf(e)) throw e; // orgctl's own (DeclarationError, SpecError...): already says what is wrong
     const err = e as Error;
     const frame = err.stack?.split('\n').find((l) => l.includes(abs));
     throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);

@@ -2,11 +2,18 @@
  * orgctl: the command line. Exit codes: 0 ok, 1 the declaration breaks a policy (or
  * `--check` found dist/ stale), 2 bad usage or unreadable input.
  */
-import type { SpecError } from '../constructs/spec-error.ts';
+import { ERROR_KINDS, kindOf, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 
-/** Errors by name, not class: a declaration module may load its own copy of orgctl's classes. */
-const is = (e: unknown, name: string): e is Error => e instanceof Error && e.name === name;
+/** How each kind of error reads on stderr (model/errors.ts gives its exit code). */
+const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {
+  usage: (command, e) => `orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`,
+  input: (command, e) => `orgctl ${command}: ${e.message}`,
+  output: (command, e) => `orgctl ${command}: ${e.message}`,
+  spec: (_, e) => (e as SpecError).problems.map((p) => `error spec ${p}`).join('\n'),
+  module: (_, e) => `error declaration ${e.message}`,
+  declaration: (_, e) => `error declaration ${e.message}`,
+};
 
 export const USAGE = `orgctl — a cloud organization's people and access as code
 
@@ -80,25 +87,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await (await load())(rest, io);
   } catch (e) {
-    if (is(e, 'UsageError')) {
-      io.err(`orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`);
-      return 2;
-    }
-    if (is(e, 'InputError') || is(e, 'OutputError')) {
-      io.err(`orgctl ${command}: ${e.message}`);
-      return 2;
-    }
-    if (is(e, 'SpecError')) {
-      for (const p of (e as SpecError).problems) io.err(`error spec ${p}`);
-      return 2;
-    }
-    if (is(e, 'ModuleError')) {
-      io.err(`error declaration ${e.message}`);
-      return 2;
-    }
-    if (is(e, 'DeclarationError')) {
-      io.err(`error declaration ${e.message}`);
-      return 1;
+    // By kind, not class: a declaration module may load its own copy of orgctl's classes.
+    const kind = kindOf(e);
+    if (kind) {
+      io.err(ERROR_TEXT[kind](command, e as Error));
+      return ERROR_KINDS[kind].exit;
     }
     const err = e as Error;
     io.err(`orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`);

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
-import { InputError } from '../model/errors.ts';
+import { InputError, OutputError } from '../model/errors.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 
@@ -74,10 +74,6 @@ export function compareWithDisk(outDir: string, files: readonly OutputFile[]): S
 
 export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.extra.length && !s.changed.length;
 
-/** The output folder cannot be written (read-only, full, not a folder): exit 2, old output kept. */
-export class OutputError extends Error {
-  override readonly name = 'OutputError';
-}
 
 const LOCK_WAIT_MS = 120_000;
 

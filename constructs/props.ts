@@ -1,17 +1,9 @@
 /** Early checks of construct props: they throw a DeclarationError naming the construct path. */
 import type { Construct } from 'constructs';
+import { DeclarationError } from '../model/errors.ts';
 
-/** A mistake in the declaration: the CLI prints its message, never its stack. */
-export class DeclarationError extends Error {
-  constructor(
-    /** Construct path or spec path. */
-    public readonly path: string,
-    message: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'DeclarationError';
-  }
-}
+export { DeclarationError };
+
 
 /** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema uses the same. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';

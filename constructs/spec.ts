@@ -9,7 +9,7 @@ import schema from '../schema/org.schema.json' with { type: 'json' };
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
-import { SpecError } from './spec-error.ts';
+import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 
 export interface OrgSpec {
@@ -73,7 +73,7 @@ export interface OrgSpec {
   };
 }
 
-export { SpecError } from './spec-error.ts';
+export { SpecError } from '../model/errors.ts';
 
 /** `/spec/users/2/email` → `spec.users[2].email` */
 export function specPath(pointer: string): string {

@@ -1,18 +1,113 @@
 /**
- * Errors a command reports without a stack (exit 2), told apart by `name` (see cli/main.ts): the
- * CLI bundle and a declaration's bundle may each load their own copy of these classes.
+ * Every mistake orgctl reports to a person, in one place: each error has a `kind`, and the kind
+ * decides the exit code and how the CLI prints it (the message, never a stack).
+ *
+ * Told apart by the `kind` field, never by `instanceof`: the CLI runs from one bundle and a
+ * declaration (org/org.ts) from another, each with its own copy of these classes, so an error a
+ * construct throws in the declaration's bundle is not an instance of the CLI's DeclarationError.
+ * `isKind` reads the field, which both copies share.
  */
-export class UsageError extends Error {
-  constructor(message: string) {
+
+export const ERROR_KINDS = {
+  /** Bad arguments: the CLI adds "Run `orgctl COMMAND --help`". */
+  usage: { exit: 2 },
+  /** Input that cannot be read or trusted: a missing folder, a file orgctl never writes. */
+  input: { exit: 2 },
+  /** The output folder cannot be written (read-only, full, not a folder); old output kept. */
+  output: { exit: 2 },
+  /** A spec that cannot be read or does not fit the schema: one problem a line. */
+  spec: { exit: 2 },
+  /** A declaration module that failed while it ran (a TypeError in org/org.ts). */
+  module: { exit: 2 },
+  /** A construct given a prop it cannot take: the declaration is wrong, as a policy error is. */
+  declaration: { exit: 1 },
+} as const satisfies Record<string, { readonly exit: number }>;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+export class OrgctlError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
-    this.name = 'UsageError';
+  }
+}
+
+/** Whether `e` is an orgctl error of `kind` (from either bundle). */
+export function isKind<K extends ErrorKind>(e: unknown, kind: K): e is OrgctlError & { kind: K } {
+  return kindOf(e) === kind;
+}
+
+/** The kind of an orgctl error (from either bundle); undefined for anything else (a bug: print its stack). */
+export function kindOf(e: unknown): ErrorKind | undefined {
+  const kind = e instanceof Error ? (e as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && Object.hasOwn(ERROR_KINDS, kind) ? (kind as ErrorKind) : undefined;
+}
+
+export class UsageError extends OrgctlError {
+  override readonly name = 'UsageError';
+  constructor(message: string) {
+    super('usage', message);
   }
 }
 
 /** Input that cannot be read: a missing folder, an unreadable file. Exit 2, no usage text. */
-export class InputError extends Error {
+export class InputError extends OrgctlError {
+  override readonly name: string = 'InputError';
   constructor(message: string) {
+    super('input', message);
+  }
+}
+
+/** One side of a diff or review that cannot be read as orgctl's output, and which side it is. */
+export class SideError extends InputError {
+  override readonly name = 'SideError';
+  constructor(
+    readonly side: string,
+    message: string,
+  ) {
     super(message);
-    this.name = 'InputError';
+  }
+}
+
+/** Output without orgctl's membership data, or with data that is not what orgctl writes. */
+export class SnapshotError extends InputError {
+  override readonly name = 'SnapshotError';
+}
+
+/** The output folder cannot be written (read-only, full, not a folder): old output kept. */
+export class OutputError extends OrgctlError {
+  override readonly name = 'OutputError';
+  constructor(message: string) {
+    super('output', message);
+  }
+}
+
+/** A spec that cannot be read or does not fit the schema; `problems` are one line each. */
+export class SpecError extends OrgctlError {
+  override readonly name = 'SpecError';
+  constructor(readonly problems: readonly string[]) {
+    super('spec', problems.join('\n'));
+  }
+}
+
+/** A declaration module failed while it ran: not a policy finding, a broken declaration file. */
+export class ModuleError extends OrgctlError {
+  override readonly name = 'ModuleError';
+  constructor(message: string) {
+    super('module', message);
+  }
+}
+
+/** A mistake in the declaration: the CLI prints its message, never its stack. */
+export class DeclarationError extends OrgctlError {
+  override readonly name = 'DeclarationError';
+  constructor(
+    /** Construct path or spec path. */
+    readonly path: string,
+    message: string,
+  ) {
+    super('declaration', `${path}: ${message}`);
   }
 }

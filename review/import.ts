@@ -9,7 +9,8 @@
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
 import { ORG_DEFAULTS } from '../model/model.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
-import { placementOf, readMembership, SnapshotError, type Membership } from '../analysis/snapshot.ts';
+import { SnapshotError } from '../model/errors.ts';
+import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
