@@ -1,6 +1,7 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { findOrganization } from '../constructs/tree.ts';
-import { MODEL_RULES, ORG_RULES, OUTPUT_RULES, runPolicies } from '../policies/org/index.ts';
+import { rulesOf } from '../model/rules.ts';
+import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag, parseArgs } from './args.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
@@ -27,9 +28,10 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (flags.list) {
-    const synthOnly = (r: (typeof ORG_RULES)[number]) => OUTPUT_RULES.includes(r);
-    if (flags.format === 'json') io.out(JSON.stringify(ORG_RULES.map((r) => ({ id: r.id, description: r.description, ...(synthOnly(r) ? { stage: 'synth' } : {}) })), null, 2));
-    else for (const r of ORG_RULES) io.out(`${r.id.padEnd(22)} ${r.description}${synthOnly(r) ? ' (checked by synth, over the rendered objects)' : ''}`);
+    // The registry's rules over a declaration and over what synth writes (review --help lists the change rules).
+    const rules = [...rulesOf('declaration'), ...rulesOf('output')];
+    if (flags.format === 'json') io.out(JSON.stringify(rules, null, 2));
+    else for (const r of rules) io.out(`${r.id.padEnd(22)} ${r.severity.padEnd(7)} ${r.description}${r.stage === 'output' ? ' (checked by synth, over the rendered objects)' : ''}`);
     return 0;
   }
   const today = resolveToday(dateFlag(flags.today), io.env);

@@ -1,6 +1,5 @@
 import { renderMarkdown } from '../report/markdown.ts';
-import { CHANGE_RULES, OVERRIDABLE_RULES } from '../review/review.ts';
-import { PROOF_RULES } from '../review/proof.ts';
+import { OVERRIDABLE_RULES, RULE_BY_ID, rulesOf, type RuleId } from '../model/rules.ts';
 import { dateFlag, parseArgs } from './args.ts';
 import { UsageError } from '../model/errors.ts';
 import { requireSides } from './diff.ts';
@@ -31,7 +30,7 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --pull N             the pull request (default: the event's pull_request.number)
 
 Rules:
-${[...PROOF_RULES, ...CHANGE_RULES].map((r) => `  ${r.id.padEnd(22)} ${r.description}`).join('\n')}`;
+${rulesOf('change').map((r) => `  ${r.id.padEnd(22)} ${r.description.replace(/`/g, '')}${'override' in r ? ` (override: ${r.override!.replace(/`/g, '')})` : ''}`).join('\n')}`;
 
 export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(
@@ -50,8 +49,8 @@ export async function reviewCommand(argv: readonly string[], io: Io): Promise<nu
   if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
   const overrides = (flags.override as string[] | undefined) ?? [];
   for (const o of overrides) {
-    if (OVERRIDABLE_RULES.includes(o)) continue;
-    const known = CHANGE_RULES.some((r) => r.id === o) || PROOF_RULES.some((r) => r.id === o);
+    if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
+    const known = RULE_BY_ID.get(o as RuleId)?.stage === 'change';
     throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
   }
   const { diff, verdict } = judgeChange({

@@ -1,10 +1,11 @@
 /** Findings: what a policy reports. Errors fail synthesis; warnings print and pass. */
+import type { RuleId } from './rules.ts';
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
   readonly severity: Severity;
-  /** Stable rule id, e.g. `forbidden-grant`. */
-  readonly rule: string;
+  /** The rule's id in the registry (model/rules.ts), e.g. `forbidden-grant`. */
+  readonly rule: RuleId;
   /** Who or what it is about, e.g. `users/bob@acme.io → web`. */
   readonly subject: string;
   /** What is wrong and what is allowed. */

@@ -14,6 +14,7 @@ import { declaredInOf } from '../synth/render.ts';
 import { type OutputFile } from '../synth/files.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
+import type { RuleId } from '../model/rules.ts';
 import { importRbac } from './import.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import type { RuleResult } from '../policies/change/context.ts';
@@ -110,13 +111,9 @@ export function proveOutput(files: readonly OutputFileText[], docs: readonly Man
   return { ok: !diffs.length && !findings.some((f) => f.severity === 'error'), differences: diffs, findings };
 }
 
-/** The review's rules over head dist/ itself (the change rules judge the diff). */
-export const OUTPUT_PROOF = 'output-proof';
-export const HEAD_POLICIES = 'head-policies';
-export const PROOF_RULES = [
-  { id: OUTPUT_PROOF, description: 'head dist/ is exactly what orgctl renders from the organization it describes (byte for byte)' },
-  { id: HEAD_POLICIES, description: 'every organization policy passes on the organization head dist/ describes' },
-] as const;
+/** The review's rules over head dist/ itself (the change rules judge the diff); their docs are in model/rules.ts. */
+export const OUTPUT_PROOF: RuleId = 'output-proof';
+export const HEAD_POLICIES: RuleId = 'head-policies';
 
 /** The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on head). */
 export function proofResults(proof: Proof): RuleResult[] {
@@ -127,6 +124,6 @@ export function proofResults(proof: Proof): RuleResult[] {
       : { rule: OUTPUT_PROOF, ok: true, message: 'head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base\'s engine, compared byte for byte)' },
     ...(errors.length
       ? errors.map((f) => ({ rule: HEAD_POLICIES, ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
-      : [{ rule: HEAD_POLICIES, ok: true, message: PROOF_RULES[1].description }]),
+      : [{ rule: HEAD_POLICIES, ok: true, message: 'every organization policy passes on the organization head dist/ describes' }]),
   ];
 }

@@ -13,8 +13,7 @@ export type { ReviewInput, RuleResult } from '../policies/change/context.ts';
 
 export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange, settingsChange];
 
-/** The rules an approved override may lift; every other rule holds whatever the labels say. */
-export const OVERRIDABLE_RULES: readonly string[] = CHANGE_RULES.filter((r) => r.overridable).map((r) => r.id);
+export { OVERRIDABLE_RULES } from '../model/rules.ts';
 
 export interface Verdict {
   readonly ok: boolean;

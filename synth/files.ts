@@ -1,5 +1,7 @@
 /** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
 import { type Finding } from '../model/findings.ts';
+import { SHARD_LIMITS } from '../model/rules.ts';
+export { SHARD_LIMITS };
 import type { OrgModel } from '../model/model.ts';
 import { CLUSTER_SHARD, headerOf, shardOf, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
@@ -17,8 +19,6 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
   return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, cache) }));
 }
 
-/** Shards must stay within what one Argo CD Application and the repo server handle well. */
-export const SHARD_LIMITS = { objects: 1500, bytes: 4 * 1024 * 1024 } as const;
 
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */
 export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): number | undefined {

@@ -3,7 +3,6 @@ import { adminApprovers, isBaseAdmin, type ChangeRule } from './context.ts';
 /** The seed: only administrators manage the organization. */
 export const actorNotAdmin: ChangeRule = {
   id: 'actor-not-admin',
-  description: 'an actor who is not an active admin in base needs an approval from an admin who is not an actor',
   check(input) {
     const outsiders = input.actors.filter((a) => !isBaseAdmin(input, a));
     if (!outsiders.length) return [{ rule: this.id, ok: true, message: 'every actor is an active admin in base' }];

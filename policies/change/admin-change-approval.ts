@@ -15,7 +15,6 @@ const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
 /** The seed: changes to an administrator's privileges must be applied by another administrator. */
 export const adminChangeApproval: ChangeRule = {
   id: 'admin-change-approval',
-  description: "a change to an admin's privileges, making someone admin, or a token gaining access reserved for admins (created, or moved to new namespaces, with w:full, w:pods or admin-only custom rules) needs approval from an admin who is neither an actor nor that person (nor the token's owner)",
   check(input) {
     const out: RuleResult[] = [];
     for (const p of input.diff.people) {

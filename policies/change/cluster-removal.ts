@@ -7,7 +7,6 @@ import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './contex
  */
 export const clusterRemoval: ChangeRule = {
   id: 'cluster-removal',
-  description: 'removing a cluster, or a namespace from a cluster, needs approval from an admin who is not an author',
   check(input) {
     const removals = input.diff.clusters.filter((c) => c.removes);
     if (!removals.length) return [{ rule: this.id, ok: true, message: 'no cluster loses a namespace' }];

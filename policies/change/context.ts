@@ -1,6 +1,7 @@
 /** What every change rule reads: the trusted base, the diff, who acted and who approved. */
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { MemberUser, Snapshot } from '../../analysis/snapshot.ts';
+import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
   /** The trust anchor: membership (who is admin) is read from here only. */
@@ -23,17 +24,15 @@ export interface ReviewInput {
 }
 
 export interface RuleResult {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly ok: boolean;
   /** Why it passes or fails, for people. */
   readonly message: string;
 }
 
+/** A rule over a change: its docs, and whether an admin may override it, are in the registry (model/rules.ts). */
 export interface ChangeRule {
-  readonly id: string;
-  readonly description: string;
-  /** An admin may override it (label `orgctl/override-<id>`, `--override <id>`) with another admin's approval. */
-  readonly overridable?: boolean;
+  readonly id: RuleId;
   readonly check: (input: ReviewInput) => RuleResult[];
 }
 

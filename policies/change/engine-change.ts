@@ -5,7 +5,6 @@ export const DECLARATION_PATHS = ['org/', 'dist/'];
 
 export const engineChange: ChangeRule = {
   id: 'engine-change',
-  description: 'changes outside org/ and dist/ (policies, constructs, workflows, package files, cdk8s.yaml) need an approval from an admin who is not an actor',
   check(input) {
     if (!input.changedPaths) return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
     const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));

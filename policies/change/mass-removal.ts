@@ -1,9 +1,6 @@
+import { MINIMUM_REMOVALS, SMALL_SET } from '../../model/rules.ts';
 import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
 
-/** Removing many at once is how accidents (and sabotage) look: peribolos' maximum-removal-delta. */
-export const MINIMUM_REMOVALS = 3;
-/** A set this small is judged by majority: 2 of 3 tokens is a mass removal whatever the threshold says. */
-export const SMALL_SET = 2;
 
 /**
  * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
@@ -16,8 +13,6 @@ export function overLimit(removed: number, of: number, threshold: number): boole
 
 export const massRemoval: ChangeRule = {
   id: 'mass-removal',
-  description: `a change that removes access from more than the threshold (default 25%) of users, grants or tokens and from at least ${MINIMUM_REMOVALS}, or from more than half of a set of at least ${SMALL_SET}, needs an override approved by an admin who is not an actor`,
-  overridable: true,
   check(input) {
     // The threshold comes from base: a pull request cannot raise its own limit.
     const limit = input.base.org.massRemovalThreshold;

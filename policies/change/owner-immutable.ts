@@ -3,7 +3,6 @@ import type { ChangeRule, RuleResult } from './context.ts';
 /** The seed: to change the owner, contact support. No pull request can. */
 export const ownerImmutable: ChangeRule = {
   id: 'owner-immutable',
-  description: 'the owner cannot be changed, demoted or deactivated in a pull request (only support can)',
   check(input) {
     const owner = input.base.org.owner;
     const out: RuleResult[] = [];

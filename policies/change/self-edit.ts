@@ -3,7 +3,6 @@ import { actorEmails, changeList, type ChangeRule, type RuleResult } from './con
 /** The seed: administrators may not edit their own privileges; another administrator must. */
 export const selfEdit: ChangeRule = {
   id: 'self-edit',
-  description: "no actor's own privileges may change (levels, admin, billing, status, tokens they own); no approval overrides it",
   check(input) {
     const mine = actorEmails(input);
     const out: RuleResult[] = [];

@@ -8,7 +8,6 @@ import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './contex
  */
 export const settingsChange: ChangeRule = {
   id: 'settings-change',
-  description: "a change to the organization's settings (identity usernamePrefix, SSO enforcement, clusters, delivery shards, review massRemovalThreshold, Argo CD repoURL/revision/path/namespace) needs an approval from an admin who is not an actor",
   check(input) {
     const changes = input.diff.settings;
     if (!changes.length) return [{ rule: this.id, ok: true, message: "the organization's settings do not change" }];

@@ -2,16 +2,16 @@
 import type { OrgModel } from '../../model/model.ts';
 import type { Finding } from '../../model/findings.ts';
 import { indexOf } from '../../model/model-index.ts';
+import type { RuleId } from '../../model/rules.ts';
 
 export interface PolicyContext {
   /** Today, YYYY-MM-DD: grants whose `expires` is before it have expired. */
   readonly today: string;
 }
 
+/** A rule over the model: its id, severity and docs are in the registry (model/rules.ts). */
 export interface OrgRule {
-  readonly id: string;
-  /** One line for the README and `orgctl check --list`. */
-  readonly description: string;
+  readonly id: RuleId;
   readonly check: (model: OrgModel, ctx: PolicyContext) => Finding[];
 }
 

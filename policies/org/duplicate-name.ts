@@ -8,7 +8,6 @@ import type { OrgRule } from './context.ts';
  */
 export const duplicateName: OrgRule = {
   id: 'duplicate-name',
-  description: "a namespace, role, custom role or token id is declared twice, or two tokens' ids and rotations give one ServiceAccount name",
   check(model) {
     const out: Finding[] = [];
     const once = <T extends { source: string }>(kind: string, items: readonly T[], name: (t: T) => string) => {

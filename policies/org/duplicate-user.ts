@@ -4,7 +4,6 @@ import { type OrgRule } from './context.ts';
 /** One person, one entry: emails and GitHub logins compared case-insensitively. */
 export const duplicateUser: OrgRule = {
   id: 'duplicate-user',
-  description: 'two users (or a user and a pending invite) share an email or a GitHub login, compared case-insensitively',
   check(model) {
     const out: Finding[] = [];
     const emails = new Map<string, string>();

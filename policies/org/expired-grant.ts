@@ -4,7 +4,6 @@ import { grantSubject, isExpired, type OrgRule } from './context.ts';
 /** Expired grants are not synthesized; the warning asks for the line to be removed. */
 export const expiredGrant: OrgRule = {
   id: 'expired-grant',
-  description: 'a grant whose expires date has passed: it is not synthesized (remove it from the declaration)',
   check(model, { today }) {
     return model.grants
       .filter((g) => isExpired(g.expires, today))

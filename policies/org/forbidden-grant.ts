@@ -26,7 +26,6 @@ function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
 /** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin. */
 export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
-  description: 'an admin-only level (w:pods, w:full, or any level that lets a subject run code), or custom rules that allow the same, granted to a non-admin, or held by a token whose owner is not an admin',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];

@@ -23,7 +23,6 @@ function subdomainProblem(name: string): string | undefined {
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
   id: 'invalid-name',
-  description: 'a name Kubernetes would reject: organization, namespace, cluster and token ids must be DNS labels; role names DNS subdomains; a user with inline rules needs an email that can name a Role (no / or %)',
   check(model) {
     const out: Finding[] = [];
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {

@@ -18,7 +18,6 @@ export function ruleProblems(rule: PolicyRule): string[] {
 
 export const invalidRule: OrgRule = {
   id: 'invalid-rule',
-  description: 'custom RBAC rules are ones the API server accepts in a namespaced Role: apiGroups and resources, no nonResourceURLs',
   check(model) {
     const out: Finding[] = [];
     const judge = (rules: readonly PolicyRule[], subject: string, source: string) =>

@@ -28,7 +28,6 @@ export function unsafeTextProblem(text: string, multiline = false): string | und
 
 export const invalidText: OrgRule = {
   id: 'invalid-text',
-  description: 'an email, GitHub login, token name or note, or Argo CD source holding a control, invisible or bidirectional formatting character (it reads as someone else in a review, or Go\'s YAML refuses the file)',
   check(model) {
     const out: Finding[] = [];
     const check = (subject: string, text: string | undefined, source: string, multiline = false) => {

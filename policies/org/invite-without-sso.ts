@@ -5,7 +5,6 @@ import type { OrgRule } from './context.ts';
 /** The seed: an invite from the console lets the invitee log in without SSO. */
 export const inviteWithoutSso: OrgRule = {
   id: 'invite-without-sso',
-  description: 'a pending invite lets the invitee log in without SSO: a warning, an error when sso.enforced',
   check(model) {
     return model.invites
       .filter((i) => i.state === 'pending' && !i.sso)

@@ -26,7 +26,6 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 /** Two declarations that render one (kind, namespace, name): one finding per pair of declarations. */
 export const duplicateObject: OrgRule = {
   id: 'duplicate-object',
-  description: 'two declarations would write the same object (kind, namespace and name) into the output, of any kind',
   check(model, ctx) {
     const first = new Map<string, Manifest>();
     const pairs = new Map<string, { a: string; b: string; objects: string[] }>();
@@ -65,7 +64,6 @@ const NAME_ADVICE: Readonly<Record<string, string>> = {
 /** Names, label values and annotations of every rendered object, by the API server's rules for its kind. */
 export const invalidObject: OrgRule = {
   id: 'invalid-object',
-  description: "an object in the output the API server would refuse: a name that breaks its kind's rule (DNS-1123 label or subdomain, or an RBAC path segment without / and %), a label value, or annotations over 256 KiB",
   check(model, ctx) {
     const out: Finding[] = [];
     for (const o of objectsOf(model, ctx)) {
@@ -91,7 +89,6 @@ export const invalidObject: OrgRule = {
 /** Every rendered object under the API server's size limits. */
 export const objectSize: OrgRule = {
   id: 'object-size',
-  description: "an object in the output over the API server's limits: 1 MiB of ConfigMap data, 1.5 MiB for any request",
   check(model, ctx) {
     const out: Finding[] = [];
     for (const o of objectsOf(model, ctx)) {

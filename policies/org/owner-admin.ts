@@ -5,7 +5,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** The seed: the owner is the first admin, and only support can change that. */
 export const ownerAdmin: OrgRule = {
   id: 'owner-admin',
-  description: 'the owner must be a declared, active admin',
   check(model) {
     const owner = indexOf(model).users.get(model.owner);
     const problem = !owner

@@ -5,7 +5,6 @@ import { grantSubject, isAdmin, type OrgRule } from './context.ts';
 /** Token ServiceAccounts live in the system namespace: whoever reaches it can take every token. */
 export const systemNamespace: OrgRule = {
   id: 'system-namespace',
-  description: "nobody but admins gets access to the organization's system namespace, where tokens live",
   check(model) {
     const sys = model.systemNamespace;
     const out: Finding[] = [];

@@ -1,15 +1,14 @@
 import { at, type Finding } from '../../model/findings.ts';
+import { TOKEN_EXPIRY_NOTICE_DAYS } from '../../model/rules.ts';
 import type { OrgRule } from './context.ts';
 
 /** Days before a token's expiry that `orgctl check` starts warning. */
-export const TOKEN_EXPIRY_NOTICE_DAYS = 14;
 
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 
 /** Tokens that expire soon, or have expired and are left out of the output (their token is dead). */
 export const tokenExpiry: OrgRule = {
   id: 'token-expiry',
-  description: `a token expires within ${TOKEN_EXPIRY_NOTICE_DAYS} days (warning), or has expired and is left out of the output (warning: remove it)`,
   check(model, { today }) {
     const out: Finding[] = [];
     for (const t of model.tokens) {

@@ -6,7 +6,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** The seed: removing a user does not remove their tokens. We refuse to leave them silently. */
 export const tokenOwnerInactive: OrgRule = {
   id: 'token-owner-inactive',
-  description: "a token's owner is deactivated or no longer declared: remove the token or give it a new owner",
   check(model) {
     const users = indexOf(model).users;
     const out: Finding[] = [];

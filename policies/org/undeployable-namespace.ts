@@ -13,7 +13,6 @@ export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
  */
 export const undeployableNamespace: OrgRule = {
   id: 'undeployable-namespace',
-  description: "a namespace the generated Argo CD AppProject cannot deploy to: Argo CD's own namespace (argocd, or delivery.argocd.namespace); or Argo CD configured to run in the organization's system namespace or a kube- namespace",
   check(model) {
     const out: Finding[] = [];
     const argo = model.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;

@@ -4,7 +4,6 @@ import type { OrgRule } from './context.ts';
 /** A namespace can only exist in clusters the organization spans. */
 export const unknownCluster: OrgRule = {
   id: 'unknown-cluster',
-  description: "a namespace names a cluster that is not one of the organization's clusters",
   check(model) {
     const known = new Set(model.clusters);
     const out: Finding[] = [];

@@ -21,7 +21,6 @@ function suggest(given: string): string {
 /** Every level named anywhere must be in the catalog. */
 export const unknownLevel: OrgRule = {
   id: 'unknown-level',
-  description: 'a grant, role, token or invite names an access level that is not in the catalog',
   check(model) {
     const out: Finding[] = [];
     const check = (levels: readonly string[], subject: () => string, source: string) =>

@@ -5,7 +5,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** The seed: a namespace must exist before access to it is provisioned. */
 export const unknownNamespace: OrgRule = {
   id: 'unknown-namespace',
-  description: 'a grant, token or invite names a namespace that is not declared',
   check(model) {
     const ix = indexOf(model);
     const declared = [...ix.namespaces.keys()].slice(0, 11);

@@ -5,7 +5,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** Roles and custom roles are referred to by name and must be declared. */
 export const unknownRole: OrgRule = {
   id: 'unknown-role',
-  description: 'a grant, token or invite names an access role or custom role that is not declared',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];

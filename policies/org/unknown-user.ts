@@ -5,7 +5,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** Grants are for declared users; an invitee's access goes on the invite until it is accepted. */
 export const unknownUser: OrgRule = {
   id: 'unknown-user',
-  description: 'a grant names a user who is not declared',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];

@@ -6,6 +6,7 @@ import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
+import type { RuleResult } from '../../policies/change/context.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
@@ -192,9 +193,9 @@ describe('markdown', () => {
 
   it('keeps a row for every rule when hundreds of results would not fit, failing ones listed below', () => {
     const d = changesOf(() => {});
-    const results = [
+    const results: RuleResult[] = [
       { rule: 'actor-not-admin', ok: true, message: 'every actor is an active admin in base' },
-      ...Array.from({ length: 300 }, (_, i) => ({ rule: 'self-edit', ok: false, message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}` })),
+      ...Array.from({ length: 300 }, (_, i) => ({ rule: 'self-edit' as const, ok: false, message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}` })),
       { rule: 'owner-immutable', ok: true, message: 'the owner stays an active admin' },
       { rule: 'mass-removal', ok: false, message: 'removes access from 9 of 10 users' },
     ];
