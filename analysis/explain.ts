@@ -10,6 +10,7 @@ import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { grantsByUser, indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
+import { sourceText } from '../model/findings.ts';
 
 export interface Who {
   readonly user: UserInfo;
@@ -44,20 +45,20 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
   const index = indexOf(model);
   if (who.email) {
     const u = index.users.get(who.email)!;
-    if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: u.source });
-    if (u.addAll && level) out.push({ what: 'Add All', source: u.source });
+    if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: sourceText(u.source) });
+    if (u.addAll && level) out.push({ what: 'Add All', source: sourceText(u.source) });
     for (const g of grantsByUser(model).get(who.email) ?? []) {
       if (g.namespace !== ns) continue;
-      if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: g.source });
-      for (const r of g.roles) if (level && index.roles.get(r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: g.source });
-      if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: g.source });
-      if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: g.source });
+      if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: sourceText(g.source) });
+      for (const r of g.roles) if (level && index.roles.get(r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: sourceText(g.source) });
+      if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: sourceText(g.source) });
+      if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: sourceText(g.source) });
     }
   }
   if (who.tokenId) {
     const t = index.tokens.get(who.tokenId)!;
-    if (level && t.namespaces.includes(ns) && t.levels.includes(level)) out.push({ what: 'token namespaces and levels', source: t.source });
-    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push({ what: 'token custom RBAC', source: rb.source });
+    if (level && t.namespaces.includes(ns) && t.levels.includes(level)) out.push({ what: 'token namespaces and levels', source: sourceText(t.source) });
+    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push({ what: 'token custom RBAC', source: sourceText(rb.source) });
   }
   return out;
 }
@@ -126,7 +127,7 @@ export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req
   const would = CATALOG.filter((l) => rulesAllow(l.rules, atom));
   const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
-  if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${user.source})`);
+  if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${sourceText(user.source)})`);
   if (!would.length) lines.push(reserved ? `  no access level of the catalog allows it; ${reserved.text}` : '  no access level of the catalog allows it: only custom RBAC could');
   else if (!isAdmin && would.every((l) => l.adminOnly)) {
     const level = would.find((l) => l.id !== 'w:full');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import { assertNonEmpty } from './props.ts';
+import { assertNonEmpty, declaredSource } from './props.ts';
+import { type Source } from '../model/findings.ts';
 
 export interface AccessRoleProps {
   /** Name used in grants (`role: developer` in a spec). */
@@ -18,11 +19,11 @@ export interface AccessRoleProps {
 export class AccessRole extends Construct {
   public readonly roleName: string;
   public readonly levels: readonly string[];
-  public readonly source: string;
+  public readonly source: Source;
 
   constructor(scope: Construct, id: string, props: AccessRoleProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     assertNonEmpty(this, 'levels', props.levels, 'level');
     this.roleName = props.name;
     this.levels = [...props.levels];
@@ -45,11 +46,11 @@ export interface CustomRoleProps {
 export class CustomRole extends Construct {
   public readonly roleName: string;
   public readonly rules: readonly PolicyRule[];
-  public readonly source: string;
+  public readonly source: Source;
 
   constructor(scope: Construct, id: string, props: CustomRoleProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     assertNonEmpty(this, 'rules', props.rules, 'rule');
     this.roleName = props.name;
     this.rules = props.rules.map((r) => ({ ...r }));

@@ -3,7 +3,8 @@ import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { TokenRbacModel } from '../model/model.ts';
 import { Namespace } from './namespace.ts';
-import { DeclarationError, assertDate } from './props.ts';
+import { DeclarationError, assertDate, declaredSource } from './props.ts';
+import { sourceText, type Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
 export interface AccessTokenProps {
@@ -40,7 +41,7 @@ const nameOf = (ns: Namespace | string): string => (typeof ns === 'string' ? ns 
  */
 export class AccessToken extends Construct {
   public readonly tokenId: string;
-  public readonly source: string;
+  public readonly source: Source;
   private _name?: string;
   private readonly _namespaces: string[];
   private readonly _levels: string[];
@@ -52,7 +53,7 @@ export class AccessToken extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessTokenProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     this.tokenId = props.id;
     this._name = props.name;
     this._namespaces = (props.namespaces ?? []).map(nameOf);
@@ -60,7 +61,7 @@ export class AccessToken extends Construct {
     this._owner = typeof props.owner === 'string' ? props.owner : props.owner?.email;
     this._rotation = props.rotation ?? 0;
     if (!Number.isInteger(this._rotation) || this._rotation < 0) {
-      throw new DeclarationError(this.source, `rotation ${this._rotation} is not allowed (expected a whole number of 0 or more)`);
+      throw new DeclarationError(sourceText(this.source), `rotation ${this._rotation} is not allowed (expected a whole number of 0 or more)`);
     }
     this.note = props.note;
     if (props.expires !== undefined) this.until(props.expires);
@@ -134,7 +135,7 @@ export class AccessToken extends Construct {
       namespace: nameOf(ns),
       rules: rules.map((r) => ({ ...r })),
       customRoles,
-      source: source ?? `${this.node.path}/rbac[${this._rbac.length}]`,
+      source: declaredSource(`${this.node.path}/rbac[${this._rbac.length}]`, source),
     });
     return this;
   }

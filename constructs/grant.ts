@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../model/catalog.ts';
-import { DeclarationError, assertDate } from './props.ts';
+import { DeclarationError, assertDate, declaredSource } from './props.ts';
+import { sourceText, type Source } from '../model/findings.ts';
 
 export interface GrantProps {
   /** Email of the user (a User's `email`). */
@@ -34,12 +35,12 @@ export class Grant {
   public readonly roles: readonly string[];
   public readonly customRoles: readonly string[];
   public readonly rules: readonly PolicyRule[];
-  public readonly source: string;
+  public readonly source: Source;
   private _expires?: string;
 
   constructor(path: string, props: GrantProps) {
     this.path = path;
-    this.source = props.source ?? path;
+    this.source = declaredSource(path, props.source);
     this.user = props.user;
     this.namespace = props.namespace;
     this.levels = props.levels ?? [];
@@ -47,7 +48,7 @@ export class Grant {
     this.customRoles = props.customRoles ?? [];
     this.rules = props.rules ?? [];
     if (!this.levels.length && !this.roles.length && !this.customRoles.length && !this.rules.length) {
-      throw new DeclarationError(this.source, 'a grant needs at least one level, role or custom rule');
+      throw new DeclarationError(sourceText(this.source), 'a grant needs at least one level, role or custom rule');
     }
     if (props.expires !== undefined) this.until(props.expires);
   }

@@ -3,7 +3,8 @@ import { AccessRole } from './access-role.ts';
 import type { Level } from '../model/catalog.ts';
 import type { InviteGrantModel, InviteState } from '../model/model.ts';
 import { Namespace } from './namespace.ts';
-import { DeclarationError, assertEmail, assertOneOf, show } from './props.ts';
+import { DeclarationError, assertEmail, assertOneOf, show, declaredSource } from './props.ts';
+import { constructSource, type Source } from '../model/findings.ts';
 
 export interface InviteProps {
   readonly email: string;
@@ -28,13 +29,13 @@ export class Invite extends Construct {
   public readonly admin: boolean;
   public readonly billing: boolean;
   public readonly sso: boolean;
-  public readonly source: string;
+  public readonly source: Source;
   private _state: InviteState;
   private readonly _grants: InviteGrantModel[] = [];
 
   constructor(scope: Construct, id: string, props: InviteProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     assertEmail(this, 'email', props.email);
     if (props.state !== undefined) assertOneOf(this, 'state', props.state, ['pending', 'revoked']);
     this.email = props.email;
@@ -53,16 +54,16 @@ export class Invite extends Construct {
 
   /** Access the invitee will have once they accept. */
   public grant(ns: Namespace | string, ...access: (Level | AccessRole)[]): this {
-    const source = `${this.node.path}/grants[${this._grants.length}]`;
-    if (access.length === 0) throw new DeclarationError(source, 'an invite grant needs at least one level or AccessRole');
+    const path = `${this.node.path}/grants[${this._grants.length}]`;
+    if (access.length === 0) throw new DeclarationError(path, 'an invite grant needs at least one level or AccessRole');
     const levels: string[] = [];
     const roles: string[] = [];
     for (const a of access) {
       if (typeof a === 'string') levels.push(a);
       else if (a instanceof AccessRole) roles.push(a.roleName);
-      else throw new DeclarationError(source, `${show(a)} is not an access level or AccessRole`);
+      else throw new DeclarationError(path, `${show(a)} is not an access level or AccessRole`);
     }
-    return this.addGrant({ namespace: typeof ns === 'string' ? ns : ns.namespaceName, levels, roles, source });
+    return this.addGrant({ namespace: typeof ns === 'string' ? ns : ns.namespaceName, levels, roles, source: constructSource(path) });
   }
 
   /** @internal records a grant as loaded from a spec. */

@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { AccessRole, CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
-import { DeclarationError, orgOf, show } from './props.ts';
+import { DeclarationError, orgOf, show, declaredSource } from './props.ts';
+import { type Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
 /** What a grant can give: a catalog level, an AccessRole bundle or a CustomRole. */
@@ -43,11 +44,11 @@ export function splitAccess(scope: Construct, access: readonly Access[]) {
 export class Namespace extends Construct {
   public readonly namespaceName: string;
   public readonly clusters: readonly string[];
-  public readonly source: string;
+  public readonly source: Source;
 
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     this.namespaceName = props.name;
     this.clusters = props.clusters ?? [];
   }

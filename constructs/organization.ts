@@ -7,7 +7,8 @@ import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
-import { DeclarationError, ORG_SCOPE, freeId, type OrgScope } from './props.ts';
+import { DeclarationError, ORG_SCOPE, freeId, type OrgScope, declaredSource } from './props.ts';
+import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
 
@@ -99,7 +100,7 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly massRemovalThreshold: number;
   public readonly shards: number;
   public readonly argocd?: OrganizationProps['argocd'];
-  public readonly source: string;
+  public readonly source: Source;
   private readonly today?: string;
   private readonly users: Construct;
   private readonly namespaces: Construct;
@@ -113,18 +114,18 @@ export class Organization extends Construct implements OrganizationLike {
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
     this.orgName = props.name ?? id;
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     this.owner = props.owner;
     this.usernamePrefix = props.usernamePrefix ?? '';
     this.ssoEnforced = props.ssoEnforced ?? false;
     this.clusters = [...(props.clusters ?? [])];
     this.massRemovalThreshold = props.massRemovalThreshold ?? ORG_DEFAULTS.massRemovalThreshold;
     if (!(this.massRemovalThreshold >= 0 && this.massRemovalThreshold <= 1)) {
-      throw new DeclarationError(this.source, `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
+      throw new DeclarationError(sourceText(this.source), `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
     }
     this.shards = props.shards ?? ORG_DEFAULTS.shards;
     if (!Number.isInteger(this.shards) || this.shards < 1) {
-      throw new DeclarationError(this.source, `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`);
+      throw new DeclarationError(sourceText(this.source), `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`);
     }
     this.argocd = props.argocd;
     this.today = props.today;

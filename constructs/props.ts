@@ -1,6 +1,7 @@
 /** Early checks of construct props: they throw a DeclarationError naming the construct path. */
 import type { Construct } from 'constructs';
 import { DeclarationError } from '../model/errors.ts';
+import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 
 export { DeclarationError };
 
@@ -17,13 +18,16 @@ export function show(value: unknown): string {
 }
 
 /** A construct, or a light declaration object (a Grant) that knows where it was declared. */
-export type Declared = Construct | { readonly source: string };
+export type Declared = Construct | { readonly source: Source };
 
 function where(scope: Declared, prop: string): string {
-  const source = (scope as { source?: string }).source;
-  if ('node' in scope) return source && source.startsWith('spec') ? source : `${scope.node.path} (${prop})`;
-  return source!.startsWith('spec') ? source! : `${source} (${prop})`;
+  const source = (scope as { source?: Source }).source;
+  if (source && 'spec' in source) return source.spec;
+  return `${'node' in scope ? scope.node.path : sourceText(source!)} (${prop})`;
 }
+
+/** Where a construct (or a grant) was declared: the spec path it was given, else its construct path. */
+export const declaredSource = (path: string, specPath: string | undefined): Source => (specPath !== undefined ? specSource(specPath) : constructSource(path));
 
 export function assertEmail(scope: Declared, prop: string, value: unknown): void {
   if (typeof value !== 'string' || !EMAIL.test(value)) {

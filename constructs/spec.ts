@@ -11,6 +11,7 @@ import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
+import { specSource } from '../model/findings.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -309,7 +310,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
         namespace: g.namespace,
         levels: g.levels ?? [],
         roles: g.role !== undefined ? [g.role] : [],
-        source: `spec.invites[${i}].grants[${j}]`,
+        source: specSource(`spec.invites[${i}].grants[${j}]`),
       });
     });
   });

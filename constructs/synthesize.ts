@@ -3,7 +3,7 @@
  * Writing files is the CLI's job (atomically); nothing here touches the disk.
  */
 import type { IConstruct } from 'constructs';
-import { compareFindings, type Finding } from '../model/findings.ts';
+import { compareFindings, type Finding, sourceText } from '../model/findings.ts';
 import { analyzeOrganization } from './analyze.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
@@ -38,7 +38,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
   const judged = [
     ...findings,
     // Checked against the Kubernetes API schema, and sized for Argo CD.
-    ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: model.source })),
+    ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: sourceText(model.source) })),
     ...shardFindings(model, placed, rendered, contents),
   ].sort(compareFindings);
   if (judged.some((f) => f.severity === 'error')) return { ok: false, findings: judged, files: [], model };

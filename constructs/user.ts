@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { UserStatus } from '../model/model.ts';
-import { assertEmail, assertOneOf } from './props.ts';
+import { assertEmail, assertOneOf, declaredSource } from './props.ts';
+import { type Source } from '../model/findings.ts';
 
 export interface UserOptions {
   /** GitHub login; pull-request authors and reviewers are matched to users by it. @default none */
@@ -37,7 +38,7 @@ export class User extends Construct {
   public readonly email: string;
   public readonly github?: string;
   /** Where this user was declared: a spec path or this construct's path. */
-  public readonly source: string;
+  public readonly source: Source;
   private _admin: boolean;
   private _billing: boolean;
   private _status: UserStatus;
@@ -46,7 +47,7 @@ export class User extends Construct {
 
   constructor(scope: Construct, id: string, props: UserProps) {
     super(scope, id);
-    this.source = props.source ?? this.node.path;
+    this.source = declaredSource(this.node.path, props.source);
     const email = props.email;
     assertEmail(this, 'email', email);
     if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);

@@ -26,7 +26,20 @@ export function compareFindings(a: Finding, b: Finding): number {
   return 0;
 }
 
-/** A sub-path of a declaration: spec paths get the suffix, construct paths stay as they are. */
-export function at(source: string, suffix: string): string {
-  return source.startsWith('spec') ? `${source}${suffix}` : source;
+/**
+ * Where something was declared: a spec path (`spec.grants[3]`) or a construct path
+ * (`acme/grants/bob@acme.io → web`). Typed, never told apart by their text: an organization whose
+ * construct id is `spectrum` has construct paths that begin with "spec".
+ */
+export type Source = { readonly spec: string } | { readonly construct: string };
+
+export const specSource = (path: string): Source => ({ spec: path });
+export const constructSource = (path: string): Source => ({ construct: path });
+
+/** A source as findings print it. */
+export const sourceText = (source: Source): string => ('spec' in source ? source.spec : source.construct);
+
+/** A sub-path of a declaration, as findings print it: spec paths get the suffix, construct paths stay as they are. */
+export function at(source: Source, suffix: string): string {
+  return 'spec' in source ? `${source.spec}${suffix}` : source.construct;
 }

@@ -6,6 +6,7 @@
  * (`acme/namespaces/web/bob@acme.io`) it was declared at, so findings point there.
  */
 import type { PolicyRule } from './catalog.ts';
+import type { Source } from './findings.ts';
 
 export type UserStatus = 'active' | 'deactivated';
 export type InviteState = 'pending' | 'revoked';
@@ -23,26 +24,26 @@ export interface UserModel {
   readonly addAll: boolean;
   /** Seed "Remove All": no namespace access at all, whatever the grants say. */
   readonly removeAll: boolean;
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface NamespaceModel {
   readonly name: string;
   /** Clusters the namespace exists in; empty = all of the organization's. */
   readonly clusters: readonly string[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface AccessRoleModel {
   readonly name: string;
   readonly levels: readonly string[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface CustomRoleModel {
   readonly name: string;
   readonly rules: readonly PolicyRule[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface GrantModel {
@@ -59,14 +60,14 @@ export interface GrantModel {
   readonly rules: readonly PolicyRule[];
   /** Last day the grant holds (YYYY-MM-DD); absent = no end. */
   readonly expires?: string;
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface TokenRbacModel {
   readonly namespace: string;
   readonly rules: readonly PolicyRule[];
   readonly customRoles: readonly string[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface TokenModel {
@@ -87,14 +88,14 @@ export interface TokenModel {
   readonly note?: string;
   /** Last day the token holds (YYYY-MM-DD): later its ServiceAccount is left out, so it dies. */
   readonly expires?: string;
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface InviteGrantModel {
   readonly namespace: string;
   readonly levels: readonly string[];
   readonly roles: readonly string[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface InviteModel {
@@ -106,7 +107,7 @@ export interface InviteModel {
   readonly sso: boolean;
   readonly state: InviteState;
   readonly grants: readonly InviteGrantModel[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 export interface ArgoCdModel {
@@ -139,7 +140,7 @@ export interface OrgModel {
   readonly grants: readonly GrantModel[];
   readonly tokens: readonly TokenModel[];
   readonly invites: readonly InviteModel[];
-  readonly source: string;
+  readonly source: Source;
 }
 
 /** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */

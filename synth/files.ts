@@ -1,5 +1,5 @@
 /** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
-import { type Finding } from '../model/findings.ts';
+import { type Finding, sourceText } from '../model/findings.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 export { SHARD_LIMITS };
 import type { OrgModel } from '../model/model.ts';
@@ -55,7 +55,7 @@ export function shardFindings(model: OrgModel, placed: readonly Placed[], files:
         const fit = fittingShardCount(model, placed);
         return fit ? `shards: ${fit} would fit (now ${model.shards}); raise it as the README says` : 'no shard count up to 4096 fits: one namespace is too large';
       })();
-    out.push({ severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: model.source, message: `${over}; ${advice}` });
+    out.push({ severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: sourceText(model.source), message: `${over}; ${advice}` });
   });
   return out;
 }

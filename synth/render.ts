@@ -11,6 +11,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
 import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
+import { type Source } from '../model/findings.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
@@ -156,20 +157,20 @@ export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxB
  * name the API server refuses, or two declarations writing one object. Objects made from the
  * organization as a whole (the catalog's ClusterRoles, membership) are not in it.
  */
-const DECLARED_AT = new WeakMap<Manifest, string>();
+const DECLARED_AT = new WeakMap<Manifest, Source>();
 
 /** The declaration an object comes from, else undefined (the organization itself). */
-export function declaredAt(o: Manifest): string | undefined {
+export function declaredAt(o: Manifest): Source | undefined {
   return DECLARED_AT.get(o);
 }
 
-const declared = (o: Manifest, source: string | undefined): Manifest => {
+const declared = (o: Manifest, source: Source | undefined): Manifest => {
   if (source !== undefined) DECLARED_AT.set(o, source);
   return o;
 };
 
 /** `namespace\u0000Role name` → the declaration that made the Role (first one wins). */
-type RoleSources = Map<string, string>;
+type RoleSources = Map<string, Source>;
 const roleKey = (ns: string, name: string) => `${ns}\u0000${name}`;
 
 /** Collects who holds what, where: the one pass over the model. */
@@ -181,7 +182,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const customRoleSources = new Map(model.customRoles.map((r) => [r.name, r.source]));
   const roleSources: RoleSources = new Map();
-  const madeAt = (ns: string, name: string, source: string | undefined) => {
+  const madeAt = (ns: string, name: string, source: Source | undefined) => {
     if (source !== undefined && !roleSources.has(roleKey(ns, name))) roleSources.set(roleKey(ns, name), source);
   };
   const org = model.name;
@@ -197,7 +198,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     if (!roles) customRoles.set(ns, (roles = new Map()));
     return roles;
   };
-  const addInlineRules = (ns: string, name: string, rules: readonly PolicyRule[], source: string) => {
+  const addInlineRules = (ns: string, name: string, rules: readonly PolicyRule[], source: Source) => {
     madeAt(ns, name, source);
     const roles = rolesIn(ns);
     roles.set(name, [...(roles.get(name) ?? []), ...rules]);
@@ -271,7 +272,7 @@ function clusterRoles(model: OrgModel): Manifest[] {
   );
 }
 
-function namespaceObject(model: OrgModel, name: string, source?: string): Manifest {
+function namespaceObject(model: OrgModel, name: string, source?: Source): Manifest {
   return declared(manifest('v1', 'Namespace', {
     metadata: meta(model, 'Namespace', name, undefined, {
       // Dropping a namespace from the declaration never deletes its workloads.

@@ -11,7 +11,7 @@ import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
-import { ROOT, TODAY, files } from './helpers.ts';
+import { ROOT, TODAY, files, synth } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 const acmeSpec = () => parseSpecText(readFileSync(ACME, 'utf8'), ACME);
@@ -38,9 +38,22 @@ describe('spec and schema', () => {
     const app = new App();
     const org = Organization.fromSpec(app, acmeSpec(), { today: TODAY });
     const m = org.toModel();
-    expect(m.grants.find((g) => g.user === 'bob@acme.io')?.source).toBe('spec.grants[0]');
-    expect(m.tokens.find((t) => t.id === 'metrics-reader')?.rbac[1]?.source).toBe('spec.tokens[2].rbac[1]');
-    expect(m.invites.find((i) => i.key === 'carol@acme.io')?.grants[0]?.source).toBe('spec.invites[0].grants[0]');
+    expect(m.grants.find((g) => g.user === 'bob@acme.io')?.source).toEqual({ spec: 'spec.grants[0]' });
+    expect(m.tokens.find((t) => t.id === 'metrics-reader')?.rbac[1]?.source).toEqual({ spec: 'spec.tokens[2].rbac[1]' });
+    expect(m.invites.find((i) => i.key === 'carol@acme.io')?.grants[0]?.source).toEqual({ spec: 'spec.invites[0].grants[0]' });
+  });
+
+  it('tells spec paths and construct paths apart by type, not text: an organization named spectrum', () => {
+    // Its construct paths begin with "spec": read as spec paths, they were given spec suffixes.
+    const app = new App();
+    const org = new Organization(app, 'spectrum', { owner: 'ann@x.io' });
+    const web = org.namespace('web');
+    org.user('ann@x.io', { admin: true });
+    web.grant(org.user('b@x.io'), 'r:pods', 'w:nope' as never);
+    const m = org.toModel();
+    expect(m.grants[0]!.source).toEqual({ construct: 'spectrum/grants/b@x.io → web' });
+    const finding = synth(app).findings.find((f) => f.rule === 'unknown-level')!;
+    expect(finding.source).toBe('spectrum/grants/b@x.io → web');
   });
 
   it('reads YAML as orgctl generate writes it with the fast reader, to the same data', () => {

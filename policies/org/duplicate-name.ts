@@ -1,5 +1,5 @@
 import { tokenAccountName } from '../../model/model.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 /**
@@ -10,12 +10,12 @@ export const duplicateName: OrgRule = {
   id: 'duplicate-name',
   check(model) {
     const out: Finding[] = [];
-    const once = <T extends { source: string }>(kind: string, items: readonly T[], name: (t: T) => string) => {
+    const once = <T extends { source: Source }>(kind: string, items: readonly T[], name: (t: T) => string) => {
       const seen = new Map<string, string>();
       for (const it of items) {
         const first = seen.get(name(it));
-        if (first) out.push({ severity: 'error', rule: this.id, subject: `${kind}/${name(it)}`, message: `already declared at ${first}`, source: it.source });
-        else seen.set(name(it), it.source);
+        if (first) out.push({ severity: 'error', rule: this.id, subject: `${kind}/${name(it)}`, message: `already declared at ${first}`, source: sourceText(it.source) });
+        else seen.set(name(it), sourceText(it.source));
       }
     };
     once('namespaces', model.namespaces, (n) => n.name);
@@ -24,7 +24,7 @@ export const duplicateName: OrgRule = {
     once('tokens', model.tokens, (t) => t.id);
     // A token's identity is its ServiceAccount: one name, one token (ids that differ are checked here;
     // the same id twice is reported above).
-    const accounts = new Map<string, { id: string; rotation: number; source: string }>();
+    const accounts = new Map<string, { id: string; rotation: number; source: Source }>();
     for (const t of model.tokens) {
       const name = tokenAccountName(t.id, t.rotation);
       const first = accounts.get(name);
@@ -33,7 +33,7 @@ export const duplicateName: OrgRule = {
         const [a, b] = [first, t].map((x) => `token ${x.id}${x.rotation ? ` at rotation ${x.rotation}` : ''}`);
         out.push({
           severity: 'error', rule: this.id, subject: `tokens/${t.id}`, source: at(t.source, '.id'),
-          message: `ServiceAccount ${name} would be both ${a} (${first.source}) and ${b}: the second token's holder would get the first one's access; choose another id (ids ending in -r<number> collide with rotations)`,
+          message: `ServiceAccount ${name} would be both ${a} (${sourceText(first.source)}) and ${b}: the second token's holder would get the first one's access; choose another id (ids ending in -r<number> collide with rotations)`,
         });
       }
     }

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/findings.ts';
+import { type Finding, sourceText } from '../../model/findings.ts';
 import { type OrgRule } from './context.ts';
 
 /** One person, one entry: emails and GitHub logins compared case-insensitively. */
@@ -10,13 +10,13 @@ export const duplicateUser: OrgRule = {
     const logins = new Map<string, { email: string; source: string }>();
     for (const u of model.users) {
       const first = emails.get(u.key);
-      if (first) out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `email already declared at ${first}`, source: u.source });
-      else emails.set(u.key, u.source);
+      if (first) out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `email already declared at ${first}`, source: sourceText(u.source) });
+      else emails.set(u.key, sourceText(u.source));
       if (u.github !== undefined) {
         const seen = logins.get(u.github.toLowerCase());
         if (seen) {
-          out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `GitHub login ${u.github} already belongs to ${seen.email} (${seen.source})`, source: u.source });
-        } else logins.set(u.github.toLowerCase(), { email: u.email, source: u.source });
+          out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `GitHub login ${u.github} already belongs to ${seen.email} (${seen.source})`, source: sourceText(u.source) });
+        } else logins.set(u.github.toLowerCase(), { email: u.email, source: sourceText(u.source) });
       }
     }
     const invited = new Map<string, string>();
@@ -24,11 +24,11 @@ export const duplicateUser: OrgRule = {
       if (inv.state !== 'pending') continue;
       const member = emails.get(inv.key);
       if (member) {
-        out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already a user (${member}): an accepted invite is removed from the declaration`, source: inv.source });
+        out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already a user (${member}): an accepted invite is removed from the declaration`, source: sourceText(inv.source) });
       }
       const first = invited.get(inv.key);
-      if (first) out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already invited at ${first}`, source: inv.source });
-      else invited.set(inv.key, inv.source);
+      if (first) out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already invited at ${first}`, source: sourceText(inv.source) });
+      else invited.set(inv.key, sourceText(inv.source));
     }
     return out;
   },

@@ -1,5 +1,5 @@
 import { findLevel, type PolicyRule } from '../../model/catalog.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, sourceText, type Source } from '../../model/findings.ts';
 import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
@@ -29,14 +29,14 @@ export const forbiddenGrant: OrgRule = {
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
-    const judge = (subject: () => string, source: string, levels: readonly string[], roles: readonly string[]) => {
+    const judge = (subject: () => string, source: Source, levels: readonly string[], roles: readonly string[]) => {
       levels.forEach((l, i) => {
         if (findLevel(l)?.adminOnly) out.push({ severity: 'error', rule: this.id, subject: subject(), message: reserved(l), source: at(source, `.levels[${i}]`) });
       });
       for (const r of roles) {
         for (const l of ix.roles.get(r)?.levels ?? []) {
           if (findLevel(l)?.adminOnly) {
-            out.push({ severity: 'error', rule: this.id, subject: subject(), message: `role ${r} includes ${reserved(l)}`, source });
+            out.push({ severity: 'error', rule: this.id, subject: subject(), message: `role ${r} includes ${reserved(l)}`, source: sourceText(source) });
           }
         }
       }
@@ -48,10 +48,10 @@ export const forbiddenGrant: OrgRule = {
       // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
       for (const name of g.customRoles) {
         const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${model.name}:custom:${name}) ${why}`, source: g.source });
+        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${model.name}:custom:${name}) ${why}`, source: sourceText(g.source) });
       }
       const inline = reservedByRules(g.rules);
-      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${model.name}:custom:${g.user}) ${inline}`, source: g.source });
+      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${model.name}:custom:${g.user}) ${inline}`, source: sourceText(g.source) });
     }
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
@@ -66,7 +66,7 @@ export const forbiddenGrant: OrgRule = {
       const report = (what: string, source: string) =>
         out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: `${what}; ${fix}`, source });
       if (t.namespaces.length) {
-        t.levels.forEach((l, i) => {
+        t.levels.forEach((l) => {
           const level = findLevel(l);
           if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, '.owner'));
         });

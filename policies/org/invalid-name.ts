@@ -1,5 +1,5 @@
 import { tokenAccountName } from '../../model/model.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import { pathSegmentProblem } from './kubernetes-names.ts';
 
@@ -28,9 +28,9 @@ export const invalidName: OrgRule = {
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {
       if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${JSON.stringify(given)} ${problem}`, source });
     };
-    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, 63 - '-system'.length), model.source);
-    const fromSpec = model.source === 'metadata.name';
-    model.clusters.forEach((c, i) => report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : model.source));
+    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, 63 - '-system'.length), sourceText(model.source));
+    const fromSpec = 'spec' in model.source;
+    model.clusters.forEach((c, i) => report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)));
     for (const n of model.namespaces) {
       const problem = dnsLabelProblem(n.name) ?? (n.name.startsWith('kube-') ? 'uses the kube- prefix, reserved for Kubernetes' : undefined);
       report(`namespaces/${n.name}`, n.name, problem, at(n.source, '.name'));

@@ -1,5 +1,5 @@
 import type { PolicyRule } from '../../model/catalog.ts';
-import type { Finding } from '../../model/findings.ts';
+import { type Finding, type Source } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 
@@ -20,7 +20,7 @@ export const invalidRule: OrgRule = {
   id: 'invalid-rule',
   check(model) {
     const out: Finding[] = [];
-    const judge = (rules: readonly PolicyRule[], subject: string, source: string) =>
+    const judge = (rules: readonly PolicyRule[], subject: string, source: Source) =>
       rules.forEach((r, i) => {
         for (const problem of ruleProblems(r)) out.push({ severity: 'error', rule: this.id, subject, message: `rule ${i} ${problem}`, source: at(source, `.rules[${i}]`) });
       });

@@ -8,7 +8,7 @@
  * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
  */
 import { LONE_SURROGATE, unicodeEscape } from '../../synth/yaml.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
@@ -34,8 +34,8 @@ export const invalidText: OrgRule = {
       const problem = text === undefined ? undefined : unsafeTextProblem(text, multiline);
       if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text!)} ${problem}`, source });
     };
-    check('identity/usernamePrefix', model.usernamePrefix, model.source);
-    for (const [k, v] of Object.entries(model.argocd ?? {})) check(`delivery/argocd/${k}`, v as string, model.source);
+    check('identity/usernamePrefix', model.usernamePrefix, sourceText(model.source));
+    for (const [k, v] of Object.entries(model.argocd ?? {})) check(`delivery/argocd/${k}`, v as string, sourceText(model.source));
     for (const u of model.users) {
       check(`users/${u.key}`, u.email, at(u.source, '.email'));
       check(`users/${u.key}`, u.github, at(u.source, '.github'));

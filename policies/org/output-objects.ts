@@ -6,7 +6,7 @@
  */
 import type { OrgModel } from '../../model/model.ts';
 import { declaredAt, placeOrganization, type Manifest } from '../../synth/render.ts';
-import type { Finding } from '../../model/findings.ts';
+import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {
   ANNOTATIONS_MAX_BYTES, byteLength, CONFIGMAP_DATA_MAX_BYTES, labelValueProblem, NAME_RULE, REQUEST_MAX_BYTES,
@@ -20,7 +20,7 @@ function objectsOf(model: OrgModel, ctx: PolicyContext): Manifest[] {
 }
 
 const describeObject = (o: Manifest): string => `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-const sourceOf = (model: OrgModel, o: Manifest): string => declaredAt(o) ?? model.source;
+const sourceOf = (model: OrgModel, o: Manifest): string => sourceText(declaredAt(o) ?? model.source);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
 /** Two declarations that render one (kind, namespace, name): one finding per pair of declarations. */

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/findings.ts';
+import { type Finding, sourceText } from '../../model/findings.ts';
 import { type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 
@@ -15,7 +15,7 @@ export const ownerAdmin: OrgRule = {
           ? `owner ${owner.email} cannot be deactivated (only support can change the owner)`
           : undefined;
     const out: Finding[] = [];
-    if (problem) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, message: problem, source: owner?.source ?? model.source });
+    if (problem) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, message: problem, source: sourceText(owner?.source ?? model.source) });
     return out;
   },
 };

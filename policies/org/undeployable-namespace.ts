@@ -1,5 +1,5 @@
 import { DENIED_NAMESPACES } from '../../synth/argocd.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
@@ -24,7 +24,7 @@ export const undeployableNamespace: OrgRule = {
       });
     }
     if (model.argocd) {
-      const source = model.source === 'metadata.name' ? 'spec.delivery.argocd.namespace' : model.source;
+      const source = 'spec' in model.source ? 'spec.delivery.argocd.namespace' : sourceText(model.source);
       const why = argo === model.systemNamespace
         ? `is the organization's system namespace: the AppProject denies Argo CD's namespace, so tokens and membership (the cluster shard) would never sync`
         : DENIED_NAMESPACES.includes(argo) || argo.startsWith('kube-')

@@ -1,5 +1,5 @@
 import { CATALOG, findLevel } from '../../model/catalog.ts';
-import { at, type Finding } from '../../model/findings.ts';
+import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 
 /** Closest catalog ids by edit distance, for "did you mean". */
@@ -23,7 +23,7 @@ export const unknownLevel: OrgRule = {
   id: 'unknown-level',
   check(model) {
     const out: Finding[] = [];
-    const check = (levels: readonly string[], subject: () => string, source: string) =>
+    const check = (levels: readonly string[], subject: () => string, source: Source) =>
       levels.forEach((l, i) => {
         if (!findLevel(l)) {
           out.push({

@@ -9,7 +9,7 @@
  * impersonate, is a `risky-grant` warning.
  */
 import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../model/model.ts';
-import type { Finding } from '../../model/findings.ts';
+import { type Finding, sourceText } from '../../model/findings.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { declarations } from '../../analysis/explain.ts';
 import { orgRoleOf } from '../../analysis/org-roles.ts';
@@ -60,7 +60,7 @@ function roleSubject(role: RoleObject, org: string): string {
 function grantSource(model: OrgModel, user: UserModel, ns: string, role: RoleObject): string {
   // A grant's own line is more precise than the user's (Add All): prefer it.
   const found = declarations(model, { email: user.key }, ns, orgRoleOf(model.name, role.name));
-  return (found.find((d) => d.source !== user.source) ?? found[0])?.source ?? user.source;
+  return (found.find((d) => d.source !== sourceText(user.source)) ?? found[0])?.source ?? sourceText(user.source);
 }
 
 /** Findings over the synthesized objects of `model`. */
@@ -126,7 +126,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
         const why = binding.kind === 'ClusterRoleBinding'
           ? `holds cluster-wide power through ClusterRoleBinding ${binding.name}`
           : f.customPower !== undefined ? `${roleLabel(role, model.name)} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)})` : undefined;
-        if (why) out.push({ severity: 'warning', rule: 'risky-grant', subject: `tokens/${token.id}`, message: `${why}: check that the token needs it`, source: token.source });
+        if (why) out.push({ severity: 'warning', rule: 'risky-grant', subject: `tokens/${token.id}`, message: `${why}: check that the token needs it`, source: sourceText(token.source) });
       }
     }
   }
