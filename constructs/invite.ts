@@ -66,8 +66,8 @@ export class Invite extends Construct {
     return this.addGrant({ namespace: typeof ns === 'string' ? ns : ns.namespaceName, levels, roles, source: constructSource(path) });
   }
 
-  /** @internal records a grant as loaded from a spec. */
-  public addGrant(grant: InviteGrantModel): this {
+  /** Records a grant as loaded from a spec (the spec loader calls it as `invite['addGrant']`). */
+  private addGrant(grant: InviteGrantModel): this {
     this._grants.push({ ...grant });
     return this;
   }

@@ -135,7 +135,12 @@ export class Organization extends Construct implements OrganizationLike {
     this.customRoles = new Construct(this, 'custom-roles');
     this.tokens = new Construct(this, 'tokens');
     this.invites = new Construct(this, 'invites');
-    const scopeApi: OrgScope = { orgName: this.orgName, addGrant: (p) => this.addGrant(p) };
+    const scopeApi: OrgScope = {
+      orgName: this.orgName,
+      addGrant: (p) => this.addGrant(p),
+      addRole: (name, levels, source) => this.addRole(name, levels, source),
+      addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
+    };
     Object.defineProperty(this, ORG_SCOPE, { value: scopeApi });
     this.node.addValidation({
       validate: () => errorsOf(runPolicies(this.toModel(), { today: resolveToday(this.today) })),
@@ -172,8 +177,8 @@ export class Organization extends Construct implements OrganizationLike {
     return new Invite(this.invites, freeId(this.invites, email), { ...props, email });
   }
 
-  /** @internal Grants are declared through `Namespace.grant`; spec loading uses this directly. */
-  public addGrant(props: GrantProps): Grant {
+  /** Grants are declared through `Namespace.grant`; spec loading reaches this through OrgScope. */
+  private addGrant(props: GrantProps): Grant {
     const id = `${props.user} → ${props.namespace}`.replace(/\//g, '∕');
     const n = (this.grantIds.get(id) ?? 0) + 1;
     this.grantIds.set(id, n);
@@ -187,13 +192,11 @@ export class Organization extends Construct implements OrganizationLike {
     return [...this.grantList];
   }
 
-  /** @internal a role bundle as loaded from a spec (levels unchecked: policies report them). */
-  public addRole(name: string, levels: readonly string[], source: string): AccessRole {
+  private addRole(name: string, levels: readonly string[], source: string): AccessRole {
     return new AccessRole(this.roles, freeId(this.roles, name), { name, levels, source });
   }
 
-  /** @internal a custom role as loaded from a spec. */
-  public addCustomRole(name: string, rules: readonly PolicyRule[], source: string): CustomRole {
+  private addCustomRole(name: string, rules: readonly PolicyRule[], source: string): CustomRole {
     return new CustomRole(this.customRoles, freeId(this.customRoles, name), { name, rules, source });
   }
 

@@ -68,10 +68,17 @@ export function freeId(scope: Construct, base: string): string {
   for (let i = 2; ; i++) if (!scope.node.tryFindChild(`${safe}#${i}`)) return `${safe}#${i}`;
 }
 
-/** What constructs below an Organization need from it, without importing it (no import cycle). */
+/**
+ * What constructs below an Organization, and the spec loader, need from it without importing it
+ * (no import cycle) and without it being public API: people declare grants with
+ * `Namespace.grant`, roles with `Organization.role` and `customRole`.
+ */
 export interface OrgScope {
   readonly orgName: string;
   addGrant(props: import('./grant.ts').GrantProps): import('./grant.ts').Grant;
+  /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
+  addRole(name: string, levels: readonly string[], source: string): import('./access-role.ts').AccessRole;
+  addCustomRole(name: string, rules: readonly import('../model/catalog.ts').PolicyRule[], source: string): import('./access-role.ts').CustomRole;
 }
 
 export const ORG_SCOPE = Symbol.for('orgctl.Organization');

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import schema from '../schema/org.schema.json' with { type: 'json' };
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
-import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { specSource } from '../model/findings.ts';
@@ -279,10 +279,13 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     }),
   );
   spec.namespaces?.forEach((n, i) => org.namespace(n.name, { clusters: n.clusters, source: `spec.namespaces[${i}]` }));
-  spec.roles?.forEach((r, i) => org.addRole(r.name, r.levels, `spec.roles[${i}]`));
-  spec.customRoles?.forEach((r, i) => org.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
+  // What a spec declares directly (grants to any user, roles with unchecked levels), through the
+  // Organization's internal scope: not methods people call.
+  const scope = orgOf(org);
+  spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, `spec.roles[${i}]`));
+  spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
   spec.grants?.forEach((g, i) =>
-    org.addGrant({
+    scope.addGrant({
       user: g.user,
       namespace: g.namespace,
       levels: g.levels,
@@ -306,7 +309,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     const invite = org.invite(v.email, { admin: v.admin, billing: v.billing, sso: v.sso, state: v.state, source: `spec.invites[${i}]` });
     v.grants?.forEach((g, j) => {
       if (!g.levels && g.role === undefined) throw new SpecError([`spec.invites[${i}].grants[${j}]: give levels or role`]);
-      invite.addGrant({
+      invite['addGrant']({
         namespace: g.namespace,
         levels: g.levels ?? [],
         roles: g.role !== undefined ? [g.role] : [],

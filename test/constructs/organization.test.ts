@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
-import { Organization } from '../../constructs/index.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Invite, Organization } from '../../constructs/index.ts';
 import { smallOrg, synth, tempDir } from '../helpers.ts';
 
 describe('Organization', () => {
@@ -50,5 +50,16 @@ describe('Organization', () => {
     const { app } = smallOrg();
     new Organization(app, 'other', { owner: 'x@y.io' });
     expect(() => synth(app)).toThrow(/one Organization per app/);
+  });
+});
+
+describe('the typed public API', () => {
+  it('leaves out what only the spec loader and the constructs use', () => {
+    // Grants go through Namespace.grant, roles through role()/customRole(): these are internal.
+    expectTypeOf<Organization>().not.toHaveProperty('addGrant');
+    expectTypeOf<Organization>().not.toHaveProperty('addRole');
+    expectTypeOf<Organization>().not.toHaveProperty('addCustomRole');
+    expectTypeOf<Invite>().not.toHaveProperty('addGrant');
+    expectTypeOf<Organization>().toHaveProperty('role');
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Organization } from '../../constructs/index.ts';
+import { orgOf } from '../../constructs/props.ts';
 import { ORG_RULES, OUTPUT_RULES, runPolicies } from '../../policies/org/index.ts';
 import { RULE_BY_ID } from '../../model/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
@@ -82,13 +83,13 @@ const CASES: Case[] = [
   },
   {
     rule: 'unknown-user',
-    fails: ({ org }) => org.addGrant({ user: 'ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
-    passes: ({ org }) => org.user('ghost@acme.io') && org.addGrant({ user: 'Ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    fails: ({ org }) => orgOf(org).addGrant({ user: 'ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    passes: ({ org }) => org.user('ghost@acme.io') && orgOf(org).addGrant({ user: 'Ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
     message: /^ghost@acme.io is not a user of acme \(declare the user first\)/,
   },
   {
     rule: 'unknown-user',
-    fails: ({ org }) => org.invite('eve@acme.io', { sso: true }) && org.addGrant({ user: 'eve@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    fails: ({ org }) => org.invite('eve@acme.io', { sso: true }) && orgOf(org).addGrant({ user: 'eve@acme.io', namespace: 'web', levels: ['r:pods'] }),
     passes: ({ org }) => org.invite('eve@acme.io', { sso: true }).grant('web', 'r:pods'),
     message: /it is a pending invite: put the access on the invite/,
   },
@@ -100,8 +101,8 @@ const CASES: Case[] = [
   },
   {
     rule: 'unknown-role',
-    fails: ({ org }) => org.addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
-    passes: ({ org }) => org.role('devs', 'r:full') && org.addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
+    fails: ({ org }) => orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
+    passes: ({ org }) => org.role('devs', 'r:full') && orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
     message: /^role "devs" is not declared \(no role is declared\)/,
   },
   {
