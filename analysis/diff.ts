@@ -22,6 +22,13 @@ export interface Change {
   readonly key?: string;
   /** Removes access: counts for the mass-removal rule. */
   readonly removes?: boolean;
+  /**
+   * Why this follows from another change rather than editing anyone's privileges: `as an admin`
+   * (an admin holds w:full in every namespace, so adding or removing one changes that for every
+   * admin), `with its namespace` (a token losing a namespace that is removed). The change rules
+   * judge the namespace change itself, not every admin editing themself.
+   */
+  readonly implied?: string;
 }
 
 export interface SubjectDiff {
@@ -263,6 +270,12 @@ function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
   return n;
 }
 
+/** `cells` without those of `namespaces`. */
+function withoutNamespaces(cells: Cells, namespaces: ReadonlySet<string>): Cells {
+  if (!namespaces.size) return cells;
+  return Object.fromEntries(Object.entries(cells).filter(([ns]) => !namespaces.has(ns)));
+}
+
 /** Roles a user held in base and no longer holds in head, over every namespace. */
 function grantsLostBy(b: Cells, h: Cells): number {
   let n = 0;
@@ -274,9 +287,20 @@ function grantsLostBy(b: Cells, h: Cells): number {
   return n;
 }
 
+const activeAdmin = (u: MemberUser | undefined): boolean => !!u && u.admin && u.status === 'active';
+
+/** `c`, marked as following from another change (see Change.implied); `removes` kept only when asked. */
+function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
+  const { removes, ...rest } = c;
+  return { ...rest, implied: why, text: `${c.text} (${why})`, ...(keepRemoves && removes ? { removes } : {}) };
+}
+
 /** Everything that changes from `base` to `head`, sorted and grouped. */
 export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
   const org = head.org.name;
+  const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
+  const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
+  const inAddedOrRemoved = (c: Change) => c.namespace !== undefined && (addedNs.has(c.namespace) || removedNs.has(c.namespace));
   const changedRoles = changedRoleIds(base, head);
   const emails = sorted(new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]));
   const people: SubjectDiff[] = [];
@@ -287,7 +311,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     const h = head.users.get(email);
     const bCells = b ? base.access.get(b.username) ?? EMPTY : EMPTY;
     const hCells = h ? head.access.get(h.username) ?? EMPTY : EMPTY;
-    const access = accessChanges(bCells, hCells, org, changedRoles);
+    // An admin in both holds every namespace: one added or removed changes that without anyone
+    // editing their privileges, and removes nothing they hold by being an admin.
+    const admin = activeAdmin(b) && activeAdmin(h) && b!.username === h!.username;
+    const access = accessChanges(bCells, hCells, org, changedRoles).map((c) => (admin && inAddedOrRemoved(c) ? impliedBy(c, 'as an admin', false) : c));
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
@@ -295,7 +322,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && changes.some((c) => c.removes)) usersLosing++;
-    grantsLost += grantsLostBy(bCells, hCells);
+    grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);
   }
   const tokens: SubjectDiff[] = [];
   let tokensLosing = 0;
@@ -303,7 +330,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     const b = base.tokens.get(id);
     const h = head.tokens.get(id);
     const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY : EMPTY);
-    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)];
+    // A token losing a namespace that is removed loses it with the namespace: still a removal.
+    const withNamespace = (c: Change) =>
+      (c.kind === 'token-moved' && b && h && !minus(h.namespaces, b.namespaces).length && minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
+      (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
+    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
     if (changes.length) tokens.push({ id, changes });
     if (b && changes.some((c) => c.removes)) tokensLosing++;
   }

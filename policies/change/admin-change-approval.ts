@@ -1,7 +1,7 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import type { AccessCell } from '../../analysis/access.ts';
 import { CLASS_BY_ID } from '../../analysis/classes.ts';
-import { changeList, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
+import { changeList, editsOf, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
 export function isAdminGrade(cell: AccessCell | undefined): boolean {
@@ -17,7 +17,7 @@ export const adminChangeApproval: ChangeRule = {
   id: 'admin-change-approval',
   check(input) {
     const out: RuleResult[] = [];
-    for (const p of input.diff.people) {
+    for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
       const b = input.base.users.get(p.id);
       const h = input.head.users.get(p.id);
       const invitedAdmin = input.head.invites.get(p.id)?.admin && input.head.invites.get(p.id)?.state === 'pending';
@@ -33,7 +33,7 @@ export const adminChangeApproval: ChangeRule = {
       });
     }
     // A token is a credential anyone holding it can use: one that gains admin-grade access is an admin-grade change.
-    for (const t of input.diff.tokens) {
+    for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
       const h = input.head.tokens.get(t.id);
       if (!h) continue;
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};

@@ -91,3 +91,12 @@ export function actorEmails(input: ReviewInput): Set<string> {
 }
 
 export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.text).join('; ');
+
+/**
+ * What edits a subject's privileges: its changes but those implied by another change (an admin's
+ * w:full in a namespace added or removed, a token losing a removed namespace); undefined when none.
+ */
+export function editsOf(d: SubjectDiff): SubjectDiff | undefined {
+  const changes = d.changes.filter((c) => !c.implied);
+  return changes.length ? (changes.length === d.changes.length ? d : { ...d, changes }) : undefined;
+}

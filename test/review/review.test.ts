@@ -1,7 +1,7 @@
 /** One scenario per rule, each with a pull request that passes and one that fails. */
 import { describe, expect, it } from 'vitest';
 import { CHANGE_RULES, OVERRIDABLE_RULES } from '../../review/review.ts';
-import { baseSpec, judge, user, type Spec } from './scenarios.ts';
+import { baseSpec, diffOf, judge, user, type Spec } from './scenarios.ts';
 
 const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
 
@@ -193,5 +193,60 @@ describe('change rules', () => {
 
   it('no actor: never a passing verdict', () => {
     expect(judge(baseSpec(), bobGetsConfigmaps, { actors: [] }).ok).toBe(false);
+  });
+});
+
+describe('admins add and remove namespaces (the seed: admins create namespaces and the users who will have access)', () => {
+  const oneAdmin = (): Spec => {
+    const s = baseSpec();
+    s.spec.users = s.spec.users.filter((u: { email: string }) => !['frank@acme.io', 'dan@acme.io'].includes(u.email));
+    return s;
+  };
+  const addShop = (s: Spec) => {
+    s.spec.namespaces.push({ name: 'shop' });
+    s.spec.grants.push({ user: 'bob@acme.io', namespace: 'shop', levels: ['r:pods'] });
+  };
+
+  it.each([['a one-admin organization', oneAdmin], ['a three-admin organization', baseSpec]])('in %s, an admin adds a namespace with its users alone', (_, spec) => {
+    const v = judge(spec(), addShop, { actors: ['alice'] });
+    expect(v.failed).toEqual([]);
+    // Every admin's w:full there still shows, as what it is.
+    const d = diffOf(spec(), addShop);
+    expect(d.people.find((p) => p.id === 'alice@acme.io')!.changes.map((c) => c.text)).toEqual([
+      'gains w:full in shop (as an admin)',
+      expect.stringMatching(/^can now run arbitrary pods, .* in shop \(as an admin\)$/),
+    ]);
+  });
+
+  it('an admin removes a namespace: its admins lose nothing they hold as admins, its token moves with it', () => {
+    const s = baseSpec();
+    s.spec.tokens[0].namespaces = ['web', 'data'];
+    s.spec.tokens[1].namespaces = ['web'];
+    const dropData = (h: Spec) => {
+      h.spec.namespaces = h.spec.namespaces.filter((n: { name: string }) => n.name !== 'data');
+      h.spec.tokens[0].namespaces = ['web'];
+    };
+    const v = judge(s, dropData, { actors: ['alice'] });
+    expect(v.failed).toEqual([]);
+    const d = diffOf(s, dropData);
+    expect(d.tokens.find((t) => t.id === 'ci')!.changes[0]!.text).toBe('namespaces data, web → web (with its namespace)');
+    expect(d.stats.users.losing).toBe(0); // no admin counts as losing access
+  });
+
+  it('a namespace change does not hide an admin editing themself in the same change', () => {
+    const v = judge(baseSpec(), (h) => {
+      addShop(h);
+      user(h, 'alice@acme.io').billing = true;
+    }, { actors: ['alice'] });
+    expect(v.failed).toContain('self-edit');
+    expect(v.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(/^alice@acme.io is an author of this change and changes their own privileges: gains billing access\./);
+  });
+
+  it('an admin demoted in the same change is judged on everything, the new namespace included', () => {
+    const v = judge(baseSpec(), (h) => {
+      addShop(h);
+      user(h, 'dan@acme.io').admin = false;
+    }, { actors: ['alice'] });
+    expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(/^admin dan@acme.io: .*loses w:full in web/);
   });
 });

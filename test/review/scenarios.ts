@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
-import { diffSnapshots } from '../../analysis/diff.ts';
+import { diffSnapshots, type AccessDiff } from '../../analysis/diff.ts';
 import { review, type Verdict } from '../../review/review.ts';
 import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
 import { TODAY } from '../helpers.ts';
@@ -55,6 +55,13 @@ export function judge(base: Spec, edit: (s: Spec) => void, who: { actors: string
   const h = snapshotOf(head);
   const v = review({ base: b, head: h, diff: diffSnapshots(b, h), actors: who.actors, approvals: who.approvals ?? [], changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'], overrides: who.overrides ?? [] });
   return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
+}
+
+/** The access diff of an edit of `base`. */
+export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
+  const head = structuredClone(base);
+  edit(head);
+  return diffSnapshots(snapshotOf(base), snapshotOf(head));
 }
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
