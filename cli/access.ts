@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { accessMatrix, accessMatrixJson } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
-import { parseArgs } from './args.ts';
-import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
+import { defineCommand } from './command.ts';
 import { loadAuthorizer } from './rbac.ts';
 import { table } from './who-can.ts';
 
-export const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
+const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
 
 The access matrix of the manifests in DIR (default dist/): for every subject (users, service
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
@@ -15,34 +13,35 @@ and the privilege classes it holds. "*" is access through ClusterRoleBindings, i
 --format html writes one self-contained page (people × namespaces coloured by strength, filters
 by person, namespace and level, classes and warnings, tokens apart) to --out FILE or stdout.`;
 
-export function accessCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json', 'html'], out: 'string', help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(ACCESS_HELP);
+export const command = defineCommand({
+  name: 'access',
+  synopsis: '[--dir DIR] [--format table|json]',
+  summary: 'Levels and privilege classes of every subject in every namespace.',
+  help: ACCESS_HELP,
+  flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string' },
+  run({ flags }, io) {
+    const dir = flags.dir ?? 'dist';
+    const authz = loadAuthorizer(dir, io);
+    if (flags.format === 'json') {
+      // One line: at 10,000 people, indentation alone is tens of megabytes.
+      io.out(accessMatrixJson(authz));
+      return 0;
+    }
+    const matrix = accessMatrix(authz);
+    if (flags.format === 'html') {
+      const page = accessHtml(matrix, { title: `Access in ${dir}` });
+      if (flags.out) {
+        writeFileSync(flags.out, page);
+        io.err(`wrote ${flags.out}`);
+      } else io.out(page);
+      return 0;
+    }
+    const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
+    for (const s of matrix) {
+      const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
+      for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
+    }
+    io.out(table(rows));
     return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
-  const authz = loadAuthorizer(dir, io);
-  if (flags.format === 'json') {
-    // One line: at 10,000 people, indentation alone is tens of megabytes.
-    io.out(accessMatrixJson(authz));
-    return 0;
-  }
-  const matrix = accessMatrix(authz);
-  if (flags.format === 'html') {
-    const page = accessHtml(matrix, { title: `Access in ${dir}` });
-    if (flags.out) {
-      writeFileSync(flags.out as string, page);
-      io.err(`wrote ${flags.out as string}`);
-    } else io.out(page);
-    return 0;
-  }
-  const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
-  for (const s of matrix) {
-    const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-    for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
-  }
-  io.out(table(rows));
-  return 0;
-}
+  },
+});

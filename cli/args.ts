@@ -1,18 +1,50 @@
-/** A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. */
+/**
+ * A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. The
+ * flags' types follow from their spec, so a command reads `flags.out` as a string, never casts.
+ */
 import { isCalendarDate } from '../constructs/props.ts';
 import { UsageError } from '../model/errors.ts';
 
+/** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-export interface ParsedArgs {
+/**
+ * A flag's value after parsing: 'string' → string | undefined (absent), 'boolean' → boolean (false
+ * when absent), 'list' → every value in order ([] when absent), a choice list → one of its values | undefined.
+ */
+export type FlagValue<K extends FlagSpec> = K extends 'boolean'
+  ? boolean
+  : K extends 'list'
+    ? readonly string[]
+    : K extends 'string'
+      ? string | undefined
+      : K extends readonly (infer C)[]
+        ? C | undefined
+        : never;
+
+export type Flags<S extends FlagSpecs> = { readonly [N in keyof S]: FlagValue<S[N]> };
+
+/** Short flags (`n`) to the long names of `S` they stand for: an alias of an undeclared flag does not compile. */
+export type Aliases<S extends FlagSpecs> = Readonly<Record<string, keyof S & string>>;
+
+export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
   readonly positionals: readonly string[];
-  readonly flags: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+  readonly flags: Flags<S>;
 }
 
-/** Parses `argv` against `spec` (long names; `aliases` maps short flags such as `n` to long ones). */
-export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>, aliases: Readonly<Record<string, string>> = {}): ParsedArgs {
+/**
+ * Parses `argv` against `spec` (long names; `aliases` maps short flags such as `n` to long ones).
+ * Accepts `--name value`, `--name=value`, `-n value`, `-n=value`; everything after `--` is positional.
+ */
+export function parseArgs<const S extends FlagSpecs>(argv: readonly string[], spec: S, aliases: Aliases<S> = {}): ParsedArgs<S> {
   const positionals: string[] = [];
-  const flags: Record<string, string | boolean | string[] | undefined> = {};
+  const values: Record<string, string | boolean | readonly string[] | undefined> = {};
+  const lists = new Map<string, string[]>();
+  for (const [name, kind] of Object.entries(spec)) {
+    if (kind === 'boolean') values[name] = false;
+    else if (kind === 'list') lists.set(name, []);
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -25,24 +57,26 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     }
     const eq = arg.indexOf('=');
     const rawName = arg.replace(/^--?/, '').slice(0, eq < 0 ? undefined : eq - (arg.startsWith('--') ? 2 : 1));
-    const name = aliases[rawName] ?? rawName;
-    const kind = spec[name];
+    const name = (Object.hasOwn(aliases, rawName) ? aliases[rawName] : undefined) ?? rawName;
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined) throw new UsageError(`unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}`);
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      flags[name] = true;
+      values[name] = true;
       continue;
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (Array.isArray(kind) && !kind.includes(value)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
-    if (kind === 'list') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
-    else flags[name] = value;
+    if (typeof kind !== 'string' && !kind.includes(value)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
+    if (kind === 'list') lists.get(name)!.push(value);
+    else values[name] = value;
   }
-  return { positionals, flags };
+  for (const [name, list] of lists) values[name] = list;
+  // The one place the types meet the strings: every kind is filled above as FlagValue says.
+  return { positionals, flags: values as Flags<S> };
 }
 
-export function dateFlag(value: unknown, name = 'today'): string | undefined {
+export function dateFlag(value: string | undefined, name = 'today'): string | undefined {
   if (value === undefined) return undefined;
   if (!isCalendarDate(value)) {
     throw new UsageError(`--${name} ${JSON.stringify(value)} is not a date (expected YYYY-MM-DD)`);

@@ -1,11 +1,10 @@
 import { describeRule } from '../analysis/classes.ts';
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
-import { parseArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
 
-export const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
+const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
        orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR]
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
@@ -27,35 +26,35 @@ function explain(d: Decision): string {
   return `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`;
 }
 
-export function canICommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { as: 'string', 'as-group': 'list', namespace: 'string', subresource: 'string', dir: 'string', why: 'boolean', help: 'boolean' },
-    { n: 'namespace', h: 'help' },
-  );
-  if (flags.help) {
-    io.out(CAN_I_HELP);
-    return 0;
-  }
-  if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
-  if (typeof flags.as !== 'string' || !flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
-  const [verb, what] = positionals as [string, string];
-  const user = userInfo(flags.as, (flags['as-group'] as string[] | undefined) ?? []);
-  const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
-  let decision: Decision;
-  if (what.startsWith('/')) {
-    if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');
-    decision = authz.authorizeNonResource(user, { verb, path: what });
-  } else {
-    const t = resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
-    let namespace = (flags.namespace as string | undefined) ?? 'default';
-    if (!t.namespaced) {
-      if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
-      namespace = '';
+export const command = defineCommand({
+  name: 'can-i',
+  synopsis: 'VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group G]... [--dir DIR]',
+  summary: 'yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/).',
+  help: CAN_I_HELP,
+  flags: { as: 'string', 'as-group': 'list', namespace: 'string', subresource: 'string', dir: 'string', why: 'boolean' },
+  aliases: { n: 'namespace' },
+  positionals: true,
+  run({ flags, positionals }, io) {
+    if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
+    const [verb, what] = positionals as [string, string];
+    const user = userInfo(flags.as, flags['as-group']);
+    const authz = loadAuthorizer(flags.dir ?? 'dist', io);
+    let decision: Decision;
+    if (what.startsWith('/')) {
+      if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+      decision = authz.authorizeNonResource(user, { verb, path: what });
+    } else {
+      const t = resolveTarget(what, flags.subresource ?? '', io);
+      let namespace = flags.namespace ?? 'default';
+      if (!t.namespaced) {
+        if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
+        namespace = '';
+      }
+      decision = authz.authorize(user, { verb, namespace, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
     }
-    decision = authz.authorize(user, { verb, namespace, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
-  }
-  io.out(decision.allowed ? 'yes' : 'no');
-  if (flags.why) io.err(explain(decision));
-  return decision.allowed ? 0 : 1;
-}
+    io.out(decision.allowed ? 'yes' : 'no');
+    if (flags.why) io.err(explain(decision));
+    return decision.allowed ? 0 : 1;
+  },
+});

@@ -2,13 +2,12 @@ import { resolveToday } from '../constructs/organization.ts';
 import { findOrganization } from '../constructs/tree.ts';
 import { rulesOf } from '../model/rules.ts';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
-import { dateFlag, parseArgs } from './args.ts';
-import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
 import { loadDeclaration } from './load.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
-export const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
+const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
 
 Runs every policy over the declaration and lists the findings; writes nothing. Custom rules
 that allow what is reserved for admins fail here already. What only synth can see, in the
@@ -20,31 +19,32 @@ Exit 0 when no finding is an error, 1 otherwise.
   --format       text (default) or json
   --list         list the policies instead`;
 
-export async function checkCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { spec: 'string', today: 'string', format: ['text', 'json'], list: 'boolean', help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(CHECK_HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (flags.list) {
-    // The registry's rules over a declaration and over what synth writes (review --help lists the change rules).
-    const rules = [...rulesOf('declaration'), ...rulesOf('output')];
-    if (flags.format === 'json') io.out(JSON.stringify(rules, null, 2));
-    else for (const r of rules) io.out(`${r.id.padEnd(22)} ${r.severity.padEnd(7)} ${r.description}${r.stage === 'output' ? ' (checked by synth, over the rendered objects)' : ''}`);
-    return 0;
-  }
-  const today = resolveToday(dateFlag(flags.today), io.env);
-  io.progress?.(`orgctl check: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
-  const loaded = await loadDeclaration(flags.spec as string | undefined, today);
-  io.progress?.('orgctl check: checking policies...');
-  const org = findOrganization(loaded.root);
-  const findings = runPolicies(org.toModel(), { today }, MODEL_RULES);
-  const ok = !findings.some((f) => f.severity === 'error');
-  if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
-  else {
-    printFindings(io, findings);
-    io.out(`${loaded.declaredIn}: ${summary(findings)}`);
-  }
-  return ok ? 0 : 1;
-}
+export const command = defineCommand({
+  name: 'check',
+  synopsis: '[--spec FILE] [--today YYYY-MM-DD] [--format text|json]',
+  summary: 'Check every policy and list the findings; write nothing.',
+  help: CHECK_HELP,
+  flags: { spec: 'string', today: 'string', format: ['text', 'json'], list: 'boolean' },
+  async run({ flags }, io) {
+    if (flags.list) {
+      // The registry's rules over a declaration and over what synth writes (review --help lists the change rules).
+      const rules = [...rulesOf('declaration'), ...rulesOf('output')];
+      if (flags.format === 'json') io.out(JSON.stringify(rules, null, 2));
+      else for (const r of rules) io.out(`${r.id.padEnd(22)} ${r.severity.padEnd(7)} ${r.description}${r.stage === 'output' ? ' (checked by synth, over the rendered objects)' : ''}`);
+      return 0;
+    }
+    const today = resolveToday(dateFlag(flags.today), io.env);
+    io.progress?.(`orgctl check: reading ${flags.spec ?? 'org/org.ts'}...`);
+    const loaded = await loadDeclaration(flags.spec, today);
+    io.progress?.('orgctl check: checking policies...');
+    const org = findOrganization(loaded.root);
+    const findings = runPolicies(org.toModel(), { today }, MODEL_RULES);
+    const ok = !findings.some((f) => f.severity === 'error');
+    if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
+    else {
+      printFindings(io, findings);
+      io.out(`${loaded.declaredIn}: ${summary(findings)}`);
+    }
+    return ok ? 0 : 1;
+  },
+});

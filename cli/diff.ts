@@ -2,13 +2,13 @@ import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { readSnapshot, type Snapshot } from '../analysis/snapshot.ts';
-import { parseArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
 import type { DocumentCache } from './manifests.ts';
 import type { Io } from '../model/io.ts';
 
-export const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
+const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
 
 Who gains or loses what between two synthesized outputs: per person and per token, levels and
 privilege classes gained and lost in each namespace, admin, billing and status changes, invites,
@@ -51,26 +51,27 @@ export function loadWindow(spec: string, head: Snapshot, io: Io): { label: strin
   return { label: spec, diff: diffSnapshots(snapshot, head) };
 }
 
-export function requireSides(flags: Readonly<Record<string, unknown>>): { base: string; head: string } {
-  if (typeof flags.base !== 'string' || !flags.base) throw new UsageError('--base DIR|REF is required');
-  if (typeof flags.head !== 'string' || !flags.head) throw new UsageError('--head DIR|REF is required');
+export function requireSides(flags: { readonly base?: string; readonly head?: string }): { base: string; head: string } {
+  if (!flags.base) throw new UsageError('--base DIR|REF is required');
+  if (!flags.head) throw new UsageError('--head DIR|REF is required');
   return { base: flags.base, head: flags.head };
 }
 
-export function printDiff(io: Io, diff: AccessDiff, format: unknown): void {
+function printDiff(io: Io, diff: AccessDiff, format: 'md' | 'json' | 'html' | undefined): void {
   if (format === 'html') io.out(diffHtml(diff, 'Access changes'));
   else io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff));
 }
 
-export function diffCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { base: 'string', head: 'string', format: ['md', 'json', 'html'], help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(DIFF_HELP);
+export const command = defineCommand({
+  name: 'diff',
+  synopsis: '--base DIR|REF --head DIR|REF [--format md|json]',
+  summary: 'Who gains or loses what, per person and per token.',
+  help: DIFF_HELP,
+  flags: { base: 'string', head: 'string', format: ['md', 'json', 'html'] },
+  run({ flags }, io) {
+    const sides = requireSides(flags);
+    const { base, head } = loadSnapshots(sides.base, sides.head, io);
+    printDiff(io, diffSnapshots(base, head), flags.format);
     return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const sides = requireSides(flags);
-  const { base, head } = loadSnapshots(sides.base, sides.head, io);
-  printDiff(io, diffSnapshots(base, head), flags.format);
-  return 0;
-}
+  },
+});

@@ -4,13 +4,13 @@ import { formatFinding } from '../model/findings.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { explainRequest, explainSubject, resolveWho } from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
-import { dateFlag, parseArgs } from './args.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
 import { loadDeclaration } from './load.ts';
 import { resolveTarget } from './rbac.ts';
 
-export const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
+const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE]
 
 Every permission of a user (by email) or token (by id), each traced to the declaration that made
@@ -20,35 +20,39 @@ Examples:
   orgctl explain bob@acme.io -n web
   orgctl explain bob@acme.io -n web create pods`;
 
-export async function explainCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { namespace: 'string', subresource: 'string', spec: 'string', today: 'string', help: 'boolean' }, { n: 'namespace', h: 'help' });
-  if (flags.help) {
-    io.out(EXPLAIN_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1 && positionals.length !== 3) throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
-  const today = resolveToday(dateFlag(flags.today), io.env);
-  const loaded = await loadDeclaration(flags.spec as string | undefined, today);
-  // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
-  const result = analyzeOrganization(loaded.root, { today });
-  if (!result.ok) {
-    for (const f of result.findings) io.err(formatFinding(f));
-    io.err('the declaration breaks a policy: fix it first (orgctl check)');
-    return 1;
-  }
-  const model = result.model;
-  const who = resolveWho(model, positionals[0]!);
-  if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
-  const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
-  const authz = new Authorizer(readRbac(docs));
-  const ns = flags.namespace as string | undefined;
-  if (positionals.length === 1) {
-    for (const line of explainSubject(model, authz, who, ns)) io.out(line);
-    return 0;
-  }
-  if (ns === undefined) throw new UsageError('a request needs -n NS');
-  const t = resolveTarget(positionals[2]!, (flags.subresource as string | undefined) ?? '', io);
-  const { allowed, lines } = explainRequest(model, authz, who, { verb: positionals[1]!, namespace: t.namespaced ? ns : '', apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
-  for (const line of lines) io.out(line);
-  return allowed ? 0 : 1;
-}
+export const command = defineCommand({
+  name: 'explain',
+  synopsis: 'USER|TOKEN [-n NS] [VERB TYPE[/NAME]] [--spec FILE]',
+  summary: 'Every permission traced to its declaration; why a request is allowed or denied.',
+  help: EXPLAIN_HELP,
+  flags: { namespace: 'string', subresource: 'string', spec: 'string', today: 'string' },
+  aliases: { n: 'namespace' },
+  positionals: true,
+  async run({ flags, positionals }, io) {
+    if (positionals.length !== 1 && positionals.length !== 3) throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
+    const today = resolveToday(dateFlag(flags.today), io.env);
+    const loaded = await loadDeclaration(flags.spec, today);
+    // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
+    const result = analyzeOrganization(loaded.root, { today });
+    if (!result.ok) {
+      for (const f of result.findings) io.err(formatFinding(f));
+      io.err('the declaration breaks a policy: fix it first (orgctl check)');
+      return 1;
+    }
+    const model = result.model;
+    const who = resolveWho(model, positionals[0]!);
+    if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
+    const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
+    const authz = new Authorizer(readRbac(docs));
+    const ns = flags.namespace;
+    if (positionals.length === 1) {
+      for (const line of explainSubject(model, authz, who, ns)) io.out(line);
+      return 0;
+    }
+    if (ns === undefined) throw new UsageError('a request needs -n NS');
+    const t = resolveTarget(positionals[2]!, flags.subresource ?? '', io);
+    const { allowed, lines } = explainRequest(model, authz, who, { verb: positionals[1]!, namespace: t.namespaced ? ns : '', apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
+    for (const line of lines) io.out(line);
+    return allowed ? 0 : 1;
+  },
+});

@@ -1,55 +1,51 @@
 import { generateSpec } from '../constructs/generate.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
-import { parseArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
 
-export const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
+const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
 
 Prints a valid, realistic organization spec: most users in a few namespaces and some in many, a
 few admins, tokens with 1-5 namespaces, some deactivated users, invites and custom-RBAC tokens.
 The same seed gives the same spec. Sizes of the benchmark: S 200/50/2000/20, M 2000/400/20000/200,
 L 10000/2000/100000/1000.`;
 
-function count(v: unknown, name: string, min = 0): number | undefined {
+function count(v: string | undefined, name: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
   return Number(v);
 }
 
-export function generateCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { users: 'string', namespaces: 'string', grants: 'string', tokens: 'string', admins: 'string', seed: 'string', format: ['yaml', 'json'], help: 'boolean' },
-    { h: 'help' },
-  );
-  if (flags.help) {
-    io.out(GENERATE_HELP);
+export const command = defineCommand({
+  name: 'generate',
+  synopsis: '--users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]',
+  summary: 'A realistic organization spec, the same for the same seed (benchmarks, tests).',
+  help: GENERATE_HELP,
+  flags: { users: 'string', namespaces: 'string', grants: 'string', tokens: 'string', admins: 'string', seed: 'string', format: ['yaml', 'json'] },
+  run({ flags }, io) {
+    const need = (name: 'users' | 'namespaces' | 'grants' | 'tokens', min: number) => {
+      const n = count(flags[name], name, min);
+      if (n === undefined) throw new UsageError(`--${name} is required`);
+      return n;
+    };
+    const users = need('users', 1);
+    const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
+    if (admins !== undefined && admins > users) throw new UsageError(`--admins ${admins} is more than --users ${users}`);
+    const seed = count(flags.seed, 'seed') ?? 1;
+    if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
+    const spec = generateSpec({
+      users,
+      namespaces: need('namespaces', 1),
+      grants: need('grants', 0),
+      tokens: need('tokens', 0),
+      ...(admins !== undefined ? { admins } : {}),
+      seed,
+    });
+    // Grants are distinct (person, namespace) pairs of non-admins: a small organization holds fewer.
+    const asked = need('grants', 0);
+    const made = spec.spec.grants?.length ?? 0;
+    if (made < asked) io.err(`generate: ${made} grants, not ${asked}: ${users} users and ${need('namespaces', 1)} namespaces hold no more distinct (non-admin user, namespace) pairs`);
+    io.out(flags.format === 'json' ? JSON.stringify(spec) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
     return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const need = (name: string, min: number) => {
-    const n = count(flags[name], name, min);
-    if (n === undefined) throw new UsageError(`--${name} is required`);
-    return n;
-  };
-  const users = need('users', 1);
-  const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
-  if (admins !== undefined && admins > users) throw new UsageError(`--admins ${admins} is more than --users ${users}`);
-  const seed = count(flags.seed, 'seed') ?? 1;
-  if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
-  const spec = generateSpec({
-    users,
-    namespaces: need('namespaces', 1),
-    grants: need('grants', 0),
-    tokens: need('tokens', 0),
-    ...(admins !== undefined ? { admins } : {}),
-    seed,
-  });
-  // Grants are distinct (person, namespace) pairs of non-admins: a small organization holds fewer.
-  const asked = need('grants', 0);
-  const made = spec.spec.grants?.length ?? 0;
-  if (made < asked) io.err(`generate: ${made} grants, not ${asked}: ${users} users and ${need('namespaces', 1)} namespaces hold no more distinct (non-admin user, namespace) pairs`);
-  io.out(flags.format === 'json' ? JSON.stringify(spec) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
-  return 0;
-}
+  },
+});

@@ -36,9 +36,9 @@ export function pullNumberOf(eventText: string, path: string): number {
   return n;
 }
 
-function pullFlag(v: unknown): number {
+function pullFlag(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(String(v)) || n <= 0) throw new UsageError(`--pull ${JSON.stringify(v)} is not a pull request number`);
+  if (!/^\d+$/.test(v) || n <= 0) throw new UsageError(`--pull ${JSON.stringify(v)} is not a pull request number`);
   return n;
 }
 
@@ -64,8 +64,18 @@ async function failUnreadable(gh: GitHubClient, at: Repo, number: number, sha: s
   return 2;
 }
 
+/** The review flags `--github` reads: the rest comes from GitHub. */
+export interface GitHubReviewFlags {
+  readonly base?: string;
+  readonly head?: string;
+  readonly window?: string;
+  readonly today?: string;
+  readonly pull?: string;
+  readonly 'bot-login'?: string;
+}
+
 /** `orgctl review --github`: the privileged job's whole work. */
-export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, io: Io, options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {}): Promise<number> {
+export async function reviewOnGitHub(flags: GitHubReviewFlags, io: Io, options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {}): Promise<number> {
   const env = io.env;
   const eventPath = need(env, 'GITHUB_EVENT_PATH');
   const [owner, repo] = need(env, 'GITHUB_REPOSITORY').split('/');
@@ -80,21 +90,21 @@ export async function reviewOnGitHub(flags: Readonly<Record<string, unknown>>, i
   const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(eventText, eventPath);
   const at = { owner, repo };
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
-  const botLogin = (flags['bot-login'] as string | undefined) ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
+  const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
   try {
     const pr = await fetchPullRequest(gh, at, number);
     // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
-    const headSpec = (flags.head as string | undefined) ?? `${pr.headSha}:dist`;
+    const headSpec = flags.head ?? `${pr.headSha}:dist`;
     let judged: ReturnType<typeof judgeChange>;
     try {
       judged = judgeChange({
-        base: (flags.base as string | undefined) ?? 'dist',
+        base: flags.base ?? 'dist',
         head: headSpec,
         actors: pr.actors,
         approvals: pr.approvals,
         changedPaths: pr.changedPaths,
         overrides: overridesOf(pr.labels),
-        window: typeof flags.window === 'string' ? flags.window : undefined,
+        window: flags.window,
         today: dateFlag(flags.today),
         extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
       }, io);

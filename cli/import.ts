@@ -7,9 +7,8 @@ import { toYamlDocument } from '../synth/yaml.ts';
 import { formatFinding, type Finding } from '../model/findings.ts';
 import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../review/import.ts';
-import { parseArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
@@ -24,7 +23,7 @@ function policyFindingsOf(spec: OrgSpec, today: string): Finding[] {
   }
 }
 
-export const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
+const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
 
 Reads existing RBAC (a folder, a file, or what
   kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml
@@ -33,23 +32,24 @@ levels where a binding's role is exactly a catalog level, custom roles for every
 tokens for ServiceAccounts that hold bindings. What cannot be mapped (groups, cluster-wide
 bindings, system subjects) is listed on standard error, never silently dropped.`;
 
-export function importCommand(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): number {
-  const { flags, positionals } = parseArgs(argv, { from: 'string', org: 'string', owner: 'string', format: ['yaml', 'json'], help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(IMPORT_HELP);
+export const command = defineCommand({
+  name: 'import',
+  synopsis: '--from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]',
+  summary: 'An organization spec from existing RBAC; what cannot be mapped is listed.',
+  help: IMPORT_HELP,
+  flags: { from: 'string', org: 'string', owner: 'string', format: ['yaml', 'json'] },
+  run({ flags }, io) {
+    const from = flags.from;
+    if (!from) throw new UsageError('--from DIR|FILE|- is required');
+    const owner = flags.owner;
+    if (owner !== undefined && !EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
+    const loaded = from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
+    for (const p of loaded.problems) io.err(`warning manifests ${p}`);
+    const { spec, report } = importRbac(loaded.docs, { org: flags.org, owner });
+    for (const line of report) io.err(`not imported: ${line}`);
+    // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
+    for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env))) io.err(`the imported spec: ${formatFinding(f)}`);
+    io.out(flags.format === 'json' ? JSON.stringify(spec, null, 2) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
     return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const from = flags.from as string | undefined;
-  if (!from) throw new UsageError('--from DIR|FILE|- is required');
-  const owner = flags.owner as string | undefined;
-  if (owner !== undefined && !EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
-  const loaded = from === '-' ? parseManifestText(stdin(), 'stdin') : loadManifests(from);
-  for (const p of loaded.problems) io.err(`warning manifests ${p}`);
-  const { spec, report } = importRbac(loaded.docs, { org: flags.org as string | undefined, owner });
-  for (const line of report) io.err(`not imported: ${line}`);
-  // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
-  for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env))) io.err(`the imported spec: ${formatFinding(f)}`);
-  io.out(flags.format === 'json' ? JSON.stringify(spec, null, 2) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
-  return 0;
-}
+  },
+});

@@ -8,12 +8,13 @@ import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { systemNamespaceOf } from '../model/model.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
-import { parseArgs } from './args.ts';
+import type { ParsedArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { readMembersText } from './members.ts';
 
-export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
+const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
 
 Builds a kubeconfig for token TOKEN_ID: the cluster (server and certificate authority), the
@@ -119,27 +120,20 @@ export function outsideGitRepositories(folder: string, git = 'git'): { outside: 
   return { outside: false, why: `git could not tell whether it is in a repository (${said.split('\n')[0] || `exit ${r.status ?? r.signal}`})` };
 }
 
-export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { server: 'string', secret: 'string', namespace: 'string', cluster: 'string', dir: 'string', out: 'string', force: 'boolean', help: 'boolean' },
-    { n: 'namespace', h: 'help' },
-  );
-  if (flags.help) {
-    io.out(KUBECONFIG_HELP);
-    return 0;
-  }
+const KUBECONFIG_FLAGS = { server: 'string', secret: 'string', namespace: 'string', cluster: 'string', dir: 'string', out: 'string', force: 'boolean' } as const;
+
+function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_FLAGS>, io: Io): number {
   if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
-  const server = flags.server as string | undefined;
+  const server = flags.server;
   if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
+  const dir = flags.dir ?? 'dist';
   const members = JSON.parse(readMembersText(dir)) as { organization?: { name?: string }; tokens?: TokenInfo[] };
   const token = members.tokens?.find((t) => t.id === positionals[0]);
   if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
-  const secretSource = (flags.secret as string | undefined) ?? '-';
+  const secretSource = flags.secret ?? '-';
   let secretText: string;
   try {
-    secretText = secretSource === '-' ? stdin() : readFileSync(secretSource, 'utf8');
+    secretText = secretSource === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(secretSource, 'utf8');
   } catch {
     throw new InputError(`${secretSource}: cannot read the Secret`);
   }
@@ -153,11 +147,11 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   const credentials = readTokenSecret(secret, token, systemNamespaceOf(org));
   const config = buildKubeconfig({
     org, token, server,
-    cluster: (flags.cluster as string | undefined) ?? new URL(server).hostname,
-    credentials, ...(flags.namespace !== undefined ? { namespace: flags.namespace as string } : {}),
+    cluster: flags.cluster ?? new URL(server).hostname,
+    credentials, ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
   });
   const text = toYamlDocument(config);
-  const out = flags.out as string | undefined;
+  const out = flags.out;
   if (out === undefined) {
     io.out(text.trimEnd());
     return 0;
@@ -176,3 +170,14 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   io.err(`wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`);
   return 0;
 }
+
+export const command = defineCommand({
+  name: 'kubeconfig',
+  synopsis: 'TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--out FILE [--force]]',
+  summary: 'A kubeconfig for a token, from its Secret (kubectl get secret -o json).',
+  help: KUBECONFIG_HELP,
+  flags: KUBECONFIG_FLAGS,
+  aliases: { n: 'namespace' },
+  positionals: true,
+  run: kubeconfigCommand,
+});

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from './args.ts';
-import { InputError, UsageError } from '../model/errors.ts';
+import type { ParsedArgs } from './args.ts';
+import { defineCommand } from './command.ts';
+import { InputError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { table } from './who-can.ts';
 
-export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
+const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
 
 The organization's membership as synthesized (DIR/members.json, default dist): users with their
 GitHub login, admin, billing and status; invites with their pending access; tokens. The same
@@ -29,14 +30,10 @@ export function readMembersText(dir: string): string {
   }
 }
 
-export function membersCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { dir: 'string', format: ['table', 'json'], help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(MEMBERS_HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const text = readMembersText((flags.dir as string | undefined) ?? 'dist');
+const MEMBERS_FLAGS = { dir: 'string', format: ['table', 'json'] } as const;
+
+function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): number {
+  const text = readMembersText(flags.dir ?? 'dist');
   if (flags.format === 'json') {
     io.out(text.trimEnd());
     return 0;
@@ -57,3 +54,12 @@ export function membersCommand(argv: readonly string[], io: Io): number {
   }
   return 0;
 }
+
+export const command = defineCommand({
+  name: 'members',
+  synopsis: '[--dir DIR] [--format table|json]',
+  summary: 'Users, invites and tokens, as synthesized.',
+  help: MEMBERS_HELP,
+  flags: MEMBERS_FLAGS,
+  run: membersCommand,
+});

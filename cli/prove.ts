@@ -6,12 +6,11 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { formatFinding } from '../model/findings.ts';
 import { proveOutput } from '../review/proof.ts';
-import { dateFlag, parseArgs } from './args.ts';
-import { UsageError } from '../model/errors.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
 import { loadSide } from './git.ts';
-import type { Io } from '../model/io.ts';
 
-export const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
+const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
 
 Recovers the organization from an output folder's own data (membership ConfigMaps and bindings),
 renders it with this orgctl, and compares the two byte for byte; then runs every policy on it.
@@ -23,25 +22,26 @@ Only orgctl's layout and YAML are read (anything else is an input error). No dec
 
 Exit 0 when the output proves itself and every policy passes, 1 when not, 2 on unreadable input.`;
 
-export function proveCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { dir: 'string', today: 'string', format: ['text', 'json'], help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(PROVE_HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
-  const today = resolveToday(dateFlag(flags.today), io.env);
-  io.progress?.(`orgctl prove: reading ${dir}...`);
-  const side = loadSide(dir);
-  io.progress?.('orgctl prove: re-rendering and comparing...');
-  const proof = proveOutput(side.files, side.docs, today);
-  io.progress?.('');
-  if (flags.format === 'json') io.out(JSON.stringify(proof));
-  else {
-    for (const d of proof.differences) io.err(`error output-proof ${d}`);
-    for (const f of proof.findings) io.err(formatFinding(f));
-    io.out(proof.ok ? `${dir}: proved (exactly what orgctl renders from the organization it describes; every policy passes)` : `${dir}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`);
-  }
-  return proof.ok ? 0 : 1;
-}
+export const command = defineCommand({
+  name: 'prove',
+  synopsis: '[--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]',
+  summary: 'Whether DIR is exactly what orgctl renders from the organization it describes; every policy on it.',
+  help: PROVE_HELP,
+  flags: { dir: 'string', today: 'string', format: ['text', 'json'] },
+  run({ flags }, io) {
+    const dir = flags.dir ?? 'dist';
+    const today = resolveToday(dateFlag(flags.today), io.env);
+    io.progress?.(`orgctl prove: reading ${dir}...`);
+    const side = loadSide(dir);
+    io.progress?.('orgctl prove: re-rendering and comparing...');
+    const proof = proveOutput(side.files, side.docs, today);
+    io.progress?.('');
+    if (flags.format === 'json') io.out(JSON.stringify(proof));
+    else {
+      for (const d of proof.differences) io.err(`error output-proof ${d}`);
+      for (const f of proof.findings) io.err(formatFinding(f));
+      io.out(proof.ok ? `${dir}: proved (exactly what orgctl renders from the organization it describes; every policy passes)` : `${dir}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`);
+    }
+    return proof.ok ? 0 : 1;
+  },
+});

@@ -1,12 +1,12 @@
 import { renderMarkdown } from '../report/markdown.ts';
 import { OVERRIDABLE_RULES, RULE_BY_ID, rulesOf, type RuleId } from '../model/rules.ts';
-import { dateFlag, parseArgs } from './args.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { requireSides } from './diff.ts';
 import { judgeChange } from './judge.ts';
-import type { Io } from '../model/io.ts';
 
-export const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
+const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
 
@@ -32,36 +32,40 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
 Rules:
 ${rulesOf('change').map((r) => `  ${r.id.padEnd(22)} ${r.description.replace(/`/g, '')}${'override' in r ? ` (override: ${r.override!.replace(/`/g, '')})` : ''}`).join('\n')}`;
 
-export async function reviewCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list', format: ['md', 'json'], today: 'string', window: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string', help: 'boolean' },
-    { h: 'help' },
-  );
-  if (flags.help) {
-    io.out(REVIEW_HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
-  const sides = requireSides(flags);
-  const actors = (flags.actor as string[] | undefined) ?? [];
-  if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
-  const overrides = (flags.override as string[] | undefined) ?? [];
-  for (const o of overrides) {
-    if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
-    const known = RULE_BY_ID.get(o as RuleId)?.stage === 'change';
-    throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
-  }
-  const { diff, verdict } = judgeChange({
-    ...sides,
-    actors,
-    approvals: (flags['approved-by'] as string[] | undefined) ?? [],
-    changedPaths: flags['changed-path'] as string[] | undefined,
-    overrides,
-    window: typeof flags.window === 'string' ? flags.window : undefined,
-    today: dateFlag(flags.today),
-  }, io);
-  io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
-  return verdict.ok ? 0 : 1;
-}
+export const command = defineCommand({
+  name: 'review',
+  synopsis: [
+    '--base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...]',
+    '--github',
+  ],
+  summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
+  help: REVIEW_HELP,
+  flags: {
+    base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list',
+    format: ['md', 'json'], today: 'string', window: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string',
+  },
+  async run({ flags }, io) {
+    if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
+    const sides = requireSides(flags);
+    const actors = flags.actor;
+    if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+    const overrides = flags.override;
+    for (const o of overrides) {
+      if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
+      const known = RULE_BY_ID.get(o as RuleId)?.stage === 'change';
+      throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
+    }
+    const { diff, verdict } = judgeChange({
+      ...sides,
+      actors,
+      approvals: flags['approved-by'],
+      // No --changed-path: the paths are unknown (engine-change is not judged), not an empty change.
+      changedPaths: flags['changed-path'].length ? flags['changed-path'] : undefined,
+      overrides,
+      window: flags.window,
+      today: dateFlag(flags.today),
+    }, io);
+    io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
+    return verdict.ok ? 0 : 1;
+  },
+});

@@ -1,9 +1,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synthesize.ts';
-import { dateFlag, parseArgs } from './args.ts';
-import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
 import { loadDeclaration } from './load.ts';
 import { folderAbove } from './paths.ts';
 import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
@@ -19,7 +18,7 @@ function projectPath(declaredIn: string): string {
   return project ? relative(project, file).split(sep).join('/') : declaredIn;
 }
 
-export const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
+const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
 
 Checks every policy; when none fails, writes the manifests into DIR (default dist/):
 to a temporary folder first, swapped in only when complete. A failing run leaves DIR as it was.
@@ -30,45 +29,47 @@ to a temporary folder first, swapped in only when complete. A failing run leaves
   --today DATE   the date grant expiry is judged on (default: ORGCTL_TODAY, else today)
   --format       text (default) or json`;
 
-export async function synthCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { spec: 'string', out: 'string', check: 'boolean', today: 'string', format: ['text', 'json'], help: 'boolean' }, { h: 'help' });
-  if (flags.help) {
-    io.out(SYNTH_HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const today = resolveToday(dateFlag(flags.today), io.env);
-  const out = (flags.out as string | undefined) ?? 'dist';
-  const json = flags.format === 'json';
-  io.progress?.(`orgctl synth: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
-  const loaded = await loadDeclaration(flags.spec as string | undefined, today);
-  io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
-  const declaredIn = projectPath(loaded.declaredIn);
-  const result = synthesize(loaded.root, { today, declaredIn });
-  io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
-  const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
+export const command = defineCommand({
+  name: 'synth',
+  synopsis: '[--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]',
+  summary: `Check every policy, then write the manifests into DIR (default dist/) atomically.
+--check: write nothing; exit 1 when DIR differs from a fresh synthesis (CI).`,
+  help: SYNTH_HELP,
+  flags: { spec: 'string', out: 'string', check: 'boolean', today: 'string', format: ['text', 'json'] },
+  async run({ flags }, io) {
+    const today = resolveToday(dateFlag(flags.today), io.env);
+    const out = flags.out ?? 'dist';
+    const json = flags.format === 'json';
+    io.progress?.(`orgctl synth: reading ${flags.spec ?? 'org/org.ts'}...`);
+    const loaded = await loadDeclaration(flags.spec, today);
+    io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
+    const declaredIn = projectPath(loaded.declaredIn);
+    const result = synthesize(loaded.root, { today, declaredIn });
+    io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
+    const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
 
-  if (!json) printFindings(io, result.findings);
-  if (!result.ok) {
-    if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));
-    else io.err(`synthesis failed: ${summary(result.findings)}; ${out}/ left unchanged`);
-    return 1;
-  }
-  if (flags.check) {
-    const stale = compareWithDisk(out, result.files);
-    const fresh = isUpToDate(stale);
-    if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
-    else if (fresh) io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
-    else {
-      for (const p of stale.missing) io.err(`missing ${out}/${p}`);
-      for (const p of stale.changed) io.err(`changed ${out}/${p}`);
-      for (const p of stale.extra) io.err(`extra   ${out}/${p}`);
-      io.err(`${out}/ is stale: run \`npm run synth\` and commit the result`);
+    if (!json) printFindings(io, result.findings);
+    if (!result.ok) {
+      if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));
+      else io.err(`synthesis failed: ${summary(result.findings)}; ${out}/ left unchanged`);
+      return 1;
     }
-    return fresh ? 0 : 1;
-  }
-  const written = writeAtomically(out, result.files);
-  if (json) io.out(JSON.stringify({ ok: true, written, findings: result.findings, files: result.files.map((f) => f.path) }, null, 2));
-  else io.out(`${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.files.length} files, ${objects} objects; ${summary(result.findings)}`);
-  return 0;
-}
+    if (flags.check) {
+      const stale = compareWithDisk(out, result.files);
+      const fresh = isUpToDate(stale);
+      if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
+      else if (fresh) io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
+      else {
+        for (const p of stale.missing) io.err(`missing ${out}/${p}`);
+        for (const p of stale.changed) io.err(`changed ${out}/${p}`);
+        for (const p of stale.extra) io.err(`extra   ${out}/${p}`);
+        io.err(`${out}/ is stale: run \`npm run synth\` and commit the result`);
+      }
+      return fresh ? 0 : 1;
+    }
+    const written = writeAtomically(out, result.files);
+    if (json) io.out(JSON.stringify({ ok: true, written, findings: result.findings, files: result.files.map((f) => f.path) }, null, 2));
+    else io.out(`${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.files.length} files, ${objects} objects; ${summary(result.findings)}`);
+    return 0;
+  },
+});

@@ -1,12 +1,11 @@
 import type { PolicyRule } from '../model/catalog.ts';
 import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
 import { describeRule } from '../analysis/classes.ts';
-import { parseArgs } from './args.ts';
+import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
 
-export const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]
+const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]
 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
@@ -21,56 +20,56 @@ interface Row {
   readonly rule: string;
 }
 
-export function whoCanCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { namespace: 'string', subresource: 'string', dir: 'string', format: ['table', 'json'], help: 'boolean' },
-    { n: 'namespace', h: 'help' },
-  );
-  if (flags.help) {
-    io.out(WHO_CAN_HELP);
-    return 0;
-  }
-  if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
-  const [verb, what] = positionals as [string, string];
-  // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
-  const url = what.startsWith('/');
-  const t = url ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false } : resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
-  const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
-  const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
-  const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
-  // ClusterRoleBindings ('') reach every namespace: always part of the answer.
-  const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? ['', flags.namespace as string] : ['', ...authz.namespacesWithBindings()];
-  const rows: Row[] = [];
-  const seen = new Set<string>();
-  for (const scope of scopes) {
-    for (const b of scope ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding') : authz.bindingsFor('')) {
-      const role = authz.roleOf(b);
-      const i = role?.rules.findIndex(allows) ?? -1;
-      if (!role || i < 0) continue;
-      for (const s of b.subjects) {
-        const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
-        const row = { subjectKind: s.kind, subject, namespace: b.namespace || '*', binding: `${b.kind} ${b.name}`, role: `${role.kind} ${role.name}`, rule: `${i}: ${describeRule(role.rules[i]!)}` };
-        const key = JSON.stringify(row);
-        if (!seen.has(key)) {
-          seen.add(key);
-          rows.push(row);
+export const command = defineCommand({
+  name: 'who-can',
+  synopsis: 'VERB TYPE[/NAME] [-n NS] [--dir DIR] [--format table|json]',
+  summary: 'Every subject that may, with the binding and role that grant it.',
+  help: WHO_CAN_HELP,
+  flags: { namespace: 'string', subresource: 'string', dir: 'string', format: ['table', 'json'] },
+  aliases: { n: 'namespace' },
+  positionals: true,
+  run({ flags, positionals }, io) {
+    if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    const [verb, what] = positionals as [string, string];
+    // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
+    const url = what.startsWith('/');
+    const t = url ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false } : resolveTarget(what, flags.subresource ?? '', io);
+    const authz = loadAuthorizer(flags.dir ?? 'dist', io);
+    const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
+    const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
+    // ClusterRoleBindings ('') reach every namespace: always part of the answer.
+    const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? ['', flags.namespace] : ['', ...authz.namespacesWithBindings()];
+    const rows: Row[] = [];
+    const seen = new Set<string>();
+    for (const scope of scopes) {
+      for (const b of scope ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding') : authz.bindingsFor('')) {
+        const role = authz.roleOf(b);
+        const i = role?.rules.findIndex(allows) ?? -1;
+        if (!role || i < 0) continue;
+        for (const s of b.subjects) {
+          const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
+          const row = { subjectKind: s.kind, subject, namespace: b.namespace || '*', binding: `${b.kind} ${b.name}`, role: `${role.kind} ${role.name}`, rule: `${i}: ${describeRule(role.rules[i]!)}` };
+          const key = JSON.stringify(row);
+          if (!seen.has(key)) {
+            seen.add(key);
+            rows.push(row);
+          }
         }
       }
     }
-  }
-  if (flags.format === 'json') {
-    io.out(JSON.stringify(rows, null, 2));
+    if (flags.format === 'json') {
+      io.out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      io.out(`nobody may ${verb} ${what}${flags.namespace ? ` in ${flags.namespace}` : ''}`);
+      return 0;
+    }
+    const header: Row = { subjectKind: 'KIND', subject: 'SUBJECT', namespace: 'NAMESPACE', binding: 'BINDING', role: 'ROLE', rule: 'RULE' };
+    io.out(table([header, ...rows].map((r) => [r.subjectKind, r.subject, r.namespace, r.binding, r.role, r.rule])));
     return 0;
-  }
-  if (!rows.length) {
-    io.out(`nobody may ${verb} ${what}${flags.namespace ? ` in ${flags.namespace}` : ''}`);
-    return 0;
-  }
-  const header: Row = { subjectKind: 'KIND', subject: 'SUBJECT', namespace: 'NAMESPACE', binding: 'BINDING', role: 'ROLE', rule: 'RULE' };
-  io.out(table([header, ...rows].map((r) => [r.subjectKind, r.subject, r.namespace, r.binding, r.role, r.rule])));
-  return 0;
-}
+  },
+});
 
 /** Columns padded to their widest cell. */
 export function table(rows: readonly (readonly string[])[]): string {

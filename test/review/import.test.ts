@@ -97,10 +97,10 @@ describe('orgctl import', () => {
   });
 
   it('reads what kubectl prints on standard input', async () => {
-    const { importCommand } = await import('../../cli/import.ts');
+    const { command } = await import('../../cli/import.ts');
     const out: string[] = [];
     const text = (await import('node:fs')).readFileSync(join(ROOT, 'test/fixtures/cluster/cluster.json'), 'utf8');
-    const code = importCommand(['--from', '-', '--owner', 'root@corp.io'], { out: (l) => out.push(l), err: () => {}, env: {} }, () => text);
+    const code = command.invoke(['--from', '-', '--owner', 'root@corp.io'], { out: (l) => out.push(l), err: () => {}, env: {}, stdin: () => text });
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('name: team-j');
   });
@@ -128,7 +128,7 @@ describe('orgctl import', () => {
   });
 
   it('names that are not DNS names become valid ones, and what orgctl would refuse is said at once', async () => {
-    const { importCommand } = await import('../../cli/import.ts');
+    const { command } = await import('../../cli/import.ts');
     const rbac = 'rbac.authorization.k8s.io/v1';
     const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
       { apiVersion: rbac, kind: 'Role', metadata: { name: 'zo-.o-brien', namespace: 'shop' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'get'] }] },
@@ -136,10 +136,10 @@ describe('orgctl import', () => {
     ] });
     const out: string[] = [];
     const err: string[] = [];
-    expect(importCommand(['--from', '-', '--owner', 'root@shop.io', '--format', 'json'], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} }, () => text)).toBe(0);
+    expect(command.invoke(['--from', '-', '--owner', 'root@shop.io', '--format', 'json'], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, stdin: () => text })).toBe(0);
     expect((JSON.parse(out.join('\n')) as OrgSpec).spec.customRoles!.map((r) => r.name)).toEqual(['zo.o-brien']);
     expect(err.join('\n')).toMatch(/the imported spec: error forbidden-grant users\/amy@shop.io → shop: custom role zo.o-brien \(Role org:custom:zo.o-brien\) lets a non-admin run arbitrary pods/);
-    expect(() => importCommand(['--from', '-', '--owner', 'not-an-email'], { out: () => {}, err: () => {}, env: {} }, () => text)).toThrow(/--owner "not-an-email" is not an email address/);
+    expect(() => command.invoke(['--from', '-', '--owner', 'not-an-email'], { out: () => {}, err: () => {}, env: {}, stdin: () => text })).toThrow(/--owner "not-an-email" is not an email address/);
   });
 
   it('importing orgctl\'s own output keeps its membership: re-synthesized, people, invites, tokens and access are the same', async () => {

@@ -1,0 +1,28 @@
+/**
+ * Every command, in the top-level usage's order, each loaded only when it runs: can-i need not
+ * load cdk8s, the schema or the constructs. The descriptors themselves (cli/command.ts) are in
+ * the commands' modules.
+ */
+import type { Command } from './command.ts';
+
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'synth', load: () => import('./synth.ts').then((m) => m.command) },
+  { name: 'check', load: () => import('./check.ts').then((m) => m.command) },
+  { name: 'levels', load: () => import('./levels.ts').then((m) => m.command) },
+  { name: 'can-i', load: () => import('./can-i.ts').then((m) => m.command) },
+  { name: 'who-can', load: () => import('./who-can.ts').then((m) => m.command) },
+  { name: 'access', load: () => import('./access.ts').then((m) => m.command) },
+  { name: 'diff', load: () => import('./diff.ts').then((m) => m.command) },
+  { name: 'review', load: () => import('./review.ts').then((m) => m.command) },
+  { name: 'prove', load: () => import('./prove.ts').then((m) => m.command) },
+  { name: 'kubeconfig', load: () => import('./kubeconfig.ts').then((m) => m.command) },
+  { name: 'members', load: () => import('./members.ts').then((m) => m.command) },
+  { name: 'explain', load: () => import('./explain.ts').then((m) => m.command) },
+  { name: 'import', load: () => import('./import.ts').then((m) => m.command) },
+  { name: 'generate', load: () => import('./generate.ts').then((m) => m.command) },
+];

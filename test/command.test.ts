@@ -1,0 +1,256 @@
+/** Command descriptors and the argument parser: flag types follow from the spec, and the parser stays strict. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { parseArgs, type Flags } from '../cli/args.ts';
+import { defineCommand, type Command } from '../cli/command.ts';
+import { COMMANDS } from '../cli/commands.ts';
+import { main, usage } from '../cli/main.ts';
+import type { Io } from '../model/io.ts';
+import { ROOT, run } from './helpers.ts';
+
+const SPEC = { spec: 'string', check: 'boolean', actor: 'list', format: ['text', 'json'], namespace: 'string' } as const;
+
+/** The message of what `f` throws, or undefined. */
+function thrown(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+function capture(): { io: Io; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l) => out.push(l), err: (l) => err.push(l), env: {} }, out, err };
+}
+
+describe('parseArgs: flag types are inferred from the spec', () => {
+  it('string → string | undefined, boolean → boolean, list → readonly string[], a choice → its literals | undefined', () => {
+    const { flags, positionals } = parseArgs([], SPEC, { n: 'namespace' });
+    expectTypeOf(flags.spec).toEqualTypeOf<string | undefined>();
+    expectTypeOf(flags.check).toEqualTypeOf<boolean>();
+    expectTypeOf(flags.actor).toEqualTypeOf<readonly string[]>();
+    expectTypeOf(flags.format).toEqualTypeOf<'text' | 'json' | undefined>();
+    expectTypeOf(positionals).toEqualTypeOf<readonly string[]>();
+    expectTypeOf(flags).toEqualTypeOf<Flags<typeof SPEC>>();
+    // @ts-expect-error: a flag the spec does not declare is not there
+    void flags.bogus;
+    // @ts-expect-error: an alias must name a declared flag
+    parseArgs([], SPEC, { x: 'nope' });
+  });
+
+  it('a spec written inline is inferred without `as const`', () => {
+    const { flags } = parseArgs(['--format', 'md'], { format: ['md', 'json', 'html'], dir: 'string' });
+    expectTypeOf(flags.format).toEqualTypeOf<'md' | 'json' | 'html' | undefined>();
+    expectTypeOf(flags.dir).toEqualTypeOf<string | undefined>();
+    expect(flags.format).toBe('md');
+  });
+
+  it('absent: strings and choices undefined, booleans false, lists empty', () => {
+    expect(parseArgs([], SPEC).flags).toEqual({ check: false, actor: [] });
+  });
+});
+
+describe('parseArgs: each kind of flag', () => {
+  it('string: --name value and --name=value (which may be empty or hold "="); the last one given wins', () => {
+    expect(parseArgs(['--spec', 'a.yaml'], SPEC).flags.spec).toBe('a.yaml');
+    expect(parseArgs(['--spec=a=b.yaml'], SPEC).flags.spec).toBe('a=b.yaml');
+    expect(parseArgs(['--spec='], SPEC).flags.spec).toBe('');
+    expect(parseArgs(['--spec', 'a', '--spec', 'b'], SPEC).flags.spec).toBe('b');
+    // The next word is the value even when it looks like a flag.
+    expect(parseArgs(['--spec', '--check'], SPEC).flags).toMatchObject({ spec: '--check', check: false });
+    expect(thrown(() => parseArgs(['--spec'], SPEC))).toBe('--spec needs a value');
+  });
+
+  it('boolean: true when given; a value is a usage error', () => {
+    expect(parseArgs(['--check'], SPEC).flags.check).toBe(true);
+    expect(thrown(() => parseArgs(['--check=yes'], SPEC))).toBe('--check takes no value');
+    expect(thrown(() => parseArgs(['--check='], SPEC))).toBe('--check takes no value');
+  });
+
+  it('list: every value in order, in either form', () => {
+    expect(parseArgs(['--actor', 'a', '--actor=b', '--actor', 'a'], SPEC).flags.actor).toEqual(['a', 'b', 'a']);
+    expect(thrown(() => parseArgs(['--actor', 'a', '--actor'], SPEC))).toBe('--actor needs a value');
+  });
+
+  it('choice: one of the listed values, else a usage error naming them', () => {
+    expect(parseArgs(['--format=json'], SPEC).flags.format).toBe('json');
+    expect(thrown(() => parseArgs(['--format', 'xml'], SPEC))).toBe('--format "xml" is not allowed (expected one of text, json)');
+    expect(thrown(() => parseArgs(['--format='], SPEC))).toBe('--format "" is not allowed (expected one of text, json)');
+    expect(thrown(() => parseArgs(['--format'], SPEC))).toBe('--format needs a value');
+  });
+
+  it('aliases: -n value, -n=value; messages name the long flag', () => {
+    const aliases = { n: 'namespace' } as const;
+    expect(parseArgs(['-n', 'web'], SPEC, aliases).flags.namespace).toBe('web');
+    expect(parseArgs(['-n=web'], SPEC, aliases).flags.namespace).toBe('web');
+    expect(thrown(() => parseArgs(['-n'], SPEC, aliases))).toBe('--namespace needs a value');
+  });
+
+  it('unknown flags are usage errors, named as given (without a value)', () => {
+    expect(thrown(() => parseArgs(['--bogus'], SPEC))).toBe('unknown flag --bogus');
+    expect(thrown(() => parseArgs(['--bogus=1'], SPEC))).toBe('unknown flag --bogus');
+    expect(thrown(() => parseArgs(['-x'], SPEC))).toBe('unknown flag -x');
+    expect(thrown(() => parseArgs(['-n', 'web'], SPEC))).toBe('unknown flag -n');
+    // Names an object has by inheritance are not flags.
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(thrown(() => parseArgs([`--${name}`, 'x'], SPEC))).toBe(`unknown flag --${name}`);
+      expect(thrown(() => parseArgs([`-${name}`, 'x'], SPEC, { n: 'namespace' }))).toBe(`unknown flag -${name}`);
+    }
+  });
+
+  it('positionals: words, "-" (standard input), and everything after "--"', () => {
+    expect(parseArgs(['get', '-', '--check', '--', '--spec', 'x'], SPEC)).toEqual({
+      positionals: ['get', '-', '--spec', 'x'],
+      flags: { check: true, actor: [] },
+    });
+  });
+});
+
+describe('defineCommand', () => {
+  const calls: unknown[] = [];
+  const demo = defineCommand({
+    name: 'demo',
+    synopsis: ['[--spec FILE] [-n NS]', '--check'],
+    summary: 'One line.\nAnother line.',
+    help: 'Usage: orgctl demo [--spec FILE]',
+    flags: { spec: 'string', check: 'boolean', actor: 'list', format: ['text', 'json'], namespace: 'string' },
+    aliases: { n: 'namespace' },
+    run({ flags, positionals }, io) {
+      expectTypeOf(flags.spec).toEqualTypeOf<string | undefined>();
+      expectTypeOf(flags.check).toEqualTypeOf<boolean>();
+      expectTypeOf(flags.actor).toEqualTypeOf<readonly string[]>();
+      expectTypeOf(flags.format).toEqualTypeOf<'text' | 'json' | undefined>();
+      expectTypeOf(flags.namespace).toEqualTypeOf<string | undefined>();
+      calls.push({ flags, positionals });
+      io.out('ran');
+      return flags.check ? 1 : 0;
+    },
+  });
+  const spread = defineCommand({
+    name: 'spread',
+    synopsis: 'ARGS...',
+    summary: '',
+    help: 'Usage: orgctl spread ARGS...',
+    flags: {},
+    positionals: true,
+    run: async ({ positionals }) => positionals.length,
+  });
+
+  it('runs with the parsed flags and returns what run returns (a promise stays one)', async () => {
+    calls.length = 0;
+    const { io, out } = capture();
+    expect(demo.invoke(['--spec', 'a', '-n', 'web', '--actor', 'x', '--check'], io)).toBe(1);
+    expect(calls).toEqual([{ flags: expect.objectContaining({ spec: 'a', namespace: 'web', actor: ['x'], check: true }), positionals: [] }]);
+    expect(out).toEqual(['ran']);
+    const r = spread.invoke(['a', 'b'], io);
+    expectTypeOf(r).toEqualTypeOf<Promise<number> | number>();
+    expect(await r).toBe(2);
+  });
+
+  it('--help and -h print the help and exit 0, without running; wherever they are', () => {
+    calls.length = 0;
+    for (const argv of [['--help'], ['-h'], ['--spec', 'a', '--help'], ['extra', '-h'], ['--help', '--check']]) {
+      const { io, out } = capture();
+      expect(demo.invoke(argv, io), argv.join(' ')).toBe(0);
+      expect(out).toEqual(['Usage: orgctl demo [--spec FILE]']);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('--help is parsed like any flag: a bad flag beside it, a value, or after "--" is a usage error', () => {
+    const { io } = capture();
+    expect(thrown(() => demo.invoke(['--help', '--bogus'], io))).toBe('unknown flag --bogus');
+    expect(thrown(() => demo.invoke(['--help', '--format', 'xml'], io))).toMatch(/^--format "xml" is not allowed/);
+    expect(thrown(() => demo.invoke(['--help=1'], io))).toBe('--help takes no value');
+    expect(thrown(() => demo.invoke(['--', '--help'], io))).toBe('unexpected argument "--help"');
+  });
+
+  it('takes no positionals unless it says so', async () => {
+    const { io } = capture();
+    expect(thrown(() => demo.invoke(['extra'], io))).toBe('unexpected argument "extra"');
+    expect(await spread.invoke(['--', '-x', 'y'], io)).toBe(2);
+    expect(thrown(() => spread.invoke(['-x'], io))).toBe('unknown flag -x');
+  });
+
+  it('carries its lines for the top-level usage', () => {
+    expect([demo.synopsis, spread.synopsis, demo.summary]).toEqual([['[--spec FILE] [-n NS]', '--check'], ['ARGS...'], 'One line.\nAnother line.']);
+  });
+});
+
+describe('the commands', () => {
+  const loaded = async (): Promise<Command[]> => Promise.all(COMMANDS.map((c) => c.load()));
+
+  it('each entry loads the descriptor of its name; names are unique', async () => {
+    const commands = await loaded();
+    expect(commands.map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+  });
+
+  it('every help begins with its own usage line, and --help and -h print it (exit 0)', async () => {
+    for (const c of await loaded()) {
+      expect(c.help.startsWith(`Usage: orgctl ${c.name} `), c.name).toBe(true);
+      for (const flag of ['--help', '-h']) {
+        const r = await run([c.name, flag]);
+        expect([r.code, r.stdout, r.stderr], `${c.name} ${flag}`).toEqual([0, c.help, '']);
+      }
+    }
+  });
+
+  it('every flag its synopsis, its help\'s usage lines and its help\'s flag list name is one it takes', async () => {
+    for (const c of await loaded()) {
+      // Prose may name another command's flags (synth --check): the usage block and lines that begin with a flag may not.
+      const [usageBlock, ...rest] = c.help.split('\n\n');
+      const flagLines = rest.join('\n').split('\n').filter((l) => /^\s+--?[a-z]/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
+      const text = [...c.synopsis, usageBlock, ...flagLines].join('\n');
+      for (const [, name] of text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)) {
+        expect(name === 'help' || Object.hasOwn(c.flags, name!), `${c.name}: --${name}`).toBe(true);
+      }
+      for (const [, short] of text.matchAll(/(?<![\w-])-([a-z])\b/g)) {
+        expect(Object.hasOwn(c.aliases, short!), `${c.name}: -${short}`).toBe(true);
+      }
+    }
+  });
+
+  it('the top-level usage is built from the descriptors: each synopsis, its summary beneath, in order', async () => {
+    const text = await usage();
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual(["orgctl — a cloud organization's people and access as code", '', 'Usage:']);
+    let at = 3;
+    for (const c of await loaded()) {
+      for (const s of c.synopsis) expect(lines[at++]).toBe(`  orgctl ${c.name} ${s}`);
+      for (const s of c.summary.split('\n')) expect(lines[at++]).toBe(`      ${s}`);
+    }
+    expect(lines.slice(at)).toEqual([
+      '',
+      'The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.',
+      'Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.',
+      'Run `orgctl COMMAND --help` for one command.',
+    ]);
+    const { io, out } = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(out).toEqual([text]);
+  });
+
+  it('an unknown command lists the commands, then the usage (exit 2); so do names an object inherits', async () => {
+    for (const name of ['frobnicate', 'toString', 'constructor', '__proto__']) {
+      const r = await run([name]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toBe(`orgctl: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`);
+    }
+  });
+
+  it('only the command that runs is loaded: main.ts and commands.ts import no command statically', () => {
+    const names = COMMANDS.map((c) => c.name);
+    for (const file of ['cli/main.ts', 'cli/commands.ts']) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      const staticImports = [...text.matchAll(/^import\s[^;]*?from\s+'\.\/([\w-]+)\.ts'/gm)].map((m) => m[1]);
+      expect(staticImports.filter((m) => names.includes(m!)), file).toEqual([]);
+    }
+    const dynamic = readFileSync(join(ROOT, 'cli/commands.ts'), 'utf8').match(/import\('\.\/[\w-]+\.ts'\)/g);
+    expect(dynamic).toEqual(names.map((n) => `import('./${n}.ts')`));
+  });
+});
