@@ -6,7 +6,8 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, type ClassId } from './classes.ts';
-import type { LazyCell, MemberInvite, MemberToken, MemberUser, OrgInfo, Snapshot } from './snapshot.ts';
+import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
+import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
 
 export interface Change {
   /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */

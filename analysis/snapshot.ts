@@ -4,61 +4,22 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { SnapshotError } from '../model/errors.ts';
+import type { MemberInvite, MemberOrganization, MemberRole, MemberToken, MemberUser } from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/model.ts';
 import { MEMBERSHIP_LISTS } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
 import { readRbac, type ManifestDoc } from './objects.ts';
 
-export interface MemberUser {
-  readonly email: string;
-  readonly username: string;
-  readonly github?: string;
-  readonly admin: boolean;
-  readonly billing: boolean;
-  readonly status: 'active' | 'deactivated';
-  readonly access?: 'all' | 'none';
-}
-
-export interface MemberInvite {
-  readonly email: string;
-  readonly admin: boolean;
-  readonly billing: boolean;
-  readonly sso: boolean;
-  readonly state: 'pending' | 'revoked';
-  readonly grants: readonly { namespace: string; levels?: readonly string[]; roles?: readonly string[] }[];
-}
-
-export interface MemberToken {
-  readonly id: string;
-  readonly serviceAccount: string;
-  readonly name?: string;
-  readonly owner?: string;
-  readonly namespaces: readonly string[];
-  readonly levels?: readonly string[];
-  /** Namespaces of its custom RBAC, in declared order. */
-  readonly customRbac?: readonly string[];
-  readonly rotation?: number;
-  readonly expires?: string;
-  readonly note?: string;
-}
-
-export interface OrgInfo {
-  readonly name: string;
-  readonly owner: string;
-  readonly usernamePrefix: string;
-  readonly ssoEnforced: boolean;
-  readonly clusters: readonly string[];
-  readonly namespaces: readonly string[];
-  /** Share of users, grants or tokens a change may remove without an override. */
-  readonly massRemovalThreshold: number;
+/**
+ * The organization as the review reads it: `organization.json` (the one declaration of the format,
+ * model/membership.ts) with its defaults filled in, and the namespace its ConfigMap is in.
+ */
+export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
+  /** The namespace of the `orgctl-organization` ConfigMap. */
   readonly systemNamespace: string;
-  /** Shards per cluster (delivery). */
-  readonly shards: number;
-  /** Where Argo CD reads the repository, when dist/argocd/ is generated. */
-  readonly argocd?: { readonly repoURL: string; readonly revision: string; readonly path: string; readonly namespace: string };
-  /** Named bundles of levels, as declared. */
-  readonly roles: readonly { readonly name: string; readonly levels: readonly string[] }[];
+  /** Named bundles of levels, as declared; empty when none is. */
+  readonly roles: readonly MemberRole[];
 }
 
 /**

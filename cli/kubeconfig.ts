@@ -11,6 +11,7 @@ import { toYamlDocument } from '../synth/yaml.ts';
 import { parseArgs } from './args.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
+import type { MembershipData, MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 
 export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
@@ -25,18 +26,11 @@ without --force, and refuses any folder it cannot prove is outside every git rep
 
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
-export interface TokenInfo {
-  readonly id: string;
-  readonly serviceAccount: string;
-  readonly namespaces: readonly string[];
-  readonly customRbac?: readonly string[];
-}
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
-export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: string): { token: string; caData: string } {
+export function readTokenSecret(secret: unknown, token: MemberToken, namespace?: string): { token: string; caData: string } {
   if (!isObj(secret) || secret.kind !== 'Secret') throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
   const meta = isObj(secret.metadata) ? secret.metadata : {};
   const name = String(meta.name ?? '');
@@ -62,7 +56,7 @@ export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: s
 
 export interface KubeconfigInput {
   readonly org: string;
-  readonly token: TokenInfo;
+  readonly token: MemberToken;
   readonly server: string;
   readonly cluster: string;
   readonly credentials: { readonly token: string; readonly caData: string };
@@ -133,7 +127,7 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   const server = flags.server as string | undefined;
   if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = (flags.dir as string | undefined) ?? 'dist';
-  const members = JSON.parse(readMembersText(dir)) as { organization?: { name?: string }; tokens?: TokenInfo[] };
+  const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
   const token = members.tokens?.find((t) => t.id === positionals[0]);
   if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
   const secretSource = (flags.secret as string | undefined) ?? '-';

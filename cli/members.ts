@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from './args.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
+import type { MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 
 export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
@@ -11,13 +12,6 @@ The organization's membership as synthesized (DIR/members.json, default dist): u
 GitHub login, admin, billing and status; invites with their pending access; tokens. The same
 data is in the orgctl-users and orgctl-organization ConfigMaps of the system namespace, for a
 billing portal or an identity provider to consume.`;
-
-interface Members {
-  organization: { name: string; owner: string };
-  users: { email: string; github?: string; admin: boolean; billing: boolean; status: string; access?: string }[];
-  invites: { email: string; admin: boolean; billing: boolean; sso: boolean; state: string; grants: { namespace: string; levels?: string[]; roles?: string[] }[] }[];
-  tokens: { id: string; name?: string; owner?: string; namespaces: string[]; expires?: string }[];
-}
 
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
@@ -41,7 +35,7 @@ export function membersCommand(argv: readonly string[], io: Io): number {
     io.out(text.trimEnd());
     return 0;
   }
-  const m = JSON.parse(text) as Members;
+  const m = JSON.parse(text) as MembershipData;
   const yes = (b: boolean) => (b ? 'yes' : '-');
   io.out(table([
     ['USER', 'GITHUB', 'ADMIN', 'BILLING', 'STATUS'],

@@ -9,6 +9,7 @@
  */
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
+import type { MemberInvite, MemberOrganization, MembershipData, MemberToken, MemberUser } from '../model/membership.ts';
 import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
 
@@ -312,8 +313,8 @@ function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, Polic
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
-export function membershipData(model: OrgModel) {
-  const organization = {
+export function membershipData(model: OrgModel): MembershipData {
+  const organization: MemberOrganization = {
     name: model.name,
     owner: model.owner,
     usernamePrefix: model.usernamePrefix,
@@ -327,7 +328,7 @@ export function membershipData(model: OrgModel) {
     // Named bundles of levels: invites name them, and the review re-renders from this data.
     ...(model.roles.length ? { roles: model.roles.map((r) => ({ name: r.name, levels: r.levels })) } : {}),
   };
-  const users = model.users.map((u) => ({
+  const users = model.users.map((u): MemberUser => ({
     email: u.key,
     username: usernameOf(model, u.key),
     ...(u.github !== undefined ? { github: u.github } : {}),
@@ -336,7 +337,7 @@ export function membershipData(model: OrgModel) {
     status: u.status,
     ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
   }));
-  const invites = model.invites.map((i) => ({
+  const invites = model.invites.map((i): MemberInvite => ({
     email: i.key,
     admin: i.admin,
     billing: i.billing,
@@ -344,7 +345,7 @@ export function membershipData(model: OrgModel) {
     state: i.state,
     grants: i.grants.map((g) => ({ namespace: g.namespace, ...(g.levels.length ? { levels: g.levels } : {}), ...(g.roles.length ? { roles: g.roles } : {}) })),
   }));
-  const tokens = model.tokens.map((t) => ({
+  const tokens = model.tokens.map((t): MemberToken => ({
     id: t.id,
     serviceAccount: tokenAccountName(t.id, t.rotation),
     ...(t.rotation ? { rotation: t.rotation } : {}),
