@@ -4,9 +4,11 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { SnapshotError } from '../model/errors.ts';
-import type { MemberInvite, MemberOrganization, MemberRole, MemberToken, MemberUser } from '../model/membership.ts';
+import {
+  MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
+  type MemberInvite, type MembershipList, type MemberOrganization, type MemberRole, type MemberToken, type MemberUser,
+} from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/model.ts';
-import { MEMBERSHIP_LISTS } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
 import { readRbac, type ManifestDoc } from './objects.ts';
@@ -117,18 +119,18 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
   const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
   // Every cluster of the output carries the same membership: one copy is enough.
-  const orgMap = [...new Map(named('orgctl-organization').map((c) => [JSON.stringify(c.data), c])).values()];
+  const orgMap = [...new Map(named(ORGANIZATION_CONFIGMAP).map((c) => [JSON.stringify(c.data), c])).values()];
   if (orgMap.length !== 1) {
-    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
+    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
   }
   const data = orgMap[0]!.data as Obj;
   let info: Obj;
   try {
-    info = JSON.parse(String(data['organization.json'])) as Obj;
+    info = JSON.parse(String(data[ORGANIZATION_KEY])) as Obj;
   } catch {
-    throw new SnapshotError(`${label}: orgctl-organization has no valid organization.json`);
+    throw new SnapshotError(`${label}: ${ORGANIZATION_CONFIGMAP} has no valid ${ORGANIZATION_KEY}`);
   }
-  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: organization.json names no organization or owner`);
+  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
   const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? `${info.name}-system`);
   const org: OrgInfo = {
     name: info.name,
@@ -146,8 +148,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
   // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
   // orgctl-organization itself, which is read too.
-  const list = <T>(name: 'users' | 'invites' | 'tokens', keyOf: (t: T) => string): Map<string, T> => {
-    const pattern = new RegExp(`^orgctl-${name}(-\\d+)?$`);
+  const list = <T>(name: MembershipList, keyOf: (t: T) => string): Map<string, T> => {
+    const pattern = membershipListPattern(name);
     const file = MEMBERSHIP_LISTS[name];
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);

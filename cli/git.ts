@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../model/errors.ts';
+import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { decodeOutput, holdsOrgctlOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
@@ -64,7 +65,7 @@ export function loadSide(spec: string, cache?: DocumentCache, label = spec, defa
     files = readRefOutput(ref, dir);
   }
   if (!holdsOrgctlOutput(files)) {
-    throw new InputError(`${label} has no orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no members.json, no file under orgctl's header)`);
+    throw new InputError(`${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)`);
   }
   return { docs: parseOutput(files, cache), problems: [], files };
 }

@@ -11,7 +11,7 @@ import { toYamlDocument } from '../synth/yaml.ts';
 import { parseArgs } from './args.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import type { MembershipData, MemberToken } from '../model/membership.ts';
+import { MEMBERS_FILE, type MembershipData, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 
 export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
@@ -129,7 +129,7 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   const dir = (flags.dir as string | undefined) ?? 'dist';
   const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
   const token = members.tokens?.find((t) => t.id === positionals[0]);
-  if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
+  if (!token) throw new InputError(`${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
   const secretSource = (flags.secret as string | undefined) ?? '-';
   let secretText: string;
   try {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from './args.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import type { MembershipData } from '../model/membership.ts';
+import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 
 export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
@@ -15,7 +15,7 @@ billing portal or an identity provider to consume.`;
 
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
-  const file = join(dir, 'members.json');
+  const file = join(dir, MEMBERS_FILE);
   try {
     return readFileSync(file, 'utf8');
   } catch {

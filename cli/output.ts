@@ -7,6 +7,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, read
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, OutputError } from '../model/errors.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 
@@ -154,7 +155,7 @@ export function beginsWith(file: string, start: string): boolean {
 
 /** A file orgctl writes: YAML under its header, or its members.json. */
 function writtenByOrgctl(dir: string, path: string): boolean {
-  if (path === 'members.json') return beginsWith(join(dir, path), '{\n  "organization": {');
+  if (path === MEMBERS_FILE) return beginsWith(join(dir, path), '{\n  "organization": {');
   return path.endsWith('.yaml') && beginsWith(join(dir, path), OUTPUT_HEADER);
 }
 

@@ -102,3 +102,27 @@ export interface MembershipData {
   readonly invites: readonly MemberInvite[];
   readonly tokens: readonly MemberToken[];
 }
+
+/** The file of the output folder holding MembershipData (2-space JSON), for other systems and `orgctl members`. */
+export const MEMBERS_FILE = 'members.json';
+
+/** The ConfigMap of the system namespace holding the organization's settings. */
+export const ORGANIZATION_CONFIGMAP = 'orgctl-organization';
+/** Its data key: MemberOrganization as one line of JSON. */
+export const ORGANIZATION_KEY = 'organization.json';
+
+/**
+ * The membership lists, each by the data key of its ConfigMaps: one JSON record a line (adding a
+ * user adds one line). Each list is spread over numbered ConfigMaps (membershipListName).
+ */
+export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
+export type MembershipList = keyof typeof MEMBERSHIP_LISTS;
+
+/** The i-th ConfigMap (from 0) holding a list: `orgctl-users`, `orgctl-users-2`, ... */
+export const membershipListName = (list: MembershipList, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
+
+/**
+ * Every name membershipListName gives `list` (group 1: `-<n>`, from the second on): the reader
+ * (analysis/snapshot.ts readMembership) reads every ConfigMap whose name matches.
+ */
+export const membershipListPattern = (list: MembershipList): RegExp => new RegExp(`^orgctl-${list}(-\\d+)?$`);

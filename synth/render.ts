@@ -9,7 +9,10 @@
  */
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import type { MemberInvite, MemberOrganization, MembershipData, MemberToken, MemberUser } from '../model/membership.ts';
+import {
+  MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListName, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
+  type MemberInvite, type MemberOrganization, type MembershipData, type MembershipList, type MemberToken, type MemberUser,
+} from '../model/membership.ts';
 import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
 
@@ -360,13 +363,6 @@ export function membershipData(model: OrgModel): MembershipData {
   return { organization, users, invites, tokens };
 }
 
-/**
- * The ConfigMaps holding membership lists, by data key: `orgctl-users`, `orgctl-users-2`, ...
- * `readMembership` (analysis/snapshot.ts) reads every ConfigMap whose name matches.
- */
-export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
-export const membershipListName = (list: keyof typeof MEMBERSHIP_LISTS, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
-
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
@@ -377,11 +373,11 @@ function membership(model: OrgModel): Manifest[] {
   // Every list grows with the organization: each is spread over numbered ConfigMaps, each under the
   // 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds 1 MiB; 12,000
   // invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server counts them.
-  const lists = (list: keyof typeof MEMBERSHIP_LISTS, records: readonly object[]) =>
+  const lists = (list: MembershipList, records: readonly object[]) =>
     chunkBySize(records.map((r) => `${JSON.stringify(r)}\n`), (line) => Buffer.byteLength(line, 'utf8'), MAX_OBJECT_BYTES)
       .map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
   return [
-    cm('orgctl-organization', { 'organization.json': `${JSON.stringify(organization)}\n` }),
+    cm(ORGANIZATION_CONFIGMAP, { [ORGANIZATION_KEY]: `${JSON.stringify(organization)}\n` }),
     ...lists('users', users),
     ...lists('invites', invites),
     ...lists('tokens', tokens),
@@ -487,6 +483,9 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
 
 export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
 
+/** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
+export const ARGOCD_FILES = { applicationSet: 'argocd/applicationset.yaml', appProject: 'argocd/appproject.yaml' } as const;
+
 /**
  * The comment at the top of every YAML file orgctl writes (without its `# `). Printable ASCII only:
  * a path holding a character Go's YAML reads as a line break (U+0085, U+2028) would end the
@@ -510,7 +509,7 @@ export function declaredInOf(text: string): string | undefined {
  * `.yml` Argo CD would apply too, a README) is not orgctl's and is refused by whatever judges it.
  */
 export function isOutputPath(path: string): boolean {
-  return path === 'members.json' || path === 'argocd/applicationset.yaml' || path === 'argocd/appproject.yaml' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
+  return path === MEMBERS_FILE || path === ARGOCD_FILES.applicationSet || path === ARGOCD_FILES.appProject || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
 }
 
 export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {
