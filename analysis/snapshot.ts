@@ -8,7 +8,8 @@ import {
   MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
   type MemberInvite, type MembershipList, type MemberOrganization, type MemberRole, type MemberToken, type MemberUser,
 } from '../model/membership.ts';
-import { ORG_DEFAULTS } from '../model/model.ts';
+import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
+import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
 import { readRbac, type ManifestDoc } from './objects.ts';
@@ -131,7 +132,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     throw new SnapshotError(`${label}: ${ORGANIZATION_CONFIGMAP} has no valid ${ORGANIZATION_KEY}`);
   }
   if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
-  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? `${info.name}-system`);
+  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? systemNamespaceOf(info.name));
   const org: OrgInfo = {
     name: info.name,
     owner: info.owner,
@@ -181,5 +182,5 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
   const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
-  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
+  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : [DEFAULT_CLUSTER]) };
 }

@@ -1,4 +1,4 @@
-import { tokenAccountName } from '../../model/model.ts';
+import { systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
 import { at, type Finding } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import { pathSegmentProblem } from './kubernetes-names.ts';
@@ -29,7 +29,7 @@ export const invalidName: OrgRule = {
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {
       if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${JSON.stringify(given)} ${problem}`, source });
     };
-    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, 63 - '-system'.length), model.source);
+    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, 63 - systemNamespaceOf('').length), model.source);
     const fromSpec = model.source === 'metadata.name';
     model.clusters.forEach((c, i) => report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : model.source));
     for (const n of model.namespaces) {
