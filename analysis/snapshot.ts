@@ -8,7 +8,7 @@ import {
   MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
   type MemberInvite, type MembershipList, type MemberOrganization, type MemberRole, type MemberToken, type MemberUser,
 } from '../model/membership.ts';
-import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
+import { customRoleName, ORG_DEFAULTS, systemNamespaceOf, tokenRoleName } from '../model/model.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
@@ -176,9 +176,10 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       return [subject.name, byNamespace] as const;
     }),
   );
+  const [customPrefix, tokenPrefix] = [customRoleName(org.name, ''), tokenRoleName(org.name, '')];
   const customRoles = new Map(
     rbac.roles
-      .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
+      .filter((r) => r.kind === 'Role' && (r.name.startsWith(customPrefix) || r.name.startsWith(tokenPrefix)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
   const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));

@@ -6,6 +6,7 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadAuthorizer } from './rbac.ts';
 import { table } from './who-can.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
 
@@ -22,7 +23,7 @@ export function accessCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
+  const dir = (flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   const authz = loadAuthorizer(dir, io);
   if (flags.format === 'json') {
     // One line: at 10,000 people, indentation alone is tens of megabytes.

@@ -4,6 +4,7 @@ import { parseArgs } from './args.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
        orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR]
@@ -41,7 +42,7 @@ export function canICommand(argv: readonly string[], io: Io): number {
   if (typeof flags.as !== 'string' || !flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
   const [verb, what] = positionals as [string, string];
   const user = userInfo(flags.as, (flags['as-group'] as string[] | undefined) ?? []);
-  const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
+  const authz = loadAuthorizer((flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR, io);
   let decision: Decision;
   if (what.startsWith('/')) {
     if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');

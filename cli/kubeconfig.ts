@@ -7,12 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { systemNamespaceOf } from '../model/model.ts';
+import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import { parseArgs } from './args.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MembershipData, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
@@ -38,10 +40,10 @@ export function readTokenSecret(secret: unknown, token: MemberToken, namespace?:
   if (namespace !== undefined && meta.namespace !== undefined && meta.namespace !== namespace) {
     throw new InputError(`Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`);
   }
-  if (secret.type !== 'kubernetes.io/service-account-token') {
-    throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not kubernetes.io/service-account-token`);
+  if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE) {
+    throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not ${SERVICE_ACCOUNT_TOKEN_TYPE}`);
   }
-  const sa = isObj(meta.annotations) ? meta.annotations['kubernetes.io/service-account.name'] : undefined;
+  const sa = isObj(meta.annotations) ? meta.annotations[SERVICE_ACCOUNT_NAME_ANNOTATION] : undefined;
   if (sa !== token.serviceAccount) {
     throw new InputError(`Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`);
   }
@@ -126,7 +128,7 @@ export function kubeconfigCommand(argv: readonly string[], io: Io, stdin: () => 
   if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
   const server = flags.server as string | undefined;
   if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
+  const dir = (flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
   const token = members.tokens?.find((t) => t.id === positionals[0]);
   if (!token) throw new InputError(`${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);

@@ -5,6 +5,7 @@ import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
 
@@ -30,7 +31,7 @@ export function membersCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const text = readMembersText((flags.dir as string | undefined) ?? 'dist');
+  const text = readMembersText((flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR);
   if (flags.format === 'json') {
     io.out(text.trimEnd());
     return 0;

@@ -17,6 +17,9 @@ const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
   return existsSync(parent) ? readdirSync(parent).filter((f) => f.startsWith(prefix)).map((f) => join(parent, f)) : [];
 };
 
+/** The output folder when none is given: `synth` writes it, the other commands read it. */
+export const DEFAULT_OUTPUT_DIR = 'dist';
+
 /** Puts back an output folder left aside by a run that died between its two renames. */
 export function recoverInterrupted(outDir: string): void {
   const dir = resolve(outDir);

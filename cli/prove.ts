@@ -10,6 +10,7 @@ import { dateFlag, parseArgs } from './args.ts';
 import { UsageError } from '../model/errors.ts';
 import { loadSide } from './git.ts';
 import type { Io } from '../model/io.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
 
@@ -30,7 +31,7 @@ export function proveCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const dir = (flags.dir as string | undefined) ?? 'dist';
+  const dir = (flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   const today = resolveToday(dateFlag(flags.today), io.env);
   io.progress?.(`orgctl prove: reading ${dir}...`);
   const side = loadSide(dir);

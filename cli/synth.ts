@@ -6,7 +6,7 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadDeclaration } from './load.ts';
 import { folderAbove } from './paths.ts';
-import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
+import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function synthCommand(argv: readonly string[], io: Io): Promise<num
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const today = resolveToday(dateFlag(flags.today), io.env);
-  const out = (flags.out as string | undefined) ?? 'dist';
+  const out = (flags.out as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   const json = flags.format === 'json';
   io.progress?.(`orgctl synth: reading ${(flags.spec as string | undefined) ?? 'org/org.ts'}...`);
   const loaded = await loadDeclaration(flags.spec as string | undefined, today);

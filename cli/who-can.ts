@@ -5,6 +5,7 @@ import { parseArgs } from './args.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 export const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]
 
@@ -36,7 +37,7 @@ export function whoCanCommand(argv: readonly string[], io: Io): number {
   // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
   const url = what.startsWith('/');
   const t = url ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false } : resolveTarget(what, (flags.subresource as string | undefined) ?? '', io);
-  const authz = loadAuthorizer((flags.dir as string | undefined) ?? 'dist', io);
+  const authz = loadAuthorizer((flags.dir as string | undefined) ?? DEFAULT_OUTPUT_DIR, io);
   const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
   const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
   // ClusterRoleBindings ('') reach every namespace: always part of the answer.

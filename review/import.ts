@@ -7,7 +7,7 @@
  * rotations, clusters; importing it keeps all of that.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
+import { ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
@@ -35,6 +35,8 @@ export interface ImportResult {
 
 const EMAIL = new RegExp(EMAIL_PATTERN);
 const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
+/** How the ServiceAccount of an orgctl token begins: `token-`. */
+const TOKEN_ACCOUNT = tokenAccountName('');
 
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
@@ -193,7 +195,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
         }
         // orgctl's own tokens: the membership says which token a ServiceAccount is (an id may end in -r5).
         const own = saNamespace === systemNamespace ? tokenByAccount.get(s.name) : undefined;
-        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
+        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith(TOKEN_ACCOUNT) ? s.name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
         const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
         namespaces.add(b.namespace);
         const byNs = tokens.get(id) ?? new Map<string, TokenAccess>();

@@ -13,7 +13,7 @@ import {
   MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListName, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
   type MemberInvite, type MemberOrganization, type MembershipData, type MembershipList, type MemberToken, type MemberUser,
 } from '../model/membership.ts';
-import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
+import { customRoleName, levelRoleName, systemNamespaceOf, tokenAccountName, tokenRoleName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
@@ -34,10 +34,17 @@ export interface RenderOptions {
   readonly maxBindingBytes?: number;
 }
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** The Kubernetes RBAC API group, and the apiVersion of its objects. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_V1 = `${RBAC_GROUP}/v1`;
 /** Objects that grow with the organization are split below this (see maxBindingBytes). */
 export const MAX_OBJECT_BYTES = 192 * 1024;
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
+/** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
+export const ORGANIZATION_LABEL = 'orgctl.io/organization';
+/** A token's Secret: the type the token controller fills, and the annotation naming its ServiceAccount. */
+export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 export const SYNC_WAVE: Readonly<Record<string, string>> = {
@@ -112,7 +119,7 @@ class Subjects {
 function meta(model: OrgModel, kind: string, name: string, namespace?: string, annotations: Record<string, string> = {}) {
   return {
     annotations: { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations },
-    labels: { ...MANAGED_BY, 'orgctl.io/organization': model.name },
+    labels: { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name },
     name,
     ...(namespace !== undefined ? { namespace } : {}),
   };
@@ -190,9 +197,9 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   };
   const org = model.name;
   // Names built once, not once per grant and level.
-  const catalogRoles = new Map(CATALOG.map((l) => [l.id, `${org}:${l.id}`]));
+  const catalogRoles = new Map(CATALOG.map((l) => [l.id, levelRoleName(org, l.id)]));
   const catalogRole = (level: string) => catalogRoles.get(level)!;
-  const customRoleName = (name: string) => `${org}:custom:${name}`;
+  const customRoleOf = (name: string) => customRoleName(org, name);
 
   // namespace → Role name → rules: custom roles and inline rules, emitted only where bound.
   const customRoles = new Map<string, Map<string, PolicyRule[]>>();
@@ -209,7 +216,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const useCustomRole = (ns: string, customRole: string, subject: Subject) => {
     const rules = customRuleSets.get(customRole);
     if (!rules) return;
-    const name = customRoleName(customRole);
+    const name = customRoleOf(customRole);
     if (!rolesIn(ns).has(name)) {
       rolesIn(ns).set(name, [...rules]);
       madeAt(ns, name, customRoleSources.get(customRole));
@@ -227,8 +234,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
     if (g.rules.length) {
       // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleName(u.key), g.rules, g.source);
-      bindings.add(g.namespace, 'Role', customRoleName(u.key), subject);
+      addInlineRules(g.namespace, customRoleOf(u.key), g.rules, g.source);
+      bindings.add(g.namespace, 'Role', customRoleOf(u.key), subject);
     }
   }
 
@@ -253,8 +260,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const r of t.rbac) {
       if (!namespaces.has(r.namespace)) continue;
       if (r.rules.length) {
-        addInlineRules(r.namespace, `${org}:token:${t.id}`, r.rules, r.source);
-        bindings.add(r.namespace, 'Role', `${org}:token:${t.id}`, subject);
+        addInlineRules(r.namespace, tokenRoleName(org, t.id), r.rules, r.source);
+        bindings.add(r.namespace, 'Role', tokenRoleName(org, t.id), subject);
       }
       for (const c of r.customRoles) useCustomRole(r.namespace, c, subject);
     }
@@ -264,8 +271,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
 
 function clusterRoles(model: OrgModel): Manifest[] {
   return CATALOG.map((level) =>
-    manifest('rbac.authorization.k8s.io/v1', 'ClusterRole', {
-      metadata: meta(model, 'ClusterRole', `${model.name}:${level.id}`, undefined, {
+    manifest(RBAC_V1, 'ClusterRole', {
+      metadata: meta(model, 'ClusterRole', levelRoleName(model.name, level.id), undefined, {
         'orgctl.io/level': level.id,
         'orgctl.io/description': level.description,
         ...(level.adminOnly ? { 'orgctl.io/admin-only': 'true' } : {}),
@@ -286,9 +293,10 @@ function namespaceObject(model: OrgModel, name: string, source?: string): Manife
 
 function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number, roleSources: RoleSources): Manifest[] {
   const out: Manifest[] = [];
+  const prefix = levelRoleName(model.name, '').length;
   const names = [...bindings.in(ns).keys()].sort((a, b) => {
-    const la = a.slice(model.name.length + 1);
-    const lb = b.slice(model.name.length + 1);
+    const la = a.slice(prefix);
+    const lb = b.slice(prefix);
     return compareLevels(la, lb);
   });
   for (const roleName of names) {
@@ -298,7 +306,7 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
     const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
     chunks.forEach((chunk, i) => {
       out.push(
-        declared(manifest('rbac.authorization.k8s.io/v1', 'RoleBinding', {
+        declared(manifest(RBAC_V1, 'RoleBinding', {
           metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
           roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
           subjects: chunk,
@@ -312,7 +320,7 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
 function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined, roleSources: RoleSources): Manifest[] {
   return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, rules]) => declared(manifest('rbac.authorization.k8s.io/v1', 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
+    .map(([name, rules]) => declared(manifest(RBAC_V1, 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
@@ -404,8 +412,8 @@ function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
     manifest('v1', 'ServiceAccount', { metadata: meta(model, 'ServiceAccount', name, ns, about) } satisfies k8s.KubeServiceAccountProps),
     // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
     manifest('v1', 'Secret', {
-      metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
-      type: 'kubernetes.io/service-account-token',
+      metadata: meta(model, 'Secret', name, ns, { [SERVICE_ACCOUNT_NAME_ANNOTATION]: name, ...about }),
+      type: SERVICE_ACCOUNT_TOKEN_TYPE,
     } satisfies k8s.KubeSecretProps),
   ].map((o) => declared(o, t.source));
 }
@@ -434,8 +442,10 @@ export const DEFAULT_CLUSTER = 'in-cluster';
 export interface Placed {
   readonly cluster: string;
   readonly shard: string;
-  /** What decides the shard: a namespace name, a token id, or the cluster shard. */
+  /** What is placed, for people: `namespace <name>`, `token <id>`, or the cluster shard. */
   readonly unit: string;
+  /** What shardOf places it by: the namespace's name, `token:<id>`; the cluster shard's is CLUSTER_SHARD. */
+  readonly key: string;
   readonly objects: readonly Manifest[];
 }
 
@@ -462,16 +472,16 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const sys = model.systemNamespace;
   const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources)];
   const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name, n.source), ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources), ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources)]]));
-  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, objects: tokenObjects(model, t) }));
+  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, key: `token:${t.id}`, objects: tokenObjects(model, t) }));
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const out: Placed[] = [];
   for (const cluster of clusters) {
-    out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, objects: clusterWide });
+    out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, key: CLUSTER_SHARD, objects: clusterWide });
     for (const n of model.namespaces) {
       if (n.clusters.length && !n.clusters.includes(cluster)) continue;
-      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, objects: perNamespace.get(n.name)! });
+      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, key: n.name, objects: perNamespace.get(n.name)! });
     }
-    for (const t of tokens) out.push({ cluster, shard: shardOf(`token:${t.id}`, model.shards), unit: `token ${t.id}`, objects: t.objects });
+    for (const t of tokens) out.push({ cluster, shard: shardOf(t.key, model.shards), unit: `token ${t.id}`, key: t.key, objects: t.objects });
   }
   return out;
 }
