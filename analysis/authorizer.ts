@@ -42,7 +42,8 @@ export interface Decision {
   readonly by?: EffectiveRule;
 }
 
-const SA_PREFIX = 'system:serviceaccount:';
+/** How a service account's username begins: `system:serviceaccount:<namespace>:<name>`. */
+export const SA_PREFIX = 'system:serviceaccount:';
 
 /**
  * The groups the API server gives a user: those asked for, plus `system:authenticated`, plus a

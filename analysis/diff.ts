@@ -3,10 +3,12 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { customRoleName, tokenRoleName } from '../model/model.ts';
 import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, type ClassId } from './classes.ts';
-import type { LazyCell, MemberInvite, MemberToken, MemberUser, OrgInfo, Snapshot } from './snapshot.ts';
+import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
+import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
 
 export interface Change {
   /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
@@ -67,7 +69,8 @@ const codeList = (xs: readonly string[]) => xs.join(', ');
 
 /** Bindings to orgctl's custom and token Roles, for "gains custom role X". */
 function customVia(cell: AccessCell | undefined, org: string): string[] {
-  return (cell?.via ?? []).map((v) => v.split(' → ')[1]!).filter((r) => r.startsWith(`Role ${org}:custom:`) || r.startsWith(`Role ${org}:token:`)).map((r) => r.slice('Role '.length));
+  const [custom, token] = [`Role ${customRoleName(org, '')}`, `Role ${tokenRoleName(org, '')}`];
+  return (cell?.via ?? []).map((v) => v.split(' → ')[1]!).filter((r) => r.startsWith(custom) || r.startsWith(token)).map((r) => r.slice('Role '.length));
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
 import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
-import { Authorizer, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
+import { Authorizer, SA_PREFIX, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
 import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
@@ -27,7 +27,7 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
   if (user) return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key };
   const token = model.tokens.find((t) => t.id === subject);
   if (token) return { user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))), label: `tokens/${token.id}`, tokenId: token.id };
-  if (subject.startsWith('system:serviceaccount:') || subject.includes('@')) return { user: userInfo(subject), label: subject };
+  if (subject.startsWith(SA_PREFIX) || subject.includes('@')) return { user: userInfo(subject), label: subject };
   return undefined;
 }
 

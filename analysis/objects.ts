@@ -4,6 +4,7 @@
  * out, never crashing the evaluation.
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { RBAC_GROUP } from '../synth/render.ts';
 
 export interface SourceRef {
   readonly file: string;
@@ -61,7 +62,7 @@ export interface ManifestDoc {
   readonly object: unknown;
 }
 
-const RBAC_API = 'rbac.authorization.k8s.io/';
+const RBAC_API = `${RBAC_GROUP}/`;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const strMap = (v: unknown): Record<string, string> =>

@@ -4,61 +4,25 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { SnapshotError } from '../model/errors.ts';
-import { ORG_DEFAULTS } from '../model/model.ts';
-import { MEMBERSHIP_LISTS } from '../synth/render.ts';
+import {
+  MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
+  type MemberInvite, type MembershipList, type MemberOrganization, type MemberRole, type MemberToken, type MemberUser,
+} from '../model/membership.ts';
+import { customRoleName, ORG_DEFAULTS, systemNamespaceOf, tokenRoleName } from '../model/model.ts';
+import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
 import { readRbac, type ManifestDoc } from './objects.ts';
 
-export interface MemberUser {
-  readonly email: string;
-  readonly username: string;
-  readonly github?: string;
-  readonly admin: boolean;
-  readonly billing: boolean;
-  readonly status: 'active' | 'deactivated';
-  readonly access?: 'all' | 'none';
-}
-
-export interface MemberInvite {
-  readonly email: string;
-  readonly admin: boolean;
-  readonly billing: boolean;
-  readonly sso: boolean;
-  readonly state: 'pending' | 'revoked';
-  readonly grants: readonly { namespace: string; levels?: readonly string[]; roles?: readonly string[] }[];
-}
-
-export interface MemberToken {
-  readonly id: string;
-  readonly serviceAccount: string;
-  readonly name?: string;
-  readonly owner?: string;
-  readonly namespaces: readonly string[];
-  readonly levels?: readonly string[];
-  /** Namespaces of its custom RBAC, in declared order. */
-  readonly customRbac?: readonly string[];
-  readonly rotation?: number;
-  readonly expires?: string;
-  readonly note?: string;
-}
-
-export interface OrgInfo {
-  readonly name: string;
-  readonly owner: string;
-  readonly usernamePrefix: string;
-  readonly ssoEnforced: boolean;
-  readonly clusters: readonly string[];
-  readonly namespaces: readonly string[];
-  /** Share of users, grants or tokens a change may remove without an override. */
-  readonly massRemovalThreshold: number;
+/**
+ * The organization as the review reads it: `organization.json` (the one declaration of the format,
+ * model/membership.ts) with its defaults filled in, and the namespace its ConfigMap is in.
+ */
+export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
+  /** The namespace of the `orgctl-organization` ConfigMap. */
   readonly systemNamespace: string;
-  /** Shards per cluster (delivery). */
-  readonly shards: number;
-  /** Where Argo CD reads the repository, when dist/argocd/ is generated. */
-  readonly argocd?: { readonly repoURL: string; readonly revision: string; readonly path: string; readonly namespace: string };
-  /** Named bundles of levels, as declared. */
-  readonly roles: readonly { readonly name: string; readonly levels: readonly string[] }[];
+  /** Named bundles of levels, as declared; empty when none is. */
+  readonly roles: readonly MemberRole[];
 }
 
 /**
@@ -156,19 +120,19 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
   const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
   // Every cluster of the output carries the same membership: one copy is enough.
-  const orgMap = [...new Map(named('orgctl-organization').map((c) => [JSON.stringify(c.data), c])).values()];
+  const orgMap = [...new Map(named(ORGANIZATION_CONFIGMAP).map((c) => [JSON.stringify(c.data), c])).values()];
   if (orgMap.length !== 1) {
-    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
+    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
   }
   const data = orgMap[0]!.data as Obj;
   let info: Obj;
   try {
-    info = JSON.parse(String(data['organization.json'])) as Obj;
+    info = JSON.parse(String(data[ORGANIZATION_KEY])) as Obj;
   } catch {
-    throw new SnapshotError(`${label}: orgctl-organization has no valid organization.json`);
+    throw new SnapshotError(`${label}: ${ORGANIZATION_CONFIGMAP} has no valid ${ORGANIZATION_KEY}`);
   }
-  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: organization.json names no organization or owner`);
-  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? `${info.name}-system`);
+  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
+  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? systemNamespaceOf(info.name));
   const org: OrgInfo = {
     name: info.name,
     owner: info.owner,
@@ -185,8 +149,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
   // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
   // orgctl-organization itself, which is read too.
-  const list = <T>(name: 'users' | 'invites' | 'tokens', keyOf: (t: T) => string): Map<string, T> => {
-    const pattern = new RegExp(`^orgctl-${name}(-\\d+)?$`);
+  const list = <T>(name: MembershipList, keyOf: (t: T) => string): Map<string, T> => {
+    const pattern = membershipListPattern(name);
     const file = MEMBERSHIP_LISTS[name];
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
@@ -212,11 +176,12 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       return [subject.name, byNamespace] as const;
     }),
   );
+  const [customPrefix, tokenPrefix] = [customRoleName(org.name, ''), tokenRoleName(org.name, '')];
   const customRoles = new Map(
     rbac.roles
-      .filter((r) => r.kind === 'Role' && (r.name.startsWith(`${org.name}:custom:`) || r.name.startsWith(`${org.name}:token:`)))
+      .filter((r) => r.kind === 'Role' && (r.name.startsWith(customPrefix) || r.name.startsWith(tokenPrefix)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
   const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
-  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : ['in-cluster']) };
+  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : [DEFAULT_CLUSTER]) };
 }

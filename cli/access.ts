@@ -4,6 +4,7 @@ import { accessHtml } from '../report/access-html.ts';
 import { defineCommand } from './command.ts';
 import { loadAuthorizer } from './rbac.ts';
 import { table } from './who-can.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
 
@@ -20,7 +21,7 @@ export const command = defineCommand({
   help: ACCESS_HELP,
   flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string' },
   run({ flags }, io) {
-    const dir = flags.dir ?? 'dist';
+    const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
     const authz = loadAuthorizer(dir, io);
     if (flags.format === 'json') {
       // One line: at 10,000 people, indentation alone is tens of megabytes.

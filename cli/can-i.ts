@@ -3,6 +3,7 @@ import { userInfo, type Decision } from '../analysis/authorizer.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { loadAuthorizer, resolveTarget } from './rbac.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
        orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR]
@@ -39,7 +40,7 @@ export const command = defineCommand({
     if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
     const [verb, what] = positionals as [string, string];
     const user = userInfo(flags.as, flags['as-group']);
-    const authz = loadAuthorizer(flags.dir ?? 'dist', io);
+    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
     let decision: Decision;
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');

@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../model/errors.ts';
+import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { decodeOutput, holdsOrgctlOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -54,7 +56,7 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
  */
 export type LoadedSide = LoadedManifests & { readonly files: readonly OutputText[] };
 
-export function loadSide(spec: string, cache?: DocumentCache, label = spec, defaultDir = 'dist'): LoadedSide {
+export function loadSide(spec: string, cache?: DocumentCache, label = spec, defaultDir = DEFAULT_OUTPUT_DIR): LoadedSide {
   let files: OutputText[];
   if (existsSync(spec) && statSync(spec).isDirectory()) files = readOutputFolder(spec);
   else {
@@ -64,7 +66,7 @@ export function loadSide(spec: string, cache?: DocumentCache, label = spec, defa
     files = readRefOutput(ref, dir);
   }
   if (!holdsOrgctlOutput(files)) {
-    throw new InputError(`${label} has no orgctl-organization ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no members.json, no file under orgctl's header)`);
+    throw new InputError(`${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)`);
   }
   return { docs: parseOutput(files, cache), problems: [], files };
 }

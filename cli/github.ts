@@ -15,6 +15,7 @@ import {
   CHECK_NAME, CHECK_SUMMARY_LIMIT, type ClientOptions, type GitHubClient, type Repo, createCheckRun, fetchPullRequest,
   fetchPullRequestNow, makeClient, supersededBy, upsertComment,
 } from '../github/adapter.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -98,7 +99,7 @@ export async function reviewOnGitHub(flags: GitHubReviewFlags, io: Io, options: 
     let judged: ReturnType<typeof judgeChange>;
     try {
       judged = judgeChange({
-        base: flags.base ?? 'dist',
+        base: flags.base ?? DEFAULT_OUTPUT_DIR,
         head: headSpec,
         actors: pr.actors,
         approvals: pr.approvals,

@@ -7,12 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { systemNamespaceOf } from '../model/model.ts';
+import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
+import { MEMBERS_FILE, type MembershipData, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
@@ -26,18 +29,11 @@ without --force, and refuses any folder it cannot prove is outside every git rep
 
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
-export interface TokenInfo {
-  readonly id: string;
-  readonly serviceAccount: string;
-  readonly namespaces: readonly string[];
-  readonly customRbac?: readonly string[];
-}
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
-export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: string): { token: string; caData: string } {
+export function readTokenSecret(secret: unknown, token: MemberToken, namespace?: string): { token: string; caData: string } {
   if (!isObj(secret) || secret.kind !== 'Secret') throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
   const meta = isObj(secret.metadata) ? secret.metadata : {};
   const name = String(meta.name ?? '');
@@ -45,10 +41,10 @@ export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: s
   if (namespace !== undefined && meta.namespace !== undefined && meta.namespace !== namespace) {
     throw new InputError(`Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`);
   }
-  if (secret.type !== 'kubernetes.io/service-account-token') {
-    throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not kubernetes.io/service-account-token`);
+  if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE) {
+    throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not ${SERVICE_ACCOUNT_TOKEN_TYPE}`);
   }
-  const sa = isObj(meta.annotations) ? meta.annotations['kubernetes.io/service-account.name'] : undefined;
+  const sa = isObj(meta.annotations) ? meta.annotations[SERVICE_ACCOUNT_NAME_ANNOTATION] : undefined;
   if (sa !== token.serviceAccount) {
     throw new InputError(`Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`);
   }
@@ -63,7 +59,7 @@ export function readTokenSecret(secret: unknown, token: TokenInfo, namespace?: s
 
 export interface KubeconfigInput {
   readonly org: string;
-  readonly token: TokenInfo;
+  readonly token: MemberToken;
   readonly server: string;
   readonly cluster: string;
   readonly credentials: { readonly token: string; readonly caData: string };
@@ -126,10 +122,10 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
   const server = flags.server;
   if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
-  const dir = flags.dir ?? 'dist';
-  const members = JSON.parse(readMembersText(dir)) as { organization?: { name?: string }; tokens?: TokenInfo[] };
+  const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
+  const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
   const token = members.tokens?.find((t) => t.id === positionals[0]);
-  if (!token) throw new InputError(`${dir}/members.json declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
+  if (!token) throw new InputError(`${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
   const secretSource = flags.secret ?? '-';
   let secretText: string;
   try {

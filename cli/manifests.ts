@@ -8,6 +8,7 @@ import { parseCanonicalYaml, readCanonicalYaml, yamlErrorText, type DocumentCach
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
 import { beginsWith, listFiles } from './output.ts';
 
 export type { DocumentCache };
@@ -24,13 +25,13 @@ export type OutputText = OutputFileText;
 
 /** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it), reading only headers. */
 export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
-  if (files.includes('members.json')) return true;
+  if (files.includes(MEMBERS_FILE)) return true;
   return files.some((f) => f.endsWith('.yaml') && beginsWith(join(dir, f), OUTPUT_HEADER));
 }
 
 /** The same question for files already read. */
 export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
-  return files.some((f) => f.path === 'members.json' || f.content.startsWith(OUTPUT_HEADER));
+  return files.some((f) => f.path === MEMBERS_FILE || f.content.startsWith(OUTPUT_HEADER));
 }
 
 /** The documents of a text under orgctl's header, or why it is not orgctl's (`label:line: what`). */
@@ -50,10 +51,10 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
   const docs: ManifestDoc[] = [];
   for (const f of files) {
     if (!isOutputPath(f.path)) {
-      errors.push(`${f.label}: not a file orgctl writes (its output holds members.json, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`);
+      errors.push(`${f.label}: not a file orgctl writes (its output holds ${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`);
       continue;
     }
-    if (f.path === 'members.json') continue; // the same data as the membership ConfigMaps; the review proves it equal
+    if (f.path === MEMBERS_FILE) continue; // the same data as the membership ConfigMaps; the review proves it equal
     if (!f.content.startsWith(OUTPUT_HEADER)) {
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;

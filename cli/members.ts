@@ -4,7 +4,9 @@ import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
+import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
 
@@ -13,16 +15,9 @@ GitHub login, admin, billing and status; invites with their pending access; toke
 data is in the orgctl-users and orgctl-organization ConfigMaps of the system namespace, for a
 billing portal or an identity provider to consume.`;
 
-interface Members {
-  organization: { name: string; owner: string };
-  users: { email: string; github?: string; admin: boolean; billing: boolean; status: string; access?: string }[];
-  invites: { email: string; admin: boolean; billing: boolean; sso: boolean; state: string; grants: { namespace: string; levels?: string[]; roles?: string[] }[] }[];
-  tokens: { id: string; name?: string; owner?: string; namespaces: string[]; expires?: string }[];
-}
-
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
-  const file = join(dir, 'members.json');
+  const file = join(dir, MEMBERS_FILE);
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -33,12 +28,12 @@ export function readMembersText(dir: string): string {
 const MEMBERS_FLAGS = { dir: 'string', format: ['table', 'json'] } as const;
 
 function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): number {
-  const text = readMembersText(flags.dir ?? 'dist');
+  const text = readMembersText(flags.dir ?? DEFAULT_OUTPUT_DIR);
   if (flags.format === 'json') {
     io.out(text.trimEnd());
     return 0;
   }
-  const m = JSON.parse(text) as Members;
+  const m = JSON.parse(text) as MembershipData;
   const yes = (b: boolean) => (b ? 'yes' : '-');
   io.out(table([
     ['USER', 'GITHUB', 'ADMIN', 'BILLING', 'STATUS'],

@@ -7,6 +7,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, read
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, OutputError } from '../model/errors.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 
@@ -15,6 +16,9 @@ const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
   const prefix = `.${basename(dir)}.${kind}-`;
   return existsSync(parent) ? readdirSync(parent).filter((f) => f.startsWith(prefix)).map((f) => join(parent, f)) : [];
 };
+
+/** The output folder when none is given: `synth` writes it, the other commands read it. */
+export const DEFAULT_OUTPUT_DIR = 'dist';
 
 /** Puts back an output folder left aside by a run that died between its two renames. */
 export function recoverInterrupted(outDir: string): void {
@@ -154,7 +158,7 @@ export function beginsWith(file: string, start: string): boolean {
 
 /** A file orgctl writes: YAML under its header, or its members.json. */
 function writtenByOrgctl(dir: string, path: string): boolean {
-  if (path === 'members.json') return beginsWith(join(dir, path), '{\n  "organization": {');
+  if (path === MEMBERS_FILE) return beginsWith(join(dir, path), '{\n  "organization": {');
   return path.endsWith('.yaml') && beginsWith(join(dir, path), OUTPUT_HEADER);
 }
 

@@ -8,6 +8,7 @@ import { formatFinding } from '../model/findings.ts';
 import { proveOutput } from '../review/proof.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { loadSide } from './git.ts';
 
 const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
@@ -29,7 +30,7 @@ export const command = defineCommand({
   help: PROVE_HELP,
   flags: { dir: 'string', today: 'string', format: ['text', 'json'] },
   run({ flags }, io) {
-    const dir = flags.dir ?? 'dist';
+    const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
     const today = resolveToday(dateFlag(flags.today), io.env);
     io.progress?.(`orgctl prove: reading ${dir}...`);
     const side = loadSide(dir);

@@ -5,7 +5,7 @@ import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { loadDeclaration } from './load.ts';
 import { folderAbove } from './paths.ts';
-import { compareWithDisk, isUpToDate, writeAtomically } from './output.ts';
+import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
 /**
@@ -38,7 +38,7 @@ export const command = defineCommand({
   flags: { spec: 'string', out: 'string', check: 'boolean', today: 'string', format: ['text', 'json'] },
   async run({ flags }, io) {
     const today = resolveToday(dateFlag(flags.today), io.env);
-    const out = flags.out ?? 'dist';
+    const out = flags.out ?? DEFAULT_OUTPUT_DIR;
     const json = flags.format === 'json';
     io.progress?.(`orgctl synth: reading ${flags.spec ?? 'org/org.ts'}...`);
     const loaded = await loadDeclaration(flags.spec, today);

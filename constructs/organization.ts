@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { errorsOf, runPolicies } from '../policies/org/index.ts';
+import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import { AccessRole, CustomRole } from './access-role.ts';
 import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
@@ -212,7 +213,7 @@ export class Organization extends Construct implements OrganizationLike {
       clusters: this.clusters,
       massRemovalThreshold: this.massRemovalThreshold,
       shards: this.shards,
-      ...(this.argocd ? { argocd: { repoURL: this.argocd.repoURL, revision: this.argocd.revision ?? 'HEAD', path: this.argocd.path ?? 'dist', namespace: this.argocd.namespace ?? 'argocd' } } : {}),
+      ...(this.argocd ? { argocd: { repoURL: this.argocd.repoURL, revision: this.argocd.revision ?? 'HEAD', path: this.argocd.path ?? 'dist', namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE } } : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({

@@ -6,7 +6,7 @@ import { constructSource, sourceText, specSource, type Source } from '../model/f
 export { DeclarationError };
 
 
-/** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema uses the same. */
+/** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import` and review/import.ts use the same. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 const EMAIL = new RegExp(EMAIL_PATTERN);
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';

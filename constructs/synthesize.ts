@@ -5,10 +5,11 @@
 import type { IConstruct } from 'constructs';
 import { compareFindings, type Finding, sourceText } from '../model/findings.ts';
 import { analyzeOrganization } from './analyze.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
-import { groupIntoFiles, headerOf, membershipData, type Manifest } from '../synth/render.ts';
+import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, type Manifest } from '../synth/render.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
 
@@ -51,8 +52,8 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     objects,
     files: [
       ...contents,
-      { path: 'members.json', content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
-      ...(argo.length ? [{ path: 'argocd/applicationset.yaml', content: toYamlStream([argo[1]!], header) }, { path: 'argocd/appproject.yaml', content: toYamlStream([argo[0]!], header) }] : []),
+      { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
+      ...(argo.length ? [{ path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) }, { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) }] : []),
     ].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }

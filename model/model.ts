@@ -164,6 +164,16 @@ export function tokenAccountName(tokenId: string, rotation = 0): string {
   return rotation > 0 ? `token-${tokenId}-r${rotation}` : `token-${tokenId}`;
 }
 
+/**
+ * Names of the roles orgctl synthesizes, all starting `<org>:` (analysis/org-roles.ts reads them
+ * back): a catalog level's ClusterRole `<org>:<level>`; the Role of a custom role, or of a user's
+ * inline rules, `<org>:custom:<name|email>`; the Role of a token's inline rules `<org>:token:<id>`.
+ * With '' for the last part, each gives its prefix.
+ */
+export const levelRoleName = (org: string, level: string): string => `${org}:${level}`;
+export const customRoleName = (org: string, name: string): string => `${org}:custom:${name}`;
+export const tokenRoleName = (org: string, id: string): string => `${org}:token:${id}`;
+
 /** Sorts by a string key computed once per item (not once per comparison: 100,000 grants). */
 function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
   return items

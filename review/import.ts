@@ -7,7 +7,9 @@
  * rotations, clusters; importing it keeps all of that.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { ORG_DEFAULTS } from '../model/model.ts';
+import { ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
+import { EMAIL_PATTERN } from '../constructs/props.ts';
+import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
@@ -31,8 +33,10 @@ export interface ImportResult {
   readonly report: readonly string[];
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const EMAIL = new RegExp(EMAIL_PATTERN);
 const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
+/** How the ServiceAccount of an orgctl token begins: `token-`. */
+const TOKEN_ACCOUNT = tokenAccountName('');
 
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
@@ -85,7 +89,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   }
   const orgName = options.org ?? membership?.org.name ?? 'org';
   const org: string = orgName;
-  const systemNamespace = membership?.org.systemNamespace ?? `${orgName}-system`;
+  const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(orgName);
   // Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are.
   const byUsername = new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email]));
   const tokenByAccount = new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id]));
@@ -191,7 +195,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
         }
         // orgctl's own tokens: the membership says which token a ServiceAccount is (an id may end in -r5).
         const own = saNamespace === systemNamespace ? tokenByAccount.get(s.name) : undefined;
-        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith('token-') ? s.name.slice(6).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
+        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith(TOKEN_ACCOUNT) ? s.name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
         const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
         namespaces.add(b.namespace);
         const byNs = tokens.get(id) ?? new Map<string, TokenAccess>();
@@ -283,7 +287,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     return { email: i.email, ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}), sso: i.sso, state: i.state, grants };
   });
   const clusters = membership?.org.clusters ?? [];
-  const placement = membership ? placementOf(docs, clusters.length ? clusters : ['in-cluster']) : new Map<string, readonly string[]>();
+  const placement = membership ? placementOf(docs, clusters.length ? clusters : [DEFAULT_CLUSTER]) : new Map<string, readonly string[]>();
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): a stream has none.
   if (clusters.length > 1 && !placement.size) {
     report.push(`which of the clusters ${clusters.join(', ')} holds which namespace is unknown (the input has no <cluster>/<shard>/resources.yaml paths: import the folder, e.g. --from dist): every namespace is declared in every cluster; set each namespace's clusters`);

@@ -2,10 +2,9 @@
  * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
-import { DEFAULT_CLUSTER } from './render.ts';
+import { DEFAULT_CLUSTER, MANAGED_BY, ORGANIZATION_LABEL, RBAC_GROUP } from './render.ts';
 import type { OrgModel } from '../model/model.ts';
 
-const RBAC = 'rbac.authorization.k8s.io';
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -25,7 +24,7 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
   if (!a) return [];
   const project = `${model.name}-access`;
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
-  const labels = { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/organization': model.name };
+  const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name };
   const appProject = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -37,10 +36,10 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
       destinations: destinationsOf(model, clusters).filter((d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
-      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: RBAC, kind: 'ClusterRole' }],
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: RBAC_GROUP, kind: 'ClusterRole' }],
       namespaceResourceWhitelist: [
-        { group: RBAC, kind: 'Role' },
-        { group: RBAC, kind: 'RoleBinding' },
+        { group: RBAC_GROUP, kind: 'Role' },
+        { group: RBAC_GROUP, kind: 'RoleBinding' },
         { group: '', kind: 'ServiceAccount' },
         { group: '', kind: 'Secret' },
         { group: '', kind: 'ConfigMap' },

@@ -22,7 +22,7 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
 
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */
 export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): number | undefined {
-  const units = placed.filter((p) => p.shard !== CLUSTER_SHARD).map((p) => ({ cluster: p.cluster, key: p.unit.startsWith('token ') ? `token:${p.unit.slice(6)}` : p.unit.slice('namespace '.length), objects: p.objects.length, bytes: Math.ceil(JSON.stringify(p.objects).length * 1.3) }));
+  const units = placed.filter((p) => p.shard !== CLUSTER_SHARD).map((p) => ({ cluster: p.cluster, key: p.key, objects: p.objects.length, bytes: Math.ceil(JSON.stringify(p.objects).length * 1.3) }));
   for (let n = model.shards + 1; n <= 4096; n++) {
     const load = new Map<string, { objects: number; bytes: number }>();
     let fits = true;

@@ -9,7 +9,11 @@
  */
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { systemNamespaceOf, tokenAccountName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
+import {
+  MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListName, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
+  type MemberInvite, type MemberOrganization, type MembershipData, type MembershipList, type MemberToken, type MemberUser,
+} from '../model/membership.ts';
+import { customRoleName, levelRoleName, systemNamespaceOf, tokenAccountName, tokenRoleName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
 import { type Source } from '../model/findings.ts';
 
@@ -31,10 +35,17 @@ export interface RenderOptions {
   readonly maxBindingBytes?: number;
 }
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** The Kubernetes RBAC API group, and the apiVersion of its objects. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_V1 = `${RBAC_GROUP}/v1`;
 /** Objects that grow with the organization are split below this (see maxBindingBytes). */
 export const MAX_OBJECT_BYTES = 192 * 1024;
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
+/** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
+export const ORGANIZATION_LABEL = 'orgctl.io/organization';
+/** A token's Secret: the type the token controller fills, and the annotation naming its ServiceAccount. */
+export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 export const SYNC_WAVE: Readonly<Record<string, string>> = {
@@ -109,7 +120,7 @@ class Subjects {
 function meta(model: OrgModel, kind: string, name: string, namespace?: string, annotations: Record<string, string> = {}) {
   return {
     annotations: { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations },
-    labels: { ...MANAGED_BY, 'orgctl.io/organization': model.name },
+    labels: { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name },
     name,
     ...(namespace !== undefined ? { namespace } : {}),
   };
@@ -187,9 +198,9 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   };
   const org = model.name;
   // Names built once, not once per grant and level.
-  const catalogRoles = new Map(CATALOG.map((l) => [l.id, `${org}:${l.id}`]));
+  const catalogRoles = new Map(CATALOG.map((l) => [l.id, levelRoleName(org, l.id)]));
   const catalogRole = (level: string) => catalogRoles.get(level)!;
-  const customRoleName = (name: string) => `${org}:custom:${name}`;
+  const customRoleOf = (name: string) => customRoleName(org, name);
 
   // namespace → Role name → rules: custom roles and inline rules, emitted only where bound.
   const customRoles = new Map<string, Map<string, PolicyRule[]>>();
@@ -206,7 +217,7 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
   const useCustomRole = (ns: string, customRole: string, subject: Subject) => {
     const rules = customRuleSets.get(customRole);
     if (!rules) return;
-    const name = customRoleName(customRole);
+    const name = customRoleOf(customRole);
     if (!rolesIn(ns).has(name)) {
       rolesIn(ns).set(name, [...rules]);
       madeAt(ns, name, customRoleSources.get(customRole));
@@ -224,8 +235,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
     if (g.rules.length) {
       // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleName(u.key), g.rules, g.source);
-      bindings.add(g.namespace, 'Role', customRoleName(u.key), subject);
+      addInlineRules(g.namespace, customRoleOf(u.key), g.rules, g.source);
+      bindings.add(g.namespace, 'Role', customRoleOf(u.key), subject);
     }
   }
 
@@ -250,8 +261,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     for (const r of t.rbac) {
       if (!namespaces.has(r.namespace)) continue;
       if (r.rules.length) {
-        addInlineRules(r.namespace, `${org}:token:${t.id}`, r.rules, r.source);
-        bindings.add(r.namespace, 'Role', `${org}:token:${t.id}`, subject);
+        addInlineRules(r.namespace, tokenRoleName(org, t.id), r.rules, r.source);
+        bindings.add(r.namespace, 'Role', tokenRoleName(org, t.id), subject);
       }
       for (const c of r.customRoles) useCustomRole(r.namespace, c, subject);
     }
@@ -261,8 +272,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
 
 function clusterRoles(model: OrgModel): Manifest[] {
   return CATALOG.map((level) =>
-    manifest('rbac.authorization.k8s.io/v1', 'ClusterRole', {
-      metadata: meta(model, 'ClusterRole', `${model.name}:${level.id}`, undefined, {
+    manifest(RBAC_V1, 'ClusterRole', {
+      metadata: meta(model, 'ClusterRole', levelRoleName(model.name, level.id), undefined, {
         'orgctl.io/level': level.id,
         'orgctl.io/description': level.description,
         ...(level.adminOnly ? { 'orgctl.io/admin-only': 'true' } : {}),
@@ -283,9 +294,10 @@ function namespaceObject(model: OrgModel, name: string, source?: Source): Manife
 
 function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number, roleSources: RoleSources): Manifest[] {
   const out: Manifest[] = [];
+  const prefix = levelRoleName(model.name, '').length;
   const names = [...bindings.in(ns).keys()].sort((a, b) => {
-    const la = a.slice(model.name.length + 1);
-    const lb = b.slice(model.name.length + 1);
+    const la = a.slice(prefix);
+    const lb = b.slice(prefix);
     return compareLevels(la, lb);
   });
   for (const roleName of names) {
@@ -295,7 +307,7 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
     const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
     chunks.forEach((chunk, i) => {
       out.push(
-        declared(manifest('rbac.authorization.k8s.io/v1', 'RoleBinding', {
+        declared(manifest(RBAC_V1, 'RoleBinding', {
           metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
           roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
           subjects: chunk,
@@ -309,12 +321,12 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
 function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined, roleSources: RoleSources): Manifest[] {
   return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, rules]) => declared(manifest('rbac.authorization.k8s.io/v1', 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
+    .map(([name, rules]) => declared(manifest(RBAC_V1, 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
-export function membershipData(model: OrgModel) {
-  const organization = {
+export function membershipData(model: OrgModel): MembershipData {
+  const organization: MemberOrganization = {
     name: model.name,
     owner: model.owner,
     usernamePrefix: model.usernamePrefix,
@@ -328,7 +340,7 @@ export function membershipData(model: OrgModel) {
     // Named bundles of levels: invites name them, and the review re-renders from this data.
     ...(model.roles.length ? { roles: model.roles.map((r) => ({ name: r.name, levels: r.levels })) } : {}),
   };
-  const users = model.users.map((u) => ({
+  const users = model.users.map((u): MemberUser => ({
     email: u.key,
     username: usernameOf(model, u.key),
     ...(u.github !== undefined ? { github: u.github } : {}),
@@ -337,7 +349,7 @@ export function membershipData(model: OrgModel) {
     status: u.status,
     ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
   }));
-  const invites = model.invites.map((i) => ({
+  const invites = model.invites.map((i): MemberInvite => ({
     email: i.key,
     admin: i.admin,
     billing: i.billing,
@@ -345,7 +357,7 @@ export function membershipData(model: OrgModel) {
     state: i.state,
     grants: i.grants.map((g) => ({ namespace: g.namespace, ...(g.levels.length ? { levels: g.levels } : {}), ...(g.roles.length ? { roles: g.roles } : {}) })),
   }));
-  const tokens = model.tokens.map((t) => ({
+  const tokens = model.tokens.map((t): MemberToken => ({
     id: t.id,
     serviceAccount: tokenAccountName(t.id, t.rotation),
     ...(t.rotation ? { rotation: t.rotation } : {}),
@@ -360,13 +372,6 @@ export function membershipData(model: OrgModel) {
   return { organization, users, invites, tokens };
 }
 
-/**
- * The ConfigMaps holding membership lists, by data key: `orgctl-users`, `orgctl-users-2`, ...
- * `readMembership` (analysis/snapshot.ts) reads every ConfigMap whose name matches.
- */
-export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
-export const membershipListName = (list: keyof typeof MEMBERSHIP_LISTS, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
-
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
@@ -377,11 +382,11 @@ function membership(model: OrgModel): Manifest[] {
   // Every list grows with the organization: each is spread over numbered ConfigMaps, each under the
   // 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds 1 MiB; 12,000
   // invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server counts them.
-  const lists = (list: keyof typeof MEMBERSHIP_LISTS, records: readonly object[]) =>
+  const lists = (list: MembershipList, records: readonly object[]) =>
     chunkBySize(records.map((r) => `${JSON.stringify(r)}\n`), (line) => Buffer.byteLength(line, 'utf8'), MAX_OBJECT_BYTES)
       .map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
   return [
-    cm('orgctl-organization', { 'organization.json': `${JSON.stringify(organization)}\n` }),
+    cm(ORGANIZATION_CONFIGMAP, { [ORGANIZATION_KEY]: `${JSON.stringify(organization)}\n` }),
     ...lists('users', users),
     ...lists('invites', invites),
     ...lists('tokens', tokens),
@@ -408,8 +413,8 @@ function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
     manifest('v1', 'ServiceAccount', { metadata: meta(model, 'ServiceAccount', name, ns, about) } satisfies k8s.KubeServiceAccountProps),
     // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
     manifest('v1', 'Secret', {
-      metadata: meta(model, 'Secret', name, ns, { 'kubernetes.io/service-account.name': name, ...about }),
-      type: 'kubernetes.io/service-account-token',
+      metadata: meta(model, 'Secret', name, ns, { [SERVICE_ACCOUNT_NAME_ANNOTATION]: name, ...about }),
+      type: SERVICE_ACCOUNT_TOKEN_TYPE,
     } satisfies k8s.KubeSecretProps),
   ].map((o) => declared(o, t.source));
 }
@@ -438,8 +443,10 @@ export const DEFAULT_CLUSTER = 'in-cluster';
 export interface Placed {
   readonly cluster: string;
   readonly shard: string;
-  /** What decides the shard: a namespace name, a token id, or the cluster shard. */
+  /** What is placed, for people: `namespace <name>`, `token <id>`, or the cluster shard. */
   readonly unit: string;
+  /** What shardOf places it by: the namespace's name, `token:<id>`; the cluster shard's is CLUSTER_SHARD. */
+  readonly key: string;
   readonly objects: readonly Manifest[];
 }
 
@@ -466,16 +473,16 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const sys = model.systemNamespace;
   const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources)];
   const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name, n.source), ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources), ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources)]]));
-  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, objects: tokenObjects(model, t) }));
+  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, key: `token:${t.id}`, objects: tokenObjects(model, t) }));
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const out: Placed[] = [];
   for (const cluster of clusters) {
-    out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, objects: clusterWide });
+    out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, key: CLUSTER_SHARD, objects: clusterWide });
     for (const n of model.namespaces) {
       if (n.clusters.length && !n.clusters.includes(cluster)) continue;
-      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, objects: perNamespace.get(n.name)! });
+      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, key: n.name, objects: perNamespace.get(n.name)! });
     }
-    for (const t of tokens) out.push({ cluster, shard: shardOf(`token:${t.id}`, model.shards), unit: `token ${t.id}`, objects: t.objects });
+    for (const t of tokens) out.push({ cluster, shard: shardOf(t.key, model.shards), unit: `token ${t.id}`, key: t.key, objects: t.objects });
   }
   return out;
 }
@@ -487,18 +494,26 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
 
 export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
 
+/** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
+export const ARGOCD_FILES = { applicationSet: 'argocd/applicationset.yaml', appProject: 'argocd/appproject.yaml' } as const;
+
+/** The header's words around the declaration it names: `Generated by orgctl from <declaration>. Do not edit: ...`. */
+const GENERATED_BY = 'Generated by orgctl';
+const DO_NOT_EDIT = '. Do not edit: change the declaration and run `npm run synth`.';
+
 /**
  * The comment at the top of every YAML file orgctl writes (without its `# `). Printable ASCII only:
  * a path holding a character Go's YAML reads as a line break (U+0085, U+2028) would end the
  * comment there for Go, and the rest of the line would be YAML that orgctl never read.
  */
-export const headerOf = (declaredIn: string): string =>
-  `Generated by orgctl from ${declaredIn.replace(/[^ -~]/g, unicodeEscape)}. Do not edit: change the declaration and run \`npm run synth\`.`;
+export const headerOf = (declaredIn: string): string => `${GENERATED_BY} from ${declaredIn.replace(/[^ -~]/g, unicodeEscape)}${DO_NOT_EDIT}`;
 
 /** How every YAML file orgctl writes begins: what marks a folder as orgctl's output. */
-export const OUTPUT_HEADER = '# Generated by orgctl';
+export const OUTPUT_HEADER = `# ${GENERATED_BY}`;
 
-const HEADER_LINE = /^# Generated by orgctl from ([ -~]+)\. Do not edit: change the declaration and run `npm run synth`\.\n/;
+const literally = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The header's first line as written (toYamlStream puts `# ` before it), the declaration in group 1. */
+const HEADER_LINE = new RegExp(`^${literally(OUTPUT_HEADER)} from ([ -~]+)${literally(DO_NOT_EDIT)}\\n`);
 
 /** The declaration a written file's header names, if it has orgctl's header. */
 export function declaredInOf(text: string): string | undefined {
@@ -510,7 +525,7 @@ export function declaredInOf(text: string): string | undefined {
  * `.yml` Argo CD would apply too, a README) is not orgctl's and is refused by whatever judges it.
  */
 export function isOutputPath(path: string): boolean {
-  return path === 'members.json' || path === 'argocd/applicationset.yaml' || path === 'argocd/appproject.yaml' || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
+  return path === MEMBERS_FILE || path === ARGOCD_FILES.applicationSet || path === ARGOCD_FILES.appProject || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
 }
 
 export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {

@@ -1,6 +1,7 @@
 /** What every change rule reads: the trusted base, the diff, who acted and who approved. */
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
-import type { MemberUser, Snapshot } from '../../analysis/snapshot.ts';
+import type { MemberUser } from '../../model/membership.ts';
+import type { Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {

@@ -3,6 +3,7 @@ import { at, type Finding, sourceText, type Source } from '../../model/findings.
 import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
+import { customRoleName, tokenRoleName } from '../../model/model.ts';
 
 const reserved = (levelId: string): string => {
   const level = findLevel(levelId)!;
@@ -48,10 +49,10 @@ export const forbiddenGrant: OrgRule = {
       // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
       for (const name of g.customRoles) {
         const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${model.name}:custom:${name}) ${why}`, source: sourceText(g.source) });
+        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${customRoleName(model.name, name)}) ${why}`, source: sourceText(g.source) });
       }
       const inline = reservedByRules(g.rules);
-      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${model.name}:custom:${g.user}) ${inline}`, source: sourceText(g.source) });
+      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${customRoleName(model.name, g.user)}) ${inline}`, source: sourceText(g.source) });
     }
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
@@ -73,10 +74,10 @@ export const forbiddenGrant: OrgRule = {
       }
       for (const r of t.rbac) {
         const inline = reservedByRules(r.rules);
-        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${model.name}:token:${t.id}) ${inline}`, at(t.source, ".owner"));
+        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${tokenRoleName(model.name, t.id)}) ${inline}`, at(t.source, ".owner"));
         for (const name of r.customRoles) {
           const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-          if (why) report(`custom role ${name} (Role ${model.name}:custom:${name}) bound to token ${t.id} in ${r.namespace} ${why}`, at(t.source, ".owner"));
+          if (why) report(`custom role ${name} (Role ${customRoleName(model.name, name)}) bound to token ${t.id} in ${r.namespace} ${why}`, at(t.source, ".owner"));
         }
       }
     }

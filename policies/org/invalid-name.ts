@@ -1,22 +1,19 @@
-import { tokenAccountName } from '../../model/model.ts';
+import { customRoleName, systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import { pathSegmentProblem } from './kubernetes-names.ts';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { DNS1123_LABEL, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN, KUBE_PREFIX, pathSegmentProblem } from './kubernetes-names.ts';
 
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
-export function dnsLabelProblem(name: string, max = 63): string | undefined {
+export function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
-  if (!DNS_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
+  if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
 }
 
 function subdomainProblem(name: string): string | undefined {
   if (name.length > 200) return `is ${name.length} characters long (at most 200)`;
-  if (!DNS_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+  if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
   return undefined;
 }
 
@@ -28,16 +25,16 @@ export const invalidName: OrgRule = {
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {
       if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${JSON.stringify(given)} ${problem}`, source });
     };
-    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, 63 - '-system'.length), sourceText(model.source));
+    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length), sourceText(model.source));
     const fromSpec = 'spec' in model.source;
     model.clusters.forEach((c, i) => report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)));
     for (const n of model.namespaces) {
-      const problem = dnsLabelProblem(n.name) ?? (n.name.startsWith('kube-') ? 'uses the kube- prefix, reserved for Kubernetes' : undefined);
+      const problem = dnsLabelProblem(n.name) ?? (n.name.startsWith(KUBE_PREFIX) ? `uses the ${KUBE_PREFIX} prefix, reserved for Kubernetes` : undefined);
       report(`namespaces/${n.name}`, n.name, problem, at(n.source, '.name'));
       n.clusters.forEach((c, i) => report(`namespaces/${n.name}`, c, dnsLabelProblem(c), at(n.source, `.clusters[${i}]`)));
     }
     for (const t of model.tokens) {
-      report(`tokens/${t.id}`, t.id, dnsLabelProblem(t.id, 63 - tokenAccountName('').length), at(t.source, '.id'));
+      report(`tokens/${t.id}`, t.id, dnsLabelProblem(t.id, DNS1123_LABEL_MAX - tokenAccountName('').length), at(t.source, '.id'));
     }
     for (const r of model.roles) report(`roles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
     for (const r of model.customRoles) report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
@@ -45,7 +42,7 @@ export const invalidName: OrgRule = {
     // (kubernetes pkg/api/validation/path/name.go: no "/", no "%", not "." or "..").
     for (const g of model.grants) {
       if (!g.rules.length) continue;
-      const role = `${model.name}:custom:${g.user}`;
+      const role = customRoleName(model.name, g.user);
       const problem = pathSegmentProblem(role);
       if (problem) {
         out.push({

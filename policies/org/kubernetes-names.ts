@@ -25,8 +25,11 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
 export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
+export const KUBE_PREFIX = 'kube-';
+
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** UTF-8 bytes: the API server measures sizes in bytes, not UTF-16 code units. */

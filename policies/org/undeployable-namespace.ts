@@ -1,6 +1,7 @@
 import { DENIED_NAMESPACES } from '../../synth/argocd.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import { KUBE_PREFIX } from './kubernetes-names.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
 export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
@@ -27,7 +28,7 @@ export const undeployableNamespace: OrgRule = {
       const source = 'spec' in model.source ? 'spec.delivery.argocd.namespace' : sourceText(model.source);
       const why = argo === model.systemNamespace
         ? `is the organization's system namespace: the AppProject denies Argo CD's namespace, so tokens and membership (the cluster shard) would never sync`
-        : DENIED_NAMESPACES.includes(argo) || argo.startsWith('kube-')
+        : DENIED_NAMESPACES.includes(argo) || argo.startsWith(KUBE_PREFIX)
           ? 'is a Kubernetes system namespace, not where Argo CD runs'
           : undefined;
       if (why) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, source, message: `delivery.argocd.namespace ${JSON.stringify(argo)} ${why}; give the namespace Argo CD runs in` });

@@ -1,0 +1,128 @@
+/**
+ * The membership data format: what synthesis writes to `members.json` and to the ConfigMaps of the
+ * system namespace (`orgctl-organization`, `orgctl-users`, `orgctl-invites`, `orgctl-tokens`), and
+ * what the review, import, `orgctl members` and `orgctl kubeconfig` read back. Declared here once:
+ * synth/render.ts writes these types, analysis/snapshot.ts reads into them.
+ *
+ * Optional fields are left out of the JSON when absent (never written as null or []), so an
+ * output stays the same when a feature is not used; readers treat absent as the default named.
+ */
+import type { ArgoCdModel, InviteState, UserStatus } from './model.ts';
+
+/** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
+export interface MemberOrganization {
+  readonly name: string;
+  /** Lower-cased email of the owner. */
+  readonly owner: string;
+  /** Put before every email to make the Kubernetes username; '' when the organization sets none. */
+  readonly usernamePrefix: string;
+  readonly ssoEnforced: boolean;
+  /** The clusters declared; empty = one cluster, `in-cluster`. */
+  readonly clusters: readonly string[];
+  /** Names of the declared namespaces (the system namespace is not among them). */
+  readonly namespaces: readonly string[];
+  /** Share of users, grants or tokens a change may remove without an override. */
+  readonly massRemovalThreshold: number;
+  /** Shards per cluster (delivery): the review compares them and re-renders from them. */
+  readonly shards: number;
+  /** Where Argo CD reads the repository, when dist/argocd/ is generated. Absent: not generated. */
+  readonly argocd?: ArgoCdModel;
+  /** Named bundles of levels, as declared: invites name them. Absent when none is declared. */
+  readonly roles?: readonly MemberRole[];
+}
+
+/** A named bundle of catalog levels (an AccessRole). */
+export interface MemberRole {
+  readonly name: string;
+  readonly levels: readonly string[];
+}
+
+/** One line of `users.jsonl` (`orgctl-users`, `orgctl-users-2`, ...), and an entry of `users` in members.json. */
+export interface MemberUser {
+  /** Lower-cased email: the user's identity. */
+  readonly email: string;
+  /** The Kubernetes username: usernamePrefix + email. */
+  readonly username: string;
+  /** GitHub login, when declared. */
+  readonly github?: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  readonly status: UserStatus;
+  /** Seed "Add All" (`all`) or "Remove All" (`none`); absent: the grants decide. */
+  readonly access?: 'all' | 'none';
+}
+
+/** Access an invite carries to one namespace: levels and named roles (each absent when empty). */
+export interface MemberInviteGrant {
+  readonly namespace: string;
+  readonly levels?: readonly string[];
+  readonly roles?: readonly string[];
+}
+
+/** One line of `invites.jsonl` (`orgctl-invites`, ...), and an entry of `invites` in members.json. */
+export interface MemberInvite {
+  /** Lower-cased email. */
+  readonly email: string;
+  readonly admin: boolean;
+  readonly billing: boolean;
+  /** Sent through the organization's identity provider (SSO); false = password login allowed. */
+  readonly sso: boolean;
+  readonly state: InviteState;
+  readonly grants: readonly MemberInviteGrant[];
+}
+
+/** One line of `tokens.jsonl` (`orgctl-tokens`, ...), and an entry of `tokens` in members.json. */
+export interface MemberToken {
+  /** Stable identity: the ServiceAccount is named after it. */
+  readonly id: string;
+  /** The token's ServiceAccount (and Secret) in the system namespace: `token-<id>`, `token-<id>-r<N>`. */
+  readonly serviceAccount: string;
+  /** Absent at rotation 0. */
+  readonly rotation?: number;
+  /** What the token is for. */
+  readonly note?: string;
+  /** Last day the token holds (YYYY-MM-DD). */
+  readonly expires?: string;
+  /** Display name. */
+  readonly name?: string;
+  /** Lower-cased email of the user the token was made for. */
+  readonly owner?: string;
+  /** Namespaces where it holds `levels`; empty for a token with custom RBAC only. */
+  readonly namespaces: readonly string[];
+  /** Levels held in each of `namespaces`; absent when `namespaces` is empty. */
+  readonly levels?: readonly string[];
+  /** Namespaces of its custom RBAC, in declared order; absent when it has none. */
+  readonly customRbac?: readonly string[];
+}
+
+/** members.json, and the content of the membership ConfigMaps together. */
+export interface MembershipData {
+  readonly organization: MemberOrganization;
+  readonly users: readonly MemberUser[];
+  readonly invites: readonly MemberInvite[];
+  readonly tokens: readonly MemberToken[];
+}
+
+/** The file of the output folder holding MembershipData (2-space JSON), for other systems and `orgctl members`. */
+export const MEMBERS_FILE = 'members.json';
+
+/** The ConfigMap of the system namespace holding the organization's settings. */
+export const ORGANIZATION_CONFIGMAP = 'orgctl-organization';
+/** Its data key: MemberOrganization as one line of JSON. */
+export const ORGANIZATION_KEY = 'organization.json';
+
+/**
+ * The membership lists, each by the data key of its ConfigMaps: one JSON record a line (adding a
+ * user adds one line). Each list is spread over numbered ConfigMaps (membershipListName).
+ */
+export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
+export type MembershipList = keyof typeof MEMBERSHIP_LISTS;
+
+/** The i-th ConfigMap (from 0) holding a list: `orgctl-users`, `orgctl-users-2`, ... */
+export const membershipListName = (list: MembershipList, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
+
+/**
+ * Every name membershipListName gives `list` (group 1: `-<n>`, from the second on): the reader
+ * (analysis/snapshot.ts readMembership) reads every ConfigMap whose name matches.
+ */
+export const membershipListPattern = (list: MembershipList): RegExp => new RegExp(`^orgctl-${list}(-\\d+)?$`);
