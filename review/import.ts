@@ -5,6 +5,21 @@
  * emails) is reported, never silently dropped. orgctl's own output also carries its membership
  * (ConfigMaps): who is deactivated or billing, GitHub logins, invites, token names, owners and
  * rotations, clusters; importing it keeps all of that.
+ *
+ * importRbac runs in phases, each a function of data in and data out (tested one by one):
+ *   readSource          RBAC, membership, placement and the names they decide
+ *   subjectsContextOf   who a subject is, by the membership
+ *   screenBindings      the RoleBindings an organization can hold, with their roles
+ *   classifyRoles       each role bound: a catalog level, a user's inline rules or a custom role
+ *   nameCustomRoles     custom roles' names, unique
+ *   userAccessOf        User subjects → users and their grants per namespace
+ *   tokenAccessOf       ServiceAccount subjects → tokens and their access per namespace
+ *   ownerOf, peopleOf   the owner, and everyone the spec lists
+ *   userSpecs, grantSpecs, tokenSpecs, invitesOf, namespaceSpecs, customRoleSpecs
+ *                       the spec's lists
+ *   assembleSpec        the spec, its fields in the order people write them
+ * Report lines about bindings carry their place in the input (BindingNote), so that phases which
+ * look at different subjects still say things in the input's order.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
 import { ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
@@ -13,10 +28,11 @@ import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
+import type { MemberInvite } from '../model/membership.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
-import type { ManifestDoc, RoleObject } from '../analysis/objects.ts';
+import type { BindingObject, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
@@ -33,10 +49,20 @@ export interface ImportResult {
   readonly report: readonly string[];
 }
 
+type Spec = OrgSpec['spec'];
+type UserSpec = NonNullable<Spec['users']>[number];
+type NamespaceSpec = NonNullable<Spec['namespaces']>[number];
+type CustomRoleSpec = NonNullable<Spec['customRoles']>[number];
+type GrantSpec = NonNullable<Spec['grants']>[number];
+type TokenSpec = NonNullable<Spec['tokens']>[number];
+type TokenRbacSpec = NonNullable<TokenSpec['rbac']>[number];
+type InviteSpec = NonNullable<Spec['invites']>[number];
+type InviteGrantSpec = NonNullable<InviteSpec['grants']>[number];
+
 const EMAIL = new RegExp(EMAIL_PATTERN);
-const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
 /** How the ServiceAccount of an orgctl token begins: `token-`. */
 const TOKEN_ACCOUNT = tokenAccountName('');
+const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
 
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
@@ -60,8 +86,16 @@ const ordered = (r: PolicyRule): PolicyRule => ({
 
 /** A DNS subdomain: lower-case labels of [a-z0-9-], each starting and ending with a letter or digit. */
 const dnsName = (s: string) =>
-  s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 200).split('.').map((l) => l.replace(/^-+|-+$/g, '')).filter(Boolean).join('.') || 'role';
+  s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 200)
+    .split('.').map((l) => l.replace(/^-+|-+$/g, '')).filter(Boolean).join('.') || 'role';
 const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, 57).replace(/-+$/, '') || 'token';
+
+/** String order for sorting by a key (emails, namespaces, ids): the order of the spec's lists. */
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** How the report names an RBAC object: `RoleBinding shop/viewers`, `ClusterRole edit`. */
+const labelOf = (o: { readonly kind: string; readonly namespace: string; readonly name: string }): string =>
+  `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
 /**
  * A name for `owner` in `taken`: `base` when it is free or already `owner`'s, else the first free
@@ -74,186 +108,405 @@ function claim(taken: Map<string, string>, base: string, owner: string, candidat
   return name;
 }
 
-export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
-  const report: string[] = [];
-  const set = readRbac(docs);
-  for (const p of set.problems) report.push(`malformed: ${p}`);
-  const authz = new Authorizer(set);
-  // orgctl's own output carries its membership: who is deactivated, billing, GitHub logins,
-  // invites, token names and rotations... none of which RBAC shows. Read it when it is there.
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** What import reads from its input, once; every later phase works on this, never on documents. */
+export interface ImportSource {
+  readonly rbac: RbacSet;
+  /** orgctl's membership when the input is orgctl's own output; undefined for any other RBAC. */
+  readonly membership: Membership | undefined;
+  /** The organization's name: as given, else the membership's, else 'org'. */
+  readonly org: string;
+  /** Where orgctl binds its admins and keeps tokens' ServiceAccounts. */
+  readonly systemNamespace: string;
+  /** Namespace → the clusters holding it, from the files' paths; empty without membership. */
+  readonly placement: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Reads RBAC and, when the input is orgctl's output, its membership: who is deactivated, billing,
+ * GitHub logins, invites, token names and rotations... none of which RBAC shows. Input without
+ * membership is not an error: it is someone's hand-written RBAC.
+ */
+export function readSource(docs: readonly ManifestDoc[], options: ImportOptions): ImportSource {
+  const rbac = readRbac(docs);
   let membership: Membership | undefined;
   try {
     membership = readMembership(docs, 'the input');
   } catch (e) {
     if (!(e instanceof SnapshotError)) throw e;
   }
-  const orgName = options.org ?? membership?.org.name ?? 'org';
-  const org: string = orgName;
-  const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(orgName);
-  // Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are.
-  const byUsername = new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email]));
-  const tokenByAccount = new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id]));
+  const org = options.org ?? membership?.org.name ?? 'org';
+  const clusters = membership?.org.clusters ?? [];
+  // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.
+  const placement = membership
+    ? placementOf(docs, clusters.length ? clusters : [DEFAULT_CLUSTER])
+    : new Map<string, readonly string[]>();
+  const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(org);
+  return { rbac, membership, org, systemNamespace, placement };
+}
 
-  const namespaces = new Set<string>(set.namespaces.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
-  const users = new Map<string, { admin: boolean }>();
-  interface GrantFound { user: string; namespace: string; levels: Set<string>; customRoles: Set<string>; rules: PolicyRule[] }
-  // Namespace → email → grant: two lookups of strings already in memory, not a key string per
-  // subject (100,000 concatenated keys cost a large organization's review a third of a second).
-  const grants = new Map<string, Map<string, GrantFound>>();
-  const customRoles = new Map<string, readonly PolicyRule[]>();
-  interface TokenAccess { levels: Set<string>; rules: PolicyRule[]; roles: Set<RoleObject>; customRoles: Set<string> }
-  const tokens = new Map<string, Map<string, TokenAccess>>();
-  /** A role as a level, or a custom role (`named`: one of orgctl's own, bound by name). */
-  const mapped = new Map<RoleObject, { level?: string; custom?: string; named?: boolean; inline?: boolean }>();
-  // Custom role names given so far, with their rules: two different roles never share a name
-  // (Roles named alike in two namespaces would otherwise merge, and grant each other's access).
-  const customNames = new Map<string, string>();
-  const uniqueName = (base: string, role: RoleObject): string => {
-    const name = claim(customNames, base, JSON.stringify(role.rules), (n) => dnsName(n === 2 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`));
-    if (name !== base) report.push(`${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}: another role with other rules is also called ${base}; imported as custom role ${name}`);
-    return name;
+/** What the subjects of bindings are, as far as the input says. */
+export interface SubjectsContext {
+  readonly systemNamespace: string;
+  /** Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are. */
+  readonly emailByUsername: ReadonlyMap<string, string>;
+  /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
+  readonly tokenByAccount: ReadonlyMap<string, string>;
+}
+
+/** Reads who is who from the membership once, so that each subject costs two lookups. */
+export function subjectsContextOf(membership: Membership | undefined, systemNamespace: string): SubjectsContext {
+  return {
+    systemNamespace,
+    emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
+    tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
   };
-  // Token ids given so far, with the ServiceAccount each stands for.
-  const tokenIds = new Map<string, string>();
-  const renamedAccounts = new Set<string>();
-  const uniqueTokenId = (base: string, account: string): string => {
-    const id = claim(tokenIds, base, account, (n) => dnsLabel(`${base}-${n}`));
-    if (id !== base && !renamedAccounts.has(account)) {
-      renamedAccounts.add(account); // said once, however many bindings name it
-      report.push(`ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`);
-    }
-    return id;
-  };
+}
 
-  const roleMapping = (role: RoleObject) => {
-    let m = mapped.get(role);
-    if (!m) {
-      // orgctl's own custom roles stay custom roles, with their names, even when their rules
-      // equal a level's; everything else that is exactly a level becomes that level.
-      const own = orgRoleOf(org, role.name);
-      const level = own.kind === 'custom' ? undefined : exactLevel(role.rules);
-      if (level) m = { level };
-      // A user's inline rules in orgctl's own output stay inline rules (the Role is named after them).
-      else if (own.kind === 'user-rules' && membership?.users.has(own.email)) m = { inline: true };
-      else m = { custom: uniqueName(dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name), role), ...(own.kind === 'custom' ? { named: true } : {}) };
-      mapped.set(role, m);
-    }
-    return m;
-  };
+// ---------------------------------------------------------------------------------------------
+// Bindings and roles
 
-  for (const b of set.bindings) {
-    const where = `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
-    if (b.kind === 'ClusterRoleBinding') {
-      report.push(`${where}: cluster-wide bindings are not part of an organization (subjects: ${b.subjects.map((s) => `${s.kind} ${s.name}`).join(', ') || 'none'})`);
-      continue;
-    }
-    const role = authz.roleOf(b);
-    if (!role) {
-      report.push(`${where}: its ${b.roleRef.kind} ${b.roleRef.name} does not exist; nothing to import`);
-      continue;
-    }
-    if (SYSTEM_NAMESPACE.test(b.namespace)) {
-      report.push(`${where}: namespace ${b.namespace} is a system namespace; not imported`);
-      continue;
-    }
-    const m = roleMapping(role);
-    for (const s of b.subjects) {
-      if (s.kind === 'Group') {
-        report.push(`${where}: Group ${s.name} cannot be a user; declare its members`);
-      } else if (s.kind === 'User') {
-        const known = byUsername.get(s.name);
-        if (!known && (s.name.startsWith('system:') || !EMAIL.test(s.name))) {
-          report.push(`${where}: User ${s.name} is ${s.name.startsWith('system:') ? 'a system user' : 'not an email'}; not imported`);
-          continue;
-        }
-        const email = known ?? s.name.toLowerCase();
-        users.set(email, users.get(email) ?? { admin: false });
-        if (b.namespace === systemNamespace) {
-          // orgctl binds only admins in its system namespace, with w:full
-          if (m.level === 'w:full') users.get(email)!.admin = true;
-          else report.push(`${where}: ${email} has access to the system namespace without w:full; not imported`);
-          continue;
-        }
-        namespaces.add(b.namespace);
-        let inNamespace = grants.get(b.namespace);
-        if (!inNamespace) grants.set(b.namespace, (inNamespace = new Map()));
-        let g = inNamespace.get(email);
-        if (!g) inNamespace.set(email, (g = { user: email, namespace: b.namespace, levels: new Set<string>(), customRoles: new Set<string>(), rules: [] }));
-        if (m.level) g.levels.add(m.level);
-        else if (m.inline) {
-          if (!g.rules.length) g.rules.push(...role.rules); // the same Role in two clusters' output is one grant
-        }
-        else {
-          g.customRoles.add(m.custom!);
-          customRoles.set(m.custom!, role.rules);
-        }
-      } else {
-        const saNamespace = s.namespace || b.namespace;
-        if (SYSTEM_NAMESPACE.test(saNamespace)) {
-          report.push(`${where}: ServiceAccount ${saNamespace}/${s.name} is a system account; not imported`);
-          continue;
-        }
-        // orgctl's own tokens: the membership says which token a ServiceAccount is (an id may end in -r5).
-        const own = saNamespace === systemNamespace ? tokenByAccount.get(s.name) : undefined;
-        const base = own ?? (saNamespace === systemNamespace && s.name.startsWith(TOKEN_ACCOUNT) ? s.name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '') : dnsLabel(`${saNamespace}-${s.name}`));
-        const id = uniqueTokenId(base, `${saNamespace}/${s.name}`);
-        namespaces.add(b.namespace);
-        const byNs = tokens.get(id) ?? new Map<string, TokenAccess>();
-        const entry = byNs.get(b.namespace) ?? { levels: new Set<string>(), rules: [], roles: new Set<RoleObject>(), customRoles: new Set<string>() };
-        if (m.level) entry.levels.add(m.level);
-        else if (m.named) {
-          entry.customRoles.add(m.custom!);
-          customRoles.set(m.custom!, role.rules);
-        } else if (!entry.roles.has(role)) {
-          // once per role: the same binding in two clusters' output is one grant
-          entry.roles.add(role);
-          for (const r of role.rules) entry.rules.push(r);
-        }
-        byNs.set(b.namespace, entry);
-        tokens.set(id, byNs);
-      }
-    }
-  }
+/** A RoleBinding import can map, with the role it grants. */
+export interface ImportableBinding {
+  /** Its index among the input's bindings: what is said about it is said in the input's order. */
+  readonly at: number;
+  readonly binding: BindingObject;
+  readonly role: RoleObject;
+}
 
-  const admins = [...users].filter(([, u]) => u.admin).map(([e]) => e).sort();
-  const owner = options.owner?.toLowerCase() ?? membership?.org.owner ?? admins[0];
-  if (!owner) report.push('no admin found (no User holds w:full in the system namespace): give --owner; the spec names a placeholder owner');
-  const ownerEmail = owner ?? `owner@${orgName}.invalid`;
-  if (!users.has(ownerEmail)) users.set(ownerEmail, { admin: true });
-  users.get(ownerEmail)!.admin = true;
+/** A report line about a binding or one of its subjects, with its place in the input. */
+export interface BindingNote {
+  /** The binding's index among the input's bindings. */
+  readonly at: number;
+  /** The subject's index in the binding; -1 for the binding itself and its role. */
+  readonly subject: number;
+  readonly line: string;
+}
 
-  // Custom RBAC in the namespaces' declared order, as the membership keeps it.
-  const rbacOrder = <T>(id: string, entries: [string, T][]): [string, T][] => {
-    const declared = membership?.tokens.get(id)?.customRbac ?? [];
-    const rank = (ns: string) => (declared.includes(ns) ? declared.indexOf(ns) : declared.length);
-    return [...entries].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  };
-  type TokenRbac = { namespace: string; rules?: PolicyRule[]; customRole?: string };
-  const tokenSpecs: { id: string; namespaces: string[]; levels?: string[]; rbac?: TokenRbac[] }[] = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, byNs]) => {
-    const entries = [...byNs].sort(([a], [b]) => (a < b ? -1 : 1));
-    const levelSets = entries.map(([, e]) => [...e.levels].sort().join(','));
-    const uniform = entries.every(([, e]) => !e.rules.length && !e.customRoles.size && e.levels.size) && new Set(levelSets).size === 1;
-    const rbacOf = ([ns, e]: [string, TokenAccess]): TokenRbac[] => {
-      const rules = [...e.rules, ...[...e.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules)].map(ordered);
-      return [...(rules.length ? [{ namespace: ns, rules }] : []), ...[...e.customRoles].sort().map((c) => ({ namespace: ns, customRole: c }))];
-    };
-    // The membership keeps the declared order of a token's namespaces (its output does too).
-    const declared = membership?.tokens.get(id)?.namespaces;
-    const found = entries.map(([ns]) => ns);
-    const order = declared && declared.length === found.length && found.every((ns) => declared.includes(ns)) ? [...declared] : found;
-    return uniform
-      ? { id, namespaces: order, levels: [...entries[0]![1].levels].sort() }
-      : { id, namespaces: [], rbac: rbacOrder(id, entries).flatMap(rbacOf) };
+/** Notes of several phases as one list, in the input's order: bindings, then subjects in each. */
+export function inInputOrder(notes: readonly BindingNote[]): string[] {
+  return [...notes].sort((a, b) => a.at - b.at || a.subject - b.subject).map((n) => n.line);
+}
+
+/**
+ * The RoleBindings an organization can hold, each with its role. Cluster-wide bindings, bindings
+ * whose role does not exist and bindings in system namespaces are said, never silently dropped.
+ */
+export function screenBindings(rbac: RbacSet): { importable: ImportableBinding[]; notes: BindingNote[] } {
+  const authz = new Authorizer(rbac);
+  const importable: ImportableBinding[] = [];
+  const notes: BindingNote[] = [];
+  const note = (at: number, line: string) => notes.push({ at, subject: -1, line });
+  rbac.bindings.forEach((binding, at) => {
+    const where = labelOf(binding);
+    if (binding.kind === 'ClusterRoleBinding') {
+      const subjects = binding.subjects.map((s) => `${s.kind} ${s.name}`).join(', ') || 'none';
+      return note(at, `${where}: cluster-wide bindings are not part of an organization (subjects: ${subjects})`);
+    }
+    const role = authz.roleOf(binding);
+    const { kind, name } = binding.roleRef;
+    if (!role) return note(at, `${where}: its ${kind} ${name} does not exist; nothing to import`);
+    if (SYSTEM_NAMESPACE.test(binding.namespace)) {
+      return note(at, `${where}: namespace ${binding.namespace} is a system namespace; not imported`);
+    }
+    importable.push({ at, binding, role });
   });
+  return { importable, notes };
+}
 
-  // Membership: people without bindings (deactivated, billing only) and what each person is.
-  for (const m of membership?.users.values() ?? []) {
-    const u = users.get(m.email) ?? { admin: false };
-    users.set(m.email, { ...u, admin: u.admin || m.admin });
+/** The membership's people by email (inline rules are known by whose they are); undefined without one. */
+type Members = ReadonlyMap<string, unknown> | undefined;
+
+/** How a role is imported. */
+export type ImportedRole =
+  | { readonly kind: 'level'; readonly level: string }
+  /** A user's rules written in a grant (orgctl names the Role after the user): they stay inline rules. */
+  | { readonly kind: 'inline' }
+  /** `named`: one of orgctl's own custom roles, which tokens bind by name rather than copy. */
+  | { readonly kind: 'custom'; readonly name: string; readonly named: boolean };
+
+/**
+ * A role as the catalog level its rules are exactly, else a custom role under the name it asks for
+ * (not yet unique). orgctl's own custom roles stay custom roles even when their rules equal a
+ * level's: the declaration named them, and a re-import should not lose the name.
+ */
+export function classifyRole(role: RoleObject, org: string, members: Members): ImportedRole {
+  const own = orgRoleOf(org, role.name);
+  const level = own.kind === 'custom' ? undefined : exactLevel(role.rules);
+  if (level) return { kind: 'level', level };
+  if (own.kind === 'user-rules' && members?.has(own.email)) return { kind: 'inline' };
+  const name = dnsName(own.kind === 'custom' ? own.name : own.kind === 'user-rules' ? own.email : role.name);
+  return { kind: 'custom', name, named: own.kind === 'custom' };
+}
+
+/** A role bound by an importable binding, classified, with the first binding that binds it. */
+export interface ClassifiedRole {
+  readonly at: number;
+  readonly role: RoleObject;
+  readonly imported: ImportedRole;
+}
+
+/** Each role the importable bindings grant, once, in the order they first grant it (the order names are given in). */
+export function classifyRoles(
+  importable: readonly ImportableBinding[],
+  org: string,
+  members: Members,
+): ClassifiedRole[] {
+  const seen = new Set<RoleObject>();
+  const out: ClassifiedRole[] = [];
+  for (const { at, role } of importable) {
+    if (seen.has(role)) continue;
+    seen.add(role);
+    out.push({ at, role, imported: classifyRole(role, org, members) });
   }
-  const member = (email: string) => membership?.users.get(email);
-  const userSpec = (email: string, admin: boolean) => {
-    const m = member(email);
+  return out;
+}
+
+/**
+ * Custom roles' names made unique: two roles with other rules never share a name (Roles named
+ * alike in two namespaces would otherwise merge, and grant each other's access); roles with the
+ * same rules may. A renamed role is said, at the binding that first grants it.
+ */
+export function nameCustomRoles(classified: readonly ClassifiedRole[]): {
+  roles: Map<RoleObject, ImportedRole>;
+  notes: BindingNote[];
+} {
+  const roles = new Map<RoleObject, ImportedRole>();
+  const notes: BindingNote[] = [];
+  // Names given so far → the rules they stand for.
+  const taken = new Map<string, string>();
+  for (const { at, role, imported } of classified) {
+    if (imported.kind !== 'custom') {
+      roles.set(role, imported);
+      continue;
+    }
+    const base = imported.name;
+    // The second of a name is first tried with its namespace (reader-blog), which says more than reader-2.
+    const candidate = (n: number) => dnsName(n === 2 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`);
+    const name = claim(taken, base, JSON.stringify(role.rules), candidate);
+    if (name !== base) {
+      const line = `another role with other rules is also called ${base}; imported as custom role ${name}`;
+      notes.push({ at, subject: -1, line: `${labelOf(role)}: ${line}` });
+    }
+    roles.set(role, { ...imported, name });
+  }
+  return { roles, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subjects: users and tokens
+
+/** What a user holds in one namespace, as found in bindings. */
+export interface FoundGrant {
+  readonly user: string;
+  readonly namespace: string;
+  readonly levels: Set<string>;
+  readonly customRoles: Set<string>;
+  readonly rules: PolicyRule[];
+}
+
+/** What User subjects hold. */
+export interface UserAccess {
+  /** Every user bound, email → whether orgctl's system namespace makes them an admin. */
+  readonly users: ReadonlyMap<string, boolean>;
+  /**
+   * Namespace → email → grant: two lookups of strings already in memory, not a key string per
+   * subject (100,000 concatenated keys cost a large organization's review a third of a second).
+   */
+  readonly grants: ReadonlyMap<string, ReadonlyMap<string, FoundGrant>>;
+  /** The custom roles the grants name, with their rules. */
+  readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+  readonly notes: BindingNote[];
+}
+
+/** The email a User subject stands for; undefined for a system user or a name that is not an email. */
+export function emailOf(name: string, emailByUsername: ReadonlyMap<string, string>): string | undefined {
+  const known = emailByUsername.get(name);
+  if (!known && (name.startsWith('system:') || !EMAIL.test(name))) return undefined;
+  return known ?? name.toLowerCase();
+}
+
+/**
+ * Users and their grants per namespace from User subjects. Groups cannot be users (their members
+ * are unknown); the system namespace only says who is an admin (orgctl binds only admins there,
+ * with w:full).
+ */
+export function userAccessOf(
+  importable: readonly ImportableBinding[],
+  roles: ReadonlyMap<RoleObject, ImportedRole>,
+  context: SubjectsContext,
+): UserAccess {
+  const users = new Map<string, boolean>();
+  const grants = new Map<string, Map<string, FoundGrant>>();
+  const customRoles = new Map<string, readonly PolicyRule[]>();
+  const notes: BindingNote[] = [];
+  for (const { at, binding, role } of importable) {
+    const imported = roles.get(role)!;
+    const { namespace } = binding;
+    const note = (subject: number, what: string) => notes.push({ at, subject, line: `${labelOf(binding)}: ${what}` });
+    binding.subjects.forEach((s, subject) => {
+      if (s.kind === 'Group') return note(subject, `Group ${s.name} cannot be a user; declare its members`);
+      if (s.kind !== 'User') return;
+      const email = emailOf(s.name, context.emailByUsername);
+      if (email === undefined) {
+        const what = s.name.startsWith('system:') ? 'a system user' : 'not an email';
+        return note(subject, `User ${s.name} is ${what}; not imported`);
+      }
+      if (!users.has(email)) users.set(email, false);
+      if (namespace === context.systemNamespace) {
+        if (imported.kind === 'level' && imported.level === 'w:full') users.set(email, true);
+        else note(subject, `${email} has access to the system namespace without w:full; not imported`);
+        return;
+      }
+      let inNamespace = grants.get(namespace);
+      if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
+      let g = inNamespace.get(email);
+      if (!g) {
+        g = { user: email, namespace, levels: new Set<string>(), customRoles: new Set<string>(), rules: [] };
+        inNamespace.set(email, g);
+      }
+      if (imported.kind === 'level') g.levels.add(imported.level);
+      else if (imported.kind === 'inline') {
+        if (!g.rules.length) g.rules.push(...role.rules); // the same Role in two clusters' output is one grant
+      } else {
+        g.customRoles.add(imported.name);
+        customRoles.set(imported.name, role.rules);
+      }
+    });
+  }
+  return { users, grants, customRoles, notes };
+}
+
+/** What a token holds in one namespace, as found in bindings. */
+export interface TokenAccess {
+  readonly levels: Set<string>;
+  readonly rules: PolicyRule[];
+  /** The roles whose rules are in `rules`: each is copied once. */
+  readonly roles: Set<RoleObject>;
+  readonly customRoles: Set<string>;
+}
+
+/** What ServiceAccount subjects hold. */
+export interface TokensFound {
+  /** Token id → namespace → access. */
+  readonly tokens: ReadonlyMap<string, ReadonlyMap<string, TokenAccess>>;
+  /** The custom roles tokens bind by name, with their rules. */
+  readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+  readonly notes: BindingNote[];
+}
+
+/**
+ * The id a ServiceAccount asks for: orgctl's own tokens keep theirs (the membership says which
+ * ServiceAccount is which token; without it, `token-<id>-r<n>` is read back), any other
+ * ServiceAccount is named after its namespace and name.
+ */
+export function tokenIdOf(saNamespace: string, name: string, context: SubjectsContext): string {
+  const inSystem = saNamespace === context.systemNamespace;
+  const own = inSystem ? context.tokenByAccount.get(name) : undefined;
+  return own ?? (inSystem && name.startsWith(TOKEN_ACCOUNT)
+    ? name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '')
+    : dnsLabel(`${saNamespace}-${name}`));
+}
+
+/**
+ * Tokens and their access per namespace from ServiceAccount subjects. Two ServiceAccounts never
+ * share a token id (the second is renamed, and that is said once); system accounts are not
+ * imported.
+ */
+export function tokenAccessOf(
+  importable: readonly ImportableBinding[],
+  roles: ReadonlyMap<RoleObject, ImportedRole>,
+  context: SubjectsContext,
+): TokensFound {
+  const tokens = new Map<string, Map<string, TokenAccess>>();
+  const customRoles = new Map<string, readonly PolicyRule[]>();
+  const notes: BindingNote[] = [];
+  // Token ids given so far → the ServiceAccount each stands for.
+  const ids = new Map<string, string>();
+  const renamed = new Set<string>();
+  for (const { at, binding, role } of importable) {
+    const imported = roles.get(role)!;
+    const { namespace } = binding;
+    binding.subjects.forEach((s, subject) => {
+      if (s.kind !== 'ServiceAccount') return;
+      const saNamespace = s.namespace || namespace;
+      const account = `${saNamespace}/${s.name}`;
+      if (SYSTEM_NAMESPACE.test(saNamespace)) {
+        const line = `${labelOf(binding)}: ServiceAccount ${account} is a system account; not imported`;
+        notes.push({ at, subject, line });
+        return;
+      }
+      const base = tokenIdOf(saNamespace, s.name, context);
+      const id = claim(ids, base, account, (n) => dnsLabel(`${base}-${n}`));
+      if (id !== base && !renamed.has(account)) {
+        renamed.add(account); // said once, however many bindings name it
+        const line = `ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`;
+        notes.push({ at, subject, line });
+      }
+      let byNamespace = tokens.get(id);
+      if (!byNamespace) tokens.set(id, (byNamespace = new Map()));
+      let entry = byNamespace.get(namespace);
+      if (!entry) {
+        entry = { levels: new Set<string>(), rules: [], roles: new Set<RoleObject>(), customRoles: new Set<string>() };
+        byNamespace.set(namespace, entry);
+      }
+      if (imported.kind === 'level') entry.levels.add(imported.level);
+      else if (imported.kind === 'custom' && imported.named) {
+        entry.customRoles.add(imported.name);
+        customRoles.set(imported.name, role.rules);
+      } else if (!entry.roles.has(role)) {
+        // once per role: the same binding in two clusters' output is one grant
+        entry.roles.add(role);
+        for (const r of role.rules) entry.rules.push(r);
+      }
+    });
+  }
+  return { tokens, customRoles, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// People
+
+/**
+ * The owner: as given, else the membership's, else the first admin found. Without any, a
+ * placeholder keeps the spec whole and the report asks for --owner.
+ */
+export function ownerOf(
+  users: ReadonlyMap<string, boolean>,
+  given: string | undefined,
+  membership: Membership | undefined,
+  org: string,
+): { owner: string; note?: string } {
+  const firstAdmin = () => [...users].filter(([, admin]) => admin).map(([email]) => email).sort()[0];
+  const owner = given?.toLowerCase() ?? membership?.org.owner ?? firstAdmin();
+  if (owner) return { owner };
+  // An empty owner stays empty (the spec's check then says so); only none at all gets the placeholder.
+  const note =
+    'no admin found (no User holds w:full in the system namespace): give --owner; the spec names a placeholder owner';
+  return { owner: owner ?? `owner@${org}.invalid`, note };
+}
+
+/**
+ * Everyone the spec lists, email → admin: users found in bindings, the owner (an admin by
+ * definition), and the membership's people, who may hold no binding at all (deactivated, billing).
+ */
+export function peopleOf(
+  users: ReadonlyMap<string, boolean>,
+  owner: string,
+  membership: Membership | undefined,
+): Map<string, boolean> {
+  const people = new Map(users);
+  people.set(owner, true);
+  for (const m of membership?.users.values() ?? []) people.set(m.email, (people.get(m.email) ?? false) || m.admin);
+  return people;
+}
+
+/** The spec's users, by email: what RBAC shows (admin) and what only the membership knows. */
+export function userSpecs(people: ReadonlyMap<string, boolean>, membership: Membership | undefined): UserSpec[] {
+  return [...people].sort(([a], [b]) => byString(a, b)).map(([email, admin]) => {
+    const m = membership?.users.get(email);
     return {
       email,
       ...(m?.github ? { github: m.github } : {}),
@@ -262,74 +515,280 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
       ...(m?.status === 'deactivated' ? { status: 'deactivated' as const } : {}),
       ...(m?.access ? { access: m.access } : {}),
     };
-  };
-  // Add All shows as every grantable level everywhere: the user says Add All instead.
-  const addAll = new Set([...(membership?.users.values() ?? [])].filter((m) => m.access === 'all').map((m) => m.email));
-  const grantable = new Set(grantableLevels());
-  for (const t of membership?.tokens.values() ?? []) {
-    if (!tokenSpecs.some((s) => s.id === t.id)) tokenSpecs.push({ id: t.id, namespaces: [...t.namespaces], ...(t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {}) });
-  }
-  tokenSpecs.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const tokenMeta = (id: string) => {
-    const t = membership?.tokens.get(id);
-    return t ? { ...(t.name !== undefined ? { name: t.name } : {}), ...(t.owner !== undefined ? { owner: t.owner } : {}), ...(t.rotation ? { rotation: t.rotation } : {}), ...(t.note !== undefined ? { note: t.note } : {}), ...(t.expires !== undefined ? { expires: t.expires } : {}) } : {};
-  };
-  const declaredRoles = new Set((membership?.org.roles ?? []).map((r) => r.name));
-  const invites = [...(membership?.invites.values() ?? [])].map((i) => {
-    const grants: { namespace: string; levels?: string[]; role?: string }[] = [];
-    for (const g of i.grants) {
-      const known = (g.roles ?? []).filter((r) => declaredRoles.has(r));
-      for (const r of g.roles ?? []) if (!declaredRoles.has(r)) report.push(`invite ${i.email}: role ${r} in ${g.namespace} is not in the output (its levels are not recorded); declare the role again`);
-      // One spec grant holds levels and one role; further roles are grants of their own.
-      if (g.levels?.length || known.length) grants.push({ namespace: g.namespace, ...(g.levels?.length ? { levels: [...g.levels] } : {}), ...(known.length ? { role: known[0] } : {}) });
-      for (const r of known.slice(1)) grants.push({ namespace: g.namespace, role: r });
-    }
-    return { email: i.email, ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}), sso: i.sso, state: i.state, grants };
   });
-  const clusters = membership?.org.clusters ?? [];
-  const placement = membership ? placementOf(docs, clusters.length ? clusters : [DEFAULT_CLUSTER]) : new Map<string, readonly string[]>();
-  // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): a stream has none.
-  if (clusters.length > 1 && !placement.size) {
-    report.push(`which of the clusters ${clusters.join(', ')} holds which namespace is unknown (the input has no <cluster>/<shard>/resources.yaml paths: import the folder, e.g. --from dist): every namespace is declared in every cluster; set each namespace's clusters`);
-  }
-  const namespaceSpec = (name: string) => {
-    const where = placement.get(name);
-    return { name, ...(clusters.length > 1 && where && where.length < clusters.length ? { clusters: [...where] } : {}) };
-  };
-  for (const ns of membership?.org.namespaces ?? []) if (ns !== systemNamespace) namespaces.add(ns);
+}
 
-  const spec: OrgSpec = {
+/**
+ * The spec's grants, by namespace then user. Admins hold everything already, so their grants go;
+ * Add All shows as every grantable level everywhere, so only what it does not give stays a grant.
+ */
+export function grantSpecs(
+  grants: UserAccess['grants'],
+  people: ReadonlyMap<string, boolean>,
+  membership: Membership | undefined,
+): GrantSpec[] {
+  const memberUsers = [...(membership?.users.values() ?? [])];
+  const addAll = new Set(memberUsers.filter((m) => m.access === 'all').map((m) => m.email));
+  const grantable = new Set(grantableLevels());
+  return [...grants.keys()].sort()
+    .flatMap((ns) => [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user)))
+    .filter((g) => !people.get(g.user))
+    .flatMap((g) => {
+      const levels = [...g.levels].filter((l) => !(addAll.has(g.user) && grantable.has(l))).sort();
+      return [
+        ...(levels.length ? [{ user: g.user, namespace: g.namespace, levels }] : []),
+        ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),
+        ...(g.rules.length ? [{ user: g.user, namespace: g.namespace, rules: g.rules.map(ordered) }] : []),
+      ];
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens, invites, namespaces, custom roles
+
+/** A token's custom RBAC in one namespace: its rules (levels spelled out as rules), then its custom roles. */
+export function tokenRbacSpecs(namespace: string, access: TokenAccess): TokenRbacSpec[] {
+  const levelRules = [...access.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules);
+  const rules = [...access.rules, ...levelRules].map(ordered);
+  const customRoles = [...access.customRoles].sort().map((customRole) => ({ namespace, customRole }));
+  return [...(rules.length ? [{ namespace, rules }] : []), ...customRoles];
+}
+
+/** Entries in the order `declared` lists their namespaces (the membership keeps it), the others after, by name. */
+export function inDeclaredOrder<T>(entries: readonly [string, T][], declared: readonly string[]): [string, T][] {
+  const rank = (ns: string) => (declared.includes(ns) ? declared.indexOf(ns) : declared.length);
+  return [...entries].sort(([a], [b]) => rank(a) - rank(b) || byString(a, b));
+}
+
+/**
+ * One token's spec: levels over a list of namespaces when every namespace holds the same levels
+ * and nothing else (as people declare it), else custom RBAC per namespace. Namespaces keep the
+ * order the membership declares, which the output keeps too.
+ */
+export function tokenSpec(
+  id: string,
+  byNamespace: ReadonlyMap<string, TokenAccess>,
+  membership: Membership | undefined,
+): TokenSpec {
+  const entries = [...byNamespace].sort(([a], [b]) => byString(a, b));
+  const levelSets = entries.map(([, e]) => [...e.levels].sort().join(','));
+  const onlyLevels = entries.every(([, e]) => !e.rules.length && !e.customRoles.size && e.levels.size);
+  const member = membership?.tokens.get(id);
+  if (!onlyLevels || new Set(levelSets).size !== 1) {
+    const rbac = inDeclaredOrder(entries, member?.customRbac ?? []).flatMap(([ns, e]) => tokenRbacSpecs(ns, e));
+    return { id, namespaces: [], rbac };
+  }
+  const declared = member?.namespaces;
+  const found = entries.map(([ns]) => ns);
+  const sameNamespaces = declared && declared.length === found.length && found.every((ns) => declared.includes(ns));
+  return { id, namespaces: sameNamespaces ? [...declared] : found, levels: [...entries[0]![1].levels].sort() };
+}
+
+/** What only the membership says about a token: its name, owner, rotation, note and expiry. */
+export function tokenMetaOf(id: string, membership: Membership | undefined): Partial<TokenSpec> {
+  const t = membership?.tokens.get(id);
+  if (!t) return {};
+  return {
+    ...(t.name !== undefined ? { name: t.name } : {}),
+    ...(t.owner !== undefined ? { owner: t.owner } : {}),
+    ...(t.rotation ? { rotation: t.rotation } : {}),
+    ...(t.note !== undefined ? { note: t.note } : {}),
+    ...(t.expires !== undefined ? { expires: t.expires } : {}),
+  };
+}
+
+/**
+ * The spec's tokens, by id: those bindings show, and the membership's tokens that hold no binding
+ * (a token without namespaces yet), each with what only the membership says about it.
+ */
+export function tokenSpecs(tokens: TokensFound['tokens'], membership: Membership | undefined): TokenSpec[] {
+  const specs = [...tokens].map(([id, byNamespace]) => tokenSpec(id, byNamespace, membership));
+  for (const t of membership?.tokens.values() ?? []) {
+    if (tokens.has(t.id)) continue;
+    const levels = t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {};
+    specs.push({ id: t.id, namespaces: [...t.namespaces], ...levels });
+  }
+  return specs.sort((a, b) => byString(a.id, b.id)).map((t) => ({ ...t, ...tokenMetaOf(t.id, membership) }));
+}
+
+/**
+ * An invite's grants as a spec writes them: one spec grant holds levels and one role, further roles
+ * are grants of their own. A role the output does not declare cannot be restored (its levels are
+ * not recorded): it is said, not guessed.
+ */
+export function inviteGrantSpecs(
+  invite: MemberInvite,
+  declaredRoles: ReadonlySet<string>,
+): { grants: InviteGrantSpec[]; notes: string[] } {
+  const grants: InviteGrantSpec[] = [];
+  const notes: string[] = [];
+  for (const g of invite.grants) {
+    const { namespace, levels } = g;
+    const roles = g.roles ?? [];
+    const known = roles.filter((r) => declaredRoles.has(r));
+    for (const r of roles) {
+      if (declaredRoles.has(r)) continue;
+      const why = 'is not in the output (its levels are not recorded); declare the role again';
+      notes.push(`invite ${invite.email}: role ${r} in ${namespace} ${why}`);
+    }
+    if (levels?.length || known.length) {
+      const role = known.length ? { role: known[0] } : {};
+      grants.push({ namespace, ...(levels?.length ? { levels: [...levels] } : {}), ...role });
+    }
+    for (const role of known.slice(1)) grants.push({ namespace, role });
+  }
+  return { grants, notes };
+}
+
+/** The membership's invites (RBAC shows none: an invite grants nothing until accepted). */
+export function invitesOf(membership: Membership | undefined): { invites: InviteSpec[]; notes: string[] } {
+  const declaredRoles = new Set((membership?.org.roles ?? []).map((r) => r.name));
+  const notes: string[] = [];
+  const invites = [...(membership?.invites.values() ?? [])].map((i) => {
+    const found = inviteGrantSpecs(i, declaredRoles);
+    notes.push(...found.notes);
+    const flags = { ...(i.admin ? { admin: true } : {}), ...(i.billing ? { billing: true } : {}) };
+    return { email: i.email, ...flags, sso: i.sso, state: i.state, grants: found.grants };
+  });
+  return { invites, notes };
+}
+
+/**
+ * Every namespace of the organization: those the input declares and those bindings grant in (not
+ * system ones), and the membership's, which may hold no binding yet.
+ */
+export function namespacesOf(
+  declared: readonly string[],
+  users: UserAccess['grants'],
+  tokens: TokensFound['tokens'],
+  membership: Membership | undefined,
+  systemNamespace: string,
+): string[] {
+  const names = new Set<string>(declared.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
+  for (const ns of users.keys()) names.add(ns);
+  for (const byNamespace of tokens.values()) for (const ns of byNamespace.keys()) names.add(ns);
+  for (const ns of membership?.org.namespaces ?? []) if (ns !== systemNamespace) names.add(ns);
+  return [...names].sort();
+}
+
+/**
+ * The spec's namespaces; a namespace held by only some of several clusters names them. When the
+ * input has no paths to tell (a stream), every namespace is in every cluster, and that is said.
+ */
+export function namespaceSpecs(
+  names: readonly string[],
+  clusters: readonly string[],
+  placement: ReadonlyMap<string, readonly string[]>,
+): { namespaces: NamespaceSpec[]; note?: string } {
+  const namespaces = names.map((name) => {
+    const where = placement.get(name);
+    const some = clusters.length > 1 && where && where.length < clusters.length;
+    return { name, ...(some ? { clusters: [...where] } : {}) };
+  });
+  if (clusters.length <= 1 || placement.size) return { namespaces };
+  const note =
+    `which of the clusters ${clusters.join(', ')} holds which namespace is unknown (the input has no ` +
+    '<cluster>/<shard>/resources.yaml paths: import the folder, e.g. --from dist): every namespace is declared ' +
+    "in every cluster; set each namespace's clusters";
+  return { namespaces, note };
+}
+
+/** The spec's custom roles, by name, rules written the way people write them. */
+export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRule[]>[]): CustomRoleSpec[] {
+  const all = new Map<string, readonly PolicyRule[]>();
+  for (const roles of found) for (const [name, rules] of roles) all.set(name, rules);
+  return [...all].sort(([a], [b]) => byString(a, b)).map(([name, rules]) => ({ name, rules: rules.map(ordered) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The spec
+
+/** The spec's organization-wide settings, between its owner and its users. */
+export type OrgSettings = Pick<Spec, 'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'roles'>;
+
+/** Organization-wide settings only the membership keeps; each is written only when it is not the default. */
+export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
+  if (!membership) return {};
+  const { org } = membership;
+  const shards = org.shards !== ORG_DEFAULTS.shards ? { shards: org.shards } : {};
+  const argocd = org.argocd ? { argocd: { ...org.argocd } } : {};
+  const threshold = org.massRemovalThreshold;
+  return {
+    ...(org.usernamePrefix ? { identity: { usernamePrefix: org.usernamePrefix } } : {}),
+    ...(org.ssoEnforced ? { sso: { enforced: true } } : {}),
+    ...(org.clusters.length ? { clusters: [...org.clusters] } : {}),
+    ...(threshold !== ORG_DEFAULTS.massRemovalThreshold ? { review: { massRemovalThreshold: threshold } } : {}),
+    ...(org.shards !== ORG_DEFAULTS.shards || org.argocd ? { delivery: { ...shards, ...argocd } } : {}),
+    ...(org.roles.length ? { roles: org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
+  };
+}
+
+/** The parts of a spec, each already in its final order. */
+export interface SpecParts {
+  readonly org: string;
+  readonly owner: string;
+  readonly settings: OrgSettings;
+  readonly users: readonly UserSpec[];
+  readonly namespaces: readonly NamespaceSpec[];
+  readonly customRoles: readonly CustomRoleSpec[];
+  readonly grants: readonly GrantSpec[];
+  readonly tokens: readonly TokenSpec[];
+  readonly invites: readonly InviteSpec[];
+}
+
+/** The spec, its fields in the order people write them; empty optional lists are left out. */
+export function assembleSpec(parts: SpecParts): OrgSpec {
+  return {
     apiVersion: 'orgctl/v1',
     kind: 'Organization',
-    metadata: { name: orgName },
+    metadata: { name: parts.org },
     spec: {
-      owner: ownerEmail,
-      ...(membership?.org.usernamePrefix ? { identity: { usernamePrefix: membership.org.usernamePrefix } } : {}),
-      ...(membership?.org.ssoEnforced ? { sso: { enforced: true } } : {}),
-      ...(clusters.length ? { clusters: [...clusters] } : {}),
-      ...(membership && membership.org.massRemovalThreshold !== ORG_DEFAULTS.massRemovalThreshold ? { review: { massRemovalThreshold: membership.org.massRemovalThreshold } } : {}),
-      ...(membership && (membership.org.shards !== ORG_DEFAULTS.shards || membership.org.argocd)
-        ? { delivery: { ...(membership.org.shards !== ORG_DEFAULTS.shards ? { shards: membership.org.shards } : {}), ...(membership.org.argocd ? { argocd: { ...membership.org.argocd } } : {}) } }
-        : {}),
-      ...(membership?.org.roles.length ? { roles: membership.org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
-      users: [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([email, u]) => userSpec(email, u.admin)),
-      namespaces: [...namespaces].sort().map(namespaceSpec),
-      ...(customRoles.size ? { customRoles: [...customRoles].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, rules]) => ({ name, rules: rules.map(ordered) })) } : {}),
-      grants: [...grants.keys()].sort()
-        .flatMap((ns) => [...grants.get(ns)!.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0)))
-        .filter((g) => !users.get(g.user)?.admin)
-        .flatMap((g) => {
-          // Add All gives every grantable level: only what it does not give stays a grant.
-          const levels = [...g.levels].filter((l) => !(addAll.has(g.user) && grantable.has(l))).sort();
-          return [
-          ...(levels.length ? [{ user: g.user, namespace: g.namespace, levels }] : []),
-          ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),
-          ...(g.rules.length ? [{ user: g.user, namespace: g.namespace, rules: g.rules.map(ordered) }] : []),
-          ];
-        }),
-      ...(tokenSpecs.length ? { tokens: tokenSpecs.map((t) => ({ ...t, ...tokenMeta(t.id) })) } : {}),
-      ...(invites.length ? { invites } : {}),
+      owner: parts.owner,
+      ...parts.settings,
+      users: parts.users,
+      namespaces: parts.namespaces,
+      ...(parts.customRoles.length ? { customRoles: parts.customRoles } : {}),
+      grants: parts.grants,
+      ...(parts.tokens.length ? { tokens: parts.tokens } : {}),
+      ...(parts.invites.length ? { invites: parts.invites } : {}),
     },
   };
+}
+
+/**
+ * RBAC manifests (and orgctl's membership, when they are its output) to a spec, and what could not
+ * be mapped. The report says things in one order: malformed objects, then bindings and their
+ * subjects in the input's order, then the owner, invites and placement.
+ */
+export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
+  const { rbac, membership, org, systemNamespace, placement } = readSource(docs, options);
+  const context = subjectsContextOf(membership, systemNamespace);
+  const screened = screenBindings(rbac);
+  const named = nameCustomRoles(classifyRoles(screened.importable, org, membership?.users));
+  const users = userAccessOf(screened.importable, named.roles, context);
+  const tokens = tokenAccessOf(screened.importable, named.roles, context);
+  const owner = ownerOf(users.users, options.owner, membership, org);
+  const people = peopleOf(users.users, owner.owner, membership);
+  const invites = invitesOf(membership);
+  const names = namespacesOf(rbac.namespaces, users.grants, tokens.tokens, membership, systemNamespace);
+  const namespaces = namespaceSpecs(names, membership?.org.clusters ?? [], placement);
+  const spec = assembleSpec({
+    org,
+    owner: owner.owner,
+    settings: orgSettingsOf(membership),
+    users: userSpecs(people, membership),
+    namespaces: namespaces.namespaces,
+    customRoles: customRoleSpecs(users.customRoles, tokens.customRoles),
+    grants: grantSpecs(users.grants, people, membership),
+    tokens: tokenSpecs(tokens.tokens, membership),
+    invites: invites.invites,
+  });
+  const report = [
+    ...rbac.problems.map((p) => `malformed: ${p}`),
+    ...inInputOrder([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]),
+    ...(owner.note ? [owner.note] : []),
+    ...invites.notes,
+    ...(namespaces.note ? [namespaces.note] : []),
+  ];
   return { spec, report };
 }
