@@ -115,9 +115,9 @@ function implicitGroups(kind: SubjectKind, name: string): string[] {
 }
 
 /** A scope ('' for ClusterRoleBindings, else a namespace) and what grants access there. */
-export type ScopeAccess = readonly [scope: string, contributions: readonly Contribution[]];
+type ScopeAccess = readonly [scope: string, contributions: readonly Contribution[]];
 
-export interface IndexedSubject {
+interface IndexedSubject {
   readonly kind: SubjectKind;
   /** Users and groups: their name; service accounts: `namespace:name`. */
   readonly name: string;

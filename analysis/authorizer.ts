@@ -23,7 +23,7 @@ export interface ResourceAttributes {
   readonly name?: string;
 }
 
-export interface NonResourceAttributes {
+interface NonResourceAttributes {
   readonly verb: string;
   readonly path: string;
 }
@@ -64,7 +64,7 @@ export function userInfo(name: string, groups: readonly string[] = []): UserInfo
 export const serviceAccountUser = (namespace: string, name: string): string => `${SA_PREFIX}${namespace}:${name}`;
 
 /** Whether a binding's subject is this user (appliesToUser in rule.go). */
-export function subjectMatches(user: UserInfo, subject: SubjectObject, bindingNamespace: string): boolean {
+function subjectMatches(user: UserInfo, subject: SubjectObject, bindingNamespace: string): boolean {
   switch (subject.kind) {
     case 'User':
       return user.name === subject.name;

@@ -10,7 +10,7 @@ import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
 export type ClassId = 'run-pods' | 'exec' | 'read-secrets' | 'identity' | 'escalate' | 'webhooks' | 'node-host' | 'network';
 
-export interface PrivilegeClass {
+interface PrivilegeClass {
   readonly id: ClassId;
   readonly title: string;
   /** Why it matters, one line. */
@@ -21,7 +21,7 @@ export interface PrivilegeClass {
 }
 
 /** verbs × group × resources (with `res/sub` for subresources). */
-export interface Probe {
+interface Probe {
   readonly verbs: readonly string[];
   /** An API group, or UNKNOWN_GROUP: any group that is not built into Kubernetes. */
   readonly group: string;
@@ -42,9 +42,9 @@ export type Scope = 'namespace' | 'cluster';
  * APIs): a rule reaches it with `*` or by naming such a group. Not a valid group name, so no rule
  * names it literally.
  */
-export const UNKNOWN_GROUP = '(an API group orgctl does not know)';
+const UNKNOWN_GROUP = '(an API group orgctl does not know)';
 /** Stands for a resource nobody has heard of: only `*` in a rule's resources matches it. */
-export const ANY_RESOURCE = '(any resource)';
+const ANY_RESOURCE = '(any resource)';
 
 /**
  * The API groups Kubernetes serves itself (resources.ts, as `kubectl api-resources` lists them,
@@ -58,7 +58,7 @@ export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
 
 const WRITE = ['create', 'update', 'patch'];
 /** Every verb that changes or removes an object (the verbs of kubectl's write paths). */
-export const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 /**
  * The verbs of a proxied or streamed request: the API server (requestinfo.go in
  * k8s.io/apiserver pkg/endpoints/request) and the kubelet (GetRequestAttributes in
@@ -74,7 +74,7 @@ const PROXY_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
  * `spec` is the /spec endpoint older kubelets authorized (cAdvisor machine info). All of it is the
  * node's own API: reserved whole.
  */
-export const KUBELET_SUBRESOURCES: readonly string[] = ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'];
+const KUBELET_SUBRESOURCES: readonly string[] = ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'];
 
 const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
 const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources, clusterOnly: true });

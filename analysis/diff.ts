@@ -77,7 +77,7 @@ function customVia(cell: AccessCell | undefined, org: string): string[] {
  * Roles (`Kind/namespace/name`) in both outputs whose rules differ: a cell keeps its key when a
  * role it holds is broadened, yet its access changed (a custom role given `create deployments`).
  */
-export function changedRoleIds(base: Snapshot, head: Snapshot): Map<string, { before: PolicyRule[]; after: PolicyRule[] }> {
+function changedRoleIds(base: Snapshot, head: Snapshot): Map<string, { before: PolicyRule[]; after: PolicyRule[] }> {
   const out = new Map<string, { before: PolicyRule[]; after: PolicyRule[] }>();
   for (const [id, rules] of head.ruleSets) {
     const before = base.ruleSets.get(id);

@@ -12,7 +12,7 @@ import { grantsByUser, indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
 
-export interface Who {
+interface Who {
   readonly user: UserInfo;
   /** `users/bob@acme.io`, `tokens/ci-deploy`. */
   readonly label: string;
@@ -31,7 +31,7 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
   return undefined;
 }
 
-export interface Declaration {
+interface Declaration {
   /** What it is: `grant of r:pods`, `admin: true`, `token custom RBAC`. */
   readonly what: string;
   /** Spec path or construct path. */
@@ -64,7 +64,7 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
 }
 
 /** The declarations behind one binding of this subject, for people. */
-export function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
+function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
   const found = declarations(model, who, binding.namespace, orgRoleOf(model.name, role.name));
   return found.length ? found.map((d) => `${d.what} (${d.source})`) : ['(not declared by this organization: a hand-written binding?)'];
 }

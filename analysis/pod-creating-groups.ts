@@ -10,7 +10,7 @@
  * `risky-grant` warning naming the group.
  */
 
-export interface PodCreatingGroup {
+interface PodCreatingGroup {
   /** The project, for people. */
   readonly project: string;
   readonly group: string;
@@ -130,7 +130,7 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
  * Subresources of custom APIs that reach into a running workload, like `pods/exec` and
  * `pods/portforward`: the privilege class `exec` holds them. Upgraded to WebSocket by a GET.
  */
-export interface ReachingSubresources {
+interface ReachingSubresources {
   readonly project: string;
   readonly group: string;
   /** `resource/subresource`, as RBAC rules name them. */

@@ -16,7 +16,7 @@ export interface ResourceRequest {
   readonly name?: string;
 }
 
-export interface NonResourceRequest {
+interface NonResourceRequest {
   readonly verb: string;
   readonly path: string;
 }
@@ -45,13 +45,13 @@ export function resourceMatches(rule: PolicyRule, resource: string, subresource 
 }
 
 /** An empty resourceNames list means every name; otherwise the request's name must be listed. */
-export function resourceNameMatches(rule: PolicyRule, name = ''): boolean {
+function resourceNameMatches(rule: PolicyRule, name = ''): boolean {
   const names = rule.resourceNames ?? [];
   return names.length === 0 || names.includes(name);
 }
 
 /** `*` matches every URL; a trailing `*` is a prefix match; otherwise exact. */
-export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
+function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
   for (const u of rule.nonResourceURLs ?? []) {
     if (u === ALL || u === path) return true;
     if (u.endsWith(ALL) && path.startsWith(u.replace(/\*+$/, ''))) return true; // strings.TrimRight

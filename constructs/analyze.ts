@@ -19,7 +19,7 @@ function otherValidations(root: IConstruct): Finding[] {
   );
 }
 
-export interface AnalyzedOrganization {
+interface AnalyzedOrganization {
   /** True when no finding is an error. */
   readonly ok: boolean;
   /** Policy findings, then (when they pass) the judgement of the objects' RBAC. */

@@ -6,7 +6,7 @@
  */
 import type { OrgSpec } from './spec.ts';
 
-export interface GenerateOptions {
+interface GenerateOptions {
   readonly users: number;
   readonly namespaces: number;
   readonly grants: number;

@@ -19,7 +19,7 @@ export interface NamespaceProps {
 }
 
 /** Splits a mixed access list into the three kinds a Grant holds. */
-export function splitAccess(scope: Construct, access: readonly Access[]) {
+function splitAccess(scope: Construct, access: readonly Access[]) {
   const levels: string[] = [];
   const roles: string[] = [];
   const customRoles: string[] = [];

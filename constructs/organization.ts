@@ -47,7 +47,7 @@ export interface OrganizationProps {
   readonly source?: string;
 }
 
-export interface OrganizationLike {
+interface OrganizationLike {
   toModel(): OrgModel;
 }
 

@@ -18,7 +18,7 @@ export function show(value: unknown): string {
 }
 
 /** A construct, or a light declaration object (a Grant) that knows where it was declared. */
-export type Declared = Construct | { readonly source: Source };
+type Declared = Construct | { readonly source: Source };
 
 function where(scope: Declared, prop: string): string {
   const source = (scope as { source?: Source }).source;

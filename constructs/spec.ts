@@ -215,7 +215,7 @@ function parseText(text: string, file: string): unknown {
  * The first key that appears twice in one object of valid JSON `text`, with where it is (1-based
  * line and column) and its spec path; undefined when there is none. One pass over the text.
  */
-export function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
+function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
   interface Frame { readonly keys?: Set<string>; index: number; key?: string }
   const stack: Frame[] = [];
   let expectKey = false;

@@ -55,7 +55,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
   });
 }
 
-export interface PullRequestFacts {
+interface PullRequestFacts {
   readonly number: number;
   /** Why the lists GitHub gave are not the whole pull request (empty when they are). */
   readonly incomplete: readonly RuleResult[];
@@ -74,13 +74,13 @@ export interface Repo {
 }
 
 /** The id of the result that fails a review whose file or commit list is not the whole pull request. */
-export const COMPLETENESS_RULE = 'complete-pull-request';
+const COMPLETENESS_RULE = 'complete-pull-request';
 
 /** GitHub lists at most this many files of a pull request (pulls.listFiles) ... */
-export const GITHUB_MAX_LISTED_FILES = 3000;
+const GITHUB_MAX_LISTED_FILES = 3000;
 
 /** ... and at most this many commits (pulls.listCommits). */
-export const GITHUB_MAX_LISTED_COMMITS = 250;
+const GITHUB_MAX_LISTED_COMMITS = 250;
 
 /**
  * Fails closed when GitHub listed fewer (or more) files or commits than the pull request says it
@@ -98,7 +98,7 @@ export function completeness(counts: { changedFiles: number; commits: number }, 
 }
 
 /** What pulls.listCommits says of one commit, as far as the actors are concerned. */
-export interface ListedCommit {
+interface ListedCommit {
   readonly sha: string;
   /** GitHub's account for the commit's author email: null, or `{}`, when none. */
   readonly author: { readonly login?: string } | null;
@@ -153,7 +153,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
 }
 
 /** What of a pull request can change without a new commit: its head, labels and approvals. */
-export type PullRequestNow = Pick<PullRequestFacts, 'headSha' | 'labels' | 'approvals'>;
+type PullRequestNow = Pick<PullRequestFacts, 'headSha' | 'labels' | 'approvals'>;
 
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
 export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
@@ -201,7 +201,7 @@ export const CHECK_NAME = 'orgctl/review';
 export const CHECK_SUMMARY_LIMIT = 65_535;
 
 /** The verdict in one line, for the check run's title. */
-export function verdictTitle(verdict: Verdict): string {
+function verdictTitle(verdict: Verdict): string {
   const failed = [...new Set(verdict.results.filter((r) => !r.ok).map((r) => r.rule))];
   return verdict.ok ? 'every change rule passes' : `fails: ${failed.join(', ')}`;
 }

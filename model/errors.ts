@@ -25,7 +25,7 @@ export const ERROR_KINDS = {
 
 export type ErrorKind = keyof typeof ERROR_KINDS;
 
-export class OrgctlError extends Error {
+class OrgctlError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,

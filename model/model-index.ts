@@ -3,7 +3,7 @@ import type {
   AccessRoleModel, CustomRoleModel, GrantModel, InviteModel, NamespaceModel, OrgModel, TokenModel, UserModel,
 } from './model.ts';
 
-export interface ModelIndex {
+interface ModelIndex {
   readonly users: ReadonlyMap<string, UserModel>;
   readonly namespaces: ReadonlyMap<string, NamespaceModel>;
   readonly roles: ReadonlyMap<string, AccessRoleModel>;

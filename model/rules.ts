@@ -241,8 +241,6 @@ export type RuleId = (typeof RULES)[number]['id'];
 
 export const RULE_BY_ID: ReadonlyMap<RuleId, RuleInfo> = new Map(RULES.map((r) => [r.id, r]));
 
-/** The registry's entry for `id` (every RuleId has one). */
-export const ruleInfo = (id: RuleId): RuleInfo => RULE_BY_ID.get(id)!;
 
 /** The rules of one stage, in the registry's order. */
 export const rulesOf = (stage: RuleStage): RuleInfo[] => RULES.filter((r) => r.stage === stage);

@@ -8,7 +8,7 @@ import { CATALOG } from '../model/catalog.ts';
 import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
 
-export type Strength = 'none' | 'read' | 'write' | 'admin';
+type Strength = 'none' | 'read' | 'write' | 'admin';
 
 export function strengthOf(cell: MatrixCell | undefined): Strength {
   if (!cell || (!cell.levels.length && !cell.classes.length)) return 'none';
@@ -36,7 +36,7 @@ span.none{background:#fff}span.read{background:#dbeafe}span.write{background:#fd
  * namespaces where they hold something: a dense table of 10,000 people × 2,000 namespaces would
  * be 20 million cells, more than a browser (or a string) holds.
  */
-export const DENSE_CELL_LIMIT = 100_000;
+const DENSE_CELL_LIMIT = 100_000;
 
 const cellText = (cell: MatrixCell | undefined) => {
   const levels = cell?.levels ?? [];
@@ -91,7 +91,7 @@ const SCRIPT = `(() => {
 /** Warnings listed on the page; the JSON output has them all. */
 const MAX_WARNINGS = 1_000;
 
-export interface AccessPageOptions {
+interface AccessPageOptions {
   readonly title: string;
   readonly systemNamespace?: string;
 }

@@ -5,7 +5,7 @@ import type { RuleResult, Verdict } from '../review/review.ts';
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
 /** GitHub refuses comment bodies over 65,536 characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
+const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** Text from the declaration is data: no markup, no HTML, no @mentions that would ping people. */
 export function escapeMarkdown(text: string): string {
@@ -60,7 +60,7 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   return [title, '', '| rule | | |', '|---|---|---|', ...grouped, '', ...(listed.length || rest.length ? ['**Failing findings**', '', ...listed, ...rest, ''] : [])];
 }
 
-export interface MarkdownOptions {
+interface MarkdownOptions {
   /** Largest body; past it people and tokens are summarized. @default GitHub's comment limit */
   readonly maxChars?: number;
   /** Where the whole report is, named when the body is summarized. */

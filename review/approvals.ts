@@ -1,6 +1,6 @@
 /** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
 
-export interface ReviewRecord {
+interface ReviewRecord {
   readonly login: string;
   /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING. */
   readonly state: string;
@@ -35,7 +35,7 @@ export function actorsOf(author: string, commitAuthors: readonly (string | null)
 }
 
 /** Overrides are pull-request labels `orgctl/override-<rule>`. */
-export const OVERRIDE_LABEL_PREFIX = 'orgctl/override-';
+const OVERRIDE_LABEL_PREFIX = 'orgctl/override-';
 export function overridesOf(labels: readonly string[]): string[] {
   return labels.filter((l) => l.startsWith(OVERRIDE_LABEL_PREFIX)).map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
 }

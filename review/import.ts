@@ -36,14 +36,14 @@ import type { BindingObject, ManifestDoc, RbacSet, RoleObject } from '../analysi
 import { readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
-export interface ImportOptions {
+interface ImportOptions {
   /** Organization name. @default from orgctl's membership data, else 'org' */
   readonly org?: string;
   /** The owner's email. @default the first admin found */
   readonly owner?: string;
 }
 
-export interface ImportResult {
+interface ImportResult {
   readonly spec: OrgSpec;
   /** One line per thing that could not be mapped. */
   readonly report: readonly string[];
@@ -112,7 +112,7 @@ function claim(taken: Map<string, string>, base: string, owner: string, candidat
 // Reading
 
 /** What import reads from its input, once; every later phase works on this, never on documents. */
-export interface ImportSource {
+interface ImportSource {
   readonly rbac: RbacSet;
   /** orgctl's membership when the input is orgctl's own output; undefined for any other RBAC. */
   readonly membership: Membership | undefined;
@@ -169,7 +169,7 @@ export function subjectsContextOf(membership: Membership | undefined, systemName
 // Bindings and roles
 
 /** A RoleBinding import can map, with the role it grants. */
-export interface ImportableBinding {
+interface ImportableBinding {
   /** Its index among the input's bindings: what is said about it is said in the input's order. */
   readonly at: number;
   readonly binding: BindingObject;
@@ -177,7 +177,7 @@ export interface ImportableBinding {
 }
 
 /** A report line about a binding or one of its subjects, with its place in the input. */
-export interface BindingNote {
+interface BindingNote {
   /** The binding's index among the input's bindings. */
   readonly at: number;
   /** The subject's index in the binding; -1 for the binding itself and its role. */
@@ -220,7 +220,7 @@ export function screenBindings(rbac: RbacSet): { importable: ImportableBinding[]
 type Members = ReadonlyMap<string, unknown> | undefined;
 
 /** How a role is imported. */
-export type ImportedRole =
+type ImportedRole =
   | { readonly kind: 'level'; readonly level: string }
   /** A user's rules written in a grant (orgctl names the Role after the user): they stay inline rules. */
   | { readonly kind: 'inline' }
@@ -242,7 +242,7 @@ export function classifyRole(role: RoleObject, org: string, members: Members): I
 }
 
 /** A role bound by an importable binding, classified, with the first binding that binds it. */
-export interface ClassifiedRole {
+interface ClassifiedRole {
   readonly at: number;
   readonly role: RoleObject;
   readonly imported: ImportedRole;
@@ -308,7 +308,7 @@ export interface FoundGrant {
 }
 
 /** What User subjects hold. */
-export interface UserAccess {
+interface UserAccess {
   /** Every user bound, email → whether orgctl's system namespace makes them an admin. */
   readonly users: ReadonlyMap<string, boolean>;
   /**
@@ -389,7 +389,7 @@ export interface TokenAccess {
 }
 
 /** What ServiceAccount subjects hold. */
-export interface TokensFound {
+interface TokensFound {
   /** Token id → namespace → access. */
   readonly tokens: ReadonlyMap<string, ReadonlyMap<string, TokenAccess>>;
   /** The custom roles tokens bind by name, with their rules. */
@@ -704,7 +704,7 @@ export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRul
 // The spec
 
 /** The spec's organization-wide settings, between its owner and its users. */
-export type OrgSettings = Pick<Spec, 'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'roles'>;
+type OrgSettings = Pick<Spec, 'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'roles'>;
 
 /** Organization-wide settings only the membership keeps; each is written only when it is not the default. */
 export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
@@ -724,7 +724,7 @@ export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
 }
 
 /** The parts of a spec, each already in its final order. */
-export interface SpecParts {
+interface SpecParts {
   readonly org: string;
   readonly owner: string;
   readonly settings: OrgSettings;

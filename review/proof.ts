@@ -24,7 +24,7 @@ export interface OutputFileText extends OutputFile {
   readonly label: string;
 }
 
-export interface Proof {
+interface Proof {
   /** True when the output is exactly what orgctl renders from its own data, and no policy fails on it. */
   readonly ok: boolean;
   /** Where the output differs from its re-rendering: `file#document: what`. Empty when it is orgctl's. */
@@ -55,7 +55,7 @@ function describe(text: string | undefined): string {
 const documentsOf = (text: string): string[] => text.split(/^---\n/m).slice(1);
 
 /** Where `written` (head) differs from `rendered` (what orgctl makes of head's own data). */
-export function differences(written: readonly OutputFileText[], rendered: ReadonlyMap<string, string>): string[] {
+function differences(written: readonly OutputFileText[], rendered: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const f of written) {
@@ -113,7 +113,7 @@ export function proveOutput(files: readonly OutputFileText[], docs: readonly Man
 
 /** The review's rules over head dist/ itself (the change rules judge the diff); their docs are in model/rules.ts. */
 export const OUTPUT_PROOF: RuleId = 'output-proof';
-export const HEAD_POLICIES: RuleId = 'head-policies';
+const HEAD_POLICIES: RuleId = 'head-policies';
 
 /** The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on head). */
 export function proofResults(proof: Proof): RuleResult[] {

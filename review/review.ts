@@ -9,7 +9,7 @@ import { ownerImmutable } from '../policies/change/owner-immutable.ts';
 import { selfEdit } from '../policies/change/self-edit.ts';
 import { settingsChange } from '../policies/change/settings-change.ts';
 
-export type { ReviewInput, RuleResult } from '../policies/change/context.ts';
+export type { RuleResult } from '../policies/change/context.ts';
 
 export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange, settingsChange];
 

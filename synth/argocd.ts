@@ -12,7 +12,7 @@ export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease
  * Per cluster, the namespaces orgctl writes to there: the system namespace and every declared
  * namespace placed in that cluster (a namespace restricted to some clusters appears only in those).
  */
-export function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: string; namespace: string }[] {
+function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: string; namespace: string }[] {
   return clusters.flatMap((name) => {
     const here = model.namespaces.filter((n) => !n.clusters.length || n.clusters.includes(name)).map((n) => n.name);
     return [...new Set([model.systemNamespace, ...here])].sort().map((namespace) => ({ name, namespace }));

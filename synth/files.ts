@@ -1,7 +1,6 @@
 /** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
 import { type Finding, sourceText } from '../model/findings.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
-export { SHARD_LIMITS };
 import type { OrgModel } from '../model/model.ts';
 import { CLUSTER_SHARD, headerOf, shardOf, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';

@@ -25,7 +25,7 @@ export interface RenderedFile {
   readonly objects: readonly Manifest[];
 }
 
-export interface RenderOptions {
+interface RenderOptions {
   /** YYYY-MM-DD: grants that expired before it are left out. */
   readonly today: string;
   /**
@@ -39,7 +39,7 @@ export interface RenderOptions {
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const RBAC_V1 = `${RBAC_GROUP}/v1`;
 /** Objects that grow with the organization are split below this (see maxBindingBytes). */
-export const MAX_OBJECT_BYTES = 192 * 1024;
+const MAX_OBJECT_BYTES = 192 * 1024;
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
 /** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
 export const ORGANIZATION_LABEL = 'orgctl.io/organization';
@@ -48,7 +48,7 @@ export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
-export const SYNC_WAVE: Readonly<Record<string, string>> = {
+const SYNC_WAVE: Readonly<Record<string, string>> = {
   Namespace: '0', ClusterRole: '1', Role: '1', ServiceAccount: '2', ConfigMap: '2', Secret: '3', RoleBinding: '4',
 };
 
@@ -145,7 +145,7 @@ function manifest<P extends { metadata?: unknown }>(apiVersion: string, kind: st
 }
 
 /** Splits sorted subjects into consecutive runs whose serialized size stays under `maxBytes`. */
-export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: number): T[][] {
+function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: number): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
@@ -394,7 +394,7 @@ function membership(model: OrgModel): Manifest[] {
 }
 
 /** Tokens that have not expired: an expired token's ServiceAccount is left out, so its token dies. */
-export function liveTokens(model: OrgModel, today: string): TokenModel[] {
+function liveTokens(model: OrgModel, today: string): TokenModel[] {
   return model.tokens.filter((t) => t.expires === undefined || t.expires >= today);
 }
 
@@ -420,7 +420,7 @@ function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
 }
 
 /** FNV-1a: a stable hash, the same on every machine and in every version of Node. */
-export function stableHash(text: string): number {
+function stableHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -492,7 +492,7 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
   return groupIntoFiles(placeOrganization(model, options));
 }
 
-export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
+const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
 
 /** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
 export const ARGOCD_FILES = { applicationSet: 'argocd/applicationset.yaml', appProject: 'argocd/appproject.yaml' } as const;

@@ -171,7 +171,7 @@ export function parseCanonicalYaml(text: string, cache?: DocumentCache): Record<
 }
 
 /** Where a text leaves the canonical subset, and what was found there. */
-export interface NotCanonicalAt {
+interface NotCanonicalAt {
   /** 1-based. */
   readonly line: number;
   readonly found: string;

@@ -4,7 +4,7 @@ import { CLASS_BY_ID } from '../../analysis/classes.ts';
 import { changeList, editsOf, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
-export function isAdminGrade(cell: AccessCell | undefined): boolean {
+function isAdminGrade(cell: AccessCell | undefined): boolean {
   return !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'));
 }
 

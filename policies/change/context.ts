@@ -40,7 +40,7 @@ export interface ChangeRule {
 const lower = (s: string) => s.toLowerCase();
 
 /** The base user behind a GitHub login; a login base does not know is nobody (never an admin). */
-export function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
+function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
   for (const u of input.base.users.values()) if (u.github && lower(u.github) === lower(login)) return u;
   return undefined;
 }
@@ -50,7 +50,7 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
   return !!u && u.admin && u.status === 'active';
 }
 
-export const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => lower(a) === lower(login));
+const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => lower(a) === lower(login));
 
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {

@@ -1,7 +1,7 @@
 import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
 
 /** What lives outside org/ and dist/ decides how every rule runs: the engine itself. */
-export const DECLARATION_PATHS = ['org/', 'dist/'];
+const DECLARATION_PATHS = ['org/', 'dist/'];
 
 export const engineChange: ChangeRule = {
   id: 'engine-change',

@@ -6,7 +6,7 @@ import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './contex
  * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
  * half of a set of at least SMALL_SET (a share threshold alone misses 2 of 3: under the minimum).
  */
-export function overLimit(removed: number, of: number, threshold: number): boolean {
+function overLimit(removed: number, of: number, threshold: number): boolean {
   if (of <= 0 || removed <= 0) return false;
   return (removed >= MINIMUM_REMOVALS && removed / of > threshold) || (of >= SMALL_SET && removed / of > 0.5);
 }

@@ -22,7 +22,6 @@ import { unknownNamespace } from './unknown-namespace.ts';
 import { unknownRole } from './unknown-role.ts';
 import { unknownUser } from './unknown-user.ts';
 
-export type { OrgRule, PolicyContext } from './context.ts';
 
 /** Rules over the model alone: what `orgctl check` runs (fast: nothing is rendered). */
 export const MODEL_RULES: readonly OrgRule[] = [

@@ -4,7 +4,7 @@ import type { OrgRule } from './context.ts';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN, KUBE_PREFIX, pathSegmentProblem } from './kubernetes-names.ts';
 
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
-export function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
+function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
   if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';

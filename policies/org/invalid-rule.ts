@@ -8,7 +8,7 @@ import { grantSubject, type OrgRule } from './context.ts';
  * RBAC all become Roles): non-resource URLs, which only ClusterRoles may grant, and resource
  * rules without an API group or a resource. The Kubernetes schema check cannot see these.
  */
-export function ruleProblems(rule: PolicyRule): string[] {
+function ruleProblems(rule: PolicyRule): string[] {
   if (rule.nonResourceURLs?.length) return ['nonResourceURLs are cluster-wide: a namespaced Role cannot grant them (ask an admin for cluster access)'];
   const out: string[] = [];
   if (!rule.apiGroups?.length) out.push('names no apiGroups (use [""] for the core group: pods, services, configmaps)');

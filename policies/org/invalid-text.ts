@@ -21,7 +21,7 @@ const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** Why `text` is refused, or undefined. */
-export function unsafeTextProblem(text: string, multiline = false): string | undefined {
+function unsafeTextProblem(text: string, multiline = false): string | undefined {
   const bad = (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text);
   return bad ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it` : undefined;
 }

@@ -19,8 +19,8 @@
  */
 
 export const DNS1123_LABEL_MAX = 63;
-export const DNS1123_SUBDOMAIN_MAX = 253;
-export const LABEL_VALUE_MAX = 63;
+const DNS1123_SUBDOMAIN_MAX = 253;
+const LABEL_VALUE_MAX = 63;
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
 export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
@@ -36,7 +36,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** `IsDNS1123Label`. */
-export function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
+function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
   if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit (a DNS-1123 label)';
@@ -44,7 +44,7 @@ export function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): stri
 }
 
 /** `IsDNS1123Subdomain`. */
-export function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
+function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
   if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (a DNS-1123 subdomain)';
