@@ -45,11 +45,15 @@ export function ruleAtoms(rules: readonly PolicyRule[]): ResourceRequest[] {
   );
 }
 
-const LEVEL_ATOMS: ReadonlyMap<string, readonly ResourceRequest[]> = new Map(CATALOG.map((l) => [l.id, ruleAtoms(l.rules)]));
+const LEVEL_ATOMS: ReadonlyMap<string, readonly ResourceRequest[]> = new Map(
+  CATALOG.map((l) => [l.id, ruleAtoms(l.rules)]),
+);
 
 /** The catalog levels a rule set covers, every request of each level being allowed. */
 export function levelsCovered(rules: readonly PolicyRule[]): string[] {
-  return CATALOG.filter((l) => LEVEL_ATOMS.get(l.id)!.every((a) => rules.some((r) => ruleAllows(r, a)))).map((l) => l.id);
+  return CATALOG.filter((l) => LEVEL_ATOMS.get(l.id)!.every((a) => rules.some((r) => ruleAllows(r, a)))).map(
+    (l) => l.id,
+  );
 }
 
 // Which level includes which: level A includes B when A's rules cover B.
@@ -62,7 +66,8 @@ export function maximalLevels(covered: readonly string[]): string[] {
   return covered.filter((b) => !covered.some((a) => a !== b && INCLUDES.get(a)!.has(b)));
 }
 
-const bindingLabel = (b: BindingObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
+const bindingLabel = (b: BindingObject) =>
+  `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
 /** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
 export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
 
@@ -93,16 +98,25 @@ export class CellMaker {
       // A role granted by a ClusterRoleBinding reaches cluster-scoped objects; by a RoleBinding, it does not.
       const roles = new Map<string, { role: RoleObject; scope: Scope }>();
       for (const c of contributions) {
-        if (!roles.has(c.roleKey)) roles.set(c.roleKey, { role: c.role, scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace' });
+        if (!roles.has(c.roleKey))
+          roles.set(c.roleKey, {
+            role: c.role,
+            scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace',
+          });
       }
       const all = [...roles.values()];
       const rules = all.flatMap((r) => r.role.rules);
       const covers = levelsCovered(rules);
       const classes = new Set(all.flatMap((r) => classesOf(r.role.rules, r.scope)));
-      result = { covers, levels: maximalLevels(covers), classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id) };
+      result = {
+        covers,
+        levels: maximalLevels(covers),
+        classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id),
+      };
       this.cache.set(key, result);
     }
-    const via = contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
+    const via =
+      contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
     return { levels: result.levels, covers: result.covers, classes: result.classes, via };
   }
 }
@@ -110,7 +124,8 @@ export class CellMaker {
 /** Groups every authenticated user or service account belongs to, whose bindings count for them. */
 function implicitGroups(kind: SubjectKind, name: string): string[] {
   if (kind === 'User') return ['system:authenticated'];
-  if (kind === 'ServiceAccount') return ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${name.split(':')[0]}`];
+  if (kind === 'ServiceAccount')
+    return ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${name.split(':')[0]}`];
   return [];
 }
 
@@ -134,7 +149,11 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
   const bindings = [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace));
   // Kind → name → scopes; one map per kind spares a joined key per subject.
   type Entry = [string, Contribution[]];
-  const byKind = new Map<SubjectKind, Map<string, Entry[]>>([['Group', new Map()], ['ServiceAccount', new Map()], ['User', new Map()]]);
+  const byKind = new Map<SubjectKind, Map<string, Entry[]>>([
+    ['Group', new Map()],
+    ['ServiceAccount', new Map()],
+    ['User', new Map()],
+  ]);
   let lastNames: Map<string, Entry[]> | undefined;
   let lastName = '';
   let lastScopes: Entry[] | undefined;
@@ -143,7 +162,10 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
     if (!role) continue;
     const label = bindingLabel(binding);
     const c: Contribution = {
-      role, binding, label, labels: [label],
+      role,
+      binding,
+      label,
+      labels: [label],
       roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
     };
     const scope = binding.namespace;
@@ -169,10 +191,15 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
     for (const name of [...names.keys()].sort(byText)) {
       let scopes: Entry[] = names.get(name)!;
       // Bindings of the groups every such subject is in count for it too.
-      const implicit = groups.size ? implicitGroups(kind, name).map((g) => groups.get(g)).filter((g) => g !== undefined) : [];
+      const implicit = groups.size
+        ? implicitGroups(kind, name)
+            .map((g) => groups.get(g))
+            .filter((g) => g !== undefined)
+        : [];
       if (implicit.length) {
         const merged = new Map(scopes.map(([scope, list]) => [scope, [...list]]));
-        for (const g of implicit) for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
+        for (const g of implicit)
+          for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
         scopes = [...merged.entries()].sort(([a], [b]) => byText(a, b));
       }
       // Cluster-wide access holds in every namespace too.
@@ -206,7 +233,8 @@ export function accessMatrix(authz: Authorizer): SubjectAccess[] {
  * JSON with every character past ASCII escaped (the same data): the labels' arrow would
  * otherwise make the whole 25 MB text a two-byte string, slower to build and to encode.
  */
-const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * The matrix as JSON text, written directly: the same data as `JSON.stringify(accessMatrix())`
@@ -217,7 +245,10 @@ export function accessMatrixJson(authz: Authorizer): string {
   const cells = new CellMaker();
   // Cell texts by their list of contributions, as a trie: people granted the same roles in a
   // namespace share the bindings there, so their cells are the same text.
-  interface Node { text?: string; next?: Map<Contribution, Node> }
+  interface Node {
+    text?: string;
+    next?: Map<Contribution, Node>;
+  }
   const root: Node = {};
   const cellJson = (list: readonly Contribution[]): string => {
     let node = root;

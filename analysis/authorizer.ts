@@ -84,17 +84,22 @@ function selectorMatches(sel: LabelSelector, labels: Readonly<Record<string, str
     const has = Object.hasOwn(labels, e.key);
     const values = e.values ?? [];
     const ok =
-      e.operator === 'In' ? has && values.includes(labels[e.key]!)
-        : e.operator === 'NotIn' ? !has || !values.includes(labels[e.key]!)
-          : e.operator === 'Exists' ? has
-            : e.operator === 'DoesNotExist' ? !has
+      e.operator === 'In'
+        ? has && values.includes(labels[e.key]!)
+        : e.operator === 'NotIn'
+          ? !has || !values.includes(labels[e.key]!)
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
               : false;
     if (!ok) return false;
   }
   return true;
 }
 
-const ruleKey = (r: PolicyRule): string => JSON.stringify([r.verbs, r.apiGroups, r.resources, r.resourceNames, r.nonResourceURLs]);
+const ruleKey = (r: PolicyRule): string =>
+  JSON.stringify([r.verbs, r.apiGroups, r.resources, r.resourceNames, r.nonResourceURLs]);
 
 /**
  * Resolves aggregated ClusterRoles as the aggregation controller does: an aggregated role's
@@ -150,7 +155,9 @@ export class Authorizer {
 
   /** The role a binding refers to; undefined when it does not exist (it then grants nothing). */
   roleOf(b: BindingObject): RoleObject | undefined {
-    return b.roleRef.kind === 'ClusterRole' ? this.clusterRoles.get(b.roleRef.name) : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
+    return b.roleRef.kind === 'ClusterRole'
+      ? this.clusterRoles.get(b.roleRef.name)
+      : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
   }
 
   /**
@@ -163,7 +170,9 @@ export class Authorizer {
 
   /** ClusterRoleBindings, then the RoleBindings of `namespace` ('' = cluster-wide only). */
   bindingsFor(namespace: string): readonly BindingObject[] {
-    return namespace ? [...this.clusterBindings, ...(this.bindingsByNamespace.get(namespace) ?? [])] : this.clusterBindings;
+    return namespace
+      ? [...this.clusterBindings, ...(this.bindingsByNamespace.get(namespace) ?? [])]
+      : this.clusterBindings;
   }
 
   namespacesWithBindings(): string[] {
@@ -182,8 +191,15 @@ export class Authorizer {
 
   authorize(user: UserInfo, attrs: ResourceAttributes): Decision {
     // A request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).
-    const namespace = attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
-    const req = { verb: attrs.verb, apiGroup: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource ?? '', name: attrs.name ?? '' };
+    const namespace =
+      attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
+    const req = {
+      verb: attrs.verb,
+      apiGroup: attrs.apiGroup,
+      resource: attrs.resource,
+      subresource: attrs.subresource ?? '',
+      name: attrs.name ?? '',
+    };
     for (const e of this.rulesFor(user, namespace)) if (ruleAllows(e.rule, req)) return { allowed: true, by: e };
     return { allowed: false };
   }

@@ -8,7 +8,15 @@ import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-group
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
-export type ClassId = 'run-pods' | 'exec' | 'read-secrets' | 'identity' | 'escalate' | 'webhooks' | 'node-host' | 'network';
+export type ClassId =
+  | 'run-pods'
+  | 'exec'
+  | 'read-secrets'
+  | 'identity'
+  | 'escalate'
+  | 'webhooks'
+  | 'node-host'
+  | 'network';
 
 interface PrivilegeClass {
   readonly id: ClassId;
@@ -53,7 +61,10 @@ const ANY_RESOURCE = '(any resource)';
  */
 export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
   ...API_RESOURCES.map((r) => r.group),
-  'resource.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io', 'metrics.k8s.io',
+  'resource.k8s.io',
+  'storagemigration.k8s.io',
+  'internal.apiserver.k8s.io',
+  'metrics.k8s.io',
 ]);
 
 const WRITE = ['create', 'update', 'patch'];
@@ -74,10 +85,26 @@ const PROXY_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
  * `spec` is the /spec endpoint older kubelets authorized (cAdvisor machine info). All of it is the
  * node's own API: reserved whole.
  */
-const KUBELET_SUBRESOURCES: readonly string[] = ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'];
+const KUBELET_SUBRESOURCES: readonly string[] = [
+  'proxy',
+  'log',
+  'stats',
+  'metrics',
+  'spec',
+  'checkpoint',
+  'pods',
+  'healthz',
+  'configz',
+  'statusz',
+];
 
 const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
-const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources, clusterOnly: true });
+const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({
+  verbs,
+  group,
+  resources,
+  clusterOnly: true,
+});
 const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
 export const CLASSES: readonly PrivilegeClass[] = [
@@ -92,8 +119,18 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(WRITE, 'apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
       p(WRITE, 'batch', 'jobs', 'cronjobs'),
       // Custom resources whose controllers create pods: w:workloads in disguise (pod-creating-groups.ts).
-      ...POD_CREATING_GROUPS.map((g) => why(p(WRITE, g.group, ...g.resources), `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`, `run pods through ${g.project}`)),
-      why(p(WRITE, UNKNOWN_GROUP, ANY_RESOURCE), 'resources `*` of an API group Kubernetes does not serve itself cover every custom resource of that group, those whose controllers create pods included', 'write every resource of an API group orgctl does not know'),
+      ...POD_CREATING_GROUPS.map((g) =>
+        why(
+          p(WRITE, g.group, ...g.resources),
+          `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`,
+          `run pods through ${g.project}`,
+        ),
+      ),
+      why(
+        p(WRITE, UNKNOWN_GROUP, ANY_RESOURCE),
+        'resources `*` of an API group Kubernetes does not serve itself cover every custom resource of that group, those whose controllers create pods included',
+        'write every resource of an API group orgctl does not know',
+      ),
     ],
   },
   {
@@ -104,11 +141,29 @@ export const CLASSES: readonly PrivilegeClass[] = [
     probes: [
       p(['get', 'create'], '', 'pods/exec', 'pods/attach'),
       // kubectl port-forward upgrades a GET or POST (pkg/registry/core/pod/rest/subresources.go PortForwardREST).
-      why(p(['get', 'create'], '', 'pods/portforward'), 'port-forward opens any port of a pod\'s network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost', 'port-forward into pods'),
+      why(
+        p(['get', 'create'], '', 'pods/portforward'),
+        "port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost",
+        'port-forward into pods',
+      ),
       // The API server's proxy forwards every HTTP method (ProxyREST in pkg/registry/core/pod/rest/subresources.go and pkg/registry/core/service/proxy.go).
-      why(p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'), 'the API server\'s proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies', 'reach into pods through the API server\'s proxy'),
-      why(cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)), 'the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host\'s logs', 'reach into nodes through the kubelet API'),
-      ...REACHING_SUBRESOURCES.map((r) => why(p(r.verbs, r.group, ...r.resources), `${r.project}'s ${r.resources.join(', ')} (${r.group}) open a console, a screen or ports inside the running workload`, `reach into ${r.project} workloads`)),
+      why(
+        p(PROXY_VERBS, '', 'pods/proxy', 'services/proxy'),
+        "the API server's proxy reaches any port of a pod or Service with any HTTP method, from inside the cluster network, past NetworkPolicies",
+        "reach into pods through the API server's proxy",
+      ),
+      why(
+        cluster(PROXY_VERBS, '', ...KUBELET_SUBRESOURCES.map((s) => `nodes/${s}`)),
+        "the kubelet API runs commands in every pod of the node (/exec, /run through nodes/proxy), checkpoints their memory and reads the host's logs",
+        'reach into nodes through the kubelet API',
+      ),
+      ...REACHING_SUBRESOURCES.map((r) =>
+        why(
+          p(r.verbs, r.group, ...r.resources),
+          `${r.project}'s ${r.resources.join(', ')} (${r.group}) open a console, a screen or ports inside the running workload`,
+          `reach into ${r.project} workloads`,
+        ),
+      ),
     ],
   },
   {
@@ -129,10 +184,18 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['create'], '', 'serviceaccounts/token'),
       // The token controller fills any Secret of type kubernetes.io/service-account-token whose
       // annotation kubernetes.io/service-account.name names a ServiceAccount: created, or re-pointed by update/patch.
-      why(p(WRITE, '', 'secrets'), 'creating a Secret of type kubernetes.io/service-account-token, or re-pointing one (update, patch), mints a token for any ServiceAccount of the namespace, and update and patch return the whole Secret', 'write Secrets'),
+      why(
+        p(WRITE, '', 'secrets'),
+        'creating a Secret of type kubernetes.io/service-account-token, or re-pointing one (update, patch), mints a token for any ServiceAccount of the namespace, and update and patch return the whole Secret',
+        'write Secrets',
+      ),
       // DeleteCollection returns the deleted objects in full (Store.DeleteCollection in
       // k8s.io/apiserver pkg/registry/generic/registry/store.go), delete returns a Secret its finalizers keep.
-      why(p(['delete', 'deletecollection'], '', 'secrets'), 'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with', 'delete Secrets'),
+      why(
+        p(['delete', 'deletecollection'], '', 'secrets'),
+        'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with',
+        'delete Secrets',
+      ),
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
@@ -157,7 +220,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
     title: 'control admission webhooks',
     why: 'a webhook sees and can rewrite every object sent to the cluster, or switch policy off',
     severity: 'warning',
-    probes: [cluster([...WRITE, 'delete'], 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations')],
+    probes: [
+      cluster(
+        [...WRITE, 'delete'],
+        'admissionregistration.k8s.io',
+        'mutatingwebhookconfigurations',
+        'validatingwebhookconfigurations',
+      ),
+    ],
   },
   {
     id: 'node-host',
@@ -165,14 +235,21 @@ export const CLASSES: readonly PrivilegeClass[] = [
     why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security',
     severity: 'warning',
     // A RoleBinding in namespace X reaches Namespace object X itself (its pod-security labels).
-    probes: [cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'), p(['update', 'patch'], '', 'namespaces')],
+    probes: [
+      cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'),
+      p(['update', 'patch'], '', 'namespaces'),
+    ],
   },
   {
     id: 'network',
     title: 'intercept network traffic',
     why: 'writing Endpoints or a Service status redirects traffic meant for others',
     severity: 'warning',
-    probes: [p(['update', 'patch'], '', 'services/status'), p(WRITE, '', 'endpoints'), p(WRITE, 'discovery.k8s.io', 'endpointslices')],
+    probes: [
+      p(['update', 'patch'], '', 'services/status'),
+      p(WRITE, '', 'endpoints'),
+      p(WRITE, 'discovery.k8s.io', 'endpointslices'),
+    ],
   },
 ];
 
@@ -227,7 +304,12 @@ export function unknownGroupsWritten(rule: PolicyRule): string[] {
  * text for the policy on the declaration and the judgement of the synthesized output. The reason
  * is the first matching request's own when it has one (port-forward is not exec), else the class's.
  */
-export function reservedForAdmins(classes: readonly ClassId[], ruleIndex: number, rule: PolicyRule, scope: Scope = 'namespace'): string {
+export function reservedForAdmins(
+  classes: readonly ClassId[],
+  ruleIndex: number,
+  rule: PolicyRule,
+  scope: Scope = 'namespace',
+): string {
   const first = classes[0]!;
   const probe = probeHit(rule, first, scope);
   const because = probe?.why ?? CLASS_BY_ID.get(first)!.why;

@@ -70,7 +70,10 @@ const codeList = (xs: readonly string[]) => xs.join(', ');
 /** Bindings to orgctl's custom and token Roles, for "gains custom role X". */
 function customVia(cell: AccessCell | undefined, org: string): string[] {
   const [custom, token] = [`Role ${customRoleName(org, '')}`, `Role ${tokenRoleName(org, '')}`];
-  return (cell?.via ?? []).map((v) => v.split(' → ')[1]!).filter((r) => r.startsWith(custom) || r.startsWith(token)).map((r) => r.slice('Role '.length));
+  return (cell?.via ?? [])
+    .map((v) => v.split(' → ')[1]!)
+    .filter((r) => r.startsWith(custom) || r.startsWith(token))
+    .map((r) => r.slice('Role '.length));
 }
 
 /**
@@ -81,12 +84,16 @@ function changedRoleIds(base: Snapshot, head: Snapshot): Map<string, { before: P
   const out = new Map<string, { before: PolicyRule[]; after: PolicyRule[] }>();
   for (const [id, rules] of head.ruleSets) {
     const before = base.ruleSets.get(id);
-    if (before !== undefined && before !== rules) out.set(id, { before: JSON.parse(before) as PolicyRule[], after: JSON.parse(rules) as PolicyRule[] });
+    if (before !== undefined && before !== rules)
+      out.set(id, { before: JSON.parse(before) as PolicyRule[], after: JSON.parse(rules) as PolicyRule[] });
   }
   return out;
 }
 
-type ChangedRoles = ReadonlyMap<string, { readonly before: readonly PolicyRule[]; readonly after: readonly PolicyRule[] }>;
+type ChangedRoles = ReadonlyMap<
+  string,
+  { readonly before: readonly PolicyRule[]; readonly after: readonly PolicyRule[] }
+>;
 
 /** The changed roles a cell holds (its roles are `scope:Kind/namespace/name`), by id. */
 function changedRolesOf(cell: LazyCell | undefined, changed: ChangedRoles): string[] {
@@ -96,7 +103,16 @@ function changedRolesOf(cell: LazyCell | undefined, changed: ChangedRoles): stri
 
 /** Requests (verb, group, resource) one set of rules allows and the other does not, as text. */
 function rulesDelta(from: readonly PolicyRule[], to: readonly PolicyRule[]): string[] {
-  return [...new Set(ruleAtoms(from).filter((a) => !rulesAllow(to, a)).map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.apiGroup ? `.${a.apiGroup}` : ''}`))];
+  return [
+    ...new Set(
+      ruleAtoms(from)
+        .filter((a) => !rulesAllow(to, a))
+        .map(
+          (a) =>
+            `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.apiGroup ? `.${a.apiGroup}` : ''}`,
+        ),
+    ),
+  ];
 }
 
 /**
@@ -112,8 +128,21 @@ function roleRuleChanges(ns: string, ids: readonly string[], changed: ChangedRol
     const gained = rulesDelta(after, before);
     const lost = rulesDelta(before, after);
     const show = (xs: string[]) => `${xs.slice(0, 4).join(', ')}${xs.length > 4 ? `, and ${xs.length - 4} more` : ''}`;
-    if (gained.length) out.push({ kind: 'gains-rules', namespace: ns, to: role, text: `gains through ${role} in ${ns}: ${show(gained)}` });
-    if (lost.length) out.push({ kind: 'loses-rules', namespace: ns, from: role, removes: true, text: `loses through ${role} in ${ns}: ${show(lost)}` });
+    if (gained.length)
+      out.push({
+        kind: 'gains-rules',
+        namespace: ns,
+        to: role,
+        text: `gains through ${role} in ${ns}: ${show(gained)}`,
+      });
+    if (lost.length)
+      out.push({
+        kind: 'loses-rules',
+        namespace: ns,
+        from: role,
+        removes: true,
+        text: `loses through ${role} in ${ns}: ${show(lost)}`,
+      });
   }
   return out;
 }
@@ -130,16 +159,38 @@ function accessChanges(base: Cells, head: Cells, org: string, changedRoles: Chan
     const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
     const lost = maximalLevels(minus(b?.covers ?? [], h?.covers ?? []));
-    if (gained.length) out.push({ kind: 'gains', namespace: ns, levels: gained, text: `gains ${codeList(gained)} in ${ns}` });
-    if (lost.length) out.push({ kind: 'loses', namespace: ns, levels: lost, removes: true, text: `loses ${codeList(lost)} in ${ns}${h?.levels.length ? ` (keeps ${codeList(h.levels)})` : ''}` });
+    if (gained.length)
+      out.push({ kind: 'gains', namespace: ns, levels: gained, text: `gains ${codeList(gained)} in ${ns}` });
+    if (lost.length)
+      out.push({
+        kind: 'loses',
+        namespace: ns,
+        levels: lost,
+        removes: true,
+        text: `loses ${codeList(lost)} in ${ns}${h?.levels.length ? ` (keeps ${codeList(h.levels)})` : ''}`,
+      });
     const cg = minus(h?.classes ?? [], b?.classes ?? []) as ClassId[];
     const cl = minus(b?.classes ?? [], h?.classes ?? []) as ClassId[];
-    if (cg.length) out.push({ kind: 'gains-class', namespace: ns, classes: cg, text: `can now ${cg.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}` });
-    if (cl.length) out.push({ kind: 'loses-class', namespace: ns, classes: cl, removes: true, text: `can no longer ${cl.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}` });
+    if (cg.length)
+      out.push({
+        kind: 'gains-class',
+        namespace: ns,
+        classes: cg,
+        text: `can now ${cg.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`,
+      });
+    if (cl.length)
+      out.push({
+        kind: 'loses-class',
+        namespace: ns,
+        classes: cl,
+        removes: true,
+        text: `can no longer ${cl.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`,
+      });
     const rg = minus(customVia(h, org), customVia(b, org));
     const rl = minus(customVia(b, org), customVia(h, org));
     for (const r of rg) out.push({ kind: 'gains-role', namespace: ns, to: r, text: `gains custom RBAC ${r} in ${ns}` });
-    for (const r of rl) out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
+    for (const r of rl)
+      out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
     for (const c of roleRuleChanges(ns, held, changedRoles)) out.push(c);
   }
   return out;
@@ -149,52 +200,151 @@ function flag(kind: string, from: boolean, to: boolean, on: string, off: string,
   return from === to ? [] : [{ kind, from, to, text: to ? on : off, ...(removes && !to ? { removes: true } : {}) }];
 }
 
-function membershipChanges(b: MemberUser | undefined, h: MemberUser | undefined, invite: MemberInvite | undefined): Change[] {
+function membershipChanges(
+  b: MemberUser | undefined,
+  h: MemberUser | undefined,
+  invite: MemberInvite | undefined,
+): Change[] {
   if (!b && h) {
     const as = [h.admin ? 'admin' : '', h.billing ? 'billing' : ''].filter(Boolean);
     const how = invite?.state === 'pending' ? 'accepts the invitation and joins' : 'joins the organization';
-    return [{ kind: invite?.state === 'pending' ? 'accepts-invite' : 'joins', to: h, text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${h.status === 'deactivated' ? ', deactivated' : ''}` }];
+    return [
+      {
+        kind: invite?.state === 'pending' ? 'accepts-invite' : 'joins',
+        to: h,
+        text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${h.status === 'deactivated' ? ', deactivated' : ''}`,
+      },
+    ];
   }
   if (b && !h) return [{ kind: 'leaves', from: b, removes: true, text: 'leaves the organization' }];
   if (!b || !h) return [];
   return [
     // usernamePrefix changed: the same person, another Kubernetes user, every binding re-pointed.
-    ...(b.username === h.username ? [] : [{ kind: 'identity', from: b.username, to: h.username, text: `Kubernetes identity ${b.username} → ${h.username}: all their bindings move to the new username` }]),
+    ...(b.username === h.username
+      ? []
+      : [
+          {
+            kind: 'identity',
+            from: b.username,
+            to: h.username,
+            text: `Kubernetes identity ${b.username} → ${h.username}: all their bindings move to the new username`,
+          },
+        ]),
     ...flag('admin', b.admin, h.admin, 'becomes admin', 'is no longer admin', true),
     ...flag('billing', b.billing, h.billing, 'gains billing access', 'loses billing access', true),
-    ...(b.status === h.status ? [] : [{ kind: 'status', from: b.status, to: h.status, text: h.status === 'active' ? 'is reactivated' : 'is deactivated', ...(h.status !== 'active' ? { removes: true } : {}) }]),
-    ...((b.github ?? '') === (h.github ?? '') ? [] : [{ kind: 'github', from: b.github, to: h.github, text: `GitHub login ${b.github ?? '(none)'} → ${h.github ?? '(none)'}` }]),
-    ...((b.access ?? '') === (h.access ?? '') ? [] : [{ kind: 'access-mode', from: b.access, to: h.access, text: h.access === 'all' ? 'gets Add All' : h.access === 'none' ? 'gets Remove All' : `no longer has ${b.access === 'all' ? 'Add All' : 'Remove All'}` }]),
+    ...(b.status === h.status
+      ? []
+      : [
+          {
+            kind: 'status',
+            from: b.status,
+            to: h.status,
+            text: h.status === 'active' ? 'is reactivated' : 'is deactivated',
+            ...(h.status !== 'active' ? { removes: true } : {}),
+          },
+        ]),
+    ...((b.github ?? '') === (h.github ?? '')
+      ? []
+      : [
+          {
+            kind: 'github',
+            from: b.github,
+            to: h.github,
+            text: `GitHub login ${b.github ?? '(none)'} → ${h.github ?? '(none)'}`,
+          },
+        ]),
+    ...((b.access ?? '') === (h.access ?? '')
+      ? []
+      : [
+          {
+            kind: 'access-mode',
+            from: b.access,
+            to: h.access,
+            text:
+              h.access === 'all'
+                ? 'gets Add All'
+                : h.access === 'none'
+                  ? 'gets Remove All'
+                  : `no longer has ${b.access === 'all' ? 'Add All' : 'Remove All'}`,
+          },
+        ]),
   ];
 }
 
 const describeInvite = (i: MemberInvite) => {
-  const parts = [i.admin ? 'admin' : '', i.billing ? 'billing' : '', ...i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`), i.sso ? '' : 'without SSO'].filter(Boolean);
+  const parts = [
+    i.admin ? 'admin' : '',
+    i.billing ? 'billing' : '',
+    ...i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`),
+    i.sso ? '' : 'without SSO',
+  ].filter(Boolean);
   return parts.length ? ` (${parts.join('; ')})` : '';
 };
 
 function inviteChanges(b: MemberInvite | undefined, h: MemberInvite | undefined, becameUser: boolean): Change[] {
   if (becameUser) return [];
   if (!b && h) return h.state === 'pending' ? [{ kind: 'invited', to: h, text: `is invited${describeInvite(h)}` }] : [];
-  if (b && !h) return b.state === 'pending' ? [{ kind: 'invite-withdrawn', from: b, text: 'invitation withdrawn' }] : [];
+  if (b && !h)
+    return b.state === 'pending' ? [{ kind: 'invite-withdrawn', from: b, text: 'invitation withdrawn' }] : [];
   if (!b || !h || JSON.stringify(b) === JSON.stringify(h)) return [];
-  if (b.state === 'pending' && h.state === 'revoked') return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
+  if (b.state === 'pending' && h.state === 'revoked')
+    return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
   return [{ kind: 'invite-changed', from: b, to: h, text: `invitation changed${describeInvite(h)}` }];
 }
 
 function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): Change[] {
-  if (!b && h) return [{ kind: 'token-added', to: h, text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}` }];
-  if (b && !h) return [{ kind: 'token-removed', from: b, removes: true, text: 'is removed (its ServiceAccount and token are deleted)' }];
+  if (!b && h)
+    return [
+      {
+        kind: 'token-added',
+        to: h,
+        text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}`,
+      },
+    ];
+  if (b && !h)
+    return [
+      { kind: 'token-removed', from: b, removes: true, text: 'is removed (its ServiceAccount and token are deleted)' },
+    ];
   if (!b || !h) return [];
   const out: Change[] = [];
-  if ((b.name ?? '') !== (h.name ?? '')) out.push({ kind: 'token-renamed', from: b.name, to: h.name, text: `is renamed "${b.name ?? ''}" → "${h.name ?? ''}" (same ServiceAccount: the token is not rotated)` });
+  if ((b.name ?? '') !== (h.name ?? ''))
+    out.push({
+      kind: 'token-renamed',
+      from: b.name,
+      to: h.name,
+      text: `is renamed "${b.name ?? ''}" → "${h.name ?? ''}" (same ServiceAccount: the token is not rotated)`,
+    });
   if (JSON.stringify(sorted(b.namespaces)) !== JSON.stringify(sorted(h.namespaces))) {
-    out.push({ kind: 'token-moved', from: b.namespaces, to: h.namespaces, text: `namespaces ${codeList(sorted(b.namespaces)) || '(none)'} → ${codeList(sorted(h.namespaces)) || '(none)'}`, ...(minus(b.namespaces, h.namespaces).length ? { removes: true } : {}) });
+    out.push({
+      kind: 'token-moved',
+      from: b.namespaces,
+      to: h.namespaces,
+      text: `namespaces ${codeList(sorted(b.namespaces)) || '(none)'} → ${codeList(sorted(h.namespaces)) || '(none)'}`,
+      ...(minus(b.namespaces, h.namespaces).length ? { removes: true } : {}),
+    });
   }
-  if ((b.owner ?? '') !== (h.owner ?? '')) out.push({ kind: 'token-owner', from: b.owner, to: h.owner, text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}` });
+  if ((b.owner ?? '') !== (h.owner ?? ''))
+    out.push({
+      kind: 'token-owner',
+      from: b.owner,
+      to: h.owner,
+      text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}`,
+    });
   // A new ServiceAccount (rotation): the same access, but the token in use today stops working.
-  if (b.serviceAccount !== h.serviceAccount) out.push({ kind: 'token-rotated', from: b.serviceAccount, to: h.serviceAccount, text: `is rotated: ServiceAccount ${b.serviceAccount} → ${h.serviceAccount} (the old token stops working once synced; hand over the new one)` });
-  if ((b.expires ?? '') !== (h.expires ?? '')) out.push({ kind: 'token-expiry', from: b.expires, to: h.expires, text: `expiry ${b.expires ?? '(none)'} → ${h.expires ?? '(none)'}` });
+  if (b.serviceAccount !== h.serviceAccount)
+    out.push({
+      kind: 'token-rotated',
+      from: b.serviceAccount,
+      to: h.serviceAccount,
+      text: `is rotated: ServiceAccount ${b.serviceAccount} → ${h.serviceAccount} (the old token stops working once synced; hand over the new one)`,
+    });
+  if ((b.expires ?? '') !== (h.expires ?? ''))
+    out.push({
+      kind: 'token-expiry',
+      from: b.expires,
+      to: h.expires,
+      text: `expiry ${b.expires ?? '(none)'} → ${h.expires ?? '(none)'}`,
+    });
   return out;
 }
 
@@ -205,12 +355,31 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
     const b = base.customRoles.get(id);
     const h = head.customRoles.get(id);
     const [ns, name] = [id.slice(0, id.indexOf('/')), id.slice(id.indexOf('/') + 1)];
-    if (!b) out.push({ kind: 'role-added', namespace: ns, to: name, text: `Role ${name} in ${ns} is created (${h!.length} rule${h!.length === 1 ? '' : 's'})` });
-    else if (!h) out.push({ kind: 'role-removed', namespace: ns, from: name, removes: true, text: `Role ${name} in ${ns} is removed` });
+    if (!b)
+      out.push({
+        kind: 'role-added',
+        namespace: ns,
+        to: name,
+        text: `Role ${name} in ${ns} is created (${h!.length} rule${h!.length === 1 ? '' : 's'})`,
+      });
+    else if (!h)
+      out.push({
+        kind: 'role-removed',
+        namespace: ns,
+        from: name,
+        removes: true,
+        text: `Role ${name} in ${ns} is removed`,
+      });
     else {
       const added = h.filter((r) => !b.map(key).includes(key(r))).length;
       const removed = b.filter((r) => !h.map(key).includes(key(r))).length;
-      if (added || removed) out.push({ kind: 'role-changed', namespace: ns, to: name, text: `Role ${name} in ${ns}: ${added} rule${added === 1 ? '' : 's'} added, ${removed} removed` });
+      if (added || removed)
+        out.push({
+          kind: 'role-changed',
+          namespace: ns,
+          to: name,
+          text: `Role ${name} in ${ns}: ${added} rule${added === 1 ? '' : 's'} added, ${removed} removed`,
+        });
     }
   }
   return out;
@@ -221,15 +390,36 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
   const out: Change[] = [];
   const added = minus(head.org.clusters, base.org.clusters);
   const removed = minus(base.org.clusters, head.org.clusters);
-  for (const c of added) out.push({ kind: 'cluster-added', to: c, text: `cluster ${c} is added: its namespaces' access is created there` });
+  for (const c of added)
+    out.push({ kind: 'cluster-added', to: c, text: `cluster ${c} is added: its namespaces' access is created there` });
   for (const c of removed) {
-    out.push({ kind: 'cluster-removed', from: c, removes: true, text: `cluster ${c} is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand` });
+    out.push({
+      kind: 'cluster-removed',
+      from: c,
+      removes: true,
+      text: `cluster ${c} is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand`,
+    });
   }
   for (const ns of sorted(new Set([...base.placement.keys()].filter((n) => head.placement.has(n))))) {
     const b = base.placement.get(ns)!;
     const h = head.placement.get(ns)!;
-    for (const c of minus(h, b)) if (!added.includes(c)) out.push({ kind: 'namespace-joins-cluster', namespace: ns, to: c, text: `namespace ${ns} joins cluster ${c}: its access is created there` });
-    for (const c of minus(b, h)) if (!removed.includes(c)) out.push({ kind: 'namespace-leaves-cluster', namespace: ns, from: c, removes: true, text: `namespace ${ns} leaves cluster ${c}: every grant there is pruned (the namespace itself stays)` });
+    for (const c of minus(h, b))
+      if (!added.includes(c))
+        out.push({
+          kind: 'namespace-joins-cluster',
+          namespace: ns,
+          to: c,
+          text: `namespace ${ns} joins cluster ${c}: its access is created there`,
+        });
+    for (const c of minus(b, h))
+      if (!removed.includes(c))
+        out.push({
+          kind: 'namespace-leaves-cluster',
+          namespace: ns,
+          from: c,
+          removes: true,
+          text: `namespace ${ns} leaves cluster ${c}: every grant there is pruned (the namespace itself stays)`,
+        });
   }
   return out;
 }
@@ -243,25 +433,78 @@ const quote = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
 export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
   const out: Change[] = [];
   const setting = (key: string, from: unknown, to: unknown, effect: string) => {
-    if (JSON.stringify(from) !== JSON.stringify(to)) out.push({ kind: 'setting', key, from, to, text: `${key} ${quote(from)} → ${quote(to)}: ${effect}` });
+    if (JSON.stringify(from) !== JSON.stringify(to))
+      out.push({ kind: 'setting', key, from, to, text: `${key} ${quote(from)} → ${quote(to)}: ${effect}` });
   };
-  setting('name', base.name, head.name, `the organization is renamed: every ClusterRole and binding gets a new name, and every token a new ServiceAccount in ${head.systemNamespace} (the old tokens stop working)`);
-  setting('usernamePrefix', base.usernamePrefix, head.usernamePrefix, "every person's Kubernetes identity changes: all their bindings move to new usernames, and the old usernames lose every grant");
-  setting('ssoEnforced', base.ssoEnforced, head.ssoEnforced, head.ssoEnforced ? 'every invitation must go through the identity provider' : 'invitations may allow password login again, outside the identity provider');
+  setting(
+    'name',
+    base.name,
+    head.name,
+    `the organization is renamed: every ClusterRole and binding gets a new name, and every token a new ServiceAccount in ${head.systemNamespace} (the old tokens stop working)`,
+  );
+  setting(
+    'usernamePrefix',
+    base.usernamePrefix,
+    head.usernamePrefix,
+    "every person's Kubernetes identity changes: all their bindings move to new usernames, and the old usernames lose every grant",
+  );
+  setting(
+    'ssoEnforced',
+    base.ssoEnforced,
+    head.ssoEnforced,
+    head.ssoEnforced
+      ? 'every invitation must go through the identity provider'
+      : 'invitations may allow password login again, outside the identity provider',
+  );
   if (JSON.stringify(base.clusters) !== JSON.stringify(head.clusters)) {
-    out.push({ kind: 'setting', key: 'clusters', from: base.clusters, to: head.clusters, text: `clusters ${codeList(base.clusters) || '(default)'} → ${codeList(head.clusters) || '(default)'}: the clusters Argo CD writes access to change` });
+    out.push({
+      kind: 'setting',
+      key: 'clusters',
+      from: base.clusters,
+      to: head.clusters,
+      text: `clusters ${codeList(base.clusters) || '(default)'} → ${codeList(head.clusters) || '(default)'}: the clusters Argo CD writes access to change`,
+    });
   }
-  setting('shards', base.shards, head.shards, 'objects move between Argo CD Applications: roll it out with pruning suspended (README, Delivery with Argo CD)');
-  setting('massRemovalThreshold', base.massRemovalThreshold, head.massRemovalThreshold, head.massRemovalThreshold > base.massRemovalThreshold ? 'later pull requests may remove a larger share of access without an override' : 'later pull requests may remove a smaller share of access without an override');
+  setting(
+    'shards',
+    base.shards,
+    head.shards,
+    'objects move between Argo CD Applications: roll it out with pruning suspended (README, Delivery with Argo CD)',
+  );
+  setting(
+    'massRemovalThreshold',
+    base.massRemovalThreshold,
+    head.massRemovalThreshold,
+    head.massRemovalThreshold > base.massRemovalThreshold
+      ? 'later pull requests may remove a larger share of access without an override'
+      : 'later pull requests may remove a smaller share of access without an override',
+  );
   const a = base.argocd;
   const b = head.argocd;
-  if (!a && b) out.push({ kind: 'setting', key: 'argocd', to: b, text: `Argo CD source is declared (${b.repoURL} ${b.revision} ${b.path}): dist/argocd/ is generated` });
-  else if (a && !b) out.push({ kind: 'setting', key: 'argocd', from: a, text: 'Argo CD source is no longer declared: dist/argocd/ is no longer generated' });
+  if (!a && b)
+    out.push({
+      kind: 'setting',
+      key: 'argocd',
+      to: b,
+      text: `Argo CD source is declared (${b.repoURL} ${b.revision} ${b.path}): dist/argocd/ is generated`,
+    });
+  else if (a && !b)
+    out.push({
+      kind: 'setting',
+      key: 'argocd',
+      from: a,
+      text: 'Argo CD source is no longer declared: dist/argocd/ is no longer generated',
+    });
   else if (a && b) {
     setting('repoURL', a.repoURL, b.repoURL, 'Argo CD will apply manifests from another repository');
     setting('revision', a.revision, b.revision, 'Argo CD will apply manifests from another branch, tag or commit');
     setting('path', a.path, b.path, 'Argo CD will apply manifests from another folder');
-    setting('namespace', a.namespace, b.namespace, 'the AppProject and ApplicationSet move to another Argo CD namespace');
+    setting(
+      'namespace',
+      a.namespace,
+      b.namespace,
+      'the AppProject and ApplicationSet move to another Argo CD namespace',
+    );
   }
   return out;
 }
@@ -303,21 +546,26 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
   const org = head.org.name;
   const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
   const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
-  const inAddedOrRemoved = (c: Change) => c.namespace !== undefined && (addedNs.has(c.namespace) || removedNs.has(c.namespace));
+  const inAddedOrRemoved = (c: Change) =>
+    c.namespace !== undefined && (addedNs.has(c.namespace) || removedNs.has(c.namespace));
   const changedRoles = changedRoleIds(base, head);
-  const emails = sorted(new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]));
+  const emails = sorted(
+    new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]),
+  );
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
   for (const email of emails) {
     const b = base.users.get(email);
     const h = head.users.get(email);
-    const bCells = b ? base.access.get(b.username) ?? EMPTY : EMPTY;
-    const hCells = h ? head.access.get(h.username) ?? EMPTY : EMPTY;
+    const bCells = b ? (base.access.get(b.username) ?? EMPTY) : EMPTY;
+    const hCells = h ? (head.access.get(h.username) ?? EMPTY) : EMPTY;
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin.
     const admin = activeAdmin(b) && activeAdmin(h) && b!.username === h!.username;
-    const access = accessChanges(bCells, hCells, org, changedRoles).map((c) => (admin && inAddedOrRemoved(c) ? impliedBy(c, 'as an admin', false) : c));
+    const access = accessChanges(bCells, hCells, org, changedRoles).map((c) =>
+      admin && inAddedOrRemoved(c) ? impliedBy(c, 'as an admin', false) : c,
+    );
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
@@ -332,18 +580,28 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
   for (const id of sorted(new Set([...base.tokens.keys(), ...head.tokens.keys()]))) {
     const b = base.tokens.get(id);
     const h = head.tokens.get(id);
-    const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY : EMPTY);
+    const sa = (s: Snapshot, t: MemberToken | undefined) =>
+      t ? (s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY) : EMPTY;
     // A token losing a namespace that is removed loses it with the namespace: still a removal.
     const withNamespace = (c: Change) =>
-      (c.kind === 'token-moved' && b && h && !minus(h.namespaces, b.namespaces).length && minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
+      (c.kind === 'token-moved' &&
+        b &&
+        h &&
+        !minus(h.namespaces, b.namespaces).length &&
+        minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
       (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
-    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
+    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)].map((c) =>
+      withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c,
+    );
     if (changes.length) tokens.push({ id, changes });
     if (b && changes.some((c) => c.removes)) tokensLosing++;
   }
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
-    namespaces: { added: minus(head.org.namespaces, base.org.namespaces), removed: minus(base.org.namespaces, head.org.namespaces) },
+    namespaces: {
+      added: minus(head.org.namespaces, base.org.namespaces),
+      removed: minus(base.org.namespaces, head.org.namespaces),
+    },
     people,
     tokens,
     customRbac: ruleChanges(base, head),
@@ -359,4 +617,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
 
 /** True when nothing changes. */
 export const isEmptyDiff = (d: AccessDiff): boolean =>
-  !d.owner && !d.namespaces.added.length && !d.namespaces.removed.length && !d.people.length && !d.tokens.length && !d.customRbac.length && !d.clusters.length && !d.settings.length;
+  !d.owner &&
+  !d.namespaces.added.length &&
+  !d.namespaces.removed.length &&
+  !d.people.length &&
+  !d.tokens.length &&
+  !d.customRbac.length &&
+  !d.clusters.length &&
+  !d.settings.length;

@@ -4,7 +4,14 @@
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
 import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
-import { Authorizer, SA_PREFIX, serviceAccountUser, userInfo, type ResourceAttributes, type UserInfo } from './authorizer.ts';
+import {
+  type Authorizer,
+  SA_PREFIX,
+  serviceAccountUser,
+  userInfo,
+  type ResourceAttributes,
+  type UserInfo,
+} from './authorizer.ts';
 import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
@@ -26,7 +33,12 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
   const user = model.users.find((u) => u.key === key);
   if (user) return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key };
   const token = model.tokens.find((t) => t.id === subject);
-  if (token) return { user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))), label: `tokens/${token.id}`, tokenId: token.id };
+  if (token)
+    return {
+      user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))),
+      label: `tokens/${token.id}`,
+      tokenId: token.id,
+    };
   if (subject.startsWith(SA_PREFIX) || subject.includes('@')) return { user: userInfo(subject), label: subject };
   return undefined;
 }
@@ -39,7 +51,12 @@ interface Declaration {
 }
 
 /** The declarations that bind this user or token to this role in this namespace. */
-export function declarations(model: OrgModel, who: { readonly email?: string; readonly tokenId?: string }, ns: string, role: OrgRole): Declaration[] {
+export function declarations(
+  model: OrgModel,
+  who: { readonly email?: string; readonly tokenId?: string },
+  ns: string,
+  role: OrgRole,
+): Declaration[] {
   const out: Declaration[] = [];
   const level = role.kind === 'level' ? role.level : undefined;
   const index = indexOf(model);
@@ -49,16 +66,23 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
     if (u.addAll && level) out.push({ what: 'Add All', source: sourceText(u.source) });
     for (const g of grantsByUser(model).get(who.email) ?? []) {
       if (g.namespace !== ns) continue;
-      if (level && g.levels.includes(level)) out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: sourceText(g.source) });
-      for (const r of g.roles) if (level && index.roles.get(r)?.levels.includes(level)) out.push({ what: `grant of role ${r}`, source: sourceText(g.source) });
-      if (role.kind === 'custom' && g.customRoles.includes(role.name)) out.push({ what: `grant of custom role ${role.name}`, source: sourceText(g.source) });
-      if (role.kind === 'user-rules' && role.email === who.email && g.rules.length) out.push({ what: 'custom rules', source: sourceText(g.source) });
+      if (level && g.levels.includes(level))
+        out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: sourceText(g.source) });
+      for (const r of g.roles)
+        if (level && index.roles.get(r)?.levels.includes(level))
+          out.push({ what: `grant of role ${r}`, source: sourceText(g.source) });
+      if (role.kind === 'custom' && g.customRoles.includes(role.name))
+        out.push({ what: `grant of custom role ${role.name}`, source: sourceText(g.source) });
+      if (role.kind === 'user-rules' && role.email === who.email && g.rules.length)
+        out.push({ what: 'custom rules', source: sourceText(g.source) });
     }
   }
   if (who.tokenId) {
     const t = index.tokens.get(who.tokenId)!;
-    if (level && t.namespaces.includes(ns) && t.levels.includes(level)) out.push({ what: 'token namespaces and levels', source: sourceText(t.source) });
-    for (const rb of t.rbac.filter((x) => x.namespace === ns)) out.push({ what: 'token custom RBAC', source: sourceText(rb.source) });
+    if (level && t.namespaces.includes(ns) && t.levels.includes(level))
+      out.push({ what: 'token namespaces and levels', source: sourceText(t.source) });
+    for (const rb of t.rbac.filter((x) => x.namespace === ns))
+      out.push({ what: 'token custom RBAC', source: sourceText(rb.source) });
   }
   return out;
 }
@@ -66,10 +90,13 @@ export function declarations(model: OrgModel, who: { readonly email?: string; re
 /** The declarations behind one binding of this subject, for people. */
 function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
   const found = declarations(model, who, binding.namespace, orgRoleOf(model.name, role.name));
-  return found.length ? found.map((d) => `${d.what} (${d.source})`) : ['(not declared by this organization: a hand-written binding?)'];
+  return found.length
+    ? found.map((d) => `${d.what} (${d.source})`)
+    : ['(not declared by this organization: a hand-written binding?)'];
 }
 
-const bindingText = (b: BindingObject, role: RoleObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
+const bindingText = (b: BindingObject, role: RoleObject) =>
+  `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
 
 /** Every permission of the subject (in one namespace, or all), grouped by namespace. */
 export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, namespace?: string): string[] {
@@ -83,8 +110,15 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
       if (seen.has(id)) continue;
       seen.add(id);
       const role = orgRoleOf(model.name, e.role.name);
-      const what = role.kind === 'level' ? `${role.level}: ${findLevel(role.level)!.description}` : e.role.rules.map(describeRule).join('; ');
-      entries.push(`  ${what}`, `    via ${bindingText(e.binding, e.role)}`, ...declaredBy(model, who, e.binding, e.role).map((d) => `    declared by ${d}`));
+      const what =
+        role.kind === 'level'
+          ? `${role.level}: ${findLevel(role.level)!.description}`
+          : e.role.rules.map(describeRule).join('; ');
+      entries.push(
+        `  ${what}`,
+        `    via ${bindingText(e.binding, e.role)}`,
+        ...declaredBy(model, who, e.binding, e.role).map((d) => `    declared by ${d}`),
+      );
     }
     if (entries.length) lines.push(`${who.label} in ${ns}:`, ...entries);
   }
@@ -98,16 +132,28 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
  */
 export function reservedReason(req: ResourceAttributes): { text: string; specific: boolean } | undefined {
   const scope: Scope = req.namespace ? 'namespace' : 'cluster';
-  const rule = { apiGroups: [req.apiGroup], resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource], verbs: [req.verb] };
+  const rule = {
+    apiGroups: [req.apiGroup],
+    resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource],
+    verbs: [req.verb],
+  };
   const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
   if (!cls) return undefined;
   const c = CLASS_BY_ID.get(cls)!;
   const probe = probeHit(rule, cls, scope);
-  return { text: `reserved for admins (${probe?.what ?? c.title}): ${probe?.why ?? c.why}`, specific: probe?.why !== undefined };
+  return {
+    text: `reserved for admins (${probe?.what ?? c.title}): ${probe?.why ?? c.why}`,
+    specific: probe?.why !== undefined,
+  };
 }
 
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
-export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req: ResourceAttributes): { allowed: boolean; lines: string[] } {
+export function explainRequest(
+  model: OrgModel,
+  authz: Authorizer,
+  who: Who,
+  req: ResourceAttributes,
+): { allowed: boolean; lines: string[] } {
   const d = authz.authorize(who.user, req);
   const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
@@ -116,24 +162,42 @@ export function explainRequest(model: OrgModel, authz: Authorizer, who: Who, req
     return {
       allowed: true,
       lines: [
-        `yes: ${who.label} may ${what}`, `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`, `  via ${bindingText(d.by.binding, d.by.role)}`,
+        `yes: ${who.label} may ${what}`,
+        `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`,
+        `  via ${bindingText(d.by.binding, d.by.role)}`,
         ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`),
         // A user who is not an admin holding it: say so (synthesis refuses such grants; a hand-written binding may not).
         ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved.text}`] : []),
       ],
     };
   }
-  const atom = { verb: req.verb, apiGroup: req.apiGroup, resource: req.resource, subresource: req.subresource ?? '', name: req.name ?? '' };
+  const atom = {
+    verb: req.verb,
+    apiGroup: req.apiGroup,
+    resource: req.resource,
+    subresource: req.subresource ?? '',
+    name: req.name ?? '',
+  };
   const would = CATALOG.filter((l) => rulesAllow(l.rules, atom));
   const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
-  if (user && user.status !== 'active') lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${sourceText(user.source)})`);
-  if (!would.length) lines.push(reserved ? `  no access level of the catalog allows it; ${reserved.text}` : '  no access level of the catalog allows it: only custom RBAC could');
+  if (user && user.status !== 'active')
+    lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${sourceText(user.source)})`);
+  if (!would.length)
+    lines.push(
+      reserved
+        ? `  no access level of the catalog allows it; ${reserved.text}`
+        : '  no access level of the catalog allows it: only custom RBAC could',
+    );
   else if (!isAdmin && would.every((l) => l.adminOnly)) {
     const level = would.find((l) => l.id !== 'w:full');
     // The request's own reason (port-forward, proxies, Secret writes, custom resources) says more than its level's.
-    if (reserved && (reserved.specific || !level)) lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}: ${reserved.text}`);
-    else lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}; ${(level ?? would[0]!).id} is reserved for admins: ${(level ?? would[0]!).reservedBecause}`);
+    if (reserved && (reserved.specific || !level))
+      lines.push(`  it needs ${would.map((l) => l.id).join(' or ')}: ${reserved.text}`);
+    else
+      lines.push(
+        `  it needs ${would.map((l) => l.id).join(' or ')}; ${(level ?? would[0]!).id} is reserved for admins: ${(level ?? would[0]!).reservedBecause}`,
+      );
   } else {
     const grantable = would.filter((l) => isAdmin || !l.adminOnly).map((l) => l.id);
     lines.push(`  no grant in ${req.namespace || 'the cluster'} allows it; levels that would: ${grantable.join(', ')}`);

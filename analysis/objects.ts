@@ -66,7 +66,9 @@ const RBAC_API = `${RBAC_GROUP}/`;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const strMap = (v: unknown): Record<string, string> =>
-  isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {};
+  isObj(v)
+    ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>)
+    : {};
 
 class Invalid extends Error {}
 
@@ -116,22 +118,35 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
     case 'Role':
     case 'ClusterRole': {
       const agg = isObj(o.aggregationRule) ? o.aggregationRule.clusterRoleSelectors : undefined;
-      if (agg !== undefined && !Array.isArray(agg)) throw new Invalid('aggregationRule.clusterRoleSelectors is not a list');
+      if (agg !== undefined && !Array.isArray(agg))
+        throw new Invalid('aggregationRule.clusterRoleSelectors is not a list');
       return {
-        kind: o.kind, name, namespace: o.kind === 'Role' ? namespace || 'default' : '', rules: rules(o.rules), labels: strMap(meta.labels), from,
-        ...(o.kind === 'ClusterRole' && Array.isArray(agg) ? { aggregation: agg.filter(isObj) as LabelSelector[] } : {}),
+        kind: o.kind,
+        name,
+        namespace: o.kind === 'Role' ? namespace || 'default' : '',
+        rules: rules(o.rules),
+        labels: strMap(meta.labels),
+        from,
+        ...(o.kind === 'ClusterRole' && Array.isArray(agg)
+          ? { aggregation: agg.filter(isObj) as LabelSelector[] }
+          : {}),
       };
     }
     case 'RoleBinding':
     case 'ClusterRoleBinding': {
       const ref = o.roleRef;
       if (!isObj(ref)) throw new Invalid('roleRef is missing');
-      if (ref.kind !== 'Role' && ref.kind !== 'ClusterRole') throw new Invalid(`roleRef.kind ${JSON.stringify(ref.kind)} is not Role or ClusterRole`);
-      if (o.kind === 'ClusterRoleBinding' && ref.kind === 'Role') throw new Invalid('a ClusterRoleBinding cannot refer to a Role');
+      if (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')
+        throw new Invalid(`roleRef.kind ${JSON.stringify(ref.kind)} is not Role or ClusterRole`);
+      if (o.kind === 'ClusterRoleBinding' && ref.kind === 'Role')
+        throw new Invalid('a ClusterRoleBinding cannot refer to a Role');
       if (typeof ref.name !== 'string' || !ref.name) throw new Invalid('roleRef.name is missing');
-      if (o.subjects !== undefined && o.subjects !== null && !Array.isArray(o.subjects)) throw new Invalid('subjects is not a list');
+      if (o.subjects !== undefined && o.subjects !== null && !Array.isArray(o.subjects))
+        throw new Invalid('subjects is not a list');
       return {
-        kind: o.kind, name, namespace: o.kind === 'RoleBinding' ? namespace || 'default' : '',
+        kind: o.kind,
+        name,
+        namespace: o.kind === 'RoleBinding' ? namespace || 'default' : '',
         roleRef: { kind: ref.kind, name: ref.name },
         subjects: ((o.subjects as unknown[] | undefined) ?? []).map(subject),
         from,
@@ -160,7 +175,9 @@ export function readRbac(docs: Iterable<ManifestDoc>): RbacSet {
     } catch (e) {
       if (!(e instanceof Invalid)) throw e;
       const o = doc.object as { kind?: unknown; metadata?: { name?: unknown } };
-      problems.push(`${doc.file}#${doc.index}: ${String(o.kind)} ${JSON.stringify(o.metadata?.name ?? '')}: ${e.message}`);
+      problems.push(
+        `${doc.file}#${doc.index}: ${String(o.kind)} ${JSON.stringify(o.metadata?.name ?? '')}: ${e.message}`,
+      );
     }
   }
   return { roles, bindings, serviceAccounts, namespaces, problems };

@@ -26,14 +26,16 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
     group: 'argoproj.io',
     // A WorkflowTemplate runs whenever a Workflow or CronWorkflow references it (workflowTemplateRef).
     resources: ['workflows', 'cronworkflows', 'workflowtemplates', 'clusterworkflowtemplates'],
-    source: 'https://argo-workflows.readthedocs.io/en/latest/workflow-templates/ (CRDs in argoproj/argo-workflows manifests/base/crds)',
+    source:
+      'https://argo-workflows.readthedocs.io/en/latest/workflow-templates/ (CRDs in argoproj/argo-workflows manifests/base/crds)',
   },
   {
     project: 'Argo Rollouts',
     group: 'argoproj.io',
     // Experiments create ReplicaSets; AnalysisRuns and their templates may run a Job (the job metric provider).
     resources: ['rollouts', 'experiments', 'analysisruns', 'analysistemplates', 'clusteranalysistemplates'],
-    source: 'https://argoproj.github.io/argo-rollouts/features/specification/ and https://argoproj.github.io/argo-rollouts/analysis/job/',
+    source:
+      'https://argoproj.github.io/argo-rollouts/features/specification/ and https://argoproj.github.io/argo-rollouts/analysis/job/',
   },
   {
     project: 'Argo CD',
@@ -73,13 +75,26 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
     project: 'KubeRay',
     group: 'ray.io',
     resources: ['rayclusters', 'rayjobs', 'rayservices'],
-    source: 'https://docs.ray.io/en/latest/cluster/kubernetes/getting-started.html (ray-project/kuberay ray-operator/config/crd)',
+    source:
+      'https://docs.ray.io/en/latest/cluster/kubernetes/getting-started.html (ray-project/kuberay ray-operator/config/crd)',
   },
   {
     project: 'Kubeflow (Training Operator, Notebooks, Katib)',
     group: 'kubeflow.org',
-    resources: ['pytorchjobs', 'tfjobs', 'mpijobs', 'xgboostjobs', 'paddlejobs', 'jaxjobs', 'mxjobs', 'notebooks', 'experiments', 'trials'],
-    source: 'https://www.kubeflow.org/docs/components/trainer/legacy-v1/ and https://www.kubeflow.org/docs/components/notebooks/ and https://www.kubeflow.org/docs/components/katib/',
+    resources: [
+      'pytorchjobs',
+      'tfjobs',
+      'mpijobs',
+      'xgboostjobs',
+      'paddlejobs',
+      'jaxjobs',
+      'mxjobs',
+      'notebooks',
+      'experiments',
+      'trials',
+    ],
+    source:
+      'https://www.kubeflow.org/docs/components/trainer/legacy-v1/ and https://www.kubeflow.org/docs/components/notebooks/ and https://www.kubeflow.org/docs/components/katib/',
   },
   {
     project: 'Kubeflow Trainer',
@@ -144,8 +159,14 @@ export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
     project: 'KubeVirt',
     group: 'subresources.kubevirt.io',
     // The serial console and VNC are a shell and a screen in the VM; port-forward reaches its ports.
-    resources: ['virtualmachineinstances/console', 'virtualmachineinstances/vnc', 'virtualmachineinstances/portforward', 'virtualmachines/portforward'],
+    resources: [
+      'virtualmachineinstances/console',
+      'virtualmachineinstances/vnc',
+      'virtualmachineinstances/portforward',
+      'virtualmachines/portforward',
+    ],
     verbs: ['get'],
-    source: 'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/',
+    source:
+      'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/',
   },
 ];

@@ -12,8 +12,18 @@ interface ApiResource {
   readonly shortNames?: readonly string[];
 }
 
-const r = (resource: string, group: string, kind: string, namespaced: boolean, ...shortNames: string[]): ApiResource => ({
-  resource, group, kind, namespaced, ...(shortNames.length ? { shortNames } : {}),
+const r = (
+  resource: string,
+  group: string,
+  kind: string,
+  namespaced: boolean,
+  ...shortNames: string[]
+): ApiResource => ({
+  resource,
+  group,
+  kind,
+  namespaced,
+  ...(shortNames.length ? { shortNames } : {}),
 });
 
 export const API_RESOURCES: readonly ApiResource[] = [

@@ -39,7 +39,8 @@ export function resourceMatches(rule: PolicyRule, resource: string, subresource 
   const combined = subresource ? `${resource}/${subresource}` : resource;
   for (const r of rule.resources ?? []) {
     if (r === ALL || r === combined) return true;
-    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)) return true;
+    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource))
+      return true;
   }
   return false;
 }

@@ -5,8 +5,16 @@
 import type { PolicyRule } from '../model/catalog.ts';
 import { SnapshotError } from '../model/errors.ts';
 import {
-  MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
-  type MemberInvite, type MembershipList, type MemberOrganization, type MemberRole, type MemberToken, type MemberUser,
+  MEMBERSHIP_LISTS,
+  membershipListPattern,
+  ORGANIZATION_CONFIGMAP,
+  ORGANIZATION_KEY,
+  type MemberInvite,
+  type MembershipList,
+  type MemberOrganization,
+  type MemberRole,
+  type MemberToken,
+  type MemberUser,
 } from '../model/membership.ts';
 import { customRoleName, ORG_DEFAULTS, systemNamespaceOf, tokenRoleName } from '../model/model.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
@@ -53,20 +61,22 @@ export interface Snapshot {
 
 /** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
 
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonLines<T>(text: unknown, what: string): T[] {
   if (text === undefined) return [];
   if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
-  return text.split('\n').filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as T;
-    } catch {
-      throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
-    }
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as T;
+      } catch {
+        throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
+      }
+    });
 }
 
 /** A LazyCell: its key now, its roles and access when first asked (most cells are never asked). */
@@ -75,7 +85,10 @@ class DeferredCell implements LazyCell {
   private roleList?: readonly string[];
   private computed?: AccessCell;
 
-  constructor(private readonly contributions: readonly Contribution[], private readonly cells: CellMaker) {
+  constructor(
+    private readonly contributions: readonly Contribution[],
+    private readonly cells: CellMaker,
+  ) {
     this.key = CellMaker.key(contributions);
   }
 
@@ -122,7 +135,9 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   // Every cluster of the output carries the same membership: one copy is enough.
   const orgMap = [...new Map(named(ORGANIZATION_CONFIGMAP).map((c) => [JSON.stringify(c.data), c])).values()];
   if (orgMap.length !== 1) {
-    throw new SnapshotError(`${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`);
+    throw new SnapshotError(
+      `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,
+    );
   }
   const data = orgMap[0]!.data as Obj;
   let info: Obj;
@@ -131,7 +146,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   } catch {
     throw new SnapshotError(`${label}: ${ORGANIZATION_CONFIGMAP} has no valid ${ORGANIZATION_KEY}`);
   }
-  if (typeof info.name !== 'string' || typeof info.owner !== 'string') throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
+  if (typeof info.name !== 'string' || typeof info.owner !== 'string')
+    throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
   const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? systemNamespaceOf(info.name));
   const org: OrgInfo = {
     name: info.name,
@@ -140,7 +156,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     ssoEnforced: info.ssoEnforced === true,
     clusters: Array.isArray(info.clusters) ? (info.clusters as string[]) : [],
     namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],
-    massRemovalThreshold: typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : ORG_DEFAULTS.massRemovalThreshold,
+    massRemovalThreshold:
+      typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : ORG_DEFAULTS.massRemovalThreshold,
     systemNamespace,
     shards: typeof info.shards === 'number' ? info.shards : ORG_DEFAULTS.shards,
     roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
@@ -154,8 +171,12 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     const file = MEMBERSHIP_LISTS[name];
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
-    const sources = [orgMap[0]!, ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b))];
-    for (const cm of sources) for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);
+    const sources = [
+      orgMap[0]!,
+      ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b)),
+    ];
+    for (const cm of sources)
+      for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);
     return out;
   };
   const users = list<MemberUser>('users', (u) => u.email);
@@ -172,7 +193,8 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
   const access = new Map(
     accessIndex(new Authorizer(rbac)).map((subject) => {
       const byNamespace: Record<string, LazyCell> = {};
-      for (const [ns, contributions] of subject.scopes) if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);
+      for (const [ns, contributions] of subject.scopes)
+        if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);
       return [subject.name, byNamespace] as const;
     }),
   );
@@ -183,5 +205,14 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
   const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
-  return { org, users, invites, tokens, access, customRoles, ruleSets, placement: placementOf(docs, org.clusters.length ? org.clusters : [DEFAULT_CLUSTER]) };
+  return {
+    org,
+    users,
+    invites,
+    tokens,
+    access,
+    customRoles,
+    ruleSets,
+    placement: placementOf(docs, org.clusters.length ? org.clusters : [DEFAULT_CLUSTER]),
+  };
 }

@@ -54,11 +54,19 @@ async function bundled() {
     const tmp = `${out}.tmp-${process.pid}`;
     await build({
       entryPoints: { main: join(root, 'cli/main.ts'), io: join(root, 'cli/io.ts') },
-      outdir: tmp, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+      outdir: tmp,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
       // Dependencies are bundled too: resolving and reading hundreds of package files cost each
       // command ~0.1 s. The bundled CommonJS packages need a `require` for Node's built-ins.
-      external: ['esbuild', 'tsx', 'tsx/*'], logLevel: 'silent',
-      banner: { js: "import { createRequire as __orgctlRequire } from 'node:module'; const require = __orgctlRequire(import.meta.url);" },
+      external: ['esbuild', 'tsx', 'tsx/*'],
+      logLevel: 'silent',
+      banner: {
+        js: "import { createRequire as __orgctlRequire } from 'node:module'; const require = __orgctlRequire(import.meta.url);",
+      },
     });
     try {
       renameSync(tmp, out);

@@ -40,7 +40,8 @@ export const command = defineCommand({
     const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-      for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
+      for (const [ns, cell] of cells)
+        rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
     }
     io.out(table(rows));
     return 0;

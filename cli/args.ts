@@ -37,7 +37,11 @@ export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
  * Parses `argv` against `spec` (long names; `aliases` maps short flags such as `n` to long ones).
  * Accepts `--name value`, `--name=value`, `-n value`, `-n=value`; everything after `--` is positional.
  */
-export function parseArgs<const S extends FlagSpecs>(argv: readonly string[], spec: S, aliases: Aliases<S> = {}): ParsedArgs<S> {
+export function parseArgs<const S extends FlagSpecs>(
+  argv: readonly string[],
+  spec: S,
+  aliases: Aliases<S> = {},
+): ParsedArgs<S> {
   const positionals: string[] = [];
   const values: Record<string, string | boolean | readonly string[] | undefined> = {};
   const lists = new Map<string, string[]>();
@@ -67,7 +71,8 @@ export function parseArgs<const S extends FlagSpecs>(argv: readonly string[], sp
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (typeof kind !== 'string' && !kind.includes(value)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
+    if (typeof kind !== 'string' && !kind.includes(value))
+      throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
     if (kind === 'list') lists.get(name)!.push(value);
     else values[name] = value;
   }

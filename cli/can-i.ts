@@ -32,18 +32,27 @@ export const command = defineCommand({
   synopsis: 'VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group G]... [--dir DIR]',
   summary: 'yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/).',
   help: CAN_I_HELP,
-  flags: { as: 'string', 'as-group': 'list', namespace: 'string', subresource: 'string', dir: 'string', why: 'boolean' },
+  flags: {
+    as: 'string',
+    'as-group': 'list',
+    namespace: 'string',
+    subresource: 'string',
+    dir: 'string',
+    why: 'boolean',
+  },
   aliases: { n: 'namespace' },
   positionals: true,
   run({ flags, positionals }, io) {
-    if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    if (positionals.length !== 2)
+      throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
     if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
     const [verb, what] = positionals as [string, string];
     const user = userInfo(flags.as, flags['as-group']);
     const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
     let decision: Decision;
     if (what.startsWith('/')) {
-      if (flags.subresource !== undefined || flags.namespace !== undefined) throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+      if (flags.subresource !== undefined || flags.namespace !== undefined)
+        throw new UsageError('a non-resource URL takes neither --subresource nor -n');
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
       const t = resolveTarget(what, flags.subresource ?? '', io);
@@ -52,7 +61,14 @@ export const command = defineCommand({
         if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
         namespace = '';
       }
-      decision = authz.authorize(user, { verb, namespace, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
+      decision = authz.authorize(user, {
+        verb,
+        namespace,
+        apiGroup: t.apiGroup,
+        resource: t.resource,
+        subresource: t.subresource,
+        name: t.name,
+      });
     }
     io.out(decision.allowed ? 'yes' : 'no');
     if (flags.why) io.err(explain(decision));

@@ -30,7 +30,11 @@ export const command = defineCommand({
       // The registry's rules over a declaration and over what synth writes (review --help lists the change rules).
       const rules = [...rulesOf('declaration'), ...rulesOf('output')];
       if (flags.format === 'json') io.out(JSON.stringify(rules, null, 2));
-      else for (const r of rules) io.out(`${r.id.padEnd(22)} ${r.severity.padEnd(7)} ${r.description}${r.stage === 'output' ? ' (checked by synth, over the rendered objects)' : ''}`);
+      else
+        for (const r of rules)
+          io.out(
+            `${r.id.padEnd(22)} ${r.severity.padEnd(7)} ${r.description}${r.stage === 'output' ? ' (checked by synth, over the rendered objects)' : ''}`,
+          );
       return 0;
     }
     const today = resolveToday(dateFlag(flags.today), io.env);

@@ -40,7 +40,9 @@ export interface Command<R extends number | Promise<number> = number | Promise<n
   invoke(argv: readonly string[], io: Io): R | number;
 }
 
-export function defineCommand<const S extends FlagSpecs, R extends number | Promise<number>>(spec: CommandSpec<S, R>): Command<R> {
+export function defineCommand<const S extends FlagSpecs, R extends number | Promise<number>>(
+  spec: CommandSpec<S, R>,
+): Command<R> {
   const flags: S & HelpFlag = { ...spec.flags, help: 'boolean' };
   const aliases: Aliases<S & HelpFlag> = { ...spec.aliases, h: 'help' };
   return {
@@ -56,7 +58,8 @@ export function defineCommand<const S extends FlagSpecs, R extends number | Prom
         io.out(spec.help);
         return 0;
       }
-      if (!spec.positionals && args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+      if (!spec.positionals && args.positionals.length)
+        throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
       return spec.run(args, io);
     },
   };

@@ -12,7 +12,17 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,7 +58,8 @@ function cacheDir(file: string): string | undefined {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const s = lstatSync(dir);
-    const own = s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
+    const own =
+      s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
     return own ? dir : undefined;
   } catch {
     return undefined;
@@ -118,54 +129,91 @@ async function build(file: string, dir: string): Promise<{ code: string; inputs:
   const esbuild = await import('esbuild');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
   let result;
   try {
     result = await esbuild.build({
-      entryPoints: [file], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', target: 'node20',
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
       // Node's own resolution conditions (esbuild would add `module`, and could load a second copy of a package).
       conditions: [],
-      sourcemap: 'inline', sourcesContent: false, logLevel: 'silent', absWorkingDir: dirname(file),
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      absWorkingDir: dirname(file),
       // In the cache folder, where the bundle goes: the source map's paths are relative to it.
       outfile: join(dir, 'bundle.mjs'),
-      plugins: [{
-        name: 'orgctl-declaration',
-        setup(b) {
-          // Packages are imported from where the declaration would import them, not bundled.
-          b.onResolve({ filter: /^[^./]/ }, async (args) => {
-            if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
-            if (args.path.startsWith('node:')) return { external: true };
-            const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'in-place' });
-            if (found.errors.length || !found.path || found.external) return { path: args.path, external: true };
-            const manifest = packageJsonOf(found.path);
-            if (manifest) packages.add(manifest);
-            // A linked TypeScript package cannot be imported by Node as it is: bundle it.
-            if (TYPESCRIPT.test(found.path)) return { path: found.path };
-            // A package that declares itself free of side effects (kubernetes-models, ajv) is not
-            // imported at all when the declaration uses nothing of it, as bundlers do.
-            return { path: pathToFileURL(found.path).href, external: true, sideEffects: !(manifest && declaresNoSideEffects(manifest)) };
-          });
-          // Each source keeps its own import.meta.url (and dirname, filename): not the bundle's.
-          b.onLoad({ filter: SOURCE }, (args) => {
-            if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
-            const text = readFileSync(args.path, 'utf8');
-            if (!text.includes('import.meta')) return undefined;
-            const contents = text
-              .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-              .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-              .replaceAll('import.meta.filename', JSON.stringify(args.path));
-            const loader = /x$/.test(args.path) ? (TYPESCRIPT.test(args.path) ? 'tsx' : 'jsx') : TYPESCRIPT.test(args.path) ? 'ts' : 'js';
-            return { contents, loader };
-          });
+      plugins: [
+        {
+          name: 'orgctl-declaration',
+          setup(b) {
+            // Packages are imported from where the declaration would import them, not bundled.
+            b.onResolve({ filter: /^[^./]/ }, async (args) => {
+              if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
+              if (args.path.startsWith('node:')) return { external: true };
+              const found = await b.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: args.resolveDir,
+                pluginData: 'in-place',
+              });
+              if (found.errors.length || !found.path || found.external) return { path: args.path, external: true };
+              const manifest = packageJsonOf(found.path);
+              if (manifest) packages.add(manifest);
+              // A linked TypeScript package cannot be imported by Node as it is: bundle it.
+              if (TYPESCRIPT.test(found.path)) return { path: found.path };
+              // A package that declares itself free of side effects (kubernetes-models, ajv) is not
+              // imported at all when the declaration uses nothing of it, as bundlers do.
+              return {
+                path: pathToFileURL(found.path).href,
+                external: true,
+                sideEffects: !(manifest && declaresNoSideEffects(manifest)),
+              };
+            });
+            // Each source keeps its own import.meta.url (and dirname, filename): not the bundle's.
+            b.onLoad({ filter: SOURCE }, (args) => {
+              if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
+              const text = readFileSync(args.path, 'utf8');
+              if (!text.includes('import.meta')) return undefined;
+              const contents = text
+                .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+                .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+                .replaceAll('import.meta.filename', JSON.stringify(args.path));
+              const loader = /x$/.test(args.path)
+                ? TYPESCRIPT.test(args.path)
+                  ? 'tsx'
+                  : 'jsx'
+                : TYPESCRIPT.test(args.path)
+                  ? 'ts'
+                  : 'js';
+              return { contents, loader };
+            });
+          },
         },
-      }],
+      ],
     });
   } catch (e) {
     const errors = (e as { errors?: EsbuildMessage[] }).errors;
     if (!errors?.length) throw e;
-    throw new ModuleError(errors.slice(0, 5).map((m) => (m.location ? `${resolve(dirname(file), m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text)).join('\n'));
+    throw new ModuleError(
+      errors
+        .slice(0, 5)
+        .map((m) =>
+          m.location
+            ? `${resolve(dirname(file), m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}`
+            : m.text,
+        )
+        .join('\n'),
+    );
   }
   // esbuild's own namespaces (`x:`) are not files.
-  const sources = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':')).map((p) => resolve(dirname(file), p));
+  const sources = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes(':'))
+    .map((p) => resolve(dirname(file), p));
   const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles(file)])];
   return { code: result.outputFiles[0]!.text, inputs };
 }

@@ -18,9 +18,13 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
                    HEAD~1, or REF:folder), without checking anything out or running it
   --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
-
 /** One side read strictly as orgctl's output, and its snapshot; any failure names the side (exit 2). */
-function readSide(spec: string, label: string, io: Io, cache?: DocumentCache): { side: LoadedSide; snapshot: Snapshot } {
+function readSide(
+  spec: string,
+  label: string,
+  io: Io,
+  cache?: DocumentCache,
+): { side: LoadedSide; snapshot: Snapshot } {
   io.progress?.(`reading ${label} ${spec}...`);
   try {
     const side = loadSide(spec, cache, `${label} (${spec})`);
@@ -32,7 +36,11 @@ function readSide(spec: string, label: string, io: Io, cache?: DocumentCache): {
 }
 
 /** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
-export function loadSnapshots(base: string, head: string, io: Io): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
+export function loadSnapshots(
+  base: string,
+  head: string,
+  io: Io,
+): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
   const cache: DocumentCache = new Map(); // what did not change is parsed once
   const b = readSide(base, 'base', io, cache);
   const h = readSide(head, 'head', io, cache);
@@ -51,7 +59,10 @@ export function loadWindow(spec: string, head: Snapshot, io: Io): { label: strin
   return { label: spec, diff: diffSnapshots(snapshot, head) };
 }
 
-export function requireSides(flags: { readonly base?: string; readonly head?: string }): { base: string; head: string } {
+export function requireSides(flags: { readonly base?: string; readonly head?: string }): {
+  base: string;
+  head: string;
+} {
   if (!flags.base) throw new UsageError('--base DIR|REF is required');
   if (!flags.head) throw new UsageError('--head DIR|REF is required');
   return { base: flags.base, head: flags.head };

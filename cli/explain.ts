@@ -29,7 +29,8 @@ export const command = defineCommand({
   aliases: { n: 'namespace' },
   positionals: true,
   async run({ flags, positionals }, io) {
-    if (positionals.length !== 1 && positionals.length !== 3) throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
+    if (positionals.length !== 1 && positionals.length !== 3)
+      throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
     const today = resolveToday(dateFlag(flags.today), io.env);
     const loaded = await loadDeclaration(flags.spec, today);
     // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
@@ -51,7 +52,14 @@ export const command = defineCommand({
     }
     if (ns === undefined) throw new UsageError('a request needs -n NS');
     const t = resolveTarget(positionals[2]!, flags.subresource ?? '', io);
-    const { allowed, lines } = explainRequest(model, authz, who, { verb: positionals[1]!, namespace: t.namespaced ? ns : '', apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name });
+    const { allowed, lines } = explainRequest(model, authz, who, {
+      verb: positionals[1]!,
+      namespace: t.namespaced ? ns : '',
+      apiGroup: t.apiGroup,
+      resource: t.resource,
+      subresource: t.subresource,
+      name: t.name,
+    });
     for (const line of lines) io.out(line);
     return allowed ? 0 : 1;
   },

@@ -12,7 +12,8 @@ L 10000/2000/100000/1000.`;
 
 function count(v: string | undefined, name: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
   return Number(v);
 }
 
@@ -21,7 +22,15 @@ export const command = defineCommand({
   synopsis: '--users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]',
   summary: 'A realistic organization spec, the same for the same seed (benchmarks, tests).',
   help: GENERATE_HELP,
-  flags: { users: 'string', namespaces: 'string', grants: 'string', tokens: 'string', admins: 'string', seed: 'string', format: ['yaml', 'json'] },
+  flags: {
+    users: 'string',
+    namespaces: 'string',
+    grants: 'string',
+    tokens: 'string',
+    admins: 'string',
+    seed: 'string',
+    format: ['yaml', 'json'],
+  },
   run({ flags }, io) {
     const need = (name: 'users' | 'namespaces' | 'grants' | 'tokens', min: number) => {
       const n = count(flags[name], name, min);
@@ -30,7 +39,8 @@ export const command = defineCommand({
     };
     const users = need('users', 1);
     const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
-    if (admins !== undefined && admins > users) throw new UsageError(`--admins ${admins} is more than --users ${users}`);
+    if (admins !== undefined && admins > users)
+      throw new UsageError(`--admins ${admins} is more than --users ${users}`);
     const seed = count(flags.seed, 'seed') ?? 1;
     if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
     const spec = generateSpec({
@@ -44,8 +54,15 @@ export const command = defineCommand({
     // Grants are distinct (person, namespace) pairs of non-admins: a small organization holds fewer.
     const asked = need('grants', 0);
     const made = spec.spec.grants?.length ?? 0;
-    if (made < asked) io.err(`generate: ${made} grants, not ${asked}: ${users} users and ${need('namespaces', 1)} namespaces hold no more distinct (non-admin user, namespace) pairs`);
-    io.out(flags.format === 'json' ? JSON.stringify(spec) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
+    if (made < asked)
+      io.err(
+        `generate: ${made} grants, not ${asked}: ${users} users and ${need('namespaces', 1)} namespaces hold no more distinct (non-admin user, namespace) pairs`,
+      );
+    io.out(
+      flags.format === 'json'
+        ? JSON.stringify(spec)
+        : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd(),
+    );
     return 0;
   },
 });

@@ -6,7 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { decodeOutput, holdsOrgctlOutput, parseOutput, readOutputFolder, type DocumentCache, type LoadedManifests, type OutputText } from './manifests.ts';
+import {
+  decodeOutput,
+  holdsOrgctlOutput,
+  parseOutput,
+  readOutputFolder,
+  type DocumentCache,
+  type LoadedManifests,
+  type OutputText,
+} from './manifests.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
@@ -26,17 +34,34 @@ const REGULAR = new Set(['100644', '100755']);
  */
 export function readRefOutput(ref: string, dir: string): OutputText[] {
   const prefix = dir.replace(/\/+$/, '');
-  const listing = git(['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix]).toString('utf8').split('\0').filter(Boolean);
+  const listing = git(['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean);
   const entries = listing.map((line) => {
     const tab = line.indexOf('\t');
     const [mode, type, sha] = line.slice(0, tab).split(' ');
     const path = line.slice(tab + 1);
-    return { mode: mode!, type: type!, sha: sha!, path, relative: path.slice(prefix.length + 1), label: `${ref}:${path}` };
+    return {
+      mode: mode!,
+      type: type!,
+      sha: sha!,
+      path,
+      relative: path.slice(prefix.length + 1),
+      label: `${ref}:${path}`,
+    };
   });
   if (!entries.length) throw new InputError(`${ref}:${prefix} holds no manifests`);
   const odd = entries.filter((e) => e.type !== 'blob' || !REGULAR.has(e.mode));
   if (odd.length) {
-    throw new InputError(odd.map((e) => `${e.label} is ${e.mode === '120000' ? 'a symbolic link' : e.type === 'commit' ? 'a submodule' : `not a regular file (mode ${e.mode})`}: orgctl's output holds regular files only`).join('\n'));
+    throw new InputError(
+      odd
+        .map(
+          (e) =>
+            `${e.label} is ${e.mode === '120000' ? 'a symbolic link' : e.type === 'commit' ? 'a submodule' : `not a regular file (mode ${e.mode})`}: orgctl's output holds regular files only`,
+        )
+        .join('\n'),
+    );
   }
   const out = git(['cat-file', '--batch'], Buffer.from(entries.map((b) => `${b.sha}\n`).join('')));
   const files: OutputText[] = [];
@@ -44,7 +69,11 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   for (const b of entries) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    files.push({ path: b.relative, content: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label), label: b.label });
+    files.push({
+      path: b.relative,
+      content: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label),
+      label: b.label,
+    });
     at = eol + 1 + size + 1;
   }
   return files;
@@ -56,7 +85,12 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
  */
 export type LoadedSide = LoadedManifests & { readonly files: readonly OutputText[] };
 
-export function loadSide(spec: string, cache?: DocumentCache, label = spec, defaultDir = DEFAULT_OUTPUT_DIR): LoadedSide {
+export function loadSide(
+  spec: string,
+  cache?: DocumentCache,
+  label = spec,
+  defaultDir = DEFAULT_OUTPUT_DIR,
+): LoadedSide {
   let files: OutputText[];
   if (existsSync(spec) && statSync(spec).isDirectory()) files = readOutputFolder(spec);
   else {
@@ -66,7 +100,9 @@ export function loadSide(spec: string, cache?: DocumentCache, label = spec, defa
     files = readRefOutput(ref, dir);
   }
   if (!holdsOrgctlOutput(files)) {
-    throw new InputError(`${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)`);
+    throw new InputError(
+      `${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)`,
+    );
   }
   return { docs: parseOutput(files, cache), problems: [], files };
 }

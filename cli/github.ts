@@ -12,11 +12,19 @@ import { InputError, SideError, UsageError } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
 import type { Io } from '../model/io.ts';
 import {
-  CHECK_NAME, CHECK_SUMMARY_LIMIT, type ClientOptions, type GitHubClient, type Repo, createCheckRun, fetchPullRequest,
-  fetchPullRequestNow, makeClient, supersededBy, upsertComment,
+  CHECK_NAME,
+  CHECK_SUMMARY_LIMIT,
+  type ClientOptions,
+  type GitHubClient,
+  type Repo,
+  createCheckRun,
+  fetchPullRequest,
+  fetchPullRequestNow,
+  makeClient,
+  supersededBy,
+  upsertComment,
 } from '../github/adapter.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
-
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
@@ -33,7 +41,10 @@ export function pullNumberOf(eventText: string, path: string): number {
     throw new InputError(`${path}: the event payload is not JSON`);
   }
   const n = (event as { pull_request?: { number?: unknown } })?.pull_request?.number;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new InputError(`${path}: the event has no pull_request.number (run on pull_request_target or pull_request_review)`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+    throw new InputError(
+      `${path}: the event has no pull_request.number (run on pull_request_target or pull_request_review)`,
+    );
   return n;
 }
 
@@ -44,7 +55,12 @@ function pullFlag(v: string): number {
 }
 
 function describeGitHubError(e: unknown): string | undefined {
-  const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; request?: { method?: string; url?: string } };
+  const err = e as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string> };
+    request?: { method?: string; url?: string };
+  };
   if (typeof err?.status !== 'number') return undefined;
   const h = err.response?.headers ?? {};
   const where = err.request ? ` (${err.request.method} ${err.request.url})` : '';
@@ -56,7 +72,15 @@ function describeGitHubError(e: unknown): string | undefined {
 }
 
 /** Head dist/ could not be read as orgctl's output: a failing check run and comment with the reason; exit 2. */
-async function failUnreadable(gh: GitHubClient, at: Repo, number: number, sha: string, botLogin: string, reason: string, io: Io): Promise<number> {
+async function failUnreadable(
+  gh: GitHubClient,
+  at: Repo,
+  number: number,
+  sha: string,
+  botLogin: string,
+  reason: string,
+  io: Io,
+): Promise<number> {
   const verdict: Verdict = { ok: false, results: [{ rule: OUTPUT_PROOF, ok: false, message: reason }] };
   const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${escapeMarkdown(reason).slice(0, 60_000)}\n`;
   await upsertComment(gh, at, number, botLogin, text);
@@ -76,11 +100,16 @@ export interface GitHubReviewFlags {
 }
 
 /** `orgctl review --github`: the privileged job's whole work. */
-export async function reviewOnGitHub(flags: GitHubReviewFlags, io: Io, options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {}): Promise<number> {
+export async function reviewOnGitHub(
+  flags: GitHubReviewFlags,
+  io: Io,
+  options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {},
+): Promise<number> {
   const env = io.env;
   const eventPath = need(env, 'GITHUB_EVENT_PATH');
   const [owner, repo] = need(env, 'GITHUB_REPOSITORY').split('/');
-  if (!owner || !repo) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(env.GITHUB_REPOSITORY)} is not owner/repo`);
+  if (!owner || !repo)
+    throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(env.GITHUB_REPOSITORY)} is not owner/repo`);
   const token = need(env, 'GITHUB_TOKEN');
   let eventText: string;
   try {
@@ -98,17 +127,20 @@ export async function reviewOnGitHub(flags: GitHubReviewFlags, io: Io, options: 
     const headSpec = flags.head ?? `${pr.headSha}:dist`;
     let judged: ReturnType<typeof judgeChange>;
     try {
-      judged = judgeChange({
-        base: flags.base ?? DEFAULT_OUTPUT_DIR,
-        head: headSpec,
-        actors: pr.actors,
-        approvals: pr.approvals,
-        changedPaths: pr.changedPaths,
-        overrides: overridesOf(pr.labels),
-        window: flags.window,
-        today: dateFlag(flags.today),
-        extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
-      }, io);
+      judged = judgeChange(
+        {
+          base: flags.base ?? DEFAULT_OUTPUT_DIR,
+          head: headSpec,
+          actors: pr.actors,
+          approvals: pr.approvals,
+          changedPaths: pr.changedPaths,
+          overrides: overridesOf(pr.labels),
+          window: flags.window,
+          today: dateFlag(flags.today),
+          extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
+        },
+        io,
+      );
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes)
       // fails visibly: a failing check run and a comment saying why, never silence.
@@ -120,17 +152,29 @@ export async function reviewOnGitHub(flags: GitHubReviewFlags, io: Io, options: 
     // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
     const moved = supersededBy(pr, await fetchPullRequestNow(gh, at, number));
     if (moved) {
-      io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`);
+      io.err(
+        `orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`,
+      );
       return 0;
     }
-    const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const runUrl =
+      env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
     const full = renderMarkdown(diff, verdict, { maxChars: 1_000_000 });
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
-    const body = renderMarkdown(diff, verdict, { fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary' });
+    const body = renderMarkdown(diff, verdict, {
+      fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
+    });
     const comment = await upsertComment(gh, at, number, botLogin, body);
-    const summary = renderMarkdown(diff, verdict, { maxChars: CHECK_SUMMARY_LIMIT, fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary' });
+    const summary = renderMarkdown(diff, verdict, {
+      maxChars: CHECK_SUMMARY_LIMIT,
+      fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
+    });
     const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);
-    io.out(`${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`);
+    io.out(
+      `${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`,
+    );
     for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
     return verdict.ok ? 0 : 1;
   } catch (e) {

@@ -42,14 +42,21 @@ export const command = defineCommand({
     const from = flags.from;
     if (!from) throw new UsageError('--from DIR|FILE|- is required');
     const owner = flags.owner;
-    if (owner !== undefined && !EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
-    const loaded = from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
+    if (owner !== undefined && !EMAIL_ADDRESS.test(owner))
+      throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
+    const loaded =
+      from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
     for (const p of loaded.problems) io.err(`warning manifests ${p}`);
     const { spec, report } = importRbac(loaded.docs, { org: flags.org, owner });
     for (const line of report) io.err(`not imported: ${line}`);
     // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
-    for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env))) io.err(`the imported spec: ${formatFinding(f)}`);
-    io.out(flags.format === 'json' ? JSON.stringify(spec, null, 2) : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd());
+    for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
+      io.err(`the imported spec: ${formatFinding(f)}`);
+    io.out(
+      flags.format === 'json'
+        ? JSON.stringify(spec, null, 2)
+        : toYamlDocument(spec as unknown as Record<string, unknown>).trimEnd(),
+    );
     return 0;
   },
 });

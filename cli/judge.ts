@@ -30,7 +30,13 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const { base, head, headSide } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);
   const rules = review({
-    base, head, diff, actors: change.actors, approvals: change.approvals, changedPaths: change.changedPaths, overrides: change.overrides,
+    base,
+    head,
+    diff,
+    actors: change.actors,
+    approvals: change.approvals,
+    changedPaths: change.changedPaths,
+    overrides: change.overrides,
     ...(change.window !== undefined ? { window: loadWindow(change.window, head, io) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.

@@ -33,27 +33,39 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
-export function readTokenSecret(secret: unknown, token: MemberToken, namespace?: string): { token: string; caData: string } {
-  if (!isObj(secret) || secret.kind !== 'Secret') throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
+export function readTokenSecret(
+  secret: unknown,
+  token: MemberToken,
+  namespace?: string,
+): { token: string; caData: string } {
+  if (!isObj(secret) || secret.kind !== 'Secret')
+    throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
   const meta = isObj(secret.metadata) ? secret.metadata : {};
   const name = String(meta.name ?? '');
   // A ServiceAccount of the same name in another namespace is another identity.
   if (namespace !== undefined && meta.namespace !== undefined && meta.namespace !== namespace) {
-    throw new InputError(`Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`);
+    throw new InputError(
+      `Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`,
+    );
   }
   if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE) {
     throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not ${SERVICE_ACCOUNT_TOKEN_TYPE}`);
   }
   const sa = isObj(meta.annotations) ? meta.annotations[SERVICE_ACCOUNT_NAME_ANNOTATION] : undefined;
   if (sa !== token.serviceAccount) {
-    throw new InputError(`Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`);
+    throw new InputError(
+      `Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`,
+    );
   }
   const data = isObj(secret.data) ? secret.data : {};
   if (typeof data.token !== 'string' || typeof data['ca.crt'] !== 'string' || !data.token) {
-    throw new InputError(`Secret ${name} holds no token yet: the cluster fills it once the ServiceAccount exists; try again in a moment`);
+    throw new InputError(
+      `Secret ${name} holds no token yet: the cluster fills it once the ServiceAccount exists; try again in a moment`,
+    );
   }
   const decoded = Buffer.from(data.token, 'base64').toString('utf8');
-  if (!decoded || /[^\x21-\x7e]/.test(decoded)) throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
+  if (!decoded || /[^\x21-\x7e]/.test(decoded))
+    throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
   return { token: decoded, caData: data['ca.crt'] };
 }
 
@@ -71,7 +83,9 @@ export interface KubeconfigInput {
 export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
   const granted = [...k.token.namespaces, ...(k.token.customRbac ?? []).filter((n) => !k.token.namespaces.includes(n))];
   if (k.namespace !== undefined && !granted.includes(k.namespace)) {
-    throw new UsageError(`token ${k.token.id} grants nothing in ${k.namespace} (it grants: ${granted.join(', ') || 'nothing yet'})`);
+    throw new UsageError(
+      `token ${k.token.id} grants nothing in ${k.namespace} (it grants: ${granted.join(', ') || 'nothing yet'})`,
+    );
   }
   const namespaces = k.namespace !== undefined ? [k.namespace] : granted.length ? granted : ['default'];
   const user = `${k.org}-token-${k.token.id}`;
@@ -80,7 +94,10 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
     kind: 'Config',
     clusters: [{ name: k.cluster, cluster: { server: k.server, 'certificate-authority-data': k.credentials.caData } }],
     users: [{ name: user, user: { token: k.credentials.token } }],
-    contexts: namespaces.map((ns) => ({ name: `${k.cluster}-${ns}`, context: { cluster: k.cluster, user, namespace: ns } })),
+    contexts: namespaces.map((ns) => ({
+      name: `${k.cluster}-${ns}`,
+      context: { cluster: k.cluster, user, namespace: ns },
+    })),
     'current-context': `${k.cluster}-${namespaces[0]}`,
     preferences: {},
   };
@@ -92,7 +109,10 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
  * else — git finding a repository, git refusing one ("dubious ownership"), git missing or failing
  * for any other reason, GIT_DIR set — is not proof, and a live credential is not written there.
  */
-export function outsideGitRepositories(folder: string, git = 'git'): { outside: true } | { outside: false; why: string } {
+export function outsideGitRepositories(
+  folder: string,
+  git = 'git',
+): { outside: true } | { outside: false; why: string } {
   let dir = resolve(folder);
   while (!existsSync(dir)) dir = dirname(dir);
   try {
@@ -108,28 +128,47 @@ export function outsideGitRepositories(folder: string, git = 'git'): { outside: 
     if (existsSync(join(d, '.git'))) return { outside: false, why: `it is inside the git repository ${d}` };
     if (dirname(d) === d) break;
   }
-  const r = spawnSync(git, ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' } });
+  const r = spawnSync(git, ['-C', dir, 'rev-parse', '--show-toplevel'], {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' },
+  });
   if (r.error) return { outside: false, why: `git could not be run to check (${r.error.message})` };
   if (r.status === 0) return { outside: false, why: `it is inside the git repository ${r.stdout.trim() || dir}` };
   const said = (r.stderr ?? '').trim();
   if (/^fatal: not a git repository/m.test(said) && !/dubious ownership/i.test(said)) return { outside: true };
-  return { outside: false, why: `git could not tell whether it is in a repository (${said.split('\n')[0] || `exit ${r.status ?? r.signal}`})` };
+  return {
+    outside: false,
+    why: `git could not tell whether it is in a repository (${said.split('\n')[0] || `exit ${r.status ?? r.signal}`})`,
+  };
 }
 
-const KUBECONFIG_FLAGS = { server: 'string', secret: 'string', namespace: 'string', cluster: 'string', dir: 'string', out: 'string', force: 'boolean' } as const;
+const KUBECONFIG_FLAGS = {
+  server: 'string',
+  secret: 'string',
+  namespace: 'string',
+  cluster: 'string',
+  dir: 'string',
+  out: 'string',
+  force: 'boolean',
+} as const;
 
 function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_FLAGS>, io: Io): number {
   if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
   const server = flags.server;
-  if (!server || !/^https:\/\/[^\s/]+/.test(server)) throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
+  if (!server || !/^https:\/\/[^\s/]+/.test(server))
+    throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
   const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
   const token = members.tokens?.find((t) => t.id === positionals[0]);
-  if (!token) throw new InputError(`${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`);
+  if (!token)
+    throw new InputError(
+      `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`,
+    );
   const secretSource = flags.secret ?? '-';
   let secretText: string;
   try {
-    secretText = secretSource === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(secretSource, 'utf8');
+    secretText =
+      secretSource === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(secretSource, 'utf8');
   } catch {
     throw new InputError(`${secretSource}: cannot read the Secret`);
   }
@@ -137,14 +176,19 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   try {
     secret = JSON.parse(secretText);
   } catch {
-    throw new InputError(`${secretSource === '-' ? 'standard input' : secretSource}: not JSON (use kubectl get secret NAME -o json)`);
+    throw new InputError(
+      `${secretSource === '-' ? 'standard input' : secretSource}: not JSON (use kubectl get secret NAME -o json)`,
+    );
   }
   const org = members.organization?.name ?? 'org';
   const credentials = readTokenSecret(secret, token, systemNamespaceOf(org));
   const config = buildKubeconfig({
-    org, token, server,
+    org,
+    token,
+    server,
     cluster: flags.cluster ?? new URL(server).hostname,
-    credentials, ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+    credentials,
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
   });
   const text = toYamlDocument(config);
   const out = flags.out;
@@ -153,7 +197,10 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     return 0;
   }
   const where = outsideGitRepositories(dirname(resolve(out)));
-  if (!where.outside) throw new InputError(`${out}: refused, because ${where.why}: a token must never be committed, so it is written only where no git repository is proven; write it elsewhere (e.g. ~/.kube/)`);
+  if (!where.outside)
+    throw new InputError(
+      `${out}: refused, because ${where.why}: a token must never be committed, so it is written only where no git repository is proven; write it elsewhere (e.g. ~/.kube/)`,
+    );
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
   // A new file, renamed over the old one: an existing file's looser mode is not kept.
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);

@@ -12,7 +12,8 @@ export const command = defineCommand({
       io.out(JSON.stringify(CATALOG, null, 2));
       return 0;
     }
-    for (const l of CATALOG) io.out(`${l.id.padEnd(20)} ${l.adminOnly ? 'admin-only ' : '           '}${l.description}`);
+    for (const l of CATALOG)
+      io.out(`${l.id.padEnd(20)} ${l.adminOnly ? 'admin-only ' : '           '}${l.description}`);
     return 0;
   },
 });

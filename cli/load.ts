@@ -20,12 +20,17 @@ function readText(file: string): string {
   try {
     // Refuse before reading: a huge file would be read into memory whole.
     const size = statSync(file).size;
-    if (size > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(size / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
+    if (size > MAX_SPEC_BYTES.json)
+      throw new SpecError([
+        `${file}: ${(size / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`,
+      ]);
     return readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof SpecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SpecError([`${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code ?? String(e)})`]);
+    throw new SpecError([
+      `${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e))})`,
+    ]);
   }
 }
 
@@ -37,7 +42,6 @@ export function loadSpec(file: string, today?: string): Loaded {
   Organization.fromSpec(root, data, { today });
   return { root, declaredIn: relative(process.cwd(), resolve(file)) || file };
 }
-
 
 /** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
 export async function loadModule(file: string): Promise<Loaded> {

@@ -39,7 +39,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === command);
   if (!entry) {
-    io.err(`orgctl: unknown command ${JSON.stringify(command)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`);
+    io.err(
+      `orgctl: unknown command ${JSON.stringify(command)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`,
+    );
     return 2;
   }
   try {
@@ -52,7 +54,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return ERROR_KINDS[kind].exit;
     }
     const err = e as Error;
-    io.err(`orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`);
+    io.err(
+      `orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`,
+    );
     return 2;
   }
 }

@@ -35,7 +35,11 @@ export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
 }
 
 /** The documents of a text under orgctl's header, or why it is not orgctl's (`label:line: what`). */
-function readOrgctlYaml(text: string, label: string, cache?: DocumentCache): { documents: Record<string, unknown>[] } | { error: string } {
+function readOrgctlYaml(
+  text: string,
+  label: string,
+  cache?: DocumentCache,
+): { documents: Record<string, unknown>[] } | { error: string } {
   const read = readCanonicalYaml(text, cache);
   return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
 }
@@ -51,7 +55,9 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
   const docs: ManifestDoc[] = [];
   for (const f of files) {
     if (!isOutputPath(f.path)) {
-      errors.push(`${f.label}: not a file orgctl writes (its output holds ${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`);
+      errors.push(
+        `${f.label}: not a file orgctl writes (its output holds ${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`,
+      );
       continue;
     }
     if (f.path === MEMBERS_FILE) continue; // the same data as the membership ConfigMaps; the review proves it equal
@@ -68,7 +74,9 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
   }
   if (errors.length) {
     const shown = errors.slice(0, 20);
-    throw new InputError(`${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\nOnly what orgctl synthesizes is read: run \`npm run synth\` and commit dist/ as written.`);
+    throw new InputError(
+      `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\nOnly what orgctl synthesizes is read: run \`npm run synth\` and commit dist/ as written.`,
+    );
   }
   return docs;
 }
@@ -131,7 +139,10 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
     }
     // What Go's YAML (kubectl, Argo CD) would read otherwise is refused, never guessed.
     const divergent = divergentConstruct(doc, text);
-    if (divergent) throw new InputError(`${file}:${divergent.line}: ${divergent.found}: Go's YAML (kubectl, Argo CD) may read this document differently; write it without anchors, aliases, merge keys, tags or directives`);
+    if (divergent)
+      throw new InputError(
+        `${file}:${divergent.line}: ${divergent.found}: Go's YAML (kubectl, Argo CD) may read this document differently; write it without anchors, aliases, merge keys, tags or directives`,
+      );
     try {
       push(doc.toJS({ maxAliasCount: 100 }), index);
     } catch (e) {
@@ -158,7 +169,11 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
 
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
-  return relative.map((path) => ({ path, content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)), label: join(dir, path) }));
+  return relative.map((path) => ({
+    path,
+    content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)),
+    label: join(dir, path),
+  }));
 }
 
 /**
@@ -177,7 +192,11 @@ export function loadManifests(path: string, cache?: DocumentCache): LoadedManife
   } else if (!stat.isFile()) {
     throw new InputError(`${path} is not a regular file or a folder: orgctl reads regular files only`);
   }
-  const files = stat.isDirectory() ? listFiles(path).filter((f) => MANIFEST.test(f)).map((f) => join(path, f)) : [path];
+  const files = stat.isDirectory()
+    ? listFiles(path)
+        .filter((f) => MANIFEST.test(f))
+        .map((f) => join(path, f))
+    : [path];
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   for (const file of files) {

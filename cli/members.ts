@@ -35,17 +35,49 @@ function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): nu
   }
   const m = JSON.parse(text) as MembershipData;
   const yes = (b: boolean) => (b ? 'yes' : '-');
-  io.out(table([
-    ['USER', 'GITHUB', 'ADMIN', 'BILLING', 'STATUS'],
-    ...m.users.map((u) => [u.email + (u.email === m.organization.owner ? ' (owner)' : ''), u.github ?? '-', yes(u.admin), yes(u.billing), u.status + (u.access ? ` (${u.access === 'all' ? 'Add All' : 'Remove All'})` : '')]),
-  ]));
+  io.out(
+    table([
+      ['USER', 'GITHUB', 'ADMIN', 'BILLING', 'STATUS'],
+      ...m.users.map((u) => [
+        u.email + (u.email === m.organization.owner ? ' (owner)' : ''),
+        u.github ?? '-',
+        yes(u.admin),
+        yes(u.billing),
+        u.status + (u.access ? ` (${u.access === 'all' ? 'Add All' : 'Remove All'})` : ''),
+      ]),
+    ]),
+  );
   if (m.invites.length) {
     io.out('');
-    io.out(table([['INVITE', 'STATE', 'SSO', 'ADMIN', 'BILLING', 'ACCESS'], ...m.invites.map((i) => [i.email, i.state, yes(i.sso), yes(i.admin), yes(i.billing), i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(',')} in ${g.namespace}`).join('; ') || '-'])]));
+    io.out(
+      table([
+        ['INVITE', 'STATE', 'SSO', 'ADMIN', 'BILLING', 'ACCESS'],
+        ...m.invites.map((i) => [
+          i.email,
+          i.state,
+          yes(i.sso),
+          yes(i.admin),
+          yes(i.billing),
+          i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(',')} in ${g.namespace}`).join('; ') ||
+            '-',
+        ]),
+      ]),
+    );
   }
   if (m.tokens.length) {
     io.out('');
-    io.out(table([['TOKEN', 'NAME', 'OWNER', 'NAMESPACES', 'EXPIRES'], ...m.tokens.map((t) => [t.id, t.name ?? '-', t.owner ?? '-', t.namespaces.join(',') || '(blank)', t.expires ?? '-'])]));
+    io.out(
+      table([
+        ['TOKEN', 'NAME', 'OWNER', 'NAMESPACES', 'EXPIRES'],
+        ...m.tokens.map((t) => [
+          t.id,
+          t.name ?? '-',
+          t.owner ?? '-',
+          t.namespaces.join(',') || '(blank)',
+          t.expires ?? '-',
+        ]),
+      ]),
+    );
   }
   return 0;
 }

@@ -3,7 +3,19 @@
  * then swaps it in with two renames; a failure at any point leaves the previous output, and
  * a run killed between the two renames is repaired by the next one.
  */
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, OutputError } from '../model/errors.ts';
@@ -14,7 +26,11 @@ import type { OutputFile } from '../synth/files.ts';
 const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.${kind}-`;
-  return existsSync(parent) ? readdirSync(parent).filter((f) => f.startsWith(prefix)).map((f) => join(parent, f)) : [];
+  return existsSync(parent)
+    ? readdirSync(parent)
+        .filter((f) => f.startsWith(prefix))
+        .map((f) => join(parent, f))
+    : [];
 };
 
 /** The output folder when none is given: `synth` writes it, the other commands read it. */
@@ -49,7 +65,10 @@ export function listFiles(dir: string): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) out.push(p);
-      else throw new InputError(`${join(dir, p)} is ${entryKind(e)}: orgctl reads and writes regular files only; remove it`);
+      else
+        throw new InputError(
+          `${join(dir, p)} is ${entryKind(e)}: orgctl reads and writes regular files only; remove it`,
+        );
     }
   };
   walk('');
@@ -77,7 +96,6 @@ export function compareWithDisk(outDir: string, files: readonly OutputFile[]): S
 }
 
 export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.extra.length && !s.changed.length;
-
 
 const LOCK_WAIT_MS = 120_000;
 
@@ -121,7 +139,10 @@ function lockOutput(dir: string): () => void {
       rmSync(lock, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new OutputError(`another orgctl synth (pid ${pid || '?'}) is writing ${dir}; remove ${lock} if it is not running`);
+    if (Date.now() > deadline)
+      throw new OutputError(
+        `another orgctl synth (pid ${pid || '?'}) is writing ${dir}; remove ${lock} if it is not running`,
+      );
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
 }
@@ -136,7 +157,9 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[]): b
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err instanceof OutputError || !err.code) throw e;
-    throw new OutputError(`cannot write ${outDir}/ (${err.code}: ${err.message}); the previous output was left as it was`);
+    throw new OutputError(
+      `cannot write ${outDir}/ (${err.code}: ${err.message}); the previous output was left as it was`,
+    );
   } finally {
     unlock?.();
   }
@@ -185,7 +208,9 @@ function refuseForeignFolder(dir: string): void {
   const files = listFiles(dir);
   const foreign = [...files.filter((p) => !writtenByOrgctl(dir, p)), ...emptyFolders(dir, files)].sort();
   if (foreign.length) {
-    throw new OutputError(`${dir}/ holds files orgctl did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''}): the output folder is replaced whole, so it must be empty or orgctl's own; choose another --out`);
+    throw new OutputError(
+      `${dir}/ holds files orgctl did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''}): the output folder is replaced whole, so it must be empty or orgctl's own; choose another --out`,
+    );
   }
 }
 

@@ -41,7 +41,11 @@ export const command = defineCommand({
     else {
       for (const d of proof.differences) io.err(`error output-proof ${d}`);
       for (const f of proof.findings) io.err(formatFinding(f));
-      io.out(proof.ok ? `${dir}: proved (exactly what orgctl renders from the organization it describes; every policy passes)` : `${dir}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`);
+      io.out(
+        proof.ok
+          ? `${dir}: proved (exactly what orgctl renders from the organization it describes; every policy passes)`
+          : `${dir}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`,
+      );
     }
     return proof.ok ? 0 : 1;
   },

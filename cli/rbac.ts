@@ -21,9 +21,12 @@ export function loadAuthorizer(dir: string, io: Io): Authorizer {
   const authz = new Authorizer(set);
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
-    io.err(`warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ' (a built-in ClusterRole counts only when the dump holds it)' : ''}`);
+    io.err(
+      `warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ' (a built-in ClusterRole counts only when the dump holds it)' : ''}`,
+    );
   }
-  if (dangling.length > MAX_DANGLING_SHOWN) io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
+  if (dangling.length > MAX_DANGLING_SHOWN)
+    io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
   return authz;
 }
 
@@ -44,12 +47,22 @@ export function resolveTarget(arg: string, subresource: string, io: Io): Target 
   if (type === '*') return { apiGroup: '*', resource: '*', subresource, name, namespaced: true };
   // kubectl's resource.version.group (deployments.v1.apps): the version says nothing to RBAC.
   const parts = type.split('.');
-  if (parts.length >= 3 && /^v\d+((alpha|beta)\d+)?$/.test(parts[1]!)) return resolveTarget([parts[0], ...parts.slice(2)].join('.') + (name ? `/${name}` : ''), subresource, io);
+  if (parts.length >= 3 && /^v\d+((alpha|beta)\d+)?$/.test(parts[1]!))
+    return resolveTarget([parts[0], ...parts.slice(2)].join('.') + (name ? `/${name}` : ''), subresource, io);
   const known = resolveResource(type);
-  if (known) return { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced };
+  if (known)
+    return { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced };
   const dot = type.indexOf('.');
-  io.err(`warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`);
+  io.err(
+    `warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`,
+  );
   return dot < 0
     ? { apiGroup: '', resource: type.toLowerCase(), subresource, name, namespaced: true }
-    : { apiGroup: type.slice(dot + 1).toLowerCase(), resource: type.slice(0, dot).toLowerCase(), subresource, name, namespaced: true };
+    : {
+        apiGroup: type.slice(dot + 1).toLowerCase(),
+        resource: type.slice(0, dot).toLowerCase(),
+        subresource,
+        name,
+        namespaced: true,
+      };
 }

@@ -30,7 +30,12 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --pull N             the pull request (default: the event's pull_request.number)
 
 Rules:
-${rulesOf('change').map((r) => `  ${r.id.padEnd(22)} ${r.description.replace(/`/g, '')}${'override' in r ? ` (override: ${r.override!.replace(/`/g, '')})` : ''}`).join('\n')}`;
+${rulesOf('change')
+  .map(
+    (r) =>
+      `  ${r.id.padEnd(22)} ${r.description.replace(/`/g, '')}${'override' in r ? ` (override: ${r.override!.replace(/`/g, '')})` : ''}`,
+  )
+  .join('\n')}`;
 
 export const command = defineCommand({
   name: 'review',
@@ -41,8 +46,18 @@ export const command = defineCommand({
   summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
   help: REVIEW_HELP,
   flags: {
-    base: 'string', head: 'string', actor: 'list', 'approved-by': 'list', 'changed-path': 'list', override: 'list',
-    format: ['md', 'json'], today: 'string', window: 'string', github: 'boolean', 'bot-login': 'string', pull: 'string',
+    base: 'string',
+    head: 'string',
+    actor: 'list',
+    'approved-by': 'list',
+    'changed-path': 'list',
+    override: 'list',
+    format: ['md', 'json'],
+    today: 'string',
+    window: 'string',
+    github: 'boolean',
+    'bot-login': 'string',
+    pull: 'string',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
@@ -53,18 +68,23 @@ export const command = defineCommand({
     for (const o of overrides) {
       if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
       const known = RULE_BY_ID.get(o as RuleId)?.stage === 'change';
-      throw new UsageError(`--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`);
+      throw new UsageError(
+        `--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`,
+      );
     }
-    const { diff, verdict } = judgeChange({
-      ...sides,
-      actors,
-      approvals: flags['approved-by'],
-      // No --changed-path: the paths are unknown (engine-change is not judged), not an empty change.
-      changedPaths: flags['changed-path'].length ? flags['changed-path'] : undefined,
-      overrides,
-      window: flags.window,
-      today: dateFlag(flags.today),
-    }, io);
+    const { diff, verdict } = judgeChange(
+      {
+        ...sides,
+        actors,
+        approvals: flags['approved-by'],
+        // No --changed-path: the paths are unknown (engine-change is not judged), not an empty change.
+        changedPaths: flags['changed-path'].length ? flags['changed-path'] : undefined,
+        overrides,
+        window: flags.window,
+        today: dateFlag(flags.today),
+      },
+      io,
+    );
     io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
     return verdict.ok ? 0 : 1;
   },

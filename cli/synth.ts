@@ -58,7 +58,8 @@ export const command = defineCommand({
       const stale = compareWithDisk(out, result.files);
       const fresh = isUpToDate(stale);
       if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
-      else if (fresh) io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
+      else if (fresh)
+        io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
       else {
         for (const p of stale.missing) io.err(`missing ${out}/${p}`);
         for (const p of stale.changed) io.err(`changed ${out}/${p}`);
@@ -68,8 +69,18 @@ export const command = defineCommand({
       return fresh ? 0 : 1;
     }
     const written = writeAtomically(out, result.files);
-    if (json) io.out(JSON.stringify({ ok: true, written, findings: result.findings, files: result.files.map((f) => f.path) }, null, 2));
-    else io.out(`${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.files.length} files, ${objects} objects; ${summary(result.findings)}`);
+    if (json)
+      io.out(
+        JSON.stringify(
+          { ok: true, written, findings: result.findings, files: result.files.map((f) => f.path) },
+          null,
+          2,
+        ),
+      );
+    else
+      io.out(
+        `${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.files.length} files, ${objects} objects; ${summary(result.findings)}`,
+      );
     return 0;
   },
 });

@@ -30,26 +30,42 @@ export const command = defineCommand({
   aliases: { n: 'namespace' },
   positionals: true,
   run({ flags, positionals }, io) {
-    if (positionals.length !== 2) throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    if (positionals.length !== 2)
+      throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
     const [verb, what] = positionals as [string, string];
     // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
     const url = what.startsWith('/');
-    const t = url ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false } : resolveTarget(what, flags.subresource ?? '', io);
+    const t = url
+      ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
+      : resolveTarget(what, flags.subresource ?? '', io);
     const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
     // ClusterRoleBindings ('') reach every namespace: always part of the answer.
-    const scopes = !t.namespaced ? [''] : flags.namespace !== undefined ? ['', flags.namespace] : ['', ...authz.namespacesWithBindings()];
+    const scopes = !t.namespaced
+      ? ['']
+      : flags.namespace !== undefined
+        ? ['', flags.namespace]
+        : ['', ...authz.namespacesWithBindings()];
     const rows: Row[] = [];
     const seen = new Set<string>();
     for (const scope of scopes) {
-      for (const b of scope ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding') : authz.bindingsFor('')) {
+      for (const b of scope
+        ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding')
+        : authz.bindingsFor('')) {
         const role = authz.roleOf(b);
         const i = role?.rules.findIndex(allows) ?? -1;
         if (!role || i < 0) continue;
         for (const s of b.subjects) {
           const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
-          const row = { subjectKind: s.kind, subject, namespace: b.namespace || '*', binding: `${b.kind} ${b.name}`, role: `${role.kind} ${role.name}`, rule: `${i}: ${describeRule(role.rules[i]!)}` };
+          const row = {
+            subjectKind: s.kind,
+            subject,
+            namespace: b.namespace || '*',
+            binding: `${b.kind} ${b.name}`,
+            role: `${role.kind} ${role.name}`,
+            rule: `${i}: ${describeRule(role.rules[i]!)}`,
+          };
           const key = JSON.stringify(row);
           if (!seen.has(key)) {
             seen.add(key);
@@ -66,7 +82,14 @@ export const command = defineCommand({
       io.out(`nobody may ${verb} ${what}${flags.namespace ? ` in ${flags.namespace}` : ''}`);
       return 0;
     }
-    const header: Row = { subjectKind: 'KIND', subject: 'SUBJECT', namespace: 'NAMESPACE', binding: 'BINDING', role: 'ROLE', rule: 'RULE' };
+    const header: Row = {
+      subjectKind: 'KIND',
+      subject: 'SUBJECT',
+      namespace: 'NAMESPACE',
+      binding: 'BINDING',
+      role: 'ROLE',
+      rule: 'RULE',
+    };
     io.out(table([header, ...rows].map((r) => [r.subjectKind, r.subject, r.namespace, r.binding, r.role, r.rule])));
     return 0;
   },
@@ -77,5 +100,7 @@ export function table(rows: readonly (readonly string[])[]): string {
   // A loop, not Math.max(...): spreading 100,000 rows as arguments overflows the stack.
   const widths = rows[0]!.map(() => 0);
   for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '))
+    .join('\n');
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import { assertNonEmpty, declaredSource } from './props.ts';
-import { type Source } from '../model/findings.ts';
+import type { Source } from '../model/findings.ts';
 
 export interface AccessRoleProps {
   /** Name used in grants (`role: developer` in a spec). */

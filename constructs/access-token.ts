@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { TokenRbacModel } from '../model/model.ts';
-import { Namespace } from './namespace.ts';
+import type { Namespace } from './namespace.ts';
 import { DeclarationError, assertDate, declaredSource } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import type { User } from './user.ts';
@@ -61,7 +61,10 @@ export class AccessToken extends Construct {
     this._owner = typeof props.owner === 'string' ? props.owner : props.owner?.email;
     this._rotation = props.rotation ?? 0;
     if (!Number.isInteger(this._rotation) || this._rotation < 0) {
-      throw new DeclarationError(sourceText(this.source), `rotation ${this._rotation} is not allowed (expected a whole number of 0 or more)`);
+      throw new DeclarationError(
+        sourceText(this.source),
+        `rotation ${this._rotation} is not allowed (expected a whole number of 0 or more)`,
+      );
     }
     this.note = props.note;
     if (props.expires !== undefined) this.until(props.expires);

@@ -15,7 +15,15 @@ import { findOrganization, outsideOrganizations } from './tree.ts';
 /** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */
 function otherValidations(root: IConstruct): Finding[] {
   return outsideOrganizations(root).others.flatMap((c) =>
-    c.node.validate().map((message): Finding => ({ severity: 'error', rule: 'validation', subject: c.node.path, message, source: c.node.path })),
+    c.node.validate().map(
+      (message): Finding => ({
+        severity: 'error',
+        rule: 'validation',
+        subject: c.node.path,
+        message,
+        source: c.node.path,
+      }),
+    ),
   );
 }
 

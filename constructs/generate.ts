@@ -33,8 +33,16 @@ export function seededRandom(seed: number): () => number {
 
 // What namespace users are given, most common first (never an admin-only level).
 const LEVEL_SETS: readonly (readonly string[])[] = [
-  ['r:full'], ['r:pods'], ['r:full', 'w:services'], ['r:pods', 'w:configmaps'], ['r:full', 'w:configmaps', 'w:ingresses'],
-  ['r:events'], ['w:pvcs'], ['r:secrets'], ['r:workloads', 'r:jobs'], ['w:autoscalers', 'r:full'],
+  ['r:full'],
+  ['r:pods'],
+  ['r:full', 'w:services'],
+  ['r:pods', 'w:configmaps'],
+  ['r:full', 'w:configmaps', 'w:ingresses'],
+  ['r:events'],
+  ['w:pvcs'],
+  ['r:secrets'],
+  ['r:workloads', 'r:jobs'],
+  ['w:autoscalers', 'r:full'],
 ];
 
 export function generateSpec(o: GenerateOptions): OrgSpec {
@@ -75,9 +83,25 @@ export function generateSpec(o: GenerateOptions): OrgSpec {
     const count = 1 + Math.floor(rand() * 5);
     const own = [...new Set(Array.from({ length: count }, () => `ns-${skewed(o.namespaces)}`))].sort();
     if (i % 10 === 9) {
-      return { id: `tok-${i}`, name: `Token ${i}`, namespaces: [], rbac: [{ namespace: own[0]!, rules: [{ apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] }] }] };
+      return {
+        id: `tok-${i}`,
+        name: `Token ${i}`,
+        namespaces: [],
+        rbac: [
+          {
+            namespace: own[0]!,
+            rules: [{ apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] }],
+          },
+        ],
+      };
     }
-    return { id: `tok-${i}`, name: `Token ${i}`, namespaces: own, ...(i % 3 === 0 ? { levels: ['r:full'] } : {}), ...(i % 4 === 0 ? { owner: email(0) } : {}) };
+    return {
+      id: `tok-${i}`,
+      name: `Token ${i}`,
+      namespaces: own,
+      ...(i % 3 === 0 ? { levels: ['r:full'] } : {}),
+      ...(i % 4 === 0 ? { owner: email(0) } : {}),
+    };
   });
   const invites = Array.from({ length: Math.max(1, Math.floor(o.users / 200)) }, (_, i) => ({
     email: `invitee${i}@acme.io`,

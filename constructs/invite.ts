@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AccessRole } from './access-role.ts';
 import type { Level } from '../model/catalog.ts';
 import type { InviteGrantModel, InviteState } from '../model/model.ts';
-import { Namespace } from './namespace.ts';
+import type { Namespace } from './namespace.ts';
 import { DeclarationError, assertEmail, assertOneOf, show, declaredSource } from './props.ts';
 import { constructSource, type Source } from '../model/findings.ts';
 
@@ -63,7 +63,12 @@ export class Invite extends Construct {
       else if (a instanceof AccessRole) roles.push(a.roleName);
       else throw new DeclarationError(path, `${show(a)} is not an access level or AccessRole`);
     }
-    return this.addGrant({ namespace: typeof ns === 'string' ? ns : ns.namespaceName, levels, roles, source: constructSource(path) });
+    return this.addGrant({
+      namespace: typeof ns === 'string' ? ns : ns.namespaceName,
+      levels,
+      roles,
+      source: constructSource(path),
+    });
   }
 
   /** Records a grant as loaded from a spec (the spec loader calls it as `invite['addGrant']`). */

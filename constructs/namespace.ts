@@ -3,7 +3,7 @@ import { AccessRole, CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
 import { DeclarationError, orgOf, show, declaredSource } from './props.ts';
-import { type Source } from '../model/findings.ts';
+import type { Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
 /** What a grant can give: a catalog level, an AccessRole bundle or a CustomRole. */
@@ -56,7 +56,10 @@ export class Namespace extends Construct {
   /** Gives `user` these levels, AccessRoles or CustomRoles in this namespace. */
   public grant(user: User, ...access: Access[]): Grant {
     if (access.length === 0) {
-      throw new DeclarationError(`${this.node.path}`, `grant to ${user.email} names no access (give a level such as 'r:pods', an AccessRole or a CustomRole)`);
+      throw new DeclarationError(
+        `${this.node.path}`,
+        `grant to ${user.email} names no access (give a level such as 'r:pods', an AccessRole or a CustomRole)`,
+      );
     }
     return orgOf(this).addGrant({ user: user.email, namespace: this.namespaceName, ...splitAccess(this, access) });
   }

@@ -37,7 +37,12 @@ export interface OrganizationProps {
    */
   readonly shards?: number;
   /** Argo CD: generate dist/argocd/ (an AppProject and an ApplicationSet) for this repository. @default none */
-  readonly argocd?: { readonly repoURL: string; readonly revision?: string; readonly path?: string; readonly namespace?: string };
+  readonly argocd?: {
+    readonly repoURL: string;
+    readonly revision?: string;
+    readonly path?: string;
+    readonly namespace?: string;
+  };
   /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date
@@ -122,11 +127,17 @@ export class Organization extends Construct implements OrganizationLike {
     this.clusters = [...(props.clusters ?? [])];
     this.massRemovalThreshold = props.massRemovalThreshold ?? ORG_DEFAULTS.massRemovalThreshold;
     if (!(this.massRemovalThreshold >= 0 && this.massRemovalThreshold <= 1)) {
-      throw new DeclarationError(sourceText(this.source), `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`);
+      throw new DeclarationError(
+        sourceText(this.source),
+        `massRemovalThreshold ${this.massRemovalThreshold} is not a share between 0 and 1`,
+      );
     }
     this.shards = props.shards ?? ORG_DEFAULTS.shards;
     if (!Number.isInteger(this.shards) || this.shards < 1) {
-      throw new DeclarationError(sourceText(this.source), `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`);
+      throw new DeclarationError(
+        sourceText(this.source),
+        `shards ${this.shards} is not allowed (expected a whole number of 1 or more)`,
+      );
     }
     this.argocd = props.argocd;
     this.today = props.today;
@@ -213,7 +224,16 @@ export class Organization extends Construct implements OrganizationLike {
       clusters: this.clusters,
       massRemovalThreshold: this.massRemovalThreshold,
       shards: this.shards,
-      ...(this.argocd ? { argocd: { repoURL: this.argocd.repoURL, revision: this.argocd.revision ?? 'HEAD', path: this.argocd.path ?? 'dist', namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE } } : {}),
+      ...(this.argocd
+        ? {
+            argocd: {
+              repoURL: this.argocd.repoURL,
+              revision: this.argocd.revision ?? 'HEAD',
+              path: this.argocd.path ?? 'dist',
+              namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE,
+            },
+          }
+        : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({
@@ -233,7 +253,11 @@ export class Organization extends Construct implements OrganizationLike {
         source: n.source,
       })),
       roles: kids(this.roles, AccessRole).map((r) => ({ name: r.roleName, levels: r.levels, source: r.source })),
-      customRoles: kids(this.customRoles, CustomRole).map((r) => ({ name: r.roleName, rules: r.rules, source: r.source })),
+      customRoles: kids(this.customRoles, CustomRole).map((r) => ({
+        name: r.roleName,
+        rules: r.rules,
+        source: r.source,
+      })),
       grants: this.grantList.map((g) => ({
         user: g.user.toLowerCase(),
         namespace: g.namespace,

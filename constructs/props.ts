@@ -5,7 +5,6 @@ import { constructSource, sourceText, specSource, type Source } from '../model/f
 
 export { DeclarationError };
 
-
 /** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import` and review/import.ts use the same. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 const EMAIL = new RegExp(EMAIL_PATTERN);
@@ -13,7 +12,7 @@ export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const DATE = new RegExp(DATE_PATTERN);
 
 export function show(value: unknown): string {
-  const s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -27,7 +26,8 @@ function where(scope: Declared, prop: string): string {
 }
 
 /** Where a construct (or a grant) was declared: the spec path it was given, else its construct path. */
-export const declaredSource = (path: string, specPath: string | undefined): Source => (specPath !== undefined ? specSource(specPath) : constructSource(path));
+export const declaredSource = (path: string, specPath: string | undefined): Source =>
+  specPath !== undefined ? specSource(specPath) : constructSource(path);
 
 export function assertEmail(scope: Declared, prop: string, value: unknown): void {
   if (typeof value !== 'string' || !EMAIL.test(value)) {
@@ -53,7 +53,10 @@ export function assertDate(scope: Declared, prop: string, value: unknown): void 
 
 export function assertOneOf(scope: Declared, prop: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new DeclarationError(where(scope, prop), `${show(value)} is not allowed (expected one of ${allowed.join(', ')})`);
+    throw new DeclarationError(
+      where(scope, prop),
+      `${show(value)} is not allowed (expected one of ${allowed.join(', ')})`,
+    );
   }
 }
 
@@ -78,7 +81,11 @@ export interface OrgScope {
   addGrant(props: import('./grant.ts').GrantProps): import('./grant.ts').Grant;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
   addRole(name: string, levels: readonly string[], source: string): import('./access-role.ts').AccessRole;
-  addCustomRole(name: string, rules: readonly import('../model/catalog.ts').PolicyRule[], source: string): import('./access-role.ts').CustomRole;
+  addCustomRole(
+    name: string,
+    rules: readonly import('../model/catalog.ts').PolicyRule[],
+    source: string,
+  ): import('./access-role.ts').CustomRole;
 }
 
 export const ORG_SCOPE = Symbol.for('orgctl.Organization');

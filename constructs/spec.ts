@@ -25,7 +25,12 @@ export interface OrgSpec {
     readonly review?: { readonly massRemovalThreshold?: number };
     readonly delivery?: {
       readonly shards?: number;
-      readonly argocd?: { readonly repoURL: string; readonly revision?: string; readonly path?: string; readonly namespace?: string };
+      readonly argocd?: {
+        readonly repoURL: string;
+        readonly revision?: string;
+        readonly path?: string;
+        readonly namespace?: string;
+      };
     };
     readonly users?: readonly {
       readonly email: string;
@@ -69,7 +74,11 @@ export interface OrgSpec {
       readonly billing?: boolean;
       readonly sso?: boolean;
       readonly state?: 'pending' | 'revoked';
-      readonly grants?: readonly { readonly namespace: string; readonly levels?: readonly string[]; readonly role?: string }[];
+      readonly grants?: readonly {
+        readonly namespace: string;
+        readonly levels?: readonly string[];
+        readonly role?: string;
+      }[];
     }[];
   };
 }
@@ -78,7 +87,10 @@ export { SpecError } from '../model/errors.ts';
 
 /** `/spec/users/2/email` → `spec.users[2].email` */
 export function specPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
   return out || '(document)';
@@ -89,7 +101,14 @@ const EXPECTED_BY_PATTERN: Record<string, string> = {
   [DATE_PATTERN]: 'a date (YYYY-MM-DD)',
 };
 
-const TYPE_WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', boolean: 'true or false', integer: 'a whole number', number: 'a number' };
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'a string',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+};
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
@@ -117,7 +136,9 @@ function describe(e: ErrorObject): string {
     case 'pattern':
       return `${at}: ${given} is not ${EXPECTED_BY_PATTERN[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`;
     case 'minLength':
-      return p.limit === 1 ? `${at}: must not be empty` : `${at}: ${given} is shorter than ${String(p.limit)} characters`;
+      return p.limit === 1
+        ? `${at}: must not be empty`
+        : `${at}: ${given} is shorter than ${String(p.limit)} characters`;
     case 'maxLength':
       return `${at}: ${given} is longer than ${String(p.limit)} characters`;
     case 'minimum':
@@ -145,9 +166,12 @@ function validate(data: unknown): readonly ErrorObject[] {
 
 /** Checks a parsed spec against the schema; throws a SpecError listing every problem. */
 export function parseSpec(data: unknown): OrgSpec {
-  if (data === null || data === undefined) throw new SpecError(['(document): the spec is empty (expected an Organization)']);
+  if (data === null || data === undefined)
+    throw new SpecError(['(document): the spec is empty (expected an Organization)']);
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new SpecError([`(document): ${show(data)} is not a mapping (expected an Organization with apiVersion, kind, metadata, spec)`]);
+    throw new SpecError([
+      `(document): ${show(data)} is not a mapping (expected an Organization with apiVersion, kind, metadata, spec)`,
+    ]);
   }
   const errors = validate(data);
   if (errors.length) {
@@ -177,7 +201,10 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
 
 function parseText(text: string, file: string): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
-  if (text.length > MAX_SPEC_BYTES.json) throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
+  if (text.length > MAX_SPEC_BYTES.json)
+    throw new SpecError([
+      `${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`,
+    ]);
   if (/^\s*[[{]/.test(text)) {
     let data: unknown;
     try {
@@ -189,12 +216,17 @@ function parseText(text: string, file: string): unknown {
       // JSON.parse keeps the last of duplicate keys, as Go does: refused, like a YAML spec's
       // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts).
       const dup = duplicateJsonKey(text);
-      if (dup) throw new SpecError([`${file}:${dup.line}:${dup.column}: ${dup.path}: duplicate key ${JSON.stringify(dup.key)} (a key may appear once in a mapping; readers disagree on which value counts)`]);
+      if (dup)
+        throw new SpecError([
+          `${file}:${dup.line}:${dup.column}: ${dup.path}: duplicate key ${JSON.stringify(dup.key)} (a key may appear once in a mapping; readers disagree on which value counts)`,
+        ]);
       return data;
     }
   }
   if (text.length > MAX_SPEC_BYTES.yaml) {
-    throw new SpecError([`${file}: ${(text.length / 2 ** 20).toFixed(0)} MB of YAML is larger than ${MAX_SPEC_BYTES.yaml / 2 ** 20} MB; write large organizations as JSON`]);
+    throw new SpecError([
+      `${file}: ${(text.length / 2 ** 20).toFixed(0)} MB of YAML is larger than ${MAX_SPEC_BYTES.yaml / 2 ** 20} MB; write large organizations as JSON`,
+    ]);
   }
   // YAML as orgctl writes it (`orgctl generate`) is read by the fast reader; anything else (comments,
   // anchors, other styles) by the `yaml` package, whose messages carry line and column.
@@ -202,7 +234,11 @@ function parseText(text: string, file: string): unknown {
   if (plain?.length === 1) return plain[0];
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
-    throw new SpecError(doc.errors.slice(0, 10).map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${yamlErrorText(e.message)}`));
+    throw new SpecError(
+      doc.errors
+        .slice(0, 10)
+        .map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${yamlErrorText(e.message)}`),
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
@@ -216,7 +252,11 @@ function parseText(text: string, file: string): unknown {
  * line and column) and its spec path; undefined when there is none. One pass over the text.
  */
 function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
-  interface Frame { readonly keys?: Set<string>; index: number; key?: string }
+  interface Frame {
+    readonly keys?: Set<string>;
+    index: number;
+    key?: string;
+  }
   const stack: Frame[] = [];
   let expectKey = false;
   const n = text.length;
@@ -255,7 +295,12 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
         const column = start - before.lastIndexOf('\n');
         const parts = stack.map((f) => (f.keys ? f.key! : String(f.index)));
         parts[parts.length - 1] = key;
-        return { key, path: specPath(`/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`), line, column };
+        return {
+          key,
+          path: specPath(`/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`),
+          line,
+          column,
+        };
       }
       top.keys!.add(key);
       top.key = key;
@@ -297,7 +342,16 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     }),
   );
   spec.tokens?.forEach((t, i) => {
-    const token = org.token(t.id, { name: t.name, namespaces: t.namespaces, levels: t.levels, owner: t.owner, rotation: t.rotation, note: t.note, expires: t.expires, source: `spec.tokens[${i}]` });
+    const token = org.token(t.id, {
+      name: t.name,
+      namespaces: t.namespaces,
+      levels: t.levels,
+      owner: t.owner,
+      rotation: t.rotation,
+      note: t.note,
+      expires: t.expires,
+      source: `spec.tokens[${i}]`,
+    });
     t.rbac?.forEach((r, j) => {
       const source = `spec.tokens[${i}].rbac[${j}]`;
       if (!r.rules && r.customRole === undefined) throw new SpecError([`${source}: give rules or customRole`]);
@@ -306,9 +360,17 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     });
   });
   spec.invites?.forEach((v, i) => {
-    const invite = org.invite(v.email, { admin: v.admin, billing: v.billing, sso: v.sso, state: v.state, source: `spec.invites[${i}]` });
+    const invite = org.invite(v.email, {
+      admin: v.admin,
+      billing: v.billing,
+      sso: v.sso,
+      state: v.state,
+      source: `spec.invites[${i}]`,
+    });
     v.grants?.forEach((g, j) => {
-      if (!g.levels && g.role === undefined) throw new SpecError([`spec.invites[${i}].grants[${j}]: give levels or role`]);
+      if (!g.levels && g.role === undefined)
+        throw new SpecError([`spec.invites[${i}].grants[${j}]: give levels or role`]);
+      // biome-ignore lint/complexity/useLiteralKeys: addGrant is private to Invite's typed API; the spec loader is its one caller
       invite['addGrant']({
         namespace: g.namespace,
         levels: g.levels ?? [],

@@ -39,7 +39,15 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
   const judged = [
     ...findings,
     // Checked against the Kubernetes API schema, and sized for Argo CD.
-    ...schemaProblems(objects).map((message): Finding => ({ severity: 'error', rule: 'kubernetes-schema', subject: 'dist/', message, source: sourceText(model.source) })),
+    ...schemaProblems(objects).map(
+      (message): Finding => ({
+        severity: 'error',
+        rule: 'kubernetes-schema',
+        subject: 'dist/',
+        message,
+        source: sourceText(model.source),
+      }),
+    ),
     ...shardFindings(model, placed, rendered, contents),
   ].sort(compareFindings);
   if (judged.some((f) => f.severity === 'error')) return { ok: false, findings: judged, files: [], model };
@@ -53,7 +61,12 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     files: [
       ...contents,
       { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
-      ...(argo.length ? [{ path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) }, { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) }] : []),
+      ...(argo.length
+        ? [
+            { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },
+            { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) },
+          ]
+        : []),
     ].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }

@@ -27,7 +27,11 @@ export function outsideOrganizations(root: IConstruct): { orgs: Organization[]; 
 export function findOrganization(root: IConstruct): Organization {
   const { orgs } = outsideOrganizations(root);
   if (orgs.length !== 1) {
-    throw new Error(orgs.length === 0 ? 'no Organization is declared' : `one Organization per app, found ${orgs.length}: ${orgs.map((o) => o.node.path).join(', ')}`);
+    throw new Error(
+      orgs.length === 0
+        ? 'no Organization is declared'
+        : `one Organization per app, found ${orgs.length}: ${orgs.map((o) => o.node.path).join(', ')}`,
+    );
   }
   return orgs[0]!;
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { UserStatus } from '../model/model.ts';
 import { assertEmail, assertOneOf, declaredSource } from './props.ts';
-import { type Source } from '../model/findings.ts';
+import type { Source } from '../model/findings.ts';
 
 export interface UserOptions {
   /** GitHub login; pull-request authors and reviewers are matched to users by it. @default none */

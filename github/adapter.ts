@@ -86,14 +86,30 @@ const GITHUB_MAX_LISTED_COMMITS = 250;
  * Fails closed when GitHub listed fewer (or more) files or commits than the pull request says it
  * has: an unlisted file could be an engine change, an unlisted commit an author who is not an admin.
  */
-export function completeness(counts: { changedFiles: number; commits: number }, listed: { files: number; commits: number }): RuleResult[] {
+export function completeness(
+  counts: { changedFiles: number; commits: number },
+  listed: { files: number; commits: number },
+): RuleResult[] {
   const out: RuleResult[] = [];
   const why = (what: string, max: number, total: number, got: number) => {
-    const cause = total > max ? `GitHub lists at most ${max.toLocaleString('en-US')} ${what} of a pull request` : 'the pull request changed while it was read; re-run the review';
+    const cause =
+      total > max
+        ? `GitHub lists at most ${max.toLocaleString('en-US')} ${what} of a pull request`
+        : 'the pull request changed while it was read; re-run the review';
     return `the pull request has ${total} ${what} but GitHub listed ${got}: ${cause}. A review that cannot see every ${what.replace(/s$/, '')} fails; split the change into smaller pull requests.`;
   };
-  if (listed.files !== counts.changedFiles) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('changed files', GITHUB_MAX_LISTED_FILES, counts.changedFiles, listed.files) });
-  if (listed.commits !== counts.commits) out.push({ rule: COMPLETENESS_RULE, ok: false, message: why('commits', GITHUB_MAX_LISTED_COMMITS, counts.commits, listed.commits) });
+  if (listed.files !== counts.changedFiles)
+    out.push({
+      rule: COMPLETENESS_RULE,
+      ok: false,
+      message: why('changed files', GITHUB_MAX_LISTED_FILES, counts.changedFiles, listed.files),
+    });
+  if (listed.commits !== counts.commits)
+    out.push({
+      rule: COMPLETENESS_RULE,
+      ok: false,
+      message: why('commits', GITHUB_MAX_LISTED_COMMITS, counts.commits, listed.commits),
+    });
   return out;
 }
 
@@ -116,19 +132,22 @@ export function commitActor(c: ListedCommit): string | null {
   // GitHub verifies the signature of the committer: the signer is who made the commit. The author
   // is a name the signer wrote, so it is neither an actor (it could disqualify an admin's
   // approval) nor a way to hide the signer.
-  return c.commit.verification?.verified === true ? c.committer?.login ?? null : null;
+  return c.commit.verification?.verified === true ? (c.committer?.login ?? null) : null;
 }
 
 /** Actors of a pull request: its author (GitHub authenticated them) and each commit's verified author. */
 export function pullActors(author: string, commits: readonly ListedCommit[]): string[] {
-  return actorsOf(author, commits.map((c) => {
-    const login = commitActor(c);
-    if (login !== null) return login;
-    // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
-    const commit = `commit ${c.sha.slice(0, 12)}`;
-    if (c.commit.verification?.verified === true) return `(${commit}: committer without a GitHub account)`;
-    return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
-  }));
+  return actorsOf(
+    author,
+    commits.map((c) => {
+      const login = commitActor(c);
+      if (login !== null) return login;
+      // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
+      const commit = `commit ${c.sha.slice(0, 12)}`;
+      if (c.commit.verification?.verified === true) return `(${commit}: committer without a GitHub account)`;
+      return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
+    }),
+  );
 }
 
 /** Everything the rules need about a pull request, every list followed through its pages. */
@@ -140,15 +159,25 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   return {
     number,
-    incomplete: completeness({ changedFiles: pr.changed_files, commits: pr.commits }, { files: files.length, commits: commits.length }),
+    incomplete: completeness(
+      { changedFiles: pr.changed_files, commits: pr.commits },
+      { files: files.length, commits: commits.length },
+    ),
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
     actors: pullActors(pr.user.login, commits),
-    approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
+    approvals: validApprovals(
+      reviews
+        .filter((r) => r.user?.login)
+        .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })),
+      pr.head.sha,
+    ),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
-    changedPaths: [...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]))].sort(),
+    changedPaths: [
+      ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
+    ].sort(),
   };
 }
 
@@ -162,7 +191,12 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
   return {
     headSha: pr.head.sha,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    approvals: validApprovals(reviews.filter((r) => r.user?.login).map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })), pr.head.sha),
+    approvals: validApprovals(
+      reviews
+        .filter((r) => r.user?.login)
+        .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })),
+      pr.head.sha,
+    ),
   };
 }
 
@@ -183,7 +217,13 @@ export function supersededBy(judged: PullRequestNow, now: PullRequestNow): strin
  * Creates orgctl's comment, or updates it in place. Only a comment by the bot itself that
  * carries the marker is orgctl's: a marker planted by anyone else is ignored.
  */
-export async function upsertComment(gh: GitHubClient, at: Repo, number: number, botLogin: string, body: string): Promise<{ id: number; created: boolean }> {
+export async function upsertComment(
+  gh: GitHubClient,
+  at: Repo,
+  number: number,
+  botLogin: string,
+  body: string,
+): Promise<{ id: number; created: boolean }> {
   const comments = await gh.paginate(gh.rest.issues.listComments, { ...at, issue_number: number, per_page: 100 });
   const mine = comments.find((c) => c.user?.login === botLogin && c.body?.startsWith(COMMENT_MARKER));
   if (mine) {
@@ -207,10 +247,22 @@ function verdictTitle(verdict: Verdict): string {
 }
 
 /** Reports the verdict as a completed `orgctl/review` check run on the head commit. */
-export async function createCheckRun(gh: GitHubClient, at: Repo, sha: string, verdict: Verdict, summary: string, detailsUrl?: string): Promise<number> {
-  if (summary.length > CHECK_SUMMARY_LIMIT) throw new Error(`check run summary of ${summary.length} characters is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
+export async function createCheckRun(
+  gh: GitHubClient,
+  at: Repo,
+  sha: string,
+  verdict: Verdict,
+  summary: string,
+  detailsUrl?: string,
+): Promise<number> {
+  if (summary.length > CHECK_SUMMARY_LIMIT)
+    throw new Error(`check run summary of ${summary.length} characters is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
   const { data } = await gh.rest.checks.create({
-    ...at, name: CHECK_NAME, head_sha: sha, status: 'completed', conclusion: verdict.ok ? 'success' : 'failure',
+    ...at,
+    name: CHECK_NAME,
+    head_sha: sha,
+    status: 'completed',
+    conclusion: verdict.ok ? 'success' : 'failure',
     output: { title: verdictTitle(verdict), summary },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
   });

@@ -70,21 +70,42 @@ const FAMILIES: readonly Family[] = [
       { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
       { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update', 'patch'] },
     ],
-    writeReservedBecause: 'creating pods or exec into them runs arbitrary code with any ServiceAccount of the namespace',
+    writeReservedBecause:
+      'creating pods or exec into them runs arbitrary code with any ServiceAccount of the namespace',
     writeWhat: 'read, create, change and delete Pods; exec, attach, port-forward, evict',
   },
   {
     family: 'workloads',
     what: 'Deployments, ReplicaSets, StatefulSets, DaemonSets, ReplicationControllers',
     read: [
-      read('apps', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale',
-        'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status',
-        'controllerrevisions'),
+      read(
+        'apps',
+        'deployments',
+        'deployments/scale',
+        'deployments/status',
+        'replicasets',
+        'replicasets/scale',
+        'replicasets/status',
+        'statefulsets',
+        'statefulsets/scale',
+        'statefulsets/status',
+        'daemonsets',
+        'daemonsets/status',
+        'controllerrevisions',
+      ),
       read('', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status'),
     ],
     write: [
-      write('apps', 'deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets',
-        'statefulsets/scale', 'daemonsets'),
+      write(
+        'apps',
+        'deployments',
+        'deployments/scale',
+        'replicasets',
+        'replicasets/scale',
+        'statefulsets',
+        'statefulsets/scale',
+        'daemonsets',
+      ),
       write('', 'replicationcontrollers', 'replicationcontrollers/scale'),
     ],
     writeReservedBecause: 'workload controllers create pods: writing them is w:pods in disguise',
@@ -193,7 +214,7 @@ const FULL_LEVELS: readonly AccessLevel[] = [
     access: 'write',
     adminOnly: true,
     description: 'every verb on every resource in the namespace (what admins hold)',
-    reservedBecause: 'full write access runs code, reads every Secret and rewrites the namespace\'s RBAC',
+    reservedBecause: "full write access runs code, reads every Secret and rewrites the namespace's RBAC",
     rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
   },
 ];
@@ -205,10 +226,29 @@ const BY_ID: ReadonlyMap<string, AccessLevel> = new Map(CATALOG.map((l) => [l.id
 
 /** A catalog level id, for editors: `'r:pods' | 'w:pods' | ...`. */
 export type Level =
-  | 'r:full' | 'w:full' | 'r:pods' | 'w:pods' | 'r:workloads' | 'w:workloads' | 'r:jobs' | 'w:jobs'
-  | 'r:services' | 'w:services' | 'r:ingresses' | 'w:ingresses' | 'r:networkpolicies' | 'w:networkpolicies'
-  | 'r:configmaps' | 'w:configmaps' | 'r:secrets' | 'w:secrets' | 'r:pvcs' | 'w:pvcs'
-  | 'r:autoscalers' | 'w:autoscalers' | 'r:events';
+  | 'r:full'
+  | 'w:full'
+  | 'r:pods'
+  | 'w:pods'
+  | 'r:workloads'
+  | 'w:workloads'
+  | 'r:jobs'
+  | 'w:jobs'
+  | 'r:services'
+  | 'w:services'
+  | 'r:ingresses'
+  | 'w:ingresses'
+  | 'r:networkpolicies'
+  | 'w:networkpolicies'
+  | 'r:configmaps'
+  | 'w:configmaps'
+  | 'r:secrets'
+  | 'w:secrets'
+  | 'r:pvcs'
+  | 'w:pvcs'
+  | 'r:autoscalers'
+  | 'w:autoscalers'
+  | 'r:events';
 
 export function findLevel(id: string): AccessLevel | undefined {
   return BY_ID.get(id);

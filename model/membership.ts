@@ -119,7 +119,8 @@ export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl'
 export type MembershipList = keyof typeof MEMBERSHIP_LISTS;
 
 /** The i-th ConfigMap (from 0) holding a list: `orgctl-users`, `orgctl-users-2`, ... */
-export const membershipListName = (list: MembershipList, i: number): string => (i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`);
+export const membershipListName = (list: MembershipList, i: number): string =>
+  i === 0 ? `orgctl-${list}` : `orgctl-${list}-${i + 1}`;
 
 /**
  * Every name membershipListName gives `list` (group 1: `-<n>`, from the second on): the reader

@@ -1,6 +1,13 @@
 /** Lookups over the model, built once per model: by key (first declaration wins), and each user's grants. */
 import type {
-  AccessRoleModel, CustomRoleModel, GrantModel, InviteModel, NamespaceModel, OrgModel, TokenModel, UserModel,
+  AccessRoleModel,
+  CustomRoleModel,
+  GrantModel,
+  InviteModel,
+  NamespaceModel,
+  OrgModel,
+  TokenModel,
+  UserModel,
 } from './model.ts';
 
 interface ModelIndex {
@@ -29,7 +36,10 @@ export function indexOf(model: OrgModel): ModelIndex {
       namespaces: firstBy(model.namespaces, (n) => n.name),
       roles: firstBy(model.roles, (r) => r.name),
       customRoles: firstBy(model.customRoles, (r) => r.name),
-      pendingInvites: firstBy(model.invites.filter((i) => i.state === 'pending'), (i) => i.key),
+      pendingInvites: firstBy(
+        model.invites.filter((i) => i.state === 'pending'),
+        (i) => i.key,
+      ),
       tokens: firstBy(model.tokens, (t) => t.id),
     };
     cache.set(model, ix);

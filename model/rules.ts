@@ -42,196 +42,294 @@ const OTHER_ADMIN = 'an approval from an admin who is not an actor';
 export const RULES = [
   // Declaration: over the model, before anything is rendered.
   {
-    id: 'forbidden-grant', stage: 'declaration', severity: 'error',
-    description: 'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret reads and writes, tokens, RBAC writes), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
+    id: 'forbidden-grant',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret reads and writes, tokens, RBAC writes), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
     remediation: 'make the user an admin, grant a level that does not run code, or narrow the custom rules',
   },
   {
-    id: 'unknown-namespace', stage: 'declaration', severity: 'error',
-    description: 'a grant, token or invite names a namespace that is not declared (a namespace must exist before access is provisioned)',
+    id: 'unknown-namespace',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      'a grant, token or invite names a namespace that is not declared (a namespace must exist before access is provisioned)',
     remediation: 'declare the namespace, or fix its name',
   },
   {
-    id: 'unknown-user', stage: 'declaration', severity: 'error',
+    id: 'unknown-user',
+    stage: 'declaration',
+    severity: 'error',
     description: "a grant names a user who is not declared (an invitee's access goes on the invite)",
     remediation: 'declare the user, or put the access on their invite',
   },
   {
-    id: 'unknown-level', stage: 'declaration', severity: 'error',
+    id: 'unknown-level',
+    stage: 'declaration',
+    severity: 'error',
     description: 'a level that is not in the catalog (with a "did you mean")',
     remediation: 'use a level `orgctl levels` lists',
   },
   {
-    id: 'unknown-cluster', stage: 'declaration', severity: 'error',
+    id: 'unknown-cluster',
+    stage: 'declaration',
+    severity: 'error',
     description: "a namespace names a cluster that is not one of the organization's `clusters`",
     remediation: "add the cluster to the organization's `clusters`, or fix its name",
   },
   {
-    id: 'unknown-role', stage: 'declaration', severity: 'error',
+    id: 'unknown-role',
+    stage: 'declaration',
+    severity: 'error',
     description: 'a grant, token or invite names a role or custom role that is not declared',
     remediation: 'declare the role, or fix its name',
   },
   {
-    id: 'duplicate-user', stage: 'declaration', severity: 'error',
-    description: 'two users share an email or a GitHub login (case-insensitive); a pending invite for a member or invited twice',
+    id: 'duplicate-user',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      'two users share an email or a GitHub login (case-insensitive); a pending invite for a member or invited twice',
     remediation: 'keep one declaration per person',
   },
   {
-    id: 'duplicate-name', stage: 'declaration', severity: 'error',
+    id: 'duplicate-name',
+    stage: 'declaration',
+    severity: 'error',
     description: 'a namespace, role, custom role or token id declared twice',
     remediation: 'rename or remove one of them',
   },
   {
-    id: 'invalid-name', stage: 'declaration', severity: 'error',
-    description: 'a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels; `kube-` is reserved; role names are DNS subdomains) — cdk8s does not check explicit names',
+    id: 'invalid-name',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      'a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels; `kube-` is reserved; role names are DNS subdomains) — cdk8s does not check explicit names',
     remediation: 'choose a name of lower-case letters, digits and `-`',
   },
   {
-    id: 'invalid-rule', stage: 'declaration', severity: 'error',
-    description: 'a custom RBAC rule the API server would refuse in a namespaced Role: `nonResourceURLs` (cluster-wide only), or no `apiGroups` or no `resources` — the Kubernetes schema allows them',
+    id: 'invalid-rule',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      'a custom RBAC rule the API server would refuse in a namespaced Role: `nonResourceURLs` (cluster-wide only), or no `apiGroups` or no `resources` — the Kubernetes schema allows them',
     remediation: 'give `apiGroups` and `resources`, without `nonResourceURLs`',
   },
   {
-    id: 'owner-admin', stage: 'declaration', severity: 'error',
+    id: 'owner-admin',
+    stage: 'declaration',
+    severity: 'error',
     description: 'the owner must be a declared, active admin',
     remediation: 'declare the owner as an active admin',
   },
   {
-    id: 'token-owner-inactive', stage: 'declaration', severity: 'error',
+    id: 'token-owner-inactive',
+    stage: 'declaration',
+    severity: 'error',
     description: 'a token whose owner is deactivated or no longer declared',
     remediation: 'remove the token, or give it an active owner',
   },
   {
-    id: 'token-expiry', stage: 'declaration', severity: 'warning',
+    id: 'token-expiry',
+    stage: 'declaration',
+    severity: 'warning',
     description: `a token expires within ${TOKEN_EXPIRY_NOTICE_DAYS} days, or has expired (then it is left out of the output and dies)`,
     remediation: 'rotate the token and set a later `expires`, or remove it',
   },
   {
-    id: 'invite-without-sso', stage: 'declaration', severity: 'warning (error when `sso.enforced`)',
+    id: 'invite-without-sso',
+    stage: 'declaration',
+    severity: 'warning (error when `sso.enforced`)',
     description: 'a pending invite lets the invitee log in without SSO',
     remediation: 'invite with `sso: true`',
   },
   {
-    id: 'system-namespace', stage: 'declaration', severity: 'error',
+    id: 'system-namespace',
+    stage: 'declaration',
+    severity: 'error',
     description: 'anyone but an admin given access to the system namespace, or a namespace declared with its name',
     remediation: 'remove the grant (tokens live there; only admins may reach them)',
   },
   {
-    id: 'expired-grant', stage: 'declaration', severity: 'warning',
+    id: 'expired-grant',
+    stage: 'declaration',
+    severity: 'warning',
     description: 'a grant whose `expires` date has passed: not synthesized; remove it',
     remediation: 'remove the grant, or give it a later date',
   },
   {
-    id: 'undeployable-namespace', stage: 'declaration', severity: 'error',
-    description: "a namespace the generated Argo CD AppProject denies (Argo CD's own namespace: `argocd` or `delivery.argocd.namespace`), or Argo CD configured to run in the organization's system namespace or a `kube-` namespace: a shard that would never sync",
+    id: 'undeployable-namespace',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "a namespace the generated Argo CD AppProject denies (Argo CD's own namespace: `argocd` or `delivery.argocd.namespace`), or Argo CD configured to run in the organization's system namespace or a `kube-` namespace: a shard that would never sync",
     remediation: 'rename the namespace, or run Argo CD in a namespace of its own',
   },
   {
-    id: 'invalid-text', stage: 'declaration', severity: 'error',
-    description: "an email, GitHub login, token name or note, username prefix or Argo CD source holding a control, invisible or bidirectional formatting character: it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
+    id: 'invalid-text',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "an email, GitHub login, token name or note, username prefix or Argo CD source holding a control, invisible or bidirectional formatting character: it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
     remediation: 'remove the character (the finding names it and where)',
   },
   {
-    id: 'validation', stage: 'declaration', severity: 'error',
-    description: "a validation another construct of the app added with `node.addValidation` fails (the Organization's own run as the rules above)",
+    id: 'validation',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "a validation another construct of the app added with `node.addValidation` fails (the Organization's own run as the rules above)",
     remediation: 'what that construct says',
   },
   {
-    id: 'declaration', stage: 'declaration', severity: 'error',
-    description: '`orgctl import`: the organization recovered from the manifests cannot be declared (a construct refuses one of its props)',
+    id: 'declaration',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      '`orgctl import`: the organization recovered from the manifests cannot be declared (a construct refuses one of its props)',
     remediation: 'fix the manifests, or the spec `import` printed, where the message says',
   },
   // Output: over the objects synthesis is about to write.
   {
-    id: 'risky-grant', stage: 'output', severity: 'warning',
-    description: 'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
+    id: 'risky-grant',
+    stage: 'output',
+    severity: 'warning',
+    description:
+      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
     remediation: 'check that each holder needs it; grant it to fewer people, or to an admin only',
   },
   {
-    id: 'shard-limit', stage: 'output', severity: 'error',
+    id: 'shard-limit',
+    stage: 'output',
+    severity: 'error',
     description: `from the output: a shard over ${SHARD_LIMITS.objects.toLocaleString('en-US')} objects or ${SHARD_LIMITS.bytes / 1024 / 1024} MB (names the shard count that fits)`,
     remediation: 'raise `delivery.shards` to the count the finding names',
   },
   {
-    id: 'kubernetes-schema', stage: 'output', severity: 'error',
+    id: 'kubernetes-schema',
+    stage: 'output',
+    severity: 'error',
     description: 'from the output: an object that does not validate against the Kubernetes API schema',
     remediation: 'report it: orgctl wrote an object the API server refuses',
   },
   {
-    id: 'duplicate-object', stage: 'output', severity: 'error',
-    description: 'from the rendered objects (every kind): two declarations would write one object (kind, namespace, name), e.g. token `deploy` at rotation 1 and a token `deploy-r1`; names both declarations',
+    id: 'duplicate-object',
+    stage: 'output',
+    severity: 'error',
+    description:
+      'from the rendered objects (every kind): two declarations would write one object (kind, namespace, name), e.g. token `deploy` at rotation 1 and a token `deploy-r1`; names both declarations',
     remediation: 'rename one of the two declarations',
   },
   {
-    id: 'invalid-object', stage: 'output', severity: 'error',
-    description: 'from the rendered objects: a name the API server refuses for its kind (Namespace: DNS-1123 label; ServiceAccount, Secret, ConfigMap: DNS-1123 subdomain; RBAC objects: no `/`, no `%`, not `.` or `..`), a label value it refuses, or annotations over 256 KiB',
+    id: 'invalid-object',
+    stage: 'output',
+    severity: 'error',
+    description:
+      'from the rendered objects: a name the API server refuses for its kind (Namespace: DNS-1123 label; ServiceAccount, Secret, ConfigMap: DNS-1123 subdomain; RBAC objects: no `/`, no `%`, not `.` or `..`), a label value it refuses, or annotations over 256 KiB',
     remediation: 'change the name or text the finding names',
   },
   {
-    id: 'object-size', stage: 'output', severity: 'error',
-    description: "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
+    id: 'object-size',
+    stage: 'output',
+    severity: 'error',
+    description:
+      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
     remediation: 'split what the object holds (fewer rules in one custom role, a shorter note)',
   },
   // Change: over a base → head diff, in the privileged review.
   {
-    id: 'output-proof', stage: 'change', severity: 'error',
-    description: 'head `dist/` is not exactly what orgctl renders from the organization it describes: an object orgctl would not write (a binding to `cluster-admin` or any role outside the catalog and the custom roles, a ClusterRoleBinding, an aggregation label, a missing namespace, an unknown kind, an extra field, an extra document or file), with its file and document index',
+    id: 'output-proof',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'head `dist/` is not exactly what orgctl renders from the organization it describes: an object orgctl would not write (a binding to `cluster-admin` or any role outside the catalog and the custom roles, a ClusterRoleBinding, an aggregation label, a missing namespace, an unknown kind, an extra field, an extra document or file), with its file and document index',
     remediation: 'nothing: run `npm run synth` and commit `dist/` as written',
   },
   {
-    id: 'head-policies', stage: 'change', severity: 'error',
-    description: 'the organization head describes breaks a policy (`forbidden-grant`, names, sizes, ...), whatever `synth --check` said',
+    id: 'head-policies',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'the organization head describes breaks a policy (`forbidden-grant`, names, sizes, ...), whatever `synth --check` said',
     remediation: 'nothing',
   },
   {
-    id: 'actors', stage: 'change', severity: 'error',
+    id: 'actors',
+    stage: 'change',
+    severity: 'error',
     description: 'no actor is given: a change without an author cannot be judged',
     remediation: 'nothing: name every author (`--actor`)',
   },
   {
-    id: 'complete-pull-request', stage: 'change', severity: 'error',
-    description: 'GitHub did not list the whole pull request (over 3,000 files or 250 commits): a change the review cannot see is never passed',
+    id: 'complete-pull-request',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'GitHub did not list the whole pull request (over 3,000 files or 250 commits): a change the review cannot see is never passed',
     remediation: 'nothing: split the pull request',
   },
   {
-    id: 'actor-not-admin', stage: 'change', severity: 'error',
+    id: 'actor-not-admin',
+    stage: 'change',
+    severity: 'error',
     description: 'an actor is not an active admin in base',
     remediation: OTHER_ADMIN,
   },
   {
-    id: 'self-edit', stage: 'change', severity: 'error',
+    id: 'self-edit',
+    stage: 'change',
+    severity: 'error',
     description: "an actor's own privileges change (levels, admin, billing, status, tokens they own)",
     remediation: 'nothing: another admin must make the change',
   },
   {
-    id: 'admin-change-approval', stage: 'change', severity: 'error',
-    description: "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one",
-    remediation: "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new), and two admins behind the change",
+    id: 'admin-change-approval',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one",
+    remediation:
+      "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new), and two admins behind the change",
   },
   {
-    id: 'owner-immutable', stage: 'change', severity: 'error',
+    id: 'owner-immutable',
+    stage: 'change',
+    severity: 'error',
     description: 'the owner is changed, demoted, deactivated or removed',
     remediation: 'nothing: only support can',
   },
   {
-    id: 'mass-removal', stage: 'change', severity: 'error',
+    id: 'mass-removal',
+    stage: 'change',
+    severity: 'error',
     description: `access is removed from more than ${percent(ORG_DEFAULTS.massRemovalThreshold)} (\`spec.review.massRemovalThreshold\`, read from base) of users, grants or tokens and from at least ${MINIMUM_REMOVALS}, or from more than half of a set of at least ${SMALL_SET} (2 of 3 tokens)`,
     remediation: 'smaller removals (within the limit), or the override',
-    override: 'the label `orgctl/override-mass-removal` (`--override mass-removal`) and an approval from an admin who is not an actor',
+    override:
+      'the label `orgctl/override-mass-removal` (`--override mass-removal`) and an approval from an admin who is not an actor',
   },
   {
-    id: 'cluster-removal', stage: 'change', severity: 'error',
-    description: 'a cluster is removed (its objects stay, unmanaged) or a namespace leaves a cluster (its grants there are pruned): access per cluster is not in the per-person lines',
+    id: 'cluster-removal',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'a cluster is removed (its objects stay, unmanaged) or a namespace leaves a cluster (its grants there are pruned): access per cluster is not in the per-person lines',
     remediation: OTHER_ADMIN,
   },
   {
-    id: 'engine-change', stage: 'change', severity: 'error',
-    description: 'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files, `cdk8s.yaml`)',
+    id: 'engine-change',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files, `cdk8s.yaml`)',
     remediation: OTHER_ADMIN,
   },
   {
-    id: 'settings-change', stage: 'change', severity: 'error',
-    description: "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
+    id: 'settings-change',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
     remediation: `${OTHER_ADMIN}; no override`,
   },
 ] as const satisfies readonly RuleInfo[];
@@ -241,9 +339,10 @@ export type RuleId = (typeof RULES)[number]['id'];
 
 export const RULE_BY_ID: ReadonlyMap<RuleId, RuleInfo> = new Map(RULES.map((r) => [r.id, r]));
 
-
 /** The rules of one stage, in the registry's order. */
 export const rulesOf = (stage: RuleStage): RuleInfo[] => RULES.filter((r) => r.stage === stage);
 
 /** The rules an approved override may lift; every other rule holds whatever the labels say. */
-export const OVERRIDABLE_RULES: readonly RuleId[] = RULES.filter((r): r is Extract<(typeof RULES)[number], { override: string }> => 'override' in r).map((r) => r.id);
+export const OVERRIDABLE_RULES: readonly RuleId[] = RULES.filter(
+  (r): r is Extract<(typeof RULES)[number], { override: string }> => 'override' in r,
+).map((r) => r.id);

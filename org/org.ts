@@ -41,13 +41,21 @@ data.grant(mallory, 'r:full');
 mallory.deactivate(); // keeps her grants declared: mallory.activate() restores them
 
 // Custom RBAC, judged by what its rules allow.
-const configReader = org.customRole('configmap-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }]);
+const configReader = org.customRole('configmap-reader', [
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+]);
 web.grant(erin, configReader);
 
 // API access tokens belong to the organization; the id names the ServiceAccount, so renaming is safe.
-org.token('ci-deploy', { name: 'CI deploy', namespaces: [web, data], owner: alice, note: 'deploys web and data from CI' });
+org.token('ci-deploy', {
+  name: 'CI deploy',
+  namespaces: [web, data],
+  owner: alice,
+  note: 'deploys web and data from CI',
+});
 org.token('dashboards', { name: 'Grafana', namespaces: [web, data, ml], levels: ['r:full'] });
-org.token('metrics-reader', { name: 'Prometheus' }) // a blank token: access only through custom RBAC
+org
+  .token('metrics-reader', { name: 'Prometheus' }) // a blank token: access only through custom RBAC
   .allow(web, [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] }])
   .allow(ml, configReader);
 

@@ -18,10 +18,17 @@ export function strengthOf(cell: MatrixCell | undefined): Strength {
   return 'read';
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const NEEDS_ESCAPE = /[&<>"']/;
 
-export const escapeHtml = (s: string): string => (NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s);
+export const escapeHtml = (s: string): string =>
+  NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s;
 
 export const STYLE = `[hidden]{display:none!important}body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
@@ -42,16 +49,21 @@ const cellText = (cell: MatrixCell | undefined) => {
   const levels = cell?.levels ?? [];
   return levels.length ? levels.join(' ') : cell?.classes.length ? '(custom)' : '';
 };
-const cellTip = (cell: MatrixCell) => `${cell.via.join('\n')}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
+const cellTip = (cell: MatrixCell) =>
+  `${cell.via.join('\n')}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
 const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
   `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? escapeHtml(cellTip(cell)) : ''}"`;
 
 function denseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
   const head = `<tr><th>${title}</th>${namespaces.map((ns) => `<th data-ns="${escapeHtml(ns)}">${escapeHtml(ns)}</th>`).join('')}</tr>`;
-  const body = rows.map((s) => {
-    const cells = namespaces.map((ns) => `<td ${cellAttributes(ns, s.namespaces[ns])}>${escapeHtml(cellText(s.namespaces[ns]))}</td>`).join('');
-    return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th>${cells}</tr>`;
-  }).join('\n');
+  const body = rows
+    .map((s) => {
+      const cells = namespaces
+        .map((ns) => `<td ${cellAttributes(ns, s.namespaces[ns])}>${escapeHtml(cellText(s.namespaces[ns]))}</td>`)
+        .join('');
+      return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th>${cells}</tr>`;
+    })
+    .join('\n');
   return `<table id="${id}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -64,17 +76,26 @@ const fullEverywhere = (s: SubjectAccess, namespaces: readonly string[]) =>
  * chips are one ("every namespace"), which the namespace filter never hides.
  */
 function sparseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
-  const body = rows.map((s) => {
-    const chips = fullEverywhere(s, namespaces)
-      ? `<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all ${namespaces.length} namespaces">every namespace (${namespaces.length}): w:full</span>`
-      : Object.entries(s.namespaces).map(([ns, cell]) => `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`).join(' ');
-    return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th><td>${chips}</td></tr>`;
-  }).join('\n');
+  const body = rows
+    .map((s) => {
+      const chips = fullEverywhere(s, namespaces)
+        ? `<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all ${namespaces.length} namespaces">every namespace (${namespaces.length}): w:full</span>`
+        : Object.entries(s.namespaces)
+            .map(
+              ([ns, cell]) =>
+                `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`,
+            )
+            .join(' ');
+      return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th><td>${chips}</td></tr>`;
+    })
+    .join('\n');
   return `<table id="${id}" class="sparse"><thead><tr><th>${title}</th><th>namespaces: levels</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function table(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
-  return rows.length * namespaces.length <= DENSE_CELL_LIMIT ? denseTable(id, title, rows, namespaces) : sparseTable(id, title, rows, namespaces);
+  return rows.length * namespaces.length <= DENSE_CELL_LIMIT
+    ? denseTable(id, title, rows, namespaces)
+    : sparseTable(id, title, rows, namespaces);
 }
 
 const SCRIPT = `(() => {
@@ -101,11 +122,27 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
   const people = matrix.filter((s) => s.kind === 'User');
   const tokens = matrix.filter((s) => s.kind === 'ServiceAccount');
   const groups = matrix.filter((s) => s.kind === 'Group');
-  const warnings = matrix.flatMap((s) => Object.entries(s.namespaces).flatMap(([ns, c]) =>
-    c.levels.includes('w:full') ? [] : c.classes.map((cls) => `<li class="warn">${escapeHtml(s.name)} can ${escapeHtml(CLASS_BY_ID.get(cls)!.title)} in ${escapeHtml(ns)}: ${escapeHtml(CLASS_BY_ID.get(cls)!.why)}</li>`)));
-  const shownWarnings = warnings.length > MAX_WARNINGS ? [...warnings.slice(0, MAX_WARNINGS), `<li>... and ${warnings.length - MAX_WARNINGS} more: <code>orgctl access --format json</code> lists every one</li>`] : warnings;
+  const warnings = matrix.flatMap((s) =>
+    Object.entries(s.namespaces).flatMap(([ns, c]) =>
+      c.levels.includes('w:full')
+        ? []
+        : c.classes.map(
+            (cls) =>
+              `<li class="warn">${escapeHtml(s.name)} can ${escapeHtml(CLASS_BY_ID.get(cls)!.title)} in ${escapeHtml(ns)}: ${escapeHtml(CLASS_BY_ID.get(cls)!.why)}</li>`,
+          ),
+    ),
+  );
+  const shownWarnings =
+    warnings.length > MAX_WARNINGS
+      ? [
+          ...warnings.slice(0, MAX_WARNINGS),
+          `<li>... and ${warnings.length - MAX_WARNINGS} more: <code>orgctl access --format json</code> lists every one</li>`,
+        ]
+      : warnings;
   const dense = people.length * namespaces.length <= DENSE_CELL_LIMIT;
-  const layout = dense ? '' : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
+  const layout = dense
+    ? ''
+    : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>
 <body>

@@ -2,7 +2,10 @@
 import { escapeHtml, STYLE } from './access-html.ts';
 import type { AccessDiff, Change, SubjectDiff } from '../analysis/diff.ts';
 
-const isGain = (c: Change) => /^(gains|joins|accepts-invite|invited|token-added|cluster-added|namespace-joins)/.test(c.kind) || (c.kind === 'admin' && c.to === true) || (c.kind === 'billing' && c.to === true);
+const isGain = (c: Change) =>
+  /^(gains|joins|accepts-invite|invited|token-added|cluster-added|namespace-joins)/.test(c.kind) ||
+  (c.kind === 'admin' && c.to === true) ||
+  (c.kind === 'billing' && c.to === true);
 
 function block(title: string, d: SubjectDiff): string {
   return `<h3>${escapeHtml(title)}</h3><ul>${d.changes.map((c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`).join('')}</ul>`;
@@ -13,7 +16,9 @@ export function diffHtml(diff: AccessDiff, title: string): string {
     ...(diff.owner ? [`<li>owner ${escapeHtml(diff.owner.from)} → ${escapeHtml(diff.owner.to)}</li>`] : []),
     ...diff.namespaces.added.map((n) => `<li class="gain">namespace ${escapeHtml(n)} is added</li>`),
     ...diff.namespaces.removed.map((n) => `<li class="loss">namespace ${escapeHtml(n)} is removed</li>`),
-    ...[...diff.customRbac, ...diff.clusters].map((c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`),
+    ...[...diff.customRbac, ...diff.clusters].map(
+      (c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`,
+    ),
   ];
   const people = diff.people.map((p) => block(p.id, p)).join('\n');
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');

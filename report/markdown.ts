@@ -9,7 +9,10 @@ const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** Text from the declaration is data: no markup, no HTML, no @mentions that would ping people. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/@/g, '&#64;').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
+    .replace(/@/g, '&#64;')
+    .replace(/\r?\n/g, ' ');
 }
 
 function subjectBlock(title: string, d: SubjectDiff): string {
@@ -43,7 +46,11 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   const grouped = [...byRule].map(([rule, results]) => {
     const failed = results.filter((r) => !r.ok).length;
     if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500)));
-    return row(rule, !failed, failed ? `${failed} of ${results.length} findings fail (below)` : `${results.length} findings, all pass`);
+    return row(
+      rule,
+      !failed,
+      failed ? `${failed} of ${results.length} findings fail (below)` : `${results.length} findings, all pass`,
+    );
   });
   // A rule with one result says it in its row; the others' failures are listed.
   const failures = verdict.results.filter((r) => !r.ok && byRule.get(r.rule)!.length > 1);
@@ -56,8 +63,20 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
     size += line.length + 1;
   }
   const more = failures.length - listed.length;
-  const rest = more ? [`- _… and ${more} more. ${fullReport ? `The full report: ${fullReport}.` : 'Run `orgctl review` for every one.'}_`] : [];
-  return [title, '', '| rule | | |', '|---|---|---|', ...grouped, '', ...(listed.length || rest.length ? ['**Failing findings**', '', ...listed, ...rest, ''] : [])];
+  const rest = more
+    ? [
+        `- _… and ${more} more. ${fullReport ? `The full report: ${fullReport}.` : 'Run `orgctl review` for every one.'}_`,
+      ]
+    : [];
+  return [
+    title,
+    '',
+    '| rule | | |',
+    '|---|---|---|',
+    ...grouped,
+    '',
+    ...(listed.length || rest.length ? ['**Failing findings**', '', ...listed, ...rest, ''] : []),
+  ];
 }
 
 interface MarkdownOptions {
@@ -77,18 +96,23 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   const orgLines = [
     ...(diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : []),
     ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`),
-    ...diff.namespaces.removed.map((n) => `- namespace ${escapeMarkdown(n)} is removed (its objects stay: Prune=false)`),
+    ...diff.namespaces.removed.map(
+      (n) => `- namespace ${escapeMarkdown(n)} is removed (its objects stay: Prune=false)`,
+    ),
     ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
     ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
     ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
   ];
   if (orgLines.length) blocks.push(`**Organization**\n${orgLines.join('\n')}\n`);
-  for (const p of diff.people) blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));
+  for (const p of diff.people)
+    blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));
   for (const t of diff.tokens) blocks.push(subjectBlock(`token ${escapeMarkdown(t.id)}`, t));
   if (!blocks.length) blocks.push('_No change in access._\n');
 
   const footer = (left: number) =>
-    left ? `\n_… and ${left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n` : '';
+    left
+      ? `\n_… and ${left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n`
+      : '';
   let body = `${head.join('\n')}\n${blocks.join('\n')}`;
   if (body.length <= max) return body;
   // Too long for one comment: keep whole blocks while they fit, then say how many are left.

@@ -6,8 +6,13 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** Rules over a declaration and over what synth writes: id, who checks it, severity, what it finds, the fix. */
 export function policiesTable(): string {
-  const row = (r: RuleInfo) => `| \`${r.id}\` | ${r.stage === 'output' ? 'synth' : 'check, synth'} | ${cell(r.severity)} | ${cell(r.description)} | ${cell(r.remediation)} |`;
-  return ['| id | checked by | severity | finds | fix |', '|---|---|---|---|---|', ...[...rulesOf('declaration'), ...rulesOf('output')].map(row)].join('\n');
+  const row = (r: RuleInfo) =>
+    `| \`${r.id}\` | ${r.stage === 'output' ? 'synth' : 'check, synth'} | ${cell(r.severity)} | ${cell(r.description)} | ${cell(r.remediation)} |`;
+  return [
+    '| id | checked by | severity | finds | fix |',
+    '|---|---|---|---|---|',
+    ...[...rulesOf('declaration'), ...rulesOf('output')].map(row),
+  ].join('\n');
 }
 
 /** The review's rules: when each fails, and what passes it (an override where one exists). */

@@ -18,7 +18,10 @@ export function validApprovals(reviews: readonly ReviewRecord[], headSha: string
     if (r.state === 'COMMENTED' || r.state === 'PENDING') continue;
     latest.set(r.login.toLowerCase(), r);
   }
-  return [...latest.values()].filter((r) => r.state === 'APPROVED' && r.commitId === headSha).map((r) => r.login).sort();
+  return [...latest.values()]
+    .filter((r) => r.state === 'APPROVED' && r.commitId === headSha)
+    .map((r) => r.login)
+    .sort();
 }
 
 /**

@@ -86,8 +86,14 @@ const ordered = (r: PolicyRule): PolicyRule => ({
 
 /** A DNS subdomain: lower-case labels of [a-z0-9-], each starting and ending with a letter or digit. */
 const dnsName = (s: string) =>
-  s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 200)
-    .split('.').map((l) => l.replace(/^-+|-+$/g, '')).filter(Boolean).join('.') || 'role';
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .slice(0, 200)
+    .split('.')
+    .map((l) => l.replace(/^-+|-+$/g, ''))
+    .filter(Boolean)
+    .join('.') || 'role';
 const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, 57).replace(/-+$/, '') || 'token';
 
 /** String order for sorting by a key (emails, namespaces, ids): the order of the spec's lists. */
@@ -405,9 +411,12 @@ interface TokensFound {
 export function tokenIdOf(saNamespace: string, name: string, context: SubjectsContext): string {
   const inSystem = saNamespace === context.systemNamespace;
   const own = inSystem ? context.tokenByAccount.get(name) : undefined;
-  return own ?? (inSystem && name.startsWith(TOKEN_ACCOUNT)
-    ? name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '')
-    : dnsLabel(`${saNamespace}-${name}`));
+  return (
+    own ??
+    (inSystem && name.startsWith(TOKEN_ACCOUNT)
+      ? name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '')
+      : dnsLabel(`${saNamespace}-${name}`))
+  );
 }
 
 /**
@@ -479,7 +488,11 @@ export function ownerOf(
   membership: Membership | undefined,
   org: string,
 ): { owner: string; note?: string } {
-  const firstAdmin = () => [...users].filter(([, admin]) => admin).map(([email]) => email).sort()[0];
+  const firstAdmin = () =>
+    [...users]
+      .filter(([, admin]) => admin)
+      .map(([email]) => email)
+      .sort()[0];
   const owner = given?.toLowerCase() ?? membership?.org.owner ?? firstAdmin();
   if (owner) return { owner };
   // An empty owner stays empty (the spec's check then says so); only none at all gets the placeholder.
@@ -505,17 +518,19 @@ export function peopleOf(
 
 /** The spec's users, by email: what RBAC shows (admin) and what only the membership knows. */
 export function userSpecs(people: ReadonlyMap<string, boolean>, membership: Membership | undefined): UserSpec[] {
-  return [...people].sort(([a], [b]) => byString(a, b)).map(([email, admin]) => {
-    const m = membership?.users.get(email);
-    return {
-      email,
-      ...(m?.github ? { github: m.github } : {}),
-      ...(admin ? { admin: true } : {}),
-      ...(m?.billing ? { billing: true } : {}),
-      ...(m?.status === 'deactivated' ? { status: 'deactivated' as const } : {}),
-      ...(m?.access ? { access: m.access } : {}),
-    };
-  });
+  return [...people]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([email, admin]) => {
+      const m = membership?.users.get(email);
+      return {
+        email,
+        ...(m?.github ? { github: m.github } : {}),
+        ...(admin ? { admin: true } : {}),
+        ...(m?.billing ? { billing: true } : {}),
+        ...(m?.status === 'deactivated' ? { status: 'deactivated' as const } : {}),
+        ...(m?.access ? { access: m.access } : {}),
+      };
+    });
 }
 
 /**
@@ -530,7 +545,8 @@ export function grantSpecs(
   const memberUsers = [...(membership?.users.values() ?? [])];
   const addAll = new Set(memberUsers.filter((m) => m.access === 'all').map((m) => m.email));
   const grantable = new Set(grantableLevels());
-  return [...grants.keys()].sort()
+  return [...grants.keys()]
+    .sort()
     .flatMap((ns) => [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user)))
     .filter((g) => !people.get(g.user))
     .flatMap((g) => {

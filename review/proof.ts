@@ -11,7 +11,7 @@
 import { Construct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { declaredInOf } from '../synth/render.ts';
-import { type OutputFile } from '../synth/files.ts';
+import type { OutputFile } from '../synth/files.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
 import type { RuleId } from '../model/rules.ts';
@@ -45,7 +45,8 @@ function declaredInFiles(files: readonly OutputFileText[]): string {
 /** A document's identity for a message: `RoleBinding web/acme:w:full`. */
 function describe(text: string | undefined): string {
   if (text === undefined) return 'nothing';
-  const field = (key: string, pad: string) => new RegExp(`^${pad}${key}: (.+)$`, 'm').exec(text)?.[1]?.replace(/^"|"$/g, '');
+  const field = (key: string, pad: string) =>
+    new RegExp(`^${pad}${key}: (.+)$`, 'm').exec(text)?.[1]?.replace(/^"|"$/g, '');
   const kind = field('kind', '') ?? '(no kind)';
   const ns = field('namespace', '  ');
   return `${kind} ${ns ? `${ns}/` : ''}${field('name', '  ') ?? '(no name)'}`;
@@ -81,10 +82,15 @@ function differences(written: readonly OutputFileText[], rendered: ReadonlyMap<s
     const extra = got.length - expected.length;
     out.push(
       `${f.label}#${at}: ${describe(got[at])} is not what orgctl renders here (${describe(expected[at])})` +
-        (extra > 0 ? `; the file holds ${extra} document(s) more than orgctl writes` : extra < 0 ? `; the file lacks ${-extra} document(s) orgctl writes` : ''),
+        (extra > 0
+          ? `; the file holds ${extra} document(s) more than orgctl writes`
+          : extra < 0
+            ? `; the file lacks ${-extra} document(s) orgctl writes`
+            : ''),
     );
   }
-  for (const path of [...rendered.keys()].filter((p) => !seen.has(p)).sort()) out.push(`${path}: missing (orgctl writes it for this organization)`);
+  for (const path of [...rendered.keys()].filter((p) => !seen.has(p)).sort())
+    out.push(`${path}: missing (orgctl writes it for this organization)`);
   return out;
 }
 
@@ -98,7 +104,11 @@ export function proveOutput(files: readonly OutputFileText[], docs: readonly Man
   try {
     Organization.fromSpec(root, spec, { today });
   } catch (e) {
-    return { ok: false, differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`], findings: [] };
+    return {
+      ok: false,
+      differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`],
+      findings: [],
+    };
   }
   const result = synthesize(root, { today, declaredIn: declaredInFiles(files) });
   const findings = result.findings; // sorted by synthesize
@@ -120,10 +130,25 @@ export function proofResults(proof: Proof): RuleResult[] {
   const errors = proof.findings.filter((f) => f.severity === 'error');
   return [
     proof.differences.length
-      ? { rule: OUTPUT_PROOF, ok: false, message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${proof.differences.slice(0, 20).join('; ')}${proof.differences.length > 20 ? `; and ${proof.differences.length - 20} more` : ''}. Run \`npm run synth\` and commit dist/ as written.` }
-      : { rule: OUTPUT_PROOF, ok: true, message: 'head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base\'s engine, compared byte for byte)' },
+      ? {
+          rule: OUTPUT_PROOF,
+          ok: false,
+          message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${proof.differences.slice(0, 20).join('; ')}${proof.differences.length > 20 ? `; and ${proof.differences.length - 20} more` : ''}. Run \`npm run synth\` and commit dist/ as written.`,
+        }
+      : {
+          rule: OUTPUT_PROOF,
+          ok: true,
+          message:
+            "head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte)",
+        },
     ...(errors.length
       ? errors.map((f) => ({ rule: HEAD_POLICIES, ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
-      : [{ rule: HEAD_POLICIES, ok: true, message: 'every organization policy passes on the organization head dist/ describes' }]),
+      : [
+          {
+            rule: HEAD_POLICIES,
+            ok: true,
+            message: 'every organization policy passes on the organization head dist/ describes',
+          },
+        ]),
   ];
 }

@@ -11,7 +11,16 @@ import { settingsChange } from '../policies/change/settings-change.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
-export const CHANGE_RULES: readonly ChangeRule[] = [actorNotAdmin, selfEdit, adminChangeApproval, ownerImmutable, massRemoval, clusterRemoval, engineChange, settingsChange];
+export const CHANGE_RULES: readonly ChangeRule[] = [
+  actorNotAdmin,
+  selfEdit,
+  adminChangeApproval,
+  ownerImmutable,
+  massRemoval,
+  clusterRemoval,
+  engineChange,
+  settingsChange,
+];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';
 
@@ -28,7 +37,11 @@ export function withResults(verdict: Verdict, results: readonly RuleResult[]): V
 }
 
 export function review(input: ReviewInput): Verdict {
-  if (!input.actors.length) return { ok: false, results: [{ rule: 'actors', ok: false, message: 'no actor given: a change without an author cannot be judged' }] };
+  if (!input.actors.length)
+    return {
+      ok: false,
+      results: [{ rule: 'actors', ok: false, message: 'no actor given: a change without an author cannot be judged' }],
+    };
   const results = CHANGE_RULES.flatMap((r) => r.check(input));
   return { ok: results.every((r) => r.ok), results };
 }

@@ -34,9 +34,14 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       sourceRepos: [a.repoURL],
       // Only the organization's own namespaces, per cluster: no `*`, so even a forged dist/ that
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
-      destinations: destinationsOf(model, clusters).filter((d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace),
+      destinations: destinationsOf(model, clusters).filter(
+        (d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace,
+      ),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
-      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: RBAC_GROUP, kind: 'ClusterRole' }],
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace' },
+        { group: RBAC_GROUP, kind: 'ClusterRole' },
+      ],
       namespaceResourceWhitelist: [
         { group: RBAC_GROUP, kind: 'Role' },
         { group: RBAC_GROUP, kind: 'RoleBinding' },
@@ -56,13 +61,15 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       goTemplateOptions: ['missingkey=error'],
       // Deleting the ApplicationSet or an Application never deletes what it applied.
       syncPolicy: { applicationsSync: 'create-update', preserveResourcesOnDeletion: true },
-      generators: [{
-        git: {
-          repoURL: a.repoURL,
-          revision: a.revision,
-          directories: [{ path: `${a.path}/*/*` }, { path: `${a.path}/argocd`, exclude: true }],
+      generators: [
+        {
+          git: {
+            repoURL: a.repoURL,
+            revision: a.revision,
+            directories: [{ path: `${a.path}/*/*` }, { path: `${a.path}/argocd`, exclude: true }],
+          },
         },
-      }],
+      ],
       template: {
         metadata: {
           name: `${model.name}-{{ index .path.segments ${a.path.split('/').length} }}-{{ .path.basename }}`,
@@ -70,8 +77,16 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
         },
         spec: {
           project,
-          source: { repoURL: a.repoURL, targetRevision: a.revision, path: '{{ .path.path }}', directory: { recurse: false } },
-          destination: { name: `{{ index .path.segments ${a.path.split('/').length} }}`, namespace: model.systemNamespace },
+          source: {
+            repoURL: a.repoURL,
+            targetRevision: a.revision,
+            path: '{{ .path.path }}',
+            directory: { recurse: false },
+          },
+          destination: {
+            name: `{{ index .path.segments ${a.path.split('/').length} }}`,
+            namespace: model.systemNamespace,
+          },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             // Namespaces carry Prune=false themselves: pruning never deletes a namespace.

@@ -5,12 +5,10 @@ import type { OrgModel } from '../model/model.ts';
 import { CLUSTER_SHARD, headerOf, shardOf, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
-
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
 }
-
 
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
   const header = headerOf(declaredIn);
@@ -18,10 +16,16 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
   return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, cache) }));
 }
 
-
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */
 export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): number | undefined {
-  const units = placed.filter((p) => p.shard !== CLUSTER_SHARD).map((p) => ({ cluster: p.cluster, key: p.key, objects: p.objects.length, bytes: Math.ceil(JSON.stringify(p.objects).length * 1.3) }));
+  const units = placed
+    .filter((p) => p.shard !== CLUSTER_SHARD)
+    .map((p) => ({
+      cluster: p.cluster,
+      key: p.key,
+      objects: p.objects.length,
+      bytes: Math.ceil(JSON.stringify(p.objects).length * 1.3),
+    }));
   for (let n = model.shards + 1; n <= 4096; n++) {
     const load = new Map<string, { objects: number; bytes: number }>();
     let fits = true;
@@ -41,7 +45,12 @@ export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): n
   return undefined;
 }
 
-export function shardFindings(model: OrgModel, placed: readonly Placed[], files: readonly RenderedFile[], contents: readonly OutputFile[]): Finding[] {
+export function shardFindings(
+  model: OrgModel,
+  placed: readonly Placed[],
+  files: readonly RenderedFile[],
+  contents: readonly OutputFile[],
+): Finding[] {
   const out: Finding[] = [];
   files.forEach((f, i) => {
     const bytes = contents[i]!.content.length;
@@ -51,10 +60,18 @@ export function shardFindings(model: OrgModel, placed: readonly Placed[], files:
     const advice = f.path.endsWith(`/${CLUSTER_SHARD}/resources.yaml`)
       ? `this is the cluster-wide shard (the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of ${model.users.length} users), which more shards do not split; an organization this large is beyond what orgctl delivers today`
       : (() => {
-        const fit = fittingShardCount(model, placed);
-        return fit ? `shards: ${fit} would fit (now ${model.shards}); raise it as the README says` : 'no shard count up to 4096 fits: one namespace is too large';
-      })();
-    out.push({ severity: 'error', rule: 'shard-limit', subject: `dist/${f.path}`, source: sourceText(model.source), message: `${over}; ${advice}` });
+          const fit = fittingShardCount(model, placed);
+          return fit
+            ? `shards: ${fit} would fit (now ${model.shards}); raise it as the README says`
+            : 'no shard count up to 4096 fits: one namespace is too large';
+        })();
+    out.push({
+      severity: 'error',
+      rule: 'shard-limit',
+      subject: `dist/${f.path}`,
+      source: sourceText(model.source),
+      message: `${over}; ${advice}`,
+    });
   });
   return out;
 }

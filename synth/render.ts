@@ -10,12 +10,30 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
 import {
-  MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListName, ORGANIZATION_CONFIGMAP, ORGANIZATION_KEY,
-  type MemberInvite, type MemberOrganization, type MembershipData, type MembershipList, type MemberToken, type MemberUser,
+  MEMBERS_FILE,
+  MEMBERSHIP_LISTS,
+  membershipListName,
+  ORGANIZATION_CONFIGMAP,
+  ORGANIZATION_KEY,
+  type MemberInvite,
+  type MemberOrganization,
+  type MembershipData,
+  type MembershipList,
+  type MemberToken,
+  type MemberUser,
 } from '../model/membership.ts';
-import { customRoleName, levelRoleName, systemNamespaceOf, tokenAccountName, tokenRoleName, usernameOf, type OrgModel, type TokenModel } from '../model/model.ts';
+import {
+  customRoleName,
+  levelRoleName,
+  systemNamespaceOf,
+  tokenAccountName,
+  tokenRoleName,
+  usernameOf,
+  type OrgModel,
+  type TokenModel,
+} from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
-import { type Source } from '../model/findings.ts';
+import type { Source } from '../model/findings.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
@@ -49,7 +67,13 @@ export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.na
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 const SYNC_WAVE: Readonly<Record<string, string>> = {
-  Namespace: '0', ClusterRole: '1', Role: '1', ServiceAccount: '2', ConfigMap: '2', Secret: '3', RoleBinding: '4',
+  Namespace: '0',
+  ClusterRole: '1',
+  Role: '1',
+  ServiceAccount: '2',
+  ConfigMap: '2',
+  Secret: '3',
+  RoleBinding: '4',
 };
 
 /**
@@ -61,7 +85,10 @@ type Subject = Readonly<k8s.Subject>;
 
 /** Subjects per (namespace, role name), deduplicated; roleRef kind is kept with the role. */
 class Bindings {
-  private readonly byNamespace = new Map<string, Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }>>();
+  private readonly byNamespace = new Map<
+    string,
+    Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }>
+  >();
   // Grants arrive sorted by namespace: the last namespace's roles are usually the next ones.
   private lastNamespace: string | undefined;
   private lastRoles: Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }> | undefined;
@@ -117,7 +144,13 @@ class Subjects {
 }
 
 // Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
-function meta(model: OrgModel, kind: string, name: string, namespace?: string, annotations: Record<string, string> = {}) {
+function meta(
+  model: OrgModel,
+  kind: string,
+  name: string,
+  namespace?: string,
+  annotations: Record<string, string> = {},
+) {
   return {
     annotations: { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations },
     labels: { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name },
@@ -185,7 +218,11 @@ type RoleSources = Map<string, Source>;
 const roleKey = (ns: string, name: string) => `${ns}\u0000${name}`;
 
 /** Collects who holds what, where: the one pass over the model. */
-function collectBindings(model: OrgModel, today: string, subjects: Subjects): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>>; roleSources: RoleSources } {
+function collectBindings(
+  model: OrgModel,
+  today: string,
+  subjects: Subjects,
+): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>>; roleSources: RoleSources } {
   const bindings = new Bindings();
   const namespaces = new Set(model.namespaces.map((n) => n.name));
   const users = new Map(model.users.map((u) => [u.key, u]));
@@ -230,8 +267,11 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
     if (g.expires !== undefined && g.expires < today) continue;
     const subject = subjects.user(u.key);
-    for (const l of g.levels) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
-    for (const r of g.roles) for (const l of roleLevels.get(r) ?? []) if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
+    for (const l of g.levels)
+      if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
+    for (const r of g.roles)
+      for (const l of roleLevels.get(r) ?? [])
+        if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
     if (g.rules.length) {
       // Inline rules: one Role per (namespace, user), named after the user.
@@ -246,7 +286,8 @@ function collectBindings(model: OrgModel, today: string, subjects: Subjects): { 
     const subject = subjects.user(u.key);
     if (u.admin) {
       // Admins hold full access everywhere, the system namespace included.
-      for (const ns of [...namespaces, model.systemNamespace]) bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
+      for (const ns of [...namespaces, model.systemNamespace])
+        bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
     } else if (u.addAll && !u.removeAll) {
       for (const ns of namespaces) for (const l of addAll) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
     }
@@ -284,15 +325,25 @@ function clusterRoles(model: OrgModel): Manifest[] {
 }
 
 function namespaceObject(model: OrgModel, name: string, source?: Source): Manifest {
-  return declared(manifest('v1', 'Namespace', {
-    metadata: meta(model, 'Namespace', name, undefined, {
-      // Dropping a namespace from the declaration never deletes its workloads.
-      'argocd.argoproj.io/sync-options': 'Prune=false',
-    }),
-  } satisfies k8s.KubeNamespaceProps), source);
+  return declared(
+    manifest('v1', 'Namespace', {
+      metadata: meta(model, 'Namespace', name, undefined, {
+        // Dropping a namespace from the declaration never deletes its workloads.
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+      }),
+    } satisfies k8s.KubeNamespaceProps),
+    source,
+  );
 }
 
-function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects: Subjects, maxBytes: number, roleSources: RoleSources): Manifest[] {
+function roleBindings(
+  model: OrgModel,
+  ns: string,
+  bindings: Bindings,
+  subjects: Subjects,
+  maxBytes: number,
+  roleSources: RoleSources,
+): Manifest[] {
   const out: Manifest[] = [];
   const prefix = levelRoleName(model.name, '').length;
   const names = [...bindings.in(ns).keys()].sort((a, b) => {
@@ -307,21 +358,37 @@ function roleBindings(model: OrgModel, ns: string, bindings: Bindings, subjects:
     const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
     chunks.forEach((chunk, i) => {
       out.push(
-        declared(manifest(RBAC_V1, 'RoleBinding', {
-          metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
-          roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
-          subjects: chunk,
-        } satisfies k8s.KubeRoleBindingProps), roleSources.get(roleKey(ns, roleName))),
+        declared(
+          manifest(RBAC_V1, 'RoleBinding', {
+            metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
+            roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
+            subjects: chunk,
+          } satisfies k8s.KubeRoleBindingProps),
+          roleSources.get(roleKey(ns, roleName)),
+        ),
       );
     });
   }
   return out;
 }
 
-function customRoleObjects(model: OrgModel, ns: string, roles: Map<string, PolicyRule[]> | undefined, roleSources: RoleSources): Manifest[] {
+function customRoleObjects(
+  model: OrgModel,
+  ns: string,
+  roles: Map<string, PolicyRule[]> | undefined,
+  roleSources: RoleSources,
+): Manifest[] {
   return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, rules]) => declared(manifest(RBAC_V1, 'Role', { metadata: meta(model, 'Role', name, ns), rules: toRules(rules) } satisfies k8s.KubeRoleProps), roleSources.get(roleKey(ns, name))));
+    .map(([name, rules]) =>
+      declared(
+        manifest(RBAC_V1, 'Role', {
+          metadata: meta(model, 'Role', name, ns),
+          rules: toRules(rules),
+        } satisfies k8s.KubeRoleProps),
+        roleSources.get(roleKey(ns, name)),
+      ),
+    );
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
@@ -340,35 +407,45 @@ export function membershipData(model: OrgModel): MembershipData {
     // Named bundles of levels: invites name them, and the review re-renders from this data.
     ...(model.roles.length ? { roles: model.roles.map((r) => ({ name: r.name, levels: r.levels })) } : {}),
   };
-  const users = model.users.map((u): MemberUser => ({
-    email: u.key,
-    username: usernameOf(model, u.key),
-    ...(u.github !== undefined ? { github: u.github } : {}),
-    admin: u.admin,
-    billing: u.billing,
-    status: u.status,
-    ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
-  }));
-  const invites = model.invites.map((i): MemberInvite => ({
-    email: i.key,
-    admin: i.admin,
-    billing: i.billing,
-    sso: i.sso,
-    state: i.state,
-    grants: i.grants.map((g) => ({ namespace: g.namespace, ...(g.levels.length ? { levels: g.levels } : {}), ...(g.roles.length ? { roles: g.roles } : {}) })),
-  }));
-  const tokens = model.tokens.map((t): MemberToken => ({
-    id: t.id,
-    serviceAccount: tokenAccountName(t.id, t.rotation),
-    ...(t.rotation ? { rotation: t.rotation } : {}),
-    ...(t.note !== undefined ? { note: t.note } : {}),
-    ...(t.expires !== undefined ? { expires: t.expires } : {}),
-    ...(t.name !== undefined ? { name: t.name } : {}),
-    ...(t.owner !== undefined ? { owner: t.owner } : {}),
-    namespaces: t.namespaces,
-    ...(t.namespaces.length ? { levels: t.levels } : {}),
-    ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
-  }));
+  const users = model.users.map(
+    (u): MemberUser => ({
+      email: u.key,
+      username: usernameOf(model, u.key),
+      ...(u.github !== undefined ? { github: u.github } : {}),
+      admin: u.admin,
+      billing: u.billing,
+      status: u.status,
+      ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
+    }),
+  );
+  const invites = model.invites.map(
+    (i): MemberInvite => ({
+      email: i.key,
+      admin: i.admin,
+      billing: i.billing,
+      sso: i.sso,
+      state: i.state,
+      grants: i.grants.map((g) => ({
+        namespace: g.namespace,
+        ...(g.levels.length ? { levels: g.levels } : {}),
+        ...(g.roles.length ? { roles: g.roles } : {}),
+      })),
+    }),
+  );
+  const tokens = model.tokens.map(
+    (t): MemberToken => ({
+      id: t.id,
+      serviceAccount: tokenAccountName(t.id, t.rotation),
+      ...(t.rotation ? { rotation: t.rotation } : {}),
+      ...(t.note !== undefined ? { note: t.note } : {}),
+      ...(t.expires !== undefined ? { expires: t.expires } : {}),
+      ...(t.name !== undefined ? { name: t.name } : {}),
+      ...(t.owner !== undefined ? { owner: t.owner } : {}),
+      namespaces: t.namespaces,
+      ...(t.namespaces.length ? { levels: t.levels } : {}),
+      ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
+    }),
+  );
   return { organization, users, invites, tokens };
 }
 
@@ -377,14 +454,20 @@ function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
   const { organization, users, invites, tokens } = membershipData(model);
   const cm = (name: string, data: Record<string, string>): Manifest =>
-    manifest('v1', 'ConfigMap', { metadata: meta(model, 'ConfigMap', name, ns), data } satisfies k8s.KubeConfigMapProps);
+    manifest('v1', 'ConfigMap', {
+      metadata: meta(model, 'ConfigMap', name, ns),
+      data,
+    } satisfies k8s.KubeConfigMapProps);
   // One JSON line per record: adding a user adds one line to dist/.
   // Every list grows with the organization: each is spread over numbered ConfigMaps, each under the
   // 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds 1 MiB; 12,000
   // invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server counts them.
   const lists = (list: MembershipList, records: readonly object[]) =>
-    chunkBySize(records.map((r) => `${JSON.stringify(r)}\n`), (line) => Buffer.byteLength(line, 'utf8'), MAX_OBJECT_BYTES)
-      .map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
+    chunkBySize(
+      records.map((r) => `${JSON.stringify(r)}\n`),
+      (line) => Buffer.byteLength(line, 'utf8'),
+      MAX_OBJECT_BYTES,
+    ).map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
   return [
     cm(ORGANIZATION_CONFIGMAP, { [ORGANIZATION_KEY]: `${JSON.stringify(organization)}\n` }),
     ...lists('users', users),
@@ -410,7 +493,9 @@ function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {
     ...(t.expires !== undefined ? { 'orgctl.io/token-expires': t.expires } : {}),
   };
   return [
-    manifest('v1', 'ServiceAccount', { metadata: meta(model, 'ServiceAccount', name, ns, about) } satisfies k8s.KubeServiceAccountProps),
+    manifest('v1', 'ServiceAccount', {
+      metadata: meta(model, 'ServiceAccount', name, ns, about),
+    } satisfies k8s.KubeServiceAccountProps),
     // No data: the cluster's token controller fills it in. No secret ever lands in dist/.
     manifest('v1', 'Secret', {
       metadata: meta(model, 'Secret', name, ns, { [SERVICE_ACCOUNT_NAME_ANNOTATION]: name, ...about }),
@@ -471,18 +556,43 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const subjects = new Subjects(model);
   const { bindings, customRoles, roleSources } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
-  const clusterWide = [...clusterRoles(model), namespaceObject(model, sys), ...membership(model), ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources)];
-  const perNamespace = new Map(model.namespaces.map((n) => [n.name, [namespaceObject(model, n.name, n.source), ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources), ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources)]]));
-  const tokens = liveTokens(model, options.today).map((t) => ({ id: t.id, key: `token:${t.id}`, objects: tokenObjects(model, t) }));
+  const clusterWide = [
+    ...clusterRoles(model),
+    namespaceObject(model, sys),
+    ...membership(model),
+    ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
+  ];
+  const perNamespace = new Map(
+    model.namespaces.map((n) => [
+      n.name,
+      [
+        namespaceObject(model, n.name, n.source),
+        ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources),
+        ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources),
+      ],
+    ]),
+  );
+  const tokens = liveTokens(model, options.today).map((t) => ({
+    id: t.id,
+    key: `token:${t.id}`,
+    objects: tokenObjects(model, t),
+  }));
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const out: Placed[] = [];
   for (const cluster of clusters) {
     out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, key: CLUSTER_SHARD, objects: clusterWide });
     for (const n of model.namespaces) {
       if (n.clusters.length && !n.clusters.includes(cluster)) continue;
-      out.push({ cluster, shard: shardOf(n.name, model.shards), unit: `namespace ${n.name}`, key: n.name, objects: perNamespace.get(n.name)! });
+      out.push({
+        cluster,
+        shard: shardOf(n.name, model.shards),
+        unit: `namespace ${n.name}`,
+        key: n.name,
+        objects: perNamespace.get(n.name)!,
+      });
     }
-    for (const t of tokens) out.push({ cluster, shard: shardOf(t.key, model.shards), unit: `token ${t.id}`, key: t.key, objects: t.objects });
+    for (const t of tokens)
+      out.push({ cluster, shard: shardOf(t.key, model.shards), unit: `token ${t.id}`, key: t.key, objects: t.objects });
   }
   return out;
 }
@@ -495,7 +605,10 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
 const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
 
 /** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
-export const ARGOCD_FILES = { applicationSet: 'argocd/applicationset.yaml', appProject: 'argocd/appproject.yaml' } as const;
+export const ARGOCD_FILES = {
+  applicationSet: 'argocd/applicationset.yaml',
+  appProject: 'argocd/appproject.yaml',
+} as const;
 
 /** The header's words around the declaration it names: `Generated by orgctl from <declaration>. Do not edit: ...`. */
 const GENERATED_BY = 'Generated by orgctl';
@@ -506,7 +619,8 @@ const DO_NOT_EDIT = '. Do not edit: change the declaration and run `npm run synt
  * a path holding a character Go's YAML reads as a line break (U+0085, U+2028) would end the
  * comment there for Go, and the rest of the line would be YAML that orgctl never read.
  */
-export const headerOf = (declaredIn: string): string => `${GENERATED_BY} from ${declaredIn.replace(/[^ -~]/g, unicodeEscape)}${DO_NOT_EDIT}`;
+export const headerOf = (declaredIn: string): string =>
+  `${GENERATED_BY} from ${declaredIn.replace(/[^ -~]/g, unicodeEscape)}${DO_NOT_EDIT}`;
 
 /** How every YAML file orgctl writes begins: what marks a folder as orgctl's output. */
 export const OUTPUT_HEADER = `# ${GENERATED_BY}`;
@@ -525,7 +639,12 @@ export function declaredInOf(text: string): string | undefined {
  * `.yml` Argo CD would apply too, a README) is not orgctl's and is refused by whatever judges it.
  */
 export function isOutputPath(path: string): boolean {
-  return path === MEMBERS_FILE || path === ARGOCD_FILES.applicationSet || path === ARGOCD_FILES.appProject || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path);
+  return (
+    path === MEMBERS_FILE ||
+    path === ARGOCD_FILES.applicationSet ||
+    path === ARGOCD_FILES.appProject ||
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path)
+  );
 }
 
 export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {

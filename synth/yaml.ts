@@ -37,7 +37,9 @@ function quote(s: string): string {
  * Anything else (C0 but LF, DEL, C1, U+2028/2029, a BOM, U+FFFE/FFFF, a lone surrogate) is never
  * written raw, so a text holding one is not orgctl's.
  */
-const NOT_WRITTEN_RAW = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
+const NOT_WRITTEN_RAW = new RegExp(
+  `[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
+);
 
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -59,7 +61,10 @@ function blockScalar(s: string, pad: string): string | undefined {
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
   if (body.endsWith('\n') || body.split('\n').some((l) => l !== l.trimEnd())) return undefined;
   const chomp = s.endsWith('\n') ? '|' : '|-';
-  return `${chomp}\n${body.split('\n').map((l) => (l === '' ? '' : pad + l)).join('\n')}`;
+  return `${chomp}\n${body
+    .split('\n')
+    .map((l) => (l === '' ? '' : pad + l))
+    .join('\n')}`;
 }
 
 const isCollection = (v: unknown): v is object => typeof v === 'object' && v !== null;
@@ -132,8 +137,17 @@ export function toYamlDocument(obj: Record<string, unknown>): string {
  * A multi-document YAML file: an optional comment header, then documents separated by `---`.
  * `cache` remembers each object's text: the same object in several files is written once.
  */
-export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string, cache?: WeakMap<object, string>): string {
-  const head = header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n` : '';
+export function toYamlStream(
+  docs: readonly Record<string, unknown>[],
+  header?: string,
+  cache?: WeakMap<object, string>,
+): string {
+  const head = header
+    ? `${header
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n')}\n`
+    : '';
   const parts: string[] = [head];
   for (const d of docs) {
     let text = cache?.get(d);
@@ -182,7 +196,10 @@ interface NotCanonicalAt {
  * output reads nothing else, because what another parser (Go's, in kubectl and Argo CD) might read
  * differently (anchors, aliases, merge keys, tags, duplicate keys, directives) is never written.
  */
-export function readCanonicalYaml(text: string, cache?: DocumentCache): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
+export function readCanonicalYaml(
+  text: string,
+  cache?: DocumentCache,
+): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
   const reader = new CanonicalReader(text, cache);
   try {
     return { documents: reader.documents() };
@@ -193,13 +210,23 @@ export function readCanonicalYaml(text: string, cache?: DocumentCache): { docume
     for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
     const lineStart = text.lastIndexOf('\n', at - 1) + 1;
     const lineEnd = text.indexOf('\n', lineStart);
-    return { error: { line, found: e.message || describeLine(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd)) } };
+    return {
+      error: { line, found: e.message || describeLine(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd)) },
+    };
   }
 }
 
 /** A character by its code point and, where it has one, its name. */
 function describeCharacter(c: string): string {
-  const names: Record<string, string> = { '\t': 'tab', '\r': 'carriage return', '\u0085': 'next line (NEL)', '\u2028': 'line separator', '\u2029': 'paragraph separator', '\ufeff': 'byte-order mark', '\u007f': 'delete (DEL)' };
+  const names: Record<string, string> = {
+    '\t': 'tab',
+    '\r': 'carriage return',
+    '\u0085': 'next line (NEL)',
+    '\u2028': 'line separator',
+    '\u2029': 'paragraph separator',
+    '\ufeff': 'byte-order mark',
+    '\u007f': 'delete (DEL)',
+  };
   const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   return names[c] ? `${names[c]} (${code})` : `${code} character`;
 }
@@ -238,7 +265,8 @@ function readScalar(token: string): unknown {
 function parseScalar(token: string): unknown {
   if (token.startsWith('"')) {
     // Go refuses a \u escape of a surrogate ("invalid Unicode character escape code").
-    if (/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/.test(token)) throw new NotCanonical('a \\u escape of a surrogate, which Go\'s YAML refuses');
+    if (/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/.test(token))
+      throw new NotCanonical("a \\u escape of a surrogate, which Go's YAML refuses");
     // One JSON string, the whole token: JSON.parse rejects anything after it.
     try {
       return JSON.parse(token) as string;
@@ -256,9 +284,35 @@ function parseScalar(token: string): unknown {
 
 // The keys and values every manifest repeats, by length: recognized in place, without copying
 // them out of the text first (most of the lines of a large output are these).
-const COMMON = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations', 'rules', 'verbs', 'apiGroups',
-  'resources', 'roleRef', 'subjects', 'apiGroup', 'data', 'User', 'Group', 'ServiceAccount', 'ClusterRole', 'Role', 'RoleBinding',
-  'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'rbac.authorization.k8s.io/v1', 'get', 'list', 'watch'];
+const COMMON = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'name',
+  'namespace',
+  'labels',
+  'annotations',
+  'rules',
+  'verbs',
+  'apiGroups',
+  'resources',
+  'roleRef',
+  'subjects',
+  'apiGroup',
+  'data',
+  'User',
+  'Group',
+  'ServiceAccount',
+  'ClusterRole',
+  'Role',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'rbac.authorization.k8s.io',
+  'rbac.authorization.k8s.io/v1',
+  'get',
+  'list',
+  'watch',
+];
 const COMMON_BY_LENGTH: string[][] = [];
 for (const t of COMMON) (COMMON_BY_LENGTH[t.length] ??= []).push(t);
 
@@ -271,7 +325,8 @@ function knownToken(text: string, from: number, to: number): string | undefined 
 // What PLAIN allows: a first character, then the rest.
 const PLAIN_FIRST = new Uint8Array(128);
 const PLAIN_REST = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/') PLAIN_FIRST[c.charCodeAt(0)] = PLAIN_REST[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/')
+  PLAIN_FIRST[c.charCodeAt(0)] = PLAIN_REST[c.charCodeAt(0)] = 1;
 for (const c of '0123456789.@:-') PLAIN_REST[c.charCodeAt(0)] = 1;
 
 /**
@@ -304,7 +359,10 @@ class CanonicalReader {
   /** Where the key just read ends (its `:`). */
   private colon = 0;
 
-  constructor(text: string, private readonly cache?: DocumentCache) {
+  constructor(
+    text: string,
+    private readonly cache?: DocumentCache,
+  ) {
     this.text = text;
     this.length = text.length;
     this.moveTo(0);
@@ -343,7 +401,9 @@ class CanonicalReader {
     const bad = NOT_WRITTEN_RAW.exec(this.text);
     if (bad) {
       this.moveTo(this.text.lastIndexOf('\n', bad.index - 1) + 1);
-      throw new NotCanonical(`a raw ${describeCharacter(bad[0])}, which orgctl never writes (Go's YAML reads it as a line break or refuses it)`);
+      throw new NotCanonical(
+        `a raw ${describeCharacter(bad[0])}, which orgctl never writes (Go's YAML reads it as a line break or refuses it)`,
+      );
     }
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
@@ -351,7 +411,11 @@ class CanonicalReader {
     if (this.indent !== -1 && !this.atDocumentStart()) docs.push(this.mapping(0, -1));
     while (this.indent !== -1) {
       if (!this.atDocumentStart()) throw new NotCanonical();
-      docs.push(this.cache ? this.cachedDocument(this.cache) : (this.nextLine(), this.mapping(0, -1)));
+      if (this.cache) docs.push(this.cachedDocument(this.cache));
+      else {
+        this.nextLine();
+        docs.push(this.mapping(0, -1));
+      }
     }
     return docs;
   }
@@ -390,7 +454,8 @@ class CanonicalReader {
       if (colon >= end || text.charCodeAt(colon) !== COLON) throw new NotCanonical();
     } else {
       colon = text.indexOf(':', at);
-      while (colon >= 0 && colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE) colon = text.indexOf(':', colon + 1);
+      while (colon >= 0 && colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE)
+        colon = text.indexOf(':', colon + 1);
       if (colon <= at || colon >= end) throw new NotCanonical();
     }
     this.colon = colon;
@@ -434,7 +499,8 @@ class CanonicalReader {
         if (text.charCodeAt(at) === DASH && text.charCodeAt(at + 1) === SPACE) break;
       }
       const key = this.key(at);
-      if (Object.hasOwn(out, key) || key === '__proto__') throw new NotCanonical(`a duplicate key ${JSON.stringify(key)}`);
+      if (Object.hasOwn(out, key) || key === '__proto__')
+        throw new NotCanonical(`a duplicate key ${JSON.stringify(key)}`);
       out[key] = this.value(indent);
       entries++;
       at = -1;
@@ -452,13 +518,19 @@ class CanonicalReader {
       const next = this.indent;
       if (next === indent) {
         const at = this.start + indent;
-        if (text.charCodeAt(at) === DASH && (this.end === at + 1 || text.charCodeAt(at + 1) === SPACE) && !this.atDocumentStart()) return this.sequence(indent);
+        if (
+          text.charCodeAt(at) === DASH &&
+          (this.end === at + 1 || text.charCodeAt(at + 1) === SPACE) &&
+          !this.atDocumentStart()
+        )
+          return this.sequence(indent);
       }
       if (next === indent + 2) return this.mapping(indent + 2, -1);
       throw new NotCanonical();
     }
     const from = colon + 2;
-    if (text.charCodeAt(colon + 1) !== SPACE || text.charCodeAt(from) === SPACE || from === this.end) throw new NotCanonical();
+    if (text.charCodeAt(colon + 1) !== SPACE || text.charCodeAt(from) === SPACE || from === this.end)
+      throw new NotCanonical();
     const size = this.end - from;
     if (size <= 2) {
       const rest = text.slice(from, this.end);
@@ -467,7 +539,8 @@ class CanonicalReader {
         return rest === '[]' ? [] : rest === '{}' ? {} : this.block(indent + 2, rest === '|');
       }
     }
-    const v = knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? readScalar(text.slice(from, this.end));
+    const v =
+      knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? readScalar(text.slice(from, this.end));
     this.nextLine();
     return v;
   }
@@ -506,7 +579,9 @@ class CanonicalReader {
       } else if (this.startsMapping(at)) {
         out.push(this.mapping(indent + 2, at));
       } else {
-        out.push(knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)));
+        out.push(
+          knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)),
+        );
         this.nextLine();
       }
     }

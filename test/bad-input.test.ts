@@ -16,7 +16,7 @@ const CASES = readdirSync(DIR)
   .sort()
   .map((file) => {
     const header = readFileSync(join(DIR, file), 'utf8').match(/^# expect: (\d) (.*)$/m);
-    const [code, message] = header ? [Number(header[1]), header[2]!] : index[file] ?? [NaN, ''];
+    const [code, message] = header ? [Number(header[1]), header[2]!] : (index[file] ?? [NaN, '']);
     return { file, code, message };
   });
 

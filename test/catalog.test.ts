@@ -3,28 +3,62 @@ import { CATALOG, findLevel, grantableLevels, isAdminOnly } from '../model/catal
 import { CLASS_BY_ID, classesOf, unknownGroupsWritten } from '../analysis/classes.ts';
 import { rulesAllow, type ResourceRequest } from '../analysis/rules.ts';
 
-const req = (verb: string, apiGroup: string, resource: string, subresource = ''): ResourceRequest => ({ verb, apiGroup, resource, subresource });
+const req = (verb: string, apiGroup: string, resource: string, subresource = ''): ResourceRequest => ({
+  verb,
+  apiGroup,
+  resource,
+  subresource,
+});
 
 /** Requests that run code or take identities: only admin-only levels may allow any of them. */
 const RUNS_CODE: ResourceRequest[] = [
-  req('create', '', 'pods'), req('update', '', 'pods'), req('patch', '', 'pods'),
-  req('get', '', 'pods', 'exec'), req('create', '', 'pods', 'exec'), req('get', '', 'pods', 'attach'),
+  req('create', '', 'pods'),
+  req('update', '', 'pods'),
+  req('patch', '', 'pods'),
+  req('get', '', 'pods', 'exec'),
+  req('create', '', 'pods', 'exec'),
+  req('get', '', 'pods', 'attach'),
   req('patch', '', 'pods', 'ephemeralcontainers'),
-  req('create', 'apps', 'deployments'), req('patch', 'apps', 'deployments'), req('create', 'apps', 'statefulsets'),
-  req('create', 'apps', 'daemonsets'), req('create', 'apps', 'replicasets'), req('create', '', 'replicationcontrollers'),
-  req('create', 'batch', 'jobs'), req('create', 'batch', 'cronjobs'),
-  req('create', '', 'secrets'), req('create', '', 'serviceaccounts', 'token'), req('impersonate', '', 'serviceaccounts'),
-  req('create', 'rbac.authorization.k8s.io', 'rolebindings'), req('escalate', 'rbac.authorization.k8s.io', 'roles'),
+  req('create', 'apps', 'deployments'),
+  req('patch', 'apps', 'deployments'),
+  req('create', 'apps', 'statefulsets'),
+  req('create', 'apps', 'daemonsets'),
+  req('create', 'apps', 'replicasets'),
+  req('create', '', 'replicationcontrollers'),
+  req('create', 'batch', 'jobs'),
+  req('create', 'batch', 'cronjobs'),
+  req('create', '', 'secrets'),
+  req('create', '', 'serviceaccounts', 'token'),
+  req('impersonate', '', 'serviceaccounts'),
+  req('create', 'rbac.authorization.k8s.io', 'rolebindings'),
+  req('escalate', 'rbac.authorization.k8s.io', 'roles'),
   req('bind', 'rbac.authorization.k8s.io', 'clusterroles'),
   // issue 12, section 2: every write on Secrets, reaching into pods and nodes, pod-creating custom resources
-  req('update', '', 'secrets'), req('patch', '', 'secrets'), req('delete', '', 'secrets'), req('deletecollection', '', 'secrets'),
-  req('get', '', 'pods', 'portforward'), req('create', '', 'pods', 'portforward'),
-  req('get', '', 'pods', 'proxy'), req('create', '', 'pods', 'proxy'), req('get', '', 'services', 'proxy'), req('delete', '', 'services', 'proxy'),
-  req('get', '', 'nodes', 'proxy'), req('get', '', 'nodes', 'log'), req('create', '', 'nodes', 'checkpoint'), req('get', '', 'nodes', 'stats'),
-  req('create', 'argoproj.io', 'workflows'), req('create', 'tekton.dev', 'taskruns'), req('create', 'kubevirt.io', 'virtualmachines'),
-  req('create', 'ray.io', 'rayjobs'), req('create', 'kubeflow.org', 'pytorchjobs'), req('create', 'sparkoperator.k8s.io', 'sparkapplications'),
-  req('create', 'batch.volcano.sh', 'jobs'), req('create', 'serving.knative.dev', 'services'), req('create', 'jobset.x-k8s.io', 'jobsets'),
-  req('create', 'leaderworkerset.x-k8s.io', 'leaderworkersets'), req('create', 'example.com', 'anything'),
+  req('update', '', 'secrets'),
+  req('patch', '', 'secrets'),
+  req('delete', '', 'secrets'),
+  req('deletecollection', '', 'secrets'),
+  req('get', '', 'pods', 'portforward'),
+  req('create', '', 'pods', 'portforward'),
+  req('get', '', 'pods', 'proxy'),
+  req('create', '', 'pods', 'proxy'),
+  req('get', '', 'services', 'proxy'),
+  req('delete', '', 'services', 'proxy'),
+  req('get', '', 'nodes', 'proxy'),
+  req('get', '', 'nodes', 'log'),
+  req('create', '', 'nodes', 'checkpoint'),
+  req('get', '', 'nodes', 'stats'),
+  req('create', 'argoproj.io', 'workflows'),
+  req('create', 'tekton.dev', 'taskruns'),
+  req('create', 'kubevirt.io', 'virtualmachines'),
+  req('create', 'ray.io', 'rayjobs'),
+  req('create', 'kubeflow.org', 'pytorchjobs'),
+  req('create', 'sparkoperator.k8s.io', 'sparkapplications'),
+  req('create', 'batch.volcano.sh', 'jobs'),
+  req('create', 'serving.knative.dev', 'services'),
+  req('create', 'jobset.x-k8s.io', 'jobsets'),
+  req('create', 'leaderworkerset.x-k8s.io', 'leaderworkersets'),
+  req('create', 'example.com', 'anything'),
 ];
 
 describe('access-level catalog', () => {
@@ -39,8 +73,11 @@ describe('access-level catalog', () => {
     expect(isAdminOnly('r:pods')).toBe(false);
   });
 
-  it.each(CATALOG.filter((l) => !l.adminOnly).map((l) => [l.id, l] as const))('%s lets nobody run code or take identities', (_id, level) => {
-    for (const r of RUNS_CODE) expect(rulesAllow(level.rules, r), `${level.id} allows ${JSON.stringify(r)}`).toBe(false);
+  it.each(
+    CATALOG.filter((l) => !l.adminOnly).map((l) => [l.id, l] as const),
+  )('%s lets nobody run code or take identities', (_id, level) => {
+    for (const r of RUNS_CODE)
+      expect(rulesAllow(level.rules, r), `${level.id} allows ${JSON.stringify(r)}`).toBe(false);
   });
 
   it('every level is judged right by the privilege classes: admin-only exactly when it holds an admin-only class', () => {
@@ -52,14 +89,22 @@ describe('access-level catalog', () => {
 
   it('only w:full reaches API groups orgctl does not know, and w:pods is the only other level to port-forward', () => {
     for (const level of CATALOG) {
-      expect(level.rules.some((r) => unknownGroupsWritten(r).length > 0), level.id).toBe(level.id === 'w:full');
-      expect(rulesAllow(level.rules, req('create', '', 'pods', 'portforward')), level.id).toBe(level.id === 'w:full' || level.id === 'w:pods');
+      expect(
+        level.rules.some((r) => unknownGroupsWritten(r).length > 0),
+        level.id,
+      ).toBe(level.id === 'w:full');
+      expect(rulesAllow(level.rules, req('create', '', 'pods', 'portforward')), level.id).toBe(
+        level.id === 'w:full' || level.id === 'w:pods',
+      );
     }
   });
 
   it('every admin-only level allows something that runs code or takes an identity', () => {
     for (const level of CATALOG.filter((l) => l.adminOnly)) {
-      expect(RUNS_CODE.some((r) => rulesAllow(level.rules, r)), level.id).toBe(true);
+      expect(
+        RUNS_CODE.some((r) => rulesAllow(level.rules, r)),
+        level.id,
+      ).toBe(true);
       expect(level.reservedBecause, level.id).toBeTruthy();
     }
   });
@@ -71,7 +116,8 @@ describe('access-level catalog', () => {
         for (const group of rule.apiGroups ?? []) {
           for (const res of rule.resources ?? []) {
             const [resource, sub = ''] = res.split('/');
-            for (const verb of rule.verbs) expect(rulesAllow(w.rules, req(verb, group, resource!, sub)), `${w.id} ${verb} ${res}`).toBe(true);
+            for (const verb of rule.verbs)
+              expect(rulesAllow(w.rules, req(verb, group, resource!, sub)), `${w.id} ${verb} ${res}`).toBe(true);
           }
         }
       }
@@ -99,7 +145,10 @@ describe('access-level catalog', () => {
     expect(all).toContain('w:services');
     // every grantable level is covered by what Add All gives
     for (const l of CATALOG.filter((x) => !x.adminOnly)) {
-      const covered = all.includes(l.id) || all.includes(`w:${l.family}`) || (l.access === 'read' && l.family !== 'secrets' && all.includes('r:full'));
+      const covered =
+        all.includes(l.id) ||
+        all.includes(`w:${l.family}`) ||
+        (l.access === 'read' && l.family !== 'secrets' && all.includes('r:full'));
       expect(covered, l.id).toBe(true);
     }
   });

@@ -46,7 +46,10 @@ describe('orgctl synth', () => {
     await run(['synth', '--spec', ACME, '--out', out]);
     const before = snapshot(out);
     const bad = join(tempDir(), 'bad.yaml');
-    writeFileSync(bad, readFileSync(ACME, 'utf8').replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods", "w:pods"]'));
+    writeFileSync(
+      bad,
+      readFileSync(ACME, 'utf8').replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods", "w:pods"]'),
+    );
     const r = await run(['synth', '--spec', bad, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error forbidden-grant users/bob@acme.io → web: w:pods is reserved for admins');
@@ -72,7 +75,9 @@ describe('orgctl synth', () => {
     writeFileSync(join(repo, 'notes.yaml'), 'mine: true\n');
     const r = await run(['synth', '--spec', ACME, '--out', repo]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/holds files orgctl did not write \(\.git\/config, notes\.yaml, org\/org\.ts\): the output folder is replaced whole/);
+    expect(r.stderr).toMatch(
+      /holds files orgctl did not write \(\.git\/config, notes\.yaml, org\/org\.ts\): the output folder is replaced whole/,
+    );
     expect(listFiles(repo)).toEqual(['.git/config', 'notes.yaml', 'org/org.ts']);
     // a members.json that is not orgctl's, or a folder holding no file, is someone's too
     const other = tempDir();
@@ -107,27 +112,41 @@ describe('orgctl synth', () => {
     const r = await run(['synth', '--spec', ACME, '--out', join(tempDir(), 'd'), '--format', 'json']);
     const body = JSON.parse(r.stdout);
     expect(body).toMatchObject({ ok: true, written: true, findings: [{ severity: 'warning', rule: 'risky-grant' }] });
-    expect(body.files).toEqual(expect.arrayContaining(['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml', 'members.json', 'argocd/applicationset.yaml', 'argocd/appproject.yaml']));
+    expect(body.files).toEqual(
+      expect.arrayContaining([
+        'lga1/cluster/resources.yaml',
+        'ord1/cluster/resources.yaml',
+        'members.json',
+        'argocd/applicationset.yaml',
+        'argocd/appproject.yaml',
+      ]),
+    );
   });
 
   it('judges expiry on --today (or ORGCTL_TODAY)', async () => {
     const out = join(tempDir(), 'd');
     const r = await run(['synth', '--spec', ACME, '--out', out, '--today', '2027-07-01']);
-    expect(r.stderr).toContain('warning expired-grant users/dan@acme.io → data: expired on 2027-06-30 (today is 2027-07-01)');
+    expect(r.stderr).toContain(
+      'warning expired-grant users/dan@acme.io → data: expired on 2027-06-30 (today is 2027-07-01)',
+    );
     expect(nsText(snapshot(out), 'data')).not.toMatch(/name: dan@acme.io/);
     expect((await run(['synth', '--spec', ACME, '--today', 'tomorrow'])).code).toBe(2);
   });
 
   it('synth --check gives the same answer from any working directory', () => {
-    const r = cli(['synth', '--check', '--spec', join(ROOT, 'org/org.ts'), '--out', join(ROOT, 'dist')], { cwd: tempDir() });
+    const r = cli(['synth', '--check', '--spec', join(ROOT, 'org/org.ts'), '--out', join(ROOT, 'dist')], {
+      cwd: tempDir(),
+    });
     expect(r.stdout).toContain(`${join(ROOT, 'dist')}/ is up to date`);
     expect(r.code).toBe(0);
   });
 
-  it('cdk8s.yaml\'s app (org/main.ts) writes the same dist/ into CDK8S_OUTDIR', () => {
+  it("cdk8s.yaml's app (org/main.ts) writes the same dist/ into CDK8S_OUTDIR", () => {
     const out = join(tempDir(), 'cdk8s-out');
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'org/main.ts'], {
-      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ORGCTL_TODAY: '2026-11-26' }, encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, CDK8S_OUTDIR: out, ORGCTL_TODAY: '2026-11-26' },
+      encoding: 'utf8',
     });
     expect(r.status).toBe(0);
     expect(snapshot(out)).toEqual(snapshot(join(ROOT, 'dist')));
@@ -137,7 +156,13 @@ describe('orgctl synth', () => {
 describe('orgctl check', () => {
   it('lists findings and exits 0 on warnings only', async () => {
     const spec = join(tempDir(), 'org.yaml');
-    writeFileSync(spec, readFileSync(ACME, 'utf8').replace('{ email: carol@acme.io, billing: true, sso: true,', '{ email: carol@acme.io, billing: true,'));
+    writeFileSync(
+      spec,
+      readFileSync(ACME, 'utf8').replace(
+        '{ email: carol@acme.io, billing: true, sso: true,',
+        '{ email: carol@acme.io, billing: true,',
+      ),
+    );
     const r = await run(['check', '--spec', spec]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning invite-without-sso invites/carol@acme.io: the invitee can log in without SSO');
@@ -146,15 +171,36 @@ describe('orgctl check', () => {
 
   it('--list names every policy', async () => {
     const r = await run(['check', '--list']);
-    for (const id of ['forbidden-grant', 'unknown-namespace', 'duplicate-user', 'invalid-name', 'owner-admin', 'token-owner-inactive', 'invite-without-sso', 'system-namespace', 'expired-grant']) {
+    for (const id of [
+      'forbidden-grant',
+      'unknown-namespace',
+      'duplicate-user',
+      'invalid-name',
+      'owner-admin',
+      'token-owner-inactive',
+      'invite-without-sso',
+      'system-namespace',
+      'expired-grant',
+    ]) {
       expect(r.stdout).toContain(id);
     }
   });
 
   it('--format json gives machine-readable findings', async () => {
-    const r = await run(['check', '--spec', join(ROOT, 'test/fixtures/bad-input/forbidden-w-pods.yaml'), '--format', 'json']);
+    const r = await run([
+      'check',
+      '--spec',
+      join(ROOT, 'test/fixtures/bad-input/forbidden-w-pods.yaml'),
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ severity: 'error', rule: 'forbidden-grant', subject: 'users/bob@acme.io → web', source: 'spec.grants[0].levels[1]' });
+    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({
+      severity: 'error',
+      rule: 'forbidden-grant',
+      subject: 'users/bob@acme.io → web',
+      source: 'spec.grants[0].levels[1]',
+    });
   });
 });
 
@@ -219,7 +265,9 @@ describe('progress', () => {
 
 describe('issue 12: identities, names and sizes through the CLI', () => {
   const base = () => ({
-    apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
     spec: {
       owner: 'alice@acme.io',
       users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }] as Record<string, unknown>[],
@@ -239,15 +287,22 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     return { check: cli(['check', '--spec', file]), synth: cli(['synth', '--spec', file, '--out', out]), out };
   };
 
-  it('a token id that is another token\'s rotation is refused, naming both declarations', () => {
+  it("a token id that is another token's rotation is refused, naming both declarations", () => {
     const s = base();
-    s.spec.tokens.push({ id: 'deploy', namespaces: ['web'], rotation: 1 }, { id: 'deploy-r1', namespaces: [], owner: 'bob@acme.io' });
+    s.spec.tokens.push(
+      { id: 'deploy', namespaces: ['web'], rotation: 1 },
+      { id: 'deploy-r1', namespaces: [], owner: 'bob@acme.io' },
+    );
     const { check, synth, out } = checkAndSynth(s);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain('error duplicate-name tokens/deploy-r1: ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 (spec.tokens[0]) and token deploy-r1');
+    expect(check.stderr).toContain(
+      'error duplicate-name tokens/deploy-r1: ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 (spec.tokens[0]) and token deploy-r1',
+    );
     expect(check.stderr).toContain('(at spec.tokens[1].id)');
     // The rendered objects are judged by synth (check leaves output rules to it).
-    expect(synth.stderr).toContain('error duplicate-object ServiceAccount acme-system/token-deploy-r1: ServiceAccount acme-system/token-deploy-r1 and Secret acme-system/token-deploy-r1 would be written by both spec.tokens[0] and spec.tokens[1]');
+    expect(synth.stderr).toContain(
+      'error duplicate-object ServiceAccount acme-system/token-deploy-r1: ServiceAccount acme-system/token-deploy-r1 and Secret acme-system/token-deploy-r1 would be written by both spec.tokens[0] and spec.tokens[1]',
+    );
     expect(synth.code).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
@@ -257,7 +312,9 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     s.spec.tokens.push({ id: 'ci', namespaces: ['web'], owner: 'bob@acme.io' });
     const bad = checkAndSynth(s);
     expect(bad.check.code).toBe(1);
-    expect(bad.check.stderr).toMatch(/error forbidden-grant tokens\/ci: token ci holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner \(an organization-owned token\) \(at spec\.tokens\[0\]\.owner\)/);
+    expect(bad.check.stderr).toMatch(
+      /error forbidden-grant tokens\/ci: token ci holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner \(an organization-owned token\) \(at spec\.tokens\[0\]\.owner\)/,
+    );
     expect(bad.synth.code).toBe(1);
     s.spec.tokens[0]!.owner = 'alice@acme.io';
     expect(checkAndSynth(s).synth.code).toBe(0);
@@ -268,12 +325,20 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
   it('an email with "/" that would name a Role is refused at the grant, before any output', () => {
     const s = base();
     s.spec.users.push({ email: 'a/b@x.io' });
-    s.spec.grants.push({ user: 'a/b@x.io', namespace: 'web', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] });
+    s.spec.grants.push({
+      user: 'a/b@x.io',
+      namespace: 'web',
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    });
     const { check, synth, out } = checkAndSynth(s);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain('error invalid-name users/a/b@x.io → web: the inline rules would become Role "acme:custom:a/b@x.io", named after the email, and an RBAC object name may not contain \'/\'');
+    expect(check.stderr).toContain(
+      'error invalid-name users/a/b@x.io → web: the inline rules would become Role "acme:custom:a/b@x.io", named after the email, and an RBAC object name may not contain \'/\'',
+    );
     expect(check.stderr).toContain('(at spec.grants[0].rules)');
-    expect(synth.stderr).toContain('error invalid-object Role web/acme:custom:a/b@x.io: name "acme:custom:a/b@x.io" may not contain \'/\', which the API server refuses for a Role');
+    expect(synth.stderr).toContain(
+      'error invalid-object Role web/acme:custom:a/b@x.io: name "acme:custom:a/b@x.io" may not contain \'/\', which the API server refuses for a Role',
+    );
     expect(synth.code).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
@@ -283,28 +348,45 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     s.spec.namespaces.push({ name: 'argocd' });
     const { check, synth } = checkAndSynth(s);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain("error undeployable-namespace namespaces/argocd: argocd is Argo CD's own namespace (the default of delivery.argocd.namespace), which the generated AppProject denies: its shard would never sync; choose another name (at spec.namespaces[1].name)");
+    expect(check.stderr).toContain(
+      "error undeployable-namespace namespaces/argocd: argocd is Argo CD's own namespace (the default of delivery.argocd.namespace), which the generated AppProject denies: its shard would never sync; choose another name (at spec.namespaces[1].name)",
+    );
     expect(synth.code).toBe(1);
   });
 
   it('a JSON spec with a duplicate key is refused like a YAML one', () => {
-    const text = '{"apiVersion": "orgctl/v1", "kind": "Organization", "metadata": {"name": "acme"},\n'
-      + ' "spec": {"owner": "alice@acme.io", "users": [{"email": "alice@acme.io", "admin": true},\n'
-      + '   {"email": "bob@acme.io", "admin": false, "admin": true}]}}\n';
+    const text =
+      '{"apiVersion": "orgctl/v1", "kind": "Organization", "metadata": {"name": "acme"},\n' +
+      ' "spec": {"owner": "alice@acme.io", "users": [{"email": "alice@acme.io", "admin": true},\n' +
+      '   {"email": "bob@acme.io", "admin": false, "admin": true}]}}\n';
     const file = join(tempDir(), 'org.json');
     writeFileSync(file, text);
     const r = cli(['check', '--spec', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:3:45: spec.users[1].admin: duplicate key "admin"`);
     const yaml = join(tempDir(), 'org.yaml');
-    writeFileSync(yaml, 'apiVersion: orgctl/v1\nkind: Organization\nmetadata: { name: acme }\nspec:\n  owner: alice@acme.io\n  users:\n    - { email: alice@acme.io, admin: true }\n    - { email: bob@acme.io, admin: false, admin: true }\n');
+    writeFileSync(
+      yaml,
+      'apiVersion: orgctl/v1\nkind: Organization\nmetadata: { name: acme }\nspec:\n  owner: alice@acme.io\n  users:\n    - { email: alice@acme.io, admin: true }\n    - { email: bob@acme.io, admin: false, admin: true }\n',
+    );
     expect(cli(['check', '--spec', yaml]).code).toBe(2);
   });
 });
 
 describe('orgctl kubeconfig --out outside git repositories only', () => {
   const SECRET = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
-  const args = (out: string) => ['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--dir', join(ROOT, 'dist'), '--out', out];
+  const args = (out: string) => [
+    'kubeconfig',
+    'ci-deploy',
+    '--server',
+    'https://k.acme.io',
+    '--secret',
+    SECRET,
+    '--dir',
+    join(ROOT, 'dist'),
+    '--out',
+    out,
+  ];
   /** A `git` on PATH that answers as given. */
   const fakeGit = (stderr: string, code: number) => {
     const bin = tempDir('orgctl-fake-git-');
@@ -316,7 +398,9 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
     const out = join(tempDir(), 'kubeconfig');
     const r = cli(args(out), { env: fakeGit('fatal: detected dubious ownership in repository at /x', 128) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('git could not tell whether it is in a repository (fatal: detected dubious ownership in repository at /x)');
+    expect(r.stderr).toContain(
+      'git could not tell whether it is in a repository (fatal: detected dubious ownership in repository at /x)',
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -340,7 +424,9 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
 
   it('writes where git proves there is no repository', () => {
     const out = join(tempDir(), 'kubeconfig');
-    const r = cli(args(out), { env: fakeGit('fatal: not a git repository (or any of the parent directories): .git', 128) });
+    const r = cli(args(out), {
+      env: fakeGit('fatal: not a git repository (or any of the parent directories): .git', 128),
+    });
     expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`wrote ${out} (mode 0600)`)]);
   });
 });

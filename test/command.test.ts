@@ -9,7 +9,13 @@ import { main, usage } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
 import { ROOT, run } from './helpers.ts';
 
-const SPEC = { spec: 'string', check: 'boolean', actor: 'list', format: ['text', 'json'], namespace: 'string' } as const;
+const SPEC = {
+  spec: 'string',
+  check: 'boolean',
+  actor: 'list',
+  format: ['text', 'json'],
+  namespace: 'string',
+} as const;
 
 /** The message of what `f` throws, or undefined. */
 function thrown(f: () => unknown): string | undefined {
@@ -78,8 +84,12 @@ describe('parseArgs: each kind of flag', () => {
 
   it('choice: one of the listed values, else a usage error naming them', () => {
     expect(parseArgs(['--format=json'], SPEC).flags.format).toBe('json');
-    expect(thrown(() => parseArgs(['--format', 'xml'], SPEC))).toBe('--format "xml" is not allowed (expected one of text, json)');
-    expect(thrown(() => parseArgs(['--format='], SPEC))).toBe('--format "" is not allowed (expected one of text, json)');
+    expect(thrown(() => parseArgs(['--format', 'xml'], SPEC))).toBe(
+      '--format "xml" is not allowed (expected one of text, json)',
+    );
+    expect(thrown(() => parseArgs(['--format='], SPEC))).toBe(
+      '--format "" is not allowed (expected one of text, json)',
+    );
     expect(thrown(() => parseArgs(['--format'], SPEC))).toBe('--format needs a value');
   });
 
@@ -144,7 +154,9 @@ describe('defineCommand', () => {
     calls.length = 0;
     const { io, out } = capture();
     expect(demo.invoke(['--spec', 'a', '-n', 'web', '--actor', 'x', '--check'], io)).toBe(1);
-    expect(calls).toEqual([{ flags: expect.objectContaining({ spec: 'a', namespace: 'web', actor: ['x'], check: true }), positionals: [] }]);
+    expect(calls).toEqual([
+      { flags: expect.objectContaining({ spec: 'a', namespace: 'web', actor: ['x'], check: true }), positionals: [] },
+    ]);
     expect(out).toEqual(['ran']);
     const r = spread.invoke(['a', 'b'], io);
     expectTypeOf(r).toEqualTypeOf<Promise<number> | number>();
@@ -177,7 +189,11 @@ describe('defineCommand', () => {
   });
 
   it('carries its lines for the top-level usage', () => {
-    expect([demo.synopsis, spread.synopsis, demo.summary]).toEqual([['[--spec FILE] [-n NS]', '--check'], ['ARGS...'], 'One line.\nAnother line.']);
+    expect([demo.synopsis, spread.synopsis, demo.summary]).toEqual([
+      ['[--spec FILE] [-n NS]', '--check'],
+      ['ARGS...'],
+      'One line.\nAnother line.',
+    ]);
   });
 });
 
@@ -200,11 +216,15 @@ describe('the commands', () => {
     }
   });
 
-  it('every flag its synopsis, its help\'s usage lines and its help\'s flag list name is one it takes', async () => {
+  it("every flag its synopsis, its help's usage lines and its help's flag list name is one it takes", async () => {
     for (const c of await loaded()) {
       // Prose may name another command's flags (synth --check): the usage block and lines that begin with a flag may not.
       const [usageBlock, ...rest] = c.help.split('\n\n');
-      const flagLines = rest.join('\n').split('\n').filter((l) => /^\s+--?[a-z]/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
+      const flagLines = rest
+        .join('\n')
+        .split('\n')
+        .filter((l) => /^\s+--?[a-z]/.test(l))
+        .map((l) => l.trim().split(/\s{2,}/)[0]);
       const text = [...c.synopsis, usageBlock, ...flagLines].join('\n');
       for (const [, name] of text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)) {
         expect(name === 'help' || Object.hasOwn(c.flags, name!), `${c.name}: --${name}`).toBe(true);
@@ -239,7 +259,9 @@ describe('the commands', () => {
     for (const name of ['frobnicate', 'toString', 'constructor', '__proto__']) {
       const r = await run([name]);
       expect(r.code, name).toBe(2);
-      expect(r.stderr, name).toBe(`orgctl: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`);
+      expect(r.stderr, name).toBe(
+        `orgctl: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`,
+      );
     }
   });
 
@@ -248,7 +270,10 @@ describe('the commands', () => {
     for (const file of ['cli/main.ts', 'cli/commands.ts']) {
       const text = readFileSync(join(ROOT, file), 'utf8');
       const staticImports = [...text.matchAll(/^import\s[^;]*?from\s+'\.\/([\w-]+)\.ts'/gm)].map((m) => m[1]);
-      expect(staticImports.filter((m) => names.includes(m!)), file).toEqual([]);
+      expect(
+        staticImports.filter((m) => names.includes(m!)),
+        file,
+      ).toEqual([]);
     }
     const dynamic = readFileSync(join(ROOT, 'cli/commands.ts'), 'utf8').match(/import\('\.\/[\w-]+\.ts'\)/g);
     expect(dynamic).toEqual(names.map((n) => `import('./${n}.ts')`));

@@ -46,7 +46,12 @@ describe('TypeScript declarations', () => {
   it('a declaration that throws while it runs is named with its own TypeScript line', () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
-    writeFileSync(file, declaration('const members: string[] | undefined = undefined as string[] | undefined;\nmembers!.forEach((m) => org.user(m));'));
+    writeFileSync(
+      file,
+      declaration(
+        'const members: string[] | undefined = undefined as string[] | undefined;\nmembers!.forEach((m) => org.user(m));',
+      ),
+    );
     const r = cli(['check', '--spec', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/org\.ts: Cannot read properties of undefined \(reading 'forEach'\)/);
@@ -81,18 +86,23 @@ describe('TypeScript declarations', () => {
     const install = (version: string, people: string[]) => {
       rmSync(join(pkg, 'lib'), { recursive: true, force: true });
       mkdirSync(join(pkg, 'lib', version), { recursive: true });
-      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'people-directory', version, type: 'module', exports: `./lib/${version}/index.js` }));
+      writeFileSync(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: 'people-directory', version, type: 'module', exports: `./lib/${version}/index.js` }),
+      );
       writeFileSync(join(pkg, 'lib', version, 'index.js'), `export const people = ${JSON.stringify(people)};\n`);
     };
     install('1.0.0', ['bob@acme.io']);
     const file = join(dir, 'org.ts');
-    writeFileSync(file, declaration(`import { people } from 'people-directory';\nfor (const p of people) org.user(p);`));
+    writeFileSync(
+      file,
+      declaration(`import { people } from 'people-directory';\nfor (const p of people) org.user(p);`),
+    );
     expect(cli(['check', '--spec', file]).code).toBe(0);
     install('1.0.1', ['bob@acme.io', 'not-an-email']);
     const r = cli(['check', '--spec', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
-
   });
 
   it('bundles once and reuses the bundle while nothing changed', async () => {
@@ -122,9 +132,12 @@ describe('TypeScript declarations', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'people.txt'), 'bob@acme.io\nnot-an-email\n');
     const file = join(dir, 'org.ts');
-    writeFileSync(file, declaration(`import { readFileSync } from 'node:fs';
+    writeFileSync(
+      file,
+      declaration(`import { readFileSync } from 'node:fs';
 for (const p of readFileSync(new URL('./people.txt', import.meta.url), 'utf8').trim().split('\\n')) org.user(p);
-if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' + import.meta.dirname);`));
+if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' + import.meta.dirname);`),
+    );
     const r = await run(['check', '--spec', file]);
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
     expect(r.code).toBe(1);
@@ -148,7 +161,10 @@ if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' +
     const dir = scratch();
     const pkg = join(dir, 'node_modules', 'acme-people');
     mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'acme-people', type: 'module', exports: './index.ts' }));
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'acme-people', type: 'module', exports: './index.ts' }),
+    );
     writeFileSync(join(pkg, 'index.ts'), 'export const people: string[] = ["bob@acme.io", "not-an-email"];\n');
     const file = join(dir, 'org.ts');
     writeFileSync(file, declaration(`import { people } from 'acme-people';\nfor (const p of people) org.user(p);`));

@@ -21,14 +21,17 @@ describe('clusters and shards', () => {
     expect(clusterDocs(out, 'ord1').some((o) => o.kind === 'Namespace' && o.metadata.name === 'ml')).toBe(false);
     // a namespace's Namespace object and bindings share its shard
     const webShard = `lga1/${shardOf('web', 32)}/resources.yaml`;
-    expect(docs(out.get(webShard)!).filter((o) => o.metadata.namespace === 'web' || o.metadata.name === 'web').length).toBeGreaterThan(3);
+    expect(
+      docs(out.get(webShard)!).filter((o) => o.metadata.namespace === 'web' || o.metadata.name === 'web').length,
+    ).toBeGreaterThan(3);
   });
 
   it('adding 100 namespaces moves no existing namespace or token to another shard', () => {
     const { org } = smallOrg({ clusters: ['lga1', 'ord1'] });
     for (let i = 0; i < 40; i++) org.namespace(`team-${i}`);
     for (let i = 0; i < 10; i++) org.token(`t${i}`, { namespaces: ['web'] });
-    const where = () => new Map(placeOrganization(org.toModel(), { today: TODAY }).map((p) => [`${p.cluster} ${p.unit}`, p.shard]));
+    const where = () =>
+      new Map(placeOrganization(org.toModel(), { today: TODAY }).map((p) => [`${p.cluster} ${p.unit}`, p.shard]));
     const before = where();
     for (let i = 0; i < 100; i++) org.namespace(`new-${i}`);
     const after = where();
@@ -50,25 +53,35 @@ describe('clusters and shards', () => {
     expect(r.ok).toBe(false);
     const f = r.findings.find((x) => x.rule === 'shard-limit')!;
     const fit = fittingShardCount(r.model!, placeOrganization(r.model!, { today: TODAY }));
-    expect(f.message).toMatch(new RegExp(`^\\d+ objects, [\\d.]+ MB: over the 1500 objects / 4 MB of one Argo CD Application; shards: ${fit} would fit \\(now 1\\)`));
+    expect(f.message).toMatch(
+      new RegExp(
+        `^\\d+ objects, [\\d.]+ MB: over the 1500 objects / 4 MB of one Argo CD Application; shards: ${fit} would fit \\(now 1\\)`,
+      ),
+    );
     expect(fit).toBe(2);
   });
 
   it('the cluster-wide shard over the limit says more shards do not help', () => {
     const { org } = smallOrg();
     // membership of 45,000 people: over 4 MB of ConfigMaps in the cluster shard
-    for (let i = 0; i < 45_000; i++) org.user(`person-number-${i}@a-rather-long-domain.example.com`, { github: `person-number-${i}` });
+    for (let i = 0; i < 45_000; i++)
+      org.user(`person-number-${i}@a-rather-long-domain.example.com`, { github: `person-number-${i}` });
     const r = synth(org);
     const f = r.findings.find((x) => x.rule === 'shard-limit')!;
     expect(f.subject).toBe('dist/in-cluster/cluster/resources.yaml');
-    expect(f.message).toMatch(/MB: over the 1500 objects \/ 4 MB of one Argo CD Application; this is the cluster-wide shard \(the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of 45\d\d\d users\), which more shards do not split/);
+    expect(f.message).toMatch(
+      /MB: over the 1500 objects \/ 4 MB of one Argo CD Application; this is the cluster-wide shard \(the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of 45\d\d\d users\), which more shards do not split/,
+    );
     expect(f.message).not.toMatch(/would fit/);
   });
 
   it('refuses a shard count of 0 or below', async () => {
     expect(() => smallOrg({ shards: 0 })).toThrow(/shards 0 is not allowed \(expected a whole number of 1 or more\)/);
     const spec = join(tempDir(), 'org.yaml');
-    writeFileSync(spec, 'apiVersion: orgctl/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  owner: a@acme.io\n  delivery: {shards: -1}\n');
+    writeFileSync(
+      spec,
+      'apiVersion: orgctl/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  owner: a@acme.io\n  delivery: {shards: -1}\n',
+    );
     const r = await run(['check', '--spec', spec]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('spec.delivery.shards: -1 is below 1');
@@ -77,56 +90,102 @@ describe('clusters and shards', () => {
 
 describe('schemas', () => {
   it('every synthesized object validates against the Kubernetes API schema', () => {
-    const all = [...files(exampleOrg).entries()].filter(([p]) => p.endsWith('/resources.yaml')).flatMap(([, t]) => docs(t)) as Manifest[];
+    const all = [...files(exampleOrg).entries()]
+      .filter(([p]) => p.endsWith('/resources.yaml'))
+      .flatMap(([, t]) => docs(t)) as Manifest[];
     expect(all.length).toBeGreaterThan(100);
     expect(schemaProblems(all)).toEqual([]);
   });
 
   it('the check is real: a broken object is reported', () => {
-    const bad = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'x', namespace: 'web' }, roleRef: { kind: 'ClusterRole', apiGroup: 'rbac.authorization.k8s.io' }, subjects: [] } as unknown as Manifest;
+    const bad = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'x', namespace: 'web' },
+      roleRef: { kind: 'ClusterRole', apiGroup: 'rbac.authorization.k8s.io' },
+      subjects: [],
+    } as unknown as Manifest;
     expect(schemaProblems([bad])).toEqual(['RoleBinding web/x: data/roleRef must have required property name']);
-    expect(schemaProblems([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } } as Manifest])).toEqual(['Deployment d: apps/v1/Deployment is not a kind orgctl emits']);
+    expect(
+      schemaProblems([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } } as Manifest]),
+    ).toEqual(['Deployment d: apps/v1/Deployment is not a kind orgctl emits']);
   });
 
-  it('the Argo CD files validate against Argo CD\'s CRD schemas and say what they must', () => {
+  it("the Argo CD files validate against Argo CD's CRD schemas and say what they must", () => {
     const out = files(exampleOrg);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
     const [appSet] = docs(out.get('argocd/applicationset.yaml')!);
     expect(() => new AppProject(project as never).validate()).not.toThrow();
     expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
-    expect(project!.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
-    expect(project!.spec.namespaceResourceWhitelist.map((k: { kind: string }) => k.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
+    expect(project!.spec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    ]);
+    expect(project!.spec.namespaceResourceWhitelist.map((k: { kind: string }) => k.kind).sort()).toEqual([
+      'ConfigMap',
+      'Role',
+      'RoleBinding',
+      'Secret',
+      'ServiceAccount',
+    ]);
     expect(appSet!.spec.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
-    expect(appSet!.spec.generators[0].git.directories).toEqual([{ path: 'dist/*/*' }, { path: 'dist/argocd', exclude: true }]);
+    expect(appSet!.spec.generators[0].git.directories).toEqual([
+      { path: 'dist/*/*' },
+      { path: 'dist/argocd', exclude: true },
+    ]);
     expect(appSet!.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     expect(appSet!.spec.template.spec.syncPolicy.syncOptions).toContain('ApplyOutOfSyncOnly=true');
     // what the generator's directories match: every shard folder, and nothing else
-    const dirs = new Set([...out.keys()].map((p) => p.split('/').slice(0, -1).join('/')).filter((d) => d.split('/').length === 2));
+    const dirs = new Set(
+      [...out.keys()].map((p) => p.split('/').slice(0, -1).join('/')).filter((d) => d.split('/').length === 2),
+    );
     expect([...dirs].every((d) => /^(lga1|ord1)\/(cluster|shard-\d\d)$/.test(d))).toBe(true);
   });
 
-  it('the AppProject is a second wall: only the kinds orgctl writes, no ClusterRoleBinding, only the organization\'s namespaces per cluster', () => {
+  it("the AppProject is a second wall: only the kinds orgctl writes, no ClusterRoleBinding, only the organization's namespaces per cluster", () => {
     const out = files(exampleOrg);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
     expect(() => new AppProject(project as never).validate()).not.toThrow();
-    const allowed = [...project!.spec.clusterResourceWhitelist, ...project!.spec.namespaceResourceWhitelist].map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`).sort();
-    expect(allowed).toEqual(['/ConfigMap', '/Namespace', '/Secret', '/ServiceAccount', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding']);
+    const allowed = [...project!.spec.clusterResourceWhitelist, ...project!.spec.namespaceResourceWhitelist]
+      .map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`)
+      .sort();
+    expect(allowed).toEqual([
+      '/ConfigMap',
+      '/Namespace',
+      '/Secret',
+      '/ServiceAccount',
+      'rbac.authorization.k8s.io/ClusterRole',
+      'rbac.authorization.k8s.io/Role',
+      'rbac.authorization.k8s.io/RoleBinding',
+    ]);
     expect(allowed.some((k: string) => k.endsWith('/ClusterRoleBinding') || k.includes('*'))).toBe(false);
     // every kind orgctl writes is allowed, and nothing else
-    const written = new Set([...out.entries()].filter(([p]) => p.endsWith('/resources.yaml')).flatMap(([, t]) => docs(t)).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`));
+    const written = new Set(
+      [...out.entries()]
+        .filter(([p]) => p.endsWith('/resources.yaml'))
+        .flatMap(([, t]) => docs(t))
+        .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`),
+    );
     expect([...written].sort()).toEqual(allowed);
     // destinations: exactly the namespaces each cluster's output holds (and the system namespace), no wildcard, no deny entries
     const destinations = project!.spec.destinations as { name: string; namespace: string; server?: string }[];
     expect(destinations.some((d) => d.namespace.includes('*') || d.namespace.startsWith('!') || d.server)).toBe(false);
     for (const cluster of ['lga1', 'ord1']) {
-      const held = clusterDocs(out, cluster).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort();
-      expect(destinations.filter((d) => d.name === cluster).map((d) => d.namespace), cluster).toEqual(held);
+      const held = clusterDocs(out, cluster)
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => o.metadata.name)
+        .sort();
+      expect(
+        destinations.filter((d) => d.name === cluster).map((d) => d.namespace),
+        cluster,
+      ).toEqual(held);
     }
     // ml lives in lga1 only: ord1's Applications may not write there
     expect(destinations).toContainEqual({ name: 'lga1', namespace: 'ml' });
     expect(destinations).not.toContainEqual({ name: 'ord1', namespace: 'ml' });
     expect(destinations).toContainEqual({ name: 'ord1', namespace: 'acme-system' });
-    for (const ns of ['kube-system', 'argocd', 'default']) expect(destinations.some((d) => d.namespace === ns)).toBe(false);
+    for (const ns of ['kube-system', 'argocd', 'default'])
+      expect(destinations.some((d) => d.namespace === ns)).toBe(false);
     // the Applications' own destination (the system namespace) is one the project allows
     const [appSet] = docs(out.get('argocd/applicationset.yaml')!);
     expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
@@ -139,13 +198,18 @@ describe('schemas', () => {
     const [project] = docs(files(org).get('argocd/appproject.yaml')!);
     expect(() => new AppProject(project as never).validate()).not.toThrow();
     expect(project!.spec.destinations).toEqual([
-      { name: 'lga1', namespace: 'acme-system' }, { name: 'lga1', namespace: 'web' },
-      { name: 'ord1', namespace: 'acme-system' }, { name: 'ord1', namespace: 'gpu' }, { name: 'ord1', namespace: 'web' },
+      { name: 'lga1', namespace: 'acme-system' },
+      { name: 'lga1', namespace: 'web' },
+      { name: 'ord1', namespace: 'acme-system' },
+      { name: 'ord1', namespace: 'gpu' },
+      { name: 'ord1', namespace: 'web' },
     ]);
   });
 
   it('the validators are real: a broken ApplicationSet is refused', () => {
-    expect(() => new ApplicationSet({ metadata: { name: 'x' }, spec: { generators: 'nope' } } as never).validate()).toThrow();
+    expect(() =>
+      new ApplicationSet({ metadata: { name: 'x' }, spec: { generators: 'nope' } } as never).validate(),
+    ).toThrow();
   });
 });
 
@@ -160,13 +224,30 @@ describe('tokens', () => {
     };
     const before = make(0);
     const after = make(1);
-    const sa = (out: Map<string, string>) => clusterDocs(out).filter((o) => (o.kind === 'ServiceAccount' || o.kind === 'Secret') && o.metadata.annotations['orgctl.io/token-id'] === 'ci').map((o) => `${o.kind}/${o.metadata.name}`);
+    const sa = (out: Map<string, string>) =>
+      clusterDocs(out)
+        .filter(
+          (o) =>
+            (o.kind === 'ServiceAccount' || o.kind === 'Secret') &&
+            o.metadata.annotations['orgctl.io/token-id'] === 'ci',
+        )
+        .map((o) => `${o.kind}/${o.metadata.name}`);
     expect(sa(before)).toEqual(['ServiceAccount/token-ci', 'Secret/token-ci']);
     expect(sa(after)).toEqual(['ServiceAccount/token-ci-r1', 'Secret/token-ci-r1']);
     for (const ns of ['web', 'api']) expect(subjectsOf(nsText(after, ns), 'acme:w:full')).toContain('token-ci-r1');
     expect(subjectsOf(nsText(after, 'web'), 'acme:w:full')).not.toContain('token-ci');
     // nothing else: undo the renames and the rotation annotation, and the outputs are equal
-    const normalize = (out: Map<string, string>) => new Map([...out].map(([p, t]) => [p, t.replace(/,"rotation":1/g, '').replace(/\n {6}"rotation": 1,/g, '').replace(/\n {4}orgctl.io\/token-rotation: "1"/g, '').replace(/token-ci-r1/g, 'token-ci')]));
+    const normalize = (out: Map<string, string>) =>
+      new Map(
+        [...out].map(([p, t]) => [
+          p,
+          t
+            .replace(/,"rotation":1/g, '')
+            .replace(/\n {6}"rotation": 1,/g, '')
+            .replace(/\n {4}orgctl.io\/token-rotation: "1"/g, '')
+            .replace(/token-ci-r1/g, 'token-ci'),
+        ]),
+      );
     expect(normalize(after)).toEqual(normalize(before));
   });
 
@@ -191,34 +272,110 @@ describe('tokens', () => {
     expect(config).toEqual({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'lga1.acme.io', cluster: { server: 'https://lga1.acme.io:6443', 'certificate-authority-data': secret.data['ca.crt'] } }],
+      clusters: [
+        {
+          name: 'lga1.acme.io',
+          cluster: { server: 'https://lga1.acme.io:6443', 'certificate-authority-data': secret.data['ca.crt'] },
+        },
+      ],
       users: [{ name: 'acme-token-ci-deploy', user: { token: 'orgctl-test-token.not-a-real-credential.0123456789' } }],
       contexts: [
-        { name: 'lga1.acme.io-web', context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'web' } },
-        { name: 'lga1.acme.io-data', context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'data' } },
+        {
+          name: 'lga1.acme.io-web',
+          context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'web' },
+        },
+        {
+          name: 'lga1.acme.io-data',
+          context: { cluster: 'lga1.acme.io', user: 'acme-token-ci-deploy', namespace: 'data' },
+        },
       ],
       'current-context': 'lga1.acme.io-web',
       preferences: {},
     });
-    const one = docs((await run(['kubeconfig', 'ci-deploy', '--server', 'https://lga1.acme.io', '--secret', SECRET, '-n', 'data', '--cluster', 'lga1'])).stdout)[0]!;
-    expect(one.contexts).toEqual([{ name: 'lga1-data', context: { cluster: 'lga1', user: 'acme-token-ci-deploy', namespace: 'data' } }]);
+    const one = docs(
+      (
+        await run([
+          'kubeconfig',
+          'ci-deploy',
+          '--server',
+          'https://lga1.acme.io',
+          '--secret',
+          SECRET,
+          '-n',
+          'data',
+          '--cluster',
+          'lga1',
+        ])
+      ).stdout,
+    )[0]!;
+    expect(one.contexts).toEqual([
+      { name: 'lga1-data', context: { cluster: 'lga1', user: 'acme-token-ci-deploy', namespace: 'data' } },
+    ]);
   });
 
   it('writes the file with mode 0600, refuses to overwrite without --force, and refuses the repository', async () => {
     const out = join(tempDir(), 'kubeconfig');
-    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out])).code).toBe(0);
+    expect(
+      (await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out])).code,
+    ).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const again = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out]);
+    const again = await run([
+      'kubeconfig',
+      'ci-deploy',
+      '--server',
+      'https://k.acme.io',
+      '--secret',
+      SECRET,
+      '--out',
+      out,
+    ]);
     expect([again.code, again.stderr]).toEqual([2, `orgctl kubeconfig: ${out} exists: give --force to replace it`]);
-    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', out, '--force'])).code).toBe(0);
+    expect(
+      (
+        await run([
+          'kubeconfig',
+          'ci-deploy',
+          '--server',
+          'https://k.acme.io',
+          '--secret',
+          SECRET,
+          '--out',
+          out,
+          '--force',
+        ])
+      ).code,
+    ).toBe(0);
     // --force over a file others may read leaves a file only its owner may read
     const loose = join(tempDir(), 'kubeconfig');
     writeFileSync(loose, 'old\n', { mode: 0o644 });
-    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', loose, '--force'])).code).toBe(0);
+    expect(
+      (
+        await run([
+          'kubeconfig',
+          'ci-deploy',
+          '--server',
+          'https://k.acme.io',
+          '--secret',
+          SECRET,
+          '--out',
+          loose,
+          '--force',
+        ])
+      ).code,
+    ).toBe(0);
     expect(statSync(loose).mode & 0o777).toBe(0o600);
     expect(readFileSync(loose, 'utf8')).toContain('token-ci-deploy');
     const inRepo = join(ROOT, 'test-output', 'kubeconfig');
-    const refused = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', SECRET, '--out', inRepo]);
+    const refused = await run([
+      'kubeconfig',
+      'ci-deploy',
+      '--server',
+      'https://k.acme.io',
+      '--secret',
+      SECRET,
+      '--out',
+      inRepo,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is inside the git repository .*: a token must never be committed/);
     expect(existsSync(inRepo)).toBe(false);
@@ -226,11 +383,23 @@ describe('tokens', () => {
   });
 
   it.each([
-    ['a Secret of the wrong type', (s: any) => (s.type = 'Opaque'), /is of type "Opaque", not kubernetes.io\/service-account-token/],
-    ['a Secret of another token', (s: any) => (s.metadata.annotations['kubernetes.io/service-account.name'] = 'token-other'), /belongs to ServiceAccount "token-other", not to token ci-deploy \(token-ci-deploy\)/],
+    [
+      'a Secret of the wrong type',
+      (s: any) => (s.type = 'Opaque'),
+      /is of type "Opaque", not kubernetes.io\/service-account-token/,
+    ],
+    [
+      'a Secret of another token',
+      (s: any) => (s.metadata.annotations['kubernetes.io/service-account.name'] = 'token-other'),
+      /belongs to ServiceAccount "token-other", not to token ci-deploy \(token-ci-deploy\)/,
+    ],
     ['a Secret with no token yet', (s: any) => delete s.data, /holds no token yet: the cluster fills it/],
     ['not a Secret', (s: any) => (s.kind = 'ConfigMap'), /the input is not a Secret/],
-    ['a Secret of a namesake ServiceAccount in another namespace', (s: any) => (s.metadata.namespace = 'web'), /is in namespace "web", not in acme-system where token ci-deploy's ServiceAccount lives/],
+    [
+      'a Secret of a namesake ServiceAccount in another namespace',
+      (s: any) => (s.metadata.namespace = 'web'),
+      /is in namespace "web", not in acme-system where token ci-deploy's ServiceAccount lives/,
+    ],
   ])('refuses %s', async (_what, edit, message) => {
     const secret = JSON.parse(readFileSync(SECRET, 'utf8'));
     edit(secret);
@@ -244,9 +413,15 @@ describe('tokens', () => {
   });
 
   it('refuses an unknown token, a plain-http server and a namespace the token cannot reach', async () => {
-    expect((await run(['kubeconfig', 'nope', '--server', 'https://k', '--secret', SECRET])).stderr).toMatch(/declares no token "nope" \(tokens: ci-deploy, dashboards, metrics-reader\)/);
-    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'http://k', '--secret', SECRET])).stderr).toMatch(/is not an https:\/\/ URL/);
-    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'https://k', '--secret', SECRET, '-n', 'ml'])).stderr).toMatch(/token ci-deploy grants nothing in ml \(it grants: web, data\)/);
+    expect((await run(['kubeconfig', 'nope', '--server', 'https://k', '--secret', SECRET])).stderr).toMatch(
+      /declares no token "nope" \(tokens: ci-deploy, dashboards, metrics-reader\)/,
+    );
+    expect((await run(['kubeconfig', 'ci-deploy', '--server', 'http://k', '--secret', SECRET])).stderr).toMatch(
+      /is not an https:\/\/ URL/,
+    );
+    expect(
+      (await run(['kubeconfig', 'ci-deploy', '--server', 'https://k', '--secret', SECRET, '-n', 'ml'])).stderr,
+    ).toMatch(/token ci-deploy grants nothing in ml \(it grants: web, data\)/);
   });
 });
 
@@ -256,7 +431,13 @@ describe('members', () => {
     expect(table.stdout).toMatch(/^alice@acme.io \(owner\)\s+alice\s+yes\s+yes\s+active$/m);
     expect(table.stdout).toMatch(/^carol@acme.io\s+pending\s+yes\s+-\s+yes\s+r:full in web$/m);
     const json = JSON.parse((await run(['members', '--format', 'json'])).stdout);
-    expect(json.users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({ status: 'deactivated', github: 'mallory' });
-    expect(json.invites.find((i: { email: string }) => i.email === 'carol@acme.io')).toMatchObject({ billing: true, grants: [{ namespace: 'web', levels: ['r:full'] }] });
+    expect(json.users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({
+      status: 'deactivated',
+      github: 'mallory',
+    });
+    expect(json.invites.find((i: { email: string }) => i.email === 'carol@acme.io')).toMatchObject({
+      billing: true,
+      grants: [{ namespace: 'web', levels: ['r:full'] }],
+    });
   });
 });

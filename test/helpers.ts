@@ -78,7 +78,9 @@ export function subjectsOf(text: string, name: string): string[] {
 
 /** The documents of one namespace (its Namespace object and everything in it) in one cluster, as YAML. */
 export function nsText(out: Map<string, string>, ns: string, cluster?: string): string {
-  const docsIn = clusterDocs(out, cluster).filter((o) => o.metadata?.namespace === ns || (o.kind === 'Namespace' && o.metadata?.name === ns));
+  const docsIn = clusterDocs(out, cluster).filter(
+    (o) => o.metadata?.namespace === ns || (o.kind === 'Namespace' && o.metadata?.name === ns),
+  );
   return toYamlStream(docsIn);
 }
 
@@ -108,11 +110,20 @@ export function lineDiff(a: string, b: string): { added: number; removed: number
 /** A non-admin given a custom role that creates Deployments: w:pods in disguise. */
 export function deployerSpec() {
   return {
-    apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
     spec: {
-      owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }],
-      customRoles: [{ name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] }],
-      grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] }, { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' }],
+      owner: 'alice@acme.io',
+      users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
+      namespaces: [{ name: 'web' }],
+      customRoles: [
+        { name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] },
+      ],
+      grants: [
+        { user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] },
+        { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' },
+      ],
     },
   };
 }

@@ -18,21 +18,35 @@ import { baseSpec, snapshotOf } from './review/scenarios.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 const haveBrowser = existsSync(CHROMIUM);
-if (process.env.ORGCTL_REQUIRE_BROWSER && !haveBrowser) throw new Error(`ORGCTL_REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
+if (process.env.ORGCTL_REQUIRE_BROWSER && !haveBrowser)
+  throw new Error(`ORGCTL_REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
 
 /** 400 people × 300 namespaces (past the dense limit): person i holds three namespaces. */
 function sparseMatrix(): SubjectAccess[] {
   return Array.from({ length: 400 }, (_, i) => ({
     kind: 'User' as const,
     name: `user-${i}@acme.io`,
-    namespaces: Object.fromEntries([0, 1, 2].map((k) => [`ns-${(i + k) % 300}`, { levels: k === 2 ? ['w:services'] : ['r:pods'], classes: [], via: [`RoleBinding ns-${(i + k) % 300}/x → ClusterRole x`] }])),
+    namespaces: Object.fromEntries(
+      [0, 1, 2].map((k) => [
+        `ns-${(i + k) % 300}`,
+        {
+          levels: k === 2 ? ['w:services'] : ['r:pods'],
+          classes: [],
+          via: [`RoleBinding ns-${(i + k) % 300}/x → ClusterRole x`],
+        },
+      ]),
+    ),
   }));
 }
 
 /** An admin: w:full in every one of `n` namespaces. */
 function adminOf(n: number): SubjectAccess {
   const full = { levels: ['w:full'], classes: [], via: ['RoleBinding x/acme:w:full → ClusterRole acme:w:full'] };
-  return { kind: 'User', name: 'admin@acme.io', namespaces: Object.fromEntries(Array.from({ length: n }, (_, i) => [`ns-${i}`, full])) };
+  return {
+    kind: 'User',
+    name: 'admin@acme.io',
+    namespaces: Object.fromEntries(Array.from({ length: n }, (_, i) => [`ns-${i}`, full])),
+  };
 }
 
 describe('access page', () => {
@@ -44,7 +58,16 @@ describe('access page', () => {
   });
 
   it('escapes what the manifests hold', () => {
-    const page = accessHtml([{ kind: 'User', name: '<img src=x onerror=alert(1)>', namespaces: { web: { levels: ['r:pods'], classes: [], via: ['"><script>'] } } }], { title: 't' });
+    const page = accessHtml(
+      [
+        {
+          kind: 'User',
+          name: '<img src=x onerror=alert(1)>',
+          namespaces: { web: { levels: ['r:pods'], classes: [], via: ['"><script>'] } },
+        },
+      ],
+      { title: 't' },
+    );
     expect(page).not.toContain('<img src=x');
     expect(page).not.toContain('"><script>');
   });
@@ -66,16 +89,28 @@ describe('access page', () => {
     expect(page).not.toContain('<td class="none"');
     const small = accessHtml(sparseMatrix().slice(0, 2), { title: 't' });
     expect(small).not.toContain('class="sparse"');
-    const hostile = accessHtml([...sparseMatrix(), { kind: 'User', name: '<img src=x onerror=alert(1)>', namespaces: { '"><b>': { levels: ['r:pods'], classes: [], via: ['"><script>'] } } }], { title: 't' });
+    const hostile = accessHtml(
+      [
+        ...sparseMatrix(),
+        {
+          kind: 'User',
+          name: '<img src=x onerror=alert(1)>',
+          namespaces: { '"><b>': { levels: ['r:pods'], classes: [], via: ['"><script>'] } },
+        },
+      ],
+      { title: 't' },
+    );
     expect(hostile).toContain('class="sparse"');
     expect(hostile).not.toContain('<img src=x');
     expect(hostile).not.toContain('"><b>');
     expect(hostile).not.toContain('"><script>');
   });
 
-  it('writes an admin\'s namespaces as one chip on a large page', () => {
+  it("writes an admin's namespaces as one chip on a large page", () => {
     const page = accessHtml([adminOf(300), ...sparseMatrix()], { title: 't' });
-    expect(page).toContain('<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all 300 namespaces">every namespace (300): w:full</span>');
+    expect(page).toContain(
+      '<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all 300 namespaces">every namespace (300): w:full</span>',
+    );
     expect(page.match(/<span class="[a-z]+" data-ns=/g)).toHaveLength(1 + 400 * 3);
     // holding w:full everywhere but one namespace is not "every namespace"
     const almost = adminOf(300);
@@ -85,17 +120,24 @@ describe('access page', () => {
   });
 
   it('lists the first 1,000 warnings and says how many more the JSON has', () => {
-    const risky = Array.from({ length: 1_200 }, (_, i) => ({ kind: 'User' as const, name: `u${i}@acme.io`, namespaces: { web: { levels: ['r:secrets'], classes: ['read-secrets' as const], via: [] } } }));
+    const risky = Array.from({ length: 1_200 }, (_, i) => ({
+      kind: 'User' as const,
+      name: `u${i}@acme.io`,
+      namespaces: { web: { levels: ['r:secrets'], classes: ['read-secrets' as const], via: [] } },
+    }));
     const page = accessHtml(risky, { title: 't' });
     expect(page.match(/<li class="warn">/g)).toHaveLength(1_000);
     expect(page).toContain('... and 200 more: <code>orgctl access --format json</code> lists every one');
   });
 
-  it.runIf(haveBrowser)('a large organization\'s page filters by person, namespace and level in Chromium', async () => {
+  it.runIf(haveBrowser)("a large organization's page filters by person, namespace and level in Chromium", async () => {
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'access-large.html');
     writeFileSync(file, accessHtml([adminOf(300), ...sparseMatrix()], { title: 'large' }));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(pathToFileURL(file).href);
@@ -104,7 +146,9 @@ describe('access page', () => {
       await page.fill('#f-namespace', 'ns-7');
       // ns-7, ns-70..79 and ns-270..279 hold the visible chips: person i holds ns-(i mod 300), +1 and +2
       const visible = await page.locator('#people span[data-ns]:visible').count();
-      const expected = sparseMatrix().flatMap((s) => Object.keys(s.namespaces)).filter((ns) => ns.includes('ns-7')).length;
+      const expected = sparseMatrix()
+        .flatMap((s) => Object.keys(s.namespaces))
+        .filter((ns) => ns.includes('ns-7')).length;
       expect(visible).toBe(expected + 1); // "every namespace" always shows
       await page.fill('#f-namespace', '');
       await page.fill('#f-person', 'user-12@');
@@ -117,35 +161,48 @@ describe('access page', () => {
     }
   });
 
-  it.runIf(haveBrowser)('renders in headless Chromium: every cell, a person filter, no network, a screenshot', async () => {
-    mkdirSync(OUT, { recursive: true });
-    const file = join(OUT, 'access.html');
-    expect((await run(['access', '--format', 'html', '--out', file])).code).toBe(0);
-    const html = readFileSync(file, 'utf8');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const requests: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      await page.goto(pathToFileURL(file).href);
-      const people = await page.locator('#people tbody tr').count();
-      const namespaces = await page.locator('#people thead th[data-ns]').count();
-      expect(people).toBe(html.match(/<tr data-subject=/g)!.length - (await page.locator('#tokens tbody tr').count()));
-      expect(await page.locator('#people td[data-ns]').count()).toBe(people * namespaces);
-      expect(await page.locator('#people td.admin').count()).toBeGreaterThan(0);
-      await page.fill('#f-person', 'bob');
-      expect(await page.locator('#people tbody tr:visible').count()).toBe(1);
-      await page.fill('#f-person', '');
-      await page.selectOption('#f-level', 'w:services');
-      expect(await page.locator('#people td.dim').count()).toBeGreaterThan(0);
-      await page.screenshot({ path: join(OUT, 'access.png'), fullPage: true });
-      expect(readFileSync(join(OUT, 'access.png')).subarray(1, 4).toString()).toBe('PNG');
-      expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.runIf(haveBrowser)(
+    'renders in headless Chromium: every cell, a person filter, no network, a screenshot',
+    async () => {
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, 'access.html');
+      expect((await run(['access', '--format', 'html', '--out', file])).code).toBe(0);
+      const html = readFileSync(file, 'utf8');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const requests: string[] = [];
+        page.on('request', (r) => requests.push(r.url()));
+        await page.goto(pathToFileURL(file).href);
+        const people = await page.locator('#people tbody tr').count();
+        const namespaces = await page.locator('#people thead th[data-ns]').count();
+        expect(people).toBe(
+          html.match(/<tr data-subject=/g)!.length - (await page.locator('#tokens tbody tr').count()),
+        );
+        expect(await page.locator('#people td[data-ns]').count()).toBe(people * namespaces);
+        expect(await page.locator('#people td.admin').count()).toBeGreaterThan(0);
+        await page.fill('#f-person', 'bob');
+        expect(await page.locator('#people tbody tr:visible').count()).toBe(1);
+        await page.fill('#f-person', '');
+        await page.selectOption('#f-level', 'w:services');
+        expect(await page.locator('#people td.dim').count()).toBeGreaterThan(0);
+        await page.screenshot({ path: join(OUT, 'access.png'), fullPage: true });
+        expect(readFileSync(join(OUT, 'access.png')).subarray(1, 4).toString()).toBe('PNG');
+        expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

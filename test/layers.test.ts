@@ -55,7 +55,14 @@ export function violations(edges: readonly Edge[], layers: readonly string[] = L
     if (at(a) < 0 || at(b) < 0) {
       out.push(`${e.from}:${e.line} imports ${e.specifier}: ${at(a) < 0 ? a : b}/ is not a folder of the pipeline`);
     } else if (at(b) > at(a)) {
-      out.push(`${e.from}:${e.line} imports ${e.specifier}: ${a}/ may import only ${layers.slice(0, at(a)).map((l) => `${l}/`).join(', ') || 'nothing'}, not ${b}/`);
+      out.push(
+        `${e.from}:${e.line} imports ${e.specifier}: ${a}/ may import only ${
+          layers
+            .slice(0, at(a))
+            .map((l) => `${l}/`)
+            .join(', ') || 'nothing'
+        }, not ${b}/`,
+      );
     }
   }
   return out;
@@ -119,19 +126,49 @@ function sourceFiles(dir = ROOT): string[] {
 /** Every relative import of a file: static, type-only, re-exports, import(), typeof import(), require(). */
 function importsOf(file: string): Edge[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[cm]?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    /\.[cm]?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+  );
   const out: Edge[] = [];
   const add = (lit: ts.StringLiteralLike) => {
     if (!lit.text.startsWith('./') && !lit.text.startsWith('../')) return;
-    const to = relative(ROOT, resolve(ROOT, posix.dirname(file), lit.text)).split('\\').join('/');
-    out.push({ from: file, to, specifier: lit.text, line: sf.getLineAndCharacterOfPosition(lit.getStart(sf)).line + 1 });
+    const to = relative(ROOT, resolve(ROOT, posix.dirname(file), lit.text))
+      .split('\\')
+      .join('/');
+    out.push({
+      from: file,
+      to,
+      specifier: lit.text,
+      line: sf.getLineAndCharacterOfPosition(lit.getStart(sf)).line + 1,
+    });
   };
   const visit = (n: ts.Node) => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier);
-    else if (ts.isCallExpression(n) && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) &&
-      (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) add(n.arguments[0]);
-    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal)) add(n.argument.literal);
-    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) add(n.moduleReference.expression);
+    if (
+      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier)
+    )
+      add(n.moduleSpecifier);
+    else if (
+      ts.isCallExpression(n) &&
+      n.arguments[0] &&
+      ts.isStringLiteralLike(n.arguments[0]) &&
+      (n.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(n.expression) && n.expression.text === 'require'))
+    )
+      add(n.arguments[0]);
+    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal))
+      add(n.argument.literal);
+    else if (
+      ts.isImportEqualsDeclaration(n) &&
+      ts.isExternalModuleReference(n.moduleReference) &&
+      ts.isStringLiteral(n.moduleReference.expression)
+    )
+      add(n.moduleReference.expression);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -149,7 +186,10 @@ describe('folders by pipeline stage', () => {
 
   it('every source file outside test/ lives in a folder of the pipeline', () => {
     const stray = files.filter((f) => (top(f) === '.' ? !ROOT_CONFIG.test(f) : rank(top(f)) < 0));
-    expect(stray, `add the folder to LAYERS (and the README's map), or move the file (scratch scripts: test/bench/ or nowhere)`).toEqual([]);
+    expect(
+      stray,
+      `add the folder to LAYERS (and the README's map), or move the file (scratch scripts: test/bench/ or nowhere)`,
+    ).toEqual([]);
   });
 
   it('imports go only down the pipeline', () => {
@@ -162,7 +202,11 @@ describe('folders by pipeline stage', () => {
 
   it('the README lists the layers in the same order', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const chain = [...LAYERS].filter((l) => !['schema', 'org', 'bin'].includes(l)).reverse().map((l) => `\`${l}/\``).join(' → ');
+    const chain = [...LAYERS]
+      .filter((l) => !['schema', 'org', 'bin'].includes(l))
+      .reverse()
+      .map((l) => `\`${l}/\``)
+      .join(' → ');
     expect(readme).toContain(chain);
   });
 });
@@ -171,22 +215,34 @@ describe('the checker', () => {
   const edge = (from: string, to: string): Edge => ({ from, to, specifier: `../${to}`, line: 1 });
 
   it('passes imports down the pipeline and inside a folder', () => {
-    expect(violations([edge('cli/main.ts', 'model/model.ts'), edge('review/proof.ts', 'constructs/organization.ts'), edge('policies/org/a.ts', 'policies/change/b.ts')])).toEqual([]);
+    expect(
+      violations([
+        edge('cli/main.ts', 'model/model.ts'),
+        edge('review/proof.ts', 'constructs/organization.ts'),
+        edge('policies/org/a.ts', 'policies/change/b.ts'),
+      ]),
+    ).toEqual([]);
   });
 
   it('names an import up the pipeline, with what is allowed', () => {
     expect(violations([edge('model/catalog.ts', 'analysis/rules.ts')])).toEqual([
       'model/catalog.ts:1 imports ../analysis/rules.ts: model/ may import only schema/, not analysis/',
     ]);
-    expect(violations([edge('constructs/grant.ts', 'cli/args.ts'), edge('synth/render.ts', 'policies/org/index.ts')])).toHaveLength(2);
+    expect(
+      violations([edge('constructs/grant.ts', 'cli/args.ts'), edge('synth/render.ts', 'policies/org/index.ts')]),
+    ).toHaveLength(2);
   });
 
   it('names a folder that is not a stage', () => {
-    expect(violations([edge('cli/main.ts', 'scratch/x.ts')])).toEqual(['cli/main.ts:1 imports ../scratch/x.ts: scratch/ is not a folder of the pipeline']);
+    expect(violations([edge('cli/main.ts', 'scratch/x.ts')])).toEqual([
+      'cli/main.ts:1 imports ../scratch/x.ts: scratch/ is not a folder of the pipeline',
+    ]);
   });
 
   it('finds cycles between folders, and none in a chain', () => {
-    expect(folderCycles([edge('policies/org/a.ts', 'policies/rbac/b.ts'), edge('policies/rbac/c.ts', 'policies/org/d.ts')])).toEqual([['policies/org', 'policies/rbac']]);
+    expect(
+      folderCycles([edge('policies/org/a.ts', 'policies/rbac/b.ts'), edge('policies/rbac/c.ts', 'policies/org/d.ts')]),
+    ).toEqual([['policies/org', 'policies/rbac']]);
     expect(folderCycles([edge('cli/a.ts', 'review/b.ts'), edge('review/b.ts', 'model/c.ts')])).toEqual([]);
   });
 });

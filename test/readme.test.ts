@@ -51,8 +51,15 @@ describe('README examples are real output', () => {
     const { formatFinding } = await import('../model/findings.ts');
     const app = new App();
     Organization.fromSpec(app, {
-      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
-      spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }], namespaces: [{ name: 'web' }], grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods', 'w:pods'] }] },
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: {
+        owner: 'alice@acme.io',
+        users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
+        namespaces: [{ name: 'web' }],
+        grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods', 'w:pods'] }],
+      },
     });
     const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
     expect(README).toContain(`\n${line}\n`);
@@ -71,10 +78,29 @@ describe('README sample pull-request comment', () => {
       return join(dir, 'dist');
     };
     const base = await dist(acme);
-    const head = await dist(acme
-      .replace('{ email: alice@acme.io, github: alice, admin: true, billing: true }', '{ email: alice@acme.io, github: alice, admin: true }')
-      .replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods"]'));
-    const r = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank', '--changed-path', 'org/org.ts', '--changed-path', 'dist/namespaces/web.yaml']);
+    const head = await dist(
+      acme
+        .replace(
+          '{ email: alice@acme.io, github: alice, admin: true, billing: true }',
+          '{ email: alice@acme.io, github: alice, admin: true }',
+        )
+        .replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods"]'),
+    );
+    const r = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      head,
+      '--actor',
+      'alice',
+      '--approved-by',
+      'frank',
+      '--changed-path',
+      'org/org.ts',
+      '--changed-path',
+      'dist/namespaces/web.yaml',
+    ]);
     const sample = README.split('A sample pull-request comment')[1]!.match(/```markdown\n([\s\S]*?)```/)![1]!;
     expect(sample).toBe(`${r.stdout}\n`);
   });

@@ -13,7 +13,8 @@ import { pullActors } from '../github/adapter.ts';
 import { ROOT, run, tempDir } from './helpers.ts';
 
 type Spec = { spec: Record<string, any> };
-const exampleSpec = async (): Promise<Spec> => JSON.parse((await run(['import', '--from', join(ROOT, 'dist'), '--format', 'json'])).stdout);
+const exampleSpec = async (): Promise<Spec> =>
+  JSON.parse((await run(['import', '--from', join(ROOT, 'dist'), '--format', 'json'])).stdout);
 async function synthSpec(spec: unknown): Promise<string> {
   const dir = tempDir('orgctl-red2-spec-');
   writeFileSync(join(dir, 'org.json'), JSON.stringify(spec, null, 2));
@@ -39,7 +40,9 @@ describe('R1: a non-admin author counts as the second person', () => {
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/an admin-grade change needs two admins, so a second admin must approve/);
     // A second admin's approval makes two.
-    expect((await review(base, head, 'alice-alt', 'alice', 'frank')).stdout).toMatch(/\| `admin-change-approval` \| ✅/);
+    expect((await review(base, head, 'alice-alt', 'alice', 'frank')).stdout).toMatch(
+      /\| `admin-change-approval` \| ✅/,
+    );
   });
 
   it('one admin approving a PR from an unknown login cannot change the engine alone (it once passed)', async () => {
@@ -53,7 +56,12 @@ describe('R1: a non-admin author counts as the second person', () => {
 
 describe('R2: a verified commit is held to its signer, not to the author it names', () => {
   it('the account that signed (committed) counts as an actor, not only the author email it wrote', () => {
-    const commit = { sha: 'a'.repeat(40), author: { login: 'frank' }, committer: { login: 'alice' }, commit: { verification: { verified: true } } };
+    const commit = {
+      sha: 'a'.repeat(40),
+      author: { login: 'frank' },
+      committer: { login: 'alice' },
+      commit: { verification: { verified: true } },
+    };
     const actors = pullActors('bob', [commit as never]);
     expect(actors.map((a) => a.toLowerCase())).toContain('alice');
     expect(actors.map((a) => a.toLowerCase())).not.toContain('frank'); // a name alice wrote: frank's approval still counts
@@ -78,7 +86,10 @@ describe('R4: narrowing a shared custom role is a removal', () => {
   it('4 of 8 users losing get deployments in data: a line per person, and mass-removal counts them (it once read 0/8)', async () => {
     const s = await exampleSpec();
     const holders = ['bob@acme.io', 'dan@acme.io', 'erin@acme.io', 'grace@acme.io'];
-    s.spec.customRoles.push({ name: 'deploy-viewer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }] });
+    s.spec.customRoles.push({
+      name: 'deploy-viewer',
+      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }],
+    });
     s.spec.customRoles.sort((a: any, b: any) => (a.name < b.name ? -1 : 1));
     for (const u of holders) s.spec.grants.push({ user: u, namespace: 'data', customRole: 'deploy-viewer' });
     const base = await synthSpec(s);

@@ -29,8 +29,14 @@ describe('the rule registry', () => {
 
   it('orgctl check --list prints the declaration and output rules of the registry, in its order', async () => {
     const text = await run(['check', '--list']);
-    expect(text.stdout.split('\n').map((l) => l.split(/\s+/)[0])).toEqual([...rulesOf('declaration'), ...rulesOf('output')].map((r) => r.id));
-    const json = JSON.parse((await run(['check', '--list', '--format', 'json'])).stdout) as { id: string; stage: string; remediation: string }[];
+    expect(text.stdout.split('\n').map((l) => l.split(/\s+/)[0])).toEqual(
+      [...rulesOf('declaration'), ...rulesOf('output')].map((r) => r.id),
+    );
+    const json = JSON.parse((await run(['check', '--list', '--format', 'json'])).stdout) as {
+      id: string;
+      stage: string;
+      remediation: string;
+    }[];
     expect(json).toEqual([...rulesOf('declaration'), ...rulesOf('output')]);
   });
 
@@ -42,13 +48,17 @@ describe('the rule registry', () => {
 
   it('every finding of the example and of every bad-input fixture names a registered rule', async () => {
     // Types hold ids to the registry at compile time; this catches a cast or a rule read from data.
-    const ruleIds = (out: string) => (out.startsWith('{') ? (JSON.parse(out) as { findings: { rule: string }[] }).findings.map((f) => f.rule) : []);
+    const ruleIds = (out: string) =>
+      out.startsWith('{') ? (JSON.parse(out) as { findings: { rule: string }[] }).findings.map((f) => f.rule) : [];
     const dir = join(ROOT, 'test/fixtures/bad-input');
     const specs = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'expectations.json');
-    const found = (await Promise.all([
-      run(['check', '--format', 'json']), run(['synth', '--check', '--format', 'json']),
-      ...specs.map((f) => run(['check', '--spec', join(dir, f), '--format', 'json'])),
-    ])).flatMap((r) => ruleIds(r.stdout));
+    const found = (
+      await Promise.all([
+        run(['check', '--format', 'json']),
+        run(['synth', '--check', '--format', 'json']),
+        ...specs.map((f) => run(['check', '--spec', join(dir, f), '--format', 'json'])),
+      ])
+    ).flatMap((r) => ruleIds(r.stdout));
     expect(new Set(found).size).toBeGreaterThan(8);
     for (const id of found) expect(RULE_BY_ID.has(id as never), id).toBe(true);
   });

@@ -17,14 +17,25 @@ function synthSpec(spec: OrgSpec) {
   const root = new Construct(undefined as never, '');
   Organization.fromSpec(root, spec, { today: TODAY });
   const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok) throw new Error(r.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('\n'));
+  if (!r.ok)
+    throw new Error(
+      r.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.message)
+        .join('\n'),
+    );
   return r;
 }
 
 describe('size S', () => {
   const spec = generateSpec(S);
   const result = synthSpec(spec);
-  const objects = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!) as { kind: string; metadata: { name: string; namespace?: string } }[];
+  const objects = result.files
+    .filter((f) => f.path.endsWith('/resources.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!) as {
+    kind: string;
+    metadata: { name: string; namespace?: string };
+  }[];
 
   it('generates the same spec for the same seed, and a different one for another', () => {
     expect(JSON.stringify(generateSpec(S))).toBe(JSON.stringify(spec));
@@ -48,7 +59,12 @@ describe('size S', () => {
   });
 
   it('more grants in the same namespaces and levels add no object', () => {
-    const more = structuredClone(spec) as unknown as { spec: { grants: { user: string; namespace: string; levels?: string[]; role?: string }[]; users: { email: string }[] } };
+    const more = structuredClone(spec) as unknown as {
+      spec: {
+        grants: { user: string; namespace: string; levels?: string[]; role?: string }[];
+        users: { email: string }[];
+      };
+    };
     const seen = new Set(more.spec.grants.map((g) => `${g.user} ${g.namespace}`));
     const existing = [...more.spec.grants];
     let added = 0;
@@ -56,20 +72,35 @@ describe('size S', () => {
       for (const g of existing.slice(0, 40)) {
         if (seen.has(`${u.email} ${g.namespace}`)) continue;
         seen.add(`${u.email} ${g.namespace}`);
-        more.spec.grants.push({ user: u.email, namespace: g.namespace, ...(g.role ? { role: g.role } : { levels: g.levels }) });
+        more.spec.grants.push({
+          user: u.email,
+          namespace: g.namespace,
+          ...(g.role ? { role: g.role } : { levels: g.levels }),
+        });
         added++;
       }
     }
     expect(added).toBeGreaterThan(1000);
     const bigger = synthSpec(more as unknown as OrgSpec);
-    const count = (r: typeof result) => r.files.filter((f) => f.path.endsWith('/resources.yaml')).reduce((n, f) => n + (f.content.match(/^kind: /gm)?.length ?? 0), 0);
+    const count = (r: typeof result) =>
+      r.files
+        .filter((f) => f.path.endsWith('/resources.yaml'))
+        .reduce((n, f) => n + (f.content.match(/^kind: /gm)?.length ?? 0), 0);
     expect(count(bigger)).toBe(count(result));
   });
 
   it('adding one grant to an existing binding adds 3 lines and changes nothing else', () => {
     const before = new Map(result.files.map((f) => [f.path, f.content]));
-    const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'acme:r:full' && o.metadata.namespace === 'ns-0') as unknown as { subjects: { name: string }[] };
-    const newcomer = spec.spec.users!.find((u) => !u.admin && u.status !== 'deactivated' && !binding.subjects.some((s) => s.name === u.email) && !spec.spec.grants!.some((g) => g.user === u.email && g.namespace === 'ns-0'))!;
+    const binding = objects.find(
+      (o) => o.kind === 'RoleBinding' && o.metadata.name === 'acme:r:full' && o.metadata.namespace === 'ns-0',
+    ) as unknown as { subjects: { name: string }[] };
+    const newcomer = spec.spec.users!.find(
+      (u) =>
+        !u.admin &&
+        u.status !== 'deactivated' &&
+        !binding.subjects.some((s) => s.name === u.email) &&
+        !spec.spec.grants!.some((g) => g.user === u.email && g.namespace === 'ns-0'),
+    )!;
     const edited = structuredClone(spec) as unknown as { spec: { grants: object[] } };
     edited.spec.grants.push({ user: newcomer.email, namespace: 'ns-0', levels: ['r:full'] });
     const after = new Map(synthSpec(edited as unknown as OrgSpec).files.map((f) => [f.path, f.content]));
@@ -82,21 +113,82 @@ describe('size S', () => {
 
 describe('orgctl generate', () => {
   it('prints a spec that passes check, the same for the same seed', async () => {
-    const a = await run(['generate', '--users', '30', '--namespaces', '5', '--grants', '60', '--tokens', '3', '--seed', '4', '--format', 'json']);
-    const b = await run(['generate', '--users', '30', '--namespaces', '5', '--grants', '60', '--tokens', '3', '--seed', '4', '--format', 'json']);
+    const a = await run([
+      'generate',
+      '--users',
+      '30',
+      '--namespaces',
+      '5',
+      '--grants',
+      '60',
+      '--tokens',
+      '3',
+      '--seed',
+      '4',
+      '--format',
+      'json',
+    ]);
+    const b = await run([
+      'generate',
+      '--users',
+      '30',
+      '--namespaces',
+      '5',
+      '--grants',
+      '60',
+      '--tokens',
+      '3',
+      '--seed',
+      '4',
+      '--format',
+      'json',
+    ]);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect((JSON.parse(a.stdout) as OrgSpec).spec.grants).toHaveLength(60);
   });
 
   it('says when a small organization cannot hold the grants asked for, and refuses impossible counts', async () => {
-    const few = await run(['generate', '--users', '10', '--namespaces', '3', '--grants', '500', '--tokens', '0', '--format', 'json']);
+    const few = await run([
+      'generate',
+      '--users',
+      '10',
+      '--namespaces',
+      '3',
+      '--grants',
+      '500',
+      '--tokens',
+      '0',
+      '--format',
+      'json',
+    ]);
     expect(few.code).toBe(0);
     const made = (JSON.parse(few.stdout) as OrgSpec).spec.grants!.length;
     expect(made).toBeLessThan(30);
-    expect(few.stderr).toBe(`generate: ${made} grants, not 500: 10 users and 3 namespaces hold no more distinct (non-admin user, namespace) pairs`);
-    expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--admins', '6'])).stderr).toMatch(/--admins 6 is more than --users 5/);
-    expect((await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--seed', '4294967296'])).stderr).toMatch(/--seed 4294967296 is too large/);
+    expect(few.stderr).toBe(
+      `generate: ${made} grants, not 500: 10 users and 3 namespaces hold no more distinct (non-admin user, namespace) pairs`,
+    );
+    expect(
+      (await run(['generate', '--users', '5', '--namespaces', '1', '--grants', '1', '--tokens', '0', '--admins', '6']))
+        .stderr,
+    ).toMatch(/--admins 6 is more than --users 5/);
+    expect(
+      (
+        await run([
+          'generate',
+          '--users',
+          '5',
+          '--namespaces',
+          '1',
+          '--grants',
+          '1',
+          '--tokens',
+          '0',
+          '--seed',
+          '4294967296',
+        ])
+      ).stderr,
+    ).toMatch(/--seed 4294967296 is too large/);
   });
 });
 
@@ -105,13 +197,17 @@ describe('membership at 12,000 invites and 10,000 tokens (issue 12, section 4)',
   // server refused (over 1,048,576 bytes of data) and Argo CD's whole cluster shard with it.
   const spec = generateSpec({ users: 60, namespaces: 40, grants: 200, tokens: 10_000, seed: 12 });
   const invites = Array.from({ length: 12_000 }, (_, i) => ({
-    email: `invitee${i}@acme.io`, sso: true, ...(i % 7 === 3 ? { billing: true } : {}),
+    email: `invitee${i}@acme.io`,
+    sso: true,
+    ...(i % 7 === 3 ? { billing: true } : {}),
     grants: [{ namespace: `ns-${i % 40}`, levels: ['r:full', 'w:services'] }],
   }));
   // 20,000 token objects need more than the default 32 Argo CD Applications (1,500 objects each).
   const big = { ...spec, spec: { ...spec.spec, invites, delivery: { shards: 80 } } } as OrgSpec;
   const result = synthSpec(big);
-  const docs = result.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const docs = result.files
+    .filter((f) => f.path.endsWith('/resources.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
   const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
   it('every object stays under the API server limits: 1.5 MiB a request, 1 MiB of ConfigMap data (and 256 KiB for a client-side apply)', () => {
@@ -124,8 +220,24 @@ describe('membership at 12,000 invites and 10,000 tokens (issue 12, section 4)',
         expect(data, o.metadata.name).toBeLessThanOrEqual(256 * 1024);
       }
     }
-    const names = [...new Set(docs.map((d) => d.object as { kind: string; metadata: { name: string } }).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name))];
-    expect(names).toEqual(expect.arrayContaining(['orgctl-organization', 'orgctl-users', 'orgctl-invites', 'orgctl-invites-2', 'orgctl-tokens', 'orgctl-tokens-2']));
+    const names = [
+      ...new Set(
+        docs
+          .map((d) => d.object as { kind: string; metadata: { name: string } })
+          .filter((o) => o.kind === 'ConfigMap')
+          .map((o) => o.metadata.name),
+      ),
+    ];
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'orgctl-organization',
+        'orgctl-users',
+        'orgctl-invites',
+        'orgctl-invites-2',
+        'orgctl-tokens',
+        'orgctl-tokens-2',
+      ]),
+    );
   });
 
   it('the review reads the membership back equal to what was declared', () => {

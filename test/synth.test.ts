@@ -1,18 +1,33 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { Namespace } from '../constructs/index.ts';
+import type { Namespace } from '../constructs/index.ts';
 import { renderOrganization } from '../synth/render.ts';
 import { renderFiles } from '../synth/files.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
-import { TODAY, clusterDocs, clusterRolesText, docs, files, lineDiff, nsText, smallOrg, subjectsOf, synth } from './helpers.ts';
+import {
+  TODAY,
+  clusterDocs,
+  clusterRolesText,
+  docs,
+  files,
+  lineDiff,
+  nsText,
+  smallOrg,
+  subjectsOf,
+  synth,
+} from './helpers.ts';
 
 describe('synthesis', () => {
   it('the example organization passes every policy; its one warning is the Secrets that dan and ivan may read', () => {
     const r = synth(exampleOrg);
     expect(r.ok).toBe(true);
-    expect(r.findings.map((f) => `${f.severity} ${f.rule} ${f.subject}`)).toEqual(['warning risky-grant levels/r:secrets']);
-    expect(r.findings[0]!.message).toMatch(/^lets 2 non-admin users read Secrets in 3 namespaces \(dan@acme.io, ivan@acme.io in data, ml, web;/);
+    expect(r.findings.map((f) => `${f.severity} ${f.rule} ${f.subject}`)).toEqual([
+      'warning risky-grant levels/r:secrets',
+    ]);
+    expect(r.findings[0]!.message).toMatch(
+      /^lets 2 non-admin users read Secrets in 3 namespaces \(dan@acme.io, ivan@acme.io in data, ml, web;/,
+    );
   });
 
   it('is byte-identical on every run', () => {
@@ -45,11 +60,14 @@ describe('synthesis', () => {
     const org = (await import('../org/org.ts')).default;
     const { Namespace: FreshNamespace } = await import('../constructs/index.ts');
     const { synthesize } = await import('../constructs/synthesize.ts');
-    const files = (root: typeof org) => new Map(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
-    const ns = (name: string) => org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === name)!;
+    const files = (root: typeof org) =>
+      new Map(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
+    const ns = (name: string) =>
+      org.node.findAll().find((c): c is Namespace => c instanceof FreshNamespace && c.namespaceName === name)!;
     const judy = org.user('judy@acme.io', { github: 'judy' });
     const before = files(org); // judy's own line is membership data: measured without it
-    const changedBy = (after: Map<string, string>) => [...after].filter(([path, text]) => text !== before.get(path)).map(([path]) => path);
+    const changedBy = (after: Map<string, string>) =>
+      [...after].filter(([path, text]) => text !== before.get(path)).map(([path]) => path);
 
     // ml exists in one cluster (lga1): one file, three lines.
     expect(subjectsOf(nsText(before, 'ml', 'lga1'), 'acme:w:pvcs').length).toBeGreaterThan(0);
@@ -67,7 +85,8 @@ describe('synthesis', () => {
     const both = files(org);
     const changedWeb = [...both].filter(([path, text]) => text !== after.get(path)).map(([path]) => path);
     expect(changedWeb.map((p) => p.split('/')[0])).toEqual(['lga1', 'ord1']);
-    for (const path of changedWeb) expect(lineDiff(after.get(path)!, both.get(path)!)).toEqual({ added: 3, removed: 0 });
+    for (const path of changedWeb)
+      expect(lineDiff(after.get(path)!, both.get(path)!)).toEqual({ added: 3, removed: 0 });
   });
 
   it('binds admins to w:full in every namespace, the system namespace included', () => {
@@ -75,11 +94,15 @@ describe('synthesis', () => {
     org.namespace('api');
     org.user('frank@acme.io', { admin: true });
     const out = files(org);
-    for (const ns of ['web', 'api', 'acme-system']) expect(subjectsOf(nsText(out, ns), 'acme:w:full')).toEqual(['alice@acme.io', 'frank@acme.io']);
+    for (const ns of ['web', 'api', 'acme-system'])
+      expect(subjectsOf(nsText(out, ns), 'acme:w:full')).toEqual(['alice@acme.io', 'frank@acme.io']);
   });
 
   it('deactivated users and pending invites are bound to nothing', () => {
-    const rbac = [...files(exampleOrg).values()].flatMap(docs).filter((o) => o.kind === 'RoleBinding').flatMap((o) => o.subjects.map((s: { name: string }) => s.name));
+    const rbac = [...files(exampleOrg).values()]
+      .flatMap(docs)
+      .filter((o) => o.kind === 'RoleBinding')
+      .flatMap((o) => o.subjects.map((s: { name: string }) => s.name));
     expect(rbac).not.toContain('mallory@acme.io');
     expect(rbac).not.toContain('carol@acme.io');
     expect(rbac).not.toContain('heidi@acme.io');
@@ -96,18 +119,24 @@ describe('synthesis', () => {
     const roles = docs(clusterRolesText(files(exampleOrg)));
     expect(roles.every((r) => r.kind === 'ClusterRole' && /^acme:[rw]:[a-z]+$/.test(r.metadata.name))).toBe(true);
     expect(roles.some((r) => r.aggregationRule)).toBe(false);
-    expect(roles.find((r) => r.metadata.name === 'acme:w:pods')?.metadata.annotations['orgctl.io/admin-only']).toBe('true');
+    expect(roles.find((r) => r.metadata.name === 'acme:w:pods')?.metadata.annotations['orgctl.io/admin-only']).toBe(
+      'true',
+    );
   });
 
   it('orders sync waves Namespace → roles → ServiceAccount → Secret → bindings, and never prunes namespaces', () => {
     const all = [...clusterDocs(files(exampleOrg), 'lga1'), ...clusterDocs(files(exampleOrg), 'ord1')];
-    const wave = (kind: string) => new Set(all.filter((o) => o.kind === kind).map((o) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])));
+    const wave = (kind: string) =>
+      new Set(
+        all.filter((o) => o.kind === kind).map((o) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])),
+      );
     expect(wave('Namespace')).toEqual(new Set([0]));
     expect(wave('ClusterRole')).toEqual(new Set([1]));
     expect(wave('ServiceAccount')).toEqual(new Set([2]));
     expect(wave('Secret')).toEqual(new Set([3]));
     expect(wave('RoleBinding')).toEqual(new Set([4]));
-    for (const ns of all.filter((o) => o.kind === 'Namespace')) expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+    for (const ns of all.filter((o) => o.kind === 'Namespace'))
+      expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
   });
 
   it('never writes secret material: token Secrets carry no data', () => {
@@ -125,19 +154,36 @@ describe('synthesis', () => {
     const cms = docs(nsText(files(exampleOrg), 'acme-system')).filter((o) => o.kind === 'ConfigMap');
     const org = JSON.parse(cms.find((c) => c.metadata.name === 'orgctl-organization')!.data['organization.json']);
     expect(org).toMatchObject({ name: 'acme', owner: 'alice@acme.io' });
-    const users = cms.find((c) => c.metadata.name === 'orgctl-users')!.data['users.jsonl'].trim().split('\n').map((l: string) => JSON.parse(l));
-    expect(users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({ status: 'deactivated', github: 'mallory' });
-    expect(users.find((u: { email: string }) => u.email === 'alice@acme.io')).toMatchObject({ admin: true, billing: true });
+    const users = cms
+      .find((c) => c.metadata.name === 'orgctl-users')!
+      .data['users.jsonl'].trim()
+      .split('\n')
+      .map((l: string) => JSON.parse(l));
+    expect(users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({
+      status: 'deactivated',
+      github: 'mallory',
+    });
+    expect(users.find((u: { email: string }) => u.email === 'alice@acme.io')).toMatchObject({
+      admin: true,
+      billing: true,
+    });
   });
 
   it('splits a RoleBinding before the etcd request limit, keeping every subject once', () => {
     const { org, web } = smallOrg();
     for (let i = 0; i < 300; i++) web.grant(org.user(`user${String(i).padStart(3, '0')}@acme.io`), 'r:pods');
     const model = org.toModel();
-    const [file] = renderFiles(renderOrganization(model, { today: TODAY, maxBindingBytes: 8 * 1024 }).filter((f) => f.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'web')), 'test');
+    const [file] = renderFiles(
+      renderOrganization(model, { today: TODAY, maxBindingBytes: 8 * 1024 }).filter((f) =>
+        f.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'web'),
+      ),
+      'test',
+    );
     const bindings = docs(file!.content).filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'acme:r:pods');
     expect(bindings.length).toBeGreaterThan(2);
-    expect(bindings.map((b) => b.metadata.name)).toEqual(bindings.map((_, i) => (i === 0 ? 'acme:r:pods' : `acme:r:pods:${i + 1}`)));
+    expect(bindings.map((b) => b.metadata.name)).toEqual(
+      bindings.map((_, i) => (i === 0 ? 'acme:r:pods' : `acme:r:pods:${i + 1}`)),
+    );
     const names = bindings.flatMap((b) => b.subjects.map((s: { name: string }) => s.name));
     expect(names).toHaveLength(300);
     expect(new Set(names).size).toBe(300);

@@ -37,16 +37,36 @@ function forged(edit: (text: string) => string, file = SHARD): string {
   return dir;
 }
 
-const review = (head: string, actor = 'bob') => run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor]);
+const review = (head: string, actor = 'bob') =>
+  run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor]);
 
 describe('what Argo CD would apply is what the review reads', () => {
   const inputErrors: [string, (t: string) => string, RegExp][] = [
-    ['a document that is only a merge key', (t) => `${t}---\n<<:\n${indent(W_FULL_FOR_BOB)}\n`, /resources\.yaml:\d+: a merge key \(<<\)/],
-    ['a duplicate key (Go keeps the last value)', (t) => t.replace('  name: acme:r:full\n  namespace: web\nroleRef:', '  name: acme:r:full\n  namespace: web\nroleRef:').replace(/(kind: RoleBinding\n)/, '$1kind: RoleBinding\n'), /a duplicate key "kind"/],
-    ['an anchor and an alias', (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  namespace: web\ndata: *m\n`, /an anchor \(&\)/],
+    [
+      'a document that is only a merge key',
+      (t) => `${t}---\n<<:\n${indent(W_FULL_FOR_BOB)}\n`,
+      /resources\.yaml:\d+: a merge key \(<<\)/,
+    ],
+    [
+      'a duplicate key (Go keeps the last value)',
+      (t) =>
+        t
+          .replace('  name: acme:r:full\n  namespace: web\nroleRef:', '  name: acme:r:full\n  namespace: web\nroleRef:')
+          .replace(/(kind: RoleBinding\n)/, '$1kind: RoleBinding\n'),
+      /a duplicate key "kind"/,
+    ],
+    [
+      'an anchor and an alias',
+      (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  namespace: web\ndata: *m\n`,
+      /an anchor \(&\)/,
+    ],
     ['a tag', (t) => t.replace('kind: RoleBinding', 'kind: !!str RoleBinding'), /a tag \(!\)/],
     ['a directive', (t) => t.replace('---\n', '%YAML 1.1\n---\n'), /a directive/],
-    ['a flow mapping', (t) => `${t}---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: x, namespace: web}}\n`, /not YAML orgctl writes/],
+    [
+      'a flow mapping',
+      (t) => `${t}---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: x, namespace: web}}\n`,
+      /not YAML orgctl writes/,
+    ],
   ];
   for (const [what, edit, message] of inputErrors) {
     it(`${what}: an input error naming file and line (exit 2), in review, diff, can-i and access`, async () => {
@@ -62,17 +82,57 @@ describe('what Argo CD would apply is what the review reads', () => {
   }
 
   const notOrgctls: [string, (t: string) => string, RegExp][] = [
-    ['a RoleBinding to the built-in cluster-admin', (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', 'name: cluster-admin\n')}\n`, /RoleBinding web\/acme:w:full-extra|holds \d+ document\(s\) more/],
-    ['a ClusterRoleBinding', (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('kind: RoleBinding', 'kind: ClusterRoleBinding').replace('  namespace: web\n', '')}\n`, /ClusterRoleBinding/],
-    ['a ClusterRole aggregated into the built-in view role', (t) => `${t}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n  name: acme:sneaky\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n`, /ClusterRole/],
-    ['a RoleBinding without a namespace (Argo CD puts it in its destination)', (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('  namespace: web\n', '')}\n`, /RoleBinding/],
-    ['an extra field on an object orgctl writes', (t) => t.replace('kind: RoleBinding\nmetadata:\n', 'kind: RoleBinding\nmetadata:\n  finalizers:\n  - x\n'), /is not what orgctl renders/],
-    ['bob added to an admin-only binding', (t) => t.replace(/(name: acme:w:full\n  namespace: web\n[\s\S]*?subjects:\n)/, '$1- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n'), /forbidden-grant|is not what orgctl renders/],
+    [
+      'a RoleBinding to the built-in cluster-admin',
+      (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', 'name: cluster-admin\n')}\n`,
+      /RoleBinding web\/acme:w:full-extra|holds \d+ document\(s\) more/,
+    ],
+    [
+      'a ClusterRoleBinding',
+      (t) =>
+        `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('kind: RoleBinding', 'kind: ClusterRoleBinding').replace('  namespace: web\n', '')}\n`,
+      /ClusterRoleBinding/,
+    ],
+    [
+      'a ClusterRole aggregated into the built-in view role',
+      (t) =>
+        `${t}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n  name: acme:sneaky\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n`,
+      /ClusterRole/,
+    ],
+    [
+      'a RoleBinding without a namespace (Argo CD puts it in its destination)',
+      (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('  namespace: web\n', '')}\n`,
+      /RoleBinding/,
+    ],
+    [
+      'an extra field on an object orgctl writes',
+      (t) => t.replace('kind: RoleBinding\nmetadata:\n', 'kind: RoleBinding\nmetadata:\n  finalizers:\n  - x\n'),
+      /is not what orgctl renders/,
+    ],
+    [
+      'bob added to an admin-only binding',
+      (t) =>
+        t.replace(
+          /(name: acme:w:full\n {2}namespace: web\n[\s\S]*?subjects:\n)/,
+          '$1- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n',
+        ),
+      /forbidden-grant|is not what orgctl renders/,
+    ],
   ];
   for (const [what, edit, message] of notOrgctls) {
     it(`${what}: the review fails (output-proof or head-policies), whoever approves`, async () => {
       const head = forged(edit);
-      const r = await run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', 'frank', '--approved-by', 'alice']);
+      const r = await run([
+        'review',
+        '--base',
+        join(ROOT, 'dist'),
+        '--head',
+        head,
+        '--actor',
+        'frank',
+        '--approved-by',
+        'alice',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/\| `(output-proof|head-policies)` \| ❌ \|/);
       expect(r.stdout).toMatch(message);
@@ -86,7 +146,7 @@ describe('what Argo CD would apply is what the review reads', () => {
     expect(r.code).toBe(0);
   });
 
-  it('a file outside orgctl\'s layout (an extra .yml Argo CD would apply too) is an input error', async () => {
+  it("a file outside orgctl's layout (an extra .yml Argo CD would apply too) is an input error", async () => {
     const head = forged((t) => t);
     writeFileSync(join(head, 'lga1/shard-04/extra.yml'), `${W_FULL_FOR_BOB.join('\n')}\n`);
     const r = await review(head);
@@ -102,7 +162,13 @@ describe('files that are not regular files', () => {
     writeFileSync(target, readFileSync(join(head, SHARD)));
     rmSync(join(head, SHARD));
     symlinkSync(target, join(head, SHARD));
-    for (const args of [['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', 'bob'], ['diff', '--base', join(ROOT, 'dist'), '--head', head], ['access', '--dir', head], ['who-can', 'get', 'pods', '-n', 'web', '--dir', head], ['import', '--from', head]]) {
+    for (const args of [
+      ['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', 'bob'],
+      ['diff', '--base', join(ROOT, 'dist'), '--head', head],
+      ['access', '--dir', head],
+      ['who-can', 'get', 'pods', '-n', 'web', '--dir', head],
+      ['import', '--from', head],
+    ]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/is a symbolic link: orgctl reads and writes regular files only/);
@@ -127,7 +193,10 @@ describe('files that are not regular files', () => {
 describe('the forged pull request of the security review, in a git repository', () => {
   let repo: string;
   const git = (...args: string[]) => {
-    const r = spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+    const r = spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(r.stderr);
     return r.stdout.trim();
   };
@@ -139,7 +208,13 @@ describe('the forged pull request of the security review, in a git repository', 
     writeFileSync(join(repo, 'package.json'), '{"name":"acme-org","private":true,"type":"module"}\n');
     writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
     symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
-    writeFileSync(join(repo, 'org/org.ts'), readFileSync(join(ROOT, 'org/org.ts'), 'utf8').replaceAll("'../constructs/index.ts'", `'${join(ROOT, 'constructs/index.ts')}'`));
+    writeFileSync(
+      join(repo, 'org/org.ts'),
+      readFileSync(join(ROOT, 'org/org.ts'), 'utf8').replaceAll(
+        "'../constructs/index.ts'",
+        `'${join(ROOT, 'constructs/index.ts')}'`,
+      ),
+    );
     git('add', '-A');
     git('commit', '-qm', 'base');
     // The attack: a merge-key document in a shard, and an org.ts that hides it from synth --check.
@@ -183,16 +258,28 @@ describe('the forged pull request of the security review, in a git repository', 
 describe('removals split across pull requests add up (review --window)', () => {
   it('two removals of 2 users each pass alone, and fail against the window they close', async () => {
     const { baseSpec, distPair } = await import('./review/scenarios.ts');
-    const dropGrants = (...names: string[]) => (s: ReturnType<typeof baseSpec>) => {
-      s.spec.grants = s.spec.grants.filter((g: { user: string }) => !names.some((n) => g.user === `${n}@acme.io`));
-    };
+    const dropGrants =
+      (...names: string[]) =>
+      (s: ReturnType<typeof baseSpec>) => {
+        s.spec.grants = s.spec.grants.filter((g: { user: string }) => !names.some((n) => g.user === `${n}@acme.io`));
+      };
     const first = await distPair(baseSpec(), dropGrants('bob', 'erin'));
     const secondBase = baseSpec();
     dropGrants('bob', 'erin')(secondBase);
     const second = await distPair(secondBase, dropGrants('gina', 'hal'));
     const alone = await run(['review', '--base', second.base, '--head', second.head, '--actor', 'frank']);
     expect(alone.stdout).toMatch(/\| `mass-removal` \| ✅ \|/);
-    const windowed = await run(['review', '--base', second.base, '--head', second.head, '--actor', 'frank', '--window', first.base]);
+    const windowed = await run([
+      'review',
+      '--base',
+      second.base,
+      '--head',
+      second.head,
+      '--actor',
+      'frank',
+      '--window',
+      first.base,
+    ]);
     expect(windowed.code).toBe(1);
     expect(windowed.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 4 of \d+ users since /);
   });
@@ -206,13 +293,29 @@ describe('orgctl prove', () => {
     const forgedDir = forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n')}\n`);
     const bad = await run(['prove', '--dir', forgedDir, '--format', 'json']);
     expect(bad.code).toBe(1);
-    const proof = JSON.parse(bad.stdout) as { ok: boolean; differences: string[]; findings: { rule: string; subject: string }[] };
+    const proof = JSON.parse(bad.stdout) as {
+      ok: boolean;
+      differences: string[];
+      findings: { rule: string; subject: string }[];
+    };
     expect(proof.ok).toBe(false);
     // The organization it describes gives bob w:full: judged before any comparison.
-    expect(proof.findings).toContainEqual(expect.objectContaining({ rule: 'forbidden-grant', subject: 'users/bob@acme.io → web' }));
-    const renamed = await run(['prove', '--dir', forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', 'name: acme:r:pods\n')}\n`), '--format', 'json']);
+    expect(proof.findings).toContainEqual(
+      expect.objectContaining({ rule: 'forbidden-grant', subject: 'users/bob@acme.io → web' }),
+    );
+    const renamed = await run([
+      'prove',
+      '--dir',
+      forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', 'name: acme:r:pods\n')}\n`),
+      '--format',
+      'json',
+    ]);
     expect(renamed.code).toBe(1);
-    expect((JSON.parse(renamed.stdout) as { differences: string[] }).differences.join('\n')).toMatch(/shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra is not what orgctl renders here/);
-    expect((await run(['prove', '--dir', forged((t) => t.replace('kind: RoleBinding', 'kind: &k RoleBinding'))])).code).toBe(2);
+    expect((JSON.parse(renamed.stdout) as { differences: string[] }).differences.join('\n')).toMatch(
+      /shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra is not what orgctl renders here/,
+    );
+    expect(
+      (await run(['prove', '--dir', forged((t) => t.replace('kind: RoleBinding', 'kind: &k RoleBinding'))])).code,
+    ).toBe(2);
   });
 });

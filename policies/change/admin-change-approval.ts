@@ -1,11 +1,20 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import type { AccessCell } from '../../analysis/access.ts';
 import { CLASS_BY_ID } from '../../analysis/classes.ts';
-import { changeList, editsOf, secondAdminApprovers, secondAdminNote, type ChangeRule, type RuleResult } from './context.ts';
+import {
+  changeList,
+  editsOf,
+  secondAdminApprovers,
+  secondAdminNote,
+  type ChangeRule,
+  type RuleResult,
+} from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
 function isAdminGrade(cell: AccessCell | undefined): boolean {
-  return !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'));
+  return (
+    !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'))
+  );
 }
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
@@ -37,10 +46,16 @@ export const adminChangeApproval: ChangeRule = {
       const h = input.head.tokens.get(t.id);
       if (!h) continue;
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
-      const namespaces = [...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!))];
+      const namespaces = [
+        ...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!)),
+      ];
       // Who holds an admin-grade credential, and for how long, is admin-grade too: a new owner, a
       // fresh token (rotation) or a later or removed expiry of a token with admin-only access.
-      const custody = t.changes.some((c) => CUSTODY.has(c.kind) && !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))));
+      const custody = t.changes.some(
+        (c) =>
+          CUSTODY.has(c.kind) &&
+          !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))),
+      );
       const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns]?.cell)) : [];
       const reserved = [...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)), ...grade])].sort();
       if (!reserved.length) continue;
@@ -62,7 +77,9 @@ export const adminChangeApproval: ChangeRule = {
     const joins = input.diff.clusters.filter((c) => c.kind === 'namespace-joins-cluster' && c.namespace);
     for (const t of input.head.tokens.values()) {
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${t.serviceAccount}`) ?? {};
-      const reached = joins.filter((j) => isAdminGrade(cells[j.namespace!]?.cell)).map((j) => `${j.namespace} in cluster ${String(j.to)}`);
+      const reached = joins
+        .filter((j) => isAdminGrade(cells[j.namespace!]?.cell))
+        .map((j) => `${j.namespace} in cluster ${String(j.to)}`);
       if (!reached.length) continue;
       const except = t.owner ? [t.owner] : [];
       const approvers = secondAdminApprovers(input, except);

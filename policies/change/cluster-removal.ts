@@ -12,10 +12,14 @@ export const clusterRemoval: ChangeRule = {
     if (!removals.length) return [{ rule: this.id, ok: true, message: 'no cluster loses a namespace' }];
     const approvers = secondAdminApprovers(input, []);
     const what = removals.map((c) => c.text.split(':')[0]).join('; ');
-    return [{
-      rule: this.id,
-      ok: approvers.length > 0,
-      message: approvers.length ? `${what}; approved by ${approvers.join(', ')}` : `${what}: needs an approval of the head commit from an admin who is not an author${secondAdminNote(input)}`,
-    }];
+    return [
+      {
+        rule: this.id,
+        ok: approvers.length > 0,
+        message: approvers.length
+          ? `${what}; approved by ${approvers.join(', ')}`
+          : `${what}: needs an approval of the head commit from an admin who is not an author${secondAdminNote(input)}`,
+      },
+    ];
   },
 };

@@ -71,7 +71,9 @@ export function secondAdminApprovers(input: ReviewInput, exceptEmails: readonly 
   if (!approvers.length) return [];
   // Admins behind the change: its admin authors and every admin approving it (the person it
   // concerns may consent, but an approver who is neither an author nor that person is required).
-  const involved = new Set([...input.actors, ...input.approvals].filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email));
+  const involved = new Set(
+    [...input.actors, ...input.approvals].filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email),
+  );
   return involved.size >= 2 ? approvers : [];
 }
 

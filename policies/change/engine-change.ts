@@ -6,15 +6,20 @@ const DECLARATION_PATHS = ['org/', 'dist/'];
 export const engineChange: ChangeRule = {
   id: 'engine-change',
   check(input) {
-    if (!input.changedPaths) return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
+    if (!input.changedPaths)
+      return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
     const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
     const approvers = secondAdminApprovers(input);
     const list = `${engine.slice(0, 5).join(', ')}${engine.length > 5 ? `, and ${engine.length - 5} more` : ''}`;
-    return [{
-      rule: this.id,
-      ok: approvers.length > 0,
-      message: approvers.length ? `changes ${list}; approved by ${approvers.join(', ')}` : `changes ${list}: outside org/ and dist/, an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
-    }];
+    return [
+      {
+        rule: this.id,
+        ok: approvers.length > 0,
+        message: approvers.length
+          ? `changes ${list}; approved by ${approvers.join(', ')}`
+          : `changes ${list}: outside org/ and dist/, an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
+      },
+    ];
   },
 };

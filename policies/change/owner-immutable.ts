@@ -6,10 +6,25 @@ export const ownerImmutable: ChangeRule = {
   check(input) {
     const owner = input.base.org.owner;
     const out: RuleResult[] = [];
-    if (input.diff.owner) out.push({ rule: this.id, ok: false, message: `the owner changes from ${input.diff.owner.from} to ${input.diff.owner.to}: only support can change the owner` });
+    if (input.diff.owner)
+      out.push({
+        rule: this.id,
+        ok: false,
+        message: `the owner changes from ${input.diff.owner.from} to ${input.diff.owner.to}: only support can change the owner`,
+      });
     const h = input.head.users.get(owner);
-    if (!h) out.push({ rule: this.id, ok: false, message: `the owner ${owner} is removed: only support can change the owner` });
-    else if (!h.admin || h.status !== 'active') out.push({ rule: this.id, ok: false, message: `the owner ${owner} is ${!h.admin ? 'demoted' : 'deactivated'}: only support can change the owner` });
+    if (!h)
+      out.push({
+        rule: this.id,
+        ok: false,
+        message: `the owner ${owner} is removed: only support can change the owner`,
+      });
+    else if (!h.admin || h.status !== 'active')
+      out.push({
+        rule: this.id,
+        ok: false,
+        message: `the owner ${owner} is ${!h.admin ? 'demoted' : 'deactivated'}: only support can change the owner`,
+      });
     return out.length ? out : [{ rule: this.id, ok: true, message: `the owner ${owner} stays an active admin` }];
   },
 };

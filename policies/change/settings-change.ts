@@ -13,13 +13,15 @@ export const settingsChange: ChangeRule = {
     if (!changes.length) return [{ rule: this.id, ok: true, message: "the organization's settings do not change" }];
     const approvers = secondAdminApprovers(input);
     const what = changes.map((c) => `${c.key} ${show(c.from)} → ${show(c.to)}`).join('; ');
-    return [{
-      rule: this.id,
-      ok: approvers.length > 0,
-      message: approvers.length
-        ? `settings change (${what}); approved by ${approvers.join(', ')}`
-        : `settings change (${what}): an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
-    }];
+    return [
+      {
+        rule: this.id,
+        ok: approvers.length > 0,
+        message: approvers.length
+          ? `settings change (${what}); approved by ${approvers.join(', ')}`
+          : `settings change (${what}): an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
+      },
+    ];
   },
 };
 

@@ -21,4 +21,5 @@ export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(mo
 export const grantSubject = (user: string, namespace: string): string => `users/${user} → ${namespace}`;
 
 /** `expires` is the last day the grant holds. */
-export const isExpired = (expires: string | undefined, today: string): boolean => expires !== undefined && expires < today;
+export const isExpired = (expires: string | undefined, today: string): boolean =>
+  expires !== undefined && expires < today;

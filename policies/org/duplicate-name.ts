@@ -14,7 +14,14 @@ export const duplicateName: OrgRule = {
       const seen = new Map<string, string>();
       for (const it of items) {
         const first = seen.get(name(it));
-        if (first) out.push({ severity: 'error', rule: this.id, subject: `${kind}/${name(it)}`, message: `already declared at ${first}`, source: sourceText(it.source) });
+        if (first)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `${kind}/${name(it)}`,
+            message: `already declared at ${first}`,
+            source: sourceText(it.source),
+          });
         else seen.set(name(it), sourceText(it.source));
       }
     };
@@ -32,7 +39,10 @@ export const duplicateName: OrgRule = {
       else if (first.id !== t.id) {
         const [a, b] = [first, t].map((x) => `token ${x.id}${x.rotation ? ` at rotation ${x.rotation}` : ''}`);
         out.push({
-          severity: 'error', rule: this.id, subject: `tokens/${t.id}`, source: at(t.source, '.id'),
+          severity: 'error',
+          rule: this.id,
+          subject: `tokens/${t.id}`,
+          source: at(t.source, '.id'),
           message: `ServiceAccount ${name} would be both ${a} (${sourceText(first.source)}) and ${b}: the second token's holder would get the first one's access; choose another id (ids ending in -r<number> collide with rotations)`,
         });
       }

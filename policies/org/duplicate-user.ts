@@ -1,5 +1,5 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
-import { type OrgRule } from './context.ts';
+import type { OrgRule } from './context.ts';
 
 /** One person, one entry: emails and GitHub logins compared case-insensitively. */
 export const duplicateUser: OrgRule = {
@@ -10,12 +10,25 @@ export const duplicateUser: OrgRule = {
     const logins = new Map<string, { email: string; source: string }>();
     for (const u of model.users) {
       const first = emails.get(u.key);
-      if (first) out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `email already declared at ${first}`, source: sourceText(u.source) });
+      if (first)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `users/${u.email}`,
+          message: `email already declared at ${first}`,
+          source: sourceText(u.source),
+        });
       else emails.set(u.key, sourceText(u.source));
       if (u.github !== undefined) {
         const seen = logins.get(u.github.toLowerCase());
         if (seen) {
-          out.push({ severity: 'error', rule: this.id, subject: `users/${u.email}`, message: `GitHub login ${u.github} already belongs to ${seen.email} (${seen.source})`, source: sourceText(u.source) });
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `users/${u.email}`,
+            message: `GitHub login ${u.github} already belongs to ${seen.email} (${seen.source})`,
+            source: sourceText(u.source),
+          });
         } else logins.set(u.github.toLowerCase(), { email: u.email, source: sourceText(u.source) });
       }
     }
@@ -24,10 +37,23 @@ export const duplicateUser: OrgRule = {
       if (inv.state !== 'pending') continue;
       const member = emails.get(inv.key);
       if (member) {
-        out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already a user (${member}): an accepted invite is removed from the declaration`, source: sourceText(inv.source) });
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `invites/${inv.email}`,
+          message: `already a user (${member}): an accepted invite is removed from the declaration`,
+          source: sourceText(inv.source),
+        });
       }
       const first = invited.get(inv.key);
-      if (first) out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.email}`, message: `already invited at ${first}`, source: sourceText(inv.source) });
+      if (first)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `invites/${inv.email}`,
+          message: `already invited at ${first}`,
+          source: sourceText(inv.source),
+        });
       else invited.set(inv.key, sourceText(inv.source));
     }
     return out;

@@ -7,9 +7,14 @@ export const expiredGrant: OrgRule = {
   check(model, { today }) {
     return model.grants
       .filter((g) => isExpired(g.expires, today))
-      .map((g): Finding => ({
-        severity: 'warning', rule: this.id, subject: grantSubject(g.user, g.namespace),
-        message: `expired on ${g.expires} (today is ${today}): not synthesized; remove it`, source: at(g.source, '.expires'),
-      }));
+      .map(
+        (g): Finding => ({
+          severity: 'warning',
+          rule: this.id,
+          subject: grantSubject(g.user, g.namespace),
+          message: `expired on ${g.expires} (today is ${today}): not synthesized; remove it`,
+          source: at(g.source, '.expires'),
+        }),
+      );
   },
 };

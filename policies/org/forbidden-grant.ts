@@ -32,12 +32,25 @@ export const forbiddenGrant: OrgRule = {
     const out: Finding[] = [];
     const judge = (subject: () => string, source: Source, levels: readonly string[], roles: readonly string[]) => {
       levels.forEach((l, i) => {
-        if (findLevel(l)?.adminOnly) out.push({ severity: 'error', rule: this.id, subject: subject(), message: reserved(l), source: at(source, `.levels[${i}]`) });
+        if (findLevel(l)?.adminOnly)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: subject(),
+            message: reserved(l),
+            source: at(source, `.levels[${i}]`),
+          });
       });
       for (const r of roles) {
         for (const l of ix.roles.get(r)?.levels ?? []) {
           if (findLevel(l)?.adminOnly) {
-            out.push({ severity: 'error', rule: this.id, subject: subject(), message: `role ${r} includes ${reserved(l)}`, source: sourceText(source) });
+            out.push({
+              severity: 'error',
+              rule: this.id,
+              subject: subject(),
+              message: `role ${r} includes ${reserved(l)}`,
+              source: sourceText(source),
+            });
           }
         }
       }
@@ -49,10 +62,24 @@ export const forbiddenGrant: OrgRule = {
       // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
       for (const name of g.customRoles) {
         const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-        if (why) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `custom role ${name} (Role ${customRoleName(model.name, name)}) ${why}`, source: sourceText(g.source) });
+        if (why)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: grantSubject(g.user, g.namespace),
+            message: `custom role ${name} (Role ${customRoleName(model.name, name)}) ${why}`,
+            source: sourceText(g.source),
+          });
       }
       const inline = reservedByRules(g.rules);
-      if (inline) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `the custom rules of ${g.user} (Role ${customRoleName(model.name, g.user)}) ${inline}`, source: sourceText(g.source) });
+      if (inline)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: grantSubject(g.user, g.namespace),
+          message: `the custom rules of ${g.user} (Role ${customRoleName(model.name, g.user)}) ${inline}`,
+          source: sourceText(g.source),
+        });
     }
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
@@ -69,15 +96,27 @@ export const forbiddenGrant: OrgRule = {
       if (t.namespaces.length) {
         t.levels.forEach((l) => {
           const level = findLevel(l);
-          if (level?.adminOnly) report(`token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`, at(t.source, '.owner'));
+          if (level?.adminOnly)
+            report(
+              `token ${t.id} holds ${l} in ${t.namespaces.join(', ')}, which is reserved for admins: ${level.reservedBecause}`,
+              at(t.source, '.owner'),
+            );
         });
       }
       for (const r of t.rbac) {
         const inline = reservedByRules(r.rules);
-        if (inline) report(`the custom rules of token ${t.id} in ${r.namespace} (Role ${tokenRoleName(model.name, t.id)}) ${inline}`, at(t.source, ".owner"));
+        if (inline)
+          report(
+            `the custom rules of token ${t.id} in ${r.namespace} (Role ${tokenRoleName(model.name, t.id)}) ${inline}`,
+            at(t.source, '.owner'),
+          );
         for (const name of r.customRoles) {
           const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
-          if (why) report(`custom role ${name} (Role ${customRoleName(model.name, name)}) bound to token ${t.id} in ${r.namespace} ${why}`, at(t.source, ".owner"));
+          if (why)
+            report(
+              `custom role ${name} (Role ${customRoleName(model.name, name)}) bound to token ${t.id} in ${r.namespace} ${why}`,
+              at(t.source, '.owner'),
+            );
         }
       }
     }

@@ -22,12 +22,26 @@ import { unknownNamespace } from './unknown-namespace.ts';
 import { unknownRole } from './unknown-role.ts';
 import { unknownUser } from './unknown-user.ts';
 
-
 /** Rules over the model alone: what `orgctl check` runs (fast: nothing is rendered). */
 export const MODEL_RULES: readonly OrgRule[] = [
-  forbiddenGrant, unknownNamespace, unknownUser, unknownLevel, unknownRole, unknownCluster, duplicateUser, duplicateName,
-  invalidName, invalidRule, ownerAdmin, tokenOwnerInactive, tokenExpiry, inviteWithoutSso, systemNamespace, expiredGrant,
-  undeployableNamespace, invalidText,
+  forbiddenGrant,
+  unknownNamespace,
+  unknownUser,
+  unknownLevel,
+  unknownRole,
+  unknownCluster,
+  duplicateUser,
+  duplicateName,
+  invalidName,
+  invalidRule,
+  ownerAdmin,
+  tokenOwnerInactive,
+  tokenExpiry,
+  inviteWithoutSso,
+  systemNamespace,
+  expiredGrant,
+  undeployableNamespace,
+  invalidText,
 ];
 
 /**

@@ -1,19 +1,27 @@
 import { customRoleName, systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN, KUBE_PREFIX, pathSegmentProblem } from './kubernetes-names.ts';
+import {
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX,
+  DNS1123_SUBDOMAIN,
+  KUBE_PREFIX,
+  pathSegmentProblem,
+} from './kubernetes-names.ts';
 
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
 function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
-  if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
+  if (!DNS1123_LABEL.test(name))
+    return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
 }
 
 function subdomainProblem(name: string): string | undefined {
   if (name.length > 200) return `is ${name.length} characters long (at most 200)`;
-  if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+  if (!DNS1123_SUBDOMAIN.test(name))
+    return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
   return undefined;
 }
 
@@ -23,21 +31,39 @@ export const invalidName: OrgRule = {
   check(model) {
     const out: Finding[] = [];
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {
-      if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${JSON.stringify(given)} ${problem}`, source });
+      if (problem)
+        out.push({ severity: 'error', rule: this.id, subject, message: `${JSON.stringify(given)} ${problem}`, source });
     };
-    report(`organization/${model.name}`, model.name, dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length), sourceText(model.source));
+    report(
+      `organization/${model.name}`,
+      model.name,
+      dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length),
+      sourceText(model.source),
+    );
     const fromSpec = 'spec' in model.source;
-    model.clusters.forEach((c, i) => report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)));
+    model.clusters.forEach((c, i) =>
+      report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)),
+    );
     for (const n of model.namespaces) {
-      const problem = dnsLabelProblem(n.name) ?? (n.name.startsWith(KUBE_PREFIX) ? `uses the ${KUBE_PREFIX} prefix, reserved for Kubernetes` : undefined);
+      const problem =
+        dnsLabelProblem(n.name) ??
+        (n.name.startsWith(KUBE_PREFIX) ? `uses the ${KUBE_PREFIX} prefix, reserved for Kubernetes` : undefined);
       report(`namespaces/${n.name}`, n.name, problem, at(n.source, '.name'));
-      n.clusters.forEach((c, i) => report(`namespaces/${n.name}`, c, dnsLabelProblem(c), at(n.source, `.clusters[${i}]`)));
+      n.clusters.forEach((c, i) =>
+        report(`namespaces/${n.name}`, c, dnsLabelProblem(c), at(n.source, `.clusters[${i}]`)),
+      );
     }
     for (const t of model.tokens) {
-      report(`tokens/${t.id}`, t.id, dnsLabelProblem(t.id, DNS1123_LABEL_MAX - tokenAccountName('').length), at(t.source, '.id'));
+      report(
+        `tokens/${t.id}`,
+        t.id,
+        dnsLabelProblem(t.id, DNS1123_LABEL_MAX - tokenAccountName('').length),
+        at(t.source, '.id'),
+      );
     }
     for (const r of model.roles) report(`roles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
-    for (const r of model.customRoles) report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
+    for (const r of model.customRoles)
+      report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
     // Inline rules become a Role named after the user's email: an RBAC name is a path segment
     // (kubernetes pkg/api/validation/path/name.go: no "/", no "%", not "." or "..").
     for (const g of model.grants) {
@@ -46,7 +72,10 @@ export const invalidName: OrgRule = {
       const problem = pathSegmentProblem(role);
       if (problem) {
         out.push({
-          severity: 'error', rule: this.id, subject: `users/${g.user} → ${g.namespace}`, source: at(g.source, '.rules'),
+          severity: 'error',
+          rule: this.id,
+          subject: `users/${g.user} → ${g.namespace}`,
+          source: at(g.source, '.rules'),
           message: `the inline rules would become Role ${JSON.stringify(role)}, named after the email, and an RBAC object name ${problem}: declare the rules as a named custom role (customRoles) and grant it with customRole`,
         });
       }

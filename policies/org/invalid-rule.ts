@@ -1,5 +1,5 @@
 import type { PolicyRule } from '../../model/catalog.ts';
-import { type Finding, type Source } from '../../model/findings.ts';
+import type { Finding, Source } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 
@@ -9,7 +9,8 @@ import { grantSubject, type OrgRule } from './context.ts';
  * rules without an API group or a resource. The Kubernetes schema check cannot see these.
  */
 function ruleProblems(rule: PolicyRule): string[] {
-  if (rule.nonResourceURLs?.length) return ['nonResourceURLs are cluster-wide: a namespaced Role cannot grant them (ask an admin for cluster access)'];
+  if (rule.nonResourceURLs?.length)
+    return ['nonResourceURLs are cluster-wide: a namespaced Role cannot grant them (ask an admin for cluster access)'];
   const out: string[] = [];
   if (!rule.apiGroups?.length) out.push('names no apiGroups (use [""] for the core group: pods, services, configmaps)');
   if (!rule.resources?.length) out.push('names no resources (e.g. ["pods"], or ["*"])');
@@ -22,7 +23,14 @@ export const invalidRule: OrgRule = {
     const out: Finding[] = [];
     const judge = (rules: readonly PolicyRule[], subject: string, source: Source) =>
       rules.forEach((r, i) => {
-        for (const problem of ruleProblems(r)) out.push({ severity: 'error', rule: this.id, subject, message: `rule ${i} ${problem}`, source: at(source, `.rules[${i}]`) });
+        for (const problem of ruleProblems(r))
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject,
+            message: `rule ${i} ${problem}`,
+            source: at(source, `.rules[${i}]`),
+          });
       });
     for (const r of model.customRoles) judge(r.rules, `customRoles/${r.name}`, r.source);
     for (const g of model.grants) judge(g.rules, grantSubject(g.user, g.namespace), g.source);

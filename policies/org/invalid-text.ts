@@ -11,7 +11,9 @@ import { LONE_SURROGATE, unicodeEscape } from '../../synth/yaml.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
-const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
+const UNSAFE = new RegExp(
+  `[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
+);
 /** A note may span lines; nothing else may. */
 const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
 
@@ -23,7 +25,9 @@ const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase
 /** Why `text` is refused, or undefined. */
 function unsafeTextProblem(text: string, multiline = false): string | undefined {
   const bad = (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text);
-  return bad ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it` : undefined;
+  return bad
+    ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it`
+    : undefined;
 }
 
 export const invalidText: OrgRule = {
@@ -32,10 +36,12 @@ export const invalidText: OrgRule = {
     const out: Finding[] = [];
     const check = (subject: string, text: string | undefined, source: string, multiline = false) => {
       const problem = text === undefined ? undefined : unsafeTextProblem(text, multiline);
-      if (problem) out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text!)} ${problem}`, source });
+      if (problem)
+        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text!)} ${problem}`, source });
     };
     check('identity/usernamePrefix', model.usernamePrefix, sourceText(model.source));
-    for (const [k, v] of Object.entries(model.argocd ?? {})) check(`delivery/argocd/${k}`, v as string, sourceText(model.source));
+    for (const [k, v] of Object.entries(model.argocd ?? {}))
+      check(`delivery/argocd/${k}`, v as string, sourceText(model.source));
     for (const u of model.users) {
       check(`users/${u.key}`, u.email, at(u.source, '.email'));
       check(`users/${u.key}`, u.github, at(u.source, '.github'));

@@ -8,14 +8,16 @@ export const inviteWithoutSso: OrgRule = {
   check(model) {
     return model.invites
       .filter((i) => i.state === 'pending' && !i.sso)
-      .map((i): Finding => ({
-        severity: model.ssoEnforced ? 'error' : 'warning',
-        rule: this.id,
-        subject: `invites/${i.email}`,
-        message: model.ssoEnforced
-          ? 'the organization enforces SSO: send the invite through the identity provider (sso: true)'
-          : 'the invitee can log in without SSO (set sso: true to invite through the identity provider)',
-        source: at(i.source, '.sso'),
-      }));
+      .map(
+        (i): Finding => ({
+          severity: model.ssoEnforced ? 'error' : 'warning',
+          rule: this.id,
+          subject: `invites/${i.email}`,
+          message: model.ssoEnforced
+            ? 'the organization enforces SSO: send the invite through the identity provider (sso: true)'
+            : 'the invitee can log in without SSO (set sso: true to invite through the identity provider)',
+          source: at(i.source, '.sso'),
+        }),
+      );
   },
 };

@@ -39,7 +39,8 @@ export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
-  if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit (a DNS-1123 label)';
+  if (!DNS1123_LABEL.test(name))
+    return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit (a DNS-1123 label)';
   return undefined;
 }
 
@@ -47,7 +48,8 @@ function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | un
 function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
-  if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (a DNS-1123 subdomain)';
+  if (!DNS1123_SUBDOMAIN.test(name))
+    return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (a DNS-1123 subdomain)';
   return undefined;
 }
 
@@ -62,8 +64,10 @@ export function pathSegmentProblem(name: string): string | undefined {
 
 /** `IsValidLabelValue`. */
 export function labelValueProblem(value: string): string | undefined {
-  if (value.length > LABEL_VALUE_MAX) return `is ${value.length} characters long (at most ${LABEL_VALUE_MAX} in a label value)`;
-  if (!LABEL_VALUE.test(value)) return 'must be empty or letters, digits, "-", "_" and ".", starting and ending with a letter or digit (a label value)';
+  if (value.length > LABEL_VALUE_MAX)
+    return `is ${value.length} characters long (at most ${LABEL_VALUE_MAX} in a label value)`;
+  if (!LABEL_VALUE.test(value))
+    return 'must be empty or letters, digits, "-", "_" and ".", starting and ending with a letter or digit (a label value)';
   return undefined;
 }
 

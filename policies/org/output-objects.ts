@@ -9,7 +9,12 @@ import { declaredAt, placeOrganization, type Manifest } from '../../synth/render
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {
-  ANNOTATIONS_MAX_BYTES, byteLength, CONFIGMAP_DATA_MAX_BYTES, labelValueProblem, NAME_RULE, REQUEST_MAX_BYTES,
+  ANNOTATIONS_MAX_BYTES,
+  byteLength,
+  CONFIGMAP_DATA_MAX_BYTES,
+  labelValueProblem,
+  NAME_RULE,
+  REQUEST_MAX_BYTES,
 } from './kubernetes-names.ts';
 
 /** Every object once (clusters share them). */
@@ -19,7 +24,8 @@ function objectsOf(model: OrgModel, ctx: PolicyContext): Manifest[] {
   return [...seen];
 }
 
-const describeObject = (o: Manifest): string => `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const describeObject = (o: Manifest): string =>
+  `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 const sourceOf = (model: OrgModel, o: Manifest): string => sourceText(declaredAt(o) ?? model.source);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
@@ -43,22 +49,28 @@ export const duplicateObject: OrgRule = {
       entry.objects.push(describeObject(o));
       pairs.set(pair, entry);
     }
-    return [...pairs.values()].map(({ a, b, objects }): Finding => ({
-      severity: 'error', rule: this.id, subject: objects[0]!, source: b,
-      message: `${objects.join(' and ')} would be written by both ${a} and ${b}: one object cannot belong to two declarations (two Argo CD Applications would own it, and one declaration's holder would get the other's access); rename one of them`,
-    }));
+    return [...pairs.values()].map(
+      ({ a, b, objects }): Finding => ({
+        severity: 'error',
+        rule: this.id,
+        subject: objects[0]!,
+        source: b,
+        message: `${objects.join(' and ')} would be written by both ${a} and ${b}: one object cannot belong to two declarations (two Argo CD Applications would own it, and one declaration's holder would get the other's access); rename one of them`,
+      }),
+    );
   },
 };
 
 /** What to change, by kind, when a rendered name is refused. */
 const NAME_ADVICE: Readonly<Record<string, string>> = {
   Namespace: 'choose a namespace name that is a DNS-1123 label',
-  ServiceAccount: "choose another token id (the ServiceAccount is named token-<id>)",
-  Secret: "choose another token id (the Secret is named token-<id>)",
+  ServiceAccount: 'choose another token id (the ServiceAccount is named token-<id>)',
+  Secret: 'choose another token id (the Secret is named token-<id>)',
   ConfigMap: 'this is an orgctl ConfigMap: report it',
-  Role: 'Roles of inline rules are named after the user\'s email: use a named custom role instead, or fix the name',
+  Role: "Roles of inline rules are named after the user's email: use a named custom role instead, or fix the name",
   ClusterRole: 'ClusterRoles are named <organization>:<level>: choose another organization name',
-  RoleBinding: 'bindings are named after their role: rename the role, or use a named custom role instead of inline rules',
+  RoleBinding:
+    'bindings are named after their role: rename the role, or use a named custom role instead of inline rules',
 };
 
 /** Names, label values and annotations of every rendered object, by the API server's rules for its kind. */
@@ -67,10 +79,14 @@ export const invalidObject: OrgRule = {
   check(model, ctx) {
     const out: Finding[] = [];
     for (const o of objectsOf(model, ctx)) {
-      const report = (message: string) => out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
+      const report = (message: string) =>
+        out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       const rule = NAME_RULE[o.kind];
       const problem = rule ? rule(o.metadata.name) : `is of kind ${o.kind}, which orgctl does not write`;
-      if (problem) report(`name ${JSON.stringify(o.metadata.name)} ${problem}, which the API server refuses for a ${o.kind}; ${NAME_ADVICE[o.kind] ?? 'change the declaration'}`);
+      if (problem)
+        report(
+          `name ${JSON.stringify(o.metadata.name)} ${problem}, which the API server refuses for a ${o.kind}; ${NAME_ADVICE[o.kind] ?? 'change the declaration'}`,
+        );
       const meta = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
       for (const [k, v] of Object.entries(meta.labels ?? {})) {
         const bad = labelValueProblem(v);
@@ -79,7 +95,9 @@ export const invalidObject: OrgRule = {
       let bytes = 0;
       for (const [k, v] of Object.entries(meta.annotations ?? {})) bytes += byteLength(k) + byteLength(v);
       if (bytes > ANNOTATIONS_MAX_BYTES) {
-        report(`its annotations are ${bytes} bytes, over the API server's ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB); shorten the token's name or note`);
+        report(
+          `its annotations are ${bytes} bytes, over the API server's ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB); shorten the token's name or note`,
+        );
       }
     }
     return out;
@@ -92,13 +110,21 @@ export const objectSize: OrgRule = {
   check(model, ctx) {
     const out: Finding[] = [];
     for (const o of objectsOf(model, ctx)) {
-      const report = (message: string) => out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
+      const report = (message: string) =>
+        out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       const bytes = byteLength(JSON.stringify(o));
-      if (bytes > REQUEST_MAX_BYTES) report(`is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`);
+      if (bytes > REQUEST_MAX_BYTES)
+        report(
+          `is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`,
+        );
       if (o.kind === 'ConfigMap') {
         let data = 0;
-        for (const [k, v] of Object.entries((o as { data?: Record<string, string> }).data ?? {})) data += byteLength(k) + byteLength(v);
-        if (data > CONFIGMAP_DATA_MAX_BYTES) report(`holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold`);
+        for (const [k, v] of Object.entries((o as { data?: Record<string, string> }).data ?? {}))
+          data += byteLength(k) + byteLength(v);
+        if (data > CONFIGMAP_DATA_MAX_BYTES)
+          report(
+            `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold`,
+          );
       }
     }
     return out;

@@ -1,5 +1,5 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
-import { type OrgRule } from './context.ts';
+import type { OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 
 /** The seed: the owner is the first admin, and only support can change that. */
@@ -15,7 +15,14 @@ export const ownerAdmin: OrgRule = {
           ? `owner ${owner.email} cannot be deactivated (only support can change the owner)`
           : undefined;
     const out: Finding[] = [];
-    if (problem) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, message: problem, source: sourceText(owner?.source ?? model.source) });
+    if (problem)
+      out.push({
+        severity: 'error',
+        rule: this.id,
+        subject: `organization/${model.name}`,
+        message: problem,
+        source: sourceText(owner?.source ?? model.source),
+      });
     return out;
   },
 };

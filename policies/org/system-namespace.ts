@@ -10,20 +10,56 @@ export const systemNamespace: OrgRule = {
     const out: Finding[] = [];
     const why = `${sys} holds every token's ServiceAccount: only admins may reach it`;
     for (const n of model.namespaces) {
-      if (n.name === sys) out.push({ severity: 'error', rule: this.id, subject: `namespaces/${n.name}`, message: `${sys} is the organization's system namespace and is managed by orgctl (choose another name)`, source: at(n.source, '.name') });
+      if (n.name === sys)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `namespaces/${n.name}`,
+          message: `${sys} is the organization's system namespace and is managed by orgctl (choose another name)`,
+          source: at(n.source, '.name'),
+        });
     }
     for (const g of model.grants) {
-      if (g.namespace === sys && !isAdmin(model, g.user)) out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, sys), message: why, source: at(g.source, '.namespace') });
+      if (g.namespace === sys && !isAdmin(model, g.user))
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: grantSubject(g.user, sys),
+          message: why,
+          source: at(g.source, '.namespace'),
+        });
     }
     for (const t of model.tokens) {
       t.namespaces.forEach((ns, i) => {
-        if (ns === sys) out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: why, source: at(t.source, `.namespaces[${i}]`) });
+        if (ns === sys)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `tokens/${t.id}`,
+            message: why,
+            source: at(t.source, `.namespaces[${i}]`),
+          });
       });
-      for (const r of t.rbac) if (r.namespace === sys) out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: why, source: at(r.source, '.namespace') });
+      for (const r of t.rbac)
+        if (r.namespace === sys)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `tokens/${t.id}`,
+            message: why,
+            source: at(r.source, '.namespace'),
+          });
     }
     for (const inv of model.invites) {
       for (const g of inv.grants) {
-        if (g.namespace === sys && !inv.admin) out.push({ severity: 'error', rule: this.id, subject: `invites/${inv.key}`, message: why, source: at(g.source, '.namespace') });
+        if (g.namespace === sys && !inv.admin)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `invites/${inv.key}`,
+            message: why,
+            source: at(g.source, '.namespace'),
+          });
       }
     }
     return out;

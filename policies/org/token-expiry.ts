@@ -16,9 +16,21 @@ export const tokenExpiry: OrgRule = {
       const left = dayNumber(t.expires) - dayNumber(today);
       const source = at(t.source, '.expires');
       if (left < 0) {
-        out.push({ severity: 'warning', rule: this.id, subject: `tokens/${t.id}`, source, message: `expired on ${t.expires}: its ServiceAccount is left out, so the token no longer works; remove it from the declaration` });
+        out.push({
+          severity: 'warning',
+          rule: this.id,
+          subject: `tokens/${t.id}`,
+          source,
+          message: `expired on ${t.expires}: its ServiceAccount is left out, so the token no longer works; remove it from the declaration`,
+        });
       } else if (left <= TOKEN_EXPIRY_NOTICE_DAYS) {
-        out.push({ severity: 'warning', rule: this.id, subject: `tokens/${t.id}`, source, message: `expires on ${t.expires}, in ${left} day${left === 1 ? '' : 's'}: extend expires or hand over a replacement` });
+        out.push({
+          severity: 'warning',
+          rule: this.id,
+          subject: `tokens/${t.id}`,
+          source,
+          message: `expires on ${t.expires}, in ${left} day${left === 1 ? '' : 's'}: extend expires or hand over a replacement`,
+        });
       }
     }
     return out;

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
-import { type OrgRule } from './context.ts';
+import type { OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 
 /** The seed: removing a user does not remove their tokens. We refuse to leave them silently. */
@@ -15,7 +15,10 @@ export const tokenOwnerInactive: OrgRule = {
       const state = !owner ? 'is no longer a user' : owner.status !== 'active' ? 'is deactivated' : undefined;
       if (state) {
         out.push({
-          severity: 'error', rule: this.id, subject: `tokens/${t.id}`, source: at(t.source, '.owner'),
+          severity: 'error',
+          rule: this.id,
+          subject: `tokens/${t.id}`,
+          source: at(t.source, '.owner'),
           message: `owner ${t.owner} ${state}, but tokens outlive their user: remove the token or set another owner`,
         });
       }

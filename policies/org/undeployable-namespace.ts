@@ -20,18 +20,29 @@ export const undeployableNamespace: OrgRule = {
     for (const n of model.namespaces) {
       if (n.name !== argo) continue;
       out.push({
-        severity: 'error', rule: this.id, subject: `namespaces/${n.name}`, source: at(n.source, '.name'),
+        severity: 'error',
+        rule: this.id,
+        subject: `namespaces/${n.name}`,
+        source: at(n.source, '.name'),
         message: `${n.name} is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}, which the generated AppProject denies: its shard would never sync; choose another name`,
       });
     }
     if (model.argocd) {
       const source = 'spec' in model.source ? 'spec.delivery.argocd.namespace' : sourceText(model.source);
-      const why = argo === model.systemNamespace
-        ? `is the organization's system namespace: the AppProject denies Argo CD's namespace, so tokens and membership (the cluster shard) would never sync`
-        : DENIED_NAMESPACES.includes(argo) || argo.startsWith(KUBE_PREFIX)
-          ? 'is a Kubernetes system namespace, not where Argo CD runs'
-          : undefined;
-      if (why) out.push({ severity: 'error', rule: this.id, subject: `organization/${model.name}`, source, message: `delivery.argocd.namespace ${JSON.stringify(argo)} ${why}; give the namespace Argo CD runs in` });
+      const why =
+        argo === model.systemNamespace
+          ? `is the organization's system namespace: the AppProject denies Argo CD's namespace, so tokens and membership (the cluster shard) would never sync`
+          : DENIED_NAMESPACES.includes(argo) || argo.startsWith(KUBE_PREFIX)
+            ? 'is a Kubernetes system namespace, not where Argo CD runs'
+            : undefined;
+      if (why)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `organization/${model.name}`,
+          source,
+          message: `delivery.argocd.namespace ${JSON.stringify(argo)} ${why}; give the namespace Argo CD runs in`,
+        });
     }
     return out;
   },

@@ -11,7 +11,10 @@ export const unknownCluster: OrgRule = {
       n.clusters.forEach((c, i) => {
         if (known.has(c)) return;
         out.push({
-          severity: 'error', rule: this.id, subject: `namespaces/${n.name}`, source: at(n.source, `.clusters[${i}]`),
+          severity: 'error',
+          rule: this.id,
+          subject: `namespaces/${n.name}`,
+          source: at(n.source, `.clusters[${i}]`),
           message: `cluster ${JSON.stringify(c)} is not one of the organization's clusters (${model.clusters.length ? `declared: ${model.clusters.join(', ')}` : 'none is declared'})`,
         });
       });

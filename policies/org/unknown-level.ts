@@ -27,7 +27,10 @@ export const unknownLevel: OrgRule = {
       levels.forEach((l, i) => {
         if (!findLevel(l)) {
           out.push({
-            severity: 'error', rule: this.id, subject: subject(), source: at(source, `.levels[${i}]`),
+            severity: 'error',
+            rule: this.id,
+            subject: subject(),
+            source: at(source, `.levels[${i}]`),
             message: `${JSON.stringify(l)} is not an access level (${suggest(l)}levels are r:X or w:X, see the catalog: orgctl levels)`,
           });
         }
@@ -35,7 +38,8 @@ export const unknownLevel: OrgRule = {
     for (const g of model.grants) check(g.levels, () => grantSubject(g.user, g.namespace), g.source);
     for (const r of model.roles) check(r.levels, () => `roles/${r.name}`, r.source);
     for (const t of model.tokens) check(t.levels, () => `tokens/${t.id}`, t.source);
-    for (const inv of model.invites) for (const g of inv.grants) check(g.levels, () => `invites/${inv.key} → ${g.namespace}`, g.source);
+    for (const inv of model.invites)
+      for (const g of inv.grants) check(g.levels, () => `invites/${inv.key} → ${g.namespace}`, g.source);
     return out;
   },
 };

@@ -8,20 +8,50 @@ export const unknownNamespace: OrgRule = {
   check(model) {
     const ix = indexOf(model);
     const declared = [...ix.namespaces.keys()].slice(0, 11);
-    const hint = declared.length ? `declared: ${declared.slice(0, 10).join(', ')}${declared.length > 10 ? ', ...' : ''}` : 'no namespace is declared';
+    const hint = declared.length
+      ? `declared: ${declared.slice(0, 10).join(', ')}${declared.length > 10 ? ', ...' : ''}`
+      : 'no namespace is declared';
     const out: Finding[] = [];
     // Names and paths are built only for a finding: this runs over every grant.
     const check = (ns: string, subject: () => string, source: () => string) => {
       if (!ix.namespaces.has(ns) && ns !== model.systemNamespace) {
-        out.push({ severity: 'error', rule: this.id, subject: subject(), message: `namespace ${JSON.stringify(ns)} is not declared (${hint})`, source: source() });
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: subject(),
+          message: `namespace ${JSON.stringify(ns)} is not declared (${hint})`,
+          source: source(),
+        });
       }
     };
-    for (const g of model.grants) check(g.namespace, () => grantSubject(g.user, g.namespace), () => at(g.source, '.namespace'));
+    for (const g of model.grants)
+      check(
+        g.namespace,
+        () => grantSubject(g.user, g.namespace),
+        () => at(g.source, '.namespace'),
+      );
     for (const t of model.tokens) {
-      t.namespaces.forEach((ns, i) => check(ns, () => `tokens/${t.id}`, () => at(t.source, `.namespaces[${i}]`)));
-      for (const r of t.rbac) check(r.namespace, () => `tokens/${t.id}`, () => at(r.source, '.namespace'));
+      t.namespaces.forEach((ns, i) =>
+        check(
+          ns,
+          () => `tokens/${t.id}`,
+          () => at(t.source, `.namespaces[${i}]`),
+        ),
+      );
+      for (const r of t.rbac)
+        check(
+          r.namespace,
+          () => `tokens/${t.id}`,
+          () => at(r.source, '.namespace'),
+        );
     }
-    for (const inv of model.invites) for (const g of inv.grants) check(g.namespace, () => `invites/${inv.key}`, () => at(g.source, '.namespace'));
+    for (const inv of model.invites)
+      for (const g of inv.grants)
+        check(
+          g.namespace,
+          () => `invites/${inv.key}`,
+          () => at(g.source, '.namespace'),
+        );
     return out;
   },
 };

@@ -10,8 +10,16 @@ export const unknownUser: OrgRule = {
     const out: Finding[] = [];
     for (const g of model.grants) {
       if (ix.users.has(g.user)) continue;
-      const hint = ix.pendingInvites.has(g.user) ? 'it is a pending invite: put the access on the invite until it is accepted' : 'declare the user first';
-      out.push({ severity: 'error', rule: this.id, subject: grantSubject(g.user, g.namespace), message: `${g.user} is not a user of ${model.name} (${hint})`, source: at(g.source, '.user') });
+      const hint = ix.pendingInvites.has(g.user)
+        ? 'it is a pending invite: put the access on the invite until it is accepted'
+        : 'declare the user first';
+      out.push({
+        severity: 'error',
+        rule: this.id,
+        subject: grantSubject(g.user, g.namespace),
+        message: `${g.user} is not a user of ${model.name} (${hint})`,
+        source: at(g.source, '.user'),
+      });
     }
     return out;
   },

@@ -13,7 +13,15 @@ import { type Finding, sourceText } from '../../model/findings.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { declarations } from '../../analysis/explain.ts';
 import { orgRoleOf } from '../../analysis/org-roles.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, reservedForAdmins, unknownGroupsWritten, type ClassId, type Scope } from '../../analysis/classes.ts';
+import {
+  CLASS_BY_ID,
+  classesOfRule,
+  describeRule,
+  reservedForAdmins,
+  unknownGroupsWritten,
+  type ClassId,
+  type Scope,
+} from '../../analysis/classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from '../../analysis/objects.ts';
 
 interface RoleFacts {
@@ -32,9 +40,14 @@ function factsOf(role: RoleObject, org: string, scope: Scope): RoleFacts {
   // A role refused outright needs no warning besides; otherwise the first rule writing in unknown groups.
   const refused = [...classes.keys()].some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
   const unknownAt = refused ? -1 : role.rules.findIndex((r) => unknownGroupsWritten(r).length > 0);
-  const unknownGroups = unknownAt >= 0 ? { unknownGroups: { rule: unknownAt, groups: unknownGroupsWritten(role.rules[unknownAt]!) } } : {};
+  const unknownGroups =
+    unknownAt >= 0 ? { unknownGroups: { rule: unknownAt, groups: unknownGroupsWritten(role.rules[unknownAt]!) } } : {};
   const custom = orgRoleOf(org, role.name).kind !== 'level';
-  const power = custom ? role.rules.findIndex((r) => r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate')) : -1;
+  const power = custom
+    ? role.rules.findIndex((r) =>
+        r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate'),
+      )
+    : -1;
   return { classes, ...unknownGroups, ...(power >= 0 ? { customPower: power } : {}) };
 }
 
@@ -72,10 +85,23 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   const facts = new Map<string, RoleFacts>();
   const out: Finding[] = [];
   // (role, class) → who holds it, for one aggregated warning each
-  const risky = new Map<string, { role: RoleObject; cls: ClassId; rule: number; users: Set<string>; namespaces: Set<string>; source: string }>();
+  const risky = new Map<
+    string,
+    { role: RoleObject; cls: ClassId; rule: number; users: Set<string>; namespaces: Set<string>; source: string }
+  >();
 
   // role → who writes in API groups orgctl does not know through it, for one warning each
-  const unknown = new Map<string, { role: RoleObject; rule: number; groups: readonly string[]; users: Set<string>; namespaces: Set<string>; source: string }>();
+  const unknown = new Map<
+    string,
+    {
+      role: RoleObject;
+      rule: number;
+      groups: readonly string[];
+      users: Set<string>;
+      namespaces: Set<string>;
+      source: string;
+    }
+  >();
 
   const judged = new Set<string>();
   const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, scope: Scope) => {
@@ -86,22 +112,42 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     if (reserved.length) {
       const ruleIndex = reserved[0]![1];
       out.push({
-        severity: 'error', rule: 'forbidden-grant', subject: `users/${user.key} → ${binding.namespace}`,
+        severity: 'error',
+        rule: 'forbidden-grant',
+        subject: `users/${user.key} → ${binding.namespace}`,
         source: grantSource(model, user, binding.namespace, role),
-        message: `${roleLabel(role, model.name)} ${reservedForAdmins(reserved.map(([c]) => c), ruleIndex, role.rules[ruleIndex]!, scope)}`,
+        message: `${roleLabel(role, model.name)} ${reservedForAdmins(
+          reserved.map(([c]) => c),
+          ruleIndex,
+          role.rules[ruleIndex]!,
+          scope,
+        )}`,
       });
     }
     for (const [cls, ruleIndex] of f.classes) {
       if (CLASS_BY_ID.get(cls)!.severity === 'error') continue;
       const key = `${role.kind}/${role.namespace}/${role.name}\u0000${cls}`;
-      const entry = risky.get(key) ?? { role, cls, rule: ruleIndex, users: new Set(), namespaces: new Set(), source: grantSource(model, user, binding.namespace, role) };
+      const entry = risky.get(key) ?? {
+        role,
+        cls,
+        rule: ruleIndex,
+        users: new Set(),
+        namespaces: new Set(),
+        source: grantSource(model, user, binding.namespace, role),
+      };
       entry.users.add(user.key);
       entry.namespaces.add(binding.namespace);
       risky.set(key, entry);
     }
     if (f.unknownGroups) {
       const key = `${role.kind}/${role.namespace}/${role.name}`;
-      const entry = unknown.get(key) ?? { role, ...f.unknownGroups, users: new Set<string>(), namespaces: new Set<string>(), source: grantSource(model, user, binding.namespace, role) };
+      const entry = unknown.get(key) ?? {
+        role,
+        ...f.unknownGroups,
+        users: new Set<string>(),
+        namespaces: new Set<string>(),
+        source: grantSource(model, user, binding.namespace, role),
+      };
       entry.users.add(user.key);
       entry.namespaces.add(binding.namespace);
       unknown.set(key, entry);
@@ -123,10 +169,20 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
         const token = tokens.get(s.name);
         if (!token) continue;
-        const why = binding.kind === 'ClusterRoleBinding'
-          ? `holds cluster-wide power through ClusterRoleBinding ${binding.name}`
-          : f.customPower !== undefined ? `${roleLabel(role, model.name)} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)})` : undefined;
-        if (why) out.push({ severity: 'warning', rule: 'risky-grant', subject: `tokens/${token.id}`, message: `${why}: check that the token needs it`, source: sourceText(token.source) });
+        const why =
+          binding.kind === 'ClusterRoleBinding'
+            ? `holds cluster-wide power through ClusterRoleBinding ${binding.name}`
+            : f.customPower !== undefined
+              ? `${roleLabel(role, model.name)} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)})`
+              : undefined;
+        if (why)
+          out.push({
+            severity: 'warning',
+            rule: 'risky-grant',
+            subject: `tokens/${token.id}`,
+            message: `${why}: check that the token needs it`,
+            source: sourceText(token.source),
+          });
       }
     }
   }
@@ -135,7 +191,10 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     const users = [...r.users].sort();
     const nss = [...r.namespaces].sort();
     out.push({
-      severity: 'warning', rule: 'risky-grant', subject: roleSubject(r.role, model.name), source: r.source,
+      severity: 'warning',
+      rule: 'risky-grant',
+      subject: roleSubject(r.role, model.name),
+      source: r.source,
       message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} ${c.title} in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${r.rule}: ${describeRule(r.role.rules[r.rule]!)}): ${c.why}`,
     });
   }
@@ -144,7 +203,10 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     const nss = [...u.namespaces].sort();
     const groups = u.groups.map((g) => (g === '*' ? '* (every group)' : g)).join(', ');
     out.push({
-      severity: 'warning', rule: 'risky-grant', subject: roleSubject(u.role, model.name), source: u.source,
+      severity: 'warning',
+      rule: 'risky-grant',
+      subject: roleSubject(u.role, model.name),
+      source: u.source,
       message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} write in API group ${groups}, which orgctl does not know, in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${u.rule}: ${describeRule(u.role.rules[u.rule]!)}): check that no controller creates pods from these resources (if one does, add it to analysis/pod-creating-groups.ts), or grant the rule to an admin only`,
     });
   }

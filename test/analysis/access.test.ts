@@ -14,15 +14,22 @@ import { ROOT, TODAY } from '../helpers.ts';
 
 function generatedDocs(seed: number): ManifestDoc[] {
   const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, generateSpec({ users: 60, namespaces: 12, grants: 400, tokens: 8, seed }), { today: TODAY });
+  Organization.fromSpec(root, generateSpec({ users: 60, namespaces: 12, grants: 400, tokens: 8, seed }), {
+    today: TODAY,
+  });
   const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  return r.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  return r.files
+    .filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
 
 describe('accessMatrixJson', () => {
   it.each([
     ['the committed dist/', () => loadManifests(join(ROOT, 'dist')).docs],
-    ['hand-written manifests (groups, cluster bindings, aggregation)', () => loadManifests(join(ROOT, 'test/fixtures/manifests')).docs],
+    [
+      'hand-written manifests (groups, cluster bindings, aggregation)',
+      () => loadManifests(join(ROOT, 'test/fixtures/manifests')).docs,
+    ],
     ['a generated organization', () => generatedDocs(3)],
     ['another generated organization', () => generatedDocs(4)],
   ])('is JSON.stringify(accessMatrix()) for %s', (_what, docs) => {
@@ -36,10 +43,26 @@ describe('accessMatrixJson', () => {
 
   it('writes namespaces in sorted order even when a name looks like a number', () => {
     const binding = (ns: string) => ({
-      file: 'x.yaml', index: 0,
-      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: ns }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'u' }] },
+      file: 'x.yaml',
+      index: 0,
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'b', namespace: ns },
+        roleRef: { kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'User', name: 'u' }],
+      },
     });
-    const role = { file: 'x.yaml', index: 1, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'view' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] } };
+    const role = {
+      file: 'x.yaml',
+      index: 1,
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'view' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+      },
+    };
     const authz = new Authorizer(readRbac([binding('web'), binding('42'), role]));
     const text = accessMatrixJson(authz);
     expect(Object.keys((JSON.parse(text) as { namespaces: object }[])[0]!.namespaces)).toEqual(['42', 'web']);

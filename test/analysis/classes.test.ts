@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../model/catalog.ts';
-import { BUILTIN_GROUPS, CLASSES, classesOf, describeRule, reservedForAdmins, unknownGroupsWritten } from '../../analysis/classes.ts';
+import {
+  BUILTIN_GROUPS,
+  CLASSES,
+  classesOf,
+  describeRule,
+  reservedForAdmins,
+  unknownGroupsWritten,
+} from '../../analysis/classes.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { explainRequest, reservedReason, resolveWho } from '../../analysis/explain.ts';
 import { readRbac } from '../../analysis/objects.ts';
@@ -27,13 +34,17 @@ describe('privilege classes', () => {
   it('only admin-only levels may run pods or exec', () => {
     for (const l of CATALOG) {
       const held = classesOf(l.rules, 'namespace');
-      if (held.includes('run-pods') || held.includes('exec') || held.includes('identity') || held.includes('escalate')) expect(l.adminOnly, l.id).toBe(true);
+      if (held.includes('run-pods') || held.includes('exec') || held.includes('identity') || held.includes('escalate'))
+        expect(l.adminOnly, l.id).toBe(true);
     }
   });
 
   it.each([
     [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }, ['run-pods']],
-    [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'node-host', 'network']],
+    [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'node-host', 'network'],
+    ],
     [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, ['exec']],
     [{ apiGroups: [''], resources: ['pods/*'], verbs: ['*'] }, []],
     [{ apiGroups: [''], resources: ['*/exec'], verbs: ['create'] }, ['exec']],
@@ -53,7 +64,10 @@ describe('privilege classes', () => {
     [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['patch'] }, ['exec']],
     [{ apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] }, ['exec']],
     [{ apiGroups: [''], resources: ['*/proxy'], verbs: ['delete'] }, ['exec']],
-    [{ apiGroups: [''], resources: ['pods/log', 'pods/status', 'services/status'], verbs: ['get', 'list', 'watch'] }, []],
+    [
+      { apiGroups: [''], resources: ['pods/log', 'pods/status', 'services/status'], verbs: ['get', 'list', 'watch'] },
+      [],
+    ],
     [{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] }, ['run-pods']],
     [{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['get', 'list', 'watch', 'delete'] }, []],
     [{ apiGroups: ['*'], resources: ['rayjobs'], verbs: ['patch'] }, ['run-pods']],
@@ -69,7 +83,11 @@ describe('privilege classes', () => {
 
   it('cluster-scoped power counts only through a ClusterRoleBinding', () => {
     const impersonate = { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] };
-    const webhooks = { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['create'] };
+    const webhooks = {
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: ['mutatingwebhookconfigurations'],
+      verbs: ['create'],
+    };
     const nodeProxy = { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] };
     expect(classesOf([impersonate, webhooks, nodeProxy], 'namespace')).toEqual([]);
     expect(classesOf([impersonate, webhooks, nodeProxy], 'cluster')).toEqual(['exec', 'identity', 'webhooks']);
@@ -77,7 +95,18 @@ describe('privilege classes', () => {
 
   it('nodes/* of the kubelet API are reserved cluster-wide, every one, by any proxied verb', () => {
     // pkg/kubelet/server/auth.go GetRequestAttributes: stats, metrics, log, checkpoint, pods, healthz, configz, statusz, proxy
-    for (const sub of ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz']) {
+    for (const sub of [
+      'proxy',
+      'log',
+      'stats',
+      'metrics',
+      'spec',
+      'checkpoint',
+      'pods',
+      'healthz',
+      'configz',
+      'statusz',
+    ]) {
       for (const verb of ['get', 'create', 'update', 'patch', 'delete']) {
         const rule = { apiGroups: [''], resources: [`nodes/${sub}`], verbs: [verb] };
         expect(classesOf([rule], 'cluster'), `${verb} nodes/${sub}`).toEqual(['exec']);
@@ -93,37 +122,79 @@ describe('privilege classes', () => {
       expect(BUILTIN_GROUPS.has(g.group), g.group).toBe(false);
       expect(g.resources.length, g.project).toBeGreaterThan(0);
       for (const r of g.resources) expect(r, g.project).toMatch(/^[a-z]+$/);
-      for (const verb of ['create', 'update', 'patch']) expect(classesOf([{ apiGroups: [g.group], resources: [...g.resources], verbs: [verb] }], 'namespace'), g.project).toEqual(['run-pods']);
+      for (const verb of ['create', 'update', 'patch'])
+        expect(
+          classesOf([{ apiGroups: [g.group], resources: [...g.resources], verbs: [verb] }], 'namespace'),
+          g.project,
+        ).toEqual(['run-pods']);
     }
     for (const r of API_RESOURCES) expect(BUILTIN_GROUPS.has(r.group)).toBe(true);
   });
 
   it('names the API groups orgctl does not know that a rule writes in', () => {
-    expect(unknownGroupsWritten({ apiGroups: ['example.com', 'apps', '*'], resources: ['widgets'], verbs: ['create'] })).toEqual(['example.com', '*']);
-    expect(unknownGroupsWritten({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] })).toEqual([]);
-    expect(unknownGroupsWritten({ apiGroups: ['apps', 'networking.k8s.io'], resources: ['*'], verbs: ['*'] })).toEqual([]);
+    expect(
+      unknownGroupsWritten({ apiGroups: ['example.com', 'apps', '*'], resources: ['widgets'], verbs: ['create'] }),
+    ).toEqual(['example.com', '*']);
+    expect(
+      unknownGroupsWritten({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] }),
+    ).toEqual([]);
+    expect(unknownGroupsWritten({ apiGroups: ['apps', 'networking.k8s.io'], resources: ['*'], verbs: ['*'] })).toEqual(
+      [],
+    );
     expect(unknownGroupsWritten({ nonResourceURLs: ['/metrics'], verbs: ['*'] })).toEqual([]);
   });
 
   it('a finding names what the request does and why', () => {
-    expect(reservedForAdmins(['exec'], 2, { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }))
-      .toBe("lets a non-admin port-forward into pods (rule 2: create on pods/portforward): reserved for admins, because port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost");
-    expect(reservedForAdmins(['identity'], 0, { apiGroups: [''], resources: ['secrets'], verbs: ['patch'] })).toMatch(/^lets a non-admin write Secrets \(rule 0: patch on secrets\): reserved for admins, because creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one \(update, patch\), mints a token/);
-    expect(reservedForAdmins(['run-pods'], 0, { apiGroups: ['tekton.dev'], resources: ['taskruns'], verbs: ['create'] })).toMatch(/^lets a non-admin run pods through Tekton Pipelines \(rule 0: create on taskruns.tekton.dev\)/);
-    expect(reservedForAdmins(['run-pods'], 0, { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] })).toMatch(/^lets a non-admin run arbitrary pods .*because a pod runs any image/);
+    expect(
+      reservedForAdmins(['exec'], 2, { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }),
+    ).toBe(
+      "lets a non-admin port-forward into pods (rule 2: create on pods/portforward): reserved for admins, because port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost",
+    );
+    expect(reservedForAdmins(['identity'], 0, { apiGroups: [''], resources: ['secrets'], verbs: ['patch'] })).toMatch(
+      /^lets a non-admin write Secrets \(rule 0: patch on secrets\): reserved for admins, because creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one \(update, patch\), mints a token/,
+    );
+    expect(
+      reservedForAdmins(['run-pods'], 0, { apiGroups: ['tekton.dev'], resources: ['taskruns'], verbs: ['create'] }),
+    ).toMatch(/^lets a non-admin run pods through Tekton Pipelines \(rule 0: create on taskruns.tekton.dev\)/);
+    expect(
+      reservedForAdmins(['run-pods'], 0, { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }),
+    ).toMatch(/^lets a non-admin run arbitrary pods .*because a pod runs any image/);
   });
 
   it('explain says why a request is reserved, in its own words', async () => {
-    expect(reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'services', subresource: 'proxy' })?.text).toMatch(/^reserved for admins \(reach into pods through the API server's proxy\): /);
-    expect(reservedReason({ verb: 'get', namespace: '', apiGroup: '', resource: 'nodes', subresource: 'log' })?.text).toMatch(/^reserved for admins \(reach into nodes through the kubelet API\): /);
-    expect(reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'nodes', subresource: 'log' })).toBeUndefined();
-    expect(reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'pods', subresource: 'log' })).toBeUndefined();
+    expect(
+      reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'services', subresource: 'proxy' })?.text,
+    ).toMatch(/^reserved for admins \(reach into pods through the API server's proxy\): /);
+    expect(
+      reservedReason({ verb: 'get', namespace: '', apiGroup: '', resource: 'nodes', subresource: 'log' })?.text,
+    ).toMatch(/^reserved for admins \(reach into nodes through the kubelet API\): /);
+    expect(
+      reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'nodes', subresource: 'log' }),
+    ).toBeUndefined();
+    expect(
+      reservedReason({ verb: 'get', namespace: 'web', apiGroup: '', resource: 'pods', subresource: 'log' }),
+    ).toBeUndefined();
     const acme = join(ROOT, 'test/fixtures/specs/acme.yaml');
-    const pf = await run(['explain', 'bob@acme.io', '-n', 'web', 'create', 'pods', '--subresource', 'portforward', '--spec', acme]);
+    const pf = await run([
+      'explain',
+      'bob@acme.io',
+      '-n',
+      'web',
+      'create',
+      'pods',
+      '--subresource',
+      'portforward',
+      '--spec',
+      acme,
+    ]);
     expect(pf.code).toBe(1);
-    expect(pf.stdout).toBe("no: users/bob@acme.io may not create pods/portforward in web\n  it needs w:full or w:pods: reserved for admins (port-forward into pods): port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost");
+    expect(pf.stdout).toBe(
+      "no: users/bob@acme.io may not create pods/portforward in web\n  it needs w:full or w:pods: reserved for admins (port-forward into pods): port-forward opens any port of a pod's network namespace from outside the cluster, past NetworkPolicies, reaching what listens only on localhost",
+    );
     const patch = await run(['explain', 'bob@acme.io', '-n', 'web', 'patch', 'secrets', '--spec', acme]);
-    expect(patch.stdout).toMatch(/^no: users\/bob@acme.io may not patch secrets in web\n {2}it needs w:full or w:secrets: reserved for admins \(write Secrets\): /);
+    expect(patch.stdout).toMatch(
+      /^no: users\/bob@acme.io may not patch secrets in web\n {2}it needs w:full or w:secrets: reserved for admins \(write Secrets\): /,
+    );
   });
 
   it('explain warns when a hand-written binding lets a non-admin do what is reserved', () => {
@@ -131,14 +202,40 @@ describe('privilege classes', () => {
     org.user('bob@acme.io');
     const model = org.toModel();
     const objects = [
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'rotate', namespace: 'web' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['update'] }] },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rotate', namespace: 'web' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rotate' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'rotate', namespace: 'web' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['update'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'rotate', namespace: 'web' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rotate' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+      },
     ];
-    const authz = new Authorizer(readRbac(objects.map((object, index) => ({ file: 'hand-written.yaml', index, object }))));
-    const r = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, { verb: 'update', namespace: 'web', apiGroup: '', resource: 'secrets', name: 'token-ci' });
+    const authz = new Authorizer(
+      readRbac(objects.map((object, index) => ({ file: 'hand-written.yaml', index, object }))),
+    );
+    const r = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, {
+      verb: 'update',
+      namespace: 'web',
+      apiGroup: '',
+      resource: 'secrets',
+      name: 'token-ci',
+    });
     expect(r.allowed).toBe(true);
-    expect(r.lines.at(-1)).toMatch(/^ {2}warning: reserved for admins \(write Secrets\): creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one/);
-    const get = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, { verb: 'get', namespace: 'web', apiGroup: '', resource: 'secrets' });
+    expect(r.lines.at(-1)).toMatch(
+      /^ {2}warning: reserved for admins \(write Secrets\): creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one/,
+    );
+    const get = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, {
+      verb: 'get',
+      namespace: 'web',
+      apiGroup: '',
+      resource: 'secrets',
+    });
     expect(get.lines.join('\n')).not.toMatch(/warning/);
   });
 
@@ -147,8 +244,12 @@ describe('privilege classes', () => {
   });
 
   it('describes rules for people', () => {
-    expect(describeRule({ apiGroups: ['apps', ''], resources: ['deployments'], verbs: ['create', 'patch'] })).toBe('create,patch on deployments.apps,deployments');
+    expect(describeRule({ apiGroups: ['apps', ''], resources: ['deployments'], verbs: ['create', 'patch'] })).toBe(
+      'create,patch on deployments.apps,deployments',
+    );
     expect(describeRule({ nonResourceURLs: ['/healthz'], verbs: ['get'] })).toBe('get on /healthz');
-    expect(describeRule({ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db'] })).toBe('get on secrets named db');
+    expect(describeRule({ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db'] })).toBe(
+      'get on secrets named db',
+    );
   });
 });

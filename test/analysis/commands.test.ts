@@ -39,7 +39,9 @@ describe('orgctl can-i on dist/', () => {
 
   it('--why names the binding, role and rule', async () => {
     const r = await run(['can-i', 'patch', 'services', '-n', 'web', '--as', 'dan@acme.io', '--why']);
-    expect(r.stderr).toBe('RoleBinding web/acme:w:services → ClusterRole acme:w:services, rule 2: create,update,patch,delete,deletecollection on services');
+    expect(r.stderr).toBe(
+      'RoleBinding web/acme:w:services → ClusterRole acme:w:services, rule 2: create,update,patch,delete,deletecollection on services',
+    );
   });
 
   it('runs as a real command', () => {
@@ -56,9 +58,21 @@ describe('on hand-written manifests', () => {
     [['get', 'pods', '--subresource', 'log', '-n', 'shop', '--as', 'dave@shop.io'], 'yes', 'subresource log is listed'],
     [['list', 'pods', '-n', 'other', '--as', 'dave@shop.io'], 'no', 'RoleBinding only in shop'],
     [['list', 'pods', '-n', 'shop', '--as', 'eve@shop.io', '--as-group', 'support'], 'yes', 'Group subject'],
-    [['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:shop:ci'], 'yes', 'ServiceAccount subject without namespace'],
-    [['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:other:ci'], 'no', 'another namespace\'s ci'],
-    [['list', 'nodes', '--as', 'system:serviceaccount:monitoring:prometheus'], 'yes', 'cluster-scoped through a ClusterRoleBinding'],
+    [
+      ['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:shop:ci'],
+      'yes',
+      'ServiceAccount subject without namespace',
+    ],
+    [
+      ['create', 'deployments.apps', '-n', 'shop', '--as', 'system:serviceaccount:other:ci'],
+      'no',
+      "another namespace's ci",
+    ],
+    [
+      ['list', 'nodes', '--as', 'system:serviceaccount:monitoring:prometheus'],
+      'yes',
+      'cluster-scoped through a ClusterRoleBinding',
+    ],
     [['get', '/metrics', '--as', 'system:serviceaccount:monitoring:prometheus'], 'yes', 'non-resource URL'],
     [['get', 'pods', '-n', 'shop', '--as', 'mallory@shop.io'], 'no', 'the malformed binding grants nothing'],
   ])('%j → %s (%s)', async (args, answer) => {
@@ -75,34 +89,84 @@ describe('on hand-written manifests', () => {
   it('who-can lists subjects with the binding and role', async () => {
     const r = await run(['who-can', 'create', 'deployments.apps', '--dir', HAND, '--format', 'json']);
     expect(JSON.parse(r.stdout)).toEqual([
-      { subjectKind: 'ServiceAccount', subject: 'shop:ci', namespace: 'shop', binding: 'RoleBinding deployers', role: 'Role deployer', rule: '0: get,list,create,update,patch on deployments.apps' },
+      {
+        subjectKind: 'ServiceAccount',
+        subject: 'shop:ci',
+        namespace: 'shop',
+        binding: 'RoleBinding deployers',
+        role: 'Role deployer',
+        rule: '0: get,list,create,update,patch on deployments.apps',
+      },
     ]);
     const nodes = await run(['who-can', 'list', 'nodes', '--dir', HAND]);
-    expect(nodes.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher/);
+    expect(nodes.stdout).toMatch(
+      /ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher/,
+    );
     // a non-resource URL, as can-i takes it
     const health = await run(['who-can', 'get', '/healthz', '--dir', HAND]);
-    expect(health.stdout).toMatch(/ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher\s+1: get on \/healthz,\/metrics/);
+    expect(health.stdout).toMatch(
+      /ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher\s+1: get on \/healthz,\/metrics/,
+    );
     expect((await run(['who-can', 'get', '/readyz', '--dir', HAND])).stdout).toBe('nobody may get /readyz');
   });
 
   it('who-can -n NS includes ClusterRoleBindings, which reach every namespace', async () => {
     const dir = tempDir();
     const rbac = 'apiVersion: rbac.authorization.k8s.io/v1';
-    writeFileSync(join(dir, 'rbac.yaml'), [
-      rbac, 'kind: ClusterRole', 'metadata: {name: cm-reader}', 'rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]', '---',
-      rbac, 'kind: ClusterRoleBinding', 'metadata: {name: god}', 'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
-      'subjects: [{kind: ServiceAccount, name: god, namespace: kube-system}]', '---',
-      rbac, 'kind: RoleBinding', 'metadata: {name: web-readers, namespace: web}', 'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
-      'subjects: [{kind: User, name: amy@shop.io}]', '',
-    ].join('\n'));
-    const rows = JSON.parse((await run(['who-can', 'get', 'configmaps', '-n', 'web', '--dir', dir, '--format', 'json'])).stdout) as { subject: string; namespace: string }[];
-    expect(rows.map((r) => [r.subject, r.namespace])).toEqual([['kube-system:god', '*'], ['amy@shop.io', 'web']]);
-    expect((await run(['can-i', 'get', 'configmaps', '-n', 'web', '--as', 'system:serviceaccount:kube-system:god', '--dir', dir])).stdout).toBe('yes');
+    writeFileSync(
+      join(dir, 'rbac.yaml'),
+      [
+        rbac,
+        'kind: ClusterRole',
+        'metadata: {name: cm-reader}',
+        'rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]',
+        '---',
+        rbac,
+        'kind: ClusterRoleBinding',
+        'metadata: {name: god}',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
+        'subjects: [{kind: ServiceAccount, name: god, namespace: kube-system}]',
+        '---',
+        rbac,
+        'kind: RoleBinding',
+        'metadata: {name: web-readers, namespace: web}',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cm-reader}',
+        'subjects: [{kind: User, name: amy@shop.io}]',
+        '',
+      ].join('\n'),
+    );
+    const rows = JSON.parse(
+      (await run(['who-can', 'get', 'configmaps', '-n', 'web', '--dir', dir, '--format', 'json'])).stdout,
+    ) as { subject: string; namespace: string }[];
+    expect(rows.map((r) => [r.subject, r.namespace])).toEqual([
+      ['kube-system:god', '*'],
+      ['amy@shop.io', 'web'],
+    ]);
+    expect(
+      (
+        await run([
+          'can-i',
+          'get',
+          'configmaps',
+          '-n',
+          'web',
+          '--as',
+          'system:serviceaccount:kube-system:god',
+          '--dir',
+          dir,
+        ])
+      ).stdout,
+    ).toBe('yes');
   });
 
   it('access shows levels and classes per subject and namespace', async () => {
     const r = await run(['access', '--dir', HAND, '--format', 'json']);
-    const matrix = JSON.parse(r.stdout) as { kind: string; name: string; cluster?: { classes: string[] }; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
+    const matrix = JSON.parse(r.stdout) as {
+      kind: string;
+      name: string;
+      cluster?: { classes: string[] };
+      namespaces: Record<string, { levels: string[]; classes: string[] }>;
+    }[];
     const ci = matrix.find((s) => s.name === 'shop:ci')!;
     expect(ci.namespaces.shop!.classes).toEqual(['run-pods']);
     // viewer reads pods and logs but not pods/status: it covers no whole catalog level
@@ -116,15 +180,32 @@ describe('broken manifests', () => {
   it('a YAML error, a non-list rules and a bad subject are reported by file and index; the rest still answers', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.yaml'), 'kind: [unclosed\n');
-    writeFileSync(join(dir, 'ok.yaml'), [
-      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: r}', 'rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]', '---',
-      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata: {name: bad, namespace: web}', 'rules: {verbs: get}', '---',
-      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: b, namespace: web}', 'roleRef: {kind: ClusterRole, name: r}', 'subjects: [{kind: User, name: bob}]',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'ok.yaml'),
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        'metadata: {name: r}',
+        'rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: Role',
+        'metadata: {name: bad, namespace: web}',
+        'rules: {verbs: get}',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: RoleBinding',
+        'metadata: {name: b, namespace: web}',
+        'roleRef: {kind: ClusterRole, name: r}',
+        'subjects: [{kind: User, name: bob}]',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'list.json'), '{"kind": "List", "items": [');
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--dir', dir]);
     expect(r.stdout).toBe('yes');
-    expect(r.stderr).toContain(`warning manifests ${dir}/broken.yaml#0: YAML error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(r.stderr).toContain(
+      `warning manifests ${dir}/broken.yaml#0: YAML error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
     expect(r.stderr).toContain(`warning manifests ${dir}/ok.yaml#1: Role "bad": rules is not a list`);
     expect(r.stderr).toContain(`warning manifests ${dir}/list.json#0: not valid JSON`);
   });
@@ -133,10 +214,22 @@ describe('broken manifests', () => {
 describe('a binding whose role does not exist', () => {
   // rule.go reports such a binding and goes on; a silent "no" would leave the reader guessing.
   const dir = tempDir();
-  writeFileSync(join(dir, 'rbac.yaml'), [
-    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: gone, namespace: web}', 'roleRef: {kind: Role, name: deleted}', 'subjects: [{kind: User, name: bob}]', '---',
-    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRoleBinding', 'metadata: {name: wide}', 'roleRef: {kind: ClusterRole, name: nowhere}', 'subjects: [{kind: User, name: bob}]',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'rbac.yaml'),
+    [
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: RoleBinding',
+      'metadata: {name: gone, namespace: web}',
+      'roleRef: {kind: Role, name: deleted}',
+      'subjects: [{kind: User, name: bob}]',
+      '---',
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: ClusterRoleBinding',
+      'metadata: {name: wide}',
+      'roleRef: {kind: ClusterRole, name: nowhere}',
+      'subjects: [{kind: User, name: bob}]',
+    ].join('\n'),
+  );
   const warnings = [
     'warning manifests RoleBinding web/gone: its Role "deleted" is not among these manifests (in web), so it is counted as granting nothing, as the API server does when a role does not exist',
     'warning manifests ClusterRoleBinding wide: its ClusterRole "nowhere" is not among these manifests, so it is counted as granting nothing, as the API server does when a role does not exist (a built-in ClusterRole counts only when the dump holds it)',
@@ -151,13 +244,18 @@ describe('a binding whose role does not exist', () => {
     if (args[0] === 'can-i') expect([r.stdout, r.code]).toEqual(['no', 1]);
   });
   it('a folder without such bindings gets no such warning', async () => {
-    expect((await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'dave@shop.io', '--dir', HAND])).stderr).not.toContain('not among these manifests');
+    expect(
+      (await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'dave@shop.io', '--dir', HAND])).stderr,
+    ).not.toContain('not among these manifests');
   });
 });
 
 describe('access on dist/', () => {
   it('gives every declared subject its declared levels', async () => {
-    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as { name: string; namespaces: Record<string, { levels: string[]; classes: string[] }> }[];
+    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as {
+      name: string;
+      namespaces: Record<string, { levels: string[]; classes: string[] }>;
+    }[];
     const cell = (name: string, ns: string) => matrix.find((s) => s.name === name)?.namespaces[ns];
     expect(cell('bob@acme.io', 'web')?.levels).toEqual(['r:pods', 'w:services']);
     expect(cell('dan@acme.io', 'web')?.levels).toEqual(['r:full', 'w:services', 'w:ingresses', 'w:configmaps']);
@@ -165,8 +263,14 @@ describe('access on dist/', () => {
     expect(cell('acme-system:token-dashboards', 'ml')?.levels).toEqual(['r:full']);
     expect(matrix.find((s) => s.name === 'mallory@acme.io')).toBeUndefined();
     // no non-admin user holds a forbidden class anywhere
-    for (const s of matrix.filter((x) => !['alice@acme.io', 'frank@acme.io'].includes(x.name) && !x.name.startsWith('acme-system:'))) {
-      for (const c of Object.values(s.namespaces)) expect(c.classes.filter((x) => ['run-pods', 'exec', 'identity', 'escalate'].includes(x)), s.name).toEqual([]);
+    for (const s of matrix.filter(
+      (x) => !['alice@acme.io', 'frank@acme.io'].includes(x.name) && !x.name.startsWith('acme-system:'),
+    )) {
+      for (const c of Object.values(s.namespaces))
+        expect(
+          c.classes.filter((x) => ['run-pods', 'exec', 'identity', 'escalate'].includes(x)),
+          s.name,
+        ).toEqual([]);
     }
   });
 
@@ -187,7 +291,11 @@ describe('large inputs', () => {
 
   it('one file holding a List of 200,000 objects', () => {
     const dir = tempDir();
-    const items = Array.from({ length: 200_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `sa-${i}`, namespace: 'web' } }));
+    const items = Array.from({ length: 200_000 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: `sa-${i}`, namespace: 'web' },
+    }));
     writeFileSync(join(dir, 'all.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     expect(loadManifests(dir).docs).toHaveLength(200_000);
   });
@@ -197,10 +305,17 @@ describe('damaged manifests', () => {
   it('a file nested thousands of levels deep is named and skipped; the others are read', async () => {
     const dir = tempDir();
     const depth = 6000;
-    const lines = ['---', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`), `${'  '.repeat(depth)}x: 1`];
+    const lines = [
+      '---',
+      ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`),
+      `${'  '.repeat(depth)}x: 1`,
+    ];
     writeFileSync(join(dir, 'deep.yaml'), `${lines.join('\n')}\n`);
     // Manifests of any origin (orgctl's output without its header is no longer orgctl's output).
-    writeFileSync(join(dir, 'ok.yaml'), readFileSync(join(ROOT, 'dist/lga1/cluster/resources.yaml'), 'utf8').replace(/^#.*\n/, ''));
+    writeFileSync(
+      join(dir, 'ok.yaml'),
+      readFileSync(join(ROOT, 'dist/lga1/cluster/resources.yaml'), 'utf8').replace(/^#.*\n/, ''),
+    );
     const r = await run(['access', '--dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/deep\.yaml#0: cannot be read \(Maximum call stack size exceeded: nested too deeply\?\)/);

@@ -36,12 +36,25 @@ const lines = (d: ReturnType<typeof changesOf>) => [
 describe('orgctl diff', () => {
   it('on the example organization with one edited grant prints exactly that one change', async () => {
     const base = await distOf(ACME);
-    const head = await distOf(ACME.replace('{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }', '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services", "w:configmaps"] }'));
+    const head = await distOf(
+      ACME.replace(
+        '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }',
+        '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services", "w:configmaps"] }',
+      ),
+    );
     const r = await run(['diff', '--base', base, '--head', head]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${COMMENT_MARKER}\n### Who gains or loses what\n\n**bob&#64;acme.io (GitHub bob)**\n- gains w:configmaps in web\n`);
+    expect(r.stdout).toBe(
+      `${COMMENT_MARKER}\n### Who gains or loses what\n\n**bob&#64;acme.io (GitHub bob)**\n- gains w:configmaps in web\n`,
+    );
     const json = JSON.parse((await run(['diff', '--base', base, '--head', head, '--format', 'json'])).stdout);
-    expect(json.people).toEqual([{ id: 'bob@acme.io', github: 'bob', changes: [{ kind: 'gains', namespace: 'web', levels: ['w:configmaps'], text: 'gains w:configmaps in web' }] }]);
+    expect(json.people).toEqual([
+      {
+        id: 'bob@acme.io',
+        github: 'bob',
+        changes: [{ kind: 'gains', namespace: 'web', levels: ['w:configmaps'], text: 'gains w:configmaps in web' }],
+      },
+    ]);
   });
 
   it('no change, no sentence', () => {
@@ -51,25 +64,97 @@ describe('orgctl diff', () => {
   });
 
   it.each<[string, (s: Spec) => void, string[]]>([
-    ['levels lost, keeping the rest', (s) => (s.spec.grants[0].levels = ['r:pods']), ['bob@acme.io loses w:services in web (keeps r:pods)']],
-    ['a class gained', (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] }), ['erin@acme.io gains r:secrets in data', 'erin@acme.io can now read Secrets in data']],
-    ['admin and billing', (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true, billing: true }), ['gina@acme.io becomes admin', 'gina@acme.io gains billing access', 'gina@acme.io gains w:full in acme-system', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in acme-system', 'gina@acme.io gains w:full in data', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in data', 'gina@acme.io gains w:full in web', 'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in web']],
-    ['deactivation', (s) => (user(s, 'hal@acme.io').status = 'deactivated'), ['hal@acme.io is deactivated', 'hal@acme.io loses r:pods, w:services in web']],
-    ['a user leaves', (s) => {
-      s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'joe@acme.io');
-      s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'joe@acme.io');
-    }, ['joe@acme.io leaves the organization', 'joe@acme.io loses r:pods, w:services in web']],
-    ['an invite sent, then accepted', (s) => (s.spec.invites = [{ email: 'kim@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:full'] }] }]), ['kim@acme.io is invited (r:full in web)']],
-    ['a token renamed: same ServiceAccount', (s) => (s.spec.tokens[0].name = 'Deploys'), ['token ci is renamed "CI" → "Deploys" (same ServiceAccount: the token is not rotated)']],
-    ['a token moved', (s) => (s.spec.tokens[1].namespaces = ['web']), ['token bots namespaces data → web', 'token bots gains r:full in web', 'token bots loses r:full in data']],
-    ['a token rotated: same access, a new ServiceAccount', (s) => (s.spec.tokens[0].rotation = 1), ['token ci is rotated: ServiceAccount token-ci → token-ci-r1 (the old token stops working once synced; hand over the new one)']],
-    ['a token given an expiry', (s) => (s.spec.tokens[0].expires = '2027-06-30'), ['token ci expiry (none) → 2027-06-30']],
-    ['a token removed', (s) => s.spec.tokens.pop(), ['token bots is removed (its ServiceAccount and token are deleted)', 'token bots loses r:full in data']],
-    ['a namespace added', (s) => s.spec.namespaces.push({ name: 'ml' }), ['dan@acme.io gains w:full in ml (as an admin)', 'dan@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)', 'alice@acme.io gains w:full in ml (as an admin)', 'alice@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)', 'frank@acme.io gains w:full in ml (as an admin)', 'frank@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)', 'namespace ml added']],
-    ['custom RBAC', (s) => {
-      s.spec.customRoles = [{ name: 'cm', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
-      s.spec.grants.push({ user: 'ivy@acme.io', namespace: 'data', customRole: 'cm' });
-    }, ['ivy@acme.io gains custom RBAC acme:custom:cm in data', 'Role acme:custom:cm in data is created (1 rule)']],
+    [
+      'levels lost, keeping the rest',
+      (s) => (s.spec.grants[0].levels = ['r:pods']),
+      ['bob@acme.io loses w:services in web (keeps r:pods)'],
+    ],
+    [
+      'a class gained',
+      (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] }),
+      ['erin@acme.io gains r:secrets in data', 'erin@acme.io can now read Secrets in data'],
+    ],
+    [
+      'admin and billing',
+      (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true, billing: true }),
+      [
+        'gina@acme.io becomes admin',
+        'gina@acme.io gains billing access',
+        'gina@acme.io gains w:full in acme-system',
+        'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in acme-system',
+        'gina@acme.io gains w:full in data',
+        'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in data',
+        'gina@acme.io gains w:full in web',
+        'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in web',
+      ],
+    ],
+    [
+      'deactivation',
+      (s) => (user(s, 'hal@acme.io').status = 'deactivated'),
+      ['hal@acme.io is deactivated', 'hal@acme.io loses r:pods, w:services in web'],
+    ],
+    [
+      'a user leaves',
+      (s) => {
+        s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'joe@acme.io');
+        s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'joe@acme.io');
+      },
+      ['joe@acme.io leaves the organization', 'joe@acme.io loses r:pods, w:services in web'],
+    ],
+    [
+      'an invite sent, then accepted',
+      (s) =>
+        (s.spec.invites = [{ email: 'kim@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:full'] }] }]),
+      ['kim@acme.io is invited (r:full in web)'],
+    ],
+    [
+      'a token renamed: same ServiceAccount',
+      (s) => (s.spec.tokens[0].name = 'Deploys'),
+      ['token ci is renamed "CI" → "Deploys" (same ServiceAccount: the token is not rotated)'],
+    ],
+    [
+      'a token moved',
+      (s) => (s.spec.tokens[1].namespaces = ['web']),
+      ['token bots namespaces data → web', 'token bots gains r:full in web', 'token bots loses r:full in data'],
+    ],
+    [
+      'a token rotated: same access, a new ServiceAccount',
+      (s) => (s.spec.tokens[0].rotation = 1),
+      [
+        'token ci is rotated: ServiceAccount token-ci → token-ci-r1 (the old token stops working once synced; hand over the new one)',
+      ],
+    ],
+    [
+      'a token given an expiry',
+      (s) => (s.spec.tokens[0].expires = '2027-06-30'),
+      ['token ci expiry (none) → 2027-06-30'],
+    ],
+    [
+      'a token removed',
+      (s) => s.spec.tokens.pop(),
+      ['token bots is removed (its ServiceAccount and token are deleted)', 'token bots loses r:full in data'],
+    ],
+    [
+      'a namespace added',
+      (s) => s.spec.namespaces.push({ name: 'ml' }),
+      [
+        'dan@acme.io gains w:full in ml (as an admin)',
+        'dan@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'alice@acme.io gains w:full in ml (as an admin)',
+        'alice@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'frank@acme.io gains w:full in ml (as an admin)',
+        'frank@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'namespace ml added',
+      ],
+    ],
+    [
+      'custom RBAC',
+      (s) => {
+        s.spec.customRoles = [{ name: 'cm', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
+        s.spec.grants.push({ user: 'ivy@acme.io', namespace: 'data', customRole: 'cm' });
+      },
+      ['ivy@acme.io gains custom RBAC acme:custom:cm in data', 'Role acme:custom:cm in data is created (1 rule)'],
+    ],
   ])('%s', (_what, edit, expected) => {
     expect(lines(changesOf(edit)).sort()).toEqual([...expected].sort());
   });
@@ -89,11 +174,16 @@ describe('orgctl diff', () => {
     const removed = diff((s) => {
       s.spec.clusters = ['lga1'];
     });
-    expect(lines(removed)).toEqual(['cluster ord1 is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand']);
+    expect(lines(removed)).toEqual([
+      'cluster ord1 is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand',
+    ]);
     expect(isEmptyDiff(removed)).toBe(false);
     expect(renderMarkdown(removed)).toContain('**Organization**\n- cluster ord1 is removed');
     const moved = diff((s) => {
-      s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data', clusters: ['ord1'] }];
+      s.spec.namespaces = [
+        { name: 'web', clusters: ['lga1'] },
+        { name: 'data', clusters: ['ord1'] },
+      ];
     });
     expect(lines(moved).sort()).toEqual([
       'namespace data joins cluster ord1: its access is created there',
@@ -101,7 +191,9 @@ describe('orgctl diff', () => {
       'namespace web leaves cluster ord1: every grant there is pruned (the namespace itself stays)',
     ]);
     expect(moved.clusters.filter((c) => c.removes)).toHaveLength(2);
-    expect(lines(diff((s) => s.spec.clusters!.push('sfo1')))).toEqual(['cluster sfo1 is added: its namespaces\' access is created there']);
+    expect(lines(diff((s) => s.spec.clusters!.push('sfo1')))).toEqual([
+      "cluster sfo1 is added: its namespaces' access is created there",
+    ]);
   });
 
   it('an accepted invite reads as such', () => {
@@ -124,20 +216,39 @@ describe('orgctl diff', () => {
 
   it('reads a side from git objects, without a checkout', async () => {
     const repo = tempDir();
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, ...args], {
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      });
     git('init', '-q');
     cpSync(await distOf(ACME), join(repo, 'dist'), { recursive: true });
     git('add', '.');
     git('commit', '-qm', 'base');
-    const head = await distOf(ACME.replace('{ email: grace@acme.io, github: grace, billing: true }', '{ email: grace@acme.io, github: grace }'));
+    const head = await distOf(
+      ACME.replace('{ email: grace@acme.io, github: grace, billing: true }', '{ email: grace@acme.io, github: grace }'),
+    );
     const cwd = process.cwd();
     process.chdir(repo);
     try {
       const r = await run(['diff', '--base', 'HEAD', '--head', head, '--format', 'json']);
-      expect(JSON.parse(r.stdout).people).toEqual([{ id: 'grace@acme.io', github: 'grace', changes: [{ kind: 'billing', from: true, to: false, removes: true, text: 'loses billing access' }] }]);
+      expect(JSON.parse(r.stdout).people).toEqual([
+        {
+          id: 'grace@acme.io',
+          github: 'grace',
+          changes: [{ kind: 'billing', from: true, to: false, removes: true, text: 'loses billing access' }],
+        },
+      ]);
       expect((await run(['diff', '--base', 'HEAD:dist', '--head', 'HEAD'])).stdout).toContain('_No change in access._');
       expect((await run(['diff', '--base', 'nope', '--head', 'HEAD'])).code).toBe(2);
-      expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(/is neither a folder nor a git ref/);
+      expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(
+        /is neither a folder nor a git ref/,
+      );
     } finally {
       process.chdir(cwd);
     }
@@ -151,9 +262,19 @@ describe('bad input never passes', () => {
   });
 
   it('a base without membership data exits 2 with the reason', async () => {
-    const r = await run(['review', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', 'dist', '--actor', 'alice']);
+    const r = await run([
+      'review',
+      '--base',
+      join(ROOT, 'test/fixtures/manifests'),
+      '--head',
+      'dist',
+      '--actor',
+      'alice',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/base \(.*manifests\) has no orgctl-organization ConfigMap: it is not a dist\/ synthesized by orgctl, so membership \(who is admin\) is unknown/);
+    expect(r.stderr).toMatch(
+      /base \(.*manifests\) has no orgctl-organization ConfigMap: it is not a dist\/ synthesized by orgctl, so membership \(who is admin\) is unknown/,
+    );
   });
 
   it('review without an actor exits 2', async () => {
@@ -162,19 +283,40 @@ describe('bad input never passes', () => {
 
   it('review prints the verdict and exits 1 when a rule fails', async () => {
     const base = await distOf(ACME);
-    const head = await distOf(ACME.replace('{ email: alice@acme.io, github: alice, admin: true, billing: true }', '{ email: alice@acme.io, github: alice, admin: true }'));
+    const head = await distOf(
+      ACME.replace(
+        '{ email: alice@acme.io, github: alice, admin: true, billing: true }',
+        '{ email: alice@acme.io, github: alice, admin: true }',
+      ),
+    );
     const r = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('## orgctl review: ❌ the change breaks a rule');
-    expect(r.stdout).toContain('| `self-edit` | ❌ | alice&#64;acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |');
-    const ok = await run(['review', '--base', base, '--head', head, '--actor', 'frank', '--approved-by', 'FRANK', '--format', 'json']);
+    expect(r.stdout).toContain(
+      '| `self-edit` | ❌ | alice&#64;acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |',
+    );
+    const ok = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      head,
+      '--actor',
+      'frank',
+      '--approved-by',
+      'FRANK',
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(ok.stdout).ok).toBe(false); // frank's own approval does not count for admin alice
   });
 });
 
 describe('markdown', () => {
   it('escapes what a declaration could smuggle in', () => {
-    expect(escapeMarkdown('<img src=x> **bold** @alice [x](y) a|b')).toBe('\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\](y) a\\|b');
+    expect(escapeMarkdown('<img src=x> **bold** @alice [x](y) a|b')).toBe(
+      '\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\](y) a\\|b',
+    );
   });
 
   it('stays under the comment limit, summarizing what does not fit', () => {
@@ -195,7 +337,11 @@ describe('markdown', () => {
     const d = changesOf(() => {});
     const results: RuleResult[] = [
       { rule: 'actor-not-admin', ok: true, message: 'every actor is an active admin in base' },
-      ...Array.from({ length: 300 }, (_, i) => ({ rule: 'self-edit' as const, ok: false, message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}` })),
+      ...Array.from({ length: 300 }, (_, i) => ({
+        rule: 'self-edit' as const,
+        ok: false,
+        message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}`,
+      })),
       { rule: 'owner-immutable', ok: true, message: 'the owner stays an active admin' },
       { rule: 'mass-removal', ok: false, message: 'removes access from 9 of 10 users' },
     ];

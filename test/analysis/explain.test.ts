@@ -9,35 +9,49 @@ describe('orgctl explain', () => {
     const r = await run(['explain', 'dan@acme.io', '-n', 'web', '--spec', ACME]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('users/dan@acme.io in web:\n  r:full: read everything in the namespace except Secrets');
-    expect(r.stdout).toContain('    via RoleBinding web/acme:w:services → ClusterRole acme:w:services\n    declared by grant of role developer (spec.grants[1])');
+    expect(r.stdout).toContain(
+      '    via RoleBinding web/acme:w:services → ClusterRole acme:w:services\n    declared by grant of role developer (spec.grants[1])',
+    );
   });
 
   it('says why a request is denied: a level reserved for admins', async () => {
     const r = await run(['explain', 'bob@acme.io', '-n', 'web', 'create', 'pods', '--spec', ACME]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('no: users/bob@acme.io may not create pods in web\n  it needs w:full or w:pods; w:pods is reserved for admins: creating pods or exec into them runs arbitrary code with any ServiceAccount of the namespace');
+    expect(r.stdout).toBe(
+      'no: users/bob@acme.io may not create pods in web\n  it needs w:full or w:pods; w:pods is reserved for admins: creating pods or exec into them runs arbitrary code with any ServiceAccount of the namespace',
+    );
   });
 
   it('says which grantable level would allow a denied request', async () => {
     const r = await run(['explain', 'bob@acme.io', '-n', 'web', 'patch', 'configmaps', '--spec', ACME]);
-    expect(r.stdout).toBe('no: users/bob@acme.io may not patch configmaps in web\n  no grant in web allows it; levels that would: w:configmaps');
+    expect(r.stdout).toBe(
+      'no: users/bob@acme.io may not patch configmaps in web\n  no grant in web allows it; levels that would: w:configmaps',
+    );
   });
 
   it('explains an allowed request by its rule and declaration; deactivated users hold nothing', async () => {
     const yes = await run(['explain', 'alice@acme.io', '-n', 'data', 'get', 'secrets', '--spec', ACME]);
     expect(yes.code).toBe(0);
-    expect(yes.stdout).toMatch(/^yes: users\/alice@acme.io may get secrets in data\n {2}rule 0: \* on \*\.\*\n {2}via RoleBinding data\/acme:w:full → ClusterRole acme:w:full\n {2}declared by admin: true \(spec.users\[0\]\)$/);
+    expect(yes.stdout).toMatch(
+      /^yes: users\/alice@acme.io may get secrets in data\n {2}rule 0: \* on \*\.\*\n {2}via RoleBinding data\/acme:w:full → ClusterRole acme:w:full\n {2}declared by admin: true \(spec.users\[0\]\)$/,
+    );
     const no = await run(['explain', 'mallory@acme.io', '-n', 'data', 'get', 'pods', '--spec', ACME]);
     expect(no.stdout).toContain('mallory@acme.io is deactivated: bound to nothing until reactivated (spec.users[7])');
   });
 
   it('explains tokens and their custom RBAC', async () => {
     const r = await run(['explain', 'metrics-reader', '--spec', ACME]);
-    expect(r.stdout).toContain('tokens/metrics-reader in web:\n  get,list,watch on pods,services,endpoints\n    via RoleBinding web/acme:token:metrics-reader → Role acme:token:metrics-reader\n    declared by token custom RBAC (spec.tokens[2].rbac[0])');
+    expect(r.stdout).toContain(
+      'tokens/metrics-reader in web:\n  get,list,watch on pods,services,endpoints\n    via RoleBinding web/acme:token:metrics-reader → Role acme:token:metrics-reader\n    declared by token custom RBAC (spec.tokens[2].rbac[0])',
+    );
   });
 
   it('refuses an unknown subject and a request without a namespace', async () => {
-    expect((await run(['explain', 'nobody', '--spec', ACME])).stderr).toMatch(/"nobody" is neither a user nor a token of acme/);
-    expect((await run(['explain', 'bob@acme.io', 'get', 'pods', '--spec', ACME])).stderr).toMatch(/a request needs -n NS/);
+    expect((await run(['explain', 'nobody', '--spec', ACME])).stderr).toMatch(
+      /"nobody" is neither a user nor a token of acme/,
+    );
+    expect((await run(['explain', 'bob@acme.io', 'get', 'pods', '--spec', ACME])).stderr).toMatch(
+      /a request needs -n NS/,
+    );
   });
 });

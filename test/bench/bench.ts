@@ -44,7 +44,8 @@ function timeProcess(args: readonly string[], before?: () => void): Timing {
   });
   const ms = performance.now() - start;
   // can-i answers no, and review fails a rule, with exit 1; anything else is a failed run.
-  if (r.status !== 0 && !(r.status === 1 && (args.includes('can-i') || args.includes('review')))) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
+  if (r.status !== 0 && !(r.status === 1 && (args.includes('can-i') || args.includes('review'))))
+    throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
   const rss = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number));
   return { ms, rssMB: rss / 1024 };
 }
@@ -99,37 +100,72 @@ function benchSize(size: Size): void {
   const headOut = join(work, `${size}-dist-head`);
   const orgctl = (...a: string[]) => ['--max-semi-space-size=32', BIN, ...a];
 
-  const synth = repeat(runs, orgctl('synth', '--spec', specFile, '--out', out), () => rmSync(out, { recursive: true, force: true }));
+  const synth = repeat(runs, orgctl('synth', '--spec', specFile, '--out', out), () =>
+    rmSync(out, { recursive: true, force: true }),
+  );
   const written = output(out);
   timeProcess(orgctl('synth', '--spec', headFile, '--out', headOut));
   const check = repeat(runs, orgctl('check', '--spec', specFile));
   const access = repeat(runs, orgctl('access', '--format', 'json', '--dir', out));
   const diff = repeat(runs, orgctl('diff', '--base', out, '--head', headOut, '--format', 'json'));
   // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
-  const review = repeat(runs, orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json'));
+  const review = repeat(
+    runs,
+    orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json'),
+  );
   const canI = repeat(runs, orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out));
 
   const naiveOut = join(work, `${size}-naive`);
-  const naive = repeat(size === 'L' ? Math.min(runs, 3) : runs, ['--import', 'tsx', join(ROOT, 'test/bench/naive.ts'), specFile, naiveOut], () => rmSync(naiveOut, { recursive: true, force: true }));
+  const naive = repeat(
+    size === 'L' ? Math.min(runs, 3) : runs,
+    ['--import', 'tsx', join(ROOT, 'test/bench/naive.ts'), specFile, naiveOut],
+    () => rmSync(naiveOut, { recursive: true, force: true }),
+  );
   const naiveWritten = output(naiveOut);
 
   // The serialization floor: JSON.stringify of the same objects, in this process.
   const objects = written.files.flatMap((f) => parseCanonicalYaml(readFileSync(f, 'utf8')) ?? []);
-  const floor = median(Array.from({ length: 5 }, () => {
-    const t = performance.now();
-    JSON.stringify(objects);
-    return performance.now() - t;
-  }));
+  const floor = median(
+    Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      JSON.stringify(objects);
+      return performance.now() - t;
+    }),
+  );
 
   const ratio = (naive.ms / synth.ms).toFixed(1);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
   rows.push(
-    [size, 'orgctl synth', fmt(synth.ms), `${Math.round(synth.rssMB)} MB`, String(written.objects), mb(written.bytes), `${ratio}x`],
-    [size, 'naive cdk8s-plus synth', fmt(naive.ms), `${Math.round(naive.rssMB)} MB`, String(naiveWritten.objects), mb(naiveWritten.bytes), '1x'],
+    [
+      size,
+      'orgctl synth',
+      fmt(synth.ms),
+      `${Math.round(synth.rssMB)} MB`,
+      String(written.objects),
+      mb(written.bytes),
+      `${ratio}x`,
+    ],
+    [
+      size,
+      'naive cdk8s-plus synth',
+      fmt(naive.ms),
+      `${Math.round(naive.rssMB)} MB`,
+      String(naiveWritten.objects),
+      mb(naiveWritten.bytes),
+      '1x',
+    ],
     [size, 'orgctl check', fmt(check.ms), `${Math.round(check.rssMB)} MB`, '', '', ''],
     [size, 'orgctl access --format json', fmt(access.ms), `${Math.round(access.rssMB)} MB`, '', '', ''],
     [size, 'orgctl diff (1% of grants changed)', fmt(diff.ms), `${Math.round(diff.rssMB)} MB`, '', '', ''],
-    [size, 'orgctl review (1% of grants changed)', fmt(review.ms), `${Math.round(review.rssMB)} MB`, '', '', `${(review.ms / diff.ms).toFixed(2)}x diff`],
+    [
+      size,
+      'orgctl review (1% of grants changed)',
+      fmt(review.ms),
+      `${Math.round(review.rssMB)} MB`,
+      '',
+      '',
+      `${(review.ms / diff.ms).toFixed(2)}x diff`,
+    ],
     [size, 'orgctl can-i', fmt(canI.ms), `${Math.round(canI.rssMB)} MB`, '', '', ''],
     [size, 'serialization floor (JSON.stringify)', fmt(floor), '', String(objects.length), '', ''],
   );
@@ -144,5 +180,7 @@ rmSync(work, { recursive: true, force: true });
 
 const header = ['size', 'run', 'wall (median)', 'peak memory', 'objects', 'bytes written', 'naive / orgctl'];
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-console.log(`orgctl benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+console.log(
+  `orgctl benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
+);
 console.log(table);

@@ -31,11 +31,14 @@ const roles = new Map<string, kplus.ClusterRole>();
 function roleOf(level: string): kplus.ClusterRole {
   let role = roles.get(level);
   if (!role) {
-    role = new kplus.ClusterRole(chart, `role-${level.replace(':', '-')}`, { metadata: { name: `acme-${level.replace(':', '-')}` } });
+    role = new kplus.ClusterRole(chart, `role-${level.replace(':', '-')}`, {
+      metadata: { name: `acme-${level.replace(':', '-')}` },
+    });
     const l = CATALOG.find((x) => x.id === level)!;
     for (const rule of l.rules) {
       for (const group of rule.apiGroups ?? []) {
-        for (const resource of rule.resources ?? []) role.allow([...rule.verbs], kplus.ApiResource.custom({ apiGroup: group, resourceType: resource }));
+        for (const resource of rule.resources ?? [])
+          role.allow([...rule.verbs], kplus.ApiResource.custom({ apiGroup: group, resourceType: resource }));
       }
     }
     roles.set(level, role);
@@ -47,9 +50,11 @@ const bundles = new Map((spec.roles ?? []).map((r) => [r.name, r.levels]));
 const admins = new Set((spec.users ?? []).filter((u) => u.admin).map((u) => u.email));
 let n = 0;
 const bind = (namespace: string, level: string, subject: kplus.ISubject) =>
-  new kplus.RoleBinding(nextChart(), `binding-${n++}`, { metadata: { namespace }, role: roleOf(level) }).addSubjects(subject);
+  new kplus.RoleBinding(nextChart(), `binding-${n++}`, { metadata: { namespace }, role: roleOf(level) }).addSubjects(
+    subject,
+  );
 for (const g of spec.grants ?? []) {
-  const levels = [...(g.levels ?? []), ...(g.role ? bundles.get(g.role) ?? [] : [])];
+  const levels = [...(g.levels ?? []), ...(g.role ? (bundles.get(g.role) ?? []) : [])];
   for (const level of levels) bind(g.namespace, level, kplus.User.fromName(chart, `user-${n++}`, g.user));
 }
 for (const ns of spec.namespaces ?? []) {
@@ -57,7 +62,9 @@ for (const ns of spec.namespaces ?? []) {
   for (const email of admins) bind(ns.name, 'w:full', kplus.User.fromName(chart, `user-${n++}`, email));
 }
 for (const t of spec.tokens ?? []) {
-  const sa = new kplus.ServiceAccount(chart, `token-${t.id}`, { metadata: { name: `token-${t.id}`, namespace: 'acme-system' } });
+  const sa = new kplus.ServiceAccount(chart, `token-${t.id}`, {
+    metadata: { name: `token-${t.id}`, namespace: 'acme-system' },
+  });
   for (const ns of t.namespaces ?? []) bind(ns, (t.levels ?? ['w:full'])[0]!, sa);
 }
 app.synth();

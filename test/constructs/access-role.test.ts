@@ -7,8 +7,8 @@ describe('AccessRole and CustomRole', () => {
     const dev = org.role('developer', 'r:full', 'w:configmaps');
     web.grant(org.user('dan@acme.io'), dev);
     const text = nsText(files(org), 'web');
-    expect(text).toMatch(/name: acme:r:full\n  namespace: web[\s\S]*?dan@acme.io/);
-    expect(text).toMatch(/name: acme:w:configmaps\n  namespace: web[\s\S]*?dan@acme.io/);
+    expect(text).toMatch(/name: acme:r:full\n {2}namespace: web[\s\S]*?dan@acme.io/);
+    expect(text).toMatch(/name: acme:w:configmaps\n {2}namespace: web[\s\S]*?dan@acme.io/);
     expect(text).not.toContain('developer');
   });
 
@@ -27,7 +27,7 @@ describe('AccessRole and CustomRole', () => {
     const out = files(org);
     const text = nsText(out, 'web');
     expect(text.match(/^kind: Role$/gm)).toHaveLength(1);
-    expect(text).toMatch(/name: acme:custom:cm\n  namespace: web\nroleRef:[\s\S]*?a@acme.io[\s\S]*?b@acme.io/);
+    expect(text).toMatch(/name: acme:custom:cm\n {2}namespace: web\nroleRef:[\s\S]*?a@acme.io[\s\S]*?b@acme.io/);
     expect(nsText(out, 'unused')).not.toContain('acme:custom:cm');
   });
 });

@@ -8,13 +8,19 @@ describe('AccessToken', () => {
     org.token('ci', { name: 'CI', namespaces: [web], owner: alice });
     const out = files(org);
     const sys = nsText(out, 'acme-system');
-    expect(sys).toMatch(/kind: ServiceAccount\nmetadata:[\s\S]*?name: token-ci\n  namespace: acme-system/);
-    expect(sys).toMatch(/kind: Secret\nmetadata:[\s\S]*?kubernetes.io\/service-account.name: token-ci[\s\S]*?type: kubernetes.io\/service-account-token/);
-    const secrets = parseAllDocuments(sys).map((d) => d.toJS()).filter((o) => o.kind === 'Secret');
+    expect(sys).toMatch(/kind: ServiceAccount\nmetadata:[\s\S]*?name: token-ci\n {2}namespace: acme-system/);
+    expect(sys).toMatch(
+      /kind: Secret\nmetadata:[\s\S]*?kubernetes.io\/service-account.name: token-ci[\s\S]*?type: kubernetes.io\/service-account-token/,
+    );
+    const secrets = parseAllDocuments(sys)
+      .map((d) => d.toJS())
+      .filter((o) => o.kind === 'Secret');
     expect(secrets).toHaveLength(1);
     expect(secrets[0].data).toBeUndefined();
     expect(secrets[0].stringData).toBeUndefined();
-    expect(nsText(out, 'web')).toMatch(/name: acme:w:full\n  namespace: web\n[\s\S]*kind: ServiceAccount\n  name: token-ci\n  namespace: acme-system/);
+    expect(nsText(out, 'web')).toMatch(
+      /name: acme:w:full\n {2}namespace: web\n[\s\S]*kind: ServiceAccount\n {2}name: token-ci\n {2}namespace: acme-system/,
+    );
   });
 
   it('renaming changes only the display name, never the ServiceAccount', () => {
@@ -39,10 +45,17 @@ describe('AccessToken', () => {
   it('a blank token gets access only through custom RBAC', () => {
     const { org, web } = smallOrg();
     const cm = org.customRole('cm-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
-    org.token('metrics').allow(web, [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }]).allow(web, cm);
+    org
+      .token('metrics')
+      .allow(web, [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }])
+      .allow(web, cm);
     const text = nsText(files(org), 'web');
-    expect(text).toMatch(/kind: Role\n[\s\S]*?name: acme:token:metrics\n  namespace: web\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  verbs:\n  - list/);
-    expect(text).toMatch(/kind: RoleBinding[\s\S]*?name: acme:custom:cm-reader\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role/);
+    expect(text).toMatch(
+      /kind: Role\n[\s\S]*?name: acme:token:metrics\n {2}namespace: web\nrules:\n- apiGroups:\n {2}- ""\n {2}resources:\n {2}- pods\n {2}verbs:\n {2}- list/,
+    );
+    expect(text).toMatch(
+      /kind: RoleBinding[\s\S]*?name: acme:custom:cm-reader\n {2}namespace: web\nroleRef:\n {2}apiGroup: rbac.authorization.k8s.io\n {2}kind: Role/,
+    );
     expect(subjectsOf(text, 'acme:w:full')).toEqual(['alice@acme.io']);
     expect(subjectsOf(text, 'acme:custom:cm-reader')).toEqual(['token-metrics']);
   });

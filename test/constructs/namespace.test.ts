@@ -14,7 +14,8 @@ describe('Namespace and Grant', () => {
     expect(g.customRoles).toEqual(['cm']);
     const text = nsText(files(org), 'web');
     expect(text).toMatch(/kind: Role\n[\s\S]*name: acme:custom:cm\n/);
-    for (const role of ['acme:r:pods', 'acme:r:full', 'acme:w:services', 'acme:custom:cm']) expect(text).toContain(`name: ${role}\n  namespace: web`);
+    for (const role of ['acme:r:pods', 'acme:r:full', 'acme:w:services', 'acme:custom:cm'])
+      expect(text).toContain(`name: ${role}\n  namespace: web`);
   });
 
   it('grant() with no access throws early', () => {
@@ -22,7 +23,7 @@ describe('Namespace and Grant', () => {
     expect(() => web.grant(org.user('bob@acme.io'))).toThrow(/names no access/);
   });
 
-  it('grantRules() makes a Role of the user\'s own in that namespace', () => {
+  it("grantRules() makes a Role of the user's own in that namespace", () => {
     const { org, web } = smallOrg();
     web.grantRules(org.user('erin@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }]);
     const text = nsText(files(org), 'web');
@@ -35,7 +36,9 @@ describe('Namespace and Grant', () => {
     web.grant(bob, 'r:pods').until('2026-11-26');
     expect(nsText(files(org, '2026-11-26'), 'web')).toContain('bob@acme.io'); // last day holds
     expect(nsText(files(org, '2026-11-27'), 'web')).not.toContain('bob@acme.io');
-    expect(() => web.grant(bob, 'r:pods').until('next week')).toThrow(/"next week" is not a date \(expected YYYY-MM-DD\)/);
+    expect(() => web.grant(bob, 'r:pods').until('next week')).toThrow(
+      /"next week" is not a date \(expected YYYY-MM-DD\)/,
+    );
     // One calendar check for props and flags: 2030-02-30 is not a day (Date.parse says March 2).
     expect(() => web.grant(bob, 'r:pods').until('2030-02-30')).toThrow(/"2030-02-30" is not a date/);
     expect(() => web.grant(bob, 'r:pods').until('2030-02-28')).not.toThrow();

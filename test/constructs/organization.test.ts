@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { Invite, Organization } from '../../constructs/index.ts';
+import { type Invite, Organization } from '../../constructs/index.ts';
 import { smallOrg, synth, tempDir } from '../helpers.ts';
 
 describe('Organization', () => {

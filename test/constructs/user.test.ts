@@ -18,7 +18,9 @@ describe('User', () => {
 
   it('throws early on an unknown status', () => {
     const { org } = smallOrg();
-    expect(() => org.user('bob@acme.io', { status: 'gone' as never })).toThrow(/"gone" is not allowed \(expected one of active, deactivated\)/);
+    expect(() => org.user('bob@acme.io', { status: 'gone' as never })).toThrow(
+      /"gone" is not allowed \(expected one of active, deactivated\)/,
+    );
   });
 
   it('deactivation keeps grants declared and binds nothing; reactivation restores them', () => {
@@ -61,6 +63,8 @@ describe('User', () => {
     const { org } = smallOrg();
     org.user('bob@acme.io').makeAdmin().grantBilling();
     const users = nsText(files(org), 'acme-system');
-    expect(users).toContain('{"email":"bob@acme.io","username":"bob@acme.io","admin":true,"billing":true,"status":"active"}');
+    expect(users).toContain(
+      '{"email":"bob@acme.io","username":"bob@acme.io","admin":true,"billing":true,"status":"active"}',
+    );
   });
 });

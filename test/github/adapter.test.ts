@@ -25,7 +25,12 @@ async function distOf(text: string): Promise<string> {
 beforeAll(async () => {
   base = await distOf(ACME);
   // erin gains w:configmaps in web: a change to a non-admin's access, nothing else.
-  head = await distOf(ACME.replace('{ user: erin@acme.io, namespace: web, customRole: configmap-reader }', '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }'));
+  head = await distOf(
+    ACME.replace(
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
+    ),
+  );
   eventPath = join(tempDir(), 'event.json');
   writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
 });
@@ -46,7 +51,13 @@ function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] 
 /** GitHub's pacing (a second between writes) is off here, but for the rate-limit case. */
 async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.ProcessEnv = {}, throttle = false) {
   standin ??= await startStandin(defaultState(state));
-  const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test', ...envOverrides });
+  const io = capture({
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/org',
+    GITHUB_API_URL: standin.url,
+    GITHUB_TOKEN: 'ghs_test',
+    ...envOverrides,
+  });
   let code: number;
   try {
     code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle });
@@ -57,7 +68,10 @@ async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.Pro
   return { code, io, standin };
 }
 
-const alicePr = { pull: { ...defaultState().pull, author: 'alice' }, commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }] };
+const alicePr = {
+  pull: { ...defaultState().pull, author: 'alice' },
+  commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+};
 
 describe('orgctl review --github', () => {
   it('creates its comment, then updates it in place, and reports a check run (no commit status)', async () => {
@@ -68,7 +82,15 @@ describe('orgctl review --github', () => {
     expect(comment.user).toBe('github-actions[bot]');
     expect(comment.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(comment.body).toContain('- gains w:configmaps in web');
-    expect(first.standin.state.checkRuns).toEqual([expect.objectContaining({ headSha: fakeSha('head'), name: 'orgctl/review', status: 'completed', conclusion: 'success', title: 'every change rule passes' })]);
+    expect(first.standin.state.checkRuns).toEqual([
+      expect.objectContaining({
+        headSha: fakeSha('head'),
+        name: 'orgctl/review',
+        status: 'completed',
+        conclusion: 'success',
+        title: 'every change rule passes',
+      }),
+    ]);
     expect(first.standin.state.checkRuns[0]!.summary).toContain('- gains w:configmaps in web');
     expect(first.standin.state.statuses).toEqual([]);
     expect(first.standin.requests.some((q) => q.path.includes('/statuses/'))).toBe(false);
@@ -76,11 +98,17 @@ describe('orgctl review --github', () => {
     expect(second.code).toBe(0);
     expect(second.standin.state.comments.map((c) => c.id)).toEqual([comment.id]);
     expect(second.standin.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
-    expect(second.io.outs.at(-1)).toMatch(/^passed: pull request #42, comment \d+ updated, check run orgctl\/review \d+ success/);
+    expect(second.io.outs.at(-1)).toMatch(
+      /^passed: pull request #42, comment \d+ updated, check run orgctl\/review \d+ success/,
+    );
   });
 
   it('ignores a marker planted by someone else', async () => {
-    const planted = { id: 7, user: 'mallory', body: `${COMMENT_MARKER}\n## orgctl review: ✅ the change may be merged` };
+    const planted = {
+      id: 7,
+      user: 'mallory',
+      body: `${COMMENT_MARKER}\n## orgctl review: ✅ the change may be merged`,
+    };
     const r = await reviewWith({ ...alicePr, comments: [planted] });
     expect(r.code).toBe(0);
     expect(r.standin.state.comments.find((c) => c.id === 7)!.body).toBe(planted.body);
@@ -90,30 +118,52 @@ describe('orgctl review --github', () => {
   it('follows pagination for commits, reviews, files and comments', async () => {
     const others = Array.from({ length: 130 }, (_, i) => ({ id: 1000 + i, user: `user${i}`, body: `comment ${i}` }));
     const reviews = [
-      ...Array.from({ length: 120 }, (_, i) => ({ user: `member${i}`, state: 'COMMENTED' as const, commitId: fakeSha('head') })),
+      ...Array.from({ length: 120 }, (_, i) => ({
+        user: `member${i}`,
+        state: 'COMMENTED' as const,
+        commitId: fakeSha('head'),
+      })),
       { user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') },
     ];
-    const commits = Array.from({ length: 105 }, (_, i) => ({ sha: fakeSha(`c${i}`), authorLogin: i === 104 ? 'bob' : 'alice', verified: true }));
+    const commits = Array.from({ length: 105 }, (_, i) => ({
+      sha: fakeSha(`c${i}`),
+      authorLogin: i === 104 ? 'bob' : 'alice',
+      verified: true,
+    }));
     const r = await reviewWith({ ...alicePr, comments: others, reviews, commits });
     // bob authored the 105th commit (page 2): he is an actor, not an admin; frank's approval (page 2) lets it pass.
     expect(r.code).toBe(0);
     const comment = r.standin.state.comments.find((c) => c.user === 'github-actions[bot]')!;
     expect(comment.body).toContain('| `actor-not-admin` | ✅ | bob is not an admin in base; approved by admin frank |');
     for (const path of ['/pulls/42/commits', '/pulls/42/reviews', '/issues/42/comments']) {
-      expect(r.standin.requests.some((q) => q.path.includes(path) && q.path.includes('page=2')), path).toBe(true);
+      expect(
+        r.standin.requests.some((q) => q.path.includes(path) && q.path.includes('page=2')),
+        path,
+      ).toBe(true);
     }
   });
 
   it('retries a 5xx', async () => {
-    const r = await reviewWith({ ...alicePr, faults: [{ method: 'GET', path: /\/pulls\/42$/, status: 502, times: 1 }] });
+    const r = await reviewWith({
+      ...alicePr,
+      faults: [{ method: 'GET', path: /\/pulls\/42$/, status: 502, times: 1 }],
+    });
     expect(r.code).toBe(0);
-    expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([502, 200, 200]); // the retry, then the reading again before posting
+    expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([
+      502, 200, 200,
+    ]); // the retry, then the reading again before posting
   });
 
   it('reports an exhausted rate limit clearly, and posts no verdict', async () => {
-    const r = await reviewWith({ ...alicePr, faults: [{ path: /\/pulls\/42\/reviews/, status: 403, times: 5, rateLimit: true }] }, {}, true);
+    const r = await reviewWith(
+      { ...alicePr, faults: [{ path: /\/pulls\/42\/reviews/, status: 403, times: 5, rateLimit: true }] },
+      {},
+      true,
+    );
     expect(r.code).toBe(-1);
-    expect(r.io.errs.join('\n')).toMatch(/GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*No verdict was posted/);
+    expect(r.io.errs.join('\n')).toMatch(
+      /GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*No verdict was posted/,
+    );
     expect(r.standin.state.comments).toEqual([]);
     expect(r.standin.state.checkRuns).toEqual([]);
   });
@@ -122,30 +172,61 @@ describe('orgctl review --github', () => {
     const bobPr = { reviews: [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('older') }] };
     const stale = await reviewWith(bobPr);
     expect(stale.code).toBe(1);
-    expect(stale.standin.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'fails: actor-not-admin' });
+    expect(stale.standin.state.checkRuns.at(-1)).toMatchObject({
+      conclusion: 'failure',
+      title: 'fails: actor-not-admin',
+    });
     await standin!.close();
     standin = undefined;
-    const fresh = await reviewWith({ reviews: [...bobPr.reviews, { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] });
+    const fresh = await reviewWith({
+      reviews: [...bobPr.reviews, { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
     expect(fresh.code).toBe(0);
   });
 
   it('an engine change from the files list needs an approval', async () => {
-    const r = await reviewWith({ ...alicePr, files: [{ filename: 'org/org.ts', status: 'modified' }, { filename: 'policies/org/x.ts', status: 'modified' }] });
+    const r = await reviewWith({
+      ...alicePr,
+      files: [
+        { filename: 'org/org.ts', status: 'modified' },
+        { filename: 'policies/org/x.ts', status: 'modified' },
+      ],
+    });
     expect(r.code).toBe(1);
-    expect(r.io.errs).toContain('error engine-change changes policies/org/x.ts: outside org/ and dist/, an admin who is not an author must approve the head commit');
+    expect(r.io.errs).toContain(
+      'error engine-change changes policies/org/x.ts: outside org/ and dist/, an admin who is not an author must approve the head commit',
+    );
   });
 
   it('an override label with an admin approval lets a mass removal through', async () => {
     const small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
-    standin = await startStandin(defaultState({ ...alicePr, pull: { ...alicePr.pull, labels: ['orgctl/override-mass-removal'] }, reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }));
-    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 't' });
+    standin = await startStandin(
+      defaultState({
+        ...alicePr,
+        pull: { ...alicePr.pull, labels: ['orgctl/override-mass-removal'] },
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      }),
+    );
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 't',
+    });
     expect(await reviewOnGitHub({ base, head: small }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
-    expect(standin.state.comments[0]!.body).toMatch(/\| `mass-removal` \| ✅ \| removes access from 3 of 8 users \(38%\).*override approved by frank/);
+    expect(standin.state.comments[0]!.body).toMatch(
+      /\| `mass-removal` \| ✅ \| removes access from 3 of 8 users \(38%\).*override approved by frank/,
+    );
   });
 });
 
 describe('an incomplete listing fails closed', () => {
-  const commits = (n: number) => Array.from({ length: n }, (_, i) => ({ sha: i === n - 1 ? fakeSha('head') : fakeSha(`c${i}`), authorLogin: 'alice', verified: true }));
+  const commits = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      sha: i === n - 1 ? fakeSha('head') : fakeSha(`c${i}`),
+      authorLogin: 'alice',
+      verified: true,
+    }));
 
   it('passes at exactly 250 commits, fails at 251 (GitHub lists 250) with a failing check run saying why', async () => {
     const full = await reviewWith({ ...alicePr, commits: commits(250) });
@@ -154,7 +235,9 @@ describe('an incomplete listing fails closed', () => {
     standin = undefined;
     const r = await reviewWith({ ...alicePr, commits: commits(251) });
     expect(r.code).toBe(1);
-    expect(r.io.errs).toContain('error complete-pull-request the pull request has 251 commits but GitHub listed 250: GitHub lists at most 250 commits of a pull request. A review that cannot see every commit fails; split the change into smaller pull requests.');
+    expect(r.io.errs).toContain(
+      'error complete-pull-request the pull request has 251 commits but GitHub listed 250: GitHub lists at most 250 commits of a pull request. A review that cannot see every commit fails; split the change into smaller pull requests.',
+    );
     const run = r.standin.state.checkRuns.at(-1)!;
     expect(run).toMatchObject({ conclusion: 'failure', title: 'fails: complete-pull-request' });
     expect(run.summary).toContain('GitHub lists at most 250 commits');
@@ -162,10 +245,15 @@ describe('an incomplete listing fails closed', () => {
   });
 
   it('fails past 3,000 changed files (GitHub lists 3,000), even when every rule would pass', async () => {
-    const files = Array.from({ length: 3001 }, (_, i) => ({ filename: `dist/lga1/shard-${i}/resources.yaml`, status: 'modified' as const }));
+    const files = Array.from({ length: 3001 }, (_, i) => ({
+      filename: `dist/lga1/shard-${i}/resources.yaml`,
+      status: 'modified' as const,
+    }));
     const r = await reviewWith({ ...alicePr, files });
     expect(r.code).toBe(1);
-    expect(r.io.errs.join('\n')).toMatch(/the pull request has 3001 changed files but GitHub listed 3000: GitHub lists at most 3,000 changed files/);
+    expect(r.io.errs.join('\n')).toMatch(
+      /the pull request has 3001 changed files but GitHub listed 3000: GitHub lists at most 3,000 changed files/,
+    );
     expect(r.standin.requests.filter((q) => q.path.includes('/pulls/42/files')).length).toBe(30);
   });
 });
@@ -173,30 +261,60 @@ describe('an incomplete listing fails closed', () => {
 describe('completeness and actors, as plain functions', () => {
   it('a listing that changed while it was read fails too, saying so', () => {
     expect(completeness({ changedFiles: 4, commits: 2 }, { files: 4, commits: 2 })).toEqual([]);
-    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([{ rule: 'complete-pull-request', ok: false, message: expect.stringContaining('has 4 changed files but GitHub listed 5: the pull request changed while it was read; re-run the review') }]);
+    expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([
+      {
+        rule: 'complete-pull-request',
+        ok: false,
+        message: expect.stringContaining(
+          'has 4 changed files but GitHub listed 5: the pull request changed while it was read; re-run the review',
+        ),
+      },
+    ]);
   });
 
   it('only a verified commit names who made it: its signer (committer), never the author it claims; null and {} are nobody', () => {
     const signed = { verification: { verified: true } };
-    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: signed })).toBe('alice');
-    expect(commitActor({ sha: 'a', author: { login: 'frank' }, committer: { login: 'alice' }, commit: signed })).toBe('alice');
-    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: { verification: { verified: false } } })).toBeNull();
+    expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: signed })).toBe(
+      'alice',
+    );
+    expect(commitActor({ sha: 'a', author: { login: 'frank' }, committer: { login: 'alice' }, commit: signed })).toBe(
+      'alice',
+    );
+    expect(
+      commitActor({
+        sha: 'a',
+        author: { login: 'alice' },
+        committer: { login: 'alice' },
+        commit: { verification: { verified: false } },
+      }),
+    ).toBeNull();
     expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: { login: 'alice' }, commit: {} })).toBeNull();
     expect(commitActor({ sha: 'a', author: { login: 'alice' }, committer: {}, commit: signed })).toBeNull();
-    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, committer: null, commit: signed }, { sha: fakeSha('y'), author: { login: 'Bob' }, committer: { login: 'Bob' }, commit: signed }])).toEqual([
-      'bob', `(commit ${fakeSha('x').slice(0, 12)}: committer without a GitHub account)`,
+    expect(
+      pullActors('bob', [
+        { sha: fakeSha('x'), author: null, committer: null, commit: signed },
+        { sha: fakeSha('y'), author: { login: 'Bob' }, committer: { login: 'Bob' }, commit: signed },
+      ]),
+    ).toEqual(['bob', `(commit ${fakeSha('x').slice(0, 12)}: committer without a GitHub account)`]);
+    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: {} }])).toEqual([
+      'bob',
+      `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`,
     ]);
-    expect(pullActors('bob', [{ sha: fakeSha('x'), author: null, commit: {} }])).toEqual(['bob', `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`]);
   });
 });
 
 describe('a commit GitHub did not verify is nobody', () => {
   // erin (no admin) gains w:configmaps; alice, an admin, opened the pull request.
   it("an unsigned commit claiming an admin's login is an unknown actor: it needs an admin's approval", async () => {
-    const r = await reviewWith({ ...alicePr, commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: false }] });
+    const r = await reviewWith({
+      ...alicePr,
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: false }],
+    });
     expect(r.code).toBe(1);
     const msg = r.io.errs.find((e) => e.startsWith('error actor-not-admin'))!;
-    expect(msg).toContain(`(commit ${fakeSha('head').slice(0, 12)}: author not verified by GitHub, claims alice) is not an admin in base`);
+    expect(msg).toContain(
+      `(commit ${fakeSha('head').slice(0, 12)}: author not verified by GitHub, claims alice) is not an admin in base`,
+    );
     expect(r.standin.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure' });
   });
 
@@ -208,18 +326,28 @@ describe('a commit GitHub did not verify is nobody', () => {
     // bob (not admin) opens the PR; his commit claims frank (an admin) and is unsigned.
     const r = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: false }] });
     expect(r.code).toBe(1);
-    expect(r.io.errs.join('\n')).toMatch(/bob, \(commit [0-9a-f]{12}: author not verified by GitHub, claims frank\) are not an admin in base/);
+    expect(r.io.errs.join('\n')).toMatch(
+      /bob, \(commit [0-9a-f]{12}: author not verified by GitHub, claims frank\) are not an admin in base/,
+    );
     // frank's approval is still an approval from a non-actor admin: the claim did not make frank an author.
     await standin!.close();
     standin = undefined;
-    const approved = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: false }], reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] });
+    const approved = await reviewWith({
+      commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: false }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
     expect(approved.code).toBe(0);
   });
 
   it('a verified commit by an admin makes that admin an author, whose approval no longer counts', async () => {
-    const r = await reviewWith({ commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: true }], reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] });
+    const r = await reviewWith({
+      commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
     expect(r.code).toBe(1);
-    expect(r.io.errs.join('\n')).toMatch(/error actor-not-admin bob is not an admin in base: an admin who is not an author must approve/);
+    expect(r.io.errs.join('\n')).toMatch(
+      /error actor-not-admin bob is not an admin in base: an admin who is not an author must approve/,
+    );
   });
 });
 
@@ -229,7 +357,13 @@ describe('bad input never passes', () => {
     ['a missing repository', { GITHUB_REPOSITORY: '' }, /GITHUB_REPOSITORY is not set/],
     ['a malformed repository', { GITHUB_REPOSITORY: 'acme' }, /is not owner\/repo/],
   ])('%s exits 2', async (_what, env, message) => {
-    const r = await run(['review', '--github', '--base', base, '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9', ...env });
+    const r = await run(['review', '--github', '--base', base, '--head', head], {
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_TOKEN: 't',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      ...env,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
@@ -237,16 +371,29 @@ describe('bad input never passes', () => {
   it('a malformed event payload exits 2', async () => {
     const bad = join(tempDir(), 'event.json');
     writeFileSync(bad, '{"pull_request": {"number": "42"}}');
-    const r = await run(['review', '--github', '--base', base, '--head', head], { GITHUB_EVENT_PATH: bad, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9' });
+    const r = await run(['review', '--github', '--base', base, '--head', head], {
+      GITHUB_EVENT_PATH: bad,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_TOKEN: 't',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the event has no pull_request.number/);
     writeFileSync(bad, 'not json');
-    expect((await run(['review', '--github'], { GITHUB_EVENT_PATH: bad, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't' })).stderr).toMatch(/the event payload is not JSON/);
+    expect(
+      (await run(['review', '--github'], { GITHUB_EVENT_PATH: bad, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't' }))
+        .stderr,
+    ).toMatch(/the event payload is not JSON/);
   });
 
   it('a base without membership data exits 2 and posts nothing', async () => {
     standin = await startStandin(defaultState(alicePr));
-    const r = await run(['review', '--github', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: standin.url });
+    const r = await run(['review', '--github', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', head], {
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_TOKEN: 't',
+      GITHUB_API_URL: standin.url,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no orgctl-organization ConfigMap/);
     expect(standin.state.comments).toEqual([]);
@@ -255,7 +402,12 @@ describe('bad input never passes', () => {
 
   it('the real command posts through the stand-in too', async () => {
     standin = await startStandin(defaultState(alicePr));
-    const r = await run(['review', '--github', '--pull', '42', '--base', base, '--head', head], { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't', GITHUB_API_URL: standin.url });
+    const r = await run(['review', '--github', '--pull', '42', '--base', base, '--head', head], {
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_TOKEN: 't',
+      GITHUB_API_URL: standin.url,
+    });
     expect(r.code).toBe(0);
     expect(standin.state.checkRuns).toHaveLength(1);
     expect(standin.state.statuses).toEqual([]);
@@ -270,7 +422,12 @@ describe('a head dist/ that cannot be judged', () => {
     const shard = join(forged, 'lga1/cluster/resources.yaml');
     writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\n<<:\n  kind: RoleBinding\n`);
     standin = await startStandin(defaultState(alicePr));
-    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 'ghs_test',
+    });
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(2);
     expect(standin.state.checkRuns).toHaveLength(1);
@@ -283,9 +440,17 @@ describe('a head dist/ that cannot be judged', () => {
     const { cpSync } = await import('node:fs');
     cpSync(head, forged, { recursive: true });
     const shard = join(forged, 'lga1/cluster/resources.yaml');
-    writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n`);
+    writeFileSync(
+      shard,
+      `${readFileSync(shard, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n`,
+    );
     standin = await startStandin(defaultState(alicePr));
-    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 'ghs_test',
+    });
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(1);
     expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
@@ -295,12 +460,21 @@ describe('a head dist/ that cannot be judged', () => {
 
 describe('runs that race', () => {
   it('an approval withdrawn while a run judged it: that run posts nothing (the newer run decides)', async () => {
-    standin = await startStandin(defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }));
+    standin = await startStandin(
+      defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }),
+    );
     // The first reading sees frank's approval; by the second, frank has dismissed it.
     const approved = standin.state.reviews;
     let readings = 0;
-    Object.defineProperty(standin.state, 'reviews', { get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]) });
-    const io = capture({ GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/org', GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghs_test' });
+    Object.defineProperty(standin.state, 'reviews', {
+      get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]),
+    });
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 'ghs_test',
+    });
     const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(0);
     expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*nothing posted/);

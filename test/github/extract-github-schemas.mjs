@@ -57,7 +57,7 @@ function main(argv) {
   const spec = JSON.parse(readFileSync(input, 'utf8'));
   const result = extract(spec);
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   const names = Object.keys(result.$defs).length;
   console.log(`wrote ${OUT}: ${OPERATIONS.length} operations, ${names} definitions`);
 }
@@ -132,7 +132,11 @@ function reachableDefs(roots, components) {
     defs[name] = toJsonSchema(components[name]);
     pending.push(...refsIn(defs[name]));
   }
-  return Object.fromEntries(Object.keys(defs).sort().map((name) => [name, defs[name]]));
+  return Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((name) => [name, defs[name]]),
+  );
 }
 
 /** Names of the `#/$defs/NAME` targets referenced anywhere in a converted schema. */

@@ -46,10 +46,18 @@ describe('stand-in over plain fetch', () => {
     const s = await start();
     const bearer = { authorization: 'Bearer abc' };
     expect((await fetch(`${s.url}/repos/acme/org/pulls/42`, { headers: bearer })).status).toBe(200);
-    for (const path of ['/repos/acme/other/pulls/42', '/repos/acme/org/pulls/7', '/repos/acme/org/issues/7/comments', '/user']) {
+    for (const path of [
+      '/repos/acme/other/pulls/42',
+      '/repos/acme/org/pulls/7',
+      '/repos/acme/org/issues/7/comments',
+      '/user',
+    ]) {
       const res = await fetch(`${s.url}${path}`, { headers: bearer });
       expect(res.status, path).toBe(404);
-      expect(await res.json()).toMatchObject({ message: 'Not Found', documentation_url: expect.stringContaining('docs.github.com') });
+      expect(await res.json()).toMatchObject({
+        message: 'Not Found',
+        documentation_url: expect.stringContaining('docs.github.com'),
+      });
     }
   });
 
@@ -59,8 +67,13 @@ describe('stand-in over plain fetch', () => {
     const base = `${s.url}/repos/acme/org/pulls/42/reviews`;
 
     const first = await page('?per_page=2');
-    expect((await first.json()).map((r: { user: { login: string } }) => r.user.login)).toEqual(['reviewer0', 'reviewer1']);
-    expect(first.headers.get('link')).toBe(`<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=3>; rel="last"`);
+    expect((await first.json()).map((r: { user: { login: string } }) => r.user.login)).toEqual([
+      'reviewer0',
+      'reviewer1',
+    ]);
+    expect(first.headers.get('link')).toBe(
+      `<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=3>; rel="last"`,
+    );
 
     const middle = await page('?per_page=2&page=2');
     expect(middle.headers.get('link')).toBe(
@@ -79,7 +92,10 @@ describe('stand-in over plain fetch', () => {
 
   it('serves every operation with bodies valid against the schema', async () => {
     const s = await start({
-      commits: [{ sha: fakeSha('c1'), authorLogin: 'bob', verified: true }, { sha: fakeSha('head'), authorLogin: null, verified: false }],
+      commits: [
+        { sha: fakeSha('c1'), authorLogin: 'bob', verified: true },
+        { sha: fakeSha('head'), authorLogin: null, verified: false },
+      ],
       reviews: [{ user: 'alice', state: 'CHANGES_REQUESTED', commitId: fakeSha('c1') }],
       files: [
         { filename: 'org/org.ts', status: 'modified' },
@@ -92,22 +108,48 @@ describe('stand-in over plain fetch', () => {
     });
     const get = (path: string) => fetch(`${s.url}/repos/acme/org${path}`, { headers: AUTH }).then((r) => r.json());
     const pull = await get('/pulls/42');
-    expect(pull).toMatchObject({ number: 42, user: { login: 'bob', type: 'User' }, head: { sha: fakeSha('head') }, labels: [{ name: 'access-change' }] });
+    expect(pull).toMatchObject({
+      number: 42,
+      user: { login: 'bob', type: 'User' },
+      head: { sha: fakeSha('head') },
+      labels: [{ name: 'access-change' }],
+    });
     const commits = await get('/pulls/42/commits');
-    expect(commits[1]).toMatchObject({ author: null, parents: [{ sha: fakeSha('c1') }], commit: { verification: { verified: false, reason: 'unsigned' } } });
+    expect(commits[1]).toMatchObject({
+      author: null,
+      parents: [{ sha: fakeSha('c1') }],
+      commit: { verification: { verified: false, reason: 'unsigned' } },
+    });
     expect(commits[0]).toMatchObject({ commit: { verification: { verified: true, reason: 'valid' } } });
-    expect(await get('/pulls/42/reviews')).toMatchObject([{ user: { login: 'alice' }, state: 'CHANGES_REQUESTED', commit_id: fakeSha('c1') }]);
+    expect(await get('/pulls/42/reviews')).toMatchObject([
+      { user: { login: 'alice' }, state: 'CHANGES_REQUESTED', commit_id: fakeSha('c1') },
+    ]);
     expect(await get('/pulls/42/files')).toHaveLength(4);
     expect(await get('/issues/42/comments')).toMatchObject([{ id: 7, body: 'hi', user: { login: 'alice' } }]);
     const status = await fetch(`${s.url}/repos/acme/org/statuses/${fakeSha('head')}`, {
       method: 'POST',
       headers: AUTH,
-      body: JSON.stringify({ state: 'failure', context: 'orgctl', description: 'Needs review', target_url: 'https://example.test/run' }),
+      body: JSON.stringify({
+        state: 'failure',
+        context: 'orgctl',
+        description: 'Needs review',
+        target_url: 'https://example.test/run',
+      }),
     });
     expect(status.status).toBe(201);
-    expect(await status.json()).toMatchObject({ state: 'failure', context: 'orgctl', creator: { login: 'github-actions[bot]', type: 'Bot' } });
+    expect(await status.json()).toMatchObject({
+      state: 'failure',
+      context: 'orgctl',
+      creator: { login: 'github-actions[bot]', type: 'Bot' },
+    });
     expect(s.state.statuses).toEqual([
-      { sha: fakeSha('head'), state: 'failure', context: 'orgctl', description: 'Needs review', targetUrl: 'https://example.test/run' },
+      {
+        sha: fakeSha('head'),
+        state: 'failure',
+        context: 'orgctl',
+        description: 'Needs review',
+        targetUrl: 'https://example.test/run',
+      },
     ]);
     expect(s.schemaErrors).toEqual([]);
   });
@@ -117,21 +159,58 @@ describe('stand-in over plain fetch', () => {
     const res = await fetch(`${s.url}/repos/acme/org/check-runs`, {
       method: 'POST',
       headers: AUTH,
-      body: JSON.stringify({ name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'failure', output: { title: 'fails', summary: 'why' }, details_url: 'https://example.test/run' }),
+      body: JSON.stringify({
+        name: 'orgctl/review',
+        head_sha: fakeSha('head'),
+        conclusion: 'failure',
+        output: { title: 'fails', summary: 'why' },
+        details_url: 'https://example.test/run',
+      }),
     });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ name: 'orgctl/review', status: 'completed', conclusion: 'failure', app: { slug: 'github-actions' }, pull_requests: [{ number: 42 }], output: { title: 'fails', summary: 'why' } });
-    expect(s.state.checkRuns).toEqual([expect.objectContaining({ name: 'orgctl/review', headSha: fakeSha('head'), conclusion: 'failure', detailsUrl: 'https://example.test/run' })]);
+    expect(await res.json()).toMatchObject({
+      name: 'orgctl/review',
+      status: 'completed',
+      conclusion: 'failure',
+      app: { slug: 'github-actions' },
+      pull_requests: [{ number: 42 }],
+      output: { title: 'fails', summary: 'why' },
+    });
+    expect(s.state.checkRuns).toEqual([
+      expect.objectContaining({
+        name: 'orgctl/review',
+        headSha: fakeSha('head'),
+        conclusion: 'failure',
+        detailsUrl: 'https://example.test/run',
+      }),
+    ]);
     expect(s.schemaErrors).toEqual([]);
   });
 
   it.each([
-    ['a summary over 65,535 characters', { name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'success', output: { title: 't', summary: 'x'.repeat(65_536) } }, /summary must NOT have more than 65535 characters/],
-    ['an unknown conclusion', { name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'passed' }, /conclusion must be equal to one of the allowed values/],
+    [
+      'a summary over 65,535 characters',
+      {
+        name: 'orgctl/review',
+        head_sha: fakeSha('head'),
+        conclusion: 'success',
+        output: { title: 't', summary: 'x'.repeat(65_536) },
+      },
+      /summary must NOT have more than 65535 characters/,
+    ],
+    [
+      'an unknown conclusion',
+      { name: 'orgctl/review', head_sha: fakeSha('head'), conclusion: 'passed' },
+      /conclusion must be equal to one of the allowed values/,
+    ],
     ['no head_sha', { name: 'orgctl/review', conclusion: 'success' }, /must have required property 'head_sha'/],
   ])('refuses a check run request with %s (422, recorded)', async (_what, body, problem) => {
     const s = await start();
-    const res = await fetch(`${s.url}/repos/acme/org/check-runs`, { method: 'POST', headers: AUTH, body: JSON.stringify(body) });
+    const res = await fetch(`${s.url}/repos/acme/org/check-runs`, {
+      method: 'POST',
+      headers: AUTH,
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(422);
     expect(s.state.checkRuns).toEqual([]);
     expect(s.schemaErrors.join('\n')).toMatch(problem);
@@ -153,7 +232,11 @@ describe('stand-in over plain fetch', () => {
   it('answers a 403 for editing a comment the token owner did not write, 404 for an unknown one', async () => {
     const s = await start({ comments: [{ id: 7, user: 'alice', body: 'hi' }] });
     const patch = (id: number) =>
-      fetch(`${s.url}/repos/acme/org/issues/comments/${id}`, { method: 'PATCH', headers: AUTH, body: JSON.stringify({ body: 'x' }) });
+      fetch(`${s.url}/repos/acme/org/issues/comments/${id}`, {
+        method: 'PATCH',
+        headers: AUTH,
+        body: JSON.stringify({ body: 'x' }),
+      });
     const forbidden = await patch(7);
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ message: 'Resource not accessible by integration' });
@@ -177,7 +260,12 @@ describe('stand-in through @octokit/rest', () => {
   it('gets the pull request', async () => {
     const s = await start();
     const { data } = await octokit(s).rest.pulls.get({ ...REPO, pull_number: 42 });
-    expect(data).toMatchObject({ number: 42, title: 'Give bob access to web', head: { ref: 'bob-web' }, base: { ref: 'main' } });
+    expect(data).toMatchObject({
+      number: 42,
+      title: 'Give bob access to web',
+      head: { ref: 'bob-web' },
+      base: { ref: 'main' },
+    });
     expect(s.schemaErrors).toEqual([]);
   });
 
@@ -229,7 +317,9 @@ describe('schema validation', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject([{ status: 'NOPE' }]);
     expect(s.schemaErrors).toHaveLength(1);
-    expect(s.schemaErrors[0]).toMatch(/^GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\/files: \/0\/status must be equal to one of the allowed values/);
+    expect(s.schemaErrors[0]).toMatch(
+      /^GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\/files: \/0\/status must be equal to one of the allowed values/,
+    );
   });
 
   it('catches a wrongly typed field', async () => {

@@ -19,13 +19,22 @@ import { resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
-export interface StandinCommit { sha: string; authorLogin: string | null; verified: boolean; /** @default authorLogin */ committerLogin?: string | null; }
+export interface StandinCommit {
+  sha: string;
+  authorLogin: string | null;
+  verified: boolean /** @default authorLogin */;
+  committerLogin?: string | null;
+}
 export interface StandinReview {
   user: string;
   state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
   commitId: string;
 }
-export interface StandinComment { id: number; user: string; body: string; }
+export interface StandinComment {
+  id: number;
+  user: string;
+  body: string;
+}
 export interface StandinStatus {
   sha: string;
   state: 'error' | 'failure' | 'pending' | 'success';
@@ -45,13 +54,28 @@ export interface StandinCheckRun {
   detailsUrl?: string;
 }
 /** A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body. */
-export interface StandinFault { method?: string; path: RegExp; status: 500 | 502 | 503 | 403; times: number; rateLimit?: boolean; }
+export interface StandinFault {
+  method?: string;
+  path: RegExp;
+  status: 500 | 502 | 503 | 403;
+  times: number;
+  rateLimit?: boolean;
+}
 export interface StandinState {
   owner: string;
   repo: string;
   /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
   botLogin: string;
-  pull: { number: number; title: string; author: string; headSha: string; baseSha: string; headRef: string; baseRef: string; labels: string[] };
+  pull: {
+    number: number;
+    title: string;
+    author: string;
+    headSha: string;
+    baseSha: string;
+    headRef: string;
+    baseRef: string;
+    labels: string[];
+  };
   commits: StandinCommit[];
   reviews: StandinReview[];
   files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
@@ -164,7 +188,10 @@ function validators(): Map<Operation, ValidateFunction> {
 }
 
 function describeErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+  return (validate.errors ?? [])
+    .slice(0, 10)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
+    .join('; ');
 }
 
 /** Why `body` is not a valid response of `op`, or undefined when it is. */
@@ -186,7 +213,10 @@ function requestProblem(op: RequestOperation, input: unknown): string | undefine
 // Response bodies, shaped like GitHub's
 
 /** What every builder needs: the state and where the stand-in's API lives (for `url` fields). */
-interface Ctx { state: StandinState; api: string; }
+interface Ctx {
+  state: StandinState;
+  api: string;
+}
 
 /** A stable positive id from a label, so the same login always gets the same user id. */
 function idOf(label: string): number {
@@ -440,7 +470,13 @@ function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unkno
       comment_count: 0,
       tree: { sha: fakeSha(`tree:${c.sha}`), url: `${repo}/git/trees/${fakeSha(`tree:${c.sha}`)}` },
       verification: c.verified
-        ? { verified: true, reason: 'valid', payload: `tree ${fakeSha(`tree:${c.sha}`)}\n`, signature: '-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----', verified_at: date }
+        ? {
+            verified: true,
+            reason: 'valid',
+            payload: `tree ${fakeSha(`tree:${c.sha}`)}\n`,
+            signature: '-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----',
+            verified_at: date,
+          }
         : { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
     },
     // GitHub sends null when the commit's email belongs to no account.
@@ -493,7 +529,10 @@ function diffEntry(ctx: Ctx, file: StandinState['files'][number]): Record<string
   };
 }
 
-interface CommentTimes { created: string; updated: string; }
+interface CommentTimes {
+  created: string;
+  updated: string;
+}
 
 function issueComment(ctx: Ctx, c: StandinComment, times: CommentTimes | undefined): Record<string, unknown> {
   const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
@@ -510,7 +549,18 @@ function issueComment(ctx: Ctx, c: StandinComment, times: CommentTimes | undefin
     issue_url: `${repo}/issues/${ctx.state.pull.number}`,
     author_association: association(c.user),
     performed_via_github_app: null,
-    reactions: { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 },
+    reactions: {
+      url: `${url}/reactions`,
+      total_count: 0,
+      '+1': 0,
+      '-1': 0,
+      laugh: 0,
+      confused: 0,
+      heart: 0,
+      hooray: 0,
+      eyes: 0,
+      rocket: 0,
+    },
   };
 }
 
@@ -551,13 +601,27 @@ function checkRun(ctx: Ctx, c: StandinCheckRun, at: string): Record<string, unkn
     conclusion: c.conclusion,
     started_at: at,
     completed_at: completed ? at : null,
-    output: { title: c.title, summary: c.summary, text: null, annotations_count: 0, annotations_url: `${repo}/check-runs/${c.id}/annotations` },
+    output: {
+      title: c.title,
+      summary: c.summary,
+      text: null,
+      annotations_count: 0,
+      annotations_url: `${repo}/check-runs/${c.id}/annotations`,
+    },
     check_suite: { id: idOf(`suite:${c.headSha}`) },
     app: actionsApp(ctx),
-    pull_requests: c.headSha === pull.headSha
-      ? [{ url: `${repo}/pulls/${pull.number}`, id: idOf(`pull:${repoPath(ctx)}#${pull.number}`), number: pull.number,
-          head: { ref: pull.headRef, sha: pull.headSha, repo: repoMinimal }, base: { ref: pull.baseRef, sha: pull.baseSha, repo: repoMinimal } }]
-      : [],
+    pull_requests:
+      c.headSha === pull.headSha
+        ? [
+            {
+              url: `${repo}/pulls/${pull.number}`,
+              id: idOf(`pull:${repoPath(ctx)}#${pull.number}`),
+              number: pull.number,
+              head: { ref: pull.headRef, sha: pull.headSha, repo: repoMinimal },
+              base: { ref: pull.baseRef, sha: pull.baseSha, repo: repoMinimal },
+            },
+          ]
+        : [],
   };
 }
 
@@ -581,7 +645,12 @@ function commitStatus(ctx: Ctx, s: StandinStatus, id: number, at: string): Recor
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-interface Reply { status: number; body: unknown; headers?: Record<string, string>; op?: Operation; }
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  op?: Operation;
+}
 
 /** GitHub's error body; recent API versions repeat the status code as a string. */
 function errorReply(status: number, message: string): Reply {
@@ -650,7 +719,10 @@ function linkHeader(base: string, perPage: number, page: number, last: number): 
 }
 
 /** Per-server memory the state does not hold: comment timestamps and the status id counter. */
-interface Memory { commentTimes: Map<number, CommentTimes>; statusIds: number; }
+interface Memory {
+  commentTimes: Map<number, CommentTimes>;
+  statusIds: number;
+}
 
 /** What GitHub lists of a pull request at most, whatever its size. */
 export const LISTED_COMMITS_MAX = 250;
@@ -731,7 +803,14 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
   return { status: 201, body, op: OPERATIONS.createCheckRun, headers: { location: String(body.url) } };
 }
 
-interface RouteArgs { ctx: Ctx; memory: Memory; url: URL; input: Record<string, unknown>; params: Record<string, string>; problems: string[]; }
+interface RouteArgs {
+  ctx: Ctx;
+  memory: Memory;
+  url: URL;
+  input: Record<string, unknown>;
+  params: Record<string, string>;
+  problems: string[];
+}
 type Route = [method: string, path: RegExp, handle: (args: RouteArgs) => Reply];
 
 /**
@@ -741,18 +820,51 @@ type Route = [method: string, path: RegExp, handle: (args: RouteArgs) => Reply];
  */
 const ROUTES: Route[] = [
   ['GET', /^pulls\/(?<pull>\d+)$/, ({ ctx }) => ({ status: 200, body: pullRequest(ctx), op: OPERATIONS.getPull })],
-  ['GET', /^pulls\/(?<pull>\d+)\/commits$/, ({ ctx, url }) =>
-    paginate(ctx, url, OPERATIONS.listCommits, ctx.state.commits.slice(0, LISTED_COMMITS_MAX).map((c, i) => commit(ctx, c, i)))],
-  ['GET', /^pulls\/(?<pull>\d+)\/reviews$/, ({ ctx, url }) =>
-    paginate(ctx, url, OPERATIONS.listReviews, ctx.state.reviews.map((r, i) => review(ctx, r, i)))],
-  ['GET', /^pulls\/(?<pull>\d+)\/files$/, ({ ctx, url }) =>
-    paginate(ctx, url, OPERATIONS.listFiles, ctx.state.files.slice(0, LISTED_FILES_MAX).map((f) => diffEntry(ctx, f)))],
+  [
+    'GET',
+    /^pulls\/(?<pull>\d+)\/commits$/,
+    ({ ctx, url }) =>
+      paginate(
+        ctx,
+        url,
+        OPERATIONS.listCommits,
+        ctx.state.commits.slice(0, LISTED_COMMITS_MAX).map((c, i) => commit(ctx, c, i)),
+      ),
+  ],
+  [
+    'GET',
+    /^pulls\/(?<pull>\d+)\/reviews$/,
+    ({ ctx, url }) =>
+      paginate(
+        ctx,
+        url,
+        OPERATIONS.listReviews,
+        ctx.state.reviews.map((r, i) => review(ctx, r, i)),
+      ),
+  ],
+  [
+    'GET',
+    /^pulls\/(?<pull>\d+)\/files$/,
+    ({ ctx, url }) =>
+      paginate(
+        ctx,
+        url,
+        OPERATIONS.listFiles,
+        ctx.state.files.slice(0, LISTED_FILES_MAX).map((f) => diffEntry(ctx, f)),
+      ),
+  ],
   ['GET', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, url }) => listComments(ctx, memory, url)],
   ['POST', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, input }) => createComment(ctx, memory, input)],
-  ['PATCH', /^issues\/comments\/(?<id>\d+)$/, ({ ctx, memory, input, params }) =>
-    updateComment(ctx, memory, Number(params.id), input)],
-  ['POST', /^statuses\/(?<sha>[^/]+)$/, ({ ctx, memory, input, params }) =>
-    createStatus(ctx, memory, decodeURIComponent(params.sha), input)],
+  [
+    'PATCH',
+    /^issues\/comments\/(?<id>\d+)$/,
+    ({ ctx, memory, input, params }) => updateComment(ctx, memory, Number(params.id), input),
+  ],
+  [
+    'POST',
+    /^statuses\/(?<sha>[^/]+)$/,
+    ({ ctx, memory, input, params }) => createStatus(ctx, memory, decodeURIComponent(params.sha), input),
+  ],
   ['POST', /^check-runs$/, ({ ctx, input, problems }) => createCheckRun(ctx, input, problems)],
 ];
 

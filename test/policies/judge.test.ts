@@ -10,7 +10,10 @@ const DISGUISES = [
   ['* on *', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]],
   ['exec through */exec', [{ apiGroups: [''], resources: ['*/exec'], verbs: ['get'] }]],
   ['minting tokens', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }]],
-  ['writing rolebindings', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }]],
+  [
+    'writing rolebindings',
+    [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }],
+  ],
   // issue 12, section 2: what a security review found passing, and its neighbours
   ['update on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'] }]],
   ['patch on secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['patch'] }]],
@@ -27,23 +30,35 @@ const DISGUISES = [
   ['KubeVirt VirtualMachines', [{ apiGroups: ['kubevirt.io'], resources: ['virtualmachines'], verbs: ['create'] }]],
   ['Ray clusters', [{ apiGroups: ['ray.io'], resources: ['rayclusters'], verbs: ['create'] }]],
   ['Kubeflow notebooks', [{ apiGroups: ['kubeflow.org'], resources: ['notebooks'], verbs: ['create'] }]],
-  ['Spark applications', [{ apiGroups: ['sparkoperator.k8s.io'], resources: ['sparkapplications'], verbs: ['create'] }]],
+  [
+    'Spark applications',
+    [{ apiGroups: ['sparkoperator.k8s.io'], resources: ['sparkapplications'], verbs: ['create'] }],
+  ],
   ['Volcano jobs', [{ apiGroups: ['batch.volcano.sh'], resources: ['jobs'], verbs: ['create'] }]],
   ['Knative services', [{ apiGroups: ['serving.knative.dev'], resources: ['services'], verbs: ['create'] }]],
   ['JobSets', [{ apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create'] }]],
-  ['LeaderWorkerSets', [{ apiGroups: ['leaderworkerset.x-k8s.io'], resources: ['leaderworkersets'], verbs: ['create'] }]],
-  ['the KubeVirt serial console', [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/console'], verbs: ['get'] }]],
+  [
+    'LeaderWorkerSets',
+    [{ apiGroups: ['leaderworkerset.x-k8s.io'], resources: ['leaderworkersets'], verbs: ['create'] }],
+  ],
+  [
+    'the KubeVirt serial console',
+    [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/console'], verbs: ['get'] }],
+  ],
   ['workflows in every group', [{ apiGroups: ['*'], resources: ['workflows'], verbs: ['create'] }]],
   ['* in an API group orgctl does not know', [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['create'] }]],
 ] as const;
 
 const PRIVILEGE = join(ROOT, 'test/fixtures/privilege');
 /** The fixtures of issue 12, section 2: `# expect: CODE MESSAGE` on their first line. */
-const FIXTURES = readdirSync(PRIVILEGE).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
-  const text = readFileSync(join(PRIVILEGE, f), 'utf8');
-  const [, code, message] = /^# expect: (\d) (.*)$/m.exec(text)!;
-  return { file: f, text, code: Number(code), message: message! };
-});
+const FIXTURES = readdirSync(PRIVILEGE)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => {
+    const text = readFileSync(join(PRIVILEGE, f), 'utf8');
+    const [, code, message] = /^# expect: (\d) (.*)$/m.exec(text)!;
+    return { file: f, text, code: Number(code), message: message! };
+  });
 
 describe('synthesis judges what custom RBAC really allows', () => {
   it.each(DISGUISES)('a custom role with %s bound to a non-admin fails with forbidden-grant', (_what, rules) => {
@@ -54,32 +69,53 @@ describe('synthesis judges what custom RBAC really allows', () => {
     expect(r.ok).toBe(false);
     expect(r.files).toEqual([]);
     const f = r.findings.find((x) => x.rule === 'forbidden-grant')!;
-    expect(f).toMatchObject({ severity: 'error', subject: 'users/bob@acme.io → web', source: 'acme/grants/bob@acme.io → web' });
-    expect(f.message).toMatch(/^custom role sneaky \(Role acme:custom:sneaky\) lets a non-admin .* \(rule 0: .*\): reserved for admins, because/);
+    expect(f).toMatchObject({
+      severity: 'error',
+      subject: 'users/bob@acme.io → web',
+      source: 'acme/grants/bob@acme.io → web',
+    });
+    expect(f.message).toMatch(
+      /^custom role sneaky \(Role acme:custom:sneaky\) lets a non-admin .* \(rule 0: .*\): reserved for admins, because/,
+    );
   });
 
   it('orgctl check refuses it too, before anything is synthesized', async () => {
     const dir = tempDir();
     const file = join(dir, 'org.yaml');
-    writeFileSync(file, [
-      'apiVersion: orgctl/v1', 'kind: Organization', 'metadata: {name: acme}', 'spec:', '  owner: alice@acme.io',
-      '  users: [{email: alice@acme.io, admin: true}, {email: bob@acme.io}]', '  namespaces: [{name: web}]',
-      '  customRoles: [{name: deployer, rules: [{apiGroups: [apps], resources: [deployments], verbs: [create]}]}]',
-      '  grants: [{user: bob@acme.io, namespace: web, customRole: deployer}]', '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: orgctl/v1',
+        'kind: Organization',
+        'metadata: {name: acme}',
+        'spec:',
+        '  owner: alice@acme.io',
+        '  users: [{email: alice@acme.io, admin: true}, {email: bob@acme.io}]',
+        '  namespaces: [{name: web}]',
+        '  customRoles: [{name: deployer, rules: [{apiGroups: [apps], resources: [deployments], verbs: [create]}]}]',
+        '  grants: [{user: bob@acme.io, namespace: web, customRole: deployer}]',
+        '',
+      ].join('\n'),
+    );
     const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m);
+    expect(r.stderr).toMatch(
+      /^error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m,
+    );
   });
 
-  it.each(FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const))('orgctl check refuses %s, naming the grant and why', async (_file, f) => {
+  it.each(
+    FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const),
+  )('orgctl check refuses %s, naming the grant and why', async (_file, f) => {
     const r = await run(['check', '--spec', join(PRIVILEGE, f.file)]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(f.message);
     expect(r.stderr).toMatch(/reserved for admins, because .* \(at spec\.grants\[1\]\)$/m);
   });
 
-  it.each(FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const))('orgctl check passes %s once the user is an admin', async (_file, f) => {
+  it.each(
+    FIXTURES.filter((f) => f.code === 1).map((f) => [f.file, f] as const),
+  )('orgctl check passes %s once the user is an admin', async (_file, f) => {
     const file = join(tempDir(), f.file);
     writeFileSync(file, f.text.replace('{ email: bob@acme.io }', '{ email: bob@acme.io, admin: true }'));
     const r = await run(['check', '--spec', file]);
@@ -93,41 +129,66 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const r = await run(['synth', '--spec', join(PRIVILEGE, f.file), '--out', join(tempDir(), 'dist')]);
     expect(r.code).toBe(f.code);
     expect(r.stderr).toContain(f.message);
-    expect(r.stderr).toMatch(/write in API group example.com, which orgctl does not know, in 1 namespace \(bob@acme.io in web; rule 0: create,delete on widgets.example.com\): check that no controller creates pods/);
+    expect(r.stderr).toMatch(
+      /write in API group example.com, which orgctl does not know, in 1 namespace \(bob@acme.io in web; rule 0: create,delete on widgets.example.com\): check that no controller creates pods/,
+    );
   });
 
   it('a rule in every group (*) is named as such; reading an unknown group, or an admin writing it, is no warning', () => {
     const { org, web, alice } = smallOrg();
     web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['*'], resources: ['widgets'], verbs: ['patch'] }]);
-    web.grantRules(org.user('dan@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+    web.grantRules(org.user('dan@acme.io'), [
+      { apiGroups: ['example.com'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+    ]);
     web.grantRules(alice, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }]);
     const r = synth(org);
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant users/bob@acme.io custom rules']);
-    expect(r.findings[0]!.message).toMatch(/^lets 1 non-admin user write in API group \* \(every group\), which orgctl does not know/);
+    expect(r.findings[0]!.message).toMatch(
+      /^lets 1 non-admin user write in API group \* \(every group\), which orgctl does not know/,
+    );
   });
 
   it('the judgement of the output refuses the kubelet API and port-forward in hand-written cluster-wide bindings', () => {
     const { org } = smallOrg();
     org.user('bob@acme.io');
     const model = org.toModel();
-    const role = (name: string, rules: object[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });
+    const role = (name: string, rules: object[]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules,
+    });
     const bind = (name: string) => ({
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
     });
     for (const [rules, what] of [
       [[{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }], 'reach into nodes through the kubelet API'],
-      [[{ apiGroups: [''], resources: ['nodes/checkpoint'], verbs: ['create'] }], 'reach into nodes through the kubelet API'],
+      [
+        [{ apiGroups: [''], resources: ['nodes/checkpoint'], verbs: ['create'] }],
+        'reach into nodes through the kubelet API',
+      ],
       [[{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }], 'port-forward into pods'],
     ] as const) {
       const found = judgeManifests(model, [role('hand-written', [...rules]), bind('hand-written')]);
-      expect(found.filter((f) => f.rule === 'forbidden-grant').map((f) => f.message)).toEqual([expect.stringContaining(`lets a non-admin ${what} (rule 0: `)]);
+      expect(found.filter((f) => f.rule === 'forbidden-grant').map((f) => f.message)).toEqual([
+        expect.stringContaining(`lets a non-admin ${what} (rule 0: `),
+      ]);
     }
     // The same rules in a namespace reach no node: nodes are cluster-scoped.
     const ns = judgeManifests(model, [
       role('logs', [{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }]),
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'logs', namespace: 'web' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'logs' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'logs', namespace: 'web' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'logs' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+      },
     ]);
     expect(ns.filter((f) => f.rule === 'forbidden-grant')).toEqual([]);
   });
@@ -139,10 +200,12 @@ describe('synthesis judges what custom RBAC really allows', () => {
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
     ]);
     const f = synth(org).findings.find((x) => x.rule === 'forbidden-grant')!;
-    expect(f.message).toMatch(/^the custom rules of bob@acme.io \(Role acme:custom:bob@acme.io\) lets a non-admin run arbitrary pods \(rule 1: create on jobs.batch\)/);
+    expect(f.message).toMatch(
+      /^the custom rules of bob@acme.io \(Role acme:custom:bob@acme.io\) lets a non-admin run arbitrary pods \(rule 1: create on jobs.batch\)/,
+    );
   });
 
-  it('a spec names the grant\'s path', async () => {
+  it("a spec names the grant's path", async () => {
     const { App } = await import('cdk8s');
     const { Organization } = await import('../../constructs/index.ts');
     const app = new App();
@@ -173,17 +236,28 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const r = synth(org);
     expect(r.ok).toBe(true);
     expect(r.findings).toEqual([
-      expect.objectContaining({ severity: 'warning', rule: 'risky-grant', subject: 'levels/r:secrets', message: expect.stringMatching(/^lets 2 non-admin users read Secrets in 2 namespaces \(bob@acme.io, dan@acme.io in api, web; rule 0: get,list,watch on secrets\)/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'risky-grant',
+        subject: 'levels/r:secrets',
+        message: expect.stringMatching(
+          /^lets 2 non-admin users read Secrets in 2 namespaces \(bob@acme.io, dan@acme.io in api, web; rule 0: get,list,watch on secrets\)/,
+        ),
+      }),
     ]);
   });
 
   it('a token whose custom rules escalate or impersonate is a risky-grant warning; namespace power is not', () => {
     const { org, web } = smallOrg();
     org.token('ci', { namespaces: [web] }); // w:full in web: allowed, no warning
-    org.token('binder').allow(web, [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }]);
+    org
+      .token('binder')
+      .allow(web, [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }]);
     const r = synth(org);
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant tokens/binder']);
-    expect(r.findings[0]!.message).toMatch(/Role acme:token:binder can bind in web \(rule 0: bind on clusterroles.rbac.authorization.k8s.io\)/);
+    expect(r.findings[0]!.message).toMatch(
+      /Role acme:token:binder can bind in web \(rule 0: bind on clusterroles.rbac.authorization.k8s.io\)/,
+    );
   });
 });

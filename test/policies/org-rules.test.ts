@@ -41,37 +41,81 @@ const CASES: Case[] = [
   // issue 12, section 2: custom roles and inline rules that reach what only admins may
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'] }])),
-    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }])),
-    message: /^custom role rotate \(Role acme:custom:rotate\) lets a non-admin write Secrets \(rule 0: get,update on secrets\): reserved for admins, because .*mints a token/,
+    fails: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'] }]),
+      ),
+    passes: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('rotate', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
+      ),
+    message:
+      /^custom role rotate \(Role acme:custom:rotate\) lets a non-admin write Secrets \(rule 0: get,update on secrets\): reserved for admins, because .*mints a token/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }]),
-    message: /^the custom rules of bob@acme.io \(Role acme:custom:bob@acme.io\) lets a non-admin port-forward into pods \(rule 1: create on pods\/portforward\)/,
+    fails: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] },
+      ]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      ]),
+    message:
+      /^the custom rules of bob@acme.io \(Role acme:custom:bob@acme.io\) lets a non-admin port-forward into pods \(rule 1: create on pods\/portforward\)/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io', { admin: true }), [{ apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] }]),
-    message: /lets a non-admin reach into pods through the API server's proxy \(rule 0: get on services\/proxy,pods\/proxy\)/,
+    fails: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [
+        { apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] },
+      ]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io', { admin: true }), [
+        { apiGroups: [''], resources: ['services/proxy', 'pods/proxy'], verbs: ['get'] },
+      ]),
+    message:
+      /lets a non-admin reach into pods through the API server's proxy \(rule 0: get on services\/proxy,pods\/proxy\)/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('ml', [{ apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['create', 'get'] }])),
-    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('ml', [{ apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['get', 'list', 'delete'] }])),
-    message: /lets a non-admin run pods through Kubeflow .* \(rule 0: create,get on pytorchjobs.kubeflow.org,notebooks.kubeflow.org\)/,
+    fails: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('ml', [
+          { apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['create', 'get'] },
+        ]),
+      ),
+    passes: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('ml', [
+          { apiGroups: ['kubeflow.org'], resources: ['pytorchjobs', 'notebooks'], verbs: ['get', 'list', 'delete'] },
+        ]),
+      ),
+    message:
+      /lets a non-admin run pods through Kubeflow .* \(rule 0: create,get on pytorchjobs.kubeflow.org,notebooks.kubeflow.org\)/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['patch'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['patch'] }]),
-    message: /lets a non-admin write every resource of an API group orgctl does not know \(rule 0: patch on \*\.example\.com\)/,
+    fails: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['patch'] }]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [
+        { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['patch'] },
+      ]),
+    message:
+      /lets a non-admin write every resource of an API group orgctl does not know \(rule 0: patch on \*\.example\.com\)/,
   },
   {
     rule: 'unknown-namespace',
-    fails: ({ org }) => org.namespace('api').grant(org.user('bob@acme.io'), 'r:pods') && org.token('t', { namespaces: ['nope'] }),
+    fails: ({ org }) =>
+      org.namespace('api').grant(org.user('bob@acme.io'), 'r:pods') && org.token('t', { namespaces: ['nope'] }),
     passes: ({ org }) => org.token('t', { namespaces: ['web'] }),
     message: /^namespace "nope" is not declared \(declared: api, web\)/,
   },
@@ -84,12 +128,15 @@ const CASES: Case[] = [
   {
     rule: 'unknown-user',
     fails: ({ org }) => orgOf(org).addGrant({ user: 'ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
-    passes: ({ org }) => org.user('ghost@acme.io') && orgOf(org).addGrant({ user: 'Ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    passes: ({ org }) =>
+      org.user('ghost@acme.io') && orgOf(org).addGrant({ user: 'Ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
     message: /^ghost@acme.io is not a user of acme \(declare the user first\)/,
   },
   {
     rule: 'unknown-user',
-    fails: ({ org }) => org.invite('eve@acme.io', { sso: true }) && orgOf(org).addGrant({ user: 'eve@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    fails: ({ org }) =>
+      org.invite('eve@acme.io', { sso: true }) &&
+      orgOf(org).addGrant({ user: 'eve@acme.io', namespace: 'web', levels: ['r:pods'] }),
     passes: ({ org }) => org.invite('eve@acme.io', { sso: true }).grant('web', 'r:pods'),
     message: /it is a pending invite: put the access on the invite/,
   },
@@ -102,7 +149,8 @@ const CASES: Case[] = [
   {
     rule: 'unknown-role',
     fails: ({ org }) => orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
-    passes: ({ org }) => org.role('devs', 'r:full') && orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
+    passes: ({ org }) =>
+      org.role('devs', 'r:full') && orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
     message: /^role "devs" is not declared \(no role is declared\)/,
   },
   {
@@ -223,13 +271,15 @@ const CASES: Case[] = [
   {
     rule: 'invalid-rule',
     fails: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ resources: ['configmaps'], verbs: ['get'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('bob@acme.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
     message: /^rule 0 names no apiGroups \(use \[""\] for the core group/,
   },
   {
     rule: 'invalid-rule',
     fails: ({ org, web }) => org.token('metrics').allow(web, [{ apiGroups: [''], verbs: ['get'] }]),
-    passes: ({ org, web }) => org.token('metrics').allow(web, [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }]),
+    passes: ({ org, web }) =>
+      org.token('metrics').allow(web, [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }]),
     message: /^rule 0 names no resources/,
   },
   {
@@ -258,19 +308,28 @@ const CASES: Case[] = [
     rule: 'forbidden-grant',
     fails: ({ org, web }) => org.token('deploy', { namespaces: [web], owner: org.user('bob@acme.io') }),
     passes: ({ org, web, alice }) => org.token('deploy', { namespaces: [web], owner: alice }),
-    message: /^token deploy holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner/,
+    message:
+      /^token deploy holds w:full in web, which is reserved for admins: .*; its owner bob@acme.io is not an admin: give the token an admin owner, or remove the owner/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => org.token('deploy', { namespaces: [web], levels: ['r:full', 'w:pods'], owner: org.user('bob@acme.io') }),
+    fails: ({ org, web }) =>
+      org.token('deploy', { namespaces: [web], levels: ['r:full', 'w:pods'], owner: org.user('bob@acme.io') }),
     passes: ({ org, web }) => org.token('deploy', { namespaces: [web], levels: ['r:full', 'w:pods'] }),
     message: /^token deploy holds w:pods in web, which is reserved for admins/,
   },
   {
     rule: 'forbidden-grant',
-    fails: ({ org, web }) => org.token('bot', { owner: org.user('bob@acme.io') }).allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]),
-    passes: ({ org, web }) => org.token('bot', { owner: org.user('bob@acme.io') }).allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }]),
-    message: /^the custom rules of token bot in web \(Role acme:token:bot\) lets a non-admin run arbitrary pods.*give the token an admin owner/,
+    fails: ({ org, web }) =>
+      org
+        .token('bot', { owner: org.user('bob@acme.io') })
+        .allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]),
+    passes: ({ org, web }) =>
+      org
+        .token('bot', { owner: org.user('bob@acme.io') })
+        .allow(web, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }]),
+    message:
+      /^the custom rules of token bot in web \(Role acme:token:bot\) lets a non-admin run arbitrary pods.*give the token an admin owner/,
   },
   {
     rule: 'duplicate-name',
@@ -282,7 +341,8 @@ const CASES: Case[] = [
       org.token('deploy', { rotation: 1 });
       org.token('deploy-r2');
     },
-    message: /^ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 \(acme\/tokens\/deploy\) and token deploy-r1: .*choose another id/,
+    message:
+      /^ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 \(acme\/tokens\/deploy\) and token deploy-r1: .*choose another id/,
   },
   {
     rule: 'duplicate-object',
@@ -294,42 +354,73 @@ const CASES: Case[] = [
       org.token('deploy', { rotation: 1 });
       org.token('deploy-r2');
     },
-    message: /^ServiceAccount acme-system\/token-deploy-r1 and Secret acme-system\/token-deploy-r1 would be written by both acme\/tokens\/deploy and acme\/tokens\/deploy-r1/,
+    message:
+      /^ServiceAccount acme-system\/token-deploy-r1 and Secret acme-system\/token-deploy-r1 would be written by both acme\/tokens\/deploy and acme\/tokens\/deploy-r1/,
   },
   // Section 4: names and sizes the API server accepts.
   {
     rule: 'invalid-name',
-    fails: ({ org, web }) => web.grantRules(org.user('a/b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
-    message: /^the inline rules would become Role "acme:custom:a\/b@x.io", named after the email, and an RBAC object name may not contain '\/': declare the rules as a named custom role/,
+    fails: ({ org, web }) =>
+      web.grantRules(org.user('a/b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    message:
+      /^the inline rules would become Role "acme:custom:a\/b@x.io", named after the email, and an RBAC object name may not contain '\/': declare the rules as a named custom role/,
   },
   {
     rule: 'invalid-object',
-    fails: ({ org, web }) => web.grantRules(org.user('a%b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
-    passes: ({ org, web }) => web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    fails: ({ org, web }) =>
+      web.grantRules(org.user('a%b@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+    passes: ({ org, web }) =>
+      web.grantRules(org.user('ab@x.io'), [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
     message: /^name "acme:custom:a%b@x.io" may not contain '%', which the API server refuses for a Role/,
   },
   {
     rule: 'invalid-object',
     fails: ({ org }) => org.token('bot', { note: 'x'.repeat(300 * 1024) }),
     passes: ({ org }) => org.token('bot', { note: 'x'.repeat(1024) }),
-    message: /^its annotations are \d+ bytes, over the API server's 262144 bytes \(256 KiB\); shorten the token's name or note/,
+    message:
+      /^its annotations are \d+ bytes, over the API server's 262144 bytes \(256 KiB\); shorten the token's name or note/,
   },
   {
     rule: 'object-size',
-    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('big', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: Array.from({ length: 60_000 }, (_, i) => `config-${i}-abcdefghijklmnop`) }])),
-    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.customRole('big', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: Array.from({ length: 600 }, (_, i) => `config-${i}-abcdefghijklmnop`) }])),
+    fails: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('big', [
+          {
+            apiGroups: [''],
+            resources: ['configmaps'],
+            verbs: ['get'],
+            resourceNames: Array.from({ length: 60_000 }, (_, i) => `config-${i}-abcdefghijklmnop`),
+          },
+        ]),
+      ),
+    passes: ({ org, web }) =>
+      web.grant(
+        org.user('bob@acme.io'),
+        org.customRole('big', [
+          {
+            apiGroups: [''],
+            resources: ['configmaps'],
+            verbs: ['get'],
+            resourceNames: Array.from({ length: 600 }, (_, i) => `config-${i}-abcdefghijklmnop`),
+          },
+        ]),
+      ),
     message: /^is 1\.\d\d MiB, over the 1\.50 MiB the API server \(etcd\) accepts in one request/,
   },
   {
     rule: 'undeployable-namespace',
     fails: ({ org }) => org.namespace('argocd'),
     passes: ({ org }) => org.namespace('argo-workflows'),
-    message: /^argocd is Argo CD's own namespace \(the default of delivery.argocd.namespace\), which the generated AppProject denies: its shard would never sync/,
+    message:
+      /^argocd is Argo CD's own namespace \(the default of delivery.argocd.namespace\), which the generated AppProject denies: its shard would never sync/,
   },
 ];
 
-const findingsOf = (org: Organization, rule: string) => runPolicies(org.toModel(), { today: TODAY }).filter((f) => f.rule === rule);
+const findingsOf = (org: Organization, rule: string) =>
+  runPolicies(org.toModel(), { today: TODAY }).filter((f) => f.rule === rule);
 
 describe('org rules', () => {
   it('every rule has a case', () => {
@@ -379,7 +470,9 @@ describe('org rules', () => {
       ['namespaces/gitops', expect.stringMatching(/^gitops is Argo CD's own namespace \(delivery.argocd.namespace\)/)],
     ]);
     const b = smallOrg({ argocd: { repoURL: 'https://git.example/org.git', namespace: 'acme-system' } });
-    expect(findingsOf(b.org, 'undeployable-namespace')[0]?.message).toMatch(/^delivery.argocd.namespace "acme-system" is the organization's system namespace/);
+    expect(findingsOf(b.org, 'undeployable-namespace')[0]?.message).toMatch(
+      /^delivery.argocd.namespace "acme-system" is the organization's system namespace/,
+    );
   });
 
   it('a token owned by nobody (the organization) may hold w:full', () => {

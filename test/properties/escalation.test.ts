@@ -29,19 +29,103 @@ const RBAC = 'rbac.authorization.k8s.io';
 /** A resource no rule names: only `*` reaches it (a custom resource orgctl has never heard of). */
 const UNHEARD = 'unheard-of';
 /** Groups Kubernetes does not serve itself, as rules below may name them; `unheard.example` only `*` reaches. */
-const FOREIGN_GROUPS = ['argoproj.io', 'tekton.dev', 'kubevirt.io', 'subresources.kubevirt.io', 'serving.knative.dev', 'example.com', 'extensions', 'unheard.example'];
+const FOREIGN_GROUPS = [
+  'argoproj.io',
+  'tekton.dev',
+  'kubevirt.io',
+  'subresources.kubevirt.io',
+  'serving.knative.dev',
+  'example.com',
+  'extensions',
+  'unheard.example',
+];
 
-const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', '*', 'escalate', 'bind', 'impersonate', 'approve'];
-const GROUPS = ['', 'apps', 'batch', RBAC, '*', 'certificates.k8s.io', 'authentication.k8s.io', 'networking.k8s.io', ...FOREIGN_GROUPS.filter((g) => g !== 'unheard.example')];
+const VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  '*',
+  'escalate',
+  'bind',
+  'impersonate',
+  'approve',
+];
+const GROUPS = [
+  '',
+  'apps',
+  'batch',
+  RBAC,
+  '*',
+  'certificates.k8s.io',
+  'authentication.k8s.io',
+  'networking.k8s.io',
+  ...FOREIGN_GROUPS.filter((g) => g !== 'unheard.example'),
+];
 const RESOURCES = [
-  'pods', 'pods/exec', 'pods/attach', 'pods/log', 'pods/ephemeralcontainers', 'pods/portforward', 'pods/proxy', 'pods/status', 'pods/eviction',
-  'pods/*', '*/exec', '*/attach', '*/proxy', '*/portforward', '*/*', '*',
-  'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'replicationcontrollers',
-  'secrets', 'secrets/*', 'serviceaccounts', 'serviceaccounts/token', 'configmaps', 'services', 'services/proxy', 'services/status',
-  'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'users', 'groups',
-  'nodes', 'nodes/proxy', 'nodes/log', 'nodes/stats', 'nodes/metrics', 'nodes/checkpoint', 'nodes/pods', 'nodes/*',
-  'ingresses', 'Pods', 'workflows', 'workflowtemplates', 'rollouts', 'applications', 'taskruns', 'pipelines', 'virtualmachines',
-  'revisions', 'foos', 'virtualmachineinstances/console', 'virtualmachineinstances/vnc', '*/console',
+  'pods',
+  'pods/exec',
+  'pods/attach',
+  'pods/log',
+  'pods/ephemeralcontainers',
+  'pods/portforward',
+  'pods/proxy',
+  'pods/status',
+  'pods/eviction',
+  'pods/*',
+  '*/exec',
+  '*/attach',
+  '*/proxy',
+  '*/portforward',
+  '*/*',
+  '*',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicationcontrollers',
+  'secrets',
+  'secrets/*',
+  'serviceaccounts',
+  'serviceaccounts/token',
+  'configmaps',
+  'services',
+  'services/proxy',
+  'services/status',
+  'roles',
+  'rolebindings',
+  'clusterroles',
+  'clusterrolebindings',
+  'users',
+  'groups',
+  'nodes',
+  'nodes/proxy',
+  'nodes/log',
+  'nodes/stats',
+  'nodes/metrics',
+  'nodes/checkpoint',
+  'nodes/pods',
+  'nodes/*',
+  'ingresses',
+  'Pods',
+  'workflows',
+  'workflowtemplates',
+  'rollouts',
+  'applications',
+  'taskruns',
+  'pipelines',
+  'virtualmachines',
+  'revisions',
+  'foos',
+  'virtualmachineinstances/console',
+  'virtualmachineinstances/vnc',
+  '*/console',
 ];
 
 type Triple = readonly [verb: string, group: string, resource: string];
@@ -77,7 +161,13 @@ const NAMESPACE_RESERVED: readonly Triple[] = [
 /** Reserved too when granted cluster-wide: nodes (the kubelet's whole API), users, CSRs, cluster RBAC. */
 const CLUSTER_RESERVED: readonly Triple[] = [
   ...NAMESPACE_RESERVED,
-  ...cross(PROXY, '', ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'].map((s) => `nodes/${s}`)),
+  ...cross(
+    PROXY,
+    '',
+    ['proxy', 'log', 'stats', 'metrics', 'spec', 'checkpoint', 'pods', 'healthz', 'configz', 'statusz'].map(
+      (s) => `nodes/${s}`,
+    ),
+  ),
   ...cross(['impersonate'], '', ['users', 'groups']),
   ...cross(['impersonate'], 'authentication.k8s.io', ['uids', 'userextras', 'userextras/scopes']),
   ...cross(['update', 'patch'], 'certificates.k8s.io', ['certificatesigningrequests/approval']),
@@ -94,9 +184,12 @@ const asRequest = ([verb, apiGroup, res]: Triple, name: string): ResourceRequest
 
 /** The reserved requests a rule allows, by the project's matcher, for any name it could act on. */
 const reservedAllowed = (rule: PolicyRule, scope: Scope): Triple[] =>
-  RESERVED[scope].filter((t) => ['', ...(rule.resourceNames ?? [])].some((name) => ruleAllows(rule, asRequest(t, name))));
+  RESERVED[scope].filter((t) =>
+    ['', ...(rule.resourceNames ?? [])].some((name) => ruleAllows(rule, asRequest(t, name))),
+  );
 
-const adminOnly = (rule: PolicyRule, scope: Scope) => classesOfRule(rule, scope).some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+const adminOnly = (rule: PolicyRule, scope: Scope) =>
+  classesOfRule(rule, scope).some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
 
 /** Independent of analysis: plain matching, names ignored. */
 function referenceAllows(rule: PolicyRule, [verb, group, resource]: Triple): boolean {
@@ -109,14 +202,19 @@ function referenceAllows(rule: PolicyRule, [verb, group, resource]: Triple): boo
   return slash > 0 && resources.includes(`*${resource.slice(slash)}`);
 }
 
-const referenceForbidden = (rules: readonly PolicyRule[]) => rules.some((r) => NAMESPACE_RESERVED.some((t) => referenceAllows(r, t)));
+const referenceForbidden = (rules: readonly PolicyRule[]) =>
+  rules.some((r) => NAMESPACE_RESERVED.some((t) => referenceAllows(r, t)));
 
-const ruleArb = fc.record({
-  apiGroups: fc.uniqueArray(fc.constantFrom(...GROUPS), { minLength: 1, maxLength: 2 }),
-  resources: fc.uniqueArray(fc.constantFrom(...RESOURCES), { minLength: 1, maxLength: 3 }),
-  verbs: fc.uniqueArray(fc.constantFrom(...VERBS), { minLength: 1, maxLength: 3 }),
-  resourceNames: fc.option(fc.constant(['one']), { nil: undefined }),
-}).map((r) => (r.resourceNames ? r : { apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs })) as fc.Arbitrary<PolicyRule>;
+const ruleArb = fc
+  .record({
+    apiGroups: fc.uniqueArray(fc.constantFrom(...GROUPS), { minLength: 1, maxLength: 2 }),
+    resources: fc.uniqueArray(fc.constantFrom(...RESOURCES), { minLength: 1, maxLength: 3 }),
+    verbs: fc.uniqueArray(fc.constantFrom(...VERBS), { minLength: 1, maxLength: 3 }),
+    resourceNames: fc.option(fc.constant(['one']), { nil: undefined }),
+  })
+  .map((r) =>
+    r.resourceNames ? r : { apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs },
+  ) as fc.Arbitrary<PolicyRule>;
 
 function synthWith(rules: PolicyRule[], admin: boolean, token: boolean) {
   const root = new Construct(undefined as never, '');
@@ -131,7 +229,10 @@ function synthWith(rules: PolicyRule[], admin: boolean, token: boolean) {
 }
 
 describe('the reserved requests, as data', () => {
-  it.each(['namespace', 'cluster'] as const)('every reserved request, as a rule of its own granted %s-wide, is reserved by the analysis', (scope) => {
+  it.each([
+    'namespace',
+    'cluster',
+  ] as const)('every reserved request, as a rule of its own granted %s-wide, is reserved by the analysis', (scope) => {
     for (const [verb, group, res] of RESERVED[scope]) {
       const rule = { apiGroups: [group], resources: [res === UNHEARD ? '*' : res], verbs: [verb] };
       expect(adminOnly(rule, scope), `${verb} ${res} in "${group}"`).toBe(true);
@@ -146,7 +247,8 @@ describe('the reserved requests, as data', () => {
           for (const res of RESOURCES) {
             const rule = { apiGroups: [group], resources: [res], verbs: [verb] };
             probed++;
-            if (!adminOnly(rule, scope)) expect(reservedAllowed(rule, scope), `${scope}: ${JSON.stringify(rule)}`).toEqual([]);
+            if (!adminOnly(rule, scope))
+              expect(reservedAllowed(rule, scope), `${scope}: ${JSON.stringify(rule)}`).toEqual([]);
           }
         }
       }
@@ -154,14 +256,22 @@ describe('the reserved requests, as data', () => {
     expect(probed).toBe(2 * VERBS.length * GROUPS.length * RESOURCES.length);
   });
 
-  it('pods/log and reading anything but Secrets are not reserved (a container\'s own output; the built-in view role grants them)', () => {
-    expect(adminOnly({ apiGroups: [''], resources: ['pods/log', 'pods', 'services', 'configmaps'], verbs: ['get', 'list', 'watch'] }, 'namespace')).toBe(false);
+  it("pods/log and reading anything but Secrets are not reserved (a container's own output; the built-in view role grants them)", () => {
+    expect(
+      adminOnly(
+        { apiGroups: [''], resources: ['pods/log', 'pods', 'services', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+        'namespace',
+      ),
+    ).toBe(false);
     expect(reservedAllowed({ apiGroups: [''], resources: ['pods/log'], verbs: ['*'] }, 'cluster')).toEqual([]);
   });
 });
 
 describe('escalation cannot pass', () => {
-  it.each(['namespace', 'cluster'] as const)(`every random rule the analysis calls harmless, granted %s-wide, allows no reserved request (${RUNS * 4} rules)`, (scope) => {
+  it.each([
+    'namespace',
+    'cluster',
+  ] as const)(`every random rule the analysis calls harmless, granted %s-wide, allows no reserved request (${RUNS * 4} rules)`, (scope) => {
     fc.assert(
       fc.property(ruleArb, (rule) => {
         if (!adminOnly(rule, scope)) expect(reservedAllowed(rule, scope)).toEqual([]);

@@ -25,7 +25,9 @@ type Spec = OrgSpec['spec'];
 /** What the declaration intends, worked out from the spec alone: subject → namespace → covered levels. */
 function intended(spec: Spec, cluster: string): Map<string, Map<string, string[]>> {
   const out = new Map<string, Map<string, PolicyRule[]>>();
-  const inCluster = new Set((spec.namespaces ?? []).filter((n) => !n.clusters || n.clusters.includes(cluster)).map((n) => n.name));
+  const inCluster = new Set(
+    (spec.namespaces ?? []).filter((n) => !n.clusters || n.clusters.includes(cluster)).map((n) => n.name),
+  );
   const put = (subject: string, ns: string, rules: PolicyRule[]) => {
     if (!inCluster.has(ns) && ns !== 'acme-system') return;
     const m = out.get(subject) ?? new Map<string, PolicyRule[]>();
@@ -43,7 +45,7 @@ function intended(spec: Spec, cluster: string): Map<string, Map<string, string[]
     const u = users.get(g.user.toLowerCase());
     if (!u || u.status === 'deactivated' || u.access === 'none') continue;
     if (g.expires !== undefined && g.expires < TODAY) continue;
-    put(u.email, g.namespace, rulesOf([...(g.levels ?? []), ...(g.role ? roles.get(g.role) ?? [] : [])]));
+    put(u.email, g.namespace, rulesOf([...(g.levels ?? []), ...(g.role ? (roles.get(g.role) ?? []) : [])]));
   }
   for (const t of spec.tokens ?? []) {
     const sa = `acme-system:token-${t.id}`;
@@ -51,11 +53,16 @@ function intended(spec: Spec, cluster: string): Map<string, Map<string, string[]
     for (const r of t.rbac ?? []) put(sa, r.namespace, [...(r.rules ?? [])]);
   }
   // Rules to the levels they cover, the same measure the analysis reports.
-  return new Map([...out].map(([subject, m]) => [subject, new Map([...m].map(([ns, rules]) => [ns, levelsCovered(rules)]))]));
+  return new Map(
+    [...out].map(([subject, m]) => [subject, new Map([...m].map(([ns, rules]) => [ns, levelsCovered(rules)]))]),
+  );
 }
 
 /** What the synthesized RBAC allows, per the analysis of the files as written. */
-function effective(files: readonly { path: string; content: string }[], cluster: string): Map<string, Map<string, string[]>> {
+function effective(
+  files: readonly { path: string; content: string }[],
+  cluster: string,
+): Map<string, Map<string, string[]>> {
   const docs = files
     .filter((f) => f.path.startsWith(`${cluster}/`))
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
@@ -71,7 +78,15 @@ function effective(files: readonly { path: string; content: string }[], cluster:
 
 /** A random small organization: the generator's shape plus expired grants, Add All and Remove All. */
 function organization(seed: number, users: number, namespaces: number, grants: number, tokens: number): OrgSpec {
-  const spec = generateSpec({ users, namespaces, grants, tokens, seed, admins: 1 + (seed % 2), clusters: ['lga1', 'ord1'] }) as unknown as { spec: { users: { access?: string }[]; grants: { expires?: string }[] } };
+  const spec = generateSpec({
+    users,
+    namespaces,
+    grants,
+    tokens,
+    seed,
+    admins: 1 + (seed % 2),
+    clusters: ['lga1', 'ord1'],
+  }) as unknown as { spec: { users: { access?: string }[]; grants: { expires?: string }[] } };
   spec.spec.grants.forEach((g, i) => {
     if ((i + seed) % 9 === 0) g.expires = '2020-01-01';
   });
@@ -86,26 +101,43 @@ describe('intent equals effect', () => {
   it(`holds for ${RUNS} generated organizations, in every cluster`, () => {
     let checked = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 3, max: 25 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 6 }), (seed, users, namespaces, grants, tokens) => {
-        const spec = organization(seed, users, namespaces, grants, tokens);
-        const root = new Construct(undefined as never, '');
-        Organization.fromSpec(root, spec, { today: TODAY });
-        const r = synthesize(root, { today: TODAY, declaredIn: 'property' });
-        expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
-        for (const cluster of ['lga1', 'ord1']) {
-          const want = intended(spec.spec, cluster);
-          const got = effective(r.files, cluster);
-          // every subject that has access, and exactly the levels intended, nowhere else
-          const norm = (m: Map<string, Map<string, string[]>>) =>
-            Object.fromEntries([...m].map(([s, nss]) => [s, Object.fromEntries([...nss].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, l]) => [ns, [...l].sort()]))]).sort(([a], [b]) => (a < b ? -1 : 1)));
-          expect(norm(got)).toEqual(norm(want));
-          // nobody but admins reaches the system namespace
-          for (const [subject, nss] of got) {
-            if (nss.has('acme-system')) expect(spec.spec.users!.some((u) => u.email === subject && u.admin)).toBe(true);
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 3, max: 25 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 6 }),
+        (seed, users, namespaces, grants, tokens) => {
+          const spec = organization(seed, users, namespaces, grants, tokens);
+          const root = new Construct(undefined as never, '');
+          Organization.fromSpec(root, spec, { today: TODAY });
+          const r = synthesize(root, { today: TODAY, declaredIn: 'property' });
+          expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+          for (const cluster of ['lga1', 'ord1']) {
+            const want = intended(spec.spec, cluster);
+            const got = effective(r.files, cluster);
+            // every subject that has access, and exactly the levels intended, nowhere else
+            const norm = (m: Map<string, Map<string, string[]>>) =>
+              Object.fromEntries(
+                [...m]
+                  .map(([s, nss]) => [
+                    s,
+                    Object.fromEntries(
+                      [...nss].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, l]) => [ns, [...l].sort()]),
+                    ),
+                  ])
+                  .sort(([a], [b]) => (a < b ? -1 : 1)),
+              );
+            expect(norm(got)).toEqual(norm(want));
+            // nobody but admins reaches the system namespace
+            for (const [subject, nss] of got) {
+              if (nss.has('acme-system'))
+                expect(spec.spec.users!.some((u) => u.email === subject && u.admin)).toBe(true);
+            }
           }
-        }
-        checked++;
-      }),
+          checked++;
+        },
+      ),
       { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31), verbose: 1 },
     );
     expect(checked).toBe(RUNS);

@@ -23,8 +23,13 @@ function specFile(seed: number, users = 600, grants = 6_000): string {
   return file;
 }
 
-const synthProcess = (spec: string, out: string) => spawn(process.execPath, [BIN, 'synth', '--spec', spec, '--out', out], { stdio: 'ignore', env: { ...process.env, ORGCTL_TODAY: '2026-11-26' } });
-const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((done) => p.on('exit', (code) => done(code)));
+const synthProcess = (spec: string, out: string) =>
+  spawn(process.execPath, [BIN, 'synth', '--spec', spec, '--out', out], {
+    stdio: 'ignore',
+    env: { ...process.env, ORGCTL_TODAY: '2026-11-26' },
+  });
+const exited = (p: ReturnType<typeof spawn>) =>
+  new Promise<number | null>((done) => p.on('exit', (code) => done(code)));
 
 describe('all or nothing', () => {
   it('a synthesis killed at a random moment leaves the previous output or the new one, whole', async () => {
@@ -44,7 +49,12 @@ describe('all or nothing', () => {
       await done;
       recoverInterrupted(out); // what the next run does first (a kill between the two renames)
       const after = snapshot(out);
-      expect(after.size > 0 && (JSON.stringify([...after]) === JSON.stringify([...previous]) || JSON.stringify([...after]) === JSON.stringify([...newOutput])), `kill ${i}`).toBe(true);
+      expect(
+        after.size > 0 &&
+          (JSON.stringify([...after]) === JSON.stringify([...previous]) ||
+            JSON.stringify([...after]) === JSON.stringify([...newOutput])),
+        `kill ${i}`,
+      ).toBe(true);
     }
   });
 
@@ -69,7 +79,9 @@ describe('all or nothing', () => {
     writeFileSync(join(parent, 'not-a-folder'), 'x');
     const r = await run(['synth', '--spec', specFile(5, 50, 200), '--out', join(parent, 'not-a-folder', 'dist')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^orgctl synth: cannot write .*not-a-folder\/dist\/ \(ENOTDIR: .*\); the previous output was left as it was$/m);
+    expect(r.stderr).toMatch(
+      /^orgctl synth: cannot write .*not-a-folder\/dist\/ \(ENOTDIR: .*\); the previous output was left as it was$/m,
+    );
     expect(readFileSync(join(parent, 'not-a-folder'), 'utf8')).toBe('x');
   });
 
@@ -87,7 +99,9 @@ describe('no secret material', () => {
   const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b[A-Za-z0-9+/]{60,}={0,2}\b/;
   const generated = () => {
     const root = new Construct(undefined as never, '');
-    Organization.fromSpec(root, generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 60, seed: 9 }), { today: '2026-11-26' });
+    Organization.fromSpec(root, generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 60, seed: 9 }), {
+      today: '2026-11-26',
+    });
     return new Map(synthesize(root, { today: '2026-11-26', declaredIn: 'test' }).files.map((f) => [f.path, f.content]));
   };
   it.each([
@@ -98,7 +112,8 @@ describe('no secret material', () => {
     expect(out.size).toBeGreaterThan(2);
     for (const [path, text] of out) {
       expect(text, path).not.toMatch(TOKEN_SHAPED);
-      for (const doc of text.split(/^---$/m)) if (/^kind: Secret$/m.test(doc)) expect(doc, path).not.toMatch(/^(data|stringData):/m);
+      for (const doc of text.split(/^---$/m))
+        if (/^kind: Secret$/m.test(doc)) expect(doc, path).not.toMatch(/^(data|stringData):/m);
     }
   });
 });

@@ -21,8 +21,16 @@ type Edit =
   | { kind: 'revoke'; who: string };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('admin', 'billing', 'deactivate'), who: fc.constantFrom(...PEOPLE.slice(1)) }) as fc.Arbitrary<Edit>,
-  fc.record({ kind: fc.constant('grant'), who: fc.constantFrom(...PEOPLE.slice(3)), ns: fc.constantFrom(...NAMESPACES), level: fc.constantFrom(...LEVELS) }) as fc.Arbitrary<Edit>,
+  fc.record({
+    kind: fc.constantFrom('admin', 'billing', 'deactivate'),
+    who: fc.constantFrom(...PEOPLE.slice(1)),
+  }) as fc.Arbitrary<Edit>,
+  fc.record({
+    kind: fc.constant('grant'),
+    who: fc.constantFrom(...PEOPLE.slice(3)),
+    ns: fc.constantFrom(...NAMESPACES),
+    level: fc.constantFrom(...LEVELS),
+  }) as fc.Arbitrary<Edit>,
   fc.record({ kind: fc.constant('revoke'), who: fc.constantFrom(...PEOPLE.slice(3)) }) as fc.Arbitrary<Edit>,
 );
 
@@ -35,8 +43,7 @@ function apply(spec: Spec, e: Edit): void {
     u.status = u.status === 'deactivated' ? 'active' : 'deactivated';
     // tokens outlive their user: a deactivation hands them to another admin in the same change
     for (const t of spec.spec.tokens) if (t.owner === email && u.status === 'deactivated') t.owner = 'frank@acme.io';
-  }
-  else if (e.kind === 'grant') spec.spec.grants.push({ user: email, namespace: e.ns, levels: [e.level] });
+  } else if (e.kind === 'grant') spec.spec.grants.push({ user: email, namespace: e.ns, levels: [e.level] });
   else spec.spec.grants = spec.spec.grants.filter((g: { user: string }) => g.user !== email);
 }
 
@@ -67,9 +74,20 @@ describe('review cannot be fooled', () => {
             return;
           }
           const diff = diffSnapshots(baseSnapshot, headSnapshot);
-          const verdict = review({ base: baseSnapshot, head: headSnapshot, diff, actors, approvals, changedPaths: ['org/org.ts'], overrides: [] });
+          const verdict = review({
+            base: baseSnapshot,
+            head: headSnapshot,
+            diff,
+            actors,
+            approvals,
+            changedPaths: ['org/org.ts'],
+            overrides: [],
+          });
           const changed = new Set(diff.people.map((p) => p.id.split('@')[0]!));
-          const tokensOf = (login: string) => diff.tokens.some((t) => [baseSnapshot.tokens.get(t.id)?.owner, headSnapshot.tokens.get(t.id)?.owner].includes(`${login}@acme.io`));
+          const tokensOf = (login: string) =>
+            diff.tokens.some((t) =>
+              [baseSnapshot.tokens.get(t.id)?.owner, headSnapshot.tokens.get(t.id)?.owner].includes(`${login}@acme.io`),
+            );
 
           // 1. an actor's own access changes: never passes
           if (actors.some((a) => changed.has(a) || tokensOf(a))) expect(verdict.ok).toBe(false);
@@ -83,7 +101,8 @@ describe('review cannot be fooled', () => {
           }
           // 3. membership comes from base: an actor who is admin only in head is not an admin
           const outsiders = actors.filter((a) => !baseAdmins.has(a));
-          if (outsiders.length && !approvals.some((a) => baseAdmins.has(a) && !actors.includes(a))) expect(verdict.ok).toBe(false);
+          if (outsiders.length && !approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)))
+            expect(verdict.ok).toBe(false);
         },
       ),
       { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
@@ -111,10 +130,20 @@ describe('review cannot be fooled', () => {
         fc.boolean(),
         (which, actors, approvals, override) => {
           const { snapshot, diff } = heads[which]!;
-          const verdict = review({ base: baseSnapshot, head: snapshot, diff, actors, approvals, changedPaths: ['org/org.ts'], overrides: override ? ['settings-change', 'mass-removal'] : [] });
+          const verdict = review({
+            base: baseSnapshot,
+            head: snapshot,
+            diff,
+            actors,
+            approvals,
+            changedPaths: ['org/org.ts'],
+            overrides: override ? ['settings-change', 'mass-removal'] : [],
+          });
           // An approving admin who is not an author, and two admins behind the change in all.
           const twoAdmins = new Set([...actors, ...approvals].filter((l) => baseAdmins.has(l))).size >= 2;
-          expect(verdict.results.find((r) => r.rule === 'settings-change')!.ok).toBe(approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)) && twoAdmins);
+          expect(verdict.results.find((r) => r.rule === 'settings-change')!.ok).toBe(
+            approvals.some((a) => baseAdmins.has(a) && !actors.includes(a)) && twoAdmins,
+          );
           if (!approvals.some((a) => baseAdmins.has(a) && !actors.includes(a))) expect(verdict.ok).toBe(false);
         },
       ),

@@ -4,7 +4,7 @@ import { actorsOf, overridesOf, validApprovals } from '../../review/approvals.ts
 const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
 
 describe('approvals', () => {
-  it('counts a reviewer\'s latest approval of the head commit', () => {
+  it("counts a reviewer's latest approval of the head commit", () => {
     expect(validApprovals([r('dan', 'APPROVED')], 'head')).toEqual(['dan']);
   });
   it('a stale approval (older commit) does not count', () => {
@@ -21,7 +21,11 @@ describe('approvals', () => {
     expect(validApprovals([r('dan', 'APPROVED', 'old'), r('Dan', 'APPROVED')], 'head')).toEqual(['Dan']);
   });
   it('actors are the author and every commit author, once each; unlinked authors still act', () => {
-    expect(actorsOf('alice', ['alice', 'Bob', null, 'bob'])).toEqual(['alice', 'Bob', '(commit 3: author without a GitHub account)']);
+    expect(actorsOf('alice', ['alice', 'Bob', null, 'bob'])).toEqual([
+      'alice',
+      'Bob',
+      '(commit 3: author without a GitHub account)',
+    ]);
   });
   it('overrides come from labels', () => {
     expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);

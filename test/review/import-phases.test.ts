@@ -49,9 +49,18 @@ const WIDGETS: PolicyRule[] = [{ apiGroups: ['example.com'], resources: ['widget
 const docs = (...objects: object[]): ManifestDoc[] =>
   objects.map((object, index) => ({ file: 'c.yaml', index, object }));
 const metadata = (name: string, namespace: string | undefined) => ({ name, ...(namespace ? { namespace } : {}) });
-const roleDoc = (name: string, namespace: string | undefined, rules: readonly PolicyRule[]) =>
-  ({ apiVersion: RBAC, kind: namespace ? 'Role' : 'ClusterRole', metadata: metadata(name, namespace), rules });
-const bindingDoc = (name: string, namespace: string | undefined, role: { kind: string; name: string }, subjects: object[]) => ({
+const roleDoc = (name: string, namespace: string | undefined, rules: readonly PolicyRule[]) => ({
+  apiVersion: RBAC,
+  kind: namespace ? 'Role' : 'ClusterRole',
+  metadata: metadata(name, namespace),
+  rules,
+});
+const bindingDoc = (
+  name: string,
+  namespace: string | undefined,
+  role: { kind: string; name: string },
+  subjects: object[],
+) => ({
   apiVersion: RBAC,
   kind: namespace ? 'RoleBinding' : 'ClusterRoleBinding',
   metadata: metadata(name, namespace),
@@ -62,7 +71,11 @@ const clusterRole = (name: string) => ({ kind: 'ClusterRole', name });
 const namespacedRole = (name: string) => ({ kind: 'Role', name });
 const user = (name: string) => ({ kind: 'User', name });
 const group = (name: string) => ({ kind: 'Group', name });
-const sa = (name: string, namespace?: string) => ({ kind: 'ServiceAccount', name, ...(namespace ? { namespace } : {}) });
+const sa = (name: string, namespace?: string) => ({
+  kind: 'ServiceAccount',
+  name,
+  ...(namespace ? { namespace } : {}),
+});
 
 function role(name: string, rules: readonly PolicyRule[], namespace = ''): RoleObject {
   const kind = namespace ? 'Role' : 'ClusterRole';
@@ -70,21 +83,36 @@ function role(name: string, rules: readonly PolicyRule[], namespace = ''): RoleO
 }
 
 /** A membership as orgctl's ConfigMaps give it, from the parts a test cares about. */
-function membership(parts: {
-  org?: Partial<OrgInfo>;
-  users?: (Partial<MemberUser> & { email: string })[];
-  tokens?: (Partial<MemberToken> & { id: string })[];
-  invites?: (Partial<MemberInvite> & { email: string })[];
-} = {}): Membership {
+function membership(
+  parts: {
+    org?: Partial<OrgInfo>;
+    users?: (Partial<MemberUser> & { email: string })[];
+    tokens?: (Partial<MemberToken> & { id: string })[];
+    invites?: (Partial<MemberInvite> & { email: string })[];
+  } = {},
+): Membership {
   const org: OrgInfo = {
-    name: 'acme', owner: 'alice@acme.io', usernamePrefix: '', ssoEnforced: false, clusters: [], namespaces: [],
-    massRemovalThreshold: 0.25, systemNamespace: 'acme-system', shards: 32, roles: [], ...parts.org,
+    name: 'acme',
+    owner: 'alice@acme.io',
+    usernamePrefix: '',
+    ssoEnforced: false,
+    clusters: [],
+    namespaces: [],
+    massRemovalThreshold: 0.25,
+    systemNamespace: 'acme-system',
+    shards: 32,
+    roles: [],
+    ...parts.org,
   };
-  const users = (parts.users ?? []).map((u): MemberUser =>
-    ({ username: u.email, admin: false, billing: false, status: 'active', ...u }));
-  const tokens = (parts.tokens ?? []).map((t): MemberToken => ({ serviceAccount: `token-${t.id}`, namespaces: [], ...t }));
-  const invites = (parts.invites ?? []).map((i): MemberInvite =>
-    ({ admin: false, billing: false, sso: true, state: 'pending', grants: [], ...i }));
+  const users = (parts.users ?? []).map(
+    (u): MemberUser => ({ username: u.email, admin: false, billing: false, status: 'active', ...u }),
+  );
+  const tokens = (parts.tokens ?? []).map(
+    (t): MemberToken => ({ serviceAccount: `token-${t.id}`, namespaces: [], ...t }),
+  );
+  const invites = (parts.invites ?? []).map(
+    (i): MemberInvite => ({ admin: false, billing: false, sso: true, state: 'pending', grants: [], ...i }),
+  );
   return {
     org,
     users: new Map(users.map((u) => [u.email, u])),
@@ -93,8 +121,12 @@ function membership(parts: {
   };
 }
 
-const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext =>
-  ({ systemNamespace: 'acme-system', emailByUsername: new Map(), tokenByAccount: new Map(), ...parts });
+const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
+  systemNamespace: 'acme-system',
+  emailByUsername: new Map(),
+  tokenByAccount: new Map(),
+  ...parts,
+});
 
 /** Importable bindings straight from manifests, with their roles imported as classifyRoles and nameCustomRoles say. */
 function imported(objects: object[], org = 'acme', members?: ReadonlyMap<string, unknown>) {
@@ -102,15 +134,24 @@ function imported(objects: object[], org = 'acme', members?: ReadonlyMap<string,
   return { importable, ...nameCustomRoles(classifyRoles(importable, org, members)) };
 }
 
-const access = (parts: Partial<TokenAccess> = {}): TokenAccess =>
-  ({ levels: new Set<string>(), rules: [], roles: new Set<RoleObject>(), customRoles: new Set<string>(), ...parts });
+const access = (parts: Partial<TokenAccess> = {}): TokenAccess => ({
+  levels: new Set<string>(),
+  rules: [],
+  roles: new Set<RoleObject>(),
+  customRoles: new Set<string>(),
+  ...parts,
+});
 
 const custom = (name: string, named = false) => ({ kind: 'custom', name, named }) as const;
 
 describe('import phases', () => {
   describe('readSource', () => {
     it('reads hand-written RBAC without membership: the organization is named as given, else "org"', () => {
-      const input = docs(roleDoc('r', 'web', PODS_GET), { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'broken' } });
+      const input = docs(roleDoc('r', 'web', PODS_GET), {
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        metadata: { name: 'broken' },
+      });
       const source = readSource(input, {});
       expect(source.membership).toBeUndefined();
       expect([source.org, source.systemNamespace, source.placement.size]).toEqual(['org', 'org-system', 0]);
@@ -142,23 +183,33 @@ describe('import phases', () => {
   });
 
   it('screenBindings keeps RoleBindings with a role, each with its place in the input, and says why the others go', () => {
-    const rbac = readRbac(docs(
-      roleDoc('reader', 'web', PODS_GET),
-      roleDoc('reader', 'kube-system', PODS_GET),
-      bindingDoc('everyone', undefined, clusterRole('view'), [user('amy@x.io'), sa('ci', 'web')]),
-      bindingDoc('nobody', undefined, clusterRole('view'), []),
-      bindingDoc('gone', 'web', clusterRole('edit'), [user('amy@x.io')]),
-      bindingDoc('sys', 'kube-system', namespacedRole('reader'), [user('amy@x.io')]),
-      bindingDoc('ok', 'web', namespacedRole('reader'), [user('amy@x.io')]),
-    ));
+    const rbac = readRbac(
+      docs(
+        roleDoc('reader', 'web', PODS_GET),
+        roleDoc('reader', 'kube-system', PODS_GET),
+        bindingDoc('everyone', undefined, clusterRole('view'), [user('amy@x.io'), sa('ci', 'web')]),
+        bindingDoc('nobody', undefined, clusterRole('view'), []),
+        bindingDoc('gone', 'web', clusterRole('edit'), [user('amy@x.io')]),
+        bindingDoc('sys', 'kube-system', namespacedRole('reader'), [user('amy@x.io')]),
+        bindingDoc('ok', 'web', namespacedRole('reader'), [user('amy@x.io')]),
+      ),
+    );
     const { importable, notes } = screenBindings(rbac);
     expect(importable.map((b) => [b.at, b.binding.name, b.role.namespace])).toEqual([[4, 'ok', 'web']]);
     const clusterWide = 'cluster-wide bindings are not part of an organization';
     expect(notes).toEqual([
-      { at: 0, subject: -1, line: `ClusterRoleBinding everyone: ${clusterWide} (subjects: User amy@x.io, ServiceAccount ci)` },
+      {
+        at: 0,
+        subject: -1,
+        line: `ClusterRoleBinding everyone: ${clusterWide} (subjects: User amy@x.io, ServiceAccount ci)`,
+      },
       { at: 1, subject: -1, line: `ClusterRoleBinding nobody: ${clusterWide} (subjects: none)` },
       { at: 2, subject: -1, line: 'RoleBinding web/gone: its ClusterRole edit does not exist; nothing to import' },
-      { at: 3, subject: -1, line: 'RoleBinding kube-system/sys: namespace kube-system is a system namespace; not imported' },
+      {
+        at: 3,
+        subject: -1,
+        line: 'RoleBinding kube-system/sys: namespace kube-system is a system namespace; not imported',
+      },
     ]);
   });
 
@@ -175,15 +226,25 @@ describe('import phases', () => {
 
   describe('roles', () => {
     it('classifyRole: a catalog level when the rules are exactly one, else a custom role under a DNS name', () => {
-      expect(classifyRole(role('anything', levelRules('r:pods')), 'acme', undefined)).toEqual({ kind: 'level', level: 'r:pods' });
-      expect(classifyRole(role('acme:w:full', levelRules('w:full')), 'acme', undefined)).toEqual({ kind: 'level', level: 'w:full' });
+      expect(classifyRole(role('anything', levelRules('r:pods')), 'acme', undefined)).toEqual({
+        kind: 'level',
+        level: 'r:pods',
+      });
+      expect(classifyRole(role('acme:w:full', levelRules('w:full')), 'acme', undefined)).toEqual({
+        kind: 'level',
+        level: 'w:full',
+      });
       expect(classifyRole(role('Zo-.O-Brien', PODS_GET), 'acme', undefined)).toEqual(custom('zo.o-brien'));
     });
 
     it("classifyRole: orgctl's own custom roles keep their names, even with a level's rules", () => {
-      expect(classifyRole(role('acme:custom:cm-reader', levelRules('r:configmaps')), 'acme', undefined)).toEqual(custom('cm-reader', true));
+      expect(classifyRole(role('acme:custom:cm-reader', levelRules('r:configmaps')), 'acme', undefined)).toEqual(
+        custom('cm-reader', true),
+      );
       // another organization's prefix is just a name
-      expect(classifyRole(role('acme:custom:cm-reader', WIDGETS), 'other', undefined)).toEqual(custom('acme-custom-cm-reader'));
+      expect(classifyRole(role('acme:custom:cm-reader', WIDGETS), 'other', undefined)).toEqual(
+        custom('acme-custom-cm-reader'),
+      );
     });
 
     it("classifyRole: a user's rules stay inline when the user is a member, else they are a custom role", () => {
@@ -193,13 +254,17 @@ describe('import phases', () => {
     });
 
     it('classifyRoles: each role once, in the order bindings first grant it, with that binding', () => {
-      const { importable } = screenBindings(readRbac(docs(
-        roleDoc('b', 'web', PODS_GET),
-        roleDoc('a', 'web', WIDGETS),
-        bindingDoc('1', 'web', namespacedRole('b'), []),
-        bindingDoc('2', 'web', namespacedRole('a'), []),
-        bindingDoc('3', 'web', namespacedRole('b'), []),
-      )));
+      const { importable } = screenBindings(
+        readRbac(
+          docs(
+            roleDoc('b', 'web', PODS_GET),
+            roleDoc('a', 'web', WIDGETS),
+            bindingDoc('1', 'web', namespacedRole('b'), []),
+            bindingDoc('2', 'web', namespacedRole('a'), []),
+            bindingDoc('3', 'web', namespacedRole('b'), []),
+          ),
+        ),
+      );
       expect(classifyRoles(importable, 'acme', undefined).map((c) => [c.at, c.role.name, c.imported])).toEqual([
         [0, 'b', custom('b')],
         [1, 'a', custom('a')],
@@ -234,7 +299,10 @@ describe('import phases', () => {
 
   describe('users', () => {
     it('emailOf: the membership says whose a username is; other names are emails, lower-cased, or not people', () => {
-      const byUsername = new Map([['oidc:bob@acme.io', 'bob@acme.io'], ['system:robot', 'robot@acme.io']]);
+      const byUsername = new Map([
+        ['oidc:bob@acme.io', 'bob@acme.io'],
+        ['system:robot', 'robot@acme.io'],
+      ]);
       expect(emailOf('oidc:bob@acme.io', byUsername)).toBe('bob@acme.io');
       expect(emailOf('system:robot', byUsername)).toBe('robot@acme.io');
       expect(emailOf('Amy@Shop.io', byUsername)).toBe('amy@shop.io');
@@ -250,18 +318,33 @@ describe('import phases', () => {
         bindingDoc('admins', 'acme-system', clusterRole('acme:w:full'), [user('oidc:alice@acme.io')]),
         bindingDoc('peek', 'acme-system', clusterRole('acme:r:pods'), [user('bob@acme.io')]),
         bindingDoc('pods', 'web', clusterRole('acme:r:pods'), [
-          group('sre'), user('Bob@acme.io'), user('system:anonymous'), sa('ci', 'web'), user('nobody'),
+          group('sre'),
+          user('Bob@acme.io'),
+          user('system:anonymous'),
+          sa('ci', 'web'),
+          user('nobody'),
         ]),
         bindingDoc('widgets', 'web', clusterRole('acme:custom:widgets'), [user('bob@acme.io')]),
       ]);
-      const found = userAccessOf(importable, roles, context({ emailByUsername: new Map([['oidc:alice@acme.io', 'alice@acme.io']]) }));
-      expect([...found.users]).toEqual([['alice@acme.io', true], ['bob@acme.io', false]]);
+      const found = userAccessOf(
+        importable,
+        roles,
+        context({ emailByUsername: new Map([['oidc:alice@acme.io', 'alice@acme.io']]) }),
+      );
+      expect([...found.users]).toEqual([
+        ['alice@acme.io', true],
+        ['bob@acme.io', false],
+      ]);
       expect([...found.grants.keys()]).toEqual(['web']);
       const bob = found.grants.get('web')!.get('bob@acme.io')!;
       expect([[...bob.levels], [...bob.customRoles], bob.rules]).toEqual([['r:pods'], ['widgets'], []]);
       expect([...found.customRoles]).toEqual([['widgets', WIDGETS]]);
       expect(found.notes).toEqual([
-        { at: 1, subject: 0, line: 'RoleBinding acme-system/peek: bob@acme.io has access to the system namespace without w:full; not imported' },
+        {
+          at: 1,
+          subject: 0,
+          line: 'RoleBinding acme-system/peek: bob@acme.io has access to the system namespace without w:full; not imported',
+        },
         { at: 2, subject: 0, line: 'RoleBinding web/pods: Group sre cannot be a user; declare its members' },
         { at: 2, subject: 2, line: 'RoleBinding web/pods: User system:anonymous is a system user; not imported' },
         { at: 2, subject: 4, line: 'RoleBinding web/pods: User nobody is not an email; not imported' },
@@ -270,11 +353,15 @@ describe('import phases', () => {
 
     it("userAccessOf: a member's inline rules are one grant, however many clusters' output repeat them", () => {
       const secrets = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
-      const { importable, roles } = imported([
-        roleDoc('acme:custom:bob@acme.io', 'web', secrets),
-        bindingDoc('b1', 'web', namespacedRole('acme:custom:bob@acme.io'), [user('bob@acme.io')]),
-        bindingDoc('b2', 'web', namespacedRole('acme:custom:bob@acme.io'), [user('bob@acme.io')]),
-      ], 'acme', new Map([['bob@acme.io', {}]]));
+      const { importable, roles } = imported(
+        [
+          roleDoc('acme:custom:bob@acme.io', 'web', secrets),
+          bindingDoc('b1', 'web', namespacedRole('acme:custom:bob@acme.io'), [user('bob@acme.io')]),
+          bindingDoc('b2', 'web', namespacedRole('acme:custom:bob@acme.io'), [user('bob@acme.io')]),
+        ],
+        'acme',
+        new Map([['bob@acme.io', {}]]),
+      );
       const found = userAccessOf(importable, roles, context());
       expect(found.grants.get('web')!.get('bob@acme.io')!.rules).toEqual(secrets);
       expect(found.customRoles.size).toBe(0);
@@ -295,7 +382,12 @@ describe('import phases', () => {
         roleDoc('acme:r:pods', undefined, levelRules('r:pods')),
         roleDoc('acme:custom:widgets', undefined, WIDGETS),
         roleDoc('deployer', 'web', PODS_GET),
-        bindingDoc('one', 'web', clusterRole('acme:r:pods'), [sa('c', 'a-b'), sa('b-c', 'a'), sa('kp', 'kube-public'), user('x@y.io')]),
+        bindingDoc('one', 'web', clusterRole('acme:r:pods'), [
+          sa('c', 'a-b'),
+          sa('b-c', 'a'),
+          sa('kp', 'kube-public'),
+          user('x@y.io'),
+        ]),
         bindingDoc('two', 'web', clusterRole('acme:custom:widgets'), [sa('b-c', 'a')]),
         bindingDoc('three', 'web', namespacedRole('deployer'), [sa('c', 'a-b')]),
         bindingDoc('again', 'web', namespacedRole('deployer'), [sa('c', 'a-b')]),
@@ -308,15 +400,27 @@ describe('import phases', () => {
       expect([[...second.levels], second.rules, [...second.customRoles]]).toEqual([['r:pods'], [], ['widgets']]);
       expect([...found.customRoles]).toEqual([['widgets', WIDGETS]]);
       expect(found.notes).toEqual([
-        { at: 0, subject: 1, line: "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2" },
-        { at: 0, subject: 2, line: 'RoleBinding web/one: ServiceAccount kube-public/kp is a system account; not imported' },
+        {
+          at: 0,
+          subject: 1,
+          line: "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2",
+        },
+        {
+          at: 0,
+          subject: 2,
+          line: 'RoleBinding web/one: ServiceAccount kube-public/kp is a system account; not imported',
+        },
       ]);
     });
   });
 
   describe('people', () => {
     it('ownerOf: as given (lower-cased), else the membership, else the first admin; without any, a placeholder and a note', () => {
-      const users = new Map([['zed@x.io', true], ['amy@x.io', true], ['bob@x.io', false]]);
+      const users = new Map([
+        ['zed@x.io', true],
+        ['amy@x.io', true],
+        ['bob@x.io', false],
+      ]);
       expect(ownerOf(users, 'Boss@X.io', membership(), 'x')).toEqual({ owner: 'boss@x.io' });
       expect(ownerOf(users, undefined, membership(), 'x')).toEqual({ owner: 'alice@acme.io' });
       expect(ownerOf(users, undefined, undefined, 'x')).toEqual({ owner: 'amy@x.io' });
@@ -327,40 +431,87 @@ describe('import phases', () => {
     });
 
     it('peopleOf: the owner is an admin; members without bindings are people too', () => {
-      const m = membership({ users: [{ email: 'dee@x.io', status: 'deactivated' }, { email: 'bob@x.io', admin: true }] });
-      expect([...peopleOf(new Map([['bob@x.io', false], ['cat@x.io', false]]), 'amy@x.io', m)]).toEqual([
-        ['bob@x.io', true], ['cat@x.io', false], ['amy@x.io', true], ['dee@x.io', false],
+      const m = membership({
+        users: [
+          { email: 'dee@x.io', status: 'deactivated' },
+          { email: 'bob@x.io', admin: true },
+        ],
+      });
+      expect([
+        ...peopleOf(
+          new Map([
+            ['bob@x.io', false],
+            ['cat@x.io', false],
+          ]),
+          'amy@x.io',
+          m,
+        ),
+      ]).toEqual([
+        ['bob@x.io', true],
+        ['cat@x.io', false],
+        ['amy@x.io', true],
+        ['dee@x.io', false],
       ]);
     });
 
     it('userSpecs: by email, with what only the membership knows, in the order people write it', () => {
       const bob = { email: 'bob@x.io', github: 'bob', billing: true, status: 'deactivated', access: 'all' } as const;
-      const specs = userSpecs(new Map([['bob@x.io', true], ['amy@x.io', false]]), membership({ users: [bob] }));
-      expect(JSON.stringify(specs)).toBe(JSON.stringify([
-        { email: 'amy@x.io' },
-        { email: 'bob@x.io', github: 'bob', admin: true, billing: true, status: 'deactivated', access: 'all' },
-      ]));
+      const specs = userSpecs(
+        new Map([
+          ['bob@x.io', true],
+          ['amy@x.io', false],
+        ]),
+        membership({ users: [bob] }),
+      );
+      expect(JSON.stringify(specs)).toBe(
+        JSON.stringify([
+          { email: 'amy@x.io' },
+          { email: 'bob@x.io', github: 'bob', admin: true, billing: true, status: 'deactivated', access: 'all' },
+        ]),
+      );
     });
 
     it("grantSpecs: by namespace then user; admins' grants go; Add All keeps only what it does not give", () => {
-      const grant = (user: string, namespace: string, levels: string[], customRoles: string[] = [], rules: PolicyRule[] = []) =>
-        [user, { user, namespace, levels: new Set(levels), customRoles: new Set(customRoles), rules }] as [string, FoundGrant];
+      const grant = (
+        user: string,
+        namespace: string,
+        levels: string[],
+        customRoles: string[] = [],
+        rules: PolicyRule[] = [],
+      ) =>
+        [user, { user, namespace, levels: new Set(levels), customRoles: new Set(customRoles), rules }] as [
+          string,
+          FoundGrant,
+        ];
       const grantable = grantableLevels()[0]!;
       const written: PolicyRule[] = [{ verbs: ['get'], resources: ['pods'], apiGroups: [''] }];
       const grants = new Map([
-        ['web', new Map([grant('zed@x.io', 'web', ['r:pods', 'r:events'], ['b', 'a'], written), grant('amy@x.io', 'web', ['r:pods'])])],
+        [
+          'web',
+          new Map([
+            grant('zed@x.io', 'web', ['r:pods', 'r:events'], ['b', 'a'], written),
+            grant('amy@x.io', 'web', ['r:pods']),
+          ]),
+        ],
         ['data', new Map([grant('all@x.io', 'data', [grantable, 'w:full']), grant('root@x.io', 'data', ['r:pods'])])],
       ]);
-      const people = new Map([['zed@x.io', false], ['amy@x.io', false], ['all@x.io', false], ['root@x.io', true]]);
+      const people = new Map([
+        ['zed@x.io', false],
+        ['amy@x.io', false],
+        ['all@x.io', false],
+        ['root@x.io', true],
+      ]);
       const specs = grantSpecs(grants, people, membership({ users: [{ email: 'all@x.io', access: 'all' }] }));
-      expect(JSON.stringify(specs)).toBe(JSON.stringify([
-        { user: 'all@x.io', namespace: 'data', levels: ['w:full'] },
-        { user: 'amy@x.io', namespace: 'web', levels: ['r:pods'] },
-        { user: 'zed@x.io', namespace: 'web', levels: ['r:events', 'r:pods'] },
-        { user: 'zed@x.io', namespace: 'web', customRole: 'a' },
-        { user: 'zed@x.io', namespace: 'web', customRole: 'b' },
-        { user: 'zed@x.io', namespace: 'web', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
-      ]));
+      expect(JSON.stringify(specs)).toBe(
+        JSON.stringify([
+          { user: 'all@x.io', namespace: 'data', levels: ['w:full'] },
+          { user: 'amy@x.io', namespace: 'web', levels: ['r:pods'] },
+          { user: 'zed@x.io', namespace: 'web', levels: ['r:events', 'r:pods'] },
+          { user: 'zed@x.io', namespace: 'web', customRole: 'a' },
+          { user: 'zed@x.io', namespace: 'web', customRole: 'b' },
+          { user: 'zed@x.io', namespace: 'web', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
+        ]),
+      );
     });
   });
 
@@ -372,25 +523,41 @@ describe('import phases', () => {
         { namespace: 'web', customRole: 'a' },
         { namespace: 'web', customRole: 'z' },
       ]);
-      expect(tokenRbacSpecs('web', access({ customRoles: new Set(['a']) }))).toEqual([{ namespace: 'web', customRole: 'a' }]);
+      expect(tokenRbacSpecs('web', access({ customRoles: new Set(['a']) }))).toEqual([
+        { namespace: 'web', customRole: 'a' },
+      ]);
     });
 
     it('inDeclaredOrder: declared namespaces first, in their order; the others after, by name', () => {
-      const entries: [string, number][] = [['a', 1], ['b', 2], ['c', 3], ['d', 4]];
+      const entries: [string, number][] = [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+      ];
       expect(inDeclaredOrder(entries, ['c', 'a']).map(([ns]) => ns)).toEqual(['c', 'a', 'b', 'd']);
     });
 
     it('tokenSpec: the same levels everywhere are a list of namespaces in the declared order; anything else is custom RBAC', () => {
       const pods = () => access({ levels: new Set(['r:pods']) });
       const m = membership({ tokens: [{ id: 'ci', namespaces: ['web', 'data'], customRbac: ['web', 'data'] }] });
-      const same = new Map([['web', pods()], ['data', pods()]]);
+      const same = new Map([
+        ['web', pods()],
+        ['data', pods()],
+      ]);
       expect(tokenSpec('ci', same, m)).toEqual({ id: 'ci', namespaces: ['web', 'data'], levels: ['r:pods'] });
       expect(tokenSpec('ci', same, undefined)).toEqual({ id: 'ci', namespaces: ['data', 'web'], levels: ['r:pods'] });
-      const mixed = new Map([['web', pods()], ['data', access({ customRoles: new Set(['x']) })]]);
+      const mixed = new Map([
+        ['web', pods()],
+        ['data', access({ customRoles: new Set(['x']) })],
+      ]);
       expect(tokenSpec('ci', mixed, m)).toEqual({
         id: 'ci',
         namespaces: [],
-        rbac: [{ namespace: 'web', rules: levelRules('r:pods') }, { namespace: 'data', customRole: 'x' }],
+        rbac: [
+          { namespace: 'web', rules: levelRules('r:pods') },
+          { namespace: 'data', customRole: 'x' },
+        ],
       });
     });
 
@@ -405,7 +572,12 @@ describe('import phases', () => {
 
     it("tokenSpecs: by id, the membership's tokens without bindings included, each with its metadata", () => {
       const tokens = new Map([['web-bot', new Map([['web', access({ levels: new Set(['r:pods']) })]])]]);
-      const m = membership({ tokens: [{ id: 'idle', name: 'Idle' }, { id: 'ready', namespaces: ['web'], levels: ['r:full'] }] });
+      const m = membership({
+        tokens: [
+          { id: 'idle', name: 'Idle' },
+          { id: 'ready', namespaces: ['web'], levels: ['r:full'] },
+        ],
+      });
       expect(tokenSpecs(tokens, m)).toEqual([
         { id: 'idle', namespaces: [], name: 'Idle' },
         { id: 'ready', namespaces: ['web'], levels: ['r:full'] },
@@ -416,12 +588,18 @@ describe('import phases', () => {
 
   describe('invites', () => {
     it('inviteGrantSpecs: levels and one role per spec grant, further roles on their own; undeclared roles are said', () => {
-      const grants = [{ namespace: 'web', levels: ['r:pods'], roles: ['dev', 'ghost', 'ops'] }, { namespace: 'data', roles: ['ghost'] }];
+      const grants = [
+        { namespace: 'web', levels: ['r:pods'], roles: ['dev', 'ghost', 'ops'] },
+        { namespace: 'data', roles: ['ghost'] },
+      ];
       const invite = membership({ invites: [{ email: 'new@x.io', grants }] }).invites.get('new@x.io')!;
       const undeclared = (ns: string) =>
         `invite new@x.io: role ghost in ${ns} is not in the output (its levels are not recorded); declare the role again`;
       expect(inviteGrantSpecs(invite, new Set(['dev', 'ops']))).toEqual({
-        grants: [{ namespace: 'web', levels: ['r:pods'], role: 'dev' }, { namespace: 'web', role: 'ops' }],
+        grants: [
+          { namespace: 'web', levels: ['r:pods'], role: 'dev' },
+          { namespace: 'web', role: 'ops' },
+        ],
         notes: [undeclared('web'), undeclared('data')],
       });
     });
@@ -432,10 +610,12 @@ describe('import phases', () => {
         org: { roles: [{ name: 'dev', levels: ['r:full'] }] },
         invites: [{ ...invite, grants: [{ namespace: 'web', roles: ['dev'] }] }],
       });
-      expect(JSON.stringify(invitesOf(m))).toBe(JSON.stringify({
-        invites: [{ ...invite, grants: [{ namespace: 'web', role: 'dev' }] }],
-        notes: [],
-      }));
+      expect(JSON.stringify(invitesOf(m))).toBe(
+        JSON.stringify({
+          invites: [{ ...invite, grants: [{ namespace: 'web', role: 'dev' }] }],
+          notes: [],
+        }),
+      );
       expect(invitesOf(undefined)).toEqual({ invites: [], notes: [] });
     });
   });
@@ -443,28 +623,58 @@ describe('import phases', () => {
   describe('namespaces and custom roles', () => {
     it("namespacesOf: declared, granted and the membership's namespaces, by name, without system ones", () => {
       const grants = new Map([['web', new Map()]]);
-      const tokens = new Map([['ci', new Map([['ci-ns', access()], ['acme-system', access()]])]]);
+      const tokens = new Map([
+        [
+          'ci',
+          new Map([
+            ['ci-ns', access()],
+            ['acme-system', access()],
+          ]),
+        ],
+      ]);
       const m = membership({ org: { namespaces: ['empty', 'acme-system'] } });
       const declared = ['kube-system', 'default', 'openshift-x', 'acme-system', 'zeta'];
       // a token bound in the system namespace names it: the spec's check says what is wrong with that
-      expect(namespacesOf(declared, grants, tokens, m, 'acme-system')).toEqual(['acme-system', 'ci-ns', 'empty', 'web', 'zeta']);
+      expect(namespacesOf(declared, grants, tokens, m, 'acme-system')).toEqual([
+        'acme-system',
+        'ci-ns',
+        'empty',
+        'web',
+        'zeta',
+      ]);
     });
 
     it('namespaceSpecs: clusters only for a namespace some clusters lack; unknown placement is said', () => {
-      const placement = new Map([['ml', ['lga1']], ['web', ['lga1', 'ord1']]]);
+      const placement = new Map([
+        ['ml', ['lga1']],
+        ['web', ['lga1', 'ord1']],
+      ]);
       expect(namespaceSpecs(['ml', 'web'], ['lga1', 'ord1'], placement)).toEqual({
         namespaces: [{ name: 'ml', clusters: ['lga1'] }, { name: 'web' }],
       });
       expect(namespaceSpecs(['ml'], ['lga1'], new Map())).toEqual({ namespaces: [{ name: 'ml' }] });
       const unknown = namespaceSpecs(['ml'], ['lga1', 'ord1'], new Map());
       expect(unknown.namespaces).toEqual([{ name: 'ml' }]);
-      expect(unknown.note).toMatch(/^which of the clusters lga1, ord1 holds which namespace is unknown \(the input has no <cluster>/);
+      expect(unknown.note).toMatch(
+        /^which of the clusters lga1, ord1 holds which namespace is unknown \(the input has no <cluster>/,
+      );
     });
 
     it('customRoleSpecs: the roles users and tokens name, once each, by name, rules in the order people write them', () => {
       const written: PolicyRule[] = [{ verbs: ['get'], resources: ['pods'], apiGroups: [''] }];
-      const specs = customRoleSpecs(new Map([['z', written], ['a', WIDGETS]]), new Map([['a', WIDGETS]]));
-      expect(JSON.stringify(specs)).toBe(JSON.stringify([{ name: 'a', rules: WIDGETS }, { name: 'z', rules: PODS_GET }]));
+      const specs = customRoleSpecs(
+        new Map([
+          ['z', written],
+          ['a', WIDGETS],
+        ]),
+        new Map([['a', WIDGETS]]),
+      );
+      expect(JSON.stringify(specs)).toBe(
+        JSON.stringify([
+          { name: 'a', rules: WIDGETS },
+          { name: 'z', rules: PODS_GET },
+        ]),
+      );
     });
   });
 
@@ -475,48 +685,79 @@ describe('import phases', () => {
       const argocd = { repoURL: 'https://git.example/org.git', revision: 'main', path: 'dist', namespace: 'argocd' };
       const roles = [{ name: 'dev', levels: ['r:full'] }];
       const m = membership({
-        org: { roles, shards: 8, massRemovalThreshold: 0.5, clusters: ['lga1'], ssoEnforced: true, usernamePrefix: 'oidc:', argocd },
+        org: {
+          roles,
+          shards: 8,
+          massRemovalThreshold: 0.5,
+          clusters: ['lga1'],
+          ssoEnforced: true,
+          usernamePrefix: 'oidc:',
+          argocd,
+        },
       });
-      expect(JSON.stringify(orgSettingsOf(m))).toBe(JSON.stringify({
-        identity: { usernamePrefix: 'oidc:' },
-        sso: { enforced: true },
-        clusters: ['lga1'],
-        review: { massRemovalThreshold: 0.5 },
-        delivery: { shards: 8, argocd },
-        roles,
-      }));
+      expect(JSON.stringify(orgSettingsOf(m))).toBe(
+        JSON.stringify({
+          identity: { usernamePrefix: 'oidc:' },
+          sso: { enforced: true },
+          clusters: ['lga1'],
+          review: { massRemovalThreshold: 0.5 },
+          delivery: { shards: 8, argocd },
+          roles,
+        }),
+      );
     });
 
     it('assembleSpec: the fields in the order people write them; empty custom roles, tokens and invites left out', () => {
       const users = [{ email: 'amy@x.io', admin: true }];
       const parts = {
-        org: 'x', owner: 'amy@x.io', settings: { sso: { enforced: true } }, users, namespaces: [{ name: 'web' }],
-        customRoles: [], grants: [], tokens: [], invites: [],
+        org: 'x',
+        owner: 'amy@x.io',
+        settings: { sso: { enforced: true } },
+        users,
+        namespaces: [{ name: 'web' }],
+        customRoles: [],
+        grants: [],
+        tokens: [],
+        invites: [],
       };
-      expect(JSON.stringify(assembleSpec(parts))).toBe(JSON.stringify({
-        apiVersion: 'orgctl/v1',
-        kind: 'Organization',
-        metadata: { name: 'x' },
-        spec: { owner: 'amy@x.io', sso: { enforced: true }, users, namespaces: [{ name: 'web' }], grants: [] },
-      }));
+      expect(JSON.stringify(assembleSpec(parts))).toBe(
+        JSON.stringify({
+          apiVersion: 'orgctl/v1',
+          kind: 'Organization',
+          metadata: { name: 'x' },
+          spec: { owner: 'amy@x.io', sso: { enforced: true }, users, namespaces: [{ name: 'web' }], grants: [] },
+        }),
+      );
       const full = assembleSpec({
         ...parts,
         customRoles: [{ name: 'r', rules: WIDGETS }],
         tokens: [{ id: 't', namespaces: [] }],
         invites: [{ email: 'b@x.io', grants: [] }],
       });
-      expect(Object.keys(full.spec)).toEqual(['owner', 'sso', 'users', 'namespaces', 'customRoles', 'grants', 'tokens', 'invites']);
+      expect(Object.keys(full.spec)).toEqual([
+        'owner',
+        'sso',
+        'users',
+        'namespaces',
+        'customRoles',
+        'grants',
+        'tokens',
+        'invites',
+      ]);
     });
   });
 
   it('importRbac says what the phases note in the input order, whichever phase noted it', () => {
-    const { report } = importRbac(docs(
-      roleDoc('reader', 'shop', PODS_GET),
-      roleDoc('reader', 'blog', WIDGETS),
-      bindingDoc('b1', 'shop', namespacedRole('reader'), [sa('c', 'a-b'), group('g')]),
-      bindingDoc('b2', 'blog', namespacedRole('reader'), [sa('b-c', 'a'), user('system:x'), sa('d', 'kube-system')]),
-      bindingDoc('b3', undefined, clusterRole('x'), []),
-    ), { owner: 'root@shop.io' });
+    const { report } = importRbac(
+      docs(
+        roleDoc('reader', 'shop', PODS_GET),
+        roleDoc('reader', 'blog', WIDGETS),
+        bindingDoc('b1', 'shop', namespacedRole('reader'), [sa('c', 'a-b'), group('g')]),
+        bindingDoc('b2', 'blog', namespacedRole('reader'), [sa('b-c', 'a'), user('system:x'), sa('d', 'kube-system')]),
+        bindingDoc('b3', undefined, clusterRole('x'), []),
+      ),
+      { owner: 'root@shop.io' },
+    );
     expect(report).toEqual([
       'RoleBinding shop/b1: Group g cannot be a user; declare its members',
       'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',

@@ -21,8 +21,16 @@ function synthDocs(spec: OrgSpec): ManifestDoc[] {
   const root = new Construct(undefined as never, '');
   Organization.fromSpec(root, spec, { today: TODAY });
   const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok) throw new Error(r.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.subject}: ${f.message}`).join('\n'));
-  return r.files.filter((f) => f.path.endsWith('/resources.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  if (!r.ok)
+    throw new Error(
+      r.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => `${f.rule} ${f.subject}: ${f.message}`)
+        .join('\n'),
+    );
+  return r.files
+    .filter((f) => f.path.endsWith('/resources.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
 
 /** subject → namespace → covered levels and classes, from the analysis. */
@@ -46,29 +54,68 @@ describe('orgctl import', () => {
     expect(exactLevel(findLevel('r:pods')!.rules)).toBe('r:pods');
     expect(exactLevel(findLevel('w:full')!.rules)).toBe('w:full');
     expect(exactLevel([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }])).toBeUndefined();
-    expect(exactLevel([...findLevel('r:pods')!.rules, { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }])).toBeUndefined();
+    expect(
+      exactLevel([...findLevel('r:pods')!.rules, { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
+    ).toBeUndefined();
   });
 
   it('round trip: importing the output of an organization and synthesizing it gives the same effective access', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 3, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5 }), (seed, users, namespaces, grants, tokens) => {
-        const docs = synthDocs(generateSpec({ users, namespaces, grants, tokens, seed }));
-        const { spec } = importRbac(docs);
-        expect(access(synthDocs(spec))).toEqual(access(docs));
-      }),
-      { numRuns: Number(process.env.ORGCTL_PROPERTY_RUNS ?? 100), seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 3, max: 20 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 5 }),
+        (seed, users, namespaces, grants, tokens) => {
+          const docs = synthDocs(generateSpec({ users, namespaces, grants, tokens, seed }));
+          const { spec } = importRbac(docs);
+          expect(access(synthDocs(spec))).toEqual(access(docs));
+        },
+      ),
+      {
+        numRuns: Number(process.env.ORGCTL_PROPERTY_RUNS ?? 100),
+        seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31),
+      },
     );
   });
 
   it('maps hand-written RBAC and reports what it cannot map', async () => {
-    const r = await run(['import', '--from', join(ROOT, 'test/fixtures/manifests'), '--org', 'shop', '--owner', 'admin@shop.io', '--format', 'json']);
+    const r = await run([
+      'import',
+      '--from',
+      join(ROOT, 'test/fixtures/manifests'),
+      '--org',
+      'shop',
+      '--owner',
+      'admin@shop.io',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const spec = JSON.parse(r.stdout);
     expect(spec.spec.owner).toBe('admin@shop.io');
     expect(spec.spec.grants).toEqual([{ user: 'dave@shop.io', namespace: 'shop', customRole: 'viewer' }]);
-    expect(spec.spec.tokens).toEqual([{ id: 'shop-ci', namespaces: [], rbac: [{ namespace: 'shop', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] }] }] }]);
-    expect(r.stderr).toContain('not imported: RoleBinding shop/viewers: Group support cannot be a user; declare its members');
-    expect(r.stderr).toContain('not imported: ClusterRoleBinding monitoring: cluster-wide bindings are not part of an organization (subjects: ServiceAccount prometheus)');
+    expect(spec.spec.tokens).toEqual([
+      {
+        id: 'shop-ci',
+        namespaces: [],
+        rbac: [
+          {
+            namespace: 'shop',
+            rules: [
+              { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(r.stderr).toContain(
+      'not imported: RoleBinding shop/viewers: Group support cannot be a user; declare its members',
+    );
+    expect(r.stderr).toContain(
+      'not imported: ClusterRoleBinding monitoring: cluster-wide bindings are not part of an organization (subjects: ServiceAccount prometheus)',
+    );
     expect(r.stderr).toContain('not imported: malformed: ');
     // the imported spec is valid: it checks
     const file = join((await import('../helpers.ts')).tempDir(), 'shop.json');
@@ -79,17 +126,52 @@ describe('orgctl import', () => {
   it('imports a hand-written cluster (10 namespaces, users, a group, a ServiceAccount with a custom role, a cluster-wide binding): the spec checks, the unmapped are named', async () => {
     const { tempDir } = await import('../helpers.ts');
     const { writeFileSync } = await import('node:fs');
-    const r = await run(['import', '--from', join(ROOT, 'test/fixtures/cluster/cluster.json'), '--org', 'corp', '--owner', 'root@corp.io', '--format', 'json']);
+    const r = await run([
+      'import',
+      '--from',
+      join(ROOT, 'test/fixtures/cluster/cluster.json'),
+      '--org',
+      'corp',
+      '--owner',
+      'root@corp.io',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const spec = JSON.parse(r.stdout);
     expect(spec.spec.namespaces).toHaveLength(10);
     expect(spec.spec.users.length).toBeGreaterThanOrEqual(10);
-    expect(spec.spec.grants).toContainEqual({ user: 'ana@corp.io', namespace: 'team-a', levels: ['r:pods', 'w:configmaps'] });
-    expect(spec.spec.tokens).toEqual([{ id: 'team-a-ci', namespaces: [], rbac: [{ namespace: 'team-a', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] }] }] }]);
-    expect(r.stderr).toContain('not imported: RoleBinding team-a/config: Group sre cannot be a user; declare its members');
-    expect(r.stderr).toContain('not imported: ClusterRoleBinding platform-admins: cluster-wide bindings are not part of an organization (subjects: User root@corp.io)');
-    expect(r.stderr).toContain('not imported: RoleBinding kube-system/dns: namespace kube-system is a system namespace; not imported');
-    expect(r.stderr).toContain('not imported: RoleBinding team-b/legacy: its ClusterRole edit does not exist; nothing to import');
+    expect(spec.spec.grants).toContainEqual({
+      user: 'ana@corp.io',
+      namespace: 'team-a',
+      levels: ['r:pods', 'w:configmaps'],
+    });
+    expect(spec.spec.tokens).toEqual([
+      {
+        id: 'team-a-ci',
+        namespaces: [],
+        rbac: [
+          {
+            namespace: 'team-a',
+            rules: [
+              { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(r.stderr).toContain(
+      'not imported: RoleBinding team-a/config: Group sre cannot be a user; declare its members',
+    );
+    expect(r.stderr).toContain(
+      'not imported: ClusterRoleBinding platform-admins: cluster-wide bindings are not part of an organization (subjects: User root@corp.io)',
+    );
+    expect(r.stderr).toContain(
+      'not imported: RoleBinding kube-system/dns: namespace kube-system is a system namespace; not imported',
+    );
+    expect(r.stderr).toContain(
+      'not imported: RoleBinding team-b/legacy: its ClusterRole edit does not exist; nothing to import',
+    );
     const file = join(tempDir(), 'corp.json');
     writeFileSync(file, r.stdout);
     const check = await run(['check', '--spec', file]);
@@ -100,7 +182,12 @@ describe('orgctl import', () => {
     const { command } = await import('../../cli/import.ts');
     const out: string[] = [];
     const text = (await import('node:fs')).readFileSync(join(ROOT, 'test/fixtures/cluster/cluster.json'), 'utf8');
-    const code = command.invoke(['--from', '-', '--owner', 'root@corp.io'], { out: (l) => out.push(l), err: () => {}, env: {}, stdin: () => text });
+    const code = command.invoke(['--from', '-', '--owner', 'root@corp.io'], {
+      out: (l) => out.push(l),
+      err: () => {},
+      env: {},
+      stdin: () => text,
+    });
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('name: team-j');
   });
@@ -108,51 +195,133 @@ describe('orgctl import', () => {
   it('never merges two different roles of one name, or two ServiceAccounts of one id, and names what it renamed', () => {
     const rbac = 'rbac.authorization.k8s.io/v1';
     const doc = (object: object, index: number): ManifestDoc => ({ file: 'c.yaml', index, object });
-    const role = (ns: string, resources: string[]) => ({ apiVersion: rbac, kind: 'Role', metadata: { name: 'reader', namespace: ns }, rules: [{ apiGroups: [''], resources, verbs: ['get'] }] });
-    const binding = (ns: string, subject: object) => ({ apiVersion: rbac, kind: 'RoleBinding', metadata: { name: `b-${ns}`, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [subject] });
-    const { spec, report } = importRbac([
-      doc(role('shop', ['configmaps']), 0), doc(role('blog', ['secrets']), 1),
-      doc(binding('shop', { kind: 'User', name: 'amy@shop.io' }), 2), doc(binding('blog', { kind: 'User', name: 'ben@shop.io' }), 3),
-      doc({ ...binding('shop', { kind: 'ServiceAccount', name: 'c', namespace: 'a-b' }), metadata: { name: 'sa1', namespace: 'shop' } }, 4),
-      doc({ ...binding('shop', { kind: 'ServiceAccount', name: 'b-c', namespace: 'a' }), metadata: { name: 'sa2', namespace: 'shop' } }, 5),
-    ], { owner: 'root@shop.io' });
+    const role = (ns: string, resources: string[]) => ({
+      apiVersion: rbac,
+      kind: 'Role',
+      metadata: { name: 'reader', namespace: ns },
+      rules: [{ apiGroups: [''], resources, verbs: ['get'] }],
+    });
+    const binding = (ns: string, subject: object) => ({
+      apiVersion: rbac,
+      kind: 'RoleBinding',
+      metadata: { name: `b-${ns}`, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+      subjects: [subject],
+    });
+    const { spec, report } = importRbac(
+      [
+        doc(role('shop', ['configmaps']), 0),
+        doc(role('blog', ['secrets']), 1),
+        doc(binding('shop', { kind: 'User', name: 'amy@shop.io' }), 2),
+        doc(binding('blog', { kind: 'User', name: 'ben@shop.io' }), 3),
+        doc(
+          {
+            ...binding('shop', { kind: 'ServiceAccount', name: 'c', namespace: 'a-b' }),
+            metadata: { name: 'sa1', namespace: 'shop' },
+          },
+          4,
+        ),
+        doc(
+          {
+            ...binding('shop', { kind: 'ServiceAccount', name: 'b-c', namespace: 'a' }),
+            metadata: { name: 'sa2', namespace: 'shop' },
+          },
+          5,
+        ),
+      ],
+      { owner: 'root@shop.io' },
+    );
     const customRoles = spec.spec.customRoles!;
-    expect(customRoles.map((r) => [r.name, r.rules[0]!.resources])).toEqual([['reader', ['configmaps']], ['reader-blog', ['secrets']]].sort());
-    expect(spec.spec.grants).toEqual(expect.arrayContaining([
-      { user: 'amy@shop.io', namespace: 'shop', customRole: 'reader' },
-      { user: 'ben@shop.io', namespace: 'blog', customRole: 'reader-blog' },
-    ]));
-    expect(report).toContain('Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog');
+    expect(customRoles.map((r) => [r.name, r.rules[0]!.resources])).toEqual(
+      [
+        ['reader', ['configmaps']],
+        ['reader-blog', ['secrets']],
+      ].sort(),
+    );
+    expect(spec.spec.grants).toEqual(
+      expect.arrayContaining([
+        { user: 'amy@shop.io', namespace: 'shop', customRole: 'reader' },
+        { user: 'ben@shop.io', namespace: 'blog', customRole: 'reader-blog' },
+      ]),
+    );
+    expect(report).toContain(
+      'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',
+    );
     expect(spec.spec.tokens!.map((t) => t.id)).toEqual(['a-b-c', 'a-b-c-2']);
-    expect(report).toContain("ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2");
+    expect(report).toContain(
+      "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2",
+    );
   });
 
   it('names that are not DNS names become valid ones, and what orgctl would refuse is said at once', async () => {
     const { command } = await import('../../cli/import.ts');
     const rbac = 'rbac.authorization.k8s.io/v1';
-    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: rbac, kind: 'Role', metadata: { name: 'zo-.o-brien', namespace: 'shop' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'get'] }] },
-      { apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'zo-.o-brien' }, subjects: [{ kind: 'User', name: 'amy@shop.io' }] },
-    ] });
+    const text = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: rbac,
+          kind: 'Role',
+          metadata: { name: 'zo-.o-brien', namespace: 'shop' },
+          rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'get'] }],
+        },
+        {
+          apiVersion: rbac,
+          kind: 'RoleBinding',
+          metadata: { name: 'b', namespace: 'shop' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'zo-.o-brien' },
+          subjects: [{ kind: 'User', name: 'amy@shop.io' }],
+        },
+      ],
+    });
     const out: string[] = [];
     const err: string[] = [];
-    expect(command.invoke(['--from', '-', '--owner', 'root@shop.io', '--format', 'json'], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, stdin: () => text })).toBe(0);
+    expect(
+      command.invoke(['--from', '-', '--owner', 'root@shop.io', '--format', 'json'], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        env: {},
+        stdin: () => text,
+      }),
+    ).toBe(0);
     expect((JSON.parse(out.join('\n')) as OrgSpec).spec.customRoles!.map((r) => r.name)).toEqual(['zo.o-brien']);
-    expect(err.join('\n')).toMatch(/the imported spec: error forbidden-grant users\/amy@shop.io → shop: custom role zo.o-brien \(Role org:custom:zo.o-brien\) lets a non-admin run arbitrary pods/);
-    expect(() => command.invoke(['--from', '-', '--owner', 'not-an-email'], { out: () => {}, err: () => {}, env: {}, stdin: () => text })).toThrow(/--owner "not-an-email" is not an email address/);
+    expect(err.join('\n')).toMatch(
+      /the imported spec: error forbidden-grant users\/amy@shop.io → shop: custom role zo.o-brien \(Role org:custom:zo.o-brien\) lets a non-admin run arbitrary pods/,
+    );
+    expect(() =>
+      command.invoke(['--from', '-', '--owner', 'not-an-email'], {
+        out: () => {},
+        err: () => {},
+        env: {},
+        stdin: () => text,
+      }),
+    ).toThrow(/--owner "not-an-email" is not an email address/);
   });
 
-  it('importing orgctl\'s own output keeps its membership: re-synthesized, people, invites, tokens and access are the same', async () => {
+  it("importing orgctl's own output keeps its membership: re-synthesized, people, invites, tokens and access are the same", async () => {
     const { loadManifests } = await import('../../cli/manifests.ts');
     const { readFileSync } = await import('node:fs');
     const { spec, report } = importRbac(loadManifests(join(ROOT, 'dist')).docs);
     expect(report).toEqual([]);
     const again = synthDocs(spec);
-    const before = JSON.parse(readFileSync(join(ROOT, 'dist/members.json'), 'utf8')) as { users: unknown[]; invites: unknown[]; tokens: { namespaces: string[]; customRbac?: string[] }[]; organization: unknown };
+    const before = JSON.parse(readFileSync(join(ROOT, 'dist/members.json'), 'utf8')) as {
+      users: unknown[];
+      invites: unknown[];
+      tokens: { namespaces: string[]; customRbac?: string[] }[];
+      organization: unknown;
+    };
     const root = new Construct(undefined as never, '');
     Organization.fromSpec(root, spec, { today: TODAY });
-    const after = JSON.parse(synthesize(root, { today: TODAY, declaredIn: 'test' }).files.find((f) => f.path === 'members.json')!.content) as typeof before;
-    const tokens = (m: typeof before) => m.tokens.map((t) => ({ ...t, namespaces: [...t.namespaces].sort(), ...(t.customRbac ? { customRbac: [...t.customRbac].sort() } : {}) }));
+    const after = JSON.parse(
+      synthesize(root, { today: TODAY, declaredIn: 'test' }).files.find((f) => f.path === 'members.json')!.content,
+    ) as typeof before;
+    const tokens = (m: typeof before) =>
+      m.tokens.map((t) => ({
+        ...t,
+        namespaces: [...t.namespaces].sort(),
+        ...(t.customRbac ? { customRbac: [...t.customRbac].sort() } : {}),
+      }));
     expect(after.users).toEqual(before.users); // deactivated, billing, GitHub logins, Add All
     expect(after.invites).toEqual(before.invites);
     expect(tokens(after)).toEqual(tokens(before)); // names, owners, notes: the same ServiceAccounts
@@ -160,17 +329,25 @@ describe('orgctl import', () => {
     expect(access(again)).toEqual(access(loadManifests(join(ROOT, 'dist')).docs));
   });
 
-  it('keeps a token whose id ends like a rotation, Add All users\' other grants, and says when placement is unknown', async () => {
+  it("keeps a token whose id ends like a rotation, Add All users' other grants, and says when placement is unknown", async () => {
     const { loadManifests } = await import('../../cli/manifests.ts');
     const { mkdtempSync, writeFileSync: write } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const spec = {
-      apiVersion: 'orgctl/v1', kind: 'Organization', metadata: { name: 'acme' },
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
       spec: {
-        owner: 'alice@acme.io', clusters: ['lga1', 'ord1'],
-        users: [{ email: 'alice@acme.io', admin: true }, { email: 'ivan@acme.io', access: 'all' }],
+        owner: 'alice@acme.io',
+        clusters: ['lga1', 'ord1'],
+        users: [
+          { email: 'alice@acme.io', admin: true },
+          { email: 'ivan@acme.io', access: 'all' },
+        ],
         namespaces: [{ name: 'web' }, { name: 'ml', clusters: ['lga1'] }],
-        customRoles: [{ name: 'widget-admin', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] }],
+        customRoles: [
+          { name: 'widget-admin', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] },
+        ],
         grants: [{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }],
         tokens: [{ id: 'deploy-r5', namespaces: ['web'], levels: ['r:full'] }],
       },
@@ -189,7 +366,9 @@ describe('orgctl import', () => {
     expect(report).toEqual([]);
     // the same files as one stream: no <cluster>/<shard>/ paths, so placement is unknown, and said
     const stream = loadManifests(dir).docs.map((d, index) => ({ ...d, file: 'stdin', index }));
-    expect(importRbac(stream).report).toEqual([expect.stringMatching(/^which of the clusters lga1, ord1 holds which namespace is unknown/)]);
+    expect(importRbac(stream).report).toEqual([
+      expect.stringMatching(/^which of the clusters lga1, ord1 holds which namespace is unknown/),
+    ]);
   });
 
   it('requires --from', async () => {

@@ -3,46 +3,87 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_RULES, OVERRIDABLE_RULES } from '../../review/review.ts';
 import { baseSpec, diffOf, judge, user, type Spec } from './scenarios.ts';
 
-const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) => s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
+const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) =>
+  s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
 
 describe('change rules', () => {
   it('every rule has scenarios below', () => {
-    expect(CHANGE_RULES.map((r) => r.id)).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval', 'owner-immutable', 'mass-removal', 'cluster-removal', 'engine-change', 'settings-change']);
+    expect(CHANGE_RULES.map((r) => r.id)).toEqual([
+      'actor-not-admin',
+      'self-edit',
+      'admin-change-approval',
+      'owner-immutable',
+      'mass-removal',
+      'cluster-removal',
+      'engine-change',
+      'settings-change',
+    ]);
   });
 
   describe('actor-not-admin', () => {
-    it('fails: bob (not an admin) changes erin\'s access without an admin\'s approval', () => {
-      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'] });
+    it("fails: bob (not an admin) changes erin's access without an admin's approval", () => {
+      const v = judge(
+        baseSpec(),
+        (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }),
+        { actors: ['bob'] },
+      );
       expect(v.failed).toEqual(['actor-not-admin']);
-      expect(v.results.find((r) => r.rule === 'actor-not-admin')!.message).toMatch(/^bob is not an admin in base: an admin who is not an author must approve/);
+      expect(v.results.find((r) => r.rule === 'actor-not-admin')!.message).toMatch(
+        /^bob is not an admin in base: an admin who is not an author must approve/,
+      );
     });
-    it('passes with alice\'s approval', () => {
-      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'], approvals: ['alice'] });
+    it("passes with alice's approval", () => {
+      const v = judge(
+        baseSpec(),
+        (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }),
+        { actors: ['bob'], approvals: ['alice'] },
+      );
       expect(v.ok).toBe(true);
     });
-    it('a non-admin\'s approval does not count, nor an unknown login\'s', () => {
-      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob'], approvals: ['gina', 'mallory'] });
+    it("a non-admin's approval does not count, nor an unknown login's", () => {
+      const v = judge(
+        baseSpec(),
+        (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }),
+        { actors: ['bob'], approvals: ['gina', 'mallory'] },
+      );
       expect(v.failed).toEqual(['actor-not-admin']);
     });
-    it('an author\'s own approval does not count', () => {
-      const v = judge(baseSpec(), (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }), { actors: ['bob', 'alice'], approvals: ['alice'] });
+    it("an author's own approval does not count", () => {
+      const v = judge(
+        baseSpec(),
+        (s) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:full'] }),
+        { actors: ['bob', 'alice'], approvals: ['alice'] },
+      );
       expect(v.failed).toContain('actor-not-admin');
     });
   });
 
   describe('self-edit', () => {
     it('fails: admin alice gives herself billing access, whatever the approvals', () => {
-      const v = judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), { actors: ['alice'], approvals: ['frank', 'dan'] });
+      const v = judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), {
+        actors: ['alice'],
+        approvals: ['frank', 'dan'],
+      });
       expect(v.failed).toEqual(['self-edit']);
-      expect(v.results.find((r) => !r.ok)!.message).toBe('alice@acme.io is an author of this change and changes their own privileges: gains billing access. Another admin must make this change.');
+      expect(v.results.find((r) => !r.ok)!.message).toBe(
+        'alice@acme.io is an author of this change and changes their own privileges: gains billing access. Another admin must make this change.',
+      );
     });
     it('passes: frank gives alice billing, approved by dan', () => {
-      expect(judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+      expect(
+        judge(baseSpec(), (s) => (user(s, 'alice@acme.io').billing = true), { actors: ['frank'], approvals: ['dan'] })
+          .ok,
+      ).toBe(true);
     });
     it('fails: bob widens the token he owns', () => {
-      const v = judge(baseSpec(), (s) => s.spec.tokens[1].namespaces.push('web'), { actors: ['bob'], approvals: ['alice'] });
+      const v = judge(baseSpec(), (s) => s.spec.tokens[1].namespaces.push('web'), {
+        actors: ['bob'],
+        approvals: ['alice'],
+      });
       expect(v.failed).toEqual(['self-edit']);
-      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^token bots belongs to bob@acme.io, an author of this change: namespaces data → data, web; gains r:full in web/);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^token bots belongs to bob@acme.io, an author of this change: namespaces data → data, web; gains r:full in web/,
+      );
     });
     it('fails: a commit author changes their own grant, even when an admin opened the pull request', () => {
       const v = judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice', 'bob'], approvals: ['frank'] });
@@ -52,19 +93,29 @@ describe('change rules', () => {
 
   describe('admin-change-approval: custody of an admin-grade token', () => {
     const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
-    it('fails: frank alone makes alice\'s w:full token organization-owned, rotates it, or lifts its expiry', () => {
-      for (const edit of [(s: Spec) => delete ci(s).owner, (s: Spec) => (ci(s).rotation = 1), (s: Spec) => (ci(s).owner = 'frank@acme.io')]) {
+    it("fails: frank alone makes alice's w:full token organization-owned, rotates it, or lifts its expiry", () => {
+      for (const edit of [
+        (s: Spec) => delete ci(s).owner,
+        (s: Spec) => (ci(s).rotation = 1),
+        (s: Spec) => (ci(s).owner = 'frank@acme.io'),
+      ]) {
         const v = judge(baseSpec(), edit, { actors: ['frank'] });
         expect(v.failed).toContain('admin-change-approval');
-        expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(/^token ci \(access reserved for admins in web\): .*an admin-grade change/);
+        expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(
+          /^token ci \(access reserved for admins in web\): .*an admin-grade change/,
+        );
       }
       const withExpiry = baseSpec();
       ci(withExpiry).expires = '2031-01-01';
-      expect(judge(withExpiry, (s) => delete ci(s).expires, { actors: ['frank'] }).failed).toContain('admin-change-approval');
+      expect(judge(withExpiry, (s) => delete ci(s).expires, { actors: ['frank'] }).failed).toContain(
+        'admin-change-approval',
+      );
     });
-    it('passes with dan\'s approval; an earlier expiry is no admin-grade change', () => {
+    it("passes with dan's approval; an earlier expiry is no admin-grade change", () => {
       expect(judge(baseSpec(), (s) => delete ci(s).owner, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
-      expect(judge(baseSpec(), (s) => (ci(s).expires = '2027-01-01'), { actors: ['frank'] }).failed).not.toContain('admin-change-approval');
+      expect(judge(baseSpec(), (s) => (ci(s).expires = '2027-01-01'), { actors: ['frank'] }).failed).not.toContain(
+        'admin-change-approval',
+      );
     });
   });
 
@@ -72,38 +123,53 @@ describe('change rules', () => {
     it('fails: admin alice makes bob admin with no other approval', () => {
       const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'] });
       expect(v.failed).toEqual(['admin-change-approval']);
-      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^bob@acme.io \(made admin\): becomes admin; gains w:full in acme-system, data, web|^bob@acme.io \(made admin\): becomes admin/);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^bob@acme.io \(made admin\): becomes admin; gains w:full in acme-system, data, web|^bob@acme.io \(made admin\): becomes admin/,
+      );
     });
-    it('passes with dan\'s approval (an admin, not an author, not bob)', () => {
-      expect(judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['dan'] }).ok).toBe(true);
+    it("passes with dan's approval (an admin, not an author, not bob)", () => {
+      expect(
+        judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['dan'] }).ok,
+      ).toBe(true);
     });
-    it('bob\'s own approval of his promotion does not count', () => {
-      expect(judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['bob'] }).failed).toEqual(['admin-change-approval']);
+    it("bob's own approval of his promotion does not count", () => {
+      expect(
+        judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['bob'] })
+          .failed,
+      ).toEqual(['admin-change-approval']);
     });
     it('fails: bob (non-admin) adds himself to the admins; base says bob is not admin', () => {
       const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['bob'] });
       expect(v.ok).toBe(false);
       expect(v.failed).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval']);
     });
-    it('fails: a change to admin frank\'s access approved only by frank', () => {
-      const v = judge(baseSpec(), (s) => (user(s, 'frank@acme.io').billing = true), { actors: ['alice'], approvals: ['frank'] });
+    it("fails: a change to admin frank's access approved only by frank", () => {
+      const v = judge(baseSpec(), (s) => (user(s, 'frank@acme.io').billing = true), {
+        actors: ['alice'],
+        approvals: ['frank'],
+      });
       expect(v.failed).toEqual(['admin-change-approval']);
     });
     it('inviting an admin needs the same approval', () => {
-      const invite = (s: ReturnType<typeof baseSpec>) => (s.spec.invites = [{ email: 'zed@acme.io', admin: true, sso: true }]);
+      const invite = (s: ReturnType<typeof baseSpec>) =>
+        (s.spec.invites = [{ email: 'zed@acme.io', admin: true, sso: true }]);
       expect(judge(baseSpec(), invite, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
       expect(judge(baseSpec(), invite, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
     });
   });
 
   describe('owner-immutable', () => {
-    it('fails: frank demotes the owner, even with dan\'s approval', () => {
-      const v = judge(baseSpec(), (s) => {
-        s.spec.owner = 'frank@acme.io';
-        user(s, 'alice@acme.io').admin = false;
-        // A token with w:full needs an admin owner (forbidden-grant): it becomes the organization's.
-        for (const t of s.spec.tokens) if (t.owner === 'alice@acme.io') delete t.owner;
-      }, { actors: ['frank'], approvals: ['dan'] });
+    it("fails: frank demotes the owner, even with dan's approval", () => {
+      const v = judge(
+        baseSpec(),
+        (s) => {
+          s.spec.owner = 'frank@acme.io';
+          user(s, 'alice@acme.io').admin = false;
+          // A token with w:full needs an admin owner (forbidden-grant): it becomes the organization's.
+          for (const t of s.spec.tokens) if (t.owner === 'alice@acme.io') delete t.owner;
+        },
+        { actors: ['frank'], approvals: ['dan'] },
+      );
       expect(v.failed).toEqual(['owner-immutable']);
       expect(v.results.filter((r) => !r.ok).map((r) => r.message)).toEqual([
         'the owner changes from alice@acme.io to frank@acme.io: only support can change the owner',
@@ -111,36 +177,53 @@ describe('change rules', () => {
       ]);
     });
     it('passes: the owner stays', () => {
-      expect(judge(baseSpec(), bobGetsConfigmaps, { actors: ['frank'] }).results.find((r) => r.rule === 'owner-immutable')!.ok).toBe(true);
+      expect(
+        judge(baseSpec(), bobGetsConfigmaps, { actors: ['frank'] }).results.find((r) => r.rule === 'owner-immutable')!
+          .ok,
+      ).toBe(true);
     });
   });
 
   describe('mass-removal', () => {
     const removeThree = (s: ReturnType<typeof baseSpec>) => {
-      s.spec.grants = s.spec.grants.filter((g: { user: string }) => !['bob@acme.io', 'erin@acme.io', 'gina@acme.io'].includes(g.user));
+      s.spec.grants = s.spec.grants.filter(
+        (g: { user: string }) => !['bob@acme.io', 'erin@acme.io', 'gina@acme.io'].includes(g.user),
+      );
     };
     it('fails: removing the access of 3 of 9 users (33%) without an override', () => {
       const v = judge(baseSpec(), removeThree, { actors: ['frank'], approvals: ['dan'] });
       expect(v.failed).toEqual(['mass-removal']);
-      expect(v.results.find((r) => !r.ok)!.message).toMatch(/^removes access from 3 of 9 users \(33%\), 6 of 21 grants \(29%\), over the 25% limit: an explicit override/);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^removes access from 3 of 9 users \(33%\), 6 of 21 grants \(29%\), over the 25% limit: an explicit override/,
+      );
     });
-    it('fails: an override without an admin\'s approval', () => {
-      expect(judge(baseSpec(), removeThree, { actors: ['frank'], overrides: ['mass-removal'] }).failed).toEqual(['mass-removal']);
+    it("fails: an override without an admin's approval", () => {
+      expect(judge(baseSpec(), removeThree, { actors: ['frank'], overrides: ['mass-removal'] }).failed).toEqual([
+        'mass-removal',
+      ]);
     });
     it('passes: an override approved by an admin who is not an author', () => {
-      expect(judge(baseSpec(), removeThree, { actors: ['frank'], approvals: ['dan'], overrides: ['mass-removal'] }).ok).toBe(true);
+      expect(
+        judge(baseSpec(), removeThree, { actors: ['frank'], approvals: ['dan'], overrides: ['mass-removal'] }).ok,
+      ).toBe(true);
     });
     it('passes: removing 2 users stays under the minimum', () => {
       const two = (s: ReturnType<typeof baseSpec>) => {
-        s.spec.grants = s.spec.grants.filter((g: { user: string }) => !['bob@acme.io', 'erin@acme.io'].includes(g.user));
+        s.spec.grants = s.spec.grants.filter(
+          (g: { user: string }) => !['bob@acme.io', 'erin@acme.io'].includes(g.user),
+        );
       };
       expect(judge(baseSpec(), two, { actors: ['frank'] }).ok).toBe(true);
     });
     it('the threshold is read from base: a pull request cannot raise its own limit', () => {
-      const v = judge(baseSpec(), (s) => {
-        removeThree(s);
-        s.spec.review = { massRemovalThreshold: 0.9 };
-      }, { actors: ['frank'] });
+      const v = judge(
+        baseSpec(),
+        (s) => {
+          removeThree(s);
+          s.spec.review = { massRemovalThreshold: 0.9 };
+        },
+        { actors: ['frank'] },
+      );
       expect(v.failed).toEqual(['mass-removal', 'settings-change']);
     });
   });
@@ -151,43 +234,81 @@ describe('change rules', () => {
       s.spec.clusters = ['lga1', 'ord1'];
       return s;
     };
-    it('fails: a namespace leaves a cluster without an admin\'s approval, though no person line changes', () => {
-      const v = judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), { actors: ['alice'] });
+    it("fails: a namespace leaves a cluster without an admin's approval, though no person line changes", () => {
+      const v = judge(
+        twoClusters(),
+        (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]),
+        { actors: ['alice'] },
+      );
       expect(v.failed).toEqual(['cluster-removal']);
-      expect(v.results.find((r) => r.rule === 'cluster-removal')!.message).toBe('namespace web leaves cluster ord1: needs an approval of the head commit from an admin who is not an author');
+      expect(v.results.find((r) => r.rule === 'cluster-removal')!.message).toBe(
+        'namespace web leaves cluster ord1: needs an approval of the head commit from an admin who is not an author',
+      );
     });
-    it('passes with frank\'s approval; a removed cluster is judged the same way', () => {
-      expect(judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
-      expect(judge(twoClusters(), (s) => (s.spec.clusters = ['lga1']), { actors: ['alice'] }).failed).toEqual(['cluster-removal', 'settings-change']);
+    it("passes with frank's approval; a removed cluster is judged the same way", () => {
+      expect(
+        judge(twoClusters(), (s) => (s.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]), {
+          actors: ['alice'],
+          approvals: ['frank'],
+        }).ok,
+      ).toBe(true);
+      expect(judge(twoClusters(), (s) => (s.spec.clusters = ['lga1']), { actors: ['alice'] }).failed).toEqual([
+        'cluster-removal',
+        'settings-change',
+      ]);
       // adding a cluster removes nothing, but it is a settings change
-      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).failed).toEqual(['settings-change']);
-      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+      expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).failed).toEqual([
+        'settings-change',
+      ]);
+      expect(
+        judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'], approvals: ['frank'] }).ok,
+      ).toBe(true);
     });
   });
 
   describe('engine-change', () => {
-    it('fails: a change to policies/ without an admin\'s approval', () => {
-      const v = judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice'], changedPaths: ['org/org.ts', 'policies/org/forbidden-grant.ts'] });
+    it("fails: a change to policies/ without an admin's approval", () => {
+      const v = judge(baseSpec(), bobGetsConfigmaps, {
+        actors: ['alice'],
+        changedPaths: ['org/org.ts', 'policies/org/forbidden-grant.ts'],
+      });
       expect(v.failed).toEqual(['engine-change']);
-      expect(v.results.find((r) => !r.ok)!.message).toBe('changes policies/org/forbidden-grant.ts: outside org/ and dist/, an admin who is not an author must approve the head commit');
+      expect(v.results.find((r) => !r.ok)!.message).toBe(
+        'changes policies/org/forbidden-grant.ts: outside org/ and dist/, an admin who is not an author must approve the head commit',
+      );
     });
-    it('passes with frank\'s approval', () => {
-      expect(judge(baseSpec(), bobGetsConfigmaps, { actors: ['alice'], approvals: ['frank'], changedPaths: ['.github/workflows/orgctl.yaml'] }).ok).toBe(true);
+    it("passes with frank's approval", () => {
+      expect(
+        judge(baseSpec(), bobGetsConfigmaps, {
+          actors: ['alice'],
+          approvals: ['frank'],
+          changedPaths: ['.github/workflows/orgctl.yaml'],
+        }).ok,
+      ).toBe(true);
     });
   });
 
   describe('settings-change', () => {
-    it('fails: admin alice doubles the shards without another admin\'s approval, though no access changes', () => {
+    it("fails: admin alice doubles the shards without another admin's approval, though no access changes", () => {
       const v = judge(baseSpec(), (s) => (s.spec.delivery = { shards: 64 }), { actors: ['alice'] });
       expect(v.failed).toEqual(['settings-change']);
-      expect(v.results.find((r) => !r.ok)!.message).toBe('settings change (shards 32 → 64): an admin who is not an author must approve the head commit');
+      expect(v.results.find((r) => !r.ok)!.message).toBe(
+        'settings change (shards 32 → 64): an admin who is not an author must approve the head commit',
+      );
     });
-    it('passes with frank\'s approval', () => {
-      expect(judge(baseSpec(), (s) => (s.spec.delivery = { shards: 64 }), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+    it("passes with frank's approval", () => {
+      expect(
+        judge(baseSpec(), (s) => (s.spec.delivery = { shards: 64 }), { actors: ['alice'], approvals: ['frank'] }).ok,
+      ).toBe(true);
     });
     it('no override lifts it', () => {
       expect(OVERRIDABLE_RULES).not.toContain('settings-change');
-      expect(judge(baseSpec(), (s) => (s.spec.sso = { enforced: true }), { actors: ['alice'], overrides: ['settings-change'] }).failed).toEqual(['settings-change']);
+      expect(
+        judge(baseSpec(), (s) => (s.spec.sso = { enforced: true }), {
+          actors: ['alice'],
+          overrides: ['settings-change'],
+        }).failed,
+      ).toEqual(['settings-change']);
     });
   });
 
@@ -207,7 +328,10 @@ describe('admins add and remove namespaces (the seed: admins create namespaces a
     s.spec.grants.push({ user: 'bob@acme.io', namespace: 'shop', levels: ['r:pods'] });
   };
 
-  it.each([['a one-admin organization', oneAdmin], ['a three-admin organization', baseSpec]])('in %s, an admin adds a namespace with its users alone', (_, spec) => {
+  it.each([
+    ['a one-admin organization', oneAdmin],
+    ['a three-admin organization', baseSpec],
+  ])('in %s, an admin adds a namespace with its users alone', (_, spec) => {
     const v = judge(spec(), addShop, { actors: ['alice'] });
     expect(v.failed).toEqual([]);
     // Every admin's w:full there still shows, as what it is.
@@ -229,24 +353,38 @@ describe('admins add and remove namespaces (the seed: admins create namespaces a
     const v = judge(s, dropData, { actors: ['alice'] });
     expect(v.failed).toEqual([]);
     const d = diffOf(s, dropData);
-    expect(d.tokens.find((t) => t.id === 'ci')!.changes[0]!.text).toBe('namespaces data, web → web (with its namespace)');
+    expect(d.tokens.find((t) => t.id === 'ci')!.changes[0]!.text).toBe(
+      'namespaces data, web → web (with its namespace)',
+    );
     expect(d.stats.users.losing).toBe(0); // no admin counts as losing access
   });
 
   it('a namespace change does not hide an admin editing themself in the same change', () => {
-    const v = judge(baseSpec(), (h) => {
-      addShop(h);
-      user(h, 'alice@acme.io').billing = true;
-    }, { actors: ['alice'] });
+    const v = judge(
+      baseSpec(),
+      (h) => {
+        addShop(h);
+        user(h, 'alice@acme.io').billing = true;
+      },
+      { actors: ['alice'] },
+    );
     expect(v.failed).toContain('self-edit');
-    expect(v.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(/^alice@acme.io is an author of this change and changes their own privileges: gains billing access\./);
+    expect(v.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(
+      /^alice@acme.io is an author of this change and changes their own privileges: gains billing access\./,
+    );
   });
 
   it('an admin demoted in the same change is judged on everything, the new namespace included', () => {
-    const v = judge(baseSpec(), (h) => {
-      addShop(h);
-      user(h, 'dan@acme.io').admin = false;
-    }, { actors: ['alice'] });
-    expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(/^admin dan@acme.io: .*loses w:full in web/);
+    const v = judge(
+      baseSpec(),
+      (h) => {
+        addShop(h);
+        user(h, 'dan@acme.io').admin = false;
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(
+      /^admin dan@acme.io: .*loses w:full in web/,
+    );
   });
 });

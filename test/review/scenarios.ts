@@ -30,7 +30,11 @@ export function baseSpec(): Spec {
         ...['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ email: `${n}@acme.io`, github: n })),
       ],
       namespaces: [{ name: 'web' }, { name: 'data' }],
-      grants: ['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ user: `${n}@acme.io`, namespace: 'web', levels: ['r:pods', 'w:services'] })),
+      grants: ['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({
+        user: `${n}@acme.io`,
+        namespace: 'web',
+        levels: ['r:pods', 'w:services'],
+      })),
       tokens: [
         { id: 'ci', name: 'CI', namespaces: ['web'], owner: 'alice@acme.io' },
         { id: 'bots', name: 'Bots', namespaces: ['data'], levels: ['r:full'], owner: 'bob@acme.io' },
@@ -44,16 +48,30 @@ export function snapshotOf(spec: Spec): Snapshot {
   Organization.fromSpec(app, spec, { today: TODAY });
   const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
   if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
-  const docs = r.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const docs = r.files
+    .filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
   return readSnapshot(docs, 'test');
 }
 
-export function judge(base: Spec, edit: (s: Spec) => void, who: { actors: string[]; approvals?: string[]; changedPaths?: string[]; overrides?: string[] }): Verdict & { failed: string[] } {
+export function judge(
+  base: Spec,
+  edit: (s: Spec) => void,
+  who: { actors: string[]; approvals?: string[]; changedPaths?: string[]; overrides?: string[] },
+): Verdict & { failed: string[] } {
   const head = structuredClone(base);
   edit(head);
   const b = snapshotOf(base);
   const h = snapshotOf(head);
-  const v = review({ base: b, head: h, diff: diffSnapshots(b, h), actors: who.actors, approvals: who.approvals ?? [], changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'], overrides: who.overrides ?? [] });
+  const v = review({
+    base: b,
+    head: h,
+    diff: diffSnapshots(b, h),
+    actors: who.actors,
+    approvals: who.approvals ?? [],
+    changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'],
+    overrides: who.overrides ?? [],
+  });
   return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
 }
 

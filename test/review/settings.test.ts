@@ -14,16 +14,37 @@ const withArgo = () => {
   s.spec.delivery = { shards: 32, argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' } };
   return s;
 };
-const review = (sides: { base: string; head: string }, ...args: string[]) => run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', '--changed-path', 'dist/x.yaml', ...args]);
+const review = (sides: { base: string; head: string }, ...args: string[]) =>
+  run([
+    'review',
+    '--base',
+    sides.base,
+    '--head',
+    sides.head,
+    '--changed-path',
+    'org/org.ts',
+    '--changed-path',
+    'dist/x.yaml',
+    ...args,
+  ]);
 
 describe('settings-change through the CLI', () => {
-  it('the Argo CD repoURL and revision: fails with one admin, the comment says what it does; passes with another admin\'s approval', async () => {
-    const sides = await distPair(withArgo(), (s) => (s.spec.delivery.argocd = { repoURL: 'https://github.com/mallory/org.git', revision: 'evil' }));
+  it("the Argo CD repoURL and revision: fails with one admin, the comment says what it does; passes with another admin's approval", async () => {
+    const sides = await distPair(
+      withArgo(),
+      (s) => (s.spec.delivery.argocd = { repoURL: 'https://github.com/mallory/org.git', revision: 'evil' }),
+    );
     const r = await review(sides, '--actor', 'alice');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("| `settings-change` | ❌ | settings change (repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git'; revision 'main' → 'evil'): an admin who is not an author must approve the head commit |");
-    expect(r.stdout).toContain("- setting repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git': Argo CD will apply manifests from another repository");
-    expect(r.stdout).toContain("- setting revision 'main' → 'evil': Argo CD will apply manifests from another branch, tag or commit");
+    expect(r.stdout).toContain(
+      "| `settings-change` | ❌ | settings change (repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git'; revision 'main' → 'evil'): an admin who is not an author must approve the head commit |",
+    );
+    expect(r.stdout).toContain(
+      "- setting repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git': Argo CD will apply manifests from another repository",
+    );
+    expect(r.stdout).toContain(
+      "- setting revision 'main' → 'evil': Argo CD will apply manifests from another branch, tag or commit",
+    );
     expect(r.stdout).not.toContain('No change in access');
     const ok = await review(sides, '--actor', 'alice', '--approved-by', 'frank');
     expect(ok.code).toBe(0);
@@ -39,53 +60,80 @@ describe('settings-change through the CLI', () => {
 
   it('every setting is listed with what it does', () => {
     const b = withArgo();
-    const d = diffSnapshots(snapshotOf(b), snapshotOf((() => {
-      const h = structuredClone(b);
-      h.spec.sso = { enforced: true };
-      h.spec.review = { massRemovalThreshold: 0.5 };
-      h.spec.clusters = ['lga1'];
-      h.spec.delivery.argocd = { ...h.spec.delivery.argocd, path: 'out', namespace: 'gitops' };
-      return h;
-    })()));
-    expect(d.settings.map((c) => c.key)).toEqual(['ssoEnforced', 'clusters', 'massRemovalThreshold', 'path', 'namespace']);
+    const d = diffSnapshots(
+      snapshotOf(b),
+      snapshotOf(
+        (() => {
+          const h = structuredClone(b);
+          h.spec.sso = { enforced: true };
+          h.spec.review = { massRemovalThreshold: 0.5 };
+          h.spec.clusters = ['lga1'];
+          h.spec.delivery.argocd = { ...h.spec.delivery.argocd, path: 'out', namespace: 'gitops' };
+          return h;
+        })(),
+      ),
+    );
+    expect(d.settings.map((c) => c.key)).toEqual([
+      'ssoEnforced',
+      'clusters',
+      'massRemovalThreshold',
+      'path',
+      'namespace',
+    ]);
     expect(isEmptyDiff(d)).toBe(false);
     const md = renderMarkdown(d);
     expect(md).toContain('- setting ssoEnforced false → true: every invitation must go through the identity provider');
-    expect(md).toContain('- setting massRemovalThreshold 0.25 → 0.5: later pull requests may remove a larger share of access without an override');
+    expect(md).toContain(
+      '- setting massRemovalThreshold 0.25 → 0.5: later pull requests may remove a larger share of access without an override',
+    );
     expect(md).toContain("- setting path 'dist' → 'out': Argo CD will apply manifests from another folder");
   });
 });
 
-describe('usernamePrefix: every person\'s identity changes', () => {
+describe("usernamePrefix: every person's identity changes", () => {
   const prefix = (s: Spec) => (s.spec.identity = { usernamePrefix: 'oidc:' });
 
   it('the diff says so per person, and the comment says what the setting does', () => {
-    const d = diffSnapshots(snapshotOf(baseSpec()), snapshotOf((() => {
-      const h = baseSpec();
-      prefix(h);
-      return h;
-    })()));
+    const d = diffSnapshots(
+      snapshotOf(baseSpec()),
+      snapshotOf(
+        (() => {
+          const h = baseSpec();
+          prefix(h);
+          return h;
+        })(),
+      ),
+    );
     expect(d.people.map((p) => p.id)).toHaveLength(9);
-    expect(d.people.find((p) => p.id === 'bob@acme.io')!.changes.map((c) => c.text)).toEqual(['Kubernetes identity bob@acme.io → oidc:bob@acme.io: all their bindings move to the new username']);
-    expect(renderMarkdown(d)).toContain("- setting usernamePrefix '' → 'oidc:': every person's Kubernetes identity changes: all their bindings move to new usernames");
+    expect(d.people.find((p) => p.id === 'bob@acme.io')!.changes.map((c) => c.text)).toEqual([
+      'Kubernetes identity bob@acme.io → oidc:bob@acme.io: all their bindings move to the new username',
+    ]);
+    expect(renderMarkdown(d)).toContain(
+      "- setting usernamePrefix '' → 'oidc:': every person's Kubernetes identity changes: all their bindings move to new usernames",
+    );
   });
 
-  it('fails: an admin changing the prefix changes their own identity (self-edit), and every other admin\'s (admin-change-approval)', async () => {
+  it("fails: an admin changing the prefix changes their own identity (self-edit), and every other admin's (admin-change-approval)", async () => {
     const sides = await distPair(baseSpec(), prefix);
     const r = await review(sides, '--actor', 'alice', '--format', 'json');
     expect(r.code).toBe(1);
     const v = JSON.parse(r.stdout);
     const failed = [...new Set(v.results.filter((x: { ok: boolean }) => !x.ok).map((x: { rule: string }) => x.rule))];
     expect(failed).toEqual(['self-edit', 'admin-change-approval', 'settings-change']);
-    expect(v.results.find((x: { rule: string }) => x.rule === 'self-edit').message).toBe('alice@acme.io is an author of this change and changes their own privileges: Kubernetes identity alice@acme.io → oidc:alice@acme.io: all their bindings move to the new username. Another admin must make this change.');
+    expect(v.results.find((x: { rule: string }) => x.rule === 'self-edit').message).toBe(
+      'alice@acme.io is an author of this change and changes their own privileges: Kubernetes identity alice@acme.io → oidc:alice@acme.io: all their bindings move to the new username. Another admin must make this change.',
+    );
     // approvals do not lift self-edit
     expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--approved-by', 'dan')).code).toBe(1);
   });
 
-  it('passes: proposed by an account outside the organization, approved by two admins (each admin\'s change approved by another)', () => {
+  it("passes: proposed by an account outside the organization, approved by two admins (each admin's change approved by another)", () => {
     expect(judge(baseSpec(), prefix, { actors: ['orgctl-bot'], approvals: ['frank', 'dan'] }).ok).toBe(true);
     // One admin alone is not enough for an admin-grade change, whoever authored it.
-    expect(judge(baseSpec(), prefix, { actors: ['orgctl-bot'], approvals: ['frank'] }).failed).toEqual(['admin-change-approval', 'settings-change']);
+    expect(judge(baseSpec(), prefix, { actors: ['orgctl-bot'], approvals: ['frank'] }).failed).toEqual([
+      'admin-change-approval',
+      'settings-change',
+    ]);
   });
 });
 
@@ -95,9 +143,13 @@ describe('--override', () => {
     for (const rule of ['settings-change', 'self-edit', 'no-such-rule']) {
       const r = await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--override', rule);
       expect(r.code, rule).toBe(2);
-      expect(r.stderr).toContain(`--override ${rule}: ${rule === 'no-such-rule' ? 'no such rule' : 'that rule cannot be overridden'}; rules that can be: mass-removal`);
+      expect(r.stderr).toContain(
+        `--override ${rule}: ${rule === 'no-such-rule' ? 'no such rule' : 'that rule cannot be overridden'}; rules that can be: mass-removal`,
+      );
     }
-    expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--override', 'mass-removal')).code).toBe(0);
+    expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--override', 'mass-removal')).code).toBe(
+      0,
+    );
   });
 });
 
@@ -113,34 +165,53 @@ describe('mass-removal over a small set', () => {
     const sides = await distPair(threeTokens(), removeTwo);
     const r = await review(sides, '--actor', 'dan', '--approved-by', 'frank');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('| `mass-removal` | ❌ | removes access from 2 of 3 tokens (67%), over the 25% limit or more than half of a small set: an explicit override');
+    expect(r.stdout).toContain(
+      '| `mass-removal` | ❌ | removes access from 2 of 3 tokens (67%), over the 25% limit or more than half of a small set: an explicit override',
+    );
   });
 
   it('passes with an override approved by another admin; removing 1 of 3 passes without', async () => {
     const sides = await distPair(threeTokens(), removeTwo);
-    expect((await review(sides, '--actor', 'dan', '--approved-by', 'frank', '--override', 'mass-removal')).code).toBe(0);
-    expect(judge(threeTokens(), (s) => (s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'ci')), { actors: ['dan'] }).ok).toBe(true);
+    expect((await review(sides, '--actor', 'dan', '--approved-by', 'frank', '--override', 'mass-removal')).code).toBe(
+      0,
+    );
+    expect(
+      judge(threeTokens(), (s) => (s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'ci')), {
+        actors: ['dan'],
+      }).ok,
+    ).toBe(true);
   });
 });
 
 describe('admin-grade tokens need another admin', () => {
-  it('fails: admin alice creates a w:full token (the default) without another admin\'s approval; passes with frank\'s', async () => {
-    const sides = await distPair(baseSpec(), (s) => s.spec.tokens.push({ id: 'deployer', name: 'Deployer', namespaces: ['data'] }));
+  it("fails: admin alice creates a w:full token (the default) without another admin's approval; passes with frank's", async () => {
+    const sides = await distPair(baseSpec(), (s) =>
+      s.spec.tokens.push({ id: 'deployer', name: 'Deployer', namespaces: ['data'] }),
+    );
     const r = await review(sides, '--actor', 'alice');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\| `admin-change-approval` \| ❌ \| token deployer \(access reserved for admins in data\): is created \("Deployer"\) for data; gains w:full in data.*: an admin-grade change, needs an approval of the head commit from an admin who is not an author \|/);
+    expect(r.stdout).toMatch(
+      /\| `admin-change-approval` \| ❌ \| token deployer \(access reserved for admins in data\): is created \("Deployer"\) for data; gains w:full in data.*: an admin-grade change, needs an approval of the head commit from an admin who is not an author \|/,
+    );
     expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank')).code).toBe(0);
   });
 
-  it('fails: moving a w:full token to a new namespace; its owner\'s approval does not count', () => {
+  it("fails: moving a w:full token to a new namespace; its owner's approval does not count", () => {
     const move = (s: Spec) => s.spec.tokens[0].namespaces.push('data');
     expect(judge(baseSpec(), move, { actors: ['frank'] }).failed).toEqual(['admin-change-approval']);
-    expect(judge(baseSpec(), move, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['admin-change-approval']);
+    expect(judge(baseSpec(), move, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
     expect(judge(baseSpec(), move, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
   });
 
   it('a custom rule that runs pods is admin-grade too; a read-only token is not', () => {
-    const runsPods = (s: Spec) => s.spec.tokens.push({ id: 'runner', namespaces: [], rbac: [{ namespace: 'web', rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] }] }] });
+    const runsPods = (s: Spec) =>
+      s.spec.tokens.push({
+        id: 'runner',
+        namespaces: [],
+        rbac: [{ namespace: 'web', rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] }] }],
+      });
     expect(judge(baseSpec(), runsPods, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
     const reader = (s: Spec) => s.spec.tokens.push({ id: 'reader', namespaces: ['data'], levels: ['r:pods'] });
     expect(judge(baseSpec(), reader, { actors: ['alice'] }).ok).toBe(true);
@@ -148,15 +219,29 @@ describe('admin-grade tokens need another admin', () => {
 });
 
 describe('mass-removal over a rolling window of the base branch', () => {
-  const without = (s: Spec, who: string[]) => (s.spec.grants = s.spec.grants.filter((g: { user: string }) => !who.map((w) => `${w}@acme.io`).includes(g.user)));
+  const without = (s: Spec, who: string[]) =>
+    (s.spec.grants = s.spec.grants.filter((g: { user: string }) => !who.map((w) => `${w}@acme.io`).includes(g.user)));
   const older = baseSpec();
   const base = structuredClone(older);
   without(base, ['bob', 'erin']);
   const head = structuredClone(base);
   without(head, ['gina', 'hal']);
-  const [o, b, h] = [older, base, head].map(snapshotOf) as [ReturnType<typeof snapshotOf>, ReturnType<typeof snapshotOf>, ReturnType<typeof snapshotOf>];
+  const [o, b, h] = [older, base, head].map(snapshotOf) as [
+    ReturnType<typeof snapshotOf>,
+    ReturnType<typeof snapshotOf>,
+    ReturnType<typeof snapshotOf>,
+  ];
   const verdict = (window: boolean, who: { approvals?: string[]; overrides?: string[] } = {}) =>
-    reviewInput({ base: b, head: h, diff: diffSnapshots(b, h), actors: ['frank'], approvals: who.approvals ?? [], changedPaths: ['org/org.ts'], overrides: who.overrides ?? [], ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h) } } : {}) });
+    reviewInput({
+      base: b,
+      head: h,
+      diff: diffSnapshots(b, h),
+      actors: ['frank'],
+      approvals: who.approvals ?? [],
+      changedPaths: ['org/org.ts'],
+      overrides: who.overrides ?? [],
+      ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h) } } : {}),
+    });
 
   it('two removals of 2 users each pass one by one', () => {
     expect(judge(older, (s) => without(s, ['bob', 'erin']), { actors: ['frank'] }).ok).toBe(true);
@@ -166,7 +251,9 @@ describe('mass-removal over a rolling window of the base branch', () => {
   it('fails: the second one closes a window that removes 4 of 9 users; an approved override passes', () => {
     const v = verdict(true);
     expect(v.ok).toBe(false);
-    expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(/^removes access from 4 of 9 users since origin\/main~1 \(44%\), 8 of 21 grants since origin\/main~1 \(38%\), over the 25% limit: an explicit override/);
+    expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(
+      /^removes access from 4 of 9 users since origin\/main~1 \(44%\), 8 of 21 grants since origin\/main~1 \(38%\), over the 25% limit: an explicit override/,
+    );
     expect(verdict(true, { approvals: ['dan'], overrides: ['mass-removal'] }).ok).toBe(true);
   });
 });
