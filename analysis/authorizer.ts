@@ -6,7 +6,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
-import { ruleAllows, ruleAllowsNonResource } from './rules.ts';
+import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './rules.ts';
 
 export interface UserInfo {
   readonly name: string;
@@ -134,6 +134,17 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
   return byName;
 }
 
+/** The single request a rule is matched against (ruleAllows), from a request's attributes. */
+export function resourceRequestOf(attrs: Omit<ResourceAttributes, 'namespace'>): ResourceRequest {
+  return {
+    verb: attrs.verb,
+    apiGroup: attrs.apiGroup,
+    resource: attrs.resource,
+    subresource: attrs.subresource ?? '',
+    name: attrs.name ?? '',
+  };
+}
+
 export class Authorizer {
   private readonly clusterRoles: Map<string, RoleObject>;
   private readonly roles = new Map<string, RoleObject>();
@@ -193,13 +204,7 @@ export class Authorizer {
     // A request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).
     const namespace =
       attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
-    const req = {
-      verb: attrs.verb,
-      apiGroup: attrs.apiGroup,
-      resource: attrs.resource,
-      subresource: attrs.subresource ?? '',
-      name: attrs.name ?? '',
-    };
+    const req = resourceRequestOf(attrs);
     for (const e of this.rulesFor(user, namespace)) if (ruleAllows(e.rule, req)) return { allowed: true, by: e };
     return { allowed: false };
   }

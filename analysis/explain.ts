@@ -5,6 +5,7 @@
 import { CATALOG, findLevel } from '../model/catalog.ts';
 import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import {
+  resourceRequestOf,
   type Authorizer,
   SA_PREFIX,
   serviceAccountUser,
@@ -171,14 +172,7 @@ export function explainRequest(
       ],
     };
   }
-  const atom = {
-    verb: req.verb,
-    apiGroup: req.apiGroup,
-    resource: req.resource,
-    subresource: req.subresource ?? '',
-    name: req.name ?? '',
-  };
-  const would = CATALOG.filter((l) => rulesAllow(l.rules, atom));
+  const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
   const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
   if (user && user.status !== 'active')

@@ -6,7 +6,7 @@ import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
-import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type OrgModel } from '../model/model.ts';
+import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type ArgoCdSource, type OrgModel } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { DeclarationError, ORG_SCOPE, freeId, type OrgScope, declaredSource } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
@@ -37,12 +37,7 @@ export interface OrganizationProps {
    */
   readonly shards?: number;
   /** Argo CD: generate dist/argocd/ (an AppProject and an ApplicationSet) for this repository. @default none */
-  readonly argocd?: {
-    readonly repoURL: string;
-    readonly revision?: string;
-    readonly path?: string;
-    readonly namespace?: string;
-  };
+  readonly argocd?: ArgoCdSource;
   /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date

@@ -3,6 +3,7 @@
  * how it declares constructs. Every problem names the spec path (`spec.users[2].email`),
  * what was given and what is allowed.
  */
+import type { ArgoCdSource } from '../model/model.ts';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import schema from '../schema/org.schema.json' with { type: 'json' };
@@ -25,12 +26,7 @@ export interface OrgSpec {
     readonly review?: { readonly massRemovalThreshold?: number };
     readonly delivery?: {
       readonly shards?: number;
-      readonly argocd?: {
-        readonly repoURL: string;
-        readonly revision?: string;
-        readonly path?: string;
-        readonly namespace?: string;
-      };
+      readonly argocd?: ArgoCdSource;
     };
     readonly users?: readonly {
       readonly email: string;

@@ -110,6 +110,17 @@ export interface InviteModel {
   readonly source: Source;
 }
 
+/** Where Argo CD reads this repository, as declared (the model fills in the defaults). */
+export interface ArgoCdSource {
+  readonly repoURL: string;
+  /** @default HEAD */
+  readonly revision?: string;
+  /** Folder of dist/ in the repository. @default dist */
+  readonly path?: string;
+  /** Namespace Argo CD runs in. @default argocd */
+  readonly namespace?: string;
+}
+
 export interface ArgoCdModel {
   readonly repoURL: string;
   readonly revision: string;
