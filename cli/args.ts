@@ -33,6 +33,31 @@ export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
   readonly flags: Flags<S>;
 }
 
+/** Edits (insert, delete, replace) between two short names: Levenshtein's distance. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The declared flag a mistyped one most likely meant (`--spc` → `spec`): within two edits, or its start. */
+export function nearestFlag(given: string, flags: readonly string[]): string | undefined {
+  if (!given) return undefined;
+  let best: { name: string; distance: number } | undefined;
+  for (const name of flags) {
+    const distance = name.startsWith(given) && given.length >= 2 ? 1 : editDistance(given, name);
+    if (distance <= Math.min(2, Math.floor(name.length / 2)) && (!best || distance < best.distance))
+      best = { name, distance };
+  }
+  return best?.name;
+}
+
 /**
  * Parses `argv` against `spec` (long names; `aliases` maps short flags such as `n` to long ones).
  * Accepts `--name value`, `--name=value`, `-n value`, `-n=value`; everything after `--` is positional.
@@ -63,7 +88,12 @@ export function parseArgs<const S extends FlagSpecs>(
     const rawName = arg.replace(/^--?/, '').slice(0, eq < 0 ? undefined : eq - (arg.startsWith('--') ? 2 : 1));
     const name = (Object.hasOwn(aliases, rawName) ? aliases[rawName] : undefined) ?? rawName;
     const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
-    if (kind === undefined) throw new UsageError(`unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}`);
+    if (kind === undefined) {
+      const near = nearestFlag(rawName, Object.keys(spec));
+      throw new UsageError(
+        `unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}${near ? ` (did you mean --${near}?)` : ''}`,
+      );
+    }
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       values[name] = true;

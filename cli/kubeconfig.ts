@@ -4,7 +4,16 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { systemNamespaceOf } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
@@ -109,6 +118,26 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
  * else — git finding a repository, git refusing one ("dubious ownership"), git missing or failing
  * for any other reason, GIT_DIR set — is not proof, and a live credential is not written there.
  */
+/**
+ * Creates the folder `out` goes in (mode 0700: it holds credentials) when only that last folder is
+ * missing, as `~/.kube` is on a fresh machine; when a folder higher up is missing too, that is more
+ * likely a typo than a wish, and it says which.
+ */
+function makeParentFolder(out: string, io: Io): void {
+  const parent = dirname(resolve(out));
+  if (existsSync(parent)) {
+    if (!statSync(parent).isDirectory()) throw new InputError(`${out}: ${parent} is not a folder`);
+    return;
+  }
+  const above = dirname(parent);
+  if (!existsSync(above))
+    throw new InputError(
+      `${out}: the folder ${above} does not exist (a typo?); orgctl creates only the last folder, ${parent}`,
+    );
+  mkdirSync(parent, { mode: 0o700 });
+  io.err(`created ${parent} (mode 0700)`);
+}
+
 export function outsideGitRepositories(
   folder: string,
   git = 'git',
@@ -155,7 +184,11 @@ const KUBECONFIG_FLAGS = {
 function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_FLAGS>, io: Io): number {
   if (positionals.length !== 1) throw new UsageError('expected one TOKEN_ID');
   const server = flags.server;
-  if (!server || !/^https:\/\/[^\s/]+/.test(server))
+  if (server === undefined)
+    throw new UsageError(
+      "--server URL is required: the cluster API server's https:// address (kubectl config view shows it)",
+    );
+  if (!/^https:\/\/[^\s/]+/.test(server))
     throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
   const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
@@ -202,6 +235,7 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
       `${out}: refused, because ${where.why}: a token must never be committed, so it is written only where no git repository is proven; write it elsewhere (e.g. ~/.kube/)`,
     );
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
+  makeParentFolder(out, io);
   // A new file, renamed over the old one: an existing file's looser mode is not kept.
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
   try {

@@ -100,6 +100,19 @@ describe('parseArgs: each kind of flag', () => {
     expect(thrown(() => parseArgs(['-n'], SPEC, aliases))).toBe('--namespace needs a value');
   });
 
+  it('an unknown flag close to a declared one suggests it (did you mean)', () => {
+    expect(thrown(() => parseArgs(['--spc', 'x'], { spec: 'string', today: 'string' }))).toBe(
+      'unknown flag --spc (did you mean --spec?)',
+    );
+    expect(thrown(() => parseArgs(['--tody=1'], { spec: 'string', today: 'string' }))).toBe(
+      'unknown flag --tody (did you mean --today?)',
+    );
+    expect(thrown(() => parseArgs(['--for', 'json'], { format: ['text', 'json'] }))).toBe(
+      'unknown flag --for (did you mean --format?)',
+    );
+    expect(thrown(() => parseArgs(['--zzz'], { spec: 'string', today: 'string' }))).toBe('unknown flag --zzz');
+  });
+
   it('unknown flags are usage errors, named as given (without a value)', () => {
     expect(thrown(() => parseArgs(['--bogus'], SPEC))).toBe('unknown flag --bogus');
     expect(thrown(() => parseArgs(['--bogus=1'], SPEC))).toBe('unknown flag --bogus');

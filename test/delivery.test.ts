@@ -313,6 +313,37 @@ describe('tokens', () => {
     ]);
   });
 
+  it('creates a missing ~/.kube (mode 0700), but not a path whose folder higher up is missing (a typo)', async () => {
+    const home = tempDir();
+    const args = (out: string) => [
+      'kubeconfig',
+      'ci-deploy',
+      '--server',
+      'https://k.acme.io',
+      '--secret',
+      SECRET,
+      '--out',
+      out,
+    ];
+    const made = await run(args(join(home, '.kube', 'ci-deploy')));
+    expect([made.code, made.stderr.split('\n')[0]]).toEqual([0, `created ${join(home, '.kube')} (mode 0700)`]);
+    expect(statSync(join(home, '.kube')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, '.kube', 'ci-deploy')).mode & 0o777).toBe(0o600);
+    const typo = await run(args(join(home, 'hmoe', '.kube', 'ci-deploy')));
+    expect([typo.code, typo.stderr]).toEqual([
+      2,
+      `orgctl kubeconfig: ${join(home, 'hmoe', '.kube', 'ci-deploy')}: the folder ${join(home, 'hmoe')} does not exist (a typo?); orgctl creates only the last folder, ${join(home, 'hmoe', '.kube')}`,
+    ]);
+  });
+
+  it('--server is required, and says what it is', async () => {
+    const r = await run(['kubeconfig', 'ci-deploy', '--secret', SECRET]);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      "orgctl kubeconfig: --server URL is required: the cluster API server's https:// address (kubectl config view shows it)",
+    ]);
+  });
+
   it('writes the file with mode 0600, refuses to overwrite without --force, and refuses the repository', async () => {
     const out = join(tempDir(), 'kubeconfig');
     expect(
