@@ -31,6 +31,20 @@ export async function usage(): Promise<string> {
   return [HEADER, ...usageLines(commands), '', FOOTER].join('\n');
 }
 
+/** Whether the arguments ask for `--format json` (either spelling). */
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((a, i) => a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+}
+
+/** An error as JSON: `{ ok: false, error: { kind, exit, message, problems? } }` (kind `internal` for a bug). */
+function errorJson(kind: ErrorKind | undefined, e: Error): { ok: false; error: Record<string, unknown> } {
+  const problems = kind === 'spec' ? { problems: (e as SpecError).problems } : {};
+  return {
+    ok: false,
+    error: { kind: kind ?? 'internal', exit: kind ? ERROR_KINDS[kind].exit : 2, message: e.message, ...problems },
+  };
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -49,11 +63,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     // By kind, not class: a declaration module may load its own copy of orgctl's classes.
     const kind = kindOf(e);
+    const err = e as Error;
+    // A program reading --format json gets JSON on stdout whatever happened, and the same text on stderr.
+    if (wantsJson(rest)) io.out(JSON.stringify(errorJson(kind, err)));
     if (kind) {
-      io.err(ERROR_TEXT[kind](command, e as Error));
+      io.err(ERROR_TEXT[kind](command, err));
       return ERROR_KINDS[kind].exit;
     }
-    const err = e as Error;
     io.err(
       `orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`,
     );

@@ -14,7 +14,7 @@ import {
   UsageError,
 } from '../model/errors.ts';
 import { main } from '../cli/main.ts';
-import { TODAY } from './helpers.ts';
+import { TODAY, run } from './helpers.ts';
 
 describe('model/errors', () => {
   it('every class has its kind, and the kind its exit code', () => {
@@ -49,7 +49,7 @@ describe('model/errors', () => {
   it('the CLI prints each kind its way and exits with its code; anything else is a bug with a hint', async () => {
     const thrown = async (e: unknown) => {
       const err: string[] = [];
-      const code = await main(['levels', '--format', 'json'], {
+      const code = await main(['levels'], {
         out: () => {
           throw e;
         },
@@ -77,5 +77,24 @@ describe('model/errors', () => {
       code: 2,
       stderr: 'orgctl levels: x is undefined (set ORGCTL_DEBUG=1 for details)',
     });
+  });
+
+  it('--format json gets a JSON error object on stdout too, for every kind', async () => {
+    const r = await run(['check', '--spec', 'no/such/file.yaml', '--format', 'json']);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      error: { kind: string; exit: number; message: string; problems: string[] };
+    };
+    expect(out).toMatchObject({ ok: false, error: { kind: 'spec', exit: 2 } });
+    expect(out.error.problems[0]).toMatch(/^no\/such\/file.yaml: cannot read the file \(it does not exist\)/);
+    expect(r.stderr).toMatch(/^error spec no\/such\/file.yaml/);
+    const usage = await run(['diff', '--base', 'nowhere', '--format=json']);
+    expect(JSON.parse(usage.stdout)).toMatchObject({
+      ok: false,
+      error: { kind: 'usage', exit: 2, message: '--head DIR|REF is required' },
+    });
+    // Without --format json, stdout stays empty.
+    expect((await run(['check', '--spec', 'no/such/file.yaml'])).stdout).toBe('');
   });
 });
