@@ -8,7 +8,7 @@ import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type ArgoCdSource, type OrgModel } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
-import { DeclarationError, ORG_SCOPE, freeId, type OrgScope, declaredSource } from './props.ts';
+import { assertText, DeclarationError, ORG_SCOPE, freeId, type OrgScope, declaredSource } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
@@ -116,6 +116,7 @@ export class Organization extends Construct implements OrganizationLike {
     super(scope, id);
     this.orgName = props.name ?? id;
     this.source = declaredSource(this.node.path, props.source);
+    assertText(this, 'owner', props?.owner, "the owner's email, e.g. { owner: 'alice@acme.io' }");
     this.owner = props.owner;
     this.usernamePrefix = props.usernamePrefix ?? '';
     this.ssoEnforced = props.ssoEnforced ?? false;
@@ -156,31 +157,37 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Declares a user. */
   public user(email: string, options: UserOptions = {}): User {
+    assertText(this, 'user(email)', email, "the user's email, e.g. org.user('bob@acme.io')");
     return new User(this.users, freeId(this.users, email), { ...options, email });
   }
 
   /** Declares a namespace. */
   public namespace(name: string, props: Omit<NamespaceProps, 'name'> = {}): Namespace {
+    assertText(this, 'namespace(name)', name, "the namespace's name, e.g. org.namespace('web')");
     return new Namespace(this.namespaces, freeId(this.namespaces, name), { ...props, name });
   }
 
   /** Declares a named bundle of levels, e.g. `org.role('developer', 'r:full', 'w:services')`. */
   public role(name: string, ...levels: Level[]): AccessRole {
+    assertText(this, 'role(name)', name, "the role's name, e.g. org.role('developer', 'r:full')");
     return new AccessRole(this.roles, freeId(this.roles, name), { name, levels });
   }
 
   /** Declares custom RBAC rules with a name, bindable to users and tokens. */
   public customRole(name: string, rules: readonly PolicyRule[]): CustomRole {
+    assertText(this, 'customRole(name)', name, "the custom role's name, e.g. org.customRole('cm-reader', [...])");
     return new CustomRole(this.customRoles, freeId(this.customRoles, name), { name, rules });
   }
 
   /** Declares an API access token. */
   public token(id: string, props: Omit<AccessTokenProps, 'id'> = {}): AccessToken {
+    assertText(this, 'token(id)', id, "the token's id, e.g. org.token('ci-deploy')");
     return new AccessToken(this.tokens, freeId(this.tokens, id), { ...props, id });
   }
 
   /** Declares an invitation. */
   public invite(email: string, props: Omit<InviteProps, 'email'> = {}): Invite {
+    assertText(this, 'invite(email)', email, "the invitee's email, e.g. org.invite('carol@acme.io')");
     return new Invite(this.invites, freeId(this.invites, email), { ...props, email });
   }
 

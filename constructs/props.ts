@@ -30,9 +30,23 @@ export const declaredSource = (path: string, specPath: string | undefined): Sour
   specPath !== undefined ? specSource(specPath) : constructSource(path);
 
 export function assertEmail(scope: Declared, prop: string, value: unknown): void {
+  if (value === undefined)
+    throw new DeclarationError(where(scope, prop), 'missing: give an email address (name@domain.tld)');
   if (typeof value !== 'string' || !EMAIL.test(value)) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not an email address (expected name@domain.tld)`);
   }
+}
+
+/**
+ * A prop that must be text (a name, an id): missing or of another type, the message says where
+ * and what to write (`example`), instead of a TypeError from deep inside.
+ */
+export function assertText(scope: Declared, prop: string, value: unknown, example: string): asserts value is string {
+  if (typeof value === 'string') return;
+  throw new DeclarationError(
+    where(scope, prop),
+    value === undefined ? `missing: give ${example}` : `${show(value)} is not text: give ${example}`,
+  );
 }
 
 /**

@@ -63,3 +63,45 @@ describe('the typed public API', () => {
     expectTypeOf<Organization>().toHaveProperty('role');
   });
 });
+
+describe('a missing or mistyped prop names the construct and what to write, never a TypeError', () => {
+  it.each([
+    [
+      'no owner',
+      (app: App) => new Organization(app, 'acme', {} as never),
+      "acme (owner): missing: give the owner's email, e.g. { owner: 'alice@acme.io' }",
+    ],
+    [
+      'an owner that is not text',
+      (app: App) => new Organization(app, 'acme', { owner: 5 } as never),
+      "acme (owner): 5 is not text: give the owner's email, e.g. { owner: 'alice@acme.io' }",
+    ],
+    [
+      'a user without email',
+      (app: App) => new Organization(app, 'acme', { owner: 'a@b.io' }).user(undefined as never),
+      "acme (user(email)): missing: give the user's email, e.g. org.user('bob@acme.io')",
+    ],
+    [
+      'a namespace named by a number',
+      (app: App) => new Organization(app, 'acme', { owner: 'a@b.io' }).namespace(7 as never),
+      "acme (namespace(name)): 7 is not text: give the namespace's name, e.g. org.namespace('web')",
+    ],
+    [
+      'a token without id',
+      (app: App) => new Organization(app, 'acme', { owner: 'a@b.io' }).token(undefined as never),
+      "acme (token(id)): missing: give the token's id, e.g. org.token('ci-deploy')",
+    ],
+    [
+      'an invite without email',
+      (app: App) => new Organization(app, 'acme', { owner: 'a@b.io' }).invite(undefined as never),
+      "acme (invite(email)): missing: give the invitee's email, e.g. org.invite('carol@acme.io')",
+    ],
+  ])('%s', (_, declare, message) => {
+    expect(() => declare(new App())).toThrow(message);
+    try {
+      declare(new App());
+    } catch (e) {
+      expect((e as { kind?: string }).kind).toBe('declaration');
+    }
+  });
+});
