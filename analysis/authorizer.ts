@@ -186,6 +186,18 @@ export class Authorizer {
       : this.clusterBindings;
   }
 
+  /** Whether any binding names this subject (a user by name, a service account by namespace and name). */
+  namesSubject(kind: SubjectObject['kind'], name: string, namespace = ''): boolean {
+    return this.set.bindings.some((b) =>
+      b.subjects.some(
+        (s) =>
+          s.kind === kind &&
+          s.name === name &&
+          (kind !== 'ServiceAccount' || (s.namespace || b.namespace) === namespace),
+      ),
+    );
+  }
+
   namespacesWithBindings(): string[] {
     return [...this.bindingsByNamespace.keys()].sort();
   }

@@ -2,7 +2,7 @@ import { describeRule } from '../analysis/classes.ts';
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, resolveTarget } from './rbac.ts';
+import { loadAuthorizer, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
@@ -53,6 +53,7 @@ export const command = defineCommand({
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+      warnUnknown(authz, io, { user: flags.as });
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
       const t = resolveTarget(what, flags.subresource ?? '', io);
@@ -61,6 +62,7 @@ export const command = defineCommand({
         if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
         namespace = '';
       }
+      warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined && namespace ? { namespace } : {}) });
       decision = authz.authorize(user, {
         verb,
         namespace,

@@ -1,5 +1,5 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
-import { Authorizer } from '../analysis/authorizer.ts';
+import { Authorizer, SA_PREFIX } from '../analysis/authorizer.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
@@ -19,6 +19,9 @@ export function loadAuthorizer(dir: string, io: Io): Authorizer {
   const set = readRbac(docs);
   for (const p of [...problems, ...set.problems]) io.err(`warning manifests ${p}`);
   const authz = new Authorizer(set);
+  if (!set.roles.length && !set.bindings.length) {
+    io.err(`warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): every answer is no`);
+  }
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     io.err(
@@ -65,4 +68,35 @@ export function resolveTarget(arg: string, subresource: string, io: Io): Target 
         name,
         namespaced: true,
       };
+}
+
+/**
+ * Says on stderr when a question names someone or somewhere the manifests never mention: the
+ * answer is still the authorizer's (no), but a typo should not read as a considered "no".
+ */
+export function warnUnknown(
+  authz: Authorizer,
+  io: Io,
+  ask: { readonly user?: string; readonly namespace?: string },
+): void {
+  const { user, namespace } = ask;
+  if (user !== undefined) {
+    const sa = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(':') : undefined;
+    const named = sa ? authz.namesSubject('ServiceAccount', sa[1] ?? '', sa[0]) : authz.namesSubject('User', user);
+    if (!named && authz.set.bindings.length) {
+      io.err(
+        `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
+      );
+    }
+  }
+  if (
+    namespace !== undefined &&
+    namespace !== '' &&
+    authz.set.bindings.length &&
+    !authz.namespacesWithBindings().includes(namespace)
+  ) {
+    io.err(
+      `warning: namespace ${namespace} has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there`,
+    );
+  }
 }

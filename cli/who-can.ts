@@ -3,7 +3,7 @@ import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
 import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, resolveTarget } from './rbac.ts';
+import { loadAuthorizer, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]
@@ -39,6 +39,7 @@ export const command = defineCommand({
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
     const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
+    if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
     // ClusterRoleBindings ('') reach every namespace: always part of the answer.

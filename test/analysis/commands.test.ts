@@ -211,6 +211,40 @@ describe('broken manifests', () => {
   });
 });
 
+describe('no silent no: a user, a namespace or a folder the manifests never mention', () => {
+  it('can-i names an unknown user and an unknown namespace, and answers as before', async () => {
+    const r = await run(['can-i', 'get', 'pods', '-n', 'wbe', '--as', 'bbo@acme.io']);
+    expect([r.stdout, r.code]).toEqual(['no', 1]);
+    expect(r.stderr.split('\n')).toEqual([
+      'warning: bbo@acme.io is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply',
+      'warning: namespace wbe has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there',
+    ]);
+  });
+  it('a known user, a known token and the default namespace get no such warning', async () => {
+    expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io'])).stderr).toBe('');
+    expect((await run(['can-i', 'get', 'pods', '--as', 'bob@acme.io'])).stderr).toBe('');
+    expect(
+      (await run(['can-i', 'create', 'pods', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-ci-deploy']))
+        .stderr,
+    ).toBe('');
+  });
+  it('who-can names an unknown namespace', async () => {
+    const r = await run(['who-can', 'get', 'pods', '-n', 'wbe']);
+    expect(r.stderr).toBe(
+      'warning: namespace wbe has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there',
+    );
+  });
+  it('a folder with no RBAC at all says so', async () => {
+    const r = await run(['can-i', 'get', 'pods', '--as', 'x', '--dir', tempDir()]);
+    expect([r.stdout, r.stderr]).toEqual([
+      'no',
+      expect.stringMatching(
+        /^warning manifests .* holds no RBAC \(no Role, ClusterRole or binding\): every answer is no$/,
+      ),
+    ]);
+  });
+});
+
 describe('a binding whose role does not exist', () => {
   // rule.go reports such a binding and goes on; a silent "no" would leave the reader guessing.
   const dir = tempDir();
