@@ -26,13 +26,35 @@ interface Who {
   readonly label: string;
   readonly email?: string;
   readonly tokenId?: string;
+  /** Why the declaration binds them to nothing (a deactivated user, a pending invitee), when it does. */
+  readonly boundToNothing?: string;
 }
 
 /** A user's email, a token id, or a Kubernetes username. */
 export function resolveWho(model: OrgModel, subject: string): Who | undefined {
   const key = subject.toLowerCase();
   const user = model.users.find((u) => u.key === key);
-  if (user) return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key };
+  if (user) {
+    const deactivated =
+      user.status !== 'active'
+        ? { boundToNothing: `deactivated: bound to nothing until reactivated (${sourceText(user.source)})` }
+        : {};
+    return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key, ...deactivated };
+  }
+  const invite = model.invites.find((i) => i.key === key);
+  if (invite) {
+    const then = invite.grants.map((g) => `${[...g.levels, ...g.roles].join(', ')} in ${g.namespace}`).join('; ');
+    const why =
+      invite.state === 'pending'
+        ? `invited, not yet a member: bound to nothing until they accept${then ? ` (then: ${then})` : ''} (${sourceText(invite.source)})`
+        : `the invitation is revoked: bound to nothing (${sourceText(invite.source)})`;
+    return {
+      user: userInfo(usernameOf(model, invite.key)),
+      label: `invites/${invite.key}`,
+      email: invite.key,
+      boundToNothing: why,
+    };
+  }
   const token = model.tokens.find((t) => t.id === subject);
   if (token)
     return {
@@ -123,7 +145,10 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
     }
     if (entries.length) lines.push(`${who.label} in ${ns}:`, ...entries);
   }
-  return lines.length ? lines : [`${who.label} holds nothing${namespace !== undefined ? ` in ${namespace}` : ''}`];
+  if (lines.length) return lines;
+  return [
+    `${who.label} holds nothing${namespace !== undefined ? ` in ${namespace}` : ''}${who.boundToNothing ? `: ${who.boundToNothing}` : ''}`,
+  ];
 }
 
 /**
@@ -173,10 +198,8 @@ export function explainRequest(
     };
   }
   const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
-  const user = who.email ? model.users.find((u) => u.key === who.email) : undefined;
   const lines = [`no: ${who.label} may not ${what}`];
-  if (user && user.status !== 'active')
-    lines.push(`  ${user.key} is deactivated: bound to nothing until reactivated (${sourceText(user.source)})`);
+  if (who.boundToNothing) lines.push(`  ${who.email} is ${who.boundToNothing}`);
   if (!would.length)
     lines.push(
       reserved

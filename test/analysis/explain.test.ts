@@ -39,6 +39,23 @@ describe('orgctl explain', () => {
     expect(no.stdout).toContain('mallory@acme.io is deactivated: bound to nothing until reactivated (spec.users[7])');
   });
 
+  it('says why a pending invitee, a revoked one or a deactivated user holds nothing', async () => {
+    const carol = await run(['explain', 'carol@acme.io']);
+    expect(carol.stdout).toBe(
+      'invites/carol@acme.io holds nothing: invited, not yet a member: bound to nothing until they accept (then: r:full in web) (acme/invites/carol@acme.io)',
+    );
+    const asked = await run(['explain', 'carol@acme.io', '-n', 'web', 'get', 'pods']);
+    expect(asked.stdout.split('\n')[1]).toBe(
+      '  carol@acme.io is invited, not yet a member: bound to nothing until they accept (then: r:full in web) (acme/invites/carol@acme.io)',
+    );
+    expect((await run(['explain', 'heidi@acme.io'])).stdout).toBe(
+      'invites/heidi@acme.io holds nothing: the invitation is revoked: bound to nothing (acme/invites/heidi@acme.io)',
+    );
+    expect((await run(['explain', 'mallory@acme.io'])).stdout).toBe(
+      'users/mallory@acme.io holds nothing: deactivated: bound to nothing until reactivated (acme/users/mallory@acme.io)',
+    );
+  });
+
   it('explains tokens and their custom RBAC', async () => {
     const r = await run(['explain', 'metrics-reader', '--spec', ACME]);
     expect(r.stdout).toContain(
