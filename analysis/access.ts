@@ -5,7 +5,7 @@
  */
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
-import { CLASSES, classesOf, type ClassId, type Scope } from './classes.ts';
+import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 
@@ -19,6 +19,12 @@ export interface AccessCell {
   readonly classes: readonly ClassId[];
   /** `Kind namespace/name → RoleKind name` of each binding that contributes. */
   readonly via: readonly string[];
+  /**
+   * Access that covers no catalog level (a token's custom RBAC, a custom role): its rules, each
+   * described (`get,list,watch on pods`), so the cell reads "custom" with what it allows, never
+   * as empty. Absent when a level is covered or nothing is allowed.
+   */
+  readonly custom?: readonly string[];
 }
 
 /** A cell as the matrix shows it: the levels that matter (`covers` is for diffs). */
@@ -83,7 +89,10 @@ export interface Contribution {
 
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
 export class CellMaker {
-  private readonly cache = new Map<string, { levels: string[]; covers: string[]; classes: ClassId[] }>();
+  private readonly cache = new Map<
+    string,
+    { levels: string[]; covers: string[]; classes: ClassId[]; custom?: readonly string[] }
+  >();
 
   /** What decides a cell: the set of roles and where they were granted. Same key, same access. */
   static key(contributions: readonly Contribution[]): string {
@@ -108,16 +117,24 @@ export class CellMaker {
       const rules = all.flatMap((r) => r.role.rules);
       const covers = levelsCovered(rules);
       const classes = new Set(all.flatMap((r) => classesOf(r.role.rules, r.scope)));
+      const custom = covers.length ? [] : [...new Set(rules.filter((r) => r.verbs.length).map(describeRule))];
       result = {
         covers,
         levels: maximalLevels(covers),
         classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id),
+        ...(custom.length ? { custom } : {}),
       };
       this.cache.set(key, result);
     }
     const via =
       contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
-    return { levels: result.levels, covers: result.covers, classes: result.classes, via };
+    return {
+      levels: result.levels,
+      covers: result.covers,
+      classes: result.classes,
+      via,
+      ...(result.custom ? { custom: result.custom } : {}),
+    };
   }
 }
 
@@ -213,7 +230,12 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
   return out;
 }
 
-const shown = (c: AccessCell): MatrixCell => ({ levels: c.levels, classes: c.classes, via: c.via });
+const shown = (c: AccessCell): MatrixCell => ({
+  levels: c.levels,
+  classes: c.classes,
+  via: c.via,
+  ...(c.custom ? { custom: c.custom } : {}),
+});
 
 /** The matrix over every subject named in a binding, sorted by kind and name. */
 export function accessMatrix(authz: Authorizer): SubjectAccess[] {

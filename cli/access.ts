@@ -41,7 +41,13 @@ export const command = defineCommand({
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
       for (const [ns, cell] of cells)
-        rows.push([s.kind, s.name, ns, cell.levels.join(' ') || '-', cell.classes.join(' ') || '-']);
+        rows.push([
+          s.kind,
+          s.name,
+          ns,
+          cell.levels.join(' ') || (cell.custom ? `custom: ${cell.custom.join('; ')}` : '-'),
+          cell.classes.join(' ') || '-',
+        ]);
     }
     io.out(table(rows));
     return 0;

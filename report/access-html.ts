@@ -11,7 +11,7 @@ import { CLASS_BY_ID } from '../analysis/classes.ts';
 type Strength = 'none' | 'read' | 'write' | 'admin';
 
 export function strengthOf(cell: MatrixCell | undefined): Strength {
-  if (!cell || (!cell.levels.length && !cell.classes.length)) return 'none';
+  if (!cell || (!cell.levels.length && !cell.classes.length && !cell.custom)) return 'none';
   if (cell.levels.includes('w:full')) return 'admin';
   // Reading Secrets is a warning, shown in the panel: it stays a read.
   if (cell.levels.some((l) => l.startsWith('w:')) || cell.classes.some((c) => c !== 'read-secrets')) return 'write';
@@ -47,10 +47,10 @@ const DENSE_CELL_LIMIT = 100_000;
 
 const cellText = (cell: MatrixCell | undefined) => {
   const levels = cell?.levels ?? [];
-  return levels.length ? levels.join(' ') : cell?.classes.length ? '(custom)' : '';
+  return levels.length ? levels.join(' ') : cell?.custom || cell?.classes.length ? 'custom' : '';
 };
 const cellTip = (cell: MatrixCell) =>
-  `${cell.via.join('\n')}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
+  `${cell.via.join('\n')}${cell.custom ? `\nrules: ${cell.custom.join('; ')}` : ''}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
 const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
   `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? escapeHtml(cellTip(cell)) : ''}"`;
 

@@ -245,6 +245,29 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
   });
 });
 
+describe('custom-only access reads as custom, with its rules, never as an empty cell', () => {
+  it('in the access table and JSON, and on the access page', async () => {
+    const table = (await run(['access'])).stdout;
+    expect(table).toMatch(
+      /^ServiceAccount\s+acme-system:token-metrics-reader\s+web\s+custom: get,list,watch on pods,services,endpoints\s+-$/m,
+    );
+    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as {
+      name: string;
+      namespaces: Record<string, { levels: string[]; custom?: string[] }>;
+    }[];
+    expect(matrix.find((s) => s.name === 'acme-system:token-metrics-reader')!.namespaces.web).toMatchObject({
+      levels: [],
+      custom: ['get,list,watch on pods,services,endpoints'],
+    });
+    // A cell that covers a level carries no custom list.
+    expect(matrix.find((s) => s.name === 'bob@acme.io')!.namespaces.web!.custom).toBeUndefined();
+    const page = (await run(['access', '--format', 'html'])).stdout;
+    expect(page).toMatch(
+      /<td class="read" data-ns="web" data-levels="" title="[^"]*rules: get,list,watch on pods,services,endpoints[^"]*">custom<\/td>/,
+    );
+  });
+});
+
 describe('a binding whose role does not exist', () => {
   // rule.go reports such a binding and goes on; a silent "no" would leave the reader guessing.
   const dir = tempDir();
