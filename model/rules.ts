@@ -280,7 +280,8 @@ export const RULES = [
     id: 'self-edit',
     stage: 'change',
     severity: 'error',
-    description: "an actor's own privileges change (levels, admin, billing, status, tokens they own)",
+    description:
+      "an actor's own privileges change (levels, admin, billing, status, tokens they own); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
     remediation: 'nothing: another admin must make the change',
   },
   {
