@@ -40,7 +40,7 @@ ${rulesOf('change')
 export const command = defineCommand({
   name: 'review',
   synopsis: [
-    '--base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...]',
+    '--base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...] [--override RULE...]',
     '--github',
   ],
   summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
