@@ -198,6 +198,11 @@ export class Authorizer {
     );
   }
 
+  /** Whether any RoleBinding is in `namespace` (a lookup, not a sorted list). */
+  hasBindingsIn(namespace: string): boolean {
+    return this.bindingsByNamespace.has(namespace);
+  }
+
   namespacesWithBindings(): string[] {
     return [...this.bindingsByNamespace.keys()].sort();
   }

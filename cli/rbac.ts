@@ -89,12 +89,7 @@ export function warnUnknown(
       );
     }
   }
-  if (
-    namespace !== undefined &&
-    namespace !== '' &&
-    authz.set.bindings.length &&
-    !authz.namespacesWithBindings().includes(namespace)
-  ) {
+  if (namespace !== undefined && namespace !== '' && authz.set.bindings.length && !authz.hasBindingsIn(namespace)) {
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there`,
     );
