@@ -37,7 +37,7 @@ export const SMALL_SET = 2;
 export const SHARD_LIMITS = { objects: 1500, bytes: 4 * 1024 * 1024 } as const;
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
-const OTHER_ADMIN = 'an approval from an admin who is not an actor';
+const OTHER_ADMIN = 'an approval from an admin who is not an actor (with one admin in base, that admin alone)';
 
 export const RULES = [
   // Declaration: over the model, before anything is rendered.
@@ -281,7 +281,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an actor's own privileges change (levels, admin, billing, status, tokens they own); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
+      "an actor's own privileges change (levels, admin, billing, status), or a token they own gains something (created, new namespaces or access, a later expiry; a rename, removal, narrowing or rotation gives nothing); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
     remediation: 'nothing: another admin must make the change',
   },
   {
@@ -291,7 +291,7 @@ export const RULES = [
     description:
       "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one",
     remediation:
-      "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new), and two admins behind the change",
+      "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new, unless it is only rotated), and two admins behind the change; with one admin, that admin alone; with two, where it concerns one of them, the other makes it and that one approves",
   },
   {
     id: 'owner-immutable',

@@ -548,9 +548,13 @@ export function grantSpecs(
   return [...grants.keys()]
     .sort()
     .flatMap((ns) => [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user)))
-    .filter((g) => !people.get(g.user))
     .flatMap((g) => {
-      const levels = [...g.levels].filter((l) => !(addAll.has(g.user) && grantable.has(l))).sort();
+      // An admin holds w:full in every namespace by being one (that binding is the admin's, not a
+      // grant); their other grants are rendered all the same, so they are carried over.
+      const admin = people.get(g.user) === true;
+      const levels = [...g.levels]
+        .filter((l) => !(addAll.has(g.user) && grantable.has(l)) && !(admin && l === 'w:full'))
+        .sort();
       return [
         ...(levels.length ? [{ user: g.user, namespace: g.namespace, levels }] : []),
         ...[...g.customRoles].sort().map((c) => ({ user: g.user, namespace: g.namespace, customRole: c })),

@@ -1,14 +1,7 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import type { AccessCell } from '../../analysis/access.ts';
 import { CLASS_BY_ID } from '../../analysis/classes.ts';
-import {
-  changeList,
-  editsOf,
-  secondAdminApprovers,
-  secondAdminNote,
-  type ChangeRule,
-  type RuleResult,
-} from './context.ts';
+import { changeList, editsOf, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
 /** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
 function isAdminGrade(cell: AccessCell | undefined): boolean {
@@ -31,14 +24,14 @@ export const adminChangeApproval: ChangeRule = {
       const h = input.head.users.get(p.id);
       const invitedAdmin = input.head.invites.get(p.id)?.admin && input.head.invites.get(p.id)?.state === 'pending';
       if (!b?.admin && !h?.admin && !invitedAdmin) continue;
-      const approvers = secondAdminApprovers(input, [p.id]);
+      const second = secondAdmin(input, [p.id]);
       const who = b?.admin ? `admin ${p.id}` : `${p.id} (made admin)`;
       out.push({
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `${who}: ${changeList(p)}; approved by ${approvers.join(', ')}`
-          : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${secondAdminNote(input, [p.id])}`,
+        ok: second.ok,
+        message: second.ok
+          ? `${who}: ${changeList(p)}; ${second.approved}`
+          : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${second.note}`,
       });
     }
     // A token is a credential anyone holding it can use: one that gains admin-grade access is an admin-grade change.
@@ -60,16 +53,19 @@ export const adminChangeApproval: ChangeRule = {
       const reserved = [...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)), ...grade])].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
-      const except = [...new Set([h.owner, previousOwner].filter((o): o is string => !!o))];
-      const approvers = secondAdminApprovers(input, except);
+      // The owners gain from the change and cannot be its second admin, unless all it does is
+      // rotate the token: the same access, in the same hands, and the old token revoked.
+      const rotationOnly = t.changes.every((c) => c.kind === 'token-rotated');
+      const except = rotationOnly ? [] : [...new Set([h.owner, previousOwner].filter((o): o is string => !!o))];
+      const second = secondAdmin(input, except);
       const who = `token ${t.id} (access reserved for admins in ${reserved.join(', ')})`;
       const notOwner = except.length ? ` nor its owner${except.length > 1 ? 's' : ''} ${except.join(', ')}` : '';
       out.push({
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `${who}: ${changeList(t)}; approved by ${approvers.join(', ')}`
-          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${secondAdminNote(input, except)}`,
+        ok: second.ok,
+        message: second.ok
+          ? `${who}: ${changeList(t)}; ${second.approved}`
+          : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${second.note}`,
       });
     }
     // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster
@@ -82,14 +78,14 @@ export const adminChangeApproval: ChangeRule = {
         .map((j) => `${j.namespace} in cluster ${String(j.to)}`);
       if (!reached.length) continue;
       const except = t.owner ? [t.owner] : [];
-      const approvers = secondAdminApprovers(input, except);
+      const second = secondAdmin(input, except);
       const who = `token ${t.id} (access reserved for admins, now also in ${reached.join(', ')})`;
       out.push({
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `${who}; approved by ${approvers.join(', ')}`
-          : `${who}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${t.owner ? ` nor its owner ${t.owner}` : ''}${secondAdminNote(input, except)}`,
+        ok: second.ok,
+        message: second.ok
+          ? `${who}; ${second.approved}`
+          : `${who}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${t.owner ? ` nor its owner ${t.owner}` : ''}${second.note}`,
       });
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no admin's privileges change" }];

@@ -1,4 +1,4 @@
-import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
+import { secondAdmin, type ChangeRule } from './context.ts';
 
 /**
  * Access per cluster is not in the per-person diff: a cluster removed leaves its objects
@@ -10,15 +10,15 @@ export const clusterRemoval: ChangeRule = {
   check(input) {
     const removals = input.diff.clusters.filter((c) => c.removes);
     if (!removals.length) return [{ rule: this.id, ok: true, message: 'no cluster loses a namespace' }];
-    const approvers = secondAdminApprovers(input, []);
+    const second = secondAdmin(input, []);
     const what = removals.map((c) => c.text.split(':')[0]).join('; ');
     return [
       {
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `${what}; approved by ${approvers.join(', ')}`
-          : `${what}: needs an approval of the head commit from an admin who is not an author${secondAdminNote(input)}`,
+        ok: second.ok,
+        message: second.ok
+          ? `${what}; ${second.approved}`
+          : `${what}: needs an approval of the head commit from an admin who is not an author${second.note}`,
       },
     ];
   },

@@ -66,7 +66,7 @@ export function adminApprovers(input: ReviewInput, exceptEmails: readonly string
  * (a second GitHub account, a bot, a commit nobody can verify) adds nobody: one admin approving
  * it alone would be one admin deciding what the rules give to two.
  */
-export function secondAdminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
+function strictApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
   const approvers = adminApprovers(input, exceptEmails);
   if (!approvers.length) return [];
   // Admins behind the change: its admin authors and every admin approving it (the person it
@@ -77,11 +77,83 @@ export function secondAdminApprovers(input: ReviewInput, exceptEmails: readonly 
   return involved.size >= 2 ? approvers : [];
 }
 
-/** Why approvals did not count for an admin-grade change, when that is the reason ('' otherwise). */
-export function secondAdminNote(input: ReviewInput, exceptEmails: readonly string[] = []): string {
-  const approvers = adminApprovers(input, exceptEmails);
-  if (!approvers.length || secondAdminApprovers(input, exceptEmails).length) return '';
-  return ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`;
+/** A change that needs a second admin, judged: `ok`, then `approved` (why it passes) or `note` (what is missing). */
+interface SecondAdmin {
+  readonly ok: boolean;
+  /** `approved by frank`, or how an organization of one or two admins judged it. */
+  readonly approved: string;
+  /** Appended to the failure message: why approvals given did not count, or '' . */
+  readonly note: string;
+}
+
+const activeAdmins = (input: ReviewInput): MemberUser[] =>
+  [...input.base.users.values()].filter((u) => u.admin && u.status === 'active');
+const approvedBy = (input: ReviewInput, u: MemberUser) =>
+  !!u.github && input.approvals.some((a) => lower(a) === lower(u.github!)) && !isActor(input, u.github);
+const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
+  !!u.github && input.actors.length > 0 && input.actors.every((a) => lower(a) === lower(u.github!));
+
+/**
+ * A change that needs two admins behind it (admin-grade access, settings, the engine, removals
+ * over the limit; `subjects`: the people it concerns, who do not count as the second admin). An
+ * organization cannot give more eyes than it has (base decides how many admins it has):
+ * - three admins or more, or two when the change concerns neither: an approval from an admin
+ *   who is neither an author nor a subject, with two admins behind the change;
+ * - one admin (the change concerns someone else): that admin alone decides, by making the change
+ *   with nobody else or by approving it (the seed: the first user is the only admin, and invites
+ *   admins and creates tokens);
+ * - two admins, the change concerning one of them: the other applies it and the one it concerns
+ *   approves it, so neither can change the other alone (and a two-admin organization never
+ *   becomes a one-admin one without both agreeing);
+ * - the change concerns the only admin: nobody else can judge it.
+ */
+export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []): SecondAdmin {
+  const strict = strictApprovers(input, subjects);
+  if (strict.length) return { ok: true, approved: `approved by ${strict.join(', ')}`, note: '' };
+  const admins = activeAdmins(input);
+  const others = admins.filter((u) => !subjects.includes(u.email));
+  const concerned = admins.filter((u) => subjects.includes(u.email));
+  if (others.length === 1 && !concerned.length) {
+    const only = others[0]!;
+    if (onlyAuthor(input, only))
+      return { ok: true, approved: `made by ${only.email}, the organization's only admin`, note: '' };
+    if (approvedBy(input, only))
+      return { ok: true, approved: `approved by ${only.github}, the organization's only admin`, note: '' };
+    return {
+      ok: false,
+      approved: '',
+      note: ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)`,
+    };
+  }
+  if (others.length === 1 && concerned.length) {
+    const other = others[0]!;
+    const consented = concerned.filter((u) => approvedBy(input, u));
+    if (onlyAuthor(input, other) && consented.length === concerned.length)
+      return {
+        ok: true,
+        approved: `made by ${other.email} and approved by ${concerned.map((u) => u.github).join(', ')}: the organization's two admins`,
+        note: '',
+      };
+    return {
+      ok: false,
+      approved: '',
+      note: ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)`,
+    };
+  }
+  if (!others.length && concerned.length)
+    return {
+      ok: false,
+      approved: '',
+      note: ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
+    };
+  const approvers = adminApprovers(input, subjects);
+  return {
+    ok: false,
+    approved: '',
+    note: approvers.length
+      ? ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`
+      : '',
+  };
 }
 
 /** Emails that belong to an actor, by GitHub login in base or head. */

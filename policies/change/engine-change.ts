@@ -1,4 +1,4 @@
-import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
+import { secondAdmin, type ChangeRule } from './context.ts';
 
 /** What lives outside org/ and dist/ decides how every rule runs: the engine itself. */
 const DECLARATION_PATHS = ['org/', 'dist/'];
@@ -10,15 +10,15 @@ export const engineChange: ChangeRule = {
       return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
     const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
-    const approvers = secondAdminApprovers(input);
+    const second = secondAdmin(input);
     const list = `${engine.slice(0, 5).join(', ')}${engine.length > 5 ? `, and ${engine.length - 5} more` : ''}`;
     return [
       {
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `changes ${list}; approved by ${approvers.join(', ')}`
-          : `changes ${list}: outside org/ and dist/, an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
+        ok: second.ok,
+        message: second.ok
+          ? `changes ${list}; ${second.approved}`
+          : `changes ${list}: outside org/ and dist/, an admin who is not an author must approve the head commit${second.note}`,
       },
     ];
   },

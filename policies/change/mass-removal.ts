@@ -1,5 +1,5 @@
 import { MINIMUM_REMOVALS, SMALL_SET } from '../../model/rules.ts';
-import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
+import { secondAdmin, type ChangeRule } from './context.ts';
 
 /**
  * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
@@ -44,15 +44,15 @@ export const massRemoval: ChangeRule = {
       ];
     const what = over.map(([k, n, of]) => `${n} of ${of} ${k} (${pct(n, of)})`).join(', ');
     const overridden = input.overrides.includes(this.id);
-    const approvers = secondAdminApprovers(input);
-    const ok = overridden && approvers.length > 0;
+    const second = secondAdmin(input);
+    const ok = overridden && second.ok;
     return [
       {
         rule: this.id,
         ok,
         message: ok
-          ? `removes access from ${what}, over the ${limitText}; override approved by ${approvers.join(', ')}`
-          : `removes access from ${what}, over the ${limitText}: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author${overridden ? secondAdminNote(input) : ''}`,
+          ? `removes access from ${what}, over the ${limitText}; override ${second.approved}`
+          : `removes access from ${what}, over the ${limitText}: ${overridden ? 'the override' : 'an explicit override (label orgctl/override-mass-removal, or --override mass-removal)'} needs an approval of the head commit from an admin who is not an author${overridden ? second.note : ''}`,
       },
     ];
   },

@@ -1,6 +1,33 @@
+import type { Change, SubjectDiff } from '../../analysis/diff.ts';
 import { actorEmails, changeList, editsOf, type ChangeRule, type RuleResult } from './context.ts';
 
-/** The seed: administrators may not edit their own privileges; another administrator must. */
+const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
+
+/**
+ * What a token's change gives whoever holds it: access gained, namespaces added, the token moving
+ * to a new owner, a later or no expiry. A rename, a removal, a narrower scope, an earlier expiry
+ * or a rotation (the same access, the old token revoked) gives nobody anything: tokens belong to
+ * the organization (the seed), so those are an owner's routine work, not an edit of their privileges.
+ */
+function tokenGain(c: Change, authorEmails: ReadonlySet<string>): boolean {
+  if (GAINS.has(c.kind)) return true;
+  if (c.kind === 'token-added') return true;
+  if (c.kind === 'token-moved')
+    return (c.to as readonly string[]).some((ns) => !(c.from as readonly string[]).includes(ns));
+  if (c.kind === 'token-owner') return typeof c.to === 'string' && authorEmails.has(c.to);
+  if (c.kind === 'token-expiry') return c.to === undefined || (c.from !== undefined && String(c.to) > String(c.from));
+  return false;
+}
+
+const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): SubjectDiff | undefined => {
+  const changes = t.changes.filter((c) => tokenGain(c, authorEmails));
+  return changes.length ? { ...t, changes } : undefined;
+};
+
+/**
+ * The seed: administrators may not edit their own privileges; another administrator must. A
+ * token an author owns counts when the change gives it (so its owner) something.
+ */
 export const selfEdit: ChangeRule = {
   id: 'self-edit',
   check(input) {
@@ -15,7 +42,8 @@ export const selfEdit: ChangeRule = {
           message: `${p.id} is an author of this change and changes their own privileges: ${changeList(p)}. Another admin must make this change.`,
         });
     }
-    for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
+    const tokens = input.diff.tokens.map(editsOf).filter((d) => d !== undefined);
+    for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
       const owners = [input.base.tokens.get(t.id)?.owner, input.head.tokens.get(t.id)?.owner].filter(
         (o): o is string => !!o && mine.has(o),
       );

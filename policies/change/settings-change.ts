@@ -1,4 +1,4 @@
-import { secondAdminApprovers, secondAdminNote, type ChangeRule } from './context.ts';
+import { secondAdmin, type ChangeRule } from './context.ts';
 
 /**
  * The organization's settings decide everything else: whose identity a binding names
@@ -11,15 +11,15 @@ export const settingsChange: ChangeRule = {
   check(input) {
     const changes = input.diff.settings;
     if (!changes.length) return [{ rule: this.id, ok: true, message: "the organization's settings do not change" }];
-    const approvers = secondAdminApprovers(input);
+    const second = secondAdmin(input);
     const what = changes.map((c) => `${c.key} ${show(c.from)} → ${show(c.to)}`).join('; ');
     return [
       {
         rule: this.id,
-        ok: approvers.length > 0,
-        message: approvers.length
-          ? `settings change (${what}); approved by ${approvers.join(', ')}`
-          : `settings change (${what}): an admin who is not an author must approve the head commit${secondAdminNote(input)}`,
+        ok: second.ok,
+        message: second.ok
+          ? `settings change (${what}); ${second.approved}`
+          : `settings change (${what}): an admin who is not an author must approve the head commit${second.note}`,
       },
     ];
   },

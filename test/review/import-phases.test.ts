@@ -471,7 +471,7 @@ describe('import phases', () => {
       );
     });
 
-    it("grantSpecs: by namespace then user; admins' grants go; Add All keeps only what it does not give", () => {
+    it("grantSpecs: by namespace then user; an admin's w:full goes (being admin gives it), their other grants stay; Add All keeps only what it does not give", () => {
       const grant = (
         user: string,
         namespace: string,
@@ -493,7 +493,10 @@ describe('import phases', () => {
             grant('amy@x.io', 'web', ['r:pods']),
           ]),
         ],
-        ['data', new Map([grant('all@x.io', 'data', [grantable, 'w:full']), grant('root@x.io', 'data', ['r:pods'])])],
+        [
+          'data',
+          new Map([grant('all@x.io', 'data', [grantable, 'w:full']), grant('root@x.io', 'data', ['r:pods', 'w:full'])]),
+        ],
       ]);
       const people = new Map([
         ['zed@x.io', false],
@@ -505,6 +508,7 @@ describe('import phases', () => {
       expect(JSON.stringify(specs)).toBe(
         JSON.stringify([
           { user: 'all@x.io', namespace: 'data', levels: ['w:full'] },
+          { user: 'root@x.io', namespace: 'data', levels: ['r:pods'] },
           { user: 'amy@x.io', namespace: 'web', levels: ['r:pods'] },
           { user: 'zed@x.io', namespace: 'web', levels: ['r:events', 'r:pods'] },
           { user: 'zed@x.io', namespace: 'web', customRole: 'a' },

@@ -388,3 +388,90 @@ describe('admins add and remove namespaces (the seed: admins create namespaces a
     );
   });
 });
+
+describe('an organization gives as many eyes as it has admins (base decides how many)', () => {
+  /** baseSpec with only the admins named kept as admins. */
+  const withAdmins = (...keep: string[]): Spec => {
+    const s = baseSpec();
+    for (const u of s.spec.users) if (u.admin && !keep.includes(u.github)) u.admin = false;
+    return s;
+  };
+  const makeBobAdmin = (h: Spec) => {
+    user(h, 'bob@acme.io').admin = true;
+  };
+
+  it('one admin: that admin alone makes an admin-grade change, or approves one a member proposes', () => {
+    expect(judge(withAdmins('alice'), makeBobAdmin, { actors: ['alice'] }).ok).toBe(true);
+    const approved = judge(withAdmins('alice'), (h) => (user(h, 'erin@acme.io').admin = true), {
+      actors: ['bob'],
+      approvals: ['alice'],
+    });
+    expect(approved.ok).toBe(true);
+    expect(approved.results.find((r) => r.rule === 'admin-change-approval')!.message).toMatch(
+      /; approved by alice, the organization's only admin$/,
+    );
+  });
+
+  it("one admin: a member's change that lists the admin's commit among its authors still needs the admin's approval", () => {
+    const v = judge(withAdmins('alice'), (h) => (user(h, 'erin@acme.io').admin = true), { actors: ['bob', 'alice'] });
+    expect(v.failed).toEqual(['actor-not-admin', 'admin-change-approval']);
+  });
+
+  it('one admin: settings and engine changes are that admin alone', () => {
+    const v = judge(withAdmins('alice'), (h) => (h.spec.delivery = { shards: 64 }), {
+      actors: ['alice'],
+      changedPaths: ['org/org.ts', 'package.json'],
+    });
+    expect(v.ok).toBe(true);
+  });
+
+  it("two admins: a change to one is made by the other and approved by that one; neither alone, nor the other's approval of their own", () => {
+    const billing = (h: Spec) => (user(h, 'frank@acme.io').billing = true);
+    expect(judge(withAdmins('alice', 'frank'), billing, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+    expect(judge(withAdmins('alice', 'frank'), billing, { actors: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+    // frank cannot make it (self-edit), whoever approves
+    expect(judge(withAdmins('alice', 'frank'), billing, { actors: ['frank'], approvals: ['alice'] }).failed).toContain(
+      'self-edit',
+    );
+  });
+
+  it('two admins: a promotion still needs the other admin (the strict rule)', () => {
+    expect(judge(withAdmins('alice', 'frank'), makeBobAdmin, { actors: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+  });
+
+  it("the only admin's own privileges: nobody can judge them", () => {
+    const v = judge(withAdmins('alice'), (h) => (user(h, 'alice@acme.io').billing = true), {
+      actors: ['bob'],
+      approvals: ['alice'],
+    });
+    expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(
+      /it concerns the organization's only admin, whom nobody else can judge: make a second admin first\)$/,
+    );
+  });
+});
+
+describe('tokens an author owns: only what gives them something is a self-edit', () => {
+  const own = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
+  it('rename, narrowing and removal are routine; new namespaces are a self-edit', () => {
+    expect(judge(baseSpec(), (h) => (own(h).name = 'CI pipeline'), { actors: ['alice'] }).failed).toEqual([]);
+    expect(
+      judge(baseSpec(), (h) => (h.spec.tokens = h.spec.tokens.filter((t: { id: string }) => t.id !== 'ci')), {
+        actors: ['alice'],
+      }).failed,
+    ).toEqual([]);
+    expect(
+      judge(baseSpec(), (h) => (own(h).namespaces = ['web', 'data']), { actors: ['alice'], approvals: ['frank'] })
+        .failed,
+    ).toEqual(['self-edit']);
+  });
+  it('a rotation is no self-edit, but still admin-grade: another admin approves it', () => {
+    expect(judge(baseSpec(), (h) => (own(h).rotation = 1), { actors: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+    expect(judge(baseSpec(), (h) => (own(h).rotation = 1), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+  });
+});
