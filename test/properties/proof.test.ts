@@ -56,6 +56,19 @@ function organization(seed: number, users: number, namespaces: number, grants: n
       rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }],
     });
   }
+  // An admin keeps grants of their own (made admin after them, or declared on purpose): rendered
+  // beside the admin's w:full, so the proof must carry them over.
+  const admin = s.users.find((u) => u.admin && u.email !== s.owner);
+  if (admin && seed % 3 !== 1) {
+    s.grants.push({ user: admin.email, namespace: 'ns-0', levels: ['r:pods', seed % 2 ? 'w:full' : 'w:services'] });
+    if (seed % 2) s.grants.push({ user: admin.email, namespace: 'ns-0', customRole: 'cm-reader' });
+    else
+      s.grants.push({
+        user: admin.email,
+        namespace: `ns-${(namespaces - 1) % namespaces}`,
+        rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'] }],
+      });
+  }
   s.tokens.forEach((t, i) => {
     if ((i + seed) % 4 === 1) t.rotation = 1 + (seed % 3);
     if ((i + seed) % 5 === 2) t.expires = '2031-06-30';
