@@ -21,7 +21,6 @@ Exit 0 when no finding is an error, 1 otherwise.
 
 export const command = defineCommand({
   name: 'check',
-  synopsis: '[--spec FILE] [--today YYYY-MM-DD] [--format text|json]',
   summary: 'Check every policy and list the findings; write nothing.',
   help: CHECK_HELP,
   flags: { spec: 'string', today: 'string', format: ['text', 'json'], list: 'boolean' },

@@ -31,7 +31,6 @@ to a temporary folder first, swapped in only when complete. A failing run leaves
 
 export const command = defineCommand({
   name: 'synth',
-  synopsis: '[--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]',
   summary: `Check every policy, then write the manifests into DIR (default dist/) atomically.
 --check: write nothing; exit 1 when DIR differs from a fresh synthesis (CI).`,
   help: SYNTH_HELP,
