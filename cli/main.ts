@@ -23,7 +23,7 @@ const HEADER = `orgctl — a cloud organization's people and access as code
 
 Usage:`;
 
-const FOOTER = `The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
+const FOOTER = `The declaration is --spec FILE, else package.json's "orgctl": { "spec": FILE }, else org/org.ts.
 Every --format is also -o and --output; text (also: table) is the human-readable output.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
 Run \`orgctl COMMAND --help\` for one command; \`orgctl --version\` (-V) prints orgctl's version.`;

@@ -309,7 +309,7 @@ describe('the commands', () => {
     }
     expect(lines.slice(at)).toEqual([
       '',
-      'The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.',
+      'The declaration is --spec FILE, else package.json\'s "orgctl": { "spec": FILE }, else org/org.ts.',
       'Every --format is also -o and --output; text (also: table) is the human-readable output.',
       'Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.',
       "Run `orgctl COMMAND --help` for one command; `orgctl --version` (-V) prints orgctl's version.",
