@@ -250,7 +250,7 @@ describe('defineCommand', () => {
       '--format "text" is not allowed (expected one of md, html)',
     );
     both.invoke(['--help'], c.io);
-    expect(c.out.at(-1)).toMatch(/\n\n  -o, --output FORMAT  the same as --format$/);
+    expect(c.out.at(-1)).toMatch(/\n\n {2}-o, --output FORMAT {2}the same as --format$/);
   });
 });
 

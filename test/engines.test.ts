@@ -19,7 +19,7 @@ function comparator(text: string): (v: Version) => boolean {
   if (!m) throw new Error(`unsupported range part ${JSON.stringify(text)}`);
   const [, op = '', ...parts] = m;
   const nums = parts.map((p) => (p === undefined || /[xX*]/.test(p) ? undefined : Number(p)));
-  const given = nums.findIndex((n) => n === undefined);
+  const given = nums.indexOf(undefined);
   const precision = given < 0 ? 3 : given; // how many of MAJOR.MINOR.PATCH are given
   const base: Version = [nums[0] ?? 0, nums[1] ?? 0, nums[2] ?? 0];
   if (precision === 0) return () => true; // *, x
