@@ -25,8 +25,9 @@ function fingerprint() {
     }
   };
   for (const d of SOURCES) walk(join(root, d));
-  // The dependencies are bundled too: an install (npm ci, npm update) rewrites these.
-  for (const f of ['package-lock.json', join('node_modules', '.package-lock.json')]) {
+  // The dependencies are bundled too: an install (npm ci, npm update) rewrites these. package.json
+  // is bundled for --version.
+  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) {
     const s = existsSync(join(root, f)) ? statSync(join(root, f)) : undefined;
     hash.update(`${f}\0${s?.size ?? '-'}\0${s?.mtimeMs ?? '-'}\n`);
   }

@@ -16,7 +16,6 @@ by person, namespace and level, classes and warnings, tokens apart) to --out FIL
 
 export const command = defineCommand({
   name: 'access',
-  synopsis: '[--dir DIR] [--format table|json|html] [--out FILE]',
   summary: 'Levels and privilege classes of every subject in every namespace.',
   help: ACCESS_HELP,
   flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string' },

@@ -59,6 +59,19 @@ export function nearestFlag(given: string, flags: readonly string[]): string | u
 }
 
 /**
+ * Values that name the same thing: the human-readable output is `text` for some commands and
+ * `table` for others (`text` is the canonical name); every command takes either.
+ */
+const SAME_AS: Readonly<Record<string, string>> = { table: 'text', text: 'table' };
+
+/** `value` as one of `choices` spells it (`table` for a command that says `text`), or undefined. */
+function choice(choices: readonly string[], value: string): string | undefined {
+  if (choices.includes(value)) return value;
+  const other = Object.hasOwn(SAME_AS, value) ? SAME_AS[value]! : undefined;
+  return other !== undefined && choices.includes(other) ? other : undefined;
+}
+
+/**
  * Parses `argv` against `spec` (long names; `aliases` maps short flags such as `n` to long ones).
  * Accepts `--name value`, `--name=value`, `-n value`, `-n=value`; everything after `--` is positional.
  */
@@ -89,7 +102,8 @@ export function parseArgs<const S extends FlagSpecs>(
     const name = (Object.hasOwn(aliases, rawName) ? aliases[rawName] : undefined) ?? rawName;
     const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined) {
-      const near = nearestFlag(rawName, Object.keys(spec));
+      // Long aliases (--output) are suggested too; short ones (-n) are one letter, never near.
+      const near = nearestFlag(rawName, [...Object.keys(spec), ...Object.keys(aliases).filter((a) => a.length > 1)]);
       throw new UsageError(
         `unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}${near ? ` (did you mean --${near}?)` : ''}`,
       );
@@ -101,9 +115,12 @@ export function parseArgs<const S extends FlagSpecs>(
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (typeof kind !== 'string' && !kind.includes(value))
-      throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
-    if (kind === 'list') lists.get(name)!.push(value);
+    if (typeof kind !== 'string') {
+      const chosen = choice(kind, value);
+      if (chosen === undefined)
+        throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
+      values[name] = chosen;
+    } else if (kind === 'list') lists.get(name)!.push(value);
     else values[name] = value;
   }
   for (const [name, list] of lists) values[name] = list;

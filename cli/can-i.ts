@@ -29,7 +29,6 @@ function explain(d: Decision): string {
 
 export const command = defineCommand({
   name: 'can-i',
-  synopsis: 'VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group G]... [--dir DIR]',
   summary: 'yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/).',
   help: CAN_I_HELP,
   flags: {

@@ -4,7 +4,7 @@ import { rulesOf } from '../model/rules.ts';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { loadDeclaration } from './load.ts';
+import { declarationFile, loadDeclaration } from './load.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
 const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
@@ -14,14 +14,14 @@ that allow what is reserved for admins fail here already. What only synth can se
 manifests it writes: risky-grant warnings, the Kubernetes schema and Argo CD's shard sizes.
 Exit 0 when no finding is an error, 1 otherwise.
 
-  --spec FILE    a YAML/JSON organization spec, or a .ts module (default: org/org.ts)
+  --spec FILE    a YAML/JSON organization spec, or a .ts module (default: package.json's
+                 "orgctl": { "spec": FILE }, else org/org.ts)
   --today DATE   the date grant expiry is judged on (default: ORGCTL_TODAY, else today)
   --format       text (default) or json
   --list         list the policies instead`;
 
 export const command = defineCommand({
   name: 'check',
-  synopsis: '[--spec FILE] [--today YYYY-MM-DD] [--format text|json]',
   summary: 'Check every policy and list the findings; write nothing.',
   help: CHECK_HELP,
   flags: { spec: 'string', today: 'string', format: ['text', 'json'], list: 'boolean' },
@@ -38,7 +38,7 @@ export const command = defineCommand({
       return 0;
     }
     const today = resolveToday(dateFlag(flags.today), io.env);
-    io.progress?.(`orgctl check: reading ${flags.spec ?? 'org/org.ts'}...`);
+    io.progress?.(`orgctl check: reading ${declarationFile(flags.spec)}...`);
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl check: checking policies...');
     const org = findOrganization(loaded.root);

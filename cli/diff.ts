@@ -75,7 +75,6 @@ function printDiff(io: Io, diff: AccessDiff, format: 'md' | 'json' | 'html' | un
 
 export const command = defineCommand({
   name: 'diff',
-  synopsis: '--base DIR|REF --head DIR|REF [--format md|json|html]',
   summary: 'Who gains or loses what, per person and per token.',
   help: DIFF_HELP,
   flags: { base: 'string', head: 'string', format: ['md', 'json', 'html'] },

@@ -10,7 +10,7 @@ import { InputError, UsageError } from '../model/errors.ts';
 import { loadDeclaration } from './load.ts';
 import { resolveTarget } from './rbac.ts';
 
-const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
+const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE]
 
 Every permission of a user (by email) or token (by id), each traced to the declaration that made
@@ -22,7 +22,6 @@ Examples:
 
 export const command = defineCommand({
   name: 'explain',
-  synopsis: 'USER|TOKEN [-n NS] [VERB TYPE[/NAME]] [--spec FILE]',
   summary: 'Every permission traced to its declaration; why a request is allowed or denied.',
   help: EXPLAIN_HELP,
   flags: { namespace: 'string', subresource: 'string', spec: 'string', today: 'string' },

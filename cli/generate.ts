@@ -19,7 +19,6 @@ function count(v: string | undefined, name: string, min = 0): number | undefined
 
 export const command = defineCommand({
   name: 'generate',
-  synopsis: '--users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]',
   summary: 'A realistic organization spec, the same for the same seed (benchmarks, tests).',
   help: GENERATE_HELP,
   flags: {

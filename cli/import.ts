@@ -34,7 +34,6 @@ bindings, system subjects) is listed on standard error, never silently dropped.`
 
 export const command = defineCommand({
   name: 'import',
-  synopsis: '--from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]',
   summary: 'An organization spec from existing RBAC; what cannot be mapped is listed.',
   help: IMPORT_HELP,
   flags: { from: 'string', org: 'string', owner: 'string', format: ['yaml', 'json'] },

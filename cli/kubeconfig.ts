@@ -250,7 +250,6 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
 
 export const command = defineCommand({
   name: 'kubeconfig',
-  synopsis: 'TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--out FILE [--force]]',
   summary: 'A kubeconfig for a token, from its Secret (kubectl get secret -o json).',
   help: KUBECONFIG_HELP,
   flags: KUBECONFIG_FLAGS,

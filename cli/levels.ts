@@ -3,7 +3,6 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'levels',
-  synopsis: '[--format text|json]',
   summary: 'The access-level catalog.',
   help: 'Usage: orgctl levels [--format text|json]\n\nThe access-level catalog: every level a grant may name.',
   flags: { format: ['text', 'json'] },

@@ -1,12 +1,13 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
 import { readFileSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
-import { kindOf, ModuleError } from '../model/errors.ts';
+import { InputError, kindOf, ModuleError } from '../model/errors.ts';
+import { folderAbove } from './paths.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -67,8 +68,43 @@ export async function loadModule(file: string): Promise<Loaded> {
   return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file };
 }
 
-/** `--spec FILE` when given, else the TypeScript entry. */
+/**
+ * The declaration a project names in its package.json (`"orgctl": { "spec": "org/org.yaml" }`, a
+ * path relative to that package.json), as a path relative to the working directory; undefined
+ * when the nearest package.json names none.
+ */
+export function configuredSpec(cwd = process.cwd()): string | undefined {
+  const project = folderAbove(join(cwd, 'package.json'), 'package.json');
+  if (!project) return undefined;
+  const file = join(project, 'package.json');
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`${relative(cwd, file) || file}: ${(e as Error).message}`);
+  }
+  const config = (pkg as { orgctl?: unknown } | null)?.orgctl;
+  if (config === undefined) return undefined;
+  const spec = (config as { spec?: unknown } | null)?.spec;
+  if (
+    typeof config !== 'object' ||
+    config === null ||
+    Array.isArray(config) ||
+    (spec !== undefined && (typeof spec !== 'string' || !spec))
+  )
+    throw new InputError(
+      `${relative(cwd, file) || file}: "orgctl" must be an object whose "spec" is a file's path, e.g. { "spec": "org/org.yaml" }`,
+    );
+  return spec === undefined ? undefined : relative(cwd, resolve(project, spec)) || spec;
+}
+
+/** The declaration to read: `--spec FILE` when given, else package.json's orgctl.spec, else org/org.ts. */
+export function declarationFile(spec: string | undefined): string {
+  return spec ?? configuredSpec() ?? DEFAULT_ENTRY;
+}
+
+/** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */
 export async function loadDeclaration(spec: string | undefined, today?: string): Promise<Loaded> {
-  if (spec !== undefined) return /\.(ts|mts|js|mjs)$/.test(spec) ? loadModule(spec) : loadSpec(spec, today);
-  return loadModule(DEFAULT_ENTRY);
+  const file = declarationFile(spec);
+  return /\.(ts|mts|js|mjs)$/.test(file) ? loadModule(file) : loadSpec(file, today);
 }

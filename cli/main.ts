@@ -6,6 +6,8 @@ import { ERROR_KINDS, kindOf, type ErrorKind, type SpecError } from '../model/er
 import type { Io } from '../model/io.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
+// Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
+import packageJson from '../package.json' with { type: 'json' };
 
 /** How each kind of error reads on stderr (model/errors.ts gives its exit code). */
 const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {
@@ -21,9 +23,10 @@ const HEADER = `orgctl — a cloud organization's people and access as code
 
 Usage:`;
 
-const FOOTER = `The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.
+const FOOTER = `The declaration is --spec FILE, else package.json's "orgctl": { "spec": FILE }, else org/org.ts.
+Every --format is also -o and --output; text (also: table) is the human-readable output.
 Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.
-Run \`orgctl COMMAND --help\` for one command.`;
+Run \`orgctl COMMAND --help\` for one command; \`orgctl --version\` (-V) prints orgctl's version.`;
 
 /** The top-level usage, from every command's descriptor (so it loads them all: it is printed rarely). */
 export async function usage(): Promise<string> {
@@ -31,9 +34,10 @@ export async function usage(): Promise<string> {
   return [HEADER, ...usageLines(commands), '', FOOTER].join('\n');
 }
 
-/** Whether the arguments ask for `--format json` (either spelling). */
+/** Whether the arguments ask for `--format json` (`--format=json`, `-o json`, `--output=json`...). */
 function wantsJson(args: readonly string[]): boolean {
-  return args.some((a, i) => a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+  const flag = /^(--format|--output|-o)$/;
+  return args.some((a, i) => /^(--format|--output|-o)=json$/.test(a) || (flag.test(a) && args[i + 1] === 'json'));
 }
 
 /** An error as JSON: `{ ok: false, error: { kind, exit, message, problems? } }` (kind `internal` for a bug). */
@@ -50,6 +54,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(await usage());
     return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    io.out(packageJson.version);
+    return 0;
   }
   const entry = COMMANDS.find((c) => c.name === command);
   if (!entry) {

@@ -8,7 +8,7 @@ import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format table|json]
+const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format text|json]
 
 The organization's membership as synthesized (DIR/members.json, default dist): users with their
 GitHub login, admin, billing and status; invites with their pending access; tokens. The same
@@ -25,7 +25,7 @@ export function readMembersText(dir: string): string {
   }
 }
 
-const MEMBERS_FLAGS = { dir: 'string', format: ['table', 'json'] } as const;
+const MEMBERS_FLAGS = { dir: 'string', format: ['text', 'json'] } as const;
 
 function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): number {
   const text = readMembersText(flags.dir ?? DEFAULT_OUTPUT_DIR);
@@ -84,7 +84,6 @@ function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): nu
 
 export const command = defineCommand({
   name: 'members',
-  synopsis: '[--dir DIR] [--format table|json]',
   summary: 'Users, invites and tokens, as synthesized.',
   help: MEMBERS_HELP,
   flags: MEMBERS_FLAGS,

@@ -25,7 +25,6 @@ Exit 0 when the output proves itself and every policy passes, 1 when not, 2 on u
 
 export const command = defineCommand({
   name: 'prove',
-  synopsis: '[--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]',
   summary: 'Whether DIR is exactly what orgctl renders from the organization it describes; every policy on it.',
   help: PROVE_HELP,
   flags: { dir: 'string', today: 'string', format: ['text', 'json'] },

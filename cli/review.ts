@@ -39,10 +39,6 @@ ${rulesOf('change')
 
 export const command = defineCommand({
   name: 'review',
-  synopsis: [
-    '--base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...] [--changed-path PATH...] [--override RULE...]',
-    '--github',
-  ],
   summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
   help: REVIEW_HELP,
   flags: {

@@ -3,7 +3,7 @@ import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { loadDeclaration } from './load.ts';
+import { declarationFile, loadDeclaration } from './load.ts';
 import { folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
@@ -23,7 +23,8 @@ const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--t
 Checks every policy; when none fails, writes the manifests into DIR (default dist/):
 to a temporary folder first, swapped in only when complete. A failing run leaves DIR as it was.
 
-  --spec FILE    a YAML/JSON organization spec, or a .ts module (default: org/org.ts)
+  --spec FILE    a YAML/JSON organization spec, or a .ts module (default: package.json's
+                 "orgctl": { "spec": FILE }, else org/org.ts)
   --out DIR      output folder (default: dist)
   --check        write nothing; exit 1 when DIR differs from a fresh synthesis
   --today DATE   the date grant expiry is judged on (default: ORGCTL_TODAY, else today)
@@ -31,7 +32,6 @@ to a temporary folder first, swapped in only when complete. A failing run leaves
 
 export const command = defineCommand({
   name: 'synth',
-  synopsis: '[--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]',
   summary: `Check every policy, then write the manifests into DIR (default dist/) atomically.
 --check: write nothing; exit 1 when DIR differs from a fresh synthesis (CI).`,
   help: SYNTH_HELP,
@@ -40,7 +40,7 @@ export const command = defineCommand({
     const today = resolveToday(dateFlag(flags.today), io.env);
     const out = flags.out ?? DEFAULT_OUTPUT_DIR;
     const json = flags.format === 'json';
-    io.progress?.(`orgctl synth: reading ${flags.spec ?? 'org/org.ts'}...`);
+    io.progress?.(`orgctl synth: reading ${declarationFile(flags.spec)}...`);
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
     const declaredIn = projectPath(loaded.declaredIn);

@@ -23,7 +23,6 @@ interface Row {
 
 export const command = defineCommand({
   name: 'who-can',
-  synopsis: 'VERB TYPE[/NAME] [-n NS] [--dir DIR] [--format table|json]',
   summary: 'Every subject that may, with the binding and role that grant it.',
   help: WHO_CAN_HELP,
   flags: { namespace: 'string', subresource: 'string', dir: 'string', format: ['table', 'json'] },

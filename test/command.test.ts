@@ -7,7 +7,7 @@ import { defineCommand, type Command } from '../cli/command.ts';
 import { COMMANDS } from '../cli/commands.ts';
 import { main, usage } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
-import { ROOT, run } from './helpers.ts';
+import { ROOT, cli, run } from './helpers.ts';
 
 const SPEC = {
   spec: 'string',
@@ -137,9 +137,8 @@ describe('defineCommand', () => {
   const calls: unknown[] = [];
   const demo = defineCommand({
     name: 'demo',
-    synopsis: ['[--spec FILE] [-n NS]', '--check'],
     summary: 'One line.\nAnother line.',
-    help: 'Usage: orgctl demo [--spec FILE]',
+    help: 'Usage: orgctl demo [--spec FILE] [-n NS]\n       orgctl demo --check\n\nWhat it does.',
     flags: { spec: 'string', check: 'boolean', actor: 'list', format: ['text', 'json'], namespace: 'string' },
     aliases: { n: 'namespace' },
     run({ flags, positionals }, io) {
@@ -155,7 +154,6 @@ describe('defineCommand', () => {
   });
   const spread = defineCommand({
     name: 'spread',
-    synopsis: 'ARGS...',
     summary: '',
     help: 'Usage: orgctl spread ARGS...',
     flags: {},
@@ -181,7 +179,9 @@ describe('defineCommand', () => {
     for (const argv of [['--help'], ['-h'], ['--spec', 'a', '--help'], ['extra', '-h'], ['--help', '--check']]) {
       const { io, out } = capture();
       expect(demo.invoke(argv, io), argv.join(' ')).toBe(0);
-      expect(out).toEqual(['Usage: orgctl demo [--spec FILE]']);
+      expect(out).toEqual([
+        'Usage: orgctl demo [--spec FILE] [-n NS]\n       orgctl demo --check\n\nWhat it does.\n\n  -o, --output FORMAT  the same as --format (table is another name for text)',
+      ]);
     }
     expect(calls).toEqual([]);
   });
@@ -201,12 +201,56 @@ describe('defineCommand', () => {
     expect(thrown(() => spread.invoke(['-x'], io))).toBe('unknown flag -x');
   });
 
-  it('carries its lines for the top-level usage', () => {
+  it("carries its help's usage lines for the top-level usage", () => {
     expect([demo.synopsis, spread.synopsis, demo.summary]).toEqual([
-      ['[--spec FILE] [-n NS]', '--check'],
-      ['ARGS...'],
+      ['orgctl demo [--spec FILE] [-n NS]', 'orgctl demo --check'],
+      ['orgctl spread ARGS...'],
       'One line.\nAnother line.',
     ]);
+    expect(() => defineCommand({ name: 'x', summary: '', help: 'Usage: orgctl y', flags: {}, run: () => 0 })).toThrow(
+      'x: a command\'s help must begin with "Usage: orgctl x"',
+    );
+  });
+
+  it('--format is also -o and --output; text and table name the same output', () => {
+    for (const argv of [['-o', 'json'], ['-o=json'], ['--output', 'json'], ['--output=json'], ['--format', 'json']]) {
+      calls.length = 0;
+      const { io } = capture();
+      demo.invoke(argv, io);
+      expect(calls, argv.join(' ')).toEqual([{ flags: expect.objectContaining({ format: 'json' }), positionals: [] }]);
+    }
+    calls.length = 0;
+    const { io } = capture();
+    demo.invoke(['-o', 'table'], io);
+    expect(calls).toEqual([{ flags: expect.objectContaining({ format: 'text' }), positionals: [] }]);
+    expect(thrown(() => demo.invoke(['-o', 'xml'], io))).toBe(
+      '--format "xml" is not allowed (expected one of text, json)',
+    );
+    expect(thrown(() => demo.invoke(['--outpt', 'json'], io))).toBe('unknown flag --outpt (did you mean --output?)');
+    expect(demo.aliases).toEqual({ n: 'namespace', o: 'format', output: 'format' });
+    // A command without --format has neither; one that declares --out keeps it apart from --output.
+    expect(spread.aliases).toEqual({});
+    expect(thrown(() => spread.invoke(['-o', 'json'], io))).toBe('unknown flag -o');
+    const both = defineCommand({
+      name: 'both',
+      summary: '',
+      help: 'Usage: orgctl both [--out FILE] [--format md|html]',
+      flags: { out: 'string', format: ['md', 'html'] },
+      run: ({ flags }, io) => {
+        io.out(`${flags.out} ${flags.format}`);
+        return 0;
+      },
+    });
+    const c = capture();
+    both.invoke(['--out', 'page.html', '--output', 'html'], c.io);
+    both.invoke(['-o', 'md'], c.io);
+    expect(c.out).toEqual(['page.html html', 'undefined md']);
+    expect(thrown(() => both.invoke(['--ot', 'x'], c.io))).toBe('unknown flag --ot (did you mean --out?)');
+    expect(thrown(() => both.invoke(['-o', 'text'], c.io))).toBe(
+      '--format "text" is not allowed (expected one of md, html)',
+    );
+    both.invoke(['--help'], c.io);
+    expect(c.out.at(-1)).toMatch(/\n\n {2}-o, --output FORMAT {2}the same as --format$/);
   });
 });
 
@@ -240,10 +284,16 @@ describe('the commands', () => {
         .map((l) => l.trim().split(/\s{2,}/)[0]);
       const text = [...c.synopsis, usageBlock, ...flagLines].join('\n');
       for (const [, name] of text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)) {
-        expect(name === 'help' || Object.hasOwn(c.flags, name!), `${c.name}: --${name}`).toBe(true);
+        expect(
+          name === 'help' || Object.hasOwn(c.flags, name!) || Object.hasOwn(c.aliases, name!),
+          `${c.name}: --${name}`,
+        ).toBe(true);
       }
-      for (const [, short] of text.matchAll(/(?<![\w-])-([a-z])\b/g)) {
-        expect(Object.hasOwn(c.aliases, short!), `${c.name}: -${short}`).toBe(true);
+      // And the other way: every flag it takes is in its usage lines or its flag list (by a name or an alias).
+      for (const name of Object.keys(c.flags)) {
+        const spellings = [name, ...Object.keys(c.aliases).filter((a) => c.aliases[a] === name)];
+        const shown = spellings.some((n) => new RegExp(`(?<![\\w-])--?${n}\\b`).test(text));
+        expect(shown, `${c.name}: --${name} is not in its help's usage lines or flag list`).toBe(true);
       }
     }
   });
@@ -254,18 +304,51 @@ describe('the commands', () => {
     expect(lines.slice(0, 3)).toEqual(["orgctl — a cloud organization's people and access as code", '', 'Usage:']);
     let at = 3;
     for (const c of await loaded()) {
-      for (const s of c.synopsis) expect(lines[at++]).toBe(`  orgctl ${c.name} ${s}`);
+      for (const s of c.synopsis) expect(lines[at++]).toBe(`  ${s}`);
       for (const s of c.summary.split('\n')) expect(lines[at++]).toBe(`      ${s}`);
     }
     expect(lines.slice(at)).toEqual([
       '',
-      'The declaration is org/org.ts (its default export) unless --spec names a YAML/JSON spec.',
+      'The declaration is --spec FILE, else package.json\'s "orgctl": { "spec": FILE }, else org/org.ts.',
+      'Every --format is also -o and --output; text (also: table) is the human-readable output.',
       'Exit codes: 0 ok, 1 policy errors or stale output, 2 bad usage or unreadable input.',
-      'Run `orgctl COMMAND --help` for one command.',
+      "Run `orgctl COMMAND --help` for one command; `orgctl --version` (-V) prints orgctl's version.",
     ]);
     const { io, out } = capture();
     expect(await main(['--help'], io)).toBe(0);
     expect(out).toEqual([text]);
+  });
+
+  it('orgctl --help shows, for every command, exactly the usage lines of `orgctl COMMAND --help` (the real CLI)', async () => {
+    const top = cli(['--help']);
+    expect(top.code).toBe(0);
+    const lines = top.stdout.split('\n');
+    for (const c of await loaded()) {
+      const own = cli([c.name, '--help']).stdout.split('\n\n')[0]!.split('\n');
+      expect(own[0], c.name).toMatch(new RegExp(`^Usage: orgctl ${c.name} `));
+      const at = lines.indexOf(`  ${own[0]!.slice('Usage: '.length)}`);
+      expect(at, `${c.name}: its first usage line is in orgctl --help`).toBeGreaterThan(0);
+      expect(lines.slice(at, at + own.length), c.name).toEqual(own.map((l) => `  ${l.slice('Usage: '.length)}`));
+      expect(lines[at + own.length], `${c.name}: the summary follows`).toMatch(/^ {6}\S/);
+    }
+  });
+
+  it('--version and -V print the version in package.json (exit 0)', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V'])
+      expect(await run([flag]), flag).toEqual({ code: 0, stdout: version, stderr: '' });
+    expect(cli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('-o json and --output json ask for JSON errors as --format json does', async () => {
+    for (const argv of [['-o', 'json'], ['--output=json'], ['-o=json']]) {
+      const r = await run(['levels', ...argv, '--bogus']);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error.message, argv.join(' ')).toBe('unknown flag --bogus');
+    }
+    expect(JSON.parse((await run(['levels', '-o', 'json'])).stdout).length).toBeGreaterThan(3);
+    expect((await run(['levels', '-o', 'table'])).stdout).toBe((await run(['levels'])).stdout);
   });
 
   it('an unknown command lists the commands, then the usage (exit 2); so do names an object inherits', async () => {

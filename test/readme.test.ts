@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../model/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { policiesTable, reviewRulesTable } from '../report/rules.ts';
+import { COMMANDS } from '../cli/commands.ts';
 import { ROOT, deployerSpec, synth } from './helpers.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -103,5 +104,52 @@ describe('README sample pull-request comment', () => {
     ]);
     const sample = README.split('A sample pull-request comment')[1]!.match(/```markdown\n([\s\S]*?)```/)![1]!;
     expect(sample).toBe(`${r.stdout}\n`);
+  });
+});
+
+describe("README's commands and flags", () => {
+  const commands = async () => Promise.all(COMMANDS.map((c) => c.load()));
+  const rows = README.split('\n').filter((l) => l.startsWith('| `orgctl '));
+  /** `orgctl CMD ...` and `npx orgctl CMD ...` in the Commands table's first column and in code blocks. */
+  const mentions = (): { command: string; text: string }[] => {
+    const blocks = [...README.matchAll(/```(?:sh|console|bash)?\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n'));
+    const table = rows.map((r) => r.split(' | ')[0]!.slice(3, -1));
+    return [...table, ...blocks].flatMap((line) =>
+      [...line.matchAll(/(?:^|[\s|$(])(?:npx (?:--no-install )?)?orgctl ([a-z-]+)((?:[^|;&>`\n]*))/g)].map((m) => ({
+        command: m[1]!,
+        text: m[2]!,
+      })),
+    );
+  };
+
+  it('every flag it attributes to a command is one that command takes', async () => {
+    const byName = new Map((await commands()).map((c) => [c.name, c]));
+    const found = mentions().filter((m) => byName.has(m.command));
+    expect(found.length).toBeGreaterThan(10);
+    for (const { command, text } of found) {
+      const c = byName.get(command)!;
+      for (const [, name] of text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g))
+        expect(
+          name === 'help' || Object.hasOwn(c.flags, name!) || Object.hasOwn(c.aliases, name!),
+          `${command} --${name}`,
+        ).toBe(true);
+      for (const [, short] of text.matchAll(/(?<![\w-])-([a-zA-Z])\b/g))
+        expect(short === 'h' || Object.hasOwn(c.aliases, short!), `${command} -${short}`).toBe(true);
+    }
+  });
+
+  it('every command and each of its flags are in the Commands table (by a name or an alias)', async () => {
+    for (const c of await commands()) {
+      const mine = rows.filter((r) => r.startsWith(`| \`orgctl ${c.name} `) || r.startsWith(`| \`orgctl ${c.name}\``));
+      expect(mine.length, c.name).toBeGreaterThan(0);
+      const text = mine.map((r) => r.split(' | ')[0]).join('\n');
+      for (const name of Object.keys(c.flags)) {
+        const spellings = [name, ...Object.keys(c.aliases).filter((a) => c.aliases[a] === name)];
+        expect(
+          spellings.some((n) => new RegExp(`(?<![\\w-])--?${n}\\b`).test(text)),
+          `${c.name} --${name} is not in the Commands table`,
+        ).toBe(true);
+      }
+    }
   });
 });
