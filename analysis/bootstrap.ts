@@ -95,5 +95,5 @@ export function withBootstrap(set: RbacSet): RbacSet {
 /** What --why and explain say of access from a bootstrap binding. */
 export function bootstrapNote(b: BindingObject): string {
   const who = b.subjects.map((s) => `${s.kind} ${s.name}`).join(', ');
-  return `a Kubernetes bootstrap binding every cluster has (${who}); --no-bootstrap leaves it out`;
+  return `every cluster binds it to ${who} (Kubernetes bootstrap policy; --no-bootstrap leaves it out)`;
 }

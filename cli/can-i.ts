@@ -63,7 +63,7 @@ function why(d: Decision, allNamespaces: boolean): string[] {
   const { binding, role, rule, ruleIndex } = d.by;
   return [
     `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`,
-    ...(isBootstrapBinding(binding) ? [bootstrapNote(binding)] : []),
+    ...(isBootstrapBinding(binding) ? [`bootstrap: ${bootstrapNote(binding)}`] : []),
   ];
 }
 
