@@ -160,7 +160,7 @@ interface IndexedSubject {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export interface AccessOptions {
+interface AccessOptions {
   /**
    * Bindings whose group access is shown once, on the group's own row, not merged into the cells of
    * every member (the bootstrap bindings every authenticated user holds: the CLI's access).

@@ -21,7 +21,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { BindingObject, RbacSet, RoleObject } from './objects.ts';
 
 /** Where the built-in objects say they come from (their `from.file`). */
-export const BOOTSTRAP_SOURCE = 'Kubernetes bootstrap policy (bootstrappolicy/policy.go)';
+const BOOTSTRAP_SOURCE = 'Kubernetes bootstrap policy (bootstrappolicy/policy.go)';
 
 const AUTHENTICATED = 'system:authenticated';
 const UNAUTHENTICATED = 'system:unauthenticated';

@@ -125,7 +125,7 @@ const bindingText = (b: BindingObject, role: RoleObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
 
 /** One binding's permission: what it allows (a level, or rules), through which binding, declared by what. */
-export interface Permission {
+interface Permission {
   /** `r:pods: read Pods and their logs`, or the rules described. */
   readonly what: string;
   readonly level?: string;
@@ -137,7 +137,7 @@ export interface Permission {
   readonly bootstrap: boolean;
 }
 
-export interface SubjectExplanation {
+interface SubjectExplanation {
   /** `users/bob@acme.io`, `tokens/ci-deploy`. */
   readonly subject: string;
   /** Its permissions where the organization grants any, by namespace (bootstrap access apart). */
@@ -242,14 +242,14 @@ export function reservedReason(req: ResourceAttributes): { text: string; specifi
 }
 
 /** What allows a request: the rule, the binding and role, and the declaration (or the bootstrap policy). */
-export interface DecidedBy {
+interface DecidedBy {
   readonly rule: { readonly index: number; readonly text: string };
   readonly via: string;
   readonly declaredBy: readonly string[];
   readonly bootstrap: boolean;
 }
 
-export interface RequestExplanation {
+interface RequestExplanation {
   readonly allowed: boolean;
   readonly by?: DecidedBy;
   /** For people: the answer, then why. */

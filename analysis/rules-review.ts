@@ -26,7 +26,7 @@ const listed = (r: Partial<ListedRule> & { verbs: readonly string[] }): ListedRu
 });
 
 /** The review's rules: a rule with resources is a resource rule, one with URLs a non-resource rule (both, if both). */
-export function reviewRules(rules: Iterable<PolicyRule>): ListedRule[] {
+function reviewRules(rules: Iterable<PolicyRule>): ListedRule[] {
   const resource: ListedRule[] = [];
   const nonResource: ListedRule[] = [];
   for (const r of rules) {
@@ -67,7 +67,7 @@ const goString = (r: ListedRule): string =>
  * verbs; non-resource rules stay one per URL and verb, duplicates included (two bootstrap roles both
  * allow get on /healthz, and kubectl prints it twice).
  */
-export function compactRules(rules: readonly ListedRule[]): ListedRule[] {
+function compactRules(rules: readonly ListedRule[]): ListedRule[] {
   const compacted: ListedRule[] = [];
   const simple = new Map<string, { rule: ListedRule; verbs: string[] }>();
   for (const rule of rules.flatMap(breakdown)) {
