@@ -72,7 +72,8 @@ export function maximalLevels(covered: readonly string[]): string[] {
   return covered.filter((b) => !covered.some((a) => a !== b && INCLUDES.get(a)!.has(b)));
 }
 
-const bindingLabel = (b: BindingObject) =>
+/** `Kind namespace/name → RoleKind name`: how a cell names a binding in `via`. */
+export const bindingLabel = (b: BindingObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
 /** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
 export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
@@ -159,8 +160,16 @@ interface IndexedSubject {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+interface AccessOptions {
+  /**
+   * Bindings whose group access is shown once, on the group's own row, not merged into the cells of
+   * every member (the bootstrap bindings every authenticated user holds: the CLI's access).
+   */
+  readonly apart?: (b: BindingObject) => boolean;
+}
+
 /** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
-export function accessIndex(authz: Authorizer): IndexedSubject[] {
+export function accessIndex(authz: Authorizer, options: AccessOptions = {}): IndexedSubject[] {
   // Bindings in namespace order (stable): a subject's scopes then arrive sorted, and all of one
   // scope together, so each subject keeps a list instead of a map.
   const bindings = [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace));
@@ -202,7 +211,19 @@ export function accessIndex(authz: Authorizer): IndexedSubject[] {
       else scopes.push([scope, [c]]);
     }
   }
-  const groups = byKind.get('Group')!;
+  let groups = byKind.get('Group')!;
+  const { apart } = options;
+  if (apart) {
+    // What members inherit from their groups: without the bindings shown apart.
+    const inherited = new Map<string, Entry[]>();
+    for (const [name, scopes] of groups) {
+      const kept = scopes
+        .map(([scope, list]): Entry => [scope, list.filter((c) => !apart(c.binding))])
+        .filter(([, list]) => list.length);
+      if (kept.length) inherited.set(name, kept);
+    }
+    groups = inherited;
+  }
   const out: IndexedSubject[] = [];
   for (const [kind, names] of byKind) {
     for (const name of [...names.keys()].sort(byText)) {
@@ -238,9 +259,9 @@ const shown = (c: AccessCell): MatrixCell => ({
 });
 
 /** The matrix over every subject named in a binding, sorted by kind and name. */
-export function accessMatrix(authz: Authorizer): SubjectAccess[] {
+export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): SubjectAccess[] {
   const cells = new CellMaker();
-  return accessIndex(authz).map(({ kind, name, scopes }) => {
+  return accessIndex(authz, options).map(({ kind, name, scopes }) => {
     const namespaces: Record<string, MatrixCell> = {};
     let cluster: MatrixCell | undefined;
     for (const [scope, list] of scopes) {
@@ -263,7 +284,7 @@ const asciiJson = (value: unknown): string =>
  * (namespaces in sorted order, ASCII only), without building 100,000 cell objects to serialize once. A cell
  * one binding makes is the same text for everyone it binds: written once per binding.
  */
-export function accessMatrixJson(authz: Authorizer): string {
+export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {}): string {
   const cells = new CellMaker();
   // Cell texts by their list of contributions, as a trie: people granted the same roles in a
   // namespace share the bindings there, so their cells are the same text.
@@ -284,7 +305,7 @@ export function accessMatrixJson(authz: Authorizer): string {
   const nsKeys = new Map<string, string>();
   const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, `${asciiJson(ns)}:`).get(ns)!;
   const subjects: string[] = [];
-  for (const { kind, name, scopes } of accessIndex(authz)) {
+  for (const { kind, name, scopes } of accessIndex(authz, options)) {
     let cluster = '';
     const namespaces: string[] = [];
     for (const [scope, list] of scopes) {

@@ -7,6 +7,7 @@ import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import {
   resourceRequestOf,
   type Authorizer,
+  type EffectiveRule,
   SA_PREFIX,
   serviceAccountUser,
   userInfo,
@@ -19,6 +20,7 @@ import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { grantsByUser, indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
+import { bootstrapNote, isBootstrapBinding } from './bootstrap.ts';
 
 interface Who {
   readonly user: UserInfo;
@@ -112,6 +114,7 @@ export function declarations(
 
 /** The declarations behind one binding of this subject, for people. */
 function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: RoleObject): string[] {
+  if (isBootstrapBinding(binding)) return [`no one in ${model.name}: ${bootstrapNote(binding)}`];
   const found = declarations(model, who, binding.namespace, orgRoleOf(model.name, role.name));
   return found.length
     ? found.map((d) => `${d.what} (${d.source})`)
@@ -121,34 +124,99 @@ function declaredBy(model: OrgModel, who: Who, binding: BindingObject, role: Rol
 const bindingText = (b: BindingObject, role: RoleObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${role.kind} ${role.name}`;
 
-/** Every permission of the subject (in one namespace, or all), grouped by namespace. */
-export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, namespace?: string): string[] {
-  const namespaces = namespace !== undefined ? [namespace] : authz.namespacesWithBindings();
-  const lines: string[] = [];
-  for (const ns of namespaces) {
+/** One binding's permission: what it allows (a level, or rules), through which binding, declared by what. */
+interface Permission {
+  /** `r:pods: read Pods and their logs`, or the rules described. */
+  readonly what: string;
+  readonly level?: string;
+  readonly rules: readonly string[];
+  /** `RoleBinding web/acme:r:pods → ClusterRole acme:r:pods`. */
+  readonly via: string;
+  readonly declaredBy: readonly string[];
+  /** From a bootstrap ClusterRoleBinding every cluster has (analysis/bootstrap.ts). */
+  readonly bootstrap: boolean;
+}
+
+interface SubjectExplanation {
+  /** `users/bob@acme.io`, `tokens/ci-deploy`. */
+  readonly subject: string;
+  /** Its permissions where the organization grants any, by namespace (bootstrap access apart). */
+  readonly namespaces: readonly { readonly namespace: string; readonly permissions: readonly Permission[] }[];
+  /** What it holds as every authenticated user does, in every namespace: listed once. */
+  readonly bootstrap: readonly Permission[];
+  /** Why the declaration binds it to nothing, when it does (then nothing else is listed). */
+  readonly boundToNothing?: string;
+}
+
+function permission(model: OrgModel, who: Who, binding: BindingObject, roleObject: RoleObject): Permission {
+  const role = orgRoleOf(model.name, roleObject.name);
+  const rules = roleObject.rules.map(describeRule);
+  const bootstrap = isBootstrapBinding(binding);
+  return {
+    what:
+      role.kind === 'level' && !bootstrap ? `${role.level}: ${findLevel(role.level)!.description}` : rules.join('; '),
+    ...(role.kind === 'level' && !bootstrap ? { level: role.level } : {}),
+    rules,
+    via: bindingText(binding, roleObject),
+    declaredBy: declaredBy(model, who, binding, roleObject),
+    bootstrap,
+  };
+}
+
+/** Every permission of the subject (in one namespace, or all), by namespace; bootstrap access once, apart. */
+export function explainSubjectData(
+  model: OrgModel,
+  authz: Authorizer,
+  who: Who,
+  namespace?: string,
+): SubjectExplanation {
+  if (who.boundToNothing)
+    return { subject: who.label, namespaces: [], bootstrap: [], boundToNothing: who.boundToNothing };
+  const namespaces: { namespace: string; permissions: Permission[] }[] = [];
+  for (const ns of namespace !== undefined ? [namespace] : authz.namespacesWithBindings()) {
     const seen = new Set<string>();
-    const entries: string[] = [];
+    const permissions: Permission[] = [];
     for (const e of authz.rulesFor(who.user, ns)) {
       const id = `${e.binding.kind}/${e.binding.namespace}/${e.binding.name}`;
-      if (seen.has(id)) continue;
+      if (seen.has(id) || isBootstrapBinding(e.binding)) continue;
       seen.add(id);
-      const role = orgRoleOf(model.name, e.role.name);
-      const what =
-        role.kind === 'level'
-          ? `${role.level}: ${findLevel(role.level)!.description}`
-          : e.role.rules.map(describeRule).join('; ');
-      entries.push(
-        `  ${what}`,
-        `    via ${bindingText(e.binding, e.role)}`,
-        ...declaredBy(model, who, e.binding, e.role).map((d) => `    declared by ${d}`),
-      );
+      permissions.push(permission(model, who, e.binding, e.role));
     }
-    if (entries.length) lines.push(`${who.label} in ${ns}:`, ...entries);
+    if (permissions.length) namespaces.push({ namespace: ns, permissions });
   }
-  if (lines.length) return lines;
-  return [
-    `${who.label} holds nothing${namespace !== undefined ? ` in ${namespace}` : ''}${who.boundToNothing ? `: ${who.boundToNothing}` : ''}`,
-  ];
+  const seen = new Set<string>();
+  const bootstrap: Permission[] = [];
+  for (const e of authz.rulesFor(who.user, '')) {
+    if (!isBootstrapBinding(e.binding) || seen.has(e.binding.name)) continue;
+    seen.add(e.binding.name);
+    bootstrap.push(permission(model, who, e.binding, e.role));
+  }
+  return { subject: who.label, namespaces, bootstrap };
+}
+
+const permissionLines = (p: Permission): string[] => [
+  `  ${p.what}`,
+  `    via ${p.via}`,
+  ...p.declaredBy.map((d) => `    declared by ${d}`),
+];
+
+/** Every permission of the subject (in one namespace, or all), grouped by namespace, as text. */
+export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, namespace?: string): string[] {
+  const x = explainSubjectData(model, authz, who, namespace);
+  const where = namespace !== undefined ? ` in ${namespace}` : '';
+  if (x.boundToNothing) return [`${x.subject} holds nothing${where}: ${x.boundToNothing}`];
+  const lines = x.namespaces.flatMap(({ namespace: ns, permissions }) => [
+    `${x.subject} in ${ns}:`,
+    ...permissions.flatMap(permissionLines),
+  ]);
+  if (!lines.length)
+    lines.push(`${x.subject} holds nothing${where}${x.bootstrap.length ? ` granted by ${model.name}` : ''}`);
+  if (x.bootstrap.length)
+    lines.push(
+      `${x.subject} everywhere, as every authenticated user (Kubernetes bootstrap policy; --no-bootstrap leaves it out):`,
+      ...x.bootstrap.flatMap((p) => [`  ${p.what}`, `    via ${p.via}`]),
+    );
+  return lines;
 }
 
 /**
@@ -173,13 +241,67 @@ export function reservedReason(req: ResourceAttributes): { text: string; specifi
   };
 }
 
+/** What allows a request: the rule, the binding and role, and the declaration (or the bootstrap policy). */
+interface DecidedBy {
+  readonly rule: { readonly index: number; readonly text: string };
+  readonly via: string;
+  readonly declaredBy: readonly string[];
+  readonly bootstrap: boolean;
+}
+
+interface RequestExplanation {
+  readonly allowed: boolean;
+  readonly by?: DecidedBy;
+  /** For people: the answer, then why. */
+  readonly lines: string[];
+}
+
+const decidedBy = (model: OrgModel, who: Who, by: EffectiveRule): DecidedBy => ({
+  rule: { index: by.ruleIndex, text: describeRule(by.rule) },
+  via: bindingText(by.binding, by.role),
+  declaredBy: declaredBy(model, who, by.binding, by.role),
+  bootstrap: isBootstrapBinding(by.binding),
+});
+
+/** Why a non-resource request (`get /healthz`) is allowed or denied: only ClusterRoleBindings grant one. */
+export function explainNonResource(
+  model: OrgModel,
+  authz: Authorizer,
+  who: Who,
+  req: { readonly verb: string; readonly path: string },
+): RequestExplanation {
+  const d = authz.authorizeNonResource(who.user, req);
+  const what = `${req.verb} ${req.path}`;
+  if (d.by) {
+    const by = decidedBy(model, who, d.by);
+    return {
+      allowed: true,
+      by,
+      lines: [
+        `yes: ${who.label} may ${what}`,
+        `  rule ${by.rule.index}: ${by.rule.text}`,
+        `  via ${by.via}`,
+        ...by.declaredBy.map((x) => `  declared by ${x}`),
+      ],
+    };
+  }
+  return {
+    allowed: false,
+    lines: [
+      `no: ${who.label} may not ${what}`,
+      ...(who.boundToNothing ? [`  ${who.email} is ${who.boundToNothing}`] : []),
+      '  no ClusterRoleBinding of theirs allows it: non-resource URLs are granted only cluster-wide, never by an access level',
+    ],
+  };
+}
+
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
 export function explainRequest(
   model: OrgModel,
   authz: Authorizer,
   who: Who,
   req: ResourceAttributes,
-): { allowed: boolean; lines: string[] } {
+): RequestExplanation {
   const d = authz.authorize(who.user, req);
   const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
@@ -187,6 +309,7 @@ export function explainRequest(
   if (d.allowed && d.by) {
     return {
       allowed: true,
+      by: decidedBy(model, who, d.by),
       lines: [
         `yes: ${who.label} may ${what}`,
         `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`,

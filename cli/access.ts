@@ -1,33 +1,48 @@
 import { writeFileSync } from 'node:fs';
-import { accessMatrix, accessMatrixJson } from '../analysis/access.ts';
+import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { defineCommand } from './command.ts';
-import { loadAuthorizer } from './rbac.ts';
+import { BOOTSTRAP_BINDINGS, isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE]
+const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE] [--no-bootstrap]
 
 The access matrix of the manifests in DIR (default dist/): for every subject (users, service
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
 and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.
 --format html writes one self-contained page (people × namespaces coloured by strength, filters
-by person, namespace and level, classes and warnings, tokens apart) to --out FILE or stdout.`;
+by person, namespace and level, classes and warnings, tokens apart) to --out FILE or stdout.
+The bootstrap access every cluster gives (discovery, health, self-reviews) is shown once, on the rows
+of Group system:authenticated and system:unauthenticated, not in every member's cells.
+${NO_BOOTSTRAP_HELP}`;
+
+const BOOTSTRAP_LABELS = new Map(BOOTSTRAP_BINDINGS.map((b) => [bindingLabel(b), b.name]));
+
+/** A cell's levels column; a cell only bootstrap bindings make reads `bootstrap: ` and their names, not every URL. */
+function levelsText(cell: MatrixCell): string {
+  if (cell.via.length && cell.via.every((v) => BOOTSTRAP_LABELS.has(v)))
+    return `bootstrap: ${cell.via.map((v) => BOOTSTRAP_LABELS.get(v)).join(' ')}`;
+  return cell.levels.join(' ') || (cell.custom ? `custom: ${cell.custom.join('; ')}` : '-');
+}
 
 export const command = defineCommand({
   name: 'access',
   summary: 'Levels and privilege classes of every subject in every namespace.',
   help: ACCESS_HELP,
-  flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string' },
+  flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
   run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
-    const authz = loadAuthorizer(dir, io);
+    const authz = loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    // Everyone's baseline once, on its groups' rows, rather than in every cell.
+    const options = { apart: isBootstrapBinding };
     if (flags.format === 'json') {
       // One line: at 10,000 people, indentation alone is tens of megabytes.
-      io.out(accessMatrixJson(authz));
+      io.out(accessMatrixJson(authz, options));
       return 0;
     }
-    const matrix = accessMatrix(authz);
+    const matrix = accessMatrix(authz, options);
     if (flags.format === 'html') {
       const page = accessHtml(matrix, { title: `Access in ${dir}` });
       if (flags.out) {
@@ -39,14 +54,7 @@ export const command = defineCommand({
     const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-      for (const [ns, cell] of cells)
-        rows.push([
-          s.kind,
-          s.name,
-          ns,
-          cell.levels.join(' ') || (cell.custom ? `custom: ${cell.custom.join('; ')}` : '-'),
-          cell.classes.join(' ') || '-',
-        ]);
+      for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, levelsText(cell), cell.classes.join(' ') || '-']);
     }
     io.out(table(rows));
     return 0;

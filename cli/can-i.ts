@@ -1,12 +1,15 @@
 import { describeRule } from '../analysis/classes.ts';
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
+import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, resolveTarget, warnUnknown } from './rbac.ts';
+import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--why]
-       orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR]
+const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
+       orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
+       orgctl can-i --list [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--no-headers] [--format text|json] [--no-bootstrap]
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
 prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
@@ -15,64 +18,174 @@ prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
   --as USER       the user; a service account is system:serviceaccount:NS:NAME
   --as-group G    a group of the user (repeatable); system:authenticated is always added
   -n NS           the namespace (default: default); ignored for cluster-scoped types
-  --why           also print the binding, role and rule that decide
+  -A, --all-namespaces
+                  ask for all namespaces at once, as kubectl does (namespace ""): only
+                  ClusterRoleBindings can allow that, never a RoleBinding in each namespace
+  --list          everything the user may do in the namespace, as kubectl auth can-i --list prints it
+                  (Resources, Non-Resource URLs, Resource Names, Verbs); --no-headers leaves out the header
+  --why           also print the binding, role and rule that decide (on stdout, after the answer)
+  --format json   the answer, the request and what decides it as JSON (exit code as in text)
+${NO_BOOTSTRAP_HELP}
 Examples:
   orgctl can-i create deployments.apps -n web --as bob@acme.io
+  orgctl can-i list pods -A --as alice@acme.io
   orgctl can-i get pods --subresource exec -n web --as system:serviceaccount:acme-system:token-ci-deploy
-  orgctl can-i get /healthz --as bob@acme.io`;
+  orgctl can-i get /healthz --as bob@acme.io --why
+  orgctl can-i --list -n web --as bob@acme.io`;
 
-function explain(d: Decision): string {
-  if (!d.by) return 'no RoleBinding or ClusterRoleBinding of this user allows it';
+interface Decided {
+  readonly binding: { readonly kind: string; readonly namespace: string; readonly name: string };
+  readonly role: { readonly kind: string; readonly name: string };
+  readonly rule: number;
+  readonly ruleText: string;
+  readonly bootstrap: boolean;
+}
+
+function decided(d: Decision): Decided | undefined {
+  if (!d.by) return undefined;
   const { binding, role, rule, ruleIndex } = d.by;
-  return `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`;
+  return {
+    binding: { kind: binding.kind, namespace: binding.namespace, name: binding.name },
+    role: { kind: role.kind, name: role.name },
+    rule: ruleIndex,
+    ruleText: describeRule(rule),
+    bootstrap: isBootstrapBinding(binding),
+  };
+}
+
+function why(d: Decision, allNamespaces: boolean): string[] {
+  if (!d.by)
+    return [
+      allNamespaces
+        ? 'no ClusterRoleBinding of this user allows it (in all namespaces at once only ClusterRoleBindings count)'
+        : 'no RoleBinding or ClusterRoleBinding of this user allows it',
+    ];
+  const { binding, role, rule, ruleIndex } = d.by;
+  return [
+    `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`,
+    ...(isBootstrapBinding(binding) ? [`bootstrap: ${bootstrapNote(binding)}`] : []),
+  ];
+}
+
+/** Go's tabwriter as kubectl's printers.GetNewTabWriter sets it up: cells padded to the widest plus 3. */
+export function tabwriter(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map(() => 0);
+  for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));
+  return rows
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join(''))
+    .join('\n');
+}
+
+const LIST_HEADER = ['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'];
+
+function listRow(r: ListedRule): string[] {
+  return [
+    combineResourceGroup(r.resources, r.apiGroups),
+    goList(r.nonResourceURLs),
+    goList(r.resourceNames),
+    goList(r.verbs),
+  ];
 }
 
 export const command = defineCommand({
   name: 'can-i',
-  summary: 'yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/).',
+  summary:
+    'yes or no, as the Kubernetes RBAC authorizer would answer, from DIR (default dist/); --list: every rule that applies.',
   help: CAN_I_HELP,
   flags: {
     as: 'string',
     'as-group': 'list',
     namespace: 'string',
+    'all-namespaces': 'boolean',
     subresource: 'string',
     dir: 'string',
     why: 'boolean',
+    list: 'boolean',
+    'no-headers': 'boolean',
+    format: ['text', 'json'],
+    [NO_BOOTSTRAP_FLAG]: 'boolean',
   },
-  aliases: { n: 'namespace' },
+  aliases: { n: 'namespace', A: 'all-namespaces' },
   positionals: true,
   run({ flags, positionals }, io) {
-    if (positionals.length !== 2)
-      throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    const allNamespaces = flags['all-namespaces'];
+    const json = flags.format === 'json';
+    if (flags.list) {
+      // As kubectl's Validate: --list asks no single question.
+      if (positionals.length) throw new UsageError('--list takes no VERB or TYPE: it lists everything the user may do');
+      if (allNamespaces || flags.subresource !== undefined)
+        throw new UsageError('--list cannot be used with -A or --subresource (as in kubectl): it lists one namespace');
+      if (flags.why) throw new UsageError('--why explains one answer; --list gives none');
+    } else {
+      if (flags['no-headers']) throw new UsageError('--no-headers needs --list');
+      if (positionals.length !== 2)
+        throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
+    }
     if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
-    const [verb, what] = positionals as [string, string];
     const user = userInfo(flags.as, flags['as-group']);
-    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
+    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+
+    if (flags.list) {
+      const namespace = flags.namespace ?? 'default';
+      warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined ? { namespace } : {}) });
+      const rules = listAccess(authz, user, namespace);
+      if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
+      else io.out(tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
+      return 0;
+    }
+
+    const [verb, what] = positionals as [string, string];
+    if (allNamespaces && flags.namespace !== undefined)
+      io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let decision: Decision;
+    let request: Record<string, string>;
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
       warnUnknown(authz, io, { user: flags.as });
+      request = { verb, path: what };
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
       const t = resolveTarget(what, flags.subresource ?? '', io);
-      let namespace = flags.namespace ?? 'default';
+      let namespace = allNamespaces ? '' : (flags.namespace ?? 'default');
       if (!t.namespaced) {
-        if (flags.namespace !== undefined) io.err(`warning: resource '${t.resource}' is not namespace scoped`);
+        if (flags.namespace !== undefined && !allNamespaces)
+          io.err(`warning: resource '${t.resource}' is not namespace scoped`);
         namespace = '';
       }
       warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined && namespace ? { namespace } : {}) });
-      decision = authz.authorize(user, {
+      const attrs = {
         verb,
         namespace,
         apiGroup: t.apiGroup,
         resource: t.resource,
         subresource: t.subresource,
         name: t.name,
-      });
+      };
+      request = attrs;
+      decision = authz.authorize(user, attrs);
     }
-    io.out(decision.allowed ? 'yes' : 'no');
-    if (flags.why) io.err(explain(decision));
+    if (json) {
+      const by = decided(decision);
+      io.out(
+        JSON.stringify(
+          {
+            allowed: decision.allowed,
+            user: user.name,
+            groups: user.groups,
+            allNamespaces,
+            request,
+            ...(by ? { by } : {}),
+            reason: why(decision, allNamespaces).join('; '),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.out(decision.allowed ? 'yes' : 'no');
+      if (flags.why) for (const line of why(decision, allNamespaces)) io.out(line);
+    }
     return decision.allowed ? 0 : 1;
   },
 });

@@ -2,29 +2,49 @@ import { resolveToday } from '../constructs/organization.ts';
 import { analyzeOrganization } from '../constructs/analyze.ts';
 import { formatFinding } from '../model/findings.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
-import { explainRequest, explainSubject, resolveWho } from '../analysis/explain.ts';
+import { withBootstrap } from '../analysis/bootstrap.ts';
+import {
+  explainNonResource,
+  explainRequest,
+  explainSubject,
+  explainSubjectData,
+  resolveWho,
+} from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { loadDeclaration } from './load.ts';
-import { resolveTarget } from './rbac.ts';
+import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget } from './rbac.ts';
 
-const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD]
-       orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE]
+const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
+       orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE] [--format text|json] [--no-bootstrap]
+       orgctl explain USER|TOKEN VERB /NON-RESOURCE-URL [--spec FILE] [--format text|json] [--no-bootstrap]
 
 Every permission of a user (by email) or token (by id), each traced to the declaration that made
 it (spec path or construct path), the binding and the role. With a request: why it is allowed,
 or why not (e.g. "w:pods is reserved for admins"). Exit 0, or 1 for a denied request.
+The bootstrap access every cluster gives each authenticated user (discovery, health, self-reviews)
+is listed once, after the namespaces, and an answer it decides says so.
+  --format json   the same as JSON (a request: allowed, the rule, binding, declaration, the lines)
+${NO_BOOTSTRAP_HELP}
 Examples:
   orgctl explain bob@acme.io -n web
-  orgctl explain bob@acme.io -n web create pods`;
+  orgctl explain bob@acme.io -n web create pods
+  orgctl explain bob@acme.io get /healthz`;
 
 export const command = defineCommand({
   name: 'explain',
   summary: 'Every permission traced to its declaration; why a request is allowed or denied.',
   help: EXPLAIN_HELP,
-  flags: { namespace: 'string', subresource: 'string', spec: 'string', today: 'string' },
+  flags: {
+    namespace: 'string',
+    subresource: 'string',
+    spec: 'string',
+    today: 'string',
+    format: ['text', 'json'],
+    [NO_BOOTSTRAP_FLAG]: 'boolean',
+  },
   aliases: { n: 'namespace' },
   positionals: true,
   async run({ flags, positionals }, io) {
@@ -43,23 +63,53 @@ export const command = defineCommand({
     const who = resolveWho(model, positionals[0]!);
     if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
     const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
-    const authz = new Authorizer(readRbac(docs));
+    const rbac = readRbac(docs);
+    const authz = new Authorizer(flags[NO_BOOTSTRAP_FLAG] ? rbac : withBootstrap(rbac));
     const ns = flags.namespace;
+    const json = flags.format === 'json';
     if (positionals.length === 1) {
-      for (const line of explainSubject(model, authz, who, ns)) io.out(line);
+      if (json) io.out(JSON.stringify(explainSubjectData(model, authz, who, ns), null, 2));
+      else for (const line of explainSubject(model, authz, who, ns)) io.out(line);
       return 0;
     }
-    if (ns === undefined) throw new UsageError('a request needs -n NS');
-    const t = resolveTarget(positionals[2]!, flags.subresource ?? '', io);
-    const { allowed, lines } = explainRequest(model, authz, who, {
-      verb: positionals[1]!,
-      namespace: t.namespaced ? ns : '',
-      apiGroup: t.apiGroup,
-      resource: t.resource,
-      subresource: t.subresource,
-      name: t.name,
-    });
-    for (const line of lines) io.out(line);
-    return allowed ? 0 : 1;
+    const verb = positionals[1]!;
+    const what = positionals[2]!;
+    let request: Record<string, string>;
+    let answer: ReturnType<typeof explainRequest>;
+    if (what.startsWith('/')) {
+      if (ns !== undefined || flags.subresource !== undefined)
+        throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+      request = { verb, path: what };
+      answer = explainNonResource(model, authz, who, { verb, path: what });
+    } else {
+      if (ns === undefined) throw new UsageError('a request needs -n NS');
+      const t = resolveTarget(what, flags.subresource ?? '', io);
+      const attrs = {
+        verb,
+        namespace: t.namespaced ? ns : '',
+        apiGroup: t.apiGroup,
+        resource: t.resource,
+        subresource: t.subresource,
+        name: t.name,
+      };
+      request = attrs;
+      answer = explainRequest(model, authz, who, attrs);
+    }
+    if (json)
+      io.out(
+        JSON.stringify(
+          {
+            allowed: answer.allowed,
+            subject: who.label,
+            request,
+            ...(answer.by ? { by: answer.by } : {}),
+            lines: answer.lines,
+          },
+          null,
+          2,
+        ),
+      );
+    else for (const line of answer.lines) io.out(line);
+    return answer.allowed ? 0 : 1;
   },
 });

@@ -1,5 +1,6 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
 import { Authorizer, SA_PREFIX } from '../analysis/authorizer.ts';
+import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
@@ -8,19 +9,29 @@ import { loadManifests } from './manifests.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
+/** The flag can-i, who-can, access and explain share: leave out the bootstrap bindings every cluster has. */
+export const NO_BOOTSTRAP_FLAG = 'no-bootstrap';
+export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootstrap ClusterRoleBindings every cluster has (system:discovery,
+                  system:basic-user, system:public-info-viewer: discovery, health and self-reviews
+                  for every authenticated user); by default they count, as on a cluster`;
+
 /**
  * Loads `dir`; every malformed document is reported on stderr and left out, and so is every binding
- * whose role is missing (it grants nothing, which is otherwise a silent "no").
+ * whose role is missing (it grants nothing, which is otherwise a silent "no"). Unless `bootstrap` is
+ * false, the API server's bootstrap roles and bindings are added (analysis/bootstrap.ts).
  */
-export function loadAuthorizer(dir: string, io: Io): Authorizer {
+export function loadAuthorizer(dir: string, io: Io, options: { readonly bootstrap?: boolean } = {}): Authorizer {
   io.progress?.(`reading ${dir}/...`);
   const { docs, problems } = loadManifests(dir);
   io.progress?.('');
-  const set = readRbac(docs);
-  for (const p of [...problems, ...set.problems]) io.err(`warning manifests ${p}`);
-  const authz = new Authorizer(set);
-  if (!set.roles.length && !set.bindings.length) {
-    io.err(`warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): every answer is no`);
+  const read = readRbac(docs);
+  for (const p of [...problems, ...read.problems]) io.err(`warning manifests ${p}`);
+  const bootstrap = options.bootstrap ?? true;
+  const authz = new Authorizer(bootstrap ? withBootstrap(read) : read);
+  if (!read.roles.length && !read.bindings.length) {
+    io.err(
+      `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
+    );
   }
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
@@ -83,13 +94,18 @@ export function warnUnknown(
   if (user !== undefined) {
     const sa = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(':') : undefined;
     const named = sa ? authz.namesSubject('ServiceAccount', sa[1] ?? '', sa[0]) : authz.namesSubject('User', user);
-    if (!named && authz.set.bindings.length) {
+    if (!named && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       io.err(
         `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
       );
     }
   }
-  if (namespace !== undefined && namespace !== '' && authz.set.bindings.length && !authz.hasBindingsIn(namespace)) {
+  if (
+    namespace !== undefined &&
+    namespace !== '' &&
+    authz.set.bindings.some((b) => !isBootstrapBinding(b)) &&
+    !authz.hasBindingsIn(namespace)
+  ) {
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there`,
     );

@@ -3,13 +3,17 @@ import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
 import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, resolveTarget, warnUnknown } from './rbac.ts';
+import { isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME] [--subresource SUB] [-n NS] [--dir DIR] [--format table|json]
+const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format table|json] [--no-bootstrap]
 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
+The bootstrap ClusterRoleBindings every cluster has count (marked "(bootstrap)"; "bootstrap": true
+in JSON): Group system:authenticated may get /healthz, discovery, and create self-reviews.
+${NO_BOOTSTRAP_HELP}
 Example: orgctl who-can create pods -n web`;
 
 interface Row {
@@ -19,13 +23,21 @@ interface Row {
   readonly binding: string;
   readonly role: string;
   readonly rule: string;
+  /** A bootstrap ClusterRoleBinding every cluster has (analysis/bootstrap.ts); absent otherwise. */
+  readonly bootstrap?: true;
 }
 
 export const command = defineCommand({
   name: 'who-can',
   summary: 'Every subject that may, with the binding and role that grant it.',
   help: WHO_CAN_HELP,
-  flags: { namespace: 'string', subresource: 'string', dir: 'string', format: ['table', 'json'] },
+  flags: {
+    namespace: 'string',
+    subresource: 'string',
+    dir: 'string',
+    format: ['table', 'json'],
+    [NO_BOOTSTRAP_FLAG]: 'boolean',
+  },
   aliases: { n: 'namespace' },
   positionals: true,
   run({ flags, positionals }, io) {
@@ -37,7 +49,7 @@ export const command = defineCommand({
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
-    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io);
+    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
@@ -65,6 +77,7 @@ export const command = defineCommand({
             binding: `${b.kind} ${b.name}`,
             role: `${role.kind} ${role.name}`,
             rule: `${i}: ${describeRule(role.rules[i]!)}`,
+            ...(isBootstrapBinding(b) ? { bootstrap: true as const } : {}),
           };
           const key = JSON.stringify(row);
           if (!seen.has(key)) {
@@ -90,7 +103,18 @@ export const command = defineCommand({
       role: 'ROLE',
       rule: 'RULE',
     };
-    io.out(table([header, ...rows].map((r) => [r.subjectKind, r.subject, r.namespace, r.binding, r.role, r.rule])));
+    io.out(
+      table(
+        [header, ...rows].map((r) => [
+          r.subjectKind,
+          r.subject,
+          r.namespace,
+          r.bootstrap ? `${r.binding} (bootstrap)` : r.binding,
+          r.role,
+          r.rule,
+        ]),
+      ),
+    );
     return 0;
   },
 });

@@ -54,6 +54,13 @@ const cellTip = (cell: MatrixCell) =>
 const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
   `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? escapeHtml(cellTip(cell)) : ''}"`;
 
+/**
+ * A subject's row header: its name, and what it holds cluster-wide (ClusterRoleBindings: every
+ * namespace), such as the bootstrap access of system:authenticated, which no namespace column shows.
+ */
+const subjectHeader = (s: SubjectAccess) =>
+  `<th>${escapeHtml(s.name)}${s.cluster ? `<br><small class="cluster" title="${escapeHtml(cellTip(s.cluster))}">cluster-wide: ${escapeHtml(cellText(s.cluster))}</small>` : ''}</th>`;
+
 function denseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
   const head = `<tr><th>${title}</th>${namespaces.map((ns) => `<th data-ns="${escapeHtml(ns)}">${escapeHtml(ns)}</th>`).join('')}</tr>`;
   const body = rows
@@ -61,7 +68,7 @@ function denseTable(id: string, title: string, rows: readonly SubjectAccess[], n
       const cells = namespaces
         .map((ns) => `<td ${cellAttributes(ns, s.namespaces[ns])}>${escapeHtml(cellText(s.namespaces[ns]))}</td>`)
         .join('');
-      return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th>${cells}</tr>`;
+      return `<tr data-subject="${escapeHtml(s.name)}">${subjectHeader(s)}${cells}</tr>`;
     })
     .join('\n');
   return `<table id="${id}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
@@ -86,7 +93,7 @@ function sparseTable(id: string, title: string, rows: readonly SubjectAccess[], 
                 `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`,
             )
             .join(' ');
-      return `<tr data-subject="${escapeHtml(s.name)}"><th>${escapeHtml(s.name)}</th><td>${chips}</td></tr>`;
+      return `<tr data-subject="${escapeHtml(s.name)}">${subjectHeader(s)}<td>${chips}</td></tr>`;
     })
     .join('\n');
   return `<table id="${id}" class="sparse"><thead><tr><th>${title}</th><th>namespaces: levels</th></tr></thead><tbody>\n${body}\n</tbody></table>`;

@@ -30,18 +30,20 @@ describe('orgctl can-i on dist/', () => {
     [['list', 'configmaps', '-n', 'ml', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'yes'],
     [['list', 'configmaps', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'no'],
     [['get', 'nodes', '--as', 'alice@acme.io'], 'no'],
-    [['get', '/healthz', '--as', 'alice@acme.io'], 'no'],
+    [['get', '/healthz', '--as', 'alice@acme.io'], 'yes'],
+    [['get', '/healthz', '--as', 'alice@acme.io', '--no-bootstrap'], 'no'],
   ])('%j → %s', async (args, answer) => {
     const r = await run(['can-i', ...args]);
     expect(r.stdout).toBe(answer);
     expect(r.code).toBe(answer === 'yes' ? 0 : 1);
   });
 
-  it('--why names the binding, role and rule', async () => {
+  it('--why names the binding, role and rule, on stdout after the answer', async () => {
     const r = await run(['can-i', 'patch', 'services', '-n', 'web', '--as', 'dan@acme.io', '--why']);
-    expect(r.stderr).toBe(
-      'RoleBinding web/acme:w:services → ClusterRole acme:w:services, rule 2: create,update,patch,delete,deletecollection on services',
-    );
+    expect([r.stdout, r.stderr]).toEqual([
+      'yes\nRoleBinding web/acme:w:services → ClusterRole acme:w:services, rule 2: create,update,patch,delete,deletecollection on services',
+      '',
+    ]);
   });
 
   it('runs as a real command', () => {
@@ -107,7 +109,9 @@ describe('on hand-written manifests', () => {
     expect(health.stdout).toMatch(
       /ServiceAccount\s+monitoring:prometheus\s+\*\s+ClusterRoleBinding monitoring\s+ClusterRole node-watcher\s+1: get on \/healthz,\/metrics/,
     );
-    expect((await run(['who-can', 'get', '/readyz', '--dir', HAND])).stdout).toBe('nobody may get /readyz');
+    expect((await run(['who-can', 'get', '/readyz', '--dir', HAND, '--no-bootstrap'])).stdout).toBe(
+      'nobody may get /readyz',
+    );
   });
 
   it('who-can -n NS includes ClusterRoleBindings, which reach every namespace', async () => {
@@ -235,11 +239,19 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     );
   });
   it('a folder with no RBAC at all says so', async () => {
-    const r = await run(['can-i', 'get', 'pods', '--as', 'x', '--dir', tempDir()]);
+    const r = await run(['can-i', 'get', 'pods', '--as', 'x', '--dir', tempDir(), '--no-bootstrap']);
     expect([r.stdout, r.stderr]).toEqual([
       'no',
       expect.stringMatching(
         /^warning manifests .* holds no RBAC \(no Role, ClusterRole or binding\): every answer is no$/,
+      ),
+    ]);
+    // By default the bootstrap bindings still answer, and the warning says so (nothing else: no unknown-user warning).
+    const boot = await run(['can-i', 'get', '/version', '--as', 'x', '--dir', tempDir()]);
+    expect([boot.stdout, boot.stderr]).toEqual([
+      'yes',
+      expect.stringMatching(
+        /holds no RBAC \(no Role, ClusterRole or binding\): only the bootstrap bindings every cluster has apply$/,
       ),
     ]);
   });
@@ -298,7 +310,8 @@ describe('a binding whose role does not exist', () => {
   ])('%s says so on stderr, and the answer is unchanged', async (_, args) => {
     const r = await run(args);
     for (const w of warnings) expect(r.stderr).toContain(w);
-    if (args[0] === 'can-i') expect([r.stdout, r.code]).toEqual(['no', 1]);
+    if (args[0] === 'can-i')
+      expect([r.stdout, r.code]).toEqual(['no\nno RoleBinding or ClusterRoleBinding of this user allows it', 1]);
   });
   it('a folder without such bindings gets no such warning', async () => {
     expect(

@@ -63,6 +63,47 @@ describe('orgctl explain', () => {
     );
   });
 
+  it('--format json: every permission with its binding and declaration, the bootstrap apart', async () => {
+    const r = await run(['explain', 'bob@acme.io', '-n', 'web', '--spec', ACME, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.subject).toBe('users/bob@acme.io');
+    expect(j.namespaces.map((n: { namespace: string }) => n.namespace)).toEqual(['web']);
+    expect(j.namespaces[0].permissions[0]).toEqual({
+      what: 'r:pods: read Pods and their logs',
+      level: 'r:pods',
+      rules: expect.any(Array),
+      via: 'RoleBinding web/acme:r:pods → ClusterRole acme:r:pods',
+      declaredBy: ['grant of r:pods (spec.grants[0])'],
+      bootstrap: false,
+    });
+    expect(j.bootstrap.map((p: { via: string; bootstrap: boolean }) => [p.via, p.bootstrap])).toEqual([
+      ['ClusterRoleBinding system:discovery → ClusterRole system:discovery', true],
+      ['ClusterRoleBinding system:basic-user → ClusterRole system:basic-user', true],
+      ['ClusterRoleBinding system:public-info-viewer → ClusterRole system:public-info-viewer', true],
+    ]);
+    const denied = await run([
+      'explain',
+      'bob@acme.io',
+      '-n',
+      'web',
+      'create',
+      'pods',
+      '--spec',
+      ACME,
+      '--format',
+      'json',
+    ]);
+    expect(denied.code).toBe(1);
+    const d = JSON.parse(denied.stdout);
+    expect([d.allowed, d.by, d.request.resource, d.lines[0]]).toEqual([
+      false,
+      undefined,
+      'pods',
+      'no: users/bob@acme.io may not create pods in web',
+    ]);
+  });
+
   it('refuses an unknown subject and a request without a namespace', async () => {
     expect((await run(['explain', 'nobody', '--spec', ACME])).stderr).toMatch(
       /"nobody" is neither a user nor a token of acme/,

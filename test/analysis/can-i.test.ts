@@ -1,0 +1,163 @@
+/**
+ * can-i as kubectl auth can-i (staging/src/k8s.io/kubectl/pkg/cmd/auth/cani.go): -A asks with
+ * namespace "" (only ClusterRoleBindings can allow it), --list prints the SelfSubjectRulesReview's
+ * rules as kubectl's table, --why on stdout, --format json.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, tempDir } from '../helpers.ts';
+
+const RBAC = 'apiVersion: rbac.authorization.k8s.io/v1';
+const dir = tempDir();
+writeFileSync(
+  join(dir, 'rbac.yaml'),
+  [
+    RBAC,
+    'kind: ClusterRole',
+    'metadata: {name: pod-reader}',
+    'rules: [{apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}]',
+    '---',
+    RBAC,
+    'kind: ClusterRoleBinding',
+    'metadata: {name: everywhere}',
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}',
+    'subjects: [{kind: User, name: wide@acme.io}]',
+    '---',
+    RBAC,
+    'kind: RoleBinding',
+    'metadata: {name: here, namespace: web}',
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}',
+    'subjects: [{kind: User, name: narrow@acme.io}]',
+    '---',
+    RBAC,
+    'kind: Role',
+    'metadata: {name: deployer, namespace: web}',
+    'rules:',
+    '- {apiGroups: [apps], resources: [deployments, deployments/scale], verbs: [get, update]}',
+    '- {apiGroups: [""], resources: [configmaps], resourceNames: [app-config, flags], verbs: [get]}',
+    '- {apiGroups: [apps], resources: [deployments], verbs: [patch]}',
+    '---',
+    RBAC,
+    'kind: RoleBinding',
+    'metadata: {name: deployers, namespace: web}',
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}',
+    'subjects: [{kind: User, name: narrow@acme.io}]',
+  ].join('\n'),
+);
+const canI = (...args: string[]) => run(['can-i', ...args, '--dir', dir]);
+
+describe('can-i -A / --all-namespaces', () => {
+  it('is yes only through a ClusterRoleBinding, as a SelfSubjectAccessReview with namespace "" is', async () => {
+    expect([(await canI('list', 'pods', '-A', '--as', 'wide@acme.io')).stdout]).toEqual(['yes']);
+    const narrow = await canI('list', 'pods', '--all-namespaces', '--as', 'narrow@acme.io', '--why');
+    // Allowed in web, by a RoleBinding: not in all namespaces at once.
+    expect([narrow.code, narrow.stdout]).toEqual([
+      1,
+      'no\nno ClusterRoleBinding of this user allows it (in all namespaces at once only ClusterRoleBindings count)',
+    ]);
+    expect((await canI('list', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stdout).toBe('yes');
+  });
+
+  it('overrides -n, as in kubectl, and says so', async () => {
+    const r = await canI('list', 'pods', '-A', '-n', 'web', '--as', 'narrow@acme.io');
+    expect([r.stdout, r.stderr]).toEqual([
+      'no',
+      'warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces',
+    ]);
+  });
+});
+
+describe('can-i --list', () => {
+  it("prints kubectl's table: rules broken down, compacted by resource, sorted, Go lists", async () => {
+    const r = await canI('--list', '-n', 'web', '--as', 'narrow@acme.io', '--no-bootstrap');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'Resources                Non-Resource URLs   Resource Names   Verbs',
+        'pods/log                 []                  []               [get list]',
+        'pods                     []                  []               [get list]',
+        // "Verbs:[get update patch]" sorts before "Verbs:[get update]" (' ' < ']'), as in Go
+        'deployments.apps         []                  []               [get update patch]',
+        'deployments.apps/scale   []                  []               [get update]',
+        'configmaps               []                  [app-config]     [get]',
+        'configmaps               []                  [flags]          [get]',
+      ].join('\n'),
+    );
+  });
+
+  it('lists the bootstrap rules by default, non-resource URLs one a row (kubectl prints /healthz twice)', async () => {
+    const r = await canI('--list', '-n', 'web', '--as', 'narrow@acme.io', '--no-headers');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^selfsubjectreviews\.authentication\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/);
+    // Without the header, columns are as wide as their widest cell plus 3.
+    expect(lines).toContain('selfsubjectaccessreviews.authorization.k8s.io   []             []             [create]');
+    expect(lines.filter((l) => /^\s+\[\/healthz\]\s+\[\]\s+\[get\]$/.test(l))).toHaveLength(2);
+    // kubectl sorts by PolicyRule.String(): [/api/*] before [/api]
+    expect(lines.findIndex((l) => l.includes('[/api/*]'))).toBeLessThan(lines.findIndex((l) => l.includes('[/api] ')));
+    expect(lines.some((l) => l.startsWith('Resources'))).toBe(false);
+  });
+
+  it('as JSON, the same rules', async () => {
+    const r = await canI('--list', '-n', 'web', '--as', 'wide@acme.io', '--no-bootstrap', '--format', 'json');
+    expect(JSON.parse(r.stdout)).toEqual({
+      user: 'wide@acme.io',
+      groups: ['system:authenticated'],
+      namespace: 'web',
+      rules: [
+        { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods/log'], resourceNames: [], nonResourceURLs: [] },
+        { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], resourceNames: [], nonResourceURLs: [] },
+      ],
+    });
+  });
+
+  it.each([
+    [['--list', 'get', 'pods'], '--list takes no VERB or TYPE: it lists everything the user may do'],
+    [['--list', '-A'], '--list cannot be used with -A or --subresource (as in kubectl): it lists one namespace'],
+    [['--list', '--why'], '--why explains one answer; --list gives none'],
+    [['get', 'pods', '--no-headers'], '--no-headers needs --list'],
+  ])('refuses %j', async (args, message) => {
+    const r = await canI(...args, '--as', 'wide@acme.io');
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(message)]);
+  });
+});
+
+describe('can-i --why and --format json', () => {
+  it('--why is on stdout, after the answer; stderr stays for warnings', async () => {
+    const r = await canI('get', 'pods', '-n', 'web', '--as', 'narrow@acme.io', '--why');
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      0,
+      'yes\nRoleBinding web/here → ClusterRole pod-reader, rule 0: get,list on pods,pods/log',
+      '',
+    ]);
+  });
+
+  it('--format json gives the answer, the request and what decides it; the exit code is the answer', async () => {
+    const yes = await canI('get', 'pods/log', '-n', 'web', '--as', 'narrow@acme.io', '--format', 'json');
+    expect(yes.code).toBe(0);
+    expect(JSON.parse(yes.stdout)).toEqual({
+      allowed: true,
+      user: 'narrow@acme.io',
+      groups: ['system:authenticated'],
+      allNamespaces: false,
+      request: { verb: 'get', namespace: 'web', apiGroup: '', resource: 'pods', subresource: '', name: 'log' },
+      by: {
+        binding: { kind: 'RoleBinding', namespace: 'web', name: 'here' },
+        role: { kind: 'ClusterRole', name: 'pod-reader' },
+        rule: 0,
+        ruleText: 'get,list on pods,pods/log',
+        bootstrap: false,
+      },
+      reason: 'RoleBinding web/here → ClusterRole pod-reader, rule 0: get,list on pods,pods/log',
+    });
+    const no = await canI('delete', 'pods', '-A', '--as', 'narrow@acme.io', '--format', 'json');
+    expect(no.code).toBe(1);
+    const parsed = JSON.parse(no.stdout);
+    expect([parsed.allowed, parsed.allNamespaces, parsed.request.namespace, parsed.by]).toEqual([
+      false,
+      true,
+      '',
+      undefined,
+    ]);
+  });
+});
