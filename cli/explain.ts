@@ -7,7 +7,7 @@ import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import { loadDeclaration } from './load.ts';
+import { loadDeclaration, placeFindings } from './load.ts';
 import { resolveTarget } from './rbac.ts';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
@@ -36,7 +36,7 @@ export const command = defineCommand({
     // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
     const result = analyzeOrganization(loaded.root, { today });
     if (!result.ok) {
-      for (const f of result.findings) io.err(formatFinding(f));
+      for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
       io.err('the declaration breaks a policy: fix it first (orgctl check)');
       return 1;
     }
