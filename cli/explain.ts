@@ -8,7 +8,7 @@ import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { loadDeclaration, placeFindings } from './load.ts';
-import { resolveTarget } from './rbac.ts';
+import { resolveTarget, warnUnknown } from './rbac.ts';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE]
@@ -46,6 +46,12 @@ export const command = defineCommand({
     const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
     const authz = new Authorizer(readRbac(docs));
     const ns = flags.namespace;
+    // As can-i and who-can warn: a name the declaration does not know, a namespace nothing is bound in.
+    const unknown = who.email === undefined && who.tokenId === undefined;
+    warnUnknown(authz, io, {
+      ...(unknown ? { user: positionals[0]! } : {}),
+      ...(ns !== undefined ? { namespace: ns } : {}),
+    });
     if (positionals.length === 1) {
       for (const line of explainSubject(model, authz, who, ns)) io.out(line);
       return 0;
