@@ -19,7 +19,7 @@ const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {
 
 /** `org.yaml:14:7: error spec ...`: a file position leads the line, as findings print it (editors and CI read it there). */
 function positionFirst(label: string, text: string): string {
-  const m = /^(\S+?:\d+:\d+): ([^]*)$/.exec(text);
+  const m = /^(\S+?:\d+:\d+): ([\s\S]*)$/.exec(text);
   return m ? `${m[1]}: ${label} ${m[2]}` : `${label} ${text}`;
 }
 

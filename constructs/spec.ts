@@ -205,7 +205,7 @@ function validate(data: unknown): readonly ErrorObject[] {
 export type SpecWhere = (path: string) => string | undefined;
 
 /** `problem`, led by the file position of `path` when `where` knows it. */
-export const placed = (where: SpecWhere | undefined, path: string, problem: string): string => {
+const placed = (where: SpecWhere | undefined, path: string, problem: string): string => {
   const pos = where?.(path);
   return pos ? `${pos}: ${problem}` : problem;
 };

@@ -791,12 +791,7 @@ const STOCK_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
  * binds and ServiceAccounts that hold no binding. (A subject of a kind RBAC does not know makes its
  * binding malformed: the report says so.)
  */
-export function lossesOf(
-  rbac: RbacSet,
-  membership: Membership | undefined,
-  org: string,
-  context: SubjectsContext,
-): string[] {
+function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string, context: SubjectsContext): string[] {
   const losses: string[] = [];
   const from = `from the membership data of ${org}`;
   if (membership) {

@@ -9,7 +9,6 @@ import { Organization } from '../../constructs/organization.ts';
 
 const scope = () => new Construct(undefined as never, '');
 const org = () => new Organization(scope(), 'acme', { owner: 'alice@acme.io' });
-// biome-ignore lint/suspicious/noExplicitAny: wrong types on purpose
 const bad = (v: unknown): any => v;
 
 /** What `f` throws: its class name and message. */
