@@ -49,7 +49,7 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
     const why =
       invite.state === 'pending'
         ? `invited, not yet a member: bound to nothing until they accept${then ? ` (then: ${then})` : ''} (${sourceText(invite.source)})`
-        : `the invitation is revoked: bound to nothing (${sourceText(invite.source)})`;
+        : `invited, but the invitation is revoked: bound to nothing (${sourceText(invite.source)})`;
     return {
       user: userInfo(usernameOf(model, invite.key)),
       label: `invites/${invite.key}`,

@@ -4,7 +4,7 @@ import { rulesOf } from '../model/rules.ts';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { declarationFile, loadDeclaration } from './load.ts';
+import { declarationFile, loadDeclaration, placeFindings } from './load.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
 const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]
@@ -42,7 +42,7 @@ export const command = defineCommand({
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl check: checking policies...');
     const org = findOrganization(loaded.root);
-    const findings = runPolicies(org.toModel(), { today }, MODEL_RULES);
+    const findings = placeFindings(loaded, runPolicies(org.toModel(), { today }, MODEL_RULES));
     const ok = !findings.some((f) => f.severity === 'error');
     if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
     else {

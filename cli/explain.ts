@@ -14,8 +14,8 @@ import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import { loadDeclaration } from './load.ts';
-import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget } from './rbac.ts';
+import { loadDeclaration, placeFindings } from './load.ts';
+import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE] [--format text|json] [--no-bootstrap]
@@ -55,7 +55,7 @@ export const command = defineCommand({
     // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
     const result = analyzeOrganization(loaded.root, { today });
     if (!result.ok) {
-      for (const f of result.findings) io.err(formatFinding(f));
+      for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
       io.err('the declaration breaks a policy: fix it first (orgctl check)');
       return 1;
     }
@@ -66,6 +66,12 @@ export const command = defineCommand({
     const rbac = readRbac(docs);
     const authz = new Authorizer(flags[NO_BOOTSTRAP_FLAG] ? rbac : withBootstrap(rbac));
     const ns = flags.namespace;
+    // As can-i and who-can warn: a name the declaration does not know, a namespace nothing is bound in.
+    const unknown = who.email === undefined && who.tokenId === undefined;
+    warnUnknown(authz, io, {
+      ...(unknown ? { user: positionals[0]! } : {}),
+      ...(ns !== undefined ? { namespace: ns } : {}),
+    });
     const json = flags.format === 'json';
     if (positionals.length === 1) {
       if (json) io.out(JSON.stringify(explainSubjectData(model, authz, who, ns), null, 2));

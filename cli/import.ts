@@ -30,7 +30,9 @@ Reads existing RBAC (a folder, a file, or what
 prints on standard input) and prints an organization spec: namespaces, users (User subjects),
 levels where a binding's role is exactly a catalog level, custom roles for everything else, and
 tokens for ServiceAccounts that hold bindings. What cannot be mapped (groups, cluster-wide
-bindings, system subjects) is listed on standard error, never silently dropped.`;
+bindings, system subjects) is listed on standard error, never silently dropped; so is what the
+spec cannot carry over (grant expiry dates, the grants of deactivated users, grants through
+roles, roles no binding grants, ServiceAccounts without bindings).`;
 
 export const command = defineCommand({
   name: 'import',
@@ -46,8 +48,9 @@ export const command = defineCommand({
     const loaded =
       from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
     for (const p of loaded.problems) io.err(`warning manifests ${p}`);
-    const { spec, report } = importRbac(loaded.docs, { org: flags.org, owner });
+    const { spec, report, losses } = importRbac(loaded.docs, { org: flags.org, owner });
     for (const line of report) io.err(`not imported: ${line}`);
+    for (const line of losses) io.err(`import: cannot carry over ${line}`);
     // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
     for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
       io.err(`the imported spec: ${formatFinding(f)}`);

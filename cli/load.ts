@@ -4,16 +4,23 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
-import { MAX_SPEC_BYTES, SpecError, parseSpecText } from '../constructs/spec.ts';
+import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
-import { InputError, kindOf, ModuleError } from '../model/errors.ts';
+import { DeclarationError, InputError, isKind, kindOf, ModuleError } from '../model/errors.ts';
+import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { folderAbove } from './paths.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
   /** As named in output headers and messages: a path relative to the working directory. */
   readonly declaredIn: string;
+  /** Where a spec path is in a spec file, named as given (a TypeScript declaration has none): findings print it. */
+  readonly positions?: { readonly file: string; readonly locate: (path: string) => Position | undefined };
 }
+
+/** Findings of a loaded declaration with the file positions of their spec paths (`org.yaml:14:7`). */
+export const placeFindings = (loaded: Loaded, findings: readonly Finding[]): readonly Finding[] =>
+  loaded.positions ? locateFindings(findings, loaded.positions.file, loaded.positions.locate) : findings;
 
 export const DEFAULT_ENTRY = 'org/org.ts';
 
@@ -37,11 +44,27 @@ function readText(file: string): string {
 
 /** Loads a spec file into a fresh App. */
 export function loadSpec(file: string, today?: string): Loaded {
-  const data = parseSpecText(readText(file), file);
+  const text = readText(file);
+  const data = parseSpecText(text, file);
+  const locate = specLocator(text);
+  const where = (path: string) => {
+    const p = locate(path);
+    return p ? positionText(file, p) : undefined;
+  };
   // A bare construct tree: a spec needs no cdk8s App (and skips loading it).
   const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, data, { today });
-  return { root, declaredIn: relative(process.cwd(), resolve(file)) || file };
+  try {
+    Organization.fromSpec(root, data, { today, where });
+  } catch (e) {
+    // A construct's refusal names the spec path; the file position leads it.
+    const d = e as Partial<DeclarationError>;
+    if (isKind(e, 'declaration') && typeof d.path === 'string' && !d.position) {
+      const position = where(d.path);
+      if (position) throw new DeclarationError(d.path, e.message.slice(d.path.length + 2), position);
+    }
+    throw e;
+  }
+  return { root, declaredIn: relative(process.cwd(), resolve(file)) || file, positions: { file, locate } };
 }
 
 /** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */

@@ -14,10 +14,16 @@ const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {
   usage: (command, e) => `orgctl ${command}: ${e.message}\nRun \`orgctl ${command} --help\` for usage.`,
   input: (command, e) => `orgctl ${command}: ${e.message}`,
   output: (command, e) => `orgctl ${command}: ${e.message}`,
-  spec: (_, e) => (e as SpecError).problems.map((p) => `error spec ${p}`).join('\n'),
+  spec: (_, e) => (e as SpecError).problems.map((p) => positionFirst('error spec', p)).join('\n'),
   module: (_, e) => `error declaration ${e.message}`,
-  declaration: (_, e) => `error declaration ${e.message}`,
+  declaration: (_, e) => positionFirst('error declaration', e.message),
 };
+
+/** `org.yaml:14:7: error spec ...`: a file position leads the line, as findings print it (editors and CI read it there). */
+function positionFirst(label: string, text: string): string {
+  const m = /^(\S+?:\d+:\d+): ([\s\S]*)$/.exec(text);
+  return m ? `${m[1]}: ${label} ${m[2]}` : `${label} ${text}`;
+}
 
 const HEADER = `orgctl — a cloud organization's people and access as code
 

@@ -3,7 +3,7 @@ import { resolveToday } from '../constructs/organization.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { declarationFile, loadDeclaration } from './load.ts';
+import { declarationFile, loadDeclaration, placeFindings } from './load.ts';
 import { folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
@@ -44,7 +44,8 @@ export const command = defineCommand({
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
     const declaredIn = projectPath(loaded.declaredIn);
-    const result = synthesize(loaded.root, { today, declaredIn });
+    const synthesized = synthesize(loaded.root, { today, declaredIn });
+    const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
     io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
     const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import { assertNonEmpty, declaredSource } from './props.ts';
+import { DeclarationError, assertNonEmpty, declaredSource, show } from './props.ts';
 import type { Source } from '../model/findings.ts';
 
 export interface AccessRoleProps {
@@ -51,6 +51,11 @@ export class CustomRole extends Construct {
   constructor(scope: Construct, id: string, props: CustomRoleProps) {
     super(scope, id);
     this.source = declaredSource(this.node.path, props.source);
+    if (!Array.isArray(props.rules))
+      throw new DeclarationError(
+        `${this.node.path} (rules)`,
+        `${props.rules === undefined ? 'missing' : `${show(props.rules)} is not a list`}: give its rules, e.g. org.customRole('cm-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }])`,
+      );
     assertNonEmpty(this, 'rules', props.rules, 'rule');
     this.roleName = props.name;
     this.rules = props.rules.map((r) => ({ ...r }));

@@ -3,7 +3,7 @@ import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { TokenRbacModel } from '../model/model.ts';
 import type { Namespace } from './namespace.ts';
-import { DeclarationError, assertDate, declaredSource } from './props.ts';
+import { DeclarationError, assertDate, assertList, assertNamespace, declaredSource, show } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
@@ -56,6 +56,9 @@ export class AccessToken extends Construct {
     this.source = declaredSource(this.node.path, props.source);
     this.tokenId = props.id;
     this._name = props.name;
+    assertList(this, 'namespaces', props.namespaces, "the namespaces' names, e.g. { namespaces: ['web'] }");
+    assertList(this, 'levels', props.levels, "access levels, e.g. { levels: ['r:pods'] }");
+    for (const ns of props.namespaces ?? []) assertNamespace(this, 'namespaces', ns, "a namespace's name, e.g. 'web'");
     this._namespaces = (props.namespaces ?? []).map(nameOf);
     this._levels = [...(props.levels ?? ['w:full'])];
     this._owner = typeof props.owner === 'string' ? props.owner : props.owner?.email;
@@ -120,6 +123,12 @@ export class AccessToken extends Construct {
 
   /** Custom RBAC (the seed's blank tokens): binds rules or a CustomRole to this token in a namespace. */
   public allow(ns: Namespace | string, access: CustomRole | readonly PolicyRule[], source?: string): this {
+    assertNamespace(this, 'allow(ns)', ns, "the namespace or its name, e.g. token.allow('web', [...])");
+    if (!(access instanceof CustomRole) && !Array.isArray(access))
+      throw new DeclarationError(
+        `${this.node.path} (allow(rules))`,
+        `${show(access)} is not a CustomRole or a list of rules: give e.g. [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]`,
+      );
     return access instanceof CustomRole
       ? this.allowCustomRole(ns, access.roleName, source)
       : this.addRbac(ns, access, [], source);

@@ -3,7 +3,15 @@ import { AccessRole } from './access-role.ts';
 import type { Level } from '../model/catalog.ts';
 import type { InviteGrantModel, InviteState } from '../model/model.ts';
 import type { Namespace } from './namespace.ts';
-import { DeclarationError, assertEmail, assertOneOf, show, declaredSource } from './props.ts';
+import {
+  DeclarationError,
+  assertBoolean,
+  assertEmail,
+  assertNamespace,
+  assertOneOf,
+  show,
+  declaredSource,
+} from './props.ts';
 import { constructSource, type Source } from '../model/findings.ts';
 
 export interface InviteProps {
@@ -38,6 +46,7 @@ export class Invite extends Construct {
     this.source = declaredSource(this.node.path, props.source);
     assertEmail(this, 'email', props.email);
     if (props.state !== undefined) assertOneOf(this, 'state', props.state, ['pending', 'revoked']);
+    for (const flag of ['admin', 'billing', 'sso'] as const) assertBoolean(this, flag, props[flag]);
     this.email = props.email;
     this.admin = props.admin ?? false;
     this.billing = props.billing ?? false;
@@ -55,6 +64,7 @@ export class Invite extends Construct {
   /** Access the invitee will have once they accept. */
   public grant(ns: Namespace | string, ...access: (Level | AccessRole)[]): this {
     const path = `${this.node.path}/grants[${this._grants.length}]`;
+    assertNamespace(this, 'grant(ns)', ns, "the namespace or its name, e.g. invite.grant('web', 'r:pods')");
     if (access.length === 0) throw new DeclarationError(path, 'an invite grant needs at least one level or AccessRole');
     const levels: string[] = [];
     const roles: string[] = [];

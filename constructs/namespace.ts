@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AccessRole, CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
-import { DeclarationError, orgOf, show, declaredSource } from './props.ts';
+import { DeclarationError, assertList, assertUser, orgOf, show, declaredSource } from './props.ts';
 import type { Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
@@ -50,11 +50,13 @@ export class Namespace extends Construct {
     super(scope, id);
     this.source = declaredSource(this.node.path, props.source);
     this.namespaceName = props.name;
+    assertList(this, 'clusters', props.clusters, "the clusters it is in, e.g. { clusters: ['eu'] }");
     this.clusters = props.clusters ?? [];
   }
 
   /** Gives `user` these levels, AccessRoles or CustomRoles in this namespace. */
   public grant(user: User, ...access: Access[]): Grant {
+    assertUser(this, 'grant(user)', user, "web.grant(org.user('bob@acme.io'), 'r:pods')");
     if (access.length === 0) {
       throw new DeclarationError(
         `${this.node.path}`,
@@ -66,6 +68,12 @@ export class Namespace extends Construct {
 
   /** Gives `user` custom Kubernetes RBAC rules in this namespace (a Role of its own). */
   public grantRules(user: User, rules: readonly PolicyRule[]): Grant {
+    assertUser(this, 'grantRules(user)', user, "web.grantRules(org.user('bob@acme.io'), [...])");
+    if (!Array.isArray(rules))
+      throw new DeclarationError(
+        `${this.node.path} (grantRules(rules))`,
+        `${show(rules)} is not a list of rules: give e.g. [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]`,
+      );
     return orgOf(this).addGrant({ user: user.email, namespace: this.namespaceName, rules });
   }
 }

@@ -8,9 +8,18 @@ import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type ArgoCdSource, type OrgModel } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
-import { assertText, DeclarationError, ORG_SCOPE, freeId, type OrgScope, declaredSource } from './props.ts';
+import {
+  assertBoolean,
+  assertList,
+  assertText,
+  DeclarationError,
+  ORG_SCOPE,
+  freeId,
+  type OrgScope,
+  declaredSource,
+} from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
-import { declareFromSpec, parseSpec, type OrgSpec } from './spec.ts';
+import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
 
 export interface OrganizationProps {
@@ -74,8 +83,12 @@ export class Organization extends Construct implements OrganizationLike {
    * Declares an organization from a spec (already parsed YAML/JSON). The spec is checked
    * against `schema/org.schema.json` first: a SpecError lists every problem with its spec path.
    */
-  public static fromSpec(scope: Construct, spec: unknown, options: { today?: string } = {}): Organization {
-    const valid: OrgSpec = parseSpec(spec);
+  public static fromSpec(
+    scope: Construct,
+    spec: unknown,
+    options: { today?: string; where?: SpecWhere } = {},
+  ): Organization {
+    const valid: OrgSpec = parseSpec(spec, options.where);
     const s = valid.spec;
     const org = new Organization(scope, valid.metadata.name, {
       name: valid.metadata.name,
@@ -89,7 +102,7 @@ export class Organization extends Construct implements OrganizationLike {
       today: options.today,
       source: 'metadata.name',
     });
-    declareFromSpec(org, valid);
+    declareFromSpec(org, valid, options.where);
     return org;
   }
 
@@ -114,6 +127,10 @@ export class Organization extends Construct implements OrganizationLike {
 
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
+    // Called from JavaScript without props: the owner check below says what to give.
+    props ??= {} as OrganizationProps;
+    assertList(this, 'clusters', props.clusters, "the clusters' names, e.g. { clusters: ['eu', 'us'] }");
+    assertBoolean(this, 'ssoEnforced', props.ssoEnforced);
     this.orgName = props.name ?? id;
     this.source = declaredSource(this.node.path, props.source);
     assertText(this, 'owner', props?.owner, "the owner's email, e.g. { owner: 'alice@acme.io' }");

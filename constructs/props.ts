@@ -74,6 +74,37 @@ export function assertOneOf(scope: Declared, prop: string, value: unknown, allow
   }
 }
 
+/** An optional list prop: absent, or a list (a string where a list belongs would be read letter by letter). */
+export function assertList(scope: Declared, prop: string, value: unknown, example: string): void {
+  if (value === undefined || Array.isArray(value)) return;
+  throw new DeclarationError(where(scope, prop), `${show(value)} is not a list: give ${example}`);
+}
+
+/** An optional true/false prop: `'yes'` or `1` is refused, never read as true. */
+export function assertBoolean(scope: Declared, prop: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  throw new DeclarationError(where(scope, prop), `${show(value)} is not true or false`);
+}
+
+/** A namespace given by name or as the Namespace construct. */
+export function assertNamespace(scope: Declared, prop: string, value: unknown, example: string): void {
+  if (typeof value === 'string' || typeof (value as { namespaceName?: unknown } | null)?.namespaceName === 'string')
+    return;
+  throw new DeclarationError(
+    where(scope, prop),
+    value === undefined ? `missing: give ${example}` : `${show(value)} is not a namespace: give ${example}`,
+  );
+}
+
+/** A User construct, where a grant names whom it is for. */
+export function assertUser(scope: Declared, prop: string, value: unknown, example: string): void {
+  if (typeof (value as { email?: unknown } | null)?.email === 'string') return;
+  throw new DeclarationError(
+    where(scope, prop),
+    `${value === undefined ? 'missing' : `${show(value)} is not a User`}: give the User construct, e.g. ${example}`,
+  );
+}
+
 export function assertNonEmpty(scope: Declared, prop: string, values: readonly unknown[], what: string): void {
   if (values.length === 0) throw new DeclarationError(where(scope, prop), `give at least one ${what}`);
 }

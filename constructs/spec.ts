@@ -5,14 +5,14 @@
  */
 import type { ArgoCdSource } from '../model/model.ts';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import schema from '../schema/org.schema.json' with { type: 'json' };
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
-import { specSource } from '../model/findings.ts';
+import { specSource, type Position } from '../model/findings.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -112,40 +112,78 @@ function kindOf(v: unknown): string {
   return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
 }
 
-function describe(e: ErrorObject): string {
+/** How a sentence names the thing at a spec path: `the spec`, `the document`, or the path. */
+function named(at: string): string {
+  return at === 'spec' ? 'the spec' : at === '(document)' ? 'the document' : at;
+}
+
+/** A field's schema description as a short phrase: `Email of the owner, the first admin. ...` → `email of the owner, the first admin`. */
+function phrase(schema: unknown): string | undefined {
+  const d = (schema as { description?: unknown } | undefined)?.description;
+  if (typeof d !== 'string') return undefined;
+  const first = d.split(/(?<!\be\.g)\.(?=\s|$)|[;:](?=\s)/)[0]!.trim();
+  return first ? first[0]!.toLowerCase() + first.slice(1) : undefined;
+}
+
+const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** One schema error as a sentence: the spec path, what was given and what is allowed; `where` is the spec path it is found at. */
+function describe(e: ErrorObject): { readonly text: string; readonly where: string } {
   const at = specPath(e.instancePath);
   const given = show(e.data);
   const p = e.params as Record<string, unknown>;
+  const expected = phrase(e.parentSchema);
+  const text = (t: string) => ({ text: t, where: at });
   switch (e.keyword) {
-    case 'required':
-      return `${at}: missing required field "${String(p.missingProperty)}"`;
+    case 'required': {
+      const field = String(p.missingProperty);
+      const what = phrase((e.parentSchema as { properties?: Record<string, unknown> })?.properties?.[field]);
+      return text(`${named(at)} is missing the required field "${field}"${what ? ` (${what})` : ''}`);
+    }
     case 'additionalProperties': {
+      const field = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
-      return `${specPath(`${e.instancePath}/${String(p.additionalProperty)}`)}: unknown field (allowed: ${allowed.join(', ')})`;
+      const path = specPath(`${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      return {
+        text: `${path} is not a field of ${expected ?? named(at)} (allowed: ${allowed.join(', ')})`,
+        where: path,
+      };
     }
     case 'type':
-      return `${at}: ${given} is ${kindOf(e.data)} (expected ${TYPE_WORDS[String(p.type)] ?? String(p.type)})`;
+      return text(`${at}: ${given} is ${kindOf(e.data)}, not ${TYPE_WORDS[String(p.type)] ?? String(p.type)}`);
     case 'enum':
-      return `${at}: ${given} is not allowed (expected one of ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')})`;
+      return text(
+        `${at}: ${given} is not allowed (allowed: ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')})`,
+      );
     case 'const':
-      return `${at}: ${given} is not allowed (expected ${show(p.allowedValue)})`;
+      return text(`${at}: ${given} is not allowed (allowed: ${show(p.allowedValue)})`);
     case 'pattern':
-      return `${at}: ${given} is not ${EXPECTED_BY_PATTERN[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`;
+      return text(
+        `${at}: ${given} is not ${EXPECTED_BY_PATTERN[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`,
+      );
     case 'minLength':
-      return p.limit === 1
-        ? `${at}: must not be empty`
-        : `${at}: ${given} is shorter than ${String(p.limit)} characters`;
+      return text(
+        p.limit === 1
+          ? `${at}: "" is empty${expected ? `; expected: ${expected}` : ''}`
+          : `${at}: ${given} is shorter than ${plural(p.limit, 'character')}`,
+      );
     case 'maxLength':
-      return `${at}: ${given} is longer than ${String(p.limit)} characters`;
+      return text(
+        `${at}: ${given} is ${plural((e.data as string).length, 'character')} long (at most ${String(p.limit)})`,
+      );
     case 'minimum':
     case 'maximum':
-      return `${at}: ${given} is ${e.keyword === 'minimum' ? 'below' : 'above'} ${String(p.limit)}`;
+      return text(
+        `${at}: ${given} is ${e.keyword === 'minimum' ? 'below the minimum' : 'above the maximum'} (${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)})`,
+      );
     case 'minItems':
-      return `${at}: needs at least ${String(p.limit)} item(s)`;
+      return text(
+        `${at}: the list has ${plural((e.data as unknown[]).length, 'item')} (give at least ${String(p.limit)}${expected ? `: ${expected}` : ''})`,
+      );
     case 'maxItems':
-      return `${at}: has more than ${String(p.limit)} items`;
+      return text(`${at}: the list has ${plural((e.data as unknown[]).length, 'item')} (at most ${String(p.limit)})`);
     default:
-      return `${at}: ${e.message ?? 'is not valid'}`;
+      return text(`${at}: ${given} ${e.message ?? 'is not valid'}`);
   }
 }
 
@@ -160,18 +198,34 @@ function validate(data: unknown): readonly ErrorObject[] {
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
+/**
+ * Where a spec path is in the spec file, as `org.yaml:14:7`; undefined when unknown. Given by the
+ * CLI (specLocator), which has the file; a spec given as data has no positions.
+ */
+export type SpecWhere = (path: string) => string | undefined;
+
+/** `problem`, led by the file position of `path` when `where` knows it. */
+const placed = (where: SpecWhere | undefined, path: string, problem: string): string => {
+  const pos = where?.(path);
+  return pos ? `${pos}: ${problem}` : problem;
+};
+
 /** Checks a parsed spec against the schema; throws a SpecError listing every problem. */
-export function parseSpec(data: unknown): OrgSpec {
+export function parseSpec(data: unknown, where?: SpecWhere): OrgSpec {
   if (data === null || data === undefined)
-    throw new SpecError(['(document): the spec is empty (expected an Organization)']);
+    throw new SpecError([placed(where, '(document)', 'the spec is empty (expected an Organization)')]);
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new SpecError([
-      `(document): ${show(data)} is not a mapping (expected an Organization with apiVersion, kind, metadata, spec)`,
+      placed(
+        where,
+        '(document)',
+        `the document is ${show(data)}, not a mapping (expected an Organization with apiVersion, kind, metadata, spec)`,
+      ),
     ]);
   }
   const errors = validate(data);
   if (errors.length) {
-    const lines = [...new Set(errors.map(describe))];
+    const lines = [...new Set(errors.map(describe).map((d) => placed(where, d.where, d.text)))];
     throw new SpecError(lines.length > 50 ? [...lines.slice(0, 50), `... and ${lines.length - 50} more`] : lines);
   }
   return data as OrgSpec;
@@ -243,6 +297,45 @@ function parseText(text: string, file: string): unknown {
   }
 }
 
+/** `spec.grants[0].levels[1]` → `['spec', 'grants', 0, 'levels', 1]`; undefined for what is not a spec path (a construct path). */
+function pathKeys(path: string): (string | number)[] | undefined {
+  if (path === '(document)') return [];
+  if (!/^(?:apiVersion|kind|metadata|spec)(?:\.[\w$-]+|\[\d+\])*$/.test(path)) return undefined;
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
+
+/**
+ * Where spec paths are in a spec's text (YAML or JSON, a subset): `spec.grants[3].levels[0]` →
+ * line 14, column 7, the start of its value; a path that is not in the text (a default, a missing
+ * field) gets its nearest ancestor's position. The text is parsed with positions on the first
+ * question only (a spec without mistakes never is), and never when larger than a YAML spec may be.
+ */
+export function specLocator(text: string): (path: string) => Position | undefined {
+  let parsed: { readonly doc: Document; readonly lines: LineCounter } | undefined;
+  return (path) => {
+    const keys = pathKeys(path);
+    if (!keys || text.length > MAX_SPEC_BYTES.yaml) return undefined;
+    if (!parsed) {
+      const lines = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
+    }
+    let node: unknown = parsed.doc.contents;
+    for (const k of keys) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((i) => isScalar(i.key) && String(i.key.value) === String(k));
+        next = (pair?.value as YamlNode | null)?.range ? pair!.value : pair?.key;
+      } else if (isSeq(node) && typeof k === 'number') next = node.items[k];
+      if (!(next as YamlNode | undefined)?.range) break;
+      node = next;
+    }
+    const range = (node as YamlNode | null)?.range;
+    if (!range) return undefined;
+    const { line, col } = parsed.lines.linePos(range[0]);
+    return { line, column: col };
+  };
+}
+
 /**
  * The first key that appears twice in one object of valid JSON `text`, with where it is (1-based
  * line and column) and its spec path; undefined when there is none. One pass over the text.
@@ -307,7 +400,7 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
 }
 
 /** Declares every part of a checked spec on `org`, each with its spec path as source. */
-export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
+export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: SpecWhere): void {
   spec.users?.forEach((u, i) =>
     org.user(u.email, {
       github: u.github,
@@ -350,7 +443,8 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     });
     t.rbac?.forEach((r, j) => {
       const source = `spec.tokens[${i}].rbac[${j}]`;
-      if (!r.rules && r.customRole === undefined) throw new SpecError([`${source}: give rules or customRole`]);
+      if (!r.rules && r.customRole === undefined)
+        throw new SpecError([placed(where, source, `${source}: give rules or customRole`)]);
       if (r.rules) token.allow(r.namespace, r.rules, source);
       if (r.customRole !== undefined) token.allowCustomRole(r.namespace, r.customRole, source);
     });
@@ -365,7 +459,9 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec): void {
     });
     v.grants?.forEach((g, j) => {
       if (!g.levels && g.role === undefined)
-        throw new SpecError([`spec.invites[${i}].grants[${j}]: give levels or role`]);
+        throw new SpecError([
+          placed(where, `spec.invites[${i}].grants[${j}]`, `spec.invites[${i}].grants[${j}]: give levels or role`),
+        ]);
       // biome-ignore lint/complexity/useLiteralKeys: addGrant is private to Invite's typed API; the spec loader is its one caller
       invite['addGrant']({
         namespace: g.namespace,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { UserStatus } from '../model/model.ts';
-import { assertEmail, assertOneOf, declaredSource } from './props.ts';
+import { assertBoolean, assertEmail, assertOneOf, assertText, declaredSource } from './props.ts';
 import type { Source } from '../model/findings.ts';
 
 export interface UserOptions {
@@ -51,6 +51,9 @@ export class User extends Construct {
     const email = props.email;
     assertEmail(this, 'email', email);
     if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);
+    if (props.github !== undefined)
+      assertText(this, 'github', props.github, "the GitHub login, e.g. { github: 'bob' }");
+    for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(this, flag, props[flag]);
     this.email = email;
     this.github = props.github;
     this._admin = props.admin ?? false;

@@ -107,7 +107,9 @@ export class DeclarationError extends OrgctlError {
     /** Construct path or spec path. */
     readonly path: string,
     message: string,
+    /** Where a spec path is in the spec file (`org.yaml:14:7`), when known. */
+    readonly position?: string,
   ) {
-    super('declaration', `${path}: ${message}`);
+    super('declaration', `${position ? `${position}: ` : ''}${path}: ${message}`);
   }
 }

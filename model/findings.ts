@@ -12,11 +12,43 @@ export interface Finding {
   readonly message: string;
   /** Spec path or construct path of the declaration. */
   readonly source: string;
+  /** Where a spec path is in the spec file (1-based), when the declaration is a YAML/JSON spec. */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
-/** `error forbidden-grant users/bob@acme.io → web: w:pods is reserved for admins (at spec.grants[0])` */
+/** A place in a spec file, 1-based. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** `org.yaml:14:7`: where an editor or CI annotation finds it. */
+export const positionText = (file: string, p: Position): string => `${file}:${p.line}:${p.column}`;
+
+/**
+ * `error forbidden-grant users/bob@acme.io → web: w:pods is reserved for admins (at spec.grants[0])`,
+ * led by `org.yaml:14:7: ` when the finding knows where its spec path is.
+ */
 export function formatFinding(f: Finding): string {
-  return `${f.severity} ${f.rule} ${f.subject}: ${f.message} (at ${f.source})`;
+  const where =
+    f.file !== undefined && f.line !== undefined
+      ? `${positionText(f.file, { line: f.line, column: f.column ?? 1 })}: `
+      : '';
+  return `${where}${f.severity} ${f.rule} ${f.subject}: ${f.message} (at ${f.source})`;
+}
+
+/** Findings with the file position of their spec path, where `locate` finds one (others unchanged). */
+export function locateFindings(
+  findings: readonly Finding[],
+  file: string,
+  locate: (path: string) => Position | undefined,
+): readonly Finding[] {
+  return findings.map((f) => {
+    const p = locate(f.source);
+    return p ? { ...f, file, line: p.line, column: p.column } : f;
+  });
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

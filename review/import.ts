@@ -18,6 +18,7 @@
  *   userSpecs, grantSpecs, tokenSpecs, invitesOf, namespaceSpecs, customRoleSpecs
  *                       the spec's lists
  *   assembleSpec        the spec, its fields in the order people write them
+ *   lossesOf            what the input holds or implies that the spec cannot carry over
  * Report lines about bindings carry their place in the input (BindingNote), so that phases which
  * look at different subjects still say things in the input's order.
  */
@@ -32,7 +33,7 @@ import type { MemberInvite } from '../model/membership.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
-import type { BindingObject, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
+import type { BindingObject, LabelSelector, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
@@ -47,6 +48,11 @@ interface ImportResult {
   readonly spec: OrgSpec;
   /** One line per thing that could not be mapped. */
   readonly report: readonly string[];
+  /**
+   * What the input holds or implies that the spec cannot carry over, one line each
+   * (`<what>: <why>, <where from>`): the CLI prints them, the review's proof does not need them.
+   */
+  readonly losses: readonly string[];
 }
 
 type Spec = OrgSpec['spec'];
@@ -775,6 +781,74 @@ export function assembleSpec(parts: SpecParts): OrgSpec {
   };
 }
 
+/** Whether an aggregation selector takes a role with `labels` (a selector with expressions is taken to). */
+const selects = (sel: LabelSelector, labels: Readonly<Record<string, string>>): boolean =>
+  !!sel.matchExpressions?.length || Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** Roles of a stock cluster that no organization binds: never said to be lost. */
+const STOCK_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
+
+/**
+ * What the input holds, or what orgctl's own output leaves out, that the spec cannot carry over:
+ * grant expiry dates and the grants of deactivated or Remove All users (orgctl's output records
+ * neither), grants through declared roles (the output binds their levels), roles no binding
+ * binds and ServiceAccounts that hold no binding. (A subject of a kind RBAC does not know makes its
+ * binding malformed: the report says so.)
+ */
+function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string, context: SubjectsContext): string[] {
+  const losses: string[] = [];
+  const from = `from the membership data of ${org}`;
+  if (membership) {
+    losses.push(
+      `grant expiry dates: orgctl's output does not record them, so a grant that had one is imported as lasting; add expires again (${from})`,
+    );
+    const roles = (membership.org.roles ?? []).map((r) => r.name);
+    if (roles.length)
+      losses.push(
+        `grants through roles (${roles.join(', ')}): the output binds each role's levels, so such grants are imported as levels (${from})`,
+      );
+    for (const u of [...membership.users.values()].sort((a, b) => byString(a.email, b.email))) {
+      if (u.status === 'deactivated')
+        losses.push(
+          `the grants of deactivated user ${u.email}: a deactivated user is bound to nothing, so the output holds none of them; declare them again if reactivated (${from})`,
+        );
+      else if (u.access === 'none')
+        losses.push(
+          `the grants of ${u.email} (access: none): Remove All binds nothing, so the output holds none of them (${from})`,
+        );
+    }
+  }
+  const bound = new Set(
+    rbac.bindings.map(
+      (b) => `${b.roleRef.kind} ${b.roleRef.kind === 'Role' ? `${b.namespace}/` : ''}${b.roleRef.name}`,
+    ),
+  );
+  const aggregators = rbac.roles.filter((r) => r.aggregation);
+  for (const role of rbac.roles) {
+    if (bound.has(labelOf(role)) || (role.namespace && SYSTEM_NAMESPACE.test(role.namespace))) continue;
+    if (role.kind === 'ClusterRole') {
+      if (role.name.startsWith('system:') || STOCK_CLUSTER_ROLES.has(role.name) || role.aggregation) continue;
+      if (aggregators.some((a) => a.aggregation!.some((sel) => selects(sel, role.labels)))) continue; // its rules are another's
+      if (orgRoleOf(org, role.name).kind !== 'other') continue; // orgctl's catalog roles are rendered whether bound or not
+    }
+    losses.push(
+      `${labelOf(role)}: no binding grants it, so there is nothing to import (from ${role.from.file}#${role.from.index})`,
+    );
+  }
+  const subjects = new Set(
+    rbac.bindings.flatMap((b) =>
+      b.subjects.filter((x) => x.kind === 'ServiceAccount').map((x) => `${x.namespace || b.namespace}/${x.name}`),
+    ),
+  );
+  for (const account of rbac.serviceAccounts) {
+    const [namespace = '', name = ''] = account.split('/');
+    if (subjects.has(account) || name === 'default' || SYSTEM_NAMESPACE.test(namespace)) continue;
+    if (namespace === context.systemNamespace && context.tokenByAccount.has(name)) continue; // a token of the membership
+    losses.push(`ServiceAccount ${account}: it holds no binding, so it is no token (from the input's ServiceAccounts)`);
+  }
+  return losses;
+}
+
 /**
  * RBAC manifests (and orgctl's membership, when they are its output) to a spec, and what could not
  * be mapped. The report says things in one order: malformed objects, then bindings and their
@@ -810,5 +884,5 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     ...invites.notes,
     ...(namespaces.note ? [namespaces.note] : []),
   ];
-  return { spec, report };
+  return { spec, report, losses: lossesOf(rbac, membership, org, context) };
 }

@@ -84,7 +84,7 @@ describe('clusters and shards', () => {
     );
     const r = await run(['check', '--spec', spec]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('spec.delivery.shards: -1 is below 1');
+    expect(r.stderr).toBe(`${spec}:6:22: error spec spec.delivery.shards: -1 is below the minimum (at least 1)`);
   });
 });
 

@@ -48,21 +48,29 @@ describe('README examples are real output', () => {
     expect(README).toContain(`\n${line}\n`);
   });
 
-  it('the model forbidden-grant example', async () => {
-    const { formatFinding } = await import('../model/findings.ts');
+  it('the model forbidden-grant example, led by its position in the spec file', async () => {
+    const { formatFinding, locateFindings } = await import('../model/findings.ts');
+    const { parseSpecText, specLocator } = await import('../constructs/spec.ts');
+    const text = [
+      'apiVersion: orgctl/v1',
+      'kind: Organization',
+      'metadata: { name: acme }',
+      'spec:',
+      '  owner: alice@acme.io',
+      '  users:',
+      '    - { email: alice@acme.io, admin: true }',
+      '    - { email: bob@acme.io }',
+      '  namespaces:',
+      '    - name: web',
+      '  grants:',
+      '    - { user: bob@acme.io, namespace: web, levels: [r:pods, w:pods] }',
+      '',
+    ].join('\n');
     const app = new App();
-    Organization.fromSpec(app, {
-      apiVersion: 'orgctl/v1',
-      kind: 'Organization',
-      metadata: { name: 'acme' },
-      spec: {
-        owner: 'alice@acme.io',
-        users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
-        namespaces: [{ name: 'web' }],
-        grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods', 'w:pods'] }],
-      },
-    });
-    const line = formatFinding(synth(app).findings.find((f) => f.rule === 'forbidden-grant')!);
+    Organization.fromSpec(app, parseSpecText(text));
+    const findings = locateFindings(synth(app).findings, 'org.yaml', specLocator(text));
+    const line = formatFinding(findings.find((f) => f.rule === 'forbidden-grant')!);
+    expect(line).toMatch(/^org\.yaml:12:\d+: error forbidden-grant /);
     expect(README).toContain(`\n${line}\n`);
   });
 });

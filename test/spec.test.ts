@@ -141,19 +141,21 @@ describe('spec and schema', () => {
     });
     expect(p).toEqual(
       expect.arrayContaining([
-        'apiVersion: "orgctl/v2" is not allowed (expected "orgctl/v1")',
+        'apiVersion: "orgctl/v2" is not allowed (allowed: "orgctl/v1")',
         'spec.owner: "alice" is not an email address (name@domain.tld)',
-        'spec.users[0].admin: "yes" is a string (expected true or false)',
-        'spec.users[0].role: unknown field (allowed: email, github, admin, billing, status, access)',
-        'spec.grants[0]: missing required field "namespace"',
+        'spec.users[0].admin: "yes" is a string, not true or false',
+        'spec.users[0].role is not a field of a user (allowed: email, github, admin, billing, status, access)',
+        'spec.grants[0] is missing the required field "namespace" (a declared namespace)',
       ]),
     );
   });
 
   it('refuses an empty document, a list and a scalar', () => {
     expect(problems(null)[0]).toMatch(/the spec is empty/);
-    expect(problems([])[0]).toMatch(/is not a mapping/);
-    expect(problems('x')[0]).toMatch(/is not a mapping/);
+    expect(problems([])[0]).toBe(
+      'the document is [], not a mapping (expected an Organization with apiVersion, kind, metadata, spec)',
+    );
+    expect(problems('x')[0]).toMatch(/^the document is "x", not a mapping/);
   });
 
   it('keeps a YAML alias bomb harmless', () => {

@@ -49,7 +49,7 @@ describe('orgctl explain', () => {
       '  carol@acme.io is invited, not yet a member: bound to nothing until they accept (then: r:full in web) (acme/invites/carol@acme.io)',
     );
     expect((await run(['explain', 'heidi@acme.io'])).stdout).toBe(
-      'invites/heidi@acme.io holds nothing: the invitation is revoked: bound to nothing (acme/invites/heidi@acme.io)',
+      'invites/heidi@acme.io holds nothing: invited, but the invitation is revoked: bound to nothing (acme/invites/heidi@acme.io)',
     );
     expect((await run(['explain', 'mallory@acme.io'])).stdout).toBe(
       'users/mallory@acme.io holds nothing: deactivated: bound to nothing until reactivated (acme/users/mallory@acme.io)',

@@ -100,7 +100,7 @@ describe('synthesis judges what custom RBAC really allows', () => {
     const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m,
+      /^\S+org\.yaml:9:\d+: error forbidden-grant users\/bob@acme.io → web: custom role deployer \(Role acme:custom:deployer\) lets a non-admin run arbitrary pods \(rule 0: create on deployments.apps\)/m,
     );
   });
 
