@@ -57,7 +57,7 @@ describe('the spec named in package.json', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^other\.yaml: /m);
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: orgctl/v1\nkind: Organization\n');
-    expect(cli(['check', '--spec', 'bad.yaml'], { cwd: dir }).stderr).toMatch(/missing required field "spec"/);
+    expect(cli(['check', '--spec', 'bad.yaml'], { cwd: dir }).stderr).toMatch(/is missing the required field "spec"/);
     const plain = project({});
     const d = cli(['check'], { cwd: plain });
     expect(d.code).toBe(2);
