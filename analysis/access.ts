@@ -166,6 +166,11 @@ interface AccessOptions {
    * every member (the bootstrap bindings every authenticated user holds: the CLI's access).
    */
   readonly apart?: (b: BindingObject) => boolean;
+  /**
+   * Only these subjects (names as in IndexedSubject), in these scopes (`true`: all): a diff that
+   * knows which cells a change can touch indexes only those. Absent: everything.
+   */
+  readonly only?: ReadonlyMap<string, ReadonlySet<string> | true>;
 }
 
 /** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
@@ -183,21 +188,29 @@ export function accessIndex(authz: Authorizer, options: AccessOptions = {}): Ind
   let lastNames: Map<string, Entry[]> | undefined;
   let lastName = '';
   let lastScopes: Entry[] | undefined;
+  const { only } = options;
   for (const binding of bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
-    const label = bindingLabel(binding);
-    const c: Contribution = {
-      role,
-      binding,
-      label,
-      labels: [label],
-      roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
-    };
+    let c: Contribution | undefined; // made for the first subject indexed
     const scope = binding.namespace;
     for (const s of binding.subjects) {
       if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
       const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
+      if (only) {
+        const scopes = only.get(name);
+        if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
+      }
+      if (!c) {
+        const label = bindingLabel(binding);
+        c = {
+          role,
+          binding,
+          label,
+          labels: [label],
+          roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
+        };
+      }
       const names = byKind.get(s.kind)!;
       // Subjects of one binding are mostly different people, but one person's grants are often
       // consecutive (split bindings, levels of a role): remember the last one looked up.

@@ -609,7 +609,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     settings: settingsChanges(base.org, head.org),
     stats: {
       users: { base: base.users.size, losing: usersLosing },
-      grants: { base: countGrants(base, base.users.values()), lost: grantsLost },
+      grants: { base: base.grantCount ?? countGrants(base, base.users.values()), lost: grantsLost },
       tokens: { base: base.tokens.size, losing: tokensLosing },
     },
   };

@@ -20,7 +20,7 @@ import { customRoleName, ORG_DEFAULTS, systemNamespaceOf, tokenRoleName } from '
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
-import { readRbac, type ManifestDoc } from './objects.ts';
+import { readRbac, type BindingObject, type ManifestDoc, type RbacSet, type SubjectObject } from './objects.ts';
 
 /**
  * The organization as the review reads it: `organization.json` (the one declaration of the format,
@@ -57,6 +57,11 @@ export interface Snapshot {
   readonly ruleSets: ReadonlyMap<string, string>;
   /** Namespace → the clusters whose output holds it (from `<cluster>/<shard>/resources.yaml`), sorted. */
   readonly placement: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Grants as people hold them, when `access` holds only the subjects a change touches (the base
+   * of readSnapshotPair): counted apart, since a diff's mass-removal limit is a share of all.
+   */
+  readonly grantCount?: number;
 }
 
 /** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
@@ -187,11 +192,185 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
 
 /** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
 export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snapshot {
-  const { org, users, invites, tokens } = readMembership(docs, label);
-  const rbac = readRbac(docs);
+  return snapshotOf(docs, readMembership(docs, label), readRbac(docs));
+}
+
+/** One side of a change: its documents, and its membership (read first, so its errors name the side). */
+export interface SideDocs {
+  readonly docs: readonly ManifestDoc[];
+  readonly membership: Membership;
+}
+
+/**
+ * Both sides of a change, for a diff: access is computed only for the subjects the change can
+ * touch, when that set is known (see affectedSubjects), and for everyone otherwise. A diff of the
+ * two is the diff of two full snapshots: a subject left out holds the same cells on both sides,
+ * so neither side's access shows it. Only diffSnapshots(base, head) may read such a pair.
+ */
+export function readSnapshotPair(base: SideDocs, head: SideDocs): { base: Snapshot; head: Snapshot } {
+  const [baseRbac, headRbac] = [readRbac(base.docs), readRbac(head.docs)];
+  const only = affectedSubjects(base, head, baseRbac, headRbac);
+  if (!only)
+    return {
+      base: snapshotOf(base.docs, base.membership, baseRbac),
+      head: snapshotOf(head.docs, head.membership, headRbac),
+    };
+  return {
+    base: {
+      ...snapshotOf(base.docs, base.membership, baseRbac, only),
+      grantCount: grantCountOf(base.membership, baseRbac),
+    },
+    head: snapshotOf(head.docs, head.membership, headRbac, only),
+  };
+}
+
+const isBinding = (d: ManifestDoc) => {
+  const kind = (d.object as { kind?: unknown } | null)?.kind;
+  return kind === 'RoleBinding' || kind === 'ClusterRoleBinding';
+};
+const bindingRoleId = (b: BindingObject) =>
+  b.roleRef.kind === 'ClusterRole' ? `ClusterRole//${b.roleRef.name}` : `Role/${b.namespace}/${b.roleRef.name}`;
+const subjectName = (s: SubjectObject, scope: string) =>
+  s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
+
+/**
+ * The cells (subject, namespace) a change can touch, or undefined when that is not known for sure
+ * (then everyone's access is computed). Documents read with one cache share one object when their text
+ * is the same on both sides, so a binding is unchanged when its object is on both sides. Touched:
+ * every subject of a binding on one side only (of one edited in place: those it gains or loses, in
+ * its namespace), of a binding (either side) to a role whose rules
+ * differ or that exists on one side only, every person and token whose membership record changes.
+ * Not known when a Group subject, a ClusterRoleBinding or an aggregated ClusterRole is on either
+ * side (their reach is every member, or every namespace), or when identities change (the
+ * organization's name, system namespace or username prefix): orgctl writes none of the first,
+ * so this is for outputs of other origins and settings changes.
+ */
+function affectedSubjects(
+  base: SideDocs,
+  head: SideDocs,
+  baseRbac: RbacSet,
+  headRbac: RbacSet,
+): Map<string, Set<string> | true> | undefined {
+  const [bo, ho] = [base.membership.org, head.membership.org];
+  if (bo.name !== ho.name || bo.systemNamespace !== ho.systemNamespace || bo.usernamePrefix !== ho.usernamePrefix)
+    return undefined;
+  for (const rbac of [baseRbac, headRbac]) {
+    if (rbac.roles.some((r) => r.aggregation)) return undefined;
+    for (const b of rbac.bindings) {
+      if (b.kind === 'ClusterRoleBinding' || !b.namespace) return undefined; // reaches every namespace
+      for (const s of b.subjects) if (s.kind === 'Group') return undefined;
+    }
+  }
+  // Subject → the namespaces where its cells may differ (true: everywhere). Every binding here has a
+  // namespace (the checks above), so a ServiceAccount subject always names one.
+  const out = new Map<string, Set<string> | true>();
+  const add = (b: BindingObject) => {
+    for (const s of b.subjects) {
+      const name = subjectName(s, b.namespace);
+      const scopes = out.get(name);
+      if (scopes === true) continue;
+      if (scopes) scopes.add(b.namespace);
+      else out.set(name, new Set([b.namespace]));
+    }
+  };
+  const everywhere = (name: string) => out.set(name, true);
+  // Bindings on one side only.
+  const [baseObjects, headObjects] = [base, head].map(
+    (side) => new Set(side.docs.filter(isBinding).map((d) => d.object)),
+  );
+  const baseOnly = readRbac(base.docs.filter((d) => isBinding(d) && !headObjects!.has(d.object))).bindings;
+  const headOnly = readRbac(head.docs.filter((d) => isBinding(d) && !baseObjects!.has(d.object))).bindings;
+  // A binding edited in place (same name and role) changes only for the subjects it gains or
+  // loses: the others hold the same role there through the same binding on both sides.
+  const bindingKey = (b: BindingObject) => `${b.kind}/${b.namespace}/${b.name}/${b.roleRef.kind}/${b.roleRef.name}`;
+  const edited = new Map(headOnly.map((b) => [bindingKey(b), b]));
+  const subjectKey = (s: SubjectObject) => `${s.kind}\u0000${s.namespace}\u0000${s.name}`;
+  for (const b of baseOnly) {
+    const h = edited.get(bindingKey(b));
+    if (!h) {
+      add(b);
+      continue;
+    }
+    edited.delete(bindingKey(b));
+    const [inBase, inHead] = [new Set(b.subjects.map(subjectKey)), new Set(h.subjects.map(subjectKey))];
+    add({ ...b, subjects: b.subjects.filter((x) => !inHead.has(subjectKey(x))) });
+    add({ ...h, subjects: h.subjects.filter((x) => !inBase.has(subjectKey(x))) });
+  }
+  for (const h of edited.values()) add(h);
+  // Bindings to a role that changed.
+  const rulesOf = (rbac: RbacSet) => new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
+  const [baseRules, headRules] = [rulesOf(baseRbac), rulesOf(headRbac)];
+  const changedRoles = new Set(
+    [...new Set([...baseRules.keys(), ...headRules.keys()])].filter((id) => baseRules.get(id) !== headRules.get(id)),
+  );
+  if (changedRoles.size)
+    for (const rbac of [baseRbac, headRbac])
+      for (const b of rbac.bindings) if (changedRoles.has(bindingRoleId(b))) add(b);
+  // Namespaces joining or leaving a cluster: everyone bound there gains or loses it in that
+  // cluster (the bindings' text, so their objects, are the same in every cluster).
+  const placement = (side: SideDocs) => {
+    const clusters = side.membership.org.clusters;
+    return placementOf(side.docs, clusters.length ? clusters : [DEFAULT_CLUSTER]);
+  };
+  const [basePlaces, headPlaces] = [placement(base), placement(head)];
+  const moved = new Set(
+    [...new Set([...basePlaces.keys(), ...headPlaces.keys()])].filter(
+      (ns) => JSON.stringify(basePlaces.get(ns)) !== JSON.stringify(headPlaces.get(ns)),
+    ),
+  );
+  if (moved.size)
+    for (const rbac of [baseRbac, headRbac]) for (const b of rbac.bindings) if (moved.has(b.namespace)) add(b);
+  // People and tokens whose membership changes (a change rule may read their access).
+  const { membership: bm } = base;
+  const { membership: hm } = head;
+  for (const email of new Set([...bm.users.keys(), ...hm.users.keys()])) {
+    const [b, h] = [bm.users.get(email), hm.users.get(email)];
+    if (JSON.stringify(b) === JSON.stringify(h)) continue;
+    if (b) everywhere(b.username);
+    if (h) everywhere(h.username);
+  }
+  for (const id of new Set([...bm.tokens.keys(), ...hm.tokens.keys()])) {
+    const [b, h] = [bm.tokens.get(id), hm.tokens.get(id)];
+    if (JSON.stringify(b) === JSON.stringify(h)) continue;
+    if (b) everywhere(`${bo.systemNamespace}:${b.serviceAccount}`);
+    if (h) everywhere(`${ho.systemNamespace}:${h.serviceAccount}`);
+  }
+  return out;
+}
+
+/**
+ * Grants as people hold them (one per user, namespace and role bound), counted without the access
+ * index: what diffSnapshots counts over a full base, for outputs with RoleBindings and User and
+ * ServiceAccount subjects only (affectedSubjects makes sure of it).
+ */
+function grantCountOf(membership: Membership, rbac: RbacSet): number {
+  const authz = new Authorizer(rbac);
+  const usernames = new Set([...membership.users.values()].map((u) => u.username));
+  // (namespace, role) → who holds it: split bindings name one person twice.
+  const holders = new Map<string, Set<string>>();
+  for (const b of rbac.bindings) {
+    const role = authz.roleOf(b);
+    if (!role) continue;
+    const key = `${b.namespace}\u0000${roleId(role)}`;
+    let held = holders.get(key);
+    if (!held) holders.set(key, (held = new Set()));
+    for (const s of b.subjects) if (s.kind === 'User' && usernames.has(s.name)) held.add(s.name);
+  }
+  let n = 0;
+  for (const held of holders.values()) n += held.size;
+  return n;
+}
+
+function snapshotOf(
+  docs: readonly ManifestDoc[],
+  membership: Membership,
+  rbac: RbacSet,
+  only?: ReadonlyMap<string, ReadonlySet<string> | true>,
+): Snapshot {
+  const { org, users, invites, tokens } = membership;
   const cells = new CellMaker();
   const access = new Map(
-    accessIndex(new Authorizer(rbac)).map((subject) => {
+    accessIndex(new Authorizer(rbac), only ? { only } : {}).map((subject) => {
       const byNamespace: Record<string, LazyCell> = {};
       for (const [ns, contributions] of subject.scopes)
         if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);

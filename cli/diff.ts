@@ -1,7 +1,7 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { readSnapshot, type Snapshot } from '../analysis/snapshot.ts';
+import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '../analysis/snapshot.ts';
 import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
@@ -18,34 +18,42 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
                    HEAD~1, or REF:folder), without checking anything out or running it
   --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
 
-/** One side read strictly as orgctl's output, and its snapshot; any failure names the side (exit 2). */
-function readSide(
-  spec: string,
-  label: string,
-  io: Io,
-  cache?: DocumentCache,
-): { side: LoadedSide; snapshot: Snapshot } {
-  io.progress?.(`reading ${label} ${spec}...`);
+/** `read()` of one side; an input error names the side (exit 2). */
+function onSide<T>(label: string, read: () => T): T {
   try {
-    const side = loadSide(spec, cache, `${label} (${spec})`);
-    return { side, snapshot: readSnapshot(side.docs, `${label} (${spec})`) };
+    return read();
   } catch (e) {
     if (isKind(e, 'input')) throw new SideError(label, e.message);
     throw e;
   }
 }
 
-/** Reads both sides as snapshots; a side without membership data is an input error (exit 2). */
+/**
+ * Reads both sides as snapshots for a diff of the two (access computed only for the subjects the
+ * change touches: see readSnapshotPair); a side without membership data is an input error (exit 2).
+ */
 export function loadSnapshots(
   base: string,
   head: string,
   io: Io,
-): { base: Snapshot; head: Snapshot; headSide: LoadedSide } {
-  const cache: DocumentCache = new Map(); // what did not change is parsed once
-  const b = readSide(base, 'base', io, cache);
-  const h = readSide(head, 'head', io, cache);
+): { base: Snapshot; head: Snapshot; headSide: LoadedSide; headDocs: SideDocs; cache: DocumentCache } {
+  const cache: DocumentCache = new Map(); // what did not change is parsed once, and is one object
+  const read = (spec: string, label: string) => {
+    io.progress?.(`reading ${label} ${spec}...`);
+    return onSide(label, () => {
+      const side = loadSide(spec, cache, `${label} (${spec})`);
+      return { side, membership: readMembership(side.docs, `${label} (${spec})`) };
+    });
+  };
+  const b = read(base, 'base');
+  const h = read(head, 'head');
+  const pair = readSnapshotPair(
+    { docs: b.side.docs, membership: b.membership },
+    { docs: h.side.docs, membership: h.membership },
+  );
   io.progress?.('');
-  return { base: b.snapshot, head: h.snapshot, headSide: h.side };
+  const headDocs = { docs: h.side.docs, membership: h.membership };
+  return { base: pair.base, head: pair.head, headSide: h.side, headDocs, cache };
 }
 
 /**
@@ -53,10 +61,20 @@ export function loadSnapshots(
  * folder or `REF[:folder]`, e.g. `origin/main~10`) to head, so removals split across pull
  * requests add up.
  */
-export function loadWindow(spec: string, head: Snapshot, io: Io): { label: string; diff: AccessDiff } {
-  const { snapshot } = readSide(spec, 'window', io);
+export function loadWindow(
+  spec: string,
+  head: SideDocs,
+  io: Io,
+  cache?: DocumentCache,
+): { label: string; diff: AccessDiff } {
+  io.progress?.(`reading window ${spec}...`);
+  const window = onSide('window', () => {
+    const side = loadSide(spec, cache, `window (${spec})`);
+    return { docs: side.docs, membership: readMembership(side.docs, `window (${spec})`) };
+  });
+  const pair = readSnapshotPair(window, head);
   io.progress?.('');
-  return { label: spec, diff: diffSnapshots(snapshot, head) };
+  return { label: spec, diff: diffSnapshots(pair.base, pair.head) };
 }
 
 export function requireSides(flags: { readonly base?: string; readonly head?: string }): {

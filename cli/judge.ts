@@ -27,7 +27,7 @@ export interface ChangeToJudge {
 
 /** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
 export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; verdict: Verdict } {
-  const { base, head, headSide } = loadSnapshots(change.base, change.head, io);
+  const { base, head, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);
   const rules = review({
     base,
@@ -37,7 +37,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     approvals: change.approvals,
     changedPaths: change.changedPaths,
     overrides: change.overrides,
-    ...(change.window !== undefined ? { window: loadWindow(change.window, head, io) } : {}),
+    ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
   io.progress?.('proving head dist/ (re-rendering it with this engine)...');
