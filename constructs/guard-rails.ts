@@ -67,10 +67,10 @@ const RESERVED_LABEL_PREFIXES = ['orgctl.io/', POD_SECURITY_PREFIX];
 const RESERVED_ANNOTATION_PREFIXES = ['argocd.argoproj.io/', 'orgctl.io/', 'kubectl.kubernetes.io/'];
 const POD_SECURITY_VERSION = /^(latest|v1\.\d{1,3})$/;
 // Characters that would read as something else in a review, or that Go's YAML refuses.
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]/;
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(where: string, prop: string, message: string): never {
   throw new DeclarationError(`${where} (${prop})`, message);

@@ -40,7 +40,10 @@ export interface OrgSpec {
       readonly status?: 'active' | 'deactivated';
       readonly access?: 'all' | 'none';
     }[];
-    readonly namespaces?: readonly ({ readonly name: string; readonly clusters?: readonly string[] } & NamespaceGuardRailProps)[];
+    readonly namespaces?: readonly ({
+      readonly name: string;
+      readonly clusters?: readonly string[];
+    } & NamespaceGuardRailProps)[];
     readonly roles?: readonly { readonly name: string; readonly levels: readonly string[] }[];
     readonly customRoles?: readonly { readonly name: string; readonly rules: readonly PolicyRule[] }[];
     readonly grants?: readonly {
@@ -416,7 +419,9 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       source: `spec.users[${i}]`,
     }),
   );
-  spec.namespaces?.forEach(({ name, ...props }, i) => org.namespace(name, { ...props, source: `spec.namespaces[${i}]` }));
+  spec.namespaces?.forEach(({ name, ...props }, i) =>
+    org.namespace(name, { ...props, source: `spec.namespaces[${i}]` }),
+  );
   // What a spec declares directly (grants to any user, roles with unchecked levels), through the
   // Organization's internal scope: not methods people call.
   const scope = orgOf(org);

@@ -725,7 +725,7 @@ export function namespaceSpecs(
 const podSecuritySpec = (ps: PodSecurityModel) => (Object.keys(ps).length === 1 ? ps.enforce : { ...ps });
 
 /** A namespace's guard rails as its spec entry writes them (the membership keeps them as declared). */
-export function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'name' | 'clusters'> {
+function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'name' | 'clusters'> {
   if (!m) return {};
   return {
     ...(m.podSecurity ? { podSecurity: podSecuritySpec(m.podSecurity) } : {}),
