@@ -9,6 +9,7 @@ import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
 import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
+import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 
 export interface Change {
   /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
@@ -58,6 +59,8 @@ export interface AccessDiff {
   readonly clusters: readonly Change[];
   /** The organization's settings (identity, SSO, clusters, review, delivery), each with what it does. */
   readonly settings: readonly Change[];
+  /** Each namespace's guard rails and the namespace protection (analysis/guard-rails.ts), weakening marked. */
+  readonly guardRails: readonly GuardRailChange[];
   readonly stats: RemovalStats;
 }
 
@@ -607,6 +610,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     customRbac: ruleChanges(base, head),
     clusters: clusterChanges(base, head),
     settings: settingsChanges(base.org, head.org),
+    guardRails: guardRailChanges(base, head),
     stats: {
       users: { base: base.users.size, losing: usersLosing },
       grants: { base: base.grantCount ?? countGrants(base, base.users.values()), lost: grantsLost },
@@ -624,4 +628,5 @@ export const isEmptyDiff = (d: AccessDiff): boolean =>
   !d.tokens.length &&
   !d.customRbac.length &&
   !d.clusters.length &&
-  !d.settings.length;
+  !d.settings.length &&
+  !d.guardRails.length;

@@ -10,6 +10,7 @@ import {
   ORGANIZATION_CONFIGMAP,
   ORGANIZATION_KEY,
   type MemberInvite,
+  type MemberNamespace,
   type MembershipList,
   type MemberOrganization,
   type MemberRole,
@@ -49,6 +50,8 @@ export interface Snapshot {
   readonly users: ReadonlyMap<string, MemberUser>;
   readonly invites: ReadonlyMap<string, MemberInvite>;
   readonly tokens: ReadonlyMap<string, MemberToken>;
+  /** Guard rails of the namespaces that declare some, by name. */
+  readonly namespaceSettings: ReadonlyMap<string, MemberNamespace>;
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
@@ -129,6 +132,8 @@ export interface Membership {
   readonly users: ReadonlyMap<string, MemberUser>;
   readonly invites: ReadonlyMap<string, MemberInvite>;
   readonly tokens: ReadonlyMap<string, MemberToken>;
+  /** Guard rails of the namespaces that declare some, by name (model/guard-rails.ts). */
+  readonly namespaceSettings: ReadonlyMap<string, MemberNamespace>;
 }
 
 /** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
@@ -167,6 +172,12 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     shards: typeof info.shards === 'number' ? info.shards : ORG_DEFAULTS.shards,
     roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
     ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
+    ...(isObj(info.namespaceDefaults)
+      ? { namespaceDefaults: info.namespaceDefaults as NonNullable<OrgInfo['namespaceDefaults']> }
+      : {}),
+    ...(isObj(info.namespaceProtection)
+      ? { namespaceProtection: info.namespaceProtection as unknown as NonNullable<OrgInfo['namespaceProtection']> }
+      : {}),
   };
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
   // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
@@ -187,7 +198,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   const users = list<MemberUser>('users', (u) => u.email);
   const invites = list<MemberInvite>('invites', (i) => i.email);
   const tokens = list<MemberToken>('tokens', (t) => t.id);
-  return { org, users, invites, tokens };
+  const namespaceSettings = list<MemberNamespace>('namespaces', (n) => n.name);
+  return { org, users, invites, tokens, namespaceSettings };
 }
 
 /** Reads a snapshot; `label` (`base`, `head`) names it in errors. */
@@ -367,7 +379,7 @@ function snapshotOf(
   rbac: RbacSet,
   only?: ReadonlyMap<string, ReadonlySet<string> | true>,
 ): Snapshot {
-  const { org, users, invites, tokens } = membership;
+  const { org, users, invites, tokens, namespaceSettings } = membership;
   const cells = new CellMaker();
   const access = new Map(
     accessIndex(new Authorizer(rbac), only ? { only } : {}).map((subject) => {
@@ -389,6 +401,7 @@ function snapshotOf(
     users,
     invites,
     tokens,
+    namespaceSettings,
     access,
     customRoles,
     ruleSets,

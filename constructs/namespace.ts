@@ -5,11 +5,13 @@ import type { Grant } from './grant.ts';
 import { DeclarationError, assertList, assertUser, orgOf, show, declaredSource } from './props.ts';
 import type { Source } from '../model/findings.ts';
 import type { User } from './user.ts';
+import type { NamespaceSettings } from '../model/guard-rails.ts';
+import { namespaceSettingsOf, type NamespaceGuardRailProps } from './guard-rails.ts';
 
 /** What a grant can give: a catalog level, an AccessRole bundle or a CustomRole. */
 export type Access = Level | AccessRole | CustomRole;
 
-export interface NamespaceProps {
+export interface NamespaceProps extends NamespaceGuardRailProps {
   /** Kubernetes namespace name (a DNS label). */
   readonly name: string;
   /** Clusters the namespace exists in. @default all of the organization's clusters */
@@ -44,6 +46,8 @@ function splitAccess(scope: Construct, access: readonly Access[]) {
 export class Namespace extends Construct {
   public readonly namespaceName: string;
   public readonly clusters: readonly string[];
+  /** Its guard rails (Pod Security, quota, limits, network policy, labels, annotations); undefined when none. */
+  public readonly settings?: NamespaceSettings;
   public readonly source: Source;
 
   constructor(scope: Construct, id: string, props: NamespaceProps) {
@@ -52,6 +56,7 @@ export class Namespace extends Construct {
     this.namespaceName = props.name;
     assertList(this, 'clusters', props.clusters, "the clusters it is in, e.g. { clusters: ['eu'] }");
     this.clusters = props.clusters ?? [];
+    this.settings = namespaceSettingsOf('spec' in this.source ? this.source.spec : this.node.path, props);
   }
 
   /** Gives `user` these levels, AccessRoles or CustomRoles in this namespace. */

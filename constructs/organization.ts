@@ -21,6 +21,8 @@ import {
 import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
+import { namespaceDefaultsOf, namespaceProtectionOf, type NamespaceDefaultsProps } from './guard-rails.ts';
+import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
 
 export interface OrganizationProps {
   /** Owner's email: the first admin; only support can change it. */
@@ -47,6 +49,13 @@ export interface OrganizationProps {
   readonly shards?: number;
   /** Argo CD: generate dist/argocd/ (an AppProject and an ApplicationSet) for this repository. @default none */
   readonly argocd?: ArgoCdSource;
+  /** Guard rails every namespace gets unless it declares its own (Pod Security). @default none */
+  readonly namespaceDefaults?: NamespaceDefaultsProps;
+  /**
+   * Refuse deleting or relabelling the organization's Namespaces except by `appliedBy`, the identity
+   * Argo CD applies with (a ValidatingAdmissionPolicy: Kubernetes 1.30 or later). @default none
+   */
+  readonly namespaceProtection?: NamespaceProtection;
   /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date
@@ -99,6 +108,8 @@ export class Organization extends Construct implements OrganizationLike {
       massRemovalThreshold: s.review?.massRemovalThreshold,
       shards: s.delivery?.shards,
       argocd: s.delivery?.argocd,
+      namespaceDefaults: s.namespaceDefaults,
+      namespaceProtection: s.namespaceProtection,
       today: options.today,
       source: 'metadata.name',
     });
@@ -114,6 +125,8 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly massRemovalThreshold: number;
   public readonly shards: number;
   public readonly argocd?: OrganizationProps['argocd'];
+  public readonly namespaceDefaults?: NamespaceDefaults;
+  public readonly namespaceProtection?: NamespaceProtection;
   public readonly source: Source;
   private readonly today?: string;
   private readonly users: Construct;
@@ -153,6 +166,9 @@ export class Organization extends Construct implements OrganizationLike {
       );
     }
     this.argocd = props.argocd;
+    const at = sourceText(this.source);
+    this.namespaceDefaults = namespaceDefaultsOf(at, props.namespaceDefaults);
+    this.namespaceProtection = namespaceProtectionOf(at, props.namespaceProtection);
     this.today = props.today;
     this.users = new Construct(this, 'users');
     this.namespaces = new Construct(this, 'namespaces');
@@ -253,6 +269,8 @@ export class Organization extends Construct implements OrganizationLike {
             },
           }
         : {}),
+      ...(this.namespaceDefaults ? { namespaceDefaults: this.namespaceDefaults } : {}),
+      ...(this.namespaceProtection ? { namespaceProtection: this.namespaceProtection } : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({
@@ -269,6 +287,7 @@ export class Organization extends Construct implements OrganizationLike {
       namespaces: kids(this.namespaces, Namespace).map((n) => ({
         name: n.namespaceName,
         clusters: n.clusters,
+        ...(n.settings ? { settings: n.settings } : {}),
         source: n.source,
       })),
       roles: kids(this.roles, AccessRole).map((r) => ({ name: r.roleName, levels: r.levels, source: r.source })),

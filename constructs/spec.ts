@@ -4,6 +4,8 @@
  * what was given and what is allowed.
  */
 import type { ArgoCdSource } from '../model/model.ts';
+import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
+import type { NamespaceProtection } from '../model/guard-rails.ts';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import schema from '../schema/org.schema.json' with { type: 'json' };
@@ -28,6 +30,8 @@ export interface OrgSpec {
       readonly shards?: number;
       readonly argocd?: ArgoCdSource;
     };
+    readonly namespaceDefaults?: NamespaceDefaultsProps;
+    readonly namespaceProtection?: NamespaceProtection;
     readonly users?: readonly {
       readonly email: string;
       readonly github?: string;
@@ -36,7 +40,10 @@ export interface OrgSpec {
       readonly status?: 'active' | 'deactivated';
       readonly access?: 'all' | 'none';
     }[];
-    readonly namespaces?: readonly { readonly name: string; readonly clusters?: readonly string[] }[];
+    readonly namespaces?: readonly ({
+      readonly name: string;
+      readonly clusters?: readonly string[];
+    } & NamespaceGuardRailProps)[];
     readonly roles?: readonly { readonly name: string; readonly levels: readonly string[] }[];
     readonly customRoles?: readonly { readonly name: string; readonly rules: readonly PolicyRule[] }[];
     readonly grants?: readonly {
@@ -412,7 +419,9 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       source: `spec.users[${i}]`,
     }),
   );
-  spec.namespaces?.forEach((n, i) => org.namespace(n.name, { clusters: n.clusters, source: `spec.namespaces[${i}]` }));
+  spec.namespaces?.forEach(({ name, ...props }, i) =>
+    org.namespace(name, { ...props, source: `spec.namespaces[${i}]` }),
+  );
   // What a spec declares directly (grants to any user, roles with unchecked levels), through the
   // Organization's internal scope: not methods people call.
   const scope = orgOf(org);

@@ -8,6 +8,7 @@
  * output stays the same when a feature is not used; readers treat absent as the default named.
  */
 import type { ArgoCdModel, InviteState, UserStatus } from './model.ts';
+import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 /** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
 export interface MemberOrganization {
@@ -29,6 +30,19 @@ export interface MemberOrganization {
   readonly argocd?: ArgoCdModel;
   /** Named bundles of levels, as declared: invites name them. Absent when none is declared. */
   readonly roles?: readonly MemberRole[];
+  /** Guard rails every namespace gets unless it declares its own. Absent when none is declared. */
+  readonly namespaceDefaults?: NamespaceDefaults;
+  /** The ValidatingAdmissionPolicy protecting the organization's Namespaces. Absent: none. */
+  readonly namespaceProtection?: NamespaceProtection;
+}
+
+/**
+ * One line of `namespaces.jsonl` (`orgctl-namespaces`, ...), and an entry of `namespaces` in
+ * members.json: the guard rails a namespace declares. Only namespaces that declare some have one,
+ * and the ConfigMap is written only when one does.
+ */
+export interface MemberNamespace extends NamespaceSettings {
+  readonly name: string;
 }
 
 /** A named bundle of catalog levels (an AccessRole). */
@@ -101,6 +115,8 @@ export interface MembershipData {
   readonly users: readonly MemberUser[];
   readonly invites: readonly MemberInvite[];
   readonly tokens: readonly MemberToken[];
+  /** Namespaces that declare guard rails; absent when none does. */
+  readonly namespaces?: readonly MemberNamespace[];
 }
 
 /** The file of the output folder holding MembershipData (2-space JSON), for other systems and `orgctl members`. */
@@ -115,7 +131,12 @@ export const ORGANIZATION_KEY = 'organization.json';
  * The membership lists, each by the data key of its ConfigMaps: one JSON record a line (adding a
  * user adds one line). Each list is spread over numbered ConfigMaps (membershipListName).
  */
-export const MEMBERSHIP_LISTS = { users: 'users.jsonl', invites: 'invites.jsonl', tokens: 'tokens.jsonl' } as const;
+export const MEMBERSHIP_LISTS = {
+  users: 'users.jsonl',
+  invites: 'invites.jsonl',
+  tokens: 'tokens.jsonl',
+  namespaces: 'namespaces.jsonl',
+} as const;
 export type MembershipList = keyof typeof MEMBERSHIP_LISTS;
 
 /** The i-th ConfigMap (from 0) holding a list: `orgctl-users`, `orgctl-users-2`, ... */

@@ -7,6 +7,7 @@
  */
 import type { PolicyRule } from './catalog.ts';
 import type { Source } from './findings.ts';
+import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 export type UserStatus = 'active' | 'deactivated';
 export type InviteState = 'pending' | 'revoked';
@@ -31,6 +32,8 @@ export interface NamespaceModel {
   readonly name: string;
   /** Clusters the namespace exists in; empty = all of the organization's. */
   readonly clusters: readonly string[];
+  /** Guard rails declared for it (model/guard-rails.ts); absent when it declares none. */
+  readonly settings?: NamespaceSettings;
   readonly source: Source;
 }
 
@@ -144,6 +147,10 @@ export interface OrgModel {
   readonly shards: number;
   /** Argo CD: where the repository is, for the generated AppProject and ApplicationSet. */
   readonly argocd?: ArgoCdModel;
+  /** Guard rails every namespace gets unless it declares its own; absent when none is declared. */
+  readonly namespaceDefaults?: NamespaceDefaults;
+  /** The ValidatingAdmissionPolicy protecting the organization's Namespaces; absent: none. */
+  readonly namespaceProtection?: NamespaceProtection;
   readonly users: readonly UserModel[];
   readonly namespaces: readonly NamespaceModel[];
   readonly roles: readonly AccessRoleModel[];

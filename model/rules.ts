@@ -333,6 +333,14 @@ export const RULES = [
       "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
     remediation: `${OTHER_ADMIN}; no override`,
   },
+  {
+    id: 'guard-rails',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "a namespace's guard rails are weakened: a lower Pod Security level (`enforce`, `warn` or `audit`, the organization's default included), a larger ResourceQuota or LimitRange value (a smaller `min`), a quota, limit range, quota entry or default NetworkPolicy removed, namespace protection turned off or exempting another identity. The comment lists every guard-rail change per namespace; strengthening ones and label or annotation changes pass",
+    remediation: `${OTHER_ADMIN}; no override`,
+  },
 ] as const satisfies readonly RuleInfo[];
 
 /** A rule id the registry holds: what findings and review results carry. */

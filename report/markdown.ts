@@ -104,6 +104,10 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
   ];
   if (orgLines.length) blocks.push(`**Organization**\n${orgLines.join('\n')}\n`);
+  const guardRailLines = diff.guardRails.map(
+    (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
+  );
+  if (guardRailLines.length) blocks.push(`**Namespace guard rails**\n${guardRailLines.join('\n')}\n`);
   for (const p of diff.people)
     blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));
   for (const t of diff.tokens) blocks.push(subjectBlock(`token ${escapeMarkdown(t.id)}`, t));

@@ -29,7 +29,8 @@ import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
-import type { MemberInvite } from '../model/membership.ts';
+import type { MemberInvite, MemberNamespace } from '../model/membership.ts';
+import type { PodSecurityModel } from '../model/guard-rails.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
@@ -705,11 +706,12 @@ export function namespaceSpecs(
   names: readonly string[],
   clusters: readonly string[],
   placement: ReadonlyMap<string, readonly string[]>,
+  settings: ReadonlyMap<string, MemberNamespace> = new Map(),
 ): { namespaces: NamespaceSpec[]; note?: string } {
   const namespaces = names.map((name) => {
     const where = placement.get(name);
     const some = clusters.length > 1 && where && where.length < clusters.length;
-    return { name, ...(some ? { clusters: [...where] } : {}) };
+    return { name, ...(some ? { clusters: [...where] } : {}), ...guardRailSpec(settings.get(name)) };
   });
   if (clusters.length <= 1 || placement.size) return { namespaces };
   const note =
@@ -717,6 +719,22 @@ export function namespaceSpecs(
     '<cluster>/<shard>/resources.yaml paths: import the folder, e.g. --from dist): every namespace is declared ' +
     "in every cluster; set each namespace's clusters";
   return { namespaces, note };
+}
+
+/** Pod Security as a spec writes it: the level alone when it is the same for every mode. */
+const podSecuritySpec = (ps: PodSecurityModel) => (Object.keys(ps).length === 1 ? ps.enforce : { ...ps });
+
+/** A namespace's guard rails as its spec entry writes them (the membership keeps them as declared). */
+function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'name' | 'clusters'> {
+  if (!m) return {};
+  return {
+    ...(m.podSecurity ? { podSecurity: podSecuritySpec(m.podSecurity) } : {}),
+    ...(m.quota ? { quota: { ...m.quota } } : {}),
+    ...(m.limits ? { limits: JSON.parse(JSON.stringify(m.limits)) as NonNullable<NamespaceSpec['limits']> } : {}),
+    ...(m.networkPolicy ? { networkPolicy: m.networkPolicy } : {}),
+    ...(m.labels ? { labels: { ...m.labels } } : {}),
+    ...(m.annotations ? { annotations: { ...m.annotations } } : {}),
+  };
 }
 
 /** The spec's custom roles, by name, rules written the way people write them. */
@@ -730,7 +748,10 @@ export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRul
 // The spec
 
 /** The spec's organization-wide settings, between its owner and its users. */
-type OrgSettings = Pick<Spec, 'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'roles'>;
+type OrgSettings = Pick<
+  Spec,
+  'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'namespaceDefaults' | 'namespaceProtection' | 'roles'
+>;
 
 /** Organization-wide settings only the membership keeps; each is written only when it is not the default. */
 export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
@@ -745,6 +766,10 @@ export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
     ...(org.clusters.length ? { clusters: [...org.clusters] } : {}),
     ...(threshold !== ORG_DEFAULTS.massRemovalThreshold ? { review: { massRemovalThreshold: threshold } } : {}),
     ...(org.shards !== ORG_DEFAULTS.shards || org.argocd ? { delivery: { ...shards, ...argocd } } : {}),
+    ...(org.namespaceDefaults?.podSecurity
+      ? { namespaceDefaults: { podSecurity: podSecuritySpec(org.namespaceDefaults.podSecurity) } }
+      : {}),
+    ...(org.namespaceProtection ? { namespaceProtection: { appliedBy: org.namespaceProtection.appliedBy } } : {}),
     ...(org.roles.length ? { roles: org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
   };
 }
@@ -865,7 +890,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const people = peopleOf(users.users, owner.owner, membership);
   const invites = invitesOf(membership);
   const names = namespacesOf(rbac.namespaces, users.grants, tokens.tokens, membership, systemNamespace);
-  const namespaces = namespaceSpecs(names, membership?.org.clusters ?? [], placement);
+  const namespaces = namespaceSpecs(names, membership?.org.clusters ?? [], placement, membership?.namespaceSettings);
   const spec = assembleSpec({
     org,
     owner: owner.owner,

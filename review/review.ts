@@ -8,6 +8,7 @@ import { massRemoval } from '../policies/change/mass-removal.ts';
 import { ownerImmutable } from '../policies/change/owner-immutable.ts';
 import { selfEdit } from '../policies/change/self-edit.ts';
 import { settingsChange } from '../policies/change/settings-change.ts';
+import { guardRails } from '../policies/change/guard-rails.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -20,6 +21,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   clusterRemoval,
   engineChange,
   settingsChange,
+  guardRails,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

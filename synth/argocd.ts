@@ -4,6 +4,7 @@
  */
 import { DEFAULT_CLUSTER, MANAGED_BY, ORGANIZATION_LABEL, RBAC_GROUP } from './render.ts';
 import type { OrgModel } from '../model/model.ts';
+import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
 
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -25,6 +26,7 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
   const project = `${model.name}-access`;
   const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name };
+  const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   const appProject = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -41,6 +43,13 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       clusterResourceWhitelist: [
         { group: '', kind: 'Namespace' },
         { group: RBAC_GROUP, kind: 'ClusterRole' },
+        // Namespace protection, only when declared.
+        ...(model.namespaceProtection
+          ? [
+              { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicy' },
+              { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicyBinding' },
+            ]
+          : []),
       ],
       namespaceResourceWhitelist: [
         { group: RBAC_GROUP, kind: 'Role' },
@@ -48,6 +57,10 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
         { group: '', kind: 'ServiceAccount' },
         { group: '', kind: 'Secret' },
         { group: '', kind: 'ConfigMap' },
+        // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
+        ...(used('quota') ? [{ group: '', kind: 'ResourceQuota' }] : []),
+        ...(used('limits') ? [{ group: '', kind: 'LimitRange' }] : []),
+        ...(used('networkPolicy') ? [{ group: NETWORKING_GROUP, kind: 'NetworkPolicy' }] : []),
       ],
       orphanedResources: { warn: true },
     },

@@ -16,6 +16,7 @@ import {
   ORGANIZATION_CONFIGMAP,
   ORGANIZATION_KEY,
   type MemberInvite,
+  type MemberNamespace,
   type MemberOrganization,
   type MembershipData,
   type MembershipList,
@@ -33,6 +34,8 @@ import {
   type TokenModel,
 } from '../model/model.ts';
 import { unicodeEscape } from './yaml.ts';
+import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
+import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
@@ -74,6 +77,12 @@ const SYNC_WAVE: Readonly<Record<string, string>> = {
   ConfigMap: '2',
   Secret: '3',
   RoleBinding: '4',
+  // Guard rails (synth/guard-rails.ts): once their Namespace exists; the policy before its binding.
+  ResourceQuota: '1',
+  LimitRange: '1',
+  NetworkPolicy: '1',
+  ValidatingAdmissionPolicy: '1',
+  ValidatingAdmissionPolicyBinding: '2',
 };
 
 /**
@@ -144,7 +153,7 @@ class Subjects {
 }
 
 // Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
-function meta(
+export function meta(
   model: OrgModel,
   kind: string,
   name: string,
@@ -173,7 +182,7 @@ const toRules = (rules: readonly PolicyRule[]): k8s.PolicyRule[] =>
  * compile time; at run time the object is built directly: the generated classes' `manifest()`
  * re-walks every field, which costs more than all of rendering at 100,000 grants.
  */
-function manifest<P extends { metadata?: unknown }>(apiVersion: string, kind: string, props: P): Manifest {
+export function manifest<P extends { metadata?: unknown }>(apiVersion: string, kind: string, props: P): Manifest {
   return { apiVersion, kind, ...props } as unknown as Manifest;
 }
 
@@ -208,7 +217,7 @@ export function declaredAt(o: Manifest): Source | undefined {
   return DECLARED_AT.get(o);
 }
 
-const declared = (o: Manifest, source: Source | undefined): Manifest => {
+export const declared = (o: Manifest, source: Source | undefined): Manifest => {
   if (source !== undefined) DECLARED_AT.set(o, source);
   return o;
 };
@@ -324,13 +333,17 @@ function clusterRoles(model: OrgModel): Manifest[] {
   );
 }
 
-function namespaceObject(model: OrgModel, name: string, source?: Source): Manifest {
+function namespaceObject(model: OrgModel, name: string, source?: Source, settings?: NamespaceSettings): Manifest {
   return declared(
     manifest('v1', 'Namespace', {
-      metadata: meta(model, 'Namespace', name, undefined, {
-        // Dropping a namespace from the declaration never deletes its workloads.
-        'argocd.argoproj.io/sync-options': 'Prune=false',
-      }),
+      metadata: namespaceMetadata(
+        model,
+        meta(model, 'Namespace', name, undefined, {
+          // Dropping a namespace from the declaration never deletes its workloads.
+          'argocd.argoproj.io/sync-options': 'Prune=false',
+        }),
+        settings,
+      ),
     } satisfies k8s.KubeNamespaceProps),
     source,
   );
@@ -406,6 +419,9 @@ export function membershipData(model: OrgModel): MembershipData {
     ...(model.argocd ? { argocd: model.argocd } : {}),
     // Named bundles of levels: invites name them, and the review re-renders from this data.
     ...(model.roles.length ? { roles: model.roles.map((r) => ({ name: r.name, levels: r.levels })) } : {}),
+    // Guard rails (model/guard-rails.ts): the review re-renders from them, the diff compares them.
+    ...(model.namespaceDefaults ? { namespaceDefaults: model.namespaceDefaults } : {}),
+    ...(model.namespaceProtection ? { namespaceProtection: model.namespaceProtection } : {}),
   };
   const users = model.users.map(
     (u): MemberUser => ({
@@ -446,13 +462,16 @@ export function membershipData(model: OrgModel): MembershipData {
       ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
     }),
   );
-  return { organization, users, invites, tokens };
+  const namespaces = model.namespaces
+    .filter((n) => !isEmptySettings(n.settings))
+    .map((n): MemberNamespace => ({ name: n.name, ...n.settings }));
+  return { organization, users, invites, tokens, ...(namespaces.length ? { namespaces } : {}) };
 }
 
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel): Manifest[] {
   const ns = model.systemNamespace;
-  const { organization, users, invites, tokens } = membershipData(model);
+  const { organization, users, invites, tokens, namespaces } = membershipData(model);
   const cm = (name: string, data: Record<string, string>): Manifest =>
     manifest('v1', 'ConfigMap', {
       metadata: meta(model, 'ConfigMap', name, ns),
@@ -473,6 +492,8 @@ function membership(model: OrgModel): Manifest[] {
     ...lists('users', users),
     ...lists('invites', invites),
     ...lists('tokens', tokens),
+    // Written only when a namespace declares guard rails: an organization without stays as it was.
+    ...(namespaces ? lists('namespaces', namespaces) : []),
   ];
 }
 
@@ -561,12 +582,14 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
     namespaceObject(model, sys),
     ...membership(model),
     ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
+    ...protectionObjects(model),
   ];
   const perNamespace = new Map(
     model.namespaces.map((n) => [
       n.name,
       [
-        namespaceObject(model, n.name, n.source),
+        namespaceObject(model, n.name, n.source, n.settings),
+        ...guardRailObjects(model, n),
         ...customRoleObjects(model, n.name, customRoles.get(n.name), roleSources),
         ...roleBindings(model, n.name, bindings, subjects, maxBytes, roleSources),
       ],

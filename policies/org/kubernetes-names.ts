@@ -80,4 +80,26 @@ export const NAME_RULE: Readonly<Record<string, (name: string) => string | undef
   Role: pathSegmentProblem,
   ClusterRole: pathSegmentProblem,
   RoleBinding: pathSegmentProblem,
+  // Guard rails: names orgctl chooses (`orgctl-quota`, `<org>-namespace-protection`), DNS-1123 subdomains.
+  ResourceQuota: (n) => dns1123SubdomainProblem(n),
+  LimitRange: (n) => dns1123SubdomainProblem(n),
+  NetworkPolicy: (n) => dns1123SubdomainProblem(n),
+  ValidatingAdmissionPolicy: (n) => dns1123SubdomainProblem(n),
+  ValidatingAdmissionPolicyBinding: (n) => dns1123SubdomainProblem(n),
 };
+
+/** `IsQualifiedName`: a label or annotation key, `[prefix/]name`, the prefix a DNS-1123 subdomain. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'may hold at most one "/" (a key is [prefix/]name)';
+  const name = parts[parts.length - 1]!;
+  if (parts.length === 2) {
+    const bad = dns1123SubdomainProblem(parts[0]!);
+    if (bad) return `has a prefix that ${bad}`;
+  }
+  if (name.length === 0) return 'has an empty name';
+  if (name.length > 63) return `has a name of ${name.length} characters (at most 63)`;
+  if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name))
+    return 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return undefined;
+}

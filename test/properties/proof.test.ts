@@ -99,6 +99,23 @@ function organization(seed: number, users: number, namespaces: number, grants: n
       ...(seed % 2 ? { argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' } } : {}),
     };
   if (seed % 11 === 0) s.review = { massRemovalThreshold: 0.5 };
+  // Namespace guard rails: the membership data carries them, so the proof re-renders them.
+  const levels = ['privileged', 'baseline', 'restricted'] as const;
+  if (seed % 4 === 1) s.namespaceDefaults = { podSecurity: levels[seed % 3] };
+  if (seed % 5 === 1)
+    s.namespaceProtection = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+  (s.namespaces as Record<string, unknown>[]).forEach((n, i) => {
+    const k = (i + seed) % 6;
+    if (k === 0) n.podSecurity = levels[(i + seed) % 3];
+    if (k === 1) n.podSecurity = { enforce: 'baseline', warn: 'restricted', version: 'v1.30' };
+    if (k === 1 || k === 2) n.quota = { 'requests.cpu': `${1 + (i % 4)}`, 'limits.memory': '8Gi', pods: '50' };
+    if (k === 2 || k === 3) n.limits = { defaultRequest: { cpu: '100m' }, max: { memory: `${1 + (i % 3)}Gi` } };
+    if (k === 3 || k === 4) n.networkPolicy = 'same-namespace';
+    if (k === 4) {
+      n.labels = { team: `t${i}`, 'acme.io/tier': 'gold' };
+      n.annotations = { 'acme.io/contact': 'ops@acme.io: "quoted" & more' };
+    }
+  });
   return spec as unknown as OrgSpec;
 }
 

@@ -118,6 +118,7 @@ function membership(
     users: new Map(users.map((u) => [u.email, u])),
     tokens: new Map(tokens.map((t) => [t.id, t])),
     invites: new Map(invites.map((i) => [i.email, i])),
+    namespaceSettings: new Map(),
   };
 }
 

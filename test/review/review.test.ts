@@ -17,6 +17,7 @@ describe('change rules', () => {
       'cluster-removal',
       'engine-change',
       'settings-change',
+      'guard-rails',
     ]);
   });
 
@@ -309,6 +310,29 @@ describe('change rules', () => {
           overrides: ['settings-change'],
         }).failed,
       ).toEqual(['settings-change']);
+    });
+  });
+
+  describe('guard-rails', () => {
+    const withQuota = (cpu: string) => (s: Spec) => {
+      const ns = s.spec.namespaces as { name: string; quota?: Record<string, string> }[];
+      ns[0]!.quota = { 'requests.cpu': cpu };
+    };
+    const base = () => {
+      const s = baseSpec();
+      withQuota('4')(s);
+      return s;
+    };
+    it("fails: admin alice raises a namespace's quota without another admin's approval", () => {
+      const v = judge(base(), withQuota('8'), { actors: ['alice'] });
+      expect(v.failed).toEqual(['guard-rails']);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^weakens guard rails \(\S+: ResourceQuota requests.cpu 4 → 8 \(weaker\)\): an admin who is not an author must approve the head commit/,
+      );
+    });
+    it("passes with frank's approval; a smaller quota passes alone", () => {
+      expect(judge(base(), withQuota('8'), { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+      expect(judge(base(), withQuota('2'), { actors: ['alice'] }).ok).toBe(true);
     });
   });
 

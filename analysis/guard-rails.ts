@@ -1,0 +1,220 @@
+/**
+ * What changes in each namespace's guard rails between two outputs (Pod Security, ResourceQuota,
+ * LimitRange, NetworkPolicy, labels, annotations) and in the organization's namespace protection,
+ * each change marked when it weakens them. Read from the membership data, which the review has
+ * proved to be exactly what the output renders.
+ */
+import {
+  effectivePodSecurity,
+  LIMIT_FIELDS,
+  POD_SECURITY_LEVELS,
+  quantityValue,
+  type LimitsModel,
+  type NamespaceSettings,
+  type PodSecurityModel,
+  type Quantities,
+} from '../model/guard-rails.ts';
+import type { Change } from './diff.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export interface GuardRailChange extends Change {
+  /** The namespace, or undefined for the organization's namespace protection. */
+  readonly namespace?: string;
+  /** Lowers a guard rail: the change rule `guard-rails` asks for a second admin. */
+  readonly weakens: boolean;
+}
+
+const rank = (level: string | undefined) => (level === undefined ? 0 : POD_SECURITY_LEVELS.indexOf(level as never));
+
+function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityModel): GuardRailChange[] {
+  const out: GuardRailChange[] = [];
+  const modes = ['enforce', 'warn', 'audit'] as const;
+  const of = (ps: PodSecurityModel | undefined, mode: (typeof modes)[number]) =>
+    ps ? (ps[mode] ?? ps.enforce) : undefined;
+  // Every mode moving alike is said once: `Pod Security restricted → baseline`.
+  const alike = modes.every((m) => of(b, m) === of(b, 'enforce') && of(h, m) === of(h, 'enforce'));
+  for (const mode of alike ? (['enforce'] as const) : modes) {
+    const from = of(b, mode);
+    const to = of(h, mode);
+    if (from === to) continue;
+    const weakens = rank(to) < rank(from);
+    out.push({
+      kind: 'guard-rail',
+      namespace: ns,
+      weakens,
+      from,
+      to,
+      text: `Pod Security ${alike ? '' : `${mode} `}${from ?? '(none)'} → ${to ?? '(none)'}${weakens ? ' (weaker)' : ''}`,
+    });
+  }
+  if (b?.version !== h?.version && b && h)
+    out.push({
+      kind: 'guard-rail',
+      namespace: ns,
+      weakens: false,
+      text: `Pod Security version ${b.version ?? 'latest'} → ${h.version ?? 'latest'}`,
+    });
+  return out;
+}
+
+/**
+ * Quantities compared key by key: `larger` says which way weakens (a larger quota or max weakens,
+ * a smaller min weakens); a key removed weakens as much as one raised without bound.
+ */
+function quantityChanges(
+  ns: string,
+  what: string,
+  b: Quantities | undefined,
+  h: Quantities | undefined,
+  largerWeakens: boolean,
+): GuardRailChange[] {
+  if (!b && !h) return [];
+  if (!h)
+    return [
+      {
+        kind: 'guard-rail',
+        namespace: ns,
+        weakens: true,
+        text: `${what} removed (weaker)`,
+      },
+    ];
+  if (!b)
+    return [
+      {
+        kind: 'guard-rail',
+        namespace: ns,
+        weakens: false,
+        text: `${what} added: ${Object.entries(h)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      },
+    ];
+  const out: GuardRailChange[] = [];
+  for (const k of [...new Set([...Object.keys(b), ...Object.keys(h)])].sort()) {
+    const from = b[k];
+    const to = h[k];
+    if (from === to) continue;
+    let weakens: boolean;
+    if (to === undefined) weakens = true;
+    else if (from === undefined) weakens = false;
+    else {
+      const [x, y] = [quantityValue(from), quantityValue(to)];
+      weakens = y === x ? false : largerWeakens ? y > x : y < x;
+    }
+    out.push({
+      kind: 'guard-rail',
+      namespace: ns,
+      weakens,
+      text: `${what} ${k} ${from ?? '(none)'} → ${to ?? '(none)'}${weakens ? ' (weaker)' : ''}`,
+    });
+  }
+  return out;
+}
+
+function limitChanges(ns: string, b?: LimitsModel, h?: LimitsModel): GuardRailChange[] {
+  if (b && !h)
+    return [
+      {
+        kind: 'guard-rail',
+        namespace: ns,
+        weakens: true,
+        text: 'LimitRange removed (weaker)',
+      },
+    ];
+  if (!b && !h) return [];
+  return LIMIT_FIELDS.flatMap((f) => quantityChanges(ns, `LimitRange ${f}`, b?.[f], h?.[f], f !== 'min'));
+}
+
+function textMapChanges(
+  ns: string,
+  what: string,
+  b: Readonly<Record<string, string>> = {},
+  h: Readonly<Record<string, string>> = {},
+): GuardRailChange[] {
+  const out: GuardRailChange[] = [];
+  for (const k of [...new Set([...Object.keys(b), ...Object.keys(h)])].sort()) {
+    if (b[k] === h[k]) continue;
+    const text =
+      h[k] === undefined
+        ? `${what} ${k} removed`
+        : b[k] === undefined
+          ? `${what} ${k}=${h[k]} added`
+          : `${what} ${k} ${b[k]} → ${h[k]}`;
+    out.push({ kind: 'guard-rail', namespace: ns, weakens: false, text });
+  }
+  return out;
+}
+
+/** One namespace's guard rails from `b` to `h` (each with the organization's default Pod Security applied). */
+function namespaceChanges(
+  ns: string,
+  b: NamespaceSettings | undefined,
+  h: NamespaceSettings | undefined,
+  bps: PodSecurityModel | undefined,
+  hps: PodSecurityModel | undefined,
+): GuardRailChange[] {
+  return [
+    ...podSecurityChanges(ns, bps, hps),
+    ...quantityChanges(ns, 'ResourceQuota', b?.quota, h?.quota, true),
+    ...limitChanges(ns, b?.limits, h?.limits),
+    ...(b?.networkPolicy && !h?.networkPolicy
+      ? [
+          {
+            kind: 'guard-rail',
+            namespace: ns,
+            weakens: true,
+            text: 'NetworkPolicy same-namespace removed (weaker)',
+          },
+        ]
+      : []),
+    ...(!b?.networkPolicy && h?.networkPolicy
+      ? [
+          {
+            kind: 'guard-rail',
+            namespace: ns,
+            weakens: false,
+            text: 'NetworkPolicy same-namespace added',
+          },
+        ]
+      : []),
+    ...textMapChanges(ns, 'label', b?.labels, h?.labels),
+    ...textMapChanges(ns, 'annotation', b?.annotations, h?.annotations),
+  ];
+}
+
+/**
+ * Every change of guard rails, by namespace (those in both outputs, the system namespace included:
+ * a namespace added or removed is judged as such), then the organization's namespace protection.
+ */
+export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
+  const out: GuardRailChange[] = [];
+  const headNamespaces = new Set(head.org.namespaces);
+  const system = base.org.systemNamespace === head.org.systemNamespace ? [base.org.systemNamespace] : [];
+  for (const ns of [...system, ...base.org.namespaces.filter((n) => headNamespaces.has(n)).sort()]) {
+    const b = base.namespaceSettings.get(ns);
+    const h = head.namespaceSettings.get(ns);
+    const bps = effectivePodSecurity(b, base.org.namespaceDefaults);
+    const hps = effectivePodSecurity(h, head.org.namespaceDefaults);
+    out.push(...namespaceChanges(ns, b, h, bps, hps));
+  }
+  const [bp, hp] = [base.org.namespaceProtection, head.org.namespaceProtection];
+  if (bp && !hp)
+    out.push({
+      kind: 'guard-rail',
+      weakens: true,
+      text: 'namespace protection turned off: anyone holding w:full in a namespace can delete or relabel it (weaker)',
+    });
+  else if (!bp && hp)
+    out.push({
+      kind: 'guard-rail',
+      weakens: false,
+      text: `namespace protection turned on (applied by ${hp.appliedBy})`,
+    });
+  else if (bp && hp && bp.appliedBy !== hp.appliedBy)
+    out.push({
+      kind: 'guard-rail',
+      weakens: true,
+      text: `namespace protection exempts ${hp.appliedBy} instead of ${bp.appliedBy}: another identity may delete or relabel namespaces (weaker)`,
+    });
+  return out;
+}

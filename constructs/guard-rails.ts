@@ -1,0 +1,202 @@
+/**
+ * Guard-rail props of a Namespace and an Organization, checked where they are given (cdk8s-plus
+ * style: an early DeclarationError naming the construct or spec path) and normalized into the
+ * model's plain, sorted data (model/guard-rails.ts).
+ */
+import {
+  LIMIT_FIELDS,
+  NETWORK_POLICIES,
+  POD_SECURITY_LEVELS,
+  POD_SECURITY_PREFIX,
+  QUANTITY,
+  sortedRecord,
+  type LimitsModel,
+  type NamespaceProtection,
+  type NamespaceSettings,
+  type NetworkPolicyKind,
+  type PodSecurityLevel,
+  type PodSecurityModel,
+  type Quantities,
+} from '../model/guard-rails.ts';
+import { labelValueProblem, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
+import { MANAGED_BY, ORGANIZATION_LABEL } from '../synth/render.ts';
+import { DeclarationError, show } from './props.ts';
+
+/** Pod Security admission as declared: a level for every mode, or each mode and a version. */
+export type PodSecurity =
+  | PodSecurityLevel
+  | {
+      /** The level pods are refused below. */
+      readonly enforce: PodSecurityLevel;
+      /** The level `kubectl` warns below. @default enforce */
+      readonly warn?: PodSecurityLevel;
+      /** The level audit events are annotated below. @default enforce */
+      readonly audit?: PodSecurityLevel;
+      /** Policy version, `latest` or `v1.N`. @default the API server's latest */
+      readonly version?: string;
+    };
+
+/** A namespace's guard rails, as `org.namespace('web', { ... })` and the spec declare them. */
+export interface NamespaceGuardRailProps {
+  /**
+   * Pod Security admission level: `'restricted'` sets enforce, warn and audit (labels
+   * `pod-security.kubernetes.io/*`). @default the organization's `namespaceDefaults.podSecurity`, else none
+   */
+  readonly podSecurity?: PodSecurity;
+  /** A ResourceQuota `orgctl-quota`: resource → quantity, e.g. `{ 'requests.cpu': '4', pods: '50' }`. @default none */
+  readonly quota?: Quantities;
+  /** A LimitRange `orgctl-limits` for containers, e.g. `{ defaultRequest: { cpu: '100m' }, max: { memory: '2Gi' } }`. @default none */
+  readonly limits?: LimitsModel;
+  /** `'same-namespace'`: a NetworkPolicy admitting ingress only from pods of the same namespace. @default none */
+  readonly networkPolicy?: NetworkPolicyKind;
+  /** More labels on the Namespace (not orgctl's own, nor Pod Security's: use podSecurity). @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Namespace (not Argo CD's nor orgctl's). @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Organization-wide defaults for namespaces. */
+export interface NamespaceDefaultsProps {
+  /** Pod Security admission of every namespace that declares none, the system namespace included. @default none */
+  readonly podSecurity?: PodSecurity;
+}
+
+/** Label keys orgctl writes itself, and prefixes it owns. */
+const RESERVED_LABELS = [...Object.keys(MANAGED_BY), ORGANIZATION_LABEL, 'kubernetes.io/metadata.name'];
+const RESERVED_LABEL_PREFIXES = ['orgctl.io/', POD_SECURITY_PREFIX];
+const RESERVED_ANNOTATION_PREFIXES = ['argocd.argoproj.io/', 'orgctl.io/', 'kubectl.kubernetes.io/'];
+const POD_SECURITY_VERSION = /^(latest|v1\.\d{1,3})$/;
+// Characters that would read as something else in a review, or that Go's YAML refuses.
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function fail(where: string, prop: string, message: string): never {
+  throw new DeclarationError(`${where} (${prop})`, message);
+}
+
+function podSecurityOf(where: string, prop: string, value: unknown): PodSecurityModel | undefined {
+  if (value === undefined) return undefined;
+  const level = (v: unknown, p: string): PodSecurityLevel => {
+    if (typeof v !== 'string' || !(POD_SECURITY_LEVELS as readonly string[]).includes(v))
+      fail(where, p, `${show(v)} is not a Pod Security level (expected one of ${POD_SECURITY_LEVELS.join(', ')})`);
+    return v as PodSecurityLevel;
+  };
+  if (typeof value === 'string') return { enforce: level(value, prop) };
+  if (!isRecord(value))
+    fail(where, prop, `${show(value)} is not a level or { enforce, warn?, audit?, version? }: give e.g. 'restricted'`);
+  for (const k of Object.keys(value))
+    if (!['enforce', 'warn', 'audit', 'version'].includes(k))
+      fail(where, `${prop}.${k}`, 'is not a field of podSecurity (allowed: enforce, warn, audit, version)');
+  const out: { -readonly [K in keyof PodSecurityModel]: PodSecurityModel[K] } = {
+    enforce: level(value.enforce, `${prop}.enforce`),
+  };
+  if (value.warn !== undefined) out.warn = level(value.warn, `${prop}.warn`);
+  if (value.audit !== undefined) out.audit = level(value.audit, `${prop}.audit`);
+  if (value.version !== undefined) {
+    if (typeof value.version !== 'string' || !POD_SECURITY_VERSION.test(value.version))
+      fail(where, `${prop}.version`, `${show(value.version)} is not a policy version (expected latest or v1.N)`);
+    out.version = value.version;
+  }
+  return out;
+}
+
+function quantitiesOf(where: string, prop: string, value: unknown): Quantities {
+  if (!isRecord(value) || !Object.keys(value).length)
+    fail(where, prop, `${show(value)} is not a map of resource → quantity: give e.g. { cpu: '500m', memory: '1Gi' }`);
+  for (const [k, v] of Object.entries(value)) {
+    const bad = qualifiedNameProblem(k);
+    if (bad) fail(where, prop, `resource name ${show(k)} ${bad}`);
+    if (typeof v !== 'string' || !QUANTITY.test(v))
+      fail(where, `${prop}.${k}`, `${show(v)} is not a Kubernetes quantity (e.g. '2', '500m', '1Gi'; give it as text)`);
+  }
+  return sortedRecord(value as Record<string, string>);
+}
+
+function limitsOf(where: string, value: unknown): LimitsModel {
+  if (!isRecord(value) || !Object.keys(value).length)
+    fail(where, 'limits', `${show(value)} is not a LimitRange: give e.g. { defaultRequest: { cpu: '100m' } }`);
+  const out: Record<string, Quantities> = {};
+  for (const k of Object.keys(value)) {
+    if (!(LIMIT_FIELDS as readonly string[]).includes(k))
+      fail(where, `limits.${k}`, `is not a field of limits (allowed: ${LIMIT_FIELDS.join(', ')})`);
+  }
+  for (const f of LIMIT_FIELDS) if (value[f] !== undefined) out[f] = quantitiesOf(where, `limits.${f}`, value[f]);
+  return out;
+}
+
+function metadataOf(where: string, prop: 'labels' | 'annotations', value: unknown): Record<string, string> {
+  if (!isRecord(value)) fail(where, prop, `${show(value)} is not a map of key → text`);
+  for (const [k, v] of Object.entries(value)) {
+    const bad = qualifiedNameProblem(k);
+    if (bad) fail(where, prop, `key ${show(k)} ${bad}, which the API server refuses`);
+    if (typeof v !== 'string') fail(where, `${prop}.${k}`, `${show(v)} is not text`);
+    if (prop === 'labels') {
+      if (RESERVED_LABELS.includes(k) || RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))
+        fail(
+          where,
+          prop,
+          `label ${k} is orgctl's to write${k.startsWith(POD_SECURITY_PREFIX) ? ': declare podSecurity instead' : ''}`,
+        );
+      const badValue = labelValueProblem(v);
+      if (badValue) fail(where, `${prop}.${k}`, `${show(v)} ${badValue}`);
+    } else {
+      if (RESERVED_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)))
+        fail(where, prop, `annotation ${k} is not the namespace's to set (orgctl and Argo CD own that prefix)`);
+      if (UNPRINTABLE.test(v))
+        fail(where, `${prop}.${k}`, 'holds a control, invisible or bidirectional formatting character: remove it');
+    }
+  }
+  return sortedRecord(value as Record<string, string>);
+}
+
+/** A namespace's guard-rail props, checked and normalized; undefined when it declares none. */
+export function namespaceSettingsOf(where: string, props: NamespaceGuardRailProps): NamespaceSettings | undefined {
+  const out: { -readonly [K in keyof NamespaceSettings]: NamespaceSettings[K] } = {};
+  const ps = podSecurityOf(where, 'podSecurity', props.podSecurity);
+  if (ps) out.podSecurity = ps;
+  if (props.quota !== undefined) out.quota = quantitiesOf(where, 'quota', props.quota);
+  if (props.limits !== undefined) out.limits = limitsOf(where, props.limits);
+  if (props.networkPolicy !== undefined) {
+    if (!(NETWORK_POLICIES as readonly string[]).includes(props.networkPolicy))
+      fail(
+        where,
+        'networkPolicy',
+        `${show(props.networkPolicy)} is not allowed (expected ${NETWORK_POLICIES.join(', ')})`,
+      );
+    out.networkPolicy = props.networkPolicy;
+  }
+  if (props.labels !== undefined) out.labels = metadataOf(where, 'labels', props.labels);
+  if (props.annotations !== undefined) out.annotations = metadataOf(where, 'annotations', props.annotations);
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The organization's namespace defaults, checked; undefined when none. */
+export function namespaceDefaultsOf(where: string, value: unknown): { podSecurity?: PodSecurityModel } | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) fail(where, 'namespaceDefaults', `${show(value)} is not { podSecurity }`);
+  for (const k of Object.keys(value))
+    if (k !== 'podSecurity')
+      fail(where, `namespaceDefaults.${k}`, 'is not a field of namespaceDefaults (allowed: podSecurity)');
+  const podSecurity = podSecurityOf(where, 'namespaceDefaults.podSecurity', value.podSecurity);
+  return podSecurity ? { podSecurity } : undefined;
+}
+
+/** The organization's namespace protection, checked; undefined when off. */
+export function namespaceProtectionOf(where: string, value: unknown): NamespaceProtection | undefined {
+  if (value === undefined) return undefined;
+  const example = "{ appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' }";
+  if (!isRecord(value)) fail(where, 'namespaceProtection', `${show(value)} is not ${example}`);
+  for (const k of Object.keys(value))
+    if (k !== 'appliedBy')
+      fail(where, `namespaceProtection.${k}`, 'is not a field of namespaceProtection (allowed: appliedBy)');
+  const a = value.appliedBy;
+  if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
+    fail(
+      where,
+      'namespaceProtection.appliedBy',
+      `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${example})`,
+    );
+  return { appliedBy: a };
+}

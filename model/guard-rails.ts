@@ -1,0 +1,143 @@
+/**
+ * A namespace's guard rails: its Pod Security admission level, ResourceQuota, LimitRange, default
+ * NetworkPolicy, and its own labels and annotations; and the organization's namespace protection
+ * (a ValidatingAdmissionPolicy). Plain data, declared once here: the model, the membership data,
+ * synthesis, the diff and the review read these types.
+ */
+
+/** Pod Security Standards levels, weakest first (`pod-security.kubernetes.io/<mode>`). */
+export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+/** The label prefix of Pod Security admission: `pod-security.kubernetes.io/enforce` etc. */
+export const POD_SECURITY_PREFIX = 'pod-security.kubernetes.io/';
+
+/** Pod Security admission for a namespace; `warn` and `audit` default to `enforce`. */
+export interface PodSecurityModel {
+  readonly enforce: PodSecurityLevel;
+  readonly warn?: PodSecurityLevel;
+  readonly audit?: PodSecurityLevel;
+  /** The policy version the levels are judged by (`v1.30`, `latest`); absent: the server's latest. */
+  readonly version?: string;
+}
+
+/** Resource name → Kubernetes quantity (`cpu: '500m'`, `memory: 1Gi`). */
+export type Quantities = Readonly<Record<string, string>>;
+
+/** A LimitRange for Containers: each field a map of resource → quantity. */
+export interface LimitsModel {
+  /** Limits a container gets when it declares none. */
+  readonly default?: Quantities;
+  /** Requests a container gets when it declares none. */
+  readonly defaultRequest?: Quantities;
+  /** The largest limit a container may declare. */
+  readonly max?: Quantities;
+  /** The smallest request a container may declare. */
+  readonly min?: Quantities;
+}
+export const LIMIT_FIELDS = ['default', 'defaultRequest', 'max', 'min'] as const;
+
+/** The one default NetworkPolicy orgctl writes: ingress only from pods of the same namespace. */
+export const NETWORK_POLICIES = ['same-namespace'] as const;
+export type NetworkPolicyKind = (typeof NETWORK_POLICIES)[number];
+
+/** What a namespace declares about itself; every field optional, absent = not managed by orgctl. */
+export interface NamespaceSettings {
+  readonly podSecurity?: PodSecurityModel;
+  /** ResourceQuota `spec.hard`: resource → quantity (`requests.cpu`, `pods`, `count/services`). */
+  readonly quota?: Quantities;
+  readonly limits?: LimitsModel;
+  readonly networkPolicy?: NetworkPolicyKind;
+  /** Labels on the Namespace, sorted by key. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Namespace, sorted by key. */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Organization-wide defaults for every namespace (the system namespace included). */
+export interface NamespaceDefaults {
+  readonly podSecurity?: PodSecurityModel;
+}
+
+/**
+ * A ValidatingAdmissionPolicy refusing to delete or relabel the organization's Namespaces except by
+ * `appliedBy`, the identity Argo CD applies with.
+ */
+export interface NamespaceProtection {
+  /** Kubernetes username, e.g. `system:serviceaccount:argocd:argocd-application-controller`. */
+  readonly appliedBy: string;
+}
+
+/** Names of the objects guard rails render. */
+export const GUARD_RAIL_NAMES = {
+  quota: 'orgctl-quota',
+  limits: 'orgctl-limits',
+  networkPolicy: 'orgctl-same-namespace',
+  protection: (org: string) => `${org}-namespace-protection`,
+} as const;
+
+/** True when `settings` declares nothing. */
+export const isEmptySettings = (s: NamespaceSettings | undefined): boolean =>
+  !s || Object.values(s).every((v) => v === undefined);
+
+/** The Pod Security admission a namespace gets: its own, else the organization's default. */
+export function effectivePodSecurity(
+  settings: NamespaceSettings | undefined,
+  defaults: NamespaceDefaults | undefined,
+): PodSecurityModel | undefined {
+  return settings?.podSecurity ?? defaults?.podSecurity;
+}
+
+/** The Namespace labels Pod Security admission reads, in a fixed order. */
+export function podSecurityLabels(ps: PodSecurityModel | undefined): Record<string, string> {
+  if (!ps) return {};
+  const out: Record<string, string> = {};
+  for (const mode of ['audit', 'enforce', 'warn'] as const) {
+    out[`${POD_SECURITY_PREFIX}${mode}`] = ps[mode] ?? ps.enforce;
+    if (ps.version !== undefined) out[`${POD_SECURITY_PREFIX}${mode}-version`] = ps.version;
+  }
+  return out;
+}
+
+/** `{ b: 1, a: 2 }` → `{ a: 2, b: 1 }`: declaration order never changes output. */
+export function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+/**
+ * A Kubernetes quantity (`resource.Quantity`: apimachinery `pkg/api/resource/quantity.go`), not
+ * negative: digits, an optional fraction, then a binary (Ki..Ei) or decimal (n, u, m, k, M..E)
+ * suffix or an exponent.
+ */
+export const QUANTITY =
+  /^\+?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+
+const SUFFIX: Readonly<Record<string, number>> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
+
+/** A quantity's value as a number (for comparing: `1Gi` > `1G` > `900Mi`); NaN when it is none. */
+export function quantityValue(q: string): number {
+  if (!QUANTITY.test(q)) return Number.NaN;
+  const m = /^\+?([0-9.]+)([eE][+-]?[0-9.]+)?([A-Za-z]*)$/.exec(q);
+  if (!m) return Number.NaN;
+  const base = Number(m[1]) * (m[2] ? 10 ** Number(m[2].slice(1)) : 1);
+  return base * (SUFFIX[m[3] ?? ''] ?? Number.NaN);
+}

@@ -1,0 +1,117 @@
+/**
+ * A namespace's guard rails as objects: Pod Security labels, labels and annotations on its
+ * Namespace, a ResourceQuota, a LimitRange and a default NetworkPolicy in it; and, for the
+ * organization, a ValidatingAdmissionPolicy with its binding that refuses deleting or relabelling
+ * its Namespaces except by the identity Argo CD applies with. An organization that declares none
+ * renders exactly what it did before.
+ */
+import type { k8s } from 'cdk8s-plus-28';
+import {
+  effectivePodSecurity,
+  GUARD_RAIL_NAMES,
+  LIMIT_FIELDS,
+  podSecurityLabels,
+  type NamespaceSettings,
+} from '../model/guard-rails.ts';
+import type { NamespaceModel, OrgModel } from '../model/model.ts';
+import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './render.ts';
+
+/** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
+export const ADMISSION_GROUP = 'admissionregistration.k8s.io';
+const ADMISSION_V1 = `${ADMISSION_GROUP}/v1`;
+export const NETWORKING_GROUP = 'networking.k8s.io';
+
+type Meta = ReturnType<typeof meta>;
+
+/** A Namespace's metadata with its Pod Security labels (its own, else the default) and declared labels and annotations. */
+export function namespaceMetadata(model: OrgModel, base: Meta, settings: NamespaceSettings | undefined): Meta {
+  const ps = podSecurityLabels(effectivePodSecurity(settings, model.namespaceDefaults));
+  if (!Object.keys(ps).length && !settings?.labels && !settings?.annotations) return base;
+  return {
+    annotations: { ...base.annotations, ...settings?.annotations },
+    labels: { ...base.labels, ...ps, ...settings?.labels } as Meta['labels'],
+    name: base.name,
+  };
+}
+
+/** The ResourceQuota, LimitRange and NetworkPolicy a namespace declares, in that order. */
+export function guardRailObjects(model: OrgModel, n: NamespaceModel): Manifest[] {
+  const s = n.settings;
+  if (!s) return [];
+  const out: Manifest[] = [];
+  if (s.quota)
+    out.push(
+      manifest('v1', 'ResourceQuota', {
+        metadata: meta(model, 'ResourceQuota', GUARD_RAIL_NAMES.quota, n.name),
+        spec: { hard: { ...s.quota } as never },
+      } satisfies k8s.KubeResourceQuotaProps),
+    );
+  if (s.limits) {
+    const limits = s.limits;
+    const item: Record<string, unknown> = {};
+    for (const f of LIMIT_FIELDS) if (limits[f]) item[f] = { ...limits[f] };
+    out.push(
+      manifest('v1', 'LimitRange', {
+        metadata: meta(model, 'LimitRange', GUARD_RAIL_NAMES.limits, n.name),
+        spec: { limits: [{ ...item, type: 'Container' }] as never },
+      } satisfies k8s.KubeLimitRangeProps),
+    );
+  }
+  if (s.networkPolicy === 'same-namespace')
+    out.push(
+      manifest(`${NETWORKING_GROUP}/v1`, 'NetworkPolicy', {
+        metadata: meta(model, 'NetworkPolicy', GUARD_RAIL_NAMES.networkPolicy, n.name),
+        // Every pod of the namespace accepts ingress only from pods of the same namespace.
+        spec: { ingress: [{ from: [{ podSelector: {} }] }], podSelector: {}, policyTypes: ['Ingress'] },
+      } satisfies k8s.KubeNetworkPolicyProps),
+    );
+  return out.map((o) => declared(o, n.source));
+}
+
+/** A CEL string literal (appliedBy holds no quote or backslash: the constructs refuse them). */
+const cel = (s: string) => `'${s}'`;
+
+/**
+ * The ValidatingAdmissionPolicy and its binding, when the organization protects its namespaces.
+ * It matches every Namespace labelled with the organization (old or new object, so removing the
+ * label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose labels
+ * differ (Pod Security levels and the organization label are labels). An error in an expression
+ * denies (failurePolicy Fail).
+ */
+export function protectionObjects(model: OrgModel): Manifest[] {
+  const p = model.namespaceProtection;
+  if (!p) return [];
+  const name = GUARD_RAIL_NAMES.protection(model.name);
+  const applier = `request.userInfo.username == ${cel(p.appliedBy)}`;
+  return [
+    manifest(ADMISSION_V1, 'ValidatingAdmissionPolicy', {
+      metadata: meta(model, 'ValidatingAdmissionPolicy', name),
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          objectSelector: { matchLabels: { [ORGANIZATION_LABEL]: model.name } },
+          resourceRules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE', 'UPDATE'], resources: ['namespaces'] },
+          ],
+        },
+        validations: [
+          {
+            expression: `request.operation != 'DELETE' || ${applier}`,
+            message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${p.appliedBy})`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `request.operation != 'UPDATE' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
+            message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${p.appliedBy})`,
+            reason: 'Forbidden',
+          },
+        ],
+      },
+      // cdk8s-plus-28 types only v1beta1 of these kinds; v1 has the same fields.
+    } satisfies k8s.KubeValidatingAdmissionPolicyV1Beta1Props),
+    manifest(ADMISSION_V1, 'ValidatingAdmissionPolicyBinding', {
+      metadata: meta(model, 'ValidatingAdmissionPolicyBinding', name),
+      spec: { policyName: name, validationActions: ['Deny'] },
+    } satisfies k8s.KubeValidatingAdmissionPolicyBindingV1Beta1Props),
+  ];
+}

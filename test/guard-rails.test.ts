@@ -1,0 +1,202 @@
+/** Namespace guard rails (issue 15 §3): constructs, spec, output, proof, import, diff and the guard-rails rule. */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { describe, expect, it } from 'vitest';
+import { DeclarationError } from '../constructs/index.ts';
+import { schemaProblems } from '../synth/kubernetes-schema.ts';
+import { quantityValue } from '../model/guard-rails.ts';
+import { cli, docs, files, nsText, ROOT, smallOrg, tempDir } from './helpers.ts';
+
+const SPEC = join(ROOT, 'test/fixtures/specs/guard-rails.yaml');
+const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+
+function synthDir(spec: string): string {
+  const out = join(tempDir('orgctl-gr-'), 'dist');
+  const r = cli(['synth', '--spec', spec, '--out', out]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return out;
+}
+
+/** The fixture with `edit` applied to its text, synthesized. */
+function variant(edit: (text: string) => string): string {
+  const file = join(tempDir('orgctl-gr-spec-'), 'org.yaml');
+  writeFileSync(file, edit(readFileSync(SPEC, 'utf8')));
+  return synthDir(file);
+}
+
+describe('namespace guard rails through the construct API', () => {
+  it('renders Pod Security labels, a ResourceQuota, a LimitRange and a NetworkPolicy, each valid for Kubernetes', () => {
+    const { org } = smallOrg({
+      namespaceDefaults: { podSecurity: 'baseline' },
+      namespaceProtection: { appliedBy: ARGO },
+    });
+    org.namespace('api', {
+      podSecurity: { enforce: 'restricted', warn: 'restricted', version: 'v1.30' },
+      quota: { pods: '20', 'requests.cpu': '2' },
+      limits: { defaultRequest: { cpu: '100m' }, max: { memory: '1Gi' } },
+      networkPolicy: 'same-namespace',
+      labels: { team: 'api' },
+      annotations: { 'acme.io/contact': 'api@acme.io' },
+    });
+    const out = files(org);
+    const objects = [...out.entries()].filter(([p]) => p.endsWith('resources.yaml')).flatMap(([, t]) => docs(t));
+    expect(schemaProblems(objects as never)).toEqual([]);
+    const api = docs(nsText(out, 'api'));
+    const ns = api.find((o) => o.kind === 'Namespace')!;
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.30',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      team: 'api',
+    });
+    expect(ns.metadata.annotations['acme.io/contact']).toBe('api@acme.io');
+    expect(api.map((o) => o.kind)).toEqual(expect.arrayContaining(['ResourceQuota', 'LimitRange', 'NetworkPolicy']));
+    expect(api.find((o) => o.kind === 'ResourceQuota')!.spec.hard).toEqual({ pods: '20', 'requests.cpu': '2' });
+    // The organization's default reaches a namespace that declares none, and the system namespace.
+    const web = docs(nsText(out, 'web')).find((o) => o.kind === 'Namespace')!;
+    expect(web.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
+    const kinds = docs(cluster).map((o) => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']));
+    const vap = docs(cluster).find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+    expect(vap.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(JSON.stringify(vap.spec.validations)).toContain(ARGO);
+  });
+
+  it('leaves an organization that declares no guard rail as it was (no new object, label or ConfigMap)', () => {
+    const { org } = smallOrg();
+    const text = [...files(org).values()].join('\n');
+    expect(text).not.toMatch(
+      /pod-security|ResourceQuota|LimitRange|NetworkPolicy|ValidatingAdmission|orgctl-namespaces/,
+    );
+  });
+
+  it.each([
+    [{ labels: { 'orgctl.io/organization': 'x' } }, /orgctl's to write/],
+    [{ labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }, /declare podSecurity instead/],
+    [{ labels: { team: 'a b' } }, /label value/],
+    [{ annotations: { 'argocd.argoproj.io/sync-options': 'Prune=true' } }, /Argo CD own/],
+    [{ quota: { 'requests.cpu': 'lots' } }, /not a Kubernetes quantity/],
+    [{ quota: { 'requests.cpu': 4 } }, /not a Kubernetes quantity/],
+    [{ limits: { maximum: { cpu: '1' } } }, /not a field of limits/],
+    [{ podSecurity: 'strict' }, /not a Pod Security level/],
+    [{ networkPolicy: 'deny-all' }, /not allowed/],
+  ])('refuses %j with the construct path', (props, message) => {
+    const { org } = smallOrg();
+    let error: unknown;
+    try {
+      org.namespace('api', props as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DeclarationError);
+    expect(String((error as Error).message)).toMatch(message);
+    expect(String((error as Error).message)).toContain('acme/namespaces/api');
+  });
+
+  it('refuses an appliedBy that is no username', () => {
+    expect(() => smallOrg({ namespaceProtection: { appliedBy: "it's me" } })).toThrow(/not a Kubernetes username/);
+  });
+
+  it('compares quantities by value', () => {
+    expect(quantityValue('1Gi')).toBeGreaterThan(quantityValue('1G'));
+    expect(quantityValue('500m')).toBe(0.5);
+    expect(quantityValue('1e3')).toBe(1000);
+    expect(quantityValue('lots')).toBeNaN();
+  });
+});
+
+describe('namespace guard rails through the CLI', () => {
+  const base = synthDir(SPEC);
+
+  it('check and synth accept the spec; the output proves itself and the AppProject allows every kind it holds', () => {
+    expect(cli(['check', '--spec', SPEC]).code).toBe(0);
+    const prove = cli(['prove', '--dir', base]);
+    expect(prove.code, prove.stdout + prove.stderr).toBe(0);
+    const project = docs(readFileSync(join(base, 'argocd/appproject.yaml'), 'utf8'))[0]!;
+    new AppProject(project as never).validate();
+    const kinds = [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map(
+      (k: { kind: string }) => k.kind,
+    );
+    const written = new Set(
+      ['lga1', 'ord1'].flatMap((c) =>
+        ['cluster', 'shard-00', 'shard-01', 'shard-02', 'shard-03'].flatMap((s) => {
+          try {
+            return docs(readFileSync(join(base, c, s, 'resources.yaml'), 'utf8')).map((o) => o.kind as string);
+          } catch {
+            return [];
+          }
+        }),
+      ),
+    );
+    for (const k of written) expect(kinds).toContain(k);
+    for (const k of ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy'])
+      expect(written).toContain(k);
+  });
+
+  it('import recovers every guard rail from the output', () => {
+    const r = cli(['import', '--from', base, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const spec = JSON.parse(r.stdout).spec ?? JSON.parse(r.stdout);
+    const s = spec.spec ?? spec;
+    expect(s.namespaceDefaults).toEqual({ podSecurity: 'baseline' });
+    expect(s.namespaceProtection).toEqual({ appliedBy: ARGO });
+    const web = s.namespaces.find((n: { name: string }) => n.name === 'web');
+    expect(web).toMatchObject({ podSecurity: 'restricted', networkPolicy: 'same-namespace', labels: { team: 'web' } });
+  });
+
+  it('diff shows per namespace what changes in its guard rails', () => {
+    const head = variant((t) => t.replace('requests.cpu: "4"', 'requests.cpu: "8"'));
+    const r = cli(['diff', '--base', base, '--head', head]);
+    expect(r.stdout).toContain('**Namespace guard rails**');
+    expect(r.stdout).toContain('- web: ResourceQuota requests.cpu 4 → 8 (weaker)');
+  });
+
+  it.each([
+    ['a lower Pod Security level', (t: string) => t.replace('podSecurity: restricted', 'podSecurity: baseline')],
+    ['a larger quota', (t: string) => t.replace('requests.cpu: "4"', 'requests.cpu: "8"')],
+    ['a larger limit', (t: string) => t.replace('max: { memory: 2Gi }', 'max: { memory: 4Gi }')],
+    ['the network policy removed', (t: string) => t.replace('      networkPolicy: same-namespace\n', '')],
+    ['a lower organization default', (t: string) => t.replace('podSecurity: baseline }', 'podSecurity: privileged }')],
+    ['protection turned off', (t: string) => t.replace(/ {2}namespaceProtection:.*\n/, '')],
+  ])('guard-rails fails %s without an approval, and passes with another admin', (_, edit) => {
+    const head = variant(edit);
+    const alone = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
+    expect(alone.code, alone.stdout).toBe(1);
+    expect(alone.stdout).toMatch(/`guard-rails` \| ❌/);
+    const approved = cli(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
+    expect(approved.code, approved.stdout).toBe(0);
+    expect(approved.stdout).toMatch(/`guard-rails` \| ✅ \| weakens guard rails/);
+  });
+
+  it('guard-rails passes a strengthening made by one admin alone', () => {
+    const head = variant((t) =>
+      t
+        .replace('requests.cpu: "4"', 'requests.cpu: "2"')
+        .replace(
+          '    - { name: data }',
+          '    - { name: data, networkPolicy: same-namespace, podSecurity: restricted }',
+        ),
+    );
+    const r = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('no namespace guard rail is weakened');
+    expect(r.stdout).toContain('data: NetworkPolicy same-namespace added');
+  });
+
+  it('a forged guard rail in head (a quota raised in the YAML only) fails the proof', () => {
+    const head = join(tempDir('orgctl-gr-forged-'), 'dist');
+    cpSync(base, head, { recursive: true });
+    for (const c of ['lga1', 'ord1'])
+      for (const s of ['shard-00', 'shard-01', 'shard-02', 'shard-03']) {
+        const f = join(head, c, s, 'resources.yaml');
+        try {
+          writeFileSync(f, readFileSync(f, 'utf8').replace('requests.cpu: "4"', 'requests.cpu: "400"'));
+        } catch {}
+      }
+    const r = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/`output-proof` \| ❌/);
+  });
+});
