@@ -26,6 +26,8 @@ export interface ScaffoldOptions {
     readonly version: string;
     readonly dependencies: Readonly<Record<string, string>>;
     readonly devDependencies?: Readonly<Record<string, string>>;
+    /** Versions orgctl pins for its dependencies' dependencies: npm applies overrides only at a project's root. */
+    readonly overrides?: Readonly<Record<string, unknown>>;
   };
   /** What package.json's `dependencies.orgctl` says (default `^VERSION`; a `file:` tarball in tests). */
   readonly dependency?: string;
@@ -116,6 +118,7 @@ function packageJson(o: ScaffoldOptions, format: 'ts' | 'yaml'): string {
       orgctl: o.dependency ?? `^${o.engine.version}`,
     },
     ...(format === 'ts' && typescript ? { devDependencies: { typescript } } : {}),
+    ...(o.engine.overrides ? { overrides: o.engine.overrides } : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
