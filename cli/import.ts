@@ -36,7 +36,8 @@ export function importSpec(from: string, options: { org?: string; owner?: string
   for (const line of report) io.err(`not imported: ${line}`);
   for (const line of losses) io.err(`import: cannot carry over ${line}`);
   // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
-  for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env))) io.err(`the imported spec: ${formatFinding(f)}`);
+  for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
+    io.err(`the imported spec: ${formatFinding(f)}`);
   return spec;
 }
 

@@ -54,7 +54,9 @@ function packageRoot(): string {
   try {
     return dirname(createRequire(here).resolve(`${packageJson.name}/package.json`));
   } catch {
-    throw new InputError(`cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`);
+    throw new InputError(
+      `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
+    );
   }
 }
 
@@ -98,7 +100,9 @@ export const command = defineCommand({
     const { org, owner, github } = flags;
     if (!org) throw new UsageError('--org NAME is required');
     if (!DNS_LABEL.test(org))
-      throw new UsageError(`--org ${JSON.stringify(org)} is not a DNS label (lower-case letters, digits and -, at most 63)`);
+      throw new UsageError(
+        `--org ${JSON.stringify(org)} is not a DNS label (lower-case letters, digits and -, at most 63)`,
+      );
     if (!owner) throw new UsageError('--owner EMAIL is required: the first admin');
     if (!EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
     if (github !== undefined && !GITHUB_LOGIN.test(github))

@@ -10,7 +10,7 @@ import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 
-export interface ScaffoldOptions {
+interface ScaffoldOptions {
   /** The organization's name (a DNS label). */
   readonly org: string;
   /** The owner's email: the first admin. */
@@ -36,12 +36,12 @@ export interface ScaffoldOptions {
   readonly today: string;
 }
 
-export type Scaffold =
+type Scaffold =
   | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly findings: readonly Finding[] }
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /** The organization's spec: the imported one with the owner (and their login) made sure of, or the owner alone. */
-export function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported'>): OrgSpec {
+function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported'>): OrgSpec {
   const owner = o.owner.toLowerCase();
   if (!o.imported) {
     return {
@@ -89,7 +89,7 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
  * A workflow template as an organization repository runs it: `npx --no-install orgctl`, the
  * orgctl its lockfile installed (never one npx would fetch).
  */
-export function workflowForOrgRepo(text: string): string {
+function workflowForOrgRepo(text: string): string {
   return text.replace(/\bnpx orgctl\b/g, 'npx --no-install orgctl');
 }
 

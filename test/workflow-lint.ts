@@ -42,4 +42,3 @@ export async function actionlintProblems(text: string, path: string): Promise<st
 export async function allProblems(text: string, path: string): Promise<string[]> {
   return [...yamlProblems(text), ...schemaProblems(text), ...(await actionlintProblems(text, path))];
 }
-
