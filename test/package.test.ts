@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, tempDir } from './helpers.ts';
+import { cli, ROOT, run, tempDir } from './helpers.ts';
 import { allProblems } from './workflow-lint.ts';
 
 const OPTS = { timeout: 60_000 };
@@ -169,6 +169,23 @@ describe('orgctl init: a new organization repository', () => {
     expect(r.stderr).toMatch(
       /^orgctl init: .*acme-org is not empty \(it holds .*\): init creates a new repository, in a new or empty folder$/m,
     );
+  });
+
+  it('names what is missing or malformed (exit 2)', async () => {
+    const dir = join(tempDir(), 'new');
+    expect((await run(['init', dir, '--owner', 'a@b.io'])).stderr).toMatch(/^orgctl init: --org NAME is required$/m);
+    expect((await run(['init', dir, '--org', 'Acme', '--owner', 'a@b.io'])).stderr).toMatch(
+      /^orgctl init: --org "Acme" is not a DNS label/m,
+    );
+    expect((await run(['init', dir, '--org', 'acme', '--owner', 'alice'])).stderr).toMatch(
+      /^orgctl init: --owner "alice" is not an email address$/m,
+    );
+    expect((await run(['init', '--org', 'acme', '--owner', 'a@b.io'])).code).toBe(2);
+    const mixed = await run(['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--spec', 'ts', '--from', '-']);
+    expect(mixed.stderr).toMatch(
+      /--from writes the imported organization as a spec \(org\/org\.yaml\): leave out --spec ts/,
+    );
+    expect(mixed.code).toBe(2);
   });
 
   it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', () => {
