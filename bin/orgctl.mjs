@@ -3,13 +3,25 @@
 // their dependencies with esbuild into node_modules/.cache (keyed by the sources' and the
 // installed packages' sizes and times); later runs load that plain JavaScript, which starts
 // several times faster than transpiling on every run. Declarations written in TypeScript
-// (org/org.ts) are bundled apart, by cli/declaration.ts.
+// (org/org.ts) are bundled apart, by cli/declaration.ts. Installed as a package (an organization
+// repository's node_modules/orgctl), the cache and the install's record are the project's
+// node_modules/.cache and node_modules/.package-lock.json, where npm keeps them: nothing is
+// written inside the installed package.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The node_modules folder orgctl's dependencies are installed in: its own, or the one it is installed in. */
+function modulesFolder() {
+  for (let dir = dirname(root); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (basename(dir) === 'node_modules') return dir;
+    if (!basename(dir).startsWith('@')) break; // a scope folder (node_modules/@acme/orgctl) is the only step allowed
+  }
+  return join(root, 'node_modules');
+}
+const modules = modulesFolder();
 const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review', 'report', 'github', 'cli', 'schema'];
 
 function fingerprint() {
@@ -27,8 +39,8 @@ function fingerprint() {
   for (const d of SOURCES) walk(join(root, d));
   // The dependencies are bundled too: an install (npm ci, npm update) rewrites these. package.json
   // is bundled for --version.
-  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) {
-    const s = existsSync(join(root, f)) ? statSync(join(root, f)) : undefined;
+  for (const f of [join(root, 'package.json'), join(root, 'package-lock.json'), join(modules, '.package-lock.json')]) {
+    const s = existsSync(f) ? statSync(f) : undefined;
     hash.update(`${f}\0${s?.size ?? '-'}\0${s?.mtimeMs ?? '-'}\n`);
   }
   return hash.digest('hex').slice(0, 16);
@@ -49,7 +61,7 @@ function pruneOldBundles(current) {
 }
 
 async function bundled() {
-  const out = join(root, 'node_modules', '.cache', 'orgctl', fingerprint());
+  const out = join(modules, '.cache', 'orgctl', fingerprint());
   if (!existsSync(join(out, 'main.js'))) {
     const { build } = await import('esbuild');
     const tmp = `${out}.tmp-${process.pid}`;

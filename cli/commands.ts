@@ -25,4 +25,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'explain', load: () => import('./explain.ts').then((m) => m.command) },
   { name: 'import', load: () => import('./import.ts').then((m) => m.command) },
   { name: 'generate', load: () => import('./generate.ts').then((m) => m.command) },
+  { name: 'init', load: () => import('./init.ts').then((m) => m.command) },
 ];

@@ -9,6 +9,7 @@ import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../review/import.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
@@ -21,6 +22,23 @@ function policyFindingsOf(spec: OrgSpec, today: string): Finding[] {
   } catch (e) {
     return [{ severity: 'error', rule: 'declaration', subject: 'spec', message: (e as Error).message, source: 'spec' }];
   }
+}
+
+/**
+ * The organization spec of existing RBAC (a folder, a file, or `-` for standard input); what cannot
+ * be mapped or carried over, and what the policies refuse in it, listed on standard error.
+ */
+export function importSpec(from: string, options: { org?: string; owner?: string }, io: Io): OrgSpec {
+  const loaded =
+    from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
+  for (const p of loaded.problems) io.err(`warning manifests ${p}`);
+  const { spec, report, losses } = importRbac(loaded.docs, options);
+  for (const line of report) io.err(`not imported: ${line}`);
+  for (const line of losses) io.err(`import: cannot carry over ${line}`);
+  // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
+  for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
+    io.err(`the imported spec: ${formatFinding(f)}`);
+  return spec;
 }
 
 const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
@@ -45,15 +63,7 @@ export const command = defineCommand({
     const owner = flags.owner;
     if (owner !== undefined && !EMAIL_ADDRESS.test(owner))
       throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
-    const loaded =
-      from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
-    for (const p of loaded.problems) io.err(`warning manifests ${p}`);
-    const { spec, report, losses } = importRbac(loaded.docs, { org: flags.org, owner });
-    for (const line of report) io.err(`not imported: ${line}`);
-    for (const line of losses) io.err(`import: cannot carry over ${line}`);
-    // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
-    for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
-      io.err(`the imported spec: ${formatFinding(f)}`);
+    const spec = importSpec(from, { org: flags.org, owner }, io);
     io.out(
       flags.format === 'json'
         ? JSON.stringify(spec, null, 2)

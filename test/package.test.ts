@@ -1,0 +1,291 @@
+/**
+ * orgctl as a package, end to end: `npm pack` → `orgctl init` of a new organization repository
+ * depending on that tarball → `npm ci --offline` (no registry: the npm cache `npm ci` filled, and a
+ * lockfile pinned to the engine's own) → the repository's `npm test` (tsc on `import { Organization }
+ * from 'orgctl'`, check, synth --check, prove) → a change and a forbidden change, reviewed between
+ * two commits with the installed orgctl → an orgctl upgrade judged as an engine change.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { allProblems } from './workflow-lint.ts';
+
+const OPTS = { timeout: 60_000 };
+
+function sh(cmd: string, args: readonly string[], cwd: string) {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ORGCTL_TODAY: '2026-11-26', npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The organization's package-lock.json, as `npm install` would write it, pinned to the versions the
+ * engine's lockfile holds: orgctl's production dependencies, and what the repository adds.
+ */
+function lockFor(org: string, tarball: string): void {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
+  const engine = lock.packages[''];
+  const own = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})]);
+  const packages: Record<string, unknown> = {
+    '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
+    'node_modules/orgctl': {
+      version: engine.version,
+      resolved: `file:${tarball}`,
+      dependencies: engine.dependencies,
+      bin: engine.bin,
+      engines: engine.engines,
+    },
+  };
+  for (const [path, entry] of Object.entries<{ dev?: boolean }>(lock.packages)) {
+    const name = path.slice('node_modules/'.length);
+    if (path.startsWith('node_modules/') && (!entry.dev || own.has(name)))
+      packages[path] = { ...entry, dev: undefined };
+  }
+  const out = { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages };
+  writeFileSync(join(org, 'package-lock.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+
+let tarball = '';
+let org = '';
+let contents: string[] = [];
+const git = (...args: string[]) => {
+  const r = sh('git', ['-c', 'user.name=alice', '-c', 'user.email=alice@acme.io', ...args], org);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+};
+/** The installed orgctl, as the repository's scripts and workflows run it. */
+const orgctl = (...args: string[]) =>
+  sh(process.execPath, [join(org, 'node_modules/orgctl/bin/orgctl.mjs'), ...args], org);
+
+beforeAll(() => {
+  const packs = tempDir('orgctl-pack-');
+  const pack = sh('npm', ['pack', '--silent', '--pack-destination', packs], ROOT);
+  expect(pack.code, pack.stderr).toBe(0);
+  tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz'))!);
+  contents = sh('tar', ['-tzf', tarball], ROOT).stdout.split('\n').filter(Boolean);
+  org = join(tempDir('orgctl-init-'), 'acme-org');
+  const init = cli([
+    'init',
+    org,
+    '--org',
+    'acme',
+    '--owner',
+    'Alice@acme.io',
+    '--github',
+    'alice',
+    '--dependency',
+    `file:${tarball}`,
+  ]);
+  expect(init.stderr).toBe('');
+  expect(init.code).toBe(0);
+  lockFor(org, tarball);
+  const ci = sh('npm', ['ci', '--offline'], org);
+  expect(ci.code, ci.stderr).toBe(0);
+}, 120_000);
+
+describe('npm pack: one package', () => {
+  it('ships the command, the construct API with its types, the schema and the workflow templates; no tests, dist/ or .github', () => {
+    for (const f of [
+      'package/bin/orgctl.mjs',
+      'package/cli/main.ts',
+      'package/constructs/index.ts',
+      'package/types/constructs/index.d.ts',
+      'package/schema/org.schema.json',
+      'package/deploy/github/orgctl-review.yaml',
+      'package/package.json',
+    ])
+      expect(contents).toContain(f);
+    expect(contents.filter((f) => /^package\/(test|dist|org|\.github|node_modules|lint)\//.test(f))).toEqual([]);
+  });
+
+  it('exports the construct API (typed) and the schema', () => {
+    const pkg = JSON.parse(readFileSync(join(org, 'node_modules/orgctl/package.json'), 'utf8'));
+    expect(pkg.exports['.']).toEqual({ types: './types/constructs/index.d.ts', default: './constructs/index.ts' });
+    expect(pkg.exports['./schema/org.schema.json']).toBe('./schema/org.schema.json');
+    expect(pkg.bin).toEqual({ orgctl: 'bin/orgctl.mjs' });
+  });
+});
+
+describe('orgctl init: a new organization repository', () => {
+  it('writes the declaration with the owner as first admin, dist/, workflows, README, CI', () => {
+    const ts = readFileSync(join(org, 'org/org.ts'), 'utf8');
+    expect(ts).toContain("import { Organization } from 'orgctl';");
+    expect(ts).toContain("org.user('alice@acme.io', { github: 'alice', admin: true });");
+    const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
+    expect(pkg.dependencies.orgctl).toBe(`file:${tarball}`);
+    expect(pkg.scripts.test).toBe('tsc --noEmit && orgctl check && orgctl synth --check && orgctl prove');
+    expect(readFileSync(join(org, 'README.md'), 'utf8')).toMatch(/## Who approves what[\s\S]*`engine-change`/);
+    expect(readFileSync(join(org, '.gitignore'), 'utf8')).toContain('node_modules/');
+    expect(readFileSync(join(org, '.ci/run'), 'utf8')).toContain('npm test');
+  });
+
+  it("writes workflows that run the installed orgctl and pass the same validators as orgctl's own", async () => {
+    const dir = join(org, '.github/workflows');
+    const names = readdirSync(dir).sort();
+    expect(names).toEqual(readdirSync(join(ROOT, 'deploy/github')).sort());
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      expect(text).not.toMatch(/npx orgctl/);
+      expect(await allProblems(text, name), name).toEqual([]);
+    }
+    const review = readFileSync(join(dir, 'orgctl-review.yaml'), 'utf8');
+    expect(review).toContain('- run: npm ci --ignore-scripts');
+    expect(review).toContain('npx --no-install orgctl review --github');
+  });
+
+  it("the repository's npm test passes with the installed orgctl: tsc, check, synth --check, prove", OPTS, () => {
+    const t = sh('npm', ['test'], org);
+    expect(t.stderr).not.toMatch(/error/i);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('dist/ is up to date');
+    expect(t.stdout).toMatch(/dist: proved/);
+  });
+
+  it('a typo in a level fails tsc in the repository (the construct API is typed)', OPTS, () => {
+    const file = join(org, 'org/typo.ts');
+    writeFileSync(
+      file,
+      "import org from './org.ts';\norg.namespace('web').grant(org.user('bob@acme.io'), 'r:podz');\n",
+    );
+    writeFileSync(
+      join(org, 'tsconfig.typo.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { allowImportingTsExtensions: true } }),
+    );
+    const r = sh(process.execPath, [join(org, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.typo.json'], org);
+    sh('rm', ['-f', file, join(org, 'tsconfig.typo.json')], org);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/org\/typo\.ts\(2,\d+\): error TS2345: Argument of type '"r:podz"'/);
+  });
+
+  it('refuses a folder that is not empty (exit 2), writing nothing', () => {
+    const r = cli(['init', org, '--org', 'other', '--owner', 'x@y.io']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^orgctl init: .*acme-org is not empty \(it holds .*\): init creates a new repository, in a new or empty folder$/m,
+    );
+  });
+
+  it('names what is missing or malformed (exit 2)', async () => {
+    const dir = join(tempDir(), 'new');
+    expect((await run(['init', dir, '--owner', 'a@b.io'])).stderr).toMatch(/^orgctl init: --org NAME is required$/m);
+    expect((await run(['init', dir, '--org', 'Acme', '--owner', 'a@b.io'])).stderr).toMatch(
+      /^orgctl init: --org "Acme" is not a DNS label/m,
+    );
+    expect((await run(['init', dir, '--org', 'acme', '--owner', 'alice'])).stderr).toMatch(
+      /^orgctl init: --owner "alice" is not an email address$/m,
+    );
+    expect((await run(['init', '--org', 'acme', '--owner', 'a@b.io'])).code).toBe(2);
+    const mixed = await run(['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--spec', 'ts', '--from', '-']);
+    expect(mixed.stderr).toMatch(
+      /--from writes the imported organization as a spec \(org\/org\.yaml\): leave out --spec ts/,
+    );
+    expect(mixed.code).toBe(2);
+  });
+
+  it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', () => {
+    const dir = join(tempDir(), 'y');
+    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).orgctl).toEqual({ spec: 'org/org.yaml' });
+    expect(readFileSync(join(dir, 'org/org.yaml'), 'utf8')).toMatch(/owner: alice@acme.io/);
+    const check = cli(['synth', '--check'], { cwd: dir });
+    expect(check.stdout).toMatch(/^dist\/ is up to date/);
+    expect(check.code).toBe(0);
+  });
+
+  it('--from imports a cluster dump, reporting on stderr what it could not map', () => {
+    const dir = join(tempDir(), 'imported');
+    const dump = join(ROOT, 'test/fixtures/cluster/cluster.json');
+    const r = cli(['init', dir, '--org', 'corp', '--owner', 'alice@corp.io', '--github', 'alice', '--from', dump]);
+    expect(r.stderr).toMatch(
+      /^not imported: RoleBinding team-a\/config: Group sre cannot be a user; declare its members$/m,
+    );
+    expect(r.code).toBe(0);
+    const spec = readFileSync(join(dir, 'org/org.yaml'), 'utf8');
+    expect(spec).toMatch(/name: team-a/);
+    expect(spec).toMatch(/- email: alice@corp.io\n\s+admin: true\n\s+github: alice\n/);
+    expect(cli(['synth', '--check'], { cwd: dir }).code).toBe(0);
+  });
+});
+
+describe('reviewing changes in the repository with the installed orgctl', () => {
+  let first = '';
+  let change = '';
+  beforeAll(() => {
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'The acme organization');
+    first = git('rev-parse', 'HEAD');
+    const ts = readFileSync(join(org, 'org/org.ts'), 'utf8').replace(
+      'export default org;',
+      "org.namespace('web').grant(org.user('bob@acme.io', { github: 'bob' }), 'r:pods');\n\nexport default org;",
+    );
+    writeFileSync(join(org, 'org/org.ts'), ts);
+    const synth = sh('npm', ['run', 'synth'], org);
+    expect(synth.code, synth.stderr).toBe(0);
+    git('add', '-A');
+    git('commit', '-qm', 'bob reads pods in web');
+    change = git('rev-parse', 'HEAD');
+  }, 60_000);
+
+  const changed = (a: string, b: string) =>
+    git('diff', '--name-only', a, b)
+      .split('\n')
+      .flatMap((p) => ['--changed-path', p]);
+
+  it('the owner may make a routine change alone', OPTS, () => {
+    const r = orgctl('review', '--base', first, '--head', change, '--actor', 'alice', ...changed(first, change));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('## orgctl review: ✅ the change may be merged');
+    expect(r.stdout).toContain('- gains r:pods in web');
+    expect(r.code).toBe(0);
+  });
+
+  it('a non-admin may not make it without an approval', OPTS, () => {
+    const r = orgctl('review', '--base', first, '--head', change, '--actor', 'bob', ...changed(first, change));
+    expect(r.stdout).toMatch(/\| `actor-not-admin` \| ❌ \|/);
+    expect(r.code).toBe(1);
+  });
+
+  it('an orgctl upgrade (package.json, package-lock.json) is an engine change', OPTS, () => {
+    const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
+    pkg.dependencies.orgctl = `file:${tarball}#upgrade`;
+    writeFileSync(join(org, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+    writeFileSync(
+      join(org, 'package-lock.json'),
+      readFileSync(join(org, 'package-lock.json'), 'utf8').replace(/\n$/, ' \n'),
+    );
+    git('add', '-A');
+    git('commit', '-qm', 'Upgrade orgctl');
+    const upgrade = git('rev-parse', 'HEAD');
+    const paths = changed(change, upgrade);
+    expect(paths.filter((p) => p !== '--changed-path')).toEqual(['package-lock.json', 'package.json']);
+    const byBob = orgctl('review', '--base', change, '--head', upgrade, '--actor', 'bob', ...paths);
+    expect(byBob.stdout).toMatch(
+      /\| `engine-change` \| ❌ \| changes package-lock\.json, package\.json: outside org\/ and dist\/, an admin who is not an author must approve the head commit/,
+    );
+    expect(byBob.code).toBe(1);
+    const approved = orgctl(
+      'review',
+      '--base',
+      change,
+      '--head',
+      upgrade,
+      '--actor',
+      'bob',
+      '--approved-by',
+      'alice',
+      ...paths,
+    );
+    expect(approved.stdout).toMatch(
+      /\| `engine-change` \| ✅ \| changes package-lock\.json, package\.json; approved by alice/,
+    );
+    expect(approved.code).toBe(0);
+  });
+});

