@@ -331,7 +331,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files, `cdk8s.yaml`)',
+      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files)',
     remediation: OTHER_ADMIN,
   },
   {
