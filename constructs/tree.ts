@@ -9,7 +9,7 @@ import type { Organization } from './organization.ts';
 import { ORG_CHART, ORG_SCOPE } from './props.ts';
 
 /** Constructs outside any Organization's subtree (whose children are orgctl's own, data only). */
-export function outsideOrganizations(root: IConstruct): { orgs: Organization[]; others: IConstruct[] } {
+function outsideOrganizations(root: IConstruct): { orgs: Organization[]; others: IConstruct[] } {
   const orgs: Organization[] = [];
   const others: IConstruct[] = [];
   const stack: IConstruct[] = [root];

@@ -330,8 +330,7 @@ export const RULES = [
     id: 'engine-change',
     stage: 'change',
     severity: 'error',
-    description:
-      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files)',
+    description: 'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files)',
     remediation: OTHER_ADMIN,
   },
   {

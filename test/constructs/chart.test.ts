@@ -64,7 +64,9 @@ describe('Testing.synth of an organization chart', () => {
       expect.objectContaining({
         kind: 'RoleBinding',
         metadata: expect.objectContaining({ namespace: 'ml', name: 'acme:r:full' }),
-        subjects: expect.arrayContaining([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'erin@acme.io' }]),
+        subjects: expect.arrayContaining([
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'erin@acme.io' },
+        ]),
       }),
     );
     expect(clusterObjects(written, 'ord1').some((o) => o.metadata.namespace === 'ml')).toBe(false);
@@ -118,7 +120,7 @@ describe('Testing.synth of an organization chart', () => {
     expect(message).toContain('error invalid-name namespaces/kube-x:');
   });
 
-  it('refuses objects added to the organization\'s chart: they would be left out', () => {
+  it("refuses objects added to the organization's chart: they would be left out", () => {
     const { app, org } = smallOrg({ clusters: ['eu'] });
     new ConfigMap(org.chartFor('eu'), 'settings', { data: { a: '1' } });
     expect(() => Testing.synth(org.chartFor('eu'))).toThrow(
@@ -133,7 +135,7 @@ describe('Testing.synth of an organization chart', () => {
     const { app, org } = smallOrg();
     new ConfigMap(new Chart(app, 'config'), 'settings', { data: { a: '1' } });
     expect(() => Testing.synth(org.chartFor())).toThrow(
-      'error foreign-chart config: a cdk8s chart next to the Organization (1 object): orgctl writes only the organization\'s objects',
+      "error foreign-chart config: a cdk8s chart next to the Organization (1 object): orgctl writes only the organization's objects",
     );
   });
 });
