@@ -37,7 +37,7 @@ export default app;
 `;
 
 const FOREIGN =
-  "error foreign-chart config: a cdk8s chart next to the Organization (1 object): orgctl writes only the organization's objects, the ones the review proves it renders, so this chart would be left out of dist/; synthesize it in a cdk8s app of its own and deliver it with its own Argo CD Application (at config)";
+  "error foreign-chart config: a cdk8s chart next to the Organization, with 1 object (ConfigMap): orgctl writes only the organization's objects, the ones the review proves it renders, so this chart would be left out of dist/; synthesize it in a cdk8s app of its own and deliver it with its own Argo CD Application (at config)";
 
 describe('a chart next to the Organization', () => {
   it('fails orgctl synth and check, naming the chart and where it belongs; dist/ is not written', () => {

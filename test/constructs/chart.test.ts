@@ -124,7 +124,7 @@ describe('Testing.synth of an organization chart', () => {
     const { app, org } = smallOrg({ clusters: ['eu'] });
     new ConfigMap(org.chartFor('eu'), 'settings', { data: { a: '1' } });
     expect(() => Testing.synth(org.chartFor('eu'))).toThrow(
-      "error foreign-chart acme/clusters/eu/settings: added to the organization's chart for cluster eu, whose objects are only what the organization renders: its 1 object would be left out of dist/ and of Testing.synth",
+      "error foreign-chart acme/clusters/eu/settings: added to the organization's chart for cluster eu, whose objects are only what the organization renders: its 1 object (ConfigMap) would be left out of dist/ and of Testing.synth",
     );
     expect(() => app.synth()).toThrow(
       "[acme/clusters/eu] settings: the organization's chart holds only what the organization renders",
@@ -135,7 +135,22 @@ describe('Testing.synth of an organization chart', () => {
     const { app, org } = smallOrg();
     new ConfigMap(new Chart(app, 'config'), 'settings', { data: { a: '1' } });
     expect(() => Testing.synth(org.chartFor())).toThrow(
-      "error foreign-chart config: a cdk8s chart next to the Organization (1 object): orgctl writes only the organization's objects",
+      "error foreign-chart config: a cdk8s chart next to the Organization, with 1 object (ConfigMap): orgctl writes only the organization's objects",
+    );
+  });
+});
+
+describe('an Organization declared in a chart (Testing.chart())', () => {
+  it('synthesizes as in an App; objects put next to it in that chart are refused', () => {
+    const org = new Organization(Testing.chart(), 'acme', { owner: 'alice@acme.io' });
+    org.user('alice@acme.io', { admin: true });
+    org.namespace('web');
+    const objects = Testing.synth(org.chartFor());
+    expect(objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'web')).toBe(true);
+    const holder = org.node.scope as Chart;
+    new ConfigMap(holder, 'settings');
+    expect(() => Testing.synth(org.chartFor())).toThrow(
+      "error foreign-chart test/settings: 1 object (ConfigMap) in the chart that holds the Organization: orgctl writes only the organization's objects",
     );
   });
 });
