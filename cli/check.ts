@@ -1,6 +1,7 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { findOrganization } from '../constructs/tree.ts';
+import { findOrganization, treeFindings } from '../constructs/tree.ts';
 import { rulesOf } from '../model/rules.ts';
+import { compareFindings } from '../model/findings.ts';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -42,7 +43,11 @@ export const command = defineCommand({
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl check: checking policies...');
     const org = findOrganization(loaded.root);
-    const findings = placeFindings(loaded, runPolicies(org.toModel(), { today }, MODEL_RULES));
+    // The rest of the app too: a chart synth would drop, another construct's failing validation.
+    const findings = placeFindings(
+      loaded,
+      [...runPolicies(org.toModel(), { today }, MODEL_RULES), ...treeFindings(loaded.root)].sort(compareFindings),
+    );
     const ok = !findings.some((f) => f.severity === 'error');
     if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
     else {

@@ -10,22 +10,7 @@ import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import type { OrgModel } from '../model/model.ts';
 import { placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
-import { findOrganization, outsideOrganizations } from './tree.ts';
-
-/** Validations other constructs added with `node.addValidation` (the Organization's own run as policies). */
-function otherValidations(root: IConstruct): Finding[] {
-  return outsideOrganizations(root).others.flatMap((c) =>
-    c.node.validate().map(
-      (message): Finding => ({
-        severity: 'error',
-        rule: 'validation',
-        subject: c.node.path,
-        message,
-        source: c.node.path,
-      }),
-    ),
-  );
-}
+import { findOrganization, treeFindings } from './tree.ts';
 
 interface AnalyzedOrganization {
   /** True when no finding is an error. */
@@ -45,7 +30,7 @@ interface AnalyzedOrganization {
  */
 export function analyzeOrganization(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
   const model = findOrganization(root).toModel();
-  const findings = [...runPolicies(model, { today: options.today }), ...otherValidations(root)];
+  const findings = [...runPolicies(model, { today: options.today }), ...treeFindings(root)];
   if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });
   // Clusters share the same objects: judge and check each once.

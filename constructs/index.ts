@@ -1,6 +1,7 @@
 /** orgctl's public API for `org/org.ts`. */
 export { AccessRole, CustomRole, type AccessRoleProps, type CustomRoleProps } from './access-role.ts';
 export { AccessToken, type AccessTokenProps } from './access-token.ts';
+export { OrganizationChart } from './chart.ts';
 export {
   CATALOG,
   findLevel,

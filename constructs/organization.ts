@@ -23,6 +23,20 @@ import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec
 import { User, type UserOptions } from './user.ts';
 import { namespaceDefaultsOf, namespaceProtectionOf, type NamespaceDefaultsProps } from './guard-rails.ts';
 import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
+import type { OrganizationChart } from './chart.ts';
+import type { Manifest } from '../synth/render.ts';
+
+type ChartFactory = (org: Organization, today: () => string) => ReadonlyMap<string, OrganizationChart>;
+/**
+ * Makes an organization's charts, one per cluster: set by chart.ts, which the public API
+ * (constructs/index.ts) loads. The CLI reads declarations without it, so that the commands that
+ * write no YAML load neither cdk8s nor the synthesis.
+ */
+let chartFactory: ChartFactory | undefined;
+/** @internal chart.ts gives its factory. */
+export function provideCharts(factory: ChartFactory): void {
+  chartFactory = factory;
+}
 
 export interface OrganizationProps {
   /** Owner's email: the first admin; only support can change it. */
@@ -86,6 +100,10 @@ export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process
  *
  * Every policy in `policies/org` runs as this construct's validation: `app.synth()`,
  * `Testing.synth()` and `orgctl synth` fail on errors.
+ *
+ * Its objects are cdk8s charts, one per cluster (`chartFor`): `Testing.synth(org.chartFor('lga1'))`
+ * is what `orgctl synth` writes into `dist/lga1/`, and `app.synth()` writes each cluster's objects
+ * into the app's outdir, one `.k8s.yaml` file per cluster.
  */
 export class Organization extends Construct implements OrganizationLike {
   /**
@@ -137,6 +155,7 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly grantIds = new Map<string, number>();
   private readonly tokens: Construct;
   private readonly invites: Construct;
+  private readonly charts?: ReadonlyMap<string, OrganizationChart>;
 
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
@@ -186,6 +205,40 @@ export class Organization extends Construct implements OrganizationLike {
     this.node.addValidation({
       validate: () => errorsOf(runPolicies(this.toModel(), { today: resolveToday(this.today) })),
     });
+    this.charts = chartFactory?.(this, () => resolveToday(this.today));
+  }
+
+  /**
+   * The cdk8s Chart of one cluster's objects: `Testing.synth(org.chartFor('lga1'))` returns
+   * exactly the objects `orgctl synth` writes into `dist/lga1/`, and throws naming the findings
+   * when synthesis would fail. The cluster may be left out when the organization has one.
+   */
+  public chartFor(cluster?: string): OrganizationChart {
+    const charts = this.charts;
+    if (!charts) throw new Error(`${this.node.path}: charts come with orgctl's public API (constructs/index.ts)`);
+    const names = [...charts.keys()];
+    if (cluster === undefined) {
+      if (names.length === 1) return charts.get(names[0]!)!;
+      throw new DeclarationError(
+        this.node.path,
+        `chartFor(cluster): the organization spans ${names.length} clusters (${names.join(', ')}): name one, e.g. Testing.synth(org.chartFor('${names[0]}'))`,
+      );
+    }
+    const chart = charts.get(cluster);
+    if (!chart)
+      throw new DeclarationError(
+        this.node.path,
+        `chartFor(${JSON.stringify(cluster)}): not one of the organization's clusters (${names.join(', ')})`,
+      );
+    return chart;
+  }
+
+  /**
+   * What `Testing.synth(org)` calls: the objects of the organization's one cluster (see
+   * `chartFor`); an organization of several clusters says to name one.
+   */
+  public toJson(): Manifest[] {
+    return this.chartFor().toJson();
   }
 
   /** Declares a user. */

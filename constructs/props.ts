@@ -134,6 +134,8 @@ export interface OrgScope {
 }
 
 export const ORG_SCOPE = Symbol.for('orgctl.Organization');
+/** Marks the organization's own cdk8s charts (one per cluster): any other chart is foreign to orgctl. */
+export const ORG_CHART = Symbol.for('orgctl.OrganizationChart');
 
 /** The Organization a construct belongs to. */
 export function orgOf(c: Construct): OrgScope {

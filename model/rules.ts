@@ -183,6 +183,15 @@ export const RULES = [
     remediation: 'what that construct says',
   },
   {
+    id: 'foreign-chart',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "a cdk8s chart in the declaration's App that is not the organization's (a ConfigMap, a Helm chart), or an object added to one of the organization's charts: orgctl writes only what the organization renders and the review can prove, so it would be left out of `dist/` without a word",
+    remediation:
+      'move it to a cdk8s app of its own, synthesized and delivered apart (its own Argo CD Application); the App orgctl reads holds only the Organization',
+  },
+  {
     id: 'declaration',
     stage: 'declaration',
     severity: 'error',
@@ -321,8 +330,7 @@ export const RULES = [
     id: 'engine-change',
     stage: 'change',
     severity: 'error',
-    description:
-      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files, `cdk8s.yaml`)',
+    description: 'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files)',
     remediation: OTHER_ADMIN,
   },
   {

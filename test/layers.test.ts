@@ -24,7 +24,7 @@ export const LAYERS = [
   'report', //     text, markdown and HTML renderings
   'github', //     the @octokit/rest adapter
   'cli', //        the commands: arguments and the effects (files, git, process)
-  'org', //        the user's declaration and the cdk8s app entry
+  'org', //        the user's declaration
   'bin', //        the executable
 ] as const;
 
