@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env node
 // orgctl's sources are TypeScript, run without a build step. The first run bundles them and
 // their dependencies with esbuild into node_modules/.cache (keyed by the sources' and the
 // installed packages' sizes and times); later runs load that plain JavaScript, which starts

@@ -312,16 +312,23 @@ function pathKeys(path: string): (string | number)[] | undefined {
 }
 
 /**
+ * Specs with positions in their findings: what people write. Parsing with positions costs about
+ * 0.15 s per MB (and 100 bytes of memory per byte), so a generated organization (size L: a 20 MB
+ * JSON spec on one line, whose warnings alone cost 3 s to place) keeps spec paths only.
+ */
+const POSITIONED_SPEC_BYTES = 1024 * 1024;
+
+/**
  * Where spec paths are in a spec's text (YAML or JSON, a subset): `spec.grants[3].levels[0]` →
  * line 14, column 7, the start of its value; a path that is not in the text (a default, a missing
  * field) gets its nearest ancestor's position. The text is parsed with positions on the first
- * question only (a spec without mistakes never is), and never when larger than a YAML spec may be.
+ * question only (a spec without mistakes never is), and never when over POSITIONED_SPEC_BYTES.
  */
 export function specLocator(text: string): (path: string) => Position | undefined {
   let parsed: { readonly doc: Document; readonly lines: LineCounter } | undefined;
   return (path) => {
     const keys = pathKeys(path);
-    if (!keys || text.length > MAX_SPEC_BYTES.yaml) return undefined;
+    if (!keys || text.length > POSITIONED_SPEC_BYTES) return undefined;
     if (!parsed) {
       const lines = new LineCounter();
       parsed = { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };

@@ -33,6 +33,13 @@ function specFile(text: string, name = 'org.yaml'): string {
 }
 
 describe('spec positions', () => {
+  it('a spec over 1 MiB (a generated organization) keeps spec paths only: placing them costs seconds', () => {
+    const padded = `${SPEC}${'#'.repeat(80).concat('\n').repeat(14_000)}`;
+    expect(padded.length).toBeGreaterThan(1024 * 1024);
+    expect(specLocator(padded)('spec.grants[0].levels[1]')).toBeUndefined();
+    expect(specLocator(SPEC)('spec.grants[0].levels[1]')).toBeDefined();
+  });
+
   it('finds a spec path at its value, a missing one at its nearest ancestor, never a construct path', () => {
     const locate = specLocator(SPEC);
     expect(locate('spec.grants[0].levels[1]')).toEqual({ line: 16, column: 24 });
