@@ -211,6 +211,8 @@ export function readSnapshot(docs: readonly ManifestDoc[], label: string): Snaps
 export interface SideDocs {
   readonly docs: readonly ManifestDoc[];
   readonly membership: Membership;
+  /** Their RBAC, when read already. */
+  readonly rbac?: RbacSet;
 }
 
 /**
@@ -220,7 +222,7 @@ export interface SideDocs {
  * so neither side's access shows it. Only diffSnapshots(base, head) may read such a pair.
  */
 export function readSnapshotPair(base: SideDocs, head: SideDocs): { base: Snapshot; head: Snapshot } {
-  const [baseRbac, headRbac] = [readRbac(base.docs), readRbac(head.docs)];
+  const [baseRbac, headRbac] = [base.rbac ?? readRbac(base.docs), head.rbac ?? readRbac(head.docs)];
   const only = affectedSubjects(base, head, baseRbac, headRbac);
   if (!only)
     return {

@@ -1,6 +1,7 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { readRbac } from '../analysis/objects.ts';
 import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '../analysis/snapshot.ts';
 import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
@@ -36,7 +37,13 @@ export function loadSnapshots(
   base: string,
   head: string,
   io: Io,
-): { base: Snapshot; head: Snapshot; headSide: LoadedSide; headDocs: SideDocs; cache: DocumentCache } {
+): {
+  base: Snapshot;
+  head: Snapshot;
+  headSide: LoadedSide;
+  headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>;
+  cache: DocumentCache;
+} {
   const cache: DocumentCache = new Map(); // what did not change is parsed once, and is one object
   const read = (spec: string, label: string) => {
     io.progress?.(`reading ${label} ${spec}...`);
@@ -47,12 +54,10 @@ export function loadSnapshots(
   };
   const b = read(base, 'base');
   const h = read(head, 'head');
-  const pair = readSnapshotPair(
-    { docs: b.side.docs, membership: b.membership },
-    { docs: h.side.docs, membership: h.membership },
-  );
+  // Head's RBAC is read once, for the diff and for the proof.
+  const headDocs = { docs: h.side.docs, membership: h.membership, rbac: readRbac(h.side.docs) };
+  const pair = readSnapshotPair({ docs: b.side.docs, membership: b.membership }, headDocs);
   io.progress?.('');
-  const headDocs = { docs: h.side.docs, membership: h.membership };
   return { base: pair.base, head: pair.head, headSide: h.side, headDocs, cache };
 }
 

@@ -41,7 +41,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
   io.progress?.('proving head dist/ (re-rendering it with this engine)...');
-  const proof = proveOutput(headSide.files, headSide.docs, resolveToday(change.today, io.env));
+  const proof = proveOutput(headSide.files, headSide.docs, resolveToday(change.today, io.env), headDocs);
   io.progress?.('');
   return { diff, verdict: withResults(withResults(rules, change.extra ?? []), proofResults(proof)) };
 }

@@ -43,6 +43,8 @@ interface ImportOptions {
   readonly org?: string;
   /** The owner's email. @default the first admin found */
   readonly owner?: string;
+  /** The documents' RBAC and membership, when the caller has read them already (the review). */
+  readonly read?: { readonly rbac: RbacSet; readonly membership: Membership };
 }
 
 interface ImportResult {
@@ -143,12 +145,14 @@ interface ImportSource {
  * membership is not an error: it is someone's hand-written RBAC.
  */
 export function readSource(docs: readonly ManifestDoc[], options: ImportOptions): ImportSource {
-  const rbac = readRbac(docs);
-  let membership: Membership | undefined;
-  try {
-    membership = readMembership(docs, 'the input');
-  } catch (e) {
-    if (!(e instanceof SnapshotError)) throw e;
+  const rbac = options.read?.rbac ?? readRbac(docs);
+  let membership: Membership | undefined = options.read?.membership;
+  if (!membership) {
+    try {
+      membership = readMembership(docs, 'the input');
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+    }
   }
   const org = options.org ?? membership?.org.name ?? 'org';
   const clusters = membership?.org.clusters ?? [];

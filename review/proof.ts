@@ -16,7 +16,8 @@ import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
 import type { RuleId } from '../model/rules.ts';
 import { importRbac } from './import.ts';
-import type { ManifestDoc } from '../analysis/objects.ts';
+import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
+import type { Membership } from '../analysis/snapshot.ts';
 import type { RuleResult } from '../policies/change/context.ts';
 
 /** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
@@ -98,8 +99,13 @@ function differences(written: readonly OutputFileText[], rendered: ReadonlyMap<s
  * Proves `files` (an output folder, read strictly into `docs`) is exactly what orgctl renders from
  * the organization they describe, on `today`, and judges that organization by every policy.
  */
-export function proveOutput(files: readonly OutputFileText[], docs: readonly ManifestDoc[], today: string): Proof {
-  const { spec } = importRbac(docs);
+export function proveOutput(
+  files: readonly OutputFileText[],
+  docs: readonly ManifestDoc[],
+  today: string,
+  read?: { readonly rbac: RbacSet; readonly membership: Membership },
+): Proof {
+  const { spec } = importRbac(docs, read ? { read } : {});
   const root = new Construct(undefined as never, '');
   try {
     Organization.fromSpec(root, spec, { today, schema: false });
