@@ -35,39 +35,6 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** UTF-8 bytes: the API server measures sizes in bytes, not UTF-16 code units. */
 export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-/** Printable ASCII but `"` and `\\`: JSON writes such a string as it is, between quotes. */
-const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/**
- * `byteLength(JSON.stringify(value))` without writing the text (a large output's objects are
- * measured one by one: writing them all cost more than the rest of the size check).
- */
-export function jsonByteLength(value: unknown): number {
-  if (typeof value === 'string') return PLAIN_JSON.test(value) ? value.length + 2 : byteLength(JSON.stringify(value));
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value).length : 4;
-  if (typeof value === 'boolean') return value ? 4 : 5;
-  if (value === null) return 4;
-  if (Array.isArray(value)) {
-    let n = 2 + Math.max(0, value.length - 1);
-    for (const item of value)
-      n += item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 4 : jsonByteLength(item);
-    return n;
-  }
-  if (typeof value === 'object') {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return byteLength(JSON.stringify(value));
-    let n = 2;
-    let first = true;
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      n += (first ? 0 : 1) + jsonByteLength(key) + 1 + jsonByteLength(item);
-      first = false;
-    }
-    return n;
-  }
-  return 0;
-}
-
 /** `IsDNS1123Label`. */
 function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';

@@ -12,7 +12,6 @@ import {
   ANNOTATIONS_MAX_BYTES,
   byteLength,
   CONFIGMAP_DATA_MAX_BYTES,
-  jsonByteLength,
   labelValueProblem,
   NAME_RULE,
   REQUEST_MAX_BYTES,
@@ -113,7 +112,7 @@ export const objectSize: OrgRule = {
     for (const o of objectsOf(model, ctx)) {
       const report = (message: string) =>
         out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
-      const bytes = jsonByteLength(o);
+      const bytes = byteLength(JSON.stringify(o));
       if (bytes > REQUEST_MAX_BYTES)
         report(
           `is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`,
