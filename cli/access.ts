@@ -7,7 +7,7 @@ import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts'
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format table|json|html] [--out FILE] [--no-bootstrap]
+const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format text|json|html] [--out FILE] [--no-bootstrap]
 
 The access matrix of the manifests in DIR (default dist/): for every subject (users, service
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
@@ -31,7 +31,7 @@ export const command = defineCommand({
   name: 'access',
   summary: 'Levels and privilege classes of every subject in every namespace.',
   help: ACCESS_HELP,
-  flags: { dir: 'string', format: ['table', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
+  flags: { dir: 'string', format: ['text', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
   run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
     const authz = loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });

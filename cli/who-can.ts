@@ -7,7 +7,7 @@ import { isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format table|json] [--no-bootstrap]
+const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format text|json] [--no-bootstrap]
 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
@@ -35,7 +35,7 @@ export const command = defineCommand({
     namespace: 'string',
     subresource: 'string',
     dir: 'string',
-    format: ['table', 'json'],
+    format: ['text', 'json'],
     [NO_BOOTSTRAP_FLAG]: 'boolean',
   },
   aliases: { n: 'namespace' },
