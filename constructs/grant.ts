@@ -2,6 +2,8 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { DeclarationError, assertDate, declaredSource } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 
+const NONE: readonly never[] = Object.freeze([]);
+
 export interface GrantProps {
   /** Email of the user (a User's `email`). */
   readonly user: string;
@@ -43,10 +45,11 @@ export class Grant {
     this.source = declaredSource(path, props.source);
     this.user = props.user;
     this.namespace = props.namespace;
-    this.levels = props.levels ?? [];
-    this.roles = props.roles ?? [];
-    this.customRoles = props.customRoles ?? [];
-    this.rules = props.rules ?? [];
+    // One shared empty list, not one each: an organization may declare 100,000s of grants.
+    this.levels = props.levels ?? NONE;
+    this.roles = props.roles ?? NONE;
+    this.customRoles = props.customRoles ?? NONE;
+    this.rules = props.rules ?? NONE;
     if (!this.levels.length && !this.roles.length && !this.customRoles.length && !this.rules.length) {
       throw new DeclarationError(sourceText(this.source), 'a grant needs at least one level, role or custom rule');
     }

@@ -479,11 +479,7 @@ describe('import phases', () => {
         levels: string[],
         customRoles: string[] = [],
         rules: PolicyRule[] = [],
-      ) =>
-        [user, { user, namespace, levels: new Set(levels), customRoles: new Set(customRoles), rules }] as [
-          string,
-          FoundGrant,
-        ];
+      ) => [user, { user, namespace, levels, customRoles, rules }] as [string, FoundGrant];
       const grantable = grantableLevels()[0]!;
       const written: PolicyRule[] = [{ verbs: ['get'], resources: ['pods'], apiGroups: [''] }];
       const grants = new Map([
