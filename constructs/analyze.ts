@@ -9,7 +9,7 @@ import { runPolicies } from '../policies/org/index.ts';
 import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import type { OrgModel } from '../model/model.ts';
-import { placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
+import { objectsOnce, placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
 import { findOrganization, treeFindings } from './tree.ts';
 
 interface AnalyzedOrganization {
@@ -34,7 +34,7 @@ export function analyzeOrganization(root: IConstruct, options: { readonly today:
   if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });
   // Clusters share the same objects: judge and check each once.
-  const objects = [...new Set(placed.flatMap((p) => p.objects))];
+  const objects = objectsOnce(placed);
   // The output is judged by what its RBAC really allows, not by level names.
   const judged = [...findings, ...judgeManifests(model, objects)].sort(compareFindings);
   return { ok: !judged.some((f) => f.severity === 'error'), findings: judged, model, placed, objects };

@@ -359,16 +359,14 @@ export class Organization extends Construct implements OrganizationLike {
         rules: r.rules,
         source: r.source,
       })),
-      grants: this.grantList.map((g) => ({
-        user: g.user.toLowerCase(),
-        namespace: g.namespace,
-        levels: g.levels,
-        roles: g.roles,
-        customRoles: g.customRoles,
-        rules: g.rules,
-        ...(g.expires !== undefined ? { expires: g.expires } : {}),
-        source: g.source,
-      })),
+      // Two literals, not a spread of a conditional one: 100,000s of grants at size L.
+      grants: this.grantList.map((g) => {
+        const { namespace, levels, roles, customRoles, rules, expires, source } = g;
+        const user = g.user.toLowerCase();
+        return expires !== undefined
+          ? { user, namespace, levels, roles, customRoles, rules, expires, source }
+          : { user, namespace, levels, roles, customRoles, rules, source };
+      }),
       tokens: kids(this.tokens, AccessToken).map((t) => ({
         id: t.tokenId,
         ...(t.displayName !== undefined ? { name: t.displayName } : {}),

@@ -575,7 +575,9 @@ export function grantSpecs(
       // grant); their other grants are rendered all the same, so they are carried over.
       const admin = people.get(g.user) === true;
       const all = addAll.has(g.user);
-      const levels = g.levels.filter((l) => !(all && grantable.has(l)) && !(admin && l === 'w:full')).sort();
+      const kept =
+        all || admin ? g.levels.filter((l) => !(all && grantable.has(l)) && !(admin && l === 'w:full')) : g.levels;
+      const levels = kept.length > 1 ? [...kept].sort() : kept;
       if (levels.length) specs.push({ user: g.user, namespace: g.namespace, levels });
       for (const c of [...g.customRoles].sort()) specs.push({ user: g.user, namespace: g.namespace, customRole: c });
       if (g.rules.length) specs.push({ user: g.user, namespace: g.namespace, rules: g.rules.map(ordered) });

@@ -571,6 +571,19 @@ export function placeOrganization(model: OrgModel, options: RenderOptions): read
   return placed;
 }
 
+const objectsCache = new WeakMap<readonly Placed[], readonly Manifest[]>();
+
+/** Every placed object once (clusters share them), listed once per placement for every reader. */
+export function objectsOnce(placed: readonly Placed[]): readonly Manifest[] {
+  const known = objectsCache.get(placed);
+  if (known) return known;
+  const seen = new Set<Manifest>();
+  for (const p of placed) for (const o of p.objects) seen.add(o);
+  const objects = [...seen];
+  objectsCache.set(placed, objects);
+  return objects;
+}
+
 function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   if (model.systemNamespace !== systemNamespaceOf(model.name)) throw new Error('inconsistent system namespace');
   const maxBytes = options.maxBindingBytes ?? MAX_OBJECT_BYTES;

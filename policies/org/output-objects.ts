@@ -5,7 +5,7 @@
  * and holds whichever declaration synced last. Rendering is shared with synthesis (cached).
  */
 import type { OrgModel } from '../../model/model.ts';
-import { declaredAt, placeOrganization, type Manifest } from '../../synth/render.ts';
+import { declaredAt, objectsOnce, placeOrganization, type Manifest } from '../../synth/render.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {
@@ -18,11 +18,8 @@ import {
 } from './kubernetes-names.ts';
 
 /** Every object once (clusters share them). */
-function objectsOf(model: OrgModel, ctx: PolicyContext): Manifest[] {
-  const seen = new Set<Manifest>();
-  for (const p of placeOrganization(model, { today: ctx.today })) for (const o of p.objects) seen.add(o);
-  return [...seen];
-}
+const objectsOf = (model: OrgModel, ctx: PolicyContext): readonly Manifest[] =>
+  objectsOnce(placeOrganization(model, { today: ctx.today }));
 
 const describeObject = (o: Manifest): string =>
   `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
