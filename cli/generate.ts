@@ -3,12 +3,18 @@ import { toYamlDocument } from '../synth/yaml.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 
-const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--seed S] [--format yaml|json]
+const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--invites I]
+                       [--seed S] [--format yaml|json]
 
 Prints a valid, realistic organization spec: most users in a few namespaces and some in many, a
 few admins, tokens with 1-5 namespaces, some deactivated users, invites and custom-RBAC tokens.
-The same seed gives the same spec. Sizes of the benchmark: S 200/50/2000/20, M 2000/400/20000/200,
-L 10000/2000/100000/1000.`;
+The same seed gives the same spec. Past 2,560 namespaces it declares delivery.shards (one shard per
+80 namespaces or so, a power of two) so that every Argo CD Application stays within its limits.
+Sizes of the benchmark (users/namespaces/grants/tokens[/invites]): S 200/50/2000/20,
+M 2000/400/20000/200, L 10000/2000/100000/1000, XL 50000/10000/500000/5000/20000.
+
+  --admins A   admins among the users (default users / 500, at least 2)
+  --invites I  pending and revoked invitations (default users / 200, at least 1)`;
 
 function count(v: string | undefined, name: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
@@ -27,6 +33,7 @@ export const command = defineCommand({
     grants: 'string',
     tokens: 'string',
     admins: 'string',
+    invites: 'string',
     seed: 'string',
     format: ['yaml', 'json'],
   },
@@ -48,6 +55,7 @@ export const command = defineCommand({
       grants: need('grants', 0),
       tokens: need('tokens', 0),
       ...(admins !== undefined ? { admins } : {}),
+      ...(flags.invites !== undefined ? { invites: count(flags.invites, 'invites')! } : {}),
       seed,
     });
     // Grants are distinct (person, namespace) pairs of non-admins: a small organization holds fewer.

@@ -17,6 +17,18 @@ interface GenerateOptions {
   readonly seed?: number;
   /** @default ['lga1'] */
   readonly clusters?: readonly string[];
+  /** @default max(1, users / 200) */
+  readonly invites?: number;
+}
+
+/** Namespaces one shard holds on average once the default 32 shards would be over Argo CD's limits. */
+const NAMESPACES_PER_SHARD = 80;
+const DEFAULT_SHARDS = 32;
+
+/** The shard count a generated organization declares: none (the default) until it needs more. */
+function shardsFor(namespaces: number): number | undefined {
+  if (namespaces <= DEFAULT_SHARDS * NAMESPACES_PER_SHARD) return undefined;
+  return 2 ** Math.ceil(Math.log2(namespaces / NAMESPACES_PER_SHARD));
 }
 
 /** mulberry32: small, fast, and the same sequence everywhere. */
@@ -103,12 +115,13 @@ export function generateSpec(o: GenerateOptions): OrgSpec {
       ...(i % 4 === 0 ? { owner: email(0) } : {}),
     };
   });
-  const invites = Array.from({ length: Math.max(1, Math.floor(o.users / 200)) }, (_, i) => ({
+  const invites = Array.from({ length: o.invites ?? Math.max(1, Math.floor(o.users / 200)) }, (_, i) => ({
     email: `invitee${i}@acme.io`,
     sso: true,
     ...(i % 5 === 4 ? { state: 'revoked' as const } : {}),
     grants: [{ namespace: `ns-${skewed(o.namespaces)}`, levels: ['r:full'] }],
   }));
+  const shards = shardsFor(o.namespaces);
   return {
     apiVersion: 'orgctl/v1',
     kind: 'Organization',
@@ -122,6 +135,7 @@ export function generateSpec(o: GenerateOptions): OrgSpec {
       grants,
       tokens,
       invites,
+      ...(shards !== undefined ? { delivery: { shards } } : {}),
     },
   };
 }

@@ -2,7 +2,7 @@
 import { type Finding, sourceText } from '../model/findings.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import type { OrgModel } from '../model/model.ts';
-import { CLUSTER_SHARD, headerOf, shardOf, type Placed, type RenderedFile } from './render.ts';
+import { CLUSTER_SHARD, headerOf, isHashPlaced, shardOf, type Placed, type RenderedFile } from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
 export interface OutputFile {
@@ -19,7 +19,7 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */
 export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): number | undefined {
   const units = placed
-    .filter((p) => p.shard !== CLUSTER_SHARD)
+    .filter((p) => isHashPlaced(p.shard))
     .map((p) => ({
       cluster: p.cluster,
       key: p.key,
@@ -58,7 +58,7 @@ export function shardFindings(
     const over = `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application`;
     // The cluster-wide shard is not split by the shard count: saying "raise it" would mislead.
     const advice = f.path.endsWith(`/${CLUSTER_SHARD}/resources.yaml`)
-      ? `this is the cluster-wide shard (the catalog's ClusterRoles, the system namespace and the membership ConfigMaps of ${model.users.length} users), which more shards do not split; an organization this large is beyond what orgctl delivers today`
+      ? `this is the cluster-wide shard (the catalog's ClusterRoles, the system namespace and the admins' bindings; the membership ConfigMaps already have shards of their own when they do not fit here), which more shards do not split; an organization this large is beyond what orgctl delivers today`
       : (() => {
           const fit = fittingShardCount(model, placed);
           return fit

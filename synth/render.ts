@@ -33,7 +33,8 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { unicodeEscape } from './yaml.ts';
+import { toYamlDocument, unicodeEscape } from './yaml.ts';
+import { SHARD_LIMITS } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
 import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
@@ -543,6 +544,48 @@ export function shardOf(key: string, shards: number): string {
 
 /** Cluster-wide objects (ClusterRoles) and orgctl's own system namespace live in a shard of their own. */
 export const CLUSTER_SHARD = 'cluster';
+/**
+ * The membership ConfigMaps' own shards (`members-00`, ...), written only when the cluster shard
+ * would not fit one Argo CD Application with them.
+ */
+const MEMBERS_SHARD = 'members';
+const membersShard = (i: number): string => `${MEMBERS_SHARD}-${String(i).padStart(2, '0')}`;
+
+/** Whether a shard is placed by shardOf (a namespace's or a token's), not one of orgctl's own. */
+export const isHashPlaced = (shard: string): boolean => shard.startsWith('shard-');
+
+/** Room left in a shard's file for its header comment. */
+const HEADER_ROOM = 1024;
+const documentLength = (o: Manifest): number => toYamlDocument(o as unknown as Record<string, unknown>).length + 4;
+
+/** Whether objects written as one file fit one Argo CD Application (SHARD_LIMITS, as shard-limit measures them). */
+function fitsOneApplication(objects: readonly Manifest[]): boolean {
+  if (objects.length > SHARD_LIMITS.objects) return false;
+  let length = HEADER_ROOM;
+  for (const o of objects) {
+    length += documentLength(o);
+    if (length > SHARD_LIMITS.bytes) return false;
+  }
+  return true;
+}
+
+/** The membership ConfigMaps in order, packed into as few shards as fit one Application each. */
+function packMembership(members: readonly Manifest[]): Manifest[][] {
+  const shards: Manifest[][] = [];
+  let length = Number.POSITIVE_INFINITY;
+  for (const o of members) {
+    const size = documentLength(o);
+    const last = shards[shards.length - 1];
+    if (!last || last.length >= SHARD_LIMITS.objects || length + size > SHARD_LIMITS.bytes) {
+      shards.push([o]);
+      length = HEADER_ROOM + size;
+    } else {
+      last.push(o);
+      length += size;
+    }
+  }
+  return shards;
+}
 /** The folder name of the one cluster of an organization that names none (Argo CD's own name for it). */
 export const DEFAULT_CLUSTER = 'in-cluster';
 
@@ -590,13 +633,18 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const subjects = new Subjects(model);
   const { bindings, customRoles, roleSources } = collectBindings(model, options.today, subjects);
   const sys = model.systemNamespace;
-  const clusterWide = [
-    ...clusterRoles(model),
-    namespaceObject(model, sys),
-    ...membership(model),
+  const roles = clusterRoles(model);
+  const systemNamespace = namespaceObject(model, sys);
+  const members = membership(model);
+  const adminsAndProtection = [
     ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
     ...protectionObjects(model),
   ];
+  // The membership ConfigMaps stay in the cluster shard while it fits one Argo CD Application;
+  // past that (tens of thousands of people), they move to shards of their own.
+  const inCluster = [...roles, systemNamespace, ...members, ...adminsAndProtection];
+  const membersShards = fitsOneApplication(inCluster) ? [] : packMembership(members);
+  const clusterWide = membersShards.length ? [...roles, systemNamespace, ...adminsAndProtection] : inCluster;
   const perNamespace = new Map(
     model.namespaces.map((n) => [
       n.name,
@@ -617,6 +665,10 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const out: Placed[] = [];
   for (const cluster of clusters) {
     out.push({ cluster, shard: CLUSTER_SHARD, unit: CLUSTER_SHARD, key: CLUSTER_SHARD, objects: clusterWide });
+    membersShards.forEach((objects, i) => {
+      const shard = membersShard(i);
+      out.push({ cluster, shard, unit: 'membership', key: shard, objects });
+    });
     for (const n of model.namespaces) {
       if (n.clusters.length && !n.clusters.includes(cluster)) continue;
       out.push({
@@ -679,7 +731,7 @@ export function isOutputPath(path: string): boolean {
     path === MEMBERS_FILE ||
     path === ARGOCD_FILES.applicationSet ||
     path === ARGOCD_FILES.appProject ||
-    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,})\/resources\.yaml$/.test(path)
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/(cluster|shard-\d{2,}|members-\d{2,})\/resources\.yaml$/.test(path)
   );
 }
 

@@ -7,7 +7,10 @@ import { Organization } from '../constructs/index.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
-import { membershipData } from '../synth/render.ts';
+import { isOutputPath, membershipData } from '../synth/render.ts';
+import { SHARD_LIMITS } from '../model/rules.ts';
+import { parseOutput } from '../cli/manifests.ts';
+import { proveOutput } from '../review/proof.ts';
 import { readMembership } from '../analysis/snapshot.ts';
 import { TODAY, lineDiff, run } from './helpers.ts';
 
@@ -248,5 +251,63 @@ describe('membership at 12,000 invites and 10,000 tokens (issue 12, section 4)',
     expect([...m.users.values()]).toEqual(data.users);
     expect(m.invites.size).toBe(12_000);
     expect(m.tokens.size).toBe(10_000);
+  });
+});
+
+describe('membership in shards of its own (issue 16: 50,000 people within every Argo CD limit)', () => {
+  // 40,000 invites are about 7 MB of membership data: more than one Argo CD Application holds.
+  const spec = generateSpec({ users: 60, namespaces: 40, grants: 200, tokens: 10, invites: 40_000, seed: 16 });
+  const result = synthSpec(spec);
+  const files = result.files.map((f) => ({ ...f, label: f.path }));
+  const shards = files.filter((f) => f.path.endsWith('/resources.yaml'));
+  const docsOf = (path: string) => parseCanonicalYaml(shards.find((f) => f.path === path)!.content)!;
+
+  it('moves the membership ConfigMaps to members-NN shards, each file within 1,500 objects and 4 MiB', () => {
+    const members = shards.filter((f) => /\/members-\d\d\//.test(f.path)).map((f) => f.path);
+    expect(members).toEqual(['lga1/members-00/resources.yaml', 'lga1/members-01/resources.yaml']);
+    for (const f of shards) {
+      expect(f.content.length, f.path).toBeLessThanOrEqual(SHARD_LIMITS.bytes);
+      expect(parseCanonicalYaml(f.content)!.length, f.path).toBeLessThanOrEqual(SHARD_LIMITS.objects);
+      expect(isOutputPath(f.path), f.path).toBe(true);
+    }
+    const kinds = (path: string) => docsOf(path).map((o) => o.kind);
+    expect(kinds('lga1/cluster/resources.yaml')).not.toContain('ConfigMap');
+    for (const path of members) expect(new Set(kinds(path))).toEqual(new Set(['ConfigMap']));
+  });
+
+  it('is read back whole, and proves itself (the review reads membership from any of its files)', () => {
+    const docs = parseOutput(files);
+    expect(readMembership(docs, 'head').invites.size).toBe(40_000);
+    const proof = proveOutput(files, docs, TODAY);
+    expect(proof.differences).toEqual([]);
+    expect(proof.ok).toBe(true);
+  });
+
+  it('stays in the cluster shard while that fits: smaller organizations keep their layout', () => {
+    const small = synthSpec(generateSpec({ ...S, invites: 2_000 }));
+    expect(small.files.map((f) => f.path).filter((p) => p.includes('/members-'))).toEqual([]);
+  });
+});
+
+describe('orgctl generate at size XL', () => {
+  it('declares a shard count once the default 32 would be over the limits, and takes --invites', async () => {
+    expect(generateSpec({ ...S, namespaces: 2_560 }).spec.delivery).toBeUndefined();
+    expect(generateSpec({ ...S, namespaces: 10_000, grants: 0 }).spec.delivery).toEqual({ shards: 128 });
+    const r = await run([
+      'generate',
+      '--users',
+      '30',
+      '--namespaces',
+      '3',
+      '--grants',
+      '5',
+      '--tokens',
+      '1',
+      '--invites',
+      '7',
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(r.stdout).spec.invites).toHaveLength(7);
   });
 });
