@@ -32,7 +32,7 @@ export interface LockedEngine {
 }
 
 /** The files whose change is an upgrade (or downgrade) of the engine an organization runs. */
-export const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
+const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
 
 /** The largest head proof read (a proof lists one difference a file, and the policies' findings). */
 export const MAX_HEAD_PROOF_BYTES = 16 * 2 ** 20;
@@ -119,7 +119,7 @@ export type HeadProofCheck =
   | { readonly accepted: true; readonly version: string }
   | { readonly accepted: false; readonly reason: string };
 
-export interface HeadProofInput {
+interface HeadProofInput {
   /** The head proof as read: parsed, or why it could not be. */
   readonly proof: HeadProof | string;
   /** What head's package-lock.json installs for orgctl, or why it is unknown. */

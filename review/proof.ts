@@ -26,7 +26,7 @@ export interface OutputFileText extends OutputFile {
   readonly label: string;
 }
 
-export interface Proof {
+interface Proof {
   /** True when the output is exactly what orgctl renders from its own data, and no policy fails on it. */
   readonly ok: boolean;
   /** Where the output differs from its re-rendering: `file#document: what`. Empty when it is orgctl's. */
@@ -147,7 +147,7 @@ function firstDifferences(differences: readonly string[], max = 20): string {
 }
 
 /** A head proof given to the review (`--head-proof`), judged, and the engine judging it. */
-export interface HeadProofJudged {
+interface HeadProofJudged {
   readonly check: HeadProofCheck;
   readonly running: Engine;
 }

@@ -127,3 +127,32 @@ export function deployerSpec() {
     },
   };
 }
+
+/** `git` in `repo` with a committer set: its standard output, trimmed; a failure throws its stderr. */
+export function gitIn(repo: string): (...args: string[]) => string {
+  return (...args) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout.trim();
+  };
+}
+
+/** A RoleBinding that gives bob (not an admin) w:full in web, as a block of YAML lines (a forgery). */
+export const W_FULL_FOR_BOB = [
+  'apiVersion: rbac.authorization.k8s.io/v1',
+  'kind: RoleBinding',
+  'metadata:',
+  '  name: acme:w:full-extra',
+  '  namespace: web',
+  'roleRef:',
+  '  apiGroup: rbac.authorization.k8s.io',
+  '  kind: ClusterRole',
+  '  name: acme:w:full',
+  'subjects:',
+  '- apiGroup: rbac.authorization.k8s.io',
+  '  kind: User',
+  '  name: bob@acme.io',
+];

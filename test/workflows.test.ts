@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROOT, tempDir } from './helpers.ts';
+import { gitIn, ROOT, tempDir } from './helpers.ts';
 import { actionlintProblems, allProblems, schemaProblems, yamlProblems } from './workflow-lint.ts';
 
 const SOURCE = 'deploy/github';
@@ -195,13 +195,7 @@ describe('the privileged review workflow', () => {
 
   function headRepo(files: (dist: string) => void): string {
     const repo = tempDir();
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     mkdirSync(join(repo, 'dist'));
     files(join(repo, 'dist'));
@@ -297,13 +291,7 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
   /** A repository with refs/remotes/base and refs/remotes/pull/head, as the fetch step leaves them. */
   function upgradeRepo(head: (repo: string) => void): string {
     const repo = tempDir();
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     mkdirSync(join(repo, 'dist'));
     writeFileSync(join(repo, 'dist/members.json'), '{}\n');
@@ -357,14 +345,7 @@ describe('the rolling window of mass-removal', () => {
   /** Runs the window step as GitHub would, in a base repository of `commits` commits; its output. */
   function windowOf(commits: number, distFrom: number): string {
     const repo = tempDir();
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      return r.stdout.trim();
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     for (let i = 0; i < commits; i++) {
       writeFileSync(join(repo, 'n'), String(i));

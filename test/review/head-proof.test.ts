@@ -4,11 +4,10 @@
  * proof only for an upgrade, from another version, exactly the one head's package-lock.json
  * installs, and never in place of head-policies or any change rule. Through the CLI.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, run, tempDir } from '../helpers.ts';
+import { cli, gitIn, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEW = '9.0.0-test';
@@ -45,21 +44,7 @@ function forgedDist(role = 'acme:w:full', from = join(ROOT, 'dist')): string {
   const shard = join(dir, 'lga1/shard-17/resources.yaml');
   writeFileSync(
     shard,
-    `${readFileSync(shard, 'utf8')}---\n${[
-      'apiVersion: rbac.authorization.k8s.io/v1',
-      'kind: RoleBinding',
-      'metadata:',
-      '  name: acme:w:full-extra',
-      '  namespace: web',
-      'roleRef:',
-      '  apiGroup: rbac.authorization.k8s.io',
-      '  kind: ClusterRole',
-      `  name: ${role}`,
-      'subjects:',
-      '- apiGroup: rbac.authorization.k8s.io',
-      '  kind: User',
-      '  name: bob@acme.io',
-    ].join('\n')}\n`,
+    `${readFileSync(shard, 'utf8')}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', `name: ${role}\n`)}\n`,
   );
   return dir;
 }
@@ -160,14 +145,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
 
   it('reads head package-lock.json from the head git ref', async () => {
     const repo = tempDir('orgctl-upgrade-repo-');
-    const git = (...args: string[]) => {
-      const g = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (g.status !== 0) throw new Error(g.stderr);
-      return g.stdout.trim();
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
     writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(VERSION)));
