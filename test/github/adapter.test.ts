@@ -458,6 +458,65 @@ describe('a head dist/ that cannot be judged', () => {
   });
 });
 
+describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
+  it("passes output-proof on the head engine's proof, and the check run says which version proved it", async () => {
+    const { cpSync, readdirSync, statSync } = await import('node:fs');
+    // What a later orgctl renders: every object labelled. The head lock installs that version.
+    const upgraded = join(tempDir(), 'dist');
+    cpSync(head, upgraded, { recursive: true });
+    const relabel = (d: string): void => {
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) relabel(p);
+        else if (p.endsWith('.yaml'))
+          writeFileSync(
+            p,
+            readFileSync(p, 'utf8').replace(
+              /^( *)app\.kubernetes\.io\/managed-by: orgctl$/gm,
+              '$&\n$1orgctl.io/engine: next',
+            ),
+          );
+      }
+    };
+    relabel(upgraded);
+    const proof = join(tempDir(), 'head-proof.json');
+    writeFileSync(
+      proof,
+      JSON.stringify({ engine: { name: 'orgctl', version: '9.0.0' }, ok: true, differences: [], findings: [] }),
+    );
+    const lock = join(tempDir(), 'package-lock.json');
+    writeFileSync(
+      lock,
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/orgctl': { version: '9.0.0' } } }),
+    );
+    standin = await startStandin(
+      defaultState({
+        ...alicePr,
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+        files: [
+          { filename: 'package.json', status: 'modified' },
+          { filename: 'package-lock.json', status: 'modified' },
+          { filename: 'dist/lga1/cluster/resources.yaml', status: 'modified' },
+        ],
+      }),
+    );
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 'ghs_test',
+    });
+    const flags = { base, head: upgraded, 'head-proof': proof, 'head-lock': lock };
+    const code = await reviewOnGitHub(flags, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(io.errs).toEqual([]);
+    expect(code).toBe(0);
+    expect(standin.state.checkRuns[0]!.conclusion).toBe('success');
+    expect(standin.state.comments[0]!.body).toMatch(
+      /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 9\.0\.0 /,
+    );
+  });
+});
+
 describe('runs that race', () => {
   it('an approval withdrawn while a run judged it: that run posts nothing (the newer run decides)', async () => {
     standin = await startStandin(
