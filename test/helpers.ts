@@ -1,6 +1,6 @@
 /** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
@@ -156,3 +156,28 @@ export const W_FULL_FOR_BOB = [
   '  kind: User',
   '  name: bob@acme.io',
 ];
+
+/**
+ * A copy of the output `from` as a later orgctl might render it: every object labelled
+ * `orgctl.io/engine: VERSION`. Access is unchanged; every file differs from what this orgctl renders.
+ */
+export function relabelledCopy(from: string, version: string): string {
+  const dir = join(tempDir('orgctl-upgraded-'), 'dist');
+  cpSync(from, dir, { recursive: true });
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.yaml'))
+        writeFileSync(
+          p,
+          readFileSync(p, 'utf8').replace(
+            /^( *)app\.kubernetes\.io\/managed-by: orgctl$/gm,
+            `$&\n$1orgctl.io/engine: "${version}"`,
+          ),
+        );
+    }
+  };
+  walk(dir);
+  return dir;
+}

@@ -6,7 +6,7 @@ import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
@@ -460,25 +460,8 @@ describe('a head dist/ that cannot be judged', () => {
 
 describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
   it("passes output-proof on the head engine's proof, and the check run says which version proved it", async () => {
-    const { cpSync, readdirSync, statSync } = await import('node:fs');
     // What a later orgctl renders: every object labelled. The head lock installs that version.
-    const upgraded = join(tempDir(), 'dist');
-    cpSync(head, upgraded, { recursive: true });
-    const relabel = (d: string): void => {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) relabel(p);
-        else if (p.endsWith('.yaml'))
-          writeFileSync(
-            p,
-            readFileSync(p, 'utf8').replace(
-              /^( *)app\.kubernetes\.io\/managed-by: orgctl$/gm,
-              '$&\n$1orgctl.io/engine: next',
-            ),
-          );
-      }
-    };
-    relabel(upgraded);
+    const upgraded = relabelledCopy(head, '9.0.0');
     const proof = join(tempDir(), 'head-proof.json');
     writeFileSync(
       proof,

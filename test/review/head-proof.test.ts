@@ -4,35 +4,13 @@
  * proof only for an upgrade, from another version, exactly the one head's package-lock.json
  * installs, and never in place of head-policies or any change rule. Through the CLI.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, gitIn, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
+import { cli, gitIn, relabelledCopy, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEW = '9.0.0-test';
-
-/** What a newer orgctl might render: every object labelled with it. Access is unchanged. */
-function upgradedDist(): string {
-  const dir = join(tempDir('orgctl-upgraded-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.yaml'))
-        writeFileSync(
-          p,
-          readFileSync(p, 'utf8').replace(
-            /^( *)app\.kubernetes\.io\/managed-by: orgctl$/gm,
-            `$&\n$1orgctl.io/engine: "${NEW}"`,
-          ),
-        );
-    }
-  };
-  walk(dir);
-  return dir;
-}
 
 /**
  * A dist/ giving bob (not an admin) `role` in web: w:full (the organization it describes breaks
@@ -99,7 +77,7 @@ const row = (stdout: string, rule: string) => stdout.split('\n').find((l) => l.s
 
 beforeAll(() => {
   scratch = tempDir('orgctl-head-proof-');
-  upgraded = upgradedDist();
+  upgraded = relabelledCopy(join(ROOT, 'dist'), NEW);
 });
 
 describe('an upgrade that changes the output, with its head proof', () => {
