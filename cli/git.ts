@@ -80,6 +80,30 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
 }
 
 /**
+ * One file at `ref` (`package-lock.json`), read as data from git objects: its text, or why it
+ * cannot be read (absent, not a regular file, over `maxBytes`). A ref git does not know is an InputError.
+ */
+export function readRefFile(ref: string, path: string, maxBytes: number): string | { readonly problem: string } {
+  const line = git(['ls-tree', '-z', '--full-tree', ref, '--', path]).toString('utf8').split('\0')[0];
+  if (!line) return { problem: `${ref}:${path} does not exist` };
+  const [mode, type, sha] = line.slice(0, line.indexOf('\t')).split(' ');
+  if (type !== 'blob' || !REGULAR.has(mode!)) return { problem: `${ref}:${path} is not a regular file (mode ${mode})` };
+  const size = Number(git(['cat-file', '-s', sha!]).toString().trim());
+  if (size > maxBytes)
+    return {
+      problem: `${ref}:${path} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
+    };
+  return git(['cat-file', 'blob', sha!]).toString('utf8');
+}
+
+/** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
+export function refOfSide(spec: string): string | undefined {
+  if (existsSync(spec) && statSync(spec).isDirectory()) return undefined;
+  const colon = spec.indexOf(':');
+  return colon > 0 ? spec.slice(0, colon) : spec;
+}
+
+/**
  * `--base`/`--head`: orgctl's output in a folder when one exists, else at a git ref (`REF` or
  * `REF:folder`). Read strictly: only what orgctl writes (parseOutput), with the files' texts.
  */

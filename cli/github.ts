@@ -97,6 +97,8 @@ export interface GitHubReviewFlags {
   readonly today?: string;
   readonly pull?: string;
   readonly 'bot-login'?: string;
+  readonly 'head-proof'?: string;
+  readonly 'head-lock'?: string;
 }
 
 /** `orgctl review --github`: the privileged job's whole work. */
@@ -137,6 +139,8 @@ export async function reviewOnGitHub(
           overrides: overridesOf(pr.labels),
           window: flags.window,
           today: dateFlag(flags.today),
+          headProof: flags['head-proof'],
+          headLock: flags['head-lock'],
           extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
         },
         io,

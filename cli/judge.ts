@@ -6,9 +6,12 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { proofResults, proveOutput } from '../review/proof.ts';
+import { checkHeadProof, describeLocked, isEngineUpgrade } from '../review/head-proof.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
 import type { Io } from '../model/io.ts';
+import { RUNNING_ENGINE } from './engine.ts';
+import { readHeadLock, readHeadProof } from './head-proof.ts';
 
 export interface ChangeToJudge {
   readonly base: string;
@@ -21,12 +24,26 @@ export interface ChangeToJudge {
   readonly window?: string;
   /** YYYY-MM-DD for expiry in the proof (default: ORGCTL_TODAY, else today). */
   readonly today?: string;
+  /**
+   * The head engine's `orgctl prove --format json` (a file): for an upgrade of orgctl, it may stand
+   * in for this engine's byte comparison (review/head-proof.ts says when).
+   */
+  readonly headProof?: string;
+  /** Head's package-lock.json, when head is a folder (a git ref's is read from git objects). */
+  readonly headLock?: string;
   /** Results the caller already has (a pull request GitHub did not list whole), after the proof's. */
   readonly extra?: readonly RuleResult[];
 }
 
 /** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
 export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; verdict: Verdict } {
+  // Files given on the command line are read first: a missing one is a usage error before any work.
+  const headProof = change.headProof !== undefined ? readHeadProof(change.headProof) : undefined;
+  const upgrade = isEngineUpgrade(change.changedPaths);
+  const lock =
+    upgrade || change.headLock !== undefined || headProof !== undefined
+      ? readHeadLock(change.head, change.headLock)
+      : undefined;
   const { base, head, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);
   const rules = review({
@@ -37,11 +54,30 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     approvals: change.approvals,
     changedPaths: change.changedPaths,
     overrides: change.overrides,
+    ...(upgrade && lock !== undefined && typeof lock !== 'string'
+      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock) }
+      : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
   io.progress?.('proving head dist/ (re-rendering it with this engine)...');
   const proof = proveOutput(headSide.files, headSide.docs, resolveToday(change.today, io.env), headDocs);
   io.progress?.('');
-  return { diff, verdict: withResults(withResults(rules, change.extra ?? []), proofResults(proof)) };
+  const judgedHeadProof =
+    headProof !== undefined && proof.differences.length
+      ? {
+          running: RUNNING_ENGINE,
+          check: checkHeadProof({
+            proof: headProof,
+            lock: lock!,
+            running: RUNNING_ENGINE,
+            changedPaths: change.changedPaths,
+            recovered: proof.recovered,
+          }),
+        }
+      : undefined;
+  return {
+    diff,
+    verdict: withResults(withResults(rules, change.extra ?? []), proofResults(proof, judgedHeadProof)),
+  };
 }

@@ -7,7 +7,7 @@ import type { Io } from '../model/io.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
-import packageJson from '../package.json' with { type: 'json' };
+import { RUNNING_ENGINE } from './engine.ts';
 
 /** How each kind of error reads on stderr (model/errors.ts gives its exit code). */
 const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {
@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-V') {
-    io.out(packageJson.version);
+    io.out(RUNNING_ENGINE.version);
     return 0;
   }
   const entry = COMMANDS.find((c) => c.name === command);

@@ -10,6 +10,7 @@ import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { loadSide } from './git.ts';
+import { RUNNING_ENGINE } from './engine.ts';
 
 const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
 
@@ -19,7 +20,8 @@ Only orgctl's layout and YAML are read (anything else is an input error). No dec
 
   --dir     a folder, or a git ref whose dist/ is read from git objects (REF or REF:folder); default dist
   --today   the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
-  --format  text (default) or json
+  --format  text (default) or json: { engine: { name, version }, ok, differences, findings, recovered },
+            the engine being this orgctl (orgctl review --head-proof reads it)
 
 Exit 0 when the output proves itself and every policy passes, 1 when not, 2 on unreadable input.`;
 
@@ -36,7 +38,7 @@ export const command = defineCommand({
     io.progress?.('orgctl prove: re-rendering and comparing...');
     const proof = proveOutput(side.files, side.docs, today);
     io.progress?.('');
-    if (flags.format === 'json') io.out(JSON.stringify(proof));
+    if (flags.format === 'json') io.out(JSON.stringify({ engine: RUNNING_ENGINE, ...proof }));
     else {
       for (const d of proof.differences) io.err(`error output-proof ${d}`);
       for (const f of proof.findings) io.err(formatFinding(f));

@@ -8,7 +8,9 @@ import { judgeChange } from './judge.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
+                     [--head-proof FILE [--head-lock FILE]]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
+                     [--head-proof FILE]
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
 exactly what this orgctl renders from the organization it describes (output-proof), and that
@@ -24,6 +26,14 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
   --window DIR|REF     an older output of the base branch (origin/main~10): mass-removal also judges
                        everything removed since then, so a removal split across pull requests adds up
+  --head-proof FILE    an orgctl upgrade's own proof: \`orgctl prove --format json\` as head's orgctl wrote it.
+                       When this orgctl renders head dist/ differently, output-proof passes only if the
+                       change upgrades orgctl (package.json or package-lock.json change), the proof is ok,
+                       and it was made by another version: the one head's package-lock.json installs
+                       (read from --head's git ref). Nothing else is lifted: the diff, every change rule
+                       and head-policies are this orgctl's, and engine-change needs its approval.
+  --head-lock FILE     head's package-lock.json, when --head is a folder (without it, a folder's head
+                       proof is not accepted)
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
@@ -54,6 +64,8 @@ export const command = defineCommand({
     github: 'boolean',
     'bot-login': 'string',
     pull: 'string',
+    'head-proof': 'string',
+    'head-lock': 'string',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
@@ -78,6 +90,8 @@ export const command = defineCommand({
         overrides,
         window: flags.window,
         today: dateFlag(flags.today),
+        headProof: flags['head-proof'],
+        headLock: flags['head-lock'],
       },
       io,
     );

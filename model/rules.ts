@@ -253,7 +253,8 @@ export const RULES = [
     severity: 'error',
     description:
       'head `dist/` is not exactly what orgctl renders from the organization it describes: an object orgctl would not write (a binding to `cluster-admin` or any role outside the catalog and the custom roles, a ClusterRoleBinding, an aggregation label, a missing namespace, an unknown kind, an extra field, an extra document or file), with its file and document index',
-    remediation: 'nothing: run `npm run synth` and commit `dist/` as written',
+    remediation:
+      "nothing: run `npm run synth` and commit `dist/` as written; for an upgrade of orgctl that renders differently, the head's orgctl proves it (`--head-proof`: the review workflow's `head-engine` job) and the `engine-change` approval trusts that version",
   },
   {
     id: 'head-policies',

@@ -233,8 +233,15 @@ judgement locally.
 
 orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npm run synth\`, and commit
 \`package.json\`, \`package-lock.json\` and \`dist/\` together. The pull request is an engine change
-(an admin who is not its author approves it), and whatever the new version renders differently
-shows in its output diff.
+(an admin who is not its author approves it: the review names the orgctl version and source that
+\`package-lock.json\` installs, which is what the approval trusts), and whatever the new version
+renders differently shows in its output diff, judged like any change.
+
+The review runs the base branch's orgctl, which renders the old way. So the review workflow's
+\`head-engine\` job, which holds no permission and no secret, installs the new orgctl from the pull
+request's \`package-lock.json\` and proves \`dist/\` with it; when the old orgctl renders \`dist/\`
+differently, \`output-proof\` passes on that proof, made by exactly the version the lock installs.
+Every other rule, \`head-policies\` and the access diff are still the base's orgctl's.
 
 ## Setting up
 

@@ -19,6 +19,7 @@ import { importRbac } from './import.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { Membership } from '../analysis/snapshot.ts';
 import type { RuleResult } from '../policies/change/context.ts';
+import type { Engine, HeadProofCheck } from './head-proof.ts';
 
 /** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
 export interface OutputFileText extends OutputFile {
@@ -32,6 +33,8 @@ interface Proof {
   readonly differences: readonly string[];
   /** The policies' findings on the recovered organization (errors fail the review). */
   readonly findings: readonly Finding[];
+  /** False when the organization recovered from the output cannot be declared: no policy ran on it. */
+  readonly recovered: boolean;
 }
 
 /** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
@@ -114,47 +117,88 @@ export function proveOutput(
       ok: false,
       differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`],
       findings: [],
+      recovered: false,
     };
   }
   const result = synthesize(root, { today, declaredIn: declaredInFiles(files) });
   const findings = result.findings; // sorted by synthesize
   if (!result.ok) {
     // No files to compare with: the organization the output describes breaks a policy.
-    return { ok: false, differences: [], findings };
+    return { ok: false, differences: [], findings, recovered: true };
   }
   const rendered = new Map(result.files.map((f) => [f.path, f.content]));
   const diffs = differences(files, rendered);
-  return { ok: !diffs.length && !findings.some((f) => f.severity === 'error'), differences: diffs, findings };
+  return {
+    ok: !diffs.length && !findings.some((f) => f.severity === 'error'),
+    differences: diffs,
+    findings,
+    recovered: true,
+  };
 }
 
 /** The review's rules over head dist/ itself (the change rules judge the diff); their docs are in model/rules.ts. */
 export const OUTPUT_PROOF: RuleId = 'output-proof';
 const HEAD_POLICIES: RuleId = 'head-policies';
 
-/** The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on head). */
-export function proofResults(proof: Proof): RuleResult[] {
+/** The first differences, for a message: at most `max`, then how many more. */
+function firstDifferences(differences: readonly string[], max = 20): string {
+  const more = differences.length - max;
+  return `${differences.slice(0, max).join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+/** A head proof given to the review (`--head-proof`), judged, and the engine judging it. */
+interface HeadProofJudged {
+  readonly check: HeadProofCheck;
+  readonly running: Engine;
+}
+
+/** `output-proof` when this engine's re-rendering differs from head dist/. */
+function differingOutput(proof: Proof, head: HeadProofJudged | undefined): RuleResult {
+  if (head?.check.accepted)
+    return {
+      rule: OUTPUT_PROOF,
+      ok: true,
+      message: `head dist/ is proved by ${head.running.name} ${head.check.version} (the version head's package-lock.json installs, trusted through this upgrade's \`engine-change\` approval); this ${head.running.name} ${head.running.version} renders ${proof.differences.length} file(s) differently: ${firstDifferences(proof.differences, 5)}`,
+    };
+  return {
+    rule: OUTPUT_PROOF,
+    ok: false,
+    message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${firstDifferences(proof.differences)}. Run \`npm run synth\` and commit dist/ as written.${head ? ` The head proof was not accepted: ${head.check.accepted ? '' : head.check.reason}.` : ''}`,
+  };
+}
+
+/**
+ * The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on
+ * head). A head proof (`head`) may stand in for the byte comparison only, never for the policies.
+ */
+export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[] {
   const errors = proof.findings.filter((f) => f.severity === 'error');
   return [
     proof.differences.length
-      ? {
-          rule: OUTPUT_PROOF,
-          ok: false,
-          message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${proof.differences.slice(0, 20).join('; ')}${proof.differences.length > 20 ? `; and ${proof.differences.length - 20} more` : ''}. Run \`npm run synth\` and commit dist/ as written.`,
-        }
+      ? differingOutput(proof, head)
       : {
           rule: OUTPUT_PROOF,
           ok: true,
           message:
             "head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte)",
         },
-    ...(errors.length
-      ? errors.map((f) => ({ rule: HEAD_POLICIES, ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
-      : [
+    ...(!proof.recovered
+      ? [
           {
             rule: HEAD_POLICIES,
-            ok: true,
-            message: 'every organization policy passes on the organization head dist/ describes',
+            ok: false,
+            message:
+              "the organization head dist/ describes cannot be declared with the base's orgctl, so no policy judged it (see output-proof)",
           },
-        ]),
+        ]
+      : errors.length
+        ? errors.map((f) => ({ rule: HEAD_POLICIES, ok: false, message: `${f.rule} ${f.subject}: ${f.message}` }))
+        : [
+            {
+              rule: HEAD_POLICIES,
+              ok: true,
+              message: 'every organization policy passes on the organization head dist/ describes',
+            },
+          ]),
   ];
 }

@@ -1,6 +1,6 @@
 /** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
@@ -126,4 +126,58 @@ export function deployerSpec() {
       ],
     },
   };
+}
+
+/** `git` in `repo` with a committer set: its standard output, trimmed; a failure throws its stderr. */
+export function gitIn(repo: string): (...args: string[]) => string {
+  return (...args) => {
+    const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout.trim();
+  };
+}
+
+/** A RoleBinding that gives bob (not an admin) w:full in web, as a block of YAML lines (a forgery). */
+export const W_FULL_FOR_BOB = [
+  'apiVersion: rbac.authorization.k8s.io/v1',
+  'kind: RoleBinding',
+  'metadata:',
+  '  name: acme:w:full-extra',
+  '  namespace: web',
+  'roleRef:',
+  '  apiGroup: rbac.authorization.k8s.io',
+  '  kind: ClusterRole',
+  '  name: acme:w:full',
+  'subjects:',
+  '- apiGroup: rbac.authorization.k8s.io',
+  '  kind: User',
+  '  name: bob@acme.io',
+];
+
+/**
+ * A copy of the output `from` as a later orgctl might render it: every object labelled
+ * `orgctl.io/engine: VERSION`. Access is unchanged; every file differs from what this orgctl renders.
+ */
+export function relabelledCopy(from: string, version: string): string {
+  const dir = join(tempDir('orgctl-upgraded-'), 'dist');
+  cpSync(from, dir, { recursive: true });
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.yaml'))
+        writeFileSync(
+          p,
+          readFileSync(p, 'utf8').replace(
+            /^( *)app\.kubernetes\.io\/managed-by: orgctl$/gm,
+            `$&\n$1orgctl.io/engine: "${version}"`,
+          ),
+        );
+    }
+  };
+  walk(dir);
+  return dir;
 }

@@ -3,10 +3,12 @@
  * depending on that tarball → `npm ci --offline` (no registry: the npm cache `npm ci` filled, and a
  * lockfile pinned to the engine's own) → the repository's `npm test` (tsc on `import { Organization }
  * from 'orgctl'`, check, synth --check, prove) → a change and a forbidden change, reviewed between
- * two commits with the installed orgctl → an orgctl upgrade judged as an engine change.
+ * two commits with the installed orgctl → an orgctl upgrade judged as an engine change → an upgrade
+ * to a version that renders differently, proved by its own engine and judged by the old one.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, run, tempDir } from './helpers.ts';
@@ -27,7 +29,7 @@ function sh(cmd: string, args: readonly string[], cwd: string) {
  * The organization's package-lock.json, as `npm install` would write it, pinned to the versions the
  * engine's lockfile holds: orgctl's production dependencies, and what the repository adds.
  */
-function lockFor(org: string, tarball: string): void {
+function lockFor(org: string, tarball: string, version?: string): void {
   const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
   const engine = lock.packages[''];
@@ -35,7 +37,7 @@ function lockFor(org: string, tarball: string): void {
   const packages: Record<string, unknown> = {
     '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
     'node_modules/orgctl': {
-      version: engine.version,
+      version: version ?? engine.version,
       resolved: `file:${tarball}`,
       dependencies: engine.dependencies,
       bin: engine.bin,
@@ -214,9 +216,15 @@ describe('orgctl init: a new organization repository', () => {
   });
 });
 
+const changed = (a: string, b: string) =>
+  git('diff', '--name-only', a, b)
+    .split('\n')
+    .flatMap((p) => ['--changed-path', p]);
+
+let change = '';
+
 describe('reviewing changes in the repository with the installed orgctl', () => {
   let first = '';
-  let change = '';
   beforeAll(() => {
     git('init', '-q');
     git('add', '-A');
@@ -233,11 +241,6 @@ describe('reviewing changes in the repository with the installed orgctl', () => 
     git('commit', '-qm', 'bob reads pods in web');
     change = git('rev-parse', 'HEAD');
   }, 60_000);
-
-  const changed = (a: string, b: string) =>
-    git('diff', '--name-only', a, b)
-      .split('\n')
-      .flatMap((p) => ['--changed-path', p]);
 
   it('the owner may make a routine change alone', OPTS, () => {
     const r = orgctl('review', '--base', first, '--head', change, '--actor', 'alice', ...changed(first, change));
@@ -287,5 +290,112 @@ describe('reviewing changes in the repository with the installed orgctl', () => 
       /\| `engine-change` \| ✅ \| changes package-lock\.json, package\.json; approved by alice/,
     );
     expect(approved.code).toBe(0);
+  });
+});
+
+/**
+ * The orgctl packed above, as a later version that renders differently: every object gets one more
+ * label. Harmless (access is the same), and visible to the old version as a difference in every file.
+ */
+function nextVersion(version: string): string {
+  const dir = tempDir('orgctl-next-');
+  expect(sh('tar', ['-xzf', tarball, '-C', dir], dir).code).toBe(0);
+  const pkg = join(dir, 'package/package.json');
+  writeFileSync(pkg, readFileSync(pkg, 'utf8').replace(/"version": "[^"]+"/, `"version": "${version}"`));
+  const render = join(dir, 'package/synth/render.ts');
+  const text = readFileSync(render, 'utf8');
+  const relabelled = text.replace(
+    "export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;",
+    `export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/engine': '${version}' } as const;`,
+  );
+  expect(relabelled).not.toBe(text);
+  writeFileSync(render, relabelled);
+  const out = join(tempDir('orgctl-next-pack-'), `orgctl-${version}.tgz`);
+  expect(sh('tar', ['-czf', out, '-C', dir, 'package'], dir).code).toBe(0);
+  return out;
+}
+
+describe('an orgctl upgrade that changes the output, judged in its own pull request', () => {
+  const NEXT = '0.1.1-test';
+  let head = '';
+  let upgrade = '';
+  let headProof = '';
+  beforeAll(() => {
+    // The upgrade is made in a second worktree, so the repository keeps the old version installed:
+    // the base's orgctl judges, the head's proves (as the review workflow's two jobs do).
+    head = join(tempDir('orgctl-upgrade-'), 'acme-org');
+    git('worktree', 'add', '-q', '--detach', head, change);
+    const next = nextVersion(NEXT);
+    const pkg = JSON.parse(readFileSync(join(head, 'package.json'), 'utf8'));
+    pkg.dependencies.orgctl = `file:${next}`;
+    writeFileSync(join(head, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+    lockFor(head, next, NEXT);
+    const ci = sh('npm', ['ci', '--offline'], head);
+    expect(ci.code, ci.stderr).toBe(0);
+    const synth = sh('npm', ['run', 'synth'], head);
+    expect(synth.code, synth.stderr).toBe(0);
+    const g = (...args: string[]) => sh('git', ['-c', 'user.name=bob', '-c', 'user.email=bob@acme.io', ...args], head);
+    expect(g('add', '-A').code).toBe(0);
+    expect(g('commit', '-qm', `Upgrade orgctl to ${NEXT}`).code).toBe(0);
+    upgrade = g('rev-parse', 'HEAD').stdout.trim();
+    // The head's engine proves the head's dist/ (the head-engine job).
+    const proved = sh(
+      process.execPath,
+      [join(head, 'node_modules/orgctl/bin/orgctl.mjs'), 'prove', '--dir', 'dist', '--format', 'json'],
+      head,
+    );
+    expect(proved.code, proved.stderr).toBe(0);
+    headProof = join(tempDir('orgctl-head-proof-'), 'head-proof.json');
+    writeFileSync(headProof, proved.stdout);
+  }, 180_000);
+
+  const review = (...extra: string[]) =>
+    orgctl('review', '--base', change, '--head', upgrade, '--actor', 'bob', ...changed(change, upgrade), ...extra);
+
+  it("the head's engine names itself in its proof, and its dist/ differs from what the old one renders", () => {
+    expect(JSON.parse(readFileSync(headProof, 'utf8'))).toMatchObject({
+      engine: { name: 'orgctl', version: NEXT },
+      ok: true,
+      differences: [],
+    });
+    expect(git('diff', '--name-only', change, upgrade)).toMatch(/^dist\/.*resources\.yaml$/m);
+    expect(orgctl('--version').stdout.trim()).toBe('0.1.0');
+  });
+
+  it('passes with the head proof and an admin approval of the engine change', OPTS, () => {
+    const r = review('--approved-by', 'alice', '--head-proof', headProof);
+    expect(r.stdout).toMatch(
+      /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 0\.1\.1-test \(the version head's package-lock\.json installs, trusted through this upgrade's \\`engine-change\\` approval\); this orgctl 0\.1\.0 renders \d+ file\(s\) differently: [0-9a-f]{40}:dist\//,
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `\\| \`engine-change\` \\| ✅ \\| changes package-lock\\.json, package\\.json; approved by alice, the organization's only admin; approving it trusts orgctl 0\\.1\\.1-test from file:${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
+    expect(r.stdout).toContain('_No change in access._');
+    expect(r.code).toBe(0);
+  });
+
+  it('fails without an approval of the engine change, head proof or not', OPTS, () => {
+    const r = review('--head-proof', headProof);
+    expect(r.stdout).toMatch(/\| `output-proof` \| ✅ \|/);
+    expect(r.stdout).toMatch(/\| `engine-change` \| ❌ \|/);
+    expect(r.code).toBe(1);
+  });
+
+  it('fails output-proof without the head proof, as before', OPTS, () => {
+    const r = review('--approved-by', 'alice');
+    expect(r.stdout).toMatch(/\| `output-proof` \| ❌ \| head dist\/ is not what orgctl renders/);
+    expect(r.code).toBe(1);
+  });
+
+  it("fails output-proof with a head proof from a version that head's lock does not install", OPTS, () => {
+    const other = join(tempDir(), 'other.json');
+    writeFileSync(other, readFileSync(headProof, 'utf8').replace(`"version":"${NEXT}"`, '"version":"0.1.2-test"'));
+    const r = review('--approved-by', 'alice', '--head-proof', other);
+    expect(r.stdout).toMatch(
+      /\| `output-proof` \| ❌ \| .*The head proof was not accepted: it was made by orgctl 0\.1\.2-test, but head's package-lock\.json installs orgctl 0\.1\.1-test/,
+    );
+    expect(r.code).toBe(1);
   });
 });

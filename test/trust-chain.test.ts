@@ -8,25 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { cli, ROOT, run, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
 
 const SHARD = 'lga1/shard-17/resources.yaml'; // namespace web's shard
-/** A RoleBinding that gives bob (not an admin) w:full in web, as a block of YAML lines. */
-const W_FULL_FOR_BOB = [
-  'apiVersion: rbac.authorization.k8s.io/v1',
-  'kind: RoleBinding',
-  'metadata:',
-  '  name: acme:w:full-extra',
-  '  namespace: web',
-  'roleRef:',
-  '  apiGroup: rbac.authorization.k8s.io',
-  '  kind: ClusterRole',
-  '  name: acme:w:full',
-  'subjects:',
-  '- apiGroup: rbac.authorization.k8s.io',
-  '  kind: User',
-  '  name: bob@acme.io',
-];
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`).join('\n');
 
 /** A copy of the committed dist/ with `edit` applied to one shard file. */

@@ -6,11 +6,11 @@
  * review workflow never extracts a symlink from the pull request.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROOT, tempDir } from './helpers.ts';
+import { gitIn, ROOT, tempDir } from './helpers.ts';
 import { actionlintProblems, allProblems, schemaProblems, yamlProblems } from './workflow-lint.ts';
 
 const SOURCE = 'deploy/github';
@@ -71,7 +71,10 @@ describe('a broken workflow fails validation', () => {
   it('a duplicate key fails the strict YAML reader (Go would keep the last one)', () => {
     expect(
       yamlProblems(
-        review.replace('permissions:\n  contents: read\n', 'permissions:\n  contents: read\n  contents: write\n'),
+        review.replace(
+          '    permissions:\n      contents: read\n',
+          '    permissions:\n      contents: read\n      contents: write\n',
+        ),
       ).join('\n'),
     ).toMatch(/DUPLICATE_KEY/);
   });
@@ -137,10 +140,17 @@ type Step = {
   env?: Record<string, string>;
   shell?: string;
 };
+type Job = {
+  steps: Step[];
+  permissions?: Record<string, string>;
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+};
 type Workflow = {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { steps: Step[] }>;
+  jobs: Record<string, Job>;
 };
 const workflow = (name: string) => parseAllDocuments(read(SOURCE, name))[0]!.toJS() as unknown as Workflow;
 
@@ -148,9 +158,11 @@ describe('the privileged review workflow', () => {
   const wf = workflow('orgctl-review.yaml');
   const steps = wf.jobs.review!.steps;
 
-  it('reports a check run, never a commit status', () => {
-    expect(wf.permissions).toMatchObject({ checks: 'write', 'pull-requests': 'write', contents: 'read' });
-    expect(wf.permissions.statuses).toBeUndefined();
+  it('reports a check run, never a commit status; each job holds only what it needs', () => {
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.review!.permissions).toEqual({ checks: 'write', 'pull-requests': 'write', contents: 'read' });
+    expect(wf.jobs.pull!.permissions).toEqual({ actions: 'read' });
+    expect(wf.jobs['head-engine']!.permissions).toEqual({});
   });
 
   it('checks out the default branch only and runs no install script', () => {
@@ -183,13 +195,7 @@ describe('the privileged review workflow', () => {
 
   function headRepo(files: (dist: string) => void): string {
     const repo = tempDir();
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     mkdirSync(join(repo, 'dist'));
     files(join(repo, 'dist'));
@@ -223,19 +229,123 @@ describe('the privileged review workflow', () => {
   });
 });
 
+describe("an orgctl upgrade: the head's engine proves head's dist/ in a job without permissions", () => {
+  const wf = workflow('orgctl-review.yaml');
+  const job = wf.jobs['head-engine']!;
+  const text = read(SOURCE, 'orgctl-review.yaml');
+
+  it('holds no permission and no secret, checks nothing out, installs without scripts', () => {
+    expect(job.permissions).toEqual({});
+    const jobText = text.slice(text.indexOf('  head-engine:\n'), text.indexOf('  review:\n'));
+    expect(jobText).not.toMatch(/github\.token|secrets\.|GITHUB_TOKEN|GH_TOKEN/);
+    expect(job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))).toEqual([]);
+    expect(job.steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual([
+      'cd "$RUNNER_TEMP/head" && npm ci --ignore-scripts',
+    ]);
+    for (const s of job.steps) expect(s.run ?? '', s.name).not.toMatch(/\$\{\{/);
+    expect(job.needs).toBe('pull');
+  });
+
+  it('the review runs whatever became of it, and passes --head-proof only when it proved something', () => {
+    const review = wf.jobs.review!;
+    expect(review.needs).toEqual(['pull', 'head-engine']);
+    expect(review.if).toMatch(/!cancelled\(\) && needs\.pull\.result == 'success'/);
+    const download = review.steps.find((s) => s.id === 'head-proof')!;
+    expect(download.uses).toMatch(/^actions\/download-artifact@/);
+    expect((download as { if?: string }).if).toBe("needs.head-engine.outputs.proved == 'true'");
+    const run = review.steps.find((s) => /orgctl review --github/.test(s.run ?? ''))!;
+    expect(run.env?.HEAD_PROOF).toContain("steps.head-proof.outcome == 'success'");
+    expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF"}');
+  });
+
+  it("no workflow restores a cache but npm's (a job running head's code shares the base branch's cache scope)", () => {
+    // npm's cache is content-addressed and `npm ci` checks every package against the lock's
+    // integrity: a poisoned entry is not installed. Any other cache could hand a job what head wrote.
+    for (const name of workflowNames(SOURCE)) {
+      const t = read(SOURCE, name);
+      expect(t, name).not.toMatch(/actions\/cache@/);
+      expect(
+        [...t.matchAll(/^\s*cache:\s*(\S+)/gm)].map((m) => m[1]),
+        name,
+      ).toEqual([...t.matchAll(/^\s*cache:/gm)].map(() => 'npm'));
+    }
+  });
+
+  /** Runs the head-engine job's steps `ids` as GitHub would, in `repo`; the outputs they wrote. */
+  function steps(repo: string, ids: readonly string[]) {
+    const temp = tempDir();
+    const out = join(temp, 'output');
+    writeFileSync(out, '');
+    for (const id of ids) {
+      const step = job.steps.find((s) => s.id === id)!;
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, RUNNER_TEMP: temp, GITHUB_OUTPUT: out },
+      });
+      if (r.status !== 0) return { status: r.status, stderr: r.stderr, temp, output: readFileSync(out, 'utf8') };
+    }
+    return { status: 0, stderr: '', temp, output: readFileSync(out, 'utf8') };
+  }
+
+  /** A repository with refs/remotes/base and refs/remotes/pull/head, as the fetch step leaves them. */
+  function upgradeRepo(head: (repo: string) => void): string {
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q');
+    mkdirSync(join(repo, 'dist'));
+    writeFileSync(join(repo, 'dist/members.json'), '{}\n');
+    writeFileSync(join(repo, 'package.json'), '{"dependencies":{"orgctl":"0.1.0"}}\n');
+    writeFileSync(join(repo, 'package-lock.json'), '{}\n');
+    writeFileSync(join(repo, 'README.md'), 'base\n');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    git('update-ref', 'refs/remotes/base', 'HEAD');
+    head(repo);
+    git('add', '-A');
+    git('commit', '-qm', 'head');
+    git('update-ref', 'refs/remotes/pull/head', 'HEAD');
+    return repo;
+  }
+
+  it("does nothing when the package files are the base's", () => {
+    const repo = upgradeRepo((r) => writeFileSync(join(r, 'README.md'), 'head\n'));
+    const r = steps(repo, ['engine']);
+    expect(r.output).toBe('changed=false\n');
+  });
+
+  it("extracts the head's package.json, package-lock.json and dist/ only, as regular files", () => {
+    const repo = upgradeRepo((r) => {
+      writeFileSync(join(r, 'package.json'), '{"dependencies":{"orgctl":"0.2.0"}}\n');
+      writeFileSync(join(r, 'README.md'), 'head\n');
+    });
+    const r = steps(repo, ['engine', 'extract']);
+    expect(r.stderr).toBe('');
+    expect(r.output).toBe('changed=true\n');
+    expect(readdirSync(join(r.temp, 'head')).sort()).toEqual(['dist', 'package-lock.json', 'package.json']);
+    expect(readFileSync(join(r.temp, 'head/package.json'), 'utf8')).toContain('0.2.0');
+  });
+
+  it('refuses a head package-lock.json that is a symbolic link, extracting nothing', () => {
+    const repo = upgradeRepo((r) => {
+      rmSync(join(r, 'package-lock.json'));
+      symlinkSync('/etc/passwd', join(r, 'package-lock.json'));
+    });
+    const r = steps(repo, ['engine', 'extract']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /not regular files \(symlinks, submodules\): refusing to extract them\n120000 blob [0-9a-f]{40}\tpackage-lock\.json/,
+    );
+    expect(existsSync(join(r.temp, 'head'))).toBe(false);
+  });
+});
+
 describe('the rolling window of mass-removal', () => {
   const steps = workflow('orgctl-review.yaml').jobs.review!.steps;
   /** Runs the window step as GitHub would, in a base repository of `commits` commits; its output. */
   function windowOf(commits: number, distFrom: number): string {
     const repo = tempDir();
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      return r.stdout.trim();
-    };
+    const git = gitIn(repo);
     git('init', '-q');
     for (let i = 0; i < commits; i++) {
       writeFileSync(join(repo, 'n'), String(i));

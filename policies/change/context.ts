@@ -15,6 +15,11 @@ export interface ReviewInput {
   readonly approvals: readonly string[];
   /** Paths the pull request changes; undefined when unknown. */
   readonly changedPaths?: readonly string[];
+  /**
+   * What head's package-lock.json installs for orgctl (`orgctl 0.2.0 from https://...`), when the
+   * change upgrades it and the lock could be read: what approving the upgrade trusts.
+   */
+  readonly headEngine?: string;
   /** Rule ids an admin explicitly overrides (e.g. `mass-removal`). */
   readonly overrides: readonly string[];
   /**

@@ -6,7 +6,7 @@ import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
@@ -455,6 +455,48 @@ describe('a head dist/ that cannot be judged', () => {
     expect(code).toBe(1);
     expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
     expect(standin.state.checkRuns[0]!.title).toMatch(/output-proof/);
+  });
+});
+
+describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
+  it("passes output-proof on the head engine's proof, and the check run says which version proved it", async () => {
+    // What a later orgctl renders: every object labelled. The head lock installs that version.
+    const upgraded = relabelledCopy(head, '9.0.0');
+    const proof = join(tempDir(), 'head-proof.json');
+    writeFileSync(
+      proof,
+      JSON.stringify({ engine: { name: 'orgctl', version: '9.0.0' }, ok: true, differences: [], findings: [] }),
+    );
+    const lock = join(tempDir(), 'package-lock.json');
+    writeFileSync(
+      lock,
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/orgctl': { version: '9.0.0' } } }),
+    );
+    standin = await startStandin(
+      defaultState({
+        ...alicePr,
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+        files: [
+          { filename: 'package.json', status: 'modified' },
+          { filename: 'package-lock.json', status: 'modified' },
+          { filename: 'dist/lga1/cluster/resources.yaml', status: 'modified' },
+        ],
+      }),
+    );
+    const io = capture({
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_API_URL: standin.url,
+      GITHUB_TOKEN: 'ghs_test',
+    });
+    const flags = { base, head: upgraded, 'head-proof': proof, 'head-lock': lock };
+    const code = await reviewOnGitHub(flags, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(io.errs).toEqual([]);
+    expect(code).toBe(0);
+    expect(standin.state.checkRuns[0]!.conclusion).toBe('success');
+    expect(standin.state.comments[0]!.body).toMatch(
+      /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 9\.0\.0 /,
+    );
   });
 });
 

@@ -1,0 +1,65 @@
+/**
+ * `orgctl review --head-proof FILE [--head-lock FILE]`: the files an upgrade's review reads as
+ * data (review/head-proof.ts judges them). A file that cannot be opened is a usage error (exit 2);
+ * one that is too large or is not what it should be is a reason the head proof is not accepted.
+ */
+import { lstatSync, readFileSync } from 'node:fs';
+import { UsageError } from '../model/errors.ts';
+import {
+  lockedEngine,
+  MAX_HEAD_PROOF_BYTES,
+  MAX_LOCK_BYTES,
+  parseHeadProof,
+  type HeadProof,
+  type LockedEngine,
+} from '../review/head-proof.ts';
+import { RUNNING_ENGINE } from './engine.ts';
+import { readRefFile, refOfSide } from './git.ts';
+
+/** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
+function readDataFile(flag: string, file: string, maxBytes: number): string | { readonly problem: string } {
+  let size: number;
+  try {
+    const st = lstatSync(file);
+    // Never opened unless it is a regular file: a FIFO would hang, a link could name any file.
+    if (!st.isFile())
+      throw new UsageError(
+        `${flag} ${file} is not a regular file (${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket'})`,
+      );
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code})`);
+  }
+  if (size > maxBytes)
+    return {
+      problem: `${file} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
+    };
+  return readFileSync(file, 'utf8');
+}
+
+/** `--head-proof FILE`: the head engine's `orgctl prove --format json`, or why it is not one. */
+export function readHeadProof(file: string): HeadProof | string {
+  const text = readDataFile('--head-proof', file, MAX_HEAD_PROOF_BYTES);
+  return typeof text === 'string' ? parseHeadProof(text) : text.problem;
+}
+
+/**
+ * What head's package-lock.json installs for orgctl, or why that is unknown: `--head-lock FILE`
+ * when given, else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
+ * A head folder has no ref to read it from.
+ */
+export function readHeadLock(head: string, headLock: string | undefined): LockedEngine | string {
+  let text: string | { readonly problem: string };
+  if (headLock !== undefined) text = readDataFile('--head-lock', headLock, MAX_LOCK_BYTES);
+  else {
+    const ref = refOfSide(head);
+    if (ref === undefined)
+      return `--head ${head} is a folder, so which orgctl head's package-lock.json installs is unknown: give --head-lock FILE (head's package-lock.json), or --head as a git ref`;
+    text = readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
+  }
+  return typeof text === 'string'
+    ? lockedEngine(text, RUNNING_ENGINE.name)
+    : `head's package-lock.json: ${text.problem}`;
+}

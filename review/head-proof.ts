@@ -1,0 +1,164 @@
+/**
+ * An orgctl upgrade judged in its own pull request. The base's engine proves head dist/ by
+ * re-rendering it (review/proof.ts); an upgrade that changes the output fails that proof by
+ * design, since the old engine renders the old way. The head's engine, installed from head's
+ * package-lock.json in a job without any permission, proves head dist/ itself (`orgctl prove
+ * --format json`); its proof is data here, read strictly, and accepted only for an upgrade of
+ * orgctl whose version is exactly what head's lock installs, so that what the `engine-change`
+ * approval trusts (that version) is what vouches for the bytes. Nothing else is lifted: the
+ * access diff, every change rule and `head-policies` are the base's.
+ */
+
+/** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
+export interface Engine {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** What a head proof says, as far as the review reads it. */
+export interface HeadProof {
+  readonly engine: Engine;
+  readonly ok: boolean;
+  readonly differences: readonly string[];
+  /** Error findings the head's engine reported on the organization it recovered. */
+  readonly errors: number;
+}
+
+/** What head's package-lock.json installs for orgctl. */
+export interface LockedEngine {
+  readonly version: string;
+  readonly resolved?: string;
+  readonly integrity?: string;
+}
+
+/** The files whose change is an upgrade (or downgrade) of the engine an organization runs. */
+const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
+
+/** The largest head proof read (a proof lists one difference a file, and the policies' findings). */
+export const MAX_HEAD_PROOF_BYTES = 16 * 2 ** 20;
+/** The largest package-lock.json read. */
+export const MAX_LOCK_BYTES = 64 * 2 ** 20;
+
+/** A version as npm writes one (semver, with a pre-release or build part), bounded. */
+const VERSION = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]{1,64})?(?:\+[0-9A-Za-z.-]{1,64})?$/;
+const NAME = /^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown) => JSON.stringify(v)?.slice(0, 80) ?? String(v);
+
+function parseJson(text: string): { value: unknown } | { problem: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { problem: `it is not JSON (${(e as Error).message.slice(0, 120)})` };
+  }
+}
+
+/**
+ * A head proof (`orgctl prove --format json` as the head's engine wrote it), checked field by
+ * field; a string says why it is not one.
+ */
+export function parseHeadProof(text: string): HeadProof | string {
+  const parsed = parseJson(text);
+  if ('problem' in parsed) return parsed.problem;
+  const p = parsed.value;
+  if (!isRecord(p)) return 'it is not a JSON object';
+  const engine = p.engine;
+  if (!isRecord(engine))
+    return 'it names no engine (`engine: { name, version }`: written by an orgctl older than this feature, or not by `orgctl prove --format json`)';
+  if (typeof engine.name !== 'string' || !NAME.test(engine.name))
+    return `engine.name ${show(engine.name)} is not a package name`;
+  if (typeof engine.version !== 'string' || !VERSION.test(engine.version))
+    return `engine.version ${show(engine.version)} is not a version`;
+  if (typeof p.ok !== 'boolean') return '`ok` is not true or false';
+  if (!Array.isArray(p.differences) || !p.differences.every((d) => typeof d === 'string'))
+    return '`differences` is not a list of strings';
+  if (!Array.isArray(p.findings) || !p.findings.every(isRecord)) return '`findings` is not a list of objects';
+  const errors = p.findings.filter((f) => f.severity === 'error').length;
+  if (p.ok && (p.differences.length || errors))
+    return `it says ok with ${p.differences.length} difference(s) and ${errors} policy error(s)`;
+  return {
+    engine: { name: engine.name, version: engine.version },
+    ok: p.ok,
+    differences: p.differences as string[],
+    errors,
+  };
+}
+
+/** What a package-lock.json (lockfileVersion 2 or 3) installs for the package `name`; a string says why nothing. */
+export function lockedEngine(text: string, name: string): LockedEngine | string {
+  const parsed = parseJson(text);
+  if ('problem' in parsed) return `head's package-lock.json: ${parsed.problem}`;
+  const lock = parsed.value;
+  if (!isRecord(lock) || !isRecord(lock.packages))
+    return "head's package-lock.json has no `packages` (lockfileVersion 2 or 3, as npm 7 and later write)";
+  const entry = lock.packages[`node_modules/${name}`];
+  if (!isRecord(entry)) return `head's package-lock.json installs no ${name} (no "node_modules/${name}")`;
+  if (typeof entry.version !== 'string' || !VERSION.test(entry.version))
+    return `head's package-lock.json installs ${name} at version ${show(entry.version)}, which is not a version`;
+  const bounded = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? { value: v } : undefined);
+  const resolved = bounded(entry.resolved);
+  const integrity = bounded(entry.integrity);
+  return {
+    version: entry.version,
+    ...(resolved ? { resolved: resolved.value } : {}),
+    ...(integrity ? { integrity: integrity.value } : {}),
+  };
+}
+
+/** Whether the changed paths upgrade the engine (package.json or package-lock.json at the root). */
+export const isEngineUpgrade = (changedPaths: readonly string[] | undefined): boolean =>
+  !!changedPaths?.some((p) => (ENGINE_FILES as readonly string[]).includes(p));
+
+/** `orgctl 0.2.0 from https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz`: what an approval of head trusts. */
+export const describeLocked = (name: string, locked: LockedEngine): string =>
+  `${name} ${locked.version}${locked.resolved ? ` from ${locked.resolved}` : ' (no `resolved` source in the lock)'}`;
+
+/** The head proof, judged: accepted (with the version that vouches), or why not. */
+export type HeadProofCheck =
+  | { readonly accepted: true; readonly version: string }
+  | { readonly accepted: false; readonly reason: string };
+
+interface HeadProofInput {
+  /** The head proof as read: parsed, or why it could not be. */
+  readonly proof: HeadProof | string;
+  /** What head's package-lock.json installs for orgctl, or why it is unknown. */
+  readonly lock: LockedEngine | string;
+  /** The engine judging: this orgctl, the base's. */
+  readonly running: Engine;
+  readonly changedPaths?: readonly string[];
+  /** Whether the base's engine recovered and rendered the organization head dist/ describes. */
+  readonly recovered: boolean;
+}
+
+/** Whether a head proof stands in for the base's failed byte comparison; the first reason it does not. */
+export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
+  const refuse = (reason: string): HeadProofCheck => ({ accepted: false, reason });
+  const { proof, lock, running } = input;
+  if (typeof proof === 'string') return refuse(`it is not a proof orgctl writes: ${proof}`);
+  const by = `${proof.engine.name} ${proof.engine.version}`;
+  if (!input.changedPaths) return refuse('the changed paths are unknown (no --changed-path): no upgrade to judge');
+  if (!isEngineUpgrade(input.changedPaths))
+    return refuse(
+      `the change touches neither ${ENGINE_FILES.join(' nor ')}: it does not upgrade orgctl, so this orgctl's proof is the one that counts`,
+    );
+  if (!proof.ok)
+    return refuse(
+      `${by} did not prove head dist/ either (${proof.differences.length} difference(s), ${proof.errors} policy error(s)${proof.differences.length ? `: ${proof.differences[0]!.slice(0, 300)}` : ''})`,
+    );
+  if (proof.engine.name !== running.name) return refuse(`it was made by ${proof.engine.name}, not ${running.name}`);
+  if (proof.engine.version === running.version)
+    return refuse(
+      `it was made by ${by}, the version judging it: the same engine cannot render the same organization two ways`,
+    );
+  if (typeof lock === 'string') return refuse(lock);
+  if (lock.version !== proof.engine.version)
+    return refuse(
+      `it was made by ${by}, but head's package-lock.json installs ${running.name} ${lock.version}: only the version the upgrade installs (and its approval trusts) may vouch for head dist/`,
+    );
+  if (!input.recovered)
+    return refuse(
+      `this orgctl ${running.version} cannot recover the organization head dist/ describes, so its policies cannot judge it`,
+    );
+  return { accepted: true, version: proof.engine.version };
+}

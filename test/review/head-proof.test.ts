@@ -1,0 +1,317 @@
+/**
+ * `orgctl review --head-proof`: an orgctl upgrade that changes the output, judged in its own pull
+ * request. The head's engine proves head dist/ (`prove --format json`); this orgctl accepts that
+ * proof only for an upgrade, from another version, exactly the one head's package-lock.json
+ * installs, and never in place of head-policies or any change rule. Through the CLI.
+ */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, gitIn, relabelledCopy, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
+
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const NEW = '9.0.0-test';
+
+/**
+ * A dist/ giving bob (not an admin) `role` in web: w:full (the organization it describes breaks
+ * forbidden-grant), or cluster-admin (a binding orgctl never writes).
+ */
+function forgedDist(role = 'acme:w:full', from = join(ROOT, 'dist')): string {
+  const dir = join(tempDir('orgctl-forged-'), 'dist');
+  cpSync(from, dir, { recursive: true });
+  const shard = join(dir, 'lga1/shard-17/resources.yaml');
+  writeFileSync(
+    shard,
+    `${readFileSync(shard, 'utf8')}---\n${W_FULL_FOR_BOB.join('\n').replace('name: acme:w:full\n', `name: ${role}\n`)}\n`,
+  );
+  return dir;
+}
+
+let scratch = '';
+const file = (name: string, text: string) => {
+  const p = join(scratch, name);
+  writeFileSync(p, text);
+  return p;
+};
+const proofFile = (version: string, fields: Record<string, unknown> = {}) =>
+  file(
+    `proof-${version}-${Object.keys(fields).join('-')}.json`,
+    JSON.stringify({ engine: { name: 'orgctl', version }, ok: true, differences: [], findings: [], ...fields }),
+  );
+const lockFile = (version: string) =>
+  file(
+    `lock-${version}.json`,
+    JSON.stringify({
+      name: 'acme-org',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'acme-org', dependencies: { orgctl: `^${version}` } },
+        'node_modules/orgctl': {
+          version,
+          resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`,
+          integrity: 'sha512-AAAA',
+        },
+      },
+    }),
+  );
+
+let upgraded = '';
+const UPGRADE_PATHS = ['--changed-path', 'package.json', '--changed-path', 'package-lock.json'];
+
+/** The upgrade reviewed: alice makes it, frank (another admin) approves it unless `approve` is false. */
+function review(head: string, extra: readonly string[], approve = true) {
+  return run([
+    'review',
+    '--base',
+    join(ROOT, 'dist'),
+    '--head',
+    head,
+    '--actor',
+    'alice',
+    ...(approve ? ['--approved-by', 'frank'] : []),
+    ...extra,
+  ]);
+}
+const row = (stdout: string, rule: string) => stdout.split('\n').find((l) => l.startsWith(`| \`${rule}\` |`)) ?? '';
+
+beforeAll(() => {
+  scratch = tempDir('orgctl-head-proof-');
+  upgraded = relabelledCopy(join(ROOT, 'dist'), NEW);
+});
+
+describe('an upgrade that changes the output, with its head proof', () => {
+  it('passes output-proof, naming the version that proved it and what this orgctl renders differently', async () => {
+    const r = await review(upgraded, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
+    expect(row(r.stdout, 'output-proof')).toMatch(
+      new RegExp(
+        `\\| ✅ \\| head dist/ is proved by orgctl ${NEW} \\(the version head's package-lock\\.json installs, trusted through this upgrade's \\\\\`engine-change\\\\\` approval\\); this orgctl ${VERSION.replace(/\./g, '\\.')} renders 15 file\\(s\\) differently: .*argocd/applicationset\\.yaml#0: ApplicationSet argocd/acme-access is not what orgctl renders here`,
+      ),
+    );
+    expect(row(r.stdout, 'head-policies')).toMatch(/\| ✅ \|/);
+    expect(row(r.stdout, 'engine-change')).toMatch(
+      new RegExp(
+        `\\| ✅ \\| changes package\\.json, package-lock\\.json; approved by frank; approving it trusts orgctl ${NEW} from https://registry\\.npmjs\\.org/orgctl/-/orgctl-${NEW}\\.tgz, which head's package-lock\\.json installs`,
+      ),
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it('still needs the engine-change approval', async () => {
+    const r = await review(
+      upgraded,
+      [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
+      false,
+    );
+    expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \|/);
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ❌ \| .*approving it trusts orgctl 9\.0\.0-test from https:/);
+    expect(r.code).toBe(1);
+  });
+
+  it('never stands in for head-policies: what this orgctl recovers is judged by its policies', async () => {
+    // A head engine that lies (ok) about a dist/ giving bob w:full: the base recovers that grant.
+    const r = await review(forgedDist(), [
+      ...UPGRADE_PATHS,
+      '--head-proof',
+      proofFile(NEW),
+      '--head-lock',
+      lockFile(NEW),
+    ]);
+    expect(row(r.stdout, 'head-policies')).toMatch(/\| ❌ \| forbidden-grant users\/bob&#64;acme\.io → web/);
+    expect(r.code).toBe(1);
+  });
+
+  it('reads head package-lock.json from the head git ref', async () => {
+    const repo = tempDir('orgctl-upgrade-repo-');
+    const git = gitIn(repo);
+    git('init', '-q');
+    cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
+    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(VERSION)));
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const base = git('rev-parse', 'HEAD');
+    cpSync(upgraded, join(repo, 'dist'), { recursive: true });
+    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(NEW)));
+    git('add', '-A');
+    git('commit', '-qm', 'upgrade orgctl');
+    const head = git('rev-parse', 'HEAD');
+    // A child process in the repository: git refs are read there.
+    const judge = (proof: string, at = head) =>
+      cli(
+        [
+          'review',
+          '--base',
+          base,
+          '--head',
+          at,
+          '--actor',
+          'alice',
+          '--approved-by',
+          'frank',
+          '--changed-path',
+          'package-lock.json',
+          '--head-proof',
+          proof,
+        ],
+        { cwd: repo },
+      );
+    const ok = judge(proofFile(NEW));
+    expect(row(ok.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
+    expect(ok.code).toBe(0);
+    const wrong = judge(proofFile('9.0.1'));
+    expect(row(wrong.stdout, 'output-proof')).toMatch(
+      /\| ❌ \| .*The head proof was not accepted: it was made by orgctl 9\.0\.1, but head's package-lock\.json installs orgctl 9\.0\.0-test: only the version the upgrade installs/,
+    );
+    expect(wrong.code).toBe(1);
+    git('rm', '-q', 'package-lock.json');
+    git('commit', '-qm', 'no lock');
+    const noLock = judge(proofFile(NEW), git('rev-parse', 'HEAD'));
+    expect(row(noLock.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json: [0-9a-f]{40}:package-lock\.json does not exist/,
+    );
+    expect(noLock.code).toBe(1);
+  });
+});
+
+describe('a head proof that is not accepted fails output-proof, saying why', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      'not JSON',
+      () => [...UPGRADE_PATHS, '--head-proof', file('bad.json', '{"ok": tru'), '--head-lock', lockFile(NEW)],
+      /it is not a proof orgctl writes: it is not JSON/,
+    ],
+    [
+      'no engine (an older orgctl, or not prove --format json)',
+      () => [
+        ...UPGRADE_PATHS,
+        '--head-proof',
+        file('old.json', '{"ok":true,"differences":[],"findings":[]}'),
+        '--head-lock',
+        lockFile(NEW),
+      ],
+      /it is not a proof orgctl writes: it names no engine/,
+    ],
+    [
+      'ok with differences (not a proof orgctl writes)',
+      () => [...UPGRADE_PATHS, '--head-proof', proofFile(NEW, { differences: ['x'] }), '--head-lock', lockFile(NEW)],
+      /it is not a proof orgctl writes: it says ok with 1 difference\(s\)/,
+    ],
+    [
+      'a version that is not one',
+      () => [...UPGRADE_PATHS, '--head-proof', proofFile('latest'), '--head-lock', lockFile(NEW)],
+      /engine\.version "latest" is not a version/,
+    ],
+    [
+      'ok: false',
+      () => [
+        ...UPGRADE_PATHS,
+        '--head-proof',
+        proofFile(NEW, { ok: false, differences: ['dist/x.yaml#0: not what orgctl renders'] }),
+        '--head-lock',
+        lockFile(NEW),
+      ],
+      /orgctl 9\.0\.0-test did not prove head dist\/ either \(1 difference\(s\), 0 policy error\(s\): dist\/x\.yaml#0/,
+    ],
+    [
+      'a version other than the one head installs',
+      () => [...UPGRADE_PATHS, '--head-proof', proofFile('9.9.9'), '--head-lock', lockFile(NEW)],
+      /it was made by orgctl 9\.9\.9, but head's package-lock\.json installs orgctl 9\.0\.0-test/,
+    ],
+    [
+      "the base's own version",
+      () => [...UPGRADE_PATHS, '--head-proof', proofFile(VERSION), '--head-lock', lockFile(VERSION)],
+      /it was made by orgctl [^,]+, the version judging it/,
+    ],
+    [
+      'another engine',
+      () => [
+        ...UPGRADE_PATHS,
+        '--head-proof',
+        file(
+          'other.json',
+          JSON.stringify({ engine: { name: 'notorgctl', version: NEW }, ok: true, differences: [], findings: [] }),
+        ),
+        '--head-lock',
+        lockFile(NEW),
+      ],
+      /it was made by notorgctl, not orgctl/,
+    ],
+    [
+      'no engine change among the changed paths',
+      () => ['--changed-path', 'dist/members.json', '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
+      /the change touches neither package\.json nor package-lock\.json: it does not upgrade orgctl/,
+    ],
+    [
+      'changed paths unknown',
+      () => ['--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
+      /the changed paths are unknown/,
+    ],
+    [
+      'a head folder without --head-lock',
+      () => [...UPGRADE_PATHS, '--head-proof', proofFile(NEW)],
+      /is a folder, so which orgctl head's package-lock\.json installs is unknown: give --head-lock FILE/,
+    ],
+    [
+      'a head lock that installs no orgctl',
+      () => [
+        ...UPGRADE_PATHS,
+        '--head-proof',
+        proofFile(NEW),
+        '--head-lock',
+        file('nolock.json', '{"lockfileVersion":3,"packages":{"":{}}}'),
+      ],
+      /head's package-lock\.json installs no orgctl/,
+    ],
+  ];
+  for (const [what, args, reason] of cases) {
+    it(what, async () => {
+      const r = await review(upgraded, args());
+      const proof = row(r.stdout, 'output-proof');
+      expect(proof).toMatch(/\| ❌ \| head dist\/ is not what orgctl renders .*The head proof was not accepted: /);
+      expect(proof).toMatch(reason);
+      expect(r.code).toBe(1);
+    });
+  }
+
+  it("a forged head dist/ that the head engine's honest proof does not prove", async () => {
+    const forged = forgedDist('cluster-admin');
+    const honest = await run(['prove', '--dir', forged, '--format', 'json']);
+    expect(honest.code).toBe(1);
+    const proof = JSON.parse(honest.stdout);
+    expect(proof.engine).toEqual({ name: 'orgctl', version: VERSION });
+    const asNew = file('honest.json', JSON.stringify({ ...proof, engine: { name: 'orgctl', version: NEW } }));
+    // The upgrade's relabelling, and a binding orgctl never writes.
+    const head = forgedDist('cluster-admin', upgraded);
+    const r = await review(head, [...UPGRADE_PATHS, '--head-proof', asNew, '--head-lock', lockFile(NEW)]);
+    expect(row(r.stdout, 'output-proof')).toMatch(/not accepted: orgctl 9\.0\.0-test did not prove head dist\/ either/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a proof that is not needed is not read into the verdict: an unchanged output passes as before', async () => {
+    const r = await review(join(ROOT, 'dist'), [...UPGRADE_PATHS, '--head-proof', file('junk.json', 'junk')]);
+    expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is exactly what orgctl renders/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('a head proof or lock that cannot be read is a usage error (exit 2)', () => {
+  it('a missing file, a folder, a file too large', async () => {
+    const missing = await review(upgraded, [...UPGRADE_PATHS, '--head-proof', join(scratch, 'none.json')]);
+    expect(missing.stderr).toMatch(
+      /^orgctl review: --head-proof .*none\.json: cannot read the file \(it does not exist\)$/m,
+    );
+    expect(missing.code).toBe(2);
+    const folder = join(scratch, 'folder');
+    mkdirSync(folder, { recursive: true });
+    const dir = await review(upgraded, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', folder]);
+    expect(dir.stderr).toMatch(/--head-lock .*folder is not a regular file \(a folder\)/);
+    expect(dir.code).toBe(2);
+    // Too large is the file's fault, not the command line's: the proof is refused, visibly.
+    const big = file('big.json', ' '.repeat(16 * 2 ** 20 + 1));
+    const large = await review(upgraded, [...UPGRADE_PATHS, '--head-proof', big, '--head-lock', lockFile(NEW)]);
+    expect(row(large.stdout, 'output-proof')).toMatch(
+      /not accepted: .*big\.json is 16\.0 MB, more than orgctl reads \(16 MB\)/,
+    );
+    expect(large.code).toBe(1);
+  });
+});
