@@ -21,6 +21,9 @@ const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
 prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
+In orgctl's output only the cluster/ shards and the namespace's shard are read: this trusts orgctl's
+layout, which orgctl review's output-proof establishes (a binding placed in the wrong shard by hand
+is caught by orgctl prove/review, not here); anything outside that layout is read whole.
 
   TYPE            pods, po, pod, deployments.apps, widgets.example.com, or *
   --as USER       the user; a service account is system:serviceaccount:NS:NAME
