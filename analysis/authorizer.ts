@@ -145,6 +145,31 @@ export function resourceRequestOf(attrs: Omit<ResourceAttributes, 'namespace'>):
   };
 }
 
+/** Whether any of these bindings names this subject (a user by name, a service account by namespace and name). */
+export function namesSubject(
+  bindings: readonly BindingObject[],
+  kind: SubjectObject['kind'],
+  name: string,
+  namespace = '',
+): boolean {
+  return bindings.some((b) =>
+    b.subjects.some(
+      (s) =>
+        s.kind === kind && s.name === name && (kind !== 'ServiceAccount' || (s.namespace || b.namespace) === namespace),
+    ),
+  );
+}
+
+/**
+ * The namespace whose RoleBindings decide a request ('' = ClusterRoleBindings only): its own, except
+ * that a request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).
+ */
+export function requestNamespace(
+  attrs: Pick<ResourceAttributes, 'apiGroup' | 'resource' | 'name' | 'namespace'>,
+): string {
+  return attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
+}
+
 export class Authorizer {
   private readonly clusterRoles: Map<string, RoleObject>;
   private readonly roles = new Map<string, RoleObject>();
@@ -188,14 +213,7 @@ export class Authorizer {
 
   /** Whether any binding names this subject (a user by name, a service account by namespace and name). */
   namesSubject(kind: SubjectObject['kind'], name: string, namespace = ''): boolean {
-    return this.set.bindings.some((b) =>
-      b.subjects.some(
-        (s) =>
-          s.kind === kind &&
-          s.name === name &&
-          (kind !== 'ServiceAccount' || (s.namespace || b.namespace) === namespace),
-      ),
-    );
+    return namesSubject(this.set.bindings, kind, name, namespace);
   }
 
   /** Whether any RoleBinding is in `namespace` (a lookup, not a sorted list). */
@@ -218,11 +236,9 @@ export class Authorizer {
   }
 
   authorize(user: UserInfo, attrs: ResourceAttributes): Decision {
-    // A request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).
-    const namespace =
-      attrs.apiGroup === '' && attrs.resource === 'namespaces' && attrs.name ? attrs.name : attrs.namespace;
     const req = resourceRequestOf(attrs);
-    for (const e of this.rulesFor(user, namespace)) if (ruleAllows(e.rule, req)) return { allowed: true, by: e };
+    for (const e of this.rulesFor(user, requestNamespace(attrs)))
+      if (ruleAllows(e.rule, req)) return { allowed: true, by: e };
     return { allowed: false };
   }
 

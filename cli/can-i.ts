@@ -1,10 +1,18 @@
 import { describeRule } from '../analysis/classes.ts';
-import { userInfo, type Decision } from '../analysis/authorizer.ts';
+import { requestNamespace, userInfo, type Decision } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
+import {
+  loadAuthorizer,
+  NO_BOOTSTRAP_FLAG,
+  NO_BOOTSTRAP_HELP,
+  parseTarget,
+  resolveTarget,
+  type Target,
+  warnUnknown,
+} from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
@@ -13,6 +21,9 @@ const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
 prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
+In orgctl's output only the cluster/ shards and the namespace's shard are read: this trusts orgctl's
+layout, which orgctl review's output-proof establishes (a binding placed in the wrong shard by hand
+is caught by orgctl prove/review, not here); anything outside that layout is read whole.
 
   TYPE            pods, po, pod, deployments.apps, widgets.example.com, or *
   --as USER       the user; a service account is system:serviceaccount:NS:NAME
@@ -87,6 +98,30 @@ function listRow(r: ListedRule): string[] {
   ];
 }
 
+/** The namespace of a resource question: -n's (default: default), '' for -A and for cluster-scoped types. */
+const namespaceOf = (t: Target, allNamespaces: boolean, namespace: string | undefined): string =>
+  allNamespaces || !t.namespaced ? '' : (namespace ?? 'default');
+
+/**
+ * The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings), known before
+ * reading: only that part of orgctl's output is read. Undefined for arguments that are not a
+ * question (their error comes after reading, as it always has): then everything is read.
+ */
+function questionNamespace(
+  what: string,
+  subresource: string,
+  allNamespaces: boolean,
+  namespace: string | undefined,
+): string | undefined {
+  if (what.startsWith('/')) return '';
+  try {
+    const { target } = parseTarget(what, subresource);
+    return requestNamespace({ ...target, namespace: namespaceOf(target, allNamespaces, namespace) });
+  } catch {
+    return undefined;
+  }
+}
+
 export const command = defineCommand({
   name: 'can-i',
   summary:
@@ -123,7 +158,13 @@ export const command = defineCommand({
     }
     if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
     const user = userInfo(flags.as, flags['as-group']);
-    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    const scope = flags.list
+      ? (flags.namespace ?? 'default')
+      : questionNamespace(positionals[1]!, flags.subresource ?? '', allNamespaces, flags.namespace);
+    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+      bootstrap: !flags[NO_BOOTSTRAP_FLAG],
+      ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
+    });
 
     if (flags.list) {
       const namespace = flags.namespace ?? 'default';
@@ -147,12 +188,9 @@ export const command = defineCommand({
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
       const t = resolveTarget(what, flags.subresource ?? '', io);
-      let namespace = allNamespaces ? '' : (flags.namespace ?? 'default');
-      if (!t.namespaced) {
-        if (flags.namespace !== undefined && !allNamespaces)
-          io.err(`warning: resource '${t.resource}' is not namespace scoped`);
-        namespace = '';
-      }
+      if (!t.namespaced && flags.namespace !== undefined && !allNamespaces)
+        io.err(`warning: resource '${t.resource}' is not namespace scoped`);
+      const namespace = namespaceOf(t, allNamespaces, flags.namespace);
       warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined && namespace ? { namespace } : {}) });
       const attrs = {
         verb,

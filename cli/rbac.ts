@@ -1,11 +1,12 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
 import { Authorizer, SA_PREFIX } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
-import { readRbac } from '../analysis/objects.ts';
+import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadManifests } from './manifests.ts';
+import { readForQuestion, type NamedSubject } from './partial-read.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -16,18 +17,52 @@ export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootst
                   for every authenticated user); by default they count, as on a cluster`;
 
 /**
+ * One question (can-i's): the namespace whose RoleBindings decide it ('' = ClusterRoleBindings
+ * only, requestNamespace) and whom it is about (`--as`). The Authorizer then answers it, and
+ * warnUnknown about it, as if the whole folder were read.
+ */
+export interface AuthorizerQuestion {
+  readonly namespace: string;
+  readonly user: string;
+}
+
+/** The subject `--as USER` names in bindings: a user, or `system:serviceaccount:NS:NAME`. */
+function subjectOf(user: string): NamedSubject {
+  const sa = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(':') : undefined;
+  return sa
+    ? { kind: 'ServiceAccount', name: sa[1] ?? '', namespace: sa[0]! }
+    : { kind: 'User', name: user, namespace: '' };
+}
+
+/**
  * Loads `dir`; every malformed document is reported on stderr and left out, and so is every binding
  * whose role is missing (it grants nothing, which is otherwise a silent "no"). Unless `bootstrap` is
- * false, the API server's bootstrap roles and bindings are added (analysis/bootstrap.ts).
+ * false, the API server's bootstrap roles and bindings are added (analysis/bootstrap.ts). With a
+ * `question`, orgctl's output is read only where the answer can be (cli/partial-read.ts).
  */
-export function loadAuthorizer(dir: string, io: Io, options: { readonly bootstrap?: boolean } = {}): Authorizer {
+export function loadAuthorizer(
+  dir: string,
+  io: Io,
+  options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
+): Authorizer {
   io.progress?.(`reading ${dir}/...`);
+  const bootstrap = options.bootstrap ?? true;
+  const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
+  const { question } = options;
+  const partial = question
+    ? readForQuestion(dir, { namespace: question.namespace, subject: subjectOf(question.user) })
+    : undefined;
+  // A partial read answers only when it has nothing to warn about; else the full read warns in full.
+  const answering = partial && authorizer(partial.rbac);
+  if (answering && !answering.bindingsWithoutRole().length) {
+    io.progress?.('');
+    return answering;
+  }
   const { docs, problems } = loadManifests(dir);
   io.progress?.('');
   const read = readRbac(docs);
   for (const p of [...problems, ...read.problems]) io.err(`warning manifests ${p}`);
-  const bootstrap = options.bootstrap ?? true;
-  const authz = new Authorizer(bootstrap ? withBootstrap(read) : read);
+  const authz = authorizer(read);
   if (!read.roles.length && !read.bindings.length) {
     io.err(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
@@ -54,31 +89,41 @@ export interface Target {
 
 /** A kubectl TYPE[/NAME] argument: `pods`, `po/web-1`, `deployments.apps`, `widgets.example.com`, `*`. */
 export function resolveTarget(arg: string, subresource: string, io: Io): Target {
+  const { target, warning } = parseTarget(arg, subresource);
+  if (warning) io.err(warning);
+  return target;
+}
+
+/** resolveTarget without its effect: the target, and the warning for a type that is not built in. */
+export function parseTarget(arg: string, subresource: string): { readonly target: Target; readonly warning?: string } {
   const slash = arg.indexOf('/');
   const type = slash < 0 ? arg : arg.slice(0, slash);
   const name = slash < 0 ? '' : arg.slice(slash + 1);
   if (!type) throw new UsageError(`${JSON.stringify(arg)} names no resource type`);
-  if (type === '*') return { apiGroup: '*', resource: '*', subresource, name, namespaced: true };
+  if (type === '*') return { target: { apiGroup: '*', resource: '*', subresource, name, namespaced: true } };
   // kubectl's resource.version.group (deployments.v1.apps): the version says nothing to RBAC.
   const parts = type.split('.');
   if (parts.length >= 3 && /^v\d+((alpha|beta)\d+)?$/.test(parts[1]!))
-    return resolveTarget([parts[0], ...parts.slice(2)].join('.') + (name ? `/${name}` : ''), subresource, io);
+    return parseTarget([parts[0], ...parts.slice(2)].join('.') + (name ? `/${name}` : ''), subresource);
   const known = resolveResource(type);
   if (known)
-    return { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced };
+    return {
+      target: { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced },
+    };
   const dot = type.indexOf('.');
-  io.err(
-    `warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`,
-  );
-  return dot < 0
-    ? { apiGroup: '', resource: type.toLowerCase(), subresource, name, namespaced: true }
-    : {
-        apiGroup: type.slice(dot + 1).toLowerCase(),
-        resource: type.slice(0, dot).toLowerCase(),
-        subresource,
-        name,
-        namespaced: true,
-      };
+  return {
+    warning: `warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`,
+    target:
+      dot < 0
+        ? { apiGroup: '', resource: type.toLowerCase(), subresource, name, namespaced: true }
+        : {
+            apiGroup: type.slice(dot + 1).toLowerCase(),
+            resource: type.slice(0, dot).toLowerCase(),
+            subresource,
+            name,
+            namespaced: true,
+          },
+  };
 }
 
 /**
@@ -92,9 +137,8 @@ export function warnUnknown(
 ): void {
   const { user, namespace } = ask;
   if (user !== undefined) {
-    const sa = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(':') : undefined;
-    const named = sa ? authz.namesSubject('ServiceAccount', sa[1] ?? '', sa[0]) : authz.namesSubject('User', user);
-    if (!named && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
+    const s = subjectOf(user);
+    if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       io.err(
         `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
       );

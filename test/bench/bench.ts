@@ -114,7 +114,10 @@ function benchSize(size: Size): void {
     runs,
     orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json'),
   );
+  // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
+  const levels = repeat(runs, orgctl('levels'));
   const canI = repeat(runs, orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out));
+  const explain = repeat(runs, orgctl('explain', 'user5@acme.io', '-n', 'ns-0', '--spec', specFile));
 
   const naiveOut = join(work, `${size}-naive`);
   const naive = repeat(
@@ -135,6 +138,15 @@ function benchSize(size: Size): void {
   );
 
   const ratio = (naive.ms / synth.ms).toFixed(1);
+  const against = (run: string, t: Timing, base: Timing, name: string) => [
+    size,
+    run,
+    fmt(t.ms),
+    `${Math.round(t.rssMB)} MB`,
+    '',
+    '',
+    `${(t.ms / base.ms).toFixed(2)}x ${name}`,
+  ];
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
   rows.push(
     [
@@ -167,7 +179,9 @@ function benchSize(size: Size): void {
       '',
       `${(review.ms / diff.ms).toFixed(2)}x diff`,
     ],
-    [size, 'orgctl can-i', fmt(canI.ms), `${Math.round(canI.rssMB)} MB`, '', '', ''],
+    [size, 'orgctl levels', fmt(levels.ms), `${Math.round(levels.rssMB)} MB`, '', '', ''],
+    against('orgctl can-i', canI, levels, 'levels'),
+    against('orgctl explain USER -n NS', explain, levels, 'levels'),
     [size, 'serialization floor (JSON.stringify)', fmt(floor), '', String(objects.length), '', ''],
   );
   process.stderr.write(`bench: ${size} done (${runs} runs)\n`);

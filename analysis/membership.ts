@@ -1,0 +1,125 @@
+/**
+ * orgctl's membership data read back from synthesized output (its ConfigMaps): what the review,
+ * import and `orgctl can-i`'s partial read share. A module of its own, light to load: can-i
+ * reads the organization's settings without loading the access analysis.
+ */
+import { SnapshotError } from '../model/errors.ts';
+import {
+  MEMBERSHIP_LISTS,
+  membershipListPattern,
+  ORGANIZATION_CONFIGMAP,
+  ORGANIZATION_KEY,
+  type MemberInvite,
+  type MemberNamespace,
+  type MembershipList,
+  type MemberOrganization,
+  type MemberRole,
+  type MemberToken,
+  type MemberUser,
+} from '../model/membership.ts';
+import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
+import type { ManifestDoc } from './objects.ts';
+
+/**
+ * The organization as the review reads it: `organization.json` (the one declaration of the format,
+ * model/membership.ts) with its defaults filled in, and the namespace its ConfigMap is in.
+ */
+export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
+  /** The namespace of the `orgctl-organization` ConfigMap. */
+  readonly systemNamespace: string;
+  /** Named bundles of levels, as declared; empty when none is. */
+  readonly roles: readonly MemberRole[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function jsonLines<T>(text: unknown, what: string): T[] {
+  if (text === undefined) return [];
+  if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as T;
+      } catch {
+        throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
+      }
+    });
+}
+
+export interface Membership {
+  readonly org: OrgInfo;
+  readonly users: ReadonlyMap<string, MemberUser>;
+  readonly invites: ReadonlyMap<string, MemberInvite>;
+  readonly tokens: ReadonlyMap<string, MemberToken>;
+  /** Guard rails of the namespaces that declare some, by name (model/guard-rails.ts). */
+  readonly namespaceSettings: ReadonlyMap<string, MemberNamespace>;
+}
+
+/** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
+export function readMembership(docs: readonly ManifestDoc[], label: string): Membership {
+  const configMaps = docs
+    .map((d) => d.object)
+    .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
+  const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
+  // Every cluster of the output carries the same membership: one copy is enough.
+  const orgMap = [...new Map(named(ORGANIZATION_CONFIGMAP).map((c) => [JSON.stringify(c.data), c])).values()];
+  if (orgMap.length !== 1) {
+    throw new SnapshotError(
+      `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,
+    );
+  }
+  const data = orgMap[0]!.data as Obj;
+  let info: Obj;
+  try {
+    info = JSON.parse(String(data[ORGANIZATION_KEY])) as Obj;
+  } catch {
+    throw new SnapshotError(`${label}: ${ORGANIZATION_CONFIGMAP} has no valid ${ORGANIZATION_KEY}`);
+  }
+  if (typeof info.name !== 'string' || typeof info.owner !== 'string')
+    throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
+  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? systemNamespaceOf(info.name));
+  const org: OrgInfo = {
+    name: info.name,
+    owner: info.owner,
+    usernamePrefix: typeof info.usernamePrefix === 'string' ? info.usernamePrefix : '',
+    ssoEnforced: info.ssoEnforced === true,
+    clusters: Array.isArray(info.clusters) ? (info.clusters as string[]) : [],
+    namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],
+    massRemovalThreshold:
+      typeof info.massRemovalThreshold === 'number' ? info.massRemovalThreshold : ORG_DEFAULTS.massRemovalThreshold,
+    systemNamespace,
+    shards: typeof info.shards === 'number' ? info.shards : ORG_DEFAULTS.shards,
+    roles: Array.isArray(info.roles) ? (info.roles as OrgInfo['roles']) : [],
+    ...(isObj(info.argocd) ? { argocd: info.argocd as unknown as NonNullable<OrgInfo['argocd']> } : {}),
+    ...(isObj(info.namespaceDefaults)
+      ? { namespaceDefaults: info.namespaceDefaults as NonNullable<OrgInfo['namespaceDefaults']> }
+      : {}),
+    ...(isObj(info.namespaceProtection)
+      ? { namespaceProtection: info.namespaceProtection as unknown as NonNullable<OrgInfo['namespaceProtection']> }
+      : {}),
+  };
+  // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
+  // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
+  // orgctl-organization itself, which is read too.
+  const list = <T>(name: MembershipList, keyOf: (t: T) => string): Map<string, T> => {
+    const pattern = membershipListPattern(name);
+    const file = MEMBERSHIP_LISTS[name];
+    const out = new Map<string, T>();
+    const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
+    const sources = [
+      orgMap[0]!,
+      ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b)),
+    ];
+    for (const cm of sources)
+      for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);
+    return out;
+  };
+  const users = list<MemberUser>('users', (u) => u.email);
+  const invites = list<MemberInvite>('invites', (i) => i.email);
+  const tokens = list<MemberToken>('tokens', (t) => t.id);
+  const namespaceSettings = list<MemberNamespace>('namespaces', (n) => n.name);
+  return { org, users, invites, tokens, namespaceSettings };
+}

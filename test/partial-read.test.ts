@@ -1,0 +1,225 @@
+/**
+ * can-i's partial read (cli/partial-read.ts): on generated organizations (seeds, shard counts,
+ * clusters, admins, Add All, custom roles and rules, tokens with and without namespaces), every
+ * answer, warning and exit code equals the full read's; it parses fewer files; and what it cannot
+ * bound falls back to the full read.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
+import { readForQuestion } from '../cli/partial-read.ts';
+import { listFiles } from '../cli/output.ts';
+import { run, tempDir } from './helpers.ts';
+
+// The full read, on demand: readForQuestion answering "cannot bound" is what can-i does then.
+const force = vi.hoisted(() => ({ full: false, partial: 0 }));
+vi.mock('../cli/partial-read.ts', async (original) => {
+  const m = await original<typeof import('../cli/partial-read.ts')>();
+  const readForQuestion = (...a: Parameters<typeof m.readForQuestion>) => {
+    const read = force.full ? undefined : m.readForQuestion(...a);
+    if (read) force.partial++;
+    return read;
+  };
+  return { ...m, readForQuestion };
+});
+
+interface Org {
+  readonly dir: string;
+  readonly namespaces: readonly string[];
+}
+
+/** A generated organization with every kind of binding orgctl writes, synthesized into a folder. */
+async function organization(seed: number, shards: number, clusters: readonly string[]): Promise<Org> {
+  const spec = generateSpec({ users: 40, namespaces: 12, grants: 120, tokens: 12, seed, clusters }) as unknown as {
+    spec: Record<string, any>;
+  };
+  const s = spec.spec;
+  s.delivery = { shards };
+  s.customRoles = [{ name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
+  s.users.find((u: { email: string }) => u.email === 'user30@acme.io').access = 'all';
+  s.grants.push(
+    { user: 'user31@acme.io', namespace: 'ns-2', customRole: 'cm-reader' },
+    {
+      user: 'user32@acme.io',
+      namespace: 'ns-3',
+      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] }],
+    },
+  );
+  s.tokens.push({
+    id: 'tok-custom',
+    name: 'Custom',
+    namespaces: [],
+    rbac: [{ namespace: 'ns-4', customRole: 'cm-reader' }],
+  });
+  const dir = tempDir('orgctl-partial-');
+  const file = join(dir, 'org.json');
+  writeFileSync(file, JSON.stringify(spec));
+  const out = join(dir, 'dist');
+  const r = await run(['synth', '--spec', file, '--out', out]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { dir: out, namespaces: s.namespaces.map((n: { name: string }) => n.name) };
+}
+
+const SUBJECTS = [
+  'user0@acme.io', // owner, admin
+  'user1@acme.io', // admin
+  'user7@acme.io', // deactivated
+  'user12@acme.io',
+  'user25@acme.io',
+  'user30@acme.io', // Add All
+  'user31@acme.io', // custom role
+  'user32@acme.io', // custom rules
+  'nobody@acme.io',
+  'system:serviceaccount:acme-system:token-tok-0',
+  'system:serviceaccount:acme-system:token-tok-9', // custom RBAC only
+  'system:serviceaccount:acme-system:token-tok-custom',
+  'system:serviceaccount:ns-1:token-tok-0', // not the system namespace
+];
+
+const REQUESTS: readonly (readonly string[])[] = [
+  ['get', 'pods'],
+  ['create', 'deployments.apps'],
+  ['list', 'deployments.apps'],
+  ['get', 'configmaps', '--why'],
+  ['delete', 'secrets', '--format', 'json'],
+  ['list', 'widgets.example.com'],
+  ['list', 'nodes'],
+];
+
+async function both(args: readonly string[]) {
+  force.full = false;
+  const partial = await run(args);
+  force.full = true;
+  const full = await run(args);
+  force.full = false;
+  return { partial, full };
+}
+
+describe('can-i reads only what can answer, and answers as the full read does', () => {
+  const orgs: Org[] = [];
+  beforeAll(async () => {
+    orgs.push(
+      await organization(1, 32, ['lga1']),
+      await organization(2, 4, ['lga1', 'fra2']),
+      await organization(3, 1, ['lga1']),
+      await organization(4, 150, ['lga1', 'fra2', 'sjc3']),
+    );
+  }, 60_000);
+
+  it('every answer, warning and exit code equals the full read, in every namespace', async () => {
+    let asked = 0;
+    for (const [o, org] of orgs.entries()) {
+      const namespaces = [...org.namespaces.filter((_, i) => i % 3 === o % 3), 'acme-system', 'default', 'nope'];
+      for (const [s, subject] of SUBJECTS.entries())
+        for (const [n, ns] of namespaces.entries()) {
+          const request = REQUESTS[(s + n + o) % REQUESTS.length]!;
+          const { partial, full } = await both(['can-i', ...request, '-n', ns, '--as', subject, '--dir', org.dir]);
+          expect(partial, `${subject} ${request.join(' ')} -n ${ns}`).toEqual(full);
+          asked++;
+        }
+    }
+    expect(asked).toBeGreaterThan(150);
+    // Every question was answered by a partial read, none by falling back.
+    expect(force.partial).toBe(asked);
+  }, 60_000);
+
+  it('the same for --list, -A, namespaces/NAME, non-resource URLs, groups and --no-bootstrap', async () => {
+    const org = orgs[1]!;
+    force.partial = 0;
+    const cases = [
+      ['--list', '-n', 'ns-2', '--as', 'user31@acme.io'],
+      ['--list', '--as', 'user0@acme.io'],
+      ['--list', '-n', 'acme-system', '--as', 'system:serviceaccount:acme-system:token-tok-0'],
+      ['list', 'pods', '-A', '--as', 'user1@acme.io', '--why'],
+      ['get', 'namespaces/ns-5', '--as', 'user12@acme.io', '--why'],
+      ['get', 'namespaces', '-n', 'ns-5', '--as', 'user12@acme.io'],
+      ['get', '/healthz', '--as', 'nobody@acme.io', '--why'],
+      ['get', 'pods', '-n', 'ns-1', '--as', 'nobody@acme.io', '--as-group', 'system:serviceaccounts'],
+      ['get', 'pods', '-n', 'ns-1', '--as', 'user0@acme.io', '--no-bootstrap', '--format', 'json'],
+      ['create', 'selfsubjectaccessreviews.authorization.k8s.io', '--as', 'user25@acme.io', '--why'],
+      ['get', 'pods', '--subresource', 'exec', '-n', 'ns-0', '--as', 'user25@acme.io'],
+    ];
+    for (const c of cases) {
+      const { partial, full } = await both(['can-i', ...c, '--dir', org.dir]);
+      expect(partial, c.join(' ')).toEqual(full);
+    }
+    expect(force.partial).toBe(cases.length);
+  });
+
+  it('parses the cluster shards and the namespace’s shard only (a counting reader)', () => {
+    for (const org of orgs) {
+      const all = listFiles(org.dir).filter((f) => f.endsWith('.yaml'));
+      for (const ns of org.namespaces.slice(0, 4)) {
+        const read: string[] = [];
+        const partial = readForQuestion(
+          org.dir,
+          { namespace: ns, subject: { kind: 'User', name: 'user0@acme.io', namespace: '' } },
+          (f) => {
+            read.push(f);
+            return readFileSync(f);
+          },
+        );
+        expect(partial).toBeDefined();
+        const clusters = new Set(all.map((f) => f.split('/')[0]));
+        // The owner is an admin, named in every namespace read: nothing else is searched.
+        expect(partial!.searched).toEqual([]);
+        expect(partial!.parsed.length).toBeLessThanOrEqual(2 * clusters.size);
+        expect(read.length).toBe(partial!.parsed.length);
+        if (all.length > 2 * clusters.size) expect(read.length).toBeLessThan(all.length);
+        expect(partial!.rbac.bindings.some((b) => b.namespace === ns)).toBe(true);
+      }
+    }
+  });
+
+  it('a subject not bound where asked is looked for elsewhere; one the membership never binds is not', () => {
+    const org = orgs[0]!;
+    const elsewhere = readForQuestion(org.dir, {
+      namespace: 'nope',
+      subject: { kind: 'User', name: 'user25@acme.io', namespace: '' },
+    });
+    const unknown = readForQuestion(org.dir, {
+      namespace: 'nope',
+      subject: { kind: 'User', name: 'nobody@acme.io', namespace: '' },
+    });
+    const deactivated = readForQuestion(org.dir, {
+      namespace: 'nope',
+      subject: { kind: 'User', name: 'user7@acme.io', namespace: '' },
+    });
+    expect(elsewhere!.searched.length).toBeGreaterThan(0);
+    expect(elsewhere!.rbac.bindings.some((b) => b.subjects.some((s) => s.name === 'user25@acme.io'))).toBe(true);
+    expect(unknown!.searched).toEqual([]);
+    expect(deactivated!.searched).toEqual([]);
+  });
+
+  it('falls back to the full read for what it cannot bound', () => {
+    const q = { namespace: 'ns-1', subject: { kind: 'User' as const, name: 'user0@acme.io', namespace: '' } };
+    const copy = () => {
+      const dir = join(tempDir('orgctl-partial-edit-'), 'dist');
+      cpSync(orgs[0]!.dir, dir, { recursive: true });
+      return dir;
+    };
+    expect(readForQuestion(copy(), q)).toBeDefined();
+    // A file outside orgctl's layout.
+    const foreign = copy();
+    writeFileSync(join(foreign, 'README.md'), 'hello\n');
+    expect(readForQuestion(foreign, q)).toBeUndefined();
+    // A shard count that does not match where objects are: the file read holds others' namespaces.
+    const reshard = copy();
+    const clusterShard = join(reshard, 'lga1/cluster/resources.yaml');
+    writeFileSync(clusterShard, readFileSync(clusterShard, 'utf8').replace('"shards":32', '"shards":31'));
+    expect(readFileSync(clusterShard, 'utf8')).toContain('"shards":31');
+    expect(readForQuestion(reshard, q)).toBeUndefined();
+    // A cluster folder the organization does not record.
+    const extra = copy();
+    cpSync(join(extra, 'lga1'), join(extra, 'zzz9'), { recursive: true });
+    expect(readForQuestion(extra, q)).toBeUndefined();
+    // Not orgctl's YAML in a file read: the full read names it.
+    const broken = copy();
+    writeFileSync(
+      clusterShard.replace(reshard, broken),
+      `${readFileSync(clusterShard.replace(reshard, broken), 'utf8')}x: &a 1\n`,
+    );
+    expect(readForQuestion(broken, q)).toBeUndefined();
+  });
+});
