@@ -3,8 +3,9 @@
  * output that can answer it: every cluster's `cluster/` shard (ClusterRoles, the membership
  * ConfigMaps, the system namespace and its admins' RoleBindings) and, in each cluster, the shard
  * `shardOf(namespace, shards)` names (its Roles and RoleBindings), the shard count read from the
- * organization's ConfigMap. Token ServiceAccounts, placed by `token:<id>`, hold no RBAC: an answer
- * never needs them.
+ * organization's ConfigMap (in the cluster shard, or first in `members-00` when membership has
+ * shards of its own; the other members-NN are read only to know whom bindings may name). Token
+ * ServiceAccounts, placed by `token:<id>`, hold no RBAC: an answer never needs them.
  *
  * This trusts orgctl's layout, which `orgctl review`'s output-proof establishes for every merged
  * dist/ (a hand-edited binding in the wrong shard is caught by `orgctl prove` and `review`, not
@@ -25,7 +26,7 @@ import {
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { CLUSTER_SHARD, DEFAULT_CLUSTER, isOutputPath, shardOf } from '../synth/render.ts';
+import { CLUSTER_SHARD, DEFAULT_CLUSTER, isMembersShard, isOutputPath, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './manifests.ts';
 import { listFiles } from './output.ts';
@@ -156,8 +157,13 @@ function readLaidOut(
     return parseOutput([{ path, content: decodeOutput(readBytes(label), label), label }]);
   };
   const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c))]));
-  // The organization's settings only: its users' lists are not needed here (nor parsed).
+  // A large organization's membership has shards of its own (members-NN, the same in every
+  // cluster, the organization's ConfigMap first): the first cluster's are read when needed.
+  const isMembersFile = (f: string) => isMembersShard(f.split('/')[1] ?? '');
+  const membersFiles = files.filter((f) => f.startsWith(`${clusters[0]}/`) && isMembersFile(f));
   const read = [...clusterDocs.values()].flat();
+  if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!));
+  // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
   const recorded = org.clusters.length ? [...org.clusters].sort() : [DEFAULT_CLUSTER];
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
@@ -184,13 +190,16 @@ function readLaidOut(
   const searched: string[] = [];
   if (
     !sets.some((s) => names(s.bindings, question.subject)) &&
-    mayBeBound(readMembership(read, dir), question.subject)
+    mayBeBound(
+      readMembership([...read, ...membersFiles.filter((f) => !parsed.includes(f)).flatMap(docsOf)], dir),
+      question.subject,
+    )
   ) {
     const needle = writtenForm(question.subject.name);
     if (needle === undefined) return undefined;
     const text = Buffer.from(needle);
     for (const path of files) {
-      if (path === MEMBERS_FILE || wanted.includes(path)) continue;
+      if (path === MEMBERS_FILE || wanted.includes(path) || isMembersFile(path)) continue; // members-NN hold no RBAC
       searched.push(path);
       if (readBytes(join(dir, path)).indexOf(text) < 0) continue;
       const rbac = rbacOf(path);

@@ -550,6 +550,8 @@ export const CLUSTER_SHARD = 'cluster';
  */
 const MEMBERS_SHARD = 'members';
 const membersShard = (i: number): string => `${MEMBERS_SHARD}-${String(i).padStart(2, '0')}`;
+/** Whether a shard holds membership ConfigMaps only (members-NN). */
+export const isMembersShard = (shard: string): boolean => /^members-\d{2,}$/.test(shard);
 
 /** Whether a shard is placed by shardOf (a namespace's or a token's), not one of orgctl's own. */
 export const isHashPlaced = (shard: string): boolean => shard.startsWith('shard-');

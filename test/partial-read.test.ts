@@ -30,8 +30,16 @@ interface Org {
 }
 
 /** A generated organization with every kind of binding orgctl writes, synthesized into a folder. */
-async function organization(seed: number, shards: number, clusters: readonly string[]): Promise<Org> {
-  const spec = generateSpec({ users: 40, namespaces: 12, grants: 120, tokens: 12, seed, clusters }) as unknown as {
+async function organization(seed: number, shards: number, clusters: readonly string[], invites?: number): Promise<Org> {
+  const spec = generateSpec({
+    users: 40,
+    namespaces: 12,
+    grants: 120,
+    tokens: 12,
+    seed,
+    clusters,
+    invites,
+  }) as unknown as {
     spec: Record<string, any>;
   };
   const s = spec.spec;
@@ -191,6 +199,32 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     expect(unknown!.searched).toEqual([]);
     expect(deactivated!.searched).toEqual([]);
   });
+
+  it('with membership in members-NN shards of its own (40,000 invites), the same answers from fewer files', async () => {
+    const org = await organization(5, 8, ['lga1', 'fra2'], 40_000);
+    const files = listFiles(org.dir);
+    expect(files.filter((f) => f.includes('/members-'))).toHaveLength(4);
+    force.partial = 0;
+    let asked = 0;
+    for (const subject of [
+      'user0@acme.io',
+      'user25@acme.io',
+      'nobody@acme.io',
+      'system:serviceaccount:acme-system:token-tok-0',
+    ])
+      for (const ns of ['ns-1', 'ns-6', 'acme-system']) {
+        const { partial, full } = await both(['can-i', 'get', 'pods', '-n', ns, '--as', subject, '--dir', org.dir]);
+        expect(partial, `${subject} -n ${ns}`).toEqual(full);
+        asked++;
+      }
+    expect(force.partial).toBe(asked);
+    // The owner is bound where asked: the organization's settings come from members-00 of one cluster only.
+    const read = readForQuestion(org.dir, {
+      namespace: 'ns-1',
+      subject: { kind: 'User', name: 'user0@acme.io', namespace: '' },
+    })!;
+    expect(read.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
+  }, 60_000);
 
   it('falls back to the full read for what it cannot bound', () => {
     const q = { namespace: 'ns-1', subject: { kind: 'User' as const, name: 'user0@acme.io', namespace: '' } };
