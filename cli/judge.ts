@@ -5,7 +5,7 @@
  */
 import { resolveToday } from '../constructs/organization.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { proofResults, proveOutput } from '../review/proof.ts';
+import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade } from '../review/head-proof.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
@@ -74,6 +74,8 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
             changedPaths: change.changedPaths,
             recovered: proof.recovered,
           }),
+          // Head's bytes are then vouched for by its engine only: this one still judges them as written.
+          ...(proof.model ? { written: judgeWrittenOutput(proof.model, headSide.docs, headDocs.rbac) } : {}),
         }
       : undefined;
   return {

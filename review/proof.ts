@@ -13,7 +13,9 @@ import { Organization } from '../constructs/organization.ts';
 import { declaredInOf } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { synthesize } from '../constructs/synthesize.ts';
-import type { Finding } from '../model/findings.ts';
+import { type Finding, sourceText } from '../model/findings.ts';
+import type { OrgModel } from '../model/model.ts';
+import { judgeManifests } from '../policies/output/judge.ts';
 import type { RuleId } from '../model/rules.ts';
 import { importRbac } from './import.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
@@ -35,6 +37,8 @@ interface Proof {
   readonly findings: readonly Finding[];
   /** False when the organization recovered from the output cannot be declared: no policy ran on it. */
   readonly recovered: boolean;
+  /** The organization recovered and declared (absent when it could not be). */
+  readonly model?: OrgModel;
 }
 
 /** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
@@ -124,7 +128,7 @@ export function proveOutput(
   const findings = result.findings; // sorted by synthesize
   if (!result.ok) {
     // No files to compare with: the organization the output describes breaks a policy.
-    return { ok: false, differences: [], findings, recovered: true };
+    return { ok: false, differences: [], findings, recovered: true, ...(result.model ? { model: result.model } : {}) };
   }
   const rendered = new Map(result.files.map((f) => [f.path, f.content]));
   const diffs = differences(files, rendered);
@@ -133,6 +137,7 @@ export function proveOutput(
     differences: diffs,
     findings,
     recovered: true,
+    ...(result.model ? { model: result.model } : {}),
   };
 }
 
@@ -150,6 +155,49 @@ function firstDifferences(differences: readonly string[], max = 20): string {
 interface HeadProofJudged {
   readonly check: HeadProofCheck;
   readonly running: Engine;
+  /**
+   * When the head proof is accepted: this engine's findings on head dist/ as written (its bytes are
+   * vouched for by the head's engine only), which fail head-policies like the recovered ones.
+   */
+  readonly written?: readonly Finding[];
+}
+
+/**
+ * What this engine holds against head dist/ as written, whichever engine wrote it: no
+ * ClusterRoleBinding and no Group subject (no orgctl writes either, and the analysis of who holds
+ * what could not bound them), and the judgement of its RBAC (a non-admin holding what admins alone
+ * may is forbidden-grant) against the organization recovered from it.
+ */
+export function judgeWrittenOutput(model: OrgModel, docs: readonly ManifestDoc[], rbac: RbacSet): Finding[] {
+  const source = sourceText(model.source);
+  const refused = (subject: string, message: string): Finding => ({
+    severity: 'error',
+    rule: OUTPUT_PROOF,
+    subject,
+    message,
+    source,
+  });
+  const structural = rbac.bindings.flatMap((b) => {
+    const at = `${b.from.file}#${b.from.index}`;
+    if (b.kind === 'ClusterRoleBinding')
+      return [refused(at, `ClusterRoleBinding ${b.name}: no orgctl writes one (cluster-wide power for its subjects)`)];
+    const groups = b.subjects.filter((x) => x.kind === 'Group').map((x) => x.name);
+    return groups.length
+      ? [
+          refused(
+            at,
+            `RoleBinding ${b.namespace}/${b.name} binds Group ${groups.join(', ')}: orgctl binds people and tokens only`,
+          ),
+        ]
+      : [];
+  });
+  return [
+    ...structural,
+    ...judgeManifests(
+      model,
+      docs.map((d) => d.object),
+    ),
+  ];
 }
 
 /** `output-proof` when this engine's re-rendering differs from head dist/. */
@@ -172,7 +220,8 @@ function differingOutput(proof: Proof, head: HeadProofJudged | undefined): RuleR
  * head). A head proof (`head`) may stand in for the byte comparison only, never for the policies.
  */
 export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[] {
-  const errors = proof.findings.filter((f) => f.severity === 'error');
+  const written = head?.check.accepted ? (head.written ?? []) : [];
+  const errors = [...proof.findings, ...written].filter((f) => f.severity === 'error');
   return [
     proof.differences.length
       ? differingOutput(proof, head)

@@ -121,6 +121,34 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(r.code).toBe(1);
   });
 
+  it('judges head dist/ as written when the head proof vouches for it: a Group or a ClusterRoleBinding fails', async () => {
+    // What the base cannot recover as a grant (a Group, cluster-wide power) differs from its
+    // re-rendering; a lying head engine says ok, and this orgctl still refuses the written bytes.
+    const forged = (binding: string) => {
+      const dir = join(tempDir('orgctl-forged-'), 'dist');
+      cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+      const shard = join(dir, 'lga1/shard-17/resources.yaml');
+      writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\n${binding}\n`);
+      return dir;
+    };
+    const group = W_FULL_FOR_BOB.join('\n').replace('  kind: User\n  name: bob@acme.io', '  kind: Group\n  name: devs');
+    const clusterWide = W_FULL_FOR_BOB.join('\n')
+      .replace('kind: RoleBinding', 'kind: ClusterRoleBinding')
+      .replace('  namespace: web\n', '');
+    const args = [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)];
+    const byGroup = await review(forged(group), args);
+    expect(row(byGroup.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
+    expect(row(byGroup.stdout, 'head-policies')).toMatch(
+      /\| ❌ \| output-proof .*shard-17\/resources\.yaml#\d+: RoleBinding web\/acme:w:full-extra binds Group devs: orgctl binds people and tokens only/,
+    );
+    expect(byGroup.code).toBe(1);
+    const byCluster = await review(forged(clusterWide), args);
+    expect(byCluster.stdout).toMatch(/ClusterRoleBinding acme:w:full-extra: no orgctl writes one/);
+    expect(byCluster.code).toBe(1);
+    // The honest upgrade still passes: nothing written there is refused.
+    expect((await review(upgraded, args)).code).toBe(0);
+  });
+
   it('reads head package-lock.json from the head git ref', async () => {
     const repo = tempDir('orgctl-upgrade-repo-');
     const git = gitIn(repo);
