@@ -93,6 +93,21 @@ function rules(v: unknown): PolicyRule[] {
   return v.map((x, i) => rule(x, `rules[${i}]`));
 }
 
+/**
+ * A binding's subjects as read, once per list: a document unchanged between the two sides of a
+ * diff is one parsed object (the document cache), so both sides share what is read from it.
+ */
+const SUBJECTS_READ = new WeakMap<readonly unknown[], readonly SubjectObject[]>();
+
+function subjectsOf(list: readonly unknown[] | undefined): readonly SubjectObject[] {
+  if (!list) return [];
+  const known = SUBJECTS_READ.get(list);
+  if (known) return known;
+  const read = list.map(subject);
+  SUBJECTS_READ.set(list, read);
+  return read;
+}
+
 function subject(v: unknown, i: number): SubjectObject {
   if (!isObj(v)) throw new Invalid(`subjects[${i}] is not a mapping`);
   if (v.kind !== 'User' && v.kind !== 'Group' && v.kind !== 'ServiceAccount') {
@@ -148,7 +163,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
         name,
         namespace: o.kind === 'RoleBinding' ? namespace || 'default' : '',
         roleRef: { kind: ref.kind, name: ref.name },
-        subjects: ((o.subjects as unknown[] | undefined) ?? []).map(subject),
+        subjects: subjectsOf(o.subjects as unknown[] | undefined),
         from,
       };
     }

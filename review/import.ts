@@ -321,9 +321,12 @@ export interface FoundGrant {
   readonly namespace: string;
   /** Each once (a grant holds a few: arrays, not sets, for 100,000s of grants). */
   readonly levels: string[];
-  readonly customRoles: string[];
-  readonly rules: PolicyRule[];
+  /** One shared empty list until the first is found: most grants have none. */
+  customRoles: readonly string[];
+  rules: readonly PolicyRule[];
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 const addOnce = (list: string[], item: string): void => {
   if (!list.includes(item)) list.push(item);
@@ -392,14 +395,14 @@ export function userAccessOf(
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
       let g = inNamespace.get(email);
       if (!g) {
-        g = { user: email, namespace, levels: [], customRoles: [], rules: [] };
+        g = { user: email, namespace, levels: [], customRoles: NONE, rules: NONE };
         inNamespace.set(email, g);
       }
       if (imported.kind === 'level') addOnce(g.levels, imported.level);
       else if (imported.kind === 'inline') {
-        if (!g.rules.length) g.rules.push(...role.rules); // the same Role in two clusters' output is one grant
+        if (!g.rules.length) g.rules = [...role.rules]; // the same Role in two clusters' output is one grant
       } else {
-        addOnce(g.customRoles, imported.name);
+        if (!g.customRoles.includes(imported.name)) g.customRoles = [...g.customRoles, imported.name];
         customRoles.set(imported.name, role.rules);
       }
     }

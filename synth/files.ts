@@ -2,7 +2,15 @@
 import { type Finding, sourceText } from '../model/findings.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import type { OrgModel } from '../model/model.ts';
-import { CLUSTER_SHARD, headerOf, isHashPlaced, shardOf, type Placed, type RenderedFile } from './render.ts';
+import {
+  CLUSTER_SHARD,
+  headerOf,
+  isHashPlaced,
+  shardOf,
+  WRITTEN_DOCUMENTS,
+  type Placed,
+  type RenderedFile,
+} from './render.ts';
 import { toYamlStream } from './yaml.ts';
 
 export interface OutputFile {
@@ -12,8 +20,8 @@ export interface OutputFile {
 
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
   const header = headerOf(declaredIn);
-  const cache = new WeakMap<object, string>(); // clusters share objects: write each once
-  return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, cache) }));
+  // Clusters share objects, and placement measured some: each is written once.
+  return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, WRITTEN_DOCUMENTS) }));
 }
 
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */

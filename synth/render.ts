@@ -558,7 +558,19 @@ export const isHashPlaced = (shard: string): boolean => shard.startsWith('shard-
 
 /** Room left in a shard's file for its header comment. */
 const HEADER_ROOM = 1024;
-const documentLength = (o: Manifest): number => toYamlDocument(o as unknown as Record<string, unknown>).length + 4;
+/**
+ * Each object's document as written (`---` line included), kept for the writer: measuring the
+ * cluster shard writes its documents once, and renderFiles takes them from here.
+ */
+export const WRITTEN_DOCUMENTS = new WeakMap<object, string>();
+function documentLength(o: Manifest): number {
+  let text = WRITTEN_DOCUMENTS.get(o);
+  if (text === undefined) {
+    text = `---\n${toYamlDocument(o as unknown as Record<string, unknown>)}`;
+    WRITTEN_DOCUMENTS.set(o, text);
+  }
+  return text.length;
+}
 
 /** Whether objects written as one file fit one Argo CD Application (SHARD_LIMITS, as shard-limit measures them). */
 function fitsOneApplication(objects: readonly Manifest[]): boolean {
