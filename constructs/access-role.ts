@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import { DeclarationError, assertNonEmpty, declaredSource, show } from './props.ts';
+import { DeclarationError, assertLevelNames, assertNonEmpty, assertRuleShapes, declaredSource, show } from './props.ts';
 import type { Source } from '../model/findings.ts';
 
 export interface AccessRoleProps {
@@ -25,6 +25,7 @@ export class AccessRole extends Construct {
     super(scope, id);
     this.source = declaredSource(this.node.path, props.source);
     assertNonEmpty(this, 'levels', props.levels, 'level');
+    assertLevelNames(this, 'levels', props.levels);
     this.roleName = props.name;
     this.levels = [...props.levels];
   }
@@ -57,6 +58,7 @@ export class CustomRole extends Construct {
         `${props.rules === undefined ? 'missing' : `${show(props.rules)} is not a list`}: give its rules, e.g. org.customRole('cm-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }])`,
       );
     assertNonEmpty(this, 'rules', props.rules, 'rule');
+    assertRuleShapes(this, 'rules', props.rules);
     this.roleName = props.name;
     this.rules = props.rules.map((r) => ({ ...r }));
   }

@@ -3,7 +3,15 @@ import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { TokenRbacModel } from '../model/model.ts';
 import type { Namespace } from './namespace.ts';
-import { DeclarationError, assertDate, assertList, assertNamespace, declaredSource, show } from './props.ts';
+import {
+  DeclarationError,
+  assertDate,
+  assertList,
+  assertNamespace,
+  assertRuleShapes,
+  declaredSource,
+  show,
+} from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 
@@ -129,6 +137,7 @@ export class AccessToken extends Construct {
         `${this.node.path} (allow(rules))`,
         `${show(access)} is not a CustomRole or a list of rules: give e.g. [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]`,
       );
+    if (Array.isArray(access)) assertRuleShapes(this, 'allow(rules)', access);
     return access instanceof CustomRole
       ? this.allowCustomRole(ns, access.roleName, source)
       : this.addRbac(ns, access, [], source);

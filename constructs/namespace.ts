@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AccessRole, CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
-import { DeclarationError, assertList, assertUser, orgOf, show, declaredSource } from './props.ts';
+import { DeclarationError, assertList, assertRuleShapes, assertUser, orgOf, show, declaredSource } from './props.ts';
 import type { Source } from '../model/findings.ts';
 import type { User } from './user.ts';
 import type { NamespaceSettings } from '../model/guard-rails.ts';
@@ -79,6 +79,7 @@ export class Namespace extends Construct {
         `${this.node.path} (grantRules(rules))`,
         `${show(rules)} is not a list of rules: give e.g. [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]`,
       );
+    assertRuleShapes(this, 'grantRules(rules)', rules);
     return orgOf(this).addGrant({ user: user.email, namespace: this.namespaceName, rules });
   }
 }

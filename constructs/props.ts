@@ -105,6 +105,45 @@ export function assertUser(scope: Declared, prop: string, value: unknown, exampl
   );
 }
 
+const RULE_LISTS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
+
+/**
+ * Each rule of a list in the shape Kubernetes reads: an object whose `verbs` is a non-empty list
+ * and whose fields are lists of strings. What the rules allow is the invalid-rule policy's.
+ */
+export function assertRuleShapes(scope: Declared, prop: string, rules: readonly unknown[]): void {
+  rules.forEach((rule, i) => {
+    const at = `${prop}[${i}]`;
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule))
+      throw new DeclarationError(
+        where(scope, at),
+        `${show(rule)} is not a rule: give e.g. { apiGroups: [''], resources: ['pods'], verbs: ['get'] }`,
+      );
+    const r = rule as Record<string, unknown>;
+    if (!Array.isArray(r.verbs) || r.verbs.length === 0)
+      throw new DeclarationError(
+        where(scope, `${at}.verbs`),
+        `${r.verbs === undefined ? 'missing' : Array.isArray(r.verbs) ? 'no verbs' : `${show(r.verbs)} is not a list of verbs`}: give at least one, e.g. ['get', 'list'] (or ['*'])`,
+      );
+    for (const key of RULE_LISTS) {
+      const v = r[key];
+      if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+        throw new DeclarationError(where(scope, `${at}.${key}`), `${show(v)} is not a list of strings`);
+    }
+  });
+}
+
+/** Each level of a list is a level's name (a string); which names exist is the unknown-level policy's. */
+export function assertLevelNames(scope: Declared, prop: string, levels: readonly unknown[]): void {
+  levels.forEach((level, i) => {
+    if (typeof level !== 'string')
+      throw new DeclarationError(
+        where(scope, `${prop}[${i}]`),
+        `${show(level)} is not a level: give its name, e.g. 'r:pods' (\`orgctl levels\` lists them)`,
+      );
+  });
+}
+
 export function assertNonEmpty(scope: Declared, prop: string, values: readonly unknown[], what: string): void {
   if (values.length === 0) throw new DeclarationError(where(scope, prop), `give at least one ${what}`);
 }

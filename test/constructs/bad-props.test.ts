@@ -89,4 +89,32 @@ describe('construct props: missing or wrong-typed', () => {
       `DeclarationError: acme/custom-roles/reader (rules): "get pods" is not a list: give its rules, e.g. ${example}`,
     );
   });
+
+  it('rules without verbs, or with fields that are not lists of strings; a level that is not a name', () => {
+    expect(thrown(() => org().customRole('odd', [bad({ apiGroups: [''], resources: ['pods'] })]))).toBe(
+      "DeclarationError: acme/custom-roles/odd (rules[0].verbs): missing: give at least one, e.g. ['get', 'list'] (or ['*'])",
+    );
+    expect(thrown(() => org().customRole('odd', [bad('get pods')]))).toBe(
+      `DeclarationError: acme/custom-roles/odd (rules[0]): "get pods" is not a rule: give e.g. { apiGroups: [''], resources: ['pods'], verbs: ['get'] }`,
+    );
+    expect(thrown(() => org().customRole('odd', [bad({ resources: 'pods', verbs: ['get'] })]))).toBe(
+      'DeclarationError: acme/custom-roles/odd (rules[0].resources): "pods" is not a list of strings',
+    );
+    expect(
+      thrown(() =>
+        org()
+          .token('ci')
+          .allow('web', [bad({ apiGroups: [''], resources: ['pods'], verbs: 'get' })]),
+      ),
+    ).toBe(
+      `DeclarationError: acme/tokens/ci (allow(rules)[0].verbs): "get" is not a list of verbs: give at least one, e.g. ['get', 'list'] (or ['*'])`,
+    );
+    const o = org();
+    expect(thrown(() => o.namespace('web').grantRules(o.user('bob@acme.io'), [bad({ verbs: [] })]))).toBe(
+      "DeclarationError: acme/namespaces/web (grantRules(rules)[0].verbs): no verbs: give at least one, e.g. ['get', 'list'] (or ['*'])",
+    );
+    expect(thrown(() => org().role('weird', bad(42)))).toBe(
+      "DeclarationError: acme/roles/weird (levels[0]): 42 is not a level: give its name, e.g. 'r:pods' (`orgctl levels` lists them)",
+    );
+  });
 });
