@@ -19,13 +19,20 @@ export function diffHtml(diff: AccessDiff, title: string): string {
     ...[...diff.customRbac, ...diff.clusters].map(
       (c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`,
     ),
+    ...diff.settings.map((c) => `<li>setting ${escapeHtml(c.text)}</li>`),
   ];
+  // As the pull request comment lists them: a weakened guard rail is a loss of protection.
+  const guardRails = diff.guardRails.map(
+    (c) =>
+      `<li class="${c.weakens ? 'loss' : ''}">${c.namespace !== undefined ? `${escapeHtml(c.namespace)}: ` : ''}${escapeHtml(c.text)}</li>`,
+  );
   const people = diff.people.map((p) => block(p.id, p)).join('\n');
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 ${org.length ? `<h2>Organization</h2><ul>${org.join('')}</ul>` : ''}
+${guardRails.length ? `<h2>Namespace guard rails</h2><ul>${guardRails.join('')}</ul>` : ''}
 <h2>People</h2>${people || '<p>No change.</p>'}
 <h2>Tokens</h2>${tokens || '<p>No change.</p>'}
 </body></html>

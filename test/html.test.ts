@@ -81,6 +81,19 @@ describe('access page', () => {
     expect(page).toContain('<li class="loss">loses w:services in web (keeps r:pods, w:configmaps)</li>');
   });
 
+  it('diff --format html shows what the pull request comment shows: settings and guard rails, a weakening as a loss', () => {
+    const base = baseSpec() as any;
+    base.spec.namespaces[0].podSecurity = { enforce: 'restricted' };
+    const head = structuredClone(base);
+    head.spec.namespaces[0].podSecurity = { enforce: 'baseline' };
+    head.spec.identity = { usernamePrefix: 'oidc:' };
+    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head)), 'changes');
+    expect(page).toMatch(
+      /<h2>Namespace guard rails<\/h2><ul><li class="loss">web: [^<]*restricted[^<]*baseline[^<]*<\/li>/,
+    );
+    expect(page).toMatch(/<li>setting [^<]*usernamePrefix[^<]*<\/li>/);
+  });
+
   it('lists only held namespaces per person past the dense limit, and escapes them too', () => {
     const page = accessHtml(sparseMatrix(), { title: 't' });
     expect(page).toContain('class="sparse"');
