@@ -72,7 +72,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
             lock: lock!,
             running: RUNNING_ENGINE,
             changedPaths: change.changedPaths,
-            recovered: proof.recovered,
+            recovered: proof.model !== undefined,
           }),
           // Head's bytes are then vouched for by its engine only: this one still judges them as written.
           ...(proof.model ? { written: judgeWrittenOutput(proof.model, headSide.docs, headDocs.rbac) } : {}),

@@ -5,7 +5,7 @@
  */
 import { resolveToday } from '../constructs/organization.ts';
 import { formatFinding } from '../model/findings.ts';
-import { proveOutput } from '../review/proof.ts';
+import { proofRecord, proveOutput } from '../review/proof.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -38,7 +38,7 @@ export const command = defineCommand({
     io.progress?.('orgctl prove: re-rendering and comparing...');
     const proof = proveOutput(side.files, side.docs, today);
     io.progress?.('');
-    if (flags.format === 'json') io.out(JSON.stringify({ engine: RUNNING_ENGINE, ...proof }));
+    if (flags.format === 'json') io.out(JSON.stringify({ engine: RUNNING_ENGINE, ...proofRecord(proof) }));
     else {
       for (const d of proof.differences) io.err(`error output-proof ${d}`);
       for (const f of proof.findings) io.err(formatFinding(f));

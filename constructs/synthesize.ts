@@ -25,7 +25,8 @@ export interface SynthResult {
   readonly ok: boolean;
   readonly findings: readonly Finding[];
   readonly files: readonly OutputFile[];
-  readonly model?: OrgModel;
+  /** The organization as policies and synthesis read it. */
+  readonly model: OrgModel;
   /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
   readonly objects?: readonly Manifest[];
 }

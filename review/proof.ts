@@ -35,11 +35,20 @@ interface Proof {
   readonly differences: readonly string[];
   /** The policies' findings on the recovered organization (errors fail the review). */
   readonly findings: readonly Finding[];
-  /** False when the organization recovered from the output cannot be declared: no policy ran on it. */
-  readonly recovered: boolean;
-  /** The organization recovered and declared (absent when it could not be). */
+  /** The organization recovered and declared; absent when it cannot be declared (no policy ran on it). */
   readonly model?: OrgModel;
 }
+
+/**
+ * A proof as `orgctl prove --format json` writes it (what `review --head-proof` reads): the
+ * verdict, never the organization itself.
+ */
+export const proofRecord = ({ ok, differences, findings, model }: Proof) => ({
+  ok,
+  differences,
+  findings,
+  recovered: model !== undefined,
+});
 
 /** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
 function declaredInFiles(files: readonly OutputFileText[]): string {
@@ -121,14 +130,13 @@ export function proveOutput(
       ok: false,
       differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`],
       findings: [],
-      recovered: false,
     };
   }
   const result = synthesize(root, { today, declaredIn: declaredInFiles(files) });
   const findings = result.findings; // sorted by synthesize
   if (!result.ok) {
     // No files to compare with: the organization the output describes breaks a policy.
-    return { ok: false, differences: [], findings, recovered: true, ...(result.model ? { model: result.model } : {}) };
+    return { ok: false, differences: [], findings, model: result.model };
   }
   const rendered = new Map(result.files.map((f) => [f.path, f.content]));
   const diffs = differences(files, rendered);
@@ -136,8 +144,7 @@ export function proveOutput(
     ok: !diffs.length && !findings.some((f) => f.severity === 'error'),
     differences: diffs,
     findings,
-    recovered: true,
-    ...(result.model ? { model: result.model } : {}),
+    model: result.model,
   };
 }
 
@@ -231,7 +238,7 @@ export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[]
           message:
             "head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte)",
         },
-    ...(!proof.recovered
+    ...(!proof.model
       ? [
           {
             rule: HEAD_POLICIES,

@@ -149,6 +149,13 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect((await review(upgraded, args)).code).toBe(0);
   });
 
+  it('prove --format json is the verdict only, small at any size (never the organization it recovered)', async () => {
+    const r = await run(['prove', '--dir', join(ROOT, 'dist'), '--format', 'json']);
+    const proof = JSON.parse(r.stdout);
+    expect(Object.keys(proof)).toEqual(['engine', 'ok', 'differences', 'findings', 'recovered']);
+    expect(proof).toMatchObject({ engine: { name: 'orgctl', version: VERSION }, ok: true, recovered: true });
+  });
+
   it('reads head package-lock.json from the head git ref', async () => {
     const repo = tempDir('orgctl-upgrade-repo-');
     const git = gitIn(repo);
