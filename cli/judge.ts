@@ -6,7 +6,9 @@
 import { resolveToday } from '../constructs/organization.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
-import { checkHeadProof, describeLocked, isEngineUpgrade } from '../review/head-proof.ts';
+import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
+import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
+import type { OrgModel } from '../model/model.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
 import type { Io } from '../model/io.ts';
@@ -33,6 +35,23 @@ export interface ChangeToJudge {
   readonly headLock?: string;
   /** Results the caller already has (a pull request GitHub did not list whole), after the proof's. */
   readonly extra?: readonly RuleResult[];
+}
+
+/**
+ * A head proof, checked; when accepted, head's bytes are vouched for by its engine only, so this
+ * engine still judges them as written (never when refused: that verdict needs no more work).
+ */
+function judgeHeadProof(
+  check: HeadProofCheck,
+  model: OrgModel | undefined,
+  docs: readonly ManifestDoc[],
+  rbac: RbacSet,
+) {
+  return {
+    running: RUNNING_ENGINE,
+    check,
+    ...(check.accepted && model ? { written: judgeWrittenOutput(model, docs, rbac) } : {}),
+  };
 }
 
 /** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
@@ -65,18 +84,18 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   io.progress?.('');
   const judgedHeadProof =
     headProof !== undefined && proof.differences.length
-      ? {
-          running: RUNNING_ENGINE,
-          check: checkHeadProof({
+      ? judgeHeadProof(
+          checkHeadProof({
             proof: headProof,
             lock: lock!,
             running: RUNNING_ENGINE,
             changedPaths: change.changedPaths,
             recovered: proof.model !== undefined,
           }),
-          // Head's bytes are then vouched for by its engine only: this one still judges them as written.
-          ...(proof.model ? { written: judgeWrittenOutput(proof.model, headSide.docs, headDocs.rbac) } : {}),
-        }
+          proof.model,
+          headSide.docs,
+          headDocs.rbac,
+        )
       : undefined;
   return {
     diff,

@@ -227,8 +227,7 @@ function differingOutput(proof: Proof, head: HeadProofJudged | undefined): RuleR
  * head). A head proof (`head`) may stand in for the byte comparison only, never for the policies.
  */
 export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[] {
-  const written = head?.check.accepted ? (head.written ?? []) : [];
-  const errors = [...proof.findings, ...written].filter((f) => f.severity === 'error');
+  const errors = [...proof.findings, ...(head?.written ?? [])].filter((f) => f.severity === 'error');
   return [
     proof.differences.length
       ? differingOutput(proof, head)
