@@ -35,6 +35,9 @@ export const MINIMUM_REMOVALS = 3;
 export const SMALL_SET = 2;
 /** Shards must stay within what one Argo CD Application and the repo server handle well. */
 export const SHARD_LIMITS = { objects: 1500, bytes: 4 * 1024 * 1024 } as const;
+/** Whether a shard of this many objects and bytes (its file's length) fits one Argo CD Application. */
+export const withinShardLimits = (objects: number, bytes: number): boolean =>
+  objects <= SHARD_LIMITS.objects && bytes <= SHARD_LIMITS.bytes;
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const OTHER_ADMIN = 'an approval from an admin who is not an actor (with one admin in base, that admin alone)';

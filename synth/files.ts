@@ -1,6 +1,6 @@
 /** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
 import { type Finding, sourceText } from '../model/findings.ts';
-import { SHARD_LIMITS } from '../model/rules.ts';
+import { SHARD_LIMITS, withinShardLimits } from '../model/rules.ts';
 import type { OrgModel } from '../model/model.ts';
 import {
   CLUSTER_SHARD,
@@ -43,7 +43,7 @@ export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): n
       l.objects += u.objects;
       l.bytes += u.bytes;
       load.set(k, l);
-      if (l.objects > SHARD_LIMITS.objects || l.bytes > SHARD_LIMITS.bytes) {
+      if (!withinShardLimits(l.objects, l.bytes)) {
         fits = false;
         break;
       }
@@ -62,7 +62,7 @@ export function shardFindings(
   const out: Finding[] = [];
   files.forEach((f, i) => {
     const bytes = contents[i]!.content.length;
-    if (f.objects.length <= SHARD_LIMITS.objects && bytes <= SHARD_LIMITS.bytes) return;
+    if (withinShardLimits(f.objects.length, bytes)) return;
     const over = `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application`;
     // The cluster-wide shard is not split by the shard count: saying "raise it" would mislead.
     const advice = f.path.endsWith(`/${CLUSTER_SHARD}/resources.yaml`)

@@ -33,8 +33,8 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { toYamlDocument, unicodeEscape } from './yaml.ts';
-import { SHARD_LIMITS } from '../model/rules.ts';
+import { streamDocument, unicodeEscape } from './yaml.ts';
+import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
 import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
@@ -563,42 +563,28 @@ const HEADER_ROOM = 1024;
  * cluster shard writes its documents once, and renderFiles takes them from here.
  */
 export const WRITTEN_DOCUMENTS = new WeakMap<object, string>();
-function documentLength(o: Manifest): number {
-  let text = WRITTEN_DOCUMENTS.get(o);
-  if (text === undefined) {
-    text = `---\n${toYamlDocument(o as unknown as Record<string, unknown>)}`;
-    WRITTEN_DOCUMENTS.set(o, text);
-  }
-  return text.length;
-}
+const documentLength = (o: Manifest): number =>
+  streamDocument(o as unknown as Record<string, unknown>, WRITTEN_DOCUMENTS).length;
 
-/** Whether objects written as one file fit one Argo CD Application (SHARD_LIMITS, as shard-limit measures them). */
-function fitsOneApplication(objects: readonly Manifest[]): boolean {
-  if (objects.length > SHARD_LIMITS.objects) return false;
-  let length = HEADER_ROOM;
+/**
+ * Objects in order, packed into as few files as fit one Argo CD Application each (shard-limit's
+ * measure: objects, and the file's length as written): one file when they all fit.
+ */
+function packIntoApplications(objects: readonly Manifest[]): Manifest[][] {
+  const files: Manifest[][] = [];
+  let length = 0;
   for (const o of objects) {
-    length += documentLength(o);
-    if (length > SHARD_LIMITS.bytes) return false;
-  }
-  return true;
-}
-
-/** The membership ConfigMaps in order, packed into as few shards as fit one Application each. */
-function packMembership(members: readonly Manifest[]): Manifest[][] {
-  const shards: Manifest[][] = [];
-  let length = Number.POSITIVE_INFINITY;
-  for (const o of members) {
     const size = documentLength(o);
-    const last = shards[shards.length - 1];
-    if (!last || last.length >= SHARD_LIMITS.objects || length + size > SHARD_LIMITS.bytes) {
-      shards.push([o]);
-      length = HEADER_ROOM + size;
-    } else {
+    const last = files[files.length - 1];
+    if (last && withinShardLimits(last.length + 1, length + size)) {
       last.push(o);
       length += size;
+    } else {
+      files.push([o]);
+      length = HEADER_ROOM + size;
     }
   }
-  return shards;
+  return files;
 }
 /** The folder name of the one cluster of an organization that names none (Argo CD's own name for it). */
 export const DEFAULT_CLUSTER = 'in-cluster';
@@ -657,7 +643,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   // The membership ConfigMaps stay in the cluster shard while it fits one Argo CD Application;
   // past that (tens of thousands of people), they move to shards of their own.
   const inCluster = [...roles, systemNamespace, ...members, ...adminsAndProtection];
-  const membersShards = fitsOneApplication(inCluster) ? [] : packMembership(members);
+  const membersShards = packIntoApplications(inCluster).length > 1 ? packIntoApplications(members) : [];
   const clusterWide = membersShards.length ? [...roles, systemNamespace, ...adminsAndProtection] : inCluster;
   const perNamespace = new Map(
     model.namespaces.map((n) => [

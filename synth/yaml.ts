@@ -150,15 +150,18 @@ export function toYamlStream(
         .join('\n')}\n`
     : '';
   const parts: string[] = [head];
-  for (const d of docs) {
-    let text = cache?.get(d);
-    if (text === undefined) {
-      text = `---\n${toYamlDocument(d)}`;
-      cache?.set(d, text);
-    }
-    parts.push(text);
-  }
+  for (const d of docs) parts.push(streamDocument(d, cache));
   return parts.join('');
+}
+
+/** One document of a stream, its `---` line first, from `cache` when it was written before. */
+export function streamDocument(d: Record<string, unknown>, cache?: WeakMap<object, string>): string {
+  let text = cache?.get(d);
+  if (text === undefined) {
+    text = `---\n${toYamlDocument(d)}`;
+    cache?.set(d, text);
+  }
+  return text;
 }
 
 /** The first line of a `yaml` package error message, without its repeated position. */
