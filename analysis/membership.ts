@@ -18,7 +18,7 @@ import {
   type MemberUser,
 } from '../model/membership.ts';
 import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
-import type { ManifestDoc } from './objects.ts';
+import { isObj, type ManifestDoc } from './objects.ts';
 
 /**
  * The organization as the review reads it: `organization.json` (the one declaration of the format,
@@ -32,7 +32,6 @@ export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonLines<T>(text: unknown, what: string): T[] {
   if (text === undefined) return [];

@@ -63,7 +63,9 @@ export interface ManifestDoc {
 }
 
 const RBAC_API = `${RBAC_GROUP}/`;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A YAML or JSON mapping (not a list, not null). */
+export const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const strMap = (v: unknown): Record<string, string> =>
   isObj(v)

@@ -3,7 +3,6 @@
  * (from the RBAC analysis). The review never runs code from a pull request: it reads this.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import type { MemberInvite, MemberNamespace, MemberToken, MemberUser } from '../model/membership.ts';
 import { customRoleName, tokenRoleName } from '../model/model.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import { readMembership, type Membership, type OrgInfo } from './membership.ts';
@@ -12,7 +11,7 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
-import { readRbac, type BindingObject, type ManifestDoc, type RbacSet, type SubjectObject } from './objects.ts';
+import { isObj, readRbac, type BindingObject, type ManifestDoc, type RbacSet, type SubjectObject } from './objects.ts';
 
 /**
  * A subject's access in one namespace, computed only when asked: a diff compares `key`s first
@@ -25,13 +24,8 @@ export interface LazyCell {
   readonly cell: AccessCell;
 }
 
-export interface Snapshot {
-  readonly org: OrgInfo;
-  readonly users: ReadonlyMap<string, MemberUser>;
-  readonly invites: ReadonlyMap<string, MemberInvite>;
-  readonly tokens: ReadonlyMap<string, MemberToken>;
-  /** Guard rails of the namespaces that declare some, by name. */
-  readonly namespaceSettings: ReadonlyMap<string, MemberNamespace>;
+/** Membership (who is who, as the output records it) and the access its RBAC gives. */
+export interface Snapshot extends Membership {
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
@@ -46,11 +40,6 @@ export interface Snapshot {
    */
   readonly grantCount?: number;
 }
-
-/** A `dist/` without orgctl's membership data cannot be reviewed: exit 2, never a verdict. */
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A LazyCell: its key now, its roles and access when first asked (most cells are never asked). */
 class DeferredCell implements LazyCell {

@@ -89,18 +89,29 @@ export function readRefFile(ref: string, path: string, maxBytes: number): string
   const [mode, type, sha] = line.slice(0, line.indexOf('\t')).split(' ');
   if (type !== 'blob' || !REGULAR.has(mode!)) return { problem: `${ref}:${path} is not a regular file (mode ${mode})` };
   const size = Number(git(['cat-file', '-s', sha!]).toString().trim());
-  if (size > maxBytes)
-    return {
-      problem: `${ref}:${path} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
-    };
+  if (size > maxBytes) return tooLargeToRead(`${ref}:${path}`, size, maxBytes);
   return git(['cat-file', 'blob', sha!]).toString('utf8');
+}
+
+/** Why a data file is not read: its size against what orgctl reads of it. */
+export const tooLargeToRead = (what: string, size: number, maxBytes: number): { readonly problem: string } => ({
+  problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
+});
+
+/** Where a `--base`/`--head` value points: an existing folder, else a git ref and its folder (`REF` or `REF:folder`). */
+function sideAt(
+  spec: string,
+  defaultDir: string,
+): { readonly folder: string } | { readonly ref: string; readonly dir: string } {
+  if (existsSync(spec) && statSync(spec).isDirectory()) return { folder: spec };
+  const colon = spec.indexOf(':');
+  return colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
 }
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
 export function refOfSide(spec: string): string | undefined {
-  if (existsSync(spec) && statSync(spec).isDirectory()) return undefined;
-  const colon = spec.indexOf(':');
-  return colon > 0 ? spec.slice(0, colon) : spec;
+  const at = sideAt(spec, DEFAULT_OUTPUT_DIR);
+  return 'ref' in at ? at.ref : undefined;
 }
 
 /**
@@ -116,12 +127,12 @@ export function loadSide(
   defaultDir = DEFAULT_OUTPUT_DIR,
 ): LoadedSide {
   let files: OutputText[];
-  if (existsSync(spec) && statSync(spec).isDirectory()) files = readOutputFolder(spec);
+  const at = sideAt(spec, defaultDir);
+  if ('folder' in at) files = readOutputFolder(at.folder);
   else {
-    const colon = spec.indexOf(':');
-    const [ref, dir] = colon > 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, defaultDir];
-    if (!ref || ref.startsWith('-')) throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
-    files = readRefOutput(ref, dir);
+    if (!at.ref || at.ref.startsWith('-'))
+      throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
+    files = readRefOutput(at.ref, at.dir);
   }
   if (!holdsOrgctlOutput(files)) {
     throw new InputError(

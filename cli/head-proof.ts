@@ -14,7 +14,7 @@ import {
   type LockedEngine,
 } from '../review/head-proof.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { readRefFile, refOfSide } from './git.ts';
+import { readRefFile, refOfSide, tooLargeToRead } from './git.ts';
 
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
 function readDataFile(flag: string, file: string, maxBytes: number): string | { readonly problem: string } {
@@ -32,10 +32,7 @@ function readDataFile(flag: string, file: string, maxBytes: number): string | { 
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${flag} ${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code})`);
   }
-  if (size > maxBytes)
-    return {
-      problem: `${file} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
-    };
+  if (size > maxBytes) return tooLargeToRead(file, size, maxBytes);
   return readFileSync(file, 'utf8');
 }
 

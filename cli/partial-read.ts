@@ -26,7 +26,7 @@ import {
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { CLUSTER_SHARD, DEFAULT_CLUSTER, isMembersShard, isOutputPath, shardOf } from '../synth/render.ts';
+import { CLUSTER_SHARD, DEFAULT_CLUSTER, isMembersShard, isOutputPath, shardFile, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './manifests.ts';
 import { listFiles } from './output.ts';
@@ -67,7 +67,7 @@ function clusterFolders(files: readonly string[]): string[] | undefined {
   return clusters.every((c) => files.includes(clusterShardFile(c))) ? clusters : undefined;
 }
 
-const clusterShardFile = (cluster: string): string => `${cluster}/${CLUSTER_SHARD}/resources.yaml`;
+const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER_SHARD);
 
 /** The shard orgctl places a namespace's objects in: its own, or the cluster shard for the system namespace. */
 const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
@@ -170,7 +170,7 @@ function readLaidOut(
   const ns = question.namespace;
   const shard = ns ? shardOfNamespace(ns, org.shards, org.systemNamespace) : CLUSTER_SHARD;
   const wanted = clusters
-    .flatMap((c) => [clusterShardFile(c), `${c}/${shard}/resources.yaml`])
+    .flatMap((c) => [clusterShardFile(c), shardFile(c, shard)])
     .filter((f, i, all) => files.includes(f) && all.indexOf(f) === i)
     .sort();
   const rbacOf = (path: string): RbacSet | undefined => {

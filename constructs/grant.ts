@@ -1,8 +1,7 @@
 import type { PolicyRule } from '../model/catalog.ts';
 import { DeclarationError, assertDate, declaredSource } from './props.ts';
 import { sourceText, type Source } from '../model/findings.ts';
-
-const NONE: readonly never[] = Object.freeze([]);
+import { NO_ITEMS } from '../model/model.ts';
 
 export interface GrantProps {
   /** Email of the user (a User's `email`). */
@@ -46,10 +45,10 @@ export class Grant {
     this.user = props.user;
     this.namespace = props.namespace;
     // One shared empty list, not one each: an organization may declare 100,000s of grants.
-    this.levels = props.levels ?? NONE;
-    this.roles = props.roles ?? NONE;
-    this.customRoles = props.customRoles ?? NONE;
-    this.rules = props.rules ?? NONE;
+    this.levels = props.levels ?? NO_ITEMS;
+    this.roles = props.roles ?? NO_ITEMS;
+    this.customRoles = props.customRoles ?? NO_ITEMS;
+    this.rules = props.rules ?? NO_ITEMS;
     if (!this.levels.length && !this.roles.length && !this.customRoles.length && !this.rules.length) {
       throw new DeclarationError(sourceText(this.source), 'a grant needs at least one level, role or custom rule');
     }

@@ -23,7 +23,7 @@
  * look at different subjects still say things in the input's order.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
+import { NO_ITEMS, ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
@@ -326,8 +326,6 @@ export interface FoundGrant {
   rules: readonly PolicyRule[];
 }
 
-const NONE: readonly never[] = Object.freeze([]);
-
 const addOnce = (list: string[], item: string): void => {
   if (!list.includes(item)) list.push(item);
 };
@@ -395,7 +393,7 @@ export function userAccessOf(
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
       let g = inNamespace.get(email);
       if (!g) {
-        g = { user: email, namespace, levels: [], customRoles: NONE, rules: NONE };
+        g = { user: email, namespace, levels: [], customRoles: NO_ITEMS, rules: NO_ITEMS };
         inNamespace.set(email, g);
       }
       if (imported.kind === 'level') addOnce(g.levels, imported.level);

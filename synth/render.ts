@@ -690,7 +690,8 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
   return groupIntoFiles(placeOrganization(model, options));
 }
 
-const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
+/** The file of one shard of one cluster's output. */
+export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
 
 /** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
 export const ARGOCD_FILES = {
