@@ -65,6 +65,10 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}):
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
+/** `orgctl review` of `head` against the example's dist/ as base, made by `actor`, then `extra` flags. */
+export const reviewOfExample = (head: string, actor: string, extra: readonly string[] = []) =>
+  run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor, ...extra]);
+
 /** The objects of a multi-document YAML file. */
 export function docs(text: string): Record<string, any>[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, run, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { cli, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
 
 const SHARD = 'lga1/shard-17/resources.yaml'; // namespace web's shard
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`).join('\n');
@@ -21,8 +21,7 @@ function forged(edit: (text: string) => string, file = SHARD): string {
   return dir;
 }
 
-const review = (head: string, actor = 'bob') =>
-  run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor]);
+const review = (head: string, actor = 'bob') => reviewOfExample(head, actor);
 
 describe('what Argo CD would apply is what the review reads', () => {
   const inputErrors: [string, (t: string) => string, RegExp][] = [
@@ -106,17 +105,7 @@ describe('what Argo CD would apply is what the review reads', () => {
   for (const [what, edit, message] of notOrgctls) {
     it(`${what}: the review fails (output-proof or head-policies), whoever approves`, async () => {
       const head = forged(edit);
-      const r = await run([
-        'review',
-        '--base',
-        join(ROOT, 'dist'),
-        '--head',
-        head,
-        '--actor',
-        'frank',
-        '--approved-by',
-        'alice',
-      ]);
+      const r = await reviewOfExample(head, 'frank', ['--approved-by', 'alice']);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/\| `(output-proof|head-policies)` \| ❌ \|/);
       expect(r.stdout).toMatch(message);

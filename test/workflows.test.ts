@@ -32,6 +32,13 @@ function actionValidatorCli(text: string): { status: number | null; output: stri
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+/** Everything in the repository committed as `message`, the commit under `ref` (as the fetch step names it). */
+function commitAs(git: ReturnType<typeof gitIn>, message: string, ref: string): void {
+  git('add', '-A');
+  git('commit', '-qm', message);
+  git('update-ref', ref, 'HEAD');
+}
+
 describe('every workflow orgctl ships or runs is valid', () => {
   it('there are workflows in both places', () => {
     expect(workflowNames(SOURCE).length).toBeGreaterThan(0);
@@ -199,9 +206,7 @@ describe('the privileged review workflow', () => {
     git('init', '-q');
     mkdirSync(join(repo, 'dist'));
     files(join(repo, 'dist'));
-    git('add', '-A');
-    git('commit', '-qm', 'head');
-    git('update-ref', 'refs/remotes/pull/head', 'HEAD');
+    commitAs(git, 'head', 'refs/remotes/pull/head');
     return repo;
   }
 
@@ -298,13 +303,9 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     writeFileSync(join(repo, 'package.json'), '{"dependencies":{"orgctl":"0.1.0"}}\n');
     writeFileSync(join(repo, 'package-lock.json'), '{}\n');
     writeFileSync(join(repo, 'README.md'), 'base\n');
-    git('add', '-A');
-    git('commit', '-qm', 'base');
-    git('update-ref', 'refs/remotes/base', 'HEAD');
+    commitAs(git, 'base', 'refs/remotes/base');
     head(repo);
-    git('add', '-A');
-    git('commit', '-qm', 'head');
-    git('update-ref', 'refs/remotes/pull/head', 'HEAD');
+    commitAs(git, 'head', 'refs/remotes/pull/head');
     return repo;
   }
 

@@ -13,7 +13,16 @@ import { pathToFileURL } from 'node:url';
 import { generateSpec, seededRandom } from '../../constructs/generate.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { byteLength } from '../../policies/org/kubernetes-names.ts';
-import { growth, growthLines, growthMeasured, judge, type Measured, TARGETS, targetLines } from './targets.ts';
+import {
+  formatValue,
+  growth,
+  growthLines,
+  growthMeasured,
+  judge,
+  type Measured,
+  TARGETS,
+  targetLines,
+} from './targets.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/orgctl.mjs');
@@ -137,7 +146,7 @@ function editedSpec(spec: ReturnType<typeof generateSpec>, seed: number) {
   return copy;
 }
 
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmt = (ms: number) => formatValue(ms, 'ms');
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 /** Bytes of one Argo CD Application or object: small ones in KB. */
 const kb = (b: number) => (b < 1024 * 1024 ? `${Math.round(b / 1024)} KB` : `${(b / 1024 / 1024).toFixed(2)} MB`);

@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, gitIn, relabelledCopy, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
+import { cli, gitIn, relabelledCopy, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEW = '9.0.0-test';
@@ -60,19 +60,8 @@ let upgraded = '';
 const UPGRADE_PATHS = ['--changed-path', 'package.json', '--changed-path', 'package-lock.json'];
 
 /** The upgrade reviewed: alice makes it, frank (another admin) approves it unless `approve` is false. */
-function review(head: string, extra: readonly string[], approve = true) {
-  return run([
-    'review',
-    '--base',
-    join(ROOT, 'dist'),
-    '--head',
-    head,
-    '--actor',
-    'alice',
-    ...(approve ? ['--approved-by', 'frank'] : []),
-    ...extra,
-  ]);
-}
+const review = (head: string, extra: readonly string[], approve = true) =>
+  reviewOfExample(head, 'alice', [...(approve ? ['--approved-by', 'frank'] : []), ...extra]);
 const row = (stdout: string, rule: string) => stdout.split('\n').find((l) => l.startsWith(`| \`${rule}\` |`)) ?? '';
 
 beforeAll(() => {
