@@ -51,10 +51,10 @@ export const SA_PREFIX = 'system:serviceaccount:';
  */
 export function userInfo(name: string, groups: readonly string[] = []): UserInfo {
   const all = new Set(groups);
-  if (name.startsWith(SA_PREFIX)) {
-    const ns = name.slice(SA_PREFIX.length).split(':')[0]!;
+  const sa = serviceAccountOf(name);
+  if (sa) {
     all.add('system:serviceaccounts');
-    all.add(`system:serviceaccounts:${ns}`);
+    all.add(`system:serviceaccounts:${sa.namespace}`);
   }
   if (name !== 'system:anonymous') all.add('system:authenticated');
   else all.add('system:unauthenticated');
@@ -62,6 +62,13 @@ export function userInfo(name: string, groups: readonly string[] = []): UserInfo
 }
 
 export const serviceAccountUser = (namespace: string, name: string): string => `${SA_PREFIX}${namespace}:${name}`;
+
+/** The service account a username names (`system:serviceaccount:NS:NAME`), else undefined: serviceAccountUser's inverse. */
+export function serviceAccountOf(user: string): { readonly namespace: string; readonly name: string } | undefined {
+  if (!user.startsWith(SA_PREFIX)) return undefined;
+  const [namespace = '', name = ''] = user.slice(SA_PREFIX.length).split(':');
+  return { namespace, name };
+}
 
 /** Whether a binding's subject is this user (appliesToUser in rule.go). */
 function subjectMatches(user: UserInfo, subject: SubjectObject, bindingNamespace: string): boolean {

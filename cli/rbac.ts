@@ -1,5 +1,5 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
-import { Authorizer, SA_PREFIX } from '../analysis/authorizer.ts';
+import { Authorizer, serviceAccountOf } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
@@ -28,10 +28,8 @@ export interface AuthorizerQuestion {
 
 /** The subject `--as USER` names in bindings: a user, or `system:serviceaccount:NS:NAME`. */
 function subjectOf(user: string): NamedSubject {
-  const sa = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(':') : undefined;
-  return sa
-    ? { kind: 'ServiceAccount', name: sa[1] ?? '', namespace: sa[0]! }
-    : { kind: 'User', name: user, namespace: '' };
+  const sa = serviceAccountOf(user);
+  return sa ? { kind: 'ServiceAccount', ...sa } : { kind: 'User', name: user, namespace: '' };
 }
 
 /**
