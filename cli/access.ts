@@ -32,9 +32,9 @@ export const command = defineCommand({
   summary: 'Levels and privilege classes of every subject in every namespace.',
   help: ACCESS_HELP,
   flags: { dir: 'string', format: ['text', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
-  run({ flags }, io) {
+  async run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
-    const authz = loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    const authz = await loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
     const options = { apart: isBootstrapBinding };
     if (flags.format === 'json') {

@@ -142,7 +142,7 @@ export const command = defineCommand({
   },
   aliases: { n: 'namespace', A: 'all-namespaces' },
   positionals: true,
-  run({ flags, positionals }, io) {
+  async run({ flags, positionals }, io) {
     const allNamespaces = flags['all-namespaces'];
     const json = flags.format === 'json';
     if (flags.list) {
@@ -161,7 +161,7 @@ export const command = defineCommand({
     const scope = flags.list
       ? (flags.namespace ?? 'default')
       : questionNamespace(positionals[1]!, flags.subresource ?? '', allNamespaces, flags.namespace);
-    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
     });

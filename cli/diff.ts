@@ -6,7 +6,7 @@ import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '
 import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
-import type { DocumentCache } from './manifests.ts';
+import type { DocumentCache } from './output-read.ts';
 import type { Io } from '../model/io.ts';
 
 const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]

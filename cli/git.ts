@@ -6,15 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import type { LoadedManifests } from './manifests.ts';
 import {
   decodeOutput,
   holdsOrgctlOutput,
   parseOutput,
   readOutputFolder,
   type DocumentCache,
-  type LoadedManifests,
   type OutputText,
-} from './manifests.ts';
+} from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {

@@ -6,6 +6,8 @@ import { ERROR_KINDS, kindOf, type ErrorKind, type SpecError } from '../model/er
 import type { Io } from '../model/io.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
+
+export { isQuick } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
 import { RUNNING_ENGINE } from './engine.ts';
 

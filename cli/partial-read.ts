@@ -28,7 +28,7 @@ import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { CLUSTER_SHARD, DEFAULT_CLUSTER, isMembersShard, isOutputPath, shardFile, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
-import { decodeOutput, isOrgctlOutput, parseOutput } from './manifests.ts';
+import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
 import { listFiles } from './output.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -72,6 +72,93 @@ const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER
 /** The shard orgctl places a namespace's objects in: its own, or the cluster shard for the system namespace. */
 const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
   ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
+
+/** What a document is, read from its text without parsing it (headOf). */
+interface DocumentHead {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** How much of a document's metadata block is looked at for its name and namespace (orgctl writes a few lines). */
+const HEAD_WINDOW = 4096;
+
+/**
+ * `kind`, `metadata.name` and `metadata.namespace` of one document (`---` line first; its bytes as
+ * Latin-1), as orgctl writes them: keys sorted, two-space indent, so a line `kind: ...` at column
+ * 0 is the top-level key and `  name: ...` within the metadata block is its name. A field not
+ * written plainly (absent, or a scalar other than plain or double-quoted) is undefined, and the
+ * document is then parsed.
+ */
+function headOf(doc: string): DocumentHead {
+  const lineValue = (text: string, key: string): string | undefined => {
+    const at = text.indexOf(`\n${key}`);
+    if (at < 0) return undefined;
+    const end = text.indexOf('\n', at + 1);
+    return end < 0 ? undefined : scalarValue(text.slice(at + 1 + key.length, end));
+  };
+  const kind = lineValue(doc, 'kind: ');
+  const metaAt = doc.indexOf('\nmetadata:\n');
+  if (metaAt < 0) return { kind };
+  const meta = doc.slice(metaAt, metaAt + HEAD_WINDOW);
+  const block = meta.slice(0, endOfBlock(meta));
+  return { kind, name: lineValue(block, '  name: '), namespace: lineValue(block, '  namespace: ') };
+}
+
+/** Where the block of the top-level key on the text's second line ends: the next line at column 0 (or the text's end). */
+function endOfBlock(text: string): number {
+  for (let i = text.indexOf('\n', 1); i >= 0 && i + 1 < text.length; i = text.indexOf('\n', i + 1))
+    if (text.charCodeAt(i + 1) !== 32) return i + 1;
+  return text.length;
+}
+
+/** A plain or double-quoted scalar's value (written as Latin-1 text of UTF-8 bytes); undefined for any other form. */
+function scalarValue(latin1: string): string | undefined {
+  const written = /^[\x00-\x7f]*$/.test(latin1) ? latin1 : Buffer.from(latin1, 'latin1').toString('utf8');
+  if (written.startsWith('"')) {
+    try {
+      const v: unknown = JSON.parse(written);
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return /^[A-Za-z0-9._:@/-]+$/.test(written) ? written : undefined;
+}
+
+/**
+ * The file's text with only the documents `wanted` keeps (orgctl's header first), or undefined
+ * when it keeps none. The bytes are looked through as Latin-1 (one character a byte, no decoding);
+ * only what is kept is decoded, strictly. Documents are what lies between `---` lines: orgctl
+ * writes no other line `---`.
+ */
+function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | undefined {
+  const scan = bytes.toString('latin1');
+  const first = scan.startsWith('---\n') ? 0 : scan.indexOf('\n---\n') + 1;
+  // Not laid out as orgctl writes: decoded and parsed whole.
+  if (first <= 0 || !scan.endsWith('\n')) return decodeOutput(bytes, label);
+  const kept: Buffer[] = [bytes.subarray(0, first)];
+  for (let start = first; start < scan.length; ) {
+    const next = scan.indexOf('\n---\n', start + 3);
+    const end = next < 0 ? scan.length : next + 1;
+    const doc = scan.slice(start, end);
+    if (wanted(headOf(doc), doc)) kept.push(bytes.subarray(start, end));
+    start = end;
+  }
+  return kept.length > 1 ? decodeOutput(Buffer.concat(kept), label) : undefined;
+}
+
+/** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
+type Keep = (head: DocumentHead, doc: string) => boolean;
+
+/** Everything but the membership lists: the organization's ConfigMap is kept, the others are not parsed. */
+const notMembership = (head: DocumentHead): boolean =>
+  head.kind !== 'ConfigMap' || head.name === undefined || head.name === ORGANIZATION_CONFIGMAP;
+
+const isConfigMap = (head: DocumentHead): boolean => head.kind === 'ConfigMap' || head.kind === undefined;
+
+/** A document found (by its head) where orgctl does not place it: the full read answers. */
+class NotAsPlaced extends Error {}
 
 /** Whether every RBAC object (and Namespace) read from `file` is where orgctl places it. */
 function placedAsOrgctlPlaces(file: string, rbac: RbacSet, shards: number, systemNamespace: string): boolean {
@@ -151,18 +238,30 @@ function readLaidOut(
   const clusters = clusterFolders(files);
   if (!clusters || !isOrgctlOutput(dir, files)) return undefined;
   const parsed: string[] = [];
-  const docsOf = (path: string): ManifestDoc[] => {
-    parsed.push(path);
-    const label = join(dir, path);
-    return parseOutput([{ path, content: decodeOutput(readBytes(label), label), label }]);
+  const readFiles = new Map<string, Buffer>();
+  const bytesOf = (path: string): Buffer => {
+    const known = readFiles.get(path);
+    if (known) return known;
+    const bytes = readBytes(join(dir, path));
+    readFiles.set(path, bytes);
+    return bytes;
   };
-  const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c))]));
+  /** The file's documents, or only those `wanted` keeps (the others are not parsed: a skipped document is not read). */
+  const docsOf = (path: string, wanted?: Keep): ManifestDoc[] => {
+    if (!parsed.includes(path)) parsed.push(path);
+    const label = join(dir, path);
+    const content = wanted ? documentsWhere(bytesOf(path), label, wanted) : decodeOutput(bytesOf(path), label);
+    if (content === undefined) return [];
+    return parseOutput([{ path, content, label }]);
+  };
+  // The cluster shards' RBAC and the organization's settings; the membership lists only when needed.
+  const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership)]));
   // A large organization's membership has shards of its own (members-NN, the same in every
   // cluster, the organization's ConfigMap first): the first cluster's are read when needed.
   const isMembersFile = (f: string) => isMembersShard(f.split('/')[1] ?? '');
   const membersFiles = files.filter((f) => f.startsWith(`${clusters[0]}/`) && isMembersFile(f));
   const read = [...clusterDocs.values()].flat();
-  if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!));
+  if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!, notMembership));
   // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
   const recorded = org.clusters.length ? [...org.clusters].sort() : [DEFAULT_CLUSTER];
@@ -173,15 +272,61 @@ function readLaidOut(
     .flatMap((c) => [clusterShardFile(c), shardFile(c, shard)])
     .filter((f, i, all) => files.includes(f) && all.indexOf(f) === i)
     .sort();
-  const rbacOf = (path: string): RbacSet | undefined => {
-    const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path));
+  const placedHere = (path: string) => {
+    const shard = SHARD_FILE.exec(path)?.[2];
+    return (head: DocumentHead): boolean => {
+      if (head.kind === 'Namespace' && head.name !== undefined)
+        return shardOfNamespace(head.name, org.shards, org.systemNamespace) === shard;
+      if ((head.kind === 'Role' || head.kind === 'RoleBinding') && head.namespace !== undefined)
+        return shardOfNamespace(head.namespace, org.shards, org.systemNamespace) === shard;
+      return true; // placed by something else (a token's ServiceAccount): holds no RBAC
+    };
+  };
+  /** How a binding names a Group: orgctl never does, and a document that does is always read. */
+  const GROUP_SUBJECT = 'kind: Group';
+  // In the namespace's shard, only its own documents (and any not plainly of another namespace),
+  // and of its RoleBindings only those that may name the subject (its name's bytes, or a Group).
+  const needle = writtenForm(question.subject.name);
+  const subjectBytes = needle === undefined ? undefined : Buffer.from(needle);
+  const subjectLatin1 = subjectBytes?.toString('latin1');
+  const mayNameSubject = (doc: string): boolean =>
+    subjectLatin1 === undefined || doc.includes(subjectLatin1) || doc.includes(GROUP_SUBJECT);
+  // The namespace's first RoleBinding is always read: whether it has any is an answer too (can-i warns when not).
+  const aboutNamespace = (path: string): Keep => {
+    const placed = placedHere(path);
+    let bindingRead = false;
+    return (head, doc) => {
+      if (!placed(head)) throw new NotAsPlaced();
+      const of = head.kind === 'Namespace' ? head.name : head.namespace;
+      if (of !== undefined && of !== ns) return false;
+      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(doc)) {
+        bindingRead ||= head.kind === 'RoleBinding';
+        return true;
+      }
+      return false;
+    };
+  };
+  /**
+   * Of a file searched for the subject: its Roles and the documents that may name it, but not those
+   * `read` already (the namespace's own, when it is that namespace's shard).
+   */
+  const namingSubject = (path: string, read: Keep | undefined): Keep => {
+    const placed = placedHere(path);
+    return (head, doc) => {
+      if (!placed(head)) throw new NotAsPlaced();
+      if (read?.(head, doc)) return false;
+      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(doc);
+    };
+  };
+  const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {
+    const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path, only));
     return placedAsOrgctlPlaces(path, rbac, org.shards, org.systemNamespace) && !rbac.problems.length
       ? rbac
       : undefined;
   };
   const sets: RbacSet[] = [];
   for (const path of wanted) {
-    const rbac = rbacOf(path);
+    const rbac = rbacOf(path, ns ? aboutNamespace(path) : undefined);
     if (!rbac) return undefined;
     sets.push(rbac);
   }
@@ -191,18 +336,22 @@ function readLaidOut(
   if (
     !sets.some((s) => names(s.bindings, question.subject)) &&
     mayBeBound(
-      readMembership([...read, ...membersFiles.filter((f) => !parsed.includes(f)).flatMap(docsOf)], dir),
+      // The membership lists, the same in every cluster: the first cluster's.
+      readMembership(
+        [clusterShardFile(clusters[0]!), ...membersFiles].flatMap((f) => docsOf(f, isConfigMap)),
+        dir,
+      ),
       question.subject,
     )
   ) {
-    const needle = writtenForm(question.subject.name);
-    if (needle === undefined) return undefined;
-    const text = Buffer.from(needle);
+    if (!subjectBytes) return undefined;
     for (const path of files) {
-      if (path === MEMBERS_FILE || wanted.includes(path) || isMembersFile(path)) continue; // members-NN hold no RBAC
+      // The cluster shards were read whole for RBAC; members-NN hold none.
+      if (path === MEMBERS_FILE || clusterDocs.has(path) || isMembersFile(path)) continue;
       searched.push(path);
-      if (readBytes(join(dir, path)).indexOf(text) < 0) continue;
-      const rbac = rbacOf(path);
+      const read = readFiles.has(path);
+      if ((readFiles.get(path) ?? readBytes(join(dir, path))).indexOf(subjectBytes) < 0) continue;
+      const rbac = rbacOf(path, namingSubject(path, read ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
       if (names(rbac.bindings, question.subject)) {
         sets.push(rbac);

@@ -5,7 +5,6 @@ import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import { loadManifests } from './manifests.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 
 const MAX_DANGLING_SHOWN = 20;
@@ -38,11 +37,11 @@ function subjectOf(user: string): NamedSubject {
  * false, the API server's bootstrap roles and bindings are added (analysis/bootstrap.ts). With a
  * `question`, orgctl's output is read only where the answer can be (cli/partial-read.ts).
  */
-export function loadAuthorizer(
+export async function loadAuthorizer(
   dir: string,
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
-): Authorizer {
+): Promise<Authorizer> {
   io.progress?.(`reading ${dir}/...`);
   const bootstrap = options.bootstrap ?? true;
   const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
@@ -56,6 +55,8 @@ export function loadAuthorizer(
     io.progress?.('');
     return answering;
   }
+  // Loaded only here: manifests of any origin need the full YAML parser, which a partial read never does.
+  const { loadManifests } = await import('./manifests.ts');
   const { docs, problems } = loadManifests(dir);
   io.progress?.('');
   const read = readRbac(docs);

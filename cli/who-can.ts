@@ -40,7 +40,7 @@ export const command = defineCommand({
   },
   aliases: { n: 'namespace' },
   positionals: true,
-  run({ flags, positionals }, io) {
+  async run({ flags, positionals }, io) {
     if (positionals.length !== 2)
       throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
     const [verb, what] = positionals as [string, string];
@@ -49,7 +49,7 @@ export const command = defineCommand({
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
-    const authz = loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));

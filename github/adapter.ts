@@ -16,6 +16,7 @@ import { actorsOf, validApprovals } from '../review/approvals.ts';
 import { COMMENT_MARKER } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
+import { withThousands } from '../model/findings.ts';
 import type { Io } from '../model/io.ts';
 
 const GitHub = Octokit.plugin(retry, throttling);
@@ -94,7 +95,7 @@ export function completeness(
   const why = (what: string, max: number, total: number, got: number) => {
     const cause =
       total > max
-        ? `GitHub lists at most ${max.toLocaleString('en-US')} ${what} of a pull request`
+        ? `GitHub lists at most ${withThousands(max)} ${what} of a pull request`
         : 'the pull request changed while it was read; re-run the review';
     return `the pull request has ${total} ${what} but GitHub listed ${got}: ${cause}. A review that cannot see every ${what.replace(/s$/, '')} fails; split the change into smaller pull requests.`;
   };

@@ -5,6 +5,7 @@
  * `orgctl review --help` and the README's tables are made from this list (a test keeps the README
  * equal to it). Like cdk-nag's rule packs and kube-linter's check registry, the list is the docs.
  */
+import { withThousands } from './findings.ts';
 import { ORG_DEFAULTS } from './model.ts';
 
 /**
@@ -215,7 +216,7 @@ export const RULES = [
     id: 'shard-limit',
     stage: 'output',
     severity: 'error',
-    description: `from the output: a shard over ${SHARD_LIMITS.objects.toLocaleString('en-US')} objects or ${SHARD_LIMITS.bytes / 1024 / 1024} MB (names the shard count that fits)`,
+    description: `from the output: a shard over ${withThousands(SHARD_LIMITS.objects)} objects or ${SHARD_LIMITS.bytes / 1024 / 1024} MB (names the shard count that fits)`,
     remediation: 'raise `delivery.shards` to the count the finding names',
   },
   {

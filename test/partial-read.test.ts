@@ -226,6 +226,54 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     expect(read.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
   }, 60_000);
 
+  it('parses, of the namespace’s shard, only its documents that can answer; checks where every other one is placed', () => {
+    const org = orgs[0]!;
+    const q = (namespace: string, name = 'user0@acme.io') => ({
+      namespace,
+      subject: { kind: 'User' as const, name, namespace: '' },
+    });
+    for (const ns of org.namespaces.slice(0, 6)) {
+      const read = readForQuestion(org.dir, q(ns))!;
+      // Nothing of another namespace is parsed from the shard (the cluster shard holds the system namespace's).
+      const others = read.rbac.bindings.filter(
+        (b) => b.namespace && b.namespace !== ns && b.namespace !== 'acme-system',
+      );
+      expect(others, ns).toEqual([]);
+      expect(
+        read.rbac.namespaces.filter((n) => n !== ns && n !== 'acme-system'),
+        ns,
+      ).toEqual([]);
+    }
+    const copy = () => {
+      const dir = join(tempDir('orgctl-partial-docs-'), 'dist');
+      cpSync(org.dir, dir, { recursive: true });
+      return dir;
+    };
+    const shardOfNs = (dir: string, ns: string) =>
+      listFiles(dir).find(
+        (f) => f.includes('/shard-') && readFileSync(join(dir, f), 'utf8').includes(`\n  name: ${ns}\n`),
+      )!;
+    const ns = org.namespaces[1]!;
+    // A RoleBinding of a namespace placed elsewhere, appended to this shard: found by its head, never parsed.
+    const misplaced = copy();
+    const file = join(misplaced, shardOfNs(misplaced, ns));
+    const elsewhere = org.namespaces.find((n) => !readFileSync(file, 'utf8').includes(`\n  namespace: ${n}\n`))!;
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: x\n  namespace: ${elsewhere}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: user25@acme.io\n`,
+    );
+    expect(readForQuestion(misplaced, q(ns))).toBeUndefined();
+    // A RoleBinding naming a Group is always parsed (orgctl never writes one): here, where it belongs, it answers.
+    const group = copy();
+    const groupFile = join(group, shardOfNs(group, ns));
+    writeFileSync(
+      groupFile,
+      `${readFileSync(groupFile, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: ${ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:r:pods\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: system:authenticated\n`,
+    );
+    const withGroup = readForQuestion(group, q(ns, 'nobody@acme.io'))!;
+    expect(withGroup.rbac.bindings.some((b) => b.name === 'everyone')).toBe(true);
+  });
+
   it('falls back to the full read for what it cannot bound', () => {
     const q = { namespace: 'ns-1', subject: { kind: 'User' as const, name: 'user0@acme.io', namespace: '' } };
     const copy = () => {

@@ -9,7 +9,7 @@ import { synthesize } from '../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { isOutputPath, membershipData } from '../synth/render.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
-import { parseOutput } from '../cli/manifests.ts';
+import { parseOutput } from '../cli/output-read.ts';
 import { proveOutput } from '../review/proof.ts';
 import { readMembership } from '../analysis/snapshot.ts';
 import { TODAY, lineDiff, run } from './helpers.ts';

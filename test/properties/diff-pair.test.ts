@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseOutput, type DocumentCache, type OutputText } from '../../cli/manifests.ts';
+import { parseOutput, type DocumentCache, type OutputText } from '../../cli/output-read.ts';
 import { diffSnapshots } from '../../analysis/diff.ts';
 import { readMembership, readSnapshot, readSnapshotPair } from '../../analysis/snapshot.ts';
 import { generateSpec } from '../../constructs/generate.ts';

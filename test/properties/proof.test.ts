@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseOutput, type OutputText } from '../../cli/manifests.ts';
+import { parseOutput, type OutputText } from '../../cli/output-read.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';

@@ -1,0 +1,101 @@
+/**
+ * orgctl's output folder read for a verdict: only the files it writes, only the YAML its writer
+ * writes, only UTF-8. Kept apart from manifests.ts (manifests of any origin, and the full YAML
+ * parser they need): the questions answered from a partial read (can-i) load only this.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ManifestDoc } from '../analysis/objects.ts';
+import { InputError } from '../model/errors.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
+import type { OutputFileText } from '../review/proof.ts';
+import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
+import { readCanonicalYaml, type DocumentCache } from '../synth/yaml.ts';
+import { beginsWith, listFiles } from './output.ts';
+
+export type { DocumentCache };
+
+/** One file of orgctl's output folder, as read (path in the folder, content, how errors name it). */
+export type OutputText = OutputFileText;
+
+/** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it), reading only headers. */
+export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
+  if (files.includes(MEMBERS_FILE)) return true;
+  return files.some((f) => f.endsWith('.yaml') && beginsWith(join(dir, f), OUTPUT_HEADER));
+}
+
+/** The same question for files already read. */
+export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
+  return files.some((f) => f.path === MEMBERS_FILE || f.content.startsWith(OUTPUT_HEADER));
+}
+
+/** The documents of a text under orgctl's header, or why it is not orgctl's (`label:line: what`). */
+export function readOrgctlYaml(
+  text: string,
+  label: string,
+  cache?: DocumentCache,
+): { documents: Record<string, unknown>[] } | { error: string } {
+  const read = readCanonicalYaml(text, cache);
+  return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
+}
+
+/**
+ * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
+ * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
+ * directive, JSON where YAML belongs) is an InputError naming file, line and what was found: a
+ * document another parser reads differently is a way to show the review one thing and apply another.
+ */
+export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
+  const errors: string[] = [];
+  const docs: ManifestDoc[] = [];
+  for (const f of files) {
+    if (!isOutputPath(f.path)) {
+      errors.push(
+        `${f.label}: not a file orgctl writes (its output holds ${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`,
+      );
+      continue;
+    }
+    if (f.path === MEMBERS_FILE) continue; // the same data as the membership ConfigMaps; the review proves it equal
+    if (!f.content.startsWith(OUTPUT_HEADER)) {
+      errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
+      continue;
+    }
+    const read = readOrgctlYaml(f.content, f.label, cache);
+    if ('error' in read) {
+      errors.push(read.error);
+      continue;
+    }
+    read.documents.forEach((object, index) => docs.push({ file: f.label, index, object }));
+  }
+  if (errors.length) {
+    const shown = errors.slice(0, 20);
+    throw new InputError(
+      `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\nOnly what orgctl synthesizes is read: run \`npm run synth\` and commit dist/ as written.`,
+    );
+  }
+  return docs;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A file of orgctl's output as text, refusing bytes that are not UTF-8: a lenient decoder reads
+ * them as U+FFFD, which orgctl would write back, so bytes Go refuses would seem to prove. A BOM is
+ * kept, for the reader to refuse.
+ */
+export function decodeOutput(bytes: Uint8Array, label: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError(`${label}: not valid UTF-8; orgctl writes UTF-8 only`);
+  }
+}
+
+/** Every file of an output folder as text. */
+export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
+  return relative.map((path) => ({
+    path,
+    content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)),
+    label: join(dir, path),
+  }));
+}
