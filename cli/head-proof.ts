@@ -6,7 +6,9 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { UsageError } from '../model/errors.ts';
 import {
+  DEFAULT_REGISTRY,
   lockedEngine,
+  lockRegistries,
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
   parseHeadProof,
@@ -47,7 +49,7 @@ export function readHeadProof(file: string): HeadProof | string {
  * when given, else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
  * A head folder has no ref to read it from.
  */
-export function readHeadLock(head: string, headLock: string | undefined): LockedEngine | string {
+export function readHeadLock(base: string, head: string, headLock: string | undefined): LockedEngine | string {
   let text: string | { readonly problem: string };
   if (headLock !== undefined) text = readDataFile('--head-lock', headLock, MAX_LOCK_BYTES);
   else {
@@ -57,6 +59,17 @@ export function readHeadLock(head: string, headLock: string | undefined): Locked
     text = readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
   }
   return typeof text === 'string'
-    ? lockedEngine(text, RUNNING_ENGINE.name)
+    ? lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(base))
     : `head's package-lock.json: ${text.problem}`;
+}
+
+/**
+ * The registries a head lock may install from: those base's package-lock.json installs from (read
+ * at base's git ref), else npm's public registry (a base folder, or a base lock naming none).
+ */
+function trustedRegistries(base: string): string[] {
+  const ref = refOfSide(base);
+  const text = ref === undefined ? undefined : readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
+  const registries = typeof text === 'string' ? lockRegistries(text) : [];
+  return registries.length ? registries : [DEFAULT_REGISTRY];
 }

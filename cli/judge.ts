@@ -61,7 +61,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const upgrade = isEngineUpgrade(change.changedPaths);
   const lock =
     upgrade || change.headLock !== undefined || headProof !== undefined
-      ? readHeadLock(change.head, change.headLock)
+      ? readHeadLock(change.base, change.head, change.headLock)
       : undefined;
   const { base, head, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);

@@ -29,10 +29,20 @@ export interface LockedEngine {
   readonly version: string;
   readonly resolved?: string;
   readonly integrity?: string;
+  /**
+   * Why the lock installs something from a source the base does not trust (lockSourceProblem):
+   * every package the head engine's job installs runs as, or inside, the engine whose proof counts.
+   */
+  readonly untrusted?: string;
 }
+
+/** Where packages come from when the base's lock names no registry: npm's public registry. */
+export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 
 /** The files whose change is an upgrade (or downgrade) of the engine an organization runs. */
 const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
+/** npm's project configuration: which registry a lock entry without `resolved` comes from, among others. */
+const NPM_CONFIG = '.npmrc';
 
 /** The largest head proof read (a proof lists one difference a file, and the policies' findings). */
 export const MAX_HEAD_PROOF_BYTES = 16 * 2 ** 20;
@@ -85,8 +95,63 @@ export function parseHeadProof(text: string): HeadProof | string {
   };
 }
 
-/** What a package-lock.json (lockfileVersion 2 or 3) installs for the package `name`; a string says why nothing. */
-export function lockedEngine(text: string, name: string): LockedEngine | string {
+/** The https origin (`https://host[:port]`) of a package's `resolved` URL, or undefined for any other source. */
+function httpsOrigin(resolved: unknown): string | undefined {
+  if (typeof resolved !== 'string') return undefined;
+  try {
+    const url = new URL(resolved);
+    return url.protocol === 'https:' && !url.username && !url.password ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The registries a package-lock.json installs from: the https origins of its packages' sources. */
+export function lockRegistries(text: string): string[] {
+  const parsed = parseJson(text);
+  if ('problem' in parsed || !isRecord(parsed.value) || !isRecord(parsed.value.packages)) return [];
+  const origins = new Set<string>();
+  for (const entry of Object.values(parsed.value.packages)) {
+    const origin = isRecord(entry) ? httpsOrigin(entry.resolved) : undefined;
+    if (origin) origins.add(origin);
+  }
+  return [...origins].sort();
+}
+
+/**
+ * The first package of a lock's `packages` that is not installed from one of the `trusted`
+ * registries over https with a sha512 integrity (a link to a folder, a git or file source, another
+ * host, no or a weaker integrity), and how many are not; undefined when every one is. A package
+ * without `resolved` comes from the registry npm is configured with (checkHeadProof refuses a
+ * change to that configuration); one inside another's tarball (`inBundle`) comes with it, under
+ * its integrity.
+ */
+function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly string[]): string | undefined {
+  const bad: string[] = [];
+  for (const [path, entry] of Object.entries(packages)) {
+    if (path === '' || !isRecord(entry) || entry.inBundle === true) continue;
+    const origin = httpsOrigin(entry.resolved);
+    const integrity = typeof entry.integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(entry.integrity);
+    if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
+    // No `resolved` (npm's omit-lockfile-registry-resolved): from the registry npm is configured with.
+    else if (entry.resolved !== undefined && (!origin || !trusted.includes(origin)))
+      bad.push(`${path} from ${show(entry.resolved)}`);
+    else if (!integrity) bad.push(`${path} without a sha512 integrity (${show(entry.integrity)})`);
+  }
+  if (!bad.length) return undefined;
+  return `head's package-lock.json installs ${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity`;
+}
+
+/**
+ * What a package-lock.json (lockfileVersion 2 or 3) installs for the package `name`, and whether
+ * anything it installs comes from a source outside `trusted` (registries, as lockRegistries gives
+ * them); a string says why nothing.
+ */
+export function lockedEngine(
+  text: string,
+  name: string,
+  trusted: readonly string[] = [DEFAULT_REGISTRY],
+): LockedEngine | string {
   const parsed = parseJson(text);
   if ('problem' in parsed) return `head's package-lock.json: ${parsed.problem}`;
   const lock = parsed.value;
@@ -99,10 +164,12 @@ export function lockedEngine(text: string, name: string): LockedEngine | string 
   const bounded = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? { value: v } : undefined);
   const resolved = bounded(entry.resolved);
   const integrity = bounded(entry.integrity);
+  const untrusted = lockSourceProblem(lock.packages, trusted);
   return {
     version: entry.version,
     ...(resolved ? { resolved: resolved.value } : {}),
     ...(integrity ? { integrity: integrity.value } : {}),
+    ...(untrusted ? { untrusted } : {}),
   };
 }
 
@@ -155,6 +222,11 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
   if (lock.version !== proof.engine.version)
     return refuse(
       `it was made by ${by}, but head's package-lock.json installs ${running.name} ${lock.version}: only the version the upgrade installs (and its approval trusts) may vouch for head dist/`,
+    );
+  if (lock.untrusted) return refuse(lock.untrusted);
+  if (input.changedPaths.includes(NPM_CONFIG))
+    return refuse(
+      `the change touches ${NPM_CONFIG}, npm's configuration (its registry among others): the head engine would not be installed as base's lock and registries say`,
     );
   if (!input.recovered)
     return refuse(

@@ -1,14 +1,14 @@
 /**
  * orgctl as a package, end to end: `npm pack` → `orgctl init` of a new organization repository
- * depending on that tarball → `npm ci --offline` (no registry: the npm cache `npm ci` filled, and a
- * lockfile pinned to the engine's own) → the repository's `npm test` (tsc on `import { Organization }
+ * depending on that version → `npm ci --offline` (no registry: the npm cache `npm ci` filled, the
+ * tarball added to it, and a lockfile pinned to the engine's own) → the repository's `npm test` (tsc on `import { Organization }
  * from 'orgctl'`, check, synth --check, prove) → a change and a forbidden change, reviewed between
  * two commits with the installed orgctl → an orgctl upgrade judged as an engine change → an upgrade
  * to a version that renders differently, proved by its own engine and judged by the old one.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, run, tempDir } from './helpers.ts';
@@ -25,6 +25,10 @@ function sh(cmd: string, args: readonly string[], cwd: string) {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Where npm's registry serves a version of orgctl (a lock's `resolved`). */
+const registryTarball = (version: string) => `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`;
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
 /**
  * The organization's package-lock.json, as `npm install` would write it, pinned to the versions the
  * engine's lockfile holds: orgctl's production dependencies, and what the repository adds.
@@ -34,11 +38,17 @@ function lockFor(org: string, tarball: string, version?: string): void {
   const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
   const engine = lock.packages[''];
   const own = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})]);
+  // As a published release is installed: the lock names npm's registry and the tarball's sha512
+  // (the only sources a review trusts a head engine from); `npm ci --offline` finds it in npm's
+  // cache by that integrity.
+  const cached = sh('npm', ['cache', 'add', tarball], org);
+  expect(cached.code, cached.stderr).toBe(0);
   const packages: Record<string, unknown> = {
     '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
     'node_modules/orgctl': {
       version: version ?? engine.version,
-      resolved: `file:${tarball}`,
+      resolved: registryTarball(version ?? engine.version),
+      integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
       dependencies: engine.dependencies,
       bin: engine.bin,
       engines: engine.engines,
@@ -82,7 +92,7 @@ beforeAll(() => {
     '--github',
     'alice',
     '--dependency',
-    `file:${tarball}`,
+    VERSION,
   ]);
   expect(init.stderr).toBe('');
   expect(init.code).toBe(0);
@@ -120,7 +130,7 @@ describe('orgctl init: a new organization repository', () => {
     expect(ts).toContain("import { Organization } from 'orgctl';");
     expect(ts).toContain("org.user('alice@acme.io', { github: 'alice', admin: true });");
     const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
-    expect(pkg.dependencies.orgctl).toBe(`file:${tarball}`);
+    expect(pkg.dependencies.orgctl).toBe(VERSION);
     expect(pkg.scripts.test).toBe('tsc --noEmit && orgctl check && orgctl synth --check && orgctl prove');
     expect(readFileSync(join(org, 'README.md'), 'utf8')).toMatch(/## Who approves what[\s\S]*`engine-change`/);
     expect(readFileSync(join(org, '.gitignore'), 'utf8')).toContain('node_modules/');
@@ -327,7 +337,7 @@ describe('an orgctl upgrade that changes the output, judged in its own pull requ
     git('worktree', 'add', '-q', '--detach', head, change);
     const next = nextVersion(NEXT);
     const pkg = JSON.parse(readFileSync(join(head, 'package.json'), 'utf8'));
-    pkg.dependencies.orgctl = `file:${next}`;
+    pkg.dependencies.orgctl = NEXT;
     writeFileSync(join(head, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
     lockFor(head, next, NEXT);
     const ci = sh('npm', ['ci', '--offline'], head);
@@ -368,9 +378,7 @@ describe('an orgctl upgrade that changes the output, judged in its own pull requ
       /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 0\.1\.1-test \(the version head's package-lock\.json installs, trusted through this upgrade's \\`engine-change\\` approval\); this orgctl 0\.1\.0 renders \d+ file\(s\) differently: [0-9a-f]{40}:dist\//,
     );
     expect(r.stdout).toMatch(
-      new RegExp(
-        `\\| \`engine-change\` \\| ✅ \\| changes package-lock\\.json, package\\.json; approved by alice, the organization's only admin; approving it trusts orgctl 0\\.1\\.1-test from file:${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
-      ),
+      /\| `engine-change` \| ✅ \| changes package-lock\.json, package\.json; approved by alice, the organization's only admin; approving it trusts orgctl 0\.1\.1-test from https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-0\.1\.1-test\.tgz/,
     );
     expect(r.stdout).toContain('_No change in access._');
     expect(r.code).toBe(0);

@@ -38,9 +38,10 @@ const proofFile = (version: string, fields: Record<string, unknown> = {}) =>
     `proof-${version}-${Object.keys(fields).join('-')}.json`,
     JSON.stringify({ engine: { name: 'orgctl', version }, ok: true, differences: [], findings: [], ...fields }),
   );
-const lockFile = (version: string) =>
+/** A lock installing orgctl `version` and yaml from `registry`, with `packages` entries replaced or added. */
+const lockFile = (version: string, packages: Record<string, unknown> = {}, registry = 'https://registry.npmjs.org') =>
   file(
-    `lock-${version}.json`,
+    `lock-${version}-${Object.keys(packages).join('-').replace(/\//g, '_')}-${new URL(registry).host}.json`,
     JSON.stringify({
       name: 'acme-org',
       lockfileVersion: 3,
@@ -49,9 +50,15 @@ const lockFile = (version: string) =>
         '': { name: 'acme-org', dependencies: { orgctl: `^${version}` } },
         'node_modules/orgctl': {
           version,
-          resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`,
+          resolved: `${registry}/orgctl/-/orgctl-${version}.tgz`,
           integrity: 'sha512-AAAA',
         },
+        'node_modules/yaml': {
+          version: '2.9.1',
+          resolved: `${registry}/yaml/-/yaml-2.9.1.tgz`,
+          integrity: 'sha512-BBBB',
+        },
+        ...packages,
       },
     }),
   );
@@ -145,57 +152,79 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(proof).toMatchObject({ engine: { name: 'orgctl', version: VERSION }, ok: true, recovered: true });
   });
 
-  it('reads head package-lock.json from the head git ref', async () => {
+  /**
+   * A repository whose base commit holds the example's dist/ and `baseLock`; `upgrade(lock)` commits
+   * the upgraded dist/ with that lock (or none); `judge` reviews it there (git refs are read in it).
+   */
+  function upgradeRepository(baseLock: string) {
     const repo = tempDir('orgctl-upgrade-repo-');
     const git = gitIn(repo);
     git('init', '-q');
     cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
-    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(VERSION)));
+    writeFileSync(join(repo, 'package-lock.json'), readFileSync(baseLock));
     git('add', '-A');
     git('commit', '-qm', 'base');
     const base = git('rev-parse', 'HEAD');
     cpSync(upgraded, join(repo, 'dist'), { recursive: true });
-    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(NEW)));
-    git('add', '-A');
-    git('commit', '-qm', 'upgrade orgctl');
-    const head = git('rev-parse', 'HEAD');
-    // A child process in the repository: git refs are read there.
-    const judge = (proof: string, at = head) =>
+    const upgrade = (lock: string | undefined) => {
+      if (lock) writeFileSync(join(repo, 'package-lock.json'), readFileSync(lock));
+      else git('rm', '-q', 'package-lock.json');
+      git('add', '-A');
+      git('commit', '-qm', 'upgrade orgctl');
+      return git('rev-parse', 'HEAD');
+    };
+    const judge = (head: string, proof = proofFile(NEW)) =>
       cli(
         [
-          'review',
-          '--base',
-          base,
-          '--head',
-          at,
-          '--actor',
-          'alice',
-          '--approved-by',
-          'frank',
-          '--changed-path',
-          'package-lock.json',
-          '--head-proof',
-          proof,
+          ...['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+          ...['--changed-path', 'package-lock.json', '--head-proof', proof],
         ],
         { cwd: repo },
       );
-    const ok = judge(proofFile(NEW));
+    return { upgrade, judge };
+  }
+
+  it('reads head package-lock.json from the head git ref', async () => {
+    const { upgrade, judge } = upgradeRepository(lockFile(VERSION));
+    const head = upgrade(lockFile(NEW));
+    const ok = judge(head);
     expect(row(ok.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(ok.code).toBe(0);
-    const wrong = judge(proofFile('9.0.1'));
+    const wrong = judge(head, proofFile('9.0.1'));
     expect(row(wrong.stdout, 'output-proof')).toMatch(
       /\| ❌ \| .*The head proof was not accepted: it was made by orgctl 9\.0\.1, but head's package-lock\.json installs orgctl 9\.0\.0-test: only the version the upgrade installs/,
     );
     expect(wrong.code).toBe(1);
-    git('rm', '-q', 'package-lock.json');
-    git('commit', '-qm', 'no lock');
-    const noLock = judge(proofFile(NEW), git('rev-parse', 'HEAD'));
+    const noLock = judge(upgrade(undefined));
     expect(row(noLock.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json: [0-9a-f]{40}:package-lock\.json does not exist/,
     );
     expect(noLock.code).toBe(1);
   });
+
+  it("trusts the registries base's package-lock.json installs from (a private one), and only those", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
+    const fromPrivate = judge(upgrade(lockFile(NEW, {}, PRIVATE)));
+    expect(row(fromPrivate.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
+    expect(fromPrivate.code).toBe(0);
+    // npm's public registry is not one this base installs from.
+    const fromPublic = judge(upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org')));
+    expect(row(fromPublic.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz" \(and 1 more\): .*\(https:\/\/npm\.acme\.internal\)/,
+    );
+    expect(fromPublic.code).toBe(1);
+  });
 });
+
+/** The upgrade's review arguments with head's lock holding `packages` (entries replaced or added). */
+const headLockWith = (packages: Record<string, unknown>) => [
+  ...UPGRADE_PATHS,
+  '--head-proof',
+  proofFile(NEW),
+  '--head-lock',
+  lockFile(NEW, packages),
+];
 
 describe('a head proof that is not accepted fails output-proof, saying why', () => {
   const cases: [string, () => string[], RegExp][] = [
@@ -274,6 +303,66 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
       'a head folder without --head-lock',
       () => [...UPGRADE_PATHS, '--head-proof', proofFile(NEW)],
       /is a folder, so which orgctl head's package-lock\.json installs is unknown: give --head-lock FILE/,
+    ],
+    [
+      'orgctl installed from a host the base does not install from',
+      () =>
+        headLockWith({
+          'node_modules/orgctl': {
+            version: NEW,
+            resolved: `https://evil.example/orgctl-${NEW}.tgz`,
+            integrity: 'sha512-CCCC',
+          },
+        }),
+      /head's package-lock\.json installs node\\_modules\/orgctl from "https:\/\/evil\.example\/orgctl-9\.0\.0-test\.tgz": the head engine's job runs every package it installs, so each must come from a registry base's lock installs from \(https:\/\/registry\.npmjs\.org\), over https, with a sha512 integrity/,
+    ],
+    [
+      'one of its dependencies from git (it runs inside the head engine)',
+      () =>
+        headLockWith({
+          'node_modules/yaml': { version: '2.9.1', resolved: 'git+ssh://git@github.com/evil/yaml.git#abc' },
+        }),
+      /installs node\\_modules\/yaml from "git\+ssh:\/\/git&#64;github\.com\/evil\/yaml\.git#abc"/,
+    ],
+    [
+      'a package linked from a folder of the repository',
+      () => headLockWith({ 'node_modules/yaml': { resolved: 'vendor/yaml', link: true } }),
+      /installs node\\_modules\/yaml from a folder \("vendor\/yaml", a link\)/,
+    ],
+    [
+      'a package without a sha512 integrity, or over http',
+      () =>
+        headLockWith({
+          'node_modules/yaml': {
+            version: '2.9.1',
+            resolved: 'https://registry.npmjs.org/yaml/-/yaml-2.9.1.tgz',
+            integrity: 'sha1-AAAA',
+          },
+          'node_modules/ajv': {
+            version: '8.0.0',
+            resolved: 'http://registry.npmjs.org/ajv/-/ajv-8.0.0.tgz',
+            integrity: 'sha512-DDDD',
+          },
+        }),
+      /installs node\\_modules\/yaml without a sha512 integrity \("sha1-AAAA"\) \(and 1 more\)/,
+    ],
+    [
+      'a package from the configured registry (no `resolved`) without an integrity',
+      () => headLockWith({ 'node_modules/yaml': { version: '2.9.1' } }),
+      /installs node\\_modules\/yaml without a sha512 integrity \(undefined\)/,
+    ],
+    [
+      "a change to npm's configuration (.npmrc: which registry a package without `resolved` comes from)",
+      () => [
+        ...UPGRADE_PATHS,
+        '--changed-path',
+        '.npmrc',
+        '--head-proof',
+        proofFile(NEW),
+        '--head-lock',
+        lockFile(NEW, { 'node_modules/yaml': { version: '2.9.1', integrity: 'sha512-BBBB' } }),
+      ],
+      /the change touches \.npmrc, npm's configuration \(its registry among others\)/,
     ],
     [
       'a head lock that installs no orgctl',
