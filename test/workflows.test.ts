@@ -168,7 +168,7 @@ describe('the privileged review workflow', () => {
   it('reports a check run, never a commit status; each job holds only what it needs', () => {
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.review!.permissions).toEqual({ checks: 'write', 'pull-requests': 'write', contents: 'read' });
-    expect(wf.jobs.pull!.permissions).toEqual({ actions: 'read' });
+    expect(wf.jobs.pull!.permissions).toEqual({ actions: 'read', contents: 'read' });
     expect(wf.jobs['head-engine']!.permissions).toEqual({});
   });
 
@@ -242,7 +242,15 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
   it('holds no permission and no secret, checks nothing out, installs without scripts', () => {
     expect(job.permissions).toEqual({});
     const jobText = text.slice(text.indexOf('  head-engine:\n'), text.indexOf('  review:\n'));
-    expect(jobText).not.toMatch(/github\.token|secrets\.|GITHUB_TOKEN|GH_TOKEN/);
+    expect(jobText).not.toMatch(/github\.token|secrets\.|GITHUB_TOKEN|GH_TOKEN|git fetch/);
+    // What it runs comes from the pull job, as an artifact of this run (no token needed to read it).
+    expect(job.steps[0]).toMatchObject({ with: { name: 'orgctl-head-files', path: '${{ runner.temp }}/head' } });
+    expect(job.steps[0]!.uses).toMatch(/^actions\/download-artifact@/);
+    expect(job.if).toBe("needs.pull.outputs.head-files == 'true'");
+    expect(wf.jobs.pull!.steps.find((s) => s.id === 'head-files')).toMatchObject({
+      if: "steps.extract.outcome == 'success'",
+      with: { name: 'orgctl-head-files', path: '${{ runner.temp }}/head' },
+    });
     expect(job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))).toEqual([]);
     expect(job.steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual([
       'cd "$RUNNER_TEMP/head" && npm ci --ignore-scripts',
@@ -276,13 +284,13 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     }
   });
 
-  /** Runs the head-engine job's steps `ids` as GitHub would, in `repo`; the outputs they wrote. */
+  /** Runs the pull job's steps `ids` (they decide and extract what head-engine runs) as GitHub would, in `repo`; the outputs they wrote. */
   function steps(repo: string, ids: readonly string[]) {
     const temp = tempDir();
     const out = join(temp, 'output');
     writeFileSync(out, '');
     for (const id of ids) {
-      const step = job.steps.find((s) => s.id === id)!;
+      const step = wf.jobs.pull!.steps.find((s) => s.id === id)!;
       const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
         cwd: repo,
         encoding: 'utf8',
@@ -339,6 +347,55 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     );
     expect(existsSync(join(r.temp, 'head'))).toBe(false);
   });
+});
+
+describe('git is fetched with the job’s own read-only token (a private repository works as a public one)', () => {
+  const wf = workflow('orgctl-review.yaml');
+  const fetches = [
+    ['pull', wf.jobs.pull!.steps.find((s) => /git fetch/.test(s.run ?? ''))!],
+    ['review', wf.jobs.review!.steps.find((s) => s.id === 'fetch')!],
+  ] as const;
+
+  /** Runs a fetch step with a `git` stand-in that records its arguments and the GIT_CONFIG_* it was given. */
+  function fetchWith(step: Step) {
+    const bin = tempDir();
+    const log = join(bin, 'log');
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\n{ printf 'args:'; printf ' %s' "$@"; echo; env | grep '^GIT_CONFIG' | sort; } >> "${log}"\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: tempDir(),
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        GH_TOKEN: 'ghs_secret123',
+        GITHUB_REPOSITORY: 'acme/org',
+        NUMBER: '7',
+        BASE: 'main',
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(log, 'utf8');
+  }
+
+  for (const [jobName, step] of fetches)
+    it(`${jobName}: an Authorization header for github.com in git's environment only, never in its arguments or .git/config`, () => {
+      expect(wf.jobs[jobName]!.permissions).toMatchObject({ contents: 'read' });
+      expect(step.env?.GH_TOKEN).toBe('${{ github.token }}');
+      const log = fetchWith(step);
+      const fetch = log.slice(log.indexOf('args: fetch'));
+      expect(fetch).toMatch(
+        /^args: fetch --no-tags --depth=1 https:\/\/github\.com\/acme\/org .*refs\/pull\/7\/head:refs\/remotes\/pull\/head/,
+      );
+      expect(fetch.split('\n')[0]).not.toContain('secret');
+      expect(fetch).toContain('GIT_CONFIG_COUNT=1\nGIT_CONFIG_KEY_0=http.https://github.com/.extraheader\n');
+      expect(fetch).toContain(
+        `GIT_CONFIG_VALUE_0=AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret123').toString('base64')}\n`,
+      );
+      expect(step.run).not.toMatch(/git config|git remote/);
+    });
 });
 
 describe('the rolling window of mass-removal', () => {
