@@ -470,7 +470,10 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
     const lock = join(tempDir(), 'package-lock.json');
     writeFileSync(
       lock,
-      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/orgctl': { version: '9.0.0' } } }),
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { 'node_modules/orgctl': { version: '9.0.0', integrity: 'sha512-AAAA' } },
+      }),
     );
     standin = await startStandin(
       defaultState({
