@@ -41,8 +41,11 @@ export interface NamedSubject {
 export interface Question {
   /** The namespace whose RoleBindings decide the answer; '' when only ClusterRoleBindings do. */
   readonly namespace: string;
-  /** Whom it is about: whether any binding of the whole output names them is answered too. */
-  readonly subject: NamedSubject;
+  /**
+   * Whom it is about: whether any binding of the whole output names them is answered too.
+   * Absent: about everyone (who-can), so every binding of the namespace is read.
+   */
+  readonly subject?: NamedSubject;
 }
 
 export interface PartialRead {
@@ -286,7 +289,8 @@ function readLaidOut(
   const GROUP_SUBJECT = 'kind: Group';
   // In the namespace's shard, only its own documents (and any not plainly of another namespace),
   // and of its RoleBindings only those that may name the subject (its name's bytes, or a Group).
-  const needle = writtenForm(question.subject.name);
+  const { subject } = question;
+  const needle = subject && writtenForm(subject.name);
   const subjectBytes = needle === undefined ? undefined : Buffer.from(needle);
   const subjectLatin1 = subjectBytes?.toString('latin1');
   const mayNameSubject = (doc: string): boolean =>
@@ -334,14 +338,15 @@ function readLaidOut(
   // Whether the subject is named anywhere (can-i warns when not): the first other file that names it.
   const searched: string[] = [];
   if (
-    !sets.some((s) => names(s.bindings, question.subject)) &&
+    subject &&
+    !sets.some((s) => names(s.bindings, subject)) &&
     mayBeBound(
       // The membership lists, the same in every cluster: the first cluster's.
       readMembership(
         [clusterShardFile(clusters[0]!), ...membersFiles].flatMap((f) => docsOf(f, isConfigMap)),
         dir,
       ),
-      question.subject,
+      subject,
     )
   ) {
     if (!subjectBytes) return undefined;
@@ -353,7 +358,7 @@ function readLaidOut(
       if ((readFiles.get(path) ?? readBytes(join(dir, path))).indexOf(subjectBytes) < 0) continue;
       const rbac = rbacOf(path, namingSubject(path, read ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
-      if (names(rbac.bindings, question.subject)) {
+      if (names(rbac.bindings, subject)) {
         sets.push(rbac);
         break;
       }

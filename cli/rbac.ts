@@ -16,13 +16,13 @@ export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootst
                   for every authenticated user); by default they count, as on a cluster`;
 
 /**
- * One question (can-i's): the namespace whose RoleBindings decide it ('' = ClusterRoleBindings
- * only, requestNamespace) and whom it is about (`--as`). The Authorizer then answers it, and
- * warnUnknown about it, as if the whole folder were read.
+ * One question (can-i's, who-can's): the namespace whose RoleBindings decide it ('' =
+ * ClusterRoleBindings only, requestNamespace) and whom it is about (`--as`; absent for who-can:
+ * everyone). The Authorizer then answers it, and warnUnknown about it, as if the whole folder were read.
  */
 export interface AuthorizerQuestion {
   readonly namespace: string;
-  readonly user: string;
+  readonly user?: string;
 }
 
 /** The subject `--as USER` names in bindings: a user, or `system:serviceaccount:NS:NAME`. */
@@ -47,7 +47,10 @@ export async function loadAuthorizer(
   const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
   const { question } = options;
   const partial = question
-    ? readForQuestion(dir, { namespace: question.namespace, subject: subjectOf(question.user) })
+    ? readForQuestion(dir, {
+        namespace: question.namespace,
+        ...(question.user !== undefined ? { subject: subjectOf(question.user) } : {}),
+      })
     : undefined;
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);

@@ -49,7 +49,12 @@ export const command = defineCommand({
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
-    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
+    const namespace = !t.namespaced ? '' : flags.namespace;
+    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+      bootstrap: !flags[NO_BOOTSTRAP_FLAG],
+      ...(namespace !== undefined ? { question: { namespace } } : {}),
+    });
     if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));

@@ -155,6 +155,24 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     expect(force.partial).toBe(cases.length);
   });
 
+  it('who-can in one namespace (or of a cluster-wide resource) answers as the full read does', async () => {
+    force.partial = 0;
+    let asked = 0;
+    for (const [o, org] of orgs.entries())
+      for (const ns of [...org.namespaces.filter((_, i) => i % 4 === o % 4), 'acme-system', 'nope'])
+        for (const request of [
+          ['get', 'pods'],
+          ['create', 'deployments.apps', '--format', 'json'],
+          ['get', 'configmaps', '--no-bootstrap'],
+          ['list', 'nodes'],
+        ]) {
+          const { partial, full } = await both(['who-can', ...request, '-n', ns, '--dir', org.dir]);
+          expect(partial, `who-can ${request.join(' ')} -n ${ns}`).toEqual(full);
+          asked++;
+        }
+    expect(force.partial).toBe(asked);
+  }, 60_000);
+
   it('parses the cluster shards and the namespace’s shard only (a counting reader)', () => {
     for (const org of orgs) {
       const all = listFiles(org.dir).filter((f) => f.endsWith('.yaml'));
