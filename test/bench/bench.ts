@@ -154,7 +154,7 @@ const rows: string[][] = [];
 const measured: Record<string, Record<string, number>> = {};
 const notes: string[] = [];
 /** The commands the growth section follows (the naive program writes other objects; the floor is no command). */
-const COMMANDS = ['synth', 'check', 'access', 'diff', 'review', 'levels', 'can-i', 'explain'];
+const COMMANDS = ['synth', 'check', 'access', 'diff', 'review', 'levels', 'can-i', 'who-can', 'explain'];
 
 /** A command's median wall and peak memory, under its metric name, and its row. */
 function record(size: Size, metric: string, run: string, t: Timing, ...rest: string[]): Timing {
@@ -239,6 +239,7 @@ function benchSize(size: Size): void {
   // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
   const levels = repeat(runs, orgctl('levels'));
   const canI = repeat(runs, orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out));
+  const whoCan = repeat(runs, orgctl('who-can', 'create', 'pods', '-n', 'ns-0', '--dir', out));
   const explain = repeat(runs, orgctl('explain', 'user5@acme.io', '-n', 'ns-0', '--spec', specFile));
 
   const naiveOut = join(work, `${size}-naive`);
@@ -267,6 +268,7 @@ function benchSize(size: Size): void {
   record(size, 'review', 'orgctl review (1% of grants changed)', review, '', '', against(review, diff, 'diff'));
   record(size, 'levels', 'orgctl levels', levels);
   record(size, 'can-i', 'orgctl can-i', canI, '', '', against(canI, levels, 'levels'));
+  record(size, 'who-can', 'orgctl who-can VERB TYPE -n NS', whoCan, '', '', against(whoCan, levels, 'levels'));
   record(size, 'explain', 'orgctl explain USER -n NS', explain, '', '', against(explain, levels, 'levels'));
   rows.push(...extra);
   process.stderr.write(`bench: ${size} done (${runs} runs)\n`);
