@@ -1,8 +1,6 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { findOrganization, treeFindings } from '../constructs/tree.ts';
+import { checkDeclaration } from '../constructs/analyze.ts';
 import { rulesOf } from '../model/rules.ts';
-import { compareFindings } from '../model/findings.ts';
-import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { declarationFile, loadDeclaration, placeFindings } from './load.ts';
@@ -42,13 +40,10 @@ export const command = defineCommand({
     io.progress?.(`orgctl check: reading ${declarationFile(flags.spec)}...`);
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl check: checking policies...');
-    const org = findOrganization(loaded.root);
     // The rest of the app too: a chart synth would drop, another construct's failing validation.
-    const findings = placeFindings(
-      loaded,
-      [...runPolicies(org.toModel(), { today }, MODEL_RULES), ...treeFindings(loaded.root)].sort(compareFindings),
-    );
-    const ok = !findings.some((f) => f.severity === 'error');
+    const checked = checkDeclaration(loaded.root, { today });
+    const findings = placeFindings(loaded, checked.findings);
+    const { ok } = checked;
     if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));
     else {
       printFindings(io, findings);

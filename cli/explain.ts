@@ -1,5 +1,5 @@
 import { resolveToday } from '../constructs/organization.ts';
-import { analyzeOrganization } from '../constructs/analyze.ts';
+import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { formatFinding } from '../model/findings.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
@@ -52,8 +52,9 @@ export const command = defineCommand({
       throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
     const today = resolveToday(dateFlag(flags.today), io.env);
     const loaded = await loadDeclaration(flags.spec, today);
-    // Policies and the judgement of the RBAC, not the files: explaining needs no YAML.
-    const result = analyzeOrganization(loaded.root, { today });
+    // What check judges, then the objects placed: explaining needs neither the rules over the
+    // rendered objects (synth's) nor YAML.
+    const result = placeCheckedDeclaration(loaded.root, { today });
     if (!result.ok) {
       for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
       io.err('the declaration breaks a policy: fix it first (orgctl check)');

@@ -1,16 +1,43 @@
 /**
- * The declaration checked as a whole: every policy, then the objects it would synthesize, judged
- * by what their RBAC really allows. `orgctl check` and `explain` stop here; `synth` goes on to
- * write YAML, check it against the Kubernetes schema and size it for Argo CD. Apart from
- * synthesize.ts so that these commands do not load the Kubernetes schemas.
+ * The declaration checked as a whole. `orgctl check` runs the declaration's own rules
+ * (checkDeclaration); `explain` places the objects of a declaration that passes them
+ * (placeCheckedDeclaration); synthesis runs every rule and judges the objects' RBAC
+ * (analyzeOrganization), then writes YAML, checks it against the Kubernetes schema and sizes it
+ * for Argo CD. Apart from synthesize.ts so that these commands do not load the Kubernetes schemas.
  */
 import type { IConstruct } from 'constructs';
-import { runPolicies } from '../policies/org/index.ts';
+import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import type { OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
 import { findOrganization, treeFindings } from './tree.ts';
+
+const hasError = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
+
+/** The declaration's own rules (what `orgctl check` judges): its policies and the construct tree's findings, sorted. */
+export function checkDeclaration(
+  root: IConstruct,
+  options: { readonly today: string },
+): { readonly ok: boolean; readonly findings: readonly Finding[]; readonly model: OrgModel } {
+  const model = findOrganization(root).toModel();
+  const findings = [...runPolicies(model, { today: options.today }, MODEL_RULES), ...treeFindings(root)].sort(
+    compareFindings,
+  );
+  return { ok: !hasError(findings), findings, model };
+}
+
+/**
+ * A declaration that passes `orgctl check`, with the objects it renders placed (what `explain`
+ * reads); the rules over those objects are synthesis's (analyzeOrganization), so what explain
+ * refuses is what check reports.
+ */
+export function placeCheckedDeclaration(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
+  const checked = checkDeclaration(root, options);
+  if (!checked.ok) return checked;
+  const placed = placeOrganization(checked.model, { today: options.today });
+  return { ...checked, placed, objects: objectsOnce(placed) };
+}
 
 interface AnalyzedOrganization {
   /** True when no finding is an error. */
@@ -25,17 +52,17 @@ interface AnalyzedOrganization {
 }
 
 /**
- * Policies, then (only when no error) the objects, placed and judged by what their RBAC really
- * allows: what analysis (`orgctl explain`) needs, without writing YAML.
+ * Every policy, then (only when no error) the objects, placed and judged by what their RBAC really
+ * allows: what synthesis writes, before writing YAML.
  */
 export function analyzeOrganization(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
   const model = findOrganization(root).toModel();
   const findings = [...runPolicies(model, { today: options.today }), ...treeFindings(root)];
-  if (findings.some((f) => f.severity === 'error')) return { ok: false, findings, model };
+  if (hasError(findings)) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });
   // Clusters share the same objects: judge and check each once.
   const objects = objectsOnce(placed);
   // The output is judged by what its RBAC really allows, not by level names.
   const judged = [...findings, ...judgeManifests(model, objects)].sort(compareFindings);
-  return { ok: !judged.some((f) => f.severity === 'error'), findings: judged, model, placed, objects };
+  return { ok: !hasError(judged), findings: judged, model, placed, objects };
 }

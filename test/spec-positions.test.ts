@@ -86,6 +86,12 @@ describe('spec positions', () => {
     expect(synth.stderr).toContain(`${file}:16:24: error forbidden-grant users/bob@acme.io → web:`);
     const explain = await run(['explain', 'bob@acme.io', '--spec', file]);
     expect(explain.stderr).toContain(`${file}:16:24: error forbidden-grant users/bob@acme.io → web:`);
+    // explain refuses what check reports, the same findings ("fix it first (orgctl check)").
+    const check = await run(['check', '--spec', file]);
+    const findingLines = (text: string) => text.split('\n').filter((l) => l.startsWith(`${file}:`));
+    expect(findingLines(explain.stderr)).toEqual(findingLines(check.stderr));
+    expect(explain.stderr).toContain('the declaration breaks a policy: fix it first (orgctl check)');
+    expect([explain.code, check.code]).toEqual([1, 1]);
   });
 
   it('a schema problem in a JSON spec is led by its position', async () => {
