@@ -105,7 +105,7 @@ try {
   ({ main, isQuick } = await import('../cli/main.ts'));
   ({ processIo } = await import('../cli/io.ts'));
 }
-// A quick command (can-i, levels) is over before TurboFan's background compiles of its hottest
+// A quick command (can-i, levels, who-can -n NS) is over before TurboFan's background compiles of its hottest
 // functions would pay off, and on two cores they compete with it and hold up its exit: V8 tiers up
 // ~15x later for these (can-i at size L: 284 -> 236 ms, median of 11). Longer commands keep V8's default.
 if (isQuick(process.argv.slice(2))) setFlagsFromString('--interrupt-budget=1000000');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseArgs, type Flags } from '../cli/args.ts';
 import { defineCommand, type Command } from '../cli/command.ts';
-import { COMMANDS } from '../cli/commands.ts';
+import { COMMANDS, isQuick } from '../cli/commands.ts';
 import { main, usage } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
 import { ROOT, cli, run } from './helpers.ts';
@@ -373,5 +373,19 @@ describe('the commands', () => {
     }
     const dynamic = readFileSync(join(ROOT, 'cli/commands.ts'), 'utf8').match(/import\('\.\/[\w-]+\.ts'\)/g);
     expect(dynamic).toEqual(names.map((n) => `import('./${n}.ts')`));
+  });
+});
+
+describe('quick commands (bin/orgctl.mjs delays the optimizing compiler for them)', () => {
+  it('are those answering from a bounded read: levels, can-i, who-can in one namespace', () => {
+    expect(isQuick(['levels'])).toBe(true);
+    expect(isQuick(['can-i', 'get', 'pods', '--as', 'bob@acme.io'])).toBe(true);
+    expect(isQuick(['who-can', 'get', 'pods', '-n', 'web'])).toBe(true);
+    expect(isQuick(['who-can', 'get', 'pods', '--namespace=web'])).toBe(true);
+    // Every namespace is a full read; so are the commands that read the declaration or all of dist/.
+    expect(isQuick(['who-can', 'get', 'pods'])).toBe(false);
+    for (const command of ['synth', 'check', 'access', 'diff', 'review', 'explain', 'nope', '--help'])
+      expect(isQuick([command]), command).toBe(false);
+    expect(isQuick([])).toBe(false);
   });
 });
