@@ -151,6 +151,9 @@ function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | un
   return kept.length > 1 ? decodeOutput(Buffer.concat(kept), label) : undefined;
 }
 
+/** How a binding names a Group: orgctl never does, and a document that does is always read. */
+const GROUP_SUBJECT = 'kind: Group';
+
 /** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
 type Keep = (head: DocumentHead, doc: string) => boolean;
 
@@ -285,8 +288,6 @@ function readLaidOut(
       return true; // placed by something else (a token's ServiceAccount): holds no RBAC
     };
   };
-  /** How a binding names a Group: orgctl never does, and a document that does is always read. */
-  const GROUP_SUBJECT = 'kind: Group';
   // In the namespace's shard, only its own documents (and any not plainly of another namespace),
   // and of its RoleBindings only those that may name the subject (its name's bytes, or a Group).
   const { subject } = question;
@@ -354,9 +355,10 @@ function readLaidOut(
       // The cluster shards were read whole for RBAC; members-NN hold none.
       if (path === MEMBERS_FILE || clusterDocs.has(path) || isMembersFile(path)) continue;
       searched.push(path);
-      const read = readFiles.has(path);
+      // The namespace's own shard was read in part: the rest of it now.
+      const partlyRead = readFiles.has(path);
       if ((readFiles.get(path) ?? readBytes(join(dir, path))).indexOf(subjectBytes) < 0) continue;
-      const rbac = rbacOf(path, namingSubject(path, read ? aboutNamespace(path) : undefined));
+      const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
       if (names(rbac.bindings, subject)) {
         sets.push(rbac);

@@ -30,7 +30,13 @@ interface Org {
 }
 
 /** A generated organization with every kind of binding orgctl writes, synthesized into a folder. */
-async function organization(seed: number, shards: number, clusters: readonly string[], invites?: number): Promise<Org> {
+async function organization(
+  seed: number,
+  shards: number,
+  clusters: readonly string[],
+  invites?: number,
+  extraNamespaces: readonly string[] = [],
+): Promise<Org> {
   const spec = generateSpec({
     users: 40,
     namespaces: 12,
@@ -44,6 +50,14 @@ async function organization(seed: number, shards: number, clusters: readonly str
   };
   const s = spec.spec;
   s.delivery = { shards };
+  // Namespaces YAML must quote ("123", "null"), each with grants: a document's head is read quoted too.
+  for (const [i, name] of extraNamespaces.entries()) {
+    s.namespaces.push({ name });
+    s.grants.push(
+      { user: `user${10 + i}@acme.io`, namespace: name, levels: ['r:pods'] },
+      { user: `user${20 + i}@acme.io`, namespace: name, levels: ['w:configmaps'] },
+    );
+  }
   s.customRoles = [{ name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
   s.users.find((u: { email: string }) => u.email === 'user30@acme.io').access = 'all';
   s.grants.push(
@@ -242,6 +256,30 @@ describe('can-i reads only what can answer, and answers as the full read does', 
       subject: { kind: 'User', name: 'user0@acme.io', namespace: '' },
     })!;
     expect(read.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
+  }, 60_000);
+
+  it('namespaces YAML writes quoted ("123", "null", "true") are read by their heads too, answering as the full read', async () => {
+    const quoted = ['123', 'null', 'true', '0x1f', '1e3'];
+    const org = await organization(6, 4, ['lga1'], undefined, quoted);
+    const shardText = listFiles(org.dir)
+      .filter((f) => f.includes('/shard-'))
+      .map((f) => readFileSync(join(org.dir, f), 'utf8'))
+      .join('');
+    expect(shardText).toContain('namespace: "123"');
+    force.partial = 0;
+    let asked = 0;
+    for (const ns of quoted)
+      for (const subject of ['user10@acme.io', 'user20@acme.io', 'user0@acme.io', 'user30@acme.io']) {
+        const { partial, full } = await both(['can-i', 'get', 'pods', '-n', ns, '--as', subject, '--dir', org.dir]);
+        expect(partial, `${subject} -n ${ns}`).toEqual(full);
+        asked++;
+      }
+    expect(force.partial).toBe(asked);
+    const read = readForQuestion(org.dir, {
+      namespace: '123',
+      subject: { kind: 'User', name: 'user10@acme.io', namespace: '' },
+    })!;
+    expect(read.rbac.bindings.filter((b) => b.namespace === '123').length).toBeGreaterThan(0);
   }, 60_000);
 
   it('parses, of the namespace’s shard, only its documents that can answer; checks where every other one is placed', () => {
