@@ -54,7 +54,9 @@ export const command = defineCommand({
     const loaded = await loadDeclaration(flags.spec, today);
     // What check judges, then the objects placed: explaining needs neither the rules over the
     // rendered objects (synth's) nor YAML.
-    const result = placeCheckedDeclaration(loaded.root, { today });
+    // Asked about one namespace, only that namespace is placed (with what is cluster-wide).
+    const ns = flags.namespace;
+    const result = placeCheckedDeclaration(loaded.root, { today, ...(ns !== undefined ? { namespace: ns } : {}) });
     if (!result.ok) {
       for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
       io.err('the declaration breaks a policy: fix it first (orgctl check)');
@@ -66,7 +68,6 @@ export const command = defineCommand({
     const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
     const rbac = readRbac(docs);
     const authz = new Authorizer(flags[NO_BOOTSTRAP_FLAG] ? rbac : withBootstrap(rbac));
-    const ns = flags.namespace;
     // As can-i and who-can warn: a name the declaration does not know, a namespace nothing is bound in.
     const unknown = who.email === undefined && who.tokenId === undefined;
     warnUnknown(authz, io, {

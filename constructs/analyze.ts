@@ -9,7 +9,7 @@ import type { IConstruct } from 'constructs';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
 import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
-import type { OrgModel } from '../model/model.ts';
+import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
 import { findOrganization, treeFindings } from './tree.ts';
 
@@ -29,13 +29,18 @@ export function checkDeclaration(
 
 /**
  * A declaration that passes `orgctl check`, with the objects it renders placed (what `explain`
- * reads); the rules over those objects are synthesis's (analyzeOrganization), so what explain
- * refuses is what check reports.
+ * reads): of one `namespace`, when given, only what it renders there and cluster-wide
+ * (modelInNamespace). The rules over those objects are synthesis's (analyzeOrganization), so what
+ * explain refuses is what check reports.
  */
-export function placeCheckedDeclaration(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
+export function placeCheckedDeclaration(
+  root: IConstruct,
+  options: { readonly today: string; readonly namespace?: string },
+): AnalyzedOrganization {
   const checked = checkDeclaration(root, options);
   if (!checked.ok) return checked;
-  const placed = placeOrganization(checked.model, { today: options.today });
+  const placing = options.namespace === undefined ? checked.model : modelInNamespace(checked.model, options.namespace);
+  const placed = placeOrganization(placing, { today: options.today });
   return { ...checked, placed, objects: objectsOnce(placed) };
 }
 

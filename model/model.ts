@@ -161,6 +161,21 @@ export interface OrgModel {
   readonly source: Source;
 }
 
+/**
+ * The organization as one namespace sees it: that namespace alone (when declared) and the grants
+ * in it; people, tokens, roles and settings unchanged. The access it renders in that namespace and
+ * cluster-wide (RBAC, ServiceAccounts, the Namespace) is what the whole organization renders there
+ * (`explain -n NS` places only this; test/explain-namespace.test.ts); only the membership data,
+ * which lists every namespace, differs. Placing it costs one namespace, not thousands.
+ */
+export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
+  return {
+    ...model,
+    namespaces: model.namespaces.filter((n) => n.name === namespace),
+    grants: model.grants.filter((g) => g.namespace === namespace),
+  };
+}
+
 /** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
 /** One shared, frozen empty list: what 100,000s of grants hold instead of an empty list each. */
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
