@@ -13,7 +13,7 @@ import { generateSpec } from '../constructs/generate.ts';
 import { Organization } from '../constructs/index.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization, type Manifest } from '../synth/render.ts';
-import { TODAY, run, tempDir } from './helpers.ts';
+import { TODAY, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 /** A generated organization's spec with custom roles, inline rules, Add All, token RBAC and an expired grant. */
 function spec(seed: number) {
@@ -21,23 +21,7 @@ function spec(seed: number) {
     spec: Record<string, any>;
   };
   const s = generated.spec;
-  s.customRoles = [{ name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
-  s.users.find((u: { email: string }) => u.email === 'user20@acme.io').access = 'all';
-  s.grants.push(
-    { user: 'user21@acme.io', namespace: 'ns-2', customRole: 'cm-reader' },
-    {
-      user: 'user22@acme.io',
-      namespace: 'ns-3',
-      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] }],
-    },
-    { user: 'user23@acme.io', namespace: 'ns-4', levels: ['r:pods'], expires: '2026-01-01' },
-  );
-  s.tokens.push({
-    id: 'tok-custom',
-    name: 'Custom',
-    namespaces: [],
-    rbac: [{ namespace: 'ns-4', customRole: 'cm-reader' }],
-  });
+  withEveryKindOfBinding(s, 20);
   return generated;
 }
 

@@ -185,3 +185,29 @@ export function relabelledCopy(from: string, version: string): string {
   walk(dir);
   return dir;
 }
+
+/**
+ * Adds to a generated spec (`orgctl generate`'s users userN@acme.io, namespaces ns-N) a binding of
+ * every kind the generator does not make, from user `first` on: Add All (first), the custom role
+ * cm-reader in ns-2 (first + 1), inline rules in ns-3 (first + 2), an expired grant in ns-4
+ * (first + 3), and the token tok-custom with custom RBAC only, in ns-4.
+ */
+export function withEveryKindOfBinding(s: Record<string, any>, first: number): void {
+  s.customRoles = [{ name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
+  s.users.find((u: { email: string }) => u.email === `user${first}@acme.io`).access = 'all';
+  s.grants.push(
+    { user: `user${first + 1}@acme.io`, namespace: 'ns-2', customRole: 'cm-reader' },
+    {
+      user: `user${first + 2}@acme.io`,
+      namespace: 'ns-3',
+      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] }],
+    },
+    { user: `user${first + 3}@acme.io`, namespace: 'ns-4', levels: ['r:pods'], expires: '2026-01-01' },
+  );
+  s.tokens.push({
+    id: 'tok-custom',
+    name: 'Custom',
+    namespaces: [],
+    rbac: [{ namespace: 'ns-4', customRole: 'cm-reader' }],
+  });
+}

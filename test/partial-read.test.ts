@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { listFiles } from '../cli/output.ts';
-import { run, tempDir } from './helpers.ts';
+import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 // The full read, on demand: readForQuestion answering "cannot bound" is what can-i does then.
 const force = vi.hoisted(() => ({ full: false, partial: 0 }));
@@ -58,22 +58,7 @@ async function organization(
       { user: `user${20 + i}@acme.io`, namespace: name, levels: ['w:configmaps'] },
     );
   }
-  s.customRoles = [{ name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }];
-  s.users.find((u: { email: string }) => u.email === 'user30@acme.io').access = 'all';
-  s.grants.push(
-    { user: 'user31@acme.io', namespace: 'ns-2', customRole: 'cm-reader' },
-    {
-      user: 'user32@acme.io',
-      namespace: 'ns-3',
-      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] }],
-    },
-  );
-  s.tokens.push({
-    id: 'tok-custom',
-    name: 'Custom',
-    namespaces: [],
-    rbac: [{ namespace: 'ns-4', customRole: 'cm-reader' }],
-  });
+  withEveryKindOfBinding(s, 30);
   const dir = tempDir('orgctl-partial-');
   const file = join(dir, 'org.json');
   writeFileSync(file, JSON.stringify(spec));
