@@ -6,9 +6,9 @@
 import type { ArgoCdSource } from '../model/model.ts';
 import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
 import type { NamespaceProtection } from '../model/guard-rails.ts';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validate as schemaValidate } from '../schema/org.schema.validate.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import schema from '../schema/org.schema.json' with { type: 'json' };
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
@@ -195,14 +195,14 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
 }
 
 /**
- * The schema compiled once per run. Not checked against the JSON Schema meta-schema here (that
- * compiles the meta-schema too, a third of the cost): a test checks the schema itself.
+ * How ajv compiles the schema. Not at run time: schema/org.schema.validate.js is the compiled
+ * validator as code (ajv's standalone output, test/spec-validator.ts; compiling cost every
+ * spec-file command 66 ms), kept equal to the schema by a test, which also checks the schema
+ * against the JSON Schema meta-schema.
  */
 export const SPEC_AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictTuples: false } as const;
-let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): readonly ErrorObject[] {
-  validator ??= new Ajv({ ...SPEC_AJV_OPTIONS, validateSchema: false }).compile(schema);
-  return validator(data) ? [] : (validator.errors ?? []);
+  return schemaValidate(data) ? [] : (schemaValidate.errors ?? []);
 }
 
 /**

@@ -8,6 +8,7 @@ import schema from '../schema/org.schema.json' with { type: 'json' };
 import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
+import { specValidatorCode, VALIDATOR_FILE } from './spec-validator.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
@@ -97,6 +98,10 @@ describe('spec and schema', () => {
     const ajv = new Ajv(SPEC_AJV_OPTIONS);
     expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
     expect(() => ajv.compile(schema)).not.toThrow();
+  });
+
+  it('is validated by code generated from it: schema/org.schema.validate.js (npx tsx test/write-spec-validator.ts rewrites it)', () => {
+    expect(readFileSync(VALIDATOR_FILE, 'utf8')).toBe(specValidatorCode());
   });
 
   it('uses the same email and date patterns as the constructs', () => {
