@@ -52,9 +52,8 @@ export const command = defineCommand({
       throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
     const today = resolveToday(dateFlag(flags.today), io.env);
     const loaded = await loadDeclaration(flags.spec, today);
-    // What check judges, then the objects placed: explaining needs neither the rules over the
-    // rendered objects (synth's) nor YAML.
-    // Asked about one namespace, only that namespace is placed (with what is cluster-wide).
+    // What check judges, then the objects placed (of one namespace, when asked about one, with
+    // what is cluster-wide): explaining needs neither synth's rules over them nor YAML.
     const ns = flags.namespace;
     const result = placeCheckedDeclaration(loaded.root, { today, ...(ns !== undefined ? { namespace: ns } : {}) });
     if (!result.ok) {

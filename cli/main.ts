@@ -6,10 +6,11 @@ import { ERROR_KINDS, kindOf, type ErrorKind, type SpecError } from '../model/er
 import type { Io } from '../model/io.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
-
-export { isQuick } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
 import { RUNNING_ENGINE } from './engine.ts';
+
+// bin/orgctl.mjs tunes V8 for a quick command before running it.
+export { isQuick } from './commands.ts';
 
 /** How each kind of error reads on stderr (model/errors.ts gives its exit code). */
 const ERROR_TEXT: Record<ErrorKind, (command: string, e: Error) => string> = {

@@ -176,10 +176,10 @@ export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
   };
 }
 
-/** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
 /** One shared, frozen empty list: what 100,000s of grants hold instead of an empty list each. */
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
 
+/** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
 export const ORG_DEFAULTS = { shards: 32, massRemovalThreshold: 0.25 } as const;
 
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
