@@ -147,11 +147,7 @@ function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly 
  * anything it installs comes from a source outside `trusted` (registries, as lockRegistries gives
  * them); a string says why nothing.
  */
-export function lockedEngine(
-  text: string,
-  name: string,
-  trusted: readonly string[] = [DEFAULT_REGISTRY],
-): LockedEngine | string {
+export function lockedEngine(text: string, name: string, trusted: readonly string[]): LockedEngine | string {
   const parsed = parseJson(text);
   if ('problem' in parsed) return `head's package-lock.json: ${parsed.problem}`;
   const lock = parsed.value;
