@@ -7,6 +7,7 @@
  */
 import type { IConstruct } from 'constructs';
 import { MODEL_RULES, runPolicies } from '../policies/org/index.ts';
+import type { OrgRule } from '../policies/org/context.ts';
 import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
@@ -15,16 +16,20 @@ import { findOrganization, treeFindings } from './tree.ts';
 
 const hasError = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
 
+/** The organization's model, and the findings of `rules` over it and of the rest of the construct tree. */
+function judgeDeclaration(root: IConstruct, today: string, rules?: readonly OrgRule[]) {
+  const model = findOrganization(root).toModel();
+  return { model, findings: [...runPolicies(model, { today }, rules), ...treeFindings(root)] };
+}
+
 /** The declaration's own rules (what `orgctl check` judges): its policies and the construct tree's findings, sorted. */
 export function checkDeclaration(
   root: IConstruct,
   options: { readonly today: string },
 ): { readonly ok: boolean; readonly findings: readonly Finding[]; readonly model: OrgModel } {
-  const model = findOrganization(root).toModel();
-  const findings = [...runPolicies(model, { today: options.today }, MODEL_RULES), ...treeFindings(root)].sort(
-    compareFindings,
-  );
-  return { ok: !hasError(findings), findings, model };
+  const { model, findings } = judgeDeclaration(root, options.today, MODEL_RULES);
+  const sorted = findings.sort(compareFindings);
+  return { ok: !hasError(sorted), findings: sorted, model };
 }
 
 /**
@@ -61,8 +66,7 @@ interface AnalyzedOrganization {
  * allows: what synthesis writes, before writing YAML.
  */
 export function analyzeOrganization(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
-  const model = findOrganization(root).toModel();
-  const findings = [...runPolicies(model, { today: options.today }), ...treeFindings(root)];
+  const { model, findings } = judgeDeclaration(root, options.today);
   if (hasError(findings)) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });
   // Clusters share the same objects: judge and check each once.
