@@ -166,15 +166,43 @@ const isConfigMap = (head: DocumentHead): boolean => head.kind === 'ConfigMap' |
 /** A document found (by its head) where orgctl does not place it: the full read answers. */
 class NotAsPlaced extends Error {}
 
-/** Whether every RBAC object (and Namespace) read from `file` is where orgctl places it. */
-function placedAsOrgctlPlaces(file: string, rbac: RbacSet, shards: number, systemNamespace: string): boolean {
+/** Where orgctl's output is laid out: its shard count and system namespace (from the organization's ConfigMap). */
+interface Layout {
+  readonly shards: number;
+  readonly systemNamespace: string;
+}
+
+/**
+ * The shard orgctl places an object in, from its kind, name and namespace (a document's head, or an
+ * object read): cluster-wide RBAC in the cluster shard, a Namespace and namespaced RBAC by the
+ * namespace's name; undefined for what is placed by something else (a token's ServiceAccount and
+ * Secret, placed by its id: they hold no RBAC) or cannot be told from what is known.
+ */
+function shardPlacing(o: DocumentHead, layout: Layout): string | undefined {
+  const byName = (ns: string | undefined) =>
+    ns === undefined ? undefined : shardOfNamespace(ns, layout.shards, layout.systemNamespace);
+  switch (o.kind) {
+    case 'ClusterRole':
+    case 'ClusterRoleBinding':
+      return CLUSTER_SHARD;
+    case 'Namespace':
+      return byName(o.name);
+    case 'Role':
+    case 'RoleBinding':
+      return byName(o.namespace);
+    default:
+      return undefined;
+  }
+}
+
+/** Whether every RBAC object and Namespace read from `file` is where orgctl places it. */
+function placedAsOrgctlPlaces(file: string, rbac: RbacSet, layout: Layout): boolean {
   const shard = SHARD_FILE.exec(file)?.[2];
-  const inNamespace = (ns: string) => shardOfNamespace(ns, shards, systemNamespace) === shard;
-  const clusterWide = shard === CLUSTER_SHARD;
+  const at = (o: DocumentHead) => shardPlacing(o, layout) === shard;
   return (
-    rbac.roles.every((r) => (r.kind === 'ClusterRole' ? clusterWide : inNamespace(r.namespace))) &&
-    rbac.bindings.every((b) => (b.kind === 'ClusterRoleBinding' ? clusterWide : inNamespace(b.namespace))) &&
-    rbac.namespaces.every(inNamespace)
+    rbac.roles.every((r) => at({ kind: r.kind, namespace: r.namespace })) &&
+    rbac.bindings.every((b) => at({ kind: b.kind, namespace: b.namespace })) &&
+    rbac.namespaces.every((name) => at({ kind: 'Namespace', name }))
   );
 }
 
@@ -278,14 +306,12 @@ function readLaidOut(
     .flatMap((c) => [clusterShardFile(c), shardFile(c, shard)])
     .filter((f, i, all) => files.includes(f) && all.indexOf(f) === i)
     .sort();
+  // A document's head places it, parsed or not: one orgctl put elsewhere means the layout is not orgctl's.
   const placedHere = (path: string) => {
     const shard = SHARD_FILE.exec(path)?.[2];
     return (head: DocumentHead): boolean => {
-      if (head.kind === 'Namespace' && head.name !== undefined)
-        return shardOfNamespace(head.name, org.shards, org.systemNamespace) === shard;
-      if ((head.kind === 'Role' || head.kind === 'RoleBinding') && head.namespace !== undefined)
-        return shardOfNamespace(head.namespace, org.shards, org.systemNamespace) === shard;
-      return true; // placed by something else (a token's ServiceAccount): holds no RBAC
+      const placing = shardPlacing(head, org);
+      return placing === undefined || placing === shard;
     };
   };
   // In the namespace's shard, only its own documents (and any not plainly of another namespace),
@@ -325,9 +351,7 @@ function readLaidOut(
   };
   const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {
     const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path, only));
-    return placedAsOrgctlPlaces(path, rbac, org.shards, org.systemNamespace) && !rbac.problems.length
-      ? rbac
-      : undefined;
+    return placedAsOrgctlPlaces(path, rbac, org) && !rbac.problems.length ? rbac : undefined;
   };
   const sets: RbacSet[] = [];
   for (const path of wanted) {
