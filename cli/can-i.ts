@@ -4,15 +4,7 @@ import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import {
-  loadAuthorizer,
-  NO_BOOTSTRAP_FLAG,
-  NO_BOOTSTRAP_HELP,
-  parseTarget,
-  resolveTarget,
-  type Target,
-  warnUnknown,
-} from './rbac.ts';
+import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, parseTarget, type Target, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
@@ -103,20 +95,13 @@ const namespaceOf = (t: Target, allNamespaces: boolean, namespace: string | unde
   allNamespaces || !t.namespaced ? '' : (namespace ?? 'default');
 
 /**
- * The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings), known before
- * reading: only that part of orgctl's output is read. Undefined for arguments that are not a
- * question (their error comes after reading, as it always has): then everything is read.
+ * A TYPE argument parsed before reading: the namespace it is asked in decides what of orgctl's
+ * output is read. Undefined for one that is not a type: its error comes after reading, as it
+ * always has (then everything is read).
  */
-function questionNamespace(
-  what: string,
-  subresource: string,
-  allNamespaces: boolean,
-  namespace: string | undefined,
-): string | undefined {
-  if (what.startsWith('/')) return '';
+function parsedBeforeReading(what: string, subresource: string): ReturnType<typeof parseTarget> | undefined {
   try {
-    const { target } = parseTarget(what, subresource);
-    return requestNamespace({ ...target, namespace: namespaceOf(target, allNamespaces, namespace) });
+    return parseTarget(what, subresource);
   } catch {
     return undefined;
   }
@@ -158,9 +143,18 @@ export const command = defineCommand({
     }
     if (!flags.as) throw new UsageError('--as USER is required: orgctl answers for a user, never for you');
     const user = userInfo(flags.as, flags['as-group']);
-    const scope = flags.list
-      ? (flags.namespace ?? 'default')
-      : questionNamespace(positionals[1]!, flags.subresource ?? '', allNamespaces, flags.namespace);
+    const subresource = flags.subresource ?? '';
+    const nonResource = !flags.list && positionals[1]!.startsWith('/');
+    const parsed = flags.list || nonResource ? undefined : parsedBeforeReading(positionals[1]!, subresource);
+    // The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings).
+    let scope: string | undefined;
+    if (flags.list) scope = flags.namespace ?? 'default';
+    else if (nonResource) scope = '';
+    else if (parsed)
+      scope = requestNamespace({
+        ...parsed.target,
+        namespace: namespaceOf(parsed.target, allNamespaces, flags.namespace),
+      });
     const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
@@ -187,7 +181,8 @@ export const command = defineCommand({
       request = { verb, path: what };
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
-      const t = resolveTarget(what, flags.subresource ?? '', io);
+      const { target: t, warning } = parsed ?? parseTarget(what, subresource);
+      if (warning) io.err(warning);
       if (!t.namespaced && flags.namespace !== undefined && !allNamespaces)
         io.err(`warning: resource '${t.resource}' is not namespace scoped`);
       const namespace = namespaceOf(t, allNamespaces, flags.namespace);
