@@ -103,6 +103,29 @@ async function both(args: readonly string[]) {
   return { partial, full };
 }
 
+/** Runs every command line both ways: each answer, warning and exit code equal, every one from a partial read. */
+async function expectSameAnswers(commands: readonly (readonly string[])[]): Promise<void> {
+  force.partial = 0;
+  for (const args of commands) {
+    const { partial, full } = await both(args);
+    expect(partial, args.join(' ')).toEqual(full);
+  }
+  // Every question was answered by a partial read, none by falling back.
+  expect(force.partial).toBe(commands.length);
+}
+
+/** `can-i get pods` for every subject in every namespace of the output in `dir`. */
+const getPods = (dir: string, subjects: readonly string[], namespaces: readonly string[]) =>
+  subjects.flatMap((subject) =>
+    namespaces.map((ns) => ['can-i', 'get', 'pods', '-n', ns, '--as', subject, '--dir', dir]),
+  );
+
+/** A question about the user `name` in `namespace`. */
+const userQuestion = (namespace: string, name: string) => ({
+  namespace,
+  subject: { kind: 'User' as const, name, namespace: '' },
+});
+
 describe('can-i reads only what can answer, and answers as the full read does', () => {
   const orgs: Org[] = [];
   beforeAll(async () => {
@@ -115,25 +138,21 @@ describe('can-i reads only what can answer, and answers as the full read does', 
   }, 60_000);
 
   it('every answer, warning and exit code equals the full read, in every namespace', async () => {
-    let asked = 0;
-    for (const [o, org] of orgs.entries()) {
+    const commands = orgs.flatMap((org, o) => {
       const namespaces = [...org.namespaces.filter((_, i) => i % 3 === o % 3), 'acme-system', 'default', 'nope'];
-      for (const [s, subject] of SUBJECTS.entries())
-        for (const [n, ns] of namespaces.entries()) {
+      return SUBJECTS.flatMap((subject, s) =>
+        namespaces.map((ns, n) => {
           const request = REQUESTS[(s + n + o) % REQUESTS.length]!;
-          const { partial, full } = await both(['can-i', ...request, '-n', ns, '--as', subject, '--dir', org.dir]);
-          expect(partial, `${subject} ${request.join(' ')} -n ${ns}`).toEqual(full);
-          asked++;
-        }
-    }
-    expect(asked).toBeGreaterThan(150);
-    // Every question was answered by a partial read, none by falling back.
-    expect(force.partial).toBe(asked);
+          return ['can-i', ...request, '-n', ns, '--as', subject, '--dir', org.dir];
+        }),
+      );
+    });
+    expect(commands.length).toBeGreaterThan(150);
+    await expectSameAnswers(commands);
   }, 60_000);
 
   it('the same for --list, -A, namespaces/NAME, non-resource URLs, groups and --no-bootstrap', async () => {
     const org = orgs[1]!;
-    force.partial = 0;
     const cases = [
       ['--list', '-n', 'ns-2', '--as', 'user31@acme.io'],
       ['--list', '--as', 'user0@acme.io'],
@@ -147,29 +166,23 @@ describe('can-i reads only what can answer, and answers as the full read does', 
       ['create', 'selfsubjectaccessreviews.authorization.k8s.io', '--as', 'user25@acme.io', '--why'],
       ['get', 'pods', '--subresource', 'exec', '-n', 'ns-0', '--as', 'user25@acme.io'],
     ];
-    for (const c of cases) {
-      const { partial, full } = await both(['can-i', ...c, '--dir', org.dir]);
-      expect(partial, c.join(' ')).toEqual(full);
-    }
-    expect(force.partial).toBe(cases.length);
+    await expectSameAnswers(cases.map((c) => ['can-i', ...c, '--dir', org.dir]));
   });
 
   it('who-can in one namespace (or of a cluster-wide resource) answers as the full read does', async () => {
-    force.partial = 0;
-    let asked = 0;
-    for (const [o, org] of orgs.entries())
-      for (const ns of [...org.namespaces.filter((_, i) => i % 4 === o % 4), 'acme-system', 'nope'])
-        for (const request of [
-          ['get', 'pods'],
-          ['create', 'deployments.apps', '--format', 'json'],
-          ['get', 'configmaps', '--no-bootstrap'],
-          ['list', 'nodes'],
-        ]) {
-          const { partial, full } = await both(['who-can', ...request, '-n', ns, '--dir', org.dir]);
-          expect(partial, `who-can ${request.join(' ')} -n ${ns}`).toEqual(full);
-          asked++;
-        }
-    expect(force.partial).toBe(asked);
+    const requests = [
+      ['get', 'pods'],
+      ['create', 'deployments.apps', '--format', 'json'],
+      ['get', 'configmaps', '--no-bootstrap'],
+      ['list', 'nodes'],
+    ];
+    await expectSameAnswers(
+      orgs.flatMap((org, o) =>
+        [...org.namespaces.filter((_, i) => i % 4 === o % 4), 'acme-system', 'nope'].flatMap((ns) =>
+          requests.map((request) => ['who-can', ...request, '-n', ns, '--dir', org.dir]),
+        ),
+      ),
+    );
   }, 60_000);
 
   it('parses the cluster shards and the namespace’s shard only (a counting reader)', () => {
@@ -177,14 +190,10 @@ describe('can-i reads only what can answer, and answers as the full read does', 
       const all = listFiles(org.dir).filter((f) => f.endsWith('.yaml'));
       for (const ns of org.namespaces.slice(0, 4)) {
         const read: string[] = [];
-        const partial = readForQuestion(
-          org.dir,
-          { namespace: ns, subject: { kind: 'User', name: 'user0@acme.io', namespace: '' } },
-          (f) => {
-            read.push(f);
-            return readFileSync(f);
-          },
-        );
+        const partial = readForQuestion(org.dir, userQuestion(ns, 'user0@acme.io'), (f) => {
+          read.push(f);
+          return readFileSync(f);
+        });
         expect(partial).toBeDefined();
         const clusters = new Set(all.map((f) => f.split('/')[0]));
         // The owner is an admin, named in every namespace read: nothing else is searched.
@@ -199,18 +208,9 @@ describe('can-i reads only what can answer, and answers as the full read does', 
 
   it('a subject not bound where asked is looked for elsewhere; one the membership never binds is not', () => {
     const org = orgs[0]!;
-    const elsewhere = readForQuestion(org.dir, {
-      namespace: 'nope',
-      subject: { kind: 'User', name: 'user25@acme.io', namespace: '' },
-    });
-    const unknown = readForQuestion(org.dir, {
-      namespace: 'nope',
-      subject: { kind: 'User', name: 'nobody@acme.io', namespace: '' },
-    });
-    const deactivated = readForQuestion(org.dir, {
-      namespace: 'nope',
-      subject: { kind: 'User', name: 'user7@acme.io', namespace: '' },
-    });
+    const elsewhere = readForQuestion(org.dir, userQuestion('nope', 'user25@acme.io'));
+    const unknown = readForQuestion(org.dir, userQuestion('nope', 'nobody@acme.io'));
+    const deactivated = readForQuestion(org.dir, userQuestion('nope', 'user7@acme.io'));
     expect(elsewhere!.searched.length).toBeGreaterThan(0);
     expect(elsewhere!.rbac.bindings.some((b) => b.subjects.some((s) => s.name === 'user25@acme.io'))).toBe(true);
     expect(unknown!.searched).toEqual([]);
@@ -221,25 +221,15 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     const org = await organization(5, 8, ['lga1', 'fra2'], 40_000);
     const files = listFiles(org.dir);
     expect(files.filter((f) => f.includes('/members-'))).toHaveLength(4);
-    force.partial = 0;
-    let asked = 0;
-    for (const subject of [
-      'user0@acme.io',
-      'user25@acme.io',
-      'nobody@acme.io',
-      'system:serviceaccount:acme-system:token-tok-0',
-    ])
-      for (const ns of ['ns-1', 'ns-6', 'acme-system']) {
-        const { partial, full } = await both(['can-i', 'get', 'pods', '-n', ns, '--as', subject, '--dir', org.dir]);
-        expect(partial, `${subject} -n ${ns}`).toEqual(full);
-        asked++;
-      }
-    expect(force.partial).toBe(asked);
+    await expectSameAnswers(
+      getPods(
+        org.dir,
+        ['user0@acme.io', 'user25@acme.io', 'nobody@acme.io', 'system:serviceaccount:acme-system:token-tok-0'],
+        ['ns-1', 'ns-6', 'acme-system'],
+      ),
+    );
     // The owner is bound where asked: the organization's settings come from members-00 of one cluster only.
-    const read = readForQuestion(org.dir, {
-      namespace: 'ns-1',
-      subject: { kind: 'User', name: 'user0@acme.io', namespace: '' },
-    })!;
+    const read = readForQuestion(org.dir, userQuestion('ns-1', 'user0@acme.io'))!;
     expect(read.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
   }, 60_000);
 
@@ -251,28 +241,16 @@ describe('can-i reads only what can answer, and answers as the full read does', 
       .map((f) => readFileSync(join(org.dir, f), 'utf8'))
       .join('');
     expect(shardText).toContain('namespace: "123"');
-    force.partial = 0;
-    let asked = 0;
-    for (const ns of quoted)
-      for (const subject of ['user10@acme.io', 'user20@acme.io', 'user0@acme.io', 'user30@acme.io']) {
-        const { partial, full } = await both(['can-i', 'get', 'pods', '-n', ns, '--as', subject, '--dir', org.dir]);
-        expect(partial, `${subject} -n ${ns}`).toEqual(full);
-        asked++;
-      }
-    expect(force.partial).toBe(asked);
-    const read = readForQuestion(org.dir, {
-      namespace: '123',
-      subject: { kind: 'User', name: 'user10@acme.io', namespace: '' },
-    })!;
+    await expectSameAnswers(
+      getPods(org.dir, ['user10@acme.io', 'user20@acme.io', 'user0@acme.io', 'user30@acme.io'], quoted),
+    );
+    const read = readForQuestion(org.dir, userQuestion('123', 'user10@acme.io'))!;
     expect(read.rbac.bindings.filter((b) => b.namespace === '123').length).toBeGreaterThan(0);
   }, 60_000);
 
   it('parses, of the namespace’s shard, only its documents that can answer; checks where every other one is placed', () => {
     const org = orgs[0]!;
-    const q = (namespace: string, name = 'user0@acme.io') => ({
-      namespace,
-      subject: { kind: 'User' as const, name, namespace: '' },
-    });
+    const q = (namespace: string, name = 'user0@acme.io') => userQuestion(namespace, name);
     for (const ns of org.namespaces.slice(0, 6)) {
       const read = readForQuestion(org.dir, q(ns))!;
       // Nothing of another namespace is parsed from the shard (the cluster shard holds the system namespace's).
@@ -316,7 +294,7 @@ describe('can-i reads only what can answer, and answers as the full read does', 
   });
 
   it('falls back to the full read for what it cannot bound', () => {
-    const q = { namespace: 'ns-1', subject: { kind: 'User' as const, name: 'user0@acme.io', namespace: '' } };
+    const q = userQuestion('ns-1', 'user0@acme.io');
     const copy = () => {
       const dir = join(tempDir('orgctl-partial-edit-'), 'dist');
       cpSync(orgs[0]!.dir, dir, { recursive: true });
