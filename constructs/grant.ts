@@ -28,8 +28,7 @@ export interface GrantProps {
  * every grant into one RoleBinding per (namespace, level).
  */
 export class Grant {
-  /** Where it was declared, as a construct path (`acme/grants/bob@acme.io → web`). */
-  public readonly path: string;
+  private _path: string | (() => string);
   public readonly user: string;
   public readonly namespace: string;
   public readonly levels: readonly string[];
@@ -39,9 +38,13 @@ export class Grant {
   public readonly source: Source;
   private _expires?: string;
 
-  constructor(path: string, props: GrantProps) {
-    this.path = path;
-    this.source = declaredSource(path, props.source);
+  /**
+   * @param path where it is declared, as a construct path; a function when it is named only if
+   * asked (a spec's grant is known by its spec path: 100,000s of construct paths never read)
+   */
+  constructor(path: string | (() => string), props: GrantProps) {
+    this._path = path;
+    this.source = declaredSource(() => this.path, props.source);
     this.user = props.user;
     this.namespace = props.namespace;
     // One shared empty list, not one each: an organization may declare 100,000s of grants.
@@ -53,6 +56,12 @@ export class Grant {
       throw new DeclarationError(sourceText(this.source), 'a grant needs at least one level, role or custom rule');
     }
     if (props.expires !== undefined) this.until(props.expires);
+  }
+
+  /** Where it was declared, as a construct path (`acme/grants/bob@acme.io → web`). */
+  public get path(): string {
+    if (typeof this._path === 'function') this._path = this._path();
+    return this._path;
   }
 
   public get expires(): string | undefined {

@@ -162,7 +162,8 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly roles: Construct;
   private readonly customRoles: Construct;
   private readonly grantList: Grant[] = [];
-  private readonly grantIds = new Map<string, number>();
+  /** Grants declared so far, by user and namespace. */
+  private readonly grantCounts = new Map<string, Map<string, number>>();
   private readonly tokens: Construct;
   private readonly invites: Construct;
   private readonly charts?: ReadonlyMap<string, OrganizationChart>;
@@ -289,10 +290,16 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Grants are declared through `Namespace.grant`; spec loading reaches this through OrgScope. */
   private addGrant(props: GrantProps): Grant {
-    const id = `${props.user} → ${props.namespace}`.replace(/\//g, '∕');
-    const n = (this.grantIds.get(id) ?? 0) + 1;
-    this.grantIds.set(id, n);
-    const grant = new Grant(`${this.node.path}/grants/${n === 1 ? id : `${id}#${n}`}`, props);
+    // The nth grant of a user in a namespace is `<user> → <namespace>#n`; the path is written only when read.
+    const { user, namespace } = props;
+    let counts = this.grantCounts.get(user);
+    if (!counts) this.grantCounts.set(user, (counts = new Map()));
+    const n = (counts.get(namespace) ?? 0) + 1;
+    counts.set(namespace, n);
+    const grant = new Grant(() => {
+      const id = `${user} → ${namespace}`.replace(/\//g, '∕');
+      return `${this.node.path}/grants/${n === 1 ? id : `${id}#${n}`}`;
+    }, props);
     this.grantList.push(grant);
     return grant;
   }

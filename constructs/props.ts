@@ -26,8 +26,8 @@ function where(scope: Declared, prop: string): string {
 }
 
 /** Where a construct (or a grant) was declared: the spec path it was given, else its construct path. */
-export const declaredSource = (path: string, specPath: string | undefined): Source =>
-  specPath !== undefined ? specSource(specPath) : constructSource(path);
+export const declaredSource = (path: string | (() => string), specPath: string | undefined): Source =>
+  specPath !== undefined ? specSource(specPath) : constructSource(typeof path === 'string' ? path : path());
 
 export function assertEmail(scope: Declared, prop: string, value: unknown): void {
   if (value === undefined)

@@ -342,6 +342,23 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     expect(synth.code).toBe(1);
   });
 
+  it('a JSON duplicate key is found however it is spelled and however many keys its object has', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `"k${i}": ${i}`).join(', ');
+    const cases: [string, string][] = [
+      // An escape spells the same key: JSON.parse keeps the last one all the same.
+      ['{"kind": "Organization", "metadata": {"name": "acme", "\\u006eame": "evil"}}', 'metadata.name'],
+      [`{"kind": "Organization", "metadata": {"name": "acme", ${many}, "k3": 3}}`, 'metadata.k3'],
+      [`{"kind": "Organization", "metadata": {${many}, "name": "acme", "name": "evil"}}`, 'metadata.name'],
+    ];
+    for (const [text, path] of cases) {
+      const file = join(tempDir(), 'org.json');
+      writeFileSync(file, text);
+      const r = cli(['check', '--spec', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error spec ${path}: duplicate key`);
+    }
+  });
+
   it('a JSON spec with a duplicate key is refused like a YAML one', () => {
     const text =
       '{"apiVersion": "orgctl/v1", "kind": "Organization", "metadata": {"name": "acme"},\n' +

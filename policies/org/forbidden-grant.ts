@@ -1,4 +1,4 @@
-import { findLevel, type PolicyRule } from '../../model/catalog.ts';
+import { findLevel, isAdminOnly, type PolicyRule } from '../../model/catalog.ts';
 import { at, type Finding, sourceText, type Source } from '../../model/findings.ts';
 import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
@@ -55,13 +55,28 @@ export const forbiddenGrant: OrgRule = {
         }
       }
     };
+    // Whether a role includes a level reserved for admins, once per role name (grants repeat a few roles).
+    const roleReserved = new Map<string, boolean>();
+    const reservedRole = (r: string): boolean => {
+      let is = roleReserved.get(r);
+      if (is === undefined) roleReserved.set(r, (is = (ix.roles.get(r)?.levels ?? []).some(isAdminOnly)));
+      return is;
+    };
+    // What a custom role allows that is reserved, once per name.
+    const customReserved = new Map<string, string | undefined>();
+    const customRoleReserved = (name: string): string | undefined => {
+      if (!customReserved.has(name)) customReserved.set(name, reservedByRules(ix.customRoles.get(name)?.rules ?? []));
+      return customReserved.get(name);
+    };
     for (const g of model.grants) {
       const user = ix.users.get(g.user);
       if (!user || user.admin) continue;
-      judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
+      // Names and paths are built only for a grant that names something reserved: this runs over every grant.
+      if (g.levels.some(isAdminOnly) || g.roles.some(reservedRole))
+        judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
       // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
       for (const name of g.customRoles) {
-        const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
+        const why = customRoleReserved(name);
         if (why)
           out.push({
             severity: 'error',
@@ -71,7 +86,7 @@ export const forbiddenGrant: OrgRule = {
             source: sourceText(g.source),
           });
       }
-      const inline = reservedByRules(g.rules);
+      const inline = g.rules.length ? reservedByRules(g.rules) : undefined;
       if (inline)
         out.push({
           severity: 'error',
@@ -111,7 +126,7 @@ export const forbiddenGrant: OrgRule = {
             at(t.source, '.owner'),
           );
         for (const name of r.customRoles) {
-          const why = reservedByRules(ix.customRoles.get(name)?.rules ?? []);
+          const why = customRoleReserved(name);
           if (why)
             report(
               `custom role ${name} (Role ${customRoleName(model.name, name)}) bound to token ${t.id} in ${r.namespace} ${why}`,

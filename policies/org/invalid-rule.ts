@@ -33,7 +33,8 @@ export const invalidRule: OrgRule = {
           });
       });
     for (const r of model.customRoles) judge(r.rules, `customRoles/${r.name}`, r.source);
-    for (const g of model.grants) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
+    // The subject is built only for a grant with rules: this runs over every grant.
+    for (const g of model.grants) if (g.rules.length) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
     for (const t of model.tokens) for (const r of t.rbac) judge(r.rules, `tokens/${t.id}`, r.source);
     return out;
   },

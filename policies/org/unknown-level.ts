@@ -18,6 +18,8 @@ function suggest(given: string): string {
   return best.d <= 3 ? `did you mean ${best.id}? ` : '';
 }
 
+const isLevel = (id: string): boolean => findLevel(id) !== undefined;
+
 /** Every level named anywhere must be in the catalog. */
 export const unknownLevel: OrgRule = {
   id: 'unknown-level',
@@ -35,7 +37,9 @@ export const unknownLevel: OrgRule = {
           });
         }
       });
-    for (const g of model.grants) check(g.levels, () => grantSubject(g.user, g.namespace), g.source);
+    // Grants are judged only when one names an unknown level: this runs over every grant.
+    for (const g of model.grants)
+      if (!g.levels.every(isLevel)) check(g.levels, () => grantSubject(g.user, g.namespace), g.source);
     for (const r of model.roles) check(r.levels, () => `roles/${r.name}`, r.source);
     for (const t of model.tokens) check(t.levels, () => `tokens/${t.id}`, t.source);
     for (const inv of model.invites)
