@@ -67,6 +67,21 @@ function blockScalar(s: string, pad: string): string | undefined {
     .join('\n')}`;
 }
 
+/**
+ * Keys as written, by key: every object repeats the same few (apiVersion, metadata, name, ...).
+ * Bounded: a mapping of many distinct keys (a ConfigMap's data) is written without keeping them.
+ */
+const KEY_TEXT = new Map<string, string>();
+const KEY_TEXT_MAX = 1024;
+function keyText(key: string): string {
+  let text = KEY_TEXT.get(key);
+  if (text === undefined) {
+    text = `${scalar(key)}:`;
+    if (KEY_TEXT.size < KEY_TEXT_MAX) KEY_TEXT.set(key, text);
+  }
+  return text;
+}
+
 const isCollection = (v: unknown): v is object => typeof v === 'object' && v !== null;
 const isEmpty = (v: object): boolean => (Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0);
 
@@ -77,7 +92,7 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
     if (v === undefined) continue;
     const lead = first && firstPrefix !== undefined ? firstPrefix : pad;
     first = false;
-    const key = `${lead}${scalar(k)}:`;
+    const key = lead + keyText(k);
     if (isCollection(v) && !isEmpty(v)) {
       out.push(key);
       if (Array.isArray(v)) writeSequence(v, pad, out);

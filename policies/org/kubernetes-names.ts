@@ -35,6 +35,52 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** UTF-8 bytes: the API server measures sizes in bytes, not UTF-16 code units. */
 export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/** Bounds of frozen values (the subjects every binding shares): they cannot change. */
+const frozenBounds = new WeakMap<object, number>();
+
+/**
+ * At least `byteLength(JSON.stringify(value))`, without writing it: a UTF-16 unit is at most 6
+ * bytes of JSON (`\uXXXX`; 3 bytes of UTF-8 otherwise), a number at most 24 characters. Objects far
+ * under a limit need no exact measure: the bound is summed once per shared (frozen) value.
+ */
+export function jsonBytesAtMost(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2;
+    case 'number':
+      return 24;
+    case 'boolean':
+      return 5;
+    case 'object':
+      break;
+    default:
+      return 4; // undefined is left out of objects and written as null in arrays
+  }
+  if (value === null) return 4;
+  const known = frozenBounds.get(value);
+  if (known !== undefined) return known;
+  // A value with its own toJSON writes what it says: measured exactly.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return byteLength(JSON.stringify(value) ?? 'null');
+  let bytes = 2;
+  // Kept only for a value frozen all the way down (each object in it kept too): nothing in it can change.
+  let deeplyFrozen = Object.isFrozen(value);
+  const add = (item: unknown) => {
+    bytes += jsonBytesAtMost(item);
+    if (deeplyFrozen && typeof item === 'object' && item !== null && !frozenBounds.has(item)) deeplyFrozen = false;
+  };
+  if (Array.isArray(value)) {
+    for (const item of value) add(item);
+    bytes += value.length;
+  } else {
+    for (const key in value) {
+      bytes += 6 * key.length + 4;
+      add((value as Record<string, unknown>)[key]);
+    }
+  }
+  if (deeplyFrozen) frozenBounds.set(value, bytes);
+  return bytes;
+}
+
 /** `IsDNS1123Label`. */
 function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';

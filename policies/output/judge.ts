@@ -103,11 +103,18 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     }
   >();
 
-  const judged = new Set<string>();
-  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, scope: Scope) => {
-    const once = `${user.key}\u0000${binding.namespace}\u0000${role.kind}/${role.name}`;
-    if (judged.has(once)) return; // a split binding names the same role twice
-    judged.add(once);
+  // Users judged per (namespace, role): a split binding names the same role twice.
+  const judged = new Map<string, Set<UserModel>>();
+  const judgeUser = (
+    user: UserModel,
+    binding: BindingObject,
+    role: RoleObject,
+    f: RoleFacts,
+    scope: Scope,
+    seen: Set<UserModel>,
+  ) => {
+    if (seen.has(user)) return;
+    seen.add(user);
     const reserved = [...f.classes].filter(([cls]) => CLASS_BY_ID.get(cls)!.severity === 'error');
     if (reserved.length) {
       const ruleIndex = reserved[0]![1];
@@ -162,10 +169,13 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     let f = facts.get(factsKey);
     if (!f) facts.set(factsKey, (f = factsOf(role, model.name, scope)));
     if (!f.classes.size && f.customPower === undefined && !f.unknownGroups && binding.kind === 'RoleBinding') continue;
+    const once = `${binding.namespace}\u0000${role.kind}/${role.name}`;
+    let seen = judged.get(once);
+    if (!seen) judged.set(once, (seen = new Set()));
     for (const s of binding.subjects) {
       if (s.kind === 'User') {
         const user = users.get(s.name);
-        if (user && !user.admin) judgeUser(user, binding, role, f, scope);
+        if (user && !user.admin) judgeUser(user, binding, role, f, scope, seen);
       } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
         const token = tokens.get(s.name);
         if (!token) continue;

@@ -1,0 +1,61 @@
+/**
+ * object-size measures an object exactly only when a cheap bound could be over the API server's
+ * limit: the bound must never be under the exact size, or an object too large would pass.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
+import { App } from 'cdk8s';
+import { Organization } from '../constructs/index.ts';
+import { byteLength, jsonBytesAtMost } from '../policies/org/kubernetes-names.ts';
+import { objectsOnce, placeOrganization } from '../synth/render.ts';
+import { TODAY, withEveryKindOfBinding } from './helpers.ts';
+
+const exact = (value: unknown): number => byteLength(JSON.stringify(value) ?? 'null');
+
+describe('jsonBytesAtMost', () => {
+  it('is never under the exact size of what JSON.stringify writes, however a string is spelled', () => {
+    const values: unknown[] = [
+      '',
+      'plain',
+      '"quoted" and \\ back',
+      '\u0000\u0001\u001f control',
+      'é ü ß',
+      '漢字かな',
+      '😀 a surrogate pair, and a lone \ud800 half',
+      '\u2028\u2029',
+      0,
+      -1.2345678901234567e-308,
+      Number.MAX_VALUE,
+      Number.NaN,
+      true,
+      false,
+      null,
+      [undefined, () => 1, null],
+      { a: undefined, b: () => 1, c: 1 },
+      { nested: { deeper: [{ k: 'v' }, [], {}] } },
+      { toJSON: () => 'x'.repeat(1000) },
+      { when: new Date(0) },
+      Object.freeze({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'é@acme.io' }),
+    ];
+    for (const v of values) expect(jsonBytesAtMost(v), JSON.stringify(v)).toBeGreaterThanOrEqual(exact(v));
+  });
+
+  it('keeps the bound of a value only when nothing in it can change', () => {
+    const inner = { name: 'short' };
+    const shallow = Object.freeze({ inner });
+    expect(jsonBytesAtMost(shallow)).toBeGreaterThanOrEqual(exact(shallow));
+    inner.name = 'x'.repeat(10_000); // the frozen object's child changed: its bound must too
+    expect(jsonBytesAtMost(shallow)).toBeGreaterThanOrEqual(exact(shallow));
+  });
+
+  it('bounds every object a generated organization renders (every kind of binding)', () => {
+    const generated = generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 30, seed: 5 });
+    withEveryKindOfBinding(generated.spec as Record<string, any>, 10);
+    const model = Organization.fromSpec(new App(), generated as never, { today: TODAY }).toModel();
+    const objects = objectsOnce(placeOrganization(model, { today: TODAY }));
+    expect(objects.length).toBeGreaterThan(100);
+    // Twice: the second pass reads the bounds kept for shared (frozen) subjects.
+    for (let pass = 0; pass < 2; pass++)
+      for (const o of objects) expect(jsonBytesAtMost(o)).toBeGreaterThanOrEqual(exact(o));
+  });
+});
