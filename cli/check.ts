@@ -1,4 +1,4 @@
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { checkDeclaration } from '../constructs/analyze.ts';
 import { rulesOf } from '../model/rules.ts';
 import { dateFlag } from './args.ts';

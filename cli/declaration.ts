@@ -12,22 +12,11 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
-import { folderAbove } from './paths.ts';
+import { cacheFolder, folderAbove } from './paths.ts';
 
 interface Stamp {
   readonly path: string;
@@ -45,25 +34,6 @@ interface BundleRecord {
   /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
   readonly code: string;
   readonly inputs: readonly Stamp[];
-}
-
-/**
- * `node_modules/.cache/orgctl/declarations` nearest the declaration; else a private folder in
- * tmp, used only when it is this user's own and nobody else may write to it.
- */
-function cacheDir(file: string): string | undefined {
-  const project = folderAbove(file, 'node_modules');
-  if (project) return join(project, 'node_modules', '.cache', 'orgctl', 'declarations');
-  const dir = join(tmpdir(), `orgctl-declarations-${process.getuid?.() ?? 'user'}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const s = lstatSync(dir);
-    const own =
-      s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
-    return own ? dir : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const stampOf = (path: string): Stamp | undefined => {
@@ -246,7 +216,7 @@ export async function importBundled(file: string): Promise<unknown> {
   } catch {
     return undefined;
   }
-  const dir = cacheDir(file);
+  const dir = cacheFolder(file, 'declarations');
   if (!dir) return undefined;
   const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
   const recordFile = join(dir, `${key}.json`);

@@ -1,4 +1,4 @@
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { formatFinding } from '../model/findings.ts';
 import { Authorizer } from '../analysis/authorizer.ts';

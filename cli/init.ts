@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';

@@ -3,7 +3,7 @@
  * the change rules judged against base, and head proved to be exactly what this engine renders
  * from the organization it describes, with every policy run on it.
  */
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';

@@ -1,14 +1,16 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
 import { readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
-import { DeclarationError, InputError, isKind, kindOf, ModuleError } from '../model/errors.ts';
+import { DeclarationError, isKind, kindOf, ModuleError } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
-import { folderAbove } from './paths.ts';
+import { declarationFile, isModuleFile } from './paths.ts';
+
+export { declarationFile };
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -21,8 +23,6 @@ export interface Loaded {
 /** Findings of a loaded declaration with the file positions of their spec paths (`org.yaml:14:7`). */
 export const placeFindings = (loaded: Loaded, findings: readonly Finding[]): readonly Finding[] =>
   loaded.positions ? locateFindings(findings, loaded.positions.file, loaded.positions.locate) : findings;
-
-export const DEFAULT_ENTRY = 'org/org.ts';
 
 function readText(file: string): string {
   try {
@@ -91,43 +91,8 @@ export async function loadModule(file: string): Promise<Loaded> {
   return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file };
 }
 
-/**
- * The declaration a project names in its package.json (`"orgctl": { "spec": "org/org.yaml" }`, a
- * path relative to that package.json), as a path relative to the working directory; undefined
- * when the nearest package.json names none.
- */
-export function configuredSpec(cwd = process.cwd()): string | undefined {
-  const project = folderAbove(join(cwd, 'package.json'), 'package.json');
-  if (!project) return undefined;
-  const file = join(project, 'package.json');
-  let pkg: unknown;
-  try {
-    pkg = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(`${relative(cwd, file) || file}: ${(e as Error).message}`);
-  }
-  const config = (pkg as { orgctl?: unknown } | null)?.orgctl;
-  if (config === undefined) return undefined;
-  const spec = (config as { spec?: unknown } | null)?.spec;
-  if (
-    typeof config !== 'object' ||
-    config === null ||
-    Array.isArray(config) ||
-    (spec !== undefined && (typeof spec !== 'string' || !spec))
-  )
-    throw new InputError(
-      `${relative(cwd, file) || file}: "orgctl" must be an object whose "spec" is a file's path, e.g. { "spec": "org/org.yaml" }`,
-    );
-  return spec === undefined ? undefined : relative(cwd, resolve(project, spec)) || spec;
-}
-
-/** The declaration to read: `--spec FILE` when given, else package.json's orgctl.spec, else org/org.ts. */
-export function declarationFile(spec: string | undefined): string {
-  return spec ?? configuredSpec() ?? DEFAULT_ENTRY;
-}
-
 /** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */
 export async function loadDeclaration(spec: string | undefined, today?: string): Promise<Loaded> {
   const file = declarationFile(spec);
-  return /\.(ts|mts|js|mjs)$/.test(file) ? loadModule(file) : loadSpec(file, today);
+  return isModuleFile(file) ? loadModule(file) : loadSpec(file, today);
 }

@@ -1,11 +1,75 @@
-/** Finding things above a file, as Node finds node_modules and npm finds package.json. */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+/**
+ * Finding things above a file, as Node finds node_modules and npm finds package.json: the
+ * declaration a project names, and the folders orgctl keeps its caches in.
+ */
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { InputError } from '../model/errors.ts';
 
 /** The nearest folder at or above `file`'s folder that holds `name`, or undefined. */
 export function folderAbove(file: string, name: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, name))) return dir;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export const DEFAULT_ENTRY = 'org/org.ts';
+
+/**
+ * The declaration a project names in its package.json (`"orgctl": { "spec": "org/org.yaml" }`, a
+ * path relative to that package.json), as a path relative to the working directory; undefined
+ * when the nearest package.json names none.
+ */
+export function configuredSpec(cwd = process.cwd()): string | undefined {
+  const project = folderAbove(join(cwd, 'package.json'), 'package.json');
+  if (!project) return undefined;
+  const file = join(project, 'package.json');
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`${relative(cwd, file) || file}: ${(e as Error).message}`);
+  }
+  const config = (pkg as { orgctl?: unknown } | null)?.orgctl;
+  if (config === undefined) return undefined;
+  const spec = (config as { spec?: unknown } | null)?.spec;
+  if (
+    typeof config !== 'object' ||
+    config === null ||
+    Array.isArray(config) ||
+    (spec !== undefined && (typeof spec !== 'string' || !spec))
+  )
+    throw new InputError(
+      `${relative(cwd, file) || file}: "orgctl" must be an object whose "spec" is a file's path, e.g. { "spec": "org/org.yaml" }`,
+    );
+  return spec === undefined ? undefined : relative(cwd, resolve(project, spec)) || spec;
+}
+
+/** The declaration to read: `--spec FILE` when given, else package.json's orgctl.spec, else org/org.ts. */
+export function declarationFile(spec: string | undefined): string {
+  return spec ?? configuredSpec() ?? DEFAULT_ENTRY;
+}
+
+/** Whether a declaration is a module (TypeScript or JavaScript: a program) rather than a spec file (data). */
+export const isModuleFile = (file: string): boolean => /\.(ts|mts|js|mjs)$/.test(file);
+
+/**
+ * orgctl's cache folder `name` for a file: `node_modules/.cache/orgctl/<name>` nearest it; else a
+ * private folder in tmp, used only when it is this user's own and nobody else may write to it.
+ */
+export function cacheFolder(file: string, name: string): string | undefined {
+  const project = folderAbove(file, 'node_modules');
+  if (project) return join(project, 'node_modules', '.cache', 'orgctl', name);
+  const dir = join(tmpdir(), `orgctl-${name}-${process.getuid?.() ?? 'user'}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const s = lstatSync(dir);
+    const own =
+      s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
+    return own ? dir : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';

@@ -6,7 +6,17 @@ import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
 import { Grant, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
-import { finalizeModel, ORG_DEFAULTS, systemNamespaceOf, type ArgoCdSource, type OrgModel } from '../model/model.ts';
+import {
+  finalizeModel,
+  ORG_DEFAULTS,
+  resolveToday,
+  systemNamespaceOf,
+  type ArgoCdSource,
+  type OrgModel,
+} from '../model/model.ts';
+
+// Part of the construct API (constructs/index.ts); its home is the model, which commands load without the constructs.
+export { resolveToday };
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import {
   assertBoolean,
@@ -81,11 +91,6 @@ export interface OrganizationProps {
 
 interface OrganizationLike {
   toModel(): OrgModel;
-}
-
-/** Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. */
-export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return explicit ?? env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
 }
 
 /**

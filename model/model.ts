@@ -179,6 +179,11 @@ export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
 /** One shared, frozen empty list: what 100,000s of grants hold instead of an empty list each. */
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
 
+/** Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. */
+export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit ?? env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
+}
+
 /** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
 export const ORG_DEFAULTS = { shards: 32, massRemovalThreshold: 0.25 } as const;
 

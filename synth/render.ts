@@ -33,7 +33,8 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { streamDocument, unicodeEscape } from './yaml.ts';
+import { streamDocument } from './yaml.ts';
+import { unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
 import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';

@@ -9,6 +9,8 @@
  * valid YAML double-quoted scalars). Multi-line strings become `|` block scalars.
  */
 
+import { unicodeEscape } from '../model/text.ts';
+
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
@@ -21,9 +23,6 @@ const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
  * U+0000-U+001F. A lone surrogate has no escape Go accepts: the model refuses it (invalid-text).
  */
 const ESCAPE_FOR_GO = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
-
-/** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
-export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** A surrogate without its other half: valid in a JavaScript string, in no YAML or JSON Go reads. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

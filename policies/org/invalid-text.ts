@@ -7,7 +7,8 @@
  * the invisible and bidirectional formatting characters that make one name look like another
  * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
  */
-import { LONE_SURROGATE, unicodeEscape } from '../../synth/yaml.ts';
+import { LONE_SURROGATE } from '../../synth/yaml.ts';
+import { unicodeEscape } from '../../model/text.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
