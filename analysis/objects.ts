@@ -66,6 +66,9 @@ const RBAC_API = `${RBAC_GROUP}/`;
 /** A YAML or JSON mapping (not a list, not null). */
 export const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An object of the RBAC API (a role or a binding): what the authorizer reads of a manifest. */
+export const isRbacObject = (o: unknown): boolean =>
+  isObj(o) && typeof o.apiVersion === 'string' && o.apiVersion.startsWith(RBAC_API);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const strMap = (v: unknown): Record<string, string> =>
   isObj(v)
@@ -129,7 +132,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
   const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
   if (o.kind === 'ServiceAccount' && api === 'v1') return { sa: `${namespace || 'default'}/${name}` };
   if (o.kind === 'Namespace' && api === 'v1') return { ns: name };
-  if (!api.startsWith(RBAC_API)) return undefined;
+  if (!isRbacObject(o)) return undefined;
   if (!name) throw new Invalid(`${o.kind} has no metadata.name`);
   switch (o.kind) {
     case 'Role':

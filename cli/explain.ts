@@ -1,6 +1,6 @@
-import { resolveToday } from '../model/model.ts';
-import { placeCheckedDeclaration } from '../constructs/analyze.ts';
+import { resolveToday, type OrgModel } from '../model/model.ts';
 import { formatFinding } from '../model/findings.ts';
+import type { Manifest } from '../synth/render.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
 import {
@@ -14,7 +14,8 @@ import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import { loadDeclaration, placeFindings } from './load.ts';
+import { declarationBefore, explainIndexOf, readExplainIndex, writeExplainIndex } from './explain-cache.ts';
+import { declarationFile } from './paths.ts';
 import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
@@ -26,6 +27,9 @@ it (spec path or construct path), the binding and the role. With a request: why 
 or why not (e.g. "w:pods is reserved for admins"). Exit 0, or 1 for a denied request.
 The bootstrap access every cluster gives each authenticated user (discovery, health, self-reviews)
 is listed once, after the namespaces, and an answer it decides says so.
+Asked about one namespace of a spec file, it keeps an index of the checked organization in
+node_modules/.cache/orgctl/explain: later questions about the same file (same bytes, date and
+orgctl) read only that namespace's part.
   --format json   the same as JSON (a request: allowed, the rule, binding, declaration, the lines)
 ${NO_BOOTSTRAP_HELP}
 Examples:
@@ -51,20 +55,44 @@ export const command = defineCommand({
     if (positionals.length !== 1 && positionals.length !== 3)
       throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
     const today = resolveToday(dateFlag(flags.today), io.env);
-    const loaded = await loadDeclaration(flags.spec, today);
-    // What check judges, then the objects placed (of one namespace, when asked about one, with
-    // what is cluster-wide): explaining needs neither synth's rules over them nor YAML.
     const ns = flags.namespace;
-    const result = placeCheckedDeclaration(loaded.root, { today, ...(ns !== undefined ? { namespace: ns } : {}) });
-    if (!result.ok) {
-      for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
-      io.err('the declaration breaks a policy: fix it first (orgctl check)');
-      return 1;
+    // A spec file asked about before (the same bytes, date and orgctl) answers a question about one
+    // namespace from its index: the checked organization as that namespace sees it, and the
+    // objects rendered there (cli/explain-cache.ts).
+    const index = explainIndexOf(declarationFile(flags.spec), today);
+    const view = index && ns !== undefined ? readExplainIndex(index, ns, positionals[0]!) : undefined;
+    let model: OrgModel;
+    let objects: readonly Manifest[];
+    if (view) ({ model, objects } = view);
+    else {
+      // What check judges, then the objects placed (of one namespace, when asked about one, with
+      // what is cluster-wide): explaining needs neither synth's rules over them nor YAML. Loaded
+      // only here: an answer from the index needs neither the constructs nor the rules.
+      const before = index && declarationBefore(index);
+      const { loadDeclaration, placeFindings } = await import('./load.ts');
+      const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
+      const { objectsOnce, placeOrganization } = await import('../synth/render.ts');
+      const loaded = await loadDeclaration(flags.spec, today);
+      const result = placeCheckedDeclaration(loaded.root, { today, ...(ns !== undefined ? { namespace: ns } : {}) });
+      if (!result.ok) {
+        for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
+        io.err('the declaration breaks a policy: fix it first (orgctl check)');
+        return 1;
+      }
+      model = result.model;
+      objects = result.objects!;
+      // The index holds every namespace's objects: of one namespace, the rest are placed for it.
+      if (index)
+        writeExplainIndex(
+          index,
+          before,
+          model,
+          ns === undefined ? objects : objectsOnce(placeOrganization(model, { today, withoutMembership: true })),
+        );
     }
-    const model = result.model;
     const who = resolveWho(model, positionals[0]!);
     if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
-    const docs = result.objects!.map((object, index) => ({ file: 'synthesized', index, object }));
+    const docs = objects.map((object, index) => ({ file: 'synthesized', index, object }));
     const rbac = readRbac(docs);
     const authz = new Authorizer(flags[NO_BOOTSTRAP_FLAG] ? rbac : withBootstrap(rbac));
     // As can-i and who-can warn: a name the declaration does not know, a namespace nothing is bound in.

@@ -35,7 +35,7 @@ export function checkDeclaration(
 /**
  * A declaration that passes `orgctl check`, with the objects it renders placed (what `explain`
  * reads): of one `namespace`, when given, only what it renders there and cluster-wide
- * (modelInNamespace). The rules over those objects are synthesis's (analyzeOrganization), so what
+ * (modelInNamespace); RBAC, not the membership ConfigMaps. The rules over those objects are synthesis's (analyzeOrganization), so what
  * explain refuses is what check reports.
  */
 export function placeCheckedDeclaration(
@@ -45,7 +45,7 @@ export function placeCheckedDeclaration(
   const checked = checkDeclaration(root, options);
   if (!checked.ok) return checked;
   const placing = options.namespace === undefined ? checked.model : modelInNamespace(checked.model, options.namespace);
-  const placed = placeOrganization(placing, { today: options.today });
+  const placed = placeOrganization(placing, { today: options.today, withoutMembership: true });
   return { ...checked, placed, objects: objectsOnce(placed) };
 }
 

@@ -56,6 +56,12 @@ interface RenderOptions {
    * `kubectl apply` copies the object into an annotation, and annotations hold at most 256 KiB.
    */
   readonly maxBindingBytes?: number;
+  /**
+   * Leave out the membership ConfigMaps (every person and namespace, for other systems): what
+   * answers questions about access (`explain`) reads RBAC, and placing them is most of placing one
+   * namespace. @default included, as synthesis writes them
+   */
+  readonly withoutMembership?: boolean;
 }
 
 /** The Kubernetes RBAC API group, and the apiVersion of its objects. */
@@ -294,12 +300,13 @@ function collectBindings(
   const addAll = grantableLevels();
   for (const u of model.users) {
     if (u.status !== 'active') continue;
-    const subject = subjects.user(u.key);
     if (u.admin) {
       // Admins hold full access everywhere, the system namespace included.
+      const subject = subjects.user(u.key);
       for (const ns of [...namespaces, model.systemNamespace])
         bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
     } else if (u.addAll && !u.removeAll) {
+      const subject = subjects.user(u.key);
       for (const ns of namespaces) for (const l of addAll) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
     }
   }
@@ -607,7 +614,7 @@ const placedCache = new WeakMap<OrgModel, { key: string; placed: readonly Placed
  * same (shared, not to be changed) result: the policies over the output and synthesis render once.
  */
 export function placeOrganization(model: OrgModel, options: RenderOptions): readonly Placed[] {
-  const key = `${options.today}\u0000${options.maxBindingBytes ?? ''}`;
+  const key = `${options.today}\u0000${options.maxBindingBytes ?? ''}\u0000${options.withoutMembership === true}`;
   const hit = placedCache.get(model);
   if (hit?.key === key) return hit.placed;
   const placed = placeAll(model, options);
@@ -636,7 +643,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const sys = model.systemNamespace;
   const roles = clusterRoles(model);
   const systemNamespace = namespaceObject(model, sys);
-  const members = membership(model);
+  const members = options.withoutMembership ? [] : membership(model);
   const adminsAndProtection = [
     ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
     ...protectionObjects(model),
@@ -644,7 +651,8 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   // The membership ConfigMaps stay in the cluster shard while it fits one Argo CD Application;
   // past that (tens of thousands of people), they move to shards of their own.
   const inCluster = [...roles, systemNamespace, ...members, ...adminsAndProtection];
-  const membersShards = packIntoApplications(inCluster).length > 1 ? packIntoApplications(members) : [];
+  const membersShards =
+    members.length && packIntoApplications(inCluster).length > 1 ? packIntoApplications(members) : [];
   const clusterWide = membersShards.length ? [...roles, systemNamespace, ...adminsAndProtection] : inCluster;
   const perNamespace = new Map(
     model.namespaces.map((n) => [

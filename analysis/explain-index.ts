@@ -1,0 +1,216 @@
+/**
+ * The explain index: what `explain USER -n NS` reads of a checked organization, as texts written
+ * once (cli/explain-cache.ts keeps them), so that a question about one namespace reads only what
+ * answers it:
+ * - the head: the organization's settings and roles, the people every namespace's access names
+ *   (admins, Add All), the cluster-wide objects, and where each part below is;
+ * - a part per namespace: the namespace as declared, its grants, the tokens holding access in it,
+ *   and the roles and bindings orgctl renders in it (as synthesis places them);
+ * - users, invites and tokens in buckets by a hash of their key (a user's or invite's lower-cased
+ *   email, a token's id): the one a question is about is in one small part.
+ * All are JSON in UTF-8; the head gives each part's position in bytes, so a part is read alone.
+ */
+import type { Manifest } from '../synth/render.ts';
+import {
+  freezeModel,
+  type GrantModel,
+  type InviteModel,
+  type NamespaceModel,
+  type OrgModel,
+  type TokenModel,
+  type UserModel,
+} from '../model/model.ts';
+import { isRbacObject } from './objects.ts';
+
+/** The texts' format: texts of another format are not read. */
+export const EXPLAIN_INDEX_FORMAT = 1;
+
+interface ExplainIndexTexts {
+  readonly head: string;
+  readonly namespaces: string;
+  readonly buckets: string;
+}
+
+/** What is known of one namespace. */
+interface NamespacePart {
+  /** Absent for a namespace orgctl renders in without its being declared (the system namespace). */
+  readonly namespace?: NamespaceModel;
+  readonly grants: readonly GrantModel[];
+  /** Tokens holding levels or custom RBAC there. */
+  readonly tokens: readonly TokenModel[];
+  readonly objects: readonly Manifest[];
+}
+
+interface Bucket {
+  readonly users: readonly UserModel[];
+  readonly invites: readonly InviteModel[];
+  readonly tokens: readonly TokenModel[];
+}
+
+type Lists = 'users' | 'namespaces' | 'grants' | 'tokens' | 'invites';
+
+/**
+ * Where the parts of a text are: part i is [at[i], at[i + 1]). Flat numbers, not pairs: the head is
+ * read once per question, before V8 optimizes anything, and destructuring thousands of pairs there
+ * costs milliseconds.
+ */
+type Offsets = readonly number[];
+
+interface Head {
+  readonly format: number;
+  /** The model without its lists... */
+  readonly model: Omit<OrgModel, Lists>;
+  /** ...but for the people every namespace's access names (admins, Add All). */
+  readonly everywhere: readonly UserModel[];
+  /** Roles and bindings of no namespace (ClusterRoles). */
+  readonly clusterObjects: readonly Manifest[];
+  /** The namespaces with a part, in order, and where each part is. */
+  readonly namespaces: readonly string[];
+  readonly namespaceParts: Offsets;
+  readonly buckets: Offsets;
+}
+
+const everywhere = (u: UserModel): boolean => u.admin || u.addAll;
+
+/** FNV-1a of a key's UTF-16 units: which bucket a key is in. */
+function bucketOf(key: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % buckets;
+}
+
+/** Parts of a text, one per item, and where each begins (and the last ends), in bytes of UTF-8. */
+function joined(items: readonly unknown[]): { text: string; offsets: number[] } {
+  const texts: string[] = [];
+  const offsets = [0];
+  let offset = 0;
+  for (const item of items) {
+    const text = JSON.stringify(item);
+    texts.push(text);
+    offset += Buffer.byteLength(text, 'utf8');
+    offsets.push(offset);
+  }
+  return { text: texts.join(''), offsets };
+}
+
+/**
+ * The index of a checked model and every object orgctl renders for it (once; membership data
+ * may be left out: explain reads RBAC).
+ */
+export function explainIndexTexts(model: OrgModel, objects: readonly Manifest[]): ExplainIndexTexts {
+  const { users, namespaces, grants, tokens, invites, ...settings } = model;
+  const parts = new Map<
+    string,
+    { namespace?: NamespaceModel; grants: GrantModel[]; tokens: TokenModel[]; objects: Manifest[] }
+  >();
+  const partOf = (ns: string) => {
+    let part = parts.get(ns);
+    if (!part) parts.set(ns, (part = { grants: [], tokens: [], objects: [] }));
+    return part;
+  };
+  for (const n of namespaces) partOf(n.name).namespace = n;
+  for (const g of grants) partOf(g.namespace).grants.push(g);
+  for (const t of tokens)
+    for (const ns of new Set([...t.namespaces, ...t.rbac.map((r) => r.namespace)])) partOf(ns).tokens.push(t);
+  const clusterObjects: Manifest[] = [];
+  // Of the objects, the roles and bindings: what explain's authorizer reads.
+  for (const o of objects) {
+    if (!isRbacObject(o)) continue;
+    const ns = o.metadata.namespace;
+    if (ns === undefined) clusterObjects.push(o);
+    else partOf(ns).objects.push(o);
+  }
+  const names = [...parts.keys()].sort();
+  const byName = joined(names.map((ns): NamespacePart => parts.get(ns)!));
+  // About 8 a bucket: the one a question is about is in a part of a kilobyte or two.
+  const people = users.filter((u) => !everywhere(u));
+  const count = Math.max(1, Math.ceil((people.length + invites.length + tokens.length) / 8));
+  const buckets = Array.from({ length: count }, () => ({
+    users: [] as UserModel[],
+    invites: [] as InviteModel[],
+    tokens: [] as TokenModel[],
+  }));
+  for (const u of people) buckets[bucketOf(u.key, count)]!.users.push(u);
+  for (const i of invites) buckets[bucketOf(i.key, count)]!.invites.push(i);
+  for (const t of tokens) buckets[bucketOf(t.id, count)]!.tokens.push(t);
+  const inBuckets = joined(buckets);
+  const head: Head = {
+    format: EXPLAIN_INDEX_FORMAT,
+    model: settings,
+    everywhere: users.filter(everywhere),
+    clusterObjects,
+    namespaces: names,
+    namespaceParts: byName.offsets,
+    buckets: inBuckets.offsets,
+  };
+  return { head: JSON.stringify(head), namespaces: byName.text, buckets: inBuckets.text };
+}
+
+/** Reads bytes [start, end) of one of the texts, as text. */
+interface ExplainIndexReader {
+  readonly namespaces: (start: number, end: number) => string;
+  readonly buckets: (start: number, end: number) => string;
+}
+
+/**
+ * A question's reading: the organization as one namespace sees it, and the roles and bindings
+ * rendered there, in the system namespace and cluster-wide (what placing modelInNamespace renders
+ * of them).
+ */
+export interface NamespaceView {
+  /**
+   * modelInNamespace's view (that namespace alone, its grants), with the tokens holding access
+   * there, the people every namespace's access names, and whoever `subject` is.
+   */
+  readonly model: OrgModel;
+  readonly objects: readonly Manifest[];
+}
+
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/**
+ * What the index holds for a question about `subject` (a user's or invite's email, a token's id)
+ * in `namespace`; undefined when the head is not of this format.
+ */
+export function namespaceViewOf(
+  headText: string,
+  read: ExplainIndexReader,
+  namespace: string,
+  subject: string,
+): NamespaceView | undefined {
+  const head = JSON.parse(headText) as Head;
+  if (head?.format !== EXPLAIN_INDEX_FORMAT) return undefined;
+  const partOf = (ns: string): NamespacePart => {
+    const i = head.namespaces.indexOf(ns);
+    return i < 0
+      ? { grants: [], tokens: [], objects: [] }
+      : (JSON.parse(read.namespaces(head.namespaceParts[i]!, head.namespaceParts[i + 1]!)) as NamespacePart);
+  };
+  const part = partOf(namespace);
+  // The system namespace's objects are rendered whatever the namespace (the admins' bindings):
+  // what explain says of a namespace without bindings depends on there being bindings elsewhere.
+  const system = namespace === head.model.systemNamespace ? [] : partOf(head.model.systemNamespace).objects;
+  const users = [...head.everywhere];
+  const invites: InviteModel[] = [];
+  const tokens = [...part.tokens];
+  const count = head.buckets.length - 1;
+  const key = subject.toLowerCase();
+  for (const b of new Set([bucketOf(key, count), bucketOf(subject, count)])) {
+    const bucket = JSON.parse(read.buckets(head.buckets[b]!, head.buckets[b + 1]!)) as Bucket;
+    for (const u of bucket.users) if (u.key === key) users.push(u);
+    for (const inv of bucket.invites) if (inv.key === key) invites.push(inv);
+    for (const t of bucket.tokens) if (t.id === subject && !tokens.some((x) => x.id === t.id)) tokens.push(t);
+  }
+  const model = freezeModel({
+    ...head.model,
+    users: users.sort(byKey((u) => u.key)),
+    namespaces: part.namespace ? [part.namespace] : [],
+    grants: [...part.grants],
+    tokens: tokens.sort(byKey((t) => t.id)),
+    invites,
+  } as OrgModel);
+  return { model, objects: [...head.clusterObjects, ...system, ...part.objects] };
+}

@@ -1,0 +1,221 @@
+/**
+ * Where explain keeps its index (analysis/explain-index.ts) of a spec file's checked organization:
+ * in orgctl's cache folder, so that asking again about the same file reads one namespace's part
+ * instead of loading, checking and placing the whole declaration (at size L, 0.7 s).
+ *
+ * An index answers only for what it was made from: the spec file (its path and its bytes), the
+ * date grants expire against and orgctl's own code (the bundle bin/orgctl.mjs runs, named by a
+ * fingerprint of orgctl's sources and installed packages). The bytes are known by their SHA-256;
+ * as git knows a file unchanged, a file whose size, modification time (to the nanosecond), inode
+ * and device are those recorded is not read again, unless it was modified within two seconds of
+ * the index being written (a later edit in the same clock tick would keep the same time). Only a
+ * declaration that passes `orgctl check` is indexed. A TypeScript declaration (`org/org.ts`) never
+ * is: it is a program, which may read anything when it runs, so no bytes identify what it declares.
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  EXPLAIN_INDEX_FORMAT,
+  explainIndexTexts,
+  namespaceViewOf,
+  type NamespaceView,
+} from '../analysis/explain-index.ts';
+import type { OrgModel } from '../model/model.ts';
+import type { Manifest } from '../synth/render.ts';
+import { cacheFolder, isModuleFile } from './paths.ts';
+
+const HEAD = 'organization.json';
+const NAMESPACES = 'namespaces.json';
+const BUCKETS = 'buckets.json';
+/** What the index was made from: the declaration's SHA-256 and its file's stat then. */
+const MADE_FROM = 'declaration.json';
+/** Indexes kept: the most recently used; older ones are removed when one is written. */
+const KEPT = 2;
+/** A file modified this close to the index's writing may have changed since without its time changing. */
+const RACY_NS = 2_000_000_000n;
+
+/**
+ * The running engine: the name of the bundle folder its code was loaded from
+ * (bin/orgctl.mjs writes `node_modules/.cache/orgctl/<16 hex digits>/`). Undefined when the
+ * sources run through tsx: then nothing identifies the code, and nothing is indexed.
+ */
+export function engineId(url: string = import.meta.url): string | undefined {
+  const folder = basename(dirname(fileURLToPath(url)));
+  return /^[0-9a-f]{16}$/.test(folder) ? folder : undefined;
+}
+
+/** A file as it is now: its stat and (read only when asked) its bytes' SHA-256. */
+interface FileState {
+  readonly size: string;
+  readonly mtimeNs: string;
+  readonly ino: string;
+  readonly dev: string;
+}
+
+interface MadeFrom extends FileState {
+  readonly sha256: string;
+  /** When the index was written, in ns since the epoch. */
+  readonly writtenNs: string;
+}
+
+export interface ExplainIndex {
+  /** The index's folder (it may not exist yet). */
+  readonly dir: string;
+  /** The declaration's file. */
+  readonly file: string;
+}
+
+function stateOf(file: string): FileState {
+  const s = statSync(file, { bigint: true });
+  return { size: String(s.size), mtimeNs: String(s.mtimeNs), ino: String(s.ino), dev: String(s.dev) };
+}
+
+const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/**
+ * Where the index of this declaration file, at this date, by this engine is (or would be):
+ * undefined when none may be kept (a module, the sources run through tsx, no cache folder of this
+ * user's, a file that cannot be found: then the caller loads the declaration, which says why).
+ */
+export function explainIndexOf(file: string, today: string, engine = engineId()): ExplainIndex | undefined {
+  if (isModuleFile(file) || engine === undefined) return undefined;
+  const root = cacheFolder(file, 'explain');
+  if (!root) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined;
+  }
+  const key = createHash('sha256')
+    .update(`orgctl explain index\0${EXPLAIN_INDEX_FORMAT}\0${engine}\0${today}\0${real}`)
+    .digest('hex')
+    .slice(0, 32);
+  return { dir: join(root, key), file: real };
+}
+
+/** Whether the declaration is still what the index was made from. */
+function unchanged(index: ExplainIndex): boolean {
+  const made = JSON.parse(readFileSync(join(index.dir, MADE_FROM), 'utf8')) as MadeFrom;
+  const now = stateOf(index.file);
+  const sameStat =
+    now.size === made.size && now.mtimeNs === made.mtimeNs && now.ino === made.ino && now.dev === made.dev;
+  // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
+  if (sameStat && BigInt(made.mtimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
+  return now.size === made.size && sha256Of(index.file) === made.sha256;
+}
+
+/** Parts of one file, read by position (in bytes) as UTF-8 text, through one descriptor. */
+function readParts(path: string): { read: (start: number, end: number) => string; close: () => void } {
+  const fd = openSync(path, 'r');
+  return {
+    read: (start, end) => {
+      const buffer = Buffer.allocUnsafe(end - start);
+      let done = 0;
+      while (done < buffer.length) {
+        const n = readSync(fd, buffer, done, buffer.length - done, start + done);
+        if (n === 0) throw new Error(`${path}: shorter than its index says`);
+        done += n;
+      }
+      return buffer.toString('utf8');
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/**
+ * What the index holds for a question about `subject` in `namespace`; undefined when there is no
+ * index of the declaration as it is now, or one that cannot be read (then the declaration is
+ * loaded as without one).
+ */
+export function readExplainIndex(index: ExplainIndex, namespace: string, subject: string): NamespaceView | undefined {
+  let namespaces: ReturnType<typeof readParts> | undefined;
+  let buckets: ReturnType<typeof readParts> | undefined;
+  try {
+    if (!unchanged(index)) return undefined;
+    const head = readFileSync(join(index.dir, HEAD), 'utf8');
+    namespaces = readParts(join(index.dir, NAMESPACES));
+    buckets = readParts(join(index.dir, BUCKETS));
+    const view = namespaceViewOf(head, { namespaces: namespaces.read, buckets: buckets.read }, namespace, subject);
+    if (view) {
+      const now = new Date();
+      utimesSync(index.dir, now, now); // recently used: kept when older ones are removed
+    }
+    return view;
+  } catch {
+    return undefined;
+  } finally {
+    namespaces?.close();
+    buckets?.close();
+  }
+}
+
+/**
+ * What the declaration file is before it is loaded: `writeExplainIndex` keeps an index only when
+ * the file is the same after (a file saved while it was read is not what was checked).
+ */
+export function declarationBefore(index: ExplainIndex): (FileState & { readonly sha256: string }) | undefined {
+  try {
+    return { ...stateOf(index.file), sha256: sha256Of(index.file) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the index of a checked model and every object it renders, made from the declaration as
+ * `before` found it. Written into a folder of its own, then renamed into place: a concurrent run
+ * reads a whole index or none. A cache that cannot be written is no error.
+ */
+export function writeExplainIndex(
+  index: ExplainIndex,
+  before: (FileState & { readonly sha256: string }) | undefined,
+  model: OrgModel,
+  objects: readonly Manifest[],
+): void {
+  const tmp = `${index.dir}.tmp-${process.pid}`;
+  try {
+    if (!before || sha256Of(index.file) !== before.sha256) return;
+    const { head, namespaces, buckets } = explainIndexTexts(model, objects);
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, NAMESPACES), namespaces);
+    writeFileSync(join(tmp, BUCKETS), buckets);
+    writeFileSync(join(tmp, HEAD), head);
+    const made: MadeFrom = { ...before, writtenNs: String(BigInt(Date.now()) * 1_000_000n) };
+    writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));
+    rmSync(index.dir, { recursive: true, force: true }); // an index of an earlier version of the file
+    renameSync(tmp, index.dir);
+    pruneIndexes(dirname(index.dir), index.dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another run wrote it first, or no room
+  }
+}
+
+/** All but the KEPT most recently used indexes are removed, and what an interrupted write left (after a while). */
+function pruneIndexes(root: string, current: string): void {
+  const entries = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && join(root, e.name) !== current)
+    .map((e) => {
+      const path = join(root, e.name);
+      return { path, tmp: e.name.includes('.tmp-'), used: statSync(path).mtimeMs };
+    });
+  const indexes = entries.filter((e) => !e.tmp).sort((a, b) => b.used - a.used);
+  for (const e of indexes.slice(KEPT - 1)) rmSync(e.path, { recursive: true, force: true });
+  for (const e of entries.filter((e) => e.tmp && Date.now() - e.used > 600_000))
+    rmSync(e.path, { recursive: true, force: true });
+}
