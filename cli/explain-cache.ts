@@ -184,13 +184,13 @@ export function declarationBefore(index: ExplainIndex): (FileState & { readonly 
  */
 export function writeExplainIndex(
   index: ExplainIndex,
-  before: (FileState & { readonly sha256: string }) | undefined,
+  before: FileState & { readonly sha256: string },
   model: OrgModel,
   objects: readonly Manifest[],
 ): void {
   const tmp = `${index.dir}.tmp-${process.pid}`;
   try {
-    if (!before || sha256Of(index.file) !== before.sha256) return;
+    if (sha256Of(index.file) !== before.sha256) return;
     const { head, namespaces, buckets } = explainIndexTexts(model, objects);
     mkdirSync(tmp, { recursive: true });
     writeFileSync(join(tmp, NAMESPACES), namespaces);

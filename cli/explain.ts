@@ -81,13 +81,14 @@ export const command = defineCommand({
       }
       model = result.model;
       objects = result.objects!;
-      // The index holds every namespace's objects: of one namespace, the rest are placed for it.
-      if (index)
+      // Asked about one namespace (what the index serves), the index is written: it holds every
+      // namespace's roles and bindings, so the rest are placed for it.
+      if (index && before && ns !== undefined)
         writeExplainIndex(
           index,
           before,
           model,
-          ns === undefined ? objects : objectsOnce(placeOrganization(model, { today, withoutMembership: true })),
+          objectsOnce(placeOrganization(model, { today, withoutMembership: true })),
         );
     }
     const who = resolveWho(model, positionals[0]!);

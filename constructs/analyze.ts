@@ -34,9 +34,9 @@ export function checkDeclaration(
 
 /**
  * A declaration that passes `orgctl check`, with the objects it renders placed (what `explain`
- * reads): of one `namespace`, when given, only what it renders there and cluster-wide
- * (modelInNamespace); RBAC, not the membership ConfigMaps. The rules over those objects are synthesis's (analyzeOrganization), so what
- * explain refuses is what check reports.
+ * reads), but the membership ConfigMaps: of one `namespace`, when given, only what it renders
+ * there and cluster-wide (modelInNamespace). The rules over those objects are synthesis's
+ * (analyzeOrganization), so what explain refuses is what check reports.
  */
 export function placeCheckedDeclaration(
   root: IConstruct,

@@ -177,6 +177,9 @@ const both = async (args: string[]) => ({ spawned: cli(args), inProcess: await r
 describe('orgctl explain -n NS keeps and reads the index', () => {
   it('the first question writes it, later ones read it, and every answer is the declaration’s', async () => {
     const { file, indexes } = project(5);
+    // Without -n every namespace is placed anyway: nothing is indexed (the index serves -n).
+    expect(cli(['explain', 'user21@acme.io', '--spec', file]).code).toBe(0);
+    expect(indexes()).toHaveLength(0);
     const first = await both(['explain', 'user21@acme.io', '-n', 'ns-2', '--spec', file]);
     expect(first.spawned).toEqual({ ...first.inProcess, stdout: `${first.inProcess.stdout}\n`, stderr: '' });
     expect(indexes()).toHaveLength(1);
