@@ -25,10 +25,14 @@ import { isRbacObject } from './objects.ts';
 /** The texts' format: texts of another format are not read. */
 export const EXPLAIN_INDEX_FORMAT = 1;
 
-interface ExplainIndexTexts {
-  readonly head: string;
-  readonly namespaces: string;
-  readonly buckets: string;
+/** The index's texts, made one part at a time (an organization of 500,000 grants makes hundreds of MB). */
+export interface ExplainIndexParts {
+  /** Each namespace's part, in order, as JSON. */
+  readonly namespaces: Iterable<string>;
+  /** Each bucket, in order, as JSON. */
+  readonly buckets: Iterable<string>;
+  /** The head, once the parts are written: where each begins (and the last ends), in bytes of UTF-8. */
+  head(namespaceParts: readonly number[], buckets: readonly number[]): string;
 }
 
 /** What is known of one namespace. */
@@ -79,25 +83,11 @@ function bucketOf(key: string, buckets: number): number {
   return (h >>> 0) % buckets;
 }
 
-/** Parts of a text, one per item, and where each begins (and the last ends), in bytes of UTF-8. */
-function joined(items: readonly unknown[]): { text: string; offsets: number[] } {
-  const texts: string[] = [];
-  const offsets = [0];
-  let offset = 0;
-  for (const item of items) {
-    const text = JSON.stringify(item);
-    texts.push(text);
-    offset += Buffer.byteLength(text, 'utf8');
-    offsets.push(offset);
-  }
-  return { text: texts.join(''), offsets };
-}
-
 /**
  * The index of a checked model and every object orgctl renders for it (once; membership data
  * may be left out: explain reads RBAC).
  */
-export function explainIndexTexts(model: OrgModel, objects: readonly Manifest[]): ExplainIndexTexts {
+export function explainIndexParts(model: OrgModel, objects: readonly Manifest[]): ExplainIndexParts {
   const { users, namespaces, grants, tokens, invites, ...settings } = model;
   const parts = new Map<
     string,
@@ -121,7 +111,6 @@ export function explainIndexTexts(model: OrgModel, objects: readonly Manifest[])
     else partOf(ns).objects.push(o);
   }
   const names = [...parts.keys()].sort();
-  const byName = joined(names.map((ns): NamespacePart => parts.get(ns)!));
   // About 8 a bucket: the one a question is about is in a part of a kilobyte or two.
   const people = users.filter((u) => !everywhere(u));
   const count = Math.max(1, Math.ceil((people.length + invites.length + tokens.length) / 8));
@@ -133,17 +122,24 @@ export function explainIndexTexts(model: OrgModel, objects: readonly Manifest[])
   for (const u of people) buckets[bucketOf(u.key, count)]!.users.push(u);
   for (const i of invites) buckets[bucketOf(i.key, count)]!.invites.push(i);
   for (const t of tokens) buckets[bucketOf(t.id, count)]!.tokens.push(t);
-  const inBuckets = joined(buckets);
-  const head: Head = {
-    format: EXPLAIN_INDEX_FORMAT,
-    model: settings,
-    everywhere: users.filter(everywhere),
-    clusterObjects,
-    namespaces: names,
-    namespaceParts: byName.offsets,
-    buckets: inBuckets.offsets,
+  return {
+    namespaces: (function* () {
+      for (const ns of names) yield JSON.stringify(parts.get(ns)! satisfies NamespacePart);
+    })(),
+    buckets: (function* () {
+      for (const b of buckets) yield JSON.stringify(b satisfies Bucket);
+    })(),
+    head: (namespaceParts, bucketOffsets) =>
+      JSON.stringify({
+        format: EXPLAIN_INDEX_FORMAT,
+        model: settings,
+        everywhere: users.filter(everywhere),
+        clusterObjects,
+        namespaces: names,
+        namespaceParts,
+        buckets: bucketOffsets,
+      } satisfies Head),
   };
-  return { head: JSON.stringify(head), namespaces: byName.text, buckets: inBuckets.text };
 }
 
 /** Reads bytes [start, end) of one of the texts, as text. */

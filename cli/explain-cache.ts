@@ -26,12 +26,13 @@ import {
   statSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   EXPLAIN_INDEX_FORMAT,
-  explainIndexTexts,
+  explainIndexParts,
   namespaceViewOf,
   type NamespaceView,
 } from '../analysis/explain-index.ts';
@@ -138,6 +139,24 @@ function readParts(path: string): { read: (start: number, end: number) => string
   };
 }
 
+/** Writes texts one after another into a file; where each begins (and the last ends), in bytes. */
+function writeParts(path: string, texts: Iterable<string>): number[] {
+  const fd = openSync(path, 'w');
+  try {
+    const offsets = [0];
+    let offset = 0;
+    for (const text of texts) {
+      const bytes = Buffer.from(text);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      offset += bytes.length;
+      offsets.push(offset);
+    }
+    return offsets;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * What the index holds for a question about `subject` in `namespace`; undefined when there is no
  * index of the declaration as it is now, or one that cannot be read (then the declaration is
@@ -191,11 +210,11 @@ export function writeExplainIndex(
   const tmp = `${index.dir}.tmp-${process.pid}`;
   try {
     if (sha256Of(index.file) !== before.sha256) return;
-    const { head, namespaces, buckets } = explainIndexTexts(model, objects);
+    const parts = explainIndexParts(model, objects);
     mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, NAMESPACES), namespaces);
-    writeFileSync(join(tmp, BUCKETS), buckets);
-    writeFileSync(join(tmp, HEAD), head);
+    const namespaces = writeParts(join(tmp, NAMESPACES), parts.namespaces);
+    const buckets = writeParts(join(tmp, BUCKETS), parts.buckets);
+    writeFileSync(join(tmp, HEAD), parts.head(namespaces, buckets));
     const made: MadeFrom = { ...before, writtenNs: String(BigInt(Date.now()) * 1_000_000n) };
     writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));
     rmSync(index.dir, { recursive: true, force: true }); // an index of an earlier version of the file

@@ -21,7 +21,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
-import { explainIndexTexts, namespaceViewOf } from '../analysis/explain-index.ts';
+import { explainIndexParts, namespaceViewOf, type ExplainIndexParts } from '../analysis/explain-index.ts';
 import { explainRequest, explainSubjectData, resolveWho } from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { engineId, explainIndexOf } from '../cli/explain-cache.ts';
@@ -76,6 +76,19 @@ const REQUESTS = [
   { verb: 'list', apiGroup: 'apps', resource: 'deployments', subresource: '', name: '' },
 ];
 
+/** The index's texts joined in memory, as cli/explain-cache.ts writes them into files. */
+function inMemory(parts: ExplainIndexParts) {
+  const joined = (texts: Iterable<string>) => {
+    const all = [...texts];
+    const offsets = [0];
+    for (const t of all) offsets.push(offsets[offsets.length - 1]! + Buffer.byteLength(t));
+    return { text: all.join(''), offsets };
+  };
+  const namespaces = joined(parts.namespaces);
+  const buckets = joined(parts.buckets);
+  return { head: parts.head(namespaces.offsets, buckets.offsets), namespaces: namespaces.text, buckets: buckets.text };
+}
+
 function warningsOf(authz: Authorizer, user: string | undefined, namespace: string): string[] {
   const err: string[] = [];
   warnUnknown(authz, { out: () => {}, err: (l) => err.push(l), env: {} }, { ...(user ? { user } : {}), namespace });
@@ -100,9 +113,8 @@ describe('the explain index answers what the declaration answers', () => {
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: every namespace, the system namespace and an undeclared one; every kind of subject`, () => {
       const model = modelOf(seed);
-      const texts = explainIndexTexts(
-        model,
-        objectsOnce(placeOrganization(model, { today: TODAY, withoutMembership: true })),
+      const texts = inMemory(
+        explainIndexParts(model, objectsOnce(placeOrganization(model, { today: TODAY, withoutMembership: true }))),
       );
       // Positions are in bytes of UTF-8 (a token's name below is not ASCII).
       const bytes = { namespaces: Buffer.from(texts.namespaces), buckets: Buffer.from(texts.buckets) };
@@ -127,7 +139,7 @@ describe('the explain index answers what the declaration answers', () => {
 
   it('a head of another format is not read', () => {
     const model = modelOf(1);
-    const texts = explainIndexTexts(model, []);
+    const texts = inMemory(explainIndexParts(model, []));
     const other = texts.head.replace(/^\{"format":1,/, '{"format":2,');
     expect(other).not.toBe(texts.head);
     const read = { namespaces: () => '', buckets: () => '' };
