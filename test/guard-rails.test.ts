@@ -2,6 +2,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { isCelError, run } from '@bufbuild/cel';
 import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../constructs/index.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
@@ -93,6 +94,43 @@ describe('namespace guard rails through the construct API', () => {
     expect(error).toBeInstanceOf(DeclarationError);
     expect(String((error as Error).message)).toMatch(message);
     expect(String((error as Error).message)).toContain('acme/namespaces/api');
+  });
+
+  it('the namespace protection denies what it says and nothing else, its CEL evaluated by a CEL implementation', () => {
+    // Buf's CEL for ECMAScript (conformance-tested against cel-go's suite, the CEL the API server
+    // runs). With failurePolicy Fail, a request passes when every validation is true; an error denies.
+    const { org } = smallOrg({ namespaceProtection: { appliedBy: ARGO } });
+    const cluster = [...files(org).entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
+    const vap = docs(cluster).find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+    expect(vap.spec.failurePolicy).toBe('Fail');
+    const validations = vap.spec.validations as { expression: string; message: string }[];
+    // The API server labels every namespace with its name (kubernetes.io/metadata.name).
+    const labels = { 'kubernetes.io/metadata.name': 'web', 'orgctl.io/organization': 'acme' };
+    const namespace = (extra: Record<string, string> = {}) => ({
+      metadata: { name: 'web', labels: { ...labels, ...extra } },
+    });
+    const denied = (operation: string, username: string, object: unknown, oldObject: unknown): string[] =>
+      validations
+        .filter(({ expression }) => {
+          const result = run(expression, {
+            request: { operation, userInfo: { username } },
+            object,
+            oldObject,
+          } as never);
+          return isCelError(result) || result !== true;
+        })
+        .map((v) => v.message);
+    const admin = 'alice@acme.io';
+    const restricted = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+    expect(denied('DELETE', ARGO, null, namespace())).toEqual([]);
+    expect(denied('DELETE', admin, null, namespace())).toEqual([validations[0]!.message]);
+    expect(denied('UPDATE', admin, namespace(), namespace())).toEqual([]); // annotations, finalizers: not labels
+    expect(denied('UPDATE', admin, namespace(restricted), namespace())).toEqual([validations[1]!.message]);
+    const { 'orgctl.io/organization': _, ...unlabelled } = labels;
+    const leaving = { metadata: { name: 'web', labels: unlabelled } };
+    expect(denied('UPDATE', admin, leaving, namespace())).toEqual([validations[1]!.message]);
+    expect(denied('UPDATE', ARGO, namespace(restricted), namespace())).toEqual([]);
+    expect(denied('UPDATE', ARGO, leaving, namespace())).toEqual([]);
   });
 
   it('refuses an appliedBy that is no username', () => {
