@@ -356,19 +356,17 @@ export function specLocator(text: string): (path: string) => Position | undefine
  */
 function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
   interface Frame {
-    /** An object's keys so far (an array: most objects have a few; a Set past SMALL_OBJECT); absent for an array. */
-    keys?: string[] | Set<string>;
+    readonly keys?: Set<string>;
     index: number;
     key?: string;
   }
-  const SMALL_OBJECT = 16;
   const stack: Frame[] = [];
   let expectKey = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */) {
-      stack.push({ keys: [], index: 0 });
+      stack.push({ keys: new Set(), index: 0 });
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
       stack.push({ index: 0 });
@@ -394,8 +392,7 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
       const raw = text.slice(start, i + 1);
       const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
       const top = stack[stack.length - 1]!;
-      const keys = top.keys!;
-      if (Array.isArray(keys) ? keys.includes(key) : keys.has(key)) {
+      if (top.keys!.has(key)) {
         const before = text.slice(0, start);
         const line = before.split('\n').length;
         const column = start - before.lastIndexOf('\n');
@@ -408,8 +405,7 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
           column,
         };
       }
-      if (!Array.isArray(keys)) keys.add(key);
-      else if (keys.push(key) > SMALL_OBJECT) top.keys = new Set(keys);
+      top.keys!.add(key);
       top.key = key;
       expectKey = false;
     }
