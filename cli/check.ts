@@ -3,7 +3,8 @@ import { checkDeclaration } from '../constructs/analyze.ts';
 import { rulesOf } from '../model/rules.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { declarationFile, loadDeclaration, placeFindings } from './load.ts';
+import { loadDeclaration, placeFindings } from './load.ts';
+import { declarationFile } from './paths.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
 const CHECK_HELP = `Usage: orgctl check [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--list]

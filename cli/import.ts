@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
-import { Organization, resolveToday } from '../constructs/organization.ts';
+import { Organization } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { toYamlDocument } from '../synth/yaml.ts';

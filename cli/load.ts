@@ -10,8 +10,6 @@ import { DeclarationError, isKind, kindOf, ModuleError } from '../model/errors.t
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { declarationFile, isModuleFile } from './paths.ts';
 
-export { declarationFile };
-
 export interface Loaded {
   readonly root: IConstruct;
   /** As named in output headers and messages: a path relative to the working directory. */

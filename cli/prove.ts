@@ -3,7 +3,7 @@
  * describes, and does that organization pass every policy? The privileged review proves head dist/
  * the same way; this command answers for any output, in CI or an audit.
  */
-import { resolveToday } from '../constructs/organization.ts';
+import { resolveToday } from '../model/model.ts';
 import { formatFinding } from '../model/findings.ts';
 import { proofRecord, proveOutput } from '../review/proof.ts';
 import { dateFlag } from './args.ts';

@@ -14,9 +14,6 @@ import {
   type ArgoCdSource,
   type OrgModel,
 } from '../model/model.ts';
-
-// Part of the construct API (constructs/index.ts); its home is the model, which commands load without the constructs.
-export { resolveToday };
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import {
   assertBoolean,
