@@ -56,24 +56,26 @@ export const command = defineCommand({
       throw new UsageError('expected USER|TOKEN, and optionally VERB TYPE[/NAME]');
     const today = resolveToday(dateFlag(flags.today), io.env);
     const ns = flags.namespace;
-    // A spec file asked about before (the same bytes, date and orgctl) answers a question about one
-    // namespace from its index: the checked organization as that namespace sees it, and the
-    // objects rendered there (cli/explain-cache.ts).
-    const index = explainIndexOf(declarationFile(flags.spec), today);
+    // A question about one namespace of a spec file asked about before (the same bytes, date and
+    // orgctl) is answered from its index: the checked organization as that namespace sees it, and
+    // the objects rendered there (cli/explain-cache.ts).
+    const index = ns !== undefined ? explainIndexOf(declarationFile(flags.spec), today) : undefined;
     const view = index && ns !== undefined ? readExplainIndex(index, ns, positionals[0]!) : undefined;
     let model: OrgModel;
     let objects: readonly Manifest[];
     if (view) ({ model, objects } = view);
     else {
-      // What check judges, then the objects placed (of one namespace, when asked about one, with
-      // what is cluster-wide): explaining needs neither synth's rules over them nor YAML. Loaded
-      // only here: an answer from the index needs neither the constructs nor the rules.
+      // What check judges, then the objects placed: explaining needs neither synth's rules over
+      // them nor YAML. Loaded only here: an answer from the index needs neither the constructs nor
+      // the rules.
       const before = index && declarationBefore(index);
       const { loadDeclaration, placeFindings } = await import('./load.ts');
       const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
-      const { objectsOnce, placeOrganization } = await import('../synth/render.ts');
       const loaded = await loadDeclaration(flags.spec, today);
-      const result = placeCheckedDeclaration(loaded.root, { today, ...(ns !== undefined ? { namespace: ns } : {}) });
+      // With an index to write, every namespace is placed (it holds them all), and the answer reads
+      // them too; else, of one namespace, only it and what is cluster-wide.
+      const one = ns !== undefined && !before ? { namespace: ns } : {};
+      const result = placeCheckedDeclaration(loaded.root, { today, ...one });
       if (!result.ok) {
         for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
         io.err('the declaration breaks a policy: fix it first (orgctl check)');
@@ -81,15 +83,7 @@ export const command = defineCommand({
       }
       model = result.model;
       objects = result.objects!;
-      // Asked about one namespace (what the index serves), the index is written: it holds every
-      // namespace's roles and bindings, so the rest are placed for it.
-      if (index && before && ns !== undefined)
-        writeExplainIndex(
-          index,
-          before,
-          model,
-          objectsOnce(placeOrganization(model, { today, withoutMembership: true })),
-        );
+      if (index && before) writeExplainIndex(index, before, model, objects);
     }
     const who = resolveWho(model, positionals[0]!);
     if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
