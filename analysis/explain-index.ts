@@ -13,6 +13,7 @@
 import type { Manifest } from '../synth/render.ts';
 import {
   freezeModel,
+  sortBy,
   type GrantModel,
   type InviteModel,
   type NamespaceModel,
@@ -162,11 +163,6 @@ export interface NamespaceView {
   readonly objects: readonly Manifest[];
 }
 
-const byKey =
-  <T>(key: (t: T) => string) =>
-  (a: T, b: T): number =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-
 /**
  * What the index holds for a question about `subject` (a user's or invite's email, a token's id)
  * in `namespace`; undefined when the head is not of this format.
@@ -202,10 +198,10 @@ export function namespaceViewOf(
   }
   const model = freezeModel({
     ...head.model,
-    users: users.sort(byKey((u) => u.key)),
+    users: sortBy(users, (u) => u.key),
     namespaces: part.namespace ? [part.namespace] : [],
     grants: [...part.grants],
-    tokens: tokens.sort(byKey((t) => t.id)),
+    tokens: sortBy(tokens, (t) => t.id),
     invites,
   } as OrgModel);
   return { model, objects: [...head.clusterObjects, ...system, ...part.objects] };

@@ -216,7 +216,7 @@ export const customRoleName = (org: string, name: string): string => `${org}:cus
 export const tokenRoleName = (org: string, id: string): string => `${org}:token:${id}`;
 
 /** Sorts by a string key computed once per item (not once per comparison: 100,000 grants). */
-function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
+export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
   return items
     .map((item) => ({ item, k: key(item) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
