@@ -60,7 +60,7 @@ export function engineId(url: string = import.meta.url): string | undefined {
   return /^[0-9a-f]{16}$/.test(folder) ? folder : undefined;
 }
 
-/** A file as it is now: its stat and (read only when asked) its bytes' SHA-256. */
+/** A file's stat as the index records it (strings: bigint values, kept in JSON). */
 interface FileState {
   readonly size: string;
   readonly mtimeNs: string;
@@ -68,8 +68,12 @@ interface FileState {
   readonly dev: string;
 }
 
-interface MadeFrom extends FileState {
+/** A declaration file as read: its stat, and its bytes' SHA-256. */
+interface DeclarationRead extends FileState {
   readonly sha256: string;
+}
+
+interface MadeFrom extends DeclarationRead {
   /** When the index was written, in ns since the epoch. */
   readonly writtenNs: string;
 }
@@ -188,7 +192,7 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
  * What the declaration file is before it is loaded: `writeExplainIndex` keeps an index only when
  * the file is the same after (a file saved while it was read is not what was checked).
  */
-export function declarationBefore(index: ExplainIndex): (FileState & { readonly sha256: string }) | undefined {
+export function declarationBefore(index: ExplainIndex): DeclarationRead | undefined {
   try {
     return { ...stateOf(index.file), sha256: sha256Of(index.file) };
   } catch {
@@ -203,7 +207,7 @@ export function declarationBefore(index: ExplainIndex): (FileState & { readonly 
  */
 export function writeExplainIndex(
   index: ExplainIndex,
-  before: FileState & { readonly sha256: string },
+  before: DeclarationRead,
   model: OrgModel,
   objects: readonly Manifest[],
 ): void {

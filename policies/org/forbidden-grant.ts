@@ -32,7 +32,7 @@ export const forbiddenGrant: OrgRule = {
     const out: Finding[] = [];
     const judge = (subject: () => string, source: Source, levels: readonly string[], roles: readonly string[]) => {
       levels.forEach((l, i) => {
-        if (findLevel(l)?.adminOnly)
+        if (isAdminOnly(l))
           out.push({
             severity: 'error',
             rule: this.id,
@@ -43,7 +43,7 @@ export const forbiddenGrant: OrgRule = {
       });
       for (const r of roles) {
         for (const l of ix.roles.get(r)?.levels ?? []) {
-          if (findLevel(l)?.adminOnly) {
+          if (isAdminOnly(l)) {
             out.push({
               severity: 'error',
               rule: this.id,
