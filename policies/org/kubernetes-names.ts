@@ -37,6 +37,8 @@ export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Bounds of frozen values (the subjects every binding shares): they cannot change. */
 const frozenBounds = new WeakMap<object, number>();
+/** Whether a value inside a deeply frozen one is itself: a scalar, or an object whose bound is kept. */
+const isKept = (item: unknown): boolean => typeof item !== 'object' || item === null || frozenBounds.has(item);
 
 /**
  * At least `byteLength(JSON.stringify(value))`, without writing it: a UTF-16 unit is at most 6
@@ -64,19 +66,18 @@ export function jsonBytesAtMost(value: unknown): number {
   let bytes = 2;
   // Kept only for a value frozen all the way down (each object in it kept too): nothing in it can change.
   let deeplyFrozen = Object.isFrozen(value);
-  const add = (item: unknown) => {
-    bytes += jsonBytesAtMost(item);
-    if (deeplyFrozen && typeof item === 'object' && item !== null && !frozenBounds.has(item)) deeplyFrozen = false;
-  };
   if (Array.isArray(value)) {
-    for (const item of value) add(item);
     bytes += value.length;
-  } else {
-    for (const key in value) {
-      bytes += 6 * key.length + 4;
-      add((value as Record<string, unknown>)[key]);
+    for (const item of value) {
+      bytes += jsonBytesAtMost(item);
+      deeplyFrozen &&= isKept(item);
     }
-  }
+  } else
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      bytes += 6 * key.length + 4 + jsonBytesAtMost(item);
+      deeplyFrozen &&= isKept(item);
+    }
   if (deeplyFrozen) frozenBounds.set(value, bytes);
   return bytes;
 }
