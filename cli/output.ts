@@ -109,6 +109,22 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * Removes a lock folder: first renamed to a name of its own, so that the lock's path goes from
+ * held to free in one step. Removed in place, it would be an empty folder for a moment (its pid
+ * file gone), and a waiter's rename replaces an empty folder: the waiter would hold the lock while
+ * the remover's rmdir failed on the waiter's pid file, or removed it.
+ */
+function removeLock(lock: string): void {
+  const gone = `${lock}-gone-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(lock, gone);
+  } catch {
+    return; // already gone (taken over by a waiter, or removed by one)
+  }
+  rmSync(gone, { recursive: true, force: true });
+}
+
+/**
  * One writer at a time per output folder: a lock folder (mkdir is atomic) holding the writer's
  * pid. A lock whose process is gone (killed) is taken over; a live one is waited for.
  */
@@ -123,7 +139,7 @@ function lockOutput(dir: string): () => void {
     writeFileSync(join(mine, 'pid'), String(process.pid));
     try {
       renameSync(mine, lock);
-      return () => rmSync(lock, { recursive: true, force: true });
+      return () => removeLock(lock);
     } catch (e) {
       rmSync(mine, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -136,7 +152,7 @@ function lockOutput(dir: string): () => void {
       // Gone between our rename and this read: try again.
     }
     if (pid && !alive(pid)) {
-      rmSync(lock, { recursive: true, force: true });
+      removeLock(lock);
       continue;
     }
     if (Date.now() > deadline)

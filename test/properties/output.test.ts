@@ -3,7 +3,7 @@
  * output folder that cannot be written. And no secret material in anything synthesized.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../../constructs/generate.ts';
@@ -73,6 +73,30 @@ describe('all or nothing', () => {
       expect(listFiles(parent).filter((f) => f.startsWith('.'))).toEqual([]);
     }
   });
+
+  it('four writers taking turns on one folder hundreds of times: every write succeeds, nothing is left behind', async () => {
+    // Releasing the lock had a moment when its folder was empty: a waiter's rename took it, and the
+    // releaser's rmdir failed (ENOTEMPTY), failing a synthesis that had written its output.
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    const writer = join(ROOT, 'test/fixtures/output-writer.ts');
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(
+        (name) =>
+          new Promise<{ failed: number; first: string[] }>((done, fail) => {
+            const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, '400'], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let text = '';
+            p.stdout.on('data', (d) => (text += d));
+            p.on('exit', () => (text ? done(JSON.parse(text)) : fail(new Error(`writer ${name} printed nothing`))));
+          }),
+      ),
+    );
+    expect(results).toEqual(Array(4).fill({ failed: 0, first: [] }));
+    expect(readFileSync(join(out, 'lga1/cluster/resources.yaml'), 'utf8')).toMatch(/^# [a-d] 399$/m);
+    expect(readdirSync(parent)).toEqual(['dist']); // no lock, temporary or old folder left
+  }, 60_000);
 
   it('an output folder that cannot be written gives a clear error and keeps what was there', async () => {
     const parent = tempDir();
