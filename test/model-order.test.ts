@@ -1,0 +1,82 @@
+/**
+ * The model's order is the output's order: grants by namespace, then user (UTF-16 order, as `<`
+ * compares strings), and in declaration order among one user's grants in one namespace.
+ * finalizeModel sorts grants by counting over the keys' ranks; this holds it equal to the
+ * comparison sort it replaced, on generated grants with many ties and awkward keys.
+ */
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../constructs/generate.ts';
+import { finalizeModel, type GrantModel, type OrgModel } from '../model/model.ts';
+
+/** The reference: a stable comparison sort on (namespace, user). */
+const byNamespaceThenUser = (grants: readonly GrantModel[]) =>
+  [...grants].sort((a, b) =>
+    a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : 0,
+  );
+
+// Keys that order differently by code unit, code point, locale or length: `<` is the rule.
+const AWKWARD = ['a', 'A', 'aa', 'a-b', 'a_b', 'é', 'e\u0301', 'Z', '\u{1F600}', '\uFF5E', '', 'ns-10', 'ns-9', 'ns-1'];
+
+function modelWith(grants: GrantModel[]): OrgModel {
+  return {
+    name: 'acme',
+    owner: 'a@acme.io',
+    usernamePrefix: '',
+    ssoEnforced: false,
+    clusters: [],
+    massRemovalThreshold: 0,
+    shards: 1,
+    systemNamespace: 'acme-system',
+    source: { spec: 'spec' },
+    users: [],
+    namespaces: [],
+    roles: [],
+    customRoles: [],
+    grants,
+    tokens: [],
+    invites: [],
+  } as unknown as OrgModel;
+}
+
+function generatedGrants(seed: number, count: number, keys: number): GrantModel[] {
+  const rand = seededRandom(seed);
+  const pick = (n: number) => Math.floor(rand() * n);
+  const key = (prefix: string) => {
+    const i = pick(keys + AWKWARD.length);
+    return i < AWKWARD.length ? AWKWARD[i]! : `${prefix}${i}`;
+  };
+  return Array.from({ length: count }, (_, i) => ({
+    user: key('user'),
+    namespace: key('ns-'),
+    levels: ['r:pods'],
+    roles: [],
+    customRoles: [],
+    rules: [],
+    source: { spec: `spec.grants[${i}]` }, // declaration order, to see stability
+  }));
+}
+
+describe('the model orders grants by namespace, then user, stably', () => {
+  for (const [seed, count, keys] of [
+    [1, 0, 5],
+    [2, 1, 5],
+    [3, 200, 3],
+    [4, 2_000, 40],
+    [5, 5_000, 2_000],
+  ] as const) {
+    it(`${count} grants over ${keys} names (seed ${seed}) as a stable comparison sort orders them`, () => {
+      const grants = generatedGrants(seed, count, keys);
+      const sorted = finalizeModel(modelWith(grants)).grants;
+      expect(sorted).toHaveLength(grants.length);
+      // The same objects in the same order: ties (one user, one namespace) keep declaration order.
+      expect(sorted.map((g) => g.source)).toEqual(byNamespaceThenUser(grants).map((g) => g.source));
+    });
+  }
+
+  it('leaves the declared list as it was', () => {
+    const grants = generatedGrants(6, 300, 10);
+    const before = [...grants];
+    finalizeModel(modelWith(grants));
+    expect(grants).toEqual(before);
+  });
+});
