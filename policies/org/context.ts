@@ -1,5 +1,5 @@
 /** What every org rule receives, and the helpers rules share (lookups over the model: model/model-index.ts). */
-import type { OrgModel } from '../../model/model.ts';
+import type { GrantModel, OrgModel } from '../../model/model.ts';
 import type { Finding } from '../../model/findings.ts';
 import { indexOf } from '../../model/model-index.ts';
 import type { RuleId } from '../../model/rules.ts';
@@ -9,10 +9,22 @@ export interface PolicyContext {
   readonly today: string;
 }
 
-/** A rule over the model: its id, severity and docs are in the registry (model/rules.ts). */
+/**
+ * A rule over the model: its id, severity and docs are in the registry (model/rules.ts). A rule
+ * that judges each grant says so with `grant`; runPolicies runs every rule's whole judgement
+ * (`grant` for each grant, then `check`), so a rule is whole only through runPolicies.
+ */
 export interface OrgRule {
   readonly id: RuleId;
+  /** The rule's judgement of everything but the grants one by one (of everything, without `grant`). */
   readonly check: (model: OrgModel, ctx: PolicyContext) => Finding[];
+  /**
+   * The rule's judge of one grant, for this model, adding findings to `out`. runPolicies walks the
+   * grants once and hands each to every rule's judge: nine rules read every grant, and nine walks
+   * over 100,000 grants cost twice what one walk calling nine judges does (118 against 56 ms at
+   * size L, measured on the rules' lookups alone).
+   */
+  readonly grant?: (model: OrgModel, ctx: PolicyContext, out: Finding[]) => (g: GrantModel) => void;
 }
 
 export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(model).users.get(userKey)?.admin ?? false;

@@ -1,20 +1,20 @@
-import { at, type Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
 import { grantSubject, isExpired, type OrgRule } from './context.ts';
 
 /** Expired grants are not synthesized; the warning asks for the line to be removed. */
 export const expiredGrant: OrgRule = {
   id: 'expired-grant',
-  check(model, { today }) {
-    return model.grants
-      .filter((g) => isExpired(g.expires, today))
-      .map(
-        (g): Finding => ({
+  check: () => [],
+  grant(_model, { today }, out) {
+    return (g) => {
+      if (isExpired(g.expires, today))
+        out.push({
           severity: 'warning',
           rule: this.id,
           subject: grantSubject(g.user, g.namespace),
           message: `expired on ${g.expires} (today is ${today}): not synthesized; remove it`,
           source: at(g.source, '.expires'),
-        }),
-      );
+        });
+    };
   },
 };

@@ -3,7 +3,8 @@ import { at, type Finding, sourceText, type Source } from '../../model/findings.
 import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
-import { customRoleName, tokenRoleName } from '../../model/model.ts';
+import { customRoleName, type OrgModel, tokenRoleName } from '../../model/model.ts';
+import type { RuleId } from '../../model/rules.ts';
 
 const reserved = (levelId: string): string => {
   const level = findLevel(levelId)!;
@@ -24,54 +25,60 @@ function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
   return undefined;
 }
 
+/**
+ * What the rule's judges share for one model: the index, the findings, and what each role and
+ * custom role includes that is reserved (once per name: grants repeat a few roles).
+ */
+function reservedJudge(rule: RuleId, model: OrgModel, out: Finding[]) {
+  const ix = indexOf(model);
+  const judge = (subject: () => string, source: Source, levels: readonly string[], roles: readonly string[]) => {
+    levels.forEach((l, i) => {
+      if (isAdminOnly(l))
+        out.push({
+          severity: 'error',
+          rule,
+          subject: subject(),
+          message: reserved(l),
+          source: at(source, `.levels[${i}]`),
+        });
+    });
+    for (const r of roles) {
+      for (const l of ix.roles.get(r)?.levels ?? []) {
+        if (isAdminOnly(l)) {
+          out.push({
+            severity: 'error',
+            rule,
+            subject: subject(),
+            message: `role ${r} includes ${reserved(l)}`,
+            source: sourceText(source),
+          });
+        }
+      }
+    }
+  };
+  const roleReserved = new Map<string, boolean>();
+  const reservedRole = (r: string): boolean => {
+    let is = roleReserved.get(r);
+    if (is === undefined) roleReserved.set(r, (is = (ix.roles.get(r)?.levels ?? []).some(isAdminOnly)));
+    return is;
+  };
+  const customReserved = new Map<string, string | undefined>();
+  const customRoleReserved = (name: string): string | undefined => {
+    if (!customReserved.has(name)) customReserved.set(name, reservedByRules(ix.customRoles.get(name)?.rules ?? []));
+    return customReserved.get(name);
+  };
+  return { ix, judge, reservedRole, customRoleReserved };
+}
+
 /** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin. */
 export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
-  check(model) {
-    const ix = indexOf(model);
-    const out: Finding[] = [];
-    const judge = (subject: () => string, source: Source, levels: readonly string[], roles: readonly string[]) => {
-      levels.forEach((l, i) => {
-        if (isAdminOnly(l))
-          out.push({
-            severity: 'error',
-            rule: this.id,
-            subject: subject(),
-            message: reserved(l),
-            source: at(source, `.levels[${i}]`),
-          });
-      });
-      for (const r of roles) {
-        for (const l of ix.roles.get(r)?.levels ?? []) {
-          if (isAdminOnly(l)) {
-            out.push({
-              severity: 'error',
-              rule: this.id,
-              subject: subject(),
-              message: `role ${r} includes ${reserved(l)}`,
-              source: sourceText(source),
-            });
-          }
-        }
-      }
-    };
-    // Whether a role includes a level reserved for admins, once per role name (grants repeat a few roles).
-    const roleReserved = new Map<string, boolean>();
-    const reservedRole = (r: string): boolean => {
-      let is = roleReserved.get(r);
-      if (is === undefined) roleReserved.set(r, (is = (ix.roles.get(r)?.levels ?? []).some(isAdminOnly)));
-      return is;
-    };
-    // What a custom role allows that is reserved, once per name.
-    const customReserved = new Map<string, string | undefined>();
-    const customRoleReserved = (name: string): string | undefined => {
-      if (!customReserved.has(name)) customReserved.set(name, reservedByRules(ix.customRoles.get(name)?.rules ?? []));
-      return customReserved.get(name);
-    };
-    for (const g of model.grants) {
+  grant(model, _ctx, out) {
+    const { ix, judge, reservedRole, customRoleReserved } = reservedJudge(this.id, model, out);
+    return (g) => {
       const user = ix.users.get(g.user);
-      if (!user || user.admin) continue;
-      // Names and paths are built only for a grant that names something reserved: this runs over every grant.
+      if (!user || user.admin) return;
+      // Names and paths are built only for a grant that names something reserved: this runs for every grant.
       if (g.levels.some(isAdminOnly) || g.roles.some(reservedRole))
         judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
       // Custom rules cannot disguise what the catalog reserves: judged here, before synthesis, too.
@@ -95,7 +102,11 @@ export const forbiddenGrant: OrgRule = {
           message: `the custom rules of ${g.user} (Role ${customRoleName(model.name, g.user)}) ${inline}`,
           source: sourceText(g.source),
         });
-    }
+    };
+  },
+  check(model) {
+    const out: Finding[] = [];
+    const { ix, judge, customRoleReserved } = reservedJudge(this.id, model, out);
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
       for (const g of inv.grants) judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);

@@ -53,9 +53,16 @@ export const OUTPUT_RULES: readonly OrgRule[] = [duplicateObject, invalidObject,
 
 export const ORG_RULES: readonly OrgRule[] = [...MODEL_RULES, ...OUTPUT_RULES];
 
-/** Every rule over the model; findings sorted (errors first) so output is stable. */
+/**
+ * Every rule over the model: the grants walked once, each handed to every rule that judges grants,
+ * then each rule's check of the rest. Findings sorted (errors first) so output is stable.
+ */
 export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly OrgRule[] = ORG_RULES): Finding[] {
-  return rules.flatMap((r) => r.check(model, ctx)).sort(compareFindings);
+  const out: Finding[] = [];
+  const judges = rules.flatMap((r) => (r.grant ? [r.grant(model, ctx, out)] : []));
+  if (judges.length) for (const g of model.grants) for (const judge of judges) judge(g);
+  for (const r of rules) for (const f of r.check(model, ctx)) out.push(f);
+  return out.sort(compareFindings);
 }
 
 /** Error lines, the form `node.addValidation` returns. */

@@ -64,10 +64,13 @@ export const invalidName: OrgRule = {
     for (const r of model.roles) report(`roles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
     for (const r of model.customRoles)
       report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
+    return out;
+  },
+  grant(model, _ctx, out) {
     // Inline rules become a Role named after the user's email: an RBAC name is a path segment
     // (kubernetes pkg/api/validation/path/name.go: no "/", no "%", not "." or "..").
-    for (const g of model.grants) {
-      if (!g.rules.length) continue;
+    return (g) => {
+      if (!g.rules.length) return;
       const role = customRoleName(model.name, g.user);
       const problem = pathSegmentProblem(role);
       if (problem) {
@@ -79,7 +82,6 @@ export const invalidName: OrgRule = {
           message: `the inline rules would become Role ${JSON.stringify(role)}, named after the email, and an RBAC object name ${problem}: declare the rules as a named custom role (customRoles) and grant it with customRole`,
         });
       }
-    }
-    return out;
+    };
   },
 };

@@ -2,6 +2,20 @@ import type { PolicyRule } from '../../model/catalog.ts';
 import type { Finding, Source } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
+import type { RuleId } from '../../model/rules.ts';
+
+/** Adds a finding to `out` for each problem of each rule of `rules`. */
+const judgeRules = (rule: RuleId, out: Finding[]) => (rules: readonly PolicyRule[], subject: string, source: Source) =>
+  rules.forEach((r, i) => {
+    for (const problem of ruleProblems(r))
+      out.push({
+        severity: 'error',
+        rule,
+        subject,
+        message: `rule ${i} ${problem}`,
+        source: at(source, `.rules[${i}]`),
+      });
+  });
 
 /**
  * What the API server refuses in a namespaced Role's rule (custom roles, inline rules and token
@@ -21,21 +35,16 @@ export const invalidRule: OrgRule = {
   id: 'invalid-rule',
   check(model) {
     const out: Finding[] = [];
-    const judge = (rules: readonly PolicyRule[], subject: string, source: Source) =>
-      rules.forEach((r, i) => {
-        for (const problem of ruleProblems(r))
-          out.push({
-            severity: 'error',
-            rule: this.id,
-            subject,
-            message: `rule ${i} ${problem}`,
-            source: at(source, `.rules[${i}]`),
-          });
-      });
+    const judge = judgeRules(this.id, out);
     for (const r of model.customRoles) judge(r.rules, `customRoles/${r.name}`, r.source);
-    // The subject is built only for a grant with rules: this runs over every grant.
-    for (const g of model.grants) if (g.rules.length) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
     for (const t of model.tokens) for (const r of t.rbac) judge(r.rules, `tokens/${t.id}`, r.source);
     return out;
+  },
+  grant(_model, _ctx, out) {
+    const judge = judgeRules(this.id, out);
+    // The subject is built only for a grant with rules: this runs for every grant.
+    return (g) => {
+      if (g.rules.length) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
+    };
   },
 };

@@ -1,6 +1,23 @@
 import { at, type Finding } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
+import type { OrgModel } from '../../model/model.ts';
+import type { RuleId } from '../../model/rules.ts';
+
+/** Adds to `out` that a role or custom role named somewhere is not declared, and which are. */
+const undeclared = (rule: RuleId, model: OrgModel, out: Finding[]) => {
+  const ix = indexOf(model);
+  return (kind: 'role' | 'custom role', name: string, subject: string, source: string) => {
+    const names = [...(kind === 'role' ? ix.roles : ix.customRoles).keys()];
+    out.push({
+      severity: 'error',
+      rule,
+      subject,
+      source,
+      message: `${kind} ${JSON.stringify(name)} is not declared (${names.length ? `declared: ${names.join(', ')}` : `no ${kind} is declared`})`,
+    });
+  };
+};
 
 /** Roles and custom roles are referred to by name and must be declared. */
 export const unknownRole: OrgRule = {
@@ -8,23 +25,7 @@ export const unknownRole: OrgRule = {
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
-    const missing = (kind: 'role' | 'custom role', name: string, subject: string, source: string) => {
-      const names = [...(kind === 'role' ? ix.roles : ix.customRoles).keys()];
-      out.push({
-        severity: 'error',
-        rule: this.id,
-        subject,
-        source,
-        message: `${kind} ${JSON.stringify(name)} is not declared (${names.length ? `declared: ${names.join(', ')}` : `no ${kind} is declared`})`,
-      });
-    };
-    for (const g of model.grants) {
-      for (const r of g.roles)
-        if (!ix.roles.has(r)) missing('role', r, grantSubject(g.user, g.namespace), at(g.source, '.role'));
-      for (const r of g.customRoles)
-        if (!ix.customRoles.has(r))
-          missing('custom role', r, grantSubject(g.user, g.namespace), at(g.source, '.customRole'));
-    }
+    const missing = undeclared(this.id, model, out);
     for (const t of model.tokens) {
       for (const rb of t.rbac)
         for (const r of rb.customRoles)
@@ -35,5 +36,16 @@ export const unknownRole: OrgRule = {
         for (const r of g.roles) if (!ix.roles.has(r)) missing('role', r, `invites/${inv.key}`, at(g.source, '.role'));
     }
     return out;
+  },
+  grant(model, _ctx, out) {
+    const ix = indexOf(model);
+    const missing = undeclared(this.id, model, out);
+    return (g) => {
+      for (const r of g.roles)
+        if (!ix.roles.has(r)) missing('role', r, grantSubject(g.user, g.namespace), at(g.source, '.role'));
+      for (const r of g.customRoles)
+        if (!ix.customRoles.has(r))
+          missing('custom role', r, grantSubject(g.user, g.namespace), at(g.source, '.customRole'));
+    };
   },
 };

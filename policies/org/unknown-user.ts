@@ -1,15 +1,15 @@
-import { at, type Finding } from '../../model/findings.ts';
+import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 
 /** Grants are for declared users; an invitee's access goes on the invite until it is accepted. */
 export const unknownUser: OrgRule = {
   id: 'unknown-user',
-  check(model) {
+  check: () => [],
+  grant(model, _ctx, out) {
     const ix = indexOf(model);
-    const out: Finding[] = [];
-    for (const g of model.grants) {
-      if (ix.users.has(g.user)) continue;
+    return (g) => {
+      if (ix.users.has(g.user)) return;
       const hint = ix.pendingInvites.has(g.user)
         ? 'it is a pending invite: put the access on the invite until it is accepted'
         : 'declare the user first';
@@ -20,7 +20,6 @@ export const unknownUser: OrgRule = {
         message: `${g.user} is not a user of ${model.name} (${hint})`,
         source: at(g.source, '.user'),
       });
-    }
-    return out;
+    };
   },
 };
