@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { type Invite, Organization } from '../../constructs/index.ts';
+import { type Invite, Namespace, Organization, User } from '../../constructs/index.ts';
+import { TODAY } from '../helpers.ts';
 import { smallOrg, synth, tempDir } from '../helpers.ts';
 
 describe('Organization', () => {
@@ -50,6 +51,62 @@ describe('Organization', () => {
     const { app } = smallOrg();
     new Organization(app, 'other', { owner: 'x@y.io' });
     expect(() => synth(app)).toThrow(/one Organization per app/);
+  });
+});
+
+describe('a grant\'s construct path', () => {
+  it('numbers a user\'s grants in one namespace in declaration order (#2, #3), whichever is read first', () => {
+    const expected = [
+      'acme/grants/bob@acme.io → web',
+      'acme/grants/bob@acme.io → api',
+      'acme/grants/bob@acme.io → web#2',
+      'acme/grants/carol@acme.io → web',
+      'acme/grants/bob@acme.io → web#3',
+    ];
+    const declared = () => {
+      const { org, web } = smallOrg();
+      const api = org.namespace('api');
+      const bob = org.user('bob@acme.io');
+      const carol = org.user('carol@acme.io');
+      web.grant(bob, 'r:pods');
+      api.grant(bob, 'r:pods');
+      web.grant(bob, 'r:services');
+      web.grant(carol, 'r:pods');
+      web.grant(bob, 'r:configmaps');
+      return org;
+    };
+    // Declared in code: each path is written when declared.
+    expect(declared().grants.map((g) => g.path)).toEqual(expected);
+    // From a spec: written only when read, so read out of order, and a grant declared after a read.
+    const app = new App();
+    const grant = (user: string, namespace: string) => ({ user, namespace, levels: ['r:pods'] });
+    const org = Organization.fromSpec(
+      app,
+      {
+        apiVersion: 'orgctl/v1',
+        kind: 'Organization',
+        metadata: { name: 'acme' },
+        spec: {
+          owner: 'alice@acme.io',
+          users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }, { email: 'carol@acme.io' }],
+          namespaces: [{ name: 'web' }, { name: 'api' }],
+          grants: [
+            grant('bob@acme.io', 'web'),
+            grant('bob@acme.io', 'api'),
+            grant('bob@acme.io', 'web'),
+            grant('carol@acme.io', 'web'),
+            grant('bob@acme.io', 'web'),
+          ],
+        },
+      },
+      { today: TODAY },
+    );
+    const grants = org.grants;
+    expect([4, 2, 0, 3, 1].map((i) => [i, grants[i]!.path])).toEqual([4, 2, 0, 3, 1].map((i) => [i, expected[i]]));
+    const web = org.node.findAll().find((c) => c instanceof Namespace && c.namespaceName === 'web') as Namespace;
+    const bob = org.node.findAll().find((c) => c instanceof User && c.email === 'bob@acme.io') as User;
+    expect(web.grant(bob, 'r:secrets').path).toBe('acme/grants/bob@acme.io → web#4');
+    expect(org.grants.map((g) => g.path)).toEqual([...expected, 'acme/grants/bob@acme.io → web#4']);
   });
 });
 
