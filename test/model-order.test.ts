@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../constructs/generate.ts';
 import { finalizeModel, type GrantModel, type OrgModel } from '../model/model.ts';
+import { grantsIn } from '../model/model-index.ts';
 
 /** The reference: a stable comparison sort on (namespace, user). */
 const byNamespaceThenUser = (grants: readonly GrantModel[]) =>
@@ -78,5 +79,25 @@ describe('the model orders grants by namespace, then user, stably', () => {
     const before = [...grants];
     finalizeModel(modelWith(grants));
     expect(grants).toEqual(before);
+  });
+});
+
+describe("a namespace's grants", () => {
+  it('are the model\'s grants there, in model order, whether or not the list is sorted', () => {
+    for (const [seed, count, keys] of [
+      [7, 3_000, 30],
+      [8, 500, 2],
+      [9, 1, 1],
+    ] as const) {
+      const declared = modelWith(generatedGrants(seed, count, keys)); // declaration order: namespaces met again
+      const sorted = finalizeModel(modelWith(generatedGrants(seed, count, keys)));
+      for (const model of [declared, sorted]) {
+        const names = new Set(model.grants.map((g) => g.namespace));
+        for (const ns of [...names, 'undeclared'])
+          expect(grantsIn(model, ns).map((g) => g.source)).toEqual(
+            model.grants.filter((g) => g.namespace === ns).map((g) => g.source),
+          );
+      }
+    }
   });
 });
