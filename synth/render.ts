@@ -120,6 +120,14 @@ class Bindings {
     entry.subjects.add(subject);
   }
 
+  /** `add` for each of `subjects`, the binding looked up once. */
+  addEach(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: readonly Subject[]): void {
+    if (!subjects.length) return;
+    this.add(namespace, roleKind, roleName, subjects[0]!);
+    const bound = this.lastRoles!.get(roleName)!.subjects;
+    for (const s of subjects) bound.add(s);
+  }
+
   in(namespace: string) {
     return this.byNamespace.get(namespace) ?? new Map();
   }
@@ -297,19 +305,20 @@ function collectBindings(
     }
   }
 
-  const addAll = grantableLevels();
+  const admins: Subject[] = [];
+  const addingAll: Subject[] = [];
   for (const u of model.users) {
     if (u.status !== 'active') continue;
-    if (u.admin) {
-      // Admins hold full access everywhere, the system namespace included.
-      const subject = subjects.user(u.key);
-      for (const ns of [...namespaces, model.systemNamespace])
-        bindings.add(ns, 'ClusterRole', catalogRole('w:full'), subject);
-    } else if (u.addAll && !u.removeAll) {
-      const subject = subjects.user(u.key);
-      for (const ns of namespaces) for (const l of addAll) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
-    }
+    if (u.admin) admins.push(subjects.user(u.key));
+    else if (u.addAll && !u.removeAll) addingAll.push(subjects.user(u.key));
   }
+  // Namespace by namespace, each binding looked up once for all of them (bindings sort their
+  // subjects): 100 admins in 10,000 namespaces are a million subjects at size XL.
+  // Admins hold full access everywhere, the system namespace included.
+  for (const ns of [...namespaces, model.systemNamespace])
+    bindings.addEach(ns, 'ClusterRole', catalogRole('w:full'), admins);
+  const addAll = grantableLevels();
+  for (const ns of namespaces) for (const l of addAll) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
 
   for (const t of liveTokens(model, today)) {
     const subject = subjects.serviceAccount(model.systemNamespace, tokenAccountName(t.id, t.rotation));
