@@ -1,7 +1,7 @@
 import type { PolicyRule } from '../model/catalog.ts';
 import { DeclarationError, assertDate, declaredSource } from './props.ts';
-import { sourceText, type Source } from '../model/findings.ts';
-import { NO_ITEMS } from '../model/model.ts';
+import { sourceText, specSource, type Source } from '../model/findings.ts';
+import { type GrantModel, NO_ITEMS } from '../model/model.ts';
 
 export interface GrantProps {
   /** Email of the user (a User's `email`). */
@@ -52,9 +52,7 @@ export class Grant {
     this.roles = props.roles ?? NO_ITEMS;
     this.customRoles = props.customRoles ?? NO_ITEMS;
     this.rules = props.rules ?? NO_ITEMS;
-    if (!this.levels.length && !this.roles.length && !this.customRoles.length && !this.rules.length) {
-      throw new DeclarationError(sourceText(this.source), 'a grant needs at least one level, role or custom rule');
-    }
+    assertSomeAccess(this);
     if (props.expires !== undefined) this.until(props.expires);
   }
 
@@ -74,4 +72,42 @@ export class Grant {
     this._expires = date;
     return this;
   }
+}
+
+type GrantFields = Pick<Grant, 'user' | 'namespace' | 'levels' | 'roles' | 'customRoles' | 'rules' | 'source' | 'expires'>;
+
+function assertSomeAccess(g: Omit<GrantFields, 'expires'>): void {
+  if (!g.levels.length && !g.roles.length && !g.customRoles.length && !g.rules.length)
+    throw new DeclarationError(sourceText(g.source), 'a grant needs at least one level, role or custom rule');
+}
+
+/** A grant as the model holds it (the user's email lower-cased). */
+export function grantModelOf(g: GrantFields): GrantModel {
+  const { namespace, levels, roles, customRoles, rules, expires, source } = g;
+  const user = g.user.toLowerCase();
+  // Two literals, not a spread of a conditional one: 100,000s of grants at size L.
+  return expires !== undefined
+    ? { user, namespace, levels, roles, customRoles, rules, expires, source }
+    : { user, namespace, levels, roles, customRoles, rules, source };
+}
+
+/**
+ * A spec's grant, checked as a Grant checks its props, straight into the model's form: a spec
+ * declares 100,000s of grants, and a Grant object of each (with its path) cost memory and time
+ * that only a declaration's code reads (Organization.grants makes them when asked).
+ */
+export function specGrantModel(props: GrantProps & { readonly source: string }): GrantModel {
+  const fields = {
+    user: props.user,
+    namespace: props.namespace,
+    levels: props.levels ?? NO_ITEMS,
+    roles: props.roles ?? NO_ITEMS,
+    customRoles: props.customRoles ?? NO_ITEMS,
+    rules: props.rules ?? NO_ITEMS,
+    expires: props.expires,
+    source: specSource(props.source),
+  };
+  assertSomeAccess(fields);
+  if (fields.expires !== undefined) assertDate(fields, 'expires', fields.expires);
+  return grantModelOf(fields);
 }

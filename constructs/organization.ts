@@ -4,7 +4,7 @@ import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace
 import { AccessRole, CustomRole } from './access-role.ts';
 import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import { Grant, type GrantProps } from './grant.ts';
+import { Grant, grantModelOf, specGrantModel, type GrantProps } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import {
   finalizeModel,
@@ -12,6 +12,7 @@ import {
   resolveToday,
   systemNamespaceOf,
   type ArgoCdSource,
+  type GrantModel,
   type OrgModel,
 } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
@@ -163,7 +164,13 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly namespaces: Construct;
   private readonly roles: Construct;
   private readonly customRoles: Construct;
-  private readonly grantList: Grant[] = [];
+  /**
+   * Every grant in declaration order: a Grant when declared in code, the model's record when loaded
+   * from a spec (a Grant of it is made when `grants` is read).
+   */
+  private readonly grantList: (Grant | GrantModel)[] = [];
+  /** A spec grant's user as declared, where it is not the model's lower-cased email. */
+  private readonly declaredUsers = new Map<number, string>();
   /**
    * Which of its user's grants in its namespace each grant is (1, 2, ...), for the first
    * `grantOrdinals.length` grants: counted only when a path is read (a spec's grants are known by
@@ -217,6 +224,7 @@ export class Organization extends Construct implements OrganizationLike {
     const scopeApi: OrgScope = {
       orgName: this.orgName,
       addGrant: (p) => this.addGrant(p),
+      addSpecGrant: (p) => this.addSpecGrant(p),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
     };
@@ -298,16 +306,31 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Grants are declared through `Namespace.grant`; spec loading reaches this through OrgScope. */
   private addGrant(props: GrantProps): Grant {
-    // The nth grant of a user in a namespace is `<user> → <namespace>#n`; the path is written only when read.
-    const { user, namespace } = props;
-    const index = this.grantList.length;
-    const grant = new Grant(() => {
+    const grant = new Grant(this.grantPath(this.grantList.length, props.user, props.namespace), props);
+    this.grantList.push(grant);
+    return grant;
+  }
+
+  /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
+  private addSpecGrant(props: GrantProps & { readonly source: string }): void {
+    const grant = specGrantModel(props);
+    if (grant.user !== props.user) this.declaredUsers.set(this.grantList.length, props.user);
+    this.grantList.push(grant);
+  }
+
+  /** The nth grant of a user in a namespace is `<user> → <namespace>#n`; the path is written only when read. */
+  private grantPath(index: number, user: string, namespace: string): () => string {
+    return () => {
       const n = this.grantOrdinal(index, user, namespace);
       const id = `${user} → ${namespace}`.replace(/\//g, '∕');
       return `${this.node.path}/grants/${n === 1 ? id : `${id}#${n}`}`;
-    }, props);
-    this.grantList.push(grant);
-    return grant;
+    };
+  }
+
+  /** The user of the grant at `index`, as declared. */
+  private declaredUser(index: number): string {
+    const g = this.grantList[index]!;
+    return g instanceof Grant ? g.user : (this.declaredUsers.get(index) ?? g.user);
   }
 
   /** The ordinal of the grant at `index` (of `user` in `namespace`), counting the grants before it once. */
@@ -321,8 +344,8 @@ export class Organization extends Construct implements OrganizationLike {
     };
     const ordinals = this.grantOrdinals;
     while (ordinals.length < Math.min(index, this.grantList.length)) {
-      const g = this.grantList[ordinals.length]!;
-      ordinals.push(count(g.user, g.namespace));
+      const i = ordinals.length;
+      ordinals.push(count(this.declaredUser(i), this.grantList[i]!.namespace));
     }
     if (index < ordinals.length) return ordinals[index]!;
     // The grant being constructed (its path is read in its constructor): after every grant counted.
@@ -331,7 +354,24 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Every grant declared, in declaration order. */
   public get grants(): readonly Grant[] {
-    return [...this.grantList];
+    return this.grantList.map((g, i) => {
+      if (g instanceof Grant) return g;
+      // A spec's grant, made a Grant for the code that asks (and kept as one: `until` may change it).
+      const { namespace, levels, roles, customRoles, rules, expires, source } = g;
+      const user = this.declaredUser(i);
+      const grant = new Grant(this.grantPath(i, user, namespace), {
+        user,
+        namespace,
+        levels,
+        roles,
+        customRoles,
+        rules,
+        expires,
+        source: sourceText(source),
+      });
+      this.grantList[i] = grant;
+      return grant;
+    });
   }
 
   private addRole(name: string, levels: readonly string[], source: string): AccessRole {
@@ -391,14 +431,8 @@ export class Organization extends Construct implements OrganizationLike {
         rules: r.rules,
         source: r.source,
       })),
-      // Two literals, not a spread of a conditional one: 100,000s of grants at size L.
-      grants: this.grantList.map((g) => {
-        const { namespace, levels, roles, customRoles, rules, expires, source } = g;
-        const user = g.user.toLowerCase();
-        return expires !== undefined
-          ? { user, namespace, levels, roles, customRoles, rules, expires, source }
-          : { user, namespace, levels, roles, customRoles, rules, source };
-      }),
+      // A spec's grants are the model's records already.
+      grants: this.grantList.map((g) => (g instanceof Grant ? grantModelOf(g) : g)),
       tokens: kids(this.tokens, AccessToken).map((t) => ({
         id: t.tokenId,
         ...(t.displayName !== undefined ? { name: t.displayName } : {}),

@@ -435,7 +435,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
   spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, `spec.roles[${i}]`));
   spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
   spec.grants?.forEach((g, i) =>
-    scope.addGrant({
+    scope.addSpecGrant({
       user: g.user,
       namespace: g.namespace,
       levels: g.levels,

@@ -110,6 +110,52 @@ describe('a grant\'s construct path', () => {
   });
 });
 
+describe("a spec's grants", () => {
+  const specWith = (grants: unknown[]) => ({
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
+    spec: {
+      owner: 'alice@acme.io',
+      users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
+      namespaces: [{ name: 'web' }],
+      grants,
+    },
+  });
+  const load = (grants: unknown[], options: { schema?: boolean } = {}) =>
+    Organization.fromSpec(new App(), specWith(grants) as never, { today: TODAY, ...options });
+
+  it('are Grants to the code that asks: user as declared, spec path, expiry, and until() counts', () => {
+    const org = load([
+      { user: 'Bob@Acme.io', namespace: 'web', levels: ['r:pods'], expires: '2027-01-31' },
+      { user: 'bob@acme.io', namespace: 'web', role: undefined, levels: ['r:services'] },
+    ]);
+    expect(org.toModel().grants.map((g) => [g.user, g.expires])).toEqual([
+      ['bob@acme.io', '2027-01-31'],
+      ['bob@acme.io', undefined],
+    ]);
+    const [first, second] = org.grants;
+    expect(first!.user).toBe('Bob@Acme.io');
+    expect(first!.expires).toBe('2027-01-31');
+    expect(first!.source).toEqual({ spec: 'spec.grants[0]' });
+    // Ordinals count users as declared: Bob@Acme.io and bob@acme.io are two names here.
+    expect([first!.path, second!.path]).toEqual(['acme/grants/Bob@Acme.io → web', 'acme/grants/bob@acme.io → web']);
+    second!.until('2026-12-31');
+    expect(org.toModel().grants.map((g) => g.expires)).toEqual(['2027-01-31', '2026-12-31']);
+    expect(org.grants[1]).toBe(second); // made once
+  });
+
+  it('are checked as a Grant checks its props, naming the spec path', () => {
+    // The schema refuses both first; without it (a recovered organization), the grant's own checks do.
+    expect(() => load([{ user: 'bob@acme.io', namespace: 'web', levels: [] }], { schema: false })).toThrow(
+      /^spec\.grants\[0\]: a grant needs at least one level, role or custom rule$/,
+    );
+    expect(() =>
+      load([{ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods'], expires: '2027-02-30' }], { schema: false }),
+    ).toThrow(/^spec\.grants\[0\]: "2027-02-30" is not a date \(expected YYYY-MM-DD\)$/);
+  });
+});
+
 describe('the typed public API', () => {
   it('leaves out what only the spec loader and the constructs use', () => {
     // Grants go through Namespace.grant, roles through role()/customRole(): these are internal.
