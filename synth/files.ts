@@ -11,7 +11,7 @@ import {
   type Placed,
   type RenderedFile,
 } from './render.ts';
-import { toYamlStream } from './yaml.ts';
+import { type DocumentTexts, toYamlStream } from './yaml.ts';
 
 export interface OutputFile {
   readonly path: string;
@@ -20,8 +20,18 @@ export interface OutputFile {
 
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
   const header = headerOf(declaredIn);
-  // Clusters share objects, and placement measured some: each is written once.
-  return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, WRITTEN_DOCUMENTS) }));
+  // Each object is written once: placement measured some (their texts are kept), and clusters
+  // share objects (kept while this runs). Other texts are not kept past their file: keeping every
+  // document's text held the output twice (190 MB more at size XL), and the GC copied it.
+  const seen = new Set<object>();
+  const shared = new Set<object>();
+  for (const f of files) for (const o of f.objects) (seen.has(o) ? shared : seen).add(o);
+  const sharedTexts = new Map<object, string>();
+  const texts: DocumentTexts = {
+    get: (o) => WRITTEN_DOCUMENTS.get(o) ?? sharedTexts.get(o),
+    set: (o, text) => shared.has(o) && sharedTexts.set(o, text),
+  };
+  return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, texts) }));
 }
 
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */

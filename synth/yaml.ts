@@ -148,6 +148,12 @@ export function toYamlDocument(obj: Record<string, unknown>): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Where documents' texts are kept by object (a WeakMap, or what a writer keeps for a while). */
+export interface DocumentTexts {
+  get(o: object): string | undefined;
+  set(o: object, text: string): unknown;
+}
+
 /**
  * A multi-document YAML file: an optional comment header, then documents separated by `---`.
  * `cache` remembers each object's text: the same object in several files is written once.
@@ -155,7 +161,7 @@ export function toYamlDocument(obj: Record<string, unknown>): string {
 export function toYamlStream(
   docs: readonly Record<string, unknown>[],
   header?: string,
-  cache?: WeakMap<object, string>,
+  cache?: DocumentTexts,
 ): string {
   const head = header
     ? `${header
@@ -169,7 +175,7 @@ export function toYamlStream(
 }
 
 /** One document of a stream, its `---` line first, from `cache` when it was written before. */
-export function streamDocument(d: Record<string, unknown>, cache?: WeakMap<object, string>): string {
+export function streamDocument(d: Record<string, unknown>, cache?: DocumentTexts): string {
   let text = cache?.get(d);
   if (text === undefined) {
     text = `---\n${toYamlDocument(d)}`;
