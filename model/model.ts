@@ -227,9 +227,9 @@ export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
  * Freezes the model, its lists and every entry. Inner arrays (levels, rules) stay as declared and
  * are readonly by type: freezing 500,000 small arrays cost more than a third of `orgctl check`.
  */
-export function freezeModel(m: OrgModel): OrgModel {
+export function freezeModel(m: OrgModel, options: { readonly grantsFrozen?: boolean } = {}): OrgModel {
   for (const list of [m.users, m.namespaces, m.roles, m.customRoles, m.grants, m.tokens, m.invites, m.clusters]) {
-    for (const entry of list) Object.freeze(entry);
+    if (!(options.grantsFrozen && list === m.grants)) for (const entry of list) Object.freeze(entry);
     Object.freeze(list);
   }
   return Object.freeze(m);
@@ -291,15 +291,21 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
 
 /** Sorts every list (declaration order never changes output) and freezes the result. */
 export function finalizeModel(m: OrgModel): OrgModel {
-  return freezeModel({
-    ...m,
-    clusters: [...m.clusters],
-    users: sortBy(m.users, (u) => u.key),
-    namespaces: sortBy(m.namespaces, (n) => n.name),
-    roles: sortBy(m.roles, (r) => r.name),
-    customRoles: sortBy(m.customRoles, (r) => r.name),
-    grants: sortGrants(m.grants),
-    tokens: sortBy(m.tokens, (t) => t.id),
-    invites: sortBy(m.invites, (i) => i.key),
-  });
+  // Grants frozen in declaration order, the order they sit in memory: frozen once sorted, each was
+  // a cache miss (94 ms of synth at size XL).
+  for (const g of m.grants) Object.freeze(g);
+  return freezeModel(
+    {
+      ...m,
+      clusters: [...m.clusters],
+      users: sortBy(m.users, (u) => u.key),
+      namespaces: sortBy(m.namespaces, (n) => n.name),
+      roles: sortBy(m.roles, (r) => r.name),
+      customRoles: sortBy(m.customRoles, (r) => r.name),
+      grants: sortGrants(m.grants),
+      tokens: sortBy(m.tokens, (t) => t.id),
+      invites: sortBy(m.invites, (i) => i.key),
+    },
+    { grantsFrozen: true },
+  );
 }

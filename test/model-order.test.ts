@@ -69,6 +69,7 @@ describe('the model orders grants by namespace, then user, stably', () => {
       const grants = generatedGrants(seed, count, keys);
       const sorted = finalizeModel(modelWith(grants)).grants;
       expect(sorted).toHaveLength(grants.length);
+      expect(sorted.every((g) => Object.isFrozen(g)) && Object.isFrozen(sorted)).toBe(true);
       // The same objects in the same order: ties (one user, one namespace) keep declaration order.
       expect(sorted.map((g) => g.source)).toEqual(byNamespaceThenUser(grants).map((g) => g.source));
     });
