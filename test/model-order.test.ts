@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../constructs/generate.ts';
-import { finalizeModel, type GrantModel, type OrgModel } from '../model/model.ts';
+import { finalizeModel, type GrantModel, grantsInMemoryOrder, type OrgModel } from '../model/model.ts';
 import { grantsIn } from '../model/model-index.ts';
 
 /** The reference: a stable comparison sort on (namespace, user). */
@@ -74,6 +74,18 @@ describe('the model orders grants by namespace, then user, stably', () => {
       expect(sorted.map((g) => g.source)).toEqual(byNamespaceThenUser(grants).map((g) => g.source));
     });
   }
+
+  it('keeps the declaration order for walks whose order does not matter', () => {
+    const grants = generatedGrants(10, 1_000, 20);
+    const model = finalizeModel(modelWith(grants));
+    const declared = grantsInMemoryOrder(model);
+    expect(declared).toHaveLength(grants.length);
+    declared.forEach((g, i) => expect(g).toBe(grants[i]));
+    expect(declared).not.toEqual(model.grants); // sorted differs here
+    // A model finalizeModel did not make (the explain index's) is walked in its own order.
+    const other = { ...model, grants: [...model.grants] };
+    expect(grantsInMemoryOrder(other)).toBe(other.grants);
+  });
 
   it('leaves the declared list as it was', () => {
     const grants = generatedGrants(6, 300, 10);

@@ -1,5 +1,5 @@
 /** The organization rules, run over the model as `node.addValidation` and by `orgctl check`. */
-import type { OrgModel } from '../../model/model.ts';
+import { grantsInMemoryOrder, type OrgModel } from '../../model/model.ts';
 import { compareFindings, formatFinding, type Finding } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import { duplicateName } from './duplicate-name.ts';
@@ -60,7 +60,8 @@ export const ORG_RULES: readonly OrgRule[] = [...MODEL_RULES, ...OUTPUT_RULES];
 export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly OrgRule[] = ORG_RULES): Finding[] {
   const out: Finding[] = [];
   const judges = rules.flatMap((r) => (r.grant ? [r.grant(model, ctx, out)] : []));
-  if (judges.length) for (const g of model.grants) for (const judge of judges) judge(g);
+  // In declaration order, the order the grants sit in memory: findings are sorted at the end.
+  if (judges.length) for (const g of grantsInMemoryOrder(model)) for (const judge of judges) judge(g);
   for (const r of rules) for (const f of r.check(model, ctx)) out.push(f);
   return out.sort(compareFindings);
 }
