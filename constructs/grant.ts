@@ -74,7 +74,10 @@ export class Grant {
   }
 }
 
-type GrantFields = Pick<Grant, 'user' | 'namespace' | 'levels' | 'roles' | 'customRoles' | 'rules' | 'source' | 'expires'>;
+type GrantFields = Pick<
+  Grant,
+  'user' | 'namespace' | 'levels' | 'roles' | 'customRoles' | 'rules' | 'source' | 'expires'
+>;
 
 function assertSomeAccess(g: Omit<GrantFields, 'expires'>): void {
   if (!g.levels.length && !g.roles.length && !g.customRoles.length && !g.rules.length)

@@ -158,11 +158,7 @@ export interface DocumentTexts {
  * A multi-document YAML file: an optional comment header, then documents separated by `---`.
  * `cache` remembers each object's text: the same object in several files is written once.
  */
-export function toYamlStream(
-  docs: readonly Record<string, unknown>[],
-  header?: string,
-  cache?: DocumentTexts,
-): string {
+export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string, cache?: DocumentTexts): string {
   const head = header
     ? `${header
         .split('\n')

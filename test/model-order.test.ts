@@ -96,7 +96,7 @@ describe('the model orders grants by namespace, then user, stably', () => {
 });
 
 describe("a namespace's grants", () => {
-  it('are the model\'s grants there, in model order, whether or not the list is sorted', () => {
+  it("are the model's grants there, in model order, whether or not the list is sorted", () => {
     for (const [seed, count, keys] of [
       [7, 3_000, 30],
       [8, 500, 2],

@@ -54,8 +54,8 @@ describe('Organization', () => {
   });
 });
 
-describe('a grant\'s construct path', () => {
-  it('numbers a user\'s grants in one namespace in declaration order (#2, #3), whichever is read first', () => {
+describe("a grant's construct path", () => {
+  it("numbers a user's grants in one namespace in declaration order (#2, #3), whichever is read first", () => {
     const expected = [
       'acme/grants/bob@acme.io → web',
       'acme/grants/bob@acme.io → api',
