@@ -124,11 +124,43 @@ function removeLock(lock: string): void {
   rmSync(gone, { recursive: true, force: true });
 }
 
+/** The pid in a lock folder; 0 when there is no lock (or no pid in it yet). */
+function lockHolder(lock: string): number {
+  try {
+    return Number(readFileSync(join(lock, 'pid'), 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Removes the lock of `pid`, a writer that is gone, if it still holds it. Waiters take a dead
+ * writer's lock over one at a time (a claim folder per dead pid, made atomically by mkdir), and
+ * look again under the claim: two waiters who both saw the dead lock would otherwise both remove
+ * "it", the second one removing the lock the first had just taken, and both would write.
+ */
+function takeOver(lock: string, pid: number): void {
+  const claim = `${lock}-takeover-${pid}`;
+  try {
+    mkdirSync(claim);
+  } catch {
+    return; // another waiter is taking it over
+  }
+  try {
+    // Only a claim holder removes a dead writer's lock, and the dead writer never will: what this
+    // reads stays until the removal.
+    if (lockHolder(lock) === pid) removeLock(lock);
+  } finally {
+    rmSync(claim, { recursive: true, force: true });
+  }
+}
+
 /**
  * One writer at a time per output folder: a lock folder (mkdir is atomic) holding the writer's
- * pid. A lock whose process is gone (killed) is taken over; a live one is waited for.
+ * pid. A lock whose process is gone (killed) is taken over; a live one is waited for. Returns the
+ * release.
  */
-function lockOutput(dir: string): () => void {
+export function lockOutput(dir: string): () => void {
   const lock = join(dirname(dir), `.${basename(dir)}.lock`);
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
@@ -145,14 +177,9 @@ function lockOutput(dir: string): () => void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
     }
-    let pid = 0;
-    try {
-      pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-    } catch {
-      // Gone between our rename and this read: try again.
-    }
+    const pid = lockHolder(lock); // 0: gone between our rename and this read: try again
     if (pid && !alive(pid)) {
-      removeLock(lock);
+      takeOver(lock, pid);
       continue;
     }
     if (Date.now() > deadline)

@@ -98,6 +98,31 @@ describe('all or nothing', () => {
     expect(readdirSync(parent)).toEqual(['dist']); // no lock, temporary or old folder left
   }, 60_000);
 
+  it('writers taking over dead locks at once: never two holding the lock, no claim left behind', async () => {
+    // Two waiters who both saw a killed writer's lock both removed "it": the second removed the lock
+    // the first had just taken, and both wrote. With a pause of up to 0.5 ms injected before the
+    // removal (a waiter preempted), this failed 3 runs of 3 before takeovers were claimed per dead pid.
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    const writer = join(ROOT, 'test/fixtures/output-writer.ts');
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(
+        (name) =>
+          new Promise<{ failed: number; first: string[] }>((done, fail) => {
+            const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, '300', '--plant-dead-locks'], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let text = '';
+            p.stdout.on('data', (d) => (text += d));
+            p.on('exit', () => (text ? done(JSON.parse(text)) : fail(new Error(`writer ${name} printed nothing`))));
+          }),
+      ),
+    );
+    expect(results).toEqual(Array(4).fill({ failed: 0, first: [] }));
+    // The last dead lock planted may be there; no claim, holder mark or temporary folder.
+    expect(readdirSync(parent).filter((n) => n !== '.dist.lock')).toEqual([]);
+  }, 60_000);
+
   it('an output folder that cannot be written gives a clear error and keeps what was there', async () => {
     const parent = tempDir();
     writeFileSync(join(parent, 'not-a-folder'), 'x');
