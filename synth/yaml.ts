@@ -40,6 +40,14 @@ const NOT_WRITTEN_RAW = new RegExp(
   `[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
 );
 
+/**
+ * Strings as written, by string: objects repeat the same few values (kinds, labels, sync waves:
+ * `"4"` 20,000 times at size L). Bounded, as KEY_TEXT is: names, each written once, are not kept
+ * once it is full.
+ */
+const SCALAR_TEXT = new Map<string, string>();
+const SCALAR_TEXT_MAX = 4096;
+
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -48,8 +56,12 @@ export function scalar(value: unknown): string {
     return String(value);
   }
   if (typeof value !== 'string') throw new Error(`cannot write a ${typeof value} as a YAML scalar`);
-  if (PLAIN.test(value) && !RESERVED.has(value.toLowerCase()) && !value.endsWith(':')) return value;
-  return quote(value);
+  let text = SCALAR_TEXT.get(value);
+  if (text === undefined) {
+    text = PLAIN.test(value) && !RESERVED.has(value.toLowerCase()) && !value.endsWith(':') ? value : quote(value);
+    if (SCALAR_TEXT.size < SCALAR_TEXT_MAX && value.length <= 64) SCALAR_TEXT.set(value, text);
+  }
+  return text;
 }
 
 // Block literal only for text without control characters or leading/trailing-space traps.
@@ -82,7 +94,12 @@ function keyText(key: string): string {
 }
 
 const isCollection = (v: unknown): v is object => typeof v === 'object' && v !== null;
-const isEmpty = (v: object): boolean => (Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0);
+/** Whether a list or mapping is empty (without listing a mapping's keys: asked of every mapping written). */
+function isEmpty(v: object): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
+  return true;
+}
 
 function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], firstPrefix?: string): void {
   let first = true;
@@ -127,6 +144,12 @@ function writeFrozenItem(item: Record<string, unknown>, pad: string, out: string
 // Sequences sit at their key's indentation (kubectl style): `- ` then the item.
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
+    // A shared frozen item written before at this indentation (a subject in a person's every binding).
+    const known = isCollection(item) && Object.isFrozen(item) ? FROZEN_ITEMS.get(item) : undefined;
+    if (known?.pad === pad) {
+      out.push(known.text);
+      continue;
+    }
     if (isCollection(item) && !isEmpty(item)) {
       if (Array.isArray(item)) {
         out.push(`${pad}-`);
