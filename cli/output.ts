@@ -14,6 +14,8 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -124,41 +126,73 @@ function removeLock(lock: string): void {
   rmSync(gone, { recursive: true, force: true });
 }
 
-/** The pid in a lock folder; 0 when there is no lock (or no pid in it yet). */
-function lockHolder(lock: string): number {
+/** A lock folder as seen: its holder's pid and the folder's inode (which lock it is); undefined when none is there whole. */
+function lockSeen(lock: string): { readonly pid: number; readonly ino: number } | undefined {
   try {
-    return Number(readFileSync(join(lock, 'pid'), 'utf8')) || 0;
+    const ino = statSync(lock).ino;
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8')) || 0;
+    // Read from one folder: not replaced between the two looks.
+    return pid && statSync(lock).ino === ino ? { pid, ino } : undefined;
   } catch {
-    return 0;
+    return undefined; // gone between our rename and this read
   }
 }
 
 /**
- * Removes the lock of `pid`, a writer that is gone, if it still holds it. Waiters take a dead
- * writer's lock over one at a time (a claim folder per dead pid, made atomically by mkdir), and
- * look again under the claim: two waiters who both saw the dead lock would otherwise both remove
- * "it", the second one removing the lock the first had just taken, and both would write.
+ * How long a taken-over lock is kept under its tombstone name: longer than any waiter takes
+ * between seeing a dead lock and acting on it.
  */
-function takeOver(lock: string, pid: number): void {
-  const claim = `${lock}-takeover-${pid}`;
+const TOMBSTONE_MS = 60_000;
+const tombstoneOf = (lock: string, ino: number): string => `${lock}-dead-${ino}`;
+
+/**
+ * Takes over the lock of a writer that is gone, seen as `seen`: renamed to a tombstone named after
+ * the lock folder's inode, and left there a minute. Two waiters who both saw the dead lock cannot
+ * then both act on it: the second one's rename finds the tombstone's name taken and fails, where
+ * removing the dead lock let it remove the lock the first had just taken, and both wrote. No claim
+ * to clean up: a waiter killed at any moment leaves a lock, a tombstone, or both. Returns whether
+ * the dead lock was moved.
+ */
+function takeOver(lock: string, seen: { readonly pid: number; readonly ino: number }): boolean {
+  const tombstone = tombstoneOf(lock, seen.ino);
   try {
-    mkdirSync(claim);
+    renameSync(lock, tombstone);
   } catch {
-    return; // another waiter is taking it over
+    return false; // taken over already (its tombstone holds the name), or gone
+  }
+  // The lock moved is the one seen, unless that one went some other way (a person removed it) and
+  // another lock was taken since: that one goes back.
+  if (lockSeen(tombstone)?.ino === seen.ino) {
+    const now = new Date();
+    utimesSync(tombstone, now, now); // its age counts from now (the lock's own time is when it was taken)
+    return true;
   }
   try {
-    // Only a claim holder removes a dead writer's lock, and the dead writer never will: what this
-    // reads stays until the removal.
-    if (lockHolder(lock) === pid) removeLock(lock);
-  } finally {
-    rmSync(claim, { recursive: true, force: true });
+    renameSync(tombstone, lock);
+  } catch {
+    // the lock was taken again meanwhile; this tombstone goes with the others
+  }
+  return false;
+}
+
+/** Removes tombstones of taken-over locks older than TOMBSTONE_MS (the lock is held: no one else moves them). */
+function removeOldTombstones(lock: string): void {
+  const parent = dirname(lock);
+  const prefix = `${basename(lock)}-dead-`;
+  for (const name of readdirSync(parent).filter((n) => n.startsWith(prefix))) {
+    const path = join(parent, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > TOMBSTONE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // already gone
+    }
   }
 }
 
 /**
  * One writer at a time per output folder: a lock folder (mkdir is atomic) holding the writer's
- * pid. A lock whose process is gone (killed) is taken over; a live one is waited for. Returns the
- * release.
+ * pid. A lock whose process is gone (killed) is taken over (takeOver); a live one is waited for.
+ * Returns the release.
  */
 export function lockOutput(dir: string): () => void {
   const lock = join(dirname(dir), `.${basename(dir)}.lock`);
@@ -171,20 +205,19 @@ export function lockOutput(dir: string): () => void {
     writeFileSync(join(mine, 'pid'), String(process.pid));
     try {
       renameSync(mine, lock);
+      removeOldTombstones(lock);
       return () => removeLock(lock);
     } catch (e) {
       rmSync(mine, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
     }
-    const pid = lockHolder(lock); // 0: gone between our rename and this read: try again
-    if (pid && !alive(pid)) {
-      takeOver(lock, pid);
-      continue;
-    }
+    // Undefined: released between our rename and this read (or not a lock orgctl made): wait.
+    const seen = lockSeen(lock);
+    if (seen && !alive(seen.pid) && takeOver(lock, seen)) continue;
     if (Date.now() > deadline)
       throw new OutputError(
-        `another orgctl synth (pid ${pid || '?'}) is writing ${dir}; remove ${lock} if it is not running`,
+        `another orgctl synth (pid ${seen?.pid ?? '?'}) is writing ${dir}; remove ${lock} if it is not running`,
       );
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
