@@ -17,7 +17,7 @@ import {
 import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
-import { grantsIn, indexOf } from '../model/model-index.ts';
+import { grantsOfUserIn, indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
 import { bootstrapNote, isBootstrapBinding } from './bootstrap.ts';
@@ -89,8 +89,7 @@ export function declarations(
     const u = index.users.get(who.email)!;
     if (u.admin && level === 'w:full') out.push({ what: 'admin: true', source: sourceText(u.source) });
     if (u.addAll && level) out.push({ what: 'Add All', source: sourceText(u.source) });
-    for (const g of grantsIn(model, ns)) {
-      if (g.user !== who.email) continue;
+    for (const g of grantsOfUserIn(model, ns, who.email)) {
       if (level && g.levels.includes(level))
         out.push({ what: `grant of ${level}${g.expires ? `, until ${g.expires}` : ''}`, source: sourceText(g.source) });
       for (const r of g.roles)

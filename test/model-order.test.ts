@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../constructs/generate.ts';
 import { finalizeModel, type GrantModel, grantsInMemoryOrder, type OrgModel } from '../model/model.ts';
-import { grantsIn } from '../model/model-index.ts';
+import { grantsIn, grantsOfUserIn } from '../model/model-index.ts';
 
 /** The reference: a stable comparison sort on (namespace, user). */
 const byNamespaceThenUser = (grants: readonly GrantModel[]) =>
@@ -106,10 +106,16 @@ describe("a namespace's grants", () => {
       const sorted = finalizeModel(modelWith(generatedGrants(seed, count, keys)));
       for (const model of [declared, sorted]) {
         const names = new Set(model.grants.map((g) => g.namespace));
-        for (const ns of [...names, 'undeclared'])
+        for (const ns of [...names, 'undeclared']) {
           expect(grantsIn(model, ns).map((g) => g.source)).toEqual(
             model.grants.filter((g) => g.namespace === ns).map((g) => g.source),
           );
+          // And one user's there (a binary search when they are in user order).
+          for (const user of [...new Set(model.grants.map((g) => g.user)), 'nobody', ''])
+            expect(grantsOfUserIn(model, ns, user).map((g) => g.source)).toEqual(
+              model.grants.filter((g) => g.namespace === ns && g.user === user).map((g) => g.source),
+            );
+        }
       }
     }
   });
