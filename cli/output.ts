@@ -164,7 +164,11 @@ function takeOver(lock: string, seen: { readonly pid: number; readonly ino: numb
   // another lock was taken since: that one goes back.
   if (lockSeen(tombstone)?.ino === seen.ino) {
     const now = new Date();
-    utimesSync(tombstone, now, now); // its age counts from now (the lock's own time is when it was taken)
+    try {
+      utimesSync(tombstone, now, now); // its age counts from now (the lock's own time is when it was taken)
+    } catch {
+      // not ours to touch: it is removed a minute after the dead writer took it, which is past
+    }
     return true;
   }
   try {
