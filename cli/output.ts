@@ -167,7 +167,7 @@ function takeOver(lock: string, seen: { readonly pid: number; readonly ino: numb
     try {
       utimesSync(tombstone, now, now); // its age counts from now (the lock's own time is when it was taken)
     } catch {
-      // not ours to touch: it is removed a minute after the dead writer took it, which is past
+      // its time stays the dead lock's (likely over a minute ago): the next writer removes it
     }
     return true;
   }
