@@ -169,6 +169,25 @@ class Subjects {
 }
 
 // Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
+/**
+ * The labels of every object of an organization, and the annotations of every object of a kind
+ * that has no others: one frozen object each, shared (the YAML writer keeps their text; metadata
+ * is copied, never changed, where it is extended).
+ */
+const SHARED_LABELS = new Map<string, Readonly<Record<string, string>>>();
+const SHARED_ANNOTATIONS = new Map<string, Readonly<Record<string, string>>>();
+const sharedLabels = (org: string) => {
+  let labels = SHARED_LABELS.get(org);
+  if (!labels) SHARED_LABELS.set(org, (labels = Object.freeze({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org })));
+  return labels;
+};
+const waveAnnotations = (kind: string) => {
+  let annotations = SHARED_ANNOTATIONS.get(kind);
+  if (!annotations)
+    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]! })));
+  return annotations;
+};
+
 export function meta(
   model: OrgModel,
   kind: string,
@@ -177,8 +196,10 @@ export function meta(
   annotations: Record<string, string> = {},
 ) {
   return {
-    annotations: { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations },
-    labels: { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name },
+    annotations: Object.keys(annotations).length
+      ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
+      : waveAnnotations(kind),
+    labels: sharedLabels(model.name),
     name,
     ...(namespace !== undefined ? { namespace } : {}),
   };

@@ -112,6 +112,7 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
     if (isCollection(v) && !isEmpty(v)) {
       out.push(key);
       if (Array.isArray(v)) writeSequence(v, pad, out);
+      else if (Object.isFrozen(v)) writeFrozenMapping(v as Record<string, unknown>, `${pad}  `, out);
       else writeMapping(v as Record<string, unknown>, `${pad}  `, out);
     } else if (isCollection(v)) {
       out.push(`${key} ${Array.isArray(v) ? '[]' : '{}'}`);
@@ -138,6 +139,25 @@ function writeFrozenItem(item: Record<string, unknown>, pad: string, out: string
   writeMapping(item, `${pad}  `, lines, `${pad}- `);
   const text = lines.join('\n');
   if (Object.values(item).every((v) => !isCollection(v))) FROZEN_ITEMS.set(item, { pad, text });
+  out.push(text);
+}
+
+/**
+ * The text of a frozen mapping of scalars at an indentation, kept: every object of an organization
+ * shares its labels and most share their annotations (one frozen object each).
+ */
+const FROZEN_MAPPINGS = new WeakMap<object, { pad: string; text: string }>();
+
+function writeFrozenMapping(obj: Record<string, unknown>, pad: string, out: string[]): void {
+  const known = FROZEN_MAPPINGS.get(obj);
+  if (known?.pad === pad) {
+    out.push(known.text);
+    return;
+  }
+  const lines: string[] = [];
+  writeMapping(obj, pad, lines);
+  const text = lines.join('\n');
+  if (Object.values(obj).every((v) => !isCollection(v))) FROZEN_MAPPINGS.set(obj, { pad, text });
   out.push(text);
 }
 

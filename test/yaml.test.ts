@@ -105,6 +105,17 @@ describe('YAML writer', () => {
     expect(toYamlDocument({ x: [person] })).toBe(`x:\n${toYamlDocument({ a: [person] }).slice(3)}`);
   });
 
+  it('writes a frozen mapping shared by many objects as an unshared copy is written, at any depth', () => {
+    const labels = Object.freeze({ 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/organization': 'acme' });
+    const nested = Object.freeze({ inner: { changing: 'a' } }); // not all scalars: never kept
+    const doc = { metadata: { labels }, spec: { template: { metadata: { labels } } }, other: labels, nested };
+    const copy = JSON.parse(JSON.stringify(doc));
+    expect(toYamlDocument(doc)).toBe(toYamlDocument(copy));
+    expect(toYamlDocument(doc)).toBe(toYamlDocument(copy)); // written again from what was kept
+    (nested.inner as { changing: string }).changing = 'b';
+    expect(parse(toYamlDocument(doc))).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
   it('joins documents with --- under a comment header', () => {
     const text = toYamlStream([{ a: 1 }, { b: 2 }], 'Generated.\nDo not edit.');
     expect(text).toBe('# Generated.\n# Do not edit.\n---\na: 1\n---\nb: 2\n');
