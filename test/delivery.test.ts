@@ -112,6 +112,31 @@ describe('schemas', () => {
     ).toEqual(['Deployment d: apps/v1/Deployment is not a kind orgctl emits']);
   });
 
+  it("a RoleBinding's subjects are checked, each shared one once, as the whole binding's schema checks them", () => {
+    const binding = (name: string, subjects: unknown) =>
+      ({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name, namespace: 'web' },
+        roleRef: { kind: 'ClusterRole', apiGroup: 'rbac.authorization.k8s.io', name: 'acme:r:pods' },
+        subjects,
+      }) as unknown as Manifest;
+    const bob = Object.freeze({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' });
+    const nameless = Object.freeze({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User' });
+    const numbered = { kind: 'User', name: 7 };
+    expect(schemaProblems([binding('a', [bob]), binding('b', [bob, bob])])).toEqual([]);
+    expect(schemaProblems([binding('a', [bob, nameless]), binding('b', [nameless]), binding('c', [numbered])])).toEqual(
+      [
+        'RoleBinding web/a: subjects[1]: data must have required property name',
+        'RoleBinding web/b: subjects[0]: data must have required property name',
+        'RoleBinding web/c: subjects[0]: data/name must be string',
+      ],
+    );
+    expect(schemaProblems([binding('d', { kind: 'User', name: 'x' })])).toEqual([
+      'RoleBinding web/d: subjects must be array',
+    ]);
+  });
+
   it("the Argo CD files validate against Argo CD's CRD schemas and say what they must", () => {
     const out = files(exampleOrg);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
