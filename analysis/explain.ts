@@ -3,7 +3,7 @@
  * made it (spec path or construct path), the synthesized binding and the role.
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
-import { tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
+import { grantsOfUserIn, tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import {
   resourceRequestOf,
   type Authorizer,
@@ -17,7 +17,7 @@ import {
 import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
-import { grantsOfUserIn, indexOf } from '../model/model-index.ts';
+import { indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
 import { bootstrapNote, isBootstrapBinding } from './bootstrap.ts';

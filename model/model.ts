@@ -224,14 +224,52 @@ export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 }
 
 /**
+ * A finalized model's grants in declaration order, by its sorted list: the order they sit in memory
+ * (declared one after another). A walk whose order does not matter (the rules judging every grant)
+ * reads them several times faster in this order than sorted: 500,000 user lookups took 124 ms in
+ * sorted order at size XL, 42 ms in this one.
+ */
+const DECLARED_ORDER = new WeakMap<readonly GrantModel[], readonly GrantModel[]>();
+
+/** The model's grants in the order they were declared when finalizeModel made it, else in the model's order. */
+export function grantsInMemoryOrder(model: OrgModel): readonly GrantModel[] {
+  return DECLARED_ORDER.get(model.grants) ?? model.grants;
+}
+
+/**
+ * One user's grants in one namespace, in model order. A finalized model's grants are sorted by
+ * namespace, then user: found there by binary search (explaining 5,000 people in a namespace of
+ * 50,000 grants reads their own grants only); in any other model, by a filter.
+ */
+export function grantsOfUserIn(model: OrgModel, namespace: string, user: string): readonly GrantModel[] {
+  const grants = model.grants;
+  if (!DECLARED_ORDER.has(grants)) return grants.filter((g) => g.namespace === namespace && g.user === user);
+  const before = (g: GrantModel) => g.namespace < namespace || (g.namespace === namespace && g.user < user);
+  let lo = 0;
+  let hi = grants.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(grants[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < grants.length && grants[end]!.namespace === namespace && grants[end]!.user === user) end++;
+  return grants.slice(lo, end);
+}
+
+/**
  * Freezes the model, its lists and every entry. Inner arrays (levels, rules) stay as declared and
  * are readonly by type: freezing 500,000 small arrays cost more than a third of `orgctl check`.
  */
-export function freezeModel(m: OrgModel, options: { readonly grantsFrozen?: boolean } = {}): OrgModel {
-  for (const list of [m.users, m.namespaces, m.roles, m.customRoles, m.grants, m.tokens, m.invites, m.clusters]) {
-    if (!(options.grantsFrozen && list === m.grants)) for (const entry of list) Object.freeze(entry);
+export function freezeModel(m: OrgModel): OrgModel {
+  for (const list of [m.users, m.namespaces, m.roles, m.customRoles, m.tokens, m.invites, m.clusters]) {
+    for (const entry of list) Object.freeze(entry);
     Object.freeze(list);
   }
+  // Grants in the order they sit in memory: frozen in sorted order, each was a cache miss (94 ms of
+  // synth at size XL).
+  for (const g of grantsInMemoryOrder(m)) Object.freeze(g);
+  Object.freeze(m.grants);
   return Object.freeze(m);
 }
 
@@ -289,38 +327,19 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
   return out;
 }
 
-/**
- * A finalized model's grants in declaration order, by its sorted list: the order they sit in memory
- * (declared one after another). A walk whose order does not matter (the rules judging every grant)
- * reads them several times faster in this order than sorted: 500,000 user lookups took 124 ms in
- * sorted order at size XL, 42 ms in this one.
- */
-const DECLARED_ORDER = new WeakMap<readonly GrantModel[], readonly GrantModel[]>();
-
-/** The model's grants in the order they were declared when finalizeModel made it, else in the model's order. */
-export function grantsInMemoryOrder(model: OrgModel): readonly GrantModel[] {
-  return DECLARED_ORDER.get(model.grants) ?? model.grants;
-}
-
 /** Sorts every list (declaration order never changes output) and freezes the result. */
 export function finalizeModel(m: OrgModel): OrgModel {
-  // Grants frozen in declaration order, the order they sit in memory: frozen once sorted, each was
-  // a cache miss (94 ms of synth at size XL).
-  for (const g of m.grants) Object.freeze(g);
   const grants = sortGrants(m.grants);
   DECLARED_ORDER.set(grants, Object.freeze([...m.grants]));
-  return freezeModel(
-    {
-      ...m,
-      clusters: [...m.clusters],
-      users: sortBy(m.users, (u) => u.key),
-      namespaces: sortBy(m.namespaces, (n) => n.name),
-      roles: sortBy(m.roles, (r) => r.name),
-      customRoles: sortBy(m.customRoles, (r) => r.name),
-      grants,
-      tokens: sortBy(m.tokens, (t) => t.id),
-      invites: sortBy(m.invites, (i) => i.key),
-    },
-    { grantsFrozen: true },
-  );
+  return freezeModel({
+    ...m,
+    clusters: [...m.clusters],
+    users: sortBy(m.users, (u) => u.key),
+    namespaces: sortBy(m.namespaces, (n) => n.name),
+    roles: sortBy(m.roles, (r) => r.name),
+    customRoles: sortBy(m.customRoles, (r) => r.name),
+    grants,
+    tokens: sortBy(m.tokens, (t) => t.id),
+    invites: sortBy(m.invites, (i) => i.key),
+  });
 }
