@@ -110,21 +110,25 @@ class Bindings {
   private lastNamespace: string | undefined;
   private lastRoles: Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }> | undefined;
 
-  add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
+  /** Who the binding of `roleName` in `namespace` binds (made on first use). */
+  private bound(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string): Set<Subject> {
     let roles = namespace === this.lastNamespace ? this.lastRoles : this.byNamespace.get(namespace);
     if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
     this.lastNamespace = namespace;
     this.lastRoles = roles;
     let entry = roles.get(roleName);
     if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Set() }));
-    entry.subjects.add(subject);
+    return entry.subjects;
+  }
+
+  add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
+    this.bound(namespace, roleKind, roleName).add(subject);
   }
 
   /** `add` for each of `subjects`, the binding looked up once. */
   addEach(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: readonly Subject[]): void {
     if (!subjects.length) return;
-    this.add(namespace, roleKind, roleName, subjects[0]!);
-    const bound = this.lastRoles!.get(roleName)!.subjects;
+    const bound = this.bound(namespace, roleKind, roleName);
     for (const s of subjects) bound.add(s);
   }
 
@@ -193,10 +197,10 @@ export function meta(
   kind: string,
   name: string,
   namespace?: string,
-  annotations: Record<string, string> = {},
+  annotations?: Record<string, string>,
 ) {
   return {
-    annotations: Object.keys(annotations).length
+    annotations: annotations
       ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
       : waveAnnotations(kind),
     labels: sharedLabels(model.name),
