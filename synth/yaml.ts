@@ -112,7 +112,7 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
     if (isCollection(v) && !isEmpty(v)) {
       out.push(key);
       if (Array.isArray(v)) writeSequence(v, pad, out);
-      else if (Object.isFrozen(v)) writeFrozenMapping(v as Record<string, unknown>, `${pad}  `, out);
+      else if (Object.isFrozen(v)) writeFrozen(v as Record<string, unknown>, `${pad}  `, out, 'value');
       else writeMapping(v as Record<string, unknown>, `${pad}  `, out);
     } else if (isCollection(v)) {
       out.push(`${key} ${Array.isArray(v) ? '[]' : '{}'}`);
@@ -124,57 +124,39 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
 }
 
 /**
- * The text of frozen mapping items whose values are all scalars, by indentation: such an item
- * cannot change, and a large output names the same person in many bindings (one shared object).
+ * The text of a frozen mapping whose values are all scalars, kept by where it is written (a list
+ * item, or a key's value) and its indentation: such a mapping cannot change, and a large output
+ * shares a few in every object (its labels, its kind's annotations) and a person's subject in every
+ * binding of theirs.
  */
-const FROZEN_ITEMS = new WeakMap<object, { pad: string; text: string }>();
+const FROZEN_TEXT = {
+  item: new WeakMap<object, { pad: string; text: string }>(),
+  value: new WeakMap<object, { pad: string; text: string }>(),
+};
 
-function writeFrozenItem(item: Record<string, unknown>, pad: string, out: string[]): void {
-  const known = FROZEN_ITEMS.get(item);
+function writeFrozen(obj: Record<string, unknown>, pad: string, out: string[], as: 'item' | 'value'): void {
+  const kept = FROZEN_TEXT[as];
+  const known = kept.get(obj);
   if (known?.pad === pad) {
     out.push(known.text);
     return;
   }
   const lines: string[] = [];
-  writeMapping(item, `${pad}  `, lines, `${pad}- `);
+  if (as === 'item') writeMapping(obj, `${pad}  `, lines, `${pad}- `);
+  else writeMapping(obj, pad, lines);
   const text = lines.join('\n');
-  if (Object.values(item).every((v) => !isCollection(v))) FROZEN_ITEMS.set(item, { pad, text });
-  out.push(text);
-}
-
-/**
- * The text of a frozen mapping of scalars at an indentation, kept: every object of an organization
- * shares its labels and most share their annotations (one frozen object each).
- */
-const FROZEN_MAPPINGS = new WeakMap<object, { pad: string; text: string }>();
-
-function writeFrozenMapping(obj: Record<string, unknown>, pad: string, out: string[]): void {
-  const known = FROZEN_MAPPINGS.get(obj);
-  if (known?.pad === pad) {
-    out.push(known.text);
-    return;
-  }
-  const lines: string[] = [];
-  writeMapping(obj, pad, lines);
-  const text = lines.join('\n');
-  if (Object.values(obj).every((v) => !isCollection(v))) FROZEN_MAPPINGS.set(obj, { pad, text });
+  if (Object.values(obj).every((v) => !isCollection(v))) kept.set(obj, { pad, text });
   out.push(text);
 }
 
 // Sequences sit at their key's indentation (kubectl style): `- ` then the item.
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
-    // A shared frozen item written before at this indentation (a subject in a person's every binding).
-    const known = isCollection(item) && Object.isFrozen(item) ? FROZEN_ITEMS.get(item) : undefined;
-    if (known?.pad === pad) {
-      out.push(known.text);
-      continue;
-    }
     if (isCollection(item) && !isEmpty(item)) {
       if (Array.isArray(item)) {
         out.push(`${pad}-`);
         writeSequence(item, `${pad}  `, out);
-      } else if (Object.isFrozen(item)) writeFrozenItem(item as Record<string, unknown>, pad, out);
+      } else if (Object.isFrozen(item)) writeFrozen(item as Record<string, unknown>, pad, out, 'item');
       else writeMapping(item as Record<string, unknown>, `${pad}  `, out, `${pad}- `);
     } else if (isCollection(item)) {
       out.push(`${pad}- ${Array.isArray(item) ? '[]' : '{}'}`);
