@@ -25,7 +25,8 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 
-const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
+/** What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`. */
+const siblings = (dir: string, kind: 'tmp' | 'old' | 'lock-dead'): string[] => {
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.${kind}-`;
   return existsSync(parent)
@@ -143,6 +144,7 @@ function lockSeen(lock: string): { readonly pid: number; readonly ino: number } 
  * between seeing a dead lock and acting on it.
  */
 const TOMBSTONE_MS = 60_000;
+/** A taken-over lock of `.dist.lock` is `.dist.lock-dead-<inode>`: one of its siblings (`lock-dead`). */
 const tombstoneOf = (lock: string, ino: number): string => `${lock}-dead-${ino}`;
 
 /**
@@ -180,11 +182,8 @@ function takeOver(lock: string, seen: { readonly pid: number; readonly ino: numb
 }
 
 /** Removes tombstones of taken-over locks older than TOMBSTONE_MS (the lock is held: no one else moves them). */
-function removeOldTombstones(lock: string): void {
-  const parent = dirname(lock);
-  const prefix = `${basename(lock)}-dead-`;
-  for (const name of readdirSync(parent).filter((n) => n.startsWith(prefix))) {
-    const path = join(parent, name);
+function removeOldTombstones(dir: string): void {
+  for (const path of siblings(dir, 'lock-dead')) {
     try {
       if (Date.now() - statSync(path).mtimeMs > TOMBSTONE_MS) rmSync(path, { recursive: true, force: true });
     } catch {
@@ -209,7 +208,7 @@ export function lockOutput(dir: string): () => void {
     writeFileSync(join(mine, 'pid'), String(process.pid));
     try {
       renameSync(mine, lock);
-      removeOldTombstones(lock);
+      removeOldTombstones(dir);
       return () => removeLock(lock);
     } catch (e) {
       rmSync(mine, { recursive: true, force: true });
