@@ -111,8 +111,11 @@ export function lineDiff(a: string, b: string): { added: number; removed: number
   return { added, removed };
 }
 
-/** A non-admin given a custom role that creates Deployments: w:pods in disguise. */
-export function deployerSpec() {
+/**
+ * A spec of organization acme: owner alice (admin), bob, namespace web, then `spec`'s fields
+ * (replacing those).
+ */
+export function acmeSpecWith(spec: Record<string, unknown>) {
   return {
     apiVersion: 'orgctl/v1',
     kind: 'Organization',
@@ -121,15 +124,22 @@ export function deployerSpec() {
       owner: 'alice@acme.io',
       users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
       namespaces: [{ name: 'web' }],
-      customRoles: [
-        { name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] },
-      ],
-      grants: [
-        { user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] },
-        { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' },
-      ],
+      ...spec,
     },
   };
+}
+
+/** A non-admin given a custom role that creates Deployments: w:pods in disguise. */
+export function deployerSpec() {
+  return acmeSpecWith({
+    customRoles: [
+      { name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }] },
+    ],
+    grants: [
+      { user: 'bob@acme.io', namespace: 'web', levels: ['r:full'] },
+      { user: 'bob@acme.io', namespace: 'web', customRole: 'deployer' },
+    ],
+  });
 }
 
 /** `git` in `repo` with a committer set: its standard output, trimmed; a failure throws its stderr. */

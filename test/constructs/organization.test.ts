@@ -1,8 +1,7 @@
 import { App } from 'cdk8s';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type Invite, Namespace, Organization, User } from '../../constructs/index.ts';
-import { TODAY } from '../helpers.ts';
-import { smallOrg, synth, tempDir } from '../helpers.ts';
+import { acmeSpecWith, smallOrg, synth, TODAY, tempDir } from '../helpers.ts';
 
 describe('Organization', () => {
   it('takes its name from the id unless given one', () => {
@@ -82,23 +81,17 @@ describe("a grant's construct path", () => {
     const grant = (user: string, namespace: string) => ({ user, namespace, levels: ['r:pods'] });
     const org = Organization.fromSpec(
       app,
-      {
-        apiVersion: 'orgctl/v1',
-        kind: 'Organization',
-        metadata: { name: 'acme' },
-        spec: {
-          owner: 'alice@acme.io',
-          users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }, { email: 'carol@acme.io' }],
-          namespaces: [{ name: 'web' }, { name: 'api' }],
-          grants: [
-            grant('bob@acme.io', 'web'),
-            grant('bob@acme.io', 'api'),
-            grant('bob@acme.io', 'web'),
-            grant('carol@acme.io', 'web'),
-            grant('bob@acme.io', 'web'),
-          ],
-        },
-      },
+      acmeSpecWith({
+        users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }, { email: 'carol@acme.io' }],
+        namespaces: [{ name: 'web' }, { name: 'api' }],
+        grants: [
+          grant('bob@acme.io', 'web'),
+          grant('bob@acme.io', 'api'),
+          grant('bob@acme.io', 'web'),
+          grant('carol@acme.io', 'web'),
+          grant('bob@acme.io', 'web'),
+        ],
+      }) as never,
       { today: TODAY },
     );
     const grants = org.grants;
@@ -111,19 +104,8 @@ describe("a grant's construct path", () => {
 });
 
 describe("a spec's grants", () => {
-  const specWith = (grants: unknown[]) => ({
-    apiVersion: 'orgctl/v1',
-    kind: 'Organization',
-    metadata: { name: 'acme' },
-    spec: {
-      owner: 'alice@acme.io',
-      users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
-      namespaces: [{ name: 'web' }],
-      grants,
-    },
-  });
   const load = (grants: unknown[], options: { schema?: boolean } = {}) =>
-    Organization.fromSpec(new App(), specWith(grants) as never, { today: TODAY, ...options });
+    Organization.fromSpec(new App(), acmeSpecWith({ grants }) as never, { today: TODAY, ...options });
 
   it('are Grants to the code that asks: user as declared, spec path, expiry, and until() counts', () => {
     const org = load([

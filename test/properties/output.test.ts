@@ -41,6 +41,24 @@ const synthProcess = (spec: string, out: string) =>
 const exited = (p: ReturnType<typeof spawn>) =>
   new Promise<number | null>((done) => p.on('exit', (code) => done(code)));
 
+/** Four processes writing `out` `count` times each (test/fixtures/output-writer.ts): what each reports. */
+function fourWriters(out: string, count: number, ...flags: string[]): Promise<{ failed: number; first: string[] }[]> {
+  const writer = join(ROOT, 'test/fixtures/output-writer.ts');
+  return Promise.all(
+    ['a', 'b', 'c', 'd'].map(
+      (name) =>
+        new Promise<{ failed: number; first: string[] }>((done, fail) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, String(count), ...flags], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let text = '';
+          p.stdout.on('data', (d) => (text += d));
+          p.on('exit', () => (text ? done(JSON.parse(text)) : fail(new Error(`writer ${name} printed nothing`))));
+        }),
+    ),
+  );
+}
+
 describe('all or nothing', () => {
   it('a synthesis killed at a random moment leaves the previous output or the new one, whole', async () => {
     const [a, b] = [specFile(1), specFile(2)];
@@ -89,20 +107,7 @@ describe('all or nothing', () => {
     // releaser's rmdir failed (ENOTEMPTY), failing a synthesis that had written its output.
     const parent = tempDir();
     const out = join(parent, 'dist');
-    const writer = join(ROOT, 'test/fixtures/output-writer.ts');
-    const results = await Promise.all(
-      ['a', 'b', 'c', 'd'].map(
-        (name) =>
-          new Promise<{ failed: number; first: string[] }>((done, fail) => {
-            const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, '400'], {
-              stdio: ['ignore', 'pipe', 'inherit'],
-            });
-            let text = '';
-            p.stdout.on('data', (d) => (text += d));
-            p.on('exit', () => (text ? done(JSON.parse(text)) : fail(new Error(`writer ${name} printed nothing`))));
-          }),
-      ),
-    );
+    const results = await fourWriters(out, 400);
     expect(results).toEqual(Array(4).fill({ failed: 0, first: [] }));
     expect(readFileSync(join(out, 'lga1/cluster/resources.yaml'), 'utf8')).toMatch(/^# [a-d] 399$/m);
     expect(readdirSync(parent)).toEqual(['dist']); // no lock, temporary or old folder left
@@ -115,20 +120,7 @@ describe('all or nothing', () => {
     // tombstone name (its inode), and passes with the same pauses since.
     const parent = tempDir();
     const out = join(parent, 'dist');
-    const writer = join(ROOT, 'test/fixtures/output-writer.ts');
-    const results = await Promise.all(
-      ['a', 'b', 'c', 'd'].map(
-        (name) =>
-          new Promise<{ failed: number; first: string[] }>((done, fail) => {
-            const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, '300', '--plant-dead-locks'], {
-              stdio: ['ignore', 'pipe', 'inherit'],
-            });
-            let text = '';
-            p.stdout.on('data', (d) => (text += d));
-            p.on('exit', () => (text ? done(JSON.parse(text)) : fail(new Error(`writer ${name} printed nothing`))));
-          }),
-      ),
-    );
+    const results = await fourWriters(out, 300, '--plant-dead-locks');
     expect(results).toEqual(Array(4).fill({ failed: 0, first: [] }));
     // The last dead lock planted may be there, and the tombstones of the last minute's takeovers;
     // no holder mark or temporary folder.
