@@ -335,17 +335,16 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** The ordinal of the grant at `index` (of `user` in `namespace`), counting the grants before it once. */
   private grantOrdinal(index: number, user: string, namespace: string): number {
-    const count = (u: string, ns: string) => {
+    const ordinals = this.grantOrdinals;
+    while (ordinals.length < Math.min(index, this.grantList.length)) {
+      const i = ordinals.length;
+      const u = this.declaredUser(i);
+      const ns = this.grantList[i]!.namespace;
       let counts = this.grantCounts.get(u);
       if (!counts) this.grantCounts.set(u, (counts = new Map()));
       const n = (counts.get(ns) ?? 0) + 1;
       counts.set(ns, n);
-      return n;
-    };
-    const ordinals = this.grantOrdinals;
-    while (ordinals.length < Math.min(index, this.grantList.length)) {
-      const i = ordinals.length;
-      ordinals.push(count(this.declaredUser(i), this.grantList[i]!.namespace));
+      ordinals.push(n);
     }
     if (index < ordinals.length) return ordinals[index]!;
     // The grant being constructed (its path is read in its constructor): after every grant counted.
