@@ -8,7 +8,7 @@ import type { Authorizer } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
-import { unicodeEscape } from '../model/text.ts';
+import { AsciiBytes, unicodeEscape } from '../model/text.ts';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -87,6 +87,8 @@ export interface Contribution {
   readonly label: string;
   /** `[label]`, shared by every cell this binding alone makes. */
   readonly labels: readonly string[];
+  /** `[this]`: the contributions of every cell this binding alone makes, one list shared. */
+  readonly alone: readonly Contribution[];
 }
 
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
@@ -103,6 +105,20 @@ export class CellMaker {
   }
 
   cell(contributions: readonly Contribution[]): AccessCell {
+    const result = this.allowed(contributions);
+    const via =
+      contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
+    return {
+      levels: result.levels,
+      covers: result.covers,
+      classes: result.classes,
+      via,
+      ...(result.custom ? { custom: result.custom } : {}),
+    };
+  }
+
+  /** What a cell's roles allow, whoever holds them: one object for every cell of the same roles. */
+  allowed(contributions: readonly Contribution[]): Omit<AccessCell, 'via'> {
     const key = CellMaker.key(contributions);
     let result = this.cache.get(key);
     if (!result) {
@@ -128,15 +144,7 @@ export class CellMaker {
       };
       this.cache.set(key, result);
     }
-    const via =
-      contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
-    return {
-      levels: result.levels,
-      covers: result.covers,
-      classes: result.classes,
-      via,
-      ...(result.custom ? { custom: result.custom } : {}),
-    };
+    return result;
   }
 }
 
@@ -174,92 +182,170 @@ interface AccessOptions {
   readonly only?: ReadonlyMap<string, ReadonlySet<string> | true>;
 }
 
-/** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
-export function accessIndex(authz: Authorizer, options: AccessOptions = {}): IndexedSubject[] {
-  // Bindings in namespace order (stable): a subject's scopes then arrive sorted, and all of one
-  // scope together, so each subject keeps a list instead of a map.
-  const bindings = [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace));
-  // Kind → name → scopes; one map per kind spares a joined key per subject.
-  type Entry = [string, Contribution[]];
-  const byKind = new Map<SubjectKind, Map<string, Entry[]>>([
+/**
+ * Every subject named in a binding and the bindings naming it, as numbers: bindings are numbered
+ * in namespace order (stable), so a subject's list is ascending and its bindings in one namespace
+ * are one run of it. Numbers, not objects, because an organization of 10,000 people has 200,000
+ * of these pairs.
+ */
+interface BindingsBySubject {
+  /** The bindings whose role exists, in namespace order. */
+  readonly bindings: readonly BindingObject[];
+  /** `roles[i]` is the role of `bindings[i]`. */
+  readonly roles: readonly RoleObject[];
+  /** Kind → name → the numbers of the bindings naming it, ascending (twice if named twice). */
+  readonly byKind: ReadonlyMap<SubjectKind, ReadonlyMap<string, readonly number[]>>;
+}
+
+function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
+  const bindings: BindingObject[] = [];
+  const roles: RoleObject[] = [];
+  for (const binding of [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace))) {
+    const role = authz.roleOf(binding);
+    if (!role) continue;
+    bindings.push(binding);
+    roles.push(role);
+  }
+  // One map per kind spares a joined key per subject.
+  const byKind = new Map<SubjectKind, Map<string, number[]>>([
     ['Group', new Map()],
     ['ServiceAccount', new Map()],
     ['User', new Map()],
   ]);
-  let lastNames: Map<string, Entry[]> | undefined;
+  let lastNames: Map<string, number[]> | undefined;
   let lastName = '';
-  let lastScopes: Entry[] | undefined;
-  const { only } = options;
-  for (const binding of bindings) {
-    const role = authz.roleOf(binding);
-    if (!role) continue;
-    let c: Contribution | undefined; // made for the first subject indexed
-    const scope = binding.namespace;
-    for (const s of binding.subjects) {
+  let lastList: number[] | undefined;
+  for (let i = 0; i < bindings.length; i++) {
+    const scope = bindings[i]!.namespace;
+    for (const s of bindings[i]!.subjects) {
       if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
       const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
       if (only) {
         const scopes = only.get(name);
         if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
       }
-      if (!c) {
-        const label = bindingLabel(binding);
-        c = {
-          role,
-          binding,
-          label,
-          labels: [label],
-          roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
-        };
-      }
       const names = byKind.get(s.kind)!;
       // Subjects of one binding are mostly different people, but one person's grants are often
       // consecutive (split bindings, levels of a role): remember the last one looked up.
-      let scopes = names === lastNames && name === lastName ? lastScopes : names.get(name);
-      if (!scopes) names.set(name, (scopes = []));
+      let list = names === lastNames && name === lastName ? lastList : names.get(name);
+      if (!list) names.set(name, (list = []));
       lastNames = names;
       lastName = name;
-      lastScopes = scopes;
-      const last = scopes[scopes.length - 1];
-      if (last?.[0] === scope) last[1].push(c);
-      else scopes.push([scope, [c]]);
+      lastList = list;
+      list.push(i);
     }
   }
-  let groups = byKind.get('Group')!;
-  const { apart } = options;
-  if (apart) {
-    // What members inherit from their groups: without the bindings shown apart.
-    const inherited = new Map<string, Entry[]>();
-    for (const [name, scopes] of groups) {
-      const kept = scopes
-        .map(([scope, list]): Entry => [scope, list.filter((c) => !apart(c.binding))])
-        .filter(([, list]) => list.length);
-      if (kept.length) inherited.set(name, kept);
+  return { bindings, roles, byKind };
+}
+
+/** A binding with its role, as cells are made of it; one per binding, made when first needed. */
+function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) => Contribution {
+  const made: Contribution[] = [];
+  return (i) => {
+    let c = made[i];
+    if (!c) {
+      const binding = bindings[i]!;
+      const role = roles[i]!;
+      const label = bindingLabel(binding);
+      const alone: Contribution[] = [];
+      c = {
+        role,
+        binding,
+        label,
+        labels: [label],
+        roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
+        alone,
+      };
+      alone.push(c);
+      made[i] = c;
     }
-    groups = inherited;
+    return c;
+  };
+}
+
+/** The scopes a subject's bindings reach, in order, each with its bindings (a run of the numbers). */
+function scopesOf(
+  numbers: readonly number[],
+  { bindings }: BindingsBySubject,
+  contribution: (i: number) => Contribution,
+): [string, Contribution[]][] {
+  const scopes: [string, Contribution[]][] = [];
+  let last: [string, Contribution[]] | undefined;
+  for (const i of numbers) {
+    const c = contribution(i);
+    const scope = bindings[i]!.namespace;
+    // A binding alone in a scope shares its list (`alone`); a second one there makes a list of their own.
+    if (last?.[0] !== scope) scopes.push((last = [scope, c.alone as Contribution[]]));
+    else if (last[1].length === 1) last[1] = [last[1][0]!, c];
+    else last[1].push(c);
   }
+  return scopes;
+}
+
+/**
+ * What members inherit from each group (by name): its scopes, without the bindings `apart` shows
+ * on the group's own row only.
+ */
+function inheritedFromGroups(
+  index: BindingsBySubject,
+  contribution: (i: number) => Contribution,
+  apart: AccessOptions['apart'],
+): Map<string, (readonly [string, Contribution[]])[]> {
+  const inherited = new Map<string, (readonly [string, Contribution[]])[]>();
+  for (const [name, numbers] of index.byKind.get('Group')!) {
+    const scopes = scopesOf(numbers, index, contribution);
+    const kept = apart
+      ? scopes
+          .map(([scope, list]) => [scope, list.filter((c) => !apart(c.binding))] as const)
+          .filter(([, list]) => list.length)
+      : scopes;
+    if (kept.length) inherited.set(name, kept);
+  }
+  return inherited;
+}
+
+/**
+ * A subject's scopes with what it holds through its groups and cluster-wide: the bindings of the
+ * groups every such subject is in count for it too, and cluster-wide access holds in every
+ * namespace. Undefined when neither adds anything (the scopes of its own bindings are the answer).
+ */
+function withInherited(
+  kind: SubjectKind,
+  name: string,
+  own: readonly ScopeAccess[],
+  groups: ReadonlyMap<string, readonly ScopeAccess[]>,
+): ScopeAccess[] | undefined {
+  let scopes: readonly ScopeAccess[] = own;
+  let changed = false;
+  const implicit = groups.size
+    ? implicitGroups(kind, name)
+        .map((g) => groups.get(g))
+        .filter((g) => g !== undefined)
+    : [];
+  if (implicit.length) {
+    const merged = new Map(scopes.map(([scope, list]) => [scope, [...list]]));
+    for (const g of implicit) for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
+    scopes = [...merged.entries()].sort(([a], [b]) => byText(a, b));
+    changed = true;
+  }
+  if (scopes[0]?.[0] === '') {
+    const clusterWide = scopes[0][1];
+    scopes = scopes.map(([scope, list]) => (scope === '' ? [scope, list] : [scope, [...clusterWide, ...list]]));
+    changed = true;
+  }
+  return changed ? [...scopes] : undefined;
+}
+
+/** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
+export function accessIndex(authz: Authorizer, options: AccessOptions = {}): IndexedSubject[] {
+  const index = bindingsBySubject(authz, options.only);
+  const contribution = contributionsOf(index);
+  const groups = inheritedFromGroups(index, contribution, options.apart);
   const out: IndexedSubject[] = [];
-  for (const [kind, names] of byKind) {
+  for (const [kind, names] of index.byKind) {
     for (const name of [...names.keys()].sort(byText)) {
-      let scopes: Entry[] = names.get(name)!;
-      // Bindings of the groups every such subject is in count for it too.
-      const implicit = groups.size
-        ? implicitGroups(kind, name)
-            .map((g) => groups.get(g))
-            .filter((g) => g !== undefined)
-        : [];
-      if (implicit.length) {
-        const merged = new Map(scopes.map(([scope, list]) => [scope, [...list]]));
-        for (const g of implicit)
-          for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
-        scopes = [...merged.entries()].sort(([a], [b]) => byText(a, b));
-      }
-      // Cluster-wide access holds in every namespace too.
-      if (scopes[0]?.[0] === '') {
-        const clusterWide = scopes[0][1];
-        scopes = scopes.map(([scope, list]) => (scope === '' ? [scope, list] : [scope, [...clusterWide, ...list]]));
-      }
-      out.push({ kind, name, scopes });
+      const own = scopesOf(names.get(name)!, index, contribution);
+      out.push({ kind, name, scopes: withInherited(kind, name, own, groups) ?? own });
     }
   }
   return out;
@@ -292,40 +378,133 @@ export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): Su
  */
 const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 
+const COMMA = 44;
+
 /**
- * The matrix as JSON text, written directly: the same data as `JSON.stringify(accessMatrix())`
- * (namespaces in sorted order, ASCII only), without building 100,000 cell objects to serialize once. A cell
- * one binding makes is the same text for everyone it binds: written once per binding.
+ * The matrix as JSON, written directly as ASCII bytes: the same data as
+ * `JSON.stringify(accessMatrix())` (namespaces in sorted order, every character past ASCII
+ * escaped), without building 100,000 cell objects to serialize once, nor a 25 MB string to encode
+ * again on its way out. A cell is the same text for everyone the same bindings name there: made
+ * once (by binding number, or by the numbers of a run) and copied.
  */
-export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {}): string {
+export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {}): Buffer[] {
+  const index = bindingsBySubject(authz, options.only);
+  const contribution = contributionsOf(index);
+  const groups = inheritedFromGroups(index, contribution, options.apart);
+  const { bindings } = index;
   const cells = new CellMaker();
-  // Cell texts by their list of contributions, as a trie: people granted the same roles in a
-  // namespace share the bindings there, so their cells are the same text.
+  const ascii = (text: string) => Buffer.from(text, 'latin1');
+  // A cell's text in parts made once: what its roles allow (by the CellMaker's shared result) and
+  // how its bindings are named. Key order as shown() writes them.
+  const allowedTexts = new Map<object, readonly [string, string]>();
+  const labelTexts = new Map<Contribution, string>();
+  const labelText = (c: Contribution) => labelTexts.get(c) ?? labelTexts.set(c, asciiJson(c.label)).get(c)!;
+  const cellText = (list: readonly Contribution[]): string => {
+    const result = cells.allowed(list);
+    let allowed = allowedTexts.get(result);
+    if (!allowed) {
+      const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
+      allowed = [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
+      allowedTexts.set(result, allowed);
+    }
+    // via as cell() lists it: each binding once, sorted by label.
+    const via =
+      list.length === 1
+        ? labelText(list[0]!)
+        : [...new Map(list.map((c) => [c.label, c])).entries()]
+            .sort(([a], [b]) => byText(a, b))
+            .map(([, c]) => labelText(c))
+            .join(',');
+    return allowed[0] + via + allowed[1];
+  };
+  // Cells of lists made by merging (groups, cluster-wide), by their contributions, as a trie.
   interface Node {
-    text?: string;
+    bytes?: Buffer;
     next?: Map<Contribution, Node>;
   }
   const root: Node = {};
-  const cellJson = (list: readonly Contribution[]): string => {
+  const listBytes = (list: readonly Contribution[]): Buffer => {
     let node = root;
     for (const c of list) {
       let child = (node.next ??= new Map()).get(c);
       if (!child) node.next.set(c, (child = {}));
       node = child;
     }
-    return (node.text ??= asciiJson(shown(cells.cell(list))));
+    return (node.bytes ??= ascii(cellText(list)));
   };
   const nsKeys = new Map<string, string>();
   const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, `${asciiJson(ns)}:`).get(ns)!;
-  const subjects: string[] = [];
-  for (const { kind, name, scopes } of accessIndex(authz, options)) {
-    let cluster = '';
-    const namespaces: string[] = [];
-    for (const [scope, list] of scopes) {
-      if (scope !== '') namespaces.push(nsKey(scope) + cellJson(list));
-      else if (list.length) cluster = `"cluster":${cellJson(list)},`;
-    }
-    subjects.push(`{"kind":"${kind}","name":${asciiJson(name)},${cluster}"namespaces":{${namespaces.join(',')}}}`);
+  // Bindings of one namespace share a number: a run is found comparing numbers, not names.
+  const nsNumbers = new Int32Array(bindings.length);
+  for (let i = 1; i < bindings.length; i++)
+    nsNumbers[i] = nsNumbers[i - 1]! + (bindings[i]!.namespace === bindings[i - 1]!.namespace ? 0 : 1);
+  // `"namespace":{cell}` of one binding alone, by its number; of a run of several, by their
+  // numbers (a trie: most runs are two or three bindings).
+  const aloneTexts: Buffer[] = [];
+  interface Run {
+    bytes?: Buffer;
+    next?: Map<number, Run>;
   }
-  return `[${subjects.join(',')}]`;
+  const runs = new Map<number, Run>();
+  const out = new AsciiBytes();
+  out.text('[');
+  let first = true;
+  for (const [kind, names] of index.byKind) {
+    for (const name of [...names.keys()].sort(byText)) {
+      const numbers = names.get(name)!;
+      out.text(`${first ? '' : ','}{"kind":"${kind}","name":${asciiJson(name)},`);
+      first = false;
+      const merged =
+        groups.size || bindings[numbers[0]!]!.namespace === ''
+          ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
+          : undefined;
+      if (merged) {
+        // Rare (group members, cluster-wide access): cells of merged lists.
+        const cluster = merged[0]?.[0] === '' ? merged[0][1] : undefined;
+        if (cluster?.length) {
+          out.text('"cluster":');
+          out.bytes(listBytes(cluster));
+          out.byte(COMMA);
+        }
+        out.text('"namespaces":{');
+        let firstCell = true;
+        for (const [scope, list] of merged) {
+          if (scope === '') continue;
+          if (!firstCell) out.byte(COMMA);
+          firstCell = false;
+          out.text(nsKey(scope));
+          out.bytes(listBytes(list));
+        }
+        out.text('}}');
+        continue;
+      }
+      out.text('"namespaces":{');
+      for (let at = 0; at < numbers.length; ) {
+        const i = numbers[at]!;
+        const ns = nsNumbers[i];
+        let end = at + 1;
+        while (end < numbers.length && nsNumbers[numbers[end]!] === ns) end++;
+        if (at) out.byte(COMMA);
+        if (end === at + 1) {
+          let text = aloneTexts[i];
+          if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
+          out.bytes(text);
+        } else {
+          let run: Run | undefined = runs.get(i);
+          if (!run) runs.set(i, (run = {}));
+          for (let k = at + 1; k < end; k++) {
+            let next: Run | undefined = (run.next ??= new Map()).get(numbers[k]!);
+            if (!next) run.next.set(numbers[k]!, (next = {}));
+            run = next;
+          }
+          run.bytes ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)));
+          out.bytes(run.bytes);
+        }
+        at = end;
+      }
+      out.text('}}');
+    }
+  }
+  out.text(']');
+  return out.done();
 }

@@ -113,7 +113,22 @@ function subjectsOf(list: readonly unknown[] | undefined): readonly SubjectObjec
   return read;
 }
 
+/**
+ * Subjects read from the YAML reader's shared objects (synth/yaml.ts reads a person named in many
+ * bindings as one frozen object): read once each, and one object too.
+ */
+const SUBJECT_READ = new WeakMap<object, SubjectObject>();
+
 function subject(v: unknown, i: number): SubjectObject {
+  if (isObj(v) && Object.isFrozen(v)) {
+    let read = SUBJECT_READ.get(v);
+    if (!read) SUBJECT_READ.set(v, (read = subjectOf(v, i)));
+    return read;
+  }
+  return subjectOf(v, i);
+}
+
+function subjectOf(v: unknown, i: number): SubjectObject {
   if (!isObj(v)) throw new Invalid(`subjects[${i}] is not a mapping`);
   if (v.kind !== 'User' && v.kind !== 'Group' && v.kind !== 'ServiceAccount') {
     throw new Invalid(`subjects[${i}].kind ${JSON.stringify(v.kind)} is not User, Group or ServiceAccount`);

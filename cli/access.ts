@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { defineCommand } from './command.ts';
+import { outBytes } from '../model/io.ts';
 import { BOOTSTRAP_BINDINGS, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
 import { table } from './who-can.ts';
@@ -39,7 +40,7 @@ export const command = defineCommand({
     const options = { apart: isBootstrapBinding };
     if (flags.format === 'json') {
       // One line: at 10,000 people, indentation alone is tens of megabytes.
-      io.out(accessMatrixJson(authz, options));
+      outBytes(io, accessMatrixJson(authz, options));
       return 0;
     }
     const matrix = accessMatrix(authz, options);

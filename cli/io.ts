@@ -30,6 +30,11 @@ export const processIo: Io = {
     status('');
     process.stdout.write(`${line}\n`);
   },
+  outBytes: (pieces) => {
+    status('');
+    for (const piece of pieces) process.stdout.write(piece);
+    process.stdout.write('\n');
+  },
   err: (line) => {
     status('');
     process.stderr.write(`${line}\n`);

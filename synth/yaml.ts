@@ -294,6 +294,20 @@ function describeLine(line: string): string {
 
 class NotCanonical extends Error {}
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const SUBJECT_API_GROUP = `apiGroup: ${RBAC_GROUP}`;
+// Subjects already read, by kind and name: one frozen object each, across every text read.
+const SUBJECTS: Record<'User' | 'Group', Map<string, Readonly<Record<string, unknown>>>> = {
+  User: new Map(),
+  Group: new Map(),
+};
+
+/** Whether the line at `start` is `indent` spaces, then `prefix`. */
+function lineStartsWith(text: string, start: number, indent: number, prefix: string): boolean {
+  for (let i = 0; i < indent; i++) if (text.charCodeAt(start + i) !== SPACE) return false;
+  return text.startsWith(prefix, start + indent);
+}
+
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 
 // Manifests repeat the same few scalars (kind: User, apiGroup: ...): remember them.
@@ -604,6 +618,40 @@ class CanonicalReader {
     return body.join('\n') + (keepNewline ? '\n' : '');
   }
 
+  /**
+   * A binding's subject written as orgctl writes a person's or a group's (`- apiGroup: rbac...`,
+   * `kind:`, `name:` and nothing more), read in place, and the same frozen object for every binding
+   * that names it: 200,000 subjects of 12,000 people at size L. Undefined for anything else, which
+   * the general reader reads (and judges) as before.
+   */
+  private subjectItem(indent: number, at: number): Readonly<Record<string, unknown>> | undefined {
+    const text = this.text;
+    if (this.end - at !== SUBJECT_API_GROUP.length || !text.startsWith(SUBJECT_API_GROUP, at)) return undefined;
+    const kindAt = this.end + 1 + indent + 2;
+    if (!lineStartsWith(text, this.end + 1, indent + 2, 'kind: ')) return undefined;
+    const kindEnd = text.indexOf('\n', kindAt);
+    const kind = kindEnd < 0 ? undefined : knownToken(text, kindAt + 6, kindEnd);
+    if (kind !== 'User' && kind !== 'Group') return undefined;
+    if (!lineStartsWith(text, kindEnd + 1, indent + 2, 'name: ')) return undefined;
+    const nameAt = kindEnd + 1 + indent + 2 + 6;
+    let nameEnd = text.indexOf('\n', nameAt);
+    if (nameEnd < 0) nameEnd = this.length;
+    const name = plainToken(text, nameAt, nameEnd);
+    if (name === undefined) return undefined;
+    // Nothing more in this item: the next line is not deeper than its dash (a namespace: would be).
+    let next = nameEnd + 1;
+    while (next < this.length && next - nameEnd - 1 <= indent && text.charCodeAt(next) === SPACE) next++;
+    if (next < this.length && next - nameEnd - 1 > indent) return undefined;
+    const known = SUBJECTS[kind];
+    let subject = known.get(name);
+    if (!subject) {
+      subject = Object.freeze({ apiGroup: RBAC_GROUP, kind, name });
+      if (known.size < 200_000) known.set(name, subject);
+    }
+    this.moveTo(nameEnd + 1);
+    return subject;
+  }
+
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
     const text = this.text;
@@ -622,7 +670,7 @@ class CanonicalReader {
         out.push(text.charCodeAt(at) === 91 ? [] : {});
         this.nextLine();
       } else if (this.startsMapping(at)) {
-        out.push(this.mapping(indent + 2, at));
+        out.push(this.subjectItem(indent, at) ?? this.mapping(indent + 2, at));
       } else {
         out.push(
           knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)),

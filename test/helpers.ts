@@ -52,6 +52,7 @@ export function cli(args: readonly string[], options: { cwd?: string; env?: Node
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
     encoding: 'utf8',
+    maxBuffer: 1 << 28, // what a large organization prints (access --format json)
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -175,6 +175,55 @@ describe('canonical YAML reader', () => {
     expect(cache.size).toBe(4);
   });
 
+  it('reads a subject as orgctl writes one as one frozen object wherever it is named, and every other item as before', () => {
+    const subject = (name: unknown, extra: Record<string, unknown> = {}) => ({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'User',
+      name,
+      ...extra,
+    });
+    const bindings = [
+      { kind: 'RoleBinding', subjects: [subject('bob@acme.io'), subject('ann@acme.io')] },
+      { kind: 'RoleBinding', subjects: [subject('ann@acme.io'), { ...subject('devs'), kind: 'Group' }] },
+      {
+        kind: 'RoleBinding',
+        subjects: [subject('bob@acme.io', { namespace: 'web' }), subject('true'), subject('1234')],
+      },
+      {
+        kind: 'RoleBinding',
+        subjects: [subject('x'), subject('unicode-é@acme.io'), { ...subject('sa'), kind: 'ServiceAccount' }],
+      },
+      { kind: 'Nested', deeper: { list: [subject('ann@acme.io')] }, last: [subject('bob@acme.io')] },
+    ];
+    const text = toYamlStream(bindings, 'header');
+    const read = parseCanonicalYaml(text)!;
+    expect(read).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
+    const [first, second, third, , nested] = read as {
+      subjects: object[];
+      deeper: { list: object[] };
+      last: object[];
+    }[];
+    expect(second!.subjects[0]).toBe(first!.subjects[1]); // ann, named twice: one object
+    expect(nested!.deeper.list[0]).toBe(first!.subjects[1]); // at another depth too
+    expect(nested!.last[0]).toBe(first!.subjects[0]);
+    expect(Object.isFrozen(first!.subjects[0])).toBe(true);
+    expect(third!.subjects[0]).not.toBe(first!.subjects[0]); // a namespace more: not the same subject
+    expect(Object.isFrozen(third!.subjects[0])).toBe(false);
+  });
+
+  it.each([
+    [
+      'a subject with a deeper line after its name',
+      '---\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n    extra: 1\n',
+    ],
+    [
+      'a subject with a line at an odd indentation after it',
+      '---\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n   extra: 1\n',
+    ],
+  ])('leaves %s to the general reader, which refuses it', (_what, text) => {
+    expect(parseCanonicalYaml(text)).toBeUndefined();
+  });
+
   it.each([
     ['a plain value ending in a colon', '---\nkey: abcdefgh:\n'],
     ['a plain value with a comment', '---\nkey: abcdefgh # note\n'],

@@ -10,18 +10,29 @@ import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { accessMatrix, accessMatrixJson } from '../../analysis/access.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
-import { ROOT, TODAY } from '../helpers.ts';
+import { isBootstrapBinding, withBootstrap } from '../../analysis/bootstrap.ts';
+import { writeAtomically } from '../../cli/output.ts';
+import { AsciiBytes } from '../../model/text.ts';
+import { cli, ROOT, tempDir, TODAY } from '../helpers.ts';
+
+function generatedFiles(seed: number, users = 60) {
+  const root = new Construct(undefined as never, '');
+  Organization.fromSpec(
+    root,
+    generateSpec({ users, namespaces: users / 5, grants: users * 7, tokens: users / 7, seed }),
+    { today: TODAY },
+  );
+  return synthesize(root, { today: TODAY, declaredIn: 'test' }).files;
+}
 
 function generatedDocs(seed: number): ManifestDoc[] {
-  const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, generateSpec({ users: 60, namespaces: 12, grants: 400, tokens: 8, seed }), {
-    today: TODAY,
-  });
-  const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  return r.files
+  return generatedFiles(seed)
     .filter((f) => f.path.endsWith('.yaml'))
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
+
+const jsonText = (authz: Authorizer, options?: Parameters<typeof accessMatrixJson>[1]) =>
+  Buffer.concat(accessMatrixJson(authz, options)).toString();
 
 describe('accessMatrixJson', () => {
   it.each([
@@ -34,7 +45,7 @@ describe('accessMatrixJson', () => {
     ['another generated organization', () => generatedDocs(4)],
   ])('is JSON.stringify(accessMatrix()) for %s', (_what, docs) => {
     const authz = new Authorizer(readRbac(docs()));
-    const text = accessMatrixJson(authz);
+    const text = jsonText(authz);
     expect(JSON.parse(text)).toEqual(accessMatrix(authz));
     // the same text as JSON.stringify, but for the escaped arrow of every binding label
     expect(text).toBe(JSON.stringify(accessMatrix(authz)).replaceAll('→', '\\u2192'));
@@ -64,9 +75,57 @@ describe('accessMatrixJson', () => {
       },
     };
     const authz = new Authorizer(readRbac([binding('web'), binding('42'), role]));
-    const text = accessMatrixJson(authz);
+    const text = jsonText(authz);
     expect(Object.keys((JSON.parse(text) as { namespaces: object }[])[0]!.namespaces)).toEqual(['42', 'web']);
     expect(text.indexOf('"42"')).toBeLessThan(text.indexOf('"web"'));
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(accessMatrix(authz))));
+  });
+
+  it.each([
+    ['the committed dist/', () => loadManifests(join(ROOT, 'dist')).docs],
+    [
+      'hand-written manifests (groups, cluster bindings)',
+      () => loadManifests(join(ROOT, 'test/fixtures/manifests')).docs,
+    ],
+    ['a generated organization', () => generatedDocs(5)],
+  ])('with the bootstrap bindings shown apart (as the CLI asks) is still the matrix, for %s', (_what, docs) => {
+    const authz = new Authorizer(withBootstrap(readRbac(docs())));
+    const options = { apart: isBootstrapBinding };
+    const text = jsonText(authz, options);
+    expect(text).toBe(JSON.stringify(accessMatrix(authz, options)).replaceAll('→', '\\u2192'));
+  });
+
+  it('is what `orgctl access --format json` prints, most of a megabyte of it', () => {
+    const dir = tempDir();
+    const files = generatedFiles(6, 700);
+    writeAtomically(dir, files);
+    const r = cli(['access', '--format', 'json', '--dir', dir]);
+    expect(r.code).toBe(0);
+    const docs = files
+      .filter((f) => f.path.endsWith('.yaml'))
+      .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+    const authz = new Authorizer(withBootstrap(readRbac(docs)));
+    const expected = JSON.stringify(accessMatrix(authz, { apart: isBootstrapBinding })).replaceAll('→', '\\u2192');
+    expect(expected.length).toBeGreaterThan(1 << 19); // several of the writer's pieces
+    expect(r.stdout).toBe(`${expected}\n`);
+  });
+});
+
+describe('AsciiBytes', () => {
+  it('keeps every piece in order across its buffers, pieces larger than a buffer too', () => {
+    const out = new AsciiBytes();
+    const expected: string[] = [];
+    let seed = 11;
+    for (let n = 0; n < 5000; n++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const piece = String.fromCharCode(33 + (seed % 90)).repeat(n % 97 === 0 ? 70_000 + (seed % 5000) : seed % 300);
+      if (seed % 3 === 0) out.text(piece);
+      else if (seed % 3 === 1) out.bytes(Buffer.from(piece, 'latin1'));
+      else for (const c of piece.slice(0, 3)) out.byte(c.charCodeAt(0));
+      expected.push(seed % 3 === 2 ? piece.slice(0, 3) : piece);
+    }
+    const pieces = out.done();
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(Buffer.concat(pieces).toString('latin1')).toBe(expected.join(''));
   });
 });
