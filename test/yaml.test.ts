@@ -211,6 +211,28 @@ describe('canonical YAML reader', () => {
     expect(Object.isFrozen(third!.subjects[0])).toBe(false);
   });
 
+  it('reads a small mapping of scalars written again (labels, a roleRef) as one frozen object, any other as before', () => {
+    const labels = { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/organization': 'acme' };
+    const docs = [
+      { metadata: { labels, name: 'a' }, roleRef: { kind: 'ClusterRole', name: 'acme:r:pods' } },
+      { metadata: { labels, name: 'b' }, roleRef: { kind: 'ClusterRole', name: 'acme:r:pods' } },
+      { metadata: { labels: { ...labels, extra: 'x' } }, roleRef: { kind: 'ClusterRole', name: 'acme:w:pods' } },
+      { deeper: { nested: { labels } }, empty: { list: [], map: {} }, other: { list: [], map: {} } },
+      { big: { a: 1, b: 2, c: 3, d: 4, e: 5 }, again: { a: 1, b: 2, c: 3, d: 4, e: 5 } },
+    ];
+    const text = toYamlStream(docs, 'header');
+    const read = parseCanonicalYaml(text)! as Record<string, any>[];
+    expect(read).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
+    expect(read[1]!.metadata.labels).toBe(read[0]!.metadata.labels);
+    expect(read[1]!.roleRef).toBe(read[0]!.roleRef);
+    expect(Object.isFrozen(read[0]!.roleRef)).toBe(true);
+    expect(read[2]!.roleRef).not.toBe(read[0]!.roleRef);
+    expect(read[3]!.deeper.nested.labels).not.toBe(read[0]!.metadata.labels); // another indentation, another text
+    expect(read[3]!.empty).not.toBe(read[3]!.other); // a list or mapping in it: never shared
+    expect(Object.isFrozen(read[3]!.empty)).toBe(false);
+    expect(read[4]!.big).not.toBe(read[4]!.again); // more lines than a small mapping has
+  });
+
   it.each([
     [
       'a subject with a deeper line after its name',
