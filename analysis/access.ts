@@ -200,12 +200,21 @@ interface BindingsBySubject {
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
-  for (const binding of [...authz.set.bindings].sort((a, b) => byText(a.namespace, b.namespace))) {
-    const role = authz.roleOf(binding);
-    if (!role) continue;
-    bindings.push(binding);
-    roles.push(role);
+  // In namespace order, each namespace's in the order read: grouped, then the namespaces sorted
+  // (a stable sort of 20,000 bindings compares names 300,000 times).
+  const byNamespace = new Map<string, BindingObject[]>();
+  for (const binding of authz.set.bindings) {
+    const list = byNamespace.get(binding.namespace);
+    if (list) list.push(binding);
+    else byNamespace.set(binding.namespace, [binding]);
   }
+  for (const ns of [...byNamespace.keys()].sort(byText))
+    for (const binding of byNamespace.get(ns)!) {
+      const role = authz.roleOf(binding);
+      if (!role) continue;
+      bindings.push(binding);
+      roles.push(role);
+    }
   // One map per kind spares a joined key per subject.
   const byKind = new Map<SubjectKind, Map<string, number[]>>([
     ['Group', new Map()],
