@@ -106,15 +106,20 @@ export class CellMaker {
 
   cell(contributions: readonly Contribution[]): AccessCell {
     const result = this.allowed(contributions);
-    const via =
-      contributions.length === 1 ? contributions[0]!.labels : [...new Set(contributions.map((c) => c.label))].sort();
     return {
       levels: result.levels,
       covers: result.covers,
       classes: result.classes,
-      via,
+      via: CellMaker.via(contributions),
       ...(result.custom ? { custom: result.custom } : {}),
     };
+  }
+
+  /** How a cell names the bindings that make it: each once, sorted. */
+  static via(contributions: readonly Contribution[]): readonly string[] {
+    return contributions.length === 1
+      ? contributions[0]!.labels
+      : [...new Set(contributions.map((c) => c.label))].sort();
   }
 
   /** What a cell's roles allow, whoever holds them: one object for every cell of the same roles. */
@@ -406,8 +411,8 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
   // A cell's text in parts made once: what its roles allow (by the CellMaker's shared result) and
   // how its bindings are named. Key order as shown() writes them.
   const allowedTexts = new Map<object, readonly [string, string]>();
-  const labelTexts = new Map<Contribution, string>();
-  const labelText = (c: Contribution) => labelTexts.get(c) ?? labelTexts.set(c, asciiJson(c.label)).get(c)!;
+  const labelTexts = new Map<string, string>();
+  const labelText = (label: string) => labelTexts.get(label) ?? labelTexts.set(label, asciiJson(label)).get(label)!;
   const cellText = (list: readonly Contribution[]): string => {
     const result = cells.allowed(list);
     let allowed = allowedTexts.get(result);
@@ -416,17 +421,10 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
       allowed = [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
       allowedTexts.set(result, allowed);
     }
-    // via as cell() lists it: each binding once, sorted by label.
-    const via =
-      list.length === 1
-        ? labelText(list[0]!)
-        : [...new Map(list.map((c) => [c.label, c])).entries()]
-            .sort(([a], [b]) => byText(a, b))
-            .map(([, c]) => labelText(c))
-            .join(',');
-    return allowed[0] + via + allowed[1];
+    return allowed[0] + CellMaker.via(list).map(labelText).join(',') + allowed[1];
   };
-  // Cells of lists made by merging (groups, cluster-wide), by their contributions, as a trie.
+  // Cells of several bindings (a run of one subject's, or lists merged with its groups'), by
+  // their contributions, as a trie: people granted the same roles in a namespace share them.
   interface Node {
     bytes?: Buffer;
     next?: Map<Contribution, Node>;
@@ -447,14 +445,8 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
   const nsNumbers = new Int32Array(bindings.length);
   for (let i = 1; i < bindings.length; i++)
     nsNumbers[i] = nsNumbers[i - 1]! + (bindings[i]!.namespace === bindings[i - 1]!.namespace ? 0 : 1);
-  // `"namespace":{cell}` of one binding alone, by its number; of a run of several, by their
-  // numbers (a trie: most runs are two or three bindings).
+  // `"namespace":{cell}` of one binding alone (most cells), by its number.
   const aloneTexts: Buffer[] = [];
-  interface Run {
-    bytes?: Buffer;
-    next?: Map<number, Run>;
-  }
-  const runs = new Map<number, Run>();
   const out = new AsciiBytes();
   out.text('[');
   let first = true;
@@ -499,15 +491,8 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
           if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
           out.bytes(text);
         } else {
-          let run: Run | undefined = runs.get(i);
-          if (!run) runs.set(i, (run = {}));
-          for (let k = at + 1; k < end; k++) {
-            let next: Run | undefined = (run.next ??= new Map()).get(numbers[k]!);
-            if (!next) run.next.set(numbers[k]!, (next = {}));
-            run = next;
-          }
-          run.bytes ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)));
-          out.bytes(run.bytes);
+          out.text(nsKey(bindings[i]!.namespace));
+          out.bytes(listBytes(numbers.slice(at, end).map(contribution)));
         }
         at = end;
       }
