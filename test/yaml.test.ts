@@ -157,6 +157,54 @@ describe('canonical YAML reader', () => {
     for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
   });
 
+  it('reads a binding changed by one line either as the yaml package does or not at all (the shared reads included)', () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const subject = (name: string, kind = 'User') => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: {
+        annotations: { 'argocd.argoproj.io/sync-wave': '4' },
+        labels: { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/organization': 'acme' },
+        name: 'acme:r:pods',
+        namespace: 'web',
+      },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+      subjects: [subject('ann@acme.io'), subject('bob@acme.io'), subject('devs', 'Group'), subject('carol@acme.io')],
+    };
+    // Read once as written, so that the shared subjects and mappings are known when the changed ones come.
+    const written = toYamlStream([binding, binding], 'header');
+    expect(parseCanonicalYaml(written)).toEqual([binding, binding]);
+    const lines = written.split('\n');
+    const changes: ((line: string) => string[])[] = [
+      (l) => [` ${l}`],
+      (l) => [l.replace(/^ /, '')],
+      (l) => [`${l} `],
+      (l) => [l, l],
+      (l) => [l, '  namespace: web'],
+      (l) => [l, '    extra: 1'],
+      (l) => [l.replace('User', 'user')],
+      (l) => [l.replace(': ', ':  ')],
+      (l) => [l.replace('@', ' @')],
+      (l) => [l.replace(/"4"/, '4')],
+      () => [],
+    ];
+    for (let n = 0; n < 600; n++) {
+      const at = 1 + rand(lines.length - 2);
+      const changed = [...lines.slice(0, at), ...changes[rand(changes.length)]!(lines[at]!), ...lines.slice(at + 1)];
+      const text = changed.join('\n');
+      const read = parseCanonicalYaml(text);
+      if (read === undefined) continue; // refused: the full parser decides
+      const docs = parseAllDocuments(text);
+      expect(docs.every((d) => !d.errors.length)).toBe(true);
+      expect(read).toEqual(docs.map((d) => d.toJS()));
+    }
+  });
+
   it('reads a first document without its ---, as the yaml package does', () => {
     const text = `# a spec\n${toYamlDocument({ apiVersion: 'orgctl/v1', spec: { users: [{ email: 'bob@acme.io', admin: true }] } })}---\nsecond: 2\n`;
     expect(parseCanonicalYaml(text)).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
