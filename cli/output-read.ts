@@ -3,7 +3,7 @@
  * writes, only UTF-8. Kept apart from manifests.ts (manifests of any origin, and the full YAML
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -98,4 +98,20 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
     content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)),
     label: join(dir, path),
   }));
+}
+
+/**
+ * `path` read as orgctl's output, strictly, when it is a folder that holds orgctl's output;
+ * undefined for anything else (then it is manifests of any origin, which need the full YAML parser
+ * this module never loads).
+ */
+export function readIfOrgctlOutput(
+  path: string,
+  cache?: DocumentCache,
+): { readonly docs: ManifestDoc[]; readonly files: OutputText[] } | undefined {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
+  const all = listFiles(path);
+  if (!isOrgctlOutput(path, all)) return undefined;
+  const files = readOutputFolder(path, all);
+  return { docs: parseOutput(files, cache), files };
 }
