@@ -307,6 +307,12 @@ const SUBJECTS: Record<ReadSubject['kind'], Map<string, ReadSubject>> = { User: 
 // Small mappings of scalars already read, by their text (indentation included): one frozen object each.
 const LEAF_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
 
+/**
+ * A string read from a text, copied into one of its own before a cache keeps it: a slice would
+ * keep the whole text it was read from alive for the life of the process.
+ */
+const ownCopy = (s: string): string => `${s} `.slice(0, -1);
+
 /** Whether the line at `start` is `indent` spaces, then `prefix`. */
 function lineStartsWith(text: string, start: number, indent: number, prefix: string): boolean {
   for (let i = 0; i < indent; i++) if (text.charCodeAt(start + i) !== SPACE) return false;
@@ -322,7 +328,7 @@ function readScalar(token: string): unknown {
   const known = SCALARS.get(token);
   if (known !== undefined || SCALARS.has(token)) return known;
   const value = parseScalar(token);
-  if (SCALARS.size < 100_000) SCALARS.set(token, value);
+  if (SCALARS.size < 100_000) SCALARS.set(ownCopy(token), typeof value === 'string' ? ownCopy(value) : value);
   return value;
 }
 
@@ -650,8 +656,9 @@ class CanonicalReader {
     const known = SUBJECTS[kind];
     let subject = known.get(name);
     if (!subject) {
-      subject = Object.freeze({ apiGroup: RBAC_GROUP, kind, name });
-      if (known.size < 200_000) known.set(name, subject);
+      const own = ownCopy(name);
+      subject = Object.freeze({ apiGroup: RBAC_GROUP, kind, name: own });
+      if (known.size < 200_000) known.set(own, subject);
     }
     this.moveTo(nameEnd + 1);
     return subject;
@@ -688,7 +695,9 @@ class CanonicalReader {
       const v = read[key];
       if (v !== null && typeof v === 'object') return read;
     }
-    if (LEAF_MAPPINGS.size < 50_000) LEAF_MAPPINGS.set(body, Object.freeze(read));
+    // Frozen whether or not the cache still has room: what a reader returns never depends on what it read before.
+    Object.freeze(read);
+    if (LEAF_MAPPINGS.size < 50_000) LEAF_MAPPINGS.set(ownCopy(body), read);
     return read;
   }
 
