@@ -294,30 +294,14 @@ function describeLine(line: string): string {
 
 class NotCanonical extends Error {}
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const SUBJECT_API_GROUP = `apiGroup: ${RBAC_GROUP}`;
-interface ReadSubject {
-  readonly apiGroup: string;
-  readonly kind: 'User' | 'Group';
-  readonly name: string;
-}
-// Subjects already read, by kind and name: one frozen object each, across every text read.
-const SUBJECTS: Record<ReadSubject['kind'], Map<string, ReadSubject>> = { User: new Map(), Group: new Map() };
-
-// Small mappings of scalars already read, by their text (indentation included): one frozen object each.
-const LEAF_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
+// Small mappings of scalars already read, by their text (indentation and any item's dash included): one frozen object each.
+const SHARED_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
 
 /**
  * A string read from a text, copied into one of its own before a cache keeps it: a slice would
  * keep the whole text it was read from alive for the life of the process.
  */
 const ownCopy = (s: string): string => `${s} `.slice(0, -1);
-
-/** Whether the line at `start` is `indent` spaces, then `prefix`. */
-function lineStartsWith(text: string, start: number, indent: number, prefix: string): boolean {
-  for (let i = 0; i < indent; i++) if (text.charCodeAt(start + i) !== SPACE) return false;
-  return text.startsWith(prefix, start + indent);
-}
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 
@@ -595,7 +579,7 @@ class CanonicalReader {
         )
           return this.sequence(indent);
       }
-      if (next === indent + 2) return this.leafMapping(indent + 2) ?? this.mapping(indent + 2, -1);
+      if (next === indent + 2) return this.sharedMapping(indent + 2, -1) ?? this.mapping(indent + 2, -1);
       throw new NotCanonical();
     }
     const from = colon + 2;
@@ -630,51 +614,18 @@ class CanonicalReader {
   }
 
   /**
-   * A binding's subject written as orgctl writes a person's or a group's (`- apiGroup: rbac...`,
-   * `kind:`, `name:` and nothing more), read in place, and the same frozen object for every binding
-   * that names it: 200,000 subjects of 12,000 people at size L. Undefined for anything else, which
-   * the general reader reads (and judges) as before.
+   * A small mapping of scalars only (at most four lines: labels, annotations, a roleRef, a binding's
+   * subject), read once per text and then one frozen object wherever the same lines are written, as
+   * a key's value or a list item: 20,000 bindings at size L carry three each, and name 12,000 people
+   * 200,000 times. Its keys sit at `indent`; `first` is where an item's first entry starts on this
+   * line (after `- `), or -1. Undefined for any other mapping, which the general reader reads.
    */
-  private subjectItem(indent: number, at: number): ReadSubject | undefined {
-    const text = this.text;
-    if (this.end - at !== SUBJECT_API_GROUP.length || !text.startsWith(SUBJECT_API_GROUP, at)) return undefined;
-    const kindAt = this.end + 1 + indent + 2;
-    if (!lineStartsWith(text, this.end + 1, indent + 2, 'kind: ')) return undefined;
-    const kindEnd = text.indexOf('\n', kindAt);
-    const kind = kindEnd < 0 ? undefined : knownToken(text, kindAt + 6, kindEnd);
-    if (kind !== 'User' && kind !== 'Group') return undefined;
-    if (!lineStartsWith(text, kindEnd + 1, indent + 2, 'name: ')) return undefined;
-    const nameAt = kindEnd + 1 + indent + 2 + 6;
-    let nameEnd = text.indexOf('\n', nameAt);
-    if (nameEnd < 0) nameEnd = this.length;
-    const name = plainToken(text, nameAt, nameEnd);
-    if (name === undefined) return undefined;
-    // Nothing more in this item: the next line is not deeper than its dash (a namespace: would be).
-    let next = nameEnd + 1;
-    while (next < this.length && next - nameEnd - 1 <= indent && text.charCodeAt(next) === SPACE) next++;
-    if (next < this.length && next - nameEnd - 1 > indent) return undefined;
-    const known = SUBJECTS[kind];
-    let subject = known.get(name);
-    if (!subject) {
-      const own = ownCopy(name);
-      subject = Object.freeze({ apiGroup: RBAC_GROUP, kind, name: own });
-      if (known.size < 200_000) known.set(own, subject);
-    }
-    this.moveTo(nameEnd + 1);
-    return subject;
-  }
-
-  /**
-   * A small mapping of scalars only (labels, annotations, a roleRef), read once per text and then
-   * one frozen object wherever the same lines are written: 20,000 bindings carry three each.
-   * Undefined for any other mapping, which the general reader reads.
-   */
-  private leafMapping(indent: number): Readonly<Record<string, unknown>> | undefined {
+  private sharedMapping(indent: number, first: number): Readonly<Record<string, unknown>> | undefined {
     const text = this.text;
     const start = this.start;
     let lineStart = start;
     for (let lines = 1; ; lines++) {
-      if (lines > 4 || text.charCodeAt(lineStart + indent) === DASH) return undefined;
+      if (lines > 4 || (lines > 1 && text.charCodeAt(lineStart + indent) === DASH)) return undefined;
       const lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) return undefined;
       lineStart = lineEnd + 1;
@@ -684,12 +635,12 @@ class CanonicalReader {
       if (spaces < indent || lineStart >= this.length) break;
     }
     const body = text.slice(start, lineStart);
-    const known = LEAF_MAPPINGS.get(body);
+    const known = SHARED_MAPPINGS.get(body);
     if (known) {
       this.moveTo(lineStart);
       return known;
     }
-    const read = this.mapping(indent, -1);
+    const read = this.mapping(indent, first);
     // Only scalars are shared: an empty list or mapping read here is an object of its own.
     for (const key in read) {
       const v = read[key];
@@ -697,7 +648,7 @@ class CanonicalReader {
     }
     // Frozen whether or not the cache still has room: what a reader returns never depends on what it read before.
     Object.freeze(read);
-    if (LEAF_MAPPINGS.size < 50_000) LEAF_MAPPINGS.set(ownCopy(body), read);
+    if (SHARED_MAPPINGS.size < 250_000) SHARED_MAPPINGS.set(ownCopy(body), read);
     return read;
   }
 
@@ -715,13 +666,11 @@ class CanonicalReader {
       if (text.charCodeAt(dash + 1) !== SPACE) throw new NotCanonical();
       const at = dash + 2;
       const size = this.end - at;
-      const subject = this.subjectItem(indent, at);
-      if (subject) out.push(subject);
-      else if (size === 2 && (text.startsWith('[]', at) || text.startsWith('{}', at))) {
+      if (size === 2 && (text.startsWith('[]', at) || text.startsWith('{}', at))) {
         out.push(text.charCodeAt(at) === 91 ? [] : {});
         this.nextLine();
       } else if (this.startsMapping(at)) {
-        out.push(this.mapping(indent + 2, at));
+        out.push(this.sharedMapping(indent + 2, at) ?? this.mapping(indent + 2, at));
       } else {
         out.push(
           knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)),

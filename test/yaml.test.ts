@@ -221,7 +221,7 @@ describe('canonical YAML reader', () => {
     expect(cache.size).toBe(4);
   });
 
-  it('reads a subject as orgctl writes one as one frozen object wherever it is named, and every other item as before', () => {
+  it('reads a subject as orgctl writes one as one frozen object wherever the same lines name it, and every other item as before', () => {
     const subject = (name: unknown, extra: Record<string, unknown> = {}) => ({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'User',
@@ -250,11 +250,12 @@ describe('canonical YAML reader', () => {
       last: object[];
     }[];
     expect(second!.subjects[0]).toBe(first!.subjects[1]); // ann, named twice: one object
-    expect(nested!.deeper.list[0]).toBe(first!.subjects[1]); // at another depth too
+    expect(nested!.deeper.list[0]).not.toBe(first!.subjects[1]); // another indentation, another text
+    expect(nested!.deeper.list[0]).toEqual(first!.subjects[1]);
     expect(nested!.last[0]).toBe(first!.subjects[0]);
     expect(Object.isFrozen(first!.subjects[0])).toBe(true);
     expect(third!.subjects[0]).not.toBe(first!.subjects[0]); // a namespace more: not the same subject
-    expect(Object.isFrozen(third!.subjects[0])).toBe(false);
+    expect(Object.isFrozen(third!.subjects[0])).toBe(true); // a small mapping of scalars all the same
   });
 
   it('reads a small mapping of scalars written again (labels, a roleRef) as one frozen object, any other as before', () => {
