@@ -292,7 +292,10 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32
     ranks[i] = id;
   }
   // First-seen ids to sorted ranks (UTF-16 order, as `<` compares).
-  const order = keys.map((_, id) => id).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const order = sortBy(
+    keys.map((_, id) => id),
+    (id) => keys[id]!,
+  );
   const rankOfId = new Int32Array(keys.length);
   order.forEach((id, rank) => {
     rankOfId[id] = rank;
