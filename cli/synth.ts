@@ -4,8 +4,7 @@ import { synthesize } from '../constructs/synthesize.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { loadDeclaration, placeFindings } from './load.ts';
-import { declarationFile } from './paths.ts';
-import { folderAbove } from './paths.ts';
+import { declarationFile, folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 
