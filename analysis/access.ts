@@ -319,6 +319,19 @@ function inheritedFromGroups(
 }
 
 /**
+ * Whether a subject holds more than its own bindings' scopes: through the groups every such
+ * subject is in, or cluster-wide (its first scope, '' sorting first, is a ClusterRoleBinding's).
+ */
+function inheritsMore(
+  kind: SubjectKind,
+  name: string,
+  firstScope: string | undefined,
+  groups: ReadonlyMap<string, readonly ScopeAccess[]>,
+): boolean {
+  return firstScope === '' || (groups.size > 0 && implicitGroups(kind, name).some((g) => groups.has(g)));
+}
+
+/**
  * A subject's scopes with what it holds through its groups and cluster-wide: the bindings of the
  * groups every such subject is in count for it too, and cluster-wide access holds in every
  * namespace. Undefined when neither adds anything (the scopes of its own bindings are the answer).
@@ -329,25 +342,21 @@ function withInherited(
   own: readonly ScopeAccess[],
   groups: ReadonlyMap<string, readonly ScopeAccess[]>,
 ): ScopeAccess[] | undefined {
+  if (!inheritsMore(kind, name, own[0]?.[0], groups)) return undefined;
   let scopes: readonly ScopeAccess[] = own;
-  let changed = false;
-  const implicit = groups.size
-    ? implicitGroups(kind, name)
-        .map((g) => groups.get(g))
-        .filter((g) => g !== undefined)
-    : [];
+  const implicit = implicitGroups(kind, name)
+    .map((g) => groups.get(g))
+    .filter((g) => g !== undefined);
   if (implicit.length) {
     const merged = new Map(scopes.map(([scope, list]) => [scope, [...list]]));
     for (const g of implicit) for (const [scope, list] of g) merged.set(scope, [...(merged.get(scope) ?? []), ...list]);
     scopes = [...merged.entries()].sort(([a], [b]) => byText(a, b));
-    changed = true;
   }
   if (scopes[0]?.[0] === '') {
     const clusterWide = scopes[0][1];
     scopes = scopes.map(([scope, list]) => (scope === '' ? [scope, list] : [scope, [...clusterWide, ...list]]));
-    changed = true;
   }
-  return changed ? [...scopes] : undefined;
+  return [...scopes];
 }
 
 /** Every subject named in a binding, with the bindings that apply to it, by scope; sorted. */
@@ -455,10 +464,9 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
       const numbers = names.get(name)!;
       out.text(`${first ? '' : ','}{"kind":"${kind}","name":${asciiJson(name)},`);
       first = false;
-      const merged =
-        groups.size || bindings[numbers[0]!]!.namespace === ''
-          ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
-          : undefined;
+      const merged = inheritsMore(kind, name, bindings[numbers[0]!]!.namespace, groups)
+        ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
+        : undefined;
       if (merged) {
         // Rare (group members, cluster-wide access): cells of merged lists.
         const cluster = merged[0]?.[0] === '' ? merged[0][1] : undefined;
