@@ -8,7 +8,7 @@ import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { listFiles } from './output.ts';
-import { readIfOrgctlOutput, readOrgctlYaml, type OutputText } from './output-read.ts';
+import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
 export interface LoadedManifests {
   readonly docs: readonly ManifestDoc[];
@@ -94,17 +94,17 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
  */
 export function loadManifests(path: string, cache?: DocumentCache): LoadedManifests {
   if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
-  const output = readIfOrgctlOutput(path, cache);
-  if (output) return { ...output, problems: [] };
   const stat = statSync(path);
   if (!stat.isDirectory() && !stat.isFile()) {
     throw new InputError(`${path} is not a regular file or a folder: orgctl reads regular files only`);
   }
-  const files = stat.isDirectory()
-    ? listFiles(path)
-        .filter((f) => MANIFEST.test(f))
-        .map((f) => join(path, f))
-    : [path];
+  let files = [path];
+  if (stat.isDirectory()) {
+    const listed = listFiles(path);
+    const output = readIfOrgctlFolder(path, listed, cache);
+    if (output) return { ...output, problems: [] };
+    files = listed.filter((f) => MANIFEST.test(f)).map((f) => join(path, f));
+  }
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   for (const file of files) {

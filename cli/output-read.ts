@@ -105,13 +105,20 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
  * undefined for anything else (then it is manifests of any origin, which need the full YAML parser
  * this module never loads).
  */
-export function readIfOrgctlOutput(
-  path: string,
-  cache?: DocumentCache,
-): { readonly docs: ManifestDoc[]; readonly files: OutputText[] } | undefined {
+export function readIfOrgctlOutput(path: string, cache?: DocumentCache): OrgctlOutputRead | undefined {
   if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
-  const all = listFiles(path);
-  if (!isOrgctlOutput(path, all)) return undefined;
-  const files = readOutputFolder(path, all);
-  return { docs: parseOutput(files, cache), files };
+  return readIfOrgctlFolder(path, listFiles(path), cache);
+}
+
+type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };
+
+/** A folder already listed (`files`, relative), read as orgctl's output when it is one. */
+export function readIfOrgctlFolder(
+  dir: string,
+  files: readonly string[],
+  cache?: DocumentCache,
+): OrgctlOutputRead | undefined {
+  if (!isOrgctlOutput(dir, files)) return undefined;
+  const read = readOutputFolder(dir, files);
+  return { docs: parseOutput(read, cache), files: read };
 }
