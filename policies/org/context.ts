@@ -16,8 +16,11 @@ export interface PolicyContext {
  */
 export interface OrgRule {
   readonly id: RuleId;
-  /** The rule's judgement of everything but the grants one by one (of everything, without `grant`). */
-  readonly check: (model: OrgModel, ctx: PolicyContext) => Finding[];
+  /**
+   * The rule's judgement of everything but the grants one by one (of everything, without `grant`).
+   * @default nothing more (a rule of grants only)
+   */
+  readonly check?: (model: OrgModel, ctx: PolicyContext) => Finding[];
   /**
    * The rule's judge of one grant, for this model, adding findings to `out`. runPolicies walks the
    * grants once and hands each to every rule's judge: nine rules read every grant, and nine walks

@@ -4,7 +4,6 @@ import { grantSubject, isExpired, type OrgRule } from './context.ts';
 /** Expired grants are not synthesized; the warning asks for the line to be removed. */
 export const expiredGrant: OrgRule = {
   id: 'expired-grant',
-  check: () => [],
   grant(_model, { today }, out) {
     return (g) => {
       if (isExpired(g.expires, today))

@@ -5,7 +5,6 @@ import { indexOf } from '../../model/model-index.ts';
 /** Grants are for declared users; an invitee's access goes on the invite until it is accepted. */
 export const unknownUser: OrgRule = {
   id: 'unknown-user',
-  check: () => [],
   grant(model, _ctx, out) {
     const ix = indexOf(model);
     return (g) => {
