@@ -6,7 +6,7 @@ import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '
 import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
-import type { DocumentCache } from './output-read.ts';
+import { DocumentCache } from './output-read.ts';
 import type { Io } from '../model/io.ts';
 
 const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
@@ -44,7 +44,7 @@ export function loadSnapshots(
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>;
   cache: DocumentCache;
 } {
-  const cache: DocumentCache = new Map(); // what did not change is parsed once, and is one object
+  const cache = new DocumentCache(); // what did not change is parsed once, and is one object
   const read = (spec: string, label: string) => {
     io.progress?.(`reading ${label} ${spec}...`);
     return onSide(label, () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { parseCanonicalYaml, yamlErrorText, type DocumentCache } from '../synth/yaml.ts';
+import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -20,9 +20,9 @@ export interface LoadedManifests {
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 /** Documents of one file's text; List objects are flattened into their items. */
-export function parseManifestText(text: string, file: string, cache?: DocumentCache): LoadedManifests {
+export function parseManifestText(text: string, file: string): LoadedManifests {
   try {
-    return parseDocuments(text, file, cache);
+    return parseDocuments(text, file);
   } catch (e) {
     // Thousands of nested levels exhaust the parsers' stack: name the file, read the others.
     if (!(e instanceof RangeError)) throw e;
@@ -30,7 +30,7 @@ export function parseManifestText(text: string, file: string, cache?: DocumentCa
   }
 }
 
-function parseDocuments(text: string, file: string, cache?: DocumentCache): LoadedManifests {
+function parseDocuments(text: string, file: string): LoadedManifests {
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   const push = (object: unknown, index: number) => {
@@ -41,7 +41,7 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
   };
   // Text under orgctl's header is orgctl's output: its writer's YAML or nothing.
   if (text.startsWith(OUTPUT_HEADER)) {
-    const read = readOrgctlYaml(text, file, cache);
+    const read = readOrgctlYaml(text, file);
     if ('error' in read) throw new InputError(`${read.error}; only what orgctl synthesizes is read`);
     read.documents.forEach(push);
     return { docs, problems };
@@ -62,7 +62,7 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
     }
   }
   // orgctl's own output takes the fast path (about 50x faster); anything else the full parser.
-  const canonical = parseCanonicalYaml(text, cache);
+  const canonical = parseCanonicalYaml(text);
   if (canonical) {
     canonical.forEach(push);
     return { docs, problems };
@@ -92,7 +92,7 @@ function parseDocuments(text: string, file: string, cache?: DocumentCache): Load
  * Every manifest under `path` (a folder, searched recursively, or one file). A folder that is
  * orgctl's output is read strictly (parseOutput); anything else as manifests of any origin.
  */
-export function loadManifests(path: string, cache?: DocumentCache): LoadedManifests {
+export function loadManifests(path: string): LoadedManifests {
   if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
   const stat = statSync(path);
   if (!stat.isDirectory() && !stat.isFile()) {
@@ -101,14 +101,14 @@ export function loadManifests(path: string, cache?: DocumentCache): LoadedManife
   let files = [path];
   if (stat.isDirectory()) {
     const listed = listFiles(path);
-    const output = readIfOrgctlFolder(path, listed, cache);
+    const output = readIfOrgctlFolder(path, listed);
     if (output) return { ...output, problems: [] };
     files = listed.filter((f) => MANIFEST.test(f)).map((f) => join(path, f));
   }
   const docs: ManifestDoc[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    const got = parseManifestText(readFileSync(file, 'utf8'), file, cache);
+    const got = parseManifestText(readFileSync(file, 'utf8'), file);
     for (const d of got.docs) docs.push(d); // one file may hold 100,000s of documents: no push(...)
     for (const p of got.problems) problems.push(p);
   }

@@ -10,10 +10,10 @@ import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
-import { readCanonicalYaml, type DocumentCache } from '../synth/yaml.ts';
+import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 
-export type { DocumentCache };
+export { DocumentCache };
 
 /** One file of orgctl's output folder, as read (path in the folder, content, how errors name it). */
 export type OutputText = OutputFileText;
@@ -33,7 +33,7 @@ export function holdsOrgctlOutput(files: readonly OutputText[]): boolean {
 export function readOrgctlYaml(
   text: string,
   label: string,
-  cache?: DocumentCache,
+  cache?: { readonly documents: DocumentCache; readonly file: string },
 ): { documents: Record<string, unknown>[] } | { error: string } {
   const read = readCanonicalYaml(text, cache);
   return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
@@ -60,7 +60,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;
     }
-    const read = readOrgctlYaml(f.content, f.label, cache);
+    const read = readOrgctlYaml(f.content, f.label, cache && { documents: cache, file: f.path });
     if ('error' in read) {
       errors.push(read.error);
       continue;
@@ -105,20 +105,16 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
  * undefined for anything else (then it is manifests of any origin, which need the full YAML parser
  * this module never loads).
  */
-export function readIfOrgctlOutput(path: string, cache?: DocumentCache): OrgctlOutputRead | undefined {
+export function readIfOrgctlOutput(path: string): OrgctlOutputRead | undefined {
   if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
-  return readIfOrgctlFolder(path, listFiles(path), cache);
+  return readIfOrgctlFolder(path, listFiles(path));
 }
 
 type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };
 
 /** A folder already listed (`files`, relative), read as orgctl's output when it is one. */
-export function readIfOrgctlFolder(
-  dir: string,
-  files: readonly string[],
-  cache?: DocumentCache,
-): OrgctlOutputRead | undefined {
+export function readIfOrgctlFolder(dir: string, files: readonly string[]): OrgctlOutputRead | undefined {
   if (!isOrgctlOutput(dir, files)) return undefined;
   const read = readOutputFolder(dir, files);
-  return { docs: parseOutput(read, cache), files: read };
+  return { docs: parseOutput(read), files: read };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, type DocumentCache } from '../synth/yaml.ts';
+import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, DocumentCache } from '../synth/yaml.ts';
 
 const TRICKY = [
   '',
@@ -209,16 +209,45 @@ describe('canonical YAML reader', () => {
     expect(parseCanonicalYaml(text)).toHaveLength(2);
   });
 
-  it('parses a document seen before only once, and a changed one again', () => {
-    const cache: DocumentCache = new Map();
-    const docs = [{ kind: 'A', list: [1, 'x'] }, { kind: 'B', data: { 'k.json': 'one\ntwo\n' } }, { kind: 'C' }];
-    const first = parseCanonicalYaml(toYamlStream(docs, 'header'), cache)!;
+  it('parses again only the documents a later reading of the same file changes', () => {
+    const documents = new DocumentCache();
+    const docs = [
+      { kind: 'A', list: [1, 'x'] },
+      { kind: 'B', data: { 'k.json': 'one\ntwo\n' } },
+      { kind: 'C' },
+      { kind: 'D' },
+      { kind: 'A', list: [1, 'x'] },
+    ];
+    const file = { documents, file: 'lga1/shard-00/resources.yaml' };
+    const first = parseCanonicalYaml(toYamlStream(docs, 'header'), file)!;
     expect(first).toEqual(docs);
-    const second = parseCanonicalYaml(toYamlStream([docs[0]!, { kind: 'B2' }, docs[2]!]), cache)!;
-    expect(second).toEqual([docs[0], { kind: 'B2' }, docs[2]]);
+    expect(first[4]).not.toBe(first[0]); // each place of the first reading is its own
+    // B changed, C removed, E inserted: those parsed; A, D and the last A the first reading's.
+    const changed = [docs[0]!, { kind: 'B2' }, { kind: 'E' }, docs[3]!, docs[4]!];
+    const second = parseCanonicalYaml(toYamlStream(changed, 'header'), file)!;
+    expect(second).toEqual(changed);
+    expect([second[0], second[3], second[4]]).toEqual([first[0], first[3], first[4]]);
     expect(second[0]).toBe(first[0]);
-    expect(second[2]).toBe(first[2]);
-    expect(cache.size).toBe(4);
+    expect(second[3]).toBe(first[3]);
+    expect(second[4]).toBe(first[4]);
+    // A third reading is matched against the first, not the second.
+    const third = parseCanonicalYaml(toYamlStream(docs, 'header'), file)!;
+    third.forEach((d, i) => expect(d).toBe(first[i]));
+    // Another file's documents are its own, whatever their text.
+    const other = parseCanonicalYaml(toYamlStream(docs, 'header'), {
+      documents,
+      file: 'lga1/shard-01/resources.yaml',
+    })!;
+    expect(other).toEqual(docs);
+    other.forEach((d, i) => expect(d).not.toBe(first[i]));
+    // Past the lookahead, a document is parsed again (the same content, another object).
+    const many = Array.from({ length: 20 }, (_, i) => ({ kind: 'K', n: i }));
+    const wide = { documents, file: 'lga1/shard-02/resources.yaml' };
+    const before = parseCanonicalYaml(toYamlStream(many, 'header'), wide)!;
+    const after = parseCanonicalYaml(toYamlStream(many.slice(15), 'header'), wide)!;
+    expect(after).toEqual(many.slice(15));
+    expect(after[0]).not.toBe(before[15]);
+    expect(parseCanonicalYaml(toYamlStream(many.slice(5), 'header'), wide)![0]).toBe(before[5]);
   });
 
   it('reads a subject as orgctl writes one as one frozen object wherever the same lines name it, and every other item as before', () => {

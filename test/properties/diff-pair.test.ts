@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseOutput, type DocumentCache, type OutputText } from '../../cli/output-read.ts';
+import { parseOutput, DocumentCache, type OutputText } from '../../cli/output-read.ts';
 import { diffSnapshots } from '../../analysis/diff.ts';
 import { readMembership, readSnapshot, readSnapshotPair } from '../../analysis/snapshot.ts';
 import { generateSpec } from '../../constructs/generate.ts';
@@ -131,7 +131,7 @@ describe('diff pair', () => {
           for (const [i, n] of edits) EDITS[i]!(head, n);
           const [bf, hf] = [files(base)!, files(head)];
           fc.pre(hf !== undefined);
-          const cache: DocumentCache = new Map();
+          const cache = new DocumentCache();
           const [bd, hd] = [parseOutput(bf, cache), parseOutput(hf!, cache)];
           const pair = readSnapshotPair(
             { docs: bd, membership: readMembership(bd, 'base') },
