@@ -238,19 +238,32 @@ function affectedSubjects(
  */
 function grantCountOf(membership: Membership, rbac: RbacSet): number {
   const authz = new Authorizer(rbac);
-  const usernames = new Set([...membership.users.values()].map((u) => u.username));
-  // (namespace, role) → who holds it: split bindings name one person twice.
-  const holders = new Map<string, Set<string>>();
+  // (namespace, role) → its bindings: a binding split by size names its people in several parts.
+  const groups = new Map<string, BindingObject[]>();
   for (const b of rbac.bindings) {
     const role = authz.roleOf(b);
     if (!role) continue;
     const key = `${b.namespace}\u0000${roleId(role)}`;
-    let held = holders.get(key);
-    if (!held) holders.set(key, (held = new Set()));
-    for (const s of b.subjects) if (s.kind === 'User' && usernames.has(s.name)) held.add(s.name);
+    const group = groups.get(key);
+    if (group) group.push(b);
+    else groups.set(key, [b]);
   }
+  // Username → the last group that counted it (-1: none yet): each person once per group, with no
+  // set of holders per group (20,000 of them at size L).
+  const counted = new Map([...membership.users.values()].map((u) => [u.username, -1]));
   let n = 0;
-  for (const held of holders.values()) n += held.size;
+  let id = 0;
+  for (const group of groups.values()) {
+    for (const b of group)
+      for (const s of b.subjects) {
+        if (s.kind !== 'User') continue;
+        const last = counted.get(s.name);
+        if (last === undefined || last === id) continue;
+        counted.set(s.name, id);
+        n++;
+      }
+    id++;
+  }
   return n;
 }
 

@@ -150,4 +150,34 @@ describe('diff pair', () => {
     );
     expect(compared).toBeGreaterThan(RUNS / 2);
   });
+
+  it('counts the grants of base once per person, namespace and role however bindings split or repeat them', () => {
+    const bf = files(organization(3))!;
+    const bd = parseOutput(bf);
+    const hd = parseOutput(files(organization(3))!);
+    const bindings = bd.filter((d) => (d.object as { kind?: string }).kind === 'RoleBinding');
+    const subjects = (d: (typeof bd)[number]) => (d.object as { subjects: unknown[] }).subjects;
+    const target = bindings.find((d) => subjects(d).length >= 2)!;
+    const [first, second] = subjects(target) as { name: string }[];
+    // The binding split in two parts naming one person in both, a person twice in one part, and a
+    // name no member has: each member counts once there, the stranger not at all.
+    const part = structuredClone(target.object) as { metadata: { name: string }; subjects: unknown[] };
+    part.metadata.name = `${part.metadata.name}:2`;
+    part.subjects = [first, first, { ...second!, name: 'stranger@else.io' }];
+    const forged = [...bd, { ...target, index: 999, object: part }];
+    const pair = readSnapshotPair(
+      { docs: forged, membership: readMembership(forged, 'base') },
+      { docs: hd, membership: readMembership(hd, 'head') },
+    );
+    expect(pair.base.grantCount).toBeDefined();
+    const full = readSnapshot(forged, 'base');
+    const head = readSnapshot(hd, 'head');
+    expect(diffSnapshots(pair.base, pair.head).grants).toEqual(diffSnapshots(full, head).grants);
+    expect(pair.base.grantCount).toBe(
+      readSnapshotPair(
+        { docs: bd, membership: readMembership(bd, 'base') },
+        { docs: hd, membership: readMembership(hd, 'head') },
+      ).base.grantCount,
+    );
+  });
 });
