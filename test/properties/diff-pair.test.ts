@@ -172,7 +172,7 @@ describe('diff pair', () => {
     expect(pair.base.grantCount).toBeDefined();
     const full = readSnapshot(forged, 'base');
     const head = readSnapshot(hd, 'head');
-    expect(diffSnapshots(pair.base, pair.head).grants).toEqual(diffSnapshots(full, head).grants);
+    expect(diffSnapshots(pair.base, pair.head).stats.grants).toEqual(diffSnapshots(full, head).stats.grants);
     expect(pair.base.grantCount).toBe(
       readSnapshotPair(
         { docs: bd, membership: readMembership(bd, 'base') },
