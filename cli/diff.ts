@@ -40,11 +40,14 @@ export function loadSnapshots(
 ): {
   base: Snapshot;
   head: Snapshot;
+  baseSide: LoadedSide;
   headSide: LoadedSide;
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>;
   cache: DocumentCache;
 } {
-  const cache = new DocumentCache(); // what did not change is parsed once, and is one object
+  // What did not change is parsed once, and is one object; each file's readings are kept in the
+  // order read (base, then head), for the review's proof against base.
+  const cache = new DocumentCache();
   const read = (spec: string, label: string) => {
     io.progress?.(`reading ${label} ${spec}...`);
     return onSide(label, () => {
@@ -58,7 +61,7 @@ export function loadSnapshots(
   const headDocs = { docs: h.side.docs, membership: h.membership, rbac: readRbac(h.side.docs) };
   const pair = readSnapshotPair({ docs: b.side.docs, membership: b.membership }, headDocs);
   io.progress?.('');
-  return { base: pair.base, head: pair.head, headSide: h.side, headDocs, cache };
+  return { base: pair.base, head: pair.head, baseSide: b.side, headSide: h.side, headDocs, cache };
 }
 
 /**

@@ -99,6 +99,7 @@ export interface GitHubReviewFlags {
   readonly 'bot-login'?: string;
   readonly 'head-proof'?: string;
   readonly 'head-lock'?: string;
+  readonly 'full-proof'?: boolean;
 }
 
 /** `orgctl review --github`: the privileged job's whole work. */
@@ -141,6 +142,7 @@ export async function reviewOnGitHub(
           today: dateFlag(flags.today),
           headProof: flags['head-proof'],
           headLock: flags['head-lock'],
+          fullProof: flags['full-proof'],
           extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
         },
         io,

@@ -5,7 +5,8 @@
  */
 import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
+import { baseProofResults, judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
+import { proveAgainstBase } from '../review/base-proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { OrgModel } from '../model/model.ts';
@@ -35,6 +36,8 @@ export interface ChangeToJudge {
   readonly headLock?: string;
   /** Results the caller already has (a pull request GitHub did not list whole), after the proof's. */
   readonly extra?: readonly RuleResult[];
+  /** Re-render and judge head whole even when the proof against base applies (review/base-proof.ts). */
+  readonly fullProof?: boolean;
 }
 
 /**
@@ -63,7 +66,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     upgrade || change.headLock !== undefined || headProof !== undefined
       ? readHeadLock(change.base, change.head, change.headLock)
       : undefined;
-  const { base, head, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
+  const { base, head, baseSide, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);
   const rules = review({
     base,
@@ -78,9 +81,25 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
       : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, cache) } : {}),
   });
-  // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every policy.
+  // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every
+  // policy; by what it changes in base's when that is all bindings (base is the trust anchor), else whole.
+  const today = resolveToday(change.today, io.env);
+  const againstBase =
+    change.fullProof || upgrade || headProof !== undefined
+      ? undefined
+      : proveAgainstBase({
+          base: { files: baseSide.files, documents: (path) => cache.readings(path)[0] },
+          head: { files: headSide.files, documents: (path) => cache.readings(path)[1] },
+          membership: headDocs.membership,
+          today,
+        });
+  if (againstBase?.proved)
+    return {
+      diff,
+      verdict: withResults(withResults(rules, change.extra ?? []), baseProofResults(againstBase)),
+    };
   io.progress?.('proving head dist/ (re-rendering it with this engine)...');
-  const proof = proveOutput(headSide.files, headSide.docs, resolveToday(change.today, io.env), headDocs);
+  const proof = proveOutput(headSide.files, headSide.docs, today, headDocs);
   io.progress?.('');
   const judgedHeadProof =
     headProof !== undefined && proof.differences.length

@@ -8,13 +8,15 @@ import { judgeChange } from './judge.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
-                     [--head-proof FILE [--head-lock FILE]]
+                     [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
-                     [--head-proof FILE]
+                     [--head-proof FILE] [--full-proof]
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
 exactly what this orgctl renders from the organization it describes (output-proof), and that
-organization must pass every policy (head-policies). Only orgctl's own layout and YAML are read:
+organization must pass every policy (head-policies). When head differs from base only in who
+RoleBindings to catalog levels bind, it is proved by that change: base's dist/ is the trust anchor
+(proved when it merged), and every other byte of head must be base's. Only orgctl's own layout and YAML are read:
 anything else is an input error. Exit 0 when every rule passes, 1 when one fails, 2 on bad input
 (never a passing verdict).
 
@@ -34,6 +36,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        and head-policies are this orgctl's, and engine-change needs its approval.
   --head-lock FILE     head's package-lock.json, when --head is a folder (without it, a folder's head
                        proof is not accepted)
+  --full-proof         re-render and judge head whole even when the change is bindings only (the proof
+                       against base is skipped anyway for an orgctl upgrade or with --head-proof)
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
@@ -66,6 +70,7 @@ export const command = defineCommand({
     pull: 'string',
     'head-proof': 'string',
     'head-lock': 'string',
+    'full-proof': 'boolean',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
@@ -92,6 +97,7 @@ export const command = defineCommand({
         today: dateFlag(flags.today),
         headProof: flags['head-proof'],
         headLock: flags['head-lock'],
+        fullProof: flags['full-proof'],
       },
       io,
     );

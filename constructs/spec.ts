@@ -3,7 +3,7 @@
  * how it declares constructs. Every problem names the spec path (`spec.users[2].email`),
  * what was given and what is allowed.
  */
-import type { ArgoCdSource } from '../model/model.ts';
+import { seedAccess, type ArgoCdSource } from '../model/model.ts';
 import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
 import type { NamespaceProtection } from '../model/guard-rails.ts';
 import type { ErrorObject } from 'ajv';
@@ -421,8 +421,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       admin: u.admin,
       billing: u.billing,
       status: u.status,
-      addAll: u.access === 'all',
-      removeAll: u.access === 'none',
+      ...seedAccess(u.access),
       source: `spec.users[${i}]`,
     }),
   );

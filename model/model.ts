@@ -187,6 +187,30 @@ export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process
 /** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
 export const ORG_DEFAULTS = { shards: 32, massRemovalThreshold: 0.25 } as const;
 
+/** What a person's seed access (`access: all | none`, in a spec and in the membership data) means. */
+export const seedAccess = (access: 'all' | 'none' | undefined): Pick<UserModel, 'addAll' | 'removeAll'> => ({
+  addAll: access === 'all',
+  removeAll: access === 'none',
+});
+
+type Standing = Pick<UserModel, 'status' | 'admin' | 'addAll' | 'removeAll'>;
+
+/** Whether a person's grants are bound: not when deactivated, nor when their seed access is Remove All. */
+export const grantsBound = (u: Standing): boolean => u.status === 'active' && !u.removeAll;
+
+/** The level admins hold in every namespace (the system namespace too) by being admins. */
+export const ADMIN_LEVEL = 'w:full';
+
+/**
+ * What a person holds in every namespace by who they are, whatever their grants: an active admin
+ * ADMIN_LEVEL (`admin`), an active person with Add All every grantable level (`add-all`).
+ */
+export function standingOf(u: Standing): 'admin' | 'add-all' | undefined {
+  if (u.status !== 'active') return undefined;
+  if (u.admin) return 'admin';
+  return u.addAll && !u.removeAll ? 'add-all' : undefined;
+}
+
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {
   return `${orgName}-system`;

@@ -22,6 +22,7 @@ import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { Membership } from '../analysis/snapshot.ts';
 import type { RuleResult } from '../policies/change/context.ts';
 import type { Engine, HeadProofCheck } from './head-proof.ts';
+import type { BaseProof } from './base-proof.ts';
 
 /** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
 export interface OutputFileText extends OutputFile {
@@ -51,7 +52,7 @@ export const proofRecord = ({ ok, differences, findings, model }: Proof) => ({
 });
 
 /** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
-function declaredInFiles(files: readonly OutputFileText[]): string {
+export function declaredInFiles(files: readonly OutputFileText[]): string {
   for (const f of files) {
     const named = declaredInOf(f.content);
     if (named !== undefined) return named;
@@ -220,6 +221,26 @@ function differingOutput(proof: Proof, head: HeadProofJudged | undefined): RuleR
     ok: false,
     message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${firstDifferences(proof.differences)}. Run \`npm run synth\` and commit dist/ as written.${head ? ` The head proof was not accepted: ${head.check.accepted ? '' : head.check.reason}.` : ''}`,
   };
+}
+
+/** The proof against base as review results, when it proved head (review/base-proof.ts). */
+export function baseProofResults(proof: Extract<BaseProof, { proved: true }>): RuleResult[] {
+  const where = proof.namespaces
+    ? `the RoleBindings of ${proof.namespaces} namespace(s) (${proof.files} file(s)), each exactly what orgctl writes for who it binds`
+    : 'its headers';
+  return [
+    {
+      rule: OUTPUT_PROOF,
+      ok: true,
+      message: `head dist/ is base's but for ${where}; base's dist/ was proved when it merged (--full-proof re-renders head whole)`,
+    },
+    {
+      rule: HEAD_POLICIES,
+      ok: true,
+      message:
+        'every organization policy passes on what changed: whoever gains a level is a member orgctl binds, no level reserved for admins (or refused by the RBAC analysis) goes to a non-admin, nobody loses what being an admin or Add All gives, each changed file fits one Argo CD Application',
+    },
+  ];
 }
 
 /**

@@ -24,8 +24,11 @@ import {
   type MemberUser,
 } from '../model/membership.ts';
 import {
+  ADMIN_LEVEL,
   customRoleName,
+  grantsBound,
   levelRoleName,
+  standingOf,
   systemNamespaceOf,
   tokenAccountName,
   tokenRoleName,
@@ -139,8 +142,9 @@ class Bindings {
 
 /** The one Subject of each user and token, with the key bindings sort them by. */
 class Subjects {
-  // Users by email (the key grants carry, no string built per grant); accounts by sort key.
+  // Users by email (the key grants carry, no string built per grant) and by name; accounts by sort key.
   private readonly users = new Map<string, Subject>();
+  private readonly named = new Map<string, Subject>();
   private readonly accounts = new Map<string, Subject>();
   readonly sortKey = new Map<Subject, string>();
   readonly size = new Map<Subject, number>();
@@ -157,10 +161,14 @@ class Subjects {
   // Users first, by name; then service accounts by namespace and name.
   user(userKey: string): Subject {
     let s = this.users.get(userKey);
-    if (!s) {
-      const name = usernameOf(this.model, userKey);
-      this.users.set(userKey, (s = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
-    }
+    if (!s) this.users.set(userKey, (s = this.userNamed(usernameOf(this.model, userKey))));
+    return s;
+  }
+
+  /** A person's subject by their Kubernetes username: one object per name, so a binding names them once. */
+  userNamed(name: string): Subject {
+    let s = this.named.get(name);
+    if (!s) this.named.set(name, (s = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
     return s;
   }
 
@@ -193,7 +201,7 @@ const waveAnnotations = (kind: string) => {
 };
 
 export function meta(
-  model: OrgModel,
+  model: Pick<OrgModel, 'name'>,
   kind: string,
   name: string,
   namespace?: string,
@@ -314,7 +322,7 @@ function collectBindings(
 
   for (const g of model.grants) {
     const u = users.get(g.user);
-    if (!u || u.status !== 'active' || u.removeAll || !namespaces.has(g.namespace)) continue;
+    if (!u || !grantsBound(u) || !namespaces.has(g.namespace)) continue;
     if (g.expires !== undefined && g.expires < today) continue;
     const subject = subjects.user(u.key);
     for (const l of g.levels)
@@ -333,15 +341,15 @@ function collectBindings(
   const admins: Subject[] = [];
   const addingAll: Subject[] = [];
   for (const u of model.users) {
-    if (u.status !== 'active') continue;
-    if (u.admin) admins.push(subjects.user(u.key));
-    else if (u.addAll && !u.removeAll) addingAll.push(subjects.user(u.key));
+    const standing = standingOf(u);
+    if (standing === 'admin') admins.push(subjects.user(u.key));
+    else if (standing === 'add-all') addingAll.push(subjects.user(u.key));
   }
   // Namespace by namespace, each binding looked up once for all of them (bindings sort their
   // subjects): 100 admins in 10,000 namespaces are a million subjects at size XL.
   // Admins hold full access everywhere, the system namespace included.
   for (const ns of [...namespaces, model.systemNamespace])
-    bindings.addEach(ns, 'ClusterRole', catalogRole('w:full'), admins);
+    bindings.addEach(ns, 'ClusterRole', catalogRole(ADMIN_LEVEL), admins);
   const addAll = grantableLevels();
   for (const ns of namespaces) for (const l of addAll) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
 
@@ -392,8 +400,14 @@ function namespaceObject(model: OrgModel, name: string, source?: Source, setting
   );
 }
 
+/** The order of a namespace's RoleBindings by the role they bind: the catalog's levels first, in its order. */
+export function bindingOrder(org: string): (a: string, b: string) => number {
+  const prefix = levelRoleName(org, '').length;
+  return (a, b) => compareLevels(a.slice(prefix), b.slice(prefix));
+}
+
 function roleBindings(
-  model: OrgModel,
+  model: Pick<OrgModel, 'name'>,
   ns: string,
   bindings: Bindings,
   subjects: Subjects,
@@ -401,12 +415,7 @@ function roleBindings(
   roleSources: RoleSources,
 ): Manifest[] {
   const out: Manifest[] = [];
-  const prefix = levelRoleName(model.name, '').length;
-  const names = [...bindings.in(ns).keys()].sort((a, b) => {
-    const la = a.slice(prefix);
-    const lb = b.slice(prefix);
-    return compareLevels(la, lb);
-  });
+  const names = [...bindings.in(ns).keys()].sort(bindingOrder(model.name));
   for (const roleName of names) {
     const { roleKind, subjects: bound } = bindings.in(ns).get(roleName)!;
     const keyed = [...(bound as Set<Subject>)].map((s) => [subjects.sortKey.get(s)!, s] as const);
@@ -445,6 +454,42 @@ function customRoleObjects(
         roleSources.get(roleKey(ns, name)),
       ),
     );
+}
+
+/** A subject as a RoleBinding names it: a person by Kubernetes username, or a ServiceAccount. */
+export type SubjectRef =
+  | { readonly kind: 'User'; readonly name: string }
+  | { readonly kind: 'ServiceAccount'; readonly name: string; readonly namespace: string };
+
+/** Who one role binds in a namespace. */
+export interface RoleHolders {
+  readonly roleKind: 'ClusterRole' | 'Role';
+  readonly roleName: string;
+  readonly subjects: readonly SubjectRef[];
+}
+
+/**
+ * A namespace's RoleBindings exactly as synthesis writes them from who each role binds there (for
+ * the organization `org`; the function it returns serves every namespace): the
+ * roles in the catalog's order, each role's subjects once, sorted and split by size, the parts
+ * named as synthesis names them. The review's proof against base re-renders with it what a change
+ * touched (review/base-proof.ts).
+ */
+export function namespaceRoleBindings(org: string): (ns: string, roles: readonly RoleHolders[]) => Manifest[] {
+  // One subject object per person across namespaces, as in synthesis: sized and written once.
+  const subjects = new Subjects({ usernamePrefix: '' });
+  return (ns, roles) => {
+    const bindings = new Bindings();
+    for (const r of roles)
+      for (const s of r.subjects)
+        bindings.add(
+          ns,
+          r.roleKind,
+          r.roleName,
+          s.kind === 'User' ? subjects.userNamed(s.name) : subjects.serviceAccount(s.namespace, s.name),
+        );
+    return roleBindings({ name: org }, ns, bindings, subjects, MAX_OBJECT_BYTES, new Map());
+  };
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */

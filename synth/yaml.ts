@@ -210,8 +210,8 @@ export function yamlErrorText(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** One file's documents as first read: each document's text (after its `---` line) and object. */
-interface FileDocuments {
+/** One file's documents as read: each document's text (after its `---` line) and object. */
+export interface FileDocuments {
   readonly bodies: readonly string[];
   readonly docs: readonly Record<string, unknown>[];
 }
@@ -233,16 +233,18 @@ const REUSE_LOOKAHEAD = 8;
  * look it up (a moved document is parsed again: the same content, another object).
  */
 export class DocumentCache {
-  private readonly files = new Map<string, FileDocuments>();
+  private readonly files = new Map<string, FileDocuments[]>();
 
-  /** The first reading of `file`, if any. */
-  firstReading(file: string): FileDocuments | undefined {
-    return this.files.get(file);
+  /** Every reading of `file`, in the order they were read (the review's: base, then head). */
+  readings(file: string): readonly FileDocuments[] {
+    return this.files.get(file) ?? [];
   }
 
-  /** Keeps `reading` as `file`'s first. */
+  /** Keeps `reading` as `file`'s latest. */
   keep(file: string, reading: FileDocuments): void {
-    if (!this.files.has(file)) this.files.set(file, reading);
+    const known = this.files.get(file);
+    if (known) known.push(reading);
+    else this.files.set(file, [reading]);
   }
 }
 
@@ -275,7 +277,7 @@ export function readCanonicalYaml(
   text: string,
   cache?: CachedFile,
 ): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
-  const reader = new CanonicalReader(text, cache && new DocumentReuse(cache.documents.firstReading(cache.file)));
+  const reader = new CanonicalReader(text, cache && new DocumentReuse(cache.documents.readings(cache.file)[0]));
   try {
     const documents = reader.documents();
     if (cache) cache.documents.keep(cache.file, reader.reading());

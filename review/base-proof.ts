@@ -1,0 +1,324 @@
+/**
+ * The proof against base: head dist/ proved by what it changes in base's, not re-rendered whole.
+ *
+ * Base's dist/ is the trust anchor the review already stands on (who is an admin, who may approve,
+ * mass-removal's count: all read from it), and it reached the base branch through a review that
+ * proved it exactly what this engine renders. So when head differs from base only in the
+ * RoleBindings of some namespaces, head is what orgctl renders from it when (and this module
+ * checks each) every other byte is base's, every namespace's bindings are written as synthesis
+ * writes them for who they bind (re-rendered by the renderer's own function and compared as text,
+ * in every cluster's copy alike), each person gaining a level is a member whose grants orgctl
+ * binds, nobody loses what being an admin or Add All gives everywhere, and no changed file outgrows
+ * an Argo CD Application. The policies those bindings could break are the ones on who holds a
+ * level: a level reserved for admins, or one the RBAC analysis refuses non-admins, is never taken
+ * here for a non-admin. Anything else (a custom role's or token's binding, membership, settings,
+ * a namespace, a token expired since base, a document moved) is left to the full proof
+ * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
+ */
+import { CATALOG, grantableLevels } from '../model/catalog.ts';
+import { ADMIN_LEVEL, grantsBound, seedAccess, standingOf } from '../model/model.ts';
+import type { MemberUser } from '../model/membership.ts';
+import { withinShardLimits } from '../model/rules.ts';
+import { CLASS_BY_ID, classesOf } from '../analysis/classes.ts';
+import type { Membership } from '../analysis/membership.ts';
+import { orgRoleOf } from '../analysis/org-roles.ts';
+import {
+  bindingOrder,
+  headerOf,
+  isOutputPath,
+  namespaceRoleBindings,
+  type RoleHolders,
+  type SubjectRef,
+} from '../synth/render.ts';
+import { toYamlDocument, type FileDocuments } from '../synth/yaml.ts';
+import { declaredInFiles, type OutputFileText } from './proof.ts';
+
+/** One side of the change: its files as read, and each YAML file's documents (texts and objects). */
+interface SideOutput {
+  readonly files: readonly OutputFileText[];
+  readonly documents: (path: string) => FileDocuments | undefined;
+}
+
+export type BaseProof =
+  | {
+      readonly proved: true;
+      /** Namespaces whose RoleBindings changed, and the files they are in. */
+      readonly namespaces: number;
+      readonly files: number;
+    }
+  | { readonly proved: false; readonly reason: string };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const SHARD_FILE = /\/shard-\d{2,}\/resources\.yaml$/;
+
+/** Catalog levels a non-admin may gain here: not reserved for admins, nothing the RBAC analysis refuses them. */
+const PLAIN_LEVELS: ReadonlySet<string> = new Set(
+  CATALOG.filter(
+    (l) => !l.adminOnly && !classesOf(l.rules, 'namespace').some((c) => CLASS_BY_ID.get(c)!.severity === 'error'),
+  ).map((l) => l.id),
+);
+const GRANTABLE: ReadonlySet<string> = new Set(grantableLevels());
+
+/** The namespace a document belongs with in a shard file: a Namespace's own name, else its namespace. */
+function sectionOf(doc: unknown): string | undefined {
+  if (!isObj(doc) || !isObj(doc.metadata)) return undefined;
+  const at = doc.kind === 'Namespace' ? doc.metadata.name : doc.metadata.namespace;
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** A shard file's documents: the others (not RoleBindings), and the RoleBindings after each. */
+interface Sections {
+  readonly others: { readonly text: string; readonly doc: unknown }[];
+  /** runs[k]: the RoleBindings right after others[k] (runs[-1] does not exist: one before all is refused). */
+  readonly runs: { readonly texts: string[]; readonly docs: Obj[] }[];
+}
+
+function sectionsOf(reading: FileDocuments): Sections | string {
+  const others: Sections['others'] = [];
+  const runs: Sections['runs'] = [];
+  reading.docs.forEach((doc, i) => {
+    if (doc.kind !== 'RoleBinding') {
+      others.push({ text: reading.bodies[i]!, doc });
+      runs.push({ texts: [], docs: [] });
+    } else if (runs.length) {
+      runs[runs.length - 1]!.texts.push(reading.bodies[i]!);
+      runs[runs.length - 1]!.docs.push(doc);
+    } else runs.push({ texts: [reading.bodies[i]!], docs: [doc] }); // before every other: refused below
+  });
+  if (others.length && runs.length > others.length) return 'a RoleBinding comes before every other document';
+  return { others, runs };
+}
+
+const sameTexts = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((t, i) => t === b[i]);
+
+/** The RoleBindings of one role in a namespace's run (its parts, split by size), in order. */
+interface RoleGroup {
+  readonly roleName: string;
+  readonly texts: string[];
+  readonly docs: Obj[];
+}
+
+/** A namespace's RoleBindings by role, each role's parts together; a reason when they are not. */
+function groupsOf(run: { readonly texts: readonly string[]; readonly docs: readonly Obj[] }, namespace: string) {
+  const groups: RoleGroup[] = [];
+  for (let i = 0; i < run.docs.length; i++) {
+    const ref = run.docs[i]!.roleRef;
+    if (!isObj(ref) || typeof ref.name !== 'string')
+      return `a RoleBinding in namespace ${namespace} has a roleRef orgctl does not write`;
+    const last = groups[groups.length - 1];
+    if (last?.roleName === ref.name) {
+      last.texts.push(run.texts[i]!);
+      last.docs.push(run.docs[i]!);
+    } else groups.push({ roleName: ref.name, texts: [run.texts[i]!], docs: [run.docs[i]!] });
+  }
+  return groups;
+}
+
+/** Who one role's RoleBindings bind; a reason when a binding is not one orgctl could write. */
+function holdersOf(group: RoleGroup, namespace: string): RoleHolders | string {
+  const subjects: SubjectRef[] = [];
+  const ref = group.docs[0]!.roleRef as Obj;
+  if (ref.kind !== 'ClusterRole' && ref.kind !== 'Role')
+    return `a RoleBinding in namespace ${namespace} has a roleRef orgctl does not write`;
+  for (const b of group.docs) {
+    if (!isObj(b.metadata) || b.metadata.namespace !== namespace)
+      return `a RoleBinding among namespace ${namespace}'s is not in it`;
+    if (!Array.isArray(b.subjects)) return `a RoleBinding in namespace ${namespace} has no subject list`;
+    for (const s of b.subjects as unknown[]) {
+      if (!isObj(s) || typeof s.name !== 'string')
+        return `a RoleBinding in namespace ${namespace} names a subject without a name`;
+      if (s.kind === 'User') subjects.push({ kind: 'User', name: s.name });
+      else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string')
+        subjects.push({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace });
+      else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
+    }
+  }
+  return { roleKind: ref.kind, roleName: group.roleName, subjects };
+}
+
+const keysOf = (holders: RoleHolders | undefined, kind: SubjectRef['kind']) =>
+  new Set(
+    (holders?.subjects ?? [])
+      .filter((s) => s.kind === kind)
+      .map((s) => (s.kind === 'User' ? s.name : `${s.namespace}/${s.name}`)),
+  );
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Why a change of who holds one role in a namespace is not one this proof takes, or undefined when it is. */
+function judgeHolders(
+  namespace: string,
+  h: RoleHolders | undefined,
+  b: RoleHolders | undefined,
+  org: string,
+  members: ReadonlyMap<string, MemberUser>,
+): string | undefined {
+  const roleName = (h ?? b)!.roleName;
+  if (!sameSet(keysOf(h, 'ServiceAccount'), keysOf(b, 'ServiceAccount')))
+    return `a token's binding to ${roleName} in namespace ${namespace} changes`;
+  const [hUsers, bUsers] = [keysOf(h, 'User'), keysOf(b, 'User')];
+  const role = orgRoleOf(org, roleName);
+  if ((h ?? b)!.roleKind !== 'ClusterRole' || role.kind !== 'level') {
+    if (h?.roleKind !== b?.roleKind || !sameSet(hUsers, bUsers))
+      return `who holds ${roleName} in namespace ${namespace} changes (a custom role or custom rules)`;
+    return undefined;
+  }
+  const level = role.level;
+  for (const name of hUsers) {
+    if (bUsers.has(name)) continue;
+    const m = members.get(name);
+    if (!m) return `${name} gains ${level} in namespace ${namespace} and is not a member`;
+    if (!grantsBound({ status: m.status, admin: m.admin, ...seedAccess(m.access) }))
+      return `${m.email} gains ${level} in namespace ${namespace}, but orgctl binds no grant of theirs (deactivated or Remove All)`;
+    if (!m.admin && !PLAIN_LEVELS.has(level))
+      return `${m.email} gains ${level} in namespace ${namespace}: a level only admins may hold`;
+  }
+  for (const name of bUsers) {
+    if (hUsers.has(name)) continue;
+    const m = members.get(name);
+    if (!m) continue;
+    const standing = standingOf({ status: m.status, admin: m.admin, ...seedAccess(m.access) });
+    if ((standing === 'admin' && level === ADMIN_LEVEL) || (standing === 'add-all' && GRANTABLE.has(level)))
+      return `${m.email} loses ${level} in namespace ${namespace}, which they hold everywhere as ${standing === 'admin' ? 'an admin' : 'Add All'}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a namespace's changed RoleBindings are not proved, or undefined when they are: in orgctl's
+ * order, one run per role, every role whose bindings changed judged (judgeHolders) and re-rendered
+ * by synthesis' own function, compared as text; a role's bindings unchanged from base are base's.
+ */
+function judgeNamespace(
+  namespace: string,
+  head: { readonly texts: readonly string[]; readonly docs: readonly Obj[] },
+  base: { readonly texts: readonly string[]; readonly docs: readonly Obj[] },
+  context: {
+    readonly org: string;
+    readonly members: ReadonlyMap<string, MemberUser>;
+    readonly order: (a: string, b: string) => number;
+    readonly render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
+  },
+): string | undefined {
+  const [hg, bg] = [groupsOf(head, namespace), groupsOf(base, namespace)];
+  if (typeof hg === 'string') return hg;
+  if (typeof bg === 'string') return `base: ${bg}`;
+  for (let k = 1; k < hg.length; k++)
+    if (context.order(hg[k - 1]!.roleName, hg[k]!.roleName) >= 0)
+      return `namespace ${namespace}'s RoleBindings are not in orgctl's order (${hg[k - 1]!.roleName}, then ${hg[k]!.roleName})`;
+  const baseGroups = new Map(bg.map((g) => [g.roleName, g]));
+  const headNames = new Set(hg.map((g) => g.roleName));
+  const pairs: [RoleGroup | undefined, RoleGroup | undefined][] = [
+    ...hg.map((g): [RoleGroup, RoleGroup | undefined] => [g, baseGroups.get(g.roleName)]),
+    ...bg.filter((g) => !headNames.has(g.roleName)).map((g): [undefined, RoleGroup] => [undefined, g]),
+  ];
+  for (const [h, b] of pairs) {
+    if (h && b && sameTexts(h.texts, b.texts)) continue;
+    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
+    if (typeof hh === 'string') return hh;
+    if (typeof bh === 'string') return `base: ${bh}`;
+    const why = judgeHolders(namespace, hh, bh, context.org, context.members);
+    if (why) return why;
+    if (
+      hh &&
+      !sameTexts(
+        context.render(namespace, [hh]).map((o) => toYamlDocument(o)),
+        h!.texts,
+      )
+    )
+      return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
+  }
+  return undefined;
+}
+
+/**
+ * Proves head against base (see the module's comment), or says why this proof does not apply (then
+ * the full proof must run). `membership` is head's; `today` dates the tokens.
+ */
+export function proveAgainstBase(input: {
+  readonly base: SideOutput;
+  readonly head: SideOutput;
+  readonly membership: Membership;
+  readonly today: string;
+}): BaseProof {
+  const { base, head, membership, today } = input;
+  const no = (reason: string): BaseProof => ({ proved: false, reason });
+  const baseFiles = new Map(base.files.map((f) => [f.path, f]));
+  if (head.files.length !== base.files.length || head.files.some((f) => !baseFiles.has(f.path)))
+    return no('head and base hold different files');
+  if (head.files.some((f) => !isOutputPath(f.path))) return no('head holds a file orgctl does not write');
+  for (const t of membership.tokens.values())
+    if (t.expires !== undefined && t.expires < today)
+      return no(`token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`);
+  const org = membership.org.name;
+  const header = `# ${headerOf(declaredInFiles(head.files))}\n`;
+  const members = new Map([...membership.users.values()].map((m) => [m.username, m]));
+
+  // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
+  const copies = new Map<string, string[]>();
+  const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
+  const changedFiles: OutputFileText[] = [];
+  for (const f of head.files) {
+    const b = baseFiles.get(f.path)!;
+    if (!f.path.endsWith('.yaml')) {
+      if (f.content !== b.content) return no(`${f.path} changes`);
+      continue;
+    }
+    if (!f.content.startsWith(header) || !f.content.startsWith('---\n', header.length))
+      return no(`${f.path} does not begin with orgctl's header naming ${declaredInFiles(head.files)}`);
+    const body = f.content.slice(header.length);
+    const baseBody = b.content.slice(b.content.indexOf('\n') + 1);
+    if (!SHARD_FILE.test(f.path)) {
+      if (body !== baseBody) return no(`${f.path} changes`);
+      continue;
+    }
+    const [hr, br] = [head.documents(f.path), base.documents(f.path)];
+    if (!hr || !br) return no(`${f.path} was not read document by document`);
+    const [hs, bs] = [sectionsOf(hr), sectionsOf(br)];
+    if (typeof hs === 'string') return no(`${f.path}: ${hs}`);
+    if (typeof bs === 'string') return no(`base ${f.path}: ${bs}`);
+    if (hs.others.length !== bs.others.length) return no(`${f.path}: documents other than RoleBindings change`);
+    let fileChanged = false;
+    for (let k = 0; k < hs.others.length; k++) {
+      const [ho, bo] = [hs.others[k]!, bs.others[k]!];
+      if (ho.doc !== bo.doc && ho.text !== bo.text) return no(`${f.path}: documents other than RoleBindings change`);
+      const [hrun, brun] = [hs.runs[k]!, bs.runs[k]!];
+      const namespace = sectionOf(ho.doc);
+      const next = hs.others[k + 1];
+      // RoleBindings come last in their namespace's part of the file: never before one of its objects.
+      if (hrun.docs.length && next && sectionOf(next.doc) === namespace && (next.doc as Obj).kind !== 'Namespace')
+        return no(`${f.path}: a RoleBinding of namespace ${namespace} comes before its other objects`);
+      if (namespace === undefined) {
+        if (hrun.docs.length || brun.docs.length)
+          return no(`${f.path}: a RoleBinding follows a document of no namespace`);
+        continue;
+      }
+      if (!hrun.docs.length && !brun.docs.length) continue;
+      const known = copies.get(namespace);
+      if (known === undefined) copies.set(namespace, hrun.texts);
+      else if (!sameTexts(known, hrun.texts))
+        return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
+      if (
+        hrun.docs.length === brun.docs.length &&
+        hrun.docs.every((d, i) => d === brun.docs[i] || hrun.texts[i] === brun.texts[i])
+      )
+        continue;
+      if (namespace === membership.org.systemNamespace) return no(`the system namespace's RoleBindings change`);
+      fileChanged = true;
+      if (!changed.has(namespace)) changed.set(namespace, { head: hrun, base: brun });
+    }
+    if (fileChanged) {
+      if (!withinShardLimits(hr.docs.length, f.content.length))
+        return no(`${f.path} is over one Argo CD Application's limits`);
+      changedFiles.push(f);
+    }
+  }
+  // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
+  const context = { org, members, order: bindingOrder(org), render: namespaceRoleBindings(org) };
+  for (const [namespace, c] of changed) {
+    const why = judgeNamespace(namespace, c.head, c.base, context);
+    if (why) return no(why);
+  }
+  return { proved: true, namespaces: changed.size, files: changedFiles.length };
+}

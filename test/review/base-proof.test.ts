@@ -1,0 +1,271 @@
+/**
+ * The proof against base, case by case: each change it takes is one the full proof passes, and
+ * each attack on it (a level for a non-admin, a stranger, an admin dropped, one cluster's copy, a
+ * token's binding, a token expired since base, a moved or reordered binding) it leaves to the full
+ * proof, which refuses it. Through the CLI: `review` says which proof it ran; --full-proof forces
+ * the full one.
+ */
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { readMembership } from '../../analysis/membership.ts';
+import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
+import { Organization } from '../../constructs/index.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { proveAgainstBase } from '../../review/base-proof.ts';
+import { proveOutput } from '../../review/proof.ts';
+import { run, TODAY } from '../helpers.ts';
+import { baseSpec, distPair, type Spec } from './scenarios.ts';
+
+function output(spec: Spec): OutputText[] {
+  const app = new App();
+  Organization.fromSpec(app, spec, { today: TODAY });
+  const r = synthesize(app, { today: TODAY, declaredIn: 'org/org.ts' });
+  if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  return r.files.map((f) => ({ ...f, label: `dist/${f.path}` }));
+}
+
+function spec(edit: (s: Spec) => void = () => {}): Spec {
+  const s = baseSpec();
+  s.spec.users.push({ email: 'kim@acme.io', status: 'deactivated' }, { email: 'lee@acme.io', access: 'all' });
+  s.spec.clusters = ['lga1', 'ord1'];
+  edit(s);
+  return s;
+}
+
+/** Both proofs of `head` against `base` (files), on `today`. */
+function proofs(base: OutputText[], head: OutputText[], today = TODAY) {
+  const cache = new DocumentCache();
+  parseOutput(base, cache);
+  const docs = parseOutput(head, cache);
+  const againstBase = proveAgainstBase({
+    base: { files: base, documents: (p) => cache.readings(p)[0] },
+    head: { files: head, documents: (p) => cache.readings(p)[1] },
+    membership: readMembership(docs, 'head'),
+    today,
+  });
+  const full = proveOutput(head, docs, today);
+  return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
+}
+
+/** `files` with one shard file's text (the one holding namespace `ns`, in cluster `cluster`) changed by `edit`. */
+function forged(files: OutputText[], ns: string, edit: (text: string) => string, cluster = 'lga1'): OutputText[] {
+  const at = files.findIndex(
+    (f) =>
+      f.path.startsWith(`${cluster}/shard-`) &&
+      f.content.includes(`kind: Namespace\nmetadata:`) &&
+      f.content.includes(`  name: ${ns}\n---`),
+  );
+  expect(at, `no shard file of ${cluster} holds ${ns}`).toBeGreaterThanOrEqual(0);
+  return files.map((f, i) => (i === at ? { ...f, content: edit(f.content) } : f));
+}
+
+/** Takes a person out of the binding of `role` in `ns`. */
+const dropSubject = (ns: string, role: string, name: string) => (text: string) =>
+  text.replace(
+    new RegExp(
+      `(name: acme:${role}\\n {2}namespace: ${ns}\\n[\\s\\S]*?)- apiGroup: rbac.authorization.k8s.io\\n {2}kind: User\\n {2}name: ${name}\\n`,
+    ),
+    '$1',
+  );
+
+/** `files` with namespace web's shard file changed alike in both clusters (lga1, ord1). */
+const inBoth = (files: OutputText[], edit: (text: string) => string) =>
+  forged(forged(files, 'web', edit), 'web', edit, 'ord1');
+
+const subject = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
+/** Inserts a subject where orgctl would: in name order among the people of the binding of `role` in `ns`. */
+function addSubject(ns: string, role: string, name: string) {
+  return (text: string) => {
+    const re = new RegExp(
+      `(name: acme:${role}\\n  namespace: ${ns}\\nroleRef:\\n(?:  .*\\n)*subjects:\\n)((?:- .*\\n(?:  .*\\n)*)*)`,
+    );
+    const m = re.exec(text);
+    expect(m, `no binding of ${role} in ${ns}`).not.toBeNull();
+    const items = m![2]!.split(/^(?=- )/m).filter(Boolean);
+    const users = items.filter((x) => x.includes('kind: User'));
+    const after = users.findIndex((x) => /name: (.*)/.exec(x)![1]! > name);
+    items.splice(after >= 0 ? items.indexOf(users[after]!) : users.length, 0, subject(name));
+    return text.replace(m![0], m![1] + items.join(''));
+  };
+}
+
+describe('the proof against base', () => {
+  const base = output(spec());
+
+  it('proves a change of grants, in every cluster, and the full proof agrees', () => {
+    const head = output(
+      spec((s) => {
+        s.spec.grants[0].levels = ['r:events'];
+        s.spec.grants.push({ user: 'gina@acme.io', namespace: 'data', levels: ['w:configmaps'] });
+      }),
+    );
+    const p = proofs(base, head);
+    expect(p.againstBase).toEqual({ proved: true, namespaces: 2, files: 2 + 2 });
+    expect(p.full).toBe(true);
+  });
+
+  it('proves an unchanged head, and one whose headers name another declaration alike', () => {
+    expect(proofs(base, base).againstBase).toEqual({ proved: true, namespaces: 0, files: 0 });
+    const renamed = base.map((f) =>
+      f.path.endsWith('.yaml') ? { ...f, content: f.content.replace('from org/org.ts.', 'from org/other.ts.') } : f,
+    );
+    expect(proofs(base, renamed)).toEqual({ againstBase: { proved: true, namespaces: 0, files: 0 }, full: true });
+    const mixed = renamed.map((f, i) => (i === renamed.findIndex((x) => x.path.includes('/shard-')) ? base[i]! : f));
+    const p = proofs(base, mixed);
+    expect(p.againstBase.proved).toBe(false);
+    expect(p.full).toBe(false);
+  });
+
+  // Each attack: what it does to head's text, and why the proof against base leaves it to the full proof.
+  const attacks: [string, (files: OutputText[]) => OutputText[], RegExp][] = [
+    [
+      'a level only admins may hold, for a non-admin, written as orgctl would',
+      (f) => inBoth(f, addSubject('web', 'w:full', 'bob@acme.io')),
+      /bob@acme.io gains w:full in namespace web: a level only admins may hold/,
+    ],
+    [
+      'a stranger',
+      (f) => inBoth(f, addSubject('web', 'r:pods', 'eve@evil.io')),
+      /eve@evil.io gains r:pods in namespace web and is not a member/,
+    ],
+    [
+      'a deactivated member',
+      (f) => inBoth(f, addSubject('web', 'r:pods', 'kim@acme.io')),
+      /kim@acme.io gains r:pods .* orgctl binds no grant of theirs/,
+    ],
+    [
+      'an admin dropped from w:full',
+      (f) => inBoth(f, dropSubject('web', 'w:full', 'dan@acme.io')),
+      /dan@acme.io loses w:full in namespace web, which they hold everywhere as an admin/,
+    ],
+    [
+      'Add All dropped from a grantable level',
+      (f) => inBoth(f, dropSubject('web', 'r:pods', 'lee@acme.io')),
+      /lee@acme.io loses \S+ in namespace web, which they hold everywhere as Add All/,
+    ],
+    [
+      "one cluster's copy only",
+      (f) => forged(f, 'web', addSubject('web', 'r:pods', 'lee@acme.io')),
+      /namespace web's RoleBindings differ between the clusters holding it/,
+    ],
+    [
+      "a token's binding",
+      (f) => {
+        const drop = (t: string) =>
+          t.replace(/- kind: ServiceAccount\n {2}name: token-ci\n {2}namespace: acme-system\n/, '');
+        return inBoth(f, drop);
+      },
+      /a token's binding to acme:\S+ in namespace web changes/,
+    ],
+    [
+      'two people swapped (not in name order)',
+      (f) => {
+        const swap = (t: string) =>
+          t.replace(
+            /( {2}name: bob@acme.io\n)(- apiGroup: rbac.authorization.k8s.io\n {2}kind: User\n)( {2}name: erin@acme.io\n)/,
+            '$3$2$1',
+          );
+        return inBoth(f, swap);
+      },
+      /RoleBindings of acme:\S+ are not written as orgctl writes them/,
+    ],
+    [
+      'a label on a binding',
+      (f) => {
+        const label = (t: string) =>
+          t.replace(
+            /( {2}labels:\n)( {4}app.kubernetes.io\/managed-by: orgctl\n {4}orgctl.io\/organization: acme\n {2}name: acme:r:pods\n {2}namespace: web)/,
+            '$1    team: x\n$2',
+          );
+        return inBoth(f, label);
+      },
+      /RoleBindings of acme:r:pods are not written as orgctl writes them/,
+    ],
+  ];
+  for (const [what, attack, why] of attacks)
+    it(`leaves to the full proof, which refuses it: ${what}`, () => {
+      const p = proofs(base, attack(base));
+      expect(p.againstBase.proved).toBe(false);
+      expect(p.againstBase.proved ? '' : p.againstBase.reason).toMatch(why);
+      expect(p.full).toBe(false);
+    });
+
+  it("leaves any other change to the full proof: a custom role's rules (which it passes)", () => {
+    const withRole = spec((s) => {
+      s.spec.customRoles = [
+        { name: 'cm-reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
+      ];
+      s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', customRole: 'cm-reader' });
+    });
+    const files = output(withRole);
+    const edit = (t: string) =>
+      t.replace(/( {2}name: acme:custom:cm-reader\n {2}namespace: web\nrules:\n[\s\S]*?verbs:\n)/, '$1  - delete\n');
+    const p = proofs(files, forged(forged(files, 'web', edit), 'web', edit, 'ord1'));
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: expect.stringMatching(/documents other than RoleBindings change/),
+    });
+    expect(p.full).toBe(true);
+  });
+
+  it('leaves to the full proof a change that outgrows an Argo CD Application (1,500 objects)', () => {
+    // One shard of exactly 1,500 objects: each namespace its Namespace and the admins' w:full binding.
+    const org = (namespaces: number, grant: boolean): Spec => ({
+      ...baseSpec(),
+      spec: {
+        owner: 'alice@acme.io',
+        users: [{ email: 'alice@acme.io', admin: true }, { email: 'bob@acme.io' }],
+        namespaces: Array.from({ length: namespaces }, (_, i) => ({ name: `ns-${i}` })),
+        grants: grant ? [{ user: 'bob@acme.io', namespace: 'ns-0', levels: ['r:pods'] }] : [],
+        delivery: { shards: 1 },
+      },
+    });
+    const full = output(org(750, false));
+    const shard = full.find((f) => f.path === 'in-cluster/shard-00/resources.yaml')!;
+    expect(shard.content.split(/^---$/m).length - 1).toBe(1500);
+    // Head: bob's new binding in ns-0, written as orgctl writes it (from a one-namespace organization).
+    const small = output(org(1, true)).find((f) => f.path === 'in-cluster/shard-00/resources.yaml')!.content;
+    const bindings = small.slice(small.indexOf('---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding'));
+    const first = shard.content.indexOf('---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding');
+    const next = shard.content.indexOf('---\napiVersion: v1\nkind: Namespace', first);
+    const head = full.map((f) =>
+      f === shard ? { ...f, content: shard.content.slice(0, first) + bindings + shard.content.slice(next) } : f,
+    );
+    const p = proofs(full, head);
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: "in-cluster/shard-00/resources.yaml is over one Argo CD Application's limits",
+    });
+    expect(p.full).toBe(false);
+  });
+
+  it('leaves to the full proof a head whose token expired since base (orgctl leaves its objects out now)', () => {
+    const withExpiry = spec((s) => (s.spec.tokens[0].expires = '2026-12-01'));
+    const files = output(withExpiry);
+    expect(proofs(files, files).againstBase.proved).toBe(true);
+    const later = proofs(files, files, '2026-12-02');
+    expect(later.againstBase).toEqual({
+      proved: false,
+      reason: 'token ci expired on 2026-12-01: orgctl leaves its objects out now',
+    });
+    expect(later.full).toBe(false);
+  });
+});
+
+describe('orgctl review and the proof against base', () => {
+  it('says which proof it ran; --full-proof re-renders head whole', async () => {
+    const dirs = await distPair(baseSpec(), (s) => (s.spec.grants[0].levels = ['r:events']));
+    const args = ['review', '--base', dirs.base, '--head', dirs.head, '--actor', 'alice', '--format', 'json'];
+    const message = async (extra: string[]) => {
+      const r = await run([...args, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).results as { rule: string; message: string }[]).find(
+        (x) => x.rule === 'output-proof',
+      )!.message;
+    };
+    expect(await message([])).toMatch(
+      /^head dist\/ is base's but for the RoleBindings of 1 namespace\(s\) \(1 file\(s\)\)/,
+    );
+    expect(await message(['--full-proof'])).toMatch(/^head dist\/ is exactly what orgctl renders/);
+  });
+});
