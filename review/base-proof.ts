@@ -248,9 +248,6 @@ export function proveAgainstBase(input: {
   if (head.files.length !== base.files.length || head.files.some((f) => !baseFiles.has(f.path)))
     return no('head and base hold different files');
   if (head.files.some((f) => !isOutputPath(f.path))) return no('head holds a file orgctl does not write');
-  for (const t of membership.tokens.values())
-    if (t.expires !== undefined && t.expires < today)
-      return no(`token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`);
   const org = membership.org.name;
   const header = `# ${headerOf(declaredInFiles(head.files))}\n`;
   const members = new Map([...membership.users.values()].map((m) => [m.username, m]));
@@ -313,6 +310,27 @@ export function proveAgainstBase(input: {
         return no(`${f.path} is over one Argo CD Application's limits`);
       changedFiles.push(f);
     }
+  }
+  // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
+  // exactly when the token is live today (base may have been written before one expired, or on a
+  // later date than the review's).
+  const accounts = new Set<string>();
+  for (const f of head.files)
+    for (const doc of head.documents(f.path)?.docs ?? [])
+      if (
+        doc.kind === 'ServiceAccount' &&
+        isObj(doc.metadata) &&
+        doc.metadata.namespace === membership.org.systemNamespace
+      )
+        accounts.add(String(doc.metadata.name));
+  for (const t of membership.tokens.values()) {
+    const live = t.expires === undefined || t.expires >= today;
+    if (live !== accounts.has(t.serviceAccount))
+      return no(
+        live
+          ? `token ${t.id} is live on ${today} but its ServiceAccount is not in the output (written on a later date?)`
+          : `token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`,
+      );
   }
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
   const context = { org, members, order: bindingOrder(org), render: namespaceRoleBindings(org) };

@@ -23,7 +23,7 @@
  * look at different subjects still say things in the input's order.
  */
 import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { NO_ITEMS, ORG_DEFAULTS, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
+import { NO_ITEMS, ORG_DEFAULTS, seedAccess, standingOf, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
@@ -566,7 +566,15 @@ export function grantSpecs(
   membership: Membership | undefined,
 ): GrantSpec[] {
   const memberUsers = [...(membership?.users.values() ?? [])];
-  const addAll = new Set(memberUsers.filter((m) => m.access === 'all').map((m) => m.email));
+  // Add All as synthesis binds it (standingOf): an admin's grants are bound whatever their access says.
+  const addAll = new Set(
+    memberUsers
+      .filter(
+        (m) =>
+          standingOf({ status: m.status, admin: people.get(m.email) === true, ...seedAccess(m.access) }) === 'add-all',
+      )
+      .map((m) => m.email),
+  );
   const grantable = new Set(grantableLevels());
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];

@@ -16,10 +16,10 @@ import { proveOutput } from '../../review/proof.ts';
 import { run, TODAY } from '../helpers.ts';
 import { baseSpec, distPair, type Spec } from './scenarios.ts';
 
-function output(spec: Spec): OutputText[] {
+function output(spec: Spec, today = TODAY): OutputText[] {
   const app = new App();
-  Organization.fromSpec(app, spec, { today: TODAY });
-  const r = synthesize(app, { today: TODAY, declaredIn: 'org/org.ts' });
+  Organization.fromSpec(app, spec, { today });
+  const r = synthesize(app, { today, declaredIn: 'org/org.ts' });
   if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
   return r.files.map((f) => ({ ...f, label: `dist/${f.path}` }));
 }
@@ -235,6 +235,33 @@ describe('the proof against base', () => {
     expect(p.againstBase).toEqual({
       proved: false,
       reason: "in-cluster/shard-00/resources.yaml is over one Argo CD Application's limits",
+    });
+    expect(p.full).toBe(false);
+  });
+
+  it("proves what an admin with Add All gains (their grants are bound like any admin's), as the full proof does", () => {
+    const withAdminAddAll = spec(
+      (s) => (s.spec.users.find((u: { email: string }) => u.email === 'dan@acme.io').access = 'all'),
+    );
+    const base = output(withAdminAddAll);
+    const head = output(
+      spec((s) => {
+        s.spec.users.find((u: { email: string }) => u.email === 'dan@acme.io').access = 'all';
+        s.spec.grants.push({ user: 'dan@acme.io', namespace: 'web', levels: ['w:services'] });
+      }),
+    );
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  it("leaves to the full proof a base written on a later date than the review's (a token expired then, live now)", () => {
+    const files = output(
+      spec((s) => (s.spec.tokens[0].expires = '2026-12-01')),
+      '2026-12-05',
+    );
+    const p = proofs(files, files, '2026-11-26');
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: 'token ci is live on 2026-11-26 but its ServiceAccount is not in the output (written on a later date?)',
     });
     expect(p.full).toBe(false);
   });
