@@ -389,8 +389,7 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
         } else if (d === 0x22) break;
       }
       if (!expectKey) continue;
-      const raw = text.slice(start, i + 1);
-      const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
       const top = stack[stack.length - 1]!;
       if (top.keys!.has(key)) {
         const before = text.slice(0, start);

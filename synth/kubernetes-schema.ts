@@ -49,9 +49,10 @@ const ROLE_BINDING = 'rbac.authorization.k8s.io/v1/RoleBinding';
 function subjectsProblem(subjects: unknown, checked: Set<object>): string | undefined {
   if (subjects === undefined || subjects === null) return undefined;
   if (!Array.isArray(subjects)) return 'subjects must be array';
-  for (const [i, s] of subjects.entries()) {
+  for (let i = 0; i < subjects.length; i++) {
+    const s: unknown = subjects[i];
+    if (checked.has(s as object)) continue; // only frozen subjects are kept: they cannot change
     const frozen = typeof s === 'object' && s !== null && Object.isFrozen(s);
-    if (frozen && checked.has(s)) continue;
     try {
       Subject.prototype.validate.call(s);
     } catch (e) {
