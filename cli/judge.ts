@@ -118,6 +118,19 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
       : undefined;
   return {
     diff,
-    verdict: withResults(withResults(rules, change.extra ?? []), proofResults(proof, judgedHeadProof)),
+    verdict: withResults(
+      withResults(rules, change.extra ?? []),
+      proofResults(
+        proof,
+        judgedHeadProof,
+        change.fullProof
+          ? '--full-proof asks'
+          : upgrade || headProof !== undefined
+            ? 'this change upgrades orgctl'
+            : againstBase && !againstBase.proved
+              ? againstBase.reason
+              : undefined,
+      ),
+    ),
   };
 }

@@ -246,8 +246,9 @@ export function baseProofResults(proof: Extract<BaseProof, { proved: true }>): R
 /**
  * The proof as review results: `output-proof` (the bytes) and `head-policies` (every policy on
  * head). A head proof (`head`) may stand in for the byte comparison only, never for the policies.
+ * `wholeBecause` says why the proof against base did not spare it.
  */
-export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[] {
+export function proofResults(proof: Proof, head?: HeadProofJudged, wholeBecause?: string): RuleResult[] {
   const errors = [...proof.findings, ...(head?.written ?? [])].filter((f) => f.severity === 'error');
   return [
     proof.differences.length
@@ -255,8 +256,7 @@ export function proofResults(proof: Proof, head?: HeadProofJudged): RuleResult[]
       : {
           rule: OUTPUT_PROOF,
           ok: true,
-          message:
-            "head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte)",
+          message: `head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte${wholeBecause ? `; whole, as ${wholeBecause}` : ''})`,
         },
     ...(!proof.model
       ? [
