@@ -7,6 +7,7 @@ import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
 import { DocumentCache } from './output-read.ts';
+import type { FileDocuments } from '../synth/yaml.ts';
 import type { Io } from '../model/io.ts';
 
 const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
@@ -42,6 +43,8 @@ export function loadSnapshots(
   head: Snapshot;
   baseSide: LoadedSide;
   headSide: LoadedSide;
+  /** Each side's documents of one file of its output, as read (texts and objects). */
+  documents: { base: (path: string) => FileDocuments | undefined; head: (path: string) => FileDocuments | undefined };
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>;
   cache: DocumentCache;
 } {
@@ -61,7 +64,9 @@ export function loadSnapshots(
   const headDocs = { docs: h.side.docs, membership: h.membership, rbac: readRbac(h.side.docs) };
   const pair = readSnapshotPair({ docs: b.side.docs, membership: b.membership }, headDocs);
   io.progress?.('');
-  return { base: pair.base, head: pair.head, baseSide: b.side, headSide: h.side, headDocs, cache };
+  // Base was read first and head second: their readings of each file are in that order.
+  const documents = { base: (p: string) => cache.readings(p)[0], head: (p: string) => cache.readings(p)[1] };
+  return { base: pair.base, head: pair.head, baseSide: b.side, headSide: h.side, headDocs, cache, documents };
 }
 
 /**

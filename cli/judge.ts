@@ -5,8 +5,8 @@
  */
 import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { baseProofResults, judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
-import { proveAgainstBase } from '../review/base-proof.ts';
+import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
+import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { OrgModel } from '../model/model.ts';
@@ -66,7 +66,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     upgrade || change.headLock !== undefined || headProof !== undefined
       ? readHeadLock(change.base, change.head, change.headLock)
       : undefined;
-  const { base, head, baseSide, headSide, headDocs, cache } = loadSnapshots(change.base, change.head, io);
+  const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
   const diff = diffSnapshots(base, head);
   const rules = review({
     base,
@@ -84,12 +84,17 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every
   // policy; by what it changes in base's when that is all bindings (base is the trust anchor), else whole.
   const today = resolveToday(change.today, io.env);
+  const skipped = change.fullProof
+    ? '--full-proof asks'
+    : upgrade || headProof !== undefined
+      ? 'this change upgrades orgctl'
+      : undefined;
   const againstBase =
-    change.fullProof || upgrade || headProof !== undefined
+    skipped !== undefined
       ? undefined
       : proveAgainstBase({
-          base: { files: baseSide.files, documents: (path) => cache.readings(path)[0] },
-          head: { files: headSide.files, documents: (path) => cache.readings(path)[1] },
+          base: { files: baseSide.files, documents: documents.base },
+          head: { files: headSide.files, documents: documents.head },
           membership: headDocs.membership,
           today,
         });
@@ -123,13 +128,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
       proofResults(
         proof,
         judgedHeadProof,
-        change.fullProof
-          ? '--full-proof asks'
-          : upgrade || headProof !== undefined
-            ? 'this change upgrades orgctl'
-            : againstBase && !againstBase.proved
-              ? againstBase.reason
-              : undefined,
+        skipped ?? (againstBase && !againstBase.proved ? againstBase.reason : undefined),
       ),
     ),
   };

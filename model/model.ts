@@ -5,7 +5,8 @@
  * Every entry carries `source`: the spec path (`spec.grants[3]`) or construct path
  * (`acme/namespaces/web/bob@acme.io`) it was declared at, so findings point there.
  */
-import type { PolicyRule } from './catalog.ts';
+import { grantableLevels, type PolicyRule } from './catalog.ts';
+import type { MemberUser } from './membership.ts';
 import type { Source } from './findings.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
@@ -210,6 +211,29 @@ export function standingOf(u: Standing): 'admin' | 'add-all' | undefined {
   if (u.admin) return 'admin';
   return u.addAll && !u.removeAll ? 'add-all' : undefined;
 }
+
+/** The levels each standing holds in every namespace (standingOf). */
+export const LEVELS_BY_STANDING: Readonly<Record<'admin' | 'add-all', readonly string[]>> = {
+  admin: [ADMIN_LEVEL],
+  'add-all': grantableLevels(),
+};
+
+/** A member of the membership data as standing reads people (`admin`: as the reader knows it, by default the record's). */
+export const memberState = (m: Pick<MemberUser, 'status' | 'admin' | 'access'>, admin = m.admin): Standing => ({
+  status: m.status,
+  admin,
+  ...seedAccess(m.access),
+});
+
+/** A member's standing (standingOf) from the membership data. */
+export const memberStanding = (
+  m: Pick<MemberUser, 'status' | 'admin' | 'access'>,
+  admin = m.admin,
+): ReturnType<typeof standingOf> => standingOf(memberState(m, admin));
+
+/** `expires` is the last day a grant or token holds. */
+export const isExpired = (expires: string | undefined, today: string): boolean =>
+  expires !== undefined && expires < today;
 
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {

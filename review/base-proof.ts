@@ -15,23 +15,24 @@
  * a namespace, a token expired since base, a document moved) is left to the full proof
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
-import { CATALOG, grantableLevels } from '../model/catalog.ts';
-import { ADMIN_LEVEL, grantsBound, seedAccess, standingOf } from '../model/model.ts';
+import { isAdminOnly } from '../model/catalog.ts';
+import { grantsBound, isExpired, LEVELS_BY_STANDING, memberStanding, memberState } from '../model/model.ts';
 import type { MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
-import { CLASS_BY_ID, classesOf } from '../analysis/classes.ts';
 import type { Membership } from '../analysis/membership.ts';
+import type { RuleResult } from '../policies/change/context.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import {
   bindingOrder,
   headerOf,
+  isHashPlaced,
   isOutputPath,
   namespaceRoleBindings,
   type RoleHolders,
   type SubjectRef,
 } from '../synth/render.ts';
 import { toYamlDocument, type FileDocuments } from '../synth/yaml.ts';
-import { declaredInFiles, type OutputFileText } from './proof.ts';
+import { declaredInFiles, HEAD_POLICIES, OUTPUT_PROOF, type OutputFileText } from './proof.ts';
 
 /** One side of the change: its files as read, and each YAML file's documents (texts and objects). */
 interface SideOutput {
@@ -39,10 +40,10 @@ interface SideOutput {
   readonly documents: (path: string) => FileDocuments | undefined;
 }
 
-export type BaseProof =
+type BaseProof =
   | {
       readonly proved: true;
-      /** Namespaces whose RoleBindings changed, and the files they are in. */
+      /** How many namespaces' RoleBindings changed, and in how many files. */
       readonly namespaces: number;
       readonly files: number;
     }
@@ -50,15 +51,6 @@ export type BaseProof =
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const SHARD_FILE = /\/shard-\d{2,}\/resources\.yaml$/;
-
-/** Catalog levels a non-admin may gain here: not reserved for admins, nothing the RBAC analysis refuses them. */
-const PLAIN_LEVELS: ReadonlySet<string> = new Set(
-  CATALOG.filter(
-    (l) => !l.adminOnly && !classesOf(l.rules, 'namespace').some((c) => CLASS_BY_ID.get(c)!.severity === 'error'),
-  ).map((l) => l.id),
-);
-const GRANTABLE: ReadonlySet<string> = new Set(grantableLevels());
 
 /** The namespace a document belongs with in a shard file: a Namespace's own name, else its namespace. */
 function sectionOf(doc: unknown): string | undefined {
@@ -86,7 +78,7 @@ function sectionsOf(reading: FileDocuments): Sections | string {
       runs[runs.length - 1]!.docs.push(doc);
     } else runs.push({ texts: [reading.bodies[i]!], docs: [doc] }); // before every other: refused below
   });
-  if (others.length && runs.length > others.length) return 'a RoleBinding comes before every other document';
+  if (runs.length > others.length) return 'a RoleBinding comes before every other document';
   return { others, runs };
 }
 
@@ -169,17 +161,18 @@ function judgeHolders(
     if (bUsers.has(name)) continue;
     const m = members.get(name);
     if (!m) return `${name} gains ${level} in namespace ${namespace} and is not a member`;
-    if (!grantsBound({ status: m.status, admin: m.admin, ...seedAccess(m.access) }))
+    if (!grantsBound(memberState(m)))
       return `${m.email} gains ${level} in namespace ${namespace}, but orgctl binds no grant of theirs (deactivated or Remove All)`;
-    if (!m.admin && !PLAIN_LEVELS.has(level))
+    // Only admin-only levels hold what the RBAC analysis refuses non-admins (test/catalog.test.ts).
+    if (!m.admin && isAdminOnly(level))
       return `${m.email} gains ${level} in namespace ${namespace}: a level only admins may hold`;
   }
   for (const name of bUsers) {
     if (hUsers.has(name)) continue;
     const m = members.get(name);
     if (!m) continue;
-    const standing = standingOf({ status: m.status, admin: m.admin, ...seedAccess(m.access) });
-    if ((standing === 'admin' && level === ADMIN_LEVEL) || (standing === 'add-all' && GRANTABLE.has(level)))
+    const standing = memberStanding(m);
+    if (standing && LEVELS_BY_STANDING[standing].includes(level))
       return `${m.email} loses ${level} in namespace ${namespace}, which they hold everywhere as ${standing === 'admin' ? 'an admin' : 'Add All'}`;
   }
   return undefined;
@@ -252,6 +245,9 @@ export function proveAgainstBase(input: {
   const header = `# ${headerOf(declaredInFiles(head.files))}\n`;
   const members = new Map([...membership.users.values()].map((m) => [m.username, m]));
 
+  const systemNamespace = membership.org.systemNamespace;
+  // Token ServiceAccounts in head (every one in a shard file, where tokens are placed).
+  const accounts = new Set<string>();
   // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
   const copies = new Map<string, string[]>();
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
@@ -266,7 +262,7 @@ export function proveAgainstBase(input: {
       return no(`${f.path} does not begin with orgctl's header naming ${declaredInFiles(head.files)}`);
     const body = f.content.slice(header.length);
     const baseBody = b.content.slice(b.content.indexOf('\n') + 1);
-    if (!SHARD_FILE.test(f.path)) {
+    if (!isHashPlaced(f.path.split('/')[1] ?? '')) {
       if (body !== baseBody) return no(`${f.path} changes`);
       continue;
     }
@@ -280,6 +276,9 @@ export function proveAgainstBase(input: {
     for (let k = 0; k < hs.others.length; k++) {
       const [ho, bo] = [hs.others[k]!, bs.others[k]!];
       if (ho.doc !== bo.doc && ho.text !== bo.text) return no(`${f.path}: documents other than RoleBindings change`);
+      const meta = (ho.doc as Obj).metadata;
+      if ((ho.doc as Obj).kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
+        accounts.add(String(meta.name));
       const [hrun, brun] = [hs.runs[k]!, bs.runs[k]!];
       const namespace = sectionOf(ho.doc);
       const next = hs.others[k + 1];
@@ -291,6 +290,8 @@ export function proveAgainstBase(input: {
           return no(`${f.path}: a RoleBinding follows a document of no namespace`);
         continue;
       }
+      // A namespace's part of a file has one run after each of its objects, all empty but the last
+      // (checked above): only runs with bindings on either side are its copy.
       if (!hrun.docs.length && !brun.docs.length) continue;
       const known = copies.get(namespace);
       if (known === undefined) copies.set(namespace, hrun.texts);
@@ -301,7 +302,7 @@ export function proveAgainstBase(input: {
         hrun.docs.every((d, i) => d === brun.docs[i] || hrun.texts[i] === brun.texts[i])
       )
         continue;
-      if (namespace === membership.org.systemNamespace) return no(`the system namespace's RoleBindings change`);
+      if (namespace === systemNamespace) return no(`the system namespace's RoleBindings change`);
       fileChanged = true;
       if (!changed.has(namespace)) changed.set(namespace, { head: hrun, base: brun });
     }
@@ -314,17 +315,8 @@ export function proveAgainstBase(input: {
   // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
   // exactly when the token is live today (base may have been written before one expired, or on a
   // later date than the review's).
-  const accounts = new Set<string>();
-  for (const f of head.files)
-    for (const doc of head.documents(f.path)?.docs ?? [])
-      if (
-        doc.kind === 'ServiceAccount' &&
-        isObj(doc.metadata) &&
-        doc.metadata.namespace === membership.org.systemNamespace
-      )
-        accounts.add(String(doc.metadata.name));
   for (const t of membership.tokens.values()) {
-    const live = t.expires === undefined || t.expires >= today;
+    const live = !isExpired(t.expires, today);
     if (live !== accounts.has(t.serviceAccount))
       return no(
         live
@@ -339,4 +331,24 @@ export function proveAgainstBase(input: {
     if (why) return no(why);
   }
   return { proved: true, namespaces: changed.size, files: changedFiles };
+}
+
+/** The proof against base as review results, when it proved head (review/base-proof.ts). */
+export function baseProofResults(proof: Extract<BaseProof, { proved: true }>): RuleResult[] {
+  const where = proof.namespaces
+    ? `the RoleBindings of ${proof.namespaces} namespace(s) (${proof.files} file(s)), each exactly what orgctl writes for who it binds`
+    : 'nothing, or its headers alone';
+  return [
+    {
+      rule: OUTPUT_PROOF,
+      ok: true,
+      message: `head dist/ is base's but for ${where}; base's dist/ was proved when it merged (--full-proof re-renders head whole)`,
+    },
+    {
+      rule: HEAD_POLICIES,
+      ok: true,
+      message:
+        'every organization policy passes on what changed: whoever gains a level is a member orgctl binds, no level reserved for admins goes to a non-admin, nobody loses what being an admin or Add All gives, each changed file fits one Argo CD Application',
+    },
+  ];
 }

@@ -22,8 +22,17 @@
  * Report lines about bindings carry their place in the input (BindingNote), so that phases which
  * look at different subjects still say things in the input's order.
  */
-import { CATALOG, grantableLevels, type PolicyRule } from '../model/catalog.ts';
-import { NO_ITEMS, ORG_DEFAULTS, seedAccess, standingOf, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
+import { CATALOG, type PolicyRule } from '../model/catalog.ts';
+import {
+  ADMIN_LEVEL,
+  LEVELS_BY_STANDING,
+  memberStanding,
+  NO_ITEMS,
+  ORG_DEFAULTS,
+  standingOf,
+  systemNamespaceOf,
+  tokenAccountName,
+} from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
@@ -385,7 +394,7 @@ export function userAccessOf(
       }
       if (!users.has(email)) users.set(email, false);
       if (namespace === context.systemNamespace) {
-        if (imported.kind === 'level' && imported.level === 'w:full') users.set(email, true);
+        if (imported.kind === 'level' && imported.level === ADMIN_LEVEL) users.set(email, true);
         else note(subject, `${email} has access to the system namespace without w:full; not imported`);
         continue;
       }
@@ -565,27 +574,23 @@ export function grantSpecs(
   people: ReadonlyMap<string, boolean>,
   membership: Membership | undefined,
 ): GrantSpec[] {
-  const memberUsers = [...(membership?.users.values() ?? [])];
-  // Add All as synthesis binds it (standingOf): an admin's grants are bound whatever their access says.
-  const addAll = new Set(
-    memberUsers
-      .filter(
-        (m) =>
-          standingOf({ status: m.status, admin: people.get(m.email) === true, ...seedAccess(m.access) }) === 'add-all',
-      )
-      .map((m) => m.email),
-  );
-  const grantable = new Set(grantableLevels());
+  // What a person holds everywhere by standing (an admin's w:full, Add All's grantable levels) is
+  // theirs, not a grant: synthesis binds it from the standing (standingOf).
+  const byStanding = (user: string): readonly string[] => {
+    const m = membership?.users.get(user);
+    const admin = people.get(user) === true;
+    const standing = m
+      ? memberStanding(m, admin)
+      : standingOf({ status: 'active', admin, addAll: false, removeAll: false });
+    return standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
+  };
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
   for (const ns of [...grants.keys()].sort()) {
     for (const g of [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user))) {
-      // An admin holds w:full in every namespace by being one (that binding is the admin's, not a
-      // grant); their other grants are rendered all the same, so they are carried over.
-      const admin = people.get(g.user) === true;
-      const all = addAll.has(g.user);
-      const kept =
-        all || admin ? g.levels.filter((l) => !(all && grantable.has(l)) && !(admin && l === 'w:full')) : g.levels;
+      // Their other grants are rendered all the same, so they are carried over.
+      const held = byStanding(g.user);
+      const kept = held.length ? g.levels.filter((l) => !held.includes(l)) : g.levels;
       const levels = kept.length > 1 ? [...kept].sort() : kept;
       if (levels.length) specs.push({ user: g.user, namespace: g.namespace, levels });
       for (const c of [...g.customRoles].sort()) specs.push({ user: g.user, namespace: g.namespace, customRole: c });

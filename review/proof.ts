@@ -22,7 +22,6 @@ import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { Membership } from '../analysis/snapshot.ts';
 import type { RuleResult } from '../policies/change/context.ts';
 import type { Engine, HeadProofCheck } from './head-proof.ts';
-import type { BaseProof } from './base-proof.ts';
 
 /** A file of an output folder as read: what synthesis writes (path, content), and how errors name it. */
 export interface OutputFileText extends OutputFile {
@@ -151,7 +150,7 @@ export function proveOutput(
 
 /** The review's rules over head dist/ itself (the change rules judge the diff); their docs are in model/rules.ts. */
 export const OUTPUT_PROOF: RuleId = 'output-proof';
-const HEAD_POLICIES: RuleId = 'head-policies';
+export const HEAD_POLICIES: RuleId = 'head-policies';
 
 /** The first differences, for a message: at most `max`, then how many more. */
 function firstDifferences(differences: readonly string[], max = 20): string {
@@ -221,26 +220,6 @@ function differingOutput(proof: Proof, head: HeadProofJudged | undefined): RuleR
     ok: false,
     message: `head dist/ is not what orgctl renders from the organization it describes, so what Argo CD would apply was never judged: ${firstDifferences(proof.differences)}. Run \`npm run synth\` and commit dist/ as written.${head ? ` The head proof was not accepted: ${head.check.accepted ? '' : head.check.reason}.` : ''}`,
   };
-}
-
-/** The proof against base as review results, when it proved head (review/base-proof.ts). */
-export function baseProofResults(proof: Extract<BaseProof, { proved: true }>): RuleResult[] {
-  const where = proof.namespaces
-    ? `the RoleBindings of ${proof.namespaces} namespace(s) (${proof.files} file(s)), each exactly what orgctl writes for who it binds`
-    : 'its headers';
-  return [
-    {
-      rule: OUTPUT_PROOF,
-      ok: true,
-      message: `head dist/ is base's but for ${where}; base's dist/ was proved when it merged (--full-proof re-renders head whole)`,
-    },
-    {
-      rule: HEAD_POLICIES,
-      ok: true,
-      message:
-        'every organization policy passes on what changed: whoever gains a level is a member orgctl binds, no level reserved for admins (or refused by the RBAC analysis) goes to a non-admin, nobody loses what being an admin or Add All gives, each changed file fits one Argo CD Application',
-    },
-  ];
 }
 
 /**

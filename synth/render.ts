@@ -8,7 +8,7 @@
  * is immutable.
  */
 import type { k8s } from 'cdk8s-plus-28';
-import { CATALOG, compareLevels, findLevel, grantableLevels, type PolicyRule } from '../model/catalog.ts';
+import { CATALOG, compareLevels, findLevel, type PolicyRule } from '../model/catalog.ts';
 import {
   MEMBERS_FILE,
   MEMBERSHIP_LISTS,
@@ -24,9 +24,10 @@ import {
   type MemberUser,
 } from '../model/membership.ts';
 import {
-  ADMIN_LEVEL,
   customRoleName,
   grantsBound,
+  isExpired,
+  LEVELS_BY_STANDING,
   levelRoleName,
   standingOf,
   systemNamespaceOf,
@@ -325,7 +326,7 @@ function collectBindings(
   for (const g of model.grants) {
     const person = users.get(g.user);
     if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
-    if (g.expires !== undefined && g.expires < today) continue;
+    if (isExpired(g.expires, today)) continue;
     const u = person.u;
     const subject = (person.subject ??= subjects.user(u.key));
     for (const l of g.levels)
@@ -352,9 +353,9 @@ function collectBindings(
   // subjects): 100 admins in 10,000 namespaces are a million subjects at size XL.
   // Admins hold full access everywhere, the system namespace included.
   for (const ns of [...namespaces, model.systemNamespace])
-    bindings.addEach(ns, 'ClusterRole', catalogRole(ADMIN_LEVEL), admins);
-  const addAll = grantableLevels();
-  for (const ns of namespaces) for (const l of addAll) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
+    for (const l of LEVELS_BY_STANDING.admin) bindings.addEach(ns, 'ClusterRole', catalogRole(l), admins);
+  for (const ns of namespaces)
+    for (const l of LEVELS_BY_STANDING['add-all']) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
 
   for (const t of liveTokens(model, today)) {
     const subject = subjects.serviceAccount(model.systemNamespace, tokenAccountName(t.id, t.rotation));
@@ -480,6 +481,7 @@ export interface RoleHolders {
  */
 export function namespaceRoleBindings(org: string): (ns: string, roles: readonly RoleHolders[]) => Manifest[] {
   // One subject object per person across namespaces, as in synthesis: sized and written once.
+  // People come by name (userNamed): the prefix, for names made from emails, is never used here.
   const subjects = new Subjects({ usernamePrefix: '' });
   return (ns, roles) => {
     const bindings = new Bindings();
@@ -590,7 +592,7 @@ function membership(model: OrgModel): Manifest[] {
 
 /** Tokens that have not expired: an expired token's ServiceAccount is left out, so its token dies. */
 function liveTokens(model: OrgModel, today: string): TokenModel[] {
-  return model.tokens.filter((t) => t.expires === undefined || t.expires >= today);
+  return model.tokens.filter((t) => !isExpired(t.expires, today));
 }
 
 function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {

@@ -527,7 +527,12 @@ class CanonicalReader {
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
     // A first document may go without its `---` (a spec file usually does).
-    if (this.indent !== -1 && !this.atDocumentStart()) docs.push(this.mapping(0, -1));
+    if (this.indent !== -1 && !this.atDocumentStart()) {
+      const start = this.start;
+      const doc = this.mapping(0, -1);
+      docs.push(doc);
+      this.reuse?.add(this.text.slice(start, this.start), doc); // a reading describes every document
+    }
     while (this.indent !== -1) {
       if (!this.atDocumentStart()) throw new NotCanonical();
       if (this.reuse) docs.push(this.reusedDocument(this.reuse));

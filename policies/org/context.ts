@@ -34,7 +34,3 @@ export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(mo
 
 /** A grant's subject as findings name it. */
 export const grantSubject = (user: string, namespace: string): string => `users/${user} → ${namespace}`;
-
-/** `expires` is the last day the grant holds. */
-export const isExpired = (expires: string | undefined, today: string): boolean =>
-  expires !== undefined && expires < today;

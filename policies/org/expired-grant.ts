@@ -1,5 +1,6 @@
 import { at } from '../../model/findings.ts';
-import { grantSubject, isExpired, type OrgRule } from './context.ts';
+import { isExpired } from '../../model/model.ts';
+import { grantSubject, type OrgRule } from './context.ts';
 
 /** Expired grants are not synthesized; the warning asks for the line to be removed. */
 export const expiredGrant: OrgRule = {

@@ -10,6 +10,10 @@ import type { OutputText } from '../../cli/output-read.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
+import { findOrganization } from '../../constructs/tree.ts';
+import { MEMBERS_FILE } from '../../model/membership.ts';
+import { renderFiles } from '../../synth/files.ts';
+import { membershipData, renderOrganization } from '../../synth/render.ts';
 
 export const TODAY = '2026-11-26';
 
@@ -150,17 +154,39 @@ export const EDITS: ((s: Spec, n: number) => void)[] = [
 ];
 export const GRANT_EDITS = 4;
 
-/** The output of `spec` as files, or undefined when it cannot be declared or breaks a policy. */
-export function files(spec: Spec): OutputText[] | undefined {
+/** The organization `spec` declares, or undefined when it cannot be declared. */
+function declared(spec: Spec): Construct | undefined {
   const root = new Construct(undefined as never, '');
   try {
     Organization.fromSpec(root, spec as never, { today: TODAY });
   } catch {
     return undefined;
   }
-  const r = synthesize(root, { today: TODAY, declaredIn: 'org/org.ts' });
-  if (!r.ok) return undefined;
+  return root;
+}
+
+/** The output of `spec` as files, or undefined when it cannot be declared or breaks a policy. */
+export function files(spec: Spec): OutputText[] | undefined {
+  const root = declared(spec);
+  const r = root && synthesize(root, { today: TODAY, declaredIn: 'org/org.ts' });
+  if (!r?.ok) return undefined;
   return r.files.map((f) => ({ ...f, label: f.path }));
+}
+
+/**
+ * The output of `spec` rendered without judging it (what a head that breaks a policy would hold if
+ * committed by hand), or undefined when it cannot be declared. Its organization declares no Argo CD.
+ */
+export function unjudgedFiles(spec: Spec): OutputText[] | undefined {
+  const root = declared(spec);
+  if (!root) return undefined;
+  const model = findOrganization(root).toModel();
+  return [
+    ...renderFiles(renderOrganization(model, { today: TODAY }), 'org/org.ts'),
+    { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
+  ]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map((f) => ({ ...f, label: f.path }));
 }
 
 /** A pull request's edits as fast-check draws them: which of EDITS, each with its target. */
@@ -169,10 +195,13 @@ export const pullRequestEdits = fc.array(fc.tuple(fc.integer({ min: 0, max: EDIT
   maxLength: 3,
 });
 
-/** Base's and head's output of a pull request of `edits` on organization `seed` (head undefined: it breaks a policy). */
+/**
+ * Base's and head's output of a pull request of `edits` on organization `seed` (head undefined: it
+ * breaks a policy), and head's spec.
+ */
 export function pullRequest(seed: number, edits: readonly (readonly [number, number])[]) {
   const base = organization(seed);
   const head = structuredClone(base);
   for (const [i, n] of edits) EDITS[i]!(head, n);
-  return { base: files(base)!, head: files(head) };
+  return { base: files(base)!, head: files(head), headSpec: head };
 }
