@@ -10,8 +10,8 @@
  * in every cluster's copy alike), each person gaining a level is a member whose grants orgctl
  * binds, nobody loses what being an admin or Add All gives everywhere, and no changed file outgrows
  * an Argo CD Application. The policies those bindings could break are the ones on who holds a
- * level: a level reserved for admins, or one the RBAC analysis refuses non-admins, is never taken
- * here for a non-admin. Anything else (a custom role's or token's binding, membership, settings,
+ * level: a level reserved for admins (exactly those holding what the RBAC analysis refuses
+ * non-admins, test/catalog.test.ts) is never taken here for a non-admin. Anything else (a custom role's or token's binding, membership, settings,
  * a namespace, a token expired since base, a document moved) is left to the full proof
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
@@ -20,6 +20,7 @@ import { grantsBound, isExpired, LEVELS_BY_STANDING, memberStanding, memberState
 import type { MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import type { Membership } from '../analysis/membership.ts';
+import { isObj } from '../analysis/objects.ts';
 import type { RuleResult } from '../policies/change/context.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import {
@@ -50,18 +51,17 @@ type BaseProof =
   | { readonly proved: false; readonly reason: string };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The namespace a document belongs with in a shard file: a Namespace's own name, else its namespace. */
-function sectionOf(doc: unknown): string | undefined {
-  if (!isObj(doc) || !isObj(doc.metadata)) return undefined;
+function sectionOf(doc: Obj): string | undefined {
+  if (!isObj(doc.metadata)) return undefined;
   const at = doc.kind === 'Namespace' ? doc.metadata.name : doc.metadata.namespace;
   return typeof at === 'string' ? at : undefined;
 }
 
 /** A shard file's documents: the others (not RoleBindings), and the RoleBindings after each. */
 interface Sections {
-  readonly others: { readonly text: string; readonly doc: unknown }[];
+  readonly others: { readonly text: string; readonly doc: Obj }[];
   /** runs[k]: the RoleBindings right after others[k] (runs[-1] does not exist: one before all is refused). */
   readonly runs: { readonly texts: string[]; readonly docs: Obj[] }[];
 }
@@ -200,13 +200,11 @@ function judgeNamespace(
   for (let k = 1; k < hg.length; k++)
     if (context.order(hg[k - 1]!.roleName, hg[k]!.roleName) >= 0)
       return `namespace ${namespace}'s RoleBindings are not in orgctl's order (${hg[k - 1]!.roleName}, then ${hg[k]!.roleName})`;
-  const baseGroups = new Map(bg.map((g) => [g.roleName, g]));
-  const headNames = new Set(hg.map((g) => g.roleName));
-  const pairs: [RoleGroup | undefined, RoleGroup | undefined][] = [
-    ...hg.map((g): [RoleGroup, RoleGroup | undefined] => [g, baseGroups.get(g.roleName)]),
-    ...bg.filter((g) => !headNames.has(g.roleName)).map((g): [undefined, RoleGroup] => [undefined, g]),
-  ];
-  for (const [h, b] of pairs) {
+  // In strict order, each role is one group on either side: its groups by name.
+  const byName = (groups: readonly RoleGroup[]) => new Map(groups.map((g) => [g.roleName, g]));
+  const [headGroups, baseGroups] = [byName(hg), byName(bg)];
+  for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
+    const [h, b] = [headGroups.get(name), baseGroups.get(name)];
     if (h && b && sameTexts(h.texts, b.texts)) continue;
     const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
     if (typeof hh === 'string') return hh;
@@ -242,7 +240,8 @@ export function proveAgainstBase(input: {
     return no('head and base hold different files');
   if (head.files.some((f) => !isOutputPath(f.path))) return no('head holds a file orgctl does not write');
   const org = membership.org.name;
-  const header = `# ${headerOf(declaredInFiles(head.files))}\n`;
+  const declaredIn = declaredInFiles(head.files);
+  const header = `# ${headerOf(declaredIn)}\n`;
   const members = new Map([...membership.users.values()].map((m) => [m.username, m]));
 
   const systemNamespace = membership.org.systemNamespace;
@@ -259,11 +258,11 @@ export function proveAgainstBase(input: {
       continue;
     }
     if (!f.content.startsWith(header) || !f.content.startsWith('---\n', header.length))
-      return no(`${f.path} does not begin with orgctl's header naming ${declaredInFiles(head.files)}`);
-    const body = f.content.slice(header.length);
-    const baseBody = b.content.slice(b.content.indexOf('\n') + 1);
+      return no(`${f.path} does not begin with orgctl's header naming ${declaredIn}`);
     if (!isHashPlaced(f.path.split('/')[1] ?? '')) {
-      if (body !== baseBody) return no(`${f.path} changes`);
+      // Base's header is one line, as head's: what follows must be the same.
+      if (f.content.slice(header.length) !== b.content.slice(b.content.indexOf('\n') + 1))
+        return no(`${f.path} changes`);
       continue;
     }
     const [hr, br] = [head.documents(f.path), base.documents(f.path)];
@@ -276,14 +275,14 @@ export function proveAgainstBase(input: {
     for (let k = 0; k < hs.others.length; k++) {
       const [ho, bo] = [hs.others[k]!, bs.others[k]!];
       if (ho.doc !== bo.doc && ho.text !== bo.text) return no(`${f.path}: documents other than RoleBindings change`);
-      const meta = (ho.doc as Obj).metadata;
-      if ((ho.doc as Obj).kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
+      const meta = ho.doc.metadata;
+      if (ho.doc.kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
         accounts.add(String(meta.name));
       const [hrun, brun] = [hs.runs[k]!, bs.runs[k]!];
       const namespace = sectionOf(ho.doc);
       const next = hs.others[k + 1];
       // RoleBindings come last in their namespace's part of the file: never before one of its objects.
-      if (hrun.docs.length && next && sectionOf(next.doc) === namespace && (next.doc as Obj).kind !== 'Namespace')
+      if (hrun.docs.length && next && sectionOf(next.doc) === namespace && next.doc.kind !== 'Namespace')
         return no(`${f.path}: a RoleBinding of namespace ${namespace} comes before its other objects`);
       if (namespace === undefined) {
         if (hrun.docs.length || brun.docs.length)
