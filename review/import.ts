@@ -29,7 +29,6 @@ import {
   memberStanding,
   NO_ITEMS,
   ORG_DEFAULTS,
-  standingOf,
   systemNamespaceOf,
   tokenAccountName,
 } from '../model/model.ts';
@@ -576,21 +575,24 @@ export function grantSpecs(
 ): GrantSpec[] {
   // What a person holds everywhere by standing (an admin's w:full, Add All's grantable levels) is
   // theirs, not a grant: synthesis binds it from the standing (standingOf).
+  // Once per person, not per grant (100,000s of grants at size L).
+  const held = new Map<string, readonly string[]>();
   const byStanding = (user: string): readonly string[] => {
-    const m = membership?.users.get(user);
-    const admin = people.get(user) === true;
-    const standing = m
-      ? memberStanding(m, admin)
-      : standingOf({ status: 'active', admin, addAll: false, removeAll: false });
-    return standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
+    let levels = held.get(user);
+    if (!levels) {
+      const admin = people.get(user) === true;
+      const standing = memberStanding(membership?.users.get(user) ?? { status: 'active', admin }, admin);
+      held.set(user, (levels = standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS));
+    }
+    return levels;
   };
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
   for (const ns of [...grants.keys()].sort()) {
     for (const g of [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user))) {
       // Their other grants are rendered all the same, so they are carried over.
-      const held = byStanding(g.user);
-      const kept = held.length ? g.levels.filter((l) => !held.includes(l)) : g.levels;
+      const standing = byStanding(g.user);
+      const kept = standing.length ? g.levels.filter((l) => !standing.includes(l)) : g.levels;
       const levels = kept.length > 1 ? [...kept].sort() : kept;
       if (levels.length) specs.push({ user: g.user, namespace: g.namespace, levels });
       for (const c of [...g.customRoles].sort()) specs.push({ user: g.user, namespace: g.namespace, customRole: c });

@@ -143,8 +143,8 @@ class Bindings {
 
 /** The one Subject of each user and token, with the key bindings sort them by. */
 class Subjects {
-  // Users by email (the key grants carry, no string built per grant) and by name; accounts by sort key.
-  private readonly users = new Map<string, Subject>();
+  // Users by name (the renderer asks once per person: collectBindings keeps each one's subject);
+  // accounts by sort key.
   private readonly named = new Map<string, Subject>();
   private readonly accounts = new Map<string, Subject>();
   readonly sortKey = new Map<Subject, string>();
@@ -161,9 +161,7 @@ class Subjects {
 
   // Users first, by name; then service accounts by namespace and name.
   user(userKey: string): Subject {
-    let s = this.users.get(userKey);
-    if (!s) this.users.set(userKey, (s = this.userNamed(usernameOf(this.model, userKey))));
-    return s;
+    return this.userNamed(usernameOf(this.model, userKey));
   }
 
   /** A person's subject by their Kubernetes username: one object per name, so a binding names them once. */
