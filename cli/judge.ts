@@ -12,6 +12,8 @@ import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { OrgModel } from '../model/model.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
+import type { LoadedSide } from './git.ts';
+import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import { readHeadLock, readHeadProof } from './head-proof.ts';
@@ -57,6 +59,43 @@ function judgeHeadProof(
   };
 }
 
+/**
+ * The full proof's results: head re-rendered whole and compared, every policy run on it (a head
+ * proof may stand in for the comparison); `wholeBecause` says why the proof against base did not spare it.
+ */
+function proveWhole(
+  given: {
+    readonly headProof: ReturnType<typeof readHeadProof> | undefined;
+    readonly lock: ReturnType<typeof readHeadLock> | undefined;
+    readonly changedPaths: readonly string[] | undefined;
+    readonly today: string;
+  },
+  headSide: LoadedSide,
+  headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>,
+  io: Io,
+  wholeBecause: string | undefined,
+): RuleResult[] {
+  io.progress?.('proving head dist/ (re-rendering it with this engine)...');
+  const proof = proveOutput(headSide.files, headSide.docs, given.today, headDocs);
+  io.progress?.('');
+  const judgedHeadProof =
+    given.headProof !== undefined && proof.differences.length
+      ? judgeHeadProof(
+          checkHeadProof({
+            proof: given.headProof,
+            lock: given.lock!,
+            running: RUNNING_ENGINE,
+            changedPaths: given.changedPaths,
+            recovered: proof.model !== undefined,
+          }),
+          proof.model,
+          headSide.docs,
+          headDocs.rbac,
+        )
+      : undefined;
+  return proofResults(proof, judgedHeadProof, wholeBecause);
+}
+
 /** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
 export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; verdict: Verdict } {
   // Files given on the command line are read first: a missing one is a usage error before any work.
@@ -98,38 +137,14 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
           membership: headDocs.membership,
           today,
         });
-  if (againstBase?.proved)
-    return {
-      diff,
-      verdict: withResults(withResults(rules, change.extra ?? []), baseProofResults(againstBase)),
-    };
-  io.progress?.('proving head dist/ (re-rendering it with this engine)...');
-  const proof = proveOutput(headSide.files, headSide.docs, today, headDocs);
-  io.progress?.('');
-  const judgedHeadProof =
-    headProof !== undefined && proof.differences.length
-      ? judgeHeadProof(
-          checkHeadProof({
-            proof: headProof,
-            lock: lock!,
-            running: RUNNING_ENGINE,
-            changedPaths: change.changedPaths,
-            recovered: proof.model !== undefined,
-          }),
-          proof.model,
-          headSide.docs,
-          headDocs.rbac,
-        )
-      : undefined;
-  return {
-    diff,
-    verdict: withResults(
-      withResults(rules, change.extra ?? []),
-      proofResults(
-        proof,
-        judgedHeadProof,
-        skipped ?? (againstBase && !againstBase.proved ? againstBase.reason : undefined),
-      ),
-    ),
-  };
+  const proved = againstBase?.proved
+    ? baseProofResults(againstBase)
+    : proveWhole(
+        { headProof, lock, changedPaths: change.changedPaths, today },
+        headSide,
+        headDocs,
+        io,
+        skipped ?? againstBase?.reason,
+      );
+  return { diff, verdict: withResults(withResults(rules, change.extra ?? []), proved) };
 }

@@ -277,10 +277,11 @@ export function readCanonicalYaml(
   text: string,
   cache?: CachedFile,
 ): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
-  const reader = new CanonicalReader(text, cache && new DocumentReuse(cache.documents.readings(cache.file)[0]));
+  const reuse = cache && new DocumentReuse(cache.documents.readings(cache.file)[0]);
+  const reader = new CanonicalReader(text, reuse);
   try {
     const documents = reader.documents();
-    if (cache) cache.documents.keep(cache.file, reader.reading());
+    if (cache) cache.documents.keep(cache.file, reuse!); // it holds this text's documents, each with its text
     return { documents };
   } catch (e) {
     if (!(e instanceof NotCanonical)) throw e;
@@ -439,7 +440,7 @@ const BACKSLASH = 92;
  * reading's current place, or up to REUSE_LOOKAHEAD past it (documents removed before it), when
  * the texts are equal. Equal texts are equal documents, so the first reading's object is reused.
  */
-class DocumentReuse {
+class DocumentReuse implements FileDocuments {
   readonly bodies: string[] = [];
   readonly docs: Record<string, unknown>[] = [];
   /** The first reading's next unmatched document. */
@@ -542,11 +543,6 @@ class CanonicalReader {
       }
     }
     return docs;
-  }
-
-  /** This text's documents as `DocumentCache` keeps them (with `reuse` only). */
-  reading(): FileDocuments {
-    return { bodies: this.reuse!.bodies, docs: this.reuse!.docs };
   }
 
   /** The document after this `---` line: the first reading's when its text is the same, else parsed. */
