@@ -256,30 +256,30 @@ describe('the proof against base', () => {
     expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
   });
 
-  it("leaves to the full proof a base written on a later date than the review's (a token expired then, live now)", () => {
-    const files = output(
-      spec((s) => (s.spec.tokens[0].expires = '2026-12-01')),
+  // Tokens are dated: token ci's last day is 2026-12-01. Base written on one date, reviewed on another.
+  const expiring = spec((s) => (s.spec.tokens[0].expires = '2026-12-01'));
+  const dated: [string, string, string, string][] = [
+    [
+      "a base written on a later date than the review's (a token expired then, live now)",
       '2026-12-05',
-    );
-    const p = proofs(files, files, '2026-11-26');
-    expect(p.againstBase).toEqual({
-      proved: false,
-      reason: 'token ci is live on 2026-11-26 but its ServiceAccount is not in the output (written on a later date?)',
+      '2026-11-26',
+      'token ci is live on 2026-11-26 but its ServiceAccount is not in the output (written on a later date?)',
+    ],
+    [
+      'a head whose token expired since base (orgctl leaves its objects out now)',
+      TODAY,
+      '2026-12-02',
+      'token ci expired on 2026-12-01: orgctl leaves its objects out now',
+    ],
+  ];
+  for (const [what, writtenOn, reviewedOn, reason] of dated)
+    it(`leaves to the full proof ${what}`, () => {
+      const files = output(expiring, writtenOn);
+      expect(proofs(files, files, writtenOn).againstBase.proved).toBe(true);
+      const p = proofs(files, files, reviewedOn);
+      expect(p.againstBase).toEqual({ proved: false, reason });
+      expect(p.full).toBe(false);
     });
-    expect(p.full).toBe(false);
-  });
-
-  it('leaves to the full proof a head whose token expired since base (orgctl leaves its objects out now)', () => {
-    const withExpiry = spec((s) => (s.spec.tokens[0].expires = '2026-12-01'));
-    const files = output(withExpiry);
-    expect(proofs(files, files).againstBase.proved).toBe(true);
-    const later = proofs(files, files, '2026-12-02');
-    expect(later.againstBase).toEqual({
-      proved: false,
-      reason: 'token ci expired on 2026-12-01: orgctl leaves its objects out now',
-    });
-    expect(later.full).toBe(false);
-  });
 });
 
 describe('orgctl review and the proof against base', () => {
