@@ -84,10 +84,11 @@ describe('review cannot be fooled', () => {
             overrides: [],
           });
           const changed = new Set(diff.people.map((p) => p.id.split('@')[0]!));
+          // A token is an actor's own when the change leaves it theirs (it comes to them, or stays
+          // theirs and changes): handing one's token to someone else gives its owner nothing
+          // (self-edit's description). Tokens change here only by a deactivation's handover.
           const tokensOf = (login: string) =>
-            diff.tokens.some((t) =>
-              [baseSnapshot.tokens.get(t.id)?.owner, headSnapshot.tokens.get(t.id)?.owner].includes(`${login}@acme.io`),
-            );
+            diff.tokens.some((t) => headSnapshot.tokens.get(t.id)?.owner === `${login}@acme.io`);
 
           // 1. an actor's own access changes: never passes
           if (actors.some((a) => changed.has(a) || tokensOf(a))) expect(verdict.ok).toBe(false);
