@@ -1,0 +1,14 @@
+/**
+ * Every temporary file the tests make (theirs, the CLI's they spawn, cdk8s' own outdirs) goes into
+ * one folder of this run, removed when the run ends: a run left thousands of folders in /tmp.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default function setup(): () => void {
+  const run = mkdtempSync(join(tmpdir(), 'orgctl-tests-'));
+  // Set before vitest starts its workers, which inherit it; os.tmpdir() reads it on every call.
+  process.env.TMPDIR = run;
+  return () => rmSync(run, { recursive: true, force: true });
+}
