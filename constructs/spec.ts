@@ -8,13 +8,14 @@ import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-ra
 import type { NamespaceProtection } from '../model/guard-rails.ts';
 import type { ErrorObject } from 'ajv';
 import { validate as schemaValidate } from '../schema/org.schema.validate.js';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { specSource, type Position } from '../model/findings.ts';
+import { jsonPositions, type JsonPositions } from './json-positions.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -312,28 +313,44 @@ function pathKeys(path: string): (string | number)[] | undefined {
 }
 
 /**
- * Specs with positions in their findings: what people write. Parsing with positions costs about
- * 0.15 s per MB (and 100 bytes of memory per byte), so a generated organization (size L: a 20 MB
- * JSON spec on one line, whose warnings alone cost 3 s to place) keeps spec paths only.
+ * YAML specs with positions in their findings: what people write. Parsing with positions costs
+ * about 0.15 s per MB (and 100 bytes of memory per byte). A JSON spec (a generated organization)
+ * is walked instead (json-positions.ts), at any size.
  */
-const POSITIONED_SPEC_BYTES = 1024 * 1024;
+const POSITIONED_YAML_BYTES = 1024 * 1024;
 
 /**
- * Where spec paths are in a spec's text (YAML or JSON, a subset): `spec.grants[3].levels[0]` →
- * line 14, column 7, the start of its value; a path that is not in the text (a default, a missing
- * field) gets its nearest ancestor's position. The text is parsed with positions on the first
- * question only (a spec without mistakes never is), and never when over POSITIONED_SPEC_BYTES.
+ * Where spec paths are in a spec's text (YAML or JSON): `spec.grants[3].levels[0]` → line 14,
+ * column 7, the start of its value; a path that is not in the text (a default, a missing field)
+ * gets its nearest ancestor's position. Nothing is read until the first question (a spec without
+ * mistakes never asks one). A YAML text is parsed with positions then, unless it is over
+ * POSITIONED_YAML_BYTES.
  */
 export function specLocator(text: string): (path: string) => Position | undefined {
-  let parsed: { readonly doc: Document; readonly lines: LineCounter } | undefined;
+  // undefined: not asked yet; null: the text is not JSON (a YAML flow mapping).
+  let json: JsonPositions | null | undefined = /^\s*[[{]/.test(text) ? undefined : null;
+  let yaml: ((keys: readonly (string | number)[]) => Position | undefined) | undefined;
   return (path) => {
     const keys = pathKeys(path);
-    if (!keys || text.length > POSITIONED_SPEC_BYTES) return undefined;
-    if (!parsed) {
-      const lines = new LineCounter();
-      parsed = { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
+    if (!keys) return undefined;
+    if (json !== null) {
+      json ??= jsonPositions(text);
+      const found = json.at(keys);
+      if (found) return found;
+      json = null;
     }
-    let node: unknown = parsed.doc.contents;
+    if (text.length > POSITIONED_YAML_BYTES) return undefined;
+    yaml ??= yamlPositions(text);
+    return yaml(keys);
+  };
+}
+
+/** Where spec paths are, by the `yaml` package's parse with positions (parsed once, when made). */
+export function yamlPositions(text: string): (keys: readonly (string | number)[]) => Position | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  return (keys) => {
+    let node: unknown = doc.contents;
     for (const k of keys) {
       let next: unknown;
       if (isMap(node)) {
@@ -345,7 +362,7 @@ export function specLocator(text: string): (path: string) => Position | undefine
     }
     const range = (node as YamlNode | null)?.range;
     if (!range) return undefined;
-    const { line, col } = parsed.lines.linePos(range[0]);
+    const { line, col } = lines.linePos(range[0]);
     return { line, column: col };
   };
 }

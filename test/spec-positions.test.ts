@@ -33,7 +33,7 @@ function specFile(text: string, name = 'org.yaml'): string {
 }
 
 describe('spec positions', () => {
-  it('a spec over 1 MiB (a generated organization) keeps spec paths only: placing them costs seconds', () => {
+  it('a YAML spec over 1 MiB keeps spec paths only: placing them costs seconds (a JSON spec of any size is placed: json-positions.test.ts)', () => {
     const padded = `${SPEC}${'#'.repeat(80).concat('\n').repeat(14_000)}`;
     expect(padded.length).toBeGreaterThan(1024 * 1024);
     expect(specLocator(padded)('spec.grants[0].levels[1]')).toBeUndefined();

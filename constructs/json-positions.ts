@@ -1,0 +1,155 @@
+/**
+ * Where a path's value starts in a JSON text, found by walking the text itself: no parse with
+ * positions (the `yaml` package costs about 0.15 s and 100 bytes of memory per byte of spec, which
+ * kept a generated organization's findings without positions). A question reads the text up to
+ * its answer, skipping what is not on the path; each array remembers where its items start, so
+ * the findings of one list (thousands, in order) read it about once.
+ */
+import type { Position } from '../model/findings.ts';
+
+type Key = string | number;
+
+const WHITESPACE = new Uint8Array(128);
+for (const c of ' \t\n\r') WHITESPACE[c.charCodeAt(0)] = 1;
+
+/** Text that is not JSON where the walk went: the caller asks another reader. */
+class NotJson extends Error {}
+
+export interface JsonPositions {
+  /**
+   * Where the value at `keys` starts; a path that is not in the text (a default, a missing field)
+   * at its nearest ancestor's value. Undefined when the text is not JSON along the way.
+   */
+  at(keys: readonly Key[]): Position | undefined;
+}
+
+export function jsonPositions(text: string): JsonPositions {
+  const n = text.length;
+  // Each array's items' start offsets, by the array's own, as far as a walk has read them.
+  const items = new Map<number, number[]>();
+  let lineStarts: number[] | undefined;
+
+  const skipSpace = (i: number): number => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || !WHITESPACE[c]) break;
+      i++;
+    }
+    return i;
+  };
+
+  /** The offset just past the string starting at `i` (its opening quote). */
+  const skipString = (i: number): number => {
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) return i + 1;
+    }
+    throw new NotJson();
+  };
+
+  /** The offset just past the value starting at `i`. */
+  const skipValue = (i: number): number => {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return skipString(i);
+    if (c !== 0x7b /* { */ && c !== 0x5b /* [ */) {
+      // A number, true, false or null: up to the next separator.
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x2c || d === 0x7d || d === 0x5d || (d < 128 && WHITESPACE[d])) break;
+        i++;
+      }
+      return i;
+    }
+    let depth = 0;
+    for (; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 0x22) i = skipString(i) - 1;
+      else if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    throw new NotJson();
+  };
+
+  /** After a member or item: the next one's offset (past the comma), or -1 at the container's end. */
+  const next = (i: number, close: number): number => {
+    i = skipSpace(i);
+    const c = text.charCodeAt(i);
+    if (c === 0x2c /* , */) return skipSpace(i + 1);
+    if (c === close) return -1;
+    throw new NotJson();
+  };
+
+  /** The value of `key` in the object starting at `at`, or -1 when it has none. */
+  const member = (at: number, key: string): number => {
+    let i = skipSpace(at + 1);
+    if (text.charCodeAt(i) === 0x7d /* } */) return -1;
+    while (i >= 0) {
+      if (text.charCodeAt(i) !== 0x22) throw new NotJson();
+      const end = skipString(i);
+      const raw = text.slice(i + 1, end - 1);
+      const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+      i = skipSpace(end);
+      if (text.charCodeAt(i) !== 0x3a /* : */) throw new NotJson();
+      const value = skipSpace(i + 1);
+      if (name === key) return value;
+      i = next(skipValue(value), 0x7d);
+    }
+    return -1;
+  };
+
+  /** The `index`th item of the array starting at `at`, or -1 when it has fewer. */
+  const item = (at: number, index: number): number => {
+    let starts = items.get(at);
+    if (!starts) {
+      const first = skipSpace(at + 1);
+      items.set(at, (starts = text.charCodeAt(first) === 0x5d /* ] */ ? [] : [first]));
+    }
+    // The list ends at -1 once the array's end is read.
+    while (starts.length <= index && starts[starts.length - 1] !== -1 && starts.length) {
+      starts.push(next(skipValue(starts[starts.length - 1]!), 0x5d));
+    }
+    const found = starts[index];
+    return found === undefined ? -1 : found;
+  };
+
+  const position = (offset: number): Position => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+
+  return {
+    at(keys) {
+      try {
+        let at = skipSpace(0);
+        const root = text.charCodeAt(at);
+        if (root !== 0x7b && root !== 0x5b) throw new NotJson();
+        for (const key of keys) {
+          const c = text.charCodeAt(at);
+          // As the yaml package's walk: a mapping's key by its text (`[0]` of {"0": ...} too), an item by number only.
+          const found =
+            c === 0x7b ? member(at, String(key)) : c === 0x5b && typeof key === 'number' ? item(at, key) : -1;
+          if (found < 0) break;
+          at = found;
+        }
+        return position(at);
+      } catch (e) {
+        if (e instanceof NotJson) return undefined;
+        throw e;
+      }
+    },
+  };
+}

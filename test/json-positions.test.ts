@@ -1,0 +1,119 @@
+/**
+ * A JSON spec's positions are found by walking its text (constructs/json-positions.ts), at any
+ * size: each equal to what the `yaml` package's parse with positions says (JSON is YAML), for
+ * every kind of path (a value, an item, a missing field, past the end of a list), however the
+ * JSON is laid out.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
+import { jsonPositions } from '../constructs/json-positions.ts';
+import { specLocator, yamlPositions } from '../constructs/spec.ts';
+import { run, tempDir } from './helpers.ts';
+
+type Key = string | number;
+
+/** The oracle: the `yaml` package's parse with positions (JSON is YAML), as YAML specs are placed. */
+const yamlPosition = (text: string, keys: readonly Key[]) => yamlPositions(text)(keys);
+
+/** Every path into `value` (and one step past each: a missing key, an index past the end). */
+function pathsOf(value: unknown, prefix: Key[] = [], out: Key[][] = []): Key[][] {
+  out.push(prefix);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
+    out.push([...prefix, value.length], [...prefix, 'name']);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+    out.push([...prefix, 'missing'], [...prefix, 0]);
+  } else out.push([...prefix, 'x']);
+  return out;
+}
+
+/** JSON laid out as people and programs write it: one line, indented, or spaced oddly. */
+const LAYOUTS: Record<string, (v: unknown) => string> = {
+  'one line': (v) => JSON.stringify(v),
+  'two spaces': (v) => JSON.stringify(v, null, 2),
+  tabs: (v) => `\n${JSON.stringify(v, null, '\t')}\n`,
+  'spaced oddly': (v) => JSON.stringify(v, null, 1).replace(/": /g, '"  :\r\n ').replace(/,\n/g, ' ,\n\n'),
+};
+
+describe('JSON spec positions', () => {
+  it('equal the yaml package’s for every path of a generated organization, in every layout', () => {
+    const spec = generateSpec({ users: 12, namespaces: 4, grants: 30, tokens: 3, seed: 3 });
+    const paths = pathsOf(spec);
+    expect(paths.length).toBeGreaterThan(300);
+    for (const [layout, write] of Object.entries(LAYOUTS)) {
+      const text = write(spec);
+      const positions = jsonPositions(text);
+      const oracle = yamlPositions(text);
+      for (const keys of paths) expect(positions.at(keys), `${layout}: ${keys.join('.')}`).toEqual(oracle(keys));
+    }
+  });
+
+  it('equal the yaml package’s for any JSON value and path, asked in any order', () => {
+    const key = fc.oneof(
+      fc.constantFrom('a', 'b', 'spec', 'x"y', 'é', 'a\\b', '{', '[]', ''),
+      fc.string({ maxLength: 3 }),
+    );
+    const json = fc.jsonValue({ maxDepth: 4 }).map((v) => ({ spec: v, k: [v, { a: v }] }));
+    fc.assert(
+      fc.property(
+        json,
+        fc.constantFrom(...Object.keys(LAYOUTS)),
+        fc.array(fc.array(fc.oneof(key, fc.nat(4)), { maxLength: 5 }), { maxLength: 12 }),
+        (value, layout, asked) => {
+          const text = LAYOUTS[layout]!(value);
+          const positions = jsonPositions(text);
+          const oracle = yamlPositions(text);
+          for (const keys of [...asked, ...pathsOf(value).slice(0, 40)])
+            expect(positions.at(keys)).toEqual(oracle(keys));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a text that is not JSON (a YAML flow mapping) is left to the yaml package', () => {
+    const flow = '{apiVersion: orgctl/v1, spec: {grants: [{user: x, levels: [a, b]}]}}';
+    expect(jsonPositions(flow).at(['spec'])).toBeUndefined();
+    expect(specLocator(flow)('spec.grants[0].levels[1]')).toEqual(
+      yamlPosition(flow, ['spec', 'grants', 0, 'levels', 1]),
+    );
+    expect(yamlPosition(flow, ['spec', 'grants', 0, 'levels', 1])).toEqual({ line: 1, column: flow.indexOf('b]') + 1 });
+    expect(jsonPositions('\ufeff{"a": 1}').at(['a'])).toBeUndefined();
+  });
+
+  it('a JSON spec of any size is placed; a YAML spec over 1 MiB keeps spec paths only', () => {
+    const spec = generateSpec({ users: 3_000, namespaces: 300, grants: 20_000, tokens: 100, seed: 9 });
+    const json = JSON.stringify(spec);
+    expect(json.length).toBeGreaterThan(1024 * 1024);
+    const locate = specLocator(json);
+    const at = (path: string) => locate(path);
+    // The last grant, then one in the middle: the list is read once.
+    const last = `spec.grants[${spec.spec.grants!.length - 1}]`;
+    expect(at(`${last}.namespace`)).toEqual(
+      yamlPosition(json, ['spec', 'grants', spec.spec.grants!.length - 1, 'namespace']),
+    );
+    expect(at('spec.grants[7].user')).toEqual(yamlPosition(json, ['spec', 'grants', 7, 'user']));
+    const yaml = `# generated\n${JSON.stringify(spec, null, 2).replace(/^\{/, '').replace(/\}$/, '').replace(/^ {2}/gm, '')}`;
+    expect(yaml.length).toBeGreaterThan(1024 * 1024);
+    expect(specLocator(yaml)('spec.grants[7].user')).toBeUndefined();
+  });
+
+  it('synth prints a large JSON spec’s warning led by its file position', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'org.json');
+    const spec = generateSpec({ users: 2_000, namespaces: 200, grants: 14_000, tokens: 50, seed: 7 });
+    const text = JSON.stringify(spec);
+    writeFileSync(file, text);
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const r = await run(['synth', '--spec', file, '--out', join(dir, 'dist')]);
+    expect(r.code).toBe(0);
+    const warning = r.stderr.split('\n').find((l) => l.includes('warning risky-grant'))!;
+    const [, column, path] = /^.*org\.json:1:(\d+): warning .*\(at (spec\.grants\[\d+\])\)$/.exec(warning)!;
+    const index = Number(/\[(\d+)\]/.exec(path!)![1]);
+    expect(Number(column)).toBe(yamlPosition(text, ['spec', 'grants', index])!.column);
+  });
+});
