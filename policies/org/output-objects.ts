@@ -76,24 +76,25 @@ export const invalidObject: OrgRule = {
   id: 'invalid-object',
   check(model, ctx) {
     const out: Finding[] = [];
+    const report = (o: Manifest, message: string) =>
+      out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
+    // Objects share their labels and their kind's annotations (frozen: they cannot change): each judged once.
+    const labelProblems = new Map<object, readonly string[]>();
+    const annotationBytes = new Map<object, number>();
     for (const o of objectsOf(model, ctx)) {
-      const report = (message: string) =>
-        out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       const rule = NAME_RULE[o.kind];
       const problem = rule ? rule(o.metadata.name) : `is of kind ${o.kind}, which orgctl does not write`;
       if (problem)
         report(
+          o,
           `name ${JSON.stringify(o.metadata.name)} ${problem}, which the API server refuses for a ${o.kind}; ${NAME_ADVICE[o.kind] ?? 'change the declaration'}`,
         );
       const meta = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
-      for (const [k, v] of Object.entries(meta.labels ?? {})) {
-        const bad = labelValueProblem(v);
-        if (bad) report(`label ${k}: ${JSON.stringify(v)} ${bad}`);
-      }
-      let bytes = 0;
-      for (const [k, v] of Object.entries(meta.annotations ?? {})) bytes += byteLength(k) + byteLength(v);
+      if (meta.labels) for (const message of judgedOnce(labelProblems, meta.labels, labelsProblems)) report(o, message);
+      const bytes = meta.annotations ? judgedOnce(annotationBytes, meta.annotations, annotationsBytes) : 0;
       if (bytes > ANNOTATIONS_MAX_BYTES) {
         report(
+          o,
           `its annotations are ${bytes} bytes, over the API server's ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB); shorten the token's name or note`,
         );
       }
@@ -101,6 +102,23 @@ export const invalidObject: OrgRule = {
     return out;
   },
 };
+
+const labelsProblems = (labels: Record<string, string>): readonly string[] =>
+  Object.entries(labels).flatMap(([k, v]) => {
+    const bad = labelValueProblem(v);
+    return bad ? [`label ${k}: ${JSON.stringify(v)} ${bad}`] : [];
+  });
+
+const annotationsBytes = (annotations: Record<string, string>): number =>
+  Object.entries(annotations).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(v), 0);
+
+/** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
+function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge: (v: V) => R): R {
+  if (!Object.isFrozen(value)) return judge(value);
+  let r = known.get(value);
+  if (r === undefined) known.set(value, (r = judge(value)));
+  return r;
+}
 
 /** Every rendered object under the API server's size limits. */
 export const objectSize: OrgRule = {

@@ -8,6 +8,7 @@ import { orgOf } from '../../constructs/props.ts';
 import { ORG_RULES, OUTPUT_RULES, runPolicies } from '../../policies/org/index.ts';
 import { RULE_BY_ID } from '../../model/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
+import { objectsOnce, ORGANIZATION_LABEL, placeOrganization } from '../../synth/render.ts';
 
 type Setup = (o: ReturnType<typeof smallOrg>) => void;
 interface Case {
@@ -472,6 +473,26 @@ describe('org rules', () => {
     const b = smallOrg({ argocd: { repoURL: 'https://git.example/org.git', namespace: 'acme-system' } });
     expect(findingsOf(b.org, 'undeployable-namespace')[0]?.message).toMatch(
       /^delivery.argocd.namespace "acme-system" is the organization's system namespace/,
+    );
+  });
+
+  it('invalid-object: a label every object shares (judged once) is reported on each object', () => {
+    const { org, web } = smallOrg({ name: 'acme-' });
+    org.token('deploy', { namespaces: [web], note: 'ci' });
+    const objects = objectsOnce(placeOrganization(org.toModel(), { today: TODAY }));
+    const labelled = objects.filter(
+      (o) => (o.metadata as { labels?: Record<string, string> }).labels?.[ORGANIZATION_LABEL] === 'acme-',
+    );
+    expect(labelled.length).toBeGreaterThan(10);
+    const reported = findingsOf(org, 'invalid-object').filter((f) =>
+      f.message.startsWith(`label ${ORGANIZATION_LABEL}: "acme-"`),
+    );
+    expect(reported.map((f) => f.subject).sort()).toEqual(
+      labelled
+        .map(
+          (o) => `${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`,
+        )
+        .sort(),
     );
   });
 
