@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
+import { importModule } from './es-import.ts';
 import { cacheFolder, folderAbove } from './paths.ts';
 
 interface Stamp {
@@ -96,7 +97,7 @@ const SOURCE = /\.(c|m)?[jt]sx?$/;
 
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
 async function build(file: string, dir: string): Promise<{ code: string; inputs: string[] }> {
-  const esbuild = await import('esbuild');
+  const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
@@ -212,7 +213,7 @@ function pruneBundles(dir: string): void {
  */
 export async function importBundled(file: string): Promise<unknown> {
   try {
-    await import('esbuild');
+    await importModule('esbuild');
   } catch {
     return undefined;
   }
@@ -240,5 +241,5 @@ export async function importBundled(file: string): Promise<unknown> {
   }
   // Stack traces of the declaration's own errors point into its TypeScript lines.
   process.setSourceMapsEnabled(true);
-  return import(pathToFileURL(join(dir, record.code)).href);
+  return importModule(pathToFileURL(join(dir, record.code)).href);
 }

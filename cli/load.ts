@@ -6,6 +6,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
+import { importModule } from './es-import.ts';
 import { DeclarationError, isKind, kindOf, ModuleError } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { declarationFile, isModuleFile } from './paths.ts';
@@ -74,8 +75,8 @@ export async function loadModule(file: string): Promise<Loaded> {
     // TypeScript declarations load as a cached esbuild bundle; through tsx when esbuild is missing.
     const typescript = /\.m?ts$/.test(abs);
     const bundled = typescript ? ((await importBundled(abs)) as typeof mod | undefined) : undefined;
-    if (typescript && !bundled) (await import('tsx/esm/api')).register();
-    mod = bundled ?? ((await import(pathToFileURL(abs).href)) as typeof mod);
+    if (typescript && !bundled) (await importModule<typeof import('tsx/esm/api')>('tsx/esm/api')).register();
+    mod = bundled ?? (await importModule<typeof mod>(pathToFileURL(abs).href));
   } catch (e) {
     if (kindOf(e)) throw e; // orgctl's own (DeclarationError, SpecError...): already says what is wrong
     const err = e as Error;

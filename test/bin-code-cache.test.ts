@@ -1,0 +1,131 @@
+/**
+ * bin/orgctl.mjs runs the bundled CLI as CommonJS scripts compiled through V8's code cache: each
+ * command's first run keeps the code compiled for it beside the bundle, and later runs read it.
+ * A cache V8 refuses is worth nothing and costs its writing on every run: these check that V8
+ * takes each one (a quick command's too, made under the flags the next run compiles with), that
+ * one it refuses is made again once, and that the answers are the same as from the sources.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, TODAY, tempDir } from './helpers.ts';
+
+const CACHE = join(ROOT, 'node_modules', '.cache', 'orgctl');
+const bundleFolders = () =>
+  new Set(existsSync(CACHE) ? readdirSync(CACHE).filter((n) => /^[0-9a-f]{16}$/.test(n)) : []);
+
+// A copy of the engine (its own fingerprint, so its own bundle folder), sharing the installed packages.
+const copy = tempDir();
+for (const entry of [
+  'bin',
+  'cli',
+  'model',
+  'synth',
+  'analysis',
+  'policies',
+  'constructs',
+  'review',
+  'report',
+  'github',
+  'schema',
+  'org',
+  'package.json',
+  'package-lock.json',
+])
+  cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+let folder: string | undefined;
+afterAll(() => {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+const spec = join(copy, 'tiny.json');
+writeFileSync(
+  spec,
+  JSON.stringify({
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
+    spec: {
+      owner: 'a@acme.io',
+      clusters: ['lga1'],
+      users: [
+        { email: 'a@acme.io', github: 'a', admin: true },
+        { email: 'b@acme.io', github: 'b' },
+      ],
+      namespaces: [{ name: 'web' }],
+      grants: [{ user: 'b@acme.io', namespace: 'web', levels: ['r:pods'] }],
+    },
+  }),
+);
+
+function orgctl(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(copy, 'bin', 'orgctl.mjs'), ...args], {
+    cwd: copy,
+    env: { ...process.env, ORGCTL_TODAY: TODAY },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A kept code file as it is now: its bytes and time (a rewrite changes the time). */
+const state = (name: string) => {
+  const file = join(folder!, name);
+  return existsSync(file) ? { bytes: readFileSync(file).length, mtimeMs: statSync(file).mtimeMs } : undefined;
+};
+
+describe('the bundled CLI and its code cache', () => {
+  it('keeps a command’s compiled code on its first run, and V8 takes it on the next (a quick command’s too)', () => {
+    const before = bundleFolders();
+    const first = orgctl('levels');
+    expect(first.code).toBe(0);
+    const made = [...bundleFolders()].filter((n) => !before.has(n));
+    expect(made).toHaveLength(1);
+    folder = join(CACHE, made[0]!);
+    expect(readdirSync(folder).sort()).toEqual(['apart.cjs', 'levels.orgctl.v8', 'orgctl.cjs']);
+    const kept = state('levels.orgctl.v8');
+    const again = orgctl('levels');
+    expect(again.stdout).toBe(first.stdout);
+    // Not made again: V8 took it (one it refuses is replaced at the end of the run).
+    expect(state('levels.orgctl.v8')).toEqual(kept);
+  });
+
+  it('the packages bundled apart (the Kubernetes schema validators) are read only by the commands that run them, with their own code', () => {
+    const out = join(copy, 'dist-a');
+    const first = orgctl('synth', '--spec', spec, '--out', out);
+    expect(first.code, first.stderr).toBe(0);
+    const kept = [state('synth.orgctl.v8'), state('synth.apart.v8')];
+    expect(kept.every((s) => s !== undefined)).toBe(true);
+    expect(state('levels.apart.v8')).toBeUndefined();
+    const again = orgctl('synth', '--spec', spec, '--out', join(copy, 'dist-b'));
+    expect(again.code).toBe(0);
+    expect([state('synth.orgctl.v8'), state('synth.apart.v8')]).toEqual(kept);
+    for (const f of readdirSync(join(out, 'lga1'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()))
+      expect(readFileSync(join(f.parentPath, f.name), 'utf8')).toBe(
+        readFileSync(join(f.parentPath.replace(out, join(copy, 'dist-b')), f.name), 'utf8'),
+      );
+  });
+
+  it('code V8 refuses (another V8, damaged) is made again once', () => {
+    expect(orgctl('check', '--spec', spec).code).toBe(0);
+    writeFileSync(join(folder!, 'check.orgctl.v8'), 'not code');
+    const refused = orgctl('check', '--spec', spec);
+    expect(refused.code).toBe(0);
+    const remade = state('check.orgctl.v8');
+    expect(remade!.bytes).toBeGreaterThan(1000);
+    expect(orgctl('check', '--spec', spec).code).toBe(0);
+    expect(state('check.orgctl.v8')).toEqual(remade);
+  });
+
+  it('a mistyped command keeps nothing', () => {
+    expect(orgctl('chek').code).toBe(2);
+    expect(readdirSync(folder!).filter((n) => n.startsWith('chek'))).toEqual([]);
+  });
+
+  it('a declaration in TypeScript loads (the bundle’s import() is the bin’s), and names the same engine as the sources', () => {
+    const r = orgctl('check');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/org\/org\.ts: 0 errors/);
+  });
+});
