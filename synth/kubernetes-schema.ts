@@ -2,13 +2,21 @@
  * Every synthesized object, checked against the Kubernetes API schema (validators generated
  * from Kubernetes' OpenAPI description, in the kubernetes-models package).
  */
-import { ClusterRole, Role, RoleBinding, Subject } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ConfigMap, LimitRange, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-models/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import {
-  ValidatingAdmissionPolicy,
-  ValidatingAdmissionPolicyBinding,
-} from 'kubernetes-models/admissionregistration.k8s.io/v1';
+// Each kind from its own module: a group's index loads every kind of the group (`v1` alone is
+// hundreds), which cost every synthesis reading and compiling them.
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { Subject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Manifest } from './render.ts';
 
 interface Validatable {
