@@ -402,6 +402,8 @@ export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): Su
 const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 
 const COMMA = 44;
+/** A subject bound by this many bindings or more has its cells kept for whoever has the same. */
+const SHARED_CELLS_FROM = 64;
 
 /**
  * The matrix as JSON, written directly as ASCII bytes: the same data as
@@ -456,6 +458,27 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
     nsNumbers[i] = nsNumbers[i - 1]! + (bindings[i]!.namespace === bindings[i - 1]!.namespace ? 0 : 1);
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
   const aloneTexts: Buffer[] = [];
+  /** The cells of a subject's bindings (ascending numbers), comma-separated. */
+  const writeCells = (out: AsciiBytes, numbers: readonly number[]) => {
+    for (let at = 0; at < numbers.length; ) {
+      const i = numbers[at]!;
+      const ns = nsNumbers[i];
+      let end = at + 1;
+      while (end < numbers.length && nsNumbers[numbers[end]!] === ns) end++;
+      if (at) out.byte(COMMA);
+      if (end === at + 1) {
+        let text = aloneTexts[i];
+        if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
+        out.bytes(text);
+      } else {
+        out.text(nsKey(bindings[i]!.namespace));
+        out.bytes(listBytes(numbers.slice(at, end).map(contribution)));
+      }
+      at = end;
+    }
+  };
+  // All the cells of a subject bound by many bindings, by the bindings' numbers.
+  const sharedCells = new Map<string, Buffer>();
   const out = new AsciiBytes();
   out.text('[');
   let first = true;
@@ -488,21 +511,17 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
         continue;
       }
       out.text('"namespaces":{');
-      for (let at = 0; at < numbers.length; ) {
-        const i = numbers[at]!;
-        const ns = nsNumbers[i];
-        let end = at + 1;
-        while (end < numbers.length && nsNumbers[numbers[end]!] === ns) end++;
-        if (at) out.byte(COMMA);
-        if (end === at + 1) {
-          let text = aloneTexts[i];
-          if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
-          out.bytes(text);
-        } else {
-          out.text(nsKey(bindings[i]!.namespace));
-          out.bytes(listBytes(numbers.slice(at, end).map(contribution)));
+      if (numbers.length < SHARED_CELLS_FROM) writeCells(out, numbers);
+      else {
+        // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
+        const key = numbers.join(',');
+        let text = sharedCells.get(key);
+        if (!text) {
+          const own = new AsciiBytes();
+          writeCells(own, numbers);
+          sharedCells.set(key, (text = Buffer.concat(own.done())));
         }
-        at = end;
+        out.bytes(text);
       }
       out.text('}}');
     }

@@ -25,8 +25,8 @@ function generatedFiles(seed: number, users = 60) {
   return synthesize(root, { today: TODAY, declaredIn: 'test' }).files;
 }
 
-function generatedDocs(seed: number): ManifestDoc[] {
-  return generatedFiles(seed)
+function generatedDocs(seed: number, users?: number): ManifestDoc[] {
+  return generatedFiles(seed, users)
     .filter((f) => f.path.endsWith('.yaml'))
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
@@ -43,6 +43,8 @@ describe('accessMatrixJson', () => {
     ],
     ['a generated organization', () => generatedDocs(3)],
     ['another generated organization', () => generatedDocs(4)],
+    // Admins bound in all 81 namespaces, and Add All's users: cells of long lists written once, copied.
+    ['a generated organization of 405 namespaces', () => generatedDocs(5, 2_025)],
   ])('is JSON.stringify(accessMatrix()) for %s', (_what, docs) => {
     const authz = new Authorizer(readRbac(docs()));
     const text = jsonText(authz);
@@ -50,6 +52,32 @@ describe('accessMatrixJson', () => {
     // the same text as JSON.stringify, but for the escaped arrow of every binding label
     expect(text).toBe(JSON.stringify(accessMatrix(authz)).replaceAll('→', '\\u2192'));
     expect(text).toMatch(/^[\x20-\x7e]*$/);
+  });
+
+  it('people bound in many namespaces by the same bindings (admins) share their cells; one bound once more has their own', () => {
+    const docs = generatedDocs(5, 2_025);
+    const admins = accessMatrix(new Authorizer(readRbac(docs))).filter((s) => Object.keys(s.namespaces).length >= 64);
+    expect(admins.length).toBeGreaterThan(2);
+    expect(new Set(admins.map((s) => JSON.stringify(s.namespaces))).size).toBe(1);
+    // Two of them bound once more, each in another namespace: as many bindings as each other, not the same ones.
+    const boundOnceMore = (admin: { name: string; namespaces: object }, at: number): ManifestDoc => ({
+      file: 'extra.yaml',
+      index: at,
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `extra-${at}`, namespace: Object.keys(admin.namespaces)[at] },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: admin.name }],
+      },
+    });
+    const authz = new Authorizer(readRbac([...docs, boundOnceMore(admins[0]!, 7), boundOnceMore(admins[1]!, 9)]));
+    const text = jsonText(authz);
+    expect(text).toBe(JSON.stringify(accessMatrix(authz)).replaceAll('→', '\\u2192'));
+    const cells = (JSON.parse(text) as { name: string; namespaces: object }[]).filter((s) =>
+      admins.some((a) => a.name === s.name),
+    );
+    expect(new Set(cells.map((s) => JSON.stringify(s.namespaces))).size).toBe(3);
   });
 
   it('writes namespaces in sorted order even when a name looks like a number', () => {
