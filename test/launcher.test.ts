@@ -1,14 +1,16 @@
 /**
- * bin/orgctl.mjs runs the bundled CLI as CommonJS scripts compiled through V8's code cache: each
+ * bin/orgctl.mjs, the launcher. It runs the bundled CLI as CommonJS scripts compiled through V8's code cache: each
  * command's first run keeps the code compiled for it beside the bundle, and later runs read it.
  * A cache V8 refuses is worth nothing and costs its writing on every run: these check that V8
  * takes each one (a quick command's too, made under the flags the next run compiles with), that
- * one it refuses is made again once, and that the answers are the same as from the sources.
+ * one it refuses is made again once, and that the answers are the same as from the sources. It
+ * exits as soon as the command is done, once what it printed is written, however slowly it is read.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
 import { ROOT, TODAY, tempDir } from './helpers.ts';
 
 const CACHE = join(ROOT, 'node_modules', '.cache', 'orgctl');
@@ -127,5 +129,36 @@ describe('the bundled CLI and its code cache', () => {
     const r = orgctl('check');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/org\/org\.ts: 0 errors/);
+  });
+
+  it('exits once what it printed is written, however slowly a pipe reads it', async () => {
+    const out = join(copy, 'dist-big');
+    const big = join(copy, 'big.json');
+    writeFileSync(
+      big,
+      JSON.stringify(generateSpec({ users: 600, namespaces: 60, grants: 3_000, tokens: 20, seed: 2 })),
+    );
+    expect(orgctl('synth', '--spec', big, '--out', out).code).toBe(0);
+    const whole = orgctl('access', '--format', 'json', '--dir', out).stdout;
+    expect(whole.length).toBeGreaterThan(8 * 65_536); // many times a pipe's buffer
+    // Read in small bites, with pauses: most of the output waits in the process when it is done.
+    const child = spawn(
+      process.execPath,
+      [join(copy, 'bin', 'orgctl.mjs'), 'access', '--format', 'json', '--dir', out],
+      {
+        cwd: copy,
+        env: { ...process.env, ORGCTL_TODAY: TODAY },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => {
+      chunks.push(c);
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 2);
+    });
+    const code = await new Promise((done) => child.on('close', done));
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe(whole);
   });
 });
