@@ -21,12 +21,28 @@ export interface JsonPositions {
    * at its nearest ancestor's value. Undefined when the text is not JSON along the way.
    */
   at(keys: readonly Key[]): Position | undefined;
+  /** How many characters the questions so far have skipped over: about the text's length at most, however many were asked. */
+  skipped(): number;
+}
+
+/** A JSON string's value; one JSON.parse refuses (a YAML escape in a flow mapping) is no JSON. */
+function jsonString(token: string): string {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    throw new NotJson();
+  }
 }
 
 export function jsonPositions(text: string): JsonPositions {
   const n = text.length;
-  // Each array's items' start offsets, by the array's own, as far as a walk has read them.
+  // Each array's items' start offsets, by the array's own, as far as a walk has read them; each
+  // object's members' values the same way (where the next unread member starts, or the value to
+  // skip to reach it): the findings of a large spec ask thousands of questions behind the same
+  // megabytes.
   const items = new Map<number, number[]>();
+  const members = new Map<number, { readonly found: Map<string, number>; next: number; after: number }>();
+  let skipped = 0;
   let lineStarts: number[] | undefined;
 
   const skipSpace = (i: number): number => {
@@ -48,8 +64,13 @@ export function jsonPositions(text: string): JsonPositions {
     throw new NotJson();
   };
 
-  /** The offset just past the value starting at `i`. */
+  /** The offset just past the value starting at `i`, counted in `skipped`. */
   const skipValue = (i: number): number => {
+    const end = valueEnd(i);
+    skipped += end - i;
+    return end;
+  };
+  const valueEnd = (i: number): number => {
     const c = text.charCodeAt(i);
     if (c === 0x22) return skipString(i);
     if (c !== 0x7b /* { */ && c !== 0x5b /* [ */) {
@@ -83,22 +104,37 @@ export function jsonPositions(text: string): JsonPositions {
     throw new NotJson();
   };
 
-  /** The value of `key` in the object starting at `at`, or -1 when it has none. */
+  /** The value of `key` in the object starting at `at` (the first, as the yaml package finds it), or -1 when it has none. */
   const member = (at: number, key: string): number => {
-    let i = skipSpace(at + 1);
-    if (text.charCodeAt(i) === 0x7d /* } */) return -1;
-    while (i >= 0) {
+    let known = members.get(at);
+    if (!known) {
+      const first = skipSpace(at + 1);
+      members.set(
+        at,
+        (known = { found: new Map(), next: text.charCodeAt(first) === 0x7d /* } */ ? -1 : first, after: -1 }),
+      );
+    }
+    const found = known.found.get(key);
+    if (found !== undefined) return found;
+    for (;;) {
+      // Past the value last found (skipped only when a later member is asked for).
+      if (known.after >= 0) {
+        known.next = next(skipValue(known.after), 0x7d);
+        known.after = -1;
+      }
+      let i = known.next;
+      if (i < 0) return -1;
       if (text.charCodeAt(i) !== 0x22) throw new NotJson();
       const end = skipString(i);
       const raw = text.slice(i + 1, end - 1);
-      const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+      const name = raw.includes('\\') ? jsonString(text.slice(i, end)) : raw;
       i = skipSpace(end);
       if (text.charCodeAt(i) !== 0x3a /* : */) throw new NotJson();
       const value = skipSpace(i + 1);
+      if (!known.found.has(name)) known.found.set(name, value);
+      known.after = value;
       if (name === key) return value;
-      i = next(skipValue(value), 0x7d);
     }
-    return -1;
   };
 
   /** The `index`th item of the array starting at `at`, or -1 when it has fewer. */
@@ -132,6 +168,7 @@ export function jsonPositions(text: string): JsonPositions {
   };
 
   return {
+    skipped: () => skipped,
     at(keys) {
       try {
         let at = skipSpace(0);

@@ -75,6 +75,22 @@ describe('JSON spec positions', () => {
     );
   });
 
+  it('thousands of questions behind a large value read the text about once (objects remember their members, lists their items)', () => {
+    const spec = generateSpec({ users: 2_000, namespaces: 200, grants: 12_000, tokens: 400, seed: 4 });
+    const text = JSON.stringify(spec, null, 1);
+    const positions = jsonPositions(text);
+    const oracle = yamlPositions(text);
+    // Every token and every 10th grant, as the findings of a large spec ask (sorted by path: grants first).
+    const asked = [
+      ...spec.spec.grants!.flatMap((_, i) => (i % 10 ? [] : [['spec', 'grants', i, 'levels']])),
+      ...spec.spec.tokens!.map((_, i) => ['spec', 'tokens', i, 'expires']),
+      ['spec', 'users', 1_999, 'email'],
+      ['metadata', 'name'],
+    ];
+    for (const keys of asked) expect(positions.at(keys)).toEqual(oracle(keys));
+    expect(positions.skipped()).toBeLessThan(2 * text.length);
+  });
+
   it('a text that is not JSON (a YAML flow mapping) is left to the yaml package', () => {
     const flow = '{apiVersion: orgctl/v1, spec: {grants: [{user: x, levels: [a, b]}]}}';
     expect(jsonPositions(flow).at(['spec'])).toBeUndefined();
@@ -83,6 +99,10 @@ describe('JSON spec positions', () => {
     );
     expect(yamlPosition(flow, ['spec', 'grants', 0, 'levels', 1])).toEqual({ line: 1, column: flow.indexOf('b]') + 1 });
     expect(jsonPositions('\ufeff{"a": 1}').at(['a'])).toBeUndefined();
+    // A key with an escape YAML has and JSON has not: YAML after all, not an error.
+    const escaped = '{"apiVersion": "orgctl/v1", "\\x6detadata": {"name": "acme"}, "spec": {"owner": "a"}}';
+    expect(jsonPositions(escaped).at(['spec', 'owner'])).toBeUndefined();
+    expect(specLocator(escaped)('spec.owner')).toEqual(yamlPosition(escaped, ['spec', 'owner']));
   });
 
   it('a JSON spec of any size is placed; a YAML spec over 1 MiB keeps spec paths only', () => {
