@@ -11,13 +11,23 @@
 // Installed as a package (an organization repository's node_modules/orgctl), the cache and the
 // install's record are the project's node_modules/.cache and node_modules/.package-lock.json,
 // where npm keeps them: nothing is written inside the installed package.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The node_modules folder orgctl's dependencies are installed in: its own, or the one it is installed in. */
@@ -132,6 +142,14 @@ async function bundled() {
       rmSync(tmp, { recursive: true, force: true }); // another run built it first
     }
     pruneOldBundles(out);
+  } else {
+    // In use: not an old bundle for another run to prune (apart.cjs is read midway through a command).
+    try {
+      const now = new Date();
+      utimesSync(out, now, now);
+    } catch {
+      // a read-only install: nothing prunes it either
+    }
   }
   return out;
 }
@@ -141,15 +159,32 @@ const commandName = (argv) => (/^[a-z][a-z-]{0,30}$/.test(argv[0] ?? '') ? argv[
 const codeToKeep = [];
 
 /**
+ * Code V8 compiled, as kept: its CRC-32, then the code. V8 checks a cache's header (its version,
+ * flags and length) but not what follows (Node's release builds skip the checksum), and damaged
+ * code it accepts crashes V8 on every run: code whose checksum fails is none.
+ */
+const keptCode = (code) => {
+  const kept = Buffer.alloc(4 + code.length);
+  kept.writeUInt32LE(crc32(code), 0);
+  code.copy(kept, 4);
+  return kept;
+};
+const codeOf = (kept) => {
+  const code = kept.subarray(4);
+  return kept.length > 4 && kept.readUInt32LE(0) === crc32(code) ? code : undefined;
+};
+
+/**
  * Runs a CommonJS script of the bundle, compiled with the code V8 compiled for it in this command's
- * earlier run (`<command>.<script>.v8`) when there is one; its exports.
+ * earlier run when there is one (`<command>.<script>.<V8 version>.v8`: Node versions used in turn
+ * keep their own); its exports.
  */
 function runScript(folder, name, command, require) {
   const file = join(folder, `${name}.cjs`);
-  const cacheFile = join(folder, `${command}.${name}.v8`);
+  const cacheFile = join(folder, `${command}.${name}.${process.versions.v8}.v8`);
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = codeOf(readFileSync(cacheFile));
   } catch {
     // not made yet
   }
@@ -162,7 +197,7 @@ function runScript(folder, name, command, require) {
   );
   // Made at the end of the run (the code compiled by then); again when V8 refused it (another V8, other flags).
   if (cachedData === undefined || script.cachedDataRejected === true)
-    codeToKeep.push(() => writeAtomically(cacheFile, script.createCachedData()));
+    codeToKeep.push(() => writeAtomically(cacheFile, keptCode(script.createCachedData())));
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, file, folder);
   return module.exports;
@@ -170,7 +205,8 @@ function runScript(folder, name, command, require) {
 
 /** Writes a file whole or not at all; one that cannot be written (a read-only install) is left unmade. */
 function writeAtomically(file, data) {
-  const tmp = `${file}.tmp-${process.pid}`;
+  // Named for this run alone: a pid is not unique across containers sharing node_modules.
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, file);
@@ -198,8 +234,10 @@ let processIo;
 let isQuick = () => false;
 try {
   ({ main, isQuick, processIo } = loadCli(await bundled(), command));
-} catch {
+} catch (e) {
   // No cache (read-only install, no esbuild): run the sources through tsx.
+  if (process.env.ORGCTL_DEBUG)
+    process.stderr.write(`orgctl: the bundle could not be used, running the sources: ${e?.stack ?? e}\n`);
   (await import('tsx/esm/api')).register();
   ({ main, isQuick } = await import('../cli/main.ts'));
   ({ processIo } = await import('../cli/io.ts'));
