@@ -2,8 +2,8 @@
  * Where a path's value starts in a JSON text, found by walking the text itself: no parse with
  * positions (the `yaml` package costs about 0.15 s and 100 bytes of memory per byte of spec, which
  * kept a generated organization's findings without positions). A question reads the text up to
- * its answer, skipping what is not on the path; each array remembers where its items start, so
- * the findings of one list (thousands, in order) read it about once.
+ * its answer, skipping what is not on the path; each array remembers where its items start and
+ * each object where its members' values do, so the findings of a spec (thousands) read it about once.
  */
 import type { Position } from '../model/findings.ts';
 
@@ -139,17 +139,15 @@ export function jsonPositions(text: string): JsonPositions {
 
   /** The `index`th item of the array starting at `at`, or -1 when it has fewer. */
   const item = (at: number, index: number): number => {
+    // The items' starts as far as read, ending with -1 once the array's end is read.
     let starts = items.get(at);
     if (!starts) {
       const first = skipSpace(at + 1);
-      items.set(at, (starts = text.charCodeAt(first) === 0x5d /* ] */ ? [] : [first]));
+      items.set(at, (starts = [text.charCodeAt(first) === 0x5d /* ] */ ? -1 : first]));
     }
-    // The list ends at -1 once the array's end is read.
-    while (starts.length <= index && starts[starts.length - 1] !== -1 && starts.length) {
+    while (starts.length <= index && starts[starts.length - 1] !== -1)
       starts.push(next(skipValue(starts[starts.length - 1]!), 0x5d));
-    }
-    const found = starts[index];
-    return found === undefined ? -1 : found;
+    return starts[index] ?? -1;
   };
 
   const position = (offset: number): Position => {

@@ -257,13 +257,16 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   }
 }
 
+/** Text that opens as JSON does (`{` or `[`): read as JSON first; YAML when it is not JSON after all (a flow mapping). */
+const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
+
 function parseText(text: string, file: string): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json)
     throw new SpecError([
       `${file}: ${(text.length / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`,
     ]);
-  if (/^\s*[[{]/.test(text)) {
+  if (looksLikeJson(text)) {
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -328,7 +331,7 @@ const POSITIONED_YAML_BYTES = 1024 * 1024;
  */
 export function specLocator(text: string): (path: string) => Position | undefined {
   // undefined: not asked yet; null: the text is not JSON (a YAML flow mapping).
-  let json: JsonPositions | null | undefined = /^\s*[[{]/.test(text) ? undefined : null;
+  let json: JsonPositions | null | undefined = looksLikeJson(text) ? undefined : null;
   let yaml: ((keys: readonly (string | number)[]) => Position | undefined) | undefined;
   return (path) => {
     const keys = pathKeys(path);
