@@ -42,6 +42,8 @@ const modules = modulesFolder();
 /** What a quick command tiers up at, and V8 11.3's own default (`node --v8-options`), which the code cache is checked against. */
 const QUICK_INTERRUPT_BUDGET = 1_000_000;
 const V8_INTERRUPT_BUDGET = 67_584;
+/** This run's name for what it writes before renaming: a pid alone is not unique across containers sharing node_modules. */
+const RUN = `${process.pid}-${randomBytes(6).toString('hex')}`;
 const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review', 'report', 'github', 'cli', 'schema'];
 
 function fingerprint() {
@@ -75,7 +77,7 @@ function fingerprint() {
 // Only this script's own folders (a fingerprint, or one being built): not the declarations' cache.
 function pruneOldBundles(current) {
   const dir = dirname(current);
-  for (const name of readdirSync(dir).filter((n) => /^[0-9a-f]{16}(\.tmp-\d+)?$/.test(n))) {
+  for (const name of readdirSync(dir).filter((n) => /^[0-9a-f]{16}(\.tmp-[0-9a-f-]+)?$/.test(n))) {
     const p = join(dir, name);
     try {
       if (p !== current && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
@@ -100,7 +102,7 @@ async function bundled() {
   const out = join(modules, '.cache', 'orgctl', fingerprint());
   if (!existsSync(join(out, 'orgctl.cjs'))) {
     const { build } = await import('esbuild');
-    const tmp = `${out}.tmp-${process.pid}`;
+    const tmp = `${out}.tmp-${RUN}`;
     const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' };
     const cli = await build({
       ...common,
@@ -205,8 +207,7 @@ function runScript(folder, name, command, require) {
 
 /** Writes a file whole or not at all; one that cannot be written (a read-only install) is left unmade. */
 function writeAtomically(file, data) {
-  // Named for this run alone: a pid is not unique across containers sharing node_modules.
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tmp = `${file}.tmp-${RUN}`;
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, file);

@@ -11,7 +11,7 @@
  * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
  * sources (inline source maps).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,7 +85,8 @@ function configFiles(file: string): string[] {
 
 /** Writes by rename, so a concurrent run reads the old file or the new one, never half of one. */
 function writeAtomically(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+  // Named for this run alone: a pid is not unique across containers sharing node_modules.
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   writeFileSync(tmp, content);
   renameSync(tmp, path);
 }
