@@ -25,6 +25,16 @@ export interface JsonPositions {
   skipped(): number;
 }
 
+/** The offset just past the JSON string starting at `i` (its opening quote); -1 when it does not end. */
+export function jsonStringEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c /* \ */) i++;
+    else if (c === 0x22 /* " */) return i + 1;
+  }
+  return -1;
+}
+
 /** A JSON string's value; one JSON.parse refuses (a YAML escape in a flow mapping) is no JSON. */
 function jsonString(token: string): string {
   try {
@@ -54,14 +64,10 @@ export function jsonPositions(text: string): JsonPositions {
     return i;
   };
 
-  /** The offset just past the string starting at `i` (its opening quote). */
   const skipString = (i: number): number => {
-    for (i++; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) return i + 1;
-    }
-    throw new NotJson();
+    const end = jsonStringEnd(text, i);
+    if (end < 0) throw new NotJson();
+    return end;
   };
 
   /** The offset just past the value starting at `i`, counted in `skipped`. */

@@ -15,7 +15,7 @@ import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { specSource, type Position } from '../model/findings.ts';
-import { jsonPositions, type JsonPositions } from './json-positions.ts';
+import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -400,16 +400,10 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
       expectKey = top.keys !== undefined;
     } else if (c === 0x22 /* " */) {
       const start = i;
-      let escaped = false;
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
-      }
+      i = jsonStringEnd(text, i) - 1; // valid JSON: every string ends
       if (!expectKey) continue;
-      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      const raw = text.slice(start + 1, i);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(start, i + 1)) as string) : raw;
       const top = stack[stack.length - 1]!;
       if (top.keys!.has(key)) {
         const before = text.slice(0, start);
