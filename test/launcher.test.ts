@@ -25,23 +25,10 @@ import { ROOT, TODAY, tempDir } from './helpers.ts';
 // A copy of the engine with a node_modules folder of its own (each installed package linked), so
 // that its bundle and kept code are in a cache no other run writes to.
 const copy = tempDir();
-for (const entry of [
-  'bin',
-  'cli',
-  'model',
-  'synth',
-  'analysis',
-  'policies',
-  'constructs',
-  'review',
-  'report',
-  'github',
-  'schema',
-  'org',
-  'package.json',
-  'package-lock.json',
-])
-  cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+// What the package ships (its `files`), the example declaration, and the lock the fingerprint reads.
+const shipped = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+for (const entry of [...shipped, 'org', 'package.json', 'package-lock.json'])
+  if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
 mkdirSync(join(copy, 'node_modules'));
 for (const entry of readdirSync(join(ROOT, 'node_modules')).filter((n) => n !== '.cache'))
   symlinkSync(join(ROOT, 'node_modules', entry), join(copy, 'node_modules', entry));
