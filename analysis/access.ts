@@ -82,6 +82,8 @@ export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.n
 export interface Contribution {
   readonly role: RoleObject;
   readonly binding: BindingObject;
+  /** The binding's number in the index (bindings in namespace order). */
+  readonly number: number;
   /** `scope:Kind/namespace/name` of the role: computed once per binding, not once per subject. */
   readonly roleKey: string;
   readonly label: string;
@@ -265,6 +267,7 @@ function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) =>
       c = {
         role,
         binding,
+        number: i,
         label,
         labels: [label],
         roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
@@ -401,18 +404,53 @@ export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): Su
  */
 const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 
+/** Text JSON writes as it is, between quotes: printable ASCII but `"` and `\`. */
+const JSON_AS_IS = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const asciiJsonInner = (s: string): string => (JSON_AS_IS.test(s) ? s : asciiJson(s).slice(1, -1));
+const ARROW_JSON = unicodeEscape('→');
+
+/**
+ * `asciiJson(bindingLabel(b))`, made from the label's parts: the arrow would make the label a
+ * two-byte string, read again by a regular expression to escape it (20,000 labels at size L).
+ */
+export const bindingLabelJson = (b: BindingObject): string =>
+  `"${asciiJsonInner(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`)} ${ARROW_JSON} ${asciiJsonInner(`${b.roleRef.kind} ${b.roleRef.name}`)}"`;
+
 const COMMA = 44;
 /** A subject bound by this many bindings or more has its cells kept for whoever has the same. */
 const SHARED_CELLS_FROM = 64;
+
+/** Texts made once, found again by a list of binding numbers. */
+interface TextNode {
+  bytes?: Buffer;
+  next?: Map<number, TextNode>;
+}
+
+/** The node of `numbers[from..to)` under `root`, made on the way where missing. */
+function nodeOf(root: TextNode, numbers: readonly number[], from: number, to: number): TextNode {
+  let node = root;
+  for (let k = from; k < to; k++) {
+    const n = numbers[k]!;
+    let child = (node.next ??= new Map()).get(n);
+    if (!child) node.next.set(n, (child = {}));
+    node = child;
+  }
+  return node;
+}
 
 /**
  * The matrix as JSON, written directly as ASCII bytes: the same data as
  * `JSON.stringify(accessMatrix())` (namespaces in sorted order, every character past ASCII
  * escaped), without building 100,000 cell objects to serialize once, nor a 25 MB string to encode
  * again on its way out. A cell is the same text for everyone the same bindings name there: made
- * once (by binding number, or by the numbers of a run) and copied.
+ * once (by binding number, or by the numbers of a run) and copied. Written into `out`: the
+ * buffers returned, or none when `out` drains them as they fill.
  */
-export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {}): Buffer[] {
+export function accessMatrixJson(
+  authz: Authorizer,
+  options: AccessOptions = {},
+  out: AsciiBytes = new AsciiBytes(),
+): Buffer[] {
   const index = bindingsBySubject(authz, options.only);
   const contribution = contributionsOf(index);
   const groups = inheritedFromGroups(index, contribution, options.apart);
@@ -420,10 +458,19 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
   const cells = new CellMaker();
   const ascii = (text: string) => Buffer.from(text, 'latin1');
   // A cell's text in parts made once: what its roles allow (by the CellMaker's shared result) and
-  // how its bindings are named. Key order as shown() writes them.
+  // how its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
   const allowedTexts = new Map<object, readonly [string, string]>();
-  const labelTexts = new Map<string, string>();
-  const labelText = (label: string) => labelTexts.get(label) ?? labelTexts.set(label, asciiJson(label)).get(label)!;
+  const labelJsons: string[] = [];
+  const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
+  const viaText = (list: readonly Contribution[]): string => {
+    if (list.length === 1) return labelJson(list[0]!);
+    // CellMaker.via's order (each label once, sorted), each label's text found by its contribution.
+    const sorted = [...list].sort((a, b) => byText(a.label, b.label));
+    return sorted
+      .filter((c, k) => k === 0 || c.label !== sorted[k - 1]!.label)
+      .map(labelJson)
+      .join(',');
+  };
   const cellText = (list: readonly Contribution[]): string => {
     const result = cells.allowed(list);
     let allowed = allowedTexts.get(result);
@@ -432,23 +479,7 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
       allowed = [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
       allowedTexts.set(result, allowed);
     }
-    return allowed[0] + CellMaker.via(list).map(labelText).join(',') + allowed[1];
-  };
-  // Cells of several bindings (a run of one subject's, or lists merged with its groups'), by
-  // their contributions, as a trie: people granted the same roles in a namespace share them.
-  interface Node {
-    bytes?: Buffer;
-    next?: Map<Contribution, Node>;
-  }
-  const root: Node = {};
-  const listBytes = (list: readonly Contribution[]): Buffer => {
-    let node = root;
-    for (const c of list) {
-      let child = (node.next ??= new Map()).get(c);
-      if (!child) node.next.set(c, (child = {}));
-      node = child;
-    }
-    return (node.bytes ??= ascii(cellText(list)));
+    return allowed[0] + viaText(list) + allowed[1];
   };
   const nsKeys = new Map<string, string>();
   const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, `${asciiJson(ns)}:`).get(ns)!;
@@ -458,6 +489,20 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
     nsNumbers[i] = nsNumbers[i - 1]! + (bindings[i]!.namespace === bindings[i - 1]!.namespace ? 0 : 1);
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
   const aloneTexts: Buffer[] = [];
+  // `"namespace":{cell}` of a run of a subject's bindings in one namespace, by their numbers:
+  // people granted the same roles in a namespace share it.
+  const runs: TextNode = {};
+  // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
+  const merged: TextNode = {};
+  const listBytes = (list: readonly Contribution[]): Buffer => {
+    const node = nodeOf(
+      merged,
+      list.map((c) => c.number),
+      0,
+      list.length,
+    );
+    return (node.bytes ??= ascii(cellText(list)));
+  };
   /** The cells of a subject's bindings (ascending numbers), comma-separated. */
   const writeCells = (out: AsciiBytes, numbers: readonly number[]) => {
     for (let at = 0; at < numbers.length; ) {
@@ -471,15 +516,16 @@ export function accessMatrixJson(authz: Authorizer, options: AccessOptions = {})
         if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
         out.bytes(text);
       } else {
-        out.text(nsKey(bindings[i]!.namespace));
-        out.bytes(listBytes(numbers.slice(at, end).map(contribution)));
+        const node = nodeOf(runs, numbers, at, end);
+        out.bytes(
+          (node.bytes ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)))),
+        );
       }
       at = end;
     }
   };
   // All the cells of a subject bound by many bindings, by the bindings' numbers.
   const sharedCells = new Map<string, Buffer>();
-  const out = new AsciiBytes();
   out.text('[');
   let first = true;
   for (const [kind, names] of index.byKind) {

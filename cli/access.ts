@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { defineCommand } from './command.ts';
-import { outBytes } from '../model/io.ts';
+import { lineWriter } from '../model/io.ts';
+import { AsciiBytes } from '../model/text.ts';
 import { BOOTSTRAP_BINDINGS, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
 import { table } from './who-can.ts';
@@ -39,8 +40,10 @@ export const command = defineCommand({
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
     const options = { apart: isBootstrapBinding };
     if (flags.format === 'json') {
-      // One line: at 10,000 people, indentation alone is tens of megabytes.
-      outBytes(io, accessMatrixJson(authz, options));
+      // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
+      const line = lineWriter(io);
+      accessMatrixJson(authz, options, new AsciiBytes((full) => line.write(full)));
+      line.end();
       return 0;
     }
     const matrix = accessMatrix(authz, options);

@@ -30,10 +30,16 @@ export const processIo: Io = {
     status('');
     process.stdout.write(`${line}\n`);
   },
-  outBytes: (pieces) => {
+  outLine: () => {
     status('');
-    for (const piece of pieces) process.stdout.write(piece);
-    process.stdout.write('\n');
+    return {
+      // Nothing left queued: the piece went to the file or pipe whole, and is not referenced any more.
+      write: (piece) => {
+        process.stdout.write(piece);
+        return process.stdout.writableLength === 0;
+      },
+      end: () => process.stdout.write('\n'),
+    };
   },
   err: (line) => {
     status('');

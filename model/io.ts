@@ -2,8 +2,8 @@
 export interface Io {
   out(line: string): void;
   err(line: string): void;
-  /** A large output already encoded as UTF-8, in pieces, then a line break: `out` of its text when not given. */
-  outBytes?(pieces: readonly Uint8Array[]): void;
+  /** A large output line, written in UTF-8 pieces as they are made (lineWriter: `out` of its text when not given). */
+  outLine?(): LineWriter;
   readonly env: NodeJS.ProcessEnv;
   /** Standard input, read whole (`import --from -`, `kubeconfig --secret -`); the process's when not given. */
   stdin?(): string;
@@ -11,8 +11,19 @@ export interface Io {
   progress?(message: string): void;
 }
 
-/** Writes `pieces` (UTF-8, in order) as one line of output: as they are where the Io can, else as text. */
-export function outBytes(io: Io, pieces: readonly Uint8Array[]): void {
-  if (io.outBytes) io.outBytes(pieces);
-  else io.out(Buffer.concat(pieces).toString('utf8'));
+/** One line of output in pieces: each written as it comes, then `end` writes the line break. */
+export interface LineWriter {
+  /** Writes `piece` (UTF-8); true when its bytes were written out by the time it returns, so its memory may be written over. */
+  write(piece: Uint8Array): boolean;
+  end(): void;
+}
+
+/** A line of output written in pieces: as they come where the Io can, else collected and given to `out` as text. */
+export function lineWriter(io: Io): LineWriter {
+  if (io.outLine) return io.outLine();
+  const pieces: Buffer[] = [];
+  return {
+    write: (piece) => pieces.push(Buffer.from(piece)) > 0, // a copy: the piece's memory may be written over
+    end: () => io.out(Buffer.concat(pieces).toString('utf8')),
+  };
 }

@@ -11,14 +11,30 @@ export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toStri
  */
 export class AsciiBytes {
   private readonly full: Buffer[] = [];
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer: Buffer;
   private size = 0;
+
+  /**
+   * @param drain where each buffer goes when full, instead of being kept for done(): a process's
+   * output, written as it is made. It returns whether the buffer's bytes were written out by the
+   * time it returns; then the buffer is written over again (at size L, 25 MB of new memory is
+   * 6,000 page faults, and keeping it all until the end as much memory).
+   * @default none: every buffer is kept, and done() returns them
+   */
+  constructor(private readonly drain?: (full: Buffer) => boolean) {
+    // Drained, one size (a file or pipe takes it in a few writes); kept, growing (few pieces for a large output).
+    this.buffer = Buffer.allocUnsafe(drain ? 1 << 18 : 1 << 16);
+  }
 
   /** The buffer with room for `n` more bytes: the current one, or a larger next one. */
   private room(n: number): Buffer {
     if (this.size + n > this.buffer.length) {
-      this.full.push(this.buffer.subarray(0, this.size));
-      this.buffer = Buffer.allocUnsafe(Math.max(Math.min(this.buffer.length * 2, 1 << 22), n));
+      const full = this.buffer.subarray(0, this.size);
+      let reusable = false;
+      if (!this.drain) this.full.push(full);
+      else reusable = !this.size || this.drain(full);
+      const size = Math.max(this.drain ? this.buffer.length : Math.min(this.buffer.length * 2, 1 << 22), n);
+      if (!reusable || size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
       this.size = 0;
     }
     return this.buffer;
@@ -39,8 +55,12 @@ export class AsciiBytes {
     this.size += b.length;
   }
 
-  /** What was written, in order. */
+  /** What was written, in order; with a drain, what it was not given yet goes to it, and nothing is returned. */
   done(): Buffer[] {
-    return [...this.full, this.buffer.subarray(0, this.size)];
+    const last = this.buffer.subarray(0, this.size);
+    if (!this.drain) return [...this.full, last];
+    if (this.size) this.drain(last);
+    this.size = 0;
+    return [];
   }
 }

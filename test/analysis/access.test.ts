@@ -7,12 +7,16 @@ import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
-import { accessMatrix, accessMatrixJson } from '../../analysis/access.ts';
+import { accessMatrix, accessMatrixJson, bindingLabel, bindingLabelJson } from '../../analysis/access.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
 import { isBootstrapBinding, withBootstrap } from '../../analysis/bootstrap.ts';
 import { writeAtomically } from '../../cli/output.ts';
-import { AsciiBytes } from '../../model/text.ts';
+import { AsciiBytes, unicodeEscape } from '../../model/text.ts';
+import { lineWriter } from '../../model/io.ts';
+import fc from 'fast-check';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cli, ROOT, tempDir, TODAY } from '../helpers.ts';
 
 function generatedFiles(seed: number, users = 60) {
@@ -136,6 +140,20 @@ describe('accessMatrixJson', () => {
     const expected = JSON.stringify(accessMatrix(authz, { apart: isBootstrapBinding })).replaceAll('→', '\\u2192');
     expect(expected.length).toBeGreaterThan(1 << 19); // several of the writer's pieces
     expect(r.stdout).toBe(`${expected}\n`);
+    // Into a file (written as it is made, one buffer written over again): the same bytes.
+    const file = join(tempDir(), 'access.json');
+    const fd = openSync(file, 'w');
+    const toFile = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/orgctl.mjs'), 'access', '--format', 'json', '--dir', dir],
+      {
+        env: { ...process.env, ORGCTL_TODAY: TODAY },
+        stdio: ['ignore', fd, 'pipe'],
+      },
+    );
+    closeSync(fd);
+    expect(toFile.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(`${expected}\n`);
   });
 });
 
@@ -155,5 +173,75 @@ describe('AsciiBytes', () => {
     const pieces = out.done();
     expect(pieces.length).toBeGreaterThan(3);
     expect(Buffer.concat(pieces).toString('latin1')).toBe(expected.join(''));
+  });
+
+  it('gives each full buffer to its drain, in order, and writes over only those the drain says were written out', () => {
+    const drained: Buffer[] = [];
+    const kept: Buffer[] = [];
+    const keptAsGiven: string[] = [];
+    let calls = 0;
+    // Every third buffer is "still queued" (kept by reference, as a pipe keeps what it could not write yet).
+    const out = new AsciiBytes((full) => {
+      calls++;
+      if (calls % 3 === 0) {
+        drained.push(full);
+        kept.push(full);
+        keptAsGiven.push(full.toString('latin1'));
+        return false;
+      }
+      drained.push(Buffer.from(full));
+      return true;
+    });
+    const expected: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const piece = String.fromCharCode(33 + (n % 90)).repeat(1 + ((n * 7919) % 700));
+      if (n % 2) out.text(piece);
+      else out.bytes(Buffer.from(piece, 'latin1'));
+      expected.push(piece);
+    }
+    expect(out.done()).toEqual([]);
+    expect(calls).toBeGreaterThan(6);
+    // what was kept by reference was never written over
+    expect(kept.map((b) => b.toString('latin1'))).toEqual(keptAsGiven);
+    expect(Buffer.concat(drained).toString('latin1')).toBe(expected.join(''));
+  });
+});
+
+describe('lineWriter', () => {
+  it("without the Io's own writer, keeps a copy of each piece (its memory may be written over) and writes the line at the end", () => {
+    const lines: string[] = [];
+    const line = lineWriter({ out: (l) => lines.push(l), err: () => {}, env: {} });
+    const piece = Buffer.from('abc');
+    expect(line.write(piece)).toBe(true);
+    piece.write('xyz');
+    line.write(piece);
+    expect(lines).toEqual([]);
+    line.end();
+    expect(lines).toEqual(['abcxyz']);
+  });
+});
+
+describe('bindingLabelJson', () => {
+  it("is the label's JSON with every character past ASCII escaped, whatever the names", () => {
+    const name = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.constant('acme:r:full'),
+    );
+    fc.assert(
+      fc.property(fc.boolean(), name, name, fc.boolean(), name, (cluster, ns, n, clusterRole, role) => {
+        const b = {
+          kind: cluster ? ('ClusterRoleBinding' as const) : ('RoleBinding' as const),
+          name: n,
+          namespace: cluster ? '' : ns,
+          roleRef: { kind: clusterRole ? ('ClusterRole' as const) : ('Role' as const), name: role },
+          subjects: [],
+          from: { file: 'x.yaml', index: 0 },
+        };
+        expect(bindingLabelJson(b)).toBe(JSON.stringify(bindingLabel(b)).replace(/[\u0080-\uffff]/g, unicodeEscape));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
