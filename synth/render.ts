@@ -104,78 +104,111 @@ const SYNC_WAVE: Readonly<Record<string, string>> = {
  */
 type Subject = Readonly<k8s.Subject>;
 
-/** Subjects per (namespace, role name), deduplicated; roleRef kind is kept with the role. */
+/** Who a role binds in a namespace: its kind, and its subjects by number (Subjects), as added. */
+interface Bound {
+  readonly roleKind: 'ClusterRole' | 'Role';
+  readonly subjects: number[];
+}
+
+/** Subjects per (namespace, role name), by number (sorted and made unique when written); roleRef kind is kept with the role. */
 class Bindings {
-  private readonly byNamespace = new Map<
-    string,
-    Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }>
-  >();
+  private readonly byNamespace = new Map<string, Map<string, Bound>>();
   // Grants arrive sorted by namespace: the last namespace's roles are usually the next ones.
   private lastNamespace: string | undefined;
-  private lastRoles: Map<string, { roleKind: 'ClusterRole' | 'Role'; subjects: Set<Subject> }> | undefined;
+  private lastRoles: Map<string, Bound> | undefined;
 
   /** Who the binding of `roleName` in `namespace` binds (made on first use). */
-  private bound(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string): Set<Subject> {
+  private bound(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string): number[] {
     let roles = namespace === this.lastNamespace ? this.lastRoles : this.byNamespace.get(namespace);
     if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
     this.lastNamespace = namespace;
     this.lastRoles = roles;
     let entry = roles.get(roleName);
-    if (!entry) roles.set(roleName, (entry = { roleKind, subjects: new Set() }));
+    if (!entry) roles.set(roleName, (entry = { roleKind, subjects: [] }));
     return entry.subjects;
   }
 
-  add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: Subject): void {
-    this.bound(namespace, roleKind, roleName).add(subject);
+  add(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subject: number): void {
+    this.bound(namespace, roleKind, roleName).push(subject);
   }
 
   /** `add` for each of `subjects`, the binding looked up once. */
-  addEach(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: readonly Subject[]): void {
+  addEach(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: readonly number[]): void {
     if (!subjects.length) return;
     const bound = this.bound(namespace, roleKind, roleName);
-    for (const s of subjects) bound.add(s);
+    for (const s of subjects) bound.push(s);
   }
 
-  in(namespace: string) {
+  in(namespace: string): ReadonlyMap<string, Bound> {
     return this.byNamespace.get(namespace) ?? new Map();
   }
 }
 
-/** The one Subject of each user and token, with the key bindings sort them by. */
+/**
+ * The one Subject of each user and token, by number, with the key bindings sort them by and its
+ * size as written. Bindings hold numbers: 200,000 (person, binding) pairs at size L are sorted as
+ * numbers, with no lookup of a subject's key or size per pair.
+ */
 class Subjects {
-  // Users by name (the renderer asks once per person: collectBindings keeps each one's subject);
+  // Users by name (the renderer asks once per person: collectBindings keeps each one's number);
   // accounts by sort key.
-  private readonly named = new Map<string, Subject>();
-  private readonly accounts = new Map<string, Subject>();
-  readonly sortKey = new Map<Subject, string>();
-  readonly size = new Map<Subject, number>();
+  private readonly named = new Map<string, number>();
+  private readonly accounts = new Map<string, number>();
+  private readonly subjects: Subject[] = [];
+  private readonly sortKeys: string[] = [];
+  private readonly sizes: number[] = [];
+  /** Whether every subject was made after those its key sorts after: then numbers sort as keys do. */
+  private inKeyOrder = true;
 
   constructor(private readonly model: Pick<OrgModel, 'usernamePrefix'>) {}
 
-  private made(s: Subject, sortKey: string): Subject {
+  private made(s: Subject, sortKey: string): number {
     Object.freeze(s);
-    this.sortKey.set(s, sortKey);
-    this.size.set(s, JSON.stringify(s).length + 8);
-    return s;
+    const n = this.subjects.length;
+    if (n && !(this.sortKeys[n - 1]! < sortKey)) this.inKeyOrder = false;
+    this.subjects.push(s);
+    this.sortKeys.push(sortKey);
+    this.sizes.push(JSON.stringify(s).length + 8);
+    return n;
   }
 
   // Users first, by name; then service accounts by namespace and name.
-  user(userKey: string): Subject {
+  user(userKey: string): number {
     return this.userNamed(usernameOf(this.model, userKey));
   }
 
   /** A person's subject by their Kubernetes username: one object per name, so a binding names them once. */
-  userNamed(name: string): Subject {
-    let s = this.named.get(name);
-    if (!s) this.named.set(name, (s = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
-    return s;
+  userNamed(name: string): number {
+    let n = this.named.get(name);
+    if (n === undefined)
+      this.named.set(name, (n = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
+    return n;
   }
 
-  serviceAccount(namespace: string, name: string): Subject {
+  serviceAccount(namespace: string, name: string): number {
     const key = `1\u0000${namespace}\u0000${name}`;
-    let s = this.accounts.get(key);
-    if (!s) this.accounts.set(key, (s = this.made({ kind: 'ServiceAccount', name, namespace }, key)));
-    return s;
+    let n = this.accounts.get(key);
+    if (n === undefined) this.accounts.set(key, (n = this.made({ kind: 'ServiceAccount', name, namespace }, key)));
+    return n;
+  }
+
+  subject(n: number): Subject {
+    return this.subjects[n]!;
+  }
+
+  size(n: number): number {
+    return this.sizes[n]!;
+  }
+
+  /** `numbers` in their subjects' key order, each once (a binding names a person once). */
+  sorted(numbers: readonly number[]): number[] {
+    const keys = this.sortKeys;
+    const order = this.inKeyOrder
+      ? Int32Array.from(numbers).sort()
+      : [...numbers].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const out: number[] = [];
+    for (let i = 0; i < order.length; i++) if (i === 0 || order[i] !== order[i - 1]) out.push(order[i]!);
+    return out;
   }
 }
 
@@ -282,9 +315,10 @@ function collectBindings(
 ): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>>; roleSources: RoleSources } {
   const bindings = new Bindings();
   const namespaces = new Set(model.namespaces.map((n) => n.name));
-  // Each person with their subject, made on their first grant: one lookup per grant (at size XL,
-  // 500,000 lookups in a table of 50,000 people cost about 0.5 s each way).
-  const users = new Map(model.users.map((u) => [u.key, { u, subject: undefined as Subject | undefined }]));
+  // Each person with their subject's number, found with one lookup per grant (at size XL, 500,000
+  // lookups in a table of 50,000 people cost about 0.5 s each way). Made in name order (users are
+  // sorted by key; a username is one prefix and the key), so that numbers sort as names do.
+  const users = new Map(model.users.map((u) => [u.key, { u, subject: subjects.user(u.key) }]));
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const customRoleSources = new Map(model.customRoles.map((r) => [r.name, r.source]));
@@ -310,7 +344,7 @@ function collectBindings(
     const roles = rolesIn(ns);
     roles.set(name, [...(roles.get(name) ?? []), ...rules]);
   };
-  const useCustomRole = (ns: string, customRole: string, subject: Subject) => {
+  const useCustomRole = (ns: string, customRole: string, subject: number) => {
     const rules = customRuleSets.get(customRole);
     if (!rules) return;
     const name = customRoleOf(customRole);
@@ -326,7 +360,7 @@ function collectBindings(
     if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
     if (isExpired(g.expires, today)) continue;
     const u = person.u;
-    const subject = (person.subject ??= subjects.user(u.key));
+    const subject = person.subject;
     for (const l of g.levels)
       if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
     for (const r of g.roles)
@@ -340,8 +374,8 @@ function collectBindings(
     }
   }
 
-  const admins: Subject[] = [];
-  const addingAll: Subject[] = [];
+  const admins: number[] = [];
+  const addingAll: number[] = [];
   for (const u of model.users) {
     const standing = standingOf(u);
     if (standing === 'admin') admins.push(subjects.user(u.key));
@@ -420,9 +454,9 @@ function roleBindings(
   const names = [...bindings.in(ns).keys()].sort(bindingOrder(model.name));
   for (const roleName of names) {
     const { roleKind, subjects: bound } = bindings.in(ns).get(roleName)!;
-    const keyed = [...(bound as Set<Subject>)].map((s) => [subjects.sortKey.get(s)!, s] as const);
-    const sorted = keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
-    const chunks = chunkBySize(sorted, (s) => subjects.size.get(s)!, maxBytes);
+    const chunks = chunkBySize(subjects.sorted(bound), (s) => subjects.size(s), maxBytes).map((chunk) =>
+      chunk.map((s) => subjects.subject(s)),
+    );
     chunks.forEach((chunk, i) => {
       out.push(
         declared(

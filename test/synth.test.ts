@@ -55,6 +55,20 @@ describe('synthesis', () => {
     expect(subjectsOf(text, 'acme:r:pods')).toEqual(['bob@acme.io', 'mia@acme.io', 'zoe@acme.io']);
   });
 
+  it('sorts subjects by name where they were made in another order (a rotated token made before the next token)', () => {
+    const { org, web } = smallOrg();
+    // Tokens come in id order: ci (rotated, token-ci-r1) before ci-a (token-ci-a), which sorts first.
+    org.token('ci', { namespaces: [web], levels: ['r:pods'], rotation: 1 });
+    org.token('ci-a', { namespaces: [web], levels: ['r:pods'] });
+    for (const name of ['zoe', 'bob']) web.grant(org.user(`${name}@acme.io`), 'r:pods');
+    expect(subjectsOf(nsText(files(org), 'web'), 'acme:r:pods')).toEqual([
+      'bob@acme.io',
+      'zoe@acme.io',
+      'token-ci-a',
+      'token-ci-r1',
+    ]);
+  });
+
   it('adding one grant to an existing binding adds at most 3 lines per cluster and changes nothing else', async () => {
     vi.resetModules(); // a fresh copy of the example: this test edits it
     const org = (await import('../org/org.ts')).default;
