@@ -18,6 +18,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, OutputError } from '../model/errors.ts';
@@ -226,13 +227,21 @@ export function lockOutput(dir: string): () => void {
   }
 }
 
-/** Replaces `outDir` with exactly `files`, atomically. Returns false when it was already up to date. */
-export function writeAtomically(outDir: string, files: readonly OutputFile[]): boolean {
+/**
+ * Replaces `outDir` with exactly `files`, atomically. Resolves false when it was already up to date.
+ * @param concurrentFrom bytes to write from which files are written WRITES_AT_ONCE at a time
+ * @default CONCURRENT_WRITES_FROM
+ */
+export async function writeAtomically(
+  outDir: string,
+  files: readonly OutputFile[],
+  concurrentFrom: number = CONCURRENT_WRITES_FROM,
+): Promise<boolean> {
   const dir = resolve(outDir);
   let unlock: (() => void) | undefined;
   try {
     unlock = lockOutput(dir);
-    return swapIn(dir, files);
+    return await swapIn(dir, files, concurrentFrom);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err instanceof OutputError || !err.code) throw e;
@@ -293,7 +302,41 @@ function refuseForeignFolder(dir: string): void {
   }
 }
 
-function swapIn(dir: string, files: readonly OutputFile[]): boolean {
+/**
+ * Files written at once, by the thread pool (libuv's default size): each write runs there while
+ * the next file is encoded here, and two cores write new pages in parallel. Sequential writes of
+ * size XL's 200 MB took 0.64-0.72 s here, four at a time 0.29-0.36 s (pages the file system cache
+ * had not used before; the VM gives each one a fault). More would only queue, each holding its
+ * encoded bytes.
+ */
+const WRITES_AT_ONCE = 4;
+/**
+ * Below this much to write, files are written one after another, without waiting on the thread
+ * pool: while a command waits there, V8 finishes the garbage collection it had begun (a full
+ * one, 10-15 ms, with its marking threads taking the second core): size L's 26 MB were written
+ * 60 ms slower concurrently (1,048 -> 1,108 ms, 15 rounds) and size XL's 194 MB 0.7-1.1 s faster.
+ */
+const CONCURRENT_WRITES_FROM = 64 * 2 ** 20;
+
+/** Runs `tasks`, WRITES_AT_ONCE at a time; rejects with the first failure once every task has ended. */
+async function fewAtATime(tasks: readonly (() => Promise<void>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  let next = 0;
+  const runner = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_AT_ONCE, tasks.length) }, runner));
+  if (failures.length) throw failures[0];
+}
+
+async function swapIn(dir: string, files: readonly OutputFile[], concurrentFrom: number): Promise<boolean> {
   recoverInterrupted(dir);
   if (existsSync(dir)) refuseForeignFolder(dir);
   const stale = existsSync(dir) ? compareWithDisk(dir, files) : undefined;
@@ -307,11 +350,15 @@ function swapIn(dir: string, files: readonly OutputFile[]): boolean {
   const old = join(dirname(dir), `.${basename(dir)}.old-${tag}`);
   try {
     mkdirSync(tmp, { recursive: true });
+    let bytes = 0;
+    for (const f of files) if (rewrite.has(f.path)) bytes += f.content.length;
+    const concurrent = bytes >= concurrentFrom;
+    const writes: (() => Promise<void>)[] = [];
     for (const f of files) {
       const target = join(tmp, f.path);
       if (!target.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
-      mkdirSync(dirname(target), { recursive: true });
       if (!rewrite.has(f.path)) {
+        mkdirSync(dirname(target), { recursive: true });
         try {
           linkSync(join(dir, f.path), target);
           continue;
@@ -319,8 +366,17 @@ function swapIn(dir: string, files: readonly OutputFile[]): boolean {
           // No hard links on this file system: write the copy.
         }
       }
-      writeFileSync(target, f.content);
+      if (concurrent)
+        writes.push(async () => {
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, f.content);
+        });
+      else {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, f.content);
+      }
     }
+    await fewAtATime(writes);
     const hadOld = existsSync(dir);
     if (hadOld) renameSync(dir, old);
     try {

@@ -69,7 +69,7 @@ export const command = defineCommand({
       }
       return fresh ? 0 : 1;
     }
-    const written = writeAtomically(out, result.files);
+    const written = await writeAtomically(out, result.files);
     if (json)
       io.out(
         JSON.stringify(

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
+import { OUTPUT_HEADER } from '../synth/render.ts';
 import { ROOT, cli, nsText, run, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
@@ -92,18 +93,50 @@ describe('orgctl synth', () => {
     expect((await run(['synth', '--spec', ACME, '--out', empty, '--today', '2027-01-01'])).code).toBe(0);
   });
 
-  it('a run killed between its two renames is repaired by the next', () => {
+  it('a run killed between its two renames is repaired by the next', async () => {
     const parent = tempDir();
     const out = join(parent, 'dist');
-    writeAtomically(out, [{ path: 'a.yaml', content: 'a: 1\n' }]);
+    await writeAtomically(out, [{ path: 'a.yaml', content: 'a: 1\n' }]);
     renameSync(out, join(parent, '.dist.old-123-x')); // as if killed after the first rename
     recoverInterrupted(out);
     expect(snapshot(out)).toEqual(new Map([['a.yaml', 'a: 1\n']]));
   });
 
-  it('refuses to write outside the output folder', () => {
+  it('writes the same folder one file after another and several at once (from the bytes it is given)', async () => {
+    const files = Array.from({ length: 12 }, (_, i) => ({
+      path: `lga1/shard-${String(i).padStart(2, '0')}/resources.yaml`,
+      content: `# ${i}\n${'x: 1\n'.repeat(1 + i * 500)}`,
+    }));
+    const one = join(tempDir(), 'dist');
+    const several = join(tempDir(), 'dist');
+    expect(await writeAtomically(one, files, Number.POSITIVE_INFINITY)).toBe(true);
+    expect(await writeAtomically(several, files, 0)).toBe(true);
+    const expected = new Map(files.map((f) => [f.path, f.content]));
+    expect(snapshot(one)).toEqual(expected);
+    expect(snapshot(several)).toEqual(expected);
+  });
+
+  it('a write that fails among several at once leaves the previous output, and no temporary folder', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'dist');
+    const previous = { path: 'lga1/cluster/resources.yaml', content: `${OUTPUT_HEADER}\na: 1\n` };
+    await writeAtomically(out, [previous]);
+    // One path is a file and the other's folder: whichever is made first, the other fails.
+    const clash = [
+      { path: 'lga1/b/resources.yaml', content: 'b: 1\n' },
+      { path: 'lga1/b/resources.yaml/d/resources.yaml', content: 'd: 1\n' },
+      { path: 'lga1/e/resources.yaml', content: 'e: 1\n' },
+    ];
+    await expect(writeAtomically(out, clash, 0)).rejects.toThrow(/cannot write/);
+    expect(snapshot(out)).toEqual(new Map([[previous.path, previous.content]]));
+    expect(readdirSync(parent).sort()).toEqual(['dist']);
+  });
+
+  it('refuses to write outside the output folder', async () => {
     const out = join(tempDir(), 'dist');
-    expect(() => writeAtomically(out, [{ path: '../escape.yaml', content: '' }])).toThrow(/outside the output folder/);
+    await expect(writeAtomically(out, [{ path: '../escape.yaml', content: '' }])).rejects.toThrow(
+      /outside the output folder/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 

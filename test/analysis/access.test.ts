@@ -127,10 +127,10 @@ describe('accessMatrixJson', () => {
     expect(text).toBe(JSON.stringify(accessMatrix(authz, options)).replaceAll('→', '\\u2192'));
   });
 
-  it('is what `orgctl access --format json` prints, most of a megabyte of it', () => {
+  it('is what `orgctl access --format json` prints, most of a megabyte of it', async () => {
     const dir = tempDir();
     const files = generatedFiles(6, 700);
-    writeAtomically(dir, files);
+    await writeAtomically(dir, files);
     const r = cli(['access', '--format', 'json', '--dir', dir]);
     expect(r.code).toBe(0);
     const docs = files
