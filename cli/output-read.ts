@@ -3,7 +3,7 @@
  * writes, only UTF-8. Kept apart from manifests.ts (manifests of any origin, and the full YAML
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -91,11 +91,39 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
   }
 }
 
+/**
+ * A file's bytes, read into `into` when it is large enough, else into a larger buffer that
+ * replaces it: the files of an output folder are read one after another into one buffer (a new
+ * one for each is new memory the VM faults in, 22 MB at size L), each decoded before the next.
+ */
+function readBytes(file: string, into: { buffer: Buffer }): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const expected = fstatSync(fd).size;
+    if (into.buffer.length <= expected)
+      into.buffer = Buffer.allocUnsafe(Math.max(expected + 1, into.buffer.length * 2));
+    let size = 0;
+    // Read to the end, whatever the size said (a file written meanwhile); a full buffer grows.
+    for (let n; (n = readSync(fd, into.buffer, size, into.buffer.length - size, null)) > 0; ) {
+      size += n;
+      if (size === into.buffer.length) {
+        const larger = Buffer.allocUnsafe(into.buffer.length * 2);
+        into.buffer.copy(larger, 0, 0, size);
+        into.buffer = larger;
+      }
+    }
+    return into.buffer.subarray(0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
+  const into = { buffer: Buffer.allocUnsafe(1 << 20) };
   return relative.map((path) => ({
     path,
-    content: decodeOutput(readFileSync(join(dir, path)), join(dir, path)),
+    content: decodeOutput(readBytes(join(dir, path), into), join(dir, path)),
     label: join(dir, path),
   }));
 }
