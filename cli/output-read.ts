@@ -104,7 +104,9 @@ function readBytes(file: string, into: { buffer: Buffer }): Uint8Array {
       into.buffer = Buffer.allocUnsafe(Math.max(expected + 1, into.buffer.length * 2));
     let size = 0;
     // Read to the end, whatever the size said (a file written meanwhile); a full buffer grows.
-    for (let n; (n = readSync(fd, into.buffer, size, into.buffer.length - size, null)) > 0; ) {
+    for (;;) {
+      const n = readSync(fd, into.buffer, size, into.buffer.length - size, null);
+      if (n === 0) break;
       size += n;
       if (size === into.buffer.length) {
         const larger = Buffer.allocUnsafe(into.buffer.length * 2);
