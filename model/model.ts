@@ -325,7 +325,7 @@ export function freezeModel(m: OrgModel): OrgModel {
  * Each item's key as a rank among the distinct keys (in sorted order), and how many there are:
  * one Map lookup per item, and only the distinct keys compared.
  */
-function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32Array; count: number } {
+function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32Array; keys: string[] } {
   const ids = new Map<string, number>();
   const keys: string[] = [];
   const ranks = new Int32Array(items.length);
@@ -349,7 +349,7 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32
     rankOfId[id] = rank;
   });
   for (let i = 0; i < ranks.length; i++) ranks[i] = rankOfId[ranks[i]!]!;
-  return { ranks, count: keys.length };
+  return { ranks, keys: order.map((id) => keys[id]!) };
 }
 
 /** Positions 0..n-1 stably sorted by `ranks` (a counting sort: ranks are 0..count-1). */
@@ -372,10 +372,38 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
   const namespaces = keyRanks(grants, (g) => g.namespace);
   const declared = new Int32Array(grants.length);
   for (let i = 0; i < declared.length; i++) declared[i] = i;
-  const order = countingOrder(countingOrder(declared, users.ranks, users.count), namespaces.ranks, namespaces.count);
+  const order = countingOrder(
+    countingOrder(declared, users.ranks, users.keys.length),
+    namespaces.ranks,
+    namespaces.keys.length,
+  );
   const out: GrantModel[] = [];
-  for (const i of order) out.push(grants[i]!);
+  const userRanks = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    out.push(grants[order[k]!]!);
+    userRanks[k] = users.ranks[order[k]!]!;
+  }
+  GRANT_USERS.set(out, { ranks: userRanks, keys: users.keys });
   return out;
+}
+
+/** The users of a finalized model's grants, as sortGrants found them: each grant's as a number. */
+export interface GrantUsers {
+  /** `ranks[k]` is the user of the model's grant k, as an index into `keys`. */
+  readonly ranks: Int32Array;
+  /** The distinct users the grants name, sorted. */
+  readonly keys: readonly string[];
+}
+
+const GRANT_USERS = new WeakMap<readonly GrantModel[], GrantUsers>();
+
+/**
+ * The users of the model's grants as numbers, when finalizeModel sorted them (else undefined): a
+ * walk of the grants in model order looks up each distinct user once, not each grant's (in sorted
+ * order each lookup is a cache miss: 500,000 took 0.28 s of synth at size XL).
+ */
+export function grantUsers(model: OrgModel): GrantUsers | undefined {
+  return GRANT_USERS.get(model.grants);
 }
 
 /** Sorts every list (declaration order never changes output) and freezes the result. */

@@ -26,6 +26,7 @@ import {
 import {
   customRoleName,
   grantsBound,
+  grantUsers,
   isExpired,
   LEVELS_BY_STANDING,
   levelRoleName,
@@ -355,8 +356,12 @@ function collectBindings(
     bindings.add(ns, 'Role', name, subject);
   };
 
-  for (const g of model.grants) {
-    const person = users.get(g.user);
+  // Each grant's person by its user's number where the model has them (one lookup per person).
+  const numbered = grantUsers(model);
+  const personByRank = numbered?.keys.map((k) => users.get(k));
+  for (let k = 0; k < model.grants.length; k++) {
+    const g = model.grants[k]!;
+    const person = personByRank ? personByRank[numbered!.ranks[k]!] : users.get(g.user);
     if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
     if (isExpired(g.expires, today)) continue;
     const u = person.u;

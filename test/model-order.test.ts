@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../constructs/generate.ts';
-import { finalizeModel, type GrantModel, grantsInMemoryOrder, grantsOfUserIn, type OrgModel } from '../model/model.ts';
+import {
+  finalizeModel,
+  type GrantModel,
+  grantsInMemoryOrder,
+  grantsOfUserIn,
+  grantUsers,
+  type OrgModel,
+} from '../model/model.ts';
 
 /** The reference: a stable comparison sort on (namespace, user). */
 const byNamespaceThenUser = (grants: readonly GrantModel[]) =>
@@ -84,6 +91,20 @@ describe('the model orders grants by namespace, then user, stably', () => {
     // A model finalizeModel did not make (the explain index's) is walked in its own order.
     const other = { ...model, grants: [...model.grants] };
     expect(grantsInMemoryOrder(other)).toBe(other.grants);
+  });
+
+  it("numbers each grant's user, the numbers indexing the distinct users in sorted order; none for a model it did not make", () => {
+    for (const [seed, count, keys] of [
+      [11, 0, 3],
+      [12, 3_000, 40],
+      [13, 2_000, 2_000],
+    ] as const) {
+      const model = finalizeModel(modelWith(generatedGrants(seed, count, keys)));
+      const numbered = grantUsers(model)!;
+      expect([...numbered.ranks].map((r) => numbered.keys[r])).toEqual(model.grants.map((g) => g.user));
+      expect(numbered.keys).toEqual([...new Set(model.grants.map((g) => g.user))].sort());
+      expect(grantUsers({ ...model, grants: [...model.grants] })).toBeUndefined();
+    }
   });
 
   it('leaves the declared list as it was', () => {
