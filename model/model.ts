@@ -388,7 +388,7 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
 }
 
 /** The users of a finalized model's grants, as sortGrants found them: each grant's as a number. */
-export interface GrantUsers {
+interface GrantUsers {
   /** `ranks[k]` is the user of the model's grant k, as an index into `keys`. */
   readonly ranks: Int32Array;
   /** The distinct users the grants name, sorted. */

@@ -93,18 +93,16 @@ describe('the model orders grants by namespace, then user, stably', () => {
     expect(grantsInMemoryOrder(other)).toBe(other.grants);
   });
 
-  it("numbers each grant's user, the numbers indexing the distinct users in sorted order; none for a model it did not make", () => {
-    for (const [seed, count, keys] of [
-      [11, 0, 3],
-      [12, 3_000, 40],
-      [13, 2_000, 2_000],
-    ] as const) {
-      const model = finalizeModel(modelWith(generatedGrants(seed, count, keys)));
-      const numbered = grantUsers(model)!;
-      expect([...numbered.ranks].map((r) => numbered.keys[r])).toEqual(model.grants.map((g) => g.user));
-      expect(numbered.keys).toEqual([...new Set(model.grants.map((g) => g.user))].sort());
-      expect(grantUsers({ ...model, grants: [...model.grants] })).toBeUndefined();
-    }
+  it.each([
+    [11, 0, 3],
+    [12, 3_000, 40],
+    [13, 2_000, 2_000],
+  ])("numbers each grant's user, indexing the distinct users sorted (seed %i: %i grants, %i names); not for a model it did not make", (seed, count, keys) => {
+    const model = finalizeModel(modelWith(generatedGrants(seed, count, keys)));
+    const numbered = grantUsers(model)!;
+    expect([...numbered.ranks].map((r) => numbered.keys[r])).toEqual(model.grants.map((g) => g.user));
+    expect(numbered.keys).toEqual([...new Set(model.grants.map((g) => g.user))].sort());
+    expect(grantUsers({ ...model, grants: [...model.grants] })).toBeUndefined();
   });
 
   it('leaves the declared list as it was', () => {
