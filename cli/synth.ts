@@ -47,7 +47,7 @@ export const command = defineCommand({
     const synthesized = synthesize(loaded.root, { today, declaredIn });
     const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
     io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
-    const objects = result.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0);
+    const objects = result.documents;
 
     if (!json) printFindings(io, result.findings);
     if (!result.ok) {

@@ -30,6 +30,15 @@ describe('synthesis', () => {
     );
   });
 
+  it('counts the documents it wrote, an object in several clusters once in each', () => {
+    const { org, web } = smallOrg();
+    web.grant(org.user('bob@acme.io'), 'r:pods');
+    for (const root of [exampleOrg, org]) {
+      const r = synth(root);
+      expect(r.documents).toBe(r.files.reduce((n, f) => n + (f.content.match(/^---$/gm)?.length ?? 0), 0));
+    }
+  });
+
   it('is byte-identical on every run', () => {
     expect(files(exampleOrg)).toEqual(files(exampleOrg));
   });
