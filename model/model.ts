@@ -383,7 +383,7 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
     out.push(grants[order[k]!]!);
     userRanks[k] = users.ranks[order[k]!]!;
   }
-  GRANT_USERS.set(out, { ranks: userRanks, keys: users.keys });
+  GRANT_USERS.set(out, { ranks: userRanks, declared: users.ranks, keys: users.keys });
   return out;
 }
 
@@ -391,6 +391,8 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
 interface GrantUsers {
   /** `ranks[k]` is the user of the model's grant k, as an index into `keys`. */
   readonly ranks: Int32Array;
+  /** The same by declaration order: `declared[i]` is the user of grantsInMemoryOrder's grant i. */
+  readonly declared: Int32Array;
   /** The distinct users the grants name, sorted. */
   readonly keys: readonly string[];
 }
@@ -404,6 +406,20 @@ const GRANT_USERS = new WeakMap<readonly GrantModel[], GrantUsers>();
  */
 export function grantUsers(model: OrgModel): GrantUsers | undefined {
   return GRANT_USERS.get(model.grants);
+}
+
+/**
+ * What `of` says of each grant's user, by the grant and its place in grantsInMemoryOrder: `of` is
+ * asked once per distinct user where the model numbers them, else once per grant. The rules walk
+ * every grant in that order: 100,000 lookups of a grant's user string cost 22 ms of `check` at
+ * size L, 10,000 of the distinct users 2 ms.
+ */
+export function byGrantUser<T>(model: OrgModel, of: (user: string) => T): (g: GrantModel, i: number) => T {
+  const numbered = grantUsers(model);
+  if (!numbered) return (g) => of(g.user);
+  const values = numbered.keys.map(of);
+  const declared = numbered.declared;
+  return (_g, i) => values[declared[i]!]!;
 }
 
 /** Sorts every list (declaration order never changes output) and freezes the result. */

@@ -12,6 +12,7 @@ import {
   grantsInMemoryOrder,
   grantsOfUserIn,
   grantUsers,
+  byGrantUser,
   type OrgModel,
 } from '../model/model.ts';
 
@@ -103,6 +104,23 @@ describe('the model orders grants by namespace, then user, stably', () => {
     expect([...numbered.ranks].map((r) => numbered.keys[r])).toEqual(model.grants.map((g) => g.user));
     expect(numbered.keys).toEqual([...new Set(model.grants.map((g) => g.user))].sort());
     expect(grantUsers({ ...model, grants: [...model.grants] })).toBeUndefined();
+  });
+
+  it("reads each grant's user by its place in memory order, asking once per distinct user (per grant in a model it did not make)", () => {
+    const finalized = finalizeModel(modelWith(generatedGrants(14, 2_000, 50)));
+    const other = { ...finalized, grants: [...finalized.grants].reverse() };
+    for (const [model, asked] of [
+      [finalized, new Set(finalized.grants.map((g) => g.user)).size],
+      [other, other.grants.length],
+    ] as const) {
+      let calls = 0;
+      const marked = byGrantUser(model, (user) => {
+        calls++;
+        return `${user}!`;
+      });
+      grantsInMemoryOrder(model).forEach((g, i) => expect(marked(g, i)).toBe(`${g.user}!`));
+      expect(calls).toBe(asked);
+    }
   });
 
   it('leaves the declared list as it was', () => {

@@ -3,7 +3,7 @@ import { at, type Finding, sourceText, type Source } from '../../model/findings.
 import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
-import { customRoleName, type OrgModel, tokenRoleName } from '../../model/model.ts';
+import { byGrantUser, customRoleName, type OrgModel, tokenRoleName } from '../../model/model.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 const reserved = (levelId: string): string => {
@@ -75,9 +75,13 @@ export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
   grant(model, _ctx, out) {
     const { ix, judge, reservedRole, customRoleReserved } = reservedJudge(this.id, model, out);
-    return (g) => {
-      const user = ix.users.get(g.user);
-      if (!user || user.admin) return;
+    // Judged for declared users who are not admins (an unknown user is unknown-user's finding).
+    const judged = byGrantUser(model, (key) => {
+      const user = ix.users.get(key);
+      return user !== undefined && !user.admin;
+    });
+    return (g, i) => {
+      if (!judged(g, i)) return;
       // Names and paths are built only for a grant that names something reserved: this runs for every grant.
       if (g.levels.some(isAdminOnly) || g.roles.some(reservedRole))
         judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);

@@ -61,7 +61,10 @@ export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly
   const out: Finding[] = [];
   const judges = rules.flatMap((r) => (r.grant ? [r.grant(model, ctx, out)] : []));
   // In declaration order, the order the grants sit in memory: findings are sorted at the end.
-  if (judges.length) for (const g of grantsInMemoryOrder(model)) for (const judge of judges) judge(g);
+  if (judges.length) {
+    const grants = grantsInMemoryOrder(model);
+    for (let i = 0; i < grants.length; i++) for (const judge of judges) judge(grants[i]!, i);
+  }
   for (const r of rules) for (const f of r.check?.(model, ctx) ?? []) out.push(f);
   return out.sort(compareFindings);
 }

@@ -1,14 +1,16 @@
 import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
+import { byGrantUser } from '../../model/model.ts';
 
 /** Grants are for declared users; an invitee's access goes on the invite until it is accepted. */
 export const unknownUser: OrgRule = {
   id: 'unknown-user',
   grant(model, _ctx, out) {
     const ix = indexOf(model);
-    return (g) => {
-      if (ix.users.has(g.user)) return;
+    const declared = byGrantUser(model, (user) => ix.users.has(user));
+    return (g, i) => {
+      if (declared(g, i)) return;
       const hint = ix.pendingInvites.has(g.user)
         ? 'it is a pending invite: put the access on the invite until it is accepted'
         : 'declare the user first';
