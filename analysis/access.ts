@@ -462,15 +462,13 @@ export function accessMatrixJson(
   const allowedTexts = new Map<object, readonly [string, string]>();
   const labelJsons: string[] = [];
   const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
-  const viaText = (list: readonly Contribution[]): string => {
-    if (list.length === 1) return labelJson(list[0]!);
-    // CellMaker.via's order (each label once, sorted), each label's text found by its contribution.
-    const sorted = [...list].sort((a, b) => byText(a.label, b.label));
-    return sorted
-      .filter((c, k) => k === 0 || c.label !== sorted[k - 1]!.label)
-      .map(labelJson)
-      .join(',');
-  };
+  // CellMaker.via's labels, each written as the text of a contribution it names (a cell has a few).
+  const viaText = (list: readonly Contribution[]): string =>
+    list.length === 1
+      ? labelJson(list[0]!)
+      : CellMaker.via(list)
+          .map((label) => labelJson(list.find((c) => c.label === label)!))
+          .join(',');
   const cellText = (list: readonly Contribution[]): string => {
     const result = cells.allowed(list);
     let allowed = allowedTexts.get(result);
