@@ -25,8 +25,8 @@ import {
 } from '../model/membership.ts';
 import {
   customRoleName,
+  byGrantUser,
   grantsBound,
-  grantUsers,
   isExpired,
   LEVELS_BY_STANDING,
   levelRoleName,
@@ -318,7 +318,7 @@ function collectBindings(
   const namespaces = new Set(model.namespaces.map((n) => n.name));
   // Each person with their subject's number, made in name order (users are sorted by key; a
   // username is one prefix and the key), so that numbers sort as names do. A grant finds its person
-  // by its user's number (grantUsers) where the model has them, else by one lookup.
+  // by its user's number (byGrantUser) where the model has them, else by one lookup.
   const users = new Map(model.users.map((u) => [u.key, { u, subject: subjects.user(u.key) }]));
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
@@ -356,12 +356,10 @@ function collectBindings(
     bindings.add(ns, 'Role', name, subject);
   };
 
-  // Each grant's person by its user's number where the model has them (one lookup per person).
-  const numbered = grantUsers(model);
-  const personByRank = numbered?.keys.map((k) => users.get(k));
+  const personOf = byGrantUser(model, (key) => users.get(key), 'model');
   for (let k = 0; k < model.grants.length; k++) {
     const g = model.grants[k]!;
-    const person = personByRank ? personByRank[numbered!.ranks[k]!] : users.get(g.user);
+    const person = personOf(g, k);
     if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
     if (isExpired(g.expires, today)) continue;
     const u = person.u;

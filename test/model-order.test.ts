@@ -114,11 +114,18 @@ describe('the model orders grants by namespace, then user, stably', () => {
       [other, other.grants.length],
     ] as const) {
       let calls = 0;
-      const marked = byGrantUser(model, (user) => {
-        calls++;
-        return `${user}!`;
-      });
+      const marked = byGrantUser(
+        model,
+        (user) => {
+          calls++;
+          return `${user}!`;
+        },
+        'memory',
+      );
       grantsInMemoryOrder(model).forEach((g, i) => expect(marked(g, i)).toBe(`${g.user}!`));
+      // In the model's own order too (placement's walk).
+      const inModelOrder = byGrantUser(model, (user) => `${user}!`, 'model');
+      model.grants.forEach((g, k) => expect(inModelOrder(g, k)).toBe(`${g.user}!`));
       expect(calls).toBe(asked);
     }
   });

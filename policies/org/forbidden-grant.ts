@@ -76,10 +76,14 @@ export const forbiddenGrant: OrgRule = {
   grant(model, _ctx, out) {
     const { ix, judge, reservedRole, customRoleReserved } = reservedJudge(this.id, model, out);
     // Judged for declared users who are not admins (an unknown user is unknown-user's finding).
-    const judged = byGrantUser(model, (key) => {
-      const user = ix.users.get(key);
-      return user !== undefined && !user.admin;
-    });
+    const judged = byGrantUser(
+      model,
+      (key) => {
+        const user = ix.users.get(key);
+        return user !== undefined && !user.admin;
+      },
+      'memory',
+    );
     return (g, i) => {
       if (!judged(g, i)) return;
       // Names and paths are built only for a grant that names something reserved: this runs for every grant.

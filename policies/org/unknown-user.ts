@@ -8,7 +8,7 @@ export const unknownUser: OrgRule = {
   id: 'unknown-user',
   grant(model, _ctx, out) {
     const ix = indexOf(model);
-    const declared = byGrantUser(model, (user) => ix.users.has(user));
+    const declared = byGrantUser(model, (user) => ix.users.has(user), 'memory');
     return (g, i) => {
       if (declared(g, i)) return;
       const hint = ix.pendingInvites.has(g.user)
