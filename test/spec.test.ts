@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import fc from 'fast-check';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
 import { specValidatorCode, VALIDATOR_FILE } from './spec-validator.ts';
+import { validate as generatedValidate } from '../schema/org.schema.validate.js';
 import { generateSpec } from '../constructs/generate.ts';
 import { parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
@@ -102,6 +104,34 @@ describe('spec and schema', () => {
 
   it('is validated by code generated from it: schema/org.schema.validate.js (npx tsx test/write-spec-validator.ts rewrites it)', () => {
     expect(readFileSync(VALIDATOR_FILE, 'utf8')).toBe(specValidatorCode());
+  });
+
+  it('counts string lengths in code points as ajv does, with astral characters near every bound', () => {
+    const compiled = new Ajv(SPEC_AJV_OPTIONS).compile(schema);
+    // One, two and four bytes; a lone surrogate counts as one.
+    const text = fc.array(fc.constantFrom('a', 'é', '😀', '\ud800'), { maxLength: 140 }).map((cs) => cs.join(''));
+    const specOf = (name: string, display: string) => ({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name },
+      spec: { owner: 'bob@acme.io', tokens: [{ id: 'ci', name: display }] },
+    });
+    let valid = 0;
+    fc.assert(
+      fc.property(text, text, (name, display) => {
+        const data = specOf(name, display.repeat(2));
+        expect(generatedValidate(data)).toBe(compiled(data));
+        if (compiled(data)) valid++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(valid).toBeGreaterThan(100); // both answers were seen
+    // Both sides of each bound: 63 code points in 126 units pass, 64 in 64 units do not.
+    expect(generatedValidate(specOf('😀'.repeat(63), 'x'))).toBe(true);
+    expect(generatedValidate(specOf('a'.repeat(64), 'x'))).toBe(false);
+    expect(generatedValidate(specOf('', 'x'))).toBe(false);
+    expect(generatedValidate(specOf('😀', '😀'.repeat(256)))).toBe(true);
+    expect(generatedValidate(specOf('😀', `${'😀'.repeat(256)}a`))).toBe(false);
   });
 
   it('uses the same email and date patterns as the constructs', () => {
