@@ -6,7 +6,7 @@
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
-import type { BindingObject, RoleObject } from './objects.ts';
+import { subjectId, subjectIdRange, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 import { AsciiBytes, unicodeEscape } from '../model/text.ts';
 
@@ -204,6 +204,14 @@ interface BindingsBySubject {
   readonly byKind: ReadonlyMap<SubjectKind, ReadonlyMap<string, readonly number[]>>;
 }
 
+/** A subject as bindingsBySubject knows it: its name, where `only` keeps it, and its list once it has one. */
+interface SubjectSlot {
+  readonly names: Map<string, number[]>;
+  readonly name: string;
+  readonly scopes: ReadonlySet<string> | true | undefined;
+  list?: number[];
+}
+
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
@@ -228,26 +236,33 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     ['ServiceAccount', new Map()],
     ['User', new Map()],
   ]);
-  let lastNames: Map<string, number[]> | undefined;
-  let lastName = '';
-  let lastList: number[] | undefined;
+  // A subject read once for all its bindings is looked up once (by its number, subjectId), not by
+  // name in each: slotAt[id - from] is its slot's place in `slots` plus one (0: not seen yet).
+  const [from, to] = subjectIdRange(bindings);
+  const slotAt = new Int32Array(to - from);
+  const slots: SubjectSlot[] = [];
   for (let i = 0; i < bindings.length; i++) {
     const scope = bindings[i]!.namespace;
     for (const s of bindings[i]!.subjects) {
-      if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
-      const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
-      if (only) {
-        const scopes = only.get(name);
-        if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
+      const id = subjectId(s);
+      const at = id === undefined ? 0 : slotAt[id - from]!;
+      let slot = at ? slots[at - 1]! : undefined;
+      if (!slot) {
+        if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
+        const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
+        slot = { names: byKind.get(s.kind)!, name, scopes: only ? only.get(name) : true };
+        // A ServiceAccount named without a namespace is in each binding's own: no slot of its own.
+        if (id !== undefined && (s.kind !== 'ServiceAccount' || s.namespace)) slotAt[id - from] = slots.push(slot);
       }
-      const names = byKind.get(s.kind)!;
-      // Subjects of one binding are mostly different people, but one person's grants are often
-      // consecutive (split bindings, levels of a role): remember the last one looked up.
-      let list = names === lastNames && name === lastName ? lastList : names.get(name);
-      if (!list) names.set(name, (list = []));
-      lastNames = names;
-      lastName = name;
-      lastList = list;
+      const scopes = slot.scopes;
+      if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
+      // Subjects of other texts may have the same name: they share its list, found on the first binding kept.
+      let list = slot.list;
+      if (!list) {
+        list = slot.names.get(slot.name);
+        if (!list) slot.names.set(slot.name, (list = []));
+        slot.list = list;
+      }
       list.push(i);
     }
   }

@@ -11,7 +11,16 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
-import { isObj, readRbac, type BindingObject, type ManifestDoc, type RbacSet, type SubjectObject } from './objects.ts';
+import {
+  isObj,
+  readRbac,
+  subjectId,
+  subjectIdRange,
+  type BindingObject,
+  type ManifestDoc,
+  type RbacSet,
+  type SubjectObject,
+} from './objects.ts';
 
 /**
  * A subject's access in one namespace, computed only when asked: a diff compares `key`s first
@@ -177,7 +186,9 @@ function affectedSubjects(
   // loses: the others hold the same role there through the same binding on both sides.
   const bindingKey = (b: BindingObject) => `${b.kind}/${b.namespace}/${b.name}/${b.roleRef.kind}/${b.roleRef.name}`;
   const edited = new Map(headOnly.map((b) => [bindingKey(b), b]));
-  const subjectKey = (s: SubjectObject) => `${s.kind}\u0000${s.namespace}\u0000${s.name}`;
+  // Subjects compared as objects: one text read on both sides is one object (objects.ts reads
+  // each once), and two objects naming one subject only make it touched when it is not (never the
+  // other way round).
   for (const b of baseOnly) {
     const h = edited.get(bindingKey(b));
     if (!h) {
@@ -185,9 +196,9 @@ function affectedSubjects(
       continue;
     }
     edited.delete(bindingKey(b));
-    const [inBase, inHead] = [new Set(b.subjects.map(subjectKey)), new Set(h.subjects.map(subjectKey))];
-    add({ ...b, subjects: b.subjects.filter((x) => !inHead.has(subjectKey(x))) });
-    add({ ...h, subjects: h.subjects.filter((x) => !inBase.has(subjectKey(x))) });
+    const [inBase, inHead] = [new Set(b.subjects), new Set(h.subjects)];
+    add({ ...b, subjects: b.subjects.filter((x) => !inHead.has(x)) });
+    add({ ...h, subjects: h.subjects.filter((x) => !inBase.has(x)) });
   }
   for (const h of edited.values()) add(h);
   // Bindings to a role that changed.
@@ -248,18 +259,28 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
     if (group) group.push(b);
     else groups.set(key, [b]);
   }
-  // Username → the last group that counted it (-1: none yet): each person once per group, with no
-  // set of holders per group (20,000 of them at size L).
-  const counted = new Map([...membership.users.values()].map((u) => [u.username, -1]));
+  // Each member's place, and the last group that counted them (-1: none yet): each person once per
+  // group, with no set of holders per group (20,000 of them at size L).
+  const place = new Map([...membership.users.values()].map((u, k) => [u.username, k]));
+  const lastCounted = new Int32Array(place.size).fill(-1);
+  // A subject read once for all its bindings is looked up once, by its number (subjectId):
+  // placeAt[id - from] is its member's place plus one, -1 for no member, 0 when not looked up yet.
+  const [from, to] = subjectIdRange(rbac.bindings);
+  const placeAt = new Int32Array(to - from);
   let n = 0;
   let id = 0;
   for (const group of groups.values()) {
     for (const b of group)
       for (const s of b.subjects) {
         if (s.kind !== 'User') continue;
-        const last = counted.get(s.name);
-        if (last === undefined || last === id) continue;
-        counted.set(s.name, id);
+        const number = subjectId(s);
+        let at = number === undefined ? 0 : placeAt[number - from]!;
+        if (!at) {
+          at = (place.get(s.name) ?? -2) + 1;
+          if (number !== undefined) placeAt[number - from] = at;
+        }
+        if (at < 0 || lastCounted[at - 1] === id) continue;
+        lastCounted[at - 1] = id;
         n++;
       }
     id++;
