@@ -1,8 +1,8 @@
 /**
  * npm run bench: orgctl against the naive cdk8s-plus baseline, sizes S, M and L, each command a
- * separate process run several times (median). BENCH_SIZES=S,M limits the sizes; BENCH_SIZES=S,M,L,XL
+ * separate process run five times in rounds (median). BENCH_SIZES=S,M limits the sizes; BENCH_SIZES=S,M,L,XL
  * adds size XL (minutes: synth, the Argo CD and API server limits of what it wrote, check, levels
- * and can-i, three runs each; never the naive program). BENCH_RUNS overrides the number of runs.
+ * and can-i, three rounds; never the naive program). BENCH_RUNS overrides the number of runs.
  * After the table: issue 16's targets against this run (targets.ts) and how each command grows.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,9 +66,31 @@ function timeProcess(args: readonly string[], before?: () => void, stdoutFile?: 
   return { ms, rssMB: rss / 1024 };
 }
 
+const medianTiming = (t: readonly Timing[]): Timing => ({
+  ms: median(t.map((x) => x.ms)),
+  rssMB: median(t.map((x) => x.rssMB)),
+});
+
 function repeat(runs: number, args: readonly string[], before?: () => void): Timing {
-  const t = Array.from({ length: runs }, () => timeProcess(args, before));
-  return { ms: median(t.map((x) => x.ms)), rssMB: median(t.map((x) => x.rssMB)) };
+  return medianTiming(Array.from({ length: runs }, () => timeProcess(args, before)));
+}
+
+interface Command {
+  readonly args: readonly string[];
+  readonly before?: () => void;
+}
+
+/**
+ * Each command run `runs` times, in rounds (every command once a round, in the order given): a
+ * stretch where this VM runs slower (it does, for minutes) then costs each command a run, not one
+ * command all of its runs, and a ratio's two commands run side by side. Medians, by name.
+ */
+function rounds<K extends string>(runs: number, commands: Readonly<Record<K, Command>>): Record<K, Timing> {
+  const names = Object.keys(commands) as K[];
+  const times = new Map<K, Timing[]>(names.map((n) => [n, []]));
+  for (let r = 0; r < runs; r++)
+    for (const n of names) times.get(n)!.push(timeProcess(commands[n].args, commands[n].before));
+  return Object.fromEntries(names.map((n) => [n, medianTiming(times.get(n)!)])) as Record<K, Timing>;
 }
 
 function output(dir: string): { objects: number; bytes: number; files: string[] } {
@@ -212,7 +234,7 @@ function recordOutput(size: Size, synth: Timing, out: string): string[][] {
 
 function benchSize(size: Size): void {
   const dims = SIZES[size];
-  const runs = Number(process.env.BENCH_RUNS ?? (size === 'L' ? 3 : 5));
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
   measured[size] = {};
   const spec = generateSpec({ ...dims, seed: 7 });
   const specFile = join(work, `${size}.json`);
@@ -224,27 +246,27 @@ function benchSize(size: Size): void {
   // As people run it (node bin/orgctl.mjs, V8's own heap sizing): measured no slower than with a larger young generation.
   const orgctl = (...a: string[]) => [BIN, ...a];
 
-  const synth = repeat(runs, orgctl('synth', '--spec', specFile, '--out', out), () =>
-    rmSync(out, { recursive: true, force: true }),
-  );
+  // Both outputs first, and explain's first question (it writes the index the later ones read).
+  const removeOut = () => rmSync(out, { recursive: true, force: true });
+  timeProcess(orgctl('synth', '--spec', specFile, '--out', out), removeOut);
   timeProcess(orgctl('synth', '--spec', headFile, '--out', headOut));
-  const check = repeat(runs, orgctl('check', '--spec', specFile));
-  const access = repeat(runs, orgctl('access', '--format', 'json', '--dir', out));
-  const diff = repeat(runs, orgctl('diff', '--base', out, '--head', headOut, '--format', 'json'));
-  // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
-  const review = repeat(
-    runs,
-    orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json'),
-  );
-  // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
-  const levels = repeat(runs, orgctl('levels'));
-  const canI = repeat(runs, orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out));
-  const whoCan = repeat(runs, orgctl('who-can', 'create', 'pods', '-n', 'ns-0', '--dir', out));
-  // The first question about a spec loads, checks and places it, and writes explain's index; the
-  // next ones (the same file, date and orgctl) read the namespace's part of the index.
   const explainArgs = orgctl('explain', 'user5@acme.io', '-n', 'ns-0', '--spec', specFile);
   const explainFirst = timeProcess(explainArgs);
-  const explain = repeat(runs, explainArgs);
+  // Synth writes the same output each round; the commands after it read it.
+  const { synth, check, access, diff, review, levels, canI, whoCan, explain } = rounds(runs, {
+    synth: { args: orgctl('synth', '--spec', specFile, '--out', out), before: removeOut },
+    check: { args: orgctl('check', '--spec', specFile) },
+    access: { args: orgctl('access', '--format', 'json', '--dir', out) },
+    diff: { args: orgctl('diff', '--base', out, '--head', headOut, '--format', 'json') },
+    // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
+    review: { args: orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json') },
+    // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
+    levels: { args: orgctl('levels') },
+    canI: { args: orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out) },
+    whoCan: { args: orgctl('who-can', 'create', 'pods', '-n', 'ns-0', '--dir', out) },
+    // Asked again (the same file, date and orgctl): the namespace's part of the index.
+    explain: { args: explainArgs },
+  });
 
   const naiveOut = join(work, `${size}-naive`);
   const naive = repeat(
@@ -321,17 +343,27 @@ function benchXL(): void {
     '',
   ]);
   const out = join(work, 'XL-dist');
-  const synth = repeat(runs, [BIN, 'synth', '--spec', specFile, '--out', out], () =>
-    rmSync(out, { recursive: true, force: true }),
-  );
+  const {
+    synth,
+    check,
+    levels: levelsTiming,
+    canI,
+  } = rounds(runs, {
+    synth: {
+      args: [BIN, 'synth', '--spec', specFile, '--out', out],
+      before: () => rmSync(out, { recursive: true, force: true }),
+    },
+    check: { args: [BIN, 'check', '--spec', specFile] },
+    levels: { args: [BIN, 'levels'] },
+    canI: { args: [BIN, 'can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out] },
+  });
   const extra = recordOutput(size, synth, out);
   rows.push([size, 'naive cdk8s-plus synth', 'skipped: minutes and over 10 GB of memory at XL', '', '', '', '']);
   notes.push(
     'XL: the naive cdk8s-plus program is not run (minutes and over 10 GB of memory at this size); nor are access, diff, review and explain (no XL target names them; diff and review need a second synthesis).',
   );
-  record(size, 'check', 'orgctl check', repeat(runs, [BIN, 'check', '--spec', specFile]));
-  const levels = record(size, 'levels', 'orgctl levels', repeat(runs, [BIN, 'levels']));
-  const canI = repeat(runs, [BIN, 'can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out]);
+  record(size, 'check', 'orgctl check', check);
+  const levels = record(size, 'levels', 'orgctl levels', levelsTiming);
   record(size, 'can-i', 'orgctl can-i', canI, '', '', `${(canI.ms / levels.ms).toFixed(2)}x levels`);
   rows.push(...extra);
   process.stderr.write(`bench: XL done (${runs} runs)\n`);
