@@ -5,7 +5,8 @@
  * - the head: the organization's settings and roles, the people every namespace's access names
  *   (admins, Add All), the cluster-wide objects, and where each part below is;
  * - a part per namespace: the namespace as declared, its grants, the tokens holding access in it,
- *   and the roles and bindings orgctl renders in it (as synthesis places them);
+ *   and the roles and bindings orgctl renders in it (as synthesis places them), a line per grant
+ *   and per object, so that a question reads only the lines that can be about its subject;
  * - users, invites and tokens in buckets by a hash of their key (a user's or invite's lower-cased
  *   email, a token's id): the one a question is about is in one small part.
  * All are JSON in UTF-8; the head gives each part's position in bytes, so a part is read alone.
@@ -24,7 +25,7 @@ import {
 import { isRbacObject } from './objects.ts';
 
 /** The texts' format: texts of another format are not read. */
-export const EXPLAIN_INDEX_FORMAT = 1;
+export const EXPLAIN_INDEX_FORMAT = 2;
 
 /** The index's texts, made one part at a time (an organization of 500,000 grants makes hundreds of MB). */
 export interface ExplainIndexParts {
@@ -44,6 +45,70 @@ interface NamespacePart {
   /** Tokens holding levels or custom RBAC there. */
   readonly tokens: readonly TokenModel[];
   readonly objects: readonly Manifest[];
+}
+
+/**
+ * A namespace's part as written: its first line the JSON of what is not listed by line (the
+ * namespace, its tokens), then a line per grant and per object, in order, each a letter and JSON.
+ * JSON holds no raw line break, so a line is one value.
+ */
+type PartHead = Pick<NamespacePart, 'namespace' | 'tokens'>;
+const GRANT_LINE = 'g';
+const BINDING_LINE = 'b';
+/** Any object but a RoleBinding (Roles: a namespace has few). */
+const OBJECT_LINE = 'o';
+
+function partText(part: NamespacePart): string {
+  const head: PartHead = { ...(part.namespace ? { namespace: part.namespace } : {}), tokens: part.tokens };
+  return [
+    JSON.stringify(head),
+    ...part.grants.map((g) => GRANT_LINE + JSON.stringify(g)),
+    ...part.objects.map((o) => (o.kind === 'RoleBinding' ? BINDING_LINE : OBJECT_LINE) + JSON.stringify(o)),
+  ].join('\n');
+}
+
+/**
+ * The part as far as a question about a subject needs it: every line naming it (a line holding
+ * `needles[i]`, a piece of JSON text), each object but RoleBindings, and the first RoleBinding
+ * whoever it binds. The authorizer and explain read only the subject's grants and the bindings
+ * that can name it (any more they are given changes nothing); the first binding keeps what the
+ * warnings ask of a namespace, whether anything is bound in it. At size L, namespace ns-0's part
+ * is 1.29 MB of JSON, of which a question about one person needs a few lines.
+ */
+function partFor(text: string, needles: readonly string[]): NamespacePart {
+  const lineEnd = (from: number) => {
+    const end = text.indexOf('\n', from);
+    return end < 0 ? text.length : end;
+  };
+  // Where the next needle is, from `from` on (past the text's end: none).
+  const nextHit = (from: number) => {
+    let hit = text.length;
+    for (const n of needles) {
+      const at = text.indexOf(n, from);
+      if (at >= 0 && at < hit) hit = at;
+    }
+    return hit;
+  };
+  const headEnd = lineEnd(0);
+  const head = JSON.parse(text.slice(0, headEnd)) as PartHead;
+  const grants: GrantModel[] = [];
+  const objects: Manifest[] = [];
+  let witness = false;
+  let hit = nextHit(headEnd);
+  for (let at = headEnd + 1; at < text.length; ) {
+    const end = lineEnd(at);
+    const kind = text[at];
+    const named = hit < end;
+    if (named || kind === OBJECT_LINE || (kind === BINDING_LINE && !witness)) {
+      const value = JSON.parse(text.slice(at + 1, end));
+      if (kind === GRANT_LINE) grants.push(value as GrantModel);
+      else objects.push(value as Manifest);
+      if (kind === BINDING_LINE) witness = true;
+    }
+    if (named) hit = nextHit(end);
+    at = end + 1;
+  }
+  return { ...head, grants, objects };
 }
 
 interface Bucket {
@@ -125,7 +190,7 @@ export function explainIndexParts(model: OrgModel, objects: readonly Manifest[])
   for (const t of tokens) buckets[bucketOf(t.id, count)]!.tokens.push(t);
   return {
     namespaces: (function* () {
-      for (const ns of names) yield JSON.stringify(parts.get(ns)! satisfies NamespacePart);
+      for (const ns of names) yield partText(parts.get(ns)!);
     })(),
     buckets: (function* () {
       for (const b of buckets) yield JSON.stringify(b satisfies Bucket);
@@ -175,11 +240,15 @@ export function namespaceViewOf(
 ): NamespaceView | undefined {
   const head = JSON.parse(headText) as Head;
   if (head?.format !== EXPLAIN_INDEX_FORMAT) return undefined;
+  // What names the subject, in JSON text: its key, lower-cased (in a grant's user, in a username;
+  // a token's id, in its ServiceAccount's name, is a DNS label), and any Group (whose members the
+  // subject may be).
+  const needles = [JSON.stringify(subject.toLowerCase()).slice(1, -1), '"kind":"Group"'];
   const partOf = (ns: string): NamespacePart => {
     const i = head.namespaces.indexOf(ns);
     return i < 0
       ? { grants: [], tokens: [], objects: [] }
-      : (JSON.parse(read.namespaces(head.namespaceParts[i]!, head.namespaceParts[i + 1]!)) as NamespacePart);
+      : partFor(read.namespaces(head.namespaceParts[i]!, head.namespaceParts[i + 1]!), needles);
   };
   const part = partOf(namespace);
   // The system namespace's objects are rendered whatever the namespace (the admins' bindings):

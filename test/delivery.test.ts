@@ -8,7 +8,20 @@ import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { placeOrganization, shardOf, type Manifest } from '../synth/render.ts';
 import { fittingShardCount } from '../synth/files.ts';
 import exampleOrg from '../org/org.ts';
-import { ROOT, TODAY, clusterDocs, docs, files, nsText, run, smallOrg, subjectsOf, synth, tempDir } from './helpers.ts';
+import {
+  ROOT,
+  TODAY,
+  clusterDocs,
+  docs,
+  files,
+  nsText,
+  roleBinding,
+  run,
+  smallOrg,
+  subjectsOf,
+  synth,
+  tempDir,
+} from './helpers.ts';
 
 describe('clusters and shards', () => {
   it('the example has both clusters, sharded, a cluster shard each, and ml only in lga1', () => {
@@ -113,14 +126,7 @@ describe('schemas', () => {
   });
 
   it("a RoleBinding's subjects are checked, each shared one once, as the whole binding's schema checks them", () => {
-    const binding = (name: string, subjects: unknown) =>
-      ({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name, namespace: 'web' },
-        roleRef: { kind: 'ClusterRole', apiGroup: 'rbac.authorization.k8s.io', name: 'acme:r:pods' },
-        subjects,
-      }) as unknown as Manifest;
+    const binding = (name: string, subjects: unknown) => roleBinding('web', name, 'acme:r:pods', subjects);
     const bob = Object.freeze({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' });
     const nameless = Object.freeze({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User' });
     const numbered = { kind: 'User', name: 7 };

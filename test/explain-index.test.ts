@@ -21,7 +21,12 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
-import { explainIndexParts, namespaceViewOf, type ExplainIndexParts } from '../analysis/explain-index.ts';
+import {
+  EXPLAIN_INDEX_FORMAT,
+  explainIndexParts,
+  namespaceViewOf,
+  type ExplainIndexParts,
+} from '../analysis/explain-index.ts';
 import { explainRequest, explainSubjectData, resolveWho } from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { engineId, explainIndexOf } from '../cli/explain-cache.ts';
@@ -30,7 +35,7 @@ import { generateSpec } from '../constructs/generate.ts';
 import { Organization } from '../constructs/index.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization, type Manifest } from '../synth/render.ts';
-import { TODAY, cli, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { TODAY, cli, roleBinding, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 /** A generated organization with every kind of binding, a deactivated user, a Remove All user and invites. */
 function spec(seed: number) {
@@ -137,10 +142,33 @@ describe('the explain index answers what the declaration answers', () => {
     });
   }
 
+  it("reads of a namespace's bindings those that can name the subject: its own, any Group's, and the first (the namespace has bindings)", () => {
+    const model = modelOf(1);
+    const binding = (name: string, subjects: object[]) => roleBinding('ns-1', name, 'acme:r:pods', subjects);
+    const user = model.grants.find((g) => g.namespace === 'ns-1' && !/^user[89]@/.test(g.user))!.user;
+    const objects = [
+      binding('first', [{ kind: 'User', name: 'acme:user9@acme.io' }]),
+      binding('others', [{ kind: 'User', name: 'acme:user8@acme.io' }]),
+      binding('group', [{ kind: 'Group', name: 'system:authenticated' }]),
+      binding('own', [{ kind: 'User', name: `acme:${user}` }]),
+    ];
+    const texts = inMemory(explainIndexParts(model, objects));
+    const bytes = Buffer.from(texts.namespaces); // positions are in bytes
+    const read = {
+      namespaces: (s: number, e: number) => bytes.subarray(s, e).toString(),
+      buckets: () => '{"users":[],"invites":[],"tokens":[]}',
+    };
+    const view = namespaceViewOf(texts.head, read, 'ns-1', user.toUpperCase())!;
+    expect(view.objects.map((o) => o.metadata.name)).toEqual(['first', 'group', 'own']);
+    // Its grants there, of everyone's.
+    expect(view.model.grants.length).toBeGreaterThan(0);
+    expect(view.model.grants.every((g) => g.user === user)).toBe(true);
+  });
+
   it('a head of another format is not read', () => {
     const model = modelOf(1);
     const texts = inMemory(explainIndexParts(model, []));
-    const other = texts.head.replace(/^\{"format":1,/, '{"format":2,');
+    const other = texts.head.replace(/^\{"format":\d+,/, `{"format":${EXPLAIN_INDEX_FORMAT + 1},`);
     expect(other).not.toBe(texts.head);
     const read = { namespaces: () => '', buckets: () => '' };
     expect(namespaceViewOf(other, read, 'ns-1', 'user1@acme.io')).toBeUndefined();
@@ -260,7 +288,7 @@ describe('orgctl explain -n NS keeps and reads the index', () => {
     cli(ask);
     const [index] = indexes();
     for (const damage of [
-      () => writeFileSync(join(index!, 'organization.json'), '{"format":1,'),
+      () => writeFileSync(join(index!, 'organization.json'), `{"format":${EXPLAIN_INDEX_FORMAT},`),
       () => writeFileSync(join(index!, 'namespaces.json'), ''),
       () => appendFileSync(join(index!, 'declaration.json'), 'x'),
     ]) {
@@ -268,7 +296,9 @@ describe('orgctl explain -n NS keeps and reads the index', () => {
       const r = cli(ask);
       expect(r.code).toBe(0);
       expect(r.stdout.trimEnd()).toBe(expected);
-      expect(JSON.parse(readFileSync(join(indexes()[0]!, 'organization.json'), 'utf8')).format).toBe(1);
+      expect(JSON.parse(readFileSync(join(indexes()[0]!, 'organization.json'), 'utf8')).format).toBe(
+        EXPLAIN_INDEX_FORMAT,
+      );
     }
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import { toYamlStream } from '../synth/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
 import type { Io } from '../model/io.ts';
+import type { Manifest } from '../synth/render.ts';
 import { main } from '../cli/main.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -73,6 +74,17 @@ export const reviewOfExample = (head: string, actor: string, extra: readonly str
 /** The objects of a multi-document YAML file. */
 export function docs(text: string): Record<string, any>[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
+}
+
+/** A RoleBinding to a ClusterRole as a manifest, with whatever subjects a test gives it. */
+export function roleBinding(namespace: string, name: string, clusterRole: string, subjects: unknown): Manifest {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+    subjects,
+  } as unknown as Manifest;
 }
 
 /** Subject names of the RoleBinding `name` in a file ([] when there is none). */

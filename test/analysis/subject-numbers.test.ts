@@ -13,7 +13,7 @@ import { accessIndex, accessMatrix, accessMatrixJson } from '../../analysis/acce
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { readRbac, subjectId, type ManifestDoc } from '../../analysis/objects.ts';
 import { isBootstrapBinding, withBootstrap } from '../../analysis/bootstrap.ts';
-import { TODAY } from '../helpers.ts';
+import { roleBinding, TODAY } from '../helpers.ts';
 
 const docsOf = (text: string, file = 'f.yaml'): ManifestDoc[] =>
   parseCanonicalYaml(text)!.map((object, index) => ({ file, index, object }));
@@ -28,13 +28,7 @@ function generatedDocs(seed: number): ManifestDoc[] {
     .flatMap((f) => docsOf(f.content, f.path));
 }
 
-const binding = (namespace: string, name: string, role: string, subjects: object[]) => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'RoleBinding',
-  metadata: { name, namespace },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-  subjects,
-});
+const binding = roleBinding;
 const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
 const role = (name: string, resource: string) => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',
