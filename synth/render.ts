@@ -204,9 +204,23 @@ class Subjects {
   /** `numbers` in their subjects' key order, each once (a binding names a person once). */
   sorted(numbers: readonly number[]): number[] {
     const keys = this.sortKeys;
-    const order = this.inKeyOrder
-      ? Int32Array.from(numbers).sort()
-      : [...numbers].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const byKey = !this.inKeyOrder;
+    // Mostly in order already (a namespace's grants come by user; a binding read back lists its
+    // subjects as written): then only repeats are dropped.
+    let inOrder = true;
+    for (let i = 1; i < numbers.length; i++) {
+      const a = numbers[i - 1]!;
+      const b = numbers[i]!;
+      if (a !== b && !(byKey ? keys[a]! < keys[b]! : a < b)) {
+        inOrder = false;
+        break;
+      }
+    }
+    const order = inOrder
+      ? numbers
+      : byKey
+        ? [...numbers].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
+        : Int32Array.from(numbers).sort();
     const out: number[] = [];
     for (let i = 0; i < order.length; i++) if (i === 0 || order[i] !== order[i - 1]) out.push(order[i]!);
     return out;

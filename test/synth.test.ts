@@ -78,6 +78,13 @@ describe('synthesis', () => {
     ]);
   });
 
+  it('sorts subjects by name where a binding gets them out of order (Add All after the grants)', () => {
+    const { org, web } = smallOrg();
+    web.grant(org.user('zoe@acme.io'), 'r:full');
+    org.user('amy@acme.io', { addAll: true }); // bound after every grant, and sorts first
+    expect(subjectsOf(nsText(files(org), 'web'), 'acme:r:full')).toEqual(['amy@acme.io', 'zoe@acme.io']);
+  });
+
   it('adding one grant to an existing binding adds at most 3 lines per cluster and changes nothing else', async () => {
     vi.resetModules(); // a fresh copy of the example: this test edits it
     const org = (await import('../org/org.ts')).default;
