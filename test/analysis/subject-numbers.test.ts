@@ -113,6 +113,16 @@ describe('subject numbers', () => {
     expect(jsonOf(docs, { only })).toBe(jsonOf(unnumbered(docs), { only }));
   });
 
+  it('list subjects in UTF-16 order, as `<` compares names (past ASCII, surrogates, case, length)', () => {
+    const names = ['b', 'B', 'a-b', 'a_b', 'aa', 'a', 'é', 'e\u0301', '\u{1F600}', '\uFF5E', 'ns-10', 'ns-9', 'Z'];
+    const docs = docsOf(toYamlStream([role('pods', 'pods'), binding('a', 'b1', 'pods', names.map(user))]));
+    const listed = accessMatrix(authzOf(docs))
+      .filter((s) => s.kind === 'User')
+      .map((s) => s.name);
+    expect(listed).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(listed).not.toEqual([...names].sort((a, b) => a.localeCompare(b))); // the order is not the locale's
+  });
+
   it.each([1, 2, 3])('index a generated organization as by name (seed %i)', (seed) => {
     const docs = generatedDocs(seed);
     expect(readRbac(docs).bindings.some((b) => b.subjects.some((s) => subjectId(s) !== undefined))).toBe(true);
