@@ -6,7 +6,7 @@
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import type { Authorizer } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
-import { subjectId, subjectIdRange, type BindingObject, type RoleObject } from './objects.ts';
+import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 import { AsciiBytes, unicodeEscape } from '../model/text.ts';
 
@@ -241,32 +241,32 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     ['ServiceAccount', new Map()],
     ['User', new Map()],
   ]);
-  // A subject read once for all its bindings is looked up once (by its number, subjectId), not by
-  // name in each: slotAt[id - from] is its slot's place in `slots` plus one (0: not seen yet).
-  const [from, to] = subjectIdRange(bindings);
-  const slotAt = new Int32Array(to - from);
-  const slots: SubjectSlot[] = [];
+  const slot = (kind: SubjectKind, name: string): SubjectSlot => ({
+    names: byKind.get(kind)!,
+    name,
+    scopes: only ? only.get(name) : true,
+  });
+  // Each subject's slot, made once for all its bindings (bySubject), not looked up by name in each.
+  const slotOf = bySubject(bindings, (s) =>
+    slot(s.kind, s.kind === 'ServiceAccount' ? `${s.namespace}:${s.name}` : s.name),
+  );
   for (let i = 0; i < bindings.length; i++) {
     const scope = bindings[i]!.namespace;
     for (const s of bindings[i]!.subjects) {
-      const id = subjectId(s);
-      const at = id === undefined ? 0 : slotAt[id - from]!;
-      let slot = at ? slots[at - 1]! : undefined;
-      if (!slot) {
-        if (s.kind === 'ServiceAccount' && !(s.namespace || scope)) continue; // matches nobody
-        const name = s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
-        slot = { names: byKind.get(s.kind)!, name, scopes: only ? only.get(name) : true };
-        // A ServiceAccount named without a namespace is in each binding's own: no slot of its own.
-        if (id !== undefined && (s.kind !== 'ServiceAccount' || s.namespace)) slotAt[id - from] = slots.push(slot);
-      }
-      const scopes = slot.scopes;
+      let subject: SubjectSlot;
+      if (s.kind === 'ServiceAccount' && !s.namespace) {
+        // Named without a namespace: the account of the binding's own (none for a ClusterRoleBinding).
+        if (!scope) continue;
+        subject = slot(s.kind, `${scope}:${s.name}`);
+      } else subject = slotOf(s);
+      const scopes = subject.scopes;
       if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
       // Subjects of other texts may have the same name: they share its list, found on the first binding kept.
-      let list = slot.list;
+      let list = subject.list;
       if (!list) {
-        list = slot.names.get(slot.name);
-        if (!list) slot.names.set(slot.name, (list = []));
-        slot.list = list;
+        list = subject.names.get(subject.name);
+        if (!list) subject.names.set(subject.name, (list = []));
+        subject.list = list;
       }
       list.push(i);
     }

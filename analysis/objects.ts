@@ -155,7 +155,7 @@ class NumberedSubject implements SubjectObject {
 export const subjectId = (s: SubjectObject): number | undefined => NumberedSubject.idOf(s);
 
 /** The least subject number among these bindings' subjects and one past the greatest ([0, 0) when none has one). */
-export function subjectIdRange(bindings: readonly BindingObject[]): readonly [number, number] {
+function subjectIdRange(bindings: readonly BindingObject[]): readonly [number, number] {
   let [from, to] = [Infinity, -Infinity];
   for (const b of bindings)
     for (const s of b.subjects) {
@@ -165,6 +165,27 @@ export function subjectIdRange(bindings: readonly BindingObject[]): readonly [nu
       if (id >= to) to = id + 1;
     }
   return to < 0 ? [0, 0] : [from, to];
+}
+
+/**
+ * What `of` says of each subject of these bindings, asked once per numbered subject (subjectId)
+ * and kept in an array by its number; a subject without a number is asked about each time. As
+ * byGrantUser does for the grants' users: an index over 200,000 (binding, subject) pairs at size L
+ * works out each person's entry once instead of looking up their name in every binding.
+ */
+export function bySubject<T>(bindings: readonly BindingObject[], of: (s: SubjectObject) => T): (s: SubjectObject) => T {
+  const [from, to] = subjectIdRange(bindings);
+  const at = new Int32Array(to - from); // the answer's place in `answers` plus one; 0: not asked yet
+  const answers: T[] = [];
+  return (s) => {
+    const id = subjectId(s);
+    if (id === undefined) return of(s);
+    const k = at[id - from]!;
+    if (k) return answers[k - 1]!;
+    const answer = of(s);
+    at[id - from] = answers.push(answer);
+    return answer;
+  };
 }
 
 function subjectOf(v: unknown, i: number): SubjectObject {

@@ -12,10 +12,9 @@ export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
 import { Authorizer } from './authorizer.ts';
 import {
+  bySubject,
   isObj,
   readRbac,
-  subjectId,
-  subjectIdRange,
   type BindingObject,
   type ManifestDoc,
   type RbacSet,
@@ -263,24 +262,17 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   // group, with no set of holders per group (20,000 of them at size L).
   const place = new Map([...membership.users.values()].map((u, k) => [u.username, k]));
   const lastCounted = new Int32Array(place.size).fill(-1);
-  // A subject read once for all its bindings is looked up once, by its number (subjectId):
-  // placeAt[id - from] is its member's place plus one, -1 for no member, 0 when not looked up yet.
-  const [from, to] = subjectIdRange(rbac.bindings);
-  const placeAt = new Int32Array(to - from);
+  // A person's place found once for all their bindings (bySubject), -1 for no member.
+  const placeOf = bySubject(rbac.bindings, (s) => place.get(s.name) ?? -1);
   let n = 0;
   let id = 0;
   for (const group of groups.values()) {
     for (const b of group)
       for (const s of b.subjects) {
         if (s.kind !== 'User') continue;
-        const number = subjectId(s);
-        let at = number === undefined ? 0 : placeAt[number - from]!;
-        if (!at) {
-          at = (place.get(s.name) ?? -2) + 1;
-          if (number !== undefined) placeAt[number - from] = at;
-        }
-        if (at < 0 || lastCounted[at - 1] === id) continue;
-        lastCounted[at - 1] = id;
+        const at = placeOf(s);
+        if (at < 0 || lastCounted[at] === id) continue;
+        lastCounted[at] = id;
         n++;
       }
     id++;
