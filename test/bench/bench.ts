@@ -71,9 +71,8 @@ const medianTiming = (t: readonly Timing[]): Timing => ({
   rssMB: median(t.map((x) => x.rssMB)),
 });
 
-function repeat(runs: number, args: readonly string[], before?: () => void): Timing {
-  return medianTiming(Array.from({ length: runs }, () => timeProcess(args, before)));
-}
+/** A ratio as the table shows it: `1.23x diff`. */
+const against = (t: Timing, base: Timing, name: string) => `${(t.ms / base.ms).toFixed(2)}x ${name}`;
 
 interface Command {
   readonly args: readonly string[];
@@ -179,11 +178,10 @@ const notes: string[] = [];
 const COMMANDS = ['synth', 'check', 'access', 'diff', 'review', 'levels', 'can-i', 'who-can', 'explain'];
 
 /** A command's median wall and peak memory, under its metric name, and its row. */
-function record(size: Size, metric: string, run: string, t: Timing, ...rest: string[]): Timing {
+function record(size: Size, metric: string, run: string, t: Timing, ...rest: string[]): void {
   measured[size]![`${metric}.ms`] = t.ms;
   measured[size]![`${metric}.mb`] = t.rssMB;
   rows.push([size, run, fmt(t.ms), `${Math.round(t.rssMB)} MB`, ...rest, ...Array(3 - rest.length).fill('')]);
-  return t;
 }
 
 /**
@@ -269,15 +267,15 @@ function benchSize(size: Size): void {
   });
 
   const naiveOut = join(work, `${size}-naive`);
-  const naive = repeat(
-    size === 'L' ? Math.min(runs, 3) : runs,
-    ['--import', 'tsx', join(ROOT, 'test/bench/naive.ts'), specFile, naiveOut],
-    () => rmSync(naiveOut, { recursive: true, force: true }),
-  );
+  const { naive } = rounds(size === 'L' ? Math.min(runs, 3) : runs, {
+    naive: {
+      args: ['--import', 'tsx', join(ROOT, 'test/bench/naive.ts'), specFile, naiveOut],
+      before: () => rmSync(naiveOut, { recursive: true, force: true }),
+    },
+  });
   const naiveWritten = output(naiveOut);
   measured[size]!['naive.ms'] = naive.ms;
 
-  const against = (t: Timing, base: Timing, name: string) => `${(t.ms / base.ms).toFixed(2)}x ${name}`;
   const extra = recordOutput(size, synth, out);
   rows.push([
     size,
@@ -343,12 +341,7 @@ function benchXL(): void {
     '',
   ]);
   const out = join(work, 'XL-dist');
-  const {
-    synth,
-    check,
-    levels: levelsTiming,
-    canI,
-  } = rounds(runs, {
+  const { synth, check, levels, canI } = rounds(runs, {
     synth: {
       args: [BIN, 'synth', '--spec', specFile, '--out', out],
       before: () => rmSync(out, { recursive: true, force: true }),
@@ -363,8 +356,8 @@ function benchXL(): void {
     'XL: the naive cdk8s-plus program is not run (minutes and over 10 GB of memory at this size); nor are access, diff, review and explain (no XL target names them; diff and review need a second synthesis).',
   );
   record(size, 'check', 'orgctl check', check);
-  const levels = record(size, 'levels', 'orgctl levels', levelsTiming);
-  record(size, 'can-i', 'orgctl can-i', canI, '', '', `${(canI.ms / levels.ms).toFixed(2)}x levels`);
+  record(size, 'levels', 'orgctl levels', levels);
+  record(size, 'can-i', 'orgctl can-i', canI, '', '', against(canI, levels, 'levels'));
   rows.push(...extra);
   process.stderr.write(`bench: XL done (${runs} runs)\n`);
 }
