@@ -28,7 +28,6 @@ function generatedDocs(seed: number): ManifestDoc[] {
     .flatMap((f) => docsOf(f.content, f.path));
 }
 
-const binding = roleBinding;
 const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
 const role = (name: string, resource: string) => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -45,16 +44,16 @@ const role = (name: string, resource: string) => ({
 const EDGES = toYamlStream([
   role('pods', 'pods'),
   role('secrets', 'secrets'),
-  binding('a', 'b1', 'pods', [user('ann'), { kind: 'User', name: 'ann' }, { kind: 'ServiceAccount', name: 'ci' }]),
-  binding('a', 'b2', 'secrets', [user('bob'), user('ann'), { kind: 'Group', name: 'devs' }]),
-  binding('b', 'b3', 'pods', [
+  roleBinding('a', 'b1', 'pods', [user('ann'), { kind: 'User', name: 'ann' }, { kind: 'ServiceAccount', name: 'ci' }]),
+  roleBinding('a', 'b2', 'secrets', [user('bob'), user('ann'), { kind: 'Group', name: 'devs' }]),
+  roleBinding('b', 'b3', 'pods', [
     { kind: 'User', name: 'ann' },
     { kind: 'ServiceAccount', name: 'ci' },
     { kind: 'ServiceAccount', name: 'ci', namespace: 'a' },
     user('bob'),
     user('bob'),
   ]),
-  binding('c', 'b4', 'secrets', [{ kind: 'ServiceAccount', name: 'ci', namespace: 'a' }, user('ann')]),
+  roleBinding('c', 'b4', 'secrets', [{ kind: 'ServiceAccount', name: 'ci', namespace: 'a' }, user('ann')]),
 ]);
 
 const unnumbered = (docs: readonly ManifestDoc[]) => docs.map((d) => ({ ...d, object: structuredClone(d.object) }));
@@ -115,7 +114,7 @@ describe('subject numbers', () => {
 
   it('list subjects in UTF-16 order, as `<` compares names (past ASCII, surrogates, case, length)', () => {
     const names = ['b', 'B', 'a-b', 'a_b', 'aa', 'a', 'é', 'e\u0301', '\u{1F600}', '\uFF5E', 'ns-10', 'ns-9', 'Z'];
-    const docs = docsOf(toYamlStream([role('pods', 'pods'), binding('a', 'b1', 'pods', names.map(user))]));
+    const docs = docsOf(toYamlStream([role('pods', 'pods'), roleBinding('a', 'b1', 'pods', names.map(user))]));
     const listed = accessMatrix(authzOf(docs))
       .filter((s) => s.kind === 'User')
       .map((s) => s.name);
