@@ -4,7 +4,7 @@ import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace
 import { AccessRole, CustomRole } from './access-role.ts';
 import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import { Grant, grantModelOf, specGrantModel, type GrantProps } from './grant.ts';
+import { Grant, grantModelOf, specGrantModel, type GrantProps, type SpecGrant } from './grant.ts';
 import { Invite, type InviteProps } from './invite.ts';
 import {
   finalizeModel,
@@ -224,7 +224,7 @@ export class Organization extends Construct implements OrganizationLike {
     const scopeApi: OrgScope = {
       orgName: this.orgName,
       addGrant: (p) => this.addGrant(p),
-      addSpecGrant: (p) => this.addSpecGrant(p),
+      addSpecGrant: (g, path) => this.addSpecGrant(g, path),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
     };
@@ -312,9 +312,9 @@ export class Organization extends Construct implements OrganizationLike {
   }
 
   /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
-  private addSpecGrant(props: GrantProps & { readonly source: string }): void {
-    const grant = specGrantModel(props);
-    if (grant.user !== props.user) this.declaredUsers.set(this.grantList.length, props.user);
+  private addSpecGrant(declared: SpecGrant, path: string): void {
+    const grant = specGrantModel(declared, path);
+    if (grant.user !== declared.user) this.declaredUsers.set(this.grantList.length, declared.user);
     this.grantList.push(grant);
   }
 

@@ -164,7 +164,7 @@ export interface OrgScope {
   readonly orgName: string;
   addGrant(props: import('./grant.ts').GrantProps): import('./grant.ts').Grant;
   /** A grant as loaded from a spec, at its spec path: kept as the model's record (Organization.grants makes a Grant of it when asked). */
-  addSpecGrant(props: import('./grant.ts').GrantProps & { readonly source: string }): void;
+  addSpecGrant(grant: import('./grant.ts').SpecGrant, path: string): void;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
   addRole(name: string, levels: readonly string[], source: string): import('./access-role.ts').AccessRole;
   addCustomRole(

@@ -11,6 +11,7 @@ import { validate as schemaValidate } from '../schema/org.schema.validate.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
+import type { SpecGrant } from './grant.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
@@ -47,16 +48,7 @@ export interface OrgSpec {
     } & NamespaceGuardRailProps)[];
     readonly roles?: readonly { readonly name: string; readonly levels: readonly string[] }[];
     readonly customRoles?: readonly { readonly name: string; readonly rules: readonly PolicyRule[] }[];
-    readonly grants?: readonly {
-      readonly user: string;
-      readonly namespace: string;
-      readonly levels?: readonly string[];
-      readonly role?: string;
-      readonly roles?: readonly string[];
-      readonly customRole?: string;
-      readonly rules?: readonly PolicyRule[];
-      readonly expires?: string;
-    }[];
+    readonly grants?: readonly SpecGrant[];
     readonly tokens?: readonly {
       readonly id: string;
       readonly name?: string;
@@ -446,18 +438,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
   const scope = orgOf(org);
   spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, `spec.roles[${i}]`));
   spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
-  spec.grants?.forEach((g, i) =>
-    scope.addSpecGrant({
-      user: g.user,
-      namespace: g.namespace,
-      levels: g.levels,
-      roles: g.role !== undefined ? [g.role, ...(g.roles ?? [])] : g.roles,
-      customRoles: g.customRole !== undefined ? [g.customRole] : undefined,
-      rules: g.rules,
-      expires: g.expires,
-      source: `spec.grants[${i}]`,
-    }),
-  );
+  spec.grants?.forEach((g, i) => scope.addSpecGrant(g, `spec.grants[${i}]`));
   spec.tokens?.forEach((t, i) => {
     const token = org.token(t.id, {
       name: t.name,
