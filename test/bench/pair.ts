@@ -113,11 +113,14 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const sides = [
-    { dir: worktree(options.revisions[0], 'a'), args: options.args.map((a) => a.replaceAll('{side}', 'a')) },
-    { dir: worktree(options.revisions[1], 'b'), args: options.args.map((a) => a.replaceAll('{side}', 'b')) },
-  ] as const;
+  const made: string[] = [];
   try {
+    const side = (i: 0 | 1, name: 'a' | 'b') => {
+      const dir = worktree(options.revisions[i], name);
+      made.push(dir);
+      return { dir, args: options.args.map((a) => a.replaceAll('{side}', name)) };
+    };
+    const sides = [side(0, 'a'), side(1, 'b')] as const;
     for (const s of sides) await timed(s.dir, s.args); // builds each bundle and its code cache
     const pairs: [number, number][] = [];
     for (let i = 0; i < options.pairs; i++) {
@@ -133,9 +136,20 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 0;
   } finally {
-    if (!options.keep) for (const s of sides) rmSync(s.dir, { recursive: true, force: true });
-    if (!options.keep) git('worktree', 'prune');
+    // A worktree made before a failure is removed too (rm does not follow the node_modules link).
+    if (!options.keep) {
+      for (const dir of made) rmSync(dir, { recursive: true, force: true });
+      git('worktree', 'prune');
+    }
   }
 }
 
-if (import.meta.filename === process.argv[1]) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.filename === process.argv[1]) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    // A revision git does not know, another package-lock, a run that failed: said, not a stack.
+    process.stderr.write(`pair: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
