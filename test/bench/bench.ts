@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { generateSpec, seededRandom } from '../../constructs/generate.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { byteLength } from '../../policies/org/kubernetes-names.ts';
+import { answered, median } from './measure.ts';
 import {
   formatValue,
   growth,
@@ -35,7 +36,6 @@ const SIZES = {
 } as const;
 type Size = keyof typeof SIZES;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const work = mkdtempSync(join(tmpdir(), 'orgctl-bench-'));
 
 interface Timing {
@@ -59,8 +59,7 @@ function timeProcess(args: readonly string[], before?: () => void, stdoutFile?: 
   });
   const ms = performance.now() - start;
   if (typeof stdout === 'number') closeSync(stdout);
-  // can-i answers no, and review fails a rule, with exit 1; anything else is a failed run.
-  if (r.status !== 0 && !(r.status === 1 && (args.includes('can-i') || args.includes('review'))))
+  if (!answered(args, r.status))
     throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
   const rss = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number));
   return { ms, rssMB: rss / 1024 };
