@@ -79,7 +79,7 @@ type GrantFields = Pick<
   'user' | 'namespace' | 'levels' | 'roles' | 'customRoles' | 'rules' | 'source' | 'expires'
 >;
 
-function assertSomeAccess(g: Pick<GrantFields, 'levels' | 'roles' | 'customRoles' | 'rules' | 'source'>): void {
+function assertSomeAccess(g: Omit<GrantFields, 'expires'>): void {
   if (!g.levels.length && !g.roles.length && !g.customRoles.length && !g.rules.length)
     throw new DeclarationError(sourceText(g.source), 'a grant needs at least one level, role or custom rule');
 }
@@ -110,19 +110,21 @@ export interface SpecGrant {
  * A spec's grant, checked as a Grant checks its props, straight into the model's form: a spec
  * declares 100,000s of grants, and a Grant object of each (with its path) cost memory and time
  * that only a declaration's code reads (Organization.grants makes them when asked). Read from the
- * spec's own object, with no props object between (500,000 grants at size XL).
+ * spec's own object, with no props object between; the model's record made by grantModelOf, as a
+ * Grant's is.
  */
 export function specGrantModel(g: SpecGrant, path: string): GrantModel {
-  const levels = g.levels ?? NO_ITEMS;
-  const roles = g.role !== undefined ? [g.role, ...(g.roles ?? NO_ITEMS)] : (g.roles ?? NO_ITEMS);
-  const customRoles = g.customRole !== undefined ? [g.customRole] : NO_ITEMS;
-  const rules = g.rules ?? NO_ITEMS;
-  const source = specSource(path);
-  assertSomeAccess({ levels, roles, customRoles, rules, source });
-  const { namespace, expires } = g;
-  if (expires !== undefined) assertDate({ source }, 'expires', expires);
-  const user = g.user.toLowerCase();
-  return expires !== undefined
-    ? { user, namespace, levels, roles, customRoles, rules, expires, source }
-    : { user, namespace, levels, roles, customRoles, rules, source };
+  const fields: GrantFields = {
+    user: g.user,
+    namespace: g.namespace,
+    levels: g.levels ?? NO_ITEMS,
+    roles: g.role !== undefined ? [g.role, ...(g.roles ?? NO_ITEMS)] : (g.roles ?? NO_ITEMS),
+    customRoles: g.customRole !== undefined ? [g.customRole] : NO_ITEMS,
+    rules: g.rules ?? NO_ITEMS,
+    expires: g.expires,
+    source: specSource(path),
+  };
+  assertSomeAccess(fields);
+  if (fields.expires !== undefined) assertDate(fields, 'expires', fields.expires);
+  return grantModelOf(fields);
 }
