@@ -1,6 +1,16 @@
 /** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
@@ -39,6 +49,22 @@ export function files(root: App | Organization, today = TODAY): Map<string, stri
 
 export function tempDir(prefix = 'orgctl-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A copy of the engine (what the package ships, the example declaration, the lock the launcher's
+ * fingerprint reads, and `extra` entries) with a node_modules folder of its own, each installed
+ * package linked: its bundle and kept code sit in a cache no other test writes to.
+ */
+export function engineCopy(extra: readonly string[] = []): { readonly dir: string; readonly cache: string } {
+  const dir = tempDir();
+  const shipped = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+  for (const entry of [...shipped, 'org', 'package.json', 'package-lock.json', ...extra])
+    if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  mkdirSync(join(dir, 'node_modules'));
+  for (const entry of readdirSync(join(ROOT, 'node_modules')).filter((n) => n !== '.cache'))
+    symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
+  return { dir, cache: join(dir, 'node_modules', '.cache', 'orgctl') };
 }
 
 export interface CliResult {

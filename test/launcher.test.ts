@@ -7,32 +7,13 @@
  * exits as soon as the command is done, once what it printed is written, however slowly it is read.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
-import { ROOT, TODAY, tempDir } from './helpers.ts';
+import { engineCopy, TODAY } from './helpers.ts';
 
-// A copy of the engine with a node_modules folder of its own (each installed package linked), so
-// that its bundle and kept code are in a cache no other run writes to.
-const copy = tempDir();
-// What the package ships (its `files`), the example declaration, and the lock the fingerprint reads.
-const shipped = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
-for (const entry of [...shipped, 'org', 'package.json', 'package-lock.json'])
-  if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-mkdirSync(join(copy, 'node_modules'));
-for (const entry of readdirSync(join(ROOT, 'node_modules')).filter((n) => n !== '.cache'))
-  symlinkSync(join(ROOT, 'node_modules', entry), join(copy, 'node_modules', entry));
-const CACHE = join(copy, 'node_modules', '.cache', 'orgctl');
+const { dir: copy, cache: CACHE } = engineCopy();
 const bundleFolders = () => (existsSync(CACHE) ? readdirSync(CACHE).filter((n) => /^[0-9a-f]{16}$/.test(n)) : []);
 /** A script's kept code, as the launcher names it for this Node. */
 const code = (command: string, script = 'orgctl') => `${command}.${script}.${process.versions.v8}.v8`;
