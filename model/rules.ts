@@ -128,6 +128,14 @@ export const RULES = [
     remediation: 'declare the owner as an active admin',
   },
   {
+    id: 'remove-all-admin',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "an admin with the seed's Remove All (`access: none`, `removeAll()`): admins hold `w:full` in every namespace by being admins, so Remove All would take nothing away",
+    remediation: 'remove admin (another admin approves) or deactivate the user; or drop Remove All',
+  },
+  {
     id: 'token-owner-inactive',
     stage: 'declaration',
     severity: 'error',

@@ -12,6 +12,7 @@ import { invalidText } from './invalid-text.ts';
 import { inviteWithoutSso } from './invite-without-sso.ts';
 import { duplicateObject, invalidObject, objectSize } from './output-objects.ts';
 import { ownerAdmin } from './owner-admin.ts';
+import { removeAllAdmin } from './remove-all-admin.ts';
 import { systemNamespace } from './system-namespace.ts';
 import { tokenExpiry } from './token-expiry.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
@@ -35,6 +36,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   invalidName,
   invalidRule,
   ownerAdmin,
+  removeAllAdmin,
   tokenOwnerInactive,
   tokenExpiry,
   inviteWithoutSso,

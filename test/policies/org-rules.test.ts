@@ -215,6 +215,15 @@ const CASES: Case[] = [
     message: /^owner alice@acme.io cannot be deactivated/,
   },
   {
+    rule: 'remove-all-admin',
+    fails: ({ org }) => org.user('frank@acme.io', { admin: true }).removeAll(),
+    passes: ({ org }) => {
+      org.user('frank@acme.io', { admin: true }).deactivate();
+      org.user('bob@acme.io').removeAll();
+    },
+    message: /^frank@acme.io is an admin, and Remove All takes nothing from an admin/,
+  },
+  {
     rule: 'token-owner-inactive',
     fails: ({ org, web }) => org.token('ci', { namespaces: [web], owner: org.user('bob@acme.io').deactivate() }),
     passes: ({ org, web }) => org.token('ci', { namespaces: [web], owner: org.user('bob@acme.io') }),
