@@ -5,10 +5,11 @@
  */
 import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { judgeWrittenOutput, proofResults, proveOutput } from '../review/proof.ts';
+import { proofResults, proveOutput } from '../review/proof.ts';
+import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
-import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
+import type { RbacSet } from '../analysis/objects.ts';
 import type { OrgModel } from '../model/model.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
@@ -49,13 +50,12 @@ export interface ChangeToJudge {
 function judgeHeadProof(
   check: HeadProofCheck,
   model: OrgModel | undefined,
-  docs: readonly ManifestDoc[],
-  rbac: RbacSet,
+  head: SideDocs & { readonly rbac: RbacSet },
 ) {
   return {
     running: RUNNING_ENGINE,
     check,
-    ...(check.accepted && model ? { written: judgeWrittenOutput(model, docs, rbac) } : {}),
+    ...(check.accepted && model ? { written: judgeWrittenOutput(model, head.membership, head.docs, head.rbac) } : {}),
   };
 }
 
@@ -89,8 +89,7 @@ function proveWhole(
             recovered: proof.model !== undefined,
           }),
           proof.model,
-          headSide.docs,
-          headDocs.rbac,
+          { ...headDocs, docs: headSide.docs },
         )
       : undefined;
   return proofResults(proof, judgedHeadProof, wholeBecause);

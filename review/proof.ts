@@ -13,9 +13,8 @@ import { Organization } from '../constructs/organization.ts';
 import { declaredInOf } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { synthesize } from '../constructs/synthesize.ts';
-import { type Finding, sourceText } from '../model/findings.ts';
+import type { Finding } from '../model/findings.ts';
 import type { OrgModel } from '../model/model.ts';
-import { judgeManifests } from '../policies/output/judge.ts';
 import type { RuleId } from '../model/rules.ts';
 import { importRbac } from './import.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
@@ -167,44 +166,6 @@ interface HeadProofJudged {
    * vouched for by the head's engine only), which fail head-policies like the recovered ones.
    */
   readonly written?: readonly Finding[];
-}
-
-/**
- * What this engine holds against head dist/ as written, whichever engine wrote it: no
- * ClusterRoleBinding and no Group subject (no orgctl writes either, and the analysis of who holds
- * what could not bound them), and the judgement of its RBAC (a non-admin holding what admins alone
- * may is forbidden-grant) against the organization recovered from it.
- */
-export function judgeWrittenOutput(model: OrgModel, docs: readonly ManifestDoc[], rbac: RbacSet): Finding[] {
-  const source = sourceText(model.source);
-  const refused = (subject: string, message: string): Finding => ({
-    severity: 'error',
-    rule: OUTPUT_PROOF,
-    subject,
-    message,
-    source,
-  });
-  const structural = rbac.bindings.flatMap((b) => {
-    const at = `${b.from.file}#${b.from.index}`;
-    if (b.kind === 'ClusterRoleBinding')
-      return [refused(at, `ClusterRoleBinding ${b.name}: no orgctl writes one (cluster-wide power for its subjects)`)];
-    const groups = b.subjects.filter((x) => x.kind === 'Group').map((x) => x.name);
-    return groups.length
-      ? [
-          refused(
-            at,
-            `RoleBinding ${b.namespace}/${b.name} binds Group ${groups.join(', ')}: orgctl binds people and tokens only`,
-          ),
-        ]
-      : [];
-  });
-  return [
-    ...structural,
-    ...judgeManifests(
-      model,
-      docs.map((d) => d.object),
-    ),
-  ];
 }
 
 /** `output-proof` when this engine's re-rendering differs from head dist/. */

@@ -6,6 +6,39 @@ import { DEFAULT_CLUSTER, MANAGED_BY, ORGANIZATION_LABEL, RBAC_GROUP } from './r
 import type { OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
 
+/** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
+export interface KindRef {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/**
+ * Every kind orgctl writes into a cluster, by where it lives. The AppProject allows those an
+ * organization's output holds; the review refuses any other in a head dist/ it did not render
+ * itself (review/written-output.ts).
+ */
+export const WRITTEN_KINDS: { readonly cluster: readonly KindRef[]; readonly namespaced: readonly KindRef[] } = {
+  // No ClusterRoleBinding: nothing orgctl writes can bind cluster-admin.
+  cluster: [
+    { group: '', kind: 'Namespace' },
+    { group: RBAC_GROUP, kind: 'ClusterRole' },
+    // Namespace protection, only when declared.
+    { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicy' },
+    { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicyBinding' },
+  ],
+  namespaced: [
+    { group: RBAC_GROUP, kind: 'Role' },
+    { group: RBAC_GROUP, kind: 'RoleBinding' },
+    { group: '', kind: 'ServiceAccount' },
+    { group: '', kind: 'Secret' },
+    { group: '', kind: 'ConfigMap' },
+    // Guard rails, each only when a namespace declares it.
+    { group: '', kind: 'ResourceQuota' },
+    { group: '', kind: 'LimitRange' },
+    { group: NETWORKING_GROUP, kind: 'NetworkPolicy' },
+  ],
+};
+
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -40,28 +73,19 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
         (d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace,
       ),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
-      clusterResourceWhitelist: [
-        { group: '', kind: 'Namespace' },
-        { group: RBAC_GROUP, kind: 'ClusterRole' },
-        // Namespace protection, only when declared.
-        ...(model.namespaceProtection
-          ? [
-              { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicy' },
-              { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicyBinding' },
-            ]
-          : []),
-      ],
-      namespaceResourceWhitelist: [
-        { group: RBAC_GROUP, kind: 'Role' },
-        { group: RBAC_GROUP, kind: 'RoleBinding' },
-        { group: '', kind: 'ServiceAccount' },
-        { group: '', kind: 'Secret' },
-        { group: '', kind: 'ConfigMap' },
-        // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
-        ...(used('quota') ? [{ group: '', kind: 'ResourceQuota' }] : []),
-        ...(used('limits') ? [{ group: '', kind: 'LimitRange' }] : []),
-        ...(used('networkPolicy') ? [{ group: NETWORKING_GROUP, kind: 'NetworkPolicy' }] : []),
-      ],
+      clusterResourceWhitelist: WRITTEN_KINDS.cluster.filter(
+        (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,
+      ),
+      // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
+      namespaceResourceWhitelist: WRITTEN_KINDS.namespaced.filter((k) =>
+        k.kind === 'ResourceQuota'
+          ? used('quota')
+          : k.kind === 'LimitRange'
+            ? used('limits')
+            : k.kind === 'NetworkPolicy'
+              ? used('networkPolicy')
+              : true,
+      ),
       orphanedResources: { warn: true },
     },
   };

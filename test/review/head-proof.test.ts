@@ -145,6 +145,116 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect((await review(upgraded, args)).code).toBe(0);
   });
 
+  // A red-team review found these written by a lying head engine and passed: each is power nobody
+  // declared, which the organization recovered from head's membership data does not account for.
+  const ROLE_META = ['metadata:', '  labels:', '    app.kubernetes.io/managed-by: orgctl'];
+  const UNACCOUNTED: readonly (readonly [string, string, string, RegExp])[] = [
+    [
+      "a pod's ServiceAccount bound to w:full",
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace(
+        '- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io',
+        '- kind: ServiceAccount\n  name: default\n  namespace: web',
+      ),
+      /RoleBinding web\/acme:w:full-extra binds ServiceAccount web\/default: orgctl binds the organization's members and its tokens' ServiceAccounts \(in acme-system\) only/,
+    ],
+    [
+      'a User the membership data does not name',
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n')
+        .replace('name: bob@acme.io', 'name: zed@evil.example')
+        .replace('acme:w:full\n', 'acme:r:pods\n'),
+      /RoleBinding web\/acme:w:full-extra binds User zed@evil\.example: orgctl binds the organization's members/,
+    ],
+    [
+      "a token Secret for a pod's ServiceAccount",
+      'lga1/shard-17/resources.yaml',
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  annotations:',
+        '    kubernetes.io/service-account.name: default',
+        '  name: default-token',
+        '  namespace: web',
+        'type: kubernetes.io/service-account-token',
+      ].join('\n'),
+      /Secret web\/default-token: orgctl writes Secrets and ServiceAccounts only for the organization's tokens \(token-ID in acme-system\), each Secret a kubernetes\.io\/service-account-token of its own ServiceAccount/,
+    ],
+    [
+      "a ClusterRole aggregated into the cluster's view",
+      'lga1/cluster/resources.yaml',
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        ...ROLE_META,
+        '    rbac.authorization.k8s.io/aggregate-to-view: "true"',
+        '  name: acme:sneaky',
+        'rules:',
+        '- apiGroups:',
+        '  - ""',
+        '  resources:',
+        '  - pods/exec',
+        '  verbs:',
+        '  - create',
+      ].join('\n'),
+      /ClusterRole acme:sneaky: label rbac\.authorization\.k8s\.io\/aggregate-to-view, which no orgctl writes: the cluster would add its rules to its own roles/,
+    ],
+    [
+      "a ClusterRole aggregating the cluster's built-in roles",
+      'lga1/cluster/resources.yaml',
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'aggregationRule:',
+        '  clusterRoleSelectors:',
+        '  - matchLabels:',
+        '      kubernetes.io/bootstrapping: rbac-defaults',
+        'kind: ClusterRole',
+        ...ROLE_META,
+        '  name: acme:gather',
+        'rules: []',
+      ].join('\n'),
+      /ClusterRole acme:gather: an aggregationRule, which no orgctl writes: it gathers the rules of roles outside dist\//,
+    ],
+    [
+      "a ClusterRole named as one of the cluster's own",
+      'lga1/cluster/resources.yaml',
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        ...ROLE_META,
+        '  name: system:basic-user',
+        'rules:',
+        '- apiGroups:',
+        '  - "*"',
+        '  resources:',
+        '  - "*"',
+        '  verbs:',
+        '  - "*"',
+      ].join('\n'),
+      /ClusterRole system:basic-user: orgctl names every role it writes acme:\.\.\.; another name can be a role the cluster has and binds/,
+    ],
+    [
+      'a binding in a namespace the organization does not declare',
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n')
+        .replace('namespace: web', 'namespace: default')
+        .replace('acme:w:full\n', 'acme:r:pods\n'),
+      /RoleBinding default\/acme:w:full-extra: namespace default is not one the organization declares/,
+    ],
+  ];
+  it.each(
+    UNACCOUNTED,
+  )('judges head dist/ as written when the head proof vouches for it: %s fails', async (_, path, doc, message) => {
+    const dir = join(tempDir('orgctl-forged-'), 'dist');
+    cpSync(upgraded, dir, { recursive: true });
+    writeFileSync(join(dir, path), `${readFileSync(join(dir, path), 'utf8')}---\n${doc}\n`);
+    const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
+    expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
+    expect(row(r.stdout, 'head-policies').replace(/&#64;/g, '@')).toMatch(message);
+    expect(r.code).toBe(1);
+  });
+
   it('prove --format json is the verdict only, small at any size (never the organization it recovered)', async () => {
     const r = await run(['prove', '--dir', join(ROOT, 'dist'), '--format', 'json']);
     const proof = JSON.parse(r.stdout);
