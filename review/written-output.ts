@@ -5,7 +5,8 @@
  * own membership data accounts for, and no more: its members and its tokens' ServiceAccounts as the
  * only subjects, roles named as orgctl names them and gathering nothing from the cluster's own,
  * identities only for its tokens, objects only in its namespaces and only of the kinds orgctl
- * writes. Then the RBAC judgement (a non-admin holding what admins alone may is forbidden-grant).
+ * writes, each object one thing wherever it is written, bindings only to roles orgctl writes. Then
+ * the RBAC judgement (a non-admin holding what admins alone may is forbidden-grant).
  */
 import type { ManifestDoc, RbacSet, RoleObject, SubjectObject } from '../analysis/objects.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
@@ -99,6 +100,50 @@ function objectProblem(o: Record<string, unknown>, a: Accounted): string | undef
     : `orgctl writes Secrets and ServiceAccounts only for the organization's tokens (token-ID in ${a.system}), each Secret a kubernetes.io/service-account-token of its own ServiceAccount`;
 }
 
+/** A document's object as findings name it: `Kind namespace/name`, or `Kind name` when cluster-wide. */
+function describe(d: ManifestDoc): string {
+  const o = d.object as Record<string, unknown>;
+  const meta = (o.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const name = typeof meta.namespace === 'string' ? `${meta.namespace}/${String(meta.name)}` : String(meta.name);
+  return `${String(o.kind)} ${name}`;
+}
+
+/** A document's cluster: output files are `<cluster>/<folder>/resources.yaml`. */
+const clusterOf = (file: string): string => file.split('/').at(-3) ?? '';
+
+/**
+ * The same object (kind, namespace, name) written twice in one cluster (two Argo CD Applications
+ * would own it and apply each in turn), or differently in two clusters: the judgement reads one
+ * organization, so each object must be one thing wherever it is written.
+ */
+function identityProblems(docs: readonly ManifestDoc[]): { doc: ManifestDoc; message: string }[] {
+  const seen = new Map<string, ManifestDoc[]>();
+  for (const d of docs) {
+    const o = d.object as Record<string, unknown>;
+    const meta = (o.metadata ?? {}) as Record<string, unknown>;
+    const key = JSON.stringify([groupOf(String(o.apiVersion)), o.kind, meta.namespace ?? '', meta.name]);
+    const list = seen.get(key);
+    if (list) list.push(d);
+    else seen.set(key, [d]);
+  }
+  const out: { doc: ManifestDoc; message: string }[] = [];
+  const at = (d: ManifestDoc) => `${d.file}#${d.index}`;
+  for (const list of seen.values()) {
+    if (list.length < 2) continue;
+    const [first] = list;
+    const byCluster = new Map<string, ManifestDoc>();
+    for (const d of list) {
+      const cluster = clusterOf(d.file);
+      const before = byCluster.get(cluster);
+      if (before) out.push({ doc: d, message: `written twice in cluster ${cluster} (${at(before)}, ${at(d)})` });
+      else byCluster.set(cluster, d);
+      if (d !== first && JSON.stringify(d.object) !== JSON.stringify(first!.object))
+        out.push({ doc: d, message: `written differently in ${at(first!)} and ${at(d)}` });
+    }
+  }
+  return out;
+}
+
 /** This engine's findings against head dist/ as written, for the organization recovered from it and its membership data. */
 export function judgeWrittenOutput(
   model: OrgModel,
@@ -131,6 +176,14 @@ export function judgeWrittenOutput(
           `RoleBinding ${b.namespace}/${b.name} binds Group ${groups.join(', ')}: orgctl binds people and tokens only`,
         ),
       );
+    // A role the cluster has and dist/ does not write (edit, admin, cluster-admin) is unseen here and real there.
+    if (!b.roleRef.name.startsWith(levelRoleName(a.org, '')))
+      out.push(
+        refused(
+          b.from,
+          `RoleBinding ${b.namespace}/${b.name} refers to ${b.roleRef.kind} ${b.roleRef.name}: orgctl binds only the roles it writes (${levelRoleName(a.org, '...')})`,
+        ),
+      );
     for (const s of b.subjects) {
       const problem = s.kind === 'Group' ? undefined : subjectProblem(s, a);
       if (problem) out.push(refused(b.from, `RoleBinding ${b.namespace}/${b.name} ${problem}`));
@@ -141,15 +194,13 @@ export function judgeWrittenOutput(
     const named = r.kind === 'Role' ? `${r.namespace}/${r.name}` : r.name;
     if (problem) out.push(refused(r.from, `${r.kind} ${named}: ${problem}`));
   }
-  for (const d of docs) {
-    if (isArgoCdFile(d.file) || typeof d.object !== 'object' || d.object === null) continue;
+  const written = docs.filter((d) => !isArgoCdFile(d.file) && typeof d.object === 'object' && d.object !== null);
+  for (const { doc, message } of identityProblems(written)) out.push(refused(doc, `${describe(doc)}: ${message}`));
+  for (const d of written) {
     const o = d.object as Record<string, unknown>;
     if (o.kind === 'ClusterRoleBinding') continue; // refused with the bindings
     const problem = objectProblem(o, a);
-    if (!problem) continue;
-    const meta = (o.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-    const named = typeof meta.namespace === 'string' ? `${meta.namespace}/${String(meta.name)}` : String(meta.name);
-    out.push(refused(d, `${String(o.kind)} ${named}: ${problem}`));
+    if (problem) out.push(refused(d, `${describe(d)}: ${problem}`));
   }
   return [
     ...out,

@@ -148,7 +148,24 @@ describe('an upgrade that changes the output, with its head proof', () => {
   // A red-team review found these written by a lying head engine and passed: each is power nobody
   // declared, which the organization recovered from head's membership data does not account for.
   const ROLE_META = ['metadata:', '  labels:', '    app.kubernetes.io/managed-by: orgctl'];
-  const UNACCOUNTED: readonly (readonly [string, string, string, RegExp])[] = [
+  /** A ClusterRole letting its holders exec into pods, laid out as orgctl writes (`labels`: more label lines). */
+  const execRole = (name: string, ...labels: string[]) =>
+    [
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: ClusterRole',
+      ...ROLE_META,
+      ...labels,
+      `  name: ${name}`,
+      'rules:',
+      '- apiGroups:',
+      '  - ""',
+      '  resources:',
+      '  - pods/exec',
+      '  verbs:',
+      '  - create',
+    ].join('\n');
+  // Each: what, the file, a document appended to it (or the file's text rewritten), the refusal.
+  const UNACCOUNTED: readonly (readonly [string, string, string | ((text: string) => string), RegExp])[] = [
     [
       "a pod's ServiceAccount bound to w:full",
       'lga1/shard-17/resources.yaml',
@@ -184,20 +201,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     [
       "a ClusterRole aggregated into the cluster's view",
       'lga1/cluster/resources.yaml',
-      [
-        'apiVersion: rbac.authorization.k8s.io/v1',
-        'kind: ClusterRole',
-        ...ROLE_META,
-        '    rbac.authorization.k8s.io/aggregate-to-view: "true"',
-        '  name: acme:sneaky',
-        'rules:',
-        '- apiGroups:',
-        '  - ""',
-        '  resources:',
-        '  - pods/exec',
-        '  verbs:',
-        '  - create',
-      ].join('\n'),
+      execRole('acme:sneaky', '    rbac.authorization.k8s.io/aggregate-to-view: "true"'),
       /ClusterRole acme:sneaky: label rbac\.authorization\.k8s\.io\/aggregate-to-view, which no orgctl writes: the cluster would add its rules to its own roles/,
     ],
     [
@@ -242,13 +246,38 @@ describe('an upgrade that changes the output, with its head proof', () => {
         .replace('acme:w:full\n', 'acme:r:pods\n'),
       /RoleBinding default\/acme:w:full-extra: namespace default is not one the organization declares/,
     ],
+    [
+      "a binding to one of the cluster's own roles (edit: it creates pods)",
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace('  name: acme:w:full\n', '  name: edit\n'),
+      /RoleBinding web\/acme:w:full-extra refers to ClusterRole edit: orgctl binds only the roles it writes \(acme:\.\.\.\)/,
+    ],
+    [
+      'a ClusterRole written one way in one cluster and another way in the other',
+      'lga1/cluster/resources.yaml',
+      (text) =>
+        text.replace(
+          /(name: acme:r:pods\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n)/,
+          '$1  - pods/exec\n',
+        ),
+      /ClusterRole acme:r:pods: written differently in .*lga1\/cluster\/resources\.yaml#\d+ and .*ord1\/cluster\/resources\.yaml#\d+/,
+    ],
+    [
+      'a ClusterRole written twice in one cluster',
+      'lga1/shard-17/resources.yaml',
+      execRole('acme:r:pods'),
+      /ClusterRole acme:r:pods: written twice in cluster lga1 \(.*lga1\/cluster\/resources\.yaml#\d+, .*lga1\/shard-17\/resources\.yaml#\d+\)/,
+    ],
   ];
   it.each(
     UNACCOUNTED,
   )('judges head dist/ as written when the head proof vouches for it: %s fails', async (_, path, doc, message) => {
     const dir = join(tempDir('orgctl-forged-'), 'dist');
     cpSync(upgraded, dir, { recursive: true });
-    writeFileSync(join(dir, path), `${readFileSync(join(dir, path), 'utf8')}---\n${doc}\n`);
+    const text = readFileSync(join(dir, path), 'utf8');
+    const forged = typeof doc === 'string' ? `${text}---\n${doc}\n` : doc(text);
+    expect(forged).not.toBe(text);
+    writeFileSync(join(dir, path), forged);
     const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
     expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(row(r.stdout, 'head-policies').replace(/&#64;/g, '@')).toMatch(message);
