@@ -4,8 +4,8 @@
  * lie or be wrong, so everything written must be something the organization recovered from head's
  * own membership data accounts for, and no more: its members and its tokens' ServiceAccounts as the
  * only subjects, roles named as orgctl names them and gathering nothing from the cluster's own,
- * identities only for its tokens, objects only in its namespaces and only of the kinds orgctl
- * writes, each object one thing wherever it is written, bindings only to roles orgctl writes. Then
+ * identities only for its tokens, objects only in its clusters and namespaces (where each is
+ * placed) and only of the kinds orgctl writes, each object one thing wherever it is written, bindings only to roles orgctl writes. Then
  * the RBAC judgement (a non-admin holding what admins alone may is forbidden-grant).
  */
 import type { ManifestDoc, RbacSet, RoleObject, SubjectObject } from '../analysis/objects.ts';
@@ -14,7 +14,7 @@ import type { Membership } from '../analysis/membership.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
-import { ARGOCD_FILES } from '../synth/render.ts';
+import { ARGOCD_FILES, DEFAULT_CLUSTER } from '../synth/render.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */
@@ -27,6 +27,9 @@ interface Accounted {
   readonly accounts: ReadonlySet<string>;
   /** Its namespaces, the system namespace included. */
   readonly namespaces: ReadonlySet<string>;
+  /** Its clusters, and where each namespace is placed (absent: in every cluster, as the system namespace). */
+  readonly clusters: ReadonlySet<string>;
+  readonly placed: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** What head's own membership data declares: the data the organization wrote, not what its bindings name. */
@@ -38,6 +41,8 @@ function accountedFor(model: OrgModel, membership: Membership): Accounted {
     users: new Set([...membership.users.values()].map((u) => u.username)),
     accounts: new Set([...membership.tokens.values()].map((t) => t.serviceAccount)),
     namespaces: new Set([...membership.org.namespaces, system]),
+    clusters: new Set(model.clusters.length ? model.clusters : [DEFAULT_CLUSTER]),
+    placed: new Map(model.namespaces.filter((n) => n.clusters.length).map((n) => [n.name, new Set(n.clusters)])),
   };
 }
 
@@ -68,23 +73,29 @@ const isKind = (kinds: readonly KindRef[], group: string, kind: string) =>
   kinds.some((k) => k.group === group && k.kind === kind);
 const isArgoCdFile = (file: string) => Object.values(ARGOCD_FILES).some((f) => file === f || file.endsWith(`/${f}`));
 
+/** Why namespace `ns` may not hold objects in `cluster`, or undefined. */
+function placementProblem(ns: string, cluster: string, a: Accounted): string | undefined {
+  if (!a.namespaces.has(ns)) return `namespace ${ns} is not one the organization declares`;
+  const placed = a.placed.get(ns);
+  return placed && !placed.has(cluster) ? `namespace ${ns} is not placed in cluster ${cluster}` : undefined;
+}
+
 /** Why an object is not of a kind, in a place, or an identity orgctl writes for this organization, or undefined. */
-function objectProblem(o: Record<string, unknown>, a: Accounted): string | undefined {
+function objectProblem(o: Record<string, unknown>, cluster: string, a: Accounted): string | undefined {
   const meta = (typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
   const [kind, name, namespace] = [String(o.kind), String(meta.name), meta.namespace];
   const group = groupOf(String(o.apiVersion));
+  if (!a.clusters.has(cluster)) return `cluster ${cluster} is not one the organization declares`;
   if (isKind(WRITTEN_KINDS.cluster, group, kind)) {
     if (namespace !== undefined) return `a ${kind} has no namespace`;
-    return kind === 'Namespace' && !a.namespaces.has(name)
-      ? `namespace ${name} is not one the organization declares`
-      : undefined;
+    return kind === 'Namespace' ? placementProblem(name, cluster, a) : undefined;
   }
   if (!isKind(WRITTEN_KINDS.namespaced, group, kind))
     return `no orgctl writes a ${kind}${group ? ` (${group})` : ''} into a cluster`;
-  if (typeof namespace !== 'string' || !a.namespaces.has(namespace))
-    return typeof namespace === 'string'
-      ? `namespace ${namespace} is not one the organization declares`
-      : 'has no namespace (it would land in whichever namespace its Application names)';
+  if (typeof namespace !== 'string')
+    return 'has no namespace (it would land in whichever namespace its Application names)';
+  const misplaced = placementProblem(namespace, cluster, a);
+  if (misplaced) return misplaced;
   if (kind !== 'ServiceAccount' && kind !== 'Secret') return undefined;
   const annotations = (typeof meta.annotations === 'object' && meta.annotations ? meta.annotations : {}) as Record<
     string,
@@ -199,7 +210,7 @@ export function judgeWrittenOutput(
   for (const d of written) {
     const o = d.object as Record<string, unknown>;
     if (o.kind === 'ClusterRoleBinding') continue; // refused with the bindings
-    const problem = objectProblem(o, a);
+    const problem = objectProblem(o, clusterOf(d.file), a);
     if (problem) out.push(refused(d, `${describe(d)}: ${problem}`));
   }
   return [

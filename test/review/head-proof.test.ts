@@ -164,8 +164,10 @@ describe('an upgrade that changes the output, with its head proof', () => {
       '  verbs:',
       '  - create',
     ].join('\n');
+  /** The head dist/ being forged (a rewrite may add files beside the one it rewrites). */
+  let forgedRoot = '';
   // Each: what, the file, a document appended to it (or the file's text rewritten), the refusal.
-  const UNACCOUNTED: readonly (readonly [string, string, string | ((text: string) => string), RegExp])[] = [
+  const UNACCOUNTED: readonly (readonly [string, string, string | ((text: string) => string | undefined), RegExp])[] = [
     [
       "a pod's ServiceAccount bound to w:full",
       'lga1/shard-17/resources.yaml',
@@ -253,13 +255,26 @@ describe('an upgrade that changes the output, with its head proof', () => {
       /RoleBinding web\/acme:w:full-extra refers to ClusterRole edit: orgctl binds only the roles it writes \(acme:\.\.\.\)/,
     ],
     [
+      'a binding in a cluster its namespace is not placed in',
+      'ord1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace('namespace: web', 'namespace: ml').replace('acme:w:full\n', 'acme:r:pods\n'),
+      /RoleBinding ml\/acme:w:full-extra: namespace ml is not placed in cluster ord1/,
+    ],
+    [
+      'a cluster the organization does not declare',
+      'lga1/shard-17/resources.yaml',
+      (text) => {
+        mkdirSync(join(forgedRoot, 'evil1/shard-17'), { recursive: true });
+        writeFileSync(join(forgedRoot, 'evil1/shard-17/resources.yaml'), text);
+        return undefined; // lga1's file stays as it is: a copy of it goes to a cluster of its own
+      },
+      /evil1\/shard-17\/resources\.yaml#\d+: .*: cluster evil1 is not one the organization declares/,
+    ],
+    [
       'a ClusterRole written one way in one cluster and another way in the other',
       'lga1/cluster/resources.yaml',
       (text) =>
-        text.replace(
-          /(name: acme:r:pods\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n)/,
-          '$1  - pods/exec\n',
-        ),
+        text.replace('name: acme:r:pods\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n', '$&  - pods/exec\n'),
       /ClusterRole acme:r:pods: written differently in .*lga1\/cluster\/resources\.yaml#\d+ and .*ord1\/cluster\/resources\.yaml#\d+/,
     ],
     [
@@ -273,11 +288,12 @@ describe('an upgrade that changes the output, with its head proof', () => {
     UNACCOUNTED,
   )('judges head dist/ as written when the head proof vouches for it: %s fails', async (_, path, doc, message) => {
     const dir = join(tempDir('orgctl-forged-'), 'dist');
+    forgedRoot = dir;
     cpSync(upgraded, dir, { recursive: true });
     const text = readFileSync(join(dir, path), 'utf8');
     const forged = typeof doc === 'string' ? `${text}---\n${doc}\n` : doc(text);
     expect(forged).not.toBe(text);
-    writeFileSync(join(dir, path), forged);
+    if (forged !== undefined) writeFileSync(join(dir, path), forged);
     const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
     expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(row(r.stdout, 'head-policies').replace(/&#64;/g, '@')).toMatch(message);

@@ -50,12 +50,13 @@ describe('what orgctl writes is accounted for', () => {
     expect(unaccounted(dir)).toEqual([]);
   });
 
-  it('generated organizations with a username prefix, rotated tokens, blank tokens and invites', () => {
+  it('generated organizations with a username prefix, rotated tokens, blank tokens, invites, no cluster named', () => {
     for (const seed of [1, 2, 3]) {
       const spec = generateSpec({ users: 60, namespaces: 12, grants: 300, tokens: 8, invites: 5, seed }) as unknown as {
-        spec: Record<string, unknown> & { tokens: Record<string, unknown>[] };
+        spec: Record<string, unknown> & { tokens: Record<string, unknown>[]; clusters?: string[] };
       };
       spec.spec.identity = { usernamePrefix: 'oidc:' };
+      if (seed === 3) delete spec.spec.clusters; // one cluster, unnamed: in-cluster/
       spec.spec.tokens[0]!.rotation = 2;
       spec.spec.tokens[1]!.namespaces = [];
       spec.spec.tokens[1]!.rbac = [
