@@ -4,7 +4,7 @@
  * lie or be wrong, so everything written must be something the organization recovered from head's
  * own membership data accounts for, and no more: its members and its tokens' ServiceAccounts as the
  * only subjects, roles named as orgctl names them and gathering nothing from the cluster's own,
- * identities only for its tokens, objects only in its clusters and namespaces (where each is
+ * identities only for its tokens, ConfigMaps only its membership data, guard rails only where declared, objects only in its clusters and namespaces (where each is
  * placed) and only of the kinds orgctl writes, each object one thing wherever it is written, bindings only to roles orgctl writes. Then
  * the RBAC judgement (a non-admin holding what admins alone may is forbidden-grant).
  */
@@ -14,6 +14,7 @@ import type { Membership } from '../analysis/membership.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
+import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, DEFAULT_CLUSTER } from '../synth/render.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
@@ -30,6 +31,8 @@ interface Accounted {
   /** Its clusters, and where each namespace is placed (absent: in every cluster, as the system namespace). */
   readonly clusters: ReadonlySet<string>;
   readonly placed: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The guard rails' kinds each namespace declares (ResourceQuota, LimitRange, NetworkPolicy). */
+  readonly guardRails: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** What head's own membership data declares: the data the organization wrote, not what its bindings name. */
@@ -43,6 +46,7 @@ function accountedFor(model: OrgModel, membership: Membership): Accounted {
     namespaces: new Set([...membership.org.namespaces, system]),
     clusters: new Set(model.clusters.length ? model.clusters : [DEFAULT_CLUSTER]),
     placed: new Map(model.namespaces.filter((n) => n.clusters.length).map((n) => [n.name, new Set(n.clusters)])),
+    guardRails: new Map(model.namespaces.map((n) => [n.name, new Set(guardRailObjects(model, n).map((o) => o.kind))])),
   };
 }
 
@@ -96,6 +100,10 @@ function objectProblem(o: Record<string, unknown>, cluster: string, a: Accounted
     return 'has no namespace (it would land in whichever namespace its Application names)';
   const misplaced = placementProblem(namespace, cluster, a);
   if (misplaced) return misplaced;
+  if (kind === 'ConfigMap')
+    return namespace === a.system ? undefined : `orgctl writes ConfigMaps only in ${a.system} (the membership data)`;
+  if (kind === 'ResourceQuota' || kind === 'LimitRange' || kind === 'NetworkPolicy')
+    return a.guardRails.get(namespace)?.has(kind) ? undefined : `namespace ${namespace} declares no ${kind}`;
   if (kind !== 'ServiceAccount' && kind !== 'Secret') return undefined;
   const annotations = (typeof meta.annotations === 'object' && meta.annotations ? meta.annotations : {}) as Record<
     string,

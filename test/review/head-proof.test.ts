@@ -271,6 +271,34 @@ describe('an upgrade that changes the output, with its head proof', () => {
       /evil1\/shard-17\/resources\.yaml#\d+: .*: cluster evil1 is not one the organization declares/,
     ],
     [
+      "a ConfigMap in a team's namespace (Argo CD would take over the team's own)",
+      'lga1/shard-17/resources.yaml',
+      [
+        'apiVersion: v1',
+        'data:',
+        '  LOG_LEVEL: debug',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: app-config',
+        '  namespace: web',
+      ].join('\n'),
+      /ConfigMap web\/app-config: orgctl writes ConfigMaps only in acme-system \(the membership data\)/,
+    ],
+    [
+      'a guard rail in a namespace that declares none',
+      'lga1/shard-17/resources.yaml',
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: allow-all',
+        '  namespace: web',
+        'spec:',
+        '  podSelector: {}',
+      ].join('\n'),
+      /NetworkPolicy web\/allow-all: namespace web declares no NetworkPolicy/,
+    ],
+    [
       'a ClusterRole written one way in one cluster and another way in the other',
       'lga1/cluster/resources.yaml',
       (text) =>
