@@ -118,6 +118,16 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['update', 'patch'], '', 'pods/ephemeralcontainers'),
       p(WRITE, 'apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
       p(WRITE, 'batch', 'jobs', 'cronjobs'),
+      // ControllerRevision: its data cannot change (apps validation), but a StatefulSet makes its
+      // pods in [0, currentReplicas) from the revision status.currentRevision names, and `kubectl
+      // rollout undo` copies a revision's template back into its StatefulSet or DaemonSet: one
+      // deleted and made again under that name runs the template it now holds. Kubernetes' own
+      // edit role does not write them either.
+      why(
+        p(['create'], 'apps', 'controllerrevisions'),
+        "a StatefulSet makes pods from the ControllerRevision its status names, and a rollback copies a revision's pod template back into its workload: a revision made again under that name runs the template it holds",
+        'write the ControllerRevisions workloads make pods from',
+      ),
       // Custom resources whose controllers create pods: w:workloads in disguise (pod-creating-groups.ts).
       ...POD_CREATING_GROUPS.map((g) =>
         why(

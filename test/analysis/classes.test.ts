@@ -46,6 +46,8 @@ describe('privilege classes', () => {
       ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'node-host', 'network'],
     ],
     [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, ['exec']],
+    [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['create', 'delete'] }, ['run-pods']],
+    [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'delete'] }, []],
     [{ apiGroups: [''], resources: ['pods/*'], verbs: ['*'] }, []],
     [{ apiGroups: [''], resources: ['*/exec'], verbs: ['create'] }, ['exec']],
     [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db'] }, ['read-secrets']],
