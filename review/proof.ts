@@ -30,8 +30,10 @@ export interface OutputFileText extends OutputFile {
 interface Proof {
   /** True when the output is exactly what orgctl renders from its own data, and no policy fails on it. */
   readonly ok: boolean;
-  /** Where the output differs from its re-rendering: `file#document: what`. Empty when it is orgctl's. */
+  /** Where the output differs from its re-rendering: `file#document: what`. Empty when it is orgctl's, or when nothing was rendered. */
   readonly differences: readonly string[];
+  /** False when the recovered organization breaks a policy: orgctl then renders nothing to compare with. */
+  readonly compared: boolean;
   /** The policies' findings on the recovered organization (errors fail the review). */
   readonly findings: readonly Finding[];
   /** The organization recovered and declared; absent when it cannot be declared (no policy ran on it). */
@@ -128,6 +130,7 @@ export function proveOutput(
     return {
       ok: false,
       differences: [`the organization recovered from the output cannot be declared: ${(e as Error).message}`],
+      compared: false,
       findings: [],
     };
   }
@@ -135,13 +138,14 @@ export function proveOutput(
   const findings = result.findings; // sorted by synthesize
   if (!result.ok) {
     // No files to compare with: the organization the output describes breaks a policy.
-    return { ok: false, differences: [], findings, model: result.model };
+    return { ok: false, differences: [], compared: false, findings, model: result.model };
   }
   const rendered = new Map(result.files.map((f) => [f.path, f.content]));
   const diffs = differences(files, rendered);
   return {
     ok: !diffs.length && !findings.some((f) => f.severity === 'error'),
     differences: diffs,
+    compared: true,
     findings,
     model: result.model,
   };
@@ -193,11 +197,18 @@ export function proofResults(proof: Proof, head?: HeadProofJudged, wholeBecause?
   return [
     proof.differences.length
       ? differingOutput(proof, head)
-      : {
-          rule: OUTPUT_PROOF,
-          ok: true,
-          message: `head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte${wholeBecause ? `; whole, as ${wholeBecause}` : ''})`,
-        },
+      : !proof.compared
+        ? {
+            rule: OUTPUT_PROOF,
+            ok: false,
+            message:
+              'head dist/ was not compared with anything: the organization it describes breaks a policy (head-policies), so orgctl renders nothing from it',
+          }
+        : {
+            rule: OUTPUT_PROOF,
+            ok: true,
+            message: `head dist/ is exactly what orgctl renders from its own membership data and bindings (re-rendered with the base's engine, compared byte for byte${wholeBecause ? `; whole, as ${wholeBecause}` : ''})`,
+          },
     ...(!proof.model
       ? [
           {

@@ -112,6 +112,18 @@ describe('what Argo CD would apply is what the review reads', () => {
     });
   }
 
+  it('a head whose organization breaks a policy was proved of nothing: output-proof says it was not compared', async () => {
+    // A non-member given w:full: the organization recovered from it breaks forbidden-grant, so
+    // orgctl renders nothing to compare head with; output-proof once said it was "exactly" that.
+    const head = forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('bob@acme.io', 'zed@evil.example')}\n`);
+    const r = await reviewOfExample(head, 'frank', ['--approved-by', 'alice']);
+    expect(r.stdout).toMatch(
+      /\| `output-proof` \| ❌ \| head dist\/ was not compared with anything: the organization it describes breaks a policy/,
+    );
+    expect(r.stdout).toMatch(/\| `head-policies` \| ❌ \| forbidden-grant users\/zed/);
+    expect(r.code).toBe(1);
+  });
+
   it('an honest head passes the proof', async () => {
     const r = await run(['review', '--base', join(ROOT, 'dist'), '--head', join(ROOT, 'dist'), '--actor', 'frank']);
     expect(r.stdout).toMatch(/\| `output-proof` \| ✅ \|/);
