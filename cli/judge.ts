@@ -5,12 +5,11 @@
  */
 import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { proofResults, proveOutput } from '../review/proof.ts';
+import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { RbacSet } from '../analysis/objects.ts';
-import type { OrgModel } from '../model/model.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { loadSnapshots, loadWindow } from './diff.ts';
 import type { LoadedSide } from './git.ts';
@@ -49,13 +48,15 @@ export interface ChangeToJudge {
  */
 function judgeHeadProof(
   check: HeadProofCheck,
-  model: OrgModel | undefined,
-  head: SideDocs & { readonly rbac: RbacSet },
+  proof: ReturnType<typeof proveOutput>,
+  head: SideDocs & { readonly rbac: RbacSet; readonly files: readonly OutputFileText[] },
 ) {
   return {
     running: RUNNING_ENGINE,
     check,
-    ...(check.accepted && model ? { written: judgeWrittenOutput(model, head.membership, head.docs, head.rbac) } : {}),
+    ...(check.accepted && proof.model && proof.rendered
+      ? { written: judgeWrittenOutput(proof.model, head, proof.rendered) }
+      : {}),
   };
 }
 
@@ -88,8 +89,8 @@ function proveWhole(
             changedPaths: given.changedPaths,
             recovered: proof.model !== undefined,
           }),
-          proof.model,
-          { ...headDocs, docs: headSide.docs },
+          proof,
+          { ...headDocs, docs: headSide.docs, files: headSide.files },
         )
       : undefined;
   return proofResults(proof, judgedHeadProof, wholeBecause);

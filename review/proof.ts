@@ -34,6 +34,8 @@ interface Proof {
   readonly differences: readonly string[];
   /** False when the recovered organization breaks a policy: orgctl then renders nothing to compare with. */
   readonly compared: boolean;
+  /** This engine's rendering, kept when it differs from the output (a head proof may vouch for that output). */
+  readonly rendered?: readonly OutputFile[];
   /** The policies' findings on the recovered organization (errors fail the review). */
   readonly findings: readonly Finding[];
   /** The organization recovered and declared; absent when it cannot be declared (no policy ran on it). */
@@ -146,6 +148,7 @@ export function proveOutput(
     ok: !diffs.length && !findings.some((f) => f.severity === 'error'),
     differences: diffs,
     compared: true,
+    ...(diffs.length ? { rendered: result.files } : {}),
     findings,
     model: result.model,
   };

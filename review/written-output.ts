@@ -1,21 +1,30 @@
 /**
  * Head dist/ as written, judged by this engine when a head proof (an orgctl upgrade's, review/
  * head-proof.ts) vouches for its bytes instead of this engine's re-rendering. The head's engine may
- * lie or be wrong, so everything written must be something the organization recovered from head's
- * own membership data accounts for, and no more: its members and its tokens' ServiceAccounts as the
- * only subjects, roles named as orgctl names them and gathering nothing from the cluster's own,
- * identities only for its tokens, ConfigMaps only its membership data, guard rails only where declared, objects only in its clusters and namespaces (where each is
- * placed) and only of the kinds orgctl writes, each object one thing wherever it is written, bindings only to roles orgctl writes. Then
- * the RBAC judgement (a non-admin holding what admins alone may is forbidden-grant).
+ * lie or be wrong, so two things hold whatever it says. Everything written is something the
+ * organization recovered from head's own membership data accounts for, and no more: its members and
+ * its tokens' ServiceAccounts as the only subjects, roles named as orgctl names them and gathering
+ * nothing from the cluster's own, identities only for its tokens, ConfigMaps only its membership
+ * data, guard rails only where declared, objects only in its clusters and namespaces (where each is
+ * placed) and only of the kinds orgctl writes, each object one thing wherever it is written. And
+ * what it says is what this engine renders for that organization, whatever the format: the same
+ * membership data (and members.json), the same bindings (who, to which role, where), bindings only
+ * to roles written beside them, the same Namespace metadata and guard rails. Then the RBAC
+ * judgement (a non-admin holding what admins alone may is forbidden-grant). What the head engine
+ * alone vouches for: the rules of the roles it writes, which the base-to-head diff shows.
  */
-import type { ManifestDoc, RbacSet, RoleObject, SubjectObject } from '../analysis/objects.ts';
+import { type ManifestDoc, type RbacSet, readRbac, type RoleObject, type SubjectObject } from '../analysis/objects.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
-import { ARGOCD_FILES, DEFAULT_CLUSTER } from '../synth/render.ts';
+import { ARGOCD_FILES, DEFAULT_CLUSTER, ORGANIZATION_LABEL } from '../synth/render.ts';
+import { readCanonicalYaml } from '../synth/yaml.ts';
+import type { OutputFile } from '../synth/files.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
+import { readMembership } from '../analysis/membership.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */
@@ -163,19 +172,240 @@ function identityProblems(docs: readonly ManifestDoc[]): { doc: ManifestDoc; mes
   return out;
 }
 
-/** This engine's findings against head dist/ as written, for the organization recovered from it and its membership data. */
+/** Where a finding points: a document, or a file as a whole (index -1). */
+interface At {
+  readonly file: string;
+  readonly index: number;
+}
+interface Problem {
+  readonly at: At;
+  readonly message: string;
+}
+
+/** This engine's rendering as documents (members.json and Argo CD's files aside). */
+function renderedDocs(rendered: readonly OutputFile[]): ManifestDoc[] {
+  return rendered.flatMap((f) => {
+    if (f.path === MEMBERS_FILE || isArgoCdFile(f.path)) return [];
+    const read = readCanonicalYaml(f.content);
+    return 'documents' in read ? read.documents.map((object, index) => ({ file: f.path, index, object })) : [];
+  });
+}
+
+/** Every (cluster, namespace, role, subject) a document list binds, as text: binding names are format, these are power. */
+function bindingsOf(docs: readonly ManifestDoc[]): Map<string, ManifestDoc> {
+  const out = new Map<string, ManifestDoc>();
+  for (const b of readRbac(docs).bindings)
+    for (const s of b.subjects) {
+      const who = s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
+      const where = b.kind === 'RoleBinding' ? `in ${b.namespace}` : 'cluster-wide';
+      out.set(
+        `${who} to ${b.roleRef.kind} ${b.roleRef.name} ${where} in cluster ${clusterOf(b.from.file)}`,
+        docs.find((d) => d.file === b.from.file && d.index === b.from.index)!,
+      );
+    }
+  return out;
+}
+
+/**
+ * Who is bound to what, where, as head dist/ is written, against this engine's rendering of the
+ * organization it describes: a binding either has and the other does not is power the head engine
+ * alone vouches for (what a role's rules say may change with the engine; the base-to-head diff
+ * shows that to the reviewers, and forbidden-grant judges it).
+ */
+function bindingProblems(mine: readonly ManifestDoc[], docs: readonly ManifestDoc[]): Problem[] {
+  const [theirs, ours] = [bindingsOf(docs), bindingsOf(mine)];
+  return [
+    ...[...theirs]
+      .filter(([k]) => !ours.has(k))
+      .map(([k, d]) => ({
+        at: d,
+        message: `binds ${k}, which this orgctl's rendering of the organization head dist/ describes does not`,
+      })),
+    ...[...ours]
+      .filter(([k]) => !theirs.has(k))
+      .map(([k]) => ({
+        at: { file: 'dist/', index: -1 },
+        message: `does not bind ${k}, which this orgctl's rendering of the organization head dist/ describes does`,
+      })),
+  ];
+}
+
+/** JSON with every object's keys sorted: data compared as data, whatever order an engine writes keys in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null)
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The membership data head dist/ writes (its ConfigMaps) against this engine's rendering of it: the
+ * organization recovered from head takes some facts from its bindings (an admin bound to w:full),
+ * so a binding the data contradicts shows here as a person whose record differs.
+ */
+function membershipProblems(mine: readonly ManifestDoc[], theirs: Membership): Problem[] {
+  const ours = readMembership(mine, "this orgctl's rendering");
+  const at = { file: 'dist/', index: -1 };
+  const out: Problem[] = [];
+  const compare = <T>(what: string, a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>) => {
+    for (const k of [...new Set([...a.keys(), ...b.keys()])].sort())
+      if (canonical(a.get(k)) !== canonical(b.get(k)))
+        out.push({
+          at,
+          message: `${what} ${k}: head dist/'s membership data says ${JSON.stringify(a.get(k) ?? null)}, this orgctl's rendering of the organization it describes ${JSON.stringify(b.get(k) ?? null)}`,
+        });
+  };
+  compare('user', theirs.users, ours.users);
+  compare('invite', theirs.invites, ours.invites);
+  compare('token', theirs.tokens, ours.tokens);
+  compare('namespace', theirs.namespaceSettings, ours.namespaceSettings);
+  if (canonical(theirs.org) !== canonical(ours.org))
+    out.push({
+      at,
+      message: "the organization's settings in head dist/'s membership data are not this orgctl's rendering of them",
+    });
+  return out;
+}
+
+/** The roles written in each cluster: `cluster\0Kind\0namespace\0name`. */
+const roleKey = (cluster: string, kind: string, namespace: string, name: string) =>
+  [cluster, kind, namespace, name].join('\u0000');
+
+/**
+ * Every binding refers to a role head dist/ writes in its cluster: a role it does not write is one
+ * the cluster may have (its built-in roles, whatever the organization is named) and the judgement
+ * cannot see.
+ */
+function rolesReferred(rbac: RbacSet, written: readonly ManifestDoc[]): Problem[] {
+  const roles = new Set<string>();
+  for (const d of written) {
+    const o = d.object as Record<string, unknown>;
+    if (o.kind !== 'Role' && o.kind !== 'ClusterRole') continue;
+    const meta = (o.metadata ?? {}) as Record<string, unknown>;
+    roles.add(
+      roleKey(clusterOf(d.file), String(o.kind), o.kind === 'Role' ? String(meta.namespace) : '', String(meta.name)),
+    );
+  }
+  return rbac.bindings.flatMap((b) => {
+    const cluster = clusterOf(b.from.file);
+    const ns = b.roleRef.kind === 'Role' ? b.namespace : '';
+    return roles.has(roleKey(cluster, b.roleRef.kind, ns, b.roleRef.name))
+      ? []
+      : [
+          {
+            at: b.from,
+            message: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} refers to ${b.roleRef.kind} ${b.roleRef.name}, which head dist/ does not write in cluster ${cluster}`,
+          },
+        ];
+  });
+}
+
+/** Keys of orgctl's own informational metadata, which nothing but orgctl reads (the organization label aside: the namespace protection selects on it). */
+const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL;
+
+/** A map's keys whose values differ between `written` and `mine`, orgctl's own information aside. */
+function differingKeys(
+  written: Readonly<Record<string, unknown>> | undefined,
+  mine: Readonly<Record<string, unknown>> | undefined,
+): string[] {
+  const [w, m] = [written ?? {}, mine ?? {}];
+  return [...new Set([...Object.keys(w), ...Object.keys(m)])]
+    .filter((k) => !isOwnInformation(k) && w[k] !== m[k])
+    .sort();
+}
+
+/**
+ * What a Namespace carries (Pod Security and the declared labels, which other policies select on;
+ * Argo CD's annotations) and what the guard rails and the namespace protection say (their spec) are
+ * what this engine writes for the organization: the access a judgement computes never reads them.
+ */
+function metadataProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
+  const key = (d: ManifestDoc) => {
+    const o = d.object as Record<string, unknown>;
+    const meta = (o.metadata ?? {}) as Record<string, unknown>;
+    return [clusterOf(d.file), o.kind, meta.namespace ?? '', meta.name].join('\u0000');
+  };
+  const rendered = new Map(mine.map((d) => [key(d), d.object as Record<string, unknown>]));
+  const out: Problem[] = [];
+  for (const d of written) {
+    const o = d.object as Record<string, unknown>;
+    const theirs = rendered.get(key(d));
+    if (!theirs) continue; // an object this engine does not write is judged by objectProblem
+    if (o.kind === 'Namespace') {
+      const [wm, mm] = [o.metadata as Record<string, never>, theirs.metadata as Record<string, never>];
+      for (const [what, field] of [
+        ['label', 'labels'],
+        ['annotation', 'annotations'],
+      ] as const)
+        for (const k of differingKeys(wm[field], mm[field])) {
+          const [w, m] = [wm[field]?.[k], mm[field]?.[k]];
+          out.push({
+            at: d,
+            message: `${describe(d)}: ${what} ${k} is ${w ?? 'missing'}, where this orgctl writes ${m ?? 'none'}`,
+          });
+        }
+    } else if (
+      [
+        'ResourceQuota',
+        'LimitRange',
+        'NetworkPolicy',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
+      ].includes(String(o.kind)) &&
+      canonical(o.spec) !== canonical(theirs.spec)
+    )
+      out.push({
+        at: d,
+        message: `${describe(d)}: its spec is not what this orgctl writes for what the organization declares`,
+      });
+  }
+  return out;
+}
+
+/** members.json is what other systems read (`orgctl members`, `kubeconfig`, a billing portal): this engine's, as data. */
+function membersFileProblems(files: readonly OutputFile[], rendered: readonly OutputFile[]): Problem[] {
+  const parse = (f: OutputFile | undefined) => {
+    try {
+      return f && (JSON.parse(f.content) as unknown);
+    } catch {
+      return undefined;
+    }
+  };
+  const [theirs, mine] = [files, rendered].map((fs) => parse(fs.find((f) => f.path === MEMBERS_FILE)));
+  return canonical(theirs) === canonical(mine)
+    ? []
+    : [
+        {
+          at: { file: MEMBERS_FILE, index: -1 },
+          message: `${MEMBERS_FILE}: not the membership data this orgctl writes for the organization head dist/ describes (its ConfigMaps)`,
+        },
+      ];
+}
+
+/**
+ * This engine's findings against head dist/ as written (`head`: its documents, membership data,
+ * RBAC and files), for the organization recovered from it, which this engine rendered as `rendered`.
+ */
 export function judgeWrittenOutput(
   model: OrgModel,
-  membership: Membership,
-  docs: readonly ManifestDoc[],
-  rbac: RbacSet,
+  head: {
+    readonly docs: readonly ManifestDoc[];
+    readonly membership: Membership;
+    readonly rbac: RbacSet;
+    readonly files: readonly OutputFile[];
+  },
+  rendered: readonly OutputFile[],
 ): Finding[] {
+  const { docs, membership, rbac } = head;
   const a = accountedFor(model, membership);
   const source = sourceText(model.source);
   const refused = (from: { readonly file: string; readonly index: number }, message: string): Finding => ({
     severity: 'error',
     rule: OUTPUT_PROOF,
-    subject: `${from.file}#${from.index}`,
+    subject: from.index < 0 ? from.file : `${from.file}#${from.index}`,
     message,
     source,
   });
@@ -221,6 +451,15 @@ export function judgeWrittenOutput(
     const problem = objectProblem(o, clusterOf(d.file), a);
     if (problem) out.push(refused(d, `${describe(d)}: ${problem}`));
   }
+  const mine = renderedDocs(rendered);
+  for (const { at, message } of [
+    ...membershipProblems(mine, membership),
+    ...rolesReferred(rbac, written),
+    ...bindingProblems(mine, docs),
+    ...metadataProblems(mine, written),
+    ...membersFileProblems(head.files, rendered),
+  ])
+    out.push(refused(at, message));
   return [
     ...out,
     ...judgeManifests(

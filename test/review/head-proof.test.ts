@@ -166,6 +166,14 @@ describe('an upgrade that changes the output, with its head proof', () => {
     ].join('\n');
   /** The head dist/ being forged (a rewrite may add files beside the one it rewrites). */
   let forgedRoot = '';
+  /** An edit of an lga1 file made to its ord1 twin too: the same object, forged alike in both clusters. */
+  const inBothClusters =
+    (path: string, edit: (text: string) => string) =>
+    (text: string): string => {
+      const twin = join(forgedRoot, path.replace(/^lga1\//, 'ord1/'));
+      writeFileSync(twin, edit(readFileSync(twin, 'utf8')));
+      return edit(text);
+    };
   // Each: what, the file, a document appended to it (or the file's text rewritten), the refusal.
   const UNACCOUNTED: readonly (readonly [string, string, string | ((text: string) => string | undefined), RegExp])[] = [
     [
@@ -297,6 +305,58 @@ describe('an upgrade that changes the output, with its head proof', () => {
         '  podSelector: {}',
       ].join('\n'),
       /NetworkPolicy web\/allow-all: namespace web declares no NetworkPolicy/,
+    ],
+    // A second red-team round: power the organization's membership data does not give.
+    [
+      'a non-admin bound to w:full in the system namespace (the recovered organization took them for an admin)',
+      'lga1/cluster/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace('namespace: web', 'namespace: acme-system'),
+      /user bob@acme\.io: head dist\/'s membership data says .*"admin":false.*, this orgctl's rendering of the organization it describes .*"admin":true/,
+    ],
+    [
+      'a non-admin reading the token Secrets of the system namespace',
+      'lga1/cluster/resources.yaml',
+      W_FULL_FOR_BOB.join('\n')
+        .replace('namespace: web', 'namespace: acme-system')
+        .replace('acme:w:full\n', 'acme:r:secrets\n'),
+      /binds User bob@acme\.io to ClusterRole acme:r:secrets in acme-system in cluster lga1, which this orgctl's rendering of the organization head dist\/ describes does not/,
+    ],
+    [
+      'a deactivated member bound',
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace('bob@acme.io', 'mallory@acme.io').replace('acme:w:full\n', 'acme:r:pods\n'),
+      /binds User mallory@acme\.io to ClusterRole acme:r:pods in web in cluster lga1, which this orgctl's rendering/,
+    ],
+    [
+      'a token kept bound after its expiry',
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) =>
+        text.replace('"id":"ci-deploy",', '"id":"ci-deploy","expires":"2020-01-01",'),
+      ),
+      /binds ServiceAccount acme-system\/token-ci-deploy to ClusterRole acme:w:full in (web|data) in cluster (lga1|ord1), which this orgctl's rendering/,
+    ],
+    [
+      'Pod Security lifted on a namespace that declares none',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) =>
+        text.replace(
+          '    orgctl.io/organization: acme\n  name: web\n',
+          '    orgctl.io/organization: acme\n    pod-security.kubernetes.io/enforce: privileged\n  name: web\n',
+        ),
+      ),
+      /Namespace web: label pod-security\.kubernetes\.io\/enforce is privileged, where this orgctl writes none/,
+    ],
+    [
+      'members.json saying another owner and another admin than the membership ConfigMaps',
+      'members.json',
+      (text) => text.replace('"owner": "alice@acme.io"', '"owner": "bob@acme.io"'),
+      /members\.json: not the membership data this orgctl writes for the organization head dist\/ describes/,
+    ],
+    [
+      'a binding to a role head dist/ does not write',
+      'lga1/shard-17/resources.yaml',
+      W_FULL_FOR_BOB.join('\n').replace('  name: acme:w:full\n', '  name: acme:future\n'),
+      /RoleBinding web\/acme:w:full-extra refers to ClusterRole acme:future, which head dist\/ does not write in cluster lga1/,
     ],
     [
       'a ClusterRole written one way in one cluster and another way in the other',
