@@ -185,7 +185,7 @@ interface Problem {
 /** This engine's rendering as documents (members.json and Argo CD's files aside). */
 function renderedDocs(rendered: readonly OutputFile[]): ManifestDoc[] {
   return rendered.flatMap((f) => {
-    if (f.path === MEMBERS_FILE || isArgoCdFile(f.path)) return [];
+    if (f.path === MEMBERS_FILE) return [];
     const read = readCanonicalYaml(f.content);
     return 'documents' in read ? read.documents.map((object, index) => ({ file: f.path, index, object })) : [];
   });
@@ -306,62 +306,143 @@ function rolesReferred(rbac: RbacSet, written: readonly ManifestDoc[]): Problem[
 /** Keys of orgctl's own informational metadata, which nothing but orgctl reads (the organization label aside: the namespace protection selects on it). */
 const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL;
 
-/** A map's keys whose values differ between `written` and `mine`, orgctl's own information aside. */
-function differingKeys(
-  written: Readonly<Record<string, unknown>> | undefined,
-  mine: Readonly<Record<string, unknown>> | undefined,
-): string[] {
-  const [w, m] = [written ?? {}, mine ?? {}];
-  return [...new Set([...Object.keys(w), ...Object.keys(m)])]
-    .filter((k) => !isOwnInformation(k) && w[k] !== m[k])
-    .sort();
+/** Where an object is written, for finding its counterpart: Argo CD's files are a place of their own. */
+const placeOf = (file: string) => (isArgoCdFile(file) ? 'argocd' : `cluster ${clusterOf(file)}`);
+
+const isBinding = (o: Record<string, unknown>) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding';
+const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === 'ClusterRole';
+
+/** A value with orgctl's own informational keys left out of every `labels` and `annotations` map in it (an Application template's too). */
+function withoutOwnInformation(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutOwnInformation);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if ((k === 'labels' || k === 'annotations') && typeof x === 'object' && x !== null && !Array.isArray(x)) {
+      const kept = Object.entries(x).filter(([key]) => !isOwnInformation(key));
+      if (kept.length) out[k] = Object.fromEntries(kept);
+    } else out[k] = withoutOwnInformation(x);
+  }
+  return out;
+}
+
+/** An object as compared with the rendering: orgctl's own informational metadata aside, and `without` fields (`name`: metadata's). */
+function comparable(o: Record<string, unknown>, without: readonly string[] = []): Record<string, unknown> {
+  const out = withoutOwnInformation(o) as Record<string, unknown>;
+  for (const f of without) delete out[f];
+  if (without.includes('name')) {
+    const meta = { ...((out.metadata ?? {}) as Record<string, unknown>) };
+    delete meta.name;
+    out.metadata = meta;
+  }
+  return out;
+}
+
+/** Where `o` differs from `mine`, for a person: up to three paths, each with head's value (`none` when head has none). */
+function differences(o: unknown, mine: unknown): string {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const paths: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (paths.length >= 3 || canonical(a) === canonical(b)) return;
+    if (isMap(a) && isMap(b)) {
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+        walk(a[k], b[k], path ? `${path}.${k}` : k);
+      return;
+    }
+    const value = a === undefined ? 'none' : canonical(a);
+    paths.push(`${path} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`);
+  };
+  walk(o, mine, '');
+  return paths.join(', ');
 }
 
 /**
- * What a Namespace carries (Pod Security and the declared labels, which other policies select on;
- * Argo CD's annotations) and what the guard rails and the namespace protection say (their spec) are
- * what this engine writes for the organization: the access a judgement computes never reads them.
+ * Head dist/ as written is this engine's rendering of the organization it describes, object for
+ * object, in every cluster and in Argo CD's files, whatever the format: the same objects (none
+ * left out, none added), each the same, but for what the head engine alone vouches for (the rules
+ * of the roles it writes, which the base-to-head diff shows; orgctl's own informational metadata)
+ * and for bindings, whose names and grouping are format (who is bound to what is compared by
+ * bindingProblems; each binding's other fields must be those of a binding this engine writes there).
+ * A role no binding refers to may be added (a new level of a new catalog), as a role this engine
+ * would write, rules aside.
  */
-function metadataProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
-  const key = (d: ManifestDoc) => {
+function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
+  const keyOf = (d: ManifestDoc) => {
     const o = d.object as Record<string, unknown>;
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
-    return [clusterOf(d.file), o.kind, meta.namespace ?? '', meta.name].join('\u0000');
+    return [placeOf(d.file), groupOf(String(o.apiVersion)), o.kind, meta.namespace ?? '', meta.name].join('\u0000');
   };
-  const rendered = new Map(mine.map((d) => [key(d), d.object as Record<string, unknown>]));
+  const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
+  const ours = new Map(mine.filter((d) => !isBinding(objectOf(d))).map((d) => [keyOf(d), d]));
+  const theirs = new Map(written.filter((d) => !isBinding(objectOf(d))).map((d) => [keyOf(d), d]));
+  // Bindings' fields but who is bound to what, and role fields but rules and name: by where they are written.
+  const envelopes = (
+    pick: (o: Record<string, unknown>) => boolean,
+    without: readonly string[],
+    scope: (d: ManifestDoc) => string,
+  ) => {
+    const out = new Set<string>();
+    for (const d of mine)
+      if (pick(objectOf(d))) out.add(`${scope(d)}\u0000${canonical(comparable(objectOf(d), without))}`);
+    return out;
+  };
+  const bindingScope = (d: ManifestDoc) =>
+    `${placeOf(d.file)}\u0000${String((objectOf(d).metadata as Record<string, unknown>)?.namespace ?? '')}`;
+  const bindingEnvelopes = envelopes(isBinding, ['subjects', 'roleRef', 'name'], bindingScope);
+  const roleEnvelopes = envelopes(
+    isRole,
+    ['rules', 'name'],
+    (d) => `${placeOf(d.file)}\u0000${String(objectOf(d).kind)}`,
+  );
+  const referred = new Set(
+    readRbac(written).bindings.map(
+      (b) =>
+        `${placeOf(b.from.file)}\u0000${b.roleRef.kind}\u0000${b.roleRef.kind === 'Role' ? b.namespace : ''}\u0000${b.roleRef.name}`,
+    ),
+  );
   const out: Problem[] = [];
   for (const d of written) {
-    const o = d.object as Record<string, unknown>;
-    const theirs = rendered.get(key(d));
-    if (!theirs) continue; // an object this engine does not write is judged by objectProblem
-    if (o.kind === 'Namespace') {
-      const [wm, mm] = [o.metadata as Record<string, never>, theirs.metadata as Record<string, never>];
-      for (const [what, field] of [
-        ['label', 'labels'],
-        ['annotation', 'annotations'],
-      ] as const)
-        for (const k of differingKeys(wm[field], mm[field])) {
-          const [w, m] = [wm[field]?.[k], mm[field]?.[k]];
-          out.push({
-            at: d,
-            message: `${describe(d)}: ${what} ${k} is ${w ?? 'missing'}, where this orgctl writes ${m ?? 'none'}`,
-          });
-        }
-    } else if (
-      [
-        'ResourceQuota',
-        'LimitRange',
-        'NetworkPolicy',
-        'ValidatingAdmissionPolicy',
-        'ValidatingAdmissionPolicyBinding',
-      ].includes(String(o.kind)) &&
-      canonical(o.spec) !== canonical(theirs.spec)
-    )
+    const o = objectOf(d);
+    if (isBinding(o)) {
+      if (!bindingEnvelopes.has(`${bindingScope(d)}\u0000${canonical(comparable(o, ['subjects', 'roleRef', 'name']))}`))
+        out.push({
+          at: d,
+          message: `${describe(d)}: its fields other than whom it binds to which role are not those of a binding this orgctl writes there (${placeOf(d.file)})`,
+        });
+      continue;
+    }
+    const counterpart = ours.get(keyOf(d));
+    if (counterpart) {
+      const without = isRole(o) ? ['rules'] : [];
+      const [a, b] = [comparable(o, without), comparable(objectOf(counterpart), without)];
+      if (canonical(a) !== canonical(b))
+        out.push({
+          at: d,
+          message: `${describe(d)}: ${differences(a, b)} is not what this orgctl writes (${placeOf(d.file)})`,
+        });
+      continue;
+    }
+    const meta = (o.metadata ?? {}) as Record<string, unknown>;
+    const unboundRole =
+      isRole(o) &&
+      !referred.has(
+        `${placeOf(d.file)}\u0000${String(o.kind)}\u0000${String(meta.namespace ?? '')}\u0000${String(meta.name)}`,
+      ) &&
+      roleEnvelopes.has(
+        `${placeOf(d.file)}\u0000${String(o.kind)}\u0000${canonical(comparable(o, ['rules', 'name']))}`,
+      );
+    if (!unboundRole)
       out.push({
         at: d,
-        message: `${describe(d)}: its spec is not what this orgctl writes for what the organization declares`,
+        message: `${describe(d)}: written in ${placeOf(d.file)}, where this orgctl writes no such object for the organization`,
       });
   }
+  for (const [k, d] of ours)
+    if (!theirs.has(k))
+      out.push({
+        at: { file: 'dist/', index: -1 },
+        message: `${describe(d)}: this orgctl writes it in ${placeOf(d.file)}; head dist/ does not`,
+      });
   return out;
 }
 
@@ -443,7 +524,8 @@ export function judgeWrittenOutput(
     const named = r.kind === 'Role' ? `${r.namespace}/${r.name}` : r.name;
     if (problem) out.push(refused(r.from, `${r.kind} ${named}: ${problem}`));
   }
-  const written = docs.filter((d) => !isArgoCdFile(d.file) && typeof d.object === 'object' && d.object !== null);
+  const objects = docs.filter((d) => typeof d.object === 'object' && d.object !== null);
+  const written = objects.filter((d) => !isArgoCdFile(d.file));
   for (const { doc, message } of identityProblems(written)) out.push(refused(doc, `${describe(doc)}: ${message}`));
   for (const d of written) {
     const o = d.object as Record<string, unknown>;
@@ -456,7 +538,7 @@ export function judgeWrittenOutput(
     ...membershipProblems(mine, membership),
     ...rolesReferred(rbac, written),
     ...bindingProblems(mine, docs),
-    ...metadataProblems(mine, written),
+    ...renderingProblems(mine, objects),
     ...membersFileProblems(head.files, rendered),
   ])
     out.push(refused(at, message));

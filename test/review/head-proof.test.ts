@@ -344,7 +344,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
           '    orgctl.io/organization: acme\n    pod-security.kubernetes.io/enforce: privileged\n  name: web\n',
         ),
       ),
-      /Namespace web: label pod-security\.kubernetes\.io\/enforce is privileged, where this orgctl writes none/,
+      /Namespace web: metadata\.labels\.pod-security\.kubernetes\.io\/enforce "privileged" is not what this orgctl writes/,
     ],
     [
       'members.json saying another owner and another admin than the membership ConfigMaps',
@@ -357,6 +357,99 @@ describe('an upgrade that changes the output, with its head proof', () => {
       'lga1/shard-17/resources.yaml',
       W_FULL_FOR_BOB.join('\n').replace('  name: acme:w:full\n', '  name: acme:future\n'),
       /RoleBinding web\/acme:w:full-extra refers to ClusterRole acme:future, which head dist\/ does not write in cluster lga1/,
+    ],
+    // A third round: fields the comparisons above did not read, objects written that this orgctl does not write or left out.
+    [
+      'a revocation made to outlive its review (Prune=false on a RoleBinding)',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) => {
+        const at = text.lastIndexOf(
+          'metadata:\n  annotations:\n',
+          text.indexOf('  name: acme:r:pods\n  namespace: web\nroleRef'),
+        );
+        const into = at + 'metadata:\n  annotations:\n'.length;
+        return `${text.slice(0, into)}    argocd.argoproj.io/sync-options: "Prune=false,Delete=false"\n${text.slice(into)}`;
+      }),
+      /RoleBinding web\/acme:r:pods: its fields other than whom it binds to which role are not those of a binding this orgctl writes there/,
+    ],
+    [
+      "w:full labelled for another project's aggregation (Knative's)",
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) =>
+        text.replace(
+          '    orgctl.io/organization: acme\n  name: acme:w:full\n',
+          '    duck.knative.dev/addressable: "true"\n    orgctl.io/organization: acme\n  name: acme:w:full\n',
+        ),
+      ),
+      /ClusterRole acme:w:full: metadata\.labels\.duck\.knative\.dev\/addressable "true" is not what this orgctl writes/,
+    ],
+    [
+      'a namespace owned by an object that does not exist (the garbage collector deletes it)',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) =>
+        text.replace(
+          '  name: web\n---',
+          '  name: web\n  ownerReferences:\n  - apiVersion: v1\n    kind: Namespace\n    name: gone\n    uid: "6f1b1c2e-9d7a-4c1e-8f3b-2a9d5e7c4b10"\n---',
+        ),
+      ),
+      /Namespace web: metadata\.ownerReferences .* is not what this orgctl writes/,
+    ],
+    [
+      'a token Secret with a token the attacker chose',
+      'lga1/shard-04/resources.yaml',
+      inBothClusters('lga1/shard-04/resources.yaml', (text) =>
+        text.replace(
+          '  name: token-ci-deploy\n  namespace: acme-system\ntype:',
+          '  name: token-ci-deploy\n  namespace: acme-system\nstringData:\n  token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\ntype:',
+        ),
+      ),
+      /Secret acme-system\/token-ci-deploy: stringData .* is not what this orgctl writes/,
+    ],
+    [
+      'a ConfigMap this orgctl does not write, in the system namespace',
+      'lga1/cluster/resources.yaml',
+      [
+        'apiVersion: v1',
+        'data:',
+        '  ca.crt: evil',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: kube-root-ca.crt',
+        '  namespace: acme-system',
+      ].join('\n'),
+      /ConfigMap acme-system\/kube-root-ca\.crt: written in cluster lga1, where this orgctl writes no such object for the organization/,
+    ],
+    [
+      'an admission policy this orgctl does not write (it could freeze every later revocation)',
+      'lga1/cluster/resources.yaml',
+      [
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingAdmissionPolicyBinding',
+        'metadata:',
+        '  name: acme-binding-freeze',
+        'spec:',
+        '  policyName: acme-binding-freeze',
+        '  validationActions:',
+        '  - Deny',
+      ].join('\n'),
+      /ValidatingAdmissionPolicyBinding acme-binding-freeze: written in cluster lga1, where this orgctl writes no such object/,
+    ],
+    [
+      'a ClusterRole this orgctl writes left out',
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) => {
+        const start = text.indexOf(
+          '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "1"\n    orgctl.io/level: r:events',
+        );
+        return text.slice(0, start) + text.slice(text.indexOf('---', start + 3));
+      }),
+      /ClusterRole acme:r:events: this orgctl writes it in cluster lga1; head dist\/ does not/,
+    ],
+    [
+      "the AppProject widened (applied by hand: the next admin to apply it opens Argo CD's second wall)",
+      'argocd/appproject.yaml',
+      (text) => text.replace('  sourceRepos:\n  - https://github.com/acme/org.git', '  sourceRepos:\n  - "*"'),
+      /AppProject argocd\/acme-access: spec\.sourceRepos .*\*.* is not what this orgctl writes \(argocd\)/,
     ],
     [
       'a ClusterRole written one way in one cluster and another way in the other',

@@ -5,7 +5,7 @@
  * orgctl writes: the example, guard rails and namespace protection in two clusters, a username
  * prefix, rotated tokens, custom and token roles, and generated organizations.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMembership } from '../../analysis/membership.ts';
@@ -18,10 +18,20 @@ import { cli, relabelledCopy, ROOT, TODAY, tempDir } from '../helpers.ts';
 
 /**
  * What the review holds against an output folder as an upgrade would write it (relabelled: every
- * file differs from this orgctl's rendering, the access does not), when a head proof vouches for it.
+ * file differs from this orgctl's rendering, the access does not), when a head proof vouches for it;
+ * `forge` edits each cluster's file at a path before it is read.
  */
-function unaccounted(dir: string): string[] {
-  const read = readIfOrgctlOutput(relabelledCopy(dir, '9.9.9'))!;
+function unaccounted(
+  dir: string,
+  forge?: { readonly path: string; readonly edit: (text: string) => string },
+): string[] {
+  const head = relabelledCopy(dir, '9.9.9');
+  if (forge)
+    for (const cluster of ['lga1', 'ord1']) {
+      const file = join(head, cluster, forge.path);
+      if (existsSync(file)) writeFileSync(file, forge.edit(readFileSync(file, 'utf8')));
+    }
+  const read = readIfOrgctlOutput(head)!;
   const membership = readMembership(read.docs, dir);
   const rbac = readRbac(read.docs);
   const proof = proveOutput(read.files, read.docs, TODAY, { rbac, membership });
@@ -42,16 +52,60 @@ function synthesized(spec: unknown): string {
   return join(dir, 'dist');
 }
 
+/** The guard-rails fixture synthesized (once). */
+let guardRailsDir: string | undefined;
+function guardRails(): string {
+  if (!guardRailsDir) {
+    guardRailsDir = join(tempDir('orgctl-written-'), 'dist');
+    const r = cli(['synth', '--spec', join(ROOT, 'test/fixtures/specs/guard-rails.yaml'), '--out', guardRailsDir]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  return guardRailsDir;
+}
+
+/** The document of `kind` in a file's text, with its `---` line. */
+const documentOf = (text: string, kind: string): string => {
+  const start = text.indexOf(`---\napiVersion: `, text.lastIndexOf('---', text.indexOf(`\nkind: ${kind}\n`)));
+  const end = text.indexOf('\n---', start + 4);
+  return text.slice(start, end < 0 ? text.length : end + 1);
+};
+
+// Guard rails a lying head engine could drop or add (a third red-team round; the other attacks are in
+// head-proof.test.ts, through the CLI, on the example, which declares none).
+describe('guard rails written other than declared are refused', () => {
+  it.each([
+    [
+      'the declared NetworkPolicy left out',
+      'shard-01/resources.yaml',
+      (text: string) => text.replace(documentOf(text, 'NetworkPolicy'), ''),
+      /NetworkPolicy web\/orgctl-same-namespace: this orgctl writes it in cluster lga1; head dist\/ does not/,
+    ],
+    [
+      'a NetworkPolicy letting every namespace in, beside the declared one',
+      'shard-01/resources.yaml',
+      (text: string) =>
+        `${text}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: orgctl-allow-all\n  namespace: web\nspec:\n  ingress:\n  - from:\n    - namespaceSelector: {}\n  podSelector: {}\n  policyTypes:\n  - Ingress\n`,
+      /NetworkPolicy web\/orgctl-allow-all: written in cluster lga1, where this orgctl writes no such object/,
+    ],
+    [
+      'the namespace protection left out',
+      'cluster/resources.yaml',
+      (text: string) => text.replace(documentOf(text, 'ValidatingAdmissionPolicyBinding'), ''),
+      /ValidatingAdmissionPolicyBinding acme-namespace-protection: this orgctl writes it in cluster lga1; head dist\/ does not/,
+    ],
+  ])('%s', (_, path, edit, message) => {
+    const found = unaccounted(guardRails(), { path, edit });
+    expect(found.join('\n')).toMatch(message);
+  });
+});
+
 describe('what orgctl writes is accounted for', () => {
   it('the example', () => {
     expect(unaccounted(join(ROOT, 'dist'))).toEqual([]);
   });
 
   it('guard rails, namespace protection, a namespace in one cluster of two', () => {
-    const dir = join(tempDir('orgctl-written-'), 'dist');
-    const r = cli(['synth', '--spec', join(ROOT, 'test/fixtures/specs/guard-rails.yaml'), '--out', dir]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(unaccounted(dir)).toEqual([]);
+    expect(unaccounted(guardRails())).toEqual([]);
   });
 
   it('generated organizations with a username prefix, rotated tokens, blank tokens, invites, no cluster named', () => {
