@@ -23,6 +23,27 @@ interface NonResourceRequest {
 
 const ALL = '*';
 
+/** What the API server refuses in a rule (ValidatePolicyRule, pkg/apis/rbac/validation/validation.go). */
+export type RuleDefect = 'no-verbs' | 'namespaced-urls' | 'urls-and-resources' | 'no-api-groups' | 'no-resources';
+
+/**
+ * A rule's defects as the API server's validation finds them (ValidatePolicyRule): verbs required;
+ * non-resource URLs only in a ClusterRole and never beside API groups, resources or resource
+ * names; a resource rule needs an API group and a resource. A role holding one is refused whole.
+ */
+export function ruleDefects(rule: PolicyRule, namespaced: boolean): RuleDefect[] {
+  const out: RuleDefect[] = [];
+  if (!rule.verbs.length) out.push('no-verbs');
+  if (rule.nonResourceURLs?.length) {
+    if (namespaced) out.push('namespaced-urls');
+    if (rule.apiGroups?.length || rule.resources?.length || rule.resourceNames?.length) out.push('urls-and-resources');
+    return out;
+  }
+  if (!rule.apiGroups?.length) out.push('no-api-groups');
+  if (!rule.resources?.length) out.push('no-resources');
+  return out;
+}
+
 export function verbMatches(rule: PolicyRule, verb: string): boolean {
   return rule.verbs.some((v) => v === ALL || v === verb);
 }

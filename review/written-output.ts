@@ -7,13 +7,16 @@
  * nothing from the cluster's own, identities only for its tokens, ConfigMaps only its membership
  * data, guard rails only where declared, objects only in its clusters and namespaces (where each is
  * placed) and only of the kinds orgctl writes, each object one thing wherever it is written. And
- * what it says is what this engine renders for that organization, whatever the format: the same
- * membership data (and members.json), the same bindings (who, to which role, where), bindings only
- * to roles written beside them, the same Namespace metadata and guard rails. Then the RBAC
- * judgement (a non-admin holding what admins alone may is forbidden-grant). What the head engine
- * alone vouches for: the rules of the roles it writes, which the base-to-head diff shows.
+ * it is what this engine renders for that organization: the same membership data (and
+ * members.json), the same bindings (who, to which role, where), bindings only to roles written
+ * beside them, the same objects in the same shards, field for field. Then the RBAC judgement (a
+ * non-admin holding what admins alone may is forbidden-grant). What the head engine alone vouches
+ * for: orgctl's own informational metadata, the order of documents, and the rules of the roles it
+ * writes (which the base-to-head diff shows, and which the API server must accept).
  */
 import { type ManifestDoc, type RbacSet, readRbac, type RoleObject, type SubjectObject } from '../analysis/objects.ts';
+import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
@@ -306,10 +309,13 @@ function rolesReferred(rbac: RbacSet, written: readonly ManifestDoc[]): Problem[
 /** Keys of orgctl's own informational metadata, which nothing but orgctl reads (the organization label aside: the namespace protection selects on it). */
 const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL;
 
-/** Where an object is written, for finding its counterpart: Argo CD's files are a place of their own. */
-const placeOf = (file: string) => (isArgoCdFile(file) ? 'argocd' : `cluster ${clusterOf(file)}`);
+/**
+ * Where an object is written, for finding its counterpart: its cluster and shard folder, which name
+ * the Argo CD Application that applies it and prunes it (an object moved to another Application is
+ * left to one that may never sync again), or Argo CD's own files.
+ */
+const placeOf = (file: string) => (isArgoCdFile(file) ? 'argocd/' : `${file.split('/').slice(-3, -1).join('/')}/`);
 
-const isBinding = (o: Record<string, unknown>) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding';
 const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === 'ClusterRole';
 
 /** A value with orgctl's own informational keys left out of every `labels` and `annotations` map in it (an Application template's too). */
@@ -356,60 +362,58 @@ function differences(o: unknown, mine: unknown): string {
   return paths.join(', ');
 }
 
+/** Why a role's rules would be refused by the API server (ruleDefects), for a finding; undefined when they would not. */
+function rulesRefused(o: Record<string, unknown>): string | undefined {
+  const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
+  const SAID: Record<RuleDefect, string> = {
+    'no-verbs': 'names no verbs',
+    'namespaced-urls': 'names non-resource URLs in a namespaced Role',
+    'urls-and-resources': 'names non-resource URLs and resources together',
+    'no-api-groups': 'names no API group',
+    'no-resources': 'names no resource',
+  };
+  for (const [i, rule] of rules.entries()) {
+    const defects = ruleDefects({ ...rule, verbs: Array.isArray(rule.verbs) ? rule.verbs : [] }, o.kind === 'Role');
+    if (defects.length)
+      return `rule ${i} ${defects.map((d) => SAID[d]).join(' and ')}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
+  }
+  return undefined;
+}
+
 /**
  * Head dist/ as written is this engine's rendering of the organization it describes, object for
- * object, in every cluster and in Argo CD's files, whatever the format: the same objects (none
- * left out, none added), each the same, but for what the head engine alone vouches for (the rules
- * of the roles it writes, which the base-to-head diff shows; orgctl's own informational metadata)
- * and for bindings, whose names and grouping are format (who is bound to what is compared by
- * bindingProblems; each binding's other fields must be those of a binding this engine writes there).
- * A role no binding refers to may be added (a new level of a new catalog), as a role this engine
- * would write, rules aside.
+ * object, in every cluster's every shard and in Argo CD's files, whatever the format: the same
+ * objects in the same places (none left out, none added, none moved to another shard's
+ * Application), each the same in every field, but for what the head engine alone vouches for: the
+ * rules of the roles it writes (which the base-to-head diff shows; the API server must accept
+ * them) and orgctl's own informational metadata. A role no binding refers to may be added (a level
+ * of a new catalog) as a role this engine would write there, rules aside.
  */
 function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
+  const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
   const keyOf = (d: ManifestDoc) => {
-    const o = d.object as Record<string, unknown>;
+    const o = objectOf(d);
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
     return [placeOf(d.file), groupOf(String(o.apiVersion)), o.kind, meta.namespace ?? '', meta.name].join('\u0000');
   };
-  const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
-  const ours = new Map(mine.filter((d) => !isBinding(objectOf(d))).map((d) => [keyOf(d), d]));
-  const theirs = new Map(written.filter((d) => !isBinding(objectOf(d))).map((d) => [keyOf(d), d]));
-  // Bindings' fields but who is bound to what, and role fields but rules and name: by where they are written.
-  const envelopes = (
-    pick: (o: Record<string, unknown>) => boolean,
-    without: readonly string[],
-    scope: (d: ManifestDoc) => string,
-  ) => {
-    const out = new Set<string>();
-    for (const d of mine)
-      if (pick(objectOf(d))) out.add(`${scope(d)}\u0000${canonical(comparable(objectOf(d), without))}`);
-    return out;
-  };
-  const bindingScope = (d: ManifestDoc) =>
-    `${placeOf(d.file)}\u0000${String((objectOf(d).metadata as Record<string, unknown>)?.namespace ?? '')}`;
-  const bindingEnvelopes = envelopes(isBinding, ['subjects', 'roleRef', 'name'], bindingScope);
-  const roleEnvelopes = envelopes(
-    isRole,
-    ['rules', 'name'],
-    (d) => `${placeOf(d.file)}\u0000${String(objectOf(d).kind)}`,
+  const ours = new Map(mine.map((d) => [keyOf(d), d]));
+  const theirs = new Set(written.map(keyOf));
+  const roleShapes = new Set(
+    mine
+      .filter((d) => isRole(objectOf(d)))
+      .map((d) => `${placeOf(d.file)}\u0000${canonical(comparable(objectOf(d), ['rules', 'name']))}`),
   );
   const referred = new Set(
     readRbac(written).bindings.map(
-      (b) =>
-        `${placeOf(b.from.file)}\u0000${b.roleRef.kind}\u0000${b.roleRef.kind === 'Role' ? b.namespace : ''}\u0000${b.roleRef.name}`,
+      (b) => `${b.roleRef.kind}\u0000${b.roleRef.kind === 'Role' ? b.namespace : ''}\u0000${b.roleRef.name}`,
     ),
   );
   const out: Problem[] = [];
   for (const d of written) {
     const o = objectOf(d);
-    if (isBinding(o)) {
-      if (!bindingEnvelopes.has(`${bindingScope(d)}\u0000${canonical(comparable(o, ['subjects', 'roleRef', 'name']))}`))
-        out.push({
-          at: d,
-          message: `${describe(d)}: its fields other than whom it binds to which role are not those of a binding this orgctl writes there (${placeOf(d.file)})`,
-        });
-      continue;
+    if (isRole(o)) {
+      const refused = rulesRefused(o);
+      if (refused) out.push({ at: d, message: `${describe(d)}: ${refused}` });
     }
     const counterpart = ours.get(keyOf(d));
     if (counterpart) {
@@ -425,12 +429,8 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
     const unboundRole =
       isRole(o) &&
-      !referred.has(
-        `${placeOf(d.file)}\u0000${String(o.kind)}\u0000${String(meta.namespace ?? '')}\u0000${String(meta.name)}`,
-      ) &&
-      roleEnvelopes.has(
-        `${placeOf(d.file)}\u0000${String(o.kind)}\u0000${canonical(comparable(o, ['rules', 'name']))}`,
-      );
+      !referred.has(`${String(o.kind)}\u0000${String(meta.namespace ?? '')}\u0000${String(meta.name)}`) &&
+      roleShapes.has(`${placeOf(d.file)}\u0000${canonical(comparable(o, ['rules', 'name']))}`);
     if (!unboundRole)
       out.push({
         at: d,

@@ -3,6 +3,7 @@ import type { Finding, Source } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
+import { ruleDefects } from '../../analysis/rules.ts';
 
 /** Adds a finding to `out` for each problem of each rule of `rules`. */
 const judgeRules = (rule: RuleId, out: Finding[]) => (rules: readonly PolicyRule[], subject: string, source: Source) =>
@@ -19,15 +20,17 @@ const judgeRules = (rule: RuleId, out: Finding[]) => (rules: readonly PolicyRule
 
 /**
  * What the API server refuses in a namespaced Role's rule (custom roles, inline rules and token
- * RBAC all become Roles): non-resource URLs, which only ClusterRoles may grant, and resource
- * rules without an API group or a resource. The Kubernetes schema check cannot see these.
+ * RBAC all become Roles: ruleDefects), said for the person who declared it. The Kubernetes schema
+ * check cannot see these.
  */
 function ruleProblems(rule: PolicyRule): string[] {
-  if (rule.nonResourceURLs?.length)
+  const defects = ruleDefects(rule, true);
+  if (defects.includes('namespaced-urls'))
     return ['nonResourceURLs are cluster-wide: a namespaced Role cannot grant them (ask an admin for cluster access)'];
   const out: string[] = [];
-  if (!rule.apiGroups?.length) out.push('names no apiGroups (use [""] for the core group: pods, services, configmaps)');
-  if (!rule.resources?.length) out.push('names no resources (e.g. ["pods"], or ["*"])');
+  if (defects.includes('no-api-groups'))
+    out.push('names no apiGroups (use [""] for the core group: pods, services, configmaps)');
+  if (defects.includes('no-resources')) out.push('names no resources (e.g. ["pods"], or ["*"])');
   return out;
 }
 

@@ -4,7 +4,7 @@
  * proof only for an upgrade, from another version, exactly the one head's package-lock.json
  * installs, and never in place of head-policies or any change rule. Through the CLI.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, gitIn, relabelledCopy, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
@@ -370,7 +370,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
         const into = at + 'metadata:\n  annotations:\n'.length;
         return `${text.slice(0, into)}    argocd.argoproj.io/sync-options: "Prune=false,Delete=false"\n${text.slice(into)}`;
       }),
-      /RoleBinding web\/acme:r:pods: its fields other than whom it binds to which role are not those of a binding this orgctl writes there/,
+      /RoleBinding web\/acme:r:pods: metadata\.annotations\.argocd\.argoproj\.io\/sync-options "Prune=false,Delete=false" is not what this orgctl writes/,
     ],
     [
       "w:full labelled for another project's aggregation (Knative's)",
@@ -417,7 +417,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
         '  name: kube-root-ca.crt',
         '  namespace: acme-system',
       ].join('\n'),
-      /ConfigMap acme-system\/kube-root-ca\.crt: written in cluster lga1, where this orgctl writes no such object for the organization/,
+      /ConfigMap acme-system\/kube-root-ca\.crt: written in lga1\/cluster\/, where this orgctl writes no such object for the organization/,
     ],
     [
       'an admission policy this orgctl does not write (it could freeze every later revocation)',
@@ -432,7 +432,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
         '  validationActions:',
         '  - Deny',
       ].join('\n'),
-      /ValidatingAdmissionPolicyBinding acme-binding-freeze: written in cluster lga1, where this orgctl writes no such object/,
+      /ValidatingAdmissionPolicyBinding acme-binding-freeze: written in lga1\/cluster\/, where this orgctl writes no such object/,
     ],
     [
       'a ClusterRole this orgctl writes left out',
@@ -443,13 +443,62 @@ describe('an upgrade that changes the output, with its head proof', () => {
         );
         return text.slice(0, start) + text.slice(text.indexOf('---', start + 3));
       }),
-      /ClusterRole acme:r:events: this orgctl writes it in cluster lga1; head dist\/ does not/,
+      /ClusterRole acme:r:events: this orgctl writes it in lga1\/cluster\/; head dist\/ does not/,
     ],
     [
       "the AppProject widened (applied by hand: the next admin to apply it opens Argo CD's second wall)",
       'argocd/appproject.yaml',
       (text) => text.replace('  sourceRepos:\n  - https://github.com/acme/org.git', '  sourceRepos:\n  - "*"'),
-      /AppProject argocd\/acme-access: spec\.sourceRepos .*\*.* is not what this orgctl writes \(argocd\)/,
+      /AppProject argocd\/acme-access: spec\.sourceRepos .*\*.* is not what this orgctl writes \(argocd\/\)/,
+    ],
+    // A fourth round: what the freedoms left (shards, binding names, role rules) did to Argo CD.
+    [
+      'a shard moved to a new folder (its Application, left pointing at nothing, never prunes what it applied)',
+      'lga1/shard-17/resources.yaml',
+      () => {
+        for (const cluster of ['lga1', 'ord1']) {
+          const text = readFileSync(join(forgedRoot, cluster, 'shard-17/resources.yaml'), 'utf8');
+          mkdirSync(join(forgedRoot, cluster, 'shard-30'));
+          writeFileSync(join(forgedRoot, cluster, 'shard-30/resources.yaml'), text);
+          rmSync(join(forgedRoot, cluster, 'shard-17'), { recursive: true });
+        }
+        return undefined; // the file is gone: its documents sit in shard-30
+      },
+      /Namespace web: written in lga1\/shard-30\/, where this orgctl writes no such object/,
+    ],
+    [
+      'two bindings swapping names (the API server refuses a changed roleRef: the shard stops syncing)',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) =>
+        text
+          .replace('  name: acme:r:pods\n  namespace: web\nroleRef', '  name: SWAP\n  namespace: web\nroleRef')
+          .replace(
+            '  name: acme:w:ingresses\n  namespace: web\nroleRef',
+            '  name: acme:r:pods\n  namespace: web\nroleRef',
+          )
+          .replace('  name: SWAP\n  namespace: web\nroleRef', '  name: acme:w:ingresses\n  namespace: web\nroleRef'),
+      ),
+      /RoleBinding web\/acme:(w:ingresses|r:pods): roleRef\.name "acme:(r:pods|w:ingresses)".* is not what this orgctl writes/,
+    ],
+    [
+      'a roleRef in another API group (refused by the API server)',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) =>
+        text.replace(
+          'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\n',
+          'roleRef:\n  apiGroup: evil.example\n  kind: ClusterRole\n  name: acme:w:full\n',
+        ),
+      ),
+      /roleRef\.apiGroup "evil\.example" is not what this orgctl writes/,
+    ],
+    [
+      'a role rule the API server refuses (it would stop the cluster shard syncing)',
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) => {
+        const at = text.indexOf('rules:\n', text.indexOf('orgctl.io/level: r:events')) + 'rules:\n'.length;
+        return `${text.slice(0, at)}- nonResourceURLs:\n  - /healthz\n  resources:\n  - events\n  verbs:\n  - get\n${text.slice(at)}`;
+      }),
+      /ClusterRole acme:r:events: rule 0 names non-resource URLs and resources together, which the API server refuses/,
     ],
     [
       'a ClusterRole written one way in one cluster and another way in the other',

@@ -78,20 +78,20 @@ describe('guard rails written other than declared are refused', () => {
       'the declared NetworkPolicy left out',
       'shard-01/resources.yaml',
       (text: string) => text.replace(documentOf(text, 'NetworkPolicy'), ''),
-      /NetworkPolicy web\/orgctl-same-namespace: this orgctl writes it in cluster lga1; head dist\/ does not/,
+      /NetworkPolicy web\/orgctl-same-namespace: this orgctl writes it in lga1\/shard-01\/; head dist\/ does not/,
     ],
     [
       'a NetworkPolicy letting every namespace in, beside the declared one',
       'shard-01/resources.yaml',
       (text: string) =>
         `${text}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: orgctl-allow-all\n  namespace: web\nspec:\n  ingress:\n  - from:\n    - namespaceSelector: {}\n  podSelector: {}\n  policyTypes:\n  - Ingress\n`,
-      /NetworkPolicy web\/orgctl-allow-all: written in cluster lga1, where this orgctl writes no such object/,
+      /NetworkPolicy web\/orgctl-allow-all: written in lga1\/shard-01\/, where this orgctl writes no such object/,
     ],
     [
       'the namespace protection left out',
       'cluster/resources.yaml',
       (text: string) => text.replace(documentOf(text, 'ValidatingAdmissionPolicyBinding'), ''),
-      /ValidatingAdmissionPolicyBinding acme-namespace-protection: this orgctl writes it in cluster lga1; head dist\/ does not/,
+      /ValidatingAdmissionPolicyBinding acme-namespace-protection: this orgctl writes it in lga1\/cluster\/; head dist\/ does not/,
     ],
   ])('%s', (_, path, edit, message) => {
     const found = unaccounted(guardRails(), { path, edit });
