@@ -18,7 +18,6 @@ import { type ManifestDoc, type RbacSet, readRbac, type RoleObject, type Subject
 import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
-import type { Membership } from '../analysis/membership.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
@@ -27,7 +26,7 @@ import { ARGOCD_FILES, DEFAULT_CLUSTER, ORGANIZATION_LABEL } from '../synth/rend
 import { readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
-import { readMembership } from '../analysis/membership.ts';
+import { type Membership, readMembership } from '../analysis/membership.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */
