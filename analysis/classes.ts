@@ -76,7 +76,9 @@ const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', '
  * pkg/kubelet/server/auth.go) map GET/HEAD → get, POST → create, PUT → update, PATCH → patch,
  * DELETE → delete; pods/proxy, services/proxy and nodes/proxy forward every one of them.
  */
-const PROXY_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
+// A method other than GET, HEAD, POST, PUT, PATCH and DELETE (OPTIONS) is verb "" on a resource
+// (requestinfo.go), and the proxies forward it.
+const PROXY_VERBS = ['get', 'create', 'update', 'patch', 'delete', ''];
 /**
  * The kubelet API, by subresource of `nodes` (pkg/kubelet/server/auth.go GetRequestAttributes):
  * /stats → stats, /metrics → metrics, /logs → log, /checkpoint → checkpoint, everything else

@@ -11,11 +11,20 @@
  * members.json), the same bindings (who, to which role, where), bindings only to roles written
  * beside them, the same objects in the same shards, field for field. Then the RBAC judgement (a
  * non-admin holding what admins alone may is forbidden-grant). What the head engine alone vouches
- * for: orgctl's own informational metadata, the order of documents, and the rules of the roles it
- * writes (which the base-to-head diff shows, and which the API server must accept).
+ * for: orgctl's own informational labels and annotations (which the API server must accept), the
+ * order of documents, and a role nobody binds that holds no privilege (a level of a newer catalog).
  */
 import { type ManifestDoc, type RbacSet, readRbac, type RoleObject, type SubjectObject } from '../analysis/objects.ts';
 import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
+import { classesOf } from '../analysis/classes.ts';
+import {
+  ANNOTATIONS_MAX_BYTES,
+  byteLength,
+  jsonBytesAtMost,
+  labelValueProblem,
+  qualifiedNameProblem,
+  REQUEST_MAX_BYTES,
+} from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
@@ -317,30 +326,55 @@ const placeOf = (file: string) => (isArgoCdFile(file) ? 'argocd/' : `${file.spli
 
 const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === 'ClusterRole';
 
-/** A value with orgctl's own informational keys left out of every `labels` and `annotations` map in it (an Application template's too). */
-function withoutOwnInformation(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutOwnInformation);
-  if (typeof v !== 'object' || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if ((k === 'labels' || k === 'annotations') && typeof x === 'object' && x !== null && !Array.isArray(x)) {
-      const kept = Object.entries(x).filter(([key]) => !isOwnInformation(key));
-      if (kept.length) out[k] = Object.fromEntries(kept);
-    } else out[k] = withoutOwnInformation(x);
+/** Metadata with orgctl's own informational labels and annotations left out. */
+function withoutOwnInformation(meta: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...((meta ?? {}) as Record<string, unknown>) };
+  for (const f of ['labels', 'annotations']) {
+    const kept = Object.entries((out[f] ?? {}) as Record<string, unknown>).filter(([k]) => !isOwnInformation(k));
+    if (kept.length) out[f] = Object.fromEntries(kept);
+    else delete out[f];
   }
   return out;
 }
 
-/** An object as compared with the rendering: orgctl's own informational metadata aside, and `without` fields (`name`: metadata's). */
+/**
+ * An object as compared with the rendering: orgctl's own informational labels and annotations aside
+ * (its metadata's, and an ApplicationSet's Application template's), and `without` fields (`name`:
+ * metadata's).
+ */
 function comparable(o: Record<string, unknown>, without: readonly string[] = []): Record<string, unknown> {
-  const out = withoutOwnInformation(o) as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...o, metadata: withoutOwnInformation(o.metadata) };
+  const spec = o.spec as { template?: { metadata?: unknown } } | undefined;
+  if (o.kind === 'ApplicationSet' && spec?.template)
+    out.spec = { ...spec, template: { ...spec.template, metadata: withoutOwnInformation(spec.template.metadata) } };
   for (const f of without) delete out[f];
-  if (without.includes('name')) {
-    const meta = { ...((out.metadata ?? {}) as Record<string, unknown>) };
-    delete meta.name;
-    out.metadata = meta;
-  }
+  if (without.includes('name')) delete (out.metadata as Record<string, unknown>).name;
   return out;
+}
+
+/**
+ * What the API server refuses in the metadata comparison leaves out (orgctl's own labels and
+ * annotations) or in an object's size: one object it refuses stops its whole Application, and the
+ * revocations with it.
+ */
+function refusedByApiServer(o: Record<string, unknown>): string | undefined {
+  const meta = (o.metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? labelValueProblem(v) : 'is not a string');
+    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}: the API server refuses it`;
+  }
+  let annotations = 0;
+  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
+    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
+    if (bad) return `annotation ${k} ${bad}: the API server refuses it`;
+    annotations += byteLength(k) + byteLength(String(v));
+  }
+  if (annotations > ANNOTATIONS_MAX_BYTES)
+    return `its annotations are ${annotations} bytes, over the ${ANNOTATIONS_MAX_BYTES} the API server accepts`;
+  const bytes = jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
+  if (bytes > REQUEST_MAX_BYTES)
+    return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
+  return undefined;
 }
 
 /** Where `o` differs from `mine`, for a person: up to three paths, each with head's value (`none` when head has none). */
@@ -381,12 +415,12 @@ function rulesRefused(o: Record<string, unknown>): string | undefined {
 
 /**
  * Head dist/ as written is this engine's rendering of the organization it describes, object for
- * object, in every cluster's every shard and in Argo CD's files, whatever the format: the same
- * objects in the same places (none left out, none added, none moved to another shard's
- * Application), each the same in every field, but for what the head engine alone vouches for: the
- * rules of the roles it writes (which the base-to-head diff shows; the API server must accept
- * them) and orgctl's own informational metadata. A role no binding refers to may be added (a level
- * of a new catalog) as a role this engine would write there, rules aside.
+ * object, in every cluster's every shard and in Argo CD's files: the same objects in the same places
+ * (none left out, none added, none moved to another shard's Application), each the same in every
+ * field, rules included, orgctl's own informational labels and annotations aside (the API server
+ * must still accept them). A role no binding refers to may be added if it holds no privilege class
+ * and has the shape of a role this engine writes there (a level of a newer catalog); every role's
+ * rules must be ones the API server accepts.
  */
 function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
   const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
@@ -410,14 +444,11 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
   const out: Problem[] = [];
   for (const d of written) {
     const o = objectOf(d);
-    if (isRole(o)) {
-      const refused = rulesRefused(o);
-      if (refused) out.push({ at: d, message: `${describe(d)}: ${refused}` });
-    }
+    const refused = (isRole(o) ? rulesRefused(o) : undefined) ?? refusedByApiServer(o);
+    if (refused) out.push({ at: d, message: `${describe(d)}: ${refused}` });
     const counterpart = ours.get(keyOf(d));
     if (counterpart) {
-      const without = isRole(o) ? ['rules'] : [];
-      const [a, b] = [comparable(o, without), comparable(objectOf(counterpart), without)];
+      const [a, b] = [comparable(o), comparable(objectOf(counterpart))];
       if (canonical(a) !== canonical(b))
         out.push({
           at: d,
@@ -426,10 +457,14 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
       continue;
     }
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
+    // A level of a newer catalog, say: harmless while nothing binds it, so long as it holds no privilege.
+    const rules = (Array.isArray(o.rules) ? o.rules : []) as PolicyRule[];
     const unboundRole =
       isRole(o) &&
       !referred.has(`${String(o.kind)}\u0000${String(meta.namespace ?? '')}\u0000${String(meta.name)}`) &&
-      roleShapes.has(`${placeOf(d.file)}\u0000${canonical(comparable(o, ['rules', 'name']))}`);
+      roleShapes.has(`${placeOf(d.file)}\u0000${canonical(comparable(o, ['rules', 'name']))}`) &&
+      !classesOf(rules, 'namespace').length &&
+      !classesOf(rules, 'cluster').length;
     if (!unboundRole)
       out.push({
         at: d,

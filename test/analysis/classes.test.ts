@@ -46,6 +46,8 @@ describe('privilege classes', () => {
       ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'node-host', 'network'],
     ],
     [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, ['exec']],
+    // An OPTIONS request is verb "" (requestinfo.go), and the pod and service proxies forward it.
+    [{ apiGroups: [''], resources: ['pods/proxy', 'services/proxy'], verbs: [''] }, ['exec']],
     [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['create', 'delete'] }, ['run-pods']],
     [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'delete'] }, []],
     [{ apiGroups: [''], resources: ['pods/*'], verbs: ['*'] }, []],

@@ -500,6 +500,39 @@ describe('an upgrade that changes the output, with its head proof', () => {
       }),
       /ClusterRole acme:r:events: rule 0 names non-resource URLs and resources together, which the API server refuses/,
     ],
+    // A fifth round: what orgctl's own metadata and unbound roles could still carry.
+    [
+      'an orgctl.io label value the API server refuses (the shard would stop syncing, and its revocations with it)',
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) =>
+        text.replaceAll('orgctl.io/engine: "9.0.0-test"', 'orgctl.io/engine: "9.0.0 test -- not a label value!"'),
+      ),
+      /label orgctl\.io\/engine "9\.0\.0 test -- not a label value!" must be .*: the API server refuses it/,
+    ],
+    [
+      'a level role nobody holds given every right (a binding base wrote holds it until pruned)',
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) => {
+        const start = text.indexOf('rules:\n', text.indexOf('orgctl.io/level: r:events')) + 'rules:\n'.length;
+        const end = text.indexOf('---', start);
+        return `${text.slice(0, start)}- apiGroups:\n  - "*"\n  resources:\n  - "*"\n  verbs:\n  - "*"\n${text.slice(end)}`;
+      }),
+      /ClusterRole acme:r:events: rules .* is not what this orgctl writes/,
+    ],
+    [
+      'an added role nobody holds, shaped as a level, with every right',
+      'lga1/cluster/resources.yaml',
+      inBothClusters('lga1/cluster/resources.yaml', (text) => {
+        const start = text.lastIndexOf('---\n', text.indexOf('orgctl.io/level: r:events'));
+        const end = text.indexOf('---', start + 4);
+        const copy = text
+          .slice(start, end)
+          .replace('name: acme:r:events', 'name: acme:r:everything')
+          .replace(/rules:\n[\s\S]*$/, 'rules:\n- apiGroups:\n  - "*"\n  resources:\n  - "*"\n  verbs:\n  - "*"\n');
+        return `${text}${copy}`;
+      }),
+      /ClusterRole acme:r:everything: written in lga1\/cluster\/, where this orgctl writes no such object/,
+    ],
     [
       'a ClusterRole written one way in one cluster and another way in the other',
       'lga1/cluster/resources.yaml',
