@@ -92,9 +92,11 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
       'notebooks',
       'experiments',
       'trials',
+      // Kubeflow Pipelines: a ScheduledWorkflow holds a whole Argo Workflow spec, made into Workflows.
+      'scheduledworkflows',
     ],
     source:
-      'https://www.kubeflow.org/docs/components/trainer/legacy-v1/ and https://www.kubeflow.org/docs/components/notebooks/ and https://www.kubeflow.org/docs/components/katib/',
+      'https://www.kubeflow.org/docs/components/trainer/legacy-v1/ and https://www.kubeflow.org/docs/components/notebooks/ and https://www.kubeflow.org/docs/components/katib/ and https://github.com/kubeflow/pipelines/blob/master/backend/src/crd/pkg/apis/scheduledworkflow/v1beta1/types.go',
   },
   {
     project: 'Kubeflow Trainer',
@@ -119,6 +121,43 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
     group: 'serving.knative.dev',
     resources: ['services', 'configurations', 'revisions'],
     source: 'https://knative.dev/docs/serving/reference/serving-api/',
+  },
+  {
+    project: 'Knative Eventing',
+    group: 'sources.knative.dev',
+    // A ContainerSource's template "describes the pods that will be created".
+    resources: ['containersources'],
+    source: 'https://knative.dev/docs/eventing/custom-event-source/containersource/',
+  },
+  {
+    project: 'KEDA',
+    group: 'keda.sh',
+    // A ScaledJob's jobTargetRef is a whole JobSpec: KEDA creates Jobs from it (a ScaledObject only scales what exists).
+    resources: ['scaledjobs'],
+    source: 'https://keda.sh/docs/latest/reference/scaledjob-spec/',
+  },
+  {
+    project: 'Flux (Helm controller)',
+    group: 'helm.toolkit.fluxcd.io',
+    // Installs any chart, by default as the controller's own ServiceAccount (cluster-admin in a standard install).
+    resources: ['helmreleases'],
+    source:
+      'https://fluxcd.io/flux/components/helm/helmreleases/ and https://fluxcd.io/flux/security/#controller-permissions',
+  },
+  {
+    project: 'Flux (Kustomize controller)',
+    group: 'kustomize.toolkit.fluxcd.io',
+    // Applies anything a source holds, by default as the controller's own ServiceAccount (cluster-admin).
+    resources: ['kustomizations'],
+    source:
+      'https://fluxcd.io/flux/components/kustomize/kustomizations/ and https://fluxcd.io/flux/security/#controller-permissions',
+  },
+  {
+    project: 'Prometheus Operator',
+    group: 'monitoring.coreos.com',
+    // spec.containers adds or replaces containers of the StatefulSet the operator makes, with spec.serviceAccountName.
+    resources: ['prometheuses', 'prometheusagents', 'alertmanagers', 'thanosrulers'],
+    source: 'https://prometheus-operator.dev/docs/api-reference/api/',
   },
   {
     project: 'JobSet',
@@ -164,9 +203,12 @@ export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
       'virtualmachineinstances/vnc',
       'virtualmachineinstances/portforward',
       'virtualmachines/portforward',
+      // A raw stream to a vsock port of the guest, as port-forward is; a USB device of the client attached to the VM.
+      'virtualmachineinstances/vsock',
+      'virtualmachineinstances/usbredir',
     ],
     verbs: ['get'],
     source:
-      'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/',
+      'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/ and https://kubevirt.io/user-guide/compute/vsock/ and https://kubevirt.io/user-guide/compute/client_passthrough/',
   },
 ];

@@ -46,6 +46,12 @@ describe('privilege classes', () => {
       ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'node-host', 'network'],
     ],
     [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, ['exec']],
+    // Found by a red-team review: a KEDA ScaledJob holds a JobSpec; a KubeVirt vsock stream is a port-forward.
+    [{ apiGroups: ['keda.sh'], resources: ['scaledjobs'], verbs: ['create'] }, ['run-pods']],
+    [
+      { apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vsock'], verbs: ['get'] },
+      ['exec'],
+    ],
     // An OPTIONS request is verb "" (requestinfo.go), and the pod and service proxies forward it.
     [{ apiGroups: [''], resources: ['pods/proxy', 'services/proxy'], verbs: [''] }, ['exec']],
     [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['create', 'delete'] }, ['run-pods']],
