@@ -5,8 +5,8 @@
  * Secrets, take identities or escalate is `forbidden-grant`; reading Secrets and the other classes
  * are `risky-grant` warnings, one per role and class, and so is writing in an API group orgctl does
  * not know (one per role, naming the groups). Tokens are made by admins and may hold
- * namespace power; a token with cluster-wide power, or custom rules that escalate or
- * impersonate, is a `risky-grant` warning.
+ * namespace power; a token with cluster-wide power, or custom rules that escalate, impersonate
+ * or write in an API group orgctl does not know (as a person's are), is a `risky-grant` warning.
  */
 import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../model/model.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
@@ -179,18 +179,21 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
         const token = tokens.get(s.name);
         if (!token) continue;
-        const why =
+        const label = roleLabel(role, model.name);
+        const message =
           binding.kind === 'ClusterRoleBinding'
-            ? `holds cluster-wide power through ClusterRoleBinding ${binding.name}`
+            ? `holds cluster-wide power through ClusterRoleBinding ${binding.name}: check that the token needs it`
             : f.customPower !== undefined
-              ? `${roleLabel(role, model.name)} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)})`
-              : undefined;
-        if (why)
+              ? `${label} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)}): check that the token needs it`
+              : f.unknownGroups
+                ? `${label} writes in API group ${f.unknownGroups.groups.join(', ')}, which orgctl does not know, in ${binding.namespace} (rule ${f.unknownGroups.rule}: ${describeRule(role.rules[f.unknownGroups.rule]!)}): check that no controller creates pods from it, and that the token needs it`
+                : undefined;
+        if (message)
           out.push({
             severity: 'warning',
             rule: 'risky-grant',
             subject: `tokens/${token.id}`,
-            message: `${why}: check that the token needs it`,
+            message,
             source: sourceText(token.source),
           });
       }

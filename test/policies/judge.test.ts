@@ -247,6 +247,19 @@ describe('synthesis judges what custom RBAC really allows', () => {
     ]);
   });
 
+  it('a token whose custom rules write in an API group orgctl does not know is a risky-grant warning, as a person is', () => {
+    // Found by a red-team review: a token's rules there were silent, a person's a warning.
+    const { org, web } = smallOrg();
+    org.token('scaler').allow(web, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }]);
+    org.token('reader').allow(web, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list'] }]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant tokens/scaler']);
+    expect(r.findings[0]!.message).toMatch(
+      /Role acme:token:scaler writes in API group example\.com, which orgctl does not know, in web \(rule 0: create on widgets\.example\.com\): check that no controller creates pods from it, and that the token needs it/,
+    );
+  });
+
   it('a token whose custom rules escalate or impersonate is a risky-grant warning; namespace power is not', () => {
     const { org, web } = smallOrg();
     org.token('ci', { namespaces: [web] }); // w:full in web: allowed, no warning
