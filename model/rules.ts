@@ -217,7 +217,7 @@ export const RULES = [
     stage: 'output',
     severity: 'warning',
     description:
-      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
+      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a non-admin or a token writing named resources of an API group orgctl does not know (a controller there may create pods); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
     remediation: 'check that each holder needs it; grant it to fewer people, or to an admin only',
   },
   {
