@@ -30,6 +30,8 @@ interface Who {
   readonly tokenId?: string;
   /** Why the declaration binds them to nothing (a deactivated user, a pending invitee), when it does. */
   readonly boundToNothing?: string;
+  /** Where a user's billing access is declared, when they have it: data for a billing portal, in no binding. */
+  readonly billing?: string;
 }
 
 /** A user's email, a token id, or a Kubernetes username. */
@@ -41,7 +43,13 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
       user.status !== 'active'
         ? { boundToNothing: `deactivated: bound to nothing until reactivated (${sourceText(user.source)})` }
         : {};
-    return { user: userInfo(usernameOf(model, user.key)), label: `users/${user.key}`, email: user.key, ...deactivated };
+    return {
+      user: userInfo(usernameOf(model, user.key)),
+      label: `users/${user.key}`,
+      email: user.key,
+      ...deactivated,
+      ...(user.billing ? { billing: sourceText(user.source) } : {}),
+    };
   }
   const invite = model.invites.find((i) => i.key === key);
   if (invite) {
@@ -210,6 +218,10 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
   ]);
   if (!lines.length)
     lines.push(`${x.subject} holds nothing${where}${x.bootstrap.length ? ` granted by ${model.name}` : ''}`);
+  if (who.billing)
+    lines.push(
+      `${x.subject} may view the organization's billing (billing: true, ${who.billing}): data for the billing portal, no Kubernetes access`,
+    );
   if (x.bootstrap.length)
     lines.push(
       `${x.subject} everywhere, as every authenticated user (Kubernetes bootstrap policy; --no-bootstrap leaves it out):`,

@@ -56,6 +56,15 @@ describe('orgctl explain', () => {
     );
   });
 
+  it("says a billing viewer's billing access, which no binding shows (a seed audit found it left out)", async () => {
+    const grace = await run(['explain', 'grace@acme.io']);
+    expect(grace.stdout.split('\n')[0]).toBe('users/grace@acme.io holds nothing granted by acme');
+    expect(grace.stdout).toContain(
+      "users/grace@acme.io may view the organization's billing (billing: true, acme/users/grace@acme.io): data for the billing portal, no Kubernetes access",
+    );
+    expect((await run(['explain', 'bob@acme.io'])).stdout).not.toContain('billing');
+  });
+
   it('explains tokens and their custom RBAC', async () => {
     const r = await run(['explain', 'metrics-reader', '--spec', ACME]);
     expect(r.stdout).toContain(
