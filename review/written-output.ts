@@ -35,6 +35,7 @@ import { ARGOCD_FILES, DEFAULT_CLUSTER, ORGANIZATION_LABEL } from '../synth/rend
 import { readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
+import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
@@ -358,22 +359,58 @@ function comparable(o: Record<string, unknown>, without: readonly string[] = [])
  * revocations with it.
  */
 function refusedByApiServer(o: Record<string, unknown>): string | undefined {
-  const meta = (o.metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
-    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? labelValueProblem(v) : 'is not a string');
-    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}: the API server refuses it`;
-  }
-  let annotations = 0;
-  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
-    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
-    if (bad) return `annotation ${k} ${bad}: the API server refuses it`;
-    annotations += byteLength(k) + byteLength(String(v));
-  }
-  if (annotations > ANNOTATIONS_MAX_BYTES)
-    return `its annotations are ${annotations} bytes, over the ${ANNOTATIONS_MAX_BYTES} the API server accepts`;
+  const problem = metadataRefused(o.metadata, '');
+  if (problem) return problem;
   const bytes = jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
   if (bytes > REQUEST_MAX_BYTES)
     return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
+  // An ApplicationSet's Application template is rendered (goTemplate) and each Application applied.
+  const template =
+    o.kind === 'ApplicationSet' ? (o.spec as { template?: { metadata?: unknown } })?.template : undefined;
+  // Its Go templates are rendered before the API server sees them: templateProblem judges those.
+  return (
+    template &&
+    metadataRefused(template.metadata, ' of its Application template', (k, v) => `${k}${String(v)}`.includes('{{'))
+  );
+}
+
+/** An ApplicationSet's own-information template metadata holding a Go template this engine does not write there (the controller renders it). */
+function templateProblem(o: Record<string, unknown>, mine: Record<string, unknown>): string | undefined {
+  type Meta = { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  const metaOf = (x: Record<string, unknown>) =>
+    ((x.spec as { template?: { metadata?: Meta } })?.template?.metadata ?? {}) as Meta;
+  const [theirs, ours] = [metaOf(o), metaOf(mine)];
+  for (const [what, field] of [
+    ['label', 'labels'],
+    ['annotation', 'annotations'],
+  ] as const)
+    for (const [k, v] of Object.entries(theirs[field] ?? {}))
+      if (isOwnInformation(k) && `${k}${String(v)}`.includes('{{') && ours[field]?.[k] !== v)
+        return `${what} ${k} holds a Go template of its Application template, which the ApplicationSet controller would render: this orgctl writes none there`;
+  return undefined;
+}
+
+/** What the API server refuses in labels and annotations (`where` says whose; `skip`: entries judged elsewhere). */
+function metadataRefused(
+  metadata: unknown,
+  where: string,
+  skip: (key: string, value: unknown) => boolean = () => false,
+): string | undefined {
+  const meta = (metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+    if (skip(k, v)) continue;
+    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? labelValueProblem(v) : 'is not a string');
+    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
+  }
+  let annotations = 0;
+  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
+    if (skip(k, v)) continue;
+    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
+    if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
+    annotations += byteLength(k) + byteLength(String(v));
+  }
+  if (annotations > ANNOTATIONS_MAX_BYTES)
+    return `its annotations${where} are ${annotations} bytes, over the ${ANNOTATIONS_MAX_BYTES} the API server accepts`;
   return undefined;
 }
 
@@ -448,6 +485,8 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
     if (refused) out.push({ at: d, message: `${describe(d)}: ${refused}` });
     const counterpart = ours.get(keyOf(d));
     if (counterpart) {
+      const templated = o.kind === 'ApplicationSet' ? templateProblem(o, objectOf(counterpart)) : undefined;
+      if (templated) out.push({ at: d, message: `${describe(d)}: ${templated}` });
       const [a, b] = [comparable(o), comparable(objectOf(counterpart))];
       if (canonical(a) !== canonical(b))
         out.push({
@@ -480,24 +519,36 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
   return out;
 }
 
-/** members.json is what other systems read (`orgctl members`, `kubeconfig`, a billing portal): this engine's, as data. */
+/**
+ * members.json is what other systems read (`orgctl members`, `kubeconfig`, a billing portal): this
+ * engine's, byte for byte (as data it would pass with a duplicate key that a reader keeping the first
+ * value reads as another owner).
+ */
 function membersFileProblems(files: readonly OutputFile[], rendered: readonly OutputFile[]): Problem[] {
-  const parse = (f: OutputFile | undefined) => {
-    try {
-      return f && (JSON.parse(f.content) as unknown);
-    } catch {
-      return undefined;
-    }
-  };
-  const [theirs, mine] = [files, rendered].map((fs) => parse(fs.find((f) => f.path === MEMBERS_FILE)));
-  return canonical(theirs) === canonical(mine)
+  const [theirs, mine] = [files, rendered].map((fs) => fs.find((f) => f.path === MEMBERS_FILE)?.content);
+  return theirs === mine
     ? []
     : [
         {
           at: { file: MEMBERS_FILE, index: -1 },
-          message: `${MEMBERS_FILE}: not the membership data this orgctl writes for the organization head dist/ describes (its ConfigMaps)`,
+          message: `${MEMBERS_FILE}: not the membership data this orgctl writes for the organization head dist/ describes (its ConfigMaps), byte for byte`,
         },
       ];
+}
+
+/** Every output file within what one Argo CD Application takes (orgctl's shard limit): orgctl's own metadata may not grow a shard past it. */
+function fileSizeProblems(files: readonly OutputFile[]): Problem[] {
+  return files.flatMap((f) => {
+    const bytes = byteLength(f.content);
+    return f.path === MEMBERS_FILE || bytes <= SHARD_LIMITS.bytes
+      ? []
+      : [
+          {
+            at: { file: f.path, index: -1 },
+            message: `${f.path}: ${bytes} bytes, over the ${SHARD_LIMITS.bytes} one Argo CD Application takes (orgctl's shard limit)`,
+          },
+        ];
+  });
 }
 
 /**
@@ -574,6 +625,7 @@ export function judgeWrittenOutput(
     ...bindingProblems(mine, docs),
     ...renderingProblems(mine, objects),
     ...membersFileProblems(head.files, rendered),
+    ...fileSizeProblems(head.files),
   ])
     out.push(refused(at, message));
   return [

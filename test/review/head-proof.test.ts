@@ -533,6 +533,45 @@ describe('an upgrade that changes the output, with its head proof', () => {
       }),
       /ClusterRole acme:r:everything: written in lga1\/cluster\/, where this orgctl writes no such object/,
     ],
+    // A seventh round: what orgctl's own metadata could still do to Argo CD, and members.json's other readers.
+    [
+      "a shard file grown past Argo CD's limits with orgctl.io metadata alone",
+      'lga1/shard-17/resources.yaml',
+      inBothClusters('lga1/shard-17/resources.yaml', (text) => {
+        // Each object within the API server's limits (annotations under 256 KiB, labels valid); the file past 4 MiB.
+        const labels = Array.from({ length: 1500 }, (_, i) => `    orgctl.io/p${i}: ${'a'.repeat(63)}\n`).join('');
+        return text
+          .replaceAll('  annotations:\n', `  annotations:\n    orgctl.io/pad: ${'b'.repeat(250_000)}\n`)
+          .replaceAll('  labels:\n', `  labels:\n${labels}`);
+      }),
+      /lga1\/shard-17\/resources\.yaml: \d+ bytes, over the 4194304 one Argo CD Application takes/,
+    ],
+    [
+      "an invalid label in the ApplicationSet's Application template",
+      'argocd/applicationset.yaml',
+      (text) =>
+        text.replace(
+          '        orgctl.io/organization: acme\n',
+          '        orgctl.io/organization: acme\n        orgctl.io/bad: "not a valid label value!"\n',
+        ),
+      /ApplicationSet argocd\/acme-access: label orgctl\.io\/bad "not a valid label value!" .*of its Application template: the API server refuses it/,
+    ],
+    [
+      "a Go template in the ApplicationSet's Application template (rendered by the controller)",
+      'argocd/applicationset.yaml',
+      (text) =>
+        text.replace(
+          '        orgctl.io/organization: acme\n',
+          '        orgctl.io/organization: acme\n        orgctl.io/stop: "{{ fail \\"frozen\\" }}"\n',
+        ),
+      /ApplicationSet argocd\/acme-access: .*orgctl\.io\/stop.* holds a Go template/,
+    ],
+    [
+      'members.json with a duplicate key (a reader keeping the first value sees another owner)',
+      'members.json',
+      (text) => text.replace('"owner": "alice@acme.io",', '"owner": "bob@acme.io",\n    "owner": "alice@acme.io",'),
+      /members\.json: not the membership data this orgctl writes/,
+    ],
     [
       'a ClusterRole written one way in one cluster and another way in the other',
       'lga1/cluster/resources.yaml',
