@@ -14,7 +14,14 @@
  * for: orgctl's own informational labels and annotations (which the API server must accept), the
  * order of documents, and a role nobody binds that holds no privilege (a level of a newer catalog).
  */
-import { type ManifestDoc, type RbacSet, readRbac, type RoleObject, type SubjectObject } from '../analysis/objects.ts';
+import {
+  type BindingObject,
+  type ManifestDoc,
+  type RbacSet,
+  readRbac,
+  type RoleObject,
+  type SubjectObject,
+} from '../analysis/objects.ts';
 import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
 import { classesOf } from '../analysis/classes.ts';
 import {
@@ -203,17 +210,14 @@ function renderedDocs(rendered: readonly OutputFile[]): ManifestDoc[] {
   });
 }
 
-/** Every (cluster, namespace, role, subject) a document list binds, as text: binding names are format, these are power. */
-function bindingsOf(docs: readonly ManifestDoc[]): Map<string, ManifestDoc> {
-  const out = new Map<string, ManifestDoc>();
-  for (const b of readRbac(docs).bindings)
+/** Every (cluster, namespace, role, subject) these bindings bind, as text, and where: binding names are format, these are power. */
+function bindingsOf(bindings: readonly BindingObject[]): Map<string, At> {
+  const out = new Map<string, At>();
+  for (const b of bindings)
     for (const s of b.subjects) {
       const who = s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
       const where = b.kind === 'RoleBinding' ? `in ${b.namespace}` : 'cluster-wide';
-      out.set(
-        `${who} to ${b.roleRef.kind} ${b.roleRef.name} ${where} in cluster ${clusterOf(b.from.file)}`,
-        docs.find((d) => d.file === b.from.file && d.index === b.from.index)!,
-      );
+      out.set(`${who} to ${b.roleRef.kind} ${b.roleRef.name} ${where} in cluster ${clusterOf(b.from.file)}`, b.from);
     }
   return out;
 }
@@ -224,13 +228,13 @@ function bindingsOf(docs: readonly ManifestDoc[]): Map<string, ManifestDoc> {
  * alone vouches for (what a role's rules say may change with the engine; the base-to-head diff
  * shows that to the reviewers, and forbidden-grant judges it).
  */
-function bindingProblems(mine: readonly ManifestDoc[], docs: readonly ManifestDoc[]): Problem[] {
-  const [theirs, ours] = [bindingsOf(docs), bindingsOf(mine)];
+function bindingProblems(mine: RbacSet, theirRbac: RbacSet): Problem[] {
+  const [theirs, ours] = [bindingsOf(theirRbac.bindings), bindingsOf(mine.bindings)];
   return [
     ...[...theirs]
       .filter(([k]) => !ours.has(k))
-      .map(([k, d]) => ({
-        at: d,
+      .map(([k, at]) => ({
+        at,
         message: `binds ${k}, which this orgctl's rendering of the organization head dist/ describes does not`,
       })),
     ...[...ours]
@@ -459,7 +463,7 @@ function rulesRefused(o: Record<string, unknown>): string | undefined {
  * and has the shape of a role this engine writes there (a level of a newer catalog); every role's
  * rules must be ones the API server accepts.
  */
-function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[]): Problem[] {
+function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[], rbac: RbacSet): Problem[] {
   const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
   const keyOf = (d: ManifestDoc) => {
     const o = objectOf(d);
@@ -474,7 +478,7 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
       .map((d) => `${placeOf(d.file)}\u0000${canonical(comparable(objectOf(d), ['rules', 'name']))}`),
   );
   const referred = new Set(
-    readRbac(written).bindings.map(
+    rbac.bindings.map(
       (b) => `${b.roleRef.kind}\u0000${b.roleRef.kind === 'Role' ? b.namespace : ''}\u0000${b.roleRef.name}`,
     ),
   );
@@ -622,8 +626,8 @@ export function judgeWrittenOutput(
   for (const { at, message } of [
     ...membershipProblems(mine, membership),
     ...rolesReferred(rbac, written),
-    ...bindingProblems(mine, docs),
-    ...renderingProblems(mine, objects),
+    ...bindingProblems(readRbac(mine), rbac),
+    ...renderingProblems(mine, objects, rbac),
     ...membersFileProblems(head.files, rendered),
     ...fileSizeProblems(head.files),
   ])
