@@ -257,6 +257,21 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Whether two values hold the same data, whatever order their keys are in (canonical's equality, without its text). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
+}
+
 /**
  * The membership data head dist/ writes (its ConfigMaps) against this engine's rendering of it: the
  * organization recovered from head takes some facts from its bindings (an admin bound to w:full),
@@ -268,7 +283,7 @@ function membershipProblems(mine: readonly ManifestDoc[], theirs: Membership): P
   const out: Problem[] = [];
   const compare = <T>(what: string, a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>) => {
     for (const k of [...new Set([...a.keys(), ...b.keys()])].sort())
-      if (canonical(a.get(k)) !== canonical(b.get(k)))
+      if (!sameData(a.get(k), b.get(k)))
         out.push({
           at,
           message: `${what} ${k}: head dist/'s membership data says ${JSON.stringify(a.get(k) ?? null)}, this orgctl's rendering of the organization it describes ${JSON.stringify(b.get(k) ?? null)}`,
@@ -278,7 +293,7 @@ function membershipProblems(mine: readonly ManifestDoc[], theirs: Membership): P
   compare('invite', theirs.invites, ours.invites);
   compare('token', theirs.tokens, ours.tokens);
   compare('namespace', theirs.namespaceSettings, ours.namespaceSettings);
-  if (canonical(theirs.org) !== canonical(ours.org))
+  if (!sameData(theirs.org, ours.org))
     out.push({
       at,
       message: "the organization's settings in head dist/'s membership data are not this orgctl's rendering of them",
@@ -423,7 +438,7 @@ function differences(o: unknown, mine: unknown): string {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const paths: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
-    if (paths.length >= 3 || canonical(a) === canonical(b)) return;
+    if (paths.length >= 3 || sameData(a, b)) return;
     if (isMap(a) && isMap(b)) {
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
         walk(a[k], b[k], path ? `${path}.${k}` : k);
@@ -492,7 +507,7 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
       const templated = o.kind === 'ApplicationSet' ? templateProblem(o, objectOf(counterpart)) : undefined;
       if (templated) out.push({ at: d, message: `${describe(d)}: ${templated}` });
       const [a, b] = [comparable(o), comparable(objectOf(counterpart))];
-      if (canonical(a) !== canonical(b))
+      if (!sameData(a, b))
         out.push({
           at: d,
           message: `${describe(d)}: ${differences(a, b)} is not what this orgctl writes (${placeOf(d.file)})`,
