@@ -26,11 +26,12 @@ import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
 import { classesOf } from '../analysis/classes.ts';
 import {
   ANNOTATIONS_MAX_BYTES,
+  annotationsBytes,
   byteLength,
-  jsonBytesAtMost,
-  labelValueProblem,
+  labelProblem,
   qualifiedNameProblem,
   REQUEST_MAX_BYTES,
+  requestBytes,
 } from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
@@ -380,7 +381,7 @@ function comparable(o: Record<string, unknown>, without: readonly string[] = [])
 function refusedByApiServer(o: Record<string, unknown>): string | undefined {
   const problem = metadataRefused(o.metadata, '');
   if (problem) return problem;
-  const bytes = jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
+  const bytes = requestBytes(o);
   if (bytes > REQUEST_MAX_BYTES)
     return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
   // An ApplicationSet's Application template is rendered (goTemplate) and each Application applied.
@@ -417,17 +418,15 @@ function metadataRefused(
 ): string | undefined {
   const meta = (metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
   for (const [k, v] of Object.entries(meta.labels ?? {})) {
-    if (skip(k, v)) continue;
-    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? labelValueProblem(v) : 'is not a string');
+    const bad = skip(k, v) ? undefined : labelProblem(k, v);
     if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
   }
-  let annotations = 0;
-  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
-    if (skip(k, v)) continue;
+  const judged = Object.entries(meta.annotations ?? {}).filter(([k, v]) => !skip(k, v));
+  for (const [k, v] of judged) {
     const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
     if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
-    annotations += byteLength(k) + byteLength(String(v));
   }
+  const annotations = annotationsBytes(Object.fromEntries(judged));
   if (annotations > ANNOTATIONS_MAX_BYTES)
     return `its annotations${where} are ${annotations} bytes, over the ${ANNOTATIONS_MAX_BYTES} the API server accepts`;
   return undefined;

@@ -118,6 +118,19 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** Why a label is refused: its key (`IsQualifiedName`) or its value (`IsValidLabelValue`); undefined when it is not. */
+export function labelProblem(key: string, value: unknown): string | undefined {
+  return qualifiedNameProblem(key) ?? (typeof value === 'string' ? labelValueProblem(value) : 'is not a string');
+}
+
+/** The bytes annotations count against the API server's limit (ANNOTATIONS_MAX_BYTES): keys and values, as UTF-8. */
+export const annotationsBytes = (annotations: Readonly<Record<string, unknown>>): number =>
+  Object.entries(annotations).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
+
+/** An object's JSON bytes when they could be over one request's limit (REQUEST_MAX_BYTES), else 0: measured exactly only then. */
+export const requestBytes = (o: unknown): number =>
+  jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
+
 /** Which name rule each kind orgctl writes follows (the API server's, per kind). */
 export const NAME_RULE: Readonly<Record<string, (name: string) => string | undefined>> = {
   Namespace: (n) => dns1123LabelProblem(n),

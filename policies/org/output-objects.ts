@@ -10,12 +10,13 @@ import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {
   ANNOTATIONS_MAX_BYTES,
+  annotationsBytes,
   byteLength,
   CONFIGMAP_DATA_MAX_BYTES,
-  jsonBytesAtMost,
-  labelValueProblem,
+  labelProblem,
   NAME_RULE,
   REQUEST_MAX_BYTES,
+  requestBytes,
 } from './kubernetes-names.ts';
 
 /** Every object once (clusters share them). */
@@ -105,12 +106,9 @@ export const invalidObject: OrgRule = {
 
 const labelsProblems = (labels: Record<string, string>): readonly string[] =>
   Object.entries(labels).flatMap(([k, v]) => {
-    const bad = labelValueProblem(v);
+    const bad = labelProblem(k, v);
     return bad ? [`label ${k}: ${JSON.stringify(v)} ${bad}`] : [];
   });
-
-const annotationsBytes = (annotations: Record<string, string>): number =>
-  Object.entries(annotations).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(v), 0);
 
 /** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
 function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge: (v: V) => R): R {
@@ -129,7 +127,7 @@ export const objectSize: OrgRule = {
       const report = (message: string) =>
         out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       // Measured exactly only when the bound could be over the limit (a few objects, if any).
-      const bytes = jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
+      const bytes = requestBytes(o);
       if (bytes > REQUEST_MAX_BYTES)
         report(
           `is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`,
