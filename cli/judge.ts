@@ -90,7 +90,7 @@ function proveWhole(
             recovered: proof.model !== undefined,
           }),
           proof,
-          { ...headDocs, docs: headSide.docs, files: headSide.files },
+          { ...headDocs, files: headSide.files },
         )
       : undefined;
   return proofResults(proof, judgedHeadProof, wholeBecause);

@@ -39,6 +39,13 @@ export const WRITTEN_KINDS: { readonly cluster: readonly KindRef[]; readonly nam
   ],
 };
 
+/** The namespace setting that makes orgctl write a guard rail's kind. */
+const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkPolicy'>> = {
+  ResourceQuota: 'quota',
+  LimitRange: 'limits',
+  NetworkPolicy: 'networkPolicy',
+};
+
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -77,15 +84,10 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
         (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,
       ),
       // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
-      namespaceResourceWhitelist: WRITTEN_KINDS.namespaced.filter((k) =>
-        k.kind === 'ResourceQuota'
-          ? used('quota')
-          : k.kind === 'LimitRange'
-            ? used('limits')
-            : k.kind === 'NetworkPolicy'
-              ? used('networkPolicy')
-              : true,
-      ),
+      namespaceResourceWhitelist: WRITTEN_KINDS.namespaced.filter((k) => {
+        const setting = GUARD_RAIL_SETTING[k.kind];
+        return setting === undefined || used(setting);
+      }),
       orphanedResources: { warn: true },
     },
   };
