@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, tempDir } from './helpers.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 import { satisfies, type Version } from './semver.ts';
 
@@ -26,15 +26,7 @@ if (process.env.ORGCTL_REQUIRE_NODES && missing.length)
 const { dir: copy, cache } = engineCopy(['dist']);
 
 /** orgctl under `node`, in the copy. */
-function orgctl(node: string, args: readonly string[]) {
-  const r = spawnSync(node, [join(copy, 'bin/orgctl.mjs'), ...args], {
-    cwd: copy,
-    env: { ...process.env, ORGCTL_TODAY: TODAY },
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const orgctl = (node: string, args: readonly string[]) => cli(args, { engine: copy, node });
 
 /** Every file under `dir`, by its path inside it. */
 function filesUnder(dir: string): Map<string, string> {

@@ -73,10 +73,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** The real `orgctl` in a child process (the path CI and people take). */
-export function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
-    cwd: options.cwd ?? ROOT,
+/**
+ * The real `orgctl` in a child process (the path CI and people take): this repository's, or the one
+ * in `engine` (an engineCopy), run by `node` (default: the Node running the tests).
+ */
+export function cli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; engine?: string; node?: string } = {},
+): CliResult {
+  const engine = options.engine ?? ROOT;
+  const r = spawnSync(options.node ?? process.execPath, [join(engine, 'bin/orgctl.mjs'), ...args], {
+    cwd: options.cwd ?? engine,
     env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
     encoding: 'utf8',
     maxBuffer: 1 << 28, // what a large organization prints (access --format json)

@@ -6,12 +6,12 @@
  * one it refuses is made again once, and that the answers are the same as from the sources. It
  * exits as soon as the command is done, once what it printed is written, however slowly it is read.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
-import { engineCopy, TODAY } from './helpers.ts';
+import { cli, engineCopy, TODAY } from './helpers.ts';
 
 const { dir: copy, cache: CACHE } = engineCopy();
 const bundleFolders = () => (existsSync(CACHE) ? readdirSync(CACHE).filter((n) => /^[0-9a-f]{16}$/.test(n)) : []);
@@ -39,14 +39,7 @@ writeFileSync(
   }),
 );
 
-function orgctl(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(copy, 'bin', 'orgctl.mjs'), ...args], {
-    cwd: copy,
-    env: { ...process.env, ORGCTL_TODAY: TODAY },
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const orgctl = (...args: string[]) => cli(args, { engine: copy });
 
 /** A kept code file as it is now: its bytes and time (a rewrite changes the time). */
 const state = (name: string) => {
