@@ -4,6 +4,7 @@
  * object name (a rule limited to `resourceNames` still holds the class on those objects).
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import type { SafeCustomResource } from '../model/model.ts';
 import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-groups.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
@@ -68,8 +69,6 @@ export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
 ]);
 
 const WRITE = ['create', 'update', 'patch'];
-/** Every verb that changes or removes an object (the verbs of kubectl's write paths). */
-const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 /**
  * The verbs of a proxied or streamed request: the API server (requestinfo.go in
  * k8s.io/apiserver pkg/endpoints/request) and the kubelet (GetRequestAttributes in
@@ -302,12 +301,43 @@ export function classesOf(rules: readonly PolicyRule[], scope: Scope): ClassId[]
 }
 
 /**
- * The API groups Kubernetes does not serve (or `*`) in which a rule may write: orgctl cannot tell
- * what their resources do, so a non-admin holding such a rule is a `risky-grant` warning naming them.
+ * The resources of API groups Kubernetes does not serve itself (or of every group, `*`) a rule may
+ * create, update or patch and no declaration of the organization makes safe, as people read them
+ * (`runnerdeployments.actions.summerwind.dev`, `configmaps in every API group`). orgctl cannot tell
+ * what a controller does with them (it may make pods from one), so they are reserved for admins.
  */
-export function unknownGroupsWritten(rule: PolicyRule): string[] {
-  if (!(rule.resources ?? []).length || !WRITE_VERBS.some((v) => verbMatches(rule, v))) return [];
-  return (rule.apiGroups ?? []).filter((g) => g === '*' || !BUILTIN_GROUPS.has(g));
+export function undeclaredWrites(rule: PolicyRule, safe: readonly SafeCustomResource[] = []): string[] {
+  const resources = rule.resources ?? [];
+  // What a controller acts on is what an object says: deleting says nothing new (as run-pods' probes).
+  if (!resources.length || !WRITE.some((v) => verbMatches(rule, v))) return [];
+  const out: string[] = [];
+  for (const g of rule.apiGroups ?? []) {
+    if (g !== '*' && BUILTIN_GROUPS.has(g)) continue;
+    const declared = g === '*' ? undefined : safe.find((s) => s.group === g);
+    for (const r of resources)
+      if (!declared?.resources.includes(r)) out.push(g === '*' ? `${r} in every API group` : `${r}.${g}`);
+  }
+  return out;
+}
+
+/** Why a rule writing undeclared custom resources is refused, for a finding (forbidden-grant, before and after synthesis). */
+export function undeclaredForAdmins(writes: readonly string[], ruleIndex: number, rule: PolicyRule): string {
+  const every = writes.some((w) => w.endsWith(' in every API group'));
+  return `lets a non-admin write ${writes.join(', ')}, which orgctl does not know (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because a controller may make pods from what a custom resource says; ${
+    every ? 'name the API group instead of *, then ' : ''
+  }if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves), else grant it to an admin only`;
+}
+
+/**
+ * Why a custom resource cannot be declared safe, if it cannot: one a privilege class reserves (a
+ * project's pod-making resources, a console into a workload) stays reserved whatever an admin declares.
+ */
+export function unsafeDeclaration(group: string, resource: string): string | undefined {
+  const rule = { apiGroups: [group], resources: [resource], verbs: ['*'] };
+  const cls = classesOfRule(rule, 'cluster').find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+  if (!cls) return undefined;
+  const probe = probeHit(rule, cls, 'cluster');
+  return `can never be declared safe: ${probe?.why ?? CLASS_BY_ID.get(cls)!.why} (${probe?.what ?? CLASS_BY_ID.get(cls)!.title})`;
 }
 
 /**

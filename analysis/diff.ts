@@ -3,7 +3,7 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import { customRoleName, tokenRoleName } from '../model/model.ts';
+import { customRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
 import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, type ClassId } from './classes.ts';
@@ -482,6 +482,7 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
       ? 'later pull requests may remove a larger share of access without an override'
       : 'later pull requests may remove a smaller share of access without an override',
   );
+  out.push(...safeCustomResourcesChanges(base.safeCustomResources ?? [], head.safeCustomResources ?? []));
   const a = base.argocd;
   const b = head.argocd;
   if (!a && b)
@@ -508,6 +509,34 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
       b.namespace,
       'the AppProject and ApplicationSet move to another Argo CD namespace',
     );
+  }
+  return out;
+}
+
+/**
+ * What changes in the custom resources declared safe, one change per API group: each lifts or
+ * restores `forbidden-grant` for writes nobody else judges, so the review says which and why.
+ */
+function safeCustomResourcesChanges(
+  base: readonly SafeCustomResource[],
+  head: readonly SafeCustomResource[],
+): Change[] {
+  const named = (c: SafeCustomResource | undefined) => c?.resources.map((r) => `${r}.${c.group}`);
+  const groups = [...new Set([...base, ...head].map((c) => c.group))].sort();
+  const out: Change[] = [];
+  for (const group of groups) {
+    const [from, to] = [base.find((c) => c.group === group), head.find((c) => c.group === group)];
+    if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    const effect = !to
+      ? 'writes to them are reserved for admins again'
+      : `people who are not admins may be granted writes to ${to.resources.join(', ')}, on an admin's word that no controller makes pods, reads Secrets or takes identities from them: "${to.reason}"`;
+    out.push({
+      kind: 'setting',
+      key: 'safeCustomResources',
+      ...(from ? { from: named(from) } : {}),
+      ...(to ? { to: named(to) } : {}),
+      text: `safeCustomResources ${group} [${from?.resources.join(', ') ?? ''}] → [${to?.resources.join(', ') ?? ''}]: ${effect}`,
+    });
   }
   return out;
 }

@@ -17,7 +17,7 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { ORG_DEFAULTS, systemNamespaceOf } from '../model/model.ts';
+import { ORG_DEFAULTS, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
 import { isObj, type ManifestDoc } from './objects.ts';
 
 /**
@@ -55,6 +55,29 @@ export interface Membership {
   readonly tokens: ReadonlyMap<string, MemberToken>;
   /** Guard rails of the namespaces that declare some, by name (model/guard-rails.ts). */
   readonly namespaceSettings: ReadonlyMap<string, MemberNamespace>;
+}
+
+/**
+ * The custom resources an output declares safe, in the shape orgctl writes (the constructs judge the
+ * values when the organization is recovered): they lift a policy, so anything else is refused.
+ */
+function safeCustomResourcesOf(value: unknown, label: string): readonly SafeCustomResource[] {
+  const texts = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (e) =>
+        isObj(e) &&
+        Object.keys(e).every((k) => k === 'group' || k === 'resources' || k === 'reason') &&
+        typeof e.group === 'string' &&
+        typeof e.reason === 'string' &&
+        texts(e.resources),
+    );
+  if (!valid)
+    throw new SnapshotError(
+      `${label}: ${ORGANIZATION_KEY} has a safeCustomResources that is not a list of { group, resources, reason }`,
+    );
+  return value as SafeCustomResource[];
 }
 
 /** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
@@ -98,6 +121,9 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
       : {}),
     ...(isObj(info.namespaceProtection)
       ? { namespaceProtection: info.namespaceProtection as unknown as NonNullable<OrgInfo['namespaceProtection']> }
+      : {}),
+    ...(info.safeCustomResources !== undefined
+      ? { safeCustomResources: safeCustomResourcesOf(info.safeCustomResources, label) }
       : {}),
   };
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that

@@ -14,6 +14,7 @@ import {
   type ArgoCdSource,
   type GrantModel,
   type OrgModel,
+  type SafeCustomResource,
 } from '../model/model.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import {
@@ -31,6 +32,7 @@ import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec
 import { User, type UserOptions } from './user.ts';
 import { namespaceDefaultsOf, namespaceProtectionOf, type NamespaceDefaultsProps } from './guard-rails.ts';
 import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
+import { safeCustomResourcesOf, type SafeCustomResourceProps } from './safe-custom-resources.ts';
 import type { OrganizationChart } from './chart.ts';
 import type { Manifest } from '../synth/render.ts';
 
@@ -78,6 +80,14 @@ export interface OrganizationProps {
    * Argo CD applies with (a ValidatingAdmissionPolicy: Kubernetes 1.30 or later). @default none
    */
   readonly namespaceProtection?: NamespaceProtection;
+  /**
+   * Custom resources people who are not admins may be granted writes to. Writes in any API group
+   * Kubernetes does not serve itself are reserved for admins (a controller may make pods from a
+   * custom resource): declaring resources here is an admin's word that no controller makes pods,
+   * reads Secrets or takes identities from them, and changing it needs another admin's approval.
+   * @default none (every such write is reserved for admins)
+   */
+  readonly safeCustomResources?: readonly SafeCustomResourceProps[];
   /**
    * Today's date, YYYY-MM-DD, for grant expiry in `node.addValidation`.
    * @default ORGCTL_TODAY from the environment, else the current UTC date
@@ -141,6 +151,7 @@ export class Organization extends Construct implements OrganizationLike {
       argocd: s.delivery?.argocd,
       namespaceDefaults: s.namespaceDefaults,
       namespaceProtection: s.namespaceProtection,
+      safeCustomResources: s.safeCustomResources,
       today: options.today,
       source: 'metadata.name',
     });
@@ -158,6 +169,7 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly argocd?: OrganizationProps['argocd'];
   public readonly namespaceDefaults?: NamespaceDefaults;
   public readonly namespaceProtection?: NamespaceProtection;
+  public readonly safeCustomResources?: readonly SafeCustomResource[];
   public readonly source: Source;
   private readonly today?: string;
   private readonly users: Construct;
@@ -214,6 +226,7 @@ export class Organization extends Construct implements OrganizationLike {
     const at = sourceText(this.source);
     this.namespaceDefaults = namespaceDefaultsOf(at, props.namespaceDefaults);
     this.namespaceProtection = namespaceProtectionOf(at, props.namespaceProtection);
+    this.safeCustomResources = safeCustomResourcesOf(at, props.safeCustomResources);
     this.today = props.today;
     this.users = new Construct(this, 'users');
     this.namespaces = new Construct(this, 'namespaces');
@@ -405,6 +418,7 @@ export class Organization extends Construct implements OrganizationLike {
         : {}),
       ...(this.namespaceDefaults ? { namespaceDefaults: this.namespaceDefaults } : {}),
       ...(this.namespaceProtection ? { namespaceProtection: this.namespaceProtection } : {}),
+      ...(this.safeCustomResources ? { safeCustomResources: this.safeCustomResources } : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: kids(this.users, User).map((u) => ({

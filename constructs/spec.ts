@@ -6,6 +6,7 @@
 import { seedAccess, type ArgoCdSource } from '../model/model.ts';
 import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
 import type { NamespaceProtection } from '../model/guard-rails.ts';
+import type { SafeCustomResourceProps } from './safe-custom-resources.ts';
 import type { ErrorObject } from 'ajv';
 import { validate as schemaValidate } from '../schema/org.schema.validate.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -34,6 +35,7 @@ export interface OrgSpec {
     };
     readonly namespaceDefaults?: NamespaceDefaultsProps;
     readonly namespaceProtection?: NamespaceProtection;
+    readonly safeCustomResources?: readonly SafeCustomResourceProps[];
     readonly users?: readonly {
       readonly email: string;
       readonly github?: string;

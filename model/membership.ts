@@ -7,7 +7,7 @@
  * Optional fields are left out of the JSON when absent (never written as null or []), so an
  * output stays the same when a feature is not used; readers treat absent as the default named.
  */
-import type { ArgoCdModel, InviteState, UserStatus } from './model.ts';
+import type { ArgoCdModel, InviteState, SafeCustomResource, UserStatus } from './model.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 /** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
@@ -34,6 +34,8 @@ export interface MemberOrganization {
   readonly namespaceDefaults?: NamespaceDefaults;
   /** The ValidatingAdmissionPolicy protecting the organization's Namespaces. Absent: none. */
   readonly namespaceProtection?: NamespaceProtection;
+  /** Custom resources declared safe for non-admins to write. Absent when none is declared. */
+  readonly safeCustomResources?: readonly SafeCustomResource[];
 }
 
 /**

@@ -125,6 +125,20 @@ export interface ArgoCdSource {
   readonly namespace?: string;
 }
 
+/**
+ * Custom resources an admin declared safe for people who are not admins to write: their word that no
+ * controller makes pods, reads Secrets or takes identities from what these resources say. Writes in
+ * any other API group Kubernetes does not serve itself are reserved for admins (`forbidden-grant`).
+ */
+export interface SafeCustomResource {
+  /** An API group Kubernetes does not serve itself, e.g. `cert-manager.io`. */
+  readonly group: string;
+  /** Plural resource names (`certificates`; a subresource as `widgets/status`), sorted. */
+  readonly resources: readonly string[];
+  /** Why no controller runs code from them: shown in the review when the declaration changes. */
+  readonly reason: string;
+}
+
 export interface ArgoCdModel {
   readonly repoURL: string;
   readonly revision: string;
@@ -152,6 +166,8 @@ export interface OrgModel {
   readonly namespaceDefaults?: NamespaceDefaults;
   /** The ValidatingAdmissionPolicy protecting the organization's Namespaces; absent: none. */
   readonly namespaceProtection?: NamespaceProtection;
+  /** Custom resources declared safe for non-admins to write, sorted by group; absent when none. */
+  readonly safeCustomResources?: readonly SafeCustomResource[];
   readonly users: readonly UserModel[];
   readonly namespaces: readonly NamespaceModel[];
   readonly roles: readonly AccessRoleModel[];

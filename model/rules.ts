@@ -50,8 +50,9 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret reads and writes, tokens, RBAC writes), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
-    remediation: 'make the user an admin, grant a level that does not run code, or narrow the custom rules',
+      'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret reads and writes, tokens, RBAC writes) or write custom resources of an API group Kubernetes does not serve itself that `safeCustomResources` does not declare safe (a controller may make pods from one), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
+    remediation:
+      'make the user an admin, grant a level that does not run code, or narrow the custom rules; for a custom resource no controller runs code from, an admin declares it in `safeCustomResources` (another admin approves)',
   },
   {
     id: 'unknown-namespace',
@@ -217,7 +218,7 @@ export const RULES = [
     stage: 'output',
     severity: 'warning',
     description:
-      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a non-admin or a token writing named resources of an API group orgctl does not know (a controller there may create pods); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
+      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token writing custom resources `safeCustomResources` does not declare safe (a controller there may create pods); a token with cluster-wide power, or custom rules that escalate, bind or impersonate',
     remediation: 'check that each holder needs it; grant it to fewer people, or to an admin only',
   },
   {
@@ -351,7 +352,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
+      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, `safeCustomResources` (each group added, changed or removed, with its reason), the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
     remediation: `${OTHER_ADMIN}; no override`,
   },
   {

@@ -11,6 +11,15 @@ const org = new Organization(app, 'acme', {
   owner: 'alice@acme.io',
   clusters: ['lga1', 'ord1'], // dist/lga1/ and dist/ord1/, sharded for Argo CD
   argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' }, // generates dist/argocd/
+  // Custom resources people who are not admins may write (any other write in an API group Kubernetes
+  // does not serve itself is reserved for admins): an admin's word, another admin approves.
+  safeCustomResources: [
+    {
+      group: 'cert-manager.io',
+      resources: ['certificates'],
+      reason: 'cert-manager makes TLS Secrets only, never pods',
+    },
+  ],
 });
 
 // People. The owner is the first admin; only support can change that.
@@ -45,6 +54,7 @@ const configReader = org.customRole('configmap-reader', [
   { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
 ]);
 web.grant(erin, configReader);
+web.grantRules(dan, [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['create', 'update'] }]);
 
 // API access tokens belong to the organization; the id names the ServiceAccount, so renaming is safe.
 org.token('ci-deploy', {

@@ -782,7 +782,15 @@ export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRul
 /** The spec's organization-wide settings, between its owner and its users. */
 type OrgSettings = Pick<
   Spec,
-  'identity' | 'sso' | 'clusters' | 'review' | 'delivery' | 'namespaceDefaults' | 'namespaceProtection' | 'roles'
+  | 'identity'
+  | 'sso'
+  | 'clusters'
+  | 'review'
+  | 'delivery'
+  | 'namespaceDefaults'
+  | 'namespaceProtection'
+  | 'safeCustomResources'
+  | 'roles'
 >;
 
 /** Organization-wide settings only the membership keeps; each is written only when it is not the default. */
@@ -802,6 +810,15 @@ export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
       ? { namespaceDefaults: { podSecurity: podSecuritySpec(org.namespaceDefaults.podSecurity) } }
       : {}),
     ...(org.namespaceProtection ? { namespaceProtection: { appliedBy: org.namespaceProtection.appliedBy } } : {}),
+    ...(org.safeCustomResources
+      ? {
+          safeCustomResources: org.safeCustomResources.map((c) => ({
+            group: c.group,
+            resources: [...c.resources],
+            reason: c.reason,
+          })),
+        }
+      : {}),
     ...(org.roles.length ? { roles: org.roles.map((r) => ({ name: r.name, levels: [...r.levels] })) } : {}),
   };
 }

@@ -564,6 +564,8 @@ export function membershipData(model: OrgModel): MembershipData {
     // Guard rails (model/guard-rails.ts): the review re-renders from them, the diff compares them.
     ...(model.namespaceDefaults ? { namespaceDefaults: model.namespaceDefaults } : {}),
     ...(model.namespaceProtection ? { namespaceProtection: model.namespaceProtection } : {}),
+    // What non-admins may write in unknown API groups: the policies judge from it, the diff compares it.
+    ...(model.safeCustomResources ? { safeCustomResources: model.safeCustomResources } : {}),
   };
   const users = model.users.map(
     (u): MemberUser => ({

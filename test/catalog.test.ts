@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, findLevel, grantableLevels, isAdminOnly } from '../model/catalog.ts';
-import { CLASS_BY_ID, classesOf, unknownGroupsWritten } from '../analysis/classes.ts';
+import { CLASS_BY_ID, classesOf, undeclaredWrites } from '../analysis/classes.ts';
 import { rulesAllow, type ResourceRequest } from '../analysis/rules.ts';
 
 const req = (verb: string, apiGroup: string, resource: string, subresource = ''): ResourceRequest => ({
@@ -90,7 +90,7 @@ describe('access-level catalog', () => {
   it('only w:full reaches API groups orgctl does not know, and w:pods is the only other level to port-forward', () => {
     for (const level of CATALOG) {
       expect(
-        level.rules.some((r) => unknownGroupsWritten(r).length > 0),
+        level.rules.some((r) => undeclaredWrites(r).length > 0),
         level.id,
       ).toBe(level.id === 'w:full');
       expect(rulesAllow(level.rules, req('create', '', 'pods', 'portforward')), level.id).toBe(

@@ -1,6 +1,12 @@
 import { findLevel, isAdminOnly, type PolicyRule } from '../../model/catalog.ts';
 import { at, type Finding, sourceText, type Source } from '../../model/findings.ts';
-import { CLASS_BY_ID, classesOfRule, reservedForAdmins } from '../../analysis/classes.ts';
+import {
+  CLASS_BY_ID,
+  classesOfRule,
+  reservedForAdmins,
+  undeclaredForAdmins,
+  undeclaredWrites,
+} from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 import { byGrantUser, customRoleName, type OrgModel, tokenRoleName } from '../../model/model.ts';
@@ -13,14 +19,19 @@ const reserved = (levelId: string): string => {
 
 /**
  * What custom rules allow that is reserved for admins (running pods, through custom resources
- * too; exec, port-forward and proxies; writing Secrets, identities, escalation...): the first such
- * rule and its classes, judged as the synthesized output is (analysis/classes.ts). Rules of
- * custom roles and inline rules are bound by RoleBindings: judged in the namespace's scope.
+ * too; exec, port-forward and proxies; writing Secrets, identities, escalation...; then writing
+ * custom resources the organization has not declared safe): the first such rule and why, judged as
+ * the synthesized output is (analysis/classes.ts). Rules of custom roles and inline rules are bound
+ * by RoleBindings: judged in the namespace's scope.
  */
-function reservedByRules(rules: readonly PolicyRule[]): string | undefined {
+function reservedByRules(rules: readonly PolicyRule[], model: OrgModel): string | undefined {
   for (const [i, rule] of rules.entries()) {
     const classes = classesOfRule(rule, 'namespace').filter((c) => CLASS_BY_ID.get(c)!.severity === 'error');
     if (classes.length) return reservedForAdmins(classes, i, rule);
+  }
+  for (const [i, rule] of rules.entries()) {
+    const writes = undeclaredWrites(rule, model.safeCustomResources);
+    if (writes.length) return undeclaredForAdmins(writes, i, rule);
   }
   return undefined;
 }
@@ -64,7 +75,8 @@ function reservedJudge(rule: RuleId, model: OrgModel, out: Finding[]) {
   };
   const customReserved = new Map<string, string | undefined>();
   const customRoleReserved = (name: string): string | undefined => {
-    if (!customReserved.has(name)) customReserved.set(name, reservedByRules(ix.customRoles.get(name)?.rules ?? []));
+    if (!customReserved.has(name))
+      customReserved.set(name, reservedByRules(ix.customRoles.get(name)?.rules ?? [], model));
     return customReserved.get(name);
   };
   return { ix, judge, reservedRole, customRoleReserved };
@@ -101,7 +113,7 @@ export const forbiddenGrant: OrgRule = {
             source: sourceText(g.source),
           });
       }
-      const inline = g.rules.length ? reservedByRules(g.rules) : undefined;
+      const inline = g.rules.length ? reservedByRules(g.rules, model) : undefined;
       if (inline)
         out.push({
           severity: 'error',
@@ -138,7 +150,7 @@ export const forbiddenGrant: OrgRule = {
         });
       }
       for (const r of t.rbac) {
-        const inline = reservedByRules(r.rules);
+        const inline = reservedByRules(r.rules, model);
         if (inline)
           report(
             `the custom rules of token ${t.id} in ${r.namespace} (Role ${tokenRoleName(model.name, t.id)}) ${inline}`,

@@ -43,6 +43,9 @@ export const invalidText: OrgRule = {
     check('identity/usernamePrefix', model.usernamePrefix, sourceText(model.source));
     for (const [k, v] of Object.entries(model.argocd ?? {}))
       check(`delivery/argocd/${k}`, v as string, sourceText(model.source));
+    // A reason lifts a policy: the reviewer must read what it says.
+    for (const s of model.safeCustomResources ?? [])
+      check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
     for (const u of model.users) {
       check(`users/${u.key}`, u.email, at(u.source, '.email'));
       check(`users/${u.key}`, u.github, at(u.source, '.github'));

@@ -6,7 +6,7 @@ import {
   classesOf,
   describeRule,
   reservedForAdmins,
-  unknownGroupsWritten,
+  undeclaredWrites,
 } from '../../analysis/classes.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { explainRequest, reservedReason, resolveWho } from '../../analysis/explain.ts';
@@ -141,17 +141,33 @@ describe('privilege classes', () => {
     for (const r of API_RESOURCES) expect(BUILTIN_GROUPS.has(r.group)).toBe(true);
   });
 
-  it('names the API groups orgctl does not know that a rule writes in', () => {
+  it('names the resources of API groups orgctl does not know that a rule writes, less those declared safe', () => {
     expect(
-      unknownGroupsWritten({ apiGroups: ['example.com', 'apps', '*'], resources: ['widgets'], verbs: ['create'] }),
-    ).toEqual(['example.com', '*']);
+      undeclaredWrites({ apiGroups: ['example.com', 'apps', '*'], resources: ['widgets'], verbs: ['create'] }),
+    ).toEqual(['widgets.example.com', 'widgets in every API group']);
+    const safe = [{ group: 'example.com', resources: ['widgets'], reason: 'reviewed' }];
     expect(
-      unknownGroupsWritten({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] }),
-    ).toEqual([]);
-    expect(unknownGroupsWritten({ apiGroups: ['apps', 'networking.k8s.io'], resources: ['*'], verbs: ['*'] })).toEqual(
+      undeclaredWrites(
+        { apiGroups: ['example.com', 'acme.io'], resources: ['widgets', 'gadgets'], verbs: ['patch'] },
+        safe,
+      ),
+    ).toEqual(['gadgets.example.com', 'widgets.acme.io', 'gadgets.acme.io']);
+    // `*` reaches groups nobody can declare: never lifted.
+    expect(undeclaredWrites({ apiGroups: ['*'], resources: ['widgets'], verbs: ['patch'] }, safe)).toEqual([
+      'widgets in every API group',
+    ]);
+    expect(undeclaredWrites({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['update'] }, safe)).toEqual(
       [],
     );
-    expect(unknownGroupsWritten({ nonResourceURLs: ['/metrics'], verbs: ['*'] })).toEqual([]);
+    // Deleting says nothing a controller could act on.
+    expect(
+      undeclaredWrites({ apiGroups: ['example.com'], resources: ['gadgets'], verbs: ['delete', 'deletecollection'] }),
+    ).toEqual([]);
+    expect(
+      undeclaredWrites({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] }),
+    ).toEqual([]);
+    expect(undeclaredWrites({ apiGroups: ['apps', 'networking.k8s.io'], resources: ['*'], verbs: ['*'] })).toEqual([]);
+    expect(undeclaredWrites({ nonResourceURLs: ['/metrics'], verbs: ['*'] })).toEqual([]);
   });
 
   it('a finding names what the request does and why', () => {

@@ -124,28 +124,39 @@ describe('synthesis judges what custom RBAC really allows', () => {
     expect(r.code).toBe(0);
   });
 
-  it('writing named resources of an API group orgctl does not know is a risky-grant warning naming the group', async () => {
+  it('writing named resources of an API group orgctl does not know, undeclared, is refused naming the resources; declared safe, it passes', async () => {
     const f = FIXTURES.find((x) => x.file === 'unknown-group-named.yaml')!;
     const r = await run(['synth', '--spec', join(PRIVILEGE, f.file), '--out', join(tempDir(), 'dist')]);
     expect(r.code).toBe(f.code);
     expect(r.stderr).toContain(f.message);
     expect(r.stderr).toMatch(
-      /write in API group example.com, which orgctl does not know, in 1 namespace \(bob@acme.io in web; rule 0: create,delete on widgets.example.com\): check that no controller creates pods/,
+      /write widgets\.example\.com, which orgctl does not know \(rule 0: create,delete on widgets\.example\.com\): reserved for admins, because a controller may make pods from what a custom resource says; if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources/,
     );
+    const dir = tempDir();
+    const declared = f.text.replace(
+      '  owner: alice@acme.io\n',
+      '  owner: alice@acme.io\n  safeCustomResources: [{ group: example.com, resources: [widgets], reason: no controller reads them }]\n',
+    );
+    writeFileSync(join(dir, 'org.yaml'), declared);
+    const ok = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+    expect(ok.stderr).not.toMatch(/forbidden-grant|risky-grant/);
+    expect(ok.code).toBe(0);
   });
 
-  it('a rule in every group (*) is named as such; reading an unknown group, or an admin writing it, is no warning', () => {
-    const { org, web, alice } = smallOrg();
+  it('a rule in every group (*) is refused and told to name the group; reading an unknown group, or an admin writing it, is no finding', () => {
+    const { org, web, alice } = smallOrg({
+      safeCustomResources: [{ group: 'example.com', resources: ['widgets'], reason: 'reviewed' }],
+    });
     web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['*'], resources: ['widgets'], verbs: ['patch'] }]);
     web.grantRules(org.user('dan@acme.io'), [
       { apiGroups: ['example.com'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
     ]);
-    web.grantRules(alice, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }]);
+    web.grantRules(alice, [{ apiGroups: ['acme.io'], resources: ['gadgets'], verbs: ['create'] }]);
     const r = synth(org);
-    expect(r.ok).toBe(true);
-    expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant users/bob@acme.io custom rules']);
+    expect(r.ok).toBe(false);
+    expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['forbidden-grant users/bob@acme.io → web']);
     expect(r.findings[0]!.message).toMatch(
-      /^lets 1 non-admin user write in API group \* \(every group\), which orgctl does not know/,
+      /lets a non-admin write widgets in every API group, which orgctl does not know \(rule 0: patch on widgets\.\*\): .*name the API group instead of \*/,
     );
   });
 
@@ -247,7 +258,7 @@ describe('synthesis judges what custom RBAC really allows', () => {
     ]);
   });
 
-  it('a token whose custom rules write in an API group orgctl does not know is a risky-grant warning, as a person is', () => {
+  it('a token whose custom rules write undeclared custom resources is a risky-grant warning (tokens are made by admins)', () => {
     // Found by a red-team review: a token's rules there were silent, a person's a warning.
     const { org, web } = smallOrg();
     org.token('scaler').allow(web, [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }]);
@@ -256,7 +267,7 @@ describe('synthesis judges what custom RBAC really allows', () => {
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant tokens/scaler']);
     expect(r.findings[0]!.message).toMatch(
-      /Role acme:token:scaler writes in API group example\.com, which orgctl does not know, in web \(rule 0: create on widgets\.example\.com\): check that no controller creates pods from it, and that the token needs it/,
+      /Role acme:token:scaler writes widgets\.example\.com, which orgctl does not know, in web \(rule 0: create on widgets\.example\.com\): check that no controller makes pods from it and that the token needs it, then declare it in safeCustomResources/,
     );
   });
 

@@ -108,7 +108,7 @@ const CASES: Case[] = [
       web.grantRules(org.user('bob@acme.io'), [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['patch'] }]),
     passes: ({ org, web }) =>
       web.grantRules(org.user('bob@acme.io'), [
-        { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['patch'] },
+        { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] },
       ]),
     message:
       /lets a non-admin write every resource of an API group orgctl does not know \(rule 0: patch on \*\.example\.com\)/,

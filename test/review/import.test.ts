@@ -345,6 +345,7 @@ describe('orgctl import', () => {
           { email: 'ivan@acme.io', access: 'all' },
         ],
         namespaces: [{ name: 'web' }, { name: 'ml', clusters: ['lga1'] }],
+        safeCustomResources: [{ group: 'example.com', resources: ['widgets'], reason: 'no controller reads them' }],
         customRoles: [
           { name: 'widget-admin', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] },
         ],
@@ -363,6 +364,9 @@ describe('orgctl import', () => {
     expect(imported.spec.tokens!.map((t) => t.id)).toEqual(['deploy-r5']);
     expect(imported.spec.grants).toEqual([{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }]);
     expect(imported.spec.namespaces).toEqual([{ name: 'ml', clusters: ['lga1'] }, { name: 'web' }]);
+    expect(imported.spec.safeCustomResources).toEqual([
+      { group: 'example.com', resources: ['widgets'], reason: 'no controller reads them' },
+    ]);
     expect(report).toEqual([]);
     // the same files as one stream: no <cluster>/<shard>/ paths, so placement is unknown, and said
     const stream = loadManifests(dir).docs.map((d, index) => ({ ...d, file: 'stdin', index }));

@@ -1,0 +1,76 @@
+/**
+ * The organization's `safeCustomResources`, checked where they are given (an early DeclarationError
+ * naming the path, what was given and what is allowed) and normalized into the model's sorted data.
+ * A declaration lifts `forbidden-grant` for the resources it names, so it names them exactly: one
+ * API group Kubernetes does not serve itself, resources by name (never `*`), none a privilege class
+ * reserves, and the reason a reviewer reads.
+ */
+import { BUILTIN_GROUPS, unsafeDeclaration } from '../analysis/classes.ts';
+import type { SafeCustomResource } from '../model/model.ts';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
+import { DeclarationError, show } from './props.ts';
+
+/** A custom resource non-admins may write: an admin's word that no controller runs code from it. */
+export interface SafeCustomResourceProps {
+  /** The API group, e.g. `cert-manager.io`: not one Kubernetes serves itself. */
+  readonly group: string;
+  /** Plural resource names as RBAC rules name them (`certificates`, `widgets/status`); never `*`. */
+  readonly resources: readonly string[];
+  /** Why no controller makes pods, reads Secrets or takes identities from them: the review shows it. */
+  readonly reason: string;
+}
+
+const FIELDS = ['group', 'resources', 'reason'];
+const RESOURCE = new RegExp(`^${DNS1123_LABEL.source.slice(1, -1)}(/${DNS1123_LABEL.source.slice(1, -1)})?$`);
+const EXAMPLE =
+  "{ group: 'cert-manager.io', resources: ['certificates'], reason: 'cert-manager makes TLS Secrets only' }";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function fail(where: string, prop: string, message: string): never {
+  throw new DeclarationError(`${where} (${prop})`, message);
+}
+
+/** The declaration, checked and sorted (by group, each group's resources by name); undefined when none. */
+export function safeCustomResourcesOf(where: string, value: unknown): readonly SafeCustomResource[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(where, 'safeCustomResources', `${show(value)} is not a list of ${EXAMPLE}`);
+  const groups = new Set<string>();
+  const out = value.map((entry: unknown, i): SafeCustomResource => {
+    const at = `safeCustomResources[${i}]`;
+    if (!isRecord(entry)) fail(where, at, `${show(entry)} is not ${EXAMPLE}`);
+    for (const k of Object.keys(entry))
+      if (!FIELDS.includes(k)) fail(where, `${at}.${k}`, `is not a field (allowed: ${FIELDS.join(', ')})`);
+    const { group, resources, reason } = entry;
+    if (typeof group === 'string' && BUILTIN_GROUPS.has(group))
+      fail(
+        where,
+        `${at}.group`,
+        `${show(group)} is an API group Kubernetes serves itself: orgctl judges its resources by what their rules allow, so there is nothing to declare`,
+      );
+    if (typeof group !== 'string' || !DNS1123_SUBDOMAIN.test(group) || group.length > 253)
+      fail(where, `${at}.group`, `${show(group)} is not an API group name (one group, e.g. 'cert-manager.io')`);
+    if (groups.has(group)) fail(where, `${at}.group`, `${show(group)} is declared twice: list its resources once`);
+    groups.add(group);
+    if (!Array.isArray(resources) || !resources.length)
+      fail(where, `${at}.resources`, `${show(resources)} is not a list of resource names, e.g. ['certificates']`);
+    resources.forEach((r: unknown, j) => {
+      if (typeof r !== 'string' || !RESOURCE.test(r))
+        fail(
+          where,
+          `${at}.resources[${j}]`,
+          `${show(r)} is not a resource name (plural, lower case, e.g. 'certificates' or 'widgets/status'; never *)`,
+        );
+      const reserved = unsafeDeclaration(group, r);
+      if (reserved) fail(where, `${at}.resources[${j}]`, `${r}.${group} ${reserved}`);
+    });
+    if (typeof reason !== 'string' || !reason.trim())
+      fail(
+        where,
+        `${at}.reason`,
+        `${show(reason)} is not a reason: say why no controller makes pods, reads Secrets or takes identities from these resources`,
+      );
+    return { group, resources: [...new Set(resources as string[])].sort(), reason };
+  });
+  return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
