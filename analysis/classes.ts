@@ -5,7 +5,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
-import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from './pod-creating-groups.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES, SECRET_MAKING_GROUPS } from './pod-creating-groups.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
@@ -207,6 +207,15 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with',
         'delete Secrets',
       ),
+      // Custom resources whose controllers write Secrets of any type (pod-creating-groups.ts): Secrets in disguise.
+      ...SECRET_MAKING_GROUPS.flatMap((g) => {
+        const because = `${g.project} (${g.group}) writes a Secret of whatever type its resource says: a kubernetes.io/service-account-token Secret mints a token for any ServiceAccount of the namespace`;
+        const what = `write Secrets through ${g.project}`;
+        return [
+          ...(g.resources.length ? [why(p(WRITE, g.group, ...g.resources), because, what)] : []),
+          ...(g.clusterResources?.length ? [why(cluster(WRITE, g.group, ...g.clusterResources), because, what)] : []),
+        ];
+      }),
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),

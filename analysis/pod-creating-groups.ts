@@ -1,13 +1,15 @@
 /**
  * Custom resources of well-known projects whose controllers create pods (or deploy anything) from
  * what the resource says: writing one is `w:workloads` in disguise, so the privilege class
- * `run-pods` holds it. Data only, one entry per project and API group, each with the project's
- * CRD or API reference it was checked against.
+ * `run-pods` holds it; below, the subresources that reach into a workload (`exec`) and the
+ * resources whose controllers write Secrets (`identity`). Data only, one entry per project and API
+ * group, each with the project's CRD or API reference it was checked against.
  *
  * Kept apart from the built-in API (resources.ts): orgctl does not know these groups exist in a
  * cluster, it knows that if they do, their writes run code. Any other API group that is not a
- * built-in one is judged too (classes.ts): `*` resources there are `run-pods`, named resources a
- * `risky-grant` warning naming the group.
+ * built-in one is judged too (classes.ts): `*` resources there are `run-pods`, and a non-admin's
+ * writes of named resources there are refused unless the organization declares them safe
+ * (`safeCustomResources`), which no resource listed here can be.
  */
 
 interface PodCreatingGroup {
@@ -210,5 +212,48 @@ export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
     verbs: ['get'],
     source:
       'https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/ and https://kubevirt.io/user-guide/cluster_admin/authorization/ and https://kubevirt.io/user-guide/compute/vsock/ and https://kubevirt.io/user-guide/compute/client_passthrough/',
+  },
+];
+
+/**
+ * Custom resources whose controllers write a Secret of whatever type the resource says: writing one
+ * is writing Secrets in disguise, so the privilege class `identity` holds it (a Secret of type
+ * `kubernetes.io/service-account-token` naming a ServiceAccount is filled with a token for it).
+ */
+interface SecretMakingGroup {
+  readonly project: string;
+  readonly group: string;
+  /** Namespaced resources: a RoleBinding reaches them. */
+  readonly resources: readonly string[];
+  /** Cluster-scoped resources: only a ClusterRoleBinding reaches them. */
+  readonly clusterResources?: readonly string[];
+  readonly source: string;
+}
+
+export const SECRET_MAKING_GROUPS: readonly SecretMakingGroup[] = [
+  {
+    project: 'External Secrets Operator',
+    group: 'external-secrets.io',
+    // spec.target.template is the blueprint of the Secret the controller writes, its type included.
+    resources: ['externalsecrets'],
+    clusterResources: ['clusterexternalsecrets'],
+    source:
+      'https://external-secrets.io/latest/api/externalsecret/ (spec.target.template) and https://external-secrets.io/latest/guides/templating/',
+  },
+  {
+    project: 'Sealed Secrets',
+    group: 'bitnami.com',
+    // The controller's public key seals anything: spec.template (its type included) becomes the Secret.
+    resources: ['sealedsecrets'],
+    source:
+      'https://github.com/bitnami-labs/sealed-secrets#sealedsecrets-as-templates-for-secrets (README: SealedSecrets as templates for secrets)',
+  },
+  {
+    project: 'SAP ClusterSecret operator',
+    group: 'core.cs.sap.com',
+    resources: [],
+    // spec.template (type mandatory) is written into every namespace the selector matches.
+    clusterResources: ['clustersecrets'],
+    source: 'https://sap.github.io/clustersecret-operator/docs/usage',
   },
 ];

@@ -52,6 +52,12 @@ describe('privilege classes', () => {
       { apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vsock'], verbs: ['get'] },
       ['exec'],
     ],
+    // A controller writing a Secret of the type its resource says mints tokens (ExternalSecret, SealedSecret).
+    [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['create'] }, ['identity']],
+    [{ apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: ['patch'] }, ['identity']],
+    [{ apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: ['get', 'list', 'delete'] }, []],
+    // Cluster-scoped: a RoleBinding does not reach it.
+    [{ apiGroups: ['external-secrets.io'], resources: ['clusterexternalsecrets'], verbs: ['create'] }, []],
     // An OPTIONS request is verb "" (requestinfo.go), and the pod and service proxies forward it.
     [{ apiGroups: [''], resources: ['pods/proxy', 'services/proxy'], verbs: [''] }, ['exec']],
     [{ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['create', 'delete'] }, ['run-pods']],

@@ -45,6 +45,8 @@ const DISGUISES = [
     'the KubeVirt serial console',
     [{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/console'], verbs: ['get'] }],
   ],
+  ['External Secrets', [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['create'] }]],
+  ['Sealed Secrets', [{ apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: ['update'] }]],
   ['workflows in every group', [{ apiGroups: ['*'], resources: ['workflows'], verbs: ['create'] }]],
   ['* in an API group orgctl does not know', [{ apiGroups: ['example.com'], resources: ['*'], verbs: ['create'] }]],
 ] as const;

@@ -204,6 +204,16 @@ describe('what may be declared safe', () => {
       [{ group: 'subresources.kubevirt.io', resources: ['virtualmachineinstances/console'], reason: 'x' }],
       /can never be declared safe: KubeVirt/,
     ],
+    [
+      'a resource whose controller writes Secrets of any type',
+      [{ group: 'bitnami.com', resources: ['sealedsecrets'], reason: 'x' }],
+      /sealedsecrets\.bitnami\.com can never be declared safe: Sealed Secrets \(bitnami\.com\) writes a Secret of whatever type/,
+    ],
+    [
+      'a cluster-scoped one',
+      [{ group: 'external-secrets.io', resources: ['clusterexternalsecrets'], reason: 'x' }],
+      /can never be declared safe: External Secrets Operator/,
+    ],
     ['no reason', [{ group: 'example.com', resources: ['widgets'], reason: ' ' }], /safeCustomResources\[0\]\.reason/],
     ['no resources', [{ group: 'example.com', resources: [], reason: 'x' }], /safeCustomResources\[0\]\.resources/],
     [

@@ -18,7 +18,11 @@ import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
 import { runPolicies } from '../../policies/org/index.ts';
 import { CLASS_BY_ID, classesOfRule, type Scope } from '../../analysis/classes.ts';
-import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES } from '../../analysis/pod-creating-groups.ts';
+import {
+  POD_CREATING_GROUPS,
+  REACHING_SUBRESOURCES,
+  SECRET_MAKING_GROUPS,
+} from '../../analysis/pod-creating-groups.ts';
 import { ruleAllows, type ResourceRequest } from '../../analysis/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
 
@@ -36,6 +40,7 @@ const FOREIGN_GROUPS = [
   'subresources.kubevirt.io',
   'serving.knative.dev',
   'example.com',
+  'external-secrets.io',
   'extensions',
   'unheard.example',
 ];
@@ -123,6 +128,8 @@ const RESOURCES = [
   'virtualmachines',
   'revisions',
   'foos',
+  'externalsecrets',
+  'clusterexternalsecrets',
   'virtualmachineinstances/console',
   'virtualmachineinstances/vnc',
   '*/console',
@@ -153,6 +160,8 @@ const NAMESPACE_RESERVED: readonly Triple[] = [
   ...cross(['create', 'update', 'patch', 'delete', 'deletecollection'], '', ['secrets']),
   ...cross(['create'], '', ['serviceaccounts/token']),
   ...cross(['impersonate'], '', ['serviceaccounts']),
+  // custom resources whose controllers write a Secret of the type they say
+  ...SECRET_MAKING_GROUPS.flatMap((g) => cross(W, g.group, g.resources)),
   // escalation
   ...cross(['escalate', 'bind'], RBAC, ['roles', 'clusterroles']),
   ...cross(W, RBAC, ['roles', 'rolebindings']),
@@ -169,6 +178,7 @@ const CLUSTER_RESERVED: readonly Triple[] = [
     ),
   ),
   ...cross(['impersonate'], '', ['users', 'groups']),
+  ...SECRET_MAKING_GROUPS.flatMap((g) => cross(W, g.group, g.clusterResources ?? [])),
   ...cross(['impersonate'], 'authentication.k8s.io', ['uids', 'userextras', 'userextras/scopes']),
   ...cross(['update', 'patch'], 'certificates.k8s.io', ['certificatesigningrequests/approval']),
   ...cross(['approve'], 'certificates.k8s.io', ['signers']),
