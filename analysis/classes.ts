@@ -322,19 +322,40 @@ export function undeclaredWrites(rule: PolicyRule, safe: readonly SafeCustomReso
   const out: string[] = [];
   for (const g of rule.apiGroups ?? []) {
     if (g !== '*' && BUILTIN_GROUPS.has(g)) continue;
-    const declared = g === '*' ? undefined : safe.find((s) => s.group === g);
     for (const r of resources)
-      if (!declared?.resources.includes(r)) out.push(g === '*' ? `${r} in every API group` : `${r}.${g}`);
+      if (!declaredSafe(g, r, safe)) out.push(g === '*' ? `${r} in every API group` : `${r}.${g}`);
   }
   return out;
+}
+
+/** The declaration that makes writing `resource` (`res` or `res/sub`, as a rule names it) of `group` safe, if one does. */
+export function declaredSafe(
+  group: string,
+  resource: string,
+  safe: readonly SafeCustomResource[] = [],
+): SafeCustomResource | undefined {
+  // `*` reaches groups nobody can declare: never lifted.
+  return group === '*' ? undefined : safe.find((s) => s.group === group && s.resources.includes(resource));
 }
 
 /** Why a rule writing undeclared custom resources is refused, for a finding (forbidden-grant, before and after synthesis). */
 export function undeclaredForAdmins(writes: readonly string[], ruleIndex: number, rule: PolicyRule): string {
   const every = writes.some((w) => w.endsWith(' in every API group'));
-  return `lets a non-admin write ${writes.join(', ')}, which orgctl does not know (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because a controller may make pods from what a custom resource says; ${
+  return `lets a non-admin write ${writes.join(', ')}, which orgctl does not know (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${UNDECLARED_WHY}; ${
     every ? 'name the API group instead of *, then ' : ''
-  }if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves), else grant it to an admin only`;
+  }${UNDECLARED_FIX}, else grant it to an admin only`;
+}
+
+const UNDECLARED_WHY = 'a controller may make pods from what a custom resource says';
+const UNDECLARED_FIX =
+  "if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves)";
+
+/** Why one request writing a custom resource nobody declared safe is reserved (explain, can-i), if it is. */
+export function undeclaredReason(rule: PolicyRule, safe?: readonly SafeCustomResource[]): string | undefined {
+  const writes = undeclaredWrites(rule, safe);
+  return writes.length
+    ? `reserved for admins (write ${writes.join(', ')}, which orgctl does not know): ${UNDECLARED_WHY}; ${UNDECLARED_FIX}`
+    : undefined;
 }
 
 /**

@@ -3,7 +3,13 @@
  * made it (spec path or construct path), the synthesized binding and the role.
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
-import { grantsOfUserIn, tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
+import {
+  grantsOfUserIn,
+  tokenAccountName,
+  usernameOf,
+  type OrgModel,
+  type SafeCustomResource,
+} from '../model/model.ts';
 import {
   resourceRequestOf,
   type Authorizer,
@@ -14,7 +20,16 @@ import {
   type ResourceAttributes,
   type UserInfo,
 } from './authorizer.ts';
-import { CLASS_BY_ID, classesOfRule, describeRule, probeHit, type Scope } from './classes.ts';
+import {
+  BUILTIN_GROUPS,
+  CLASS_BY_ID,
+  classesOfRule,
+  declaredSafe,
+  describeRule,
+  probeHit,
+  undeclaredReason,
+  type Scope,
+} from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { indexOf } from '../model/model-index.ts';
@@ -235,15 +250,17 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
  * it belongs to (`create pods/portforward` → `reserved for admins (port-forward into pods): ...`).
  * `specific` when the request has a reason of its own, more precise than its access level's.
  */
-export function reservedReason(req: ResourceAttributes): { text: string; specific: boolean } | undefined {
+export function reservedReason(
+  req: ResourceAttributes,
+  safe?: readonly SafeCustomResource[],
+): { text: string; specific: boolean } | undefined {
   const scope: Scope = req.namespace ? 'namespace' : 'cluster';
-  const rule = {
-    apiGroups: [req.apiGroup],
-    resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource],
-    verbs: [req.verb],
-  };
+  const rule = { apiGroups: [req.apiGroup], resources: [rulesResource(req)], verbs: [req.verb] };
   const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-  if (!cls) return undefined;
+  if (!cls) {
+    const undeclared = undeclaredReason(rule, safe);
+    return undeclared ? { text: undeclared, specific: true } : undefined;
+  }
   const c = CLASS_BY_ID.get(cls)!;
   const probe = probeHit(rule, cls, scope);
   return {
@@ -306,6 +323,10 @@ export function explainNonResource(
   };
 }
 
+/** A request's resource as a rule names it: `widgets` or `widgets/status`. */
+const rulesResource = (req: ResourceAttributes) =>
+  req.subresource ? `${req.resource}/${req.subresource}` : req.resource;
+
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
 export function explainRequest(
   model: OrgModel,
@@ -316,7 +337,7 @@ export function explainRequest(
   const d = authz.authorize(who.user, req);
   const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
-  const reserved = reservedReason(req);
+  const reserved = reservedReason(req, model.safeCustomResources);
   if (d.allowed && d.by) {
     return {
       allowed: true,
@@ -340,7 +361,18 @@ export function explainRequest(
         ? `  no access level of the catalog allows it; ${reserved.text}`
         : '  no access level of the catalog allows it: only custom RBAC could',
     );
-  else if (!isAdmin && would.every((l) => l.adminOnly)) {
+  else if (!isAdmin && !reserved && !BUILTIN_GROUPS.has(req.apiGroup)) {
+    // A custom resource no class reserves: only w:full covers its group, but custom rules may grant it.
+    const write = ['create', 'update', 'patch'].includes(req.verb);
+    const declared = write ? declaredSafe(req.apiGroup, rulesResource(req), model.safeCustomResources) : undefined;
+    lines.push(
+      `  no grant in ${req.namespace || 'the cluster'} allows it; custom rules may (${
+        declared
+          ? `the organization declares ${rulesResource(req)}.${req.apiGroup} safe: "${declared.reason}"`
+          : 'no access level but w:full covers custom resources'
+      })`,
+    );
+  } else if (!isAdmin && would.every((l) => l.adminOnly)) {
     const level = would.find((l) => l.id !== 'w:full');
     // The request's own reason (port-forward, proxies, Secret writes, custom resources) says more than its level's.
     if (reserved && (reserved.specific || !level))
