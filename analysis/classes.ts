@@ -57,15 +57,15 @@ const ANY_RESOURCE = '(any resource)';
 
 /**
  * The API groups Kubernetes serves itself (resources.ts, as `kubectl api-resources` lists them,
- * plus the groups that table leaves out because kubectl users rarely type them). Every other group
- * is judged: orgctl cannot know what its resources do.
+ * plus the groups of kube-apiserver that table leaves out because kubectl users rarely type them).
+ * Every other group is judged: orgctl cannot know what its resources do. `metrics.k8s.io` is not
+ * among them: an aggregated API (metrics-server, or whatever registers it) serves it.
  */
 export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
   ...API_RESOURCES.map((r) => r.group),
   'resource.k8s.io',
   'storagemigration.k8s.io',
   'internal.apiserver.k8s.io',
-  'metrics.k8s.io',
 ]);
 
 const WRITE = ['create', 'update', 'patch'];

@@ -348,6 +348,24 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
       to: h.expires,
       text: `expiry ${b.expires ?? '(none)'} → ${h.expires ?? '(none)'}`,
     });
+  // Absent means active (the membership data leaves it out).
+  if ((b.status ?? 'active') !== (h.status ?? 'active'))
+    out.push(
+      h.status === 'deactivated'
+        ? {
+            kind: 'token-status',
+            from: 'active',
+            to: 'deactivated',
+            removes: true,
+            text: 'is deactivated: its ServiceAccount and token are deleted once synced (its access stays declared)',
+          }
+        : {
+            kind: 'token-status',
+            from: 'deactivated',
+            to: 'active',
+            text: `is reactivated: ServiceAccount ${h.serviceAccount} is made again, with a new token to hand over`,
+          },
+    );
   return out;
 }
 

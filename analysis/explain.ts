@@ -86,6 +86,11 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
       user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))),
       label: `tokens/${token.id}`,
       tokenId: token.id,
+      ...(token.status !== 'active'
+        ? {
+            boundToNothing: `deactivated: its ServiceAccount is left out until reactivated (${sourceText(token.source)})`,
+          }
+        : {}),
     };
   if (subject.startsWith(SA_PREFIX) || subject.includes('@')) return { user: userInfo(subject), label: subject };
   return undefined;
@@ -317,7 +322,7 @@ export function explainNonResource(
     allowed: false,
     lines: [
       `no: ${who.label} may not ${what}`,
-      ...(who.boundToNothing ? [`  ${who.email} is ${who.boundToNothing}`] : []),
+      ...(who.boundToNothing ? [`  ${who.email ?? who.label} is ${who.boundToNothing}`] : []),
       '  no ClusterRoleBinding of theirs allows it: non-resource URLs are granted only cluster-wide, never by an access level',
     ],
   };
@@ -354,7 +359,7 @@ export function explainRequest(
   }
   const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
   const lines = [`no: ${who.label} may not ${what}`];
-  if (who.boundToNothing) lines.push(`  ${who.email} is ${who.boundToNothing}`);
+  if (who.boundToNothing) lines.push(`  ${who.email ?? who.label} is ${who.boundToNothing}`);
   if (!would.length)
     lines.push(
       reserved

@@ -155,6 +155,15 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
       'https://fluxcd.io/flux/components/kustomize/kustomizations/ and https://fluxcd.io/flux/security/#controller-permissions',
   },
   {
+    project: 'Flux (source controller)',
+    group: 'source.toolkit.fluxcd.io',
+    // What a Kustomization or HelmRelease applies is what its source points to: re-pointing a source
+    // (URL, ref, chart) they reference deploys anything, as a WorkflowTemplate a Workflow references runs.
+    resources: ['gitrepositories', 'ocirepositories', 'buckets', 'helmrepositories', 'helmcharts'],
+    source:
+      'https://fluxcd.io/flux/components/source/ (sourceRef of https://fluxcd.io/flux/components/kustomize/kustomizations/#source-reference and https://fluxcd.io/flux/components/helm/helmreleases/#chart-template)',
+  },
+  {
     project: 'Prometheus Operator',
     group: 'monitoring.coreos.com',
     // spec.containers adds or replaces containers of the StatefulSet the operator makes, with spec.serviceAccountName.

@@ -197,6 +197,10 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new InputError(
       `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`,
     );
+  if (token.status === 'deactivated')
+    throw new InputError(
+      `token ${token.id} is deactivated: its ServiceAccount and Secret are left out of ${dir}/, so there is no token to hand over (activate it first)`,
+    );
   const secretSource = flags.secret ?? '-';
   let secretText: string;
   try {

@@ -68,13 +68,14 @@ function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): nu
     io.out('');
     io.out(
       table([
-        ['TOKEN', 'NAME', 'OWNER', 'NAMESPACES', 'EXPIRES'],
+        ['TOKEN', 'NAME', 'OWNER', 'NAMESPACES', 'EXPIRES', 'STATUS'],
         ...m.tokens.map((t) => [
           t.id,
           t.name ?? '-',
           t.owner ?? '-',
           t.namespaces.join(',') || '(blank)',
           t.expires ?? '-',
+          t.status ?? 'active',
         ]),
       ]),
     );

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import type { TokenRbacModel } from '../model/model.ts';
+import type { TokenRbacModel, UserStatus } from '../model/model.ts';
 import type { Namespace } from './namespace.ts';
 import {
   DeclarationError,
   assertDate,
   assertList,
   assertNamespace,
+  assertOneOf,
   assertRuleShapes,
   declaredSource,
   show,
@@ -32,6 +33,12 @@ export interface AccessTokenProps {
   readonly note?: string;
   /** Last day the token holds (YYYY-MM-DD); later it is left out of the output, so it dies. @default no end */
   readonly expires?: string;
+  /**
+   * A deactivated token's ServiceAccount and Secret are left out of the output, so the token dies;
+   * its access stays declared, and `activate()` brings the token back with a new secret value.
+   * @default 'active'
+   */
+  readonly status?: UserStatus;
   /** @internal spec path. */
   readonly source?: string;
 }
@@ -45,6 +52,7 @@ const nameOf = (ns: Namespace | string): string => (typeof ns === 'string' ? ns 
  * ```ts
  * org.token('ci-deploy', { name: 'CI deploy', namespaces: [web], owner: alice });
  * org.token('metrics-reader').allow(web, [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+ * org.token('old-ci', { namespaces: [web] }).deactivate(); // the seed: deactivate a departing user's tokens
  * ```
  */
 export class AccessToken extends Construct {
@@ -58,6 +66,7 @@ export class AccessToken extends Construct {
   private _rotation: number;
   public readonly note?: string;
   private _expires?: string;
+  private _status: UserStatus;
 
   constructor(scope: Construct, id: string, props: AccessTokenProps) {
     super(scope, id);
@@ -79,6 +88,27 @@ export class AccessToken extends Construct {
     }
     this.note = props.note;
     if (props.expires !== undefined) this.until(props.expires);
+    if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);
+    this._status = props.status ?? 'active';
+  }
+
+  public get status(): UserStatus {
+    return this._status;
+  }
+
+  /**
+   * Stops the token: its ServiceAccount and Secret are left out of the output (Argo CD prunes them),
+   * so the secret value in use dies. Its access stays declared for `activate()`.
+   */
+  public deactivate(): this {
+    this._status = 'deactivated';
+    return this;
+  }
+
+  /** Brings a deactivated token back: a new ServiceAccount under the same name, so a new secret value to hand over. */
+  public activate(): this {
+    this._status = 'active';
+    return this;
   }
 
   public get rotation(): number {

@@ -456,6 +456,7 @@ export class Organization extends Construct implements OrganizationLike {
         rotation: t.rotation,
         ...(t.note !== undefined ? { note: t.note } : {}),
         ...(t.expires !== undefined ? { expires: t.expires } : {}),
+        status: t.status,
         source: t.source,
       })),
       invites: kids(this.invites, Invite).map((i) => ({

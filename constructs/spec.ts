@@ -60,6 +60,7 @@ export interface OrgSpec {
       readonly rotation?: number;
       readonly note?: string;
       readonly expires?: string;
+      readonly status?: 'active' | 'deactivated';
       readonly rbac?: readonly {
         readonly namespace: string;
         readonly rules?: readonly PolicyRule[];
@@ -450,6 +451,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       rotation: t.rotation,
       note: t.note,
       expires: t.expires,
+      status: t.status,
       source: `spec.tokens[${i}]`,
     });
     t.rbac?.forEach((r, j) => {

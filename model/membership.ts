@@ -99,6 +99,8 @@ export interface MemberToken {
   readonly note?: string;
   /** Last day the token holds (YYYY-MM-DD). */
   readonly expires?: string;
+  /** Absent while active. */
+  readonly status?: 'deactivated';
   /** Display name. */
   readonly name?: string;
   /** Lower-cased email of the user the token was made for. */

@@ -92,6 +92,8 @@ export interface TokenModel {
   readonly note?: string;
   /** Last day the token holds (YYYY-MM-DD): later its ServiceAccount is left out, so it dies. */
   readonly expires?: string;
+  /** A deactivated token's ServiceAccount is left out, so it dies; its access stays declared. */
+  readonly status: UserStatus;
   readonly source: Source;
 }
 
@@ -250,6 +252,13 @@ export const memberStanding = (
 /** `expires` is the last day a grant or token holds. */
 export const isExpired = (expires: string | undefined, today: string): boolean =>
   expires !== undefined && expires < today;
+
+/**
+ * Whether a token's objects are in the output on `today`: not deactivated and not expired (a
+ * model's token, or the membership data's, which leaves `status` out while active).
+ */
+export const isLiveToken = (t: { readonly expires?: string; readonly status?: string }, today: string): boolean =>
+  t.status !== 'deactivated' && !isExpired(t.expires, today);
 
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {

@@ -140,8 +140,9 @@ export const RULES = [
     id: 'token-owner-inactive',
     stage: 'declaration',
     severity: 'error',
-    description: 'a token whose owner is deactivated or no longer declared',
-    remediation: 'remove the token, or give it an active owner',
+    description:
+      "an active token whose owner is deactivated or no longer declared (the seed: deactivate a departing user's tokens with them)",
+    remediation: 'deactivate the token, remove it, or give it an active owner',
   },
   {
     id: 'token-expiry',

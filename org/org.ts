@@ -68,6 +68,10 @@ org
   .token('metrics-reader', { name: 'Prometheus' }) // a blank token: access only through custom RBAC
   .allow(web, [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] }])
   .allow(ml, configReader);
+// The seed: a departing user's tokens are deactivated with them (token-owner-inactive otherwise).
+org
+  .token('mallory-notebook', { name: 'Notebook', namespaces: [data], levels: ['r:full'], owner: mallory })
+  .deactivate();
 
 // Invitations: access is recorded, and bound once the invitee accepts and becomes a user.
 org.invite('carol@acme.io', { billing: true, sso: true }).grant(web, 'r:full');

@@ -16,7 +16,7 @@
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
 import { isAdminOnly } from '../model/catalog.ts';
-import { grantsBound, isExpired, LEVELS_BY_STANDING, memberStanding, memberState } from '../model/model.ts';
+import { grantsBound, isLiveToken, LEVELS_BY_STANDING, memberStanding, memberState } from '../model/model.ts';
 import type { MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import type { Membership } from '../analysis/membership.ts';
@@ -313,14 +313,16 @@ export function proveAgainstBase(input: {
   }
   // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
   // exactly when the token is live today (base may have been written before one expired, or on a
-  // later date than the review's).
+  // later date than the review's); a deactivated token has none.
   for (const t of membership.tokens.values()) {
-    const live = !isExpired(t.expires, today);
+    const live = isLiveToken(t, today);
     if (live !== accounts.has(t.serviceAccount))
       return no(
         live
           ? `token ${t.id} is live on ${today} but its ServiceAccount is not in the output (written on a later date?)`
-          : `token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`,
+          : t.status === 'deactivated'
+            ? `token ${t.id} is deactivated: orgctl leaves its objects out`
+            : `token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`,
       );
   }
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.

@@ -643,7 +643,7 @@ export function tokenSpec(
   return { id, namespaces: sameNamespaces ? [...declared] : found, levels: [...entries[0]![1].levels].sort() };
 }
 
-/** What only the membership says about a token: its name, owner, rotation, note and expiry. */
+/** What only the membership says about a token: its name, owner, rotation, note, expiry and status. */
 export function tokenMetaOf(id: string, membership: Membership | undefined): Partial<TokenSpec> {
   const t = membership?.tokens.get(id);
   if (!t) return {};
@@ -653,6 +653,7 @@ export function tokenMetaOf(id: string, membership: Membership | undefined): Par
     ...(t.rotation ? { rotation: t.rotation } : {}),
     ...(t.note !== undefined ? { note: t.note } : {}),
     ...(t.expires !== undefined ? { expires: t.expires } : {}),
+    ...(t.status === 'deactivated' ? { status: t.status } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
   byGrantUser,
   grantsBound,
   isExpired,
+  isLiveToken,
   LEVELS_BY_STANDING,
   levelRoleName,
   standingOf,
@@ -599,6 +600,7 @@ export function membershipData(model: OrgModel): MembershipData {
       ...(t.rotation ? { rotation: t.rotation } : {}),
       ...(t.note !== undefined ? { note: t.note } : {}),
       ...(t.expires !== undefined ? { expires: t.expires } : {}),
+      ...(t.status === 'deactivated' ? { status: t.status } : {}),
       ...(t.name !== undefined ? { name: t.name } : {}),
       ...(t.owner !== undefined ? { owner: t.owner } : {}),
       namespaces: t.namespaces,
@@ -641,9 +643,12 @@ function membership(model: OrgModel): Manifest[] {
   ];
 }
 
-/** Tokens that have not expired: an expired token's ServiceAccount is left out, so its token dies. */
+/**
+ * Tokens that have not expired and are not deactivated: the others' ServiceAccounts are left out, so
+ * their tokens die (Argo CD prunes the ServiceAccount, its Secret and bindings).
+ */
 function liveTokens(model: OrgModel, today: string): TokenModel[] {
-  return model.tokens.filter((t) => !isExpired(t.expires, today));
+  return model.tokens.filter((t) => isLiveToken(t, today));
 }
 
 function tokenObjects(model: OrgModel, t: TokenModel): Manifest[] {

@@ -477,7 +477,7 @@ describe('tokens', () => {
 
   it('refuses an unknown token, a plain-http server and a namespace the token cannot reach', async () => {
     expect((await run(['kubeconfig', 'nope', '--server', 'https://k', '--secret', SECRET])).stderr).toMatch(
-      /declares no token "nope" \(tokens: ci-deploy, dashboards, metrics-reader\)/,
+      /declares no token "nope" \(tokens: ci-deploy, dashboards, mallory-notebook, metrics-reader\)/,
     );
     expect((await run(['kubeconfig', 'ci-deploy', '--server', 'http://k', '--secret', SECRET])).stderr).toMatch(
       /is not an https:\/\/ URL/,
@@ -485,6 +485,9 @@ describe('tokens', () => {
     expect(
       (await run(['kubeconfig', 'ci-deploy', '--server', 'https://k', '--secret', SECRET, '-n', 'ml'])).stderr,
     ).toMatch(/token ci-deploy grants nothing in ml \(it grants: web, data\)/);
+    const deactivated = await run(['kubeconfig', 'mallory-notebook', '--server', 'https://k', '--secret', SECRET]);
+    expect(deactivated.code).toBe(2);
+    expect(deactivated.stderr).toMatch(/token mallory-notebook is deactivated: .* there is no token to hand over/);
   });
 });
 
@@ -493,6 +496,8 @@ describe('members', () => {
     const table = await run(['members']);
     expect(table.stdout).toMatch(/^alice@acme.io \(owner\)\s+alice\s+yes\s+yes\s+active$/m);
     expect(table.stdout).toMatch(/^carol@acme.io\s+pending\s+yes\s+-\s+yes\s+r:full in web$/m);
+    expect(table.stdout).toMatch(/^mallory-notebook\s+Notebook\s+mallory@acme.io\s+data\s+-\s+deactivated$/m);
+    expect(table.stdout).toMatch(/^ci-deploy\s+CI deploy\s+alice@acme.io\s+web,data\s+-\s+active$/m);
     const json = JSON.parse((await run(['members', '--format', 'json'])).stdout);
     expect(json.users.find((u: { email: string }) => u.email === 'mallory@acme.io')).toMatchObject({
       status: 'deactivated',

@@ -1,13 +1,23 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import type { AccessCell } from '../../analysis/access.ts';
-import { CLASS_BY_ID } from '../../analysis/classes.ts';
+import type { LazyCell, Snapshot } from '../../analysis/snapshot.ts';
+import { CLASS_BY_ID, undeclaredWrites } from '../../analysis/classes.ts';
 import { changeList, editsOf, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
-/** Access reserved for admins: an admin-only level (w:full, w:pods, ...) or a class only admins may hold. */
-function isAdminGrade(cell: AccessCell | undefined): boolean {
-  return (
-    !!cell && (cell.covers.some(isAdminOnly) || cell.classes.some((c) => CLASS_BY_ID.get(c)?.severity === 'error'))
-  );
+/**
+ * Access reserved for admins: an admin-only level (w:full, w:pods, ...), a class only admins may
+ * hold, or writes of custom resources the organization has not declared safe (forbidden-grant for
+ * a person; a token's custom roles are the only roles that can hold them).
+ */
+function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
+  if (!cell) return false;
+  const c = cell.cell;
+  if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
+  return cell.roles.some((r) => {
+    // `scope:Role/namespace/name`: the custom Roles snapshot.customRoles keeps by `namespace/name`.
+    const [kind, ns, ...name] = r.slice(r.indexOf(':') + 1).split('/');
+    const rules = kind === 'Role' ? side.customRoles.get(`${ns}/${name.join('/')}`) : undefined;
+    return (rules ?? []).some((rule) => undeclaredWrites(rule, side.org.safeCustomResources).length > 0);
+  });
 }
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
@@ -49,8 +59,10 @@ export const adminChangeApproval: ChangeRule = {
           CUSTODY.has(c.kind) &&
           !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))),
       );
-      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns]?.cell)) : [];
-      const reserved = [...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns]?.cell)), ...grade])].sort();
+      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head)) : [];
+      const reserved = [
+        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
+      ].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
       // The owners gain from the change and cannot be its second admin, unless all it does is
@@ -74,7 +86,7 @@ export const adminChangeApproval: ChangeRule = {
     for (const t of input.head.tokens.values()) {
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${t.serviceAccount}`) ?? {};
       const reached = joins
-        .filter((j) => isAdminGrade(cells[j.namespace!]?.cell))
+        .filter((j) => isAdminGrade(cells[j.namespace!], input.head))
         .map((j) => `${j.namespace} in cluster ${String(j.to)}`);
       if (!reached.length) continue;
       const except = t.owner ? [t.owner] : [];

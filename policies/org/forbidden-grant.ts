@@ -134,6 +134,8 @@ export const forbiddenGrant: OrgRule = {
     // A token's holder is its owner: a token with access reserved for admins is owned by an admin,
     // or by nobody (the organization). A deactivated or undeclared owner is token-owner-inactive.
     for (const t of model.tokens) {
+      // A deactivated token holds nothing (its ServiceAccount is left out): judged again when reactivated.
+      if (t.status === 'deactivated') continue;
       const owner = t.owner === undefined ? undefined : ix.users.get(t.owner);
       if (!owner || owner.admin) continue;
       const fix = `its owner ${owner.email} is not an admin: give the token an admin owner, or remove the owner (an organization-owned token)`;

@@ -23,7 +23,7 @@ export const tokenExpiry: OrgRule = {
           source,
           message: `expired on ${t.expires}: its ServiceAccount is left out, so the token no longer works; remove it from the declaration`,
         });
-      } else if (left <= TOKEN_EXPIRY_NOTICE_DAYS) {
+      } else if (left <= TOKEN_EXPIRY_NOTICE_DAYS && t.status === 'active') {
         out.push({
           severity: 'warning',
           rule: this.id,

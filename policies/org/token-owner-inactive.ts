@@ -3,14 +3,18 @@ import { at } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 
-/** The seed: removing a user does not remove their tokens. We refuse to leave them silently. */
+/**
+ * The seed: removing a user does not remove their tokens ("deactivate the user's account and any
+ * Access Tokens associated to that user"). We refuse to leave them silently: a token whose owner is
+ * gone or deactivated is deactivated too, removed, or given another owner.
+ */
 export const tokenOwnerInactive: OrgRule = {
   id: 'token-owner-inactive',
   check(model) {
     const users = indexOf(model).users;
     const out: Finding[] = [];
     for (const t of model.tokens) {
-      if (t.owner === undefined) continue;
+      if (t.owner === undefined || t.status === 'deactivated') continue;
       const owner = users.get(t.owner);
       const state = !owner ? 'is no longer a user' : owner.status !== 'active' ? 'is deactivated' : undefined;
       if (state) {
@@ -19,7 +23,7 @@ export const tokenOwnerInactive: OrgRule = {
           rule: this.id,
           subject: `tokens/${t.id}`,
           source: at(t.source, '.owner'),
-          message: `owner ${t.owner} ${state}, but tokens outlive their user: remove the token or set another owner`,
+          message: `owner ${t.owner} ${state}, but tokens outlive their user: deactivate the token (token.deactivate(), or status: deactivated), remove it, or set another owner`,
         });
       }
     }

@@ -52,6 +52,8 @@ describe('privilege classes', () => {
       { apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vsock'], verbs: ['get'] },
       ['exec'],
     ],
+    // Re-pointing the source a Flux Kustomization applies deploys anything (found by a red-team review).
+    [{ apiGroups: ['source.toolkit.fluxcd.io'], resources: ['gitrepositories'], verbs: ['patch'] }, ['run-pods']],
     // A controller writing a Secret of the type its resource says mints tokens (ExternalSecret, SealedSecret).
     [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['create'] }, ['identity']],
     [{ apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: ['patch'] }, ['identity']],

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { run, smallOrg, synth, tempDir, TODAY } from '../helpers.ts';
 import { runPolicies } from '../../policies/org/index.ts';
 import { judgeManifests } from '../../policies/output/judge.ts';
-import { baseSpec, distPair, type Spec } from '../review/scenarios.ts';
+import { baseSpec, distPair, judge, type Spec } from '../review/scenarios.ts';
 
 /** GitHub Actions Runner Controller (summerwind): a RunnerDeployment makes runner pods of the image it names. */
 const RUNNERS = [
@@ -72,6 +72,15 @@ describe('writes in API groups orgctl does not know', () => {
     const errors = runPolicies(model, { today: TODAY }).filter((f) => f.severity === 'error');
     expect(errors.map((f) => f.rule)).toEqual(['forbidden-grant']);
     expect(errors[0]!.message).toContain('runnerdeployments.actions.summerwind.dev');
+  });
+
+  it('metrics.k8s.io is an aggregated API, not Kubernetes itself: writes there are judged as any custom group', () => {
+    // Found by a red-team review: it counted as built in, so a non-admin's create there was never judged.
+    const { org, web } = smallOrg();
+    web.grantRules(org.user('bob@acme.io'), [
+      { apiGroups: ['metrics.k8s.io'], resources: ['widgets'], verbs: ['create'] },
+    ]);
+    expect(synth(org).findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error forbidden-grant']);
   });
 
   it('reading or deleting custom resources needs no declaration (neither gives a controller anything to act on)', () => {
@@ -278,6 +287,27 @@ describe('through the review', () => {
       `- setting safeCustomResources example.com \\[\\] → \\[widgets\\]: people who are not admins may be granted writes to widgets, on an admin's word that no controller makes pods, reads Secrets or takes identities from them: "no controller reads them"`,
     );
     expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank')).code).toBe(0);
+  });
+
+  it('a token gaining undeclared custom-resource writes is admin-grade, as one gaining create pods is: another admin approves', () => {
+    // Found by a red-team review: a non-admin's pull request creating such a token passed with one admin's approval.
+    const tokenWith = (rules: unknown[]) => (s: Spec) => {
+      s.spec.tokens = [
+        ...(s.spec.tokens ?? []),
+        { id: 'runner-bot', name: 'Runner bot', rbac: [{ namespace: 'web', rules }] },
+      ] as never;
+    };
+    const bobWithAlice = { actors: ['bob'], approvals: ['alice'] };
+    expect(judge(baseSpec(), tokenWith(RUNNERS), bobWithAlice).failed).toEqual(['admin-change-approval']);
+    expect(judge(baseSpec(), tokenWith(RUNNERS), { actors: ['bob'], approvals: ['alice', 'frank'] }).ok).toBe(true);
+    // Declared safe (another admin approved that), the same token is routine; reading needs nothing.
+    const declaredBase = baseSpec();
+    (declaredBase.spec as { safeCustomResources?: unknown }).safeCustomResources = [
+      { group: 'actions.summerwind.dev', resources: ['runnerdeployments'], reason: 'reviewed' },
+    ];
+    expect(judge(declaredBase, tokenWith(RUNNERS), bobWithAlice).ok).toBe(true);
+    const reads = [{ apiGroups: ['actions.summerwind.dev'], resources: ['runnerdeployments'], verbs: ['get'] }];
+    expect(judge(baseSpec(), tokenWith(reads), bobWithAlice).ok).toBe(true);
   });
 
   it('a forged head that grants the write but leaves the declaration out of its membership data is refused', async () => {

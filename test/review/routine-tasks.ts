@@ -188,6 +188,9 @@ export const TASKS: readonly Task[] = [
   adminGrade('Rotate a token (yours too)', '`admin-change-approval`', (s) => {
     s.tokens[1].rotation = 1;
   }),
+  routine('Deactivate a token (yours too): it dies, its access stays declared', '`mass-removal`', (s) => {
+    s.tokens[1].status = 'deactivated';
+  }),
   routine('Remove a token, or take namespaces from it (yours too)', '`mass-removal`', (s) => {
     s.tokens.splice(1, 1);
   }),
