@@ -48,6 +48,7 @@ function intended(spec: Spec, cluster: string): Map<string, Map<string, string[]
     put(u.email, g.namespace, rulesOf([...(g.levels ?? []), ...(g.role ? (roles.get(g.role) ?? []) : [])]));
   }
   for (const t of spec.tokens ?? []) {
+    if (t.status === 'deactivated') continue;
     const sa = `acme-system:token-${t.id}`;
     for (const ns of t.namespaces ?? []) put(sa, ns, rulesOf(t.levels ?? ['w:full']));
     for (const r of t.rbac ?? []) put(sa, r.namespace, [...(r.rules ?? [])]);
@@ -76,7 +77,7 @@ function effective(
   return out;
 }
 
-/** A random small organization: the generator's shape plus expired grants, Add All and Remove All. */
+/** A random small organization: the generator's shape plus expired grants, Add All, Remove All and deactivated tokens. */
 function organization(seed: number, users: number, namespaces: number, grants: number, tokens: number): OrgSpec {
   const spec = generateSpec({
     users,
@@ -86,9 +87,14 @@ function organization(seed: number, users: number, namespaces: number, grants: n
     seed,
     admins: 1 + (seed % 2),
     clusters: ['lga1', 'ord1'],
-  }) as unknown as { spec: { users: { access?: string }[]; grants: { expires?: string }[] } };
+  }) as unknown as {
+    spec: { users: { access?: string }[]; grants: { expires?: string }[]; tokens: { status?: string }[] };
+  };
   spec.spec.grants.forEach((g, i) => {
     if ((i + seed) % 9 === 0) g.expires = '2020-01-01';
+  });
+  spec.spec.tokens.forEach((t, i) => {
+    if ((i + seed) % 5 === 0) t.status = 'deactivated';
   });
   spec.spec.users.forEach((u, i) => {
     if (i > 2 && (i + seed) % 11 === 0) u.access = 'all';
