@@ -16,8 +16,9 @@ import {
   type MemberRole,
   type MemberToken,
   type MemberUser,
+  type MembershipData,
 } from '../model/membership.ts';
-import { ORG_DEFAULTS, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
+import { isLiveToken, ORG_DEFAULTS, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
 import { isObj, type ManifestDoc } from './objects.ts';
 
 /**
@@ -147,4 +148,27 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   const tokens = list<MemberToken>('tokens', (t) => t.id);
   const namespaceSettings = list<MemberNamespace>('namespaces', (n) => n.name);
   return { org, users, invites, tokens, namespaceSettings };
+}
+
+/**
+ * Why the membership data binds a Kubernetes username to nothing, if it says: a deactivated
+ * member, an invitee not yet a member, a deactivated or expired token. What `can-i` says instead
+ * of "a typo?" when no binding names someone.
+ */
+export function unboundReason(members: MembershipData, username: string, today: string): string | undefined {
+  const user = members.users.find((u) => u.username === username);
+  if (user) return user.status === 'deactivated' ? 'is deactivated: bound to nothing until reactivated' : undefined;
+  const prefix = members.organization.usernamePrefix;
+  const invite = members.invites.find((i) => prefix + i.email === username);
+  if (invite)
+    return invite.state === 'pending'
+      ? 'is invited, not yet a member: bound to nothing until they accept'
+      : 'was invited, but the invitation is revoked: bound to nothing';
+  const systemNamespace = systemNamespaceOf(members.organization.name);
+  const token = members.tokens.find((t) => `system:serviceaccount:${systemNamespace}:${t.serviceAccount}` === username);
+  if (token && !isLiveToken(token, today))
+    return token.status === 'deactivated'
+      ? `is token ${token.id}, deactivated: its ServiceAccount is left out until reactivated`
+      : `is token ${token.id}, expired on ${token.expires}: its ServiceAccount is left out`;
+  return undefined;
 }

@@ -162,7 +162,11 @@ export const command = defineCommand({
 
     if (flags.list) {
       const namespace = flags.namespace ?? 'default';
-      warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined ? { namespace } : {}) });
+      warnUnknown(authz, io, {
+        dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
+        user: flags.as,
+        ...(flags.namespace !== undefined ? { namespace } : {}),
+      });
       const rules = listAccess(authz, user, namespace);
       if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
       else io.out(tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
@@ -177,7 +181,7 @@ export const command = defineCommand({
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
-      warnUnknown(authz, io, { user: flags.as });
+      warnUnknown(authz, io, { dir: flags.dir ?? DEFAULT_OUTPUT_DIR, user: flags.as });
       request = { verb, path: what };
       decision = authz.authorizeNonResource(user, { verb, path: what });
     } else {
@@ -186,7 +190,11 @@ export const command = defineCommand({
       if (!t.namespaced && flags.namespace !== undefined && !allNamespaces)
         io.err(`warning: resource '${t.resource}' is not namespace scoped`);
       const namespace = namespaceOf(t, allNamespaces, flags.namespace);
-      warnUnknown(authz, io, { user: flags.as, ...(flags.namespace !== undefined && namespace ? { namespace } : {}) });
+      warnUnknown(authz, io, {
+        dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
+        user: flags.as,
+        ...(flags.namespace !== undefined && namespace ? { namespace } : {}),
+      });
       const attrs = {
         verb,
         namespace,

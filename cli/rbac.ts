@@ -1,4 +1,6 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Authorizer, serviceAccountOf } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
@@ -7,6 +9,9 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
+import { unboundReason } from '../analysis/membership.ts';
+import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
+import { resolveToday } from '../model/model.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -130,21 +135,35 @@ export function parseTarget(arg: string, subresource: string): { readonly target
   };
 }
 
+/** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
+function membersIn(dir: string): MembershipData | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, MEMBERS_FILE), 'utf8')) as MembershipData;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Says on stderr when a question names someone or somewhere the manifests never mention: the
- * answer is still the authorizer's (no), but a typo should not read as a considered "no".
+ * answer is still the authorizer's (no), but a typo should not read as a considered "no". When the
+ * output's membership data says why (a deactivated member or token, an invitee), it says that.
  */
 export function warnUnknown(
   authz: Authorizer,
   io: Io,
-  ask: { readonly user?: string; readonly namespace?: string },
+  ask: { readonly user?: string; readonly namespace?: string; readonly dir?: string },
 ): void {
   const { user, namespace } = ask;
   if (user !== undefined) {
     const s = subjectOf(user);
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
+      const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
+      const why = members && unboundReason(members, user, resolveToday());
       io.err(
-        `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
+        why
+          ? `warning: ${user} ${why} (${join(ask.dir!, MEMBERS_FILE)}); only bindings of its groups can apply`
+          : `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
       );
     }
   }

@@ -224,6 +224,18 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
       'warning: namespace wbe has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there',
     ]);
   });
+  it('says what the membership data says instead, when it says why someone is bound to nothing (the seed audit: a deactivated member read as a typo)', async () => {
+    const warning = async (as: string) => (await run(['can-i', 'get', 'pods', '-n', 'data', '--as', as])).stderr;
+    expect(await warning('mallory@acme.io')).toBe(
+      'warning: mallory@acme.io is deactivated: bound to nothing until reactivated (dist/members.json); only bindings of its groups can apply',
+    );
+    expect(await warning('carol@acme.io')).toBe(
+      'warning: carol@acme.io is invited, not yet a member: bound to nothing until they accept (dist/members.json); only bindings of its groups can apply',
+    );
+    expect(await warning('system:serviceaccount:acme-system:token-mallory-notebook')).toBe(
+      'warning: system:serviceaccount:acme-system:token-mallory-notebook is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated (dist/members.json); only bindings of its groups can apply',
+    );
+  });
   it('a known user, a known token and the default namespace get no such warning', async () => {
     expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io'])).stderr).toBe('');
     expect((await run(['can-i', 'get', 'pods', '--as', 'bob@acme.io'])).stderr).toBe('');
