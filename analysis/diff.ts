@@ -10,29 +10,7 @@ import { CLASS_BY_ID, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
 import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
-
-export interface Change {
-  /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
-  readonly kind: string;
-  /** The sentence, without its subject: `gains w:services in web`. */
-  readonly text: string;
-  readonly namespace?: string;
-  readonly levels?: readonly string[];
-  readonly classes?: readonly string[];
-  readonly from?: unknown;
-  readonly to?: unknown;
-  /** The setting, for `setting` changes: `usernamePrefix`, `shards`, `repoURL`, ... */
-  readonly key?: string;
-  /** Removes access: counts for the mass-removal rule. */
-  readonly removes?: boolean;
-  /**
-   * Why this follows from another change rather than editing anyone's privileges: `as an admin`
-   * (an admin holds w:full in every namespace, so adding or removing one changes that for every
-   * admin), `with its namespace` (a token losing a namespace that is removed). The change rules
-   * judge the namespace change itself, not every admin editing themself.
-   */
-  readonly implied?: string;
-}
+import type { Change } from './change.ts';
 
 export interface SubjectDiff {
   /** A user's or invitee's email, or a token id. */

@@ -11,7 +11,7 @@
  *   email, a token's id): the one a question is about is in one small part.
  * All are JSON in UTF-8; the head gives each part's position in bytes, so a part is read alone.
  */
-import type { Manifest } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import {
   freezeModel,
   sortBy,

@@ -14,7 +14,7 @@ import {
   type PodSecurityModel,
   type Quantities,
 } from '../model/guard-rails.ts';
-import type { Change } from './diff.ts';
+import type { Change } from './change.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface GuardRailChange extends Change {

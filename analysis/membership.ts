@@ -18,7 +18,8 @@ import {
   type MemberUser,
   type MembershipData,
 } from '../model/membership.ts';
-import { isLiveToken, ORG_DEFAULTS, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
+import { ORG_DEFAULTS } from '../model/defaults.ts';
+import { isLiveToken, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
 import { isObj, type ManifestDoc } from './objects.ts';
 
 /**

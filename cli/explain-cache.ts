@@ -37,7 +37,7 @@ import {
   type NamespaceView,
 } from '../analysis/explain-index.ts';
 import type { OrgModel } from '../model/model.ts';
-import type { Manifest } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { cacheFolder, isModuleFile } from './paths.ts';
 
 const HEAD = 'organization.json';

@@ -1,6 +1,6 @@
 import { resolveToday, type OrgModel } from '../model/model.ts';
 import { formatFinding } from '../model/findings.ts';
-import type { Manifest } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
 import {

@@ -11,7 +11,8 @@ import type { OrgRule } from '../policies/org/context.ts';
 import { compareFindings, type Finding } from '../model/findings.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
-import { objectsOnce, placeOrganization, type Manifest, type Placed } from '../synth/render.ts';
+import { objectsOnce, placeOrganization, type Placed } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { findOrganization, treeFindings } from './tree.ts';
 
 const hasError = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');

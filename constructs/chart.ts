@@ -9,9 +9,11 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { analyzeOrganization } from './analyze.ts';
 import { errorsOf } from '../policies/org/index.ts';
-import { DEFAULT_CLUSTER, groupIntoFiles, type Manifest } from '../synth/render.ts';
+import { DEFAULT_CLUSTER, groupIntoFiles } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { provideCharts, type Organization } from './organization.ts';
-import { DeclarationError, ORG_CHART, freeId } from './props.ts';
+import { DeclarationError, freeId } from './props.ts';
+import { ORG_CHART } from './org-scope.ts';
 
 /**
  * One cluster's objects of an Organization, as a cdk8s Chart: its `toJson()` (what

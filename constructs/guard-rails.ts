@@ -19,7 +19,7 @@ import {
   type Quantities,
 } from '../model/guard-rails.ts';
 import { labelValueProblem, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
-import { MANAGED_BY, ORGANIZATION_LABEL } from '../synth/render.ts';
+import { MANAGED_BY, ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { DeclarationError, show } from './props.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */

@@ -8,7 +8,6 @@ import { Grant, grantModelOf, specGrantModel, type GrantProps, type SpecGrant } 
 import { Invite, type InviteProps } from './invite.ts';
 import {
   finalizeModel,
-  ORG_DEFAULTS,
   resolveToday,
   systemNamespaceOf,
   type ArgoCdSource,
@@ -16,17 +15,10 @@ import {
   type OrgModel,
   type SafeCustomResource,
 } from '../model/model.ts';
+import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
-import {
-  assertBoolean,
-  assertList,
-  assertText,
-  DeclarationError,
-  ORG_SCOPE,
-  freeId,
-  type OrgScope,
-  declaredSource,
-} from './props.ts';
+import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
+import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
@@ -34,7 +26,7 @@ import { namespaceDefaultsOf, namespaceProtectionOf, type NamespaceDefaultsProps
 import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
 import { safeCustomResourcesOf, type SafeCustomResourceProps } from './safe-custom-resources.ts';
 import type { OrganizationChart } from './chart.ts';
-import type { Manifest } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 
 type ChartFactory = (org: Organization, today: () => string) => ReadonlyMap<string, OrganizationChart>;
 /**

@@ -154,35 +154,3 @@ export function freeId(scope: Construct, base: string): string {
   if (!scope.node.tryFindChild(safe)) return safe;
   for (let i = 2; ; i++) if (!scope.node.tryFindChild(`${safe}#${i}`)) return `${safe}#${i}`;
 }
-
-/**
- * What constructs below an Organization, and the spec loader, need from it without importing it
- * (no import cycle) and without it being public API: people declare grants with
- * `Namespace.grant`, roles with `Organization.role` and `customRole`.
- */
-export interface OrgScope {
-  readonly orgName: string;
-  addGrant(props: import('./grant.ts').GrantProps): import('./grant.ts').Grant;
-  /** A grant as loaded from a spec, at its spec path: kept as the model's record (Organization.grants makes a Grant of it when asked). */
-  addSpecGrant(grant: import('./grant.ts').SpecGrant, path: string): void;
-  /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
-  addRole(name: string, levels: readonly string[], source: string): import('./access-role.ts').AccessRole;
-  addCustomRole(
-    name: string,
-    rules: readonly import('../model/catalog.ts').PolicyRule[],
-    source: string,
-  ): import('./access-role.ts').CustomRole;
-}
-
-export const ORG_SCOPE = Symbol.for('orgctl.Organization');
-/** Marks the organization's own cdk8s charts (one per cluster): any other chart is foreign to orgctl. */
-export const ORG_CHART = Symbol.for('orgctl.OrganizationChart');
-
-/** The Organization a construct belongs to. */
-export function orgOf(c: Construct): OrgScope {
-  for (const s of [...c.node.scopes].reverse()) {
-    const org = (s as unknown as { [ORG_SCOPE]?: OrgScope })[ORG_SCOPE];
-    if (org) return org;
-  }
-  throw new DeclarationError(c.node.path, 'must be declared inside an Organization');
-}

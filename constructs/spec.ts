@@ -13,7 +13,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import type { SpecGrant } from './grant.ts';
-import { DATE_PATTERN, EMAIL_PATTERN, orgOf, show } from './props.ts';
+import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { specSource, type Position } from '../model/findings.ts';

@@ -9,7 +9,8 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
-import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, type Manifest } from '../synth/render.ts';
+import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
 

@@ -6,7 +6,7 @@
 import type { IConstruct } from 'constructs';
 import type { Finding } from '../model/findings.ts';
 import type { Organization } from './organization.ts';
-import { ORG_CHART, ORG_SCOPE } from './props.ts';
+import { ORG_CHART, ORG_SCOPE } from './org-scope.ts';
 
 /** Constructs outside any Organization's subtree (whose children are orgctl's own, data only). */
 function outsideOrganizations(root: IConstruct): { orgs: Organization[]; others: IConstruct[] } {

@@ -16,7 +16,7 @@ import { actorsOf, validApprovals } from '../review/approvals.ts';
 import { COMMENT_MARKER } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
-import { withThousands } from '../model/findings.ts';
+import { withThousands } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 
 const GitHub = Octokit.plugin(retry, throttling);

@@ -24,12 +24,6 @@ export interface Position {
   readonly column: number;
 }
 
-/**
- * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
- * first call loads ICU's locale data, about 30 ms of every command that merely imports a caller.
- */
-export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
 /** `org.yaml:14:7`: where an editor or CI annotation finds it. */
 export const positionText = (file: string, p: Position): string => `${file}:${p.line}:${p.column}`;
 

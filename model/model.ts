@@ -6,7 +6,6 @@
  * (`acme/namespaces/web/bob@acme.io`) it was declared at, so findings point there.
  */
 import { grantableLevels, type PolicyRule } from './catalog.ts';
-import type { MemberUser } from './membership.ts';
 import type { Source } from './findings.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
@@ -203,9 +202,6 @@ export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process
   return explicit ?? env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
 }
 
-/** What an organization that says nothing gets: the constructs, the spec, the review and import read these. */
-export const ORG_DEFAULTS = { shards: 32, massRemovalThreshold: 0.25 } as const;
-
 /** What a person's seed access (`access: all | none`, in a spec and in the membership data) means. */
 export const seedAccess = (access: 'all' | 'none' | undefined): Pick<UserModel, 'addAll' | 'removeAll'> => ({
   addAll: access === 'all',
@@ -236,18 +232,22 @@ export const LEVELS_BY_STANDING: Readonly<Record<'admin' | 'add-all', readonly s
   'add-all': grantableLevels(),
 };
 
+/**
+ * What the membership data records of a person's standing: the fields of MemberUser
+ * (model/membership.ts, which reads this module's types, so they are named here by shape).
+ */
+type MemberStanding = { readonly status: UserStatus; readonly admin: boolean; readonly access?: 'all' | 'none' };
+
 /** A member of the membership data as standing reads people (`admin`: as the reader knows it, by default the record's). */
-export const memberState = (m: Pick<MemberUser, 'status' | 'admin' | 'access'>, admin = m.admin): Standing => ({
+export const memberState = (m: MemberStanding, admin = m.admin): Standing => ({
   status: m.status,
   admin,
   ...seedAccess(m.access),
 });
 
 /** A member's standing (standingOf) from the membership data. */
-export const memberStanding = (
-  m: Pick<MemberUser, 'status' | 'admin' | 'access'>,
-  admin = m.admin,
-): ReturnType<typeof standingOf> => standingOf(memberState(m, admin));
+export const memberStanding = (m: MemberStanding, admin = m.admin): ReturnType<typeof standingOf> =>
+  standingOf(memberState(m, admin));
 
 /** `expires` is the last day a grant or token holds. */
 export const isExpired = (expires: string | undefined, today: string): boolean =>

@@ -1,5 +1,10 @@
 /** Text orgctl writes for other readers: the escape for a character it will not write raw, and large ASCII outputs built as bytes. */
 
+/**
+ * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
+ * first call loads ICU's locale data, about 30 ms of every command that merely imports a caller.
+ */
+export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 

@@ -1,6 +1,7 @@
 /** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
 import { escapeHtml, STYLE } from './access-html.ts';
-import type { AccessDiff, Change, SubjectDiff } from '../analysis/diff.ts';
+import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+import type { Change } from '../analysis/change.ts';
 
 const isGain = (c: Change) =>
   /^(gains|joins|accepts-invite|invited|token-added|cluster-added|namespace-joins)/.test(c.kind) ||

@@ -28,10 +28,10 @@ import {
   LEVELS_BY_STANDING,
   memberStanding,
   NO_ITEMS,
-  ORG_DEFAULTS,
   systemNamespaceOf,
   tokenAccountName,
 } from '../model/model.ts';
+import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';

@@ -39,7 +39,8 @@ import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
-import { ARGOCD_FILES, DEFAULT_CLUSTER, ORGANIZATION_LABEL } from '../synth/render.ts';
+import { ARGOCD_FILES, DEFAULT_CLUSTER } from '../synth/render.ts';
+import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';

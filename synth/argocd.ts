@@ -2,7 +2,8 @@
  * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
-import { DEFAULT_CLUSTER, MANAGED_BY, ORGANIZATION_LABEL, RBAC_GROUP } from './render.ts';
+import { DEFAULT_CLUSTER, RBAC_GROUP } from './render.ts';
+import { MANAGED_BY, ORGANIZATION_LABEL } from './manifest.ts';
 import type { OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
 

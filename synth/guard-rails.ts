@@ -14,7 +14,7 @@ import {
   type NamespaceSettings,
 } from '../model/guard-rails.ts';
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
-import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './render.ts';
+import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 
 /** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
 export const ADMISSION_GROUP = 'admissionregistration.k8s.io';

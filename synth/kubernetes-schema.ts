@@ -17,7 +17,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { Manifest } from './render.ts';
+import type { Manifest } from './manifest.ts';
 
 interface Validatable {
   validate(): void;

@@ -43,10 +43,9 @@ import { streamDocument } from './yaml.ts';
 import { unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
+import { declared, manifest, meta, type Manifest } from './manifest.ts';
 import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
-
-export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
 export interface RenderedFile {
   /** Path relative to the output folder, `/`-separated. */
@@ -75,29 +74,9 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const RBAC_V1 = `${RBAC_GROUP}/v1`;
 /** Objects that grow with the organization are split below this (see maxBindingBytes). */
 const MAX_OBJECT_BYTES = 192 * 1024;
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
-/** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
-export const ORGANIZATION_LABEL = 'orgctl.io/organization';
 /** A token's Secret: the type the token controller fills, and the annotation naming its ServiceAccount. */
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-
-/** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
-const SYNC_WAVE: Readonly<Record<string, string>> = {
-  Namespace: '0',
-  ClusterRole: '1',
-  Role: '1',
-  ServiceAccount: '2',
-  ConfigMap: '2',
-  Secret: '3',
-  RoleBinding: '4',
-  // Guard rails (synth/guard-rails.ts): once their Namespace exists; the policy before its binding.
-  ResourceQuota: '1',
-  LimitRange: '1',
-  NetworkPolicy: '1',
-  ValidatingAdmissionPolicy: '1',
-  ValidatingAdmissionPolicyBinding: '2',
-};
 
 /**
  * A subject as written in a RoleBinding. One frozen object per person or token, shared by every
@@ -228,43 +207,6 @@ class Subjects {
   }
 }
 
-// Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
-/**
- * The labels of every object of an organization, and the annotations of every object of a kind
- * that has no others: one frozen object each, shared (the YAML writer keeps their text; metadata
- * is copied, never changed, where it is extended).
- */
-const SHARED_LABELS = new Map<string, Readonly<Record<string, string>>>();
-const SHARED_ANNOTATIONS = new Map<string, Readonly<Record<string, string>>>();
-const sharedLabels = (org: string) => {
-  let labels = SHARED_LABELS.get(org);
-  if (!labels) SHARED_LABELS.set(org, (labels = Object.freeze({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org })));
-  return labels;
-};
-const waveAnnotations = (kind: string) => {
-  let annotations = SHARED_ANNOTATIONS.get(kind);
-  if (!annotations)
-    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]! })));
-  return annotations;
-};
-
-export function meta(
-  model: Pick<OrgModel, 'name'>,
-  kind: string,
-  name: string,
-  namespace?: string,
-  annotations?: Record<string, string>,
-) {
-  return {
-    annotations: annotations
-      ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
-      : waveAnnotations(kind),
-    labels: sharedLabels(model.name),
-    name,
-    ...(namespace !== undefined ? { namespace } : {}),
-  };
-}
-
 const toRules = (rules: readonly PolicyRule[]): k8s.PolicyRule[] =>
   rules.map((r) => ({
     ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
@@ -273,15 +215,6 @@ const toRules = (rules: readonly PolicyRule[]): k8s.PolicyRule[] =>
     ...(r.resources ? { resources: [...r.resources] } : {}),
     verbs: [...r.verbs],
   }));
-
-/**
- * A manifest from typed props. The props are checked against cdk8s-plus' generated k8s types at
- * compile time; at run time the object is built directly: the generated classes' `manifest()`
- * re-walks every field, which costs more than all of rendering at 100,000 grants.
- */
-export function manifest<P extends { metadata?: unknown }>(apiVersion: string, kind: string, props: P): Manifest {
-  return { apiVersion, kind, ...props } as unknown as Manifest;
-}
 
 /** Splits sorted subjects into consecutive runs whose serialized size stays under `maxBytes`. */
 function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: number): T[][] {
@@ -301,23 +234,6 @@ function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: n
   if (current.length || !chunks.length) chunks.push(current);
   return chunks;
 }
-
-/**
- * Where each object was declared (construct path or spec path), for findings about the output: a
- * name the API server refuses, or two declarations writing one object. Objects made from the
- * organization as a whole (the catalog's ClusterRoles, membership) are not in it.
- */
-const DECLARED_AT = new WeakMap<Manifest, Source>();
-
-/** The declaration an object comes from, else undefined (the organization itself). */
-export function declaredAt(o: Manifest): Source | undefined {
-  return DECLARED_AT.get(o);
-}
-
-export const declared = (o: Manifest, source: Source | undefined): Manifest => {
-  if (source !== undefined) DECLARED_AT.set(o, source);
-  return o;
-};
 
 /** `namespace\u0000Role name` → the declaration that made the Role (first one wins). */
 type RoleSources = Map<string, Source>;

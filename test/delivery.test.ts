@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { describe, expect, it } from 'vitest';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
-import { placeOrganization, shardOf, type Manifest } from '../synth/render.ts';
+import { placeOrganization, shardOf } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { fittingShardCount } from '../synth/files.ts';
 import exampleOrg from '../org/org.ts';
 import {

@@ -34,7 +34,8 @@ import { warnUnknown } from '../cli/rbac.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { Organization } from '../constructs/index.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
-import { objectsOnce, placeOrganization, type Manifest } from '../synth/render.ts';
+import { objectsOnce, placeOrganization } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { TODAY, cli, roleBinding, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 /** A generated organization with every kind of binding, a deactivated user, a Remove All user and invites. */

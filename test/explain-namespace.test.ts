@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { Organization } from '../constructs/index.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
-import { objectsOnce, placeOrganization, type Manifest } from '../synth/render.ts';
+import { objectsOnce, placeOrganization } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { TODAY, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 /** A generated organization's spec with custom roles, inline rules, Add All, token RBAC and an expired grant. */

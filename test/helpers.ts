@@ -19,7 +19,7 @@ import { toYamlStream } from '../synth/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
 import type { Io } from '../model/io.ts';
-import type { Manifest } from '../synth/render.ts';
+import type { Manifest } from '../synth/manifest.ts';
 import { main } from '../cli/main.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');

@@ -312,7 +312,7 @@ function nextVersion(version: string): string {
   expect(sh('tar', ['-xzf', tarball, '-C', dir], dir).code).toBe(0);
   const pkg = join(dir, 'package/package.json');
   writeFileSync(pkg, readFileSync(pkg, 'utf8').replace(/"version": "[^"]+"/, `"version": "${version}"`));
-  const render = join(dir, 'package/synth/render.ts');
+  const render = join(dir, 'package/synth/manifest.ts');
   const text = readFileSync(render, 'utf8');
   const relabelled = text.replace(
     "export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;",

@@ -1,4 +1,5 @@
-import type { Change, SubjectDiff } from '../../analysis/diff.ts';
+import type { SubjectDiff } from '../../analysis/diff.ts';
+import type { Change } from '../../analysis/change.ts';
 import { actorEmails, changeList, editsOf, type ChangeRule, type RuleResult } from './context.ts';
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);

@@ -5,7 +5,8 @@
  * and holds whichever declaration synced last. Rendering is shared with synthesis (cached).
  */
 import type { OrgModel } from '../../model/model.ts';
-import { declaredAt, objectsOnce, placeOrganization, type Manifest } from '../../synth/render.ts';
+import { objectsOnce, placeOrganization } from '../../synth/render.ts';
+import { declaredAt, type Manifest } from '../../synth/manifest.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import {

@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Organization } from '../../constructs/index.ts';
-import { orgOf } from '../../constructs/props.ts';
+import { orgOf } from '../../constructs/org-scope.ts';
 import { ORG_RULES, OUTPUT_RULES, runPolicies } from '../../policies/org/index.ts';
 import { RULE_BY_ID } from '../../model/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
-import { objectsOnce, ORGANIZATION_LABEL, placeOrganization } from '../../synth/render.ts';
+import { objectsOnce, placeOrganization } from '../../synth/render.ts';
+import { ORGANIZATION_LABEL } from '../../synth/manifest.ts';
 
 type Setup = (o: ReturnType<typeof smallOrg>) => void;
 interface Case {

@@ -1,0 +1,26 @@
+/**
+ * One change the review reports, of a person, a token, a namespace, a cluster or a setting: the
+ * diff (diff.ts) and the guard rails' comparison (guard-rails.ts) both make them.
+ */
+export interface Change {
+  /** What kind of change: `gains`, `loses`, `admin`, `joins`, ... */
+  readonly kind: string;
+  /** The sentence, without its subject: `gains w:services in web`. */
+  readonly text: string;
+  readonly namespace?: string;
+  readonly levels?: readonly string[];
+  readonly classes?: readonly string[];
+  readonly from?: unknown;
+  readonly to?: unknown;
+  /** The setting, for `setting` changes: `usernamePrefix`, `shards`, `repoURL`, ... */
+  readonly key?: string;
+  /** Removes access: counts for the mass-removal rule. */
+  readonly removes?: boolean;
+  /**
+   * Why this follows from another change rather than editing anyone's privileges: `as an admin`
+   * (an admin holds w:full in every namespace, so adding or removing one changes that for every
+   * admin), `with its namespace` (a token losing a namespace that is removed). The change rules
+   * judge the namespace change itself, not every admin editing themself.
+   */
+  readonly implied?: string;
+}

@@ -1,0 +1,93 @@
+/**
+ * What every object orgctl writes is made of: its type, the metadata every object carries (orgctl's
+ * labels, Argo CD's sync wave) and where it was declared. render.ts (access and membership) and
+ * guard-rails.ts and argocd.ts (the objects beside it) build on these, so none imports another's.
+ */
+import type { OrgModel } from '../model/model.ts';
+import type { Source } from '../model/findings.ts';
+
+export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
+
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
+/** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
+export const ORGANIZATION_LABEL = 'orgctl.io/organization';
+
+/** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
+const SYNC_WAVE: Readonly<Record<string, string>> = {
+  Namespace: '0',
+  ClusterRole: '1',
+  Role: '1',
+  ServiceAccount: '2',
+  ConfigMap: '2',
+  Secret: '3',
+  RoleBinding: '4',
+  // Guard rails (synth/guard-rails.ts): once their Namespace exists; the policy before its binding.
+  ResourceQuota: '1',
+  LimitRange: '1',
+  NetworkPolicy: '1',
+  ValidatingAdmissionPolicy: '1',
+  ValidatingAdmissionPolicyBinding: '2',
+};
+
+// Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
+/**
+ * The labels of every object of an organization, and the annotations of every object of a kind
+ * that has no others: one frozen object each, shared (the YAML writer keeps their text; metadata
+ * is copied, never changed, where it is extended).
+ */
+const SHARED_LABELS = new Map<string, Readonly<Record<string, string>>>();
+const SHARED_ANNOTATIONS = new Map<string, Readonly<Record<string, string>>>();
+const sharedLabels = (org: string) => {
+  let labels = SHARED_LABELS.get(org);
+  if (!labels) SHARED_LABELS.set(org, (labels = Object.freeze({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org })));
+  return labels;
+};
+const waveAnnotations = (kind: string) => {
+  let annotations = SHARED_ANNOTATIONS.get(kind);
+  if (!annotations)
+    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]! })));
+  return annotations;
+};
+
+export function meta(
+  model: Pick<OrgModel, 'name'>,
+  kind: string,
+  name: string,
+  namespace?: string,
+  annotations?: Record<string, string>,
+) {
+  return {
+    annotations: annotations
+      ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
+      : waveAnnotations(kind),
+    labels: sharedLabels(model.name),
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+}
+
+/**
+ * A manifest from typed props. The props are checked against cdk8s-plus' generated k8s types at
+ * compile time; at run time the object is built directly: the generated classes' `manifest()`
+ * re-walks every field, which costs more than all of rendering at 100,000 grants.
+ */
+export function manifest<P extends { metadata?: unknown }>(apiVersion: string, kind: string, props: P): Manifest {
+  return { apiVersion, kind, ...props } as unknown as Manifest;
+}
+
+/**
+ * Where each object was declared (construct path or spec path), for findings about the output: a
+ * name the API server refuses, or two declarations writing one object. Objects made from the
+ * organization as a whole (the catalog's ClusterRoles, membership) are not in it.
+ */
+const DECLARED_AT = new WeakMap<Manifest, Source>();
+
+/** The declaration an object comes from, else undefined (the organization itself). */
+export function declaredAt(o: Manifest): Source | undefined {
+  return DECLARED_AT.get(o);
+}
+
+export const declared = (o: Manifest, source: Source | undefined): Manifest => {
+  if (source !== undefined) DECLARED_AT.set(o, source);
+  return o;
+};
