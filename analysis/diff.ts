@@ -341,9 +341,18 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
             kind: 'token-status',
             from: 'deactivated',
             to: 'active',
-            text: `is reactivated: ServiceAccount ${h.serviceAccount} is made again, with a new token to hand over`,
+            text: `is reactivated: ServiceAccount ${h.serviceAccount} is made again, with a new token to hand over${h.expires ? ` (unless it has expired: it holds through ${h.expires})` : ''}`,
           },
     );
+  // A deactivated token holds nothing, so no access line shows what it would hold again: say it.
+  const levels = (t: MemberToken) => [...(t.levels ?? [])].sort().join(',');
+  if (h.status === 'deactivated' && levels(b) !== levels(h))
+    out.push({
+      kind: 'token-levels',
+      from: b.levels ?? [],
+      to: h.levels ?? [],
+      text: `declared levels ${codeList(sorted(b.levels ?? [])) || '(none)'} → ${codeList(sorted(h.levels ?? [])) || '(none)'}, held once it is reactivated`,
+    });
   return out;
 }
 
@@ -637,12 +646,20 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     settings: settingsChanges(base.org, head.org),
     guardRails: guardRailChanges(base, head),
     stats: {
-      users: { base: base.users.size, losing: usersLosing },
+      // Out of the active ones: deactivated users and tokens hold nothing to lose, and would water
+      // the share down (declaring them is routine; a red-team review padded base with six tokens).
+      users: { base: count(base.users.values(), (u) => u.status === 'active'), losing: usersLosing },
       grants: { base: base.grantCount ?? countGrants(base, base.users.values()), lost: grantsLost },
-      tokens: { base: base.tokens.size, losing: tokensLosing },
+      tokens: { base: count(base.tokens.values(), (t) => t.status !== 'deactivated'), losing: tokensLosing },
     },
   };
 }
+
+const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
+  let n = 0;
+  for (const t of items) if (keep(t)) n++;
+  return n;
+};
 
 /** True when nothing changes. */
 export const isEmptyDiff = (d: AccessDiff): boolean =>

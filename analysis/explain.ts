@@ -303,8 +303,10 @@ export function explainNonResource(
   who: Who,
   req: { readonly verb: string; readonly path: string },
 ): RequestExplanation {
-  const d = authz.authorizeNonResource(who.user, req);
   const what = `${req.verb} ${req.path}`;
+  const dead = deadToken(who, what);
+  if (dead) return dead;
+  const d = authz.authorizeNonResource(who.user, req);
   if (d.by) {
     const by = decidedBy(model, who, d.by);
     return {
@@ -332,6 +334,21 @@ export function explainNonResource(
 const rulesResource = (req: ResourceAttributes) =>
   req.subresource ? `${req.resource}/${req.subresource}` : req.resource;
 
+/**
+ * A deactivated token has no ServiceAccount, so its token authenticates as nobody: no request is
+ * allowed, not even what the bootstrap policy gives every authenticated subject.
+ */
+function deadToken(who: Who, what: string): RequestExplanation | undefined {
+  if (who.tokenId === undefined || who.boundToNothing === undefined) return undefined;
+  return {
+    allowed: false,
+    lines: [
+      `no: ${who.label} may not ${what}`,
+      `  ${who.label} is ${who.boundToNothing}: its token authenticates as nobody, so not even the bootstrap policy applies`,
+    ],
+  };
+}
+
 /** Why a request is allowed (the rule and its declaration) or denied (what would allow it). */
 export function explainRequest(
   model: OrgModel,
@@ -339,8 +356,10 @@ export function explainRequest(
   who: Who,
   req: ResourceAttributes,
 ): RequestExplanation {
-  const d = authz.authorize(who.user, req);
   const what = `${req.verb} ${req.resource}${req.subresource ? `/${req.subresource}` : ''}${req.apiGroup ? `.${req.apiGroup}` : ''}${req.name ? ` ${req.name}` : ''} in ${req.namespace || 'the cluster'}`;
+  const dead = deadToken(who, what);
+  if (dead) return dead;
+  const d = authz.authorize(who.user, req);
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
   const reserved = reservedReason(req, model.safeCustomResources);
   if (d.allowed && d.by) {

@@ -138,7 +138,10 @@ export function parseTarget(arg: string, subresource: string): { readonly target
 /** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
 function membersIn(dir: string): MembershipData | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, MEMBERS_FILE), 'utf8')) as MembershipData;
+    const m = JSON.parse(readFileSync(join(dir, MEMBERS_FILE), 'utf8')) as Partial<MembershipData>;
+    // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic).
+    const lists = [m.users, m.invites, m.tokens].every(Array.isArray);
+    return lists && typeof m.organization?.name === 'string' ? (m as MembershipData) : undefined;
   } catch {
     return undefined;
   }

@@ -67,7 +67,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length,
     files: [
       ...contents,
-      { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
+      { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model, options.today), null, 2)}\n` },
       ...(argo.length
         ? [
             { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },

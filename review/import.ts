@@ -892,6 +892,11 @@ function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string
           `the grants of ${u.email} (access: none): Remove All binds nothing, so the output holds none of them (${from})`,
         );
     }
+    for (const t of [...membership.tokens.values()].sort((a, b) => byString(a.id, b.id)))
+      if (t.status === 'deactivated')
+        losses.push(
+          `the custom RBAC of deactivated token ${t.id}, if it has any: its Roles and bindings are left out of the output with it; declare them again if reactivated (${from})`,
+        );
   }
   const bound = new Set(
     rbac.bindings.map(

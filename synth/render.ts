@@ -464,7 +464,7 @@ export function namespaceRoleBindings(org: string): (ns: string, roles: readonly
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
-export function membershipData(model: OrgModel): MembershipData {
+export function membershipData(model: OrgModel, today: string): MembershipData {
   const organization: MemberOrganization = {
     name: model.name,
     owner: model.owner,
@@ -521,7 +521,8 @@ export function membershipData(model: OrgModel): MembershipData {
       ...(t.owner !== undefined ? { owner: t.owner } : {}),
       namespaces: t.namespaces,
       ...(t.namespaces.length ? { levels: t.levels } : {}),
-      ...(t.rbac.length ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
+      // Only while live: a dead token's Roles are left out, so nothing in the output holds its rules.
+      ...(t.rbac.length && isLiveToken(t, today) ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
     }),
   );
   const namespaces = model.namespaces
@@ -531,9 +532,9 @@ export function membershipData(model: OrgModel): MembershipData {
 }
 
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
-function membership(model: OrgModel): Manifest[] {
+function membership(model: OrgModel, today: string): Manifest[] {
   const ns = model.systemNamespace;
-  const { organization, users, invites, tokens, namespaces } = membershipData(model);
+  const { organization, users, invites, tokens, namespaces } = membershipData(model, today);
   const cm = (name: string, data: Record<string, string>): Manifest =>
     manifest('v1', 'ConfigMap', {
       metadata: meta(model, 'ConfigMap', name, ns),
@@ -699,7 +700,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const sys = model.systemNamespace;
   const roles = clusterRoles(model);
   const systemNamespace = namespaceObject(model, sys);
-  const members = options.withoutMembership ? [] : membership(model);
+  const members = options.withoutMembership ? [] : membership(model, options.today);
   const adminsAndProtection = [
     ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
     ...protectionObjects(model),

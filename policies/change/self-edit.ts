@@ -17,6 +17,9 @@ function tokenGain(c: Change, authorEmails: ReadonlySet<string>): boolean {
     return (c.to as readonly string[]).some((ns) => !(c.from as readonly string[]).includes(ns));
   if (c.kind === 'token-owner') return typeof c.to === 'string' && authorEmails.has(c.to);
   if (c.kind === 'token-expiry') return c.to === undefined || (c.from !== undefined && String(c.to) > String(c.from));
+  // A deactivated token's declared levels: what it holds again once reactivated.
+  if (c.kind === 'token-levels')
+    return (c.to as readonly string[]).some((l) => !(c.from as readonly string[]).includes(l));
   return false;
 }
 

@@ -4,7 +4,7 @@
  * them) while its access stays declared; reactivating it makes the ServiceAccount again.
  */
 import { describe, expect, it } from 'vitest';
-import { files, run, smallOrg, synth } from '../helpers.ts';
+import { files, ROOT, run, smallOrg, synth } from '../helpers.ts';
 import { baseSpec, distPair, type Spec } from '../review/scenarios.ts';
 import { importRbac } from '../../review/import.ts';
 import { loadManifests } from '../../cli/manifests.ts';
@@ -24,9 +24,9 @@ describe('a deactivated token', () => {
     const deactivated = files(org);
     expect(tokenObjects(deactivated)).toEqual([]);
     const members = JSON.parse(deactivated.get('members.json')!);
-    expect(members.tokens).toEqual([
-      expect.objectContaining({ id: 'ci', status: 'deactivated', namespaces: ['web'], customRbac: ['web'] }),
-    ]);
+    expect(members.tokens).toEqual([expect.objectContaining({ id: 'ci', status: 'deactivated', namespaces: ['web'] })]);
+    // Its Roles are left out with it: the membership names no custom RBAC it could be recovered with.
+    expect(members.tokens[0].customRbac).toBeUndefined();
     ci.activate();
     expect(files(org)).toEqual(active);
   });
@@ -97,5 +97,126 @@ describe('in the review', () => {
     expect(own.code).toBe(1);
     expect(own.stdout).toMatch(/\| `self-edit` \| ❌ \| token ci belongs to alice&#64;acme\.io/);
     expect((await review(sides, '--actor', 'frank', '--approved-by', 'dan')).code).toBe(0);
+  });
+});
+
+describe('found by a red-team review', () => {
+  const toks = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
+  const review = (sides: { base: string; head: string }, ...args: string[]) =>
+    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
+  /** baseSpec with a blank token holding custom RBAC in web and a custom role in data, and `extra` fields. */
+  const withRbacToken = (extra: Record<string, unknown>) => {
+    const s = baseSpec();
+    (s.spec as Record<string, unknown>).customRoles = [
+      { name: 'cm', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
+    ];
+    toks(s).push({
+      id: 'metrics',
+      rbac: [
+        { namespace: 'web', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] },
+        { namespace: 'data', customRole: 'cm' },
+      ],
+      ...extra,
+    });
+    return s;
+  };
+  const synthSpec = async (spec: Spec) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'orgctl-token-rt-'));
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+    expect(r.code, r.stderr).toBe(0);
+    return join(dir, 'dist');
+  };
+
+  it('a deactivated or expired token with custom RBAC writes an output orgctl proves (its rules and their namespaces are left out with it)', async () => {
+    for (const extra of [{ status: 'deactivated' }, { expires: '2020-01-01' }]) {
+      const dist = await synthSpec(withRbacToken(extra));
+      const r = await run(['prove', '--dir', dist]);
+      expect(r.stdout, JSON.stringify(extra)).toMatch(/: proved/);
+      expect(r.code).toBe(0);
+    }
+    const { losses } = importRbac(loadManifests(await synthSpec(withRbacToken({ status: 'deactivated' }))).docs);
+    expect(losses).toContainEqual(
+      expect.stringMatching(/^the custom RBAC of deactivated token metrics, if it has any/),
+    );
+  });
+
+  it('deactivating a token with custom RBAC passes the review, as the routine task says', async () => {
+    const sides = await distPair(withRbacToken({}), (s) => {
+      toks(s).find((t) => t.id === 'metrics')!.status = 'deactivated';
+    });
+    const r = await review(sides, '--actor', 'alice');
+    expect(r.stdout).toMatch(/\| `output-proof` \| ✅/);
+    expect(r.code).toBe(0);
+  });
+
+  it("raising a deactivated token's levels shows in the comment, and its owner may not make it", async () => {
+    const base = baseSpec();
+    Object.assign(toks(base)[0]!, { status: 'deactivated', levels: ['r:pods'] }); // ci, owned by alice
+    const sides = await distPair(base, (s) => {
+      toks(s)[0]!.levels = ['w:full'];
+    });
+    const r = await review(sides, '--actor', 'alice');
+    expect(r.stdout).toContain('- declared levels r:pods → w:full, held once it is reactivated');
+    expect(r.stdout).toMatch(/\| `self-edit` \| ❌ \| token ci belongs to alice/);
+    expect(r.code).toBe(1);
+    expect((await review(sides, '--actor', 'frank')).code).toBe(0);
+  });
+
+  it('reactivating a token with an expiry says it holds only until then', async () => {
+    const base = baseSpec();
+    Object.assign(toks(base)[1]!, { status: 'deactivated', expires: '2020-01-01' });
+    const sides = await distPair(base, (s) => {
+      toks(s)[1]!.status = 'active';
+    });
+    const r = await review(sides, '--actor', 'frank');
+    expect(r.stdout).toContain(
+      '- is reactivated: ServiceAccount token-bots is made again, with a new token to hand over (unless it has expired: it holds through 2020-01-01)',
+    );
+  });
+
+  it('dead tokens do not water mass-removal down: removing every live token is over the limit', async () => {
+    const base = baseSpec();
+    for (let i = 0; i < 6; i++)
+      toks(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
+    const sides = await distPair(base, (s) => {
+      s.spec.tokens = toks(s).filter((t) => t.status === 'deactivated') as never;
+    });
+    const r = await review(sides, '--actor', 'frank', '--approved-by', 'dan');
+    expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
+  });
+
+  it('explain: a deactivated token authenticates as nobody, so not even the bootstrap policy answers yes', async () => {
+    const r = await run(['explain', 'mallory-notebook', 'get', '/healthz']);
+    expect(r.stdout).toMatch(
+      /^no: tokens\/mallory-notebook may not get \/healthz\n {2}tokens\/mallory-notebook is deactivated/,
+    );
+  });
+
+  it("can-i answers no, without crashing, when members.json is not orgctl's shape", async () => {
+    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'orgctl-can-i-'));
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8'));
+    delete members.tokens;
+    writeFileSync(join(dir, 'members.json'), `${JSON.stringify(members, null, 2)}\n`);
+    const r = await run([
+      'can-i',
+      'get',
+      'pods',
+      '-n',
+      'web',
+      '--as',
+      'system:serviceaccount:acme-system:token-x',
+      '--dir',
+      dir,
+    ]);
+    expect(r.stderr).toMatch(/is named in no binding of these manifests \(a typo\?/);
+    expect([r.stdout, r.code]).toEqual(['no', 1]);
   });
 });

@@ -215,7 +215,7 @@ describe('orgctl review --github', () => {
     });
     expect(await reviewOnGitHub({ base, head: small }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
     expect(standin.state.comments[0]!.body).toMatch(
-      /\| `mass-removal` \| ✅ \| removes access from 3 of 8 users \(38%\).*override approved by frank/,
+      /\| `mass-removal` \| ✅ \| removes access from 3 of 7 users \(43%\).*override approved by frank/,
     );
   });
 });

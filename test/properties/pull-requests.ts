@@ -183,7 +183,7 @@ export function unjudgedFiles(spec: Spec): OutputText[] | undefined {
   const model = findOrganization(root).toModel();
   return [
     ...renderFiles(renderOrganization(model, { today: TODAY }), 'org/org.ts'),
-    { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model), null, 2)}\n` },
+    { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model, TODAY), null, 2)}\n` },
   ]
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((f) => ({ ...f, label: f.path }));
