@@ -5,6 +5,7 @@
 import { CATALOG, findLevel } from '../model/catalog.ts';
 import {
   grantsOfUserIn,
+  isLiveToken,
   tokenAccountName,
   usernameOf,
   type OrgModel,
@@ -50,7 +51,7 @@ interface Who {
 }
 
 /** A user's email, a token id, or a Kubernetes username. */
-export function resolveWho(model: OrgModel, subject: string): Who | undefined {
+export function resolveWho(model: OrgModel, subject: string, today: string): Who | undefined {
   const key = subject.toLowerCase();
   const user = model.users.find((u) => u.key === key);
   if (user) {
@@ -90,7 +91,11 @@ export function resolveWho(model: OrgModel, subject: string): Who | undefined {
         ? {
             boundToNothing: `deactivated: its ServiceAccount is left out until reactivated (${sourceText(token.source)})`,
           }
-        : {}),
+        : !isLiveToken(token, today)
+          ? {
+              boundToNothing: `expired on ${token.expires}: its ServiceAccount is left out (${sourceText(token.source)})`,
+            }
+          : {}),
     };
   if (subject.startsWith(SA_PREFIX) || subject.includes('@')) return { user: userInfo(subject), label: subject };
   return undefined;

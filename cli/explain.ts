@@ -85,7 +85,7 @@ export const command = defineCommand({
       objects = result.objects!;
       if (index && before) writeExplainIndex(index, before, model, objects);
     }
-    const who = resolveWho(model, positionals[0]!);
+    const who = resolveWho(model, positionals[0]!, today);
     if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
     const docs = objects.map((object, index) => ({ file: 'synthesized', index, object }));
     const rbac = readRbac(docs);

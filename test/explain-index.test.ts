@@ -104,7 +104,7 @@ function warningsOf(authz: Authorizer, user: string | undefined, namespace: stri
 /** Everything explain says about `subject` in `ns`, from a model and the objects placed for it. */
 function answers(model: OrgModel, objects: readonly Manifest[], subject: string, ns: string) {
   const authz = new Authorizer(withBootstrap(readRbac(objects.map((object, index) => ({ file: 's', index, object })))));
-  const who = resolveWho(model, subject);
+  const who = resolveWho(model, subject, TODAY);
   if (!who) return { who };
   return {
     who,

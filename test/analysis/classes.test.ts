@@ -13,7 +13,7 @@ import { explainRequest, reservedReason, resolveWho } from '../../analysis/expla
 import { readRbac } from '../../analysis/objects.ts';
 import { POD_CREATING_GROUPS } from '../../analysis/pod-creating-groups.ts';
 import { API_RESOURCES } from '../../analysis/resources.ts';
-import { run, ROOT, smallOrg } from '../helpers.ts';
+import { run, ROOT, smallOrg, TODAY } from '../helpers.ts';
 import { join } from 'node:path';
 
 /** The catalog, judged by what its rules allow: what each level's ClusterRole holds, bound in a namespace. */
@@ -253,7 +253,7 @@ describe('privilege classes', () => {
     const authz = new Authorizer(
       readRbac(objects.map((object, index) => ({ file: 'hand-written.yaml', index, object }))),
     );
-    const r = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, {
+    const r = explainRequest(model, authz, resolveWho(model, 'bob@acme.io', TODAY)!, {
       verb: 'update',
       namespace: 'web',
       apiGroup: '',
@@ -264,7 +264,7 @@ describe('privilege classes', () => {
     expect(r.lines.at(-1)).toMatch(
       /^ {2}warning: reserved for admins \(write Secrets\): creating a Secret of type kubernetes.io\/service-account-token, or re-pointing one/,
     );
-    const get = explainRequest(model, authz, resolveWho(model, 'bob@acme.io')!, {
+    const get = explainRequest(model, authz, resolveWho(model, 'bob@acme.io', TODAY)!, {
       verb: 'get',
       namespace: 'web',
       apiGroup: '',

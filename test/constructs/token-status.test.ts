@@ -189,6 +189,24 @@ describe('found by a red-team review', () => {
     expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
   });
 
+  it('explain: an expired token holds nothing either (its ServiceAccount is left out on that day)', async () => {
+    const r = await run(['explain', 'ci-deploy', '-n', 'web', 'get', 'pods', '--today', '2026-11-30']);
+    expect(r.stdout).toMatch(/^yes: tokens\/ci-deploy may get pods in web/);
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'orgctl-expired-'));
+    const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    writeFileSync(
+      join(dir, 'org.yaml'),
+      acme.replace('note: deploys web and data from CI }', 'note: deploys web and data from CI, expires: 2026-11-01 }'),
+    );
+    const expired = await run(['explain', 'ci-deploy', '-n', 'web', 'get', 'pods', '--spec', join(dir, 'org.yaml')]);
+    expect(expired.stdout).toMatch(
+      /^no: tokens\/ci-deploy may not get pods in web\n {2}tokens\/ci-deploy is expired on 2026-11-01: its ServiceAccount is left out/,
+    );
+  });
+
   it('explain: a deactivated token authenticates as nobody, so not even the bootstrap policy answers yes', async () => {
     const r = await run(['explain', 'mallory-notebook', 'get', '/healthz']);
     expect(r.stdout).toMatch(
