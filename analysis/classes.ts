@@ -347,8 +347,21 @@ export function undeclaredForAdmins(writes: readonly string[], ruleIndex: number
 }
 
 const UNDECLARED_WHY = 'a controller may make pods from what a custom resource says';
-const UNDECLARED_FIX =
-  "if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves)";
+/** What declaring a custom resource safe claims, for every text that asks for or shows the claim. */
+export const SAFE_CLAIM = 'no controller makes pods, reads Secrets or takes identities from';
+const UNDECLARED_FIX = `if ${SAFE_CLAIM} it, an admin may declare it in the organization's safeCustomResources (another admin approves)`;
+
+/** The first rule writing custom resources nobody declared safe, and those resources; undefined when none does. */
+export function firstUndeclared(
+  rules: readonly PolicyRule[],
+  safe?: readonly SafeCustomResource[],
+): { readonly rule: number; readonly writes: readonly string[] } | undefined {
+  for (const [rule, r] of rules.entries()) {
+    const writes = undeclaredWrites(r, safe);
+    if (writes.length) return { rule, writes };
+  }
+  return undefined;
+}
 
 /** Why one request writing a custom resource nobody declared safe is reserved (explain, can-i), if it is. */
 export function undeclaredReason(rule: PolicyRule, safe?: readonly SafeCustomResource[]): string | undefined {

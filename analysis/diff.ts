@@ -6,7 +6,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { customRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
 import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
-import { CLASS_BY_ID, type ClassId } from './classes.ts';
+import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
 import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
@@ -534,7 +534,7 @@ function safeCustomResourcesChanges(
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
     const effect = !to
       ? 'writes to them are reserved for admins again'
-      : `people who are not admins may be granted writes to ${to.resources.join(', ')}, on an admin's word that no controller makes pods, reads Secrets or takes identities from them: "${to.reason}"`;
+      : `people who are not admins may be granted writes to ${to.resources.join(', ')}, on an admin's word that ${SAFE_CLAIM} them: "${to.reason}"`;
     out.push({
       kind: 'setting',
       key: 'safeCustomResources',
@@ -609,7 +609,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
       ...access,
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
-    if (b && changes.some((c) => c.removes)) usersLosing++;
+    if (b && holdsSomething(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);
   }
   const tokens: SubjectDiff[] = [];
@@ -631,7 +631,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
       withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c,
     );
     if (changes.length) tokens.push({ id, changes });
-    if (b && changes.some((c) => c.removes)) tokensLosing++;
+    if (b && holdsSomething(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
@@ -646,14 +646,19 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     settings: settingsChanges(base.org, head.org),
     guardRails: guardRailChanges(base, head),
     stats: {
-      // Out of the active ones: deactivated users and tokens hold nothing to lose, and would water
-      // the share down (declaring them is routine; a red-team review padded base with six tokens).
-      users: { base: count(base.users.values(), (u) => u.status === 'active'), losing: usersLosing },
+      users: { base: count(base.users.values(), holdsSomething), losing: usersLosing },
       grants: { base: base.grantCount ?? countGrants(base, base.users.values()), lost: grantsLost },
-      tokens: { base: count(base.tokens.values(), (t) => t.status !== 'deactivated'), losing: tokensLosing },
+      tokens: { base: count(base.tokens.values(), holdsSomething), losing: tokensLosing },
     },
   };
 }
+
+/**
+ * Whom mass-removal counts, losing and in base alike: a deactivated user or token holds nothing to
+ * lose, and would water the share down (declaring them is routine; a red-team review padded base
+ * with six dead tokens). An expired token still counts: the diff has no date.
+ */
+const holdsSomething = (m: { readonly status?: string }): boolean => m.status !== 'deactivated';
 
 const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
   let n = 0;

@@ -33,6 +33,7 @@ import {
 } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
+import { UNBOUND } from './membership.ts';
 import { indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
@@ -56,9 +57,7 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
   const user = model.users.find((u) => u.key === key);
   if (user) {
     const deactivated =
-      user.status !== 'active'
-        ? { boundToNothing: `deactivated: bound to nothing until reactivated (${sourceText(user.source)})` }
-        : {};
+      user.status !== 'active' ? { boundToNothing: `${UNBOUND.deactivatedUser} (${sourceText(user.source)})` } : {};
     return {
       user: userInfo(usernameOf(model, user.key)),
       label: `users/${user.key}`,
@@ -72,8 +71,8 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
     const then = invite.grants.map((g) => `${[...g.levels, ...g.roles].join(', ')} in ${g.namespace}`).join('; ');
     const why =
       invite.state === 'pending'
-        ? `invited, not yet a member: bound to nothing until they accept${then ? ` (then: ${then})` : ''} (${sourceText(invite.source)})`
-        : `invited, but the invitation is revoked: bound to nothing (${sourceText(invite.source)})`;
+        ? `${UNBOUND.pendingInvite}${then ? ` (then: ${then})` : ''} (${sourceText(invite.source)})`
+        : `${UNBOUND.revokedInvite} (${sourceText(invite.source)})`;
     return {
       user: userInfo(usernameOf(model, invite.key)),
       label: `invites/${invite.key}`,
@@ -87,15 +86,9 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
       user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))),
       label: `tokens/${token.id}`,
       tokenId: token.id,
-      ...(token.status !== 'active'
-        ? {
-            boundToNothing: `deactivated: its ServiceAccount is left out until reactivated (${sourceText(token.source)})`,
-          }
-        : !isLiveToken(token, today)
-          ? {
-              boundToNothing: `expired on ${token.expires}: its ServiceAccount is left out (${sourceText(token.source)})`,
-            }
-          : {}),
+      ...(isLiveToken(token, today)
+        ? {}
+        : { boundToNothing: `${UNBOUND.deadToken(token, today)} (${sourceText(token.source)})` }),
     };
   if (subject.startsWith(SA_PREFIX) || subject.includes('@')) return { user: userInfo(subject), label: subject };
   return undefined;
@@ -263,12 +256,13 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
 export function reservedReason(
   req: ResourceAttributes,
   safe?: readonly SafeCustomResource[],
+  forToken = false,
 ): { text: string; specific: boolean } | undefined {
   const scope: Scope = req.namespace ? 'namespace' : 'cluster';
   const rule = { apiGroups: [req.apiGroup], resources: [rulesResource(req)], verbs: [req.verb] };
   const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
   if (!cls) {
-    const undeclared = undeclaredReason(rule, safe);
+    const undeclared = forToken ? undefined : undeclaredReason(rule, safe);
     return undeclared ? { text: undeclared, specific: true } : undefined;
   }
   const c = CLASS_BY_ID.get(cls)!;
@@ -366,7 +360,8 @@ export function explainRequest(
   if (dead) return dead;
   const d = authz.authorize(who.user, req);
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
-  const reserved = reservedReason(req, model.safeCustomResources);
+  // A token's writes of undeclared custom resources are a warning, not reserved (tokens are made by admins).
+  const reserved = reservedReason(req, model.safeCustomResources, who.tokenId !== undefined);
   if (d.allowed && d.by) {
     return {
       allowed: true,

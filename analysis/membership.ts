@@ -19,7 +19,8 @@ import {
   type MembershipData,
 } from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
-import { isLiveToken, systemNamespaceOf, type SafeCustomResource } from '../model/model.ts';
+import { isLiveToken, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
+import { serviceAccountUser } from './authorizer.ts';
 import { isObj, type ManifestDoc } from './objects.ts';
 
 /**
@@ -63,7 +64,7 @@ export interface Membership {
  * The custom resources an output declares safe, in the shape orgctl writes (the constructs judge the
  * values when the organization is recovered): they lift a policy, so anything else is refused.
  */
-function safeCustomResourcesOf(value: unknown, label: string): readonly SafeCustomResource[] {
+function readSafeCustomResources(value: unknown, label: string): readonly SafeCustomResource[] {
   const texts = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   const valid =
     Array.isArray(value) &&
@@ -125,7 +126,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
       ? { namespaceProtection: info.namespaceProtection as unknown as NonNullable<OrgInfo['namespaceProtection']> }
       : {}),
     ...(info.safeCustomResources !== undefined
-      ? { safeCustomResources: safeCustomResourcesOf(info.safeCustomResources, label) }
+      ? { safeCustomResources: readSafeCustomResources(info.safeCustomResources, label) }
       : {}),
   };
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
@@ -158,18 +159,24 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
  */
 export function unboundReason(members: MembershipData, username: string, today: string): string | undefined {
   const user = members.users.find((u) => u.username === username);
-  if (user) return user.status === 'deactivated' ? 'is deactivated: bound to nothing until reactivated' : undefined;
+  if (user) return user.status === 'deactivated' ? `is ${UNBOUND.deactivatedUser}` : undefined;
   const prefix = members.organization.usernamePrefix;
-  const invite = members.invites.find((i) => prefix + i.email === username);
-  if (invite)
-    return invite.state === 'pending'
-      ? 'is invited, not yet a member: bound to nothing until they accept'
-      : 'was invited, but the invitation is revoked: bound to nothing';
+  const invite = members.invites.find((i) => usernameOf({ usernamePrefix: prefix }, i.email) === username);
+  if (invite) return `is ${invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite}`;
   const systemNamespace = systemNamespaceOf(members.organization.name);
-  const token = members.tokens.find((t) => `system:serviceaccount:${systemNamespace}:${t.serviceAccount}` === username);
-  if (token && !isLiveToken(token, today))
-    return token.status === 'deactivated'
-      ? `is token ${token.id}, deactivated: its ServiceAccount is left out until reactivated`
-      : `is token ${token.id}, expired on ${token.expires}: its ServiceAccount is left out`;
+  const token = members.tokens.find((t) => serviceAccountUser(systemNamespace, t.serviceAccount) === username);
+  if (token && !isLiveToken(token, today)) return `is token ${token.id}, ${UNBOUND.deadToken(token, today)}`;
   return undefined;
 }
+
+/** Why someone is bound to nothing, as `explain` and `can-i` say it (one text each). */
+export const UNBOUND = {
+  deactivatedUser: 'deactivated: bound to nothing until reactivated',
+  pendingInvite: 'invited, not yet a member: bound to nothing until they accept',
+  revokedInvite: 'invited, but the invitation is revoked: bound to nothing',
+  /** A token that is not live (isLiveToken): deactivated, else expired. */
+  deadToken: (t: { readonly status?: string; readonly expires?: string }, today: string): string =>
+    t.status === 'deactivated'
+      ? 'deactivated: its ServiceAccount is left out until reactivated'
+      : `expired on ${t.expires ?? today}: its ServiceAccount is left out`,
+} as const;

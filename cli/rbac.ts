@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authorizer, serviceAccountOf } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
-import { readRbac, type RbacSet } from '../analysis/objects.ts';
+import { isObj, readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
@@ -140,8 +140,10 @@ function membersIn(dir: string): MembershipData | undefined {
   try {
     const m = JSON.parse(readFileSync(join(dir, MEMBERS_FILE), 'utf8')) as Partial<MembershipData>;
     // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic).
-    const lists = [m.users, m.invites, m.tokens].every(Array.isArray);
-    return lists && typeof m.organization?.name === 'string' ? (m as MembershipData) : undefined;
+    const lists = [m.users, m.invites, m.tokens].every((l) => Array.isArray(l) && l.every(isObj));
+    return lists && isObj(m.organization) && typeof m.organization.name === 'string'
+      ? (m as MembershipData)
+      : undefined;
   } catch {
     return undefined;
   }

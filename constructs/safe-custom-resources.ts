@@ -5,7 +5,7 @@
  * API group Kubernetes does not serve itself, resources by name (never `*`), none a privilege class
  * reserves, and the reason a reviewer reads.
  */
-import { BUILTIN_GROUPS, unsafeDeclaration } from '../analysis/classes.ts';
+import { BUILTIN_GROUPS, SAFE_CLAIM, unsafeDeclaration } from '../analysis/classes.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
@@ -65,11 +65,7 @@ export function safeCustomResourcesOf(where: string, value: unknown): readonly S
       if (reserved) fail(where, `${at}.resources[${j}]`, `${r}.${group} ${reserved}`);
     });
     if (typeof reason !== 'string' || !reason.trim())
-      fail(
-        where,
-        `${at}.reason`,
-        `${show(reason)} is not a reason: say why no controller makes pods, reads Secrets or takes identities from these resources`,
-      );
+      fail(where, `${at}.reason`, `${show(reason)} is not a reason: say why ${SAFE_CLAIM} these resources`);
     return { group, resources: [...new Set(resources as string[])].sort(), reason };
   });
   return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));

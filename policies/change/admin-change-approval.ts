@@ -1,6 +1,6 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import type { LazyCell, Snapshot } from '../../analysis/snapshot.ts';
-import { CLASS_BY_ID, undeclaredWrites } from '../../analysis/classes.ts';
+import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import { changeList, editsOf, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
 /**
@@ -16,7 +16,7 @@ function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
     // `scope:Role/namespace/name`: the custom Roles snapshot.customRoles keeps by `namespace/name`.
     const [kind, ns, ...name] = r.slice(r.indexOf(':') + 1).split('/');
     const rules = kind === 'Role' ? side.customRoles.get(`${ns}/${name.join('/')}`) : undefined;
-    return (rules ?? []).some((rule) => undeclaredWrites(rule, side.org.safeCustomResources).length > 0);
+    return firstUndeclared(rules ?? [], side.org.safeCustomResources) !== undefined;
   });
 }
 

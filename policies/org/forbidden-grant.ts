@@ -4,8 +4,8 @@ import {
   CLASS_BY_ID,
   classesOfRule,
   reservedForAdmins,
+  firstUndeclared,
   undeclaredForAdmins,
-  undeclaredWrites,
 } from '../../analysis/classes.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
@@ -29,11 +29,8 @@ function reservedByRules(rules: readonly PolicyRule[], model: OrgModel): string 
     const classes = classesOfRule(rule, 'namespace').filter((c) => CLASS_BY_ID.get(c)!.severity === 'error');
     if (classes.length) return reservedForAdmins(classes, i, rule);
   }
-  for (const [i, rule] of rules.entries()) {
-    const writes = undeclaredWrites(rule, model.safeCustomResources);
-    if (writes.length) return undeclaredForAdmins(writes, i, rule);
-  }
-  return undefined;
+  const undeclared = firstUndeclared(rules, model.safeCustomResources);
+  return undeclared && undeclaredForAdmins(undeclared.writes, undeclared.rule, rules[undeclared.rule]!);
 }
 
 /**

@@ -18,8 +18,9 @@ import {
   classesOfRule,
   describeRule,
   reservedForAdmins,
+  firstUndeclared,
+  SAFE_CLAIM,
   undeclaredForAdmins,
-  undeclaredWrites,
   type ClassId,
   type Scope,
 } from '../../analysis/classes.ts';
@@ -40,12 +41,8 @@ function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
   });
   // A role refused for its classes needs no second finding; otherwise the first rule writing undeclared custom resources.
   const refused = [...classes.keys()].some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-  const safe = model.safeCustomResources;
-  const undeclaredAt = refused ? -1 : role.rules.findIndex((r) => undeclaredWrites(r, safe).length > 0);
-  const undeclared =
-    undeclaredAt >= 0
-      ? { undeclared: { rule: undeclaredAt, writes: undeclaredWrites(role.rules[undeclaredAt]!, safe) } }
-      : {};
+  const first = refused ? undefined : firstUndeclared(role.rules, model.safeCustomResources);
+  const undeclared = first ? { undeclared: first } : {};
   const custom = orgRoleOf(model.name, role.name).kind !== 'level';
   const power = custom
     ? role.rules.findIndex((r) =>
@@ -165,7 +162,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
             : f.customPower !== undefined
               ? `${label} can ${role.rules[f.customPower]!.verbs.join(',')} in ${binding.namespace} (rule ${f.customPower}: ${describeRule(role.rules[f.customPower]!)}): check that the token needs it`
               : f.undeclared
-                ? `${label} writes ${f.undeclared.writes.join(', ')}, which orgctl does not know, in ${binding.namespace} (rule ${f.undeclared.rule}: ${describeRule(role.rules[f.undeclared.rule]!)}): check that no controller makes pods from it and that the token needs it, then declare it in safeCustomResources`
+                ? `${label} writes ${f.undeclared.writes.join(', ')}, which orgctl does not know, in ${binding.namespace} (rule ${f.undeclared.rule}: ${describeRule(role.rules[f.undeclared.rule]!)}): check that ${SAFE_CLAIM} it and that the token needs it, then declare it in safeCustomResources`
                 : undefined;
         if (message)
           out.push({

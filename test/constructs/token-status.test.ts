@@ -13,6 +13,19 @@ import { loadManifests } from '../../cli/manifests.ts';
 const tokenObjects = (out: Map<string, string>) =>
   [...out.values()].join('\n').match(/(name: token-ci\n|acme:token:ci\b)/g) ?? [];
 
+/** A copy of the example's dist/ whose members.json `edit` changes (as a hand would). */
+async function exampleDistWith(edit: (members: Record<string, unknown>) => void): Promise<string> {
+  const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'orgctl-can-i-'));
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8'));
+  edit(members);
+  writeFileSync(join(dir, 'members.json'), `${JSON.stringify(members, null, 2)}\n`);
+  return dir;
+}
+
 describe('a deactivated token', () => {
   it('has no ServiceAccount, Secret or binding; the membership data keeps it, deactivated; activate() brings it back', () => {
     const { org, web } = smallOrg();
@@ -215,14 +228,9 @@ describe('found by a red-team review', () => {
   });
 
   it("can-i answers no, without crashing, when members.json is not orgctl's shape", async () => {
-    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'orgctl-can-i-'));
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-    const members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8'));
-    delete members.tokens;
-    writeFileSync(join(dir, 'members.json'), `${JSON.stringify(members, null, 2)}\n`);
+    const dir = await exampleDistWith((members) => {
+      delete members.tokens;
+    });
     const r = await run([
       'can-i',
       'get',
@@ -236,5 +244,72 @@ describe('found by a red-team review', () => {
     ]);
     expect(r.stderr).toMatch(/is named in no binding of these manifests \(a typo\?/);
     expect([r.stdout, r.code]).toEqual(['no', 1]);
+  });
+});
+
+describe('found by a code review', () => {
+  const toks = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
+  const review = (sides: { base: string; head: string }, ...args: string[]) =>
+    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
+
+  it('removing only dead tokens removes nothing (it read "3 of 2 tokens (150%)")', async () => {
+    const base = baseSpec();
+    for (let i = 0; i < 3; i++)
+      toks(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
+    const sides = await distPair(base, (s) => {
+      s.spec.tokens = toks(s).filter((t) => t.status !== 'deactivated') as never;
+    });
+    const r = await review(sides, '--actor', 'frank');
+    expect(r.stdout).toMatch(/\| `mass-removal` \| ✅ \| removes access from 0\/9 users, 0\/\d+ grants, 0\/2 tokens/);
+  });
+
+  it("narrowing a deactivated token's levels is no gain: its owner may make it", async () => {
+    const base = baseSpec();
+    Object.assign(toks(base)[0]!, { status: 'deactivated', levels: ['w:full'] }); // ci, owned by alice
+    const sides = await distPair(base, (s) => {
+      toks(s)[0]!.levels = ['r:pods'];
+    });
+    const r = await review(sides, '--actor', 'alice');
+    expect(r.stdout).toContain('- declared levels w:full → r:pods, held once it is reactivated');
+    expect(r.code).toBe(0);
+  });
+
+  it('can-i answers no, without crashing, when a members.json list holds something else than records', async () => {
+    const dir = await exampleDistWith((members) => {
+      members.users = [null];
+    });
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'nobody@acme.io', '--dir', dir]);
+    expect([r.stdout, r.code]).toEqual(['no', 1]);
+  });
+
+  it("explain does not call a token's custom-resource write reserved for admins (for tokens it is a warning)", async () => {
+    const r = await run([
+      'explain',
+      'metrics-reader',
+      '-n',
+      'web',
+      'create',
+      'runnerdeployments.actions.summerwind.dev',
+    ]);
+    expect(r.stdout).toBe(
+      'no: tokens/metrics-reader may not create runnerdeployments.actions.summerwind.dev in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
+    );
+  });
+
+  it('can-i says a token is expired, and an invitation revoked, from the membership data', async () => {
+    const { unboundReason } = await import('../../analysis/membership.ts');
+    const members = {
+      organization: { name: 'acme', usernamePrefix: 'oidc:' },
+      users: [],
+      invites: [{ email: 'heidi@acme.io', state: 'revoked' }],
+      tokens: [{ id: 'old', serviceAccount: 'token-old', expires: '2026-01-01', namespaces: [] }],
+    } as never;
+    expect(unboundReason(members, 'oidc:heidi@acme.io', '2026-11-26')).toBe(
+      'is invited, but the invitation is revoked: bound to nothing',
+    );
+    expect(unboundReason(members, 'system:serviceaccount:acme-system:token-old', '2026-11-26')).toBe(
+      'is token old, expired on 2026-01-01: its ServiceAccount is left out',
+    );
+    expect(unboundReason(members, 'system:serviceaccount:acme-system:token-old', '2025-12-31')).toBeUndefined();
   });
 });

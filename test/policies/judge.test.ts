@@ -269,7 +269,7 @@ describe('synthesis judges what custom RBAC really allows', () => {
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant tokens/scaler']);
     expect(r.findings[0]!.message).toMatch(
-      /Role acme:token:scaler writes widgets\.example\.com, which orgctl does not know, in web \(rule 0: create on widgets\.example\.com\): check that no controller makes pods from it and that the token needs it, then declare it in safeCustomResources/,
+      /Role acme:token:scaler writes widgets\.example\.com, which orgctl does not know, in web \(rule 0: create on widgets\.example\.com\): check that no controller makes pods, reads Secrets or takes identities from it and that the token needs it, then declare it in safeCustomResources/,
     );
   });
 
