@@ -68,7 +68,8 @@ export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
   'internal.apiserver.k8s.io',
 ]);
 
-const WRITE = ['create', 'update', 'patch'];
+/** The verbs that make or change an object: what a controller acts on. */
+export const WRITE: readonly string[] = ['create', 'update', 'patch'];
 /**
  * The verbs of a proxied or streamed request: the API server (requestinfo.go in
  * k8s.io/apiserver pkg/endpoints/request) and the kubelet (GetRequestAttributes in

@@ -29,6 +29,7 @@ import {
   describeRule,
   probeHit,
   undeclaredReason,
+  WRITE,
   type Scope,
 } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
@@ -387,7 +388,7 @@ export function explainRequest(
     );
   else if (!isAdmin && !reserved && !BUILTIN_GROUPS.has(req.apiGroup)) {
     // A custom resource no class reserves: only w:full covers its group, but custom rules may grant it.
-    const write = ['create', 'update', 'patch'].includes(req.verb);
+    const write = WRITE.includes(req.verb);
     const declared = write ? declaredSafe(req.apiGroup, rulesResource(req), model.safeCustomResources) : undefined;
     lines.push(
       `  no grant in ${req.namespace || 'the cluster'} allows it; custom rules may (${

@@ -6,8 +6,9 @@
  * reserves, and the reason a reviewer reads.
  */
 import { BUILTIN_GROUPS, SAFE_CLAIM, unsafeDeclaration } from '../analysis/classes.ts';
-import type { SafeCustomResource } from '../model/model.ts';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
+import { sortBy, type SafeCustomResource } from '../model/model.ts';
+import { isObj } from '../analysis/objects.ts';
+import { DNS1123_LABEL_BODY, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
 
 /** A custom resource non-admins may write: an admin's word that no controller runs code from it. */
@@ -21,11 +22,10 @@ export interface SafeCustomResourceProps {
 }
 
 const FIELDS = ['group', 'resources', 'reason'];
-const RESOURCE = new RegExp(`^${DNS1123_LABEL.source.slice(1, -1)}(/${DNS1123_LABEL.source.slice(1, -1)})?$`);
+// A plural resource name, or `resource/subresource`, each a DNS label (at most 63 characters).
+const RESOURCE = new RegExp(`^${DNS1123_LABEL_BODY}(/${DNS1123_LABEL_BODY})?$`);
 const EXAMPLE =
   "{ group: 'cert-manager.io', resources: ['certificates'], reason: 'cert-manager makes TLS Secrets only' }";
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(where: string, prop: string, message: string): never {
   throw new DeclarationError(`${where} (${prop})`, message);
@@ -38,7 +38,7 @@ export function safeCustomResourcesOf(where: string, value: unknown): readonly S
   const groups = new Set<string>();
   const out = value.map((entry: unknown, i): SafeCustomResource => {
     const at = `safeCustomResources[${i}]`;
-    if (!isRecord(entry)) fail(where, at, `${show(entry)} is not ${EXAMPLE}`);
+    if (!isObj(entry)) fail(where, at, `${show(entry)} is not ${EXAMPLE}`);
     for (const k of Object.keys(entry))
       if (!FIELDS.includes(k)) fail(where, `${at}.${k}`, `is not a field (allowed: ${FIELDS.join(', ')})`);
     const { group, resources, reason } = entry;
@@ -55,7 +55,7 @@ export function safeCustomResourcesOf(where: string, value: unknown): readonly S
     if (!Array.isArray(resources) || !resources.length)
       fail(where, `${at}.resources`, `${show(resources)} is not a list of resource names, e.g. ['certificates']`);
     resources.forEach((r: unknown, j) => {
-      if (typeof r !== 'string' || !RESOURCE.test(r))
+      if (typeof r !== 'string' || !RESOURCE.test(r) || r.split('/').some((part) => part.length > DNS1123_LABEL_MAX))
         fail(
           where,
           `${at}.resources[${j}]`,
@@ -68,5 +68,5 @@ export function safeCustomResourcesOf(where: string, value: unknown): readonly S
       fail(where, `${at}.reason`, `${show(reason)} is not a reason: say why ${SAFE_CLAIM} these resources`);
     return { group, resources: [...new Set(resources as string[])].sort(), reason };
   });
-  return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  return sortBy(out, (s) => s.group);
 }

@@ -99,6 +99,7 @@ export function specPath(pointer: string): string {
 const EXPECTED_BY_PATTERN: Record<string, string> = {
   [EMAIL_PATTERN]: 'an email address (name@domain.tld)',
   [DATE_PATTERN]: 'a date (YYYY-MM-DD)',
+  '\\S': 'a text with something in it',
 };
 
 const TYPE_WORDS: Record<string, string> = {

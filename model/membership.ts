@@ -7,7 +7,7 @@
  * Optional fields are left out of the JSON when absent (never written as null or []), so an
  * output stays the same when a feature is not used; readers treat absent as the default named.
  */
-import type { ArgoCdModel, InviteState, SafeCustomResource, UserStatus } from './model.ts';
+import type { ArgoCdModel, InviteState, MemberStanding, SafeCustomResource } from './model.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 /** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
@@ -54,18 +54,14 @@ export interface MemberRole {
 }
 
 /** One line of `users.jsonl` (`orgctl-users`, `orgctl-users-2`, ...), and an entry of `users` in members.json. */
-export interface MemberUser {
+export interface MemberUser extends MemberStanding {
   /** Lower-cased email: the user's identity. */
   readonly email: string;
   /** The Kubernetes username: usernamePrefix + email. */
   readonly username: string;
   /** GitHub login, when declared. */
   readonly github?: string;
-  readonly admin: boolean;
   readonly billing: boolean;
-  readonly status: UserStatus;
-  /** Seed "Add All" (`all`) or "Remove All" (`none`); absent: the grants decide. */
-  readonly access?: 'all' | 'none';
 }
 
 /** Access an invite carries to one namespace: levels and named roles (each absent when empty). */

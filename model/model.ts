@@ -232,11 +232,13 @@ export const LEVELS_BY_STANDING: Readonly<Record<'admin' | 'add-all', readonly s
   'add-all': grantableLevels(),
 };
 
-/**
- * What the membership data records of a person's standing: the fields of MemberUser
- * (model/membership.ts, which reads this module's types, so they are named here by shape).
- */
-type MemberStanding = { readonly status: UserStatus; readonly admin: boolean; readonly access?: 'all' | 'none' };
+/** What the membership data records of a person's standing (MemberUser, model/membership.ts, extends it). */
+export interface MemberStanding {
+  readonly admin: boolean;
+  readonly status: UserStatus;
+  /** Seed "Add All" (`all`) or "Remove All" (`none`); absent: the grants decide. */
+  readonly access?: 'all' | 'none';
+}
 
 /** A member of the membership data as standing reads people (`admin`: as the reader knows it, by default the record's). */
 export const memberState = (m: MemberStanding, admin = m.admin): Standing => ({

@@ -28,7 +28,9 @@ export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
 /** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
 export const KUBE_PREFIX = 'kube-';
 
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS label's characters, without anchors or its length limit: for patterns built of labels. */
+export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+export const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 

@@ -142,6 +142,21 @@ ${safe}  users:
   });
 });
 
+describe('the spec', () => {
+  it('refuses a blank reason with its path (the schema, before the constructs)', async () => {
+    const file = join(tempDir(), 'org.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: orgctl/v1\nkind: Organization\nmetadata: { name: acme }\nspec:\n  owner: alice@acme.io\n  safeCustomResources: [{ group: example.com, resources: [widgets], reason: " " }]\n  users: [{ email: alice@acme.io, admin: true }]\n',
+    );
+    const r = await run(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /org\.yaml:6:\d+: error spec spec\.safeCustomResources\[0\]\.reason: " " is not a text with something in it/,
+    );
+  });
+});
+
 describe('the judgement of the synthesized output', () => {
   // What the output judge sees when RBAC reaches it another way than a declared grant (hand-written, an upgrade).
   const objects = [
@@ -225,6 +240,11 @@ describe('what may be declared safe', () => {
     ],
     ['no reason', [{ group: 'example.com', resources: ['widgets'], reason: ' ' }], /safeCustomResources\[0\]\.reason/],
     ['no resources', [{ group: 'example.com', resources: [], reason: 'x' }], /safeCustomResources\[0\]\.resources/],
+    [
+      'a resource name over 63 characters',
+      [{ group: 'example.com', resources: [`w${'i'.repeat(63)}`], reason: 'x' }],
+      /safeCustomResources\[0\]\.resources\[0\]\): "wi+" is not a resource name/,
+    ],
     [
       'a group twice',
       [
