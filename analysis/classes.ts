@@ -5,7 +5,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
-import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES, SECRET_MAKING_GROUPS } from './pod-creating-groups.ts';
+import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES, SECRET_MAKING_GROUPS } from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
@@ -130,7 +130,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
         "a StatefulSet makes pods from the ControllerRevision its status names, and a rollback copies a revision's pod template back into its workload: a revision made again under that name runs the template it holds",
         'write the ControllerRevisions workloads make pods from',
       ),
-      // Custom resources whose controllers create pods: w:workloads in disguise (pod-creating-groups.ts).
+      // Custom resources whose controllers create pods: w:workloads in disguise (custom-resource-classes.ts).
       ...POD_CREATING_GROUPS.map((g) =>
         why(
           p(WRITE, g.group, ...g.resources),
@@ -208,7 +208,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'deletecollection answers with every Secret it deleted, in full, and deleting token or TLS Secrets revokes credentials others act with',
         'delete Secrets',
       ),
-      // Custom resources whose controllers write Secrets of any type (pod-creating-groups.ts): Secrets in disguise.
+      // Custom resources whose controllers write Secrets of any type (custom-resource-classes.ts): Secrets in disguise.
       ...SECRET_MAKING_GROUPS.flatMap((g) => {
         const because = `${g.project} (${g.group}) writes a Secret of whatever type its resource says: a kubernetes.io/service-account-token Secret mints a token for any ServiceAccount of the namespace`;
         const what = `write Secrets through ${g.project}`;

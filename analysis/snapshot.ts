@@ -32,6 +32,18 @@ export interface LazyCell {
   readonly cell: AccessCell;
 }
 
+/**
+ * The rules of the organization's custom Roles (custom roles, a person's or a token's own rules) a
+ * cell holds: its roles are `scope:Kind/namespace/name`, `customRoles` is keyed `namespace/name`.
+ */
+export function customRulesOf(s: Pick<Snapshot, 'customRoles'>, cell: LazyCell): (readonly PolicyRule[])[] {
+  return cell.roles.flatMap((r) => {
+    const [kind, ns, ...name] = r.slice(r.indexOf(':') + 1).split('/');
+    const rules = kind === 'Role' ? s.customRoles.get(`${ns}/${name.join('/')}`) : undefined;
+    return rules ? [rules] : [];
+  });
+}
+
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
 export interface Snapshot extends Membership {
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */

@@ -1,5 +1,5 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import type { LazyCell, Snapshot } from '../../analysis/snapshot.ts';
+import { customRulesOf, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import { changeList, editsOf, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
@@ -12,12 +12,7 @@ function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
   if (!cell) return false;
   const c = cell.cell;
   if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
-  return cell.roles.some((r) => {
-    // `scope:Role/namespace/name`: the custom Roles snapshot.customRoles keeps by `namespace/name`.
-    const [kind, ns, ...name] = r.slice(r.indexOf(':') + 1).split('/');
-    const rules = kind === 'Role' ? side.customRoles.get(`${ns}/${name.join('/')}`) : undefined;
-    return firstUndeclared(rules ?? [], side.org.safeCustomResources) !== undefined;
-  });
+  return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);
 }
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);

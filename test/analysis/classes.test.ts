@@ -11,7 +11,7 @@ import {
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { explainRequest, reservedReason, resolveWho } from '../../analysis/explain.ts';
 import { readRbac } from '../../analysis/objects.ts';
-import { POD_CREATING_GROUPS } from '../../analysis/pod-creating-groups.ts';
+import { POD_CREATING_GROUPS } from '../../analysis/custom-resource-classes.ts';
 import { API_RESOURCES } from '../../analysis/resources.ts';
 import { run, ROOT, smallOrg, TODAY } from '../helpers.ts';
 import { join } from 'node:path';

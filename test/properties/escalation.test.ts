@@ -22,7 +22,7 @@ import {
   POD_CREATING_GROUPS,
   REACHING_SUBRESOURCES,
   SECRET_MAKING_GROUPS,
-} from '../../analysis/pod-creating-groups.ts';
+} from '../../analysis/custom-resource-classes.ts';
 import { ruleAllows, type ResourceRequest } from '../../analysis/rules.ts';
 import { TODAY, smallOrg } from '../helpers.ts';
 
