@@ -169,6 +169,18 @@ export function unboundReason(members: MembershipData, username: string, today: 
   return undefined;
 }
 
+/** members.json's text as orgctl writes it (every list a list of records), else undefined: a file edited by hand. */
+export function membershipDataOf(text: string): MembershipData | undefined {
+  let m: Partial<MembershipData>;
+  try {
+    m = JSON.parse(text) as Partial<MembershipData>;
+  } catch {
+    return undefined;
+  }
+  const lists = [m.users, m.invites, m.tokens].every((l) => Array.isArray(l) && l.every(isObj));
+  return lists && isObj(m.organization) && typeof m.organization.name === 'string' ? (m as MembershipData) : undefined;
+}
+
 /** Why someone is bound to nothing, as `explain` and `can-i` say it (one text each). */
 export const UNBOUND = {
   deactivatedUser: 'deactivated: bound to nothing until reactivated',

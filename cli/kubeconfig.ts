@@ -22,8 +22,9 @@ import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import { MEMBERS_FILE, type MembershipData, type MemberToken } from '../model/membership.ts';
+import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
+import { membershipDataOf } from '../analysis/membership.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
@@ -191,11 +192,13 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (!/^https:\/\/[^\s/]+/.test(server))
     throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
-  const members = JSON.parse(readMembersText(dir)) as Partial<MembershipData>;
-  const token = members.tokens?.find((t) => t.id === positionals[0]);
+  const members = membershipDataOf(readMembersText(dir));
+  if (!members)
+    throw new InputError(`${dir}/${MEMBERS_FILE} is not the membership data orgctl writes: run orgctl synth`);
+  const token = members.tokens.find((t) => t.id === positionals[0]);
   if (!token)
     throw new InputError(
-      `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${(members.tokens ?? []).map((t) => t.id).join(', ') || 'none'})`,
+      `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${members.tokens.map((t) => t.id).join(', ') || 'none'})`,
     );
   if (token.status === 'deactivated')
     throw new InputError(

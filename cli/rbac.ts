@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authorizer, serviceAccountOf } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
-import { isObj, readRbac, type RbacSet } from '../analysis/objects.ts';
+import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
-import { unboundReason } from '../analysis/membership.ts';
+import { membershipDataOf, unboundReason } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { resolveToday } from '../model/model.ts';
 
@@ -138,12 +138,8 @@ export function parseTarget(arg: string, subresource: string): { readonly target
 /** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
 function membersIn(dir: string): MembershipData | undefined {
   try {
-    const m = JSON.parse(readFileSync(join(dir, MEMBERS_FILE), 'utf8')) as Partial<MembershipData>;
     // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic).
-    const lists = [m.users, m.invites, m.tokens].every((l) => Array.isArray(l) && l.every(isObj));
-    return lists && isObj(m.organization) && typeof m.organization.name === 'string'
-      ? (m as MembershipData)
-      : undefined;
+    return membershipDataOf(readFileSync(join(dir, MEMBERS_FILE), 'utf8'));
   } catch {
     return undefined;
   }

@@ -282,6 +282,15 @@ describe('found by a code review', () => {
     expect([r.stdout, r.code]).toEqual(['no', 1]);
   });
 
+  it('kubeconfig refuses a members.json that is not what orgctl writes, saying so (one reader with can-i)', async () => {
+    const dir = await exampleDistWith((members) => {
+      members.tokens = 'ci-deploy';
+    });
+    const r = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k', '--dir', dir, '--secret', '/dev/null']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/members\.json is not the membership data orgctl writes: run orgctl synth/);
+  });
+
   it("explain does not call a token's custom-resource write reserved for admins (for tokens it is a warning)", async () => {
     const r = await run([
       'explain',
