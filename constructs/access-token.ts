@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CustomRole } from './access-role.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
-import type { TokenRbacModel, UserStatus } from '../model/model.ts';
+import { STATUSES, type TokenRbacModel, type UserStatus } from '../model/model.ts';
 import type { Namespace } from './namespace.ts';
 import {
   DeclarationError,
@@ -88,7 +88,7 @@ export class AccessToken extends Construct {
     }
     this.note = props.note;
     if (props.expires !== undefined) this.until(props.expires);
-    if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);
+    if (props.status !== undefined) assertOneOf(this, 'status', props.status, STATUSES);
     this._status = props.status ?? 'active';
   }
 

@@ -3,7 +3,7 @@
  * how it declares constructs. Every problem names the spec path (`spec.users[2].email`),
  * what was given and what is allowed.
  */
-import { seedAccess, type ArgoCdSource } from '../model/model.ts';
+import { seedAccess, type ArgoCdSource, type UserStatus } from '../model/model.ts';
 import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
 import type { NamespaceProtection } from '../model/guard-rails.ts';
 import type { SafeCustomResourceProps } from './safe-custom-resources.ts';
@@ -42,7 +42,7 @@ export interface OrgSpec {
       readonly github?: string;
       readonly admin?: boolean;
       readonly billing?: boolean;
-      readonly status?: 'active' | 'deactivated';
+      readonly status?: UserStatus;
       readonly access?: 'all' | 'none';
     }[];
     readonly namespaces?: readonly ({
@@ -61,7 +61,7 @@ export interface OrgSpec {
       readonly rotation?: number;
       readonly note?: string;
       readonly expires?: string;
-      readonly status?: 'active' | 'deactivated';
+      readonly status?: UserStatus;
       readonly rbac?: readonly {
         readonly namespace: string;
         readonly rules?: readonly PolicyRule[];

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { UserStatus } from '../model/model.ts';
+import { STATUSES, type UserStatus } from '../model/model.ts';
 import { assertBoolean, assertEmail, assertOneOf, assertText, declaredSource } from './props.ts';
 import type { Source } from '../model/findings.ts';
 
@@ -50,7 +50,7 @@ export class User extends Construct {
     this.source = declaredSource(this.node.path, props.source);
     const email = props.email;
     assertEmail(this, 'email', email);
-    if (props.status !== undefined) assertOneOf(this, 'status', props.status, ['active', 'deactivated']);
+    if (props.status !== undefined) assertOneOf(this, 'status', props.status, STATUSES);
     if (props.github !== undefined)
       assertText(this, 'github', props.github, "the GitHub login, e.g. { github: 'bob' }");
     for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(this, flag, props[flag]);

@@ -9,7 +9,9 @@ import { grantableLevels, type PolicyRule } from './catalog.ts';
 import type { Source } from './findings.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
-export type UserStatus = 'active' | 'deactivated';
+/** A user's or a token's standing: a deactivated one is bound to nothing, its access kept declared. */
+export const STATUSES = ['active', 'deactivated'] as const;
+export type UserStatus = (typeof STATUSES)[number];
 export type InviteState = 'pending' | 'revoked';
 
 export interface UserModel {
