@@ -12,17 +12,20 @@
  * (`safeCustomResources`), which no resource listed here can be.
  */
 
-interface PodCreatingGroup {
+/** Custom resources of one project and API group that a privilege class holds. */
+interface CustomResources {
   /** The project, for people. */
   readonly project: string;
   readonly group: string;
-  /** Plural resource names, as RBAC rules name them. */
+  /** Plural resource names (`resource/subresource` for subresources), as RBAC rules name them: namespaced ones. */
   readonly resources: readonly string[];
+  /** Cluster-scoped resources: only a ClusterRoleBinding reaches them. */
+  readonly clusterResources?: readonly string[];
   /** Where the group and resource names come from. */
   readonly source: string;
 }
 
-export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
+export const POD_CREATING_GROUPS: readonly CustomResources[] = [
   {
     project: 'Argo Workflows',
     group: 'argoproj.io',
@@ -195,13 +198,9 @@ export const POD_CREATING_GROUPS: readonly PodCreatingGroup[] = [
  * Subresources of custom APIs that reach into a running workload, like `pods/exec` and
  * `pods/portforward`: the privilege class `exec` holds them. Upgraded to WebSocket by a GET.
  */
-interface ReachingSubresources {
-  readonly project: string;
-  readonly group: string;
-  /** `resource/subresource`, as RBAC rules name them. */
-  readonly resources: readonly string[];
+interface ReachingSubresources extends CustomResources {
+  /** The verbs that open them (a WebSocket upgrade is a GET). */
   readonly verbs: readonly string[];
-  readonly source: string;
 }
 
 export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
@@ -229,17 +228,7 @@ export const REACHING_SUBRESOURCES: readonly ReachingSubresources[] = [
  * is writing Secrets in disguise, so the privilege class `identity` holds it (a Secret of type
  * `kubernetes.io/service-account-token` naming a ServiceAccount is filled with a token for it).
  */
-interface SecretMakingGroup {
-  readonly project: string;
-  readonly group: string;
-  /** Namespaced resources: a RoleBinding reaches them. */
-  readonly resources: readonly string[];
-  /** Cluster-scoped resources: only a ClusterRoleBinding reaches them. */
-  readonly clusterResources?: readonly string[];
-  readonly source: string;
-}
-
-export const SECRET_MAKING_GROUPS: readonly SecretMakingGroup[] = [
+export const SECRET_MAKING_GROUPS: readonly CustomResources[] = [
   {
     project: 'External Secrets Operator',
     group: 'external-secrets.io',

@@ -29,7 +29,6 @@ const SYNC_WAVE: Readonly<Record<string, string>> = {
   ValidatingAdmissionPolicyBinding: '2',
 };
 
-// Keys in the order cdk8s' generated k8s classes write them, so the output reads like theirs.
 /**
  * The labels of every object of an organization, and the annotations of every object of a kind
  * that has no others: one frozen object each, shared (the YAML writer keeps their text; metadata
@@ -49,6 +48,7 @@ const waveAnnotations = (kind: string) => {
   return annotations;
 };
 
+/** An object's metadata, keys in the order cdk8s' generated k8s classes write them (the output reads like theirs). */
 export function meta(
   model: Pick<OrgModel, 'name'>,
   kind: string,
