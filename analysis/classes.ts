@@ -341,7 +341,7 @@ export function declaredSafe(
 
 /** Why a rule writing undeclared custom resources is refused, for a finding (forbidden-grant, before and after synthesis). */
 export function undeclaredForAdmins(writes: readonly string[], ruleIndex: number, rule: PolicyRule): string {
-  const every = writes.some((w) => w.endsWith(' in every API group'));
+  const every = (rule.apiGroups ?? []).includes('*');
   return `lets a non-admin write ${writes.join(', ')}, which orgctl does not know (rule ${ruleIndex}: ${describeRule(rule)}): reserved for admins, because ${UNDECLARED_WHY}; ${
     every ? 'name the API group instead of *, then ' : ''
   }${UNDECLARED_FIX}, else grant it to an admin only`;
@@ -364,7 +364,7 @@ export function firstUndeclared(
   return undefined;
 }
 
-/** Why one request writing a custom resource nobody declared safe is reserved (explain, can-i), if it is. */
+/** Why one request writing a custom resource nobody declared safe is reserved for people (explain), if it is. */
 export function undeclaredReason(rule: PolicyRule, safe?: readonly SafeCustomResource[]): string | undefined {
   const writes = undeclaredWrites(rule, safe);
   return writes.length

@@ -3,14 +3,7 @@
  * made it (spec path or construct path), the synthesized binding and the role.
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
-import {
-  grantsOfUserIn,
-  isLiveToken,
-  tokenAccountName,
-  usernameOf,
-  type OrgModel,
-  type SafeCustomResource,
-} from '../model/model.ts';
+import { grantsOfUserIn, isLiveToken, tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import {
   resourceRequestOf,
   type Authorizer,
@@ -254,18 +247,11 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
  * it belongs to (`create pods/portforward` → `reserved for admins (port-forward into pods): ...`).
  * `specific` when the request has a reason of its own, more precise than its access level's.
  */
-export function reservedReason(
-  req: ResourceAttributes,
-  safe?: readonly SafeCustomResource[],
-  forToken = false,
-): { text: string; specific: boolean } | undefined {
+export function reservedReason(req: ResourceAttributes): { text: string; specific: boolean } | undefined {
   const scope: Scope = req.namespace ? 'namespace' : 'cluster';
-  const rule = { apiGroups: [req.apiGroup], resources: [rulesResource(req)], verbs: [req.verb] };
+  const rule = ruleOf(req);
   const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-  if (!cls) {
-    const undeclared = forToken ? undefined : undeclaredReason(rule, safe);
-    return undeclared ? { text: undeclared, specific: true } : undefined;
-  }
+  if (!cls) return undefined;
   const c = CLASS_BY_ID.get(cls)!;
   const probe = probeHit(rule, cls, scope);
   return {
@@ -334,6 +320,13 @@ export function explainNonResource(
 const rulesResource = (req: ResourceAttributes) =>
   req.subresource ? `${req.resource}/${req.subresource}` : req.resource;
 
+/** The one rule that allows exactly this request (for any object name). */
+const ruleOf = (req: ResourceAttributes) => ({
+  apiGroups: [req.apiGroup],
+  resources: [rulesResource(req)],
+  verbs: [req.verb],
+});
+
 /**
  * A deactivated token has no ServiceAccount, so its token authenticates as nobody: no request is
  * allowed, not even what the bootstrap policy gives every authenticated subject.
@@ -361,8 +354,10 @@ export function explainRequest(
   if (dead) return dead;
   const d = authz.authorize(who.user, req);
   const isAdmin = who.email ? model.users.find((u) => u.key === who.email)?.admin : false;
-  // A token's writes of undeclared custom resources are a warning, not reserved (tokens are made by admins).
-  const reserved = reservedReason(req, model.safeCustomResources, who.tokenId !== undefined);
+  // Writes of custom resources nobody declared safe are reserved for people; for a token (made by
+  // admins) they are a warning.
+  const undeclared = who.tokenId === undefined ? undeclaredReason(ruleOf(req), model.safeCustomResources) : undefined;
+  const reserved = reservedReason(req) ?? (undeclared ? { text: undeclared, specific: true } : undefined);
   if (d.allowed && d.by) {
     return {
       allowed: true,
