@@ -30,6 +30,8 @@ interface RoleFacts {
   readonly classes: ReadonlyMap<ClassId, number>; // class → index of the first rule holding it
   /** The first rule (of a role holding no admin-only class) writing custom resources nobody declared safe, and those resources. */
   readonly undeclared?: { readonly rule: number; readonly writes: readonly string[] };
+  /** Why a non-admin may not hold the role (`forbidden-grant`), when they may not: worked out once per role. */
+  readonly refusedBecause?: string;
   /** Verbs escalate, bind or impersonate named (or `*`) by a rule of a custom role. */
   readonly customPower?: number;
 }
@@ -40,16 +42,29 @@ function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
     for (const c of classesOfRule(rule, scope)) if (!classes.has(c)) classes.set(c, i);
   });
   // A role refused for its classes needs no second finding; otherwise the first rule writing undeclared custom resources.
-  const refused = [...classes.keys()].some((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-  const first = refused ? undefined : firstUndeclared(role.rules, model.safeCustomResources);
+  const reserved = [...classes].filter(([c]) => CLASS_BY_ID.get(c)!.severity === 'error');
+  const first = reserved.length ? undefined : firstUndeclared(role.rules, model.safeCustomResources);
   const undeclared = first ? { undeclared: first } : {};
+  const refusedBecause = reserved.length
+    ? reservedForAdmins(
+        reserved.map(([c]) => c),
+        reserved[0]![1],
+        role.rules[reserved[0]![1]]!,
+        scope,
+      )
+    : first && undeclaredForAdmins(first.writes, first.rule, role.rules[first.rule]!);
   const custom = orgRoleOf(model.name, role.name).kind !== 'level';
   const power = custom
     ? role.rules.findIndex((r) =>
         r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate'),
       )
     : -1;
-  return { classes, ...undeclared, ...(power >= 0 ? { customPower: power } : {}) };
+  return {
+    classes,
+    ...undeclared,
+    ...(refusedBecause ? { refusedBecause } : {}),
+    ...(power >= 0 ? { customPower: power } : {}),
+  };
 }
 
 /** How a finding names a role: a catalog level, a custom role, inline rules or a token's rules. */
@@ -93,32 +108,16 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
 
   // Users judged per (namespace, role): a split binding names the same role twice.
   const judged = new Map<string, Set<UserModel>>();
-  const judgeUser = (
-    user: UserModel,
-    binding: BindingObject,
-    role: RoleObject,
-    f: RoleFacts,
-    scope: Scope,
-    seen: Set<UserModel>,
-  ) => {
+  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, seen: Set<UserModel>) => {
     if (seen.has(user)) return;
     seen.add(user);
-    const reserved = [...f.classes].filter(([cls]) => CLASS_BY_ID.get(cls)!.severity === 'error');
-    const why = reserved.length
-      ? reservedForAdmins(
-          reserved.map(([c]) => c),
-          reserved[0]![1],
-          role.rules[reserved[0]![1]]!,
-          scope,
-        )
-      : f.undeclared && undeclaredForAdmins(f.undeclared.writes, f.undeclared.rule, role.rules[f.undeclared.rule]!);
-    if (why)
+    if (f.refusedBecause)
       out.push({
         severity: 'error',
         rule: 'forbidden-grant',
         subject: `users/${user.key} → ${binding.namespace}`,
         source: grantSource(model, user, binding.namespace, role),
-        message: `${roleLabel(role, model.name)} ${why}`,
+        message: `${roleLabel(role, model.name)} ${f.refusedBecause}`,
       });
     for (const [cls, ruleIndex] of f.classes) {
       if (CLASS_BY_ID.get(cls)!.severity === 'error') continue;
@@ -151,7 +150,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     for (const s of binding.subjects) {
       if (s.kind === 'User') {
         const user = users.get(s.name);
-        if (user && !user.admin) judgeUser(user, binding, role, f, scope, seen);
+        if (user && !user.admin) judgeUser(user, binding, role, f, seen);
       } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
         const token = tokens.get(s.name);
         if (!token) continue;
