@@ -68,6 +68,11 @@ const INCLUDES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   CATALOG.map((a) => [a.id, new Set(levelsCovered(a.rules).filter((b) => b !== a.id))]),
 );
 
+/** Every catalog level a set of levels covers: each one and those it includes (`w:full` covers `r:pods`). */
+export function levelsCoveredBy(levels: readonly string[]): Set<string> {
+  return new Set(levels.flatMap((l) => [l, ...(INCLUDES.get(l) ?? [])]));
+}
+
 /** Drops levels that another covered level includes. */
 export function maximalLevels(covered: readonly string[]): string[] {
   return covered.filter((b) => !covered.some((a) => a !== b && INCLUDES.get(a)!.has(b)));

@@ -4,7 +4,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { customRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
-import { maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
+import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
@@ -344,15 +344,19 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
             text: `is reactivated: ServiceAccount ${h.serviceAccount} is made again, with a new token to hand over${h.expires ? ` (unless it has expired: it holds through ${h.expires})` : ''}`,
           },
     );
-  // A deactivated token holds nothing, so no access line shows what it would hold again: say it.
-  const levels = (t: MemberToken) => [...(t.levels ?? [])].sort().join(',');
-  if (h.status === 'deactivated' && levels(b) !== levels(h))
+  // A deactivated token holds nothing, so no access line shows what it would hold again: say it,
+  // with the levels it would gain (`levels`: what self-edit judges), as a live token's gains are.
+  const [before, after] = [sorted(b.levels ?? []), sorted(h.levels ?? [])];
+  if (h.status === 'deactivated' && before.join() !== after.join()) {
+    const had = levelsCoveredBy(before);
     out.push({
       kind: 'token-levels',
-      from: b.levels ?? [],
-      to: h.levels ?? [],
-      text: `declared levels ${codeList(sorted(b.levels ?? [])) || '(none)'} → ${codeList(sorted(h.levels ?? [])) || '(none)'}, held once it is reactivated`,
+      from: before,
+      to: after,
+      levels: [...levelsCoveredBy(after)].filter((l) => !had.has(l)).sort(),
+      text: `declared levels ${codeList(before) || '(none)'} → ${codeList(after) || '(none)'}, held once it is reactivated`,
     });
+  }
   return out;
 }
 

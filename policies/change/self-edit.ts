@@ -1,14 +1,8 @@
-import { levelsCovered } from '../../analysis/access.ts';
-import { findLevel } from '../../model/catalog.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import { actorEmails, changeList, editsOf, type ChangeRule, type RuleResult } from './context.ts';
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
-
-/** Every catalog level a set of levels covers (`w:full` covers `r:pods`). */
-const coveredBy = (levels: readonly string[]): string[] =>
-  levelsCovered(levels.flatMap((l) => findLevel(l)?.rules ?? []));
 
 /**
  * What a token's change gives whoever holds it: access gained, namespaces added, the token moving
@@ -23,12 +17,8 @@ function tokenGain(c: Change, authorEmails: ReadonlySet<string>): boolean {
     return (c.to as readonly string[]).some((ns) => !(c.from as readonly string[]).includes(ns));
   if (c.kind === 'token-owner') return typeof c.to === 'string' && authorEmails.has(c.to);
   if (c.kind === 'token-expiry') return c.to === undefined || (c.from !== undefined && String(c.to) > String(c.from));
-  // A deactivated token's declared levels: what it holds again once reactivated (covered, not named:
-  // w:full → r:pods narrows).
-  if (c.kind === 'token-levels') {
-    const before = new Set(coveredBy(c.from as readonly string[]));
-    return coveredBy(c.to as readonly string[]).some((l) => !before.has(l));
-  }
+  // A deactivated token's declared levels: the diff names those it would gain once reactivated.
+  if (c.kind === 'token-levels') return !!c.levels?.length;
   return false;
 }
 
