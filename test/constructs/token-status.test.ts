@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { files, ROOT, run, smallOrg, synth } from '../helpers.ts';
-import { baseSpec, distPair, type Spec } from '../review/scenarios.ts';
+import { baseSpec, distOf, distPair, reviewPair, tokensOf, type Spec } from '../review/scenarios.ts';
 import { importRbac } from '../../review/import.ts';
 import { loadManifests } from '../../cli/manifests.ts';
 
@@ -82,12 +82,10 @@ describe('a deactivated token', () => {
 
 describe('in the review', () => {
   const deactivate = (s: Spec) => ((s.spec.tokens as Record<string, unknown>[])[0]!.status = 'deactivated');
-  const review = (sides: { base: string; head: string }, ...args: string[]) =>
-    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
 
   it('deactivating is routine: the comment says the token dies and what it loses', async () => {
     const sides = await distPair(baseSpec(), deactivate);
-    const r = await review(sides, '--actor', 'alice');
+    const r = await reviewPair(sides, '--actor', 'alice');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       '- is deactivated: its ServiceAccount and token are deleted once synced (its access stays declared)',
@@ -99,31 +97,28 @@ describe('in the review', () => {
     const base = baseSpec();
     deactivate(base);
     const sides = await distPair(base, (s) => ((s.spec.tokens as Record<string, unknown>[])[0]!.status = 'active'));
-    const alone = await review(sides, '--actor', 'alice');
+    const alone = await reviewPair(sides, '--actor', 'alice');
     expect(alone.code).toBe(1);
     expect(alone.stdout).toContain(
       '- is reactivated: ServiceAccount token-ci is made again, with a new token to hand over',
     );
     expect(alone.stdout).toMatch(/\| `admin-change-approval` \| ❌ \| token ci \(access reserved for admins in web\)/);
     // ci belongs to alice: she gains from it, so another admin makes it and a third approves.
-    const own = await review(sides, '--actor', 'alice', '--approved-by', 'frank');
+    const own = await reviewPair(sides, '--actor', 'alice', '--approved-by', 'frank');
     expect(own.code).toBe(1);
     expect(own.stdout).toMatch(/\| `self-edit` \| ❌ \| token ci belongs to alice&#64;acme\.io/);
-    expect((await review(sides, '--actor', 'frank', '--approved-by', 'dan')).code).toBe(0);
+    expect((await reviewPair(sides, '--actor', 'frank', '--approved-by', 'dan')).code).toBe(0);
   });
 });
 
 describe('found by a red-team review', () => {
-  const toks = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
-  const review = (sides: { base: string; head: string }, ...args: string[]) =>
-    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
   /** baseSpec with a blank token holding custom RBAC in web and a custom role in data, and `extra` fields. */
   const withRbacToken = (extra: Record<string, unknown>) => {
     const s = baseSpec();
     (s.spec as Record<string, unknown>).customRoles = [
       { name: 'cm', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
     ];
-    toks(s).push({
+    tokensOf(s).push({
       id: 'metrics',
       rbac: [
         { namespace: 'web', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] },
@@ -133,25 +128,15 @@ describe('found by a red-team review', () => {
     });
     return s;
   };
-  const synthSpec = async (spec: Spec) => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'orgctl-token-rt-'));
-    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
-    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
-    expect(r.code, r.stderr).toBe(0);
-    return join(dir, 'dist');
-  };
 
   it('a deactivated or expired token with custom RBAC writes an output orgctl proves (its rules and their namespaces are left out with it)', async () => {
     for (const extra of [{ status: 'deactivated' }, { expires: '2020-01-01' }]) {
-      const dist = await synthSpec(withRbacToken(extra));
+      const dist = await distOf(withRbacToken(extra));
       const r = await run(['prove', '--dir', dist]);
       expect(r.stdout, JSON.stringify(extra)).toMatch(/: proved/);
       expect(r.code).toBe(0);
     }
-    const { losses } = importRbac(loadManifests(await synthSpec(withRbacToken({ status: 'deactivated' }))).docs);
+    const { losses } = importRbac(loadManifests(await distOf(withRbacToken({ status: 'deactivated' }))).docs);
     expect(losses).toContainEqual(
       expect.stringMatching(/^the custom RBAC of deactivated token metrics, if it has any/),
     );
@@ -159,33 +144,33 @@ describe('found by a red-team review', () => {
 
   it('deactivating a token with custom RBAC passes the review, as the routine task says', async () => {
     const sides = await distPair(withRbacToken({}), (s) => {
-      toks(s).find((t) => t.id === 'metrics')!.status = 'deactivated';
+      tokensOf(s).find((t) => t.id === 'metrics')!.status = 'deactivated';
     });
-    const r = await review(sides, '--actor', 'alice');
+    const r = await reviewPair(sides, '--actor', 'alice');
     expect(r.stdout).toMatch(/\| `output-proof` \| ✅/);
     expect(r.code).toBe(0);
   });
 
   it("raising a deactivated token's levels shows in the comment, and its owner may not make it", async () => {
     const base = baseSpec();
-    Object.assign(toks(base)[0]!, { status: 'deactivated', levels: ['r:pods'] }); // ci, owned by alice
+    Object.assign(tokensOf(base)[0]!, { status: 'deactivated', levels: ['r:pods'] }); // ci, owned by alice
     const sides = await distPair(base, (s) => {
-      toks(s)[0]!.levels = ['w:full'];
+      tokensOf(s)[0]!.levels = ['w:full'];
     });
-    const r = await review(sides, '--actor', 'alice');
+    const r = await reviewPair(sides, '--actor', 'alice');
     expect(r.stdout).toContain('- declared levels r:pods → w:full, held once it is reactivated');
     expect(r.stdout).toMatch(/\| `self-edit` \| ❌ \| token ci belongs to alice/);
     expect(r.code).toBe(1);
-    expect((await review(sides, '--actor', 'frank')).code).toBe(0);
+    expect((await reviewPair(sides, '--actor', 'frank')).code).toBe(0);
   });
 
   it('reactivating a token with an expiry says it holds only until then', async () => {
     const base = baseSpec();
-    Object.assign(toks(base)[1]!, { status: 'deactivated', expires: '2020-01-01' });
+    Object.assign(tokensOf(base)[1]!, { status: 'deactivated', expires: '2020-01-01' });
     const sides = await distPair(base, (s) => {
-      toks(s)[1]!.status = 'active';
+      tokensOf(s)[1]!.status = 'active';
     });
-    const r = await review(sides, '--actor', 'frank');
+    const r = await reviewPair(sides, '--actor', 'frank');
     expect(r.stdout).toContain(
       '- is reactivated: ServiceAccount token-bots is made again, with a new token to hand over (unless it has expired: it holds through 2020-01-01)',
     );
@@ -194,11 +179,11 @@ describe('found by a red-team review', () => {
   it('dead tokens do not water mass-removal down: removing every live token is over the limit', async () => {
     const base = baseSpec();
     for (let i = 0; i < 6; i++)
-      toks(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
+      tokensOf(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
     const sides = await distPair(base, (s) => {
-      s.spec.tokens = toks(s).filter((t) => t.status === 'deactivated') as never;
+      s.spec.tokens = tokensOf(s).filter((t) => t.status === 'deactivated') as never;
     });
-    const r = await review(sides, '--actor', 'frank', '--approved-by', 'dan');
+    const r = await reviewPair(sides, '--actor', 'frank', '--approved-by', 'dan');
     expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
   });
 
@@ -248,28 +233,24 @@ describe('found by a red-team review', () => {
 });
 
 describe('found by a code review', () => {
-  const toks = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
-  const review = (sides: { base: string; head: string }, ...args: string[]) =>
-    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
-
   it('removing only dead tokens removes nothing (it read "3 of 2 tokens (150%)")', async () => {
     const base = baseSpec();
     for (let i = 0; i < 3; i++)
-      toks(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
+      tokensOf(base).push({ id: `dead${i}`, namespaces: ['web'], levels: ['r:pods'], status: 'deactivated' });
     const sides = await distPair(base, (s) => {
-      s.spec.tokens = toks(s).filter((t) => t.status !== 'deactivated') as never;
+      s.spec.tokens = tokensOf(s).filter((t) => t.status !== 'deactivated') as never;
     });
-    const r = await review(sides, '--actor', 'frank');
+    const r = await reviewPair(sides, '--actor', 'frank');
     expect(r.stdout).toMatch(/\| `mass-removal` \| ✅ \| removes access from 0\/9 users, 0\/\d+ grants, 0\/2 tokens/);
   });
 
   it("narrowing a deactivated token's levels is no gain: its owner may make it", async () => {
     const base = baseSpec();
-    Object.assign(toks(base)[0]!, { status: 'deactivated', levels: ['w:full'] }); // ci, owned by alice
+    Object.assign(tokensOf(base)[0]!, { status: 'deactivated', levels: ['w:full'] }); // ci, owned by alice
     const sides = await distPair(base, (s) => {
-      toks(s)[0]!.levels = ['r:pods'];
+      tokensOf(s)[0]!.levels = ['r:pods'];
     });
-    const r = await review(sides, '--actor', 'alice');
+    const r = await reviewPair(sides, '--actor', 'alice');
     expect(r.stdout).toContain('- declared levels w:full → r:pods, held once it is reactivated');
     expect(r.code).toBe(0);
   });

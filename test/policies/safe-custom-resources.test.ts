@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { run, smallOrg, synth, tempDir, TODAY } from '../helpers.ts';
 import { runPolicies } from '../../policies/org/index.ts';
 import { judgeManifests } from '../../policies/output/judge.ts';
-import { baseSpec, distPair, judge, type Spec } from '../review/scenarios.ts';
+import { baseSpec, distPair, judge, reviewPair, type Spec } from '../review/scenarios.ts';
 
 /** GitHub Actions Runner Controller (summerwind): a RunnerDeployment makes runner pods of the image it names. */
 const RUNNERS = [
@@ -293,12 +293,10 @@ describe('through the review', () => {
     ];
     widgets(s);
   };
-  const review = (sides: { base: string; head: string }, ...args: string[]) =>
-    run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
 
   it('declaring resources safe is a setting another admin approves; the comment says what it lifts and why', async () => {
     const sides = await distPair(baseSpec(), declared);
-    const alone = await review(sides, '--actor', 'alice');
+    const alone = await reviewPair(sides, '--actor', 'alice');
     expect(alone.code).toBe(1);
     expect(alone.stdout).toContain(
       '| `settings-change` | ❌ | settings change (safeCustomResources (none) → \\[widgets.example.com\\]): an admin who is not an author must approve the head commit |',
@@ -306,7 +304,7 @@ describe('through the review', () => {
     expect(alone.stdout).toContain(
       `- setting safeCustomResources example.com \\[\\] → \\[widgets\\]: people who are not admins may be granted writes to widgets, on an admin's word that no controller makes pods, reads Secrets or takes identities from them: "no controller reads them"`,
     );
-    expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank')).code).toBe(0);
+    expect((await reviewPair(sides, '--actor', 'alice', '--approved-by', 'frank')).code).toBe(0);
   });
 
   it('a token gaining undeclared custom-resource writes is admin-grade, as one gaining create pods is: another admin approves', () => {
@@ -352,7 +350,7 @@ describe('through the review', () => {
       writeFileSync(file, forged);
     }
     expect(stripped).toBeGreaterThan(1);
-    const r = await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--format', 'json');
+    const r = await reviewPair(sides, '--actor', 'alice', '--approved-by', 'frank', '--format', 'json');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/forbidden-grant/);
     expect(r.stdout).toMatch(/widgets\.example\.com, which orgctl does not know/);

@@ -84,20 +84,30 @@ export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
 
-/** Base and head as synthesized dist/ folders, for `orgctl review` through the CLI. */
-export async function distPair(base: Spec, edit: (s: Spec) => void): Promise<{ base: string; head: string }> {
+/** A spec synthesized by the CLI into a dist/ folder of its own; throws with the CLI's words when it fails. */
+export async function distOf(spec: Spec): Promise<string> {
   const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { run, tempDir } = await import('../helpers.ts');
+  const dir = tempDir();
+  writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+  const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return join(dir, 'dist');
+}
+
+/** Base and head as synthesized dist/ folders, for `orgctl review` through the CLI. */
+export async function distPair(base: Spec, edit: (s: Spec) => void): Promise<{ base: string; head: string }> {
   const head = structuredClone(base);
   edit(head);
-  const out: string[] = [];
-  for (const spec of [base, head]) {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
-    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
-    if (r.code !== 0) throw new Error(r.stderr);
-    out.push(join(dir, 'dist'));
-  }
-  return { base: out[0]!, head: out[1]! };
+  return { base: await distOf(base), head: await distOf(head) };
 }
+
+/** `orgctl review` of a distPair, as a pull request changing org/org.ts. */
+export async function reviewPair(sides: { base: string; head: string }, ...args: string[]) {
+  const { run } = await import('../helpers.ts');
+  return run(['review', '--base', sides.base, '--head', sides.head, '--changed-path', 'org/org.ts', ...args]);
+}
+
+/** A spec's tokens, for edits. */
+export const tokensOf = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
