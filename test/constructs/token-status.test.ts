@@ -26,6 +26,16 @@ async function exampleDistWith(edit: (members: Record<string, unknown>) => void)
   return dir;
 }
 
+/** Alice (an admin) changes the declared levels of her own deactivated token ci: the review of it. */
+async function ownerChangesDeactivatedLevels(from: string[], to: string[]) {
+  const base = baseSpec();
+  Object.assign(tokensOf(base)[0]!, { status: 'deactivated', levels: from }); // ci, owned by alice
+  const sides = await distPair(base, (s) => {
+    tokensOf(s)[0]!.levels = to;
+  });
+  return { sides, r: await reviewPair(sides, '--actor', 'alice') };
+}
+
 describe('a deactivated token', () => {
   it('has no ServiceAccount, Secret or binding; the membership data keeps it, deactivated; activate() brings it back', () => {
     const { org, web } = smallOrg();
@@ -81,7 +91,7 @@ describe('a deactivated token', () => {
 });
 
 describe('in the review', () => {
-  const deactivate = (s: Spec) => ((s.spec.tokens as Record<string, unknown>[])[0]!.status = 'deactivated');
+  const deactivate = (s: Spec) => (tokensOf(s)[0]!.status = 'deactivated');
 
   it('deactivating is routine: the comment says the token dies and what it loses', async () => {
     const sides = await distPair(baseSpec(), deactivate);
@@ -152,12 +162,7 @@ describe('found by a red-team review', () => {
   });
 
   it("raising a deactivated token's levels shows in the comment, and its owner may not make it", async () => {
-    const base = baseSpec();
-    Object.assign(tokensOf(base)[0]!, { status: 'deactivated', levels: ['r:pods'] }); // ci, owned by alice
-    const sides = await distPair(base, (s) => {
-      tokensOf(s)[0]!.levels = ['w:full'];
-    });
-    const r = await reviewPair(sides, '--actor', 'alice');
+    const { sides, r } = await ownerChangesDeactivatedLevels(['r:pods'], ['w:full']);
     expect(r.stdout).toContain('- declared levels r:pods → w:full, held once it is reactivated');
     expect(r.stdout).toMatch(/\| `self-edit` \| ❌ \| token ci belongs to alice/);
     expect(r.code).toBe(1);
@@ -245,12 +250,7 @@ describe('found by a code review', () => {
   });
 
   it("narrowing a deactivated token's levels is no gain: its owner may make it", async () => {
-    const base = baseSpec();
-    Object.assign(tokensOf(base)[0]!, { status: 'deactivated', levels: ['w:full'] }); // ci, owned by alice
-    const sides = await distPair(base, (s) => {
-      tokensOf(s)[0]!.levels = ['r:pods'];
-    });
-    const r = await reviewPair(sides, '--actor', 'alice');
+    const { r } = await ownerChangesDeactivatedLevels(['w:full'], ['r:pods']);
     expect(r.stdout).toContain('- declared levels w:full → r:pods, held once it is reactivated');
     expect(r.code).toBe(0);
   });
