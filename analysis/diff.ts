@@ -341,7 +341,13 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
             kind: 'token-status',
             from: 'deactivated',
             to: 'active',
-            text: `is reactivated: ServiceAccount ${h.serviceAccount} is made again, with a new token to hand over${h.expires ? ` (unless it has expired: it holds through ${h.expires})` : ''}`,
+            // Kubernetes issues a new token only for a new Secret: when the deactivation never
+            // synced, Argo CD deleted nothing and the token handed over before works again.
+            text: `is reactivated: ServiceAccount ${h.serviceAccount} is made ${
+              b.serviceAccount !== h.serviceAccount
+                ? 'with a new token to hand over'
+                : 'again, with a new token to hand over if Argo CD deleted it since the deactivation; else the old token works again (rotate the token in this change to be sure it does not)'
+            }${h.expires ? ` (unless it has expired: it holds through ${h.expires})` : ''}`,
           },
     );
   // A deactivated token holds nothing, so no access line shows what it would hold again: say it,

@@ -110,7 +110,7 @@ describe('in the review', () => {
     const alone = await reviewPair(sides, '--actor', 'alice');
     expect(alone.code).toBe(1);
     expect(alone.stdout).toContain(
-      '- is reactivated: ServiceAccount token-ci is made again, with a new token to hand over',
+      '- is reactivated: ServiceAccount token-ci is made again, with a new token to hand over if Argo CD deleted it since the deactivation; else the old token works again (rotate the token in this change to be sure it does not)',
     );
     expect(alone.stdout).toMatch(/\| `admin-change-approval` \| ❌ \| token ci \(access reserved for admins in web\)/);
     // ci belongs to alice: she gains from it, so another admin makes it and a third approves.
@@ -177,8 +177,21 @@ describe('found by a red-team review', () => {
     });
     const r = await reviewPair(sides, '--actor', 'frank');
     expect(r.stdout).toContain(
-      '- is reactivated: ServiceAccount token-bots is made again, with a new token to hand over (unless it has expired: it holds through 2020-01-01)',
+      '- is reactivated: ServiceAccount token-bots is made again, with a new token to hand over if Argo CD deleted it since the deactivation; else the old token works again (rotate the token in this change to be sure it does not) (unless it has expired: it holds through 2020-01-01)',
     );
+  });
+
+  it('reactivating with a rotation hands over a new token whether or not the deactivation synced', async () => {
+    const base = baseSpec();
+    tokensOf(base)[1]!.status = 'deactivated';
+    const sides = await distPair(base, (s) => {
+      Object.assign(tokensOf(s)[1]!, { status: 'active', rotation: 1 });
+    });
+    const r = await reviewPair(sides, '--actor', 'frank');
+    expect(r.stdout).toContain(
+      '- is reactivated: ServiceAccount token-bots-r1 is made with a new token to hand over\n',
+    );
+    expect(r.stdout).toContain('- is rotated: ServiceAccount token-bots → token-bots-r1');
   });
 
   it('dead tokens do not water mass-removal down: removing every live token is over the limit', async () => {
