@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { systemNamespaceOf } from '../model/model.ts';
+import { isLiveToken, resolveToday, systemNamespaceOf } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
@@ -36,6 +36,7 @@ The Secret is what the cluster filled in, e.g.
   kubectl get secret -n acme-system token-ci-deploy -o json | orgctl kubeconfig ci-deploy --server https://lga1.example:6443 --out ~/.kube/ci-deploy
 Without --out the kubeconfig is printed. --out writes it with mode 0600, refuses an existing file
 without --force, and refuses any folder it cannot prove is outside every git repository (a token must never be committed).
+A deactivated token, or one past its \`expires\` (judged on ORGCTL_TODAY, else today), has nothing to hand over: refused.
 
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
@@ -203,6 +204,10 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (token.status === 'deactivated')
     throw new InputError(
       `token ${token.id} is deactivated: its ServiceAccount and Secret are left out of ${dir}/, so there is no token to hand over (activate it first)`,
+    );
+  if (!isLiveToken(token, resolveToday(undefined, io.env)))
+    throw new InputError(
+      `token ${token.id} has expired (it held through ${token.expires}): synthesis leaves its ServiceAccount and Secret out from the next day, so Argo CD prunes them and there is no token to hand over (set a later \`expires\` and rotate it)`,
     );
   const secretSource = flags.secret ?? '-';
   let secretText: string;

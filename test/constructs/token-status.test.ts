@@ -8,6 +8,7 @@ import { files, ROOT, run, smallOrg, synth } from '../helpers.ts';
 import { baseSpec, distOf, distPair, reviewPair, tokensOf, type Spec } from '../review/scenarios.ts';
 import { importRbac } from '../../review/import.ts';
 import { loadManifests } from '../../cli/manifests.ts';
+import { join } from 'node:path';
 
 /** The token's ServiceAccount, Secret and binding subjects (`name: token-ci`), and its Role: the membership data only names it. */
 const tokenObjects = (out: Map<string, string>) =>
@@ -192,6 +193,21 @@ describe('found by a red-team review', () => {
       '- is reactivated: ServiceAccount token-bots-r1 is made with a new token to hand over\n',
     );
     expect(r.stdout).toContain('- is rotated: ServiceAccount token-bots → token-bots-r1');
+  });
+
+  it('kubeconfig refuses an expired token as it refuses a deactivated one: there is nothing to hand over', async () => {
+    const spec = baseSpec();
+    tokensOf(spec)[1]!.expires = '2026-12-31';
+    const dist = await distOf(spec);
+    const asked = (today: string) =>
+      run(['kubeconfig', 'bots', '--server', 'https://k', '--dir', dist, '--secret', join(dist, 'none')], {
+        ORGCTL_TODAY: today,
+      });
+    const expired = await asked('2027-01-01');
+    expect(expired.code).toBe(2);
+    expect(expired.stderr).toMatch(/token bots has expired \(it held through 2026-12-31\): .* no token to hand over/);
+    // On its last day it still holds: the Secret is read (here, a file that does not exist).
+    expect((await asked('2026-12-31')).stderr).toMatch(/cannot read the Secret/);
   });
 
   it('dead tokens do not water mass-removal down: removing every live token is over the limit', async () => {
