@@ -23,6 +23,7 @@ import {
   type UserModel,
 } from '../model/model.ts';
 import { isRbacObject } from './objects.ts';
+import { serviceAccountOf } from './authorizer.ts';
 
 /** The texts' format: texts of another format are not read. */
 export const EXPLAIN_INDEX_FORMAT = 2;
@@ -229,6 +230,23 @@ export interface NamespaceView {
 }
 
 /**
+ * Who `subject` may be, as explain's resolveWho finds them: itself (an email, a token id), the
+ * email a member's or invitee's Kubernetes username names (the identity prefix taken off), the
+ * token ids a ServiceAccount's username names (`token-<id>` or `token-<id>-r<N>`).
+ */
+function subjectKeys(model: Pick<OrgModel, 'usernamePrefix' | 'systemNamespace'>, subject: string): string[] {
+  const keys = [subject];
+  if (model.usernamePrefix && subject.startsWith(model.usernamePrefix))
+    keys.push(subject.slice(model.usernamePrefix.length));
+  const account = serviceAccountOf(subject);
+  if (account?.namespace === model.systemNamespace && account.name.startsWith('token-')) {
+    const id = account.name.slice('token-'.length);
+    keys.push(id, id.replace(/-r\d+$/, ''));
+  }
+  return keys;
+}
+
+/**
  * What the index holds for a question about `subject` (a user's or invite's email, a token's id)
  * in `namespace`; undefined when the head is not of this format.
  */
@@ -240,10 +258,11 @@ export function namespaceViewOf(
 ): NamespaceView | undefined {
   const head = JSON.parse(headText) as Head;
   if (head?.format !== EXPLAIN_INDEX_FORMAT) return undefined;
+  const keys = subjectKeys(head.model, subject);
   // What names the subject, in JSON text: its key, lower-cased (in a grant's user, in a username;
   // a token's id, in its ServiceAccount's name, is a DNS label), and any Group (whose members the
   // subject may be).
-  const needles = [JSON.stringify(subject.toLowerCase()).slice(1, -1), '"kind":"Group"'];
+  const needles = [...keys.map((k) => JSON.stringify(k.toLowerCase()).slice(1, -1)), '"kind":"Group"'];
   const partOf = (ns: string): NamespacePart => {
     const i = head.namespaces.indexOf(ns);
     return i < 0
@@ -258,12 +277,12 @@ export function namespaceViewOf(
   const invites: InviteModel[] = [];
   const tokens = [...part.tokens];
   const count = head.buckets.length - 1;
-  const key = subject.toLowerCase();
-  for (const b of new Set([bucketOf(key, count), bucketOf(subject, count)])) {
+  const emails = keys.map((k) => k.toLowerCase());
+  for (const b of new Set([...emails, ...keys].map((k) => bucketOf(k, count)))) {
     const bucket = JSON.parse(read.buckets(head.buckets[b]!, head.buckets[b + 1]!)) as Bucket;
-    for (const u of bucket.users) if (u.key === key) users.push(u);
-    for (const inv of bucket.invites) if (inv.key === key) invites.push(inv);
-    for (const t of bucket.tokens) if (t.id === subject && !tokens.some((x) => x.id === t.id)) tokens.push(t);
+    for (const u of bucket.users) if (emails.includes(u.key)) users.push(u);
+    for (const inv of bucket.invites) if (emails.includes(inv.key)) invites.push(inv);
+    for (const t of bucket.tokens) if (keys.includes(t.id) && !tokens.some((x) => x.id === t.id)) tokens.push(t);
   }
   const model = freezeModel({
     ...head.model,

@@ -45,10 +45,15 @@ interface Who {
   readonly billing?: string;
 }
 
-/** A user's email, a token id, or a Kubernetes username. */
+/**
+ * A user's email, a token id, or a Kubernetes username: a member's, an invitee's or a token's
+ * ServiceAccount's is that member, invitee or token (a dead token's is bound to nothing whatever
+ * it is called by).
+ */
 export function resolveWho(model: OrgModel, subject: string, today: string): Who | undefined {
   const key = subject.toLowerCase();
-  const user = model.users.find((u) => u.key === key);
+  const named = (email: string) => email === key || usernameOf(model, email) === subject;
+  const user = model.users.find((u) => named(u.key));
   if (user) {
     const deactivated =
       user.status !== 'active' ? { boundToNothing: `${UNBOUND.deactivatedUser} (${sourceText(user.source)})` } : {};
@@ -60,7 +65,7 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
       ...(user.billing ? { billing: sourceText(user.source) } : {}),
     };
   }
-  const invite = model.invites.find((i) => i.key === key);
+  const invite = model.invites.find((i) => named(i.key));
   if (invite) {
     const then = invite.grants.map((g) => `${[...g.levels, ...g.roles].join(', ')} in ${g.namespace}`).join('; ');
     const why =
@@ -74,10 +79,12 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
       boundToNothing: why,
     };
   }
-  const token = model.tokens.find((t) => t.id === subject);
+  const accountOf = (t: OrgModel['tokens'][number]) =>
+    serviceAccountUser(model.systemNamespace, tokenAccountName(t.id, t.rotation));
+  const token = model.tokens.find((t) => t.id === subject || accountOf(t) === subject);
   if (token)
     return {
-      user: userInfo(serviceAccountUser(model.systemNamespace, tokenAccountName(token.id, token.rotation))),
+      user: userInfo(accountOf(token)),
       label: `tokens/${token.id}`,
       tokenId: token.id,
       ...(isLiveToken(token, today)
@@ -337,7 +344,7 @@ function deadToken(who: Who, what: string): RequestExplanation | undefined {
     allowed: false,
     lines: [
       `no: ${who.label} may not ${what}`,
-      `  ${who.label} is ${who.boundToNothing}: its token authenticates as nobody, so not even the bootstrap policy applies`,
+      `  ${who.label} is ${who.boundToNothing}: ${UNBOUND.nobody}, so not even the bootstrap policy applies`,
     ],
   };
 }

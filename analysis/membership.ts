@@ -152,20 +152,30 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   return { org, users, invites, tokens, namespaceSettings };
 }
 
+/** Why the membership data binds a Kubernetes username to nothing. */
+interface Unbound {
+  /** `is deactivated: bound to nothing until reactivated`, `is token ci, expired on ...`. */
+  readonly reason: string;
+  /** A dead token: it authenticates as nobody, so no binding applies to it, its groups' neither. */
+  readonly nobody: boolean;
+}
+
 /**
  * Why the membership data binds a Kubernetes username to nothing, if it says: a deactivated
  * member, an invitee not yet a member, a deactivated or expired token. What `can-i` says instead
  * of "a typo?" when no binding names someone.
  */
-export function unboundReason(members: MembershipData, username: string, today: string): string | undefined {
+export function unboundReason(members: MembershipData, username: string, today: string): Unbound | undefined {
   const user = members.users.find((u) => u.username === username);
-  if (user) return user.status === 'deactivated' ? `is ${UNBOUND.deactivatedUser}` : undefined;
+  const person = (reason: string): Unbound => ({ reason: `is ${reason}`, nobody: false });
+  if (user) return user.status === 'deactivated' ? person(UNBOUND.deactivatedUser) : undefined;
   const prefix = members.organization.usernamePrefix;
   const invite = members.invites.find((i) => usernameOf({ usernamePrefix: prefix }, i.email) === username);
-  if (invite) return `is ${invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite}`;
+  if (invite) return person(invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite);
   const systemNamespace = systemNamespaceOf(members.organization.name);
   const token = members.tokens.find((t) => serviceAccountUser(systemNamespace, t.serviceAccount) === username);
-  if (token && !isLiveToken(token, today)) return `is token ${token.id}, ${UNBOUND.deadToken(token, today)}`;
+  if (token && !isLiveToken(token, today))
+    return { reason: `is token ${token.id}, ${UNBOUND.deadToken(token, today)}`, nobody: true };
   return undefined;
 }
 
@@ -191,4 +201,6 @@ export const UNBOUND = {
     t.status === 'deactivated'
       ? 'deactivated: its ServiceAccount is left out until reactivated'
       : `expired on ${t.expires ?? today}: its ServiceAccount is left out`,
+  /** What a dead token is, whatever it asks. */
+  nobody: 'its token authenticates as nobody',
 } as const;

@@ -22,9 +22,10 @@ const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE] [--format text|json] [--no-bootstrap]
        orgctl explain USER|TOKEN VERB /NON-RESOURCE-URL [--spec FILE] [--format text|json] [--no-bootstrap]
 
-Every permission of a user (by email) or token (by id), each traced to the declaration that made
-it (spec path or construct path), the binding and the role. With a request: why it is allowed,
-or why not (e.g. "w:pods is reserved for admins"). Exit 0, or 1 for a denied request.
+Every permission of a user (by email or Kubernetes username) or token (by id or its
+ServiceAccount's username), each traced to the declaration that made it (spec path or construct
+path), the binding and the role. With a request: why it is allowed, or why not (e.g. "w:pods is
+reserved for admins"). Exit 0, or 1 for a denied request.
 The bootstrap access every cluster gives each authenticated user (discovery, health, self-reviews)
 is listed once, after the namespaces, and an answer it decides says so.
 Asked about one namespace of a spec file, it keeps an index of the checked organization in

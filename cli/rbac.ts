@@ -9,7 +9,7 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
-import { membershipDataOf, unboundReason } from '../analysis/membership.ts';
+import { membershipDataOf, UNBOUND, unboundReason } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { resolveToday } from '../model/model.ts';
 
@@ -161,10 +161,16 @@ export function warnUnknown(
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday());
+      const groups = 'only bindings of its groups can apply';
       io.err(
         why
-          ? `warning: ${user} ${why} (${join(ask.dir!, MEMBERS_FILE)}); only bindings of its groups can apply`
-          : `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply`,
+          ? `warning: ${user} ${why.reason} (${join(ask.dir!, MEMBERS_FILE)}); ${
+              // RBAC answers for the name (as Kubernetes would for an impersonation), yet no request of a dead token gets that far.
+              why.nobody
+                ? `${UNBOUND.nobody}, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it`
+                : groups
+            }`
+          : `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); ${groups}`,
       );
     }
   }

@@ -75,6 +75,12 @@ const SUBJECTS = [
   'tok-custom',
   'nobody@acme.io',
   'tok-nope',
+  // By Kubernetes username: a member (with the identity prefix), a token's ServiceAccount.
+  'acme:user5@acme.io',
+  'acme:USER21@acme.io',
+  'system:serviceaccount:acme-system:token-tok-0',
+  'system:serviceaccount:acme-system:token-tok-custom',
+  'system:serviceaccount:acme-system:token-tok-nope',
 ];
 const REQUESTS = [
   { verb: 'get', apiGroup: '', resource: 'pods', subresource: '', name: '' },

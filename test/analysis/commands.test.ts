@@ -233,7 +233,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
       'warning: carol@acme.io is invited, not yet a member: bound to nothing until they accept (dist/members.json); only bindings of its groups can apply',
     );
     expect(await warning('system:serviceaccount:acme-system:token-mallory-notebook')).toBe(
-      'warning: system:serviceaccount:acme-system:token-mallory-notebook is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated (dist/members.json); only bindings of its groups can apply',
+      "warning: system:serviceaccount:acme-system:token-mallory-notebook is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated (dist/members.json); its token authenticates as nobody, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it",
     );
   });
   it('a known user, a known token and the default namespace get no such warning', async () => {

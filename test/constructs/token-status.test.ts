@@ -246,6 +246,29 @@ describe('found by a red-team review', () => {
     );
   });
 
+  it("explain of a dead token's ServiceAccount by its Kubernetes username answers as explain of the token", async () => {
+    const r = await run(['explain', 'system:serviceaccount:acme-system:token-mallory-notebook', 'get', '/healthz']);
+    expect(r.stdout).toMatch(
+      /^no: tokens\/mallory-notebook may not get \/healthz\n {2}tokens\/mallory-notebook is deactivated/,
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it("can-i of a dead token's ServiceAccount says its token authenticates as nobody: the answer is RBAC's for the name alone", async () => {
+    const r = await run([
+      'can-i',
+      'get',
+      '/healthz',
+      '--as',
+      'system:serviceaccount:acme-system:token-mallory-notebook',
+    ]);
+    expect(r.stdout.trim()).toBe('yes');
+    expect(r.stderr).toMatch(
+      /is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated \(dist\/members.json\); its token authenticates as nobody, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it/,
+    );
+    expect(r.stderr).not.toMatch(/only bindings of its groups can apply/);
+  });
+
   it("can-i answers no, without crashing, when members.json is not orgctl's shape", async () => {
     const dir = await exampleDistWith((members) => {
       delete members.tokens;
@@ -323,10 +346,10 @@ describe('found by a code review', () => {
       invites: [{ email: 'heidi@acme.io', state: 'revoked' }],
       tokens: [{ id: 'old', serviceAccount: 'token-old', expires: '2026-01-01', namespaces: [] }],
     } as never;
-    expect(unboundReason(members, 'oidc:heidi@acme.io', '2026-11-26')).toBe(
+    expect(unboundReason(members, 'oidc:heidi@acme.io', '2026-11-26')?.reason).toBe(
       'is invited, but the invitation is revoked: bound to nothing',
     );
-    expect(unboundReason(members, 'system:serviceaccount:acme-system:token-old', '2026-11-26')).toBe(
+    expect(unboundReason(members, 'system:serviceaccount:acme-system:token-old', '2026-11-26')?.reason).toBe(
       'is token old, expired on 2026-01-01: its ServiceAccount is left out',
     );
     expect(unboundReason(members, 'system:serviceaccount:acme-system:token-old', '2025-12-31')).toBeUndefined();
