@@ -3,7 +3,7 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import { customRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
+import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
 import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
@@ -589,7 +589,12 @@ function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
 }
 
 /** Everything that changes from `base` to `head`, sorted and grouped. */
-export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
+/**
+ * Who gains or loses what from base to head. `today`, the review's date, says which tokens are
+ * live for mass-removal's counts (without it, only deactivated ones are dead).
+ */
+export function diffSnapshots(base: Snapshot, head: Snapshot, today?: string): AccessDiff {
+  const liveToken = liveTokenOn(today);
   const org = head.org.name;
   const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
   const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
@@ -619,7 +624,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
       ...access,
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
-    if (b && holdsSomething(b) && changes.some((c) => c.removes)) usersLosing++;
+    if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);
   }
   const tokens: SubjectDiff[] = [];
@@ -641,7 +646,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
       withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c,
     );
     if (changes.length) tokens.push({ id, changes });
-    if (b && holdsSomething(b) && changes.some((c) => c.removes)) tokensLosing++;
+    if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
@@ -656,19 +661,23 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): AccessDiff {
     settings: settingsChanges(base.org, head.org),
     guardRails: guardRailChanges(base, head),
     stats: {
-      users: { base: count(base.users.values(), holdsSomething), losing: usersLosing },
+      users: { base: count(base.users.values(), activeMember), losing: usersLosing },
       grants: { base: base.grantCount ?? countGrants(base, base.users.values()), lost: grantsLost },
-      tokens: { base: count(base.tokens.values(), holdsSomething), losing: tokensLosing },
+      tokens: { base: count(base.tokens.values(), liveToken), losing: tokensLosing },
     },
   };
 }
 
 /**
- * Whom mass-removal counts, losing and in base alike: a deactivated user or token holds nothing to
- * lose, and would water the share down (declaring them is routine; a red-team review padded base
- * with six dead tokens). An expired token still counts: the diff has no date.
+ * Whom mass-removal counts, losing and in base alike: a deactivated user, or a token that is not
+ * live on `today` (deactivated or expired), holds nothing to lose, and would water the share down
+ * (declaring them is routine; a red-team review padded base with six dead tokens).
  */
-const holdsSomething = (m: { readonly status?: string }): boolean => m.status !== 'deactivated';
+const activeMember = (m: { readonly status?: string }): boolean => m.status !== 'deactivated';
+const liveTokenOn =
+  (today: string | undefined) =>
+  (t: MemberToken): boolean =>
+    today === undefined ? activeMember(t) : isLiveToken(t, today);
 
 const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
   let n = 0;

@@ -9,6 +9,7 @@ import { loadSide, type LoadedSide } from './git.ts';
 import { DocumentCache } from './output-read.ts';
 import type { FileDocuments } from '../synth/yaml.ts';
 import type { Io } from '../model/io.ts';
+import { resolveToday } from '../model/model.ts';
 
 const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
 
@@ -78,6 +79,7 @@ export function loadWindow(
   spec: string,
   head: SideDocs,
   io: Io,
+  today: string,
   cache?: DocumentCache,
 ): { label: string; diff: AccessDiff } {
   io.progress?.(`reading window ${spec}...`);
@@ -87,7 +89,7 @@ export function loadWindow(
   });
   const pair = readSnapshotPair(window, head);
   io.progress?.('');
-  return { label: spec, diff: diffSnapshots(pair.base, pair.head) };
+  return { label: spec, diff: diffSnapshots(pair.base, pair.head, today) };
 }
 
 export function requireSides(flags: { readonly base?: string; readonly head?: string }): {
@@ -112,7 +114,7 @@ export const command = defineCommand({
   run({ flags }, io) {
     const sides = requireSides(flags);
     const { base, head } = loadSnapshots(sides.base, sides.head, io);
-    printDiff(io, diffSnapshots(base, head), flags.format);
+    printDiff(io, diffSnapshots(base, head, resolveToday(undefined, io.env)), flags.format);
     return 0;
   },
 });

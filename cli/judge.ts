@@ -106,7 +106,9 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
       ? readHeadLock(change.base, change.head, change.headLock)
       : undefined;
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
-  const diff = diffSnapshots(base, head);
+  // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
+  const today = resolveToday(change.today, io.env);
+  const diff = diffSnapshots(base, head, today);
   const rules = review({
     base,
     head,
@@ -118,11 +120,10 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock) }
       : {}),
-    ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, cache) } : {}),
+    ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every
   // policy; by what it changes in base's when that is all bindings (base is the trust anchor), else whole.
-  const today = resolveToday(change.today, io.env);
   const skipped = change.fullProof
     ? '--full-proof asks'
     : upgrade || headProof !== undefined

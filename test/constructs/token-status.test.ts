@@ -221,6 +221,23 @@ describe('found by a red-team review', () => {
     expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
   });
 
+  it("expired tokens do not water it down either: they are judged dead on the review's date", async () => {
+    const base = baseSpec();
+    for (let i = 0; i < 6; i++)
+      tokensOf(base).push({ id: `old${i}`, namespaces: ['web'], levels: ['r:pods'], expires: '2026-01-01' });
+    const sides = await distPair(base, (s) => {
+      s.spec.tokens = tokensOf(s).filter((t) => t.expires !== undefined) as never;
+    });
+    const r = await reviewPair(sides, '--actor', 'frank', '--approved-by', 'dan');
+    expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
+    // Removing the expired ones removes nothing.
+    const cleared = await distPair(base, (s) => {
+      s.spec.tokens = tokensOf(s).filter((t) => t.expires === undefined) as never;
+    });
+    const c = await reviewPair(cleared, '--actor', 'frank');
+    expect(c.stdout).toMatch(/\| `mass-removal` \| ✅ \| removes access from 0\/\d+ users, 0\/\d+ grants, 0\/2 tokens/);
+  });
+
   it('explain: an expired token holds nothing either (its ServiceAccount is left out on that day)', async () => {
     const r = await run(['explain', 'ci-deploy', '-n', 'web', 'get', 'pods', '--today', '2026-11-30']);
     expect(r.stdout).toMatch(/^yes: tokens\/ci-deploy may get pods in web/);
