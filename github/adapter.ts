@@ -13,6 +13,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, validApprovals } from '../review/approvals.ts';
+import { unnamedActor } from '../policies/change/context.ts';
 import { COMMENT_MARKER } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -132,9 +133,15 @@ interface ListedCommit {
 export function commitActor(c: ListedCommit): string | null {
   // GitHub verifies the signature of the committer: the signer is who made the commit. The author
   // is a name the signer wrote, so it is neither an actor (it could disqualify an admin's
-  // approval) nor a way to hide the signer.
-  return c.commit.verification?.verified === true ? (c.committer?.login ?? null) : null;
+  // approval) nor a way to hide the signer. GitHub's own signature (web-flow: the web editor,
+  // "Update branch", commits made through the API) vouches for GitHub, not for whoever asked it,
+  // and the author such a commit carries is what the request said.
+  const signer = c.commit.verification?.verified === true ? c.committer?.login : undefined;
+  return signer && signer !== GITHUB_SIGNER ? signer : null;
 }
+
+/** The account GitHub signs the commits it makes for someone as. */
+const GITHUB_SIGNER = 'web-flow';
 
 /** Actors of a pull request: its author (GitHub authenticated them) and each commit's verified author. */
 export function pullActors(author: string, commits: readonly ListedCommit[]): string[] {
@@ -145,8 +152,14 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
       if (login !== null) return login;
       // Not a login (spaces, parentheses): it matches no user in base, so never an admin.
       const commit = `commit ${c.sha.slice(0, 12)}`;
-      if (c.commit.verification?.verified === true) return `(${commit}: committer without a GitHub account)`;
-      return `(${commit}: author not verified by GitHub${c.author?.login ? `, claims ${c.author.login}` : ''})`;
+      const claims = c.author?.login ? `, claims ${c.author.login}` : '';
+      if (c.commit.verification?.verified !== true)
+        return unnamedActor(`${commit}: author not verified by GitHub${claims}`);
+      if (c.committer?.login === GITHUB_SIGNER)
+        return unnamedActor(
+          `${commit}: made and signed by GitHub (${GITHUB_SIGNER}) for someone it does not name${claims}`,
+        );
+      return unnamedActor(`${commit}: committer without a GitHub account`);
     }),
   );
 }

@@ -1,4 +1,5 @@
 /** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
+import { unnamedActor } from '../policies/change/context.ts';
 
 interface ReviewRecord {
   readonly login: string;
@@ -31,7 +32,7 @@ export function validApprovals(reviews: readonly ReviewRecord[], headSha: string
 export function actorsOf(author: string, commitAuthors: readonly (string | null)[]): string[] {
   const out = new Map<string, string>([[author.toLowerCase(), author]]);
   commitAuthors.forEach((login, i) => {
-    const name = login ?? `(commit ${i + 1}: author without a GitHub account)`;
+    const name = login ?? unnamedActor(`commit ${i + 1}: author without a GitHub account`);
     if (!out.has(name.toLowerCase())) out.set(name.toLowerCase(), name);
   });
   return [...out.values()];

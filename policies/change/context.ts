@@ -57,6 +57,13 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
 
 const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => lower(a) === lower(login));
 
+/**
+ * An actor the review cannot name: a commit whose maker GitHub did not vouch for, described in
+ * parentheses (never a login, so it matches no user and is never an admin).
+ */
+export const unnamedActor = (description: string): string => `(${description})`;
+const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
+
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
   return input.approvals.filter((login) => {
@@ -76,11 +83,15 @@ function strictApprovers(input: ReviewInput, exceptEmails: readonly string[] = [
   if (!approvers.length) return [];
   // Admins behind the change: its admin authors and every admin approving it (the person it
   // concerns may consent, but an approver who is neither an author nor that person is required).
-  const involved = new Set(
-    [...input.actors, ...input.approvals].filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email),
-  );
+  // A commit nobody can attribute may be an approver's own, and an author stands behind only what
+  // they are known to have written: then only approvals of the head (which saw all of it) count.
+  const behind = unattributed(input) ? input.approvals : [...input.actors, ...input.approvals];
+  const involved = new Set(behind.filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email));
   return involved.size >= 2 ? approvers : [];
 }
+
+/** The first actor the review cannot name (a commit whose maker is unknown), if any. */
+const unattributed = (input: ReviewInput): string | undefined => input.actors.find(isUnnamedActor);
 
 /** A change that needs a second admin, judged: `ok`, then `approved` (why it passes) or `note` (what is missing). */
 interface SecondAdmin {
@@ -152,12 +163,15 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
       note: ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
     };
   const approvers = adminApprovers(input, subjects);
+  const unknown = unattributed(input);
   return {
     ok: false,
     approved: '',
-    note: approvers.length
-      ? ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`
-      : '',
+    note: !approvers.length
+      ? ''
+      : unknown
+        ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or push every commit signed by its maker)`
+        : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
   };
 }
 

@@ -303,6 +303,41 @@ describe('completeness and actors, as plain functions', () => {
   });
 });
 
+describe('a commit GitHub signed itself (web-flow) names nobody', () => {
+  // Admin-grade: dan is made an admin (of alice and frank, the two admins, it concerns neither).
+  const adminHead = () =>
+    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  const frankPr = (commits: StandinState['commits']): Partial<StandinState> => ({
+    pull: { ...defaultState().pull, author: 'frank' },
+    commits,
+    reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }],
+  });
+
+  it("alice's web-editor commit on frank's pull request, approved by alice, is not two admins agreeing", async () => {
+    const bindingsOnly = head;
+    head = await adminHead();
+    try {
+      const r = await reviewWith(
+        frankPr([
+          { sha: fakeSha('mine'), authorLogin: 'frank', verified: true },
+          { sha: fakeSha('head'), authorLogin: 'alice', committerLogin: 'web-flow', verified: true },
+        ]),
+      );
+      expect(r.code).toBe(1);
+      expect(r.io.errs.join('\n')).toMatch(
+        /error admin-change-approval .*the maker of \(commit [0-9a-f]{12}: made and signed by GitHub \(web-flow\) for someone it does not name, claims alice\) is unknown/,
+      );
+      await standin!.close();
+      standin = undefined;
+      // frank's own signed commits, approved by alice: the organization's two admins.
+      const signed = await reviewWith(frankPr([{ sha: fakeSha('head'), authorLogin: 'frank', verified: true }]));
+      expect(signed.code).toBe(0);
+    } finally {
+      head = bindingsOnly;
+    }
+  });
+});
+
 describe('a commit GitHub did not verify is nobody', () => {
   // erin (no admin) gains w:configmaps; alice, an admin, opened the pull request.
   it("an unsigned commit claiming an admin's login is an unknown actor: it needs an admin's approval", async () => {
