@@ -91,7 +91,7 @@ function strictApprovers(input: ReviewInput, exceptEmails: readonly string[] = [
 }
 
 /** The first actor the review cannot name (a commit whose maker is unknown), if any. */
-const unattributed = (input: ReviewInput): string | undefined => input.actors.find(isUnnamedActor);
+export const unattributed = (input: ReviewInput): string | undefined => input.actors.find(isUnnamedActor);
 
 /** A change that needs a second admin, judged: `ok`, then `approved` (why it passes) or `note` (what is missing). */
 interface SecondAdmin {

@@ -1,6 +1,6 @@
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
-import { actorEmails, changeList, editsOf, type ChangeRule, type RuleResult } from './context.ts';
+import { actorEmails, changeList, editsOf, unattributed, type ChangeRule, type RuleResult } from './context.ts';
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 
@@ -56,6 +56,25 @@ export const selfEdit: ChangeRule = {
           ok: false,
           message: `token ${t.id} belongs to ${owners[0]}, an author of this change: ${changeList(t)}. Another admin must make this change.`,
         });
+    }
+    // A commit nobody can attribute may be anyone's: an admin it gives something (or a token an
+    // admin owns) may have made it. Whoever else gains is judged by the admin approving them.
+    const unknown = unattributed(input);
+    if (unknown) {
+      const isAdmin = (email: string) => !!(input.base.users.get(email)?.admin || input.head.users.get(email)?.admin);
+      const unknownMaker = (who: string, gains: SubjectDiff) =>
+        `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: push every commit signed by its maker.`;
+      for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
+        const gains = p.changes.filter((c) => !c.removes);
+        if (!mine.has(p.id) && gains.length && isAdmin(p.id))
+          out.push({ rule: this.id, ok: false, message: unknownMaker(`admin ${p.id}`, { ...p, changes: gains }) });
+      }
+      for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
+        const owner = [input.base.tokens.get(t.id)?.owner, input.head.tokens.get(t.id)?.owner].find(
+          (o): o is string => !!o && !mine.has(o) && isAdmin(o),
+        );
+        if (owner) out.push({ rule: this.id, ok: false, message: unknownMaker(`token ${t.id} of admin ${owner}`, t) });
+      }
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no author's own privileges change" }];
   },

@@ -44,8 +44,14 @@ describe('a commit the review cannot attribute may be any approver’s', () => {
 
   it('with such a commit, two admins approving the head are two admins behind it', () => {
     const actors = pullActors('frank', [frankSigned, listed('b', 'alice', 'web-flow', true)]);
-    const v = judge(baseSpec(), mintAdmin, { actors, approvals: ['alice', 'dan'] });
-    expect(v.failed).toEqual([]);
+    // An organization-owned token with w:full (access reserved for admins): admin-grade, nobody's own.
+    const orgToken = (s: Spec) => {
+      (s.spec.tokens as object[]).push({ id: 'deploy', name: 'Deploy', namespaces: ['data'] });
+    };
+    expect(judge(baseSpec(), orgToken, { actors, approvals: ['alice'] }).failed).toEqual(['admin-change-approval']);
+    expect(judge(baseSpec(), orgToken, { actors, approvals: ['alice', 'dan'] }).failed).toEqual([]);
+    // Made an admin by a commit nobody can attribute: the new admin may have made it (self-edit).
+    expect(judge(baseSpec(), mintAdmin, { actors, approvals: ['alice', 'dan'] }).failed).toEqual(['self-edit']);
   });
 
   it('every commit signed by its maker: the author and one approving admin are two, as before', () => {
@@ -69,5 +75,32 @@ describe('a commit the review cannot attribute may be any approver’s', () => {
       'frank',
       '(commit bbbbbbbbbbbb: made and signed by GitHub (web-flow) for someone it does not name, claims alice)',
     ]);
+  });
+
+  it("an admin's own gain made by a commit nobody can attribute is not another admin's change (self-edit)", () => {
+    // alice, hidden behind a web-flow commit on frank's pull request, gives herself billing access; dan approves.
+    const giveAliceBilling = (s: Spec) => {
+      (s.spec.users as { github?: string; billing?: boolean }[]).find((u) => u.github === 'alice')!.billing = true;
+    };
+    const actors = pullActors('frank', [frankSigned, listed('b', 'alice', 'web-flow', true)]);
+    const v = judge(baseSpec(), giveAliceBilling, { actors, approvals: ['dan'] });
+    expect(v.failed).toContain('self-edit');
+    expect(v.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(
+      /^admin alice@acme\.io: gains billing access; the maker of \(commit bbbbbbbbbbbb: .*\) is unknown and may be them/,
+    );
+    // frank's own signed commits, dan approving: frank made it, as the seed asks.
+    expect(
+      judge(baseSpec(), giveAliceBilling, { actors: pullActors('frank', [frankSigned]), approvals: ['dan'] }).failed,
+    ).toEqual([]);
+  });
+
+  it('a member who is no admin may still propose with unsigned commits: an admin approves what they gain', () => {
+    const actors = pullActors('bob', [listed('b', 'bob', null, false)]);
+    const giveErin = (s: Spec) => {
+      (s.spec.grants as { user: string; levels: string[] }[])
+        .find((g) => g.user === 'erin@acme.io')!
+        .levels.push('w:configmaps');
+    };
+    expect(judge(baseSpec(), giveErin, { actors, approvals: ['frank'] }).failed).toEqual([]);
   });
 });
