@@ -400,8 +400,11 @@ describe('git is fetched with the job’s own read-only token (a private reposit
 
 describe('the rolling window of mass-removal', () => {
   const steps = workflow('orgctl-review.yaml').jobs.review!.steps;
-  /** Runs the window step as GitHub would, in a base repository of `commits` commits; its output. */
-  function windowOf(commits: number, distFrom: number): string {
+  /**
+   * Runs the window step as GitHub would, in a base repository of `commits` commits (commit i made
+   * `ageHours(i)` hours ago; by default all within the hour); its output.
+   */
+  function windowOf(commits: number, distFrom: number, ageHours: (i: number) => number = () => 0): string {
     const repo = tempDir();
     const git = gitIn(repo);
     git('init', '-q');
@@ -412,7 +415,14 @@ describe('the rolling window of mass-removal', () => {
         writeFileSync(join(repo, 'dist/members.json'), '{}\n');
       }
       git('add', '-A');
-      git('commit', '-qm', `c${i}`);
+      const date = new Date(Date.now() - ageHours(i) * 3_600_000 - (commits - i) * 1000).toISOString();
+      process.env.GIT_COMMITTER_DATE = process.env.GIT_AUTHOR_DATE = date;
+      try {
+        git('commit', '-qm', `c${i}`);
+      } finally {
+        delete process.env.GIT_COMMITTER_DATE;
+        delete process.env.GIT_AUTHOR_DATE;
+      }
     }
     const step = steps.find((s) => s.id === 'window')!;
     const out = join(tempDir(), 'out');
@@ -424,14 +434,26 @@ describe('the rolling window of mass-removal', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     const ref = readFileSync(out, 'utf8').trim();
-    const back = commits > 10 ? git('rev-parse', 'HEAD~10') : 'none';
-    return ref.replace(back, 'HEAD~10').replace(git('rev-list', '--max-parents=0', 'HEAD'), 'ROOT');
+    const named = (rev: string) => ref.includes(git('rev-parse', rev));
+    for (let back = 0; back < commits; back++)
+      if (named(`HEAD~${back}`)) return ref.replace(/[0-9a-f]{40}/, `HEAD~${back}`);
+    return ref;
   }
 
-  it('is the output ten commits back, or the oldest there is, and nothing when that has no dist/', () => {
-    expect(windowOf(15, 0)).toBe('ref=HEAD~10:dist');
-    expect(windowOf(4, 0)).toBe('ref=ROOT:dist');
+  it('is the oldest output there is when all of it is within the week, and nothing when that has no dist/', () => {
+    expect(windowOf(15, 0)).toBe('ref=HEAD~14:dist');
+    expect(windowOf(4, 0)).toBe('ref=HEAD~3:dist');
     expect(windowOf(4, 2)).toBe('');
+  });
+
+  it('reaches a week back at least: removals spread over more than ten pull requests in a week add up', () => {
+    // 30 merges, one an hour: ten back is ten hours ago, and all of them are within the week.
+    expect(windowOf(30, 0, (i) => 30 - i)).toBe('ref=HEAD~29:dist');
+    // 10 older merges two days apart, then 20 within the last day: the base branch as it was a week ago.
+    const age = (i: number) => (i < 10 ? (10 - i) * 48 : 0.5);
+    expect(windowOf(30, 0, age)).toBe('ref=HEAD~23:dist'); // eight days old
+    // 15 merges a day apart: ten back (eleven days ago) reaches further than the week.
+    expect(windowOf(15, 0, (i) => (15 - i) * 24)).toBe('ref=HEAD~10:dist');
   });
 
   it('is passed to the review only when there is one', () => {
