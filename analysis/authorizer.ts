@@ -109,27 +109,30 @@ const ruleKey = (r: PolicyRule): string =>
   JSON.stringify([r.verbs, r.apiGroups, r.resources, r.resourceNames, r.nonResourceURLs]);
 
 /**
- * Resolves aggregated ClusterRoles as the aggregation controller does: an aggregated role's
- * rules are the union of the rules of every ClusterRole its selectors match, to a fixpoint.
+ * Resolves aggregated ClusterRoles as the aggregation controller does (syncClusterRole in
+ * clusterroleaggregation_controller.go): an aggregated role's rules are those of the ClusterRoles
+ * each of its selectors matches in turn, by name, but itself, each rule once; to a fixpoint.
  */
 export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<string, RoleObject> {
   const byName = new Map(clusterRoles.map((r) => [r.name, r]));
   const aggregated = clusterRoles.filter((r) => r.aggregation);
   for (let round = 0; round <= aggregated.length; round++) {
     let changed = false;
+    const roles = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const agg of aggregated) {
       const seen = new Set<string>();
       const rules: PolicyRule[] = [];
-      for (const other of [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        if (!agg.aggregation!.some((sel) => selectorMatches(sel, other.labels))) continue;
-        for (const r of other.rules) {
-          const k = ruleKey(r);
-          if (!seen.has(k)) {
-            seen.add(k);
-            rules.push(r);
+      for (const sel of agg.aggregation!)
+        for (const other of roles) {
+          if (other.name === agg.name || !selectorMatches(sel, other.labels)) continue;
+          for (const r of byName.get(other.name)!.rules) {
+            const k = ruleKey(r);
+            if (!seen.has(k)) {
+              seen.add(k);
+              rules.push(r);
+            }
           }
         }
-      }
       const current = byName.get(agg.name)!;
       if (rules.map(ruleKey).join('\n') !== current.rules.map(ruleKey).join('\n')) {
         byName.set(agg.name, { ...current, rules });

@@ -403,6 +403,19 @@ const VECTORS: Vector[] = [
     request: req('get', 'pods'),
     allowed: false,
   },
+  {
+    // clusterroleaggregation_controller.go syncClusterRole: `if clusterRoles[i].Name == sharedClusterRole.Name { continue }`.
+    why: 'an aggregated role its own selector matches does not take its own rules (the controller skips itself)',
+    objects: [
+      clusterRole('agg', [GET_PODS], {
+        labels: { 'agg/view': 'true' },
+        aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'agg/view': 'true' } }] },
+      }),
+      rb('web', 'ClusterRole', 'agg', BOB),
+    ],
+    request: req('get', 'pods'),
+    allowed: false,
+  },
 ];
 
 describe('RBAC authorizer vectors', () => {
@@ -423,6 +436,22 @@ describe('helpers', () => {
     expect(new Set(userInfo('system:serviceaccount:ns:x', ['g']).groups)).toEqual(
       new Set(['g', 'system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated']),
     );
+  });
+
+  it("resolveAggregation orders rules as the controller does: selector by selector, each one's roles by name, once each", () => {
+    const LIST_PODS = { ...GET_PODS, verbs: ['list'] };
+    const set = readRbac(
+      [
+        clusterRole('b', [GET_PODS], { labels: { first: 'y' } }),
+        clusterRole('a', [LIST_PODS, GET_PODS], { labels: { second: 'y' } }),
+        clusterRole('agg', [], {
+          aggregationRule: {
+            clusterRoleSelectors: [{ matchLabels: { first: 'y' } }, { matchLabels: { second: 'y' } }],
+          },
+        }),
+      ].map((object, index) => ({ file: 'x', index, object })),
+    );
+    expect(resolveAggregation(set.roles).get('agg')?.rules).toEqual([GET_PODS, LIST_PODS]);
   });
 
   it('resolveAggregation leaves plain roles alone', () => {
