@@ -5,6 +5,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { RBAC_GROUP } from '../synth/render.ts';
+import { DEFAULT_NAMESPACE } from '../model/model.ts';
 
 export interface SourceRef {
   readonly file: string;
@@ -205,7 +206,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
   const from = { file: doc.file, index: doc.index };
   const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
-  if (o.kind === 'ServiceAccount' && api === 'v1') return { sa: `${namespace || 'default'}/${name}` };
+  if (o.kind === 'ServiceAccount' && api === 'v1') return { sa: `${namespace || DEFAULT_NAMESPACE}/${name}` };
   if (o.kind === 'Namespace' && api === 'v1') return { ns: name };
   if (!isRbacObject(o)) return undefined;
   if (!name) throw new Invalid(`${o.kind} has no metadata.name`);
@@ -218,7 +219,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
       return {
         kind: o.kind,
         name,
-        namespace: o.kind === 'Role' ? namespace || 'default' : '',
+        namespace: o.kind === 'Role' ? namespace || DEFAULT_NAMESPACE : '',
         rules: rules(o.rules),
         labels: strMap(meta.labels),
         from,
@@ -241,7 +242,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
       return {
         kind: o.kind,
         name,
-        namespace: o.kind === 'RoleBinding' ? namespace || 'default' : '',
+        namespace: o.kind === 'RoleBinding' ? namespace || DEFAULT_NAMESPACE : '',
         roleRef: { kind: ref.kind, name: ref.name },
         subjects: subjectsOf(o.subjects as unknown[] | undefined),
         from,

@@ -6,6 +6,7 @@ import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, parseTarget, type Target, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { DEFAULT_NAMESPACE } from '../model/model.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
        orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
@@ -92,7 +93,7 @@ function listRow(r: ListedRule): string[] {
 
 /** The namespace of a resource question: -n's (default: default), '' for -A and for cluster-scoped types. */
 const namespaceOf = (t: Target, allNamespaces: boolean, namespace: string | undefined): string =>
-  allNamespaces || !t.namespaced ? '' : (namespace ?? 'default');
+  allNamespaces || !t.namespaced ? '' : (namespace ?? DEFAULT_NAMESPACE);
 
 /**
  * A TYPE argument parsed before reading: the namespace it is asked in decides what of orgctl's
@@ -148,7 +149,7 @@ export const command = defineCommand({
     const parsed = flags.list || nonResource ? undefined : parsedBeforeReading(positionals[1]!, subresource);
     // The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings).
     let scope: string | undefined;
-    if (flags.list) scope = flags.namespace ?? 'default';
+    if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
     else if (parsed)
       scope = requestNamespace({
@@ -161,7 +162,7 @@ export const command = defineCommand({
     });
 
     if (flags.list) {
-      const namespace = flags.namespace ?? 'default';
+      const namespace = flags.namespace ?? DEFAULT_NAMESPACE;
       warnUnknown(authz, io, {
         dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
         user: flags.as,

@@ -143,7 +143,7 @@ export async function reviewOnGitHub(
           headProof: flags['head-proof'],
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
-          extra: pr.incomplete, // GitHub did not list the whole pull request: fail closed
+          extra: pr.incomplete, // not the whole change into the default branch: fail closed
         },
         io,
       );

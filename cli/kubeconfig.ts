@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isLiveToken, resolveToday, systemNamespaceOf } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
@@ -98,7 +98,7 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
       `token ${k.token.id} grants nothing in ${k.namespace} (it grants: ${granted.join(', ') || 'nothing yet'})`,
     );
   }
-  const namespaces = k.namespace !== undefined ? [k.namespace] : granted.length ? granted : ['default'];
+  const namespaces = k.namespace !== undefined ? [k.namespace] : granted.length ? granted : [DEFAULT_NAMESPACE];
   const user = `${k.org}-token-${k.token.id}`;
   return {
     apiVersion: 'v1',

@@ -59,7 +59,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
 
 interface PullRequestFacts {
   readonly number: number;
-  /** Why the lists GitHub gave are not the whole pull request (empty when they are). */
+  /** Why GitHub's lists are not the whole change into the default branch (empty when they are). */
   readonly incomplete: readonly RuleResult[];
   readonly author: string;
   readonly headSha: string;
@@ -77,6 +77,25 @@ export interface Repo {
 
 /** The id of the result that fails a review whose file or commit list is not the whole pull request. */
 const COMPLETENESS_RULE = 'complete-pull-request';
+/** The id of the result that fails a review of a pull request into another branch than the default one. */
+const BASE_RULE = 'pull-request-base';
+
+/**
+ * Fails closed when the pull request's base is not the default branch, the one whose `dist/` the
+ * review job checks out: GitHub lists commits and files against the pull request's own base (a
+ * branch holding a commit nobody can attribute, or an engine change, would hide them), and a
+ * check run counts for its commit in every pull request (a retarget keeps it).
+ */
+function baseBranch(base: string, defaultBranch: string): RuleResult[] {
+  if (base === defaultBranch) return [];
+  return [
+    {
+      rule: BASE_RULE,
+      ok: false,
+      message: `the pull request targets ${base}, not ${defaultBranch}: the review stands on ${defaultBranch}'s dist/, and GitHub lists the commits and files between ${base} and the head: retarget it to ${defaultBranch} (the review runs again)`,
+    },
+  ];
+}
 
 /** GitHub lists at most this many files of a pull request (pulls.listFiles) ... */
 const GITHUB_MAX_LISTED_FILES = 3000;
@@ -173,10 +192,13 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   return {
     number,
-    incomplete: completeness(
-      { changedFiles: pr.changed_files, commits: pr.commits },
-      { files: files.length, commits: commits.length },
-    ),
+    incomplete: [
+      ...baseBranch(pr.base.ref, pr.base.repo.default_branch),
+      ...completeness(
+        { changedFiles: pr.changed_files, commits: pr.commits },
+        { files: files.length, commits: commits.length },
+      ),
+    ],
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

@@ -264,6 +264,12 @@ export const isExpired = (expires: string | undefined, today: string): boolean =
 export const isLiveToken = (t: { readonly expires?: string; readonly status?: string }, today: string): boolean =>
   t.status !== 'deactivated' && !isExpired(t.expires, today);
 
+/**
+ * Kubernetes' namespace for whatever names none (the API server's and kubectl's default): every
+ * cluster has it, so no organization owns it.
+ */
+export const DEFAULT_NAMESPACE = 'default';
+
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {
   return `${orgName}-system`;

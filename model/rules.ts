@@ -177,7 +177,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      "a namespace the generated Argo CD AppProject denies (Argo CD's own namespace: `argocd` or `delivery.argocd.namespace`), or Argo CD configured to run in the organization's system namespace or a `kube-` namespace: a shard that would never sync",
+      "a namespace the generated Argo CD AppProject denies (Argo CD's own namespace: `argocd` or `delivery.argocd.namespace`; `default`, Kubernetes' namespace for whatever names none), or Argo CD configured to run in the organization's system namespace or a `kube-` namespace: a shard that would never sync",
     remediation: 'rename the namespace, or run Argo CD in a namespace of its own',
   },
   {
@@ -292,6 +292,14 @@ export const RULES = [
     description:
       'GitHub did not list the whole pull request (over 3,000 files or 250 commits): a change the review cannot see is never passed',
     remediation: 'nothing: split the pull request',
+  },
+  {
+    id: 'pull-request-base',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "the pull request targets a branch other than the default one: the review stands on the default branch's `dist/`, while GitHub lists the commits and files between the pull request's own base and its head, and a verdict belongs to the head commit, whatever pull request it is in",
+    remediation: 'retarget the pull request to the default branch (the review runs again)',
   },
   {
     id: 'actor-not-admin',

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_CLUSTER, RBAC_GROUP } from './render.ts';
 import { MANAGED_BY, ORGANIZATION_LABEL } from './manifest.ts';
-import type { OrgModel } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, type OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
@@ -78,7 +78,8 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       // Only the organization's own namespaces, per cluster: no `*`, so even a forged dist/ that
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
       destinations: destinationsOf(model, clusters).filter(
-        (d) => !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== a.namespace,
+        (d) =>
+          !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== DEFAULT_NAMESPACE && d.namespace !== a.namespace,
       ),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
       clusterResourceWhitelist: WRITTEN_KINDS.cluster.filter(

@@ -370,7 +370,7 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     const { check, synth } = checkAndSynth(s);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(
-      "error undeployable-namespace namespaces/argocd: argocd is Argo CD's own namespace (the default of delivery.argocd.namespace), which the generated AppProject denies: its shard would never sync; choose another name (at spec.namespaces[1].name)",
+      "error undeployable-namespace namespaces/argocd: argocd is Argo CD's own namespace (the default of delivery.argocd.namespace), and the generated AppProject denies it: its shard would never sync; choose another name (at spec.namespaces[1].name)",
     );
     expect(synth.code).toBe(1);
   });

@@ -6,6 +6,7 @@ import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.
 import { describe, expect, it } from 'vitest';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { placeOrganization, shardOf } from '../synth/render.ts';
+import { argoCdObjects } from '../synth/argocd.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { fittingShardCount } from '../synth/files.ts';
 import exampleOrg from '../org/org.ts';
@@ -223,6 +224,13 @@ describe('schemas', () => {
     const [appSet] = docs(out.get('argocd/applicationset.yaml')!);
     expect(() => new ApplicationSet(appSet as never).validate()).not.toThrow();
     expect(destinations.map((d) => d.namespace)).toContain(appSet!.spec.template.spec.destination.namespace);
+  });
+
+  it('`default`, even in a model no policy judged, is never a destination (the policy refuses declaring it)', () => {
+    const { org } = smallOrg({ argocd: { repoURL: 'https://example.com/r.git' } });
+    org.namespace('default');
+    const [project] = argoCdObjects(org.toModel()) as { spec: { destinations: { namespace: string }[] } }[];
+    expect(project!.spec.destinations.map((d) => d.namespace)).toEqual(['acme-system', 'web']);
   });
 
   it('a namespace restricted to some clusters is a destination only there', () => {

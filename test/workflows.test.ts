@@ -186,6 +186,16 @@ describe('the privileged review workflow', () => {
     expect(wf.on.workflow_dispatch).toMatchObject({ inputs: { pull: { required: true } } });
   });
 
+  it('runs again when the pull request gets a new base branch (`edited`): a retarget keeps the head commit and its verdict', () => {
+    expect((wf.on.pull_request_target as { types: string[] }).types).toContain('edited');
+  });
+
+  it("publishes its pages over any artifact of that name: head-engine runs the pull request's code in the same run first", () => {
+    const published = steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(published.map((s) => s.with?.name)).toEqual(['orgctl-access']);
+    for (const s of published) expect(s.with?.overwrite).toBe(true);
+  });
+
   /** Runs the extraction step as GitHub would (`shell: bash`), in `repo`. */
   function extract(repo: string, runnerTemp: string) {
     const step = steps.find((s) => s.id === 'extract')!;

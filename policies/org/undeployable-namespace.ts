@@ -1,6 +1,7 @@
 import { DENIED_NAMESPACES } from '../../synth/argocd.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import { DEFAULT_NAMESPACE } from '../../model/model.ts';
 import { KUBE_PREFIX } from './kubernetes-names.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
@@ -8,7 +9,7 @@ export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
 
 /**
  * A namespace the generated Argo CD AppProject keeps its Applications out of (Argo CD's own
- * namespace and the `kube-` system namespaces; see synth/argocd.ts) would be a shard that
+ * namespace, `default` and the `kube-` system namespaces; see synth/argocd.ts) would be a shard that
  * never syncs: every object in it refused, forever. Refused here, at the declaration.
  * (`kube-*` names are `invalid-name`; the organization's system namespace is `system-namespace`.)
  */
@@ -18,13 +19,19 @@ export const undeployableNamespace: OrgRule = {
     const out: Finding[] = [];
     const argo = model.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
     for (const n of model.namespaces) {
-      if (n.name !== argo) continue;
+      const why =
+        n.name === argo
+          ? `is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}`
+          : n.name === DEFAULT_NAMESPACE
+            ? "is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it (its grants would reach whatever anyone deploys without a namespace)"
+            : undefined;
+      if (why === undefined) continue;
       out.push({
         severity: 'error',
         rule: this.id,
         subject: `namespaces/${n.name}`,
         source: at(n.source, '.name'),
-        message: `${n.name} is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}, which the generated AppProject denies: its shard would never sync; choose another name`,
+        message: `${n.name} ${why}, and the generated AppProject denies it: its shard would never sync; choose another name`,
       });
     }
     if (model.argocd) {

@@ -303,6 +303,43 @@ describe('completeness and actors, as plain functions', () => {
   });
 });
 
+describe('a pull request into another branch than the default one (a red-team review)', () => {
+  // The review stands on the default branch's dist/, but GitHub lists a pull request's commits and
+  // files against its own base branch, and a check run belongs to the commit: a pull request into
+  // alice-stack (holding alice's web-flow commit, or an engine change) would be judged by what
+  // alice-stack..head shows, and its success count for the same head in a pull request into main.
+  const stacked = (author: string, state: Partial<StandinState> = {}): Partial<StandinState> => ({
+    pull: { ...defaultState().pull, author, baseRef: 'alice-stack' },
+    commits: [{ sha: fakeSha('head'), authorLogin: author, verified: true }],
+    ...state,
+  });
+
+  it('fails closed, saying why, whatever the change: its commits and files are not what the default branch gets', async () => {
+    const r = await reviewWith(stacked('alice'));
+    expect(r.code).toBe(1);
+    expect(r.standin.state.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
+    expect(r.io.errs.join('\n')).toMatch(
+      /error pull-request-base the pull request targets alice-stack, not main: the review stands on main's dist\/, and GitHub lists the commits and files between alice-stack and the head: retarget it to main \(the review runs again\)/,
+    );
+    expect(r.standin.state.comments[0]!.body).toMatch(/\| `pull-request-base` \| ❌ \|/);
+  });
+
+  it("frank's pull request into alice-stack, approved by alice, posts no success (alice's web-flow commit is below it)", async () => {
+    const bindingsOnly = head;
+    head = await distOf(
+      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
+    );
+    try {
+      const r = await reviewWith(
+        stacked('frank', { reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] }),
+      );
+      expect(r.standin.state.checkRuns.filter((c) => c.conclusion === 'success')).toEqual([]);
+    } finally {
+      head = bindingsOnly;
+    }
+  });
+});
+
 describe('a commit GitHub signed itself (web-flow) names nobody', () => {
   // Admin-grade: dan is made an admin (of alice and frank, the two admins, it concerns neither).
   const adminHead = () =>

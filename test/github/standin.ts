@@ -64,6 +64,8 @@ export interface StandinFault {
 export interface StandinState {
   owner: string;
   repo: string;
+  /** The repository's default branch (a pull request may target another). */
+  defaultBranch: string;
   /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
   botLogin: string;
   pull: {
@@ -110,6 +112,7 @@ export function defaultState(overrides: Partial<StandinState> = {}): StandinStat
   return {
     owner: 'acme',
     repo: 'org',
+    defaultBranch: 'main',
     botLogin: 'github-actions[bot]',
     pull: {
       number: 42,
@@ -295,7 +298,7 @@ function repository(ctx: Ctx): Record<string, unknown> {
     forks: 0,
     open_issues_count: 1,
     open_issues: 1,
-    default_branch: ctx.state.pull.baseRef,
+    default_branch: ctx.state.defaultBranch,
     topics: [],
     visibility: 'private',
     has_issues: true,

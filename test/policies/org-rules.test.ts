@@ -426,7 +426,15 @@ const CASES: Case[] = [
     fails: ({ org }) => org.namespace('argocd'),
     passes: ({ org }) => org.namespace('argo-workflows'),
     message:
-      /^argocd is Argo CD's own namespace \(the default of delivery.argocd.namespace\), which the generated AppProject denies: its shard would never sync/,
+      /^argocd is Argo CD's own namespace \(the default of delivery.argocd.namespace\), and the generated AppProject denies it: its shard would never sync/,
+  },
+  {
+    // A red-team review: the README said `default` is never a destination, but it was one once declared.
+    rule: 'undeployable-namespace',
+    fails: ({ org }) => org.namespace('default'),
+    passes: ({ org }) => org.namespace('defaults'),
+    message:
+      /^default is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it .*, and the generated AppProject denies it/,
   },
 ];
 
