@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { defineCommand } from './command.ts';
@@ -8,6 +7,7 @@ import { BOOTSTRAP_BINDINGS, isBootstrapBinding } from '../analysis/bootstrap.ts
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { replaceFile } from './replace-file.ts';
 
 const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format text|json|html] [--out FILE] [--no-bootstrap]
 
@@ -50,7 +50,7 @@ export const command = defineCommand({
     if (flags.format === 'html') {
       const page = accessHtml(matrix, { title: `Access in ${dir}` });
       if (flags.out) {
-        writeFileSync(flags.out, page);
+        replaceFile(flags.out, page);
         io.err(`wrote ${flags.out}`);
       } else io.out(page);
       return 0;

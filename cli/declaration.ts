@@ -11,13 +11,14 @@
  * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
  * sources (inline source maps).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
 import { cacheFolder, folderAbove } from './paths.ts';
+import { replaceFile } from './replace-file.ts';
 
 interface Stamp {
   readonly path: string;
@@ -81,14 +82,6 @@ function configFiles(file: string): string[] {
     out.push(join(dir, 'tsconfig.json'), join(dir, 'jsconfig.json'));
     if (dirname(dir) === dir) return out;
   }
-}
-
-/** Writes by rename, so a concurrent run reads the old file or the new one, never half of one. */
-function writeAtomically(path: string, content: string): void {
-  // Named for this run alone: a pid is not unique across containers sharing node_modules.
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }
 
 type EsbuildMessage = { text: string; location?: { file: string; line: number; column: number } | null };
@@ -232,10 +225,10 @@ export async function importBundled(file: string): Promise<unknown> {
     try {
       mkdirSync(dir, { recursive: true });
       pruneBundles(dir);
-      if (!existsSync(join(dir, code))) writeAtomically(join(dir, code), built.code);
+      if (!existsSync(join(dir, code))) replaceFile(join(dir, code), built.code);
       // An input saved while esbuild read it may be newer than what was bundled: then the record
       // is not kept, and the next run builds again.
-      if (inputs.every((s) => s.mtimeMs < startedAt - 1_000)) writeAtomically(recordFile, JSON.stringify(record));
+      if (inputs.every((s) => s.mtimeMs < startedAt - 1_000)) replaceFile(recordFile, JSON.stringify(record));
     } catch {
       return undefined; // no writable cache (a read-only install): tsx loads it instead
     }

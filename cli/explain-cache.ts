@@ -229,10 +229,13 @@ export function writeExplainIndex(
   }
 }
 
+/** An index's folder name (explainIndexOf's key), or one being written; nothing else in the folder is orgctl's to remove. */
+const INDEX_NAME = /^[0-9a-f]{32}(\.tmp-\d+)?$/;
+
 /** All but the KEPT most recently used indexes are removed, and what an interrupted write left (after a while). */
 function pruneIndexes(root: string, current: string): void {
   const entries = readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && join(root, e.name) !== current)
+    .filter((e) => e.isDirectory() && INDEX_NAME.test(e.name) && join(root, e.name) !== current)
     .map((e) => {
       const path = join(root, e.name);
       return { path, tmp: e.name.includes('.tmp-'), used: statSync(path).mtimeMs };

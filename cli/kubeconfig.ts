@@ -4,17 +4,8 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
@@ -26,6 +17,7 @@ import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { replaceFile } from './replace-file.ts';
 
 const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
@@ -248,14 +240,7 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     );
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
   makeParentFolder(out, io);
-  // A new file, renamed over the old one: an existing file's looser mode is not kept.
-  const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, out);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  replaceFile(out, text, 0o600);
   io.err(`wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`);
   return 0;
 }

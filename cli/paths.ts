@@ -55,20 +55,38 @@ export function declarationFile(spec: string | undefined): string {
 /** Whether a declaration is a module (TypeScript or JavaScript: a program) rather than a spec file (data). */
 export const isModuleFile = (file: string): boolean => /\.(ts|mts|js|mjs)$/.test(file);
 
+/** Whether `dir` is a folder of this user's (not a symbolic link), and nobody else may write to it when `private`. */
+function ownFolder(dir: string, private_: boolean): boolean {
+  const s = lstatSync(dir);
+  return (
+    s.isDirectory() &&
+    (process.getuid === undefined || s.uid === process.getuid()) &&
+    (!private_ || (s.mode & 0o022) === 0)
+  );
+}
+
 /**
  * orgctl's cache folder `name` for a file: `node_modules/.cache/orgctl/<name>` nearest it; else a
  * private folder in tmp, used only when it is this user's own and nobody else may write to it.
+ * Every folder of the path below the project is this user's own and none is a symbolic link (a
+ * branch may commit one, and git checks it out even in an ignored folder: orgctl would write and
+ * prune where it points); else there is no cache.
  */
 export function cacheFolder(file: string, name: string): string | undefined {
   const project = folderAbove(file, 'node_modules');
-  if (project) return join(project, 'node_modules', '.cache', 'orgctl', name);
-  const dir = join(tmpdir(), `orgctl-${name}-${process.getuid?.() ?? 'user'}`);
   try {
+    if (project) {
+      let dir = project;
+      for (const part of ['node_modules', '.cache', 'orgctl', name]) {
+        dir = join(dir, part);
+        if (!lstatSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { mode: 0o755 });
+        else if (!ownFolder(dir, false)) return undefined;
+      }
+      return dir;
+    }
+    const dir = join(tmpdir(), `orgctl-${name}-${process.getuid?.() ?? 'user'}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const s = lstatSync(dir);
-    const own =
-      s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0;
-    return own ? dir : undefined;
+    return ownFolder(dir, true) ? dir : undefined;
   } catch {
     return undefined;
   }
