@@ -175,6 +175,10 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
 /** What the subjects of bindings are, as far as the input says. */
 export interface SubjectsContext {
   readonly systemNamespace: string;
+  /** The organization's identity prefix: orgctl names a person prefix + lower-cased email. */
+  readonly usernamePrefix: string;
+  /** Whether the input is orgctl's own output (its membership data says who is who). */
+  readonly own: boolean;
   /** Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are. */
   readonly emailByUsername: ReadonlyMap<string, string>;
   /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
@@ -185,6 +189,8 @@ export interface SubjectsContext {
 export function subjectsContextOf(membership: Membership | undefined, systemNamespace: string): SubjectsContext {
   return {
     systemNamespace,
+    usernamePrefix: membership?.org.usernamePrefix ?? '',
+    own: membership !== undefined,
     emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
     tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
   };
@@ -352,11 +358,21 @@ interface UserAccess {
   readonly notes: BindingNote[];
 }
 
-/** The email a User subject stands for; undefined for a system user or a name that is not an email. */
-export function emailOf(name: string, emailByUsername: ReadonlyMap<string, string>): string | undefined {
-  const known = emailByUsername.get(name);
-  if (!known && (name.startsWith('system:') || !EMAIL.test(name))) return undefined;
-  return known ?? name.toLowerCase();
+/**
+ * The email a User subject stands for: the membership's, else the name as orgctl names a person
+ * (the identity prefix, then a lower-cased email); undefined for anything else (a system user, a
+ * name that is no email, or another spelling: Kubernetes compares names exactly, so Bob@acme.io
+ * is not bob@acme.io, nor bob@acme.io oidc:bob@acme.io).
+ */
+export function emailOf(
+  name: string,
+  context: Pick<SubjectsContext, 'emailByUsername' | 'usernamePrefix'>,
+): string | undefined {
+  const known = context.emailByUsername.get(name);
+  if (known !== undefined) return known;
+  if (name.startsWith('system:') || !name.startsWith(context.usernamePrefix)) return undefined;
+  const email = name.slice(context.usernamePrefix.length);
+  return EMAIL.test(email) && email === email.toLowerCase() ? email : undefined;
 }
 
 /**
@@ -385,18 +401,29 @@ export function userAccessOf(
         continue;
       }
       if (s.kind !== 'User') continue;
-      const email = emailOf(s.name, context.emailByUsername);
+      const email = emailOf(s.name, context);
       if (email === undefined) {
-        const what = s.name.startsWith('system:') ? 'a system user' : 'not an email';
+        const what = s.name.startsWith('system:')
+          ? 'a system user'
+          : !EMAIL.test(s.name.slice(s.name.lastIndexOf(':') + 1))
+            ? 'not an email'
+            : `not how orgctl names a person (${context.usernamePrefix ? `the identity prefix ${context.usernamePrefix} and ` : ''}a lower-cased email): another Kubernetes identity`;
         note(subject, `User ${s.name} is ${what}; not imported`);
         continue;
       }
-      if (!users.has(email)) users.set(email, false);
       if (namespace === context.systemNamespace) {
-        if (imported.kind === 'level' && imported.level === ADMIN_LEVEL) users.set(email, true);
-        else note(subject, `${email} has access to the system namespace without w:full; not imported`);
+        // Only orgctl's own output binds admins there; a foreign dump's binding is no admin's.
+        if (context.own && imported.kind === 'level' && imported.level === ADMIN_LEVEL) users.set(email, true);
+        else if (context.own) note(subject, `${email} has access to the system namespace without w:full; not imported`);
+        else
+          note(
+            subject,
+            `${email}'s access in ${namespace}, the namespace orgctl keeps for tokens and membership data (only admins reach it); not imported`,
+          );
+        if (!users.has(email)) users.set(email, false);
         continue;
       }
+      if (!users.has(email)) users.set(email, false);
       let inNamespace = grants.get(namespace);
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
       let g = inNamespace.get(email);
@@ -465,7 +492,7 @@ export function tokenAccessOf(
   const notes: BindingNote[] = [];
   // Token ids given so far → the ServiceAccount each stands for.
   const ids = new Map<string, string>();
-  const renamed = new Set<string>();
+  const said = new Set<string>();
   for (const { at, binding, role } of importable) {
     const imported = roles.get(role)!;
     const { namespace } = binding;
@@ -480,10 +507,16 @@ export function tokenAccessOf(
       }
       const base = tokenIdOf(saNamespace, s.name, context);
       const id = claim(ids, base, account, (n) => dnsLabel(`${base}-${n}`));
-      if (id !== base && !renamed.has(account)) {
-        renamed.add(account); // said once, however many bindings name it
-        const line = `ServiceAccount ${account}: token id ${base} is another ServiceAccount's; imported as token ${id}`;
-        notes.push({ at, subject, line });
+      // A token's ServiceAccount is orgctl's own (token-<id> in the system namespace): any other
+      // becomes a new identity, and whatever runs as it keeps nothing.
+      const moved = !(saNamespace === context.systemNamespace && s.name.startsWith(TOKEN_ACCOUNT));
+      if ((id !== base || moved) && !said.has(account)) {
+        said.add(account); // said once, however many bindings name it
+        const renamed = id !== base ? `token id ${base} is another ServiceAccount's; ` : '';
+        const moves = moved
+          ? `: its access moves to ServiceAccount ${context.systemNamespace}/${TOKEN_ACCOUNT}${id}, and whatever runs as ${account} loses it (hand it that token, or keep this binding out of orgctl)`
+          : '';
+        notes.push({ at, subject, line: `ServiceAccount ${account}: ${renamed}imported as token ${id}${moves}` });
       }
       let byNamespace = tokens.get(id);
       if (!byNamespace) tokens.set(id, (byNamespace = new Map()));

@@ -124,6 +124,8 @@ function membership(
 
 const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
   systemNamespace: 'acme-system',
+  usernamePrefix: '',
+  own: true,
   emailByUsername: new Map(),
   tokenByAccount: new Map(),
   ...parts,
@@ -180,7 +182,7 @@ describe('import phases', () => {
     const c = subjectsContextOf(m, 'acme-system');
     expect([...c.emailByUsername]).toEqual([['oidc:bob@acme.io', 'bob@acme.io']]);
     expect([...c.tokenByAccount]).toEqual([['token-ci-r2', 'ci']]);
-    expect(subjectsContextOf(undefined, 'org-system')).toEqual(context({ systemNamespace: 'org-system' }));
+    expect(subjectsContextOf(undefined, 'org-system')).toEqual(context({ systemNamespace: 'org-system', own: false }));
   });
 
   it('screenBindings keeps RoleBindings with a role, each with its place in the input, and says why the others go', () => {
@@ -299,16 +301,24 @@ describe('import phases', () => {
   });
 
   describe('users', () => {
-    it('emailOf: the membership says whose a username is; other names are emails, lower-cased, or not people', () => {
-      const byUsername = new Map([
-        ['oidc:bob@acme.io', 'bob@acme.io'],
-        ['system:robot', 'robot@acme.io'],
-      ]);
-      expect(emailOf('oidc:bob@acme.io', byUsername)).toBe('bob@acme.io');
-      expect(emailOf('system:robot', byUsername)).toBe('robot@acme.io');
-      expect(emailOf('Amy@Shop.io', byUsername)).toBe('amy@shop.io');
-      expect(emailOf('system:anonymous', byUsername)).toBeUndefined();
-      expect(emailOf('not an email', byUsername)).toBeUndefined();
+    it('emailOf: the membership says whose a username is; other names are people only as orgctl names them (prefix, lower-cased email)', () => {
+      const known = {
+        usernamePrefix: '',
+        emailByUsername: new Map([
+          ['oidc:bob@acme.io', 'bob@acme.io'],
+          ['system:robot', 'robot@acme.io'],
+        ]),
+      };
+      expect(emailOf('oidc:bob@acme.io', known)).toBe('bob@acme.io');
+      expect(emailOf('system:robot', known)).toBe('robot@acme.io');
+      expect(emailOf('amy@shop.io', known)).toBe('amy@shop.io');
+      // Kubernetes compares names exactly: Amy@Shop.io is another identity than amy@shop.io.
+      expect(emailOf('Amy@Shop.io', known)).toBeUndefined();
+      expect(emailOf('system:anonymous', known)).toBeUndefined();
+      expect(emailOf('not an email', known)).toBeUndefined();
+      const prefixed = { usernamePrefix: 'oidc:', emailByUsername: new Map() };
+      expect(emailOf('oidc:amy@shop.io', prefixed)).toBe('amy@shop.io');
+      expect(emailOf('amy@shop.io', prefixed)).toBeUndefined();
     });
 
     it('userAccessOf: grants per namespace and user, admins from the system namespace, a note per subject not a person', () => {
@@ -320,10 +330,11 @@ describe('import phases', () => {
         bindingDoc('peek', 'acme-system', clusterRole('acme:r:pods'), [user('bob@acme.io')]),
         bindingDoc('pods', 'web', clusterRole('acme:r:pods'), [
           group('sre'),
-          user('Bob@acme.io'),
+          user('bob@acme.io'),
           user('system:anonymous'),
           sa('ci', 'web'),
           user('nobody'),
+          user('Bob@acme.io'), // another Kubernetes identity than bob@acme.io
         ]),
         bindingDoc('widgets', 'web', clusterRole('acme:custom:widgets'), [user('bob@acme.io')]),
       ]);
@@ -349,6 +360,11 @@ describe('import phases', () => {
         { at: 2, subject: 0, line: 'RoleBinding web/pods: Group sre cannot be a user; declare its members' },
         { at: 2, subject: 2, line: 'RoleBinding web/pods: User system:anonymous is a system user; not imported' },
         { at: 2, subject: 4, line: 'RoleBinding web/pods: User nobody is not an email; not imported' },
+        {
+          at: 2,
+          subject: 5,
+          line: 'RoleBinding web/pods: User Bob@acme.io is not how orgctl names a person (a lower-cased email): another Kubernetes identity; not imported',
+        },
       ]);
     });
 
@@ -403,8 +419,13 @@ describe('import phases', () => {
       expect(found.notes).toEqual([
         {
           at: 0,
+          subject: 0,
+          line: 'ServiceAccount a-b/c: imported as token a-b-c: its access moves to ServiceAccount acme-system/token-a-b-c, and whatever runs as a-b/c loses it (hand it that token, or keep this binding out of orgctl)',
+        },
+        {
+          at: 0,
           subject: 1,
-          line: "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2",
+          line: "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount acme-system/token-a-b-c-2, and whatever runs as a/b-c loses it (hand it that token, or keep this binding out of orgctl)",
         },
         {
           at: 0,
@@ -760,9 +781,10 @@ describe('import phases', () => {
       { owner: 'root@shop.io' },
     );
     expect(report).toEqual([
+      'ServiceAccount a-b/c: imported as token a-b-c: its access moves to ServiceAccount org-system/token-a-b-c, and whatever runs as a-b/c loses it (hand it that token, or keep this binding out of orgctl)',
       'RoleBinding shop/b1: Group g cannot be a user; declare its members',
       'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',
-      "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2",
+      "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount org-system/token-a-b-c-2, and whatever runs as a/b-c loses it (hand it that token, or keep this binding out of orgctl)",
       'RoleBinding blog/b2: User system:x is a system user; not imported',
       'RoleBinding blog/b2: ServiceAccount kube-system/d is a system account; not imported',
       'ClusterRoleBinding b3: cluster-wide bindings are not part of an organization (subjects: none)',
