@@ -4,16 +4,12 @@
  * a foreign dump's w:full-like role in <org>-system made its holder an admin everywhere, and a
  * ServiceAccount of another namespace became a token without a word that its workloads lose it.
  */
-import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
-import { synthesize } from '../../constructs/synthesize.ts';
-import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { Authorizer, userInfo } from '../../analysis/authorizer.ts';
 import { importRbac } from '../../review/import.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
-import { TODAY } from '../helpers.ts';
+import { synthDocs } from './import-access.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const doc = (object: object, index: number): ManifestDoc => ({ file: 'dump.yaml', index, object });
@@ -38,23 +34,6 @@ const binding = (namespace: string, name: string, ref: { kind: string; name: str
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...ref },
   subjects,
 });
-
-/** The documents orgctl synthesizes from a spec (throws with the errors when it refuses it). */
-function synthDocs(spec: OrgSpec): ManifestDoc[] {
-  const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, spec, { today: TODAY });
-  const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok)
-    throw new Error(
-      r.findings
-        .filter((f) => f.severity === 'error')
-        .map((f) => `${f.rule} ${f.subject}: ${f.message}`)
-        .join('\n'),
-    );
-  return r.files
-    .filter((f) => f.path.endsWith('/resources.yaml'))
-    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
-}
 
 /** Whether `user` may do `verb` on core `resource` in `namespace`, by the RBAC of `docs`. */
 const may = (docs: readonly ManifestDoc[], user: string, verb: string, resource: string, namespace: string) =>

@@ -7,47 +7,20 @@ import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
-import { parseCanonicalYaml } from '../../synth/yaml.ts';
-import { accessIndex, CellMaker } from '../../analysis/access.ts';
-import { Authorizer } from '../../analysis/authorizer.ts';
 import { exactLevel, importRbac } from '../../review/import.ts';
-import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
+import type { ManifestDoc } from '../../analysis/objects.ts';
+import { accessOf, synthDocs } from './import-access.ts';
 import { findLevel } from '../../model/catalog.ts';
-import { ROOT, run } from '../helpers.ts';
+import { ROOT, run, TODAY } from '../helpers.ts';
 
-const TODAY = '2026-11-26';
-
-function synthDocs(spec: OrgSpec): ManifestDoc[] {
-  const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, spec, { today: TODAY });
-  const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok)
-    throw new Error(
-      r.findings
-        .filter((f) => f.severity === 'error')
-        .map((f) => `${f.rule} ${f.subject}: ${f.message}`)
-        .join('\n'),
-    );
-  return r.files
-    .filter((f) => f.path.endsWith('/resources.yaml'))
-    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
-}
-
-/** subject → namespace → covered levels and classes, from the analysis. */
-function access(docs: readonly ManifestDoc[]): Record<string, Record<string, string>> {
-  const cells = new CellMaker();
-  const out: Record<string, Record<string, string>> = {};
-  for (const s of accessIndex(new Authorizer(readRbac(docs)))) {
-    const m: Record<string, string> = {};
-    for (const [ns, c] of s.scopes) {
-      if (!ns) continue;
-      const cell = cells.cell(c);
-      m[ns] = `${[...cell.covers].sort().join(',')} | ${[...cell.classes].sort().join(',')}`;
-    }
-    out[s.name] = m;
-  }
-  return out;
-}
+/** subject → namespace → covered levels and classes, as text: what a round trip keeps. */
+const access = (docs: readonly ManifestDoc[]) =>
+  Object.fromEntries(
+    Object.entries(accessOf(docs)).map(([name, byNs]) => [
+      name,
+      Object.fromEntries(Object.entries(byNs).map(([ns, c]) => [ns, `${c.covers.join(',')} | ${c.classes.join(',')}`])),
+    ]),
+  );
 
 describe('orgctl import', () => {
   it('recognizes a catalog level only when the rules are exactly that level', () => {
