@@ -8,7 +8,14 @@ import {
   NETWORK_POLICIES,
   POD_SECURITY_LEVELS,
   POD_SECURITY_PREFIX,
+  CONTAINER_RESOURCES,
+  isContainerResource,
+  isCountedResource,
+  isQuotaResource,
+  LIMIT_ORDER,
   QUANTITY,
+  quantityValue,
+  STANDARD_QUOTA_RESOURCES,
   sortedRecord,
   type LimitsModel,
   type NamespaceProtection,
@@ -102,16 +109,39 @@ function podSecurityOf(where: string, prop: string, value: unknown): PodSecurity
   return out;
 }
 
-function quantitiesOf(where: string, prop: string, value: unknown): Quantities {
+/** What the API server accepts of a resource name where a guard rail names one: why not, else undefined. */
+type ResourceNameCheck = (name: string) => string | undefined;
+
+function quantitiesOf(where: string, prop: string, value: unknown, resource: ResourceNameCheck): Quantities {
   if (!isRecord(value) || !Object.keys(value).length)
     fail(where, prop, `${show(value)} is not a map of resource → quantity: give e.g. { cpu: '500m', memory: '1Gi' }`);
   for (const [k, v] of Object.entries(value)) {
-    const bad = qualifiedNameProblem(k);
-    if (bad) fail(where, prop, `resource name ${show(k)} ${bad}`);
+    const bad = qualifiedNameProblem(k) ?? resource(k);
+    if (bad) fail(where, prop, `resource ${bad.startsWith('is not one') ? '' : 'name '}${show(k)} ${bad}`);
     if (typeof v !== 'string' || !QUANTITY.test(v))
       fail(where, `${prop}.${k}`, `${show(v)} is not a Kubernetes quantity (e.g. '2', '500m', '1Gi'; give it as text)`);
   }
   return sortedRecord(value as Record<string, string>);
+}
+
+// What the API server refuses of a ResourceQuota and a LimitRange (pkg/apis/core/validation):
+// refused at the declaration, since a refused guard rail stops its shard's Application, revocations
+// included.
+const quotaResource: ResourceNameCheck = (name) =>
+  isQuotaResource(name)
+    ? undefined
+    : `is not one Kubernetes tracks (${STANDARD_QUOTA_RESOURCES.join(', ')}, hugepages-<size>, or a name with a /: count/deployments.apps, requests.nvidia.com/gpu)`;
+const containerResource: ResourceNameCheck = (name) =>
+  isContainerResource(name)
+    ? undefined
+    : `is not one a container asks for (${CONTAINER_RESOURCES.join(', ')}, hugepages-<size>, or an extended resource with a /)`;
+
+function quotaOf(where: string, value: unknown): Quantities {
+  const quota = quantitiesOf(where, 'quota', value, quotaResource);
+  for (const [k, v] of Object.entries(quota))
+    if (isCountedResource(k) && !Number.isInteger(quantityValue(v)))
+      fail(where, `quota.${k}`, `${show(v)} is not a whole number (${k} is counted in whole units)`);
+  return quota;
 }
 
 function limitsOf(where: string, value: unknown): LimitsModel {
@@ -122,7 +152,18 @@ function limitsOf(where: string, value: unknown): LimitsModel {
     if (!(LIMIT_FIELDS as readonly string[]).includes(k))
       fail(where, `limits.${k}`, `is not a field of limits (allowed: ${LIMIT_FIELDS.join(', ')})`);
   }
-  for (const f of LIMIT_FIELDS) if (value[f] !== undefined) out[f] = quantitiesOf(where, `limits.${f}`, value[f]);
+  for (const f of LIMIT_FIELDS)
+    if (value[f] !== undefined) out[f] = quantitiesOf(where, `limits.${f}`, value[f], containerResource);
+  for (const [lower, higher] of LIMIT_ORDER)
+    for (const [resource, low] of Object.entries(out[lower] ?? {})) {
+      const high = out[higher]?.[resource];
+      if (high !== undefined && quantityValue(low) > quantityValue(high))
+        fail(
+          where,
+          'limits',
+          `${lower} ${resource} ${low} is more than ${higher} ${resource} ${high}, which the API server refuses`,
+        );
+    }
   return out;
 }
 
@@ -156,7 +197,7 @@ export function namespaceSettingsOf(where: string, props: NamespaceGuardRailProp
   const out: { -readonly [K in keyof NamespaceSettings]: NamespaceSettings[K] } = {};
   const ps = podSecurityOf(where, 'podSecurity', props.podSecurity);
   if (ps) out.podSecurity = ps;
-  if (props.quota !== undefined) out.quota = quantitiesOf(where, 'quota', props.quota);
+  if (props.quota !== undefined) out.quota = quotaOf(where, props.quota);
   if (props.limits !== undefined) out.limits = limitsOf(where, props.limits);
   if (props.networkPolicy !== undefined) {
     if (!(NETWORK_POLICIES as readonly string[]).includes(props.networkPolicy))

@@ -111,8 +111,72 @@ export function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, 
  * negative: digits, an optional fraction, then a binary (Ki..Ei) or decimal (n, u, m, k, M..E)
  * suffix or an exponent.
  */
-export const QUANTITY =
-  /^\+?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+export const QUANTITY = /^\+?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$/;
+
+/** Quota resources counted in whole numbers (IsIntegerResourceName): objects (extended resources too, below). */
+const COUNTED_QUOTA_RESOURCES = [
+  'pods',
+  'resourcequotas',
+  'services',
+  'replicationcontrollers',
+  'secrets',
+  'persistentvolumeclaims',
+  'configmaps',
+  'services.nodeports',
+  'services.loadbalancers',
+];
+
+/**
+ * What a ResourceQuota may limit by a name without `/` (IsStandardQuotaResourceName in
+ * pkg/apis/core/helper/helpers.go; `hugepages-<size>` and `requests.hugepages-<size>` too); a name
+ * with `/` (`count/deployments.apps`, `requests.nvidia.com/gpu`) is any qualified name.
+ */
+export const STANDARD_QUOTA_RESOURCES: readonly string[] = [
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.storage',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  ...COUNTED_QUOTA_RESOURCES,
+];
+
+/** Whether a quota resource is known to Kubernetes' quota system (validateResourceQuotaResourceName). */
+export const isQuotaResource = (name: string): boolean =>
+  name.includes('/') ||
+  STANDARD_QUOTA_RESOURCES.includes(name) ||
+  name.startsWith('hugepages-') ||
+  name.startsWith('requests.hugepages-');
+
+/**
+ * Whether a quota resource is counted in whole numbers: an object count, or an extended resource
+ * (`nvidia.com/gpu`: a `/`, outside `kubernetes.io/`, not a `requests.` name; IsExtendedResourceName).
+ */
+export const isCountedResource = (name: string): boolean =>
+  COUNTED_QUOTA_RESOURCES.includes(name) ||
+  (name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.'));
+
+/** What a container may ask for, so what a LimitRange of type Container limits (validateContainerResourceName). */
+export const CONTAINER_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
+export const isContainerResource = (name: string): boolean =>
+  (CONTAINER_RESOURCES as readonly string[]).includes(name) || name.startsWith('hugepages-') || name.includes('/');
+
+/**
+ * The order a LimitRange's values keep per resource (ValidateLimitRange): each pair is
+ * `[lower, higher]`, and the API server refuses a lower above its higher.
+ */
+export const LIMIT_ORDER = [
+  ['min', 'max'],
+  ['min', 'defaultRequest'],
+  ['min', 'default'],
+  ['defaultRequest', 'max'],
+  ['default', 'max'],
+  ['defaultRequest', 'default'],
+] as const;
 
 const SUFFIX: Readonly<Record<string, number>> = {
   Ki: 2 ** 10,
@@ -136,7 +200,7 @@ const SUFFIX: Readonly<Record<string, number>> = {
 /** A quantity's value as a number (for comparing: `1Gi` > `1G` > `900Mi`); NaN when it is none. */
 export function quantityValue(q: string): number {
   if (!QUANTITY.test(q)) return Number.NaN;
-  const m = /^\+?([0-9.]+)([eE][+-]?[0-9.]+)?([A-Za-z]*)$/.exec(q);
+  const m = /^\+?([0-9.]+)([eE][+-]?[0-9]+)?([A-Za-z]*)$/.exec(q);
   if (!m) return Number.NaN;
   const base = Number(m[1]) * (m[2] ? 10 ** Number(m[2].slice(1)) : 1);
   return base * (SUFFIX[m[3] ?? ''] ?? Number.NaN);

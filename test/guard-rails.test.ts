@@ -81,6 +81,24 @@ describe('namespace guard rails through the construct API', () => {
     [{ quota: { 'requests.cpu': 'lots' } }, /not a Kubernetes quantity/],
     [{ quota: { 'requests.cpu': 4 } }, /not a Kubernetes quantity/],
     [{ limits: { maximum: { cpu: '1' } } }, /not a field of limits/],
+    // What the API server refuses (a red-team review: the shard's Application, RoleBinding
+    // removals included, would then never sync): pkg/apis/core/validation and resource.ParseQuantity.
+    [{ quota: { foo: '1' } }, /\(quota\): resource "foo" is not one Kubernetes tracks \(cpu, memory, /],
+    [{ quota: { pods: '500m' } }, /\(quota\.pods\): "500m" is not a whole number \(pods is counted in whole units\)/],
+    [{ quota: { 'nvidia.com/gpu': '1.5' } }, /\(quota\.nvidia\.com\/gpu\): "1\.5" is not a whole number/],
+    [{ quota: { 'requests.cpu': '1e1.5' } }, /not a Kubernetes quantity/],
+    [
+      { limits: { min: { cpu: '2' }, max: { cpu: '1' } } },
+      /\(limits\): min cpu 2 is more than max cpu 1, which the API server refuses/,
+    ],
+    [
+      { limits: { defaultRequest: { memory: '2Gi' }, default: { memory: '1Gi' } } },
+      /\(limits\): defaultRequest memory 2Gi is more than default memory 1Gi/,
+    ],
+    [
+      { limits: { max: { pods: '3' } } },
+      /\(limits\.max\): resource "pods" is not one a container asks for \(cpu, memory, ephemeral-storage, hugepages-<size>/,
+    ],
     [{ podSecurity: 'strict' }, /not a Pod Security level/],
     [{ networkPolicy: 'deny-all' }, /not allowed/],
   ])('refuses %j with the construct path', (props, message) => {
