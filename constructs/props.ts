@@ -12,7 +12,13 @@ export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const DATE = new RegExp(DATE_PATTERN);
 
 export function show(value: unknown): string {
-  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // JSON has no Infinity or NaN (a spec's 1e400 is Infinity): say them as they are, not as null.
+  const s =
+    typeof value === 'number' && !Number.isFinite(value)
+      ? String(value)
+      : typeof value === 'string'
+        ? JSON.stringify(value)
+        : (JSON.stringify(value) ?? String(value));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

@@ -114,6 +114,8 @@ const TYPE_WORDS: Record<string, string> = {
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date) return 'a date (quote it to give text)';
+  if (v instanceof Uint8Array) return 'binary data';
   return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
 }
 
@@ -290,7 +292,10 @@ function parseText(text: string, file: string): unknown {
   // anchors, other styles) by the `yaml` package, whose messages carry line and column.
   const plain = parseCanonicalYaml(text);
   if (plain?.length === 1) return plain[0];
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // Keys become strings (1, "1" and true, "true" are one key then): compare them as such, so
+  // that two never silently become one.
+  const keyText = (k: unknown) => (isScalar(k) ? String(k.value ?? '') : String(k));
+  const doc = parseDocument(text, { uniqueKeys: (a, b) => keyText(a) === keyText(b), prettyErrors: true });
   if (doc.errors.length) {
     throw new SpecError(
       doc.errors

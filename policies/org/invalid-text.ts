@@ -31,6 +31,26 @@ function unsafeTextProblem(text: string, multiline = false): string | undefined 
     : undefined;
 }
 
+const SCRIPTS = ['Latin', 'Cyrillic', 'Greek'] as const;
+const SCRIPT_LETTER = Object.fromEntries(SCRIPTS.map((s) => [s, new RegExp(`\\p{Script=${s}}`, 'u')]));
+
+/**
+ * Why an email would read as another address in a review, or undefined: letters written
+ * decomposed (NFD: `e` + U+0301 for `é`, which NFC writes as one letter), or a label mixing Latin,
+ * Cyrillic and Greek letters (`bоb` with a Cyrillic `о`), the confusables UTS #39 warns of.
+ */
+function emailLookalikeProblem(email: string): string | undefined {
+  if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing to confuse
+  if (email !== email.normalize('NFC'))
+    return 'is not written composed (Unicode NFC): the same letters have another encoding, so two addresses would look alike in a review; write it composed';
+  for (const label of email.split(/[@.]/)) {
+    const scripts = SCRIPTS.filter((s) => [...label].some((c) => SCRIPT_LETTER[s]!.test(c)));
+    if (scripts.length > 1)
+      return `mixes ${scripts.join(' and ')} letters in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
+  }
+  return undefined;
+}
+
 export const invalidText: OrgRule = {
   id: 'invalid-text',
   check(model) {
@@ -46,11 +66,17 @@ export const invalidText: OrgRule = {
     // A reason lifts a policy: the reviewer must read what it says.
     for (const s of model.safeCustomResources ?? [])
       check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
+    const email = (subject: string, text: string, source: string) => {
+      check(subject, text, source);
+      const problem = emailLookalikeProblem(text);
+      if (problem)
+        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text)} ${problem}`, source });
+    };
     for (const u of model.users) {
-      check(`users/${u.key}`, u.email, at(u.source, '.email'));
+      email(`users/${u.key}`, u.email, at(u.source, '.email'));
       check(`users/${u.key}`, u.github, at(u.source, '.github'));
     }
-    for (const i of model.invites) check(`invites/${i.key}`, i.email, at(i.source, '.email'));
+    for (const i of model.invites) email(`invites/${i.key}`, i.email, at(i.source, '.email'));
     for (const t of model.tokens) {
       check(`tokens/${t.id}`, t.name, at(t.source, '.name'));
       check(`tokens/${t.id}`, t.note, at(t.source, '.note'), true);

@@ -268,6 +268,19 @@ const CASES: Case[] = [
     message: /holds U\+0080 at position 2/,
   },
   {
+    // A red-team review: josé written decomposed (e + U+0301) and composed were two users who read alike.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('jose\u0301@acme.io'),
+    passes: ({ org }) => org.user('jos\u00e9@acme.io'),
+    message: /is not written composed \(Unicode NFC\): the same letters have another encoding/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.invite('b\u043eb@acme.io'),
+    passes: ({ org }) => org.invite('\u0431\u043e\u0431@acme.io'), // all Cyrillic: one script
+    message: /mixes Latin and Cyrillic letters in "b\u043eb": it reads as another address in a review/,
+  },
+  {
     rule: 'invalid-text',
     fails: ({ org }) => org.token('ci', { note: 'line one\nline\u2028two' }),
     passes: ({ org }) => org.token('ci', { note: 'line one\nline two' }),
