@@ -325,6 +325,9 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
       from: b.expires,
       to: h.expires,
       text: `expiry ${b.expires ?? '(none)'} → ${h.expires ?? '(none)'}`,
+      // An earlier end is a removal already: the expiry workflow's pull request, which drops the
+      // token, no longer counts it (dead on its date), so mass-removal judges it here.
+      ...(h.expires !== undefined && (b.expires === undefined || h.expires < b.expires) ? { removes: true } : {}),
     });
   // Absent means active (the membership data leaves it out).
   if ((b.status ?? 'active') !== (h.status ?? 'active'))
@@ -591,9 +594,9 @@ function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
 /** Everything that changes from `base` to `head`, sorted and grouped. */
 /**
  * Who gains or loses what from base to head. `today`, the review's date, says which tokens are
- * live for mass-removal's counts (without it, only deactivated ones are dead).
+ * live for mass-removal's counts.
  */
-export function diffSnapshots(base: Snapshot, head: Snapshot, today?: string): AccessDiff {
+export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): AccessDiff {
   const liveToken = liveTokenOn(today);
   const org = head.org.name;
   const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
@@ -675,9 +678,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today?: string): A
  */
 const activeMember = (m: { readonly status?: string }): boolean => m.status !== 'deactivated';
 const liveTokenOn =
-  (today: string | undefined) =>
+  (today: string) =>
   (t: MemberToken): boolean =>
-    today === undefined ? activeMember(t) : isLiveToken(t, today);
+    isLiveToken(t, today);
 
 const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
   let n = 0;

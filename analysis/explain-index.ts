@@ -21,6 +21,7 @@ import {
   type OrgModel,
   type TokenModel,
   type UserModel,
+  tokenIdsOfAccount,
 } from '../model/model.ts';
 import { isRbacObject } from './objects.ts';
 import { serviceAccountOf } from './authorizer.ts';
@@ -239,10 +240,7 @@ function subjectKeys(model: Pick<OrgModel, 'usernamePrefix' | 'systemNamespace'>
   if (model.usernamePrefix && subject.startsWith(model.usernamePrefix))
     keys.push(subject.slice(model.usernamePrefix.length));
   const account = serviceAccountOf(subject);
-  if (account?.namespace === model.systemNamespace && account.name.startsWith('token-')) {
-    const id = account.name.slice('token-'.length);
-    keys.push(id, id.replace(/-r\d+$/, ''));
-  }
+  if (account?.namespace === model.systemNamespace) keys.push(...tokenIdsOfAccount(account.name));
   return keys;
 }
 

@@ -12,7 +12,7 @@
  * declaration that passes `orgctl check` is indexed. A TypeScript declaration (`org/org.ts`) never
  * is: it is a program, which may read anything when it runs, so no bytes identify what it declares.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   mkdirSync,
@@ -211,11 +211,12 @@ export function writeExplainIndex(
   model: OrgModel,
   objects: readonly Manifest[],
 ): void {
-  const tmp = `${index.dir}.tmp-${process.pid}`;
+  // This run's own name, made here (not through anything already there under that name).
+  const tmp = `${index.dir}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     if (sha256Of(index.file) !== before.sha256) return;
     const parts = explainIndexParts(model, objects);
-    mkdirSync(tmp, { recursive: true });
+    mkdirSync(tmp);
     const namespaces = writeParts(join(tmp, NAMESPACES), parts.namespaces);
     const buckets = writeParts(join(tmp, BUCKETS), parts.buckets);
     writeFileSync(join(tmp, HEAD), parts.head(namespaces, buckets));
@@ -230,7 +231,7 @@ export function writeExplainIndex(
 }
 
 /** An index's folder name (explainIndexOf's key), or one being written; nothing else in the folder is orgctl's to remove. */
-const INDEX_NAME = /^[0-9a-f]{32}(\.tmp-\d+)?$/;
+const INDEX_NAME = /^[0-9a-f]{32}(\.tmp-\d+-[0-9a-f]{12})?$/;
 
 /** All but the KEPT most recently used indexes are removed, and what an interrupted write left (after a while). */
 function pruneIndexes(root: string, current: string): void {

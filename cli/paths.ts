@@ -2,7 +2,7 @@
  * Finding things above a file, as Node finds node_modules and npm finds package.json: the
  * declaration a project names, and the folders orgctl keeps its caches in.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../model/errors.ts';
@@ -68,21 +68,23 @@ function ownFolder(dir: string, private_: boolean): boolean {
 /**
  * orgctl's cache folder `name` for a file: `node_modules/.cache/orgctl/<name>` nearest it; else a
  * private folder in tmp, used only when it is this user's own and nobody else may write to it.
- * Every folder of the path below the project is this user's own and none is a symbolic link (a
- * branch may commit one, and git checks it out even in an ignored folder: orgctl would write and
- * prune where it points); else there is no cache.
+ * `node_modules` may be a link to this user's folder (a shared install); below it, every folder is
+ * this user's and none is a symbolic link (a branch may commit one, and git checks it out even in
+ * an ignored folder: orgctl would write and prune where it points), else the tmp folder is used.
  */
 export function cacheFolder(file: string, name: string): string | undefined {
   const project = folderAbove(file, 'node_modules');
   try {
     if (project) {
-      let dir = project;
-      for (const part of ['node_modules', '.cache', 'orgctl', name]) {
+      let dir = realpathSync(join(project, 'node_modules'));
+      let own = ownFolder(dir, false);
+      for (const part of ['.cache', 'orgctl', name]) {
+        if (!own) break;
         dir = join(dir, part);
         if (!lstatSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { mode: 0o755 });
-        else if (!ownFolder(dir, false)) return undefined;
+        else own = ownFolder(dir, false);
       }
-      return dir;
+      if (own) return dir;
     }
     const dir = join(tmpdir(), `orgctl-${name}-${process.getuid?.() ?? 'user'}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -160,7 +160,7 @@ export function warnUnknown(
     const s = subjectOf(user);
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
-      const why = members && unboundReason(members, user, resolveToday());
+      const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       const groups = 'only bindings of its groups can apply';
       io.err(
         why

@@ -289,6 +289,18 @@ export function tokenAccountName(tokenId: string, rotation = 0): string {
 }
 
 /**
+ * The token ids a ServiceAccount name may stand for (tokenAccountName's inverse): `token-ci-r2` is
+ * token `ci` rotated, or a token whose id is `ci-r2`; [] for a name that is no token's.
+ */
+export function tokenIdsOfAccount(name: string): string[] {
+  const prefix = tokenAccountName('');
+  if (!name.startsWith(prefix)) return [];
+  const id = name.slice(prefix.length);
+  const unrotated = id.replace(/-r\d+$/, '');
+  return unrotated === id ? [id] : [unrotated, id];
+}
+
+/**
  * Names of the roles orgctl synthesizes, all starting `<org>:` (analysis/org-roles.ts reads them
  * back): a catalog level's ClusterRole `<org>:<level>`; the Role of a custom role, or of a user's
  * inline rules, `<org>:custom:<name|email>`; the Role of a token's inline rules `<org>:token:<id>`.

@@ -30,6 +30,7 @@ import {
   NO_ITEMS,
   systemNamespaceOf,
   tokenAccountName,
+  tokenIdsOfAccount,
 } from '../model/model.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
@@ -471,9 +472,7 @@ export function tokenIdOf(saNamespace: string, name: string, context: SubjectsCo
   const own = inSystem ? context.tokenByAccount.get(name) : undefined;
   return (
     own ??
-    (inSystem && name.startsWith(TOKEN_ACCOUNT)
-      ? name.slice(TOKEN_ACCOUNT.length).replace(/-r\d+$/, '')
-      : dnsLabel(`${saNamespace}-${name}`))
+    (inSystem && name.startsWith(TOKEN_ACCOUNT) ? tokenIdsOfAccount(name)[0]! : dnsLabel(`${saNamespace}-${name}`))
   );
 }
 

@@ -14,6 +14,7 @@ import { accessHtml, strengthOf } from '../report/access-html.ts';
 import type { SubjectAccess } from '../analysis/access.ts';
 import { ROOT, run } from './helpers.ts';
 import { baseSpec, snapshotOf } from './review/scenarios.ts';
+import { TODAY } from './helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
@@ -76,7 +77,7 @@ describe('access page', () => {
     const base = baseSpec();
     const head = structuredClone(base);
     head.spec.grants[0].levels = ['r:pods', 'w:configmaps'];
-    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head)), 'changes');
+    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY), 'changes');
     expect(page).toContain('<li class="gain">gains w:configmaps in web</li>');
     expect(page).toContain('<li class="loss">loses w:services in web (keeps r:pods, w:configmaps)</li>');
   });
@@ -87,7 +88,7 @@ describe('access page', () => {
     const head = structuredClone(base);
     head.spec.namespaces[0].podSecurity = { enforce: 'baseline' };
     head.spec.identity = { usernamePrefix: 'oidc:' };
-    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head)), 'changes');
+    const page = diffHtml(diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY), 'changes');
     expect(page).toMatch(
       /<h2>Namespace guard rails<\/h2><ul><li class="loss">web: [^<]*restricted[^<]*baseline[^<]*<\/li>/,
     );

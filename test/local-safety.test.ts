@@ -4,7 +4,7 @@
  * `explain`'s index cache followed one and pruned the folders it pointed to; `access --out`
  * wrote through one.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
@@ -62,4 +62,22 @@ describe('--out FILE: a symbolic link at FILE is replaced, never written through
     await run(['access', '--dir', join(branch, 'dist'), '--format', 'html', '--out', join(branch, 'access.html')]);
     expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('export PATH=precious\n');
   });
+});
+
+describe("a node_modules that is a link to this user's folder (a shared install) still keeps the caches", () => {
+  it('explain -n asks the index the second time (a code review: the link had turned every cache off)', () => {
+    const engine = engineCopy();
+    const project = tempDir('orgctl-shared-');
+    const shared = tempDir('orgctl-modules-');
+    symlinkSync(shared, join(project, 'node_modules'));
+    const file = join(project, 'org.yaml');
+    writeFileSync(file, SMALL_SPEC);
+    const ask = () => cli(['explain', 'bob@acme.io', '-n', 'web', '--spec', file], { engine: engine.dir });
+    expect(ask().code).toBe(0);
+    const indexes = readdirSync(join(shared, '.cache', 'orgctl', 'explain'));
+    expect(indexes).toHaveLength(1);
+    expect(ask().stdout).toBe(
+      cli(['explain', 'bob@acme.io', '-n', 'web', '--spec', file], { engine: engine.dir }).stdout,
+    );
+  }, 120_000);
 });

@@ -146,6 +146,7 @@ type Step = {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   shell?: string;
+  if?: string;
 };
 type Job = {
   steps: Step[];
@@ -193,7 +194,19 @@ describe('the privileged review workflow', () => {
   it("publishes its pages over any artifact of that name: head-engine runs the pull request's code in the same run first", () => {
     const published = steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(published.map((s) => s.with?.name)).toEqual(['orgctl-access']);
-    for (const s of published) expect(s.with?.overwrite).toBe(true);
+    for (const s of published) expect(s.with).toMatchObject({ overwrite: true, 'if-no-files-found': 'error' });
+    // A page the review could not make is a placeholder, so the upload (only with files) still replaces a planted one.
+    const placeholder = steps.find((s) => s.name === 'A page that could not be made says so')!;
+    expect(placeholder.if).toBe('always()');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'access.html'), '<p>made</p>');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', placeholder.run!], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'access.html'), 'utf8')).toBe('<p>made</p>');
+    expect(readFileSync(join(dir, 'access-diff.html'), 'utf8')).toMatch(/could not make this page/);
   });
 
   /** Runs the extraction step as GitHub would (`shell: bash`), in `repo`. */
@@ -410,9 +423,36 @@ describe('git is fetched with the job’s own read-only token (a private reposit
 
 describe('the rolling window of mass-removal', () => {
   const steps = workflow('orgctl-review.yaml').jobs.review!.steps;
+  /** `git commit` made `hoursAgo` hours ago (author and committer dates). */
+  function commitAt(git: (...a: string[]) => string, hoursAgo: number, ...args: string[]): void {
+    process.env.GIT_COMMITTER_DATE = process.env.GIT_AUTHOR_DATE = new Date(
+      Date.now() - hoursAgo * 3_600_000,
+    ).toISOString();
+    try {
+      git(...args);
+    } finally {
+      delete process.env.GIT_COMMITTER_DATE;
+      delete process.env.GIT_AUTHOR_DATE;
+    }
+  }
+
+  /** Runs the window step as GitHub would, in `repo`; its output. */
+  function windowStepIn(repo: string): string {
+    const step = steps.find((s) => s.id === 'window')!;
+    const out = join(tempDir(), 'out');
+    writeFileSync(out, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_OUTPUT: out },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(out, 'utf8').trim();
+  }
+
   /**
-   * Runs the window step as GitHub would, in a base repository of `commits` commits (commit i made
-   * `ageHours(i)` hours ago; by default all within the hour); its output.
+   * The window step's output in a base repository of `commits` commits (commit i made
+   * `ageHours(i)` hours ago; by default all within the hour), its commit named HEAD~N.
    */
   function windowOf(commits: number, distFrom: number, ageHours: (i: number) => number = () => 0): string {
     const repo = tempDir();
@@ -425,25 +465,9 @@ describe('the rolling window of mass-removal', () => {
         writeFileSync(join(repo, 'dist/members.json'), '{}\n');
       }
       git('add', '-A');
-      const date = new Date(Date.now() - ageHours(i) * 3_600_000 - (commits - i) * 1000).toISOString();
-      process.env.GIT_COMMITTER_DATE = process.env.GIT_AUTHOR_DATE = date;
-      try {
-        git('commit', '-qm', `c${i}`);
-      } finally {
-        delete process.env.GIT_COMMITTER_DATE;
-        delete process.env.GIT_AUTHOR_DATE;
-      }
+      commitAt(git, ageHours(i) + (commits - i) / 3600, 'commit', '-qm', `c${i}`);
     }
-    const step = steps.find((s) => s.id === 'window')!;
-    const out = join(tempDir(), 'out');
-    writeFileSync(out, '');
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, GITHUB_OUTPUT: out },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const ref = readFileSync(out, 'utf8').trim();
+    const ref = windowStepIn(repo);
     const named = (rev: string) => ref.includes(git('rev-parse', rev));
     for (let back = 0; back < commits; back++)
       if (named(`HEAD~${back}`)) return ref.replace(/[0-9a-f]{40}/, `HEAD~${back}`);
@@ -464,6 +488,23 @@ describe('the rolling window of mass-removal', () => {
     expect(windowOf(30, 0, age)).toBe('ref=HEAD~23:dist'); // eight days old
     // 15 merges a day apart: ten back (eleven days ago) reaches further than the week.
     expect(windowOf(15, 0, (i) => (15 - i) * 24)).toBe('ref=HEAD~10:dist');
+  });
+
+  it("reads the week along the base branch's own commits: a merged branch's backdated commit does not shorten it (a code review)", () => {
+    // 30 hourly merges, the last one merging a branch whose commit claims to be eight days old.
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q', '-b', 'main');
+    mkdirSync(join(repo, 'dist'));
+    writeFileSync(join(repo, 'dist/members.json'), '{}\n');
+    git('add', '-A');
+    for (let i = 0; i < 30; i++) commitAt(git, 30 - i, 'commit', '-q', '--allow-empty', '-m', `c${i}`);
+    git('checkout', '-q', '-b', 'side', 'HEAD~1');
+    commitAt(git, 8 * 24, 'commit', '-q', '--allow-empty', '-m', 'backdated');
+    git('checkout', '-q', 'main');
+    commitAt(git, 0, 'merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    // Every first-parent commit is within the week: the window is the oldest there is (c0).
+    expect(windowStepIn(repo)).toBe(`ref=${git('rev-list', '--max-parents=0', 'main')}:dist`);
   });
 
   it('is passed to the review only when there is one', () => {

@@ -69,7 +69,12 @@ export const selfEdit: ChangeRule = {
         if (!mine.has(p.id) && gains.length && isAdmin(p.id))
           out.push({ rule: this.id, ok: false, message: unknownMaker(`admin ${p.id}`, { ...p, changes: gains }) });
       }
-      for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
+      // A token handed to an admin is that admin's gain (the maker may be them): as if they were an author.
+      const admins = new Set(
+        [...input.base.users.values(), ...input.head.users.values()].filter((u) => u.admin).map((u) => u.email),
+      );
+      const mayBeMine = new Set([...mine, ...admins]);
+      for (const t of tokens.map((d) => gainsOf(d, mayBeMine)).filter((d) => d !== undefined)) {
         const owner = [input.base.tokens.get(t.id)?.owner, input.head.tokens.get(t.id)?.owner].find(
           (o): o is string => !!o && !mine.has(o) && isAdmin(o),
         );

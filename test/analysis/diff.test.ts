@@ -7,6 +7,7 @@ import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/mar
 import { ROOT, run, tempDir } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
 import type { RuleResult } from '../../policies/change/context.ts';
+import { TODAY } from '../helpers.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
@@ -22,7 +23,7 @@ const changesOf = (edit: (s: Spec) => void) => {
   const base = baseSpec();
   const head = structuredClone(base);
   edit(head);
-  return diffSnapshots(snapshotOf(base), snapshotOf(head));
+  return diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY);
 };
 const lines = (d: ReturnType<typeof changesOf>) => [
   ...d.people.flatMap((p) => p.changes.map((c) => `${p.id} ${c.text}`)),
@@ -169,7 +170,7 @@ describe('orgctl diff', () => {
     const diff = (edit: (s: Spec) => void) => {
       const head = structuredClone(base);
       edit(head);
-      return diffSnapshots(snapshotOf(base), snapshotOf(head));
+      return diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY);
     };
     const removed = diff((s) => {
       s.spec.clusters = ['lga1'];
@@ -202,7 +203,7 @@ describe('orgctl diff', () => {
     const head = structuredClone(base);
     head.spec.invites = [];
     head.spec.users.push({ email: 'kim@acme.io', github: 'kim' });
-    const d = diffSnapshots(snapshotOf(base), snapshotOf(head));
+    const d = diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY);
     expect(lines(d)).toEqual(['kim@acme.io accepts the invitation and joins']);
   });
 
@@ -211,7 +212,7 @@ describe('orgctl diff', () => {
     base.spec.invites = [{ email: 'kim@acme.io', sso: true }];
     const head = structuredClone(base);
     head.spec.invites[0].state = 'revoked';
-    expect(lines(diffSnapshots(snapshotOf(base), snapshotOf(head)))).toEqual(['kim@acme.io invitation revoked']);
+    expect(lines(diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY))).toEqual(['kim@acme.io invitation revoked']);
   });
 
   it('reads a side from git objects, without a checkout', async () => {

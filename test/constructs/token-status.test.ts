@@ -238,6 +238,34 @@ describe('found by a red-team review', () => {
     expect(c.stdout).toMatch(/\| `mass-removal` \| ✅ \| removes access from 0\/\d+ users, 0\/\d+ grants, 0\/2 tokens/);
   });
 
+  it('ending every token early is a mass removal when it is made, not only when the tokens are dropped (a code review)', async () => {
+    // Dropped once expired, they count for nothing (above): the earlier expiry is where they are removed.
+    const r = await reviewPair(
+      await distPair(baseSpec(), (s) => {
+        for (const t of tokensOf(s)) t.expires = '2026-11-27';
+      }),
+      '--actor',
+      'frank',
+      '--approved-by',
+      'dan',
+    );
+    expect(r.stdout).toMatch(/\| `mass-removal` \| ❌ \| removes access from 2 of 2 tokens/);
+    // A later expiry removes nothing.
+    const later = await distPair(
+      (() => {
+        const b = baseSpec();
+        for (const t of tokensOf(b)) t.expires = '2027-01-01';
+        return b;
+      })(),
+      (s) => {
+        for (const t of tokensOf(s)) t.expires = '2027-06-01';
+      },
+    );
+    expect((await reviewPair(later, '--actor', 'frank', '--approved-by', 'dan')).stdout).toMatch(
+      /\| `mass-removal` \| ✅ \|.* 0\/2 tokens/,
+    );
+  });
+
   it('explain: an expired token holds nothing either (its ServiceAccount is left out on that day)', async () => {
     const r = await run(['explain', 'ci-deploy', '-n', 'web', 'get', 'pods', '--today', '2026-11-30']);
     expect(r.stdout).toMatch(/^yes: tokens\/ci-deploy may get pods in web/);

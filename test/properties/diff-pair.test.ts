@@ -10,6 +10,7 @@ import { diffSnapshots } from '../../analysis/diff.ts';
 import { readMembership, readSnapshot, readSnapshotPair } from '../../analysis/snapshot.ts';
 import { review } from '../../review/review.ts';
 import { files, organization, pullRequest, pullRequestEdits } from './pull-requests.ts';
+import { TODAY } from '../helpers.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 3));
 
@@ -27,7 +28,10 @@ describe('diff pair', () => {
           { docs: hd, membership: readMembership(hd, 'head') },
         );
         const full = { base: readSnapshot(bd, 'base'), head: readSnapshot(hd, 'head') };
-        const [pairDiff, fullDiff] = [diffSnapshots(pair.base, pair.head), diffSnapshots(full.base, full.head)];
+        const [pairDiff, fullDiff] = [
+          diffSnapshots(pair.base, pair.head, TODAY),
+          diffSnapshots(full.base, full.head, TODAY),
+        ];
         expect(pairDiff).toEqual(fullDiff);
         const logins = [...full.base.users.values()].map((u) => u.github).filter((g) => g !== undefined);
         const who = { actors: [logins[0]!], approvals: [logins[1]!], changedPaths: ['org/org.ts'], overrides: [] };
@@ -60,7 +64,9 @@ describe('diff pair', () => {
     expect(pair.base.grantCount).toBeDefined();
     const full = readSnapshot(forged, 'base');
     const head = readSnapshot(hd, 'head');
-    expect(diffSnapshots(pair.base, pair.head).stats.grants).toEqual(diffSnapshots(full, head).stats.grants);
+    expect(diffSnapshots(pair.base, pair.head, TODAY).stats.grants).toEqual(
+      diffSnapshots(full, head, TODAY).stats.grants,
+    );
     expect(pair.base.grantCount).toBe(
       readSnapshotPair(
         { docs: bd, membership: readMembership(bd, 'base') },

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../analysis/diff.ts';
 import { review } from '../../review/review.ts';
 import { baseSpec, snapshotOf, type Spec } from '../review/scenarios.ts';
+import { TODAY } from '../helpers.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 500);
 const LOGINS = ['alice', 'frank', 'dan', 'bob', 'erin', 'gina', 'hal', 'ivy', 'joe', 'mallory'];
@@ -73,7 +74,7 @@ describe('review cannot be fooled', () => {
             fc.pre(false);
             return;
           }
-          const diff = diffSnapshots(baseSnapshot, headSnapshot);
+          const diff = diffSnapshots(baseSnapshot, headSnapshot, TODAY);
           const verdict = review({
             base: baseSnapshot,
             head: headSnapshot,
@@ -121,7 +122,7 @@ describe('review cannot be fooled', () => {
       const head = structuredClone(base);
       edit(head);
       const snapshot = snapshotOf(head);
-      return { snapshot, diff: diffSnapshots(baseSnapshot, snapshot) };
+      return { snapshot, diff: diffSnapshots(baseSnapshot, snapshot, TODAY) };
     });
     fc.assert(
       fc.property(

@@ -66,7 +66,7 @@ export function judge(
   const v = review({
     base: b,
     head: h,
-    diff: diffSnapshots(b, h),
+    diff: diffSnapshots(b, h, TODAY),
     actors: who.actors,
     approvals: who.approvals ?? [],
     changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'],
@@ -79,7 +79,7 @@ export function judge(
 export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
   const head = structuredClone(base);
   edit(head);
-  return diffSnapshots(snapshotOf(base), snapshotOf(head));
+  return diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY);
 }
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../report/markdown.ts';
 import { review as reviewInput } from '../../review/review.ts';
 import { run } from '../helpers.ts';
 import { baseSpec, distPair, judge, snapshotOf, type Spec } from './scenarios.ts';
+import { TODAY } from '../helpers.ts';
 
 const withArgo = () => {
   const s = baseSpec();
@@ -72,6 +73,7 @@ describe('settings-change through the CLI', () => {
           return h;
         })(),
       ),
+      TODAY,
     );
     expect(d.settings.map((c) => c.key)).toEqual([
       'ssoEnforced',
@@ -103,6 +105,7 @@ describe("usernamePrefix: every person's identity changes", () => {
           return h;
         })(),
       ),
+      TODAY,
     );
     expect(d.people.map((p) => p.id)).toHaveLength(9);
     expect(d.people.find((p) => p.id === 'bob@acme.io')!.changes.map((c) => c.text)).toEqual([
@@ -235,12 +238,12 @@ describe('mass-removal over a rolling window of the base branch', () => {
     reviewInput({
       base: b,
       head: h,
-      diff: diffSnapshots(b, h),
+      diff: diffSnapshots(b, h, TODAY),
       actors: ['frank'],
       approvals: who.approvals ?? [],
       changedPaths: ['org/org.ts'],
       overrides: who.overrides ?? [],
-      ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h) } } : {}),
+      ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY) } } : {}),
     });
 
   it('two removals of 2 users each pass one by one', () => {

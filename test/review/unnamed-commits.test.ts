@@ -94,6 +94,17 @@ describe('a commit the review cannot attribute may be any approver’s', () => {
     ).toEqual([]);
   });
 
+  it('a token handed to an admin by a commit nobody can attribute is that admin’s gain (self-edit; a code review)', () => {
+    const actors = pullActors('frank', [frankSigned, listed('b', 'alice', 'web-flow', true)]);
+    const toAlice = (s: Spec) => {
+      (s.spec.tokens as { id: string; owner?: string }[]).find((t) => t.id === 'bots')!.owner = 'alice@acme.io';
+    };
+    expect(judge(baseSpec(), toAlice, { actors, approvals: ['alice', 'dan'] }).failed).toContain('self-edit');
+    expect(
+      judge(baseSpec(), toAlice, { actors: pullActors('frank', [frankSigned]), approvals: ['dan'] }).failed,
+    ).toEqual([]);
+  });
+
   it('a member who is no admin may still propose with unsigned commits: an admin approves what they gain', () => {
     const actors = pullActors('bob', [listed('b', 'bob', null, false)]);
     const giveErin = (s: Spec) => {
