@@ -25,6 +25,7 @@
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import {
   ADMIN_LEVEL,
+  DEFAULT_NAMESPACE,
   LEVELS_BY_STANDING,
   memberStanding,
   NO_ITEMS,
@@ -80,7 +81,7 @@ type InviteGrantSpec = NonNullable<InviteSpec['grants']>[number];
 const EMAIL = new RegExp(EMAIL_PATTERN);
 /** How the ServiceAccount of an orgctl token begins: `token-`. */
 const TOKEN_ACCOUNT = tokenAccountName('');
-const SYSTEM_NAMESPACE = /^(kube-|openshift-)|^default$/;
+const SYSTEM_NAMESPACE = new RegExp(`^(kube-|openshift-)|^${DEFAULT_NAMESPACE}$`);
 
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {

@@ -19,11 +19,12 @@ export const undeployableNamespace: OrgRule = {
     const out: Finding[] = [];
     const argo = model.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
     for (const n of model.namespaces) {
+      const denied = 'the generated AppProject denies it: its shard would never sync';
       const why =
         n.name === argo
-          ? `is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}`
+          ? `is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}, and ${denied}`
           : n.name === DEFAULT_NAMESPACE
-            ? "is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it (its grants would reach whatever anyone deploys without a namespace)"
+            ? `is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it (its grants would reach whatever anyone deploys without a namespace)${model.argocd ? `, and ${denied}` : ''}`
             : undefined;
       if (why === undefined) continue;
       out.push({
@@ -31,7 +32,7 @@ export const undeployableNamespace: OrgRule = {
         rule: this.id,
         subject: `namespaces/${n.name}`,
         source: at(n.source, '.name'),
-        message: `${n.name} ${why}, and the generated AppProject denies it: its shard would never sync; choose another name`,
+        message: `${n.name} ${why}; choose another name`,
       });
     }
     if (model.argocd) {

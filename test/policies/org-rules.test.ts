@@ -447,7 +447,7 @@ const CASES: Case[] = [
     fails: ({ org }) => org.namespace('default'),
     passes: ({ org }) => org.namespace('defaults'),
     message:
-      /^default is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it .*, and the generated AppProject denies it/,
+      /^default is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it \(its grants would reach whatever anyone deploys without a namespace\); choose another name/,
   },
 ];
 
