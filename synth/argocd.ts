@@ -51,6 +51,20 @@ const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkP
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
+ * Why the generated AppProject keeps `namespace` out of its destinations (Kubernetes' own, its
+ * `default`, Argo CD's), or undefined: the one list synthesis and the undeployable-namespace policy read.
+ */
+export function deniedDestination(
+  namespace: string,
+  argocdNamespace: string,
+): 'kubernetes' | 'default' | 'argocd' | undefined {
+  if (DENIED_NAMESPACES.includes(namespace)) return 'kubernetes';
+  if (namespace === DEFAULT_NAMESPACE) return 'default';
+  if (namespace === argocdNamespace) return 'argocd';
+  return undefined;
+}
+
+/**
  * Per cluster, the namespaces orgctl writes to there: the system namespace and every declared
  * namespace placed in that cluster (a namespace restricted to some clusters appears only in those).
  */
@@ -77,10 +91,7 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       sourceRepos: [a.repoURL],
       // Only the organization's own namespaces, per cluster: no `*`, so even a forged dist/ that
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
-      destinations: destinationsOf(model, clusters).filter(
-        (d) =>
-          !DENIED_NAMESPACES.includes(d.namespace) && d.namespace !== DEFAULT_NAMESPACE && d.namespace !== a.namespace,
-      ),
+      destinations: destinationsOf(model, clusters).filter((d) => !deniedDestination(d.namespace, a.namespace)),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
       clusterResourceWhitelist: WRITTEN_KINDS.cluster.filter(
         (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,

@@ -62,6 +62,8 @@ const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => 
  * parentheses (never a login, so it matches no user and is never an admin).
  */
 export const unnamedActor = (description: string): string => `(${description})`;
+/** What lifts the doubt a commit nobody can attribute casts: what the rules' messages advise. */
+export const SIGN_COMMITS = 'push every commit signed by its maker';
 const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
 /** Approvers who are active admins in base, are not actors and are not `except`. */
@@ -170,7 +172,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     note: !approvers.length
       ? ''
       : unknown
-        ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or push every commit signed by its maker)`
+        ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
         : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
   };
 }

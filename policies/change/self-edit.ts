@@ -1,6 +1,14 @@
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
-import { actorEmails, changeList, editsOf, unattributed, type ChangeRule, type RuleResult } from './context.ts';
+import {
+  actorEmails,
+  changeList,
+  editsOf,
+  SIGN_COMMITS,
+  unattributed,
+  type ChangeRule,
+  type RuleResult,
+} from './context.ts';
 
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 
@@ -37,7 +45,11 @@ export const selfEdit: ChangeRule = {
     const mine = actorEmails(input);
     const out: RuleResult[] = [];
     // Implied changes are not edits: an admin adding a namespace gains w:full there as every admin does.
-    for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
+    const people = input.diff.people.map(editsOf).filter((d) => d !== undefined);
+    const tokens = input.diff.tokens.map(editsOf).filter((d) => d !== undefined);
+    const ownersOf = (id: string) =>
+      [input.base.tokens.get(id)?.owner, input.head.tokens.get(id)?.owner].filter((o): o is string => !!o);
+    for (const p of people) {
       if (mine.has(p.id))
         out.push({
           rule: this.id,
@@ -45,39 +57,34 @@ export const selfEdit: ChangeRule = {
           message: `${p.id} is an author of this change and changes their own privileges: ${changeList(p)}. Another admin must make this change.`,
         });
     }
-    const tokens = input.diff.tokens.map(editsOf).filter((d) => d !== undefined);
     for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
-      const owners = [input.base.tokens.get(t.id)?.owner, input.head.tokens.get(t.id)?.owner].filter(
-        (o): o is string => !!o && mine.has(o),
-      );
-      if (owners.length)
+      const owner = ownersOf(t.id).find((o) => mine.has(o));
+      if (owner)
         out.push({
           rule: this.id,
           ok: false,
-          message: `token ${t.id} belongs to ${owners[0]}, an author of this change: ${changeList(t)}. Another admin must make this change.`,
+          message: `token ${t.id} belongs to ${owner}, an author of this change: ${changeList(t)}. Another admin must make this change.`,
         });
     }
     // A commit nobody can attribute may be anyone's: an admin it gives something (or a token an
     // admin owns) may have made it. Whoever else gains is judged by the admin approving them.
     const unknown = unattributed(input);
     if (unknown) {
-      const isAdmin = (email: string) => !!(input.base.users.get(email)?.admin || input.head.users.get(email)?.admin);
+      // An admin on either side: one made admin here may have made it too.
+      const adminInEither = new Set(
+        [...input.base.users.values(), ...input.head.users.values()].filter((u) => u.admin).map((u) => u.email),
+      );
       const unknownMaker = (who: string, gains: SubjectDiff) =>
-        `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: push every commit signed by its maker.`;
-      for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
+        `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: ${SIGN_COMMITS}.`;
+      for (const p of people) {
         const gains = p.changes.filter((c) => !c.removes);
-        if (!mine.has(p.id) && gains.length && isAdmin(p.id))
+        if (!mine.has(p.id) && gains.length && adminInEither.has(p.id))
           out.push({ rule: this.id, ok: false, message: unknownMaker(`admin ${p.id}`, { ...p, changes: gains }) });
       }
       // A token handed to an admin is that admin's gain (the maker may be them): as if they were an author.
-      const admins = new Set(
-        [...input.base.users.values(), ...input.head.users.values()].filter((u) => u.admin).map((u) => u.email),
-      );
-      const mayBeMine = new Set([...mine, ...admins]);
+      const mayBeMine = new Set([...mine, ...adminInEither]);
       for (const t of tokens.map((d) => gainsOf(d, mayBeMine)).filter((d) => d !== undefined)) {
-        const owner = [input.base.tokens.get(t.id)?.owner, input.head.tokens.get(t.id)?.owner].find(
-          (o): o is string => !!o && !mine.has(o) && isAdmin(o),
-        );
+        const owner = ownersOf(t.id).find((o) => !mine.has(o) && adminInEither.has(o));
         if (owner) out.push({ rule: this.id, ok: false, message: unknownMaker(`token ${t.id} of admin ${owner}`, t) });
       }
     }

@@ -1,7 +1,6 @@
-import { DENIED_NAMESPACES } from '../../synth/argocd.ts';
+import { DENIED_NAMESPACES, deniedDestination } from '../../synth/argocd.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import { DEFAULT_NAMESPACE } from '../../model/model.ts';
 import { KUBE_PREFIX } from './kubernetes-names.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
@@ -20,10 +19,12 @@ export const undeployableNamespace: OrgRule = {
     const argo = model.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
     for (const n of model.namespaces) {
       const denied = 'the generated AppProject denies it: its shard would never sync';
+      const because = deniedDestination(n.name, argo);
+      // Kubernetes' own (`kube-*`) are invalid-name already.
       const why =
-        n.name === argo
+        because === 'argocd'
           ? `is Argo CD's own namespace${model.argocd ? ' (delivery.argocd.namespace)' : ' (the default of delivery.argocd.namespace)'}, and ${denied}`
-          : n.name === DEFAULT_NAMESPACE
+          : because === 'default'
             ? `is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it (its grants would reach whatever anyone deploys without a namespace)${model.argocd ? `, and ${denied}` : ''}`
             : undefined;
       if (why === undefined) continue;
