@@ -8,6 +8,16 @@ export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** Line terminators, and control and formatting characters (bidirectional, invisible): what a reader cannot see as written. */
+const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * Text a reviewer reads, with every character that would act rather than show (a line break, a
+ * direction override, a zero-width space) written as its code point: `<U+202E>`.
+ */
+export const showHidden = (text: string): string =>
+  text.replace(HIDDEN, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+
 /**
  * ASCII text built as bytes, for outputs of tens of megabytes: pieces are copied into buffers
  * (repeated pieces as bytes made once), so no string of the whole is ever built, joined or encoded

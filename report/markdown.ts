@@ -1,18 +1,42 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
 import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
+import { showHidden } from '../model/text.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
 /** GitHub refuses comment bodies over 65,536 characters. */
 const GITHUB_COMMENT_LIMIT = 65_536;
 
-/** Text from the declaration is data: no markup, no HTML, no @mentions that would ping people. */
+/** Bare URLs, which GitHub turns into links (GFM autolinks); a sentence's closing punctuation is not theirs. */
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]]+|\bwww\.[^\s"'<>()[\]]+/gi;
+
+/** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no @mention. */
+const plainMarkdown = (text: string) =>
+  text.replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`)).replace(/@/g, '&#64;');
+
+/** Text as a code span: nothing in it is parsed (no link, no entity); a `|` still needs its escape in a table. */
+function codeSpan(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/**
+ * Text from the declaration is data: no markup, no HTML, no entity, no @mention that would ping
+ * people, no link (a URL is shown as code), and no character that acts instead of showing (a line
+ * break that would leave its row, a direction override): those are written as their code points.
+ */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
-    .replace(/@/g, '&#64;')
-    .replace(/\r?\n/g, ' ');
+  const shown = showHidden(text.replace(/\r\n?|\n/g, ' '));
+  let out = '';
+  let last = 0;
+  for (const m of shown.matchAll(URL_LIKE)) {
+    const url = m[0].replace(/[.,;:!?]+$/, '');
+    out += plainMarkdown(shown.slice(last, m.index)) + codeSpan(url);
+    last = m.index + url.length;
+  }
+  return out + plainMarkdown(shown.slice(last));
 }
 
 function subjectBlock(title: string, d: SubjectDiff): string {

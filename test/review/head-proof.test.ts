@@ -87,7 +87,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(row(r.stdout, 'head-policies')).toMatch(/\| ✅ \|/);
     expect(row(r.stdout, 'engine-change')).toMatch(
       new RegExp(
-        `\\| ✅ \\| changes package\\.json, package-lock\\.json; approved by frank; approving it trusts orgctl ${NEW} from https://registry\\.npmjs\\.org/orgctl/-/orgctl-${NEW}\\.tgz, which head's package-lock\\.json installs`,
+        `\\| ✅ \\| changes package\\.json, package-lock\\.json; approved by frank; approving it trusts orgctl ${NEW} from \`https://registry\\.npmjs\\.org/orgctl/-/orgctl-${NEW}\\.tgz\`, which head's package-lock\\.json installs`,
       ),
     );
     expect(r.code).toBe(0);
@@ -100,7 +100,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
       false,
     );
     expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \|/);
-    expect(row(r.stdout, 'engine-change')).toMatch(/\| ❌ \| .*approving it trusts orgctl 9\.0\.0-test from https:/);
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ❌ \| .*approving it trusts orgctl 9\.0\.0-test from `https:/);
     expect(r.code).toBe(1);
   });
 
@@ -668,7 +668,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     // npm's public registry is not one this base installs from.
     const fromPublic = judge(upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org')));
     expect(row(fromPublic.stdout, 'output-proof')).toMatch(
-      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz" \(and 1 more\): .*\(https:\/\/npm\.acme\.internal\)/,
+      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
     expect(fromPublic.code).toBe(1);
   });
@@ -771,7 +771,7 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
             integrity: 'sha512-CCCC',
           },
         }),
-      /head's package-lock\.json installs node\\_modules\/orgctl from "https:\/\/evil\.example\/orgctl-9\.0\.0-test\.tgz": the head engine's job runs every package it installs, so each must come from a registry base's lock installs from \(https:\/\/registry\.npmjs\.org\), over https, with a sha512 integrity/,
+      /head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/evil\.example\/orgctl-9\.0\.0-test\.tgz`": the head engine's job runs every package it installs, so each must come from a registry base's lock installs from \(`https:\/\/registry\.npmjs\.org`\), over https, with a sha512 integrity/,
     ],
     [
       'one of its dependencies from git (it runs inside the head engine)',
@@ -779,7 +779,7 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
         headLockWith({
           'node_modules/yaml': { version: '2.9.1', resolved: 'git+ssh://git@github.com/evil/yaml.git#abc' },
         }),
-      /installs node\\_modules\/yaml from "git\+ssh:\/\/git&#64;github\.com\/evil\/yaml\.git#abc"/,
+      /installs node\\_modules\/yaml from "`git\+ssh:\/\/git@github\.com\/evil\/yaml\.git#abc`"/,
     ],
     [
       'a package linked from a folder of the repository',

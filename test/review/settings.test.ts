@@ -38,10 +38,10 @@ describe('settings-change through the CLI', () => {
     const r = await review(sides, '--actor', 'alice');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "| `settings-change` | ❌ | settings change (repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git'; revision 'main' → 'evil'): an admin who is not an author must approve the head commit |",
+      "| `settings-change` | ❌ | settings change (repoURL '`https://github.com/acme/org.git`' → '`https://github.com/mallory/org.git`'; revision 'main' → 'evil'): an admin who is not an author must approve the head commit |",
     );
     expect(r.stdout).toContain(
-      "- setting repoURL 'https://github.com/acme/org.git' → 'https://github.com/mallory/org.git': Argo CD will apply manifests from another repository",
+      "- setting repoURL '`https://github.com/acme/org.git`' → '`https://github.com/mallory/org.git`': Argo CD will apply manifests from another repository",
     );
     expect(r.stdout).toContain(
       "- setting revision 'main' → 'evil': Argo CD will apply manifests from another branch, tag or commit",
