@@ -666,6 +666,16 @@ export function tokenSpec(
   const levelSets = entries.map(([, e]) => [...e.levels].sort().join(','));
   const onlyLevels = entries.every(([, e]) => !e.rules.length && !e.customRoles.size && e.levels.size);
   const member = membership?.tokens.get(id);
+  // orgctl's own output says which namespaces hold the token's levels: the rest is its custom RBAC
+  // (a token may have both: `.allow(ns, rules)` on a token with namespaces).
+  if (member?.namespaces.length && member.levels?.length && !onlyLevels) {
+    const declared = new Set(member.namespaces);
+    const levels = new Set(member.levels);
+    const rbac = inDeclaredOrder(entries, member.customRbac ?? []).flatMap(([ns, e]) =>
+      tokenRbacSpecs(ns, declared.has(ns) ? { ...e, levels: new Set([...e.levels].filter((l) => !levels.has(l))) } : e),
+    );
+    return { id, namespaces: [...member.namespaces], levels: [...levels].sort(), ...(rbac.length ? { rbac } : {}) };
+  }
   if (!onlyLevels || new Set(levelSets).size !== 1) {
     const rbac = inDeclaredOrder(entries, member?.customRbac ?? []).flatMap(([ns, e]) => tokenRbacSpecs(ns, e));
     return { id, namespaces: [], rbac };

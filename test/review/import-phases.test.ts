@@ -581,6 +581,16 @@ describe('import phases', () => {
           { namespace: 'data', customRole: 'x' },
         ],
       });
+      // orgctl's own output records the token's namespaces and levels: the rest is its custom RBAC.
+      const own = membership({
+        tokens: [{ id: 'ci', namespaces: ['web'], levels: ['r:pods'], customRbac: ['data'] }],
+      });
+      expect(tokenSpec('ci', mixed, own)).toEqual({
+        id: 'ci',
+        namespaces: ['web'],
+        levels: ['r:pods'],
+        rbac: [{ namespace: 'data', customRole: 'x' }],
+      });
     });
 
     it('tokenMetaOf: what only the membership says, in the order people write it', () => {

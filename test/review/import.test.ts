@@ -354,3 +354,19 @@ describe('orgctl import', () => {
     expect((await run(['import'])).stderr).toMatch(/--from DIR\|FILE\|- is required/);
   });
 });
+
+describe('a token with namespaces and custom RBAC (a red-team review found it never proved)', () => {
+  it('synth writes it, and `orgctl prove` of that very output proves it (every such pull request failed review)', async () => {
+    const { baseSpec, distOf } = await import('./scenarios.ts');
+    const { run } = await import('../helpers.ts');
+    const s = baseSpec();
+    // Token bots (namespaces [data], levels [r:pods]) with one custom rule: README's `.allow(ns, rules)`.
+    s.spec.tokens[1].levels = ['r:pods'];
+    s.spec.tokens[1].rbac = [
+      { namespace: 'web', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }] },
+    ];
+    const dist = await distOf(s); // synth and every policy pass
+    const r = await run(['prove', '--dir', dist]);
+    expect(r.code, r.stdout).toBe(0);
+  });
+});
