@@ -4,7 +4,7 @@
  */
 import { readFileSync, appendFileSync } from 'node:fs';
 import { overridesOf } from '../review/approvals.ts';
-import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
+import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { OUTPUT_PROOF } from '../review/proof.ts';
 import type { Verdict } from '../review/review.ts';
 import { dateFlag } from './args.ts';
@@ -82,9 +82,9 @@ async function failUnreadable(
   io: Io,
 ): Promise<number> {
   const verdict: Verdict = { ok: false, results: [{ rule: OUTPUT_PROOF, ok: false, message: reason }] };
-  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${escapeMarkdown(reason).slice(0, 60_000)}\n`;
+  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
   await upsertComment(gh, at, number, botLogin, text);
-  await createCheckRun(gh, at, sha, verdict, text.slice(0, CHECK_SUMMARY_LIMIT));
+  await createCheckRun(gh, at, sha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
   io.err(`orgctl review: ${reason}`);
   return 2;
 }
@@ -167,14 +167,14 @@ export async function reviewOnGitHub(
       env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
         ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined;
-    const full = renderMarkdown(diff, verdict, { maxChars: 1_000_000 });
+    const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
     const body = renderMarkdown(diff, verdict, {
       fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
     });
     const comment = await upsertComment(gh, at, number, botLogin, body);
     const summary = renderMarkdown(diff, verdict, {
-      maxChars: CHECK_SUMMARY_LIMIT,
+      maxBytes: CHECK_SUMMARY_LIMIT,
       fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
     });
     const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);

@@ -14,7 +14,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, validApprovals } from '../review/approvals.ts';
 import { unnamedActor } from '../policies/change/context.ts';
-import { COMMENT_MARKER } from '../report/markdown.ts';
+import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
 import { withThousands } from '../model/text.ts';
@@ -291,8 +291,9 @@ export async function createCheckRun(
   summary: string,
   detailsUrl?: string,
 ): Promise<number> {
-  if (summary.length > CHECK_SUMMARY_LIMIT)
-    throw new Error(`check run summary of ${summary.length} characters is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
+  // GitHub's documents say characters; it counts bytes ("summary exceeds a maximum bytesize of 65535").
+  if (sizeOf(summary) > CHECK_SUMMARY_LIMIT)
+    throw new Error(`check run summary of ${sizeOf(summary)} bytes is over GitHub's ${CHECK_SUMMARY_LIMIT}`);
   const { data } = await gh.rest.checks.create({
     ...at,
     name: CHECK_NAME,

@@ -5,8 +5,27 @@ import { showHidden } from '../model/text.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
-/** GitHub refuses comment bodies over 65,536 characters. */
+/** GitHub refuses comment bodies over 65,536 characters; measured here in UTF-8 bytes, never fewer. */
 const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** A text's size as GitHub's limits count it at most (bytes of UTF-8: at least its characters). */
+export const sizeOf = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** The longest start of `text` within `maxBytes` of UTF-8, never splitting a character. */
+export function clipBytes(text: string, maxBytes: number): string {
+  if (sizeOf(text) <= maxBytes) return text;
+  let lo = 0;
+  let hi = Math.min(text.length, maxBytes);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (sizeOf(text.slice(0, mid)) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return /[\ud800-\udbff]/.test(text[lo - 1] ?? '') ? text.slice(0, lo - 1) : text.slice(0, lo);
+}
+
+/** Changes a reviewer must see even when the comment is cut: privilege classes, admin, custom RBAC. */
+const MUST_SHOW = new Set(['gains-class', 'admin', 'gains-role', 'gains-rules', 'token-added', 'token-owner']);
 
 /** Bare URLs, which GitHub turns into links (GFM autolinks); a sentence's closing punctuation is not theirs. */
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]]+|\bwww\.[^\s"'<>()[\]]+/gi;
@@ -60,7 +79,7 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   const row = (rule: string, ok: boolean, text: string) => `| \`${rule}\` | ${ok ? '✅' : '❌'} | ${text} |`;
   const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message)));
   const budget = Math.floor(max / 3);
-  if (rows.join('\n').length <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
+  if (sizeOf(rows.join('\n')) <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
   const byRule = new Map<string, RuleResult[]>();
   for (const r of verdict.results) {
     const list = byRule.get(r.rule);
@@ -105,14 +124,14 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
 
 interface MarkdownOptions {
   /** Largest body; past it people and tokens are summarized. @default GitHub's comment limit */
-  readonly maxChars?: number;
+  readonly maxBytes?: number;
   /** Where the whole report is, named when the body is summarized. */
   readonly fullReport?: string;
 }
 
 /** The diff (and the verdict, when given) as markdown. */
 export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: MarkdownOptions = {}): string {
-  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const max = options.maxBytes ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [COMMENT_MARKER];
   if (verdict) head.push(...verdictLines(verdict, max, options.fullReport));
   head.push('### Who gains or loses what', '');
@@ -132,25 +151,36 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
   );
   if (guardRailLines.length) blocks.push(`**Namespace guard rails**\n${guardRailLines.join('\n')}\n`);
+  // Organization-wide blocks, then the people and tokens a privilege is given to (kept first when
+  // the comment must be cut: padding cannot push them out), then everyone else.
+  const subjects: { readonly text: string; readonly urgent: boolean }[] = [];
+  const subject = (title: string, d: SubjectDiff) =>
+    subjects.push({ text: subjectBlock(title, d), urgent: d.changes.some((c) => MUST_SHOW.has(c.kind)) });
   for (const p of diff.people)
-    blocks.push(subjectBlock(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p));
-  for (const t of diff.tokens) blocks.push(subjectBlock(`token ${escapeMarkdown(t.id)}`, t));
-  if (!blocks.length) blocks.push('_No change in access._\n');
+    subject(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p);
+  for (const t of diff.tokens) subject(`token ${escapeMarkdown(t.id)}`, t);
+  if (!blocks.length && !subjects.length) blocks.push('_No change in access._\n');
 
   const footer = (left: number) =>
     left
       ? `\n_… and ${left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n`
       : '';
-  let body = `${head.join('\n')}\n${blocks.join('\n')}`;
-  if (body.length <= max) return body;
-  // Too long for one comment: keep whole blocks while they fit, then say how many are left.
+  // Whole, people and tokens keep their order (by email, by id).
+  let body = `${head.join('\n')}\n${[...blocks, ...subjects.map((b) => b.text)].join('\n')}`;
+  if (sizeOf(body) <= max) return body;
+  // Too long for one comment: keep whole blocks while they fit, privileged ones first, then say how many are left.
+  const ranked = [
+    ...blocks,
+    ...subjects.filter((b) => b.urgent).map((b) => b.text),
+    ...subjects.filter((b) => !b.urgent).map((b) => b.text),
+  ];
   const kept: string[] = [];
-  let size = head.join('\n').length + 200;
-  for (const b of blocks) {
-    if (size + b.length + 1 > max) break;
+  let size = sizeOf(head.join('\n')) + 200;
+  for (const b of ranked) {
+    if (size + sizeOf(b) + 1 > max) break;
     kept.push(b);
-    size += b.length + 1;
+    size += sizeOf(b) + 1;
   }
-  body = `${head.join('\n')}\n${kept.join('\n')}${footer(blocks.length - kept.length)}`;
-  return body.length <= max ? body : `${body.slice(0, max - 100)}\n\n_… cut at GitHub's comment limit._\n`;
+  body = `${head.join('\n')}\n${kept.join('\n')}${footer(ranked.length - kept.length)}`;
+  return sizeOf(body) <= max ? body : `${clipBytes(body, max - 100)}\n\n_… cut at GitHub's comment limit._\n`;
 }

@@ -10,10 +10,14 @@
  * K3: escapeMarkdown keeps `&`, so an entity (`&#8203;`, `&#x202E;`) in an email or a token name
  *     passes invalid-text as ASCII and GitHub renders the character it names.
  * K4: author text becomes a link: GFM autolinks bare URLs (`https://...`, `www.`).
+ * K5: the check-run summary was cut to 65,535 UTF-16 units; GitHub's limit is 65,535 bytes.
+ * K6: a cut comment kept whole blocks in alphabetical order: padding before a person pushed the
+ *     only privilege-class gain out of the comment and the check-run summary.
  */
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../report/markdown.ts';
-import { baseSpec, diffOf, distPair, reviewPair, type Spec } from './review/scenarios.ts';
+import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
+import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
 
 /** Lines as CommonMark (GitHub) splits them: LF, CR and CRLF all end a line. */
 const commonMarkLines = (md: string) => md.split(/\r\n|\r|\n/);
@@ -121,5 +125,39 @@ describe('K4: author text becomes a link in the comment', () => {
     expect(md).toContain('orgctl-review.example');
     // Outside code spans, no text GitHub turns into a link.
     expect(md.replace(/`[^`\n]*`/g, '')).not.toMatch(/https?:\/\/|www\./i);
+  });
+});
+
+describe('the check-run summary is measured in bytes, as GitHub counts it', () => {
+  it('K5: 600 users with CJK emails: the summary orgctl posts is over 65,535 bytes (GitHub answers 422)', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      for (let i = 0; i < 600; i++) {
+        const email = `張偉${'張'.repeat(60)}${i}@acme.io`;
+        s.spec.users.push({ email });
+        s.spec.grants.push({ user: email, namespace: 'web', levels: ['r:pods'] });
+      }
+    });
+    const summary = renderMarkdown(d, { ok: true, results: [] }, { maxBytes: CHECK_SUMMARY_LIMIT, fullReport: 'x' });
+    expect(summary.length).toBeLessThanOrEqual(CHECK_SUMMARY_LIMIT); // what createCheckRun checks
+    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThanOrEqual(CHECK_SUMMARY_LIMIT); // what GitHub checks
+  });
+});
+
+describe('a cut comment keeps what matters: privilege gains before everyone else', () => {
+  it("K6: 250 onboarded users named a-... push erin's new read-secrets out of a passing comment", () => {
+    const edit = (s: Spec) => {
+      for (let i = 0; i < 250; i++) {
+        const email = `a-onboarding-${'x'.repeat(180)}-${i}@acme.io`;
+        s.spec.users.push({ email });
+        s.spec.grants.push({ user: email, namespace: 'web', levels: ['r:pods'] });
+      }
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+    };
+    // bob (no admin) proposes it; frank approves: the verdict passes.
+    const v = judge(baseSpec(), edit, { actors: ['bob'], approvals: ['frank'] });
+    expect(v.ok, JSON.stringify(v.failed)).toBe(true);
+    const md = renderMarkdown(diffOf(baseSpec(), edit), v, { fullReport: 'the job summary' });
+    expect(md).toMatch(/_… and \d+ more\./); // summarized
+    expect(md).toContain('can now read Secrets in data'); // the one privilege gained is shown
   });
 });

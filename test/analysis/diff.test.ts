@@ -327,8 +327,8 @@ describe('markdown', () => {
         s.spec.grants.push({ user: `user${i}@acme.io`, namespace: 'web', levels: ['r:full'] });
       }
     });
-    const full = renderMarkdown(d, undefined, { maxChars: 1_000_000 });
-    const short = renderMarkdown(d, undefined, { maxChars: 5_000, fullReport: 'the job summary' });
+    const full = renderMarkdown(d, undefined, { maxBytes: 1_000_000 });
+    const short = renderMarkdown(d, undefined, { maxBytes: 5_000, fullReport: 'the job summary' });
     expect(full.length).toBeGreaterThan(5_000);
     expect(short.length).toBeLessThanOrEqual(5_000);
     expect(short).toMatch(/_… and \d+ more\. The full report: the job summary\._/);
@@ -346,7 +346,7 @@ describe('markdown', () => {
       { rule: 'owner-immutable', ok: true, message: 'the owner stays an active admin' },
       { rule: 'mass-removal', ok: false, message: 'removes access from 9 of 10 users' },
     ];
-    const md = renderMarkdown(d, { ok: false, results }, { maxChars: 20_000, fullReport: 'the job summary' });
+    const md = renderMarkdown(d, { ok: false, results }, { maxBytes: 20_000, fullReport: 'the job summary' });
     expect(md.length).toBeLessThanOrEqual(20_000);
     expect(md).toContain('| `actor-not-admin` | ✅ | every actor is an active admin in base |');
     expect(md).toContain('| `self-edit` | ❌ | 300 of 300 findings fail (below) |');
