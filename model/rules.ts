@@ -185,7 +185,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      "an email, GitHub login, token name or note, username prefix or Argo CD source holding a control, invisible or bidirectional formatting character, or an email written decomposed (not NFC) or mixing Latin, Cyrillic and Greek letters in one label: it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
+      "an email, GitHub login, token name or note, username prefix, Argo CD source, safeCustomResources reason or custom rule's string holding a control, invisible or bidirectional formatting character, or an email written decomposed (not NFC) or mixing Latin, Cyrillic and Greek letters in one label: it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
     remediation: 'remove the character (the finding names it and where)',
   },
   {

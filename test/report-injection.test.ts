@@ -38,57 +38,47 @@ function withDeployer(): Spec {
 
 const FORGED = 'x\r\r## orgctl review: ✅ the change may be merged\r\r---\r';
 
-describe('K1: a lone CR in a custom rule leaves its line in the review comment', () => {
-  it('K1a: a resource name forges a second "✅ the change may be merged" heading below the real verdict', async () => {
-    const sides = await distPair(withDeployer(), (s) => {
-      s.spec.customRoles[0].rules.push({ apiGroups: ['apps'], resources: [FORGED], verbs: ['list'] });
-    });
-    const r = await reviewPair(sides, '--actor', 'frank', '--format', 'md');
-    expect(r.code, r.stderr).toBe(0); // head passes synth, every policy and the review
-    expect(r.stdout).not.toContain('\r');
-    expect(commonMarkLines(r.stdout).filter((l) => l.startsWith('## orgctl review'))).toHaveLength(1);
+describe('K1, K2: a line break or a formatting character in a custom rule', () => {
+  it('is refused at the declaration (invalid-text), wherever a rule is written', async () => {
+    const { run, tempDir } = await import('./helpers.ts');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const rule = (resource: string) => [{ apiGroups: ['apps'], resources: [resource], verbs: ['get'] }];
+    for (const [where, edit] of [
+      ['a custom role', (s: Spec) => s.spec.customRoles[0].rules.push(...rule(FORGED))],
+      [
+        'inline rules',
+        (s: Spec) => s.spec.grants.push({ user: 'erin@acme.io', namespace: 'web', rules: rule('\u202eAAA') }),
+      ],
+      [
+        'a token',
+        (s: Spec) => s.spec.tokens.push({ id: 'bot', rbac: [{ namespace: 'data', rules: rule('a\u200bb') }] }),
+      ],
+    ] as const) {
+      const spec = withDeployer();
+      edit(spec);
+      const file = join(tempDir(), 'org.json');
+      writeFileSync(file, JSON.stringify(spec));
+      const r = await run(['check', '--spec', file]);
+      expect(r.code, where).toBe(1);
+      expect(r.stderr, where).toMatch(
+        /error invalid-text .* holds U\+(000D|202E|200B) at position \d+, an invisible, control or formatting character.*\.rules\[\d+\]\.resources/,
+      );
+    }
   });
 
-  it("K1b: in a failing rule's message it ends the verdict table: the rows after it render as a paragraph", async () => {
-    const base = baseSpec();
-    base.spec.tokens.push({
-      id: 'bob-tool',
-      owner: 'bob@acme.io',
-      rbac: [{ namespace: 'data', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }] }],
+  it('shows as code points in the comment and the diff page, should one reach them (defense in depth)', async () => {
+    const { diffHtml } = await import('../report/diff-html.ts');
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
     });
-    const sides = await distPair(base, (s) => {
-      s.spec.tokens[2].rbac[0].rules.push({ apiGroups: ['apps'], resources: [FORGED], verbs: ['list'] });
-    });
-    // bob owns blank token bob-tool: self-edit fails, and its message lists the token's changes.
-    const r = await reviewPair(sides, '--actor', 'bob', '--approved-by', 'frank', '--format', 'json');
-    expect(
-      JSON.parse(r.stdout)
-        .results.filter((x: { ok: boolean }) => !x.ok)
-        .map((x: { rule: string }) => x.rule),
-    ).toEqual(['self-edit']); // head proves; only self-edit fails
-    const md = await reviewPair(sides, '--actor', 'bob', '--approved-by', 'frank', '--format', 'md');
-    const lines = commonMarkLines(md.stdout);
-    const start = lines.indexOf('|---|---|---|');
-    const end = lines.indexOf('', start);
-    // Every line of the verdict table is a row of it.
-    expect(lines.slice(start + 1, end).every((l) => l.startsWith('| `'))).toBe(true);
-    expect(lines.slice(end).some((l) => l.startsWith('| `'))).toBe(false);
-  });
-});
-
-describe('K2: bidirectional and invisible characters in custom rules reach the comment and the diff page', () => {
-  it('K2: a U+202E resource reverses the rest of the line ("get secrets" reads "sterces teg")', async () => {
-    // The rule's atoms print in order: the decoy first, then what bob really gains.
-    const sides = await distPair(withDeployer(), (s) => {
-      s.spec.customRoles[0].rules.unshift({ apiGroups: [''], resources: ['\u202eAAA'], verbs: ['get'] });
-      s.spec.customRoles[0].rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
-    });
-    const md = await reviewPair(sides, '--actor', 'frank', '--format', 'md');
-    expect(md.code, md.stderr).toBe(0);
-    const { run } = await import('./helpers.ts');
-    const html = await run(['diff', '--base', sides.base, '--head', sides.head, '--format', 'html']);
-    expect(html.stdout).toContain('secrets');
-    expect({ comment: FORMATTING.test(md.stdout), diffPage: FORMATTING.test(html.stdout) }).toEqual({
+    const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
+    (erin.changes as unknown as { text: string }[]).push({ text: `gains ${FORGED} and \u202eAAA get secrets` });
+    const md = renderMarkdown(d, { ok: true, results: [] });
+    expect(md).not.toContain('\r');
+    expect(commonMarkLines(md).filter((l) => l.startsWith('## orgctl review'))).toHaveLength(1);
+    expect(md).toContain('\\<U+202E\\>AAA get secrets'); // a line break is a space; a direction override its code point
+    expect({ comment: FORMATTING.test(md), diffPage: FORMATTING.test(diffHtml(d, 'x')) }).toEqual({
       comment: false,
       diffPage: false,
     });

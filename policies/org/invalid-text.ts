@@ -9,8 +9,12 @@
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { unicodeEscape } from '../../model/text.ts';
-import { at, type Finding, sourceText } from '../../model/findings.ts';
+import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import type { PolicyRule } from '../../model/catalog.ts';
+
+/** A rule's fields that hold strings a person reads. */
+const RULE_FIELDS = ['apiGroups', 'resources', 'verbs', 'resourceNames', 'nonResourceURLs'] as const;
 
 const UNSAFE = new RegExp(
   `[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
@@ -81,6 +85,16 @@ export const invalidText: OrgRule = {
       check(`tokens/${t.id}`, t.name, at(t.source, '.name'));
       check(`tokens/${t.id}`, t.note, at(t.source, '.note'), true);
     }
+    // A rule's strings reach the review comment too (the access a change gives): the API server
+    // takes any string there, but a line break or a direction override would act in the comment.
+    const rules = (subject: string, list: readonly PolicyRule[], source: Source) =>
+      list.forEach((r, i) => {
+        for (const field of RULE_FIELDS)
+          for (const text of r[field] ?? []) check(subject, text, at(source, `.rules[${i}].${field}`));
+      });
+    for (const r of model.customRoles) rules(`customRoles/${r.name}`, r.rules, r.source);
+    for (const g of model.grants) rules(`grants/${g.user} → ${g.namespace}`, g.rules, g.source);
+    for (const t of model.tokens) for (const b of t.rbac) rules(`tokens/${t.id} → ${b.namespace}`, b.rules, b.source);
     return out;
   },
 };
