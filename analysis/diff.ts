@@ -597,7 +597,7 @@ function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
  * live for mass-removal's counts.
  */
 export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): AccessDiff {
-  const liveToken = liveTokenOn(today);
+  const liveToken = (t: MemberToken) => isLiveToken(t, today);
   const org = head.org.name;
   const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
   const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
@@ -673,14 +673,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
 
 /**
  * Whom mass-removal counts, losing and in base alike: a deactivated user, or a token that is not
- * live on `today` (deactivated or expired), holds nothing to lose, and would water the share down
- * (declaring them is routine; a red-team review padded base with six dead tokens).
+ * live on the review's date (deactivated or expired: isLiveToken), holds nothing to lose, and would
+ * water the share down (declaring them is routine; a red-team review padded base with six dead tokens).
  */
 const activeMember = (m: { readonly status?: string }): boolean => m.status !== 'deactivated';
-const liveTokenOn =
-  (today: string) =>
-  (t: MemberToken): boolean =>
-    isLiveToken(t, today);
 
 const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
   let n = 0;
