@@ -10,6 +10,9 @@ export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toStri
 
 /** Line terminators, and control and formatting characters (bidirectional, invisible): what a reader cannot see as written. */
 const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const HIDDEN_ONE = new RegExp(HIDDEN.source, 'u'); // no `g`: test() keeps no state between texts
+/** Whether `text` holds a character showHidden would rewrite. */
+export const hasHidden = (text: string): boolean => HIDDEN_ONE.test(text);
 
 /**
  * Text a reviewer reads, with every character that would act rather than show (a line break, a

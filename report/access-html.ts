@@ -7,7 +7,7 @@
 import { CATALOG } from '../model/catalog.ts';
 import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
-import { showHidden } from '../model/text.ts';
+import { hasHidden, showHidden } from '../model/text.ts';
 
 type Strength = 'none' | 'read' | 'write' | 'admin';
 
@@ -26,11 +26,11 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const NEEDS_ESCAPE = /[&<>"'\p{Cc}\p{Cf}\u2028\u2029]/u;
+const NEEDS_ESCAPE = /[&<>"']/;
 
 /** Text as HTML shows it: markup escaped, and characters that would act rather than show as code points (showHidden). */
 export const escapeHtml = (s: string): string =>
-  NEEDS_ESCAPE.test(s) ? showHidden(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s;
+  NEEDS_ESCAPE.test(s) || hasHidden(s) ? showHidden(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s;
 
 export const STYLE = `[hidden]{display:none!important}body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
