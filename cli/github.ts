@@ -143,7 +143,7 @@ export async function reviewOnGitHub(
           headProof: flags['head-proof'],
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
-          extra: pr.incomplete, // not the whole change into the default branch: fail closed
+          extra: pr.failsClosed, // not the whole change into the default branch
         },
         io,
       );

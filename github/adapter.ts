@@ -60,7 +60,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
 interface PullRequestFacts {
   readonly number: number;
   /** Why GitHub's lists are not the whole change into the default branch (empty when they are). */
-  readonly incomplete: readonly RuleResult[];
+  readonly failsClosed: readonly RuleResult[];
   readonly author: string;
   readonly headSha: string;
   readonly baseSha: string;
@@ -192,7 +192,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   return {
     number,
-    incomplete: [
+    failsClosed: [
       ...baseBranch(pr.base.ref, pr.base.repo.default_branch),
       ...completeness(
         { changedFiles: pr.changed_files, commits: pr.commits },
