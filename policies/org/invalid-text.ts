@@ -59,10 +59,12 @@ export const invalidText: OrgRule = {
   id: 'invalid-text',
   check(model) {
     const out: Finding[] = [];
-    const check = (subject: string, text: string | undefined, source: string, multiline = false) => {
-      const problem = text === undefined ? undefined : unsafeTextProblem(text, multiline);
+    const refuse = (subject: string, text: string, problem: string | undefined, source: string) => {
       if (problem)
-        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text!)} ${problem}`, source });
+        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text)} ${problem}`, source });
+    };
+    const check = (subject: string, text: string | undefined, source: string, multiline = false) => {
+      if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, multiline), source);
     };
     check('identity/usernamePrefix', model.usernamePrefix, sourceText(model.source));
     for (const [k, v] of Object.entries(model.argocd ?? {}))
@@ -72,9 +74,7 @@ export const invalidText: OrgRule = {
       check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
     const email = (subject: string, text: string, source: string) => {
       check(subject, text, source);
-      const problem = emailLookalikeProblem(text);
-      if (problem)
-        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text)} ${problem}`, source });
+      refuse(subject, text, emailLookalikeProblem(text), source);
     };
     for (const u of model.users) {
       email(`users/${u.key}`, u.email, at(u.source, '.email'));
