@@ -1,29 +1,20 @@
 /** What import's tests compare: a spec synthesized into documents, and each subject's effective access. */
-import { Construct } from 'constructs';
+import { App } from 'cdk8s';
 import { Organization } from '../../constructs/index.ts';
 import type { OrgSpec } from '../../constructs/spec.ts';
-import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { accessIndex, CellMaker } from '../../analysis/access.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
-import { TODAY } from '../helpers.ts';
+import { files, TODAY } from '../helpers.ts';
 
 /** The documents orgctl synthesizes from a spec; throws with the errors when a policy refuses it. */
 export function synthDocs(spec: OrgSpec): ManifestDoc[] {
-  const root = new Construct(undefined as never, '');
-  Organization.fromSpec(root, spec, { today: TODAY });
-  const r = synthesize(root, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok)
-    throw new Error(
-      r.findings
-        .filter((f) => f.severity === 'error')
-        .map((f) => `${f.rule} ${f.subject}: ${f.message}`)
-        .join('\n'),
-    );
-  return r.files
-    .filter((f) => f.path.endsWith('/resources.yaml'))
-    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+  const app = new App();
+  Organization.fromSpec(app, spec, { today: TODAY });
+  return [...files(app)]
+    .filter(([path]) => path.endsWith('/resources.yaml'))
+    .flatMap(([file, content]) => parseCanonicalYaml(content)!.map((object, index) => ({ file, index, object })));
 }
 
 /** A subject's effective access in one namespace: the catalog levels it covers, and its privilege classes. */
