@@ -490,15 +490,21 @@ describe('the rolling window of mass-removal', () => {
     expect(windowOf(15, 0, (i) => (15 - i) * 24)).toBe('ref=HEAD~10:dist');
   });
 
-  it("reads the week along the base branch's own commits: a merged branch's backdated commit does not shorten it (a code review)", () => {
-    // 30 hourly merges, the last one merging a branch whose commit claims to be eight days old.
+  /** A base branch `main` with a dist/ and one empty commit per entry, made that many hours ago. */
+  function branchOf(hoursAgo: readonly number[]): { repo: string; git: (...a: string[]) => string } {
     const repo = tempDir();
     const git = gitIn(repo);
     git('init', '-q', '-b', 'main');
     mkdirSync(join(repo, 'dist'));
     writeFileSync(join(repo, 'dist/members.json'), '{}\n');
     git('add', '-A');
-    for (let i = 0; i < 30; i++) commitAt(git, 30 - i, 'commit', '-q', '--allow-empty', '-m', `c${i}`);
+    hoursAgo.forEach((h, i) => commitAt(git, h, 'commit', '-q', '--allow-empty', '-m', `c${i}`));
+    return { repo, git };
+  }
+
+  it("reads the week along the base branch's own commits: a merged branch's backdated commit does not shorten it (a code review)", () => {
+    // 30 hourly merges, the last one merging a branch whose commit claims to be eight days old.
+    const { repo, git } = branchOf(Array.from({ length: 30 }, (_, i) => 30 - i));
     git('checkout', '-q', '-b', 'side', 'HEAD~1');
     commitAt(git, 8 * 24, 'commit', '-q', '--allow-empty', '-m', 'backdated');
     git('checkout', '-q', 'main');
@@ -506,6 +512,36 @@ describe('the rolling window of mass-removal', () => {
     // Every first-parent commit is within the week: the window is the oldest there is (c0).
     expect(windowStepIn(repo)).toBe(`ref=${git('rev-list', '--max-parents=0', 'main')}:dist`);
   });
+
+  it('fetches a week of the base branch, not its whole history: a clone of eleven commits is deepened as far as the week reaches', () => {
+    // 90 commits: 30 a day apart, then 60 an hour apart (the last two and a half days). The week
+    // reaches past HEAD~10 and the checkout's eleven commits, not to the first commit.
+    const { repo: origin, git } = branchOf(Array.from({ length: 90 }, (_, i) => (i < 30 ? (90 - i) * 24 : 90 - i)));
+    const week = git('rev-list', '-1', '--first-parent', '--before=7 days ago', 'main');
+    expect(git('rev-list', '--count', `${week}..main`)).toBe('60');
+    const clone = tempDir();
+    const cloned = gitIn(clone);
+    expect(workflowCheckoutDepth()).toBe(11);
+    // A private repository's history is fetched with the job's read-only token, as the head's.
+    expect(steps.find((s) => s.id === 'window')!.env?.GH_TOKEN).toBe('${{ github.token }}');
+    cloned('clone', '-q', '--depth', '11', '--branch', 'main', `file://${origin}`, '.');
+    expect(windowStepIn(clone)).toBe(`ref=${week}:dist`);
+    const fetched = Number(cloned('rev-list', '--count', 'HEAD'));
+    expect(fetched).toBeGreaterThan(60);
+    expect(fetched).toBeLessThan(90);
+    expect(cloned('rev-parse', '--is-shallow-repository')).toBe('true');
+    // A history shorter than the week: deepened to its first commit.
+    const { repo: young, git: youngGit } = branchOf(Array.from({ length: 40 }, (_, i) => 40 - i));
+    const youngClone = tempDir();
+    gitIn(youngClone)('clone', '-q', '--depth', '11', '--branch', 'main', `file://${young}`, '.');
+    expect(windowStepIn(youngClone)).toBe(`ref=${youngGit('rev-list', '--max-parents=0', 'main')}:dist`);
+  });
+
+  /** The review job's checkout of the base branch: how many commits it fetches. */
+  function workflowCheckoutDepth(): number {
+    const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    return Number(checkout.with?.['fetch-depth']);
+  }
 
   it('is passed to the review only when there is one', () => {
     const review = steps.find((s) => /orgctl review --github/.test(s.run ?? ''))!;
