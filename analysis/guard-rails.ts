@@ -20,8 +20,10 @@ import type { Snapshot } from './snapshot.ts';
 export interface GuardRailChange extends Change {
   /** The namespace, or undefined for the organization's namespace protection. */
   readonly namespace?: string;
-  /** Lowers a guard rail: the change rule `guard-rails` asks for a second admin. */
+  /** Lowers a guard rail, or may: the change rule `guard-rails` asks for a second admin. */
   readonly weakens: boolean;
+  /** A label or annotation: what it does is up to tools orgctl does not know, so it may weaken. */
+  readonly unjudged?: true;
 }
 
 const rank = (level: string | undefined) => (level === undefined ? 0 : POD_SECURITY_LEVELS.indexOf(level as never));
@@ -125,6 +127,12 @@ function limitChanges(ns: string, b?: LimitsModel, h?: LimitsModel): GuardRailCh
   return LIMIT_FIELDS.flatMap((f) => quantityChanges(ns, `LimitRange ${f}`, b?.[f], h?.[f], f !== 'min'));
 }
 
+/**
+ * Labels or annotations, key by key. Each change may weaken: tools orgctl does not know act on a
+ * namespace's metadata (OpenShift's SCC takes a namespace's UID range from an annotation, a mesh
+ * injects sidecars by a label, admission policies select namespaces by label), and the keys those
+ * orgctl knows act are refused at declaration (model/guard-rails.ts RESERVED_KEY_DOMAINS).
+ */
 function textMapChanges(
   ns: string,
   what: string,
@@ -140,10 +148,12 @@ function textMapChanges(
         : b[k] === undefined
           ? `${what} ${k}=${h[k]} added`
           : `${what} ${k} ${b[k]} → ${h[k]}`;
-    out.push({ kind: 'guard-rail', namespace: ns, weakens: false, text });
+    out.push({ kind: 'guard-rail', namespace: ns, weakens: true, unjudged: true, text: `${text} (${UNJUDGED})` });
   }
   return out;
 }
+
+const UNJUDGED = 'may weaken: read by tools orgctl does not judge';
 
 /** One namespace's guard rails from `b` to `h` (each with the organization's default Pod Security applied). */
 function namespaceChanges(
@@ -184,10 +194,12 @@ function namespaceChanges(
 
 /**
  * Every change of guard rails, by namespace (those in both outputs, the system namespace included:
- * a namespace added or removed is judged as such), then the organization's namespace protection.
+ * a namespace added or removed is judged as such, but for the labels and annotations a namespace
+ * comes with, which may weaken as any change of them), then the organization's namespace protection.
  */
 export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   const out: GuardRailChange[] = [];
+  const baseNamespaces = new Set(base.org.namespaces);
   const headNamespaces = new Set(head.org.namespaces);
   const system = base.org.systemNamespace === head.org.systemNamespace ? [base.org.systemNamespace] : [];
   for (const ns of [...system, ...base.org.namespaces.filter((n) => headNamespaces.has(n)).sort()]) {
@@ -196,6 +208,11 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     const bps = effectivePodSecurity(b, base.org.namespaceDefaults);
     const hps = effectivePodSecurity(h, head.org.namespaceDefaults);
     out.push(...namespaceChanges(ns, b, h, bps, hps));
+  }
+  const added = head.org.namespaces.filter((n) => !baseNamespaces.has(n) && n !== head.org.systemNamespace);
+  for (const ns of [...(system.length ? [] : [head.org.systemNamespace]), ...added.sort()]) {
+    const h = head.namespaceSettings.get(ns);
+    out.push(...textMapChanges(ns, 'label', {}, h?.labels), ...textMapChanges(ns, 'annotation', {}, h?.annotations));
   }
   const [bp, hp] = [base.org.namespaceProtection, head.org.namespaceProtection];
   if (bp && !hp)

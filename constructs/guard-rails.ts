@@ -24,9 +24,9 @@ import {
   type PodSecurityLevel,
   type PodSecurityModel,
   type Quantities,
+  reservedKeyOwner,
 } from '../model/guard-rails.ts';
 import { labelValueProblem, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
-import { MANAGED_BY, ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { DeclarationError, show } from './props.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */
@@ -68,10 +68,6 @@ export interface NamespaceDefaultsProps {
   readonly podSecurity?: PodSecurity;
 }
 
-/** Label keys orgctl writes itself, and prefixes it owns. */
-const RESERVED_LABELS = [...Object.keys(MANAGED_BY), ORGANIZATION_LABEL, 'kubernetes.io/metadata.name'];
-const RESERVED_LABEL_PREFIXES = ['orgctl.io/', POD_SECURITY_PREFIX];
-const RESERVED_ANNOTATION_PREFIXES = ['argocd.argoproj.io/', 'orgctl.io/', 'kubectl.kubernetes.io/'];
 const POD_SECURITY_VERSION = /^(latest|v1\.\d{1,3})$/;
 // Characters that would read as something else in a review, or that Go's YAML refuses.
 const UNPRINTABLE =
@@ -173,18 +169,19 @@ function metadataOf(where: string, prop: 'labels' | 'annotations', value: unknow
     const bad = qualifiedNameProblem(k);
     if (bad) fail(where, prop, `key ${show(k)} ${bad}, which the API server refuses`);
     if (typeof v !== 'string') fail(where, `${prop}.${k}`, `${show(v)} is not text`);
+    if (prop === 'labels' && k.startsWith(POD_SECURITY_PREFIX))
+      fail(where, prop, `label ${k} is orgctl's to write: declare podSecurity instead`);
+    const owner = reservedKeyOwner(k);
+    if (owner)
+      fail(
+        where,
+        prop,
+        `${k}: ${owner}, not a namespace's to declare; use a domain of your own (acme.io/${k.slice(k.indexOf('/') + 1)})`,
+      );
     if (prop === 'labels') {
-      if (RESERVED_LABELS.includes(k) || RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))
-        fail(
-          where,
-          prop,
-          `label ${k} is orgctl's to write${k.startsWith(POD_SECURITY_PREFIX) ? ': declare podSecurity instead' : ''}`,
-        );
       const badValue = labelValueProblem(v);
       if (badValue) fail(where, `${prop}.${k}`, `${show(v)} ${badValue}`);
     } else {
-      if (RESERVED_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)))
-        fail(where, prop, `annotation ${k} is not the namespace's to set (orgctl and Argo CD own that prefix)`);
       if (UNPRINTABLE.test(v))
         fail(where, `${prop}.${k}`, 'holds a control, invisible or bidirectional formatting character: remove it');
     }

@@ -12,6 +12,35 @@ export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 /** The label prefix of Pod Security admission: `pod-security.kubernetes.io/enforce` etc. */
 export const POD_SECURITY_PREFIX = 'pod-security.kubernetes.io/';
 
+/**
+ * The key domains of labels and annotations that others act on, each with who acts: a namespace
+ * may not declare keys of these domains or their subdomains. Kubernetes reserves its own for its
+ * components (Pod Security, the scheduler's PodNodeSelector and PodTolerationRestriction admission
+ * read namespace annotations); Argo CD reads argoproj.io's (hooks, sync options, tracking; the
+ * operator's `managed-by` gives a namespace to an instance) and runs any object with a Helm hook
+ * annotation as a hook, deleting it once done (gitops-engine pkg/sync/hook: IsHook falls back to
+ * Helm's); orgctl writes its own.
+ */
+const RESERVED_KEY_DOMAINS: Readonly<Record<string, string>> = {
+  'kubernetes.io': "Kubernetes' to act on",
+  'k8s.io': "Kubernetes' to act on",
+  'x-k8s.io': "Kubernetes' to act on",
+  'argoproj.io': "Argo CD's to act on",
+  'helm.sh':
+    "Helm's to act on, and Argo CD's (it runs an object with a Helm hook annotation as a hook, and deletes it)",
+  'orgctl.io': "orgctl's to write",
+};
+
+/** Who acts on a label or annotation key (its prefix is a reserved domain or below one); undefined when nobody known does. */
+export function reservedKeyOwner(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  if (slash < 0) return undefined;
+  const prefix = key.slice(0, slash);
+  for (const [domain, owner] of Object.entries(RESERVED_KEY_DOMAINS))
+    if (prefix === domain || prefix.endsWith(`.${domain}`)) return owner;
+  return undefined;
+}
+
 /** Pod Security admission for a namespace; `warn` and `audit` default to `enforce`. */
 export interface PodSecurityModel {
   readonly enforce: PodSecurityLevel;

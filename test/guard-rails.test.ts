@@ -77,7 +77,25 @@ describe('namespace guard rails through the construct API', () => {
     [{ labels: { 'orgctl.io/organization': 'x' } }, /orgctl's to write/],
     [{ labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }, /declare podSecurity instead/],
     [{ labels: { team: 'a b' } }, /label value/],
-    [{ annotations: { 'argocd.argoproj.io/sync-options': 'Prune=true' } }, /Argo CD own/],
+    [
+      { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=true' } },
+      /argocd\.argoproj\.io\/sync-options: Argo CD/,
+    ],
+    // Keys others act on (a red team): Argo CD runs an object with a Helm hook annotation as a hook
+    // and deletes it once done (gitops-engine pkg/sync/hook: IsHook falls back to Helm's), so a
+    // Namespace so annotated is deleted with everything in it; Kubernetes' admission plugins read
+    // the scheduler's namespace annotations (PodNodeSelector, PodTolerationRestriction); Argo CD
+    // tracks objects by app.kubernetes.io/instance; the Argo CD operator gives a namespace to
+    // whatever instance argocd.argoproj.io/managed-by names.
+    [{ annotations: { 'helm.sh/hook': 'post-install' } }, /helm\.sh\/hook: Helm's/],
+    [{ annotations: { 'meta.helm.sh/release-name': 'x' } }, /meta\.helm\.sh\/release-name: Helm's/],
+    [{ annotations: { 'scheduler.alpha.kubernetes.io/node-selector': '' } }, /Kubernetes' to act on/],
+    [{ annotations: { 'kubernetes.io/description': 'x' } }, /Kubernetes' to act on/],
+    [{ labels: { 'app.kubernetes.io/instance': 'other-app' } }, /Kubernetes' to act on/],
+    [{ labels: { 'policy.x-k8s.io/level': 'a' } }, /x-k8s\.io/],
+    [{ labels: { 'snapshot.storage.k8s.io/x': 'a' } }, /Kubernetes' to act on/],
+    [{ labels: { 'argocd.argoproj.io/managed-by': 'argocd' } }, /Argo CD/],
+    [{ annotations: { 'orgctl.io/x': 'y' } }, /orgctl's/],
     [{ quota: { 'requests.cpu': 'lots' } }, /not a Kubernetes quantity/],
     [{ quota: { 'requests.cpu': 4 } }, /not a Kubernetes quantity/],
     [{ limits: { maximum: { cpu: '1' } } }, /not a field of limits/],
@@ -163,6 +181,17 @@ describe('namespace guard rails through the construct API', () => {
   });
 });
 
+describe('label and annotation keys of the namespace’s own', () => {
+  it('accepts keys of other domains, and domains that only end like a reserved one', () => {
+    const { org } = smallOrg();
+    org.namespace('api', {
+      labels: { team: 'api', 'acme.io/tier': 'gold', 'notkubernetes.io/x': 'y' },
+      annotations: { 'owner.acme.io/contact': 'a@acme.io', 'helm.shop/x': 'y', description: 'API' },
+    });
+    expect(() => files(org)).not.toThrow();
+  });
+});
+
 describe('namespace guard rails through the CLI', () => {
   const base = synthDir(SPEC);
 
@@ -216,6 +245,24 @@ describe('namespace guard rails through the CLI', () => {
     ['the network policy removed', (t: string) => t.replace('      networkPolicy: same-namespace\n', '')],
     ['a lower organization default', (t: string) => t.replace('podSecurity: baseline }', 'podSecurity: privileged }')],
     ['protection turned off', (t: string) => t.replace(/ {2}namespaceProtection:.*\n/, '')],
+    // Labels and annotations: tools orgctl does not know read them (OpenShift's SCC takes a
+    // namespace's UID range from an annotation, a mesh injects sidecars by a label), so a change
+    // may weaken what orgctl cannot judge (a red team).
+    ['an annotation changed', (t: string) => t.replace('contact: web-team@acme.io', 'contact: ops@acme.io')],
+    [
+      'an annotation added',
+      (t: string) =>
+        t.replace('owner.acme.io/contact:', 'openshift.io/sa.scc.uid-range: 0/1000, owner.acme.io/contact:'),
+    ],
+    ['a label removed', (t: string) => t.replace('      labels: { team: web }\n', '')],
+    [
+      'a namespace added with a label',
+      (t: string) =>
+        t.replace(
+          '    - { name: data }',
+          '    - { name: data }\n    - { name: gpu, labels: { istio-injection: disabled } }',
+        ),
+    ],
   ])('guard-rails fails %s without an approval, and passes with another admin', (_, edit) => {
     const head = variant(edit);
     const alone = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
@@ -223,7 +270,7 @@ describe('namespace guard rails through the CLI', () => {
     expect(alone.stdout).toMatch(/`guard-rails` \| ❌/);
     const approved = cli(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
     expect(approved.code, approved.stdout).toBe(0);
-    expect(approved.stdout).toMatch(/`guard-rails` \| ✅ \| weakens guard rails/);
+    expect(approved.stdout).toMatch(/`guard-rails` \| ✅ \| (may )?weakens? guard rails/);
   });
 
   it('guard-rails passes a strengthening made by one admin alone', () => {
