@@ -309,7 +309,8 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
       kind: 'token-owner',
       from: b.owner,
       to: h.owner,
-      text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}`,
+      // The owner is who was handed the token value: only a rotation takes it back.
+      text: `owner ${b.owner ?? '(none)'} → ${h.owner ?? '(none)'}${b.owner && b.serviceAccount === h.serviceAccount ? ` (not rotated: ${b.owner} still holds the token value)` : ''}`,
     });
   // A new ServiceAccount (rotation): the same access, but the token in use today stops working.
   if (b.serviceAccount !== h.serviceAccount)

@@ -110,7 +110,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      'a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels; `kube-` is reserved; role names are DNS subdomains) — cdk8s does not check explicit names',
+      "a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels, a token's ServiceAccount `token-<id>-r<rotation>` too; `kube-` is reserved; role names are DNS subdomains) — cdk8s does not check explicit names; or a token id ending in `-r<number>`, which names another token's rotation (its ServiceAccount, so the token value its holder has)",
     remediation: 'choose a name of lower-case letters, digits and `-`',
   },
   {
@@ -321,7 +321,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one",
+      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one. Such a token taken from anyone but an active admin without a rotation fails whatever the approvals: its old owner keeps the token value",
     remediation:
       "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new, unless it is only rotated), and two admins behind the change; with one admin, that admin alone; with two, where it concerns one of them, the other makes it and that one approves",
   },
@@ -329,7 +329,8 @@ export const RULES = [
     id: 'owner-immutable',
     stage: 'change',
     severity: 'error',
-    description: 'the owner is changed, demoted, deactivated or removed',
+    description:
+      "the owner is changed, demoted, deactivated or removed, or the owner's GitHub login changes (whoever holds it acts and approves as the owner)",
     remediation: 'nothing: only support can',
   },
   {

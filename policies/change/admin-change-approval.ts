@@ -15,6 +15,12 @@ function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
   return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);
 }
 
+/** Whether `email` is an active admin on that side. */
+const isActiveAdmin = (side: Snapshot, email: string): boolean => {
+  const u = side.users.get(email);
+  return !!u?.admin && u.status === 'active';
+};
+
 const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 /** Changes of who holds a token and for how long. */
 const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
@@ -60,6 +66,18 @@ export const adminChangeApproval: ChangeRule = {
       ].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
+      // The previous owner was handed the token value and keeps it until a rotation: taken from
+      // anyone but an active admin, access reserved for admins would stay in their hands (what
+      // forbidden-grant refuses a token they own), whoever approves.
+      const rotated = t.changes.some((c) => c.kind === 'token-rotated');
+      if (previousOwner && previousOwner !== h.owner && !rotated && !isActiveAdmin(input.head, previousOwner)) {
+        out.push({
+          rule: this.id,
+          ok: false,
+          message: `token ${t.id}: owner ${previousOwner} → ${h.owner ?? '(none)'} without a rotation: ${previousOwner} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; rotate it in the same change (\`rotation\`), whatever the approvals`,
+        });
+        continue;
+      }
       // The owners gain from the change and cannot be its second admin, unless all it does is
       // rotate the token: the same access, in the same hands, and the old token revoked.
       const rotationOnly = t.changes.every((c) => c.kind === 'token-rotated');

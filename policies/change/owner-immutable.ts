@@ -25,6 +25,14 @@ export const ownerImmutable: ChangeRule = {
         ok: false,
         message: `the owner ${owner} is ${!h.admin ? 'demoted' : 'deactivated'}: only support can change the owner`,
       });
+    // The GitHub login is who acts and approves as the owner in every review (logins are case-insensitive).
+    const [from, to] = [input.base.users.get(owner)?.github, h?.github];
+    if (h && (from ?? '').toLowerCase() !== (to ?? '').toLowerCase())
+      out.push({
+        rule: this.id,
+        ok: false,
+        message: `the owner's GitHub login changes ${from ?? '(none)'} → ${to ?? '(none)'}: whoever holds it acts and approves as the owner; only support can change the owner`,
+      });
     return out.length ? out : [{ rule: this.id, ok: true, message: `the owner ${owner} stays an active admin` }];
   },
 };

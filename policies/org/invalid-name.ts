@@ -9,6 +9,9 @@ import {
   pathSegmentProblem,
 } from './kubernetes-names.ts';
 
+/** The suffix of a rotated token's ServiceAccount (model.ts tokenAccountName): `-r<N>`. */
+const ROTATION_SUFFIX = /-r([1-9]\d*)$/;
+
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
 function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
@@ -54,10 +57,18 @@ export const invalidName: OrgRule = {
       );
     }
     for (const t of model.tokens) {
+      // The ServiceAccount `token-<id>-r<N>` is a DNS label too. An id ending in -r<number> would
+      // name another token's rotation: its ServiceAccount and Secret, so the token value that
+      // token's holder has (one ServiceAccount name, one id: removing one and declaring the other
+      // would patch the credential in place).
+      const suffix = tokenAccountName('', t.rotation).length;
       report(
         `tokens/${t.id}`,
         t.id,
-        dnsLabelProblem(t.id, DNS1123_LABEL_MAX - tokenAccountName('').length),
+        dnsLabelProblem(t.id, DNS1123_LABEL_MAX - suffix) ??
+          (ROTATION_SUFFIX.test(t.id)
+            ? `ends in -r<number>: its ServiceAccount would be token ${t.id.replace(ROTATION_SUFFIX, '')}'s at rotation ${t.id.match(ROTATION_SUFFIX)![1]} (the token value its holder has); choose another id`
+            : undefined),
         at(t.source, '.id'),
       );
     }

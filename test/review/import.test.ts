@@ -304,7 +304,7 @@ describe('orgctl import', () => {
     expect(access(again)).toEqual(access(loadManifests(join(ROOT, 'dist')).docs));
   });
 
-  it("keeps a token whose id ends like a rotation, Add All users' other grants, and says when placement is unknown", async () => {
+  it("keeps a rotated token's id, Add All users' other grants, and says when placement is unknown", async () => {
     const { loadManifests } = await import('../../cli/manifests.ts');
     const { mkdtempSync, writeFileSync: write } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -325,7 +325,7 @@ describe('orgctl import', () => {
           { name: 'widget-admin', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] },
         ],
         grants: [{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }],
-        tokens: [{ id: 'deploy-r5', namespaces: ['web'], levels: ['r:full'] }],
+        tokens: [{ id: 'deploy', rotation: 5, namespaces: ['web'], levels: ['r:full'] }],
       },
     } as unknown as OrgSpec;
     const root = new Construct(undefined as never, '');
@@ -336,7 +336,7 @@ describe('orgctl import', () => {
       write(join(dir, f.path), f.content);
     }
     const { spec: imported, report } = importRbac(loadManifests(dir).docs);
-    expect(imported.spec.tokens!.map((t) => t.id)).toEqual(['deploy-r5']);
+    expect(imported.spec.tokens!.map((t) => [t.id, t.rotation])).toEqual([['deploy', 5]]);
     expect(imported.spec.grants).toEqual([{ user: 'ivan@acme.io', namespace: 'web', customRole: 'widget-admin' }]);
     expect(imported.spec.namespaces).toEqual([{ name: 'ml', clusters: ['lga1'] }, { name: 'web' }]);
     expect(imported.spec.safeCustomResources).toEqual([

@@ -160,14 +160,41 @@ describe('change rules', () => {
   });
 
   describe('owner-immutable', () => {
+    it.each([
+      ['moved to another account', (u: { github?: string }) => (u.github = 'mallory')],
+      ['removed', (u: { github?: string }) => delete u.github],
+    ])("fails: the owner's GitHub login %s, even by two other admins (a red team)", (_, edit) => {
+      const v = judge(baseSpec(), (s) => void edit(user(s, 'alice@acme.io')), {
+        actors: ['frank'],
+        approvals: ['dan'],
+      });
+      expect(v.failed).toEqual(['owner-immutable']);
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^the owner's GitHub login changes alice → (mallory|\(none\)): whoever holds it acts and approves as the owner; only support can change the owner$/,
+      );
+    });
+
+    it("passes: the owner's GitHub login written in other case (the same account)", () => {
+      const v = judge(baseSpec(), (s) => void (user(s, 'alice@acme.io').github = 'Alice'), {
+        actors: ['frank'],
+        approvals: ['dan'],
+      });
+      expect(v.results.find((r) => r.rule === 'owner-immutable')).toMatchObject({ ok: true });
+    });
+
     it("fails: frank demotes the owner, even with dan's approval", () => {
       const v = judge(
         baseSpec(),
         (s) => {
           s.spec.owner = 'frank@acme.io';
           user(s, 'alice@acme.io').admin = false;
-          // A token with w:full needs an admin owner (forbidden-grant): it becomes the organization's.
-          for (const t of s.spec.tokens) if (t.owner === 'alice@acme.io') delete t.owner;
+          // A token with w:full needs an admin owner (forbidden-grant): it becomes the organization's,
+          // rotated (alice keeps the old token value otherwise).
+          for (const t of s.spec.tokens)
+            if (t.owner === 'alice@acme.io') {
+              delete t.owner;
+              t.rotation = 1;
+            }
         },
         { actors: ['frank'], approvals: ['dan'] },
       );

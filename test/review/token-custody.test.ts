@@ -1,0 +1,84 @@
+/**
+ * A token is the credential its holder has: who holds it changes only when it is rotated (a red
+ * team). Declaring another token under the id `<id>-r<N>` wrote the very ServiceAccount and Secret
+ * of `<id>` at rotation N, so removing one and adding the other handed the old holder's token the
+ * new access while the review said it was deleted; and a token taken from a member without a
+ * rotation stays in that member's hands whatever its owner field says.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, diffOf, judge, snapshotOf, type Spec } from './scenarios.ts';
+
+type Token = { id: string; owner?: string; levels?: string[]; rotation?: number; namespaces?: string[] };
+const bots = (s: Spec) => (s.spec.tokens as Token[]).find((t) => t.id === 'bots')!;
+
+describe('one ServiceAccount, one token id', () => {
+  it.each(['deploy7-r7', 'ci-r1', 'ci-r12'])('refuses the token id %s: it is a rotation of another id', (id) => {
+    const s = baseSpec();
+    s.spec.tokens.push({ id, name: 'Org deploy', namespaces: ['data'] });
+    expect(() => snapshotOf(s)).toThrow(new RegExp(`invalid-name: .*${id}.* ends in -r<number>`));
+  });
+
+  it('accepts ids that only look alike (-rc1, -r, r7, -r0: rotation 0 has no suffix)', () => {
+    const s = baseSpec();
+    for (const id of ['deploy-rc1', 'deploy-r', 'r7', 'deploy-r7x', 'x-r0', 'x-r01'])
+      s.spec.tokens.push({ id, name: id, namespaces: ['data'], levels: ['r:pods'] });
+    expect(() => snapshotOf(s)).not.toThrow();
+  });
+});
+
+describe('a token taken from a person without a rotation stays in that person’s hands', () => {
+  /** bob's token bots (r:full in data) becomes the organization's, with w:full. */
+  const takeToOrg = (rotate: boolean) => (s: Spec) => {
+    const t = bots(s);
+    delete t.owner;
+    delete t.levels;
+    if (rotate) t.rotation = 1;
+  };
+
+  it('fails when the access is reserved for admins, whatever the approvals', () => {
+    const v = judge(baseSpec(), takeToOrg(false), { actors: ['alice'], approvals: ['frank', 'dan'] });
+    expect(v.failed).toEqual(['admin-change-approval']);
+    const r = v.results.find((x) => !x.ok)!;
+    expect(r.message).toMatch(
+      /token bots: owner bob@acme\.io → \(none\) without a rotation: bob@acme\.io keeps the token value and would hold access reserved for admins in data; rotate it in the same change/,
+    );
+  });
+
+  it('passes once rotated in the same change (the old token stops working), with another admin', () => {
+    const v = judge(baseSpec(), takeToOrg(true), { actors: ['alice'], approvals: ['frank'] });
+    expect(v.failed).toEqual([]);
+  });
+
+  it('an admin leaving hands their w:full token over only rotated: they keep it otherwise', () => {
+    const base = baseSpec();
+    (base.spec.tokens as Token[]).push({ id: 'ops', namespaces: ['web'], owner: 'frank@acme.io' });
+    const handOver = (rotate: boolean) => (s: Spec) => {
+      const ops = (s.spec.tokens as Token[]).find((t) => t.id === 'ops')!;
+      ops.owner = 'dan@acme.io';
+      if (rotate) ops.rotation = 1;
+      s.spec.users.find((u: { email: string }) => u.email === 'frank@acme.io').status = 'deactivated';
+    };
+    const kept = judge(base, handOver(false), { actors: ['alice'], approvals: ['dan'] });
+    expect(kept.results.find((r) => !r.ok)?.message).toMatch(
+      /token ops: owner frank@acme\.io → dan@acme\.io without a rotation: frank@acme\.io keeps the token value/,
+    );
+    // Rotated, it is a custody change as any: both owners, old and new, approve what alice makes.
+    const rotated = judge(base, handOver(true), { actors: ['alice'], approvals: ['dan', 'frank'] });
+    expect(rotated.results.filter((r) => !r.ok && r.message.includes('token ops'))).toEqual([]);
+  });
+
+  it('says who still holds a token handed over without a rotation, where the access is not reserved', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      bots(s).owner = 'erin@acme.io';
+    });
+    const text = d.tokens.find((t) => t.id === 'bots')!.changes.map((c) => c.text);
+    expect(text).toContain('owner bob@acme.io → erin@acme.io (not rotated: bob@acme.io still holds the token value)');
+    const rotated = diffOf(baseSpec(), (s) => {
+      bots(s).owner = 'erin@acme.io';
+      bots(s).rotation = 1;
+    });
+    expect(rotated.tokens.find((t) => t.id === 'bots')!.changes.map((c) => c.text)).toContain(
+      'owner bob@acme.io → erin@acme.io',
+    );
+  });
+});
