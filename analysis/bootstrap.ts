@@ -11,6 +11,13 @@
  *   GA in 1.28); bound to Group system:authenticated.
  * - `system:public-info-viewer`: get on /livez, /readyz, /healthz, /version, /version/; bound to
  *   Groups system:authenticated and system:unauthenticated.
+ * - `system:service-account-issuer-discovery`: get on the OIDC discovery document and keys
+ *   (/.well-known/openid-configuration, /openid/v1/jwks, each with a trailing slash too); bound to
+ *   Group system:serviceaccounts: every ServiceAccount, so every token.
+ * - `system:monitoring`: get on /metrics, /metrics/slis and the health checks with their parts;
+ *   bound to Group system:monitoring.
+ * - `cluster-admin`: everything; bound to Group system:masters (a client certificate's group; no
+ *   RBAC object names it, and no binding or webhook can take it away).
  *
  * The API server reconciles these at every start (rbac.authorization.kubernetes.io/autoupdate), so
  * a manifest folder never holds them unless it is a dump of a live cluster: a ClusterRole or
@@ -45,12 +52,54 @@ const ROLES: readonly (readonly [name: string, rules: readonly PolicyRule[]])[] 
     ],
   ],
   ['system:public-info-viewer', [{ verbs: ['get'], nonResourceURLs: HEALTH }]],
+  [
+    'system:service-account-issuer-discovery',
+    [
+      {
+        verbs: ['get'],
+        nonResourceURLs: [
+          '/.well-known/openid-configuration',
+          '/.well-known/openid-configuration/',
+          '/openid/v1/jwks',
+          '/openid/v1/jwks/',
+        ],
+      },
+    ],
+  ],
+  [
+    'system:monitoring',
+    [
+      {
+        verbs: ['get'],
+        nonResourceURLs: [
+          '/metrics',
+          '/metrics/slis',
+          '/livez',
+          '/readyz',
+          '/healthz',
+          '/livez/*',
+          '/readyz/*',
+          '/healthz/*',
+        ],
+      },
+    ],
+  ],
+  [
+    'cluster-admin',
+    [
+      { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+      { verbs: ['*'], nonResourceURLs: ['*'] },
+    ],
+  ],
 ];
 
 const BINDINGS: readonly (readonly [name: string, groups: readonly string[]])[] = [
   ['system:discovery', [AUTHENTICATED]],
   ['system:basic-user', [AUTHENTICATED]],
   ['system:public-info-viewer', [AUTHENTICATED, UNAUTHENTICATED]],
+  ['system:service-account-issuer-discovery', ['system:serviceaccounts']],
+  ['system:monitoring', ['system:monitoring']],
+  ['cluster-admin', ['system:masters']],
 ];
 
 export const BOOTSTRAP_ROLES: readonly RoleObject[] = ROLES.map(([name, rules], index) => ({

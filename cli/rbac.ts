@@ -19,7 +19,8 @@ const MAX_DANGLING_SHOWN = 20;
 export const NO_BOOTSTRAP_FLAG = 'no-bootstrap';
 export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootstrap ClusterRoleBindings every cluster has (system:discovery,
                   system:basic-user, system:public-info-viewer: discovery, health and self-reviews
-                  for every authenticated user); by default they count, as on a cluster`;
+                  for every authenticated user; OIDC discovery for every ServiceAccount; metrics for
+                  system:monitoring; cluster-admin for system:masters); by default they count, as on a cluster`;
 
 /**
  * One question (can-i's, who-can's): the namespace whose RoleBindings decide it ('' =

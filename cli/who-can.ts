@@ -4,6 +4,7 @@ import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { requestNamespace } from '../analysis/authorizer.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
@@ -12,7 +13,8 @@ const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
 The bootstrap ClusterRoleBindings every cluster has count (marked "(bootstrap)"; "bootstrap": true
-in JSON): Group system:authenticated may get /healthz, discovery, and create self-reviews.
+in JSON): Group system:authenticated may get /healthz, discovery, and create self-reviews;
+Group system:masters (cluster-admin) may do anything.
 ${NO_BOOTSTRAP_HELP}
 Example: orgctl who-can create pods -n web`;
 
@@ -49,8 +51,11 @@ export const command = defineCommand({
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
+    // A request on Namespace object X is evaluated in X (the API server's RequestInfo): X's
+    // RoleBindings count too. Any other cluster-scoped type: ClusterRoleBindings only.
+    const objectNamespace = url || t.namespaced ? '' : requestNamespace({ ...t, namespace: '' });
     // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
-    const namespace = !t.namespaced ? '' : flags.namespace;
+    const namespace = !t.namespaced ? objectNamespace : flags.namespace;
     const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(namespace !== undefined ? { question: { namespace } } : {}),
@@ -60,7 +65,9 @@ export const command = defineCommand({
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
     // ClusterRoleBindings ('') reach every namespace: always part of the answer.
     const scopes = !t.namespaced
-      ? ['']
+      ? objectNamespace
+        ? ['', objectNamespace]
+        : ['']
       : flags.namespace !== undefined
         ? ['', flags.namespace]
         : ['', ...authz.namespacesWithBindings()];

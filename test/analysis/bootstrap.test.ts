@@ -113,6 +113,28 @@ describe('can-i', () => {
   });
 });
 
+describe('the bindings past everyone’s (a red team: answers a cluster gives)', () => {
+  it.each([
+    '/.well-known/openid-configuration',
+    '/openid/v1/jwks',
+    '/openid/v1/jwks/',
+  ])('every ServiceAccount, so every token, may get %s (system:service-account-issuer-discovery)', async (url) => {
+    const token = 'system:serviceaccount:acme-system:token-dashboards';
+    expect((await run(['can-i', 'get', url, '--as', token])).stdout).toBe('yes');
+    expect((await run(['can-i', 'get', url, '--as', 'bob@acme.io'])).stdout).toBe('no');
+  });
+
+  it('Group system:masters may do anything (cluster-admin); system:monitoring reads /metrics', async () => {
+    const as = ['--as', 'zed@acme.io', '--as-group'];
+    expect((await run(['can-i', 'create', 'pods', '-n', 'web', ...as, 'system:masters'])).stdout).toBe('yes');
+    expect((await run(['can-i', 'get', '/metrics', ...as, 'system:monitoring'])).stdout).toBe('yes');
+    expect((await run(['can-i', 'get', '/metrics', '--as', 'bob@acme.io'])).stdout).toBe('no');
+    expect(
+      (await run(['can-i', 'create', 'pods', '-n', 'web', ...as, 'system:masters', '--no-bootstrap'])).stdout,
+    ).toBe('no');
+  });
+});
+
 describe('who-can', () => {
   it('get /healthz: the bootstrap groups by default, marked; nobody with --no-bootstrap', async () => {
     const r = await run(['who-can', 'get', '/healthz']);
@@ -126,15 +148,18 @@ describe('who-can', () => {
       expect.stringMatching(
         /^Group\s+system:unauthenticated\s+\*\s+ClusterRoleBinding system:public-info-viewer \(bootstrap\)/,
       ),
+      expect.stringMatching(/^Group\s+system:monitoring\s+\*\s+ClusterRoleBinding system:monitoring \(bootstrap\)/),
+      expect.stringMatching(/^Group\s+system:masters\s+\*\s+ClusterRoleBinding cluster-admin \(bootstrap\)/),
     ]);
     const json = JSON.parse((await run(['who-can', 'get', '/healthz', '--format', 'json'])).stdout);
     expect(json.every((row: { bootstrap?: boolean }) => row.bootstrap === true)).toBe(true);
     expect((await run(['who-can', 'get', '/healthz', '--no-bootstrap'])).stdout).toBe('nobody may get /healthz');
   });
 
-  it('leaves bootstrap rows out of questions they do not answer', async () => {
+  it('leaves bootstrap rows out of questions they do not answer: only cluster-admin’s system:masters answers all', async () => {
     const r = await run(['who-can', 'get', 'secrets', '-n', 'data', '--format', 'json']);
-    expect(JSON.parse(r.stdout).some((row: { bootstrap?: boolean }) => row.bootstrap)).toBe(false);
+    const rows = JSON.parse(r.stdout) as { subject: string; bootstrap?: boolean }[];
+    expect(rows.filter((row) => row.bootstrap).map((row) => row.subject)).toEqual(['system:masters']);
   });
 });
 
@@ -145,7 +170,16 @@ describe('access', () => {
     expect(lines[1]).toMatch(
       /^Group\s+system:authenticated\s+\*\s+bootstrap: system:basic-user system:discovery system:public-info-viewer\s+-$/,
     );
-    expect(lines[2]).toMatch(/^Group\s+system:unauthenticated\s+\*\s+bootstrap: system:public-info-viewer\s+-$/);
+    expect(lines.slice(2, 6)).toEqual([
+      expect.stringMatching(
+        /^Group\s+system:masters\s+\*\s+bootstrap: cluster-admin\s+run-pods exec read-secrets identity escalate webhooks node-host network$/,
+      ),
+      expect.stringMatching(/^Group\s+system:monitoring\s+\*\s+bootstrap: system:monitoring\s+-$/),
+      expect.stringMatching(
+        /^Group\s+system:serviceaccounts\s+\*\s+bootstrap: system:service-account-issuer-discovery\s+-$/,
+      ),
+      expect.stringMatching(/^Group\s+system:unauthenticated\s+\*\s+bootstrap: system:public-info-viewer\s+-$/),
+    ]);
     // bob's cells are his grants alone, as before
     expect(lines.filter((l) => / bob@acme\.io /.test(l))).toEqual([
       expect.stringMatching(/^User\s+bob@acme\.io\s+web\s+r:pods w:services\s+-$/),
@@ -184,7 +218,13 @@ describe('access', () => {
         .split('\n')
         .slice(1)
         .map((l) => l.split(/\s+/)[1]),
-    ).toEqual(['system:authenticated', 'system:unauthenticated']);
+    ).toEqual([
+      'system:authenticated',
+      'system:masters',
+      'system:monitoring',
+      'system:serviceaccounts',
+      'system:unauthenticated',
+    ]);
   });
 });
 

@@ -91,6 +91,16 @@ describe('on hand-written manifests', () => {
   it('who-can lists subjects with the binding and role', async () => {
     const r = await run(['who-can', 'create', 'deployments.apps', '--dir', HAND, '--format', 'json']);
     expect(JSON.parse(r.stdout)).toEqual([
+      // Every cluster binds cluster-admin to the certificates' group system:masters.
+      {
+        subjectKind: 'Group',
+        subject: 'system:masters',
+        namespace: '*',
+        binding: 'ClusterRoleBinding cluster-admin',
+        role: 'ClusterRole cluster-admin',
+        rule: '0: * on *.*',
+        bootstrap: true,
+      },
       {
         subjectKind: 'ServiceAccount',
         subject: 'shop:ci',
@@ -111,6 +121,51 @@ describe('on hand-written manifests', () => {
     );
     expect((await run(['who-can', 'get', '/readyz', '--dir', HAND, '--no-bootstrap'])).stdout).toBe(
       'nobody may get /readyz',
+    );
+  });
+
+  it('who-can on Namespace object X reads X’s RoleBindings: the API server evaluates it in X, as can-i does (a red team)', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'rbac.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: 'ns-labeller' },
+            rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }],
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: { name: 'bob-labels', namespace: 'web' },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-labeller' },
+            subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+          },
+        ],
+      }),
+    );
+    expect((await run(['can-i', 'patch', 'namespaces/web', '--as', 'bob@acme.io', '--dir', dir])).stdout).toBe('yes');
+    const who = async (...a: string[]) =>
+      (
+        JSON.parse((await run(['who-can', ...a, '--dir', dir, '--format', 'json'])).stdout) as {
+          subject: string;
+          namespace: string;
+        }[]
+      ).map((r) => [r.subject, r.namespace]);
+    const masters = ['system:masters', '*']; // cluster-admin, in every cluster
+    expect(await who('patch', 'namespaces/web')).toEqual([masters, ['bob@acme.io', 'web']]);
+    expect(await who('patch', 'namespaces/data')).toEqual([masters]);
+    expect(await who('patch', 'namespaces')).toEqual([masters]); // a collection: cluster-wide only
+    // The committed dist/: every admin, and each token with w:full in web, may delete Namespace web.
+    const rows = JSON.parse((await run(['who-can', 'delete', 'namespaces/web', '--format', 'json'])).stdout) as {
+      subject: string;
+    }[];
+    expect(rows.map((r) => r.subject)).toEqual(
+      expect.arrayContaining(['alice@acme.io', 'frank@acme.io', 'acme-system:token-ci-deploy']),
     );
   });
 
@@ -144,6 +199,7 @@ describe('on hand-written manifests', () => {
     ) as { subject: string; namespace: string }[];
     expect(rows.map((r) => [r.subject, r.namespace])).toEqual([
       ['kube-system:god', '*'],
+      ['system:masters', '*'],
       ['amy@shop.io', 'web'],
     ]);
     expect(
