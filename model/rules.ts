@@ -313,7 +313,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an actor's own privileges change (levels, admin, billing, status), or a token they own gains something (created, new namespaces or access, a later expiry; a rename, removal, narrowing or rotation gives nothing); with a commit whose maker nobody can name (unverified, or signed by GitHub as web-flow), an admin, or a token an admin owns, gaining anything (the maker may be them); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
+      "an actor's own privileges change (levels, admin, billing, status), or a token they own gains something (created, new namespaces or access, a later expiry; a rename, removal, narrowing or rotation gives nothing), or their grants or tokens reach another cluster (their namespace joins one, or a cluster is added); with a commit whose maker nobody can name (unverified, or signed by GitHub as web-flow), an admin, or a token an admin owns, gaining anything (the maker may be them); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
     remediation: 'nothing: another admin must make the change',
   },
   {
@@ -321,7 +321,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one. Such a token taken from anyone but an active admin without a rotation fails whatever the approvals: its old owner keeps the token value",
+      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one or a cluster is added. Such a token taken from anyone but an active admin without a rotation fails whatever the approvals: its old owner keeps the token value",
     remediation:
       "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new, unless it is only rotated), and two admins behind the change; with one admin, that admin alone; with two, where it concerns one of them, the other makes it and that one approves",
   },

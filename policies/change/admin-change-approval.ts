@@ -1,7 +1,15 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import { customRulesOf, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
-import { changeList, editsOf, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
+import {
+  changeList,
+  clusterReach,
+  editsOf,
+  reachText,
+  secondAdmin,
+  type ChangeRule,
+  type RuleResult,
+} from './context.ts';
 
 /**
  * Access reserved for admins: an admin-only level (w:full, w:pods, ...), a class only admins may
@@ -93,18 +101,16 @@ export const adminChangeApproval: ChangeRule = {
           : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${second.note}`,
       });
     }
-    // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster
-    // gives each token with admin-only access there that access in one more cluster.
-    const joins = input.diff.clusters.filter((c) => c.kind === 'namespace-joins-cluster' && c.namespace);
+    // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster, or
+    // a cluster added, gives each token with admin-only access there that access in one more cluster.
+    const reach = clusterReach(input);
     for (const t of input.head.tokens.values()) {
       const cells = input.head.access.get(`${input.head.org.systemNamespace}:${t.serviceAccount}`) ?? {};
-      const reached = joins
-        .filter((j) => isAdminGrade(cells[j.namespace!], input.head))
-        .map((j) => `${j.namespace} in cluster ${String(j.to)}`);
-      if (!reached.length) continue;
+      const reached = reachText(reach.filter((r) => isAdminGrade(cells[r.namespace], input.head)));
+      if (!reached) continue;
       const except = t.owner ? [t.owner] : [];
       const second = secondAdmin(input, except);
-      const who = `token ${t.id} (access reserved for admins, now also in ${reached.join(', ')})`;
+      const who = `token ${t.id} (access reserved for admins, now also in ${reached})`;
       out.push({
         rule: this.id,
         ok: second.ok,

@@ -188,6 +188,33 @@ export function actorEmails(input: ReviewInput): Set<string> {
 
 export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.text).join('; ');
 
+/** A namespace's access reaching one more cluster. */
+interface ClusterReach {
+  readonly namespace: string;
+  readonly cluster: string;
+}
+
+/**
+ * Where access reaches one more cluster: a namespace joining a cluster, and every namespace placed
+ * in a cluster added (those without a list of their own). Whoever holds access in the namespace
+ * holds it there too: the per-person diff, per namespace, does not show it.
+ */
+export function clusterReach(input: ReviewInput): ClusterReach[] {
+  const out: ClusterReach[] = [];
+  for (const c of input.diff.clusters) {
+    if (c.kind === 'namespace-joins-cluster' && c.namespace)
+      out.push({ namespace: c.namespace, cluster: String(c.to) });
+    if (c.kind === 'cluster-added')
+      for (const [namespace, clusters] of input.head.placement)
+        if (clusters.includes(String(c.to))) out.push({ namespace, cluster: String(c.to) });
+  }
+  return out;
+}
+
+/** `data in cluster ord1, web in cluster ord1` */
+export const reachText = (reach: readonly ClusterReach[]) =>
+  reach.map((r) => `${r.namespace} in cluster ${r.cluster}`).join(', ');
+
 /**
  * What edits a subject's privileges: its changes but those implied by another change (an admin's
  * w:full in a namespace added or removed, a token losing a removed namespace); undefined when none.

@@ -3,6 +3,8 @@ import type { Change } from '../../analysis/change.ts';
 import {
   actorEmails,
   changeList,
+  clusterReach,
+  reachText,
   editsOf,
   SIGN_COMMITS,
   unattributed,
@@ -65,6 +67,36 @@ export const selfEdit: ChangeRule = {
           ok: false,
           message: `token ${t.id} belongs to ${owner}, an author of this change: ${changeList(t)}. Another admin must make this change.`,
         });
+    }
+    // Access reaching another cluster (a namespace joining one, a cluster added): an author's own
+    // grants, and their tokens', go with it. An admin's w:full follows every namespace, as every
+    // admin's does: implied, not an edit.
+    const reach = clusterReach(input);
+    if (reach.length) {
+      const held = (key: string | undefined) => {
+        const cells = key ? input.head.access.get(key) : undefined;
+        return cells ? reachText(reach.filter((r) => cells[r.namespace])) : '';
+      };
+      for (const email of mine) {
+        const u = input.head.users.get(email);
+        const where = u && !u.admin ? held(u.username) : '';
+        if (where)
+          out.push({
+            rule: this.id,
+            ok: false,
+            message: `${email} is an author of this change and changes their own privileges: access now also in ${where}. Another admin must make this change.`,
+          });
+      }
+      for (const t of input.head.tokens.values()) {
+        if (!t.owner || !mine.has(t.owner)) continue;
+        const where = held(`${input.head.org.systemNamespace}:${t.serviceAccount}`);
+        if (where)
+          out.push({
+            rule: this.id,
+            ok: false,
+            message: `token ${t.id} belongs to ${t.owner}, an author of this change: its access now also in ${where}. Another admin must make this change.`,
+          });
+      }
     }
     // A commit nobody can attribute may be anyone's: an admin it gives something (or a token an
     // admin owns) may have made it. Whoever else gains is judged by the admin approving them.

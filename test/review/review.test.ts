@@ -284,12 +284,16 @@ describe('change rules', () => {
         'cluster-removal',
         'settings-change',
       ]);
-      // adding a cluster removes nothing, but it is a settings change
+      // Adding a cluster removes nothing, but it is a settings change, and every namespace without a
+      // list of its own goes there: alice's own token ci (w:full in web) with it, so she neither
+      // makes it (self-edit) nor is its second admin.
       expect(judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'] }).failed).toEqual([
+        'self-edit',
+        'admin-change-approval',
         'settings-change',
       ]);
       expect(
-        judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['alice'], approvals: ['frank'] }).ok,
+        judge(twoClusters(), (s) => s.spec.clusters!.push('sfo1'), { actors: ['frank'], approvals: ['dan'] }).ok,
       ).toBe(true);
     });
   });

@@ -1,0 +1,95 @@
+/**
+ * Access is per cluster, the per-person diff per namespace (a red team): a namespace joining a
+ * cluster, or a cluster added (the namespaces without a list of their own land in it), gives
+ * everyone bound there the same access in one more cluster. An author gaining that way edits
+ * their own privileges (self-edit), and a token with access reserved for admins reaching another
+ * cluster needs an admin who is not its owner, however the reach comes.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, judge, type Spec } from './scenarios.ts';
+
+type Token = { id: string; namespaces?: string[] };
+
+/** Clusters lga1 and ord1; web and data in lga1 only; alice's own read-only token in data (no ci). */
+function pinned(): Spec {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  s.spec.namespaces = [
+    { name: 'web', clusters: ['lga1'] },
+    { name: 'data', clusters: ['lga1'] },
+  ];
+  s.spec.tokens = (s.spec.tokens as Token[]).filter((t) => t.id !== 'ci');
+  s.spec.tokens.push({
+    id: 'reader',
+    name: 'Reader',
+    namespaces: ['data'],
+    levels: ['r:full'],
+    owner: 'alice@acme.io',
+  });
+  return s;
+}
+const everywhere = (ns: string) => (h: Spec) => {
+  h.spec.namespaces = (h.spec.namespaces as { name: string }[]).map((n) => (n.name === ns ? { name: ns } : n));
+};
+
+describe('self-edit sees an author gaining access in another cluster', () => {
+  it('alice alone takes her own token (r:full in data) into cluster ord1: as if she widened it', () => {
+    const direct = judge(
+      pinned(),
+      (h) => {
+        (h.spec.tokens as Token[]).find((t) => t.id === 'reader')!.namespaces = ['data', 'web'];
+      },
+      { actors: ['alice'] },
+    );
+    expect(direct.failed).toContain('self-edit');
+    const v = judge(pinned(), everywhere('data'), { actors: ['alice'] });
+    expect(v.failed).toContain('self-edit');
+    expect(v.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(
+      /^token reader belongs to alice@acme\.io, an author of this change: its access now also in data in cluster ord1/,
+    );
+  });
+
+  it('bob takes his own grants in web, and his token bots in data, into ord1: self-edit, whatever the approvals', () => {
+    const web = judge(pinned(), everywhere('web'), { actors: ['bob'], approvals: ['alice'] });
+    expect(web.failed).toContain('self-edit');
+    expect(web.results.find((r) => r.rule === 'self-edit' && !r.ok)!.message).toMatch(
+      /^bob@acme\.io is an author of this change and changes their own privileges: access now also in web in cluster ord1/,
+    );
+    const data = judge(pinned(), everywhere('data'), { actors: ['bob'], approvals: ['alice'] });
+    expect(data.failed).toContain('self-edit');
+  });
+
+  it('an admin’s own w:full follows every namespace, as every admin’s does: not an edit', () => {
+    const s = pinned();
+    s.spec.tokens = (s.spec.tokens as Token[]).filter((t) => t.id !== 'reader');
+    const v = judge(s, everywhere('data'), { actors: ['alice'], approvals: ['frank'] });
+    expect(v.results.filter((r) => r.rule === 'self-edit')).toEqual([expect.objectContaining({ ok: true })]);
+  });
+});
+
+describe('a new cluster takes admin-grade tokens there: their owner is no second admin', () => {
+  /** One cluster, lga1; frank's own w:full token in data (ci the organization's). */
+  function oneCluster(): Spec {
+    const s = baseSpec();
+    s.spec.clusters = ['lga1'];
+    delete (s.spec.tokens as { id: string; owner?: string }[]).find((t) => t.id === 'ci')!.owner;
+    s.spec.tokens.push({ id: 'ft', name: 'Frank CI', namespaces: ['data'], owner: 'frank@acme.io' });
+    return s;
+  }
+
+  it('alice adds cluster sfo1 and frank approves: frank’s token reaches sfo1, so frank does not count', () => {
+    const v = judge(oneCluster(), (h) => void (h.spec.clusters = ['lga1', 'sfo1']), {
+      actors: ['alice'],
+      approvals: ['frank'],
+    });
+    expect(v.failed).toContain('admin-change-approval');
+    expect(v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message).toMatch(
+      /^token ft \(access reserved for admins, now also in data in cluster sfo1\): an admin-grade change, needs an approval of the head commit from an admin who is not an author nor its owner frank@acme\.io/,
+    );
+    const ok = judge(oneCluster(), (h) => void (h.spec.clusters = ['lga1', 'sfo1']), {
+      actors: ['alice'],
+      approvals: ['dan'],
+    });
+    expect(ok.failed).toEqual([]);
+  });
+});
