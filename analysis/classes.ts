@@ -222,6 +222,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
       cluster(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval'),
       cluster(['approve'], 'certificates.k8s.io', 'signers'),
+      // The controller-manager's CSR approver (on by default) approves a node client certificate
+      // for any node name when its requester may create this subresource: the subject acts as that
+      // node, and the Node authorizer gives it the Secrets and tokens of the pods bound there.
+      why(
+        cluster(['create'], 'certificates.k8s.io', 'certificatesigningrequests/nodeclient'),
+        'the CSR approver approves a node client certificate for any node name to whoever may create certificatesigningrequests/nodeclient: the subject acts as that node (the Secrets and tokens of its pods)',
+        'obtain node certificates',
+      ),
     ],
   },
   {
@@ -242,12 +250,21 @@ export const CLASSES: readonly PrivilegeClass[] = [
     why: 'a webhook sees and can rewrite every object sent to the cluster, or switch policy off',
     severity: 'warning',
     probes: [
+      // Admission policies (CEL) rewrite or refuse objects as webhooks do: deleting or re-binding
+      // one switches policy off (orgctl's namespace protection is a ValidatingAdmissionPolicy).
       cluster(
         [...WRITE, 'delete'],
         'admissionregistration.k8s.io',
         'mutatingwebhookconfigurations',
         'validatingwebhookconfigurations',
+        'mutatingadmissionpolicies',
+        'mutatingadmissionpolicybindings',
+        'validatingadmissionpolicies',
+        'validatingadmissionpolicybindings',
       ),
+      // An APIService re-pointed to one's own Service receives, and answers, every request of its
+      // group, with the requester's identity (kube-aggregator's proxy).
+      cluster([...WRITE, 'delete'], 'apiregistration.k8s.io', 'apiservices'),
     ],
   },
   {

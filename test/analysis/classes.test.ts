@@ -99,6 +99,29 @@ describe('privilege classes', () => {
     expect(classesOf([rule], 'namespace')).toEqual(classes);
   });
 
+  // A red team: node certificates through the CSR approver; admission policies and APIServices.
+  it.each([
+    [
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/nodeclient'], verbs: ['create'] },
+      ['identity'],
+    ],
+    [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] }, []],
+    [{ apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['patch'] }, ['webhooks']],
+    [{ apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['get', 'list', 'watch'] }, []],
+    ...[
+      'mutatingadmissionpolicies',
+      'mutatingadmissionpolicybindings',
+      'validatingadmissionpolicies',
+      'validatingadmissionpolicybindings',
+    ].map(
+      (r) =>
+        [{ apiGroups: ['admissionregistration.k8s.io'], resources: [r], verbs: ['delete'] }, ['webhooks']] as const,
+    ),
+  ])('%j cluster-wide holds %j', (rule, classes) => {
+    expect(classesOf([rule], 'cluster')).toEqual(classes);
+    expect(classesOf([rule], 'namespace')).toEqual([]);
+  });
+
   it('cluster-scoped power counts only through a ClusterRoleBinding', () => {
     const impersonate = { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] };
     const webhooks = {
