@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../../model/catalog.ts';
+import { CATALOG, type PolicyRule } from '../../model/catalog.ts';
 import {
   BUILTIN_GROUPS,
   CLASSES,
@@ -100,7 +100,12 @@ describe('privilege classes', () => {
   });
 
   // A red team: node certificates through the CSR approver; admission policies and APIServices.
-  it.each([
+  const admission = (resource: string): PolicyRule => ({
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: [resource],
+    verbs: ['delete'],
+  });
+  it.each<[PolicyRule, string[]]>([
     [
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/nodeclient'], verbs: ['create'] },
       ['identity'],
@@ -108,15 +113,10 @@ describe('privilege classes', () => {
     [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] }, []],
     [{ apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['patch'] }, ['webhooks']],
     [{ apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['get', 'list', 'watch'] }, []],
-    ...[
-      'mutatingadmissionpolicies',
-      'mutatingadmissionpolicybindings',
-      'validatingadmissionpolicies',
-      'validatingadmissionpolicybindings',
-    ].map(
-      (r) =>
-        [{ apiGroups: ['admissionregistration.k8s.io'], resources: [r], verbs: ['delete'] }, ['webhooks']] as const,
-    ),
+    [admission('mutatingadmissionpolicies'), ['webhooks']],
+    [admission('mutatingadmissionpolicybindings'), ['webhooks']],
+    [admission('validatingadmissionpolicies'), ['webhooks']],
+    [admission('validatingadmissionpolicybindings'), ['webhooks']],
   ])('%j cluster-wide holds %j', (rule, classes) => {
     expect(classesOf([rule], 'cluster')).toEqual(classes);
     expect(classesOf([rule], 'namespace')).toEqual([]);
