@@ -50,7 +50,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret reads and writes, tokens, RBAC writes) or write custom resources of an API group Kubernetes does not serve itself that `safeCustomResources` does not declare safe (a controller may make pods from one), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
+      'an admin-only level (`w:pods`, `w:full`, and every level that lets a subject run code), directly or through a role, granted to a non-admin user or invite; or a custom role or inline rules that allow the same (running pods or anything that creates them, exec, port-forward and proxies, Secret writes, tokens, RBAC writes; reading Secrets is `r:secrets`, grantable, and a `risky-grant` warning) or write custom resources of an API group Kubernetes does not serve itself that `safeCustomResources` does not declare safe (a controller may make pods from one), judged before synthesis and again on the synthesized RBAC; a token with any of that access whose owner is not an active admin (own it by an admin, or by nobody)',
     remediation:
       'make the user an admin, grant a level that does not run code, or narrow the custom rules; for a custom resource no controller runs code from, an admin declares it in `safeCustomResources` (another admin approves)',
   },
@@ -321,7 +321,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, read Secrets...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one or a cluster is added. Such a token taken from anyone but an active admin without a rotation fails whatever the approvals: its old owner keeps the token value",
+      "an admin's privileges change (a `usernamePrefix` change changes every admin's identity), or someone is made (or invited as) admin, or a token gains access reserved for admins (created, or moved to new namespaces, with `w:full` — the default —, `w:pods`, another admin-only level, or custom rules that run pods, exec, write Secrets, mint tokens...), or such a token changes hands or lifetime (a new owner, a rotation, a later or removed expiry), or reaches another cluster because its namespace joins one or a cluster is added. Such a token taken from anyone but an active admin without a rotation fails whatever the approvals: its old owner keeps the token value",
     remediation:
       "an approval from an admin who is neither an actor nor that person (nor the token's owners, old and new, unless it is only rotated), and two admins behind the change; with one admin, that admin alone; with two, where it concerns one of them, the other makes it and that one approves",
   },
