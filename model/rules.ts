@@ -305,7 +305,8 @@ export const RULES = [
     id: 'actor-not-admin',
     stage: 'change',
     severity: 'error',
-    description: 'an actor is not an active admin in base',
+    description:
+      'an actor is not an active admin in base (a member, a bot, a second account): an admin approves, and an admin the change gives something (their own access, a token they own or are handed) does not count',
     remediation: OTHER_ADMIN,
   },
   {

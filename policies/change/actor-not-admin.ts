@@ -1,19 +1,26 @@
-import { adminApprovers, isBaseAdmin, type ChangeRule } from './context.ts';
+import { adminApprovers, beneficiaries, isBaseAdmin, type ChangeRule } from './context.ts';
 
-/** The seed: only administrators manage the organization. */
+/**
+ * The seed: only administrators manage the organization. A change an actor who is no admin makes
+ * needs an admin's approval, and an approver the change gives something (their own access, a
+ * token they own or are handed) does not count: that is deciding their own privileges.
+ */
 export const actorNotAdmin: ChangeRule = {
   id: 'actor-not-admin',
   check(input) {
     const outsiders = input.actors.filter((a) => !isBaseAdmin(input, a));
     if (!outsiders.length) return [{ rule: this.id, ok: true, message: 'every actor is an active admin in base' }];
-    const approvers = adminApprovers(input);
+    const gaining = beneficiaries(input);
+    const approvers = adminApprovers(input, [...gaining]);
+    const self = adminApprovers(input).filter((a) => !approvers.includes(a));
+    const who = `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not an admin in base`;
     return [
       {
         rule: this.id,
         ok: approvers.length > 0,
         message: approvers.length
-          ? `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not an admin in base; approved by admin ${approvers.join(', ')}`
-          : `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not an admin in base: an admin who is not an author must approve the head commit`,
+          ? `${who}; approved by admin ${approvers.join(', ')}`
+          : `${who}: an admin who is not an author must approve the head commit${self.length ? ` (${self.join(', ')} approved, but the change gives them something: another admin)` : ''}`,
       },
     ];
   },

@@ -5,6 +5,7 @@ import {
   changeList,
   clusterReach,
   editsOf,
+  GAINS,
   reachText,
   secondAdmin,
   type ChangeRule,
@@ -29,7 +30,6 @@ const isActiveAdmin = (side: Snapshot, email: string): boolean => {
   return !!u?.admin && u.status === 'active';
 };
 
-const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 /** Changes of who holds a token and for how long. */
 const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
 

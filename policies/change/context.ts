@@ -1,5 +1,6 @@
 /** What every change rule reads: the trusted base, the diff, who acted and who approved. */
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
+import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
 import type { Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
@@ -222,4 +223,51 @@ export const reachText = (reach: readonly ClusterReach[]) =>
 export function editsOf(d: SubjectDiff): SubjectDiff | undefined {
   const changes = d.changes.filter((c) => !c.implied);
   return changes.length ? (changes.length === d.changes.length ? d : { ...d, changes }) : undefined;
+}
+
+/** Kinds of change that give a subject access in a namespace. */
+export const GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
+
+/** What a person's change gives them: access, admin or billing, their account back. */
+const personGain = (c: Change): boolean =>
+  GAINS.has(c.kind) ||
+  ((c.kind === 'admin' || c.kind === 'billing') && c.to === true) ||
+  (c.kind === 'status' && c.to === 'active');
+
+/**
+ * What a token's change gives whoever holds it: access gained, namespaces added, the token moving
+ * to a new owner, a later or no expiry. A rename, a removal, a narrower scope, an earlier expiry
+ * or a rotation (the same access, the old token revoked) gives nobody anything: tokens belong to
+ * the organization (the seed), so those are an owner's routine work, not an edit of their privileges.
+ */
+function tokenGain(c: Change, authorEmails: ReadonlySet<string>): boolean {
+  if (GAINS.has(c.kind)) return true;
+  if (c.kind === 'token-added') return true;
+  if (c.kind === 'token-moved')
+    return (c.to as readonly string[]).some((ns) => !(c.from as readonly string[]).includes(ns));
+  if (c.kind === 'token-owner') return typeof c.to === 'string' && authorEmails.has(c.to);
+  if (c.kind === 'token-expiry') return c.to === undefined || (c.from !== undefined && String(c.to) > String(c.from));
+  // A deactivated token's declared levels: the diff names those it would gain once reactivated.
+  if (c.kind === 'token-levels') return !!c.levels?.length;
+  return false;
+}
+
+export const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): SubjectDiff | undefined => {
+  const changes = t.changes.filter((c) => tokenGain(c, authorEmails));
+  return changes.length ? { ...t, changes } : undefined;
+};
+
+/**
+ * Who the change gives something: each person whose own access gains (implied changes aside), and
+ * the owner, in head, of each token that gains (handed to them included). Their approval is no
+ * one else's judgement of it.
+ */
+export function beneficiaries(input: ReviewInput): Set<string> {
+  const out = new Set<string>();
+  for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);
+  for (const t of input.diff.tokens.map(editsOf)) {
+    const owner = t && input.head.tokens.get(t.id)?.owner;
+    if (owner && gainsOf(t, new Set([owner]))) out.add(owner);
+  }
+  return out;
 }

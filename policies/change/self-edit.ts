@@ -1,9 +1,9 @@
 import type { SubjectDiff } from '../../analysis/diff.ts';
-import type { Change } from '../../analysis/change.ts';
 import {
   actorEmails,
   changeList,
   clusterReach,
+  gainsOf,
   reachText,
   editsOf,
   SIGN_COMMITS,
@@ -11,31 +11,6 @@ import {
   type ChangeRule,
   type RuleResult,
 } from './context.ts';
-
-const GAINS = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
-
-/**
- * What a token's change gives whoever holds it: access gained, namespaces added, the token moving
- * to a new owner, a later or no expiry. A rename, a removal, a narrower scope, an earlier expiry
- * or a rotation (the same access, the old token revoked) gives nobody anything: tokens belong to
- * the organization (the seed), so those are an owner's routine work, not an edit of their privileges.
- */
-function tokenGain(c: Change, authorEmails: ReadonlySet<string>): boolean {
-  if (GAINS.has(c.kind)) return true;
-  if (c.kind === 'token-added') return true;
-  if (c.kind === 'token-moved')
-    return (c.to as readonly string[]).some((ns) => !(c.from as readonly string[]).includes(ns));
-  if (c.kind === 'token-owner') return typeof c.to === 'string' && authorEmails.has(c.to);
-  if (c.kind === 'token-expiry') return c.to === undefined || (c.from !== undefined && String(c.to) > String(c.from));
-  // A deactivated token's declared levels: the diff names those it would gain once reactivated.
-  if (c.kind === 'token-levels') return !!c.levels?.length;
-  return false;
-}
-
-const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): SubjectDiff | undefined => {
-  const changes = t.changes.filter((c) => tokenGain(c, authorEmails));
-  return changes.length ? { ...t, changes } : undefined;
-};
 
 /**
  * The seed: administrators may not edit their own privileges; another administrator must. A
