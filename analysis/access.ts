@@ -4,7 +4,7 @@
  * share the same few), so a large organization costs little more than a small one.
  */
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
-import type { Authorizer } from './authorizer.ts';
+import { type Authorizer, SA_PREFIX } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
 import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
@@ -222,6 +222,14 @@ interface SubjectSlot {
   list?: number[];
 }
 
+/** `NS:NAME` of a username that is exactly `system:serviceaccount:NS:NAME`, else undefined. */
+function exactServiceAccountOf(user: string): string | undefined {
+  if (!user.startsWith(SA_PREFIX)) return undefined;
+  const rest = user.slice(SA_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon > 0 && colon < rest.length - 1 && rest.indexOf(':', colon + 1) < 0 ? rest : undefined;
+}
+
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
@@ -252,9 +260,13 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     scopes: only ? only.get(name) : true,
   });
   // Each subject's slot, made once for all its bindings (bySubject), not looked up by name in each.
-  const slotOf = bySubject(bindings, (s) =>
-    slot(s.kind, s.kind === 'ServiceAccount' ? `${s.namespace}:${s.name}` : s.name),
-  );
+  // A User subject named as a ServiceAccount's username is that ServiceAccount (appliesToUser in
+  // rule.go matches the name): one row, with the ServiceAccount groups' access too.
+  const slotOf = bySubject(bindings, (s) => {
+    if (s.kind === 'ServiceAccount') return slot(s.kind, `${s.namespace}:${s.name}`);
+    const account = s.kind === 'User' ? exactServiceAccountOf(s.name) : undefined;
+    return account ? slot('ServiceAccount', account) : slot(s.kind, s.name);
+  });
   for (let i = 0; i < bindings.length; i++) {
     const scope = bindings[i]!.namespace;
     for (const s of bindings[i]!.subjects) {

@@ -1,4 +1,5 @@
 /** The access matrix's JSON, written directly, says exactly what the matrix says. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { lineWriter } from '../../model/io.ts';
 import fc from 'fast-check';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { cli, ROOT, tempDir, TODAY } from '../helpers.ts';
+import { cli, ROOT, run, tempDir, TODAY } from '../helpers.ts';
 
 function generatedFiles(seed: number, users = 60) {
   const root = new Construct(undefined as never, '');
@@ -243,5 +244,56 @@ describe('bindingLabelJson', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('a ServiceAccount bound as a User subject (a red team)', () => {
+  // appliesToUser (rule.go) matches a User subject by name, and a ServiceAccount's username is
+  // system:serviceaccount:NS:NAME: both subjects are one identity, on one row.
+  const RBAC = 'rbac.authorization.k8s.io';
+  const role = (name: string, rules: unknown[]) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules,
+  });
+  const binding = (name: string, roleName: string, subject: Record<string, string>) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, namespace: 'web' },
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: roleName },
+    subjects: [subject],
+  });
+  it('web:bot’s row holds what its User-named binding and its ServiceAccount group give; a longer name is another user', async () => {
+    const d = tempDir('orgctl-sa-user-');
+    writeFileSync(
+      join(d, 'rbac.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          role('cm-reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]),
+          role('pod-runner', [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }]),
+          role('secret-reader', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
+          binding('bot-view', 'cm-reader', { kind: 'ServiceAccount', name: 'bot', namespace: 'web' }),
+          binding('bot-run', 'pod-runner', { apiGroup: RBAC, kind: 'User', name: 'system:serviceaccount:web:bot' }),
+          binding('odd', 'pod-runner', { apiGroup: RBAC, kind: 'User', name: 'system:serviceaccount:web:bot:x' }),
+          binding('sa-secrets', 'secret-reader', { apiGroup: RBAC, kind: 'Group', name: 'system:serviceaccounts:web' }),
+        ],
+      }),
+    );
+    expect(
+      (await run(['can-i', 'create', 'pods', '-n', 'web', '--as', 'system:serviceaccount:web:bot', '--dir', d])).stdout,
+    ).toBe('yes');
+    const rows = JSON.parse((await run(['access', '--dir', d, '--format', 'json', '--no-bootstrap'])).stdout) as {
+      kind: string;
+      name: string;
+      namespaces: Record<string, { classes: string[] }>;
+    }[];
+    expect(rows.filter((r) => r.name.includes('bot')).map((r) => [r.kind, r.name])).toEqual([
+      ['ServiceAccount', 'web:bot'],
+      ['User', 'system:serviceaccount:web:bot:x'],
+    ]);
+    expect(rows.find((r) => r.name === 'web:bot')!.namespaces.web!.classes).toEqual(['run-pods', 'read-secrets']);
   });
 });
