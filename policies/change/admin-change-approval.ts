@@ -72,13 +72,27 @@ export const adminChangeApproval: ChangeRule = {
       const reserved = [
         ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
       ].sort();
-      if (!reserved.length) continue;
+      // The previous owner was handed the token value and keeps it until a rotation.
       const previousOwner = input.base.tokens.get(t.id)?.owner;
-      // The previous owner was handed the token value and keeps it until a rotation: taken from
-      // anyone but an active admin, access reserved for admins would stay in their hands (what
-      // forbidden-grant refuses a token they own), whoever approves.
-      const rotated = t.changes.some((c) => c.kind === 'token-rotated');
-      if (previousOwner && previousOwner !== h.owner && !rotated && !isActiveAdmin(input.head, previousOwner)) {
+      const handedOver =
+        !!previousOwner && previousOwner !== h.owner && !t.changes.some((c) => c.kind === 'token-rotated');
+      // Taken from someone who leaves (deactivated or removed), a live token stays in the hands of a
+      // person the organization no longer has, whatever it allows (the seed: deactivate a departing
+      // user's tokens with them).
+      const departed = handedOver && input.head.users.get(previousOwner!)?.status !== 'active';
+      if (departed && Object.keys(cells).length) {
+        const how = input.head.users.has(previousOwner!) ? 'is deactivated' : 'leaves the organization';
+        out.push({
+          rule: this.id,
+          ok: false,
+          message: `token ${t.id}: owner ${previousOwner} → ${h.owner ?? '(none)'} without a rotation while ${previousOwner} ${how}: they keep the token value and its access in ${Object.keys(cells).sort().join(', ')}; rotate it in the same change (\`rotation\`), whatever the approvals`,
+        });
+        continue;
+      }
+      if (!reserved.length) continue;
+      // Taken from anyone but an active admin, access reserved for admins would stay in their hands
+      // (what forbidden-grant refuses a token they own), whoever approves.
+      if (handedOver && !isActiveAdmin(input.head, previousOwner!)) {
         out.push({
           rule: this.id,
           ok: false,

@@ -60,7 +60,7 @@ describe('a token taken from a person without a rotation stays in that person’
     };
     const kept = judge(base, handOver(false), { actors: ['alice'], approvals: ['dan'] });
     expect(kept.results.find((r) => !r.ok)?.message).toMatch(
-      /token ops: owner frank@acme\.io → dan@acme\.io without a rotation: frank@acme\.io keeps the token value/,
+      /token ops: owner frank@acme\.io → dan@acme\.io without a rotation while frank@acme\.io is deactivated: they keep the token value and its access in web/,
     );
     // Rotated, it is a custody change as any: both owners, old and new, approve what alice makes.
     const rotated = judge(base, handOver(true), { actors: ['alice'], approvals: ['dan', 'frank'] });
@@ -80,5 +80,64 @@ describe('a token taken from a person without a rotation stays in that person’
     expect(rotated.tokens.find((t) => t.id === 'bots')!.changes.map((c) => c.text)).toContain(
       'owner bob@acme.io → erin@acme.io',
     );
+  });
+
+  // A red team: the seed's "deactivate the user's account and any Access Tokens associated to that
+  // user"; handing the token on without a rotation left the person who left a live credential.
+  describe('a token taken from someone who leaves, whatever it allows', () => {
+    /** bob's token bots: r:full and r:secrets in data, grantable, not reserved for admins. */
+    const base = () => {
+      const s = baseSpec();
+      bots(s).levels = ['r:full', 'r:secrets'];
+      return s;
+    };
+    const deactivateBob = (s: Spec) =>
+      void (s.spec.users.find((u: { email: string }) => u.email === 'bob@acme.io').status = 'deactivated');
+    const removeBob = (s: Spec) => {
+      s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
+      s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
+    };
+
+    it('fails when bob is deactivated and his token handed to erin unrotated, whatever the approvals', () => {
+      const v = judge(
+        base(),
+        (s) => {
+          deactivateBob(s);
+          bots(s).owner = 'erin@acme.io';
+        },
+        { actors: ['alice'], approvals: ['frank', 'dan'] },
+      );
+      expect(v.failed).toEqual(['admin-change-approval']);
+      expect(v.results.find((r) => !r.ok)!.message).toBe(
+        'token bots: owner bob@acme.io → erin@acme.io without a rotation while bob@acme.io is deactivated: they keep the token value and its access in data; rotate it in the same change (`rotation`), whatever the approvals',
+      );
+    });
+
+    it('fails when bob is removed and his token made the organization’s unrotated', () => {
+      const v = judge(
+        base(),
+        (s) => {
+          removeBob(s);
+          delete bots(s).owner;
+        },
+        { actors: ['alice'] },
+      );
+      expect(v.results.find((r) => !r.ok)!.message).toMatch(
+        /^token bots: owner bob@acme\.io → \(none\) without a rotation while bob@acme\.io leaves the organization/,
+      );
+    });
+
+    it('passes rotated in the same change (the old value dies), by one admin', () => {
+      const v = judge(
+        base(),
+        (s) => {
+          deactivateBob(s);
+          bots(s).owner = 'erin@acme.io';
+          bots(s).rotation = 1;
+        },
+        { actors: ['alice'] },
+      );
+      expect(v.failed).toEqual([]);
+    });
   });
 });
