@@ -1,6 +1,7 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import { customRulesOf, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
+import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
   changeList,
   clusterReach,
@@ -9,6 +10,7 @@ import {
   reachText,
   secondAdmin,
   type ChangeRule,
+  type ReviewInput,
   type RuleResult,
 } from './context.ts';
 
@@ -29,6 +31,34 @@ const isActiveAdmin = (side: Snapshot, email: string): boolean => {
   const u = side.users.get(email);
   return !!u?.admin && u.status === 'active';
 };
+
+/**
+ * The previous owner was handed the token value and keeps it until a rotation: a token handed
+ * over unrotated (in `d`, the change or the rolling window since `since`) stays in the hands of
+ * someone who left (whatever it allows: the seed deactivates a departing user's tokens with
+ * them), or of someone who is no active admin while it holds access reserved for admins (what
+ * forbidden-grant refuses a token they own). Why it fails whatever the approvals, or undefined.
+ */
+function keptByOldOwner(input: ReviewInput, d: SubjectDiff, since?: string): string | undefined {
+  const h = input.head.tokens.get(d.id);
+  const handover = d.changes.find((c) => c.kind === 'token-owner');
+  if (!h || typeof handover?.from !== 'string' || handover.from === h.owner) return undefined;
+  if (d.changes.some((c) => c.kind === 'token-rotated')) return undefined;
+  const previous = handover.from;
+  const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
+  const live = Object.keys(cells).sort();
+  if (!live.length) return undefined;
+  const what = `token ${d.id}: owner ${previous} → ${h.owner ?? '(none)'} without a rotation${since ? ` since ${since}` : ''}`;
+  const fix = 'rotate it in the same change (`rotation`), whatever the approvals';
+  if (input.head.users.get(previous)?.status !== 'active') {
+    const how = input.head.users.has(previous) ? 'is deactivated' : 'leaves the organization';
+    return `${what} while ${previous} ${how}: they keep the token value and its access in ${live.join(', ')}; ${fix}`;
+  }
+  const reserved = live.filter((ns) => isAdminGrade(cells[ns], input.head));
+  if (reserved.length && !isActiveAdmin(input.head, previous))
+    return `${what}: ${previous} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; ${fix}`;
+  return undefined;
+}
 
 /** Changes of who holds a token and for how long. */
 const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
@@ -72,34 +102,13 @@ export const adminChangeApproval: ChangeRule = {
       const reserved = [
         ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
       ].sort();
-      // The previous owner was handed the token value and keeps it until a rotation.
-      const previousOwner = input.base.tokens.get(t.id)?.owner;
-      const handedOver =
-        !!previousOwner && previousOwner !== h.owner && !t.changes.some((c) => c.kind === 'token-rotated');
-      // Taken from someone who leaves (deactivated or removed), a live token stays in the hands of a
-      // person the organization no longer has, whatever it allows (the seed: deactivate a departing
-      // user's tokens with them).
-      const departed = handedOver && input.head.users.get(previousOwner!)?.status !== 'active';
-      if (departed && Object.keys(cells).length) {
-        const how = input.head.users.has(previousOwner!) ? 'is deactivated' : 'leaves the organization';
-        out.push({
-          rule: this.id,
-          ok: false,
-          message: `token ${t.id}: owner ${previousOwner} → ${h.owner ?? '(none)'} without a rotation while ${previousOwner} ${how}: they keep the token value and its access in ${Object.keys(cells).sort().join(', ')}; rotate it in the same change (\`rotation\`), whatever the approvals`,
-        });
+      const kept = keptByOldOwner(input, t);
+      if (kept) {
+        out.push({ rule: this.id, ok: false, message: kept });
         continue;
       }
       if (!reserved.length) continue;
-      // Taken from anyone but an active admin, access reserved for admins would stay in their hands
-      // (what forbidden-grant refuses a token they own), whoever approves.
-      if (handedOver && !isActiveAdmin(input.head, previousOwner!)) {
-        out.push({
-          rule: this.id,
-          ok: false,
-          message: `token ${t.id}: owner ${previousOwner} → ${h.owner ?? '(none)'} without a rotation: ${previousOwner} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; rotate it in the same change (\`rotation\`), whatever the approvals`,
-        });
-        continue;
-      }
+      const previousOwner = input.base.tokens.get(t.id)?.owner;
       // The owners gain from the change and cannot be its second admin, unless all it does is
       // rotate the token: the same access, in the same hands, and the old token revoked.
       const rotationOnly = t.changes.every((c) => c.kind === 'token-rotated');
@@ -114,6 +123,15 @@ export const adminChangeApproval: ChangeRule = {
           ? `${who}: ${changeList(t)}; ${second.approved}`
           : `${who}: ${changeList(t)}: an admin-grade change, needs an approval of the head commit from an admin who is not an author${notOwner}${second.note}`,
       });
+    }
+    // A handover split from the change that makes it matter (a later pull request raising the
+    // token's access, or deactivating its old owner): judged over the rolling window too.
+    if (input.window) {
+      const failed = new Set(out.filter((r) => !r.ok).map((r) => r.message.split(':')[0]));
+      for (const t of input.window.diff.tokens) {
+        const kept = failed.has(`token ${t.id}`) ? undefined : keptByOldOwner(input, t, input.window.label);
+        if (kept) out.push({ rule: this.id, ok: false, message: kept });
+      }
     }
     // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster, or
     // a cluster added, gives each token with admin-only access there that access in one more cluster.

@@ -1,0 +1,82 @@
+/**
+ * Token custody over the rolling window (a red team): a handover split from what makes it matter
+ * (hand the token over unrotated while its access is not reserved, or while its old owner is an
+ * admin; raise its access, or deactivate that owner, in a later pull request) is judged as the
+ * single pull request is, over the window's diff (what mass-removal reads): the old holder keeps
+ * the token value.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots } from '../../analysis/diff.ts';
+import { review } from '../../review/review.ts';
+import { TODAY } from '../helpers.ts';
+import { baseSpec, snapshotOf, type Spec } from './scenarios.ts';
+
+type Token = { id: string; owner?: string; levels?: string[]; rotation?: number; namespaces?: string[] };
+const tok = (s: Spec, id: string) => (s.spec.tokens as Token[]).find((t) => t.id === id)!;
+
+function judgeWithWindow(old: Spec, base: Spec, head: Spec, who: { actors: string[]; approvals: string[] }) {
+  const [o, b, h] = [snapshotOf(old), snapshotOf(base), snapshotOf(head)];
+  const v = review({
+    base: b,
+    head: h,
+    diff: diffSnapshots(b, h, TODAY),
+    actors: who.actors,
+    approvals: who.approvals,
+    changedPaths: ['org/org.ts'],
+    overrides: [],
+    window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY) },
+  });
+  return [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))];
+}
+
+describe('token custody split over two pull requests', () => {
+  it('bob’s token handed to frank unrotated (not reserved, passes), then given w:full: bob holds w:full', () => {
+    const s0 = baseSpec();
+    const s1 = structuredClone(s0);
+    tok(s1, 'bots').owner = 'frank@acme.io'; // PR 1: the diff notes bob still holds the value
+    const s2 = structuredClone(s1);
+    delete tok(s2, 'bots').levels; // PR 2: default levels: w:full in data
+    // In one pull request, the rule holds whatever the approvals:
+    expect(judgeWithWindow(s0, s0, s2, { actors: ['alice'], approvals: ['dan', 'frank'] })).toContain(
+      'admin-change-approval',
+    );
+    // PR 1 alone passes (the access is not reserved for admins).
+    expect(judgeWithWindow(s0, s0, s1, { actors: ['alice'], approvals: [] })).toEqual([]);
+    // PR 2, with the window that shows the handover unrotated: should fail as the single PR does.
+    expect(judgeWithWindow(s0, s1, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
+  });
+
+  it('admin frank hands his w:full token to dan unrotated (passes), then frank is deactivated: frank holds it', () => {
+    const s0 = baseSpec();
+    (s0.spec.tokens as Token[]).push({ id: 'ops', namespaces: ['web'], owner: 'frank@acme.io' });
+    const s1 = structuredClone(s0);
+    tok(s1, 'ops').owner = 'dan@acme.io';
+    const s2 = structuredClone(s1);
+    s2.spec.users.find((u: { email: string }) => u.email === 'frank@acme.io').status = 'deactivated';
+    // In one pull request: refused whatever the approvals (token-custody.test.ts).
+    expect(judgeWithWindow(s0, s0, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
+    // PR 1 alone: frank is an active admin, it passes with dan (the new owner is... a subject) and frank approving.
+    expect(judgeWithWindow(s0, s0, s1, { actors: ['alice'], approvals: ['frank', 'dan'] })).toEqual([]);
+    // PR 2, with the window: frank leaves holding a w:full token value.
+    expect(judgeWithWindow(s0, s1, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
+  });
+
+  it('bob’s token deactivated and handed to frank with w:full (nothing held: passes), then reactivated: the same ServiceAccount', () => {
+    const s0 = baseSpec();
+    const s1 = structuredClone(s0);
+    const b1 = tok(s1, 'bots') as Token & { status?: string };
+    b1.owner = 'frank@acme.io';
+    delete b1.levels;
+    b1.status = 'deactivated';
+    const s2 = structuredClone(s1);
+    delete (tok(s2, 'bots') as Token & { status?: string }).status;
+    // In one pull request: refused whatever the approvals.
+    expect(judgeWithWindow(s0, s0, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
+    // PR 1 alone: a deactivated token holds nothing reserved.
+    expect(judgeWithWindow(s0, s0, s1, { actors: ['alice'], approvals: ['dan'] })).not.toContain(
+      'admin-change-approval',
+    );
+    // PR 2 (reactivation, token-bots again: bob's token works again if the deactivation never synced).
+    expect(judgeWithWindow(s0, s1, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
+  });
+});
