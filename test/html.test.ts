@@ -201,9 +201,10 @@ describe('access page', () => {
         await page.goto(pathToFileURL(file).href);
         const people = await page.locator('#people tbody tr').count();
         const namespaces = await page.locator('#people thead th[data-ns]').count();
-        // Every row is a person's, a token's or a group's (the bootstrap groups, system:authenticated first).
+        // Every row is a person's, a token's or a group's (the bootstrap groups, system:authenticated first:
+        // system:authenticated, system:masters, system:monitoring, system:serviceaccounts, system:unauthenticated).
         const groups = await page.locator('#groups tbody tr').count();
-        expect(groups).toBe(2);
+        expect(groups).toBe(5);
         expect(await page.locator('#groups tbody tr').first().textContent()).toContain('system:authenticated');
         expect(people).toBe(
           html.match(/<tr data-subject=/g)!.length - (await page.locator('#tokens tbody tr').count()) - groups,
