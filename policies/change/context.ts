@@ -266,8 +266,23 @@ export function beneficiaries(input: ReviewInput): Set<string> {
   const out = new Set<string>();
   for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);
   for (const t of input.diff.tokens.map(editsOf)) {
-    const owner = t && input.head.tokens.get(t.id)?.owner;
-    if (owner && gainsOf(t, new Set([owner]))) out.add(owner);
+    const h = t && input.head.tokens.get(t.id);
+    if (!h?.owner || !gainsOf(t, new Set([h.owner]))) continue;
+    out.add(h.owner);
+    // Handed over unrotated, the old owner still holds the token value, and what it gains.
+    const before = input.base.tokens.get(t.id);
+    if (before?.owner && before.serviceAccount === h.serviceAccount) out.add(before.owner);
+  }
+  // Access reaching another cluster: everyone holding it in the namespace, and tokens' owners.
+  const reach = clusterReach(input);
+  if (reach.length) {
+    const holds = (key: string) => {
+      const cells = input.head.access.get(key);
+      return !!cells && reach.some((r) => cells[r.namespace]);
+    };
+    for (const u of input.head.users.values()) if (!u.admin && holds(u.username)) out.add(u.email);
+    for (const t of input.head.tokens.values())
+      if (t.owner && holds(`${input.head.org.systemNamespace}:${t.serviceAccount}`)) out.add(t.owner);
   }
   return out;
 }

@@ -39,4 +39,52 @@ describe('an approver the change gives something does not count', () => {
       'actor-not-admin',
     );
   });
+
+  it('the old owner of a token handed over unrotated gains what it gains: frank’s approval does not count', () => {
+    const base = baseSpec();
+    base.spec.tokens.push({
+      id: 'ft',
+      name: 'Frank',
+      namespaces: ['data'],
+      levels: ['r:pods'],
+      owner: 'frank@acme.io',
+    });
+    const widen = (h: Spec) => {
+      const t = token(h, 'ft') as Token & { levels?: string[] };
+      t.namespaces = ['data', 'web'];
+      t.levels = ['r:full'];
+    };
+    // Frank keeping it: refused with frank alone; handed to erin unrotated, frank still holds its value.
+    expect(judge(base, widen, { actors: ['renovate'], approvals: ['frank'] }).failed).toContain('actor-not-admin');
+    const handed = (h: Spec) => {
+      widen(h);
+      token(h, 'ft').owner = 'erin@acme.io';
+    };
+    expect(judge(base, handed, { actors: ['renovate'], approvals: ['frank'] }).failed).toContain('actor-not-admin');
+  });
+
+  it('an approver whose token reaches another cluster through the change does not count', () => {
+    const s = baseSpec();
+    s.spec.clusters = ['lga1', 'ord1'];
+    s.spec.namespaces = [
+      { name: 'web', clusters: ['lga1'] },
+      { name: 'data', clusters: ['lga1'] },
+    ];
+    s.spec.tokens = (s.spec.tokens as Token[]).filter((t) => t.id !== 'ci' && t.id !== 'bots');
+    s.spec.tokens.push({
+      id: 'reader',
+      name: 'Reader',
+      namespaces: ['data'],
+      levels: ['r:full'],
+      owner: 'alice@acme.io',
+    });
+    const dataEverywhere = (h: Spec) =>
+      void (h.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]);
+    expect(judge(s, dataEverywhere, { actors: ['renovate'], approvals: ['alice'] }).failed).toContain(
+      'actor-not-admin',
+    );
+    expect(judge(s, dataEverywhere, { actors: ['renovate'], approvals: ['frank'] }).failed).not.toContain(
+      'actor-not-admin',
+    );
+  });
 });
