@@ -265,8 +265,8 @@ export const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): Subj
 export function beneficiaries(input: ReviewInput): Set<string> {
   const out = new Set<string>();
   for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);
-  for (const t of input.diff.tokens.map(editsOf)) {
-    const h = t && input.head.tokens.get(t.id);
+  for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
+    const h = input.head.tokens.get(t.id);
     if (!h?.owner || !gainsOf(t, new Set([h.owner]))) continue;
     out.add(h.owner);
     // Handed over unrotated, the old owner still holds the token value, and what it gains.

@@ -4,7 +4,7 @@
  * an author (a red team: a bot or a member proposed, the admin who gained approved alone).
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, type Spec } from './scenarios.ts';
+import { baseSpec, judge, pinnedToOneCluster, type Spec } from './scenarios.ts';
 
 type Token = { id: string; owner?: string; namespaces?: string[] };
 function withReader(): Spec {
@@ -64,20 +64,7 @@ describe('an approver the change gives something does not count', () => {
   });
 
   it('an approver whose token reaches another cluster through the change does not count', () => {
-    const s = baseSpec();
-    s.spec.clusters = ['lga1', 'ord1'];
-    s.spec.namespaces = [
-      { name: 'web', clusters: ['lga1'] },
-      { name: 'data', clusters: ['lga1'] },
-    ];
-    s.spec.tokens = (s.spec.tokens as Token[]).filter((t) => t.id !== 'ci' && t.id !== 'bots');
-    s.spec.tokens.push({
-      id: 'reader',
-      name: 'Reader',
-      namespaces: ['data'],
-      levels: ['r:full'],
-      owner: 'alice@acme.io',
-    });
+    const s = pinnedToOneCluster();
     const dataEverywhere = (h: Spec) =>
       void (h.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }]);
     expect(judge(s, dataEverywhere, { actors: ['renovate'], approvals: ['alice'] }).failed).toContain(

@@ -6,26 +6,14 @@
  * cluster needs an admin who is not its owner, however the reach comes.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, type Spec } from './scenarios.ts';
+import { baseSpec, judge, pinnedToOneCluster, type Spec } from './scenarios.ts';
 
 type Token = { id: string; namespaces?: string[] };
 
-/** Clusters lga1 and ord1; web and data in lga1 only; alice's own read-only token in data (no ci). */
+/** Clusters lga1 and ord1; web and data in lga1 only; alice's reader and bob's bots in data. */
 function pinned(): Spec {
-  const s = baseSpec();
-  s.spec.clusters = ['lga1', 'ord1'];
-  s.spec.namespaces = [
-    { name: 'web', clusters: ['lga1'] },
-    { name: 'data', clusters: ['lga1'] },
-  ];
-  s.spec.tokens = (s.spec.tokens as Token[]).filter((t) => t.id !== 'ci');
-  s.spec.tokens.push({
-    id: 'reader',
-    name: 'Reader',
-    namespaces: ['data'],
-    levels: ['r:full'],
-    owner: 'alice@acme.io',
-  });
+  const s = pinnedToOneCluster();
+  s.spec.tokens.push(baseSpec().spec.tokens.find((t: Token) => t.id === 'bots'));
   return s;
 }
 const everywhere = (ns: string) => (h: Spec) => {

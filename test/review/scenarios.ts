@@ -111,3 +111,22 @@ export async function reviewPair(sides: { base: string; head: string }, ...args:
 
 /** A spec's tokens, for edits. */
 export const tokensOf = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
+
+/** Clusters lga1 and ord1, web and data in lga1 only; no ci or bots, alice's read-only token reader in data. */
+export function pinnedToOneCluster(): Spec {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  s.spec.namespaces = [
+    { name: 'web', clusters: ['lga1'] },
+    { name: 'data', clusters: ['lga1'] },
+  ];
+  s.spec.tokens = (s.spec.tokens as { id: string }[]).filter((t) => t.id !== 'ci' && t.id !== 'bots');
+  s.spec.tokens.push({
+    id: 'reader',
+    name: 'Reader',
+    namespaces: ['data'],
+    levels: ['r:full'],
+    owner: 'alice@acme.io',
+  });
+  return s;
+}
