@@ -49,15 +49,23 @@ function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityMod
       text: `Pod Security ${alike ? '' : `${mode} `}${from ?? '(none)'} → ${to ?? '(none)'}${weakens ? ' (weaker)' : ''}`,
     });
   }
-  if (b?.version !== h?.version && b && h)
+  if (b?.version !== h?.version && b && h) {
+    // The levels as an older release judged them: v1.0's restricted lacks every check added since
+    // (seccomp, dropping ALL capabilities), so pinning an older version weakens them.
+    const weakens = versionRank(h.version) < versionRank(b.version);
     out.push({
       kind: 'guard-rail',
       namespace: ns,
-      weakens: false,
-      text: `Pod Security version ${b.version ?? 'latest'} → ${h.version ?? 'latest'}`,
+      weakens,
+      text: `Pod Security version ${b.version ?? 'latest'} → ${h.version ?? 'latest'}${weakens ? ' (weaker)' : ''}`,
     });
+  }
   return out;
 }
+
+/** A Pod Security policy version's order: `v1.N` by N, `latest` (or none) after every release. */
+const versionRank = (version: string | undefined): number =>
+  version === undefined || version === 'latest' ? Number.POSITIVE_INFINITY : Number(version.replace(/^v1\./, ''));
 
 /**
  * Quantities compared key by key: `larger` says which way weakens (a larger quota or max weakens,
@@ -210,9 +218,22 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     out.push(...namespaceChanges(ns, b, h, bps, hps));
   }
   const added = head.org.namespaces.filter((n) => !baseNamespaces.has(n) && n !== head.org.systemNamespace);
+  const orgDefault = effectivePodSecurity(undefined, head.org.namespaceDefaults);
   for (const ns of [...(system.length ? [] : [head.org.systemNamespace]), ...added.sort()]) {
     const h = head.namespaceSettings.get(ns);
-    out.push(...textMapChanges(ns, 'label', {}, h?.labels), ...textMapChanges(ns, 'annotation', {}, h?.annotations));
+    // A new namespace opting out of the organization's default Pod Security weakens it as a
+    // namespace lowered from that default would.
+    const below = podSecurityChanges(ns, orgDefault, effectivePodSecurity(h, head.org.namespaceDefaults)).filter(
+      (c) => c.weakens,
+    );
+    out.push(
+      ...below.map((c) => ({
+        ...c,
+        text: `${c.text.replace(/ \(weaker\)$/, '')}: below the organization's default (weaker)`,
+      })),
+      ...textMapChanges(ns, 'label', {}, h?.labels),
+      ...textMapChanges(ns, 'annotation', {}, h?.annotations),
+    );
   }
   const [bp, hp] = [base.org.namespaceProtection, head.org.namespaceProtection];
   if (bp && !hp)

@@ -255,6 +255,16 @@ describe('namespace guard rails through the CLI', () => {
         t.replace('owner.acme.io/contact:', 'openshift.io/sa.scc.uid-range: 0/1000, owner.acme.io/contact:'),
     ],
     ['a label removed', (t: string) => t.replace('      labels: { team: web }\n', '')],
+    // Pinning an older policy version: v1.0's restricted lacks every check added since (a red team).
+    [
+      'an older Pod Security version pinned',
+      (t: string) => t.replace('podSecurity: restricted', 'podSecurity: { enforce: restricted, version: v1.0 }'),
+    ],
+    [
+      'a new namespace below the organization default',
+      (t: string) =>
+        t.replace('    - { name: data }', '    - { name: data }\n    - { name: gpu, podSecurity: privileged }'),
+    ],
     [
       'a namespace added with a label',
       (t: string) =>
@@ -271,6 +281,21 @@ describe('namespace guard rails through the CLI', () => {
     const approved = cli(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
     expect(approved.code, approved.stdout).toBe(0);
     expect(approved.stdout).toMatch(/`guard-rails` \| ✅ \| (may )?weakens? guard rails/);
+  });
+
+  it('says why: an older version, and a new namespace below the default', () => {
+    const head = variant((t) =>
+      t
+        .replace('podSecurity: restricted', 'podSecurity: { enforce: restricted, version: v1.0 }')
+        .replace(
+          '    - { name: data }',
+          '    - { name: data }\n    - { name: gpu, podSecurity: privileged }\n    - { name: api, podSecurity: restricted }',
+        ),
+    );
+    const r = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
+    expect(r.stdout).toContain('web: Pod Security version latest → v1.0 (weaker)');
+    expect(r.stdout).toContain("gpu: Pod Security baseline → privileged: below the organization's default (weaker)");
+    expect(r.stdout).not.toContain('api: Pod Security'); // stricter than the default: nothing to judge
   });
 
   it('guard-rails passes a strengthening made by one admin alone', () => {
