@@ -4,7 +4,7 @@
  * share the same few), so a large organization costs little more than a small one.
  */
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
-import { type Authorizer, SA_PREFIX } from './authorizer.ts';
+import { type Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
 import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
@@ -220,14 +220,6 @@ interface SubjectSlot {
   readonly name: string;
   readonly scopes: ReadonlySet<string> | true | undefined;
   list?: number[];
-}
-
-/** `NS:NAME` of a username that is exactly `system:serviceaccount:NS:NAME`, else undefined. */
-function exactServiceAccountOf(user: string): string | undefined {
-  if (!user.startsWith(SA_PREFIX)) return undefined;
-  const rest = user.slice(SA_PREFIX.length);
-  const colon = rest.indexOf(':');
-  return colon > 0 && colon < rest.length - 1 && rest.indexOf(':', colon + 1) < 0 ? rest : undefined;
 }
 
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {

@@ -70,6 +70,17 @@ export function serviceAccountOf(user: string): { readonly namespace: string; re
   return { namespace, name };
 }
 
+/**
+ * `NS:NAME` of a username that is exactly `system:serviceaccount:NS:NAME`, else undefined: a User
+ * subject of that name is the ServiceAccount (appliesToUser in rule.go matches by name).
+ */
+export function exactServiceAccountOf(user: string): string | undefined {
+  if (!user.startsWith(SA_PREFIX)) return undefined;
+  const rest = user.slice(SA_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon > 0 && colon < rest.length - 1 && rest.indexOf(':', colon + 1) < 0 ? rest : undefined;
+}
+
 /** Whether a binding's subject is this user (appliesToUser in rule.go). */
 function subjectMatches(user: UserInfo, subject: SubjectObject, bindingNamespace: string): boolean {
   switch (subject.kind) {

@@ -10,7 +10,7 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
 export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
-import { Authorizer } from './authorizer.ts';
+import { Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import {
   bySubject,
   isObj,
@@ -143,8 +143,11 @@ const isBinding = (d: ManifestDoc) => {
 };
 const bindingRoleId = (b: BindingObject) =>
   b.roleRef.kind === 'ClusterRole' ? `ClusterRole//${b.roleRef.name}` : `Role/${b.namespace}/${b.roleRef.name}`;
+// A User named as a ServiceAccount's username is that ServiceAccount (the access index files it so).
 const subjectName = (s: SubjectObject, scope: string) =>
-  s.kind === 'ServiceAccount' ? `${s.namespace || scope}:${s.name}` : s.name;
+  s.kind === 'ServiceAccount'
+    ? `${s.namespace || scope}:${s.name}`
+    : (s.kind === 'User' && exactServiceAccountOf(s.name)) || s.name;
 
 /**
  * The cells (subject, namespace) a change can touch, or undefined when that is not known for sure

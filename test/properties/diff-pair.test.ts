@@ -3,6 +3,7 @@
  * organizations and random changes, its diff and every change rule's verdict are exactly those of
  * two full snapshots. ORGCTL_PROPERTY_RUNS raises the number of cases; a failure prints its seed.
  */
+import { App } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOutput, DocumentCache } from '../../cli/output-read.ts';
@@ -10,7 +11,12 @@ import { diffSnapshots } from '../../analysis/diff.ts';
 import { readMembership, readSnapshot, readSnapshotPair } from '../../analysis/snapshot.ts';
 import { review } from '../../review/review.ts';
 import { files, organization, pullRequest, pullRequestEdits } from './pull-requests.ts';
-import { TODAY } from '../helpers.ts';
+import { roleBinding, TODAY } from '../helpers.ts';
+import { Organization } from '../../constructs/index.ts';
+import { synthesize } from '../../constructs/synthesize.ts';
+import { parseCanonicalYaml } from '../../synth/yaml.ts';
+import type { ManifestDoc } from '../../analysis/objects.ts';
+import { baseSpec } from '../review/scenarios.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 3));
 
@@ -73,5 +79,49 @@ describe('diff pair', () => {
         { docs: hd, membership: readMembership(hd, 'head') },
       ).base.grantCount,
     );
+  });
+});
+
+function docsOf(): ManifestDoc[] {
+  const app = new App();
+  Organization.fromSpec(app, baseSpec(), { today: TODAY });
+  const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
+  if (!r.ok) throw new Error('synth');
+  return r.files
+    .filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
+}
+
+describe('a hand-written head: a User subject that is a ServiceAccount (a red team)', () => {
+  it('token ci gains w:full in data through a User subject system:serviceaccount:acme-system:token-ci', () => {
+    const base = docsOf();
+    const extra: ManifestDoc = {
+      file: 'extra/data.yaml',
+      index: 0,
+      object: roleBinding('data', 'sneaky', 'acme:w:full', [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:acme-system:token-ci' },
+      ]),
+    };
+    const head = [...base, extra];
+    // The full reading sees the gain.
+    const full = diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY);
+    expect(
+      full.tokens
+        .find((t) => t.id === 'ci')
+        ?.changes.map((c) => c.text)
+        .join('; '),
+    ).toMatch(/w:full in data/);
+    // The pair (what `orgctl diff` and `orgctl review` read) should say the same.
+    const pair = readSnapshotPair(
+      { docs: base, membership: readMembership(base, 'base') },
+      { docs: head, membership: readMembership(head, 'head') },
+    );
+    const d = diffSnapshots(pair.base, pair.head, TODAY);
+    expect(
+      d.tokens
+        .find((t) => t.id === 'ci')
+        ?.changes.map((c) => c.text)
+        .join('; '),
+    ).toMatch(/w:full in data/);
   });
 });
