@@ -55,8 +55,8 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
   const named = (email: string) => email === key || usernameOf(model, email) === subject;
   const user = model.users.find((u) => named(u.key));
   if (user) {
-    const deactivated =
-      user.status !== 'active' ? { boundToNothing: `${UNBOUND.deactivatedUser} (${sourceText(user.source)})` } : {};
+    const why = user.status !== 'active' ? UNBOUND.deactivatedUser : user.removeAll ? UNBOUND.removeAll : '';
+    const deactivated = why ? { boundToNothing: `${why} (${sourceText(user.source)})` } : {};
     return {
       user: userInfo(usernameOf(model, user.key)),
       label: `users/${user.key}`,
@@ -67,7 +67,10 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
   }
   const invite = model.invites.find((i) => named(i.key));
   if (invite) {
-    const then = invite.grants.map((g) => `${[...g.levels, ...g.roles].join(', ')} in ${g.namespace}`).join('; ');
+    // An admin holds w:full in every namespace: what the invite's grants say is then beside the point.
+    const then = invite.admin
+      ? 'admin: w:full in every namespace'
+      : invite.grants.map((g) => `${[...g.levels, ...g.roles].join(', ')} in ${g.namespace}`).join('; ');
     const why =
       invite.state === 'pending'
         ? `${UNBOUND.pendingInvite}${then ? ` (then: ${then})` : ''} (${sourceText(invite.source)})`
@@ -381,7 +384,10 @@ export function explainRequest(
   }
   const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
   const lines = [`no: ${who.label} may not ${what}`];
-  if (who.boundToNothing) lines.push(`  ${who.email ?? who.label} is ${who.boundToNothing}`);
+  // A person bound to nothing: their grants decide nothing until that is lifted, so which grant
+  // would allow it is beside the point (it may well be declared already).
+  if (who.boundToNothing)
+    return { allowed: false, lines: [...lines, `  ${who.email ?? who.label} is ${who.boundToNothing}`] };
   if (!would.length)
     lines.push(
       reserved

@@ -162,13 +162,18 @@ interface Unbound {
 
 /**
  * Why the membership data binds a Kubernetes username to nothing, if it says: a deactivated
- * member, an invitee not yet a member, a deactivated or expired token. What `can-i` says instead
+ * member, a member with Remove All, an invitee not yet a member, a deactivated or expired token. What `can-i` says instead
  * of "a typo?" when no binding names someone.
  */
 export function unboundReason(members: MembershipData, username: string, today: string): Unbound | undefined {
   const user = members.users.find((u) => u.username === username);
   const person = (reason: string): Unbound => ({ reason: `is ${reason}`, nobody: false });
-  if (user) return user.status === 'deactivated' ? person(UNBOUND.deactivatedUser) : undefined;
+  if (user)
+    return user.status === 'deactivated'
+      ? person(UNBOUND.deactivatedUser)
+      : user.access === 'none'
+        ? person(UNBOUND.removeAll)
+        : undefined;
   const prefix = members.organization.usernamePrefix;
   const invite = members.invites.find((i) => usernameOf({ usernamePrefix: prefix }, i.email) === username);
   if (invite) return person(invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite);
@@ -194,6 +199,7 @@ export function membershipDataOf(text: string): MembershipData | undefined {
 /** Why someone is bound to nothing, as `explain` and `can-i` say it (one text each). */
 export const UNBOUND = {
   deactivatedUser: 'deactivated: bound to nothing until reactivated',
+  removeAll: 'Remove All: bound to no namespace, whatever their grants say, until it is lifted',
   pendingInvite: 'invited, not yet a member: bound to nothing until they accept',
   revokedInvite: 'invited, but the invitation is revoked: bound to nothing',
   /** A token that is not live (isLiveToken): deactivated, else expired. */

@@ -149,7 +149,7 @@ function membersIn(dir: string): MembershipData | undefined {
 /**
  * Says on stderr when a question names someone or somewhere the manifests never mention: the
  * answer is still the authorizer's (no), but a typo should not read as a considered "no". When the
- * output's membership data says why (a deactivated member or token, an invitee), it says that.
+ * output's membership data says why (a deactivated member or token, Remove All, an invitee), it says that.
  */
 export function warnUnknown(
   authz: Authorizer,
