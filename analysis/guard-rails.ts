@@ -8,6 +8,7 @@ import {
   effectivePodSecurity,
   LIMIT_FIELDS,
   POD_SECURITY_LEVELS,
+  POD_SECURITY_VERSION,
   quantityValue,
   type LimitsModel,
   type NamespaceSettings,
@@ -63,9 +64,14 @@ function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityMod
   return out;
 }
 
-/** A Pod Security policy version's order: `v1.N` by N, `latest` (or none) after every release. */
-const versionRank = (version: string | undefined): number =>
-  version === undefined || version === 'latest' ? Number.POSITIVE_INFINITY : Number(version.replace(/^v1\./, ''));
+/**
+ * A Pod Security policy version's order: `v1.N` by N, `latest` (or none) after every release;
+ * anything else (an output orgctl did not write) before every release, so moving to it weakens.
+ */
+function versionRank(version: string | undefined): number {
+  if (version === undefined || version === 'latest') return Number.POSITIVE_INFINITY;
+  return POD_SECURITY_VERSION.test(version) ? Number(version.slice('v1.'.length)) : Number.NEGATIVE_INFINITY;
+}
 
 /**
  * Quantities compared key by key: `larger` says which way weakens (a larger quota or max weakens,

@@ -199,7 +199,7 @@ export function membershipDataOf(text: string): MembershipData | undefined {
 /** Why someone is bound to nothing, as `explain` and `can-i` say it (one text each). */
 export const UNBOUND = {
   deactivatedUser: 'deactivated: bound to nothing until reactivated',
-  removeAll: 'Remove All: bound to no namespace, whatever their grants say, until it is lifted',
+  removeAll: 'under Remove All: bound to no namespace, whatever their grants say, until it is lifted',
   pendingInvite: 'invited, not yet a member: bound to nothing until they accept',
   revokedInvite: 'invited, but the invitation is revoked: bound to nothing',
   /** A token that is not live (isLiveToken): deactivated, else expired. */

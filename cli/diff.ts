@@ -81,7 +81,7 @@ export function loadWindow(
   io: Io,
   today: string,
   cache?: DocumentCache,
-): { label: string; diff: AccessDiff } {
+): { label: string; diff: AccessDiff; head: Snapshot } {
   io.progress?.(`reading window ${spec}...`);
   const window = onSide('window', () => {
     const side = loadSide(spec, cache, `window (${spec})`);
@@ -89,7 +89,7 @@ export function loadWindow(
   });
   const pair = readSnapshotPair(window, head);
   io.progress?.('');
-  return { label: spec, diff: diffSnapshots(pair.base, pair.head, today) };
+  return { label: spec, diff: diffSnapshots(pair.base, pair.head, today), head: pair.head };
 }
 
 export function requireSides(flags: { readonly base?: string; readonly head?: string }): {

@@ -8,6 +8,7 @@ import {
   NETWORK_POLICIES,
   POD_SECURITY_LEVELS,
   POD_SECURITY_PREFIX,
+  POD_SECURITY_VERSION,
   CONTAINER_RESOURCES,
   isContainerResource,
   isCountedResource,
@@ -68,7 +69,6 @@ export interface NamespaceDefaultsProps {
   readonly podSecurity?: PodSecurity;
 }
 
-const POD_SECURITY_VERSION = /^(latest|v1\.\d{1,3})$/;
 // Characters that would read as something else in a review, or that Go's YAML refuses.
 const UNPRINTABLE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]/;

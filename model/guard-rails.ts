@@ -41,6 +41,9 @@ export function reservedKeyOwner(key: string): string | undefined {
   return undefined;
 }
 
+/** A Pod Security policy version as declared: `latest`, or `v1.N`. */
+export const POD_SECURITY_VERSION = /^(latest|v1\.\d{1,3})$/;
+
 /** Pod Security admission for a namespace; `warn` and `audit` default to `enforce`. */
 export interface PodSecurityModel {
   readonly enforce: PodSecurityLevel;

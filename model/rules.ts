@@ -41,7 +41,8 @@ export const withinShardLimits = (objects: number, bytes: number): boolean =>
   objects <= SHARD_LIMITS.objects && bytes <= SHARD_LIMITS.bytes;
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
-const OTHER_ADMIN = 'an approval from an admin who is not an actor (with one admin in base, that admin alone)';
+const OTHER_ADMIN =
+  'an approval from an admin who is not an actor (with one admin in base, that admin alone, unless the change gives them something)';
 
 export const RULES = [
   // Declaration: over the model, before anything is rendered.

@@ -308,7 +308,7 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     return { check: cli(['check', '--spec', file]), synth: cli(['synth', '--spec', file, '--out', out]), out };
   };
 
-  it("a token id that is another token's rotation is refused, naming both declarations", () => {
+  it("a token id that is another token's rotation is refused at its id (invalid-name), and its objects by synth (duplicate-object)", () => {
     const s = base();
     s.spec.tokens.push(
       { id: 'deploy', namespaces: ['web'], rotation: 1 },
@@ -317,7 +317,7 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
     const { check, synth, out } = checkAndSynth(s);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(
-      'error duplicate-name tokens/deploy-r1: ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 (spec.tokens[0]) and token deploy-r1',
+      `error invalid-name tokens/deploy-r1: "deploy-r1" ends in -r<number>: its ServiceAccount would be token deploy's at rotation 1`,
     );
     expect(check.stderr).toContain('(at spec.tokens[1].id)');
     // The rendered objects are judged by synth (check leaves output rules to it).

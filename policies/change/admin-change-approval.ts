@@ -34,27 +34,38 @@ const isActiveAdmin = (side: Snapshot, email: string): boolean => {
 
 /**
  * The previous owner was handed the token value and keeps it until a rotation: a token handed
- * over unrotated (in `d`, the change or the rolling window since `since`) stays in the hands of
- * someone who left (whatever it allows: the seed deactivates a departing user's tokens with
- * them), or of someone who is no active admin while it holds access reserved for admins (what
- * forbidden-grant refuses a token they own). Why it fails whatever the approvals, or undefined.
+ * over unrotated stays in the hands of someone who left (whatever it allows: the seed deactivates
+ * a departing user's tokens with them), or of someone who is no active admin while it holds
+ * access reserved for admins (what forbidden-grant refuses a token they own). `d` is the token's
+ * diff in this change, or over the rolling window (`window`: its label and head as that pair read
+ * it). Over the window, only a rotation in this change counts: the window's diff cannot say
+ * whether a rotation it shows came before the handover or after. Why it fails whatever the
+ * approvals, or undefined.
  */
-function keptByOldOwner(input: ReviewInput, d: SubjectDiff, since?: string): string | undefined {
-  const h = input.head.tokens.get(d.id);
+function keptByOldOwner(
+  input: ReviewInput,
+  d: SubjectDiff,
+  window?: { readonly label: string; readonly head: Snapshot },
+): string | undefined {
+  const side = window?.head ?? input.head;
+  const h = side.tokens.get(d.id);
   const handover = d.changes.find((c) => c.kind === 'token-owner');
   if (!h || typeof handover?.from !== 'string' || handover.from === h.owner) return undefined;
-  if (d.changes.some((c) => c.kind === 'token-rotated')) return undefined;
+  const rotated = window
+    ? input.base.tokens.get(d.id)?.serviceAccount !== h.serviceAccount
+    : d.changes.some((c) => c.kind === 'token-rotated');
+  if (rotated) return undefined;
   const previous = handover.from;
-  const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
+  const cells = side.access.get(`${side.org.systemNamespace}:${h.serviceAccount}`) ?? {};
   const live = Object.keys(cells).sort();
   if (!live.length) return undefined;
-  const what = `token ${d.id}: owner ${previous} → ${h.owner ?? '(none)'} without a rotation${since ? ` since ${since}` : ''}`;
+  const what = `token ${d.id}: owner ${previous} → ${h.owner ?? '(none)'} without a rotation${window ? ` since ${window.label}` : ''}`;
   const fix = 'rotate it in the same change (`rotation`), whatever the approvals';
   if (input.head.users.get(previous)?.status !== 'active') {
     const how = input.head.users.has(previous) ? 'is deactivated' : 'leaves the organization';
     return `${what} while ${previous} ${how}: they keep the token value and its access in ${live.join(', ')}; ${fix}`;
   }
-  const reserved = live.filter((ns) => isAdminGrade(cells[ns], input.head));
+  const reserved = live.filter((ns) => isAdminGrade(cells[ns], side));
   if (reserved.length && !isActiveAdmin(input.head, previous))
     return `${what}: ${previous} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; ${fix}`;
   return undefined;
@@ -127,9 +138,12 @@ export const adminChangeApproval: ChangeRule = {
     // A handover split from the change that makes it matter (a later pull request raising the
     // token's access, or deactivating its old owner): judged over the rolling window too.
     if (input.window) {
-      const failed = new Set(out.filter((r) => !r.ok).map((r) => r.message.split(':')[0]));
+      // A handover in this change is judged above, on this change.
+      const handedHere = new Set(
+        input.diff.tokens.filter((t) => t.changes.some((c) => c.kind === 'token-owner')).map((t) => t.id),
+      );
       for (const t of input.window.diff.tokens) {
-        const kept = failed.has(`token ${t.id}`) ? undefined : keptByOldOwner(input, t, input.window.label);
+        const kept = handedHere.has(t.id) ? undefined : keptByOldOwner(input, t, input.window);
         if (kept) out.push({ rule: this.id, ok: false, message: kept });
       }
     }

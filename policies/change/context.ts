@@ -25,9 +25,11 @@ export interface ReviewInput {
   readonly overrides: readonly string[];
   /**
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
-   * `origin/main~10`) to head, so that mass-removal adds up removals split across pull requests.
+   * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
+   * since the window): mass-removal adds up removals split across pull requests, and token
+   * custody sees a handover made in an earlier pull request.
    */
-  readonly window?: { readonly label: string; readonly diff: AccessDiff };
+  readonly window?: { readonly label: string; readonly diff: AccessDiff; readonly head: Snapshot };
 }
 
 export interface RuleResult {
@@ -205,9 +207,11 @@ export function clusterReach(input: ReviewInput): ClusterReach[] {
   for (const c of input.diff.clusters) {
     if (c.kind === 'namespace-joins-cluster' && c.namespace)
       out.push({ namespace: c.namespace, cluster: String(c.to) });
+    // A namespace new in head is a gain in the per-person diff already, in every cluster.
     if (c.kind === 'cluster-added')
       for (const [namespace, clusters] of input.head.placement)
-        if (clusters.includes(String(c.to))) out.push({ namespace, cluster: String(c.to) });
+        if (clusters.includes(String(c.to)) && input.base.placement.has(namespace))
+          out.push({ namespace, cluster: String(c.to) });
   }
   return out;
 }
@@ -269,9 +273,10 @@ export function beneficiaries(input: ReviewInput): Set<string> {
     const h = input.head.tokens.get(t.id);
     if (!h?.owner || !gainsOf(t, new Set([h.owner]))) continue;
     out.add(h.owner);
-    // Handed over unrotated, the old owner still holds the token value, and what it gains.
+    // Handed over unrotated, the old owner still holds the token value, and what it gains beyond
+    // the handover itself (which gives them nothing).
     const before = input.base.tokens.get(t.id);
-    if (before?.owner && before.serviceAccount === h.serviceAccount) out.add(before.owner);
+    if (before?.owner && before.serviceAccount === h.serviceAccount && gainsOf(t, new Set())) out.add(before.owner);
   }
   // Access reaching another cluster: everyone holding it in the namespace, and tokens' owners.
   const reach = clusterReach(input);

@@ -12,6 +12,10 @@ import {
 /** The suffix of a rotated token's ServiceAccount (model.ts tokenAccountName): `-r<N>`. */
 const ROTATION_SUFFIX = /-r([1-9]\d*)$/;
 
+/** A token id's problem, saying that the limit is its ServiceAccount's (`token-<id>-r<N>`). */
+const withAccount = (problem: string | undefined, account: string) =>
+  problem && `${problem}: its ServiceAccount ${account} is a DNS label too`;
+
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
 function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
@@ -65,7 +69,7 @@ export const invalidName: OrgRule = {
       report(
         `tokens/${t.id}`,
         t.id,
-        dnsLabelProblem(t.id, DNS1123_LABEL_MAX - suffix) ??
+        withAccount(dnsLabelProblem(t.id, DNS1123_LABEL_MAX - suffix), tokenAccountName(t.id, t.rotation)) ??
           (ROTATION_SUFFIX.test(t.id)
             ? `ends in -r<number>: its ServiceAccount would be token ${t.id.replace(ROTATION_SUFFIX, '')}'s at rotation ${t.id.match(ROTATION_SUFFIX)![1]} (the token value its holder has); choose another id`
             : undefined),

@@ -356,17 +356,18 @@ const CASES: Case[] = [
       /^the custom rules of token bot in web \(Role acme:token:bot\) lets a non-admin run arbitrary pods.*give the token an admin owner/,
   },
   {
-    rule: 'duplicate-name',
+    // A token id that is another token's rotation: its ServiceAccount, so its holder's token value.
+    rule: 'invalid-name',
     fails: ({ org }) => {
       org.token('deploy', { rotation: 1 });
       org.token('deploy-r1');
     },
     passes: ({ org }) => {
       org.token('deploy', { rotation: 1 });
-      org.token('deploy-r2');
+      org.token('deploy-rc1');
     },
     message:
-      /^ServiceAccount token-deploy-r1 would be both token deploy at rotation 1 \(acme\/tokens\/deploy\) and token deploy-r1: .*choose another id/,
+      /^"deploy-r1" ends in -r<number>: its ServiceAccount would be token deploy's at rotation 1 \(the token value its holder has\); choose another id/,
   },
   {
     rule: 'duplicate-object',

@@ -74,4 +74,12 @@ describe('an approver the change gives something does not count', () => {
       'actor-not-admin',
     );
   });
+
+  it('a handover alone gives the old owner nothing: alice approving her read-only token handed to erin counts', () => {
+    const v = judge(withReader(), (h) => void (token(h, 'reader').owner = 'erin@acme.io'), {
+      actors: ['renovate'],
+      approvals: ['alice'],
+    });
+    expect(v.failed).toEqual([]);
+  });
 });

@@ -81,3 +81,18 @@ describe('a new cluster takes admin-grade tokens there: their owner is no second
     expect(ok.failed).toEqual([]);
   });
 });
+
+describe('a new namespace in a new cluster is a gain once (a code review)', () => {
+  it('alice’s token gains the new namespace gpu: self-edit says so once, not again as cluster reach', () => {
+    const v = judge(
+      pinnedToOneCluster(),
+      (h: Spec) => {
+        h.spec.clusters = ['lga1', 'ord1', 'sfo1'];
+        h.spec.namespaces.push({ name: 'gpu' });
+        (h.spec.tokens as Token[]).find((t) => t.id === 'reader')!.namespaces = ['data', 'gpu'];
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.results.filter((r) => r.rule === 'self-edit' && !r.ok)).toHaveLength(1);
+  });
+});

@@ -243,7 +243,7 @@ describe('mass-removal over a rolling window of the base branch', () => {
       approvals: who.approvals ?? [],
       changedPaths: ['org/org.ts'],
       overrides: who.overrides ?? [],
-      ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY) } } : {}),
+      ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY), head: h } } : {}),
     });
 
   it('two removals of 2 users each pass one by one', () => {

@@ -9,10 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../analysis/diff.ts';
 import { review } from '../../review/review.ts';
 import { TODAY } from '../helpers.ts';
-import { baseSpec, snapshotOf, type Spec } from './scenarios.ts';
+import { baseSpec, distOf, reviewPair, snapshotOf, type Spec } from './scenarios.ts';
 
 type Token = { id: string; owner?: string; levels?: string[]; rotation?: number; namespaces?: string[] };
 const tok = (s: Spec, id: string) => (s.spec.tokens as Token[]).find((t) => t.id === id)!;
+
+/** frank's w:full token ops (s0); handed to dan unrotated while frank is an active admin (s1); frank deactivated (s2). */
+function frankLeaves(): [Spec, Spec, Spec] {
+  const s0 = baseSpec();
+  (s0.spec.tokens as Token[]).push({ id: 'ops', namespaces: ['web'], owner: 'frank@acme.io' });
+  const s1 = structuredClone(s0);
+  tok(s1, 'ops').owner = 'dan@acme.io';
+  const s2 = structuredClone(s1);
+  s2.spec.users.find((u: { email: string }) => u.email === 'frank@acme.io').status = 'deactivated';
+  return [s0, s1, s2];
+}
 
 function judgeWithWindow(old: Spec, base: Spec, head: Spec, who: { actors: string[]; approvals: string[] }) {
   const [o, b, h] = [snapshotOf(old), snapshotOf(base), snapshotOf(head)];
@@ -24,7 +35,7 @@ function judgeWithWindow(old: Spec, base: Spec, head: Spec, who: { actors: strin
     approvals: who.approvals,
     changedPaths: ['org/org.ts'],
     overrides: [],
-    window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY) },
+    window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY), head: h },
   });
   return [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))];
 }
@@ -47,12 +58,7 @@ describe('token custody split over two pull requests', () => {
   });
 
   it('admin frank hands his w:full token to dan unrotated (passes), then frank is deactivated: frank holds it', () => {
-    const s0 = baseSpec();
-    (s0.spec.tokens as Token[]).push({ id: 'ops', namespaces: ['web'], owner: 'frank@acme.io' });
-    const s1 = structuredClone(s0);
-    tok(s1, 'ops').owner = 'dan@acme.io';
-    const s2 = structuredClone(s1);
-    s2.spec.users.find((u: { email: string }) => u.email === 'frank@acme.io').status = 'deactivated';
+    const [s0, s1, s2] = frankLeaves();
     // In one pull request: refused whatever the approvals (token-custody.test.ts).
     expect(judgeWithWindow(s0, s0, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
     // PR 1 alone: frank is an active admin, it passes with dan (the new owner is... a subject) and frank approving.
@@ -79,4 +85,43 @@ describe('token custody split over two pull requests', () => {
     // PR 2 (reactivation, token-bots again: bob's token works again if the deactivation never synced).
     expect(judgeWithWindow(s0, s1, s2, { actors: ['alice'], approvals: ['dan'] })).toContain('admin-change-approval');
   });
+});
+
+describe('over the window, a rotation counts only in this change (a code review)', () => {
+  it('frank rotates his w:full token, hands it to dan unrotated, is deactivated: frank keeps the rotated value', () => {
+    const s0 = baseSpec();
+    (s0.spec.tokens as Token[]).push({ id: 'ops', namespaces: ['web'], owner: 'frank@acme.io' });
+    const s1 = structuredClone(s0);
+    tok(s1, 'ops').rotation = 1; // PR 1: frank receives the new value
+    const s2 = structuredClone(s1);
+    tok(s2, 'ops').owner = 'dan@acme.io'; // PR 2: handed over unrotated while frank is an active admin
+    const s3 = structuredClone(s2);
+    s3.spec.users.find((u: { email: string }) => u.email === 'frank@acme.io').status = 'deactivated';
+    const who = { actors: ['alice'], approvals: ['dan'] };
+    expect(judgeWithWindow(s1, s2, s3, who)).toContain('admin-change-approval');
+    // A longer window shows the rotation too, but cannot say it came before the handover.
+    expect(judgeWithWindow(s0, s2, s3, who)).toContain('admin-change-approval');
+  });
+});
+
+describe('over the window, through `orgctl review --window` (a code review: the pair reads access partially)', () => {
+  it('admin frank hands his w:full token to dan unrotated, then frank is deactivated: fails as in memory', async () => {
+    const [s0, s1, s2] = frankLeaves();
+    const [d0, d1, d2] = [await distOf(s0), await distOf(s1), await distOf(s2)];
+    const args = ['--actor', 'alice', '--approved-by', 'dan', '--format', 'json'];
+    const failed = async (...more: string[]) =>
+      (
+        JSON.parse((await reviewPair({ base: d1, head: d2 }, ...more, ...args)).stdout).results as {
+          rule: string;
+          ok: boolean;
+          message: string;
+        }[]
+      ).filter((x) => !x.ok);
+    expect((await failed('--window', d0)).map((x) => x.message)).toContain(
+      'token ops: owner frank@acme.io → dan@acme.io without a rotation since ' +
+        d0 +
+        ' while frank@acme.io is deactivated: they keep the token value and its access in web; rotate it in the same change (`rotation`), whatever the approvals',
+    );
+    expect((await failed()).map((x) => x.rule)).not.toContain('admin-change-approval');
+  }, 60_000);
 });

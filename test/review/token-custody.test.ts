@@ -18,6 +18,29 @@ describe('one ServiceAccount, one token id', () => {
     expect(() => snapshotOf(s)).toThrow(new RegExp(`invalid-name: .*${id}.* ends in -r<number>`));
   });
 
+  it('says it once per stage: a token ci at rotation 1 and a token ci-r1 are one invalid-name, not a duplicate-name too', () => {
+    const s = baseSpec();
+    (s.spec.tokens as Token[]).find((t) => t.id === 'ci')!.rotation = 1;
+    s.spec.tokens.push({ id: 'ci-r1', name: 'Other', namespaces: ['data'], levels: ['r:pods'] });
+    let message = '';
+    try {
+      snapshotOf(s);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    // (duplicate-object is the output's own wall, judging the objects synthesis would write.)
+    expect(message.split('\n').map((l) => l.split(':')[0])).toEqual(['duplicate-object', 'invalid-name']);
+  });
+
+  it('refuses an id too long for its rotated ServiceAccount, and says why the limit is what it is', () => {
+    const id = 'a'.repeat(55);
+    const s = baseSpec();
+    s.spec.tokens.push({ id, name: 'Long', namespaces: ['data'], levels: ['r:pods'], rotation: 12 });
+    expect(() => snapshotOf(s)).toThrow(
+      `"${id}" is 55 characters long (at most 53): its ServiceAccount token-${id}-r12 is a DNS label too`,
+    );
+  });
+
   it('accepts ids that only look alike (-rc1, -r, r7, -r0: rotation 0 has no suffix)', () => {
     const s = baseSpec();
     for (const id of ['deploy-rc1', 'deploy-r', 'r7', 'deploy-r7x', 'x-r0', 'x-r01'])
