@@ -63,11 +63,14 @@ export function userInfo(name: string, groups: readonly string[] = []): UserInfo
 
 export const serviceAccountUser = (namespace: string, name: string): string => `${SA_PREFIX}${namespace}:${name}`;
 
-/** The service account a username names (`system:serviceaccount:NS:NAME`), else undefined: serviceAccountUser's inverse. */
+/**
+ * The service account a username names, exactly `system:serviceaccount:NS:NAME` (the API server's
+ * SplitUsername: two non-empty parts), else undefined: serviceAccountUser's inverse.
+ */
 export function serviceAccountOf(user: string): { readonly namespace: string; readonly name: string } | undefined {
   if (!user.startsWith(SA_PREFIX)) return undefined;
-  const [namespace = '', name = ''] = user.slice(SA_PREFIX.length).split(':');
-  return { namespace, name };
+  const parts = user.slice(SA_PREFIX.length).split(':');
+  return parts.length === 2 && parts[0] && parts[1] ? { namespace: parts[0], name: parts[1] } : undefined;
 }
 
 /**
@@ -75,10 +78,8 @@ export function serviceAccountOf(user: string): { readonly namespace: string; re
  * subject of that name is the ServiceAccount (appliesToUser in rule.go matches by name).
  */
 export function exactServiceAccountOf(user: string): string | undefined {
-  if (!user.startsWith(SA_PREFIX)) return undefined;
-  const rest = user.slice(SA_PREFIX.length);
-  const colon = rest.indexOf(':');
-  return colon > 0 && colon < rest.length - 1 && rest.indexOf(':', colon + 1) < 0 ? rest : undefined;
+  const sa = serviceAccountOf(user);
+  return sa && `${sa.namespace}:${sa.name}`;
 }
 
 /** Whether a binding's subject is this user (appliesToUser in rule.go). */

@@ -29,7 +29,13 @@ export interface GuardRailChange extends Change {
 
 const rank = (level: string | undefined) => (level === undefined ? 0 : POD_SECURITY_LEVELS.indexOf(level as never));
 
-function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityModel): GuardRailChange[] {
+/** Pod Security from `b` to `h`; `weaker` is what a weakening change's text ends with. */
+function podSecurityChanges(
+  ns: string,
+  b?: PodSecurityModel,
+  h?: PodSecurityModel,
+  weaker = ' (weaker)',
+): GuardRailChange[] {
   const out: GuardRailChange[] = [];
   const modes = ['enforce', 'warn', 'audit'] as const;
   const of = (ps: PodSecurityModel | undefined, mode: (typeof modes)[number]) =>
@@ -47,7 +53,7 @@ function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityMod
       weakens,
       from,
       to,
-      text: `Pod Security ${alike ? '' : `${mode} `}${from ?? '(none)'} → ${to ?? '(none)'}${weakens ? ' (weaker)' : ''}`,
+      text: `Pod Security ${alike ? '' : `${mode} `}${from ?? '(none)'} → ${to ?? '(none)'}${weakens ? weaker : ''}`,
     });
   }
   if (b?.version !== h?.version && b && h) {
@@ -58,7 +64,7 @@ function podSecurityChanges(ns: string, b?: PodSecurityModel, h?: PodSecurityMod
       kind: 'guard-rail',
       namespace: ns,
       weakens,
-      text: `Pod Security version ${b.version ?? 'latest'} → ${h.version ?? 'latest'}${weakens ? ' (weaker)' : ''}`,
+      text: `Pod Security version ${b.version ?? 'latest'} → ${h.version ?? 'latest'}${weakens ? weaker : ''}`,
     });
   }
   return out;
@@ -229,14 +235,11 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     const h = head.namespaceSettings.get(ns);
     // A new namespace opting out of the organization's default Pod Security weakens it as a
     // namespace lowered from that default would.
-    const below = podSecurityChanges(ns, orgDefault, effectivePodSecurity(h, head.org.namespaceDefaults)).filter(
-      (c) => c.weakens,
-    );
+    const own = effectivePodSecurity(h, head.org.namespaceDefaults);
     out.push(
-      ...below.map((c) => ({
-        ...c,
-        text: `${c.text.replace(/ \(weaker\)$/, '')}: below the organization's default (weaker)`,
-      })),
+      ...podSecurityChanges(ns, orgDefault, own, ": below the organization's default (weaker)").filter(
+        (c) => c.weakens,
+      ),
       ...textMapChanges(ns, 'label', {}, h?.labels),
       ...textMapChanges(ns, 'annotation', {}, h?.annotations),
     );

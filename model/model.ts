@@ -284,6 +284,9 @@ export function usernameOf(model: Pick<OrgModel, 'usernamePrefix'>, userKey: str
  * Name of a token's ServiceAccount and Secret: derived from the id (and rotation) only, never
  * from the display name. Rotation N > 0 gives `token-<id>-r<N>`: a new ServiceAccount, a new token.
  */
+/** The suffix a rotation gives a token's ServiceAccount (tokenAccountName): `-r<N>`, N from 1. */
+export const ROTATION_SUFFIX = /-r([1-9]\d*)$/;
+
 export function tokenAccountName(tokenId: string, rotation = 0): string {
   return rotation > 0 ? `token-${tokenId}-r${rotation}` : `token-${tokenId}`;
 }
@@ -296,7 +299,7 @@ export function tokenIdsOfAccount(name: string): string[] {
   const prefix = tokenAccountName('');
   if (!name.startsWith(prefix)) return [];
   const id = name.slice(prefix.length);
-  const unrotated = id.replace(/-r\d+$/, '');
+  const unrotated = id.replace(ROTATION_SUFFIX, '');
   return unrotated === id ? [id] : [unrotated, id];
 }
 

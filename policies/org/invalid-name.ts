@@ -1,4 +1,4 @@
-import { customRoleName, systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
+import { customRoleName, ROTATION_SUFFIX, systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import {
@@ -8,9 +8,6 @@ import {
   KUBE_PREFIX,
   pathSegmentProblem,
 } from './kubernetes-names.ts';
-
-/** The suffix of a rotated token's ServiceAccount (model.ts tokenAccountName): `-r<N>`. */
-const ROTATION_SUFFIX = /-r([1-9]\d*)$/;
 
 /** A token id's problem, saying that the limit is its ServiceAccount's (`token-<id>-r<N>`). */
 const withAccount = (problem: string | undefined, account: string) =>
