@@ -7,6 +7,7 @@ import {
   clusterReach,
   editsOf,
   GAINS,
+  handedOverFrom,
   reachText,
   secondAdmin,
   type ChangeRule,
@@ -49,13 +50,9 @@ function keptByOldOwner(
 ): string | undefined {
   const side = window?.head ?? input.head;
   const h = side.tokens.get(d.id);
-  const handover = d.changes.find((c) => c.kind === 'token-owner');
-  if (!h || typeof handover?.from !== 'string' || handover.from === h.owner) return undefined;
-  const rotated = window
-    ? input.base.tokens.get(d.id)?.serviceAccount !== h.serviceAccount
-    : d.changes.some((c) => c.kind === 'token-rotated');
-  if (rotated) return undefined;
-  const previous = handover.from;
+  const previous = handedOverFrom(d, !window);
+  if (!h || !previous) return undefined;
+  if (window && input.base.tokens.get(d.id)?.serviceAccount !== h.serviceAccount) return undefined; // rotated here
   const cells = side.access.get(`${side.org.systemNamespace}:${h.serviceAccount}`) ?? {};
   const live = Object.keys(cells).sort();
   if (!live.length) return undefined;

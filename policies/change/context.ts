@@ -266,6 +266,17 @@ export const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): Subj
  * the owner, in head, of each token that gains (handed to them included). Their approval is no
  * one else's judgement of it.
  */
+/**
+ * Whom a token's diff hands it over from, keeping its token value (the diff's text says so):
+ * the previous owner, when the owner changes and the token is not rotated in the same diff (with
+ * `rotationCounts` false, whatever rotation the diff shows: over a window it may have come first).
+ */
+export function handedOverFrom(d: SubjectDiff, rotationCounts = true): string | undefined {
+  const handover = d.changes.find((c) => c.kind === 'token-owner');
+  if (typeof handover?.from !== 'string' || handover.from === handover.to) return undefined;
+  return rotationCounts && d.changes.some((c) => c.kind === 'token-rotated') ? undefined : handover.from;
+}
+
 export function beneficiaries(input: ReviewInput): Set<string> {
   const out = new Set<string>();
   for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);
@@ -275,8 +286,8 @@ export function beneficiaries(input: ReviewInput): Set<string> {
     out.add(h.owner);
     // Handed over unrotated, the old owner still holds the token value, and what it gains beyond
     // the handover itself (which gives them nothing).
-    const before = input.base.tokens.get(t.id);
-    if (before?.owner && before.serviceAccount === h.serviceAccount && gainsOf(t, new Set())) out.add(before.owner);
+    const previous = handedOverFrom(t);
+    if (previous && gainsOf(t, new Set())) out.add(previous);
   }
   // Access reaching another cluster: everyone holding it in the namespace, and tokens' owners.
   const reach = clusterReach(input);
