@@ -198,6 +198,19 @@ export const TASKS: readonly Task[] = [
     s.namespaces.push({ name: 'ml' });
     s.grants.push({ user: 'bob@acme.io', namespace: 'ml', levels: ['r:pods'] });
   }),
+  {
+    task: 'Label or annotate a namespace (tools outside orgctl act on them)',
+    rules: '`guard-rails`',
+    edit: (s) => {
+      s.namespaces[0] = { name: 'web', labels: { team: 'web' } };
+    },
+    one: { text: ALONE, passes: alice, fails: bobAlone },
+    two: {
+      text: 'one admin, approved by the other',
+      passes: { actors: ['alice'], approvals: ['frank'] },
+      fails: aliceAlone('guard-rails'),
+    },
+  },
   routine('Remove a namespace (its tokens lose it)', '`actor-not-admin`, `mass-removal`', (s) => {
     s.namespaces = s.namespaces.filter((n: { name: string }) => n.name !== 'data');
     s.tokens = s.tokens.filter((t: { id: string }) => t.id !== 'reader');
