@@ -34,14 +34,15 @@ const isActiveAdmin = (side: Snapshot, email: string): boolean => {
 };
 
 /**
- * The previous owner was handed the token value and keeps it until a rotation: a token handed
- * over unrotated stays in the hands of someone who left (whatever it allows: the seed deactivates
- * a departing user's tokens with them), or of someone who is no active admin while it holds
- * access reserved for admins (what forbidden-grant refuses a token they own). `d` is the token's
- * diff in this change, or over the rolling window (`window`: its label and head as that pair read
- * it). Over the window, only a rotation in this change counts: the window's diff cannot say
- * whether a rotation it shows came before the handover or after. Why it fails whatever the
- * approvals, or undefined.
+ * The previous owner was handed the token value and keeps it until a rotation, so a token changes
+ * hands only rotated: in this change, any handover from a person without a rotation fails,
+ * whatever it allows (a later change could raise its access, or its old owner leave, and two
+ * outputs cannot say who held it in between). Over the rolling window (`window`: its label, and
+ * head as that pair read it), a handover made before this rule, or outside this change, fails
+ * while it matters: its old owner left (the seed deactivates a departing user's tokens with them),
+ * or is no active admin while it holds access reserved for admins (what forbidden-grant refuses a
+ * token they own); there only a rotation in this change counts (the window's diff cannot say
+ * whether a rotation it shows came first). Why it fails whatever the approvals, or undefined.
  */
 function keptByOldOwner(
   input: ReviewInput,
@@ -52,20 +53,21 @@ function keptByOldOwner(
   const h = side.tokens.get(d.id);
   const previous = handedOverFrom(d, !window);
   if (!h || !previous) return undefined;
-  if (window && input.base.tokens.get(d.id)?.serviceAccount !== h.serviceAccount) return undefined; // rotated here
+  const before = input.base.tokens.get(d.id);
+  if (window && before && before.serviceAccount !== h.serviceAccount) return undefined; // rotated here
   const cells = side.access.get(`${side.org.systemNamespace}:${h.serviceAccount}`) ?? {};
   const live = Object.keys(cells).sort();
-  if (!live.length) return undefined;
   const what = `token ${d.id}: owner ${previous} → ${h.owner ?? '(none)'} without a rotation${window ? ` since ${window.label}` : ''}`;
   const fix = 'rotate it in the same change (`rotation`), whatever the approvals';
-  if (input.head.users.get(previous)?.status !== 'active') {
+  const access = live.length ? ` and its access in ${live.join(', ')}` : '';
+  if (input.head.users.get(previous)?.status !== 'active' && (live.length || !window)) {
     const how = input.head.users.has(previous) ? 'is deactivated' : 'leaves the organization';
-    return `${what} while ${previous} ${how}: they keep the token value and its access in ${live.join(', ')}; ${fix}`;
+    return `${what} while ${previous} ${how}: they keep the token value${access}; ${fix}`;
   }
   const reserved = live.filter((ns) => isAdminGrade(cells[ns], side));
   if (reserved.length && !isActiveAdmin(input.head, previous))
     return `${what}: ${previous} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; ${fix}`;
-  return undefined;
+  return window ? undefined : `${what}: ${previous} keeps the token value${access}; ${fix}`;
 }
 
 /** Changes of who holds a token and for how long. */

@@ -95,10 +95,16 @@ describe('change rules', () => {
   describe('admin-change-approval: custody of an admin-grade token', () => {
     const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
     it("fails: frank alone makes alice's w:full token organization-owned, rotates it, or lifts its expiry", () => {
+      // A handover is rotated (else the old owner keeps the token value: it fails whatever the approvals).
+      const handOver = (s: Spec, owner?: string) => {
+        if (owner) ci(s).owner = owner;
+        else delete ci(s).owner;
+        ci(s).rotation = 1;
+      };
       for (const edit of [
-        (s: Spec) => delete ci(s).owner,
+        (s: Spec) => handOver(s),
         (s: Spec) => (ci(s).rotation = 1),
-        (s: Spec) => (ci(s).owner = 'frank@acme.io'),
+        (s: Spec) => handOver(s, 'frank@acme.io'),
       ]) {
         const v = judge(baseSpec(), edit, { actors: ['frank'] });
         expect(v.failed).toContain('admin-change-approval');
@@ -113,7 +119,15 @@ describe('change rules', () => {
       );
     });
     it("passes with dan's approval; an earlier expiry is no admin-grade change", () => {
-      expect(judge(baseSpec(), (s) => delete ci(s).owner, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+      const toOrganization = (s: Spec) => {
+        delete ci(s).owner;
+        ci(s).rotation = 1;
+      };
+      expect(judge(baseSpec(), toOrganization, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+      // Unrotated, alice keeps the token value: no approval changes that.
+      expect(judge(baseSpec(), (s) => delete ci(s).owner, { actors: ['frank'], approvals: ['dan'] }).failed).toEqual([
+        'admin-change-approval',
+      ]);
       expect(judge(baseSpec(), (s) => (ci(s).expires = '2027-01-01'), { actors: ['frank'] }).failed).not.toContain(
         'admin-change-approval',
       );

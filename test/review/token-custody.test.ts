@@ -6,7 +6,7 @@
  * rotation stays in that member's hands whatever its owner field says.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, snapshotOf, type Spec } from './scenarios.ts';
+import { baseSpec, diffOf, judge, pinnedToOneCluster, snapshotOf, type Spec } from './scenarios.ts';
 
 type Token = { id: string; owner?: string; levels?: string[]; rotation?: number; namespaces?: string[] };
 const bots = (s: Spec) => (s.spec.tokens as Token[]).find((t) => t.id === 'bots')!;
@@ -162,5 +162,55 @@ describe('a token taken from a person without a rotation stays in that person’
       );
       expect(v.failed).toEqual([]);
     });
+  });
+});
+
+// A red team: a handover split from what makes it matter (the access raised, the old owner gone,
+// the namespace taken to another cluster, in the same or a later change) left the old owner a
+// token value two outputs could not show. So a token changes hands only rotated.
+describe('a token changes hands only rotated, whatever it allows and whatever the approvals', () => {
+  const message = (from: string, to: string, access: string) =>
+    `token bots: owner ${from} → ${to} without a rotation: ${from} keeps the token value${access}; rotate it in the same change (\`rotation\`), whatever the approvals`;
+
+  it.each([
+    ['to an admin', 'frank@acme.io'],
+    ['to a member', 'erin@acme.io'],
+    ['to the organization', undefined],
+  ])('refuses bob’s read-only token handed %s unrotated; passes it rotated', (_, to) => {
+    const handOver = (rotate: boolean) => (s: Spec) => {
+      if (to) bots(s).owner = to;
+      else delete bots(s).owner;
+      if (rotate) bots(s).rotation = 1;
+    };
+    const v = judge(baseSpec(), handOver(false), { actors: ['alice'], approvals: ['frank', 'dan'] });
+    expect(v.failed).toEqual(['admin-change-approval']);
+    expect(v.results.find((r) => !r.ok)!.message).toBe(
+      message('bob@acme.io', to ?? '(none)', ' and its access in data'),
+    );
+    expect(judge(baseSpec(), handOver(true), { actors: ['alice'], approvals: ['frank', 'dan'] }).failed).toEqual([]);
+  });
+
+  it('refuses a deactivated token handed over unrotated (its value comes back with it)', () => {
+    const v = judge(
+      baseSpec(),
+      (s) => {
+        (bots(s) as Token & { status?: string }).status = 'deactivated';
+        bots(s).owner = 'frank@acme.io';
+      },
+      { actors: ['alice'], approvals: ['dan'] },
+    );
+    expect(v.results.find((r) => !r.ok)!.message).toBe(message('bob@acme.io', 'frank@acme.io', ''));
+  });
+
+  it('refuses a handover made alongside the namespace joining another cluster', () => {
+    const v = judge(
+      pinnedToOneCluster(),
+      (h) => {
+        (h.spec.tokens as Token[]).find((t) => t.id === 'reader')!.owner = 'bob@acme.io';
+        h.spec.namespaces = [{ name: 'web', clusters: ['lga1'] }, { name: 'data' }];
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.failed).toContain('admin-change-approval');
   });
 });

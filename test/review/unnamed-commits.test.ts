@@ -97,7 +97,9 @@ describe('a commit the review cannot attribute may be any approver’s', () => {
   it('a token handed to an admin by a commit nobody can attribute is that admin’s gain (self-edit; a code review)', () => {
     const actors = pullActors('frank', [frankSigned, listed('b', 'alice', 'web-flow', true)]);
     const toAlice = (s: Spec) => {
-      (s.spec.tokens as { id: string; owner?: string }[]).find((t) => t.id === 'bots')!.owner = 'alice@acme.io';
+      const bots = (s.spec.tokens as { id: string; owner?: string; rotation?: number }[]).find((t) => t.id === 'bots')!;
+      bots.owner = 'alice@acme.io';
+      bots.rotation = 1; // handed over rotated (bob keeps no value)
     };
     expect(judge(baseSpec(), toAlice, { actors, approvals: ['alice', 'dan'] }).failed).toContain('self-edit');
     expect(
