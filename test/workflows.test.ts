@@ -474,10 +474,12 @@ describe('the rolling window of mass-removal', () => {
     return ref;
   }
 
-  it('is the oldest output there is when all of it is within the week, and nothing when that has no dist/', () => {
+  it('is the oldest output there is when all of it is within the week: the first commit with a dist/ (a red team: none at all turned the window off)', () => {
     expect(windowOf(15, 0)).toBe('ref=HEAD~14:dist');
     expect(windowOf(4, 0)).toBe('ref=HEAD~3:dist');
-    expect(windowOf(4, 2)).toBe('');
+    expect(windowOf(4, 2)).toBe('ref=HEAD~1:dist');
+    expect(windowOf(14, 6)).toBe('ref=HEAD~7:dist');
+    expect(windowOf(4, 9)).toBe(''); // no output yet: no window
   });
 
   it('reaches a week back at least: removals spread over more than ten pull requests in a week add up', () => {
