@@ -8,7 +8,7 @@ import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './ac
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
-import type { LazyCell, OrgInfo, Snapshot } from './snapshot.ts';
+import { tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 
@@ -636,8 +636,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   for (const id of sorted(new Set([...base.tokens.keys(), ...head.tokens.keys()]))) {
     const b = base.tokens.get(id);
     const h = head.tokens.get(id);
-    const sa = (s: Snapshot, t: MemberToken | undefined) =>
-      t ? (s.access.get(`${s.org.systemNamespace}:${t.serviceAccount}`) ?? EMPTY) : EMPTY;
+    const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? tokenCells(s, t) : EMPTY);
     // A token losing a namespace that is removed loses it with the namespace: still a removal.
     const withNamespace = (c: Change) =>
       (c.kind === 'token-moved' &&

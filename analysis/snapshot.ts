@@ -61,6 +61,16 @@ export interface Snapshot extends Membership {
   readonly grantCount?: number;
 }
 
+/** One shared empty set of cells, for a subject that holds none. */
+const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze({});
+
+/** A token's cells on one side, keyed as its ServiceAccount's subject (`<system namespace>:<account>`); {} when it holds none. */
+export const tokenCells = (
+  side: Pick<Snapshot, 'access' | 'org'>,
+  token: { readonly serviceAccount: string },
+): Readonly<Record<string, LazyCell>> =>
+  side.access.get(`${side.org.systemNamespace}:${token.serviceAccount}`) ?? NO_CELLS;
+
 /** A LazyCell: its key now, its roles and access when first asked (most cells are never asked). */
 class DeferredCell implements LazyCell {
   readonly key: string;

@@ -1,5 +1,5 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import { customRulesOf, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
+import { customRulesOf, tokenCells, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
@@ -55,7 +55,7 @@ function keptByOldOwner(
   if (!h || !previous) return undefined;
   const before = input.base.tokens.get(d.id);
   if (window && before && before.serviceAccount !== h.serviceAccount) return undefined; // rotated here
-  const cells = side.access.get(`${side.org.systemNamespace}:${h.serviceAccount}`) ?? {};
+  const cells = tokenCells(side, h);
   const live = Object.keys(cells).sort();
   const what = `token ${d.id}: owner ${previous} → ${h.owner ?? '(none)'} without a rotation${window ? ` since ${window.label}` : ''}`;
   const fix = 'rotate it in the same change (`rotation`), whatever the approvals';
@@ -97,7 +97,7 @@ export const adminChangeApproval: ChangeRule = {
     for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
       const h = input.head.tokens.get(t.id);
       if (!h) continue;
-      const cells = input.head.access.get(`${input.head.org.systemNamespace}:${h.serviceAccount}`) ?? {};
+      const cells = tokenCells(input.head, h);
       const namespaces = [
         ...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!)),
       ];
@@ -150,7 +150,7 @@ export const adminChangeApproval: ChangeRule = {
     // a cluster added, gives each token with admin-only access there that access in one more cluster.
     const reach = clusterReach(input);
     for (const t of input.head.tokens.values()) {
-      const cells = input.head.access.get(`${input.head.org.systemNamespace}:${t.serviceAccount}`) ?? {};
+      const cells = tokenCells(input.head, t);
       const reached = reachText(reach.filter((r) => isAdminGrade(cells[r.namespace], input.head)));
       if (!reached) continue;
       const except = t.owner ? [t.owner] : [];

@@ -2,7 +2,7 @@
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
-import type { Snapshot } from '../../analysis/snapshot.ts';
+import { tokenCells, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
@@ -216,6 +216,10 @@ export function clusterReach(input: ReviewInput): ClusterReach[] {
   return out;
 }
 
+/** The entries of `reach` in namespaces where `cells` hold access (none when there are no cells). */
+export const reachedIn = (reach: readonly ClusterReach[], cells: Readonly<Record<string, unknown>> | undefined) =>
+  cells ? reach.filter((r) => cells[r.namespace]) : [];
+
 /** `data in cluster ord1, web in cluster ord1` */
 export const reachText = (reach: readonly ClusterReach[]) =>
   reach.map((r) => `${r.namespace} in cluster ${r.cluster}`).join(', ');
@@ -292,13 +296,10 @@ export function beneficiaries(input: ReviewInput): Set<string> {
   // Access reaching another cluster: everyone holding it in the namespace, and tokens' owners.
   const reach = clusterReach(input);
   if (reach.length) {
-    const holds = (key: string) => {
-      const cells = input.head.access.get(key);
-      return !!cells && reach.some((r) => cells[r.namespace]);
-    };
-    for (const u of input.head.users.values()) if (!u.admin && holds(u.username)) out.add(u.email);
+    for (const u of input.head.users.values())
+      if (!u.admin && reachedIn(reach, input.head.access.get(u.username)).length) out.add(u.email);
     for (const t of input.head.tokens.values())
-      if (t.owner && holds(`${input.head.org.systemNamespace}:${t.serviceAccount}`)) out.add(t.owner);
+      if (t.owner && reachedIn(reach, tokenCells(input.head, t)).length) out.add(t.owner);
   }
   return out;
 }

@@ -1,9 +1,11 @@
 import type { SubjectDiff } from '../../analysis/diff.ts';
+import { tokenCells } from '../../analysis/snapshot.ts';
 import {
   actorEmails,
   changeList,
   clusterReach,
   gainsOf,
+  reachedIn,
   reachText,
   editsOf,
   SIGN_COMMITS,
@@ -48,13 +50,9 @@ export const selfEdit: ChangeRule = {
     // admin's does: implied, not an edit.
     const reach = clusterReach(input);
     if (reach.length) {
-      const held = (key: string | undefined) => {
-        const cells = key ? input.head.access.get(key) : undefined;
-        return cells ? reachText(reach.filter((r) => cells[r.namespace])) : '';
-      };
       for (const email of mine) {
         const u = input.head.users.get(email);
-        const where = u && !u.admin ? held(u.username) : '';
+        const where = u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username))) : '';
         if (where)
           out.push({
             rule: this.id,
@@ -64,7 +62,7 @@ export const selfEdit: ChangeRule = {
       }
       for (const t of input.head.tokens.values()) {
         if (!t.owner || !mine.has(t.owner)) continue;
-        const where = held(`${input.head.org.systemNamespace}:${t.serviceAccount}`);
+        const where = reachText(reachedIn(reach, tokenCells(input.head, t)));
         if (where)
           out.push({
             rule: this.id,
