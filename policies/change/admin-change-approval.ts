@@ -97,6 +97,12 @@ export const adminChangeApproval: ChangeRule = {
     for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
       const h = input.head.tokens.get(t.id);
       if (!h) continue;
+      // A handover without a rotation fails whatever the token allows: no need to judge its access.
+      const kept = keptByOldOwner(input, t);
+      if (kept) {
+        out.push({ rule: this.id, ok: false, message: kept });
+        continue;
+      }
       const cells = tokenCells(input.head, h);
       const namespaces = [
         ...new Set(t.changes.filter((c) => GAINS.has(c.kind) && c.namespace).map((c) => c.namespace!)),
@@ -112,11 +118,6 @@ export const adminChangeApproval: ChangeRule = {
       const reserved = [
         ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
       ].sort();
-      const kept = keptByOldOwner(input, t);
-      if (kept) {
-        out.push({ rule: this.id, ok: false, message: kept });
-        continue;
-      }
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
       // The owners gain from the change and cannot be its second admin, unless all it does is

@@ -45,11 +45,13 @@ export interface ChangeRule {
   readonly check: (input: ReviewInput) => RuleResult[];
 }
 
-const lower = (s: string) => s.toLowerCase();
+/** Whether two GitHub logins are one account (GitHub compares them case-insensitively); a missing one is ''. */
+export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
+  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 /** The base user behind a GitHub login; a login base does not know is nobody (never an admin). */
 function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
-  for (const u of input.base.users.values()) if (u.github && lower(u.github) === lower(login)) return u;
+  for (const u of input.base.users.values()) if (u.github && sameLogin(u.github, login)) return u;
   return undefined;
 }
 
@@ -58,7 +60,7 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
   return !!u && u.admin && u.status === 'active';
 }
 
-const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => lower(a) === lower(login));
+const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => sameLogin(a, login));
 
 /**
  * An actor the review cannot name: a commit whose maker GitHub did not vouch for, described in
@@ -110,9 +112,9 @@ interface SecondAdmin {
 const activeAdmins = (input: ReviewInput): MemberUser[] =>
   [...input.base.users.values()].filter((u) => u.admin && u.status === 'active');
 const approvedBy = (input: ReviewInput, u: MemberUser) =>
-  !!u.github && input.approvals.some((a) => lower(a) === lower(u.github!)) && !isActor(input, u.github);
+  !!u.github && input.approvals.some((a) => sameLogin(a, u.github)) && !isActor(input, u.github);
 const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
-  !!u.github && input.actors.length > 0 && input.actors.every((a) => lower(a) === lower(u.github!));
+  !!u.github && input.actors.length > 0 && input.actors.every((a) => sameLogin(a, u.github));
 
 /**
  * A change that needs two admins behind it (admin-grade access, settings, the engine, removals
@@ -266,11 +268,6 @@ export const gainsOf = (t: SubjectDiff, authorEmails: ReadonlySet<string>): Subj
 };
 
 /**
- * Who the change gives something: each person whose own access gains (implied changes aside), and
- * the owner, in head, of each token that gains (handed to them included). Their approval is no
- * one else's judgement of it.
- */
-/**
  * Whom a token's diff hands it over from, keeping its token value (the diff's text says so):
  * the previous owner, when the owner changes and the token is not rotated in the same diff (with
  * `rotationCounts` false, whatever rotation the diff shows: over a window it may have come first).
@@ -281,6 +278,12 @@ export function handedOverFrom(d: SubjectDiff, rotationCounts = true): string | 
   return rotationCounts && d.changes.some((c) => c.kind === 'token-rotated') ? undefined : handover.from;
 }
 
+/**
+ * Who the change gives something: each person whose own access gains (implied changes aside), the
+ * owner, in head, of each token that gains (handed to them included), the old owner of one handed
+ * over unrotated, and whoever's access reaches another cluster. Their approval is no one else's
+ * judgement of it.
+ */
 export function beneficiaries(input: ReviewInput): Set<string> {
   const out = new Set<string>();
   for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);

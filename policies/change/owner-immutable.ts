@@ -1,4 +1,4 @@
-import type { ChangeRule, RuleResult } from './context.ts';
+import { sameLogin, type ChangeRule, type RuleResult } from './context.ts';
 
 /** The seed: to change the owner, contact support. No pull request can. */
 export const ownerImmutable: ChangeRule = {
@@ -25,9 +25,9 @@ export const ownerImmutable: ChangeRule = {
         ok: false,
         message: `the owner ${owner} is ${!h.admin ? 'demoted' : 'deactivated'}: only support can change the owner`,
       });
-    // The GitHub login is who acts and approves as the owner in every review (logins are case-insensitive).
+    // The GitHub login is who acts and approves as the owner in every review.
     const [from, to] = [input.base.users.get(owner)?.github, h?.github];
-    if (h && (from ?? '').toLowerCase() !== (to ?? '').toLowerCase())
+    if (h && !sameLogin(from, to))
       out.push({
         rule: this.id,
         ok: false,

@@ -63,12 +63,13 @@ export const invalidName: OrgRule = {
       // token's holder has (one ServiceAccount name, one id: removing one and declaring the other
       // would patch the credential in place).
       const suffix = tokenAccountName('', t.rotation).length;
+      const rotation = ROTATION_SUFFIX.exec(t.id);
       report(
         `tokens/${t.id}`,
         t.id,
         withAccount(dnsLabelProblem(t.id, DNS1123_LABEL_MAX - suffix), tokenAccountName(t.id, t.rotation)) ??
-          (ROTATION_SUFFIX.test(t.id)
-            ? `ends in -r<number>: its ServiceAccount would be token ${t.id.replace(ROTATION_SUFFIX, '')}'s at rotation ${t.id.match(ROTATION_SUFFIX)![1]} (the token value its holder has); choose another id`
+          (rotation
+            ? `ends in -r<number>: its ServiceAccount would be token ${t.id.slice(0, rotation.index)}'s at rotation ${rotation[1]} (the token value its holder has); choose another id`
             : undefined),
         at(t.source, '.id'),
       );
