@@ -27,7 +27,7 @@ import {
 } from './classes.ts';
 import type { BindingObject, RoleObject } from './objects.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
-import { UNBOUND } from './membership.ts';
+import { UNBOUND, unboundUser } from './membership.ts';
 import { indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
@@ -55,7 +55,7 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
   const named = (email: string) => email === key || usernameOf(model, email) === subject;
   const user = model.users.find((u) => named(u.key));
   if (user) {
-    const why = user.status !== 'active' ? UNBOUND.deactivatedUser : user.removeAll ? UNBOUND.removeAll : '';
+    const why = unboundUser(user);
     const deactivated = why ? { boundToNothing: `${why} (${sourceText(user.source)})` } : {};
     return {
       user: userInfo(usernameOf(model, user.key)),

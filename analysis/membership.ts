@@ -19,7 +19,7 @@ import {
   type MembershipData,
 } from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
-import { isLiveToken, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
+import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, type ManifestDoc } from './objects.ts';
 
@@ -168,12 +168,10 @@ interface Unbound {
 export function unboundReason(members: MembershipData, username: string, today: string): Unbound | undefined {
   const user = members.users.find((u) => u.username === username);
   const person = (reason: string): Unbound => ({ reason: `is ${reason}`, nobody: false });
-  if (user)
-    return user.status === 'deactivated'
-      ? person(UNBOUND.deactivatedUser)
-      : user.access === 'none'
-        ? person(UNBOUND.removeAll)
-        : undefined;
+  if (user) {
+    const why = unboundUser(memberState(user));
+    return why ? person(why) : undefined;
+  }
   const prefix = members.organization.usernamePrefix;
   const invite = members.invites.find((i) => usernameOf({ usernamePrefix: prefix }, i.email) === username);
   if (invite) return person(invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite);
@@ -210,3 +208,7 @@ export const UNBOUND = {
   /** What a dead token is, whatever it asks. */
   nobody: 'its token authenticates as nobody',
 } as const;
+
+/** Why a member is bound to nothing, from their standing (the model's or the membership data's), or undefined. */
+export const unboundUser = (u: { readonly status: string; readonly removeAll: boolean }): string | undefined =>
+  u.status !== 'active' ? UNBOUND.deactivatedUser : u.removeAll ? UNBOUND.removeAll : undefined;
