@@ -116,20 +116,19 @@ describe('a token taken from a person without a rotation stays in that person’
     };
     const deactivateBob = (s: Spec) =>
       void (s.spec.users.find((u: { email: string }) => u.email === 'bob@acme.io').status = 'deactivated');
+    /** bob deactivated, his token bots handed to erin (rotated or not). */
+    const toErinAsBobLeaves = (rotate: boolean) => (s: Spec) => {
+      deactivateBob(s);
+      bots(s).owner = 'erin@acme.io';
+      if (rotate) bots(s).rotation = 1;
+    };
     const removeBob = (s: Spec) => {
       s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
       s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
     };
 
     it('fails when bob is deactivated and his token handed to erin unrotated, whatever the approvals', () => {
-      const v = judge(
-        base(),
-        (s) => {
-          deactivateBob(s);
-          bots(s).owner = 'erin@acme.io';
-        },
-        { actors: ['alice'], approvals: ['frank', 'dan'] },
-      );
+      const v = judge(base(), toErinAsBobLeaves(false), { actors: ['alice'], approvals: ['frank', 'dan'] });
       expect(v.failed).toEqual(['admin-change-approval']);
       expect(v.results.find((r) => !r.ok)!.message).toBe(
         'token bots: owner bob@acme.io → erin@acme.io without a rotation while bob@acme.io is deactivated: they keep the token value and its access in data; rotate it in the same change (`rotation`), whatever the approvals',
@@ -151,15 +150,7 @@ describe('a token taken from a person without a rotation stays in that person’
     });
 
     it('passes rotated in the same change (the old value dies), by one admin', () => {
-      const v = judge(
-        base(),
-        (s) => {
-          deactivateBob(s);
-          bots(s).owner = 'erin@acme.io';
-          bots(s).rotation = 1;
-        },
-        { actors: ['alice'] },
-      );
+      const v = judge(base(), toErinAsBobLeaves(true), { actors: ['alice'] });
       expect(v.failed).toEqual([]);
     });
   });
