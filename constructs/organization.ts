@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { errorsOf, runPolicies } from '../policies/org/index.ts';
 import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
+import { DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-revision.ts';
 import { AccessRole, CustomRole } from './access-role.ts';
 import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';
@@ -402,7 +403,7 @@ export class Organization extends Construct implements OrganizationLike {
         ? {
             argocd: {
               repoURL: this.argocd.repoURL,
-              revision: this.argocd.revision ?? 'HEAD',
+              revision: this.argocd.revision ?? DEFAULT_ARGOCD_REVISION,
               path: this.argocd.path ?? 'dist',
               namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE,
             },

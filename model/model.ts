@@ -120,7 +120,10 @@ export interface InviteModel {
 /** Where Argo CD reads this repository, as declared (the model fills in the defaults). */
 export interface ArgoCdSource {
   readonly repoURL: string;
-  /** @default HEAD */
+  /**
+   * The branch pull requests merge into, by its full name: Argo CD matches a short name (or
+   * `HEAD`) against tags too (policies/org/argocd-revision.ts). @default refs/heads/main
+   */
   readonly revision?: string;
   /** Folder of dist/ in the repository. @default dist */
   readonly path?: string;

@@ -182,6 +182,14 @@ export const RULES = [
     remediation: 'rename the namespace, or run Argo CD in a namespace of its own',
   },
   {
+    id: 'argocd-revision',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      '`delivery.argocd.revision` is not a branch by its full name (`refs/heads/main`): Argo CD resolves a short name or `HEAD` against every ref of the repository, and a tag of that name, which branch protection does not cover, can win, so whoever may push a tag could point Argo CD at a commit nobody reviewed; a tag or a commit would never apply a later change, revocations included',
+    remediation: 'name the branch pull requests merge into by its full name, e.g. `refs/heads/main` (the default)',
+  },
+  {
     id: 'invalid-text',
     stage: 'declaration',
     severity: 'error',

@@ -10,7 +10,7 @@ const app = new App();
 const org = new Organization(app, 'acme', {
   owner: 'alice@acme.io',
   clusters: ['lga1', 'ord1'], // dist/lga1/ and dist/ord1/, sharded for Argo CD
-  argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' }, // generates dist/argocd/
+  argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'refs/heads/main' }, // generates dist/argocd/
   // Custom resources people who are not admins may write (any other write in an API group Kubernetes
   // does not serve itself is reserved for admins): an admin's word, another admin approves.
   safeCustomResources: [

@@ -226,6 +226,61 @@ describe('schemas', () => {
     expect(destinations.map((d) => d.namespace)).toContain(appSet!.spec.template.spec.destination.namespace);
   });
 
+  // Argo CD's util/git LsRemote (since argoproj/argo-cd#26456, IsShortRef): a short revision matches any ref whose
+  // short name equals it, a full one only itself; the first hash ref that matches wins, and go-git
+  // lists refs from a map (any order). The symbolic HEAD only resolves when nothing else matched.
+  const argoResolve = (revision: string, refs: readonly [string, string][]): string | undefined => {
+    const short = (r: string) =>
+      ['refs/tags/', 'refs/heads/', 'refs/remotes/', 'refs/'].reduce(
+        (s, p) => (s === r && r.startsWith(p) ? r.slice(p.length) : s),
+        r,
+      );
+    const isShort = short(revision) === revision;
+    let symbolic: string | undefined;
+    for (const [name, to] of refs)
+      if ((isShort && short(name) === revision) || name === revision) {
+        if (to.startsWith('ref: ')) symbolic = to.slice(5);
+        else return to;
+      }
+    return symbolic === undefined ? undefined : refs.find(([n]) => n === symbolic)?.[1];
+  };
+
+  it('Argo CD follows the branch the review guards: a tag of the same name (branch protection does not cover tags) never wins', () => {
+    // A person who may push tags but not to main: a tag named HEAD (or main) at an unreviewed commit.
+    const refs: [string, string][] = [
+      ['HEAD', 'ref: refs/heads/main'],
+      ['refs/heads/main', 'reviewed'],
+      ['refs/tags/HEAD', 'forged'],
+      ['refs/tags/main', 'forged'],
+      ['refs/tags/refs/heads/main', 'forged'],
+    ];
+    const orders = [refs, [...refs].reverse()];
+    // The attack, against what orgctl wrote before: HEAD always resolves to the tag, main in some orders.
+    expect(orders.map((r) => argoResolve('HEAD', r))).toEqual(['forged', 'forged']);
+    expect(orders.map((r) => argoResolve('main', r))).toContain('forged');
+    // What orgctl writes by default, and for a declared branch, resolves to the branch in every order.
+    for (const argocd of [
+      { repoURL: 'https://example.com/r.git' },
+      { repoURL: 'https://example.com/r.git', revision: 'refs/heads/main' },
+    ]) {
+      const { org } = smallOrg({ argocd });
+      const [, appSet] = argoCdObjects(org.toModel()) as {
+        spec: {
+          generators: { git: { revision: string } }[];
+          template: { spec: { source: { targetRevision: string } } };
+        };
+      }[];
+      const revisions = [appSet!.spec.generators[0]!.git.revision, appSet!.spec.template.spec.source.targetRevision];
+      expect(revisions).toEqual(['refs/heads/main', 'refs/heads/main']);
+      for (const r of revisions) expect(orders.map((o) => argoResolve(r, o))).toEqual(['reviewed', 'reviewed']);
+    }
+    // A short name, HEAD, a tag or a commit is refused at the declaration.
+    for (const revision of ['main', 'HEAD', 'refs/tags/v1', '0123456789abcdef0123456789abcdef01234567']) {
+      const { org } = smallOrg({ argocd: { repoURL: 'https://example.com/r.git', revision } });
+      expect(org.node.validate().join('\n'), revision).toContain('error argocd-revision ');
+    }
+  });
+
   it('`default`, even in a model no policy judged, is never a destination (the policy refuses declaring it)', () => {
     const { org } = smallOrg({ argocd: { repoURL: 'https://example.com/r.git' } });
     org.namespace('default');

@@ -3,7 +3,7 @@
  * public runPolicies and the Organization's node.addValidation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Organization } from '../../constructs/index.ts';
+import type { Organization, OrganizationProps } from '../../constructs/index.ts';
 import { orgOf } from '../../constructs/org-scope.ts';
 import { ORG_RULES, OUTPUT_RULES, runPolicies } from '../../policies/org/index.ts';
 import { RULE_BY_ID } from '../../model/rules.ts';
@@ -19,6 +19,8 @@ interface Case {
   /** The message (or a part of it) the failing case reports. */
   readonly message: RegExp;
   readonly severity?: 'error' | 'warning';
+  /** The organization's own props, when the rule judges them. @default none */
+  readonly props?: { readonly fails: Partial<OrganizationProps>; readonly passes: Partial<OrganizationProps> };
 }
 
 const CASES: Case[] = [
@@ -450,6 +452,18 @@ const CASES: Case[] = [
     message:
       /^default is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it \(its grants would reach whatever anyone deploys without a namespace\); choose another name/,
   },
+  {
+    // A tag named HEAD or main (branch protection does not cover tags) could win Argo CD's resolution.
+    rule: 'argocd-revision',
+    props: {
+      fails: { argocd: { repoURL: 'https://git.example/org.git', revision: 'main' } },
+      passes: { argocd: { repoURL: 'https://git.example/org.git', revision: 'refs/heads/main' } },
+    },
+    fails: () => {},
+    passes: () => {},
+    message:
+      /^delivery.argocd.revision "main" is a short name: Argo CD resolves it against every ref, and a tag named main \(which branch protection does not cover\) can win; name the branch pull requests merge into by its full name, e.g. "refs\/heads\/main"$/,
+  },
 ];
 
 const findingsOf = (org: Organization, rule: string) =>
@@ -461,7 +475,7 @@ describe('org rules', () => {
   });
 
   it.each(CASES.map((c, i) => [`${c.rule} #${i}`, c] as const))('%s fails and passes', (_name, c) => {
-    const bad = smallOrg();
+    const bad = smallOrg(c.props?.fails);
     c.fails(bad);
     const found = findingsOf(bad.org, c.rule);
     expect(found.length, 'the failing case reports').toBeGreaterThan(0);
@@ -469,7 +483,7 @@ describe('org rules', () => {
     expect(found[0]!.severity).toBe(c.severity ?? 'error');
     if ((c.severity ?? 'error') === 'error') expect(bad.org.node.validate().join('\n')).toContain(`error ${c.rule} `);
 
-    const good = smallOrg();
+    const good = smallOrg(c.props?.passes);
     c.passes(good);
     expect(findingsOf(good.org, c.rule)).toEqual([]);
   });

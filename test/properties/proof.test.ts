@@ -96,7 +96,7 @@ function organization(seed: number, users: number, namespaces: number, grants: n
   if (seed % 3 === 1)
     s.delivery = {
       shards: 1 + (seed % 40),
-      ...(seed % 2 ? { argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' } } : {}),
+      ...(seed % 2 ? { argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'refs/heads/main' } } : {}),
     };
   if (seed % 11 === 0) s.review = { massRemovalThreshold: 0.5 };
   // Namespace guard rails: the membership data carries them, so the proof re-renders them.

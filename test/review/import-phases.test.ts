@@ -714,7 +714,12 @@ describe('import phases', () => {
     it('orgSettingsOf: only settings that are not the default, in the order people write them', () => {
       expect(orgSettingsOf(undefined)).toEqual({});
       expect(orgSettingsOf(membership())).toEqual({});
-      const argocd = { repoURL: 'https://git.example/org.git', revision: 'main', path: 'dist', namespace: 'argocd' };
+      const argocd = {
+        repoURL: 'https://git.example/org.git',
+        revision: 'refs/heads/main',
+        path: 'dist',
+        namespace: 'argocd',
+      };
       const roles = [{ name: 'dev', levels: ['r:full'] }];
       const m = membership({
         org: {

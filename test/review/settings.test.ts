@@ -12,7 +12,7 @@ import { TODAY } from '../helpers.ts';
 
 const withArgo = () => {
   const s = baseSpec();
-  s.spec.delivery = { shards: 32, argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'main' } };
+  s.spec.delivery = { shards: 32, argocd: { repoURL: 'https://github.com/acme/org.git', revision: 'refs/heads/main' } };
   return s;
 };
 const review = (sides: { base: string; head: string }, ...args: string[]) =>
@@ -33,18 +33,18 @@ describe('settings-change through the CLI', () => {
   it("the Argo CD repoURL and revision: fails with one admin, the comment says what it does; passes with another admin's approval", async () => {
     const sides = await distPair(
       withArgo(),
-      (s) => (s.spec.delivery.argocd = { repoURL: 'https://github.com/mallory/org.git', revision: 'evil' }),
+      (s) => (s.spec.delivery.argocd = { repoURL: 'https://github.com/mallory/org.git', revision: 'refs/heads/evil' }),
     );
     const r = await review(sides, '--actor', 'alice');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "| `settings-change` | ❌ | settings change (repoURL '`https://github.com/acme/org.git`' → '`https://github.com/mallory/org.git`'; revision 'main' → 'evil'): an admin who is not an author must approve the head commit |",
+      "| `settings-change` | ❌ | settings change (repoURL '`https://github.com/acme/org.git`' → '`https://github.com/mallory/org.git`'; revision 'refs/heads/main' → 'refs/heads/evil'): an admin who is not an author must approve the head commit |",
     );
     expect(r.stdout).toContain(
       "- setting repoURL '`https://github.com/acme/org.git`' → '`https://github.com/mallory/org.git`': Argo CD will apply manifests from another repository",
     );
     expect(r.stdout).toContain(
-      "- setting revision 'main' → 'evil': Argo CD will apply manifests from another branch, tag or commit",
+      "- setting revision 'refs/heads/main' → 'refs/heads/evil': Argo CD will apply manifests from another branch, tag or commit",
     );
     expect(r.stdout).not.toContain('No change in access');
     const ok = await review(sides, '--actor', 'alice', '--approved-by', 'frank');
