@@ -8,6 +8,7 @@ import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
+import { deliveryBranchResults } from '../review/delivery-branch.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { RbacSet } from '../analysis/objects.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
@@ -40,6 +41,8 @@ export interface ChangeToJudge {
   readonly extra?: readonly RuleResult[];
   /** Re-render and judge head whole even when the proof against base applies (review/base-proof.ts). */
   readonly fullProof?: boolean;
+  /** The branch the review guards (GitHub's default branch): Argo CD must follow it. @default unknown */
+  readonly deliveryBranch?: string;
 }
 
 /**
@@ -147,5 +150,9 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
         io,
         skipped ?? againstBase?.reason,
       );
-  return { diff, verdict: withResults(withResults(rules, change.extra ?? []), proved) };
+  const extra = [
+    ...deliveryBranchResults(headDocs.membership.org.argocd, change.deliveryBranch),
+    ...(change.extra ?? []),
+  ];
+  return { diff, verdict: withResults(withResults(rules, extra), proved) };
 }

@@ -64,6 +64,8 @@ interface PullRequestFacts {
   readonly author: string;
   readonly headSha: string;
   readonly baseSha: string;
+  /** The repository's default branch: the one the review guards, and Argo CD must follow. */
+  readonly defaultBranch: string;
   readonly labels: readonly string[];
   readonly actors: readonly string[];
   readonly approvals: readonly string[];
@@ -202,6 +204,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    defaultBranch: pr.base.repo.default_branch,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
     actors: pullActors(pr.user.login, commits),
     approvals: validApprovals(

@@ -311,6 +311,14 @@ export const RULES = [
     remediation: 'retarget the pull request to the default branch (the review runs again)',
   },
   {
+    id: 'delivery-branch',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "on GitHub, head's Argo CD source (`delivery.argocd.revision`) is not the default branch by its full name: the review judges pull requests into the default branch only, so anything pushed to the branch Argo CD follows would reach the clusters unreviewed",
+    remediation: 'set `delivery.argocd.revision` to `refs/heads/<default branch>` (the review runs again)',
+  },
+  {
     id: 'actor-not-admin',
     stage: 'change',
     severity: 'error',

@@ -303,6 +303,31 @@ describe('completeness and actors, as plain functions', () => {
   });
 });
 
+describe('Argo CD follows the branch the review guards', () => {
+  // The review judges pull requests into the default branch only: an ApplicationSet following any
+  // other branch applies whatever is pushed there, unreviewed. Head here changes a grant only (the
+  // proof against base spares the full proof, and with it head's own argocd-revision check).
+  it('fails when head follows another branch than the default one, saying which to name', async () => {
+    const r = await reviewWith({
+      ...alicePr,
+      defaultBranch: 'trunk',
+      pull: { ...alicePr.pull, baseRef: 'trunk' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.standin.state.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
+    expect(r.io.errs.join('\n')).toContain(
+      'error delivery-branch Argo CD follows "refs/heads/main" (delivery.argocd.revision), not refs/heads/trunk, the branch this review guards: whatever reaches "refs/heads/main" would be applied without a review; set delivery.argocd.revision to "refs/heads/trunk"',
+    );
+    expect(r.standin.state.comments[0]!.body).toMatch(/\| `delivery-branch` \| ❌ \|/);
+  });
+
+  it('passes when it follows the default branch by its full name', async () => {
+    const r = await reviewWith(alicePr);
+    expect(r.code).toBe(0);
+    expect(r.standin.state.comments[0]!.body).not.toContain('delivery-branch');
+  });
+});
+
 describe('a pull request into another branch than the default one (a red-team review)', () => {
   // The review stands on the default branch's dist/, but GitHub lists a pull request's commits and
   // files against its own base branch, and a check run belongs to the commit: a pull request into
