@@ -144,7 +144,7 @@ export async function reviewOnGitHub(
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
           extra: pr.failsClosed, // not the whole change into the default branch
-          deliveryBranch: pr.defaultBranch,
+          guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR },
         },
         io,
       );

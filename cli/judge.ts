@@ -8,7 +8,7 @@ import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
-import { deliveryBranchResults } from '../review/delivery-branch.ts';
+import { deliverySourceResults, type Guarded } from '../review/delivery-source.ts';
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { RbacSet } from '../analysis/objects.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
@@ -41,8 +41,8 @@ export interface ChangeToJudge {
   readonly extra?: readonly RuleResult[];
   /** Re-render and judge head whole even when the proof against base applies (review/base-proof.ts). */
   readonly fullProof?: boolean;
-  /** The branch the review guards (GitHub's default branch): Argo CD must follow it. @default unknown */
-  readonly deliveryBranch?: string;
+  /** The branch and folder the review guards (on GitHub): Argo CD must read them. @default unknown */
+  readonly guarded?: Guarded;
 }
 
 /**
@@ -150,9 +150,6 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
         io,
         skipped ?? againstBase?.reason,
       );
-  const extra = [
-    ...deliveryBranchResults(headDocs.membership.org.argocd, change.deliveryBranch),
-    ...(change.extra ?? []),
-  ];
+  const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
   return { diff, verdict: withResults(withResults(rules, extra), proved) };
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { errorsOf, runPolicies } from '../policies/org/index.ts';
 import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
-import { DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-revision.ts';
+import { DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-source.ts';
 import { AccessRole, CustomRole } from './access-role.ts';
 import { AccessToken, type AccessTokenProps } from './access-token.ts';
 import type { Level, PolicyRule } from '../model/catalog.ts';

@@ -122,7 +122,7 @@ export interface ArgoCdSource {
   readonly repoURL: string;
   /**
    * The branch pull requests merge into, by its full name: Argo CD matches a short name (or
-   * `HEAD`) against tags too (policies/org/argocd-revision.ts). @default refs/heads/main
+   * `HEAD`) against tags too (policies/org/argocd-source.ts). @default refs/heads/main
    */
   readonly revision?: string;
   /** Folder of dist/ in the repository. @default dist */

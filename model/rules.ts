@@ -182,12 +182,13 @@ export const RULES = [
     remediation: 'rename the namespace, or run Argo CD in a namespace of its own',
   },
   {
-    id: 'argocd-revision',
+    id: 'argocd-source',
     stage: 'declaration',
     severity: 'error',
     description:
-      '`delivery.argocd.revision` is not a branch by its full name (`refs/heads/main`): Argo CD resolves a short name or `HEAD` against every ref of the repository, and a tag of that name, which branch protection does not cover, can win, so whoever may push a tag could point Argo CD at a commit nobody reviewed; a tag or a commit would never apply a later change, revocations included',
-    remediation: 'name the branch pull requests merge into by its full name, e.g. `refs/heads/main` (the default)',
+      '`delivery.argocd.revision` is not a branch by its full name (`refs/heads/main`): Argo CD resolves a short name or `HEAD` against every ref of the repository, and a tag of that name, which branch protection does not cover, can win, so whoever may push a tag could point Argo CD at a commit nobody reviewed (a tag or a commit would never apply a later change, revocations included); or `delivery.argocd.path` is not a plain folder (a glob or `..` there makes Applications of folders the review never reads)',
+    remediation:
+      'name the branch pull requests merge into by its full name, e.g. `refs/heads/main` (the default); give the folder orgctl synth writes (`dist`)',
   },
   {
     id: 'invalid-text',
@@ -311,12 +312,13 @@ export const RULES = [
     remediation: 'retarget the pull request to the default branch (the review runs again)',
   },
   {
-    id: 'delivery-branch',
+    id: 'delivery-source',
     stage: 'change',
     severity: 'error',
     description:
-      "on GitHub, head's Argo CD source (`delivery.argocd.revision`) is not the default branch by its full name: the review judges pull requests into the default branch only, so anything pushed to the branch Argo CD follows would reach the clusters unreviewed",
-    remediation: 'set `delivery.argocd.revision` to `refs/heads/<default branch>` (the review runs again)',
+      "on GitHub, head's Argo CD source is not the default branch by its full name (`delivery.argocd.revision`) or not `dist` (`delivery.argocd.path`): the review judges pull requests into the default branch only, and only their `dist/`, so anything pushed to the branch or folder Argo CD reads would reach the clusters unreviewed",
+    remediation:
+      'set `delivery.argocd.revision` to `refs/heads/<default branch>` and `delivery.argocd.path` to `dist` (the review runs again)',
   },
   {
     id: 'actor-not-admin',

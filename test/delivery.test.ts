@@ -277,7 +277,7 @@ describe('schemas', () => {
     // A short name, HEAD, a tag or a commit is refused at the declaration.
     for (const revision of ['main', 'HEAD', 'refs/tags/v1', '0123456789abcdef0123456789abcdef01234567']) {
       const { org } = smallOrg({ argocd: { repoURL: 'https://example.com/r.git', revision } });
-      expect(org.node.validate().join('\n'), revision).toContain('error argocd-revision ');
+      expect(org.node.validate().join('\n'), revision).toContain('error argocd-source ');
     }
   });
 

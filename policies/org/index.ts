@@ -17,7 +17,7 @@ import { systemNamespace } from './system-namespace.ts';
 import { tokenExpiry } from './token-expiry.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
 import { undeployableNamespace } from './undeployable-namespace.ts';
-import { argocdRevision } from './argocd-revision.ts';
+import { argocdSource } from './argocd-source.ts';
 import { unknownCluster } from './unknown-cluster.ts';
 import { unknownLevel } from './unknown-level.ts';
 import { unknownNamespace } from './unknown-namespace.ts';
@@ -44,7 +44,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   systemNamespace,
   expiredGrant,
   undeployableNamespace,
-  argocdRevision,
+  argocdSource,
   invalidText,
 ];
 

@@ -306,7 +306,7 @@ describe('completeness and actors, as plain functions', () => {
 describe('Argo CD follows the branch the review guards', () => {
   // The review judges pull requests into the default branch only: an ApplicationSet following any
   // other branch applies whatever is pushed there, unreviewed. Head here changes a grant only (the
-  // proof against base spares the full proof, and with it head's own argocd-revision check).
+  // proof against base spares the full proof, and with it head's own argocd-source check).
   it('fails when head follows another branch than the default one, saying which to name', async () => {
     const r = await reviewWith({
       ...alicePr,
@@ -316,15 +316,29 @@ describe('Argo CD follows the branch the review guards', () => {
     expect(r.code).toBe(1);
     expect(r.standin.state.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
     expect(r.io.errs.join('\n')).toContain(
-      'error delivery-branch Argo CD follows "refs/heads/main" (delivery.argocd.revision), not refs/heads/trunk, the branch this review guards: whatever reaches "refs/heads/main" would be applied without a review; set delivery.argocd.revision to "refs/heads/trunk"',
+      'error delivery-source Argo CD follows "refs/heads/main" (delivery.argocd.revision), not refs/heads/trunk, the branch this review guards: whatever reaches "refs/heads/main" would be applied without a review; set delivery.argocd.revision to "refs/heads/trunk"',
     );
-    expect(r.standin.state.comments[0]!.body).toMatch(/\| `delivery-branch` \| ❌ \|/);
+    expect(r.standin.state.comments[0]!.body).toMatch(/\| `delivery-source` \| ❌ \|/);
+  });
+
+  it('fails when head has Argo CD read another folder than dist/, the one the review judges', async () => {
+    const judged = head;
+    head = await distOf(ACME.replace('revision: refs/heads/main }', 'revision: refs/heads/main, path: deploy }'));
+    try {
+      const r = await reviewWith(alicePr);
+      expect(r.code).toBe(1);
+      expect(r.io.errs.join('\n')).toContain(
+        'error delivery-source Argo CD reads "deploy" (delivery.argocd.path), not dist/, the folder this review judges: whatever is committed there would be applied without a review; set delivery.argocd.path to "dist"',
+      );
+    } finally {
+      head = judged;
+    }
   });
 
   it('passes when it follows the default branch by its full name', async () => {
     const r = await reviewWith(alicePr);
     expect(r.code).toBe(0);
-    expect(r.standin.state.comments[0]!.body).not.toContain('delivery-branch');
+    expect(r.standin.state.comments[0]!.body).not.toContain('delivery-source');
   });
 });
 

@@ -454,7 +454,7 @@ const CASES: Case[] = [
   },
   {
     // A tag named HEAD or main (branch protection does not cover tags) could win Argo CD's resolution.
-    rule: 'argocd-revision',
+    rule: 'argocd-source',
     props: {
       fails: { argocd: { repoURL: 'https://git.example/org.git', revision: 'main' } },
       passes: { argocd: { repoURL: 'https://git.example/org.git', revision: 'refs/heads/main' } },
@@ -463,6 +463,17 @@ const CASES: Case[] = [
     passes: () => {},
     message:
       /^delivery.argocd.revision "main" is a short name: Argo CD resolves it against every ref, and a tag named main \(which branch protection does not cover\) can win; name the branch pull requests merge into by its full name, e.g. "refs\/heads\/main"$/,
+  },
+  {
+    // The ApplicationSet's generator reads `<path>/*/*` as a glob: `*` would apply every folder.
+    rule: 'argocd-source',
+    props: {
+      fails: { argocd: { repoURL: 'https://git.example/org.git', path: '*' } },
+      passes: { argocd: { repoURL: 'https://git.example/org.git', path: 'deploy/dist' } },
+    },
+    fails: () => {},
+    passes: () => {},
+    message: /^delivery.argocd.path "\*" is not a plain folder of the repository/,
   },
 ];
 

@@ -1,0 +1,37 @@
+/**
+ * Argo CD must read what the review judges: the branch the review guards, the folder it reads. A
+ * review judges pull requests into the default branch only (`pull-request-base`), and only their
+ * `dist/`; if the ApplicationSet followed another branch or folder, whatever is pushed there would
+ * reach the clusters without one.
+ */
+import type { ArgoCdModel } from '../model/model.ts';
+import type { RuleResult } from '../policies/change/context.ts';
+
+/** What the review guards: a branch (by its short name, as GitHub gives it) and a folder of it. */
+export interface Guarded {
+  readonly branch: string;
+  readonly path: string;
+}
+
+/**
+ * A failure for each way head's Argo CD source reads elsewhere than `guarded`; nothing when it
+ * reads there, when head generates no Argo CD files, or when nothing is known (a local review).
+ */
+export function deliverySourceResults(argocd: ArgoCdModel | undefined, guarded: Guarded | undefined): RuleResult[] {
+  if (argocd === undefined || guarded === undefined) return [];
+  const out: RuleResult[] = [];
+  const ref = `refs/heads/${guarded.branch}`;
+  if (argocd.revision !== ref)
+    out.push({
+      rule: 'delivery-source',
+      ok: false,
+      message: `Argo CD follows ${JSON.stringify(argocd.revision)} (delivery.argocd.revision), not ${ref}, the branch this review guards: whatever reaches ${JSON.stringify(argocd.revision)} would be applied without a review; set delivery.argocd.revision to ${JSON.stringify(ref)}`,
+    });
+  if (argocd.path !== guarded.path)
+    out.push({
+      rule: 'delivery-source',
+      ok: false,
+      message: `Argo CD reads ${JSON.stringify(argocd.path)} (delivery.argocd.path), not ${guarded.path}/, the folder this review judges: whatever is committed there would be applied without a review; set delivery.argocd.path to ${JSON.stringify(guarded.path)}`,
+    });
+  return out;
+}
