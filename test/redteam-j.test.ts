@@ -48,4 +48,23 @@ describe('J1: can-i partial read and a subject written with a JSON escape', () =
     expect(partial.stdout).toBe(full.stdout);
     expect(partial.code).toBe(full.code);
   });
+
+  it('can-i (partial read) answers as the full read for a Group subject written `kind: "Group"` (quoted) in the namespace\'s own shard', async () => {
+    const dir = join(tempDir('orgctl-rtj-'), 'dist');
+    cpSync(await distOf(baseSpec()), dir, { recursive: true });
+    const file = join(dir, shardHolding(dir, 'web'));
+    // Every authenticated user holds w:full in web: the Group's kind written as a JSON string.
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: "Group"\n  name: system:authenticated\n`,
+    );
+    const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
+    force.full = true;
+    const full = await run(ask);
+    force.full = false;
+    const partial = await run(ask);
+    expect(full.stdout, full.stderr).toMatch(/^yes/);
+    expect(partial.stdout).toBe(full.stdout);
+    expect(partial.code).toBe(full.code);
+  });
 });
