@@ -11,6 +11,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { listFiles } from '../cli/output.ts';
 import { run, tempDir } from './helpers.ts';
 import { baseSpec, distOf } from './review/scenarios.ts';
+import { diffSnapshots } from '../analysis/diff.ts';
+import { readSnapshot } from '../analysis/snapshot.ts';
+import { loadSnapshots } from '../cli/diff.ts';
+import { parseOutput, readOutputFolder } from '../cli/output-read.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i does then.
 const force = vi.hoisted(() => ({ full: false }));
@@ -68,3 +72,46 @@ describe('J1: can-i partial read and a subject written with a JSON escape', () =
     expect(partial.code).toBe(full.code);
   });
 });
+
+/**
+ * J2: readSnapshotPair's "binding edited in place" pairs base's and head's copies of a binding by
+ * (kind, namespace, name, role) in a Map, where the last copy wins: with the namespace in two
+ * clusters, a head whose two copies are edited differently has its first copy (lga1) never looked
+ * at, so whoever only that copy adds is not a subject the bounded diff computes.
+ */
+describe('J2: the bounded access pair and two clusters’ copies of one binding', () => {
+  it('the diff shows a gain that only one cluster’s copy of a binding makes, as full snapshots do', async () => {
+    const spec = baseSpec();
+    spec.spec.clusters = ['lga1', 'ord1'];
+    spec.spec.users.push({ email: 'zed@acme.io', github: 'zed' });
+    const base = await distOf(spec);
+    const head = join(tempDir('orgctl-rtj-'), 'dist');
+    cpSync(base, head, { recursive: true });
+    const subject = (n: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${n}\n`;
+    const edit = (cluster: string, change: (text: string) => string) => {
+      const file = join(head, shardHolding(head, 'web').replace(/^[^/]+/, cluster));
+      const text = readFileSync(file, 'utf8');
+      const changed = change(text);
+      expect(changed).not.toBe(text);
+      writeFileSync(file, changed);
+    };
+    const rPods = /(  name: acme:r:pods\n  namespace: web\n[\s\S]*?)(- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: joe@acme.io\n)/;
+    // lga1: zed added to web's acme:r:pods; ord1: joe dropped from it.
+    edit('lga1', (t) => t.replace(rPods, `$1$2${subject('zed@acme.io')}`));
+    edit('ord1', (t) => t.replace(rPods, '$1'));
+    const today = '2026-11-26';
+    const io = { out: () => {}, err: () => {}, env: {} };
+    const bounded = loadSnapshots(base, head, io);
+    const boundedDiff = diffSnapshots(bounded.base, bounded.head, today);
+    const full = (dir: string) => readSnapshot(parseOutput(readOutputFolder(dir)), dir);
+    const fullDiff = diffSnapshots(full(base), full(head), today);
+    const people = (d: typeof fullDiff) => d.people.map((p) => p.id).sort();
+    // Full snapshots: zed gains r:pods in web (in lga1), joe loses it (in ord1).
+    expect(people(fullDiff)).toContain('zed@acme.io');
+    expect(people(boundedDiff)).toEqual(people(fullDiff));
+    // orgctl diff, as a reviewer runs it on another's branch, shows zed too.
+    const r = await run(['diff', '--base', base, '--head', head, '--format', 'json']);
+    expect(r.stdout).toContain('zed@acme.io');
+  });
+});
+
