@@ -209,22 +209,37 @@ function affectedSubjects(
   // A binding edited in place (same name and role) changes only for the subjects it gains or
   // loses: the others hold the same role there through the same binding on both sides.
   const bindingKey = (b: BindingObject) => `${b.kind}/${b.namespace}/${b.name}/${b.roleRef.kind}/${b.roleRef.name}`;
-  const edited = new Map(headOnly.map((b) => [bindingKey(b), b]));
+  // Every copy of a binding by key (each cluster holds one): a subject is untouched only when every
+  // copy on both sides names it; copies of one side need not be alike (a forged output's are not).
+  const byKey = (bindings: readonly BindingObject[]) => {
+    const m = new Map<string, BindingObject[]>();
+    for (const b of bindings) {
+      const list = m.get(bindingKey(b));
+      if (list) list.push(b);
+      else m.set(bindingKey(b), [b]);
+    }
+    return m;
+  };
+  const edited = byKey(headOnly);
   // Subjects compared as objects: one text read on both sides is one object (objects.ts reads
   // each once), and two objects naming one subject only make it touched when it is not (never the
   // other way round).
-  for (const b of baseOnly) {
-    const h = edited.get(bindingKey(b));
-    if (!h) {
-      add(b);
+  for (const [key, bs] of byKey(baseOnly)) {
+    const hs = edited.get(key);
+    if (!hs) {
+      for (const b of bs) add(b);
       continue;
     }
-    edited.delete(bindingKey(b));
-    const [inBase, inHead] = [new Set(b.subjects), new Set(h.subjects)];
-    add({ ...b, subjects: b.subjects.filter((x) => !inHead.has(x)) });
-    add({ ...h, subjects: h.subjects.filter((x) => !inBase.has(x)) });
+    edited.delete(key);
+    const copies = [...bs, ...hs];
+    const inEvery = new Set(copies[0]!.subjects);
+    for (const c of copies.slice(1)) {
+      const named = new Set(c.subjects);
+      for (const x of inEvery) if (!named.has(x)) inEvery.delete(x);
+    }
+    for (const c of copies) add({ ...c, subjects: c.subjects.filter((x) => !inEvery.has(x)) });
   }
-  for (const h of edited.values()) add(h);
+  for (const hs of edited.values()) for (const h of hs) add(h);
   // Bindings to a role that changed.
   const rulesOf = (rbac: RbacSet) => new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
   const [baseRules, headRules] = [rulesOf(baseRbac), rulesOf(headRbac)];

@@ -154,6 +154,19 @@ function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | un
 /** How a binding names a Group: orgctl never does, and a document that does is always read. */
 const GROUP_SUBJECT = 'kind: Group';
 
+/**
+ * Whether a document's subjects are written only in the plain form whose bytes are the names
+ * themselves: no quoted scalar (a JSON escape spells `bob@acme.io` as `\u0062ob@acme.io`, and a
+ * Group's kind may be written `"Group"`), no block scalar, and no Group. Only such a document may be
+ * skipped for not holding the subject's bytes; any other is parsed (YAML reads all the same).
+ */
+function plainSubjects(doc: string): boolean {
+  const at = doc.indexOf('\nsubjects:\n');
+  if (at < 0) return false;
+  const rest = doc.slice(at);
+  return !/["'\\|>]/.test(rest) && !rest.includes(GROUP_SUBJECT);
+}
+
 /** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
 type Keep = (head: DocumentHead, doc: string) => boolean;
 
@@ -321,7 +334,7 @@ function readLaidOut(
   const subjectBytes = needle === undefined ? undefined : Buffer.from(needle);
   const subjectLatin1 = subjectBytes?.toString('latin1');
   const mayNameSubject = (doc: string): boolean =>
-    subjectLatin1 === undefined || doc.includes(subjectLatin1) || doc.includes(GROUP_SUBJECT);
+    subjectLatin1 === undefined || doc.includes(subjectLatin1) || !plainSubjects(doc);
   // The namespace's first RoleBinding is always read: whether it has any is an answer too (can-i warns when not).
   const aboutNamespace = (path: string): Keep => {
     const placed = placedHere(path);

@@ -20,12 +20,21 @@ import { parseOutput, readOutputFolder } from '../cli/output-read.ts';
 const force = vi.hoisted(() => ({ full: false }));
 vi.mock('../cli/partial-read.ts', async (original) => {
   const m = await original<typeof import('../cli/partial-read.ts')>();
-  return { ...m, readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)) };
+  return {
+    ...m,
+    readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)),
+  };
 });
 
 /** The shard file of `dir` holding namespace `ns`. */
 const shardHolding = (dir: string, ns: string) =>
-  listFiles(dir).find((f) => f.includes('/shard-') && readFileSync(join(dir, f), 'utf8').includes(`kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`))!;
+  listFiles(dir).find(
+    (f) =>
+      f.includes('/shard-') &&
+      readFileSync(join(dir, f), 'utf8').includes(
+        `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
+      ),
+  )!;
 
 describe('J1: can-i partial read and a subject written with a JSON escape', () => {
   it('can-i (partial read) answers as the full read for a RoleBinding naming bob as "\\u0062ob@acme.io" in his namespace\'s own shard', async () => {
@@ -95,7 +104,8 @@ describe('J2: the bounded access pair and two clusters’ copies of one binding'
       expect(changed).not.toBe(text);
       writeFileSync(file, changed);
     };
-    const rPods = /(  name: acme:r:pods\n  namespace: web\n[\s\S]*?)(- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: joe@acme.io\n)/;
+    const rPods =
+      /( {2}name: acme:r:pods\n {2}namespace: web\n[\s\S]*?)(- apiGroup: rbac.authorization.k8s.io\n {2}kind: User\n {2}name: joe@acme.io\n)/;
     // lga1: zed added to web's acme:r:pods; ord1: joe dropped from it.
     edit('lga1', (t) => t.replace(rPods, `$1$2${subject('zed@acme.io')}`));
     edit('ord1', (t) => t.replace(rPods, '$1'));
@@ -114,4 +124,3 @@ describe('J2: the bounded access pair and two clusters’ copies of one binding'
     expect(r.stdout).toContain('zed@acme.io');
   });
 });
-
