@@ -185,6 +185,30 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
   );
 }
 
+/**
+ * How a reviewer is associated with the repository when their review may count: its owner, a member
+ * of the organization that owns it, or a collaborator. GitHub lists the reviews of anyone who can
+ * see the pull request (anyone on a public repository: NONE, CONTRIBUTOR, FIRST_TIMER, ...), while
+ * its own required approvals count only reviewers with write access. A login is only a name: one
+ * freed by a rename or a deletion is anyone's to claim, so an approval by a base admin's login from
+ * an account with no standing in the repository is nobody's.
+ */
+const COUNTED_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+interface ListedReview {
+  readonly user: { readonly login: string } | null;
+  readonly state: string;
+  readonly commit_id: string | null;
+  readonly author_association: string;
+}
+
+/** The reviews that may count, as the approval rules read them. */
+function reviewRecords(reviews: readonly ListedReview[]) {
+  return reviews
+    .filter((r) => r.user?.login && COUNTED_ASSOCIATIONS.has(r.author_association))
+    .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' }));
+}
+
 /** Everything the rules need about a pull request, every list followed through its pages. */
 export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestFacts> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
@@ -206,13 +230,16 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     baseSha: pr.base.sha,
     defaultBranch: pr.base.repo.default_branch,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    actors: pullActors(pr.user.login, commits),
-    approvals: validApprovals(
-      reviews
-        .filter((r) => r.user?.login)
-        .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })),
-      pr.head.sha,
+    // GitHub authenticated the author's account, not that the login is still the admin base names.
+    actors: pullActors(
+      COUNTED_ASSOCIATIONS.has(pr.author_association)
+        ? pr.user.login
+        : unnamedActor(
+            `pull request author ${pr.user.login}: ${pr.author_association}, not the owner, a member or a collaborator of the repository`,
+          ),
+      commits,
     ),
+    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [
       ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
@@ -230,12 +257,7 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
   return {
     headSha: pr.head.sha,
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    approvals: validApprovals(
-      reviews
-        .filter((r) => r.user?.login)
-        .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' })),
-      pr.head.sha,
-    ),
+    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
   };
 }
 

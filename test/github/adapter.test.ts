@@ -303,6 +303,47 @@ describe('completeness and actors, as plain functions', () => {
   });
 });
 
+describe('whose approval and authorship count (red team G)', () => {
+  // GitHub lists reviews from anyone who can see the pull request (anyone, on a public repository:
+  // author_association NONE), and a login is a name, not an account: one freed by a rename or a
+  // deletion is anyone's to claim. GitHub's own required approvals count only writers.
+  it("frank's login approving from an account with no standing in the repository (NONE) is no admin's approval", async () => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'NONE' }],
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.code).toBe(1);
+  });
+
+  it('the same approval from frank as a member of the organization counts', async () => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+    expect(r.code).toBe(0);
+  });
+
+  it("a pull request opened under alice's login by an account with no standing, its commit signed by that account, needs an admin's approval", async () => {
+    const r = await reviewWith({
+      pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'NONE' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.io.errs.join('\n')).toContain(
+      'pull request author alice: NONE, not the owner, a member or a collaborator',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('alice as a member of the organization makes it alone', async () => {
+    const r = await reviewWith({
+      pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'MEMBER' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+  });
+});
+
 describe('Argo CD follows the branch the review guards', () => {
   // The review judges pull requests into the default branch only: an ApplicationSet following any
   // other branch applies whatever is pushed there, unreviewed. Head here changes a grant only (the

@@ -29,6 +29,8 @@ export interface StandinReview {
   user: string;
   state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
   commitId: string;
+  /** GitHub's author_association of the reviewer (default: MEMBER, NONE for a bot). */
+  association?: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'FIRST_TIMER' | 'FIRST_TIME_CONTRIBUTOR' | 'NONE';
 }
 export interface StandinComment {
   id: number;
@@ -77,6 +79,15 @@ export interface StandinState {
     headRef: string;
     baseRef: string;
     labels: string[];
+    /** GitHub's author_association of the author (default: MEMBER). */
+    authorAssociation?:
+      | 'OWNER'
+      | 'MEMBER'
+      | 'COLLABORATOR'
+      | 'CONTRIBUTOR'
+      | 'FIRST_TIMER'
+      | 'FIRST_TIME_CONTRIBUTOR'
+      | 'NONE';
   };
   commits: StandinCommit[];
   reviews: StandinReview[];
@@ -419,7 +430,7 @@ function pullRequest(ctx: Ctx): Record<string, unknown> {
     locked: false,
     active_lock_reason: null,
     draft: false,
-    author_association: 'MEMBER',
+    author_association: pull.authorAssociation ?? 'MEMBER',
     milestone: null,
     assignee: null,
     assignees: [],
@@ -505,7 +516,7 @@ function review(ctx: Ctx, r: StandinReview, index: number): Record<string, unkno
     state: r.state,
     html_url: html,
     pull_request_url: pullUrl,
-    author_association: association(r.user),
+    author_association: r.association ?? association(r.user),
     _links: { html: { href: html }, pull_request: { href: pullUrl } },
     submitted_at: minutesAfterSeed(60 + index),
     commit_id: r.commitId,
