@@ -2,7 +2,7 @@
  * A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. The
  * flags' types follow from their spec, so a command reads `flags.out` as a string, never casts.
  */
-import { isCalendarDate } from '../constructs/props.ts';
+import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 
 /** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */

@@ -2,14 +2,14 @@
 import type { Construct } from 'constructs';
 import { DeclarationError } from '../model/errors.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
+import { DATE_PATTERN, isCalendarDate } from '../model/model.ts';
 
 export { DeclarationError };
 
 /** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import` and review/import.ts use the same. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 const EMAIL = new RegExp(EMAIL_PATTERN);
-export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
-const DATE = new RegExp(DATE_PATTERN);
+export { DATE_PATTERN };
 
 export function show(value: unknown): string {
   // JSON has no Infinity or NaN (a spec's 1e400 is Infinity): say them as they are, not as null.
@@ -53,16 +53,6 @@ export function assertText(scope: Declared, prop: string, value: unknown, exampl
     where(scope, prop),
     value === undefined ? `missing: give ${example}` : `${show(value)} is not text: give ${example}`,
   );
-}
-
-/**
- * A real calendar day written YYYY-MM-DD: the one date check of props, the spec and the CLI's
- * flags (Date.parse alone takes 2030-02-30 as March 2).
- */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
-  const day = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
 
 export function assertDate(scope: Declared, prop: string, value: unknown): void {

@@ -7,6 +7,7 @@
  */
 import { grantableLevels, type PolicyRule } from './catalog.ts';
 import type { Source } from './findings.ts';
+import { UsageError } from './errors.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 /** A user's or a token's standing: a deactivated one is bound to nothing, its access kept declared. */
@@ -202,9 +203,30 @@ export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
 /** One shared, frozen empty list: what 100,000s of grants hold instead of an empty list each. */
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
 
-/** Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. */
+export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+const DATE = new RegExp(DATE_PATTERN);
+
+/**
+ * A real calendar day written YYYY-MM-DD: the one date check of props, the spec, the CLI's flags
+ * and ORGCTL_TODAY (Date.parse alone takes 2030-02-30 as March 2).
+ */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. ORGCTL_TODAY is
+ * checked as --today is: expiry compares dates as text, so an empty value would expire nothing
+ * (every date is after '') and a timestamp would expire a day early (a red team).
+ */
 export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return explicit ?? env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
+  if (explicit !== undefined) return explicit;
+  const fromEnv = env.ORGCTL_TODAY;
+  if (fromEnv !== undefined && !isCalendarDate(fromEnv))
+    throw new UsageError(`ORGCTL_TODAY ${JSON.stringify(fromEnv)} is not a date (expected YYYY-MM-DD)`);
+  return fromEnv ?? new Date().toISOString().slice(0, 10);
 }
 
 /** What a person's seed access (`access: all | none`, in a spec and in the membership data) means. */

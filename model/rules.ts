@@ -374,8 +374,9 @@ export const RULES = [
     id: 'engine-change',
     stage: 'change',
     severity: 'error',
-    description: 'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files)',
-    remediation: OTHER_ADMIN,
+    description:
+      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files); or only `dist/` changes and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`)',
+    remediation: `${OTHER_ADMIN}; a gain in a change of \`dist/\` alone: nothing, declare it in \`org/\``,
   },
   {
     id: 'settings-change',

@@ -1,13 +1,45 @@
+import type { Change } from '../../analysis/change.ts';
+import type { AccessDiff } from '../../analysis/diff.ts';
 import { secondAdmin, type ChangeRule } from './context.ts';
 
 /** What lives outside org/ and dist/ decides how every rule runs: the engine itself. */
 const DECLARATION_PATHS = ['org/', 'dist/'];
+
+/**
+ * What a diff gives anyone: every change of a person, a token, a custom role, a cluster, a
+ * setting or a guard rail that removes nothing and does not follow from another, and every
+ * namespace added.
+ */
+function gainsOf(diff: AccessDiff): string[] {
+  const gains = (xs: readonly Change[]) => xs.filter((c) => !c.removes && !c.implied);
+  return [
+    ...diff.namespaces.added.map((ns) => `namespace ${ns} added`),
+    ...[...diff.people, ...diff.tokens].flatMap((s) => gains(s.changes).map((c) => `${s.id} ${c.text}`)),
+    ...gains([...diff.customRbac, ...diff.clusters, ...diff.settings]).map((c) => c.text),
+    ...diff.guardRails.filter((g) => g.weakens).map((g) => g.text),
+  ];
+}
 
 export const engineChange: ChangeRule = {
   id: 'engine-change',
   check(input) {
     if (!input.changedPaths)
       return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
+    // dist/ changes alone when a grant or token expires (the expiry workflow's pull request), which
+    // only removes: a gain there is one no change of org/ declares (a declaration that renders
+    // differently later, an older dist/ committed back), and its true author is nobody the rules
+    // see (a red team: a date-dependent org/org.ts gave its author access through the bot's PR).
+    if (input.changedPaths.length && input.changedPaths.every((p) => p.startsWith('dist/'))) {
+      const gained = gainsOf(input.diff);
+      if (gained.length)
+        return [
+          {
+            rule: this.id,
+            ok: false,
+            message: `only dist/ changes, yet it gives ${gained.slice(0, 5).join('; ')}${gained.length > 5 ? `, and ${gained.length - 5} more` : ''}: dist/ changes alone only when a grant or token expires, which removes access; declare a gain in org/ and synthesize it`,
+          },
+        ];
+    }
     const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
     const second = secondAdmin(input);
