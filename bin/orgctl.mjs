@@ -14,8 +14,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -97,13 +100,41 @@ const EXTERNAL = ['esbuild', 'tsx', 'tsx/*'];
 const APART = ['kubernetes-models'];
 const isApart = (id) => APART.some((p) => id === p || id.startsWith(`${p}/`));
 
+/**
+ * node_modules/.cache/orgctl, as cli/paths.ts keeps its caches: node_modules may be a link to this
+ * user's folder (a shared install); below it, each folder is this user's and no symbolic link (a
+ * branch may commit one, and git checks it out in the ignored folder: the code run would be read
+ * from, and old bundles pruned in, wherever it points). Else no bundle: the sources run.
+ */
+function cacheFolder() {
+  const own = (dir) => {
+    const s = lstatSync(dir);
+    if (!s.isDirectory() || (process.getuid !== undefined && s.uid !== process.getuid()))
+      throw new Error(`${dir}: not a folder of this user's`);
+  };
+  let dir = realpathSync(modules);
+  own(dir);
+  for (const part of ['.cache', 'orgctl']) {
+    dir = join(dir, part);
+    if (!lstatSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { mode: 0o755 });
+    own(dir);
+  }
+  return dir;
+}
+
 /** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources. */
 async function bundled() {
-  const out = join(modules, '.cache', 'orgctl', fingerprint());
+  const out = join(cacheFolder(), fingerprint());
   if (!existsSync(join(out, 'orgctl.cjs'))) {
     const { build } = await import('esbuild');
     const tmp = `${out}.tmp-${RUN}`;
-    const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' };
+    const common = {
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+    };
     const cli = await build({
       ...common,
       stdin: {
@@ -117,7 +148,9 @@ async function bundled() {
       external: [...EXTERNAL, ...APART, ...APART.map((p) => `${p}/*`)],
       // A script has no import.meta: the bundle's own URL (cli/explain-cache.ts names the engine by its folder).
       define: { 'import.meta.url': '__orgctl_bundle_url' },
-      banner: { js: "const __orgctl_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+      banner: {
+        js: "const __orgctl_bundle_url = require('node:url').pathToFileURL(__filename).href;",
+      },
       metafile: true,
     });
     // What the CLI requires of the packages apart, each by the name it requires.

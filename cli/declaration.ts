@@ -12,7 +12,8 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
@@ -20,14 +21,24 @@ import { importModule } from './es-import.ts';
 import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
+/**
+ * A file or folder as git knows it unchanged: size, modification and change times, inode. The
+ * change time cannot be put back (`touch -r`, `cp -p`, `rsync -t` put back the modification time
+ * only). A path that was not there is recorded too (size -1): a tsconfig.json or a file created
+ * there later may change what the bundle is.
+ */
 interface Stamp {
   readonly path: string;
   readonly size: number;
   readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  /** The path itself, a symbolic link not followed: a link re-pointed is another inode. */
+  readonly link?: true;
 }
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 3;
+const BUNDLE_FORMAT = 4;
 
 interface BundleRecord {
   readonly format: number;
@@ -38,18 +49,27 @@ interface BundleRecord {
   readonly inputs: readonly Stamp[];
 }
 
-const stampOf = (path: string): Stamp | undefined => {
+const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 } as const;
+
+const stampOf = (path: string, link = false): Stamp => {
   try {
-    const s = statSync(path);
-    return { path, size: s.size, mtimeMs: s.mtimeMs };
+    const s = link ? lstatSync(path) : statSync(path);
+    return {
+      path,
+      size: s.size,
+      mtimeMs: s.mtimeMs,
+      ctimeMs: s.ctimeMs,
+      ino: s.ino,
+      ...(link ? { link } : {}),
+    };
   } catch {
-    return undefined;
+    return { path, ...ABSENT, ...(link ? { link } : {}) };
   }
 };
 
 const unchanged = (s: Stamp) => {
-  const now = stampOf(s.path);
-  return now !== undefined && now.size === s.size && now.mtimeMs === s.mtimeMs;
+  const now = stampOf(s.path, s.link === true);
+  return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
 };
 
 const readRecord = (path: string): BundleRecord | undefined => {
@@ -75,25 +95,86 @@ function declaresNoSideEffects(manifest: string): boolean {
   }
 }
 
-/** tsconfig.json (and jsconfig.json) from the declaration's folder up: esbuild reads them. */
-function configFiles(file: string): string[] {
-  const out: string[] = [];
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    out.push(join(dir, 'tsconfig.json'), join(dir, 'jsconfig.json'));
-    if (dirname(dir) === dir) return out;
+/**
+ * tsconfig.json (and jsconfig.json) from each source's folder up, there or not (esbuild reads the
+ * nearest one of each file), and what each `extends`, followed.
+ */
+function configFiles(sources: readonly string[]): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  for (const source of sources)
+    for (let dir = dirname(source); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      for (const name of ['tsconfig.json', 'jsconfig.json']) followExtends(join(dir, name), out);
+      if (dirname(dir) === dir) break;
+    }
+  return [...out];
+}
+
+/** A config file and every file it `extends` (a relative path, or a package's file), as esbuild follows them. */
+function followExtends(config: string, out: Set<string>): void {
+  if (out.has(config)) return;
+  out.add(config);
+  let text: string;
+  try {
+    text = readFileSync(config, 'utf8');
+  } catch {
+    return; // not there: recorded as absent
+  }
+  // tsconfig is JSON with comments: only `extends` is needed, a string or an array of strings.
+  const match = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
+  if (!match) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(match[1]!.replace(/,\s*\]$/, ']'));
+  } catch {
+    return;
+  }
+  for (const spec of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')) {
+    const candidates =
+      spec.startsWith('.') || spec.startsWith('/')
+        ? [resolve(dirname(config), spec), resolve(dirname(config), `${spec}.json`)]
+        : [];
+    if (!candidates.length)
+      try {
+        candidates.push(createRequire(config).resolve(spec));
+      } catch {
+        // a package esbuild will not find either
+      }
+    for (const c of candidates) followExtends(c, out);
   }
 }
 
-type EsbuildMessage = { text: string; location?: { file: string; line: number; column: number } | null };
+type EsbuildMessage = {
+  text: string;
+  location?: { file: string; line: number; column: number } | null;
+};
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
+/** What esbuild tries for an import's path before a folder's index: the path, with each extension, a .js written for its .ts. */
+const EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json', '.mts', '.cts', '.mjs', '.cjs'];
+const candidates = (target: string): string[] => {
+  const js = /\.(c|m)?jsx?$/.exec(target);
+  const base = js ? target.slice(0, -js[0].length) : undefined;
+  return [
+    target,
+    ...EXTENSIONS.map((e) => target + e),
+    join(target, 'package.json'),
+    ...(base === undefined ? [] : ['.ts', '.tsx', '.mts', '.cts'].map((e) => base + e)),
+  ];
+};
 const SOURCE = /\.(c|m)?[jt]sx?$/;
 
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
-async function build(file: string, dir: string): Promise<{ code: string; inputs: string[] }> {
+async function build(file: string, dir: string): Promise<{ code: string; inputs: string[]; links: string[] }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
+  // What a relative or absolute import looks at on its way, which esbuild's list of inputs (where
+  // it resolved) does not name: each step of the path from the importer's folder (a link
+  // re-pointed there), and the files it tries before the one it found (helpers.ts before
+  // helpers/index.ts), there or not.
+  const lookedAt = new Set<string>();
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
   let result;
   try {
@@ -117,6 +198,15 @@ async function build(file: string, dir: string): Promise<{ code: string; inputs:
         {
           name: 'orgctl-declaration',
           setup(b) {
+            b.onResolve({ filter: /^(\.\.?($|\/)|\/)/ }, (args) => {
+              const target = resolve(args.resolveDir, args.path);
+              for (const c of candidates(target)) lookedAt.add(c);
+              for (let p = target; ; p = dirname(p)) {
+                if (`${args.resolveDir}/`.startsWith(p === '/' ? p : `${p}/`) || dirname(p) === p) break;
+                lookedAt.add(p);
+              }
+              return undefined; // esbuild's own resolution
+            });
             // Packages are imported from where the declaration would import them, not bundled.
             b.onResolve({ filter: /^[^./]/ }, async (args) => {
               if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
@@ -179,8 +269,10 @@ async function build(file: string, dir: string): Promise<{ code: string; inputs:
   const sources = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':'))
     .map((p) => resolve(dirname(file), p));
-  const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles(file)])];
-  return { code: result.outputFiles[0]!.text, inputs };
+  const inputs = [
+    ...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles([file, ...sources])]),
+  ];
+  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt] };
 }
 
 /** Bundles of declarations that no longer exist, of an older format, or that no record names (after a grace period), are removed. */
@@ -219,7 +311,7 @@ export async function importBundled(file: string): Promise<unknown> {
   if (!record || record.file !== file || !record.inputs.every(unchanged) || !existsSync(join(dir, record.code))) {
     const startedAt = Date.now();
     const built = await build(file, dir);
-    const inputs = built.inputs.map(stampOf).filter((s) => s !== undefined);
+    const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
     const code = `${key}-${createHash('sha256').update(built.code).digest('hex').slice(0, 12)}.mjs`;
     record = { format: BUNDLE_FORMAT, file, code, inputs };
     try {
@@ -228,7 +320,8 @@ export async function importBundled(file: string): Promise<unknown> {
       if (!existsSync(join(dir, code))) replaceFile(join(dir, code), built.code);
       // An input saved while esbuild read it may be newer than what was bundled: then the record
       // is not kept, and the next run builds again.
-      if (inputs.every((s) => s.mtimeMs < startedAt - 1_000)) replaceFile(recordFile, JSON.stringify(record));
+      if (inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))
+        replaceFile(recordFile, JSON.stringify(record));
     } catch {
       return undefined; // no writable cache (a read-only install): tsx loads it instead
     }

@@ -6,8 +6,8 @@
  * An index answers only for what it was made from: the spec file (its path and its bytes), the
  * date grants expire against and orgctl's own code (the bundle bin/orgctl.mjs runs, named by a
  * fingerprint of orgctl's sources and installed packages). The bytes are known by their SHA-256;
- * as git knows a file unchanged, a file whose size, modification time (to the nanosecond), inode
- * and device are those recorded is not read again, unless it was modified within two seconds of
+ * as git knows a file unchanged, a file whose size, modification and change times (to the
+ * nanosecond), inode and device are those recorded is not read again, unless it was modified within two seconds of
  * the index being written (a later edit in the same clock tick would keep the same time). Only a
  * declaration that passes `orgctl check` is indexed. A TypeScript declaration (`org/org.ts`) never
  * is: it is a program, which may read anything when it runs, so no bytes identify what it declares.
@@ -33,8 +33,8 @@ import { fileURLToPath } from 'node:url';
 import {
   EXPLAIN_INDEX_FORMAT,
   explainIndexParts,
-  namespaceViewOf,
   type NamespaceView,
+  namespaceViewOf,
 } from '../analysis/explain-index.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
@@ -64,6 +64,8 @@ export function engineId(url: string = import.meta.url): string | undefined {
 interface FileState {
   readonly size: string;
   readonly mtimeNs: string;
+  /** The change time: unlike the modification time, nobody can put it back (`touch -r`, `cp -p`). */
+  readonly ctimeNs: string;
   readonly ino: string;
   readonly dev: string;
 }
@@ -87,7 +89,13 @@ export interface ExplainIndex {
 
 function stateOf(file: string): FileState {
   const s = statSync(file, { bigint: true });
-  return { size: String(s.size), mtimeNs: String(s.mtimeNs), ino: String(s.ino), dev: String(s.dev) };
+  return {
+    size: String(s.size),
+    mtimeNs: String(s.mtimeNs),
+    ctimeNs: String(s.ctimeNs),
+    ino: String(s.ino),
+    dev: String(s.dev),
+  };
 }
 
 const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -119,14 +127,21 @@ function unchanged(index: ExplainIndex): boolean {
   const made = JSON.parse(readFileSync(join(index.dir, MADE_FROM), 'utf8')) as MadeFrom;
   const now = stateOf(index.file);
   const sameStat =
-    now.size === made.size && now.mtimeNs === made.mtimeNs && now.ino === made.ino && now.dev === made.dev;
+    now.size === made.size &&
+    now.mtimeNs === made.mtimeNs &&
+    now.ctimeNs === made.ctimeNs &&
+    now.ino === made.ino &&
+    now.dev === made.dev;
   // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
-  if (sameStat && BigInt(made.mtimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
+  if (sameStat && BigInt(made.ctimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
   return now.size === made.size && sha256Of(index.file) === made.sha256;
 }
 
 /** Parts of one file, read by position (in bytes) as UTF-8 text, through one descriptor. */
-function readParts(path: string): { read: (start: number, end: number) => string; close: () => void } {
+function readParts(path: string): {
+  read: (start: number, end: number) => string;
+  close: () => void;
+} {
   const fd = openSync(path, 'r');
   return {
     read: (start, end) => {
@@ -220,7 +235,10 @@ export function writeExplainIndex(
     const namespaces = writeParts(join(tmp, NAMESPACES), parts.namespaces);
     const buckets = writeParts(join(tmp, BUCKETS), parts.buckets);
     writeFileSync(join(tmp, HEAD), parts.head(namespaces, buckets));
-    const made: MadeFrom = { ...before, writtenNs: String(BigInt(Date.now()) * 1_000_000n) };
+    const made: MadeFrom = {
+      ...before,
+      writtenNs: String(BigInt(Date.now()) * 1_000_000n),
+    };
     writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));
     rmSync(index.dir, { recursive: true, force: true }); // an index of an earlier version of the file
     renameSync(tmp, index.dir);
@@ -239,7 +257,11 @@ function pruneIndexes(root: string, current: string): void {
     .filter((e) => e.isDirectory() && INDEX_NAME.test(e.name) && join(root, e.name) !== current)
     .map((e) => {
       const path = join(root, e.name);
-      return { path, tmp: e.name.includes('.tmp-'), used: statSync(path).mtimeMs };
+      return {
+        path,
+        tmp: e.name.includes('.tmp-'),
+        used: statSync(path).mtimeMs,
+      };
     });
   const indexes = entries.filter((e) => !e.tmp).sort((a, b) => b.used - a.used);
   for (const e of indexes.slice(KEPT - 1)) rmSync(e.path, { recursive: true, force: true });
