@@ -2,7 +2,7 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
-import type { PolicyRule } from '../model/catalog.ts';
+import { findLevel, type PolicyRule } from '../model/catalog.ts';
 import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
 import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
@@ -250,6 +250,56 @@ function membershipChanges(
           },
         ]),
   ];
+}
+
+/** How a bound role reads in a change: its level for a catalog ClusterRole, else its name. */
+function roleLabel(role: string, org: string): string {
+  const level = role.startsWith(`${org}:`) ? role.slice(org.length + 1) : '';
+  return findLevel(level) ? level : `custom RBAC ${role}`;
+}
+
+/** Whether a cell's access comes through a binding to the role named `role`. */
+const boundTo = (cell: LazyCell | undefined, role: string): boolean =>
+  cell?.cell.via.some((v) => {
+    const target = v.slice(v.indexOf(' → ') + 3);
+    return target === `ClusterRole ${role}` || target === `Role ${role}`;
+  }) ?? false;
+
+/**
+ * When what a person holds through temporary grants ends (MemberUser.expiring), where they hold it
+ * on both sides: a later end, or none, lets them keep it longer (a gain, judged as one); an earlier
+ * end removes it sooner. A role base held past its end (its expiry not merged yet) that head keeps
+ * is said so: without this, lengthening a grant changed no binding and the diff was empty.
+ */
+function expiryChanges(
+  b: MemberUser | undefined,
+  h: MemberUser | undefined,
+  cells: { readonly base: Cells; readonly head: Cells },
+  org: string,
+  today: string,
+): Change[] {
+  if (!b || !h || (!b.expiring && !h.expiring)) return [];
+  const ends = (u: MemberUser) => new Map((u.expiring ?? []).map((r) => [`${r.namespace}\u0000${r.role}`, r]));
+  const [be, he] = [ends(b), ends(h)];
+  const out: Change[] = [];
+  for (const key of sorted(new Set([...be.keys(), ...he.keys()]))) {
+    const [from, to] = [be.get(key)?.until, he.get(key)?.until];
+    if (from === to) continue;
+    const { namespace, role } = (be.get(key) ?? he.get(key))!;
+    // Gained or lost here: the access lines say so.
+    if (!boundTo(cells.base[namespace], role) || !boundTo(cells.head[namespace], role)) continue;
+    const past =
+      from !== undefined && from < today ? ` (it ended on ${from}; the expiry pull request was not merged)` : '';
+    out.push({
+      kind: 'grant-expiry',
+      namespace,
+      from,
+      to,
+      text: `${roleLabel(role, org)} in ${namespace} holds ${to === undefined ? 'for good' : `until ${to}`}, not ${from === undefined ? 'for good' : `until ${from}`}${past}`,
+      ...(to !== undefined && (from === undefined || to < from) ? { removes: true } : {}),
+    });
+  }
+  return out;
 }
 
 const describeInvite = (i: MemberInvite) => {
@@ -626,6 +676,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
       ...access,
+      ...expiryChanges(b, h, { base: bCells, head: hCells }, org, today),
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;

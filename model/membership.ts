@@ -53,6 +53,19 @@ export interface MemberRole {
   readonly levels: readonly string[];
 }
 
+/**
+ * A role a person holds in a namespace through grants that all end: the last day the latest of
+ * them holds. The output binds only what holds today, so without it lengthening a temporary grant
+ * (or dropping its end) would change no byte of the output, and no review would see it.
+ */
+export interface MemberGrantExpiry {
+  readonly namespace: string;
+  /** The bound role's name, as the RoleBinding's roleRef names it (`acme:r:pods`, `acme:custom:x`). */
+  readonly role: string;
+  /** YYYY-MM-DD: the last day it holds. */
+  readonly until: string;
+}
+
 /** One line of `users.jsonl` (`orgctl-users`, `orgctl-users-2`, ...), and an entry of `users` in members.json. */
 export interface MemberUser extends MemberStanding {
   /** Lower-cased email: the user's identity. */
@@ -62,6 +75,11 @@ export interface MemberUser extends MemberStanding {
   /** GitHub login, when declared. */
   readonly github?: string;
   readonly billing: boolean;
+  /**
+   * What the person holds only until a date, by namespace then role; absent when nothing they
+   * hold through grants ends (a role some grant gives without an end holds for good).
+   */
+  readonly expiring?: readonly MemberGrantExpiry[];
 }
 
 /** Access an invite carries to one namespace: levels and named roles (each absent when empty). */

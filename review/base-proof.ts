@@ -325,6 +325,11 @@ export function proveAgainstBase(input: {
             : `token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`,
       );
   }
+  // So are grants: what a person holds until a day before the review's is bound no more today.
+  for (const u of membership.users.values())
+    for (const e of u.expiring ?? [])
+      if (e.until < today)
+        return no(`${u.email}'s ${e.role} in ${e.namespace} ended on ${e.until}: orgctl binds it no more`);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
   const context = { org, members, order: bindingOrder(org), render: namespaceRoleBindings(org) };
   for (const [namespace, c] of changed) {

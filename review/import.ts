@@ -27,6 +27,8 @@ import {
   ADMIN_LEVEL,
   DEFAULT_NAMESPACE,
   LEVELS_BY_STANDING,
+  customRoleName,
+  levelRoleName,
   memberStanding,
   NO_ITEMS,
   systemNamespaceOf,
@@ -619,6 +621,13 @@ export function grantSpecs(
     }
     return levels;
   };
+  // What a person holds only until a date (MemberUser.expiring), by `namespace role`: a grant
+  // of each end is declared apart, so synthesis records the same ends again.
+  const org = membership?.org.name ?? '';
+  const endsOf = (user: string): ReadonlyMap<string, string> | undefined => {
+    const records = membership?.users.get(user)?.expiring;
+    return records?.length ? new Map(records.map((r) => [`${r.namespace} ${r.role}`, r.until])) : undefined;
+  };
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
   for (const ns of [...grants.keys()].sort()) {
@@ -627,9 +636,28 @@ export function grantSpecs(
       const standing = byStanding(g.user);
       const kept = standing.length ? g.levels.filter((l) => !standing.includes(l)) : g.levels;
       const levels = kept.length > 1 ? [...kept].sort() : kept;
-      if (levels.length) specs.push({ user: g.user, namespace: g.namespace, levels });
-      for (const c of [...g.customRoles].sort()) specs.push({ user: g.user, namespace: g.namespace, customRole: c });
-      if (g.rules.length) specs.push({ user: g.user, namespace: g.namespace, rules: g.rules.map(ordered) });
+      const ends = endsOf(g.user);
+      const at = { user: g.user, namespace: g.namespace };
+      const until = (role: string) => {
+        const end = ends?.get(`${g.namespace} ${role}`);
+        return end === undefined ? {} : { expires: end };
+      };
+      if (!ends) {
+        if (levels.length) specs.push({ ...at, levels });
+      } else {
+        // Levels grouped by their end: those for good first, then by date.
+        const byEnd = new Map<string, string[]>();
+        for (const l of levels) {
+          const end = ends.get(`${g.namespace} ${levelRoleName(org, l)}`) ?? '';
+          const list = byEnd.get(end);
+          if (list) list.push(l);
+          else byEnd.set(end, [l]);
+        }
+        for (const end of [...byEnd.keys()].sort())
+          specs.push({ ...at, levels: byEnd.get(end)!, ...(end ? { expires: end } : {}) });
+      }
+      for (const c of [...g.customRoles].sort()) specs.push({ ...at, customRole: c, ...until(customRoleName(org, c)) });
+      if (g.rules.length) specs.push({ ...at, rules: g.rules.map(ordered), ...until(customRoleName(org, g.user)) });
     }
   }
   return specs;
@@ -918,7 +946,7 @@ function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string
   const from = `from the membership data of ${org}`;
   if (membership) {
     losses.push(
-      `grant expiry dates: orgctl's output does not record them, so a grant that had one is imported as lasting; add expires again (${from})`,
+      `grant expiry dates on what another grant gives for good: the output records when a person's access ends, not each grant's own date (${from})`,
     );
     const roles = (membership.org.roles ?? []).map((r) => r.name);
     if (roles.length)

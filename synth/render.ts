@@ -20,6 +20,7 @@ import {
   type MemberOrganization,
   type MembershipData,
   type MembershipList,
+  type MemberGrantExpiry,
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
@@ -31,6 +32,7 @@ import {
   isLiveToken,
   LEVELS_BY_STANDING,
   levelRoleName,
+  NO_ITEMS,
   standingOf,
   systemNamespaceOf,
   tokenAccountName,
@@ -233,6 +235,68 @@ function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: n
   }
   if (current.length || !chunks.length) chunks.push(current);
   return chunks;
+}
+
+/**
+ * What each person holds only until a date (MemberUser.expiring): for every role a bound grant
+ * binds in a namespace (as collectBindings binds it), the latest end among the grants binding it,
+ * none when one of them has no end. Most grants have no end, so only the people with one are
+ * followed (3% of the grants of a generated organization).
+ */
+const expiriesCache = new WeakMap<OrgModel, { today: string; byUser: Map<string, MemberGrantExpiry[]> }>();
+function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, readonly MemberGrantExpiry[]> {
+  const cached = expiriesCache.get(model);
+  if (cached?.today === today) return cached.byUser;
+  const dated = new Set<string>();
+  for (const g of model.grants) if (g.expires !== undefined && !isExpired(g.expires, today)) dated.add(g.user);
+  const byUser = new Map<string, MemberGrantExpiry[]>();
+  if (dated.size) {
+    const users = new Map(model.users.map((u) => [u.key, u]));
+    const namespaces = new Set(model.namespaces.map((n) => n.name));
+    const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
+    const customRoles = new Set(model.customRoles.map((r) => r.name));
+    // user → `namespace\u0000role` → its last day, null for good.
+    const ends = new Map<string, Map<string, string | null>>();
+    for (const g of model.grants) {
+      if (!dated.has(g.user) || !namespaces.has(g.namespace) || isExpired(g.expires, today)) continue;
+      const u = users.get(g.user);
+      if (!u || !grantsBound(u)) continue;
+      let mine = ends.get(g.user);
+      if (!mine) ends.set(g.user, (mine = new Map()));
+      const end = g.expires ?? null;
+      // A level the person holds by standing (an admin's w:full, Add All's) holds for good.
+      const standing = standingOf(u);
+      const forGood = standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
+      const hold = (role: string) => {
+        const k = roleKey(g.namespace, role);
+        const was = mine.get(k);
+        if (was === null) return;
+        if (end === null || was === undefined || end > was) mine.set(k, end);
+      };
+      // The roles collectBindings binds for a grant: catalog levels, a role's levels, custom roles, inline rules.
+      const level = (l: string) => {
+        if (findLevel(l) && !forGood.includes(l)) hold(levelRoleName(model.name, l));
+      };
+      for (const l of g.levels) level(l);
+      for (const r of g.roles) for (const l of roleLevels.get(r) ?? []) level(l);
+      for (const c of g.customRoles) if (customRoles.has(c)) hold(customRoleName(model.name, c));
+      if (g.rules.length) hold(customRoleName(model.name, u.key));
+    }
+    for (const [user, mine] of ends) {
+      const records: MemberGrantExpiry[] = [];
+      for (const [k, until] of mine) {
+        if (until === null) continue;
+        const [namespace, role] = k.split('\u0000') as [string, string];
+        records.push({ namespace, role, until });
+      }
+      records.sort((a, b) =>
+        a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.role < b.role ? -1 : a.role > b.role ? 1 : 0,
+      );
+      if (records.length) byUser.set(user, records);
+    }
+  }
+  expiriesCache.set(model, { today, byUser });
+  return byUser;
 }
 
 /** `namespace\u0000Role name` → the declaration that made the Role (first one wins). */
@@ -484,8 +548,10 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
     // What non-admins may write in unknown API groups: the policies judge from it, the diff compares it.
     ...(model.safeCustomResources ? { safeCustomResources: model.safeCustomResources } : {}),
   };
-  const users = model.users.map(
-    (u): MemberUser => ({
+  const expiring = grantExpiries(model, today);
+  const users = model.users.map((u): MemberUser => {
+    const ends = expiring.get(u.key);
+    return {
       email: u.key,
       username: usernameOf(model, u.key),
       ...(u.github !== undefined ? { github: u.github } : {}),
@@ -493,8 +559,9 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
       billing: u.billing,
       status: u.status,
       ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
-    }),
-  );
+      ...(ends ? { expiring: ends } : {}),
+    };
+  });
   const invites = model.invites.map(
     (i): MemberInvite => ({
       email: i.key,

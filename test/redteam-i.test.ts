@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseSpec, distPair, judge, type Spec } from './review/scenarios.ts';
+import { baseSpec, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
 import { cli, ROOT, run, tempDir } from './helpers.ts';
 
 /** A spec synthesized by the CLI on `today` into a dist/ folder of its own. */
@@ -31,6 +31,42 @@ function temporaryBob(expires = '2026-12-01'): Spec {
   grantOf(s, 'bob@acme.io').expires = expires;
   return s;
 }
+
+describe('I1: a grant outlives its expiry with no diff', () => {
+  it('bob lengthening his own temporary grant is his own privilege change (self-edit), not an empty diff', () => {
+    const v = judge(temporaryBob(), (s) => void (grantOf(s, 'bob@acme.io').expires = '2099-12-31'), {
+      actors: ['bob'],
+      approvals: ['alice'],
+    });
+    expect(v.failed).toContain('self-edit');
+  });
+
+  it('bob removing the expiry of his own grant is a self-edit too', () => {
+    const v = judge(temporaryBob(), (s) => void delete grantOf(s, 'bob@acme.io').expires, {
+      actors: ['bob'],
+      approvals: ['alice'],
+    });
+    expect(v.failed).toContain('self-edit');
+  });
+
+  it('through the CLI: the comment names the longer lifetime of bob’s access, and the review fails', async () => {
+    const sides = await distPair(temporaryBob(), (s) => void (grantOf(s, 'bob@acme.io').expires = '2099-12-31'));
+    const r = await reviewPair(sides, '--actor', 'bob', '--approved-by', 'alice');
+    expect(r.stdout).toMatch(/bob&#64;acme\.io[\s\S]*2099-12-31/);
+    expect(r.code, r.stdout).toBe(1);
+  });
+});
+
+describe('I1b: an expired grant revived with no diff', () => {
+  it('base (written 2026-11-19) still binds bob’s grant that expired 2026-11-20; lengthening it on 2026-11-26 is a gain the review shows and judges', async () => {
+    const base = await distOn(temporaryBob('2026-11-20'), '2026-11-19');
+    const head = await distOn(temporaryBob('2099-12-31'), '2026-11-26');
+    const r = await reviewPair({ base, head }, '--actor', 'bob', '--approved-by', 'alice');
+    // On the review's date bob holds nothing in web by base's declaration; head gives it back until 2099.
+    expect(r.stdout).toMatch(/bob&#64;acme\.io/);
+    expect(r.code, r.stdout).toBe(1);
+  });
+});
 
 describe('I2 (probe, held): Add All and a namespace declared later', () => {
   const withAddAll = (): Spec => {
