@@ -138,6 +138,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
       : proveAgainstBase({
           base: { files: baseSide.files, documents: documents.base },
           head: { files: headSide.files, documents: documents.head },
+          baseUsers: base.users,
           membership: headDocs.membership,
           today,
         });

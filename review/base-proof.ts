@@ -16,8 +16,15 @@
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
 import { isAdminOnly } from '../model/catalog.ts';
-import { grantsBound, isLiveToken, LEVELS_BY_STANDING, memberStanding, memberState } from '../model/model.ts';
-import type { MemberUser } from '../model/membership.ts';
+import {
+  grantsBound,
+  isLiveToken,
+  levelRoleName,
+  LEVELS_BY_STANDING,
+  memberStanding,
+  memberState,
+} from '../model/model.ts';
+import { MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { isObj } from '../analysis/objects.ts';
@@ -26,8 +33,10 @@ import { orgRoleOf } from '../analysis/org-roles.ts';
 import {
   bindingOrder,
   headerOf,
+  CLUSTER_SHARD,
   isHashPlaced,
   isOutputPath,
+  membershipLists,
   namespaceRoleBindings,
   type RoleHolders,
   type SubjectRef,
@@ -224,12 +233,72 @@ function judgeNamespace(
 }
 
 /**
+ * The users whose dated access (MemberUser.expiring) is all their membership records change, in
+ * base's order; a reason when head's users differ in anything else (then the full proof).
+ */
+function datedAccessChanges(
+  base: ReadonlyMap<string, MemberUser>,
+  head: ReadonlyMap<string, MemberUser>,
+): { readonly base: MemberUser; readonly head: MemberUser }[] | string {
+  if (base.size !== head.size) return 'the membership changes';
+  const out: { base: MemberUser; head: MemberUser }[] = [];
+  const rest = (u: MemberUser) => JSON.stringify({ ...u, expiring: undefined });
+  const [bs, hs] = [[...base.values()], [...head.values()]];
+  for (let i = 0; i < bs.length; i++) {
+    const [b, h] = [bs[i]!, hs[i]!];
+    if (b === h) continue;
+    if (b.email !== h.email || rest(b) !== rest(h)) return 'the membership changes';
+    if (JSON.stringify(b.expiring) !== JSON.stringify(h.expiring)) out.push({ base: b, head: h });
+  }
+  return out;
+}
+
+/** The users' membership ConfigMaps: `orgctl-users`, `orgctl-users-2`, ... */
+const USERS_LIST = membershipListPattern('users');
+
+/** A user's record in members.json as the writer indents it (2 spaces, inside the users list). */
+const membersEntry = (u: MemberUser) => `\n    ${JSON.stringify(u, null, 2).replaceAll('\n', '\n    ')}`;
+
+/**
+ * Whether every person's dated access is what synthesis records: dates from the review's day on,
+ * in the writer's order, of a role a binding of head gives them there, never one they hold for
+ * good by standing, and only for someone whose grants orgctl binds.
+ */
+function datedAccessReason(
+  members: ReadonlyMap<string, MemberUser>,
+  bound: ReadonlyMap<string, ReadonlySet<string>>,
+  org: string,
+  today: string,
+): string | undefined {
+  for (const u of members.values()) {
+    const records = u.expiring ?? [];
+    if (!records.length) continue;
+    if (!grantsBound(memberState(u))) return `${u.email} holds dated access but orgctl binds none of their grants`;
+    const standing = memberStanding(u, u.admin);
+    const forGood = new Set((standing ? LEVELS_BY_STANDING[standing] : []).map((l) => levelRoleName(org, l)));
+    let last = '';
+    for (const e of records) {
+      const key = `${e.namespace}\u0000${e.role}`;
+      if (e.until < today)
+        return `${u.email}'s ${e.role} in ${e.namespace} ended on ${e.until}: orgctl binds it no more`;
+      if (key <= last) return `${u.email}'s dated access is not in the order orgctl writes it`;
+      last = key;
+      if (forGood.has(e.role)) return `${u.email} holds ${e.role} for good: orgctl records no end for it`;
+      if (!bound.get(key)?.has(u.username)) return `${u.email}'s dated ${e.role} in ${e.namespace} is bound nowhere`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Proves head against base (see the module's comment), or says why this proof does not apply (then
  * the full proof must run). `membership` is head's; `today` dates the tokens.
  */
 export function proveAgainstBase(input: {
   readonly base: SideOutput;
   readonly head: SideOutput;
+  /** Base's users, as its membership data says (the snapshot's). */
+  readonly baseUsers: ReadonlyMap<string, MemberUser>;
   readonly membership: Membership;
   readonly today: string;
 }): BaseProof {
@@ -250,19 +319,53 @@ export function proveAgainstBase(input: {
   // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
   const copies = new Map<string, string[]>();
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
+  // Who head binds to each role a person holds until a date (MemberUser.expiring), by `namespace\0role`.
+  const bound = new Map<string, Set<string>>();
+  for (const u of membership.users.values())
+    for (const e of u.expiring ?? []) bound.set(`${e.namespace}\u0000${e.role}`, new Set());
+  // Membership may differ from base's in people's dated access alone (a grant made to last longer):
+  // then it is written as synthesis writes it, and each record is judged below.
+  let dated: ReturnType<typeof datedAccessChanges> | undefined;
+  const datedChanges = () => (dated ??= datedAccessChanges(input.baseUsers, membership.users));
   let changedFiles = 0;
   for (const f of head.files) {
     const b = baseFiles.get(f.path)!;
     if (!f.path.endsWith('.yaml')) {
-      if (f.content !== b.content) return no(`${f.path} changes`);
+      if (f.content === b.content) continue;
+      const users = datedChanges();
+      if (f.path !== MEMBERS_FILE || typeof users === 'string') return no(`${f.path} changes`);
+      let expected = b.content;
+      for (const u of users) {
+        const [from, at] = [membersEntry(u.base), expected.indexOf(membersEntry(u.base))];
+        if (at < 0) return no(`${f.path} changes`);
+        expected = `${expected.slice(0, at)}${membersEntry(u.head)}${expected.slice(at + from.length)}`;
+      }
+      if (f.content !== expected) return no(`${f.path} changes`);
       continue;
     }
     if (!f.content.startsWith(header) || !f.content.startsWith('---\n', header.length))
       return no(`${f.path} does not begin with orgctl's header naming ${declaredIn}`);
     if (!isHashPlaced(f.path.split('/')[1] ?? '')) {
-      // Base's header is one line, as head's: what follows must be the same.
-      if (f.content.slice(header.length) !== b.content.slice(b.content.indexOf('\n') + 1))
+      // Base's header is one line, as head's: what follows must be the same, but for the users'
+      // membership ConfigMaps when only dated access changes (in the cluster shard, where they are
+      // while the membership fits it; in shards of their own, their packing is the full proof's).
+      if (f.content.slice(header.length) === b.content.slice(b.content.indexOf('\n') + 1)) continue;
+      const users = datedChanges();
+      if (typeof users === 'string' || !users.length || f.path.split('/')[1] !== CLUSTER_SHARD)
         return no(`${f.path} changes`);
+      const [hr, br] = [head.documents(f.path), base.documents(f.path)];
+      if (!hr || !br) return no(`${f.path} was not read document by document`);
+      const isUsers = (d: Obj) =>
+        d.kind === 'ConfigMap' && isObj(d.metadata) && USERS_LIST.test(String(d.metadata.name));
+      const first = br.docs.findIndex(isUsers);
+      let end = first;
+      while (end < br.docs.length && isUsers(br.docs[end]!)) end++;
+      if (first < 0) return no(`${f.path} changes`);
+      const lists = membershipLists({ name: org, systemNamespace }, 'users', [...membership.users.values()]);
+      const expected = [...br.bodies.slice(0, first), ...lists.map((o) => toYamlDocument(o)), ...br.bodies.slice(end)];
+      if (!sameTexts(hr.bodies, expected)) return no(`${f.path} changes`);
+      if (!withinShardLimits(hr.docs.length, f.content.length))
+        return no(`${f.path} is over one Argo CD Application's limits`);
       continue;
     }
     const [hr, br] = [head.documents(f.path), base.documents(f.path)];
@@ -292,6 +395,12 @@ export function proveAgainstBase(input: {
       // A namespace's part of a file has one run after each of its objects, all empty but the last
       // (checked above): only runs with bindings on either side are its copy.
       if (!hrun.docs.length && !brun.docs.length) continue;
+      if (bound.size)
+        for (const d of hrun.docs) {
+          const held = isObj(d.roleRef) ? bound.get(`${namespace}\u0000${String(d.roleRef.name)}`) : undefined;
+          if (held && Array.isArray(d.subjects))
+            for (const s of d.subjects) if (isObj(s) && s.kind === 'User') held.add(String(s.name));
+        }
       const known = copies.get(namespace);
       if (known === undefined) copies.set(namespace, hrun.texts);
       else if (!sameTexts(known, hrun.texts))
@@ -325,11 +434,10 @@ export function proveAgainstBase(input: {
             : `token ${t.id} expired on ${t.expires}: orgctl leaves its objects out now`,
       );
   }
-  // So are grants: what a person holds until a day before the review's is bound no more today.
-  for (const u of membership.users.values())
-    for (const e of u.expiring ?? [])
-      if (e.until < today)
-        return no(`${u.email}'s ${e.role} in ${e.namespace} ended on ${e.until}: orgctl binds it no more`);
+  // So are grants: a person's dated access is what synthesis records for what head binds them
+  // (nothing past its end: what a person holds until a day before the review's is bound no more).
+  const datedWhy = datedAccessReason(membership.users, bound, org, today);
+  if (datedWhy) return no(datedWhy);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
   const context = { org, members, order: bindingOrder(org), render: namespaceRoleBindings(org) };
   for (const [namespace, c] of changed) {

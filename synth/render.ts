@@ -598,25 +598,42 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
   return { organization, users, invites, tokens, ...(namespaces.length ? { namespaces } : {}) };
 }
 
+const membershipConfigMap = (
+  model: Pick<OrgModel, 'name' | 'systemNamespace'>,
+  name: string,
+  data: Record<string, string>,
+): Manifest =>
+  manifest('v1', 'ConfigMap', {
+    metadata: meta(model, 'ConfigMap', name, model.systemNamespace),
+    data,
+  } satisfies k8s.KubeConfigMapProps);
+
+/**
+ * One membership list as its ConfigMaps: one JSON line per record (adding a user adds one line to
+ * dist/). Every list grows with the organization: each is spread over numbered ConfigMaps, each
+ * under the 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds
+ * 1 MiB; 12,000 invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server
+ * counts them. (The proof against base renders the users' anew when only their dated access changes.)
+ */
+export function membershipLists(
+  model: Pick<OrgModel, 'name' | 'systemNamespace'>,
+  list: MembershipList,
+  records: readonly object[],
+): Manifest[] {
+  return chunkBySize(
+    records.map((r) => `${JSON.stringify(r)}\n`),
+    (line) => Buffer.byteLength(line, 'utf8'),
+    MAX_OBJECT_BYTES,
+  ).map((chunk, i) =>
+    membershipConfigMap(model, membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }),
+  );
+}
+
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel, today: string): Manifest[] {
-  const ns = model.systemNamespace;
   const { organization, users, invites, tokens, namespaces } = membershipData(model, today);
-  const cm = (name: string, data: Record<string, string>): Manifest =>
-    manifest('v1', 'ConfigMap', {
-      metadata: meta(model, 'ConfigMap', name, ns),
-      data,
-    } satisfies k8s.KubeConfigMapProps);
-  // One JSON line per record: adding a user adds one line to dist/.
-  // Every list grows with the organization: each is spread over numbered ConfigMaps, each under the
-  // 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds 1 MiB; 12,000
-  // invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server counts them.
-  const lists = (list: MembershipList, records: readonly object[]) =>
-    chunkBySize(
-      records.map((r) => `${JSON.stringify(r)}\n`),
-      (line) => Buffer.byteLength(line, 'utf8'),
-      MAX_OBJECT_BYTES,
-    ).map((chunk, i) => cm(membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }));
+  const cm = (name: string, data: Record<string, string>) => membershipConfigMap(model, name, data);
+  const lists = (list: MembershipList, records: readonly object[]) => membershipLists(model, list, records);
   return [
     cm(ORGANIZATION_CONFIGMAP, { [ORGANIZATION_KEY]: `${JSON.stringify(organization)}\n` }),
     ...lists('users', users),

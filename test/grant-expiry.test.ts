@@ -3,10 +3,11 @@
  * the proof rebuilds it exactly, what the diff says of a later or earlier end, and that the proof
  * against base never vouches for access past its end.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from './helpers.ts';
+import { listFiles } from '../cli/output.ts';
 import { baseSpec, diffOf, distOf, reviewPair, type Spec } from './review/scenarios.ts';
 
 type Grant = {
@@ -122,5 +123,81 @@ describe('grant expiry in the output', () => {
     expect(r.stdout).not.toContain('proved against base');
     expect(r.stdout).toMatch(/output-proof` \| ❌/);
     expect(r.code).toBe(1);
+  });
+
+  describe('the proof against base, when only when access ends changes', () => {
+    const lengthened = (s: Spec) => {
+      (s.spec.grants as Grant[]).find((g) => g.user === 'bob@acme.io' && g.expires === '2027-06-01')!.expires =
+        '2099-12-31';
+    };
+    /** head with bob's membership record (ConfigMaps and members.json alike) rewritten by `edit`. */
+    async function forged(edit: (record: Record<string, unknown>) => void): Promise<string> {
+      const dir = join(tempDir('orgctl-expiry-forged-'), 'dist');
+      cpSync(await distOf(datedSpec()), dir, { recursive: true });
+      for (const f of listFiles(dir)) {
+        const path = join(dir, f);
+        const text = readFileSync(path, 'utf8');
+        if (f === 'members.json') {
+          const data = JSON.parse(text);
+          edit(data.users.find((u: { email: string }) => u.email === 'bob@acme.io'));
+          writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+        } else
+          writeFileSync(
+            path,
+            text.replace(/^( +)(\{"email":"bob@acme\.io".*)$/m, (_m, indent: string, line: string) => {
+              const record = JSON.parse(line);
+              edit(record);
+              return `${indent}${JSON.stringify(record)}`;
+            }),
+          );
+      }
+      return dir;
+    }
+
+    it('a later end is proved against base (the membership written as synthesis writes it) and judged as a gain', async () => {
+      const base = await distOf(datedSpec());
+      const head = structuredClone(datedSpec());
+      lengthened(head);
+      const r = await reviewPair({ base, head: await distOf(head) }, '--actor', 'alice', '--approved-by', 'frank');
+      expect(r.stdout).toContain("head dist/ is base's but for");
+      expect(r.stdout).toContain('r:events in web holds until 2099-12-31, not until 2027-06-01');
+      expect(r.code, r.stdout).toBe(0);
+      // bob himself may not make it.
+      expect(
+        (await reviewPair({ base, head: await distOf(head) }, '--actor', 'bob', '--approved-by', 'frank')).stdout,
+      ).toMatch(/`self-edit` \| ❌/);
+    });
+
+    it.each([
+      [
+        'a dated role head does not bind him',
+        (u: Record<string, unknown>) => {
+          (u.expiring as unknown[]).push({ namespace: 'web', role: 'acme:w:configmaps', until: '2099-12-31' });
+        },
+      ],
+      [
+        'records out of the order synthesis writes',
+        (u: Record<string, unknown>) => {
+          (u.expiring as unknown[]).reverse();
+        },
+      ],
+      [
+        'an end before the review’s day',
+        (u: Record<string, unknown>) => {
+          (u.expiring as { until: string }[])[2]!.until = '2026-11-01';
+        },
+      ],
+    ])('a forged record (%s) is never proved against base, and the full proof refuses it', async (_name, edit) => {
+      const r = await reviewPair(
+        { base: await distOf(datedSpec()), head: await forged(edit) },
+        '--actor',
+        'alice',
+        '--approved-by',
+        'frank',
+      );
+      expect(r.stdout).not.toContain("head dist/ is base's but for");
+      expect(r.stdout).toMatch(/`output-proof` \| ❌/);
+      expect(r.code).toBe(1);
+    });
   });
 });

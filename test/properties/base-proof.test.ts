@@ -29,7 +29,7 @@ const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 1
 /** Both proofs of head against base: the one against base, and the full one (ok: no difference, no error). */
 function proofs(base: OutputText[], head: OutputText[]) {
   const cache = new DocumentCache();
-  parseOutput(base, cache);
+  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
   let hd: ReturnType<typeof parseOutput>;
   try {
     hd = parseOutput(head, cache);
@@ -41,6 +41,7 @@ function proofs(base: OutputText[], head: OutputText[]) {
   const againstBase = proveAgainstBase({
     base: { files: base, documents: (p) => cache.readings(p)[0] },
     head: { files: head, documents: (p) => cache.readings(p)[1] },
+    baseUsers,
     membership,
     today: TODAY,
   });

@@ -35,11 +35,12 @@ function spec(edit: (s: Spec) => void = () => {}): Spec {
 /** Both proofs of `head` against `base` (files), on `today`. */
 function proofs(base: OutputText[], head: OutputText[], today = TODAY) {
   const cache = new DocumentCache();
-  parseOutput(base, cache);
+  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
   const docs = parseOutput(head, cache);
   const againstBase = proveAgainstBase({
     base: { files: base, documents: (p) => cache.readings(p)[0] },
     head: { files: head, documents: (p) => cache.readings(p)[1] },
+    baseUsers,
     membership: readMembership(docs, 'head'),
     today,
   });
