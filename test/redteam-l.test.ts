@@ -1,0 +1,221 @@
+/**
+ * Red team L: bypassing the day's fixes (delivery-source, author_association, engine-change's
+ * dist/-only gains, can-i's partial read). Each test failed on the code it was written against.
+ *
+ * L1: a verified commit is held to its signer, and an admin signer counts as an admin *behind* the
+ *     change (the second of the two admins an admin-grade change needs). A non-admin can put an
+ *     admin's signed commit in their own pull request (branch from the admin's open branch: the
+ *     commit keeps its signature), so one real approval passes what needs two admins.
+ * L2: delivery-source checks the branch and the folder Argo CD reads, not the repository: head's
+ *     `repoURL` pointing at a fork (whose default branch nobody reviews) passes with settings-change's
+ *     approval, while a branch of the reviewed repository fails whatever the approvals.
+ * L3: engine-change's "a change of dist/ alone that gains fails" is escaped by one more file under
+ *     org/ that declares nothing.
+ * L4: can-i's partial read skips a binding written in a form the strict reader refuses (and Go
+ *     reads): it answers `no` where the full read refuses the output.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Io } from '../model/io.ts';
+import { reviewOnGitHub } from '../cli/github.ts';
+import { listFiles } from '../cli/output.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+import { baseSpec, distOf as distOfSpec } from './review/scenarios.ts';
+import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './github/standin.ts';
+
+const force = vi.hoisted(() => ({ full: false }));
+vi.mock('../cli/partial-read.ts', async (original) => {
+  const m = await original<typeof import('../cli/partial-read.ts')>();
+  return {
+    ...m,
+    readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)),
+  };
+});
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+
+async function distOf(text: string): Promise<string> {
+  const dir = tempDir('orgctl-rtl-');
+  writeFileSync(join(dir, 'org.yaml'), text);
+  const r = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+  if (r.code) throw new Error(r.stderr);
+  return join(dir, 'dist');
+}
+
+let base = '';
+let eventPath = '';
+beforeAll(async () => {
+  base = await distOf(ACME);
+  eventPath = join(tempDir('orgctl-rtl-'), 'event.json');
+  writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+});
+
+let standin: Standin | undefined;
+afterEach(async () => {
+  if (standin) expect(standin.schemaErrors).toEqual([]);
+  await standin?.close();
+  standin = undefined;
+});
+
+function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] } {
+  const outs: string[] = [];
+  const errs: string[] = [];
+  return { out: (l) => outs.push(l), err: (l) => errs.push(l), env, outs, errs };
+}
+
+async function reviewOn(head: string, state: Partial<StandinState>) {
+  standin = await startStandin(defaultState(state));
+  const io = capture({
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/org',
+    GITHUB_API_URL: standin.url,
+    GITHUB_TOKEN: 'ghs_test',
+  });
+  let code: number;
+  try {
+    code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
+  } catch (e) {
+    code = -1;
+    io.errs.push((e as Error).message);
+  }
+  const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
+  const comment = standin.state.comments[0]?.body ?? '';
+  await standin.close();
+  standin = undefined;
+  return { code, io, conclusion, comment };
+}
+
+describe('L1: an admin’s signed commit carried in a non-admin’s pull request', () => {
+  // bob (a member, no admin) makes dan an admin: admin-grade, two admins must stand behind it.
+  const danAdmin = () =>
+    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  const approvedByAlice = [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('head') }];
+
+  it('control: bob alone, approved by alice alone, fails (one admin behind an admin-grade change)', async () => {
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'bob' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'bob', verified: true }],
+      reviews: approvedByAlice,
+    });
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
+  });
+
+  it('bob’s branch, started from frank’s open branch (frank’s signed commit below bob’s), approved by alice alone, still fails: frank never proposed it', async () => {
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'bob' },
+      commits: [
+        { sha: fakeSha('frank-wip'), authorLogin: 'frank', verified: true },
+        { sha: fakeSha('head'), authorLogin: 'bob', verified: true },
+      ],
+      reviews: approvedByAlice,
+    });
+    expect(r.comment).toMatch(/dan&#64;acme\.io[\s\S]*becomes admin/);
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.code).toBe(1);
+  });
+
+  it('frank’s own pull request with bob’s commit, approved by alice, still passes (frank proposes it)', async () => {
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'frank' },
+      commits: [
+        { sha: fakeSha('bob-1'), authorLogin: 'bob', verified: true },
+        { sha: fakeSha('head'), authorLogin: 'frank', verified: true },
+      ],
+      reviews: approvedByAlice,
+    });
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('success');
+  });
+});
+
+describe('L2: delivery-source and the repository Argo CD reads', () => {
+  it('head pointing Argo CD at a fork fails delivery-source whatever the approvals, as another branch does', async () => {
+    const head = await distOf(
+      ACME.replace('repoURL: "https://github.com/acme/org.git"', 'repoURL: "https://github.com/mallory/org.git"'),
+    );
+    const r = await reviewOn(head, {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
+    expect(r.comment).toMatch(/repoURL/);
+    expect(r.io.errs.join('\n')).toMatch(/delivery-source/);
+    expect(r.conclusion).toBe('failure');
+    expect(r.code).toBe(1);
+  });
+
+  it('the repository under another spelling (no .git, other case) still passes', async () => {
+    const head = await distOf(
+      ACME.replace('repoURL: "https://github.com/acme/org.git"', 'repoURL: "https://github.com/Acme/org"'),
+    );
+    const r = await reviewOn(head, {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
+    expect(r.io.errs.join('\n')).not.toMatch(/delivery-source/);
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('success');
+  });
+});
+
+describe('L3: a change of dist/ that gains, plus a file of org/ that declares nothing', () => {
+  it('bob gains w:services in data through a dist/ change carried with org/README.md: fails engine-change as dist/ alone does', async () => {
+    const gain = ACME.replace(
+      '- { user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }',
+      '- { user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }\n    - { user: bob@acme.io, namespace: data, levels: ["w:services"] }',
+    );
+    const head = await distOf(gain);
+    const args = (...paths: string[]) => [
+      'review',
+      '--base',
+      base,
+      '--head',
+      head,
+      '--actor',
+      'github-actions[bot]',
+      '--approved-by',
+      'alice',
+      ...paths.flatMap((p) => ['--changed-path', p]),
+    ];
+    const alone = await run(args('dist/lga1/cluster/resources.yaml'));
+    expect(alone.stdout).toMatch(/engine-change/);
+    expect(alone.code, alone.stdout).toBe(1);
+    const withReadme = await run(args('dist/lga1/cluster/resources.yaml', 'org/README.md'));
+    expect(withReadme.stdout).toMatch(/gains w:services in data/);
+    expect(withReadme.code, withReadme.stdout).toBe(1);
+  });
+});
+
+/** The shard file of `dir` holding namespace `ns`. */
+const shardHolding = (dir: string, ns: string) =>
+  listFiles(dir).find(
+    (f) =>
+      f.includes('/shard-') &&
+      readFileSync(join(dir, f), 'utf8').includes(
+        `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
+      ),
+  )!;
+
+describe('L4: can-i’s partial read and a binding the strict reader refuses', () => {
+  it.each([
+    ['kind:  Group', 'two spaces (Go: Group)'],
+    ['kind: !!str Group', 'a tag (Go: Group)'],
+    ['kind: Group # everyone', 'a comment (Go: Group)'],
+  ])('a Group subject written `%s` (%s): the partial read answers as the full read does', async (kind) => {
+    const dir = join(tempDir('orgctl-rtl-'), 'dist');
+    cpSync(await distOfSpec(baseSpec()), dir, { recursive: true });
+    const file = join(dir, shardHolding(dir, 'web'));
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  ${kind}\n  name: system:authenticated\n`,
+    );
+    const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
+    force.full = true;
+    const full = await run(ask);
+    force.full = false;
+    const partial = await run(ask);
+    // The full read refuses the output (Go would read: every authenticated user holds w:full in web).
+    expect(full.code, full.stdout + full.stderr).toBe(2);
+    expect(partial.code, partial.stdout + partial.stderr).toBe(full.code);
+  });
+});
