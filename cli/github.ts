@@ -135,6 +135,7 @@ export async function reviewOnGitHub(
           base: flags.base ?? DEFAULT_OUTPUT_DIR,
           head: headSpec,
           actors: pr.actors,
+          proposers: pr.proposers,
           approvals: pr.approvals,
           changedPaths: pr.changedPaths,
           overrides: overridesOf(pr.labels),
@@ -144,7 +145,7 @@ export async function reviewOnGitHub(
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
           extra: pr.failsClosed, // not the whole change into the default branch
-          guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR },
+          guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR, repository: pr.repositoryUrls },
         },
         io,
       );

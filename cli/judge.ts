@@ -23,6 +23,8 @@ export interface ChangeToJudge {
   readonly base: string;
   readonly head: string;
   readonly actors: readonly string[];
+  /** The actors who propose it (ReviewInput.proposers). @default actors */
+  readonly proposers?: readonly string[];
   readonly approvals: readonly string[];
   readonly changedPaths?: readonly string[];
   readonly overrides: readonly string[];
@@ -117,6 +119,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     head,
     diff,
     actors: change.actors,
+    ...(change.proposers !== undefined ? { proposers: change.proposers } : {}),
     approvals: change.approvals,
     changedPaths: change.changedPaths,
     overrides: change.overrides,

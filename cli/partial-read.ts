@@ -163,9 +163,17 @@ const GROUP_SUBJECT = 'kind: Group';
 function plainSubjects(doc: string): boolean {
   const at = doc.indexOf('\nsubjects:\n');
   if (at < 0) return false;
-  const rest = doc.slice(at);
-  return !/["'\\|>]/.test(rest) && !rest.includes(GROUP_SUBJECT);
+  const rest = doc.slice(at + '\nsubjects:\n'.length);
+  // Every line to the document's end is one of a subject's fields as orgctl's writer writes it
+  // (the last top-level key): a skipped document is never read, so nothing the strict reader would
+  // refuse (two spaces, a tag, a comment) and Go would read as a Group may hide in it (red team L).
+  const lines = rest.endsWith('\n') ? rest.slice(0, -1).split('\n') : rest.split('\n');
+  return lines.length > 0 && lines.every((l) => SUBJECT_LINE.test(l)) && !rest.includes(GROUP_SUBJECT);
 }
+
+/** One line of a subject as orgctl writes it: its field, one space, a plain scalar (kind: User or ServiceAccount). */
+const SUBJECT_LINE =
+  /^(- |  )(?:apiGroup: [A-Za-z0-9.-]+|kind: (?:User|ServiceAccount)|name: [A-Za-z0-9._:@\/+-]+|namespace: [a-z0-9-]+)$/;
 
 /** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
 type Keep = (head: DocumentHead, doc: string) => boolean;

@@ -66,8 +66,12 @@ interface PullRequestFacts {
   readonly baseSha: string;
   /** The repository's default branch: the one the review guards, and Argo CD must follow. */
   readonly defaultBranch: string;
+  /** The repository's URLs (https clone, web, ssh): where Argo CD must read it. */
+  readonly repositoryUrls: readonly string[];
   readonly labels: readonly string[];
   readonly actors: readonly string[];
+  /** The pull request's author, as actors name them: the one actor who proposes the change. */
+  readonly proposers: readonly string[];
   readonly approvals: readonly string[];
   readonly changedPaths: readonly string[];
 }
@@ -216,6 +220,12 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
   const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
+  // GitHub authenticated the author's account, not that the login is still the admin base names.
+  const author = COUNTED_ASSOCIATIONS.has(pr.author_association)
+    ? pr.user.login
+    : unnamedActor(
+        `pull request author ${pr.user.login}: ${pr.author_association}, not the owner, a member or a collaborator of the repository`,
+      );
   return {
     number,
     failsClosed: [
@@ -229,16 +239,12 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     defaultBranch: pr.base.repo.default_branch,
+    repositoryUrls: [pr.base.repo.clone_url, pr.base.repo.html_url, pr.base.repo.ssh_url].filter(Boolean),
     labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    // GitHub authenticated the author's account, not that the login is still the admin base names.
-    actors: pullActors(
-      COUNTED_ASSOCIATIONS.has(pr.author_association)
-        ? pr.user.login
-        : unnamedActor(
-            `pull request author ${pr.user.login}: ${pr.author_association}, not the owner, a member or a collaborator of the repository`,
-          ),
-      commits,
-    ),
+    actors: pullActors(author, commits),
+    // Only the author proposes the change: a signed commit of an admin's, carried in another's
+    // branch, is that admin's commit, not their standing behind the pull request (red team L).
+    proposers: [author],
     approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [

@@ -316,9 +316,9 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "on GitHub, head's Argo CD source is not the default branch by its full name (`delivery.argocd.revision`) or not `dist` (`delivery.argocd.path`): the review judges pull requests into the default branch only, and only their `dist/`, so anything pushed to the branch or folder Argo CD reads would reach the clusters unreviewed",
+      "on GitHub, head's Argo CD source is not this repository (`delivery.argocd.repoURL`; a fork's branches are nobody's to review), not the default branch by its full name (`delivery.argocd.revision`) or not `dist` (`delivery.argocd.path`): the review judges pull requests into the default branch only, and only their `dist/`, so anything pushed to the repository, branch or folder Argo CD reads would reach the clusters unreviewed",
     remediation:
-      'set `delivery.argocd.revision` to `refs/heads/<default branch>` and `delivery.argocd.path` to `dist` (the review runs again)',
+      'set `delivery.argocd.repoURL` to this repository, `delivery.argocd.revision` to `refs/heads/<default branch>` and `delivery.argocd.path` to `dist` (the review runs again)',
   },
   {
     id: 'actor-not-admin',
@@ -375,7 +375,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files); or only `dist/` changes and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`)',
+      'a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files); or only `dist/` changes (with, at most, files of `org/` that are neither code nor data: a README) and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`)',
     remediation: `${OTHER_ADMIN}; a gain in a change of \`dist/\` alone: nothing, declare it in \`org/\``,
   },
   {

@@ -11,6 +11,23 @@ import type { RuleResult } from '../policies/change/context.ts';
 export interface Guarded {
   readonly branch: string;
   readonly path: string;
+  /**
+   * The repository's URLs as GitHub gives them (clone, web, ssh): Argo CD must read this
+   * repository, not a fork or another whose branches the review never guards. @default not checked
+   */
+  readonly repository?: readonly string[];
+}
+
+/**
+ * A repository URL as host/path, lower case, without scheme, user, `.git` or a trailing `/`: the
+ * spellings git and Argo CD treat as one repository (GitHub's owner and name ignore case).
+ */
+export function repositoryKey(url: string): string {
+  let u = url.trim().toLowerCase();
+  const scp = /^[^/@:]+@([^/:]+):(.*)$/.exec(u); // git@github.com:owner/repo.git
+  if (scp) u = `${scp[1]}/${scp[2]}`;
+  else u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^/@]*@/, '');
+  return u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
 /**
@@ -21,6 +38,13 @@ export function deliverySourceResults(argocd: ArgoCdModel | undefined, guarded: 
   if (argocd === undefined || guarded === undefined) return [];
   const out: RuleResult[] = [];
   const ref = `refs/heads/${guarded.branch}`;
+  const urls = guarded.repository ?? [];
+  if (urls.length && !urls.some((u) => repositoryKey(u) === repositoryKey(argocd.repoURL)))
+    out.push({
+      rule: 'delivery-source',
+      ok: false,
+      message: `Argo CD reads ${JSON.stringify(argocd.repoURL)} (delivery.argocd.repoURL), not ${urls[0]}, the repository this review guards: whatever is pushed there would be applied without a review; set delivery.argocd.repoURL to ${JSON.stringify(urls[0])}`,
+    });
   if (argocd.revision !== ref)
     out.push({
       rule: 'delivery-source',

@@ -12,6 +12,13 @@ export interface ReviewInput {
   readonly diff: AccessDiff;
   /** GitHub logins of the pull request's author and of every commit's author. */
   readonly actors: readonly string[];
+  /**
+   * The actors who propose the change (the pull request's author): only they stand behind it as an
+   * admin. A commit's signer wrote that commit, not the pull request: anyone may branch from an
+   * admin's signed commit (an open branch, a squash-merged pull request's head) and carry it, so a
+   * signer is an actor (their approval does not count) but never the second admin. @default actors
+   */
+  readonly proposers?: readonly string[];
   /** Logins whose latest review is an approval of the head commit. */
   readonly approvals: readonly string[];
   /** Paths the pull request changes; undefined when unknown. */
@@ -92,7 +99,7 @@ function strictApprovers(input: ReviewInput, exceptEmails: readonly string[] = [
   // concerns may consent, but an approver who is neither an author nor that person is required).
   // A commit nobody can attribute may be an approver's own, and an author stands behind only what
   // they are known to have written: then only approvals of the head (which saw all of it) count.
-  const behind = unattributed(input) ? input.approvals : [...input.actors, ...input.approvals];
+  const behind = unattributed(input) ? input.approvals : [...(input.proposers ?? input.actors), ...input.approvals];
   const involved = new Set(behind.filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email));
   return involved.size >= 2 ? approvers : [];
 }

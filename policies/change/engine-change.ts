@@ -6,6 +6,14 @@ import { secondAdmin, type ChangeRule } from './context.ts';
 const DECLARATION_PATHS = ['org/', 'dist/'];
 
 /**
+ * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
+ * code nor data (a README, an image, a .gitkeep). Such a file riding along would otherwise lift the
+ * dist/-only check below while declaring nothing (red team L).
+ */
+const DECLARING = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx|json|jsonc|json5|ya?ml)$/i;
+const mayDeclare = (p: string): boolean => !p.startsWith('dist/') && (!p.startsWith('org/') || DECLARING.test(p));
+
+/**
  * What a diff gives anyone: every change of a person, a token, a custom role, a cluster, a
  * setting or a guard rail that removes nothing and does not follow from another, and every
  * namespace added.
@@ -29,14 +37,14 @@ export const engineChange: ChangeRule = {
     // only removes: a gain there is one no change of org/ declares (a declaration that renders
     // differently later, an older dist/ committed back), and its true author is nobody the rules
     // see (a red team: a date-dependent org/org.ts gave its author access through the bot's PR).
-    if (input.changedPaths.length && input.changedPaths.every((p) => p.startsWith('dist/'))) {
+    if (input.changedPaths.some((p) => p.startsWith('dist/')) && !input.changedPaths.some(mayDeclare)) {
       const gained = gainsOf(input.diff);
       if (gained.length)
         return [
           {
             rule: this.id,
             ok: false,
-            message: `only dist/ changes, yet it gives ${gained.slice(0, 5).join('; ')}${gained.length > 5 ? `, and ${gained.length - 5} more` : ''}: dist/ changes alone only when a grant or token expires, which removes access; declare a gain in org/ and synthesize it`,
+            message: `only dist/ changes${input.changedPaths.every((p) => p.startsWith('dist/')) ? '' : ' (and files of org/ that declare nothing)'}, yet it gives ${gained.slice(0, 5).join('; ')}${gained.length > 5 ? `, and ${gained.length - 5} more` : ''}: dist/ changes alone only when a grant or token expires, which removes access; declare a gain in org/ and synthesize it`,
           },
         ];
     }
