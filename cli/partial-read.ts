@@ -173,7 +173,7 @@ function plainSubjects(doc: string): boolean {
 
 /** One line of a subject as orgctl writes it: its field, one space, a plain scalar (kind: User or ServiceAccount). */
 const SUBJECT_LINE =
-  /^(- |  )(?:apiGroup: [A-Za-z0-9.-]+|kind: (?:User|ServiceAccount)|name: [A-Za-z0-9._:@\/+-]+|namespace: [a-z0-9-]+)$/;
+  /^(- | {2})(?:apiGroup: [A-Za-z0-9.-]+|kind: (?:User|ServiceAccount)|name: [A-Za-z0-9._:@/+-]+|namespace: [a-z0-9-]+)$/;
 
 /** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
 type Keep = (head: DocumentHead, doc: string) => boolean;

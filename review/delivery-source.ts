@@ -22,12 +22,15 @@ export interface Guarded {
  * A repository URL as host/path, lower case, without scheme, user, `.git` or a trailing `/`: the
  * spellings git and Argo CD treat as one repository (GitHub's owner and name ignore case).
  */
-export function repositoryKey(url: string): string {
+function repositoryKey(url: string): string {
   let u = url.trim().toLowerCase();
   const scp = /^[^/@:]+@([^/:]+):(.*)$/.exec(u); // git@github.com:owner/repo.git
   if (scp) u = `${scp[1]}/${scp[2]}`;
   else u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^/@]*@/, '');
-  return u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return u
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
 }
 
 /**
