@@ -7,7 +7,7 @@ import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } f
 import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
-import type { MemberInvite, MemberToken, MemberUser } from '../model/membership.ts';
+import type { MemberInvite, MemberRole, MemberToken, MemberUser } from '../model/membership.ts';
 import { tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
@@ -312,12 +312,68 @@ const describeInvite = (i: MemberInvite) => {
   return parts.length ? ` (${parts.join('; ')})` : '';
 };
 
-function inviteChanges(b: MemberInvite | undefined, h: MemberInvite | undefined, becameUser: boolean): Change[] {
+/** What a pending invite holds once accepted, as `namespace level` each: its levels and its roles' levels. */
+function inviteAccess(i: MemberInvite, roles: readonly MemberRole[]): string[] {
+  const out = new Set<string>();
+  for (const g of i.grants) {
+    for (const l of g.levels ?? []) out.add(`${g.namespace} ${l}`);
+    for (const r of g.roles ?? [])
+      for (const l of roles.find((x) => x.name === r)?.levels ?? []) out.add(`${g.namespace} ${l}`);
+  }
+  return [...out].sort();
+}
+
+/** `namespace level` pairs as a sentence: `r:pods, w:services in web; r:full in data`. */
+function accessText(pairs: readonly string[]): string {
+  const byNamespace = new Map<string, string[]>();
+  for (const p of pairs) {
+    const [ns, level] = p.split(' ') as [string, string];
+    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), level]);
+  }
+  return [...byNamespace].map(([ns, levels]) => `${codeList(levels)} in ${ns}`).join('; ') || 'nothing';
+}
+
+/**
+ * A pending invite records the names of the roles it grants, and acceptance binds their levels as
+ * declared then: a role redefined changes what the invitee will hold while the invite itself reads
+ * the same, so the change is told on the invite's line (a gain unless only narrowed).
+ */
+function inviteRoleChanges(
+  b: MemberInvite,
+  h: MemberInvite,
+  roles: { readonly base: readonly MemberRole[]; readonly head: readonly MemberRole[] },
+): Change[] {
+  if (b.state !== 'pending' || h.state !== 'pending' || !h.grants.some((g) => g.roles?.length)) return [];
+  const [from, to] = [inviteAccess(b, roles.base), inviteAccess(h, roles.head)];
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  const redefined = [...new Set(h.grants.flatMap((g) => g.roles ?? []))].filter(
+    (r) =>
+      JSON.stringify(roles.base.find((x) => x.name === r)?.levels) !==
+      JSON.stringify(roles.head.find((x) => x.name === r)?.levels),
+  );
+  return [
+    {
+      kind: 'invite-changed',
+      from: b,
+      to: h,
+      text: `invitation changed: on acceptance ${accessText(to)} (was ${accessText(from)}; role ${redefined.join(', ')} redefined)`,
+      ...(to.every((x) => from.includes(x)) ? { removes: true } : {}),
+    },
+  ];
+}
+
+function inviteChanges(
+  b: MemberInvite | undefined,
+  h: MemberInvite | undefined,
+  becameUser: boolean,
+  roles: { readonly base: readonly MemberRole[]; readonly head: readonly MemberRole[] },
+): Change[] {
   if (becameUser) return [];
   if (!b && h) return h.state === 'pending' ? [{ kind: 'invited', to: h, text: `is invited${describeInvite(h)}` }] : [];
   if (b && !h)
     return b.state === 'pending' ? [{ kind: 'invite-withdrawn', from: b, text: 'invitation withdrawn' }] : [];
-  if (!b || !h || JSON.stringify(b) === JSON.stringify(h)) return [];
+  if (!b || !h) return [];
+  if (JSON.stringify(b) === JSON.stringify(h)) return inviteRoleChanges(b, h, roles);
   if (b.state === 'pending' && h.state === 'revoked')
     return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
   return [{ kind: 'invite-changed', from: b, to: h, text: `invitation changed${describeInvite(h)}` }];
@@ -658,6 +714,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   const emails = sorted(
     new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]),
   );
+  const roles = { base: base.org.roles ?? [], head: head.org.roles ?? [] };
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
@@ -674,7 +731,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     );
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
-      ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h),
+      ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles),
       ...access,
       ...expiryChanges(b, h, { base: bCells, head: hCells }, org, today),
     ];

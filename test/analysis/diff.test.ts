@@ -207,6 +207,25 @@ describe('orgctl diff', () => {
     expect(lines(d)).toEqual(['kim@acme.io accepts the invitation and joins']);
   });
 
+  it("a role redefined changes what a pending invite naming it will hold: the invite's line says so", () => {
+    // The invite records the role's name; the access it grants on acceptance is the role's levels then.
+    const base = baseSpec();
+    base.spec.roles = [{ name: 'developer', levels: ['r:pods'] }];
+    base.spec.invites = [{ email: 'kim@acme.io', sso: true, grants: [{ namespace: 'web', role: 'developer' }] }];
+    const head = structuredClone(base);
+    head.spec.roles[0].levels = ['r:pods', 'w:services'];
+    const d = diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY);
+    expect(lines(d)).toEqual([
+      'kim@acme.io invitation changed: on acceptance r:pods, w:services in web (was r:pods in web; role developer redefined)',
+    ]);
+    expect(d.people[0]!.changes[0]!.removes).toBeUndefined();
+    // Narrowed: a removal.
+    const narrowed = structuredClone(head);
+    narrowed.spec.roles[0].levels = ['r:pods'];
+    const n = diffSnapshots(snapshotOf(head), snapshotOf(narrowed), TODAY);
+    expect(n.people[0]!.changes[0]!).toMatchObject({ removes: true });
+  });
+
   it('an invite revoked', () => {
     const base = baseSpec();
     base.spec.invites = [{ email: 'kim@acme.io', sso: true }];
