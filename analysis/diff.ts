@@ -4,7 +4,7 @@
  */
 import { findLevel, type PolicyRule } from '../model/catalog.ts';
 import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
-import { levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
+import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import type { MemberInvite, MemberRole, MemberToken, MemberUser } from '../model/membership.ts';
@@ -258,36 +258,75 @@ function roleLabel(role: string, org: string): string {
   return findLevel(level) ? level : `custom RBAC ${role}`;
 }
 
+/** The roles a cell's bindings bind, as `Kind name` (`ClusterRole acme:r:pods`, `Role acme:custom:x`). */
+const boundRoles = (cell: LazyCell | undefined): string[] =>
+  (cell?.cell.via ?? []).map((v) => v.slice(v.indexOf(' → ') + 3));
+
 /** Whether a cell's access comes through a binding to the role named `role`. */
 const boundTo = (cell: LazyCell | undefined, role: string): boolean =>
-  cell?.cell.via.some((v) => {
-    const target = v.slice(v.indexOf(' → ') + 3);
-    return target === `ClusterRole ${role}` || target === `Role ${role}`;
-  }) ?? false;
+  boundRoles(cell).some((target) => target === `ClusterRole ${role}` || target === `Role ${role}`);
+
+/** `Kind name` → the bare role name. */
+const roleNameOf = (target: string) => target.slice(target.indexOf(' ') + 1);
+
+/** A role named for organization `from` as organization `to` names it (a rename renames every role). */
+const renamed = (role: string, from: string, to: string): string =>
+  from !== to && role.startsWith(`${from}:`) ? `${to}:${role.slice(from.length + 1)}` : role;
+
+/** Marks "for good" among YYYY-MM-DD ends: after every date. */
+const FOR_GOOD = '\uffff';
+
+/**
+ * Levels one side (`x`) holds after some day its other side (`y`) stops holding them, where `y`
+ * holds them today (else the access lines say so): each side a list of bound roles, each with its
+ * rules and its end (FOR_GOOD when none). Checked just after each of `y`'s ends, where what `y`
+ * holds shrinks. The first such day and its levels, or undefined.
+ */
+function heldLonger(
+  x: readonly { readonly rules: readonly PolicyRule[]; readonly end: string }[],
+  y: readonly { readonly rules: readonly PolicyRule[]; readonly end: string }[],
+  today: ReadonlySet<string>,
+): { after: string; levels: string[] } | undefined {
+  const covers = (side: typeof x, after: string) =>
+    new Set(levelsCovered(side.filter((r) => r.end > after).flatMap((r) => r.rules)));
+  for (const after of [...new Set(y.map((r) => r.end))].filter((e) => e !== FOR_GOOD).sort()) {
+    const [cx, cy] = [covers(x, after), covers(y, after)];
+    const levels = [...cx].filter((l) => !cy.has(l) && today.has(l));
+    if (levels.length) return { after, levels: maximalLevels(levels) };
+  }
+  return undefined;
+}
 
 /**
  * When what a person holds through temporary grants ends (MemberUser.expiring), where they hold it
  * on both sides: a later end, or none, lets them keep it longer (a gain, judged as one); an earlier
  * end removes it sooner. A role base held past its end (its expiry not merged yet) that head keeps
- * is said so: without this, lengthening a grant changed no binding and the diff was empty.
+ * is said so: without this, lengthening a grant changed no binding and the diff was empty. A role
+ * bound on one side only that another role covers today, while that one ends, makes access last
+ * longer (or end sooner) with no level moving today: said as well (red team M). Roles are compared
+ * under head's organization name (a renamed organization renames every role).
  */
 function expiryChanges(
   b: MemberUser | undefined,
   h: MemberUser | undefined,
-  cells: { readonly base: Cells; readonly head: Cells },
-  org: string,
+  sides: { readonly base: Snapshot; readonly head: Snapshot; readonly bCells: Cells; readonly hCells: Cells },
   today: string,
 ): Change[] {
   if (!b || !h || (!b.expiring && !h.expiring)) return [];
-  const ends = (u: MemberUser) => new Map((u.expiring ?? []).map((r) => [`${r.namespace}\u0000${r.role}`, r]));
-  const [be, he] = [ends(b), ends(h)];
+  const cells = { base: sides.bCells, head: sides.hCells };
+  const [baseOrg, org] = [sides.base.org.name, sides.head.org.name];
+  const ends = (u: MemberUser, from: string) =>
+    new Map((u.expiring ?? []).map((r) => [`${r.namespace}\u0000${renamed(r.role, from, org)}`, r]));
+  const [be, he] = [ends(b, baseOrg), ends(h, org)];
   const out: Change[] = [];
   for (const key of sorted(new Set([...be.keys(), ...he.keys()]))) {
     const [from, to] = [be.get(key)?.until, he.get(key)?.until];
     if (from === to) continue;
-    const { namespace, role } = (be.get(key) ?? he.get(key))!;
+    const namespace = (be.get(key) ?? he.get(key))!.namespace;
+    const role = key.slice(key.indexOf('\u0000') + 1);
+    const baseRole = be.get(key)?.role ?? renamed(role, org, baseOrg);
     // Gained or lost here: the access lines say so.
-    if (!boundTo(cells.base[namespace], role) || !boundTo(cells.head[namespace], role)) continue;
+    if (!boundTo(cells.base[namespace], baseRole) || !boundTo(cells.head[namespace], role)) continue;
     const past =
       from !== undefined && from < today ? ` (it ended on ${from}; the expiry pull request was not merged)` : '';
     out.push({
@@ -298,6 +337,51 @@ function expiryChanges(
       text: `${roleLabel(role, org)} in ${namespace} holds ${to === undefined ? 'for good' : `until ${to}`}, not ${from === undefined ? 'for good' : `until ${from}`}${past}`,
       ...(to !== undefined && (from === undefined || to < from) ? { removes: true } : {}),
     });
+  }
+  // A role bound on one side only, covered today by roles that end: what it gives lasts longer
+  // (or ends sooner) though no level moves today.
+  const namespaces = new Set([...be.values(), ...he.values()].map((r) => r.namespace));
+  for (const namespace of sorted(namespaces)) {
+    const [bc, hc] = [cells.base[namespace], cells.head[namespace]];
+    if (!bc || !hc) continue;
+    const side = (s: Snapshot, cell: LazyCell, from: string, records: typeof be) =>
+      new Map(
+        boundRoles(cell).map((target) => {
+          const [kind, name] = [target.slice(0, target.indexOf(' ')), roleNameOf(target)];
+          const text = s.ruleSets.get(`${kind}/${kind === 'Role' ? namespace : ''}/${name}`);
+          const rules = text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
+          const key = `${namespace}\u0000${renamed(name, from, org)}`;
+          return [key, { rules, end: records.get(key)?.until ?? FOR_GOOD }];
+        }),
+      );
+    const [bs, hs] = [side(sides.base, bc, baseOrg, be), side(sides.head, hc, org, he)];
+    const onlyIn = (a: typeof bs, other: typeof bs) => [...a.keys()].some((k) => !other.has(k));
+    // Roles on both sides keep the other side's end: a change of it is said above.
+    const mixed = (mine: typeof bs, other: typeof bs) =>
+      [...mine].map(([k, r]) => (other.has(k) ? { rules: r.rules, end: other.get(k)!.end } : r));
+    if (onlyIn(hs, bs)) {
+      const later = heldLonger(mixed(hs, bs), [...bs.values()], new Set(bc.cell.covers));
+      if (later)
+        out.push({
+          kind: 'grant-expiry',
+          namespace,
+          from: later.after,
+          levels: later.levels,
+          text: `keeps ${codeList(later.levels)} in ${namespace} after ${later.after}, when what gives it today ends`,
+        });
+    }
+    if (onlyIn(bs, hs)) {
+      const sooner = heldLonger(mixed(bs, hs), [...hs.values()], new Set(hc.cell.covers));
+      if (sooner)
+        out.push({
+          kind: 'grant-expiry',
+          namespace,
+          to: sooner.after,
+          levels: sooner.levels,
+          removes: true,
+          text: `no longer holds ${codeList(sooner.levels)} in ${namespace} after ${sooner.after}, when what gives it today ends`,
+        });
+    }
   }
   return out;
 }
@@ -733,7 +817,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles),
       ...access,
-      ...expiryChanges(b, h, { base: bCells, head: hCells }, org, today),
+      ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;

@@ -18,6 +18,7 @@
 import { isAdminOnly } from '../model/catalog.ts';
 import {
   grantsBound,
+  isCalendarDate,
   isLiveToken,
   levelRoleName,
   LEVELS_BY_STANDING,
@@ -271,13 +272,28 @@ function datedAccessReason(
   today: string,
 ): string | undefined {
   for (const u of members.values()) {
-    const records = u.expiring ?? [];
-    if (!records.length) continue;
+    if (u.expiring === undefined) continue;
+    // Exactly as synthesis writes them (read as data, they are re-written as they were read, and
+    // import turns each into a grant, so a shape or date synthesis never writes passed here while
+    // the full proof refused it): a list of some, the user's last field, each record
+    // { namespace, role, until } in that order, texts, `until` a calendar date.
+    const records: readonly unknown[] = Array.isArray(u.expiring) ? u.expiring : [];
+    if (!records.length || Object.keys(u).at(-1) !== 'expiring')
+      return `${u.email}'s dated access is not written as orgctl writes it`;
+    for (const e of records)
+      if (
+        !isObj(e) ||
+        Object.keys(e).join() !== 'namespace,role,until' ||
+        typeof e.namespace !== 'string' ||
+        typeof e.role !== 'string' ||
+        !isCalendarDate(e.until)
+      )
+        return `${u.email}'s dated access is not written as orgctl writes it`;
     if (!grantsBound(memberState(u))) return `${u.email} holds dated access but orgctl binds none of their grants`;
     const standing = memberStanding(u, u.admin);
     const forGood = new Set((standing ? LEVELS_BY_STANDING[standing] : []).map((l) => levelRoleName(org, l)));
     let last = '';
-    for (const e of records) {
+    for (const e of u.expiring) {
       const key = `${e.namespace}\u0000${e.role}`;
       if (e.until < today)
         return `${u.email}'s ${e.role} in ${e.namespace} ended on ${e.until}: orgctl binds it no more`;
