@@ -343,7 +343,9 @@ function expiryChanges(
   const namespaces = new Set([...be.values(), ...he.values()].map((r) => r.namespace));
   for (const namespace of sorted(namespaces)) {
     const [bc, hc] = [cells.base[namespace], cells.head[namespace]];
-    if (!bc || !hc) continue;
+    // The same roles from the same bindings on both sides (most people, most of the time): none
+    // is bound on one side only, and the cells are not computed.
+    if (!bc || !hc || bc.key === hc.key) continue;
     const side = (s: Snapshot, cell: LazyCell, from: string, records: typeof be) =>
       new Map(
         boundRoles(cell).map((target) => {

@@ -350,12 +350,18 @@ export function proveAgainstBase(input: {
       if (f.content === b.content) continue;
       const users = datedChanges();
       if (f.path !== MEMBERS_FILE || typeof users === 'string') return no(`${f.path} changes`);
-      let expected = b.content;
+      // One pass: the changed users come in base's order, which members.json keeps.
+      const pieces: string[] = [];
+      let at = 0;
       for (const u of users) {
-        const [from, at] = [membersEntry(u.base), expected.indexOf(membersEntry(u.base))];
-        if (at < 0) return no(`${f.path} changes`);
-        expected = `${expected.slice(0, at)}${membersEntry(u.head)}${expected.slice(at + from.length)}`;
+        const from = membersEntry(u.base);
+        const found = b.content.indexOf(from, at);
+        if (found < 0) return no(`${f.path} changes`);
+        pieces.push(b.content.slice(at, found), membersEntry(u.head));
+        at = found + from.length;
       }
+      pieces.push(b.content.slice(at));
+      const expected = pieces.join('');
       if (f.content !== expected) return no(`${f.path} changes`);
       continue;
     }
