@@ -9,7 +9,7 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
-import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData } from '../synth/render.ts';
+import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
@@ -67,7 +67,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length,
     files: [
       ...contents,
-      { path: MEMBERS_FILE, content: `${JSON.stringify(membershipData(model, options.today), null, 2)}\n` },
+      { path: MEMBERS_FILE, content: membersFileText(membershipData(model, options.today)) },
       ...(argo.length
         ? [
             { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },

@@ -629,6 +629,18 @@ export function membershipLists(
   );
 }
 
+const MEMBERS_INDENT = '  ';
+
+/** dist/members.json: the membership data as JSON, two spaces an indent. */
+export const membersFileText = (data: MembershipData): string => `${JSON.stringify(data, null, MEMBERS_INDENT)}\n`;
+
+/**
+ * A user's entry as membersFileText writes it inside `users` (two indents deep, from its line's
+ * start): the proof against base puts head's in place of base's without writing the file again.
+ */
+export const membersFileUser = (u: MemberUser): string =>
+  `\n${MEMBERS_INDENT.repeat(2)}${JSON.stringify(u, null, MEMBERS_INDENT).replaceAll('\n', `\n${MEMBERS_INDENT.repeat(2)}`)}`;
+
 /** Membership as ConfigMaps in the system namespace, for the review step to read without running code. */
 function membership(model: OrgModel, today: string): Manifest[] {
   const { organization, users, invites, tokens, namespaces } = membershipData(model, today);
