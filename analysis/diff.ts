@@ -7,7 +7,13 @@ import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } f
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
-import type { MemberInvite, MemberRole, MemberToken, MemberUser } from '../model/membership.ts';
+import {
+  expiryKey,
+  type MemberInvite,
+  type MemberRole,
+  type MemberToken,
+  type MemberUser,
+} from '../model/membership.ts';
 import { tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
@@ -316,14 +322,14 @@ function expiryChanges(
   const cells = { base: sides.bCells, head: sides.hCells };
   const [baseOrg, org] = [sides.base.org.name, sides.head.org.name];
   const ends = (u: MemberUser, from: string) =>
-    new Map((u.expiring ?? []).map((r) => [`${r.namespace}\u0000${renamed(r.role, from, org)}`, r]));
+    new Map((u.expiring ?? []).map((r) => [expiryKey(r.namespace, renamed(r.role, from, org)), r]));
   const [be, he] = [ends(b, baseOrg), ends(h, org)];
   const out: Change[] = [];
   for (const key of sorted(new Set([...be.keys(), ...he.keys()]))) {
     const [from, to] = [be.get(key)?.until, he.get(key)?.until];
     if (from === to) continue;
     const namespace = (be.get(key) ?? he.get(key))!.namespace;
-    const role = key.slice(key.indexOf('\u0000') + 1);
+    const role = he.get(key)?.role ?? renamed(be.get(key)!.role, baseOrg, org);
     const baseRole = be.get(key)?.role ?? renamed(role, org, baseOrg);
     // Gained or lost here: the access lines say so.
     if (!boundTo(cells.base[namespace], baseRole) || !boundTo(cells.head[namespace], role)) continue;
@@ -352,7 +358,7 @@ function expiryChanges(
           const [kind, name] = [target.slice(0, target.indexOf(' ')), roleNameOf(target)];
           const text = s.ruleSets.get(`${kind}/${kind === 'Role' ? namespace : ''}/${name}`);
           const rules = text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
-          const key = `${namespace}\u0000${renamed(name, from, org)}`;
+          const key = expiryKey(namespace, renamed(name, from, org));
           return [key, { rules, end: records.get(key)?.until ?? FOR_GOOD }];
         }),
       );

@@ -66,6 +66,12 @@ export interface MemberGrantExpiry {
   readonly until: string;
 }
 
+/**
+ * Where a dated record (MemberGrantExpiry) is, `namespace\0role`: what readers match records by,
+ * and the order they are written in (by namespace, then role; no name holds a NUL).
+ */
+export const expiryKey = (namespace: string, role: string): string => `${namespace}\u0000${role}`;
+
 /** One line of `users.jsonl` (`orgctl-users`, `orgctl-users-2`, ...), and an entry of `users` in members.json. */
 export interface MemberUser extends MemberStanding {
   /** Lower-cased email: the user's identity. */

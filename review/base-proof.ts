@@ -25,7 +25,7 @@ import {
   memberStanding,
   memberState,
 } from '../model/model.ts';
-import { MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
+import { expiryKey, MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { isObj } from '../analysis/objects.ts';
@@ -292,7 +292,7 @@ function datedAccessReason(
     const forGood = new Set((standing ? LEVELS_BY_STANDING[standing] : []).map((l) => levelRoleName(org, l)));
     let last = '';
     for (const e of u.expiring) {
-      const key = `${e.namespace}\u0000${e.role}`;
+      const key = expiryKey(e.namespace, e.role);
       if (e.until < today)
         return `${u.email}'s ${e.role} in ${e.namespace} ended on ${e.until}: orgctl binds it no more`;
       if (key <= last) return `${u.email}'s dated access is not in the order orgctl writes it`;
@@ -333,10 +333,10 @@ export function proveAgainstBase(input: {
   // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
   const copies = new Map<string, string[]>();
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
-  // Who head binds to each role a person holds until a date (MemberUser.expiring), by `namespace\0role`.
+  // Who head binds to each role a person holds until a date (MemberUser.expiring), by expiryKey.
   const bound = new Map<string, Set<string>>();
   for (const u of membership.users.values())
-    for (const e of u.expiring ?? []) bound.set(`${e.namespace}\u0000${e.role}`, new Set());
+    for (const e of u.expiring ?? []) bound.set(expiryKey(e.namespace, e.role), new Set());
   // Membership may differ from base's in people's dated access alone (a grant made to last longer):
   // then it is written as synthesis writes it, and each record is judged below.
   let dated: ReturnType<typeof datedAccessChanges> | undefined;
@@ -418,7 +418,7 @@ export function proveAgainstBase(input: {
       if (!hrun.docs.length && !brun.docs.length) continue;
       if (bound.size)
         for (const d of hrun.docs) {
-          const held = isObj(d.roleRef) ? bound.get(`${namespace}\u0000${String(d.roleRef.name)}`) : undefined;
+          const held = isObj(d.roleRef) ? bound.get(expiryKey(namespace, String(d.roleRef.name))) : undefined;
           if (held && Array.isArray(d.subjects))
             for (const s of d.subjects) if (isObj(s) && s.kind === 'User') held.add(String(s.name));
         }

@@ -41,7 +41,7 @@ import { DEFAULT_CLUSTER } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
-import type { MemberInvite, MemberNamespace } from '../model/membership.ts';
+import { expiryKey, type MemberInvite, type MemberNamespace } from '../model/membership.ts';
 import type { PodSecurityModel } from '../model/guard-rails.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
@@ -621,12 +621,12 @@ export function grantSpecs(
     }
     return levels;
   };
-  // What a person holds only until a date (MemberUser.expiring), by `namespace role`: a grant
-  // of each end is declared apart, so synthesis records the same ends again.
+  // What a person holds only until a date (MemberUser.expiring), by expiryKey: a grant of each
+  // end is declared apart, so synthesis records the same ends again.
   const org = membership?.org.name ?? '';
   const endsOf = (user: string): ReadonlyMap<string, string> | undefined => {
     const records = membership?.users.get(user)?.expiring;
-    return records?.length ? new Map(records.map((r) => [`${r.namespace} ${r.role}`, r.until])) : undefined;
+    return records?.length ? new Map(records.map((r) => [expiryKey(r.namespace, r.role), r.until])) : undefined;
   };
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
@@ -639,7 +639,7 @@ export function grantSpecs(
       const ends = endsOf(g.user);
       const at = { user: g.user, namespace: g.namespace };
       const until = (role: string) => {
-        const end = ends?.get(`${g.namespace} ${role}`);
+        const end = ends?.get(expiryKey(g.namespace, role));
         return end === undefined ? {} : { expires: end };
       };
       if (!ends) {
@@ -648,7 +648,7 @@ export function grantSpecs(
         // Levels grouped by their end: those for good first, then by date.
         const byEnd = new Map<string, string[]>();
         for (const l of levels) {
-          const end = ends.get(`${g.namespace} ${levelRoleName(org, l)}`) ?? '';
+          const end = ends.get(expiryKey(g.namespace, levelRoleName(org, l))) ?? '';
           const list = byEnd.get(end);
           if (list) list.push(l);
           else byEnd.set(end, [l]);

@@ -21,6 +21,7 @@ import {
   type MembershipData,
   type MembershipList,
   type MemberGrantExpiry,
+  expiryKey,
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
@@ -255,8 +256,8 @@ function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, read
     const namespaces = new Set(model.namespaces.map((n) => n.name));
     const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
     const customRoles = new Set(model.customRoles.map((r) => r.name));
-    // user → `namespace\u0000role` → its last day, null for good.
-    const ends = new Map<string, Map<string, string | null>>();
+    // user → expiryKey → the role and its last day, null for good.
+    const ends = new Map<string, Map<string, { namespace: string; role: string; until: string | null }>>();
     for (const g of model.grants) {
       if (!dated.has(g.user) || !namespaces.has(g.namespace) || isExpired(g.expires, today)) continue;
       const u = users.get(g.user);
@@ -268,10 +269,10 @@ function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, read
       const standing = standingOf(u);
       const forGood = standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
       const hold = (role: string) => {
-        const k = roleKey(g.namespace, role);
+        const k = expiryKey(g.namespace, role);
         const was = mine.get(k);
-        if (was === null) return;
-        if (end === null || was === undefined || end > was) mine.set(k, end);
+        if (was === undefined) mine.set(k, { namespace: g.namespace, role, until: end });
+        else if (was.until !== null && (end === null || end > was.until)) was.until = end;
       };
       // The roles collectBindings binds for a grant: catalog levels, a role's levels, custom roles, inline rules.
       const level = (l: string) => {
@@ -284,14 +285,10 @@ function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, read
     }
     for (const [user, mine] of ends) {
       const records: MemberGrantExpiry[] = [];
-      for (const [k, until] of mine) {
-        if (until === null) continue;
-        const [namespace, role] = k.split('\u0000') as [string, string];
-        records.push({ namespace, role, until });
+      for (const k of [...mine.keys()].sort()) {
+        const { namespace, role, until } = mine.get(k)!;
+        if (until !== null) records.push({ namespace, role, until });
       }
-      records.sort((a, b) =>
-        a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.role < b.role ? -1 : a.role > b.role ? 1 : 0,
-      );
       if (records.length) byUser.set(user, records);
     }
   }
