@@ -623,10 +623,15 @@ export function grantSpecs(
   };
   // What a person holds only until a date (MemberUser.expiring), by expiryKey: a grant of each
   // end is declared apart, so synthesis records the same ends again.
+  // Each person's, made once (they have a grant in each namespace they reach).
   const org = membership?.org.name ?? '';
+  const ends = new Map<string, ReadonlyMap<string, string>>();
   const endsOf = (user: string): ReadonlyMap<string, string> | undefined => {
     const records = membership?.users.get(user)?.expiring;
-    return records?.length ? new Map(records.map((r) => [expiryKey(r.namespace, r.role), r.until])) : undefined;
+    if (!records?.length) return undefined;
+    let mine = ends.get(user);
+    if (!mine) ends.set(user, (mine = new Map(records.map((r) => [expiryKey(r.namespace, r.role), r.until]))));
+    return mine;
   };
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
@@ -636,19 +641,19 @@ export function grantSpecs(
       const standing = byStanding(g.user);
       const kept = standing.length ? g.levels.filter((l) => !standing.includes(l)) : g.levels;
       const levels = kept.length > 1 ? [...kept].sort() : kept;
-      const ends = endsOf(g.user);
+      const userEnds = endsOf(g.user);
       const at = { user: g.user, namespace: g.namespace };
       const until = (role: string) => {
-        const end = ends?.get(expiryKey(g.namespace, role));
+        const end = userEnds?.get(expiryKey(g.namespace, role));
         return end === undefined ? {} : { expires: end };
       };
-      if (!ends) {
+      if (!userEnds) {
         if (levels.length) specs.push({ ...at, levels });
       } else {
         // Levels grouped by their end: those for good first, then by date.
         const byEnd = new Map<string, string[]>();
         for (const l of levels) {
-          const end = ends.get(expiryKey(g.namespace, levelRoleName(org, l))) ?? '';
+          const end = userEnds.get(expiryKey(g.namespace, levelRoleName(org, l))) ?? '';
           const list = byEnd.get(end);
           if (list) list.push(l);
           else byEnd.set(end, [l]);
