@@ -6,6 +6,7 @@
  */
 import type { ArgoCdModel } from '../model/model.ts';
 import type { RuleResult } from '../policies/change/context.ts';
+import { BRANCH_PREFIX } from '../policies/org/argocd-source.ts';
 
 /** What the review guards: a branch (by its short name, as GitHub gives it) and a folder of it. */
 export interface Guarded {
@@ -40,7 +41,7 @@ function repositoryKey(url: string): string {
 export function deliverySourceResults(argocd: ArgoCdModel | undefined, guarded: Guarded | undefined): RuleResult[] {
   if (argocd === undefined || guarded === undefined) return [];
   const out: RuleResult[] = [];
-  const ref = `refs/heads/${guarded.branch}`;
+  const ref = `${BRANCH_PREFIX}${guarded.branch}`;
   const urls = guarded.repository ?? [];
   if (urls.length && !urls.some((u) => repositoryKey(u) === repositoryKey(argocd.repoURL)))
     out.push({

@@ -3,10 +3,11 @@ import { sourceText } from '../../model/findings.ts';
 import type { OrgModel } from '../../model/model.ts';
 import type { OrgRule } from './context.ts';
 
-/** The branch Argo CD follows when the organization names none: GitHub's default branch. */
-export const DEFAULT_ARGOCD_REVISION = 'refs/heads/main';
+/** How a branch's full name begins: the only revision Argo CD matches to that branch alone. */
+export const BRANCH_PREFIX = 'refs/heads/';
 
-const BRANCH_PREFIX = 'refs/heads/';
+/** The branch Argo CD follows when the organization names none: GitHub's default branch. */
+export const DEFAULT_ARGOCD_REVISION = `${BRANCH_PREFIX}main`;
 const COMMIT = /^[0-9a-f]{7,40}$/i;
 
 /**
