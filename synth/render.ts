@@ -39,6 +39,7 @@ import {
   tokenAccountName,
   tokenRoleName,
   usernameOf,
+  type GrantModel,
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
@@ -238,11 +239,38 @@ function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: n
   return chunks;
 }
 
+/** What to do with each role a grant binds (eachRoleOfGrant). */
+interface GrantRoleVisitor {
+  /** A catalog level: the ClusterRole `levelRoleName(org, level)`. */
+  level(level: string): void;
+  /** A custom role the organization declares: the Role `customRoleName(org, name)`. */
+  customRole(name: string): void;
+  /** The grant's inline rules: the Role `customRoleName(org, user)`. */
+  rules(): void;
+}
+
+/**
+ * Each role a grant binds in its namespace: the catalog levels it names and its named roles', the
+ * custom roles the organization declares, its inline rules. The one answer of collectBindings,
+ * which binds them, and grantExpiries, which dates them.
+ */
+function eachRoleOfGrant(
+  g: GrantModel,
+  roleLevels: ReadonlyMap<string, readonly string[]>,
+  customRoles: { has(name: string): boolean },
+  visit: GrantRoleVisitor,
+): void {
+  for (const l of g.levels) if (findLevel(l)) visit.level(l);
+  for (const r of g.roles) for (const l of roleLevels.get(r) ?? NO_ITEMS) if (findLevel(l)) visit.level(l);
+  for (const c of g.customRoles) if (customRoles.has(c)) visit.customRole(c);
+  if (g.rules.length) visit.rules();
+}
+
 /**
  * What each person holds only until a date (MemberUser.expiring): for every role a bound grant
- * binds in a namespace (as collectBindings binds it), the latest end among the grants binding it,
- * none when one of them has no end. Most grants have no end, so only the people with one are
- * followed (3% of the grants of a generated organization).
+ * binds in a namespace (eachRoleOfGrant), the latest end among the grants binding it, none when
+ * one of them has no end. Most grants have no end, so only the people with one are followed (3%
+ * of the grants of a generated organization).
  */
 const expiriesCache = new WeakMap<OrgModel, { today: string; byUser: Map<string, MemberGrantExpiry[]> }>();
 function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, readonly MemberGrantExpiry[]> {
@@ -274,14 +302,13 @@ function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, read
         if (was === undefined) mine.set(k, { namespace: g.namespace, role, until: end });
         else if (was.until !== null && (end === null || end > was.until)) was.until = end;
       };
-      // The roles collectBindings binds for a grant: catalog levels, a role's levels, custom roles, inline rules.
-      const level = (l: string) => {
-        if (findLevel(l) && !forGood.includes(l)) hold(levelRoleName(model.name, l));
-      };
-      for (const l of g.levels) level(l);
-      for (const r of g.roles) for (const l of roleLevels.get(r) ?? []) level(l);
-      for (const c of g.customRoles) if (customRoles.has(c)) hold(customRoleName(model.name, c));
-      if (g.rules.length) hold(customRoleName(model.name, u.key));
+      eachRoleOfGrant(g, roleLevels, customRoles, {
+        level: (l) => {
+          if (!forGood.includes(l)) hold(levelRoleName(model.name, l));
+        },
+        customRole: (c) => hold(customRoleName(model.name, c)),
+        rules: () => hold(customRoleName(model.name, u.key)),
+      });
     }
     for (const [user, mine] of ends) {
       const records: MemberGrantExpiry[] = [];
@@ -348,25 +375,28 @@ function collectBindings(
     bindings.add(ns, 'Role', name, subject);
   };
 
+  // The grant being bound and its person's subject, read by one visitor (not one per grant).
+  let g!: GrantModel;
+  let user = '';
+  let subject = 0;
+  const bind: GrantRoleVisitor = {
+    level: (l) => bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject),
+    customRole: (c) => useCustomRole(g.namespace, c, subject),
+    rules: () => {
+      // Inline rules: one Role per (namespace, user), named after the user.
+      addInlineRules(g.namespace, customRoleOf(user), g.rules, g.source);
+      bindings.add(g.namespace, 'Role', customRoleOf(user), subject);
+    },
+  };
   const personOf = byGrantUser(model, (key) => users.get(key), 'model');
   for (let k = 0; k < model.grants.length; k++) {
-    const g = model.grants[k]!;
+    g = model.grants[k]!;
     const person = personOf(g, k);
     if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
     if (isExpired(g.expires, today)) continue;
-    const u = person.u;
-    const subject = person.subject;
-    for (const l of g.levels)
-      if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
-    for (const r of g.roles)
-      for (const l of roleLevels.get(r) ?? [])
-        if (catalogRoles.has(l)) bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject);
-    for (const c of g.customRoles) useCustomRole(g.namespace, c, subject);
-    if (g.rules.length) {
-      // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleOf(u.key), g.rules, g.source);
-      bindings.add(g.namespace, 'Role', customRoleOf(u.key), subject);
-    }
+    user = person.u.key;
+    subject = person.subject;
+    eachRoleOfGrant(g, roleLevels, customRuleSets, bind);
   }
 
   const admins: number[] = [];
