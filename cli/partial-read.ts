@@ -151,8 +151,9 @@ function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | un
   return kept.length > 1 ? decodeOutput(Buffer.concat(kept), label) : undefined;
 }
 
-/** How a binding names a Group: orgctl never does, and a document that does is always read. */
-const GROUP_SUBJECT = 'kind: Group';
+/** One line of a subject as orgctl writes it: its field, one space, a plain scalar (kind: User or ServiceAccount). */
+const SUBJECT_LINE =
+  /^(- | {2})(?:apiGroup: [A-Za-z0-9.-]+|kind: (?:User|ServiceAccount)|name: [A-Za-z0-9._:@/+-]+|namespace: [a-z0-9-]+)$/;
 
 /**
  * Whether a document's subjects are written only in the plain form whose bytes are the names
@@ -167,13 +168,10 @@ function plainSubjects(doc: string): boolean {
   // Every line to the document's end is one of a subject's fields as orgctl's writer writes it
   // (the last top-level key): a skipped document is never read, so nothing the strict reader would
   // refuse (two spaces, a tag, a comment) and Go would read as a Group may hide in it (red team L).
+  // (A Group's line is none of them: only User and ServiceAccount are kinds orgctl writes.)
   const lines = rest.endsWith('\n') ? rest.slice(0, -1).split('\n') : rest.split('\n');
-  return lines.length > 0 && lines.every((l) => SUBJECT_LINE.test(l)) && !rest.includes(GROUP_SUBJECT);
+  return lines.every((l) => SUBJECT_LINE.test(l));
 }
-
-/** One line of a subject as orgctl writes it: its field, one space, a plain scalar (kind: User or ServiceAccount). */
-const SUBJECT_LINE =
-  /^(- | {2})(?:apiGroup: [A-Za-z0-9.-]+|kind: (?:User|ServiceAccount)|name: [A-Za-z0-9._:@/+-]+|namespace: [a-z0-9-]+)$/;
 
 /** Which documents of a file to parse: from what they are and their text (its bytes as Latin-1). */
 type Keep = (head: DocumentHead, doc: string) => boolean;
