@@ -335,8 +335,13 @@ export function proveAgainstBase(input: {
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
   // Who head binds to each role a person holds until a date (MemberUser.expiring), by expiryKey.
   const bound = new Map<string, Set<string>>();
+  // The namespaces of those roles: only their bindings are looked up (a key is a string made per binding).
+  const datedIn = new Set<string>();
   for (const u of membership.users.values())
-    for (const e of u.expiring ?? []) bound.set(expiryKey(e.namespace, e.role), new Set());
+    for (const e of u.expiring ?? []) {
+      bound.set(expiryKey(e.namespace, e.role), new Set());
+      datedIn.add(e.namespace);
+    }
   // Membership may differ from base's in people's dated access alone (a grant made to last longer):
   // then it is written as synthesis writes it, and each record is judged below.
   let dated: ReturnType<typeof datedAccessChanges> | undefined;
@@ -416,15 +421,17 @@ export function proveAgainstBase(input: {
       // A namespace's part of a file has one run after each of its objects, all empty but the last
       // (checked above): only runs with bindings on either side are its copy.
       if (!hrun.docs.length && !brun.docs.length) continue;
-      if (bound.size)
-        for (const d of hrun.docs) {
-          const held = isObj(d.roleRef) ? bound.get(expiryKey(namespace, String(d.roleRef.name))) : undefined;
-          if (held && Array.isArray(d.subjects))
-            for (const s of d.subjects) if (isObj(s) && s.kind === 'User') held.add(String(s.name));
-        }
       const known = copies.get(namespace);
-      if (known === undefined) copies.set(namespace, hrun.texts);
-      else if (!sameTexts(known, hrun.texts))
+      if (known === undefined) {
+        copies.set(namespace, hrun.texts);
+        // Every cluster's copy is the same (checked below): one is read for whom dated roles bind.
+        if (datedIn.has(namespace))
+          for (const d of hrun.docs) {
+            const held = isObj(d.roleRef) ? bound.get(expiryKey(namespace, String(d.roleRef.name))) : undefined;
+            if (held && Array.isArray(d.subjects))
+              for (const s of d.subjects) if (isObj(s) && s.kind === 'User') held.add(String(s.name));
+          }
+      } else if (!sameTexts(known, hrun.texts))
         return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
       if (
         hrun.docs.length === brun.docs.length &&
