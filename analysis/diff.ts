@@ -264,16 +264,16 @@ function roleLabel(role: string, org: string): string {
   return findLevel(level) ? level : `custom RBAC ${role}`;
 }
 
-/** The roles a cell's bindings bind, as `Kind name` (`ClusterRole acme:r:pods`, `Role acme:custom:x`). */
-const boundRoles = (cell: LazyCell | undefined): string[] =>
-  (cell?.cell.via ?? []).map((v) => v.slice(v.indexOf(' → ') + 3));
+/**
+ * The roles a cell's bindings bind, by id without its scope (`ClusterRole//acme:r:pods`,
+ * `Role/web/acme:custom:x`), as changedRolesOf reads them (not the `via` labels, text for people).
+ */
+const boundRoleIds = (cell: LazyCell | undefined): string[] =>
+  (cell?.roles ?? []).map((r) => r.slice(r.indexOf(':') + 1));
 
-/** Whether a cell's access comes through a binding to the role named `role`. */
-const boundTo = (cell: LazyCell | undefined, role: string): boolean =>
-  boundRoles(cell).some((target) => target === `ClusterRole ${role}` || target === `Role ${role}`);
-
-/** `Kind name` → the bare role name. */
-const roleNameOf = (target: string) => target.slice(target.indexOf(' ') + 1);
+/** Whether a cell's access in `namespace` comes through a binding to the role named `role`. */
+const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): boolean =>
+  boundRoleIds(cell).some((id) => id === `ClusterRole//${role}` || id === `Role/${namespace}/${role}`);
 
 /** A role named for organization `from` as organization `to` names it (a rename renames every role). */
 const renamed = (role: string, from: string, to: string): string =>
@@ -332,7 +332,8 @@ function expiryChanges(
     const role = he.get(key)?.role ?? renamed(be.get(key)!.role, baseOrg, org);
     const baseRole = be.get(key)?.role ?? renamed(role, org, baseOrg);
     // Gained or lost here: the access lines say so.
-    if (!boundTo(cells.base[namespace], baseRole) || !boundTo(cells.head[namespace], role)) continue;
+    if (!boundTo(cells.base[namespace], namespace, baseRole) || !boundTo(cells.head[namespace], namespace, role))
+      continue;
     const past =
       from !== undefined && from < today ? ` (it ended on ${from}; the expiry pull request was not merged)` : '';
     out.push({
@@ -354,9 +355,9 @@ function expiryChanges(
     if (!bc || !hc || bc.key === hc.key) continue;
     const side = (s: Snapshot, cell: LazyCell, from: string, records: typeof be) =>
       new Map(
-        boundRoles(cell).map((target) => {
-          const [kind, name] = [target.slice(0, target.indexOf(' ')), roleNameOf(target)];
-          const text = s.ruleSets.get(`${kind}/${kind === 'Role' ? namespace : ''}/${name}`);
+        boundRoleIds(cell).map((id) => {
+          const name = id.slice(id.lastIndexOf('/') + 1); // Kubernetes names hold no '/'
+          const text = s.ruleSets.get(id);
           const rules = text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
           const key = expiryKey(namespace, renamed(name, from, org));
           return [key, { rules, end: records.get(key)?.until ?? FOR_GOOD }];
