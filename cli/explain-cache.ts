@@ -7,8 +7,9 @@
  * date grants expire against and orgctl's own code (the bundle bin/orgctl.mjs runs, named by a
  * fingerprint of orgctl's sources and installed packages). The bytes are known by their SHA-256;
  * as git knows a file unchanged, a file whose size, modification and change times (to the
- * nanosecond), inode and device are those recorded is not read again, unless it was modified within two seconds of
- * the index being written (a later edit in the same clock tick would keep the same time). Only a
+ * nanosecond), inode and device are those recorded is not read again, unless it was changed within
+ * two seconds of the index being written (a later edit in the same clock tick would keep the same
+ * times; by the change time, which nobody can put back). Only a
  * declaration that passes `orgctl check` is indexed. A TypeScript declaration (`org/org.ts`) never
  * is: it is a program, which may read anything when it runs, so no bytes identify what it declares.
  */
