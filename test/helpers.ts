@@ -21,6 +21,7 @@ import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
 import type { Io } from '../model/io.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { main } from '../cli/main.ts';
+import { listFiles } from '../cli/output.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TODAY = '2026-11-26';
@@ -267,3 +268,13 @@ export function withEveryKindOfBinding(s: Record<string, any>, first: number): v
     rbac: [{ namespace: 'ns-4', customRole: 'cm-reader' }],
   });
 }
+
+/** The shard file of `dir` (an output folder) holding namespace `ns` of acme. */
+export const shardHolding = (dir: string, ns: string) =>
+  listFiles(dir).find(
+    (f) =>
+      f.includes('/shard-') &&
+      readFileSync(join(dir, f), 'utf8').includes(
+        `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
+      ),
+  )!;

@@ -8,8 +8,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { listFiles } from '../cli/output.ts';
-import { run, tempDir } from './helpers.ts';
+import { run, shardHolding, tempDir } from './helpers.ts';
 import { baseSpec, distOf } from './review/scenarios.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
 import { readSnapshot } from '../analysis/snapshot.ts';
@@ -25,16 +24,6 @@ vi.mock('../cli/partial-read.ts', async (original) => {
     readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)),
   };
 });
-
-/** The shard file of `dir` holding namespace `ns`. */
-const shardHolding = (dir: string, ns: string) =>
-  listFiles(dir).find(
-    (f) =>
-      f.includes('/shard-') &&
-      readFileSync(join(dir, f), 'utf8').includes(
-        `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
-      ),
-  )!;
 
 describe('J1: can-i partial read and a subject written with a JSON escape', () => {
   it('can-i (partial read) answers as the full read for a RoleBinding naming bob as "\\u0062ob@acme.io" in his namespace\'s own shard', async () => {

@@ -19,8 +19,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Io } from '../model/io.ts';
 import { reviewOnGitHub } from '../cli/github.ts';
-import { listFiles } from '../cli/output.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { ROOT, run, shardHolding, tempDir } from './helpers.ts';
 import { baseSpec, distOf as distOfSpec } from './review/scenarios.ts';
 import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './github/standin.ts';
 
@@ -185,16 +184,6 @@ describe('L3: a change of dist/ that gains, plus a file of org/ that declares no
     expect(withReadme.code, withReadme.stdout).toBe(1);
   });
 });
-
-/** The shard file of `dir` holding namespace `ns`. */
-const shardHolding = (dir: string, ns: string) =>
-  listFiles(dir).find(
-    (f) =>
-      f.includes('/shard-') &&
-      readFileSync(join(dir, f), 'utf8').includes(
-        `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
-      ),
-  )!;
 
 describe('L4: can-i’s partial read and a binding the strict reader refuses', () => {
   it.each([
