@@ -29,6 +29,7 @@ import {
   customRoleName,
   byGrantUser,
   grantsBound,
+  grantsInMemoryOrder,
   isExpired,
   isLiveToken,
   LEVELS_BY_STANDING,
@@ -276,48 +277,68 @@ const expiriesCache = new WeakMap<OrgModel, { today: string; byUser: Map<string,
 function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, readonly MemberGrantExpiry[]> {
   const cached = expiriesCache.get(model);
   if (cached?.today === today) return cached.byUser;
-  const dated = new Set<string>();
-  for (const g of model.grants) if (g.expires !== undefined && !isExpired(g.expires, today)) dated.add(g.user);
   const byUser = new Map<string, MemberGrantExpiry[]>();
-  if (dated.size) {
-    const users = new Map(model.users.map((u) => [u.key, u]));
-    const namespaces = new Set(model.namespaces.map((n) => n.name));
-    const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
-    const customRoles = new Set(model.customRoles.map((r) => r.name));
-    // user → expiryKey → the role and its last day, null for good.
-    const ends = new Map<string, Map<string, { namespace: string; role: string; until: string | null }>>();
-    for (const g of model.grants) {
-      if (!dated.has(g.user) || !namespaces.has(g.namespace) || isExpired(g.expires, today)) continue;
-      const u = users.get(g.user);
-      if (!u || !grantsBound(u)) continue;
-      let mine = ends.get(g.user);
-      if (!mine) ends.set(g.user, (mine = new Map()));
-      const end = g.expires ?? null;
-      // A level the person holds by standing (an admin's w:full, Add All's) holds for good.
-      const standing = standingOf(u);
-      const forGood = standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
-      const hold = (role: string) => {
-        const k = expiryKey(g.namespace, role);
-        const was = mine.get(k);
-        if (was === undefined) mine.set(k, { namespace: g.namespace, role, until: end });
-        else if (was.until !== null && (end === null || end > was.until)) was.until = end;
-      };
-      eachRoleOfGrant(g, roleLevels, customRoles, {
-        level: (l) => {
-          if (!forGood.includes(l)) hold(levelRoleName(model.name, l));
-        },
-        customRole: (c) => hold(customRoleName(model.name, c)),
-        rules: () => hold(customRoleName(model.name, u.key)),
-      });
+  const users = new Map(model.users.map((u) => [u.key, u]));
+  const namespaces = new Set(model.namespaces.map((n) => n.name));
+  const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
+  const customRoles = new Set(model.customRoles.map((r) => r.name));
+  // user → expiryKey → the role and its last day (null: for good), and the namespaces it dates.
+  const ends = new Map<
+    string,
+    { roles: Map<string, { namespace: string; role: string; until: string | null }>; namespaces: Set<string> }
+  >();
+  // One visitor for every grant (no closure per grant): the grant it visits is set before.
+  let g: GrantModel;
+  let mine: NonNullable<ReturnType<typeof ends.get>>;
+  let forGood: readonly string[];
+  let dating: boolean;
+  const hold = (role: string) => {
+    const k = expiryKey(g.namespace, role);
+    const end = g.expires ?? null;
+    const was = mine.roles.get(k);
+    if (was === undefined) {
+      // A role no dated grant binds holds for good: only dated grants add one.
+      if (dating) mine.roles.set(k, { namespace: g.namespace, role, until: end });
+    } else if (was.until !== null && (end === null || end > was.until)) was.until = end;
+  };
+  const visitor: GrantRoleVisitor = {
+    // A level the person holds by standing (an admin's w:full, Add All's) holds for good.
+    level: (l) => {
+      if (!forGood.includes(l)) hold(levelRoleName(model.name, l));
+    },
+    customRole: (c) => hold(customRoleName(model.name, c)),
+    rules: () => hold(customRoleName(model.name, g.user)),
+  };
+  const visit = (grant: GrantModel, datingNow: boolean) => {
+    const u = users.get(grant.user);
+    if (!u || !grantsBound(u) || !namespaces.has(grant.namespace)) return;
+    let m = ends.get(grant.user);
+    if (!m) {
+      if (!datingNow) return;
+      ends.set(grant.user, (m = { roles: new Map(), namespaces: new Set() }));
     }
-    for (const [user, mine] of ends) {
-      const records: MemberGrantExpiry[] = [];
-      for (const k of [...mine.keys()].sort()) {
-        const { namespace, role, until } = mine.get(k)!;
-        if (until !== null) records.push({ namespace, role, until });
-      }
-      if (records.length) byUser.set(user, records);
+    if (datingNow) m.namespaces.add(grant.namespace);
+    const standing = standingOf(u);
+    g = grant;
+    mine = m;
+    forGood = standing ? LEVELS_BY_STANDING[standing] : NO_ITEMS;
+    dating = datingNow;
+    eachRoleOfGrant(grant, roleLevels, customRoles, visitor);
+  };
+  // Dated grants first (3% of a generated organization's), then those for good where they date something.
+  // In declaration order, the order grants sit in memory (model/model.ts grantsInMemoryOrder).
+  const grants = grantsInMemoryOrder(model);
+  for (const grant of grants) if (grant.expires !== undefined && !isExpired(grant.expires, today)) visit(grant, true);
+  if (ends.size)
+    for (const grant of grants)
+      if (grant.expires === undefined && ends.get(grant.user)?.namespaces.has(grant.namespace)) visit(grant, false);
+  for (const [user, m] of ends) {
+    const records: MemberGrantExpiry[] = [];
+    for (const k of [...m.roles.keys()].sort()) {
+      const { namespace, role, until } = m.roles.get(k)!;
+      if (until !== null) records.push({ namespace, role, until });
     }
+    if (records.length) byUser.set(user, records);
   }
   expiriesCache.set(model, { today, byUser });
   return byUser;
