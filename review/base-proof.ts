@@ -347,12 +347,15 @@ export function proveAgainstBase(input: {
   let dated: ReturnType<typeof datedAccessChanges> | undefined;
   const datedChanges = () => (dated ??= datedAccessChanges(input.baseUsers, membership.users));
   let changedFiles = 0;
+  // Whether members.json was found to change as the users' dated access does (it holds the same data).
+  let membersFileChanged = false;
   for (const f of head.files) {
     const b = baseFiles.get(f.path)!;
     if (!f.path.endsWith('.yaml')) {
       if (f.content === b.content) continue;
       const users = datedChanges();
       if (f.path !== MEMBERS_FILE || typeof users === 'string') return no(`${f.path} changes`);
+      membersFileChanged = true;
       // One pass: the changed users come in base's order, which members.json keeps (parsing and
       // writing the whole file again costs 50 ms at size L for a few entries).
       const pieces: string[] = [];
@@ -448,6 +451,10 @@ export function proveAgainstBase(input: {
       changedFiles++;
     }
   }
+  // members.json holds what the ConfigMaps hold: their dated access changed, it changes alike
+  // (checked above when it changed; base's left as it was is stale).
+  if (Array.isArray(dated) && dated.length && !membersFileChanged)
+    return no(`${MEMBERS_FILE} does not change as the users' dated access does`);
   // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
   // exactly when the token is live today (base may have been written before one expired, or on a
   // later date than the review's); a deactivated token has none.
