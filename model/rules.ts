@@ -174,6 +174,14 @@ export const RULES = [
     remediation: 'remove the grant, or give it a later date',
   },
   {
+    id: 'inline-rules-expiry',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "a person's inline rules in one namespace ending on different days (or some never): orgctl binds them as one Role and records one end for it, so one made to last longer would change nothing a review sees",
+    remediation: 'give them one `expires` (or none), or make the shorter ones a custom role',
+  },
+  {
     id: 'undeployable-namespace',
     stage: 'declaration',
     severity: 'error',

@@ -6,6 +6,7 @@ import { duplicateName } from './duplicate-name.ts';
 import { duplicateUser } from './duplicate-user.ts';
 import { expiredGrant } from './expired-grant.ts';
 import { forbiddenGrant } from './forbidden-grant.ts';
+import { inlineRulesExpiry } from './inline-rules-expiry.ts';
 import { invalidName } from './invalid-name.ts';
 import { invalidRule } from './invalid-rule.ts';
 import { invalidText } from './invalid-text.ts';
@@ -43,6 +44,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   inviteWithoutSso,
   systemNamespace,
   expiredGrant,
+  inlineRulesExpiry,
   undeployableNamespace,
   argocdSource,
   invalidText,

@@ -329,6 +329,23 @@ const CASES: Case[] = [
     message: /^expired on 2026-11-25 \(today is 2026-11-26\): not synthesized/,
     severity: 'warning',
   },
+  {
+    rule: 'inline-rules-expiry',
+    fails: ({ org, web }) => {
+      const bob = org.user('bob@acme.io');
+      web.grantRules(bob, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]).until('2027-06-01');
+      web.grantRules(bob, [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }]);
+    },
+    passes: ({ org, web }) => {
+      const bob = org.user('bob@acme.io');
+      web.grantRules(bob, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]).until('2027-06-01');
+      web.grantRules(bob, [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }]).until('2027-06-01');
+      // An expired grant binds nothing: its end is none of the Role's.
+      web.grantRules(bob, [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }]).until('2026-11-25');
+    },
+    message:
+      /^inline rules ending never, where other inline rules of theirs end 2027-06-01: orgctl binds them as one Role/,
+  },
   // Issue 12, section 3: tokens and identities.
   {
     rule: 'forbidden-grant',
