@@ -368,28 +368,21 @@ function expiryChanges(
     // Roles on both sides keep the other side's end: a change of it is said above.
     const mixed = (mine: typeof bs, other: typeof bs) =>
       [...mine].map(([k, r]) => (other.has(k) ? { rules: r.rules, end: other.get(k)!.end } : r));
-    if (onlyIn(hs, bs)) {
-      const later = heldLonger(mixed(hs, bs), [...bs.values()], new Set(bc.cell.covers));
-      if (later)
-        out.push({
-          kind: 'grant-expiry',
-          namespace,
-          from: later.after,
-          levels: later.levels,
-          text: `keeps ${codeList(later.levels)} in ${namespace} after ${later.after}, when what gives it today ends`,
-        });
-    }
-    if (onlyIn(bs, hs)) {
-      const sooner = heldLonger(mixed(bs, hs), [...hs.values()], new Set(hc.cell.covers));
-      if (sooner)
-        out.push({
-          kind: 'grant-expiry',
-          namespace,
-          to: sooner.after,
-          levels: sooner.levels,
-          removes: true,
-          text: `no longer holds ${codeList(sooner.levels)} in ${namespace} after ${sooner.after}, when what gives it today ends`,
-        });
+    // Head's roles held past base's ends (a gain), then base's past head's (a removal).
+    for (const gain of [true, false]) {
+      const [mine, other, cell] = gain ? [hs, bs, bc] : [bs, hs, hc];
+      if (!onlyIn(mine, other)) continue;
+      const found = heldLonger(mixed(mine, other), [...other.values()], new Set(cell.cell.covers));
+      if (!found) continue;
+      const levels = codeList(found.levels);
+      out.push({
+        kind: 'grant-expiry',
+        namespace,
+        ...(gain ? { from: found.after } : { to: found.after }),
+        levels: found.levels,
+        ...(gain ? {} : { removes: true }),
+        text: `${gain ? 'keeps' : 'no longer holds'} ${levels} in ${namespace} after ${found.after}, when what gives it today ends`,
+      });
     }
   }
   return out;
@@ -437,13 +430,15 @@ function inviteRoleChanges(
   roles: { readonly base: readonly MemberRole[]; readonly head: readonly MemberRole[] },
 ): Change[] {
   if (b.state !== 'pending' || h.state !== 'pending' || !h.grants.some((g) => g.roles?.length)) return [];
-  const [from, to] = [inviteAccess(b, roles.base), inviteAccess(h, roles.head)];
-  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  // The invite is the same on both sides: only a role it names, redefined, can change what it holds.
   const redefined = [...new Set(h.grants.flatMap((g) => g.roles ?? []))].filter(
     (r) =>
       JSON.stringify(roles.base.find((x) => x.name === r)?.levels) !==
       JSON.stringify(roles.head.find((x) => x.name === r)?.levels),
   );
+  if (!redefined.length) return [];
+  const [from, to] = [inviteAccess(b, roles.base), inviteAccess(h, roles.head)];
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
   return [
     {
       kind: 'invite-changed',
