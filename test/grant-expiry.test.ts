@@ -8,16 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from './helpers.ts';
 import { listFiles } from '../cli/output.ts';
-import { baseSpec, diffOf, distOf, reviewPair, type Spec } from './review/scenarios.ts';
-
-type Grant = {
-  user: string;
-  namespace: string;
-  levels?: string[];
-  customRole?: string;
-  rules?: unknown[];
-  expires?: string;
-};
+import { baseSpec, diffOf, distOf, reviewPair, type Grant, type Spec } from './review/scenarios.ts';
 
 /** Every way a grant binds a role, dated and not, overlapping. */
 function datedSpec(): Spec {

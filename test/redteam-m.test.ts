@@ -6,17 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles } from '../cli/output.ts';
 import { tempDir } from './helpers.ts';
-import { baseSpec, diffOf, distOf, judge, reviewPair, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, distOf, grantsOf, judge, reviewPair, type Spec } from './review/scenarios.ts';
 
-type Grant = {
-  user: string;
-  namespace: string;
-  levels?: string[];
-  customRole?: string;
-  rules?: unknown[];
-  expires?: string;
-};
-const grantsOf = (s: Spec) => s.spec.grants as Grant[];
 const changesOf = (base: Spec, edit: (s: Spec) => void, who: string) =>
   diffOf(base, edit).people.find((p) => p.id === who)?.changes ?? [];
 
@@ -44,7 +35,7 @@ describe('red team M: access that lasts longer must show', () => {
     const s = datedFull();
     grantsOf(s).push({ user: 'bob@acme.io', namespace: 'data', levels: ['r:pods'] });
     const d = diffOf(s, (h) => {
-      (h.spec.grants as Grant[]).pop();
+      grantsOf(h).pop();
     });
     expect(d.people.find((p) => p.id === 'bob@acme.io')?.changes.some((c) => c.removes)).toBe(true);
     expect(d.stats.users.losing).toBe(1);

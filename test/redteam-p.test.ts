@@ -4,16 +4,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, distPair, reviewPair, type Spec } from './review/scenarios.ts';
-
-type Grant = {
-  user: string;
-  namespace: string;
-  levels?: string[];
-  rules?: unknown[];
-  expires?: string;
-};
-const grantsOf = (s: Spec) => s.spec.grants as Grant[];
+import { baseSpec, diffOf, distPair, grantsOf, reviewPair, type Spec } from './review/scenarios.ts';
 
 describe('red team P: the proof against base and members.json', () => {
   it('P1: users ConfigMaps changing dated access while members.json stays base’s is not proved against base', async () => {

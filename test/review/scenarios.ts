@@ -15,6 +15,19 @@ export interface Spec {
   spec: Record<string, any>;
 }
 
+/** A grant as a spec declares it (the fields the scenarios use). */
+export type Grant = {
+  user: string;
+  namespace: string;
+  levels?: string[];
+  customRole?: string;
+  rules?: unknown[];
+  expires?: string;
+};
+
+/** A spec's grants, to edit in place. */
+export const grantsOf = (s: Spec): Grant[] => s.spec.grants as Grant[];
+
 /** Admins alice (owner), frank and dan; members bob, erin, gina, hal, ivy, joe; namespaces web, data. */
 export function baseSpec(): Spec {
   return {
