@@ -24,7 +24,7 @@ export const inlineRulesExpiry: OrgRule = {
           severity: 'error',
           rule: this.id,
           subject: grantSubject(g.user, g.namespace),
-          message: `inline rules ending ${end || 'never'}, where other inline rules of theirs end ${first || 'never'}: orgctl binds them as one Role and records one end for it`,
+          message: `inline rules ending ${end || 'never'}, where other inline rules of theirs end ${first || 'never'}: orgctl binds them as one Role and records one end for it; give them one end (or none), or make the shorter-lived rules a custom role`,
           source: at(g.source, g.expires === undefined ? '.rules' : '.expires'),
         });
     };
