@@ -2,8 +2,9 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
-import { findLevel, type PolicyRule } from '../model/catalog.ts';
-import { customRoleName, isLiveToken, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
+import type { PolicyRule } from '../model/catalog.ts';
+import { customRoleName, isLiveToken, levelRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
+import { orgRoleOf } from './org-roles.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
@@ -260,8 +261,8 @@ function membershipChanges(
 
 /** How a bound role reads in a change: its level for a catalog ClusterRole, else its name. */
 function roleLabel(role: string, org: string): string {
-  const level = role.startsWith(`${org}:`) ? role.slice(org.length + 1) : '';
-  return findLevel(level) ? level : `custom RBAC ${role}`;
+  const r = orgRoleOf(org, role);
+  return r.kind === 'level' ? r.level : `custom RBAC ${role}`;
 }
 
 /**
@@ -277,7 +278,9 @@ const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): b
 
 /** A role named for organization `from` as organization `to` names it (a rename renames every role). */
 const renamed = (role: string, from: string, to: string): string =>
-  from !== to && role.startsWith(`${from}:`) ? `${to}:${role.slice(from.length + 1)}` : role;
+  from !== to && role.startsWith(levelRoleName(from, ''))
+    ? levelRoleName(to, role.slice(levelRoleName(from, '').length))
+    : role;
 
 /** Marks "for good" among YYYY-MM-DD ends: after every date. */
 const FOR_GOOD = '\uffff';
@@ -398,26 +401,24 @@ const describeInvite = (i: MemberInvite) => {
   return parts.length ? ` (${parts.join('; ')})` : '';
 };
 
-/** What a pending invite holds once accepted, as `namespace level` each: its levels and its roles' levels. */
-function inviteAccess(i: MemberInvite, roles: readonly MemberRole[]): string[] {
-  const out = new Set<string>();
+/** What a pending invite holds once accepted, by namespace (sorted, each once): its levels and its roles' levels. */
+function inviteAccess(i: MemberInvite, roles: readonly MemberRole[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
   for (const g of i.grants) {
-    for (const l of g.levels ?? []) out.add(`${g.namespace} ${l}`);
-    for (const r of g.roles ?? [])
-      for (const l of roles.find((x) => x.name === r)?.levels ?? []) out.add(`${g.namespace} ${l}`);
+    const levels = out.get(g.namespace) ?? new Set<string>();
+    out.set(g.namespace, levels);
+    for (const l of g.levels ?? []) levels.add(l);
+    for (const r of g.roles ?? []) for (const l of roles.find((x) => x.name === r)?.levels ?? []) levels.add(l);
   }
-  return [...out].sort();
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, levels]) => [ns, sorted(levels)]));
 }
 
-/** `namespace level` pairs as a sentence: `r:pods, w:services in web; r:full in data`. */
-function accessText(pairs: readonly string[]): string {
-  const byNamespace = new Map<string, string[]>();
-  for (const p of pairs) {
-    const [ns, level] = p.split(' ') as [string, string];
-    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), level]);
-  }
-  return [...byNamespace].map(([ns, levels]) => `${codeList(levels)} in ${ns}`).join('; ') || 'nothing';
-}
+/** An invite's access as a sentence: `r:pods, w:services in web; r:full in data`. */
+const accessText = (access: ReadonlyMap<string, readonly string[]>): string =>
+  [...access]
+    .filter(([, levels]) => levels.length)
+    .map(([ns, levels]) => `${codeList(levels)} in ${ns}`)
+    .join('; ') || 'nothing';
 
 /**
  * A pending invite records the names of the roles it grants, and acceptance binds their levels as
@@ -438,14 +439,14 @@ function inviteRoleChanges(
   );
   if (!redefined.length) return [];
   const [from, to] = [inviteAccess(b, roles.base), inviteAccess(h, roles.head)];
-  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  if (JSON.stringify([...from]) === JSON.stringify([...to])) return [];
   return [
     {
       kind: 'invite-changed',
       from: b,
       to: h,
       text: `invitation changed: on acceptance ${accessText(to)} (was ${accessText(from)}; role ${redefined.join(', ')} redefined)`,
-      ...(to.every((x) => from.includes(x)) ? { removes: true } : {}),
+      ...([...to].every(([ns, levels]) => levels.every((l) => from.get(ns)?.includes(l))) ? { removes: true } : {}),
     },
   ];
 }
