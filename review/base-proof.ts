@@ -305,6 +305,53 @@ function datedAccessReason(
 }
 
 /**
+ * members.json as synthesis writes it for base's data with `users` changed to head's, in one pass
+ * (they come in base's order, which the file keeps; parsing and writing the whole file again costs
+ * 50 ms at size L for a few entries); undefined when a user's entry is not where base has it.
+ */
+function membersFileWith(
+  base: string,
+  users: readonly { readonly base: MemberUser; readonly head: MemberUser }[],
+): string | undefined {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const u of users) {
+    const from = membersFileUser(u.base);
+    const found = base.indexOf(from, at);
+    if (found < 0) return undefined;
+    pieces.push(base.slice(at, found), membersFileUser(u.head));
+    at = found + from.length;
+  }
+  pieces.push(base.slice(at));
+  return pieces.join('');
+}
+
+/**
+ * Why the cluster shard `f` is not base's with its users' membership ConfigMaps as synthesis
+ * writes them for head's users (the only documents a change of dated access changes there).
+ */
+function usersListsReason(
+  f: OutputFileText,
+  head: FileDocuments | undefined,
+  base: FileDocuments | undefined,
+  membership: Membership,
+): string | undefined {
+  if (!head || !base) return `${f.path} was not read document by document`;
+  const isUsers = (d: Obj) => d.kind === 'ConfigMap' && isObj(d.metadata) && USERS_LIST.test(String(d.metadata.name));
+  const first = base.docs.findIndex(isUsers);
+  if (first < 0) return `${f.path} changes`;
+  let end = first;
+  while (end < base.docs.length && isUsers(base.docs[end]!)) end++;
+  const { name, systemNamespace } = membership.org;
+  const lists = membershipLists({ name, systemNamespace }, 'users', [...membership.users.values()]);
+  const expected = [...base.bodies.slice(0, first), ...lists.map((o) => toYamlDocument(o)), ...base.bodies.slice(end)];
+  if (!sameTexts(head.bodies, expected)) return `${f.path} changes`;
+  if (!withinShardLimits(head.docs.length, f.content.length))
+    return `${f.path} is over one Argo CD Application's limits`;
+  return undefined;
+}
+
+/**
  * Proves head against base (see the module's comment), or says why this proof does not apply (then
  * the full proof must run). `membership` is head's; `today` dates the tokens.
  */
@@ -347,29 +394,13 @@ export function proveAgainstBase(input: {
   let dated: ReturnType<typeof datedAccessChanges> | undefined;
   const datedChanges = () => (dated ??= datedAccessChanges(input.baseUsers, membership.users));
   let changedFiles = 0;
-  // Whether members.json was found to change as the users' dated access does (it holds the same data).
-  let membersFileChanged = false;
+  // members.json holds what the users' ConfigMaps hold: judged once they are (below the loop).
+  let membersFile: { readonly base: string; readonly head: string } | undefined;
   for (const f of head.files) {
     const b = baseFiles.get(f.path)!;
     if (!f.path.endsWith('.yaml')) {
-      if (f.content === b.content) continue;
-      const users = datedChanges();
-      if (f.path !== MEMBERS_FILE || typeof users === 'string') return no(`${f.path} changes`);
-      membersFileChanged = true;
-      // One pass: the changed users come in base's order, which members.json keeps (parsing and
-      // writing the whole file again costs 50 ms at size L for a few entries).
-      const pieces: string[] = [];
-      let at = 0;
-      for (const u of users) {
-        const from = membersFileUser(u.base);
-        const found = b.content.indexOf(from, at);
-        if (found < 0) return no(`${f.path} changes`);
-        pieces.push(b.content.slice(at, found), membersFileUser(u.head));
-        at = found + from.length;
-      }
-      pieces.push(b.content.slice(at));
-      const expected = pieces.join('');
-      if (f.content !== expected) return no(`${f.path} changes`);
+      if (f.path === MEMBERS_FILE) membersFile = { base: b.content, head: f.content };
+      else if (f.content !== b.content) return no(`${f.path} changes`);
       continue;
     }
     if (!f.content.startsWith(header) || !f.content.startsWith('---\n', header.length))
@@ -382,19 +413,8 @@ export function proveAgainstBase(input: {
       const users = datedChanges();
       if (typeof users === 'string' || !users.length || f.path.split('/')[1] !== CLUSTER_SHARD)
         return no(`${f.path} changes`);
-      const [hr, br] = [head.documents(f.path), base.documents(f.path)];
-      if (!hr || !br) return no(`${f.path} was not read document by document`);
-      const isUsers = (d: Obj) =>
-        d.kind === 'ConfigMap' && isObj(d.metadata) && USERS_LIST.test(String(d.metadata.name));
-      const first = br.docs.findIndex(isUsers);
-      let end = first;
-      while (end < br.docs.length && isUsers(br.docs[end]!)) end++;
-      if (first < 0) return no(`${f.path} changes`);
-      const lists = membershipLists({ name: org, systemNamespace }, 'users', [...membership.users.values()]);
-      const expected = [...br.bodies.slice(0, first), ...lists.map((o) => toYamlDocument(o)), ...br.bodies.slice(end)];
-      if (!sameTexts(hr.bodies, expected)) return no(`${f.path} changes`);
-      if (!withinShardLimits(hr.docs.length, f.content.length))
-        return no(`${f.path} is over one Argo CD Application's limits`);
+      const why = usersListsReason(f, head.documents(f.path), base.documents(f.path), membership);
+      if (why) return no(why);
       continue;
     }
     const [hr, br] = [head.documents(f.path), base.documents(f.path)];
@@ -451,10 +471,13 @@ export function proveAgainstBase(input: {
       changedFiles++;
     }
   }
-  // members.json holds what the ConfigMaps hold: their dated access changed, it changes alike
-  // (checked above when it changed; base's left as it was is stale).
-  if (Array.isArray(dated) && dated.length && !membersFileChanged)
-    return no(`${MEMBERS_FILE} does not change as the users' dated access does`);
+  // members.json is base's with each user whose dated access changes written as head's (left as
+  // base's when the ConfigMaps changed, it is stale).
+  if (membersFile && (dated !== undefined || membersFile.head !== membersFile.base)) {
+    const users = datedChanges();
+    if (typeof users === 'string' || membersFile.head !== membersFileWith(membersFile.base, users))
+      return no(`${MEMBERS_FILE} is not the users' membership data as the ConfigMaps hold it`);
+  }
   // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
   // exactly when the token is live today (base may have been written before one expired, or on a
   // later date than the review's); a deactivated token has none.
