@@ -41,25 +41,20 @@ function repositoryKey(url: string): string {
 export function deliverySourceResults(argocd: ArgoCdModel | undefined, guarded: Guarded | undefined): RuleResult[] {
   if (argocd === undefined || guarded === undefined) return [];
   const out: RuleResult[] = [];
+  const fail = (message: string) => out.push({ rule: 'delivery-source', ok: false, message });
   const ref = `${BRANCH_PREFIX}${guarded.branch}`;
   const urls = guarded.repository ?? [];
   if (urls.length && !urls.some((u) => repositoryKey(u) === repositoryKey(argocd.repoURL)))
-    out.push({
-      rule: 'delivery-source',
-      ok: false,
-      message: `Argo CD reads ${JSON.stringify(argocd.repoURL)} (delivery.argocd.repoURL), not ${urls[0]}, the repository this review guards: whatever is pushed there would be applied without a review; set delivery.argocd.repoURL to ${JSON.stringify(urls[0])}`,
-    });
+    fail(
+      `Argo CD reads ${JSON.stringify(argocd.repoURL)} (delivery.argocd.repoURL), not ${urls[0]}, the repository this review guards: whatever is pushed there would be applied without a review; set delivery.argocd.repoURL to ${JSON.stringify(urls[0])}`,
+    );
   if (argocd.revision !== ref)
-    out.push({
-      rule: 'delivery-source',
-      ok: false,
-      message: `Argo CD follows ${JSON.stringify(argocd.revision)} (delivery.argocd.revision), not ${ref}, the branch this review guards: whatever reaches ${JSON.stringify(argocd.revision)} would be applied without a review; set delivery.argocd.revision to ${JSON.stringify(ref)}`,
-    });
+    fail(
+      `Argo CD follows ${JSON.stringify(argocd.revision)} (delivery.argocd.revision), not ${ref}, the branch this review guards: whatever reaches ${JSON.stringify(argocd.revision)} would be applied without a review; set delivery.argocd.revision to ${JSON.stringify(ref)}`,
+    );
   if (argocd.path !== guarded.path)
-    out.push({
-      rule: 'delivery-source',
-      ok: false,
-      message: `Argo CD reads ${JSON.stringify(argocd.path)} (delivery.argocd.path), not ${guarded.path}/, the folder this review judges: whatever is committed there would be applied without a review; set delivery.argocd.path to ${JSON.stringify(guarded.path)}`,
-    });
+    fail(
+      `Argo CD reads ${JSON.stringify(argocd.path)} (delivery.argocd.path), not ${guarded.path}/, the folder this review judges: whatever is committed there would be applied without a review; set delivery.argocd.path to ${JSON.stringify(guarded.path)}`,
+    );
   return out;
 }

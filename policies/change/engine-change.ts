@@ -16,9 +16,10 @@ const mayDeclare = (p: string): boolean => !p.startsWith('dist/') && (!p.startsW
 /**
  * What a diff gives anyone: every change of a person, a token, a custom role, a cluster, a
  * setting or a guard rail that removes nothing and does not follow from another, and every
- * namespace added.
+ * namespace added. (Broader than context.ts's gainsOf, a token's gains for its holder: here any
+ * change that is no removal counts, so nothing new can slip past a change of dist/ alone.)
  */
-function gainsOf(diff: AccessDiff): string[] {
+function givenBy(diff: AccessDiff): string[] {
   const gains = (xs: readonly Change[]) => xs.filter((c) => !c.removes && !c.implied);
   return [
     ...diff.namespaces.added.map((ns) => `namespace ${ns} added`),
@@ -38,7 +39,7 @@ export const engineChange: ChangeRule = {
     // differently later, an older dist/ committed back), and its true author is nobody the rules
     // see (a red team: a date-dependent org/org.ts gave its author access through the bot's PR).
     if (input.changedPaths.some((p) => p.startsWith('dist/')) && !input.changedPaths.some(mayDeclare)) {
-      const gained = gainsOf(input.diff);
+      const gained = givenBy(input.diff);
       if (gained.length)
         return [
           {

@@ -1,6 +1,5 @@
 import type { Finding } from '../../model/findings.ts';
 import { sourceText } from '../../model/findings.ts';
-import type { OrgModel } from '../../model/model.ts';
 import type { OrgRule } from './context.ts';
 
 /** How a branch's full name begins: the only revision Argo CD matches to that branch alone. */
@@ -36,11 +35,22 @@ function badBranchName(branch: string): string | undefined {
  * name (`refs/heads/main`) matches only that ref. A tag or a commit never follows the reviewed
  * branch: every later change, revocations included, would stay unapplied.
  */
-function badRevision(revision: string): string | undefined {
-  if (revision.startsWith(BRANCH_PREFIX)) return badBranchName(revision.slice(BRANCH_PREFIX.length));
-  if (COMMIT.test(revision)) return 'is a commit: Argo CD would never apply a later change, revocations included';
-  if (revision.startsWith('refs/')) return 'is not a branch: Argo CD would never follow the reviewed branch';
-  return `is a short name: Argo CD resolves it against every ref, and a tag named ${revision} (which branch protection does not cover) can win`;
+function badRevision(revision: string): { readonly why: string; readonly instead: string } | undefined {
+  if (revision.startsWith(BRANCH_PREFIX)) {
+    const why = badBranchName(revision.slice(BRANCH_PREFIX.length));
+    return why === undefined ? undefined : { why, instead: DEFAULT_ARGOCD_REVISION };
+  }
+  if (COMMIT.test(revision))
+    return {
+      why: 'is a commit: Argo CD would never apply a later change, revocations included',
+      instead: DEFAULT_ARGOCD_REVISION,
+    };
+  if (revision.startsWith('refs/'))
+    return { why: 'is not a branch: Argo CD would never follow the reviewed branch', instead: DEFAULT_ARGOCD_REVISION };
+  return {
+    why: `is a short name: Argo CD resolves it against every ref, and a tag named ${revision} (which branch protection does not cover) can win`,
+    instead: revision === 'HEAD' ? DEFAULT_ARGOCD_REVISION : `${BRANCH_PREFIX}${revision}`,
+  };
 }
 
 /**
@@ -55,9 +65,6 @@ function badPath(path: string): string | undefined {
   return undefined;
 }
 
-const sourceOf = (model: OrgModel, field: string): string =>
-  'spec' in model.source ? `spec.delivery.argocd.${field}` : sourceText(model.source);
-
 /** Argo CD reads exactly what the review judged: the reviewed branch by its full name, a plain folder. */
 export const argocdSource: OrgRule = {
   id: 'argocd-source',
@@ -65,29 +72,22 @@ export const argocdSource: OrgRule = {
     const a = model.argocd;
     if (!a) return [];
     const out: Finding[] = [];
+    const refuse = (field: 'revision' | 'path', message: string) =>
+      out.push({
+        severity: 'error',
+        rule: this.id,
+        subject: `organization/${model.name}`,
+        source: 'spec' in model.source ? `spec.delivery.argocd.${field}` : sourceText(model.source),
+        message: `delivery.argocd.${field} ${JSON.stringify(a[field])} ${message}`,
+      });
     const revision = badRevision(a.revision);
-    if (revision !== undefined) {
-      const suggestion =
-        a.revision.startsWith('refs/') || a.revision === 'HEAD' || COMMIT.test(a.revision)
-          ? DEFAULT_ARGOCD_REVISION
-          : `${BRANCH_PREFIX}${a.revision}`;
-      out.push({
-        severity: 'error',
-        rule: this.id,
-        subject: `organization/${model.name}`,
-        source: sourceOf(model, 'revision'),
-        message: `delivery.argocd.revision ${JSON.stringify(a.revision)} ${revision}; name the branch pull requests merge into by its full name, e.g. ${JSON.stringify(suggestion)}`,
-      });
-    }
+    if (revision)
+      refuse(
+        'revision',
+        `${revision.why}; name the branch pull requests merge into by its full name, e.g. ${JSON.stringify(revision.instead)}`,
+      );
     const path = badPath(a.path);
-    if (path !== undefined)
-      out.push({
-        severity: 'error',
-        rule: this.id,
-        subject: `organization/${model.name}`,
-        source: sourceOf(model, 'path'),
-        message: `delivery.argocd.path ${JSON.stringify(a.path)} ${path}; give the folder orgctl synth writes, e.g. "dist"`,
-      });
+    if (path !== undefined) refuse('path', `${path}; give the folder orgctl synth writes, e.g. "dist"`);
     return out;
   },
 };
