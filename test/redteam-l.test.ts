@@ -17,11 +17,17 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Io } from '../model/io.ts';
-import { reviewOnGitHub } from '../cli/github.ts';
 import { ROOT, run, shardHolding, tempDir } from './helpers.ts';
-import { baseSpec, distOf as distOfSpec } from './review/scenarios.ts';
-import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './github/standin.ts';
+import { baseSpec, distOf } from './review/scenarios.ts';
+import {
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  reviewOnStandin,
+  startStandin,
+  type Standin,
+  type StandinState,
+} from './github/standin.ts';
 
 const force = vi.hoisted(() => ({ full: false }));
 vi.mock('../cli/partial-read.ts', async (original) => {
@@ -34,20 +40,11 @@ vi.mock('../cli/partial-read.ts', async (original) => {
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
-async function distOf(text: string): Promise<string> {
-  const dir = tempDir('orgctl-rtl-');
-  writeFileSync(join(dir, 'org.yaml'), text);
-  const r = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
-  if (r.code) throw new Error(r.stderr);
-  return join(dir, 'dist');
-}
-
 let base = '';
 let eventPath = '';
 beforeAll(async () => {
   base = await distOf(ACME);
-  eventPath = join(tempDir('orgctl-rtl-'), 'event.json');
-  writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+  eventPath = pullRequestEvent();
 });
 
 let standin: Standin | undefined;
@@ -57,27 +54,9 @@ afterEach(async () => {
   standin = undefined;
 });
 
-function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { out: (l) => outs.push(l), err: (l) => errs.push(l), env, outs, errs };
-}
-
 async function reviewOn(head: string, state: Partial<StandinState>) {
   standin = await startStandin(defaultState(state));
-  const io = capture({
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/org',
-    GITHUB_API_URL: standin.url,
-    GITHUB_TOKEN: 'ghs_test',
-  });
-  let code: number;
-  try {
-    code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
-  } catch (e) {
-    code = -1;
-    io.errs.push((e as Error).message);
-  }
+  const { code, io } = await reviewOnStandin(standin, { base, head }, eventPath);
   const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
   const comment = standin.state.comments[0]?.body ?? '';
   await standin.close();
@@ -192,7 +171,7 @@ describe('L4: can-i’s partial read and a binding the strict reader refuses', (
     ['kind: Group # everyone', 'a comment (Go: Group)'],
   ])('a Group subject written `%s` (%s): the partial read answers as the full read does', async (kind) => {
     const dir = join(tempDir('orgctl-rtl-'), 'dist');
-    cpSync(await distOfSpec(baseSpec()), dir, { recursive: true });
+    cpSync(await distOf(baseSpec()), dir, { recursive: true });
     const file = join(dir, shardHolding(dir, 'web'));
     writeFileSync(
       file,

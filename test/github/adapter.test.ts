@@ -2,25 +2,27 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
-import { defaultState, fakeSha, startStandin, type Standin, type StandinState } from './standin.ts';
+import { distOf } from '../review/scenarios.ts';
+import {
+  actionsEnv,
+  capture,
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  reviewOnStandin,
+  startStandin,
+  type Standin,
+  type StandinState,
+} from './standin.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 let base = '';
 let head = '';
 let eventPath = '';
-
-async function distOf(text: string): Promise<string> {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'org.yaml'), text);
-  const r = await run(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
-  if (r.code) throw new Error(r.stderr);
-  return join(dir, 'dist');
-}
 
 beforeAll(async () => {
   base = await distOf(ACME);
@@ -31,8 +33,7 @@ beforeAll(async () => {
       '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
     ),
   );
-  eventPath = join(tempDir(), 'event.json');
-  writeFileSync(eventPath, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+  eventPath = pullRequestEvent();
 });
 
 let standin: Standin | undefined;
@@ -42,29 +43,10 @@ afterEach(async () => {
   standin = undefined;
 });
 
-function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { out: (l) => outs.push(l), err: (l) => errs.push(l), env, outs, errs };
-}
-
 /** GitHub's pacing (a second between writes) is off here, but for the rate-limit case. */
 async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.ProcessEnv = {}, throttle = false) {
   standin ??= await startStandin(defaultState(state));
-  const io = capture({
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/org',
-    GITHUB_API_URL: standin.url,
-    GITHUB_TOKEN: 'ghs_test',
-    ...envOverrides,
-  });
-  let code: number;
-  try {
-    code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle });
-  } catch (e) {
-    code = -1;
-    io.errs.push((e as Error).message);
-  }
+  const { code, io } = await reviewOnStandin(standin, { base, head }, eventPath, { env: envOverrides, throttle });
   return { code, io, standin };
 }
 
@@ -207,12 +189,7 @@ describe('orgctl review --github', () => {
         reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
       }),
     );
-    const io = capture({
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/org',
-      GITHUB_API_URL: standin.url,
-      GITHUB_TOKEN: 't',
-    });
+    const io = capture({ ...actionsEnv(standin, eventPath), GITHUB_TOKEN: 't' });
     expect(await reviewOnGitHub({ base, head: small }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
     expect(standin.state.comments[0]!.body).toMatch(
       /\| `mass-removal` \| ✅ \| removes access from 3 of 7 users \(43%\).*override approved by frank/,
@@ -574,12 +551,7 @@ describe('a head dist/ that cannot be judged', () => {
     const shard = join(forged, 'lga1/cluster/resources.yaml');
     writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\n<<:\n  kind: RoleBinding\n`);
     standin = await startStandin(defaultState(alicePr));
-    const io = capture({
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/org',
-      GITHUB_API_URL: standin.url,
-      GITHUB_TOKEN: 'ghs_test',
-    });
+    const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(2);
     expect(standin.state.checkRuns).toHaveLength(1);
@@ -597,12 +569,7 @@ describe('a head dist/ that cannot be judged', () => {
       `${readFileSync(shard, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n`,
     );
     standin = await startStandin(defaultState(alicePr));
-    const io = capture({
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/org',
-      GITHUB_API_URL: standin.url,
-      GITHUB_TOKEN: 'ghs_test',
-    });
+    const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(1);
     expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
@@ -638,12 +605,7 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
         ],
       }),
     );
-    const io = capture({
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/org',
-      GITHUB_API_URL: standin.url,
-      GITHUB_TOKEN: 'ghs_test',
-    });
+    const io = capture(actionsEnv(standin, eventPath));
     const flags = { base, head: upgraded, 'head-proof': proof, 'head-lock': lock };
     const code = await reviewOnGitHub(flags, io, { retryAfterBaseValue: 1, throttle: false });
     expect(io.errs).toEqual([]);
@@ -666,12 +628,7 @@ describe('runs that race', () => {
     Object.defineProperty(standin.state, 'reviews', {
       get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]),
     });
-    const io = capture({
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/org',
-      GITHUB_API_URL: standin.url,
-      GITHUB_TOKEN: 'ghs_test',
-    });
+    const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(0);
     expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*nothing posted/);

@@ -12,11 +12,14 @@
  * and recorded in `schemaErrors`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Io } from '../../model/io.ts';
+import { reviewOnGitHub } from '../../cli/github.ts';
+import { tempDir } from '../helpers.ts';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
 export interface StandinCommit {
@@ -977,4 +980,50 @@ export async function startStandin(state: StandinState = defaultState()): Promis
         server.closeAllConnections();
       }),
   };
+}
+
+/** An Io that keeps what is written: stdout's lines in `outs`, stderr's in `errs`. */
+export function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: string[] } {
+  const outs: string[] = [];
+  const errs: string[] = [];
+  return { out: (l) => outs.push(l), err: (l) => errs.push(l), env, outs, errs };
+}
+
+/** The file GitHub Actions names in GITHUB_EVENT_PATH: a push to pull request 42 (`synchronize`). */
+export function pullRequestEvent(): string {
+  const file = join(tempDir(), 'event.json');
+  writeFileSync(file, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+  return file;
+}
+
+/** A GitHub Actions run's environment for acme/org, its API `standin`, its event file `eventPath`. */
+export function actionsEnv(standin: Standin, eventPath: string): NodeJS.ProcessEnv {
+  return {
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/org',
+    GITHUB_API_URL: standin.url,
+    GITHUB_TOKEN: 'ghs_test',
+  };
+}
+
+/**
+ * `orgctl review --github` (reviewOnGitHub) of `sides` against `standin`, in actionsEnv with `env`
+ * over it; a throw is code -1, its message the last of `io.errs`. GitHub's pacing (a second between
+ * writes) is off unless `throttle`.
+ */
+export async function reviewOnStandin(
+  standin: Standin,
+  sides: { base: string; head: string },
+  eventPath: string,
+  { env = {}, throttle = false }: { env?: NodeJS.ProcessEnv; throttle?: boolean } = {},
+): Promise<{ code: number; io: ReturnType<typeof capture> }> {
+  const io = capture({ ...actionsEnv(standin, eventPath), ...env });
+  let code: number;
+  try {
+    code = await reviewOnGitHub(sides, io, { retryAfterBaseValue: 1, throttle });
+  } catch (e) {
+    code = -1;
+    io.errs.push((e as Error).message);
+  }
+  return { code, io };
 }

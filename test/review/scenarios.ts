@@ -97,14 +97,18 @@ export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
 
-/** A spec synthesized by the CLI into a dist/ folder of its own; throws with the CLI's words when it fails. */
-export async function distOf(spec: Spec): Promise<string> {
+/**
+ * A spec, or a YAML spec's text, synthesized by the CLI into a dist/ folder of its own; throws with
+ * the CLI's words when it fails.
+ */
+export async function distOf(spec: Spec | string): Promise<string> {
   const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { run, tempDir } = await import('../helpers.ts');
   const dir = tempDir();
-  writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
-  const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+  const file = join(dir, typeof spec === 'string' ? 'org.yaml' : 'org.json');
+  writeFileSync(file, typeof spec === 'string' ? spec : JSON.stringify(spec));
+  const r = await run(['synth', '--spec', file, '--out', join(dir, 'dist')]);
   if (r.code !== 0) throw new Error(r.stderr);
   return join(dir, 'dist');
 }
