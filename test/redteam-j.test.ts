@@ -9,6 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { run, shardHolding, tempDir } from './helpers.ts';
+import { bothReads } from './partial-read-switch.ts';
 import { baseSpec, distOf } from './review/scenarios.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
 import { readSnapshot } from '../analysis/snapshot.ts';
@@ -16,14 +17,9 @@ import { loadSnapshots } from '../cli/diff.ts';
 import { parseOutput, readOutputFolder } from '../cli/output-read.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i does then.
-const force = vi.hoisted(() => ({ full: false }));
-vi.mock('../cli/partial-read.ts', async (original) => {
-  const m = await original<typeof import('../cli/partial-read.ts')>();
-  return {
-    ...m,
-    readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)),
-  };
-});
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
 
 describe('J1: can-i partial read and a subject written with a JSON escape', () => {
   it('can-i (partial read) answers as the full read for a RoleBinding naming bob as "\\u0062ob@acme.io" in his namespace\'s own shard', async () => {
@@ -37,10 +33,7 @@ describe('J1: can-i partial read and a subject written with a JSON escape', () =
       `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: acme:w:full:2\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: "\\u0062ob@acme.io"\n`,
     );
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'bob@acme.io', '--dir', dir];
-    force.full = true;
-    const full = await run(ask);
-    force.full = false;
-    const partial = await run(ask);
+    const { full, partial } = await bothReads(() => run(ask));
     // The full read (what Kubernetes would apply): bob may delete secrets in web.
     expect(full.stdout, full.stderr).toMatch(/^yes/);
     // who-can in web (a partial read too, with no subject: every binding of web) names bob.
@@ -61,10 +54,7 @@ describe('J1: can-i partial read and a subject written with a JSON escape', () =
       `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: "Group"\n  name: system:authenticated\n`,
     );
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
-    force.full = true;
-    const full = await run(ask);
-    force.full = false;
-    const partial = await run(ask);
+    const { full, partial } = await bothReads(() => run(ask));
     expect(full.stdout, full.stderr).toMatch(/^yes/);
     expect(partial.stdout).toBe(full.stdout);
     expect(partial.code).toBe(full.code);

@@ -18,6 +18,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT, run, shardHolding, tempDir } from './helpers.ts';
+import { bothReads } from './partial-read-switch.ts';
 import { baseSpec, distOf } from './review/scenarios.ts';
 import {
   defaultState,
@@ -29,14 +30,9 @@ import {
   type StandinState,
 } from './github/standin.ts';
 
-const force = vi.hoisted(() => ({ full: false }));
-vi.mock('../cli/partial-read.ts', async (original) => {
-  const m = await original<typeof import('../cli/partial-read.ts')>();
-  return {
-    ...m,
-    readForQuestion: (...a: Parameters<typeof m.readForQuestion>) => (force.full ? undefined : m.readForQuestion(...a)),
-  };
-});
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
@@ -178,10 +174,7 @@ describe('L4: can-i’s partial read and a binding the strict reader refuses', (
       `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  ${kind}\n  name: system:authenticated\n`,
     );
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
-    force.full = true;
-    const full = await run(ask);
-    force.full = false;
-    const partial = await run(ask);
+    const { full, partial } = await bothReads(() => run(ask));
     // The full read refuses the output (Go would read: every authenticated user holds w:full in web).
     expect(full.code, full.stdout + full.stderr).toBe(2);
     expect(partial.code, partial.stdout + partial.stderr).toBe(full.code);
