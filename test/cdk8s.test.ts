@@ -3,25 +3,16 @@
  * naming it, and the README's "Testing your declaration" example runs as a vitest file of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TODAY, cli, tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT, TODAY, cli, repoScratch, tempDir } from './helpers.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const TESTING = README.split('## Testing your declaration')[1]!.split('\n## ')[0]!;
 
 // Inside the repository, so that the declaration finds cdk8s and cdk8s-plus as org/org.ts does.
-const made: string[] = [];
-const scratch = () => {
-  mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, 'test-output', 'cdk8s-'));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const scratch = repoScratch('cdk8s-');
 
 /** A declaration whose App holds the Organization and, with `extra`, a cdk8s-plus ConfigMap chart. */
 const declaration = (extra: boolean) => `import { App, Chart } from 'cdk8s';

@@ -1,21 +1,12 @@
 /** TypeScript declarations load as cached esbuild bundles: edits are seen, mistakes point at their lines. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, cli, run } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, repoScratch, run } from './helpers.ts';
 
 // Inside the repository, so that the declaration finds cdk8s as org/org.ts does.
-const made: string[] = [];
-const scratch = () => {
-  mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, 'test-output', 'declaration-'));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const scratch = repoScratch('declaration-');
 const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
 
 const declaration = (body: string) => `import { App } from 'cdk8s';

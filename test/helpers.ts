@@ -7,12 +7,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { toYamlStream } from '../synth/yaml.ts';
@@ -50,6 +52,23 @@ export function files(root: App | Organization, today = TODAY): Map<string, stri
 
 export function tempDir(prefix = 'orgctl-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Scratch folders inside the repository (test-output/`prefix`…), so that a declaration there finds
+ * cdk8s as org/org.ts does: each call of what this returns makes one; all go after the file's tests.
+ */
+export function repoScratch(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, 'test-output', prefix));
+    made.push(dir);
+    return dir;
+  };
 }
 
 /**

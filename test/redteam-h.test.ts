@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -18,21 +17,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cacheFolder } from '../cli/paths.ts';
-import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, repoScratch, run, tempDir } from './helpers.ts';
 
 // Inside the repository, so that the declaration finds cdk8s as org/org.ts does.
-const made: string[] = [];
-const scratch = () => {
-  mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, 'test-output', 'redteam-h-'));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const scratch = repoScratch('redteam-h-');
 const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
 
 /** bob gets `level` in web: r:pods passes, w:pods (reserved for admins) is a forbidden-grant. */

@@ -7,11 +7,11 @@
  * a member extends their own temporary access, with an admin approving an empty diff, and
  * self-edit passes.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseSpec, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 
 /** A spec synthesized by the CLI on `today` into a dist/ folder of its own. */
 async function distOn(spec: Spec, today: string): Promise<string> {
@@ -158,12 +158,12 @@ export default org;
     );
     return file;
   }
+  const scratch = repoScratch('rti-bomb-');
   const synthOn = (file: string, out: string, today: string) =>
     cli(['synth', '--spec', file, '--out', out], { env: { ORGCTL_TODAY: today } });
 
   it('a later dist/-only change that gains access (what the expiry workflow proposes) never passes: only an expiry changes dist/ alone, and it only removes', () => {
-    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-    const dir = mkdtempSync(join(ROOT, 'test-output', 'rti-bomb-')); // where the declaration finds cdk8s
+    const dir = scratch(); // where the declaration finds cdk8s
     const file = timeBomb(dir);
     expect(synthOn(file, join(dir, 'base'), '2026-11-26').code).toBe(0);
     // The plant: bob's declaration, approved by alice, changes no access today.
