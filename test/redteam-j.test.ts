@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { run, shardHolding, tempDir } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
-import { baseSpec, distOf } from './review/scenarios.ts';
+import { baseDistWithWebBinding, baseSpec, distOf } from './review/scenarios.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
 import { readSnapshot } from '../analysis/snapshot.ts';
 import { loadSnapshots } from '../cli/diff.ts';
@@ -23,15 +23,9 @@ vi.mock('../cli/partial-read.ts', async (original) =>
 
 describe('J1: can-i partial read and a subject written with a JSON escape', () => {
   it('can-i (partial read) answers as the full read for a RoleBinding naming bob as "\\u0062ob@acme.io" in his namespace\'s own shard', async () => {
-    const dir = join(tempDir('orgctl-rtj-'), 'dist');
-    cpSync(await distOf(baseSpec()), dir, { recursive: true });
-    const file = join(dir, shardHolding(dir, 'web'));
     // A RoleBinding of web, in web's shard (where orgctl places it), after web's first binding;
     // bob written as a JSON string with one escape: YAML (Go's, orgctl's strict reader) reads bob@acme.io.
-    writeFileSync(
-      file,
-      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: acme:w:full:2\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: "\\u0062ob@acme.io"\n`,
-    );
+    const dir = await baseDistWithWebBinding('acme:w:full:2', '  kind: User\n  name: "\\u0062ob@acme.io"\n');
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'bob@acme.io', '--dir', dir];
     const { full, partial } = await bothReads(() => run(ask));
     // The full read (what Kubernetes would apply): bob may delete secrets in web.
@@ -45,14 +39,8 @@ describe('J1: can-i partial read and a subject written with a JSON escape', () =
   });
 
   it('can-i (partial read) answers as the full read for a Group subject written `kind: "Group"` (quoted) in the namespace\'s own shard', async () => {
-    const dir = join(tempDir('orgctl-rtj-'), 'dist');
-    cpSync(await distOf(baseSpec()), dir, { recursive: true });
-    const file = join(dir, shardHolding(dir, 'web'));
     // Every authenticated user holds w:full in web: the Group's kind written as a JSON string.
-    writeFileSync(
-      file,
-      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: "Group"\n  name: system:authenticated\n`,
-    );
+    const dir = await baseDistWithWebBinding('everyone', '  kind: "Group"\n  name: system:authenticated\n');
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
     const { full, partial } = await bothReads(() => run(ask));
     expect(full.stdout, full.stderr).toMatch(/^yes/);

@@ -14,12 +14,12 @@
  * L4: can-i's partial read skips a binding written in a form the strict reader refuses (and Go
  *     reads): it answers `no` where the full read refuses the output.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ROOT, run, shardHolding, tempDir } from './helpers.ts';
+import { ROOT, run } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
-import { baseSpec, distOf } from './review/scenarios.ts';
+import { baseDistWithWebBinding, distOf } from './review/scenarios.ts';
 import {
   defaultState,
   fakeSha,
@@ -166,13 +166,7 @@ describe('L4: can-i’s partial read and a binding the strict reader refuses', (
     ['kind: !!str Group', 'a tag (Go: Group)'],
     ['kind: Group # everyone', 'a comment (Go: Group)'],
   ])('a Group subject written `%s` (%s): the partial read answers as the full read does', async (kind) => {
-    const dir = join(tempDir('orgctl-rtl-'), 'dist');
-    cpSync(await distOf(baseSpec()), dir, { recursive: true });
-    const file = join(dir, shardHolding(dir, 'web'));
-    writeFileSync(
-      file,
-      `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: everyone\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  ${kind}\n  name: system:authenticated\n`,
-    );
+    const dir = await baseDistWithWebBinding('everyone', `  ${kind}\n  name: system:authenticated\n`);
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
     const { full, partial } = await bothReads(() => run(ask));
     // The full read refuses the output (Go would read: every authenticated user holds w:full in web).

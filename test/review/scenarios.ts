@@ -113,6 +113,25 @@ export async function distOf(spec: Spec | string): Promise<string> {
   return join(dir, 'dist');
 }
 
+/**
+ * baseSpec's dist/, copied, with one more RoleBinding `name` of web to ClusterRole acme:w:full in
+ * web's shard (where orgctl places it), its one subject written as `subject` (the lines after its
+ * apiGroup): a form of binding the readers must read as Kubernetes does.
+ */
+export async function baseDistWithWebBinding(name: string, subject: string): Promise<string> {
+  const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { shardHolding, tempDir } = await import('../helpers.ts');
+  const dir = join(tempDir(), 'dist');
+  cpSync(await distOf(baseSpec()), dir, { recursive: true });
+  const file = join(dir, shardHolding(dir, 'web'));
+  writeFileSync(
+    file,
+    `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n${subject}`,
+  );
+  return dir;
+}
+
 /** Base and head as synthesized dist/ folders, for `orgctl review` through the CLI. */
 export async function distPair(base: Spec, edit: (s: Spec) => void): Promise<{ base: string; head: string }> {
   const head = structuredClone(base);
