@@ -270,12 +270,19 @@ export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'node-host',
     title: 'reach nodes and the host',
-    why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security',
+    why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security, deleting a namespace deletes all in it',
     severity: 'warning',
-    // A RoleBinding in namespace X reaches Namespace object X itself (its pod-security labels).
+    // A RoleBinding in namespace X reaches Namespace object X itself, and its `status` and
+    // `finalize` subresources (requestinfo.go's namespaceSubresources): their update strategies
+    // reset only the spec or the status, so either writes the request's labels (pod security's).
     probes: [
       cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'),
-      p(['update', 'patch'], '', 'namespaces'),
+      p(['update', 'patch'], '', 'namespaces', 'namespaces/status', 'namespaces/finalize'),
+      why(
+        p(['delete'], '', 'namespaces'),
+        "deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it)",
+        'delete the namespace itself',
+      ),
     ],
   },
   {
