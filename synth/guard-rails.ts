@@ -91,7 +91,14 @@ export function protectionObjects(model: OrgModel): Manifest[] {
         matchConstraints: {
           objectSelector: { matchLabels: { [ORGANIZATION_LABEL]: model.name } },
           resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE', 'UPDATE'], resources: ['namespaces'] },
+            // `namespaces` alone matches no subresource (admission rules match `res/sub`), and an
+            // UPDATE through `status` or `finalize` writes the request's labels as one of the Namespace does.
+            {
+              apiGroups: [''],
+              apiVersions: ['v1'],
+              operations: ['DELETE', 'UPDATE'],
+              resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
+            },
           ],
         },
         validations: [
