@@ -97,7 +97,8 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
   const authz = new Authorizer(readRbac(docs));
   const users = new Map(model.users.map((u) => [usernameOf(model, u.key), u]));
-  const tokens = new Map(model.tokens.map((t) => [tokenAccountName(t.id), t]));
+  // By the ServiceAccount a token has now: a rotated one's is `token-<id>-r<N>`.
+  const tokens = new Map(model.tokens.map((t) => [tokenAccountName(t.id, t.rotation), t]));
   const facts = new Map<string, RoleFacts>();
   const out: Finding[] = [];
   // (role, class) → who holds it, for one aggregated warning each
