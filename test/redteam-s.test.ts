@@ -1,0 +1,141 @@
+/**
+ * Red team S: the gap between what the review judges and what reaches the cluster, on the
+ * delivery side (Argo CD's reading of dist/, the shipped workflows).
+ */
+import { describe, expect, it } from 'vitest';
+import { shardOf } from '../synth/render.ts';
+import { docs, files, smallOrg } from './helpers.ts';
+
+type Obj = Record<string, any>;
+
+/** The Go templates orgctl's ApplicationSet holds, evaluated for one generated folder (anything else throws). */
+function goTemplate(text: string, dir: string): string {
+  const segments = dir.split('/');
+  return text.replace(/\{\{\s*(.+?)\s*\}\}/g, (_, expr: string) => {
+    if (expr === '.path.path') return dir;
+    if (expr === '.path.basename') return segments.at(-1)!;
+    const index = /^index \.path\.segments (\d+)$/.exec(expr);
+    if (index) return segments[Number(index[1])]!;
+    throw new Error(`template ${expr} is not one this model of Argo CD evaluates`);
+  });
+}
+
+/** Argo CD's util/glob (gobwas, no separators): `*` matches any text, `/` included. */
+const globMatch = (pattern: string, text: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^$()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')
+      .replace(/\{([^}]*)\}/g, (_, alts: string) => `(${alts.split(',').join('|')})`)}$`,
+  ).test(text);
+
+/** path.Match: `*` within one path segment. */
+const pathMatch = (pattern: string, path: string) =>
+  new RegExp(`^${pattern.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(path);
+
+interface Rendered {
+  /** The Application's name, as the ApplicationSet's template makes it. */
+  readonly app: string;
+  /** What its repo-server renders at a revision: its objects, or the error Argo CD reports (then no sync, no prune). */
+  readonly objects?: readonly Obj[];
+  readonly error?: string;
+}
+
+/**
+ * What Argo CD does with a dist/ (`out`: paths under dist/ → content), as its sources say: the git
+ * directory generator over the ApplicationSet's `directories` (applicationsSync create-update keeps
+ * an Application whose folder is gone), the repo-server's directory source (util/app/path: an app
+ * path that does not exist is an error; reposerver findManifests: .yaml/.yml/.json/.jsonnet files,
+ * `recurse`, `include`/`exclude` globs on the path relative to the app path).
+ */
+function applications(appSet: Obj, generatedFrom: Map<string, string>, at: Map<string, string>): Rendered[] {
+  const git = appSet.spec.generators[0].git;
+  const folders = [...new Set([...generatedFrom.keys()].map((p) => `dist/${p.split('/').slice(0, -1).join('/')}`))];
+  const dirs = folders.filter(
+    (d) =>
+      git.directories.some((g: Obj) => !g.exclude && pathMatch(g.path, d)) &&
+      !git.directories.some((g: Obj) => g.exclude && pathMatch(g.path, d)),
+  );
+  const template = appSet.spec.template;
+  return dirs.sort().map((dir) => {
+    const app = goTemplate(template.metadata.name, dir);
+    const source = template.spec.source;
+    const appPath = goTemplate(source.path, dir).replace(/\/+$/, '');
+    const directory = source.directory ?? {};
+    const under = [...at.keys()].map((p) => `dist/${p}`).filter((p) => p.startsWith(`${appPath}/`));
+    if (!under.length) return { app, error: `${appPath}: app path does not exist` };
+    const include = directory.include ? goTemplate(directory.include, dir) : '';
+    const exclude = directory.exclude ? goTemplate(directory.exclude, dir) : '';
+    const objects = under
+      .map((p) => p.slice(appPath.length + 1))
+      .filter((rel) => directory.recurse || !rel.includes('/'))
+      .filter((rel) => /\.(yaml|yml|json|jsonnet)$/.test(rel))
+      .filter((rel) => !(exclude && globMatch(exclude, rel)) && (!include || globMatch(include, rel)))
+      .flatMap((rel) => docs(at.get(`${appPath}/${rel}`.slice('dist/'.length))!));
+    return { app, objects };
+  });
+}
+
+/** `Kind namespace/name` of an object. */
+const idOf = (o: Obj) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+/**
+ * The objects of `base` Argo CD leaves in the cluster once `head` is merged although head no longer
+ * writes them: those of an Application that cannot render head, or whose automated sync refuses to
+ * prune it to nothing (`allowEmpty` unset: "auto-sync will wipe out all resources").
+ */
+function leftBehind(base: Map<string, string>, head: Map<string, string>, cluster: string): string[] {
+  const [appSet] = docs(base.get('argocd/applicationset.yaml')!);
+  const automated = appSet!.spec.template.spec.syncPolicy.automated;
+  const atBase = applications(appSet!, base, base);
+  // The model is sound where nothing is taken out: every Application renders base, none empty.
+  expect(atBase.filter((r) => !r.objects?.length)).toEqual([]);
+  const before = new Map(atBase.map((r) => [r.app, r.objects ?? []]));
+  const after = applications(appSet!, base, head);
+  const written = new Set(after.flatMap((r) => (r.objects ?? []).map(idOf)));
+  return after
+    .filter((r) => r.app.startsWith(`acme-${cluster}-`))
+    .flatMap((r) => {
+      const stays = r.error !== undefined || (!r.objects!.length && automated.prune && !automated.allowEmpty);
+      return stays ? before.get(r.app)!.map(idOf) : [];
+    })
+    .filter((id) => !written.has(id))
+    .sort();
+}
+
+const ARGOCD = { repoURL: 'https://github.com/acme/org.git' };
+
+describe('red team S: Argo CD prunes what a reviewed change takes out of dist/', () => {
+  it('S1: a token alone in its shard, deactivated: its folder goes, and its Application must still prune its ServiceAccount and Secret', () => {
+    const make = (live: boolean) => {
+      const { org, web } = smallOrg({ argocd: ARGOCD, clusters: ['lga1'] });
+      const token = org.token('ci', { namespaces: [web] });
+      if (!live) token.deactivate();
+      return files(org);
+    };
+    // The token's shard holds nothing else (the example's ci-deploy is alone in lga1/shard-04 too).
+    expect(shardOf('token:ci', 32)).not.toBe(shardOf('web', 32));
+    const [base, head] = [make(true), make(false)];
+    const folder = `lga1/${shardOf('token:ci', 32)}/resources.yaml`;
+    expect(base.has(folder)).toBe(true);
+    expect(head.has(folder)).toBe(false);
+    // Before the fix: acme-lga1-shard-NN renders "app path does not exist", so nothing it applied is
+    // pruned: the ServiceAccount and its token Secret stay, and the token keeps authenticating.
+    expect(leftBehind(base, head, 'lga1')).toEqual([]);
+  });
+
+  it('S1: a namespace alone in its shard, removed: its RoleBindings must be pruned (the Namespace keeps Prune=false)', () => {
+    const make = (withMl: boolean) => {
+      const { org } = smallOrg({ argocd: ARGOCD, clusters: ['lga1'] });
+      const bob = org.user('bob@acme.io', { github: 'bob' });
+      if (withMl) org.namespace('ml').grant(bob, 'r:full');
+      return files(org);
+    };
+    expect(shardOf('ml', 32)).not.toBe(shardOf('web', 32));
+    const [base, head] = [make(true), make(false)];
+    // The Namespace object itself is kept by its own Prune=false annotation, on purpose; access is not.
+    const left = leftBehind(base, head, 'lga1').filter((id) => id !== 'Namespace ml');
+    expect(left).toEqual([]);
+  });
+});
