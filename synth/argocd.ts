@@ -2,7 +2,7 @@
  * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
-import { DEFAULT_CLUSTER, RBAC_GROUP } from './render.ts';
+import { DEFAULT_CLUSTER, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
 import { MANAGED_BY, ORGANIZATION_LABEL } from './manifest.ts';
 import { DEFAULT_NAMESPACE, type OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
@@ -104,6 +104,8 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       orphanedResources: { warn: true },
     },
   };
+  // The generated folder's cluster (dist/<cluster>/<shard>), as the ApplicationSet's Go template reads it.
+  const clusterOfFolder = `{{ index .path.segments ${a.path.split('/').length} }}`;
   const appSet = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
@@ -124,23 +126,29 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       ],
       template: {
         metadata: {
-          name: `${model.name}-{{ index .path.segments ${a.path.split('/').length} }}-{{ .path.basename }}`,
-          labels: { ...labels, 'orgctl.io/cluster': `{{ index .path.segments ${a.path.split('/').length} }}` },
+          name: `${model.name}-${clusterOfFolder}-{{ .path.basename }}`,
+          labels: { ...labels, 'orgctl.io/cluster': clusterOfFolder },
         },
         spec: {
           project,
+          // The cluster's folder, which every shard's Application reads one file of: a shard folder a
+          // change empties is gone from git, and an Application whose path does not exist renders
+          // nothing, so it would prune nothing (a deactivated token's ServiceAccount, a removed
+          // namespace's bindings). Reading its file from the cluster's folder, it renders empty and prunes.
           source: {
             repoURL: a.repoURL,
             targetRevision: a.revision,
-            path: '{{ .path.path }}',
-            directory: { recurse: false },
+            path: `${a.path}/${clusterOfFolder}`,
+            directory: { recurse: true, include: `{{ .path.basename }}/${SHARD_FILE_NAME}` },
           },
           destination: {
-            name: `{{ index .path.segments ${a.path.split('/').length} }}`,
+            name: clusterOfFolder,
             namespace: model.systemNamespace,
           },
           syncPolicy: {
-            automated: { prune: true, selfHeal: true },
+            // allowEmpty: an emptied shard's Application prunes all it applied (else Argo CD refuses
+            // an automated sync that would "wipe out all resources").
+            automated: { prune: true, selfHeal: true, allowEmpty: true },
             // Namespaces carry Prune=false themselves: pruning never deletes a namespace.
             // Server-side apply: no copy of each object in a last-applied annotation (256 KiB at
             // most), so the organization's ConfigMap with many tokens still applies. Binding names

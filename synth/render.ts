@@ -900,8 +900,10 @@ export function renderOrganization(model: OrgModel, options: RenderOptions): Ren
   return groupIntoFiles(placeOrganization(model, options));
 }
 
+/** The one file of a shard's folder (an Argo CD Application reads it by this name). */
+export const SHARD_FILE_NAME = 'resources.yaml';
 /** The file of one shard of one cluster's output. */
-export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/resources.yaml`;
+export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/${SHARD_FILE_NAME}`;
 
 /** The Argo CD files of the output, when the organization declares where Argo CD reads it (synth/argocd.ts). */
 export const ARGOCD_FILES = {

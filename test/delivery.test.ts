@@ -167,7 +167,12 @@ describe('schemas', () => {
       { path: 'dist/*/*' },
       { path: 'dist/argocd', exclude: true },
     ]);
-    expect(appSet!.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    // An emptied shard's Application prunes (red team S): it reads its file from the cluster's folder.
+    expect(appSet!.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: true });
+    expect(appSet!.spec.template.spec.source).toMatchObject({
+      path: 'dist/{{ index .path.segments 1 }}',
+      directory: { recurse: true, include: '{{ .path.basename }}/resources.yaml' },
+    });
     expect(appSet!.spec.template.spec.syncPolicy.syncOptions).toContain('ApplyOutOfSyncOnly=true');
     // what the generator's directories match: every shard folder, and nothing else
     const dirs = new Set(
