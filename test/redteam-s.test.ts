@@ -139,3 +139,33 @@ describe('red team S: Argo CD prunes what a reviewed change takes out of dist/',
     expect(left).toEqual([]);
   });
 });
+
+describe('red team S: the class — whatever a change takes out of a cluster, some Application prunes it', () => {
+  /** An organization of namespaces n0..n5 (bob in each) and tokens t0..t3, less what `drop` names. */
+  const make = (drop: { namespace?: string; token?: string; placeIn?: string } = {}) => {
+    const { org, web } = smallOrg({ argocd: ARGOCD, clusters: ['lga1', 'ord1'] });
+    const bob = org.user('bob@acme.io', { github: 'bob' });
+    for (let i = 0; i < 6; i++) {
+      const name = `n${i}`;
+      if (drop.namespace === name) continue;
+      const clusters = drop.placeIn && name === 'n0' ? [drop.placeIn] : undefined;
+      org.namespace(name, clusters ? { clusters } : {}).grant(bob, 'r:full');
+    }
+    for (let i = 0; i < 4; i++) if (drop.token !== `t${i}`) org.token(`t${i}`, { namespaces: [web] });
+    return files(org);
+  };
+  const base = make();
+  const cases = [
+    ...[0, 1, 2, 3, 4, 5].map((i) => ({ namespace: `n${i}` })),
+    ...[0, 1, 2, 3].map((i) => ({ token: `t${i}` })),
+    { placeIn: 'ord1' },
+  ];
+  it.each(cases)('%o: nothing but Namespace objects (Prune=false) is left behind in any cluster', (drop) => {
+    const head = make(drop);
+    for (const cluster of ['lga1', 'ord1'])
+      expect(
+        leftBehind(base, head, cluster).filter((id) => !id.startsWith('Namespace ')),
+        cluster,
+      ).toEqual([]);
+  });
+});
