@@ -2,9 +2,13 @@
  * Red team S: the gap between what the review judges and what reaches the cluster, on the
  * delivery side (Argo CD's reading of dist/, the shipped workflows).
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { shardOf } from '../synth/render.ts';
-import { docs, files, smallOrg } from './helpers.ts';
+import { docs, files, gitIn, ROOT, smallOrg, tempDir } from './helpers.ts';
 
 type Obj = Record<string, any>;
 
@@ -167,5 +171,80 @@ describe('red team S: the class — whatever a change takes out of a cluster, so
         leftBehind(base, head, cluster).filter((id) => !id.startsWith('Namespace ')),
         cluster,
       ).toEqual([]);
+  });
+});
+
+describe('red team S: the expiry bot opens its pull request whatever branches others made', () => {
+  const wf = parseAllDocuments(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'))[0]!.toJS() as {
+    jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+  };
+  const step = wf.jobs.propose!.steps.find((s) => s.name === 'Open a pull request, then dispatch its checks')!;
+
+  /** A `gh` that answers the step's calls and records them (one line each) in `log`. */
+  function fakeGh(bin: string, log: string): void {
+    mkdirSync(bin, { recursive: true });
+    const gh = join(bin, 'gh');
+    writeFileSync(
+      gh,
+      [
+        '#!/bin/sh',
+        `printf '%s\\n' "$*" >> ${JSON.stringify(log)}`,
+        'case "$1 $2" in',
+        '  "repo view") echo main ;;',
+        '  "pr create") echo https://github.com/acme/org/pull/7 ;;',
+        'esac',
+      ].join('\n'),
+    );
+    chmodSync(gh, 0o755);
+  }
+
+  it("S2: a branch named as the bot names today's, made beforehand by anyone who may push one, does not stop the expiry", () => {
+    const dir = tempDir();
+    const origin = join(dir, 'origin.git');
+    const work = join(dir, 'work');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+    const git = gitIn(dir);
+    git('clone', '-q', origin, 'work');
+    const w = gitIn(work);
+    mkdirSync(join(work, 'dist'));
+    writeFileSync(join(work, 'dist/members.json'), '{"users":["bob"]}\n');
+    w('add', '-A');
+    w('commit', '-qm', 'base');
+    w('push', '-q', 'origin', 'HEAD:main');
+    // Anyone with write access (a non-admin whose grant ends soon) pushes a branch of the bot's name for today.
+    const day = new Date().toISOString().slice(0, 10);
+    w('checkout', '-q', '-b', 'squat');
+    writeFileSync(join(work, 'squat'), 'x\n');
+    w('add', 'squat');
+    w('commit', '-qm', 'squat');
+    w('push', '-q', 'origin', `HEAD:refs/heads/orgctl/expiry-${day}`);
+    w('checkout', '-q', 'main');
+    w('branch', '-q', '-D', 'squat');
+    // The artifact replaced dist/: bob's grant expired.
+    writeFileSync(join(work, 'dist/members.json'), '{"users":[]}\n');
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'gh.log');
+    fakeGh(bin, log);
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', step.run!], {
+      cwd: work,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_REPOSITORY: 'acme/org',
+        GITHUB_RUN_ID: '7777777777',
+        GITHUB_RUN_ATTEMPT: '1',
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.test',
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const calls = readFileSync(log, 'utf8');
+    const head = /pr create .*--head (\S+)/.exec(calls)?.[1];
+    expect(head, calls).toBeDefined();
+    // The pull request's branch holds the bot's commit, and nothing the squatter pushed.
+    expect(git('-C', origin, 'rev-parse', `refs/heads/${head}`)).toBe(w('rev-parse', 'HEAD'));
+    expect(git('-C', origin, 'rev-parse', `refs/heads/${head}^`)).toBe(git('-C', origin, 'rev-parse', 'main'));
+    expect(calls).toMatch(new RegExp(`workflow run orgctl-check\\.yaml --ref ${head!.replace(/[.]/g, '\\.')}`));
   });
 });
