@@ -7,8 +7,10 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { App } from 'cdk8s';
+import { Organization } from '../constructs/organization.ts';
 import { shardOf } from '../synth/render.ts';
-import { docs, files, gitIn, ROOT, smallOrg, tempDir } from './helpers.ts';
+import { docs, files, gitIn, ROOT, smallOrg, synth, tempDir, TODAY } from './helpers.ts';
 
 type Obj = Record<string, any>;
 
@@ -246,5 +248,22 @@ describe('red team S: the expiry bot opens its pull request whatever branches ot
     expect(git('-C', origin, 'rev-parse', `refs/heads/${head}`)).toBe(w('rev-parse', 'HEAD'));
     expect(git('-C', origin, 'rev-parse', `refs/heads/${head}^`)).toBe(git('-C', origin, 'rev-parse', 'main'));
     expect(calls).toMatch(new RegExp(`workflow run orgctl-check\\.yaml --ref ${head!.replace(/[.]/g, '\\.')}`));
+  });
+});
+
+describe("red team S: the organization's system namespace is never Kubernetes' own", () => {
+  it('S3: an organization named kube (system namespace kube-system: tokens, membership, admins with w:full there) is refused', () => {
+    const org = new Organization(new App({ outdir: tempDir() }), 'kube', {
+      owner: 'alice@acme.io',
+      today: TODAY,
+      argocd: ARGOCD,
+    });
+    org.user('alice@acme.io', { github: 'alice', admin: true });
+    org.namespace('web');
+    const r = synth(org);
+    // Before the fix: synthesized with no finding, every object of the cluster shard in kube-system,
+    // which the AppProject denies (the cluster shard never syncs) and which no organization owns.
+    expect(r.ok).toBe(false);
+    expect(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n')).toMatch(/invalid-name: "kube" .*kube-system/);
   });
 });
