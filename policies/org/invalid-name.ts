@@ -41,7 +41,11 @@ export const invalidName: OrgRule = {
     report(
       `organization/${model.name}`,
       model.name,
-      dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length),
+      dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length) ??
+        // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
+        (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
+          ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
+          : undefined),
       sourceText(model.source),
     );
     const fromSpec = 'spec' in model.source;
