@@ -321,6 +321,48 @@ describe('whose approval and authorship count (red team G)', () => {
   });
 });
 
+describe('only write access to the repository counts (red team Q)', () => {
+  // MEMBER is membership of the organization that owns the repository, not access to it: a member
+  // who may only read it (or triage, or nothing at all on an internal or public repository) can
+  // still review. GitHub's own required approvals count writers only; frank's login held by such a
+  // member (claimed after a rename, or frank himself after he left the admin team) is no admin.
+  it.each([
+    ['read'],
+    ['triage'],
+    ['none'],
+    [null],
+  ] as const)("frank's approval as a MEMBER whose role in the repository is %s is no admin's approval", async (role) => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
+      roles: { frank: role },
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.code).toBe(1);
+  });
+
+  it("alice's pull request as a MEMBER who may only read the repository needs an admin's approval", async () => {
+    const r = await reviewWith({
+      ...alicePr,
+      pull: { ...alicePr.pull, authorAssociation: 'MEMBER' },
+      roles: { alice: 'read' },
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.code).toBe(1);
+  });
+
+  it.each([
+    ['admin'],
+    ['maintain'],
+    ['write'],
+  ] as const)("frank's approval as a MEMBER whose role is %s counts (GitHub's permission: admin or write)", async (role) => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
+      roles: { frank: role },
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+  });
+});
+
 describe('Argo CD follows the branch the review guards', () => {
   // The review judges pull requests into the default branch only: an ApplicationSet following any
   // other branch applies whatever is pushed there, unreviewed. Head here changes a grant only (the

@@ -39,6 +39,7 @@ const OPERATIONS = [
   'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   'POST /repos/{owner}/{repo}/statuses/{sha}',
   'POST /repos/{owner}/{repo}/check-runs',
+  'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
 ];
 
 /** Operations whose JSON request body the stand-in checks too (what orgctl sends must be what GitHub accepts). */

@@ -154,6 +154,31 @@ describe('stand-in over plain fetch', () => {
     expect(s.schemaErrors).toEqual([]);
   });
 
+  it("answers a login's permission as GitHub does: maintain is write, triage is read, a stranger 404", async () => {
+    const s = await start({
+      reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }],
+      roles: { Frank: 'maintain', dan: 'triage', erin: 'none' },
+    });
+    const permission = async (login: string) => {
+      const res = await fetch(`${s.url}/repos/acme/org/collaborators/${login}/permission`, { headers: AUTH });
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await permission('frank')).toMatchObject({
+      status: 200,
+      body: { permission: 'write', role_name: 'maintain', user: { login: 'frank', permissions: { push: true } } },
+    });
+    expect(await permission('dan')).toMatchObject({ status: 200, body: { permission: 'read', role_name: 'triage' } });
+    expect(await permission('erin')).toMatchObject({
+      status: 200,
+      body: { permission: 'none', user: { permissions: { pull: false } } },
+    });
+    // A MEMBER reviewer and the pull request's author (MEMBER) may write unless the state says otherwise.
+    expect(await permission('alice')).toMatchObject({ status: 200, body: { permission: 'write' } });
+    expect(await permission('bob')).toMatchObject({ status: 200, body: { permission: 'write' } });
+    expect(await permission('mallory')).toMatchObject({ status: 404, body: { message: 'Not Found' } });
+    expect(s.schemaErrors).toEqual([]);
+  });
+
   it('creates a check run as the GitHub Actions app, valid against the response schema', async () => {
     const s = await start();
     const res = await fetch(`${s.url}/repos/acme/org/check-runs`, {

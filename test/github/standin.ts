@@ -1,6 +1,7 @@
 /**
  * A GitHub REST API stand-in on loopback for tests: the operations the GitHub adapter uses (and
- * createCommitStatus, which it must not use), for one repository and one pull request, served from a
+ * createCommitStatus, which it must not use), for one repository and one pull request (and each
+ * login's permission in that repository), served from a
  * mutable `StandinState`. Like GitHub, it lists at most 250 commits and 3,000 files of a pull request
  * while the pull request itself reports the true `commits` and `changed_files`.
  *
@@ -58,6 +59,11 @@ export interface StandinCheckRun {
   summary: string | null;
   detailsUrl?: string;
 }
+/**
+ * A repository role, as GitHub names it in `role_name`; GitHub's `permission` maps `maintain` to
+ * `write` and `triage` to `read`. `null`: GitHub answers 404, as for a login that is no collaborator.
+ */
+export type StandinRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 /** A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body. */
 export interface StandinFault {
   method?: string;
@@ -94,6 +100,12 @@ export interface StandinState {
   };
   commits: StandinCommit[];
   reviews: StandinReview[];
+  /**
+   * Each login's role in the repository (GET collaborators/{username}/permission), matched without
+   * regard to case. A login not listed has `write` when it is a reviewer or the pull request's author
+   * associated as OWNER, MEMBER or COLLABORATOR, and is answered 404 otherwise.
+   */
+  roles?: Record<string, StandinRole | null>;
   files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
@@ -165,6 +177,7 @@ const OPERATIONS = {
   updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
   createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
+  getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 /** Operations whose request body is checked as well. */
@@ -659,6 +672,53 @@ function commitStatus(ctx: Ctx, s: StandinStatus, id: number, at: string): Recor
   };
 }
 
+const STANDING: readonly string[] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
+
+/** A login's role: the state's, else `write` for a reviewer or author with standing, else none (404). */
+function roleOf(state: StandinState, login: string): StandinRole | null {
+  const same = (other: string) => other.toLowerCase() === login.toLowerCase();
+  const listed = Object.entries(state.roles ?? {}).find(([l]) => same(l));
+  if (listed) return listed[1];
+  const standing = [
+    ...state.reviews.filter((r) => same(r.user)).map((r) => r.association ?? association(r.user)),
+    ...(same(state.pull.author) ? [state.pull.authorAssociation ?? 'MEMBER'] : []),
+  ];
+  return standing.some((a) => STANDING.includes(a)) ? 'write' : null;
+}
+
+/** GitHub's legacy base permission of a role (what `permission` says). */
+const BASE_PERMISSION: Record<StandinRole, string> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+  none: 'none',
+};
+
+/** GET collaborators/{username}/permission: the role GitHub computes from every grant. */
+function permissionOf(ctx: Ctx, login: string): Reply {
+  const role = roleOf(ctx.state, login);
+  if (role === null) return notFound();
+  const can = (...roles: StandinRole[]) => roles.includes(role);
+  const body = {
+    permission: BASE_PERMISSION[role],
+    role_name: role,
+    user: {
+      ...user(ctx, login),
+      permissions: {
+        admin: can('admin'),
+        maintain: can('admin', 'maintain'),
+        push: can('admin', 'maintain', 'write'),
+        triage: can('admin', 'maintain', 'write', 'triage'),
+        pull: !can('none'),
+      },
+      role_name: role,
+    },
+  };
+  return { status: 200, body, op: OPERATIONS.getPermission };
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
@@ -883,6 +943,11 @@ const ROUTES: Route[] = [
     ({ ctx, memory, input, params }) => createStatus(ctx, memory, decodeURIComponent(params.sha), input),
   ],
   ['POST', /^check-runs$/, ({ ctx, input, problems }) => createCheckRun(ctx, input, problems)],
+  [
+    'GET',
+    /^collaborators\/(?<username>[^/]+)\/permission$/,
+    ({ ctx, params }) => permissionOf(ctx, decodeURIComponent(params.username)),
+  ],
 ];
 
 /** Routes a request under /repos/{owner}/{repo}/ (`rest` is what follows) to its operation, else 404. */
