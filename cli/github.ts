@@ -20,6 +20,7 @@ import {
   createCheckRun,
   fetchPullRequest,
   fetchPullRequestNow,
+  isRateLimited,
   makeClient,
   supersededBy,
   upsertComment,
@@ -64,7 +65,7 @@ function describeGitHubError(e: unknown): string | undefined {
   if (typeof err?.status !== 'number') return undefined;
   const h = err.response?.headers ?? {};
   const where = err.request ? ` (${err.request.method} ${err.request.url})` : '';
-  if ((err.status === 403 || err.status === 429) && h['x-ratelimit-remaining'] === '0') {
+  if (isRateLimited(e)) {
     const reset = Number(h['x-ratelimit-reset']);
     return `GitHub's API rate limit is exhausted${where}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : 'an unknown time'}. No verdict was posted: re-run the job then.`;
   }
@@ -144,7 +145,7 @@ export async function reviewOnGitHub(
           headProof: flags['head-proof'],
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
-          extra: pr.failsClosed, // not the whole change into the default branch
+          extra: pr.results, // not the whole change into the default branch; approvals that do not count
           guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR, repository: pr.repositoryUrls },
         },
         io,
@@ -158,7 +159,7 @@ export async function reviewOnGitHub(
     const { diff, verdict } = judged;
     // Read the pull request again just before posting: a verdict on what is no longer there would
     // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
-    const moved = supersededBy(pr, await fetchPullRequestNow(gh, at, number));
+    const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, number));
     if (moved) {
       io.err(
         `orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`,

@@ -57,10 +57,21 @@ export function makeClient(o: ClientOptions): GitHubClient {
   });
 }
 
+/** What of a pull request can change without a new commit: its head, labels and approvals. */
+interface PullRequestNow {
+  readonly headSha: string;
+  readonly labels: readonly string[];
+  /** Who approved the head, as the reviews say (whether each may write is not asked here). */
+  readonly approvals: readonly string[];
+}
+
 interface PullRequestFacts {
   readonly number: number;
-  /** Why GitHub's lists are not the whole change into the default branch (empty when they are). */
-  readonly failsClosed: readonly RuleResult[];
+  /**
+   * What the adapter finds itself, judged with the rules: why GitHub's lists are not the whole change
+   * into the default branch, and whose approval does not count for want of write access.
+   */
+  readonly results: readonly RuleResult[];
   readonly author: string;
   readonly headSha: string;
   readonly baseSha: string;
@@ -69,9 +80,12 @@ interface PullRequestFacts {
   /** The repository's URLs (https clone, web, ssh): where Argo CD must read it. */
   readonly repositoryUrls: readonly string[];
   readonly labels: readonly string[];
+  /** The pull request as this reading saw what may change without a commit (supersededBy compares it). */
+  readonly read: PullRequestNow;
   readonly actors: readonly string[];
   /** The pull request's author, as actors name them: the one actor who proposes the change. */
   readonly proposers: readonly string[];
+  /** The approvals that count: of the head, by accounts GitHub says may write to the repository. */
   readonly approvals: readonly string[];
   readonly changedPaths: readonly string[];
 }
@@ -195,7 +209,9 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
  * see the pull request (anyone on a public repository: NONE, CONTRIBUTOR, FIRST_TIMER, ...), while
  * its own required approvals count only reviewers with write access. A login is only a name: one
  * freed by a rename or a deletion is anyone's to claim, so an approval by a base admin's login from
- * an account with no standing in the repository is nobody's.
+ * an account with no standing in the repository is nobody's. This is the first filter only, which
+ * costs no call: MEMBER is membership of the organization, which a member who may only read the
+ * repository has too, so GitHub is then asked whether the account may write (standingOf).
  */
 const COUNTED_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
@@ -213,6 +229,127 @@ function reviewRecords(reviews: readonly ListedReview[]) {
     .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' }));
 }
 
+/** What pulls.get says, as far as the superseded check is concerned. */
+interface ListedPull {
+  readonly head: { readonly sha: string };
+  readonly labels: readonly { readonly name?: string }[];
+}
+
+/**
+ * What of a pull request can change without a new commit, from one reading: both readings
+ * (fetchPullRequest, fetchPullRequestNow) go through here, so they filter reviews alike. Whether
+ * an approver may write is asked once, by the first reading only: a change of a team starts no
+ * run, and a second asking that met a 5xx would make a run post nothing, with none left to post.
+ */
+function pullRequestNow(pr: ListedPull, reviews: readonly ListedReview[]): PullRequestNow {
+  return {
+    headSha: pr.head.sha,
+    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
+  };
+}
+
+/**
+ * GitHub's answer to GET /repos/{owner}/{repo}/collaborators/{username}/permission: the account's
+ * base permission in the repository, or the error status and message it answered instead.
+ */
+type PermissionAnswer = { readonly permission: string } | { readonly status: number; readonly message: string };
+
+/** Whether an error is GitHub's exhausted rate limit: reported with its reset time, never as a verdict. */
+export function isRateLimited(e: unknown): boolean {
+  const err = e as { status?: number; response?: { headers?: Record<string, string> } };
+  return (err?.status === 403 || err?.status === 429) && err.response?.headers?.['x-ratelimit-remaining'] === '0';
+}
+
+/**
+ * Asks GitHub, once per login (logins are distinct), what each may do in the repository. The
+ * client has already retried a 5xx; an answer that is still an error is kept as the answer (the
+ * login then does not count), but an exhausted rate limit, or anything that is no answer of
+ * GitHub's, is thrown.
+ */
+async function askPermissions(
+  gh: GitHubClient,
+  at: Repo,
+  logins: readonly string[],
+): Promise<Map<string, PermissionAnswer>> {
+  const ask = async (username: string): Promise<PermissionAnswer> => {
+    try {
+      const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ ...at, username });
+      return { permission: data.permission };
+    } catch (e) {
+      const err = e as { status?: unknown; message?: string; response?: { data?: { message?: unknown } } };
+      if (typeof err?.status !== 'number' || isRateLimited(e)) throw e;
+      const said = err.response?.data?.message;
+      return { status: err.status, message: typeof said === 'string' ? said : (err.message ?? '') };
+    }
+  };
+  return new Map(await Promise.all(logins.map(async (l) => [l, await ask(l)] as const)));
+}
+
+/**
+ * The base permissions GitHub's required approvals count (`admin`, `write`). `permission`, not
+ * `role_name`, is trusted: it is GitHub's closed set (maintain is mapped to write, triage to read,
+ * and a custom role to the base role it extends), while `role_name` names custom roles only their
+ * organization knows.
+ */
+const WRITE_PERMISSIONS: ReadonlySet<string> = new Set(['admin', 'write']);
+
+/** The id of the results saying whose approval does not count, for want of write access. */
+const WRITE_ACCESS_RULE = 'write-access';
+
+/** What GitHub's answers mean for the review: why each login does not count, and what to report. */
+interface Standing {
+  /** Why a login may not stand behind the change, by lower-cased login (absent: it may). */
+  readonly whyNot: ReadonlyMap<string, string>;
+  /** One failing result when GitHub answered no question at all, saying how to fix it. */
+  readonly failure: readonly RuleResult[];
+}
+
+/** Whether each asked login may write to the repository, from GitHub's answers; fails closed. */
+function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): Standing {
+  const repo = `${at.owner}/${at.repo}`;
+  const whyNot = new Map<string, string>();
+  const errors = new Map<string, string[]>();
+  for (const [login, a] of answers) {
+    if ('permission' in a) {
+      if (!WRITE_PERMISSIONS.has(a.permission))
+        whyNot.set(login.toLowerCase(), `GitHub gives ${login} ${a.permission} access to ${repo}, not write`);
+    } else if (a.status === 404) {
+      whyNot.set(login.toLowerCase(), `GitHub knows ${login} as no collaborator of ${repo} (404)`);
+    } else {
+      const cause = `GitHub answered ${a.status}${a.message ? ` (${a.message})` : ''}`;
+      whyNot.set(login.toLowerCase(), `${cause} when asked whether ${login} may write to ${repo}: re-run the review`);
+      errors.set(cause, [...(errors.get(cause) ?? []), login]);
+    }
+  }
+  // Every question refused: the token, not the logins (a workflow token lacking the permission).
+  const refusedAll = answers.size > 0 && [...errors.values()].flat().length === answers.size;
+  const failure: RuleResult[] = refusedAll
+    ? [
+        {
+          rule: WRITE_ACCESS_RULE,
+          ok: false,
+          message: `${[...errors.keys()].join(', ')} to every question of who may write to ${repo} (GET /repos/${repo}/collaborators/{username}/permission, for ${[...answers.keys()].join(', ')}): no approval and no authorship counts. The review's token needs the repository's Metadata read permission (a workflow's GITHUB_TOKEN always has it; a token given instead, an app's or a person's, may not); re-run the review once it does.`,
+        },
+      ]
+    : [];
+  return { whyNot, failure };
+}
+
+/** A result for each approval that does not count, saying why; passing (what fails is a rule's to say). */
+function uncountedApprovals(approvals: readonly string[], standing: Standing): RuleResult[] {
+  if (standing.failure.length) return [...standing.failure];
+  return approvals.flatMap((login) => {
+    const why = standing.whyNot.get(login.toLowerCase());
+    return why ? [{ rule: WRITE_ACCESS_RULE, ok: true, message: `${login}'s approval does not count: ${why}` }] : [];
+  });
+}
+
+/** Distinct logins, the first spelling of each (GitHub compares logins case-insensitively). */
+function distinctLogins(logins: readonly string[]): string[] {
+  return [...new Map(logins.map((l) => [l.toLowerCase(), l])).values()];
+}
+
 /** Everything the rules need about a pull request, every list followed through its pages. */
 export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestFacts> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
@@ -220,32 +357,38 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
   const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
-  // GitHub authenticated the author's account, not that the login is still the admin base names.
-  const author = COUNTED_ASSOCIATIONS.has(pr.author_association)
-    ? pr.user.login
-    : unnamedActor(
-        `pull request author ${pr.user.login}: ${pr.author_association}, not the owner, a member or a collaborator of the repository`,
-      );
+  const read = pullRequestNow(pr, reviews);
+  // GitHub authenticated the author's account, not that the login is still the admin base names:
+  // only an account that may write to the repository stands behind it (MEMBER is the organization's).
+  const associated = COUNTED_ASSOCIATIONS.has(pr.author_association);
+  const asked = distinctLogins([...(associated ? [pr.user.login] : []), ...read.approvals]);
+  const standing = standingOf(at, asked.length ? await askPermissions(gh, at, asked) : new Map());
+  const authorWhyNot = associated
+    ? standing.whyNot.get(pr.user.login.toLowerCase())
+    : `${pr.author_association}, not the owner, a member or a collaborator of the repository`;
+  const author = authorWhyNot ? unnamedActor(`pull request author ${pr.user.login}: ${authorWhyNot}`) : pr.user.login;
   return {
     number,
-    failsClosed: [
+    results: [
       ...baseBranch(pr.base.ref, pr.base.repo.default_branch),
       ...completeness(
         { changedFiles: pr.changed_files, commits: pr.commits },
         { files: files.length, commits: commits.length },
       ),
+      ...uncountedApprovals(read.approvals, standing),
     ],
     author: pr.user.login,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     defaultBranch: pr.base.repo.default_branch,
     repositoryUrls: [pr.base.repo.clone_url, pr.base.repo.html_url, pr.base.repo.ssh_url].filter(Boolean),
-    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    labels: read.labels,
+    read,
     actors: pullActors(author, commits),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: [author],
-    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
+    approvals: read.approvals.filter((l) => !standing.whyNot.has(l.toLowerCase())),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [
       ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
@@ -253,18 +396,11 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   };
 }
 
-/** What of a pull request can change without a new commit: its head, labels and approvals. */
-type PullRequestNow = Pick<PullRequestFacts, 'headSha' | 'labels' | 'approvals'>;
-
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
 export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
-  return {
-    headSha: pr.head.sha,
-    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
-  };
+  return pullRequestNow(pr, reviews);
 }
 
 /**

@@ -350,6 +350,89 @@ describe('only write access to the repository counts (red team Q)', () => {
     expect(r.code).toBe(1);
   });
 
+  it('says why an approval does not count, and why the author is nobody', async () => {
+    const r = await reviewWith({
+      ...alicePr,
+      reviews: [
+        { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+        { user: 'dan', state: 'APPROVED', commitId: fakeSha('head') },
+      ],
+      roles: { alice: 'triage', frank: 'read', dan: null },
+    });
+    expect(r.code).toBe(1);
+    const comment = r.standin.state.comments[0]!.body;
+    expect(comment).toContain("frank's approval does not count: GitHub gives frank read access to acme/org, not write");
+    expect(comment).toContain("dan's approval does not count: GitHub knows dan as no collaborator of acme/org (404)");
+    expect(r.io.errs.join('\n')).toContain(
+      '(pull request author alice: GitHub gives alice read access to acme/org, not write) is not an admin in base',
+    );
+  });
+
+  it('asks once per login that could count, and only the first reading asks', async () => {
+    const r = await reviewWith({
+      reviews: [
+        { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+        { user: 'Frank', state: 'APPROVED', commitId: fakeSha('head') },
+        { user: 'dan', state: 'APPROVED', commitId: fakeSha('older') }, // stale: cannot count
+        { user: 'mallory', state: 'APPROVED', commitId: fakeSha('head'), association: 'NONE' },
+      ],
+    });
+    expect(r.code).toBe(0);
+    const asked = r.standin.requests.filter((q) => q.path.includes('/collaborators/')).map((q) => q.path);
+    expect(asked.sort()).toEqual([
+      '/repos/acme/org/collaborators/Frank/permission',
+      '/repos/acme/org/collaborators/bob/permission',
+    ]);
+  });
+
+  it('asks nothing when no login could count', async () => {
+    const r = await reviewWith({ pull: { ...defaultState().pull, authorAssociation: 'NONE' } });
+    expect(r.code).toBe(1);
+    expect(r.standin.requests.filter((q) => q.path.includes('/collaborators/'))).toEqual([]);
+  });
+
+  it('a token GitHub refuses every question fails with one message saying what it needs, not a silent "no approvals"', async () => {
+    const r = await reviewWith({
+      ...alicePr,
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      faults: [{ method: 'GET', path: /\/collaborators\//, status: 403, times: 99 }],
+    });
+    expect(r.code).toBe(1);
+    expect(r.io.errs.filter((e) => e.startsWith('error write-access'))).toEqual([
+      "error write-access GitHub answered 403 (Forbidden) to every question of who may write to acme/org (GET /repos/acme/org/collaborators/{username}/permission, for alice, frank): no approval and no authorship counts. The review's token needs the repository's Metadata read permission (a workflow's GITHUB_TOKEN always has it; a token given instead, an app's or a person's, may not); re-run the review once it does.",
+    ]);
+    expect(r.standin.state.checkRuns.at(-1)).toMatchObject({
+      conclusion: 'failure',
+      title: expect.stringContaining('write-access'),
+    });
+    expect(r.standin.state.comments[0]!.body).not.toContain("frank's approval does not count");
+  });
+
+  it('a 5xx that outlasts the retries for one approver: that approval does not count, and the comment says to re-run', async () => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      faults: [{ method: 'GET', path: /\/collaborators\/frank\//, status: 502, times: 99 }],
+    });
+    expect(r.code).toBe(1);
+    expect(r.standin.state.comments[0]!.body).toContain(
+      "frank's approval does not count: GitHub answered 502 (Bad Gateway) when asked whether frank may write to acme/org: re-run the review",
+    );
+    expect(r.standin.requests.filter((q) => q.path.includes('/collaborators/frank/')).length).toBeGreaterThan(1);
+  });
+
+  it('an exhausted rate limit while asking is reported as such, and no verdict is posted', async () => {
+    const r = await reviewWith(
+      { ...alicePr, faults: [{ path: /\/collaborators\//, status: 403, times: 5, rateLimit: true }] },
+      {},
+      true,
+    );
+    expect(r.code).toBe(-1);
+    expect(r.io.errs.join('\n')).toMatch(
+      /GitHub's API rate limit is exhausted \(GET .*\/collaborators\/alice\/permission\)/,
+    );
+    expect(r.standin.state.checkRuns).toEqual([]);
+  });
+
   it.each([
     ['admin'],
     ['maintain'],
