@@ -446,6 +446,41 @@ describe('only write access to the repository counts (red team Q)', () => {
   });
 });
 
+describe('who applied an override label (red team Q)', () => {
+  // An override is an admin's explicit act on top of the approvals: the label is applied by
+  // anyone who may triage the repository, the author of the pull request included. Two admins
+  // approved grace's change (its content); grace labelling it afterwards must not be their override.
+  const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
+    const small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
+    standin = await startStandin(
+      defaultState({
+        pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
+        commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
+        reviews: [
+          { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
+          { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+        ],
+      }),
+    );
+    return reviewOnStandin(standin, { base, head: small }, eventPath);
+  };
+
+  it("grace's own override label on her mass removal, approved by both admins, is no admin's override", async () => {
+    const r = await massRemoval([{ event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'grace' }]);
+    expect(r.code, r.io.errs.join('\n')).toBe(1);
+    expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
+  });
+
+  it('the same label applied by frank, an admin, overrides', async () => {
+    const r = await massRemoval([
+      { event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'grace' },
+      { event: 'unlabeled', label: 'orgctl/override-mass-removal', actor: 'grace' },
+      { event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'frank' },
+    ]);
+    expect(r.code, r.io.errs.join('\n')).toBe(0);
+  });
+});
+
 describe('Argo CD follows the branch the review guards', () => {
   // The review judges pull requests into the default branch only: an ApplicationSet following any
   // other branch applies whatever is pushed there, unreviewed. Head here changes a grant only (the

@@ -40,6 +40,7 @@ const OPERATIONS = [
   'POST /repos/{owner}/{repo}/statuses/{sha}',
   'POST /repos/{owner}/{repo}/check-runs',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
 ];
 
 /** Operations whose JSON request body the stand-in checks too (what orgctl sends must be what GitHub accepts). */

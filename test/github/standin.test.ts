@@ -126,6 +126,9 @@ describe('stand-in over plain fetch', () => {
     ]);
     expect(await get('/pulls/42/files')).toHaveLength(4);
     expect(await get('/issues/42/comments')).toMatchObject([{ id: 7, body: 'hi', user: { login: 'alice' } }]);
+    expect(await get('/issues/42/events')).toMatchObject([
+      { event: 'labeled', label: { name: 'access-change' }, actor: { login: 'bob' } },
+    ]);
     const status = await fetch(`${s.url}/repos/acme/org/statuses/${fakeSha('head')}`, {
       method: 'POST',
       headers: AUTH,

@@ -88,6 +88,11 @@ export interface StandinState {
     headRef: string;
     baseRef: string;
     labels: string[];
+    /**
+     * Who applied and removed labels, oldest first (GET issues/{number}/events). Default: each label
+     * of `labels` applied by the pull request's author.
+     */
+    labelEvents?: { event: 'labeled' | 'unlabeled'; label: string; actor: string }[];
     /** GitHub's author_association of the author (default: MEMBER). */
     authorAssociation?:
       | 'OWNER'
@@ -178,6 +183,7 @@ const OPERATIONS = {
   createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
   createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
   getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+  listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 /** Operations whose request body is checked as well. */
@@ -672,6 +678,35 @@ function commitStatus(ctx: Ctx, s: StandinStatus, id: number, at: string): Recor
   };
 }
 
+/** A labeled or unlabeled event of the pull request's issue, as GET issues/{number}/events lists it. */
+function labelEvent(ctx: Ctx, e: NonNullable<StandinState['pull']['labelEvents']>[number], index: number) {
+  const id = 40_000_000 + index + 1;
+  return {
+    id,
+    node_id: nodeId(e.event === 'labeled' ? 'LE' : 'UNLE', id),
+    url: `${ctx.api}/repos/${repoPath(ctx)}/issues/events/${id}`,
+    actor: user(ctx, e.actor),
+    event: e.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: minutesAfterSeed(30 + index),
+    performed_via_github_app: null,
+    label: { name: e.label, color: 'ededed' },
+  };
+}
+
+function listEvents(ctx: Ctx, url: URL): Reply {
+  const { pull } = ctx.state;
+  const events =
+    pull.labelEvents ?? pull.labels.map((label) => ({ event: 'labeled' as const, label, actor: pull.author }));
+  return paginate(
+    ctx,
+    url,
+    OPERATIONS.listEvents,
+    events.map((e, i) => labelEvent(ctx, e, i)),
+  );
+}
+
 const STANDING: readonly string[] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
 
 /** A login's role: the state's, else `write` for a reviewer or author with standing, else none (404). */
@@ -931,6 +966,7 @@ const ROUTES: Route[] = [
       ),
   ],
   ['GET', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, url }) => listComments(ctx, memory, url)],
+  ['GET', /^issues\/(?<pull>\d+)\/events$/, ({ ctx, url }) => listEvents(ctx, url)],
   ['POST', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, input }) => createComment(ctx, memory, input)],
   [
     'PATCH',
