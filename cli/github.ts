@@ -140,6 +140,7 @@ export async function reviewOnGitHub(
           approvals: pr.approvals,
           changedPaths: pr.changedPaths,
           overrides: overridesOf(pr.labels),
+          overriddenBy: pr.overriddenBy,
           window: flags.window,
           today: dateFlag(flags.today),
           headProof: flags['head-proof'],

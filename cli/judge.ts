@@ -28,6 +28,8 @@ export interface ChangeToJudge {
   readonly approvals: readonly string[];
   readonly changedPaths?: readonly string[];
   readonly overrides: readonly string[];
+  /** Who applied each override (ReviewInput.overriddenBy). */
+  readonly overriddenBy?: Readonly<Record<string, string>>;
   /** An older output of the base branch: mass-removal adds up the removals since then. */
   readonly window?: string;
   /** YYYY-MM-DD for expiry in the proof (default: ORGCTL_TODAY, else today). */
@@ -123,6 +125,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     approvals: change.approvals,
     changedPaths: change.changedPaths,
     overrides: change.overrides,
+    ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock) }
       : {}),

@@ -12,7 +12,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { actorsOf, validApprovals } from '../review/approvals.ts';
+import { actorsOf, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
 import { unnamedActor } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
@@ -87,6 +87,8 @@ interface PullRequestFacts {
   readonly proposers: readonly string[];
   /** The approvals that count: of the head, by accounts GitHub says may write to the repository. */
   readonly approvals: readonly string[];
+  /** Who last applied each override label, by rule id (an account that may not write is nobody). */
+  readonly overriddenBy: Readonly<Record<string, string>>;
   readonly changedPaths: readonly string[];
 }
 
@@ -345,6 +347,13 @@ function uncountedApprovals(approvals: readonly string[], standing: Standing): R
   });
 }
 
+/** Who applied an override's label, as the rules name them: nobody they can match when GitHub does not say, or the account may not write. */
+function overrideApplier(rule: string, login: string | undefined, standing: Standing): string {
+  if (login === undefined) return unnamedActor(`no label event of orgctl/override-${rule} names who applied it`);
+  const why = standing.whyNot.get(login.toLowerCase());
+  return why ? unnamedActor(`${login}, who applied orgctl/override-${rule}: ${why}`) : login;
+}
+
 /** Distinct logins, the first spelling of each (GitHub compares logins case-insensitively). */
 function distinctLogins(logins: readonly string[]): string[] {
   return [...new Map(logins.map((l) => [l.toLowerCase(), l])).values()];
@@ -358,10 +367,19 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   const read = pullRequestNow(pr, reviews);
+  // An override is its labeller's act: asked only when a label asks for one.
+  const overrides = overridesOf(read.labels);
+  const appliers = overrides.length
+    ? overrideAppliers(await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 }))
+    : {};
   // GitHub authenticated the author's account, not that the login is still the admin base names:
   // only an account that may write to the repository stands behind it (MEMBER is the organization's).
   const associated = COUNTED_ASSOCIATIONS.has(pr.author_association);
-  const asked = distinctLogins([...(associated ? [pr.user.login] : []), ...read.approvals]);
+  const asked = distinctLogins([
+    ...(associated ? [pr.user.login] : []),
+    ...read.approvals,
+    ...overrides.flatMap((rule) => appliers[rule] ?? []),
+  ]);
   const standing = standingOf(at, asked.length ? await askPermissions(gh, at, asked) : new Map());
   const authorWhyNot = associated
     ? standing.whyNot.get(pr.user.login.toLowerCase())
@@ -389,6 +407,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: [author],
     approvals: read.approvals.filter((l) => !standing.whyNot.has(l.toLowerCase())),
+    overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [
       ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),

@@ -377,7 +377,7 @@ export const RULES = [
     description: `access is removed from more than ${percent(ORG_DEFAULTS.massRemovalThreshold)} (\`spec.review.massRemovalThreshold\`, read from base) of active users, grants or live tokens (neither deactivated nor expired on the review's date) and from at least ${MINIMUM_REMOVALS}, or from more than half of a set of at least ${SMALL_SET} (2 of 3 tokens)`,
     remediation: 'smaller removals (within the limit), or the override',
     override:
-      'the label `orgctl/override-mass-removal` (`--override mass-removal`) and an approval from an admin who is not an actor',
+      'the label `orgctl/override-mass-removal` (`--override mass-removal`), applied by an admin (on GitHub, whoever last applied it: anyone who may triage can), and an approval from an admin who is not an actor',
   },
   {
     id: 'cluster-removal',

@@ -43,3 +43,23 @@ const OVERRIDE_LABEL_PREFIX = 'orgctl/override-';
 export function overridesOf(labels: readonly string[]): string[] {
   return labels.filter((l) => l.startsWith(OVERRIDE_LABEL_PREFIX)).map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
 }
+
+/** One of a pull request's label events (GitHub's issue events), as far as overrides are concerned. */
+interface LabelEvent {
+  readonly event: string;
+  readonly label?: { readonly name?: string };
+  readonly actor?: { readonly login?: string } | null;
+}
+
+/**
+ * Who last applied each override label, by rule id, from the events oldest first: the one whose
+ * act the label on the pull request now is (an earlier labeller's was removed with the label).
+ */
+export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
+  const by: Record<string, string> = {};
+  for (const e of events) {
+    const [rule] = e.event === 'labeled' ? overridesOf([e.label?.name ?? '']) : [];
+    if (rule !== undefined && e.actor?.login) by[rule] = e.actor.login;
+  }
+  return by;
+}

@@ -31,6 +31,12 @@ export interface ReviewInput {
   /** Rule ids an admin explicitly overrides (e.g. `mass-removal`). */
   readonly overrides: readonly string[];
   /**
+   * Who applied each override, by rule id: on GitHub, whoever last applied its label, which anyone
+   * who may triage the repository can (the author included). An override counts only when that is
+   * an active admin in base. Absent for an override given on the command line: its runner decides.
+   */
+  readonly overriddenBy?: Readonly<Record<string, string>>;
+  /**
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
    * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
    * since the window): mass-removal adds up removals split across pull requests, and token

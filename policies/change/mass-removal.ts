@@ -1,5 +1,5 @@
 import { MINIMUM_REMOVALS, SMALL_SET } from '../../model/rules.ts';
-import { secondAdmin, type ChangeRule } from './context.ts';
+import { isBaseAdmin, secondAdmin, type ChangeRule } from './context.ts';
 
 /**
  * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
@@ -43,9 +43,20 @@ export const massRemoval: ChangeRule = {
         },
       ];
     const what = over.map(([k, n, of]) => `${n} of ${of} ${k} (${pct(n, of)})`).join(', ');
-    const overridden = input.overrides.includes(this.id);
+    // The label is anyone's who may triage: only an admin's makes the override theirs.
+    const by = input.overriddenBy?.[this.id];
+    const labelled = input.overrides.includes(this.id);
+    const overridden = labelled && (by === undefined || isBaseAdmin(input, by));
     const second = secondAdmin(input);
     const ok = overridden && second.ok;
+    if (labelled && !overridden)
+      return [
+        {
+          rule: this.id,
+          ok: false,
+          message: `removes access from ${what}, over the ${limitText}: the label orgctl/override-mass-removal was applied by ${by}, who is not an admin in base: an admin applies the override (remove the label and have an admin add it)`,
+        },
+      ];
     return [
       {
         rule: this.id,

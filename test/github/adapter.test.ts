@@ -469,6 +469,11 @@ describe('who applied an override label (red team Q)', () => {
     const r = await massRemoval([{ event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'grace' }]);
     expect(r.code, r.io.errs.join('\n')).toBe(1);
     expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
+    expect(r.io.errs.join('\n')).toContain(
+      'the label orgctl/override-mass-removal was applied by grace, who is not an admin in base: an admin applies the override',
+    );
+    // The labeller's standing is asked like an approver's (a login is only a name).
+    expect(standin!.requests.some((q) => q.path === '/repos/acme/org/collaborators/grace/permission')).toBe(true);
   });
 
   it('the same label applied by frank, an admin, overrides', async () => {

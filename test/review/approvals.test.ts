@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorsOf, overridesOf, validApprovals } from '../../review/approvals.ts';
+import { actorsOf, overrideAppliers, overridesOf, validApprovals } from '../../review/approvals.ts';
 
 const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
 
@@ -29,5 +29,17 @@ describe('approvals', () => {
   });
   it('overrides come from labels', () => {
     expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);
+  });
+  it("an override is its last labeller's: an earlier one's went with the label", () => {
+    const e = (event: string, name: string, login: string) => ({ event, label: { name }, actor: { login } });
+    expect(
+      overrideAppliers([
+        e('labeled', 'orgctl/override-mass-removal', 'grace'),
+        e('unlabeled', 'orgctl/override-mass-removal', 'grace'),
+        e('labeled', 'orgctl/override-mass-removal', 'frank'),
+        e('labeled', 'bug', 'grace'),
+        { event: 'assigned' },
+      ]),
+    ).toEqual({ 'mass-removal': 'frank' });
   });
 });
