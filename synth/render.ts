@@ -44,7 +44,7 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { streamDocument } from './yaml.ts';
+import { escapeSkipMarker, streamDocument } from './yaml.ts';
 import { unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
@@ -921,7 +921,7 @@ const DO_NOT_EDIT = '. Do not edit: change the declaration and run `npm run synt
  * comment there for Go, and the rest of the line would be YAML that orgctl never read.
  */
 export const headerOf = (declaredIn: string): string =>
-  `${GENERATED_BY} from ${declaredIn.replace(/[^ -~]/g, unicodeEscape)}${DO_NOT_EDIT}`;
+  `${GENERATED_BY} from ${escapeSkipMarker(declaredIn.replace(/[^ -~]/g, unicodeEscape))}${DO_NOT_EDIT}`;
 
 /** How every YAML file orgctl writes begins: what marks a folder as orgctl's output. */
 export const OUTPUT_HEADER = `# ${GENERATED_BY}`;

@@ -27,8 +27,23 @@ const ESCAPE_FOR_GO = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 /** A surrogate without its other half: valid in a JavaScript string, in no YAML or JSON Go reads. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * Argo CD's repo-server skips a whole manifest file whose bytes hold this (reposerver's
+ * getPotentiallyValidManifestFile), and each of orgctl's Applications reads one file: written raw
+ * by a declared value (an annotation), it would empty the Application, which syncs to empty and
+ * prunes. orgctl never writes it raw: its `+` as `\u002b` in a quoted scalar (and in a header), and
+ * a block scalar holding it is quoted instead.
+ */
+const ARGOCD_SKIP_MARKER = '+argocd:skip-file-rendering';
+
+/** `text` with Argo CD's skip marker written `\u002bargocd:skip-file-rendering` (JSON and YAML read it back as `+`). */
+export const escapeSkipMarker = (text: string): string =>
+  text.includes(ARGOCD_SKIP_MARKER)
+    ? text.replaceAll(ARGOCD_SKIP_MARKER, `${unicodeEscape('+')}${ARGOCD_SKIP_MARKER.slice(1)}`)
+    : text;
+
 function quote(s: string): string {
-  return JSON.stringify(s).replace(ESCAPE_FOR_GO, unicodeEscape);
+  return escapeSkipMarker(JSON.stringify(s).replace(ESCAPE_FOR_GO, unicodeEscape));
 }
 
 /**
@@ -68,7 +83,7 @@ export function scalar(value: unknown): string {
 const BLOCK_SAFE = /^[^\s][^\u0000-\u0009\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
 
 function blockScalar(s: string, pad: string): string | undefined {
-  if (!s.includes('\n') || !BLOCK_SAFE.test(s)) return undefined;
+  if (!s.includes('\n') || !BLOCK_SAFE.test(s) || s.includes(ARGOCD_SKIP_MARKER)) return undefined;
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
   if (body.endsWith('\n') || body.split('\n').some((l) => l !== l.trimEnd())) return undefined;
   const chomp = s.endsWith('\n') ? '|' : '|-';

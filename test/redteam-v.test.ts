@@ -56,7 +56,7 @@ describe('red team V: no file orgctl writes holds the marker that makes Argo CD 
     );
     expect(forged.length).toBeGreaterThan(0);
     for (const p of forged)
-      writeFileSync(join(dir, p), readFileSync(join(dir, p), 'utf8').replaceAll('\\u002Bargocd:skip', '+argocd:skip'));
+      writeFileSync(join(dir, p), readFileSync(join(dir, p), 'utf8').replace(/\\u002bargocd:skip/gi, '+argocd:skip'));
     expect(cli(['prove', '--dir', dir]).code).toBe(1);
   });
 
