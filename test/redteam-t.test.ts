@@ -1,0 +1,125 @@
+/**
+ * Red team T: what the fixes of red teams Q, R and S still miss.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+import { baseSpec, distOf, grantsOf, judge, type Spec } from './review/scenarios.ts';
+import {
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  reviewOnStandin,
+  startStandin,
+  type Standin,
+  type StandinState,
+} from './github/standin.ts';
+
+describe('T1: an override label whose last event removed it is nobody’s', () => {
+  // GitHub's issue events keep a label's name as it was when the event happened: a label renamed
+  // at repository level afterwards is on the pull request with no `labeled` event naming it. Who
+  // may write may rename labels (and delete the override label first, freeing its name).
+  const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+  let base = '';
+  let small = '';
+  let standin: Standin | undefined;
+  beforeAll(async () => {
+    base = await distOf(ACME);
+    small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
+  });
+  afterEach(async () => {
+    if (standin) expect(standin.schemaErrors).toEqual([]);
+    await standin?.close();
+    standin = undefined;
+  });
+  const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
+    standin = await startStandin(
+      defaultState({
+        pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
+        commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
+        reviews: [
+          { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
+          { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+        ],
+      }),
+    );
+    return reviewOnStandin(standin, { base, head: small }, pullRequestEvent());
+  };
+
+  it('frank applied the override and took it off; grace renamed her own label wip to it: not frank’s override', async () => {
+    const r = await massRemoval([
+      { event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'frank' },
+      { event: 'unlabeled', label: 'orgctl/override-mass-removal', actor: 'frank' },
+      { event: 'labeled', label: 'wip', actor: 'grace' },
+    ]);
+    expect(r.code, r.io.errs.join('\n')).toBe(1);
+    expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
+    expect(standin!.state.checkRuns.at(-1)?.summary).toMatch(/no label event of orgctl\/override-mass-removal/);
+  });
+});
+
+describe('T2: who may write a guard rail’s kind in its namespace may undo it', () => {
+  // NetworkPolicies add up: one more that admits every namespace undoes `same-namespace`, and Argo
+  // CD never prunes it (no Application applied it). A ResourceQuota or LimitRange orgctl writes may
+  // be raised or deleted by whoever may write that kind there. Removing the guard rail itself needs
+  // an admin who is not an author (guard-rails); giving someone the means to undo it must too.
+  const railed = (): Spec => {
+    const s = baseSpec();
+    s.spec.namespaces = [
+      {
+        name: 'web',
+        networkPolicy: 'same-namespace',
+        quota: { pods: '10' },
+        limits: { max: { memory: '1Gi' } },
+      },
+      { name: 'data' },
+    ];
+    return s;
+  };
+  const bob = (s: Spec) => grantsOf(s).find((g) => g.user === 'bob@acme.io' && g.namespace === 'web')!;
+
+  it.each([
+    ['the level w:networkpolicies', (s: Spec) => bob(s).levels!.push('w:networkpolicies')],
+    [
+      'inline rules creating NetworkPolicies',
+      (s: Spec) =>
+        grantsOf(s).push({
+          user: 'bob@acme.io',
+          namespace: 'web',
+          rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['create'] }],
+        }),
+    ],
+    [
+      'inline rules patching ResourceQuotas',
+      (s: Spec) =>
+        grantsOf(s).push({
+          user: 'bob@acme.io',
+          namespace: 'web',
+          rules: [{ apiGroups: [''], resources: ['resourcequotas'], verbs: ['patch'] }],
+        }),
+    ],
+    [
+      'inline rules deleting LimitRanges',
+      (s: Spec) =>
+        grantsOf(s).push({
+          user: 'bob@acme.io',
+          namespace: 'web',
+          rules: [{ apiGroups: [''], resources: ['limitranges'], verbs: ['delete'] }],
+        }),
+    ],
+  ])('alice giving bob %s in web, which declares them, fails guard-rails alone', (_what, edit) => {
+    const v = judge(railed(), edit, { actors: ['alice'] });
+    expect(v.failed).toContain('guard-rails');
+    expect(v.results.find((r) => r.rule === 'guard-rails')!.message).toMatch(/bob@acme\.io may write/);
+  });
+
+  it('the same level in data, which declares no guard rail, passes', () => {
+    const v = judge(
+      railed(),
+      (s) => grantsOf(s).push({ user: 'bob@acme.io', namespace: 'data', levels: ['w:networkpolicies'] }),
+      { actors: ['alice'] },
+    );
+    expect(v.failed).toEqual([]);
+  });
+});
