@@ -54,12 +54,17 @@ interface LabelEvent {
 /**
  * Who last applied each override label, by rule id, from the events oldest first: the one whose
  * act the label on the pull request now is (an earlier labeller's was removed with the label).
+ * A label whose last event removed it, or names nobody, was applied by nobody the events name:
+ * events keep a label's name as it was, so a label renamed at repository level into the override's
+ * name is on the pull request with no event naming it, and an earlier labeller's act was undone.
  */
 export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
   const by: Record<string, string> = {};
   for (const e of events) {
-    const [rule] = e.event === 'labeled' ? overridesOf([e.label?.name ?? '']) : [];
-    if (rule !== undefined && e.actor?.login) by[rule] = e.actor.login;
+    const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([e.label?.name ?? '']) : [];
+    if (rule === undefined) continue;
+    if (e.event === 'labeled' && e.actor?.login) by[rule] = e.actor.login;
+    else delete by[rule];
   }
   return by;
 }
