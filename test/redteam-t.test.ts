@@ -57,6 +57,18 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
     expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
     expect(standin!.state.checkRuns.at(-1)?.summary).toMatch(/no label event of orgctl\/override-mass-removal/);
   });
+
+  // The class: every event of the label counts, whatever the case of the name it kept (GitHub's
+  // label names are one label whatever their case: a rename that changes only the case keeps it).
+  it('grace took frank’s override off and put it back while it was named in other letters’ case: hers, not his', async () => {
+    const r = await massRemoval([
+      { event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'frank' },
+      { event: 'unlabeled', label: 'Orgctl/Override-Mass-Removal', actor: 'grace' },
+      { event: 'labeled', label: 'Orgctl/Override-Mass-Removal', actor: 'grace' },
+    ]);
+    expect(r.code, r.io.errs.join('\n')).toBe(1);
+    expect(standin!.state.checkRuns.at(-1)?.summary).toMatch(/grace, who applied orgctl\/override-mass-removal/);
+  });
 });
 
 describe('T2: who may write a guard rail’s kind in its namespace may undo it', () => {
