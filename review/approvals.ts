@@ -61,7 +61,9 @@ interface LabelEvent {
 export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
   const by: Record<string, string> = {};
   for (const e of events) {
-    const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([e.label?.name ?? '']) : [];
+    // GitHub's label names are one label whatever their case (a rename may change only that).
+    const name = (e.label?.name ?? '').toLowerCase();
+    const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([name]) : [];
     if (rule === undefined) continue;
     if (e.event === 'labeled' && e.actor?.login) by[rule] = e.actor.login;
     else delete by[rule];
