@@ -15,8 +15,10 @@ import {
   type PodSecurityModel,
   type Quantities,
 } from '../model/guard-rails.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import type { Change } from './change.ts';
-import type { Snapshot } from './snapshot.ts';
+import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
+import { roleRulesOf, type LazyCell, type Snapshot } from './snapshot.ts';
 
 export interface GuardRailChange extends Change {
   /** The namespace, or undefined for the organization's namespace protection. */
@@ -212,6 +214,82 @@ function namespaceChanges(
   ];
 }
 
+/** Each guard rail orgctl writes as an object in its namespace, what writing its kind there undoes. */
+const RAIL_KINDS = [
+  {
+    setting: 'networkPolicy',
+    group: 'networking.k8s.io',
+    resource: 'networkpolicies',
+    what: 'NetworkPolicies',
+    undoes: 'one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it',
+  },
+  {
+    setting: 'quota',
+    group: '',
+    resource: 'resourcequotas',
+    what: 'ResourceQuotas',
+    undoes: 'orgctl-quota raised or deleted admits what it refuses until Argo CD re-applies it',
+  },
+  {
+    setting: 'limits',
+    group: '',
+    resource: 'limitranges',
+    what: 'LimitRanges',
+    undoes: 'orgctl-limits raised or deleted admits what it refuses until Argo CD re-applies it',
+  },
+] as const;
+
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/** Whether rules allow a write of the guard rail's kind (any name: a rule naming others still creates). */
+const writesKind = (rules: readonly PolicyRule[], rail: (typeof RAIL_KINDS)[number]) =>
+  rules.some(
+    (r) =>
+      WRITE_VERBS.some((v) => verbMatches(r, v)) && apiGroupMatches(r, rail.group) && resourceMatches(r, rail.resource),
+  );
+
+/**
+ * Who gains a write of a guard rail's kind in a namespace that declares it (admins aside: they
+ * hold w:full by being one): such a write undoes the guard rail, so it weakens it as removing it
+ * would. Read from head's access; a subject either snapshot leaves out holds the same on both sides.
+ */
+function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
+  const admins = new Set([...head.users.values()].filter((u) => u.admin).map((u) => u.username));
+  const names = new Map<string, string>([
+    ...[...head.users.values()].map((u) => [u.username, u.email] as const),
+    ...[...head.tokens.values()].map(
+      (t) => [`${head.org.systemNamespace}:${t.serviceAccount}`, `token ${t.id}`] as const,
+    ),
+  ]);
+  const out: GuardRailChange[] = [];
+  // By side, rail and cell key (the same roles, the same access): people share a few keys.
+  const known = new Map<string, boolean>();
+  const writes = (s: Snapshot, cell: LazyCell | undefined, rail: (typeof RAIL_KINDS)[number]) => {
+    if (cell === undefined) return false;
+    const key = `${s === head ? 'h' : 'b'}\u0000${rail.setting}\u0000${cell.key}`;
+    let found = known.get(key);
+    if (found === undefined) known.set(key, (found = writesKind(roleRulesOf(s, cell), rail)));
+    return found;
+  };
+  for (const ns of [...head.org.namespaces].sort()) {
+    const h = head.namespaceSettings.get(ns);
+    for (const rail of RAIL_KINDS) {
+      if (h?.[rail.setting] === undefined) continue;
+      for (const [subject, cells] of head.access) {
+        if (admins.has(subject) || !writes(head, cells[ns], rail)) continue;
+        if (writes(base, base.access.get(subject)?.[ns], rail)) continue;
+        out.push({
+          kind: 'guard-rail',
+          namespace: ns,
+          weakens: true,
+          text: `${names.get(subject) ?? subject} may write ${rail.what} in ${ns}, which declares ${rail.setting}: ${rail.undoes} (weaker)`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Every change of guard rails, by namespace (those in both outputs, the system namespace included:
  * a namespace added or removed is judged as such, but for the labels and annotations a namespace
@@ -244,6 +322,7 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
       ...textMapChanges(ns, 'annotation', {}, h?.annotations),
     );
   }
+  out.push(...railWriterChanges(base, head));
   const [bp, hp] = [base.org.namespaceProtection, head.org.namespaceProtection];
   if (bp && !hp)
     out.push({

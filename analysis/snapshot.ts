@@ -44,6 +44,14 @@ export function customRulesOf(s: Pick<Snapshot, 'customRoles'>, cell: LazyCell):
   });
 }
 
+/** The rules of every role a cell holds (catalog levels' ClusterRoles and custom Roles alike). */
+export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): PolicyRule[] {
+  return cell.roles.flatMap((r) => {
+    const text = s.ruleSets.get(r.slice(r.indexOf(':') + 1));
+    return text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
+  });
+}
+
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
 export interface Snapshot extends Membership {
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */

@@ -408,7 +408,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "a namespace's guard rails are weakened: a lower Pod Security level (`enforce`, `warn` or `audit`, the organization's default included) or an older policy version pinned, a new namespace below the organization's default, a larger ResourceQuota or LimitRange value (a smaller `min`), a quota, limit range, quota entry or default NetworkPolicy removed, namespace protection turned off or exempting another identity; or a namespace's labels or annotations changed, or given with a new namespace (tools orgctl does not know act on them: it may weaken). The comment lists every guard-rail change per namespace; strengthening ones pass",
+      "a namespace's guard rails are weakened: a lower Pod Security level (`enforce`, `warn` or `audit`, the organization's default included) or an older policy version pinned, a new namespace below the organization's default, a larger ResourceQuota or LimitRange value (a smaller `min`), a quota, limit range, quota entry or default NetworkPolicy removed, someone other than an admin (a person or a token) given writes of the guard rail's kind where it is declared (NetworkPolicies, ResourceQuotas, LimitRanges: one more NetworkPolicy admits what `same-namespace` denies, and Argo CD never prunes it), namespace protection turned off or exempting another identity; or a namespace's labels or annotations changed, or given with a new namespace (tools orgctl does not know act on them: it may weaken). The comment lists every guard-rail change per namespace; strengthening ones pass",
     remediation: `${OTHER_ADMIN}; no override`,
   },
 ] as const satisfies readonly RuleInfo[];
