@@ -126,6 +126,34 @@ describe('T2: who may write a guard rail’s kind in its namespace may undo it',
     expect(v.results.find((r) => r.rule === 'guard-rails')!.message).toMatch(/bob@acme\.io may write/);
   });
 
+  // The class: every way head gives a write of the kind there, not only a new grant.
+  it('a custom role bob holds in web broadened to create NetworkPolicies fails guard-rails alone', () => {
+    const s = railed();
+    s.spec.customRoles = [
+      {
+        name: 'net-reader',
+        rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get'] }],
+      },
+    ];
+    grantsOf(s).push({ user: 'bob@acme.io', namespace: 'web', customRole: 'net-reader' });
+    const v = judge(s, (h) => h.spec.customRoles[0].rules[0].verbs.push('create'), { actors: ['alice'] });
+    expect(v.failed).toContain('guard-rails');
+  });
+
+  it('a new token with web (w:full there) fails guard-rails alone; admins gaining web by being one do not', () => {
+    const v = judge(
+      railed(),
+      (s) => s.spec.tokens.push({ id: 'deploy', name: 'Deploy', namespaces: ['web'], owner: 'alice@acme.io' }),
+      { actors: ['alice'] },
+    );
+    expect(v.results.find((r) => r.rule === 'guard-rails')!.message).toMatch(/token deploy may write NetworkPolicies/);
+    const admin = judge(railed(), (s) => s.spec.users.push({ email: 'kim@acme.io', github: 'kim', admin: true }), {
+      actors: ['alice'],
+      approvals: ['frank'],
+    });
+    expect(admin.failed).toEqual([]);
+  });
+
   it('the same level in data, which declares no guard rail, passes', () => {
     const v = judge(
       railed(),
