@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.ts';
+import { ROOT, smallOrg, synth } from './helpers.ts';
 import { baseSpec, distOf, grantsOf, judge, type Spec } from './review/scenarios.ts';
 import {
   defaultState,
@@ -161,5 +161,23 @@ describe('T2: who may write a guard rail’s kind in its namespace may undo it',
       { actors: ['alice'] },
     );
     expect(v.failed).toEqual([]);
+  });
+});
+
+describe('T2, what is held already: orgctl check names who may undo a guard rail', () => {
+  // The review judges a change; who holds such a write already (a guard rail declared after the
+  // grant, an organization upgraded to this release) is judged by synthesis, as the other risks.
+  it('a namespace declaring same-namespace warns of bob (w:networkpolicies) and token ci (w:full there), not of alice', () => {
+    const { org, alice } = smallOrg();
+    const shop = org.namespace('shop', { networkPolicy: 'same-namespace', quota: { pods: '10' } });
+    shop.grant(org.user('bob@acme.io', { github: 'bob' }), 'w:networkpolicies');
+    org.token('ci', { name: 'CI', namespaces: [shop], owner: alice });
+    const found = synth(org).findings.filter((f) => f.subject === 'namespaces/shop');
+    expect(found.map((f) => `${f.severity} ${f.rule}: ${f.message}`)).toEqual([
+      expect.stringMatching(
+        /^warning risky-grant: declares networkPolicy, and bob@acme\.io, token ci may write NetworkPolicies/,
+      ),
+      expect.stringMatching(/^warning risky-grant: declares quota, and token ci may write ResourceQuotas/),
+    ]);
   });
 });
