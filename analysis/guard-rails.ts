@@ -215,7 +215,7 @@ function namespaceChanges(
 }
 
 /** Each guard rail orgctl writes as an object in its namespace, what writing its kind there undoes. */
-const RAIL_KINDS = [
+export const RAIL_KINDS = [
   {
     setting: 'networkPolicy',
     group: 'networking.k8s.io',
@@ -242,7 +242,7 @@ const RAIL_KINDS = [
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** Whether rules allow a write of the guard rail's kind (any name: a rule naming others still creates). */
-const writesKind = (rules: readonly PolicyRule[], rail: (typeof RAIL_KINDS)[number]) =>
+export const writesKind = (rules: readonly PolicyRule[], rail: (typeof RAIL_KINDS)[number]) =>
   rules.some(
     (r) =>
       WRITE_VERBS.some((v) => verbMatches(r, v)) && apiGroupMatches(r, rail.group) && resourceMatches(r, rail.resource),

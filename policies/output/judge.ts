@@ -25,6 +25,7 @@ import {
   type Scope,
 } from '../../analysis/classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from '../../analysis/objects.ts';
+import { RAIL_KINDS, writesKind } from '../../analysis/guard-rails.ts';
 
 interface RoleFacts {
   readonly classes: ReadonlyMap<ClassId, number>; // class → index of the first rule holding it
@@ -175,6 +176,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       }
     }
   }
+  out.push(...railWriters(model, authz, users, tokens));
   for (const r of risky.values()) {
     const c = CLASS_BY_ID.get(r.cls)!;
     const users = [...r.users].sort();
@@ -187,5 +189,48 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} ${c.title} in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${r.rule}: ${describeRule(r.role.rules[r.rule]!)}): ${c.why}`,
     });
   }
+  return out;
+}
+
+/**
+ * Who, admins aside, may write a guard rail's kind in a namespace that declares it: one more
+ * NetworkPolicy undoes same-namespace (and Argo CD never prunes it), a quota or limit range raised
+ * or deleted holds until Argo CD re-applies it. The review fails such a write when a change gives
+ * it (guard-rails); this says who holds one already.
+ */
+function railWriters(
+  model: OrgModel,
+  authz: Authorizer,
+  users: ReadonlyMap<string, UserModel>,
+  tokens: ReadonlyMap<string, OrgModel['tokens'][number]>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const n of model.namespaces)
+    for (const rail of RAIL_KINDS) {
+      if (n.settings?.[rail.setting] === undefined) continue;
+      const who = new Set<string>();
+      for (const b of authz.bindingsFor(n.name)) {
+        const role = authz.roleOf(b);
+        if (!role || !writesKind(role.rules, rail)) continue;
+        for (const s of b.subjects) {
+          const user = s.kind === 'User' ? users.get(s.name) : undefined;
+          if (user && !user.admin) who.add(user.key);
+          const token =
+            s.kind === 'ServiceAccount' && (s.namespace || b.namespace) === model.systemNamespace
+              ? tokens.get(s.name)
+              : undefined;
+          if (token) who.add(`token ${token.id}`);
+        }
+      }
+      if (!who.size) continue;
+      const names = [...who].sort();
+      out.push({
+        severity: 'warning',
+        rule: 'risky-grant',
+        subject: `namespaces/${n.name}`,
+        source: sourceText(n.source),
+        message: `declares ${rail.setting}, and ${names.slice(0, 3).join(', ')}${names.length > 3 ? `, and ${names.length - 3} more,` : ''} may write ${rail.what} there: ${rail.undoes}`,
+      });
+    }
   return out;
 }
