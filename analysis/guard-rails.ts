@@ -271,13 +271,18 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
     if (found === undefined) known.set(key, (found = writesKind(roleRulesOf(s, cell), rail)));
     return found;
   };
-  for (const ns of [...head.org.namespaces].sort()) {
-    const h = head.namespaceSettings.get(ns);
-    for (const rail of RAIL_KINDS) {
-      if (h?.[rail.setting] === undefined) continue;
-      for (const [subject, cells] of head.access) {
-        if (admins.has(subject) || !writes(head, cells[ns], rail)) continue;
-        if (writes(base, base.access.get(subject)?.[ns], rail)) continue;
+  // Each namespace's declared guard rails, then each subject's cells there: every cell once.
+  const railed = new Map(
+    head.org.namespaces.map((ns) => [
+      ns,
+      RAIL_KINDS.filter((rail) => head.namespaceSettings.get(ns)?.[rail.setting] !== undefined),
+    ]),
+  );
+  for (const [subject, cells] of head.access) {
+    if (admins.has(subject)) continue;
+    for (const [ns, cell] of Object.entries(cells))
+      for (const rail of railed.get(ns) ?? []) {
+        if (!writes(head, cell, rail) || writes(base, base.access.get(subject)?.[ns], rail)) continue;
         out.push({
           kind: 'guard-rail',
           namespace: ns,
@@ -285,9 +290,9 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
           text: `${names.get(subject) ?? subject} may write ${rail.what} in ${ns}, which declares ${rail.setting}: ${rail.undoes} (weaker)`,
         });
       }
-    }
   }
-  return out;
+  // In namespace order, as every other guard-rail change is said.
+  return out.sort((a, b) => (a.namespace! < b.namespace! ? -1 : a.namespace! > b.namespace! ? 1 : 0));
 }
 
 /**
