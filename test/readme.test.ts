@@ -7,7 +7,7 @@ import { CATALOG } from '../model/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { policiesTable, reviewRulesTable } from '../report/rules.ts';
 import { COMMANDS } from '../cli/commands.ts';
-import { ROOT, deployerSpec, synth } from './helpers.ts';
+import { ROOT, deployerSpec, run, synth } from './helpers.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -158,6 +158,33 @@ describe("README's commands and flags", () => {
           `${c.name} --${name} is not in the Commands table`,
         ).toBe(true);
       }
+    }
+  });
+});
+
+describe("README's console examples of the example organization", () => {
+  /** Each `$ npx orgctl ...` (optionally `| grep WORD`) of a section's console blocks, with the output it shows. */
+  const steps = (section: string) => {
+    const text = README.split(`\n### ${section}\n`)[1]!.split('\n#')[0]!;
+    return [...text.matchAll(/```console\n([\s\S]*?)```/g)].flatMap((block) =>
+      block[1]!
+        .split(/^\$ /m)
+        .slice(1)
+        .map((part) => {
+          const [command, ...lines] = part.split('\n');
+          return { command: command!, output: lines.join('\n').trimEnd() };
+        }),
+    );
+  };
+
+  it.each(['Worked example', 'Explaining a permission'])('%s: each command prints what the README shows', async (s) => {
+    const found = steps(s);
+    expect(found.length).toBeGreaterThan(1);
+    for (const { command, output } of found) {
+      const [invocation, grep] = command.split(' | grep ');
+      const r = await run(invocation!.replace(/^npx orgctl /, '').split(' '));
+      const printed = grep ? r.stdout.split('\n').filter((l) => l.includes(grep)) : r.stdout.split('\n');
+      expect(printed.join('\n').trimEnd(), command).toBe(output);
     }
   });
 });
