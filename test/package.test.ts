@@ -211,6 +211,24 @@ describe('orgctl init: a new organization repository', () => {
     expect(check.code).toBe(0);
   });
 
+  it('its next step, as printed and as the README gives it, makes main the branch, as the workflows and Argo CD follow', () => {
+    const dir = join(tempDir(), 'next');
+    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    const printed = r.stdout.match(/^next: cd \S+ && npm install && (git init[^&]*)&&/m)?.[1]?.trim();
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+      .match(/`cd acme-org && npm install && (git init[^&]*)&&/)?.[1]
+      ?.trim();
+    expect(readme).toBe(printed);
+    // git's own default branch (no init.defaultBranch configured) is master.
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    const init = spawnSync('sh', ['-c', printed!], { cwd: dir, env, encoding: 'utf8' });
+    expect(init.status, init.stderr).toBe(0);
+    const branch = spawnSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir, env, encoding: 'utf8' });
+    expect(branch.stdout.trim()).toBe('main');
+    expect(readFileSync(join(dir, '.github/workflows/orgctl-check.yaml'), 'utf8')).toContain('branches: [main]');
+  });
+
   it('--from imports a cluster dump, reporting on stderr what it could not map', () => {
     const dir = join(tempDir(), 'imported');
     const dump = join(ROOT, 'test/fixtures/cluster/cluster.json');
