@@ -138,7 +138,7 @@ export const command = defineCommand({
     const dist = [...result.files.keys()].filter((p) => p.startsWith('dist/')).length;
     io.out(
       `created ${dir}: ${declaration} (owner ${owner.toLowerCase()}), dist/ (${dist} files), .github/workflows/, README.md, package.json
-next: cd ${dir} && npm install && git init && git add -A && git commit -m "The ${org} organization"`,
+next: cd ${dir} && npm install && git init -b main && git add -A && git commit -m "The ${org} organization"`,
     );
     return 0;
   },
