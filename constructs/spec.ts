@@ -152,7 +152,8 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const path = specPath(`${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
       return {
-        text: `${path} is not a field of ${expected ?? named(at)} (allowed: ${allowed.join(', ')})`,
+        // The document's description is the schema's title, not a name for it.
+        text: `${path} is not a field of ${at === '(document)' ? named(at) : (expected ?? named(at))} (allowed: ${allowed.join(', ')})`,
         where: path,
       };
     }
@@ -313,7 +314,7 @@ function parseText(text: string, file: string): unknown {
 /** `spec.grants[0].levels[1]` → `['spec', 'grants', 0, 'levels', 1]`; undefined for what is not a spec path (a construct path). */
 function pathKeys(path: string): (string | number)[] | undefined {
   if (path === '(document)') return [];
-  if (!/^(?:apiVersion|kind|metadata|spec)(?:\.[\w$-]+|\[\d+\])*$/.test(path)) return undefined;
+  if (!/^[\w$-]+(?:\.[\w$-]+|\[\d+\])*$/.test(path)) return undefined;
   return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
 }
 
@@ -335,9 +336,7 @@ export function specLocator(text: string): (path: string) => Position | undefine
   // undefined: not asked yet; null: the text is not JSON (a YAML flow mapping).
   let json: JsonPositions | null | undefined = looksLikeJson(text) ? undefined : null;
   let yaml: ((keys: readonly (string | number)[]) => Position | undefined) | undefined;
-  return (path) => {
-    const keys = pathKeys(path);
-    if (!keys) return undefined;
+  const at = (keys: readonly (string | number)[]): Position | undefined => {
     if (json !== null) {
       json ??= jsonPositions(text);
       const found = json.at(keys);
@@ -348,7 +347,21 @@ export function specLocator(text: string): (path: string) => Position | undefine
     yaml ??= yamlPositions(text);
     return yaml(keys);
   };
+  return (path) => {
+    const keys = pathKeys(path);
+    if (!keys) return undefined;
+    const found = at(keys);
+    // A path under another first key is a spec path only when the document holds that key (a
+    // mistyped field, `metdata`): a construct path (`acme`) would get the document's position.
+    if (keys.length && !SPEC_ROOT_FIELDS.has(String(keys[0]))) {
+      const root = at([]);
+      if (!found || (root && found.line === root.line && found.column === root.column)) return undefined;
+    }
+    return found;
+  };
 }
+
+const SPEC_ROOT_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
 
 /** Where spec paths are, by the `yaml` package's parse with positions (parsed once, when made). */
 export function yamlPositions(text: string): (keys: readonly (string | number)[]) => Position | undefined {
