@@ -265,7 +265,16 @@ describe('orgctl diff', () => {
         },
       ]);
       expect((await run(['diff', '--base', 'HEAD:dist', '--head', 'HEAD'])).stdout).toContain('_No change in access._');
-      expect((await run(['diff', '--base', 'nope', '--head', 'HEAD'])).code).toBe(2);
+      const nope = await run(['diff', '--base', 'nope', '--head', 'HEAD']);
+      expect(nope.code).toBe(2);
+      // Which side, what was given and what is allowed; not git's own command line.
+      expect(nope.stderr).toMatch(
+        /^orgctl diff: base \(nope\): no folder nope here, and no git ref nope in this repository \(give a folder of orgctl's output, or a git ref: HEAD, origin\/main, a commit, REF:folder\)$/,
+      );
+      process.chdir(tempDir());
+      expect((await run(['diff', '--base', 'main', '--head', 'HEAD'])).stderr).toMatch(
+        /^orgctl diff: base \(main\): no folder main here, and no git repository here to find a ref main in \(/,
+      );
       expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(
         /is neither a folder nor a git ref/,
       );
