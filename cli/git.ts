@@ -115,6 +115,20 @@ export function refOfSide(spec: string): string | undefined {
 }
 
 /**
+ * Why `ref` names nothing (asked once reading it failed): the side, what was given and what a side
+ * may be, rather than git's command line; undefined when git knows the ref.
+ */
+function unknownRef(ref: string, spec: string, label: string): InputError | undefined {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
+  if (r.status === 0) return undefined;
+  const where =
+    r.status === 1 ? `no git ref ${ref} in this repository` : `no git repository here to find a ref ${ref} in`;
+  return new InputError(
+    `${label}: no folder ${spec} here, and ${where} (give a folder of orgctl's output, or a git ref: HEAD, origin/main, a commit, REF:folder)`,
+  );
+}
+
+/**
  * `--base`/`--head`: orgctl's output in a folder when one exists, else at a git ref (`REF` or
  * `REF:folder`). Read strictly: only what orgctl writes (parseOutput), with the files' texts.
  */
@@ -132,7 +146,11 @@ export function loadSide(
   else {
     if (!at.ref || at.ref.startsWith('-'))
       throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
-    files = readRefOutput(at.ref, at.dir);
+    try {
+      files = readRefOutput(at.ref, at.dir);
+    } catch (e) {
+      throw unknownRef(at.ref, spec, label) ?? e;
+    }
   }
   if (!holdsOrgctlOutput(files)) {
     throw new InputError(
