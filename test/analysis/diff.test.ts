@@ -136,6 +136,20 @@ describe('orgctl diff', () => {
       ['token bots is removed (its ServiceAccount and token are deleted)', 'token bots loses r:full in data'],
     ],
     [
+      'a token created deactivated, with an expiry: said so, never read as a live token',
+      (s) =>
+        s.spec.tokens.push({
+          id: 'old',
+          namespaces: ['data'],
+          owner: 'alice@acme.io',
+          expires: '2027-06-30',
+          status: 'deactivated',
+        }),
+      [
+        'token old is created for data, owner alice@acme.io, expires 2027-06-30, deactivated (no ServiceAccount, no token)',
+      ],
+    ],
+    [
       'a namespace added',
       (s) => s.spec.namespaces.push({ name: 'ml' }),
       [
