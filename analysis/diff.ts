@@ -474,7 +474,9 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
       {
         kind: 'token-added',
         to: h,
-        text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}`,
+        // Its end and a deactivated status too, as a user's joining says: a reviewer must not read
+        // a dead token as a live one.
+        text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}${h.expires ? `, expires ${h.expires}` : ''}${h.status === 'deactivated' ? ', deactivated (no ServiceAccount, no token)' : ''}`,
       },
     ];
   if (b && !h)
