@@ -257,6 +257,15 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   }
 }
 
+/** A YAML duplicate key's message, naming the key written at `at` as a JSON spec's does; undefined when it cannot be read there. */
+function duplicateKeyText(text: string, at: number): string | undefined {
+  const m = text.slice(at, at + 1024).match(/^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\s:#][^:#\n]*?))[ \t]*:/);
+  const key = m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3];
+  return key === undefined
+    ? undefined
+    : `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
+}
+
 /** Text that opens as JSON does (`{` or `[`): read as JSON first; YAML when it is not JSON after all (a flow mapping). */
 const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
 
@@ -301,7 +310,10 @@ function parseText(text: string, file: string): unknown {
     throw new SpecError(
       doc.errors
         .slice(0, 10)
-        .map((e) => `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${yamlErrorText(e.message)}`),
+        .map(
+          (e) =>
+            `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${(e.code === 'DUPLICATE_KEY' && duplicateKeyText(text, e.pos[0])) || yamlErrorText(e.message)}`,
+        ),
     );
   }
   try {
