@@ -320,6 +320,13 @@ describe('bad input never passes', () => {
     );
   });
 
+  it('a side that is the repository, not its dist/ (diff --head .), says so and names dist/, not a link deep inside to remove', async () => {
+    const r = await run(['diff', '--base', 'dist', '--head', ROOT]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/symbolic link|remove it/);
+    expect(r.stderr).toMatch(/is not a folder of orgctl's output .*did you mean .*dist/);
+  });
+
   it('review without an actor exits 2', async () => {
     expect((await run(['review', '--base', 'dist', '--head', 'dist'])).stderr).toMatch(/--actor LOGIN is required/);
   });
