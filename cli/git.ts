@@ -3,7 +3,8 @@
  * `origin/main` means that ref's dist/; `REF:path` names another folder.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import type { LoadedManifests } from './manifests.ts';
@@ -16,6 +17,7 @@ import {
   type OutputText,
 } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { CLUSTER_SHARD, SHARD_FILE_NAME } from '../synth/render.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -128,6 +130,32 @@ function unknownRef(ref: string, spec: string, label: string): InputError | unde
   );
 }
 
+/** Why a side is not orgctl's output, and what it may have meant. */
+const notOrgctlOutput = (label: string, hint = '') =>
+  new InputError(
+    `${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)${hint}`,
+  );
+
+/** The file every cluster of an output has: its cluster shard's. */
+const CLUSTER_SHARD_FILE = `${CLUSTER_SHARD}/${SHARD_FILE_NAME}`;
+
+/**
+ * Refuses a folder that is plainly not orgctl's output before walking it (the repository, `/tmp`):
+ * neither `members.json` nor a `<cluster>/cluster/resources.yaml` at its top, which every output
+ * holds. Walking it would read everything below and refuse it for a link deep inside.
+ */
+function notOutputFolder(folder: string, label: string): void {
+  const holds = (dir: string) =>
+    existsSync(join(dir, MEMBERS_FILE)) ||
+    readdirSync(dir, { withFileTypes: true }).some(
+      (e) => e.isDirectory() && existsSync(join(dir, e.name, CLUSTER_SHARD_FILE)),
+    );
+  if (holds(folder)) return;
+  const inside = join(folder, DEFAULT_OUTPUT_DIR);
+  const hint = existsSync(inside) && statSync(inside).isDirectory() && holds(inside) ? `; did you mean ${inside}?` : '';
+  throw notOrgctlOutput(label, hint);
+}
+
 /**
  * `--base`/`--head`: orgctl's output in a folder when one exists, else at a git ref (`REF` or
  * `REF:folder`). Read strictly: only what orgctl writes (parseOutput), with the files' texts.
@@ -142,8 +170,10 @@ export function loadSide(
 ): LoadedSide {
   let files: OutputText[];
   const at = sideAt(spec, defaultDir);
-  if ('folder' in at) files = readOutputFolder(at.folder);
-  else {
+  if ('folder' in at) {
+    notOutputFolder(at.folder, label);
+    files = readOutputFolder(at.folder);
+  } else {
     if (!at.ref || at.ref.startsWith('-'))
       throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
     try {
@@ -152,10 +182,6 @@ export function loadSide(
       throw unknownRef(at.ref, spec, label) ?? e;
     }
   }
-  if (!holdsOrgctlOutput(files)) {
-    throw new InputError(
-      `${label} has no ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown (no ${MEMBERS_FILE}, no file under orgctl's header)`,
-    );
-  }
+  if (!holdsOrgctlOutput(files)) throw notOrgctlOutput(label);
   return { docs: parseOutput(files, cache), problems: [], files };
 }

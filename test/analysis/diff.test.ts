@@ -324,7 +324,7 @@ describe('bad input never passes', () => {
     const r = await run(['diff', '--base', 'dist', '--head', ROOT]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/symbolic link|remove it/);
-    expect(r.stderr).toMatch(/is not a folder of orgctl's output .*did you mean .*dist/);
+    expect(r.stderr).toMatch(/it is not a dist\/ synthesized by orgctl.*; did you mean .*dist\?/);
   });
 
   it('review without an actor exits 2', async () => {
