@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { reviewOfExample, ROOT } from '../helpers.ts';
 import { actorsOf, overrideAppliers, overridesOf, validApprovals } from '../../review/approvals.ts';
 
 const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
@@ -41,5 +43,25 @@ describe('approvals', () => {
         { event: 'assigned' },
       ]),
     ).toEqual({ 'mass-removal': 'frank' });
+  });
+});
+
+describe('an approval that does not count says why (locally as on GitHub)', () => {
+  // In the example: frank is an admin, bob a member; nobody's login is frnk.
+  for (const [login, why] of [
+    ['frnk', /frnk is no user's GitHub login in base/],
+    ['bob', /bob \(bob@acme\.io\) is not an admin in base/],
+  ] as const)
+    it(`${login}'s approval of a member's change`, async () => {
+      const r = await reviewOfExample(join(ROOT, 'dist'), 'bob', ['--approved-by', login]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/`actor-not-admin` \| ❌ \|[^\n]*not counted: /);
+      expect(r.stdout).toMatch(why);
+    });
+
+  it('an admin approval counts and nothing is said', async () => {
+    const r = await reviewOfExample(join(ROOT, 'dist'), 'bob', ['--approved-by', 'frank']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/not counted/);
   });
 });
