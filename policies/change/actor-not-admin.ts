@@ -1,4 +1,4 @@
-import { adminApprovers, beneficiaries, isBaseAdmin, type ChangeRule } from './context.ts';
+import { adminApprovers, beneficiaries, isBaseAdmin, uncountedApprovals, type ChangeRule } from './context.ts';
 
 /**
  * The seed: only administrators manage the organization. A change an actor who is no admin makes
@@ -20,7 +20,7 @@ export const actorNotAdmin: ChangeRule = {
         ok: approvers.length > 0,
         message: approvers.length
           ? `${who}; approved by admin ${approvers.join(', ')}`
-          : `${who}: an admin who is not an author must approve the head commit${self.length ? ` (${self.join(', ')} approved, but the change gives them something: another admin)` : ''}`,
+          : `${who}: an admin who is not an author must approve the head commit${self.length ? ` (${self.join(', ')} approved, but the change gives them something: another admin)` : ''}${uncountedApprovals(input)}`,
       },
     ];
   },

@@ -73,6 +73,20 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
   return !!u && u.admin && u.status === 'active';
 }
 
+/**
+ * Why each approval that is no active admin's in base does not count, for a failing rule's message
+ * (`--approved-by` mistyped, a deactivated admin): '' when every approval is an admin's.
+ */
+export function uncountedApprovals(input: ReviewInput): string {
+  const why = input.approvals.flatMap((login) => {
+    const u = baseUser(input, login);
+    if (!u) return [`${login} is no user's GitHub login in base`];
+    if (u.status !== 'active') return [`${login} (${u.email}) is ${u.status} in base`];
+    return u.admin ? [] : [`${login} (${u.email}) is not an admin in base`];
+  });
+  return why.length ? ` (not counted: ${why.join('; ')})` : '';
+}
+
 const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => sameLogin(a, login));
 
 /**
@@ -158,7 +172,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     return {
       ok: false,
       approved: '',
-      note: ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)`,
+      note: ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)${uncountedApprovals(input)}`,
     };
   }
   if (others.length === 1 && concerned.length) {
@@ -173,14 +187,14 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     return {
       ok: false,
       approved: '',
-      note: ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)`,
+      note: ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)${uncountedApprovals(input)}`,
     };
   }
   if (!others.length && concerned.length)
     return {
       ok: false,
       approved: '',
-      note: ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
+      note: ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)${uncountedApprovals(input)}`,
     };
   const approvers = adminApprovers(input, subjects);
   const unknown = unattributed(input);
@@ -188,7 +202,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     ok: false,
     approved: '',
     note: !approvers.length
-      ? ''
+      ? uncountedApprovals(input)
       : unknown
         ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
         : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
