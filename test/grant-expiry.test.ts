@@ -61,6 +61,23 @@ describe('grant expiry in the output', () => {
     expect(proved.code).toBe(0);
   });
 
+  it('the diff: a new grant that ends says when, one for good says nothing (a reviewer reads a temporary grant as one)', () => {
+    const grant = (expires?: string) => (s: Spec) =>
+      (s.spec.grants as Grant[]).push({
+        user: 'erin@acme.io',
+        namespace: 'web',
+        levels: ['r:configmaps', 'r:ingresses'],
+        ...(expires ? { expires } : {}),
+      });
+    const gains = (edit: (s: Spec) => void) =>
+      diffOf(datedSpec(), edit)
+        .people.find((p) => p.id === 'erin@acme.io')
+        ?.changes.filter((c) => c.kind === 'gains')
+        .map((c) => c.text);
+    expect(gains(grant('2027-01-31'))).toEqual(['gains r:ingresses, r:configmaps in web until 2027-01-31']);
+    expect(gains(grant())).toEqual(['gains r:ingresses, r:configmaps in web']);
+  });
+
   it('the diff: a later end, or none, lets a person keep access longer (a gain); an earlier end removes it sooner', () => {
     const dated = (expires?: string) => (s: Spec) => {
       const g = (s.spec.grants as Grant[]).find((x) => x.user === 'bob@acme.io' && x.expires === '2027-06-01')!;
