@@ -135,8 +135,40 @@ function roleRuleChanges(ns: string, ids: readonly string[], changed: ChangedRol
   return out;
 }
 
+/** When a level a subject holds in a namespace ends (undefined: for good, or not recorded). */
+type EndOf = (namespace: string, level: string) => string | undefined;
+
+const forGood: EndOf = () => undefined;
+
+/**
+ * When each level a person holds only through grants that end stops (MemberUser.expiring, by
+ * namespace and level role), for the lines that say what they gain.
+ */
+function endsOf(u: MemberUser | undefined, org: string): EndOf {
+  if (!u?.expiring?.length) return forGood;
+  const ends = new Map(u.expiring.map((r) => [expiryKey(r.namespace, r.role), r.until]));
+  return (namespace, level) => ends.get(expiryKey(namespace, levelRoleName(org, level)));
+}
+
+/**
+ * Levels gained, with when they end: one end for all after the namespace, else each level's own.
+ * A temporary grant then reads as one (the same levels for good read the same otherwise).
+ */
+function gainedText(levels: readonly string[], ns: string, endOf: EndOf): string {
+  const ends = levels.map((l) => endOf(ns, l));
+  if (ends.every((e) => e === undefined)) return `gains ${codeList(levels)} in ${ns}`;
+  if (ends.every((e) => e === ends[0])) return `gains ${codeList(levels)} in ${ns} until ${ends[0]}`;
+  return `gains ${codeList(levels.map((l, i) => (ends[i] ? `${l} (until ${ends[i]})` : l)))} in ${ns}`;
+}
+
 /** Level, class and custom-role changes, namespace by namespace. */
-function accessChanges(base: Cells, head: Cells, org: string, changedRoles: ChangedRoles): Change[] {
+function accessChanges(
+  base: Cells,
+  head: Cells,
+  org: string,
+  changedRoles: ChangedRoles,
+  endOf: EndOf = forGood,
+): Change[] {
   const out: Change[] = [];
   for (const ns of sorted(new Set([...Object.keys(base), ...Object.keys(head)]))) {
     // The same roles from the same bindings, none of whose rules changed: nothing changed here.
@@ -147,8 +179,7 @@ function accessChanges(base: Cells, head: Cells, org: string, changedRoles: Chan
     const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
     const lost = maximalLevels(minus(b?.covers ?? [], h?.covers ?? []));
-    if (gained.length)
-      out.push({ kind: 'gains', namespace: ns, levels: gained, text: `gains ${codeList(gained)} in ${ns}` });
+    if (gained.length) out.push({ kind: 'gains', namespace: ns, levels: gained, text: gainedText(gained, ns, endOf) });
     if (lost.length)
       out.push({
         kind: 'loses',
@@ -817,7 +848,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin.
     const admin = activeAdmin(b) && activeAdmin(h) && b!.username === h!.username;
-    const access = accessChanges(bCells, hCells, org, changedRoles).map((c) =>
+    const access = accessChanges(bCells, hCells, org, changedRoles, endsOf(h, org)).map((c) =>
       admin && inAddedOrRemoved(c) ? impliedBy(c, 'as an admin', false) : c,
     );
     const changes = [
