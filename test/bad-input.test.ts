@@ -26,6 +26,11 @@ describe('bad-input corpus', () => {
     for (const c of CASES) expect([1, 2], c.file).toContain(c.code);
   });
 
+  it('docs/guarantees.md counts them as they are', () => {
+    const said = readFileSync(join(ROOT, 'docs/guarantees.md'), 'utf8').match(/(\d+) malformed specs pin/)?.[1];
+    expect(Number(said)).toBe(CASES.length);
+  });
+
   it.each(CASES.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
     const out = tempDir();
     writeFileSync(join(out, 'sentinel.yaml'), 'previous output\n');
