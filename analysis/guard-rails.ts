@@ -15,7 +15,7 @@ import {
   type PodSecurityModel,
   type Quantities,
 } from '../model/guard-rails.ts';
-import type { PolicyRule } from '../model/catalog.ts';
+import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 import { roleRulesOf, type LazyCell, type Snapshot } from './snapshot.ts';
@@ -238,8 +238,6 @@ export const RAIL_KINDS = [
     undoes: 'orgctl-limits raised or deleted admits what it refuses until Argo CD re-applies it',
   },
 ] as const;
-
-const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** Whether rules allow a write of the guard rail's kind (any name: a rule naming others still creates). */
 export const writesKind = (rules: readonly PolicyRule[], rail: (typeof RAIL_KINDS)[number]) =>

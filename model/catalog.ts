@@ -32,7 +32,8 @@ export interface AccessLevel {
 }
 
 const READ = ['get', 'list', 'watch'] as const;
-const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+/** The verbs that write an object, as a write level grants them (and as a guard rail's kind is written). */
+export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
 interface Family {
   readonly family: string;
@@ -56,7 +57,7 @@ const read = (apiGroup: string, ...resources: string[]): PolicyRule => ({
 const write = (apiGroup: string, ...resources: string[]): PolicyRule => ({
   apiGroups: [apiGroup],
   resources,
-  verbs: [...WRITE],
+  verbs: [...WRITE_VERBS],
 });
 
 const FAMILIES: readonly Family[] = [
