@@ -6,6 +6,7 @@
  */
 import {
   effectivePodSecurity,
+  GUARD_RAIL_NAMES,
   LIMIT_FIELDS,
   POD_SECURITY_LEVELS,
   POD_SECURITY_VERSION,
@@ -16,6 +17,7 @@ import {
   type Quantities,
 } from '../model/guard-rails.ts';
 import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
+import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 import { roleRulesOf, type LazyCell, type Snapshot } from './snapshot.ts';
@@ -214,11 +216,14 @@ function namespaceChanges(
   ];
 }
 
-/** Each guard rail orgctl writes as an object in its namespace, what writing its kind there undoes. */
+/**
+ * Each guard rail orgctl writes as an object in its namespace, what writing its kind there undoes
+ * (its group and object names as synth/guard-rails.ts writes them).
+ */
 export const RAIL_KINDS = [
   {
     setting: 'networkPolicy',
-    group: 'networking.k8s.io',
+    group: NETWORKING_GROUP,
     resource: 'networkpolicies',
     what: 'NetworkPolicies',
     undoes: 'one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it',
@@ -228,14 +233,14 @@ export const RAIL_KINDS = [
     group: '',
     resource: 'resourcequotas',
     what: 'ResourceQuotas',
-    undoes: 'orgctl-quota raised or deleted admits what it refuses until Argo CD re-applies it',
+    undoes: `${GUARD_RAIL_NAMES.quota} raised or deleted admits what it refuses until Argo CD re-applies it`,
   },
   {
     setting: 'limits',
     group: '',
     resource: 'limitranges',
     what: 'LimitRanges',
-    undoes: 'orgctl-limits raised or deleted admits what it refuses until Argo CD re-applies it',
+    undoes: `${GUARD_RAIL_NAMES.limits} raised or deleted admits what it refuses until Argo CD re-applies it`,
   },
 ] as const;
 
