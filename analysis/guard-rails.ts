@@ -244,12 +244,29 @@ export const RAIL_KINDS = [
   },
 ] as const;
 
+type RailKind = (typeof RAIL_KINDS)[number];
+
 /** Whether rules allow a write of the guard rail's kind (any name: a rule naming others still creates). */
-export const writesKind = (rules: readonly PolicyRule[], rail: (typeof RAIL_KINDS)[number]) =>
+export const writesKind = (rules: readonly PolicyRule[], rail: RailKind) =>
   rules.some(
     (r) =>
       WRITE_VERBS.some((v) => verbMatches(r, v)) && apiGroupMatches(r, rail.group) && resourceMatches(r, rail.resource),
   );
+
+/**
+ * Whether one side's cell writes a guard rail's kind, worked out once per rail and cell key: the
+ * same roles give the same access, and people share a few keys. No cell writes nothing.
+ */
+function railWrites(side: Snapshot): (cell: LazyCell | undefined, rail: RailKind) => boolean {
+  const known = new Map<string, boolean>();
+  return (cell, rail) => {
+    if (cell === undefined) return false;
+    const key = `${rail.setting}\u0000${cell.key}`;
+    let found = known.get(key);
+    if (found === undefined) known.set(key, (found = writesKind(roleRulesOf(side, cell), rail)));
+    return found;
+  };
+}
 
 /**
  * Who gains a write of a guard rail's kind in a namespace that declares it (admins aside: they
@@ -265,16 +282,8 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
     ),
   ]);
   const out: GuardRailChange[] = [];
-  // By side, rail and cell key (the same roles, the same access): people share a few keys.
-  const known = new Map<string, boolean>();
-  const writes = (s: Snapshot, cell: LazyCell | undefined, rail: (typeof RAIL_KINDS)[number]) => {
-    if (cell === undefined) return false;
-    const key = `${s === head ? 'h' : 'b'}\u0000${rail.setting}\u0000${cell.key}`;
-    let found = known.get(key);
-    if (found === undefined) known.set(key, (found = writesKind(roleRulesOf(s, cell), rail)));
-    return found;
-  };
-  // Each namespace's declared guard rails, then each subject's cells there: every cell once.
+  const [baseWrites, headWrites] = [railWrites(base), railWrites(head)];
+  // The guard rails each namespace declares, looked up for each subject's cells there.
   const railed = new Map(
     head.org.namespaces.map((ns) => [
       ns,
@@ -285,7 +294,7 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
     if (admins.has(subject)) continue;
     for (const [ns, cell] of Object.entries(cells))
       for (const rail of railed.get(ns) ?? []) {
-        if (!writes(head, cell, rail) || writes(base, base.access.get(subject)?.[ns], rail)) continue;
+        if (!headWrites(cell, rail) || baseWrites(base.access.get(subject)?.[ns], rail)) continue;
         out.push({
           kind: 'guard-rail',
           namespace: ns,
