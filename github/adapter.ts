@@ -12,8 +12,8 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { actorsOf, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
-import { unnamedActor } from '../policies/change/context.ts';
+import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
+import { loginKey, unnamedActor } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -301,7 +301,7 @@ const WRITE_ACCESS_RULE = 'write-access';
 
 /** What GitHub's answers mean for the review: why each login does not count, and what to report. */
 interface Standing {
-  /** Why a login may not stand behind the change, by lower-cased login (absent: it may). */
+  /** Why a login may not stand behind the change, by loginKey (absent: it may). */
   readonly whyNot: ReadonlyMap<string, string>;
   /** One failing result when GitHub answered no question at all, saying how to fix it. */
   readonly failure: readonly RuleResult[];
@@ -315,12 +315,12 @@ function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): S
   for (const [login, a] of answers) {
     if ('permission' in a) {
       if (!WRITE_PERMISSIONS.has(a.permission))
-        whyNot.set(login.toLowerCase(), `GitHub gives ${login} ${a.permission} access to ${repo}, not write`);
+        whyNot.set(loginKey(login), `GitHub gives ${login} ${a.permission} access to ${repo}, not write`);
     } else if (a.status === 404) {
-      whyNot.set(login.toLowerCase(), `GitHub knows ${login} as no collaborator of ${repo} (404)`);
+      whyNot.set(loginKey(login), `GitHub knows ${login} as no collaborator of ${repo} (404)`);
     } else {
       const cause = `GitHub answered ${a.status}${a.message ? ` (${a.message})` : ''}`;
-      whyNot.set(login.toLowerCase(), `${cause} when asked whether ${login} may write to ${repo}: re-run the review`);
+      whyNot.set(loginKey(login), `${cause} when asked whether ${login} may write to ${repo}: re-run the review`);
       errors.set(cause, [...(errors.get(cause) ?? []), login]);
     }
   }
@@ -342,7 +342,7 @@ function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): S
 function uncountedApprovals(approvals: readonly string[], standing: Standing): RuleResult[] {
   if (standing.failure.length) return [...standing.failure];
   return approvals.flatMap((login) => {
-    const why = standing.whyNot.get(login.toLowerCase());
+    const why = standing.whyNot.get(loginKey(login));
     return why ? [{ rule: WRITE_ACCESS_RULE, ok: true, message: `${login}'s approval does not count: ${why}` }] : [];
   });
 }
@@ -350,13 +350,8 @@ function uncountedApprovals(approvals: readonly string[], standing: Standing): R
 /** Who applied an override's label, as the rules name them: nobody they can match when GitHub does not say, or the account may not write. */
 function overrideApplier(rule: string, login: string | undefined, standing: Standing): string {
   if (login === undefined) return unnamedActor(`no label event of orgctl/override-${rule} names who applied it`);
-  const why = standing.whyNot.get(login.toLowerCase());
+  const why = standing.whyNot.get(loginKey(login));
   return why ? unnamedActor(`${login}, who applied orgctl/override-${rule}: ${why}`) : login;
-}
-
-/** Distinct logins, the first spelling of each (GitHub compares logins case-insensitively). */
-function distinctLogins(logins: readonly string[]): string[] {
-  return [...new Map(logins.map((l) => [l.toLowerCase(), l])).values()];
 }
 
 /** Everything the rules need about a pull request, every list followed through its pages. */
@@ -382,7 +377,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   ]);
   const standing = standingOf(at, asked.length ? await askPermissions(gh, at, asked) : new Map());
   const authorWhyNot = associated
-    ? standing.whyNot.get(pr.user.login.toLowerCase())
+    ? standing.whyNot.get(loginKey(pr.user.login))
     : `${pr.author_association}, not the owner, a member or a collaborator of the repository`;
   const author = authorWhyNot ? unnamedActor(`pull request author ${pr.user.login}: ${authorWhyNot}`) : pr.user.login;
   return {
@@ -406,7 +401,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: [author],
-    approvals: read.approvals.filter((l) => !standing.whyNot.has(l.toLowerCase())),
+    approvals: read.approvals.filter((l) => !standing.whyNot.has(loginKey(l))),
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [

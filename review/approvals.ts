@@ -1,5 +1,5 @@
 /** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
-import { unnamedActor } from '../policies/change/context.ts';
+import { loginKey, unnamedActor } from '../policies/change/context.ts';
 
 interface ReviewRecord {
   readonly login: string;
@@ -17,7 +17,7 @@ export function validApprovals(reviews: readonly ReviewRecord[], headSha: string
   const latest = new Map<string, ReviewRecord>();
   for (const r of reviews) {
     if (r.state === 'COMMENTED' || r.state === 'PENDING') continue;
-    latest.set(r.login.toLowerCase(), r);
+    latest.set(loginKey(r.login), r);
   }
   return [...latest.values()]
     .filter((r) => r.state === 'APPROVED' && r.commitId === headSha)
@@ -30,11 +30,16 @@ export function validApprovals(reviews: readonly ReviewRecord[], headSha: string
  * account still acted: it counts as an actor nobody can match to an admin.
  */
 export function actorsOf(author: string, commitAuthors: readonly (string | null)[]): string[] {
-  const out = new Map<string, string>([[author.toLowerCase(), author]]);
-  commitAuthors.forEach((login, i) => {
-    const name = login ?? unnamedActor(`commit ${i + 1}: author without a GitHub account`);
-    if (!out.has(name.toLowerCase())) out.set(name.toLowerCase(), name);
-  });
+  return distinctLogins([
+    author,
+    ...commitAuthors.map((login, i) => login ?? unnamedActor(`commit ${i + 1}: author without a GitHub account`)),
+  ]);
+}
+
+/** Distinct logins in their order, the first spelling of each (GitHub compares logins case-insensitively). */
+export function distinctLogins(logins: readonly string[]): string[] {
+  const out = new Map<string, string>();
+  for (const login of logins) if (!out.has(loginKey(login))) out.set(loginKey(login), login);
   return [...out.values()];
 }
 

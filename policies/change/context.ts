@@ -58,9 +58,12 @@ export interface ChangeRule {
   readonly check: (input: ReviewInput) => RuleResult[];
 }
 
-/** Whether two GitHub logins are one account (GitHub compares them case-insensitively); a missing one is ''. */
+/** A GitHub login as GitHub compares it (case-insensitively): what a map by login is keyed by. */
+export const loginKey = (login: string): string => login.toLowerCase();
+
+/** Whether two GitHub logins are one account; a missing one is ''. */
 export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
-  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  loginKey(a ?? '') === loginKey(b ?? '');
 
 /** The base user behind a GitHub login; a login base does not know is nobody (never an admin). */
 function baseUser(input: ReviewInput, login: string): MemberUser | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { reviewOfExample, ROOT } from '../helpers.ts';
-import { actorsOf, overrideAppliers, overridesOf, validApprovals } from '../../review/approvals.ts';
+import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../../review/approvals.ts';
 
 const r = (login: string, state: string, commitId = 'head') => ({ login, state, commitId });
 
@@ -28,6 +28,9 @@ describe('approvals', () => {
       'Bob',
       '(commit 3: author without a GitHub account)',
     ]);
+  });
+  it('distinct logins keep their order and the first spelling of each (the adapter asks GitHub once per account)', () => {
+    expect(distinctLogins(['Frank', 'alice', 'frank', 'ALICE', 'bob'])).toEqual(['Frank', 'alice', 'bob']);
   });
   it('overrides come from labels', () => {
     expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);
