@@ -338,8 +338,12 @@ function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): S
   return { whyNot, failure };
 }
 
-/** A result for each approval that does not count, saying why; passing (what fails is a rule's to say). */
-function uncountedApprovals(approvals: readonly string[], standing: Standing): RuleResult[] {
+/**
+ * The write-access results: the one failure when GitHub answered no question, else a passing
+ * result for each approval that does not count, saying why (what then fails is a rule's to say;
+ * the rules' own uncountedApprovals says why an approval is no base admin's).
+ */
+function writeAccessResults(approvals: readonly string[], standing: Standing): RuleResult[] {
   if (standing.failure.length) return [...standing.failure];
   return approvals.flatMap((login) => {
     const why = standing.whyNot.get(loginKey(login));
@@ -388,7 +392,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { changedFiles: pr.changed_files, commits: pr.commits },
         { files: files.length, commits: commits.length },
       ),
-      ...uncountedApprovals(read.approvals, standing),
+      ...writeAccessResults(read.approvals, standing),
     ],
     author: pr.user.login,
     headSha: pr.head.sha,
