@@ -144,15 +144,16 @@ const CLUSTER_SHARD_FILE = `${CLUSTER_SHARD}/${SHARD_FILE_NAME}`;
  * neither `members.json` nor a `<cluster>/cluster/resources.yaml` at its top, which every output
  * holds. Walking it would read everything below and refuse it for a link deep inside.
  */
-function notOutputFolder(folder: string, label: string): void {
-  const holds = (dir: string) =>
+function refuseUnlessOutputFolder(folder: string, label: string): void {
+  const holdsOutput = (dir: string) =>
     existsSync(join(dir, MEMBERS_FILE)) ||
     readdirSync(dir, { withFileTypes: true }).some(
       (e) => e.isDirectory() && existsSync(join(dir, e.name, CLUSTER_SHARD_FILE)),
     );
-  if (holds(folder)) return;
+  if (holdsOutput(folder)) return;
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
-  const hint = existsSync(inside) && statSync(inside).isDirectory() && holds(inside) ? `; did you mean ${inside}?` : '';
+  const hint =
+    existsSync(inside) && statSync(inside).isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
   throw notOrgctlOutput(label, hint);
 }
 
@@ -171,7 +172,7 @@ export function loadSide(
   let files: OutputText[];
   const at = sideAt(spec, defaultDir);
   if ('folder' in at) {
-    notOutputFolder(at.folder, label);
+    refuseUnlessOutputFolder(at.folder, label);
     files = readOutputFolder(at.folder);
   } else {
     if (!at.ref || at.ref.startsWith('-'))
