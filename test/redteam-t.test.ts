@@ -5,10 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, smallOrg, synth } from './helpers.ts';
-import { baseSpec, distOf, grantsOf, judge, type Spec } from './review/scenarios.ts';
+import { baseSpec, distOf, grantsOf, judge, withoutWebGrants, type Spec } from './review/scenarios.ts';
 import {
-  defaultState,
-  fakeSha,
+  graceMassRemovalState,
   pullRequestEvent,
   reviewOnStandin,
   startStandin,
@@ -26,7 +25,7 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
   let standin: Standin | undefined;
   beforeAll(async () => {
     base = await distOf(ACME);
-    small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
+    small = await distOf(withoutWebGrants(ACME));
   });
   afterEach(async () => {
     if (standin) expect(standin.schemaErrors).toEqual([]);
@@ -34,16 +33,7 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
     standin = undefined;
   });
   const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
-    standin = await startStandin(
-      defaultState({
-        pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
-        commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
-        reviews: [
-          { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
-          { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
-        ],
-      }),
-    );
+    standin = await startStandin(graceMassRemovalState(labelEvents));
     return reviewOnStandin(standin, { base, head: small }, pullRequestEvent());
   };
 

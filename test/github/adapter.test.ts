@@ -6,12 +6,13 @@ import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
-import { distOf } from '../review/scenarios.ts';
+import { distOf, withoutWebGrants } from '../review/scenarios.ts';
 import {
   actionsEnv,
   capture,
   defaultState,
   fakeSha,
+  graceMassRemovalState,
   pullRequestEvent,
   reviewOnStandin,
   startStandin,
@@ -181,7 +182,7 @@ describe('orgctl review --github', () => {
   });
 
   it('an override label with an admin approval lets a mass removal through', async () => {
-    const small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
+    const small = await distOf(withoutWebGrants(ACME));
     standin = await startStandin(
       defaultState({
         ...alicePr,
@@ -451,17 +452,8 @@ describe('who applied an override label (red team Q)', () => {
   // anyone who may triage the repository, the author of the pull request included. Two admins
   // approved grace's change (its content); grace labelling it afterwards must not be their override.
   const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
-    const small = await distOf(ACME.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, ''));
-    standin = await startStandin(
-      defaultState({
-        pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
-        commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
-        reviews: [
-          { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
-          { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
-        ],
-      }),
-    );
+    const small = await distOf(withoutWebGrants(ACME));
+    standin = await startStandin(graceMassRemovalState(labelEvents));
     return reviewOnStandin(standin, { base, head: small }, eventPath);
   };
 

@@ -137,6 +137,20 @@ export function fakeSha(label: string): string {
   return createHash('sha1').update(label).digest('hex');
 }
 
+/**
+ * A mass removal grace (no admin) authored and signed, both admins (alice, frank) approved, with
+ * the override label on it and these label events: who applied the override is the question.
+ */
+export const graceMassRemovalState = (labelEvents: StandinState['pull']['labelEvents']): StandinState =>
+  defaultState({
+    pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
+    commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
+    reviews: [
+      { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
+      { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+    ],
+  });
+
 /** A plausible PR: one signed commit by 'bob', no reviews, two changed files, no comments. */
 export function defaultState(overrides: Partial<StandinState> = {}): StandinState {
   const headSha = fakeSha('head');

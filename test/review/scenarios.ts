@@ -113,6 +113,10 @@ export async function distOf(spec: Spec | string): Promise<string> {
   return join(dir, 'dist');
 }
 
+/** A YAML spec's text (test/fixtures/specs/acme.yaml) less bob's, dan's and erin's grants in web: a mass removal. */
+export const withoutWebGrants = (acme: string): string =>
+  acme.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, '');
+
 /**
  * baseSpec's dist/, copied, with one more RoleBinding `name` of web to ClusterRole acme:w:full in
  * web's shard (where orgctl places it), its one subject written as `subject` (the lines after its
