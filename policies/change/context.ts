@@ -163,6 +163,12 @@ const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
 export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []): SecondAdmin {
   const strict = strictApprovers(input, subjects);
   if (strict.length) return { ok: true, approved: `approved by ${strict.join(', ')}`, note: '' };
+  // Refused with no admin's approval to name: the approvals given are said, and why none counts.
+  const unapproved = (note: string): SecondAdmin => ({
+    ok: false,
+    approved: '',
+    note: `${note}${uncountedApprovals(input)}`,
+  });
   const admins = activeAdmins(input);
   const others = admins.filter((u) => !subjects.includes(u.email));
   const concerned = admins.filter((u) => subjects.includes(u.email));
@@ -172,11 +178,9 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
       return { ok: true, approved: `made by ${only.email}, the organization's only admin`, note: '' };
     if (approvedBy(input, only))
       return { ok: true, approved: `approved by ${only.github}, the organization's only admin`, note: '' };
-    return {
-      ok: false,
-      approved: '',
-      note: ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)${uncountedApprovals(input)}`,
-    };
+    return unapproved(
+      ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)`,
+    );
   }
   if (others.length === 1 && concerned.length) {
     const other = others[0]!;
@@ -187,28 +191,23 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
         approved: `made by ${other.email} and approved by ${concerned.map((u) => u.github).join(', ')}: the organization's two admins`,
         note: '',
       };
-    return {
-      ok: false,
-      approved: '',
-      note: ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)${uncountedApprovals(input)}`,
-    };
+    return unapproved(
+      ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)`,
+    );
   }
   if (!others.length && concerned.length)
-    return {
-      ok: false,
-      approved: '',
-      note: ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)${uncountedApprovals(input)}`,
-    };
+    return unapproved(
+      ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
+    );
   const approvers = adminApprovers(input, subjects);
+  if (!approvers.length) return unapproved('');
   const unknown = unattributed(input);
   return {
     ok: false,
     approved: '',
-    note: !approvers.length
-      ? uncountedApprovals(input)
-      : unknown
-        ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
-        : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
+    note: unknown
+      ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
+      : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
   };
 }
 
