@@ -2,7 +2,8 @@
  * What changes in each namespace's guard rails between two outputs (Pod Security, ResourceQuota,
  * LimitRange, NetworkPolicy, labels, annotations) and in the organization's namespace protection,
  * each change marked when it weakens them. Read from the membership data, which the review has
- * proved to be exactly what the output renders.
+ * proved to be exactly what the output renders; who gains writes of a guard rail's kind where it
+ * is declared, from the access the output's RBAC gives.
  */
 import {
   effectivePodSecurity,

@@ -28,7 +28,10 @@ export interface ReviewInput {
    * change upgrades it and the lock could be read: what approving the upgrade trusts.
    */
   readonly headEngine?: string;
-  /** Rule ids an admin explicitly overrides (e.g. `mass-removal`). */
+  /**
+   * Rule ids an override is asked for (e.g. `mass-removal`): by a label, which anyone who may triage
+   * applies, or by `--override`; overriddenBy says whose act it is.
+   */
   readonly overrides: readonly string[];
   /**
    * Who applied each override, by rule id: on GitHub, whoever last applied its label, which anyone

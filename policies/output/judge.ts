@@ -6,7 +6,8 @@
  * resources orgctl does not know that the organization has not declared safe (a controller may make
  * pods from one); reading Secrets and the other classes are `risky-grant` warnings, one per role and
  * class. Tokens are made by admins and may hold namespace power; a token with cluster-wide power, or
- * custom rules that escalate, impersonate or write undeclared custom resources, is a `risky-grant` warning.
+ * custom rules that escalate, impersonate or write undeclared custom resources, is a `risky-grant` warning,
+ * and so is anyone but an admin who may write a guard rail's kind where a namespace declares it.
  */
 import { tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../model/model.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
