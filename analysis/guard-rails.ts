@@ -21,7 +21,7 @@ import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
 import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
-import { roleRulesOf, type LazyCell, type Snapshot } from './snapshot.ts';
+import { roleRulesOf, tokenSubject, type LazyCell, type Snapshot } from './snapshot.ts';
 
 export interface GuardRailChange extends Change {
   /** The namespace, or undefined for the organization's namespace protection. */
@@ -278,9 +278,7 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   const admins = new Set([...head.users.values()].filter((u) => u.admin).map((u) => u.username));
   const names = new Map<string, string>([
     ...[...head.users.values()].map((u) => [u.username, u.email] as const),
-    ...[...head.tokens.values()].map(
-      (t) => [`${head.org.systemNamespace}:${t.serviceAccount}`, `token ${t.id}`] as const,
-    ),
+    ...[...head.tokens.values()].map((t) => [tokenSubject(head.org, t), `token ${t.id}`] as const),
   ]);
   const out: GuardRailChange[] = [];
   const [baseWrites, headWrites] = [railWrites(base), railWrites(head)];

@@ -72,12 +72,17 @@ export interface Snapshot extends Membership {
 /** One shared empty set of cells, for a subject that holds none. */
 const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze({});
 
-/** A token's cells on one side, keyed as its ServiceAccount's subject (`<system namespace>:<account>`); {} when it holds none. */
+/** A token as a subject of `access`: its ServiceAccount, `<system namespace>:<account>`. */
+export const tokenSubject = (
+  org: Pick<OrgInfo, 'systemNamespace'>,
+  token: { readonly serviceAccount: string },
+): string => `${org.systemNamespace}:${token.serviceAccount}`;
+
+/** A token's cells on one side, keyed as its ServiceAccount's subject (tokenSubject); {} when it holds none. */
 export const tokenCells = (
   side: Pick<Snapshot, 'access' | 'org'>,
   token: { readonly serviceAccount: string },
-): Readonly<Record<string, LazyCell>> =>
-  side.access.get(`${side.org.systemNamespace}:${token.serviceAccount}`) ?? NO_CELLS;
+): Readonly<Record<string, LazyCell>> => side.access.get(tokenSubject(side.org, token)) ?? NO_CELLS;
 
 /** A LazyCell: its key now, its roles and access when first asked (most cells are never asked). */
 class DeferredCell implements LazyCell {
@@ -283,8 +288,8 @@ function affectedSubjects(
   for (const id of new Set([...bm.tokens.keys(), ...hm.tokens.keys()])) {
     const [b, h] = [bm.tokens.get(id), hm.tokens.get(id)];
     if (JSON.stringify(b) === JSON.stringify(h)) continue;
-    if (b) everywhere(`${bo.systemNamespace}:${b.serviceAccount}`);
-    if (h) everywhere(`${ho.systemNamespace}:${h.serviceAccount}`);
+    if (b) everywhere(tokenSubject(bo, b));
+    if (h) everywhere(tokenSubject(ho, h));
   }
   return out;
 }
