@@ -311,7 +311,8 @@ interface Standing {
 function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): Standing {
   const repo = `${at.owner}/${at.repo}`;
   const whyNot = new Map<string, string>();
-  const errors = new Map<string, string[]>();
+  // What GitHub answered instead, once per login it refused to answer for.
+  const refusals: string[] = [];
   for (const [login, a] of answers) {
     if ('permission' in a) {
       if (!WRITE_PERMISSIONS.has(a.permission))
@@ -321,17 +322,17 @@ function standingOf(at: Repo, answers: ReadonlyMap<string, PermissionAnswer>): S
     } else {
       const cause = `GitHub answered ${a.status}${a.message ? ` (${a.message})` : ''}`;
       whyNot.set(loginKey(login), `${cause} when asked whether ${login} may write to ${repo}: re-run the review`);
-      errors.set(cause, [...(errors.get(cause) ?? []), login]);
+      refusals.push(cause);
     }
   }
   // Every question refused: the token, not the logins (a workflow token lacking the permission).
-  const refusedAll = answers.size > 0 && [...errors.values()].flat().length === answers.size;
+  const refusedAll = answers.size > 0 && refusals.length === answers.size;
   const failure: RuleResult[] = refusedAll
     ? [
         {
           rule: WRITE_ACCESS_RULE,
           ok: false,
-          message: `${[...errors.keys()].join(', ')} to every question of who may write to ${repo} (GET /repos/${repo}/collaborators/{username}/permission, for ${[...answers.keys()].join(', ')}): no approval and no authorship counts. The review's token needs the repository's Metadata read permission (a workflow's GITHUB_TOKEN always has it; a token given instead, an app's or a person's, may not); re-run the review once it does.`,
+          message: `${[...new Set(refusals)].join(', ')} to every question of who may write to ${repo} (GET /repos/${repo}/collaborators/{username}/permission, for ${[...answers.keys()].join(', ')}): no approval and no authorship counts. The review's token needs the repository's Metadata read permission (a workflow's GITHUB_TOKEN always has it; a token given instead, an app's or a person's, may not); re-run the review once it does.`,
         },
       ]
     : [];
