@@ -35,6 +35,9 @@ describe('approvals', () => {
   it('overrides come from labels', () => {
     expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);
   });
+  it('an override label counts whatever its case, as GitHub holds one label whatever its case (and the label events are read so)', () => {
+    expect(overridesOf(['Orgctl/Override-Mass-Removal'])).toEqual(['mass-removal']);
+  });
   it("an override is its last labeller's: an earlier one's went with the label", () => {
     const e = (event: string, name: string, login: string) => ({ event, label: { name }, actor: { login } });
     expect(
