@@ -45,8 +45,12 @@ export function distinctLogins(logins: readonly string[]): string[] {
 
 /** Overrides are pull-request labels `orgctl/override-<rule>`. */
 const OVERRIDE_LABEL_PREFIX = 'orgctl/override-';
+/** GitHub holds one label whatever its case: read in lower case, as its events are. */
 export function overridesOf(labels: readonly string[]): string[] {
-  return labels.filter((l) => l.startsWith(OVERRIDE_LABEL_PREFIX)).map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
+  return labels
+    .map((l) => l.toLowerCase())
+    .filter((l) => l.startsWith(OVERRIDE_LABEL_PREFIX))
+    .map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
 }
 
 /** One of a pull request's label events (GitHub's issue events), as far as overrides are concerned. */
