@@ -70,9 +70,8 @@ interface LabelEvent {
 export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
   const by: Record<string, string> = {};
   for (const e of events) {
-    // GitHub's label names are one label whatever their case (a rename may change only that).
-    const name = (e.label?.name ?? '').toLowerCase();
-    const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([name]) : [];
+    // overridesOf reads a name whatever its case (a rename may change only that).
+    const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([e.label?.name ?? '']) : [];
     if (rule === undefined) continue;
     if (e.event === 'labeled' && e.actor?.login) by[rule] = e.actor.login;
     else delete by[rule];
