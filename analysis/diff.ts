@@ -146,9 +146,13 @@ const forGood: EndOf = () => undefined;
  */
 function endsOf(u: MemberUser | undefined, org: string): EndOf {
   if (!u?.expiring?.length) return forGood;
-  const ends = new Map(u.expiring.map((r) => [expiryKey(r.namespace, r.role), r.until]));
-  return (namespace, level) => ends.get(expiryKey(namespace, levelRoleName(org, level)));
+  const records = expiringByKey(u, org, org);
+  return (namespace, level) => records.get(expiryKey(namespace, levelRoleName(org, level)))?.until;
 }
+
+/** A person's dated-access records by namespace and role, roles named under organization `to`. */
+const expiringByKey = (u: MemberUser, from: string, to: string) =>
+  new Map((u.expiring ?? []).map((r) => [expiryKey(r.namespace, renamed(r.role, from, to)), r]));
 
 /**
  * Levels gained, with when they end: one end for all after the namespace, else each level's own.
@@ -355,9 +359,7 @@ function expiryChanges(
   if (!b || !h || (!b.expiring && !h.expiring)) return [];
   const cells = { base: sides.bCells, head: sides.hCells };
   const [baseOrg, org] = [sides.base.org.name, sides.head.org.name];
-  const ends = (u: MemberUser, from: string) =>
-    new Map((u.expiring ?? []).map((r) => [expiryKey(r.namespace, renamed(r.role, from, org)), r]));
-  const [be, he] = [ends(b, baseOrg), ends(h, org)];
+  const [be, he] = [expiringByKey(b, baseOrg, org), expiringByKey(h, org, org)];
   const out: Change[] = [];
   for (const key of sorted(new Set([...be.keys(), ...he.keys()]))) {
     const [from, to] = [be.get(key)?.until, he.get(key)?.until];
