@@ -6,14 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, smallOrg, synth } from './helpers.ts';
 import { baseSpec, distOf, grantsOf, judge, withoutWebGrants, type Spec } from './review/scenarios.ts';
-import {
-  graceMassRemovalState,
-  pullRequestEvent,
-  reviewOnStandin,
-  startStandin,
-  type Standin,
-  type StandinState,
-} from './github/standin.ts';
+import { reviewGraceMassRemoval, pullRequestEvent, type Standin, type StandinState } from './github/standin.ts';
 
 describe('T1: an override label whose last event removed it is nobody’s', () => {
   // GitHub's issue events keep a label's name as it was when the event happened: a label renamed
@@ -33,8 +26,9 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
     standin = undefined;
   });
   const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
-    standin = await startStandin(graceMassRemovalState(labelEvents));
-    return reviewOnStandin(standin, { base, head: small }, pullRequestEvent());
+    const r = await reviewGraceMassRemoval(labelEvents, { base, head: small }, pullRequestEvent());
+    standin = r.standin;
+    return r.result;
   };
 
   it('frank applied the override and took it off; grace renamed her own label wip to it: not frank’s override', async () => {

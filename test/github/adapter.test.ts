@@ -12,7 +12,7 @@ import {
   capture,
   defaultState,
   fakeSha,
-  graceMassRemovalState,
+  reviewGraceMassRemoval,
   pullRequestEvent,
   reviewOnStandin,
   startStandin,
@@ -451,10 +451,12 @@ describe('who applied an override label (red team Q)', () => {
   // An override is an admin's explicit act on top of the approvals: the label is applied by
   // anyone who may triage the repository, the author of the pull request included. Two admins
   // approved grace's change (its content); grace labelling it afterwards must not be their override.
+  let small: Promise<string> | undefined; // the head: base without web's grants, made once
   const massRemoval = async (labelEvents: StandinState['pull']['labelEvents']) => {
-    const small = await distOf(withoutWebGrants(ACME));
-    standin = await startStandin(graceMassRemovalState(labelEvents));
-    return reviewOnStandin(standin, { base, head: small }, eventPath);
+    small ??= distOf(withoutWebGrants(ACME));
+    const r = await reviewGraceMassRemoval(labelEvents, { base, head: await small }, eventPath);
+    standin = r.standin;
+    return r.result;
   };
 
   it("grace's own override label on her mass removal, approved by both admins, is no admin's override", async () => {

@@ -141,7 +141,7 @@ export function fakeSha(label: string): string {
  * A mass removal grace (no admin) authored and signed, both admins (alice, frank) approved, with
  * the override label on it and these label events: who applied the override is the question.
  */
-export const graceMassRemovalState = (labelEvents: StandinState['pull']['labelEvents']): StandinState =>
+const graceMassRemovalState = (labelEvents: StandinState['pull']['labelEvents']): StandinState =>
   defaultState({
     pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'], labelEvents },
     commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
@@ -150,6 +150,19 @@ export const graceMassRemovalState = (labelEvents: StandinState['pull']['labelEv
       { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
     ],
   });
+
+/**
+ * grace's mass removal (`sides`: base's and head's dist/) with these label events, reviewed on a
+ * stand-in started for it, which the caller closes (each test file keeps its stand-in's lifetime).
+ */
+export async function reviewGraceMassRemoval(
+  labelEvents: StandinState['pull']['labelEvents'],
+  sides: { readonly base: string; readonly head: string },
+  eventPath: string,
+): Promise<{ standin: Standin; result: Awaited<ReturnType<typeof reviewOnStandin>> }> {
+  const standin = await startStandin(graceMassRemovalState(labelEvents));
+  return { standin, result: await reviewOnStandin(standin, sides, eventPath) };
+}
 
 /** A plausible PR: one signed commit by 'bob', no reviews, two changed files, no comments. */
 export function defaultState(overrides: Partial<StandinState> = {}): StandinState {
