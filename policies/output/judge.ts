@@ -94,6 +94,12 @@ function grantSource(model: OrgModel, user: UserModel, ns: string, role: RoleObj
   return (found.find((d) => d.source !== sourceText(user.source)) ?? found[0])?.source ?? sourceText(user.source);
 }
 
+/** A binding's subject as the organization knows it (neither: a subject orgctl does not declare). */
+interface Holder {
+  readonly user?: UserModel;
+  readonly token?: OrgModel['tokens'][number];
+}
+
 /** Findings over the synthesized objects of `model`. */
 export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Finding[] {
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
@@ -101,6 +107,13 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   const users = new Map(model.users.map((u) => [usernameOf(model, u.key), u]));
   // By the ServiceAccount a token has now: a rotated one's is `token-<id>-r<N>`.
   const tokens = new Map(model.tokens.map((t) => [tokenAccountName(t.id, t.rotation), t]));
+  /** Who a binding's subject is to the organization: one of its users, one of its tokens, or neither. */
+  const holderOf = (s: BindingObject['subjects'][number], b: BindingObject): Holder =>
+    s.kind === 'User'
+      ? { user: users.get(s.name) }
+      : s.kind === 'ServiceAccount' && (s.namespace || b.namespace) === model.systemNamespace
+        ? { token: tokens.get(s.name) }
+        : {};
   const facts = new Map<string, RoleFacts>();
   const out: Finding[] = [];
   // (role, class) → who holds it, for one aggregated warning each
@@ -151,12 +164,9 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     let seen = judged.get(once);
     if (!seen) judged.set(once, (seen = new Set()));
     for (const s of binding.subjects) {
-      if (s.kind === 'User') {
-        const user = users.get(s.name);
-        if (user && !user.admin) judgeUser(user, binding, role, f, seen);
-      } else if (s.kind === 'ServiceAccount' && (s.namespace || binding.namespace) === model.systemNamespace) {
-        const token = tokens.get(s.name);
-        if (!token) continue;
+      const { user, token } = holderOf(s, binding);
+      if (user && !user.admin) judgeUser(user, binding, role, f, seen);
+      else if (token) {
         const label = roleLabel(role, model.name);
         const message =
           binding.kind === 'ClusterRoleBinding'
@@ -177,7 +187,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       }
     }
   }
-  out.push(...railWriters(model, authz, users, tokens));
+  out.push(...railWriters(model, authz, holderOf));
   for (const r of risky.values()) {
     const c = CLASS_BY_ID.get(r.cls)!;
     const users = [...r.users].sort();
@@ -202,8 +212,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
 function railWriters(
   model: OrgModel,
   authz: Authorizer,
-  users: ReadonlyMap<string, UserModel>,
-  tokens: ReadonlyMap<string, OrgModel['tokens'][number]>,
+  holderOf: (s: BindingObject['subjects'][number], b: BindingObject) => Holder,
 ): Finding[] {
   const out: Finding[] = [];
   for (const n of model.namespaces)
@@ -214,12 +223,8 @@ function railWriters(
         const role = authz.roleOf(b);
         if (!role || !writesKind(role.rules, rail)) continue;
         for (const s of b.subjects) {
-          const user = s.kind === 'User' ? users.get(s.name) : undefined;
+          const { user, token } = holderOf(s, b);
           if (user && !user.admin) who.add(user.key);
-          const token =
-            s.kind === 'ServiceAccount' && (s.namespace || b.namespace) === model.systemNamespace
-              ? tokens.get(s.name)
-              : undefined;
           if (token) who.add(`token ${token.id}`);
         }
       }
