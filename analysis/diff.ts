@@ -15,7 +15,7 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
+import { rulesOfRole, tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 
@@ -393,10 +393,8 @@ function expiryChanges(
       new Map(
         boundRoleIds(cell).map((id) => {
           const name = id.slice(id.lastIndexOf('/') + 1); // Kubernetes names hold no '/'
-          const text = s.ruleSets.get(id);
-          const rules = text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
           const key = expiryKey(namespace, renamed(name, from, org));
-          return [key, { rules, end: records.get(key)?.until ?? FOR_GOOD }];
+          return [key, { rules: rulesOfRole(s, id), end: records.get(key)?.until ?? FOR_GOOD }];
         }),
       );
     const [bs, hs] = [side(sides.base, bc, baseOrg, be), side(sides.head, hc, org, he)];

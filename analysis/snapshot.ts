@@ -44,12 +44,15 @@ export function customRulesOf(s: Pick<Snapshot, 'customRoles'>, cell: LazyCell):
   });
 }
 
+/** The rules of one role, by `Kind/namespace/name` (none when the output holds no such role). */
+export function rulesOfRole(s: Pick<Snapshot, 'ruleSets'>, id: string): PolicyRule[] {
+  const text = s.ruleSets.get(id);
+  return text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
+}
+
 /** The rules of every role a cell holds (catalog levels' ClusterRoles and custom Roles alike). */
 export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): PolicyRule[] {
-  return cell.roles.flatMap((r) => {
-    const text = s.ruleSets.get(r.slice(r.indexOf(':') + 1));
-    return text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
-  });
+  return cell.roles.flatMap((r) => rulesOfRole(s, r.slice(r.indexOf(':') + 1)));
 }
 
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
