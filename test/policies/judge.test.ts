@@ -273,6 +273,21 @@ describe('synthesis judges what custom RBAC really allows', () => {
     );
   });
 
+  it('a token whose custom rules impersonate through constrained impersonation (Kubernetes 1.35+) is a risky-grant warning', () => {
+    const { org, web } = smallOrg();
+    org
+      .token('deputy')
+      .allow(web, [
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['impersonate-on:serviceaccount:create'] },
+      ]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.rule} ${f.subject}`)).toEqual(['risky-grant tokens/deputy']);
+    expect(r.findings[0]!.message).toMatch(
+      /Role acme:token:deputy can impersonate-on:serviceaccount:create in web \(rule 0: impersonate-on:serviceaccount:create on deployments\.apps\)/,
+    );
+  });
+
   it('a token whose custom rules escalate or impersonate is a risky-grant warning; namespace power is not', () => {
     const { org, web } = smallOrg();
     org.token('ci', { namespaces: [web] }); // w:full in web: allowed, no warning

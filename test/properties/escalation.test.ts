@@ -58,6 +58,12 @@ const VERBS = [
   'escalate',
   'bind',
   'impersonate',
+  // Constrained impersonation (KEP-5284, alpha in Kubernetes 1.35, beta and on by default in 1.36).
+  'impersonate:serviceaccount',
+  'impersonate:user-info',
+  'impersonate:arbitrary-node',
+  'impersonate:associated-node',
+  'impersonate-on:serviceaccount:get',
   'approve',
 ];
 const GROUPS = [
@@ -109,6 +115,8 @@ const RESOURCES = [
   'clusterrolebindings',
   'users',
   'groups',
+  'uids',
+  'userextras/scopes',
   'nodes',
   'nodes/proxy',
   'nodes/log',
@@ -160,6 +168,9 @@ const NAMESPACE_RESERVED: readonly Triple[] = [
   ...cross(['create', 'update', 'patch', 'delete', 'deletecollection'], '', ['secrets']),
   ...cross(['create'], '', ['serviceaccounts/token']),
   ...cross(['impersonate'], '', ['serviceaccounts']),
+  // constrained impersonation (KEP-5284): every identity verb is in authentication.k8s.io; a
+  // RoleBinding in the ServiceAccount's namespace grants impersonating it
+  ...cross(['impersonate:serviceaccount'], 'authentication.k8s.io', ['serviceaccounts']),
   // custom resources whose controllers write a Secret of the type they say
   ...SECRET_MAKING_GROUPS.flatMap((g) => cross(W, g.group, g.resources)),
   // escalation
@@ -180,6 +191,8 @@ const CLUSTER_RESERVED: readonly Triple[] = [
   ...cross(['impersonate'], '', ['users', 'groups']),
   ...SECRET_MAKING_GROUPS.flatMap((g) => cross(W, g.group, g.clusterResources ?? [])),
   ...cross(['impersonate'], 'authentication.k8s.io', ['uids', 'userextras', 'userextras/scopes']),
+  ...cross(['impersonate:user-info'], 'authentication.k8s.io', ['users', 'groups', 'uids', 'userextras/scopes']),
+  ...cross(['impersonate:arbitrary-node', 'impersonate:associated-node'], 'authentication.k8s.io', ['nodes']),
   ...cross(['update', 'patch'], 'certificates.k8s.io', ['certificatesigningrequests/approval']),
   ...cross(['approve'], 'certificates.k8s.io', ['signers']),
   ...cross(W, RBAC, ['clusterroles', 'clusterrolebindings']),
