@@ -220,6 +220,21 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),
+      // Constrained impersonation (KEP-5284: alpha in Kubernetes 1.35, on by default from 1.36): one
+      // verb per kind of identity, all in authentication.k8s.io; a ServiceAccount's through a
+      // RoleBinding in its namespace. Each still needs impersonate-on:<mode>:<verb> on what it acts
+      // on, but the identity verb is what lets a subject become another.
+      p(['impersonate:serviceaccount'], 'authentication.k8s.io', 'serviceaccounts'),
+      cluster(
+        ['impersonate:user-info'],
+        'authentication.k8s.io',
+        'users',
+        'groups',
+        'uids',
+        'userextras',
+        'userextras/scopes',
+      ),
+      cluster(['impersonate:arbitrary-node', 'impersonate:associated-node'], 'authentication.k8s.io', 'nodes'),
       cluster(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval'),
       cluster(['approve'], 'certificates.k8s.io', 'signers'),
       // The controller-manager's CSR approver (on by default) approves a node client certificate

@@ -34,7 +34,7 @@ interface RoleFacts {
   readonly undeclared?: { readonly rule: number; readonly writes: readonly string[] };
   /** Why a non-admin may not hold the role (`forbidden-grant`), when they may not: worked out once per role. */
   readonly refusedBecause?: string;
-  /** Verbs escalate, bind or impersonate named (or `*`) by a rule of a custom role. */
+  /** Verbs escalate, bind or impersonate (any of its constrained forms) named (or `*`) by a rule of a custom role. */
   readonly customPower?: number;
 }
 
@@ -58,7 +58,8 @@ function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
   const custom = orgRoleOf(model.name, role.name).kind !== 'level';
   const power = custom
     ? role.rules.findIndex((r) =>
-        r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v === 'impersonate'),
+        // `impersonate` and constrained impersonation's impersonate:<mode> and impersonate-on:<mode>:<verb>
+        r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v.startsWith('impersonate')),
       )
     : -1;
   return {
