@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { placeOrganization, shardOf } from '../synth/render.ts';
@@ -10,6 +11,7 @@ import { argoCdObjects } from '../synth/argocd.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { fittingShardCount } from '../synth/files.ts';
 import exampleOrg from '../org/org.ts';
+import { Organization } from '../constructs/index.ts';
 import {
   ROOT,
   TODAY,
@@ -311,6 +313,63 @@ describe('schemas', () => {
     expect(() =>
       new ApplicationSet({ metadata: { name: 'x' }, spec: { generators: 'nope' } } as never).validate(),
     ).toThrow();
+  });
+});
+
+describe('Argo CD Application names', () => {
+  /** What the ApplicationSet's Go template names the Application of dist/<cluster>/<shard>/. */
+  const renderName = (template: string, cluster: string, shard: string) =>
+    template.replace(/\{\{ index \.path\.segments 1 \}\}/g, cluster).replace(/\{\{ \.path\.basename \}\}/g, shard);
+  const argocd = { repoURL: 'https://github.com/acme/org.git' };
+
+  it('the example: every Application name is within 63 characters, and no warning', () => {
+    const r = synth(exampleOrg);
+    const [appSet] = docs(r.files.find((f) => f.path === 'argocd/applicationset.yaml')!.content);
+    const folders = r.files.filter((f) => f.path.endsWith('/resources.yaml')).map((f) => f.path.split('/'));
+    const names = folders.map(([cluster, shard]) => renderName(appSet!.spec.template.metadata.name, cluster!, shard!));
+    expect(names).toContain('acme-lga1-cluster');
+    expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(63);
+    expect(r.findings.filter((f) => f.rule === 'argocd-application-name')).toEqual([]);
+  });
+
+  /** An organization named `name` in `cluster`, with Argo CD declared. */
+  const orgNamed = (name: string, cluster: string) => {
+    const org = new Organization(new App({ outdir: tempDir('orgctl-cdk8s-') }), name, {
+      owner: 'alice@acme.io',
+      today: TODAY,
+      clusters: [cluster],
+      argocd,
+    });
+    org.user('alice@acme.io', { github: 'alice', admin: true });
+    org.namespace('web');
+    return org;
+  };
+
+  it('a name over 63 characters is a warning naming the longest (label tracking puts it in a label on every object)', () => {
+    const r = synth(orgNamed('acme-platform-engineering-and-operations', 'us-east-production-cluster-01'));
+    expect(r.ok).toBe(true);
+    const [appSet] = docs(r.files.find((f) => f.path === 'argocd/applicationset.yaml')!.content);
+    const names = r.files
+      .filter((f) => f.path.endsWith('/resources.yaml'))
+      .map((f) => f.path.split('/'))
+      .map(([c, s]) => renderName(appSet!.spec.template.metadata.name, c!, s!))
+      .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    expect(names[0]!.length).toBeGreaterThan(63);
+    const found = r.findings.filter((f) => f.rule === 'argocd-application-name');
+    expect(found.map((f) => f.severity)).toEqual(['warning']);
+    expect(found[0]!.message).toContain(`${names.length} of ${names.length} Argo CD Applications`);
+    expect(found[0]!.message).toContain(`${names[0]} (${names[0]!.length} characters)`);
+    expect(found[0]!.message).toMatch(/label tracking/);
+  });
+
+  it('63 characters exactly is within the limit', () => {
+    // acme-<cluster>-cluster: 4 + 1 + 50 + 1 + 7 = 63; the web namespace's shard-NN is 64 (one more)
+    const cluster = 'c'.repeat(50);
+    const r = synth(orgNamed('acme', cluster));
+    const found = r.findings.filter((f) => f.rule === 'argocd-application-name');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain('1 of 2 Argo CD Applications');
+    expect(found[0]!.message).not.toContain(`acme-${cluster}-cluster`);
   });
 });
 
