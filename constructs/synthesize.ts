@@ -13,6 +13,7 @@ import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText
 import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
+import { applicationNameFindings } from '../policies/output/application-names.ts';
 
 export interface SynthOptions {
   /** YYYY-MM-DD for grant expiry. */
@@ -53,6 +54,10 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
       }),
     ),
     ...shardFindings(model, placed, rendered, contents),
+    ...applicationNameFindings(
+      model,
+      rendered.map((f) => f.path),
+    ),
   ].sort(compareFindings);
   if (judged.some((f) => f.severity === 'error'))
     return { ok: false, findings: judged, files: [], model, documents: 0 };

@@ -241,6 +241,14 @@ export const RULES = [
     remediation: 'check that each holder needs it; grant it to fewer people, or to an admin only',
   },
   {
+    id: 'argocd-application-name',
+    stage: 'output',
+    severity: 'warning',
+    description:
+      'from the output: an Argo CD Application (one per `dist/<cluster>/<shard>/`, named `<organization>-<cluster>-<shard>`) whose name is over 63 characters: with label tracking (Argo CD before 3.0, or `application.resourceTrackingMethod: label`) every object it applies carries the name in a label, and Kubernetes refuses labels over 63 characters, so the Application never syncs, revocations included',
+    remediation: "use annotation tracking (Argo CD 3's default), or a shorter organization or cluster name",
+  },
+  {
     id: 'shard-limit',
     stage: 'output',
     severity: 'error',

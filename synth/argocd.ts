@@ -75,6 +75,13 @@ function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: s
   });
 }
 
+/**
+ * The name of the Argo CD Application of `dist/<cluster>/<shard>/`, as the ApplicationSet's
+ * template makes it (given the template's own expressions for the cluster and the shard).
+ */
+export const applicationName = (organization: string, cluster: string, shard: string): string =>
+  `${organization}-${cluster}-${shard}`;
+
 export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
   const a = model.argocd;
   if (!a) return [];
@@ -126,7 +133,7 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       ],
       template: {
         metadata: {
-          name: `${model.name}-${clusterOfFolder}-{{ .path.basename }}`,
+          name: applicationName(model.name, clusterOfFolder, '{{ .path.basename }}'),
           labels: { ...labels, 'orgctl.io/cluster': clusterOfFolder },
         },
         spec: {

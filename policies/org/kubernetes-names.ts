@@ -20,7 +20,7 @@
 
 export const DNS1123_LABEL_MAX = 63;
 const DNS1123_SUBDOMAIN_MAX = 253;
-const LABEL_VALUE_MAX = 63;
+export const LABEL_VALUE_MAX = 63;
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
 export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
