@@ -3,7 +3,14 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import { customRoleName, isLiveToken, levelRoleName, tokenRoleName, type SafeCustomResource } from '../model/model.ts';
+import {
+  customRoleName,
+  isLiveToken,
+  LEVELS_BY_STANDING,
+  levelRoleName,
+  tokenRoleName,
+  type SafeCustomResource,
+} from '../model/model.ts';
 import { orgRoleOf } from './org-roles.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
@@ -310,6 +317,33 @@ const boundRoleIds = (cell: LazyCell | undefined): string[] =>
 /** Whether a cell's access in `namespace` comes through a binding to the role named `role`. */
 const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): boolean =>
   boundRoleIds(cell).some((id) => id === `ClusterRole//${role}` || id === `Role/${namespace}/${role}`);
+
+/**
+ * Levels an admin's own grants add, namespace by namespace, beside the w:full being an admin binds:
+ * w:full covers them, so no access line shows them, yet they hold once the admin is no longer one
+ * (the seed: admins may not edit their own privileges). Each side's roles under its own name.
+ */
+function grantsBeyondAdmin(base: Cells, head: Cells, orgs: { readonly base: string; readonly head: string }): Change[] {
+  const granted = (cell: LazyCell | undefined, org: string) =>
+    boundRoleIds(cell).flatMap((id) => {
+      const r = orgRoleOf(org, id.slice(id.lastIndexOf('/') + 1)); // Kubernetes names hold no '/'
+      return r.kind === 'level' && !LEVELS_BY_STANDING.admin.includes(r.level) ? [r.level] : [];
+    });
+  const out: Change[] = [];
+  for (const ns of sorted(Object.keys(head))) {
+    if (base[ns]?.key === head[ns]?.key) continue;
+    const had = levelsCoveredBy(granted(base[ns], orgs.base));
+    const levels = maximalLevels([...levelsCoveredBy(granted(head[ns], orgs.head))].filter((l) => !had.has(l)));
+    if (levels.length)
+      out.push({
+        kind: 'gains-beyond-admin',
+        namespace: ns,
+        levels,
+        text: `is granted ${codeList(levels)} in ${ns}: covered by w:full while an admin, held once no longer one`,
+      });
+  }
+  return out;
+}
 
 /** A role named for organization `from` as organization `to` names it (a rename renames every role). */
 const renamed = (role: string, from: string, to: string): string =>
@@ -855,6 +889,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles),
       ...access,
+      ...(admin ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
       ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });

@@ -268,7 +268,13 @@ export function editsOf(d: SubjectDiff): SubjectDiff | undefined {
 }
 
 /** Kinds of change that give a subject access in a namespace. */
-export const GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
+export const GAINS: ReadonlySet<string> = new Set([
+  'gains',
+  'gains-class',
+  'gains-role',
+  'gains-rules',
+  'gains-beyond-admin',
+]);
 
 /** What a person's change gives them: access, admin or billing, their account back. */
 const personGain = (c: Change): boolean =>
