@@ -40,3 +40,41 @@ describe('X1: an admin’s own grants are privileges, though the w:full of being
     expect(linesOf(edit, 'frank@acme.io')).toMatch(/r:secrets, w:configmaps in ops/);
   });
 });
+
+describe('X1, the class: whoever is an admin in head, their own grants are said', () => {
+  // Made admin, reactivated or joining as one in the same change, their grants are covered by the
+  // w:full those lines show: said too, so the approving admins see what holds once they are not.
+  const withGrant = (s: Spec, email: string) =>
+    s.spec.grants.push({ user: email, namespace: 'data', levels: ['r:secrets'] });
+  const lines = (base: Spec, edit: (s: Spec) => void, email: string) =>
+    diffOf(base, edit)
+      .people.find((p) => p.id === email)
+      ?.changes.map((c) => c.text)
+      .join('; ') ?? '';
+
+  it('a user made admin with a grant in the same change', () => {
+    const edit = (s: Spec) => {
+      s.spec.users.find((u: { email: string }) => u.email === 'bob@acme.io').admin = true;
+      withGrant(s, 'bob@acme.io');
+    };
+    expect(lines(baseSpec(), edit, 'bob@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+  });
+
+  it('a deactivated admin reactivated, whose grants were declared while deactivated', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'zed@acme.io', github: 'zed', admin: true, status: 'deactivated' });
+    withGrant(base, 'zed@acme.io');
+    const edit = (s: Spec) => {
+      s.spec.users.find((u: { email: string }) => u.email === 'zed@acme.io').status = 'active';
+    };
+    expect(lines(base, edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+  });
+
+  it('an admin joining with a grant', () => {
+    const edit = (s: Spec) => {
+      s.spec.users.push({ email: 'zed@acme.io', github: 'zed', admin: true });
+      withGrant(s, 'zed@acme.io');
+    };
+    expect(lines(baseSpec(), edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+  });
+});
