@@ -889,7 +889,8 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles),
       ...access,
-      ...(admin ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
+      // Whoever is an admin in head: made one, reactivated or joining here too (their w:full line covers them).
+      ...(activeAdmin(h) ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
       ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
     ];
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
