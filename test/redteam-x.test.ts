@@ -78,3 +78,53 @@ describe('X1, the class: whoever is an admin in head, their own grants are said'
     expect(lines(baseSpec(), edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
   });
 });
+
+describe('X2: who may rewrite a Namespace may lower its Pod Security, as a NetworkPolicy writer undoes same-namespace', () => {
+  // Pod Security levels are the Namespace's labels: an update or patch of the Namespace (or of its
+  // status or finalize subresource, red team R1) writes them. Without namespace protection nothing
+  // refuses it, and it holds until Argo CD re-applies the Namespace. guard-rails fails a change
+  // giving a non-admin writes of NetworkPolicies where same-namespace is declared (red team T2);
+  // writes of the Namespace where Pod Security is declared passed with one admin alone.
+  const railed = (s: Spec = baseSpec()): Spec => {
+    s.spec.namespaces = [{ name: 'web', podSecurity: 'restricted' }, { name: 'data' }];
+    return s;
+  };
+  const bobMay =
+    (resource: string, verb: string, namespace = 'web') =>
+    (s: Spec) => {
+      s.spec.grants.push({
+        user: 'bob@acme.io',
+        namespace,
+        rules: [{ apiGroups: [''], resources: [resource], verbs: [verb] }],
+      });
+    };
+
+  it.each([
+    ['patch', 'namespaces'],
+    ['update', 'namespaces/status'],
+    ['update', 'namespaces/finalize'],
+  ])('%s on %s where Pod Security is declared fails guard-rails alone', (verb, resource) => {
+    expect(judge(railed(), bobMay(resource, verb), { actors: ['frank'] }).failed).toContain('guard-rails');
+    expect(judge(railed(), bobMay(resource, verb), { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([]);
+  });
+
+  it("the organization's default Pod Security is declared too", () => {
+    const s = baseSpec();
+    s.spec.namespaceDefaults = { podSecurity: 'baseline' };
+    expect(judge(s, bobMay('namespaces', 'patch'), { actors: ['frank'] }).failed).toContain('guard-rails');
+  });
+
+  it('a new token with web (w:full there) fails guard-rails alone, as it does where same-namespace is declared', () => {
+    const edit = (s: Spec) => {
+      s.spec.tokens.push({ id: 'deploy', name: 'Deploy', namespaces: ['web'] });
+    };
+    expect(judge(railed(), edit, { actors: ['frank'] }).failed).toContain('guard-rails');
+  });
+
+  it('held: with namespace protection (it refuses label changes), or where no Pod Security is declared', () => {
+    const protectedOrg = railed();
+    protectedOrg.spec.namespaceProtection = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+    expect(judge(protectedOrg, bobMay('namespaces', 'patch'), { actors: ['frank'] }).failed).toEqual([]);
+    expect(judge(railed(), bobMay('namespaces', 'patch', 'data'), { actors: ['frank'] }).failed).toEqual([]);
+  });
+});
