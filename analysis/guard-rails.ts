@@ -13,6 +13,8 @@ import {
   POD_SECURITY_VERSION,
   quantityValue,
   type LimitsModel,
+  type NamespaceDefaults,
+  type NamespaceProtection,
   type NamespaceSettings,
   type PodSecurityModel,
   type Quantities,
@@ -218,30 +220,40 @@ function namespaceChanges(
 }
 
 /**
- * Each guard rail orgctl writes as an object in its namespace, what writing its kind there undoes
- * (its group and object names as synth/guard-rails.ts writes them).
+ * Each guard rail orgctl writes in its namespace, and what writing its kind there undoes (its group,
+ * and its resources as `resource` or `resource/subresource`, as synth/guard-rails.ts writes them).
  */
 export const RAIL_KINDS = [
   {
     setting: 'networkPolicy',
     group: NETWORKING_GROUP,
-    resource: 'networkpolicies',
+    resources: ['networkpolicies'],
     what: 'NetworkPolicies',
     undoes: 'one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it',
   },
   {
     setting: 'quota',
     group: '',
-    resource: 'resourcequotas',
+    resources: ['resourcequotas'],
     what: 'ResourceQuotas',
     undoes: `${GUARD_RAIL_NAMES.quota} raised or deleted admits what it refuses until Argo CD re-applies it`,
   },
   {
     setting: 'limits',
     group: '',
-    resource: 'limitranges',
+    resources: ['limitranges'],
     what: 'LimitRanges',
     undoes: `${GUARD_RAIL_NAMES.limits} raised or deleted admits what it refuses until Argo CD re-applies it`,
+  },
+  // Pod Security levels are the Namespace's labels: an update of the Namespace, or of its status or
+  // finalize subresource (red team R1), writes the labels it is sent.
+  {
+    setting: 'podSecurity',
+    group: '',
+    resources: ['namespaces', 'namespaces/status', 'namespaces/finalize'],
+    what: 'the Namespace itself',
+    undoes:
+      'its Pod Security labels rewritten lower admit privileged pods until Argo CD re-applies it (namespace protection refuses that)',
   },
 ] as const;
 
@@ -251,8 +263,28 @@ type RailKind = (typeof RAIL_KINDS)[number];
 export const writesKind = (rules: readonly PolicyRule[], rail: RailKind) =>
   rules.some(
     (r) =>
-      WRITE_VERBS.some((v) => verbMatches(r, v)) && apiGroupMatches(r, rail.group) && resourceMatches(r, rail.resource),
+      WRITE_VERBS.some((v) => verbMatches(r, v)) &&
+      apiGroupMatches(r, rail.group) &&
+      rail.resources.some((res) => {
+        const [resource, subresource] = res.split('/');
+        return resourceMatches(r, resource!, subresource);
+      }),
   );
+
+/**
+ * Whether a namespace with `settings` declares a guard rail a write of its kind undoes: its own
+ * setting; for Pod Security the organization's default too, unless it allows everything already
+ * (privileged) or namespace protection refuses every label change but Argo CD's.
+ */
+export function railDeclared(
+  rail: RailKind,
+  settings: NamespaceSettings | undefined,
+  org: { readonly namespaceDefaults?: NamespaceDefaults; readonly namespaceProtection?: NamespaceProtection },
+): boolean {
+  if (rail.setting !== 'podSecurity') return settings?.[rail.setting] !== undefined;
+  const level = effectivePodSecurity(settings, org.namespaceDefaults)?.enforce;
+  return !org.namespaceProtection && level !== undefined && level !== 'privileged';
+}
 
 /**
  * Whether one side's cell writes a guard rail's kind, worked out once per rail and cell key: the
@@ -286,7 +318,7 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   const railed = new Map(
     head.org.namespaces.map((ns) => [
       ns,
-      RAIL_KINDS.filter((rail) => head.namespaceSettings.get(ns)?.[rail.setting] !== undefined),
+      RAIL_KINDS.filter((rail) => railDeclared(rail, head.namespaceSettings.get(ns), head.org)),
     ]),
   );
   for (const [subject, cells] of head.access) {

@@ -26,7 +26,7 @@ import {
   type Scope,
 } from '../../analysis/classes.ts';
 import { readRbac, type BindingObject, type ManifestDoc, type RoleObject } from '../../analysis/objects.ts';
-import { RAIL_KINDS, writesKind } from '../../analysis/guard-rails.ts';
+import { RAIL_KINDS, railDeclared, writesKind } from '../../analysis/guard-rails.ts';
 
 interface RoleFacts {
   readonly classes: ReadonlyMap<ClassId, number>; // class → index of the first rule holding it
@@ -218,7 +218,7 @@ function railWriters(
   const out: Finding[] = [];
   for (const n of model.namespaces)
     for (const rail of RAIL_KINDS) {
-      if (n.settings?.[rail.setting] === undefined) continue;
+      if (!railDeclared(rail, n.settings, model)) continue;
       const who = new Set<string>();
       for (const b of authz.bindingsFor(n.name)) {
         const role = authz.roleOf(b);
