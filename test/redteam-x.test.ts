@@ -128,3 +128,38 @@ describe('X2: who may rewrite a Namespace may lower its Pod Security, as a Netwo
     expect(judge(railed(), bobMay('namespaces', 'patch', 'data'), { actors: ['frank'] }).failed).toEqual([]);
   });
 });
+
+describe('X2, the class: a Namespace’s declared labels and annotations are guard rails of the same kind', () => {
+  // A change of a namespace's labels or annotations weakens it as guard-rails judges it (tools
+  // orgctl does not know act on them). Namespace protection refuses label changes only: an
+  // annotation (OpenShift's UID range, a mesh's setting) is rewritten by whoever may update the Namespace.
+  const PROTECTION = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+  const org = (web: Record<string, unknown>, protection: boolean): Spec => {
+    const s = baseSpec();
+    s.spec.namespaces = [{ name: 'web', ...web }, { name: 'data' }];
+    if (protection) s.spec.namespaceProtection = PROTECTION;
+    return s;
+  };
+  const bobPatches = (s: Spec) => {
+    s.spec.grants.push({
+      user: 'bob@acme.io',
+      namespace: 'web',
+      rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }],
+    });
+  };
+
+  it('declared annotations, with or without namespace protection', () => {
+    for (const protection of [false, true])
+      expect(
+        judge(org({ annotations: { 'acme.io/contact': 'web@acme.io' } }, protection), bobPatches, { actors: ['frank'] })
+          .failed,
+      ).toContain('guard-rails');
+  });
+
+  it('declared labels without namespace protection; with it, held', () => {
+    expect(judge(org({ labels: { team: 'web' } }, false), bobPatches, { actors: ['frank'] }).failed).toContain(
+      'guard-rails',
+    );
+    expect(judge(org({ labels: { team: 'web' } }, true), bobPatches, { actors: ['frank'] }).failed).toEqual([]);
+  });
+});
