@@ -245,15 +245,15 @@ export const RAIL_KINDS = [
     what: 'LimitRanges',
     undoes: `${GUARD_RAIL_NAMES.limits} raised or deleted admits what it refuses until Argo CD re-applies it`,
   },
-  // Pod Security levels are the Namespace's labels: an update of the Namespace, or of its status or
-  // finalize subresource (red team R1), writes the labels it is sent.
+  // Pod Security levels are the Namespace's labels, and tools act on its labels and annotations: an
+  // update of the Namespace, or of its status or finalize subresource (red team R1), writes those it is sent.
   {
-    setting: 'podSecurity',
+    setting: 'namespace',
     group: '',
     resources: ['namespaces', 'namespaces/status', 'namespaces/finalize'],
     what: 'the Namespace itself',
     undoes:
-      'its Pod Security labels rewritten lower admit privileged pods until Argo CD re-applies it (namespace protection refuses that)',
+      'its labels (the Pod Security level among them) or annotations rewritten hold until Argo CD re-applies it (namespace protection refuses label changes only)',
   },
 ] as const;
 
@@ -272,18 +272,25 @@ export const writesKind = (rules: readonly PolicyRule[], rail: RailKind) =>
   );
 
 /**
- * Whether a namespace with `settings` declares a guard rail a write of its kind undoes: its own
- * setting; for Pod Security the organization's default too, unless it allows everything already
- * (privileged) or namespace protection refuses every label change but Argo CD's.
+ * What a namespace with `settings` declares that a write of the guard rail's kind undoes (`quota`;
+ * `podSecurity, labels`), or undefined. The Namespace's own: Pod Security where it applies (the
+ * organization's default too) and allows less than everything, and its labels, unless namespace
+ * protection refuses every label change but Argo CD's; its annotations, which protection does not cover.
  */
 export function railDeclared(
   rail: RailKind,
   settings: NamespaceSettings | undefined,
   org: { readonly namespaceDefaults?: NamespaceDefaults; readonly namespaceProtection?: NamespaceProtection },
-): boolean {
-  if (rail.setting !== 'podSecurity') return settings?.[rail.setting] !== undefined;
+): string | undefined {
+  if (rail.setting !== 'namespace') return settings?.[rail.setting] !== undefined ? rail.setting : undefined;
   const level = effectivePodSecurity(settings, org.namespaceDefaults)?.enforce;
-  return !org.namespaceProtection && level !== undefined && level !== 'privileged';
+  const labelled = !org.namespaceProtection;
+  const declared = [
+    labelled && level !== undefined && level !== 'privileged' ? 'podSecurity' : '',
+    labelled && settings?.labels ? 'labels' : '',
+    settings?.annotations ? 'annotations' : '',
+  ].filter(Boolean);
+  return declared.length ? declared.join(', ') : undefined;
 }
 
 /**
@@ -318,19 +325,22 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   const railed = new Map(
     head.org.namespaces.map((ns) => [
       ns,
-      RAIL_KINDS.filter((rail) => railDeclared(rail, head.namespaceSettings.get(ns), head.org)),
+      RAIL_KINDS.flatMap((rail) => {
+        const declared = railDeclared(rail, head.namespaceSettings.get(ns), head.org);
+        return declared ? [{ rail, declared }] : [];
+      }),
     ]),
   );
   for (const [subject, cells] of head.access) {
     if (admins.has(subject)) continue;
     for (const [ns, cell] of Object.entries(cells))
-      for (const rail of railed.get(ns) ?? []) {
+      for (const { rail, declared } of railed.get(ns) ?? []) {
         if (!headWrites(cell, rail) || baseWrites(base.access.get(subject)?.[ns], rail)) continue;
         out.push({
           kind: 'guard-rail',
           namespace: ns,
           weakens: true,
-          text: `${names.get(subject) ?? subject} may write ${rail.what} in ${ns}, which declares ${rail.setting}: ${rail.undoes} (weaker)`,
+          text: `${names.get(subject) ?? subject} may write ${rail.what} in ${ns}, which declares ${declared}: ${rail.undoes} (weaker)`,
         });
       }
   }

@@ -218,7 +218,8 @@ function railWriters(
   const out: Finding[] = [];
   for (const n of model.namespaces)
     for (const rail of RAIL_KINDS) {
-      if (!railDeclared(rail, n.settings, model)) continue;
+      const declared = railDeclared(rail, n.settings, model);
+      if (!declared) continue;
       const who = new Set<string>();
       for (const b of authz.bindingsFor(n.name)) {
         const role = authz.roleOf(b);
@@ -236,7 +237,7 @@ function railWriters(
         rule: 'risky-grant',
         subject: `namespaces/${n.name}`,
         source: sourceText(n.source),
-        message: `declares ${rail.setting}, and ${names.slice(0, 3).join(', ')}${names.length > 3 ? `, and ${names.length - 3} more,` : ''} may write ${rail.what} there: ${rail.undoes}`,
+        message: `declares ${declared}, and ${names.slice(0, 3).join(', ')}${names.length > 3 ? `, and ${names.length - 3} more,` : ''} may write ${rail.what} there: ${rail.undoes}`,
       });
     }
   return out;
