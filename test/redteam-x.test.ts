@@ -163,3 +163,30 @@ describe('X2, the class: a Namespace’s declared labels and annotations are gua
     expect(judge(org({ labels: { team: 'web' } }, true), bobPatches, { actors: ['frank'] }).failed).toEqual([]);
   });
 });
+
+describe('X1, the class: custom RBAC an admin gives themselves in a namespace added with it is theirs', () => {
+  // Being an admin gives w:full in a namespace added, which the review marks as following from the
+  // namespace (`as an admin`, not an edit). A custom role or inline rules bound to the admin there
+  // come from a grant, and hold once they are no longer an admin: marked so too, self-edit passed them.
+  const inOps = (grant: Record<string, unknown>) => (s: Spec) => {
+    s.spec.customRoles = [{ name: 'peek', rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }];
+    s.spec.namespaces.push({ name: 'ops' });
+    s.spec.grants.push({ user: 'frank@acme.io', namespace: 'ops', ...grant });
+  };
+
+  it.each([
+    ['inline rules', { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }],
+    ['a custom role', { customRole: 'peek' }],
+  ])('%s fail self-edit, and are not said to follow from being an admin', (_what, grant) => {
+    expect(judge(baseSpec(), inOps(grant), { actors: ['frank'] }).failed).toContain('self-edit');
+    const frank = diffOf(baseSpec(), inOps(grant)).people.find((p) => p.id === 'frank@acme.io')!;
+    expect(frank.changes.find((c) => c.kind === 'gains-role')?.implied).toBeUndefined();
+  });
+
+  it('held: the w:full of a namespace added follows from it, for every admin', () => {
+    const edit = (s: Spec) => {
+      s.spec.namespaces.push({ name: 'ops' });
+    };
+    expect(judge(baseSpec(), edit, { actors: ['frank'] }).failed).toEqual([]);
+  });
+});
