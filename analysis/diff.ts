@@ -848,6 +848,9 @@ function grantsLostBy(b: Cells, h: Cells): number {
 
 const activeAdmin = (u: MemberUser | undefined): boolean => !!u && u.admin && u.status === 'active';
 
+/** Gains an admin holds only through a grant (custom RBAC), never by being an admin. */
+const GRANTED_ONLY: ReadonlySet<string> = new Set(['gains-role', 'gains-rules']);
+
 /** `c`, marked as following from another change (see Change.implied); `removes` kept only when asked. */
 function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
   const { removes, ...rest } = c;
@@ -880,10 +883,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     const bCells = b ? (base.access.get(b.username) ?? EMPTY) : EMPTY;
     const hCells = h ? (head.access.get(h.username) ?? EMPTY) : EMPTY;
     // An admin in both holds every namespace: one added or removed changes that without anyone
-    // editing their privileges, and removes nothing they hold by being an admin.
+    // editing their privileges, and removes nothing they hold by being an admin. Custom RBAC gained
+    // there comes from a grant, not from being an admin: it holds once they are not (red team X1).
     const admin = activeAdmin(b) && activeAdmin(h) && b!.username === h!.username;
     const access = accessChanges(bCells, hCells, org, changedRoles, endsOf(h, org)).map((c) =>
-      admin && inAddedOrRemoved(c) ? impliedBy(c, 'as an admin', false) : c,
+      admin && inAddedOrRemoved(c) && !GRANTED_ONLY.has(c.kind) ? impliedBy(c, 'as an admin', false) : c,
     );
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
