@@ -237,7 +237,7 @@ export const RULES = [
     stage: 'output',
     severity: 'warning',
     description:
-      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token writing custom resources `safeCustomResources` does not declare safe (a controller there may create pods); a token with cluster-wide power, or custom rules that escalate, bind or impersonate (`impersonate`, or the `impersonate:*` and `impersonate-on:*` verbs of constrained impersonation); a namespace declaring a guard rail (NetworkPolicy, ResourceQuota, LimitRange) whose kind someone other than an admin may write there (one more NetworkPolicy undoes `same-namespace`)',
+      'from the analysis of the output: a non-admin who may read Secrets, control webhooks, reach nodes or intercept traffic (one warning per role and class, naming who); a token writing custom resources `safeCustomResources` does not declare safe (a controller there may create pods); a token with cluster-wide power, or custom rules that escalate, bind or impersonate (`impersonate`, or the `impersonate:*` and `impersonate-on:*` verbs of constrained impersonation); a namespace declaring a guard rail (NetworkPolicy, ResourceQuota, LimitRange; the Namespace itself where Pod Security, labels or annotations are declared, as guard-rails judges it) whose kind someone other than an admin may write there (one more NetworkPolicy undoes `same-namespace`)',
     remediation: 'check that each holder needs it; grant it to fewer people, or to an admin only',
   },
   {
