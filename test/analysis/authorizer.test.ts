@@ -143,6 +143,13 @@ const VECTORS: Vector[] = [
     allowed: false,
   },
   {
+    // evaluation_helpers.go ResourceMatches: len(ruleResource) == len(subresource)+2, so only `*/exec` itself.
+    why: '*/sub names that subresource exactly, not one ending in it',
+    objects: inWeb([{ apiGroups: [''], resources: ['*/xexec'], verbs: ['get'] }]),
+    request: req('get', 'pods', { subresource: 'exec' }),
+    allowed: false,
+  },
+  {
     why: 'pods/* is literal, not a wildcard',
     objects: inWeb([{ apiGroups: [''], resources: ['pods/*'], verbs: ['get'] }]),
     request: req('get', 'pods', { subresource: 'exec' }),
@@ -340,6 +347,13 @@ const VECTORS: Vector[] = [
     allowed: false,
   },
   {
+    why: 'ServiceAccount subject without namespace in a ClusterRoleBinding is not the user of an empty namespace',
+    objects: [clusterRole('r', [GET_PODS]), crb('r', [{ kind: 'ServiceAccount', name: 'ci' }])],
+    as: { name: 'system:serviceaccount::ci' },
+    request: req('get', 'pods'),
+    allowed: false,
+  },
+  {
     why: 'service accounts are in system:serviceaccounts:<ns>',
     objects: [
       clusterRole('r', [GET_PODS]),
@@ -390,6 +404,39 @@ const VECTORS: Vector[] = [
         },
       }),
       rb('web', 'ClusterRole', 'admin', BOB),
+    ],
+    request: req('get', 'pods'),
+    allowed: true,
+  },
+  {
+    // The controller re-syncs a role whenever one it selects changes: declared outer first, the
+    // inner role's rules reach the outer one only in a later round.
+    why: 'aggregation resolves to a fixpoint whatever order the roles are declared in',
+    objects: [
+      clusterRole('admin', [], {
+        aggregationRule: { clusterRoleSelectors: [{ matchLabels: { tier: 'edit' } }] },
+      }),
+      clusterRole('edit', [], {
+        labels: { tier: 'edit' },
+        aggregationRule: { clusterRoleSelectors: [{ matchLabels: { tier: 'view' } }] },
+      }),
+      clusterRole('base', [GET_PODS], { labels: { tier: 'view' } }),
+      rb('web', 'ClusterRole', 'admin', BOB),
+    ],
+    request: req('get', 'pods'),
+    allowed: true,
+  },
+  {
+    // A label selector's NotIn matches a role without the key (apimachinery labels.Requirement.Matches).
+    why: 'a NotIn selector selects roles that lack the key',
+    objects: [
+      clusterRole('base', [GET_PODS]),
+      clusterRole('agg', [], {
+        aggregationRule: {
+          clusterRoleSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['secret'] }] }],
+        },
+      }),
+      rb('web', 'ClusterRole', 'agg', BOB),
     ],
     request: req('get', 'pods'),
     allowed: true,
@@ -452,6 +499,18 @@ describe('helpers', () => {
       ].map((object, index) => ({ file: 'x', index, object })),
     );
     expect(resolveAggregation(set.roles).get('agg')?.rules).toEqual([GET_PODS, LIST_PODS]);
+  });
+
+  it("namesSubject reads a ServiceAccount subject without a namespace as the RoleBinding's namespace", () => {
+    const authz = new Authorizer(
+      readRbac(
+        [clusterRole('r', [GET_PODS]), rb('web', 'ClusterRole', 'r', [{ kind: 'ServiceAccount', name: 'ci' }])].map(
+          (object, index) => ({ file: 'x', index, object }),
+        ),
+      ),
+    );
+    expect(authz.namesSubject('ServiceAccount', 'ci', 'web')).toBe(true);
+    expect(authz.namesSubject('ServiceAccount', 'ci', 'tools')).toBe(false);
   });
 
   it('resolveAggregation leaves plain roles alone', () => {
