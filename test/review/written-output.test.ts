@@ -99,6 +99,28 @@ describe('guard rails written other than declared are refused', () => {
   });
 });
 
+// A role's rule the API server refuses stops the whole Application, its revocations with it: each
+// defect ValidatePolicyRule finds is refused by name (the CLI's round in head-proof.test.ts has one).
+describe('role rules the API server refuses are refused', () => {
+  const firstRuleOfEvents = (rule: string) => (text: string) => {
+    const at = text.indexOf('rules:\n', text.indexOf('orgctl.io/level: r:events')) + 'rules:\n'.length;
+    return `${text.slice(0, at)}${rule}${text.slice(at)}`;
+  };
+  it.each([
+    ['a rule without verbs', '- apiGroups:\n  - ""\n  resources:\n  - events\n  verbs: []\n', /rule 0 names no verbs/],
+    [
+      'non-resource URLs beside resource names',
+      '- nonResourceURLs:\n  - /healthz\n  resourceNames:\n  - x\n  verbs:\n  - get\n',
+      /rule 0 names non-resource URLs and resources together/,
+    ],
+  ])('%s', (_, rule, message) => {
+    const found = unaccounted(join(ROOT, 'dist'), { path: 'cluster/resources.yaml', edit: firstRuleOfEvents(rule) });
+    expect(found.join('\n')).toMatch(
+      new RegExp(`ClusterRole acme:r:events: ${message.source}, which the API server refuses`),
+    );
+  });
+});
+
 describe('what orgctl writes is accounted for', () => {
   it('the example', () => {
     expect(unaccounted(join(ROOT, 'dist'))).toEqual([]);
