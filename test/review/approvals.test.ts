@@ -16,6 +16,12 @@ describe('approvals', () => {
     expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'CHANGES_REQUESTED')], 'head')).toEqual([]);
     expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'DISMISSED')], 'head')).toEqual([]);
   });
+  it('a later request for changes withdraws it whatever case the login is written in (one GitHub account)', () => {
+    expect(validApprovals([r('Dan', 'APPROVED'), r('dan', 'CHANGES_REQUESTED')], 'head')).toEqual([]);
+  });
+  it('a pending review (a draft nobody submitted) neither withdraws an approval nor is one', () => {
+    expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'PENDING')], 'head')).toEqual(['dan']);
+  });
   it('a later plain comment does not', () => {
     expect(validApprovals([r('dan', 'APPROVED'), r('dan', 'COMMENTED')], 'head')).toEqual(['dan']);
   });
@@ -35,6 +41,9 @@ describe('approvals', () => {
   it('overrides come from labels', () => {
     expect(overridesOf(['bug', 'orgctl/override-mass-removal'])).toEqual(['mass-removal']);
   });
+  it('only a label that begins with orgctl/override- asks for an override', () => {
+    expect(overridesOf(['not-orgctl/override-mass-removal', 'x orgctl/override-mass-removal'])).toEqual([]);
+  });
   it('an override label counts whatever its case, as GitHub holds one label whatever its case (and the label events are read so)', () => {
     expect(overridesOf(['Orgctl/Override-Mass-Removal'])).toEqual(['mass-removal']);
   });
@@ -49,6 +58,16 @@ describe('approvals', () => {
         { event: 'assigned' },
       ]),
     ).toEqual({ 'mass-removal': 'frank' });
+  });
+  it('a label its labeller removed was applied by nobody, though a label of that name is on the pull request again', () => {
+    // A label renamed at repository level into the override's name has no event of that name: the
+    // admin who applied and removed it earlier did not apply it.
+    const e = (event: string, login: string) => ({
+      event,
+      label: { name: 'orgctl/override-mass-removal' },
+      actor: { login },
+    });
+    expect(overrideAppliers([e('labeled', 'frank'), e('unlabeled', 'frank')])).toEqual({});
   });
 });
 
