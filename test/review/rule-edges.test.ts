@@ -1,0 +1,153 @@
+/**
+ * Edges of the change rules that no other test pinned (a mutation audit: each test fails when the
+ * rule it names is weakened in the way its title says).
+ */
+import { describe, expect, it } from 'vitest';
+import { org } from './routine-tasks.ts';
+import { baseSpec, judge, user, type Spec } from './scenarios.ts';
+
+const erinReadsData = (s: Spec) =>
+  s.spec.grants.push({
+    user: 'erin@acme.io',
+    namespace: 'data',
+    levels: ['r:full'],
+  });
+
+/** baseSpec with admin frank deactivated (still declared `admin: true`). */
+function frankDeactivated(): Spec {
+  const s = baseSpec();
+  user(s, 'frank@acme.io').status = 'deactivated';
+  return s;
+}
+
+describe('a deactivated admin is no admin to the rules', () => {
+  it('their approval does not count, and the message says why (actor-not-admin)', () => {
+    const v = judge(frankDeactivated(), erinReadsData, {
+      actors: ['bob'],
+      approvals: ['frank'],
+    });
+    expect(v.failed).toEqual(['actor-not-admin']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /not counted: frank \(frank@acme\.io\) is deactivated in base/,
+    );
+  });
+
+  it('their change needs an active admin’s approval (actor-not-admin)', () => {
+    expect(judge(frankDeactivated(), erinReadsData, { actors: ['frank'] }).failed).toEqual(['actor-not-admin']);
+    expect(
+      judge(frankDeactivated(), erinReadsData, {
+        actors: ['frank'],
+        approvals: ['dan'],
+      }).failed,
+    ).toEqual([]);
+  });
+
+  it('they are not the second admin behind an engine change (dan approving alone is one admin)', () => {
+    const engine = { changedPaths: ['policies/org/forbidden-grant.ts'] };
+    expect(
+      judge(frankDeactivated(), () => {}, {
+        actors: ['frank'],
+        approvals: ['dan'],
+        ...engine,
+      }).failed,
+    ).toEqual(['engine-change']);
+    expect(
+      judge(baseSpec(), () => {}, {
+        actors: ['frank'],
+        approvals: ['dan'],
+        ...engine,
+      }).failed,
+    ).toEqual([]);
+  });
+});
+
+describe('self-edit knows an author by their login in base or head', () => {
+  it('bob changes his GitHub login and gives himself a level in the same change: still his own', () => {
+    const v = judge(
+      baseSpec(),
+      (s) => {
+        user(s, 'bob@acme.io').github = 'bobby';
+        s.spec.grants.push({
+          user: 'bob@acme.io',
+          namespace: 'data',
+          levels: ['r:full'],
+        });
+      },
+      { actors: ['bob'], approvals: ['alice'] },
+    );
+    expect(v.failed).toEqual(['self-edit']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(/^bob@acme\.io is an author of this change/);
+  });
+});
+
+describe("an organization's only admin decides alone, by making the change alone or approving another's", () => {
+  const engine = { changedPaths: ['policies/org/forbidden-grant.ts'] };
+  it('alice approving a change she co-authored with bob is an author approving: the engine change fails', () => {
+    const v = judge(org(1), () => {}, {
+      actors: ['alice', 'bob'],
+      approvals: ['alice'],
+      ...engine,
+    });
+    expect(v.failed).toEqual(['actor-not-admin', 'engine-change']);
+  });
+  it('made by her alone, or by bob and approved by her, it passes', () => {
+    expect(judge(org(1), () => {}, { actors: ['alice'], ...engine }).failed).toEqual([]);
+    expect(
+      judge(org(1), () => {}, {
+        actors: ['bob'],
+        approvals: ['alice'],
+        ...engine,
+      }).failed,
+    ).toEqual([]);
+  });
+});
+
+describe('self-edit: a token its author owns lasting longer is a gain', () => {
+  const bots = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+  const expiring = () => {
+    const s = baseSpec();
+    bots(s).expires = '2027-06-30';
+    return s;
+  };
+  it.each([
+    ['its expiry removed', (s: Spec) => void delete bots(s).expires, /expiry 2027-06-30 → \(none\)/],
+    ['its expiry made later', (s: Spec) => void (bots(s).expires = '2027-12-31'), /expiry 2027-06-30 → 2027-12-31/],
+  ])('bob: %s, approved by alice, fails', (_, edit, change) => {
+    const v = judge(expiring(), edit, {
+      actors: ['bob'],
+      approvals: ['alice'],
+    });
+    expect(v.failed).toEqual(['self-edit']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /^token bots belongs to bob@acme\.io, an author of this change: /,
+    );
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(change);
+  });
+  it('an earlier expiry gives nothing: bob may make it', () => {
+    expect(
+      judge(expiring(), (s) => void (bots(s).expires = '2027-01-31'), {
+        actors: ['bob'],
+        approvals: ['alice'],
+      }).failed,
+    ).toEqual([]);
+  });
+});
+
+describe('actor-not-admin: an approver the change gives billing access is deciding their own privileges', () => {
+  const frankBilling = (s: Spec) => void (user(s, 'frank@acme.io').billing = true);
+  it("a bot gives frank billing access: frank's approval does not count, dan's does", () => {
+    const alone = judge(baseSpec(), frankBilling, {
+      actors: ['renovate'],
+      approvals: ['frank'],
+    });
+    expect(alone.failed).toContain('actor-not-admin');
+    expect(alone.results.find((r) => r.rule === 'actor-not-admin')!.message).toMatch(
+      /\(frank approved, but the change gives them something: another admin\)/,
+    );
+    const other = judge(baseSpec(), frankBilling, {
+      actors: ['renovate'],
+      approvals: ['dan'],
+    });
+    expect(other.failed).not.toContain('actor-not-admin');
+  });
+});
