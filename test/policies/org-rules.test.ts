@@ -375,6 +375,23 @@ const CASES: Case[] = [
       /^the custom rules of token bot in web \(Role acme:token:bot\) lets a non-admin run arbitrary pods.*give the token an admin owner/,
   },
   {
+    // The same through a custom role bound to the token (allow(ns, CustomRole)), not inline rules.
+    rule: 'forbidden-grant',
+    fails: ({ org, web }) =>
+      org
+        .token('bot', { owner: org.user('bob@acme.io') })
+        .allow(
+          web,
+          org.customRole('deployer', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }]),
+        ),
+    passes: ({ org, web }) =>
+      org
+        .token('bot', { owner: org.user('bob@acme.io') })
+        .allow(web, org.customRole('deployer', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }])),
+    message:
+      /^custom role deployer \(Role acme:custom:deployer\) bound to token bot in web lets a non-admin run arbitrary pods.*give the token an admin owner/,
+  },
+  {
     // A token id that is another token's rotation: its ServiceAccount, so its holder's token value.
     rule: 'invalid-name',
     fails: ({ org }) => {
