@@ -151,3 +151,34 @@ describe('actor-not-admin: an approver the change gives billing access is decidi
     expect(other.failed).not.toContain('actor-not-admin');
   });
 });
+
+describe('self-edit: an author changes their own privileges whichever way', () => {
+  it('admin alice takes her own billing access away: fails whatever the approvals (the README sample)', () => {
+    const base = baseSpec();
+    user(base, 'alice@acme.io').billing = true;
+    const v = judge(base, (s) => void (user(s, 'alice@acme.io').billing = false), {
+      actors: ['alice'],
+      approvals: ['frank', 'dan'],
+    });
+    expect(v.failed).toEqual(['self-edit']);
+    expect(v.results.find((r) => !r.ok)!.message).toBe(
+      'alice@acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change.',
+    );
+  });
+
+  it('bob hands the token he owns to erin, rotated, and widens it: still his change (he owned it in base)', () => {
+    const v = judge(
+      baseSpec(),
+      (s) => {
+        const bots = s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+        Object.assign(bots, { owner: 'erin@acme.io', rotation: 1 });
+        bots.namespaces.push('web');
+      },
+      { actors: ['bob'], approvals: ['alice'] },
+    );
+    expect(v.failed).toEqual(['self-edit']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /^token bots belongs to bob@acme\.io, an author of this change/,
+    );
+  });
+});
