@@ -331,6 +331,17 @@ describe('canonical YAML reader', () => {
     ['comments inside', '---\na: 1 # note\n'],
     ['tabs', '---\na:\t1\n'],
     ['yes as a boolean in YAML 1.1', '---\na: yes\n'],
+    // Go's YAML 1.1 reads each spelling as a boolean (resolve.go: y, Y, yes, Yes, YES, on, On, ON, ...).
+    ['Yes as a boolean in YAML 1.1', '---\na: Yes\n'],
+    ['ON as a boolean in YAML 1.1', '---\na: ON\n'],
+    ['True as a boolean', '---\na: True\n'],
+    // Go's YAML 1.1 reads a leading zero as octal: 010 is 8, not 10.
+    ['a number with a leading zero (octal to Go)', '---\na: 010\n'],
+    // Go refuses a \u escape of a lone surrogate ("invalid Unicode character escape code").
+    ['a \\u escape of a lone surrogate', '---\na: "\\ud800"\n'],
+    // A block scalar's indentation is its first line's: Go reads "x\n", a fixed indentation " x\n".
+    ['a block scalar whose first line is indented further', '---\na: |\n    x\n'],
+    ['two spaces after a key', '---\na:  "x"\n'],
     ['another indentation', '---\na:\n    b: 1\n'],
     ['duplicate keys', '---\na: 1\na: 2\n'],
     ['a __proto__ key', '---\n__proto__: 1\n'],
