@@ -182,3 +182,55 @@ describe('self-edit: an author changes their own privileges whichever way', () =
     );
   });
 });
+
+describe('mass-removal: the limits, at their edges', () => {
+  it('removing from exactly the threshold’s share (3 of 12 users, 25%) is not over it', () => {
+    const base = baseSpec();
+    for (const n of ['kim', 'lee', 'max']) {
+      base.spec.users.push({ email: `${n}@acme.io`, github: n });
+      base.spec.grants.push({ user: `${n}@acme.io`, namespace: 'web', levels: ['r:pods', 'w:services'] });
+    }
+    const v = judge(
+      base,
+      (s) => {
+        for (const g of s.spec.grants)
+          if (['bob@acme.io', 'erin@acme.io', 'gina@acme.io'].includes(g.user)) g.levels = ['r:pods'];
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(/^removes access from 3\/12 users/);
+    expect(v.failed).toEqual([]);
+  });
+
+  it('removing both tokens of two is more than half of a small set: over the limit', () => {
+    const v = judge(baseSpec(), (s) => void (s.spec.tokens = []), { actors: ['alice'] });
+    expect(v.failed).toEqual(['mass-removal']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /2 of 2 tokens \(100%\), over the 25% limit or more than half of a small set/,
+    );
+  });
+});
+
+describe('engine-change: a change of dist/ alone only removes', () => {
+  const distOnly = { changedPaths: ['dist/lga1/shard-03/resources.yaml'] };
+  it('a token given another namespace in dist/ alone fails, whatever the approvals', () => {
+    const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
+    const v = judge(baseSpec(), (s) => void ci(s).namespaces.push('data'), {
+      actors: ['frank'],
+      approvals: ['dan'],
+      ...distOnly,
+    });
+    expect(v.failed).toEqual(['engine-change']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /^only dist\/ changes, yet it gives ci namespaces web → data, web/,
+    );
+  });
+  it('a namespace labelled in dist/ alone fails, whatever the approvals (a guard-rail change that may weaken)', () => {
+    const v = judge(baseSpec(), (s) => void (s.spec.namespaces[0].labels = { team: 'web' }), {
+      actors: ['frank'],
+      approvals: ['dan'],
+      ...distOnly,
+    });
+    expect(v.failed).toEqual(['engine-change']);
+  });
+});
