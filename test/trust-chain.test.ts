@@ -303,4 +303,15 @@ describe('orgctl prove', () => {
       (await run(['prove', '--dir', forged((t) => t.replace('kind: RoleBinding', 'kind: &k RoleBinding'))])).code,
     ).toBe(2);
   });
+
+  it('fails a dist/ missing a file orgctl writes for the organization it describes (a token shard deleted)', async () => {
+    const dir = join(tempDir('orgctl-missing-'), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    rmSync(join(dir, 'lga1/shard-04/resources.yaml'));
+    const r = await run(['prove', '--dir', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { differences: string[] }).differences).toContain(
+      'lga1/shard-04/resources.yaml: missing (orgctl writes it for this organization)',
+    );
+  });
 });
