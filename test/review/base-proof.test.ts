@@ -194,6 +194,24 @@ describe('the proof against base', () => {
       expect(p.full).toBe(false);
     });
 
+  it('leaves to the full proof, which refuses it: a custom role that runs pods, for a non-admin, written as orgctl would', () => {
+    // Only levels are judged here (who may hold each is the catalog's): whom a custom role binds is the full proof's.
+    const withRole = output(
+      spec((s) => {
+        s.spec.customRoles = [
+          { name: 'deployer', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }] },
+        ];
+        s.spec.grants.push({ user: 'alice@acme.io', namespace: 'web', customRole: 'deployer' });
+      }),
+    );
+    const p = proofs(withRole, inBoth(withRole, addSubject('web', 'custom:deployer', 'bob@acme.io')));
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: 'who holds acme:custom:deployer in namespace web changes (a custom role or custom rules)',
+    });
+    expect(p.full).toBe(false);
+  });
+
   it("leaves any other change to the full proof: a custom role's rules (which it passes)", () => {
     const withRole = spec((s) => {
       s.spec.customRoles = [
