@@ -234,3 +234,32 @@ describe('engine-change: a change of dist/ alone only removes', () => {
     expect(v.failed).toEqual(['engine-change']);
   });
 });
+
+describe('admin-change-approval: a token with access reserved for admins', () => {
+  const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
+  const rotatedTo = (owner: string) => (s: Spec) => void Object.assign(ci(s), { owner, rotation: 1 });
+  it('handed over and rotated: neither its old nor its new owner is the approving admin', () => {
+    // alice's w:full token ci, handed to frank: alice makes it, frank approves; or dan makes it, alice approves.
+    expect(judge(baseSpec(), rotatedTo('frank@acme.io'), { actors: ['alice'], approvals: ['frank'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+    expect(judge(baseSpec(), rotatedTo('frank@acme.io'), { actors: ['dan'], approvals: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+    expect(judge(baseSpec(), rotatedTo('frank@acme.io'), { actors: ['alice'], approvals: ['dan'] }).failed).toEqual([]);
+  });
+  it('created with writes of custom resources nobody declared safe is admin-grade: it needs a second admin', () => {
+    const widgets = (s: Spec) =>
+      void s.spec.tokens.push({
+        id: 'widgets',
+        namespaces: [],
+        rbac: [
+          { namespace: 'web', rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['create'] }] },
+        ],
+      });
+    const alone = judge(baseSpec(), widgets, { actors: ['alice'] });
+    expect(alone.failed).toEqual(['admin-change-approval']);
+    expect(alone.results.find((r) => !r.ok)!.message).toMatch(/^token widgets \(access reserved for admins in web\)/);
+    expect(judge(baseSpec(), widgets, { actors: ['alice'], approvals: ['frank'] }).failed).toEqual([]);
+  });
+});
