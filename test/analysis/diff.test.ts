@@ -221,6 +221,23 @@ describe('orgctl diff', () => {
     expect(lines(d)).toEqual(['kim@acme.io accepts the invitation and joins']);
   });
 
+  it('a user who joins with Add All or Remove All reads as what they get, not as a bare join', () => {
+    const joined = (access: 'all' | 'none') =>
+      lines(
+        changesOf((s) => {
+          s.spec.users.push({ email: 'kim@acme.io', github: 'kim', access });
+          // Remove All binds nothing, whatever grants say: the grant is declared, and held by nobody.
+          s.spec.grants.push({ user: 'kim@acme.io', namespace: 'web', levels: ['r:pods'] });
+        }),
+      ).filter((l) => l.startsWith('kim@acme.io'));
+    expect(joined('none')).toEqual([
+      'kim@acme.io joins the organization with Remove All: no access in any namespace, whatever grants say',
+    ]);
+    expect(joined('all')[0]).toBe(
+      'kim@acme.io joins the organization with Add All: every level a non-admin may hold, in every namespace',
+    );
+  });
+
   it("a role redefined changes what a pending invite naming it will hold: the invite's line says so", () => {
     // The invite records the role's name; the access it grants on acceptance is the role's levels then.
     const base = baseSpec();
