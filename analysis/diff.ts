@@ -242,7 +242,7 @@ function membershipChanges(
       {
         kind: invite?.state === 'pending' ? 'accepts-invite' : 'joins',
         to: h,
-        text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${h.status === 'deactivated' ? ', deactivated' : ''}`,
+        text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${joiningAccess(h.access)}${h.status === 'deactivated' ? ', deactivated' : ''}`,
       },
     ];
   }
@@ -300,6 +300,14 @@ function membershipChanges(
         ]),
   ];
 }
+
+/** What Add All or Remove All gives someone who joins: Remove All would read as an ordinary join, with grants that bind nothing. */
+const joiningAccess = (access: MemberUser['access']): string =>
+  access === 'none'
+    ? ' with Remove All: no access in any namespace, whatever grants say'
+    : access === 'all'
+      ? ' with Add All: every level a non-admin may hold, in every namespace'
+      : '';
 
 /** How a bound role reads in a change: its level for a catalog ClusterRole, else its name. */
 function roleLabel(role: string, org: string): string {
