@@ -300,6 +300,46 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
         .stderr,
     ).toBe('');
   });
+  it('a case variant of a name the output knows is answered as Kubernetes would (no), with the name to ask about', async () => {
+    // Kubernetes compares usernames exactly: Bob@Acme.io is another identity, and a bare "a typo?" leaves the user guessing.
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'Bob@Acme.io']);
+    expect([r.stdout, r.code]).toEqual(['no', 1]);
+    expect(r.stderr).toBe(
+      'warning: Bob@Acme.io is named in no binding of these manifests: did you mean bob@acme.io? (Kubernetes compares usernames exactly, case included); only bindings of its groups can apply',
+    );
+    // A member bound to nothing, asked about in another case, and a token's ServiceAccount: the same.
+    expect((await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'Mallory@acme.io'])).stderr).toContain(
+      'did you mean mallory@acme.io?',
+    );
+    const token = await run([
+      'can-i',
+      'get',
+      'pods',
+      '-n',
+      'web',
+      '--as',
+      'system:serviceaccount:acme-system:Token-CI-deploy',
+    ]);
+    expect(token.stderr).toContain('did you mean system:serviceaccount:acme-system:token-ci-deploy?');
+    // Hand-written manifests, without orgctl's membership data: the names their bindings hold.
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'rbac.yaml'),
+      [
+        'kind: RoleBinding',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'metadata: {name: b, namespace: web}',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}',
+        'subjects: [{kind: User, name: Bob}]',
+      ].join('\n'),
+    );
+    expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--dir', dir])).stderr).toContain(
+      'did you mean Bob?',
+    );
+    // explain reads the declaration, where an email is a person's whatever its case: it answers for them, by their email.
+    const explained = await run(['explain', 'Bob@Acme.io', '-n', 'web']);
+    expect(explained.stdout.split('\n')[0]).toBe('users/bob@acme.io in web:');
+  });
   it('who-can names an unknown namespace', async () => {
     const r = await run(['who-can', 'get', 'pods', '-n', 'wbe']);
     expect(r.stderr).toBe(
