@@ -182,6 +182,17 @@ export function unboundReason(members: MembershipData, username: string, today: 
   return undefined;
 }
 
+/** Every Kubernetes username the membership data names: its members', its invitees', its tokens' ServiceAccounts'. */
+export function usernamesOf(members: MembershipData): string[] {
+  const prefix = members.organization.usernamePrefix;
+  const systemNamespace = systemNamespaceOf(members.organization.name);
+  return [
+    ...members.users.map((u) => u.username),
+    ...members.invites.map((i) => usernameOf({ usernamePrefix: prefix }, i.email)),
+    ...members.tokens.map((t) => serviceAccountUser(systemNamespace, t.serviceAccount)),
+  ];
+}
+
 /** members.json's text as orgctl writes it (every list a list of records), else undefined: a file edited by hand. */
 export function membershipDataOf(text: string): MembershipData | undefined {
   let m: Partial<MembershipData>;

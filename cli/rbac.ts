@@ -9,7 +9,7 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
-import { membershipDataOf, UNBOUND, unboundReason } from '../analysis/membership.ts';
+import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { resolveToday } from '../model/model.ts';
 
@@ -146,6 +146,24 @@ function membersIn(dir: string): MembershipData | undefined {
   }
 }
 
+/** The usernames the bindings read name (a ServiceAccount as Kubernetes names it: `system:serviceaccount:NS:NAME`). */
+const boundNames = (authz: Authorizer): string[] =>
+  authz.set.bindings.flatMap((b) =>
+    b.subjects.flatMap((s) =>
+      s.kind === 'User'
+        ? [s.name]
+        : s.kind === 'ServiceAccount'
+          ? [`system:serviceaccount:${s.namespace || b.namespace}:${s.name}`]
+          : [],
+    ),
+  );
+
+/** A name known here that differs from the one asked about only in case (`Bob@Acme.io` for `bob@acme.io`), if any. */
+function sameNameInOtherCase(asked: string, known: readonly string[]): string | undefined {
+  const lower = asked.toLowerCase();
+  return known.find((name) => name !== asked && name.toLowerCase() === lower);
+}
+
 /**
  * Says on stderr when a question names someone or somewhere the manifests never mention: the
  * answer is still the authorizer's (no), but a typo should not read as a considered "no". When the
@@ -162,6 +180,7 @@ export function warnUnknown(
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
+      const near = sameNameInOtherCase(user, [...(members ? usernamesOf(members) : []), ...boundNames(authz)]);
       const groups = 'only bindings of its groups can apply';
       io.err(
         why
@@ -171,7 +190,11 @@ export function warnUnknown(
                 ? `${UNBOUND.nobody}, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it`
                 : groups
             }`
-          : `warning: ${user} is named in no binding of these manifests (a typo? a user is named as in its bindings, with any identity prefix); ${groups}`,
+          : `warning: ${user} is named in no binding of these manifests${
+              near
+                ? `: did you mean ${near}? (Kubernetes compares usernames exactly, case included)`
+                : ' (a typo? a user is named as in its bindings, with any identity prefix)'
+            }; ${groups}`,
       );
     }
   }
