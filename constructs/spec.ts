@@ -19,6 +19,7 @@ import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
 import { specSource, type Position } from '../model/findings.ts';
 import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
+import { yamlMistake } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -307,6 +308,9 @@ function parseText(text: string, file: string): unknown {
   const keyText = (k: unknown) => (isScalar(k) ? String(k.value ?? '') : String(k));
   const doc = parseDocument(text, { uniqueKeys: (a, b) => keyText(a) === keyText(b), prettyErrors: true });
   if (doc.errors.length) {
+    // A hand-made mistake in plain words, at the place to fix (one message: the parser's next errors follow from it).
+    const mistake = yamlMistake(text, doc.errors);
+    if (mistake) throw new SpecError([`${file}:${mistake.line}:${mistake.col}: ${mistake.text}`]);
     throw new SpecError(
       doc.errors
         .slice(0, 10)

@@ -1,0 +1,147 @@
+/**
+ * The YAML mistakes people make in a spec by hand (a tab, a quote never closed, a key without its
+ * colon, a key or a list item out of line), said in plain words at the place to fix. The `yaml`
+ * package reports them as what its parser met ("Implicit keys need to be on a single line", at the
+ * end of the file for a quote), often several times over for one mistake: the first error is read
+ * against the text, and when it is one of these, that one message replaces them all.
+ */
+import type { YAMLError } from 'yaml';
+
+/** A mistake's message and where to fix it (1-based). */
+interface YamlMistake {
+  readonly line: number;
+  readonly col: number;
+  readonly text: string;
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+/** A line that holds something: neither blank nor only a comment. */
+const holdsContent = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+const isItem = (line: string): boolean => /^\s*-(\s|$)/.test(line);
+const keyOf = (line: string): string | undefined => line.trimStart().match(/^([^\s#:{}[\],'"-][^:#]*?):(\s|$)/)?.[1];
+
+/** `line`'s text as a message quotes it: trimmed, and cut when long. */
+function shown(line: string): string {
+  const t = line.trim();
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/** Where a quoted value that never closes opens: the last quote after which the text holds no closing one. */
+function unclosedQuoteAt(text: string, quote: '"' | "'"): number | undefined {
+  for (let i = text.lastIndexOf(quote); i >= 0; i = text.lastIndexOf(quote, i - 1)) {
+    const rest = text.slice(i + 1);
+    // Escapes inside the value: \" in a double-quoted one, '' in a single-quoted one.
+    const closes = quote === '"' ? /(^|[^\\])(\\\\)*"/.test(rest) : /'/.test(rest.replace(/''/g, ''));
+    if (!closes) return i;
+  }
+  return undefined;
+}
+
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** The nearest line before `index` that holds content, and its index. */
+function previousContent(lines: readonly string[], index: number, accept: (l: string) => boolean = holdsContent) {
+  for (let i = index - 1; i >= 0; i--) if (holdsContent(lines[i]!) && accept(lines[i]!)) return i;
+  return undefined;
+}
+
+function nextContent(lines: readonly string[], index: number): number | undefined {
+  for (let i = index + 1; i < lines.length; i++) if (holdsContent(lines[i]!)) return i;
+  return undefined;
+}
+
+/** A key that starts in another column than the keys before it in its mapping (under the same parent). */
+function misalignedKey(lines: readonly string[], at: number): YamlMistake | undefined {
+  const line = lines[at]!;
+  const indent = indentOf(line);
+  const parent = previousContent(lines, at, (l) => indentOf(l) < indent);
+  let first: number | undefined;
+  for (let i = (parent ?? -1) + 1; i < at && first === undefined; i++)
+    if (holdsContent(lines[i]!) && keyOf(lines[i]!) !== undefined) first = i;
+  if (first === undefined || indentOf(lines[first]!) === indent || keyOf(line) === undefined) return undefined;
+  const column = indentOf(lines[first]!) + 1;
+  return {
+    line: at + 1,
+    col: indent + 1,
+    text: `"${keyOf(line)}:" starts in column ${indent + 1}, the keys before it in its mapping in column ${column} ("${keyOf(lines[first]!)}:" on line ${first + 1}): keys of one mapping start in the same column; move it to column ${column}`,
+  };
+}
+
+/** A list item that starts in another column than the item before it. */
+function misalignedItem(lines: readonly string[], at: number): YamlMistake | undefined {
+  const line = lines[at]!;
+  const before = previousContent(lines, at, isItem);
+  if (!isItem(line) || before === undefined || indentOf(lines[before]!) === indentOf(line)) return undefined;
+  const column = indentOf(lines[before]!) + 1;
+  return {
+    line: at + 1,
+    col: indentOf(line) + 1,
+    text: `"${shown(line)}" starts in column ${indentOf(line) + 1}, the item before it in its list in column ${column} (line ${before + 1}): items of one list start in the same column; move it to column ${column}`,
+  };
+}
+
+/** A key indented under a key that already has a value on its own line: YAML reads it as more of that value. */
+function overIndentedKey(lines: readonly string[], at: number): YamlMistake | undefined {
+  const line = lines[at]!;
+  const key = keyOf(line);
+  const next = nextContent(lines, at);
+  if (key === undefined || next === undefined || !/:\s+\S/.test(line.trimStart())) return undefined;
+  const under = lines[next]!;
+  const nextKey = keyOf(under);
+  if (nextKey === undefined || indentOf(under) <= indentOf(line)) return undefined;
+  return {
+    line: next + 1,
+    col: indentOf(under) + 1,
+    text: `"${nextKey}:" is indented more than "${key}:" on line ${at + 1}, which already has a value, so YAML reads it as part of that value: start it in column ${indentOf(line) + 1}, as "${key}:"`,
+  };
+}
+
+/** A key and its value without the colon between them: `owner alice@acme.io`. */
+function missingColon(lines: readonly string[], at: number, col: number): YamlMistake | undefined {
+  const rest = lines[at]!.slice(col - 1).trimEnd();
+  const m = rest.match(/^([A-Za-z_][\w.-]*) +([^\s:#].*)$/);
+  if (!m || /:(\s|$)/.test(rest)) return undefined;
+  return {
+    line: at + 1,
+    col,
+    text: `"${rest}" has no colon after its key: write "${m[1]}: ${m[2]}" (a colon and a space between a key and its value)`,
+  };
+}
+
+/** The first error of `errors` in plain words, when it is one of the mistakes above; undefined otherwise. */
+export function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | undefined {
+  const e = errors[0];
+  const at = e?.linePos?.[0];
+  if (!e || !at) return undefined;
+  const lines = text.split('\n');
+  const index = at.line - 1;
+  if (e.code === 'TAB_AS_INDENT')
+    return {
+      ...at,
+      text: 'a tab indents this line: YAML indents with spaces only; replace the tab with spaces',
+    };
+  const quote = e.code === 'MISSING_CHAR' ? e.message.match(/^Missing closing (["'])quote/)?.[1] : undefined;
+  if (quote === '"' || quote === "'") {
+    const opens = unclosedQuoteAt(text, quote);
+    if (opens === undefined) return undefined;
+    const start = text.slice(opens, text.indexOf('\n', opens) < 0 ? undefined : text.indexOf('\n', opens)).trimEnd();
+    return {
+      ...positionOf(text, opens),
+      text: `a value opens with ${quote} here (${shown(start)}) and its closing ${quote} is missing, so YAML reads the rest of the file as its text: add the closing ${quote} where the value ends`,
+    };
+  }
+  if (e.code === 'BAD_INDENT' && /^All mapping items must start at the same column/.test(e.message))
+    return misalignedKey(lines, index);
+  if (e.code === 'MULTILINE_IMPLICIT_KEY' || e.code === 'BLOCK_AS_IMPLICIT_KEY')
+    return (
+      missingColon(lines, index, at.col) ??
+      misalignedItem(lines, index) ??
+      overIndentedKey(lines, index) ??
+      misalignedKey(lines, index)
+    );
+  return undefined;
+}
