@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { listFiles } from '../cli/output.ts';
 import { allProblems } from './workflow-lint.ts';
 
 const OPTS = { timeout: 60_000 };
@@ -209,6 +210,25 @@ describe('orgctl init: a new organization repository', () => {
     const check = cli(['synth', '--check'], { cwd: dir });
     expect(check.stdout).toMatch(/^dist\/ is up to date/);
     expect(check.code).toBe(0);
+  });
+
+  it('its summary names every file it wrote (a folder by its name: dist/, .github/workflows/)', () => {
+    for (const spec of ['ts', 'yaml']) {
+      const dir = join(tempDir(), `summary-${spec}`);
+      const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec]);
+      expect(r.code, r.stderr).toBe(0);
+      const named = r.stdout.match(/^created \S+: (.*)$/m)?.[1] ?? '';
+      // Each entry: a file's path, or a folder's (with its slash), each given a note in parentheses at most.
+      const entries = named.split(/, (?![^(]*\))/).map((e) => e.replace(/ \(.*\)$/, ''));
+      const unnamed = listFiles(dir).filter((f) => !entries.some((e) => (e.endsWith('/') ? f.startsWith(e) : f === e)));
+      expect(unnamed, named).toEqual([]);
+      // And nothing it names is missing.
+      for (const e of entries)
+        expect(
+          listFiles(dir).some((f) => f === e || f.startsWith(e)),
+          e,
+        ).toBe(true);
+    }
   });
 
   it('its next step, as printed and as the README gives it, makes main the branch, as the workflows and Argo CD follow', () => {
