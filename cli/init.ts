@@ -18,8 +18,8 @@ const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOG
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
 or org/org.yaml with --spec yaml), dist/ synthesized from it, the GitHub workflows (running the
-installed orgctl), a README saying how to change access and who approves what, .gitignore, and
-.ci/run. Nothing is installed: run \`npm install\` in DIR next.
+installed orgctl), a README saying how to change access and who approves what, .gitignore,
+.ci/run and (with org/org.ts) tsconfig.json. Nothing is installed: run \`npm install\` in DIR next.
 
   --org NAME          the organization's name (a DNS label: lower-case letters, digits, -)
   --owner EMAIL       the owner: the first admin, whom only support can change
@@ -80,6 +80,15 @@ function assertEmptyFolder(dir: string): void {
     );
 }
 
+/** What init wrote, every file named: the declaration (with its owner), dist/ and the workflows by their folders, the rest by path. */
+function writtenSummary(paths: readonly string[], owner: string): string {
+  const folders = ['dist/', '.github/workflows/'];
+  const declaration = paths.find((p) => p.startsWith('org/'))!;
+  const dist = paths.filter((p) => p.startsWith('dist/')).length;
+  const rest = paths.filter((p) => p !== declaration && !folders.some((f) => p.startsWith(f))).sort();
+  return [`${declaration} (owner ${owner})`, `dist/ (${dist} files)`, '.github/workflows/', ...rest].join(', ');
+}
+
 export const command = defineCommand({
   name: 'init',
   summary: 'A new organization repository: package.json, the declaration, dist/, workflows, README, CI.',
@@ -134,10 +143,8 @@ export const command = defineCommand({
       writeFileSync(file, content);
     }
     chmodSync(join(dir, '.ci/run'), 0o755);
-    const declaration = [...result.files.keys()].find((p) => p.startsWith('org/'))!;
-    const dist = [...result.files.keys()].filter((p) => p.startsWith('dist/')).length;
     io.out(
-      `created ${dir}: ${declaration} (owner ${owner.toLowerCase()}), dist/ (${dist} files), .github/workflows/, README.md, package.json
+      `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}
 next: cd ${dir} && npm install && git init -b main && git add -A && git commit -m "The ${org} organization"`,
     );
     return 0;
