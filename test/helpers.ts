@@ -99,10 +99,13 @@ export interface CliResult {
  */
 export function cli(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; engine?: string; node?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; engine?: string; node?: string; unprivileged?: boolean } = {},
 ): CliResult {
   const engine = options.engine ?? ROOT;
+  // File modes bind everyone but root: run as nobody then, for a test of what an unreadable file does.
+  const nobody = options.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const r = spawnSync(options.node ?? process.execPath, [join(engine, 'bin/orgctl.mjs'), ...args], {
+    ...nobody,
     cwd: options.cwd ?? engine,
     env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
     encoding: 'utf8',

@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { ROOT, cli, repoScratch, run, tempDir } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
 import type { RuleResult } from '../../policies/change/context.ts';
 import { TODAY } from '../helpers.ts';
 
+const scratch = repoScratch('unreadable-');
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
 async function distOf(specText: string): Promise<string> {
@@ -306,8 +307,9 @@ describe('orgctl diff', () => {
       expect((await run(['diff', '--base', 'main', '--head', 'HEAD'])).stderr).toMatch(
         /^orgctl diff: base \(main\): no folder main here, and no git repository here to find a ref main in \(/,
       );
+      // Never handed to git as an option: refused in the same words as any side that names nothing.
       expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(
-        /is neither a folder nor a git ref/,
+        /^orgctl diff: base \(--upload-pack=x\): no folder --upload-pack=x here, and "--upload-pack=x" cannot be a git ref \(it starts with -\) \(give a folder of orgctl's output, or a git ref: HEAD, origin\/main, a commit, REF:folder\)$/,
       );
     } finally {
       process.chdir(cwd);
@@ -335,6 +337,30 @@ describe('bad input never passes', () => {
     expect(r.stderr).toMatch(
       /base \(.*manifests\) has no orgctl-organization ConfigMap: it is not a dist\/ synthesized by orgctl, so membership \(who is admin\) is unknown/,
     );
+  });
+
+  it('a folder or file orgctl may not read names it and says what to do, never a bare EACCES', () => {
+    const home = scratch(); // inside the repository: nobody (the unprivileged run) must reach it
+    chmodSync(home, 0o755);
+    const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder (the tests' is root's alone)
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o777);
+    const locked = join(home, 'locked');
+    mkdirSync(locked, { mode: 0o000 });
+    const files = join(home, 'dist');
+    cpSync(join(ROOT, 'dist'), files, { recursive: true });
+    chmodSync(join(files, 'lga1/cluster/resources.yaml'), 0o000);
+    for (const [args, path] of [
+      [['diff', '--base', locked, '--head', 'dist'], locked],
+      [['can-i', 'get', 'pods', '--as', 'bob@acme.io', '--dir', locked], locked],
+      [['diff', '--base', files, '--head', 'dist'], join(files, 'lga1/cluster/resources.yaml')],
+    ] as const) {
+      const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
+      expect(r.stderr, args.join(' ')).toBe(
+        `orgctl ${args[0]}: ${path}: permission denied: orgctl may not ${path === locked ? 'list this folder' : 'read this file'}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
+      );
+      expect(r.code).toBe(2);
+    }
   });
 
   it('a side that is the repository, not its dist/ (diff --head .), says so and names dist/, not a link deep inside to remove', async () => {
