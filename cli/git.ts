@@ -123,12 +123,18 @@ export function refOfSide(spec: string): string | undefined {
 function unknownRef(ref: string, spec: string, label: string): InputError | undefined {
   const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
   if (r.status === 0) return undefined;
-  const where =
-    r.status === 1 ? `no git ref ${ref} in this repository` : `no git repository here to find a ref ${ref} in`;
-  return new InputError(
-    `${label}: no folder ${spec} here, and ${where} (give a folder of orgctl's output, or a git ref: HEAD, origin/main, a commit, REF:folder)`,
+  return noSide(
+    spec,
+    label,
+    r.status === 1 ? `no git ref ${ref} in this repository` : `no git repository here to find a ref ${ref} in`,
   );
 }
+
+/** A side that is neither a folder here nor a git ref (`why` says which ref, and why not): the one message for it. */
+const noSide = (spec: string, label: string, why: string): InputError =>
+  new InputError(
+    `${label}: no folder ${spec} here, and ${why} (give a folder of orgctl's output, or a git ref: HEAD, origin/main, a commit, REF:folder)`,
+  );
 
 /** Why a side is not orgctl's output, and what it may have meant. */
 const notOrgctlOutput = (label: string, hint = '') =>
@@ -175,8 +181,15 @@ export function loadSide(
     refuseUnlessOutputFolder(at.folder, label);
     files = readOutputFolder(at.folder);
   } else {
+    // Never handed to git: a ref that starts with - would read as one of its options.
     if (!at.ref || at.ref.startsWith('-'))
-      throw new InputError(`${JSON.stringify(spec)} is neither a folder nor a git ref`);
+      throw noSide(
+        spec,
+        label,
+        at.ref
+          ? `${JSON.stringify(at.ref)} cannot be a git ref (it starts with -)`
+          : `no git ref before the : of ${spec}`,
+      );
     try {
       files = readRefOutput(at.ref, at.dir);
     } catch (e) {

@@ -2,7 +2,7 @@
  * orgctl: the command line. Exit codes: 0 ok, 1 the declaration breaks a policy (or
  * `--check` found dist/ stale), 2 bad usage or unreadable input.
  */
-import { ERROR_KINDS, kindOf, type ErrorKind, type SpecError } from '../model/errors.ts';
+import { ERROR_KINDS, kindOf, unreadableInput, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -77,7 +77,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     return await (await entry.load()).invoke(rest, io);
-  } catch (e) {
+  } catch (thrown) {
+    // A path the system would not let orgctl read, wherever it was read: named, with what to do.
+    const e = unreadableInput(thrown) ?? thrown;
     // By kind, not class: a declaration module may load its own copy of orgctl's classes.
     const kind = kindOf(e);
     const err = e as Error;

@@ -60,6 +60,30 @@ export class InputError extends OrgctlError {
   }
 }
 
+/** What each reading system call was doing, as a person says it. */
+const READING: Record<string, string> = {
+  scandir: 'list this folder',
+  opendir: 'list this folder',
+  open: 'read this file',
+  read: 'read this file',
+  stat: 'look at this path',
+  lstat: 'look at this path',
+  readlink: 'look at this path',
+};
+
+/**
+ * A file or folder the system refused orgctl to read (EACCES, EPERM), wherever the reading was,
+ * as an input error that names it and says what to do; undefined for any other error.
+ */
+export function unreadableInput(e: unknown): InputError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const doing = err?.syscall !== undefined ? READING[err.syscall] : undefined;
+  if (!(e instanceof Error) || (err.code !== 'EACCES' && err.code !== 'EPERM') || !err.path || !doing) return undefined;
+  return new InputError(
+    `${err.path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${err.path} shows its owner and mode)`,
+  );
+}
+
 /** One side of a diff or review that cannot be read as orgctl's output, and which side it is. */
 export class SideError extends InputError {
   override readonly name = 'SideError';

@@ -356,7 +356,7 @@ describe('bad input never passes', () => {
       [['diff', '--base', files, '--head', 'dist'], join(files, 'lga1/cluster/resources.yaml')],
     ] as const) {
       const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
-      expect(r.stderr, args.join(' ')).toBe(
+      expect(r.stderr.trim(), args.join(' ')).toBe(
         `orgctl ${args[0]}: ${path}: permission denied: orgctl may not ${path === locked ? 'list this folder' : 'read this file'}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
       );
       expect(r.code).toBe(2);
