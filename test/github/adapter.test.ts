@@ -293,6 +293,23 @@ describe('whose approval and authorship count (red team G)', () => {
     expect(r.code).toBe(1);
   });
 
+  it('says why such an approval does not count, in a write-access row as for an approval without write access', async () => {
+    const r = await reviewWith({
+      reviews: [
+        { user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'NONE' },
+        { user: 'dan', state: 'APPROVED', commitId: fakeSha('head'), association: 'CONTRIBUTOR' },
+        // Stale, or withdrawn: never an approval, so nothing to explain.
+        { user: 'erin', state: 'APPROVED', commitId: fakeSha('older'), association: 'NONE' },
+      ],
+    });
+    expect(r.code).toBe(1);
+    const rows = r.standin.state.comments[0]!.body.split('\n').filter((l) => l.startsWith('| `write-access`'));
+    expect(rows).toEqual([
+      "| `write-access` | ✅ | dan's approval does not count: GitHub lists dan as CONTRIBUTOR, not the owner, a member or a collaborator of the repository |",
+      "| `write-access` | ✅ | frank's approval does not count: GitHub lists frank as NONE, not the owner, a member or a collaborator of the repository |",
+    ]);
+  });
+
   it('the same approval from frank as a member of the organization counts', async () => {
     const r = await reviewWith({
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
