@@ -224,11 +224,34 @@ interface ListedReview {
   readonly author_association: string;
 }
 
-/** The reviews that may count, as the approval rules read them. */
-function reviewRecords(reviews: readonly ListedReview[]) {
+/** The reviews that may count (every review with a login, `all`), as the approval rules read them. */
+function reviewRecords(reviews: readonly ListedReview[], all = false) {
   return reviews
-    .filter((r) => r.user?.login && COUNTED_ASSOCIATIONS.has(r.author_association))
+    .filter((r) => r.user?.login && (all || COUNTED_ASSOCIATIONS.has(r.author_association)))
     .map((r) => ({ login: r.user!.login, state: r.state, commitId: r.commit_id ?? '' }));
+}
+
+/** Why an account's association keeps it from standing behind a change (the author's, a reviewer's). */
+const unassociated = (login: string, association: string): string =>
+  `GitHub lists ${login} as ${association}, not the owner, a member or a collaborator of the repository`;
+
+/**
+ * The write-access results for approvals that would count but for their reviewer's association
+ * (NONE, CONTRIBUTOR...), saying so, as writeAccessResults does for an approval without write access.
+ */
+function associationResults(reviews: readonly ListedReview[], headSha: string): RuleResult[] {
+  const counted = new Set(validApprovals(reviewRecords(reviews), headSha).map(loginKey));
+  return validApprovals(reviewRecords(reviews, true), headSha)
+    .filter((login) => !counted.has(loginKey(login)))
+    .map((login) => {
+      // The association of the approving review: the reviewer's latest (reviews come in chronological order).
+      const own = reviews.filter((r) => r.user && loginKey(r.user.login) === loginKey(login));
+      return {
+        rule: WRITE_ACCESS_RULE,
+        ok: true,
+        message: `${login}'s approval does not count: ${unassociated(login, own.at(-1)!.author_association)}`,
+      };
+    });
 }
 
 /** What pulls.get says, as far as the superseded check is concerned. */
@@ -383,7 +406,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const standing = standingOf(at, asked.length ? await askPermissions(gh, at, asked) : new Map());
   const authorWhyNot = associated
     ? standing.whyNot.get(loginKey(pr.user.login))
-    : `${pr.author_association}, not the owner, a member or a collaborator of the repository`;
+    : unassociated(pr.user.login, pr.author_association);
   const author = authorWhyNot ? unnamedActor(`pull request author ${pr.user.login}: ${authorWhyNot}`) : pr.user.login;
   return {
     number,
@@ -394,6 +417,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { files: files.length, commits: commits.length },
       ),
       ...writeAccessResults(read.approvals, standing),
+      ...associationResults(reviews, pr.head.sha),
     ],
     author: pr.user.login,
     headSha: pr.head.sha,

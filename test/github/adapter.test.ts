@@ -325,7 +325,7 @@ describe('whose approval and authorship count (red team G)', () => {
     });
     expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.io.errs.join('\n')).toContain(
-      'pull request author alice: NONE, not the owner, a member or a collaborator',
+      'pull request author alice: GitHub lists alice as NONE, not the owner, a member or a collaborator',
     );
     expect(r.code).toBe(1);
   });
