@@ -239,6 +239,21 @@ describe('orgctl diff', () => {
     );
   });
 
+  it('a user who joins deactivated, or as an admin, is not said to get what Add All gives', () => {
+    const joined = (extra: Record<string, unknown>) =>
+      lines(changesOf((s) => s.spec.users.push({ email: 'kim@acme.io', github: 'kim', ...extra }))).filter((l) =>
+        l.startsWith('kim@acme.io joins'),
+      );
+    expect(joined({ access: 'all', status: 'deactivated' })).toEqual([
+      'kim@acme.io joins the organization with Add All, deactivated: bound to nothing until reactivated',
+    ]);
+    expect(joined({ status: 'deactivated' })).toEqual([
+      'kim@acme.io joins the organization, deactivated: bound to nothing until reactivated',
+    ]);
+    // An admin holds w:full everywhere by being one: Add All adds nothing to say.
+    expect(joined({ admin: true, access: 'all' })).toEqual(['kim@acme.io joins the organization (admin)']);
+  });
+
   it("a role redefined changes what a pending invite naming it will hold: the invite's line says so", () => {
     // The invite records the role's name; the access it grants on acceptance is the role's levels then.
     const base = baseSpec();
