@@ -12,6 +12,7 @@ import {
   type SafeCustomResource,
 } from '../model/model.ts';
 import { orgRoleOf } from './org-roles.ts';
+import { UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
@@ -242,7 +243,7 @@ function membershipChanges(
       {
         kind: invite?.state === 'pending' ? 'accepts-invite' : 'joins',
         to: h,
-        text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${joiningAccess(h.access)}${h.status === 'deactivated' ? ', deactivated' : ''}`,
+        text: `${how}${as.length ? ` (${as.join(', ')})` : ''}${joiningAccess(h)}${h.status === 'deactivated' ? `, ${UNBOUND.deactivatedUser}` : ''}`,
       },
     ];
   }
@@ -301,13 +302,19 @@ function membershipChanges(
   ];
 }
 
-/** What Add All or Remove All gives someone who joins: Remove All would read as an ordinary join, with grants that bind nothing. */
-const joiningAccess = (access: MemberUser['access']): string =>
-  access === 'none'
+/**
+ * What Add All or Remove All gives someone who joins: Remove All would read as an ordinary join,
+ * with grants that bind nothing. Named only for a deactivated member (who holds nothing yet), and
+ * not at all for an admin (who holds w:full everywhere by being one).
+ */
+function joiningAccess(h: MemberUser): string {
+  const mode = h.access === 'all' ? 'Add All' : h.access === 'none' ? 'Remove All' : undefined;
+  if (!mode || h.admin) return '';
+  if (h.status === 'deactivated') return ` with ${mode}`;
+  return mode === 'Remove All'
     ? ' with Remove All: no access in any namespace, whatever grants say'
-    : access === 'all'
-      ? ' with Add All: every level a non-admin may hold, in every namespace'
-      : '';
+    : ' with Add All: every level a non-admin may hold, in every namespace';
+}
 
 /** How a bound role reads in a change: its level for a catalog ClusterRole, else its name. */
 function roleLabel(role: string, org: string): string {
