@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadManifests } from '../../cli/manifests.ts';
 import { table } from '../../cli/who-can.ts';
 import { ROOT, cli, run, tempDir } from '../helpers.ts';
+import { baseSpec, distOf } from '../review/scenarios.ts';
 
 const HAND = join(ROOT, 'test/fixtures/manifests');
 
@@ -305,7 +306,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'Bob@Acme.io']);
     expect([r.stdout, r.code]).toEqual(['no', 1]);
     expect(r.stderr).toBe(
-      'warning: Bob@Acme.io is named in no binding of these manifests: did you mean bob@acme.io? (Kubernetes compares usernames exactly, case included); only bindings of its groups can apply',
+      'warning: Bob@Acme.io is named in no binding of these manifests: did you mean bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of its groups can apply',
     );
     // A member bound to nothing, asked about in another case, and a token's ServiceAccount: the same.
     expect((await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'Mallory@acme.io'])).stderr).toContain(
@@ -335,6 +336,13 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     );
     expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--dir', dir])).stderr).toContain(
       'did you mean Bob?',
+    );
+    // An identity prefix left out: the username the member has.
+    const prefixed = baseSpec();
+    prefixed.spec.identity = { usernamePrefix: 'oidc:' };
+    const dist = await distOf(prefixed);
+    expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', dist])).stderr).toBe(
+      'warning: bob@acme.io is named in no binding of these manifests: did you mean oidc:bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of its groups can apply',
     );
     // explain reads the declaration, where an email is a person's whatever its case: it answers for them, by their email.
     const explained = await run(['explain', 'Bob@Acme.io', '-n', 'web']);
