@@ -158,10 +158,17 @@ const boundNames = (authz: Authorizer): string[] =>
     ),
   );
 
-/** A name known here that differs from the one asked about only in case (`Bob@Acme.io` for `bob@acme.io`), if any. */
-function sameNameInOtherCase(asked: string, known: readonly string[]): string | undefined {
+/**
+ * A name known here that the one asked about means: the same but for case (`Bob@Acme.io` for
+ * `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for `oidc:bob@acme.io`).
+ */
+function nearName(asked: string, known: readonly string[]): string | undefined {
   const lower = asked.toLowerCase();
-  return known.find((name) => name !== asked && name.toLowerCase() === lower);
+  const others = known.filter((name) => name !== asked);
+  return (
+    others.find((name) => name.toLowerCase() === lower) ??
+    others.find((name) => name.toLowerCase().endsWith(`:${lower}`))
+  );
 }
 
 /**
@@ -180,7 +187,7 @@ export function warnUnknown(
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
-      const near = sameNameInOtherCase(user, [...(members ? usernamesOf(members) : []), ...boundNames(authz)]);
+      const near = nearName(user, [...(members ? usernamesOf(members) : []), ...boundNames(authz)]);
       const groups = 'only bindings of its groups can apply';
       io.err(
         why
@@ -192,7 +199,7 @@ export function warnUnknown(
             }`
           : `warning: ${user} is named in no binding of these manifests${
               near
-                ? `: did you mean ${near}? (Kubernetes compares usernames exactly, case included)`
+                ? `: did you mean ${near}? (Kubernetes compares usernames exactly: case and identity prefix included)`
                 : ' (a typo? a user is named as in its bindings, with any identity prefix)'
             }; ${groups}`,
       );
