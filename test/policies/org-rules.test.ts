@@ -326,7 +326,9 @@ const CASES: Case[] = [
     rule: 'expired-grant',
     fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods').until('2026-11-25'),
     passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods').until(TODAY),
-    message: /^expired on 2026-11-25 \(today is 2026-11-26\): not synthesized/,
+    // Whoever just added it reads why it binds nothing and what to fix: its date, not the line.
+    message:
+      /^expired on 2026-11-25 \(today is 2026-11-26\): binds nothing, so it is not synthesized; remove it, or, if this change adds it, give it the date it should end on$/,
     severity: 'warning',
   },
   {
