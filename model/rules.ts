@@ -170,8 +170,9 @@ export const RULES = [
     id: 'expired-grant',
     stage: 'declaration',
     severity: 'warning',
-    description: 'a grant whose `expires` date has passed: not synthesized; remove it',
-    remediation: 'remove the grant, or give it a later date',
+    description:
+      "a grant whose `expires` date has passed: it binds nothing and is not synthesized (the expiry workflow's pull request takes what it bound out of `dist/`). A warning: the declaration cannot tell a grant that ended with time from one added with a past date (the review then shows no change in access)",
+    remediation: 'remove the grant; one this change adds: give it the date it should end on',
   },
   {
     id: 'inline-rules-expiry',
