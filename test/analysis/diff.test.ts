@@ -354,7 +354,8 @@ describe('bad input never passes', () => {
     );
   });
 
-  it('a folder or file orgctl may not read names it and says what to do, never a bare EACCES', () => {
+  /** A folder nobody may enter, and the folder and temporary folder an unprivileged run needs. */
+  const lockedHome = () => {
     const home = scratch(); // inside the repository: nobody (the unprivileged run) must reach it
     chmodSync(home, 0o755);
     const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder (the tests' is root's alone)
@@ -362,6 +363,11 @@ describe('bad input never passes', () => {
     chmodSync(tmp, 0o777);
     const locked = join(home, 'locked');
     mkdirSync(locked, { mode: 0o000 });
+    return { home, tmp, locked };
+  };
+
+  it('a folder or file orgctl may not read names it and says what to do, never a bare EACCES', () => {
+    const { home, tmp, locked } = lockedHome();
     const files = join(home, 'dist');
     cpSync(join(ROOT, 'dist'), files, { recursive: true });
     chmodSync(join(files, 'lga1/cluster/resources.yaml'), 0o000);
@@ -373,6 +379,20 @@ describe('bad input never passes', () => {
       const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
       expect(r.stderr.trim(), args.join(' ')).toBe(
         `orgctl ${args[0]}: ${path}: permission denied: orgctl may not ${path === locked ? 'list this folder' : 'read this file'}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
+      );
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('a file or folder orgctl may not write names it and says what to do, never a bare EACCES', () => {
+    const { tmp, locked } = lockedHome();
+    for (const [args, path] of [
+      [['access', '--format', 'html', '--out', join(locked, 'access.html')], join(locked, 'access.html')],
+      [['init', join(locked, 'acme-org'), '--org', 'acme', '--owner', 'alice@acme.io'], join(locked, 'acme-org')],
+    ] as const) {
+      const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
+      expect(r.stderr.trim(), args.join(' ')).toBe(
+        `orgctl ${args[0]}: cannot write ${path}: permission denied (EACCES); give a path in a folder orgctl may write to`,
       );
       expect(r.code).toBe(2);
     }
