@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveToday } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
-import { InputError, UsageError } from '../model/errors.ts';
+import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
 import { dateFlag } from './args.ts';
@@ -137,12 +137,16 @@ export const command = defineCommand({
       io.err(`orgctl init: the organization does not synthesize (${summary(result.findings)}); ${dir} not created`);
       return 1;
     }
-    for (const [path, content] of result.files) {
-      const file = join(dir, path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
+    try {
+      for (const [path, content] of result.files) {
+        const file = join(dir, path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
+      chmodSync(join(dir, '.ci/run'), 0o755);
+    } catch (e) {
+      throw unwritable((e as NodeJS.ErrnoException).path ?? dir, e);
     }
-    chmodSync(join(dir, '.ci/run'), 0o755);
     io.out(
       `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}
 next: cd ${dir} && npm install && git init -b main && git add -A && git commit -m "The ${org} organization"`,

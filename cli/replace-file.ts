@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { unwritable } from '../model/errors.ts';
 
 /**
  * Writes `content` to `path` as a new file renamed over whatever is there: a symbolic link at
@@ -15,7 +16,12 @@ export function replaceFile(path: string, content: string, mode = 0o644): void {
   try {
     writeFileSync(tmp, content, { mode, flag: 'wx' });
     renameSync(tmp, path);
+  } catch (e) {
+    throw unwritable(path, e);
   } finally {
-    rmSync(tmp, { force: true });
+    // A folder orgctl may not enter refuses even this: the write's own error is what to say.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {}
   }
 }

@@ -60,6 +60,22 @@ export class InputError extends OrgctlError {
   }
 }
 
+/** What the system said when it refused a write, in words: the error's code, named. */
+const WRITE_REFUSALS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+};
+
+/** A file or folder orgctl could not write, named as given, with why in words and what to do. */
+export function unwritable(path: string, e: unknown): OutputError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why = code ? `${WRITE_REFUSALS[code] ?? 'refused'} (${code})` : String((e as Error)?.message ?? e);
+  return new OutputError(`cannot write ${path}: ${why}; give a path in a folder orgctl may write to`);
+}
+
 /** What each reading system call was doing, as a person says it. */
 const READING: Record<string, string> = {
   scandir: 'list this folder',
