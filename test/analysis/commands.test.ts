@@ -348,6 +348,14 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     const explained = await run(['explain', 'Bob@Acme.io', '-n', 'web']);
     expect(explained.stdout.split('\n')[0]).toBe('users/bob@acme.io in web:');
   });
+  it('a namespace asked about in another case names the one meant, in can-i, who-can and explain alike', async () => {
+    const warning =
+      'warning: namespace Web has no RoleBinding in these manifests: did you mean web? (namespace names are lower-case); only cluster-wide bindings can apply there';
+    expect((await run(['can-i', 'get', 'pods', '-n', 'Web', '--as', 'bob@acme.io'])).stderr).toBe(warning);
+    expect((await run(['who-can', 'get', 'pods', '-n', 'Web'])).stderr).toBe(warning);
+    expect((await run(['explain', 'bob@acme.io', '-n', 'Web'])).stderr).toBe(warning);
+  });
+
   it('who-can names an unknown namespace', async () => {
     const r = await run(['who-can', 'get', 'pods', '-n', 'wbe']);
     expect(r.stderr).toBe(
