@@ -96,6 +96,7 @@ export const command = defineCommand({
     warnUnknown(authz, io, {
       ...(unknown ? { user: positionals[0]! } : {}),
       ...(ns !== undefined ? { namespace: ns } : {}),
+      namespaces: model.namespaces.map((n) => n.name),
     });
     const json = flags.format === 'json';
     if (positionals.length === 1) {

@@ -179,7 +179,13 @@ function nearName(asked: string, known: readonly string[]): string | undefined {
 export function warnUnknown(
   authz: Authorizer,
   io: Io,
-  ask: { readonly user?: string; readonly namespace?: string; readonly dir?: string },
+  ask: {
+    readonly user?: string;
+    readonly namespace?: string;
+    readonly dir?: string;
+    /** The namespaces the organization declares, when the caller knows them (explain: its model). */
+    readonly namespaces?: readonly string[];
+  },
 ): void {
   const { user, namespace } = ask;
   if (user !== undefined) {
@@ -211,8 +217,14 @@ export function warnUnknown(
     authz.set.bindings.some((b) => !isBootstrapBinding(b)) &&
     !authz.hasBindingsIn(namespace)
   ) {
+    const declared =
+      ask.namespaces ?? (ask.dir === undefined ? undefined : membersIn(ask.dir))?.organization.namespaces;
+    const lower = namespace.toLowerCase();
+    const near = [...(declared ?? []), ...authz.set.bindings.map((b) => b.namespace)].find(
+      (n) => n !== namespace && n === lower,
+    );
     io.err(
-      `warning: namespace ${namespace} has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there`,
+      `warning: namespace ${namespace} has no RoleBinding in these manifests${near ? `: did you mean ${near}? (namespace names are lower-case)` : ' (a typo?)'}; only cluster-wide bindings can apply there`,
     );
   }
 }

@@ -60,7 +60,7 @@ export const command = defineCommand({
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
-    if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace });
+    if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace, dir: flags.dir ?? DEFAULT_OUTPUT_DIR });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
     // ClusterRoleBindings ('') reach every namespace: always part of the answer.
