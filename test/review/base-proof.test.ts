@@ -194,6 +194,49 @@ describe('the proof against base', () => {
       expect(p.full).toBe(false);
     });
 
+  it("leaves to the full proof, which refuses it: a binding in the system namespace, where the tokens' Secrets are, written as orgctl would", () => {
+    // The system namespace is no namespace of the declaration: nobody is granted a level there, and
+    // reading its Secrets is holding every token. bob is a member with grants, r:secrets no
+    // admin-only level: only the system namespace's own check refuses it here.
+    const binding = (name: string) =>
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: RoleBinding',
+        'metadata:',
+        '  annotations:',
+        '    argocd.argoproj.io/sync-wave: "4"',
+        '  labels:',
+        '    app.kubernetes.io/managed-by: orgctl',
+        '    orgctl.io/organization: acme',
+        '  name: acme:r:secrets',
+        '  namespace: acme-system',
+        'roleRef:',
+        '  apiGroup: rbac.authorization.k8s.io',
+        '  kind: ClusterRole',
+        '  name: acme:r:secrets',
+        'subjects:',
+        subject(name).trimEnd(),
+      ].join('\n');
+    // After a token's ServiceAccount and Secret, in the shard file that places the token: the
+    // system namespace's part of that file, as orgctl would write a binding there.
+    const attack = (files: OutputText[]) =>
+      files.map((f) => {
+        if (!/^(lga1|ord1)\/shard-/.test(f.path)) return f;
+        const docs = f.content.slice(0, -1).split('\n---\n'); // its last line's newline apart
+        const at = docs.findIndex((d) =>
+          /^kind: Secret\n[\s\S]*\n {2}name: token-ci\n {2}namespace: acme-system\n/m.test(d),
+        );
+        if (at < 0) return f;
+        docs.splice(at + 1, 0, binding('bob@acme.io'));
+        return { ...f, content: `${docs.join('\n---\n')}\n` };
+      });
+    const head = attack(base);
+    expect(head.filter((f, i) => f.content !== base[i]!.content)).toHaveLength(2);
+    const p = proofs(base, head);
+    expect(p.againstBase).toEqual({ proved: false, reason: "the system namespace's RoleBindings change" });
+    expect(p.full).toBe(false);
+  });
+
   it('leaves to the full proof, which refuses it: a custom role that runs pods, for a non-admin, written as orgctl would', () => {
     // Only levels are judged here (who may hold each is the catalog's): whom a custom role binds is the full proof's.
     const withRole = output(
