@@ -200,6 +200,9 @@ describe('schemas', () => {
       'rbac.authorization.k8s.io/RoleBinding',
     ]);
     expect(allowed.some((k: string) => k.endsWith('/ClusterRoleBinding') || k.includes('*'))).toBe(false);
+    // Bounded by kind, not by name (README, Argo CD): no entry carries a `name`, which an older
+    // Argo CD's AppProject CRD lacks and kubectl's strict field validation refuses.
+    for (const k of project!.spec.clusterResourceWhitelist) expect(Object.keys(k).sort()).toEqual(['group', 'kind']);
     // every kind orgctl writes is allowed, and nothing else
     const written = new Set(
       [...out.entries()]
