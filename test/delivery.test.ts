@@ -183,6 +183,69 @@ describe('schemas', () => {
     expect([...dirs].every((d) => /^(lga1|ord1)\/(cluster|shard-\d\d)$/.test(d))).toBe(true);
   });
 
+  /**
+   * Argo CD's check of a cluster-scoped object against the project (AppProject
+   * IsGroupKindNamePermitted): allowed when an entry of clusterResourceWhitelist matches its group
+   * and kind and, when the entry has a name, its name (a glob in Go's filepath.Match syntax; `*`
+   * here, which the entries below never use: they name each object).
+   */
+  const permitted = (
+    whitelist: readonly { group: string; kind: string; name?: string }[],
+    o: { group: string; kind: string; name: string },
+  ) =>
+    whitelist.some((e) => {
+      const glob = (pattern: string, value: string) =>
+        new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}$`).test(value);
+      return glob(e.group, o.group) && glob(e.kind, o.kind) && (!e.name || glob(e.name, o.name));
+    });
+
+  it('with namedClusterResources, the AppProject names each cluster-scoped object orgctl writes, and a forged ClusterRole or Namespace of another name is refused', () => {
+    const { app, org } = smallOrg({
+      clusters: ['lga1', 'ord1'],
+      argocd: { repoURL: 'https://github.com/acme/org.git', namedClusterResources: true },
+      namespaceProtection: { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' },
+    });
+    org.namespace('ml', { clusters: ['lga1'] });
+    const out = files(app);
+    const [project] = docs(out.get('argocd/appproject.yaml')!);
+    expect(() => new AppProject(project as never).validate()).not.toThrow();
+    const whitelist = project!.spec.clusterResourceWhitelist as { group: string; kind: string; name?: string }[];
+    const written = [...out.entries()]
+      .filter(([p]) => p.endsWith('/resources.yaml'))
+      .flatMap(([, t]) => docs(t))
+      .filter((o) => o.metadata.namespace === undefined)
+      .map((o) => ({
+        group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '',
+        kind: o.kind,
+        name: o.metadata.name as string,
+      }));
+    const key = (o: { group: string; kind: string; name?: string }) => `${o.group}/${o.kind}/${o.name}`;
+    // exactly the objects written, each by its name (no glob), in a stable order
+    expect(whitelist.map(key)).toEqual([...new Set(written.map(key))].sort());
+    expect(whitelist.every((e) => e.name && !/[*?[\\]/.test(e.name))).toBe(true);
+    for (const o of written) expect(permitted(whitelist, o), key(o)).toBe(true);
+    // what a forged dist/ that got merged would write, and Argo CD now refuses
+    for (const forged of [
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:basic-user' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:evil' },
+      { group: '', kind: 'Namespace', name: 'kube-system' },
+      { group: '', kind: 'Namespace', name: 'payments' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name: 'someone-elses' },
+    ])
+      expect(permitted(whitelist, forged), key(forged)).toBe(false);
+    // by default the entries name kinds only (an older Argo CD's CRD has no name field)
+    const { app: plain } = smallOrg({ argocd: { repoURL: 'https://github.com/acme/org.git' } });
+    const [byKind] = docs(files(plain).get('argocd/appproject.yaml')!);
+    expect(
+      permitted(byKind!.spec.clusterResourceWhitelist, {
+        group: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'view',
+      }),
+    ).toBe(true);
+  });
+
   it("the AppProject is a second wall: only the kinds orgctl writes, no ClusterRoleBinding, only the organization's namespaces per cluster", () => {
     const out = files(exampleOrg);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
