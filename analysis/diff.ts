@@ -805,6 +805,14 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
       b.namespace,
       'the AppProject and ApplicationSet move to another Argo CD namespace',
     );
+    setting(
+      'namedClusterResources',
+      a.namedClusterResources ?? false,
+      b.namedClusterResources ?? false,
+      b.namedClusterResources
+        ? 'the AppProject allows only the Namespaces, ClusterRoles and namespace protection orgctl writes, by name'
+        : 'the AppProject allows every Namespace and ClusterRole again, whatever its name (a forged dist/ could rewrite any)',
+    );
   }
   return out;
 }

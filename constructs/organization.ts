@@ -406,6 +406,7 @@ export class Organization extends Construct implements OrganizationLike {
               revision: this.argocd.revision ?? DEFAULT_ARGOCD_REVISION,
               path: this.argocd.path ?? 'dist',
               namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE,
+              ...(this.argocd.namedClusterResources ? { namedClusterResources: true as const } : {}),
             },
           }
         : {}),

@@ -130,6 +130,14 @@ export interface ArgoCdSource {
   readonly path?: string;
   /** Namespace Argo CD runs in. @default argocd */
   readonly namespace?: string;
+  /**
+   * The AppProject allows each cluster-scoped object orgctl writes by name (its Namespaces,
+   * ClusterRoles and namespace protection), not every object of those kinds, so a forged dist/
+   * that got merged cannot rewrite another ClusterRole or Namespace. Needs an Argo CD whose
+   * AppProject accepts `name` on cluster resource entries (releases of 2026): an older one's CRD
+   * lacks the field, and kubectl's strict field validation refuses the file. @default false
+   */
+  readonly namedClusterResources?: boolean;
 }
 
 /**
@@ -153,6 +161,8 @@ export interface ArgoCdModel {
   readonly path: string;
   /** Namespace Argo CD runs in. */
   readonly namespace: string;
+  /** Present only when declared, so the organization's data is written as before otherwise. */
+  readonly namedClusterResources?: true;
 }
 
 export interface OrgModel {

@@ -409,7 +409,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, `safeCustomResources` (each group added, changed or removed, with its reason), the Argo CD source (`repoURL`, `revision`, `path`, `namespace`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
+      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, `safeCustomResources` (each group added, changed or removed, with its reason), the Argo CD source (`repoURL`, `revision`, `path`, `namespace`) and whether its AppProject names each cluster-scoped object (`namedClusterResources`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
     remediation: `${OTHER_ADMIN}; no override`,
   },
   {

@@ -4,7 +4,9 @@
  */
 import { DEFAULT_CLUSTER, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
 import { MANAGED_BY, ORGANIZATION_LABEL } from './manifest.ts';
-import { DEFAULT_NAMESPACE, type OrgModel } from '../model/model.ts';
+import { CATALOG } from '../model/catalog.ts';
+import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
+import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
@@ -76,6 +78,29 @@ function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: s
 }
 
 /**
+ * The cluster-scoped kinds orgctl writes, as the AppProject allows them: by kind, or with
+ * `namedClusterResources` one entry per object by its exact name (Argo CD matches a name as a glob
+ * in Go's filepath.Match syntax; Kubernetes names hold none of its metacharacters), so that a
+ * forged dist/ cannot rewrite a ClusterRole or Namespace that is not the organization's.
+ */
+function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: string })[] {
+  const kinds = WRITTEN_KINDS.cluster.filter(
+    (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,
+  );
+  if (!model.argocd?.namedClusterResources) return kinds;
+  const names: Record<string, readonly string[]> = {
+    Namespace: [model.systemNamespace, ...model.namespaces.map((n) => n.name)],
+    ClusterRole: CATALOG.map((l) => levelRoleName(model.name, l.id)),
+    ValidatingAdmissionPolicy: [GUARD_RAIL_NAMES.protection(model.name)],
+    ValidatingAdmissionPolicyBinding: [GUARD_RAIL_NAMES.protection(model.name)],
+  };
+  const key = (e: KindRef & { name: string }) => `${e.group}/${e.kind}/${e.name}`;
+  return kinds
+    .flatMap((k) => [...new Set(names[k.kind])].map((name) => ({ ...k, name })))
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
  * The name of the Argo CD Application of `dist/<cluster>/<shard>/`, as the ApplicationSet's
  * template makes it (given the template's own expressions for the cluster and the shard).
  */
@@ -100,9 +125,7 @@ export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
       destinations: destinationsOf(model, clusters).filter((d) => !deniedDestination(d.namespace, a.namespace)),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
-      clusterResourceWhitelist: WRITTEN_KINDS.cluster.filter(
-        (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,
-      ),
+      clusterResourceWhitelist: clusterResourcesOf(model),
       // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
       namespaceResourceWhitelist: WRITTEN_KINDS.namespaced.filter((k) => {
         const setting = GUARD_RAIL_SETTING[k.kind];

@@ -719,6 +719,7 @@ describe('import phases', () => {
         revision: 'refs/heads/main',
         path: 'dist',
         namespace: 'argocd',
+        namedClusterResources: true as const,
       };
       const roles = [{ name: 'dev', levels: ['r:full'] }];
       const m = membership({

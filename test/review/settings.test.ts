@@ -51,6 +51,26 @@ describe('settings-change through the CLI', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('namedClusterResources turned off: the AppProject allows any Namespace and ClusterRole again, which one admin alone may not do', async () => {
+    const named = () => {
+      const s = withArgo();
+      s.spec.delivery.argocd.namedClusterResources = true;
+      return s;
+    };
+    const sides = await distPair(named(), (s) => delete s.spec.delivery.argocd.namedClusterResources);
+    const r = await review(sides, '--actor', 'alice');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '- setting namedClusterResources true → false: the AppProject allows every Namespace and ClusterRole again, whatever its name (a forged dist/ could rewrite any)',
+    );
+    expect((await review(sides, '--actor', 'alice', '--approved-by', 'dan')).code).toBe(0);
+    // turned on, the comment says what it bounds
+    const d = diffSnapshots(snapshotOf(withArgo()), snapshotOf(named()), TODAY);
+    expect(renderMarkdown(d)).toContain(
+      '- setting namedClusterResources false → true: the AppProject allows only the Namespaces, ClusterRoles and namespace protection orgctl writes, by name',
+    );
+  });
+
   it('shards 32 → 64: objects move between Argo CD Applications', async () => {
     const sides = await distPair(withArgo(), (s) => (s.spec.delivery.shards = 64));
     const r = await review(sides, '--actor', 'alice');
