@@ -246,6 +246,23 @@ describe('schemas', () => {
     ).toBe(true);
   });
 
+  it('an AppProject over what the API server accepts in one request fails object-size, naming it (one entry per namespace and cluster, and per namespace by name)', () => {
+    const clusters = ['lga1', 'ord1', 'fra1', 'sin1'];
+    const { app, org } = smallOrg({
+      clusters,
+      argocd: { repoURL: 'https://github.com/acme/org.git', namedClusterResources: true },
+    });
+    for (let i = 0; i < 6000; i++) org.namespace(`team-${String(i).padStart(5, '0')}-payments-ledger-service`);
+    const r = synth(app);
+    expect(r.ok).toBe(false);
+    const sized = r.findings.filter((f) => f.rule === 'object-size');
+    expect(sized).toHaveLength(1);
+    expect(sized[0]).toMatchObject({ severity: 'error', subject: 'AppProject argocd/acme-access' });
+    expect(sized[0]!.message).toMatch(
+      /^is 1\.\d\d MiB, over the 1\.50 MiB the API server \(etcd\) accepts in one request/,
+    );
+  });
+
   it("the AppProject is a second wall: only the kinds orgctl writes, no ClusterRoleBinding, only the organization's namespaces per cluster", () => {
     const out = files(exampleOrg);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
