@@ -284,8 +284,9 @@ export const RULES = [
     stage: 'output',
     severity: 'error',
     description:
-      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
-    remediation: 'split what the object holds (fewer rules in one custom role, a shorter note)',
+      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request), the AppProject of `dist/argocd/` included (a destination per namespace and cluster, and each namespace by name under `namedClusterResources`); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
+    remediation:
+      'split what the object holds (fewer rules in one custom role, a shorter note); for the AppProject, turn `namedClusterResources` off or split the organization',
   },
   // Change: over a base → head diff, in the privileged review.
   {
