@@ -1,7 +1,9 @@
 /** One scenario per rule, each with a pull request that passes and one that fails. */
 import { describe, expect, it } from 'vitest';
-import { CHANGE_RULES, OVERRIDABLE_RULES } from '../../review/review.ts';
-import { baseSpec, diffOf, judge, user, type Spec } from './scenarios.ts';
+import { diffSnapshots } from '../../analysis/diff.ts';
+import { CHANGE_RULES, OVERRIDABLE_RULES, review } from '../../review/review.ts';
+import { TODAY } from '../helpers.ts';
+import { baseSpec, diffOf, judge, snapshotOf, user, type Spec } from './scenarios.ts';
 
 const bobGetsConfigmaps = (s: ReturnType<typeof baseSpec>) =>
   s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
@@ -216,6 +218,32 @@ describe('change rules', () => {
       expect(v.results.filter((r) => !r.ok).map((r) => r.message)).toEqual([
         'the owner changes from alice@acme.io to frank@acme.io: only support can change the owner',
         'the owner alice@acme.io is demoted: only support can change the owner',
+      ]);
+    });
+    it("fails: the owner deactivated (still declared an admin) in a head dist/ edited by hand, even by frank with dan's approval", () => {
+      // Synthesis refuses declaring it (owner-admin), so only a dist/ written by hand says it:
+      // the change rule holds whatever reaches it.
+      const base = snapshotOf(baseSpec());
+      const alice = base.users.get('alice@acme.io')!;
+      const head = {
+        ...base,
+        users: new Map([...base.users, ['alice@acme.io', { ...alice, status: 'deactivated' as const }]]),
+      };
+      const v = review({
+        base,
+        head,
+        diff: diffSnapshots(base, head, TODAY),
+        actors: ['frank'],
+        approvals: ['dan'],
+        changedPaths: ['dist/lga1/shard-00/resources.yaml'],
+        overrides: [],
+      });
+      expect(v.results.filter((r) => r.rule === 'owner-immutable')).toEqual([
+        {
+          rule: 'owner-immutable',
+          ok: false,
+          message: 'the owner alice@acme.io is deactivated: only support can change the owner',
+        },
       ]);
     });
     it('passes: the owner stays', () => {
