@@ -209,6 +209,22 @@ describe('mass-removal: the limits, at their edges', () => {
       /2 of 2 tokens \(100%\), over the 25% limit or more than half of a small set/,
     );
   });
+
+  it('removing three deactivated users (who hold nothing) takes access from nobody: not counted, not over the limit', () => {
+    const gone = ['hal@acme.io', 'ivy@acme.io', 'joe@acme.io'];
+    const base = baseSpec();
+    for (const email of gone) user(base, email).status = 'deactivated';
+    const v = judge(
+      base,
+      (s) => {
+        s.spec.users = s.spec.users.filter((u: { email: string }) => !gone.includes(u.email));
+        s.spec.grants = s.spec.grants.filter((g: { user: string }) => !gone.includes(g.user));
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(/^removes access from 0\/6 users/);
+    expect(v.failed).toEqual([]);
+  });
 });
 
 describe('engine-change: a change of dist/ alone only removes', () => {
