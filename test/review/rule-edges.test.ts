@@ -225,6 +225,21 @@ describe('mass-removal: the limits, at their edges', () => {
     expect(v.results.find((r) => r.rule === 'mass-removal')!.message).toMatch(/^removes access from 0\/6 users/);
     expect(v.failed).toEqual([]);
   });
+
+  it('an end date given to three users’ grants that had none (3 of 9) is a removal: over the limit', () => {
+    const v = judge(
+      baseSpec(),
+      (s) => {
+        for (const g of s.spec.grants)
+          if (['bob@acme.io', 'erin@acme.io', 'gina@acme.io'].includes(g.user)) g.expires = '2026-12-31';
+      },
+      { actors: ['alice'] },
+    );
+    expect(v.failed).toEqual(['mass-removal']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /^removes access from 3 of 9 users \(33%\), over the 25% limit/,
+    );
+  });
 });
 
 describe('engine-change: a change of dist/ alone only removes', () => {
