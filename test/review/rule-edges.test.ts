@@ -256,6 +256,14 @@ describe('engine-change: a change of dist/ alone only removes', () => {
       /^only dist\/ changes, yet it gives ci namespaces web → data, web/,
     );
   });
+  it('a token taken out of one of its namespaces in dist/ alone only removes: it passes', () => {
+    const bots = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+    const base = baseSpec();
+    bots(base).namespaces = ['web', 'data'];
+    const v = judge(base, (s) => void (bots(s).namespaces = ['web']), { actors: ['frank'], ...distOnly });
+    expect(v.results.find((r) => r.rule === 'engine-change')).toMatchObject({ ok: true });
+    expect(v.failed).toEqual([]);
+  });
   it('a namespace labelled in dist/ alone fails, whatever the approvals (a guard-rail change that may weaken)', () => {
     const v = judge(baseSpec(), (s) => void (s.spec.namespaces[0].labels = { team: 'web' }), {
       actors: ['frank'],
