@@ -565,6 +565,15 @@ describe('tokens an author owns: only what gives them something is a self-edit',
         .failed,
     ).toEqual(['self-edit']);
   });
+  it('levels narrowed (r:full to r:pods) are routine: the level kept is no gain, though it reads alone now', () => {
+    const bots = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+    const narrow = (h: Spec) => void (bots(h).levels = ['r:pods']);
+    expect(diffOf(baseSpec(), narrow).tokens.map((t) => [t.id, t.changes.map((c) => c.kind)])).toEqual([
+      ['bots', ['loses']],
+    ]);
+    // bob owns bots: narrowing it is his routine work, no edit of his own privileges.
+    expect(judge(baseSpec(), narrow, { actors: ['bob'], approvals: ['alice'] }).failed).toEqual([]);
+  });
   it('a rotation is no self-edit, but still admin-grade: another admin approves it', () => {
     expect(judge(baseSpec(), (h) => (own(h).rotation = 1), { actors: ['alice'] }).failed).toEqual([
       'admin-change-approval',
