@@ -6,7 +6,7 @@
  * cluster needs an admin who is not its owner, however the reach comes.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, pinnedToOneCluster, type Spec } from './scenarios.ts';
+import { baseSpec, grantsOf, judge, pinnedToOneCluster, user, type Spec } from './scenarios.ts';
 
 type Token = { id: string; namespaces?: string[] };
 
@@ -94,5 +94,34 @@ describe('a new namespace in a new cluster is a gain once (a code review)', () =
       { actors: ['alice'] },
     );
     expect(v.results.filter((r) => r.rule === 'self-edit' && !r.ok)).toHaveLength(1);
+  });
+});
+
+describe('an approver whose own access reaches another cluster decides their own privileges', () => {
+  it("a bot demotes frank and dan (each keeping r:pods in web) and takes web into ord1: their approvals don't count (actor-not-admin)", () => {
+    const base = pinnedToOneCluster();
+    base.spec.review = { massRemovalThreshold: 0.5 };
+    for (const n of ['frank', 'dan'])
+      grantsOf(base).push({ user: `${n}@acme.io`, namespace: 'web', levels: ['r:pods'] });
+    const demote = (h: Spec) => {
+      user(h, 'frank@acme.io').admin = false;
+      user(h, 'dan@acme.io').admin = false;
+    };
+    const who = { actors: ['orgctl-bot'], approvals: ['frank', 'dan'] };
+    // Demoted alone, each approves the other's demotion: it passes.
+    expect(judge(base, demote, who).failed).toEqual([]);
+    // Their r:pods in web now also held in ord1: each would approve their own new access.
+    const v = judge(
+      base,
+      (h) => {
+        demote(h);
+        everywhere('web')(h);
+      },
+      who,
+    );
+    expect(v.failed).toEqual(['actor-not-admin']);
+    expect(v.results.find((r) => !r.ok)!.message).toMatch(
+      /\(frank, dan approved, but the change gives them something: another admin\)$/,
+    );
   });
 });
