@@ -456,6 +456,29 @@ describe('admins add and remove namespaces (the seed: admins create namespaces a
     expect(d.stats.users.losing).toBe(0); // no admin counts as losing access
   });
 
+  it('with a new usernamePrefix in the same change, an admin still holds w:full in a namespace added or removed as an admin', () => {
+    // The prefix moves every identity (admin-change-approval, settings-change: two admins); it
+    // adds nothing to what an admin holds as one, and takes nothing away.
+    const prefix = (h: Spec) => void (h.spec.identity = { usernamePrefix: 'oidc:' });
+    const who = { actors: ['orgctl-bot'], approvals: ['frank', 'dan'] };
+    const added = (h: Spec) => {
+      prefix(h);
+      addShop(h);
+    };
+    expect(judge(baseSpec(), added, who).failed).toEqual([]);
+    expect(diffOf(baseSpec(), added).people.find((p) => p.id === 'frank@acme.io')!.changes[1]!.text).toBe(
+      'gains w:full in shop (as an admin)',
+    );
+    const s = baseSpec();
+    s.spec.tokens[1].namespaces = ['web'];
+    const removed = (h: Spec) => {
+      prefix(h);
+      h.spec.namespaces = h.spec.namespaces.filter((n: { name: string }) => n.name !== 'data');
+    };
+    expect(judge(s, removed, who).failed).toEqual([]);
+    expect(diffOf(s, removed).stats.users.losing).toBe(0);
+  });
+
   it('a namespace change does not hide an admin editing themself in the same change', () => {
     const v = judge(
       baseSpec(),
