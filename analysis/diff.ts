@@ -908,7 +908,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin. Custom RBAC gained
     // there comes from a grant, not from being an admin: it holds once they are not (red team X1).
-    const admin = activeAdmin(b) && activeAdmin(h) && b!.username === h!.username;
+    // Under whichever username: a usernamePrefix changed too moves the identity (its own line,
+    // judged as such), not what being an admin gives.
+    const admin = activeAdmin(b) && activeAdmin(h);
     const access = accessChanges(bCells, hCells, org, changedRoles, endsOf(h, org)).map((c) =>
       admin && inAddedOrRemoved(c) && !GRANTED_ONLY.has(c.kind) ? impliedBy(c, 'as an admin', false) : c,
     );
