@@ -182,6 +182,18 @@ export function namesSubject(
   );
 }
 
+/** The usernames these bindings name: users, and service accounts as Kubernetes names them (serviceAccountUser). */
+export const usernamesBound = (bindings: readonly BindingObject[]): string[] =>
+  bindings.flatMap((b) =>
+    b.subjects.flatMap((s) =>
+      s.kind === 'User'
+        ? [s.name]
+        : s.kind === 'ServiceAccount'
+          ? [serviceAccountUser(s.namespace || b.namespace, s.name)]
+          : [],
+    ),
+  );
+
 /**
  * The namespace whose RoleBindings decide a request ('' = ClusterRoleBindings only): its own, except
  * that a request on Namespace object X is evaluated in namespace X (the API server's RequestInfo).

@@ -1,7 +1,7 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Authorizer, serviceAccountOf } from '../analysis/authorizer.ts';
+import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
@@ -146,18 +146,6 @@ function membersIn(dir: string): MembershipData | undefined {
   }
 }
 
-/** The usernames the bindings read name (a ServiceAccount as Kubernetes names it: `system:serviceaccount:NS:NAME`). */
-const boundNames = (authz: Authorizer): string[] =>
-  authz.set.bindings.flatMap((b) =>
-    b.subjects.flatMap((s) =>
-      s.kind === 'User'
-        ? [s.name]
-        : s.kind === 'ServiceAccount'
-          ? [`system:serviceaccount:${s.namespace || b.namespace}:${s.name}`]
-          : [],
-    ),
-  );
-
 /**
  * A name known here that the one asked about means: the same but for case (`Bob@Acme.io` for
  * `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for `oidc:bob@acme.io`).
@@ -193,7 +181,7 @@ export function warnUnknown(
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
-      const near = nearName(user, [...(members ? usernamesOf(members) : []), ...boundNames(authz)]);
+      const near = nearName(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const groups = 'only bindings of its groups can apply';
       io.err(
         why
