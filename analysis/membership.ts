@@ -172,24 +172,32 @@ export function unboundReason(members: MembershipData, username: string, today: 
     const why = unboundUser(memberState(user));
     return why ? person(why) : undefined;
   }
-  const prefix = members.organization.usernamePrefix;
-  const invite = members.invites.find((i) => usernameOf({ usernamePrefix: prefix }, i.email) === username);
+  const names = usernamesIn(members);
+  const invite = members.invites.find((i) => names.invite(i) === username);
   if (invite) return person(invite.state === 'pending' ? UNBOUND.pendingInvite : UNBOUND.revokedInvite);
-  const systemNamespace = systemNamespaceOf(members.organization.name);
-  const token = members.tokens.find((t) => serviceAccountUser(systemNamespace, t.serviceAccount) === username);
+  const token = members.tokens.find((t) => names.token(t) === username);
   if (token && !isLiveToken(token, today))
     return { reason: `is token ${token.id}, ${UNBOUND.deadToken(token, today)}`, nobody: true };
   return undefined;
 }
 
-/** Every Kubernetes username the membership data names: its members', its invitees', its tokens' ServiceAccounts'. */
-export function usernamesOf(members: MembershipData): string[] {
+/** The Kubernetes username of an invitee and of a token's ServiceAccount, as the membership data names them. */
+function usernamesIn(members: MembershipData) {
   const prefix = members.organization.usernamePrefix;
   const systemNamespace = systemNamespaceOf(members.organization.name);
+  return {
+    invite: (i: MemberInvite) => usernameOf({ usernamePrefix: prefix }, i.email),
+    token: (t: MemberToken) => serviceAccountUser(systemNamespace, t.serviceAccount),
+  };
+}
+
+/** Every Kubernetes username the membership data names: its members', its invitees', its tokens' ServiceAccounts'. */
+export function usernamesOf(members: MembershipData): string[] {
+  const names = usernamesIn(members);
   return [
     ...members.users.map((u) => u.username),
-    ...members.invites.map((i) => usernameOf({ usernamePrefix: prefix }, i.email)),
-    ...members.tokens.map((t) => serviceAccountUser(systemNamespace, t.serviceAccount)),
+    ...members.invites.map(names.invite),
+    ...members.tokens.map(names.token),
   ];
 }
 
