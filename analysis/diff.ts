@@ -329,6 +329,9 @@ function roleLabel(role: string, org: string): string {
 const boundRoleIds = (cell: LazyCell | undefined): string[] =>
   (cell?.roles ?? []).map((r) => r.slice(r.indexOf(':') + 1));
 
+/** A role id's name (`acme:r:pods` of `ClusterRole//acme:r:pods`): Kubernetes names hold no '/'. */
+const roleNameOf = (id: string): string => id.slice(id.lastIndexOf('/') + 1);
+
 /** Whether a cell's access in `namespace` comes through a binding to the role named `role`. */
 const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): boolean =>
   boundRoleIds(cell).some((id) => id === `ClusterRole//${role}` || id === `Role/${namespace}/${role}`);
@@ -341,7 +344,7 @@ const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): b
 function grantsBeyondAdmin(base: Cells, head: Cells, orgs: { readonly base: string; readonly head: string }): Change[] {
   const granted = (cell: LazyCell | undefined, org: string) =>
     boundRoleIds(cell).flatMap((id) => {
-      const r = orgRoleOf(org, id.slice(id.lastIndexOf('/') + 1)); // Kubernetes names hold no '/'
+      const r = orgRoleOf(org, roleNameOf(id));
       return r.kind === 'level' && !LEVELS_BY_STANDING.admin.includes(r.level) ? [r.level] : [];
     });
   const out: Change[] = [];
@@ -441,8 +444,7 @@ function expiryChanges(
     const side = (s: Snapshot, cell: LazyCell, from: string, records: typeof be) =>
       new Map(
         boundRoleIds(cell).map((id) => {
-          const name = id.slice(id.lastIndexOf('/') + 1); // Kubernetes names hold no '/'
-          const key = expiryKey(namespace, renamed(name, from, org));
+          const key = expiryKey(namespace, renamed(roleNameOf(id), from, org));
           return [key, { rules: rulesOfRole(s, id), end: records.get(key)?.until ?? FOR_GOOD }];
         }),
       );
