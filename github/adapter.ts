@@ -238,9 +238,14 @@ const unassociated = (login: string, association: string): string =>
 /**
  * The write-access results for approvals that would count but for their reviewer's association
  * (NONE, CONTRIBUTOR...), saying so, as writeAccessResults does for an approval without write access.
+ * `approvals`: those that count (pullRequestNow's).
  */
-function associationResults(reviews: readonly ListedReview[], headSha: string): RuleResult[] {
-  const counted = new Set(validApprovals(reviewRecords(reviews), headSha).map(loginKey));
+function associationResults(
+  reviews: readonly ListedReview[],
+  approvals: readonly string[],
+  headSha: string,
+): RuleResult[] {
+  const counted = new Set(approvals.map(loginKey));
   return validApprovals(reviewRecords(reviews, true), headSha)
     .filter((login) => !counted.has(loginKey(login)))
     .map((login) => {
@@ -417,7 +422,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { files: files.length, commits: commits.length },
       ),
       ...writeAccessResults(read.approvals, standing),
-      ...associationResults(reviews, pr.head.sha),
+      ...associationResults(reviews, read.approvals, pr.head.sha),
     ],
     author: pr.user.login,
     headSha: pr.head.sha,
