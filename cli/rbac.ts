@@ -181,7 +181,10 @@ export function warnUnknown(
     if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
-      const near = nearName(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
+      // Only asked for when the membership data does not say why.
+      const near = why
+        ? undefined
+        : nearName(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const groups = 'only bindings of its groups can apply';
       io.err(
         why
@@ -205,12 +208,11 @@ export function warnUnknown(
     authz.set.bindings.some((b) => !isBootstrapBinding(b)) &&
     !authz.hasBindingsIn(namespace)
   ) {
+    // A namespace out of case: the one declared, or bound in, in lower case.
+    const lower = namespace.toLowerCase();
     const declared =
       ask.namespaces ?? (ask.dir === undefined ? undefined : membersIn(ask.dir))?.organization.namespaces;
-    const lower = namespace.toLowerCase();
-    const near = [...(declared ?? []), ...authz.set.bindings.map((b) => b.namespace)].find(
-      (n) => n !== namespace && n === lower,
-    );
+    const near = lower !== namespace && (declared?.includes(lower) || authz.hasBindingsIn(lower)) ? lower : undefined;
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in these manifests${near ? `: did you mean ${near}? (namespace names are lower-case)` : ' (a typo?)'}; only cluster-wide bindings can apply there`,
     );
