@@ -439,7 +439,7 @@ describe('Argo CD Application names', () => {
       .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
     expect(names[0]!.length).toBeGreaterThan(63);
     const found = r.findings.filter((f) => f.rule === 'argocd-application-name');
-    expect(found.map((f) => f.severity)).toEqual(['warning']);
+    expect(found.map((f) => [f.severity, f.subject])).toEqual([['warning', 'dist/argocd/applicationset.yaml']]);
     expect(found[0]!.message).toContain(`${names.length} of ${names.length} Argo CD Applications`);
     expect(found[0]!.message).toContain(`${names[0]} (${names[0]!.length} characters)`);
     expect(found[0]!.message).toMatch(/label tracking/);

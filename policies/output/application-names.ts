@@ -9,6 +9,7 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgModel } from '../../model/model.ts';
 import { applicationName } from '../../synth/argocd.ts';
+import { ARGOCD_FILES } from '../../synth/render.ts';
 import { LABEL_VALUE_MAX } from '../org/kubernetes-names.ts';
 
 /** One warning when any Application of the written shard files (`<cluster>/<shard>/...`) is named over 63 characters. */
@@ -25,7 +26,7 @@ export function applicationNameFindings(model: OrgModel, shardFiles: readonly st
     {
       severity: 'warning',
       rule: 'argocd-application-name',
-      subject: 'dist/argocd/applicationset.yaml',
+      subject: `dist/${ARGOCD_FILES.applicationSet}`,
       source: sourceText(model.source),
       message: `${over.length} of ${names.length} Argo CD Applications have names over ${LABEL_VALUE_MAX} characters (the longest: ${longest} (${longest.length} characters)): with label tracking, Argo CD's default before 3.0, every object such an Application applies carries its name in a label, and Kubernetes refuses them all, revocations included; use annotation tracking (Argo CD 3's default), or a shorter organization or cluster name`,
     },
