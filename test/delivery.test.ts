@@ -403,13 +403,17 @@ describe('Argo CD Application names', () => {
   /** What the ApplicationSet's Go template names the Application of dist/<cluster>/<shard>/. */
   const renderName = (template: string, cluster: string, shard: string) =>
     template.replace(/\{\{ index \.path\.segments 1 \}\}/g, cluster).replace(/\{\{ \.path\.basename \}\}/g, shard);
+  /** The names of a synthesis' Applications, one per dist/<cluster>/<shard>/, as the ApplicationSet makes them. */
+  const applicationNames = (r: ReturnType<typeof synth>) => {
+    const [appSet] = docs(r.files.find((f) => f.path === 'argocd/applicationset.yaml')!.content);
+    const folders = r.files.filter((f) => f.path.endsWith('/resources.yaml')).map((f) => f.path.split('/'));
+    return folders.map(([cluster, shard]) => renderName(appSet!.spec.template.metadata.name, cluster!, shard!));
+  };
   const argocd = { repoURL: 'https://github.com/acme/org.git' };
 
   it('the example: every Application name is within 63 characters, and no warning', () => {
     const r = synth(exampleOrg);
-    const [appSet] = docs(r.files.find((f) => f.path === 'argocd/applicationset.yaml')!.content);
-    const folders = r.files.filter((f) => f.path.endsWith('/resources.yaml')).map((f) => f.path.split('/'));
-    const names = folders.map(([cluster, shard]) => renderName(appSet!.spec.template.metadata.name, cluster!, shard!));
+    const names = applicationNames(r);
     expect(names).toContain('acme-lga1-cluster');
     expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(63);
     expect(r.findings.filter((f) => f.rule === 'argocd-application-name')).toEqual([]);
@@ -431,12 +435,7 @@ describe('Argo CD Application names', () => {
   it('a name over 63 characters is a warning naming the longest (label tracking puts it in a label on every object)', () => {
     const r = synth(orgNamed('acme-platform-engineering-and-operations', 'us-east-production-cluster-01'));
     expect(r.ok).toBe(true);
-    const [appSet] = docs(r.files.find((f) => f.path === 'argocd/applicationset.yaml')!.content);
-    const names = r.files
-      .filter((f) => f.path.endsWith('/resources.yaml'))
-      .map((f) => f.path.split('/'))
-      .map(([c, s]) => renderName(appSet!.spec.template.metadata.name, c!, s!))
-      .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    const names = applicationNames(r).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
     expect(names[0]!.length).toBeGreaterThan(63);
     const found = r.findings.filter((f) => f.rule === 'argocd-application-name');
     expect(found.map((f) => [f.severity, f.subject])).toEqual([['warning', 'dist/argocd/applicationset.yaml']]);
