@@ -3,7 +3,17 @@
  * review judges it.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, user, type Spec } from './review/scenarios.ts';
+
+/** What the review says of one person for an edit of `base`, their lines joined. */
+const linesOf = (base: Spec, edit: (s: Spec) => void, email: string) =>
+  diffOf(base, edit)
+    .people.find((p) => p.id === email)
+    ?.changes.map((c) => c.text)
+    .join('; ') ?? '';
+
+/** Namespace protection, as Argo CD applies it. */
+const PROTECTION = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
 
 describe('X1: an admin’s own grants are privileges, though the w:full of being an admin covers them', () => {
   // The seed: administrators may not edit their own privileges. An admin's grants are bound beside
@@ -15,15 +25,10 @@ describe('X1: an admin’s own grants are privileges, though the w:full of being
     (s: Spec) => {
       s.spec.grants.push({ user: email, namespace, levels: ['r:secrets', 'w:configmaps'] });
     };
-  const linesOf = (edit: (s: Spec) => void, email: string) =>
-    diffOf(baseSpec(), edit)
-      .people.find((p) => p.id === email)
-      ?.changes.map((c) => c.text)
-      .join('; ') ?? '';
 
   it('an admin giving themselves levels fails self-edit, and the review says what they would hold', () => {
     expect(judge(baseSpec(), give('frank@acme.io'), { actors: ['frank'] }).failed).toContain('self-edit');
-    expect(linesOf(give('frank@acme.io'), 'frank@acme.io')).toMatch(/r:secrets, w:configmaps in web/);
+    expect(linesOf(baseSpec(), give('frank@acme.io'), 'frank@acme.io')).toMatch(/r:secrets, w:configmaps in web/);
   });
 
   it('levels given to another admin need a second admin, as any change of an admin’s privileges', () => {
@@ -37,7 +42,7 @@ describe('X1: an admin’s own grants are privileges, though the w:full of being
       give('frank@acme.io', 'ops')(s);
     };
     expect(judge(baseSpec(), edit, { actors: ['frank'] }).failed).toContain('self-edit');
-    expect(linesOf(edit, 'frank@acme.io')).toMatch(/r:secrets, w:configmaps in ops/);
+    expect(linesOf(baseSpec(), edit, 'frank@acme.io')).toMatch(/r:secrets, w:configmaps in ops/);
   });
 });
 
@@ -46,18 +51,13 @@ describe('X1, the class: whoever is an admin in head, their own grants are said'
   // w:full those lines show: said too, so the approving admins see what holds once they are not.
   const withGrant = (s: Spec, email: string) =>
     s.spec.grants.push({ user: email, namespace: 'data', levels: ['r:secrets'] });
-  const lines = (base: Spec, edit: (s: Spec) => void, email: string) =>
-    diffOf(base, edit)
-      .people.find((p) => p.id === email)
-      ?.changes.map((c) => c.text)
-      .join('; ') ?? '';
 
   it('a user made admin with a grant in the same change', () => {
     const edit = (s: Spec) => {
-      s.spec.users.find((u: { email: string }) => u.email === 'bob@acme.io').admin = true;
+      user(s, 'bob@acme.io').admin = true;
       withGrant(s, 'bob@acme.io');
     };
-    expect(lines(baseSpec(), edit, 'bob@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+    expect(linesOf(baseSpec(), edit, 'bob@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
   });
 
   it('a deactivated admin reactivated, whose grants were declared while deactivated', () => {
@@ -65,9 +65,9 @@ describe('X1, the class: whoever is an admin in head, their own grants are said'
     base.spec.users.push({ email: 'zed@acme.io', github: 'zed', admin: true, status: 'deactivated' });
     withGrant(base, 'zed@acme.io');
     const edit = (s: Spec) => {
-      s.spec.users.find((u: { email: string }) => u.email === 'zed@acme.io').status = 'active';
+      user(s, 'zed@acme.io').status = 'active';
     };
-    expect(lines(base, edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+    expect(linesOf(base, edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
   });
 
   it('an admin joining with a grant', () => {
@@ -75,7 +75,7 @@ describe('X1, the class: whoever is an admin in head, their own grants are said'
       s.spec.users.push({ email: 'zed@acme.io', github: 'zed', admin: true });
       withGrant(s, 'zed@acme.io');
     };
-    expect(lines(baseSpec(), edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
+    expect(linesOf(baseSpec(), edit, 'zed@acme.io')).toMatch(/is granted r:secrets in data: covered by w:full/);
   });
 });
 
@@ -123,7 +123,7 @@ describe('X2: who may rewrite a Namespace may lower its Pod Security, as a Netwo
 
   it('held: with namespace protection (it refuses label changes), or where no Pod Security is declared', () => {
     const protectedOrg = railed();
-    protectedOrg.spec.namespaceProtection = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+    protectedOrg.spec.namespaceProtection = PROTECTION;
     expect(judge(protectedOrg, bobMay('namespaces', 'patch'), { actors: ['frank'] }).failed).toEqual([]);
     expect(judge(railed(), bobMay('namespaces', 'patch', 'data'), { actors: ['frank'] }).failed).toEqual([]);
   });
@@ -133,7 +133,6 @@ describe('X2, the class: a Namespace’s declared labels and annotations are gua
   // A change of a namespace's labels or annotations weakens it as guard-rails judges it (tools
   // orgctl does not know act on them). Namespace protection refuses label changes only: an
   // annotation (OpenShift's UID range, a mesh's setting) is rewritten by whoever may update the Namespace.
-  const PROTECTION = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
   const org = (web: Record<string, unknown>, protection: boolean): Spec => {
     const s = baseSpec();
     s.spec.namespaces = [{ name: 'web', ...web }, { name: 'data' }];
