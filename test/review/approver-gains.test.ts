@@ -4,7 +4,7 @@
  * an author (a red team: a bot or a member proposed, the admin who gained approved alone).
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, pinnedToOneCluster, type Spec } from './scenarios.ts';
+import { baseSpec, judge, pinnedToOneCluster, token, type Spec } from './scenarios.ts';
 
 type Token = { id: string; owner?: string; namespaces?: string[] };
 function withReader(): Spec {
@@ -12,7 +12,6 @@ function withReader(): Spec {
   s.spec.tokens.push({ id: 'reader', name: 'Reader', namespaces: ['web'], levels: ['r:full'], owner: 'alice@acme.io' });
   return s;
 }
-const token = (s: Spec, id: string) => (s.spec.tokens as Token[]).find((t) => t.id === id)!;
 const widen = (h: Spec) => void (token(h, 'reader').namespaces = ['web', 'data']);
 
 describe('an approver the change gives something does not count', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { org } from './routine-tasks.ts';
-import { baseSpec, judge, user, type Spec } from './scenarios.ts';
+import { baseSpec, judge, token, user, type Spec } from './scenarios.ts';
 
 const erinReadsData = (s: Spec) =>
   s.spec.grants.push({
@@ -103,7 +103,7 @@ describe("an organization's only admin decides alone, by making the change alone
 });
 
 describe('self-edit: a token its author owns lasting longer is a gain', () => {
-  const bots = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+  const bots = (s: Spec) => token(s, 'bots');
   const expiring = () => {
     const s = baseSpec();
     bots(s).expires = '2027-06-30';
@@ -170,7 +170,7 @@ describe('self-edit: an author changes their own privileges whichever way', () =
     const v = judge(
       baseSpec(),
       (s) => {
-        const bots = s.spec.tokens.find((t: { id: string }) => t.id === 'bots');
+        const bots = token(s, 'bots');
         Object.assign(bots, { owner: 'erin@acme.io', rotation: 1 });
         bots.namespaces.push('web');
       },
@@ -245,8 +245,7 @@ describe('mass-removal: the limits, at their edges', () => {
 describe('engine-change: a change of dist/ alone only removes', () => {
   const distOnly = { changedPaths: ['dist/lga1/shard-03/resources.yaml'] };
   it('a token given another namespace in dist/ alone fails, whatever the approvals', () => {
-    const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
-    const v = judge(baseSpec(), (s) => void ci(s).namespaces.push('data'), {
+    const v = judge(baseSpec(), (s) => void token(s, 'ci').namespaces.push('data'), {
       actors: ['frank'],
       approvals: ['dan'],
       ...distOnly,
@@ -275,8 +274,7 @@ describe('engine-change: a change of dist/ alone only removes', () => {
 });
 
 describe('admin-change-approval: a token with access reserved for admins', () => {
-  const ci = (s: Spec) => s.spec.tokens.find((t: { id: string }) => t.id === 'ci');
-  const rotatedTo = (owner: string) => (s: Spec) => void Object.assign(ci(s), { owner, rotation: 1 });
+  const rotatedTo = (owner: string) => (s: Spec) => void Object.assign(token(s, 'ci'), { owner, rotation: 1 });
   it('handed over and rotated: neither its old nor its new owner is the approving admin', () => {
     // alice's w:full token ci, handed to frank: alice makes it, frank approves; or dan makes it, alice approves.
     expect(judge(baseSpec(), rotatedTo('frank@acme.io'), { actors: ['alice'], approvals: ['frank'] }).failed).toEqual([

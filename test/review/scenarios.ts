@@ -97,6 +97,9 @@ export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
 
 export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: string }) => u.email === email);
 
+/** A spec's token by id, to edit in place. */
+export const token = (s: Spec, id: string) => s.spec.tokens.find((t: { id: string }) => t.id === id);
+
 /**
  * A spec, or a YAML spec's text, synthesized by the CLI into a dist/ folder of its own; throws with
  * the CLI's words when it fails.
