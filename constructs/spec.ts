@@ -17,7 +17,7 @@ import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
-import { specSource, type Position } from '../model/findings.ts';
+import { positionText, specSource, type Position } from '../model/findings.ts';
 import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
 import { yamlMistake } from './yaml-mistakes.ts';
 
@@ -310,7 +310,7 @@ function parseText(text: string, file: string): unknown {
   if (doc.errors.length) {
     // A hand-made mistake in plain words, at the place to fix (one message: the parser's next errors follow from it).
     const mistake = yamlMistake(text, doc.errors);
-    if (mistake) throw new SpecError([`${file}:${mistake.line}:${mistake.col}: ${mistake.text}`]);
+    if (mistake) throw new SpecError([`${positionText(file, mistake)}: ${mistake.text}`]);
     throw new SpecError(
       doc.errors
         .slice(0, 10)

@@ -6,11 +6,10 @@
  * against the text, and when it is one of these, that one message replaces them all.
  */
 import type { YAMLError } from 'yaml';
+import type { Position } from '../model/findings.ts';
 
 /** A mistake's message and where to fix it (1-based). */
-interface YamlMistake {
-  readonly line: number;
-  readonly col: number;
+interface YamlMistake extends Position {
   readonly text: string;
 }
 
@@ -37,10 +36,10 @@ function unclosedQuoteAt(text: string, quote: '"' | "'"): number | undefined {
   return undefined;
 }
 
-function positionOf(text: string, offset: number): { line: number; col: number } {
+function positionOf(text: string, offset: number): Position {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
+  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /** The nearest line before `index` that holds content, and its index. */
@@ -66,7 +65,7 @@ function misalignedKey(lines: readonly string[], at: number): YamlMistake | unde
   const column = indentOf(lines[first]!) + 1;
   return {
     line: at + 1,
-    col: indent + 1,
+    column: indent + 1,
     text: `"${keyOf(line)}:" starts in column ${indent + 1}, the keys before it in its mapping in column ${column} ("${keyOf(lines[first]!)}:" on line ${first + 1}): keys of one mapping start in the same column; move it to column ${column}`,
   };
 }
@@ -79,7 +78,7 @@ function misalignedItem(lines: readonly string[], at: number): YamlMistake | und
   const column = indentOf(lines[before]!) + 1;
   return {
     line: at + 1,
-    col: indentOf(line) + 1,
+    column: indentOf(line) + 1,
     text: `"${shown(line)}" starts in column ${indentOf(line) + 1}, the item before it in its list in column ${column} (line ${before + 1}): items of one list start in the same column; move it to column ${column}`,
   };
 }
@@ -95,7 +94,7 @@ function overIndentedKey(lines: readonly string[], at: number): YamlMistake | un
   if (nextKey === undefined || indentOf(under) <= indentOf(line)) return undefined;
   return {
     line: next + 1,
-    col: indentOf(under) + 1,
+    column: indentOf(under) + 1,
     text: `"${nextKey}:" is indented more than "${key}:" on line ${at + 1}, which already has a value, so YAML reads it as part of that value: start it in column ${indentOf(line) + 1}, as "${key}:"`,
   };
 }
@@ -107,7 +106,7 @@ function missingColon(lines: readonly string[], at: number, col: number): YamlMi
   if (!m || /:(\s|$)/.test(rest)) return undefined;
   return {
     line: at + 1,
-    col,
+    column: col,
     text: `"${rest}" has no colon after its key: write "${m[1]}: ${m[2]}" (a colon and a space between a key and its value)`,
   };
 }
@@ -121,7 +120,8 @@ export function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMis
   const index = at.line - 1;
   if (e.code === 'TAB_AS_INDENT')
     return {
-      ...at,
+      line: at.line,
+      column: at.col,
       text: 'a tab indents this line: YAML indents with spaces only; replace the tab with spaces',
     };
   const quote = e.code === 'MISSING_CHAR' ? e.message.match(/^Missing closing (["'])quote/)?.[1] : undefined;
