@@ -375,10 +375,14 @@ describe('bad input never passes', () => {
       [['diff', '--base', locked, '--head', 'dist'], locked],
       [['can-i', 'get', 'pods', '--as', 'bob@acme.io', '--dir', locked], locked],
       [['diff', '--base', files, '--head', 'dist'], join(files, 'lga1/cluster/resources.yaml')],
+      // The declaration too: read before anything else, and said the same way.
+      [['check', '--spec', join(locked, 'org.yaml')], join(locked, 'org.yaml')],
     ] as const) {
       const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
+      const doing =
+        path === locked ? 'list this folder' : path.startsWith(locked) ? 'look at this path' : 'read this file';
       expect(r.stderr.trim(), args.join(' ')).toBe(
-        `orgctl ${args[0]}: ${path}: permission denied: orgctl may not ${path === locked ? 'list this folder' : 'read this file'}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
+        `orgctl ${args[0]}: ${path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
       );
       expect(r.code).toBe(2);
     }
