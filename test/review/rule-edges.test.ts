@@ -13,6 +13,9 @@ const erinReadsData = (s: Spec) =>
     levels: ['r:full'],
   });
 
+/** A change of the engine (a policy), which engine-change judges. */
+const engine = { changedPaths: ['policies/org/forbidden-grant.ts'] };
+
 /** baseSpec with admin frank deactivated (still declared `admin: true`). */
 function frankDeactivated(): Spec {
   const s = baseSpec();
@@ -43,7 +46,6 @@ describe('a deactivated admin is no admin to the rules', () => {
   });
 
   it('they are not the second admin behind an engine change (dan approving alone is one admin)', () => {
-    const engine = { changedPaths: ['policies/org/forbidden-grant.ts'] };
     expect(
       judge(frankDeactivated(), () => {}, {
         actors: ['frank'],
@@ -81,7 +83,6 @@ describe('self-edit knows an author by their login in base or head', () => {
 });
 
 describe("an organization's only admin decides alone, by making the change alone or approving another's", () => {
-  const engine = { changedPaths: ['policies/org/forbidden-grant.ts'] };
   it('alice approving a change she co-authored with bob is an author approving: the engine change fails', () => {
     const v = judge(org(1), () => {}, {
       actors: ['alice', 'bob'],
