@@ -304,8 +304,8 @@ function membershipChanges(
 
 /**
  * What Add All or Remove All gives someone who joins: Remove All would read as an ordinary join,
- * with grants that bind nothing. Named only for a deactivated member (who holds nothing yet), and
- * not at all for an admin (who holds w:full everywhere by being one).
+ * with grants that bind nothing. For a deactivated member the mode is named, not explained (they
+ * hold nothing until reactivated); for an admin it is not said (w:full everywhere by being one).
  */
 function joiningAccess(h: MemberUser): string {
   const mode = h.access === 'all' ? 'Add All' : h.access === 'none' ? 'Remove All' : undefined;
@@ -882,7 +882,6 @@ function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
   return { ...rest, implied: why, text: `${c.text} (${why})`, ...(keepRemoves && removes ? { removes } : {}) };
 }
 
-/** Everything that changes from `base` to `head`, sorted and grouped. */
 /**
  * Who gains or loses what from base to head. `today`, the review's date, says which tokens are
  * live for mass-removal's counts.
