@@ -284,10 +284,11 @@ export function railDeclared(
 ): string | undefined {
   if (rail.setting !== 'namespace') return settings?.[rail.setting] !== undefined ? rail.setting : undefined;
   const level = effectivePodSecurity(settings, org.namespaceDefaults)?.enforce;
-  const labelled = !org.namespaceProtection;
+  // Namespace protection refuses every label change but Argo CD's: the labels are then no one else's to write.
+  const labelsWritable = !org.namespaceProtection;
   const declared = [
-    labelled && level !== undefined && level !== 'privileged' ? 'podSecurity' : '',
-    labelled && settings?.labels ? 'labels' : '',
+    labelsWritable && level !== undefined && level !== 'privileged' ? 'podSecurity' : '',
+    labelsWritable && settings?.labels ? 'labels' : '',
     settings?.annotations ? 'annotations' : '',
   ].filter(Boolean);
   return declared.length ? declared.join(', ') : undefined;
