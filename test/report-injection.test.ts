@@ -150,4 +150,24 @@ describe('a cut comment keeps what matters: privilege gains before everyone else
     expect(md).toMatch(/_… and \d+ more\./); // summarized
     expect(md).toContain('can now read Secrets in data'); // the one privilege gained is shown
   });
+
+  it("K7: 250 onboarded users push out levels an admin's own grants add beyond w:full (held once no longer an admin), which self-edit fails on", () => {
+    const edit = (s: Spec) => {
+      for (let i = 0; i < 250; i++) {
+        const email = `a-onboarding-${'x'.repeat(180)}-${i}@acme.io`;
+        s.spec.users.push({ email });
+        s.spec.grants.push({ user: email, namespace: 'web', levels: ['r:pods'] });
+      }
+      // a level of no privilege class: only its own line says it
+      s.spec.grants.push({ user: 'frank@acme.io', namespace: 'data', levels: ['w:configmaps'] });
+    };
+    const v = judge(baseSpec(), edit, { actors: ['frank'], approvals: ['dan'] });
+    expect(v.failed).toContain('self-edit');
+    const md = renderMarkdown(diffOf(baseSpec(), edit), v, { fullReport: 'the job summary' });
+    expect(md).toMatch(/_… and \d+ more\./); // summarized
+    // in frank's own block (the rule rows quote it too)
+    expect(md).toContain(
+      '\n- is granted w:configmaps in data: covered by w:full while an admin, held once no longer one',
+    );
+  });
 });
