@@ -25,7 +25,15 @@ export function clipBytes(text: string, maxBytes: number): string {
 }
 
 /** Changes a reviewer must see even when the comment is cut: privilege classes, admin, custom RBAC. */
-const MUST_SHOW = new Set(['gains-class', 'admin', 'gains-role', 'gains-rules', 'token-added', 'token-owner']);
+const MUST_SHOW = new Set([
+  'gains-class',
+  'admin',
+  'gains-role',
+  'gains-rules',
+  'gains-beyond-admin',
+  'token-added',
+  'token-owner',
+]);
 
 /** Bare URLs, which GitHub turns into links (GFM autolinks); a sentence's closing punctuation is not theirs. */
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]]+|\bwww\.[^\s"'<>()[\]]+/gi;
