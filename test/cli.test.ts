@@ -1,11 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { ROOT, cli, nsText, run, tempDir } from './helpers.ts';
+import { ROOT, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
+const scratch = repoScratch('synth-');
 const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
 describe('orgctl synth', () => {
@@ -163,6 +174,53 @@ describe('orgctl synth', () => {
     );
     expect(nsText(snapshot(out), 'data')).not.toMatch(/name: dan@acme.io/);
     expect((await run(['synth', '--spec', ACME, '--today', 'tomorrow'])).code).toBe(2);
+  });
+
+  it('an output folder orgctl may not write names where, why once and in words, and what to do', async () => {
+    const home = scratch(); // inside the repository: nobody (the unprivileged run) must reach it
+    chmodSync(home, 0o755);
+    const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder
+    mkdirSync(tmp, { mode: 0o777 });
+    chmodSync(tmp, 0o777);
+    const nobody = (out: string) =>
+      cli(['synth', '--spec', ACME, '--out', out], { unprivileged: true, env: { TMPDIR: tmp } });
+
+    // A folder orgctl may not write in: the new output is written there before it replaces the old.
+    const locked = join(home, 'locked');
+    mkdirSync(locked, { mode: 0o755 });
+    const inLocked = nobody(join(locked, 'dist'));
+    expect(inLocked.stderr.trim().split('\n').at(-1)).toBe(
+      `orgctl synth: cannot write ${locked}/dist/: permission denied (EACCES) in ${locked}, where orgctl writes the new output before it replaces the old; give --out a folder in one orgctl may write to (ls -ld ${locked} shows its owner and mode); nothing was written`,
+    );
+    expect(inLocked.code).toBe(2);
+
+    // dist/ of another user, in a folder orgctl may write in: its files cannot be removed.
+    const repo = join(home, 'repo');
+    mkdirSync(repo, { mode: 0o777 });
+    chmodSync(repo, 0o777);
+    const theirs = join(repo, 'dist');
+    expect((await run(['synth', '--spec', ACME, '--out', theirs])).code).toBe(0);
+    appendFileSync(join(theirs, 'lga1/cluster/resources.yaml'), '# stale\n');
+    const before = snapshot(theirs);
+    const ofAnother = nobody(theirs);
+    expect(ofAnother.stderr.trim().split('\n').at(-1)).toBe(
+      `orgctl synth: cannot write ${theirs}/: permission denied (EACCES) on ${theirs}, whose files orgctl replaces; make it and what it holds yours (ls -ld ${theirs} shows its owner and mode), or give another --out; ${theirs}/ was left as it was`,
+    );
+    expect(ofAnother.code).toBe(2);
+    expect(snapshot(theirs)).toEqual(before);
+    expect(readdirSync(repo)).toEqual(['dist']);
+
+    // A file where the folder should be, or on the way to it.
+    for (const [out, file] of [
+      [join(ROOT, 'README.md'), join(ROOT, 'README.md')],
+      [join(ROOT, 'package.json/dist'), join(ROOT, 'package.json')],
+    ]) {
+      const r = await run(['synth', '--spec', ACME, '--out', out!]);
+      expect(r.stderr.split('\n').at(-1)).toBe(
+        `orgctl synth: cannot write ${out}/: ${file} is a file, not a folder; give --out a folder (a new one, or orgctl's output); nothing was written`,
+      );
+      expect(r.code).toBe(2);
+    }
   });
 
   it('synth --check gives the same answer from any working directory', () => {
