@@ -4,7 +4,9 @@
  * a run killed between the two renames is repaired by the next one.
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   linkSync,
   mkdirSync,
@@ -21,7 +23,7 @@ import {
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
-import { InputError, OutputError } from '../model/errors.ts';
+import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
@@ -238,18 +240,76 @@ export async function writeAtomically(
   concurrentFrom: number = CONCURRENT_WRITES_FROM,
 ): Promise<boolean> {
   const dir = resolve(outDir);
+  const existed = existsSync(dir) && statSync(dir).isDirectory();
   let unlock: (() => void) | undefined;
   try {
     unlock = lockOutput(dir);
-    return await swapIn(dir, files, concurrentFrom);
+    return await swapIn(dir, outDir, files, concurrentFrom);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err instanceof OutputError || !err.code) throw e;
-    throw new OutputError(
-      `cannot write ${outDir}/ (${err.code}: ${err.message}); the previous output was left as it was`,
-    );
+    if (kindOf(e) || !(e as NodeJS.ErrnoException).code) throw e;
+    throw outputRefusal(outDir, e, existed);
   } finally {
     unlock?.();
+  }
+}
+
+/** What became of the output folder `outDir` when a write failed before the swap. */
+const keptAs = (outDir: string, existed: boolean): string =>
+  existed ? `${outDir}/ was left as it was` : 'nothing was written';
+
+/** The first of `path` and the folders above it that exists and is not a folder (a file where a folder must be). */
+function fileOnTheWay(path: string): string | undefined {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+    } catch {
+      // not there (or under a file): look above
+    }
+    if (dirname(p) === p) return undefined;
+  }
+}
+
+/**
+ * Why the output folder could not be written, for a person: the folder as given, the system's
+ * reason once and in words, the folder the system refused (the new output is written beside the
+ * old, so its parent must be writable), and what to do. Never the names of orgctl's own temporary
+ * and lock folders.
+ */
+function outputRefusal(outDir: string, e: unknown, existed: boolean): OutputError {
+  const file = fileOnTheWay(outDir);
+  if (file)
+    return new OutputError(
+      `${file === outDir ? '' : `cannot write ${outDir}/: `}${file} is a file, not a folder; give --out a folder (a new one, or orgctl's output); ${keptAs(outDir, existed)}`,
+    );
+  const parent = dirname(resolve(outDir));
+  const todo = refusedForRights(e)
+    ? `; give --out a folder in one orgctl may write to (ls -ld ${parent} shows its owner and mode)`
+    : '';
+  return new OutputError(
+    `cannot write ${outDir}/: ${writeRefusal(e)} in ${parent}, where orgctl writes the new output before it replaces the old${todo}; ${keptAs(outDir, existed)}`,
+  );
+}
+
+/**
+ * Refuses, before anything is written, an output folder whose files orgctl may not remove
+ * (another user's dist/, a read-only one): swapped in, the new output would leave the old one
+ * beside it, half removed.
+ */
+function refuseUnremovable(dir: string, outDir: string, files: readonly string[]): void {
+  const folders = new Set(['']);
+  for (const f of files) for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) folders.add(f.slice(0, i));
+  for (const folder of [...folders].sort()) {
+    const shown = folder ? join(outDir, folder) : outDir;
+    try {
+      accessSync(folder ? join(dir, folder) : dir, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      const todo = refusedForRights(e)
+        ? `make it and what it holds yours (ls -ld ${shown} shows its owner and mode), or give another --out`
+        : 'give another --out';
+      throw new OutputError(
+        `cannot write ${outDir}/: ${writeRefusal(e)} on ${shown}, whose files orgctl replaces; ${todo}; ${keptAs(outDir, true)}`,
+      );
+    }
   }
 }
 
@@ -336,11 +396,17 @@ async function fewAtATime(tasks: readonly (() => Promise<void>)[]): Promise<void
   if (failures.length) throw failures[0];
 }
 
-async function swapIn(dir: string, files: readonly OutputFile[], concurrentFrom: number): Promise<boolean> {
+async function swapIn(
+  dir: string,
+  outDir: string,
+  files: readonly OutputFile[],
+  concurrentFrom: number,
+): Promise<boolean> {
   recoverInterrupted(dir);
   if (existsSync(dir)) refuseForeignFolder(dir);
   const stale = existsSync(dir) ? compareWithDisk(dir, files) : undefined;
   if (stale && isUpToDate(stale)) return false;
+  if (stale) refuseUnremovable(dir, outDir, listFiles(dir));
   // Unchanged files are hard-linked from the current output: creating a file costs far more
   // than linking one here (0.1-0.6 ms against 0.01 ms), and a change touches few files.
   const rewrite = new Set(stale ? [...stale.missing, ...stale.changed] : files.map((f) => f.path));
@@ -385,7 +451,14 @@ async function swapIn(dir: string, files: readonly OutputFile[], concurrentFrom:
       if (hadOld) renameSync(old, dir);
       throw e;
     }
-    rmSync(old, { recursive: true, force: true });
+    try {
+      rmSync(old, { recursive: true, force: true });
+    } catch (e) {
+      // Checked before (refuseUnremovable), so only a change meanwhile gets here: the new output is in.
+      throw new OutputError(
+        `wrote ${outDir}/, but could not remove the previous output, moved to ${old}: ${writeRefusal(e)}; remove it`,
+      );
+    }
     return true;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -69,11 +69,19 @@ const WRITE_REFUSALS: Record<string, string> = {
   EDQUOT: 'the disk quota is used up',
 };
 
+/** Why the system refused a write, in words, its code named once: `permission denied (EACCES)`. */
+export function writeRefusal(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code ? `${WRITE_REFUSALS[code] ?? 'refused'} (${code})` : String((e as Error)?.message ?? e);
+}
+
+/** Whether the system refused a write for the writer's rights (not for room, not for a bad path). */
+export const refusedForRights = (e: unknown): boolean =>
+  ['EACCES', 'EPERM', 'EROFS'].includes((e as NodeJS.ErrnoException)?.code ?? '');
+
 /** A file or folder orgctl could not write, named as given, with why in words and what to do. */
 export function unwritable(path: string, e: unknown): OutputError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code ? `${WRITE_REFUSALS[code] ?? 'refused'} (${code})` : String((e as Error)?.message ?? e);
-  return new OutputError(`cannot write ${path}: ${why}; give a path in a folder orgctl may write to`);
+  return new OutputError(`cannot write ${path}: ${writeRefusal(e)}; give a path in a folder orgctl may write to`);
 }
 
 /** What each reading system call was doing, as a person says it. */

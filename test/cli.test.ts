@@ -217,7 +217,7 @@ describe('orgctl synth', () => {
     ]) {
       const r = await run(['synth', '--spec', ACME, '--out', out!]);
       expect(r.stderr.split('\n').at(-1)).toBe(
-        `orgctl synth: cannot write ${out}/: ${file} is a file, not a folder; give --out a folder (a new one, or orgctl's output); nothing was written`,
+        `orgctl synth: ${out === file ? '' : `cannot write ${out}/: `}${file} is a file, not a folder; give --out a folder (a new one, or orgctl's output); nothing was written`,
       );
       expect(r.code).toBe(2);
     }

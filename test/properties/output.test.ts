@@ -157,7 +157,7 @@ describe('all or nothing', () => {
     const r = await run(['synth', '--spec', specFile(5, 50, 200), '--out', join(parent, 'not-a-folder', 'dist')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^orgctl synth: cannot write .*not-a-folder\/dist\/ \(ENOTDIR: .*\); the previous output was left as it was$/m,
+      /^orgctl synth: cannot write .*not-a-folder\/dist\/: .*not-a-folder is a file, not a folder; give --out a folder \(a new one, or orgctl's output\); nothing was written$/m,
     );
     expect(readFileSync(join(parent, 'not-a-folder'), 'utf8')).toBe('x');
   });
