@@ -223,6 +223,14 @@ describe('orgctl synth', () => {
     }
   });
 
+  it('--out in folders that are not there yet makes them, as a new output folder is made', async () => {
+    const out = join(tempDir(), 'new/sub/dist');
+    const r = await run(['synth', '--spec', ACME, '--out', out]);
+    expect(r.stderr).not.toMatch(/cannot write/);
+    expect(r.code).toBe(0);
+    expect(listFiles(out)).toContain('members.json');
+  });
+
   it('synth --check gives the same answer from any working directory', () => {
     const r = cli(['synth', '--check', '--spec', join(ROOT, 'org/org.ts'), '--out', join(ROOT, 'dist')], {
       cwd: tempDir(),
