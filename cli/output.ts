@@ -202,6 +202,7 @@ function removeOldTombstones(dir: string): void {
  */
 export function lockOutput(dir: string): () => void {
   const lock = join(dirname(dir), `.${basename(dir)}.lock`);
+  mkdirSync(dirname(dir), { recursive: true }); // --out new/dist: made as the output folder is
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     // The lock appears whole, pid inside, by one rename: a writer killed at any moment leaves
@@ -281,7 +282,8 @@ function outputRefusal(outDir: string, e: unknown, existed: boolean): OutputErro
     return new OutputError(
       `${file === outDir ? '' : `cannot write ${outDir}/: `}${file} is a file, not a folder; give --out a folder (a new one, or orgctl's output); ${keptAs(outDir, existed)}`,
     );
-  const parent = dirname(resolve(outDir));
+  let parent = dirname(resolve(outDir));
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent); // the folder that refused to hold a new one
   const todo = refusedForRights(e)
     ? `; give --out a folder in one orgctl may write to (ls -ld ${parent} shows its owner and mode)`
     : '';
