@@ -1,6 +1,7 @@
 /** orgctl import: existing RBAC into a spec, and a round trip that keeps effective access. */
 import { Construct } from 'constructs';
 import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../../constructs/generate.ts';
@@ -11,7 +12,7 @@ import { exactLevel, importRbac } from '../../review/import.ts';
 import type { ManifestDoc } from '../../analysis/objects.ts';
 import { accessOf, synthDocs } from './import-access.ts';
 import { findLevel } from '../../model/catalog.ts';
-import { ROOT, run, TODAY } from '../helpers.ts';
+import { ROOT, run, tempDir, TODAY } from '../helpers.ts';
 
 /** subject → namespace → covered levels and classes, as text: what a round trip keeps. */
 const access = (docs: readonly ManifestDoc[]) =>
@@ -348,6 +349,55 @@ describe('orgctl import', () => {
     expect(importRbac(stream).report).toEqual([
       expect.stringMatching(/^which of the clusters lga1, ord1 holds which namespace is unknown/),
     ]);
+  });
+
+  it('a file that is not valid YAML or JSON names the file, line and column and what was expected, in words; nothing is imported', async () => {
+    const dir = tempDir();
+    const cases: [string, string, string][] = [
+      [
+        'indented.yaml',
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n   labels: x\n',
+        ':5:4: not valid YAML: "labels:" is indented more than "name:" on line 4, which already has a value, so YAML reads it as part of that value: start it in column 3, as "name:"',
+      ],
+      [
+        'unclosed.yaml',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: web\n',
+        ':3:11: not valid YAML: a mapping opened with { here is not closed: end it with } (or indent its next lines further than its key)',
+      ],
+      [
+        'duplicate.yaml',
+        'apiVersion: v1\nkind: Namespace\nkind: Role\n',
+        ':3:1: not valid YAML: duplicate key "kind" (a key may appear once in a mapping; readers disagree on which value counts)',
+      ],
+      [
+        'colon.yaml',
+        'apiVersion: v1\nkind Namespace\n',
+        ':2:1: not valid YAML: "kind Namespace" has no colon after its key: write "kind: Namespace" (a colon and a space between a key and its value)',
+      ],
+      ['comma.json', '{"apiVersion": "v1",}', ':1:21: not valid JSON: expected a double-quoted property name'],
+    ];
+    for (const [name, text, problem] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = await run(['import', '--from', file, '--owner', 'alice@acme.io']);
+      expect(r.stderr.split('\n'), name).toEqual([
+        `warning manifests ${file}${problem}`,
+        `orgctl import: ${file} holds no Kubernetes object orgctl could read: nothing to import; give RBAC manifests (a folder or file of them, or what kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml prints)`,
+      ]);
+      expect(r.stdout).toBe('');
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('a file of YAML that is not Kubernetes manifests imports nothing, and says so', async () => {
+    const file = join(tempDir(), 'values.yaml');
+    writeFileSync(file, 'replicas: 3\nimage: nginx\n');
+    const r = await run(['import', '--from', file, '--owner', 'alice@acme.io']);
+    expect(r.stderr).toBe(
+      `orgctl import: ${file} holds no Kubernetes object (no document has apiVersion and kind): nothing to import; give RBAC manifests (a folder or file of them, or what kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml prints)`,
+    );
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
   });
 
   it('requires --from', async () => {
