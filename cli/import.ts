@@ -9,7 +9,7 @@ import { formatFinding, type Finding } from '../model/findings.ts';
 import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../review/import.ts';
 import { defineCommand } from './command.ts';
-import { UsageError } from '../model/errors.ts';
+import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
 
@@ -25,6 +25,15 @@ function policyFindingsOf(spec: OrgSpec, today: string): Finding[] {
   }
 }
 
+/** What prints a cluster's RBAC for import. */
+const KUBECTL_DUMP =
+  'kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml';
+
+/** An object with an apiVersion and a kind: what a manifest holds (a values file or a config holds neither). */
+const isKubernetesObject = (o: unknown): boolean =>
+  typeof (o as { kind?: unknown })?.kind === 'string' &&
+  typeof (o as { apiVersion?: unknown })?.apiVersion === 'string';
+
 /**
  * The organization spec of existing RBAC (a folder, a file, or `-` for standard input); what cannot
  * be mapped or carried over, and what the policies refuse in it, listed on standard error.
@@ -33,6 +42,12 @@ export function importSpec(from: string, options: { org?: string; owner?: string
   const loaded =
     from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
   for (const p of loaded.problems) io.err(`warning manifests ${p}`);
+  if (!loaded.docs.some((d) => isKubernetesObject(d.object))) {
+    const read = loaded.problems.length ? 'orgctl could read' : '(no document has apiVersion and kind)';
+    throw new InputError(
+      `${from === '-' ? 'standard input' : from} holds no Kubernetes object ${read}: nothing to import; give RBAC manifests (a folder or file of them, or what ${KUBECTL_DUMP} prints)`,
+    );
+  }
   const { spec, report, losses } = importRbac(loaded.docs, options);
   for (const line of report) io.err(`not imported: ${line}`);
   for (const line of losses) io.err(`import: cannot carry over ${line}`);
@@ -45,7 +60,7 @@ export function importSpec(from: string, options: { org?: string; owner?: string
 const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
 
 Reads existing RBAC (a folder, a file, or what
-  kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml
+  ${KUBECTL_DUMP}
 prints on standard input) and prints an organization spec: namespaces, users (User subjects),
 levels where a binding's role is exactly a catalog level, custom roles for everything else, and
 tokens for ServiceAccounts that hold bindings. What cannot be mapped (groups, cluster-wide

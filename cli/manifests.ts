@@ -3,10 +3,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
+import { yamlErrorsInWords } from '../constructs/yaml-mistakes.ts';
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
+import { positionText } from '../model/findings.ts';
 import { listFiles } from './output.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
@@ -28,6 +30,19 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
     if (!(e instanceof RangeError)) throw e;
     return { docs: [], problems: [`${file}#0: cannot be read (${e.message}: nested too deeply?)`] };
   }
+}
+
+/**
+ * JSON.parse's error as a problem at its line and column (it gives an offset: `at position 20`, and
+ * from Node 22 on `(line 1 column 21)` too), in lower case, without "in JSON".
+ */
+function jsonErrorInWords(text: string, file: string, e: Error): string {
+  const offset = Number(e.message.match(/ at position (\d+)/)?.[1] ?? text.length);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const col = offset - before.lastIndexOf('\n');
+  const words = e.message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
+  return `${file}:${line}:${col}: not valid JSON: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
 }
 
 function parseDocuments(text: string, file: string): LoadedManifests {
@@ -56,7 +71,7 @@ function parseDocuments(text: string, file: string): LoadedManifests {
       return { docs, problems };
     } catch (e) {
       if (jsonFile) {
-        problems.push(`${file}#0: not valid JSON (${(e as Error).message})`);
+        problems.push(jsonErrorInWords(text, file, e as Error));
         return { docs, problems };
       }
     }
@@ -69,8 +84,8 @@ function parseDocuments(text: string, file: string): LoadedManifests {
   }
   parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, merge: false }).forEach((doc, index) => {
     if ('errors' in doc && doc.errors.length) {
-      const e = doc.errors[0]!;
-      problems.push(`${file}#${index}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${yamlErrorText(e.message)}`);
+      const [m] = yamlErrorsInWords(text, doc.errors, 1);
+      problems.push(`${positionText(file, m!)}: not valid YAML: ${m!.text}`);
       return;
     }
     // What Go's YAML (kubectl, Argo CD) would read otherwise is refused, never guessed.

@@ -16,10 +16,10 @@ import type { SpecGrant } from './grant.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
-import { parseCanonicalYaml, yamlErrorText } from '../synth/yaml.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { positionText, specSource, type Position } from '../model/findings.ts';
 import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
-import { yamlMistake } from './yaml-mistakes.ts';
+import { yamlErrorsInWords } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -258,15 +258,6 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
   }
 }
 
-/** A YAML duplicate key's message, naming the key written at `at` as a JSON spec's does; undefined when it cannot be read there. */
-function duplicateKeyText(text: string, at: number): string | undefined {
-  const m = text.slice(at, at + 1024).match(/^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\s:#][^:#\n]*?))[ \t]*:/);
-  const key = m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3];
-  return key === undefined
-    ? undefined
-    : `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
-}
-
 /** Text that opens as JSON does (`{` or `[`): read as JSON first; YAML when it is not JSON after all (a flow mapping). */
 const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
 
@@ -308,17 +299,8 @@ function parseText(text: string, file: string): unknown {
   const keyText = (k: unknown) => (isScalar(k) ? String(k.value ?? '') : String(k));
   const doc = parseDocument(text, { uniqueKeys: (a, b) => keyText(a) === keyText(b), prettyErrors: true });
   if (doc.errors.length) {
-    // A hand-made mistake in plain words, at the place to fix (one message: the parser's next errors follow from it).
-    const mistake = yamlMistake(text, doc.errors);
-    if (mistake) throw new SpecError([`${positionText(file, mistake)}: ${mistake.text}`]);
-    throw new SpecError(
-      doc.errors
-        .slice(0, 10)
-        .map(
-          (e) =>
-            `${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${(e.code === 'DUPLICATE_KEY' && duplicateKeyText(text, e.pos[0])) || yamlErrorText(e.message)}`,
-        ),
-    );
+    // In plain words, at the place to fix (a known mistake alone: the parser's next errors follow from it).
+    throw new SpecError(yamlErrorsInWords(text, doc.errors).map((m) => `${positionText(file, m)}: ${m.text}`));
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });

@@ -111,13 +111,64 @@ function missingColon(lines: readonly string[], at: number, col: number): YamlMi
   };
 }
 
+/** The key at `at` (where the parser found it twice) as a duplicate key, in words; undefined when it cannot be read there. */
+function duplicateKeyText(text: string, at: number): string | undefined {
+  const m = text.slice(at, at + 1024).match(/^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\s:#][^:#\n]*?))[ \t]*:/);
+  const key = m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3];
+  return key === undefined
+    ? undefined
+    : `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
+}
+
+/** Where the `[` or `{` that `close` should have closed opens, looking back from `before`. */
+function unclosedAt(text: string, before: number, open: string, close: string): number | undefined {
+  let depth = 0;
+  for (let i = before - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open && depth-- === 0) return i;
+  }
+  return undefined;
+}
+
+/** A list in `[ ]` or a mapping in `{ }` never closed (the parser reports it where the next line starts). */
+function unclosedFlow(text: string, e: YAMLError): YamlMistake | undefined {
+  const m = e.message.match(/^Flow (sequence|map)\b.* end with a ([\]}])/);
+  if (!m) return undefined;
+  const [open, close, what] = m[2] === ']' ? ['[', ']', 'list'] : ['{', '}', 'mapping'];
+  const opens = unclosedAt(text, e.pos[0], open!, close!);
+  if (opens === undefined) return undefined;
+  return {
+    ...positionOf(text, opens),
+    text: `a ${what} opened with ${open} here is not closed: end it with ${close}${e.code === 'BAD_INDENT' ? ' (or indent its next lines further than its key)' : ''}`,
+  };
+}
+
+/** A value holding ": " on its key's line (`command: echo a: b`): YAML reads a second key there. */
+function colonInValue(lines: readonly string[], at: number): YamlMistake | undefined {
+  const line = lines[at]!;
+  const m = line.match(/^(\s*(?:-\s+)?)([^\s#:{}[\],'"-][^:#]*?):\s+([^'"{[\s][^#]*?:\s.*)$/);
+  if (!m) return undefined;
+  return {
+    line: at + 1,
+    column: m[1]!.length + m[2]!.length + 3,
+    text: `the value of "${m[2]}:" holds ": ", which YAML reads as another key: quote the value (${m[2]}: "${m[3]!.trimEnd()}")`,
+  };
+}
+
 /** The first error of `errors` in plain words, when it is one of the mistakes above; undefined otherwise. */
-export function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | undefined {
+function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | undefined {
   const e = errors[0];
   const at = e?.linePos?.[0];
   if (!e || !at) return undefined;
   const lines = text.split('\n');
   const index = at.line - 1;
+  if (e.code === 'DUPLICATE_KEY') {
+    const duplicate = duplicateKeyText(text, e.pos[0]);
+    return duplicate ? { line: at.line, column: at.col, text: duplicate } : undefined;
+  }
+  if (e.message.startsWith('Flow ')) return unclosedFlow(text, e);
+  if (e.code === 'MISSING_CHAR' && e.message.startsWith('Implicit map keys need to be followed by map values'))
+    return missingColon(lines, index, at.col);
   if (e.code === 'TAB_AS_INDENT')
     return {
       line: at.line,
@@ -138,10 +189,48 @@ export function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMis
     return misalignedKey(lines, index);
   if (e.code === 'MULTILINE_IMPLICIT_KEY' || e.code === 'BLOCK_AS_IMPLICIT_KEY')
     return (
+      colonInValue(lines, index) ??
       missingColon(lines, index, at.col) ??
       misalignedItem(lines, index) ??
       overIndentedKey(lines, index) ??
       misalignedKey(lines, index)
     );
   return undefined;
+}
+
+/** The `yaml` package's words for what YAML calls its parts, and the words people use. */
+const PLAIN_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/\bflow sequence\b/gi, 'list in [ ]'],
+  [/\bflow (map|mapping|collection)\b/gi, 'mapping in { }'],
+  [/\bblock (sequence|collection)\b/gi, 'indented block'],
+  [/\bimplicit (map )?keys\b/gi, 'keys'],
+  [/\bimplicit (map )?key\b/gi, 'key'],
+  [/\bcompact mappings\b/gi, 'a mapping written on one line'],
+  [/\bplain value\b/gi, 'an unquoted value'],
+  [/\bscalar\b/gi, 'value'],
+  [/\bmap\b/gi, 'mapping'],
+  [/\bblock-seq-ind\b/g, '"- " (a list item)'],
+  [/\bblock-map\b/g, 'indented mapping'],
+  [/\bflow-(seq|map)-(start|end)\b/g, 'bracket'],
+];
+
+/** A parser message in people's words: its first line, without its place (given apart), lower-cased. */
+function plainWords(message: string): string {
+  let t = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  for (const [word, plain] of PLAIN_WORDS) t = t.replace(word, plain);
+  return t.charAt(0).toLowerCase() + t.slice(1);
+}
+
+/**
+ * `errors` in plain words, each at its place: the first one alone when it is a known mistake
+ * (the others follow from it), else each (at most `max`) in the parser's words made plain.
+ */
+export function yamlErrorsInWords(text: string, errors: readonly YAMLError[], max = 10): YamlMistake[] {
+  const mistake = yamlMistake(text, errors);
+  if (mistake) return [mistake];
+  return errors.slice(0, max).map((e) => ({
+    line: e.linePos?.[0].line ?? 0,
+    column: e.linePos?.[0].col ?? 0,
+    text: plainWords(e.message),
+  }));
 }

@@ -220,11 +220,6 @@ export function streamDocument(d: Record<string, unknown>, cache?: DocumentTexts
   return text;
 }
 
-/** The first line of a `yaml` package error message, without its repeated position. */
-export function yamlErrorText(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
 /** One file's documents as read: each document's text (after its `---` line) and object. */
 export interface FileDocuments {
   readonly bodies: readonly string[];

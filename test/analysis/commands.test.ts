@@ -265,10 +265,10 @@ describe('broken manifests', () => {
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--dir', dir]);
     expect(r.stdout).toBe('yes');
     expect(r.stderr).toContain(
-      `warning manifests ${dir}/broken.yaml#0: YAML error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+      `warning manifests ${dir}/broken.yaml:1:7: not valid YAML: a list opened with [ here is not closed: end it with ] (or indent its next lines further than its key)`,
     );
     expect(r.stderr).toContain(`warning manifests ${dir}/ok.yaml#1: Role "bad": rules is not a list`);
-    expect(r.stderr).toContain(`warning manifests ${dir}/list.json#0: not valid JSON`);
+    expect(r.stderr).toContain(`warning manifests ${dir}/list.json:1:28: not valid JSON: `);
   });
 });
 

@@ -374,7 +374,7 @@ describe('orgctl import', () => {
         'apiVersion: v1\nkind Namespace\n',
         ':2:1: not valid YAML: "kind Namespace" has no colon after its key: write "kind: Namespace" (a colon and a space between a key and its value)',
       ],
-      ['comma.json', '{"apiVersion": "v1",}', ':1:21: not valid JSON: expected a double-quoted property name'],
+      ['comma.json', '{"apiVersion": "v1",}', ':1:21: not valid JSON: expected double-quoted property name'],
     ];
     for (const [name, text, problem] of cases) {
       const file = join(dir, name);
