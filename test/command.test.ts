@@ -361,6 +361,21 @@ describe('the commands', () => {
     }
   });
 
+  it('a mistyped command names the one meant, in one line, without the whole usage (exit 2)', async () => {
+    for (const [name, meant] of [
+      ['chek', 'check'],
+      ['synt', 'synth'],
+      ['can_i', 'can-i'],
+      ['reveiw', 'review'],
+    ]) {
+      const r = await run([name!]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toBe(
+        `orgctl: unknown command ${JSON.stringify(name)}: did you mean ${meant}? (orgctl --help lists the commands)`,
+      );
+    }
+  });
+
   it('only the command that runs is loaded: main.ts and commands.ts import no command statically', () => {
     const names = COMMANDS.map((c) => c.name);
     for (const file of ['cli/main.ts', 'cli/commands.ts']) {
