@@ -46,11 +46,11 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The declared flag a mistyped one most likely meant (`--spc` → `spec`): within two edits, or its start. */
-export function nearestFlag(given: string, flags: readonly string[]): string | undefined {
+/** The name a mistyped one most likely meant (a flag: `--spc` → `spec`; a command, a verb): within two edits, or its start. */
+export function nearestName(given: string, names: readonly string[]): string | undefined {
   if (!given) return undefined;
   let best: { name: string; distance: number } | undefined;
-  for (const name of flags) {
+  for (const name of names) {
     const distance = name.startsWith(given) && given.length >= 2 ? 1 : editDistance(given, name);
     if (distance <= Math.min(2, Math.floor(name.length / 2)) && (!best || distance < best.distance))
       best = { name, distance };
@@ -103,7 +103,7 @@ export function parseArgs<const S extends FlagSpecs>(
     const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined) {
       // Long aliases (--output) are suggested too; short ones (-n) are one letter, never near.
-      const near = nearestFlag(rawName, [...Object.keys(spec), ...Object.keys(aliases).filter((a) => a.length > 1)]);
+      const near = nearestName(rawName, [...Object.keys(spec), ...Object.keys(aliases).filter((a) => a.length > 1)]);
       throw new UsageError(
         `unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}${near ? ` (did you mean --${near}?)` : ''}`,
       );

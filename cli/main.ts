@@ -4,6 +4,7 @@
  */
 import { ERROR_KINDS, kindOf, unreadableInput, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
+import { nearestName } from './args.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
@@ -70,6 +71,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === command);
   if (!entry) {
+    const near = nearestName(
+      command,
+      COMMANDS.map((c) => c.name),
+    );
+    if (near) {
+      io.err(
+        `orgctl: unknown command ${JSON.stringify(command)}: did you mean ${near}? (orgctl --help lists the commands)`,
+      );
+      return 2;
+    }
     io.err(
       `orgctl: unknown command ${JSON.stringify(command)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n\n${await usage()}`,
     );
