@@ -68,6 +68,27 @@ describe('can-i -A / --all-namespaces', () => {
   });
 });
 
+describe('can-i VERB', () => {
+  it('a verb Kubernetes does not know is warned about, with the one meant (kubectl warns too), then asked as written', async () => {
+    for (const [verb, warning] of [
+      ['gett', 'warning: "gett" is not a verb Kubernetes knows: did you mean get? (asked as written)'],
+      [
+        'GET',
+        'warning: "GET" is not a verb Kubernetes knows: did you mean get? (verbs are lower-case; asked as written)',
+      ],
+      [
+        'read',
+        'warning: "read" is not a verb Kubernetes knows (get, list, watch, create, update, patch, delete, deletecollection, ...; asked as written)',
+      ],
+    ]) {
+      const r = await canI(verb!, 'pods', '-n', 'web', '--as', 'narrow@acme.io');
+      expect([r.stdout, r.stderr], verb).toEqual(['no', warning]);
+    }
+    expect((await canI('get', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stderr).toBe('');
+    expect((await canI('post', '/healthz', '--as', 'narrow@acme.io')).stderr).toBe('');
+  });
+});
+
 describe('can-i --list', () => {
   it("prints kubectl's table: rules broken down, compacted by resource, sorted, Go lists", async () => {
     const r = await canI('--list', '-n', 'web', '--as', 'narrow@acme.io', '--no-bootstrap');
