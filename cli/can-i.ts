@@ -4,7 +4,15 @@ import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, parseTarget, type Target, warnUnknown } from './rbac.ts';
+import {
+  loadAuthorizer,
+  NO_BOOTSTRAP_FLAG,
+  NO_BOOTSTRAP_HELP,
+  parseTarget,
+  type Target,
+  unknownVerbWarning,
+  warnUnknown,
+} from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { DEFAULT_NAMESPACE } from '../model/model.ts';
 
@@ -175,6 +183,8 @@ export const command = defineCommand({
     }
 
     const [verb, what] = positionals as [string, string];
+    const verbWarning = unknownVerbWarning(verb, what.startsWith('/'));
+    if (verbWarning) io.err(verbWarning);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let decision: Decision;

@@ -16,7 +16,7 @@ import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { declarationBefore, explainIndexOf, readExplainIndex, writeExplainIndex } from './explain-cache.ts';
 import { declarationFile } from './paths.ts';
-import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
+import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, unknownVerbWarning, warnUnknown } from './rbac.ts';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE] [--format text|json] [--no-bootstrap]
@@ -106,6 +106,8 @@ export const command = defineCommand({
     }
     const verb = positionals[1]!;
     const what = positionals[2]!;
+    const verbWarning = unknownVerbWarning(verb, what.startsWith('/'));
+    if (verbWarning) io.err(verbWarning);
     let request: Record<string, string>;
     let answer: ReturnType<typeof explainRequest>;
     if (what.startsWith('/')) {

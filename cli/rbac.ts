@@ -6,6 +6,7 @@ import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
+import { nearestName } from './args.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
@@ -21,6 +22,40 @@ export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootst
                   system:basic-user, system:public-info-viewer: discovery, health and self-reviews
                   for every authenticated user; OIDC discovery for every ServiceAccount; metrics for
                   system:monitoring; cluster-admin for system:masters); by default they count, as on a cluster`;
+
+/** The verbs kubectl auth can-i knows, on resources and on non-resource URLs (cani.go): others it warns of. */
+const RESOURCE_VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'use',
+  'bind',
+  'impersonate',
+  'approve',
+  'sign',
+  'escalate',
+  'attest',
+  '*',
+];
+const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
+
+/** A warning for a verb Kubernetes does not know (a typo answers a silent no), naming the one meant; undefined for a known one. */
+export function unknownVerbWarning(verb: string, nonResource: boolean): string | undefined {
+  const known = nonResource ? NON_RESOURCE_VERBS : RESOURCE_VERBS;
+  if (known.includes(verb)) return undefined;
+  const said = `warning: ${JSON.stringify(verb)} is not a verb Kubernetes knows`;
+  if (known.includes(verb.toLowerCase()))
+    return `${said}: did you mean ${verb.toLowerCase()}? (verbs are lower-case; asked as written)`;
+  const near = nearestName(verb.toLowerCase(), known);
+  if (near) return `${said}: did you mean ${near}? (asked as written)`;
+  const some = nonResource ? known.slice(0, -1).join(', ') : `${known.slice(0, 8).join(', ')}, ...`;
+  return `${said} (${some}; asked as written)`;
+}
 
 /**
  * One question (can-i's, who-can's): the namespace whose RoleBindings decide it ('' =

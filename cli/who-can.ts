@@ -5,7 +5,14 @@ import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { requestNamespace } from '../analysis/authorizer.ts';
-import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
+import {
+  loadAuthorizer,
+  NO_BOOTSTRAP_FLAG,
+  NO_BOOTSTRAP_HELP,
+  resolveTarget,
+  unknownVerbWarning,
+  warnUnknown,
+} from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format text|json] [--no-bootstrap]
@@ -48,6 +55,8 @@ export const command = defineCommand({
     const [verb, what] = positionals as [string, string];
     // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
     const url = what.startsWith('/');
+    const verbWarning = unknownVerbWarning(verb, url);
+    if (verbWarning) io.err(verbWarning);
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
