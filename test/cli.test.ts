@@ -241,6 +241,24 @@ describe('orgctl synth', () => {
 });
 
 describe('orgctl check', () => {
+  it('a declaration whose packages are not installed (check before npm install) says what to run, not where its bundle is', async () => {
+    const project = join(tempDir(), 'acme-org');
+    expect((await run(['init', project, '--org', 'acme', '--owner', 'alice@acme.io'])).code).toBe(0);
+    const r = cli(['check'], { cwd: project });
+    expect(r.stderr.trim()).toBe(
+      `error declaration org/org.ts: imports the package cdk8s, which is not installed: run npm install in ${project}`,
+    );
+    expect(r.code).toBe(2);
+    // A package the project does not depend on (a typo in the import) is not installed by npm install.
+    writeFileSync(
+      join(project, 'org/org.ts'),
+      readFileSync(join(project, 'org/org.ts'), 'utf8').replace("from 'cdk8s'", "from 'cdk8'"),
+    );
+    expect(cli(['check'], { cwd: project }).stderr.trim()).toBe(
+      `error declaration org/org.ts: imports the package cdk8, which package.json does not name: correct the import, or add the package (npm install cdk8)`,
+    );
+  });
+
   it('lists findings and exits 0 on warnings only', async () => {
     const spec = join(tempDir(), 'org.yaml');
     writeFileSync(
