@@ -1,6 +1,6 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
 import { readFileSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
@@ -9,7 +9,7 @@ import { importBundled } from './declaration.ts';
 import { importModule } from './es-import.ts';
 import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
-import { declarationFile, isModuleFile } from './paths.ts';
+import { declarationFile, folderAbove, isModuleFile } from './paths.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -69,6 +69,35 @@ export function loadSpec(file: string, today?: string): Loaded {
   return { root, declaredIn: relative(process.cwd(), resolve(file)) || file, positions: { file, locate } };
 }
 
+/**
+ * A package the declaration imports that Node cannot find, and what to do: npm install when the
+ * project's package.json names it (the usual case: check before npm install), else fix the import
+ * or add the package. Node's message names the temporary bundle, not the declaration. Undefined
+ * for any other error.
+ */
+function missingPackage(e: unknown, declaration: string): string | undefined {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const named = (e as Error)?.message?.match(/^Cannot find (?:package|module) '([^'./][^']*)'/)?.[1];
+  if ((code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') || !named) return undefined;
+  const name = named
+    .split('/')
+    .slice(0, named.startsWith('@') ? 2 : 1)
+    .join('/');
+  const project = folderAbove(declaration, 'package.json');
+  let manifest: Record<string, Record<string, unknown> | undefined> = {};
+  try {
+    if (project) manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+  } catch {
+    // unreadable: as if it named nothing
+  }
+  const depends = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some(
+    (field) => typeof manifest[field] === 'object' && manifest[field] !== null && Object.hasOwn(manifest[field], name),
+  );
+  return project && depends
+    ? `imports the package ${name}, which is not installed: run npm install in ${project}`
+    : `imports the package ${name}, which package.json does not name: correct the import, or add the package (npm install ${name})`;
+}
+
 /** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
 export async function loadModule(file: string): Promise<Loaded> {
   const abs = resolve(file);
@@ -82,6 +111,8 @@ export async function loadModule(file: string): Promise<Loaded> {
     mod = bundled ?? (await importModule<typeof mod>(pathToFileURL(abs).href));
   } catch (e) {
     if (kindOf(e)) throw e; // orgctl's own (DeclarationError, SpecError...): already says what is wrong
+    const missing = missingPackage(e, abs);
+    if (missing) throw new ModuleError(`${file}: ${missing}`);
     const err = e as Error;
     const frame = err.stack?.split('\n').find((l) => l.includes(abs));
     throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);
