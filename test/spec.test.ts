@@ -215,6 +215,26 @@ describe('spec and schema', () => {
     );
   });
 
+  it('a mistyped field names the one meant before the fields allowed', () => {
+    const p = problems({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metdata: { name: 'acme' },
+      spec: {
+        owner: 'alice@acme.io',
+        namespace: [{ name: 'web' }],
+        users: [{ email: 'alice@acme.io', githb: 'alice' }],
+      },
+    });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'metdata is not a field of the document: did you mean metadata? (allowed: apiVersion, kind, metadata, spec)',
+        'spec.namespace is not a field of the organization: did you mean namespaces? (allowed: owner, identity, sso, clusters, review, delivery, namespaceDefaults, namespaceProtection, safeCustomResources, users, namespaces, roles, customRoles, grants, tokens, invites)',
+        'spec.users[0].githb is not a field of a user: did you mean github? (allowed: email, github, admin, billing, status, access)',
+      ]),
+    );
+  });
+
   it('refuses an empty document, a list and a scalar', () => {
     expect(problems(null)[0]).toMatch(/the spec is empty/);
     expect(problems([])[0]).toBe(
