@@ -4,6 +4,7 @@
  */
 import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
+import { nearestName } from '../model/text.ts';
 
 /** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
@@ -31,31 +32,6 @@ export type Aliases<S extends FlagSpecs> = Readonly<Record<string, keyof S & str
 export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
   readonly positionals: readonly string[];
   readonly flags: Flags<S>;
-}
-
-/** Edits (insert, delete, replace) between two short names: Levenshtein's distance. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/** The name a mistyped one most likely meant (a flag: `--spc` → `spec`; a command, a verb): within two edits, or its start. */
-export function nearestName(given: string, names: readonly string[]): string | undefined {
-  if (!given) return undefined;
-  let best: { name: string; distance: number } | undefined;
-  for (const name of names) {
-    const distance = name.startsWith(given) && given.length >= 2 ? 1 : editDistance(given, name);
-    if (distance <= Math.min(2, Math.floor(name.length / 2)) && (!best || distance < best.distance))
-      best = { name, distance };
-  }
-  return best?.name;
 }
 
 /**

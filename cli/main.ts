@@ -4,7 +4,7 @@
  */
 import { ERROR_KINDS, kindOf, unreadableInput, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import { nearestName } from './args.ts';
+import { nearestName } from '../model/text.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.

@@ -6,7 +6,7 @@ import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { UsageError } from '../model/errors.ts';
-import { nearestName } from './args.ts';
+import { nearestName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';

@@ -17,6 +17,7 @@ import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
+import { nearestName } from '../model/text.ts';
 import { positionText, specSource, type Position } from '../model/findings.ts';
 import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
 import { yamlErrorsInWords } from './yaml-mistakes.ts';
@@ -152,9 +153,10 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
       const field = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const path = specPath(`${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      const near = nearestName(field, allowed);
       return {
         // The document's description is the schema's title, not a name for it.
-        text: `${path} is not a field of ${at === '(document)' ? named(at) : (expected ?? named(at))} (allowed: ${allowed.join(', ')})`,
+        text: `${path} is not a field of ${at === '(document)' ? named(at) : (expected ?? named(at))}${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})`,
         where: path,
       };
     }

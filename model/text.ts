@@ -1,4 +1,4 @@
-/** Text orgctl writes for other readers: the escape for a character it will not write raw, and large ASCII outputs built as bytes. */
+/** Text orgctl writes for other readers: the escape for a character it will not write raw, large ASCII outputs built as bytes, and the name a mistyped one meant. */
 
 /**
  * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
@@ -81,4 +81,32 @@ export class AsciiBytes {
     this.size = 0;
     return [];
   }
+}
+
+/** Edits (insert, delete, replace) between two short names: Levenshtein's distance. */
+export function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The name a mistyped one most likely meant (a flag: `--spc` → `spec`; a command, a verb): within two edits, or its start. */
+export function nearestName(given: string, names: readonly string[]): string | undefined {
+  if (!given) return undefined;
+  let best: { name: string; rank: number } | undefined;
+  for (const name of names) {
+    const edits = editDistance(given, name);
+    const start = name.startsWith(given) && given.length >= 2;
+    const distance = start ? Math.min(1, edits) : edits;
+    // A name within one edit is meant before one that only starts so (namespace: namespaces, not namespaceDefaults).
+    const rank = distance + (start && edits > 1 ? 0.5 : 0);
+    if (distance <= Math.min(2, Math.floor(name.length / 2)) && (!best || rank < best.rank)) best = { name, rank };
+  }
+  return best?.name;
 }

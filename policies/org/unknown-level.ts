@@ -1,21 +1,12 @@
 import { CATALOG, findLevel } from '../../model/catalog.ts';
+import { editDistance } from '../../model/text.ts';
 import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 /** Closest catalog ids by edit distance, for "did you mean". */
 function suggest(given: string): string {
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      }
-    }
-    return d[a.length]![b.length]!;
-  };
-  const best = CATALOG.map((l) => ({ id: l.id, d: dist(given, l.id) })).sort((x, y) => x.d - y.d)[0]!;
+  const best = CATALOG.map((l) => ({ id: l.id, d: editDistance(given, l.id) })).sort((x, y) => x.d - y.d)[0]!;
   return best.d <= 3 ? `did you mean ${best.id}? ` : '';
 }
 
