@@ -297,3 +297,12 @@ describe('a ServiceAccount bound as a User subject (a red team)', () => {
     expect(rows.find((r) => r.name === 'web:bot')!.namespaces.web!.classes).toEqual(['run-pods', 'read-secrets']);
   });
 });
+
+describe('orgctl access --out', () => {
+  it('a folder given for the file says so, not "a folder orgctl may write to"', async () => {
+    const dir = tempDir();
+    const r = await run(['access', '--format', 'html', '--out', dir]);
+    expect(r.stderr).toBe(`orgctl access: cannot write ${dir}: it is a folder; give the path of a file to write in it`);
+    expect(r.code).toBe(2);
+  });
+});
