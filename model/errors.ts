@@ -81,6 +81,8 @@ export const refusedForRights = (e: unknown): boolean =>
 
 /** A file or folder orgctl could not write, named as given, with why in words and what to do. */
 export function unwritable(path: string, e: unknown): OutputError {
+  if ((e as NodeJS.ErrnoException)?.code === 'EISDIR')
+    return new OutputError(`cannot write ${path}: it is a folder; give the path of a file to write in it`);
   return new OutputError(`cannot write ${path}: ${writeRefusal(e)}; give a path in a folder orgctl may write to`);
 }
 
