@@ -316,15 +316,16 @@ describe('orgctl diff', () => {
       expect(nope.code).toBe(2);
       // Which side, what was given and what is allowed; not git's own command line.
       expect(nope.stderr).toMatch(
-        /^orgctl diff: base \(nope\): no folder nope here, and no git ref nope in this repository \(give a folder of orgctl's output, or a git ref: HEAD, origin\/main, a commit, REF:folder\)$/,
+        /^orgctl diff: base \(nope\): no folder nope here, and no git ref nope in this repository; give a folder of orgctl's output, or a git ref \(HEAD, origin\/main, a commit, REF:folder\)$/,
       );
       process.chdir(tempDir());
       expect((await run(['diff', '--base', 'main', '--head', 'HEAD'])).stderr).toMatch(
-        /^orgctl diff: base \(main\): no folder main here, and no git repository here to find a ref main in \(/,
+        /^orgctl diff: base \(main\): no folder main here, and no git repository here to find a ref main in; give /,
       );
-      // Never handed to git as an option: refused in the same words as any side that names nothing.
+      // Never handed to git as an option: refused in the same words as any side that names nothing
+      // (what to give after a semicolon: one parenthesis after another read as one aside).
       expect((await run(['diff', '--base', '--upload-pack=x', '--head', 'HEAD'])).stderr).toMatch(
-        /^orgctl diff: base \(--upload-pack=x\): no folder --upload-pack=x here, and "--upload-pack=x" cannot be a git ref \(it starts with -\) \(give a folder of orgctl's output, or a git ref: HEAD, origin\/main, a commit, REF:folder\)$/,
+        /^orgctl diff: base \(--upload-pack=x\): no folder --upload-pack=x here, and "--upload-pack=x" cannot be a git ref \(it starts with -\); give a folder of orgctl's output, or a git ref \(HEAD, origin\/main, a commit, REF:folder\)$/,
       );
     } finally {
       process.chdir(cwd);
