@@ -133,7 +133,7 @@ function unknownRef(ref: string, spec: string, label: string): InputError | unde
 /** A side that is neither a folder here nor a git ref (`why` says which ref, and why not): the one message for it. */
 const noSide = (spec: string, label: string, why: string): InputError =>
   new InputError(
-    `${label}: no folder ${spec} here, and ${why} (give a folder of orgctl's output, or a git ref: HEAD, origin/main, a commit, REF:folder)`,
+    `${label}: no folder ${spec} here, and ${why}; give a folder of orgctl's output, or a git ref (HEAD, origin/main, a commit, REF:folder)`,
   );
 
 /** Why a side is not orgctl's output, and what it may have meant. */
