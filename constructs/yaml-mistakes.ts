@@ -155,6 +155,20 @@ function colonInValue(lines: readonly string[], at: number): YamlMistake | undef
   };
 }
 
+/** A list item (`- x`) in a mapping's column, after one of its keys and before any item of a list there. */
+function itemAmongKeys(lines: readonly string[], at: number): YamlMistake | undefined {
+  const line = lines[at]!;
+  if (!isItem(line)) return undefined;
+  const before = previousContent(lines, at, (l) => indentOf(l) <= indentOf(line));
+  if (before === undefined || indentOf(lines[before]!) !== indentOf(line) || keyOf(lines[before]!) === undefined)
+    return undefined;
+  return {
+    line: at + 1,
+    column: indentOf(line) + 1,
+    text: `"${shown(line)}" is a list item among the keys of a mapping (after "${shown(lines[before]!)}", line ${before + 1}): a list belongs under a key of its own (the key, then its items indented below it), or write this line as key: value`,
+  };
+}
+
 /** The first error of `errors` in plain words, when it is one of the mistakes above; undefined otherwise. */
 function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | undefined {
   const e = errors[0];
@@ -191,6 +205,7 @@ function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | 
     return (
       colonInValue(lines, index) ??
       missingColon(lines, index, at.col) ??
+      itemAmongKeys(lines, index) ??
       misalignedItem(lines, index) ??
       overIndentedKey(lines, index) ??
       misalignedKey(lines, index)
@@ -200,6 +215,9 @@ function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | 
 
 /** The `yaml` package's words for what YAML calls its parts, and the words people use. */
 const PLAIN_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/\ban implicit (map )?key\b/gi, 'a key'],
+  [/\ba block sequence\b/gi, 'a list of "- " items'],
+  [/\ba block collection\b/gi, 'an indented block'],
   [/\bflow sequence\b/gi, 'list in [ ]'],
   [/\bflow (map|mapping|collection)\b/gi, 'mapping in { }'],
   [/\bblock (sequence|collection)\b/gi, 'indented block'],
