@@ -1,0 +1,160 @@
+/**
+ * Namespaces for admins only (`adminsOnly`): a privileged controller's namespace (istio-system,
+ * ingress-nginx, cert-manager), where writing a ConfigMap or reading a Secret is power over the
+ * whole cluster, holds only what admins hold. Declared, refused, rendered, and reviewed: a grant
+ * there to anyone but an admin, Add All there, a token of a non-admin there, and the flag turned off.
+ */
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Organization } from '../constructs/index.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import { readMembership } from '../analysis/membership.ts';
+import { DocumentCache, parseOutput, type OutputText } from '../cli/output-read.ts';
+import { proveAgainstBase } from '../review/base-proof.ts';
+import { proveOutput } from '../review/proof.ts';
+import { TODAY } from './helpers.ts';
+import { baseSpec, judge, type Spec } from './review/scenarios.ts';
+
+/** baseSpec with istio-system declared for admins only (nobody granted there yet). */
+function withIstio(edit: (s: Spec) => void = () => {}): Spec {
+  const s = baseSpec();
+  s.spec.namespaces.push({ name: 'istio-system', adminsOnly: true });
+  edit(s);
+  return s;
+}
+
+function synthOf(spec: Spec) {
+  const app = new App();
+  Organization.fromSpec(app, spec, { today: TODAY });
+  return synthesize(app, { today: TODAY, declaredIn: 'org/org.yaml' });
+}
+
+const errors = (spec: Spec) =>
+  synthOf(spec)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule} ${f.subject}: ${f.message}`);
+
+describe('adminsOnly namespaces: declared and refused', () => {
+  it('refuses a grant there to a person who is not an admin, whatever the level, naming the namespace and what to do', () => {
+    const found = errors(
+      withIstio((s) =>
+        s.spec.grants.push({ user: 'bob@acme.io', namespace: 'istio-system', levels: ['r:configmaps'] }),
+      ),
+    );
+    expect(found).toEqual([
+      'forbidden-grant bob@acme.io → istio-system: istio-system is for admins only (adminsOnly): nobody else may be granted anything there, r:configmaps included (make the user an admin, grant it in another namespace, or drop adminsOnly)',
+    ]);
+    // an admin's grant there is theirs to hold (w:full covers it)
+    expect(
+      errors(
+        withIstio((s) =>
+          s.spec.grants.push({ user: 'frank@acme.io', namespace: 'istio-system', levels: ['r:configmaps'] }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses a token a non-admin owns there; an admin's or the organization's token may hold it", () => {
+    const found = errors(
+      withIstio((s) =>
+        s.spec.tokens.push({
+          id: 'mesh',
+          name: 'Mesh',
+          namespaces: ['istio-system'],
+          levels: ['r:pods'],
+          owner: 'bob@acme.io',
+        }),
+      ),
+    );
+    expect(found).toContainEqual(
+      expect.stringMatching(
+        /^forbidden-grant tokens\/mesh: token mesh reaches istio-system, which is for admins only \(adminsOnly\); its owner bob@acme.io is not an admin/,
+      ),
+    );
+    expect(
+      errors(
+        withIstio((s) =>
+          s.spec.tokens.push({
+            id: 'mesh',
+            name: 'Mesh',
+            namespaces: ['istio-system'],
+            levels: ['r:pods'],
+            owner: 'frank@acme.io',
+          }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('binds Add All there to nobody but admins, and records the flag in the membership data the review reads', () => {
+    const r = synthOf(withIstio((s) => s.spec.users.push({ email: 'lee@acme.io', access: 'all' })));
+    expect(r.ok).toBe(true);
+    const text = r.files.map((f) => f.content).join('\n');
+    // lee (Add All) is bound in web and data, never in istio-system
+    const istio = text
+      .split('\n---\n')
+      .filter((d) => d.includes('kind: RoleBinding') && d.includes('namespace: istio-system'));
+    expect(istio.length).toBeGreaterThan(0);
+    expect(istio.some((d) => d.includes('lee@acme.io'))).toBe(false);
+    expect(text.split('\n---\n').some((d) => d.includes('namespace: web') && d.includes('lee@acme.io'))).toBe(true);
+    const members = JSON.parse(r.files.find((f) => f.path === 'members.json')!.content);
+    expect(members.namespaces).toContainEqual({ name: 'istio-system', adminsOnly: true });
+  });
+});
+
+describe('adminsOnly namespaces: the review', () => {
+  it('turning adminsOnly off weakens a guard rail: one admin alone may not, another admin approves it', () => {
+    const off = (s: Spec) => {
+      s.spec.namespaces = s.spec.namespaces.map((n: { name: string }) => ({ name: n.name }));
+    };
+    const alone = judge(withIstio(), off, { actors: ['alice'] });
+    expect(alone.failed).toContain('guard-rails');
+    expect(alone.results.find((r) => r.rule === 'guard-rails')!.message).toContain(
+      'istio-system: for admins only → open to grants (weaker)',
+    );
+    expect(judge(withIstio(), off, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+    // turned on: stronger, nothing to approve beyond the usual
+    const on = judge(baseSpec(), (s) => s.spec.namespaces.push({ name: 'istio-system', adminsOnly: true }), {
+      actors: ['alice'],
+    });
+    expect(on.failed).not.toContain('guard-rails');
+  });
+
+  it('the proof against base leaves to the full proof, which refuses it, a member bound there as orgctl would write it', () => {
+    const files = (spec: Spec): OutputText[] => synthOf(spec).files.map((f) => ({ ...f, label: `dist/${f.path}` }));
+    const base = files(
+      withIstio((s) =>
+        s.spec.grants.push({ user: 'frank@acme.io', namespace: 'istio-system', levels: ['r:configmaps'] }),
+      ),
+    );
+    // bob added to the RoleBinding of acme:r:configmaps in istio-system, in name order, as orgctl writes subjects
+    const forged = base.map((f) =>
+      f.content.includes('  name: acme:r:configmaps\n  namespace: istio-system\n')
+        ? {
+            ...f,
+            content: f.content.replace(
+              /( {2}name: acme:r:configmaps\n {2}namespace: istio-system\n[\s\S]*?subjects:\n)/,
+              '$1- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n',
+            ),
+          }
+        : f,
+    );
+    expect(forged.filter((f, i) => f.content !== base[i]!.content).length).toBeGreaterThan(0);
+    const cache = new DocumentCache();
+    const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
+    const docs = parseOutput(forged, cache);
+    const againstBase = proveAgainstBase({
+      base: { files: base, documents: (p) => cache.readings(p)[0] },
+      head: { files: forged, documents: (p) => cache.readings(p)[1] },
+      baseUsers,
+      membership: readMembership(docs, 'head'),
+      today: TODAY,
+    });
+    expect(againstBase).toEqual({
+      proved: false,
+      reason: 'bob@acme.io gains r:configmaps in namespace istio-system: a namespace for admins only',
+    });
+    const full = proveOutput(forged, docs, TODAY);
+    expect(full.differences.length > 0 || full.findings.some((f) => f.severity === 'error')).toBe(true);
+  });
+});
