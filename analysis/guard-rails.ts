@@ -216,6 +216,16 @@ function namespaceChanges(
       : []),
     ...textMapChanges(ns, 'label', b?.labels, h?.labels),
     ...textMapChanges(ns, 'annotation', b?.annotations, h?.annotations),
+    ...(!!b?.adminsOnly === !!h?.adminsOnly
+      ? []
+      : [
+          {
+            kind: 'guard-rail',
+            namespace: ns,
+            weakens: !h?.adminsOnly,
+            text: h?.adminsOnly ? 'open to grants → for admins only' : 'for admins only → open to grants (weaker)',
+          },
+        ]),
   ];
 }
 

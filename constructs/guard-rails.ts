@@ -61,6 +61,14 @@ export interface NamespaceGuardRailProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations on the Namespace (not Argo CD's nor orgctl's). @default none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * For admins only: a privileged controller's namespace (istio-system, ingress-nginx,
+   * cert-manager), where writing a ConfigMap or reading a Secret is power over the cluster. Nobody
+   * but an admin may be granted anything there, Add All binds nobody there, a token there needs an
+   * admin owner (or none) and two admins' approval, and turning it off is a guard rail weakened.
+   * @default false
+   */
+  readonly adminsOnly?: boolean;
 }
 
 /** Organization-wide defaults for namespaces. */
@@ -207,6 +215,11 @@ export function namespaceSettingsOf(where: string, props: NamespaceGuardRailProp
   }
   if (props.labels !== undefined) out.labels = metadataOf(where, 'labels', props.labels);
   if (props.annotations !== undefined) out.annotations = metadataOf(where, 'annotations', props.annotations);
+  if (props.adminsOnly !== undefined) {
+    if (typeof props.adminsOnly !== 'boolean')
+      fail(where, 'adminsOnly', `${show(props.adminsOnly)} is not true or false`);
+    if (props.adminsOnly) out.adminsOnly = true;
+  }
   return Object.keys(out).length ? out : undefined;
 }
 

@@ -84,6 +84,11 @@ export interface NamespaceSettings {
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations on the Namespace, sorted by key. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * For admins only: nobody else is granted anything there (forbidden-grant), Add All binds nobody
+   * there, and a token there is admin-grade. Present only when declared.
+   */
+  readonly adminsOnly?: true;
 }
 
 /** Organization-wide defaults for every namespace (the system namespace included). */

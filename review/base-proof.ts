@@ -156,6 +156,7 @@ function judgeHolders(
   b: RoleHolders | undefined,
   org: string,
   members: ReadonlyMap<string, MemberUser>,
+  adminsOnly: boolean,
 ): string | undefined {
   const roleName = (h ?? b)!.roleName;
   if (!sameSet(keysOf(h, 'ServiceAccount'), keysOf(b, 'ServiceAccount')))
@@ -177,6 +178,8 @@ function judgeHolders(
     // Only admin-only levels hold what the RBAC analysis refuses non-admins (test/catalog.test.ts).
     if (!m.admin && isAdminOnly(level))
       return `${m.email} gains ${level} in namespace ${namespace}: a level only admins may hold`;
+    if (!m.admin && adminsOnly)
+      return `${m.email} gains ${level} in namespace ${namespace}: a namespace for admins only`;
   }
   for (const name of bUsers) {
     if (hUsers.has(name)) continue;
@@ -201,6 +204,8 @@ function judgeNamespace(
   context: {
     readonly org: string;
     readonly members: ReadonlyMap<string, MemberUser>;
+    /** The namespaces declared for admins only (adminsOnly), from the membership data. */
+    readonly adminsOnly: ReadonlySet<string>;
     readonly order: (a: string, b: string) => number;
     readonly render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
   },
@@ -220,7 +225,7 @@ function judgeNamespace(
     const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
-    const why = judgeHolders(namespace, hh, bh, context.org, context.members);
+    const why = judgeHolders(namespace, hh, bh, context.org, context.members, context.adminsOnly.has(namespace));
     if (why) return why;
     if (
       hh &&
@@ -497,7 +502,8 @@ export function proveAgainstBase(input: {
   const datedWhy = datedAccessReason(membership.users, bound, org, today);
   if (datedWhy) return no(datedWhy);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
-  const context = { org, members, order: bindingOrder(org), render: namespaceRoleBindings(org) };
+  const adminsOnly = new Set([...membership.namespaceSettings.values()].filter((n) => n.adminsOnly).map((n) => n.name));
+  const context = { org, members, adminsOnly, order: bindingOrder(org), render: namespaceRoleBindings(org) };
   for (const [namespace, c] of changed) {
     const why = judgeNamespace(namespace, c.head, c.base, context);
     if (why) return no(why);

@@ -843,6 +843,7 @@ function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'nam
     ...(m.networkPolicy ? { networkPolicy: m.networkPolicy } : {}),
     ...(m.labels ? { labels: { ...m.labels } } : {}),
     ...(m.annotations ? { annotations: { ...m.annotations } } : {}),
+    ...(m.adminsOnly ? { adminsOnly: true } : {}),
   };
 }
 

@@ -432,8 +432,11 @@ function collectBindings(
   // Admins hold full access everywhere, the system namespace included.
   for (const ns of [...namespaces, model.systemNamespace])
     for (const l of LEVELS_BY_STANDING.admin) bindings.addEach(ns, 'ClusterRole', catalogRole(l), admins);
+  // Add All holds every grantable level wherever a member may be granted one: not where a namespace is for admins only.
+  const adminsOnly = new Set(model.namespaces.filter((n) => n.settings?.adminsOnly).map((n) => n.name));
   for (const ns of namespaces)
-    for (const l of LEVELS_BY_STANDING['add-all']) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
+    if (!adminsOnly.has(ns))
+      for (const l of LEVELS_BY_STANDING['add-all']) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
 
   for (const t of liveTokens(model, today)) {
     const subject = subjects.serviceAccount(model.systemNamespace, tokenAccountName(t.id, t.rotation));

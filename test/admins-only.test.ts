@@ -12,7 +12,9 @@ import { readMembership } from '../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../cli/output-read.ts';
 import { proveAgainstBase } from '../review/base-proof.ts';
 import { proveOutput } from '../review/proof.ts';
-import { TODAY } from './helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, TODAY, tempDir } from './helpers.ts';
 import { baseSpec, judge, type Spec } from './review/scenarios.ts';
 
 /** baseSpec with istio-system declared for admins only (nobody granted there yet). */
@@ -42,7 +44,7 @@ describe('adminsOnly namespaces: declared and refused', () => {
       ),
     );
     expect(found).toEqual([
-      'forbidden-grant bob@acme.io → istio-system: istio-system is for admins only (adminsOnly): nobody else may be granted anything there, r:configmaps included (make the user an admin, grant it in another namespace, or drop adminsOnly)',
+      'forbidden-grant users/bob@acme.io → istio-system: istio-system is for admins only (adminsOnly): nobody else may be granted anything there, r:configmaps included (make the user an admin, grant it in another namespace, or drop adminsOnly)',
     ]);
     // an admin's grant there is theirs to hold (w:full covers it)
     expect(
@@ -102,6 +104,20 @@ describe('adminsOnly namespaces: declared and refused', () => {
   });
 });
 
+describe('adminsOnly namespaces: import', () => {
+  it('import --from dist keeps the flag with the namespace (the membership data records it)', () => {
+    const dir = tempDir('orgctl-admins-only-');
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(withIstio()));
+    const synth = cli(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+    expect(synth.code, synth.stderr).toBe(0);
+    const r = cli(['import', '--from', join(dir, 'dist'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const namespaces = JSON.parse(r.stdout).spec.namespaces;
+    expect(namespaces).toContainEqual({ name: 'istio-system', adminsOnly: true });
+    expect(namespaces).toContainEqual({ name: 'web' });
+  });
+});
+
 describe('adminsOnly namespaces: the review', () => {
   it('turning adminsOnly off weakens a guard rail: one admin alone may not, another admin approves it', () => {
     const off = (s: Spec) => {
@@ -118,6 +134,23 @@ describe('adminsOnly namespaces: the review', () => {
       actors: ['alice'],
     });
     expect(on.failed).not.toContain('guard-rails');
+  });
+
+  it('a token there is access reserved for admins: created by one admin, another must approve (admin-change-approval)', () => {
+    const mesh = (s: Spec) =>
+      s.spec.tokens.push({
+        id: 'mesh',
+        name: 'Mesh',
+        namespaces: ['istio-system'],
+        levels: ['r:pods'],
+        owner: 'alice@acme.io',
+      });
+    expect(judge(withIstio(), mesh, { actors: ['frank'] }).failed).toEqual(['admin-change-approval']);
+    expect(judge(withIstio(), mesh, { actors: ['frank'], approvals: ['dan'] }).ok).toBe(true);
+    // the same token in web reads only pods: no second admin needed
+    const web = (s: Spec) =>
+      s.spec.tokens.push({ id: 'mesh', name: 'Mesh', namespaces: ['web'], levels: ['r:pods'], owner: 'alice@acme.io' });
+    expect(judge(withIstio(), web, { actors: ['frank'] }).failed).not.toContain('admin-change-approval');
   });
 
   it('the proof against base leaves to the full proof, which refuses it, a member bound there as orgctl would write it', () => {

@@ -17,11 +17,14 @@ import {
 
 /**
  * Access reserved for admins: an admin-only level (w:full, w:pods, ...), a class only admins may
- * hold, or writes of custom resources the organization has not declared safe (forbidden-grant for
- * a person; a token's custom roles are the only roles that can hold them).
+ * hold, writes of custom resources the organization has not declared safe (forbidden-grant for
+ * a person; a token's custom roles are the only roles that can hold them), or anything in a
+ * namespace for admins only.
  */
-function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
+function isAdminGrade(cell: LazyCell | undefined, side: Snapshot, namespace: string): boolean {
   if (!cell) return false;
+  // Anything held in a namespace for admins only (adminsOnly) is.
+  if (side.namespaceSettings.get(namespace)?.adminsOnly) return true;
   const c = cell.cell;
   if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
   return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);
@@ -64,7 +67,7 @@ function keptByOldOwner(
     const how = input.head.users.has(previous) ? 'is deactivated' : 'leaves the organization';
     return `${what} while ${previous} ${how}: they keep the token value${access}; ${fix}`;
   }
-  const reserved = live.filter((ns) => isAdminGrade(cells[ns], side));
+  const reserved = live.filter((ns) => isAdminGrade(cells[ns], side, ns));
   if (reserved.length && !isActiveAdmin(input.head, previous))
     return `${what}: ${previous} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; ${fix}`;
   return window ? undefined : `${what}: ${previous} keeps the token value${access}; ${fix}`;
@@ -114,9 +117,9 @@ export const adminChangeApproval: ChangeRule = {
           CUSTODY.has(c.kind) &&
           !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))),
       );
-      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head)) : [];
+      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head, ns)) : [];
       const reserved = [
-        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
+        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head, ns)), ...grade]),
       ].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
@@ -152,7 +155,7 @@ export const adminChangeApproval: ChangeRule = {
     const reach = clusterReach(input);
     for (const t of input.head.tokens.values()) {
       const cells = tokenCells(input.head, t);
-      const reached = reachText(reach.filter((r) => isAdminGrade(cells[r.namespace], input.head)));
+      const reached = reachText(reach.filter((r) => isAdminGrade(cells[r.namespace], input.head, r.namespace)));
       if (!reached) continue;
       const except = t.owner ? [t.owner] : [];
       const second = secondAdmin(input, except);

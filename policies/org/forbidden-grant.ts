@@ -79,7 +79,29 @@ function reservedJudge(rule: RuleId, model: OrgModel, out: Finding[]) {
   return { ix, judge, reservedRole, customRoleReserved };
 }
 
-/** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin. */
+/** The namespaces declared for admins only (adminsOnly). */
+const adminsOnlyNamespaces = (model: OrgModel): ReadonlySet<string> =>
+  new Set(model.namespaces.filter((n) => n.settings?.adminsOnly).map((n) => n.name));
+
+/** What a grant gives, as a reader names it: its levels, roles, custom roles and custom rules. */
+const grantedText = (g: {
+  readonly levels: readonly string[];
+  readonly roles: readonly string[];
+  readonly customRoles: readonly string[];
+  readonly rules: readonly unknown[];
+}): string =>
+  [
+    ...g.levels,
+    ...g.roles.map((r) => `role ${r}`),
+    ...g.customRoles.map((c) => `custom role ${c}`),
+    ...(g.rules.length ? ['custom rules'] : []),
+  ].join(', ');
+
+/** A grant in a namespace for admins only, to someone who is not one. */
+const adminsOnlyText = (ns: string, what: string): string =>
+  `${ns} is for admins only (adminsOnly): nobody else may be granted anything there, ${what} included (make the user an admin, grant it in another namespace, or drop adminsOnly)`;
+
+/** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin, and anything held in a namespace for admins only. */
 export const forbiddenGrant: OrgRule = {
   id: 'forbidden-grant',
   grant(model, _ctx, out) {
@@ -93,8 +115,17 @@ export const forbiddenGrant: OrgRule = {
       },
       'memory',
     );
+    const adminsOnly = adminsOnlyNamespaces(model);
     return (g, i) => {
       if (!judged(g, i)) return;
+      if (adminsOnly.has(g.namespace))
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: grantSubject(g.user, g.namespace),
+          message: adminsOnlyText(g.namespace, grantedText(g)),
+          source: sourceText(g.source),
+        });
       // Names and paths are built only for a grant that names something reserved: this runs for every grant.
       if (g.levels.some(isAdminOnly) || g.roles.some(reservedRole))
         judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
@@ -124,9 +155,20 @@ export const forbiddenGrant: OrgRule = {
   check(model) {
     const out: Finding[] = [];
     const { ix, judge, customRoleReserved } = reservedJudge(this.id, model, out);
+    const adminsOnly = adminsOnlyNamespaces(model);
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
-      for (const g of inv.grants) judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
+      for (const g of inv.grants) {
+        judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
+        if (adminsOnly.has(g.namespace))
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `invites/${inv.key} → ${g.namespace}`,
+            message: adminsOnlyText(g.namespace, [...g.levels, ...g.roles.map((r) => `role ${r}`)].join(', ')),
+            source: sourceText(g.source),
+          });
+      }
     }
     // A token's holder is its owner: a token with access reserved for admins is owned by an admin,
     // or by nobody (the organization). A deactivated or undeclared owner is token-owner-inactive.
@@ -138,6 +180,14 @@ export const forbiddenGrant: OrgRule = {
       const fix = `its owner ${owner.email} is not an admin: give the token an admin owner, or remove the owner (an organization-owned token)`;
       const report = (what: string, source: string) =>
         out.push({ severity: 'error', rule: this.id, subject: `tokens/${t.id}`, message: `${what}; ${fix}`, source });
+      const reached = [...new Set([...t.namespaces, ...t.rbac.map((r) => r.namespace)])].filter((ns) =>
+        adminsOnly.has(ns),
+      );
+      if (reached.length)
+        report(
+          `token ${t.id} reaches ${reached.join(', ')}, which ${reached.length > 1 ? 'are' : 'is'} for admins only (adminsOnly)`,
+          at(t.source, '.owner'),
+        );
       if (t.namespaces.length) {
         t.levels.forEach((l) => {
           const level = findLevel(l);
