@@ -104,6 +104,17 @@ describe('adminsOnly namespaces: declared and refused', () => {
   });
 });
 
+describe('adminsOnly namespaces: explain', () => {
+  it('says why a member holds nothing there', () => {
+    const dir = tempDir('orgctl-admins-only-');
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(withIstio()));
+    const r = cli(['explain', 'bob@acme.io', '-n', 'istio-system', '--spec', join(dir, 'org.json'), '--no-bootstrap']);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'users/bob@acme.io holds nothing in istio-system: istio-system is for admins only (adminsOnly), and bob@acme.io is not one',
+    );
+  });
+});
+
 describe('adminsOnly namespaces: import', () => {
   it('import --from dist keeps the flag with the namespace (the membership data records it)', () => {
     const dir = tempDir('orgctl-admins-only-');
