@@ -108,10 +108,21 @@ describe('adminsOnly namespaces: explain', () => {
   it('says why a member holds nothing there', () => {
     const dir = tempDir('orgctl-admins-only-');
     writeFileSync(join(dir, 'org.json'), JSON.stringify(withIstio()));
-    const r = cli(['explain', 'bob@acme.io', '-n', 'istio-system', '--spec', join(dir, 'org.json'), '--no-bootstrap']);
-    expect(r.stdout.split('\n')[0]).toBe(
-      'users/bob@acme.io holds nothing in istio-system: istio-system is for admins only (adminsOnly), and bob@acme.io is not one',
-    );
+    // the first question (checks the declaration, writes the index) and the next (the index)
+    for (const _ of [1, 2]) {
+      const r = cli([
+        'explain',
+        'bob@acme.io',
+        '-n',
+        'istio-system',
+        '--spec',
+        join(dir, 'org.json'),
+        '--no-bootstrap',
+      ]);
+      expect(r.stdout.split('\n')[0]).toBe(
+        'users/bob@acme.io holds nothing in istio-system: istio-system is for admins only (adminsOnly), and bob@acme.io is not one',
+      );
+    }
   });
 });
 
