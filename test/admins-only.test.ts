@@ -158,6 +158,18 @@ describe('adminsOnly namespaces: the review', () => {
     expect(on.failed).not.toContain('guard-rails');
   });
 
+  it('removing a namespace for admins only drops the flag: one admin alone may not (a later change re-adds it open), another admin approves it', () => {
+    const gone = (s: Spec) => {
+      s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== 'istio-system');
+    };
+    const alone = judge(withIstio(), gone, { actors: ['alice'] });
+    expect(alone.failed).toContain('guard-rails');
+    expect(alone.results.find((r) => r.rule === 'guard-rails')!.message).toContain(
+      'istio-system: for admins only → removed (weaker)',
+    );
+    expect(judge(withIstio(), gone, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
+  });
+
   it('a token there is access reserved for admins: created by one admin, another must approve (admin-change-approval)', () => {
     const mesh = (s: Spec) =>
       s.spec.tokens.push({
