@@ -376,6 +376,11 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     const hps = effectivePodSecurity(h, head.org.namespaceDefaults);
     out.push(...namespaceChanges(ns, b, h, bps, hps));
   }
+  // A namespace for admins only that leaves the declaration takes its flag with it: declared again in
+  // a later change, it is a new namespace open to grants. Its removal weakens as turning the flag off.
+  for (const ns of base.org.namespaces.filter((n) => !headNamespaces.has(n)).sort())
+    if (base.namespaceSettings.get(ns)?.adminsOnly)
+      out.push({ kind: 'guard-rail', namespace: ns, weakens: true, text: 'for admins only → removed (weaker)' });
   const added = head.org.namespaces.filter((n) => !baseNamespaces.has(n) && n !== head.org.systemNamespace);
   const orgDefault = effectivePodSecurity(undefined, head.org.namespaceDefaults);
   for (const ns of [...(system.length ? [] : [head.org.systemNamespace]), ...added.sort()]) {
