@@ -170,6 +170,32 @@ describe('adminsOnly namespaces: the review', () => {
     expect(judge(withIstio(), gone, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
   });
 
+  it('the class: a namespace removed keeps running (Prune=false) while its quota, limits and NetworkPolicy are pruned: one admin alone may not', () => {
+    const railed = (s: Spec) => {
+      s.spec.namespaces = s.spec.namespaces.map((n: { name: string }) =>
+        n.name === 'data'
+          ? {
+              name: 'data',
+              quota: { pods: '20' },
+              limits: { default: { cpu: '500m' } },
+              networkPolicy: 'same-namespace',
+            }
+          : n,
+      );
+    };
+    const gone = (s: Spec) => {
+      s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== 'data');
+      for (const t of s.spec.tokens) t.namespaces = t.namespaces.filter((ns: string) => ns !== 'data');
+    };
+    const alone = judge(withIstio(railed), gone, { actors: ['alice'] });
+    expect(alone.failed).toContain('guard-rails');
+    const message = alone.results.find((r) => r.rule === 'guard-rails')!.message;
+    for (const what of ['ResourceQuota', 'LimitRange', 'NetworkPolicy same-namespace'])
+      expect(message).toMatch(new RegExp(`data: [^\\n]*${what}[^\\n]*removed`));
+    // a namespace without guard rails leaves as before
+    expect(judge(withIstio(), gone, { actors: ['alice'] }).failed).not.toContain('guard-rails');
+  });
+
   it('a token there is access reserved for admins: created by one admin, another must approve (admin-change-approval)', () => {
     const mesh = (s: Spec) =>
       s.spec.tokens.push({
