@@ -360,8 +360,31 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
 }
 
 /**
+ * A namespace left out of the declaration keeps running, workloads and all (Prune=false), with its
+ * labels, while Argo CD prunes its quota, limit range and NetworkPolicy: each is removed, as from a
+ * namespace kept. Its adminsOnly goes too: declared again in a later change, it is a new namespace
+ * open to grants.
+ */
+function removedNamespaceChanges(ns: string, b: NamespaceSettings | undefined): GuardRailChange[] {
+  const removed = (what: string): GuardRailChange => ({
+    kind: 'guard-rail',
+    namespace: ns,
+    weakens: true,
+    text: `${what} removed with the namespace, which keeps running (Prune=false) (weaker)`,
+  });
+  return [
+    ...(b?.quota ? [removed('ResourceQuota')] : []),
+    ...(b?.limits ? [removed('LimitRange')] : []),
+    ...(b?.networkPolicy ? [removed('NetworkPolicy same-namespace')] : []),
+    ...(b?.adminsOnly
+      ? [{ kind: 'guard-rail' as const, namespace: ns, weakens: true, text: 'for admins only → removed (weaker)' }]
+      : []),
+  ];
+}
+
+/**
  * Every change of guard rails, by namespace (those in both outputs, the system namespace included:
- * a namespace added or removed is judged as such, but for the labels and annotations a namespace
+ * a namespace added is judged as such, one removed by what Argo CD prunes of it, but for the labels and annotations a namespace
  * comes with, which may weaken as any change of them), then the organization's namespace protection.
  */
 export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
@@ -376,11 +399,8 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     const hps = effectivePodSecurity(h, head.org.namespaceDefaults);
     out.push(...namespaceChanges(ns, b, h, bps, hps));
   }
-  // A namespace for admins only that leaves the declaration takes its flag with it: declared again in
-  // a later change, it is a new namespace open to grants. Its removal weakens as turning the flag off.
   for (const ns of base.org.namespaces.filter((n) => !headNamespaces.has(n)).sort())
-    if (base.namespaceSettings.get(ns)?.adminsOnly)
-      out.push({ kind: 'guard-rail', namespace: ns, weakens: true, text: 'for admins only → removed (weaker)' });
+    out.push(...removedNamespaceChanges(ns, base.namespaceSettings.get(ns)));
   const added = head.org.namespaces.filter((n) => !baseNamespaces.has(n) && n !== head.org.systemNamespace);
   const orgDefault = effectivePodSecurity(undefined, head.org.namespaceDefaults);
   for (const ns of [...(system.length ? [] : [head.org.systemNamespace]), ...added.sort()]) {
