@@ -8,7 +8,7 @@ import { yamlErrorsInWords } from '../constructs/yaml-mistakes.ts';
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
-import { positionText } from '../model/findings.ts';
+import { positionAt, positionText } from '../model/findings.ts';
 import { listFiles } from './output.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
@@ -38,11 +38,8 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
  */
 function jsonErrorInWords(text: string, file: string, e: Error): string {
   const offset = Number(e.message.match(/ at position (\d+)/)?.[1] ?? text.length);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const col = offset - before.lastIndexOf('\n');
   const words = e.message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-  return `${file}:${line}:${col}: not valid JSON: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+  return `${positionText(file, positionAt(text, offset))}: not valid JSON: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
 }
 
 function parseDocuments(text: string, file: string): LoadedManifests {

@@ -18,9 +18,9 @@ import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
-import { positionText, specSource, type Position } from '../model/findings.ts';
+import { positionAt, positionText, specSource, type Position } from '../model/findings.ts';
 import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
-import { yamlErrorsInWords } from './yaml-mistakes.ts';
+import { duplicateKeyWords, yamlErrorsInWords } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -280,10 +280,7 @@ function parseText(text: string, file: string): unknown {
       // JSON.parse keeps the last of duplicate keys, as Go does: refused, like a YAML spec's
       // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts).
       const dup = duplicateJsonKey(text);
-      if (dup)
-        throw new SpecError([
-          `${file}:${dup.line}:${dup.column}: ${dup.path}: duplicate key ${JSON.stringify(dup.key)} (a key may appear once in a mapping; readers disagree on which value counts)`,
-        ]);
+      if (dup) throw new SpecError([`${positionText(file, dup)}: ${dup.path}: ${duplicateKeyWords(dup.key)}`]);
       return data;
     }
   }
@@ -421,16 +418,12 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
       const key = raw.includes('\\') ? (JSON.parse(text.slice(start, i + 1)) as string) : raw;
       const top = stack[stack.length - 1]!;
       if (top.keys!.has(key)) {
-        const before = text.slice(0, start);
-        const line = before.split('\n').length;
-        const column = start - before.lastIndexOf('\n');
         const parts = stack.map((f) => (f.keys ? f.key! : String(f.index)));
         parts[parts.length - 1] = key;
         return {
           key,
           path: specPath(`/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`),
-          line,
-          column,
+          ...positionAt(text, start),
         };
       }
       top.keys!.add(key);

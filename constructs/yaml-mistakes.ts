@@ -6,7 +6,7 @@
  * against the text, and when it is one of these, that one message replaces them all.
  */
 import type { YAMLError } from 'yaml';
-import type { Position } from '../model/findings.ts';
+import { positionAt, type Position } from '../model/findings.ts';
 
 /** A mistake's message and where to fix it (1-based). */
 interface YamlMistake extends Position {
@@ -34,12 +34,6 @@ function unclosedQuoteAt(text: string, quote: '"' | "'"): number | undefined {
     if (!closes) return i;
   }
   return undefined;
-}
-
-function positionOf(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /** The nearest line before `index` that holds content, and its index. */
@@ -111,13 +105,15 @@ function missingColon(lines: readonly string[], at: number, col: number): YamlMi
   };
 }
 
+/** A key written twice in one mapping, in words: the one message for YAML and JSON specs and manifests. */
+export const duplicateKeyWords = (key: string): string =>
+  `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
+
 /** The key at `at` (where the parser found it twice) as a duplicate key, in words; undefined when it cannot be read there. */
 function duplicateKeyText(text: string, at: number): string | undefined {
   const m = text.slice(at, at + 1024).match(/^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\s:#][^:#\n]*?))[ \t]*:/);
   const key = m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3];
-  return key === undefined
-    ? undefined
-    : `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
+  return key === undefined ? undefined : duplicateKeyWords(key);
 }
 
 /** Where the `[` or `{` that `close` should have closed opens, looking back from `before`. */
@@ -138,7 +134,7 @@ function unclosedFlow(text: string, e: YAMLError): YamlMistake | undefined {
   const opens = unclosedAt(text, e.pos[0], open!, close!);
   if (opens === undefined) return undefined;
   return {
-    ...positionOf(text, opens),
+    ...positionAt(text, opens),
     text: `a ${what} opened with ${open} here is not closed: end it with ${close}${e.code === 'BAD_INDENT' ? ' (or indent its next lines further than its key)' : ''}`,
   };
 }
@@ -195,7 +191,7 @@ function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | 
     if (opens === undefined) return undefined;
     const start = text.slice(opens, text.indexOf('\n', opens) < 0 ? undefined : text.indexOf('\n', opens)).trimEnd();
     return {
-      ...positionOf(text, opens),
+      ...positionAt(text, opens),
       text: `a value opens with ${quote} here (${shown(start)}) and its closing ${quote} is missing, so YAML reads the rest of the file as its text: add the closing ${quote} where the value ends`,
     };
   }

@@ -24,6 +24,12 @@ export interface Position {
   readonly column: number;
 }
 
+/** The line and column (1-based) of the character at `offset` in `text`. */
+export function positionAt(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+
 /** `org.yaml:14:7`: where an editor or CI annotation finds it. */
 export const positionText = (file: string, p: Position): string => `${file}:${p.line}:${p.column}`;
 
