@@ -238,15 +238,16 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
     `${x.subject} in ${ns}:`,
     ...permissions.flatMap(permissionLines),
   ]);
-  // A namespace for admins only holds nothing of anyone else's: say so, not only that nothing is there.
-  const closed =
-    namespace !== undefined && model.namespaces.some((n) => n.name === namespace && n.settings?.adminsOnly)
-      ? `: ${namespace} is for admins only (adminsOnly), and ${who.email ?? x.subject} is not one`
-      : '';
-  if (!lines.length)
+  if (!lines.length) {
+    // A namespace for admins only holds nothing of anyone else's: say so, not only that nothing is there.
+    const closed =
+      namespace !== undefined && model.namespaces.some((n) => n.name === namespace && n.settings?.adminsOnly)
+        ? `: ${namespace} is for admins only (adminsOnly), and ${who.email ?? x.subject} is not one`
+        : '';
     lines.push(
       `${x.subject} holds nothing${where}${closed || (x.bootstrap.length ? ` granted by ${model.name}` : '')}`,
     );
+  }
   if (who.billing)
     lines.push(
       `${x.subject} may view the organization's billing (billing: true, ${who.billing}): data for the billing portal, no Kubernetes access`,

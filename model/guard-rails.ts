@@ -113,6 +113,11 @@ export const GUARD_RAIL_NAMES = {
   protection: (org: string) => `${org}-namespace-protection`,
 } as const;
 
+/** The namespaces declared for admins only (`adminsOnly`), by name: one lookup for every judge and renderer. */
+export const adminsOnlyNamespaces = (
+  namespaces: readonly { readonly name: string; readonly settings?: NamespaceSettings }[],
+): ReadonlySet<string> => new Set(namespaces.filter((n) => n.settings?.adminsOnly).map((n) => n.name));
+
 /** True when `settings` declares nothing. */
 export const isEmptySettings = (s: NamespaceSettings | undefined): boolean =>
   !s || Object.values(s).every((v) => v === undefined);

@@ -204,8 +204,8 @@ function judgeNamespace(
   context: {
     readonly org: string;
     readonly members: ReadonlyMap<string, MemberUser>;
-    /** The namespaces declared for admins only (adminsOnly), from the membership data. */
-    readonly adminsOnly: ReadonlySet<string>;
+    /** Each namespace's guard rails, from the membership data (`adminsOnly` among them). */
+    readonly namespaceSettings: Membership['namespaceSettings'];
     readonly order: (a: string, b: string) => number;
     readonly render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
   },
@@ -225,7 +225,14 @@ function judgeNamespace(
     const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
-    const why = judgeHolders(namespace, hh, bh, context.org, context.members, context.adminsOnly.has(namespace));
+    const why = judgeHolders(
+      namespace,
+      hh,
+      bh,
+      context.org,
+      context.members,
+      !!context.namespaceSettings.get(namespace)?.adminsOnly,
+    );
     if (why) return why;
     if (
       hh &&
@@ -502,8 +509,13 @@ export function proveAgainstBase(input: {
   const datedWhy = datedAccessReason(membership.users, bound, org, today);
   if (datedWhy) return no(datedWhy);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
-  const adminsOnly = new Set([...membership.namespaceSettings.values()].filter((n) => n.adminsOnly).map((n) => n.name));
-  const context = { org, members, adminsOnly, order: bindingOrder(org), render: namespaceRoleBindings(org) };
+  const context = {
+    org,
+    members,
+    namespaceSettings: membership.namespaceSettings,
+    order: bindingOrder(org),
+    render: namespaceRoleBindings(org),
+  };
   for (const [namespace, c] of changed) {
     const why = judgeNamespace(namespace, c.head, c.base, context);
     if (why) return no(why);

@@ -49,7 +49,7 @@ import { unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
 import { declared, manifest, meta, type Manifest } from './manifest.ts';
-import { isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
+import { adminsOnlyNamespaces, isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
 
 export interface RenderedFile {
@@ -433,7 +433,7 @@ function collectBindings(
   for (const ns of [...namespaces, model.systemNamespace])
     for (const l of LEVELS_BY_STANDING.admin) bindings.addEach(ns, 'ClusterRole', catalogRole(l), admins);
   // Add All holds every grantable level wherever a member may be granted one: not where a namespace is for admins only.
-  const adminsOnly = new Set(model.namespaces.filter((n) => n.settings?.adminsOnly).map((n) => n.name));
+  const adminsOnly = adminsOnlyNamespaces(model.namespaces);
   for (const ns of namespaces)
     if (!adminsOnly.has(ns))
       for (const l of LEVELS_BY_STANDING['add-all']) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);

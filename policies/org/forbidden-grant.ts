@@ -1,4 +1,5 @@
 import { findLevel, isAdminOnly, type PolicyRule } from '../../model/catalog.ts';
+import { adminsOnlyNamespaces } from '../../model/guard-rails.ts';
 import { at, type Finding, sourceText, type Source } from '../../model/findings.ts';
 import {
   CLASS_BY_ID,
@@ -79,27 +80,36 @@ function reservedJudge(rule: RuleId, model: OrgModel, out: Finding[]) {
   return { ix, judge, reservedRole, customRoleReserved };
 }
 
-/** The namespaces declared for admins only (adminsOnly). */
-const adminsOnlyNamespaces = (model: OrgModel): ReadonlySet<string> =>
-  new Set(model.namespaces.filter((n) => n.settings?.adminsOnly).map((n) => n.name));
-
-/** What a grant gives, as a reader names it: its levels, roles, custom roles and custom rules. */
-const grantedText = (g: {
-  readonly levels: readonly string[];
-  readonly roles: readonly string[];
-  readonly customRoles: readonly string[];
-  readonly rules: readonly unknown[];
-}): string =>
-  [
+/**
+ * A grant (a member's, or an invitation's: levels and roles only) in a namespace for admins only,
+ * to someone who is not one: what it gives, as a reader names it, and what to do.
+ */
+function adminsOnlyFinding(
+  rule: RuleId,
+  subject: string,
+  g: {
+    readonly namespace: string;
+    readonly levels: readonly string[];
+    readonly roles: readonly string[];
+    readonly customRoles?: readonly string[];
+    readonly rules?: readonly unknown[];
+    readonly source: Source;
+  },
+): Finding {
+  const what = [
     ...g.levels,
     ...g.roles.map((r) => `role ${r}`),
-    ...g.customRoles.map((c) => `custom role ${c}`),
-    ...(g.rules.length ? ['custom rules'] : []),
+    ...(g.customRoles ?? []).map((c) => `custom role ${c}`),
+    ...(g.rules?.length ? ['custom rules'] : []),
   ].join(', ');
-
-/** A grant in a namespace for admins only, to someone who is not one. */
-const adminsOnlyText = (ns: string, what: string): string =>
-  `${ns} is for admins only (adminsOnly): nobody else may be granted anything there, ${what} included (make the user an admin, grant it in another namespace, or drop adminsOnly)`;
+  return {
+    severity: 'error',
+    rule,
+    subject,
+    message: `${g.namespace} is for admins only (adminsOnly): nobody else may be granted anything there, ${what} included (make the user an admin, grant it in another namespace, or drop adminsOnly)`,
+    source: sourceText(g.source),
+  };
+}
 
 /** Admin-only levels (w:pods, w:full and every level that runs code) held by anyone but an admin, and anything held in a namespace for admins only. */
 export const forbiddenGrant: OrgRule = {
@@ -115,17 +125,10 @@ export const forbiddenGrant: OrgRule = {
       },
       'memory',
     );
-    const adminsOnly = adminsOnlyNamespaces(model);
+    const adminsOnly = adminsOnlyNamespaces(model.namespaces);
     return (g, i) => {
       if (!judged(g, i)) return;
-      if (adminsOnly.has(g.namespace))
-        out.push({
-          severity: 'error',
-          rule: this.id,
-          subject: grantSubject(g.user, g.namespace),
-          message: adminsOnlyText(g.namespace, grantedText(g)),
-          source: sourceText(g.source),
-        });
+      if (adminsOnly.has(g.namespace)) out.push(adminsOnlyFinding(this.id, grantSubject(g.user, g.namespace), g));
       // Names and paths are built only for a grant that names something reserved: this runs for every grant.
       if (g.levels.some(isAdminOnly) || g.roles.some(reservedRole))
         judge(() => grantSubject(g.user, g.namespace), g.source, g.levels, g.roles);
@@ -155,19 +158,14 @@ export const forbiddenGrant: OrgRule = {
   check(model) {
     const out: Finding[] = [];
     const { ix, judge, customRoleReserved } = reservedJudge(this.id, model, out);
-    const adminsOnly = adminsOnlyNamespaces(model);
+    const adminsOnly = adminsOnlyNamespaces(model.namespaces);
     for (const inv of model.invites) {
       if (inv.admin || inv.state !== 'pending') continue;
       for (const g of inv.grants) {
-        judge(() => `invites/${inv.key} → ${g.namespace}`, g.source, g.levels, g.roles);
-        if (adminsOnly.has(g.namespace))
-          out.push({
-            severity: 'error',
-            rule: this.id,
-            subject: `invites/${inv.key} → ${g.namespace}`,
-            message: adminsOnlyText(g.namespace, [...g.levels, ...g.roles.map((r) => `role ${r}`)].join(', ')),
-            source: sourceText(g.source),
-          });
+        // Made only for a finding: this runs for every grant of every pending invitation.
+        const subject = () => `invites/${inv.key} → ${g.namespace}`;
+        judge(subject, g.source, g.levels, g.roles);
+        if (adminsOnly.has(g.namespace)) out.push(adminsOnlyFinding(this.id, subject(), g));
       }
     }
     // A token's holder is its owner: a token with access reserved for admins is owned by an admin,
