@@ -86,6 +86,17 @@ describe('can-i VERB', () => {
     }
     expect((await canI('get', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stderr).toBe('');
     expect((await canI('post', '/healthz', '--as', 'narrow@acme.io')).stderr).toBe('');
+    // Constrained impersonation's verbs (Kubernetes 1.35+), which orgctl judges as the identity class: known, never warned of
+    for (const [verb, type] of [
+      ['impersonate:serviceaccount', 'serviceaccounts.authentication.k8s.io'],
+      ['impersonate:user-info', 'users.authentication.k8s.io'],
+      ['impersonate-on:user-info:list', 'pods'],
+    ])
+      expect((await canI(verb!, type!, '-n', 'web', '--as', 'narrow@acme.io')).stderr, verb).not.toContain('verb');
+    // a mode Kubernetes does not have is
+    expect((await canI('impersonate:everyone', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stderr).toContain(
+      '"impersonate:everyone" is not a verb Kubernetes knows',
+    );
   });
 });
 
