@@ -3,7 +3,7 @@
  * never from names. A class holds when any rule allows any of its probe requests, for any
  * object name (a rule limited to `resourceNames` still holds the class on those objects).
  */
-import type { PolicyRule } from '../model/catalog.ts';
+import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES, SECRET_MAKING_GROUPS } from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
@@ -224,9 +224,9 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // verb per kind of identity, all in authentication.k8s.io; a ServiceAccount's through a
       // RoleBinding in its namespace. Each still needs impersonate-on:<mode>:<verb> on what it acts
       // on, but the identity verb is what lets a subject become another.
-      p(['impersonate:serviceaccount'], 'authentication.k8s.io', 'serviceaccounts'),
+      p([impersonationVerb('serviceaccount')], 'authentication.k8s.io', 'serviceaccounts'),
       cluster(
-        ['impersonate:user-info'],
+        [impersonationVerb('user-info')],
         'authentication.k8s.io',
         'users',
         'groups',
@@ -234,7 +234,11 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'userextras',
         'userextras/scopes',
       ),
-      cluster(['impersonate:arbitrary-node', 'impersonate:associated-node'], 'authentication.k8s.io', 'nodes'),
+      cluster(
+        [impersonationVerb('arbitrary-node'), impersonationVerb('associated-node')],
+        'authentication.k8s.io',
+        'nodes',
+      ),
       cluster(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval'),
       cluster(['approve'], 'certificates.k8s.io', 'signers'),
       // The controller-manager's CSR approver (on by default) approves a node client certificate

@@ -5,6 +5,7 @@ import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/author
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
+import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
@@ -47,7 +48,7 @@ const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', '
 /** A warning for a verb Kubernetes does not know (a typo answers a silent no), naming the one meant; undefined for a known one. */
 export function unknownVerbWarning(verb: string, nonResource: boolean): string | undefined {
   const known = nonResource ? NON_RESOURCE_VERBS : RESOURCE_VERBS;
-  if (known.includes(verb)) return undefined;
+  if (known.includes(verb) || (!nonResource && isConstrainedImpersonationVerb(verb))) return undefined;
   const said = `warning: ${JSON.stringify(verb)} is not a verb Kubernetes knows`;
   if (known.includes(verb.toLowerCase()))
     return `${said}: did you mean ${verb.toLowerCase()}? (verbs are lower-case; asked as written)`;

@@ -35,6 +35,21 @@ const READ = ['get', 'list', 'watch'] as const;
 /** The verbs that write an object, as a write level grants them (and as a guard rail's kind is written). */
 export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
+/**
+ * Constrained impersonation's kinds of identity (KEP-5284, Kubernetes 1.35+): the verb
+ * `impersonate:<mode>` lets a subject become one, `impersonate-on:<mode>:<verb>` act as it.
+ */
+const IMPERSONATION_MODES = ['serviceaccount', 'user-info', 'arbitrary-node', 'associated-node'] as const;
+type ImpersonationMode = (typeof IMPERSONATION_MODES)[number];
+/** The verb that lets a subject take an identity of `mode`. */
+export const impersonationVerb = (mode: ImpersonationMode): string => `impersonate:${mode}`;
+/** Whether `verb` is one of constrained impersonation's (`impersonate:<mode>`, `impersonate-on:<mode>:<verb>`). */
+export function isConstrainedImpersonationVerb(verb: string): boolean {
+  const [kind, mode, acted, ...rest] = verb.split(':');
+  if (rest.length || !(IMPERSONATION_MODES as readonly string[]).includes(mode ?? '')) return false;
+  return kind === 'impersonate' ? acted === undefined : kind === 'impersonate-on' && !!acted;
+}
+
 interface Family {
   readonly family: string;
   readonly what: string;
