@@ -3,7 +3,7 @@
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
 import { DEFAULT_CLUSTER, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
-import { MANAGED_BY, ORGANIZATION_LABEL } from './manifest.ts';
+import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
@@ -96,7 +96,7 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
   };
   const key = (e: KindRef & { name: string }) => `${e.group}/${e.kind}/${e.name}`;
   return kinds
-    .flatMap((k) => [...new Set(names[k.kind])].map((name) => ({ ...k, name })))
+    .flatMap((k) => (names[k.kind] ?? []).map((name) => ({ ...k, name })))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
@@ -107,7 +107,7 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
-export function argoCdObjects(model: OrgModel): Record<string, unknown>[] {
+export function argoCdObjects(model: OrgModel): Manifest[] {
   const a = model.argocd;
   if (!a) return [];
   const project = `${model.name}-access`;

@@ -354,7 +354,7 @@ describe('schemas', () => {
       { repoURL: 'https://example.com/r.git', revision: 'refs/heads/main' },
     ]) {
       const { org } = smallOrg({ argocd });
-      const [, appSet] = argoCdObjects(org.toModel()) as {
+      const [, appSet] = argoCdObjects(org.toModel()) as unknown as {
         spec: {
           generators: { git: { revision: string } }[];
           template: { spec: { source: { targetRevision: string } } };
@@ -374,7 +374,7 @@ describe('schemas', () => {
   it('`default`, even in a model no policy judged, is never a destination (the policy refuses declaring it)', () => {
     const { org } = smallOrg({ argocd: { repoURL: 'https://example.com/r.git' } });
     org.namespace('default');
-    const [project] = argoCdObjects(org.toModel()) as { spec: { destinations: { namespace: string }[] } }[];
+    const [project] = argoCdObjects(org.toModel()) as unknown as { spec: { destinations: { namespace: string }[] } }[];
     expect(project!.spec.destinations.map((d) => d.namespace)).toEqual(['acme-system', 'web']);
   });
 

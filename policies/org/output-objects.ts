@@ -127,7 +127,7 @@ export const objectSize: OrgRule = {
     const out: Finding[] = [];
     // The AppProject lists a destination per namespace and cluster (and, with namedClusterResources,
     // each namespace by name): the one object whose size grows with the namespaces alone.
-    for (const o of [...objectsOf(model, ctx), ...(argoCdObjects(model) as unknown as Manifest[])]) {
+    for (const o of [...objectsOf(model, ctx), ...argoCdObjects(model)]) {
       const report = (message: string) =>
         out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       // Measured exactly only when the bound could be over the limit (a few objects, if any).
