@@ -7,11 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
-import { readMembership } from '../../analysis/membership.ts';
-import { proveAgainstBase } from '../../review/base-proof.ts';
-import { proveOutput } from '../../review/proof.ts';
-import { InputError } from '../../model/errors.ts';
+import type { OutputText } from '../../cli/output-read.ts';
+import { InputError, SnapshotError } from '../../model/errors.ts';
 import {
   EDITS,
   files,
@@ -23,30 +20,19 @@ import {
   TODAY,
   unjudgedFiles,
 } from './pull-requests.ts';
+import { proofsOf } from '../review/scenarios.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 2));
 
-/** Both proofs of head against base: the one against base, and the full one (ok: no difference, no error). */
+/** Both proofs of head against base (proofsOf); undefined when the strict reader refuses head outright. */
 function proofs(base: OutputText[], head: OutputText[]) {
-  const cache = new DocumentCache();
-  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
-  let hd: ReturnType<typeof parseOutput>;
   try {
-    hd = parseOutput(head, cache);
+    return proofsOf(base, head, TODAY);
   } catch (e) {
-    if (e instanceof InputError) return undefined; // the strict reader refuses it outright
+    // The strict reader's refusal (an InputError), not membership data it read and cannot use (a SnapshotError).
+    if (e instanceof InputError && !(e instanceof SnapshotError)) return undefined;
     throw e;
   }
-  const membership = readMembership(hd, 'head');
-  const againstBase = proveAgainstBase({
-    base: { files: base, documents: (p) => cache.readings(p)[0] },
-    head: { files: head, documents: (p) => cache.readings(p)[1] },
-    baseUsers,
-    membership,
-    today: TODAY,
-  });
-  const full = proveOutput(head, hd, TODAY);
-  return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
 }
 
 /** Mutations of one RoleBinding document's text, as a forger would write them. */

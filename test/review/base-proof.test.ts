@@ -5,24 +5,10 @@
  * token expired since base) it leaves to the full proof, which refuses it. Through the CLI: `review` says which proof it ran; --full-proof forces
  * the full one.
  */
-import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { readMembership } from '../../analysis/membership.ts';
-import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
-import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synthesize.ts';
-import { proveAgainstBase } from '../../review/base-proof.ts';
-import { proveOutput } from '../../review/proof.ts';
+import type { OutputText } from '../../cli/output-read.ts';
 import { run, TODAY } from '../helpers.ts';
-import { baseSpec, distPair, type Spec } from './scenarios.ts';
-
-function output(spec: Spec, today = TODAY): OutputText[] {
-  const app = new App();
-  Organization.fromSpec(app, spec, { today });
-  const r = synthesize(app, { today, declaredIn: 'org/org.ts' });
-  if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
-  return r.files.map((f) => ({ ...f, label: `dist/${f.path}` }));
-}
+import { baseSpec, distPair, outputOf as output, proofsOf as proofs, type Spec } from './scenarios.ts';
 
 function spec(edit: (s: Spec) => void = () => {}): Spec {
   const s = baseSpec();
@@ -30,22 +16,6 @@ function spec(edit: (s: Spec) => void = () => {}): Spec {
   s.spec.clusters = ['lga1', 'ord1'];
   edit(s);
   return s;
-}
-
-/** Both proofs of `head` against `base` (files), on `today`. */
-function proofs(base: OutputText[], head: OutputText[], today = TODAY) {
-  const cache = new DocumentCache();
-  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
-  const docs = parseOutput(head, cache);
-  const againstBase = proveAgainstBase({
-    base: { files: base, documents: (p) => cache.readings(p)[0] },
-    head: { files: head, documents: (p) => cache.readings(p)[1] },
-    baseUsers,
-    membership: readMembership(docs, 'head'),
-    today,
-  });
-  const full = proveOutput(head, docs, today);
-  return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
 }
 
 /** `files` with one shard file's text (the one holding namespace `ns`, in cluster `cluster`) changed by `edit`. */

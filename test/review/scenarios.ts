@@ -6,6 +6,10 @@ import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { diffSnapshots, type AccessDiff } from '../../analysis/diff.ts';
 import { review, type Verdict } from '../../review/review.ts';
 import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
+import { readMembership } from '../../analysis/membership.ts';
+import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
+import { proveAgainstBase } from '../../review/base-proof.ts';
+import { proveOutput } from '../../review/proof.ts';
 import { TODAY } from '../helpers.ts';
 
 export interface Spec {
@@ -172,4 +176,32 @@ export function pinnedToOneCluster(): Spec {
     owner: 'alice@acme.io',
   });
   return s;
+}
+
+/** A spec synthesized as the review reads output files (labelled `dist/...`); throws with the findings when synthesis fails. */
+export function outputOf(spec: Spec, today = TODAY): OutputText[] {
+  const app = new App();
+  Organization.fromSpec(app, spec, { today });
+  const r = synthesize(app, { today, declaredIn: 'org/org.ts' });
+  if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  return r.files.map((f) => ({ ...f, label: `dist/${f.path}` }));
+}
+
+/**
+ * Both proofs of `head` against `base` (files), on `today`: the one against base, and the full one
+ * (`full`: no difference, no error). The strict reader's InputError for a head it refuses is thrown.
+ */
+export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) {
+  const cache = new DocumentCache();
+  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
+  const docs = parseOutput(head, cache);
+  const againstBase = proveAgainstBase({
+    base: { files: base, documents: (p) => cache.readings(p)[0] },
+    head: { files: head, documents: (p) => cache.readings(p)[1] },
+    baseUsers,
+    membership: readMembership(docs, 'head'),
+    today,
+  });
+  const full = proveOutput(head, docs, today);
+  return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
 }
