@@ -151,7 +151,7 @@ function colonInValue(lines: readonly string[], at: number): YamlMistake | undef
   };
 }
 
-/** A list item (`- x`) in a mapping's column, after one of its keys and before any item of a list there. */
+/** A list item (`- x`) in a mapping's column: the nearest line at its column or left of it is a key of that mapping. */
 function itemAmongKeys(lines: readonly string[], at: number): YamlMistake | undefined {
   const line = lines[at]!;
   if (!isItem(line)) return undefined;
