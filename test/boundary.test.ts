@@ -1,0 +1,466 @@
+/**
+ * The boundary (`delivery.argocd.boundary`): a ValidatingAdmissionPolicy, applied by hand to each
+ * cluster, that confines what the organization's Argo CD Applications may write to the shapes orgctl
+ * writes. The attack it answers: a forged dist/ that got merged anyway (the review bypassed) is
+ * applied by Argo CD, which holds cluster-admin; the AppProject bounds kinds and namespaces, not
+ * names or contents. Its CEL is evaluated here by a CEL implementation (`@bufbuild/cel`,
+ * conformance-tested against cel-go, the CEL the API server runs), as the API server evaluates a
+ * policy: match conditions, then variables, then validations; an error denies (failurePolicy Fail).
+ */
+import { isCelError, run } from '@bufbuild/cel';
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { describe, expect, it } from 'vitest';
+import { DeclarationError } from '../model/errors.ts';
+import { applicationName } from '../synth/argocd.ts';
+import { docs, files, smallOrg } from './helpers.ts';
+
+const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+const REPO = 'https://github.com/acme/org.git';
+const BOUNDARY_FILE = 'argocd/boundary.yaml';
+
+type Obj = Record<string, any>;
+type Tracking = 'label' | 'annotation';
+
+/** An organization over two clusters with every kind orgctl writes, and the boundary declared. */
+function organization(extra: Record<string, unknown> = {}) {
+  const { app, org, alice, web } = smallOrg({
+    clusters: ['lga1', 'ord1'],
+    argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } as never,
+    ...extra,
+  });
+  const bob = org.user('bob@acme.io');
+  web.grant(bob, 'r:pods');
+  org
+    .namespace('ml', { clusters: ['lga1'], quota: { pods: '10' }, limits: { max: { cpu: '2' } } })
+    .grant(bob, 'w:services');
+  org.namespace('data', { networkPolicy: 'same-namespace', podSecurity: 'restricted' });
+  org.token('ci-deploy', { owner: alice, namespaces: ['web'] });
+  org.token('reader', { owner: alice }).allow('data', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+  return { app, org };
+}
+
+/** The object as Argo CD sends it to the API server: its Application's tracking added. */
+function tracked(o: Obj, app: string, how: Tracking): Obj {
+  const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+  const m = o.metadata ?? {};
+  return {
+    ...o,
+    metadata:
+      how === 'label'
+        ? { ...m, labels: { ...m.labels, 'app.kubernetes.io/instance': app } }
+        : {
+            ...m,
+            annotations: {
+              ...m.annotations,
+              'argocd.argoproj.io/tracking-id': `${app}:${group}/${o.kind}:${m.namespace ?? ''}/${m.name}`,
+            },
+          },
+  };
+}
+
+interface Request {
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  readonly username: string;
+  /** The object written (CREATE, UPDATE) or deleted (DELETE). */
+  readonly object: Obj;
+  /** The object before an UPDATE (the same object unless given). */
+  readonly oldObject?: Obj;
+}
+
+interface Verdict {
+  /** Whether the policy applies to the request at all (its match conditions). */
+  readonly matched: boolean;
+  /** The messages of the validations that deny it (an expression error denies too). */
+  readonly denied: readonly string[];
+}
+
+/** What the API server answers a request, under the policy, as it evaluates one. */
+function admission(policy: Obj, r: Request): Verdict {
+  const o = r.object;
+  const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+  const version = String(o.apiVersion).split('/').pop();
+  const bindings: Record<string, unknown> = {
+    request: {
+      operation: r.operation,
+      userInfo: { username: r.username },
+      kind: { group, version, kind: o.kind },
+      namespace: o.metadata.namespace ?? '',
+      name: o.metadata.name,
+    },
+    object: r.operation === 'DELETE' ? null : o,
+    oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : (r.oldObject ?? o),
+  };
+  const evaluate = (expression: string): unknown => run(expression, bindings as never);
+  for (const c of policy.spec.matchConditions as { name: string; expression: string }[]) {
+    const v = evaluate(c.expression);
+    if (isCelError(v)) return { matched: true, denied: [`match condition ${c.name}: ${String(v)}`] };
+    if (v !== true) return { matched: false, denied: [] };
+  }
+  const variables: Record<string, unknown> = {};
+  bindings.variables = variables;
+  for (const v of (policy.spec.variables ?? []) as { name: string; expression: string }[]) {
+    const value = evaluate(v.expression);
+    if (isCelError(value)) return { matched: true, denied: [`variable ${v.name}: ${String(value)}`] };
+    variables[v.name] = value;
+  }
+  const denied = (policy.spec.validations as { expression: string; message: string }[])
+    .filter((v) => {
+      const value = evaluate(v.expression);
+      return isCelError(value) || value !== true;
+    })
+    .map((v) => v.message);
+  return { matched: true, denied };
+}
+
+/** Every object of the output with the Application that applies it (by its file's cluster and shard). */
+function writtenObjects(out: Map<string, string>): { app: string; cluster: string; object: Obj }[] {
+  return [...out.entries()]
+    .filter(([p]) => p.endsWith('/resources.yaml'))
+    .flatMap(([p, text]) => {
+      const [cluster, shard] = p.split('/') as [string, string];
+      return docs(text).map((object) => ({ app: applicationName('acme', cluster, shard), cluster, object }));
+    });
+}
+
+const boundaryOf = (out: Map<string, string>) => {
+  const [policy, binding] = docs(out.get(BOUNDARY_FILE)!);
+  return { policy: policy!, binding: binding! };
+};
+
+describe('the boundary: what Argo CD may write for the organization, as the API server enforces it', () => {
+  const out = files(organization().app);
+  const { policy, binding } = boundaryOf(out);
+  const written = writtenObjects(out);
+  const web = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'web')!;
+  const system = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'acme-system')!;
+  const fullRole = written.find((w) => w.object.kind === 'ClusterRole' && w.object.metadata.name === 'acme:w:full')!;
+  const webBinding = written.find((w) => w.object.kind === 'RoleBinding' && w.object.metadata.namespace === 'web')!;
+  const secret = written.find((w) => w.object.kind === 'Secret')!;
+
+  /** A forged object, applied through one of the organization's Applications by Argo CD. */
+  const forged = (object: Obj, app = web.app, how: Tracking = 'label', operation: Request['operation'] = 'CREATE') =>
+    admission(policy, { operation, username: ARGO, object: tracked(object, app, how) });
+
+  it('is a policy and a binding Kubernetes accepts: every request of Argo CD, denied on failure', () => {
+    new ValidatingAdmissionPolicy(policy as never).validate();
+    new ValidatingAdmissionPolicyBinding(binding as never).validate();
+    expect(policy.metadata.name).toBe('acme-argocd-boundary');
+    expect(binding.spec).toEqual({ policyName: 'acme-argocd-boundary', validationActions: ['Deny'] });
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([
+      { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*'] },
+    ]);
+    // Not one of the files an Argo CD Application reads: a forged dist/ cannot change it.
+    expect(BOUNDARY_FILE.startsWith('argocd/')).toBe(true);
+  });
+
+  it('admits every object orgctl writes, created, updated and pruned, under either tracking of Argo CD', () => {
+    expect(new Set(written.map((w) => w.object.kind))).toEqual(
+      new Set([
+        'Namespace',
+        'ClusterRole',
+        'Role',
+        'RoleBinding',
+        'ServiceAccount',
+        'Secret',
+        'ConfigMap',
+        'ResourceQuota',
+        'LimitRange',
+        'NetworkPolicy',
+      ]),
+    );
+    for (const how of ['label', 'annotation'] as const)
+      for (const w of written) {
+        const object = tracked(w.object, w.app, how);
+        const what = `${how} ${w.app} ${w.object.kind} ${w.object.metadata.namespace ?? ''}/${w.object.metadata.name}`;
+        for (const operation of ['CREATE', 'UPDATE'] as const)
+          expect(admission(policy, { operation, username: ARGO, object }), what).toEqual({ matched: true, denied: [] });
+        if (w.object.kind !== 'Namespace')
+          expect(admission(policy, { operation: 'DELETE', username: ARGO, object }), what).toEqual({
+            matched: true,
+            denied: [],
+          });
+      }
+  });
+
+  it.each([
+    [
+      'a ClusterRole that is not the organization’s (system:basic-user, which every authenticated user holds)',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'system:basic-user' },
+        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+      },
+      /ClusterRoles named acme:/,
+    ],
+    [
+      'an aggregation label on the organization’s own ClusterRole (its rules added to view)',
+      {
+        ...fullRoleOf(),
+        metadata: {
+          ...fullRoleOf().metadata,
+          labels: { ...fullRoleOf().metadata.labels, 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
+        },
+      },
+      /label/,
+    ],
+    [
+      'an aggregation rule on the organization’s own ClusterRole (admin’s rules copied in)',
+      {
+        ...fullRoleOf(),
+        aggregationRule: {
+          clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }],
+        },
+      },
+      /aggregation/,
+    ],
+    [
+      'a Namespace that is not the organization’s (kube-system, relabelled privileged)',
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'kube-system',
+          labels: { 'orgctl.io/organization': 'acme', 'pod-security.kubernetes.io/enforce': 'privileged' },
+        },
+      },
+      /Namespaces/,
+    ],
+    [
+      'the organization’s Namespace without its organization label (out of namespace protection’s reach)',
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', labels: {} } },
+      /orgctl.io\/organization/,
+    ],
+    [
+      'a RoleBinding to cluster-admin',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'x', namespace: 'web' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' }],
+      },
+      /roleRef/,
+    ],
+    [
+      'a RoleBinding of every authenticated identity (a Group)',
+      bindingTo({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }),
+      /subjects/,
+    ],
+    [
+      'a RoleBinding of the anonymous user',
+      bindingTo({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }),
+      /subjects/,
+    ],
+    [
+      'a RoleBinding of another namespace’s ServiceAccount',
+      bindingTo({ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }),
+      /subjects/,
+    ],
+    [
+      'a token Secret in a namespace of workloads (a token for their ServiceAccount)',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: {
+          name: 'token-x',
+          namespace: 'web',
+          annotations: { 'kubernetes.io/service-account.name': 'web-app' },
+        },
+      },
+      /acme-system/,
+    ],
+    [
+      'a token Secret for another ServiceAccount than its own',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: {
+          name: 'token-evil',
+          namespace: 'acme-system',
+          annotations: { 'kubernetes.io/service-account.name': 'token-ci-deploy' },
+        },
+      },
+      /its own ServiceAccount/,
+    ],
+    [
+      'a Secret of another type',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: { name: 'token-x', namespace: 'acme-system' },
+        stringData: { a: 'b' },
+      },
+      /its own ServiceAccount/,
+    ],
+    [
+      'a kind orgctl never writes (a Deployment)',
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'web' }, spec: {} },
+      /kinds orgctl writes/,
+    ],
+    [
+      'an object in a namespace that is not the organization’s',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'x', namespace: 'kube-system' },
+        rules: [],
+      },
+      /namespaces of cluster/,
+    ],
+  ])('refuses %s', (_, object, message) => {
+    const v = forged(object as Obj);
+    expect(v.matched).toBe(true);
+    expect(v.denied.join('\n')).toMatch(message);
+  });
+
+  it('refuses to delete a Namespace (orgctl never does: Prune=false), and one restricted to another cluster', () => {
+    expect(forged(web.object, web.app, 'label', 'DELETE').denied.join('\n')).toMatch(/never deleted/);
+    const ml = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'ml')!;
+    expect(ml.cluster).toBe('lga1');
+    expect(forged(ml.object, ml.app).denied).toEqual([]);
+    expect(forged(ml.object, applicationName('acme', 'ord1', 'cluster')).denied.join('\n')).toMatch(/Namespaces/);
+  });
+
+  it('holds whichever tracking Argo CD uses: a forged annotation naming another Application does not lift it', () => {
+    const evil = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: {
+        name: 'view',
+        annotations: { 'argocd.argoproj.io/tracking-id': 'team-b:rbac.authorization.k8s.io/ClusterRole:/view' },
+      },
+      rules: [],
+    };
+    expect(forged(evil, system.app, 'label').denied.join('\n')).toMatch(/ClusterRoles named acme:/);
+    const labelled = { ...evil, metadata: { name: 'view', labels: { 'app.kubernetes.io/instance': 'team-b' } } };
+    expect(forged(labelled, system.app, 'annotation').denied.join('\n')).toMatch(/ClusterRoles named acme:/);
+  });
+
+  it('binds only Argo CD writing for the organization’s Applications: people, and other Applications, are not its business', () => {
+    const evil = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'team-b:reader' },
+      rules: [],
+    };
+    // Another team's Application, applied by the same Argo CD.
+    expect(
+      admission(policy, { operation: 'CREATE', username: ARGO, object: tracked(evil, 'team-b-prod', 'label') }),
+    ).toEqual({ matched: false, denied: [] });
+    expect(
+      admission(policy, { operation: 'CREATE', username: ARGO, object: tracked(evil, 'acme-lga1-x', 'annotation') })
+        .matched,
+    ).toBe(false);
+    // An admin with kubectl: RBAC and namespace protection judge people.
+    expect(
+      admission(policy, {
+        operation: 'CREATE',
+        username: 'alice@acme.io',
+        object: tracked(evil, fullRole.app, 'label'),
+      }).matched,
+    ).toBe(false);
+    // Objects with no labels or annotations at all: the match conditions answer without an error.
+    const bare = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'web' } };
+    for (const operation of ['CREATE', 'UPDATE', 'DELETE'] as const)
+      expect(admission(policy, { operation, username: ARGO, object: bare })).toEqual({ matched: false, denied: [] });
+  });
+
+  it('lets an update keep labels others put on the organization’s ClusterRole, and refuses adding one', () => {
+    const old = tracked(
+      {
+        ...fullRole.object,
+        metadata: {
+          ...fullRole.object.metadata,
+          labels: { ...fullRole.object.metadata.labels, 'acme.io/team': 'platform' },
+        },
+      },
+      fullRole.app,
+      'label',
+    );
+    expect(admission(policy, { operation: 'UPDATE', username: ARGO, object: old, oldObject: old }).denied).toEqual([]);
+    const added = tracked(
+      {
+        ...fullRole.object,
+        metadata: {
+          ...fullRole.object.metadata,
+          labels: { ...fullRole.object.metadata.labels, 'ops.acme.io/aggregate': 'true' },
+        },
+      },
+      fullRole.app,
+      'label',
+    );
+    expect(
+      admission(policy, {
+        operation: 'UPDATE',
+        username: ARGO,
+        object: added,
+        oldObject: tracked(fullRole.object, fullRole.app, 'label'),
+      }).denied.join('\n'),
+    ).toMatch(/label/);
+  });
+
+  it('admits the Secret and bindings orgctl writes for tokens, and a pruned token', () => {
+    expect(secret.object.metadata.namespace).toBe('acme-system');
+    expect(webBinding.object.subjects.some((s: Obj) => s.kind === 'ServiceAccount')).toBe(true);
+    expect(forged(secret.object, secret.app, 'annotation', 'DELETE').denied).toEqual([]);
+  });
+
+  function fullRoleOf(): Obj {
+    return fullRole.object;
+  }
+  function bindingTo(subject: Obj): Obj {
+    return { ...webBinding.object, subjects: [subject] };
+  }
+});
+
+describe('declaring the boundary', () => {
+  it('writes nothing without it: the output stays as it was', () => {
+    const { app } = smallOrg({ argocd: { repoURL: REPO } });
+    expect(files(app).has(BOUNDARY_FILE)).toBe(false);
+  });
+
+  it.each([
+    [{ boundary: { appliedBy: "it's me" } }, {}, /not a Kubernetes username/],
+    [{ boundary: { appliedBy: ARGO, extra: 1 } }, {}, /not a field of boundary/],
+    [{ boundary: ARGO }, {}, /is not \{ appliedBy/],
+    [
+      { boundary: { appliedBy: ARGO }, namedClusterResources: true },
+      { namespaceProtection: { appliedBy: 'system:serviceaccount:gitops:applier' } },
+      /one identity applies dist\//,
+    ],
+    [{ boundary: { appliedBy: ARGO } }, { namespaceProtection: { appliedBy: ARGO } }, /namedClusterResources/],
+  ])('refuses argocd %j with %j, naming the prop', (argocd, extra, message) => {
+    let error: unknown;
+    try {
+      smallOrg({ argocd: { repoURL: REPO, ...argocd } as never, ...extra });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DeclarationError);
+    expect(String((error as Error).message)).toMatch(message);
+    expect(String((error as Error).message)).toContain('argocd.boundary');
+  });
+
+  it('with namespace protection and named cluster resources, the AppProject names the admission objects, so Argo CD cannot rewrite the boundary (admission policies are never judged by one)', () => {
+    const { app } = organization({
+      namespaceProtection: { appliedBy: ARGO },
+      argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } },
+    });
+    const out = files(app);
+    const [project] = docs(out.get('argocd/appproject.yaml')!);
+    const admissionEntries = project!.spec.clusterResourceWhitelist.filter(
+      (e: Obj) => e.group === 'admissionregistration.k8s.io',
+    );
+    expect(admissionEntries.map((e: Obj) => e.name)).toEqual([
+      'acme-namespace-protection',
+      'acme-namespace-protection',
+    ]);
+    expect(boundaryOf(out).policy.metadata.name).not.toBe('acme-namespace-protection');
+  });
+});
