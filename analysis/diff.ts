@@ -815,6 +815,17 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
         ? 'the AppProject allows only the Namespaces, ClusterRoles and namespace protection orgctl writes, by name'
         : 'the AppProject allows every Namespace and ClusterRole again, whatever its name (a forged dist/ could rewrite any)',
     );
+    const [from, to] = [a.boundary?.appliedBy ?? false, b.boundary?.appliedBy ?? false];
+    setting(
+      'boundary',
+      from,
+      to,
+      to === false
+        ? 'dist/argocd/boundary.yaml is no longer written: a forged dist/ is bounded again by the AppProject alone, once an admin deletes the policy from each cluster'
+        : from === false
+          ? `dist/argocd/boundary.yaml is written: once applied to each cluster, the API server refuses what the organization's Applications write beyond orgctl's shapes`
+          : `the boundary judges the writes of ${to} instead (applied to each cluster, it no longer bounds ${from})`,
+    );
   }
   return out;
 }

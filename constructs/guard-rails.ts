@@ -27,6 +27,7 @@ import {
   type Quantities,
   reservedKeyOwner,
 } from '../model/guard-rails.ts';
+import type { ArgoCdBoundary } from '../model/model.ts';
 import { labelValueProblem, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
 
@@ -234,20 +235,56 @@ export function namespaceDefaultsOf(where: string, value: unknown): { podSecurit
   return podSecurity ? { podSecurity } : undefined;
 }
 
-/** The organization's namespace protection, checked; undefined when off. */
-export function namespaceProtectionOf(where: string, value: unknown): NamespaceProtection | undefined {
-  if (value === undefined) return undefined;
-  const example = "{ appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' }";
-  if (!isRecord(value)) fail(where, 'namespaceProtection', `${show(value)} is not ${example}`);
+const APPLIED_BY_EXAMPLE = "{ appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' }";
+
+/**
+ * An `{ appliedBy }` prop (`prop`: where it is declared), checked: the identity Argo CD applies with,
+ * a Kubernetes username with no quote or backslash (it is written into CEL string literals).
+ */
+function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: string } {
+  if (!isRecord(value)) fail(where, prop, `${show(value)} is not ${APPLIED_BY_EXAMPLE}`);
+  const field = prop.split('.').pop();
   for (const k of Object.keys(value))
-    if (k !== 'appliedBy')
-      fail(where, `namespaceProtection.${k}`, 'is not a field of namespaceProtection (allowed: appliedBy)');
+    if (k !== 'appliedBy') fail(where, `${prop}.${k}`, `is not a field of ${field} (allowed: appliedBy)`);
   const a = value.appliedBy;
   if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
     fail(
       where,
-      'namespaceProtection.appliedBy',
-      `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${example})`,
+      `${prop}.appliedBy`,
+      `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`,
     );
   return { appliedBy: a };
+}
+
+/** The organization's namespace protection, checked; undefined when off. */
+export function namespaceProtectionOf(where: string, value: unknown): NamespaceProtection | undefined {
+  return value === undefined ? undefined : appliedByOf(where, 'namespaceProtection', value);
+}
+
+/**
+ * The boundary of what Argo CD writes for the organization (`argocd.boundary`), checked against
+ * namespace protection; undefined when off.
+ */
+export function argocdBoundaryOf(
+  where: string,
+  argocd: { readonly boundary?: unknown; readonly namedClusterResources?: boolean } | undefined,
+  protection: NamespaceProtection | undefined,
+): ArgoCdBoundary | undefined {
+  if (argocd?.boundary === undefined) return undefined;
+  const boundary = appliedByOf(where, 'argocd.boundary', argocd.boundary);
+  if (protection && protection.appliedBy !== boundary.appliedBy)
+    fail(
+      where,
+      'argocd.boundary.appliedBy',
+      `${show(boundary.appliedBy)} differs from namespaceProtection.appliedBy ${show(protection.appliedBy)}: one identity applies dist/, name it in both`,
+    );
+  // Admission policies are never judged by one, so only the AppProject keeps Argo CD from
+  // rewriting the boundary; with namespace protection it allows their kind, by name only then.
+  if (protection && !argocd.namedClusterResources)
+    fail(
+      where,
+      'argocd.boundary',
+      'with namespaceProtection, needs argocd.namedClusterResources: true. Otherwise the AppProject allows every ValidatingAdmissionPolicy, and a forged dist/ could rewrite the boundary itself (Kubernetes never judges an admission policy by one)',
+    );
+  return boundary;
 }

@@ -11,6 +11,7 @@ import {
   finalizeModel,
   resolveToday,
   systemNamespaceOf,
+  type ArgoCdBoundary,
   type ArgoCdSource,
   type GrantModel,
   type OrgModel,
@@ -23,7 +24,12 @@ import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
-import { namespaceDefaultsOf, namespaceProtectionOf, type NamespaceDefaultsProps } from './guard-rails.ts';
+import {
+  argocdBoundaryOf,
+  namespaceDefaultsOf,
+  namespaceProtectionOf,
+  type NamespaceDefaultsProps,
+} from './guard-rails.ts';
 import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
 import { safeCustomResourcesOf, type SafeCustomResourceProps } from './safe-custom-resources.ts';
 import type { OrganizationChart } from './chart.ts';
@@ -162,6 +168,8 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly argocd?: OrganizationProps['argocd'];
   public readonly namespaceDefaults?: NamespaceDefaults;
   public readonly namespaceProtection?: NamespaceProtection;
+  /** The boundary of what Argo CD writes for the organization (argocd.boundary), checked. */
+  private readonly boundary?: ArgoCdBoundary;
   public readonly safeCustomResources?: readonly SafeCustomResource[];
   public readonly source: Source;
   private readonly today?: string;
@@ -219,6 +227,7 @@ export class Organization extends Construct implements OrganizationLike {
     const at = sourceText(this.source);
     this.namespaceDefaults = namespaceDefaultsOf(at, props.namespaceDefaults);
     this.namespaceProtection = namespaceProtectionOf(at, props.namespaceProtection);
+    this.boundary = argocdBoundaryOf(at, props.argocd, this.namespaceProtection);
     this.safeCustomResources = safeCustomResourcesOf(at, props.safeCustomResources);
     this.today = props.today;
     this.users = new Construct(this, 'users');
@@ -407,6 +416,7 @@ export class Organization extends Construct implements OrganizationLike {
               path: this.argocd.path ?? 'dist',
               namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE,
               ...(this.argocd.namedClusterResources ? { namedClusterResources: true as const } : {}),
+              ...(this.boundary ? { boundary: this.boundary } : {}),
             },
           }
         : {}),

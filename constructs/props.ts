@@ -2,14 +2,12 @@
 import type { Construct } from 'constructs';
 import { DeclarationError } from '../model/errors.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
-import { DATE_PATTERN, isCalendarDate } from '../model/model.ts';
+import { DATE_PATTERN, EMAIL_PATTERN, isCalendarDate } from '../model/model.ts';
 
 export { DeclarationError };
 
-/** Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import` and review/import.ts use the same. */
-export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 const EMAIL = new RegExp(EMAIL_PATTERN);
-export { DATE_PATTERN };
+export { DATE_PATTERN, EMAIL_PATTERN };
 
 export function show(value: unknown): string {
   // JSON has no Infinity or NaN (a spec's 1e400 is Infinity): say them as they are, not as null.

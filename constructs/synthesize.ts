@@ -8,6 +8,7 @@ import { analyzeOrganization } from './analyze.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
+import { boundaryObjects } from '../synth/boundary.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
@@ -41,10 +42,12 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
   if (!placed || !objects) return { ok: false, findings, files: [], model, documents: 0 };
   const rendered = groupIntoFiles(placed);
   const contents = renderFiles(rendered, options.declaredIn);
+  // Applied by hand to each cluster, so checked against Kubernetes' schema with the shards' objects.
+  const boundary = boundaryObjects(model);
   const judged = [
     ...findings,
     // Checked against the Kubernetes API schema, and sized for Argo CD.
-    ...schemaProblems(objects).map(
+    ...schemaProblems(boundary.length ? [...objects, ...boundary] : objects).map(
       (message): Finding => ({
         severity: 'error',
         rule: 'kubernetes-schema',
@@ -69,7 +72,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
     model,
     objects,
     // Counted as written, not by reading 200 MB of text again (45 ms at size XL).
-    documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length,
+    documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length + boundary.length,
     files: [
       ...contents,
       { path: MEMBERS_FILE, content: membersFileText(membershipData(model, options.today)) },
@@ -79,6 +82,7 @@ export function synthesize(root: IConstruct, options: SynthOptions): SynthResult
             { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) },
           ]
         : []),
+      ...(boundary.length ? [{ path: ARGOCD_FILES.boundary, content: toYamlStream(boundary, header) }] : []),
     ].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }

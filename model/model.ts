@@ -138,6 +138,21 @@ export interface ArgoCdSource {
    * lacks the field, and kubectl's strict field validation refuses the file. @default false
    */
   readonly namedClusterResources?: boolean;
+  /**
+   * Write `dist/argocd/boundary.yaml`: a ValidatingAdmissionPolicy (Kubernetes 1.30 or later),
+   * applied by hand to each cluster, that refuses what the organization's Argo CD Applications
+   * write beyond the shapes orgctl writes (another ClusterRole or Namespace, an aggregation label,
+   * a binding to another role or of anyone outside the organization, a token for another
+   * ServiceAccount, a Namespace deleted), so a forged dist/ that got merged stays inside the
+   * organization. `appliedBy`: the identity Argo CD applies with. @default none
+   */
+  readonly boundary?: ArgoCdBoundary;
+}
+
+/** The identity Argo CD applies with, whose writes for the organization the boundary confines. */
+export interface ArgoCdBoundary {
+  /** Kubernetes username, e.g. `system:serviceaccount:argocd:argocd-application-controller`. */
+  readonly appliedBy: string;
 }
 
 /**
@@ -163,6 +178,8 @@ export interface ArgoCdModel {
   readonly namespace: string;
   /** Present only when declared, so the organization's data is written as before otherwise. */
   readonly namedClusterResources?: true;
+  /** Present only when declared (dist/argocd/boundary.yaml). */
+  readonly boundary?: ArgoCdBoundary;
 }
 
 export interface OrgModel {
@@ -212,6 +229,12 @@ export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
 
 /** One shared, frozen empty list: what 100,000s of grants hold instead of an empty list each. */
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/**
+ * Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import`,
+ * review/import.ts and the boundary's admission policy (RE2 reads it alike) use the same.
+ */
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const DATE = new RegExp(DATE_PATTERN);

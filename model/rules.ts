@@ -284,9 +284,9 @@ export const RULES = [
     stage: 'output',
     severity: 'error',
     description:
-      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request), the AppProject of `dist/argocd/` included (a destination per namespace and cluster, and each namespace by name under `namedClusterResources`); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
+      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request), the files of `dist/argocd/` included (the AppProject: a destination per namespace and cluster, and each namespace by name under `namedClusterResources`; the boundary: each cluster's namespaces); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
     remediation:
-      'split what the object holds (fewer rules in one custom role, a shorter note); for the AppProject, turn `namedClusterResources` off or split the organization',
+      'split what the object holds (fewer rules in one custom role, a shorter note); for the AppProject or the boundary, turn `namedClusterResources` off or split the organization',
   },
   // Change: over a base → head diff, in the privileged review.
   {
@@ -410,7 +410,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, `safeCustomResources` (each group added, changed or removed, with its reason), the Argo CD source (`repoURL`, `revision`, `path`, `namespace`) and whether its AppProject names each cluster-scoped object (`namedClusterResources`). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
+      "an organization setting changes: the organization's name, `identity.usernamePrefix`, `sso.enforced`, `clusters`, `delivery.shards`, `review.massRemovalThreshold`, `safeCustomResources` (each group added, changed or removed, with its reason), the Argo CD source (`repoURL`, `revision`, `path`, `namespace`), whether its AppProject names each cluster-scoped object (`namedClusterResources`) and the boundary of what Argo CD writes (`boundary`: turned off, or judging another identity). None shows in a person's access lines, so the comment says what each does (`usernamePrefix '' → 'oidc:'`: every person's Kubernetes identity changes; `repoURL`: Argo CD will apply manifests from another repository; `shards 32 → 64`: objects move between Argo CD Applications)",
     remediation: `${OTHER_ADMIN}; no override`,
   },
   {

@@ -2,7 +2,7 @@
  * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
-import { DEFAULT_CLUSTER, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
+import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
 import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
@@ -67,14 +67,16 @@ export function deniedDestination(
 }
 
 /**
- * Per cluster, the namespaces orgctl writes to there: the system namespace and every declared
- * namespace placed in that cluster (a namespace restricted to some clusters appears only in those).
+ * The namespaces orgctl writes to in `cluster`, sorted: the system namespace and every declared
+ * namespace placed there (a namespace restricted to some clusters is in those only), less those no
+ * Application of orgctl may write to (Kubernetes' own, `default`, Argo CD's). The AppProject's
+ * destinations and the boundary's namespaces (synth/boundary.ts).
  */
-function destinationsOf(model: OrgModel, clusters: readonly string[]): { name: string; namespace: string }[] {
-  return clusters.flatMap((name) => {
-    const here = model.namespaces.filter((n) => !n.clusters.length || n.clusters.includes(name)).map((n) => n.name);
-    return [...new Set([model.systemNamespace, ...here])].sort().map((namespace) => ({ name, namespace }));
-  });
+export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: string): string[] {
+  const here = model.namespaces.filter((n) => !n.clusters.length || n.clusters.includes(cluster)).map((n) => n.name);
+  return [...new Set([model.systemNamespace, ...here])]
+    .sort()
+    .filter((namespace) => !deniedDestination(namespace, argocdNamespace));
 }
 
 /**
@@ -111,7 +113,6 @@ export function argoCdObjects(model: OrgModel): Manifest[] {
   const a = model.argocd;
   if (!a) return [];
   const project = `${model.name}-access`;
-  const clusters = model.clusters.length ? model.clusters : [DEFAULT_CLUSTER];
   const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name };
   const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   const appProject = {
@@ -123,7 +124,9 @@ export function argoCdObjects(model: OrgModel): Manifest[] {
       sourceRepos: [a.repoURL],
       // Only the organization's own namespaces, per cluster: no `*`, so even a forged dist/ that
       // got merged cannot write into kube-system, Argo CD's namespace or anyone else's.
-      destinations: destinationsOf(model, clusters).filter((d) => !deniedDestination(d.namespace, a.namespace)),
+      destinations: outputClusters(model).flatMap((name) =>
+        namespacesIn(model, name, a.namespace).map((namespace) => ({ name, namespace })),
+      ),
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
       clusterResourceWhitelist: clusterResourcesOf(model),
       // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.

@@ -14,11 +14,12 @@ import {
   type NamespaceSettings,
 } from '../model/guard-rails.ts';
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
+import { celString } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 
 /** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
 export const ADMISSION_GROUP = 'admissionregistration.k8s.io';
-const ADMISSION_V1 = `${ADMISSION_GROUP}/v1`;
+export const ADMISSION_V1 = `${ADMISSION_GROUP}/v1`;
 export const NETWORKING_GROUP = 'networking.k8s.io';
 
 type Meta = ReturnType<typeof meta>;
@@ -68,9 +69,6 @@ export function guardRailObjects(model: OrgModel, n: NamespaceModel): Manifest[]
   return out.map((o) => declared(o, n.source));
 }
 
-/** A CEL string literal (appliedBy holds no quote or backslash: the constructs refuse them). */
-const cel = (s: string) => `'${s}'`;
-
 /**
  * The ValidatingAdmissionPolicy and its binding, when the organization protects its namespaces.
  * It matches every Namespace labelled with the organization (old or new object, so removing the
@@ -82,7 +80,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
   const p = model.namespaceProtection;
   if (!p) return [];
   const name = GUARD_RAIL_NAMES.protection(model.name);
-  const applier = `request.userInfo.username == ${cel(p.appliedBy)}`;
+  const applier = `request.userInfo.username == ${celString(p.appliedBy)}`;
   return [
     manifest(ADMISSION_V1, 'ValidatingAdmissionPolicy', {
       metadata: meta(model, 'ValidatingAdmissionPolicy', name),

@@ -7,13 +7,15 @@
  * conformance-tested against cel-go, the CEL the API server runs), as the API server evaluates a
  * policy: match conditions, then variables, then validations; an error denies (failurePolicy Fail).
  */
-import { isCelError, run } from '@bufbuild/cel';
+import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../model/errors.ts';
 import { applicationName } from '../synth/argocd.ts';
-import { docs, files, smallOrg } from './helpers.ts';
+import { acmeSpecWith, cli, docs, files, run, smallOrg, synth, tempDir } from './helpers.ts';
 
 const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
 const REPO = 'https://github.com/acme/org.git';
@@ -75,6 +77,21 @@ interface Verdict {
   readonly denied: readonly string[];
 }
 
+const CEL = celEnv();
+const PLANNED = new Map<string, (bindings: never) => unknown>();
+
+/** An expression's value, or an Error (CEL's own, or a parse error): each expression parsed once. */
+function evaluate(expression: string, bindings: Record<string, unknown>): unknown {
+  try {
+    let program = PLANNED.get(expression);
+    if (!program) PLANNED.set(expression, (program = plan(CEL, parse(expression)) as (bindings: never) => unknown));
+    const value = program(bindings as never);
+    return isCelError(value) ? new Error(String(value)) : value;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
 /** What the API server answers a request, under the policy, as it evaluates one. */
 function admission(policy: Obj, r: Request): Verdict {
   const o = r.object;
@@ -91,24 +108,20 @@ function admission(policy: Obj, r: Request): Verdict {
     object: r.operation === 'DELETE' ? null : o,
     oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : (r.oldObject ?? o),
   };
-  const evaluate = (expression: string): unknown => run(expression, bindings as never);
   for (const c of policy.spec.matchConditions as { name: string; expression: string }[]) {
-    const v = evaluate(c.expression);
-    if (isCelError(v)) return { matched: true, denied: [`match condition ${c.name}: ${String(v)}`] };
+    const v = evaluate(c.expression, bindings);
+    if (v instanceof Error) return { matched: true, denied: [`match condition ${c.name}: ${v.message}`] };
     if (v !== true) return { matched: false, denied: [] };
   }
   const variables: Record<string, unknown> = {};
   bindings.variables = variables;
   for (const v of (policy.spec.variables ?? []) as { name: string; expression: string }[]) {
-    const value = evaluate(v.expression);
-    if (isCelError(value)) return { matched: true, denied: [`variable ${v.name}: ${String(value)}`] };
+    const value = evaluate(v.expression, bindings);
+    if (value instanceof Error) return { matched: true, denied: [`variable ${v.name}: ${value.message}`] };
     variables[v.name] = value;
   }
   const denied = (policy.spec.validations as { expression: string; message: string }[])
-    .filter((v) => {
-      const value = evaluate(v.expression);
-      return isCelError(value) || value !== true;
-    })
+    .filter((v) => evaluate(v.expression, bindings) !== true)
     .map((v) => v.message);
   return { matched: true, denied };
 }
@@ -311,7 +324,7 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
         metadata: { name: 'x', namespace: 'kube-system' },
         rules: [],
       },
-      /namespaces of cluster/,
+      /namespaces of their cluster/,
     ],
   ])('refuses %s', (_, object, message) => {
     const v = forged(object as Obj);
@@ -419,6 +432,64 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
   }
 });
 
+describe('the boundary admits every object of a generated organization', () => {
+  it('with a username prefix, custom RBAC tokens, invites and deactivated people; a user without the prefix is refused', async () => {
+    const generated = await run([
+      'generate',
+      '--users',
+      '200',
+      '--namespaces',
+      '50',
+      '--grants',
+      '2000',
+      '--tokens',
+      '20',
+      '--seed',
+      '5',
+      '--format',
+      'json',
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
+    const spec = JSON.parse(generated.stdout);
+    spec.spec.clusters = ['lga1', 'ord1'];
+    spec.spec.identity = { usernamePrefix: 'oidc:' };
+    spec.spec.delivery = { argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } };
+    const dir = tempDir();
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = new Map(
+      readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' })
+        .filter((p) => p.endsWith('.yaml'))
+        .map((p) => [p, readFileSync(join(dir, 'dist', p), 'utf8')]),
+    );
+    const { policy } = boundaryOf(out);
+    const written = writtenObjects(out);
+    expect(written.length).toBeGreaterThan(500);
+    for (const w of written)
+      for (const how of ['label', 'annotation'] as const)
+        expect(
+          admission(policy, { operation: 'CREATE', username: ARGO, object: tracked(w.object, w.app, how) }),
+          `${w.app} ${w.object.kind} ${w.object.metadata.name}`,
+        ).toEqual({ matched: true, denied: [] });
+    const binding = written.find(
+      (w) => w.object.kind === 'RoleBinding' && w.object.subjects.some((s: Obj) => s.kind === 'User'),
+    )!;
+    expect(binding.object.subjects.find((s: Obj) => s.kind === 'User').name).toMatch(/^oidc:/);
+    const unprefixed = {
+      ...binding.object,
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory@evil.io' }],
+    };
+    expect(
+      admission(policy, {
+        operation: 'CREATE',
+        username: ARGO,
+        object: tracked(unprefixed, binding.app, 'label'),
+      }).denied.join('\n'),
+    ).toMatch(/subjects only the organization's people \(oidc:name@domain\)/);
+  });
+});
+
 describe('declaring the boundary', () => {
   it('writes nothing without it: the output stays as it was', () => {
     const { app } = smallOrg({ argocd: { repoURL: REPO } });
@@ -447,6 +518,20 @@ describe('declaring the boundary', () => {
     expect(String((error as Error).message)).toContain('argocd.boundary');
   });
 
+  it('is measured by object-size: it names each cluster’s namespaces, so it grows with them (as the AppProject, which is larger)', () => {
+    const clusters = ['lga1', 'ord1', 'fra1', 'sin1', 'ams1', 'syd1', 'nrt1', 'gru1'];
+    const { app, org } = smallOrg({ clusters, argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } as never });
+    for (let i = 0; i < 5200; i++) org.namespace(`team-${String(i).padStart(5, '0')}-payments-ledger-service`);
+    const sized = synth(app).findings.filter((f) => f.rule === 'object-size');
+    expect(sized.map((f) => f.subject)).toEqual([
+      'AppProject argocd/acme-access',
+      'ValidatingAdmissionPolicy acme-argocd-boundary',
+    ]);
+    expect(sized[1]!.message).toMatch(
+      /^is 1\.5\d MiB, over the 1\.50 MiB the API server \(etcd\) accepts in one request/,
+    );
+  });
+
   it('with namespace protection and named cluster resources, the AppProject names the admission objects, so Argo CD cannot rewrite the boundary (admission policies are never judged by one)', () => {
     const { app } = organization({
       namespaceProtection: { appliedBy: ARGO },
@@ -462,5 +547,51 @@ describe('declaring the boundary', () => {
       'acme-namespace-protection',
     ]);
     expect(boundaryOf(out).policy.metadata.name).not.toBe('acme-namespace-protection');
+  });
+});
+
+describe('the boundary through the CLI: written, proved, kept', () => {
+  const spec = acmeSpecWith({
+    delivery: { argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } },
+    namespaces: [{ name: 'web' }, { name: 'data' }],
+  });
+  const dir = tempDir();
+  const specFile = join(dir, 'org.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  const out = join(dir, 'dist');
+  const synthesized = cli(['synth', '--spec', specFile, '--out', out]);
+
+  it('synth writes dist/argocd/boundary.yaml beside the AppProject, and prove proves it', () => {
+    expect(synthesized.code, synthesized.stderr).toBe(0);
+    const [policy] = docs(readFileSync(join(out, BOUNDARY_FILE), 'utf8'));
+    expect(policy!.kind).toBe('ValidatingAdmissionPolicy');
+    expect(readFileSync(join(out, BOUNDARY_FILE), 'utf8')).toMatch(/^# Generated by orgctl from /);
+    const r = cli(['prove', '--dir', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it.each([
+    [
+      'weakened by hand (an admin applies what the pull request says)',
+      (text: string) => text.replace("request.userInfo.username == 'system:", "request.userInfo.username != 'system:"),
+    ],
+    ['left out (the admins keep applying an older one)', () => undefined],
+  ])('a boundary.yaml %s is not proved', (_, edit) => {
+    const forged = join(tempDir(), 'dist');
+    cpSync(out, forged, { recursive: true });
+    const file = join(forged, BOUNDARY_FILE);
+    const text = edit(readFileSync(file, 'utf8'));
+    if (text === undefined) rmSync(file);
+    else writeFileSync(file, text);
+    const r = cli(['prove', '--dir', forged]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout + r.stderr).toContain('argocd/boundary.yaml');
+  });
+
+  it('import --from dist keeps it', () => {
+    const r = cli(['import', '--from', out, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const imported = JSON.parse(r.stdout);
+    expect((imported.spec ?? imported).delivery.argocd.boundary).toEqual({ appliedBy: ARGO });
   });
 });

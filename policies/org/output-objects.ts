@@ -7,6 +7,7 @@
 import type { OrgModel } from '../../model/model.ts';
 import { objectsOnce, placeOrganization } from '../../synth/render.ts';
 import { argoCdObjects } from '../../synth/argocd.ts';
+import { boundaryObjects } from '../../synth/boundary.ts';
 import { declaredAt, type Manifest } from '../../synth/manifest.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
@@ -120,14 +121,15 @@ function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge:
   return r;
 }
 
-/** Every rendered object under the API server's size limits, the AppProject and ApplicationSet of dist/argocd/ included. */
+/** Every rendered object under the API server's size limits, dist/argocd/'s included (AppProject, ApplicationSet, boundary). */
 export const objectSize: OrgRule = {
   id: 'object-size',
   check(model, ctx) {
     const out: Finding[] = [];
     // The AppProject lists a destination per namespace and cluster (and, with namedClusterResources,
-    // each namespace by name): the one object whose size grows with the namespaces alone.
-    for (const o of [...objectsOf(model, ctx), ...argoCdObjects(model)]) {
+    // each namespace by name), and the boundary each cluster's namespaces: they grow with the
+    // namespaces alone.
+    for (const o of [...objectsOf(model, ctx), ...argoCdObjects(model), ...boundaryObjects(model)]) {
       const report = (message: string) =>
         out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
       // Measured exactly only when the bound could be over the limit (a few objects, if any).

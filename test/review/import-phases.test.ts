@@ -720,6 +720,7 @@ describe('import phases', () => {
         path: 'dist',
         namespace: 'argocd',
         namedClusterResources: true as const,
+        boundary: { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' },
       };
       const roles = [{ name: 'dev', levels: ['r:full'] }];
       const m = membership({

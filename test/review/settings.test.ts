@@ -71,6 +71,31 @@ describe('settings-change through the CLI', () => {
     );
   });
 
+  it('the boundary turned off, or bound to another identity, is a settings-change one admin alone may not make', async () => {
+    const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+    const bounded = () => {
+      const s = withArgo();
+      s.spec.delivery.argocd.boundary = { appliedBy: ARGO };
+      return s;
+    };
+    const off = await distPair(bounded(), (s) => delete s.spec.delivery.argocd.boundary);
+    const r = await review(off, '--actor', 'alice');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `- setting boundary '${ARGO}' → false: dist/argocd/boundary.yaml is no longer written: a forged dist/ is bounded again by the AppProject alone, once an admin deletes the policy from each cluster`,
+    );
+    expect((await review(off, '--actor', 'alice', '--approved-by', 'dan')).code).toBe(0);
+    const moved = await distPair(
+      bounded(),
+      (s) => (s.spec.delivery.argocd.boundary = { appliedBy: 'system:serviceaccount:gitops:applier' }),
+    );
+    expect((await review(moved, '--actor', 'alice')).stdout).toContain(
+      `- setting boundary '${ARGO}' → 'system:serviceaccount:gitops:applier': the boundary judges the writes of system:serviceaccount:gitops:applier instead`,
+    );
+    const d = diffSnapshots(snapshotOf(withArgo()), snapshotOf(bounded()), TODAY);
+    expect(renderMarkdown(d)).toContain(`- setting boundary false → '${ARGO}': dist/argocd/boundary.yaml is written`);
+  });
+
   it('shards 32 → 64: objects move between Argo CD Applications', async () => {
     const sides = await distPair(withArgo(), (s) => (s.spec.delivery.shards = 64));
     const r = await review(sides, '--actor', 'alice');

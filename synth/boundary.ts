@@ -1,0 +1,217 @@
+/**
+ * The boundary (`delivery.argocd.boundary`): a ValidatingAdmissionPolicy and its binding, applied
+ * by hand to each cluster like the AppProject, that refuses whatever the organization's Argo CD
+ * Applications write beyond the shapes orgctl writes. Argo CD applies with cluster-admin, and the
+ * AppProject bounds kinds and namespaces only: a forged dist/ that got merged could rewrite any
+ * ClusterRole, aggregate the organization's rules into `view`, bind `cluster-admin` or
+ * `system:authenticated`, mint a token for a workload's ServiceAccount, or delete a Namespace.
+ * With the boundary, the API server refuses each, and a forgery stays inside the organization's
+ * own namespaces, people and tokens (where the review is the wall).
+ *
+ * It judges only requests of `appliedBy` for an object one of the organization's Applications
+ * applies: Argo CD writes each with its Application's tracking (the label
+ * `app.kubernetes.io/instance`, or the annotation `argocd.argoproj.io/tracking-id`, as Argo CD is
+ * configured) and a manifest cannot take it off; either naming an Application of the organization
+ * brings the request under the policy, so a forged one of the other kind does not lift it. People,
+ * and other teams' Applications, are not its business. An admission policy is never judged by one:
+ * the AppProject keeps Argo CD from writing this one (constructs/guard-rails.ts argocdBoundaryOf).
+ */
+import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
+import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
+import { celList, celString, literalPattern } from './cel.ts';
+import { ADMISSION_V1 } from './guard-rails.ts';
+import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
+import {
+  outputClusters,
+  SERVICE_ACCOUNT_NAME_ANNOTATION,
+  SERVICE_ACCOUNT_TOKEN_TYPE,
+  SHARD_NAME_PATTERN,
+} from './render.ts';
+
+/** How Argo CD marks what an Application applies, by its tracking method (label, annotation, or both). */
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
+/** The boundary's policy and binding are named after the organization. */
+const boundaryName = (org: string): string => `${org}-argocd-boundary`;
+
+/** The object a request writes, or deletes. */
+const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
+
+/** A label's or annotation's value on `object` (a CEL expression), '' when it has none. */
+const metadataValue = (object: string, map: 'labels' | 'annotations', key: string): string =>
+  `(has(${object}.metadata.${map}) && ${celString(key)} in ${object}.metadata.${map} ? ${object}.metadata.${map}[${celString(key)}] : '')`;
+
+/**
+ * An RE2 pattern of the tracking of an Application of `org` in one of `clusters`: the label's
+ * value is the Application's name, the annotation's begins with it and a colon.
+ */
+function trackingPattern(org: string, clusters: readonly string[]): string {
+  const [before, between, after] = applicationName(org, '\u0000', '\u0001').split(/[\u0000\u0001]/) as [
+    string,
+    string,
+    string,
+  ];
+  const cluster = `(${clusters.map(literalPattern).join('|')})`;
+  return `^${literalPattern(before)}${cluster}${literalPattern(between)}${SHARD_NAME_PATTERN}${literalPattern(after)}(:|$)`;
+}
+
+/** Whether the tracking values `label` and `annotation` (CEL strings) name an Application of `org` in one of `clusters`. */
+const names = (label: string, annotation: string, org: string, clusters: readonly string[]): string => {
+  const pattern = celString(trackingPattern(org, clusters));
+  return `${label}.matches(${pattern}) || ${annotation}.matches(${pattern})`;
+};
+
+/** `condition` (CEL) for objects of one kind; true for every other. */
+const forKind = (group: string, kind: string, condition: string): string =>
+  `request.kind.group != ${celString(group)} || request.kind.kind != ${celString(kind)} || ${condition}`;
+
+export function boundaryObjects(model: OrgModel): Manifest[] {
+  const a = model.argocd;
+  if (!a?.boundary) return [];
+  return policyAndBinding(model, a.boundary, a.namespace);
+}
+
+function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNamespace: string): Manifest[] {
+  const org = model.name;
+  const name = boundaryName(org);
+  const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: org };
+  const clusters = outputClusters(model);
+  const system = model.systemNamespace;
+  const rolePrefix = levelRoleName(org, '');
+  const tokenPrefix = tokenAccountName('');
+  const written = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].map((k) => `${k.group}/${k.kind}`);
+  const whose = `organization ${org}'s Argo CD Applications`;
+  // The cluster of the Application, from its tracking; then the namespaces orgctl writes there.
+  const clusterOf = clusters.reduceRight(
+    (otherwise, c) => `${names('variables.label', 'variables.annotation', org, [c])} ? ${celString(c)} : ${otherwise}`,
+    "''",
+  );
+  const namespacesOf = clusters.reduceRight(
+    (otherwise, c) =>
+      `variables.cluster == ${celString(c)} ? ${celList(namespacesIn(model, c, argocdNamespace))} : ${otherwise}`,
+    '[]',
+  );
+  const writes = "request.operation != 'DELETE'";
+  const labelsKept = (k: string) =>
+    `(request.operation == 'UPDATE' && has(oldObject.metadata.labels) && ${k} in oldObject.metadata.labels && oldObject.metadata.labels[${k}] == variables.labels[${k}])`;
+  const validations: { expression: string; message: string }[] = [
+    {
+      expression: `(request.kind.group + '/' + request.kind.kind) in ${celList(written)}`,
+      message: `${whose} write only the kinds orgctl writes (${[...new Set(written.map((k) => k.split('/')[1]))].join(', ')})`,
+    },
+    {
+      expression: "request.namespace == '' || request.namespace in variables.namespaces",
+      message: `${whose} write only into the organization's namespaces of their cluster (${system}, and those declared there)`,
+    },
+    {
+      expression: forKind('', 'Namespace', 'variables.target.metadata.name in variables.namespaces'),
+      message: `${whose} write only the organization's Namespaces of their cluster (${system}, and those declared there)`,
+    },
+    {
+      expression: forKind('', 'Namespace', writes),
+      message: `a Namespace of organization ${org} is never deleted by Argo CD (orgctl writes each with Prune=false): delete it by hand once it is empty`,
+    },
+    {
+      expression: forKind(
+        '',
+        'Namespace',
+        `!(${writes}) || (${celString(ORGANIZATION_LABEL)} in variables.labels && variables.labels[${celString(ORGANIZATION_LABEL)}] == ${celString(org)})`,
+      ),
+      message: `${whose} write the organization's Namespaces with their label ${ORGANIZATION_LABEL}: ${org} (namespace protection selects by it)`,
+    },
+    {
+      expression: forKind(
+        'rbac.authorization.k8s.io',
+        'ClusterRole',
+        `variables.target.metadata.name.startsWith(${celString(rolePrefix)})`,
+      ),
+      message: `${whose} write only ClusterRoles named ${rolePrefix}...: never one that others hold (system:basic-user, view, admin)`,
+    },
+    {
+      expression: forKind('rbac.authorization.k8s.io', 'ClusterRole', `!(${writes}) || !has(object.aggregationRule)`),
+      message: `the organization's ClusterRoles have no aggregation rule: it would copy other roles' rules into them`,
+    },
+    {
+      expression: forKind(
+        'rbac.authorization.k8s.io',
+        'ClusterRole',
+        `!(${writes}) || variables.labels.all(k, k in ${celList([...Object.keys(MANAGED_BY), ORGANIZATION_LABEL, INSTANCE_LABEL])} || ${labelsKept('k')})`,
+      ),
+      message: `${whose} add no label to the organization's ClusterRoles beyond orgctl's own: an aggregation label would add their rules to admin, edit, view or any aggregated role`,
+    },
+    {
+      expression: forKind(
+        'rbac.authorization.k8s.io',
+        'RoleBinding',
+        `!(${writes}) || object.roleRef.kind == 'Role' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name.startsWith(${celString(rolePrefix)}))`,
+      ),
+      message: `${whose} bind only the organization's roles: a roleRef to a Role, or to a ClusterRole named ${rolePrefix}... (never cluster-admin, admin or edit)`,
+    },
+    {
+      expression: forKind(
+        'rbac.authorization.k8s.io',
+        'RoleBinding',
+        `!(${writes}) || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith('system:')) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
+      ),
+      message: `${whose} bind as subjects only the organization's people (${model.usernamePrefix}name@domain) and its tokens' ServiceAccounts (${tokenPrefix}... in ${system}): no Group, no system: user, no other ServiceAccount`,
+    },
+    {
+      expression: `!(request.kind.group == '' && request.kind.kind in ['ServiceAccount', 'Secret', 'ConfigMap']) || request.namespace == ${celString(system)}`,
+      message: `${whose} write ServiceAccounts, Secrets and ConfigMaps only in ${system}`,
+    },
+    {
+      expression: `!(request.kind.group == '' && request.kind.kind in ['ServiceAccount', 'Secret']) || variables.target.metadata.name.startsWith(${celString(tokenPrefix)})`,
+      message: `${whose} write only the ServiceAccounts and Secrets of tokens (named ${tokenPrefix}...)`,
+    },
+    {
+      expression: forKind(
+        '',
+        'Secret',
+        `!(${writes}) || (has(object.type) && object.type == ${celString(SERVICE_ACCOUNT_TOKEN_TYPE)} && ${metadataValue('object', 'annotations', SERVICE_ACCOUNT_NAME_ANNOTATION)} == object.metadata.name)`,
+      ),
+      message: `${whose} write a Secret only as a token of its own ServiceAccount (type ${SERVICE_ACCOUNT_TOKEN_TYPE}, ${SERVICE_ACCOUNT_NAME_ANNOTATION} the Secret's own name)`,
+    },
+  ];
+  const policy = {
+    apiVersion: ADMISSION_V1,
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name, labels },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*'] },
+        ],
+      },
+      matchConditions: [
+        { name: 'applied-by-argocd', expression: `request.userInfo.username == ${celString(boundary.appliedBy)}` },
+        {
+          name: 'for-the-organization',
+          expression: names(
+            metadataValue(TARGET, 'labels', INSTANCE_LABEL),
+            metadataValue(TARGET, 'annotations', TRACKING_ANNOTATION),
+            org,
+            clusters,
+          ),
+        },
+      ],
+      variables: [
+        { name: 'target', expression: TARGET },
+        { name: 'label', expression: metadataValue('variables.target', 'labels', INSTANCE_LABEL) },
+        { name: 'annotation', expression: metadataValue('variables.target', 'annotations', TRACKING_ANNOTATION) },
+        { name: 'cluster', expression: clusterOf },
+        { name: 'namespaces', expression: namespacesOf },
+        { name: 'labels', expression: 'has(variables.target.metadata.labels) ? variables.target.metadata.labels : {}' },
+      ],
+      validations: validations.map((v) => ({ ...v, reason: 'Forbidden' })),
+    },
+  };
+  const binding = {
+    apiVersion: ADMISSION_V1,
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels },
+    spec: { policyName: name, validationActions: ['Deny'] },
+  };
+  return [policy, binding] as unknown as Manifest[];
+}
