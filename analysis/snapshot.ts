@@ -4,7 +4,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { customRoleName, tokenRoleName } from '../model/model.ts';
-import { DEFAULT_CLUSTER } from '../synth/render.ts';
+import { outputClusters } from '../synth/render.ts';
 import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
@@ -267,10 +267,7 @@ function affectedSubjects(
       for (const b of rbac.bindings) if (changedRoles.has(bindingRoleId(b))) add(b);
   // Namespaces joining or leaving a cluster: everyone bound there gains or loses it in that
   // cluster (the bindings' text, so their objects, are the same in every cluster).
-  const placement = (side: SideDocs) => {
-    const clusters = side.membership.org.clusters;
-    return placementOf(side.docs, clusters.length ? clusters : [DEFAULT_CLUSTER]);
-  };
+  const placement = (side: SideDocs) => placementOf(side.docs, outputClusters(side.membership.org));
   const [basePlaces, headPlaces] = [placement(base), placement(head)];
   const moved = new Set(
     [...new Set([...basePlaces.keys(), ...headPlaces.keys()])].filter(
@@ -368,6 +365,6 @@ function snapshotOf(
     access,
     customRoles,
     ruleSets,
-    placement: placementOf(docs, org.clusters.length ? org.clusters : [DEFAULT_CLUSTER]),
+    placement: placementOf(docs, outputClusters(org)),
   };
 }

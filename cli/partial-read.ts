@@ -26,7 +26,7 @@ import {
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { CLUSTER_SHARD, DEFAULT_CLUSTER, isMembersShard, isOutputPath, shardFile, shardOf } from '../synth/render.ts';
+import { CLUSTER_SHARD, isMembersShard, isOutputPath, outputClusters, shardFile, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
 import { listFiles } from './output.ts';
@@ -317,7 +317,7 @@ function readLaidOut(
   if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!, notMembership));
   // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
-  const recorded = org.clusters.length ? [...org.clusters].sort() : [DEFAULT_CLUSTER];
+  const recorded = [...outputClusters(org)].sort();
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
   const ns = question.namespace;
   const shard = ns ? shardOfNamespace(ns, org.shards, org.systemNamespace) : CLUSTER_SHARD;

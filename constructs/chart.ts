@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { analyzeOrganization } from './analyze.ts';
 import { errorsOf } from '../policies/org/index.ts';
-import { DEFAULT_CLUSTER, groupIntoFiles } from '../synth/render.ts';
+import { groupIntoFiles, outputClusters } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { provideCharts, type Organization } from './organization.ts';
 import { DeclarationError, freeId } from './props.ts';
@@ -66,7 +66,7 @@ export class OrganizationChart extends Chart {
 
 provideCharts((org, today) => {
   const scope = new Construct(org, 'clusters');
-  const names = org.clusters.length ? org.clusters : [DEFAULT_CLUSTER];
+  const names = outputClusters(org);
   return new Map(
     names.map((cluster) => [cluster, new OrganizationChart(scope, freeId(scope, cluster), { org, cluster, today })]),
   );

@@ -37,7 +37,7 @@ import {
 } from '../model/model.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
-import { DEFAULT_CLUSTER } from '../synth/render.ts';
+import { outputClusters } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
@@ -167,10 +167,9 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
     }
   }
   const org = options.org ?? membership?.org.name ?? 'org';
-  const clusters = membership?.org.clusters ?? [];
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.
   const placement = membership
-    ? placementOf(docs, clusters.length ? clusters : [DEFAULT_CLUSTER])
+    ? placementOf(docs, outputClusters(membership.org))
     : new Map<string, readonly string[]>();
   const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(org);
   return { rbac, membership, org, systemNamespace, placement };

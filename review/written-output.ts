@@ -39,7 +39,7 @@ import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
-import { ARGOCD_FILES, DEFAULT_CLUSTER } from '../synth/render.ts';
+import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
@@ -74,7 +74,7 @@ function accountedFor(model: OrgModel, membership: Membership): Accounted {
     users: new Set([...membership.users.values()].map((u) => u.username)),
     accounts: new Set([...membership.tokens.values()].map((t) => t.serviceAccount)),
     namespaces: new Set([...membership.org.namespaces, system]),
-    clusters: new Set(model.clusters.length ? model.clusters : [DEFAULT_CLUSTER]),
+    clusters: new Set(outputClusters(model)),
     placed: new Map(model.namespaces.filter((n) => n.clusters.length).map((n) => [n.name, new Set(n.clusters)])),
     guardRails: new Map(model.namespaces.map((n) => [n.name, new Set(guardRailObjects(model, n).map((o) => o.kind))])),
   };

@@ -799,7 +799,7 @@ function packIntoApplications(objects: readonly Manifest[]): Manifest[][] {
   return files;
 }
 /** The folder name of the one cluster of an organization that names none (Argo CD's own name for it). */
-export const DEFAULT_CLUSTER = 'in-cluster';
+const DEFAULT_CLUSTER = 'in-cluster';
 
 /** The clusters the output is written for: the declared ones, else the one Argo CD runs in. */
 export const outputClusters = (org: { readonly clusters: readonly string[] }): readonly string[] =>
