@@ -26,6 +26,7 @@ import {
 import { rulesOfRole, tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
+import type { HandAppliedChange } from './hand-applied.ts';
 
 export interface SubjectDiff {
   /** A user's or invitee's email, or a token id. */
@@ -54,6 +55,8 @@ export interface AccessDiff {
   readonly settings: readonly Change[];
   /** Each namespace's guard rails and the namespace protection (analysis/guard-rails.ts), weakening marked. */
   readonly guardRails: readonly GuardRailChange[];
+  /** The files of dist/argocd/ the change alters, which an admin applies by hand (analysis/hand-applied.ts); given by whoever read both sides' files. */
+  readonly handApplied?: readonly HandAppliedChange[];
   readonly stats: RemovalStats;
 }
 

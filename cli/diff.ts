@@ -1,4 +1,5 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
+import { withHandApplied } from '../analysis/hand-applied.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { readRbac } from '../analysis/objects.ts';
@@ -113,8 +114,9 @@ export const command = defineCommand({
   flags: { base: 'string', head: 'string', format: ['md', 'json', 'html'] },
   run({ flags }, io) {
     const sides = requireSides(flags);
-    const { base, head } = loadSnapshots(sides.base, sides.head, io);
-    printDiff(io, diffSnapshots(base, head, resolveToday(undefined, io.env)), flags.format);
+    const { base, head, baseSide, headSide } = loadSnapshots(sides.base, sides.head, io);
+    const diff = diffSnapshots(base, head, resolveToday(undefined, io.env));
+    printDiff(io, withHandApplied(diff, baseSide.files, headSide.files, head.org), flags.format);
     return 0;
   },
 });

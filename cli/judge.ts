@@ -5,6 +5,7 @@
  */
 import { resolveToday } from '../model/model.ts';
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
+import { withHandApplied } from '../analysis/hand-applied.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
@@ -115,7 +116,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
   const today = resolveToday(change.today, io.env);
-  const diff = diffSnapshots(base, head, today);
+  const diff = withHandApplied(diffSnapshots(base, head, today), baseSide.files, headSide.files, head.org);
   const rules = review({
     base,
     head,

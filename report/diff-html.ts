@@ -27,6 +27,9 @@ export function diffHtml(diff: AccessDiff, title: string): string {
     (c) =>
       `<li class="${c.weakens ? 'loss' : ''}">${c.namespace !== undefined ? `${escapeHtml(c.namespace)}: ` : ''}${escapeHtml(c.text)}</li>`,
   );
+  const handApplied = (diff.handApplied ?? []).map(
+    (c) => `<li>${escapeHtml(c.text)}${c.command !== undefined ? `: <code>${escapeHtml(c.command)}</code>` : ''}</li>`,
+  );
   const people = diff.people.map((p) => block(p.id, p)).join('\n');
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');
   return `<!doctype html>
@@ -34,6 +37,7 @@ export function diffHtml(diff: AccessDiff, title: string): string {
 <body><h1>${escapeHtml(title)}</h1>
 ${org.length ? `<h2>Organization</h2><ul>${org.join('')}</ul>` : ''}
 ${guardRails.length ? `<h2>Namespace guard rails</h2><ul>${guardRails.join('')}</ul>` : ''}
+${handApplied.length ? `<h2>Applied by hand after merge</h2><ul>${handApplied.join('')}</ul>` : ''}
 <h2>People</h2>${people || '<p>No change.</p>'}
 <h2>Tokens</h2>${tokens || '<p>No change.</p>'}
 </body></html>

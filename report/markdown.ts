@@ -159,6 +159,11 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
   );
   if (guardRailLines.length) blocks.push(`**Namespace guard rails**\n${guardRailLines.join('\n')}\n`);
+  // dist/argocd/ is applied by hand: a change there does nothing in a cluster until an admin does.
+  const handLines = (diff.handApplied ?? []).map(
+    (c) => `- ${escapeMarkdown(c.text)}${c.command !== undefined ? `: ${codeSpan(c.command)}` : ''}`,
+  );
+  if (handLines.length) blocks.push(`**Applied by hand after merge**\n${handLines.join('\n')}\n`);
   // Organization-wide blocks, then the people and tokens a privilege is given to (kept first when
   // the comment must be cut: padding cannot push them out), then everyone else.
   const subjects: { readonly text: string; readonly urgent: boolean }[] = [];

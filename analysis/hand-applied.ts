@@ -1,0 +1,75 @@
+/**
+ * The files of dist/argocd/ that no Argo CD Application applies: an admin applies each by hand,
+ * after merge (README, Delivery with Argo CD). A change to one does nothing in a cluster until then
+ * (a new namespace's objects are refused by the AppProject and the boundary that do not list it
+ * yet), so the review says which changed and how to apply it.
+ */
+import type { MemberOrganization } from '../model/membership.ts';
+import type { AccessDiff } from './diff.ts';
+import type { OutputFile } from '../synth/files.ts';
+import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
+
+/** One hand-applied file a change adds, changes or removes, with what to do about it. */
+export interface HandAppliedChange {
+  /** The file, as in the repository (`dist/argocd/appproject.yaml`). */
+  readonly file: string;
+  readonly change: 'added' | 'changed' | 'removed';
+  /** What an admin does after merge, and why. */
+  readonly text: string;
+  /** The command that applies it, when it is still written. */
+  readonly command?: string;
+}
+
+/** A file's text without its header line (which names the declaration, and says nothing to a cluster). */
+const body = (file: OutputFile | undefined): string | undefined =>
+  file === undefined ? undefined : file.content.slice(file.content.indexOf('\n') + 1);
+
+/** What to do after merge about each file of dist/argocd/ the change adds, changes or removes. */
+function handAppliedChanges(
+  base: readonly OutputFile[],
+  head: readonly OutputFile[],
+  org: Pick<MemberOrganization, 'argocd' | 'clusters'>,
+): HandAppliedChange[] {
+  // As the repository names it: where Argo CD reads the output (delivery.argocd.path).
+  const dist = org.argocd?.path ?? 'dist';
+  const at = (files: readonly OutputFile[], path: string) => files.find((f) => f.path === path);
+  const namespace = org.argocd?.namespace ?? 'argocd';
+  const clusters = outputClusters(org).join(', ');
+  const out: HandAppliedChange[] = [];
+  for (const path of Object.values(ARGOCD_FILES)) {
+    const [was, is] = [body(at(base, path)), body(at(head, path))];
+    if (was === is) continue;
+    const file = `${dist}/${path}`;
+    const change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
+    const boundary = path === ARGOCD_FILES.boundary;
+    if (change === 'removed')
+      out.push({
+        file,
+        change,
+        text: boundary
+          ? `${file} is no longer written: its policy and binding stay in each cluster (${clusters}) until an admin deletes them`
+          : `${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`,
+      });
+    else
+      out.push({
+        file,
+        change,
+        text: boundary
+          ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)`
+          : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
+        command: boundary ? `kubectl --context <cluster> apply -f ${file}` : `kubectl apply -n ${namespace} -f ${file}`,
+      });
+  }
+  return out;
+}
+
+/** `diff` with the hand-applied files the change alters, when it alters any. */
+export function withHandApplied(
+  diff: AccessDiff,
+  base: readonly OutputFile[],
+  head: readonly OutputFile[],
+  org: Pick<MemberOrganization, 'argocd' | 'clusters'>,
+): AccessDiff {
+  const handApplied = handAppliedChanges(base, head, org);
+  return handApplied.length ? { ...diff, handApplied } : diff;
+}

@@ -1,0 +1,85 @@
+/**
+ * The files of dist/argocd/ are applied by hand (no Argo CD Application reads them): a change to one
+ * does nothing in a cluster until an admin applies it. A namespace added with its grants merged,
+ * and nobody told to apply the AppProject (or the boundary), leaves its Application refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { run } from '../helpers.ts';
+import { baseSpec, distPair, type Spec } from './scenarios.ts';
+
+const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+
+const withArgo = (boundary = false): Spec => {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  s.spec.delivery = {
+    argocd: { repoURL: 'https://github.com/acme/org.git', ...(boundary ? { boundary: { appliedBy: ARGO } } : {}) },
+  };
+  return s;
+};
+
+const diff = (sides: { base: string; head: string }, ...args: string[]) =>
+  run(['diff', '--base', sides.base, '--head', sides.head, ...args]);
+
+const addNamespace = (s: Spec) => s.spec.namespaces.push({ name: 'payments' });
+
+describe('the files an admin applies by hand, in diff and review', () => {
+  it('a namespace added changes the AppProject: the comment says to apply it, and how', async () => {
+    const sides = await distPair(withArgo(), addNamespace);
+    const r = await diff(sides);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '**Applied by hand after merge**\n- dist/argocd/appproject.yaml is changed: after merge, an admin applies it; until then Argo CD keeps the project it has (a namespace added is no destination yet: its objects are refused): `kubectl apply -n argocd -f dist/argocd/appproject.yaml`\n',
+    );
+    expect(r.stdout).not.toContain('applicationset.yaml');
+    const json = JSON.parse((await diff(sides, '--format', 'json')).stdout);
+    expect(json.handApplied).toEqual([
+      expect.objectContaining({ file: 'dist/argocd/appproject.yaml', change: 'changed' }),
+    ]);
+    const html = (await diff(sides, '--format', 'html')).stdout;
+    expect(html).toContain('<h2>Applied by hand after merge</h2><ul><li>dist/argocd/appproject.yaml is changed');
+    expect(html).toContain('<code>kubectl apply -n argocd -f dist/argocd/appproject.yaml</code>');
+    // The review's comment says it too.
+    const review = await run([
+      'review',
+      '--base',
+      sides.base,
+      '--head',
+      sides.head,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'org/org.ts',
+    ]);
+    expect(review.stdout).toContain('**Applied by hand after merge**');
+  });
+
+  it('with the boundary, it is applied to each cluster; turned off, its policy stays until deleted', async () => {
+    const added = await diff(await distPair(withArgo(true), addNamespace));
+    expect(added.stdout).toContain(
+      '- dist/argocd/boundary.yaml is changed: after merge, an admin applies it to each cluster (lga1, ord1); until then a cluster keeps the boundary it has (objects of a namespace added are refused): `kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`',
+    );
+    const off = await diff(await distPair(withArgo(true), (s) => delete s.spec.delivery.argocd.boundary));
+    expect(off.stdout).toContain(
+      '- dist/argocd/boundary.yaml is no longer written: its policy and binding stay in each cluster (lga1, ord1) until an admin deletes them',
+    );
+    const on = await diff(await distPair(withArgo(), (s) => (s.spec.delivery.argocd.boundary = { appliedBy: ARGO })));
+    expect(on.stdout).toContain(
+      '- dist/argocd/boundary.yaml is added: after merge, an admin applies it to each cluster (lga1, ord1)',
+    );
+  });
+
+  it('a change that leaves dist/argocd/ as it was says nothing of it', async () => {
+    const r = await diff(
+      await distPair(withArgo(true), (s) =>
+        s.spec.grants.push({ user: 'bob@acme.io', namespace: 'data', levels: ['r:pods'] }),
+      ),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('gains r:pods in data');
+    expect(r.stdout).not.toContain('Applied by hand');
+    expect(
+      JSON.parse((await diff(await distPair(withArgo(), () => {}), '--format', 'json')).stdout).handApplied,
+    ).toBeUndefined();
+  });
+});
