@@ -358,6 +358,83 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     expect(readFileSync(join(r.temp, 'head/package.json'), 'utf8')).toContain('0.2.0');
   });
 
+  /**
+   * A head folder as `npm ci` leaves it: orgctl 0.2.0 (the version head's lock installs, whose proof
+   * the review accepts) in node_modules, and what the pull request adds around it.
+   */
+  function installedHead(extra: { rootBin?: boolean; otherBin?: boolean }): string {
+    const temp = tempDir();
+    const head = join(temp, 'head');
+    const pkg = (dir: string, manifest: object, file: string, says: string) => {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
+      const proof = { engine: { name: 'orgctl', version: '0.2.0' }, ok: true, differences: [], findings: [], by: says };
+      // Executable, as npm's bin links make a command's file.
+      writeFileSync(join(dir, file), `#!/usr/bin/env node\nconsole.log(${JSON.stringify(JSON.stringify(proof))})\n`, {
+        mode: 0o755,
+      });
+    };
+    mkdirSync(join(head, 'node_modules/.bin'), { recursive: true });
+    pkg(
+      head,
+      {
+        name: 'acme-org',
+        version: '1.0.0',
+        private: true,
+        dependencies: { orgctl: '0.2.0', ...(extra.otherBin ? { 'aaa-tools': '1.0.0' } : {}) },
+        ...(extra.rootBin ? { bin: { orgctl: 'dist/forged.js' } } : {}),
+      },
+      'dist/forged.js',
+      'the pull request',
+    );
+    pkg(
+      join(head, 'node_modules/orgctl'),
+      { name: 'orgctl', version: '0.2.0', bin: { orgctl: 'bin/orgctl.mjs' } },
+      'bin/orgctl.mjs',
+      'orgctl 0.2.0',
+    );
+    let linked = '../orgctl/bin/orgctl.mjs';
+    if (extra.otherBin) {
+      // Another package of the lock naming a command `orgctl`: npm links the first by name (tried: npm 11).
+      pkg(
+        join(head, 'node_modules/aaa-tools'),
+        { name: 'aaa-tools', version: '1.0.0', bin: { orgctl: 'b.js' } },
+        'b.js',
+        'another package',
+      );
+      linked = '../aaa-tools/b.js';
+    }
+    symlinkSync(linked, join(head, 'node_modules/.bin/orgctl'));
+    return temp;
+  }
+
+  it.each([
+    ["the project's own package.json naming a command orgctl (npx runs it before any dependency's)", { rootBin: true }],
+    ['another package of the lock naming a command orgctl (linked in node_modules/.bin)', { otherBin: true }],
+  ])(
+    'the proof is made by the orgctl head installs, whatever else names a command orgctl: %s',
+    (_, extra) => {
+      const temp = installedHead(extra);
+      const step = job.steps.find((s) => s.id === 'prove')!;
+      const out = join(temp, 'output');
+      writeFileSync(out, '');
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          RUNNER_TEMP: temp,
+          GITHUB_OUTPUT: out,
+          npm_config_cache: join(temp, 'npm-cache'),
+          npm_config_offline: 'true',
+          npm_config_update_notifier: 'false',
+        },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(temp, 'head-proof.json'), 'utf8')).by).toBe('orgctl 0.2.0');
+    },
+    60_000,
+  );
+
   it('refuses a head package-lock.json that is a symbolic link, extracting nothing', () => {
     const repo = upgradeRepo((r) => {
       rmSync(join(r, 'package-lock.json'));
