@@ -781,6 +781,43 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
         }),
       /installs node\\_modules\/yaml from "`git\+ssh:\/\/git@github\.com\/evil\/yaml\.git#abc`"/,
     ],
+    // Red team E: npm installs what `resolved` (or an alias's `name`) says at the path the lock
+    // gives, without checking it is the package of that name (tried: npm 11, a lock's node_modules/yaml
+    // resolved to another tarball, and require('yaml') ran it). Anyone may publish to a registry.
+    [
+      "a dependency from another package's tarball on the trusted registry (orgctl's require('yaml') runs it)",
+      () =>
+        headLockWith({
+          'node_modules/yaml': {
+            version: '2.9.1',
+            resolved: 'https://registry.npmjs.org/evil/-/evil-1.0.0.tgz',
+            integrity: 'sha512-EEEE',
+          },
+        }),
+      /installs node\\_modules\/yaml from "`https:\/\/registry\.npmjs\.org\/evil\/-\/evil-1\.0\.0\.tgz`", which is not the registry's tarball of yaml 2\.9\.1/,
+    ],
+    [
+      "a dependency installed as another package (an alias, `name`: orgctl's require('yaml') runs that one)",
+      () => headLockWith({ 'node_modules/yaml': { name: 'evil', version: '1.0.0', integrity: 'sha512-EEEE' } }),
+      /installs node\\_modules\/yaml as the package "evil"/,
+    ],
+    [
+      'orgctl itself installed as another package (an alias: the approval would name orgctl 9.0.0-test)',
+      () => headLockWith({ 'node_modules/orgctl': { name: 'evil', version: NEW, integrity: 'sha512-EEEE' } }),
+      /installs node\\_modules\/orgctl as the package "evil"/,
+    ],
+    [
+      "a scoped dependency from another scope's tarball",
+      () =>
+        headLockWith({
+          'node_modules/orgctl/node_modules/@octokit/rest': {
+            version: '22.0.1',
+            resolved: 'https://registry.npmjs.org/@evil/rest/-/rest-22.0.1.tgz',
+            integrity: 'sha512-EEEE',
+          },
+        }),
+      /installs node\\_modules\/orgctl\/node\\_modules\/@octokit\/rest from "`https:\/\/registry\.npmjs\.org\/@evil\/rest\/-\/rest-22\.0\.1\.tgz`", which is not the registry's tarball of @octokit\/rest 22\.0\.1/,
+    ],
     [
       'a package linked from a folder of the repository',
       () => headLockWith({ 'node_modules/yaml': { resolved: 'vendor/yaml', link: true } }),
