@@ -118,28 +118,57 @@ export function lockRegistries(text: string): string[] {
   return [...origins].sort();
 }
 
+/** The package a lock's path installs: `node_modules/a/node_modules/@s/b` is `@s/b`. */
+const packageAt = (path: string): string => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+
+/**
+ * Whether `resolved` is a registry's tarball of package `name` at `version`: `.../NAME/-/FILE`,
+ * FILE being `BASE-VERSION.tgz` (BASE the name without its scope, as npm's registry writes it, or
+ * with it, as some proxies do). npm installs whatever tarball `resolved` names at the lock's path,
+ * never checking that it is the package of that name.
+ */
+function isTarballOf(resolved: string, name: string, version: unknown): boolean {
+  if (typeof version !== 'string') return false;
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(resolved).pathname);
+  } catch {
+    return false;
+  }
+  const base = name.slice(name.indexOf('/') + 1);
+  return [base, name].some((b) => path.endsWith(`/${name}/-/${b}-${version}.tgz`));
+}
+
 /**
  * The first package of a lock's `packages` that is not installed from one of the `trusted`
  * registries over https with a sha512 integrity (a link to a folder, a git or file source, another
- * host, no or a weaker integrity), and how many are not; undefined when every one is. A package
- * without `resolved` comes from the registry npm is configured with (checkHeadProof refuses a
- * change to that configuration); one inside another's tarball (`inBundle`) comes with it, under
- * its integrity.
+ * host, no or a weaker integrity), or not as the package its path names (an alias, another
+ * package's tarball: what requires that name would run it), and how many are not; undefined when
+ * every one is. A package without `resolved` comes from the registry npm is configured with
+ * (checkHeadProof refuses a change to that configuration); one inside another's tarball
+ * (`inBundle`) comes with it, under its integrity.
  */
 function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly string[]): string | undefined {
   const bad: string[] = [];
   for (const [path, entry] of Object.entries(packages)) {
     if (path === '' || !isRecord(entry) || entry.inBundle === true) continue;
+    const name = packageAt(path);
     const origin = httpsOrigin(entry.resolved);
     const integrity = typeof entry.integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(entry.integrity);
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
+    else if (entry.name !== undefined && entry.name !== name)
+      bad.push(`${path} as the package ${show(entry.name)} (an alias: what requires ${name} would run it)`);
     // No `resolved` (npm's omit-lockfile-registry-resolved): from the registry npm is configured with.
     else if (entry.resolved !== undefined && (!origin || !trusted.includes(origin)))
       bad.push(`${path} from ${show(entry.resolved)}`);
+    else if (typeof entry.resolved === 'string' && !isTarballOf(entry.resolved, name, entry.version))
+      bad.push(
+        `${path} from ${show(entry.resolved)}, which is not the registry's tarball of ${name} ${String(entry.version)} (what requires ${name} would run it)`,
+      );
     else if (!integrity) bad.push(`${path} without a sha512 integrity (${show(entry.integrity)})`);
   }
   if (!bad.length) return undefined;
-  return `head's package-lock.json installs ${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity`;
+  return `head's package-lock.json installs ${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity, as the package its path names`;
 }
 
 /**

@@ -816,7 +816,8 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
             integrity: 'sha512-EEEE',
           },
         }),
-      /installs node\\_modules\/orgctl\/node\\_modules\/@octokit\/rest from "`https:\/\/registry\.npmjs\.org\/@evil\/rest\/-\/rest-22\.0\.1\.tgz`", which is not the registry's tarball of @octokit\/rest 22\.0\.1/,
+      // The comment writes an @ outside code as &#64; (no mention).
+      /installs node\\_modules\/orgctl\/node\\_modules\/&#64;octokit\/rest from "`https:\/\/registry\.npmjs\.org\/@evil\/rest\/-\/rest-22\.0\.1\.tgz`", which is not the registry's tarball of &#64;octokit\/rest 22\.0\.1/,
     ],
     [
       'a package linked from a folder of the repository',
