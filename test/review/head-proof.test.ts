@@ -672,6 +672,19 @@ describe('an upgrade that changes the output, with its head proof', () => {
     );
     expect(fromPublic.code).toBe(1);
   });
+
+  it("refuses a package without `resolved` when base does not install from npm's public registry: the head engine's job has no .npmrc, so npm fetches it there (red team E)", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
+    // Anyone may publish orgctl 9.0.0-test on npm's public registry (orgctl is not on it).
+    const unnamed = judge(
+      upgrade(lockFile(NEW, { 'node_modules/orgctl': { version: NEW, integrity: 'sha512-EEEE' } }, PRIVATE)),
+    );
+    expect(row(unnamed.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl without a `resolved` source: the head engine's job fetches it from npm's public registry \(`https:\/\/registry\.npmjs\.org`\), which base's lock does not install from \(`https:\/\/npm\.acme\.internal`\)/,
+    );
+    expect(unnamed.code).toBe(1);
+  });
 });
 
 /** The upgrade's review arguments with head's lock holding `packages` (entries replaced or added). */
