@@ -144,9 +144,10 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * registries over https with a sha512 integrity (a link to a folder, a git or file source, another
  * host, no or a weaker integrity), or not as the package its path names (an alias, another
  * package's tarball: what requires that name would run it), and how many are not; undefined when
- * every one is. A package without `resolved` comes from the registry npm is configured with
- * (checkHeadProof refuses a change to that configuration); one inside another's tarball
- * (`inBundle`) comes with it, under its integrity.
+ * every one is. A package without `resolved` comes from the registry npm is configured with:
+ * npm's public registry in the head engine's job, trusted only when base's lock installs from it
+ * (checkHeadProof refuses a change to .npmrc); one inside another's tarball (`inBundle`) comes
+ * with it, under its integrity.
  */
 function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly string[]): string | undefined {
   const bad: string[] = [];
@@ -158,7 +159,13 @@ function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly 
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
     else if (entry.name !== undefined && entry.name !== name)
       bad.push(`${path} as the package ${show(entry.name)} (an alias: what requires ${name} would run it)`);
-    // No `resolved` (npm's omit-lockfile-registry-resolved): from the registry npm is configured with.
+    // No `resolved` (npm's omit-lockfile-registry-resolved): from the registry npm is configured
+    // with, which in the head engine's job (no .npmrc: only the package files and dist/ are handed
+    // over) is npm's public registry.
+    else if (entry.resolved === undefined && !trusted.includes(DEFAULT_REGISTRY))
+      bad.push(
+        `${path} without a resolved source: the head engine's job fetches it from npm's public registry (${DEFAULT_REGISTRY}), which base's lock does not install from`,
+      );
     else if (entry.resolved !== undefined && (!origin || !trusted.includes(origin)))
       bad.push(`${path} from ${show(entry.resolved)}`);
     else if (typeof entry.resolved === 'string' && !isTarballOf(entry.resolved, name, entry.version))
