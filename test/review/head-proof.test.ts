@@ -833,6 +833,21 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
       /installs node\\_modules\/orgctl\/node\\_modules\/&#64;octokit\/rest from "`https:\/\/registry\.npmjs\.org\/@evil\/rest\/-\/rest-22\.0\.1\.tgz`", which is not the registry's tarball of &#64;octokit\/rest 22\.0\.1/,
     ],
     [
+      // npm fetches a top-level entry from `resolved` whatever `inBundle` says (tried: npm 11; the
+      // project bundles nothing), while a nested one comes only inside its parent's tarball.
+      "a package marked as bundled at the top level, which no package's tarball holds: npm fetches it from its `resolved` (orgctl's require('yaml') runs it)",
+      () =>
+        headLockWith({
+          'node_modules/yaml': {
+            version: '2.9.1',
+            resolved: 'https://evil.example/yaml-2.9.1.tgz',
+            integrity: 'sha512-EEEE',
+            inBundle: true,
+          },
+        }),
+      /installs node\\_modules\/yaml from "`https:\/\/evil\.example\/yaml-2\.9\.1\.tgz`"/,
+    ],
+    [
       'a package linked from a folder of the repository',
       () => headLockWith({ 'node_modules/yaml': { resolved: 'vendor/yaml', link: true } }),
       /installs node\\_modules\/yaml from a folder \("vendor\/yaml", a link\)/,
