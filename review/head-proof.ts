@@ -122,6 +122,13 @@ export function lockRegistries(text: string): string[] {
 const packageAt = (path: string): string => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
 /**
+ * Whether a lock's path is inside an installed package (`node_modules/a/node_modules/b`), where an
+ * `inBundle` entry comes in that package's tarball, under its integrity. npm fetches one of the
+ * project's own (`node_modules/b`: the project bundles nothing) from its `resolved` whatever it says.
+ */
+const isInPackage = (path: string): boolean => path.startsWith('node_modules/') && path.includes('/node_modules/');
+
+/**
  * Whether `resolved` is a registry's tarball of package `name` at `version`: `.../NAME/-/FILE`,
  * FILE being `BASE-VERSION.tgz` (BASE the name without its scope, as npm's registry writes it, or
  * with it, as some proxies do). npm installs whatever tarball `resolved` names at the lock's path,
@@ -146,13 +153,13 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * package's tarball: what requires that name would run it), and how many are not; undefined when
  * every one is. A package without `resolved` comes from the registry npm is configured with:
  * npm's public registry in the head engine's job, trusted only when base's lock installs from it
- * (checkHeadProof refuses a change to .npmrc); one inside another's tarball (`inBundle`) comes
- * with it, under its integrity.
+ * (checkHeadProof refuses a change to .npmrc); one inside another package's tarball (`inBundle`
+ * below a package) comes with it, under its integrity.
  */
 function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly string[]): string | undefined {
   const bad: string[] = [];
   for (const [path, entry] of Object.entries(packages)) {
-    if (path === '' || !isRecord(entry) || entry.inBundle === true) continue;
+    if (path === '' || !isRecord(entry) || (entry.inBundle === true && isInPackage(path))) continue;
     const name = packageAt(path);
     const origin = httpsOrigin(entry.resolved);
     const integrity = typeof entry.integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(entry.integrity);
