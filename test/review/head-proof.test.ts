@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, gitIn, relabelledCopy, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
+import { lockedEngine } from '../../review/head-proof.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEW = '9.0.0-test';
@@ -684,6 +685,54 @@ describe('an upgrade that changes the output, with its head proof', () => {
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl without a resolved source: the head engine's job fetches it from npm's public registry \(`https:\/\/registry\.npmjs\.org`\), which base's lock does not install from: .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
     expect(unnamed.code).toBe(1);
+  });
+});
+
+describe("a head lock's packages, each the package its path names", () => {
+  const lock = (packages: Record<string, unknown>) =>
+    JSON.stringify({ lockfileVersion: 3, packages: { '': {}, ...packages } });
+  const entry = (resolved: string) => ({ version: '22.0.1', resolved, integrity: 'sha512-AAAA' });
+  const REGISTRIES = ['https://registry.npmjs.org', 'https://repo.acme.io'];
+
+  it.each([
+    ["npm's registry", 'https://registry.npmjs.org/@octokit/rest/-/rest-22.0.1.tgz'],
+    [
+      'a registry under a path, the scope escaped (Verdaccio)',
+      'https://repo.acme.io/npm/@octokit%2frest/-/rest-22.0.1.tgz',
+    ],
+    [
+      "a registry naming the scope in the file's name (Artifactory)",
+      'https://repo.acme.io/api/npm/npm/@octokit/rest/-/@octokit/rest-22.0.1.tgz',
+    ],
+  ])('an honest tarball URL passes: %s', (_, resolved) => {
+    const locked = lockedEngine(
+      lock({
+        'node_modules/orgctl': entry('https://registry.npmjs.org/orgctl/-/orgctl-22.0.1.tgz'),
+        'node_modules/orgctl/node_modules/@octokit/rest': entry(resolved),
+      }),
+      'orgctl',
+      REGISTRIES,
+    );
+    expect(locked).toMatchObject({ version: '22.0.1' });
+    expect(locked).not.toHaveProperty('untrusted');
+  });
+
+  it.each([
+    ['another version', 'https://registry.npmjs.org/@octokit/rest/-/rest-22.0.0.tgz'],
+    ['another package of the same base name', 'https://registry.npmjs.org/@evil/rest/-/rest-22.0.1.tgz'],
+    ['the name only in a query', 'https://registry.npmjs.org/evil/-/evil-1.0.0.tgz?/@octokit/rest/-/rest-22.0.1.tgz'],
+  ])('a tarball of another package is refused: %s', (_, resolved) => {
+    const locked = lockedEngine(
+      lock({
+        'node_modules/orgctl': entry('https://registry.npmjs.org/orgctl/-/orgctl-22.0.1.tgz'),
+        'node_modules/@octokit/rest': entry(resolved),
+      }),
+      'orgctl',
+      REGISTRIES,
+    );
+    expect(locked).toMatchObject({
+      untrusted: expect.stringContaining("which is not the registry's tarball of @octokit/rest 22.0.1"),
+    });
   });
 });
 
