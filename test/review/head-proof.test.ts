@@ -736,6 +736,24 @@ describe("a head lock's packages, each the package its path names", () => {
   });
 });
 
+describe('engine-change names what else head package-lock.json installs from a source the base does not trust (red team E)', () => {
+  it('a lock refresh keeping orgctl 0.1.0 that installs yaml from another host: once merged, the privileged review job installs and runs it', async () => {
+    const lock = lockFile(VERSION, {
+      'node_modules/yaml': {
+        version: '2.9.1',
+        resolved: 'https://evil.example/yaml-2.9.1.tgz',
+        integrity: 'sha512-EEEE',
+      },
+    });
+    const r = await review(join(ROOT, 'dist'), [...UPGRADE_PATHS, '--head-lock', lock]);
+    // The approval is asked for, and says what it trusts beyond orgctl itself.
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ✅ \| .*approving it trusts orgctl 0\.1\.0 from /);
+    expect(row(r.stdout, 'engine-change')).toMatch(
+      /and everything the lock installs, which the review job runs once this merges: .*node\\_modules\/yaml from "`https:\/\/evil\.example\/yaml-2\.9\.1\.tgz`"/,
+    );
+  });
+});
+
 /** The upgrade's review arguments with head's lock holding `packages` (entries replaced or added). */
 const headLockWith = (packages: Record<string, unknown>) => [
   ...UPGRADE_PATHS,
