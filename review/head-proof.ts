@@ -30,10 +30,12 @@ export interface LockedEngine {
   readonly resolved?: string;
   readonly integrity?: string;
   /**
-   * Why the lock installs something from a source the base does not trust (lockSourceProblem):
+   * Why the lock installs something from a source the base does not trust (lockSourceProblems):
    * every package the head engine's job installs runs as, or inside, the engine whose proof counts.
    */
   readonly untrusted?: string;
+  /** The first of those packages and its source, and how many more: what an approval trusts beyond orgctl. */
+  readonly outside?: string;
 }
 
 /** Where packages come from when the base's lock names no registry: npm's public registry. */
@@ -156,7 +158,7 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * (checkHeadProof refuses a change to .npmrc); one inside another package's tarball (`inBundle`
  * below a package) comes with it, under its integrity.
  */
-function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly string[]): string | undefined {
+function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[]): string[] {
   const bad: string[] = [];
   for (const [path, entry] of Object.entries(packages)) {
     if (path === '' || !isRecord(entry) || (entry.inBundle === true && isInPackage(path))) continue;
@@ -181,8 +183,7 @@ function lockSourceProblem(packages: Record<string, unknown>, trusted: readonly 
       );
     else if (!integrity) bad.push(`${path} without a sha512 integrity (${show(entry.integrity)})`);
   }
-  if (!bad.length) return undefined;
-  return `head's package-lock.json installs ${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity, as the package its path names`;
+  return bad;
 }
 
 /**
@@ -203,12 +204,18 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
   const bounded = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? { value: v } : undefined);
   const resolved = bounded(entry.resolved);
   const integrity = bounded(entry.integrity);
-  const untrusted = lockSourceProblem(lock.packages, trusted);
+  const bad = lockSourceProblems(lock.packages, trusted);
+  const outside = bad.length ? `${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}` : undefined;
   return {
     version: entry.version,
     ...(resolved ? { resolved: resolved.value } : {}),
     ...(integrity ? { integrity: integrity.value } : {}),
-    ...(untrusted ? { untrusted } : {}),
+    ...(outside
+      ? {
+          outside,
+          untrusted: `head's package-lock.json installs ${outside}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity, as the package its path names`,
+        }
+      : {}),
   };
 }
 
@@ -216,9 +223,14 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
 export const isEngineUpgrade = (changedPaths: readonly string[] | undefined): boolean =>
   !!changedPaths?.some((p) => (ENGINE_FILES as readonly string[]).includes(p));
 
-/** `orgctl 0.2.0 from https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz`: what an approval of head trusts. */
+/**
+ * `orgctl 0.2.0 from https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz, which head's
+ * package-lock.json installs`: what an approval of head trusts. Once merged, the review job installs
+ * that lock and runs what it installs with its token, so a package from a source no registry of
+ * base's vouches for is named too (what the head proof refuses, an approval may not know it trusts).
+ */
 export const describeLocked = (name: string, locked: LockedEngine): string =>
-  `${name} ${locked.version}${locked.resolved ? ` from ${locked.resolved}` : ' (no `resolved` source in the lock)'}`;
+  `${name} ${locked.version}${locked.resolved ? ` from ${locked.resolved}` : ' (no `resolved` source in the lock)'}, which head's package-lock.json installs${locked.outside ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}` : ''}`;
 
 /** The head proof, judged: accepted (with the version that vouches), or why not. */
 export type HeadProofCheck =

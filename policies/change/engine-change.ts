@@ -53,9 +53,7 @@ export const engineChange: ChangeRule = {
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
     const second = secondAdmin(input);
     const list = `${engine.slice(0, 5).join(', ')}${engine.length > 5 ? `, and ${engine.length - 5} more` : ''}`;
-    const trusts = input.headEngine
-      ? `; approving it trusts ${input.headEngine}, which head's package-lock.json installs`
-      : '';
+    const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
     return [
       {
         rule: this.id,
