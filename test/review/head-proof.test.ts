@@ -752,6 +752,31 @@ describe('engine-change names what else head package-lock.json installs from a s
       /and everything the lock installs, which the review job runs once this merges: .*node\\_modules\/yaml from "`https:\/\/evil\.example\/yaml-2\.9\.1\.tgz`"/,
     );
   });
+
+  it("a package from npm's registry naming a command orgctl: npm links the first package naming it (tried: npm 11), so the review job's `npx orgctl` would run it once this merges", async () => {
+    const lock = lockFile(VERSION, {
+      'node_modules/aaa-tools': {
+        version: '1.0.0',
+        resolved: 'https://registry.npmjs.org/aaa-tools/-/aaa-tools-1.0.0.tgz',
+        integrity: 'sha512-EEEE',
+        bin: { orgctl: 'b.js' },
+      },
+    });
+    const r = await review(join(ROOT, 'dist'), [...UPGRADE_PATHS, '--head-lock', lock]);
+    expect(row(r.stdout, 'engine-change')).toMatch(
+      /which the review job runs once this merges: node\\_modules\/aaa-tools, which names a command orgctl \(npm links the first package naming a command; `npx orgctl` would run it\)/,
+    );
+    // And as a head engine's source: refused.
+    const proved = await review(
+      upgraded,
+      headLockWith({
+        'node_modules/aaa-tools': JSON.parse(readFileSync(lock, 'utf8')).packages['node_modules/aaa-tools'],
+      }),
+    );
+    expect(row(proved.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json installs node\\_modules\/aaa-tools, which names a command orgctl/,
+    );
+  });
 });
 
 /** The upgrade's review arguments with head's lock holding `packages` (entries replaced or added). */
