@@ -123,6 +123,12 @@ export function lockRegistries(text: string): string[] {
 /** The package a lock's path installs: `node_modules/a/node_modules/@s/b` is `@s/b`. */
 const packageAt = (path: string): string => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
+/** Whether a package's `bin` (as a lock records it) names the command `command`: a string is a command named after the package. */
+function namesCommand(bin: unknown, name: string, command: string): boolean {
+  if (typeof bin === 'string') return name.slice(name.indexOf('/') + 1) === command;
+  return isRecord(bin) && Object.hasOwn(bin, command);
+}
+
 /**
  * Whether a lock's path is inside an installed package (`node_modules/a/node_modules/b`), where an
  * `inBundle` entry comes in that package's tarball, under its integrity. npm fetches one of the
@@ -158,11 +164,20 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * (checkHeadProof refuses a change to .npmrc); one inside another package's tarball (`inBundle`
  * below a package) comes with it, under its integrity.
  */
-function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[]): string[] {
+function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[], engine: string): string[] {
   const bad: string[] = [];
   for (const [path, entry] of Object.entries(packages)) {
-    if (path === '' || !isRecord(entry) || (entry.inBundle === true && isInPackage(path))) continue;
-    const name = packageAt(path);
+    if (!isRecord(entry)) continue;
+    const name = path === '' ? String(entry.name) : packageAt(path);
+    // npx runs the project's own command first, and npm links the first package naming a command:
+    // whatever names the engine's command, but the engine, runs in its place.
+    if (name !== engine && namesCommand(entry.bin, name, engine)) {
+      bad.push(
+        `${path || 'the project itself'}, which names a command ${engine} (${path ? 'npm links the first package naming a command' : "npx runs the project's own command first"}; npx ${engine} would run it)`,
+      );
+      continue;
+    }
+    if (path === '' || (entry.inBundle === true && isInPackage(path))) continue;
     const origin = httpsOrigin(entry.resolved);
     const integrity = typeof entry.integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(entry.integrity);
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
@@ -204,7 +219,7 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
   const bounded = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? { value: v } : undefined);
   const resolved = bounded(entry.resolved);
   const integrity = bounded(entry.integrity);
-  const bad = lockSourceProblems(lock.packages, trusted);
+  const bad = lockSourceProblems(lock.packages, trusted, name);
   const outside = bad.length ? `${bad[0]}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}` : undefined;
   return {
     version: entry.version,

@@ -764,7 +764,7 @@ describe('engine-change names what else head package-lock.json installs from a s
     });
     const r = await review(join(ROOT, 'dist'), [...UPGRADE_PATHS, '--head-lock', lock]);
     expect(row(r.stdout, 'engine-change')).toMatch(
-      /which the review job runs once this merges: node\\_modules\/aaa-tools, which names a command orgctl \(npm links the first package naming a command; `npx orgctl` would run it\)/,
+      /which the review job runs once this merges: node\\_modules\/aaa-tools, which names a command orgctl \(npm links the first package naming a command; npx orgctl would run it\)/,
     );
     // And as a head engine's source: refused.
     const proved = await review(
@@ -938,6 +938,11 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
           },
         }),
       /installs node\\_modules\/yaml from "`https:\/\/evil\.example\/yaml-2\.9\.1\.tgz`"/,
+    ],
+    [
+      'the project itself naming a command orgctl (npx runs it first)',
+      () => headLockWith({ '': { name: 'acme-org', bin: { orgctl: 'dist/x.js' } } }),
+      /installs the project itself, which names a command orgctl \(npx runs the project's own command first/,
     ],
     [
       'a package linked from a folder of the repository',
