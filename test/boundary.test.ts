@@ -340,6 +340,32 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
     expect(forged(ml.object, applicationName('acme', 'ord1', 'cluster')).denied.join('\n')).toMatch(/Namespaces/);
   });
 
+  // A forged manifest with the sync option Force=true (or Replace=true,Force=true) makes Argo CD
+  // delete the live object by name before the forged one reaches admission: `kubectl replace
+  // --force` deletes first, and `kubectl apply --force` deletes when the patch is refused as
+  // Invalid or Conflict, which the API server answers before validating admission. The live
+  // object carries no tracking of the organization, so the DELETE is not the policy's business.
+  it.each([
+    ['another team’s Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } }],
+    [
+      'cluster-admin',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'cluster-admin', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+      },
+    ],
+    [
+      'a workload’s Secret in one of the organization’s namespaces',
+      { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'db-password', namespace: 'web' } },
+    ],
+  ])('refuses Argo CD deleting %s, which no Application tracks (a forced sync of a forged manifest)', (_, live) => {
+    const v = admission(policy, { operation: 'DELETE', username: ARGO, object: live });
+    expect(v.matched).toBe(true);
+    expect(v.denied.join('\n')).toMatch(/no Application tracks/);
+  });
+
   it('holds whichever tracking Argo CD uses: a forged annotation naming another Application does not lift it', () => {
     const evil = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
