@@ -77,6 +77,8 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const name = boundaryName(org);
   const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: org };
   const clusters = outputClusters(model);
+  const targetLabel = metadataValue(TARGET, 'labels', INSTANCE_LABEL);
+  const targetAnnotation = metadataValue(TARGET, 'annotations', TRACKING_ANNOTATION);
   const system = model.systemNamespace;
   const rolePrefix = levelRoleName(org, '');
   const tokenPrefix = tokenAccountName('');
@@ -96,6 +98,10 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const labelsKept = (k: string) =>
     `(request.operation == 'UPDATE' && has(oldObject.metadata.labels) && ${k} in oldObject.metadata.labels && oldObject.metadata.labels[${k}] == variables.labels[${k}])`;
   const validations: { expression: string; message: string }[] = [
+    {
+      expression: "variables.cluster != ''",
+      message: `${boundary.appliedBy} deletes only what an Argo CD Application tracks: no Application tracks this object, so the DELETE comes from a forced sync (the sync option Force=true or Replace=true, which deletes the live object before the forged one is judged) of a manifest naming it`,
+    },
     {
       expression: `(request.kind.group + '/' + request.kind.kind) in ${celList(written)}`,
       message: `${whose} write only the kinds orgctl writes (${[...new Set(written.map((k) => k.split('/')[1]))].join(', ')})`,
@@ -187,13 +193,10 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       matchConditions: [
         { name: 'applied-by-argocd', expression: `request.userInfo.username == ${celString(boundary.appliedBy)}` },
         {
-          name: 'for-the-organization',
-          expression: names(
-            metadataValue(TARGET, 'labels', INSTANCE_LABEL),
-            metadataValue(TARGET, 'annotations', TRACKING_ANNOTATION),
-            org,
-            clusters,
-          ),
+          // Argo CD deletes what an Application tracks (a prune, a hook), so a DELETE of an object
+          // no Application tracks comes from a forced sync of a forged manifest naming it.
+          name: 'for-the-organization-or-untracked',
+          expression: `${names(targetLabel, targetAnnotation, org, clusters)} || (request.operation == 'DELETE' && ${targetLabel} == '' && ${targetAnnotation} == '')`,
         },
       ],
       variables: [

@@ -404,10 +404,18 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
         object: tracked(evil, fullRole.app, 'label'),
       }).matched,
     ).toBe(false);
-    // Objects with no labels or annotations at all: the match conditions answer without an error.
+    // Objects with no labels or annotations at all: the match conditions answer without an error
+    // (Argo CD never deletes one unless a forged manifest forces it: see above).
     const bare = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'web' } };
-    for (const operation of ['CREATE', 'UPDATE', 'DELETE'] as const)
+    for (const operation of ['CREATE', 'UPDATE'] as const)
       expect(admission(policy, { operation, username: ARGO, object: bare })).toEqual({ matched: false, denied: [] });
+    expect(admission(policy, { operation: 'DELETE', username: ARGO, object: bare }).denied.join('\n')).toMatch(
+      /no Application tracks/,
+    );
+    // Another team's prune of what its Application tracks is its business.
+    expect(
+      admission(policy, { operation: 'DELETE', username: ARGO, object: tracked(evil, 'team-b-prod', 'annotation') }),
+    ).toEqual({ matched: false, denied: [] });
   });
 
   it('lets an update keep labels others put on the organization’s ClusterRole, and refuses adding one', () => {
