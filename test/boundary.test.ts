@@ -540,6 +540,11 @@ describe('declaring the boundary', () => {
       /one identity applies dist\//,
     ],
     [{ boundary: { appliedBy: ARGO } }, { namespaceProtection: { appliedBy: ARGO } }, /namedClusterResources/],
+    // A forced sync deletes the live object it names before admission; when another team's
+    // Application tracks it (or a Helm chart's instance label marks it), the DELETE cannot be told
+    // from that team's own prune: only the AppProject, naming each cluster-scoped object, keeps a
+    // forged manifest from naming another team's Namespace or a ClusterRole others hold.
+    [{ boundary: { appliedBy: ARGO } }, {}, /namedClusterResources: true.*another team's Namespace/],
   ])('refuses argocd %j with %j, naming the prop', (argocd, extra, message) => {
     let error: unknown;
     try {
