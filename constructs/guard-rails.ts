@@ -286,5 +286,13 @@ export function argocdBoundaryOf(
       'argocd.boundary',
       'with namespaceProtection, needs argocd.namedClusterResources: true. Otherwise the AppProject allows every ValidatingAdmissionPolicy, and a forged dist/ could rewrite the boundary itself (Kubernetes never judges an admission policy by one)',
     );
+  // A forced sync (Force=true) deletes the live object a manifest names before admission: the
+  // boundary refuses it for an object nothing tracks, but not for one another Application tracks.
+  if (!argocd.namedClusterResources)
+    fail(
+      where,
+      'argocd.boundary',
+      "needs argocd.namedClusterResources: true. Otherwise the AppProject allows any Namespace or ClusterRole by name, and a forged manifest with the sync option Force=true makes Argo CD delete one before admission: another team's Namespace, or a ClusterRole others hold, which the boundary cannot tell from that team's own prune",
+    );
   return boundary;
 }

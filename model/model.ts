@@ -144,7 +144,8 @@ export interface ArgoCdSource {
    * write beyond the shapes orgctl writes (another ClusterRole or Namespace, an aggregation label,
    * a binding to another role or of anyone outside the organization, a token for another
    * ServiceAccount, a Namespace deleted), so a forged dist/ that got merged stays inside the
-   * organization. `appliedBy`: the identity Argo CD applies with. @default none
+   * organization. `appliedBy`: the identity Argo CD applies with. Needs `namedClusterResources`
+   * (a forced sync deletes what a manifest names before admission). @default none
    */
   readonly boundary?: ArgoCdBoundary;
 }

@@ -28,7 +28,7 @@ type Tracking = 'label' | 'annotation';
 function organization(extra: Record<string, unknown> = {}) {
   const { app, org, alice, web } = smallOrg({
     clusters: ['lga1', 'ord1'],
-    argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } as never,
+    argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } as never,
     ...extra,
   });
   const bob = org.user('bob@acme.io');
@@ -487,7 +487,7 @@ describe('the boundary admits every object of a generated organization', () => {
     const spec = JSON.parse(generated.stdout);
     spec.spec.clusters = ['lga1', 'ord1'];
     spec.spec.identity = { usernamePrefix: 'oidc:' };
-    spec.spec.delivery = { argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } };
+    spec.spec.delivery = { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } };
     const dir = tempDir();
     writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
     const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
@@ -559,7 +559,10 @@ describe('declaring the boundary', () => {
 
   it('is measured by object-size: it names each cluster’s namespaces, so it grows with them (as the AppProject, which is larger)', () => {
     const clusters = ['lga1', 'ord1', 'fra1', 'sin1', 'ams1', 'syd1', 'nrt1', 'gru1'];
-    const { app, org } = smallOrg({ clusters, argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } as never });
+    const { app, org } = smallOrg({
+      clusters,
+      argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } as never,
+    });
     for (let i = 0; i < 5200; i++) org.namespace(`team-${String(i).padStart(5, '0')}-payments-ledger-service`);
     const sized = synth(app).findings.filter((f) => f.rule === 'object-size');
     expect(sized.map((f) => f.subject)).toEqual([
@@ -591,7 +594,7 @@ describe('declaring the boundary', () => {
 
 describe('the boundary through the CLI: written, proved, kept', () => {
   const spec = acmeSpecWith({
-    delivery: { argocd: { repoURL: REPO, boundary: { appliedBy: ARGO } } },
+    delivery: { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } },
     namespaces: [{ name: 'web' }, { name: 'data' }],
   });
   const dir = tempDir();

@@ -75,6 +75,7 @@ describe('settings-change through the CLI', () => {
     const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
     const bounded = () => {
       const s = withArgo();
+      s.spec.delivery.argocd.namedClusterResources = true;
       s.spec.delivery.argocd.boundary = { appliedBy: ARGO };
       return s;
     };
