@@ -34,7 +34,13 @@ function organization(extra: Record<string, unknown> = {}) {
   const bob = org.user('bob@acme.io');
   web.grant(bob, 'r:pods');
   org
-    .namespace('ml', { clusters: ['lga1'], quota: { pods: '10' }, limits: { max: { cpu: '2' } } })
+    .namespace('ml', {
+      clusters: ['lga1'],
+      quota: { pods: '10' },
+      limits: { max: { cpu: '2' } },
+      // kube2iam: the roles the namespace's pods may assume.
+      annotations: { 'iam.amazonaws.com/permitted': 'arn:aws:iam::123456789012:role/ml-.*' },
+    })
     .grant(bob, 'w:services');
   org.namespace('data', { networkPolicy: 'same-namespace', podSecurity: 'restricted' });
   org.token('ci-deploy', { owner: alice, namespaces: ['web'] });
@@ -416,6 +422,82 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
     expect(
       admission(policy, { operation: 'DELETE', username: ARGO, object: tracked(evil, 'team-b-prod', 'annotation') }),
     ).toEqual({ matched: false, denied: [] });
+  });
+
+  // A Namespace's labels and annotations are what others in the cluster act on: Pod Security
+  // admission (its levels), other teams' NetworkPolicies (a namespaceSelector letting `team:
+  // platform` in), webhooks' namespaceSelectors, kube2iam (`iam.amazonaws.com/permitted`, the
+  // cloud roles the namespace's pods may assume). Relabelled, the organization's namespace reaches
+  // out of the organization: a privileged pod is the node's root.
+  it.each([
+    [
+      'its Pod Security level lowered to privileged',
+      'data',
+      (m: Obj) => ({
+        ...m,
+        labels: { ...m.labels, 'pod-security.kubernetes.io/enforce': 'privileged' },
+      }),
+    ],
+    [
+      'its Pod Security labels taken off',
+      'data',
+      (m: Obj) => ({
+        ...m,
+        labels: Object.fromEntries(Object.entries(m.labels).filter(([k]) => !k.startsWith('pod-security.'))),
+      }),
+    ],
+    [
+      'a label another team’s NetworkPolicy lets in',
+      'web',
+      (m: Obj) => ({
+        ...m,
+        labels: { ...m.labels, team: 'platform' },
+      }),
+    ],
+    [
+      'an annotation letting its pods assume any cloud role',
+      'web',
+      (m: Obj) => ({
+        ...m,
+        annotations: { ...m.annotations, 'iam.amazonaws.com/permitted': '.*' },
+      }),
+    ],
+    [
+      'its declared annotation widened',
+      'ml',
+      (m: Obj) => ({
+        ...m,
+        annotations: { ...m.annotations, 'iam.amazonaws.com/permitted': '.*' },
+      }),
+    ],
+  ])('refuses the organization’s Namespace with %s', (_, name, edit) => {
+    const w = written.find((x) => x.object.kind === 'Namespace' && x.object.metadata.name === name)!;
+    const live = tracked(w.object, w.app, 'label');
+    const object = { ...live, metadata: edit(live.metadata) };
+    for (const operation of ['CREATE', 'UPDATE'] as const) {
+      const v = admission(policy, { operation, username: ARGO, object, oldObject: live });
+      expect(v.matched).toBe(true);
+      expect(v.denied.join('\n')).toMatch(/labels and annotations as declared/);
+    }
+  });
+
+  it('lets an update of a Namespace keep the labels and annotations others put there', () => {
+    const live = tracked(web.object, web.app, 'annotation');
+    const kept = {
+      ...live,
+      metadata: {
+        ...live.metadata,
+        labels: { ...live.metadata.labels, 'istio-injection': 'enabled' },
+        annotations: {
+          ...live.metadata.annotations,
+          'openshift.io/sa.scc.uid-range': '1000/10000',
+          'kubectl.kubernetes.io/last-applied-configuration': '{}',
+        },
+      },
+    };
+    expect(admission(policy, { operation: 'UPDATE', username: ARGO, object: kept, oldObject: kept }).denied).toEqual(
+      [],
+    );
   });
 
   it('lets an update keep labels others put on the organization’s ClusterRole, and refuses adding one', () => {
