@@ -22,6 +22,7 @@ import { celList, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1 } from './guard-rails.ts';
 import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import {
+  namespaceObject,
   outputClusters,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE,
@@ -31,6 +32,19 @@ import {
 /** How Argo CD marks what an Application applies, by its tracking method (label, annotation, or both). */
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
+/**
+ * Annotations Argo CD itself writes on what it applies, beside the tracking: kubectl's record of
+ * a client-side apply, and the installation's id when one is configured.
+ */
+const ARGO_CD_ANNOTATIONS = [
+  TRACKING_ANNOTATION,
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'argocd.argoproj.io/installation-id',
+];
+
+/** The label the API server puts on every Namespace, its value the Namespace's name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The boundary's policy and binding are named after the organization. */
 const boundaryName = (org: string): string => `${org}-argocd-boundary`;
@@ -66,6 +80,45 @@ const names = (label: string, annotation: string, org: string, clusters: readonl
 const forKind = (group: string, kind: string, condition: string): string =>
   `request.kind.group != ${celString(group)} || request.kind.kind != ${celString(kind)} || ${condition}`;
 
+/** A CEL map literal of strings. */
+const celMap = (m: Readonly<Record<string, string>>): string =>
+  `{${Object.entries(m)
+    .map(([k, v]) => `${celString(k)}: ${celString(v)}`)
+    .join(', ')}}`;
+
+type NamespaceMetadata = { readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
+
+/** The labels and annotations orgctl writes on a Namespace (as CEL), each cluster alike. */
+function namespaceMetadataOf(model: OrgModel, name: string, settings?: OrgModel['namespaces'][number]['settings']) {
+  const { labels = {}, annotations = {} } = namespaceObject(model, name, undefined, settings)
+    .metadata as Partial<NamespaceMetadata>;
+  return `{'labels': ${celMap(labels)}, 'annotations': ${celMap(annotations)}}`;
+}
+
+/**
+ * The labels and annotations orgctl writes on each of the organization's Namespaces (CEL): those
+ * of a namespace with no settings of its own, and by name those that differ from them.
+ */
+function namespacesMetadata(model: OrgModel): { readonly usual: string; readonly byName: string } {
+  const usual = namespaceMetadataOf(model, model.systemNamespace);
+  const own = model.namespaces
+    .map((n) => [n.name, namespaceMetadataOf(model, n.name, n.settings)] as const)
+    .filter(([, m]) => m !== usual);
+  return { usual, byName: `{${own.map(([n, m]) => `${celString(n)}: ${m}`).join(', ')}}` };
+}
+
+/**
+ * `map` ('labels' or 'annotations', a variable of that name) of the object is what orgctl writes
+ * (`variables.declared`), beside `extra` keys and, on an update, those others put there.
+ */
+function asDeclared(map: 'labels' | 'annotations', extra: readonly string[]): string {
+  const have = `variables.${map}`;
+  const want = `variables.declared.${map}`;
+  const kept = (k: string) =>
+    `(request.operation == 'UPDATE' && has(oldObject.metadata.${map}) && ${k} in oldObject.metadata.${map} && oldObject.metadata.${map}[${k}] == ${have}[${k}])`;
+  return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want} || k in ${celList(extra)} || ${kept('k')})`;
+}
+
 export function boundaryObjects(model: OrgModel): Manifest[] {
   const a = model.argocd;
   if (!a?.boundary) return [];
@@ -77,6 +130,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const name = boundaryName(org);
   const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: org };
   const clusters = outputClusters(model);
+  const declared = namespacesMetadata(model);
   const targetLabel = metadataValue(TARGET, 'labels', INSTANCE_LABEL);
   const targetAnnotation = metadataValue(TARGET, 'annotations', TRACKING_ANNOTATION);
   const system = model.systemNamespace;
@@ -122,9 +176,9 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         '',
         'Namespace',
-        `!(${writes}) || (${celString(ORGANIZATION_LABEL)} in variables.labels && variables.labels[${celString(ORGANIZATION_LABEL)}] == ${celString(org)})`,
+        `!(${writes}) || (${asDeclared('labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', ARGO_CD_ANNOTATIONS)})`,
       ),
-      message: `${whose} write the organization's Namespaces with their label ${ORGANIZATION_LABEL}: ${org} (namespace protection selects by it)`,
+      message: `${whose} write the organization's Namespaces with their labels and annotations as declared (the label ${ORGANIZATION_LABEL}: ${org}, which namespace protection selects by, and Pod Security's levels among them), no other added: others act on them (Pod Security admission, NetworkPolicies' and webhooks' namespace selectors, a cloud's roles for pods); those others put there are kept`,
     },
     {
       expression: forKind(
@@ -206,6 +260,16 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
         { name: 'cluster', expression: clusterOf },
         { name: 'namespaces', expression: namespacesOf },
         { name: 'labels', expression: 'has(variables.target.metadata.labels) ? variables.target.metadata.labels : {}' },
+        {
+          name: 'annotations',
+          expression: 'has(variables.target.metadata.annotations) ? variables.target.metadata.annotations : {}',
+        },
+        // What orgctl writes on the Namespace of that name (read for Namespaces only).
+        { name: 'declaredByName', expression: declared.byName },
+        {
+          name: 'declared',
+          expression: `variables.target.metadata.name in variables.declaredByName ? variables.declaredByName[variables.target.metadata.name] : ${declared.usual}`,
+        },
       ],
       validations: validations.map((v) => ({ ...v, reason: 'Forbidden' })),
     },

@@ -469,7 +469,12 @@ function clusterRoles(model: OrgModel): Manifest[] {
   );
 }
 
-function namespaceObject(model: OrgModel, name: string, source?: Source, settings?: NamespaceSettings): Manifest {
+export function namespaceObject(
+  model: OrgModel,
+  name: string,
+  source?: Source,
+  settings?: NamespaceSettings,
+): Manifest {
   return declared(
     manifest('v1', 'Namespace', {
       metadata: namespaceMetadata(

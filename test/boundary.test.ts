@@ -99,8 +99,15 @@ function evaluate(expression: string, bindings: Record<string, unknown>): unknow
 }
 
 /** What the API server answers a request, under the policy, as it evaluates one. */
+/** An object as admission sees it: the API server labels every Namespace with its name first. */
+function stored(o: Obj): Obj {
+  if (o.kind !== 'Namespace') return o;
+  const labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
+  return { ...o, metadata: { ...o.metadata, labels } };
+}
+
 function admission(policy: Obj, r: Request): Verdict {
-  const o = r.object;
+  const o = stored(r.object);
   const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
   const version = String(o.apiVersion).split('/').pop();
   const bindings: Record<string, unknown> = {
@@ -112,7 +119,7 @@ function admission(policy: Obj, r: Request): Verdict {
       name: o.metadata.name,
     },
     object: r.operation === 'DELETE' ? null : o,
-    oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : (r.oldObject ?? o),
+    oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : stored(r.oldObject ?? o),
   };
   for (const c of policy.spec.matchConditions as { name: string; expression: string }[]) {
     const v = evaluate(c.expression, bindings);
