@@ -541,6 +541,16 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
     ).toMatch(/label/);
   });
 
+  it('refuses the organization’s ClusterRole with orgctl’s label keys given other values (another organization’s aggregating role selects by them)', () => {
+    for (const labels of [{ 'orgctl.io/organization': 'platform' }, { 'app.kubernetes.io/managed-by': 'helm' }]) {
+      const object = {
+        ...fullRole.object,
+        metadata: { ...fullRole.object.metadata, labels: { ...fullRole.object.metadata.labels, ...labels } },
+      };
+      expect(forged(object, fullRole.app).denied.join('\n'), JSON.stringify(labels)).toMatch(/label/);
+    }
+  });
+
   it('admits the Secret and bindings orgctl writes for tokens, and a pruned token', () => {
     expect(secret.object.metadata.namespace).toBe('acme-system');
     expect(webBinding.object.subjects.some((s: Obj) => s.kind === 'ServiceAccount')).toBe(true);
