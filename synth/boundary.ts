@@ -108,12 +108,11 @@ function namespacesMetadata(model: OrgModel): { readonly usual: string; readonly
 }
 
 /**
- * `map` ('labels' or 'annotations', a variable of that name) of the object is what orgctl writes
- * (`variables.declared`), beside `extra` keys and, on an update, those others put there.
+ * `map` ('labels' or 'annotations', a variable of that name) of the object is `want` (CEL: what
+ * orgctl writes), beside `extra` keys and, on an update, those others put there.
  */
-function asDeclared(map: 'labels' | 'annotations', extra: readonly string[]): string {
+function asDeclared(map: 'labels' | 'annotations', want: string, extra: readonly string[]): string {
   const have = `variables.${map}`;
-  const want = `variables.declared.${map}`;
   const kept = (k: string) =>
     `(request.operation == 'UPDATE' && has(oldObject.metadata.${map}) && ${k} in oldObject.metadata.${map} && oldObject.metadata.${map}[${k}] == ${have}[${k}])`;
   return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want} || k in ${celList(extra)} || ${kept('k')})`;
@@ -149,8 +148,6 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     '[]',
   );
   const writes = "request.operation != 'DELETE'";
-  const labelsKept = (k: string) =>
-    `(request.operation == 'UPDATE' && has(oldObject.metadata.labels) && ${k} in oldObject.metadata.labels && oldObject.metadata.labels[${k}] == variables.labels[${k}])`;
   const validations: { expression: string; message: string }[] = [
     {
       expression: "variables.cluster != ''",
@@ -176,7 +173,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         '',
         'Namespace',
-        `!(${writes}) || (${asDeclared('labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', ARGO_CD_ANNOTATIONS)})`,
+        `!(${writes}) || (${asDeclared('labels', 'variables.declared.labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
       ),
       message: `${whose} write the organization's Namespaces with their labels and annotations as declared (the label ${ORGANIZATION_LABEL}: ${org}, which namespace protection selects by, and Pod Security's levels among them), no other added: others act on them (Pod Security admission, NetworkPolicies' and webhooks' namespace selectors, a cloud's roles for pods); those others put there are kept`,
     },
@@ -196,9 +193,9 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         'rbac.authorization.k8s.io',
         'ClusterRole',
-        `!(${writes}) || variables.labels.all(k, k in ${celList([...Object.keys(MANAGED_BY), ORGANIZATION_LABEL, INSTANCE_LABEL])} || ${labelsKept('k')})`,
+        `!(${writes}) || ${asDeclared('labels', celMap(labels), [INSTANCE_LABEL])}`,
       ),
-      message: `${whose} add no label to the organization's ClusterRoles beyond orgctl's own: an aggregation label would add their rules to admin, edit, view or any aggregated role`,
+      message: `${whose} write the organization's ClusterRoles with orgctl's labels, as orgctl writes them, and add none: an aggregating role selects by labels (an aggregation label would add their rules to admin, edit, view or any aggregated role); those others put there are kept`,
     },
     {
       expression: forKind(
