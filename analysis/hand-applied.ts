@@ -5,7 +5,6 @@
  * yet), so the review says which changed and how to apply it.
  */
 import type { MemberOrganization } from '../model/membership.ts';
-import type { AccessDiff } from './diff.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
 
@@ -64,12 +63,12 @@ function handAppliedChanges(
 }
 
 /** `diff` with the hand-applied files the change alters, when it alters any. */
-export function withHandApplied(
-  diff: AccessDiff,
+export function withHandApplied<D extends { readonly handApplied?: readonly HandAppliedChange[] }>(
+  diff: D,
   base: readonly OutputFile[],
   head: readonly OutputFile[],
   org: Pick<MemberOrganization, 'argocd' | 'clusters'>,
-): AccessDiff {
+): D {
   const handApplied = handAppliedChanges(base, head, org);
   return handApplied.length ? { ...diff, handApplied } : diff;
 }

@@ -13,7 +13,11 @@ const withArgo = (boundary = false): Spec => {
   const s = baseSpec();
   s.spec.clusters = ['lga1', 'ord1'];
   s.spec.delivery = {
-    argocd: { repoURL: 'https://github.com/acme/org.git', ...(boundary ? { boundary: { appliedBy: ARGO } } : {}) },
+    argocd: {
+      repoURL: 'https://github.com/acme/org.git',
+      namedClusterResources: true,
+      ...(boundary ? { boundary: { appliedBy: ARGO } } : {}),
+    },
   };
   return s;
 };
