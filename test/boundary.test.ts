@@ -673,21 +673,25 @@ describe('declaring the boundary', () => {
     );
   });
 
-  it('with namespace protection and named cluster resources, the AppProject names the admission objects, so Argo CD cannot rewrite the boundary (admission policies are never judged by one)', () => {
+  it('with namespace protection, its policy is written beside the boundary and applied by hand: the AppProject allows Argo CD no admission policy, which none judges (a forged one could deny every request in the cluster, or only audit)', () => {
     const { app } = organization({
       namespaceProtection: { appliedBy: ARGO },
       argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } },
     });
     const out = files(app);
     const [project] = docs(out.get('argocd/appproject.yaml')!);
-    const admissionEntries = project!.spec.clusterResourceWhitelist.filter(
-      (e: Obj) => e.group === 'admissionregistration.k8s.io',
-    );
-    expect(admissionEntries.map((e: Obj) => e.name)).toEqual([
-      'acme-namespace-protection',
-      'acme-namespace-protection',
+    expect(
+      project!.spec.clusterResourceWhitelist.filter((e: Obj) => e.group === 'admissionregistration.k8s.io'),
+    ).toEqual([]);
+    const inShards = writtenObjects(out).filter((w) => w.object.apiVersion.startsWith('admissionregistration'));
+    expect(inShards).toEqual([]);
+    const handApplied = docs(out.get(BOUNDARY_FILE)!).map((o) => `${o.kind} ${o.metadata.name}`);
+    expect(handApplied).toEqual([
+      'ValidatingAdmissionPolicy acme-argocd-boundary',
+      'ValidatingAdmissionPolicyBinding acme-argocd-boundary',
+      'ValidatingAdmissionPolicy acme-namespace-protection',
+      'ValidatingAdmissionPolicyBinding acme-namespace-protection',
     ]);
-    expect(boundaryOf(out).policy.metadata.name).not.toBe('acme-namespace-protection');
   });
 });
 
