@@ -278,14 +278,6 @@ export function argocdBoundaryOf(
       'argocd.boundary.appliedBy',
       `${show(boundary.appliedBy)} differs from namespaceProtection.appliedBy ${show(protection.appliedBy)}: one identity applies dist/, name it in both`,
     );
-  // Admission policies are never judged by one, so only the AppProject keeps Argo CD from
-  // rewriting the boundary; with namespace protection it allows their kind, by name only then.
-  if (protection && !argocd.namedClusterResources)
-    fail(
-      where,
-      'argocd.boundary',
-      'with namespaceProtection, needs argocd.namedClusterResources: true. Otherwise the AppProject allows every ValidatingAdmissionPolicy, and a forged dist/ could rewrite the boundary itself (Kubernetes never judges an admission policy by one)',
-    );
   // A forced sync (Force=true) deletes the live object a manifest names before admission: the
   // boundary refuses it for an object nothing tracks, but not for one another Application tracks.
   if (!argocd.namedClusterResources)

@@ -145,7 +145,9 @@ export interface ArgoCdSource {
    * a binding to another role or of anyone outside the organization, a token for another
    * ServiceAccount, a Namespace deleted), so a forged dist/ that got merged stays inside the
    * organization. `appliedBy`: the identity Argo CD applies with. Needs `namedClusterResources`
-   * (a forced sync deletes what a manifest names before admission). @default none
+   * (a forced sync deletes what a manifest names before admission). With `namespaceProtection`
+   * (the same `appliedBy`), its policy is written beside the boundary and applied by hand too: no
+   * admission policy judges another, so none is Argo CD's to write. @default none
    */
   readonly boundary?: ArgoCdBoundary;
 }

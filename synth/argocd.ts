@@ -7,7 +7,7 @@ import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
-import { ADMISSION_GROUP, NETWORKING_GROUP } from './guard-rails.ts';
+import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
 export interface KindRef {
@@ -87,7 +87,7 @@ export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: 
  */
 function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: string })[] {
   const kinds = WRITTEN_KINDS.cluster.filter(
-    (k) => k.group !== ADMISSION_GROUP || model.namespaceProtection !== undefined,
+    (k) => k.group !== ADMISSION_GROUP || (model.namespaceProtection !== undefined && !protectionAppliedByHand(model)),
   );
   if (!model.argocd?.namedClusterResources) return kinds;
   const names: Record<string, readonly string[]> = {

@@ -19,7 +19,7 @@
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
 import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
 import { celList, celString, literalPattern } from './cel.ts';
-import { ADMISSION_V1 } from './guard-rails.ts';
+import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import {
   namespaceObject,
@@ -121,7 +121,8 @@ function asDeclared(map: 'labels' | 'annotations', want: string, extra: readonly
 export function boundaryObjects(model: OrgModel): Manifest[] {
   const a = model.argocd;
   if (!a?.boundary) return [];
-  return policyAndBinding(model, a.boundary, a.namespace);
+  // Namespace protection, when declared, is applied by hand with it (protectionAppliedByHand).
+  return [...policyAndBinding(model, a.boundary, a.namespace), ...protectionObjects(model)];
 }
 
 function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNamespace: string): Manifest[] {

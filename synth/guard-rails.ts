@@ -70,6 +70,15 @@ export function guardRailObjects(model: OrgModel, n: NamespaceModel): Manifest[]
 }
 
 /**
+ * Whether an admin applies namespace protection by hand (with the boundary, in
+ * dist/argocd/boundary.yaml) rather than Argo CD (in the cluster shard): no admission policy judges
+ * another, so one Argo CD applies could be rewritten by a forged dist/ to deny every request in the
+ * cluster, and with the boundary nothing Argo CD applies reaches past the organization.
+ */
+export const protectionAppliedByHand = (model: Pick<OrgModel, 'argocd'>): boolean =>
+  model.argocd?.boundary !== undefined;
+
+/**
  * The ValidatingAdmissionPolicy and its binding, when the organization protects its namespaces.
  * It matches every Namespace labelled with the organization (old or new object, so removing the
  * label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose labels

@@ -47,7 +47,7 @@ import {
 import { escapeSkipMarker, streamDocument } from './yaml.ts';
 import { unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
-import { guardRailObjects, namespaceMetadata, protectionObjects } from './guard-rails.ts';
+import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
 import { declared, manifest, meta, type Manifest } from './manifest.ts';
 import { adminsOnlyNamespaces, isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
@@ -859,7 +859,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
   const members = options.withoutMembership ? [] : membership(model, options.today);
   const adminsAndProtection = [
     ...roleBindings(model, sys, bindings, subjects, maxBytes, roleSources),
-    ...protectionObjects(model),
+    ...(protectionAppliedByHand(model) ? [] : protectionObjects(model)),
   ];
   // The membership ConfigMaps stay in the cluster shard while it fits one Argo CD Application;
   // past that (tens of thousands of people), they move to shards of their own.
