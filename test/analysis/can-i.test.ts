@@ -68,35 +68,130 @@ describe('can-i -A / --all-namespaces', () => {
   });
 });
 
-describe('can-i VERB', () => {
-  it('a verb Kubernetes does not know is warned about, with the one meant (kubectl warns too), then asked as written', async () => {
-    for (const [verb, warning] of [
-      ['gett', 'warning: "gett" is not a verb Kubernetes knows: did you mean get? (asked as written)'],
+describe('a VERB Kubernetes does not know', () => {
+  // A typo answers a silent no (can-i), or lists the holders of a wildcard as if they were the
+  // answer (who-can): an error naming the verb meant, unless a role that applies names it (a custom verb).
+  const custom = tempDir();
+  writeFileSync(
+    join(custom, 'rbac.yaml'),
+    [
+      RBAC,
+      'kind: Role',
+      'metadata: {name: frob, namespace: web}',
+      'rules: [{apiGroups: [example.com], resources: [widgets], verbs: [frobnicate, gets]}]',
+      '---',
+      RBAC,
+      'kind: RoleBinding',
+      'metadata: {name: frob, namespace: web}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: frob}',
+      'subjects: [{kind: User, name: narrow@acme.io}]',
+    ].join('\n'),
+  );
+  const spec = join(custom, 'org.yaml');
+  writeFileSync(
+    spec,
+    [
+      'apiVersion: orgctl/v1',
+      'kind: Organization',
+      'metadata: { name: acme }',
+      'spec:',
+      '  owner: alice@acme.io',
+      '  users: [{ email: alice@acme.io, github: alice, admin: true }, { email: bob@acme.io, github: bob }]',
+      '  namespaces: [{ name: web }]',
+      '  grants:',
+      '    - { user: bob@acme.io, namespace: web, rules: [{ apiGroups: [example.com], resources: [widgets], verbs: [frobnicate] }] }',
+    ].join('\n'),
+  );
+  const near = (verb: string, meant: string, where: string, caseOnly = false) =>
+    `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no role ${where} names it: did you mean ${meant}?${caseOnly ? ' (verbs are lower-case)' : ''}`;
+
+  it('is a usage error in can-i, who-can and explain, naming the verb meant', async () => {
+    const asked = [
       [
-        'GET',
-        'warning: "GET" is not a verb Kubernetes knows: did you mean get? (verbs are lower-case; asked as written)',
+        ['can-i', 'gett', 'pods', '-n', 'web', '--as', 'narrow@acme.io', '--dir', dir],
+        near('gett', 'get', `in ${dir}`),
       ],
+      [['who-can', 'gett', 'pods', '-n', 'web', '--dir', dir], near('gett', 'get', `in ${dir}`)],
+      [['who-can', 'gett', 'pods', '--dir', dir], near('gett', 'get', `in ${dir}`)],
       [
-        'read',
-        'warning: "read" is not a verb Kubernetes knows (get, list, watch, create, update, patch, delete, deletecollection, ...; asked as written)',
+        ['can-i', 'GET', 'pods', '-n', 'web', '--as', 'narrow@acme.io', '--dir', dir],
+        near('GET', 'get', `in ${dir}`, true),
       ],
-    ]) {
-      const r = await canI(verb!, 'pods', '-n', 'web', '--as', 'narrow@acme.io');
-      expect([r.stdout, r.stderr], verb).toEqual(['no', warning]);
+      [['can-i', 'psot', '/healthz', '--as', 'narrow@acme.io', '--dir', dir], near('psot', 'post', `in ${dir}`)],
+      [
+        ['explain', 'bob@acme.io', '-n', 'web', 'gett', 'pods', '--spec', spec],
+        near('gett', 'get', 'of the declaration'),
+      ],
+    ] as const;
+    for (const [args, message] of asked) {
+      const r = await run(args);
+      expect([r.code, r.stdout, r.stderr.split('\n')[0]], args.join(' ')).toEqual([
+        2,
+        '',
+        `orgctl ${args[0]}: ${message}`,
+      ]);
     }
+    const none = await run(['who-can', 'read', 'pods', '-n', 'web', '--dir', dir]);
+    expect([none.code, none.stderr.split('\n')[0]]).toEqual([
+      2,
+      `orgctl who-can: "read" is not a verb Kubernetes knows, and no role in ${dir} names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
+    ]);
+  });
+
+  it('is asked as written when a role that applies names it (a custom verb), without a warning', async () => {
+    for (const verb of ['frobnicate', 'gets']) {
+      const r = await run([
+        'can-i',
+        verb,
+        'widgets.example.com',
+        '-n',
+        'web',
+        '--as',
+        'narrow@acme.io',
+        '--dir',
+        custom,
+      ]);
+      expect([r.code, r.stdout, r.stderr], verb).toEqual([0, 'yes', '']);
+    }
+    const who = await run(['who-can', 'frobnicate', 'widgets.example.com', '--dir', custom, '--no-bootstrap']);
+    expect([who.code, who.stderr]).toEqual([0, '']);
+    expect(who.stdout).toContain('narrow@acme.io');
+    const why = await run(['explain', 'bob@acme.io', '-n', 'web', 'frobnicate', 'widgets.example.com', '--spec', spec]);
+    expect([why.code, why.stderr]).toEqual([0, '']);
+    // A Role of another namespace cannot grant it in this one: there the verb is a typo as anywhere
+    const elsewhere = await run([
+      'can-i',
+      'frobnicate',
+      'widgets.example.com',
+      '-n',
+      'data',
+      '--as',
+      'narrow@acme.io',
+      '--dir',
+      custom,
+    ]);
+    expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([
+      2,
+      `orgctl can-i: "frobnicate" is not a verb Kubernetes knows, and no role in ${custom} names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
+    ]);
+  });
+
+  it("known verbs and constrained impersonation's are asked without a word", async () => {
     expect((await canI('get', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stderr).toBe('');
     expect((await canI('post', '/healthz', '--as', 'narrow@acme.io')).stderr).toBe('');
-    // Constrained impersonation's verbs (Kubernetes 1.35+), which orgctl judges as the identity class: known, never warned of
+    // Constrained impersonation's verbs (Kubernetes 1.35+), which orgctl judges as the identity class
     for (const [verb, type] of [
       ['impersonate:serviceaccount', 'serviceaccounts.authentication.k8s.io'],
       ['impersonate:user-info', 'users.authentication.k8s.io'],
       ['impersonate-on:user-info:list', 'pods'],
     ])
       expect((await canI(verb!, type!, '-n', 'web', '--as', 'narrow@acme.io')).stderr, verb).not.toContain('verb');
-    // a mode Kubernetes does not have is
-    expect((await canI('impersonate:everyone', 'pods', '-n', 'web', '--as', 'narrow@acme.io')).stderr).toContain(
-      '"impersonate:everyone" is not a verb Kubernetes knows',
-    );
+    // a mode Kubernetes does not have is no verb
+    const mode = await canI('impersonate:everyone', 'pods', '-n', 'web', '--as', 'narrow@acme.io');
+    expect([mode.code, mode.stderr]).toEqual([
+      2,
+      expect.stringContaining('"impersonate:everyone" is not a verb Kubernetes knows'),
+    ]);
   });
 });
 
