@@ -5,12 +5,13 @@ import { combineResourceGroup, goList, listAccess, type ListedRule } from '../an
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import {
+  checkVerb,
   loadAuthorizer,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   parseTarget,
+  rolesFor,
   type Target,
-  unknownVerbWarning,
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -183,8 +184,7 @@ export const command = defineCommand({
     }
 
     const [verb, what] = positionals as [string, string];
-    const verbWarning = unknownVerbWarning(verb, what.startsWith('/'));
-    if (verbWarning) io.err(verbWarning);
+    checkVerb(verb, nonResource, rolesFor(authz.set, scope), `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let decision: Decision;

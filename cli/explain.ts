@@ -1,7 +1,7 @@
 import { resolveToday, type OrgModel } from '../model/model.ts';
 import { formatFinding } from '../model/findings.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { Authorizer } from '../analysis/authorizer.ts';
+import { Authorizer, requestNamespace } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
 import {
   explainNonResource,
@@ -16,7 +16,10 @@ import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { declarationBefore, explainIndexOf, readExplainIndex, writeExplainIndex } from './explain-cache.ts';
 import { declarationFile } from './paths.ts';
-import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, unknownVerbWarning, warnUnknown } from './rbac.ts';
+import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, checkVerb, rolesFor, warnUnknown } from './rbac.ts';
+
+/** Whose roles a verb no role names is missing from (checkVerb): what the declaration synthesizes. */
+const DECLARED = 'of the declaration';
 
 const EXPLAIN_HELP = `Usage: orgctl explain USER|TOKEN [-n NS] [--spec FILE] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
        orgctl explain USER|TOKEN -n NS VERB TYPE[/NAME] [--subresource SUB] [--spec FILE] [--format text|json] [--no-bootstrap]
@@ -106,13 +109,12 @@ export const command = defineCommand({
     }
     const verb = positionals[1]!;
     const what = positionals[2]!;
-    const verbWarning = unknownVerbWarning(verb, what.startsWith('/'));
-    if (verbWarning) io.err(verbWarning);
     let request: Record<string, string>;
     let answer: ReturnType<typeof explainRequest>;
     if (what.startsWith('/')) {
       if (ns !== undefined || flags.subresource !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
+      checkVerb(verb, true, rolesFor(rbac, ''), DECLARED);
       request = { verb, path: what };
       answer = explainNonResource(model, authz, who, { verb, path: what });
     } else {
@@ -126,6 +128,7 @@ export const command = defineCommand({
         subresource: t.subresource,
         name: t.name,
       };
+      checkVerb(verb, false, rolesFor(rbac, requestNamespace(attrs)), DECLARED);
       request = attrs;
       answer = explainRequest(model, authz, who, attrs);
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
-import { readRbac, type RbacSet } from '../analysis/objects.ts';
+import { readRbac, type RbacSet, type RoleObject } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
@@ -24,7 +24,7 @@ export const NO_BOOTSTRAP_HELP = `  --${NO_BOOTSTRAP_FLAG}  leave out the bootst
                   for every authenticated user; OIDC discovery for every ServiceAccount; metrics for
                   system:monitoring; cluster-admin for system:masters); by default they count, as on a cluster`;
 
-/** The verbs kubectl auth can-i knows, on resources and on non-resource URLs (cani.go): others it warns of. */
+/** The verbs kubectl auth can-i knows, on resources and on non-resource URLs (cani.go): others only a role's naming makes askable (checkVerb). */
 const RESOURCE_VERBS = [
   'get',
   'list',
@@ -45,18 +45,29 @@ const RESOURCE_VERBS = [
 ];
 const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
 
-/** A warning for a verb Kubernetes does not know (a typo answers a silent no), naming the one meant; undefined for a known one. */
-export function unknownVerbWarning(verb: string, nonResource: boolean): string | undefined {
+/**
+ * Refuses a verb Kubernetes does not know that no role of `roles` names: a typo otherwise answers
+ * a silent no (can-i), or the holders of a wildcard as if they were the answer (who-can). A verb a
+ * role names is a custom one (an aggregated API's), asked as written. `roles` are those that can
+ * apply to the question (ClusterRoles, and the Roles of its namespace: a partial read holds no
+ * others), `where` says whose they are ("in dist").
+ */
+export function checkVerb(verb: string, nonResource: boolean, roles: readonly RoleObject[], where: string): void {
   const known = nonResource ? NON_RESOURCE_VERBS : RESOURCE_VERBS;
-  if (known.includes(verb) || (!nonResource && isConstrainedImpersonationVerb(verb))) return undefined;
-  const said = `warning: ${JSON.stringify(verb)} is not a verb Kubernetes knows`;
+  if (known.includes(verb) || (!nonResource && isConstrainedImpersonationVerb(verb))) return;
+  if (roles.some((r) => r.rules.some((rule) => rule.verbs.includes(verb)))) return;
+  const said = `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no role ${where} names it`;
   if (known.includes(verb.toLowerCase()))
-    return `${said}: did you mean ${verb.toLowerCase()}? (verbs are lower-case; asked as written)`;
+    throw new UsageError(`${said}: did you mean ${verb.toLowerCase()}? (verbs are lower-case)`);
   const near = nearestName(verb.toLowerCase(), known);
-  if (near) return `${said}: did you mean ${near}? (asked as written)`;
-  const some = nonResource ? known.slice(0, -1).join(', ') : `${known.slice(0, 8).join(', ')}, ...`;
-  return `${said} (${some}; asked as written)`;
+  if (near) throw new UsageError(`${said}: did you mean ${near}?`);
+  // Only a wildcard grants a verb no role names: asking * gives the same answer, said as such.
+  throw new UsageError(`${said} (its verbs: ${known.join(', ')}; ask * for what only a wildcard grants)`);
 }
+
+/** The roles that can grant in `namespace` (every one when undefined; '' = ClusterRoles only). */
+export const rolesFor = (set: RbacSet, namespace: string | undefined): readonly RoleObject[] =>
+  namespace === undefined ? set.roles : set.roles.filter((r) => r.namespace === '' || r.namespace === namespace);
 
 /**
  * One question (can-i's, who-can's): the namespace whose RoleBindings decide it ('' =

@@ -6,11 +6,12 @@ import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { requestNamespace } from '../analysis/authorizer.ts';
 import {
+  checkVerb,
   loadAuthorizer,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   resolveTarget,
-  unknownVerbWarning,
+  rolesFor,
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -55,8 +56,6 @@ export const command = defineCommand({
     const [verb, what] = positionals as [string, string];
     // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
     const url = what.startsWith('/');
-    const verbWarning = unknownVerbWarning(verb, url);
-    if (verbWarning) io.err(verbWarning);
     const t = url
       ? { apiGroup: '', resource: '', subresource: '', name: '', namespaced: false }
       : resolveTarget(what, flags.subresource ?? '', io);
@@ -69,6 +68,7 @@ export const command = defineCommand({
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
+    checkVerb(verb, url, rolesFor(authz.set, namespace), `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace, dir: flags.dir ?? DEFAULT_OUTPUT_DIR });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
