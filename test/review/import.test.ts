@@ -381,12 +381,31 @@ describe('orgctl import', () => {
       writeFileSync(file, text);
       const r = await run(['import', '--from', file, '--owner', 'alice@acme.io']);
       expect(r.stderr.split('\n'), name).toEqual([
-        `warning manifests ${file}${problem}`,
-        `orgctl import: ${file} holds no Kubernetes object orgctl could read: nothing to import; give RBAC manifests (a folder or file of them, or what kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml prints)`,
+        `orgctl import: ${file}${problem}`,
+        `nothing is imported: a spec made without what it holds would revoke the access it grants; fix it, or leave it out of --from`,
       ]);
       expect(r.stdout).toBe('');
       expect(r.code).toBe(2);
     }
+  });
+
+  it('one broken file of a folder is an error naming it, its line and column: a spec without its objects would revoke what they grant', async () => {
+    const dir = tempDir();
+    const RBAC = 'apiVersion: rbac.authorization.k8s.io/v1';
+    writeFileSync(join(dir, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n');
+    writeFileSync(
+      join(dir, 'bob.yaml'),
+      `${RBAC}\nkind: RoleBinding\nmetadata: {name: bob, namespace: web\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects: [{kind: User, name: bob@acme.io}]\n`,
+    );
+    writeFileSync(join(dir, 'carol.json'), `{"apiVersion": "v1", "kind": "ServiceAccount",}`);
+    const r = await run(['import', '--from', dir, '--owner', 'alice@acme.io']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.split('\n')).toEqual([
+      `orgctl import: 2 documents of ${dir} cannot be read:`,
+      `  ${join(dir, 'bob.yaml')}:3:11: not valid YAML: a mapping opened with { here is not closed: end it with } (or indent its next lines further than its key)`,
+      `  ${join(dir, 'carol.json')}:1:48: not valid JSON: expected double-quoted property name`,
+      `nothing is imported: a spec made without what they hold would revoke the access they grant; fix them, or leave them out of --from`,
+    ]);
   });
 
   it('a file of YAML that is not Kubernetes manifests imports nothing, and says so', async () => {
