@@ -35,17 +35,34 @@ const isKubernetesObject = (o: unknown): boolean =>
   typeof (o as { apiVersion?: unknown })?.apiVersion === 'string';
 
 /**
+ * Documents that cannot be read, as an error: a spec imported without them would revoke whatever
+ * they grant (applied, it is the whole of the access), so nothing is imported.
+ */
+function unreadable(problems: readonly string[], from: string): string {
+  const one = problems.length === 1;
+  const [it, holds, grants, them] = one ? ['it', 'holds', 'grants', 'it'] : ['they', 'hold', 'grant', 'them'];
+  return [
+    ...(one
+      ? problems
+      : [
+          `${problems.length} documents of ${from === '-' ? 'standard input' : from} cannot be read:`,
+          ...problems.map((p) => `  ${p}`),
+        ]),
+    `nothing is imported: a spec made without what ${it} ${holds} would revoke the access ${it} ${grants}; fix ${them}, or leave ${them} out of --from`,
+  ].join('\n');
+}
+
+/**
  * The organization spec of existing RBAC (a folder, a file, or `-` for standard input); what cannot
  * be mapped or carried over, and what the policies refuse in it, listed on standard error.
  */
 export function importSpec(from: string, options: { org?: string; owner?: string }, io: Io): OrgSpec {
   const loaded =
     from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
-  for (const p of loaded.problems) io.err(`warning manifests ${p}`);
+  if (loaded.problems.length) throw new InputError(unreadable(loaded.problems, from));
   if (!loaded.docs.some((d) => isKubernetesObject(d.object))) {
-    const read = loaded.problems.length ? 'orgctl could read' : '(no document has apiVersion and kind)';
     throw new InputError(
-      `${from === '-' ? 'standard input' : from} holds no Kubernetes object ${read}: nothing to import; give RBAC manifests (a folder or file of them, or what ${KUBECTL_DUMP} prints)`,
+      `${from === '-' ? 'standard input' : from} holds no Kubernetes object (no document has apiVersion and kind): nothing to import; give RBAC manifests (a folder or file of them, or what ${KUBECTL_DUMP} prints)`,
     );
   }
   const { spec, report, losses } = importRbac(loaded.docs, options);
@@ -66,7 +83,9 @@ levels where a binding's role is exactly a catalog level, custom roles for every
 tokens for ServiceAccounts that hold bindings. What cannot be mapped (groups, cluster-wide
 bindings, system subjects) is listed on standard error, never silently dropped; so is what the
 spec cannot carry over (grant expiry dates, the grants of deactivated users, grants through
-roles, roles no binding grants, ServiceAccounts without bindings).`;
+roles, roles no binding grants, ServiceAccounts without bindings). A document that cannot be
+read (bad YAML or JSON) is an error, and nothing is imported: a spec without it would revoke
+what it grants.`;
 
 export const command = defineCommand({
   name: 'import',

@@ -403,7 +403,7 @@ describe('orgctl import', () => {
     expect(r.stderr.split('\n')).toEqual([
       `orgctl import: 2 documents of ${dir} cannot be read:`,
       `  ${join(dir, 'bob.yaml')}:3:11: not valid YAML: a mapping opened with { here is not closed: end it with } (or indent its next lines further than its key)`,
-      `  ${join(dir, 'carol.json')}:1:48: not valid JSON: expected double-quoted property name`,
+      `  ${join(dir, 'carol.json')}:1:47: not valid JSON: expected double-quoted property name`,
       `nothing is imported: a spec made without what they hold would revoke the access they grant; fix them, or leave them out of --from`,
     ]);
   });
