@@ -4,10 +4,20 @@
  * proof only for an upgrade, from another version, exactly the one head's package-lock.json
  * installs, and never in place of head-policies or any change rule. Through the CLI.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, gitIn, relabelledCopy, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from '../helpers.ts';
+import {
+  cli,
+  gitIn,
+  relabelledCopy,
+  repoScratch,
+  reviewOfExample,
+  ROOT,
+  run,
+  tempDir,
+  W_FULL_FOR_BOB,
+} from '../helpers.ts';
 import { lockedEngine } from '../../review/head-proof.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -1028,6 +1038,36 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
 });
 
 describe('a head proof or lock that cannot be read is a usage error (exit 2)', () => {
+  const unreadableHome = repoScratch('head-proof-unreadable-');
+
+  it('one orgctl may not read names the flag and the path, and says why in words and what to do, never a bare EACCES', () => {
+    const home = unreadableHome(); // inside the repository: nobody (the unprivileged run) must reach it
+    chmodSync(home, 0o755);
+    const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o777);
+    const closed = join(home, 'closed.json');
+    writeFileSync(closed, '{}');
+    chmodSync(closed, 0o000);
+    const locked = join(home, 'locked');
+    mkdirSync(locked, { mode: 0o000 });
+    for (const [flag, path, doing] of [
+      ['--head-proof', closed, 'read this file'],
+      ['--head-lock', closed, 'read this file'],
+      ['--head-proof', join(locked, 'proof.json'), 'look at this path'],
+    ] as const) {
+      const dist = join(ROOT, 'dist');
+      const r = cli(['review', '--base', dist, '--head', dist, '--actor', 'alice', ...UPGRADE_PATHS, flag, path], {
+        unprivileged: true,
+        env: { TMPDIR: tmp },
+      });
+      expect([r.code, r.stderr.split('\n')[0]], `${flag} ${path}`).toEqual([
+        2,
+        `orgctl review: ${flag} ${path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
+      ]);
+    }
+  });
+
   it('a missing file, a folder, a file too large', async () => {
     const missing = await review(upgraded, [...UPGRADE_PATHS, '--head-proof', join(scratch, 'none.json')]);
     expect(missing.stderr).toMatch(
