@@ -4,7 +4,7 @@
  * one that is too large or is not what it should be is a reason the head proof is not accepted.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { UsageError } from '../model/errors.ts';
+import { readRefusal, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
   lockedEngine,
@@ -20,7 +20,6 @@ import { readRefFile, refOfSide, tooLargeToRead } from './git.ts';
 
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
 function readDataFile(flag: string, file: string, maxBytes: number): string | { readonly problem: string } {
-  let size: number;
   try {
     const st = lstatSync(file);
     // Never opened unless it is a regular file: a FIFO would hang, a link could name any file.
@@ -28,14 +27,16 @@ function readDataFile(flag: string, file: string, maxBytes: number): string | { 
       throw new UsageError(
         `${flag} ${file} is not a regular file (${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket'})`,
       );
-    size = st.size;
+    if (st.size > maxBytes) return tooLargeToRead(file, st.size, maxBytes);
+    return readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
+    // A path the system will not let orgctl read is said as everywhere else, after the flag that gave it.
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code})`);
+    throw new UsageError(
+      `${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : (code ?? String(e))})`}`,
+    );
   }
-  if (size > maxBytes) return tooLargeToRead(file, size, maxBytes);
-  return readFileSync(file, 'utf8');
 }
 
 /** `--head-proof FILE`: the head engine's `orgctl prove --format json`, or why it is not one. */

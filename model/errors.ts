@@ -98,16 +98,20 @@ const READING: Record<string, string> = {
 };
 
 /**
- * A file or folder the system refused orgctl to read (EACCES, EPERM), wherever the reading was,
- * as an input error that names it and says what to do; undefined for any other error.
+ * Why the system refused orgctl to read a file or folder (EACCES, EPERM), in words, with what to
+ * do: `PATH: permission denied: orgctl may not read this file; ...`; undefined for any other error.
  */
-export function unreadableInput(e: unknown): InputError | undefined {
+export function readRefusal(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
   const doing = err?.syscall !== undefined ? READING[err.syscall] : undefined;
   if (!(e instanceof Error) || (err.code !== 'EACCES' && err.code !== 'EPERM') || !err.path || !doing) return undefined;
-  return new InputError(
-    `${err.path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${err.path} shows its owner and mode)`,
-  );
+  return `${err.path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${err.path} shows its owner and mode)`;
+}
+
+/** A read refused (readRefusal), wherever the reading was, as an input error; undefined for any other error. */
+export function unreadableInput(e: unknown): InputError | undefined {
+  const refusal = readRefusal(e);
+  return refusal === undefined ? undefined : new InputError(refusal);
 }
 
 /** One side of a diff or review that cannot be read as orgctl's output, and which side it is. */
