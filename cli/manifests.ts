@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { yamlErrorsInWords } from '../constructs/yaml-mistakes.ts';
+import { jsonErrorOffset } from '../constructs/json-positions.ts';
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -37,7 +38,7 @@ export function parseManifestText(text: string, file: string): LoadedManifests {
  * from Node 22 on `(line 1 column 21)` too), in lower case, without "in JSON".
  */
 function jsonErrorInWords(text: string, file: string, e: Error): string {
-  const offset = Number(e.message.match(/ at position (\d+)/)?.[1] ?? text.length);
+  const offset = jsonErrorOffset(text, e);
   const words = e.message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
   return `${positionText(file, positionAt(text, offset))}: not valid JSON: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
 }

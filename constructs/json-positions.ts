@@ -40,6 +40,33 @@ export function jsonStringEnd(text: string, i: number): number {
   return -1;
 }
 
+/**
+ * Where JSON.parse stopped in `text`, by its error's message (`at position 20`; Node 22 adds
+ * `(line 1 column 21)`); the text's length when it names no place (`Unexpected end of JSON input`).
+ */
+export function jsonErrorOffset(text: string, e: Error): number {
+  return Number(e.message.match(/ at position (\d+)/)?.[1] ?? text.length);
+}
+
+/**
+ * The offsets of the `{` and `[` a JSON text leaves open at its end, outermost first (a text cut
+ * short); [] when it closes all it opens.
+ */
+export function openAtEnd(text: string): number[] {
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) open.push(i);
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) open.pop();
+    else if (c === 0x22 /* " */) {
+      const end = jsonStringEnd(text, i);
+      if (end < 0) break; // the text stops inside this string
+      i = end - 1;
+    }
+  }
+  return open;
+}
+
 /** A JSON string's value; one JSON.parse refuses (a YAML escape in a flow mapping) is no JSON. */
 function jsonString(token: string): string {
   try {

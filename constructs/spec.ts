@@ -19,7 +19,7 @@ import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
 import { positionAt, positionText, specSource, type Position } from '../model/findings.ts';
-import { jsonPositions, jsonStringEnd, type JsonPositions } from './json-positions.ts';
+import { jsonErrorOffset, jsonPositions, jsonStringEnd, openAtEnd, type JsonPositions } from './json-positions.ts';
 import { duplicateKeyWords, yamlErrorsInWords } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
@@ -263,6 +263,26 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
 /** Text that opens as JSON does (`{` or `[`): read as JSON first; YAML when it is not JSON after all (a flow mapping). */
 const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
 
+/**
+ * JSON cut short (a copy or a download that stopped), said where the text ends: YAML would point
+ * at a bracket it finds unclosed, far from what is missing. Undefined when JSON.parse stopped
+ * before the end (a YAML flow mapping, or another mistake).
+ */
+function cutShort(text: string, e: Error): { readonly at: Position; readonly text: string } | undefined {
+  const end = text.trimEnd().length;
+  if (jsonErrorOffset(text, e) < end) return undefined;
+  const open = openAtEnd(text);
+  const inner = open[open.length - 1];
+  if (inner === undefined) return undefined;
+  const { line, column } = positionAt(text, inner);
+  const what = text[inner] === '{' ? 'mapping {' : 'list [';
+  const around = open.length > 1 ? ` (and ${open.length - 1} more { or [ around it)` : '';
+  return {
+    at: positionAt(text, end),
+    text: `the file ends early, inside the ${what} opened at line ${line}, column ${column}${around}: the rest of the spec is missing; give the whole file`,
+  };
+}
+
 function parseText(text: string, file: string): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json)
@@ -273,7 +293,9 @@ function parseText(text: string, file: string): unknown {
     let data: unknown;
     try {
       data = JSON.parse(text);
-    } catch {
+    } catch (e) {
+      const early = cutShort(text, e as Error);
+      if (early) throw new SpecError([`${positionText(file, early.at)}: ${early.text}`]);
       // Not JSON after all: YAML gives a position for the error.
     }
     if (data !== undefined) {
