@@ -231,8 +231,9 @@ describe('orgctl diff', () => {
           s.spec.grants.push({ user: 'kim@acme.io', namespace: 'web', levels: ['r:pods'] });
         }),
       ).filter((l) => l.startsWith('kim@acme.io'));
+    // In the words explain and can-i say of a member under Remove All (one sentence, one home)
     expect(joined('none')).toEqual([
-      'kim@acme.io joins the organization with Remove All: no access in any namespace, whatever grants say',
+      'kim@acme.io joins the organization with Remove All: bound to no namespace, whatever their grants say, until it is lifted',
     ]);
     expect(joined('all')[0]).toBe(
       'kim@acme.io joins the organization with Add All: every level a non-admin may hold, in every namespace',
