@@ -12,7 +12,7 @@ import {
   type SafeCustomResource,
 } from '../model/model.ts';
 import { orgRoleOf } from './org-roles.ts';
-import { UNBOUND } from './membership.ts';
+import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { rulesAllow } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
@@ -315,7 +315,7 @@ function joiningAccess(h: MemberUser): string {
   if (!mode || h.admin) return '';
   if (h.status === 'deactivated') return ` with ${mode}`;
   return mode === 'Remove All'
-    ? ' with Remove All: no access in any namespace, whatever grants say'
+    ? ` with ${REMOVE_ALL}`
     : ' with Add All: every level a non-admin may hold, in every namespace';
 }
 

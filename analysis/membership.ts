@@ -213,10 +213,13 @@ export function membershipDataOf(text: string): MembershipData | undefined {
   return lists && isObj(m.organization) && typeof m.organization.name === 'string' ? (m as MembershipData) : undefined;
 }
 
+/** What Remove All does to a member: `diff` says it of one who joins with it, `explain` and `can-i` of one under it. */
+export const REMOVE_ALL = 'Remove All: bound to no namespace, whatever their grants say, until it is lifted';
+
 /** Why someone is bound to nothing, as `explain` and `can-i` say it (one text each). */
 export const UNBOUND = {
   deactivatedUser: 'deactivated: bound to nothing until reactivated',
-  removeAll: 'under Remove All: bound to no namespace, whatever their grants say, until it is lifted',
+  removeAll: `under ${REMOVE_ALL}`,
   pendingInvite: 'invited, not yet a member: bound to nothing until they accept',
   revokedInvite: 'invited, but the invitation is revoked: bound to nothing',
   /** A token that is not live (isLiveToken): deactivated, else expired. */
