@@ -168,21 +168,20 @@ function itemAmongKeys(lines: readonly string[], at: number): YamlMistake | unde
 /** The first error of `errors` in plain words, when it is one of the mistakes above; undefined otherwise. */
 function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | undefined {
   const e = errors[0];
-  const at = e?.linePos?.[0];
-  if (!e || !at) return undefined;
+  if (!e) return undefined;
+  const at = positionAt(text, e.pos[0]);
   const lines = text.split('\n');
   const index = at.line - 1;
   if (e.code === 'DUPLICATE_KEY') {
     const duplicate = duplicateKeyText(text, e.pos[0]);
-    return duplicate ? { line: at.line, column: at.col, text: duplicate } : undefined;
+    return duplicate ? { ...at, text: duplicate } : undefined;
   }
   if (e.message.startsWith('Flow ')) return unclosedFlow(text, e);
   if (e.code === 'MISSING_CHAR' && e.message.startsWith('Implicit map keys need to be followed by map values'))
-    return missingColon(lines, index, at.col);
+    return missingColon(lines, index, at.column);
   if (e.code === 'TAB_AS_INDENT')
     return {
-      line: at.line,
-      column: at.col,
+      ...at,
       text: 'a tab indents this line: YAML indents with spaces only; replace the tab with spaces',
     };
   const quote = e.code === 'MISSING_CHAR' ? e.message.match(/^Missing closing (["'])quote/)?.[1] : undefined;
@@ -200,7 +199,7 @@ function yamlMistake(text: string, errors: readonly YAMLError[]): YamlMistake | 
   if (e.code === 'MULTILINE_IMPLICIT_KEY' || e.code === 'BLOCK_AS_IMPLICIT_KEY')
     return (
       colonInValue(lines, index) ??
-      missingColon(lines, index, at.col) ??
+      missingColon(lines, index, at.column) ??
       itemAmongKeys(lines, index) ??
       misalignedItem(lines, index) ??
       overIndentedKey(lines, index) ??
@@ -243,8 +242,7 @@ export function yamlErrorsInWords(text: string, errors: readonly YAMLError[], ma
   const mistake = yamlMistake(text, errors);
   if (mistake) return [mistake];
   return errors.slice(0, max).map((e) => ({
-    line: e.linePos?.[0].line ?? 0,
-    column: e.linePos?.[0].col ?? 0,
+    ...positionAt(text, e.pos[0]),
     text: plainWords(e.message),
   }));
 }
