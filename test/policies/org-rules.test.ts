@@ -535,6 +535,26 @@ describe('org rules', () => {
     expect(findingsOf(good.org, c.rule)).toEqual([]);
   });
 
+  it('unknown-level: a level named for a resource (w:deployments, as a new admin guesses) names the level holding it, in its mode', () => {
+    for (const [given, said] of [
+      ['w:deployments', 'did you mean w:workloads? it holds deployments; '],
+      ['r:deployment', 'did you mean r:workloads? it holds deployments; '],
+      ['r:StatefulSets', 'did you mean r:workloads? it holds statefulsets; '],
+      ['w:cronjobs', 'did you mean w:jobs? it holds cronjobs; '],
+      ['r:endpoints', 'did you mean r:services? it holds endpoints; '],
+      ['r:pod', 'did you mean r:pods? '],
+    ]) {
+      const o = smallOrg();
+      o.web.grant(o.org.user('bob@acme.io'), given as never);
+      expect(
+        findingsOf(o.org, 'unknown-level').map((f) => f.message),
+        given,
+      ).toEqual([
+        `${JSON.stringify(given)} is not an access level (${said}levels are r:X or w:X, see the catalog: orgctl levels)`,
+      ]);
+    }
+  });
+
   it('invite-without-sso is an error when the organization enforces SSO', () => {
     const { org } = smallOrg({ ssoEnforced: true });
     org.invite('eve@acme.io');
