@@ -1,12 +1,39 @@
-import { CATALOG, findLevel } from '../../model/catalog.ts';
+import { CATALOG, findLevel, WRITE_VERBS } from '../../model/catalog.ts';
 import { editDistance } from '../../model/text.ts';
 import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
 
-/** Closest catalog ids by edit distance, for "did you mean". */
+/**
+ * The level of `given`'s mode (r: reads, w: writes) whose rules name the resource it is named
+ * for, as a new admin guesses a level (`w:deployments` → w:workloads; `r:cronjob` → r:jobs); the
+ * full levels, which hold everything, are no answer.
+ */
+function levelHolding(given: string): { readonly id: string; readonly resource: string } | undefined {
+  const m = /^([rw]):([a-z]+)$/i.exec(given);
+  if (!m) return undefined;
+  const access = m[1]!.toLowerCase() === 'r' ? 'read' : 'write';
+  const name = m[2]!.toLowerCase();
+  const writes = (verbs: readonly string[]) =>
+    verbs.some((v) => v === '*' || (WRITE_VERBS as readonly string[]).includes(v));
+  for (const resource of [name, `${name}s`]) {
+    const level = CATALOG.find(
+      (l) =>
+        l.access === access &&
+        l.family !== 'full' &&
+        l.rules.some((r) => r.resources?.includes(resource) && (access === 'read' || writes(r.verbs))),
+    );
+    if (level) return { id: level.id, resource };
+  }
+  return undefined;
+}
+
+/** The level meant, for "did you mean": one a letter away, else the one holding the resource named, else the closest. */
 function suggest(given: string): string {
   const best = CATALOG.map((l) => ({ id: l.id, d: editDistance(given, l.id) })).sort((x, y) => x.d - y.d)[0]!;
+  if (best.d <= 1) return `did you mean ${best.id}? `;
+  const holding = levelHolding(given);
+  if (holding) return `did you mean ${holding.id}? it holds ${holding.resource}; `;
   return best.d <= 3 ? `did you mean ${best.id}? ` : '';
 }
 
