@@ -74,3 +74,42 @@ describe('why a declared person holds nothing', () => {
     );
   });
 });
+
+describe('a person asked about by less than their name (a new admin types "alice")', () => {
+  const notFound = (given: string, meant: string) =>
+    `orgctl explain: ${JSON.stringify(given)} is neither a user nor a token of acme: did you mean ${meant}?`;
+
+  it('explain names the one meant: by the email their name begins, or one a letter away (an error: no Kubernetes username is so)', async () => {
+    for (const [given, meant] of [
+      ['alice', 'alice@acme.io'],
+      ['Alice', 'alice@acme.io'],
+      ['adm', 'adm@acme.io'],
+    ]) {
+      const r = await explain(given!);
+      expect([r.code, r.stderr], given).toEqual([2, notFound(given!, meant!)]);
+    }
+  });
+
+  it('an email no one has is asked as a Kubernetes username, with a warning naming the one a letter away', async () => {
+    const r = await explain('alise@acme.io', '-n', 'web');
+    expect([r.code, r.stderr]).toEqual([
+      0,
+      'warning: alise@acme.io is named in no binding of these manifests: did you mean alice@acme.io? (the name nearest it that they know); only bindings of its groups can apply',
+    ]);
+  });
+
+  it('explain -n NS too, whether or not an index of the spec answers (it holds only the one asked about)', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await explain('alice', '-n', 'web');
+      expect([r.code, r.stderr], `run ${i}`).toEqual([2, notFound('alice', 'alice@acme.io')]);
+    }
+    expect((await explain('alice@acme.io', '-n', 'web')).code).toBe(0);
+  });
+
+  it('can-i names the one meant, not "a typo?"', async () => {
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'alice', '--dir', join(dir, 'dist')]);
+    expect(r.stderr).toBe(
+      'warning: alice is named in no binding of these manifests: did you mean alice@acme.io? (a user is named by their whole email, as their bindings name them); only bindings of its groups can apply',
+    );
+  });
+});
