@@ -31,6 +31,7 @@ import { UNBOUND, unboundUser } from './membership.ts';
 import { indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
+import { emailOf, nearestName } from '../model/text.ts';
 import { bootstrapNote, isBootstrapBinding } from './bootstrap.ts';
 
 interface Who {
@@ -43,6 +44,16 @@ interface Who {
   readonly boundToNothing?: string;
   /** Where a user's billing access is declared, when they have it: data for a billing portal, in no binding. */
   readonly billing?: string;
+}
+
+/** Whom a name that is no subject of `model` means, for "did you mean": the email it begins (`alice`), else one a letter or two away. */
+export function subjectMeant(model: OrgModel, subject: string): string | undefined {
+  const names = [
+    ...model.users.map((u) => u.key),
+    ...model.invites.map((i) => i.key),
+    ...model.tokens.map((t) => t.id),
+  ];
+  return emailOf(subject, names) ?? nearestName(subject.toLowerCase(), names);
 }
 
 /**

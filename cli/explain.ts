@@ -9,6 +9,7 @@ import {
   explainSubject,
   explainSubjectData,
   resolveWho,
+  subjectMeant,
 } from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
@@ -67,7 +68,9 @@ export const command = defineCommand({
     const view = index && ns !== undefined ? readExplainIndex(index, ns, positionals[0]!) : undefined;
     let model: OrgModel;
     let objects: readonly Manifest[];
-    if (view) ({ model, objects } = view);
+    // The index holds only the one asked about: a name it does not know is looked for in the
+    // whole declaration, so that the error can say whom it means.
+    if (view && resolveWho(view.model, positionals[0]!, today)) ({ model, objects } = view);
     else {
       // What check judges, then the objects placed: explaining needs neither synth's rules over
       // them nor YAML. Loaded only here: an answer from the index needs neither the constructs nor
@@ -90,7 +93,12 @@ export const command = defineCommand({
       if (index && before) writeExplainIndex(index, before, model, objects);
     }
     const who = resolveWho(model, positionals[0]!, today);
-    if (!who) throw new InputError(`${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}`);
+    if (!who) {
+      const meant = subjectMeant(model, positionals[0]!);
+      throw new InputError(
+        `${JSON.stringify(positionals[0])} is neither a user nor a token of ${model.name}${meant ? `: did you mean ${meant}?` : ''}`,
+      );
+    }
     const docs = objects.map((object, index) => ({ file: 'synthesized', index, object }));
     const rbac = readRbac(docs);
     const authz = new Authorizer(flags[NO_BOOTSTRAP_FLAG] ? rbac : withBootstrap(rbac));

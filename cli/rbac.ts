@@ -7,7 +7,7 @@ import { readRbac, type RbacSet, type RoleObject } from '../analysis/objects.ts'
 import { resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
-import { nearestName } from '../model/text.ts';
+import { emailOf, nearestName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
@@ -194,16 +194,27 @@ function membersIn(dir: string): MembershipData | undefined {
 }
 
 /**
- * A name known here that the one asked about means: the same but for case (`Bob@Acme.io` for
- * `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for `oidc:bob@acme.io`).
+ * A name known here that the one asked about means, and how it differs: the same but for case
+ * (`Bob@Acme.io` for `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for
+ * `oidc:bob@acme.io`), else the one email it begins (`bob` for `bob@acme.io`), else one a letter
+ * or two away (`alise@acme.io`).
  */
-function nearName(asked: string, known: readonly string[]): string | undefined {
+function nearName(
+  asked: string,
+  known: readonly string[],
+): { readonly name: string; readonly why: string } | undefined {
   const lower = asked.toLowerCase();
   const others = known.filter((name) => name !== asked);
-  return (
+  const exact = 'Kubernetes compares usernames exactly: case and identity prefix included';
+  const spelled =
     others.find((name) => name.toLowerCase() === lower) ??
-    others.find((name) => name.toLowerCase().endsWith(`:${lower}`))
-  );
+    others.find((name) => name.toLowerCase().endsWith(`:${lower}`));
+  if (spelled) return { name: spelled, why: exact };
+  const names = [...new Set(others)];
+  const email = emailOf(asked, names);
+  if (email) return { name: email, why: 'a user is named by their whole email, as their bindings name them' };
+  const near = nearestName(lower, names);
+  return near ? { name: near, why: 'the name nearest it that they know' } : undefined;
 }
 
 /**
@@ -243,7 +254,7 @@ export function warnUnknown(
             }`
           : `warning: ${user} is named in no binding of these manifests${
               near
-                ? `: did you mean ${near}? (Kubernetes compares usernames exactly: case and identity prefix included)`
+                ? `: did you mean ${near.name}? (${near.why})`
                 : ' (a typo? a user is named as in its bindings, with any identity prefix)'
             }; ${groups}`,
       );

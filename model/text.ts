@@ -110,3 +110,20 @@ export function nearestName(given: string, names: readonly string[]): string | u
   }
   return best?.name;
 }
+
+/**
+ * The one name of `names` that is an email beginning `given@` (`alice` → `alice@acme.io`, case
+ * and any identity prefix `oidc:` aside), as a person is named by less than their name; undefined
+ * when `given` is an email itself, or when none or several begin so.
+ */
+export function emailOf(given: string, names: readonly string[]): string | undefined {
+  if (!given || given.includes('@')) return undefined;
+  const start = `${given.toLowerCase()}@`;
+  const found = names.filter((name) =>
+    name
+      .toLowerCase()
+      .replace(/^[^@]*:/, '')
+      .startsWith(start),
+  );
+  return found.length === 1 ? found[0] : undefined;
+}
