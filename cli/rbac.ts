@@ -270,9 +270,16 @@ export function warnUnknown(
     const lower = namespace.toLowerCase();
     const declared =
       ask.namespaces ?? (ask.dir === undefined ? undefined : membersIn(ask.dir))?.organization.namespaces;
-    const near = lower !== namespace && (declared?.includes(lower) || authz.hasBindingsIn(lower)) ? lower : undefined;
+    const cased = lower !== namespace && (declared?.includes(lower) || authz.hasBindingsIn(lower)) ? lower : undefined;
+    // Else one a letter or two away (wbe: web), of those declared, or bound in when none are known.
+    const nearest = cased ? undefined : nearestName(lower, declared ?? authz.namespacesWithBindings());
+    const near = cased
+      ? `: did you mean ${cased}? (namespace names are lower-case)`
+      : nearest
+        ? `: did you mean ${nearest}? (the namespace nearest it that has RoleBindings)`
+        : ' (a typo?)';
     io.err(
-      `warning: namespace ${namespace} has no RoleBinding in these manifests${near ? `: did you mean ${near}? (namespace names are lower-case)` : ' (a typo?)'}; only cluster-wide bindings can apply there`,
+      `warning: namespace ${namespace} has no RoleBinding in these manifests${near}; only cluster-wide bindings can apply there`,
     );
   }
 }

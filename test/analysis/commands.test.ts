@@ -359,7 +359,11 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
   it('who-can names an unknown namespace', async () => {
     const r = await run(['who-can', 'get', 'pods', '-n', 'wbe']);
     expect(r.stderr).toBe(
-      'warning: namespace wbe has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there',
+      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the namespace nearest it that has RoleBindings); only cluster-wide bindings can apply there',
+    );
+    // near none: only asked
+    expect((await run(['who-can', 'get', 'pods', '-n', 'payments'])).stderr).toBe(
+      'warning: namespace payments has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there',
     );
   });
   it('a folder with no RBAC at all says so', async () => {
