@@ -103,24 +103,30 @@ describe('a VERB Kubernetes does not know', () => {
     ].join('\n'),
   );
   const near = (verb: string, meant: string, where: string, caseOnly = false) =>
-    `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no role ${where} names it: did you mean ${meant}?${caseOnly ? ' (verbs are lower-case)' : ''}`;
+    `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no ${where} names it: did you mean ${meant}?${caseOnly ? ' (verbs are lower-case)' : ''}`;
 
   it('is a usage error in can-i, who-can and explain, naming the verb meant', async () => {
     const asked = [
       [
         ['can-i', 'gett', 'pods', '-n', 'web', '--as', 'narrow@acme.io', '--dir', dir],
-        near('gett', 'get', `in ${dir}`),
+        near('gett', 'get', `role in ${dir} that can grant in web`),
       ],
-      [['who-can', 'gett', 'pods', '-n', 'web', '--dir', dir], near('gett', 'get', `in ${dir}`)],
-      [['who-can', 'gett', 'pods', '--dir', dir], near('gett', 'get', `in ${dir}`)],
+      [
+        ['who-can', 'gett', 'pods', '-n', 'web', '--dir', dir],
+        near('gett', 'get', `role in ${dir} that can grant in web`),
+      ],
+      [['who-can', 'gett', 'pods', '--dir', dir], near('gett', 'get', `role in ${dir}`)],
       [
         ['can-i', 'GET', 'pods', '-n', 'web', '--as', 'narrow@acme.io', '--dir', dir],
-        near('GET', 'get', `in ${dir}`, true),
+        near('GET', 'get', `role in ${dir} that can grant in web`, true),
       ],
-      [['can-i', 'psot', '/healthz', '--as', 'narrow@acme.io', '--dir', dir], near('psot', 'post', `in ${dir}`)],
+      [
+        ['can-i', 'psot', '/healthz', '--as', 'narrow@acme.io', '--dir', dir],
+        near('psot', 'post', `ClusterRole in ${dir}`),
+      ],
       [
         ['explain', 'bob@acme.io', '-n', 'web', 'gett', 'pods', '--spec', spec],
-        near('gett', 'get', 'of the declaration'),
+        near('gett', 'get', 'role of the declaration that can grant in web'),
       ],
     ] as const;
     for (const [args, message] of asked) {
@@ -134,7 +140,7 @@ describe('a VERB Kubernetes does not know', () => {
     const none = await run(['who-can', 'read', 'pods', '-n', 'web', '--dir', dir]);
     expect([none.code, none.stderr.split('\n')[0]]).toEqual([
       2,
-      `orgctl who-can: "read" is not a verb Kubernetes knows, and no role in ${dir} names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
+      `orgctl who-can: "read" is not a verb Kubernetes knows, and no role in ${dir} that can grant in web names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
     ]);
   });
 
@@ -175,7 +181,7 @@ describe('a VERB Kubernetes does not know', () => {
     ]);
     expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([
       2,
-      `orgctl can-i: "frobnicate" is not a verb Kubernetes knows, and no role in ${custom} names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
+      `orgctl can-i: "frobnicate" is not a verb Kubernetes knows, and no role in ${custom} that can grant in data names it (its verbs: get, list, watch, create, update, patch, delete, deletecollection, use, bind, impersonate, approve, sign, escalate, attest, *; ask * for what only a wildcard grants)`,
     ]);
   });
 
