@@ -10,7 +10,6 @@ import {
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   parseTarget,
-  rolesFor,
   type Target,
   warnUnknown,
 } from './rbac.ts';
@@ -184,7 +183,7 @@ export const command = defineCommand({
     }
 
     const [verb, what] = positionals as [string, string];
-    checkVerb(verb, nonResource, rolesFor(authz.set, scope), `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
+    checkVerb(verb, nonResource, authz.set, scope, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let decision: Decision;

@@ -17,7 +17,7 @@ import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { declarationBefore, explainIndexOf, readExplainIndex, writeExplainIndex } from './explain-cache.ts';
 import { declarationFile } from './paths.ts';
-import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, checkVerb, rolesFor, warnUnknown } from './rbac.ts';
+import { NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, checkVerb, warnUnknown } from './rbac.ts';
 
 /** Whose roles a verb no role names is missing from (checkVerb): what the declaration synthesizes. */
 const DECLARED = 'of the declaration';
@@ -122,7 +122,7 @@ export const command = defineCommand({
     if (what.startsWith('/')) {
       if (ns !== undefined || flags.subresource !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
-      checkVerb(verb, true, rolesFor(rbac, ''), DECLARED);
+      checkVerb(verb, true, rbac, '', DECLARED);
       request = { verb, path: what };
       answer = explainNonResource(model, authz, who, { verb, path: what });
     } else {
@@ -136,7 +136,7 @@ export const command = defineCommand({
         subresource: t.subresource,
         name: t.name,
       };
-      checkVerb(verb, false, rolesFor(rbac, requestNamespace(attrs)), DECLARED);
+      checkVerb(verb, false, rbac, requestNamespace(attrs), DECLARED);
       request = attrs;
       answer = explainRequest(model, authz, who, attrs);
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
-import { readRbac, type RbacSet, type RoleObject } from '../analysis/objects.ts';
+import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
@@ -46,17 +46,32 @@ const RESOURCE_VERBS = [
 const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
 
 /**
- * Refuses a verb Kubernetes does not know that no role of `roles` names: a typo otherwise answers
- * a silent no (can-i), or the holders of a wildcard as if they were the answer (who-can). A verb a
- * role names is a custom one (an aggregated API's), asked as written. `roles` are those that can
- * apply to the question (ClusterRoles, and the Roles of its namespace: a partial read holds no
- * others), `where` says whose they are ("in dist").
+ * Refuses a verb Kubernetes does not know that no role which can grant in `namespace` names: a
+ * typo otherwise answers a silent no (can-i), or the holders of a wildcard as if they were the
+ * answer (who-can). A verb such a role names is a custom one (an aggregated API's), asked as
+ * written. The roles that can grant in a namespace are the ClusterRoles and its own Roles (a
+ * partial read holds no others); in '' (cluster-wide), the ClusterRoles; undefined: every role.
+ * `where` says whose roles they are ("in dist").
  */
-export function checkVerb(verb: string, nonResource: boolean, roles: readonly RoleObject[], where: string): void {
+export function checkVerb(
+  verb: string,
+  nonResource: boolean,
+  set: RbacSet,
+  namespace: string | undefined,
+  where: string,
+): void {
   const known = nonResource ? NON_RESOURCE_VERBS : RESOURCE_VERBS;
   if (known.includes(verb) || (!nonResource && isConstrainedImpersonationVerb(verb))) return;
+  const roles =
+    namespace === undefined ? set.roles : set.roles.filter((r) => r.namespace === '' || r.namespace === namespace);
   if (roles.some((r) => r.rules.some((rule) => rule.verbs.includes(verb)))) return;
-  const said = `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no role ${where} names it`;
+  const searched =
+    namespace === undefined
+      ? `role ${where}`
+      : namespace === ''
+        ? `ClusterRole ${where}`
+        : `role ${where} that can grant in ${namespace}`;
+  const said = `${JSON.stringify(verb)} is not a verb Kubernetes knows, and no ${searched} names it`;
   if (known.includes(verb.toLowerCase()))
     throw new UsageError(`${said}: did you mean ${verb.toLowerCase()}? (verbs are lower-case)`);
   const near = nearestName(verb.toLowerCase(), known);
@@ -64,10 +79,6 @@ export function checkVerb(verb: string, nonResource: boolean, roles: readonly Ro
   // Only a wildcard grants a verb no role names: asking * gives the same answer, said as such.
   throw new UsageError(`${said} (its verbs: ${known.join(', ')}; ask * for what only a wildcard grants)`);
 }
-
-/** The roles that can grant in `namespace` (every one when undefined; '' = ClusterRoles only). */
-export const rolesFor = (set: RbacSet, namespace: string | undefined): readonly RoleObject[] =>
-  namespace === undefined ? set.roles : set.roles.filter((r) => r.namespace === '' || r.namespace === namespace);
 
 /**
  * One question (can-i's, who-can's): the namespace whose RoleBindings decide it ('' =

@@ -5,15 +5,7 @@ import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { requestNamespace } from '../analysis/authorizer.ts';
-import {
-  checkVerb,
-  loadAuthorizer,
-  NO_BOOTSTRAP_FLAG,
-  NO_BOOTSTRAP_HELP,
-  resolveTarget,
-  rolesFor,
-  warnUnknown,
-} from './rbac.ts';
+import { checkVerb, loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format text|json] [--no-bootstrap]
@@ -68,7 +60,7 @@ export const command = defineCommand({
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
-    checkVerb(verb, url, rolesFor(authz.set, namespace), `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
+    checkVerb(verb, url, authz.set, namespace, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace, dir: flags.dir ?? DEFAULT_OUTPUT_DIR });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
