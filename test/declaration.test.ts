@@ -49,6 +49,28 @@ describe('TypeScript declarations', () => {
     expect(r.stderr).toContain(`${file}:6:`); // the line in org.ts, not in the bundle
   });
 
+  it("a method of orgctl's constructs mistyped (web.grnt) names the method meant, with its own TypeScript line", async () => {
+    const dir = scratch();
+    const file = join(dir, 'org.ts');
+    for (const [body, said] of [
+      [
+        "const web = org.namespace('web');\nweb.grnt(org.user('bob@acme.io'), 'r:pods');",
+        'web.grnt is not a function: did you mean grant?',
+      ],
+      ["org.user('bob@acme.io').adAll();", 'org.user(...).adAll is not a function: did you mean addAll?'],
+      ["org.namespce('web');", 'org.namespce is not a function: did you mean namespace?'],
+    ]) {
+      writeFileSync(file, declaration(body!));
+      const r = await run(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], body).toEqual([2, `error declaration ${file}: ${said}`]);
+    }
+    // a name near none of them is said as before
+    writeFileSync(file, declaration('(org as any).frobnicate();'));
+    expect((await run(['check', '--spec', file])).stderr.split('\n')[0]).toBe(
+      `error declaration ${file}: org.frobnicate is not a function`,
+    );
+  });
+
   it('a declaration that does not compile is named with file, line and column, and no stack', () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
