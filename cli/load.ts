@@ -10,6 +10,7 @@ import { importModule } from './es-import.ts';
 import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { declarationFile, folderAbove, isModuleFile } from './paths.ts';
+import { nearestName } from '../model/text.ts';
 
 export interface Loaded {
   readonly root: IConstruct;
@@ -98,6 +99,33 @@ function missingPackage(e: unknown, declaration: string): string | undefined {
     : `imports the package ${name}, which package.json does not name: correct the import, or add the package (npm install ${name})`;
 }
 
+/**
+ * The method of orgctl's constructs a call that is no function meant (`web.grnt is not a
+ * function`: grant), from their public methods; undefined when it names none closely. Loaded only
+ * then: a declaration that runs needs no list of methods.
+ */
+async function methodMeant(message: string): Promise<string | undefined> {
+  const called = /\.([\w$]+) is not a function$/.exec(message)?.[1];
+  if (!called) return undefined;
+  const exported = Object.values(await import('../constructs/index.ts'));
+  const methods = new Set<string>();
+  for (const value of exported) {
+    // Each class up to the constructs package's Construct (node, toString: not orgctl's words).
+    for (let proto = (value as { prototype?: object })?.prototype; proto && proto !== Construct.prototype; ) {
+      if (proto === Object.prototype) break;
+      for (const name of Object.getOwnPropertyNames(proto))
+        if (
+          name !== 'constructor' &&
+          !name.startsWith('_') &&
+          typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function'
+        )
+          methods.add(name);
+      proto = Object.getPrototypeOf(proto);
+    }
+  }
+  return nearestName(called, [...methods]);
+}
+
 /** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
 export async function loadModule(file: string): Promise<Loaded> {
   const abs = resolve(file);
@@ -115,7 +143,10 @@ export async function loadModule(file: string): Promise<Loaded> {
     if (missing) throw new ModuleError(`${file}: ${missing}`);
     const err = e as Error;
     const frame = err.stack?.split('\n').find((l) => l.includes(abs));
-    throw new ModuleError(`${file}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`);
+    const meant = err instanceof TypeError ? await methodMeant(err.message) : undefined;
+    throw new ModuleError(
+      `${file}: ${err.message}${meant ? `: did you mean ${meant}?` : ''}${frame ? `\n  ${frame.trim()}` : ''}`,
+    );
   }
   const root = mod.default ?? mod.org;
   if (!root || typeof root !== 'object' || !('node' in root)) {
