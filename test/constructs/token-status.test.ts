@@ -207,7 +207,9 @@ describe('found by a red-team review', () => {
     expect(expired.code).toBe(2);
     expect(expired.stderr).toMatch(/token bots has expired \(it held through 2026-12-31\): .* no token to hand over/);
     // On its last day it still holds: the Secret is read (here, a file that does not exist).
-    expect((await asked('2026-12-31')).stderr).toMatch(/cannot read the Secret/);
+    expect((await asked('2026-12-31')).stderr.split('\n')[0]).toBe(
+      `orgctl kubeconfig: --secret ${join(dist, 'none')}: cannot read the file (it does not exist)`,
+    );
   });
 
   it('dead tokens do not water mass-removal down: removing every live token is over the limit', async () => {
