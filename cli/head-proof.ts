@@ -4,7 +4,7 @@
  * one that is too large or is not what it should be is a reason the head proof is not accepted.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { readRefusal, UsageError } from '../model/errors.ts';
+import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
   lockedEngine,
@@ -31,11 +31,7 @@ function readDataFile(flag: string, file: string, maxBytes: number): string | { 
     return readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    // A path the system will not let orgctl read is said as everywhere else, after the flag that gave it.
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : (code ?? String(e))})`}`,
-    );
+    throw unreadableFlagFile(flag, file, e);
   }
 }
 

@@ -11,7 +11,7 @@ import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
-import { InputError, UsageError } from '../model/errors.ts';
+import { InputError, unreadableFlagFile, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
@@ -206,8 +206,8 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   try {
     secretText =
       secretSource === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(secretSource, 'utf8');
-  } catch {
-    throw new InputError(`${secretSource}: cannot read the Secret`);
+  } catch (e) {
+    throw unreadableFlagFile('--secret', secretSource, e);
   }
   let secret: unknown;
   try {

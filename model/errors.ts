@@ -101,11 +101,21 @@ const READING: Record<string, string> = {
  * Why the system refused orgctl to read a file or folder (EACCES, EPERM), in words, with what to
  * do: `PATH: permission denied: orgctl may not read this file; ...`; undefined for any other error.
  */
-export function readRefusal(e: unknown): string | undefined {
+function readRefusal(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
   const doing = err?.syscall !== undefined ? READING[err.syscall] : undefined;
   if (!(e instanceof Error) || (err.code !== 'EACCES' && err.code !== 'EPERM') || !err.path || !doing) return undefined;
   return `${err.path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${err.path} shows its owner and mode)`;
+}
+
+/**
+ * A file a flag names that cannot be read, as a usage error naming the flag and the path, and why
+ * in words: `--secret FILE: permission denied: ...`, `--head-proof FILE: cannot read the file (it does not exist)`.
+ */
+export function unreadableFlagFile(flag: string, file: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e));
+  return new UsageError(`${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${why})`}`);
 }
 
 /** A read refused (readRefusal), wherever the reading was, as an input error; undefined for any other error. */
