@@ -13,9 +13,10 @@ import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionreg
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { DeclarationError } from '../model/errors.ts';
 import { applicationName } from '../synth/argocd.ts';
-import { acmeSpecWith, cli, docs, files, run, smallOrg, synth, tempDir } from './helpers.ts';
+import { acmeSpecWith, cli, docs, files, ROOT, run, smallOrg, synth, tempDir } from './helpers.ts';
 
 const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
 const REPO = 'https://github.com/acme/org.git';
@@ -620,6 +621,46 @@ describe('the boundary admits every object of a generated organization', () => {
         object: tracked(unprefixed, binding.app, 'label'),
       }).denied.join('\n'),
     ).toMatch(/subjects only the organization's people \(oidc:name@domain\)/);
+  });
+});
+
+describe('the boundary admits every object of the guard-rails fixture', () => {
+  it('Pod Security levels and versions, declared labels and annotations, quotas, limits, network policies, and namespace protection written beside it', async () => {
+    const spec = parseYaml(readFileSync(join(ROOT, 'test/fixtures/specs/guard-rails.yaml'), 'utf8'));
+    spec.spec.delivery.argocd = {
+      ...spec.spec.delivery.argocd,
+      namedClusterResources: true,
+      boundary: { appliedBy: ARGO },
+    };
+    const dir = tempDir();
+    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = new Map(
+      readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' })
+        .filter((p) => p.endsWith('.yaml'))
+        .map((p) => [p, readFileSync(join(dir, 'dist', p), 'utf8')]),
+    );
+    const written = writtenObjects(out);
+    const labelled = written.filter(
+      (w) => w.object.kind === 'Namespace' && w.object.metadata.annotations?.['owner.acme.io/contact'],
+    );
+    expect(labelled.length).toBeGreaterThan(0);
+    const { policy } = boundaryOf(out);
+    for (const w of written)
+      for (const how of ['label', 'annotation'] as const)
+        for (const operation of ['CREATE', 'UPDATE'] as const)
+          expect(
+            admission(policy, { operation, username: ARGO, object: tracked(w.object, w.app, how) }),
+            `${how} ${w.app} ${w.object.kind} ${w.object.metadata.name}`,
+          ).toEqual({ matched: true, denied: [] });
+    // A declared label's value changed, or taken off, by a forged Namespace: refused.
+    const web = labelled[0]!;
+    const { team: _, ...withoutTeam } = web.object.metadata.labels;
+    for (const labels of [{ ...web.object.metadata.labels, team: 'platform' }, withoutTeam]) {
+      const forged = tracked({ ...web.object, metadata: { ...web.object.metadata, labels } }, web.app, 'label');
+      expect(admission(policy, { operation: 'CREATE', username: ARGO, object: forged }).denied).not.toEqual([]);
+    }
   });
 });
 
