@@ -162,6 +162,63 @@ type Workflow = {
 };
 const workflow = (name: string) => parseAllDocuments(read(SOURCE, name))[0]!.toJS() as unknown as Workflow;
 
+/**
+ * A project folder as `npm ci` leaves it: orgctl 0.2.0 (the version its lock installs) in
+ * node_modules, and what a pull request may add around it: the project's own package.json naming a
+ * command orgctl (`rootBin`), another package of the lock naming one (`otherBin`). Each command
+ * prints a proof saying who made it, and adds a line `WHO ARGS` to the file $ORGCTL_RAN names.
+ * `engine: false` is orgctl's own repository: the project is the engine (named orgctl, its own
+ * command orgctl), nothing installed under node_modules/orgctl.
+ */
+function installedProject(dir: string, extra: { rootBin?: boolean; otherBin?: boolean; engine?: false }): void {
+  const pkg = (at: string, manifest: object, file: string, says: string) => {
+    mkdirSync(join(at, file, '..'), { recursive: true });
+    writeFileSync(join(at, 'package.json'), `${JSON.stringify(manifest)}\n`);
+    const proof = { engine: { name: 'orgctl', version: '0.2.0' }, ok: true, differences: [], findings: [], by: says };
+    // Executable, as npm's bin links make a command's file.
+    writeFileSync(
+      join(at, file),
+      `#!/usr/bin/env node\nif (process.env.ORGCTL_RAN) process.getBuiltinModule('node:fs').appendFileSync(process.env.ORGCTL_RAN, ${JSON.stringify(says)} + ' ' + process.argv.slice(2).join(' ') + '\\n');\nconsole.log(${JSON.stringify(JSON.stringify(proof))})\n`,
+      { mode: 0o755 },
+    );
+  };
+  mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
+  if (extra.engine === false) {
+    pkg(dir, { name: 'orgctl', version: '0.2.0', bin: { orgctl: 'bin/orgctl.mjs' } }, 'bin/orgctl.mjs', 'the project');
+    return;
+  }
+  pkg(
+    dir,
+    {
+      name: 'acme-org',
+      version: '1.0.0',
+      private: true,
+      dependencies: { orgctl: '0.2.0', ...(extra.otherBin ? { 'aaa-tools': '1.0.0' } : {}) },
+      ...(extra.rootBin ? { bin: { orgctl: 'dist/forged.js' } } : {}),
+    },
+    'dist/forged.js',
+    'the pull request',
+  );
+  pkg(
+    join(dir, 'node_modules/orgctl'),
+    { name: 'orgctl', version: '0.2.0', bin: { orgctl: 'bin/orgctl.mjs' } },
+    'bin/orgctl.mjs',
+    'orgctl 0.2.0',
+  );
+  let linked = '../orgctl/bin/orgctl.mjs';
+  if (extra.otherBin) {
+    // Another package of the lock naming a command `orgctl`: npm links the first by name (tried: npm 11).
+    pkg(
+      join(dir, 'node_modules/aaa-tools'),
+      { name: 'aaa-tools', version: '1.0.0', bin: { orgctl: 'b.js' } },
+      'b.js',
+      'another package',
+    );
+    linked = '../aaa-tools/b.js';
+  }
+  symlinkSync(linked, join(dir, 'node_modules/.bin/orgctl'));
+}
+
 describe('the privileged review workflow', () => {
   const wf = workflow('orgctl-review.yaml');
   const steps = wf.jobs.review!.steps;
@@ -358,53 +415,10 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     expect(readFileSync(join(r.temp, 'head/package.json'), 'utf8')).toContain('0.2.0');
   });
 
-  /**
-   * A head folder as `npm ci` leaves it: orgctl 0.2.0 (the version head's lock installs, whose proof
-   * the review accepts) in node_modules, and what the pull request adds around it.
-   */
+  /** A head folder as `npm ci` leaves it: orgctl 0.2.0 (the version head's lock installs, whose proof the review accepts). */
   function installedHead(extra: { rootBin?: boolean; otherBin?: boolean }): string {
     const temp = tempDir();
-    const head = join(temp, 'head');
-    const pkg = (dir: string, manifest: object, file: string, says: string) => {
-      mkdirSync(join(dir, file, '..'), { recursive: true });
-      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
-      const proof = { engine: { name: 'orgctl', version: '0.2.0' }, ok: true, differences: [], findings: [], by: says };
-      // Executable, as npm's bin links make a command's file.
-      writeFileSync(join(dir, file), `#!/usr/bin/env node\nconsole.log(${JSON.stringify(JSON.stringify(proof))})\n`, {
-        mode: 0o755,
-      });
-    };
-    mkdirSync(join(head, 'node_modules/.bin'), { recursive: true });
-    pkg(
-      head,
-      {
-        name: 'acme-org',
-        version: '1.0.0',
-        private: true,
-        dependencies: { orgctl: '0.2.0', ...(extra.otherBin ? { 'aaa-tools': '1.0.0' } : {}) },
-        ...(extra.rootBin ? { bin: { orgctl: 'dist/forged.js' } } : {}),
-      },
-      'dist/forged.js',
-      'the pull request',
-    );
-    pkg(
-      join(head, 'node_modules/orgctl'),
-      { name: 'orgctl', version: '0.2.0', bin: { orgctl: 'bin/orgctl.mjs' } },
-      'bin/orgctl.mjs',
-      'orgctl 0.2.0',
-    );
-    let linked = '../orgctl/bin/orgctl.mjs';
-    if (extra.otherBin) {
-      // Another package of the lock naming a command `orgctl`: npm links the first by name (tried: npm 11).
-      pkg(
-        join(head, 'node_modules/aaa-tools'),
-        { name: 'aaa-tools', version: '1.0.0', bin: { orgctl: 'b.js' } },
-        'b.js',
-        'another package',
-      );
-      linked = '../aaa-tools/b.js';
-    }
-    symlinkSync(linked, join(head, 'node_modules/.bin/orgctl'));
+    installedProject(join(temp, 'head'), extra);
     return temp;
   }
 
@@ -447,6 +461,80 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     );
     expect(existsSync(join(r.temp, 'head'))).toBe(false);
   });
+});
+
+describe("every workflow runs the orgctl the project's lock installs, never a command the project names (red team E2)", () => {
+  /** The jobs that run orgctl in the repository's checkout: the privileged review, check, expiry's synthesis. */
+  const JOBS = [
+    ['orgctl-review.yaml', 'review'],
+    ['orgctl-check.yaml', 'check'],
+    ['orgctl-expiry.yaml', 'synthesize'],
+  ] as const;
+
+  /**
+   * Runs, in `dir`, the steps of a job that run orgctl (through npx or node), in order, as GitHub
+   * would (bash; what a step adds to $GITHUB_ENV is in the next ones' environment); who ran, and how.
+   */
+  function orgctlStepsIn(dir: string, file: string, jobName: string): string[] {
+    const temp = tempDir();
+    const ran = join(temp, 'ran');
+    const githubEnv = join(temp, 'env');
+    writeFileSync(ran, '');
+    writeFileSync(githubEnv, '');
+    const job = workflow(file).jobs[jobName]!;
+    const runs = job.steps.filter((s) => /\b(npx|node)\b[^\n]*\borgctl\b/.test(s.run ?? ''));
+    expect(runs.length, `${file} ${jobName}`).toBeGreaterThan(0);
+    for (const step of runs) {
+      const added = Object.fromEntries(
+        readFileSync(githubEnv, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ...added,
+          RUNNER_TEMP: temp,
+          GITHUB_ENV: githubEnv,
+          GITHUB_OUTPUT: join(temp, 'output'),
+          NUMBER: '7',
+          ORGCTL_RAN: ran,
+          npm_config_cache: join(temp, 'npm-cache'),
+          npm_config_offline: 'true',
+          npm_config_update_notifier: 'false',
+        },
+      });
+      expect(r.status, `${file} ${jobName} ${step.name ?? step.run}: ${r.stderr}`).toBe(0);
+    }
+    return readFileSync(ran, 'utf8').split('\n').filter(Boolean);
+  }
+
+  it.each(JOBS)(
+    "%s, job %s: the orgctl the lock installs, when the project's own package.json names a command orgctl (npx runs it first: the pull request's file, once merged)",
+    (file, jobName) => {
+      const dir = tempDir();
+      installedProject(dir, { rootBin: true, otherBin: true });
+      const ran = orgctlStepsIn(dir, file, jobName);
+      expect(ran.length).toBeGreaterThan(0);
+      for (const line of ran) expect(line).toMatch(/^orgctl 0\.2\.0 /);
+    },
+    60_000,
+  );
+
+  it.each(JOBS)(
+    "%s, job %s: in orgctl's own repository (the project is the engine, named orgctl), its own command",
+    (file, jobName) => {
+      const dir = tempDir();
+      installedProject(dir, { engine: false });
+      const ran = orgctlStepsIn(dir, file, jobName);
+      expect(ran.length).toBeGreaterThan(0);
+      for (const line of ran) expect(line).toMatch(/^the project /);
+    },
+    60_000,
+  );
 });
 
 describe('git is fetched with the job’s own read-only token (a private repository works as a public one)', () => {
