@@ -78,19 +78,11 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
   } else files.set(declaredIn, declarationYaml(spec));
   for (const f of result.files) files.set(`dist/${f.path}`, f.content);
   for (const [name, text] of [...o.workflows].sort(([a], [b]) => (a < b ? -1 : 1)))
-    files.set(`.github/workflows/${name}`, workflowForOrgRepo(text));
+    files.set(`.github/workflows/${name}`, text);
   files.set('.gitignore', GITIGNORE);
   files.set('.ci/run', CI_RUN);
   files.set('README.md', readme(o, declaredIn));
   return { ok: true, files, findings: result.findings };
-}
-
-/**
- * A workflow template as an organization repository runs it: `npx --no-install orgctl`, the
- * orgctl its lockfile installed (never one npx would fetch).
- */
-function workflowForOrgRepo(text: string): string {
-  return text.replace(/\bnpx orgctl\b/g, 'npx --no-install orgctl');
 }
 
 function packageJson(o: ScaffoldOptions, format: 'ts' | 'yaml'): string {

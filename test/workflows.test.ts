@@ -346,7 +346,7 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     const download = review.steps.find((s) => s.id === 'head-proof')!;
     expect(download.uses).toMatch(/^actions\/download-artifact@/);
     expect((download as { if?: string }).if).toBe("needs.head-engine.outputs.proved == 'true'");
-    const run = review.steps.find((s) => /orgctl review --github/.test(s.run ?? ''))!;
+    const run = review.steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
     expect(run.env?.HEAD_PROOF).toContain("steps.head-proof.outcome == 'success'");
     expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF"}');
   });
@@ -482,7 +482,7 @@ describe("every workflow runs the orgctl the project's lock installs, never a co
     writeFileSync(ran, '');
     writeFileSync(githubEnv, '');
     const job = workflow(file).jobs[jobName]!;
-    const runs = job.steps.filter((s) => /\b(npx|node)\b[^\n]*\borgctl\b/.test(s.run ?? ''));
+    const runs = job.steps.filter((s) => /\b(npx|node)\b/.test(s.run ?? '') && /orgctl/i.test(s.run ?? ''));
     expect(runs.length, `${file} ${jobName}`).toBeGreaterThan(0);
     for (const step of runs) {
       const added = Object.fromEntries(
@@ -523,6 +523,31 @@ describe("every workflow runs the orgctl the project's lock installs, never a co
     },
     60_000,
   );
+
+  it.each([
+    [
+      'a line break, which would add a variable to the next steps (NODE_OPTIONS)',
+      'bin/o.mjs\nNODE_OPTIONS=--require=/tmp/x.js',
+    ],
+    ['a path out of the package', '../../dist/forged.js'],
+    ['no command orgctl', undefined],
+  ])("the installed orgctl's command is a file of its own, or nothing runs: %s", (_, file) => {
+    const dir = tempDir();
+    installedProject(dir, {});
+    const manifest = join(dir, 'node_modules/orgctl/package.json');
+    writeFileSync(manifest, JSON.stringify({ name: 'orgctl', version: '0.2.0', bin: { orgctl: file } }));
+    const step = workflow('orgctl-review.yaml').jobs.review!.steps.find((s) => /ORGCTL=/.test(s.run ?? ''))!;
+    const githubEnv = join(tempDir(), 'env');
+    writeFileSync(githubEnv, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_ENV: githubEnv },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/node_modules\/orgctl\/package\.json names no command orgctl that is a file of its own/);
+    expect(readFileSync(githubEnv, 'utf8')).toBe('');
+  });
 
   it.each(JOBS)(
     "%s, job %s: in orgctl's own repository (the project is the engine, named orgctl), its own command",
@@ -711,7 +736,7 @@ describe('the rolling window of mass-removal', () => {
   }
 
   it('is passed to the review only when there is one', () => {
-    const review = steps.find((s) => /orgctl review --github/.test(s.run ?? ''))!;
+    const review = steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
     expect(review.env?.WINDOW).toBe('${{ steps.window.outputs.ref }}');
     expect(review.run).toContain('${WINDOW:+--window "$WINDOW"}');
   });
@@ -744,7 +769,7 @@ describe('pull requests opened by the expiry workflow get their checks', () => {
       steps: { run?: string }[];
     };
     expect(synthesize.permissions).toEqual({ contents: 'read' });
-    expect(synthesize.steps.map((s) => s.run ?? '').join('\n')).toMatch(/npx orgctl synth/);
+    expect(synthesize.steps.map((s) => s.run ?? '').join('\n')).toMatch(/node "\$ORGCTL" synth/);
     const propose = wf.jobs.propose as unknown as { steps: { run?: string; uses?: string }[] };
     const runs = propose.steps.map((s) => s.run ?? '').join('\n');
     expect(runs).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b|\.\/|bash .*\.sh/);
