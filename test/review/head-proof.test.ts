@@ -789,6 +789,99 @@ describe('engine-change names what else head package-lock.json installs from a s
   });
 });
 
+describe("engine-change refuses head's package.json naming a command orgctl, which npx runs before the orgctl the lock installs (red team E2)", () => {
+  /**
+   * A repository whose base commit holds the example's dist/, head's lock and `base` as
+   * package.json; head changes package.json alone to `head` (the lock untouched: npm never checks
+   * its root entry against package.json). Reviewed there, approved by frank.
+   */
+  function packageChange(base: object, head: object, files: Record<string, string> = {}) {
+    const repo = tempDir('orgctl-package-repo-');
+    const git = gitIn(repo);
+    git('init', '-q');
+    cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
+    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(VERSION)));
+    writeFileSync(join(repo, 'package.json'), JSON.stringify(base));
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const baseSha = git('rev-parse', 'HEAD');
+    writeFileSync(join(repo, 'package.json'), JSON.stringify(head));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(repo, path, '..'), { recursive: true });
+      writeFileSync(join(repo, path), text);
+    }
+    git('add', '-A');
+    git('commit', '-qm', 'head');
+    return cli(
+      [
+        ...['review', '--base', baseSha, '--head', git('rev-parse', 'HEAD'), '--actor', 'alice'],
+        ...['--approved-by', 'frank', '--changed-path', 'package.json'],
+      ],
+      { cwd: repo },
+    );
+  }
+  const ACME = { name: 'acme-org', version: '1.0.0', private: true, dependencies: { orgctl: `^${VERSION}` } };
+
+  it.each([
+    ['`bin` naming orgctl', { bin: { orgctl: 'dist/x.js' } }, /names a command orgctl \(`dist\/x\.js`\)/],
+    [
+      'a `bin` key npm reads as orgctl (its last path segment)',
+      { bin: { 'tools/orgctl': 'dist/x.js' } },
+      /names a command orgctl \(`dist\/x\.js`\)/,
+    ],
+    [
+      'a `bin` list (each file a command by its name)',
+      { bin: ['scripts/orgctl'] },
+      /names a command orgctl \(`scripts\/orgctl`\)/,
+    ],
+    [
+      "a `bin` string, a command named after the package (its name's last part)",
+      { name: '@acme/orgctl', bin: 'x.js' },
+      /names a command orgctl \(`x\.js`\)/,
+    ],
+    [
+      '`directories.bin`, every file of a folder a command',
+      { directories: { bin: 'org/tools' } },
+      /names every file of `org\/tools` a command/,
+    ],
+    ['the project renamed orgctl', { name: 'orgctl' }, /is named orgctl/],
+  ])("head's package.json with %s fails engine-change, approval or not", (_, fields, message) => {
+    const r = packageChange(ACME, { ...ACME, ...fields });
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ❌ \| /);
+    expect(row(r.stdout, 'engine-change')).toMatch(message);
+    expect(r.code).toBe(1);
+  });
+
+  it.each([
+    ['a key npm reads as orgctl', { 'tools/orgctl': 'b.js' }],
+    ['a list', ['bin/orgctl']],
+  ])("a lock's package naming a command orgctl by %s is named, as one naming it by its key is (npm normalizes a `bin` as npm-normalize-package-bin does)", async (_, bin) => {
+    const lock = lockFile(VERSION, {
+      'node_modules/aaa-tools': {
+        version: '1.0.0',
+        resolved: 'https://registry.npmjs.org/aaa-tools/-/aaa-tools-1.0.0.tgz',
+        integrity: 'sha512-EEEE',
+        bin,
+      },
+    });
+    const r = await review(join(ROOT, 'dist'), [...UPGRADE_PATHS, '--head-lock', lock]);
+    expect(row(r.stdout, 'engine-change')).toMatch(/node\\_modules\/aaa-tools, which names a command orgctl/);
+  });
+
+  it("passes in orgctl's own repository: the project is the engine, named orgctl in base and head", () => {
+    const ORGCTL = { name: 'orgctl', version: VERSION, bin: { orgctl: 'bin/orgctl.mjs' } };
+    const r = packageChange(ORGCTL, { ...ORGCTL, description: 'the engine' });
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ✅ \| changes package\.json; approved by frank/);
+    expect(r.code).toBe(0);
+  });
+
+  it('passes a package.json naming no command orgctl', () => {
+    const r = packageChange(ACME, { ...ACME, bin: { 'acme-tool': 'scripts/tool.js' }, description: 'x' });
+    expect(row(r.stdout, 'engine-change')).toMatch(/\| ✅ \| changes package\.json; approved by frank/);
+    expect(r.code).toBe(0);
+  });
+});
+
 /** The upgrade's review arguments with head's lock holding `packages` (entries replaced or added). */
 const headLockWith = (packages: Record<string, unknown>) => [
   ...UPGRADE_PATHS,
