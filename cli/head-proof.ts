@@ -11,7 +11,9 @@ import {
   lockRegistries,
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
+  MAX_PACKAGE_JSON_BYTES,
   parseHeadProof,
+  projectCommandProblem,
   type HeadProof,
   type LockedEngine,
 } from '../review/head-proof.ts';
@@ -58,6 +60,39 @@ export function readHeadLock(base: string, head: string, headLock: string | unde
   return typeof text === 'string'
     ? lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(base))
     : `head's package-lock.json: ${text.problem}`;
+}
+
+/**
+ * The git ref a side's package files are read from: its own, or for a folder (`--base dist` in the
+ * review job, which checks out the base branch) the checked-out commit, HEAD.
+ */
+const packageRefOf = (side: string): string => refOfSide(side) ?? 'HEAD';
+
+/** A package file at `ref`, or undefined when it cannot be read (absent, not a regular file, too large, no git). */
+function packageFileAt(ref: string, path: string, maxBytes: number): string | undefined {
+  try {
+    const text = readRefFile(ref, path, maxBytes);
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why head's package.json would have something else run as orgctl (review/head-proof.ts
+ * projectCommandProblem), read from head's git ref, against base's; undefined when it would not, or
+ * when head is a folder (no package.json to read).
+ */
+export function readProjectCommand(base: string, head: string): string | undefined {
+  const ref = refOfSide(head);
+  if (ref === undefined) return undefined;
+  const text = readRefFile(ref, 'package.json', MAX_PACKAGE_JSON_BYTES);
+  if (typeof text !== 'string') return `head's package.json: ${text.problem}`;
+  return projectCommandProblem(
+    text,
+    packageFileAt(packageRefOf(base), 'package.json', MAX_PACKAGE_JSON_BYTES),
+    RUNNING_ENGINE.name,
+  );
 }
 
 /**

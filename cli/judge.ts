@@ -18,7 +18,7 @@ import type { LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { readHeadLock, readHeadProof } from './head-proof.ts';
+import { readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
 
 export interface ChangeToJudge {
   readonly base: string;
@@ -113,6 +113,9 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     upgrade || change.headLock !== undefined || headProof !== undefined
       ? readHeadLock(change.base, change.head, change.headLock)
       : undefined;
+  const projectCommand = change.changedPaths?.includes('package.json')
+    ? readProjectCommand(change.base, change.head)
+    : undefined;
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
   const today = resolveToday(change.today, io.env);
@@ -130,6 +133,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock) }
       : {}),
+    ...(projectCommand !== undefined ? { projectCommand } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every

@@ -123,10 +123,33 @@ export function lockRegistries(text: string): string[] {
 /** The package a lock's path installs: `node_modules/a/node_modules/@s/b` is `@s/b`. */
 const packageAt = (path: string): string => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
-/** Whether a package's `bin` (as a lock records it) names the command `command`: a string is a command named after the package. */
-function namesCommand(bin: unknown, name: string, command: string): boolean {
-  if (typeof bin === 'string') return name.slice(name.indexOf('/') + 1) === command;
-  return isRecord(bin) && Object.hasOwn(bin, command);
+/** The name npm links a command under: its key's last segment, `\\` and `:` being separators too (npm-normalize-package-bin). */
+const linkedName = (key: string): string =>
+  key
+    .replace(/[\\:]/g, '/')
+    .split('/')
+    .filter((s) => s && s !== '.' && s !== '..')
+    .at(-1) ?? '';
+
+/**
+ * The file a manifest's `bin` (a package.json's, or a lock entry's) names for the command
+ * `command`, read as npm reads it (npm-normalize-package-bin): a string is a command named after
+ * the package (its name's last segment), a list names each file by its own last segment, an
+ * object's key is read up to its last `/`, `\\` or `:`. Undefined when it names none.
+ */
+function commandFile(bin: unknown, name: unknown, command: string): string | undefined {
+  const entries: [string, unknown][] =
+    typeof bin === 'string'
+      ? typeof name === 'string' && name
+        ? [[name, bin]]
+        : []
+      : Array.isArray(bin)
+        ? bin.map((f) => [typeof f === 'string' ? f : '', f])
+        : isRecord(bin)
+          ? Object.entries(bin)
+          : [];
+  const found = entries.find(([key, file]) => typeof file === 'string' && file && linkedName(key) === command);
+  return found ? (found[1] as string) : undefined;
 }
 
 /**
@@ -171,7 +194,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
     const name = path === '' ? String(entry.name) : packageAt(path);
     // npx runs the project's own command first, and npm links the first package naming a command:
     // whatever names the engine's command, but the engine, runs in its place.
-    if (name !== engine && namesCommand(entry.bin, name, engine)) {
+    if (name !== engine && commandFile(entry.bin, name, engine) !== undefined) {
       bad.push(
         `${path || 'the project itself'}, which names a command ${engine} (${path ? 'npm links the first package naming a command' : "npx runs the project's own command first"}; npx ${engine} would run it)`,
       );
@@ -232,6 +255,43 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
         }
       : {}),
   };
+}
+
+/** The largest package.json read. */
+export const MAX_PACKAGE_JSON_BYTES = 2 ** 20;
+
+/** A package.json's fields, as npm reads it (a leading byte order mark skipped), or why it is not one. */
+function parseManifest(text: string): Record<string, unknown> | string {
+  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
+  if ('problem' in parsed) return parsed.problem;
+  return isRecord(parsed.value) ? parsed.value : 'it is not a JSON object';
+}
+
+/**
+ * Why head's package.json would have something else run as the engine `engine`, or undefined.
+ * The workflows run the command the installed engine's package.json names, or the project's own
+ * when the project is named after the engine (orgctl's own repository, both in base and head);
+ * people run `npx orgctl`, which runs a command the project's package.json names before any
+ * installed package's (npm never checks package.json against the lock's root entry). So a project
+ * that is not the engine may neither take its name nor name its command (by `bin`, or by
+ * `directories.bin`, which makes every file of a folder a command).
+ */
+export function projectCommandProblem(head: string, base: string | undefined, engine: string): string | undefined {
+  const manifest = parseManifest(head);
+  if (typeof manifest === 'string') return `head's package.json cannot be read as npm reads it: ${manifest}`;
+  const baseManifest = base === undefined ? undefined : parseManifest(base);
+  const baseName = typeof baseManifest === 'object' ? baseManifest.name : undefined;
+  if (manifest.name === engine)
+    return baseName === engine
+      ? undefined
+      : `head's package.json is named ${engine} (base's is ${show(baseName)}): a project named ${engine} is the engine itself to the workflows, which would run its own command with their tokens once this merges; keep the project's own name`;
+  const folder = isRecord(manifest.directories) ? manifest.directories.bin : undefined;
+  if (manifest.bin === undefined && folder !== undefined)
+    return `head's package.json names every file of ${show(folder)} a command (directories.bin), and npx ${engine} runs a file of the project named ${engine} before the ${engine} the lock installs; name each command in bin instead, none of them ${engine}`;
+  const file = commandFile(manifest.bin, manifest.name, engine);
+  if (file !== undefined)
+    return `head's package.json names a command ${engine} (${show(file)}), which npx ${engine} runs before the ${engine} the lock installs: a file of this repository would run as the engine, on every admin's machine and in any workflow that runs npx ${engine}, once this merges; name the command otherwise`;
+  return undefined;
 }
 
 /** Whether the changed paths upgrade the engine (package.json or package-lock.json at the root). */

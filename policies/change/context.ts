@@ -29,6 +29,12 @@ export interface ReviewInput {
    */
   readonly headEngine?: string;
   /**
+   * Why head's package.json would have something else run as orgctl (a command it names orgctl,
+   * the project renamed orgctl), when the change touches it (review/head-proof.ts
+   * projectCommandProblem): no approval makes that an upgrade.
+   */
+  readonly projectCommand?: string;
+  /**
    * Rule ids an override is asked for (e.g. `mass-removal`): by a label, which anyone who may triage
    * applies, or by `--override`; overriddenBy says whose act it is.
    */

@@ -54,6 +54,8 @@ export const engineChange: ChangeRule = {
     const second = secondAdmin(input);
     const list = `${engine.slice(0, 5).join(', ')}${engine.length > 5 ? `, and ${engine.length - 5} more` : ''}`;
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
+    if (input.projectCommand)
+      return [{ rule: this.id, ok: false, message: `changes ${list}: ${input.projectCommand}${trusts}` }];
     return [
       {
         rule: this.id,

@@ -823,26 +823,26 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
   const ACME = { name: 'acme-org', version: '1.0.0', private: true, dependencies: { orgctl: `^${VERSION}` } };
 
   it.each([
-    ['`bin` naming orgctl', { bin: { orgctl: 'dist/x.js' } }, /names a command orgctl \(`dist\/x\.js`\)/],
+    ['`bin` naming orgctl', { bin: { orgctl: 'dist/x.js' } }, /names a command orgctl \("dist\/x\.js"\)/],
     [
       'a `bin` key npm reads as orgctl (its last path segment)',
       { bin: { 'tools/orgctl': 'dist/x.js' } },
-      /names a command orgctl \(`dist\/x\.js`\)/,
+      /names a command orgctl \("dist\/x\.js"\)/,
     ],
     [
       'a `bin` list (each file a command by its name)',
       { bin: ['scripts/orgctl'] },
-      /names a command orgctl \(`scripts\/orgctl`\)/,
+      /names a command orgctl \("scripts\/orgctl"\)/,
     ],
     [
       "a `bin` string, a command named after the package (its name's last part)",
       { name: '@acme/orgctl', bin: 'x.js' },
-      /names a command orgctl \(`x\.js`\)/,
+      /names a command orgctl \("x\.js"\)/,
     ],
     [
       '`directories.bin`, every file of a folder a command',
       { directories: { bin: 'org/tools' } },
-      /names every file of `org\/tools` a command/,
+      /names every file of "org\/tools" a command \(directories\.bin\)/,
     ],
     ['the project renamed orgctl', { name: 'orgctl' }, /is named orgctl/],
   ])("head's package.json with %s fails engine-change, approval or not", (_, fields, message) => {
