@@ -348,7 +348,19 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     expect((download as { if?: string }).if).toBe("needs.head-engine.outputs.proved == 'true'");
     const run = review.steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
     expect(run.env?.HEAD_PROOF).toContain("steps.head-proof.outcome == 'success'");
-    expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF"}');
+    expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF"');
+  });
+
+  it("passes the head commit the pull job extracted with the proof: the review refuses it for any other head (red team E2: a run spanning a push judged the new head with the old one's proof)", () => {
+    const run = wf.jobs.review!.steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
+    expect(run.env?.HEAD_PROOF_COMMIT).toBe('${{ needs.pull.outputs.head-sha }}');
+    expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF" --head-proof-commit "$HEAD_PROOF_COMMIT"}');
+    expect(wf.jobs.pull!.outputs?.['head-sha']).toBe('${{ steps.extract.outputs.sha }}');
+    // The extraction names the commit it extracted the files from, in the same step.
+    const repo = upgradeRepo((r) => writeFileSync(join(r, 'package.json'), '{"dependencies":{"orgctl":"0.2.0"}}\n'));
+    const r = steps(repo, ['engine', 'extract']);
+    expect(r.stderr).toBe('');
+    expect(r.output).toBe(`changed=true\nsha=${gitIn(repo)('rev-parse', 'refs/remotes/pull/head')}\n`);
   });
 
   it("no workflow restores a cache but npm's (a job running head's code shares the base branch's cache scope)", () => {

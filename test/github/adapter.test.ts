@@ -754,7 +754,8 @@ describe('a head dist/ that cannot be judged', () => {
 });
 
 describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
-  it("passes output-proof on the head engine's proof, and the check run says which version proved it", async () => {
+  /** The upgrade's pull request (frank approves alice's head commit) judged with its head proof, made for `provedCommit`. */
+  async function upgradeJudged(provedCommit: string | undefined) {
     // What a later orgctl renders: every object labelled. The head lock installs that version.
     const upgraded = relabelledCopy(head, '9.0.0');
     const proof = join(tempDir(), 'head-proof.json');
@@ -770,7 +771,7 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
         packages: { 'node_modules/orgctl': { version: '9.0.0', integrity: 'sha512-AAAA' } },
       }),
     );
-    standin = await startStandin(
+    const judged = await startStandin(
       defaultState({
         ...alicePr,
         reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
@@ -781,14 +782,45 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
         ],
       }),
     );
-    const io = capture(actionsEnv(standin, eventPath));
-    const flags = { base, head: upgraded, 'head-proof': proof, 'head-lock': lock };
+    standin = judged;
+    const io = capture(actionsEnv(judged, eventPath));
+    const flags = {
+      base,
+      head: upgraded,
+      'head-proof': proof,
+      'head-lock': lock,
+      ...(provedCommit !== undefined ? { 'head-proof-commit': provedCommit } : {}),
+    };
     const code = await reviewOnGitHub(flags, io, { retryAfterBaseValue: 1, throttle: false });
+    return { code, io, standin: judged };
+  }
+
+  it("passes output-proof on the head engine's proof, and the check run says which version proved it", async () => {
+    const { code, io, standin } = await upgradeJudged(fakeSha('head'));
     expect(io.errs).toEqual([]);
     expect(code).toBe(0);
     expect(standin.state.checkRuns[0]!.conclusion).toBe('success');
     expect(standin.state.comments[0]!.body).toMatch(
       /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 9\.0\.0 /,
+    );
+  });
+
+  it("refuses a proof made for another commit than the pull request's head: a run spanning a push judges the new head with the old one's proof (red team E2)", async () => {
+    const { code, standin } = await upgradeJudged(fakeSha('older'));
+    expect(code).toBe(1);
+    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(standin.state.comments[0]!.body).toMatch(
+      new RegExp(
+        `\\| \`output-proof\` \\| ❌ \\| .*The head proof was not accepted: it proves commit ${fakeSha('older').slice(0, 12)}, not the pull request's head ${fakeSha('head').slice(0, 12)}`,
+      ),
+    );
+  });
+
+  it('refuses a proof that names no commit (the workflow passes the one the pull job fetched)', async () => {
+    const { code, standin } = await upgradeJudged(undefined);
+    expect(code).toBe(1);
+    expect(standin.state.comments[0]!.body).toMatch(
+      /\| `output-proof` \| ❌ \| .*The head proof was not accepted: it names no commit it proves \(--head-proof-commit\)/,
     );
   });
 });
