@@ -99,6 +99,7 @@ export interface GitHubReviewFlags {
   readonly pull?: string;
   readonly 'bot-login'?: string;
   readonly 'head-proof'?: string;
+  readonly 'head-proof-commit'?: string;
   readonly 'head-lock'?: string;
   readonly 'full-proof'?: boolean;
 }
@@ -144,6 +145,9 @@ export async function reviewOnGitHub(
           window: flags.window,
           today: dateFlag(flags.today),
           headProof: flags['head-proof'],
+          headProofCommit: flags['head-proof-commit'],
+          // The commit the check run is posted on: a head proof counts for it only.
+          headCommit: pr.headSha,
           headLock: flags['head-lock'],
           fullProof: flags['full-proof'],
           extra: pr.results, // not the whole change into the default branch; approvals that do not count

@@ -37,10 +37,13 @@ function readDataFile(flag: string, file: string, maxBytes: number): string | { 
   }
 }
 
-/** `--head-proof FILE`: the head engine's `orgctl prove --format json`, or why it is not one. */
-export function readHeadProof(file: string): HeadProof | string {
+/**
+ * `--head-proof FILE [--head-proof-commit SHA]`: the head engine's `orgctl prove --format json`,
+ * with the commit it proves, or why it is not one.
+ */
+export function readHeadProof(file: string, commit?: string): HeadProof | string {
   const text = readDataFile('--head-proof', file, MAX_HEAD_PROOF_BYTES);
-  return typeof text === 'string' ? parseHeadProof(text) : text.problem;
+  return typeof text === 'string' ? parseHeadProof(text, commit) : text.problem;
 }
 
 /**

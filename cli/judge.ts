@@ -40,6 +40,10 @@ export interface ChangeToJudge {
    * in for this engine's byte comparison (review/head-proof.ts says when).
    */
   readonly headProof?: string;
+  /** The commit the head proof proves (the review workflow's pull job extracted its files). */
+  readonly headProofCommit?: string;
+  /** The commit judged, when known (on GitHub, the pull request's head): a head proof must name it. */
+  readonly headCommit?: string;
   /** Head's package-lock.json, when head is a folder (a git ref's is read from git objects). */
   readonly headLock?: string;
   /** Results the caller already has (a pull request GitHub did not list whole), after the proof's. */
@@ -78,6 +82,7 @@ function proveWhole(
     readonly lock: ReturnType<typeof readHeadLock> | undefined;
     readonly changedPaths: readonly string[] | undefined;
     readonly today: string;
+    readonly headCommit: string | undefined;
   },
   headSide: LoadedSide,
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>,
@@ -96,6 +101,7 @@ function proveWhole(
             running: RUNNING_ENGINE,
             changedPaths: given.changedPaths,
             recovered: proof.model !== undefined,
+            ...(given.headCommit !== undefined ? { headCommit: given.headCommit } : {}),
           }),
           proof,
           { ...headDocs, files: headSide.files },
@@ -107,7 +113,8 @@ function proveWhole(
 /** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
 export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; verdict: Verdict } {
   // Files given on the command line are read first: a missing one is a usage error before any work.
-  const headProof = change.headProof !== undefined ? readHeadProof(change.headProof) : undefined;
+  const headProof =
+    change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;
   const upgrade = isEngineUpgrade(change.changedPaths);
   const lock =
     upgrade || change.headLock !== undefined || headProof !== undefined
@@ -156,7 +163,7 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const proved = againstBase?.proved
     ? baseProofResults(againstBase)
     : proveWhole(
-        { headProof, lock, changedPaths: change.changedPaths, today },
+        { headProof, lock, changedPaths: change.changedPaths, today, headCommit: change.headCommit },
         headSide,
         headDocs,
         io,

@@ -10,7 +10,7 @@ const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor 
                      [--changed-path PATH...] [--override RULE...] [--format md|json]
                      [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
-                     [--head-proof FILE] [--full-proof]
+                     [--head-proof FILE --head-proof-commit SHA] [--full-proof]
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
 exactly what this orgctl renders from the organization it describes (output-proof), and that
@@ -35,6 +35,10 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        and it was made by another version: the one head's package-lock.json installs
                        (read from --head's git ref). Nothing else is lifted: the diff, every change rule
                        and head-policies are this orgctl's, and engine-change needs its approval.
+  --head-proof-commit SHA
+                       with --github: the commit whose files the head proof proves (the review workflow's
+                       pull job extracted them); a proof of another commit than the pull request's head,
+                       or naming none, is not accepted
   --head-lock FILE     head's package-lock.json, when --head is a folder (without it, a folder's head
                        proof is not accepted)
   --full-proof         re-render and judge head whole even when the change is bindings only (the proof
@@ -70,11 +74,16 @@ export const command = defineCommand({
     'bot-login': 'string',
     pull: 'string',
     'head-proof': 'string',
+    'head-proof-commit': 'string',
     'head-lock': 'string',
     'full-proof': 'boolean',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
+    if (flags['head-proof-commit'] !== undefined)
+      throw new UsageError(
+        '--head-proof-commit is for --github, where the pull request names its head; here the head proof is the one you made of --head',
+      );
     const sides = requireSides(flags);
     const actors = flags.actor;
     if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');

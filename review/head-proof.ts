@@ -22,7 +22,16 @@ export interface HeadProof {
   readonly differences: readonly string[];
   /** Error findings the head's engine reported on the organization it recovered. */
   readonly errors: number;
+  /**
+   * The commit whose files it proves, as the workflow passes it beside the proof (the pull job's
+   * extraction: the head engine's `orgctl prove`, any release, cannot know it). A run spans pushes:
+   * the review judges the head GitHub reports when it runs, so a proof counts for that commit only.
+   */
+  readonly commit?: string;
 }
+
+/** A commit's name as git writes it: 40 hexadecimal digits (SHA-1), or 64 (SHA-256). */
+const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** What head's package-lock.json installs for orgctl. */
 export interface LockedEngine {
@@ -68,9 +77,11 @@ function parseJson(text: string): { value: unknown } | { problem: string } {
 
 /**
  * A head proof (`orgctl prove --format json` as the head's engine wrote it), checked field by
- * field; a string says why it is not one.
+ * field, with the commit it proves (`commit`, when the caller knows it); a string says why it is not one.
  */
-export function parseHeadProof(text: string): HeadProof | string {
+export function parseHeadProof(text: string, commit?: string): HeadProof | string {
+  if (commit !== undefined && !COMMIT.test(commit))
+    return `the commit it proves, ${show(commit)}, is not a commit's name (40 or 64 hexadecimal digits)`;
   const parsed = parseJson(text);
   if ('problem' in parsed) return parsed.problem;
   const p = parsed.value;
@@ -94,6 +105,7 @@ export function parseHeadProof(text: string): HeadProof | string {
     ok: p.ok,
     differences: p.differences as string[],
     errors,
+    ...(commit !== undefined ? { commit } : {}),
   };
 }
 
@@ -322,6 +334,8 @@ interface HeadProofInput {
   readonly changedPaths?: readonly string[];
   /** Whether the base's engine recovered and rendered the organization head dist/ describes. */
   readonly recovered: boolean;
+  /** The commit judged, when known (on GitHub, the pull request's head): the proof must name it. */
+  readonly headCommit?: string;
 }
 
 /** Whether a head proof stands in for the base's failed byte comparison; the first reason it does not. */
@@ -329,6 +343,14 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
   const refuse = (reason: string): HeadProofCheck => ({ accepted: false, reason });
   const { proof, lock, running } = input;
   if (typeof proof === 'string') return refuse(`it is not a proof orgctl writes: ${proof}`);
+  if (input.headCommit !== undefined && proof.commit === undefined)
+    return refuse(
+      `it names no commit it proves (--head-proof-commit: the review workflow passes the commit its pull job extracted), so it may prove another than the pull request's head ${input.headCommit.slice(0, 12)}`,
+    );
+  if (input.headCommit !== undefined && proof.commit !== input.headCommit)
+    return refuse(
+      `it proves commit ${proof.commit!.slice(0, 12)}, not the pull request's head ${input.headCommit.slice(0, 12)} (pushed while the run worked: the run that push started judges it)`,
+    );
   const by = `${proof.engine.name} ${proof.engine.version}`;
   if (!input.changedPaths) return refuse('the changed paths are unknown (no --changed-path): no upgrade to judge');
   if (!isEngineUpgrade(input.changedPaths))

@@ -422,7 +422,7 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     });
     const r = steps(repo, ['engine', 'extract']);
     expect(r.stderr).toBe('');
-    expect(r.output).toBe('changed=true\n');
+    expect(r.output).toMatch(/^changed=true\nsha=[0-9a-f]{40}\n$/);
     expect(readdirSync(join(r.temp, 'head')).sort()).toEqual(['dist', 'package-lock.json', 'package.json']);
     expect(readFileSync(join(r.temp, 'head/package.json'), 'utf8')).toContain('0.2.0');
   });

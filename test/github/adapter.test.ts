@@ -816,11 +816,19 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
     );
   });
 
+  it('refuses a commit that is no commit name (the workflow passes what git rev-parse printed)', async () => {
+    const { code, standin } = await upgradeJudged('HEAD');
+    expect(code).toBe(1);
+    expect(standin.state.comments[0]!.body).toMatch(
+      /The head proof was not accepted: it is not a proof orgctl writes: the commit it proves, "HEAD", is not a commit's name/,
+    );
+  });
+
   it('refuses a proof that names no commit (the workflow passes the one the pull job fetched)', async () => {
     const { code, standin } = await upgradeJudged(undefined);
     expect(code).toBe(1);
     expect(standin.state.comments[0]!.body).toMatch(
-      /\| `output-proof` \| ❌ \| .*The head proof was not accepted: it names no commit it proves \(--head-proof-commit\)/,
+      /\| `output-proof` \| ❌ \| .*The head proof was not accepted: it names no commit it proves \(--head-proof-commit: /,
     );
   });
 });

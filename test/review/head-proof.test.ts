@@ -1180,4 +1180,10 @@ describe('a head proof or lock that cannot be read is a usage error (exit 2)', (
     );
     expect(large.code).toBe(1);
   });
+
+  it('--head-proof-commit is for --github (the pull request names the head it must prove)', async () => {
+    const r = await review(upgraded, [...headLockWith({}), '--head-proof-commit', 'a'.repeat(40)]);
+    expect(r.stderr).toMatch(/^orgctl review: --head-proof-commit is for --github/m);
+    expect(r.code).toBe(2);
+  });
 });
