@@ -641,15 +641,17 @@ describe('an upgrade that changes the output, with its head proof', () => {
       git('commit', '-qm', 'upgrade orgctl');
       return git('rev-parse', 'HEAD');
     };
-    const judge = (head: string, proof = proofFile(NEW)) =>
+    const judge = (head: string, proof = proofFile(NEW), baseSide = base) =>
       cli(
         [
-          ...['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+          ...['review', '--base', baseSide, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
           ...['--changed-path', 'package-lock.json', '--head-proof', proof],
         ],
         { cwd: repo },
       );
-    return { upgrade, judge };
+    /** The base commit checked out, as the review job has it (`--base dist` is then its folder). */
+    const checkOutBase = () => git('checkout', '-q', base);
+    return { upgrade, judge, checkOutBase };
   }
 
   it('reads head package-lock.json from the head git ref', async () => {
@@ -678,6 +680,18 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(fromPrivate.code).toBe(0);
     // npm's public registry is not one this base installs from.
     const fromPublic = judge(upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org')));
+    expect(row(fromPublic.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
+    );
+    expect(fromPublic.code).toBe(1);
+  });
+
+  it("reads base's registries from the checked-out base when --base is a folder, as the review job gives it (`--base dist`): it trusted npm's public registry whatever base installs from (red team E2)", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    const { upgrade, judge, checkOutBase } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
+    const head = upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org'));
+    checkOutBase();
+    const fromPublic = judge(head, proofFile(NEW), 'dist');
     expect(row(fromPublic.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
