@@ -100,11 +100,11 @@ export function readProjectCommand(base: string, head: string): string | undefin
 
 /**
  * The registries a head lock may install from: those base's package-lock.json installs from (read
- * at base's git ref), else npm's public registry (a base folder, or a base lock naming none).
+ * at base's git ref, or the checked-out HEAD for a base folder: the review job's `--base dist`),
+ * else npm's public registry (no base lock, or one naming none).
  */
 function trustedRegistries(base: string): string[] {
-  const ref = refOfSide(base);
-  const text = ref === undefined ? undefined : readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
-  const registries = typeof text === 'string' ? lockRegistries(text) : [];
+  const text = packageFileAt(packageRefOf(base), 'package-lock.json', MAX_LOCK_BYTES);
+  const registries = text === undefined ? [] : lockRegistries(text);
   return registries.length ? registries : [DEFAULT_REGISTRY];
 }
