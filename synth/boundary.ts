@@ -18,7 +18,7 @@
  */
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
 import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
-import { celList, celString, literalPattern } from './cel.ts';
+import { celList, celMap, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
 import {
@@ -79,12 +79,6 @@ const names = (label: string, annotation: string, org: string, clusters: readonl
 /** `condition` (CEL) for objects of one kind; true for every other. */
 const forKind = (group: string, kind: string, condition: string): string =>
   `request.kind.group != ${celString(group)} || request.kind.kind != ${celString(kind)} || ${condition}`;
-
-/** A CEL map literal of strings. */
-const celMap = (m: Readonly<Record<string, string>>): string =>
-  `{${Object.entries(m)
-    .map(([k, v]) => `${celString(k)}: ${celString(v)}`)
-    .join(', ')}}`;
 
 type NamespaceMetadata = { readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
 
