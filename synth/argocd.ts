@@ -3,7 +3,7 @@
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
 import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
-import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
+import { type Manifest, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
@@ -113,7 +113,7 @@ export function argoCdObjects(model: OrgModel): Manifest[] {
   const a = model.argocd;
   if (!a) return [];
   const project = `${model.name}-access`;
-  const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: model.name };
+  const labels = organizationLabels(model.name);
   const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   const appProject = {
     apiVersion: 'argoproj.io/v1alpha1',

@@ -20,7 +20,7 @@ import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, ty
 import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
 import { celList, celMap, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
-import { MANAGED_BY, type Manifest, ORGANIZATION_LABEL } from './manifest.ts';
+import { type Manifest, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
 import {
   namespaceObject,
   outputClusters,
@@ -122,7 +122,7 @@ export function boundaryObjects(model: OrgModel): Manifest[] {
 function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNamespace: string): Manifest[] {
   const org = model.name;
   const name = boundaryName(org);
-  const labels = { ...MANAGED_BY, [ORGANIZATION_LABEL]: org };
+  const labels = organizationLabels(org);
   const clusters = outputClusters(model);
   const declared = namespacesMetadata(model);
   const targetLabel = metadataValue(TARGET, 'labels', INSTANCE_LABEL);

@@ -8,7 +8,7 @@ import type { Source } from '../model/findings.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
 /** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
 export const ORGANIZATION_LABEL = 'orgctl.io/organization';
 
@@ -36,7 +36,8 @@ const SYNC_WAVE: Readonly<Record<string, string>> = {
  */
 const SHARED_LABELS = new Map<string, Readonly<Record<string, string>>>();
 const SHARED_ANNOTATIONS = new Map<string, Readonly<Record<string, string>>>();
-const sharedLabels = (org: string) => {
+/** The labels orgctl writes on every object of organization `org`. */
+export const organizationLabels = (org: string): Readonly<Record<string, string>> => {
   let labels = SHARED_LABELS.get(org);
   if (!labels) SHARED_LABELS.set(org, (labels = Object.freeze({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org })));
   return labels;
@@ -60,7 +61,7 @@ export function meta(
     annotations: annotations
       ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
       : waveAnnotations(kind),
-    labels: sharedLabels(model.name),
+    labels: organizationLabels(model.name),
     name,
     ...(namespace !== undefined ? { namespace } : {}),
   };

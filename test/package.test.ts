@@ -356,8 +356,8 @@ function nextVersion(version: string): string {
   const render = join(dir, 'package/synth/manifest.ts');
   const text = readFileSync(render, 'utf8');
   const relabelled = text.replace(
-    "export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;",
-    `export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/engine': '${version}' } as const;`,
+    "const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;",
+    `const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl', 'orgctl.io/engine': '${version}' } as const;`,
   );
   expect(relabelled).not.toBe(text);
   writeFileSync(render, relabelled);
