@@ -130,7 +130,8 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const system = model.systemNamespace;
   const rolePrefix = levelRoleName(org, '');
   const tokenPrefix = tokenAccountName('');
-  const written = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].map((k) => `${k.group}/${k.kind}`);
+  const writtenKinds = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced];
+  const written = writtenKinds.map((k) => `${k.group}/${k.kind}`);
   const whose = `organization ${org}'s Argo CD Applications`;
   // The cluster of the Application, from its tracking; then the namespaces orgctl writes there.
   const clusterOf = clusters.reduceRight(
@@ -150,7 +151,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     },
     {
       expression: `(request.kind.group + '/' + request.kind.kind) in ${celList(written)}`,
-      message: `${whose} write only the kinds orgctl writes (${[...new Set(written.map((k) => k.split('/')[1]))].join(', ')})`,
+      message: `${whose} write only the kinds orgctl writes (${writtenKinds.map((k) => k.kind).join(', ')})`,
     },
     {
       expression: "request.namespace == '' || request.namespace in variables.namespaces",
