@@ -49,9 +49,12 @@ function organization(extra: Record<string, unknown> = {}) {
   return { app, org };
 }
 
+/** An object's API group, '' for the core group. */
+const groupOf = (o: Obj): string => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
+
 /** The object as Argo CD sends it to the API server: its Application's tracking added. */
 function tracked(o: Obj, app: string, how: Tracking): Obj {
-  const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+  const group = groupOf(o);
   const m = o.metadata ?? {};
   return {
     ...o,
@@ -99,7 +102,6 @@ function evaluate(expression: string, bindings: Record<string, unknown>): unknow
   }
 }
 
-/** What the API server answers a request, under the policy, as it evaluates one. */
 /** An object as admission sees it: the API server labels every Namespace with its name first. */
 function stored(o: Obj): Obj {
   if (o.kind !== 'Namespace') return o;
@@ -107,9 +109,10 @@ function stored(o: Obj): Obj {
   return { ...o, metadata: { ...o.metadata, labels } };
 }
 
+/** What the API server answers a request, under the policy, as it evaluates one. */
 function admission(policy: Obj, r: Request): Verdict {
   const o = stored(r.object);
-  const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+  const group = groupOf(o);
   const version = String(o.apiVersion).split('/').pop();
   const bindings: Record<string, unknown> = {
     request: {
