@@ -88,6 +88,8 @@ describe('the spec named in package.json', () => {
         const text = readFileSync(join(ROOT, dir, f), 'utf8');
         expect(text, `${dir}/${f}`).not.toMatch(/orgctl (synth|check)[^\n]*--spec/);
       }
-    expect(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8')).toContain('node "$ORGCTL" synth --check');
+    expect(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8')).toContain(
+      'node "$ORGCTL" synth --check',
+    );
   });
 });
