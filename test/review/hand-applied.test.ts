@@ -73,6 +73,18 @@ describe('the files an admin applies by hand, in diff and review', () => {
     );
   });
 
+  it('Argo CD no longer declared: each file is named where base wrote it (its delivery.argocd.path)', async () => {
+    const elsewhere = () => {
+      const s = withArgo();
+      s.spec.delivery.argocd.path = 'manifests';
+      return s;
+    };
+    const r = await diff(await distPair(elsewhere(), (s) => delete s.spec.delivery.argocd));
+    expect(r.stdout).toContain(
+      '- manifests/argocd/appproject.yaml is no longer written: what it holds stays in Argo CD until an admin deletes it',
+    );
+  });
+
   it('a change that leaves dist/argocd/ as it was says nothing of it', async () => {
     const r = await diff(
       await distPair(withArgo(true), (s) =>
