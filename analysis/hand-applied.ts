@@ -8,6 +8,9 @@ import type { MemberOrganization } from '../model/membership.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
 
+/** What of a side's organization says where and how its files are applied. */
+type OrgSide = Pick<MemberOrganization, 'argocd' | 'clusters'>;
+
 /** One hand-applied file a change adds, changes or removes, with what to do about it. */
 export interface HandAppliedChange {
   /** The file, as in the repository (`dist/argocd/appproject.yaml`). */
@@ -27,10 +30,11 @@ const body = (file: OutputFile | undefined): string | undefined =>
 function handAppliedChanges(
   base: readonly OutputFile[],
   head: readonly OutputFile[],
-  org: Pick<MemberOrganization, 'argocd' | 'clusters'>,
+  orgs: { readonly base: OrgSide; readonly head: OrgSide },
 ): HandAppliedChange[] {
-  // As the repository names it: where Argo CD reads the output (delivery.argocd.path).
-  const dist = org.argocd?.path ?? 'dist';
+  const org = orgs.head;
+  // As the repository names it: where Argo CD reads the output (delivery.argocd.path), else where it did.
+  const dist = org.argocd?.path ?? orgs.base.argocd?.path ?? 'dist';
   const at = (files: readonly OutputFile[], path: string) => files.find((f) => f.path === path);
   const namespace = org.argocd?.namespace ?? 'argocd';
   const clusters = outputClusters(org).join(', ');
@@ -67,8 +71,8 @@ export function withHandApplied<D extends { readonly handApplied?: readonly Hand
   diff: D,
   base: readonly OutputFile[],
   head: readonly OutputFile[],
-  org: Pick<MemberOrganization, 'argocd' | 'clusters'>,
+  orgs: { readonly base: OrgSide; readonly head: OrgSide },
 ): D {
-  const handApplied = handAppliedChanges(base, head, org);
+  const handApplied = handAppliedChanges(base, head, orgs);
   return handApplied.length ? { ...diff, handApplied } : diff;
 }

@@ -116,7 +116,11 @@ export const command = defineCommand({
     const sides = requireSides(flags);
     const { base, head, baseSide, headSide } = loadSnapshots(sides.base, sides.head, io);
     const diff = diffSnapshots(base, head, resolveToday(undefined, io.env));
-    printDiff(io, withHandApplied(diff, baseSide.files, headSide.files, head.org), flags.format);
+    printDiff(
+      io,
+      withHandApplied(diff, baseSide.files, headSide.files, { base: base.org, head: head.org }),
+      flags.format,
+    );
     return 0;
   },
 });

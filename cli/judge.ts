@@ -126,7 +126,10 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
   const today = resolveToday(change.today, io.env);
-  const diff = withHandApplied(diffSnapshots(base, head, today), baseSide.files, headSide.files, head.org);
+  const diff = withHandApplied(diffSnapshots(base, head, today), baseSide.files, headSide.files, {
+    base: base.org,
+    head: head.org,
+  });
   const rules = review({
     base,
     head,

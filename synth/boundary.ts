@@ -143,7 +143,8 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       `variables.cluster == ${celString(c)} ? ${celList(namespacesIn(model, c, argocdNamespace))} : ${otherwise}`,
     '[]',
   );
-  const writes = "request.operation != 'DELETE'";
+  // A delete is judged by name only (what it removes is as it was written); a write by its content too.
+  const deletes = "request.operation == 'DELETE'";
   const validations: { expression: string; message: string }[] = [
     {
       expression: "variables.cluster != ''",
@@ -162,14 +163,14 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only the organization's Namespaces of their cluster (${system}, and those declared there)`,
     },
     {
-      expression: forKind('', 'Namespace', writes),
+      expression: forKind('', 'Namespace', `!(${deletes})`),
       message: `a Namespace of organization ${org} is never deleted by Argo CD (orgctl writes each with Prune=false): delete it by hand once it is empty`,
     },
     {
       expression: forKind(
         '',
         'Namespace',
-        `!(${writes}) || (${asDeclared('labels', 'variables.declared.labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
+        `${deletes} || (${asDeclared('labels', 'variables.declared.labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
       ),
       message: `${whose} write the organization's Namespaces with their labels and annotations as declared (the label ${ORGANIZATION_LABEL}: ${org}, which namespace protection selects by, and Pod Security's levels among them), no other added: others act on them (Pod Security admission, NetworkPolicies' and webhooks' namespace selectors, a cloud's roles for pods); those others put there are kept`,
     },
@@ -182,14 +183,14 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only ClusterRoles named ${rolePrefix}...: never one that others hold (system:basic-user, view, admin)`,
     },
     {
-      expression: forKind('rbac.authorization.k8s.io', 'ClusterRole', `!(${writes}) || !has(object.aggregationRule)`),
+      expression: forKind('rbac.authorization.k8s.io', 'ClusterRole', `${deletes} || !has(object.aggregationRule)`),
       message: `the organization's ClusterRoles have no aggregation rule: it would copy other roles' rules into them`,
     },
     {
       expression: forKind(
         'rbac.authorization.k8s.io',
         'ClusterRole',
-        `!(${writes}) || ${asDeclared('labels', celMap(labels), [INSTANCE_LABEL])}`,
+        `${deletes} || ${asDeclared('labels', celMap(labels), [INSTANCE_LABEL])}`,
       ),
       message: `${whose} write the organization's ClusterRoles with orgctl's labels, as orgctl writes them, and add none: an aggregating role selects by labels (an aggregation label would add their rules to admin, edit, view or any aggregated role); those others put there are kept`,
     },
@@ -197,7 +198,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         'rbac.authorization.k8s.io',
         'RoleBinding',
-        `!(${writes}) || object.roleRef.kind == 'Role' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name.startsWith(${celString(rolePrefix)}))`,
+        `${deletes} || object.roleRef.kind == 'Role' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name.startsWith(${celString(rolePrefix)}))`,
       ),
       message: `${whose} bind only the organization's roles: a roleRef to a Role, or to a ClusterRole named ${rolePrefix}... (never cluster-admin, admin or edit)`,
     },
@@ -205,7 +206,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         'rbac.authorization.k8s.io',
         'RoleBinding',
-        `!(${writes}) || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith('system:')) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
+        `${deletes} || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith('system:')) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
       ),
       message: `${whose} bind as subjects only the organization's people (${model.usernamePrefix}name@domain) and its tokens' ServiceAccounts (${tokenPrefix}... in ${system}): no Group, no system: user, no other ServiceAccount`,
     },
@@ -221,7 +222,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         '',
         'Secret',
-        `!(${writes}) || (has(object.type) && object.type == ${celString(SERVICE_ACCOUNT_TOKEN_TYPE)} && ${metadataValue('object', 'annotations', SERVICE_ACCOUNT_NAME_ANNOTATION)} == object.metadata.name)`,
+        `${deletes} || (has(object.type) && object.type == ${celString(SERVICE_ACCOUNT_TOKEN_TYPE)} && ${metadataValue('object', 'annotations', SERVICE_ACCOUNT_NAME_ANNOTATION)} == object.metadata.name)`,
       ),
       message: `${whose} write a Secret only as a token of its own ServiceAccount (type ${SERVICE_ACCOUNT_TOKEN_TYPE}, ${SERVICE_ACCOUNT_NAME_ANNOTATION} the Secret's own name)`,
     },

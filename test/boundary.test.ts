@@ -78,6 +78,11 @@ interface Request {
   readonly object: Obj;
   /** The object before an UPDATE (the same object unless given). */
   readonly oldObject?: Obj;
+  /**
+   * The request's namespace, when not the object's: a Namespace's own name for a request on a
+   * Namespace, as the API server's request info reads `/api/v1/namespaces/NAME`.
+   */
+  readonly namespace?: string;
 }
 
 interface Verdict {
@@ -119,7 +124,7 @@ function admission(policy: Obj, r: Request): Verdict {
       operation: r.operation,
       userInfo: { username: r.username },
       kind: { group, version, kind: o.kind },
-      namespace: o.metadata.namespace ?? '',
+      namespace: r.namespace ?? o.metadata.namespace ?? '',
       name: o.metadata.name,
     },
     object: r.operation === 'DELETE' ? null : o,
@@ -206,6 +211,12 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
         const what = `${how} ${w.app} ${w.object.kind} ${w.object.metadata.namespace ?? ''}/${w.object.metadata.name}`;
         for (const operation of ['CREATE', 'UPDATE'] as const)
           expect(admission(policy, { operation, username: ARGO, object }), what).toEqual({ matched: true, denied: [] });
+        // Whether the API server gives a request on a Namespace its own name as namespace or none, the verdict is one.
+        if (w.object.kind === 'Namespace')
+          expect(
+            admission(policy, { operation: 'UPDATE', username: ARGO, object, namespace: w.object.metadata.name }),
+            what,
+          ).toEqual({ matched: true, denied: [] });
         if (w.object.kind !== 'Namespace')
           expect(admission(policy, { operation: 'DELETE', username: ARGO, object }), what).toEqual({
             matched: true,
