@@ -13,7 +13,7 @@ import { importSpec } from './import.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
-                   [--dependency SPEC] [--today YYYY-MM-DD]
+                   [--argocd REPO_URL] [--dependency SPEC] [--today YYYY-MM-DD]
 
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
@@ -28,6 +28,8 @@ installed orgctl), a README saying how to change access and who approves what, .
   --from DIR|FILE|-   import the organization from a cluster's RBAC, as \`orgctl import\` does
                       (kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml);
                       what cannot be mapped is listed on standard error. Written as org/org.yaml.
+  --argocd REPO_URL   the git repository Argo CD reads dist/ from (this one, once pushed): the
+                      declaration says so, and dist/argocd/ (its AppProject and ApplicationSet) is written
   --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
                       this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
@@ -100,6 +102,7 @@ export const command = defineCommand({
     github: 'string',
     spec: ['ts', 'yaml'],
     from: 'string',
+    argocd: 'string',
     dependency: 'string',
     today: 'string',
   },
@@ -125,6 +128,7 @@ export const command = defineCommand({
       org,
       owner,
       github,
+      ...(flags.argocd !== undefined ? { argocd: flags.argocd } : {}),
       format: flags.spec ?? 'ts',
       imported,
       engine: packageJson,

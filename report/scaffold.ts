@@ -17,6 +17,8 @@ interface ScaffoldOptions {
   readonly owner: string;
   /** The owner's GitHub login (the review knows admins by it). */
   readonly github?: string;
+  /** The repository Argo CD reads dist/ from: dist/argocd/ is generated (`delivery.argocd.repoURL`). */
+  readonly argocd?: string;
   /** org/org.ts (constructs) or org/org.yaml (a spec). */
   readonly format: 'ts' | 'yaml';
   /** An organization imported from a cluster (`orgctl import`): declared as it is, written as a spec. */
@@ -40,9 +42,20 @@ type Scaffold =
   | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly findings: readonly Finding[] }
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
-/** The organization's spec: the imported one with the owner (and their login) made sure of, or the owner alone. */
-function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported'>): OrgSpec {
+/** The organization's spec: its owner (ownedSpec), and where Argo CD reads the repository when given. */
+function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd'>): OrgSpec {
   const owner = o.owner.toLowerCase();
+  const spec = ownedSpec(o, owner);
+  if (o.argocd === undefined) return spec;
+  const s = spec.spec as { delivery?: { argocd?: Record<string, unknown> } };
+  return {
+    ...spec,
+    spec: { ...spec.spec, delivery: { ...s.delivery, argocd: { ...s.delivery?.argocd, repoURL: o.argocd } } },
+  } as OrgSpec;
+}
+
+/** The organization's spec with its owner: the owner alone, or the imported one with the owner (and their login) made sure of. */
+function ownedSpec(o: Pick<ScaffoldOptions, 'org' | 'github' | 'imported'>, owner: string): OrgSpec {
   if (!o.imported) {
     return {
       apiVersion: 'orgctl/v1',
@@ -127,7 +140,15 @@ function declarationTs(o: ScaffoldOptions): string {
 import { App } from 'cdk8s';
 import { Organization } from 'orgctl';
 
-const org = new Organization(new App(), ${quote(o.org)}, { owner: ${quote(owner)} });
+${
+  o.argocd === undefined
+    ? `const org = new Organization(new App(), ${quote(o.org)}, { owner: ${quote(owner)} });`
+    : `const org = new Organization(new App(), ${quote(o.org)}, {
+  owner: ${quote(owner)},
+  // Where Argo CD reads dist/: dist/argocd/ holds its AppProject and ApplicationSet.
+  argocd: { repoURL: ${quote(o.argocd)} },
+});`
+}
 
 // The owner: the first admin.
 org.user(${quote(owner)}, { ${options} });
@@ -239,8 +260,13 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 
 - GitHub: protect the default branch as [orgctl's docs](node_modules/orgctl/docs/github.md) describe
   (require \`orgctl/review\` from the GitHub Actions app and \`check\`).
-- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply
-  it once.
+${
+  o.argocd !== undefined
+    ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
+  says (\`kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml\`).`
+    : `- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply
+  it once.`
+}
 
 Created by \`orgctl init\` (orgctl ${o.engine.version}).
 `;

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
+import { parseAllDocuments } from 'yaml';
 import { listFiles } from '../cli/output.ts';
 import { allProblems } from './workflow-lint.ts';
 
@@ -125,6 +126,8 @@ describe('npm pack: one package', () => {
   });
 });
 
+const scratch = repoScratch('init-');
+
 describe('orgctl init: a new organization repository', () => {
   it('writes the declaration with the owner as first admin, dist/, workflows, README, CI', () => {
     const ts = readFileSync(join(org, 'org/org.ts'), 'utf8');
@@ -202,6 +205,37 @@ describe('orgctl init: a new organization repository', () => {
       /--from writes the imported organization as a spec \(org\/org\.yaml\): leave out --spec ts/,
     );
     expect(mixed.code).toBe(2);
+  });
+
+  it('--argocd says where Argo CD reads dist/: the declaration (ts or yaml) names it, dist/argocd/ is written, and it synthesizes the dist/ it wrote', () => {
+    const repo = 'https://github.com/acme/org.git';
+    for (const spec of ['ts', 'yaml']) {
+      // Inside this repository, so that org/org.ts finds cdk8s as an installed project would.
+      const dir = join(scratch(), `argocd-${spec}`);
+      const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, '--argocd', repo]);
+      expect(r.code, r.stderr).toBe(0);
+      const declaration = join(dir, `org/org.${spec}`);
+      expect(readFileSync(declaration, 'utf8')).toContain(repo);
+      // orgctl itself is not installed in the scratch folder: its constructs are this repository's.
+      if (spec === 'ts')
+        writeFileSync(
+          declaration,
+          readFileSync(declaration, 'utf8').replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`),
+        );
+      const [project] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/appproject.yaml'), 'utf8')).map((d) =>
+        d.toJS(),
+      );
+      expect(project.spec.sourceRepos).toEqual([repo]);
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
+        `\`dist/argocd/\` is generated for ${repo}: apply it once`,
+      );
+      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
+      expect(check.stdout + check.stderr, spec).toMatch(/^dist\/ is up to date \(4 files/);
+    }
+    // Without it, nothing of Argo CD is written.
+    const plain = join(tempDir(), 'plain');
+    expect(cli(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io']).code).toBe(0);
+    expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
   });
 
   it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', () => {
