@@ -1,5 +1,6 @@
 import { CATALOG, findLevel, WRITE_VERBS } from '../../model/catalog.ts';
 import { editDistance } from '../../model/text.ts';
+import { verbMatches } from '../../analysis/rules.ts';
 import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
@@ -14,14 +15,14 @@ function levelHolding(given: string): { readonly id: string; readonly resource: 
   if (!m) return undefined;
   const access = m[1]!.toLowerCase() === 'r' ? 'read' : 'write';
   const name = m[2]!.toLowerCase();
-  const writes = (verbs: readonly string[]) =>
-    verbs.some((v) => v === '*' || (WRITE_VERBS as readonly string[]).includes(v));
   for (const resource of [name, `${name}s`]) {
     const level = CATALOG.find(
       (l) =>
         l.access === access &&
         l.family !== 'full' &&
-        l.rules.some((r) => r.resources?.includes(resource) && (access === 'read' || writes(r.verbs))),
+        l.rules.some(
+          (r) => r.resources?.includes(resource) && (access === 'read' || WRITE_VERBS.some((v) => verbMatches(r, v))),
+        ),
     );
     if (level) return { id: level.id, resource };
   }
