@@ -32,36 +32,43 @@ function handAppliedChanges(
   head: readonly OutputFile[],
   orgs: { readonly base: OrgSide; readonly head: OrgSide },
 ): HandAppliedChange[] {
-  const org = orgs.head;
-  // As the repository names it: where Argo CD reads the output (delivery.argocd.path), else where it did.
-  const dist = org.argocd?.path ?? orgs.base.argocd?.path ?? 'dist';
   const at = (files: readonly OutputFile[], path: string) => files.find((f) => f.path === path);
-  const namespace = org.argocd?.namespace ?? 'argocd';
-  const clusters = outputClusters(org).join(', ');
+  // As the repository names it (delivery.argocd.path): a file removed is where base wrote it, and
+  // stays in base's clusters; one written is head's.
+  const where = (org: OrgSide, path: string) => ({
+    file: `${org.argocd?.path ?? 'dist'}/${path}`,
+    clusters: outputClusters(org).join(', '),
+  });
   const out: HandAppliedChange[] = [];
   for (const path of Object.values(ARGOCD_FILES)) {
     const [was, is] = [body(at(base, path)), body(at(head, path))];
     if (was === is) continue;
-    const file = `${dist}/${path}`;
-    const change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
     const boundary = path === ARGOCD_FILES.boundary;
-    if (change === 'removed')
+    // Head writes none of them without delivery.argocd (the proof refuses one).
+    const argocd = orgs.head.argocd;
+    if (is === undefined || argocd === undefined) {
+      const { file, clusters } = where(orgs.base, path);
       out.push({
         file,
-        change,
+        change: 'removed',
         text: boundary
           ? `${file} is no longer written: its policy and binding stay in each cluster (${clusters}) until an admin deletes them`
           : `${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`,
       });
-    else
-      out.push({
-        file,
-        change,
-        text: boundary
-          ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)`
-          : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
-        command: boundary ? `kubectl --context <cluster> apply -f ${file}` : `kubectl apply -n ${namespace} -f ${file}`,
-      });
+      continue;
+    }
+    const { file, clusters } = where(orgs.head, path);
+    const change = was === undefined ? 'added' : 'changed';
+    out.push({
+      file,
+      change,
+      text: boundary
+        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)`
+        : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
+      command: boundary
+        ? `kubectl --context <cluster> apply -f ${file}`
+        : `kubectl apply -n ${argocd.namespace} -f ${file}`,
+    });
   }
   return out;
 }
