@@ -3,7 +3,7 @@
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
 import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
-import { type Manifest, organizationLabels } from './manifest.ts';
+import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
@@ -109,7 +109,8 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
-export function argoCdObjects(model: OrgModel): Manifest[] {
+/** The AppProject and the ApplicationSet; [] without delivery.argocd. */
+export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
   const a = model.argocd;
   if (!a) return [];
   const project = `${model.name}-access`;
@@ -195,4 +196,4 @@ export function argoCdObjects(model: OrgModel): Manifest[] {
     },
   };
   return [appProject, appSet];
-}
+});

@@ -20,7 +20,7 @@ import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, ty
 import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
 import { celList, celMap, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
-import { type Manifest, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
+import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
 import {
   namespaceObject,
   outputClusters,
@@ -112,12 +112,13 @@ function asDeclared(map: 'labels' | 'annotations', want: string, extra: readonly
   return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want} || k in ${celList(extra)} || ${kept('k')})`;
 }
 
-export function boundaryObjects(model: OrgModel): Manifest[] {
+/** The boundary's policy and binding, and namespace protection's; [] without delivery.argocd.boundary. */
+export const boundaryObjects = oncePerModel((model: OrgModel): Manifest[] => {
   const a = model.argocd;
   if (!a?.boundary) return [];
   // Namespace protection, when declared, is applied by hand with it (protectionAppliedByHand).
   return [...policyAndBinding(model, a.boundary, a.namespace), ...protectionObjects(model)];
-}
+});
 
 function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNamespace: string): Manifest[] {
   const org = model.name;

@@ -92,3 +92,16 @@ export const declared = (o: Manifest, source: Source | undefined): Manifest => {
   if (source !== undefined) DECLARED_AT.set(o, source);
   return o;
 };
+
+/**
+ * `build`, once per model (frozen data, as render.ts's caches hold it): what both synthesis and a
+ * policy read (the Argo CD files, which the object-size policy measures and synthesis writes).
+ */
+export function oncePerModel<T>(build: (model: OrgModel) => T): (model: OrgModel) => T {
+  const built = new WeakMap<OrgModel, T>();
+  return (model) => {
+    let value = built.get(model);
+    if (value === undefined) built.set(model, (value = build(model)));
+    return value;
+  };
+}
