@@ -164,7 +164,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only the organization's Namespaces of their cluster (${system}, and those declared there)`,
     },
     {
-      expression: forKind('', 'Namespace', `!(${deletes})`),
+      expression: forKind('', 'Namespace', "request.operation != 'DELETE'"),
       message: `a Namespace of organization ${org} is never deleted by Argo CD (orgctl writes each with Prune=false): delete it by hand once it is empty`,
     },
     {
