@@ -158,6 +158,19 @@ function writtenObjects(out: Map<string, string>): { app: string; cluster: strin
     });
 }
 
+/** The YAML files `orgctl synth` writes for a spec, path → text (it must synthesize). */
+async function synthesizedFrom(spec: unknown): Promise<Map<string, string>> {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+  const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+  expect(r.code, r.stderr).toBe(0);
+  return new Map(
+    readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((p) => p.endsWith('.yaml'))
+      .map((p) => [p, readFileSync(join(dir, 'dist', p), 'utf8')]),
+  );
+}
+
 const boundaryOf = (out: Map<string, string>) => {
   const [policy, binding] = docs(out.get(BOUNDARY_FILE)!);
   return { policy: policy!, binding: binding! };
@@ -602,15 +615,7 @@ describe('the boundary admits every object of a generated organization', () => {
     spec.spec.clusters = ['lga1', 'ord1'];
     spec.spec.identity = { usernamePrefix: 'oidc:' };
     spec.spec.delivery = { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } };
-    const dir = tempDir();
-    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
-    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
-    expect(r.code, r.stderr).toBe(0);
-    const out = new Map(
-      readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' })
-        .filter((p) => p.endsWith('.yaml'))
-        .map((p) => [p, readFileSync(join(dir, 'dist', p), 'utf8')]),
-    );
+    const out = await synthesizedFrom(spec);
     const { policy } = boundaryOf(out);
     const written = writtenObjects(out);
     expect(written.length).toBeGreaterThan(500);
@@ -646,15 +651,7 @@ describe('the boundary admits every object of the guard-rails fixture', () => {
       namedClusterResources: true,
       boundary: { appliedBy: ARGO },
     };
-    const dir = tempDir();
-    writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
-    const r = await run(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
-    expect(r.code, r.stderr).toBe(0);
-    const out = new Map(
-      readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' })
-        .filter((p) => p.endsWith('.yaml'))
-        .map((p) => [p, readFileSync(join(dir, 'dist', p), 'utf8')]),
-    );
+    const out = await synthesizedFrom(spec);
     const written = writtenObjects(out);
     const labelled = written.filter(
       (w) => w.object.kind === 'Namespace' && w.object.metadata.annotations?.['owner.acme.io/contact'],
