@@ -43,4 +43,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', load: () => import('./import.ts').then((m) => m.command) },
   { name: 'generate', load: () => import('./generate.ts').then((m) => m.command) },
   { name: 'init', load: () => import('./init.ts').then((m) => m.command) },
+  { name: 'workflows', load: () => import('./workflows.ts').then((m) => m.command) },
 ];

@@ -1,7 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveToday } from '../model/model.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
@@ -10,6 +8,7 @@ import { scaffold } from '../report/scaffold.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
+import { workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
@@ -37,39 +36,6 @@ installed orgctl), a README saying how to change access and who approves what, .
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-
-/**
- * The orgctl package's folder, where its workflow templates are. This module may run from its
- * source or from bin/orgctl.mjs's bundle in a node_modules/.cache: the engine's own checkout is
- * above either; an installed orgctl is what Node resolves from the project.
- */
-function packageRoot(): string {
-  const here = fileURLToPath(import.meta.url);
-  for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-      if (pkg.name === packageJson.name && existsSync(join(dir, 'deploy', 'github'))) return dir;
-    } catch {
-      // no package.json here
-    }
-  }
-  try {
-    return dirname(createRequire(here).resolve(`${packageJson.name}/package.json`));
-  } catch {
-    throw new InputError(
-      `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
-    );
-  }
-}
-
-function workflowTemplates(): Map<string, string> {
-  const dir = join(packageRoot(), 'deploy', 'github');
-  return new Map(
-    readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
-  );
-}
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {

@@ -7,6 +7,7 @@ import { loadDeclaration, placeFindings } from './load.ts';
 import { declarationFile, folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
+import { earlierWorkflowsNotice } from './workflows.ts';
 
 /**
  * The declaration as the headers name it: relative to its project (the nearest folder with a
@@ -50,6 +51,9 @@ export const command = defineCommand({
     const objects = result.documents;
 
     if (!json) printFindings(io, result.findings);
+    const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
+    const workflows = project === undefined ? undefined : earlierWorkflowsNotice(project);
+    if (workflows) io.err(workflows);
     if (!result.ok) {
       if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));
       else io.err(`synthesis failed: ${summary(result.findings)}; ${out}/ left unchanged`);

@@ -244,8 +244,10 @@ judgement locally.
 
 ## Upgrading orgctl
 
-orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npm run synth\`, and commit
-\`package.json\`, \`package-lock.json\` and \`dist/\` together. The pull request is an engine change
+orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npx orgctl workflows --write\`
+(npm never copies a release's workflows here: it writes them, and leaves any you edited by hand,
+saying so), \`npm run synth\`, and commit \`package.json\`, \`package-lock.json\`,
+\`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
 (an admin who is not its author approves it: the review names the orgctl version and source that
 \`package-lock.json\` installs, which is what the approval trusts), and whatever the new version
 renders differently shows in its output diff, judged like any change.

@@ -158,6 +158,21 @@ describe('orgctl init: a new organization repository', () => {
     expect(review).toContain('node "$ORGCTL" review --github');
   });
 
+  it("the installed orgctl's `workflows` knows the workflows init wrote as its own, and an earlier one's", OPTS, () => {
+    const orgctl = (...args: string[]) =>
+      sh(process.execPath, [join(org, 'node_modules/orgctl/bin/orgctl.mjs'), ...args], org);
+    const current = orgctl('workflows');
+    expect(current.stdout).toContain('every workflow is orgctl');
+    expect(current.code, current.stderr).toBe(0);
+    const review = join(org, '.github/workflows/orgctl-review.yaml');
+    const ours = readFileSync(review, 'utf8');
+    writeFileSync(review, readFileSync(join(ROOT, 'test/fixtures/workflows/orgctl-review.earlier.yaml')));
+    const earlier = orgctl('workflows', '--write');
+    expect(earlier.stdout).toMatch(/orgctl-review\.yaml\s+written \(was earlier\)/);
+    expect(earlier.code, earlier.stderr).toBe(0);
+    expect(readFileSync(review, 'utf8')).toBe(ours);
+  });
+
   it("the repository's npm test passes with the installed orgctl: tsc, check, synth --check, prove", OPTS, () => {
     const t = sh('npm', ['test'], org);
     expect(t.stderr).not.toMatch(/error/i);

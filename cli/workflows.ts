@@ -1,0 +1,228 @@
+/**
+ * The GitHub workflows orgctl ships (deploy/github/), as a repository holds them: `init` writes
+ * them, and an upgrade of orgctl may change what they must run (the review's
+ * `--head-proof-commit`, the command of the installed orgctl instead of `npx orgctl`), which npm
+ * never copies into the repository. `orgctl workflows` says which of the repository's are this
+ * orgctl's, an earlier orgctl's (replaced without losing anything: deploy/workflow-history.json
+ * holds every version shipped), or edited by hand (left alone unless forced).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, unwritable, UsageError } from '../model/errors.ts';
+import { defineCommand } from './command.ts';
+import packageJson from '../package.json' with { type: 'json' };
+
+/** Where a repository keeps its workflows (GitHub reads no other folder). */
+const WORKFLOWS_FOLDER = '.github/workflows';
+
+/**
+ * The orgctl package's folder, where its workflow templates are. This module may run from its
+ * source or from bin/orgctl.mjs's bundle in a node_modules/.cache: the engine's own checkout is
+ * above either; an installed orgctl is what Node resolves from the project.
+ */
+function packageRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === packageJson.name && existsSync(join(dir, 'deploy', 'github'))) return dir;
+    } catch {
+      // no package.json here
+    }
+  }
+  try {
+    return dirname(createRequire(here).resolve(`${packageJson.name}/package.json`));
+  } catch {
+    throw new InputError(
+      `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
+    );
+  }
+}
+
+const templatesFolder = (): string => join(packageRoot(), 'deploy', 'github');
+
+/** This orgctl's workflow templates, file name → text. */
+export function workflowTemplates(): Map<string, string> {
+  const dir = templatesFolder();
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+/** Every version of each template orgctl has shipped: file name → sha256 of its text (workflowDigest). */
+export type WorkflowHistory = Readonly<Record<string, readonly string[]>>;
+
+/** The history's file, in the package beside deploy/github/. */
+export const workflowHistoryFile = (): string => join(packageRoot(), 'deploy', 'workflow-history.json');
+
+export function readWorkflowHistory(): WorkflowHistory {
+  return (JSON.parse(readFileSync(workflowHistoryFile(), 'utf8')) as { templates: WorkflowHistory }).templates;
+}
+
+/** A workflow's digest: its text's sha256, line endings read as LF (a checkout on Windows may write CRLF). */
+export const workflowDigest = (text: string): string =>
+  createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+
+/**
+ * - `current`: this orgctl's template.
+ * - `earlier`: a template an earlier orgctl shipped, never edited: replacing it loses nothing.
+ * - `edited`: differs from every template orgctl shipped under its name (edited by hand).
+ * - `missing`: this orgctl ships it; the repository has none of that name.
+ * - `retired`: a template only an earlier orgctl shipped, never edited: nothing runs it any more.
+ */
+export type WorkflowState = 'current' | 'earlier' | 'edited' | 'missing' | 'retired';
+
+export interface WorkflowStatus {
+  readonly name: string;
+  readonly state: WorkflowState;
+}
+
+/**
+ * Each template of this orgctl, and each workflow of the repository an earlier orgctl shipped
+ * under a name this one no longer does, with its state. `found`: the repository's workflows, file
+ * name → text (others' workflows among them are left out: only a template's name is orgctl's).
+ */
+export function workflowStatuses(
+  templates: ReadonlyMap<string, string>,
+  found: ReadonlyMap<string, string>,
+  history: WorkflowHistory,
+): WorkflowStatus[] {
+  const shipped = (name: string, digest: string) => Object.hasOwn(history, name) && history[name]!.includes(digest);
+  const statuses = [...templates].map(([name, text]): WorkflowStatus => {
+    const have = found.get(name);
+    if (have === undefined) return { name, state: 'missing' };
+    const digest = workflowDigest(have);
+    if (digest === workflowDigest(text)) return { name, state: 'current' };
+    return { name, state: shipped(name, digest) ? 'earlier' : 'edited' };
+  });
+  const retired = [...found]
+    .filter(([name, text]) => !templates.has(name) && shipped(name, workflowDigest(text)))
+    .map(([name]): WorkflowStatus => ({ name, state: 'retired' }));
+  return [...statuses, ...retired].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The repository's workflows (every YAML file of .github/workflows/), name → text; none without the folder. */
+function repositoryWorkflows(repo: string): Map<string, string> {
+  const dir = join(repo, WORKFLOWS_FOLDER);
+  if (!existsSync(dir)) return new Map();
+  try {
+    return new Map(
+      readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+        .map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')]),
+    );
+  } catch (e) {
+    throw new InputError(`${dir}: cannot read the workflows (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+}
+
+/** The statuses of `repo`'s workflows against this orgctl's templates. */
+function repositoryWorkflowStatuses(repo: string): WorkflowStatus[] {
+  return workflowStatuses(workflowTemplates(), repositoryWorkflows(repo), readWorkflowHistory());
+}
+
+/**
+ * synth's one line when an earlier orgctl's workflow is still in the repository (an upgrade that
+ * did not copy the new ones); nothing for a repository without workflows, or with edited ones
+ * (`orgctl workflows` says what those are).
+ */
+export function earlierWorkflowsNotice(repo: string): string | undefined {
+  if (!existsSync(join(repo, WORKFLOWS_FOLDER))) return undefined;
+  const earlier = repositoryWorkflowStatuses(repo).filter((s) => s.state === 'earlier' || s.state === 'retired');
+  if (!earlier.length) return undefined;
+  const names = earlier.map((s) => `${WORKFLOWS_FOLDER}/${s.name}`).join(', ');
+  return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
+}
+
+const WORKFLOWS_HELP = `Usage: orgctl workflows [--dir REPO] [--write [--force]] [--format text|json]
+
+Compares the repository's GitHub workflows (REPO/${WORKFLOWS_FOLDER}/, REPO default .) with this
+orgctl's templates, the files \`orgctl init\` writes. npm installs a new orgctl but never its
+workflows, and a release may change what they must run. Each template is:
+  up to date   this orgctl's
+  earlier      an earlier orgctl's, never edited: --write replaces it, losing nothing
+  edited       differs from every version orgctl shipped (edited by hand): the line says how to
+               compare it; --write --force replaces it
+  missing      not in the repository: --write adds it
+  retired      (a workflow, not a template) an earlier orgctl's that this one no longer ships: delete it
+Exit 0 when every template is up to date (after --write, as written), 1 otherwise. Workflows of
+other names are not orgctl's and are left out.
+
+  --dir REPO     the repository's folder (default: .)
+  --write        write this orgctl's templates over the earlier and missing ones
+  --force        with --write: over the edited ones too (your edits are lost: git diff shows them)
+  --format json  [{ "file", "state" }] and whether every template is up to date`;
+
+/** What each state's line says (`FILE` and `TEMPLATE` are the workflow's and its template's paths). */
+const STATE_LINE: Readonly<Record<WorkflowState, string>> = {
+  current: 'up to date',
+  earlier: "earlier: an earlier orgctl's, never edited; `orgctl workflows --write` replaces it",
+  edited:
+    'edited: no orgctl shipped it (edited by hand); compare with `diff -u TEMPLATE FILE`, `orgctl workflows --write --force` replaces it',
+  missing: 'missing: `orgctl workflows --write` adds it',
+  retired: "retired: an earlier orgctl's that this one no longer ships; delete it",
+};
+
+export const command = defineCommand({
+  name: 'workflows',
+  summary: "Whether the repository's GitHub workflows are this orgctl's; --write copies them in.",
+  help: WORKFLOWS_HELP,
+  flags: { dir: 'string', write: 'boolean', force: 'boolean', format: ['text', 'json'] },
+  run({ flags }, io) {
+    if (flags.force && !flags.write) throw new UsageError('--force goes with --write: it replaces edited workflows');
+    const repo = flags.dir ?? '.';
+    const templates = workflowTemplates();
+    const before = repositoryWorkflowStatuses(repo);
+    const replace = new Set<WorkflowState>(['earlier', 'missing', ...(flags.force ? (['edited'] as const) : [])]);
+    const writing = flags.write ? before.filter((s) => replace.has(s.state)) : [];
+    for (const { name } of writing) {
+      const file = join(repo, WORKFLOWS_FOLDER, name);
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, templates.get(name)!);
+      } catch (e) {
+        throw unwritable(file, e);
+      }
+    }
+    const written = new Set(writing.map((s) => s.name));
+    const after = flags.write ? repositoryWorkflowStatuses(repo) : before;
+    const ok = after.every((s) => s.state === 'current');
+    const shown = (name: string) => join(repo, WORKFLOWS_FOLDER, name);
+    if (flags.format === 'json') {
+      io.out(
+        JSON.stringify(
+          {
+            ok,
+            version: packageJson.version,
+            workflows: after.map((s) => ({ file: shown(s.name), state: s.state, written: written.has(s.name) })),
+          },
+          null,
+          2,
+        ),
+      );
+      return ok ? 0 : 1;
+    }
+    const width = Math.max(...after.map((s) => shown(s.name).length));
+    const was = new Map(before.map((s) => [s.name, s.state]));
+    for (const s of after) {
+      const line = written.has(s.name)
+        ? `written (was ${was.get(s.name)})`
+        : STATE_LINE[s.state]
+            .replace('TEMPLATE', relative('.', join(templatesFolder(), s.name)))
+            .replace('FILE', shown(s.name));
+      io.out(`${shown(s.name).padEnd(width)}  ${line}`);
+    }
+    io.out(
+      ok
+        ? `every workflow is orgctl ${packageJson.version}'s${written.size ? ': commit them (an engine-change, as the upgrade is)' : ''}`
+        : `not every workflow is orgctl ${packageJson.version}'s`,
+    );
+    return ok ? 0 : 1;
+  },
+});

@@ -1,0 +1,204 @@
+/**
+ * `orgctl workflows`: which of a repository's GitHub workflows are this orgctl's templates, an
+ * earlier orgctl's (replaced losing nothing), or edited by hand (left unless forced); and synth's
+ * note when an upgrade left an earlier one in place.
+ */
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readWorkflowHistory,
+  workflowDigest,
+  workflowStatuses,
+  workflowTemplates,
+  type WorkflowHistory,
+} from '../cli/workflows.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+
+const TEMPLATES = join(ROOT, 'deploy/github');
+/** orgctl-review.yaml as orgctl shipped it before the review took --head-proof-commit (c7a58ee). */
+const EARLIER_REVIEW = join(ROOT, 'test/fixtures/workflows/orgctl-review.earlier.yaml');
+
+/** A repository holding this orgctl's workflows, as `orgctl init` writes them. */
+function repoWithTemplates(): string {
+  const repo = tempDir();
+  cpSync(TEMPLATES, join(repo, '.github/workflows'), { recursive: true });
+  return repo;
+}
+
+const wf = (repo: string, name: string) => join(repo, '.github/workflows', name);
+
+describe('workflowStatuses', () => {
+  const templates = new Map([
+    ['a.yaml', 'a v2\n'],
+    ['b.yaml', 'b v1\n'],
+  ]);
+  const history: WorkflowHistory = {
+    'a.yaml': [workflowDigest('a v1\n'), workflowDigest('a v2\n')],
+    'b.yaml': [workflowDigest('b v1\n')],
+    'old.yaml': [workflowDigest('old v1\n')],
+  };
+  const states = (found: Record<string, string>) =>
+    Object.fromEntries(
+      workflowStatuses(templates, new Map(Object.entries(found)), history).map((s) => [s.name, s.state]),
+    );
+
+  it('tells this orgctl’s, an earlier one’s, an edited one and a missing one apart', () => {
+    expect(states({ 'a.yaml': 'a v2\n', 'b.yaml': 'b v1\n' })).toEqual({ 'a.yaml': 'current', 'b.yaml': 'current' });
+    expect(states({ 'a.yaml': 'a v1\n' })).toEqual({ 'a.yaml': 'earlier', 'b.yaml': 'missing' });
+    expect(states({ 'a.yaml': 'a v1 with my runner\n', 'b.yaml': 'b v1\n' })).toEqual({
+      'a.yaml': 'edited',
+      'b.yaml': 'current',
+    });
+  });
+
+  it('an earlier version of another template is an edit, not orgctl’s', () => {
+    expect(states({ 'a.yaml': 'b v1\n', 'b.yaml': 'b v1\n' })['a.yaml']).toBe('edited');
+  });
+
+  it('a template orgctl no longer ships is retired; a workflow of the repository’s own is left out', () => {
+    expect(states({ 'a.yaml': 'a v2\n', 'b.yaml': 'b v1\n', 'old.yaml': 'old v1\n', 'deploy.yaml': 'mine\n' })).toEqual(
+      {
+        'a.yaml': 'current',
+        'b.yaml': 'current',
+        'old.yaml': 'retired',
+      },
+    );
+    // Edited after orgctl stopped shipping it: someone's own workflow now.
+    expect(states({ 'a.yaml': 'a v2\n', 'b.yaml': 'b v1\n', 'old.yaml': 'old v1, mine\n' })).not.toHaveProperty(
+      'old.yaml',
+    );
+  });
+
+  it('line endings do not count (a checkout on Windows writes CRLF)', () => {
+    expect(states({ 'a.yaml': 'a v2\r\n', 'b.yaml': 'b v1\r\n' })).toEqual({
+      'a.yaml': 'current',
+      'b.yaml': 'current',
+    });
+  });
+});
+
+describe('deploy/workflow-history.json', () => {
+  it.each([
+    ...workflowTemplates().keys(),
+  ])('%s as this orgctl ships it is in the history (after changing it: npx tsx test/write-workflow-history.ts)', (name) => {
+    expect(readWorkflowHistory()[name]).toContain(workflowDigest(workflowTemplates().get(name)!));
+  });
+
+  it('holds the earlier review workflow an organization may still run', () => {
+    expect(readWorkflowHistory()['orgctl-review.yaml']).toContain(workflowDigest(readFileSync(EARLIER_REVIEW, 'utf8')));
+    expect(readFileSync(EARLIER_REVIEW, 'utf8')).not.toBe(workflowTemplates().get('orgctl-review.yaml'));
+  });
+
+  it('is in the package (init and workflows read it from the installed orgctl)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('deploy/workflow-history.json');
+  });
+});
+
+describe('orgctl workflows', () => {
+  it('says every template is up to date in a repository init wrote (exit 0)', async () => {
+    const repo = repoWithTemplates();
+    const r = await run(['workflows', '--dir', repo]);
+    expect(r.code).toBe(0);
+    for (const name of readdirSync(TEMPLATES)) expect(r.stdout).toMatch(new RegExp(`${name}\\s+up to date`));
+    expect(r.stdout).toContain("every workflow is orgctl 0.1.0's");
+  });
+
+  it('replaces an earlier orgctl’s workflow and adds a missing one with --write', async () => {
+    const repo = repoWithTemplates();
+    copyFileSync(EARLIER_REVIEW, wf(repo, 'orgctl-review.yaml'));
+    rmSync(wf(repo, 'orgctl-expiry.yaml'));
+
+    const listed = await run(['workflows', '--dir', repo]);
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toMatch(
+      /orgctl-review\.yaml\s+earlier: an earlier orgctl's, never edited; `orgctl workflows --write` replaces it/,
+    );
+    expect(listed.stdout).toMatch(/orgctl-expiry\.yaml\s+missing: `orgctl workflows --write` adds it/);
+    expect(readFileSync(wf(repo, 'orgctl-review.yaml'), 'utf8')).toBe(readFileSync(EARLIER_REVIEW, 'utf8'));
+
+    const written = await run(['workflows', '--dir', repo, '--write']);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(/orgctl-review\.yaml\s+written \(was earlier\)/);
+    expect(written.stdout).toMatch(/orgctl-expiry\.yaml\s+written \(was missing\)/);
+    expect(written.stdout).toContain('commit them');
+    for (const name of readdirSync(TEMPLATES))
+      expect(readFileSync(wf(repo, name), 'utf8')).toBe(readFileSync(join(TEMPLATES, name), 'utf8'));
+  });
+
+  it('leaves an edited workflow, says how to compare it, and replaces it only with --force', async () => {
+    const repo = repoWithTemplates();
+    const mine = readFileSync(join(TEMPLATES, 'orgctl-check.yaml'), 'utf8').replace(
+      'runs-on: ubuntu-latest',
+      'runs-on: [self-hosted]',
+    );
+    writeFileSync(wf(repo, 'orgctl-check.yaml'), mine);
+
+    const written = await run(['workflows', '--dir', repo, '--write']);
+    expect(written.code).toBe(1);
+    expect(written.stdout).toMatch(/orgctl-check\.yaml\s+edited: no orgctl shipped it/);
+    expect(written.stdout).toContain(`diff -u deploy/github/orgctl-check.yaml ${wf(repo, 'orgctl-check.yaml')}`);
+    expect(readFileSync(wf(repo, 'orgctl-check.yaml'), 'utf8')).toBe(mine);
+
+    const forced = await run(['workflows', '--dir', repo, '--write', '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/orgctl-check\.yaml\s+written \(was edited\)/);
+    expect(readFileSync(wf(repo, 'orgctl-check.yaml'), 'utf8')).toBe(
+      readFileSync(join(TEMPLATES, 'orgctl-check.yaml'), 'utf8'),
+    );
+  });
+
+  it('--format json lists each file with its state', async () => {
+    const repo = repoWithTemplates();
+    copyFileSync(EARLIER_REVIEW, wf(repo, 'orgctl-review.yaml'));
+    const r = await run(['workflows', '--dir', repo, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { ok: boolean; workflows: { file: string; state: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.workflows.find((w) => w.file.endsWith('orgctl-review.yaml'))?.state).toBe('earlier');
+    expect(out.workflows.filter((w) => w.state === 'current')).toHaveLength(readdirSync(TEMPLATES).length - 1);
+  });
+
+  it('--force without --write is a usage error', async () => {
+    const r = await run(['workflows', '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--force goes with --write');
+  });
+});
+
+describe('synth notes an earlier orgctl’s workflow', () => {
+  /** A project: package.json, the acme spec, and `workflows` in .github/workflows/. */
+  function project(): string {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'package.json'), '{ "name": "acme-org", "private": true }\n');
+    mkdirSync(join(dir, 'org'));
+    copyFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), join(dir, 'org/org.yaml'));
+    cpSync(TEMPLATES, join(dir, '.github/workflows'), { recursive: true });
+    return dir;
+  }
+  const synthOf = (dir: string) => run(['synth', '--spec', join(dir, 'org/org.yaml'), '--out', join(dir, 'dist')]);
+
+  it('names it and the command that writes this orgctl’s', async () => {
+    const dir = project();
+    copyFileSync(EARLIER_REVIEW, wf(dir, 'orgctl-review.yaml'));
+    const r = await synthOf(dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "note: .github/workflows/orgctl-review.yaml is an earlier orgctl's: `npx orgctl workflows --write` writes orgctl 0.1.0's",
+    );
+  });
+
+  it('says nothing when the workflows are this orgctl’s, edited by hand, or not there', async () => {
+    const current = project();
+    const edited = project();
+    writeFileSync(wf(edited, 'orgctl-check.yaml'), 'name: my own check\n');
+    const none = project();
+    rmSync(join(none, '.github'), { recursive: true });
+    for (const dir of [current, edited, none]) {
+      const r = await synthOf(dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain('workflows');
+    }
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Adds the current workflow templates (deploy/github/) to deploy/workflow-history.json: run it
+ * after changing a template (`npx tsx test/write-workflow-history.ts`), so that `orgctl workflows`
+ * knows the version it replaces as orgctl's own, not an edit. It never removes a version.
+ * test/workflow-history.test.ts checks that every current template is in the history.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { workflowDigest, workflowHistoryFile, workflowTemplates } from '../cli/workflows.ts';
+
+const file = workflowHistoryFile();
+const doc = JSON.parse(readFileSync(file, 'utf8')) as { templates: Record<string, string[]> };
+for (const [name, text] of workflowTemplates()) {
+  const versions = new Set(doc.templates[name] ?? []).add(workflowDigest(text));
+  doc.templates[name] = [...versions].sort();
+}
+writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
