@@ -345,7 +345,7 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
   if (typeof proof === 'string') return refuse(`it is not a proof orgctl writes: ${proof}`);
   if (input.headCommit !== undefined && proof.commit === undefined)
     return refuse(
-      `it names no commit it proves (--head-proof-commit: the review workflow passes the commit its pull job extracted), so it may prove another than the pull request's head ${input.headCommit.slice(0, 12)}`,
+      `it names no commit it proves (--head-proof-commit: the review workflow passes the commit its pull job extracted), so it may prove another than the pull request's head ${input.headCommit.slice(0, 12)}; a review workflow an earlier orgctl wrote passes none: \`npx orgctl workflows --write\` writes this orgctl's, to merge before the upgrade`,
     );
   if (input.headCommit !== undefined && proof.commit !== input.headCommit)
     return refuse(

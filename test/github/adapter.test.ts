@@ -830,6 +830,10 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
     expect(standin.state.comments[0]!.body).toMatch(
       /\| `output-proof` \| ❌ \| .*The head proof was not accepted: it names no commit it proves \(--head-proof-commit: /,
     );
+    // The workflow that gives none is an earlier orgctl's: the comment says how to bring it up to date.
+    expect(standin.state.comments[0]!.body).toMatch(
+      /npx orgctl workflows --write\\?` writes this orgctl's, to merge before the upgrade/,
+    );
   });
 });
 
