@@ -98,4 +98,36 @@ describe('the files an admin applies by hand, in diff and review', () => {
       JSON.parse((await diff(await distPair(withArgo(), () => {}), '--format', 'json')).stdout).handApplied,
     ).toBeUndefined();
   });
+
+  it('an organization renamed leaves its old objects in each cluster: the comment says so, and how to delete them', async () => {
+    const rename = (s: Spec) => (s.metadata.name = 'acme2');
+    const r = await diff(await distPair(withArgo(true), rename));
+    expect(r.code, r.stderr).toBe(0);
+    // acme2's Applications never prune acme's objects (another Application tracks them), and acme's
+    // Applications no longer sync (their project allows none of acme2's): acme's tokens and
+    // bindings hold until deleted.
+    expect(r.stdout).toContain(
+      "- the organization is renamed from acme: Argo CD's objects are acme2's (AppProject and ApplicationSet acme2-access, Applications acme2-\\<cluster\\>-\\<shard\\>), and acme's stay where they are: acme's Applications stop syncing (their project allows nothing of acme2's) and acme2's prune nothing of acme's, so acme's bindings, roles and tokens keep working in each cluster (lga1, ord1) until an admin deletes them. Once acme2's Applications have synced: delete acme's ApplicationSet and AppProject (what their Applications applied stays), then in each cluster acme's objects and its system namespace acme-system (acme's other namespaces are acme2's now and stay)",
+    );
+    for (const command of [
+      '`kubectl delete -n argocd applicationset/acme-access appproject/acme-access`',
+      '`kubectl --context <cluster> delete -A -l orgctl.io/organization=acme clusterroles.rbac.authorization.k8s.io,validatingadmissionpolicies.admissionregistration.k8s.io,validatingadmissionpolicybindings.admissionregistration.k8s.io,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,serviceaccounts,secrets,configmaps,resourcequotas,limitranges,networkpolicies.networking.k8s.io`',
+      '`kubectl --context <cluster> delete namespace acme-system`',
+    ])
+      expect(r.stdout).toContain(command);
+    // The diff's own line for the rename no longer promises what only that deletion does.
+    expect(r.stdout).toContain(
+      'every token a new ServiceAccount in acme2-system (the old tokens stop working once acme-system is deleted: see Applied by hand after merge)',
+    );
+    const json = JSON.parse((await diff(await distPair(withArgo(), rename), '--format', 'json')).stdout);
+    expect(json.handApplied).toContainEqual(
+      expect.objectContaining({ file: 'dist/argocd/', change: 'renamed', commands: expect.any(Array) }),
+    );
+  });
+
+  it('renamed without Argo CD: nothing is applied by hand, and the old tokens stop working with the next apply', async () => {
+    const r = await diff(await distPair(baseSpec(), (s) => (s.metadata.name = 'acme2')));
+    expect(r.stdout).not.toContain('Applied by hand');
+    expect(r.stdout).toContain('every token a new ServiceAccount in acme2-system (the old tokens stop working)');
+  });
 });
