@@ -744,7 +744,7 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
     'name',
     base.name,
     head.name,
-    `the organization is renamed: every ClusterRole and binding gets a new name, and every token a new ServiceAccount in ${head.systemNamespace} (the old tokens stop working)`,
+    `the organization is renamed: every ClusterRole and binding gets a new name, and every token a new ServiceAccount in ${head.systemNamespace} (the old tokens stop working${base.argocd && head.argocd ? ` once ${base.systemNamespace} is deleted: see Applied by hand after merge` : ''})`,
   );
   setting(
     'usernamePrefix',

@@ -4,22 +4,26 @@
  * (a new namespace's objects are refused by the AppProject and the boundary that do not list it
  * yet), so the review says which changed and how to apply it.
  */
-import type { MemberOrganization } from '../model/membership.ts';
+import type { OrgInfo } from './membership.ts';
+import { API_RESOURCES } from './resources.ts';
+import { applicationName, argoCdProjectName, WRITTEN_KINDS } from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
+import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
 
-/** What of a side's organization says where and how its files are applied. */
-type OrgSide = Pick<MemberOrganization, 'argocd' | 'clusters'>;
+/** What of a side's organization says where and how its files are applied, and whose objects they are. */
+type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'systemNamespace'>;
 
 /** One hand-applied file a change adds, changes or removes, with what to do about it. */
 export interface HandAppliedChange {
-  /** The file, as in the repository (`dist/argocd/appproject.yaml`). */
+  /** The file, as in the repository (`dist/argocd/appproject.yaml`); the folder, for a rename. */
   readonly file: string;
-  readonly change: 'added' | 'changed' | 'removed';
+  /** `renamed`: the organization is, and what Argo CD applied under its old name stays. */
+  readonly change: 'added' | 'changed' | 'removed' | 'renamed';
   /** What an admin does after merge, and why. */
   readonly text: string;
-  /** The command that applies it, when it is still written. */
-  readonly command?: string;
+  /** The commands that do it, in order, when there are any. */
+  readonly commands?: readonly string[];
 }
 
 /** A file's text without its header line (which names the declaration, and says nothing to a cluster). */
@@ -65,12 +69,45 @@ function handAppliedChanges(
       text: boundary
         ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)`
         : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
-      command: boundary
-        ? `kubectl --context <cluster> apply -f ${file}`
-        : `kubectl apply -n ${argocd.namespace} -f ${file}`,
+      commands: [
+        boundary ? `kubectl --context <cluster> apply -f ${file}` : `kubectl apply -n ${argocd.namespace} -f ${file}`,
+      ],
     });
   }
-  return out;
+  const renamed = renamedOrganization(orgs);
+  return renamed ? [...out, renamed] : out;
+}
+
+/** A kind as `kubectl api-resources` names it (`rolebindings.rbac.authorization.k8s.io`, `secrets`). */
+function kubectlResource(k: { readonly group: string; readonly kind: string }): string {
+  const known = API_RESOURCES.find((a) => a.kind === k.kind && a.group === k.group);
+  if (!known) throw new Error(`no API resource of kind ${k.kind} in group '${k.group}'`);
+  return known.group ? `${known.resource}.${known.group}` : known.resource;
+}
+
+/**
+ * An organization delivered by Argo CD and renamed: head's Applications are new ones (named after
+ * it), which never prune what base's applied (tracked by base's Applications); base's stop syncing
+ * (their project allows nothing of head's names) and prune nothing either. So base's roles,
+ * bindings and tokens hold until an admin deletes them. Every object orgctl writes carries the
+ * organization label; its Namespaces are left out (the declared ones are head's now, relabelled),
+ * but for base's system namespace, which only orgctl's own objects live in.
+ */
+function renamedOrganization(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange | undefined {
+  const { base, head } = orgs;
+  if (base.name === head.name || !base.argocd || !head.argocd) return undefined;
+  const [was, is] = [base.name, head.name];
+  const kinds = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].filter((k) => k.kind !== 'Namespace');
+  return {
+    file: `${base.argocd.path}/argocd/`,
+    change: 'renamed',
+    text: `the organization is renamed from ${was}: Argo CD's objects are ${is}'s (AppProject and ApplicationSet ${argoCdProjectName(is)}, Applications ${applicationName(is, '<cluster>', '<shard>')}), and ${was}'s stay where they are: ${was}'s Applications stop syncing (their project allows nothing of ${is}'s) and ${is}'s prune nothing of ${was}'s, so ${was}'s bindings, roles and tokens keep working in each cluster (${outputClusters(base).join(', ')}) until an admin deletes them. Once ${is}'s Applications have synced: delete ${was}'s ApplicationSet and AppProject (what their Applications applied stays), then in each cluster ${was}'s objects and its system namespace ${base.systemNamespace} (${was}'s other namespaces are ${is}'s now and stay)`,
+    commands: [
+      `kubectl delete -n ${base.argocd.namespace} applicationset/${argoCdProjectName(was)} appproject/${argoCdProjectName(was)}`,
+      `kubectl --context <cluster> delete -A -l ${ORGANIZATION_LABEL}=${was} ${kinds.map(kubectlResource).join(',')}`,
+      `kubectl --context <cluster> delete namespace ${base.systemNamespace}`,
+    ],
+  };
 }
 
 /** `diff` with the hand-applied files the change alters, when it alters any. */

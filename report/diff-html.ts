@@ -28,7 +28,8 @@ export function diffHtml(diff: AccessDiff, title: string): string {
       `<li class="${c.weakens ? 'loss' : ''}">${c.namespace !== undefined ? `${escapeHtml(c.namespace)}: ` : ''}${escapeHtml(c.text)}</li>`,
   );
   const handApplied = (diff.handApplied ?? []).map(
-    (c) => `<li>${escapeHtml(c.text)}${c.command !== undefined ? `: <code>${escapeHtml(c.command)}</code>` : ''}</li>`,
+    (c) =>
+      `<li>${escapeHtml(c.text)}${c.commands?.length ? `: ${c.commands.map((k) => `<code>${escapeHtml(k)}</code>`).join(', then ')}` : ''}</li>`,
   );
   const people = diff.people.map((p) => block(p.id, p)).join('\n');
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');

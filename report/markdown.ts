@@ -161,7 +161,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   if (guardRailLines.length) blocks.push(`**Namespace guard rails**\n${guardRailLines.join('\n')}\n`);
   // dist/argocd/ is applied by hand: a change there does nothing in a cluster until an admin does.
   const handLines = (diff.handApplied ?? []).map(
-    (c) => `- ${escapeMarkdown(c.text)}${c.command !== undefined ? `: ${codeSpan(c.command)}` : ''}`,
+    (c) => `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
   );
   if (handLines.length) blocks.push(`**Applied by hand after merge**\n${handLines.join('\n')}\n`);
   // Organization-wide blocks, then the people and tokens a privilege is given to (kept first when

@@ -109,11 +109,14 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
+/** The name of organization `organization`'s AppProject and of its ApplicationSet. */
+export const argoCdProjectName = (organization: string): string => `${organization}-access`;
+
 /** The AppProject and the ApplicationSet; [] without delivery.argocd. */
 export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
   const a = model.argocd;
   if (!a) return [];
-  const project = `${model.name}-access`;
+  const project = argoCdProjectName(model.name);
   const labels = organizationLabels(model.name);
   const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   const appProject = {
