@@ -130,4 +130,39 @@ describe('the files an admin applies by hand, in diff and review', () => {
     expect(r.stdout).not.toContain('Applied by hand');
     expect(r.stdout).toContain('every token a new ServiceAccount in acme2-system (the old tokens stop working)');
   });
+
+  it('a cluster removed keeps what Argo CD applied there: the comment says so, and how to delete it', async () => {
+    const r = await diff(
+      await distPair(withArgo(), (s) => {
+        s.spec.clusters = ['lga1'];
+      }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // The ApplicationSet only creates and updates Applications (create-update): those of ord1 stay,
+    // their folder gone, and sync no more; what they applied is never pruned.
+    expect(r.stdout).toContain(
+      "- cluster ord1 is removed: its Applications (acme-ord1-\\<shard\\>) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ord1, so acme's bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ord1 acme's objects and its system namespace acme-system (its other namespaces stay, with what runs in them): `kubectl delete -n argocd applications.argoproj.io -l orgctl.io/organization=acme,orgctl.io/cluster=ord1`, then `kubectl --context <cluster> delete -A -l orgctl.io/organization=acme clusterroles.rbac.authorization.k8s.io,",
+    );
+    expect(r.stdout).toContain('then `kubectl --context <cluster> delete namespace acme-system`');
+    expect(r.stdout).not.toContain('cluster lga1 is removed');
+    // The diff's own line says where the commands are.
+    expect(r.stdout).toContain(
+      '- cluster ord1 is removed: nothing applies to it any more, so access there stays as it is, unmanaged: Applied by hand after merge says how to remove it',
+    );
+  });
+
+  it('clusters declared for the first time, or no longer: no cleanup is said (in-cluster may be the same cluster)', async () => {
+    const single = () => {
+      const s = withArgo();
+      delete s.spec.clusters;
+      return s;
+    };
+    const declared = await diff(await distPair(single(), (s) => (s.spec.clusters = ['lga1'])));
+    expect(declared.stdout).not.toContain('sync no more');
+    const undeclared = await diff(await distPair(withArgo(), (s) => delete s.spec.clusters));
+    expect(undeclared.stdout).not.toContain('sync no more');
+    expect(undeclared.stdout).toContain(
+      'cluster ord1 is removed: nothing applies to it any more, so access there stays as it is, unmanaged: remove it in the cluster by hand',
+    );
+  });
 });
