@@ -26,7 +26,7 @@ import {
 import { rulesOfRole, tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
-import type { HandAppliedChange } from './hand-applied.ts';
+import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
 
 export interface SubjectDiff {
   /** A user's or invitee's email, or a token id. */
@@ -701,7 +701,7 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
       kind: 'cluster-removed',
       from: c,
       removes: true,
-      text: `cluster ${c} is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand`,
+      text: `cluster ${c} is removed: nothing applies to it any more, so access there stays as it is, unmanaged: ${listsRemovedClusters(base.org, head.org) ? 'Applied by hand after merge says how to remove it' : 'remove it in the cluster by hand'}`,
     });
   }
   for (const ns of sorted(new Set([...base.placement.keys()].filter((n) => head.placement.has(n))))) {

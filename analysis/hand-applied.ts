@@ -6,7 +6,7 @@
  */
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
-import { applicationName, argoCdProjectName, WRITTEN_KINDS } from '../synth/argocd.ts';
+import { applicationName, argoCdProjectName, CLUSTER_LABEL, WRITTEN_KINDS } from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
@@ -75,7 +75,47 @@ function handAppliedChanges(
     });
   }
   const renamed = renamedOrganization(orgs);
-  return renamed ? [...out, renamed] : out;
+  return renamed ? [...out, renamed] : [...out, ...removedClusters(orgs)];
+}
+
+/** What orgctl writes, as `kubectl delete` names it: every kind but Namespace. */
+const deletedKinds = (): string =>
+  [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced]
+    .filter((k) => k.kind !== 'Namespace')
+    .map(kubectlResource)
+    .join(',');
+
+/** In a cluster: every object of organization `org` but its Namespaces, then its system namespace. */
+const cleanupInCluster = (org: OrgSide): string[] => [
+  `kubectl --context <cluster> delete -A -l ${ORGANIZATION_LABEL}=${org.name} ${deletedKinds()}`,
+  `kubectl --context <cluster> delete namespace ${org.systemNamespace}`,
+];
+
+/** Whether a cluster removed is listed, with how to delete what stays there (removedClusters). */
+export const listsRemovedClusters = (base: OrgSide, head: OrgSide): boolean =>
+  base.argocd !== undefined && head.argocd !== undefined && base.clusters.length > 0 && head.clusters.length > 0;
+
+/**
+ * Clusters the change removes, delivered by Argo CD: the ApplicationSet never deletes an
+ * Application (`applicationsSync: create-update`), so those of the cluster stay, their folder
+ * gone, and sync no more: what they applied stays. Only between declared clusters: `in-cluster`,
+ * what no declaration of clusters means, may be the very cluster that was declared.
+ */
+function removedClusters(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange[] {
+  const { base, head } = orgs;
+  if (!listsRemovedClusters(base, head)) return [];
+  const org = base.name;
+  return base.clusters
+    .filter((c) => !head.clusters.includes(c))
+    .map((c) => ({
+      file: `${base.argocd!.path}/${c}/`,
+      change: 'removed' as const,
+      text: `cluster ${c} is removed: its Applications (${applicationName(org, c, '<shard>')}) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ${c}, so ${org}'s bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ${c} ${org}'s objects and its system namespace ${base.systemNamespace} (its other namespaces stay, with what runs in them)`,
+      commands: [
+        `kubectl delete -n ${base.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org},${CLUSTER_LABEL}=${c}`,
+        ...cleanupInCluster(base),
+      ],
+    }));
 }
 
 /** A kind as `kubectl api-resources` names it (`rolebindings.rbac.authorization.k8s.io`, `secrets`). */
@@ -97,15 +137,13 @@ function renamedOrganization(orgs: { readonly base: OrgSide; readonly head: OrgS
   const { base, head } = orgs;
   if (base.name === head.name || !base.argocd || !head.argocd) return undefined;
   const [was, is] = [base.name, head.name];
-  const kinds = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].filter((k) => k.kind !== 'Namespace');
   return {
     file: `${base.argocd.path}/argocd/`,
     change: 'renamed',
     text: `the organization is renamed from ${was}: Argo CD's objects are ${is}'s (AppProject and ApplicationSet ${argoCdProjectName(is)}, Applications ${applicationName(is, '<cluster>', '<shard>')}), and ${was}'s stay where they are: ${was}'s Applications stop syncing (their project allows nothing of ${is}'s) and ${is}'s prune nothing of ${was}'s, so ${was}'s bindings, roles and tokens keep working in each cluster (${outputClusters(base).join(', ')}) until an admin deletes them. Once ${is}'s Applications have synced: delete ${was}'s ApplicationSet and AppProject (what their Applications applied stays), then in each cluster ${was}'s objects and its system namespace ${base.systemNamespace} (${was}'s other namespaces are ${is}'s now and stay)`,
     commands: [
       `kubectl delete -n ${base.argocd.namespace} applicationset/${argoCdProjectName(was)} appproject/${argoCdProjectName(was)}`,
-      `kubectl --context <cluster> delete -A -l ${ORGANIZATION_LABEL}=${was} ${kinds.map(kubectlResource).join(',')}`,
-      `kubectl --context <cluster> delete namespace ${base.systemNamespace}`,
+      ...cleanupInCluster(base),
     ],
   };
 }

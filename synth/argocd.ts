@@ -109,6 +109,9 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
+/** The label naming an Application's cluster (the organization's label names its organization). */
+export const CLUSTER_LABEL = 'orgctl.io/cluster';
+
 /** The name of organization `organization`'s AppProject and of its ApplicationSet. */
 export const argoCdProjectName = (organization: string): string => `${organization}-access`;
 
@@ -164,7 +167,7 @@ export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
       template: {
         metadata: {
           name: applicationName(model.name, clusterOfFolder, '{{ .path.basename }}'),
-          labels: { ...labels, 'orgctl.io/cluster': clusterOfFolder },
+          labels: { ...labels, [CLUSTER_LABEL]: clusterOfFolder },
         },
         spec: {
           project,

@@ -191,7 +191,7 @@ describe('orgctl diff', () => {
       s.spec.clusters = ['lga1'];
     });
     expect(lines(removed)).toEqual([
-      'cluster ord1 is removed: Argo CD deletes its Applications but keeps their objects (preserveResourcesOnDeletion), so access there stays as it is, unmanaged: remove it in the cluster by hand',
+      'cluster ord1 is removed: nothing applies to it any more, so access there stays as it is, unmanaged: remove it in the cluster by hand',
     ]);
     expect(isEmptyDiff(removed)).toBe(false);
     expect(renderMarkdown(removed)).toContain('**Organization**\n- cluster ord1 is removed');
