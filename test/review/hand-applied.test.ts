@@ -165,4 +165,11 @@ describe('the files an admin applies by hand, in diff and review', () => {
       'cluster ord1 is removed: nothing applies to it any more, so access there stays as it is, unmanaged: remove it in the cluster by hand',
     );
   });
+
+  it("Argo CD's namespace changed: the project and ApplicationSet in the old one stay until deleted", async () => {
+    const r = await diff(await distPair(withArgo(), (s) => (s.spec.delivery.argocd.namespace = 'gitops')));
+    expect(r.stdout).toContain(
+      "- Argo CD's namespace changes from argocd to gitops: applying the files above adds acme-access there, and the AppProject and ApplicationSet acme-access in argocd stay (with their Applications): delete them once those of gitops have synced (what their Applications applied stays): `kubectl delete -n argocd applicationset/acme-access appproject/acme-access`",
+    );
+  });
 });
