@@ -75,7 +75,26 @@ function handAppliedChanges(
     });
   }
   const renamed = renamedOrganization(orgs);
-  return renamed ? [...out, renamed] : [...out, ...removedClusters(orgs)];
+  return renamed ? [...out, renamed] : [...out, ...movedArgoCd(orgs), ...removedClusters(orgs)];
+}
+
+/** The command that deletes organization `org`'s ApplicationSet (and so its Applications) and AppProject. */
+const deleteArgoCdObjects = (org: OrgSide): string =>
+  `kubectl delete -n ${org.argocd!.namespace} applicationset/${argoCdProjectName(org.name)} appproject/${argoCdProjectName(org.name)}`;
+
+/** Argo CD's namespace changed: applying head's files adds objects there, and base's stay where they were. */
+function movedArgoCd(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange[] {
+  const [was, is] = [orgs.base.argocd?.namespace, orgs.head.argocd?.namespace];
+  if (was === undefined || is === undefined || was === is) return [];
+  const name = argoCdProjectName(orgs.base.name);
+  return [
+    {
+      file: `${orgs.base.argocd!.path}/argocd/`,
+      change: 'changed',
+      text: `Argo CD's namespace changes from ${was} to ${is}: applying the files above adds ${name} there, and the AppProject and ApplicationSet ${name} in ${was} stay (with their Applications): delete them once those of ${is} have synced (what their Applications applied stays)`,
+      commands: [deleteArgoCdObjects(orgs.base)],
+    },
+  ];
 }
 
 /** What orgctl writes, as `kubectl delete` names it: every kind but Namespace. */
@@ -141,10 +160,7 @@ function renamedOrganization(orgs: { readonly base: OrgSide; readonly head: OrgS
     file: `${base.argocd.path}/argocd/`,
     change: 'renamed',
     text: `the organization is renamed from ${was}: Argo CD's objects are ${is}'s (AppProject and ApplicationSet ${argoCdProjectName(is)}, Applications ${applicationName(is, '<cluster>', '<shard>')}), and ${was}'s stay where they are: ${was}'s Applications stop syncing (their project allows nothing of ${is}'s) and ${is}'s prune nothing of ${was}'s, so ${was}'s bindings, roles and tokens keep working in each cluster (${outputClusters(base).join(', ')}) until an admin deletes them. Once ${is}'s Applications have synced: delete ${was}'s ApplicationSet and AppProject (what their Applications applied stays), then in each cluster ${was}'s objects and its system namespace ${base.systemNamespace} (${was}'s other namespaces are ${is}'s now and stay)`,
-    commands: [
-      `kubectl delete -n ${base.argocd.namespace} applicationset/${argoCdProjectName(was)} appproject/${argoCdProjectName(was)}`,
-      ...cleanupInCluster(base),
-    ],
+    commands: [deleteArgoCdObjects(base), ...cleanupInCluster(base)],
   };
 }
 
