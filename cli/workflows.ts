@@ -7,12 +7,13 @@
  * holds every version shipped), or edited by hand (left alone unless forced).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
+import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** Where a repository keeps its workflows (GitHub reads no other folder). */
@@ -185,10 +186,10 @@ export const command = defineCommand({
       const file = join(repo, WORKFLOWS_FOLDER, name);
       try {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, templates.get(name)!);
       } catch (e) {
         throw unwritable(file, e);
       }
+      replaceFile(file, templates.get(name)!);
     }
     const written = new Set(writing.map((s) => s.name));
     const after = flags.write ? repositoryWorkflowStatuses(repo) : before;

@@ -3,7 +3,17 @@
  * earlier orgctl's (replaced losing nothing), or edited by hand (left unless forced); and synth's
  * note when an upgrade left an earlier one in place.
  */
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -147,6 +157,18 @@ describe('orgctl workflows', () => {
     expect(readFileSync(wf(repo, 'orgctl-check.yaml'), 'utf8')).toBe(
       readFileSync(join(TEMPLATES, 'orgctl-check.yaml'), 'utf8'),
     );
+  });
+
+  it('a workflow that is a symbolic link counts as missing, and --write replaces the link, never writing through it', async () => {
+    const repo = repoWithTemplates();
+    const elsewhere = join(tempDir(), 'not-a-workflow');
+    writeFileSync(elsewhere, 'keep me\n');
+    rmSync(wf(repo, 'orgctl-check.yaml'));
+    symlinkSync(elsewhere, wf(repo, 'orgctl-check.yaml'));
+    expect((await run(['workflows', '--dir', repo])).stdout).toMatch(/orgctl-check\.yaml\s+missing/);
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(wf(repo, 'orgctl-check.yaml')).isFile()).toBe(true);
   });
 
   it('--format json lists each file with its state', async () => {
