@@ -683,6 +683,14 @@ describe('declaring the boundary', () => {
 
   it.each([
     [{ boundary: { appliedBy: "it's me" } }, {}, /not a Kubernetes username/],
+    // A ServiceAccount's username names its namespace and its name: without either it is nobody's,
+    // and a boundary matching nobody judges nothing.
+    [
+      { boundary: { appliedBy: 'system:serviceaccount:argocd-application-controller' } },
+      {},
+      /is not a ServiceAccount's username \(system:serviceaccount:NAMESPACE:NAME/,
+    ],
+    [{ boundary: { appliedBy: 'system:serviceaccount:Argo:x' } }, {}, /is not a ServiceAccount's username/],
     [{ boundary: { appliedBy: ARGO, extra: 1 } }, {}, /not a field of boundary/],
     [{ boundary: ARGO }, {}, /is not \{ appliedBy/],
     [
