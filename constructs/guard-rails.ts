@@ -27,8 +27,15 @@ import {
   type Quantities,
   reservedKeyOwner,
 } from '../model/guard-rails.ts';
+import { SA_PREFIX, serviceAccountOf } from '../analysis/authorizer.ts';
 import type { ArgoCdBoundary } from '../model/model.ts';
-import { labelValueProblem, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
+import {
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX,
+  DNS1123_SUBDOMAIN,
+  labelValueProblem,
+  qualifiedNameProblem,
+} from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */
@@ -253,7 +260,25 @@ function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: 
       `${prop}.appliedBy`,
       `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`,
     );
+  if (a.startsWith(SA_PREFIX) && !isServiceAccountUsername(a))
+    fail(
+      where,
+      `${prop}.appliedBy`,
+      `${show(a)} is not a ServiceAccount's username (system:serviceaccount:NAMESPACE:NAME, e.g. ${APPLIED_BY_EXAMPLE}): a policy for nobody's requests would judge none`,
+    );
   return { appliedBy: a };
+}
+
+/** `system:serviceaccount:NAMESPACE:NAME` (serviceAccountOf: the API server's split), each part a name the API server allows. */
+function isServiceAccountUsername(username: string): boolean {
+  const sa = serviceAccountOf(username);
+  return (
+    sa !== undefined &&
+    sa.namespace.length <= DNS1123_LABEL_MAX &&
+    DNS1123_LABEL.test(sa.namespace) &&
+    sa.name.length <= 253 &&
+    DNS1123_SUBDOMAIN.test(sa.name)
+  );
 }
 
 /** The organization's namespace protection, checked; undefined when off. */
