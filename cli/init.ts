@@ -12,7 +12,7 @@ import { workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
-                   [--argocd REPO_URL] [--dependency SPEC] [--today YYYY-MM-DD]
+                   [--argocd REPO_URL [--boundary USER]] [--dependency SPEC] [--today YYYY-MM-DD]
 
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
@@ -29,6 +29,9 @@ installed orgctl), a README saying how to change access and who approves what, .
                       what cannot be mapped is listed on standard error. Written as org/org.yaml.
   --argocd REPO_URL   the git repository Argo CD reads dist/ from (this one, once pushed): the
                       declaration says so, and dist/argocd/ (its AppProject and ApplicationSet) is written
+  --boundary USER     with --argocd: the identity Argo CD applies with (its application controller's,
+                      system:serviceaccount:argocd:argocd-application-controller): the boundary each
+                      cluster applies by hand is written too, with namedClusterResources it needs
   --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
                       this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
@@ -69,6 +72,7 @@ export const command = defineCommand({
     spec: ['ts', 'yaml'],
     from: 'string',
     argocd: 'string',
+    boundary: 'string',
     dependency: 'string',
     today: 'string',
   },
@@ -87,6 +91,8 @@ export const command = defineCommand({
       throw new UsageError(`--github ${JSON.stringify(github)} is not a GitHub login`);
     if (flags.from !== undefined && flags.spec === 'ts')
       throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
+    if (flags.boundary !== undefined && flags.argocd === undefined)
+      throw new UsageError('--boundary goes with --argocd REPO_URL: the boundary judges what Argo CD applies');
     assertEmptyFolder(dir);
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
@@ -95,6 +101,7 @@ export const command = defineCommand({
       owner,
       github,
       ...(flags.argocd !== undefined ? { argocd: flags.argocd } : {}),
+      ...(flags.boundary !== undefined ? { boundary: flags.boundary } : {}),
       format: flags.spec ?? 'ts',
       imported,
       engine: packageJson,

@@ -19,6 +19,11 @@ interface ScaffoldOptions {
   readonly github?: string;
   /** The repository Argo CD reads dist/ from: dist/argocd/ is generated (`delivery.argocd.repoURL`). */
   readonly argocd?: string;
+  /**
+   * The identity Argo CD applies with: the boundary is written (`delivery.argocd.boundary`), with
+   * `namedClusterResources`, which it needs. Only with `argocd`.
+   */
+  readonly boundary?: string;
   /** org/org.ts (constructs) or org/org.yaml (a spec). */
   readonly format: 'ts' | 'yaml';
   /** An organization imported from a cluster (`orgctl import`): declared as it is, written as a spec. */
@@ -43,16 +48,24 @@ type Scaffold =
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /** The organization's spec: its owner (ownedSpec), and where Argo CD reads the repository when given. */
-function initialSpec(o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd'>): OrgSpec {
+function initialSpec(
+  o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd' | 'boundary'>,
+): OrgSpec {
   const owner = o.owner.toLowerCase();
   const spec = ownedSpec(o, owner);
   if (o.argocd === undefined) return spec;
   const s = spec.spec as { delivery?: { argocd?: Record<string, unknown> } };
   return {
     ...spec,
-    spec: { ...spec.spec, delivery: { ...s.delivery, argocd: { ...s.delivery?.argocd, repoURL: o.argocd } } },
+    spec: { ...spec.spec, delivery: { ...s.delivery, argocd: { ...s.delivery?.argocd, ...argoCdSettings(o) } } },
   } as OrgSpec;
 }
+
+/** What init declares of Argo CD: where it reads dist/ and, with a boundary, the settings it needs. */
+const argoCdSettings = (o: Pick<ScaffoldOptions, 'argocd' | 'boundary'>) => ({
+  repoURL: o.argocd,
+  ...(o.boundary !== undefined ? { namedClusterResources: true, boundary: { appliedBy: o.boundary } } : {}),
+});
 
 /** The organization's spec with its owner: the owner alone, or the imported one with the owner (and their login) made sure of. */
 function ownedSpec(o: Pick<ScaffoldOptions, 'org' | 'github' | 'imported'>, owner: string): OrgSpec {
@@ -145,8 +158,18 @@ ${
     ? `const org = new Organization(new App(), ${quote(o.org)}, { owner: ${quote(owner)} });`
     : `const org = new Organization(new App(), ${quote(o.org)}, {
   owner: ${quote(owner)},
-  // Where Argo CD reads dist/: dist/argocd/ holds its AppProject and ApplicationSet.
-  argocd: { repoURL: ${quote(o.argocd)} },
+  // Where Argo CD reads dist/: dist/argocd/ holds its AppProject and ApplicationSet${
+    o.boundary === undefined
+      ? `.
+  argocd: { repoURL: ${quote(o.argocd)} },`
+      : `, and the
+  // boundary each cluster applies by hand, which judges what Argo CD (appliedBy) applies for it.
+  argocd: {
+    repoURL: ${quote(o.argocd)},
+    namedClusterResources: true,
+    boundary: { appliedBy: ${quote(o.boundary)} },
+  },`
+  }
 });`
 }
 
@@ -265,7 +288,14 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
-  says (\`kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml\`).`
+  says (\`kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml\`).${
+    o.boundary === undefined
+      ? ''
+      : `
+  The boundary (\`dist/argocd/boundary.yaml\`) goes to each cluster, by hand, before the
+  ApplicationSet: \`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml\` (Kubernetes
+  1.30 or later; \`namedClusterResources\` needs an Argo CD release of 2026).`
+  }`
     : `- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply
   it once.`
 }

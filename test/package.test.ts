@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -251,6 +251,80 @@ describe('orgctl init: a new organization repository', () => {
     const plain = join(tempDir(), 'plain');
     expect(cli(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io']).code).toBe(0);
     expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
+  });
+
+  it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', () => {
+    const argo = 'system:serviceaccount:argocd:argocd-application-controller';
+    for (const spec of ['ts', 'yaml']) {
+      const dir = join(scratch(), `boundary-${spec}`);
+      const r = cli([
+        'init',
+        dir,
+        '--org',
+        'acme',
+        '--owner',
+        'alice@acme.io',
+        '--spec',
+        spec,
+        '--argocd',
+        'https://github.com/acme/org.git',
+        '--boundary',
+        argo,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const declaration = join(dir, `org/org.${spec}`);
+      expect(readFileSync(declaration, 'utf8')).toContain(argo);
+      if (spec === 'ts')
+        writeFileSync(
+          declaration,
+          readFileSync(declaration, 'utf8').replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`),
+        );
+      const [policy] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/boundary.yaml'), 'utf8')).map((d) =>
+        d.toJS(),
+      );
+      expect(policy.kind).toBe('ValidatingAdmissionPolicy');
+      expect(JSON.stringify(policy.spec.matchConditions)).toContain(argo);
+      const [project] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/appproject.yaml'), 'utf8')).map((d) =>
+        d.toJS(),
+      );
+      expect(project.spec.clusterResourceWhitelist.every((k: { name?: string }) => k.name !== undefined)).toBe(true);
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
+        '`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`',
+      );
+      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
+      expect(check.stdout + check.stderr, spec).toMatch(/^dist\/ is up to date \(5 files/);
+    }
+  });
+
+  it('--boundary without --argocd, or naming no ServiceAccount, is refused and writes nothing', async () => {
+    const dir = join(tempDir(), 'b');
+    const alone = await run([
+      'init',
+      dir,
+      '--org',
+      'acme',
+      '--owner',
+      'a@b.io',
+      '--boundary',
+      'system:serviceaccount:argocd:x',
+    ]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--boundary goes with --argocd REPO_URL');
+    const nobody = await run([
+      'init',
+      dir,
+      '--org',
+      'acme',
+      '--owner',
+      'a@b.io',
+      '--argocd',
+      'https://github.com/acme/org.git',
+      '--boundary',
+      'system:serviceaccount:argocd-application-controller',
+    ]);
+    expect(nobody.code).not.toBe(0);
+    expect(nobody.stderr).toContain("is not a ServiceAccount's username");
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', () => {
