@@ -222,30 +222,36 @@ describe('orgctl init: a new organization repository', () => {
     expect(mixed.code).toBe(2);
   });
 
+  /**
+   * `orgctl init` of a new repository in this one's scratch folders (so that org/org.ts finds cdk8s
+   * as an installed project would), with `flags`; its declaration, importing this repository's
+   * constructs (orgctl itself is not installed there), and a parser of its dist/argocd/ files.
+   */
+  function initialized(spec: string, name: string, flags: readonly string[]) {
+    const dir = join(scratch(), `${name}-${spec}`);
+    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, ...flags]);
+    expect(r.code, r.stderr).toBe(0);
+    const declaration = join(dir, `org/org.${spec}`);
+    const text = readFileSync(declaration, 'utf8');
+    if (spec === 'ts')
+      writeFileSync(declaration, text.replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`));
+    const argocd = (file: string) =>
+      parseAllDocuments(readFileSync(join(dir, 'dist/argocd', file), 'utf8')).map((d) => d.toJS())[0];
+    const synthCheck = () => {
+      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
+      return check.stdout + check.stderr;
+    };
+    return { dir, text, argocd, synthCheck, readme: readFileSync(join(dir, 'README.md'), 'utf8') };
+  }
+
   it('--argocd says where Argo CD reads dist/: the declaration (ts or yaml) names it, dist/argocd/ is written, and it synthesizes the dist/ it wrote', () => {
     const repo = 'https://github.com/acme/org.git';
     for (const spec of ['ts', 'yaml']) {
-      // Inside this repository, so that org/org.ts finds cdk8s as an installed project would.
-      const dir = join(scratch(), `argocd-${spec}`);
-      const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, '--argocd', repo]);
-      expect(r.code, r.stderr).toBe(0);
-      const declaration = join(dir, `org/org.${spec}`);
-      expect(readFileSync(declaration, 'utf8')).toContain(repo);
-      // orgctl itself is not installed in the scratch folder: its constructs are this repository's.
-      if (spec === 'ts')
-        writeFileSync(
-          declaration,
-          readFileSync(declaration, 'utf8').replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`),
-        );
-      const [project] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/appproject.yaml'), 'utf8')).map((d) =>
-        d.toJS(),
-      );
-      expect(project.spec.sourceRepos).toEqual([repo]);
-      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
-        `\`dist/argocd/\` is generated for ${repo}: apply it once`,
-      );
-      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
-      expect(check.stdout + check.stderr, spec).toMatch(/^dist\/ is up to date \(4 files/);
+      const made = initialized(spec, 'argocd', ['--argocd', repo]);
+      expect(made.text).toContain(repo);
+      expect(made.argocd('appproject.yaml').spec.sourceRepos).toEqual([repo]);
+      expect(made.readme).toContain(`\`dist/argocd/\` is generated for ${repo}: apply it once`);
+      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(4 files/);
     }
     // Without it, nothing of Argo CD is written.
     const plain = join(tempDir(), 'plain');
@@ -256,43 +262,15 @@ describe('orgctl init: a new organization repository', () => {
   it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', () => {
     const argo = 'system:serviceaccount:argocd:argocd-application-controller';
     for (const spec of ['ts', 'yaml']) {
-      const dir = join(scratch(), `boundary-${spec}`);
-      const r = cli([
-        'init',
-        dir,
-        '--org',
-        'acme',
-        '--owner',
-        'alice@acme.io',
-        '--spec',
-        spec,
-        '--argocd',
-        'https://github.com/acme/org.git',
-        '--boundary',
-        argo,
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      const declaration = join(dir, `org/org.${spec}`);
-      expect(readFileSync(declaration, 'utf8')).toContain(argo);
-      if (spec === 'ts')
-        writeFileSync(
-          declaration,
-          readFileSync(declaration, 'utf8').replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`),
-        );
-      const [policy] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/boundary.yaml'), 'utf8')).map((d) =>
-        d.toJS(),
-      );
+      const made = initialized(spec, 'boundary', ['--argocd', 'https://github.com/acme/org.git', '--boundary', argo]);
+      expect(made.text).toContain(argo);
+      const policy = made.argocd('boundary.yaml');
       expect(policy.kind).toBe('ValidatingAdmissionPolicy');
       expect(JSON.stringify(policy.spec.matchConditions)).toContain(argo);
-      const [project] = parseAllDocuments(readFileSync(join(dir, 'dist/argocd/appproject.yaml'), 'utf8')).map((d) =>
-        d.toJS(),
-      );
-      expect(project.spec.clusterResourceWhitelist.every((k: { name?: string }) => k.name !== undefined)).toBe(true);
-      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
-        '`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`',
-      );
-      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
-      expect(check.stdout + check.stderr, spec).toMatch(/^dist\/ is up to date \(5 files/);
+      const names = made.argocd('appproject.yaml').spec.clusterResourceWhitelist.map((k: { name?: string }) => k.name);
+      expect(names.every((n: string | undefined) => n !== undefined)).toBe(true);
+      expect(made.readme).toContain('`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`');
+      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
     }
   });
 
