@@ -1,0 +1,113 @@
+/**
+ * can-i, who-can and access answer from dist/: after an edit of the declaration and before
+ * `npm run synth`, they say on stderr, in one line, that dist/ is older than the declaration (the
+ * answer and exit code as before). synth records what it wrote dist/ from outside dist/
+ * (cli/written-from.ts); no record, or a dist/ that changed with the declaration (a checkout), says nothing.
+ */
+import { cpSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, gitIn, tempDir } from './helpers.ts';
+
+const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
+
+/** A project whose package.json names its spec, org/org.yaml (acme), synthesized into dist/. */
+function project(): string {
+  const dir = tempDir('orgctl-stale-');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'acme-org', private: true, orgctl: { spec: 'org/org.yaml' } }),
+  );
+  mkdirSync(join(dir, 'org'));
+  cpSync(ACME, join(dir, 'org/org.yaml'));
+  const r = cli(['synth'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  return dir;
+}
+
+const BOB = 'levels: ["r:pods", "w:services"]';
+/** bob may read Secrets in web too. */
+const grantSecrets = (dir: string) => {
+  const file = join(dir, 'org/org.yaml');
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(BOB);
+  writeFileSync(file, text.replace(BOB, 'levels: ["r:pods", "w:services", "r:secrets"]'));
+};
+
+const QUESTIONS = [
+  ['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io'],
+  ['who-can', 'get', 'secrets', '-n', 'web'],
+  ['access'],
+];
+
+const STALE =
+  /^warning: org\/org\.yaml has changed since dist\/ was written from it \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): this answer is dist\/'s, not the declaration's as it is now; run `npm run synth`\n$/;
+
+describe('an answer from a dist/ older than the declaration says so', () => {
+  it('can-i, who-can and access: one line on stderr naming the file and npm run synth; the answer and exit code as before', () => {
+    const dir = project();
+    const before = QUESTIONS.map((q) => cli(q, { cwd: dir }));
+    for (const r of before) expect(r.stderr).toBe('');
+    expect(before[0]!.stdout).toBe('no\n');
+    grantSecrets(dir);
+    QUESTIONS.forEach((q, i) => {
+      const r = cli(q, { cwd: dir });
+      expect({ code: r.code, stdout: r.stdout }, q.join(' ')).toEqual({
+        code: before[i]!.code,
+        stdout: before[i]!.stdout,
+      });
+      expect(r.stderr, q.join(' ')).toMatch(STALE);
+    });
+    // synth again: the answer is the edit's, and nothing is said.
+    expect(cli(['synth'], { cwd: dir }).code).toBe(0);
+    const after = cli(QUESTIONS[0]!, { cwd: dir });
+    expect([after.code, after.stdout, after.stderr]).toEqual([0, 'yes\n', '']);
+  });
+
+  it('nothing is said without a record (a fresh copy), after a touch, or once the edit is undone', () => {
+    const dir = project();
+    const copy = tempDir('orgctl-stale-copy-');
+    cpSync(dir, copy, { recursive: true });
+    grantSecrets(copy);
+    expect(cli(QUESTIONS[0]!, { cwd: copy }).stderr).toBe('');
+
+    const file = join(dir, 'org/org.yaml');
+    const now = new Date();
+    utimesSync(file, now, now);
+    expect(cli(QUESTIONS[0]!, { cwd: dir }).stderr).toBe('');
+    const text = readFileSync(file, 'utf8');
+    grantSecrets(dir);
+    expect(cli(QUESTIONS[0]!, { cwd: dir }).stderr).toMatch(STALE);
+    writeFileSync(file, text);
+    expect(cli(QUESTIONS[0]!, { cwd: dir }).stderr).toBe('');
+  });
+
+  it('a checkout that changes the declaration and dist/ together says nothing', () => {
+    const dir = project();
+    const git = gitIn(dir);
+    git('init', '-q', '-b', 'main');
+    git('add', 'package.json', 'org', 'dist');
+    git('commit', '-q', '-m', 'acme');
+    git('checkout', '-q', '-b', 'secrets');
+    grantSecrets(dir);
+    expect(cli(['synth'], { cwd: dir }).code).toBe(0);
+    git('commit', '-q', '-am', 'bob reads secrets');
+    git('checkout', '-q', 'main');
+    // dist/ as written from main's declaration: recorded
+    expect(cli(['synth'], { cwd: dir }).stdout).toMatch(/^unchanged: dist\//);
+    git('checkout', '-q', 'secrets');
+    const r = cli(QUESTIONS[0]!, { cwd: dir });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'yes\n', '']);
+  });
+
+  it('an output written with --spec and --out names the command that writes it', () => {
+    const dir = project();
+    expect(cli(['synth', '--spec', 'org/org.yaml', '--out', 'other'], { cwd: dir }).code).toBe(0);
+    grantSecrets(dir);
+    const r = cli(['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io', '--dir', 'other'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^warning: org\/org\.yaml has changed since other\/ was written from it \(.*\): this answer is other\/'s, not the declaration's as it is now; run `orgctl synth --spec org\/org\.yaml --out other`\n$/,
+    );
+  });
+});
