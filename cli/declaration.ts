@@ -293,11 +293,18 @@ function pruneBundles(dir: string): void {
   }
 }
 
+/** The source files a bundle was built from outside node_modules: the declaration and its own files it imports (no folder, config or package). */
+const ownSources = (record: BundleRecord): string[] =>
+  record.inputs
+    .filter((s) => !s.link && s.size >= 0 && SOURCE.test(s.path) && !s.path.includes(`${'/'}node_modules${'/'}`))
+    .map((s) => s.path);
+
 /**
- * Imports a TypeScript declaration through a cached esbuild bundle; undefined when that cannot
+ * Imports a TypeScript declaration through a cached esbuild bundle, with the source files it was
+ * bundled from (the declaration and the files of its own it imports); undefined when that cannot
  * be (esbuild not installed, no cache that may be written), and the caller loads it through tsx.
  */
-export async function importBundled(file: string): Promise<unknown> {
+export async function importBundled(file: string): Promise<{ module: unknown; sources: string[] } | undefined> {
   try {
     await importModule('esbuild');
   } catch {
@@ -328,5 +335,5 @@ export async function importBundled(file: string): Promise<unknown> {
   }
   // Stack traces of the declaration's own errors point into its TypeScript lines.
   process.setSourceMapsEnabled(true);
-  return importModule(pathToFileURL(join(dir, record.code)).href);
+  return { module: await importModule(pathToFileURL(join(dir, record.code)).href), sources: ownSources(record) };
 }

@@ -16,6 +16,8 @@ export interface Loaded {
   readonly root: IConstruct;
   /** As named in output headers and messages: a path relative to the working directory. */
   readonly declaredIn: string;
+  /** Every file it was read from, absolute: the spec file, or the module and its own files it imports. */
+  readonly sources: readonly string[];
   /** Where a spec path is in a spec file, named as given (a TypeScript declaration has none): findings print it. */
   readonly positions?: { readonly file: string; readonly locate: (path: string) => Position | undefined };
 }
@@ -67,7 +69,12 @@ export function loadSpec(file: string, today?: string): Loaded {
     }
     throw e;
   }
-  return { root, declaredIn: relative(process.cwd(), resolve(file)) || file, positions: { file, locate } };
+  return {
+    root,
+    declaredIn: relative(process.cwd(), resolve(file)) || file,
+    sources: [resolve(file)],
+    positions: { file, locate },
+  };
 }
 
 /**
@@ -131,12 +138,15 @@ export async function loadModule(file: string): Promise<Loaded> {
   const abs = resolve(file);
   readText(abs); // a clear message for a missing file, before the module loader's
   let mod: { default?: unknown; org?: unknown };
+  // What it imports of its own is known only from the bundle: else the file alone.
+  let sources = [abs];
   try {
     // TypeScript declarations load as a cached esbuild bundle; through tsx when esbuild is missing.
     const typescript = /\.m?ts$/.test(abs);
-    const bundled = typescript ? ((await importBundled(abs)) as typeof mod | undefined) : undefined;
+    const bundled = typescript ? await importBundled(abs) : undefined;
     if (typescript && !bundled) (await importModule<typeof import('tsx/esm/api')>('tsx/esm/api')).register();
-    mod = bundled ?? (await importModule<typeof mod>(pathToFileURL(abs).href));
+    if (bundled) sources = bundled.sources;
+    mod = (bundled?.module as typeof mod | undefined) ?? (await importModule<typeof mod>(pathToFileURL(abs).href));
   } catch (e) {
     if (kindOf(e)) throw e; // orgctl's own (DeclarationError, SpecError...): already says what is wrong
     const missing = missingPackage(e, abs);
@@ -152,7 +162,7 @@ export async function loadModule(file: string): Promise<Loaded> {
   if (!root || typeof root !== 'object' || !('node' in root)) {
     throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);
   }
-  return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file };
+  return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file, sources };
 }
 
 /** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */

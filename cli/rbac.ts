@@ -14,6 +14,7 @@ import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { resolveToday } from '../model/model.ts';
+import { staleOutputWarning } from './written-from.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -108,6 +109,9 @@ export async function loadAuthorizer(
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<Authorizer> {
   io.progress?.(`reading ${dir}/...`);
+  // An answer from a dist/ older than the declaration beside it says so (a few stat calls).
+  const stale = staleOutputWarning(dir);
+  if (stale) io.err(stale);
   const bootstrap = options.bootstrap ?? true;
   const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
   const { question } = options;

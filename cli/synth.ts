@@ -8,6 +8,7 @@ import { declarationFile, folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { earlierWorkflowsNotice } from './workflows.ts';
+import { recordWrittenFrom } from './written-from.ts';
 
 /**
  * The declaration as the headers name it: relative to its project (the nearest folder with a
@@ -39,6 +40,7 @@ export const command = defineCommand({
   flags: { spec: 'string', out: 'string', check: 'boolean', today: 'string', format: ['text', 'json'] },
   async run({ flags }, io) {
     const today = resolveToday(dateFlag(flags.today), io.env);
+    const startedMs = Date.now();
     const out = flags.out ?? DEFAULT_OUTPUT_DIR;
     const json = flags.format === 'json';
     io.progress?.(`orgctl synth: reading ${declarationFile(flags.spec)}...`);
@@ -62,6 +64,7 @@ export const command = defineCommand({
     if (flags.check) {
       const stale = compareWithDisk(out, result.files);
       const fresh = isUpToDate(stale);
+      if (fresh) recordWrittenFrom(out, loaded.sources, startedMs);
       if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
       else if (fresh)
         io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
@@ -74,6 +77,8 @@ export const command = defineCommand({
       return fresh ? 0 : 1;
     }
     const written = await writeAtomically(out, result.files);
+    // What can-i, who-can and access compare with the declaration as it is when they answer.
+    recordWrittenFrom(out, loaded.sources, startedMs);
     if (json)
       io.out(
         JSON.stringify(

@@ -1,0 +1,176 @@
+/**
+ * What an output folder was written from, so that can-i, who-can and access, which answer from
+ * dist/, can say when the declaration was edited after dist/ was written (an admin checking an edit
+ * before `npm run synth` would get the old answer without a word).
+ *
+ * The record is kept outside the output, in orgctl's cache folder: a hash in dist/ would change the
+ * committed output, and its review, at every whitespace edit of the declaration. `synth` writes it
+ * when it writes the folder or finds it up to date: every file the declaration was read from (its
+ * stat and SHA-256) and every folder of the output (its stat). A reader stats those, nothing else;
+ * a source is hashed only when its stat changed (a touch, a checkout back and forth: the same bytes
+ * say nothing). The output's folders tell whether it is still what synth wrote: synth swaps in a
+ * new folder, and git writes a changed file anew, so a checkout that changes dist/ changes a folder
+ * of it. Then, as with no record at all (a fresh clone), nothing is said: the declaration and
+ * dist/ came together, and `synth --check` is what compares them.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { cacheFolder, declarationFile } from './paths.ts';
+import { replaceFile } from './replace-file.ts';
+
+/** Bump when the record's shape changes: an older record is not read. */
+const RECORD_FORMAT = 1;
+
+/** A file or folder as git knows it unchanged: size, modification and change times, inode. */
+interface Stamp {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+interface Source extends Stamp {
+  /** Its bytes' SHA-256 as read; '' when it was modified while synth ran (what was read is not known). */
+  readonly sha256: string;
+}
+
+interface WrittenFrom {
+  readonly format: number;
+  /** The output folder, its real path. */
+  readonly output: string;
+  /** The declaration synth was given (the first of the sources, absolute). */
+  readonly declaration: string;
+  readonly sources: readonly Source[];
+  readonly folders: readonly Stamp[];
+  /** When synth wrote or confirmed the output, ms since the epoch. */
+  readonly writtenMs: number;
+}
+
+/** Records kept: the most recently written (one per output folder). */
+const KEPT = 20;
+
+const stampOf = (path: string): Stamp => {
+  const s = statSync(path);
+  return { path, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
+};
+
+const unchanged = (s: Stamp): boolean => {
+  try {
+    const now = stampOf(s.path);
+    return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
+  } catch {
+    return false;
+  }
+};
+
+const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** The output folder and every folder below it. */
+function foldersOf(dir: string): string[] {
+  const out = [dir];
+  for (const e of readdirSync(dir, { withFileTypes: true }))
+    if (e.isDirectory()) out.push(...foldersOf(join(dir, e.name)));
+  return out;
+}
+
+/** Where the record of output folder `real` (a real path) is kept; undefined when no cache folder may be used. */
+function recordFile(real: string): string | undefined {
+  const dir = cacheFolder(real, 'outputs');
+  return dir && join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
+}
+
+/**
+ * Records that `out` is the synthesis of the declaration read from `sources` (absolute; the
+ * declaration first), by a run that began at `startedMs`. A cache that cannot be written is no error.
+ */
+export function recordWrittenFrom(out: string, sources: readonly string[], startedMs: number): void {
+  try {
+    const output = realpathSync(out);
+    const file = recordFile(output);
+    if (!file) return;
+    const record: WrittenFrom = {
+      format: RECORD_FORMAT,
+      output,
+      declaration: sources[0]!,
+      sources: sources.map((path) => {
+        const stamp = stampOf(path);
+        // Saved while synth ran: what it read is not known, so the file counts as changed.
+        return { ...stamp, sha256: stamp.mtimeMs < startedMs && stamp.ctimeMs < startedMs ? sha256Of(path) : '' };
+      }),
+      folders: foldersOf(output).map(stampOf),
+      writtenMs: Date.now(),
+    };
+    replaceFile(file, JSON.stringify(record));
+    prune(file);
+  } catch {
+    // no cache: nothing will be said
+  }
+}
+
+/** All but the KEPT most recently written records are removed (outputs of folders long gone, of tests). */
+function prune(current: string): void {
+  const dir = dirname(current);
+  const records = readdirSync(dir)
+    .filter((n) => /^[0-9a-f]{32}\.json$/.test(n) && join(dir, n) !== current)
+    .map((n) => ({ path: join(dir, n), at: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const r of records.slice(KEPT - 1)) rmSync(r.path, { force: true });
+}
+
+const readRecord = (file: string): WrittenFrom | undefined => {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as WrittenFrom;
+    return r.format === RECORD_FORMAT && Array.isArray(r.sources) && Array.isArray(r.folders) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A path as a person at the working directory names it. */
+const shown = (path: string): string => relative(process.cwd(), path) || path;
+
+/** The command that writes `record`'s output from its declaration: `npm run synth` for the project's own. */
+function synthCommand(record: WrittenFrom): string {
+  let own = false;
+  try {
+    own =
+      record.output === realpathSync(DEFAULT_OUTPUT_DIR) && record.declaration === resolve(declarationFile(undefined));
+  } catch {
+    // no dist/ here, or a package.json that cannot be read: the command in full
+  }
+  return own ? 'npm run synth' : `orgctl synth --spec ${shown(record.declaration)} --out ${shown(record.output)}`;
+}
+
+/**
+ * One line to say on stderr when output folder `dir` is still what synth wrote and a file its
+ * declaration was read from has changed since (other bytes, or gone); undefined otherwise, and when
+ * nothing was recorded.
+ */
+export function staleOutputWarning(dir: string): string | undefined {
+  try {
+    const output = realpathSync(dir);
+    const file = recordFile(output);
+    const record = file && readRecord(file);
+    if (!record || record.output !== output || !record.folders.every(unchanged)) return undefined;
+    const changed = record.sources.filter((s) => {
+      if (s.sha256 && unchanged(s)) return false;
+      try {
+        return sha256Of(s.path) !== s.sha256;
+      } catch {
+        return true; // gone, or unreadable now
+      }
+    });
+    if (!changed.length) return undefined;
+    const what =
+      changed.length === 1
+        ? `${shown(changed[0]!.path)} has`
+        : `${shown(changed[0]!.path)} and ${changed.length - 1} more of its files have`;
+    const when = new Date(record.writtenMs).toISOString().slice(0, 16).replace('T', ' ');
+    return `warning: ${what} changed since ${dir}/ was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${dir}/'s, not the declaration's as it is now; run \`${synthCommand(record)}\``;
+  } catch {
+    return undefined;
+  }
+}
