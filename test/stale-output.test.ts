@@ -7,9 +7,11 @@
 import { cpSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, gitIn, tempDir } from './helpers.ts';
+import { ROOT, cli, gitIn, repoScratch, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
+// Inside the repository, so that a TypeScript declaration finds cdk8s as org/org.ts does.
+const scratch = repoScratch('stale-output-');
 
 /** A project whose package.json names its spec, org/org.yaml (acme), synthesized into dist/. */
 function project(): string {
@@ -108,6 +110,33 @@ describe('an answer from a dist/ older than the declaration says so', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^warning: org\/org\.yaml has changed since other\/ was written from it \(.*\): this answer is other\/'s, not the declaration's as it is now; run `orgctl synth --spec org\/org\.yaml --out other`\n$/,
+    );
+  });
+
+  it('a TypeScript declaration: an edit of a file it imports is named', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'org'));
+    writeFileSync(join(dir, 'org/levels.ts'), "export const bob = ['r:pods'] as const;\n");
+    writeFileSync(
+      join(dir, 'org/org.ts'),
+      `import { App } from 'cdk8s';
+import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
+import { bob } from './levels.ts';
+const app = new App();
+const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+org.namespace('web').grant(org.user('bob@acme.io'), ...bob);
+export default app;
+`,
+    );
+    expect(cli(['synth'], { cwd: dir }).code).toBe(0);
+    const ask = ['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io'];
+    expect(cli(ask, { cwd: dir }).stderr).toBe('');
+    writeFileSync(join(dir, 'org/levels.ts'), "export const bob = ['r:pods', 'r:secrets'] as const;\n");
+    const r = cli(ask, { cwd: dir });
+    expect([r.code, r.stdout]).toEqual([1, 'no\n']);
+    expect(r.stderr).toMatch(
+      /^warning: org\/levels\.ts has changed since dist\/ was written from org\/org\.ts \(.*\): this answer is dist\/'s, not the declaration's as it is now; run `npm run synth`\n$/,
     );
   });
 });
