@@ -293,15 +293,32 @@ function pruneBundles(dir: string): void {
   }
 }
 
-/** The source files a bundle was built from outside node_modules: the declaration and its own files it imports (no folder, config or package). */
-const ownSources = (record: BundleRecord): string[] =>
-  record.inputs
-    .filter((s) => !s.link && s.size >= 0 && SOURCE.test(s.path) && !s.path.includes(`${'/'}node_modules${'/'}`))
-    .map((s) => s.path);
+/**
+ * The files of the declaration's own a bundle was built from: the declaration first, then the
+ * sources bundled from its folder and below (org/teams.ts); not orgctl's constructs, packages,
+ * folders or configs, which are no part of what an admin declares.
+ */
+const ownSources = (record: BundleRecord): string[] => {
+  const folder = `${dirname(record.file)}/`;
+  return [
+    record.file,
+    ...record.inputs
+      .filter(
+        (s) =>
+          !s.link &&
+          s.size >= 0 &&
+          s.path !== record.file &&
+          s.path.startsWith(folder) &&
+          SOURCE.test(s.path) &&
+          !s.path.includes(`${'/'}node_modules${'/'}`),
+      )
+      .map((s) => s.path),
+  ];
+};
 
 /**
- * Imports a TypeScript declaration through a cached esbuild bundle, with the source files it was
- * bundled from (the declaration and the files of its own it imports); undefined when that cannot
+ * Imports a TypeScript declaration through a cached esbuild bundle, with its own source files it was
+ * bundled from (ownSources); undefined when that cannot
  * be (esbuild not installed, no cache that may be written), and the caller loads it through tsx.
  */
 export async function importBundled(file: string): Promise<{ module: unknown; sources: string[] } | undefined> {

@@ -16,7 +16,7 @@ export interface Loaded {
   readonly root: IConstruct;
   /** As named in output headers and messages: a path relative to the working directory. */
   readonly declaredIn: string;
-  /** Every file it was read from, absolute: the spec file, or the module and its own files it imports. */
+  /** The files it was read from, absolute, itself first: a spec file, or a module and the files it imports from its folder. */
   readonly sources: readonly string[];
   /** Where a spec path is in a spec file, named as given (a TypeScript declaration has none): findings print it. */
   readonly positions?: { readonly file: string; readonly locate: (path: string) => Position | undefined };
