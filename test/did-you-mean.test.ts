@@ -1,0 +1,72 @@
+/**
+ * A value one slip from the one meant names it, as a mistyped command, flag or verb does: the
+ * organization's name out of case, a flag's choice, a git ref, a level named for a resource no level
+ * can grant; and a file that cannot be read says why.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { acmeSpecWith, cli, gitIn, ROOT, run, tempDir } from './helpers.ts';
+
+describe('did you mean', () => {
+  it('--org Acme names the lower-case name, in init and import', async () => {
+    const dir = join(tempDir(), 'new');
+    expect((await run(['init', dir, '--org', 'Acme', '--owner', 'a@b.io'])).stderr).toMatch(
+      /^orgctl init: --org "Acme" is not a DNS label \(.*\): did you mean acme\?$/m,
+    );
+    expect((await run(['init', dir, '--org', 'Acme Corp', '--owner', 'a@b.io'])).stderr).toMatch(
+      /: did you mean acme-corp\?$/m,
+    );
+    const imported = await run(['import', '--from', join(ROOT, 'dist'), '--org', 'Acme', '--owner', 'alice@acme.io']);
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toMatch(/^orgctl import: --org "Acme" is not a DNS label \(.*\): did you mean acme\?$/m);
+  });
+
+  it("a flag's choice one slip away names it: --spec yml, --format jsn", async () => {
+    const dir = join(tempDir(), 'new');
+    expect((await run(['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--spec', 'yml'])).stderr).toMatch(
+      /^orgctl init: --spec "yml" is not allowed \(expected one of ts, yaml\): did you mean yaml\?$/m,
+    );
+    expect((await run(['access', '--format', 'jsn'])).stderr).toMatch(/: did you mean json\?$/m);
+  });
+
+  it('diff --base origin/mian names the git ref meant', () => {
+    const repo = tempDir('orgctl-refs-');
+    const git = gitIn(repo);
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'a'), 'a');
+    git('add', 'a');
+    git('commit', '-q', '-m', 'a');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    mkdirSync(join(repo, 'dist'));
+    const r = cli(['diff', '--base', 'origin/mian', '--head', 'dist'], { cwd: repo });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no git ref origin\/mian in this repository \(did you mean origin\/main\?\)/);
+  });
+
+  it('r:nodes is no level, and no level grants nodes: said, not r:pods', async () => {
+    const file = join(tempDir(), 'org.json');
+    writeFileSync(
+      file,
+      JSON.stringify(acmeSpecWith({ grants: [{ user: 'bob@acme.io', namespace: 'web', levels: ['r:nodes'] }] })),
+    );
+    const r = await run(['check', '--spec', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('did you mean r:pods');
+    expect(r.stderr).toContain(
+      '"r:nodes" is not an access level (no level grants nodes: they are cluster-wide, and a level grants in a namespace;',
+    );
+  });
+
+  it('review --github: an event payload that cannot be read says why', async () => {
+    const env = { GITHUB_REPOSITORY: 'acme/org', GITHUB_TOKEN: 't' };
+    const missing = join(tempDir(), 'event.json');
+    const gone = await run(['review', '--github'], { ...env, GITHUB_EVENT_PATH: missing });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`${missing}: cannot read the event payload (it does not exist)`);
+    const folder = tempDir();
+    expect((await run(['review', '--github'], { ...env, GITHUB_EVENT_PATH: folder })).stderr).toContain(
+      `${folder}: cannot read the event payload (it is a folder)`,
+    );
+  });
+});
