@@ -5,6 +5,7 @@
 import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX } from '../policies/org/kubernetes-names.ts';
 
 /** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
@@ -93,8 +94,12 @@ export function parseArgs<const S extends FlagSpecs>(
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     if (typeof kind !== 'string') {
       const chosen = choice(kind, value);
-      if (chosen === undefined)
-        throw new UsageError(`--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})`);
+      if (chosen === undefined) {
+        const near = nearestName(value.toLowerCase(), kind);
+        throw new UsageError(
+          `--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})${near ? `: did you mean ${near}?` : ''}`,
+        );
+      }
       values[name] = chosen;
     } else if (kind === 'list') lists.get(name)!.push(value);
     else values[name] = value;
@@ -102,6 +107,23 @@ export function parseArgs<const S extends FlagSpecs>(
   for (const [name, list] of lists) values[name] = list;
   // The one place the types meet the strings: every kind is filled above as FlagValue says.
   return { positionals, flags: values as Flags<S> };
+}
+
+/**
+ * An organization's name as --org gives it (init, import): a DNS label, as it prefixes cluster-wide
+ * names; one that is not names the label meant (`Acme Corp`: acme-corp).
+ */
+export function orgFlag(value: string): string {
+  if (DNS1123_LABEL.test(value) && value.length <= DNS1123_LABEL_MAX) return value;
+  const meant = value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, DNS1123_LABEL_MAX)
+    .replace(/-+$/, '');
+  throw new UsageError(
+    `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${DNS1123_LABEL_MAX})${DNS1123_LABEL.test(meant) ? `: did you mean ${meant}?` : ''}`,
+  );
 }
 
 export function dateFlag(value: string | undefined, name = 'today'): string | undefined {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import { nearestName } from '../model/text.ts';
 import type { LoadedManifests } from './manifests.ts';
 import {
   decodeOutput,
@@ -123,11 +124,11 @@ export function refOfSide(spec: string): string | undefined {
 function unknownRef(ref: string, spec: string, label: string): InputError | undefined {
   const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
   if (r.status === 0) return undefined;
-  return noSide(
-    spec,
-    label,
-    r.status === 1 ? `no git ref ${ref} in this repository` : `no git repository here to find a ref ${ref} in`,
-  );
+  if (r.status !== 1) return noSide(spec, label, `no git repository here to find a ref ${ref} in`);
+  // A branch or tag one slip away (origin/mian): named.
+  const refs = spawnSync('git', ['for-each-ref', '--format=%(refname:short)'], { encoding: 'utf8' });
+  const near = refs.status === 0 ? nearestName(ref, ['HEAD', ...refs.stdout.split('\n').filter(Boolean)]) : undefined;
+  return noSide(spec, label, `no git ref ${ref} in this repository${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
 /** A side that is neither a folder here nor a git ref (`why` says which ref, and why not): the one message for it. */

@@ -8,7 +8,7 @@ import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../re
 import { OUTPUT_PROOF } from '../review/proof.ts';
 import type { Verdict } from '../review/review.ts';
 import { dateFlag } from './args.ts';
-import { InputError, SideError, UsageError } from '../model/errors.ts';
+import { InputError, SideError, UsageError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
 import type { Io } from '../model/io.ts';
 import {
@@ -119,8 +119,9 @@ export async function reviewOnGitHub(
   let eventText: string;
   try {
     eventText = readFileSync(eventPath, 'utf8');
-  } catch {
-    throw new InputError(`${eventPath}: cannot read the event payload`);
+  } catch (e) {
+    // Why, as for any file: gone, a folder, permission denied (then what to do).
+    throw unreadableInput(e) ?? new InputError(`${eventPath}: cannot read the event payload (${whyUnread(e)})`);
   }
   const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(eventText, eventPath);
   const at = { owner, repo };

@@ -8,6 +8,7 @@ import { toYamlDocument } from '../synth/yaml.ts';
 import { formatFinding, type Finding } from '../model/findings.ts';
 import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../review/import.ts';
+import { orgFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
@@ -98,6 +99,7 @@ export const command = defineCommand({
     const owner = flags.owner;
     if (owner !== undefined && !EMAIL_ADDRESS.test(owner))
       throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
+    if (flags.org !== undefined) orgFlag(flags.org);
     const spec = importSpec(from, { org: flags.org, owner }, io);
     io.out(
       flags.format === 'json'

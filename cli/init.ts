@@ -5,7 +5,7 @@ import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
-import { dateFlag } from './args.ts';
+import { dateFlag, orgFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
 import { workflowTemplates } from './workflows.ts';
@@ -36,7 +36,6 @@ installed orgctl), a README saying how to change access and who approves what, .
                       this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
@@ -81,10 +80,7 @@ export const command = defineCommand({
     const dir = positionals[0]!;
     const { org, owner, github } = flags;
     if (!org) throw new UsageError('--org NAME is required');
-    if (!DNS_LABEL.test(org))
-      throw new UsageError(
-        `--org ${JSON.stringify(org)} is not a DNS label (lower-case letters, digits and -, at most 63)`,
-      );
+    orgFlag(org);
     if (!owner) throw new UsageError('--owner EMAIL is required: the first admin');
     if (!EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
     if (github !== undefined && !GITHUB_LOGIN.test(github))

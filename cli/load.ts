@@ -7,7 +7,7 @@ import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { importBundled } from './declaration.ts';
 import { importModule } from './es-import.ts';
-import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput } from '../model/errors.ts';
+import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { declarationFile, folderAbove, isModuleFile } from './paths.ts';
 import { nearestName } from '../model/text.ts';
@@ -40,10 +40,7 @@ function readText(file: string): string {
     // A path the system will not let orgctl read is said as everywhere else (unreadableInput).
     const unreadable = unreadableInput(e);
     if (unreadable) throw unreadable;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SpecError([
-      `${file}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e))})`,
-    ]);
+    throw new SpecError([`${file}: cannot read the file (${whyUnread(e)})`]);
   }
 }
 

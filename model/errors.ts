@@ -113,9 +113,13 @@ function readRefusal(e: unknown): string | undefined {
  * in words: `--secret FILE: permission denied: ...`, `--head-proof FILE: cannot read the file (it does not exist)`.
  */
 export function unreadableFlagFile(flag: string, file: string, e: unknown): UsageError {
+  return new UsageError(`${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${whyUnread(e)})`}`);
+}
+
+/** Why a file could not be read, in words: `it does not exist`, `it is a folder`, else the system's code. */
+export function whyUnread(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e));
-  return new UsageError(`${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${why})`}`);
+  return code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e));
 }
 
 /** A read refused (readRefusal), wherever the reading was, as an input error; undefined for any other error. */

@@ -1,6 +1,7 @@
 import { CATALOG, findLevel, WRITE_VERBS } from '../../model/catalog.ts';
 import { editDistance } from '../../model/text.ts';
 import { verbMatches } from '../../analysis/rules.ts';
+import { resolveResource } from '../../analysis/resources.ts';
 import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
@@ -29,12 +30,27 @@ function levelHolding(given: string): { readonly id: string; readonly resource: 
   return undefined;
 }
 
-/** The level meant, for "did you mean": one a letter away, else the one holding the resource named, else the closest. */
+/**
+ * The cluster-wide resource a level is named for (`r:nodes`: nodes), which no level can grant: a
+ * level is bound in a namespace, and a RoleBinding reaches no cluster-wide resource.
+ */
+function clusterWide(given: string): string | undefined {
+  const name = /^[rw]:([a-z]+)$/i.exec(given)?.[1]?.toLowerCase();
+  const known = name === undefined ? undefined : (resolveResource(name) ?? resolveResource(`${name}s`));
+  return known && !known.namespaced ? known.resource : undefined;
+}
+
+/**
+ * The level meant, for "did you mean": one a letter away, else the one holding the resource named,
+ * else none for a cluster-wide resource (said), else the closest.
+ */
 function suggest(given: string): string {
   const best = CATALOG.map((l) => ({ id: l.id, d: editDistance(given, l.id) })).sort((x, y) => x.d - y.d)[0]!;
   if (best.d <= 1) return `did you mean ${best.id}? `;
   const holding = levelHolding(given);
   if (holding) return `did you mean ${holding.id}? it holds ${holding.resource}; `;
+  const cluster = clusterWide(given);
+  if (cluster) return `no level grants ${cluster}: they are cluster-wide, and a level grants in a namespace; `;
   return best.d <= 3 ? `did you mean ${best.id}? ` : '';
 }
 
