@@ -65,8 +65,13 @@ function ownFolder(dir: string, private_: boolean): boolean {
   );
 }
 
+/** The variable naming the folder orgctl keeps its caches in, instead of node_modules/.cache/orgctl. */
+export const CACHE_DIR_VARIABLE = 'ORGCTL_CACHE_DIR';
+
 /**
- * orgctl's cache folder `name` for a file: `node_modules/.cache/orgctl/<name>` nearest it; else a
+ * orgctl's cache folder `name` for a file: `$ORGCTL_CACHE_DIR/<name>` when that is set (the tests
+ * set it: a clone's node_modules may be a link to a shared install); else
+ * `node_modules/.cache/orgctl/<name>` nearest it; else a
  * private folder in tmp, used only when it is this user's own and nobody else may write to it.
  * `node_modules` may be a link to this user's folder (a shared install); below it, every folder is
  * this user's and none is a symbolic link (a branch may commit one, and git checks it out even in
@@ -74,7 +79,14 @@ function ownFolder(dir: string, private_: boolean): boolean {
  */
 export function cacheFolder(file: string, name: string): string | undefined {
   const project = folderAbove(file, 'node_modules');
+  const named = process.env[CACHE_DIR_VARIABLE];
   try {
+    if (named) {
+      // A folder the user named: theirs, made when missing; never one that is not their own.
+      const dir = join(resolve(named), name);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      return ownFolder(resolve(named), false) && ownFolder(dir, false) ? dir : undefined;
+    }
     if (project) {
       let dir = realpathSync(join(project, 'node_modules'));
       let own = ownFolder(dir, false);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cacheFolder } from '../cli/paths.ts';
 import { ROOT, cli, repoScratch, run } from './helpers.ts';
 
 // Inside the repository, so that the declaration finds cdk8s as org/org.ts does.
@@ -126,7 +127,7 @@ describe('TypeScript declarations', () => {
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
     utimesSync(dir, past, past);
-    const cache = join(ROOT, 'node_modules/.cache/orgctl/declarations');
+    const cache = cacheFolder(file, 'declarations')!;
     const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
     expect((await run(['check', '--spec', file])).code).toBe(0);
     const record = statSync(join(cache, `${key}.json`)).mtimeMs;

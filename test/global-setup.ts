@@ -1,5 +1,6 @@
 /**
- * Every temporary file the tests make (theirs, the CLI's they spawn, cdk8s' own outdirs) goes into
+ * Every temporary file the tests make (theirs, the CLI's they spawn, cdk8s' own outdirs, orgctl's
+ * caches but the launcher's bundle) goes into
  * one folder of this run, removed when the run ends: a run left thousands of folders in /tmp.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,5 +11,7 @@ export default function setup(): () => void {
   const run = mkdtempSync(join(tmpdir(), 'orgctl-tests-'));
   // Set before vitest starts its workers, which inherit it; os.tmpdir() reads it on every call.
   process.env.TMPDIR = run;
+  // orgctl's caches too (cli/paths.ts): a clone's node_modules may be a link to a shared install.
+  process.env.ORGCTL_CACHE_DIR = join(run, 'cache');
   return () => rmSync(run, { recursive: true, force: true });
 }

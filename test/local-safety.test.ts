@@ -6,8 +6,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
+
+// Where the caches go when no folder is named (node_modules/.cache nearest the spec), each test's own.
+vi.stubEnv('ORGCTL_CACHE_DIR', '');
 
 const SMALL_SPEC = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
