@@ -12,30 +12,15 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
+import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
-
-/**
- * A file or folder as git knows it unchanged: size, modification and change times, inode. The
- * change time cannot be put back (`touch -r`, `cp -p`, `rsync -t` put back the modification time
- * only). A path that was not there is recorded too (size -1): a tsconfig.json or a file created
- * there later may change what the bundle is.
- */
-interface Stamp {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-  readonly ino: number;
-  /** The path itself, a symbolic link not followed: a link re-pointed is another inode. */
-  readonly link?: true;
-}
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
 const BUNDLE_FORMAT = 4;
@@ -46,31 +31,8 @@ interface BundleRecord {
   readonly file: string;
   /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
   readonly code: string;
-  readonly inputs: readonly Stamp[];
+  readonly inputs: readonly FileStamp[];
 }
-
-const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 } as const;
-
-const stampOf = (path: string, link = false): Stamp => {
-  try {
-    const s = link ? lstatSync(path) : statSync(path);
-    return {
-      path,
-      size: s.size,
-      mtimeMs: s.mtimeMs,
-      ctimeMs: s.ctimeMs,
-      ino: s.ino,
-      ...(link ? { link } : {}),
-    };
-  } catch {
-    return { path, ...ABSENT, ...(link ? { link } : {}) };
-  }
-};
-
-const unchanged = (s: Stamp) => {
-  const now = stampOf(s.path, s.link === true);
-  return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
-};
 
 const readRecord = (path: string): BundleRecord | undefined => {
   try {
@@ -332,7 +294,7 @@ export async function importBundled(file: string): Promise<{ module: unknown; so
   const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
-  if (!record || record.file !== file || !record.inputs.every(unchanged) || !existsSync(join(dir, record.code))) {
+  if (!record || record.file !== file || !record.inputs.every(isUnchanged) || !existsSync(join(dir, record.code))) {
     const startedAt = Date.now();
     const built = await build(file, dir);
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];

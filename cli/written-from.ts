@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { cacheFolder, declarationFile } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
@@ -23,16 +24,7 @@ import { replaceFile } from './replace-file.ts';
 /** Bump when the record's shape changes: an older record is not read. */
 const RECORD_FORMAT = 1;
 
-/** A file or folder as git knows it unchanged: size, modification and change times, inode. */
-interface Stamp {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-  readonly ino: number;
-}
-
-interface Source extends Stamp {
+interface Source extends FileStamp {
   /** Its bytes' SHA-256 as read; '' when it was modified while synth ran (what was read is not known). */
   readonly sha256: string;
 }
@@ -44,27 +36,13 @@ interface WrittenFrom {
   /** The declaration synth was given (the first of the sources, absolute). */
   readonly declaration: string;
   readonly sources: readonly Source[];
-  readonly folders: readonly Stamp[];
+  readonly folders: readonly FileStamp[];
   /** When synth wrote or confirmed the output, ms since the epoch. */
   readonly writtenMs: number;
 }
 
 /** Records kept: the most recently written (one per output folder). */
 const KEPT = 20;
-
-const stampOf = (path: string): Stamp => {
-  const s = statSync(path);
-  return { path, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
-};
-
-const unchanged = (s: Stamp): boolean => {
-  try {
-    const now = stampOf(s.path);
-    return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
-  } catch {
-    return false;
-  }
-};
 
 const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -100,7 +78,7 @@ export function recordWrittenFrom(out: string, sources: readonly string[], start
         // Saved while synth ran: what it read is not known, so the file counts as changed.
         return { ...stamp, sha256: stamp.mtimeMs < startedMs && stamp.ctimeMs < startedMs ? sha256Of(path) : '' };
       }),
-      folders: foldersOf(output).map(stampOf),
+      folders: foldersOf(output).map((f) => stampOf(f)),
       writtenMs: Date.now(),
     };
     replaceFile(file, JSON.stringify(record));
@@ -154,9 +132,9 @@ export function staleOutputWarning(dir: string): string | undefined {
     const output = realpathSync(dir);
     const file = recordFile(output);
     const record = file && readRecord(file);
-    if (!record || record.output !== output || !record.folders.every(unchanged)) return undefined;
+    if (!record || record.output !== output || !record.folders.every(isUnchanged)) return undefined;
     const changed = record.sources.filter((s) => {
-      if (s.sha256 && unchanged(s)) return false;
+      if (s.sha256 && isUnchanged(s)) return false;
       try {
         return sha256Of(s.path) !== s.sha256;
       } catch {

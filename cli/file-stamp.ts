@@ -1,0 +1,43 @@
+/**
+ * A file or folder as git knows it unchanged: size, modification and change times, inode. The
+ * change time cannot be put back (`touch -r`, `cp -p`, `rsync -t` put back the modification time
+ * only). The caches that answer for what they were made from (the declaration's bundle, what an
+ * output was written from) keep one per path they read.
+ */
+import { lstatSync, statSync } from 'node:fs';
+
+export interface FileStamp {
+  readonly path: string;
+  /** -1: the path was not there (a file created there later may change what was made). */
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  /** The path itself, a symbolic link not followed: a link re-pointed is another inode. */
+  readonly link?: true;
+}
+
+const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 } as const;
+
+/** `path` as it is now (`link`: the link itself, not what it points to). */
+export function stampOf(path: string, link = false): FileStamp {
+  try {
+    const s = link ? lstatSync(path) : statSync(path);
+    return {
+      path,
+      size: s.size,
+      mtimeMs: s.mtimeMs,
+      ctimeMs: s.ctimeMs,
+      ino: s.ino,
+      ...(link ? { link } : {}),
+    };
+  } catch {
+    return { path, ...ABSENT, ...(link ? { link } : {}) };
+  }
+}
+
+/** Whether the path is as `s` recorded it (gone where it was, or there where it was not, is a change). */
+export function isUnchanged(s: FileStamp): boolean {
+  const now = stampOf(s.path, s.link === true);
+  return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
+}
