@@ -173,3 +173,93 @@ describe('the files an admin applies by hand, in diff and review', () => {
     );
   });
 });
+
+/**
+ * Red team F: what the comment tells an admin to do, in the order it says, against what Argo CD
+ * does. Argo CD checks every task of a sync against the AppProject, a prune included
+ * (gitops-engine pkg/sync/sync_context.go getSyncTasks: `permissionValidator(task.obj(), ...)`,
+ * task.obj() being the live object when git has none; controller/sync.go: the kind, and with
+ * named entries the name, IsGroupKindNamePermitted, and the destination of a namespaced object);
+ * one refused task fails the whole sync ("one or more synchronization tasks are not valid"), and
+ * automated sync does not try that commit again once its retries are spent
+ * (controller/appcontroller.go autoSync: "Skipping auto-sync: failed previous sync attempt"). A
+ * Namespace with Prune=false is skipped by the prune ("ignored (no prune)") but stays the
+ * Application's, a prune task on every sync.
+ */
+describe('Red team F: the order of what is applied by hand, against what Argo CD checks', () => {
+  const removeData = (s: Spec) => {
+    s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== 'data');
+    s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
+  };
+  const entries = async (base: Spec, edit: (s: Spec) => void) =>
+    JSON.parse((await diff(await distPair(base, edit), '--format', 'json')).stdout).handApplied as {
+      file: string;
+      change: string;
+      text: string;
+      commands?: string[];
+    }[];
+  const STATUS =
+    'kubectl get -n argocd applications.argoproj.io -l orgctl.io/organization=acme -o custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase';
+
+  it('a namespace removed leaves its Namespace tracked by its Application: untracked once synced, before the AppProject that no longer allows it is applied', async () => {
+    const list = await entries(withArgo(), removeData);
+    // Per cluster, the Namespace's entry, then the AppProject's, then the boundary's (none here).
+    expect(list.map((e) => e.file)).toEqual(['dist/lga1/', 'dist/ord1/', 'dist/argocd/appproject.yaml']);
+    const [lga1, , project] = list;
+    expect(lga1!.text).toBe(
+      "in lga1, namespace data is no longer written: its Namespace stays (Prune=false), still tracked by Application acme-lga1-shard-05, which holds it as to prune on every sync; the AppProject no longer allows it by name, so once that is applied every sync of acme-lga1-shard-05 fails, and what it holds of other namespaces and tokens is never updated again. Once acme-lga1-shard-05 has synced this change (data's bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject",
+    );
+    expect(lga1!.commands).toEqual([
+      STATUS,
+      'kubectl --context lga1 annotate namespace data argocd.argoproj.io/tracking-id-',
+      'kubectl --context lga1 label namespace data app.kubernetes.io/instance-',
+    ]);
+    expect(project!.text).toContain(
+      'dist/argocd/appproject.yaml is changed, and allows less (namespace data in lga1, ord1; Namespace data): Argo CD checks a prune against the project as it checks a write',
+    );
+    expect(project!.commands).toEqual([STATUS, 'kubectl apply -n argocd -f dist/argocd/appproject.yaml']);
+  });
+
+  it('an AppProject and a boundary that allow less are applied only once the Applications have synced: else the prunes are refused, and never retried', async () => {
+    const leaves = (s: Spec) =>
+      (s.spec.namespaces.find((n: { name: string }) => n.name === 'data').clusters = ['lga1']);
+    const list = await entries(withArgo(true), leaves);
+    const project = list.find((e) => e.file === 'dist/argocd/appproject.yaml')!;
+    expect(project.text).toBe(
+      "dist/argocd/appproject.yaml is changed, and allows less (namespace data in ord1): Argo CD checks a prune against the project as it checks a write, and one refused object fails an Application's whole sync, which automated sync does not try again for the same commit: applied before the Applications have pruned, what they were to delete stays, and they stop syncing. After merge, wait until each Application of acme has synced the merge commit (its REVISION the merge commit, PHASE Succeeded), then apply it",
+    );
+    const boundary = list.find((e) => e.file === 'dist/argocd/boundary.yaml')!;
+    expect(boundary.text).toBe(
+      'dist/argocd/boundary.yaml is changed, and allows less (namespace data in ord1): the API server refuses what it no longer allows, deletes too, so apply it to each cluster (lga1, ord1) only once the Applications have synced the merge commit, after the AppProject',
+    );
+    expect(boundary.commands).toEqual([STATUS, 'kubectl --context <cluster> apply -f dist/argocd/boundary.yaml']);
+    // data's Namespace in ord1 stays, tracked: still allowed by name (lga1 has it), so only untracked.
+    const ord1 = list.find((e) => e.file === 'dist/ord1/')!;
+    expect(ord1.text).toContain('in ord1, namespace data is no longer written: its Namespace stays (Prune=false)');
+    expect(ord1.text).not.toContain('no longer allows it by name');
+    // Under namespace protection only orgctl's identity changes a Namespace's labels.
+    expect(ord1.commands).toContain(
+      'kubectl --context ord1 label namespace data app.kubernetes.io/instance- --as=system:serviceaccount:argocd:argocd-application-controller',
+    );
+    // A change that only adds says nothing of waiting.
+    const added = await entries(withArgo(true), addNamespace);
+    expect(added.find((e) => e.file === 'dist/argocd/appproject.yaml')!.text).not.toContain('allows less');
+  });
+
+  it('namespace protection turned off under the boundary: applying boundary.yaml deletes nothing, so the comment says how to delete the policy', async () => {
+    const protect = () => {
+      const s = withArgo(true);
+      s.spec.namespaceProtection = { appliedBy: ARGO };
+      return s;
+    };
+    const list = await entries(protect(), (s) => delete s.spec.namespaceProtection);
+    const boundary = list.find((e) => e.file === 'dist/argocd/boundary.yaml')!;
+    expect(boundary.text).toContain(
+      'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection and ValidatingAdmissionPolicyBinding acme-namespace-protection, no longer in it, stay in each cluster until an admin deletes them',
+    );
+    expect(boundary.commands).toEqual([
+      'kubectl --context <cluster> apply -f dist/argocd/boundary.yaml',
+      'kubectl --context <cluster> delete validatingadmissionpolicybindings.admissionregistration.k8s.io/acme-namespace-protection validatingadmissionpolicies.admissionregistration.k8s.io/acme-namespace-protection',
+    ]);
+  });
+});
