@@ -4,15 +4,17 @@
  * (a new namespace's objects are refused by the AppProject and the boundary that do not list it
  * yet), so the review says which changed and how to apply it.
  */
+import { parseAllDocuments } from 'yaml';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
 import { applicationName, argoCdProjectName, CLUSTER_LABEL, WRITTEN_KINDS } from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
-import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
+import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
 
 /** What of a side's organization says where and how its files are applied, and whose objects they are. */
-type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'systemNamespace'>;
+type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'namespaceProtection' | 'shards' | 'systemNamespace'>;
 
 /** One hand-applied file a change adds, changes or removes, with what to do about it. */
 export interface HandAppliedChange {
@@ -30,6 +32,137 @@ export interface HandAppliedChange {
 const body = (file: OutputFile | undefined): string | undefined =>
   file === undefined ? undefined : file.content.slice(file.content.indexOf('\n') + 1);
 
+/** The objects of a file orgctl wrote (its canonical YAML, else any YAML), [] when there is none. */
+function objectsOf(file: OutputFile | undefined): Obj[] {
+  if (file === undefined) return [];
+  const read = parseCanonicalYaml(file.content) ?? parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
+  return read.filter((o): o is Obj => typeof o === 'object' && o !== null);
+}
+
+type Obj = Record<string, unknown>;
+type Entry = { readonly group: string; readonly kind: string; readonly name?: string };
+type Destination = { readonly name: string; readonly namespace: string };
+
+/** What an AppProject allows: its destinations, cluster-scoped entries (by name, when named) and namespaced kinds. */
+function projectOf(file: OutputFile | undefined) {
+  const spec = (objectsOf(file).find((o) => o.kind === 'AppProject')?.spec ?? {}) as {
+    destinations?: Destination[];
+    clusterResourceWhitelist?: Entry[];
+    namespaceResourceWhitelist?: Entry[];
+  };
+  return {
+    destinations: spec.destinations ?? [],
+    cluster: spec.clusterResourceWhitelist ?? [],
+    namespaced: spec.namespaceResourceWhitelist ?? [],
+  };
+}
+
+/** Whether `allowed` lets through what `entry` allowed (the same kind, and its name when one is given). */
+const covers = (allowed: readonly Entry[], entry: Entry): boolean =>
+  allowed.some((a) => a.group === entry.group && a.kind === entry.kind && (!a.name || a.name === entry.name));
+
+/**
+ * What head's AppProject no longer allows of base's, in the clusters head still writes (a cluster
+ * removed is removedClusters'). Argo CD checks a prune against the project as it checks a write
+ * (gitops-engine sync_context.go getSyncTasks runs the permission check on every task, the live
+ * object standing for a prune; Argo CD's controller/sync.go checks the kind, the name when the
+ * entry names one, and a namespaced object's destination), one refused task fails the whole
+ * sync ("one or more synchronization tasks are not valid"), and automated sync does not try a
+ * commit again once it failed (appcontroller.go autoSync: "failed previous sync attempt").
+ */
+function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[], orgs: Sides) {
+  const path = ARGOCD_FILES.appProject;
+  const [was, is] = [base, head].map((files) => files.find((f) => f.path === path));
+  if (!was || !is || body(was) === body(is)) return undefined;
+  const [b, h] = [projectOf(was), projectOf(is)];
+  const clusters = outputClusters(orgs.head);
+  const key = (d: Destination) => `${d.name}\u0000${d.namespace}`;
+  const kept = new Set(h.destinations.map(key));
+  // Namespace by namespace, the clusters where it is no destination any more.
+  const left = new Map<string, string[]>();
+  for (const d of b.destinations)
+    if (clusters.includes(d.name) && !kept.has(key(d)))
+      left.set(d.namespace, [...(left.get(d.namespace) ?? []), d.name]);
+  const entries = [
+    ...b.cluster.filter((e) => !covers(h.cluster, e)).map((e) => (e.name ? `${e.kind} ${e.name}` : e.kind)),
+    ...b.namespaced.filter((e) => !covers(h.namespaced, e)).map((e) => e.kind),
+  ];
+  const widened = h.destinations.some((d) => !new Set(b.destinations.map(key)).has(key(d)));
+  if (!left.size && !entries.length) return undefined;
+  return {
+    left,
+    widened,
+    /** Whether head's project allows the Namespace of that name. */
+    allowsNamespace: (name: string) => covers(h.cluster, { group: '', kind: 'Namespace', name }),
+    summary: [...[...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`), ...entries].join('; '),
+    namespaces: [...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`).join('; '),
+  };
+}
+
+/** The command that shows, per Application of organization `org`, the commit it last synced and how that went. */
+const syncStatus = (org: OrgSide): string =>
+  `kubectl get -n ${org.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org.name} -o custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase`;
+
+type Sides = { readonly base: OrgSide; readonly head: OrgSide };
+
+/**
+ * Each Namespace a change stops writing into a cluster stays there (Prune=false), and stays its
+ * Application's: a prune task on every sync that the prune skips ("ignored (no prune)"). With
+ * namedClusterResources and its name gone from head's AppProject, that task is refused once the
+ * project is applied, and with it every sync of that Application. So the tracking comes off, once
+ * the Application has pruned the namespace's bindings and before the project narrows. Namespace
+ * protection lets only its identity change a Namespace's labels (the annotation, anyone).
+ */
+function untrackedNamespaces(
+  narrowed: NonNullable<ReturnType<typeof narrowedProject>>,
+  orgs: Sides,
+): HandAppliedChange[] {
+  const { base } = orgs;
+  const as = base.namespaceProtection ?? orgs.head.namespaceProtection;
+  return outputClusters(orgs.head).flatMap((c) =>
+    [...narrowed.left]
+      .filter(([, clusters]) => clusters.includes(c))
+      .map(([ns]) => {
+        const app = applicationName(base.name, c, shardOf(ns, base.shards));
+        const refused = narrowed.allowsNamespace(ns)
+          ? ''
+          : `; the AppProject no longer allows it by name, so once that is applied every sync of ${app} fails, and what it holds of other namespaces and tokens is never updated again`;
+        return {
+          file: `${base.argocd!.path}/${c}/`,
+          change: 'removed' as const,
+          text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
+          commands: [
+            syncStatus(base),
+            `kubectl --context ${c} annotate namespace ${ns} argocd.argoproj.io/tracking-id-`,
+            `kubectl --context ${c} label namespace ${ns} app.kubernetes.io/instance-${as ? ` --as=${as.appliedBy}` : ''}`,
+          ],
+        };
+      }),
+  );
+}
+
+/**
+ * The objects of base's hand-applied file that head's no longer holds: `kubectl apply` deletes
+ * nothing, so each stays in the cluster (namespace protection, turned off under the boundary).
+ */
+function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, context: string) {
+  const named = (o: Obj) => ({ kind: String(o.kind), name: String((o.metadata as Obj | undefined)?.name) });
+  const now = new Set(objectsOf(is).map((o) => `${named(o).kind}/${named(o).name}`));
+  const gone = objectsOf(was)
+    .map(named)
+    .filter((o) => !now.has(`${o.kind}/${o.name}`));
+  if (!gone.length || is === undefined) return undefined;
+  const resource = (o: { kind: string; name: string }) => {
+    const known = API_RESOURCES.find((a) => a.kind === o.kind);
+    return `${known ? kubectlResource(known) : o.kind}/${o.name}`;
+  };
+  return {
+    text: `applying it deletes nothing: ${gone.map((o) => `${o.kind} ${o.name}`).join(' and ')}, no longer in it, stay in each cluster until an admin deletes them`,
+    // A binding before its policy: in the file's reverse order.
+    command: `kubectl ${context}delete ${[...gone].reverse().map(resource).join(' ')}`,
+  };
+}
+
 /** What to do after merge about each file of dist/argocd/ the change adds, changes or removes. */
 function handAppliedChanges(
   base: readonly OutputFile[],
@@ -43,7 +176,10 @@ function handAppliedChanges(
     file: `${org.argocd?.path ?? 'dist'}/${path}`,
     clusters: outputClusters(org).join(', '),
   });
-  const out: HandAppliedChange[] = [];
+  const renamed = renamedOrganization(orgs);
+  // A rename makes other objects of Argo CD: nothing of base's project narrows.
+  const narrowed = renamed ? undefined : narrowedProject(base, head, orgs);
+  const out: HandAppliedChange[] = narrowed ? untrackedNamespaces(narrowed, orgs) : [];
   for (const path of Object.values(ARGOCD_FILES)) {
     const [was, is] = [body(at(base, path)), body(at(head, path))];
     if (was === is) continue;
@@ -63,18 +199,33 @@ function handAppliedChanges(
     }
     const { file, clusters } = where(orgs.head, path);
     const change = was === undefined ? 'added' : 'changed';
+    const apply = boundary
+      ? `kubectl --context <cluster> apply -f ${file}`
+      : `kubectl apply -n ${argocd.namespace} -f ${file}`;
+    const left = boundary ? leftInFile(at(base, path), at(head, path), '--context <cluster> ') : undefined;
+    const leftText = left ? `; ${left.text}` : '';
+    const leftCommands = left ? [left.command] : [];
+    if (narrowed && path !== ARGOCD_FILES.applicationSet) {
+      const org = orgs.base;
+      out.push({
+        file,
+        change,
+        text: boundary
+          ? `${file} is ${change}${narrowed.namespaces ? `, and allows less (${narrowed.namespaces}): the API server refuses what it no longer allows, deletes too, so` : ': Argo CD first prunes what the project no longer allows, so'} apply it to each cluster (${clusters}) only once the Applications have synced the merge commit, after the AppProject${leftText}`
+          : `${file} is ${change}, and allows less (${narrowed.summary}): Argo CD checks a prune against the project as it checks a write, and one refused object fails an Application's whole sync, which automated sync does not try again for the same commit: applied before the Applications have pruned, what they were to delete stays, and they stop syncing. After merge, wait until each Application of ${org.name} has synced the merge commit (its REVISION the merge commit, PHASE Succeeded${narrowed.widened ? ', but for one of a namespace added, refused until then: sync it again once it is applied' : ''}), then apply it`,
+        commands: [syncStatus(org), apply, ...leftCommands],
+      });
+      continue;
+    }
     out.push({
       file,
       change,
       text: boundary
-        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)`
+        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)${leftText}`
         : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
-      commands: [
-        boundary ? `kubectl --context <cluster> apply -f ${file}` : `kubectl apply -n ${argocd.namespace} -f ${file}`,
-      ],
+      commands: [apply, ...leftCommands],
     });
   }
-  const renamed = renamedOrganization(orgs);
   return renamed ? [...out, renamed] : [...out, ...movedArgoCd(orgs), ...removedClusters(orgs)];
 }
 

@@ -223,7 +223,9 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
   it('an AppProject and a boundary that allow less are applied only once the Applications have synced: else the prunes are refused, and never retried', async () => {
     const leaves = (s: Spec) =>
       (s.spec.namespaces.find((n: { name: string }) => n.name === 'data').clusters = ['lga1']);
-    const list = await entries(withArgo(true), leaves);
+    const protectedBase = withArgo(true);
+    protectedBase.spec.namespaceProtection = { appliedBy: ARGO };
+    const list = await entries(protectedBase, leaves);
     const project = list.find((e) => e.file === 'dist/argocd/appproject.yaml')!;
     expect(project.text).toBe(
       "dist/argocd/appproject.yaml is changed, and allows less (namespace data in ord1): Argo CD checks a prune against the project as it checks a write, and one refused object fails an Application's whole sync, which automated sync does not try again for the same commit: applied before the Applications have pruned, what they were to delete stays, and they stop syncing. After merge, wait until each Application of acme has synced the merge commit (its REVISION the merge commit, PHASE Succeeded), then apply it",
