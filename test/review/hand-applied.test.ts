@@ -265,3 +265,36 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     ]);
   });
 });
+
+describe('Red team F: Argo CD keeps running what the review no longer follows', () => {
+  it('Argo CD no longer declared: its Applications keep applying the output under a project nothing updates; the comment says so, and how to stop it', async () => {
+    const r = await diff(await distPair(withArgo(), (s) => delete s.spec.delivery.argocd));
+    expect(r.stdout).toContain(
+      '- dist/argocd/applicationset.yaml is no longer written: the ApplicationSet stays in Argo CD, and its Applications keep syncing what they read (dist/\\<cluster\\>/ of refs/heads/main) under a project nothing updates any more (a namespace added later is refused, and this comment no longer says so): once something else applies the output, delete the ApplicationSet and the AppProject (what their Applications applied stays, unmanaged): `kubectl delete -n argocd applicationset/acme-access appproject/acme-access`',
+    );
+  });
+
+  it('a change of shards: the comment gives the rollout in order (pruning suspended before merge, restored after, the Applications of shards no longer written deleted)', async () => {
+    const withShards = (n: number) => {
+      const s = withArgo();
+      s.spec.delivery.shards = n;
+      return s;
+    };
+    const json = JSON.parse(
+      (await diff(await distPair(withShards(8), (s) => (s.spec.delivery.shards = 2)), '--format', 'json')).stdout,
+    );
+    const entry = json.handApplied.find((e: { file: string }) => e.file === 'dist/');
+    // An Application that syncs before the one an object moves to deletes it: a token's
+    // ServiceAccount and Secret made again are a new token, the one handed over stops working.
+    expect(entry.text).toContain(
+      "shards change from 8 to 2: objects move between Applications, and one that syncs before the Application an object moves to deletes it (a token's ServiceAccount made again is a new token: the one handed over stops working; a binding is gone until the other syncs). Before merge, suspend pruning; once each Application has synced the merge commit, restore it, and delete the Applications of shards no longer written",
+    );
+    expect(entry.commands[0]).toBe(
+      `kubectl -n argocd patch applicationset acme-access --type merge -p '{"spec":{"template":{"spec":{"syncPolicy":{"automated":{"prune":false}}}}}}'`,
+    );
+    expect(entry.commands).toContain('kubectl apply -n argocd -f dist/argocd/applicationset.yaml');
+    const deleted = entry.commands.at(-1) as string;
+    expect(deleted).toMatch(/^kubectl delete -n argocd applications\.argoproj\.io acme-lga1-shard-0\d /);
+    expect(deleted).not.toMatch(/shard-0[01]\b/);
+  });
+});
