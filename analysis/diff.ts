@@ -773,7 +773,7 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
     'shards',
     base.shards,
     head.shards,
-    'objects move between Argo CD Applications: roll it out with pruning suspended (README, Delivery with Argo CD)',
+    `objects move between Argo CD Applications: roll it out with pruning suspended (${base.argocd && head.argocd && base.name === head.name ? 'Applied by hand after merge gives the commands, the first before merge' : 'README, Delivery with Argo CD'})`,
   );
   setting(
     'massRemovalThreshold',

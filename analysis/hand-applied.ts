@@ -191,9 +191,13 @@ function handAppliedChanges(
       out.push({
         file,
         change: 'removed',
-        text: boundary
-          ? `${file} is no longer written: its policy and binding stay in each cluster (${clusters}) until an admin deletes them`
-          : `${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`,
+        ...(path === ARGOCD_FILES.applicationSet && orgs.base.argocd
+          ? stoppedArgoCd(file, orgs.base)
+          : {
+              text: boundary
+                ? `${file} is no longer written: its policy and binding stay in each cluster (${clusters}) until an admin deletes them`
+                : `${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`,
+            }),
       });
       continue;
     }
@@ -226,7 +230,64 @@ function handAppliedChanges(
       commands: [apply, ...leftCommands],
     });
   }
-  return renamed ? [...out, renamed] : [...out, ...movedArgoCd(orgs), ...removedClusters(orgs)];
+  return renamed
+    ? [...out, renamed]
+    : [...reshard(base, head, orgs), ...out, ...movedArgoCd(orgs), ...removedClusters(orgs)];
+}
+
+/**
+ * Argo CD no longer declared: nothing deletes the ApplicationSet, whose git generator and
+ * Applications go on reading the repository, under the project base left (applied by hand, it
+ * changes no more): the review no longer follows what they apply.
+ */
+function stoppedArgoCd(file: string, org: OrgSide): { text: string; commands: string[] } {
+  const a = org.argocd!;
+  return {
+    text: `${file} is no longer written: the ApplicationSet stays in Argo CD, and its Applications keep syncing what they read (${a.path}/<cluster>/ of ${a.revision}) under a project nothing updates any more (a namespace added later is refused, and this comment no longer says so): once something else applies the output, delete the ApplicationSet and the AppProject (what their Applications applied stays, unmanaged)`,
+    commands: [deleteArgoCdObjects(org)],
+  };
+}
+
+/** The shard folders (`<cluster>/<shard>`) of an output's files. */
+const shardFolders = (files: readonly OutputFile[]): Set<string> =>
+  new Set(
+    files
+      .map((f) => f.path.split('/'))
+      .filter((p) => p.length === 3 && p[0] !== 'argocd')
+      .map((p) => `${p[0]}/${p[1]}`),
+  );
+
+/**
+ * A change of shards moves objects between Applications, which sync each on its own: one that
+ * syncs before the Application an object moves to prunes it (PruneLast orders a sync's own
+ * tasks only), so a token's ServiceAccount and Secret are made again, a new token, and a binding
+ * is gone until the other syncs. Pruning is suspended through the rollout (README, Delivery with
+ * Argo CD); the Applications of shards no longer written stay (create-update) and are deleted
+ * (no resources finalizer: what they applied stays, now the new Applications').
+ */
+function reshard(base: readonly OutputFile[], head: readonly OutputFile[], orgs: Sides): HandAppliedChange[] {
+  const { base: b, head: h } = orgs;
+  if (b.shards === h.shards || !b.argocd || !h.argocd || b.name !== h.name) return [];
+  const now = shardFolders(head);
+  const gone = [...shardFolders(base)]
+    .filter((f) => !now.has(f))
+    .sort()
+    .map((f) => applicationName(b.name, f.split('/')[0]!, f.split('/')[1]!));
+  const project = argoCdProjectName(b.name);
+  const suspend = `kubectl -n ${b.argocd.namespace} patch applicationset ${project} --type merge -p '{"spec":{"template":{"spec":{"syncPolicy":{"automated":{"prune":false}}}}}}'`;
+  return [
+    {
+      file: `${h.argocd.path}/`,
+      change: 'changed',
+      text: `shards change from ${b.shards} to ${h.shards}: objects move between Applications, and one that syncs before the Application an object moves to deletes it (a token's ServiceAccount made again is a new token: the one handed over stops working; a binding is gone until the other syncs). Before merge, suspend pruning; once each Application has synced the merge commit, restore it, and delete the Applications of shards no longer written${gone.length ? ` (${gone.length})` : ''} (what they applied stays, now the new Applications')`,
+      commands: [
+        suspend,
+        syncStatus(b),
+        `kubectl apply -n ${h.argocd.namespace} -f ${h.argocd.path}/${ARGOCD_FILES.applicationSet}`,
+        ...(gone.length ? [`kubectl delete -n ${b.argocd.namespace} applications.argoproj.io ${gone.join(' ')}`] : []),
+      ],
+    },
+  ];
 }
 
 /** The command that deletes organization `org`'s ApplicationSet (and so its Applications) and AppProject. */
