@@ -266,6 +266,25 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
   });
 });
 
+describe('Red team F: namespace protection moving into the boundary', () => {
+  it('Argo CD prunes the policy it applied (its tracking would take the copy applied by hand too): the boundary is applied after the sync, after the AppProject', async () => {
+    const protectedOrg = () => {
+      const s = withArgo();
+      s.spec.namespaceProtection = { appliedBy: ARGO };
+      return s;
+    };
+    const r = await diff(
+      await distPair(protectedOrg(), (s) => (s.spec.delivery.argocd.boundary = { appliedBy: ARGO })),
+    );
+    expect(r.stdout).toContain(
+      '- dist/argocd/appproject.yaml is changed, and allows less (ValidatingAdmissionPolicy acme-namespace-protection; ValidatingAdmissionPolicyBinding acme-namespace-protection)',
+    );
+    expect(r.stdout).toContain(
+      '- dist/argocd/boundary.yaml is added: Argo CD first prunes what the project no longer allows, so apply it to each cluster (lga1, ord1) only once the Applications have synced the merge commit, after the AppProject',
+    );
+  });
+});
+
 describe('Red team F: Argo CD keeps running what the review no longer follows', () => {
   it('Argo CD no longer declared: its Applications keep applying the output under a project nothing updates; the comment says so, and how to stop it', async () => {
     const r = await diff(await distPair(withArgo(), (s) => delete s.spec.delivery.argocd));
