@@ -316,10 +316,13 @@ const deletedKinds = (): string =>
     .map(kubectlResource)
     .join(',');
 
-/** In a cluster: every object of organization `org` but its Namespaces, then its system namespace. */
-const cleanupInCluster = (org: OrgSide): string[] => [
-  `kubectl --context <cluster> delete -A -l ${ORGANIZATION_LABEL}=${org.name} ${deletedKinds()}`,
-  `kubectl --context <cluster> delete namespace ${org.systemNamespace}`,
+/**
+ * In a cluster (`<cluster>`: each, else one by its Argo CD name, as the kubeconfig context): every
+ * object of organization `org` but its Namespaces, then its system namespace.
+ */
+const cleanupInCluster = (org: OrgSide, cluster = '<cluster>'): string[] => [
+  `kubectl --context ${cluster} delete -A -l ${ORGANIZATION_LABEL}=${org.name} ${deletedKinds()}`,
+  `kubectl --context ${cluster} delete namespace ${org.systemNamespace}`,
 ];
 
 /** Whether a cluster removed is listed, with how to delete what stays there (removedClusters). */
@@ -344,7 +347,7 @@ function removedClusters(orgs: { readonly base: OrgSide; readonly head: OrgSide 
       text: `cluster ${c} is removed: its Applications (${applicationName(org, c, '<shard>')}) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ${c}, so ${org}'s bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ${c} ${org}'s objects and its system namespace ${base.systemNamespace} (its other namespaces stay, with what runs in them)`,
       commands: [
         `kubectl delete -n ${base.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org},${CLUSTER_LABEL}=${c}`,
-        ...cleanupInCluster(base),
+        ...cleanupInCluster(base, c),
       ],
     }));
 }

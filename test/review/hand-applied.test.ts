@@ -141,9 +141,9 @@ describe('the files an admin applies by hand, in diff and review', () => {
     // The ApplicationSet only creates and updates Applications (create-update): those of ord1 stay,
     // their folder gone, and sync no more; what they applied is never pruned.
     expect(r.stdout).toContain(
-      "- cluster ord1 is removed: its Applications (acme-ord1-\\<shard\\>) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ord1, so acme's bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ord1 acme's objects and its system namespace acme-system (its other namespaces stay, with what runs in them): `kubectl delete -n argocd applications.argoproj.io -l orgctl.io/organization=acme,orgctl.io/cluster=ord1`, then `kubectl --context <cluster> delete -A -l orgctl.io/organization=acme clusterroles.rbac.authorization.k8s.io,",
+      "- cluster ord1 is removed: its Applications (acme-ord1-\\<shard\\>) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ord1, so acme's bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ord1 acme's objects and its system namespace acme-system (its other namespaces stay, with what runs in them): `kubectl delete -n argocd applications.argoproj.io -l orgctl.io/organization=acme,orgctl.io/cluster=ord1`, then `kubectl --context ord1 delete -A -l orgctl.io/organization=acme clusterroles.rbac.authorization.k8s.io,",
     );
-    expect(r.stdout).toContain('then `kubectl --context <cluster> delete namespace acme-system`');
+    expect(r.stdout).toContain('then `kubectl --context ord1 delete namespace acme-system`');
     expect(r.stdout).not.toContain('cluster lga1 is removed');
     // The diff's own line says where the commands are.
     expect(r.stdout).toContain(
