@@ -223,4 +223,13 @@ describe('synth notes an earlier orgctl’s workflow', () => {
       expect(r.stderr).not.toContain('workflows');
     }
   });
+
+  it('a .github/workflows it cannot read (a file there) fails no synth: the note is only a note', async () => {
+    const dir = project();
+    rmSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows'), 'not a folder\n');
+    const r = await synthOf(dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'dist'))).not.toHaveLength(0);
+  });
 });
