@@ -131,11 +131,16 @@ function repositoryWorkflowStatuses(repo: string): WorkflowStatus[] {
 /**
  * synth's one line when an earlier orgctl's workflow is still in the repository (an upgrade that
  * did not copy the new ones); nothing for a repository without workflows, or with edited ones
- * (`orgctl workflows` says what those are).
+ * (`orgctl workflows` says what those are), nor when they cannot be read: a note fails no synth.
  */
 export function earlierWorkflowsNotice(repo: string): string | undefined {
   if (!existsSync(join(repo, WORKFLOWS_FOLDER))) return undefined;
-  const earlier = repositoryWorkflowStatuses(repo).filter((s) => s.state === 'earlier' || s.state === 'retired');
+  let earlier: WorkflowStatus[];
+  try {
+    earlier = repositoryWorkflowStatuses(repo).filter((s) => s.state === 'earlier' || s.state === 'retired');
+  } catch {
+    return undefined; // `orgctl workflows` says why
+  }
   if (!earlier.length) return undefined;
   const names = earlier.map((s) => `${WORKFLOWS_FOLDER}/${s.name}`).join(', ');
   return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
