@@ -6,6 +6,7 @@
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -23,7 +24,7 @@ import {
   workflowTemplates,
   type WorkflowHistory,
 } from '../cli/workflows.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { cli, ROOT, run, tempDir } from './helpers.ts';
 
 const TEMPLATES = join(ROOT, 'deploy/github');
 /** orgctl-review.yaml as orgctl shipped it before the review took --head-proof-commit (c7a58ee). */
@@ -180,6 +181,24 @@ describe('orgctl workflows', () => {
     expect(out.ok).toBe(false);
     expect(out.workflows.find((w) => w.file.endsWith('orgctl-review.yaml'))?.state).toBe('earlier');
     expect(out.workflows.filter((w) => w.state === 'current')).toHaveLength(readdirSync(TEMPLATES).length - 1);
+  });
+
+  it('--dir naming no folder is refused, and --write creates none there (a typo is no repository)', async () => {
+    const typo = join(tempDir(), 'acme-orgg');
+    const r = await run(['workflows', '--dir', typo, '--write']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--dir ${typo}: no such folder`);
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  it("run from a folder of the project (org/), reads and writes the project's .github/workflows, as npm runs at its package.json", () => {
+    const repo = repoWithTemplates();
+    writeFileSync(join(repo, 'package.json'), '{ "name": "acme-org", "private": true }\n');
+    mkdirSync(join(repo, 'org'));
+    const r = cli(['workflows', '--write'], { cwd: join(repo, 'org') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\.\.\/\.github\/workflows\/orgctl-check\.yaml\s+up to date$/m);
+    expect(existsSync(join(repo, 'org/.github'))).toBe(false);
   });
 
   it('--force without --write is a usage error', async () => {
