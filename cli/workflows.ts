@@ -7,12 +7,13 @@
  * holds every version shipped), or edited by hand (left alone unless forced).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
+import { folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -146,11 +147,20 @@ export function earlierWorkflowsNotice(repo: string): string | undefined {
   return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
 }
 
+/**
+ * The repository's folder when --dir is not given: the project's, as npm finds it (run from org/,
+ * not org/.github/workflows, which GitHub never runs), shown relative to the working directory.
+ */
+function projectFolder(): string {
+  const project = folderAbove(join(resolve('.'), 'package.json'), 'package.json');
+  return project === undefined ? '.' : relative('.', project) || '.';
+}
+
 const WORKFLOWS_HELP = `Usage: orgctl workflows [--dir REPO] [--write [--force]] [--format text|json]
 
-Compares the repository's GitHub workflows (REPO/${WORKFLOWS_FOLDER}/, REPO default .) with this
-orgctl's templates, the files \`orgctl init\` writes. npm installs a new orgctl but never its
-workflows, and a release may change what they must run. Each template is:
+Compares the repository's GitHub workflows (REPO/${WORKFLOWS_FOLDER}/) with this orgctl's
+templates, the files \`orgctl init\` writes. npm installs a new orgctl but never its workflows,
+and a release may change what they must run. Each template is:
   up to date   this orgctl's
   earlier      an earlier orgctl's, never edited: --write replaces it, losing nothing
   edited       differs from every version orgctl shipped (edited by hand): the line says how to
@@ -160,7 +170,8 @@ workflows, and a release may change what they must run. Each template is:
 Exit 0 when every template is up to date (after --write, as written), 1 otherwise. Workflows of
 other names are not orgctl's and are left out.
 
-  --dir REPO     the repository's folder (default: .)
+  --dir REPO     the repository's folder (default: the nearest holding package.json, as npm
+                 finds the project, else .)
   --write        write this orgctl's templates over the earlier and missing ones
   --force        with --write: over the edited ones too (your edits are lost: git diff shows them)
   --format json  [{ "file", "state" }] and whether every template is up to date`;
@@ -182,7 +193,10 @@ export const command = defineCommand({
   flags: { dir: 'string', write: 'boolean', force: 'boolean', format: ['text', 'json'] },
   run({ flags }, io) {
     if (flags.force && !flags.write) throw new UsageError('--force goes with --write: it replaces edited workflows');
-    const repo = flags.dir ?? '.';
+    const repo = flags.dir ?? projectFolder();
+    // A typo is no repository: --write would make one there, and say to commit it.
+    if (!statSync(repo, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`--dir ${repo}: no such folder (the repository's, where ${WORKFLOWS_FOLDER}/ is)`);
     const templates = workflowTemplates();
     const before = repositoryWorkflowStatuses(repo);
     const replace = new Set<WorkflowState>(['earlier', 'missing', ...(flags.force ? (['edited'] as const) : [])]);
