@@ -2,7 +2,7 @@
  * Adds the current workflow templates (deploy/github/) to deploy/workflow-history.json: run it
  * after changing a template (`npx tsx test/write-workflow-history.ts`), so that `orgctl workflows`
  * knows the version it replaces as orgctl's own, not an edit. It never removes a version.
- * test/workflow-history.test.ts checks that every current template is in the history.
+ * test/workflows-command.test.ts checks that every current template is in the history.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { workflowDigest, workflowHistoryFile, workflowTemplates } from '../cli/workflows.ts';
