@@ -167,8 +167,8 @@ and a release may change what they must run. Each template is:
                compare it; --write --force replaces it
   missing      not in the repository: --write adds it
   retired      (a workflow, not a template) an earlier orgctl's that this one no longer ships: delete it
-Exit 0 when every template is up to date (after --write, as written), 1 otherwise. Workflows of
-other names are not orgctl's and are left out.
+Exit 0 when every template is up to date and no retired workflow is left (after --write, as
+written), 1 otherwise. Workflows of other names are not orgctl's and are left out.
 
   --dir REPO     the repository's folder (default: the nearest holding package.json, as npm
                  finds the project, else .)
