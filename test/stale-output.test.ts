@@ -102,6 +102,13 @@ describe('an answer from a dist/ older than the declaration says so', () => {
     expect([r.code, r.stdout, r.stderr]).toEqual([0, 'yes\n', '']);
   });
 
+  it('--dir dist/ (a shell completes the slash) is named dist/, as without it', () => {
+    const dir = project();
+    grantSecrets(dir);
+    const r = cli([...QUESTIONS[0]!, '--dir', 'dist/'], { cwd: dir });
+    expect(r.stderr).toMatch(STALE);
+  });
+
   it('an output written with --spec and --out names the command that writes it', () => {
     const dir = project();
     expect(cli(['synth', '--spec', 'org/org.yaml', '--out', 'other'], { cwd: dir }).code).toBe(0);
