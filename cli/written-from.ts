@@ -147,7 +147,9 @@ export function staleOutputWarning(dir: string): string | undefined {
         ? `${shown(changed[0]!.path)} has`
         : `${shown(changed[0]!.path)} and ${changed.length - 1} more of its files have`;
     const when = new Date(record.writtenMs).toISOString().slice(0, 16).replace('T', ' ');
-    return `warning: ${what} changed since ${dir}/ was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${dir}/'s, not the declaration's as it is now; run \`${synthCommand(record)}\``;
+    // `--dir dist/`, as a shell completes it, is named dist/ too.
+    const folder = `${dir.replace(/\/+$/, '')}/`;
+    return `warning: ${what} changed since ${folder} was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${folder}'s, not the declaration's as it is now; run \`${synthCommand(record)}\``;
   } catch {
     return undefined;
   }
