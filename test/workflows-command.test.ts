@@ -24,7 +24,7 @@ import {
   workflowTemplates,
   type WorkflowHistory,
 } from '../cli/workflows.ts';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
 
 const TEMPLATES = join(ROOT, 'deploy/github');
 /** orgctl-review.yaml as orgctl shipped it before the review took --head-proof-commit (c7a58ee). */
@@ -199,6 +199,19 @@ describe('orgctl workflows', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\.\.\/\.github\/workflows\/orgctl-check\.yaml\s+up to date$/m);
     expect(existsSync(join(repo, 'org/.github'))).toBe(false);
+  });
+
+  it("run by an engine whose node_modules links another's install (a clone sharing one), compares with its own templates", () => {
+    const { dir: engine } = engineCopy();
+    rmSync(join(engine, 'node_modules'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(engine, 'node_modules'));
+    const template = join(engine, 'deploy/github/orgctl-check.yaml');
+    writeFileSync(template, `${readFileSync(template, 'utf8')}# this engine's\n`);
+    const repo = tempDir();
+    cpSync(join(engine, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
+    const r = cli(['workflows', '--dir', repo], { engine });
+    expect(r.stdout).toMatch(/orgctl-check\.yaml\s+up to date/);
+    expect(r.code, r.stdout).toBe(0);
   });
 
   it('--force without --write is a usage error', async () => {
