@@ -260,6 +260,9 @@ function loadCli(folder, command) {
 
 // The bundle runs as a script: its import() of a package or a declaration's bundle is this module's.
 globalThis[Symbol.for('orgctl.import')] = (specifier) => import(specifier);
+// And it sits in node_modules/.cache, a shared install's when node_modules is a link: the engine's
+// folder (its workflow templates, cli/workflows.ts) is this script's.
+globalThis[Symbol.for('orgctl.root')] = root;
 
 const argv = process.argv.slice(2);
 const command = commandName(argv);

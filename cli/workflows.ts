@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError } from '../model/errors.ts';
@@ -20,12 +19,17 @@ import packageJson from '../package.json' with { type: 'json' };
 /** Where a repository keeps its workflows (GitHub reads no other folder). */
 const WORKFLOWS_FOLDER = '.github/workflows';
 
+/** The engine's folder as bin/orgctl.mjs lends it to its bundle (which sits in a node_modules/.cache). */
+const LENT_ROOT = Symbol.for('orgctl.root');
+
 /**
- * The orgctl package's folder, where its workflow templates are. This module may run from its
- * source or from bin/orgctl.mjs's bundle in a node_modules/.cache: the engine's own checkout is
- * above either; an installed orgctl is what Node resolves from the project.
+ * The orgctl package's folder, where its workflow templates are: the launcher's, when it runs the
+ * bundle (whose own folder, in node_modules/.cache, may be a shared install's: the checkout above
+ * it is another's); else above this source file, which is the package's.
  */
 function packageRoot(): string {
+  const lent = (globalThis as { [LENT_ROOT]?: unknown })[LENT_ROOT];
+  if (typeof lent === 'string') return lent;
   const here = fileURLToPath(import.meta.url);
   for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) {
     try {
@@ -35,13 +39,9 @@ function packageRoot(): string {
       // no package.json here
     }
   }
-  try {
-    return dirname(createRequire(here).resolve(`${packageJson.name}/package.json`));
-  } catch {
-    throw new InputError(
-      `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
-    );
-  }
+  throw new InputError(
+    `cannot find the ${packageJson.name} package's workflow templates (deploy/github/) from ${here}`,
+  );
 }
 
 const templatesFolder = (): string => join(packageRoot(), 'deploy', 'github');
