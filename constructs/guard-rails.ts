@@ -29,13 +29,7 @@ import {
 } from '../model/guard-rails.ts';
 import { SA_PREFIX, serviceAccountOf } from '../analysis/authorizer.ts';
 import type { ArgoCdBoundary } from '../model/model.ts';
-import {
-  DNS1123_LABEL,
-  DNS1123_LABEL_MAX,
-  DNS1123_SUBDOMAIN,
-  labelValueProblem,
-  qualifiedNameProblem,
-} from '../policies/org/kubernetes-names.ts';
+import { labelValueProblem, NAME_RULE, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */
@@ -269,15 +263,13 @@ function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: 
   return { appliedBy: a };
 }
 
-/** `system:serviceaccount:NAMESPACE:NAME` (serviceAccountOf: the API server's split), each part a name the API server allows. */
+/** `system:serviceaccount:NAMESPACE:NAME` (serviceAccountOf: the API server's split), each part a name the API server allows (NAME_RULE). */
 function isServiceAccountUsername(username: string): boolean {
   const sa = serviceAccountOf(username);
   return (
     sa !== undefined &&
-    sa.namespace.length <= DNS1123_LABEL_MAX &&
-    DNS1123_LABEL.test(sa.namespace) &&
-    sa.name.length <= 253 &&
-    DNS1123_SUBDOMAIN.test(sa.name)
+    NAME_RULE.Namespace!(sa.namespace) === undefined &&
+    NAME_RULE.ServiceAccount!(sa.name) === undefined
   );
 }
 
