@@ -22,6 +22,16 @@ describe('did you mean', () => {
     expect(imported.stderr).toMatch(/^orgctl import: --org "Acme" is not a DNS label \(.*\): did you mean acme\?$/m);
   });
 
+  it('--org says the limit its system namespace leaves (NAME-system is a DNS label too: 56), and suggests within it', async () => {
+    const dir = join(tempDir(), 'new');
+    const long = await run(['init', dir, '--org', 'a'.repeat(57), '--owner', 'a@b.io']);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('at most 56');
+    const upper = await run(['init', dir, '--org', `B${'a'.repeat(60)}`, '--owner', 'a@b.io']);
+    expect(upper.stderr).toContain('at most 56');
+    expect(upper.stderr).toContain(`did you mean b${'a'.repeat(55)}?`);
+  });
+
   it("a flag's choice one slip away names it: --spec yml, --format jsn", async () => {
     const dir = join(tempDir(), 'new');
     expect((await run(['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--spec', 'yml'])).stderr).toMatch(
