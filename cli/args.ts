@@ -5,7 +5,8 @@
 import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX } from '../policies/org/kubernetes-names.ts';
+import { ORG_NAME_MAX } from '../policies/org/invalid-name.ts';
+import { DNS1123_LABEL } from '../policies/org/kubernetes-names.ts';
 
 /** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
@@ -111,18 +112,19 @@ export function parseArgs<const S extends FlagSpecs>(
 
 /**
  * An organization's name as --org gives it (init, import): a DNS label, as it prefixes cluster-wide
- * names; one that is not names the label meant (`Acme Corp`: acme-corp).
+ * names, short enough for its system namespace (ORG_NAME_MAX); one that is not names the label
+ * meant (`Acme Corp`: acme-corp).
  */
 export function orgFlag(value: string): string {
-  if (DNS1123_LABEL.test(value) && value.length <= DNS1123_LABEL_MAX) return value;
+  if (DNS1123_LABEL.test(value) && value.length <= ORG_NAME_MAX) return value;
   const meant = value
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, DNS1123_LABEL_MAX)
+    .slice(0, ORG_NAME_MAX)
     .replace(/-+$/, '');
   throw new UsageError(
-    `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${DNS1123_LABEL_MAX})${DNS1123_LABEL.test(meant) ? `: did you mean ${meant}?` : ''}`,
+    `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${ORG_NAME_MAX}: its namespace NAME-system is one too)${DNS1123_LABEL.test(meant) ? `: did you mean ${meant}?` : ''}`,
   );
 }
 

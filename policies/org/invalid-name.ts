@@ -9,6 +9,9 @@ import {
   pathSegmentProblem,
 } from './kubernetes-names.ts';
 
+/** The longest organization name: its system namespace (NAME-system) is a DNS label too. */
+export const ORG_NAME_MAX = DNS1123_LABEL_MAX - systemNamespaceOf('').length;
+
 /** A token id's problem, saying that the limit is its ServiceAccount's (`token-<id>-r<N>`). */
 const withAccount = (problem: string | undefined, account: string) =>
   problem && `${problem}: its ServiceAccount ${account} is a DNS label too`;
@@ -41,7 +44,7 @@ export const invalidName: OrgRule = {
     report(
       `organization/${model.name}`,
       model.name,
-      dnsLabelProblem(model.name, DNS1123_LABEL_MAX - systemNamespaceOf('').length) ??
+      dnsLabelProblem(model.name, ORG_NAME_MAX) ??
         // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
         (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
           ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
