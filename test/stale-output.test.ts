@@ -146,4 +146,30 @@ export default app;
       /^warning: org\/levels\.ts has changed since dist\/ was written from org\/org\.ts \(.*\): this answer is dist\/'s, not the declaration's as it is now; run `npm run synth`\n$/,
     );
   });
+
+  it('a TypeScript declaration: an edit of a JSON file it imports (its people, as data) is named', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'org'));
+    writeFileSync(join(dir, 'org/bob.json'), '["r:pods"]\n');
+    writeFileSync(
+      join(dir, 'org/org.ts'),
+      `import { App } from 'cdk8s';
+import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
+import bob from './bob.json' with { type: 'json' };
+const app = new App();
+const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+org.namespace('web').grant(org.user('bob@acme.io'), ...(bob as ['r:pods']));
+export default app;
+`,
+    );
+    const synth = cli(['synth'], { cwd: dir });
+    expect(synth.code, synth.stderr).toBe(0);
+    const ask = ['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io'];
+    expect(cli(ask, { cwd: dir }).stderr).toBe('');
+    writeFileSync(join(dir, 'org/bob.json'), '["r:pods", "r:secrets"]\n');
+    expect(cli(ask, { cwd: dir }).stderr).toMatch(
+      /^warning: org\/bob\.json has changed since dist\/ was written from org\/org\.ts/,
+    );
+  });
 });
