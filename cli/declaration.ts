@@ -255,10 +255,15 @@ function pruneBundles(dir: string): void {
   }
 }
 
+/** A file a declaration may import of its own: code, or JSON data (org/people.json). */
+const OWN_SOURCE = /\.((c|m)?[jt]sx?|json)$/;
+/** JSON files that are configs, not data: the package's and the compilers'. */
+const CONFIG = /(^|\/)(package|[jt]sconfig(\.[^/]*)?)\.json$/;
+
 /**
  * The files of the declaration's own a bundle was built from: the declaration first, then the
- * sources bundled from its folder and below (org/teams.ts); not orgctl's constructs, packages,
- * folders or configs, which are no part of what an admin declares.
+ * sources bundled from its folder and below (org/teams.ts, org/people.json); not orgctl's
+ * constructs, packages, folders or configs, which are no part of what an admin declares.
  */
 const ownSources = (record: BundleRecord): string[] => {
   const folder = `${dirname(record.file)}/`;
@@ -271,7 +276,8 @@ const ownSources = (record: BundleRecord): string[] => {
           s.size >= 0 &&
           s.path !== record.file &&
           s.path.startsWith(folder) &&
-          SOURCE.test(s.path) &&
+          OWN_SOURCE.test(s.path) &&
+          !CONFIG.test(s.path) &&
           !s.path.includes(`${'/'}node_modules${'/'}`),
       )
       .map((s) => s.path),
