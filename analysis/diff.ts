@@ -44,6 +44,7 @@ export interface RemovalStats {
 
 export interface AccessDiff {
   readonly owner?: { readonly from: string; readonly to: string };
+  /** Namespaces declared in head only, in base only (said as namespaceRemovedText). */
   readonly namespaces: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly people: readonly SubjectDiff[];
   readonly tokens: readonly SubjectDiff[];
@@ -59,6 +60,13 @@ export interface AccessDiff {
   readonly handApplied?: readonly HandAppliedChange[];
   readonly stats: RemovalStats;
 }
+
+/**
+ * What removing a namespace does: its Application prunes what orgctl wrote there; the Namespace
+ * carries Prune=false, so it and everything else in it stay.
+ */
+export const namespaceRemovedText = (namespace: string): string =>
+  `namespace ${namespace} is removed: orgctl's objects in it (bindings, roles, guard rails) are pruned; the Namespace and what runs in it stay (Prune=false)`;
 
 type Cells = Readonly<Record<string, LazyCell>>;
 const EMPTY: Cells = {};

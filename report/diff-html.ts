@@ -1,6 +1,6 @@
 /** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
 import { escapeHtml, STYLE } from './access-html.ts';
-import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+import { namespaceRemovedText, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { Change } from '../analysis/change.ts';
 
 const isGain = (c: Change) =>
@@ -16,7 +16,7 @@ export function diffHtml(diff: AccessDiff, title: string): string {
   const org = [
     ...(diff.owner ? [`<li>owner ${escapeHtml(diff.owner.from)} → ${escapeHtml(diff.owner.to)}</li>`] : []),
     ...diff.namespaces.added.map((n) => `<li class="gain">namespace ${escapeHtml(n)} is added</li>`),
-    ...diff.namespaces.removed.map((n) => `<li class="loss">namespace ${escapeHtml(n)} is removed</li>`),
+    ...diff.namespaces.removed.map((n) => `<li class="loss">${escapeHtml(namespaceRemovedText(n))}</li>`),
     ...[...diff.customRbac, ...diff.clusters].map(
       (c) => `<li class="${c.removes ? 'loss' : isGain(c) ? 'gain' : ''}">${escapeHtml(c.text)}</li>`,
     ),

@@ -1,5 +1,5 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
-import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+import { namespaceRemovedText, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -147,9 +147,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   const orgLines = [
     ...(diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : []),
     ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`),
-    ...diff.namespaces.removed.map(
-      (n) => `- namespace ${escapeMarkdown(n)} is removed (its objects stay: Prune=false)`,
-    ),
+    ...diff.namespaces.removed.map((n) => `- ${escapeMarkdown(namespaceRemovedText(n))}`),
     ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
     ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
     ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),

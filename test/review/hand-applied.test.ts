@@ -316,4 +316,17 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
     expect(deleted).toMatch(/^kubectl delete -n argocd applications\.argoproj\.io acme-lga1-shard-0\d /);
     expect(deleted).not.toMatch(/shard-0[01]\b/);
   });
+
+  it('a namespace removed: the diff says what is pruned and what stays, in markdown and html alike', async () => {
+    const sides = await distPair(withArgo(), (s) => {
+      s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== 'data');
+      s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
+    });
+    const line =
+      "namespace data is removed: orgctl's objects in it (bindings, roles, guard rails) are pruned; the Namespace and what runs in it stay (Prune=false)";
+    expect((await diff(sides)).stdout).toContain(`**Organization**\n- ${line}\n`);
+    expect((await diff(sides, '--format', 'html')).stdout).toContain(
+      `<li class="loss">${line.replace("orgctl's", 'orgctl&#39;s')}</li>`,
+    );
+  });
 });
