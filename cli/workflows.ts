@@ -179,10 +179,10 @@ written), 1 otherwise. Workflows of other names are not orgctl's and are left ou
 /** What each state's line says (`FILE` and `TEMPLATE` are the workflow's and its template's paths). */
 const STATE_LINE: Readonly<Record<WorkflowState, string>> = {
   current: 'up to date',
-  earlier: "earlier: an earlier orgctl's, never edited; `orgctl workflows --write` replaces it",
+  earlier: "earlier: an earlier orgctl's, never edited; `npx orgctl workflows --write` replaces it",
   edited:
-    'edited: no orgctl shipped it (edited by hand); compare with `diff -u TEMPLATE FILE`, `orgctl workflows --write --force` replaces it',
-  missing: 'missing: `orgctl workflows --write` adds it',
+    'edited: no orgctl shipped it (edited by hand); compare with `diff -u TEMPLATE FILE`, `npx orgctl workflows --write --force` replaces it',
+  missing: 'missing: `npx orgctl workflows --write` adds it',
   retired: "retired: an earlier orgctl's that this one no longer ships; delete it",
 };
 

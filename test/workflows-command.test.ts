@@ -124,9 +124,9 @@ describe('orgctl workflows', () => {
     const listed = await run(['workflows', '--dir', repo]);
     expect(listed.code).toBe(1);
     expect(listed.stdout).toMatch(
-      /orgctl-review\.yaml\s+earlier: an earlier orgctl's, never edited; `orgctl workflows --write` replaces it/,
+      /orgctl-review\.yaml\s+earlier: an earlier orgctl's, never edited; `npx orgctl workflows --write` replaces it/,
     );
-    expect(listed.stdout).toMatch(/orgctl-expiry\.yaml\s+missing: `orgctl workflows --write` adds it/);
+    expect(listed.stdout).toMatch(/orgctl-expiry\.yaml\s+missing: `npx orgctl workflows --write` adds it/);
     expect(readFileSync(wf(repo, 'orgctl-review.yaml'), 'utf8')).toBe(readFileSync(EARLIER_REVIEW, 'utf8'));
 
     const written = await run(['workflows', '--dir', repo, '--write']);
