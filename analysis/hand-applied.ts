@@ -1,8 +1,10 @@
 /**
- * The files of dist/argocd/ that no Argo CD Application applies: an admin applies each by hand,
- * after merge (README, Delivery with Argo CD). A change to one does nothing in a cluster until then
- * (a new namespace's objects are refused by the AppProject and the boundary that do not list it
- * yet), so the review says which changed and how to apply it.
+ * What an admin does by hand after merge. The files of dist/argocd/ no Argo CD Application applies:
+ * a change to one does nothing in a cluster until then (a new namespace's objects are refused by
+ * the AppProject and the boundary that do not list it yet). And what Argo CD, as orgctl configures
+ * it, leaves behind or would refuse: the objects of an organization renamed or of a cluster
+ * removed, a Namespace no longer written, prunes a narrowed AppProject would refuse. The review
+ * says each, with its commands in order (README, Delivery with Argo CD).
  */
 import { parseAllDocuments } from 'yaml';
 import type { OrgInfo } from './membership.ts';
@@ -15,6 +17,9 @@ import { parseCanonicalYaml } from '../synth/yaml.ts';
 
 /** What of a side's organization says where and how its files are applied, and whose objects they are. */
 type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'namespaceProtection' | 'shards' | 'systemNamespace'>;
+
+/** Both sides' organizations: base's (what is applied now) and head's (what the change writes). */
+type Sides = { readonly base: OrgSide; readonly head: OrgSide };
 
 /** One hand-applied file a change adds, changes or removes, with what to do about it. */
 export interface HandAppliedChange {
@@ -103,8 +108,6 @@ function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[
 const syncStatus = (org: OrgSide): string =>
   `kubectl get -n ${org.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org.name} -o custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase`;
 
-type Sides = { readonly base: OrgSide; readonly head: OrgSide };
-
 /**
  * Each Namespace a change stops writing into a cluster stays there (Prune=false), and stays its
  * Application's: a prune task on every sync that the prune skips ("ignored (no prune)"). With
@@ -167,7 +170,7 @@ function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, con
 function handAppliedChanges(
   base: readonly OutputFile[],
   head: readonly OutputFile[],
-  orgs: { readonly base: OrgSide; readonly head: OrgSide },
+  orgs: Sides,
 ): HandAppliedChange[] {
   const at = (files: readonly OutputFile[], path: string) => files.find((f) => f.path === path);
   // As the repository names it (delivery.argocd.path): a file removed is where base wrote it, and
@@ -295,7 +298,7 @@ const deleteArgoCdObjects = (org: OrgSide): string =>
   `kubectl delete -n ${org.argocd!.namespace} applicationset/${argoCdProjectName(org.name)} appproject/${argoCdProjectName(org.name)}`;
 
 /** Argo CD's namespace changed: applying head's files adds objects there, and base's stay where they were. */
-function movedArgoCd(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange[] {
+function movedArgoCd(orgs: Sides): HandAppliedChange[] {
   const [was, is] = [orgs.base.argocd?.namespace, orgs.head.argocd?.namespace];
   if (was === undefined || is === undefined || was === is) return [];
   const name = argoCdProjectName(orgs.base.name);
@@ -335,7 +338,7 @@ export const listsRemovedClusters = (base: OrgSide, head: OrgSide): boolean =>
  * gone, and sync no more: what they applied stays. Only between declared clusters: `in-cluster`,
  * what no declaration of clusters means, may be the very cluster that was declared.
  */
-function removedClusters(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange[] {
+function removedClusters(orgs: Sides): HandAppliedChange[] {
   const { base, head } = orgs;
   if (!listsRemovedClusters(base, head)) return [];
   const org = base.name;
@@ -367,7 +370,7 @@ function kubectlResource(k: { readonly group: string; readonly kind: string }): 
  * organization label; its Namespaces are left out (the declared ones are head's now, relabelled),
  * but for base's system namespace, which only orgctl's own objects live in.
  */
-function renamedOrganization(orgs: { readonly base: OrgSide; readonly head: OrgSide }): HandAppliedChange | undefined {
+function renamedOrganization(orgs: Sides): HandAppliedChange | undefined {
   const { base, head } = orgs;
   if (base.name === head.name || !base.argocd || !head.argocd) return undefined;
   const [was, is] = [base.name, head.name];
@@ -384,7 +387,7 @@ export function withHandApplied<D extends { readonly handApplied?: readonly Hand
   diff: D,
   base: readonly OutputFile[],
   head: readonly OutputFile[],
-  orgs: { readonly base: OrgSide; readonly head: OrgSide },
+  orgs: Sides,
 ): D {
   const handApplied = handAppliedChanges(base, head, orgs);
   return handApplied.length ? { ...diff, handApplied } : diff;
