@@ -29,8 +29,10 @@ installed orgctl), a README saying how to change access and who approves what, .
                       what cannot be mapped is listed on standard error. Written as org/org.yaml.
   --argocd REPO_URL   the git repository Argo CD reads dist/ from (this one, once pushed): the
                       declaration says so, and dist/argocd/ (its AppProject and ApplicationSet) is written
-  --boundary USER     with --argocd: the identity Argo CD applies with (its application controller's,
-                      system:serviceaccount:argocd:argocd-application-controller): the boundary each
+  --boundary USER     with --argocd: the identity Argo CD applies with (in the cluster it runs in, its
+                      application controller's: system:serviceaccount:argocd:argocd-application-controller;
+                      in a cluster added with argocd cluster add:
+                      system:serviceaccount:kube-system:argocd-manager): the boundary each
                       cluster applies by hand is written too, with namedClusterResources it needs
   --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
                       this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
