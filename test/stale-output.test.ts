@@ -120,46 +120,35 @@ describe('an answer from a dist/ older than the declaration says so', () => {
     );
   });
 
-  it('a TypeScript declaration: an edit of a file it imports is named', () => {
-    const dir = scratch();
-    mkdirSync(join(dir, 'org'));
-    writeFileSync(join(dir, 'org/levels.ts'), "export const bob = ['r:pods'] as const;\n");
-    writeFileSync(
-      join(dir, 'org/org.ts'),
-      `import { App } from 'cdk8s';
-import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
-import { bob } from './levels.ts';
-const app = new App();
-const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
-org.user('alice@acme.io', { admin: true });
-org.namespace('web').grant(org.user('bob@acme.io'), ...bob);
-export default app;
-`,
-    );
-    expect(cli(['synth'], { cwd: dir }).code).toBe(0);
-    const ask = ['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io'];
-    expect(cli(ask, { cwd: dir }).stderr).toBe('');
-    writeFileSync(join(dir, 'org/levels.ts'), "export const bob = ['r:pods', 'r:secrets'] as const;\n");
-    const r = cli(ask, { cwd: dir });
-    expect([r.code, r.stdout]).toEqual([1, 'no\n']);
-    expect(r.stderr).toMatch(
-      /^warning: org\/levels\.ts has changed since dist\/ was written from org\/org\.ts \(.*\): this answer is dist\/'s, not the declaration's as it is now; run `npm run synth`\n$/,
-    );
-  });
+  /** Bob's levels in a file org/org.ts imports: code (levels.ts) or data (bob.json, its people as JSON). */
+  const imported = [
+    {
+      file: 'levels.ts',
+      text: (levels: string[]) => `export const bob = ${JSON.stringify(levels)} as const;\n`,
+      importLine: "import { bob } from './levels.ts';",
+      spread: '...bob',
+    },
+    {
+      file: 'bob.json',
+      text: (levels: string[]) => `${JSON.stringify(levels)}\n`,
+      importLine: "import bob from './bob.json' with { type: 'json' };",
+      spread: "...(bob as ['r:pods'])",
+    },
+  ];
 
-  it('a TypeScript declaration: an edit of a JSON file it imports (its people, as data) is named', () => {
+  it.each(imported)('a TypeScript declaration: an edit of $file, which it imports, is named', (source) => {
     const dir = scratch();
     mkdirSync(join(dir, 'org'));
-    writeFileSync(join(dir, 'org/bob.json'), '["r:pods"]\n');
+    writeFileSync(join(dir, 'org', source.file), source.text(['r:pods']));
     writeFileSync(
       join(dir, 'org/org.ts'),
       `import { App } from 'cdk8s';
 import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
-import bob from './bob.json' with { type: 'json' };
+${source.importLine}
 const app = new App();
 const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
 org.user('alice@acme.io', { admin: true });
-org.namespace('web').grant(org.user('bob@acme.io'), ...(bob as ['r:pods']));
+org.namespace('web').grant(org.user('bob@acme.io'), ${source.spread});
 export default app;
 `,
     );
@@ -167,9 +156,14 @@ export default app;
     expect(synth.code, synth.stderr).toBe(0);
     const ask = ['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io'];
     expect(cli(ask, { cwd: dir }).stderr).toBe('');
-    writeFileSync(join(dir, 'org/bob.json'), '["r:pods", "r:secrets"]\n');
-    expect(cli(ask, { cwd: dir }).stderr).toMatch(
-      /^warning: org\/bob\.json has changed since dist\/ was written from org\/org\.ts/,
+    writeFileSync(join(dir, 'org', source.file), source.text(['r:pods', 'r:secrets']));
+    const r = cli(ask, { cwd: dir });
+    expect([r.code, r.stdout]).toEqual([1, 'no\n']);
+    const file = source.file.replace('.', '\\.');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: org/${file} has changed since dist/ was written from org/org\\.ts \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\): this answer is dist/'s, not the declaration's as it is now; run \`npm run synth\`\n$`,
+      ),
     );
   });
 });
