@@ -47,6 +47,8 @@ function objectsOf(file: OutputFile | undefined): Obj[] {
 type Obj = Record<string, unknown>;
 type Entry = { readonly group: string; readonly kind: string; readonly name?: string };
 type Destination = { readonly name: string; readonly namespace: string };
+/** A destination as one string: its cluster and its namespace. */
+const destinationKey = (d: Destination): string => `${d.name}\u0000${d.namespace}`;
 
 /** What an AppProject allows: its destinations, cluster-scoped entries (by name, when named) and namespaced kinds. */
 function projectOf(file: OutputFile | undefined) {
@@ -81,18 +83,17 @@ function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[
   if (!was || !is || body(was) === body(is)) return undefined;
   const [b, h] = [projectOf(was), projectOf(is)];
   const clusters = outputClusters(orgs.head);
-  const key = (d: Destination) => `${d.name}\u0000${d.namespace}`;
-  const kept = new Set(h.destinations.map(key));
+  const kept = new Set(h.destinations.map(destinationKey));
   // Namespace by namespace, the clusters where it is no destination any more.
   const left = new Map<string, string[]>();
   for (const d of b.destinations)
-    if (clusters.includes(d.name) && !kept.has(key(d)))
+    if (clusters.includes(d.name) && !kept.has(destinationKey(d)))
       left.set(d.namespace, [...(left.get(d.namespace) ?? []), d.name]);
   const entries = [
     ...b.cluster.filter((e) => !covers(h.cluster, e)).map((e) => (e.name ? `${e.kind} ${e.name}` : e.kind)),
     ...b.namespaced.filter((e) => !covers(h.namespaced, e)).map((e) => e.kind),
   ];
-  const widened = h.destinations.some((d) => !new Set(b.destinations.map(key)).has(key(d)));
+  const widened = h.destinations.some((d) => !new Set(b.destinations.map(destinationKey)).has(destinationKey(d)));
   if (!left.size && !entries.length) return undefined;
   return {
     left,
@@ -103,6 +104,30 @@ function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[
     namespaces: [...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`).join('; '),
   };
 }
+
+/**
+ * The Applications head's AppProject lets apply where base's did not (a namespace added, or one
+ * joining a cluster; every Application of a cluster added): refused until it is applied, each
+ * retries (the ApplicationSet's retry: 5 times, about 5 minutes), then waits for the next commit
+ * (appcontroller.go autoSync: "failed previous sync attempt"), so the namespace gets no access.
+ */
+function waitingApplications(base: readonly OutputFile[], head: readonly OutputFile[], orgs: Sides): string[] {
+  const path = ARGOCD_FILES.appProject;
+  const [was, is] = [base, head].map((files) => files.find((f) => f.path === path));
+  if (!is || body(was) === body(is)) return [];
+  const before = new Set(projectOf(was).destinations.map(destinationKey));
+  const { name, shards, systemNamespace } = orgs.head;
+  const added = projectOf(is).destinations.filter((d) => !before.has(destinationKey(d)));
+  // A cluster added (its system namespace is new there): every Application of it.
+  const clustersAdded = new Set(added.filter((d) => d.namespace === systemNamespace).map((d) => d.name));
+  const apps = added.map((d) =>
+    applicationName(name, d.name, clustersAdded.has(d.name) ? '<shard>' : shardOf(d.namespace, shards)),
+  );
+  return [...new Set(apps)].sort();
+}
+
+/** The command that syncs every Application of organization `org` now (a sync of one in sync changes nothing). */
+const syncNow = (org: OrgSide): string => `argocd app sync -l ${ORGANIZATION_LABEL}=${org.name} --async`;
 
 /** The command that shows, per Application of organization `org`, the commit it last synced and how that went. */
 const syncStatus = (org: OrgSide): string =>
@@ -224,12 +249,23 @@ function handAppliedChanges(
       });
       continue;
     }
+    const waiting = path === ARGOCD_FILES.applicationSet ? [] : waitingApplications(base, head, orgs);
+    if (waiting.length) {
+      const which = `${waiting.length === 1 ? 'Application' : 'Applications'} ${waiting.join(', ')}`;
+      out.push({
+        file,
+        change,
+        text: `${file} is ${change}: apply it ${boundary ? `to each cluster (${clusters}) ` : ''}right after merge: until then ${boundary ? 'a cluster keeps the boundary' : 'Argo CD keeps the project'} it has, which refuses ${which} (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them${leftText}`,
+        commands: [apply, ...leftCommands, syncNow(orgs.head)],
+      });
+      continue;
+    }
     out.push({
       file,
       change,
       text: boundary
-        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has (objects of a namespace added are refused)${leftText}`
-        : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has (a namespace added is no destination yet: its objects are refused)' : 'the ApplicationSet it has'}`,
+        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has${leftText}`
+        : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has' : 'the ApplicationSet it has'}`,
       commands: [apply, ...leftCommands],
     });
   }

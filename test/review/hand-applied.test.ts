@@ -33,7 +33,9 @@ describe('the files an admin applies by hand, in diff and review', () => {
     const r = await diff(sides);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      '**Applied by hand after merge**\n- dist/argocd/appproject.yaml is changed: after merge, an admin applies it; until then Argo CD keeps the project it has (a namespace added is no destination yet: its objects are refused): `kubectl apply -n argocd -f dist/argocd/appproject.yaml`\n',
+      // The namespace's Application in each cluster is refused until the project is applied, and
+      // retries only for minutes (automated sync never tries a failed commit again).
+      '**Applied by hand after merge**\n- dist/argocd/appproject.yaml is changed: apply it right after merge: until then Argo CD keeps the project it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl apply -n argocd -f dist/argocd/appproject.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`\n',
     );
     expect(r.stdout).not.toContain('applicationset.yaml');
     const json = JSON.parse((await diff(sides, '--format', 'json')).stdout);
@@ -61,7 +63,7 @@ describe('the files an admin applies by hand, in diff and review', () => {
   it('with the boundary, it is applied to each cluster; turned off, its policy stays until deleted', async () => {
     const added = await diff(await distPair(withArgo(true), addNamespace));
     expect(added.stdout).toContain(
-      '- dist/argocd/boundary.yaml is changed: after merge, an admin applies it to each cluster (lga1, ord1); until then a cluster keeps the boundary it has (objects of a namespace added are refused): `kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`',
+      '- dist/argocd/boundary.yaml is changed: apply it to each cluster (lga1, ord1) right after merge: until then a cluster keeps the boundary it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`',
     );
     const off = await diff(await distPair(withArgo(true), (s) => delete s.spec.delivery.argocd.boundary));
     expect(off.stdout).toContain(
@@ -328,5 +330,11 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
     expect((await diff(sides, '--format', 'html')).stdout).toContain(
       `<li class="loss">${line.replace("orgctl's", 'orgctl&#39;s')}</li>`,
     );
+  });
+
+  it('a cluster added: its Applications are refused until the AppProject is applied, and synced then', async () => {
+    const r = await diff(await distPair(withArgo(), (s) => s.spec.clusters.push('sfo1')));
+    expect(r.stdout).toContain('which refuses Application acme-sfo1-\\<shard\\> (of a namespace or cluster added)');
+    expect(r.stdout).toContain('then `argocd app sync -l orgctl.io/organization=acme --async`');
   });
 });
