@@ -2,9 +2,9 @@ import { customRoleName, ROTATION_SUFFIX, systemNamespaceOf, tokenAccountName } 
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import {
-  DNS1123_LABEL,
   DNS1123_LABEL_MAX,
   DNS1123_SUBDOMAIN,
+  dns1123LabelProblem,
   KUBE_PREFIX,
   pathSegmentProblem,
 } from './kubernetes-names.ts';
@@ -17,14 +17,6 @@ const withAccount = (problem: string | undefined, account: string) =>
   problem && `${problem}: its ServiceAccount ${account} is a DNS label too`;
 
 /** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
-function dnsLabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
-  if (name.length === 0) return 'is empty';
-  if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
-  if (!DNS1123_LABEL.test(name))
-    return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
-  return undefined;
-}
-
 function subdomainProblem(name: string): string | undefined {
   if (name.length > 200) return `is ${name.length} characters long (at most 200)`;
   if (!DNS1123_SUBDOMAIN.test(name))
@@ -44,7 +36,7 @@ export const invalidName: OrgRule = {
     report(
       `organization/${model.name}`,
       model.name,
-      dnsLabelProblem(model.name, ORG_NAME_MAX) ??
+      dns1123LabelProblem(model.name, ORG_NAME_MAX) ??
         // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
         (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
           ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
@@ -53,15 +45,15 @@ export const invalidName: OrgRule = {
     );
     const fromSpec = 'spec' in model.source;
     model.clusters.forEach((c, i) =>
-      report(`clusters/${c}`, c, dnsLabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)),
+      report(`clusters/${c}`, c, dns1123LabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)),
     );
     for (const n of model.namespaces) {
       const problem =
-        dnsLabelProblem(n.name) ??
+        dns1123LabelProblem(n.name) ??
         (n.name.startsWith(KUBE_PREFIX) ? `uses the ${KUBE_PREFIX} prefix, reserved for Kubernetes` : undefined);
       report(`namespaces/${n.name}`, n.name, problem, at(n.source, '.name'));
       n.clusters.forEach((c, i) =>
-        report(`namespaces/${n.name}`, c, dnsLabelProblem(c), at(n.source, `.clusters[${i}]`)),
+        report(`namespaces/${n.name}`, c, dns1123LabelProblem(c), at(n.source, `.clusters[${i}]`)),
       );
     }
     for (const t of model.tokens) {
@@ -74,7 +66,7 @@ export const invalidName: OrgRule = {
       report(
         `tokens/${t.id}`,
         t.id,
-        withAccount(dnsLabelProblem(t.id, DNS1123_LABEL_MAX - suffix), tokenAccountName(t.id, t.rotation)) ??
+        withAccount(dns1123LabelProblem(t.id, DNS1123_LABEL_MAX - suffix), tokenAccountName(t.id, t.rotation)) ??
           (rotation
             ? `ends in -r<number>: its ServiceAccount would be token ${t.id.slice(0, rotation.index)}'s at rotation ${rotation[1]} (the token value its holder has); choose another id`
             : undefined),

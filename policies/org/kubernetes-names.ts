@@ -85,7 +85,7 @@ export function jsonBytesAtMost(value: unknown): number {
 }
 
 /** `IsDNS1123Label`. */
-function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
+export function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
   if (!DNS1123_LABEL.test(name))
