@@ -263,5 +263,9 @@ describe('synth notes an earlier orgctl’s workflow', () => {
     const r = await synthOf(dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(dir, 'dist'))).not.toHaveLength(0);
+    // orgctl workflows says why, in words.
+    const listed = await run(['workflows', '--dir', dir]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain('.github/workflows: cannot read the workflows (it is a file, not a folder)');
   });
 });
