@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, unwritable, UsageError } from '../model/errors.ts';
+import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
@@ -120,7 +120,10 @@ function repositoryWorkflows(repo: string): Map<string, string> {
         .map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')]),
     );
   } catch (e) {
-    throw new InputError(`${dir}: cannot read the workflows (${(e as NodeJS.ErrnoException).code ?? e})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `${dir}: cannot read the workflows (${code === 'ENOTDIR' ? 'it is a file, not a folder' : whyUnread(e)})`,
+    );
   }
 }
 
