@@ -81,6 +81,21 @@ describe('workflowStatuses', () => {
     );
   });
 
+  it('a workflow renamed .yml (GitHub runs either) is the template of its .yaml name', () => {
+    const found = new Map([
+      ['a.yml', 'a v1\n'],
+      ['b.yaml', 'b v1\n'],
+    ]);
+    expect(workflowStatuses(templates, found, history)).toEqual([
+      { name: 'a.yaml', file: 'a.yml', state: 'earlier' },
+      { name: 'b.yaml', file: 'b.yaml', state: 'current' },
+    ]);
+    expect(states({ 'old.yml': 'old v1\n', 'a.yaml': 'a v2\n', 'b.yaml': 'b v1\n' })).toHaveProperty(
+      'old.yaml',
+      'retired',
+    );
+  });
+
   it('line endings do not count (a checkout on Windows writes CRLF)', () => {
     expect(states({ 'a.yaml': 'a v2\r\n', 'b.yaml': 'b v1\r\n' })).toEqual({
       'a.yaml': 'current',
@@ -136,6 +151,20 @@ describe('orgctl workflows', () => {
     expect(written.stdout).toContain('commit them');
     for (const name of readdirSync(TEMPLATES))
       expect(readFileSync(wf(repo, name), 'utf8')).toBe(readFileSync(join(TEMPLATES, name), 'utf8'));
+  });
+
+  it('--write replaces an earlier orgctl-review.yml where it is, adding no second review workflow', async () => {
+    const repo = repoWithTemplates();
+    rmSync(wf(repo, 'orgctl-review.yaml'));
+    copyFileSync(EARLIER_REVIEW, wf(repo, 'orgctl-review.yml'));
+    const listed = await run(['workflows', '--dir', repo]);
+    expect(listed.stdout).toMatch(/orgctl-review\.yml\s+earlier/);
+    expect(listed.stdout).not.toContain('missing');
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    expect(readFileSync(wf(repo, 'orgctl-review.yml'), 'utf8')).toBe(
+      readFileSync(join(TEMPLATES, 'orgctl-review.yaml'), 'utf8'),
+    );
+    expect(readdirSync(join(repo, '.github/workflows'))).not.toContain('orgctl-review.yaml');
   });
 
   it('leaves an edited workflow, says how to compare it, and replaces it only with --force', async () => {
