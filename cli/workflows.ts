@@ -81,9 +81,16 @@ export const workflowDigest = (text: string): string =>
 export type WorkflowState = 'current' | 'earlier' | 'edited' | 'missing' | 'retired';
 
 export interface WorkflowStatus {
+  /** The template's name (`orgctl-check.yaml`), or a retired one's. */
   readonly name: string;
+  /** The repository's file of it: its name, or its `.yml` twin when that is the one there (GitHub runs either). */
+  readonly file: string;
   readonly state: WorkflowState;
 }
+
+/** A workflow's name with the other extension GitHub reads (`.yaml` ↔ `.yml`). */
+const twin = (name: string): string =>
+  name.endsWith('.yaml') ? name.replace(/\.yaml$/, '.yml') : name.replace(/\.yml$/, '.yaml');
 
 /**
  * Each template of this orgctl, and each workflow of the repository an earlier orgctl shipped
@@ -97,16 +104,20 @@ export function workflowStatuses(
 ): WorkflowStatus[] {
   const shipped = (name: string, digest: string) => Object.hasOwn(history, name) && history[name]!.includes(digest);
   const statuses = [...templates].map(([name, text]): WorkflowStatus => {
-    const have = found.get(name);
-    if (have === undefined) return { name, state: 'missing' };
+    const file = found.has(name) || !found.has(twin(name)) ? name : twin(name);
+    const have = found.get(file);
+    if (have === undefined) return { name, file, state: 'missing' };
     const digest = workflowDigest(have);
-    if (digest === workflowDigest(text)) return { name, state: 'current' };
-    return { name, state: shipped(name, digest) ? 'earlier' : 'edited' };
+    if (digest === workflowDigest(text)) return { name, file, state: 'current' };
+    return { name, file, state: shipped(name, digest) ? 'earlier' : 'edited' };
   });
+  const seen = new Set(statuses.map((st) => st.file));
   const retired = [...found]
-    .filter(([name, text]) => !templates.has(name) && shipped(name, workflowDigest(text)))
-    .map(([name]): WorkflowStatus => ({ name, state: 'retired' }));
-  return [...statuses, ...retired].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .filter(([file]) => !seen.has(file) && !templates.has(file) && !templates.has(twin(file)))
+    .map(([file, text]) => ({ file, name: Object.hasOwn(history, file) ? file : twin(file), text }))
+    .filter(({ name, text }) => shipped(name, workflowDigest(text)))
+    .map(({ name, file }): WorkflowStatus => ({ name, file, state: 'retired' }));
+  return [...statuses, ...retired].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** The repository's workflows (every YAML file of .github/workflows/), name → text; none without the folder. */
@@ -146,7 +157,7 @@ export function earlierWorkflowsNotice(repo: string): string | undefined {
     return undefined; // `orgctl workflows` says why
   }
   if (!earlier.length) return undefined;
-  const names = earlier.map((s) => `${WORKFLOWS_FOLDER}/${s.name}`).join(', ');
+  const names = earlier.map((s) => `${WORKFLOWS_FOLDER}/${s.file}`).join(', ');
   return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
 }
 
@@ -204,8 +215,8 @@ export const command = defineCommand({
     const before = repositoryWorkflowStatuses(repo);
     const replace = new Set<WorkflowState>(['earlier', 'missing', ...(flags.force ? (['edited'] as const) : [])]);
     const writing = flags.write ? before.filter((s) => replace.has(s.state)) : [];
-    for (const { name } of writing) {
-      const file = join(repo, WORKFLOWS_FOLDER, name);
+    for (const { name, file: existing } of writing) {
+      const file = join(repo, WORKFLOWS_FOLDER, existing);
       try {
         mkdirSync(dirname(file), { recursive: true });
       } catch (e) {
@@ -223,7 +234,7 @@ export const command = defineCommand({
           {
             ok,
             version: packageJson.version,
-            workflows: after.map((s) => ({ file: shown(s.name), state: s.state, written: written.has(s.name) })),
+            workflows: after.map((s) => ({ file: shown(s.file), state: s.state, written: written.has(s.name) })),
           },
           null,
           2,
@@ -231,15 +242,15 @@ export const command = defineCommand({
       );
       return ok ? 0 : 1;
     }
-    const width = Math.max(...after.map((s) => shown(s.name).length));
+    const width = Math.max(...after.map((s) => shown(s.file).length));
     const was = new Map(before.map((s) => [s.name, s.state]));
     for (const s of after) {
       const line = written.has(s.name)
         ? `written (was ${was.get(s.name)})`
         : STATE_LINE[s.state]
             .replace('TEMPLATE', relative('.', join(templatesFolder(), s.name)))
-            .replace('FILE', shown(s.name));
-      io.out(`${shown(s.name).padEnd(width)}  ${line}`);
+            .replace('FILE', shown(s.file));
+      io.out(`${shown(s.file).padEnd(width)}  ${line}`);
     }
     io.out(
       ok
