@@ -337,4 +337,20 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
     expect(r.stdout).toContain('which refuses Application acme-sfo1-\\<shard\\> (of a namespace or cluster added)');
     expect(r.stdout).toContain('then `argocd app sync -l orgctl.io/organization=acme --async`');
   });
+
+  it('delivery.argocd.path changed: the Applications read a folder the change empties until the ApplicationSet is applied', async () => {
+    const r = await diff(await distPair(withArgo(), (s) => (s.spec.delivery.argocd.path = 'manifests')));
+    expect(r.stdout).toContain(
+      '- manifests/argocd/applicationset.yaml is changed: apply it right after merge: until then its Applications read dist/, which this change empties, and sync nothing',
+    );
+  });
+
+  it('delivery.argocd.repoURL changed: the AppProject and the ApplicationSet are applied in one command', async () => {
+    const r = await diff(
+      await distPair(withArgo(), (s) => (s.spec.delivery.argocd.repoURL = 'https://github.com/acme/access.git')),
+    );
+    expect(r.stdout).toContain(
+      'the repository changes (https://github.com/acme/org.git → https://github.com/acme/access.git): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project\'s): `kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml`',
+    );
+  });
 });
