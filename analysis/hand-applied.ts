@@ -260,12 +260,38 @@ function handAppliedChanges(
       });
       continue;
     }
+    const before = orgs.base.argocd;
+    // The repository moves: the project allows only the new one, the Applications read the old one
+    // until the ApplicationSet is applied (and the other way round): one apply leaves no gap.
+    if (!boundary && before && before.repoURL !== argocd.repoURL) {
+      const both = ['appProject', 'applicationSet'] as const;
+      out.push({
+        file,
+        change,
+        text:
+          path === ARGOCD_FILES.appProject
+            ? `${file} is ${change}, and the repository changes (${before.repoURL} → ${argocd.repoURL}): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project's)`
+            : `${file} is ${change}: applied with the AppProject, in one command (the repository changes)`,
+        ...(path === ARGOCD_FILES.appProject
+          ? {
+              commands: [
+                `kubectl apply -n ${argocd.namespace} ${both.map((f) => `-f ${where(orgs.head, ARGOCD_FILES[f]).file}`).join(' ')}`,
+              ],
+            }
+          : {}),
+      });
+      continue;
+    }
+    // The Applications read the old folder, which head no longer writes, until they are told the new one.
+    const pathMoved = path === ARGOCD_FILES.applicationSet && before !== undefined && before.path !== argocd.path;
     out.push({
       file,
       change,
       text: boundary
         ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has${leftText}`
-        : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has' : 'the ApplicationSet it has'}`,
+        : pathMoved
+          ? `${file} is ${change}: apply it right after merge: until then its Applications read ${before.path}/, which this change empties, and sync nothing`
+          : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has' : 'the ApplicationSet it has'}`,
       commands: [apply, ...leftCommands],
     });
   }

@@ -350,7 +350,7 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
       await distPair(withArgo(), (s) => (s.spec.delivery.argocd.repoURL = 'https://github.com/acme/access.git')),
     );
     expect(r.stdout).toContain(
-      'the repository changes (https://github.com/acme/org.git → https://github.com/acme/access.git): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project\'s): `kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml`',
+      "the repository changes (`https://github.com/acme/org.git` → `https://github.com/acme/access.git`): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project's): `kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml`",
     );
   });
 });
