@@ -64,9 +64,37 @@ function projectOf(file: OutputFile | undefined) {
   };
 }
 
-/** Whether `allowed` lets through what `entry` allowed (the same kind, and its name when one is given). */
-const covers = (allowed: readonly Entry[], entry: Entry): boolean =>
-  allowed.some((a) => a.group === entry.group && a.kind === entry.kind && (!a.name || a.name === entry.name));
+type Project = ReturnType<typeof projectOf>;
+
+/** An AppProject's allowed entries by `group/kind/name` ('' for a kind allowed whatever its name). */
+const entryKey = (e: Entry, name = e.name ?? ''): string => `${e.group}/${e.kind}/${name}`;
+
+/** Whether `allowed` (entryKey's) lets through what `entry` allowed: its kind, whatever the name, or its very name. */
+const covers = (allowed: ReadonlySet<string>, entry: Entry): boolean =>
+  allowed.has(entryKey(entry, '')) || (entry.name !== undefined && allowed.has(entryKey(entry)));
+
+/** The AppProject a change alters, each side read once, with the destinations head adds and drops. */
+interface ProjectChange {
+  readonly was: Project;
+  readonly is: Project;
+  readonly added: readonly Destination[];
+  readonly dropped: readonly Destination[];
+}
+
+/** Base's and head's AppProjects when the change alters it (base's empty when base writes none); else undefined. */
+function projectChange(base: readonly OutputFile[], head: readonly OutputFile[]): ProjectChange | undefined {
+  const path = ARGOCD_FILES.appProject;
+  const [wasFile, isFile] = [base, head].map((files) => files.find((f) => f.path === path));
+  if (!isFile || body(wasFile) === body(isFile)) return undefined;
+  const [was, is] = [projectOf(wasFile), projectOf(isFile)];
+  const [before, after] = [was, is].map((p) => new Set(p.destinations.map(destinationKey)));
+  return {
+    was,
+    is,
+    added: is.destinations.filter((d) => !before!.has(destinationKey(d))),
+    dropped: was.destinations.filter((d) => !after!.has(destinationKey(d))),
+  };
+}
 
 /**
  * What head's AppProject no longer allows of base's, in the clusters head still writes (a cluster
@@ -77,29 +105,25 @@ const covers = (allowed: readonly Entry[], entry: Entry): boolean =>
  * sync ("one or more synchronization tasks are not valid"), and automated sync does not try a
  * commit again once it failed (appcontroller.go autoSync: "failed previous sync attempt").
  */
-function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[], orgs: Sides) {
-  const path = ARGOCD_FILES.appProject;
-  const [was, is] = [base, head].map((files) => files.find((f) => f.path === path));
-  if (!was || !is || body(was) === body(is)) return undefined;
-  const [b, h] = [projectOf(was), projectOf(is)];
+function narrowedProject(change: ProjectChange | undefined, orgs: Sides) {
+  if (!change?.was.destinations.length) return undefined;
+  const { was: b, is: h } = change;
   const clusters = outputClusters(orgs.head);
-  const kept = new Set(h.destinations.map(destinationKey));
   // Namespace by namespace, the clusters where it is no destination any more.
   const left = new Map<string, string[]>();
-  for (const d of b.destinations)
-    if (clusters.includes(d.name) && !kept.has(destinationKey(d)))
-      left.set(d.namespace, [...(left.get(d.namespace) ?? []), d.name]);
+  for (const d of change.dropped)
+    if (clusters.includes(d.name)) left.set(d.namespace, [...(left.get(d.namespace) ?? []), d.name]);
+  const [cluster, namespaced] = [h.cluster, h.namespaced].map((entries) => new Set(entries.map((e) => entryKey(e))));
   const entries = [
-    ...b.cluster.filter((e) => !covers(h.cluster, e)).map((e) => (e.name ? `${e.kind} ${e.name}` : e.kind)),
-    ...b.namespaced.filter((e) => !covers(h.namespaced, e)).map((e) => e.kind),
+    ...b.cluster.filter((e) => !covers(cluster!, e)).map((e) => (e.name ? `${e.kind} ${e.name}` : e.kind)),
+    ...b.namespaced.filter((e) => !covers(namespaced!, e)).map((e) => e.kind),
   ];
-  const widened = h.destinations.some((d) => !new Set(b.destinations.map(destinationKey)).has(destinationKey(d)));
   if (!left.size && !entries.length) return undefined;
   return {
     left,
-    widened,
+    widened: change.added.length > 0,
     /** Whether head's project allows the Namespace of that name. */
-    allowsNamespace: (name: string) => covers(h.cluster, { group: '', kind: 'Namespace', name }),
+    allowsNamespace: (name: string) => covers(cluster!, { group: '', kind: 'Namespace', name }),
     summary: [...[...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`), ...entries].join('; '),
     namespaces: [...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`).join('; '),
   };
@@ -111,16 +135,12 @@ function narrowedProject(base: readonly OutputFile[], head: readonly OutputFile[
  * retries (the ApplicationSet's retry: 5 times, about 5 minutes), then waits for the next commit
  * (appcontroller.go autoSync: "failed previous sync attempt"), so the namespace gets no access.
  */
-function waitingApplications(base: readonly OutputFile[], head: readonly OutputFile[], orgs: Sides): string[] {
-  const path = ARGOCD_FILES.appProject;
-  const [was, is] = [base, head].map((files) => files.find((f) => f.path === path));
-  if (!is || body(was) === body(is)) return [];
-  const before = new Set(projectOf(was).destinations.map(destinationKey));
+function waitingApplications(change: ProjectChange | undefined, orgs: Sides): string[] {
+  if (!change) return [];
   const { name, shards, systemNamespace } = orgs.head;
-  const added = projectOf(is).destinations.filter((d) => !before.has(destinationKey(d)));
   // A cluster added (its system namespace is new there): every Application of it.
-  const clustersAdded = new Set(added.filter((d) => d.namespace === systemNamespace).map((d) => d.name));
-  const apps = added.map((d) =>
+  const clustersAdded = new Set(change.added.filter((d) => d.namespace === systemNamespace).map((d) => d.name));
+  const apps = change.added.map((d) =>
     applicationName(name, d.name, clustersAdded.has(d.name) ? '<shard>' : shardOf(d.namespace, shards)),
   );
   return [...new Set(apps)].sort();
@@ -206,7 +226,8 @@ function handAppliedChanges(
   });
   const renamed = renamedOrganization(orgs);
   // A rename makes other objects of Argo CD: nothing of base's project narrows.
-  const narrowed = renamed ? undefined : narrowedProject(base, head, orgs);
+  const project = projectChange(base, head);
+  const narrowed = renamed ? undefined : narrowedProject(project, orgs);
   const out: HandAppliedChange[] = narrowed ? untrackedNamespaces(narrowed, orgs) : [];
   for (const path of Object.values(ARGOCD_FILES)) {
     const [was, is] = [body(at(base, path)), body(at(head, path))];
@@ -249,7 +270,7 @@ function handAppliedChanges(
       });
       continue;
     }
-    const waiting = path === ARGOCD_FILES.applicationSet ? [] : waitingApplications(base, head, orgs);
+    const waiting = path === ARGOCD_FILES.applicationSet ? [] : waitingApplications(project, orgs);
     if (waiting.length) {
       const which = `${waiting.length === 1 ? 'Application' : 'Applications'} ${waiting.join(', ')}`;
       out.push({
