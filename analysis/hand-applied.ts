@@ -9,7 +9,14 @@
 import { parseAllDocuments } from 'yaml';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
-import { applicationName, argoCdProjectName, CLUSTER_LABEL, WRITTEN_KINDS } from '../synth/argocd.ts';
+import {
+  applicationName,
+  argoCdProjectName,
+  CLUSTER_LABEL,
+  INSTANCE_LABEL,
+  TRACKING_ANNOTATION,
+  WRITTEN_KINDS,
+} from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';
@@ -181,8 +188,8 @@ function untrackedNamespaces(
           text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
           commands: [
             syncStatus(base),
-            `kubectl --context ${c} annotate namespace ${ns} argocd.argoproj.io/tracking-id-`,
-            `kubectl --context ${c} label namespace ${ns} app.kubernetes.io/instance-${as ? ` --as=${as.appliedBy}` : ''}`,
+            `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
+            `kubectl --context ${c} label namespace ${ns} ${INSTANCE_LABEL}-${as ? ` --as=${as.appliedBy}` : ''}`,
           ],
         };
       }),

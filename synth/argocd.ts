@@ -109,6 +109,10 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
+/** How Argo CD marks what an Application applies, by its tracking method (label, annotation, or both). */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
 /** The label naming an Application's cluster (the organization's label names its organization). */
 export const CLUSTER_LABEL = 'orgctl.io/cluster';
 

@@ -17,7 +17,7 @@
  * the AppProject keeps Argo CD from writing this one (constructs/guard-rails.ts argocdBoundaryOf).
  */
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
-import { applicationName, namespacesIn, WRITTEN_KINDS } from './argocd.ts';
+import { applicationName, INSTANCE_LABEL, namespacesIn, TRACKING_ANNOTATION, WRITTEN_KINDS } from './argocd.ts';
 import { celList, celMap, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
@@ -28,10 +28,6 @@ import {
   SERVICE_ACCOUNT_TOKEN_TYPE,
   SHARD_NAME_PATTERN,
 } from './render.ts';
-
-/** How Argo CD marks what an Application applies, by its tracking method (label, annotation, or both). */
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
 /**
  * Annotations Argo CD itself writes on what it applies, beside the tracking: kubectl's record of
