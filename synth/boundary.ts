@@ -54,17 +54,12 @@ const metadataValue = (object: string, map: 'labels' | 'annotations', key: strin
 
 /**
  * An RE2 pattern of the tracking of an Application of `org` in one of `clusters`: the label's
- * value is the Application's name, the annotation's begins with it and a colon.
+ * value is the Application's name, the annotation's begins with it and a colon. applicationName
+ * takes the patterns for its parts as the ApplicationSet gives it Go template expressions (its
+ * separators are `-`, no RE2 metacharacter).
  */
-function trackingPattern(org: string, clusters: readonly string[]): string {
-  const [before, between, after] = applicationName(org, '\u0000', '\u0001').split(/[\u0000\u0001]/) as [
-    string,
-    string,
-    string,
-  ];
-  const cluster = `(${clusters.map(literalPattern).join('|')})`;
-  return `^${literalPattern(before)}${cluster}${literalPattern(between)}${SHARD_NAME_PATTERN}${literalPattern(after)}(:|$)`;
-}
+const trackingPattern = (org: string, clusters: readonly string[]): string =>
+  `^${applicationName(literalPattern(org), `(${clusters.map(literalPattern).join('|')})`, SHARD_NAME_PATTERN)}(:|$)`;
 
 /** Whether the tracking values `label` and `annotation` (CEL strings) name an Application of `org` in one of `clusters`. */
 const names = (label: string, annotation: string, org: string, clusters: readonly string[]): string => {
