@@ -80,15 +80,32 @@ export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: 
 }
 
 /**
+ * The kinds Argo CD applies for `model`, what its AppProject and its boundary allow: namespace
+ * protection's only when Argo CD applies it (declared, and not beside the boundary), a guard
+ * rail's only when a namespace declares it.
+ */
+export function argoCdKindsOf(model: OrgModel): { cluster: KindRef[]; namespaced: KindRef[] } {
+  const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
+  return {
+    cluster: WRITTEN_KINDS.cluster.filter(
+      (k) =>
+        k.group !== ADMISSION_GROUP || (model.namespaceProtection !== undefined && !protectionAppliedByHand(model)),
+    ),
+    namespaced: WRITTEN_KINDS.namespaced.filter((k) => {
+      const setting = GUARD_RAIL_SETTING[k.kind];
+      return setting === undefined || used(setting);
+    }),
+  };
+}
+
+/**
  * The cluster-scoped kinds orgctl writes, as the AppProject allows them: by kind, or with
  * `namedClusterResources` one entry per object by its exact name (Argo CD matches a name as a glob
  * in Go's filepath.Match syntax; Kubernetes names hold none of its metacharacters), so that a
  * forged dist/ cannot rewrite a ClusterRole or Namespace that is not the organization's.
  */
 function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: string })[] {
-  const kinds = WRITTEN_KINDS.cluster.filter(
-    (k) => k.group !== ADMISSION_GROUP || (model.namespaceProtection !== undefined && !protectionAppliedByHand(model)),
-  );
+  const kinds = argoCdKindsOf(model).cluster;
   if (!model.argocd?.namedClusterResources) return kinds;
   const names: Record<string, readonly string[]> = {
     Namespace: [model.systemNamespace, ...model.namespaces.map((n) => n.name)],
@@ -125,7 +142,6 @@ export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
   if (!a) return [];
   const project = argoCdProjectName(model.name);
   const labels = organizationLabels(model.name);
-  const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   const appProject = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -141,10 +157,7 @@ export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
       // No ClusterRoleBinding: nothing applied through this project can bind cluster-admin.
       clusterResourceWhitelist: clusterResourcesOf(model),
       // Guard rails, each only when a namespace declares it: the kinds stay exactly those written.
-      namespaceResourceWhitelist: WRITTEN_KINDS.namespaced.filter((k) => {
-        const setting = GUARD_RAIL_SETTING[k.kind];
-        return setting === undefined || used(setting);
-      }),
+      namespaceResourceWhitelist: argoCdKindsOf(model).namespaced,
       orphanedResources: { warn: true },
     },
   };

@@ -17,7 +17,7 @@
  * the AppProject keeps Argo CD from writing this one (constructs/guard-rails.ts argocdBoundaryOf).
  */
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
-import { applicationName, INSTANCE_LABEL, namespacesIn, TRACKING_ANNOTATION, WRITTEN_KINDS } from './argocd.ts';
+import { applicationName, argoCdKindsOf, INSTANCE_LABEL, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
 import { celList, celMap, celString, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
@@ -122,7 +122,8 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const system = model.systemNamespace;
   const rolePrefix = levelRoleName(org, '');
   const tokenPrefix = tokenAccountName('');
-  const writtenKinds = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced];
+  const kinds = argoCdKindsOf(model);
+  const writtenKinds = [...kinds.cluster, ...kinds.namespaced];
   const written = writtenKinds.map((k) => `${k.group}/${k.kind}`);
   const whose = `organization ${org}'s Argo CD Applications`;
   // The cluster of the Application, from its tracking; then the namespaces orgctl writes there.

@@ -676,6 +676,24 @@ describe('the boundary admits every object of the guard-rails fixture', () => {
 });
 
 describe('declaring the boundary', () => {
+  it('allows the kinds the AppProject allows, no more: no guard rail undeclared, no admission policy of its own', () => {
+    const { app } = smallOrg({ argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } });
+    const out = files(app);
+    const [project] = docs(out.get('argocd/appproject.yaml')!);
+    const projectKinds = [...project!.spec.clusterResourceWhitelist, ...project!.spec.namespaceResourceWhitelist].map(
+      (k: { group: string; kind: string }) => `'${k.group}/${k.kind}'`,
+    );
+    const [policy] = docs(out.get(BOUNDARY_FILE)!);
+    const kindsRule = policy!.spec.validations.find((v: { expression: string }) =>
+      v.expression.includes('request.kind'),
+    );
+    expect(kindsRule.expression).toBe(
+      `(request.kind.group + '/' + request.kind.kind) in [${[...new Set(projectKinds)].join(', ')}]`,
+    );
+    expect(kindsRule.expression).not.toContain('ResourceQuota');
+    expect(kindsRule.expression).not.toContain('ValidatingAdmissionPolicy');
+  });
+
   it('writes nothing without it: the output stays as it was', () => {
     const { app } = smallOrg({ argocd: { repoURL: REPO } });
     expect(files(app).has(BOUNDARY_FILE)).toBe(false);
