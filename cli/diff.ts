@@ -32,6 +32,18 @@ function onSide<T>(label: string, read: () => T): T {
   }
 }
 
+/** Who gains or loses what between two loaded sides, with what an admin then does by hand: diff and review alike. */
+export function accessDiff(
+  sides: Pick<ReturnType<typeof loadSnapshots>, 'base' | 'head' | 'baseSide' | 'headSide'>,
+  today: string,
+): AccessDiff {
+  const { base, head, baseSide, headSide } = sides;
+  return withHandApplied(diffSnapshots(base, head, today), baseSide.files, headSide.files, {
+    base: base.org,
+    head: head.org,
+  });
+}
+
 /**
  * Reads both sides as snapshots for a diff of the two (access computed only for the subjects the
  * change touches: see readSnapshotPair); a side without membership data is an input error (exit 2).
@@ -114,13 +126,7 @@ export const command = defineCommand({
   flags: { base: 'string', head: 'string', format: ['md', 'json', 'html'] },
   run({ flags }, io) {
     const sides = requireSides(flags);
-    const { base, head, baseSide, headSide } = loadSnapshots(sides.base, sides.head, io);
-    const diff = diffSnapshots(base, head, resolveToday(undefined, io.env));
-    printDiff(
-      io,
-      withHandApplied(diff, baseSide.files, headSide.files, { base: base.org, head: head.org }),
-      flags.format,
-    );
+    printDiff(io, accessDiff(loadSnapshots(sides.base, sides.head, io), resolveToday(undefined, io.env)), flags.format);
     return 0;
   },
 });

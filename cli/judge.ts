@@ -4,8 +4,7 @@
  * from the organization it describes, with every policy run on it.
  */
 import { resolveToday } from '../model/model.ts';
-import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { withHandApplied } from '../analysis/hand-applied.ts';
+import type { AccessDiff } from '../analysis/diff.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
@@ -13,7 +12,7 @@ import { deliverySourceResults, type Guarded } from '../review/delivery-source.t
 import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
 import type { RbacSet } from '../analysis/objects.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
-import { loadSnapshots, loadWindow } from './diff.ts';
+import { accessDiff, loadSnapshots, loadWindow } from './diff.ts';
 import type { LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
@@ -123,13 +122,11 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
   const projectCommand = change.changedPaths?.includes('package.json')
     ? readProjectCommand(change.base, change.head)
     : undefined;
-  const { base, head, baseSide, headSide, headDocs, cache, documents } = loadSnapshots(change.base, change.head, io);
+  const loaded = loadSnapshots(change.base, change.head, io);
+  const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
   const today = resolveToday(change.today, io.env);
-  const diff = withHandApplied(diffSnapshots(base, head, today), baseSide.files, headSide.files, {
-    base: base.org,
-    head: head.org,
-  });
+  const diff = accessDiff(loaded, today);
   const rules = review({
     base,
     head,
