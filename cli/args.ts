@@ -6,7 +6,7 @@ import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
 import { ORG_NAME_MAX } from '../policies/org/invalid-name.ts';
-import { DNS1123_LABEL } from '../policies/org/kubernetes-names.ts';
+import { dns1123LabelProblem } from '../policies/org/kubernetes-names.ts';
 
 /** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
@@ -115,8 +115,8 @@ export function parseArgs<const S extends FlagSpecs>(
  * names, short enough for its system namespace (ORG_NAME_MAX); one that is not names the label
  * meant (`Acme Corp`: acme-corp).
  */
-export function orgFlag(value: string): string {
-  if (DNS1123_LABEL.test(value) && value.length <= ORG_NAME_MAX) return value;
+export function orgFlag(value: string): void {
+  if (dns1123LabelProblem(value, ORG_NAME_MAX) === undefined) return;
   const meant = value
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -124,7 +124,7 @@ export function orgFlag(value: string): string {
     .slice(0, ORG_NAME_MAX)
     .replace(/-+$/, '');
   throw new UsageError(
-    `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${ORG_NAME_MAX}: its namespace NAME-system is one too)${DNS1123_LABEL.test(meant) ? `: did you mean ${meant}?` : ''}`,
+    `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${ORG_NAME_MAX}: its namespace NAME-system is one too)${dns1123LabelProblem(meant, ORG_NAME_MAX) === undefined ? `: did you mean ${meant}?` : ''}`,
   );
 }
 

@@ -3,8 +3,8 @@ import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import {
   DNS1123_LABEL_MAX,
-  DNS1123_SUBDOMAIN,
   dns1123LabelProblem,
+  dns1123SubdomainProblem,
   KUBE_PREFIX,
   pathSegmentProblem,
 } from './kubernetes-names.ts';
@@ -16,13 +16,8 @@ export const ORG_NAME_MAX = DNS1123_LABEL_MAX - systemNamespaceOf('').length;
 const withAccount = (problem: string | undefined, account: string) =>
   problem && `${problem}: its ServiceAccount ${account} is a DNS label too`;
 
-/** Why `name` is not a DNS label of at most `max` characters, or undefined when it is one. */
-function subdomainProblem(name: string): string | undefined {
-  if (name.length > 200) return `is ${name.length} characters long (at most 200)`;
-  if (!DNS1123_SUBDOMAIN.test(name))
-    return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
-  return undefined;
-}
+/** The longest role name orgctl takes (a DNS-1123 subdomain; it is written into longer object names). */
+const ROLE_NAME_MAX = 200;
 
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
@@ -73,9 +68,10 @@ export const invalidName: OrgRule = {
         at(t.source, '.id'),
       );
     }
-    for (const r of model.roles) report(`roles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
+    for (const r of model.roles)
+      report(`roles/${r.name}`, r.name, dns1123SubdomainProblem(r.name, ROLE_NAME_MAX), at(r.source, '.name'));
     for (const r of model.customRoles)
-      report(`customRoles/${r.name}`, r.name, subdomainProblem(r.name), at(r.source, '.name'));
+      report(`customRoles/${r.name}`, r.name, dns1123SubdomainProblem(r.name, ROLE_NAME_MAX), at(r.source, '.name'));
     return out;
   },
   grant(model, _ctx, out) {

@@ -30,7 +30,7 @@ export const KUBE_PREFIX = 'kube-';
 
 /** A DNS label's characters, without anchors or its length limit: for patterns built of labels. */
 export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-export const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
+const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -94,7 +94,7 @@ export function dns1123LabelProblem(name: string, max = DNS1123_LABEL_MAX): stri
 }
 
 /** `IsDNS1123Subdomain`. */
-function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
+export function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MAX): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.length > max) return `is ${name.length} characters long (at most ${max})`;
   if (!DNS1123_SUBDOMAIN.test(name))
