@@ -131,10 +131,7 @@ function repositoryWorkflows(repo: string): Map<string, string> {
         .map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')]),
     );
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${dir}: cannot read the workflows (${code === 'ENOTDIR' ? 'it is a file, not a folder' : whyUnread(e)})`,
-    );
+    throw new InputError(`${dir}: cannot read the workflows (${whyUnread(e)})`);
   }
 }
 

@@ -116,10 +116,24 @@ export function unreadableFlagFile(flag: string, file: string, e: unknown): Usag
   return new UsageError(`${flag} ${readRefusal(e) ?? `${file}: cannot read the file (${whyUnread(e)})`}`);
 }
 
-/** Why a file could not be read, in words: `it does not exist`, `it is a folder`, else the system's code. */
+/**
+ * Why a file or folder could not be read, in words: `it does not exist`, `it is a folder`, `it is
+ * a file, not a folder` (a folder listed), `a folder on its path is a file`, else the system's code.
+ */
 export function whyUnread(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e));
+  const err = e as NodeJS.ErrnoException | undefined;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'it does not exist';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return err.syscall === 'scandir' || err.syscall === 'opendir'
+        ? 'it is a file, not a folder'
+        : 'a folder on its path is a file';
+    default:
+      return err?.code ?? String(e);
+  }
 }
 
 /** A read refused (readRefusal), wherever the reading was, as an input error; undefined for any other error. */

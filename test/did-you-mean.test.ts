@@ -78,5 +78,11 @@ describe('did you mean', () => {
     expect((await run(['review', '--github'], { ...env, GITHUB_EVENT_PATH: folder })).stderr).toContain(
       `${folder}: cannot read the event payload (it is a folder)`,
     );
+    // A file where a folder of its path should be: said in words, not as ENOTDIR.
+    const file = join(tempDir(), 'event.json');
+    writeFileSync(file, '{}');
+    expect((await run(['review', '--github'], { ...env, GITHUB_EVENT_PATH: join(file, 'x') })).stderr).toContain(
+      `${join(file, 'x')}: cannot read the event payload (a folder on its path is a file)`,
+    );
   });
 });
