@@ -11,14 +11,12 @@ import { earlierWorkflowsNotice } from './workflows.ts';
 import { recordWrittenFrom } from './written-from.ts';
 
 /**
- * The declaration as the headers name it: relative to its project (the nearest folder with a
- * package.json), so that synth --check gives the same answer from any working directory; else as given.
+ * The declaration as the headers name it: relative to its project (`project`: the nearest folder
+ * with a package.json), so that synth --check gives the same answer from any working directory;
+ * else as given.
  */
-function projectPath(declaredIn: string): string {
-  const file = resolve(declaredIn);
-  const project = folderAbove(file, 'package.json');
-  return project ? relative(project, file).split(sep).join('/') : declaredIn;
-}
+const projectPath = (declaredIn: string, project: string | undefined): string =>
+  project ? relative(project, resolve(declaredIn)).split(sep).join('/') : declaredIn;
 
 const SYNTH_HELP = `Usage: orgctl synth [--spec FILE] [--out DIR] [--check] [--today YYYY-MM-DD] [--format text|json]
 
@@ -46,14 +44,14 @@ export const command = defineCommand({
     io.progress?.(`orgctl synth: reading ${declarationFile(flags.spec)}...`);
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
-    const declaredIn = projectPath(loaded.declaredIn);
+    const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
+    const declaredIn = projectPath(loaded.declaredIn, project);
     const synthesized = synthesize(loaded.root, { today, declaredIn });
     const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
     io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
     const objects = result.documents;
 
     if (!json) printFindings(io, result.findings);
-    const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
     const workflows = project === undefined ? undefined : earlierWorkflowsNotice(project);
     if (workflows) io.err(workflows);
     if (!result.ok) {
