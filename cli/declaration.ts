@@ -23,7 +23,7 @@ import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 4;
+const BUNDLE_FORMAT = 5;
 
 interface BundleRecord {
   readonly format: number;
@@ -32,12 +32,19 @@ interface BundleRecord {
   /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
   readonly code: string;
   readonly inputs: readonly FileStamp[];
+  /** The files esbuild bundled (the declaration, what it imports of its own, orgctl's sources when linked), absolute. */
+  readonly sources: readonly string[];
 }
 
 const readRecord = (path: string): BundleRecord | undefined => {
   try {
     const r = JSON.parse(readFileSync(path, 'utf8')) as BundleRecord;
-    return r.format === BUNDLE_FORMAT && Array.isArray(r.inputs) && typeof r.code === 'string' ? r : undefined;
+    return r.format === BUNDLE_FORMAT &&
+      Array.isArray(r.inputs) &&
+      Array.isArray(r.sources) &&
+      typeof r.code === 'string'
+      ? r
+      : undefined;
   } catch {
     return undefined;
   }
@@ -128,7 +135,10 @@ const candidates = (target: string): string[] => {
 const SOURCE = /\.(c|m)?[jt]sx?$/;
 
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
-async function build(file: string, dir: string): Promise<{ code: string; inputs: string[]; links: string[] }> {
+async function build(
+  file: string,
+  dir: string,
+): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[] }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
@@ -234,7 +244,7 @@ async function build(file: string, dir: string): Promise<{ code: string; inputs:
   const inputs = [
     ...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles([file, ...sources])]),
   ];
-  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt] };
+  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt], sources };
 }
 
 /** Bundles of declarations that no longer exist, of an older format, or that no record names (after a grace period), are removed. */
@@ -255,32 +265,18 @@ function pruneBundles(dir: string): void {
   }
 }
 
-/** A file a declaration may import of its own: code, or JSON data (org/people.json). */
-const OWN_SOURCE = /\.((c|m)?[jt]sx?|json)$/;
-/** JSON files that are configs, not data: the package's and the compilers'. */
-const CONFIG = /(^|\/)(package|[jt]sconfig(\.[^/]*)?)\.json$/;
-
 /**
- * The files of the declaration's own a bundle was built from: the declaration first, then the
- * sources bundled from its folder and below (org/teams.ts, org/people.json); not orgctl's
- * constructs, packages, folders or configs, which are no part of what an admin declares.
+ * The files of the declaration's own a bundle was built from: the declaration first, then what
+ * esbuild bundled from its folder and below (org/teams.ts, org/people.json); not orgctl's
+ * constructs or anything of a package.
  */
 const ownSources = (record: BundleRecord): string[] => {
   const folder = `${dirname(record.file)}/`;
   return [
     record.file,
-    ...record.inputs
-      .filter(
-        (s) =>
-          !s.link &&
-          s.size >= 0 &&
-          s.path !== record.file &&
-          s.path.startsWith(folder) &&
-          OWN_SOURCE.test(s.path) &&
-          !CONFIG.test(s.path) &&
-          !s.path.includes(`${'/'}node_modules${'/'}`),
-      )
-      .map((s) => s.path),
+    ...record.sources.filter(
+      (p) => p !== record.file && p.startsWith(folder) && !p.includes(`${'/'}node_modules${'/'}`),
+    ),
   ];
 };
 
@@ -305,7 +301,7 @@ export async function importBundled(file: string): Promise<{ module: unknown; so
     const built = await build(file, dir);
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
     const code = `${key}-${createHash('sha256').update(built.code).digest('hex').slice(0, 12)}.mjs`;
-    record = { format: BUNDLE_FORMAT, file, code, inputs };
+    record = { format: BUNDLE_FORMAT, file, code, inputs, sources: built.sources };
     try {
       mkdirSync(dir, { recursive: true });
       pruneBundles(dir);
