@@ -24,6 +24,7 @@ import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } f
 import {
   namespaceObject,
   outputClusters,
+  RBAC_GROUP,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE,
   SHARD_NAME_PATTERN,
@@ -169,19 +170,19 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     },
     {
       expression: forKind(
-        'rbac.authorization.k8s.io',
+        RBAC_GROUP,
         'ClusterRole',
         `variables.target.metadata.name.startsWith(${celString(rolePrefix)})`,
       ),
       message: `${whose} write only ClusterRoles named ${rolePrefix}...: never one that others hold (system:basic-user, view, admin)`,
     },
     {
-      expression: forKind('rbac.authorization.k8s.io', 'ClusterRole', `${deletes} || !has(object.aggregationRule)`),
+      expression: forKind(RBAC_GROUP, 'ClusterRole', `${deletes} || !has(object.aggregationRule)`),
       message: `the organization's ClusterRoles have no aggregation rule: it would copy other roles' rules into them`,
     },
     {
       expression: forKind(
-        'rbac.authorization.k8s.io',
+        RBAC_GROUP,
         'ClusterRole',
         `${deletes} || ${asDeclared('labels', celMap(labels), [INSTANCE_LABEL])}`,
       ),
@@ -189,7 +190,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     },
     {
       expression: forKind(
-        'rbac.authorization.k8s.io',
+        RBAC_GROUP,
         'RoleBinding',
         `${deletes} || object.roleRef.kind == 'Role' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name.startsWith(${celString(rolePrefix)}))`,
       ),
@@ -197,7 +198,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     },
     {
       expression: forKind(
-        'rbac.authorization.k8s.io',
+        RBAC_GROUP,
         'RoleBinding',
         `${deletes} || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith('system:')) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
       ),
