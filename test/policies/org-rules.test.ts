@@ -543,6 +543,9 @@ describe('org rules', () => {
       ['w:cronjobs', 'did you mean w:jobs? it holds cronjobs; '],
       ['r:endpoints', 'did you mean r:services? it holds endpoints; '],
       ['r:pod', 'did you mean r:pods? '],
+      // A short name or a kind, as kubectl reads them (resolveResource): deploy, networkpolicy.
+      ['w:deploy', 'did you mean w:workloads? it holds deployments; '],
+      ['w:networkpolicy', 'did you mean w:networkpolicies? it holds networkpolicies; '],
     ]) {
       const o = smallOrg();
       o.web.grant(o.org.user('bob@acme.io'), given as never);
