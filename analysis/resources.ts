@@ -4,7 +4,7 @@
  * resource and its API group, and whether it is namespaced.
  */
 
-interface ApiResource {
+export interface ApiResource {
   readonly resource: string;
   readonly group: string;
   readonly kind: string;

@@ -1,56 +1,54 @@
 import { CATALOG, findLevel, WRITE_VERBS } from '../../model/catalog.ts';
 import { editDistance } from '../../model/text.ts';
-import { verbMatches } from '../../analysis/rules.ts';
-import { resolveResource } from '../../analysis/resources.ts';
+import { resourceRequestOf } from '../../analysis/authorizer.ts';
+import { rulesAllow } from '../../analysis/rules.ts';
+import { resolveResource, type ApiResource } from '../../analysis/resources.ts';
 import { at, type Finding, type Source } from '../../model/findings.ts';
 import { grantSubject, type OrgRule } from './context.ts';
 import type { RuleId } from '../../model/rules.ts';
 
-/**
- * The level of `given`'s mode (r: reads, w: writes) whose rules name the resource it is named
- * for, as a new admin guesses a level (`w:deployments` → w:workloads; `r:cronjob` → r:jobs); the
- * full levels, which hold everything, are no answer.
- */
-function levelHolding(given: string): { readonly id: string; readonly resource: string } | undefined {
+/** The API resource a level-like name is named for (`w:deploy`: deployments), as kubectl reads a TYPE; its mode. */
+function resourceNamed(
+  given: string,
+): { readonly access: 'read' | 'write'; readonly resource: ApiResource } | undefined {
   const m = /^([rw]):([a-z]+)$/i.exec(given);
   if (!m) return undefined;
-  const access = m[1]!.toLowerCase() === 'r' ? 'read' : 'write';
-  const name = m[2]!.toLowerCase();
-  for (const resource of [name, `${name}s`]) {
-    const level = CATALOG.find(
-      (l) =>
-        l.access === access &&
-        l.family !== 'full' &&
-        l.rules.some(
-          (r) => r.resources?.includes(resource) && (access === 'read' || WRITE_VERBS.some((v) => verbMatches(r, v))),
-        ),
-    );
-    if (level) return { id: level.id, resource };
-  }
-  return undefined;
+  // resolveResource takes plural, kind and short names; `endpoint` is none of Endpoints' three.
+  const resource = resolveResource(m[2]!) ?? resolveResource(`${m[2]!}s`);
+  return resource && { access: m[1]!.toLowerCase() === 'r' ? 'read' : 'write', resource };
 }
 
 /**
- * The cluster-wide resource a level is named for (`r:nodes`: nodes), which no level can grant: a
- * level is bound in a namespace, and a RoleBinding reaches no cluster-wide resource.
+ * The level of that mode (reads, writes) that allows the resource, as a new admin guesses a level
+ * (`w:deployments` → w:workloads; `r:cronjob` → r:jobs); the full levels, which hold everything,
+ * are no answer.
  */
-function clusterWide(given: string): string | undefined {
-  const name = /^[rw]:([a-z]+)$/i.exec(given)?.[1]?.toLowerCase();
-  const known = name === undefined ? undefined : (resolveResource(name) ?? resolveResource(`${name}s`));
-  return known && !known.namespaced ? known.resource : undefined;
+function levelHolding(named: NonNullable<ReturnType<typeof resourceNamed>>): string | undefined {
+  const { access, resource } = named;
+  const verbs = access === 'read' ? ['get'] : WRITE_VERBS;
+  return CATALOG.find(
+    (l) =>
+      l.access === access &&
+      l.family !== 'full' &&
+      verbs.some((verb) =>
+        rulesAllow(l.rules, resourceRequestOf({ verb, apiGroup: resource.group, resource: resource.resource })),
+      ),
+  )?.id;
 }
 
 /**
  * The level meant, for "did you mean": one a letter away, else the one holding the resource named,
- * else none for a cluster-wide resource (said), else the closest.
+ * else none for a cluster-wide resource (no level can grant one: a level is bound in a namespace,
+ * and a RoleBinding reaches no cluster-wide resource), else the closest.
  */
 function suggest(given: string): string {
   const best = CATALOG.map((l) => ({ id: l.id, d: editDistance(given, l.id) })).sort((x, y) => x.d - y.d)[0]!;
   if (best.d <= 1) return `did you mean ${best.id}? `;
-  const holding = levelHolding(given);
-  if (holding) return `did you mean ${holding.id}? it holds ${holding.resource}; `;
-  const cluster = clusterWide(given);
-  if (cluster) return `no level grants ${cluster}: they are cluster-wide, and a level grants in a namespace; `;
+  const named = resourceNamed(given);
+  const holding = named && levelHolding(named);
+  if (holding) return `did you mean ${holding}? it holds ${named!.resource.resource}; `;
+  if (named && !named.resource.namespaced)
+    return `no level grants ${named.resource.resource}: they are cluster-wide, and a level grants in a namespace; `;
   return best.d <= 3 ? `did you mean ${best.id}? ` : '';
 }
 
