@@ -536,6 +536,13 @@ describe("every workflow runs the orgctl the project's lock installs, never a co
     60_000,
   );
 
+  it('the step that finds the installed orgctl is one text in every job that runs it (GitHub shares no step between workflows: a fix to one is a fix to all)', () => {
+    const steps = JOBS.map(
+      ([file, jobName]) => workflow(file).jobs[jobName]!.steps.find((st) => /ORGCTL=/.test(st.run ?? ''))!,
+    );
+    for (const step of steps) expect(step).toEqual(steps[0]);
+  });
+
   it.each([
     [
       'a line break, which would add a variable to the next steps (NODE_OPTIONS)',
