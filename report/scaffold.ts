@@ -143,6 +143,20 @@ function packageJson(o: ScaffoldOptions, format: 'ts' | 'yaml'): string {
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * A plain value (strings, booleans, objects of them) as TypeScript source, as a person writes it:
+ * on one line when it fits, else a property a line; `indent` is its line's.
+ */
+function tsValue(value: unknown, indent: string): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  const props = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${tsValue(v, `${indent}  `)}`);
+  const line = `{ ${props.join(', ')} }`;
+  return indent.length + line.length <= 90 ? line : `{\n${props.map((p) => `${indent}  ${p},`).join('\n')}\n${indent}}`;
+}
+
 function declarationTs(o: ScaffoldOptions): string {
   const owner = o.owner.toLowerCase();
   const options = [...(o.github ? [`github: ${quote(o.github)}`] : []), 'admin: true'].join(', ');
@@ -160,16 +174,11 @@ ${
   owner: ${quote(owner)},
   // Where Argo CD reads dist/: dist/argocd/ holds its AppProject and ApplicationSet${
     o.boundary === undefined
-      ? `.
-  argocd: { repoURL: ${quote(o.argocd)} },`
+      ? '.'
       : `, and the
-  // boundary each cluster applies by hand, which judges what Argo CD (appliedBy) applies for it.
-  argocd: {
-    repoURL: ${quote(o.argocd)},
-    namedClusterResources: true,
-    boundary: { appliedBy: ${quote(o.boundary)} },
-  },`
+  // boundary each cluster applies by hand, which judges what Argo CD (appliedBy) applies for it.`
   }
+  argocd: ${tsValue(argoCdSettings(o), '  ')},
 });`
 }
 
