@@ -3,17 +3,19 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { ROOT, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, TODAY, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 const scratch = repoScratch('synth-');
@@ -517,6 +519,29 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
     writeFileSync(join(bin, 'git'), `#!/bin/sh\necho '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
     return { PATH: `${bin}:${process.env.PATH}` };
   };
+
+  it('a Secret on standard input (the default, no --secret) that cannot be read names standard input, not a flag', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin/orgctl.mjs'),
+        'kubeconfig',
+        'ci-deploy',
+        '--server',
+        'https://k.acme.io',
+        '--dir',
+        join(ROOT, 'dist'),
+      ],
+      {
+        stdio: [openSync(tempDir(), 'r'), 'pipe', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, ORGCTL_TODAY: TODAY },
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('standard input: cannot read the Secret (it is a folder)');
+    expect(r.stderr).not.toContain('--secret');
+  });
 
   it('refuses a folder git calls dubious (git failing is not "outside")', () => {
     const out = join(tempDir(), 'kubeconfig');
