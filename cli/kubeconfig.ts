@@ -11,7 +11,7 @@ import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
-import { InputError, unreadableFlagFile, UsageError } from '../model/errors.ts';
+import { InputError, unreadableFlagFile, UsageError, whyUnread } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
@@ -207,6 +207,8 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     secretText =
       secretSource === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(secretSource, 'utf8');
   } catch (e) {
+    // Standard input is the default, given by no flag: naming --secret would name what nobody typed.
+    if (secretSource === '-') throw new InputError(`standard input: cannot read the Secret (${whyUnread(e)})`);
     throw unreadableFlagFile('--secret', secretSource, e);
   }
   let secret: unknown;
