@@ -291,7 +291,7 @@ export function warnUnknown(
     const near = cased
       ? `: did you mean ${cased}? (namespace names are lower-case)`
       : nearest
-        ? `: did you mean ${nearest}? (the namespace nearest it that has RoleBindings)`
+        ? `: did you mean ${nearest}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
         : ' (a typo?)';
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in these manifests${near}; only cluster-wide bindings can apply there`,

@@ -278,7 +278,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     expect([r.stdout, r.code]).toEqual(['no', 1]);
     expect(r.stderr.split('\n')).toEqual([
       'warning: bbo@acme.io is named in no binding of these manifests: did you mean bob@acme.io? (the name nearest it that they know); only bindings of its groups can apply',
-      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the namespace nearest it that has RoleBindings); only cluster-wide bindings can apply there',
+      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the declared namespace nearest it); only cluster-wide bindings can apply there',
     ]);
   });
   it('says what the membership data says instead, when it says why someone is bound to nothing (the seed audit: a deactivated member read as a typo)', async () => {
@@ -359,7 +359,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
   it('who-can names an unknown namespace', async () => {
     const r = await run(['who-can', 'get', 'pods', '-n', 'wbe']);
     expect(r.stderr).toBe(
-      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the namespace nearest it that has RoleBindings); only cluster-wide bindings can apply there',
+      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the declared namespace nearest it); only cluster-wide bindings can apply there',
     );
     // near none: only asked
     expect((await run(['who-can', 'get', 'pods', '-n', 'payments'])).stderr).toBe(
