@@ -96,6 +96,12 @@ export function readRefFile(ref: string, path: string, maxBytes: number): string
   return git(['cat-file', 'blob', sha!]).toString('utf8');
 }
 
+/** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */
+export function workTreeOf(folder: string): string | undefined {
+  const r = spawnSync('git', ['-C', folder, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
 /** Why a data file is not read: its size against what orgctl reads of it. */
 export const tooLargeToRead = (what: string, size: number, maxBytes: number): { readonly problem: string } => ({
   problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,

@@ -4,6 +4,7 @@
  * one that is too large or is not what it should be is a reason the head proof is not accepted.
  */
 import { lstatSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
@@ -18,7 +19,8 @@ import {
   type LockedEngine,
 } from '../review/head-proof.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { readRefFile, refOfSide, tooLargeToRead } from './git.ts';
+import { readRefFile, refOfSide, tooLargeToRead, workTreeOf } from './git.ts';
+import { folderAbove } from './paths.ts';
 
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
 function readDataFile(flag: string, file: string, maxBytes: number): string | { readonly problem: string } {
@@ -66,13 +68,25 @@ export function readHeadLock(base: string, head: string, headLock: string | unde
 }
 
 /**
- * The git ref a side's package files are read from: its own, or for a folder (`--base dist` in the
- * review job, which checks out the base branch) the checked-out commit, HEAD.
+ * A package file of base's, or undefined when it cannot be read (absent, not a regular file, too
+ * large, no git): at the root of base's git ref, or for a folder (`--base dist` in the review job,
+ * which checks out the base branch) at the root of the git work tree holding it (else of the
+ * nearest project above it), as head's are read at the root of head's ref. Never the checked-out
+ * commit's: run on the pull request's branch, that is head's.
  */
-const packageRefOf = (side: string): string => refOfSide(side) ?? 'HEAD';
-
-/** A package file at `ref`, or undefined when it cannot be read (absent, not a regular file, too large, no git). */
-function packageFileAt(ref: string, path: string, maxBytes: number): string | undefined {
+function basePackageFile(base: string, path: string, maxBytes: number): string | undefined {
+  const ref = refOfSide(base);
+  if (ref === undefined) {
+    const project = workTreeOf(base) ?? folderAbove(join(resolve(base), 'package.json'), 'package.json');
+    if (project === undefined) return undefined;
+    const file = join(project, path);
+    try {
+      const st = lstatSync(file);
+      return st.isFile() && st.size <= maxBytes ? readFileSync(file, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   try {
     const text = readRefFile(ref, path, maxBytes);
     return typeof text === 'string' ? text : undefined;
@@ -93,18 +107,17 @@ export function readProjectCommand(base: string, head: string): string | undefin
   if (typeof text !== 'string') return `head's package.json: ${text.problem}`;
   return projectCommandProblem(
     text,
-    packageFileAt(packageRefOf(base), 'package.json', MAX_PACKAGE_JSON_BYTES),
+    basePackageFile(base, 'package.json', MAX_PACKAGE_JSON_BYTES),
     RUNNING_ENGINE.name,
   );
 }
 
 /**
- * The registries a head lock may install from: those base's package-lock.json installs from (read
- * at base's git ref, or the checked-out HEAD for a base folder: the review job's `--base dist`),
- * else npm's public registry (no base lock, or one naming none).
+ * The registries a head lock may install from: those base's package-lock.json installs from
+ * (basePackageFile), else npm's public registry (no base lock, or one naming none).
  */
 function trustedRegistries(base: string): string[] {
-  const text = packageFileAt(packageRefOf(base), 'package-lock.json', MAX_LOCK_BYTES);
+  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
   const registries = text === undefined ? [] : lockRegistries(text);
   return registries.length ? registries : [DEFAULT_REGISTRY];
 }

@@ -698,6 +698,23 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(fromPublic.code).toBe(1);
   });
 
+  it("reads base's registries from that folder's project when --base is a folder elsewhere, never from the checked-out commit: run on the pull request's branch, it trusted what head's own lock installs from", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    const baseLock = lockFile(VERSION, {}, PRIVATE);
+    const { upgrade, judge } = upgradeRepository(baseLock);
+    const head = upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org'));
+    // Head stays checked out; base is a copy of its files elsewhere, as a reviewer might keep one.
+    const baseProject = tempDir('orgctl-base-project-');
+    cpSync(join(ROOT, 'dist'), join(baseProject, 'dist'), { recursive: true });
+    writeFileSync(join(baseProject, 'package.json'), '{ "name": "acme-organization", "private": true }\n');
+    writeFileSync(join(baseProject, 'package-lock.json'), readFileSync(baseLock));
+    const fromPublic = judge(head, proofFile(NEW), join(baseProject, 'dist'));
+    expect(row(fromPublic.stdout, 'output-proof')).toMatch(
+      /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
+    );
+    expect(fromPublic.code).toBe(1);
+  });
+
   it("refuses a package without `resolved` when base does not install from npm's public registry: the head engine's job has no .npmrc, so npm fetches it there (red team E)", async () => {
     const PRIVATE = 'https://npm.acme.internal';
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
