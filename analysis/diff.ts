@@ -3,6 +3,7 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import {
   customRoleName,
   isLiveToken,
@@ -736,7 +737,8 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
   return out;
 }
 
-const quote = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+const quote = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.map(quote).join(', ')}]` : String(v);
 
 /**
  * The organization's settings, each with what it does once merged: none of them shows in a
@@ -826,16 +828,19 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
         ? 'the AppProject allows only the Namespaces, ClusterRoles and namespace protection orgctl writes, by name'
         : 'the AppProject allows every Namespace and ClusterRole again, whatever its name (a forged dist/ could rewrite any)',
     );
-    const [from, to] = [a.boundary?.appliedBy ?? false, b.boundary?.appliedBy ?? false];
+    const [from, to] = [a.boundary?.appliedBy, b.boundary?.appliedBy];
+    const { added, dropped } = appliersChange(from, to);
     setting(
       'boundary',
-      from,
-      to,
-      to === false
+      from ?? false,
+      to ?? false,
+      to === undefined
         ? 'dist/argocd/boundary.yaml is no longer written: a forged dist/ is bounded again by the AppProject alone, once an admin deletes the policy from each cluster'
-        : from === false
+        : from === undefined
           ? `dist/argocd/boundary.yaml is written: once applied to each cluster, the API server refuses what the organization's Applications write beyond orgctl's shapes`
-          : `the boundary judges the writes of ${to} instead (applied to each cluster, it no longer bounds ${from})`,
+          : dropped.length
+            ? `the boundary judges the writes of ${appliersText(to)} instead (applied to each cluster, it no longer bounds ${appliersText(dropped)})`
+            : `the boundary judges the writes of ${appliersText(added)} too, once applied to each cluster`,
     );
   }
   return out;

@@ -7,6 +7,8 @@
  */
 import {
   effectivePodSecurity,
+  appliersChange,
+  appliersText,
   GUARD_RAIL_NAMES,
   LIMIT_FIELDS,
   POD_SECURITY_LEVELS,
@@ -428,13 +430,22 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     out.push({
       kind: 'guard-rail',
       weakens: false,
-      text: `namespace protection turned on (applied by ${hp.appliedBy})`,
+      text: `namespace protection turned on (applied by ${appliersText(hp.appliedBy)})`,
     });
-  else if (bp && hp && bp.appliedBy !== hp.appliedBy)
-    out.push({
-      kind: 'guard-rail',
-      weakens: true,
-      text: `namespace protection exempts ${hp.appliedBy} instead of ${bp.appliedBy}: another identity may delete or relabel namespaces (weaker)`,
-    });
+  else if (bp && hp) {
+    const { added, dropped } = appliersChange(bp.appliedBy, hp.appliedBy);
+    if (added.length)
+      out.push({
+        kind: 'guard-rail',
+        weakens: true,
+        text: `namespace protection exempts ${appliersText(added)} ${dropped.length ? `instead of ${appliersText(dropped)}` : 'too'}: another identity may delete or relabel namespaces (weaker)`,
+      });
+    else if (dropped.length)
+      out.push({
+        kind: 'guard-rail',
+        weakens: false,
+        text: `namespace protection no longer exempts ${appliersText(dropped)}: only ${appliersText(hp.appliedBy)} may delete or relabel namespaces`,
+      });
+  }
   return out;
 }

@@ -7,6 +7,7 @@
  * says each, with its commands in order (README, Delivery with Argo CD).
  */
 import { parseAllDocuments } from 'yaml';
+import { appliersOf, appliersText, type AppliedBy } from '../model/guard-rails.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
 import {
@@ -185,16 +186,26 @@ function untrackedNamespaces(
         return {
           file: `${base.argocd!.path}/${c}/`,
           change: 'removed' as const,
-          text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
+          text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject${as && appliersOf(as.appliedBy).length > 1 ? ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of ${appliersText(as.appliedBy)} Argo CD reaches ${c} as)` : ''}`,
           commands: [
             syncStatus(base),
             `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
-            `kubectl --context ${c} label namespace ${ns} ${INSTANCE_LABEL}-${as ? ` --as=${as.appliedBy}` : ''}`,
+            `kubectl --context ${c} label namespace ${ns} ${INSTANCE_LABEL}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
           ],
         };
       }),
   );
 }
+
+/**
+ * Who to relabel a protected Namespace of cluster `c` as: the identity Argo CD applies with, or
+ * for several (one per way its clusters are registered) a placeholder the text explains, since
+ * which one reaches `c` is not declared.
+ */
+const asIn = (c: string, appliedBy: AppliedBy): string => {
+  const appliers = appliersOf(appliedBy);
+  return appliers.length === 1 ? appliers[0]! : `<identity-in-${c}>`;
+};
 
 /**
  * The objects of base's hand-applied file that head's no longer holds: `kubectl apply` deletes

@@ -12,7 +12,7 @@ import { workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
-                   [--argocd REPO_URL [--boundary USER]] [--dependency SPEC] [--today YYYY-MM-DD]
+                   [--argocd REPO_URL [--boundary USER]...] [--dependency SPEC] [--today YYYY-MM-DD]
 
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
@@ -33,7 +33,8 @@ installed orgctl), a README saying how to change access and who approves what, .
                       application controller's: system:serviceaccount:argocd:argocd-application-controller;
                       in a cluster added with argocd cluster add:
                       system:serviceaccount:kube-system:argocd-manager): the boundary each
-                      cluster applies by hand is written too, with namedClusterResources it needs
+                      cluster applies by hand is written too, with namedClusterResources it needs.
+                      Given again, each identity Argo CD reaches its clusters as
   --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
                       this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
@@ -73,7 +74,7 @@ export const command = defineCommand({
     spec: ['ts', 'yaml'],
     from: 'string',
     argocd: 'string',
-    boundary: 'string',
+    boundary: 'list',
     dependency: 'string',
     today: 'string',
   },
@@ -89,7 +90,7 @@ export const command = defineCommand({
       throw new UsageError(`--github ${JSON.stringify(github)} is not a GitHub login`);
     if (flags.from !== undefined && flags.spec === 'ts')
       throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
-    if (flags.boundary !== undefined && flags.argocd === undefined)
+    if (flags.boundary.length && flags.argocd === undefined)
       throw new UsageError('--boundary goes with --argocd REPO_URL: the boundary judges what Argo CD applies');
     assertEmptyFolder(dir);
     const today = resolveToday(dateFlag(flags.today), io.env);
@@ -99,7 +100,7 @@ export const command = defineCommand({
       owner,
       github,
       ...(flags.argocd !== undefined ? { argocd: flags.argocd } : {}),
-      ...(flags.boundary !== undefined ? { boundary: flags.boundary } : {}),
+      ...(flags.boundary.length ? { boundary: flags.boundary } : {}),
       format: flags.spec ?? 'ts',
       imported,
       engine: packageJson,

@@ -4,6 +4,7 @@
  * model's plain, sorted data (model/guard-rails.ts).
  */
 import {
+  appliersText,
   LIMIT_FIELDS,
   NETWORK_POLICIES,
   POD_SECURITY_LEVELS,
@@ -19,6 +20,7 @@ import {
   STANDARD_QUOTA_RESOURCES,
   sortedRecord,
   type LimitsModel,
+  type AppliedBy,
   type NamespaceProtection,
   type NamespaceSettings,
   type NetworkPolicyKind,
@@ -238,29 +240,50 @@ export function namespaceDefaultsOf(where: string, value: unknown): { podSecurit
 
 const APPLIED_BY_EXAMPLE = "{ appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' }";
 
+/** How many identities `appliedBy` may list: one per way Argo CD's clusters are registered. */
+const MAX_APPLIERS = 16;
+
 /**
  * An `{ appliedBy }` prop (`prop`: where it is declared), checked: the identity Argo CD applies with,
- * a Kubernetes username with no quote or backslash (it is written into CEL string literals).
+ * or a list of the identities it reaches its clusters as. Each is a Kubernetes username with no
+ * quote or backslash (it is written into CEL string literals). A list is sorted and a list of one
+ * is its identity (model/guard-rails.ts AppliedBy), so neither the order nor the brackets change
+ * the output.
  */
-function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: string } {
+function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: AppliedBy } {
   if (!isRecord(value)) fail(where, prop, `${show(value)} is not ${APPLIED_BY_EXAMPLE}`);
   const field = prop.split('.').pop();
   for (const k of Object.keys(value))
     if (k !== 'appliedBy') fail(where, `${prop}.${k}`, `is not a field of ${field} (allowed: appliedBy)`);
   const a = value.appliedBy;
-  if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
+  if (!Array.isArray(a)) return { appliedBy: applierOf(where, `${prop}.appliedBy`, a) };
+  if (a.length === 0 || a.length > MAX_APPLIERS)
     fail(
       where,
       `${prop}.appliedBy`,
+      `${show(a)} is not a list of at least one and at most ${MAX_APPLIERS} Kubernetes usernames (the identities Argo CD applies with, one per way its clusters are registered)`,
+    );
+  const appliers = a.map((x, i) => applierOf(where, `${prop}.appliedBy[${i}]`, x)).sort();
+  const twice = appliers.find((x, i) => appliers[i + 1] === x);
+  if (twice !== undefined) fail(where, `${prop}.appliedBy`, `${show(a)} names ${twice} twice`);
+  return { appliedBy: appliers.length === 1 ? appliers[0]! : appliers };
+}
+
+/** One identity Argo CD applies with (`prop`: where it is declared), checked. */
+function applierOf(where: string, prop: string, a: unknown): string {
+  if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
+    fail(
+      where,
+      prop,
       `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`,
     );
   if (a.startsWith(SA_PREFIX) && !isServiceAccountUsername(a))
     fail(
       where,
-      `${prop}.appliedBy`,
+      prop,
       `${show(a)} is not a ServiceAccount's username (system:serviceaccount:NAMESPACE:NAME, e.g. ${APPLIED_BY_EXAMPLE}): a policy for nobody's requests would judge none`,
     );
-  return { appliedBy: a };
+  return a;
 }
 
 /** `system:serviceaccount:NAMESPACE:NAME` (serviceAccountOf: the API server's split), each part a name the API server allows (NAME_RULE). */
@@ -289,11 +312,11 @@ export function argocdBoundaryOf(
 ): ArgoCdBoundary | undefined {
   if (argocd?.boundary === undefined) return undefined;
   const boundary = appliedByOf(where, 'argocd.boundary', argocd.boundary);
-  if (protection && protection.appliedBy !== boundary.appliedBy)
+  if (protection && appliersText(protection.appliedBy) !== appliersText(boundary.appliedBy))
     fail(
       where,
       'argocd.boundary.appliedBy',
-      `${show(boundary.appliedBy)} differs from namespaceProtection.appliedBy ${show(protection.appliedBy)}: one identity applies dist/, name it in both`,
+      `${show(boundary.appliedBy)} differs from namespaceProtection.appliedBy ${show(protection.appliedBy)}: Argo CD applies dist/ as the same identities for both, name the same in both`,
     );
   // A forced sync (Force=true) deletes the live object a manifest names before admission: the
   // boundary refuses it for an object nothing tracks, but not for one another Application tracks.

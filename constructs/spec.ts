@@ -160,8 +160,15 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
         where: path,
       };
     }
-    case 'type':
-      return text(`${at}: ${given} is ${kindOf(e.data)}, not ${TYPE_WORDS[String(p.type)] ?? String(p.type)}`);
+    case 'type': {
+      // ajv joins a list of types with commas (oneShape's too).
+      const types = String(p.type).split(',');
+      return text(`${at}: ${given} is ${kindOf(e.data)}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`);
+    }
+    case 'uniqueItems': {
+      const item = (e.data as unknown[])[Number(p.i)];
+      return text(`${at}: ${given} names ${typeof item === 'string' ? item : show(item)} twice`);
+    }
     case 'enum':
       return text(
         `${at}: ${given} is not allowed (allowed: ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')})`,
@@ -196,6 +203,45 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
     default:
       return text(`${at}: ${given} ${e.message ?? 'is not valid'}`);
   }
+}
+
+/** Whether error `e` is about `instancePath` or a value inside it. */
+const within = (e: ErrorObject, instancePath: string): boolean =>
+  e.instancePath === instancePath || e.instancePath.startsWith(`${instancePath}/`);
+
+/**
+ * A mistake in a field of several shapes (oneOf: podSecurity a level or a mapping, appliedBy a
+ * username or a list) said once, in the shape given. ajv reports every shape's errors and then
+ * that none matched; only the errors of the shapes whose type the value has are kept, and a value
+ * of none of their types is one error naming them all.
+ */
+function oneShape(errors: readonly ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  if (!oneOfs.length) return [...errors];
+  const dropped = new Set<ErrorObject>();
+  const replaced = new Map<ErrorObject, ErrorObject>();
+  for (const o of oneOfs) {
+    const prefix = `${o.schemaPath}/`;
+    const shapes = (o.schema as readonly { readonly type?: string }[]).map((_, n) => n);
+    const inShape = errors.filter((e) => e.schemaPath.startsWith(prefix) && within(e, o.instancePath));
+    const shapeOf = (e: ErrorObject) => Number(e.schemaPath.slice(prefix.length).split('/')[0]);
+    const typeMissed = new Set(
+      inShape
+        .filter(
+          (e) =>
+            e.keyword === 'type' && e.instancePath === o.instancePath && e.schemaPath === `${prefix}${shapeOf(e)}/type`,
+        )
+        .map(shapeOf),
+    );
+    const fitting = shapes.filter((n) => !typeMissed.has(n));
+    for (const e of inShape) if (!fitting.includes(shapeOf(e))) dropped.add(e);
+    if (fitting.length) dropped.add(o);
+    else {
+      const types = (o.schema as readonly { readonly type?: string }[]).map((b) => b.type ?? 'value');
+      replaced.set(o, { ...o, keyword: 'type', params: { type: types.join(',') } });
+    }
+  }
+  return errors.filter((e) => !dropped.has(e)).map((e) => replaced.get(e) ?? e);
 }
 
 /**
@@ -236,7 +282,13 @@ export function parseSpec(data: unknown, where?: SpecWhere): OrgSpec {
   }
   const errors = validate(data);
   if (errors.length) {
-    const lines = [...new Set(errors.map(describe).map((d) => placed(where, d.where, d.text)))];
+    const lines = [
+      ...new Set(
+        oneShape(errors)
+          .map(describe)
+          .map((d) => placed(where, d.where, d.text)),
+      ),
+    ];
     throw new SpecError(lines.length > 50 ? [...lines.slice(0, 50), `... and ${lines.length - 50} more`] : lines);
   }
   return data as OrgSpec;

@@ -97,12 +97,43 @@ export interface NamespaceDefaults {
 }
 
 /**
+ * The identity Argo CD applies with, a Kubernetes username
+ * (`system:serviceaccount:argocd:argocd-application-controller`), or the identities when it reaches
+ * its clusters as different ones: its application controller in the cluster it runs in,
+ * `system:serviceaccount:kube-system:argocd-manager` in one `argocd cluster add` registered. Several
+ * are a sorted list of at least two and one is a string, so an output naming one stays as it was.
+ */
+export type AppliedBy = string | readonly string[];
+
+/**
+ * Each identity `appliedBy` names: one, or a list's. Read from an output, it may be anything: what
+ * is not a string names nobody.
+ */
+export const appliersOf = (appliedBy: AppliedBy | undefined): readonly string[] =>
+  typeof appliedBy === 'string'
+    ? [appliedBy]
+    : Array.isArray(appliedBy)
+      ? appliedBy.filter((a): a is string => typeof a === 'string')
+      : [];
+
+/** The identities `head` names that `base` does not (added), and those it no longer names (dropped). */
+export function appliersChange(
+  base: AppliedBy | undefined,
+  head: AppliedBy | undefined,
+): { readonly added: readonly string[]; readonly dropped: readonly string[] } {
+  const [b, h] = [appliersOf(base), appliersOf(head)];
+  return { added: h.filter((x) => !b.includes(x)), dropped: b.filter((x) => !h.includes(x)) };
+}
+
+/** The identities `appliedBy` names, for a sentence: `a`, or `a or b`. */
+export const appliersText = (appliedBy: AppliedBy | undefined): string => appliersOf(appliedBy).join(' or ');
+
+/**
  * A ValidatingAdmissionPolicy refusing to delete or relabel the organization's Namespaces except by
- * `appliedBy`, the identity Argo CD applies with.
+ * `appliedBy`, the identity (or identities) Argo CD applies with.
  */
 export interface NamespaceProtection {
-  /** Kubernetes username, e.g. `system:serviceaccount:argocd:argocd-application-controller`. */
-  readonly appliedBy: string;
+  readonly appliedBy: AppliedBy;
 }
 
 /** Names of the objects guard rails render. */

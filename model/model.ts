@@ -8,7 +8,7 @@
 import { grantableLevels, type PolicyRule } from './catalog.ts';
 import type { Source } from './findings.ts';
 import { UsageError } from './errors.ts';
-import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
+import type { AppliedBy, NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 
 /** A user's or a token's standing: a deactivated one is bound to nothing, its access kept declared. */
 export const STATUSES = ['active', 'deactivated'] as const;
@@ -152,10 +152,9 @@ export interface ArgoCdSource {
   readonly boundary?: ArgoCdBoundary;
 }
 
-/** The identity Argo CD applies with, whose writes for the organization the boundary confines. */
+/** The identity (or identities) Argo CD applies with, whose writes for the organization the boundary confines. */
 export interface ArgoCdBoundary {
-  /** Kubernetes username, e.g. `system:serviceaccount:argocd:argocd-application-controller`. */
-  readonly appliedBy: string;
+  readonly appliedBy: AppliedBy;
 }
 
 /**

@@ -20,10 +20,10 @@ interface ScaffoldOptions {
   /** The repository Argo CD reads dist/ from: dist/argocd/ is generated (`delivery.argocd.repoURL`). */
   readonly argocd?: string;
   /**
-   * The identity Argo CD applies with: the boundary is written (`delivery.argocd.boundary`), with
-   * `namedClusterResources`, which it needs. Only with `argocd`.
+   * The identity Argo CD applies with, or each it reaches its clusters as: the boundary is written
+   * (`delivery.argocd.boundary`), with `namedClusterResources`, which it needs. Only with `argocd`.
    */
-  readonly boundary?: string;
+  readonly boundary?: readonly string[];
   /** org/org.ts (constructs) or org/org.yaml (a spec). */
   readonly format: 'ts' | 'yaml';
   /** An organization imported from a cluster (`orgctl import`): declared as it is, written as a spec. */
@@ -64,7 +64,12 @@ function initialSpec(
 /** What init declares of Argo CD: where it reads dist/ and, with a boundary, the settings it needs. */
 const argoCdSettings = (o: Pick<ScaffoldOptions, 'argocd' | 'boundary'>) => ({
   repoURL: o.argocd,
-  ...(o.boundary !== undefined ? { namedClusterResources: true, boundary: { appliedBy: o.boundary } } : {}),
+  ...(o.boundary?.length
+    ? {
+        namedClusterResources: true,
+        boundary: { appliedBy: o.boundary.length === 1 ? o.boundary[0]! : [...o.boundary] },
+      }
+    : {}),
 });
 
 /** The organization's spec with its owner: the owner alone, or the imported one with the owner (and their login) made sure of. */
@@ -150,6 +155,13 @@ const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'
 function tsValue(value: unknown, indent: string): string {
   if (typeof value === 'string') return quote(value);
   if (typeof value !== 'object' || value === null) return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map((v) => tsValue(v, `${indent}  `));
+    const line = `[${items.join(', ')}]`;
+    return indent.length + line.length <= 90
+      ? line
+      : `[\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}]`;
+  }
   const props = Object.entries(value)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}: ${tsValue(v, `${indent}  `)}`);
@@ -173,7 +185,7 @@ ${
     : `const org = new Organization(new App(), ${quote(o.org)}, {
   owner: ${quote(owner)},
   // Where Argo CD reads dist/: dist/argocd/ holds its AppProject and ApplicationSet${
-    o.boundary === undefined
+    !o.boundary?.length
       ? '.'
       : `, and the
   // boundary each cluster applies by hand, which judges what Argo CD (appliedBy) applies for it.`
@@ -298,7 +310,7 @@ ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
   says (\`kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml\`).${
-    o.boundary === undefined
+    !o.boundary?.length
       ? ''
       : `
   The boundary (\`dist/argocd/boundary.yaml\`) goes to each cluster, by hand, before the

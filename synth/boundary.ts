@@ -18,7 +18,8 @@
  */
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
 import { applicationName, argoCdKindsOf, INSTANCE_LABEL, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
-import { celList, celMap, celString, literalPattern } from './cel.ts';
+import { appliersOf, appliersText } from '../model/guard-rails.ts';
+import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
 import {
@@ -142,7 +143,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const validations: { expression: string; message: string }[] = [
     {
       expression: "variables.cluster != ''",
-      message: `${boundary.appliedBy} deletes only what an Argo CD Application tracks: no Application tracks this object, so the DELETE comes from a forced sync (the sync option Force=true or Replace=true, which deletes the live object before the forged one is judged) of a manifest naming it`,
+      message: `${appliersText(boundary.appliedBy)} deletes only what an Argo CD Application tracks: no Application tracks this object, so the DELETE comes from a forced sync (the sync option Force=true or Replace=true, which deletes the live object before the forged one is judged) of a manifest naming it`,
     },
     {
       expression: `(request.kind.group + '/' + request.kind.kind) in ${celList(written)}`,
@@ -233,7 +234,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
         ],
       },
       matchConditions: [
-        { name: 'applied-by-argocd', expression: `request.userInfo.username == ${celString(boundary.appliedBy)}` },
+        { name: 'applied-by-argocd', expression: celUsernameIn(appliersOf(boundary.appliedBy)) },
         {
           // Argo CD deletes what an Application tracks (a prune, a hook), so a DELETE of an object
           // no Application tracks comes from a forced sync of a forged manifest naming it.

@@ -7,6 +7,8 @@
  */
 import type { k8s } from 'cdk8s-plus-28';
 import {
+  appliersOf,
+  appliersText,
   effectivePodSecurity,
   GUARD_RAIL_NAMES,
   LIMIT_FIELDS,
@@ -14,7 +16,7 @@ import {
   type NamespaceSettings,
 } from '../model/guard-rails.ts';
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
-import { celString } from './cel.ts';
+import { celUsernameIn } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 
 /** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
@@ -89,7 +91,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
   const p = model.namespaceProtection;
   if (!p) return [];
   const name = GUARD_RAIL_NAMES.protection(model.name);
-  const applier = `request.userInfo.username == ${celString(p.appliedBy)}`;
+  const applier = celUsernameIn(appliersOf(p.appliedBy));
   return [
     manifest(ADMISSION_V1, 'ValidatingAdmissionPolicy', {
       metadata: meta(model, 'ValidatingAdmissionPolicy', name),
@@ -111,12 +113,12 @@ export function protectionObjects(model: OrgModel): Manifest[] {
         validations: [
           {
             expression: `request.operation != 'DELETE' || ${applier}`,
-            message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${p.appliedBy})`,
+            message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${appliersText(p.appliedBy)})`,
             reason: 'Forbidden',
           },
           {
             expression: `request.operation != 'UPDATE' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
-            message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${p.appliedBy})`,
+            message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${appliersText(p.appliedBy)})`,
             reason: 'Forbidden',
           },
         ],

@@ -714,7 +714,7 @@ describe('declaring the boundary', () => {
     [
       { boundary: { appliedBy: ARGO }, namedClusterResources: true },
       { namespaceProtection: { appliedBy: 'system:serviceaccount:gitops:applier' } },
-      /one identity applies dist\//,
+      /differs from namespaceProtection\.appliedBy/,
     ],
     [{ boundary: { appliedBy: ARGO } }, { namespaceProtection: { appliedBy: ARGO } }, /namedClusterResources/],
     // A forced sync deletes the live object it names before admission; when another team's
@@ -773,6 +773,93 @@ describe('declaring the boundary', () => {
   });
 });
 
+describe('Argo CD reaching its clusters as different identities: appliedBy lists each', () => {
+  // The cluster Argo CD runs in, reached as its application controller; another added with
+  // `argocd cluster add`, reached as the argocd-manager ServiceAccount it made there.
+  const MANAGER = 'system:serviceaccount:kube-system:argocd-manager';
+  const both = [ARGO, MANAGER];
+  const declared = (appliedBy: unknown, protection: unknown = appliedBy) =>
+    organization({
+      namespaceProtection: { appliedBy: protection },
+      argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy } },
+    });
+  const out = files(declared(both).app);
+  const handApplied = docs(out.get(BOUNDARY_FILE)!);
+  const [policy, , protection] = handApplied as [Obj, Obj, Obj];
+  const role = writtenObjects(out).find((w) => w.object.kind === 'ClusterRole')!;
+  const evil = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'acme:evil' } };
+
+  it('the boundary judges the writes of each: a forged ClusterRole is refused whichever of them applies it', () => {
+    new ValidatingAdmissionPolicy(policy as never).validate();
+    for (const username of both) {
+      const forged = admission(policy, { operation: 'CREATE', username, object: tracked(evil, role.app, 'label') });
+      expect(forged.matched, username).toBe(true);
+      expect(forged.denied.length, username).toBeGreaterThan(0);
+      const honest = admission(policy, {
+        operation: 'CREATE',
+        username,
+        object: tracked(role.object, role.app, 'label'),
+      });
+      expect(honest, username).toEqual({ matched: true, denied: [] });
+    }
+    // A person is not Argo CD: RBAC and namespace protection judge people.
+    const person = {
+      operation: 'CREATE' as const,
+      username: 'alice@acme.io',
+      object: tracked(evil, role.app, 'label'),
+    };
+    expect(admission(policy, person).matched).toBe(false);
+  });
+
+  it('namespace protection exempts each of them, and nobody else', () => {
+    expect(protection.metadata.name).toBe('acme-namespace-protection');
+    const web = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'web', labels: { 'orgctl.io/organization': 'acme' } },
+    };
+    const verdict = (username: string) =>
+      admission(
+        { ...protection, spec: { ...protection.spec, matchConditions: [] } },
+        {
+          operation: 'DELETE',
+          username,
+          object: web,
+        },
+      ).denied;
+    for (const username of both) expect(verdict(username), username).toEqual([]);
+    expect(verdict('alice@acme.io').join('\n')).toMatch(
+      /deleted only through orgctl \(by system:serviceaccount:argocd:argocd-application-controller or system:serviceaccount:kube-system:argocd-manager\)/,
+    );
+  });
+
+  it('a list of one writes what the identity alone writes, and the order of a list changes nothing', () => {
+    expect(files(declared([ARGO]).app)).toEqual(files(declared(ARGO).app));
+    expect(files(declared([MANAGER, ARGO]).app)).toEqual(out);
+    expect(files(declared(both, [MANAGER, ARGO]).app)).toEqual(out);
+  });
+
+  it.each([
+    [[], both, /\(argocd\.boundary\.appliedBy\): \[\] is not .*at least one/],
+    [
+      [ARGO, ARGO],
+      [ARGO],
+      /\(argocd\.boundary\.appliedBy\): .* names system:serviceaccount:argocd:argocd-application-controller twice/,
+    ],
+    [[ARGO, "it's me"], both, /\(argocd\.boundary\.appliedBy\[1\]\): "it's me" is not a Kubernetes username/],
+    [
+      [ARGO, 'system:serviceaccount:argocd'],
+      both,
+      /\(argocd\.boundary\.appliedBy\[1\]\): .* is not a ServiceAccount's username/,
+    ],
+    [both, [ARGO], /\(argocd\.boundary\.appliedBy\): .* differs from namespaceProtection\.appliedBy/],
+    [Array.from({ length: 17 }, (_, i) => `system:serviceaccount:argocd:applier-${i}`), ARGO, /at most 16/],
+  ])('refuses appliedBy %j (namespace protection %j), naming the prop', (appliedBy, protection, message) => {
+    expect(() => declared(appliedBy, protection)).toThrow(DeclarationError);
+    expect(() => declared(appliedBy, protection)).toThrow(message);
+  });
+});
+
 describe('the boundary through the CLI: written, proved, kept', () => {
   const spec = acmeSpecWith({
     delivery: { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } },
@@ -809,6 +896,27 @@ describe('the boundary through the CLI: written, proved, kept', () => {
     const r = cli(['prove', '--dir', forged]);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout + r.stderr).toContain('argocd/boundary.yaml');
+  });
+
+  it('with a list of identities: synth, prove and import keep it', () => {
+    const MANAGER = 'system:serviceaccount:kube-system:argocd-manager';
+    const listed = acmeSpecWith({
+      delivery: { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: [ARGO, MANAGER] } } },
+      namespaceProtection: { appliedBy: [MANAGER, ARGO] },
+      namespaces: [{ name: 'web' }],
+    });
+    const d = tempDir();
+    writeFileSync(join(d, 'org.json'), JSON.stringify(listed));
+    const s = cli(['synth', '--spec', join(d, 'org.json'), '--out', join(d, 'dist')]);
+    expect(s.code, s.stderr).toBe(0);
+    const p = cli(['prove', '--dir', join(d, 'dist')]);
+    expect(p.code, p.stdout + p.stderr).toBe(0);
+    const r = cli(['import', '--from', join(d, 'dist'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const imported = JSON.parse(r.stdout);
+    const { delivery, namespaceProtection } = imported.spec ?? imported;
+    expect(delivery.argocd.boundary).toEqual({ appliedBy: [ARGO, MANAGER] });
+    expect(namespaceProtection).toEqual({ appliedBy: [ARGO, MANAGER] });
   });
 
   it('import --from dist keeps it', () => {

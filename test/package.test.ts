@@ -274,6 +274,22 @@ describe('orgctl init: a new organization repository', () => {
     }
   });
 
+  it('--boundary given twice declares both identities (Argo CD reaching one cluster as its controller, another as argocd-manager), ts and yaml', () => {
+    const argo = 'system:serviceaccount:argocd:argocd-application-controller';
+    const manager = 'system:serviceaccount:kube-system:argocd-manager';
+    for (const spec of ['ts', 'yaml']) {
+      const made = initialized(spec, 'boundary2', [
+        ...['--argocd', 'https://github.com/acme/org.git', '--boundary', manager, '--boundary', argo],
+      ]);
+      expect(made.text).toContain(argo);
+      expect(made.text).toContain(manager);
+      expect(made.argocd('boundary.yaml').spec.matchConditions[0].expression).toBe(
+        `request.userInfo.username in ['${argo}', '${manager}']`,
+      );
+      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
+    }
+  });
+
   it('--boundary without --argocd, or naming no ServiceAccount, is refused and writes nothing', async () => {
     const dir = join(tempDir(), 'b');
     const alone = await run([

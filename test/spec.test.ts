@@ -235,6 +235,40 @@ describe('spec and schema', () => {
     );
   });
 
+  it('says a mistake in a field of several shapes once, in the shape given (never once per shape, nor "must match exactly one schema in oneOf")', () => {
+    const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+    const with_ = (spec: Record<string, unknown>) =>
+      problems({
+        apiVersion: 'orgctl/v1',
+        kind: 'Organization',
+        metadata: { name: 'acme' },
+        spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true }], ...spec },
+      });
+    expect(with_({ namespaceDefaults: { podSecurity: 'strict' } })).toEqual([
+      'spec.namespaceDefaults.podSecurity: "strict" is not allowed (allowed: privileged, baseline, restricted)',
+    ]);
+    expect(with_({ namespaceDefaults: { podSecurity: { enforce: 'x' } } })).toEqual([
+      'spec.namespaceDefaults.podSecurity.enforce: "x" is not allowed (allowed: privileged, baseline, restricted)',
+    ]);
+    expect(with_({ namespaceDefaults: { podSecurity: 5 } })).toEqual([
+      'spec.namespaceDefaults.podSecurity: 5 is a number, not a string or a mapping',
+    ]);
+    expect(with_({ namespaceProtection: { appliedBy: "it's" } })).toEqual([
+      `spec.namespaceProtection.appliedBy: "it's" is not of the form ^[^\\s'"\\\\]{1,253}$`,
+    ]);
+    const twice = with_({ namespaceProtection: { appliedBy: [ARGO, ARGO] } });
+    expect(twice).toHaveLength(1);
+    expect(twice[0]).toMatch(
+      /^spec\.namespaceProtection\.appliedBy: \["system:.* names system:serviceaccount:argocd:argocd-application-controller twice$/,
+    );
+    expect(with_({ namespaceProtection: { appliedBy: [] } })).toEqual([
+      "spec.namespaceProtection.appliedBy: the list has 0 items (give at least 1: kubernetes usernames, one per way Argo CD's clusters are registered)",
+    ]);
+    expect(with_({ namespaceProtection: { appliedBy: 5 } })).toEqual([
+      'spec.namespaceProtection.appliedBy: 5 is a number, not a string or a list',
+    ]);
+  });
+
   it('refuses an empty document, a list and a scalar', () => {
     expect(problems(null)[0]).toMatch(/the spec is empty/);
     expect(problems([])[0]).toBe(

@@ -103,7 +103,15 @@ function organization(seed: number, users: number, namespaces: number, grants: n
   const levels = ['privileged', 'baseline', 'restricted'] as const;
   if (seed % 4 === 1) s.namespaceDefaults = { podSecurity: levels[seed % 3] };
   if (seed % 5 === 1)
-    s.namespaceProtection = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+    s.namespaceProtection = {
+      appliedBy:
+        seed % 2
+          ? 'system:serviceaccount:argocd:argocd-application-controller'
+          : [
+              'system:serviceaccount:kube-system:argocd-manager',
+              'system:serviceaccount:argocd:argocd-application-controller',
+            ],
+    };
   (s.namespaces as Record<string, unknown>[]).forEach((n, i) => {
     const k = (i + seed) % 6;
     if (k === 0) n.podSecurity = levels[(i + seed) % 3];

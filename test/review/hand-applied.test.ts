@@ -250,6 +250,21 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     expect(added.find((e) => e.file === 'dist/argocd/appproject.yaml')!.text).not.toContain('allows less');
   });
 
+  it('a namespace removed under protection by several identities: the relabel is as the one Argo CD reaches that cluster as, which the comment asks for', async () => {
+    const MANAGER = 'system:serviceaccount:kube-system:argocd-manager';
+    const base = withArgo(true);
+    base.spec.delivery.argocd.boundary = { appliedBy: [ARGO, MANAGER] };
+    base.spec.namespaceProtection = { appliedBy: [ARGO, MANAGER] };
+    const list = await entries(base, removeData);
+    const ord1 = list.find((e) => e.file === 'dist/ord1/')!;
+    expect(ord1.commands).toContain(
+      'kubectl --context ord1 label namespace data app.kubernetes.io/instance- --as=<identity-in-ord1>',
+    );
+    expect(ord1.text).toMatch(
+      /namespace protection lets only Argo CD relabel it: as <identity-in-ord1>, whichever of system:serviceaccount:argocd:argocd-application-controller or system:serviceaccount:kube-system:argocd-manager Argo CD reaches ord1 as\)$/,
+    );
+  });
+
   it('namespace protection turned off under the boundary: applying boundary.yaml deletes nothing, so the comment says how to delete the policy', async () => {
     const protect = () => {
       const s = withArgo(true);

@@ -97,6 +97,43 @@ describe('settings-change through the CLI', () => {
     expect(renderMarkdown(d)).toContain(`- setting boundary false → '${ARGO}': dist/argocd/boundary.yaml is written`);
   });
 
+  it('the identities Argo CD applies with: one dropped from the boundary, or one more exempt from namespace protection, is said and needs another admin', async () => {
+    const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+    const MANAGER = 'system:serviceaccount:kube-system:argocd-manager';
+    const bounded = (appliedBy: string | string[]) => {
+      const s = withArgo();
+      s.spec.delivery.argocd.namedClusterResources = true;
+      s.spec.delivery.argocd.boundary = { appliedBy };
+      s.spec.namespaceProtection = { appliedBy };
+      return s;
+    };
+    const both = (s: Spec) => {
+      s.spec.delivery.argocd.boundary = { appliedBy: [ARGO, MANAGER] };
+      s.spec.namespaceProtection = { appliedBy: [ARGO, MANAGER] };
+    };
+    const widened = await distPair(bounded(ARGO), both);
+    const r = await review(widened, '--actor', 'alice');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `- setting boundary '${ARGO}' → \\['${ARGO}', '${MANAGER}'\\]: the boundary judges the writes of ${MANAGER} too, once applied to each cluster`,
+    );
+    expect(r.stdout).toContain(
+      `namespace protection exempts ${MANAGER} too: another identity may delete or relabel namespaces (weaker)`,
+    );
+    expect((await review(widened, '--actor', 'alice', '--approved-by', 'dan')).code).toBe(0);
+    const d = diffSnapshots(snapshotOf(bounded([ARGO, MANAGER])), snapshotOf(bounded(MANAGER)), TODAY);
+    const text = renderMarkdown(d);
+    expect(text).toContain(
+      `- setting boundary \\['${ARGO}', '${MANAGER}'\\] → '${MANAGER}': the boundary judges the writes of ${MANAGER} instead (applied to each cluster, it no longer bounds ${ARGO})`,
+    );
+    expect(text).toContain(
+      `namespace protection no longer exempts ${ARGO}: only ${MANAGER} may delete or relabel namespaces`,
+    );
+    // The same identities in another order are no change at all.
+    const reordered = diffSnapshots(snapshotOf(bounded([ARGO, MANAGER])), snapshotOf(bounded([MANAGER, ARGO])), TODAY);
+    expect(isEmptyDiff(reordered)).toBe(true);
+  });
+
   it('shards 32 → 64: objects move between Argo CD Applications', async () => {
     const sides = await distPair(withArgo(), (s) => (s.spec.delivery.shards = 64));
     const r = await review(sides, '--actor', 'alice');
