@@ -191,6 +191,15 @@ export const RULES = [
     remediation: 'rename the namespace, or run Argo CD in a namespace of its own',
   },
   {
+    id: 'argocd-identity',
+    stage: 'declaration',
+    severity: 'error',
+    description:
+      "`appliedBy` (namespace protection, the boundary) names someone the organization gives access to: a user, an invitee, a token's ServiceAccount, or a ServiceAccount of a namespace it declares. Namespace protection lets whoever it names delete or relabel every namespace of the organization",
+    remediation:
+      "name only the identities Argo CD applies with: its application controller's ServiceAccount, `system:serviceaccount:kube-system:argocd-manager` for a cluster `argocd cluster add` registered",
+  },
+  {
     id: 'argocd-source',
     stage: 'declaration',
     severity: 'error',

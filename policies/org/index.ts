@@ -18,6 +18,7 @@ import { systemNamespace } from './system-namespace.ts';
 import { tokenExpiry } from './token-expiry.ts';
 import { tokenOwnerInactive } from './token-owner-inactive.ts';
 import { undeployableNamespace } from './undeployable-namespace.ts';
+import { argocdIdentity } from './argocd-identity.ts';
 import { argocdSource } from './argocd-source.ts';
 import { unknownCluster } from './unknown-cluster.ts';
 import { unknownLevel } from './unknown-level.ts';
@@ -47,6 +48,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   inlineRulesExpiry,
   undeployableNamespace,
   argocdSource,
+  argocdIdentity,
   invalidText,
 ];
 

@@ -511,6 +511,59 @@ const CASES: Case[] = [
     passes: () => {},
     message: /^delivery.argocd.path "\*" is not a plain folder of the repository/,
   },
+  {
+    // Namespace protection exempts whom appliedBy names: a person of the organization named there
+    // may delete or relabel every namespace of it.
+    rule: 'argocd-identity',
+    props: {
+      fails: {
+        namespaceProtection: {
+          appliedBy: ['system:serviceaccount:argocd:argocd-application-controller', 'bob@acme.io'],
+        },
+      },
+      passes: { namespaceProtection: { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' } },
+    },
+    fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods'),
+    passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), 'r:pods'),
+    message:
+      /^namespaceProtection.appliedBy names bob@acme.io, a user of the organization; namespace protection lets whoever appliedBy names delete or relabel every namespace of acme; name only the identities Argo CD applies with/,
+  },
+  {
+    // A token's ServiceAccount: whoever holds the token.
+    rule: 'argocd-identity',
+    props: {
+      fails: {
+        argocd: {
+          repoURL: 'https://git.example/org.git',
+          namedClusterResources: true,
+          boundary: { appliedBy: 'system:serviceaccount:acme-system:token-ci' },
+        },
+      },
+      passes: {
+        argocd: {
+          repoURL: 'https://git.example/org.git',
+          namedClusterResources: true,
+          boundary: { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' },
+        },
+      },
+    },
+    fails: ({ org, web }) => org.token('ci', { namespaces: [web] }),
+    passes: ({ org, web }) => org.token('ci', { namespaces: [web] }),
+    message:
+      /^delivery.argocd.boundary.appliedBy names system:serviceaccount:acme-system:token-ci, a ServiceAccount of the organization's system namespace acme-system \(its tokens'\): /,
+  },
+  {
+    // A ServiceAccount of a declared namespace: whoever may run pods as it or ask a token for it there.
+    rule: 'argocd-identity',
+    props: {
+      fails: { namespaceProtection: { appliedBy: 'system:serviceaccount:web:deployer' } },
+      passes: { namespaceProtection: { appliedBy: 'system:serviceaccount:webhooks:deployer' } },
+    },
+    fails: () => {},
+    passes: () => {},
+    message:
+      /^namespaceProtection.appliedBy names system:serviceaccount:web:deployer, a ServiceAccount of web, a namespace of the organization: whoever may run pods as it or ask a token for it there acts as it; /,
+  },
 ];
 
 const findingsOf = (org: Organization, rule: string) =>

@@ -1,0 +1,62 @@
+import { serviceAccountOf } from '../../analysis/authorizer.ts';
+import type { Finding } from '../../model/findings.ts';
+import { sourceText } from '../../model/findings.ts';
+import { appliersOf } from '../../model/guard-rails.ts';
+import { usernameOf, type OrgModel } from '../../model/model.ts';
+import type { OrgRule } from './context.ts';
+
+/**
+ * Why `username` is someone the organization gives access to, or undefined: a person (a user or
+ * an invite), a ServiceAccount of its system namespace (every token's) or of a namespace it
+ * declares (whoever may run pods as it, or ask a token for it, there acts as it).
+ */
+function organizationIdentity(model: OrgModel, username: string): string | undefined {
+  const sa = serviceAccountOf(username);
+  if (sa?.namespace === model.systemNamespace)
+    return `a ServiceAccount of the organization's system namespace ${model.systemNamespace} (its tokens'): whoever holds its token acts as it`;
+  if (sa && model.namespaces.some((n) => n.name === sa.namespace))
+    return `a ServiceAccount of ${sa.namespace}, a namespace of the organization: whoever may run pods as it or ask a token for it there acts as it`;
+  if (model.users.some((u) => usernameOf(model, u.key) === username)) return 'a user of the organization';
+  if (model.invites.some((i) => usernameOf(model, i.key) === username)) return 'an invitee of the organization';
+  return undefined;
+}
+
+/**
+ * `appliedBy` names only Argo CD. Namespace protection refuses deleting or relabelling the
+ * organization's namespaces to everyone but whom it names, so a person or an account of the
+ * organization named there holds what only orgctl should; the boundary, naming them, would judge
+ * their writes as Argo CD's. The boundary's own list is checked when there is no protection (with
+ * both, constructs/guard-rails.ts makes them the same).
+ */
+export const argocdIdentity: OrgRule = {
+  id: 'argocd-identity',
+  check(model) {
+    const declared = model.namespaceProtection
+      ? {
+          field: 'namespaceProtection.appliedBy',
+          spec: 'spec.namespaceProtection.appliedBy',
+          appliedBy: model.namespaceProtection.appliedBy,
+        }
+      : model.argocd?.boundary
+        ? {
+            field: 'delivery.argocd.boundary.appliedBy',
+            spec: 'spec.delivery.argocd.boundary.appliedBy',
+            appliedBy: model.argocd.boundary.appliedBy,
+          }
+        : undefined;
+    if (!declared) return [];
+    const out: Finding[] = [];
+    for (const username of appliersOf(declared.appliedBy)) {
+      const why = organizationIdentity(model, username);
+      if (why)
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: `organization/${model.name}`,
+          source: 'spec' in model.source ? declared.spec : sourceText(model.source),
+          message: `${declared.field} names ${username}, ${why}; namespace protection lets whoever appliedBy names delete or relabel every namespace of ${model.name}; name only the identities Argo CD applies with`,
+        });
+    }
+    return out;
+  },
+};
