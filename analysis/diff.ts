@@ -4,6 +4,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
+import { instanceLabelOf } from '../synth/argocd.ts';
 import {
   customRoleName,
   isLiveToken,
@@ -827,6 +828,12 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
       b.namedClusterResources
         ? 'the AppProject allows only the Namespaces, ClusterRoles and namespace protection orgctl writes, by name'
         : 'the AppProject allows every Namespace and ClusterRole again, whatever its name (a forged dist/ could rewrite any)',
+    );
+    setting(
+      'instanceLabelKey',
+      instanceLabelOf(a),
+      instanceLabelOf(b),
+      "the boundary (once applied to each cluster) reads an object's Application from this label: it must be the application.instanceLabelKey of Argo CD's argocd-cm, or under label tracking the boundary judges nothing Argo CD applies",
     );
     const [from, to] = [a.boundary?.appliedBy, b.boundary?.appliedBy];
     const { added, dropped } = appliersChange(from, to);

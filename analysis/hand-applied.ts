@@ -14,7 +14,7 @@ import {
   applicationName,
   argoCdProjectName,
   CLUSTER_LABEL,
-  INSTANCE_LABEL,
+  instanceLabelOf,
   TRACKING_ANNOTATION,
   WRITTEN_KINDS,
 } from '../synth/argocd.ts';
@@ -190,7 +190,7 @@ function untrackedNamespaces(
           commands: [
             syncStatus(base),
             `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
-            `kubectl --context ${c} label namespace ${ns} ${INSTANCE_LABEL}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
+            `kubectl --context ${c} label namespace ${ns} ${instanceLabelOf(orgs.head.argocd ?? base.argocd)}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
           ],
         };
       }),

@@ -33,6 +33,7 @@ import { SA_PREFIX, serviceAccountOf } from '../analysis/authorizer.ts';
 import type { ArgoCdBoundary } from '../model/model.ts';
 import { labelValueProblem, NAME_RULE, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
 import { DeclarationError, show } from './props.ts';
+import { INSTANCE_LABEL } from '../synth/argocd.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */
 export type PodSecurity =
@@ -299,6 +300,23 @@ function isServiceAccountUsername(username: string): boolean {
 /** The organization's namespace protection, checked; undefined when off. */
 export function namespaceProtectionOf(where: string, value: unknown): NamespaceProtection | undefined {
   return value === undefined ? undefined : appliedByOf(where, 'namespaceProtection', value);
+}
+
+/**
+ * Argo CD's `application.instanceLabelKey` as declared (`argocd.instanceLabelKey`), checked: a
+ * label key; undefined when not declared or Argo CD's default, so the organization's data stays as
+ * it was.
+ */
+export function instanceLabelKeyOf(where: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const bad = typeof value === 'string' && value ? qualifiedNameProblem(value) : 'is not a text';
+  if (bad !== undefined)
+    fail(
+      where,
+      'argocd.instanceLabelKey',
+      `${show(value)} is not a label key (${bad}): give the application.instanceLabelKey of Argo CD's argocd-cm, e.g. 'argocd.argoproj.io/instance' (default ${INSTANCE_LABEL})`,
+    );
+  return value === INSTANCE_LABEL ? undefined : (value as string);
 }
 
 /**

@@ -26,6 +26,7 @@ import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec
 import { User, type UserOptions } from './user.ts';
 import {
   argocdBoundaryOf,
+  instanceLabelKeyOf,
   namespaceDefaultsOf,
   namespaceProtectionOf,
   type NamespaceDefaultsProps,
@@ -170,6 +171,8 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly namespaceProtection?: NamespaceProtection;
   /** The boundary of what Argo CD writes for the organization (argocd.boundary), checked. */
   private readonly boundary?: ArgoCdBoundary;
+  /** Argo CD's instance label key (argocd.instanceLabelKey), checked; undefined for its default. */
+  private readonly instanceLabelKey?: string;
   public readonly safeCustomResources?: readonly SafeCustomResource[];
   public readonly source: Source;
   private readonly today?: string;
@@ -228,6 +231,7 @@ export class Organization extends Construct implements OrganizationLike {
     this.namespaceDefaults = namespaceDefaultsOf(at, props.namespaceDefaults);
     this.namespaceProtection = namespaceProtectionOf(at, props.namespaceProtection);
     this.boundary = argocdBoundaryOf(at, props.argocd, this.namespaceProtection);
+    this.instanceLabelKey = instanceLabelKeyOf(at, props.argocd?.instanceLabelKey);
     this.safeCustomResources = safeCustomResourcesOf(at, props.safeCustomResources);
     this.today = props.today;
     this.users = new Construct(this, 'users');
@@ -417,6 +421,7 @@ export class Organization extends Construct implements OrganizationLike {
               namespace: this.argocd.namespace ?? DEFAULT_ARGOCD_NAMESPACE,
               ...(this.argocd.namedClusterResources ? { namedClusterResources: true as const } : {}),
               ...(this.boundary ? { boundary: this.boundary } : {}),
+              ...(this.instanceLabelKey ? { instanceLabelKey: this.instanceLabelKey } : {}),
             },
           }
         : {}),

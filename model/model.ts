@@ -150,6 +150,15 @@ export interface ArgoCdSource {
    * admission policy judges another, so none is Argo CD's to write. @default none
    */
   readonly boundary?: ArgoCdBoundary;
+  /**
+   * The label Argo CD tracks what an Application applies by, as its `application.instanceLabelKey`
+   * (argocd-cm) says: the boundary reads an object's Application from it (or from the
+   * `argocd.argoproj.io/tracking-id` annotation), and the commands of Applied by hand after merge
+   * take it off. Argo CD's docs advise another key beside Helm (which writes the default itself);
+   * under label tracking, the boundary judges nothing Argo CD tracks under a key it does not read.
+   * @default app.kubernetes.io/instance
+   */
+  readonly instanceLabelKey?: string;
 }
 
 /** The identity (or identities) Argo CD applies with, whose writes for the organization the boundary confines. */
@@ -182,6 +191,8 @@ export interface ArgoCdModel {
   readonly namedClusterResources?: true;
   /** Present only when declared (dist/argocd/boundary.yaml). */
   readonly boundary?: ArgoCdBoundary;
+  /** Present only when declared and not Argo CD's default (synth/argocd.ts instanceLabelOf). */
+  readonly instanceLabelKey?: string;
 }
 
 export interface OrgModel {

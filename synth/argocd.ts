@@ -6,7 +6,7 @@ import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
-import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } from '../model/model.ts';
 import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
@@ -126,9 +126,16 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
 export const applicationName = (organization: string, cluster: string, shard: string): string =>
   `${organization}-${cluster}-${shard}`;
 
-/** How Argo CD marks what an Application applies, by its tracking method (label, annotation, or both). */
+/**
+ * How Argo CD marks what an Application applies, by its tracking method (label, annotation, or
+ * both): the label under its `application.instanceLabelKey`, this one unless configured.
+ */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
+/** The label Argo CD tracks by, as the organization declares its Argo CD (ArgoCdModel.instanceLabelKey). */
+export const instanceLabelOf = (argocd: Pick<ArgoCdModel, 'instanceLabelKey'> | undefined): string =>
+  argocd?.instanceLabelKey ?? INSTANCE_LABEL;
 
 /** The label naming an Application's cluster (the organization's label names its organization). */
 export const CLUSTER_LABEL = 'orgctl.io/cluster';

@@ -17,7 +17,7 @@
  * the AppProject keeps Argo CD from writing this one (constructs/guard-rails.ts argocdBoundaryOf).
  */
 import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
-import { applicationName, argoCdKindsOf, INSTANCE_LABEL, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
+import { applicationName, argoCdKindsOf, instanceLabelOf, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
@@ -119,7 +119,10 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const labels = organizationLabels(org);
   const clusters = outputClusters(model);
   const declared = namespacesMetadata(model);
-  const targetLabel = metadataValue(TARGET, 'labels', INSTANCE_LABEL);
+  // The label Argo CD tracks by, under the key its argocd-cm names: read under another, an object
+  // it tracks would look untracked, its writes unjudged and another team's prunes refused.
+  const instanceLabel = instanceLabelOf(model.argocd);
+  const targetLabel = metadataValue(TARGET, 'labels', instanceLabel);
   const targetAnnotation = metadataValue(TARGET, 'annotations', TRACKING_ANNOTATION);
   const system = model.systemNamespace;
   const rolePrefix = levelRoleName(org, '');
@@ -165,7 +168,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         '',
         'Namespace',
-        `${deletes} || (${asDeclared('labels', 'variables.declared.labels', [INSTANCE_LABEL, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
+        `${deletes} || (${asDeclared('labels', 'variables.declared.labels', [instanceLabel, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
       ),
       message: `${whose} write the organization's Namespaces with their labels and annotations as declared (the label ${ORGANIZATION_LABEL}: ${org}, which namespace protection selects by, and Pod Security's levels among them), no other added: others act on them (Pod Security admission, NetworkPolicies' and webhooks' namespace selectors, a cloud's roles for pods); those others put there are kept`,
     },
@@ -185,7 +188,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         RBAC_GROUP,
         'ClusterRole',
-        `${deletes} || ${asDeclared('labels', celMap(labels), [INSTANCE_LABEL])}`,
+        `${deletes} || ${asDeclared('labels', celMap(labels), [instanceLabel])}`,
       ),
       message: `${whose} write the organization's ClusterRoles with orgctl's labels, as orgctl writes them, and add none: an aggregating role selects by labels (an aggregation label would add their rules to admin, edit, view or any aggregated role); those others put there are kept`,
     },
@@ -244,7 +247,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       ],
       variables: [
         { name: 'target', expression: TARGET },
-        { name: 'label', expression: metadataValue('variables.target', 'labels', INSTANCE_LABEL) },
+        { name: 'label', expression: metadataValue('variables.target', 'labels', instanceLabel) },
         { name: 'annotation', expression: metadataValue('variables.target', 'annotations', TRACKING_ANNOTATION) },
         { name: 'cluster', expression: clusterOf },
         { name: 'namespaces', expression: namespacesOf },

@@ -53,14 +53,14 @@ function organization(extra: Record<string, unknown> = {}) {
 const groupOf = (o: Obj): string => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
 
 /** The object as Argo CD sends it to the API server: its Application's tracking added. */
-function tracked(o: Obj, app: string, how: Tracking): Obj {
+function tracked(o: Obj, app: string, how: Tracking, labelKey = 'app.kubernetes.io/instance'): Obj {
   const group = groupOf(o);
   const m = o.metadata ?? {};
   return {
     ...o,
     metadata:
       how === 'label'
-        ? { ...m, labels: { ...m.labels, 'app.kubernetes.io/instance': app } }
+        ? { ...m, labels: { ...m.labels, [labelKey]: app } }
         : {
             ...m,
             annotations: {
@@ -860,6 +860,58 @@ describe('Argo CD reaching its clusters as different identities: appliedBy lists
   });
 });
 
+describe("Argo CD's application.instanceLabelKey: label tracking under another key (as Argo CD advises beside Helm)", () => {
+  const KEY = 'argocd.argoproj.io/instance';
+  const withKey = (instanceLabelKey: unknown) =>
+    organization({
+      argocd: { repoURL: REPO, namedClusterResources: true, instanceLabelKey, boundary: { appliedBy: ARGO } },
+    });
+  const out = files(withKey(KEY).app);
+  const { policy } = boundaryOf(out);
+  const written = writtenObjects(out);
+  const role = written.find((w) => w.object.kind === 'ClusterRole')!;
+
+  it('admits every object orgctl writes tracked under that key, created, updated and pruned', () => {
+    for (const w of written) {
+      const object = tracked(w.object, w.app, 'label', KEY);
+      const what = `${w.object.kind} ${w.object.metadata.namespace ?? ''}/${w.object.metadata.name}`;
+      for (const operation of ['CREATE', 'UPDATE'] as const)
+        expect(admission(policy, { operation, username: ARGO, object }), what).toEqual({ matched: true, denied: [] });
+      if (w.object.kind !== 'Namespace')
+        expect(admission(policy, { operation: 'DELETE', username: ARGO, object }), what).toEqual({
+          matched: true,
+          denied: [],
+        });
+    }
+  });
+
+  it('judges what is tracked under that key: a forged ClusterRole is refused (with the default key the boundary saw no tracking and judged nothing)', () => {
+    const evil = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'acme:evil' } };
+    const forged = admission(policy, {
+      operation: 'CREATE',
+      username: ARGO,
+      object: tracked(evil, role.app, 'label', KEY),
+    });
+    expect(forged.matched).toBe(true);
+    expect(forged.denied.length).toBeGreaterThan(0);
+  });
+
+  it("leaves another team's objects tracked under that key alone, their prunes too (none is taken for untracked)", () => {
+    const theirs = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'team-b' } };
+    for (const operation of ['CREATE', 'UPDATE', 'DELETE'] as const)
+      expect(
+        admission(policy, { operation, username: ARGO, object: tracked(theirs, 'team-b-prod', 'label', KEY) }),
+        operation,
+      ).toEqual({ matched: false, denied: [] });
+  });
+
+  it('the default key declared writes what no key writes; a key that is not a label key is refused, naming the prop', () => {
+    expect(files(withKey('app.kubernetes.io/instance').app)).toEqual(files(organization().app));
+    for (const bad of ['not a key', 'a/b/c', '', 5])
+      expect(() => withKey(bad), String(bad)).toThrow(/\(argocd\.instanceLabelKey\): .* is not a label key/);
+  });
+});
+
 describe('the boundary through the CLI: written, proved, kept', () => {
   const spec = acmeSpecWith({
     delivery: { argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } },
@@ -917,6 +969,27 @@ describe('the boundary through the CLI: written, proved, kept', () => {
     const { delivery, namespaceProtection } = imported.spec ?? imported;
     expect(delivery.argocd.boundary).toEqual({ appliedBy: [ARGO, MANAGER] });
     expect(namespaceProtection).toEqual({ appliedBy: [ARGO, MANAGER] });
+  });
+
+  it("with Argo CD's instance label key: synth reads it from a spec file, prove proves it, import keeps it", () => {
+    const KEY = 'argocd.argoproj.io/instance';
+    const keyed = acmeSpecWith({
+      delivery: {
+        argocd: { repoURL: REPO, namedClusterResources: true, instanceLabelKey: KEY, boundary: { appliedBy: ARGO } },
+      },
+      namespaces: [{ name: 'web' }],
+    });
+    const d = tempDir();
+    writeFileSync(join(d, 'org.json'), JSON.stringify(keyed));
+    const s = cli(['synth', '--spec', join(d, 'org.json'), '--out', join(d, 'dist')]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(readFileSync(join(d, 'dist', BOUNDARY_FILE), 'utf8')).toContain(`'${KEY}'`);
+    const p = cli(['prove', '--dir', join(d, 'dist')]);
+    expect(p.code, p.stdout + p.stderr).toBe(0);
+    const r = cli(['import', '--from', join(d, 'dist'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const imported = JSON.parse(r.stdout);
+    expect((imported.spec ?? imported).delivery.argocd.instanceLabelKey).toBe(KEY);
   });
 
   it('import --from dist keeps it', () => {

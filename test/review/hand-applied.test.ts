@@ -265,6 +265,15 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     );
   });
 
+  it('a namespace removed takes off the label Argo CD tracks by, under the key its argocd-cm names (argocd.instanceLabelKey)', async () => {
+    const base = withArgo();
+    base.spec.delivery.argocd.instanceLabelKey = 'argocd.argoproj.io/instance';
+    const list = await entries(base, removeData);
+    expect(list.find((e) => e.file === 'dist/lga1/')!.commands).toContain(
+      'kubectl --context lga1 label namespace data argocd.argoproj.io/instance-',
+    );
+  });
+
   it('namespace protection turned off under the boundary: applying boundary.yaml deletes nothing, so the comment says how to delete the policy', async () => {
     const protect = () => {
       const s = withArgo(true);

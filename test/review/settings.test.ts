@@ -134,6 +134,19 @@ describe('settings-change through the CLI', () => {
     expect(isEmptyDiff(reordered)).toBe(true);
   });
 
+  it("Argo CD's instance label key changed is a settings-change: the boundary reads Argo CD's tracking from it", async () => {
+    const sides = await distPair(
+      withArgo(),
+      (s) => (s.spec.delivery.argocd.instanceLabelKey = 'argocd.argoproj.io/instance'),
+    );
+    const r = await review(sides, '--actor', 'alice');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "- setting instanceLabelKey 'app.kubernetes.io/instance' → 'argocd.argoproj.io/instance': the boundary (once applied to each cluster) reads an object's Application from this label",
+    );
+    expect((await review(sides, '--actor', 'alice', '--approved-by', 'dan')).code).toBe(0);
+  });
+
   it('shards 32 → 64: objects move between Argo CD Applications', async () => {
     const sides = await distPair(withArgo(), (s) => (s.spec.delivery.shards = 64));
     const r = await review(sides, '--actor', 'alice');
