@@ -31,7 +31,7 @@ import { UNBOUND, unboundUser } from './membership.ts';
 import { indexOf } from '../model/model-index.ts';
 import { rulesAllow } from './rules.ts';
 import { sourceText } from '../model/findings.ts';
-import { emailOf, nearestName } from '../model/text.ts';
+import { nameMeant } from '../model/text.ts';
 import { bootstrapNote, isBootstrapBinding } from './bootstrap.ts';
 
 interface Who {
@@ -46,14 +46,14 @@ interface Who {
   readonly billing?: string;
 }
 
-/** Whom a name that is no subject of `model` means, for "did you mean": the email it begins (`alice`), else one a letter or two away. */
+/** Whom a name that is no subject of `model` means, for "did you mean" (nameMeant): another spelling, the email it begins (`alice`), or one a letter or two away. */
 export function subjectMeant(model: OrgModel, subject: string): string | undefined {
   const names = [
     ...model.users.map((u) => u.key),
     ...model.invites.map((i) => i.key),
     ...model.tokens.map((t) => t.id),
   ];
-  return emailOf(subject, names) ?? nearestName(subject.toLowerCase(), names);
+  return nameMeant(subject, names)?.name;
 }
 
 /**

@@ -7,7 +7,7 @@ import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
-import { emailOf, nearestName } from '../model/text.ts';
+import { nameMeant, nearestName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
@@ -209,30 +209,6 @@ function membersIn(dir: string): MembershipData | undefined {
 }
 
 /**
- * A name known here that the one asked about means, and how it differs: the same but for case
- * (`Bob@Acme.io` for `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for
- * `oidc:bob@acme.io`), else the one email it begins (`bob` for `bob@acme.io`), else one a letter
- * or two away (`alise@acme.io`).
- */
-function nearName(
-  asked: string,
-  known: readonly string[],
-): { readonly name: string; readonly why: string } | undefined {
-  const lower = asked.toLowerCase();
-  const others = known.filter((name) => name !== asked);
-  const exact = 'Kubernetes compares usernames exactly: case and identity prefix included';
-  const spelled =
-    others.find((name) => name.toLowerCase() === lower) ??
-    others.find((name) => name.toLowerCase().endsWith(`:${lower}`));
-  if (spelled) return { name: spelled, why: exact };
-  const names = [...new Set(others)];
-  const email = emailOf(asked, names);
-  if (email) return { name: email, why: 'a user is named by their whole email, as their bindings name them' };
-  const near = nearestName(lower, names);
-  return near ? { name: near, why: 'the name nearest it that they know' } : undefined;
-}
-
-/**
  * Says on stderr when a question names someone or somewhere the manifests never mention: the
  * answer is still the authorizer's (no), but a typo should not read as a considered "no". When the
  * output's membership data says why (a deactivated member or token, Remove All, an invitee), it says that.
@@ -257,7 +233,7 @@ export function warnUnknown(
       // Only asked for when the membership data does not say why.
       const near = why
         ? undefined
-        : nearName(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
+        : nameMeant(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const groups = 'only bindings of its groups can apply';
       io.err(
         why

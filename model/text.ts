@@ -123,7 +123,7 @@ export function nearestName(given: string, names: readonly string[]): string | u
  * and any identity prefix `oidc:` aside), as a person is named by less than their name; undefined
  * when `given` is an email itself, or when none or several begin so.
  */
-export function emailOf(given: string, names: readonly string[]): string | undefined {
+function emailBeginning(given: string, names: readonly string[]): string | undefined {
   if (!given || given.includes('@')) return undefined;
   const start = `${given.toLowerCase()}@`;
   const found = names.filter((name) =>
@@ -133,4 +133,28 @@ export function emailOf(given: string, names: readonly string[]): string | undef
       .startsWith(start),
   );
   return found.length === 1 ? found[0] : undefined;
+}
+
+/**
+ * A name known here that the one asked about means, and how it differs: the same but for case
+ * (`Bob@Acme.io` for `bob@acme.io`), else the same under an identity prefix (`bob@acme.io` for
+ * `oidc:bob@acme.io`), else the one email it begins (`bob` for `bob@acme.io`), else one a letter
+ * or two away (`alise@acme.io`).
+ */
+export function nameMeant(
+  asked: string,
+  known: readonly string[],
+): { readonly name: string; readonly why: string } | undefined {
+  const lower = asked.toLowerCase();
+  const others = known.filter((name) => name !== asked);
+  const exact = 'Kubernetes compares usernames exactly: case and identity prefix included';
+  const spelled =
+    others.find((name) => name.toLowerCase() === lower) ??
+    others.find((name) => name.toLowerCase().endsWith(`:${lower}`));
+  if (spelled) return { name: spelled, why: exact };
+  const names = [...new Set(others)];
+  const email = emailBeginning(asked, names);
+  if (email) return { name: email, why: 'a user is named by their whole email, as their bindings name them' };
+  const near = nearestName(lower, names);
+  return near ? { name: near, why: 'the name nearest it that they know' } : undefined;
 }
