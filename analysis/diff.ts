@@ -25,7 +25,7 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { rulesOfRole, tokenCells, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
+import { rulesOfRole, tokenCells, tokenSubject, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
@@ -50,6 +50,12 @@ export interface AccessDiff {
   readonly namespaces: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly people: readonly SubjectDiff[];
   readonly tokens: readonly SubjectDiff[];
+  /**
+   * Subjects the bindings give access to that the membership records of neither side name, by
+   * kind and name (`User eve@evil.example`, `ServiceAccount web/default`). orgctl binds none, so
+   * only a dist/ edited by hand (or forged) has them, and its proof fails. Absent when none.
+   */
+  readonly outsiders?: readonly SubjectDiff[];
   /** Custom Roles whose rules changed, by `namespace/name`. */
   readonly customRbac: readonly Change[];
   /** Clusters added or removed, and namespaces joining or leaving a cluster. */
@@ -981,6 +987,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
+  const outsiders = outsiderChanges(base, head, org, changedRoles);
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
     namespaces: {
@@ -989,6 +996,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     },
     people,
     tokens,
+    ...(outsiders.length ? { outsiders } : {}),
     customRbac: ruleChanges(base, head),
     clusters: clusterChanges(base, head),
     settings: settingsChanges(base.org, head.org),
@@ -1014,9 +1022,35 @@ const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
   return n;
 };
 
+/**
+ * What changes for the subjects no membership record names (AccessDiff.outsiders): every subject
+ * of either side's access but the users' usernames and the tokens' ServiceAccounts. A diff that
+ * left them out read "No change in access" over a binding of anyone at all.
+ */
+function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRoles: ChangedRoles): SubjectDiff[] {
+  const accounted = new Set<string>();
+  for (const side of [base, head]) {
+    for (const u of side.users.values()) accounted.add(u.username);
+    for (const t of side.tokens.values()) accounted.add(tokenSubject(side.org, t));
+  }
+  const out: SubjectDiff[] = [];
+  for (const name of sorted(new Set([...base.access.keys(), ...head.access.keys()]))) {
+    if (accounted.has(name)) continue;
+    const changes = accessChanges(base.access.get(name) ?? EMPTY, head.access.get(name) ?? EMPTY, org, changedRoles);
+    if (!changes.length) continue;
+    const kind = head.subjectKinds.get(name) ?? base.subjectKinds.get(name) ?? 'User';
+    out.push({ id: `${kind} ${kind === 'ServiceAccount' ? name.replace(':', '/') : name}`, changes });
+  }
+  return out;
+}
+
+/** How a report titles a subject of AccessDiff.outsiders. */
+export const outsiderTitle = (id: string): string => `${id}, whom the organization's membership does not name`;
+
 /** True when nothing changes. */
 export const isEmptyDiff = (d: AccessDiff): boolean =>
   !d.owner &&
+  !d.outsiders?.length &&
   !d.namespaces.added.length &&
   !d.namespaces.removed.length &&
   !d.people.length &&

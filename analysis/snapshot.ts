@@ -9,7 +9,7 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
 export { readMembership, type Membership, type OrgInfo };
-import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution } from './access.ts';
+import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution, type SubjectKind } from './access.ts';
 import { Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import {
   bySubject,
@@ -59,6 +59,8 @@ export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): Poli
 export interface Snapshot extends Membership {
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
+  /** The kind of each subject of `access` (User, Group, ServiceAccount), as its bindings name it. */
+  readonly subjectKinds: ReadonlyMap<string, SubjectKind>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
   /** Every role's rules as text, by `Kind/namespace/name`: a diff sees a role whose rules changed. */
@@ -341,8 +343,9 @@ function snapshotOf(
 ): Snapshot {
   const { org, users, invites, tokens, namespaceSettings } = membership;
   const cells = new CellMaker();
+  const index = accessIndex(new Authorizer(rbac), only ? { only } : {});
   const access = new Map(
-    accessIndex(new Authorizer(rbac), only ? { only } : {}).map((subject) => {
+    index.map((subject) => {
       const byNamespace: Record<string, LazyCell> = {};
       for (const [ns, contributions] of subject.scopes)
         if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);
@@ -363,6 +366,7 @@ function snapshotOf(
     tokens,
     namespaceSettings,
     access,
+    subjectKinds: new Map(index.map((subject) => [subject.name, subject.kind])),
     customRoles,
     ruleSets,
     placement: placementOf(docs, outputClusters(org)),

@@ -1,6 +1,6 @@
 /** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
 import { escapeHtml, STYLE } from './access-html.ts';
-import { namespaceRemovedText, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
+import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { Change } from '../analysis/change.ts';
 
 const isGain = (c: Change) =>
@@ -33,6 +33,7 @@ export function diffHtml(diff: AccessDiff, title: string): string {
   );
   const people = diff.people.map((p) => block(p.id, p)).join('\n');
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');
+  const outsiders = (diff.outsiders ?? []).map((o) => block(outsiderTitle(o.id), o)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
@@ -41,6 +42,7 @@ ${guardRails.length ? `<h2>Namespace guard rails</h2><ul>${guardRails.join('')}<
 ${handApplied.length ? `<h2>Applied by hand after merge</h2><ul>${handApplied.join('')}</ul>` : ''}
 <h2>People</h2>${people || '<p>No change.</p>'}
 <h2>Tokens</h2>${tokens || '<p>No change.</p>'}
+${outsiders ? `<h2>Not in the organization's membership</h2>${outsiders}` : ''}
 </body></html>
 `;
 }

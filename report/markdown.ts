@@ -1,5 +1,5 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
-import { namespaceRemovedText, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
+import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -170,6 +170,9 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   for (const p of diff.people)
     subject(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p);
   for (const t of diff.tokens) subject(`token ${escapeMarkdown(t.id)}`, t);
+  // Access no membership record accounts for: never cut for room.
+  for (const o of diff.outsiders ?? [])
+    subjects.push({ text: subjectBlock(`${escapeMarkdown(outsiderTitle(o.id))}`, o), urgent: true });
   if (!blocks.length && !subjects.length) blocks.push('_No change in access._\n');
 
   const footer = (left: number) =>

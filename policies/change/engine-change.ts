@@ -23,7 +23,9 @@ function givenBy(diff: AccessDiff): string[] {
   const gains = (xs: readonly Change[]) => xs.filter((c) => !c.removes && !c.implied);
   return [
     ...diff.namespaces.added.map((ns) => `namespace ${ns} added`),
-    ...[...diff.people, ...diff.tokens].flatMap((s) => gains(s.changes).map((c) => `${s.id} ${c.text}`)),
+    ...[...diff.people, ...diff.tokens, ...(diff.outsiders ?? [])].flatMap((s) =>
+      gains(s.changes).map((c) => `${s.id} ${c.text}`),
+    ),
     ...gains([...diff.customRbac, ...diff.clusters, ...diff.settings]).map((c) => c.text),
     ...diff.guardRails.filter((g) => g.weakens).map((g) => g.text),
   ];

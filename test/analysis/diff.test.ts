@@ -282,6 +282,55 @@ describe('orgctl diff', () => {
     expect(lines(diffSnapshots(snapshotOf(base), snapshotOf(head), TODAY))).toEqual(['kim@acme.io invitation revoked']);
   });
 
+  it("names a subject the bindings give access to that the organization's membership does not (a dist/ edited by hand): it said No change in access", async () => {
+    const head = join(tempDir(), 'dist');
+    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const file = join(head, 'lga1/shard-05/resources.yaml');
+    const text = readFileSync(file, 'utf8');
+    // dan's place in data's r:full binding of lga1 given to eve; and web's default ServiceAccount bound too.
+    const edited = text.replace('  name: dan@acme.io\n', '  name: eve@evil.example\n');
+    expect(edited).not.toBe(text);
+    writeFileSync(
+      file,
+      edited.replace(
+        '- kind: ServiceAccount\n  name: token-dashboards\n  namespace: acme-system\n',
+        '- kind: ServiceAccount\n  name: token-dashboards\n  namespace: acme-system\n- kind: ServiceAccount\n  name: default\n  namespace: data\n',
+      ),
+    );
+    const json = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const d = JSON.parse(json.stdout);
+    expect(
+      d.outsiders.map((o: { id: string; changes: { text: string }[] }) => [o.id, o.changes.map((c) => c.text)]),
+    ).toEqual([
+      ['ServiceAccount data/default', [expect.stringMatching(/^gains r:full in data/)]],
+      ['User eve@evil.example', [expect.stringMatching(/^gains r:full in data/)]],
+    ]);
+    const md = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head]);
+    expect(md.stdout).not.toContain('No change in access');
+    expect(md.stdout).toContain("**User eve&#64;evil.example, whom the organization's membership does not name**");
+    const html = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'html']);
+    expect(html.stdout).toContain('User eve@evil.example, whom the organization&#39;s membership does not name');
+    // The review refuses it (the proof), and a change of dist/ alone that gives anyone access is engine-change's too.
+    const review = await run([
+      'review',
+      '--base',
+      join(ROOT, 'dist'),
+      '--head',
+      head,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'dist/lga1/shard-05/resources.yaml',
+    ]);
+    expect(review.code).toBe(1);
+    expect(review.stdout).toMatch(/\| `output-proof` \| ❌ \|/);
+    expect(review.stdout).toMatch(
+      /\| `engine-change` \| ❌ \| only dist\/ changes, yet it gives ServiceAccount data\/default gains r:full in data/,
+    );
+    expect(review.stdout).toContain('**User eve&#64;evil.example, whom');
+  });
+
   it('reads a side from git objects, without a checkout', async () => {
     const repo = tempDir();
     const git = (...args: string[]) =>
