@@ -651,7 +651,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
       );
     /** The base commit checked out, as the review job has it (`--base dist` is then its folder). */
     const checkOutBase = () => git('checkout', '-q', base);
-    return { upgrade, judge, checkOutBase };
+    return { upgrade, judge, checkOutBase, repo };
   }
 
   it('reads head package-lock.json from the head git ref', async () => {
@@ -713,6 +713,30 @@ describe('an upgrade that changes the output, with its head proof', () => {
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
     expect(fromPublic.code).toBe(1);
+  });
+
+  it("never reads base's registries from the checkout holding a copy of base it does not track: that checkout is head's (red team G)", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    const EVIL = 'https://npm.evil.example';
+    const { upgrade, judge, repo } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
+    const head = upgrade(lockFile(NEW, {}, EVIL));
+    // Head stays checked out; a copy of base is kept inside that checkout (untracked), as a
+    // reviewer might extract one there (`git archive main | tar -x -C .base`).
+    for (const [copy, withProject] of [
+      ['.base', true],
+      ['.base-dist-only', false],
+    ] as const) {
+      cpSync(join(ROOT, 'dist'), join(repo, copy, 'dist'), { recursive: true });
+      if (withProject) {
+        writeFileSync(join(repo, copy, 'package.json'), '{ "name": "acme-organization", "private": true }\n');
+        writeFileSync(join(repo, copy, 'package-lock.json'), readFileSync(lockFile(VERSION, {}, PRIVATE)));
+      }
+      const fromEvil = judge(head, proofFile(NEW), join(repo, copy, 'dist'));
+      expect(row(fromEvil.stdout, 'output-proof'), copy).toMatch(
+        /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/npm\.evil\.example\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`"/,
+      );
+      expect(fromEvil.code, copy).toBe(1);
+    }
   });
 
   it("refuses a package without `resolved` when base does not install from npm's public registry: the head engine's job has no .npmrc, so npm fetches it there (red team E)", async () => {
