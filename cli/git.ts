@@ -102,6 +102,15 @@ export function workTreeOf(folder: string): string | undefined {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
 }
 
+/**
+ * Whether the git work tree holding `folder` tracks `name` in it (`.`: the folder itself, some file
+ * of it): false for untracked files (a copy kept inside a checkout), outside any work tree, without git.
+ */
+export function tracks(folder: string, name = '.'): boolean {
+  const r = spawnSync('git', ['-C', folder, 'ls-files', '--error-unmatch', '--', name], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
 /** Why a data file is not read: its size against what orgctl reads of it. */
 export const tooLargeToRead = (what: string, size: number, maxBytes: number): { readonly problem: string } => ({
   problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,

@@ -19,7 +19,7 @@ import {
   type LockedEngine,
 } from '../review/head-proof.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { readRefFile, refOfSide, tooLargeToRead, workTreeOf } from './git.ts';
+import { readRefFile, refOfSide, tooLargeToRead, tracks, workTreeOf } from './git.ts';
 import { folderAbove } from './paths.ts';
 
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
@@ -68,16 +68,27 @@ export function readHeadLock(base: string, head: string, headLock: string | unde
 }
 
 /**
+ * Where a base folder's package files are: the root of the git work tree that tracks it (`--base
+ * dist` in the review job, which checks out the base branch), as head's are read at the root of
+ * head's ref; else the nearest project above it that no work tree tracks (a copy of base kept
+ * elsewhere, or untracked inside a checkout). Never a checkout's own project holding an untracked
+ * copy: run on the pull request's branch, that is head's. Undefined when there is none.
+ */
+function baseProjectOf(folder: string): string | undefined {
+  const tree = workTreeOf(folder);
+  if (tree !== undefined && tracks(folder)) return tree;
+  const project = folderAbove(join(resolve(folder), 'package.json'), 'package.json');
+  return project !== undefined && !tracks(project, 'package.json') ? project : undefined;
+}
+
+/**
  * A package file of base's, or undefined when it cannot be read (absent, not a regular file, too
- * large, no git): at the root of base's git ref, or for a folder (`--base dist` in the review job,
- * which checks out the base branch) at the root of the git work tree holding it (else of the
- * nearest project above it), as head's are read at the root of head's ref. Never the checked-out
- * commit's: run on the pull request's branch, that is head's.
+ * large, no git): at the root of base's git ref, or for a folder in its project (baseProjectOf).
  */
 function basePackageFile(base: string, path: string, maxBytes: number): string | undefined {
   const ref = refOfSide(base);
   if (ref === undefined) {
-    const project = workTreeOf(base) ?? folderAbove(join(resolve(base), 'package.json'), 'package.json');
+    const project = baseProjectOf(base);
     if (project === undefined) return undefined;
     const file = join(project, path);
     try {
