@@ -564,6 +564,20 @@ const CASES: Case[] = [
     message:
       /^namespaceProtection.appliedBy names system:serviceaccount:web:deployer, a ServiceAccount of web, a namespace of the organization: whoever may run pods as it or ask a token for it there acts as it; /,
   },
+  {
+    // A person named in another letter case (red team G): an identity provider that keeps the case
+    // an address was registered in (Bob@acme.io) logs bob in as that, which namespace protection
+    // then exempts, while orgctl compares lower-cased emails.
+    rule: 'argocd-identity',
+    props: {
+      fails: { namespaceProtection: { appliedBy: 'Bob@Acme.io' } },
+      passes: { namespaceProtection: { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' } },
+    },
+    fails: ({ org }) => org.user('Bob@acme.io'),
+    passes: ({ org }) => org.user('bob@acme.io'),
+    message:
+      /^namespaceProtection.appliedBy names Bob@Acme.io, a user of the organization \(bob@acme.io, in another letter case\); /,
+  },
 ];
 
 const findingsOf = (org: Organization, rule: string) =>
