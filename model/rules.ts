@@ -195,7 +195,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      "`appliedBy` (namespace protection, the boundary) names someone the organization gives access to: a user, an invitee, a token's ServiceAccount, or a ServiceAccount of a namespace it declares. Namespace protection lets whoever it names delete or relabel every namespace of the organization",
+      "`appliedBy` (namespace protection, the boundary) names someone the organization gives access to: a user or an invitee (in any letter case), a token's ServiceAccount, or a ServiceAccount of a namespace it declares. Namespace protection lets whoever it names delete or relabel every namespace of the organization",
     remediation:
       "name only the identities Argo CD applies with: its application controller's ServiceAccount, `system:serviceaccount:kube-system:argocd-manager` for a cluster `argocd cluster add` registered",
   },

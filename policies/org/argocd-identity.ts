@@ -16,10 +16,23 @@ function organizationIdentity(model: OrgModel, username: string): string | undef
     return `a ServiceAccount of the organization's system namespace ${model.systemNamespace} (its tokens'): whoever holds its token acts as it`;
   if (sa && model.namespaces.some((n) => n.name === sa.namespace))
     return `a ServiceAccount of ${sa.namespace}, a namespace of the organization: whoever may run pods as it or ask a token for it there acts as it`;
-  if (model.users.some((u) => usernameOf(model, u.key) === username)) return 'a user of the organization';
-  if (model.invites.some((i) => usernameOf(model, i.key) === username)) return 'an invitee of the organization';
+  const user = model.users.find((u) => sameLetters(usernameOf(model, u.key), username));
+  if (user) return `a user of the organization${caseOf(usernameOf(model, user.key), username)}`;
+  const invite = model.invites.find((i) => sameLetters(usernameOf(model, i.key), username));
+  if (invite) return `an invitee of the organization${caseOf(usernameOf(model, invite.key), username)}`;
   return undefined;
 }
+
+/**
+ * Whether two usernames are the same but for letter case: orgctl binds a person's lower-cased
+ * email, while an identity provider that keeps the case an address was registered in logs them in
+ * as that, which namespace protection compares exactly.
+ */
+const sameLetters = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** How `username` differs from the person's `bound` one, for the finding: only ever in case. */
+const caseOf = (bound: string, username: string): string =>
+  bound === username ? '' : ` (${bound}, in another letter case)`;
 
 /**
  * `appliedBy` names only Argo CD. Namespace protection refuses deleting or relabelling the
