@@ -550,7 +550,7 @@ const CASES: Case[] = [
     fails: ({ org, web }) => org.token('ci', { namespaces: [web] }),
     passes: ({ org, web }) => org.token('ci', { namespaces: [web] }),
     message:
-      /^delivery.argocd.boundary.appliedBy names system:serviceaccount:acme-system:token-ci, a ServiceAccount of the organization's system namespace acme-system \(its tokens'\): /,
+      /^delivery.argocd.boundary.appliedBy names system:serviceaccount:acme-system:token-ci, a ServiceAccount of the organization's system namespace acme-system \(its tokens'\): whoever holds its token acts as it; the boundary judges the writes of whom appliedBy names as Argo CD's, and namespace protection, once declared, must name the same and lets them delete or relabel every namespace of acme; /,
   },
   {
     // A ServiceAccount of a declared namespace: whoever may run pods as it or ask a token for it there.
