@@ -49,12 +49,14 @@ export const argocdIdentity: OrgRule = {
           field: 'namespaceProtection.appliedBy',
           spec: 'spec.namespaceProtection.appliedBy',
           appliedBy: model.namespaceProtection.appliedBy,
+          effect: `namespace protection lets whoever appliedBy names delete or relabel every namespace of ${model.name}`,
         }
       : model.argocd?.boundary
         ? {
             field: 'delivery.argocd.boundary.appliedBy',
             spec: 'spec.delivery.argocd.boundary.appliedBy',
             appliedBy: model.argocd.boundary.appliedBy,
+            effect: `the boundary judges the writes of whom appliedBy names as Argo CD's, and namespace protection, once declared, must name the same and lets them delete or relabel every namespace of ${model.name}`,
           }
         : undefined;
     if (!declared) return [];
@@ -67,7 +69,7 @@ export const argocdIdentity: OrgRule = {
           rule: this.id,
           subject: `organization/${model.name}`,
           source: 'spec' in model.source ? declared.spec : sourceText(model.source),
-          message: `${declared.field} names ${username}, ${why}; namespace protection lets whoever appliedBy names delete or relabel every namespace of ${model.name}; name only the identities Argo CD applies with`,
+          message: `${declared.field} names ${username}, ${why}; ${declared.effect}; name only the identities Argo CD applies with`,
         });
     }
     return out;
