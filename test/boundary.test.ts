@@ -854,6 +854,18 @@ describe('Argo CD reaching its clusters as different identities: appliedBy lists
     ],
     [both, [ARGO], /\(argocd\.boundary\.appliedBy\): .* differs from namespaceProtection\.appliedBy/],
     [Array.from({ length: 17 }, (_, i) => `system:serviceaccount:argocd:applier-${i}`), ARGO, /at most 16/],
+    // Red team G: a look-alike of argocd-manager (a Cyrillic ѕ) is no ServiceAccount's username, yet
+    // the review says it as argocd-manager, which an approving admin expects to see added.
+    [
+      [ARGO, 'ѕystem:serviceaccount:kube-system:argocd-manager'],
+      [ARGO, 'ѕystem:serviceaccount:kube-system:argocd-manager'],
+      /\(argocd\.boundary\.appliedBy\[1\]\): "ѕystem:serviceaccount:kube-system:argocd-manager" holds ѕ \(U\+0455\), not printable ASCII/,
+    ],
+    [
+      [ARGO, 'bob@acme.іo'],
+      [ARGO, 'bob@acme.іo'],
+      /\(argocd\.boundary\.appliedBy\[1\]\): .* holds і \(U\+0456\), not printable ASCII/,
+    ],
   ])('refuses appliedBy %j (namespace protection %j), naming the prop', (appliedBy, protection, message) => {
     expect(() => declared(appliedBy, protection)).toThrow(DeclarationError);
     expect(() => declared(appliedBy, protection)).toThrow(message);
