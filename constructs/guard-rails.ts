@@ -278,6 +278,16 @@ function applierOf(where: string, prop: string, a: unknown): string {
       prop,
       `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`,
     );
+  // Argo CD's identities are ServiceAccounts, IAM roles, certificates' names: ASCII. A letter that
+  // reads as another (a Cyrillic ѕ) would have the review show an admin approving it an identity
+  // it does not name.
+  const foreign = [...a].find((c) => c < '!' || c > '~');
+  if (foreign !== undefined)
+    fail(
+      where,
+      prop,
+      `${show(a)} holds ${foreign} (U+${foreign.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), not printable ASCII: a Kubernetes username Argo CD applies with is ASCII (e.g. ${APPLIED_BY_EXAMPLE}), and a letter that reads as another would have the review name an identity it does not`,
+    );
   if (a.startsWith(SA_PREFIX) && !isServiceAccountUsername(a))
     fail(
       where,

@@ -859,12 +859,12 @@ describe('Argo CD reaching its clusters as different identities: appliedBy lists
     [
       [ARGO, 'ѕystem:serviceaccount:kube-system:argocd-manager'],
       [ARGO, 'ѕystem:serviceaccount:kube-system:argocd-manager'],
-      /\(argocd\.boundary\.appliedBy\[1\]\): "ѕystem:serviceaccount:kube-system:argocd-manager" holds ѕ \(U\+0455\), not printable ASCII/,
+      /\(namespaceProtection\.appliedBy\[1\]\): "ѕystem:serviceaccount:kube-system:argocd-manager" holds ѕ \(U\+0455\), not printable ASCII/,
     ],
     [
       [ARGO, 'bob@acme.іo'],
       [ARGO, 'bob@acme.іo'],
-      /\(argocd\.boundary\.appliedBy\[1\]\): .* holds і \(U\+0456\), not printable ASCII/,
+      /\(namespaceProtection\.appliedBy\[1\]\): .* holds і \(U\+0456\), not printable ASCII/,
     ],
   ])('refuses appliedBy %j (namespace protection %j), naming the prop', (appliedBy, protection, message) => {
     expect(() => declared(appliedBy, protection)).toThrow(DeclarationError);
