@@ -125,8 +125,9 @@ export function appliersChange(
   return { added: h.filter((x) => !b.includes(x)), dropped: b.filter((x) => !h.includes(x)) };
 }
 
-/** The identities `appliedBy` names, for a sentence: `a`, or `a or b`. */
-export const appliersText = (appliedBy: AppliedBy | undefined): string => appliersOf(appliedBy).join(' or ');
+/** The identities `appliedBy` names, for a sentence: `a`, or `a or b` (`no identity` for none, as a forged output may say). */
+export const appliersText = (appliedBy: AppliedBy | undefined): string =>
+  appliersOf(appliedBy).join(' or ') || 'no identity';
 
 /**
  * A ValidatingAdmissionPolicy refusing to delete or relabel the organization's Namespaces except by

@@ -262,7 +262,7 @@ describe('spec and schema', () => {
       /^spec\.namespaceProtection\.appliedBy: \["system:.* names system:serviceaccount:argocd:argocd-application-controller twice$/,
     );
     expect(with_({ namespaceProtection: { appliedBy: [] } })).toEqual([
-      "spec.namespaceProtection.appliedBy: the list has 0 items (give at least 1: kubernetes usernames, one per way Argo CD's clusters are registered)",
+      "spec.namespaceProtection.appliedBy: the list has 0 items (give at least 1: the Kubernetes usernames, one per way Argo CD's clusters are registered)",
     ]);
     expect(with_({ namespaceProtection: { appliedBy: 5 } })).toEqual([
       'spec.namespaceProtection.appliedBy: 5 is a number, not a string or a list',
