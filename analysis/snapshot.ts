@@ -55,6 +55,13 @@ export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): Poli
   return cell.roles.flatMap((r) => rulesOfRole(s, r.slice(r.indexOf(':') + 1)));
 }
 
+/**
+ * Where access a ClusterRoleBinding gives is said to be (a cell of `access`, as a namespace's
+ * are): in every namespace. orgctl writes no ClusterRoleBinding, so only an output edited by hand
+ * or forged has one; no namespace can be named so.
+ */
+const CLUSTER_WIDE = 'every namespace (cluster-wide)';
+
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
 export interface Snapshot extends Membership {
   /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
@@ -348,7 +355,7 @@ function snapshotOf(
     index.map((subject) => {
       const byNamespace: Record<string, LazyCell> = {};
       for (const [ns, contributions] of subject.scopes)
-        if (ns !== '') byNamespace[ns] = new DeferredCell(contributions, cells);
+        byNamespace[ns === '' ? CLUSTER_WIDE : ns] = new DeferredCell(contributions, cells);
       return [subject.name, byNamespace] as const;
     }),
   );
