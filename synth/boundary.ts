@@ -21,7 +21,8 @@ import { applicationName, argoCdKindsOf, instanceLabelOf, namespacesIn, TRACKING
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
-import { type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
+import type { k8s } from 'cdk8s-plus-28';
+import { manifest, type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
 import {
   namespaceObject,
   outputClusters,
@@ -225,9 +226,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write a Secret only as a token of its own ServiceAccount (type ${SERVICE_ACCOUNT_TOKEN_TYPE}, ${SERVICE_ACCOUNT_NAME_ANNOTATION} the Secret's own name)`,
     },
   ];
-  const policy = {
-    apiVersion: ADMISSION_V1,
-    kind: 'ValidatingAdmissionPolicy',
+  const policy = manifest(ADMISSION_V1, 'ValidatingAdmissionPolicy', {
     metadata: { name, labels },
     spec: {
       failurePolicy: 'Fail',
@@ -265,12 +264,11 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       ],
       validations: validations.map((v) => ({ ...v, reason: 'Forbidden' })),
     },
-  };
-  const binding = {
-    apiVersion: ADMISSION_V1,
-    kind: 'ValidatingAdmissionPolicyBinding',
+    // cdk8s-plus-28 types only v1beta1 of these kinds; v1 has the same fields.
+  } satisfies k8s.KubeValidatingAdmissionPolicyV1Beta1Props);
+  const binding = manifest(ADMISSION_V1, 'ValidatingAdmissionPolicyBinding', {
     metadata: { name, labels },
     spec: { policyName: name, validationActions: ['Deny'] },
-  };
-  return [policy, binding] as unknown as Manifest[];
+  } satisfies k8s.KubeValidatingAdmissionPolicyBindingV1Beta1Props);
+  return [policy, binding];
 }
