@@ -1,0 +1,71 @@
+/**
+ * The diff's account is complete (red team H): for any two outputs (orgctl's dist/, edited by hand
+ * or forged), every gain of access is said, by subject, where it holds. Each case is a forged
+ * head the diff read as "No change in access" (or as less than it gives).
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, run, tempDir } from '../helpers.ts';
+
+/** A copy of orgctl's own dist/, to edit. */
+function distCopy(): string {
+  const dir = join(tempDir(), 'dist');
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  return dir;
+}
+
+/** Edits a file of `dist` (the edit must change it). */
+function edit(dist: string, file: string, change: (text: string) => string): void {
+  const path = join(dist, file);
+  const text = readFileSync(path, 'utf8');
+  const edited = change(text);
+  expect(edited, file).not.toBe(text);
+  writeFileSync(path, edited);
+}
+
+const append = (extra: string) => (text: string) => `${text}${text.endsWith('---\n') ? '' : '---\n'}${extra}`;
+
+interface Said {
+  readonly people: { id: string; changes: { text: string }[] }[];
+  readonly tokens: { id: string; changes: { text: string }[] }[];
+  readonly outsiders?: { id: string; changes: { text: string }[] }[];
+}
+
+/** The diff of two outputs as JSON, and every line of it by subject (`id: text`). */
+async function diffOf(base: string, head: string): Promise<string[]> {
+  const r = await run(['diff', '--base', base, '--head', head, '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  const d = JSON.parse(r.stdout) as Said;
+  return [
+    ...d.people.flatMap((p) => p.changes.map((c) => `${p.id}: ${c.text}`)),
+    ...d.tokens.flatMap((t) => t.changes.map((c) => `token ${t.id}: ${c.text}`)),
+    ...(d.outsiders ?? []).flatMap((o) => o.changes.map((c) => `${o.id}: ${c.text}`)),
+  ];
+}
+
+describe('the diff says every gain', () => {
+  it("a ClusterRole edited in one cluster's copy only (the other cluster's read last): it said No change in access", async () => {
+    const head = distCopy();
+    // acme:r:pods in lga1 allows everything; ord1's copy is as orgctl writes it.
+    edit(head, 'lga1/cluster/resources.yaml', (text) => {
+      const at = text.indexOf('  name: acme:r:pods\n');
+      const rules = text.indexOf('rules:\n', at);
+      return `${text.slice(0, rules)}rules:\n- apiGroups:\n  - "*"\n  resources:\n  - "*"\n  verbs:\n  - "*"\n${text.slice(text.indexOf('---', rules))}`;
+    });
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContainEqual(expect.stringMatching(/^bob@acme\.io: gains w:full in web in cluster lga1$/));
+    expect(said.join('\n')).not.toMatch(/cluster ord1/);
+  });
+
+  it("a namespace's binding copied into a cluster its namespace is not in (ml is lga1's only): it said No change in access", async () => {
+    const head = distCopy();
+    const ml = readFileSync(join(head, 'lga1/shard-28/resources.yaml'), 'utf8');
+    const at = ml.indexOf('  name: acme:r:full\n  namespace: ml\n');
+    const binding = ml.slice(ml.lastIndexOf('apiVersion:', at), ml.indexOf('---', at));
+    edit(head, 'ord1/shard-29/resources.yaml', append(binding));
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContain('erin@acme.io: gains r:full in ml in cluster ord1');
+    expect(said).toContain('token dashboards: gains r:full in ml in cluster ord1');
+  });
+});
