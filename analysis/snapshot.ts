@@ -18,6 +18,7 @@ import {
   type BindingObject,
   type ManifestDoc,
   type RbacSet,
+  type RoleObject,
   type SubjectObject,
 } from './objects.ts';
 
@@ -157,6 +158,12 @@ export interface SideDocs {
  */
 export function readSnapshotPair(base: SideDocs, head: SideDocs): { base: Snapshot; head: Snapshot } {
   const [baseRbac, headRbac] = [base.rbac ?? readRbac(base.docs), head.rbac ?? readRbac(head.docs)];
+  // Clusters whose copies differ: each cluster's access apart, everyone's (see copiesDiffer).
+  if (copiesDiffer(base, baseRbac) || copiesDiffer(head, headRbac))
+    return {
+      base: snapshotOf(base.docs, base.membership, baseRbac, undefined, true),
+      head: snapshotOf(head.docs, head.membership, headRbac, undefined, true),
+    };
   const only = affectedSubjects(base, head, baseRbac, headRbac);
   if (!only)
     return {
@@ -169,6 +176,127 @@ export function readSnapshotPair(base: SideDocs, head: SideDocs): { base: Snapsh
       grantCount: grantCountOf(base.membership, baseRbac),
     },
     head: snapshotOf(head.docs, head.membership, headRbac, only),
+  };
+}
+
+/** The declared cluster whose folder holds a file (`<cluster>/<shard>/resources.yaml`), as placementOf reads it. */
+function clusterOfFile(file: string, clusters: readonly string[]): string | undefined {
+  const segments = file.split('/');
+  const cluster = segments[segments.length - 3];
+  return cluster !== undefined && clusters.includes(cluster) ? cluster : undefined;
+}
+
+/** Whether two copies of one role or binding grant the same (and are one: the same kind and name). */
+function sameCopy(a: RoleObject | BindingObject, b: RoleObject | BindingObject): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false;
+  if ('roleRef' in a && 'roleRef' in b)
+    return (
+      a.roleRef.kind === b.roleRef.kind &&
+      a.roleRef.name === b.roleRef.name &&
+      a.subjects.length === b.subjects.length &&
+      a.subjects.every((s, i) => {
+        const o = b.subjects[i]!;
+        return s === o || (s.kind === o.kind && s.name === o.name && s.namespace === o.namespace);
+      })
+    );
+  if ('rules' in a && 'rules' in b)
+    return JSON.stringify([a.rules, a.labels, a.aggregation]) === JSON.stringify([b.rules, b.labels, b.aggregation]);
+  return false;
+}
+
+/** clusterOfFile, worked out once per file (a file holds hundreds of objects). */
+function clustersOfFiles(clusters: readonly string[]): (file: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (file) => {
+    if (known.has(file)) return known.get(file);
+    const cluster = clusterOfFile(file, clusters);
+    known.set(file, cluster);
+    return cluster;
+  };
+}
+
+/**
+ * Whether the clusters' copies of the RBAC differ: each namespace's roles and bindings (the
+ * cluster-scoped ones: namespace '') must be in exactly the clusters it is in (every cluster for
+ * the cluster-scoped and for a namespace no cluster holds), alike and in the same order, and a
+ * role once in each. orgctl writes them so, and one account by namespace is true of its outputs;
+ * of another output (edited by hand, forged) it was not: the copies were read as one, a role's
+ * last copy standing for all (acme:r:pods allowing everything in lga1 read as ord1's), a binding
+ * in a cluster its namespace is not in read as where it is. Objects outside every cluster's
+ * folder are read in each (as they were). Copies merely reordered count as differing: each
+ * cluster is then read apart, which is as true, only longer.
+ */
+function copiesDiffer(side: SideDocs, rbac: RbacSet): boolean {
+  const clusters = outputClusters(side.membership.org);
+  // One cluster: every object is where its namespace is (or outside every cluster's folder).
+  if (clusters.length === 1) return rolesTwice(rbac.roles.filter((r) => clusterOfFile(r.from.file, clusters)));
+  const placement = placementOf(side.docs, clusters);
+  const clusterOf = clustersOfFiles(clusters);
+  // Namespace → cluster → its objects there, in the order read.
+  const copies = new Map<string, Map<string, (RoleObject | BindingObject)[]>>();
+  const add = (object: RoleObject | BindingObject) => {
+    const cluster = clusterOf(object.from.file);
+    if (cluster === undefined) return;
+    let byCluster = copies.get(object.namespace);
+    if (!byCluster) copies.set(object.namespace, (byCluster = new Map()));
+    const list = byCluster.get(cluster);
+    if (list) list.push(object);
+    else byCluster.set(cluster, [object]);
+  };
+  for (const r of rbac.roles) add(r);
+  for (const b of rbac.bindings) add(b);
+  for (const [namespace, byCluster] of copies) {
+    const where = (namespace && placement.get(namespace)) || clusters;
+    if (byCluster.size !== where.length || !where.every((c) => byCluster.has(c))) return true;
+    const [first, ...others] = [...byCluster.values()];
+    if (others.some((list) => list.length !== first!.length || !list.every((o, i) => sameCopy(o, first![i]!))))
+      return true;
+    if (rolesTwice(first!.filter((o) => !('roleRef' in o)) as RoleObject[])) return true;
+  }
+  return false;
+}
+
+/** Whether a role is twice among these: one of them stood for both (a binding twice counts twice). */
+const rolesTwice = (roles: readonly RoleObject[]): boolean =>
+  new Set(roles.map((r) => `${r.kind}/${r.namespace}/${r.name}`)).size !== roles.length;
+
+/**
+ * One cluster's RBAC, its namespaces said as in that cluster (`data in cluster lga1`), roles too
+ * (their ids then differ by cluster, and so their rules): what copiesDiffer's outputs are read as,
+ * cluster by cluster. Objects outside every cluster's folder are in each.
+ */
+function clusterRbac(rbac: RbacSet, cluster: string, clusters: readonly string[]): RbacSet {
+  const clusterOf = clustersOfFiles(clusters);
+  const here = (o: RoleObject | BindingObject) => {
+    const c = clusterOf(o.from.file);
+    return c === undefined || c === cluster;
+  };
+  const qualified = (namespace: string) => `${namespace} in cluster ${cluster}`;
+  // A role twice in the cluster holds what either copy allows (which one applies is not known).
+  const roles = new Map<string, RoleObject>();
+  for (const r of rbac.roles.filter(here)) {
+    const id = roleId(r);
+    const twin = roles.get(id);
+    roles.set(id, twin ? { ...twin, rules: [...twin.rules, ...r.rules] } : r);
+  }
+  return {
+    ...rbac,
+    roles: [...roles.values()].map((r) => ({
+      ...r,
+      namespace: r.kind === 'Role' ? qualified(r.namespace) : `cluster ${cluster}`,
+    })),
+    bindings: rbac.bindings.filter(here).map((b) =>
+      b.kind === 'ClusterRoleBinding'
+        ? b
+        : {
+            ...b,
+            namespace: qualified(b.namespace),
+            // A ServiceAccount named without a namespace is the binding's own namespace's.
+            subjects: b.subjects.map((s) =>
+              s.kind === 'ServiceAccount' && !s.namespace ? { ...s, namespace: b.namespace } : s,
+            ),
+          },
+    ),
   };
 }
 
@@ -347,25 +475,34 @@ function snapshotOf(
   membership: Membership,
   rbac: RbacSet,
   only?: ReadonlyMap<string, ReadonlySet<string> | true>,
+  byCluster = false,
 ): Snapshot {
   const { org, users, invites, tokens, namespaceSettings } = membership;
   const cells = new CellMaker();
-  const index = accessIndex(new Authorizer(rbac), only ? { only } : {});
-  const access = new Map(
-    index.map((subject) => {
-      const byNamespace: Record<string, LazyCell> = {};
+  const access = new Map<string, Record<string, LazyCell>>();
+  const subjectKinds = new Map<string, SubjectKind>();
+  const roles: RoleObject[] = [];
+  // Each cluster's access apart (copiesDiffer), or the one account every cluster shares.
+  const clusters = outputClusters(org);
+  for (const cluster of byCluster ? clusters : ['']) {
+    const set = byCluster ? clusterRbac(rbac, cluster, clusters) : rbac;
+    const clusterWide = byCluster ? `${CLUSTER_WIDE} in cluster ${cluster}` : CLUSTER_WIDE;
+    for (const subject of accessIndex(new Authorizer(set), only ? { only } : {})) {
+      let byNamespace = access.get(subject.name);
+      if (!byNamespace) access.set(subject.name, (byNamespace = {}));
       for (const [ns, contributions] of subject.scopes)
-        byNamespace[ns === '' ? CLUSTER_WIDE : ns] = new DeferredCell(contributions, cells);
-      return [subject.name, byNamespace] as const;
-    }),
-  );
+        byNamespace[ns === '' ? clusterWide : ns] = new DeferredCell(contributions, cells);
+      subjectKinds.set(subject.name, subject.kind);
+    }
+    roles.push(...set.roles);
+  }
   const [customPrefix, tokenPrefix] = [customRoleName(org.name, ''), tokenRoleName(org.name, '')];
   const customRoles = new Map(
-    rbac.roles
+    roles
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(customPrefix) || r.name.startsWith(tokenPrefix)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
-  const ruleSets = new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
+  const ruleSets = new Map(roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
   return {
     org,
     users,
@@ -373,7 +510,7 @@ function snapshotOf(
     tokens,
     namespaceSettings,
     access,
-    subjectKinds: new Map(index.map((subject) => [subject.name, subject.kind])),
+    subjectKinds,
     customRoles,
     ruleSets,
     placement: placementOf(docs, outputClusters(org)),

@@ -344,10 +344,10 @@ describe('orgctl diff', () => {
     const d = JSON.parse(json.stdout);
     const texts = (s: { changes: { text: string }[] }) => s.changes.map((c) => c.text);
     expect(texts(d.people.find((p: { id: string }) => p.id === 'bob@acme.io'))).toContain(
-      'gains w:full in every namespace (cluster-wide)',
+      'gains w:full in every namespace (cluster-wide) in cluster lga1',
     );
     expect(texts(d.outsiders.find((o: { id: string }) => o.id === 'User eve@evil.example'))).toContain(
-      'gains w:full in every namespace (cluster-wide)',
+      'gains w:full in every namespace (cluster-wide) in cluster lga1',
     );
   });
 
