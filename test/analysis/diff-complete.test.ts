@@ -26,6 +26,13 @@ function edit(dist: string, file: string, change: (text: string) => string): voi
 
 const append = (extra: string) => (text: string) => `${text}${text.endsWith('---\n') ? '' : '---\n'}${extra}`;
 
+/** A RoleBinding as orgctl's writer would write it, by hand. */
+const roleBinding = (namespace: string, name: string, role: string, subject: string) =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${role}\nsubjects:\n${subject}`;
+const user = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
+const serviceAccount = (namespace: string, name: string) =>
+  `- kind: ServiceAccount\n  name: ${name}\n  namespace: ${namespace}\n`;
+
 interface Said {
   readonly people: { id: string; changes: { text: string }[] }[];
   readonly tokens: { id: string; changes: { text: string }[] }[];
@@ -67,5 +74,23 @@ describe('the diff says every gain', () => {
     const said = await diffOf(join(ROOT, 'dist'), head);
     expect(said).toContain('erin@acme.io: gains r:full in ml in cluster ord1');
     expect(said).toContain('token dashboards: gains r:full in ml in cluster ord1');
+  });
+
+  it('a binding to a role that covers no level and no privilege class (delete deployments, PVCs, services): it said No change in access', async () => {
+    const head = distCopy();
+    const role =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cleanup\nrules:\n- apiGroups:\n  - ""\n  - apps\n  resources:\n  - deployments\n  - persistentvolumeclaims\n  - services\n  verbs:\n  - delete\n  - deletecollection\n';
+    for (const cluster of ['lga1', 'ord1']) {
+      edit(head, `${cluster}/cluster/resources.yaml`, append(role));
+      edit(
+        head,
+        `${cluster}/shard-05/resources.yaml`,
+        append(roleBinding('data', 'cleanup', 'cleanup', user('dan@acme.io'))),
+      );
+    }
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContainEqual(
+      expect.stringMatching(/^dan@acme\.io: gains through ClusterRole cleanup in data: delete deployments\.apps, /),
+    );
   });
 });
