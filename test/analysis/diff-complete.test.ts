@@ -93,4 +93,41 @@ describe('the diff says every gain', () => {
       expect.stringMatching(/^dan@acme\.io: gains through ClusterRole cleanup in data: delete deployments\.apps, /),
     );
   });
+
+  it("a token's ServiceAccount given w:full where a User of the same name (acme-system:token-ci-deploy) is bound: it said No change in access", async () => {
+    const [base, head] = [distCopy(), distCopy()];
+    // The User is another identity than the token (whose username is system:serviceaccount:...), on both sides.
+    for (const side of [base, head])
+      edit(
+        side,
+        'lga1/shard-28/resources.yaml',
+        append(roleBinding('ml', 'x-user', 'acme:r:pods', user('acme-system:token-ci-deploy'))),
+      );
+    edit(
+      head,
+      'lga1/shard-28/resources.yaml',
+      append(roleBinding('ml', 'x-sa', 'acme:w:full', serviceAccount('acme-system', 'token-ci-deploy'))),
+    );
+    const said = await diffOf(base, head);
+    expect(said).toContain('token ci-deploy: gains w:full in ml');
+  });
+
+  it('a Group named as a member (dan@acme.io) given w:full: it said No change in access', async () => {
+    const head = distCopy();
+    for (const cluster of ['lga1', 'ord1'])
+      edit(
+        head,
+        `${cluster}/shard-05/resources.yaml`,
+        append(
+          roleBinding(
+            'data',
+            'x-group',
+            'acme:w:full',
+            '- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: dan@acme.io\n',
+          ),
+        ),
+      );
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContain('Group dan@acme.io: gains w:full in data');
+  });
 });
