@@ -130,4 +130,21 @@ describe('the diff says every gain', () => {
     const said = await diffOf(join(ROOT, 'dist'), head);
     expect(said).toContain('Group dan@acme.io: gains w:full in data');
   });
+
+  it("a member's record removed while their username is still bound, and bound to more: it said bob leaves and loses what he keeps", async () => {
+    const head = distCopy();
+    for (const cluster of ['lga1', 'ord1']) {
+      edit(head, `${cluster}/cluster/resources.yaml`, (text) =>
+        text.replace(/ {4}\{"email":"bob@acme\.io"[^\n]*\n/, ''),
+      );
+      edit(
+        head,
+        `${cluster}/shard-05/resources.yaml`,
+        append(roleBinding('data', 'x-bob', 'acme:w:full', user('bob@acme.io'))),
+      );
+    }
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContain('bob@acme.io: gains w:full in data');
+    expect(said.join('\n')).not.toContain('bob@acme.io: loses');
+  });
 });
