@@ -2,7 +2,7 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
-import type { PolicyRule } from '../model/catalog.ts';
+import { findLevel, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/argocd.ts';
 import {
@@ -16,7 +16,7 @@ import {
 import { orgRoleOf } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
-import { rulesAllow } from './rules.ts';
+import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
   expiryKey,
@@ -116,19 +116,96 @@ function changedRolesOf(cell: LazyCell | undefined, changed: ChangedRoles): stri
   return cell.roles.map((r) => r.slice(r.indexOf(':') + 1)).filter((id) => changed.has(id));
 }
 
+/** A request as the diff says it: `verb resource[/subresource][.group]`. */
+const requestText = (a: ResourceRequest): string =>
+  `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.apiGroup ? `.${a.apiGroup}` : ''}`;
+
 /** Requests (verb, group, resource) one set of rules allows and the other does not, as text. */
 function rulesDelta(from: readonly PolicyRule[], to: readonly PolicyRule[]): string[] {
   return [
     ...new Set(
       ruleAtoms(from)
         .filter((a) => !rulesAllow(to, a))
-        .map(
-          (a) =>
-            `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.apiGroup ? `.${a.apiGroup}` : ''}`,
-        ),
+        .map(requestText),
     ),
   ];
 }
+
+/** Up to four requests, and how many more. */
+const showRequests = (xs: readonly string[]) =>
+  `${xs.slice(0, 4).join(', ')}${xs.length > 4 ? `, and ${xs.length - 4} more` : ''}`;
+
+/** The rules of both sides, for the roles a cell holds (Snapshot.ruleSets). */
+interface RuleSides {
+  readonly base: Pick<Snapshot, 'ruleSets'>;
+  readonly head: Pick<Snapshot, 'ruleSets'>;
+}
+
+/** Whether a role is said by the lines above it: a level's ClusterRole with the catalog's rules, or orgctl's custom or token Role (gains custom RBAC). */
+function saidByName(side: Pick<Snapshot, 'ruleSets'>, id: string, org: string): boolean {
+  const [kind] = id.split('/');
+  const role = orgRoleOf(org, roleNameOf(id));
+  if (kind === 'Role') return role.kind === 'custom' || role.kind === 'user-rules' || role.kind === 'token-rules';
+  if (role.kind !== 'level') return false;
+  const catalog = findLevel(role.level)!.rules;
+  return ruleAtoms(rulesOfRole(side, id)).every((a) => rulesAllow(catalog, a));
+}
+
+/**
+ * What the roles a cell gains allow beyond what its level and custom-RBAC lines say: a role of
+ * another origin (a dist/ edited by hand or forged) that covers no whole level and no privilege
+ * class (delete every deployment and volume claim) changed no line, and the diff read "No change
+ * in access". Requests the gained levels allow, or the cell allowed before, are not repeated;
+ * non-resource URLs count through a ClusterRoleBinding only (as the API server reads them).
+ */
+function otherRoleGains(
+  ns: string,
+  base: LazyCell | undefined,
+  head: LazyCell | undefined,
+  gained: readonly string[],
+  sides: RuleSides,
+  org: string,
+): Change[] {
+  const had = new Set(base?.roles ?? []);
+  const fresh = (head?.roles ?? []).filter((key) => !had.has(key) && !saidByName(sides.head, roleKeyId(key), org));
+  if (!fresh.length) return [];
+  const before = (base?.roles ?? []).flatMap((key) => rulesOfRole(sides.base, roleKeyId(key)));
+  const known = [...before, ...[...levelsCoveredBy(gained)].flatMap((l) => findLevel(l)!.rules)];
+  const out: Change[] = [];
+  for (const key of fresh) {
+    const id = roleKeyId(key);
+    const rules = rulesOfRole(sides.head, id);
+    const requests = [
+      ...new Set(
+        ruleAtoms(rules)
+          .filter((a) => !rulesAllow(known, a))
+          .map(requestText),
+      ),
+      ...(key.startsWith('cluster:')
+        ? rules.flatMap((r) =>
+            (r.nonResourceURLs ?? []).flatMap((path) =>
+              r.verbs
+                .filter((verb) => !before.some((b) => ruleAllowsNonResource(b, { verb, path })))
+                .map((verb) => `${verb} ${path}`),
+            ),
+          )
+        : []),
+    ];
+    if (!requests.length) continue;
+    const [kind, , ...name] = id.split('/');
+    const role = `${kind} ${name.join('/')}`;
+    out.push({
+      kind: 'gains-rules',
+      namespace: ns,
+      to: role,
+      text: `gains through ${role} in ${ns}: ${showRequests(requests)}`,
+    });
+  }
+  return out;
+}
+
+/** The role id (`Kind/namespace/name`) of a cell's role key (`scope:Kind/namespace/name`). */
+const roleKeyId = (key: string): string => key.slice(key.indexOf(':') + 1);
 
 /**
  * A role held before and after whose rules changed: what its holder gains and loses by it, even
@@ -142,7 +219,7 @@ function roleRuleChanges(ns: string, ids: readonly string[], changed: ChangedRol
     const role = `${kind} ${name.join('/')}`;
     const gained = rulesDelta(after, before);
     const lost = rulesDelta(before, after);
-    const show = (xs: string[]) => `${xs.slice(0, 4).join(', ')}${xs.length > 4 ? `, and ${xs.length - 4} more` : ''}`;
+    const show = showRequests;
     if (gained.length)
       out.push({
         kind: 'gains-rules',
@@ -198,6 +275,7 @@ function accessChanges(
   head: Cells,
   org: string,
   changedRoles: ChangedRoles,
+  sides: RuleSides,
   endOf: EndOf = forGood,
 ): Change[] {
   const out: Change[] = [];
@@ -242,6 +320,7 @@ function accessChanges(
     for (const r of rl)
       out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
     for (const c of roleRuleChanges(ns, held, changedRoles)) out.push(c);
+    for (const c of otherRoleGains(ns, base[ns], head[ns], gained, sides, org)) out.push(c);
   }
   return out;
 }
@@ -952,7 +1031,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // Under whichever username: a usernamePrefix changed too moves the identity (its own line,
     // judged as such), not what being an admin gives.
     const admin = activeAdmin(b) && activeAdmin(h);
-    const access = accessChanges(bCells, hCells, org, changedRoles, endsOf(h, org)).map((c) =>
+    const access = accessChanges(bCells, hCells, org, changedRoles, { base, head }, endsOf(h, org)).map((c) =>
       admin && inAddedOrRemoved(c) && !GRANTED_ONLY.has(c.kind) ? impliedBy(c, 'as an admin', false) : c,
     );
     const changes = [
@@ -981,9 +1060,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         !minus(h.namespaces, b.namespaces).length &&
         minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
       (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
-    const changes = [...tokenChanges(b, h), ...accessChanges(sa(base, b), sa(head, h), org, changedRoles)].map((c) =>
-      withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c,
-    );
+    const changes = [
+      ...tokenChanges(b, h),
+      ...accessChanges(sa(base, b), sa(head, h), org, changedRoles, { base, head }),
+    ].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
@@ -1036,7 +1116,10 @@ function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRol
   const out: SubjectDiff[] = [];
   for (const name of sorted(new Set([...base.access.keys(), ...head.access.keys()]))) {
     if (accounted.has(name)) continue;
-    const changes = accessChanges(base.access.get(name) ?? EMPTY, head.access.get(name) ?? EMPTY, org, changedRoles);
+    const changes = accessChanges(base.access.get(name) ?? EMPTY, head.access.get(name) ?? EMPTY, org, changedRoles, {
+      base,
+      head,
+    });
     if (!changes.length) continue;
     const kind = head.subjectKinds.get(name) ?? base.subjectKinds.get(name) ?? 'User';
     out.push({ id: `${kind} ${kind === 'ServiceAccount' ? name.replace(':', '/') : name}`, changes });
