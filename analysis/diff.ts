@@ -16,6 +16,7 @@ import {
 import { orgRoleOf } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
+import { serviceAccountOf } from './authorizer.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
@@ -1114,17 +1115,22 @@ function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRol
     for (const t of side.tokens.values()) accounted.add(tokenSubject(side.org, t));
   }
   const out: SubjectDiff[] = [];
+  const say = (id: string, b: Cells | undefined, h: Cells | undefined) => {
+    const changes = accessChanges(b ?? EMPTY, h ?? EMPTY, org, changedRoles, { base, head });
+    if (changes.length) out.push({ id, changes });
+  };
+  for (const name of sorted(new Set([...base.groupAccess.keys(), ...head.groupAccess.keys()])))
+    say(`Group ${name}`, base.groupAccess.get(name), head.groupAccess.get(name));
   for (const name of sorted(new Set([...base.access.keys(), ...head.access.keys()]))) {
     if (accounted.has(name)) continue;
-    const changes = accessChanges(base.access.get(name) ?? EMPTY, head.access.get(name) ?? EMPTY, org, changedRoles, {
-      base,
-      head,
-    });
-    if (!changes.length) continue;
-    const kind = head.subjectKinds.get(name) ?? base.subjectKinds.get(name) ?? 'User';
-    out.push({ id: `${kind} ${kind === 'ServiceAccount' ? name.replace(':', '/') : name}`, changes });
+    const account = serviceAccountOf(name);
+    say(
+      account ? `ServiceAccount ${account.namespace}/${account.name}` : `User ${name}`,
+      base.access.get(name),
+      head.access.get(name),
+    );
   }
-  return out;
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** How a report titles a subject of AccessDiff.outsiders. */

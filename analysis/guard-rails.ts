@@ -344,16 +344,21 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
       }),
     ]),
   );
-  for (const [subject, cells] of head.access) {
-    if (admins.has(subject)) continue;
+  // Users and ServiceAccounts by username, then Groups (another kind of name: Snapshot.groupAccess).
+  const subjects = [
+    ...[...head.access].map(([s, cells]) => [names.get(s) ?? s, cells, base.access.get(s), admins.has(s)] as const),
+    ...[...head.groupAccess].map(([g, cells]) => [`Group ${g}`, cells, base.groupAccess.get(g), false] as const),
+  ];
+  for (const [who, cells, before, admin] of subjects) {
+    if (admin) continue;
     for (const [ns, cell] of Object.entries(cells))
       for (const { rail, declared } of railed.get(ns) ?? []) {
-        if (!headWrites(cell, rail) || baseWrites(base.access.get(subject)?.[ns], rail)) continue;
+        if (!headWrites(cell, rail) || baseWrites(before?.[ns], rail)) continue;
         out.push({
           kind: 'guard-rail',
           namespace: ns,
           weakens: true,
-          text: `${names.get(subject) ?? subject} may write ${rail.what} in ${ns}, which declares ${declared}: ${rail.undoes} (weaker)`,
+          text: `${who} may write ${rail.what} in ${ns}, which declares ${declared}: ${rail.undoes} (weaker)`,
         });
       }
   }

@@ -10,7 +10,7 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
 export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution, type SubjectKind } from './access.ts';
-import { Authorizer, exactServiceAccountOf } from './authorizer.ts';
+import { Authorizer, exactServiceAccountOf, SA_PREFIX } from './authorizer.ts';
 import {
   bySubject,
   isObj,
@@ -65,10 +65,15 @@ const CLUSTER_WIDE = 'every namespace (cluster-wide)';
 
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
 export interface Snapshot extends Membership {
-  /** Effective access: username or `namespace:serviceaccount` → namespace → cell. */
+  /**
+   * Effective access of users and ServiceAccounts, by the username the API server knows them by
+   * (a ServiceAccount's: `system:serviceaccount:<namespace>:<name>`, a User of that name being it)
+   * → namespace → cell. One name, one identity: a User `web:default` is not ServiceAccount
+   * web/default, nor a Group dan@acme.io the user dan@acme.io (read as one, one hid the other).
+   */
   readonly access: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
-  /** The kind of each subject of `access` (User, Group, ServiceAccount), as its bindings name it. */
-  readonly subjectKinds: ReadonlyMap<string, SubjectKind>;
+  /** Effective access of Groups, by name → namespace → cell: apart from `access` (another kind of name). */
+  readonly groupAccess: ReadonlyMap<string, Readonly<Record<string, LazyCell>>>;
   /** Custom Roles (orgctl's `custom:` and `token:` Roles): `namespace/name` → rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
   /** Every role's rules as text, by `Kind/namespace/name`: a diff sees a role whose rules changed. */
@@ -85,11 +90,15 @@ export interface Snapshot extends Membership {
 /** One shared empty set of cells, for a subject that holds none. */
 const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze({});
 
-/** A token as a subject of `access`: its ServiceAccount, `<system namespace>:<account>`. */
+/** A token as the access index names it: its ServiceAccount, `<system namespace>:<account>`. */
+const tokenIndexName = (org: Pick<OrgInfo, 'systemNamespace'>, token: { readonly serviceAccount: string }): string =>
+  `${org.systemNamespace}:${token.serviceAccount}`;
+
+/** A token as a subject of `access`: its ServiceAccount's username. */
 export const tokenSubject = (
   org: Pick<OrgInfo, 'systemNamespace'>,
   token: { readonly serviceAccount: string },
-): string => `${org.systemNamespace}:${token.serviceAccount}`;
+): string => `${SA_PREFIX}${tokenIndexName(org, token)}`;
 
 /** A token's cells on one side, keyed as its ServiceAccount's subject (tokenSubject); {} when it holds none. */
 export const tokenCells = (
@@ -425,8 +434,8 @@ function affectedSubjects(
   for (const id of new Set([...bm.tokens.keys(), ...hm.tokens.keys()])) {
     const [b, h] = [bm.tokens.get(id), hm.tokens.get(id)];
     if (JSON.stringify(b) === JSON.stringify(h)) continue;
-    if (b) everywhere(tokenSubject(bo, b));
-    if (h) everywhere(tokenSubject(ho, h));
+    if (b) everywhere(tokenIndexName(bo, b));
+    if (h) everywhere(tokenIndexName(ho, h));
   }
   return out;
 }
@@ -470,6 +479,12 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   return n;
 }
 
+/** Where a subject of the access index is kept in a snapshot (Snapshot.access, groupAccess), under which name. */
+function subjectKey<T>(kind: SubjectKind, name: string, access: T, groupAccess: T): [T, string] {
+  if (kind === 'Group') return [groupAccess, name];
+  return [access, kind === 'ServiceAccount' ? `${SA_PREFIX}${name}` : name];
+}
+
 function snapshotOf(
   docs: readonly ManifestDoc[],
   membership: Membership,
@@ -480,7 +495,7 @@ function snapshotOf(
   const { org, users, invites, tokens, namespaceSettings } = membership;
   const cells = new CellMaker();
   const access = new Map<string, Record<string, LazyCell>>();
-  const subjectKinds = new Map<string, SubjectKind>();
+  const groupAccess = new Map<string, Record<string, LazyCell>>();
   const roles: RoleObject[] = [];
   // Each cluster's access apart (copiesDiffer), or the one account every cluster shares.
   const clusters = outputClusters(org);
@@ -488,11 +503,11 @@ function snapshotOf(
     const set = byCluster ? clusterRbac(rbac, cluster, clusters) : rbac;
     const clusterWide = byCluster ? `${CLUSTER_WIDE} in cluster ${cluster}` : CLUSTER_WIDE;
     for (const subject of accessIndex(new Authorizer(set), only ? { only } : {})) {
-      let byNamespace = access.get(subject.name);
-      if (!byNamespace) access.set(subject.name, (byNamespace = {}));
+      const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
+      let byNamespace = map.get(name);
+      if (!byNamespace) map.set(name, (byNamespace = {}));
       for (const [ns, contributions] of subject.scopes)
         byNamespace[ns === '' ? clusterWide : ns] = new DeferredCell(contributions, cells);
-      subjectKinds.set(subject.name, subject.kind);
     }
     roles.push(...set.roles);
   }
@@ -510,7 +525,7 @@ function snapshotOf(
     tokens,
     namespaceSettings,
     access,
-    subjectKinds,
+    groupAccess,
     customRoles,
     ruleSets,
     placement: placementOf(docs, outputClusters(org)),
