@@ -1024,8 +1024,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   for (const email of emails) {
     const b = base.users.get(email);
     const h = head.users.get(email);
-    const bCells = b ? (base.access.get(b.username) ?? EMPTY) : EMPTY;
-    const hCells = h ? (head.access.get(h.username) ?? EMPTY) : EMPTY;
+    // A side without their record still holds what its bindings give their username: a record
+    // removed while the bindings name them for more is not 'leaves, loses' (red team H).
+    const [bUser, hUser] = [b ?? h, h ?? b];
+    const bCells = bUser ? (base.access.get(bUser.username) ?? EMPTY) : EMPTY;
+    const hCells = hUser ? (head.access.get(hUser.username) ?? EMPTY) : EMPTY;
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin. Custom RBAC gained
     // there comes from a grant, not from being an admin: it holds once they are not (red team X1).
@@ -1063,7 +1066,8 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
     const changes = [
       ...tokenChanges(b, h),
-      ...accessChanges(sa(base, b), sa(head, h), org, changedRoles, { base, head }),
+      // As a person's: a side without the token's record holds what its bindings give its ServiceAccount.
+      ...accessChanges(sa(base, b ?? h), sa(head, h ?? b), org, changedRoles, { base, head }),
     ].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
