@@ -6,6 +6,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../report/markdown.ts';
+import type { AccessDiff } from '../../analysis/diff.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
 
 /** A copy of orgctl's own dist/, to edit. */
@@ -148,5 +150,31 @@ describe('the diff says every gain', () => {
     const said = await diffOf(join(ROOT, 'dist'), head);
     expect(said).toContain('bob@acme.io: gains w:full in data');
     expect(said.join('\n')).not.toContain('bob@acme.io: loses');
+  });
+
+  it("the comment cut for size keeps a gain before removals: 300 people losing r:pods, listed first, pushed 'zed gains w:configmaps' out", () => {
+    const losing = Array.from({ length: 300 }, (_, i) => ({
+      id: `a${String(i).padStart(3, '0')}@acme.io`,
+      changes: [{ kind: 'loses', namespace: 'web', levels: ['r:pods'], removes: true, text: 'loses r:pods in web' }],
+    }));
+    const diff: AccessDiff = {
+      namespaces: { added: [], removed: [] },
+      people: [
+        ...losing,
+        {
+          id: 'zed@acme.io',
+          changes: [{ kind: 'gains', namespace: 'web', levels: ['w:configmaps'], text: 'gains w:configmaps in web' }],
+        },
+      ],
+      tokens: [],
+      customRbac: [],
+      clusters: [],
+      settings: [],
+      guardRails: [],
+      stats: { users: { base: 301, losing: 300 }, grants: { base: 301, lost: 300 }, tokens: { base: 0, losing: 0 } },
+    };
+    const md = renderMarkdown(diff, undefined, { maxBytes: 4_000 });
+    expect(md).toMatch(/_… and \d+ more\./);
+    expect(md).toContain('**zed&#64;acme.io**\n- gains w:configmaps in web');
   });
 });
