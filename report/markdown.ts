@@ -164,9 +164,14 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   if (handLines.length) blocks.push(`**Applied by hand after merge**\n${handLines.join('\n')}\n`);
   // Organization-wide blocks, then the people and tokens a privilege is given to (kept first when
   // the comment must be cut: padding cannot push them out), then everyone else.
-  const subjects: { readonly text: string; readonly urgent: boolean }[] = [];
+  // Then whoever gains anything at all, before those who only lose: padding of removals cannot push a gain out.
+  const subjects: { readonly text: string; readonly urgent: boolean; readonly gains?: boolean }[] = [];
   const subject = (title: string, d: SubjectDiff) =>
-    subjects.push({ text: subjectBlock(title, d), urgent: d.changes.some((c) => MUST_SHOW.has(c.kind)) });
+    subjects.push({
+      text: subjectBlock(title, d),
+      urgent: d.changes.some((c) => MUST_SHOW.has(c.kind)),
+      gains: d.changes.some((c) => !c.removes),
+    });
   for (const p of diff.people)
     subject(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p);
   for (const t of diff.tokens) subject(`token ${escapeMarkdown(t.id)}`, t);
@@ -186,7 +191,8 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   const ranked = [
     ...blocks,
     ...subjects.filter((b) => b.urgent).map((b) => b.text),
-    ...subjects.filter((b) => !b.urgent).map((b) => b.text),
+    ...subjects.filter((b) => !b.urgent && b.gains).map((b) => b.text),
+    ...subjects.filter((b) => !b.urgent && !b.gains).map((b) => b.text),
   ];
   const kept: string[] = [];
   let size = sizeOf(head.join('\n')) + 200;
