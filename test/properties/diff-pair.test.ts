@@ -59,10 +59,19 @@ describe('diff pair', () => {
     const [first, second] = subjects(target) as { name: string }[];
     // The binding split in two parts naming one person in both, a person twice in one part, and a
     // name no member has: each member counts once there, the stranger not at all.
-    const part = structuredClone(target.object) as { metadata: { name: string }; subjects: unknown[] };
-    part.metadata.name = `${part.metadata.name}:2`;
-    part.subjects = [first, first, { ...second!, name: 'stranger@else.io' }];
-    const forged = [...bd, { ...target, index: 999, object: part }];
+    // In every cluster holding the binding, alike: copies that differ between clusters are read
+    // cluster by cluster, by a full snapshot (red team H), not this bounded pair.
+    const meta = (d: (typeof bd)[number]) => (d.object as { metadata: { name: string; namespace: string } }).metadata;
+    const copies = bindings.filter(
+      (d) => meta(d).name === meta(target).name && meta(d).namespace === meta(target).namespace,
+    );
+    const parts = copies.map((copy, i) => {
+      const part = structuredClone(copy.object) as { metadata: { name: string }; subjects: unknown[] };
+      part.metadata.name = `${part.metadata.name}:2`;
+      part.subjects = [first, first, { ...second!, name: 'stranger@else.io' }];
+      return { ...copy, index: 999 + i, object: part };
+    });
+    const forged = [...bd, ...parts];
     const pair = readSnapshotPair(
       { docs: forged, membership: readMembership(forged, 'base') },
       { docs: hd, membership: readMembership(hd, 'head') },
