@@ -153,37 +153,38 @@ function saidByName(side: Pick<Snapshot, 'ruleSets'>, id: string, org: string): 
 }
 
 /**
- * What the roles a cell gains allow beyond what its level and custom-RBAC lines say: a role of
- * another origin (a dist/ edited by hand or forged) that covers no whole level and no privilege
- * class (delete every deployment and volume claim) changed no line, and the diff read "No change
- * in access". Requests the gained levels allow, or the cell allowed before, are not repeated;
+ * What the roles a cell gains (or loses) allow beyond what its level and custom-RBAC lines say: a
+ * role of another origin (a dist/ edited by hand or forged) that covers no whole level and no
+ * privilege class (delete every deployment and volume claim) changed no line, and the diff read
+ * "No change in access". `from` is the side the cell is compared from (base for gains, head for
+ * losses); requests the levels moved allow, or the `from` cell allowed, are not repeated;
  * non-resource URLs count through a ClusterRoleBinding only (as the API server reads them).
  */
-function otherRoleGains(
+function otherRoleChanges(
   ns: string,
-  base: LazyCell | undefined,
-  head: LazyCell | undefined,
-  gained: readonly string[],
-  sides: RuleSides,
+  cells: { readonly from: LazyCell | undefined; readonly to: LazyCell | undefined },
+  moved: readonly string[],
+  rules: { readonly from: Pick<Snapshot, 'ruleSets'>; readonly to: Pick<Snapshot, 'ruleSets'> },
   org: string,
+  gains: boolean,
 ): Change[] {
-  const had = new Set(base?.roles ?? []);
-  const fresh = (head?.roles ?? []).filter((key) => !had.has(key) && !saidByName(sides.head, roleKeyId(key), org));
+  const had = new Set(cells.from?.roles ?? []);
+  const fresh = (cells.to?.roles ?? []).filter((key) => !had.has(key) && !saidByName(rules.to, roleKeyId(key), org));
   if (!fresh.length) return [];
-  const before = (base?.roles ?? []).flatMap((key) => rulesOfRole(sides.base, roleKeyId(key)));
-  const known = [...before, ...[...levelsCoveredBy(gained)].flatMap((l) => findLevel(l)!.rules)];
+  const before = (cells.from?.roles ?? []).flatMap((key) => rulesOfRole(rules.from, roleKeyId(key)));
+  const known = [...before, ...[...levelsCoveredBy(moved)].flatMap((l) => findLevel(l)!.rules)];
   const out: Change[] = [];
   for (const key of fresh) {
     const id = roleKeyId(key);
-    const rules = rulesOfRole(sides.head, id);
+    const allowed = rulesOfRole(rules.to, id);
     const requests = [
       ...new Set(
-        ruleAtoms(rules)
+        ruleAtoms(allowed)
           .filter((a) => !rulesAllow(known, a))
           .map(requestText),
       ),
       ...(key.startsWith('cluster:')
-        ? rules.flatMap((r) =>
+        ? allowed.flatMap((r) =>
             (r.nonResourceURLs ?? []).flatMap((path) =>
               r.verbs
                 .filter((verb) => !before.some((b) => ruleAllowsNonResource(b, { verb, path })))
@@ -195,12 +196,22 @@ function otherRoleGains(
     if (!requests.length) continue;
     const [kind, , ...name] = id.split('/');
     const role = `${kind} ${name.join('/')}`;
-    out.push({
-      kind: 'gains-rules',
-      namespace: ns,
-      to: role,
-      text: `gains through ${role} in ${ns}: ${showRequests(requests)}`,
-    });
+    out.push(
+      gains
+        ? {
+            kind: 'gains-rules',
+            namespace: ns,
+            to: role,
+            text: `gains through ${role} in ${ns}: ${showRequests(requests)}`,
+          }
+        : {
+            kind: 'loses-rules',
+            namespace: ns,
+            from: role,
+            removes: true,
+            text: `loses through ${role} in ${ns}: ${showRequests(requests)}`,
+          },
+    );
   }
   return out;
 }
@@ -321,7 +332,11 @@ function accessChanges(
     for (const r of rl)
       out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
     for (const c of roleRuleChanges(ns, held, changedRoles)) out.push(c);
-    for (const c of otherRoleGains(ns, base[ns], head[ns], gained, sides, org)) out.push(c);
+    const [b2, h2] = [base[ns], head[ns]];
+    out.push(
+      ...otherRoleChanges(ns, { from: b2, to: h2 }, gained, { from: sides.base, to: sides.head }, org, true),
+      ...otherRoleChanges(ns, { from: h2, to: b2 }, lost, { from: sides.head, to: sides.base }, org, false),
+    );
   }
   return out;
 }

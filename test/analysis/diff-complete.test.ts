@@ -96,6 +96,13 @@ describe('the diff says every gain', () => {
         /^dan@acme\.io: gains through ClusterRole cleanup in data: delete deployments, .*, and 8 more$/,
       ),
     );
+    // The other way round (the hand-made binding taken away again), the loss is said as the gain was.
+    const lost = await diffOf(head, join(ROOT, 'dist'));
+    expect(lost).toContainEqual(
+      expect.stringMatching(
+        /^dan@acme\.io: loses through ClusterRole cleanup in data: delete deployments, .*, and 8 more$/,
+      ),
+    );
   });
 
   it("a token's ServiceAccount given w:full where a User of the same name (acme-system:token-ci-deploy) is bound: it said No change in access", async () => {
