@@ -142,8 +142,20 @@ interface RuleSides {
   readonly head: Pick<Snapshot, 'ruleSets'>;
 }
 
+/** saidByName's answers, by side (its ruleSets) and role id: a diff asks of one role for each cell holding it. */
+const SAID_BY_NAME = new WeakMap<ReadonlyMap<string, string>, Map<string, boolean>>();
+
 /** Whether a role is said by the lines above it: a level's ClusterRole with the catalog's rules, or orgctl's custom or token Role (gains custom RBAC). */
 function saidByName(side: Pick<Snapshot, 'ruleSets'>, id: string, org: string): boolean {
+  let known = SAID_BY_NAME.get(side.ruleSets);
+  if (!known) SAID_BY_NAME.set(side.ruleSets, (known = new Map()));
+  const key = `${org}\u0000${id}`;
+  let said = known.get(key);
+  if (said === undefined) known.set(key, (said = roleSaidByName(side, id, org)));
+  return said;
+}
+
+function roleSaidByName(side: Pick<Snapshot, 'ruleSets'>, id: string, org: string): boolean {
   const [kind] = id.split('/');
   const role = orgRoleOf(org, roleNameOf(id));
   if (kind === 'Role') return role.kind === 'custom' || role.kind === 'user-rules' || role.kind === 'token-rules';
