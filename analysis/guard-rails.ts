@@ -25,7 +25,7 @@ import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
 import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
-import { roleRulesOf, tokenSubject, type LazyCell, type Snapshot } from './snapshot.ts';
+import { namespacesOfKey, roleRulesOf, tokenSubject, whereHeld, type LazyCell, type Snapshot } from './snapshot.ts';
 
 export interface GuardRailChange extends Change {
   /** The namespace, or undefined for the organization's namespace protection. */
@@ -351,16 +351,18 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   ];
   for (const [who, cells, before, admin] of subjects) {
     if (admin) continue;
-    for (const [ns, cell] of Object.entries(cells))
-      for (const { rail, declared } of railed.get(ns) ?? []) {
-        if (!headWrites(cell, rail) || baseWrites(before?.[ns], rail)) continue;
-        out.push({
-          kind: 'guard-rail',
-          namespace: ns,
-          weakens: true,
-          text: `${who} may write ${rail.what} in ${ns}, which declares ${declared}: ${rail.undoes} (weaker)`,
-        });
-      }
+    // A cell's key is its namespace, or a scope covering namespaces (namespacesOfKey).
+    for (const [key, cell] of Object.entries(cells))
+      for (const ns of namespacesOfKey(key, head.org))
+        for (const { rail, declared } of railed.get(ns) ?? []) {
+          if (!headWrites(cell, rail) || baseWrites(before?.[key], rail)) continue;
+          out.push({
+            kind: 'guard-rail',
+            namespace: ns,
+            weakens: true,
+            text: `${who} may write ${rail.what} in ${whereHeld(key, ns)}, which declares ${declared}: ${rail.undoes} (weaker)`,
+          });
+        }
   }
   // In namespace order, as every other guard-rail change is said.
   return out.sort((a, b) => (a.namespace! < b.namespace! ? -1 : a.namespace! > b.namespace! ? 1 : 0));

@@ -63,6 +63,33 @@ export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): Poli
  */
 const CLUSTER_WIDE = 'every namespace (cluster-wide)';
 
+/** How clusterRbac qualifies a namespace read in one cluster: `web in cluster lga1`. */
+const IN_CLUSTER = ' in cluster ';
+
+/**
+ * The namespaces a cell of `access` holds access in, by its key: the namespace itself; for a key
+ * clusterRbac qualified (`web in cluster lga1`), that namespace; for access a ClusterRoleBinding
+ * gives (CLUSTER_WIDE, in a cluster or not), every namespace of the organization. A rule looking a
+ * cell up by namespace reads it so, or a forged dist/ of differing copies or a ClusterRoleBinding
+ * would hold access no rule saw in any namespace (review R4).
+ */
+export function namespacesOfKey(key: string, org: Pick<OrgInfo, 'namespaces' | 'systemNamespace'>): readonly string[] {
+  if (key.startsWith(CLUSTER_WIDE)) return [...org.namespaces, org.systemNamespace];
+  const at = key.indexOf(IN_CLUSTER);
+  return [at < 0 ? key : key.slice(0, at)];
+}
+
+/**
+ * Where a cell's access holds, said of one namespace it covers (namespacesOfKey): `web`, `web in
+ * cluster lga1`, or `web, through a ClusterRoleBinding` (`... in cluster lga1`).
+ */
+export const whereHeld = (key: string, namespace: string): string =>
+  key === namespace
+    ? namespace
+    : key.startsWith(CLUSTER_WIDE)
+      ? `${namespace}, through a ClusterRoleBinding${key.slice(CLUSTER_WIDE.length)}`
+      : key;
+
 /** Membership (who is who, as the output records it) and the access its RBAC gives. */
 export interface Snapshot extends Membership {
   /**
@@ -280,7 +307,7 @@ function clusterRbac(rbac: RbacSet, cluster: string, clusters: readonly string[]
     const c = clusterOf(o.from.file);
     return c === undefined || c === cluster;
   };
-  const qualified = (namespace: string) => `${namespace} in cluster ${cluster}`;
+  const qualified = (namespace: string) => `${namespace}${IN_CLUSTER}${cluster}`;
   // A role twice in the cluster holds what either copy allows (which one applies is not known).
   const roles = new Map<string, RoleObject>();
   for (const r of rbac.roles.filter(here)) {
@@ -501,7 +528,7 @@ function snapshotOf(
   const clusters = outputClusters(org);
   for (const cluster of byCluster ? clusters : ['']) {
     const set = byCluster ? clusterRbac(rbac, cluster, clusters) : rbac;
-    const clusterWide = byCluster ? `${CLUSTER_WIDE} in cluster ${cluster}` : CLUSTER_WIDE;
+    const clusterWide = byCluster ? `${CLUSTER_WIDE}${IN_CLUSTER}${cluster}` : CLUSTER_WIDE;
     for (const subject of accessIndex(new Authorizer(set), only ? { only } : {})) {
       const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
       let byNamespace = map.get(name);

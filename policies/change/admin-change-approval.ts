@@ -1,5 +1,5 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import { customRulesOf, tokenCells, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
+import { customRulesOf, namespacesOfKey, tokenCells, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
@@ -23,8 +23,8 @@ import {
  */
 function isAdminGrade(cell: LazyCell | undefined, side: Snapshot, namespace: string): boolean {
   if (!cell) return false;
-  // Anything held in a namespace for admins only (adminsOnly) is.
-  if (side.namespaceSettings.get(namespace)?.adminsOnly) return true;
+  // Anything held in a namespace for admins only (adminsOnly) is, a cell of another scope in each it covers.
+  if (namespacesOfKey(namespace, side.org).some((ns) => side.namespaceSettings.get(ns)?.adminsOnly)) return true;
   const c = cell.cell;
   if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
   return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);

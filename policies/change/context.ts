@@ -2,7 +2,7 @@
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
-import { tokenCells, type Snapshot } from '../../analysis/snapshot.ts';
+import { namespacesOfKey, tokenCells, type OrgInfo, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
@@ -256,9 +256,19 @@ export function clusterReach(input: ReviewInput): ClusterReach[] {
   return out;
 }
 
-/** The entries of `reach` in namespaces where `cells` hold access (none when there are no cells). */
-export const reachedIn = (reach: readonly ClusterReach[], cells: Readonly<Record<string, unknown>> | undefined) =>
-  cells ? reach.filter((r) => cells[r.namespace]) : [];
+/**
+ * The entries of `reach` in namespaces where `cells` hold access (none when there are no cells),
+ * a cell of another scope (namespacesOfKey) in each namespace it covers.
+ */
+export const reachedIn = (
+  reach: readonly ClusterReach[],
+  cells: Readonly<Record<string, unknown>> | undefined,
+  org: Pick<OrgInfo, 'namespaces' | 'systemNamespace'>,
+) => {
+  if (!cells) return [];
+  const held = new Set(Object.keys(cells).flatMap((key) => namespacesOfKey(key, org)));
+  return reach.filter((r) => held.has(r.namespace));
+};
 
 /** `data in cluster ord1, web in cluster ord1` */
 export const reachText = (reach: readonly ClusterReach[]) =>
@@ -344,9 +354,9 @@ export function beneficiaries(input: ReviewInput): Set<string> {
   const reach = clusterReach(input);
   if (reach.length) {
     for (const u of input.head.users.values())
-      if (!u.admin && reachedIn(reach, input.head.access.get(u.username)).length) out.add(u.email);
+      if (!u.admin && reachedIn(reach, input.head.access.get(u.username), input.head.org).length) out.add(u.email);
     for (const t of input.head.tokens.values())
-      if (t.owner && reachedIn(reach, tokenCells(input.head, t)).length) out.add(t.owner);
+      if (t.owner && reachedIn(reach, tokenCells(input.head, t), input.head.org).length) out.add(t.owner);
   }
   return out;
 }

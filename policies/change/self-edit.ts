@@ -52,7 +52,8 @@ export const selfEdit: ChangeRule = {
     if (reach.length) {
       for (const email of mine) {
         const u = input.head.users.get(email);
-        const where = u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username))) : '';
+        const where =
+          u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username), input.head.org)) : '';
         if (where)
           out.push({
             rule: this.id,
@@ -62,7 +63,7 @@ export const selfEdit: ChangeRule = {
       }
       for (const t of input.head.tokens.values()) {
         if (!t.owner || !mine.has(t.owner)) continue;
-        const where = reachText(reachedIn(reach, tokenCells(input.head, t)));
+        const where = reachText(reachedIn(reach, tokenCells(input.head, t), input.head.org));
         if (where)
           out.push({
             rule: this.id,

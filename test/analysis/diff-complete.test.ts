@@ -185,3 +185,69 @@ describe('the diff says every gain', () => {
     expect(md).toContain('**zed&#64;acme.io**\n- gains w:configmaps in web');
   });
 });
+
+describe('the rules read access held through another scope as in its namespaces (review R4)', () => {
+  const GUARD_RAILS = join(ROOT, 'test/fixtures/specs/guard-rails.yaml');
+  /** The guard-rails fixture's dist/, and one where bob may also write NetworkPolicies in web. */
+  async function sides(): Promise<{ base: string; head: string }> {
+    const dir = tempDir();
+    const spec = readFileSync(GUARD_RAILS, 'utf8');
+    const headSpec = spec.replace(
+      'levels: ["r:pods", "w:services"]',
+      'levels: ["r:pods", "w:services", "w:networkpolicies"]',
+    );
+    expect(headSpec).not.toBe(spec);
+    writeFileSync(join(dir, 'base.yaml'), spec);
+    writeFileSync(join(dir, 'head.yaml'), headSpec);
+    for (const side of ['base', 'head']) {
+      const r = await run(['synth', '--spec', join(dir, `${side}.yaml`), '--out', join(dir, side)]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    return { base: join(dir, 'base'), head: join(dir, 'head') };
+  }
+  const weakened = /may write NetworkPolicies in web.*which declares.*\(weaker\)/;
+
+  it("a NetworkPolicy writer in web is a weakened guard rail when the clusters' copies differ (each cluster read apart)", async () => {
+    const { base, head } = await sides();
+    // A label on lga1's copy of a ClusterRole only: the copies differ, so each cluster is read apart.
+    edit(head, 'lga1/cluster/resources.yaml', (text) => text.replace(/(\n {2}name: acme:r:pods\n)/, '\n    a: b$1'));
+    const r = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      head,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'org/org.yaml',
+    ]);
+    expect(r.stdout).toMatch(weakened);
+    expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
+  });
+
+  it('a NetworkPolicy writer through a ClusterRoleBinding (every namespace) weakens the guard rails of web', async () => {
+    const { base } = await sides();
+    const head = join(tempDir(), 'dist');
+    cpSync(base, head, { recursive: true });
+    const crb =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: sneaky\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:networkpolicies\nsubjects:\n' +
+      user('eve@evil.example');
+    for (const cluster of ['lga1', 'ord1']) edit(head, `${cluster}/cluster/resources.yaml`, append(crb));
+    const r = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      head,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'org/org.yaml',
+    ]);
+    expect(r.stdout).toMatch(
+      /eve&#64;evil\.example may write NetworkPolicies in web, through a ClusterRoleBinding.*\(weaker\)/,
+    );
+    expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
+  });
+});
