@@ -190,7 +190,7 @@ function untrackedNamespaces(
           commands: [
             syncStatus(base),
             `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
-            `kubectl --context ${c} label namespace ${ns} ${instanceLabelOf(orgs.head.argocd ?? base.argocd)}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
+            `kubectl --context ${c} label namespace ${ns} ${instanceLabelOf(base.argocd ?? orgs.head.argocd)}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
           ],
         };
       }),

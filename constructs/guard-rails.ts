@@ -326,7 +326,14 @@ export function instanceLabelKeyOf(where: string, value: unknown): string | unde
       'argocd.instanceLabelKey',
       `${show(value)} is not a label key (${bad}): give the application.instanceLabelKey of Argo CD's argocd-cm, e.g. 'argocd.argoproj.io/instance' (default ${INSTANCE_LABEL})`,
     );
-  return value === INSTANCE_LABEL ? undefined : (value as string);
+  const key = value as string;
+  if (key.startsWith('orgctl.io/') || key === 'kubernetes.io/metadata.name' || key.startsWith(POD_SECURITY_PREFIX))
+    fail(
+      where,
+      'argocd.instanceLabelKey',
+      `${show(value)} is a label orgctl or the API server writes on the organization's objects (the organization's label, which namespace protection selects by; a Pod Security level): under label tracking Argo CD would write an Application's name over it; give the application.instanceLabelKey of Argo CD's argocd-cm`,
+    );
+  return key === INSTANCE_LABEL ? undefined : key;
 }
 
 /**

@@ -162,9 +162,9 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     (c) => `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
   );
   if (handLines.length) blocks.push(`**Applied by hand after merge**\n${handLines.join('\n')}\n`);
-  // Organization-wide blocks, then the people and tokens a privilege is given to (kept first when
-  // the comment must be cut: padding cannot push them out), then everyone else.
-  // Then whoever gains anything at all, before those who only lose: padding of removals cannot push a gain out.
+  // When the comment must be cut, kept in this order: organization-wide blocks, the people and tokens
+  // a privilege is given to and the subjects no membership record names (padding cannot push them
+  // out), whoever else gains anything, then those who only lose.
   const subjects: { readonly text: string; readonly urgent: boolean; readonly gains?: boolean }[] = [];
   const subject = (title: string, d: SubjectDiff) =>
     subjects.push({
@@ -175,7 +175,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   for (const p of diff.people)
     subject(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p);
   for (const t of diff.tokens) subject(`token ${escapeMarkdown(t.id)}`, t);
-  // Access no membership record accounts for: never cut for room.
+  // Access no membership record accounts for: kept first, with the privileged.
   for (const o of diff.outsiders ?? [])
     subjects.push({ text: subjectBlock(`${escapeMarkdown(outsiderTitle(o.id))}`, o), urgent: true });
   if (!blocks.length && !subjects.length) blocks.push('_No change in access._\n');

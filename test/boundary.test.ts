@@ -921,6 +921,17 @@ describe("Argo CD's application.instanceLabelKey: label tracking under another k
     expect(files(withKey('app.kubernetes.io/instance').app)).toEqual(files(organization().app));
     for (const bad of ['not a key', 'a/b/c', '', 5])
       expect(() => withKey(bad), String(bad)).toThrow(/\(argocd\.instanceLabelKey\): .* is not a label key/);
+    // A label orgctl or the API server writes: Argo CD would write an Application's name over it
+    // (the organization's label, which namespace protection selects by; a Pod Security level).
+    for (const ours of [
+      'orgctl.io/organization',
+      'orgctl.io/cluster',
+      'kubernetes.io/metadata.name',
+      'pod-security.kubernetes.io/enforce',
+    ])
+      expect(() => withKey(ours), ours).toThrow(
+        /\(argocd\.instanceLabelKey\): .* Argo CD would write an Application's name over it/,
+      );
   });
 });
 
