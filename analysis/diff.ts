@@ -1150,10 +1150,11 @@ function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRol
     const changes = accessChanges(b ?? EMPTY, h ?? EMPTY, org, changedRoles, { base, head });
     if (changes.length) out.push({ id, changes });
   };
-  for (const name of sorted(new Set([...base.groupAccess.keys(), ...head.groupAccess.keys()])))
+  for (const name of new Set([...base.groupAccess.keys(), ...head.groupAccess.keys()]))
     say(`Group ${name}`, base.groupAccess.get(name), head.groupAccess.get(name));
-  for (const name of sorted(new Set([...base.access.keys(), ...head.access.keys()]))) {
-    if (accounted.has(name)) continue;
+  // Every member's and token's username is accounted for: only the rest (none, for orgctl's output) is looked at.
+  const rest = new Set([...base.access.keys(), ...head.access.keys()].filter((name) => !accounted.has(name)));
+  for (const name of rest) {
     const account = serviceAccountOf(name);
     say(
       account ? `ServiceAccount ${account.namespace}/${account.name}` : `User ${name}`,

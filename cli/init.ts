@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { resolveToday } from '../model/model.ts';
+import { applierProblem } from '../constructs/guard-rails.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
@@ -92,6 +93,15 @@ export const command = defineCommand({
       throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
     if (flags.boundary.length && flags.argocd === undefined)
       throw new UsageError('--boundary goes with --argocd REPO_URL: the boundary judges what Argo CD applies');
+    // Said of the flag, not of the spec init would write from it.
+    flags.boundary.forEach((identity, i) => {
+      const problem = applierProblem(identity);
+      if (problem !== undefined) throw new UsageError(`--boundary ${problem}`);
+      if (flags.boundary.indexOf(identity) < i)
+        throw new UsageError(
+          `--boundary ${JSON.stringify(identity)} is given twice: give each identity Argo CD applies with once`,
+        );
+    });
     assertEmptyFolder(dir);
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);

@@ -32,6 +32,7 @@ import {
 import { SA_PREFIX, serviceAccountOf } from '../analysis/authorizer.ts';
 import type { ArgoCdBoundary } from '../model/model.ts';
 import { labelValueProblem, NAME_RULE, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
+import { codePoint } from '../model/text.ts';
 import { DeclarationError, show } from './props.ts';
 import { INSTANCE_LABEL } from '../synth/argocd.ts';
 
@@ -272,29 +273,28 @@ function appliedByOf(where: string, prop: string, value: unknown): { appliedBy: 
 
 /** One identity Argo CD applies with (`prop`: where it is declared), checked. */
 function applierOf(where: string, prop: string, a: unknown): string {
+  const problem = applierProblem(a);
+  if (problem !== undefined) fail(where, prop, problem);
+  return a as string;
+}
+
+/**
+ * Why `a` is not an identity Argo CD may apply with (`init --boundary` asks too), or undefined: a
+ * Kubernetes username with no quote or backslash, printable ASCII, and a ServiceAccount's split
+ * as the API server splits it.
+ */
+export function applierProblem(a: unknown): string | undefined {
   if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
-    fail(
-      where,
-      prop,
-      `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`,
-    );
+    return `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`;
   // Argo CD's identities are ServiceAccounts, IAM roles, certificates' names: ASCII. A letter that
   // reads as another (a Cyrillic ѕ) would have the review show an admin approving it an identity
   // it does not name.
   const foreign = [...a].find((c) => c < '!' || c > '~');
   if (foreign !== undefined)
-    fail(
-      where,
-      prop,
-      `${show(a)} holds ${foreign} (U+${foreign.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), not printable ASCII: a Kubernetes username Argo CD applies with is ASCII (e.g. ${APPLIED_BY_EXAMPLE}), and a letter that reads as another would have the review name an identity it does not`,
-    );
+    return `${show(a)} holds ${foreign} (${codePoint(foreign)}), not printable ASCII: a Kubernetes username Argo CD applies with is ASCII (e.g. ${APPLIED_BY_EXAMPLE}), and a letter that reads as another would have the review name an identity it does not`;
   if (a.startsWith(SA_PREFIX) && !isServiceAccountUsername(a))
-    fail(
-      where,
-      prop,
-      `${show(a)} is not a ServiceAccount's username (system:serviceaccount:NAMESPACE:NAME, e.g. ${APPLIED_BY_EXAMPLE}): a policy for nobody's requests would judge none`,
-    );
-  return a;
+    return `${show(a)} is not a ServiceAccount's username (system:serviceaccount:NAMESPACE:NAME, e.g. ${APPLIED_BY_EXAMPLE}): a policy for nobody's requests would judge none`;
+  return undefined;
 }
 
 /** `system:serviceaccount:NAMESPACE:NAME` (serviceAccountOf: the API server's split), each part a name the API server allows (NAME_RULE). */

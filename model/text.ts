@@ -8,6 +8,9 @@ export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** A character as Unicode names it: `U+202E`. */
+export const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** Line terminators, and control and formatting characters (bidirectional, invisible): what a reader cannot see as written. */
 const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 const HIDDEN_ONE = new RegExp(HIDDEN.source, 'u'); // no `g`: test() keeps no state between texts
@@ -18,8 +21,7 @@ export const hasHidden = (text: string): boolean => HIDDEN_ONE.test(text);
  * Text a reviewer reads, with every character that would act rather than show (a line break, a
  * direction override, a zero-width space) written as its code point: `<U+202E>`.
  */
-export const showHidden = (text: string): string =>
-  text.replace(HIDDEN, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+export const showHidden = (text: string): string => text.replace(HIDDEN, (c) => `<${codePoint(c)}>`);
 
 /**
  * ASCII text built as bytes, for outputs of tens of megabytes: pieces are copied into buffers

@@ -9,7 +9,7 @@
  * valid YAML double-quoted scalars). Multi-line strings become `|` block scalars.
  */
 
-import { unicodeEscape } from '../model/text.ts';
+import { codePoint, unicodeEscape } from '../model/text.ts';
 
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
@@ -317,7 +317,7 @@ function describeCharacter(c: string): string {
     '\ufeff': 'byte-order mark',
     '\u007f': 'delete (DEL)',
   };
-  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const code = codePoint(c);
   return names[c] ? `${names[c]} (${code})` : `${code} character`;
 }
 

@@ -316,8 +316,26 @@ describe('orgctl init: a new organization repository', () => {
       '--boundary',
       'system:serviceaccount:argocd-application-controller',
     ]);
-    expect(nobody.code).not.toBe(0);
-    expect(nobody.stderr).toContain("is not a ServiceAccount's username");
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain(
+      '--boundary "system:serviceaccount:argocd-application-controller" is not a ServiceAccount\'s username',
+    );
+    expect(existsSync(dir)).toBe(false);
+    // Said of the flag given, never of a spec the user did not write.
+    const base = ['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--argocd', 'https://github.com/acme/org.git'];
+    const twice = await run([
+      ...base,
+      '--boundary',
+      'system:serviceaccount:argocd:x',
+      '--boundary',
+      'system:serviceaccount:argocd:x',
+    ]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--boundary "system:serviceaccount:argocd:x" is given twice');
+    const spaced = await run([...base, '--boundary', 'a b']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain('--boundary "a b" is not a Kubernetes username');
+    expect(`${twice.stderr}${spaced.stderr}`).not.toContain('spec.');
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -8,7 +8,7 @@
  * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
-import { unicodeEscape } from '../../model/text.ts';
+import { codePoint, unicodeEscape } from '../../model/text.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import type { PolicyRule } from '../../model/catalog.ts';
@@ -24,8 +24,6 @@ const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0
 
 /** The text as a person can read it: every refused character shown as its escape. */
 const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE.source, 'g'), unicodeEscape);
-
-const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** Why `text` is refused, or undefined. */
 function unsafeTextProblem(text: string, multiline = false): string | undefined {
