@@ -22,21 +22,35 @@ import { RUNNING_ENGINE } from './engine.ts';
 import { readRefFile, refOfSide, tooLargeToRead, tracks, workTreeOf } from './git.ts';
 import { folderAbove } from './paths.ts';
 
+/**
+ * A file's text when it is a regular file of at most `maxBytes`; else what it is instead, or why it
+ * is too large. Never opened unless it is a regular file: a FIFO would hang, a link could name any
+ * file. An error finding or reading it is thrown.
+ */
+function regularFileText(
+  file: string,
+  maxBytes: number,
+): string | { readonly notRegular: string } | { readonly problem: string } {
+  const st = lstatSync(file);
+  if (!st.isFile())
+    return {
+      notRegular: st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket',
+    };
+  if (st.size > maxBytes) return tooLargeToRead(file, st.size, maxBytes);
+  return readFileSync(file, 'utf8');
+}
+
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */
 function readDataFile(flag: string, file: string, maxBytes: number): string | { readonly problem: string } {
+  let text: ReturnType<typeof regularFileText>;
   try {
-    const st = lstatSync(file);
-    // Never opened unless it is a regular file: a FIFO would hang, a link could name any file.
-    if (!st.isFile())
-      throw new UsageError(
-        `${flag} ${file} is not a regular file (${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket'})`,
-      );
-    if (st.size > maxBytes) return tooLargeToRead(file, st.size, maxBytes);
-    return readFileSync(file, 'utf8');
+    text = regularFileText(file, maxBytes);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     throw unreadableFlagFile(flag, file, e);
   }
+  if (typeof text !== 'string' && 'notRegular' in text)
+    throw new UsageError(`${flag} ${file} is not a regular file (${text.notRegular})`);
+  return text;
 }
 
 /**
@@ -90,10 +104,9 @@ function basePackageFile(base: string, path: string, maxBytes: number): string |
   if (ref === undefined) {
     const project = baseProjectOf(base);
     if (project === undefined) return undefined;
-    const file = join(project, path);
     try {
-      const st = lstatSync(file);
-      return st.isFile() && st.size <= maxBytes ? readFileSync(file, 'utf8') : undefined;
+      const text = regularFileText(join(project, path), maxBytes);
+      return typeof text === 'string' ? text : undefined;
     } catch {
       return undefined;
     }
