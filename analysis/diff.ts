@@ -958,9 +958,11 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
         ? 'dist/argocd/boundary.yaml is no longer written: a forged dist/ is bounded again by the AppProject alone, once an admin deletes the policy from each cluster'
         : from === undefined
           ? `dist/argocd/boundary.yaml is written: once applied to each cluster, the API server refuses what the organization's Applications write beyond orgctl's shapes`
-          : dropped.length
+          : dropped.length && added.length
             ? `the boundary judges the writes of ${appliersText(to)} instead (applied to each cluster, it no longer bounds ${appliersText(dropped)})`
-            : `the boundary judges the writes of ${appliersText(added)} too, once applied to each cluster`,
+            : dropped.length
+              ? `the boundary no longer judges the writes of ${appliersText(dropped)}, only of ${appliersText(to)}, once applied to each cluster`
+              : `the boundary judges the writes of ${appliersText(added)} too, once applied to each cluster`,
     );
   }
   return out;

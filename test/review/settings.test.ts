@@ -124,7 +124,7 @@ describe('settings-change through the CLI', () => {
     const d = diffSnapshots(snapshotOf(bounded([ARGO, MANAGER])), snapshotOf(bounded(MANAGER)), TODAY);
     const text = renderMarkdown(d);
     expect(text).toContain(
-      `- setting boundary \\['${ARGO}', '${MANAGER}'\\] → '${MANAGER}': the boundary judges the writes of ${MANAGER} instead (applied to each cluster, it no longer bounds ${ARGO})`,
+      `- setting boundary \\['${ARGO}', '${MANAGER}'\\] → '${MANAGER}': the boundary no longer judges the writes of ${ARGO}, only of ${MANAGER}, once applied to each cluster`,
     );
     expect(text).toContain(
       `namespace protection no longer exempts ${ARGO}: only ${MANAGER} may delete or relabel namespaces`,
