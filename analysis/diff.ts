@@ -946,7 +946,9 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
       'instanceLabelKey',
       instanceLabelOf(a),
       instanceLabelOf(b),
-      "the boundary (once applied to each cluster) reads an object's Application from this label: it must be the application.instanceLabelKey of Argo CD's argocd-cm, or under label tracking the boundary judges nothing Argo CD applies",
+      b.boundary
+        ? "the boundary (once applied to each cluster) reads an object's Application from this label: it must be the application.instanceLabelKey of Argo CD's argocd-cm, or under label tracking the boundary judges nothing Argo CD applies"
+        : "the commands of Applied by hand after merge take Argo CD's tracking off by this label: it must be the application.instanceLabelKey of Argo CD's argocd-cm",
     );
     const [from, to] = [a.boundary?.appliedBy, b.boundary?.appliedBy];
     const { added, dropped } = appliersChange(from, to);

@@ -141,10 +141,24 @@ describe('settings-change through the CLI', () => {
     );
     const r = await review(sides, '--actor', 'alice');
     expect(r.code).toBe(1);
+    // Without a boundary, what reads the key is the untrack commands; with one, the boundary.
     expect(r.stdout).toContain(
-      "- setting instanceLabelKey 'app.kubernetes.io/instance' → 'argocd.argoproj.io/instance': the boundary (once applied to each cluster) reads an object's Application from this label",
+      "- setting instanceLabelKey 'app.kubernetes.io/instance' → 'argocd.argoproj.io/instance': the commands of Applied by hand after merge take Argo CD's tracking off by this label",
     );
     expect((await review(sides, '--actor', 'alice', '--approved-by', 'dan')).code).toBe(0);
+    const bounded = () => {
+      const s = withArgo();
+      s.spec.delivery.argocd.namedClusterResources = true;
+      s.spec.delivery.argocd.boundary = { appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' };
+      return s;
+    };
+    const keyed = await distPair(
+      bounded(),
+      (s) => (s.spec.delivery.argocd.instanceLabelKey = 'argocd.argoproj.io/instance'),
+    );
+    expect((await review(keyed, '--actor', 'alice')).stdout).toContain(
+      "- setting instanceLabelKey 'app.kubernetes.io/instance' → 'argocd.argoproj.io/instance': the boundary (once applied to each cluster) reads an object's Application from this label",
+    );
   });
 
   it('shards 32 → 64: objects move between Argo CD Applications', async () => {
