@@ -10,7 +10,7 @@ import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
 export { readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution, type SubjectKind } from './access.ts';
-import { Authorizer, exactServiceAccountOf, SA_PREFIX } from './authorizer.ts';
+import { Authorizer, exactServiceAccountOf, SA_PREFIX, serviceAccountUser } from './authorizer.ts';
 import {
   bySubject,
   isObj,
@@ -117,7 +117,11 @@ export interface Snapshot extends Membership {
 /** One shared empty set of cells, for a subject that holds none. */
 const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze({});
 
-/** A token as the access index names it: its ServiceAccount, `<system namespace>:<account>`. */
+/**
+ * A token as the access index names it, `<system namespace>:<account>` (a ServiceAccount's
+ * `namespace:name`, as affectedSubjects keys subjects); Snapshot.access keys it by its username
+ * (tokenSubject).
+ */
 const tokenIndexName = (org: Pick<OrgInfo, 'systemNamespace'>, token: { readonly serviceAccount: string }): string =>
   `${org.systemNamespace}:${token.serviceAccount}`;
 
@@ -125,7 +129,7 @@ const tokenIndexName = (org: Pick<OrgInfo, 'systemNamespace'>, token: { readonly
 export const tokenSubject = (
   org: Pick<OrgInfo, 'systemNamespace'>,
   token: { readonly serviceAccount: string },
-): string => `${SA_PREFIX}${tokenIndexName(org, token)}`;
+): string => serviceAccountUser(org.systemNamespace, token.serviceAccount);
 
 /** A token's cells on one side, keyed as its ServiceAccount's subject (tokenSubject); {} when it holds none. */
 export const tokenCells = (

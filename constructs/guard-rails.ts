@@ -4,6 +4,7 @@
  * model's plain, sorted data (model/guard-rails.ts).
  */
 import {
+  APPLIED_BY_PATTERN,
   appliersText,
   LIMIT_FIELDS,
   NETWORK_POLICIES,
@@ -242,6 +243,8 @@ export function namespaceDefaultsOf(where: string, value: unknown): { podSecurit
 
 const APPLIED_BY_EXAMPLE = "{ appliedBy: 'system:serviceaccount:argocd:argocd-application-controller' }";
 
+const APPLIED_BY = new RegExp(APPLIED_BY_PATTERN);
+
 /** How many identities `appliedBy` may list: one per way Argo CD's clusters are registered. */
 const MAX_APPLIERS = 16;
 
@@ -284,14 +287,15 @@ function applierOf(where: string, prop: string, a: unknown): string {
  * as the API server splits it.
  */
 export function applierProblem(a: unknown): string | undefined {
-  if (typeof a !== 'string' || !/^[^\s'"\\]{1,253}$/.test(a) || UNPRINTABLE.test(a))
-    return `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`;
-  // Argo CD's identities are ServiceAccounts, IAM roles, certificates' names: ASCII. A letter that
-  // reads as another (a Cyrillic ѕ) would have the review show an admin approving it an identity
-  // it does not name.
-  const foreign = [...a].find((c) => c < '!' || c > '~');
-  if (foreign !== undefined)
-    return `${show(a)} holds ${foreign} (${codePoint(foreign)}), not printable ASCII: a Kubernetes username Argo CD applies with is ASCII (e.g. ${APPLIED_BY_EXAMPLE}), and a letter that reads as another would have the review name an identity it does not`;
+  if (typeof a !== 'string' || !APPLIED_BY.test(a)) {
+    // Argo CD's identities are ServiceAccounts, IAM roles, certificates' names: ASCII. A letter that
+    // reads as another (a Cyrillic ѕ) would have the review show an admin approving it an identity
+    // it does not name.
+    const foreign = typeof a === 'string' ? [...a].find((c) => c > '~') : undefined;
+    return foreign !== undefined
+      ? `${show(a)} holds ${foreign} (${codePoint(foreign)}), not printable ASCII: a Kubernetes username Argo CD applies with is ASCII (e.g. ${APPLIED_BY_EXAMPLE}), and a letter that reads as another would have the review name an identity it does not`
+      : `${show(a)} is not a Kubernetes username (the identity Argo CD applies with, e.g. ${APPLIED_BY_EXAMPLE})`;
+  }
   if (a.startsWith(SA_PREFIX) && !isServiceAccountUsername(a))
     return `${show(a)} is not a ServiceAccount's username (system:serviceaccount:NAMESPACE:NAME, e.g. ${APPLIED_BY_EXAMPLE}): a policy for nobody's requests would judge none`;
   return undefined;

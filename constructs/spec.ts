@@ -14,6 +14,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import type { SpecGrant } from './grant.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+import { APPLIED_BY_PATTERN } from '../model/guard-rails.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
@@ -101,6 +102,7 @@ export function specPath(pointer: string): string {
 const EXPECTED_BY_PATTERN: Record<string, string> = {
   [EMAIL_PATTERN]: 'an email address (name@domain.tld)',
   [DATE_PATTERN]: 'a date (YYYY-MM-DD)',
+  [APPLIED_BY_PATTERN]: 'a Kubernetes username in printable ASCII, with no space, quote or backslash',
   '\\S': 'a text with something in it',
 };
 

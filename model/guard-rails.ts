@@ -106,6 +106,13 @@ export interface NamespaceDefaults {
 export type AppliedBy = string | readonly string[];
 
 /**
+ * A Kubernetes username Argo CD applies with, as `appliedBy` takes it: printable ASCII but space,
+ * quote and backslash (it is written into CEL string literals; a letter that reads as another would
+ * have the review name an identity it does not). The schema says it too (test/spec.test.ts).
+ */
+export const APPLIED_BY_PATTERN = '^[!#-&(-[\\]-~]{1,253}$';
+
+/**
  * Each identity `appliedBy` names: one, or a list's. Read from an output, it may be anything: what
  * is not a string names nobody.
  */

@@ -9,6 +9,7 @@ import schema from '../schema/org.schema.json' with { type: 'json' };
 import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
+import { APPLIED_BY_PATTERN } from '../model/guard-rails.ts';
 import { specValidatorCode, VALIDATOR_FILE } from './spec-validator.ts';
 import { validate as generatedValidate } from '../schema/org.schema.validate.js';
 import { generateSpec } from '../constructs/generate.ts';
@@ -164,10 +165,16 @@ describe('spec and schema', () => {
     expect(generatedValidate(specOf('😀', `${'😀'.repeat(256)}a`))).toBe(false);
   });
 
-  it('uses the same email and date patterns as the constructs', () => {
+  it('uses the same email, date and appliedBy patterns as the constructs', () => {
     const s = JSON.stringify(schema);
     expect(s).toContain(JSON.stringify(EMAIL_PATTERN));
     expect(s).toContain(JSON.stringify(DATE_PATTERN));
+    const shapes = (schema as { $defs: { appliedBy: { oneOf: { pattern?: string; items?: { pattern: string } }[] } } })
+      .$defs.appliedBy.oneOf;
+    expect(shapes.map((shape) => shape.pattern ?? shape.items?.pattern)).toEqual([
+      APPLIED_BY_PATTERN,
+      APPLIED_BY_PATTERN,
+    ]);
   });
 
   it('documents every property for editors, with an example', () => {
@@ -254,7 +261,7 @@ describe('spec and schema', () => {
       'spec.namespaceDefaults.podSecurity: 5 is a number, not a string or a mapping',
     ]);
     expect(with_({ namespaceProtection: { appliedBy: "it's" } })).toEqual([
-      `spec.namespaceProtection.appliedBy: "it's" is not of the form ^[^\\s'"\\\\]{1,253}$`,
+      `spec.namespaceProtection.appliedBy: "it's" is not a Kubernetes username in printable ASCII, with no space, quote or backslash`,
     ]);
     const twice = with_({ namespaceProtection: { appliedBy: [ARGO, ARGO] } });
     expect(twice).toHaveLength(1);
@@ -263,6 +270,12 @@ describe('spec and schema', () => {
     );
     expect(with_({ namespaceProtection: { appliedBy: [] } })).toEqual([
       "spec.namespaceProtection.appliedBy: the list has 0 items (give at least 1: the Kubernetes usernames, one per way Argo CD's clusters are registered)",
+    ]);
+    // A look-alike letter is refused by the schema itself, so a spec file's error has its line.
+    expect(
+      with_({ namespaceProtection: { appliedBy: '\u0455ystem:serviceaccount:kube-system:argocd-manager' } }),
+    ).toEqual([
+      'spec.namespaceProtection.appliedBy: "\u0455ystem:serviceaccount:kube-system:argocd-manager" is not a Kubernetes username in printable ASCII, with no space, quote or backslash',
     ]);
     expect(with_({ namespaceProtection: { appliedBy: 5 } })).toEqual([
       'spec.namespaceProtection.appliedBy: 5 is a number, not a string or a list',
