@@ -833,6 +833,11 @@ describe('Argo CD reaching its clusters as different identities: appliedBy lists
     );
   });
 
+  it('takes up to 16 identities, as the schema does (test/spec.test.ts)', () => {
+    const sixteen = Array.from({ length: 16 }, (_, i) => `system:serviceaccount:argocd:applier-${i}`);
+    expect(() => declared(sixteen)).not.toThrow();
+  });
+
   it('a list of one writes what the identity alone writes, and the order of a list changes nothing', () => {
     expect(files(declared([ARGO]).app)).toEqual(files(declared(ARGO).app));
     expect(files(declared([MANAGER, ARGO]).app)).toEqual(out);

@@ -175,6 +175,8 @@ describe('spec and schema', () => {
       APPLIED_BY_PATTERN,
       APPLIED_BY_PATTERN,
     ]);
+    // As many identities as the constructs take (test/boundary.test.ts: 16 taken, 17 refused).
+    expect((shapes[1] as { maxItems?: number }).maxItems).toBe(16);
   });
 
   it('documents every property for editors, with an example', () => {
