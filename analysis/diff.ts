@@ -149,9 +149,9 @@ const SAID_BY_NAME = new WeakMap<ReadonlyMap<string, string>, Map<string, boolea
 function saidByName(side: Pick<Snapshot, 'ruleSets'>, id: string, org: string): boolean {
   let known = SAID_BY_NAME.get(side.ruleSets);
   if (!known) SAID_BY_NAME.set(side.ruleSets, (known = new Map()));
-  const key = `${org}\u0000${id}`;
-  let said = known.get(key);
-  if (said === undefined) known.set(key, (said = roleSaidByName(side, id, org)));
+  // One diff asks with one organization's name, so the role id is key enough.
+  let said = known.get(id);
+  if (said === undefined) known.set(id, (said = roleSaidByName(side, id, org)));
   return said;
 }
 
@@ -205,31 +205,36 @@ function otherRoleChanges(
           )
         : []),
     ];
-    if (!requests.length) continue;
-    const [kind, , ...name] = id.split('/');
-    const role = `${kind} ${name.join('/')}`;
-    out.push(
-      gains
-        ? {
-            kind: 'gains-rules',
-            namespace: ns,
-            to: role,
-            text: `gains through ${role} in ${ns}: ${showRequests(requests)}`,
-          }
-        : {
-            kind: 'loses-rules',
-            namespace: ns,
-            from: role,
-            removes: true,
-            text: `loses through ${role} in ${ns}: ${showRequests(requests)}`,
-          },
-    );
+    if (requests.length) out.push(rulesChange(gains, ns, roleTitle(id), requests));
   }
   return out;
 }
 
 /** The role id (`Kind/namespace/name`) of a cell's role key (`scope:Kind/namespace/name`). */
 const roleKeyId = (key: string): string => key.slice(key.indexOf(':') + 1);
+
+/** A role id (`Kind/namespace/name`) as the diff names it: `ClusterRole cleanup`, `Role web/x`. */
+const roleTitle = (id: string): string => {
+  const [kind, , ...name] = id.split('/');
+  return `${kind} ${name.join('/')}`;
+};
+
+/** What a role gives (`gains`) or no longer gives in `ns`: the requests, four and how many more. */
+const rulesChange = (gains: boolean, ns: string, role: string, requests: readonly string[]): Change =>
+  gains
+    ? {
+        kind: 'gains-rules',
+        namespace: ns,
+        to: role,
+        text: `gains through ${role} in ${ns}: ${showRequests(requests)}`,
+      }
+    : {
+        kind: 'loses-rules',
+        namespace: ns,
+        from: role,
+        removes: true,
+        text: `loses through ${role} in ${ns}: ${showRequests(requests)}`,
+      };
 
 /**
  * A role held before and after whose rules changed: what its holder gains and loses by it, even
@@ -239,26 +244,10 @@ function roleRuleChanges(ns: string, ids: readonly string[], changed: ChangedRol
   const out: Change[] = [];
   for (const id of ids) {
     const { before, after } = changed.get(id)!;
-    const [kind, , ...name] = id.split('/');
-    const role = `${kind} ${name.join('/')}`;
     const gained = rulesDelta(after, before);
     const lost = rulesDelta(before, after);
-    const show = showRequests;
-    if (gained.length)
-      out.push({
-        kind: 'gains-rules',
-        namespace: ns,
-        to: role,
-        text: `gains through ${role} in ${ns}: ${show(gained)}`,
-      });
-    if (lost.length)
-      out.push({
-        kind: 'loses-rules',
-        namespace: ns,
-        from: role,
-        removes: true,
-        text: `loses through ${role} in ${ns}: ${show(lost)}`,
-      });
+    if (gained.length) out.push(rulesChange(true, ns, roleTitle(id), gained));
+    if (lost.length) out.push(rulesChange(false, ns, roleTitle(id), lost));
   }
   return out;
 }
