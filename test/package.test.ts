@@ -292,47 +292,23 @@ describe('orgctl init: a new organization repository', () => {
 
   it('--boundary without --argocd, or naming no ServiceAccount, is refused and writes nothing', async () => {
     const dir = join(tempDir(), 'b');
-    const alone = await run([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'a@b.io',
-      '--boundary',
-      'system:serviceaccount:argocd:x',
-    ]);
+    const init = ['init', dir, '--org', 'acme', '--owner', 'a@b.io'];
+    const alone = await run([...init, '--boundary', 'system:serviceaccount:argocd:x']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('--boundary goes with --argocd REPO_URL');
-    const nobody = await run([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'a@b.io',
-      '--argocd',
-      'https://github.com/acme/org.git',
-      '--boundary',
-      'system:serviceaccount:argocd-application-controller',
-    ]);
+    const withArgo = [...init, '--argocd', 'https://github.com/acme/org.git'];
+    const nobody = await run([...withArgo, '--boundary', 'system:serviceaccount:argocd-application-controller']);
     expect(nobody.code).toBe(2);
     expect(nobody.stderr).toContain(
       '--boundary "system:serviceaccount:argocd-application-controller" is not a ServiceAccount\'s username',
     );
     expect(existsSync(dir)).toBe(false);
     // Said of the flag given, never of a spec the user did not write.
-    const base = ['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--argocd', 'https://github.com/acme/org.git'];
-    const twice = await run([
-      ...base,
-      '--boundary',
-      'system:serviceaccount:argocd:x',
-      '--boundary',
-      'system:serviceaccount:argocd:x',
-    ]);
+    const x = 'system:serviceaccount:argocd:x';
+    const twice = await run([...withArgo, '--boundary', x, '--boundary', x]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('--boundary "system:serviceaccount:argocd:x" is given twice');
-    const spaced = await run([...base, '--boundary', 'a b']);
+    const spaced = await run([...withArgo, '--boundary', 'a b']);
     expect(spaced.code).toBe(2);
     expect(spaced.stderr).toContain('--boundary "a b" is not a Kubernetes username');
     expect(`${twice.stderr}${spaced.stderr}`).not.toContain('spec.');

@@ -206,22 +206,15 @@ describe('the rules read access held through another scope as in its namespaces 
     return { base: join(dir, 'base'), head: join(dir, 'head') };
   }
   const weakened = /may write NetworkPolicies in web.*which declares.*\(weaker\)/;
+  /** `orgctl review` of the change, as alice (an admin) makes it in org/. */
+  const reviewedByAlice = (base: string, head: string) =>
+    run(['review', '--base', base, '--head', head, '--actor', 'alice', '--changed-path', 'org/org.yaml']);
 
   it("a NetworkPolicy writer in web is a weakened guard rail when the clusters' copies differ (each cluster read apart)", async () => {
     const { base, head } = await sides();
     // A label on lga1's copy of a ClusterRole only: the copies differ, so each cluster is read apart.
     edit(head, 'lga1/cluster/resources.yaml', (text) => text.replace(/(\n {2}name: acme:r:pods\n)/, '\n    a: b$1'));
-    const r = await run([
-      'review',
-      '--base',
-      base,
-      '--head',
-      head,
-      '--actor',
-      'alice',
-      '--changed-path',
-      'org/org.yaml',
-    ]);
+    const r = await reviewedByAlice(base, head);
     expect(r.stdout).toMatch(weakened);
     expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
   });
@@ -234,17 +227,7 @@ describe('the rules read access held through another scope as in its namespaces 
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: sneaky\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:networkpolicies\nsubjects:\n' +
       user('eve@evil.example');
     for (const cluster of ['lga1', 'ord1']) edit(head, `${cluster}/cluster/resources.yaml`, append(crb));
-    const r = await run([
-      'review',
-      '--base',
-      base,
-      '--head',
-      head,
-      '--actor',
-      'alice',
-      '--changed-path',
-      'org/org.yaml',
-    ]);
+    const r = await reviewedByAlice(base, head);
     expect(r.stdout).toMatch(
       /eve&#64;evil\.example may write NetworkPolicies in web, through a ClusterRoleBinding.*\(weaker\)/,
     );
