@@ -213,8 +213,9 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      "an email, GitHub login, token name or note, username prefix, Argo CD source, safeCustomResources reason or custom rule's string holding a control, invisible or bidirectional formatting character, or an email written decomposed (not NFC) or mixing Latin, Cyrillic and Greek letters in one label: it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
-    remediation: 'remove the character (the finding names it and where)',
+      "an email, GitHub login, token name or note, username prefix, Argo CD source, safeCustomResources reason or custom rule's string holding a control, invisible or bidirectional formatting character, or an email that reads as another address (UTS #39's confusables, as written and in lower case, its username): written decomposed (not NFC), in compatibility forms (not NFKC: a fullwidth `ｂ`), with a mark NFC cannot compose (`İ` lower-cased), a Latin letter that reads as another (`ı`), a label mixing alphabets (a Cyrillic `о` in `bоb`), or a label wholly of letters of another alphabet that each read as Latin (`асе`): it would read as someone else in a review, or Go's YAML would refuse the file (a lone surrogate has no escape Go accepts), stopping the shard's Application, revocations included",
+    remediation:
+      'remove the character (the finding names it and where); write an email as the identity provider issues it',
   },
   {
     id: 'validation',

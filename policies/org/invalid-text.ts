@@ -33,24 +33,119 @@ function unsafeTextProblem(text: string, multiline = false): string | undefined 
     : undefined;
 }
 
-const SCRIPTS = ['Latin', 'Cyrillic', 'Greek'] as const;
-const SCRIPT_LETTER = Object.fromEntries(SCRIPTS.map((s) => [s, new RegExp(`\\p{Script=${s}}`, 'u')]));
+/**
+ * Letters that read as an ASCII one, from UTS #39's confusables (the entries mapping a letter to one
+ * ASCII letter): Latin letters without a mark, refused wherever they stand, and Cyrillic, Greek,
+ * Armenian and Cherokee ones, refused where a whole label is made of them (`асе` for `ace`: mixed
+ * with Latin in one label, the script check refuses them first). Each pair is the letters, written
+ * as escapes (they read as their ASCII ones, which is the point), and letter for letter what each
+ * reads as.
+ */
+const LOOKALIKES: readonly (readonly [letters: string, readAs: string])[] = [
+  // Latin
+  [
+    '\u0131\u0269\u026a\u0237\u0251\u0261\u01c0\u1d0f\u1d04\u1d20\u1d21\u1d22\ua731\u1d1c\u028f\u0274',
+    'iiijaglocvwzsuyn',
+  ],
+  // Cyrillic
+  [
+    '\u0430\u0441\u0501\u0435\u04bb\u0456\u0458\u04cf\u043e\u0440\u051b\u0455\u051d\u0445\u0443\u04af\u0410\u0412\u0421\u0415\u041d\u0406\u0408\u041a\u041c\u041e\u0420\u0405\u0422\u0425\u0423\u04ae\u051a\u051c\u04c0',
+    'acdehijlopqswxyyABCEHIJKMOPSTXYYQWl',
+  ],
+  // Greek
+  [
+    '\u03b1\u03bf\u03bd\u03c1\u03c5\u03b9\u03ba\u03b3\u03c7\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7',
+    'aovpuikyxABEZHIKMNOPTYX',
+  ],
+  // Armenian
+  ['\u0585\u057d\u0570\u0578\u0566\u0581\u0555\u054d', 'ouhnqgOU'],
+  // Cherokee
+  ['\u13aa\u13f4\u13df\u13ac\u13bb\u13ab\u13e6\u13b7\u13e2\u13da\u13a2\u13d9\u13b3\u13c3', 'ABCEHJKMPSTVWZ'],
+];
+const READS_AS: Readonly<Record<string, string>> = Object.fromEntries(
+  LOOKALIKES.flatMap(([letters, readAs]) => [...letters].map((c, i) => [c, readAs[i]!])),
+);
 
 /**
- * Why an email would read as another address in a review, or undefined: letters written
- * decomposed (NFD: `e` + U+0301 for `é`, which NFC writes as one letter), or a label mixing Latin,
- * Cyrillic and Greek letters (`bоb` with a Cyrillic `о`), the confusables UTS #39 warns of.
+ * The alphabets a label may not mix (any two of them, Latin included), named as a reader knows
+ * them. Han, Hiragana, Katakana, Hangul and Bopomofo may stand beside Latin, as UTS #39's highly
+ * restrictive profile allows; a letter of a script not listed counts as a script of its own.
+ */
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Cherokee',
+  'Coptic',
+  'Georgian',
+  'Lisu',
+  'Tifinagh',
+  'Canadian_Aboriginal',
+] as const;
+const SCRIPT_LETTER = Object.fromEntries(SCRIPTS.map((s) => [s, new RegExp(`^\\p{Script=${s}}$`, 'u')]));
+const CJK_LETTER = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+const LETTER = /^\p{L}$/u;
+/** A mark NFC left on a letter of an alphabet (it has no composed form): `i` + U+0307 reads as i. */
+const MARK_ON_LETTER = /(?<=[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]\p{M}*)\p{M}/u;
+
+/** The script of a letter (`undefined` for digits, punctuation and CJK), named for the finding. */
+function scriptOf(c: string): string | undefined {
+  if (!LETTER.test(c) || CJK_LETTER.test(c)) return undefined;
+  return SCRIPTS.find((s) => SCRIPT_LETTER[s]!.test(c))?.replace('_', ' ') ?? `${codePoint(c)}'s`;
+}
+
+/** What the address reads as: compatibility forms as NFKC writes them, look-alikes as ASCII, stray marks gone. */
+const readsAs = (text: string): string =>
+  [...text.normalize('NFKC').replace(new RegExp(MARK_ON_LETTER.source, 'gu'), '')]
+    .map((c) => READS_AS[c] ?? c)
+    .join('');
+
+/**
+ * Why an address, as written, reads as another one in a review, or undefined: the confusables
+ * UTS #39 warns of. Letters written decomposed (NFD: `e` + U+0301 for `é`), compatibility forms
+ * (a fullwidth `ｂ`, a mathematical `𝐛`), a mark NFC leaves on a letter, a Latin letter that reads
+ * as another (`ı`), a label mixing alphabets (`bоb` with a Cyrillic `о`), or a label wholly of
+ * letters of another alphabet that each read as Latin ones (`асе`).
+ */
+function lookalikeProblem(email: string): string | undefined {
+  if (email !== email.normalize('NFC'))
+    return 'is not written composed (Unicode NFC): the same letters have another encoding, so two addresses would look alike in a review; write it composed';
+  const reads = `it reads as ${JSON.stringify(readsAs(email))} in a review`;
+  const chars = [...email];
+  let position = 1; // in UTF-16 units, as the other findings of this rule count
+  for (const c of chars) {
+    if (c.normalize('NFKC') !== c)
+      return `holds ${codePoint(c)} at position ${position}, a compatibility form of ${JSON.stringify(c.normalize('NFKC'))} (Unicode NFKC): ${reads}; write the address as the identity provider issues it`;
+    if (READS_AS[c] && scriptOf(c) === 'Latin')
+      return `holds ${codePoint(c)} at position ${position}, which reads as ${JSON.stringify(READS_AS[c])}: ${reads}; write the address as the identity provider issues it`;
+    position += c.length;
+  }
+  const mark = MARK_ON_LETTER.exec(email);
+  if (mark)
+    return `holds ${codePoint(mark[0])} at position ${mark.index + 1}, a mark on a letter that has no composed form: ${reads}; write the address as the identity provider issues it`;
+  for (const label of email.split(/[@.]/)) {
+    const scripts = [...new Set([...label].map(scriptOf).filter((s) => s !== undefined))];
+    if (scripts.length > 1)
+      return `mixes ${scripts.join(' and ')} letters in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
+    const letters = [...label].filter((c) => LETTER.test(c));
+    if (scripts.length === 1 && scripts[0] !== 'Latin' && letters.every((c) => READS_AS[c]))
+      return `writes ${JSON.stringify(label)} in ${scripts[0]} letters that each read as a Latin one: ${reads}; write the address as the identity provider issues it`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an email would read as another address in a review, or undefined: as written, and in lower
+ * case, which is the username orgctl binds (`İ` lower-cased is `i` + U+0307).
  */
 function emailLookalikeProblem(email: string): string | undefined {
   if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing to confuse
-  if (email !== email.normalize('NFC'))
-    return 'is not written composed (Unicode NFC): the same letters have another encoding, so two addresses would look alike in a review; write it composed';
-  for (const label of email.split(/[@.]/)) {
-    const scripts = SCRIPTS.filter((s) => [...label].some((c) => SCRIPT_LETTER[s]!.test(c)));
-    if (scripts.length > 1)
-      return `mixes ${scripts.join(' and ')} letters in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
-  }
-  return undefined;
+  const written = lookalikeProblem(email);
+  if (written) return written;
+  const username = email.toLowerCase();
+  const lower = username === email ? undefined : lookalikeProblem(username);
+  return lower && `in lower case (its username) ${lower}`;
 }
 
 export const invalidText: OrgRule = {

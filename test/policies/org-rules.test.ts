@@ -283,6 +283,56 @@ const CASES: Case[] = [
     message: /mixes Latin and Cyrillic letters in "b\u043eb": it reads as another address in a review/,
   },
   {
+    // Compatibility forms: a fullwidth ｂ (U+FF42) or a mathematical 𝐛 is another username that reads as b.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('\uff42ob@acme.io'),
+    passes: ({ org }) => org.user('bob@acme.io'),
+    message:
+      /holds U\+FF42 at position 1, a compatibility form of "b" \(Unicode NFKC\): it reads as "bob@acme.io" in a review/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('\u{1d41b}ob@acme.io'),
+    passes: ({ org }) => org.user('bob@acme.io'),
+    message: /holds U\+1D41B at position 1, a compatibility form of "b"/,
+  },
+  {
+    // Any script beside Latin, not only Cyrillic and Greek: an Armenian օ (U+0585) reads as o.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('b\u0585b@acme.io'),
+    passes: ({ org }) => org.user('\u0562\u0585\u0562@acme.io'), // all Armenian, and բ reads as no Latin letter
+    message: /mixes Latin and Armenian letters in "b\u0585b"/,
+  },
+  {
+    // A whole label of Cyrillic letters that each read as a Latin one: асе.io reads as ace.io.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob@\u0430\u0441\u0435.io'),
+    passes: ({ org }) => org.user('\u0438\u0432\u0430\u043d@acme.io'), // иван: и and в read as no Latin letter
+    message:
+      /writes "\u0430\u0441\u0435" in Cyrillic letters that each read as a Latin one: it reads as "bob@ace.io" in a review/,
+  },
+  {
+    // Upper case too: ВОВ (Cyrillic) reads as BOB.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.invite('\u0412\u041e\u0412@acme.io'),
+    passes: ({ org }) => org.invite('\u0411\u041e\u0411@acme.io'),
+    message: /reads as "BOB@acme.io" in a review/,
+  },
+  {
+    // Latin letters without a mark that read as ASCII ones: a dotless ı (U+0131).
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob@acme.\u0131o'),
+    passes: ({ org }) => org.user('bob@acme.io'),
+    message: /holds U\+0131 at position 10, which reads as "i": it reads as "bob@acme.io" in a review/,
+  },
+  {
+    // İ is written composed and NFKC leaves it, but its username (lower case) is i + U+0307, read as i.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('\u0130lker@acme.io'),
+    passes: ({ org }) => org.user('ilker@acme.io'),
+    message: /in lower case \(its username\) holds U\+0307 at position 2, a mark on a letter/,
+  },
+  {
     rule: 'invalid-text',
     fails: ({ org }) => org.token('ci', { note: 'line one\nline\u2028two' }),
     passes: ({ org }) => org.token('ci', { note: 'line one\nline two' }),
