@@ -231,6 +231,11 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     // The owner is bound where asked: the organization's settings come from members-00 of one cluster only.
     const read = readForQuestion(org.dir, userQuestion('ns-1', 'user0@acme.io'))!;
     expect(read.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
+    // A member not bound where asked: their active line is found by its bytes, and the lists are not parsed.
+    const elsewhere = readForQuestion(org.dir, userQuestion('nope', 'user25@acme.io'))!;
+    expect(elsewhere.searched.length).toBeGreaterThan(0);
+    expect(elsewhere.rbac.bindings.some((b) => b.subjects.some((s) => s.name === 'user25@acme.io'))).toBe(true);
+    expect(elsewhere.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
   }, 60_000);
 
   it('namespaces YAML writes quoted ("123", "null", "true") are read by their heads too, answering as the full read', async () => {
