@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { editDistance, nearestName } from '../model/text.ts';
 import { acmeSpecWith, cli, gitIn, ROOT, run, tempDir } from './helpers.ts';
 
 describe('did you mean', () => {
@@ -84,5 +85,21 @@ describe('did you mean', () => {
     expect((await run(['review', '--github'], { ...env, GITHUB_EVENT_PATH: join(file, 'x') })).stderr).toContain(
       `${join(file, 'x')}: cannot read the event payload (a folder on its path is a file)`,
     );
+  });
+
+  it('editDistance with a bound answers as the whole table does, up to the bound (random short names)', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const name = () =>
+      Array.from({ length: Math.floor(random() * 9) }, () => 'abcab.@'[Math.floor(random() * 7)]).join('');
+    for (let n = 0; n < 3000; n++) {
+      const [a, b, max] = [name(), name(), Math.floor(random() * 4)];
+      expect(editDistance(a, b, max), `${a} ${b} ${max}`).toBe(Math.min(editDistance(a, b), max + 1));
+    }
+    // A transposition counts one edit, bounded or not; a typo finds its name among many.
+    expect(editDistance('wbe', 'web', 1)).toBe(1);
+    const many = Array.from({ length: 10_000 }, (_, i) => `user${i}@acme.io`);
+    expect(nearestName('usre42@acme.io', many)).toBe('user42@acme.io');
+    expect(nearestName('nobody@acme.io', many)).toBeUndefined();
   });
 });
