@@ -86,7 +86,7 @@ export function loadSnapshots(
 /**
  * The rolling window of mass-removal: the diff from an older output of the base branch (`spec`, a
  * folder or `REF[:folder]`, e.g. `origin/main~10`) to head, so removals split across pull
- * requests add up.
+ * requests add up; and that output's membership, whose identities the cluster may still hold.
  */
 export function loadWindow(
   spec: string,
@@ -94,7 +94,7 @@ export function loadWindow(
   io: Io,
   today: string,
   cache?: DocumentCache,
-): { label: string; diff: AccessDiff; head: Snapshot } {
+): { label: string; diff: AccessDiff; head: Snapshot; base: Snapshot } {
   io.progress?.(`reading window ${spec}...`);
   const window = onSide('window', () => {
     const side = loadSide(spec, cache, `window (${spec})`);
@@ -102,7 +102,7 @@ export function loadWindow(
   });
   const pair = readSnapshotPair(window, head);
   io.progress?.('');
-  return { label: spec, diff: diffSnapshots(pair.base, pair.head, today), head: pair.head };
+  return { label: spec, diff: diffSnapshots(pair.base, pair.head, today), head: pair.head, base: pair.base };
 }
 
 export function requireSides(flags: { readonly base?: string; readonly head?: string }): {

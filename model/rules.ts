@@ -431,6 +431,14 @@ export const RULES = [
       "a namespace's guard rails are weakened: a lower Pod Security level (`enforce`, `warn` or `audit`, the organization's default included) or an older policy version pinned, a new namespace below the organization's default, a larger ResourceQuota or LimitRange value (a smaller `min`), a quota, limit range, quota entry or default NetworkPolicy removed (the namespace's removal too: it keeps running, `Prune=false`, and Argo CD prunes them), someone other than an admin (a person or a token) given writes of the guard rail's kind where it is declared (NetworkPolicies, ResourceQuotas, LimitRanges; the Namespace itself, or its status or finalize, where Pod Security (its labels) applies or labels are declared and namespace protection is off, or annotations are declared, which protection does not cover. One more NetworkPolicy admits what `same-namespace` denies, and Argo CD never prunes it), namespace protection turned off or exempting another identity, a namespace's `adminsOnly` turned off, or such a namespace removed (declared again later, it would be new and open to grants); or a namespace's labels or annotations changed, or given with a new namespace (tools orgctl does not know act on them: it may weaken). The comment lists every guard-rail change per namespace; strengthening ones pass",
     remediation: `${OTHER_ADMIN}; no override`,
   },
+  {
+    id: 'argocd-identity-base',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "`argocd-identity` over what the change leaves in the cluster: head's `appliedBy` (namespace protection, the boundary) names an identity base gives access to that head no longer declares: a ServiceAccount of base's system namespace (the organization renamed: its tokens' Secrets live until pruned), or of a namespace removed (the Namespace and what runs in it stay, `Prune=false`), a user or invitee removed, or a person's username under base's `usernamePrefix`; with `--window`, an identity the window's older output gives access to too",
+    remediation: 'nothing: name only the identities Argo CD applies with',
+  },
 ] as const satisfies readonly RuleInfo[];
 
 /** A rule id the registry holds: what findings and review results carry. */

@@ -9,6 +9,7 @@ import { ownerImmutable } from '../policies/change/owner-immutable.ts';
 import { selfEdit } from '../policies/change/self-edit.ts';
 import { settingsChange } from '../policies/change/settings-change.ts';
 import { guardRails } from '../policies/change/guard-rails.ts';
+import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -22,6 +23,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   engineChange,
   settingsChange,
   guardRails,
+  argocdIdentityBase,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

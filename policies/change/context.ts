@@ -2,7 +2,7 @@
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
-import { namespacesOfKey, tokenCells, type OrgInfo, type Snapshot } from '../../analysis/snapshot.ts';
+import { namespacesOfKey, tokenCells, type Membership, type OrgInfo, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
@@ -49,9 +49,15 @@ export interface ReviewInput {
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
    * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
    * since the window): mass-removal adds up removals split across pull requests, and token
-   * custody sees a handover made in an earlier pull request.
+   * custody sees a handover made in an earlier pull request. `base`: the older output's membership,
+   * whose identities the cluster may still hold (argocd-identity-base).
    */
-  readonly window?: { readonly label: string; readonly diff: AccessDiff; readonly head: Snapshot };
+  readonly window?: {
+    readonly label: string;
+    readonly diff: AccessDiff;
+    readonly head: Snapshot;
+    readonly base?: Membership;
+  };
 }
 
 export interface RuleResult {

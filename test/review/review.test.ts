@@ -20,6 +20,7 @@ describe('change rules', () => {
       'engine-change',
       'settings-change',
       'guard-rails',
+      'argocd-identity-base', // its scenarios: argocd-identity-base.test.ts
     ]);
   });
 
