@@ -436,8 +436,16 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "`argocd-identity` over what the change leaves in the cluster: head's `appliedBy` (namespace protection, the boundary) names an identity base gives access to that head no longer declares: a ServiceAccount of base's system namespace (the organization renamed: its tokens' Secrets live until pruned), or of a namespace removed (the Namespace and what runs in it stay, `Prune=false`), a user or invitee removed, or a person's username under base's `usernamePrefix`; with `--window`, an identity the window's older output gives access to too",
+      "`argocd-identity` over what the change leaves in the cluster: head's `appliedBy` (namespace protection, the boundary) names an identity base gives access to that head no longer declares: a ServiceAccount of base's system namespace (the organization renamed: its tokens keep working until an admin deletes them), or of a namespace removed (the Namespace and what runs in it stay, `Prune=false`), a user or invitee removed, or a person's username under base's `usernamePrefix`; with `--window`, an identity the window's older output gives access to too",
     remediation: 'nothing: name only the identities Argo CD applies with',
+  },
+  {
+    id: 'system-namespace-base',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "`system-namespace` over what the change leaves in the cluster: head (the organization renamed) declares base's system namespace as an ordinary namespace: it stays (`Prune=false`), and in it base's token ServiceAccounts and their Secrets until an admin deletes them, open to whoever head grants there; with `--window`, the window's older output's system namespace too",
+    remediation: 'nothing: choose another name',
   },
 ] as const satisfies readonly RuleInfo[];
 

@@ -10,6 +10,7 @@ import { selfEdit } from '../policies/change/self-edit.ts';
 import { settingsChange } from '../policies/change/settings-change.ts';
 import { guardRails } from '../policies/change/guard-rails.ts';
 import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
+import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -24,6 +25,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   settingsChange,
   guardRails,
   argocdIdentityBase,
+  systemNamespaceBase,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

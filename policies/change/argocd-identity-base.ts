@@ -7,7 +7,7 @@ import {
   organizationIdentity,
   type OrgIdentities,
 } from '../org/argocd-identity.ts';
-import type { ChangeRule, RuleResult } from './context.ts';
+import { earlierSides, type ChangeRule, type RuleResult } from './context.ts';
 
 /** The identities an output's membership gives access to. */
 const identitiesOf = (side: Membership): OrgIdentities => ({
@@ -31,10 +31,7 @@ export const argocdIdentityBase: ChangeRule = {
     const declared = declaredAppliedBy(input.head.org);
     if (!declared) return [{ rule: this.id, ok: true, message: 'no appliedBy is declared' }];
     const head = identitiesOf(input.head);
-    const earlier = [
-      { label: 'base', identities: identitiesOf(input.base) },
-      ...(input.window?.base ? [{ label: input.window.label, identities: identitiesOf(input.window.base) }] : []),
-    ];
+    const earlier = earlierSides(input).map(({ label, side }) => ({ label, identities: identitiesOf(side) }));
     const out: RuleResult[] = [];
     for (const username of appliersOf(declared.appliedBy)) {
       if (organizationIdentity(head, username)) continue;

@@ -60,6 +60,15 @@ export interface ReviewInput {
   };
 }
 
+/**
+ * The outputs before head whose objects the cluster may still hold (a Namespace is never pruned,
+ * a person still logs in): base, and the rolling window's older one, each with how to name it.
+ */
+export const earlierSides = (input: ReviewInput): { readonly label: string; readonly side: Membership }[] => [
+  { label: 'base', side: input.base },
+  ...(input.window?.base ? [{ label: input.window.label, side: input.window.base }] : []),
+];
+
 export interface RuleResult {
   readonly rule: RuleId;
   readonly ok: boolean;

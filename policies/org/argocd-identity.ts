@@ -36,7 +36,7 @@ export function organizationIdentity(org: OrgIdentities, username: string): OrgI
   if (sa?.namespace === org.systemNamespace)
     return {
       why: `a ServiceAccount of the organization's system namespace ${org.systemNamespace} (its tokens'): whoever holds its token acts as it`,
-      stays: `${org.systemNamespace} and its ServiceAccounts stay, and their tokens' Secrets until Argo CD prunes them (namespace protection may keep the namespace)`,
+      stays: `${org.systemNamespace}'s token ServiceAccounts, their Secrets and bindings work until an admin deletes them (a renamed organization's old Applications prune nothing), and the Namespace stays (Prune=false; namespace protection may keep it from being deleted)`,
     };
   if (sa && org.namespaces.includes(sa.namespace))
     return {

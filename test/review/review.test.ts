@@ -21,6 +21,7 @@ describe('change rules', () => {
       'settings-change',
       'guard-rails',
       'argocd-identity-base', // its scenarios: argocd-identity-base.test.ts
+      'system-namespace-base', // system-namespace-base.test.ts
     ]);
   });
 
