@@ -6,10 +6,7 @@
  * still log in as it).
  */
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../../analysis/diff.ts';
-import { review } from '../../review/review.ts';
-import { TODAY } from '../helpers.ts';
-import { baseSpec, distOf, judge, reviewPair, snapshotOf, type Spec } from './scenarios.ts';
+import { baseSpec, distOf, judge, reviewPair, reviewSnapshots, snapshotOf, type Spec } from './scenarios.ts';
 
 const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
 const RULE = 'argocd-identity-base';
@@ -128,16 +125,7 @@ describe('argocd-identity-base: appliedBy naming an identity of base the change 
     // Synthesis refuses such a head: a head dist/ edited by hand says it, which head-policies judges.
     const base = snapshotOf(protectedOrg());
     const forged = (appliedBy: string) => ({ ...base, org: { ...base.org, namespaceProtection: { appliedBy } } });
-    const judgedHead = (appliedBy: string) =>
-      review({
-        base,
-        head: forged(appliedBy),
-        diff: diffSnapshots(base, base, TODAY),
-        actors: ['alice'],
-        approvals: ['frank'],
-        changedPaths: ['org/org.ts'],
-        overrides: [],
-      }).results.filter((r) => r.rule === RULE);
+    const judgedHead = (appliedBy: string) => reviewSnapshots(base, forged(appliedBy)).filter((r) => r.rule === RULE);
     expect(judgedHead('erin@acme.io')).toEqual([expect.objectContaining({ ok: true })]);
     expect(judgedHead('system:serviceaccount:acme-system:token-ci')).toEqual([expect.objectContaining({ ok: true })]);
   });
@@ -150,16 +138,7 @@ describe('argocd-identity-base: appliedBy naming an identity of base the change 
     exempting(head, 'system:serviceaccount:acme-system:token-ci');
     const [o, b, h] = [snapshotOf(old), snapshotOf(base), snapshotOf(head)];
     const judgedWith = (window: boolean) =>
-      review({
-        base: b,
-        head: h,
-        diff: diffSnapshots(b, h, TODAY),
-        actors: ['alice'],
-        approvals: ['frank'],
-        changedPaths: ['org/org.ts'],
-        overrides: [],
-        ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY), head: h, base: o } } : {}),
-      }).results.filter((r) => r.rule === RULE && !r.ok);
+      reviewSnapshots(b, h, window ? o : undefined).filter((r) => r.rule === RULE && !r.ok);
     expect(judgedWith(false)).toEqual([]);
     expect(judgedWith(true)).toEqual([
       expect.objectContaining({

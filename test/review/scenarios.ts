@@ -92,6 +92,25 @@ export function judge(
   return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
 }
 
+/**
+ * The change rules' results on two snapshots, authored by alice and approved by frank; `window`:
+ * the rolling window's older output (labelled origin/main~1).
+ */
+export function reviewSnapshots(base: Snapshot, head: Snapshot, window?: Snapshot): Verdict['results'] {
+  return review({
+    base,
+    head,
+    diff: diffSnapshots(base, head, TODAY),
+    actors: ['alice'],
+    approvals: ['frank'],
+    changedPaths: ['org/org.ts'],
+    overrides: [],
+    ...(window
+      ? { window: { label: 'origin/main~1', diff: diffSnapshots(window, head, TODAY), head, base: window } }
+      : {}),
+  }).results;
+}
+
 /** The access diff of an edit of `base`. */
 export function diffOf(base: Spec, edit: (s: Spec) => void): AccessDiff {
   const head = structuredClone(base);

@@ -5,10 +5,7 @@
  * non-admin there. system-namespace-base refuses it.
  */
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../../analysis/diff.ts';
-import { review } from '../../review/review.ts';
-import { TODAY } from '../helpers.ts';
-import { baseSpec, judge, snapshotOf, type Spec } from './scenarios.ts';
+import { baseSpec, judge, reviewSnapshots, snapshotOf, type Spec } from './scenarios.ts';
 
 const RULE = 'system-namespace-base';
 
@@ -55,19 +52,7 @@ describe("system-namespace-base: head declaring base's system namespace", () => 
     const head = structuredClone(base);
     bobReadsSecretsIn('acme-system')(head);
     const [o, b, h] = [snapshotOf(old), snapshotOf(base), snapshotOf(head)];
-    const judgedWith = (window: boolean) =>
-      failures(
-        review({
-          base: b,
-          head: h,
-          diff: diffSnapshots(b, h, TODAY),
-          actors: ['alice'],
-          approvals: ['frank'],
-          changedPaths: ['org/org.ts'],
-          overrides: [],
-          ...(window ? { window: { label: 'origin/main~1', diff: diffSnapshots(o, h, TODAY), head: h, base: o } } : {}),
-        }),
-      );
+    const judgedWith = (window: boolean) => failures({ results: reviewSnapshots(b, h, window ? o : undefined) });
     expect(judgedWith(false)).toEqual([]);
     expect(judgedWith(true)).toEqual([
       expect.stringMatching(/^namespace acme-system is origin\/main~1's system namespace/),
