@@ -26,7 +26,7 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { rulesOfRole, tokenCells, tokenSubject, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
+import { rulesOfRole, tokenSubject, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
@@ -52,9 +52,10 @@ export interface AccessDiff {
   readonly people: readonly SubjectDiff[];
   readonly tokens: readonly SubjectDiff[];
   /**
-   * Subjects the bindings give access to that the membership records of neither side name, by
-   * kind and name (`User eve@evil.example`, `ServiceAccount web/default`). orgctl binds none, so
-   * only a dist/ edited by hand (or forged) has them, and its proof fails. Absent when none.
+   * Subjects the bindings give access to that no person's or token's line reads on that side, by
+   * kind and name (`User eve@evil.example`, `ServiceAccount web/default`): named by neither side's
+   * membership records, or an old username a changed identity leaves bound in head. orgctl binds
+   * none, so only a dist/ edited by hand (or forged) has them, and its proof fails. Absent when none.
    */
   readonly outsiders?: readonly SubjectDiff[];
   /** Custom Roles whose rules changed, by `namespace/name`. */
@@ -1038,6 +1039,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]),
   );
   const roles = { base: base.org.roles ?? [], head: head.org.roles ?? [] };
+  const read = readers(base, head);
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
@@ -1047,8 +1049,8 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // A side without their record still holds what its bindings give their username: a record
     // removed while the bindings name them for more is not 'leaves, loses' (red team H).
     const [bUser, hUser] = [b ?? h, h ?? b];
-    const bCells = bUser ? (base.access.get(bUser.username) ?? EMPTY) : EMPTY;
-    const hCells = hUser ? (head.access.get(hUser.username) ?? EMPTY) : EMPTY;
+    const bCells = bUser ? read.base(bUser.username) : EMPTY;
+    const hCells = hUser ? read.head(hUser.username) : EMPTY;
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin. Custom RBAC gained
     // there comes from a grant, not from being an admin: it holds once they are not (red team X1).
@@ -1075,7 +1077,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   for (const id of sorted(new Set([...base.tokens.keys(), ...head.tokens.keys()]))) {
     const b = base.tokens.get(id);
     const h = head.tokens.get(id);
-    const sa = (s: Snapshot, t: MemberToken | undefined) => (t ? tokenCells(s, t) : EMPTY);
+    // As a person's: a side without the token's record holds what its bindings give its ServiceAccount.
+    const [bToken, hToken] = [b ?? h, h ?? b];
+    const bCells = bToken ? read.base(tokenSubject(base.org, bToken)) : EMPTY;
+    const hCells = hToken ? read.head(tokenSubject(head.org, hToken)) : EMPTY;
     // A token losing a namespace that is removed loses it with the namespace: still a removal.
     const withNamespace = (c: Change) =>
       (c.kind === 'token-moved' &&
@@ -1084,15 +1089,13 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         !minus(h.namespaces, b.namespaces).length &&
         minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
       (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
-    const changes = [
-      ...tokenChanges(b, h),
-      // As a person's: a side without the token's record holds what its bindings give its ServiceAccount.
-      ...accessChanges(sa(base, b ?? h), sa(head, h ?? b), org, changedRoles, { base, head }),
-    ].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
+    const changes = [...tokenChanges(b, h), ...accessChanges(bCells, hCells, org, changedRoles, { base, head })].map(
+      (c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c),
+    );
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
-  const outsiders = outsiderChanges(base, head, org, changedRoles);
+  const outsiders = outsiderChanges(base, head, read.names, org, changedRoles);
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
     namespaces: {
@@ -1114,6 +1117,27 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   };
 }
 
+/** The names (usernames) whose cells the people's and tokens' lines read, by side. */
+interface ReadNames {
+  readonly base: ReadonlySet<string>;
+  readonly head: ReadonlySet<string>;
+}
+
+/**
+ * Each side's cells by username, remembering the names read: a name bound on a side where no
+ * line read it is said apart (outsiderChanges), whether or not the other side's records name it.
+ */
+function readers(base: Snapshot, head: Snapshot) {
+  const names = { base: new Set<string>(), head: new Set<string>() };
+  const reader =
+    (side: Snapshot, seen: Set<string>) =>
+    (name: string): Cells => {
+      seen.add(name);
+      return side.access.get(name) ?? EMPTY;
+    };
+  return { base: reader(base, names.base), head: reader(head, names.head), names: names as ReadNames };
+}
+
 /**
  * Whom mass-removal counts, losing and in base alike: a deactivated user, or a token that is not
  * live on the review's date (deactivated or expired: isLiveToken), holds nothing to lose, and would
@@ -1128,16 +1152,20 @@ const count = <T>(items: Iterable<T>, keep: (t: T) => boolean): number => {
 };
 
 /**
- * What changes for the subjects no membership record names (AccessDiff.outsiders): every subject
- * of either side's access but the users' usernames and the tokens' ServiceAccounts. A diff that
- * left them out read "No change in access" over a binding of anyone at all.
+ * What changes for the subjects no line of people or tokens read (AccessDiff.outsiders): every
+ * Group, and every name of a side's access that no person's or token's line read on that side. A
+ * diff that left them out read "No change in access" over a binding of anyone at all; one that
+ * left out every name either side's records named missed the old username a changed identity (a
+ * new usernamePrefix, a token rotated, a record's username edited) is still bound to in head. A
+ * name a line read on one side is compared with nothing there (its access there is that line's).
  */
-function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRoles: ChangedRoles): SubjectDiff[] {
-  const accounted = new Set<string>();
-  for (const side of [base, head]) {
-    for (const u of side.users.values()) accounted.add(u.username);
-    for (const t of side.tokens.values()) accounted.add(tokenSubject(side.org, t));
-  }
+function outsiderChanges(
+  base: Snapshot,
+  head: Snapshot,
+  read: ReadNames,
+  org: string,
+  changedRoles: ChangedRoles,
+): SubjectDiff[] {
   const out: SubjectDiff[] = [];
   const say = (id: string, b: Cells | undefined, h: Cells | undefined) => {
     const changes = accessChanges(b ?? EMPTY, h ?? EMPTY, org, changedRoles, { base, head });
@@ -1145,14 +1173,16 @@ function outsiderChanges(base: Snapshot, head: Snapshot, org: string, changedRol
   };
   for (const name of new Set([...base.groupAccess.keys(), ...head.groupAccess.keys()]))
     say(`Group ${name}`, base.groupAccess.get(name), head.groupAccess.get(name));
-  // Every member's and token's username is accounted for: only the rest (none, for orgctl's output) is looked at.
-  const rest = new Set([...base.access.keys(), ...head.access.keys()].filter((name) => !accounted.has(name)));
+  // Every name read on both sides is accounted for: only the rest (none, for orgctl's output) is looked at.
+  const rest = new Set(
+    [...base.access.keys(), ...head.access.keys()].filter((name) => !read.base.has(name) || !read.head.has(name)),
+  );
   for (const name of rest) {
     const account = serviceAccountOf(name);
     say(
       account ? `ServiceAccount ${account.namespace}/${account.name}` : `User ${name}`,
-      base.access.get(name),
-      head.access.get(name),
+      read.base.has(name) ? EMPTY : base.access.get(name),
+      read.head.has(name) ? EMPTY : head.access.get(name),
     );
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
