@@ -26,7 +26,7 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { rulesOfRole, tokenSubject, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
+import { rulesOfRole, tokenSubject, type CellScope, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
@@ -276,8 +276,9 @@ const expiringByKey = (u: MemberUser, from: string, to: string) =>
  * Levels gained, with when they end: one end for all after the namespace, else each level's own.
  * A temporary grant then reads as one (the same levels for good read the same otherwise).
  */
-function gainedText(levels: readonly string[], ns: string, endOf: EndOf): string {
-  const ends = levels.map((l) => endOf(ns, l));
+function gainedText(levels: readonly string[], ns: string, scope: CellScope, endOf: EndOf): string {
+  // Grants end by namespace (a ClusterRoleBinding's access, in none, ends with none of them).
+  const ends = levels.map((l) => (scope.namespace === undefined ? undefined : endOf(scope.namespace, l)));
   if (ends.every((e) => e === undefined)) return `gains ${codeList(levels)} in ${ns}`;
   if (ends.every((e) => e === ends[0])) return `gains ${codeList(levels)} in ${ns} until ${ends[0]}`;
   return `gains ${codeList(levels.map((l, i) => (ends[i] ? `${l} (until ${ends[i]})` : l)))} in ${ns}`;
@@ -302,7 +303,13 @@ function accessChanges(
     const h = head[ns]?.cell;
     const gained = maximalLevels(minus(h?.covers ?? [], b?.covers ?? []));
     const lost = maximalLevels(minus(b?.covers ?? [], h?.covers ?? []));
-    if (gained.length) out.push({ kind: 'gains', namespace: ns, levels: gained, text: gainedText(gained, ns, endOf) });
+    if (gained.length)
+      out.push({
+        kind: 'gains',
+        namespace: ns,
+        levels: gained,
+        text: gainedText(gained, ns, (head[ns] ?? base[ns])!.scope, endOf),
+      });
     if (lost.length)
       out.push({
         kind: 'loses',
@@ -448,9 +455,26 @@ const boundRoleIds = (cell: LazyCell | undefined): string[] =>
 /** A role id's name (`acme:r:pods` of `ClusterRole//acme:r:pods`): Kubernetes names hold no '/'. */
 const roleNameOf = (id: string): string => id.slice(id.lastIndexOf('/') + 1);
 
-/** Whether a cell's access in `namespace` comes through a binding to the role named `role`. */
-const boundTo = (cell: LazyCell | undefined, namespace: string, role: string): boolean =>
-  boundRoleIds(cell).some((id) => id === `ClusterRole//${role}` || id === `Role/${namespace}/${role}`);
+/**
+ * Whether a cell's access comes through a binding to the role named `role`: a ClusterRole, or a
+ * Role of the binding's own namespace (the only one a RoleBinding can name), whatever scope its
+ * id was read in (a cluster read apart qualifies both: roleId of clusterRbac's roles).
+ */
+const boundTo = (cell: LazyCell | undefined, role: string): boolean =>
+  boundRoleIds(cell).some((id) => roleNameOf(id) === role);
+
+/**
+ * The keys of a person's cells in `namespace` on either side: the namespace itself, read as one
+ * account; one per cluster when each is read apart (`web in cluster lga1`), sorted.
+ */
+function keysIn(cells: { readonly base: Cells; readonly head: Cells }, namespace: string): string[] {
+  if (cells.base[namespace] || cells.head[namespace]) return [namespace];
+  const keys = new Set<string>();
+  for (const side of [cells.base, cells.head])
+    for (const [key, cell] of Object.entries(side))
+      if (cell.scope.namespace === namespace && cell.scope.cluster !== undefined) keys.add(key);
+  return sorted(keys);
+}
 
 /**
  * Levels an admin's own grants add, namespace by namespace, beside the w:full being an admin binds:
@@ -535,8 +559,8 @@ function expiryChanges(
     const namespace = (be.get(key) ?? he.get(key))!.namespace;
     const role = he.get(key)?.role ?? renamed(be.get(key)!.role, baseOrg, org);
     const baseRole = be.get(key)?.role ?? renamed(role, org, baseOrg);
-    // Gained or lost here: the access lines say so.
-    if (!boundTo(cells.base[namespace], namespace, baseRole) || !boundTo(cells.head[namespace], namespace, role))
+    // Gained or lost here (in every cluster): the access lines say so.
+    if (!keysIn(cells, namespace).some((k) => boundTo(cells.base[k], baseRole) && boundTo(cells.head[k], role)))
       continue;
     const past =
       from !== undefined && from < today ? ` (it ended on ${from}; the expiry pull request was not merged)` : '';
@@ -552,8 +576,8 @@ function expiryChanges(
   // A role bound on one side only, covered today by roles that end: what it gives lasts longer
   // (or ends sooner) though no level moves today.
   const namespaces = new Set([...be.values(), ...he.values()].map((r) => r.namespace));
-  for (const namespace of sorted(namespaces)) {
-    const [bc, hc] = [cells.base[namespace], cells.head[namespace]];
+  for (const [namespace, where] of sorted(namespaces).flatMap((ns) => keysIn(cells, ns).map((k) => [ns, k] as const))) {
+    const [bc, hc] = [cells.base[where], cells.head[where]];
     // The same roles from the same bindings on both sides (most people, most of the time): none
     // is bound on one side only, and the cells are not computed.
     if (!bc || !hc || bc.key === hc.key) continue;
@@ -578,11 +602,11 @@ function expiryChanges(
       const levels = codeList(found.levels);
       out.push({
         kind: 'grant-expiry',
-        namespace,
+        namespace: where,
         ...(gain ? { from: found.after } : { to: found.after }),
         levels: found.levels,
         ...(gain ? {} : { removes: true }),
-        text: `${gain ? 'keeps' : 'no longer holds'} ${levels} in ${namespace} after ${found.after}, when what gives it today ends`,
+        text: `${gain ? 'keeps' : 'no longer holds'} ${levels} in ${where} after ${found.after}, when what gives it today ends`,
       });
     }
   }
@@ -988,28 +1012,64 @@ function safeCustomResourcesChanges(
   return out;
 }
 
-/** Grants as people hold them: one per (user, namespace, role bound). */
+/** Grants as people hold them: one per (user, namespace, role bound), once in however many clusters. */
 function countGrants(s: Snapshot, users: Iterable<MemberUser>): number {
   let n = 0;
-  for (const u of users) for (const cell of Object.values(s.access.get(u.username) ?? EMPTY)) n += cell.roles.length;
+  for (const u of users) {
+    const cells = Object.values(s.access.get(u.username) ?? EMPTY);
+    n += cells.some(readApart) ? grantsIn(cells).size : cells.reduce((sum, cell) => sum + cell.roles.length, 0);
+  }
   return n;
 }
 
-/** `cells` without those of `namespaces`. */
+/** Whether a cell was read in one cluster apart (the clusters' copies differ). */
+const readApart = (cell: LazyCell): boolean => cell.scope.cluster !== undefined;
+
+/**
+ * A grant as counted across clusters read apart: its scope's namespace and its role's kind and
+ * name (a cluster read apart qualifies the role's id: clusterRbac), `<namespace>\n<Kind>/<name>`.
+ */
+const grantKey = (cell: LazyCell, role: string): string =>
+  `${cell.scope.namespace ?? ''}\n${roleKeyId(role).split('/')[0]}/${roleNameOf(role)}`;
+
+/** The grants (grantKey) of some cells. */
+const grantsIn = (cells: Iterable<LazyCell>): Set<string> =>
+  new Set([...cells].flatMap((cell) => cell.roles.map((r) => grantKey(cell, r))));
+
+/** `cells` without those of `namespaces` (in every cluster, when read apart). */
 function withoutNamespaces(cells: Cells, namespaces: ReadonlySet<string>): Cells {
   if (!namespaces.size) return cells;
-  return Object.fromEntries(Object.entries(cells).filter(([ns]) => !namespaces.has(ns)));
+  return Object.fromEntries(Object.entries(cells).filter(([, cell]) => !namespaces.has(cell.scope.namespace ?? '')));
 }
 
-/** Roles a user held in base and no longer holds in head, over every namespace. */
+/**
+ * The namespace a change is in: for a change of access, its cell's scope's (its `namespace` is the
+ * cell's key: `web in cluster lga1` when each cluster is read apart); else its own.
+ */
+function namespaceOfChange(c: Change, cells: readonly Cells[]): string | undefined {
+  if (c.namespace === undefined) return undefined;
+  for (const side of cells) {
+    const cell = side[c.namespace];
+    if (cell) return cell.scope.namespace;
+  }
+  return c.namespace;
+}
+
+/**
+ * Roles a user held in base and no longer holds in head, over every namespace; read in clusters
+ * apart, each grant lost in any of them once (as countGrants counts it).
+ */
 function grantsLostBy(b: Cells, h: Cells): number {
   let n = 0;
+  const apart = new Set<string>();
   for (const [ns, cell] of Object.entries(b)) {
     if (cell.key === h[ns]?.key) continue;
     const after = new Set(h[ns]?.roles ?? []);
-    n += cell.roles.filter((r) => !after.has(r)).length;
+    const lost = cell.roles.filter((r) => !after.has(r));
+    if (readApart(cell)) for (const r of lost) apart.add(grantKey(cell, r));
+    else n += lost.length;
   }
-  return n;
+  return n + apart.size;
 }
 
 const activeAdmin = (u: MemberUser | undefined): boolean => !!u && u.admin && u.status === 'active';
@@ -1032,8 +1092,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   const org = head.org.name;
   const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
   const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
-  const inAddedOrRemoved = (c: Change) =>
-    c.namespace !== undefined && (addedNs.has(c.namespace) || removedNs.has(c.namespace));
+  const inAddedOrRemoved = (c: Change, cells: readonly Cells[]) => {
+    const ns = namespaceOfChange(c, cells);
+    return ns !== undefined && (addedNs.has(ns) || removedNs.has(ns));
+  };
   const changedRoles = changedRoleIds(base, head);
   const emails = sorted(
     new Set([...base.users.keys(), ...head.users.keys(), ...base.invites.keys(), ...head.invites.keys()]),
@@ -1058,7 +1120,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // judged as such), not what being an admin gives.
     const admin = activeAdmin(b) && activeAdmin(h);
     const access = accessChanges(bCells, hCells, org, changedRoles, { base, head }, endsOf(h, org)).map((c) =>
-      admin && inAddedOrRemoved(c) && !GRANTED_ONLY.has(c.kind) ? impliedBy(c, 'as an admin', false) : c,
+      admin && inAddedOrRemoved(c, [hCells, bCells]) && !GRANTED_ONLY.has(c.kind)
+        ? impliedBy(c, 'as an admin', false)
+        : c,
     );
     const changes = [
       ...membershipChanges(b, h, base.invites.get(email)),
@@ -1088,7 +1152,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         h &&
         !minus(h.namespaces, b.namespaces).length &&
         minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
-      (c.removes === true && c.namespace !== undefined && removedNs.has(c.namespace));
+      (c.removes === true && removedNs.has(namespaceOfChange(c, [hCells, bCells]) ?? ''));
     const changes = [...tokenChanges(b, h), ...accessChanges(bCells, hCells, org, changedRoles, { base, head })].map(
       (c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c),
     );

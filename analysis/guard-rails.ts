@@ -25,7 +25,7 @@ import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
 import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
-import { namespacesOfKey, roleRulesOf, tokenSubject, whereHeld, type LazyCell, type Snapshot } from './snapshot.ts';
+import { namespacesOf, roleRulesOf, tokenSubject, whereHeld, type LazyCell, type Snapshot } from './snapshot.ts';
 
 export interface GuardRailChange extends Change {
   /** The namespace, or undefined for the organization's namespace protection. */
@@ -351,16 +351,16 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
   ];
   for (const [who, cells, before, admin] of subjects) {
     if (admin) continue;
-    // A cell's key is its namespace, or a scope covering namespaces (namespacesOfKey).
+    // A cell's scope is a namespace, or every namespace (namespacesOf).
     for (const [key, cell] of Object.entries(cells))
-      for (const ns of namespacesOfKey(key, head.org))
+      for (const ns of namespacesOf(cell.scope, head.org))
         for (const { rail, declared } of railed.get(ns) ?? []) {
           if (!headWrites(cell, rail) || baseWrites(before?.[key], rail)) continue;
           out.push({
             kind: 'guard-rail',
             namespace: ns,
             weakens: true,
-            text: `${who} may write ${rail.what} in ${whereHeld(key, ns)}, which declares ${declared}: ${rail.undoes} (weaker)`,
+            text: `${who} may write ${rail.what} in ${whereHeld(cell.scope, ns)}, which declares ${declared}: ${rail.undoes} (weaker)`,
           });
         }
   }

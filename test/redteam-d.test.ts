@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AccessDiff } from '../analysis/diff.ts';
 import { listFiles } from '../cli/output.ts';
 import { run, shardHolding } from './helpers.ts';
 import { baseSpec, distPair, token, type Spec } from './review/scenarios.ts';
@@ -27,14 +28,16 @@ const filesHolding = (dist: string, text: string) =>
     .map((f) => join(dist, f))
     .filter((f) => readFileSync(f, 'utf8').includes(text));
 
-/** `orgctl diff` of two dist/ folders as JSON, every line as `subject: text`. */
-async function linesOf(sides: { base: string; head: string }): Promise<string[]> {
+/** `orgctl diff` of two dist/ folders, as JSON. */
+async function diffJson(sides: { base: string; head: string }): Promise<AccessDiff> {
   const r = await run(['diff', '--base', sides.base, '--head', sides.head, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
-  const d = JSON.parse(r.stdout) as Record<
-    'people' | 'tokens' | 'outsiders',
-    { id: string; changes: { text: string }[] }[]
-  >;
+  return JSON.parse(r.stdout) as AccessDiff;
+}
+
+/** `orgctl diff` of two dist/ folders, every line as `subject: text`. */
+async function linesOf(sides: { base: string; head: string }): Promise<string[]> {
+  const d = await diffJson(sides);
   return [...d.people, ...d.tokens.map((t) => ({ ...t, id: `token ${t.id}` })), ...(d.outsiders ?? [])].flatMap((s) =>
     s.changes.map((c) => `${s.id}: ${c.text}`),
   );
@@ -96,5 +99,113 @@ describe('D1: a username no head record names, still bound in head for more than
     const said = await linesOf(sides);
     expect(said).toContain('bob@acme.io: gains w:full in web');
     expect(said.filter((l) => l.includes('w:full'))).toHaveLength(1);
+  });
+});
+
+/** baseSpec in clusters lga1 and ord1 (web and data in both). */
+function twoClusters(): Spec {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  return s;
+}
+
+/** Makes the clusters' copies of `dist` differ: eve@evil.example bound to r:pods in web in lga1 only. */
+function copiesMadeToDiffer(dist: string): void {
+  const file = join(dist, shardHolding(dist, 'web'));
+  expect(file).toContain('/lga1/');
+  writeFileSync(
+    file,
+    `${readFileSync(file, 'utf8')}---\n${webBinding('x-eve', 'acme:r:pods', userSubject('eve@evil.example'))}`,
+  );
+}
+
+describe('D2: when the clusters’ copies differ (each cluster read apart), what a reviewer reads', () => {
+  const grant = (s: Spec, until: string) =>
+    s.spec.grants.push({ user: 'bob@acme.io', namespace: 'data', levels: ['r:secrets'], expires: until });
+
+  it("a grant that ends: 'until' was left off its gain", async () => {
+    const sides = await distPair(twoClusters(), (s) => grant(s, '2027-01-31'));
+    copiesMadeToDiffer(sides.head);
+    const said = await linesOf(sides);
+    expect(said).toContain('bob@acme.io: gains r:secrets in data in cluster lga1 until 2027-01-31');
+    expect(said).toContain('bob@acme.io: gains r:secrets in data in cluster ord1 until 2027-01-31');
+  });
+
+  it('a grant lengthened: its "holds until" line was not said', async () => {
+    const base = twoClusters();
+    grant(base, '2027-01-31');
+    const sides = await distPair(base, (s) => {
+      s.spec.grants.at(-1).expires = '2027-03-31';
+    });
+    copiesMadeToDiffer(sides.head);
+    const said = await linesOf(sides);
+    expect(said).toContain('bob@acme.io: r:secrets in data holds until 2027-03-31, not until 2027-01-31');
+  });
+
+  it('a grant counted once per cluster: mass-removal read grants in base and grants lost twice over, in two clusters', async () => {
+    const edit = (s: Spec) => {
+      s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
+    };
+    const ordinary = await diffJson(await distPair(twoClusters(), edit));
+    const sides = await distPair(twoClusters(), edit);
+    copiesMadeToDiffer(sides.head);
+    const apart = await diffJson(sides);
+    expect(apart.people.find((p) => p.id === 'bob@acme.io')?.changes.map((c) => c.text)).toEqual([
+      'loses r:pods, w:services in web in cluster lga1',
+      'loses r:pods, w:services in web in cluster ord1',
+    ]);
+    expect(apart.stats).toEqual(ordinary.stats);
+  });
+});
+
+describe('D3: copies alike but for their order, or a binding written twice alike, are one account', () => {
+  const gainsInWeb = (s: Spec) => {
+    s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
+  };
+
+  /** Edits lga1's copy of web's shard: its documents (split at `---`) through `change`. */
+  function editLga1Web(dist: string, change: (docs: string[]) => string[]): void {
+    const file = join(dist, shardHolding(dist, 'web'));
+    expect(file).toContain('/lga1/');
+    const docs = readFileSync(file, 'utf8').split('---\n');
+    const edited = change(docs).join('---\n');
+    expect(edited).not.toBe(docs.join('---\n'));
+    writeFileSync(file, edited);
+  }
+  const bindingsIn = (docs: string[]) =>
+    docs.flatMap((d, i) => (d.startsWith('apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n') ? [i] : []));
+
+  it("two bindings swapped in lga1's copy: read cluster by cluster ('in web in cluster lga1')", async () => {
+    const sides = await distPair(twoClusters(), gainsInWeb);
+    editLga1Web(sides.head, (docs) => {
+      const [a, b] = bindingsIn(docs);
+      const out = [...docs];
+      [out[a!], out[b!]] = [docs[b!]!, docs[a!]!];
+      return out;
+    });
+    expect(await linesOf(sides)).toContain('bob@acme.io: gains w:configmaps in web');
+  });
+
+  it("a binding written twice, alike, in lga1's copy: read cluster by cluster", async () => {
+    const sides = await distPair(twoClusters(), gainsInWeb);
+    editLga1Web(sides.head, (docs) => {
+      const [a] = bindingsIn(docs);
+      return [...docs.slice(0, a! + 1), docs[a!]!, ...docs.slice(a! + 1)];
+    });
+    expect(await linesOf(sides)).toContain('bob@acme.io: gains w:configmaps in web');
+  });
+});
+
+describe('D2, the class: a rule or line that reads a cell by namespace reads it in each cluster read apart', () => {
+  it("an admin's w:full in a namespace added is theirs as an admin (implied), not an edit of their privileges", async () => {
+    const sides = await distPair(twoClusters(), (s: Spec) => {
+      s.spec.namespaces.push({ name: 'ops' });
+    });
+    copiesMadeToDiffer(sides.head);
+    const frank = (await diffJson(sides)).people.find((p) => p.id === 'frank@acme.io');
+    const said = frank?.changes.map((c) => c.text) ?? [];
+    expect(said).toContain('gains w:full in ops in cluster lga1 (as an admin)');
+    expect(said).toContain('gains w:full in ops in cluster ord1 (as an admin)');
+    expect(said.filter((t) => !t.endsWith(' (as an admin)'))).toEqual([]);
   });
 });

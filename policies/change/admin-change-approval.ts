@@ -1,5 +1,12 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import { customRulesOf, namespacesOfKey, tokenCells, type LazyCell, type Snapshot } from '../../analysis/snapshot.ts';
+import {
+  cellsIn,
+  customRulesOf,
+  namespacesOf,
+  tokenCells,
+  type LazyCell,
+  type Snapshot,
+} from '../../analysis/snapshot.ts';
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
@@ -21,10 +28,10 @@ import {
  * a person; a token's custom roles are the only roles that can hold them), or anything in a
  * namespace for admins only.
  */
-function isAdminGrade(cell: LazyCell | undefined, side: Snapshot, namespace: string): boolean {
+function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
   if (!cell) return false;
   // Anything held in a namespace for admins only (adminsOnly) is, a cell of another scope in each it covers.
-  if (namespacesOfKey(namespace, side.org).some((ns) => side.namespaceSettings.get(ns)?.adminsOnly)) return true;
+  if (namespacesOf(cell.scope, side.org).some((ns) => side.namespaceSettings.get(ns)?.adminsOnly)) return true;
   const c = cell.cell;
   if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
   return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);
@@ -67,7 +74,7 @@ function keptByOldOwner(
     const how = input.head.users.has(previous) ? 'is deactivated' : 'leaves the organization';
     return `${what} while ${previous} ${how}: they keep the token value${access}; ${fix}`;
   }
-  const reserved = live.filter((ns) => isAdminGrade(cells[ns], side, ns));
+  const reserved = live.filter((ns) => isAdminGrade(cells[ns], side));
   if (reserved.length && !isActiveAdmin(input.head, previous))
     return `${what}: ${previous} keeps the token value and would hold access reserved for admins in ${reserved.join(', ')}; ${fix}`;
   return window ? undefined : `${what}: ${previous} keeps the token value${access}; ${fix}`;
@@ -117,9 +124,9 @@ export const adminChangeApproval: ChangeRule = {
           CUSTODY.has(c.kind) &&
           !(c.kind === 'token-expiry' && typeof c.to === 'string' && (c.from === undefined || c.to < String(c.from))),
       );
-      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head, ns)) : [];
+      const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head)) : [];
       const reserved = [
-        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head, ns)), ...grade]),
+        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
       ].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;
@@ -155,7 +162,9 @@ export const adminChangeApproval: ChangeRule = {
     const reach = clusterReach(input);
     for (const t of input.head.tokens.values()) {
       const cells = tokenCells(input.head, t);
-      const reached = reachText(reach.filter((r) => isAdminGrade(cells[r.namespace], input.head, r.namespace)));
+      const reached = reachText(
+        reach.filter((r) => cellsIn(cells, r.namespace, r.cluster).some((c) => isAdminGrade(c, input.head))),
+      );
       if (!reached) continue;
       const except = t.owner ? [t.owner] : [];
       const second = secondAdmin(input, except);

@@ -2,7 +2,14 @@
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
-import { namespacesOfKey, tokenCells, type Membership, type OrgInfo, type Snapshot } from '../../analysis/snapshot.ts';
+import {
+  namespacesOf,
+  tokenCells,
+  type LazyCell,
+  type Membership,
+  type OrgInfo,
+  type Snapshot,
+} from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
@@ -273,15 +280,15 @@ export function clusterReach(input: ReviewInput): ClusterReach[] {
 
 /**
  * The entries of `reach` in namespaces where `cells` hold access (none when there are no cells),
- * a cell of another scope (namespacesOfKey) in each namespace it covers.
+ * a cell of another scope (namespacesOf) in each namespace it covers.
  */
 export const reachedIn = (
   reach: readonly ClusterReach[],
-  cells: Readonly<Record<string, unknown>> | undefined,
+  cells: Readonly<Record<string, LazyCell>> | undefined,
   org: Pick<OrgInfo, 'namespaces' | 'systemNamespace'>,
 ) => {
   if (!cells) return [];
-  const held = new Set(Object.keys(cells).flatMap((key) => namespacesOfKey(key, org)));
+  const held = new Set(Object.values(cells).flatMap((cell) => namespacesOf(cell.scope, org)));
   return reach.filter((r) => held.has(r.namespace));
 };
 
