@@ -5,10 +5,12 @@
  * surrogate (no escape Go accepts: the whole file would be refused, and the shard never syncs,
  * revocations included), U+FFFE/U+FFFF, line and paragraph separators, the byte-order mark, and
  * the invisible and bidirectional formatting characters that make one name look like another
- * (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069).
+ * (every format and default-ignorable character: U+200B-U+200F, U+202A-U+202E, a soft hyphen, the
+ * Arabic letter mark, tag characters). An email must also read as itself (UTS #39's confusables).
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { codePoint, unicodeEscape } from '../../model/text.ts';
+import { READS_AS } from './lookalikes.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import type { PolicyRule } from '../../model/catalog.ts';
@@ -21,55 +23,33 @@ const UNSAFE = new RegExp(
 );
 /** A note may span lines; nothing else may. */
 const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
+/**
+ * Whatever else Unicode draws as nothing: every format character (a soft hyphen, the Arabic letter
+ * mark, tag characters) and default-ignorable code point (Hangul fillers, variation selectors), and
+ * the braille blank. A note may hold variation selectors: an emoji's.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+const INVISIBLE_IN_NOTE = new RegExp(`(?![\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}])${INVISIBLE.source}`, 'u');
 
 /** The text as a person can read it: every refused character shown as its escape. */
-const visible = (text: string) => JSON.stringify(text).replace(new RegExp(UNSAFE.source, 'g'), unicodeEscape);
+const visible = (text: string) =>
+  JSON.stringify(text)
+    .replace(new RegExp(UNSAFE.source, 'g'), unicodeEscape)
+    .replace(new RegExp(INVISIBLE.source, 'gu'), (c) => c.split('').map(unicodeEscape).join(''));
 
 /** Why `text` is refused, or undefined. */
 function unsafeTextProblem(text: string, multiline = false): string | undefined {
-  const bad = (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text);
+  const bad =
+    (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text) ?? (multiline ? INVISIBLE_IN_NOTE : INVISIBLE).exec(text);
   return bad
     ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it`
     : undefined;
 }
 
 /**
- * Letters that read as an ASCII one, from UTS #39's confusables (the entries mapping a letter to one
- * ASCII letter): Latin letters without a mark, refused wherever they stand, and Cyrillic, Greek,
- * Armenian and Cherokee ones, refused where a whole label is made of them (`асе` for `ace`: mixed
- * with Latin in one label, the script check refuses them first). Each pair is the letters, written
- * as escapes (they read as their ASCII ones, which is the point), and letter for letter what each
- * reads as.
- */
-const LOOKALIKES: readonly (readonly [letters: string, readAs: string])[] = [
-  // Latin
-  [
-    '\u0131\u0269\u026a\u0237\u0251\u0261\u01c0\u1d0f\u1d04\u1d20\u1d21\u1d22\ua731\u1d1c\u028f\u0274',
-    'iiijaglocvwzsuyn',
-  ],
-  // Cyrillic
-  [
-    '\u0430\u0441\u0501\u0435\u04bb\u0456\u0458\u04cf\u043e\u0440\u051b\u0455\u051d\u0445\u0443\u04af\u0410\u0412\u0421\u0415\u041d\u0406\u0408\u041a\u041c\u041e\u0420\u0405\u0422\u0425\u0423\u04ae\u051a\u051c\u04c0',
-    'acdehijlopqswxyyABCEHIJKMOPSTXYYQWl',
-  ],
-  // Greek
-  [
-    '\u03b1\u03bf\u03bd\u03c1\u03c5\u03b9\u03ba\u03b3\u03c7\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7',
-    'aovpuikyxABEZHIKMNOPTYX',
-  ],
-  // Armenian
-  ['\u0585\u057d\u0570\u0578\u0566\u0581\u0555\u054d', 'ouhnqgOU'],
-  // Cherokee
-  ['\u13aa\u13f4\u13df\u13ac\u13bb\u13ab\u13e6\u13b7\u13e2\u13da\u13a2\u13d9\u13b3\u13c3', 'ABCEHJKMPSTVWZ'],
-];
-const READS_AS: Readonly<Record<string, string>> = Object.fromEntries(
-  LOOKALIKES.flatMap(([letters, readAs]) => [...letters].map((c, i) => [c, readAs[i]!])),
-);
-
-/**
- * The alphabets a label may not mix (any two of them, Latin included), named as a reader knows
- * them. Han, Hiragana, Katakana, Hangul and Bopomofo may stand beside Latin, as UTS #39's highly
- * restrictive profile allows; a letter of a script not listed counts as a script of its own.
+ * The alphabets named in a finding when a label mixes them (any two of them, Latin included). Han,
+ * Hiragana, Katakana, Hangul and Bopomofo may stand beside Latin, as UTS #39's highly restrictive
+ * profile allows; a letter of a script not listed counts as a script of its own.
  */
 const SCRIPTS = [
   'Latin',
@@ -82,54 +62,104 @@ const SCRIPTS = [
   'Lisu',
   'Tifinagh',
   'Canadian_Aboriginal',
+  'Arabic',
+  'Hebrew',
+  'Syriac',
+  'Thaana',
+  'Nko',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Thai',
+  'Lao',
+  'Myanmar',
+  'Khmer',
+  'Tibetan',
+  'Mongolian',
+  'Ethiopic',
+  'Vai',
+  'Warang_Citi',
 ] as const;
 const SCRIPT_LETTER = Object.fromEntries(SCRIPTS.map((s) => [s, new RegExp(`^\\p{Script=${s}}$`, 'u')]));
-const CJK_LETTER = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+/** By Script_Extensions: the prolonged sound mark ー is of no one script, but of Hiragana's and Katakana's. */
+const CJK_LETTER = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Bopomofo}]$/u;
 const LETTER = /^\p{L}$/u;
+/** A digit or a mark of one script (`٥`, a Devanagari vowel sign): it belongs to its label's alphabet. */
+const SCRIPT_DIGIT_OR_MARK = /^(?![\p{Script=Common}\p{Script=Inherited}])[\p{Nd}\p{M}]$/u;
+/**
+ * A letter, digit or mark of an alphabet other than Latin: what reads as ASCII among these is refused
+ * where the label is wholly of them (`асе`), and the rest (a Latin letter, a hyphen `‐`, an Arabic
+ * full stop) wherever it stands.
+ */
+const OF_ANOTHER_ALPHABET = /^(?![\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}])[\p{L}\p{Nd}\p{M}]$/u;
 /** A mark NFC left on a letter of an alphabet (it has no composed form): `i` + U+0307 reads as i. */
 const MARK_ON_LETTER = /(?<=[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]\p{M}*)\p{M}/u;
+/** A mark on no letter (on a digit, a dot, `@`): nothing composes it, and it reads as a speck. */
+const MARK_ON_NO_LETTER = /(?<![\p{L}\p{M}])\p{M}/u;
+/**
+ * The middle dots IDNA lets stand (RFC 5892, appendix A.3 and A.7): Catalan's `l·l`, and the
+ * katakana middle dot between Japanese letters (`ジョン・スミス`). Anywhere else either reads as `.`.
+ */
+const IDNA_MIDDLE_DOT =
+  /(?<=l)\u00b7(?=l)|(?<=[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}])\u30fb(?=[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}])/giu;
 
-/** The script of a letter (`undefined` for digits, punctuation and CJK), named for the finding. */
+/** The script of a letter, or of a digit or mark of one (`undefined` for the rest and CJK), named for the finding. */
 function scriptOf(c: string): string | undefined {
-  if (!LETTER.test(c) || CJK_LETTER.test(c)) return undefined;
+  if (!(LETTER.test(c) || SCRIPT_DIGIT_OR_MARK.test(c)) || CJK_LETTER.test(c)) return undefined;
   return SCRIPTS.find((s) => SCRIPT_LETTER[s]!.test(c))?.replace('_', ' ') ?? `${codePoint(c)}'s`;
 }
 
 /** What the address reads as: compatibility forms as NFKC writes them, look-alikes as ASCII, stray marks gone. */
 const readsAs = (text: string): string =>
-  [...text.normalize('NFKC').replace(new RegExp(MARK_ON_LETTER.source, 'gu'), '')]
-    .map((c) => READS_AS[c] ?? c)
+  [...text.normalize('NFKC').replace(new RegExp(`${MARK_ON_LETTER.source}|${MARK_ON_NO_LETTER.source}`, 'gu'), '')]
+    .map((c) => READS_AS.get(c) ?? c)
     .join('');
+
+/** Whether every character of `label` in `script` reads as an ASCII letter or digit (`асе` as `ace`). */
+const readsAsLatin = (label: string, script: string) =>
+  [...label].filter((c) => scriptOf(c) === script).every((c) => /^[a-z0-9]+$/i.test(READS_AS.get(c) ?? ''));
 
 /**
  * Why an address, as written, reads as another one in a review, or undefined: the confusables
  * UTS #39 warns of. Letters written decomposed (NFD: `e` + U+0301 for `é`), compatibility forms
- * (a fullwidth `ｂ`, a mathematical `𝐛`), a mark NFC leaves on a letter, a Latin letter that reads
- * as another (`ı`), a label mixing alphabets (`bоb` with a Cyrillic `о`), or a label wholly of
- * letters of another alphabet that each read as Latin ones (`асе`).
+ * (a fullwidth `ｂ`, a mathematical `𝐛`), a Latin letter or a character of no alphabet that reads as
+ * an ASCII one (`ı`, `ʙ`, a hyphen `‐`, an apostrophe `ʼ`), a mark NFC leaves on a letter or a mark
+ * on no letter, a label mixing alphabets (`bоb` with a Cyrillic `о`, `i٥` with an Arabic-Indic
+ * five), or a label whose letters of another alphabet each read as Latin ones (`асе`, `山田+асе`).
  */
 function lookalikeProblem(email: string): string | undefined {
   if (email !== email.normalize('NFC'))
     return 'is not written composed (Unicode NFC): the same letters have another encoding, so two addresses would look alike in a review; write it composed';
   const reads = `it reads as ${JSON.stringify(readsAs(email))} in a review`;
-  const chars = [...email];
+  const chars = [...email.replace(IDNA_MIDDLE_DOT, 'l')];
   let position = 1; // in UTF-16 units, as the other findings of this rule count
   for (const c of chars) {
     if (c.normalize('NFKC') !== c)
       return `holds ${codePoint(c)} at position ${position}, a compatibility form of ${JSON.stringify(c.normalize('NFKC'))} (Unicode NFKC): ${reads}; write the address as the identity provider issues it`;
-    if (READS_AS[c] && scriptOf(c) === 'Latin')
-      return `holds ${codePoint(c)} at position ${position}, which reads as ${JSON.stringify(READS_AS[c])}: ${reads}; write the address as the identity provider issues it`;
+    const reading = READS_AS.get(c);
+    if (reading && !OF_ANOTHER_ALPHABET.test(c))
+      return `holds ${codePoint(c)} at position ${position}, which reads as ${JSON.stringify(reading)}: ${reads}; write the address as the identity provider issues it`;
     position += c.length;
   }
   const mark = MARK_ON_LETTER.exec(email);
   if (mark)
     return `holds ${codePoint(mark[0])} at position ${mark.index + 1}, a mark on a letter that has no composed form: ${reads}; write the address as the identity provider issues it`;
+  const stray = MARK_ON_NO_LETTER.exec(email);
+  if (stray)
+    return `holds ${codePoint(stray[0])} at position ${stray.index + 1}, a mark on no letter: ${reads}; write the address as the identity provider issues it`;
   for (const label of email.split(/[@.]/)) {
     const scripts = [...new Set([...label].map(scriptOf).filter((s) => s !== undefined))];
+    const kinds = [...label].some((c) => SCRIPT_DIGIT_OR_MARK.test(c) && scriptOf(c)) ? 'letters or digits' : 'letters';
     if (scripts.length > 1)
-      return `mixes ${scripts.join(' and ')} letters in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
-    const letters = [...label].filter((c) => LETTER.test(c));
-    if (scripts.length === 1 && scripts[0] !== 'Latin' && letters.every((c) => READS_AS[c]))
+      return `mixes ${scripts.join(' and ')} ${kinds} in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
+    if (scripts.length === 1 && scripts[0] !== 'Latin' && readsAsLatin(label, scripts[0]!))
       return `writes ${JSON.stringify(label)} in ${scripts[0]} letters that each read as a Latin one: ${reads}; write the address as the identity provider issues it`;
   }
   return undefined;
@@ -165,10 +195,9 @@ export const invalidText: OrgRule = {
     // A reason lifts a policy: the reviewer must read what it says.
     for (const s of model.safeCustomResources ?? [])
       check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
-    const email = (subject: string, text: string, source: string) => {
-      check(subject, text, source);
-      refuse(subject, text, emailLookalikeProblem(text), source);
-    };
+    // One finding an address: an invisible character first (a Hangul filler is a compatibility form too).
+    const email = (subject: string, text: string, source: string) =>
+      refuse(subject, text, unsafeTextProblem(text) ?? emailLookalikeProblem(text), source);
     for (const u of model.users) {
       email(`users/${u.key}`, u.email, at(u.source, '.email'));
       check(`users/${u.key}`, u.github, at(u.source, '.github'));

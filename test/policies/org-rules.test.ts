@@ -279,7 +279,7 @@ const CASES: Case[] = [
   {
     rule: 'invalid-text',
     fails: ({ org }) => org.invite('b\u043eb@acme.io'),
-    passes: ({ org }) => org.invite('\u0431\u043e\u0431@acme.io'), // all Cyrillic: one script
+    passes: ({ org }) => org.invite('\u0431\u043e\u0440\u0438\u0441@acme.io'), // борис, all Cyrillic (боб reads as 6o6)
     message: /mixes Latin and Cyrillic letters in "b\u043eb": it reads as another address in a review/,
   },
   {
@@ -315,7 +315,7 @@ const CASES: Case[] = [
     // Upper case too: ВОВ (Cyrillic) reads as BOB.
     rule: 'invalid-text',
     fails: ({ org }) => org.invite('\u0412\u041e\u0412@acme.io'),
-    passes: ({ org }) => org.invite('\u0411\u041e\u0411@acme.io'),
+    passes: ({ org }) => org.invite('\u0411\u041e\u0420\u0418\u0421@acme.io'), // БОРИС (БОБ in lower case reads as 6o6)
     message: /reads as "BOB@acme.io" in a review/,
   },
   {
@@ -337,6 +337,73 @@ const CASES: Case[] = [
     fails: ({ org }) => org.token('ci', { note: 'line one\nline\u2028two' }),
     passes: ({ org }) => org.token('ci', { note: 'line one\nline two' }),
     message: /holds U\+2028 at position 14/,
+  },
+  // Red team E: letters and characters confusables.txt maps to ASCII that the look-alike table lacked.
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('ted@\u0441\u043e\u0433\u0440.io'), // согр: г reads as r
+    passes: ({ org }) => org.user('\u0438\u0432\u0430\u043d@acme.ru'), // иван
+    message:
+      /writes "\u0441\u043e\u0433\u0440" in Cyrillic letters that each read as a Latin one: it reads as "ted@corp.io"/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('gu\u0263@acme.io'), // Latin ɣ reads as y
+    passes: ({ org }) => org.user('j\u00fcrgen@acme.de'),
+    message: /holds U\+0263 at position 3, which reads as "y": it reads as "guy@acme.io"/,
+  },
+  {
+    // A small capital reads as its capital, and an address's letter case does not matter.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('\u0299\u1d0f\u0299@acme.io'),
+    passes: ({ org }) => org.user('\u5c71\u7530@acme.jp'), // 山田
+    message: /holds U\+0299 at position 1, which reads as "B": it reads as "BoB@acme.io"/,
+  },
+  {
+    // A digit of another script in a Latin label: ٥ (Arabic-Indic five) reads as o.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob@acme.i\u0665'),
+    passes: ({ org }) => org.user('\u0645\u062d\u0645\u062f\u0665@acme.eg'), // محمد٥: Arabic letters, Arabic digit
+    message: /mixes Latin and Arabic letters or digits in "i\u0665"/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.invite('bob\u2010smith@acme.io'), // a hyphen that is not -
+    passes: ({ org }) => org.invite('bob-smith@acme.io'),
+    message: /holds U\+2010 at position 4, which reads as "-": it reads as "bob-smith@acme.io"/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('o\u02bcbrien@acme.io'), // a modifier letter apostrophe
+    passes: ({ org }) => org.user("o'brien@acme.io"),
+    message: /holds U\+02BC at position 2, which reads as "'"/,
+  },
+  {
+    // A mark on no letter: it sits on the dot, or on a digit, where NFC composes nothing.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob@acme.\u0307io'),
+    passes: ({ org }) => org.user('\u0930\u093e\u091c\u0947\u0936@acme.in'), // राजेश: Devanagari vowel signs are marks
+    message: /holds U\+0307 at position 10, a mark on no letter: it reads as "bob@acme.io" in a review/,
+  },
+  {
+    // Cyrillic letters reading as Latin beside Han (which may stand beside any alphabet).
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('\u5c71\u7530+\u0430\u0441\u0435@acme.jp'),
+    passes: ({ org }) => org.user('\u5c71\u7530+ace@acme.jp'),
+    message: /writes "\u5c71\u7530\+\u0430\u0441\u0435" in Cyrillic letters that each read as a Latin one/,
+  },
+  {
+    // Invisible characters outside the ranges listed before: a soft hyphen, a tag character.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bo\u00adb@acme.io'),
+    passes: ({ org }) => org.user('bob@acme.io'),
+    message: /^"bo\\u00adb@acme.io" holds U\+00AD at position 3, an invisible, control or formatting character/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.token('ci', { name: 'CI deploy\u{e0041}' }),
+    passes: ({ org }) => org.token('ci', { name: 'CI deploy', note: 'ships it \u2764\ufe0f' }), // an emoji's variation selector, in a note
+    message: /^"CI deploy\\udb40\\udc41" holds U\+E0041 at position 10, an invisible/,
   },
   {
     rule: 'invalid-rule',
@@ -733,6 +800,57 @@ describe('org rules', () => {
     const { org, web } = smallOrg();
     org.token('deploy', { namespaces: [web] });
     expect(findingsOf(org, 'forbidden-grant')).toEqual([]);
+  });
+
+  it('invalid-text: an address that reads as another is refused, in every script and position', () => {
+    for (const email of [
+      '\u037f@acme.io', // Greek Ϳ reads as J
+      'bob@\u0501\u043e\u0441.io', // ԁос
+      '\u13da\u13a2@acme.io', // Cherokee ᏚᎢ reads as ST
+      '\uab83\ua4f2@acme.io', // Cherokee ꮃ and Lisu ꓲ
+      'bob@acme.io\u2800', // a braille blank
+      'bob@acme.i\u0966', // Devanagari zero
+      'bob1\u0307@acme.io', // a mark on a digit
+      'b\u061cob@acme.io', // Arabic letter mark (bidirectional)
+      'bo\u3164b@acme.io', // Hangul filler
+      '\u0392\u039f\u0392@acme.io', // Greek ΒΟΒ
+      '\u0421\u0430\u0440\u0430@acme.io', // Сара reads as Capa
+      'bob@acme.\u0131o',
+      'bob\u00b7smith@acme.io', // a middle dot outside l·l
+      'bob\u30fbsmith@acme.io', // a katakana middle dot between Latin letters
+    ]) {
+      const { org } = smallOrg();
+      org.user(email);
+      expect(
+        findingsOf(org, 'invalid-text').map((f) => f.message),
+        email,
+      ).toHaveLength(1);
+    }
+  });
+
+  it('invalid-text: internationalised addresses that read as themselves are accepted', () => {
+    const { org } = smallOrg();
+    for (const email of [
+      'j\u00fcrgen@acme.de', // jürgen
+      '\u0438\u0432\u0430\u043d@acme.ru', // иван
+      '\u0418\u0412\u0410\u041d@acme.ru', // ИВАН
+      '\u5c71\u7530@acme.jp', // 山田
+      '\u30b8\u30e7\u30fc@acme.jp', // ジョー: ー is of no one script
+      'yamada\u5c71\u7530@acme.jp', // Latin beside Han
+      's\u00f8ren@acme.dk', // søren
+      'jos\u00e9@acme.es',
+      '\u03bd\u03af\u03ba\u03bf\u03c2@acme.gr', // νίκος
+      '\u0930\u093e\u091c\u0947\u0936@acme.in', // राजेश
+      '\u05d9\u05d5\u05e1\u05d9@acme.il', // יוסי: י reads as ', not as a letter
+      'col\u00b7legi@acme.cat', // Catalan l·l
+      '\u30b8\u30e7\u30f3\u30fb\u30b9\u30df\u30b9@acme.jp', // ジョン・スミス: IDNA's katakana middle dot
+      '\u0645\u062d\u0645\u062f@acme.eg', // محمد
+      '\uae40\ubbfc\uc900@acme.kr', // 김민준
+      'bj\u00f6rk@acme.is',
+      '\u00e6bel\u00f8@acme.dk', // æ reads as one letter
+    ])
+      org.user(email);
+    expect(findingsOf(org, 'invalid-text').map((f) => f.message)).toEqual([]);
   });
 
   it('every rule id is stable kebab-case and in the registry, at its stage', () => {
