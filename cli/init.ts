@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { resolveToday } from '../model/model.ts';
+import { GITHUB_LOGIN, resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
@@ -41,7 +41,6 @@ installed orgctl), a README saying how to change access and who approves what, .
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {

@@ -11,6 +11,7 @@
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { codePoint, unicodeEscape } from '../../model/text.ts';
 import { READS_AS } from './lookalikes.ts';
+import { GITHUB_LOGIN, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import type { PolicyRule } from '../../model/catalog.ts';
@@ -166,15 +167,47 @@ function lookalikeProblem(email: string): string | undefined {
 }
 
 /**
+ * Why a name compared in lower case holds an I or an l read as the other, or undefined: in the review
+ * comment's font they are one shape, read by the letters around them. In a label with lower-case
+ * letters an upper-case I reads as l (`aIice` reads as `alice` but is `aiice`); in a label of
+ * upper-case letters a lower-case l reads as I (`ALlCE` reads as `ALICE` but is `allce`).
+ */
+function capitalIProblem(name: string, lowerCased: string, what: string): string | undefined {
+  let start = 0;
+  for (const label of name.split(/[@.]/)) {
+    const lower = /[a-km-z]/.test(label);
+    const upper = /[A-HJ-Z]/.test(label);
+    const [c, readAs, described] = lower
+      ? (['I', 'l', 'an upper-case I'] as const)
+      : (['l', 'I', 'a lower-case l among upper-case letters'] as const);
+    const at = label.indexOf(c);
+    if (at >= 0 && (lower || upper || label.includes('I'))) {
+      const reads = name.slice(0, start) + label.replaceAll(c, readAs) + name.slice(start + label.length);
+      return `holds ${described} at position ${start + at + 1}, which reads as ${readAs === 'l' ? 'a lower-case l' : 'an upper-case I'}: it reads as ${JSON.stringify(reads)} in a review, and ${lowerCased}; write the ${what} in lower case`;
+    }
+    start += label.length + 1;
+  }
+  return undefined;
+}
+
+/** Why a GitHub login names no account, or reads as another one, or undefined. */
+const githubLoginProblem = (login: string): string | undefined =>
+  GITHUB_LOGIN.test(login)
+    ? capitalIProblem(login, `GitHub reads it as the login ${login.toLowerCase()}`, 'login')
+    : "is not a GitHub login (ASCII letters, digits and single hyphens, at most 39 characters): it names no account, so its holder's approvals would never count; write the login GitHub shows";
+
+/**
  * Why an email would read as another address in a review, or undefined: as written, and in lower
  * case, which is the username orgctl binds (`İ` lower-cased is `i` + U+0307).
  */
-function emailLookalikeProblem(email: string): string | undefined {
-  if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing to confuse
+function emailLookalikeProblem(email: string, username: string): string | undefined {
+  const capital = capitalIProblem(email, `its username is ${username}`, 'address');
+  if (capital) return capital;
+  if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing else to confuse
   const written = lookalikeProblem(email);
   if (written) return written;
-  const username = email.toLowerCase();
-  const lower = username === email ? undefined : lookalikeProblem(username);
+  const lowerCased = email.toLowerCase();
+  const lower = lowerCased === email ? undefined : lookalikeProblem(lowerCased);
   return lower && `in lower case (its username) ${lower}`;
 }
 
@@ -195,12 +228,23 @@ export const invalidText: OrgRule = {
     // A reason lifts a policy: the reviewer must read what it says.
     for (const s of model.safeCustomResources ?? [])
       check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
-    // One finding an address: an invisible character first (a Hangul filler is a compatibility form too).
+    // One finding a name: an invisible character first (a Hangul filler is a compatibility form too).
     const email = (subject: string, text: string, source: string) =>
-      refuse(subject, text, unsafeTextProblem(text) ?? emailLookalikeProblem(text), source);
+      refuse(
+        subject,
+        text,
+        unsafeTextProblem(text) ?? emailLookalikeProblem(text, usernameOf(model, text.toLowerCase())),
+        source,
+      );
     for (const u of model.users) {
       email(`users/${u.key}`, u.email, at(u.source, '.email'));
-      check(`users/${u.key}`, u.github, at(u.source, '.github'));
+      if (u.github !== undefined)
+        refuse(
+          `users/${u.key}`,
+          u.github,
+          unsafeTextProblem(u.github) ?? githubLoginProblem(u.github),
+          at(u.source, '.github'),
+        );
     }
     for (const i of model.invites) email(`invites/${i.key}`, i.email, at(i.source, '.email'));
     for (const t of model.tokens) {

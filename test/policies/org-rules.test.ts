@@ -406,6 +406,38 @@ const CASES: Case[] = [
     message: /^"CI deploy\\udb40\\udc41" holds U\+E0041 at position 10, an invisible/,
   },
   {
+    // ASCII too: an upper-case I reads as a lower-case l, and the username is lower case
+    // (bob@iinear.app, a domain anyone may register, read as bob@linear.app).
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob@Iinear.app'),
+    passes: ({ org }) => org.user('Bob@linear.app'),
+    message:
+      /^"bob@Iinear.app" holds an upper-case I at position 5, which reads as a lower-case l: it reads as "bob@linear.app" in a review, and its username is bob@iinear.app; write the address in lower case/,
+  },
+  {
+    // GitHub compares logins case-insensitively: aIice is the account aiice, read as alice.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('al@acme.io', { github: 'aIice' }),
+    passes: ({ org }) => org.user('al@acme.io', { github: 'Al-Smith' }),
+    message:
+      /^"aIice" holds an upper-case I at position 2, which reads as a lower-case l: it reads as "alice" in a review/,
+  },
+  {
+    // In a label of capitals a lower-case l reads as I: ALlCE is the account allce.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('ALlCE@acme.io'),
+    passes: ({ org }) => org.user('ALICE2@acme.io', { github: 'ALICE2' }), // capitals alone read as they are
+    message:
+      /^"ALlCE@acme.io" holds a lower-case l among upper-case letters at position 3, which reads as an upper-case I: it reads as "ALICE@acme.io"/,
+  },
+  {
+    // A login GitHub cannot issue names no account: its holder's approvals never count.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('al@acme.io', { github: '\u0430lice' }),
+    passes: ({ org }) => org.user('al@acme.io', { github: 'alice-2' }),
+    message: /^"\u0430lice" is not a GitHub login \(ASCII letters, digits and single hyphens/,
+  },
+  {
     rule: 'invalid-rule',
     fails: ({ org }) => org.customRole('health', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]),
     passes: ({ org }) => org.customRole('health', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),
