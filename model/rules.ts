@@ -447,6 +447,14 @@ export const RULES = [
       "`system-namespace` over what the change leaves in the cluster: head (the organization renamed) declares base's system namespace as an ordinary namespace: it stays (`Prune=false`), and in it base's token ServiceAccounts and their Secrets until an admin deletes them, open to whoever head grants there; with `--window`, the window's older output's system namespace too",
     remediation: 'nothing: choose another name',
   },
+  {
+    id: 'lookalike-identity',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "an email (a user's or an invitee's) or a GitHub login new in head reads as another of head, base or `--window`'s older output (UTS #39's confusables: `rn` for `m`, `vv` for `w`, `cl` for `d`, `0` for `o`, `1` for `l`, and every look-alike `invalid-text` knows): `bob@acme.io` removed and `bob@acrne.io` added read as no change, yet Kubernetes binds another identity (`acrne.io` is anyone's to register); a login `a1ice` for alice counts the approvals of the account a1ice as hers. Names both in base are not judged again",
+    remediation: "nothing: write the person's own address or login; for another person, one that does not read as it",
+  },
 ] as const satisfies readonly RuleInfo[];
 
 /** A rule id the registry holds: what findings and review results carry. */

@@ -11,6 +11,7 @@ import { settingsChange } from '../policies/change/settings-change.ts';
 import { guardRails } from '../policies/change/guard-rails.ts';
 import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
 import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts';
+import { lookalikeIdentity } from '../policies/change/lookalike-identity.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -26,6 +27,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   guardRails,
   argocdIdentityBase,
   systemNamespaceBase,
+  lookalikeIdentity,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

@@ -22,6 +22,7 @@ describe('change rules', () => {
       'guard-rails',
       'argocd-identity-base', // its scenarios: argocd-identity-base.test.ts
       'system-namespace-base', // system-namespace-base.test.ts
+      'lookalike-identity', // lookalike-identity.test.ts
     ]);
   });
 
