@@ -123,9 +123,15 @@ const readsAs = (text: string): string =>
     .map((c) => READS_AS.get(c) ?? c)
     .join('');
 
-/** Whether every character of `label` in `script` reads as an ASCII letter or digit (`асе` as `ace`). */
-const readsAsLatin = (label: string, script: string) =>
-  [...label].filter((c) => scriptOf(c) === script).every((c) => /^[a-z0-9]+$/i.test(READS_AS.get(c) ?? ''));
+/**
+ * Whether every character of `label` in `script` reads as an ASCII letter or digit, together spelled
+ * as a name is (`асе` as `ace`, `ВОВ` as `BOB`).
+ */
+const readsAsLatin = (label: string, script: string): boolean => {
+  const readings = [...label].filter((c) => scriptOf(c) === script).map((c) => READS_AS.get(c) ?? '');
+  // As a name is spelled (bob, Bob, BOB): `анна` reads as `aHHa`, which reads as no one's name.
+  return readings.every((r) => /^[a-z0-9]+$/i.test(r)) && /^(?:[A-Z]?[a-z0-9]*|[A-Z0-9]*)$/.test(readings.join(''));
+};
 
 /**
  * Why an address, as written, reads as another one in a review, or undefined: the confusables

@@ -880,6 +880,8 @@ describe('org rules', () => {
       '\uae40\ubbfc\uc900@acme.kr', // 김민준
       'bj\u00f6rk@acme.is',
       '\u00e6bel\u00f8@acme.dk', // æ reads as one letter
+      '\u0430\u043d\u043d\u0430@acme.ru', // анна: its look-alikes spell aHHa, no name
+      '\u0410\u043d\u043d\u0430.\u0441\u0438\u0434\u043e\u0440\u043e\u0432\u0430@acme.ru', // Анна.сидорова
     ])
       org.user(email);
     expect(findingsOf(org, 'invalid-text').map((f) => f.message)).toEqual([]);
