@@ -178,7 +178,9 @@ function lookalikeProblem(email: string): string | undefined {
  * letters an upper-case I reads as l (`aIice` reads as `alice` but is `aiice`); in a label of
  * upper-case letters a lower-case l reads as I (`ALlCE` reads as `ALICE` but is `allce`).
  */
-function capitalIProblem(name: string, lowerCased: string, what: string): string | undefined {
+function capitalIProblem(name: string, lowerCased: () => string, what: string): string | undefined {
+  // Without an upper-case letter neither can be: every lower-case name, as nearly all are.
+  if (!/[A-Z]/.test(name)) return undefined;
   let start = 0;
   for (const label of name.split(/[@.]/)) {
     const lower = /[a-km-z]/.test(label);
@@ -189,7 +191,7 @@ function capitalIProblem(name: string, lowerCased: string, what: string): string
     const at = label.indexOf(c);
     if (at >= 0 && (lower || upper || label.includes('I'))) {
       const reads = name.slice(0, start) + label.replaceAll(c, readAs) + name.slice(start + label.length);
-      return `holds ${described} at position ${start + at + 1}, which reads as ${readAs === 'l' ? 'a lower-case l' : 'an upper-case I'}: it reads as ${JSON.stringify(reads)} in a review, and ${lowerCased}; write the ${what} in lower case`;
+      return `holds ${described} at position ${start + at + 1}, which reads as ${readAs === 'l' ? 'a lower-case l' : 'an upper-case I'}: it reads as ${JSON.stringify(reads)} in a review, and ${lowerCased()}; write the ${what} in lower case`;
     }
     start += label.length + 1;
   }
@@ -199,15 +201,15 @@ function capitalIProblem(name: string, lowerCased: string, what: string): string
 /** Why a GitHub login names no account, or reads as another one, or undefined. */
 const githubLoginProblem = (login: string): string | undefined =>
   GITHUB_LOGIN.test(login)
-    ? capitalIProblem(login, `GitHub reads it as the login ${login.toLowerCase()}`, 'login')
+    ? capitalIProblem(login, () => `GitHub reads it as the login ${login.toLowerCase()}`, 'login')
     : "is not a GitHub login (ASCII letters, digits and single hyphens, at most 39 characters): it names no account, so its holder's approvals would never count; write the login GitHub shows";
 
 /**
  * Why an email would read as another address in a review, or undefined: as written, and in lower
  * case, which is the username orgctl binds (`İ` lower-cased is `i` + U+0307).
  */
-function emailLookalikeProblem(email: string, username: string): string | undefined {
-  const capital = capitalIProblem(email, `its username is ${username}`, 'address');
+function emailLookalikeProblem(email: string, username: () => string): string | undefined {
+  const capital = capitalIProblem(email, () => `its username is ${username()}`, 'address');
   if (capital) return capital;
   if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing else to confuse
   const written = lookalikeProblem(email);
@@ -221,51 +223,70 @@ export const invalidText: OrgRule = {
   id: 'invalid-text',
   check(model) {
     const out: Finding[] = [];
-    const refuse = (subject: string, text: string, problem: string | undefined, source: string) => {
+    // Where and whom a finding names are made only for a finding: at size L, 100,000 grants are read.
+    type Lazy = string | (() => string);
+    const made = (s: Lazy) => (typeof s === 'string' ? s : s());
+    const refuse = (subject: Lazy, text: string, problem: string | undefined, source: Lazy) => {
       if (problem)
-        out.push({ severity: 'error', rule: this.id, subject, message: `${visible(text)} ${problem}`, source });
+        out.push({
+          severity: 'error',
+          rule: this.id,
+          subject: made(subject),
+          message: `${visible(text)} ${problem}`,
+          source: made(source),
+        });
     };
-    const check = (subject: string, text: string | undefined, source: string, multiline = false) => {
+    const check = (subject: Lazy, text: string | undefined, source: Lazy, multiline = false) => {
       if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, multiline), source);
     };
-    check('identity/usernamePrefix', model.usernamePrefix, sourceText(model.source));
+    check('identity/usernamePrefix', model.usernamePrefix, () => sourceText(model.source));
     for (const [k, v] of Object.entries(model.argocd ?? {}))
-      check(`delivery/argocd/${k}`, v as string, sourceText(model.source));
+      check(`delivery/argocd/${k}`, v as string, () => sourceText(model.source));
     // A reason lifts a policy: the reviewer must read what it says.
     for (const s of model.safeCustomResources ?? [])
-      check(`safeCustomResources/${s.group}`, s.reason, sourceText(model.source));
+      check(`safeCustomResources/${s.group}`, s.reason, () => sourceText(model.source));
     // One finding a name: an invisible character first (a Hangul filler is a compatibility form too).
-    const email = (subject: string, text: string, source: string) =>
+    const email = (subject: Lazy, text: string, source: Lazy) =>
       refuse(
         subject,
         text,
-        unsafeTextProblem(text) ?? emailLookalikeProblem(text, usernameOf(model, text.toLowerCase())),
+        unsafeTextProblem(text) ?? emailLookalikeProblem(text, () => usernameOf(model, text.toLowerCase())),
         source,
       );
     for (const u of model.users) {
-      email(`users/${u.key}`, u.email, at(u.source, '.email'));
+      email(
+        () => `users/${u.key}`,
+        u.email,
+        () => at(u.source, '.email'),
+      );
       if (u.github !== undefined)
         refuse(
-          `users/${u.key}`,
+          () => `users/${u.key}`,
           u.github,
           unsafeTextProblem(u.github) ?? githubLoginProblem(u.github),
-          at(u.source, '.github'),
+          () => at(u.source, '.github'),
         );
     }
-    for (const i of model.invites) email(`invites/${i.key}`, i.email, at(i.source, '.email'));
+    for (const i of model.invites)
+      email(
+        () => `invites/${i.key}`,
+        i.email,
+        () => at(i.source, '.email'),
+      );
     for (const t of model.tokens) {
-      check(`tokens/${t.id}`, t.name, at(t.source, '.name'));
-      check(`tokens/${t.id}`, t.note, at(t.source, '.note'), true);
+      check(`tokens/${t.id}`, t.name, () => at(t.source, '.name'));
+      check(`tokens/${t.id}`, t.note, () => at(t.source, '.note'), true);
     }
     // A rule's strings reach the review comment too (the access a change gives): the API server
     // takes any string there, but a line break or a direction override would act in the comment.
-    const rules = (subject: string, list: readonly PolicyRule[], source: Source) =>
+    const rules = (subject: Lazy, list: readonly PolicyRule[], source: Source) =>
       list.forEach((r, i) => {
         for (const field of RULE_FIELDS)
-          for (const text of r[field] ?? []) check(subject, text, at(source, `.rules[${i}].${field}`));
+          for (const text of r[field] ?? []) check(subject, text, () => at(source, `.rules[${i}].${field}`));
       });
     for (const r of model.customRoles) rules(`customRoles/${r.name}`, r.rules, r.source);
-    for (const g of model.grants) rules(`grants/${g.user} → ${g.namespace}`, g.rules, g.source);
+    for (const g of model.grants)
+      if (g.rules.length) rules(() => `grants/${g.user} → ${g.namespace}`, g.rules, g.source);
     for (const t of model.tokens) for (const b of t.rbac) rules(`tokens/${t.id} → ${b.namespace}`, b.rules, b.source);
     return out;
   },
