@@ -265,13 +265,15 @@ function mayBeBound(membership: Membership, subject: NamedSubject): boolean {
 }
 
 /**
- * Whether a line of the membership lists, found by its bytes, records `username` as an active
- * user: the lines as orgctl writes them (one JSON object a line, `"username":"..."` as
- * JSON.stringify writes it). Only a yes is taken from it; anything else reads the lists whole
+ * What the membership lists' bytes say of `username` as a user, without parsing them: `active`
+ * when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
+ * writes it) records them active; `absent` when the name's bytes stand nowhere in them, which
+ * only a name of printable ASCII without a quote or backslash can tell (JSON and YAML write it
+ * unescaped, and orgctl's YAML never folds a line); else `unknown`, and the lists are read whole
  * (mayBeBound), so a line written another way costs time, never an answer. At size L it spares
  * parsing 10,000 users' lines to ask about one.
  */
-function recordsActiveUser(files: readonly Buffer[], username: string): boolean {
+function userInLists(files: readonly Buffer[], username: string): 'active' | 'absent' | 'unknown' {
   const needle = Buffer.from(`"username":${JSON.stringify(username)}`);
   for (const bytes of files)
     for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
@@ -282,12 +284,16 @@ function recordsActiveUser(files: readonly Buffer[], username: string): boolean 
           readonly username?: unknown;
           readonly status?: unknown;
         };
-        if (line.username === username && line.status === 'active') return true;
+        if (line.username === username && line.status === 'active') return 'active';
       } catch {
         // Not a line of JSON: the whole read decides.
       }
     }
-  return false;
+  if (/^[\x20-\x7e]+$/.test(username) && !/["\\]/.test(username)) {
+    const name = Buffer.from(username);
+    if (files.every((bytes) => bytes.indexOf(name) < 0)) return 'absent';
+  }
+  return 'unknown';
 }
 
 /**
@@ -409,18 +415,22 @@ function readLaidOut(
   const searched: string[] = [];
   // The membership lists, the same in every cluster: the first cluster's.
   const memberLists = [clusterShardFile(clusters[0]!), ...membersFiles];
-  if (
-    subject &&
-    !sets.some((s) => names(s.bindings, subject)) &&
-    ((subject.kind === 'User' && recordsActiveUser(memberLists.map(bytesOf), subject.name)) ||
-      mayBeBound(
-        readMembership(
-          memberLists.flatMap((f) => docsOf(f, isConfigMap)),
-          dir,
-        ),
-        subject,
-      ))
-  ) {
+  /** Whether a binding elsewhere may name the subject: their line found by its bytes, else the lists read. */
+  const mayBeBoundElsewhere = (subject: NamedSubject): boolean => {
+    const listed = subject.kind === 'User' ? userInLists(memberLists.map(bytesOf), subject.name) : 'unknown';
+    return (
+      listed === 'active' ||
+      (listed === 'unknown' &&
+        mayBeBound(
+          readMembership(
+            memberLists.flatMap((f) => docsOf(f, isConfigMap)),
+            dir,
+          ),
+          subject,
+        ))
+    );
+  };
+  if (subject && !sets.some((s) => names(s.bindings, subject)) && mayBeBoundElsewhere(subject)) {
     if (!subjectBytes) return undefined;
     for (const path of files) {
       // The cluster shards were read whole for RBAC; members-NN hold none.

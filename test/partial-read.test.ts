@@ -236,6 +236,10 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     expect(elsewhere.searched.length).toBeGreaterThan(0);
     expect(elsewhere.rbac.bindings.some((b) => b.subjects.some((s) => s.name === 'user25@acme.io'))).toBe(true);
     expect(elsewhere.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
+    // Nobody the lists name (their name's bytes stand nowhere in them): nothing searched, nor parsed.
+    const nobody = readForQuestion(org.dir, userQuestion('nope', 'nobody@acme.io'))!;
+    expect(nobody.searched).toEqual([]);
+    expect(nobody.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
   }, 60_000);
 
   it('namespaces YAML writes quoted ("123", "null", "true") are read by their heads too, answering as the full read', async () => {
