@@ -85,6 +85,9 @@ export class AsciiBytes {
   }
 }
 
+/** editDistance's three rows of the table, kept between calls (a typo is looked up among 20,000 names). */
+let ROWS: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Edits (insert, delete, replace, or swap two neighbours: `wbe` for `web` is one slip of the
  * fingers) between two short names: the optimal string alignment distance. With `max`, any
@@ -92,22 +95,35 @@ export class AsciiBytes {
  * is past `max` ends the search, as no later cell can come back under it. A typo looked up among
  * 10,000 usernames (can-i) stops within a few letters of nearly every one.
  */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let before: number[] = [];
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+export function editDistance(given: string, other: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(given.length - other.length) > max) return max + 1;
+  // What both start and end with costs no edit: `@acme.io` is left out of the table.
+  let start = 0;
+  while (start < given.length && start < other.length && given[start] === other[start]) start++;
+  let end = 0;
+  while (
+    end < given.length - start &&
+    end < other.length - start &&
+    given[given.length - 1 - end] === other[other.length - 1 - end]
+  )
+    end++;
+  const a = given.slice(start, given.length - end);
+  const b = other.slice(start, other.length - end);
+  const width = b.length + 1;
+  if (ROWS[0].length < width) ROWS = [new Int32Array(width * 2), new Int32Array(width * 2), new Int32Array(width * 2)];
+  let [before, row, next] = ROWS;
+  for (let j = 0; j < width; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const next = [i];
+    next[0] = i;
     let least = i;
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
-      least = Math.min(least, next[j]!);
+    for (let j = 1; j < width; j++) {
+      let d = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      next[j] = d;
+      if (d < least) least = d;
     }
     if (least > max) return max + 1;
-    before = row;
-    row = next;
+    [before, row, next] = [row, next, before];
   }
   return Math.min(row[b.length]!, max + 1);
 }
