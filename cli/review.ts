@@ -28,8 +28,10 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
   --window DIR|REF     an older output of the base branch (origin/main~10): mass-removal also judges
                        everything removed since then, so a removal split across pull requests adds up,
-                       admin-change-approval a token handed over unrotated since then, and
-                       argocd-identity-base an appliedBy naming an identity that output gives access to
+                       admin-change-approval a token handed over unrotated since then,
+                       argocd-identity-base an appliedBy naming an identity that output gives access to,
+                       system-namespace-base its system namespace declared, and lookalike-identity a
+                       name new in head that reads as one of its own (removed in an earlier change)
   --head-proof FILE    an orgctl upgrade's own proof: \`orgctl prove --format json\` as head's orgctl wrote it.
                        When this orgctl renders head dist/ differently, output-proof passes only if the
                        change upgrades orgctl (package.json or package-lock.json change), the proof is ok,

@@ -452,8 +452,8 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an email (a user's or an invitee's) or a GitHub login new in head reads as another of head, base or `--window`'s older output (UTS #39's confusables: `rn` for `m`, `vv` for `w`, `cl` for `d`, `0` for `o`, `1` for `l`, and every look-alike `invalid-text` knows): `bob@acme.io` removed and `bob@acrne.io` added read as no change, yet Kubernetes binds another identity (`acrne.io` is anyone's to register); a login `a1ice` for alice counts the approvals of the account a1ice as hers. Names both in base are not judged again",
-    remediation: "nothing: write the person's own address or login; for another person, one that does not read as it",
+      "an email (a user's or an invitee's) or a GitHub login new in head reads as another of head, base or `--window`'s older output (UTS #39's skeleton: marks dropped, `rn` for `m`, `vv` for `w`, `cl` for `d`, `0` for `o`, `1` for `l`, and every look-alike `invalid-text` knows): `bob@acme.io` removed and `bob@acrne.io` or `bob@acmẹ.io` added read as no change, yet Kubernetes binds another identity (a domain anyone may register); a login `a1ice` for alice counts the approvals of the account a1ice as hers. Real names read alike too (`dara`, `clara`), so the comment spells each name out (every character outside ASCII by its code point) for an admin to decide. Names both in base are not judged again",
+    remediation: `${OTHER_ADMIN}, having read each name as the comment spells it; no override`,
   },
 ] as const satisfies readonly RuleInfo[];
 

@@ -10,7 +10,7 @@ import {
 import { earlierSides, type ChangeRule, type RuleResult } from './context.ts';
 
 /** The identities an output's membership gives access to. */
-const identitiesOf = (side: Membership): OrgIdentities => ({
+const identitiesOfOutput = (side: Membership): OrgIdentities => ({
   systemNamespace: side.org.systemNamespace,
   namespaces: side.org.namespaces,
   users: [...side.users.values()].map((u) => u.username),
@@ -30,8 +30,8 @@ export const argocdIdentityBase: ChangeRule = {
   check(input) {
     const declared = declaredAppliedBy(input.head.org);
     if (!declared) return [{ rule: this.id, ok: true, message: 'no appliedBy is declared' }];
-    const head = identitiesOf(input.head);
-    const earlier = earlierSides(input).map(({ label, side }) => ({ label, identities: identitiesOf(side) }));
+    const head = identitiesOfOutput(input.head);
+    const earlier = earlierSides(input).map(({ label, side }) => ({ label, identities: identitiesOfOutput(side) }));
     const out: RuleResult[] = [];
     for (const username of appliersOf(declared.appliedBy)) {
       if (organizationIdentity(head, username)) continue;

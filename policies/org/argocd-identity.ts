@@ -54,7 +54,7 @@ export function organizationIdentity(org: OrgIdentities, username: string): OrgI
 }
 
 /** A model's identities (head's, as argocd-identity judges it). */
-const identitiesOf = (model: OrgModel): OrgIdentities => ({
+const identitiesOfModel = (model: OrgModel): OrgIdentities => ({
   systemNamespace: model.systemNamespace,
   namespaces: model.namespaces.map((n) => n.name),
   users: model.users.map((u) => usernameOf(model, u.key)),
@@ -118,7 +118,7 @@ export const argocdIdentity: OrgRule = {
   check(model) {
     const declared = declaredAppliedBy(model);
     if (!declared) return [];
-    const identities = identitiesOf(model);
+    const identities = identitiesOfModel(model);
     const out: Finding[] = [];
     for (const username of appliersOf(declared.appliedBy)) {
       const identity = organizationIdentity(identities, username);

@@ -50,7 +50,8 @@ function unsafeTextProblem(text: string, multiline = false): string | undefined 
 /**
  * The alphabets named in a finding when a label mixes them (any two of them, Latin included). Han,
  * Hiragana, Katakana, Hangul and Bopomofo may stand beside Latin, as UTS #39's highly restrictive
- * profile allows; a letter of a script not listed counts as a script of its own.
+ * profile allows; the letters of scripts not listed count as one more (`another alphabet's`), so
+ * beside Latin or a listed one they mix, and a word of one such script (Meetei Mayek, Adlam) does not.
  */
 const SCRIPTS = [
   'Latin',
@@ -114,7 +115,7 @@ const IDNA_MIDDLE_DOT =
 /** The script of a letter, or of a digit or mark of one (`undefined` for the rest and CJK), named for the finding. */
 function scriptOf(c: string): string | undefined {
   if (!(LETTER.test(c) || SCRIPT_DIGIT_OR_MARK.test(c)) || CJK_LETTER.test(c)) return undefined;
-  return SCRIPTS.find((s) => SCRIPT_LETTER[s]!.test(c))?.replace('_', ' ') ?? `${codePoint(c)}'s`;
+  return SCRIPTS.find((s) => SCRIPT_LETTER[s]!.test(c))?.replace('_', ' ') ?? "another alphabet's";
 }
 
 /** What the address reads as: compatibility forms as NFKC writes them, look-alikes as ASCII, stray marks gone. */

@@ -146,3 +146,32 @@ const BY_READING: Readonly<Record<string, string>> = {
 export const READS_AS: ReadonlyMap<string, string> = new Map(
   Object.entries(BY_READING).flatMap(([reading, chars]) => [...chars].map((c) => [c, reading] as const)),
 );
+
+/**
+ * ASCII that reads as other ASCII, several letters for one or a digit for a letter: chosen by hand
+ * after confusables.txt's entries for `m`, `w`, `d`, `0`, `1` and `|`, which invalid-text cannot
+ * refuse in one name (`arnold` and `b0b` are names of their own). Each is written as the longer
+ * reading, so both spellings meet.
+ */
+const ASCII_READINGS: readonly (readonly [RegExp, string])[] = [
+  [/m/g, 'rn'],
+  [/w/g, 'vv'],
+  [/d/g, 'cl'],
+  [/0/g, 'o'],
+  [/[1|]/g, 'l'],
+];
+
+/**
+ * What a name reads as beside another (UTS #39's skeleton, in lower case, as emails and GitHub
+ * logins compare): compatibility forms as NFKC writes them, every mark dropped (a dot below, a
+ * grave: `bob@acmẹ.io` beside `bob@acme.io`), each character as the ASCII it reads as, and ASCII
+ * look-alikes spelled one way. Two names of one skeleton read as one in a review. A mark alone is
+ * no look-alike (`jürgen` is a name); beside `jurgen` it is.
+ */
+export function skeletonOf(name: string): string {
+  let out = '';
+  for (const c of name.normalize('NFKC').normalize('NFD').replace(/\p{M}/gu, '')) out += READS_AS.get(c) ?? c;
+  out = out.toLowerCase();
+  for (const [from, to] of ASCII_READINGS) out = out.replace(from, to);
+  return out;
+}

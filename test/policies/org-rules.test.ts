@@ -881,6 +881,7 @@ describe('org rules', () => {
       'bj\u00f6rk@acme.is',
       '\u00e6bel\u00f8@acme.dk', // æ reads as one letter
       '\u0430\u043d\u043d\u0430@acme.ru', // анна: its look-alikes spell aHHa, no name
+      '\uabc3\uabc5\uabe4@acme.in', // ꯃꯅꯤ: Meetei Mayek, a script the finding has no name for (R5)
       '\u0410\u043d\u043d\u0430.\u0441\u0438\u0434\u043e\u0440\u043e\u0432\u0430@acme.ru', // Анна.сидорова
     ])
       org.user(email);
