@@ -3,21 +3,32 @@ import { codePoint } from '../../model/text.ts';
 import { skeletonOf } from '../org/lookalikes.ts';
 import { earlierSides, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
+/** A name as compared (`key`: a lower-cased email or GitHub login) and whose it is. */
 interface Named {
-  /** The name as compared: a lower-cased email, a GitHub login. */
+  readonly key: string;
   readonly name: string;
-  /** Who holds it, for the message: `user bob@acme.io`, `the GitHub login of bob@acme.io`. */
-  readonly who: string;
+  /** The user's or invitee's email: the message says `user bob@acme.io`, `the GitHub login of ...`. */
+  readonly of: string;
+  readonly kind: 'user' | 'invitee' | 'login';
 }
 
+/** Emails are kept lower-cased (the membership's keys): only logins are lower-cased here. */
 const addressesOf = (m: Membership): Named[] => [
-  ...[...m.users.values()].map((u) => ({ name: u.email, who: `user ${u.email}` })),
-  ...[...m.invites.values()].map((i) => ({ name: i.email, who: `invitee ${i.email}` })),
+  ...[...m.users.keys()].map((e): Named => ({ key: e, name: e, of: e, kind: 'user' })),
+  ...[...m.invites.keys()].map((e): Named => ({ key: e, name: e, of: e, kind: 'invitee' })),
 ];
 const loginsOf = (m: Membership): Named[] =>
-  [...m.users.values()].flatMap((u) => (u.github ? [{ name: u.github, who: `the GitHub login of ${u.email}` }] : []));
-const addressNames = (m: Membership): string[] => [...m.users.keys(), ...m.invites.keys()];
-const loginNames = (m: Membership): string[] => [...m.users.values()].flatMap((u) => (u.github ? [u.github] : []));
+  [...m.users.values()].flatMap((u): Named[] =>
+    u.github ? [{ key: u.github.toLowerCase(), name: u.github, of: u.email, kind: 'login' }] : [],
+  );
+/** The keys alone, for the usual change that brings no name in. */
+const addressKeys = (m: Membership): string[] => [...m.users.keys(), ...m.invites.keys()];
+const loginKeys = (m: Membership): string[] => {
+  const out: string[] = [];
+  for (const u of m.users.values()) if (u.github) out.push(u.github.toLowerCase());
+  return out;
+};
+const whose = (n: Named): string => (n.kind === 'login' ? `the GitHub login of ${n.of}` : `${n.kind} ${n.of}`);
 
 /** A name as a reviewer must read it: each character outside ASCII named (`bob@acmẹ.io (U+1EB9)`). */
 const spelled = (name: string): string => {
@@ -37,33 +48,42 @@ export const lookalikeIdentity: ChangeRule = {
   check(input) {
     const alike: string[] = [];
     const earlier = earlierSides(input);
-    for (const [what, namesOf, named] of [
-      ['addresses', addressNames, addressesOf],
-      ['GitHub logins', loginNames, loginsOf],
+    for (const [what, keysOf, namesOf] of [
+      ['addresses', addressKeys, addressesOf],
+      ['GitHub logins', loginKeys, loginsOf],
     ] as const) {
-      // Most changes bring no name in: then nothing more is worked out (a review at size L reads 20,000).
-      const known = new Set(earlier.flatMap(({ side }) => namesOf(side).map((n) => n.toLowerCase())));
-      if (namesOf(input.head).every((n) => known.has(n.toLowerCase()))) continue;
-      const inHead = new Set(namesOf(input.head).map((n) => n.toLowerCase()));
-      const bySkeleton = new Map<string, (Named & { readonly where: string })[]>();
-      const place = (n: Named, where: string) => {
+      const known = new Set<string>();
+      for (const { side } of earlier) for (const key of keysOf(side)) known.add(key);
+      // Most changes bring no name in: then nothing more is worked out (a review at size L reads 20,000 names).
+      if (keysOf(input.head).every((key) => known.has(key))) continue;
+      const head = namesOf(input.head);
+      const sides = earlier.map(({ label, side }) => ({ label, names: namesOf(side) }));
+      const added = head.filter((n) => !known.has(n.key));
+      // The groups of the new names' skeletons; any other name joins one only if its skeleton is one
+      // of them, which an ASCII name's first letter mostly rules out without working it out.
+      const groups = new Map<string, (Named & { readonly where: string })[]>();
+      for (const n of added) {
         const skeleton = skeletonOf(n.name);
-        const group = bySkeleton.get(skeleton);
-        if (!group) bySkeleton.set(skeleton, [{ ...n, where }]);
-        else if (!group.some((o) => o.name.toLowerCase() === n.name.toLowerCase())) group.push({ ...n, where });
+        const group = groups.get(skeleton);
+        if (group) group.push({ ...n, where: 'new in head' });
+        else groups.set(skeleton, [{ ...n, where: 'new in head' }]);
+      }
+      const firsts = new Set([...groups.keys()].map((k) => k[0]));
+      const join = (n: Named, where: string) => {
+        if (n.name.charCodeAt(0) < 0x80 && !firsts.has(skeletonOf(n.name[0]!)[0])) return;
+        const group = groups.get(skeletonOf(n.name));
+        if (group && !group.some((o) => o.key === n.key)) group.push({ ...n, where });
       };
-      for (const n of named(input.head)) place(n, known.has(n.name.toLowerCase()) ? 'in head' : 'new in head');
-      for (const { label, side } of earlier)
-        for (const n of named(side)) if (!inHead.has(n.name.toLowerCase())) place(n, `in ${label}, gone from head`);
-      // One line a group that holds a new name, naming every name in it, the new ones first.
-      const isNew = (n: { readonly where: string }) => n.where === 'new in head';
-      for (const group of bySkeleton.values())
-        if (group.length > 1 && group.some(isNew)) {
-          const names = [...group.filter(isNew), ...group.filter((n) => !isNew(n))];
+      for (const n of head) if (known.has(n.key)) join(n, 'in head');
+      const inHead = new Set(head.map((n) => n.key));
+      for (const { label, names } of sides)
+        for (const n of names) if (!inHead.has(n.key)) join(n, `in ${label}, gone from head`);
+      // One line a group of more than one name, the new ones first (as they were placed).
+      for (const group of groups.values())
+        if (group.length > 1)
           alike.push(
-            `the ${what} ${names.map((n) => `${spelled(n.name)} (${n.who}, ${n.where})`).join(', ')} read as one`,
+            `the ${what} ${group.map((n) => `${spelled(n.name)} (${whose(n)}, ${n.where})`).join(', ')} read as one`,
           );
-        }
     }
     if (!alike.length)
       return [{ rule: this.id, ok: true, message: 'no address or GitHub login new in head reads as another' }];
