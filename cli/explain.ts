@@ -108,6 +108,7 @@ export const command = defineCommand({
       ...(unknown ? { user: positionals[0]! } : {}),
       ...(ns !== undefined ? { namespace: ns } : {}),
       namespaces: model.namespaces.map((n) => n.name),
+      bindingsOf: `what ${model.name} declares`,
     });
     const json = flags.format === 'json';
     if (positionals.length === 1) {

@@ -222,6 +222,8 @@ export function warnUnknown(
     readonly dir?: string;
     /** The namespaces the organization declares, when the caller knows them (explain: its model). */
     readonly namespaces?: readonly string[];
+    /** What the bindings are, as the warning names them (explain: `what acme declares`). @default 'these manifests' */
+    readonly bindingsOf?: string;
   },
 ): void {
   const { user, namespace } = ask;
@@ -243,7 +245,7 @@ export function warnUnknown(
                 ? `${UNBOUND.nobody}, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it`
                 : groups
             }`
-          : `warning: ${user} is named in no binding of these manifests${
+          : `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}${
               near
                 ? `: did you mean ${near.name}? (${near.why})`
                 : ' (a typo? a user is named as in its bindings, with any identity prefix)'

@@ -182,5 +182,5 @@ export function nameMeant(
   const email = emailBeginning(asked, names);
   if (email) return { name: email, why: 'a user is named by their whole email, as their bindings name them' };
   const near = nearestName(lower, names);
-  return near ? { name: near, why: 'the name nearest it that they know' } : undefined;
+  return near ? { name: near, why: 'the nearest name known here' } : undefined;
 }

@@ -94,7 +94,7 @@ describe('a person asked about by less than their name (a new admin types "alice
     const r = await explain('alise@acme.io', '-n', 'web');
     expect([r.code, r.stderr]).toEqual([
       0,
-      'warning: alise@acme.io is named in no binding of these manifests: did you mean alice@acme.io? (the name nearest it that they know); only bindings of its groups can apply',
+      'warning: alise@acme.io is named in no binding of what acme declares: did you mean alice@acme.io? (the nearest name known here); only bindings of its groups can apply',
     ]);
   });
 

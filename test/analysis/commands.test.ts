@@ -277,7 +277,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     const r = await run(['can-i', 'get', 'pods', '-n', 'wbe', '--as', 'bbo@acme.io']);
     expect([r.stdout, r.code]).toEqual(['no', 1]);
     expect(r.stderr.split('\n')).toEqual([
-      'warning: bbo@acme.io is named in no binding of these manifests: did you mean bob@acme.io? (the name nearest it that they know); only bindings of its groups can apply',
+      'warning: bbo@acme.io is named in no binding of these manifests: did you mean bob@acme.io? (the nearest name known here); only bindings of its groups can apply',
       'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the declared namespace nearest it); only cluster-wide bindings can apply there',
     ]);
   });
