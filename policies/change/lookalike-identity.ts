@@ -65,8 +65,9 @@ export const lookalikeIdentity: ChangeRule = {
       for (const n of added) {
         const skeleton = skeletonOf(n.name);
         const group = groups.get(skeleton);
-        if (group) group.push({ ...n, where: 'new in head' });
-        else groups.set(skeleton, [{ ...n, where: 'new in head' }]);
+        // One name once, whoever holds it (an address both a user's and an invitee's).
+        if (!group) groups.set(skeleton, [{ ...n, where: 'new in head' }]);
+        else if (!group.some((o) => o.key === n.key)) group.push({ ...n, where: 'new in head' });
       }
       const firsts = new Set([...groups.keys()].map((k) => k[0]));
       const join = (n: Named, where: string) => {
