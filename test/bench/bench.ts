@@ -235,6 +235,18 @@ function recordOutput(size: Size, synth: Timing, out: string): string[][] {
   return extra;
 }
 
+/** The first active member who is no admin, holds no Add All, and holds grants, none in `namespace` (the seed decides who). */
+function memberBoundElsewhere(spec: ReturnType<typeof generateSpec>, namespace: string): string {
+  const grants = spec.spec.grants ?? [];
+  const bound = new Set(grants.map((g) => g.user));
+  const here = new Set(grants.filter((g) => g.namespace === namespace).map((g) => g.user));
+  const user = (spec.spec.users ?? []).find(
+    (u) => !u.admin && !u.access && (u.status ?? 'active') === 'active' && bound.has(u.email) && !here.has(u.email),
+  );
+  if (!user) throw new Error(`bench: no member holds grants outside ${namespace} only`);
+  return user.email;
+}
+
 function benchSize(size: Size): void {
   const dims = SIZES[size];
   const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -256,20 +268,29 @@ function benchSize(size: Size): void {
   const explainArgs = orgctl('explain', 'user5@acme.io', '-n', 'ns-0', '--spec', specFile);
   const explainFirst = timeProcess(explainArgs);
   // Synth writes the same output each round; the commands after it read it.
-  const { synth, check, access, diff, review, levels, canI, whoCan, explain } = rounds(runs, {
-    synth: { args: orgctl('synth', '--spec', specFile, '--out', out), before: removeOut },
-    check: { args: orgctl('check', '--spec', specFile) },
-    access: { args: orgctl('access', '--format', 'json', '--dir', out) },
-    diff: { args: orgctl('diff', '--base', out, '--head', headOut, '--format', 'json') },
-    // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
-    review: { args: orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json') },
-    // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
-    levels: { args: orgctl('levels') },
-    canI: { args: orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out) },
-    whoCan: { args: orgctl('who-can', 'create', 'pods', '-n', 'ns-0', '--dir', out) },
-    // Asked again (the same file, date and orgctl): the namespace's part of the index.
-    explain: { args: explainArgs },
-  });
+  // can-i's target asks about someone bound where asked; these are asked too, and printed beside it:
+  // a member bound only elsewhere (the lists read for whether a binding elsewhere may name them),
+  // and a name nobody has (a typo: did-you-mean over every username).
+  const elsewhere = memberBoundElsewhere(spec, 'ns-0');
+  const { synth, check, access, diff, review, levels, canI, canIElsewhere, canINobody, whoCan, explain } = rounds(
+    runs,
+    {
+      synth: { args: orgctl('synth', '--spec', specFile, '--out', out), before: removeOut },
+      check: { args: orgctl('check', '--spec', specFile) },
+      access: { args: orgctl('access', '--format', 'json', '--dir', out) },
+      diff: { args: orgctl('diff', '--base', out, '--head', headOut, '--format', 'json') },
+      // The privileged review: the diff, plus proving head (re-rendered, compared byte for byte, judged).
+      review: { args: orgctl('review', '--base', out, '--head', headOut, '--actor', 'user0', '--format', 'json') },
+      // The CLI's fixed cost, for the questions about one namespace (the partial-read issue: at most 1.5x levels).
+      levels: { args: orgctl('levels') },
+      canI: { args: orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'user5@acme.io', '--dir', out) },
+      canIElsewhere: { args: orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', elsewhere, '--dir', out) },
+      canINobody: { args: orgctl('can-i', 'get', 'pods', '-n', 'ns-0', '--as', 'nobody@acme.io', '--dir', out) },
+      whoCan: { args: orgctl('who-can', 'create', 'pods', '-n', 'ns-0', '--dir', out) },
+      // Asked again (the same file, date and orgctl): the namespace's part of the index.
+      explain: { args: explainArgs },
+    },
+  );
 
   const naiveOut = join(work, `${size}-naive`);
   const { naive } = rounds(size === 'L' ? Math.min(runs, 3) : runs, {
@@ -297,6 +318,24 @@ function benchSize(size: Size): void {
   record(size, 'review', 'orgctl review (1% of grants changed)', review, '', '', against(review, diff, 'diff'));
   record(size, 'levels', 'orgctl levels', levels);
   record(size, 'can-i', 'orgctl can-i', canI, '', '', against(canI, levels, 'levels'));
+  record(
+    size,
+    'can-i-elsewhere',
+    'orgctl can-i, a member bound only elsewhere',
+    canIElsewhere,
+    '',
+    '',
+    against(canIElsewhere, levels, 'levels'),
+  );
+  record(
+    size,
+    'can-i-nobody',
+    'orgctl can-i, a name nobody has',
+    canINobody,
+    '',
+    '',
+    against(canINobody, levels, 'levels'),
+  );
   record(size, 'who-can', 'orgctl who-can VERB TYPE -n NS', whoCan, '', '', against(whoCan, levels, 'levels'));
   record(
     size,
