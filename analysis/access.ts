@@ -8,7 +8,7 @@ import { type Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
 import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
-import { AsciiBytes, unicodeEscape } from '../model/text.ts';
+import { AsciiBytes, jsonAsIs, unicodeEscape } from '../model/text.ts';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -433,9 +433,7 @@ export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): Su
  */
 const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 
-/** Text JSON writes as it is, between quotes: printable ASCII but `"` and `\`. */
-const JSON_AS_IS = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const asciiJsonInner = (s: string): string => (JSON_AS_IS.test(s) ? s : asciiJson(s).slice(1, -1));
+const asciiJsonInner = (s: string): string => (jsonAsIs(s) ? s : asciiJson(s).slice(1, -1));
 const ARROW_JSON = unicodeEscape('→');
 
 /**

@@ -26,6 +26,7 @@ import {
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import { isAscii, jsonAsIs } from '../model/text.ts';
 import { CLUSTER_SHARD, isMembersShard, isOutputPath, outputClusters, shardFile, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
@@ -117,7 +118,7 @@ function endOfBlock(text: string): number {
 
 /** A plain or double-quoted scalar's value (written as Latin-1 text of UTF-8 bytes); undefined for any other form. */
 function scalarValue(latin1: string): string | undefined {
-  const written = /^[\x00-\x7f]*$/.test(latin1) ? latin1 : Buffer.from(latin1, 'latin1').toString('utf8');
+  const written = isAscii(latin1) ? latin1 : Buffer.from(latin1, 'latin1').toString('utf8');
   if (written.startsWith('"')) {
     try {
       const v: unknown = JSON.parse(written);
@@ -289,7 +290,7 @@ function userInLists(files: readonly Buffer[], username: string): 'active' | 'ab
         // Not a line of JSON: the whole read decides.
       }
     }
-  if (/^[\x20-\x7e]+$/.test(username) && !/["\\]/.test(username)) {
+  if (jsonAsIs(username)) {
     const name = Buffer.from(username);
     if (files.every((bytes) => bytes.indexOf(name) < 0)) return 'absent';
   }

@@ -8,6 +8,12 @@ export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** Whether `text` is ASCII: it has no other form, mark or look-alike of another script to undo. */
+export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
+/** Whether JSON writes `text` as it is between quotes: printable ASCII but `"` and `\`. */
+export const jsonAsIs = (text: string): boolean => /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(text);
+
 /** A character as Unicode names it: `U+202E`. */
 export const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 

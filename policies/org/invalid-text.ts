@@ -9,7 +9,7 @@
  * Arabic letter mark, tag characters). An email must also read as itself (UTS #39's confusables).
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
-import { codePoint, unicodeEscape } from '../../model/text.ts';
+import { codePoint, isAscii, unicodeEscape } from '../../model/text.ts';
 import { READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
@@ -134,6 +134,9 @@ const readsAsLatin = (label: string, script: string): boolean => {
   return readings.every((r) => /^[a-z0-9]+$/i.test(r)) && /^(?:[A-Z]?[a-z0-9]*|[A-Z0-9]*)$/.test(readings.join(''));
 };
 
+/** What every look-alike finding ends with: what to do. */
+const AS_ISSUED = 'write the address as the identity provider issues it';
+
 /**
  * Why an address, as written, reads as another one in a review, or undefined: the confusables
  * UTS #39 warns of. Letters written decomposed (NFD: `e` + U+0301 for `é`), compatibility forms
@@ -150,25 +153,25 @@ function lookalikeProblem(email: string): string | undefined {
   let position = 1; // in UTF-16 units, as the other findings of this rule count
   for (const c of chars) {
     if (c.normalize('NFKC') !== c)
-      return `holds ${codePoint(c)} at position ${position}, a compatibility form of ${JSON.stringify(c.normalize('NFKC'))} (Unicode NFKC): ${reads}; write the address as the identity provider issues it`;
+      return `holds ${codePoint(c)} at position ${position}, a compatibility form of ${JSON.stringify(c.normalize('NFKC'))} (Unicode NFKC): ${reads}; ${AS_ISSUED}`;
     const reading = READS_AS.get(c);
     if (reading && !OF_ANOTHER_ALPHABET.test(c))
-      return `holds ${codePoint(c)} at position ${position}, which reads as ${JSON.stringify(reading)}: ${reads}; write the address as the identity provider issues it`;
+      return `holds ${codePoint(c)} at position ${position}, which reads as ${JSON.stringify(reading)}: ${reads}; ${AS_ISSUED}`;
     position += c.length;
   }
   const mark = MARK_ON_LETTER.exec(email);
   if (mark)
-    return `holds ${codePoint(mark[0])} at position ${mark.index + 1}, a mark on a letter that has no composed form: ${reads}; write the address as the identity provider issues it`;
+    return `holds ${codePoint(mark[0])} at position ${mark.index + 1}, a mark on a letter that has no composed form: ${reads}; ${AS_ISSUED}`;
   const stray = MARK_ON_NO_LETTER.exec(email);
   if (stray)
-    return `holds ${codePoint(stray[0])} at position ${stray.index + 1}, a mark on no letter: ${reads}; write the address as the identity provider issues it`;
+    return `holds ${codePoint(stray[0])} at position ${stray.index + 1}, a mark on no letter: ${reads}; ${AS_ISSUED}`;
   for (const label of email.split(/[@.]/)) {
     const scripts = [...new Set([...label].map(scriptOf).filter((s) => s !== undefined))];
     const kinds = [...label].some((c) => SCRIPT_DIGIT_OR_MARK.test(c) && scriptOf(c)) ? 'letters or digits' : 'letters';
     if (scripts.length > 1)
       return `mixes ${scripts.join(' and ')} ${kinds} in ${JSON.stringify(label)}: it reads as another address in a review; write it in one script`;
     if (scripts.length === 1 && scripts[0] !== 'Latin' && readsAsLatin(label, scripts[0]!))
-      return `writes ${JSON.stringify(label)} in ${scripts[0]} letters that each read as a Latin one: ${reads}; write the address as the identity provider issues it`;
+      return `writes ${JSON.stringify(label)} in ${scripts[0]} letters that each read as a Latin one: ${reads}; ${AS_ISSUED}`;
   }
   return undefined;
 }
@@ -212,7 +215,7 @@ const githubLoginProblem = (login: string): string | undefined =>
 function emailLookalikeProblem(email: string, username: () => string): string | undefined {
   const capital = capitalIProblem(email, () => `its username is ${username()}`, 'address');
   if (capital) return capital;
-  if (/^[\x00-\x7f]*$/.test(email)) return undefined; // ASCII: nothing else to confuse
+  if (isAscii(email)) return undefined; // nothing else to confuse
   const written = lookalikeProblem(email);
   if (written) return written;
   const lowerCased = email.toLowerCase();

@@ -7,6 +7,8 @@
  * matter) and the dots IDNA and readers take for `.` (`·` outside Catalan's `l·l`, `。`). Written
  * as escapes: they read as their ASCII ones, which is the point.
  */
+import { isAscii } from '../../model/text.ts';
+
 const BY_READING: Readonly<Record<string, string>> = {
   _: '\u07fa',
   '-': '\u02d7\u06d4\u2010\u2012\u2013\u2043\u2212\u2796\u2cba',
@@ -163,9 +165,8 @@ const ASCII_READING: Readonly<Record<string, string>> = { m: 'rn', w: 'vv', d: '
  * no look-alike (`jürgen` is a name); beside `jurgen` it is.
  */
 export function skeletonOf(name: string): string {
-  // ASCII (nearly every name) has no form, mark or look-alike of another script to undo.
-  let out = name;
-  if (!/^[\x00-\x7f]*$/.test(name)) {
+  let out = name; // ASCII, nearly every name, as it is
+  if (!isAscii(name)) {
     out = '';
     for (const c of name.normalize('NFKC').normalize('NFD').replace(/\p{M}/gu, '')) out += READS_AS.get(c) ?? c;
   }
