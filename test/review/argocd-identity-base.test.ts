@@ -33,15 +33,18 @@ const withoutErin = (s: Spec) => {
 /** The change rules' verdict on an edit of protectedOrg, by admins alice (author) and frank (approver). */
 const judged = (edit: (s: Spec) => void, base = protectedOrg()) =>
   judge(base, edit, { actors: ['alice'], approvals: ['frank'] });
+/** judged: `change`, and namespace protection exempting `username`. */
+const judgedNaming = (change: (s: Spec) => void, username: string) =>
+  judged((s) => {
+    change(s);
+    exempting(s, username);
+  });
 const failures = (v: ReturnType<typeof judged>) =>
   v.results.filter((r) => r.rule === RULE && !r.ok).map((r) => r.message);
 
 describe('argocd-identity-base: appliedBy naming an identity of base the change renames or removes', () => {
   it("an organization renamed: base's system namespace's token accounts (their Secrets live until pruned)", () => {
-    const v = judged((s) => {
-      renamed(s);
-      exempting(s, 'system:serviceaccount:acme-system:token-ci');
-    });
+    const v = judgedNaming(renamed, 'system:serviceaccount:acme-system:token-ci');
     expect(failures(v)).toEqual([
       expect.stringMatching(
         /^namespaceProtection.appliedBy names system:serviceaccount:acme-system:token-ci, in base a ServiceAccount of the organization's system namespace acme-system \(its tokens'\): whoever holds its token acts as it; head no longer declares it, yet the cluster keeps it: /,
@@ -51,29 +54,14 @@ describe('argocd-identity-base: appliedBy naming an identity of base the change 
   });
 
   it('a namespace removed: its ServiceAccounts stay with the Namespace (Prune=false)', () => {
-    expect(
-      failures(
-        judged((s) => {
-          withoutData(s);
-          exempting(s, 'system:serviceaccount:data:default');
-        }),
-      ),
-    ).toEqual([expect.stringContaining('in base a ServiceAccount of data, a namespace of the organization')]);
-    expect(
-      failures(
-        judged((s) => {
-          withoutData(s);
-          exempting(s, 'system:serviceaccount:argocd:argocd-server');
-        }),
-      ),
-    ).toEqual([]);
+    expect(failures(judgedNaming(withoutData, 'system:serviceaccount:data:default'))).toEqual([
+      expect.stringContaining('in base a ServiceAccount of data, a namespace of the organization'),
+    ]);
+    expect(failures(judgedNaming(withoutData, 'system:serviceaccount:argocd:argocd-server'))).toEqual([]);
   });
 
   it('a user removed in the same change, named in any letter case: they still log in as it', () => {
-    const v = judged((s) => {
-      withoutErin(s);
-      exempting(s, 'Erin@acme.io');
-    });
+    const v = judgedNaming(withoutErin, 'Erin@acme.io');
     expect(failures(v)).toEqual([
       expect.stringContaining(
         'names Erin@acme.io, in base a user of the organization (erin@acme.io, in another letter case)',
