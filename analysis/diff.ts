@@ -26,7 +26,16 @@ import {
   type MemberToken,
   type MemberUser,
 } from '../model/membership.ts';
-import { rulesOfRole, tokenSubject, type CellScope, type LazyCell, type OrgInfo, type Snapshot } from './snapshot.ts';
+import {
+  roleKeyId,
+  roleRulesOf,
+  rulesOfRole,
+  tokenSubject,
+  type CellScope,
+  type LazyCell,
+  type OrgInfo,
+  type Snapshot,
+} from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
 import type { Change } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
@@ -115,7 +124,7 @@ type ChangedRoles = ReadonlyMap<
 /** The changed roles a cell holds (its roles are `scope:Kind/namespace/name`), by id. */
 function changedRolesOf(cell: LazyCell | undefined, changed: ChangedRoles): string[] {
   if (!cell || !changed.size) return [];
-  return cell.roles.map((r) => r.slice(r.indexOf(':') + 1)).filter((id) => changed.has(id));
+  return boundRoleIds(cell).filter((id) => changed.has(id));
 }
 
 /** A request as the diff says it: `verb resource[/subresource][.group]`. */
@@ -184,18 +193,14 @@ function otherRoleChanges(
   const had = new Set(cells.from?.roles ?? []);
   const fresh = (cells.to?.roles ?? []).filter((key) => !had.has(key) && !saidByName(rules.to, roleKeyId(key), org));
   if (!fresh.length) return [];
-  const before = (cells.from?.roles ?? []).flatMap((key) => rulesOfRole(rules.from, roleKeyId(key)));
+  const before = cells.from ? roleRulesOf(rules.from, cells.from) : [];
   const known = [...before, ...[...levelsCoveredBy(moved)].flatMap((l) => findLevel(l)!.rules)];
   const out: Change[] = [];
   for (const key of fresh) {
     const id = roleKeyId(key);
     const allowed = rulesOfRole(rules.to, id);
     const requests = [
-      ...new Set(
-        ruleAtoms(allowed)
-          .filter((a) => !rulesAllow(known, a))
-          .map(requestText),
-      ),
+      ...rulesDelta(allowed, known),
       ...(key.startsWith('cluster:')
         ? allowed.flatMap((r) =>
             (r.nonResourceURLs ?? []).flatMap((path) =>
@@ -210,9 +215,6 @@ function otherRoleChanges(
   }
   return out;
 }
-
-/** The role id (`Kind/namespace/name`) of a cell's role key (`scope:Kind/namespace/name`). */
-const roleKeyId = (key: string): string => key.slice(key.indexOf(':') + 1);
 
 /** A role id (`Kind/namespace/name`) as the diff names it: `ClusterRole cleanup`, `Role web/x`. */
 const roleTitle = (id: string): string => {
@@ -449,8 +451,7 @@ function roleLabel(role: string, org: string): string {
  * The roles a cell's bindings bind, by id without its scope (`ClusterRole//acme:r:pods`,
  * `Role/web/acme:custom:x`), as changedRolesOf reads them (not the `via` labels, text for people).
  */
-const boundRoleIds = (cell: LazyCell | undefined): string[] =>
-  (cell?.roles ?? []).map((r) => r.slice(r.indexOf(':') + 1));
+const boundRoleIds = (cell: LazyCell | undefined): string[] => (cell?.roles ?? []).map(roleKeyId);
 
 /** A role id's name (`acme:r:pods` of `ClusterRole//acme:r:pods`): Kubernetes names hold no '/'. */
 const roleNameOf = (id: string): string => id.slice(id.lastIndexOf('/') + 1);

@@ -45,13 +45,16 @@ export interface LazyCell {
   readonly cell: AccessCell;
 }
 
+/** The role id (`Kind/namespace/name`) of a cell's role key (`scope:Kind/namespace/name`). */
+export const roleKeyId = (key: string): string => key.slice(key.indexOf(':') + 1);
+
 /**
  * The rules of the organization's custom Roles (custom roles, a person's or a token's own rules) a
  * cell holds: its roles are `scope:Kind/namespace/name`, `customRoles` is keyed `namespace/name`.
  */
 export function customRulesOf(s: Pick<Snapshot, 'customRoles'>, cell: LazyCell): (readonly PolicyRule[])[] {
   return cell.roles.flatMap((r) => {
-    const [kind, ns, ...name] = r.slice(r.indexOf(':') + 1).split('/');
+    const [kind, ns, ...name] = roleKeyId(r).split('/');
     const rules = kind === 'Role' ? s.customRoles.get(`${ns}/${name.join('/')}`) : undefined;
     return rules ? [rules] : [];
   });
@@ -65,7 +68,7 @@ export function rulesOfRole(s: Pick<Snapshot, 'ruleSets'>, id: string): PolicyRu
 
 /** The rules of every role a cell holds (catalog levels' ClusterRoles and custom Roles alike). */
 export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): PolicyRule[] {
-  return cell.roles.flatMap((r) => rulesOfRole(s, r.slice(r.indexOf(':') + 1)));
+  return cell.roles.flatMap((r) => rulesOfRole(s, roleKeyId(r)));
 }
 
 /**
@@ -283,8 +286,8 @@ function sameCopy(a: RoleObject | BindingObject, b: RoleObject | BindingObject):
         return s === o || (s.kind === o.kind && s.name === o.name && s.namespace === o.namespace);
       })
     );
-  if ('rules' in a && 'rules' in b)
-    return JSON.stringify([a.rules, a.labels, a.aggregation]) === JSON.stringify([b.rules, b.labels, b.aggregation]);
+  // Roles as copyText says them (few: bindings, many, are compared above field by field).
+  if ('rules' in a && 'rules' in b) return copyText(a) === copyText(b);
   return false;
 }
 
@@ -638,12 +641,9 @@ function snapshotOf(
             : ns === ''
               ? { cluster }
               : { namespace: apart!.namespaceOf.get(ns)!, cluster };
-        // Read as one account, a namespace's text is its name (scopeText): not made again per cell.
-        byScope[ns !== '' && cluster === undefined ? ns : scopeText(scope)] = new DeferredCell(
-          contributions,
-          cells,
-          scope,
-        );
+        // A namespace's key is its scope's text as the index read it (clusterRbac qualified it when
+        // read apart): not made again per cell.
+        byScope[ns || scopeText(scope)] = new DeferredCell(contributions, cells, scope);
       }
     }
     roles.push(...set.roles);
@@ -665,6 +665,6 @@ function snapshotOf(
     groupAccess,
     customRoles,
     ruleSets,
-    placement: placementOf(docs, outputClusters(org)),
+    placement: placementOf(docs, clusters),
   };
 }
