@@ -2,14 +2,7 @@
 import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
-import {
-  namespacesOf,
-  tokenCells,
-  type LazyCell,
-  type Membership,
-  type OrgInfo,
-  type Snapshot,
-} from '../../analysis/snapshot.ts';
+import { tokenCells, type LazyCell, type Membership, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
 
 export interface ReviewInput {
@@ -279,17 +272,19 @@ export function clusterReach(input: ReviewInput): ClusterReach[] {
 }
 
 /**
- * The entries of `reach` in namespaces where `cells` hold access (none when there are no cells),
- * a cell of another scope (namespacesOf) in each namespace it covers.
+ * The entries of `reach` where `cells` hold access (none when there are no cells): a cell of that
+ * namespace or of every namespace (a ClusterRoleBinding's), read as one account or in that cluster
+ * apart, as cellsIn finds them; by one pass over the cells, since a cluster added reaches every
+ * namespace, asked of every person.
  */
-export const reachedIn = (
-  reach: readonly ClusterReach[],
-  cells: Readonly<Record<string, LazyCell>> | undefined,
-  org: Pick<OrgInfo, 'namespaces' | 'systemNamespace'>,
-) => {
+export const reachedIn = (reach: readonly ClusterReach[], cells: Readonly<Record<string, LazyCell>> | undefined) => {
   if (!cells) return [];
-  const held = new Set(Object.values(cells).flatMap((cell) => namespacesOf(cell.scope, org)));
-  return reach.filter((r) => held.has(r.namespace));
+  // `namespace\0cluster`, '' for every namespace or every cluster.
+  const held = new Set(Object.values(cells).map((c) => `${c.scope.namespace ?? ''}\0${c.scope.cluster ?? ''}`));
+  const holds = (namespace: string, cluster: string) => held.has(`${namespace}\0${cluster}`);
+  return reach.filter(
+    (r) => holds(r.namespace, '') || holds(r.namespace, r.cluster) || holds('', '') || holds('', r.cluster),
+  );
 };
 
 /** `data in cluster ord1, web in cluster ord1` */
@@ -376,9 +371,9 @@ export function beneficiaries(input: ReviewInput): Set<string> {
   const reach = clusterReach(input);
   if (reach.length) {
     for (const u of input.head.users.values())
-      if (!u.admin && reachedIn(reach, input.head.access.get(u.username), input.head.org).length) out.add(u.email);
+      if (!u.admin && reachedIn(reach, input.head.access.get(u.username)).length) out.add(u.email);
     for (const t of input.head.tokens.values())
-      if (t.owner && reachedIn(reach, tokenCells(input.head, t), input.head.org).length) out.add(t.owner);
+      if (t.owner && reachedIn(reach, tokenCells(input.head, t)).length) out.add(t.owner);
   }
   return out;
 }

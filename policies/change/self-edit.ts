@@ -52,8 +52,7 @@ export const selfEdit: ChangeRule = {
     if (reach.length) {
       for (const email of mine) {
         const u = input.head.users.get(email);
-        const where =
-          u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username), input.head.org)) : '';
+        const where = u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username))) : '';
         if (where)
           out.push({
             rule: this.id,
@@ -63,7 +62,7 @@ export const selfEdit: ChangeRule = {
       }
       for (const t of input.head.tokens.values()) {
         if (!t.owner || !mine.has(t.owner)) continue;
-        const where = reachText(reachedIn(reach, tokenCells(input.head, t), input.head.org));
+        const where = reachText(reachedIn(reach, tokenCells(input.head, t)));
         if (where)
           out.push({
             rule: this.id,
