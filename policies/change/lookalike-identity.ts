@@ -1,6 +1,6 @@
 import type { Membership } from '../../analysis/membership.ts';
 import { codePoint } from '../../model/text.ts';
-import { skeletonOf } from '../org/lookalikes.ts';
+import { idnaDecoded, skeletonOf } from '../org/lookalikes.ts';
 import { earlierSides, secondAdmin, type ChangeRule, type RuleResult } from './context.ts';
 
 /** A name as compared (`key`: a lower-cased email or GitHub login) and whose it is. */
@@ -30,10 +30,16 @@ const loginKeys = (m: Membership): string[] => {
 };
 const whose = (n: Named): string => (n.kind === 'login' ? `the GitHub login of ${n.of}` : `${n.kind} ${n.of}`);
 
-/** A name as a reviewer must read it: each character outside ASCII named (`bob@acmẹ.io (U+1EB9)`). */
+/**
+ * A name as a reviewer must read it: a domain in IDNA's ASCII form decoded, and each character
+ * outside ASCII named (`bob@acmẹ.io (U+1EB9)`, `bob@xn--acm-ljz.io (bob@acmẹ.io in IDNA, U+1EB9)`).
+ */
 const spelled = (name: string): string => {
-  const foreign = [...name].filter((c) => c > '\x7f');
-  return foreign.length ? `${name} (${[...new Set(foreign)].map(codePoint).join(', ')})` : name;
+  const decoded = idnaDecoded(name);
+  const shown = decoded && 'address' in decoded ? decoded.address : name;
+  const foreign = [...new Set([...shown].filter((c) => c > '\x7f'))].map(codePoint);
+  const notes = shown === name ? foreign : [`${shown} in IDNA`, ...foreign];
+  return notes.length ? `${name} (${notes.join(', ')})` : name;
 };
 
 /**

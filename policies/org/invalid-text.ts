@@ -10,7 +10,7 @@
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { codePoint, isAscii, unicodeEscape } from '../../model/text.ts';
-import { READS_AS } from './lookalikes.ts';
+import { idnaDecoded, READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
@@ -215,6 +215,15 @@ const githubLoginProblem = (login: string): string | undefined =>
 function emailLookalikeProblem(email: string, username: () => string): string | undefined {
   const capital = capitalIProblem(email, () => `its username is ${username()}`, 'address');
   if (capital) return capital;
+  const idna = idnaDecoded(email);
+  if (idna && 'invalid' in idna)
+    return `holds ${JSON.stringify(idna.invalid)}, which is not a domain label IDNA writes: no one can read what domain it names; ${AS_ISSUED.replace('address', 'domain')}`;
+  if (idna) {
+    // Decoded, as a mail client shows it: all in lower case, so the rest of the checks suffice.
+    const decoded = lookalikeProblem(idna.address);
+    if (decoded)
+      return `writes ${JSON.stringify(idna.label)}, the ASCII form (IDNA) of ${JSON.stringify(idna.unicode)}: the address is ${idna.address}, which ${decoded}`;
+  }
   if (isAscii(email)) return undefined; // nothing else to confuse
   const written = lookalikeProblem(email);
   if (written) return written;

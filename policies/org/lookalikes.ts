@@ -7,6 +7,7 @@
  * matter) and the dots IDNA and readers take for `.` (`·` outside Catalan's `l·l`, `。`). Written
  * as escapes: they read as their ASCII ones, which is the point.
  */
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { isAscii } from '../../model/text.ts';
 
 const BY_READING: Readonly<Record<string, string>> = {
@@ -165,13 +166,50 @@ const ASCII_READING: Readonly<Record<string, string>> = { m: 'rn', w: 'vv', d: '
  * no look-alike (`jürgen` is a name); beside `jurgen` it is.
  */
 export function skeletonOf(name: string): string {
-  let out = name; // ASCII, nearly every name, as it is
-  if (!isAscii(name)) {
+  const decoded = idnaDecoded(name);
+  let out = decoded && 'address' in decoded ? decoded.address : name; // ASCII, nearly every name, as it is
+  if (!isAscii(out)) {
+    const letters = out;
     out = '';
-    for (const c of name.normalize('NFKC').normalize('NFD').replace(/\p{M}/gu, '')) out += READS_AS.get(c) ?? c;
+    for (const c of letters.normalize('NFKC').normalize('NFD').replace(/\p{M}/gu, '')) out += READS_AS.get(c) ?? c;
   }
   // One pass, a character at a time (a review of 20,000 names, one of them new, reads them all).
   let skeleton = '';
   for (const c of out.toLowerCase()) skeleton += ASCII_READING[c] ?? c;
   return skeleton;
+}
+
+/** IDNA's ASCII-compatible prefix (RFC 5890): a domain label that starts with it is Punycode. */
+const ACE_LABEL = /^xn--/i;
+
+/** An address whose domain holds labels in IDNA's ASCII form, as a mail client shows it. */
+type IdnaDecoded =
+  /** `address` with every such label decoded; `label` the first of them, `unicode` what it decodes to. */
+  | { readonly address: string; readonly label: string; readonly unicode: string }
+  /** A label no IDNA encoder writes: not Punycode, or ASCII that needs no encoding (`xn--acme-` is `acme`). */
+  | { readonly invalid: string };
+
+/**
+ * `bob@xn--80ak6aa92e.com` as `bob@аррӏе.com`: what a domain written in IDNA's ASCII form stands
+ * for (RFC 5891, by Node's UTS #46 mapping), so that it is judged as what a person's mail client
+ * and browser show. Undefined for an address without such a label (a local part is no label).
+ */
+export function idnaDecoded(address: string): IdnaDecoded | undefined {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || !/xn--/i.test(address.slice(at))) return undefined;
+  let first: { label: string; unicode: string } | undefined;
+  const labels: string[] = [];
+  for (const label of address.slice(at + 1).split('.')) {
+    if (!ACE_LABEL.test(label)) {
+      labels.push(label);
+      continue;
+    }
+    const unicode = domainToUnicode(label);
+    // Written back, it must be the label again: a label that decodes to nothing, or to what IDNA
+    // would write otherwise (ASCII, capitals), is no name a registry hands out.
+    if (!unicode || domainToASCII(unicode) !== label.toLowerCase()) return { invalid: label };
+    first ??= { label, unicode };
+    labels.push(unicode);
+  }
+  return first && { address: `${address.slice(0, at + 1)}${labels.join('.')}`, ...first };
 }

@@ -860,6 +860,35 @@ describe('org rules', () => {
     }
   });
 
+  it("invalid-text: a domain written in IDNA's ASCII form (xn--) is judged as what it decodes to", () => {
+    const refused = (email: string) => {
+      const { org } = smallOrg();
+      org.user(email);
+      return findingsOf(org, 'invalid-text').map((f) => f.message);
+    };
+    // аррӏе.com, all Cyrillic, reads as apple.com: written as IDNA's ASCII, it read as nothing at all.
+    expect(refused('bob@xn--80ak6aa92e.com')).toEqual([
+      expect.stringMatching(
+        /^"bob@xn--80ak6aa92e.com" writes "xn--80ak6aa92e", the ASCII form \(IDNA\) of "\u0430\u0440\u0440\u04cf\u0435": the address is bob@\u0430\u0440\u0440\u04cf\u0435.com, which writes "\u0430\u0440\u0440\u04cf\u0435" in Cyrillic letters that each read as a Latin one: it reads as "bob@apple.com" in a review/,
+      ),
+    ]);
+    expect(refused('bob@XN--PPLE-43D.com')).toEqual([
+      expect.stringMatching(/mixes Cyrillic and Latin letters in "\u0430pple"/),
+    ]);
+    // Labels no IDNA encoder writes: not Punycode at all, or ASCII that needs no encoding (xn--acme- is acme).
+    for (const email of ['bob@xn--zz.io', 'bob@xn--acme-.io', 'bob@acme.xn--'])
+      expect(refused(email), email).toEqual([
+        expect.stringMatching(
+          /is not a domain label IDNA writes: .*write the domain as the identity provider issues it/,
+        ),
+      ]);
+    // A local part is no domain label: xn-- there is only letters.
+    expect(refused('xn--zz@acme.io')).toEqual([]);
+    // münchen.de and öbb.io read as themselves, in either form.
+    expect(refused('bob@xn--mnchen-3ya.de')).toEqual([]);
+    expect(refused('bob@XN--BB-EKA.io')).toEqual([]);
+  });
+
   it('invalid-text: internationalised addresses that read as themselves are accepted', () => {
     const { org } = smallOrg();
     for (const email of [

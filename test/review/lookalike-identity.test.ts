@@ -42,6 +42,8 @@ describe('lookalike-identity: a name new in head that reads as another', () => {
       ['Bob@Acme.io', 'bob@acme.io'],
       ['b\u043eb@acme.io', 'bob@acme.io'], // a Cyrillic о, from lookalikes.ts
       ['\u0432\u043e\u0432', 'bob'], // вов: its look-alikes read in capitals (B), compared in lower case (R5)
+      ['bob@xn--mnchen-3ya.de', 'bob@munchen.de'], // IDNA's ASCII form of münchen, read as a mail client shows it
+      ['bob@XN--80AK6AA92E.com', 'bob@apple.com'], // аррӏе
     ])
       expect(skeletonOf(a!), `${a} ${b}`).toBe(skeletonOf(b!));
     for (const [a, b] of [
@@ -63,6 +65,14 @@ describe('lookalike-identity: a name new in head that reads as another', () => {
     expect(failures(judged(bobBecomes('bob@acm\u1eb9.io')))).toEqual([
       expect.stringMatching(
         /^the addresses bob@acm\u1eb9\.io \(U\+1EB9\) \(user bob@acm\u1eb9\.io, new in head\), bob@acme\.io \(user bob@acme\.io, in base, gone from head\) read as one: /,
+      ),
+    ]);
+  });
+
+  it('bob@xn--acm-ljz.io (IDNA for acmẹ.io) for bob@acme.io fails, the comment showing what it decodes to', () => {
+    expect(failures(judged(bobBecomes('bob@xn--acm-ljz.io')))).toEqual([
+      expect.stringMatching(
+        /^the addresses bob@xn--acm-ljz\.io \(bob@acm\u1eb9\.io in IDNA, U\+1EB9\) \(user bob@xn--acm-ljz\.io, new in head\), bob@acme\.io \(user bob@acme\.io, in base, gone from head\) read as one: /,
       ),
     ]);
   });
