@@ -363,16 +363,25 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     expect(r.output).toBe(`changed=true\nsha=${gitIn(repo)('rev-parse', 'refs/remotes/pull/head')}\n`);
   });
 
-  it("no workflow restores a cache but npm's (a job running head's code shares the base branch's cache scope)", () => {
-    // npm's cache is content-addressed and `npm ci` checks every package against the lock's
-    // integrity: a poisoned entry is not installed. Any other cache could hand a job what head wrote.
+  it("no workflow restores a cache: head-engine runs the pull request's code in the base branch's cache scope, and a cache entry is unpacked anywhere", () => {
+    // A job of a pull_request_target run (head-engine) saves caches where every run of the default
+    // branch reads them, and the code it runs can take the run's cache token (the runner user may
+    // sudo and read the runner's memory: "Cacheract"). @actions/cache, which setup-node's `cache:`
+    // uses, unpacks an entry with `tar -P` (actions/toolkit packages/cache/src/internal/tar.ts,
+    // extractTar): absolute paths are kept, so an entry keyed as npm's writes over the actions and
+    // tools the job runs next. npm's own integrity checks never see it. So nothing restores one.
     for (const name of workflowNames(SOURCE)) {
       const t = read(SOURCE, name);
-      expect(t, name).not.toMatch(/actions\/cache@/);
-      expect(
-        [...t.matchAll(/^\s*cache:\s*(\S+)/gm)].map((m) => m[1]),
-        name,
-      ).toEqual([...t.matchAll(/^\s*cache:/gm)].map(() => 'npm'));
+      expect(t, name).not.toMatch(/actions\/cache(\/restore)?@/);
+      const setups = Object.values(workflow(name).jobs)
+        .flatMap((j) => j.steps)
+        .filter((s) => s.uses?.startsWith('actions/setup-node@'));
+      for (const s of setups) expect(s.with ?? {}, name).not.toHaveProperty('cache');
+      // setup-node v5 caches npm by itself when package.json names a packageManager (its
+      // package-manager-cache input): an upgrade must turn that off, and this test says so.
+      for (const m of t.matchAll(/uses: actions\/setup-node@[0-9a-f]{40} # (\S+)/g))
+        expect(m[1], name).toMatch(/^v4\./);
+      expect(t.match(/actions\/setup-node@/g)?.length ?? 0, name).toBe(setups.length);
     }
   });
 
