@@ -154,6 +154,7 @@ type Job = {
   needs?: string | string[];
   if?: string;
   outputs?: Record<string, string>;
+  'runs-on'?: string;
 };
 type Workflow = {
   on: Record<string, unknown>;
@@ -337,6 +338,8 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     ]);
     for (const s of job.steps) expect(s.run ?? '', s.name).not.toMatch(/\$\{\{/);
     expect(job.needs).toBe('pull');
+    // GitHub-hosted: a fresh machine per job, so nothing the pull request's code leaves outlives it.
+    expect(job['runs-on']).toBe('ubuntu-latest');
   });
 
   it('the review runs whatever became of it, and passes --head-proof only when it proved something', () => {
