@@ -13,7 +13,7 @@ import {
   tokenRoleName,
   type SafeCustomResource,
 } from '../model/model.ts';
-import { orgRoleOf } from './org-roles.ts';
+import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { serviceAccountOf } from './authorizer.ts';
@@ -477,6 +477,22 @@ function keysIn(cells: { readonly base: Cells; readonly head: Cells }, namespace
   return sorted(keys);
 }
 
+/** Whether a role is one being an admin binds (w:full in every namespace): any other an admin holds is a grant. */
+const bindsAsAdmin = (r: OrgRole): boolean => r.kind === 'level' && LEVELS_BY_STANDING.admin.includes(r.level);
+
+/**
+ * An admin's cells holding a grant beside what being an admin binds (a level beyond w:full, custom
+ * RBAC): what they keep once no longer one (red team X1), so where it reaches is theirs to change
+ * only with another admin, as grantsBeyondAdmin's lines are (red team Y1: a namespace joining a cluster).
+ */
+export function grantedCells(cells: Cells, org: string): Cells {
+  return Object.fromEntries(
+    Object.entries(cells).filter(([, cell]) =>
+      boundRoleIds(cell).some((id) => !bindsAsAdmin(orgRoleOf(org, roleNameOf(id)))),
+    ),
+  );
+}
+
 /**
  * Levels an admin's own grants add, namespace by namespace, beside the w:full being an admin binds:
  * w:full covers them, so no access line shows them, yet they hold once the admin is no longer one
@@ -486,7 +502,7 @@ function grantsBeyondAdmin(base: Cells, head: Cells, orgs: { readonly base: stri
   const granted = (cell: LazyCell | undefined, org: string) =>
     boundRoleIds(cell).flatMap((id) => {
       const r = orgRoleOf(org, roleNameOf(id));
-      return r.kind === 'level' && !LEVELS_BY_STANDING.admin.includes(r.level) ? [r.level] : [];
+      return r.kind === 'level' && !bindsAsAdmin(r) ? [r.level] : [];
     });
   const out: Change[] = [];
   for (const ns of sorted(Object.keys(head))) {

@@ -15,6 +15,7 @@ import {
   editsOf,
   GAINS,
   handedOverFrom,
+  personReach,
   reachText,
   secondAdmin,
   type ChangeRule,
@@ -103,6 +104,25 @@ export const adminChangeApproval: ChangeRule = {
           : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${second.note}`,
       });
     }
+    // An admin's own grants reaching another cluster (a namespace joining one, a cluster added): no
+    // line of theirs says so, and they hold them once no longer an admin (red team Y1). An admin
+    // whose privileges change here is judged above, with the same second admin.
+    const judged = new Set(input.diff.people.filter((p) => editsOf(p)).map((p) => p.id));
+    const reach = clusterReach(input);
+    for (const u of input.head.users.values()) {
+      if (!u.admin || judged.has(u.email)) continue;
+      const where = reachText(personReach(input, reach, u));
+      if (!where) continue;
+      const second = secondAdmin(input, [u.email]);
+      const who = `admin ${u.email} (their own grants, now also in ${where})`;
+      out.push({
+        rule: this.id,
+        ok: second.ok,
+        message: second.ok
+          ? `${who}; ${second.approved}`
+          : `${who}: needs an approval of the head commit from an admin who is neither an author nor ${u.email}${second.note}`,
+      });
+    }
     // A token is a credential anyone holding it can use: one that gains admin-grade access is an admin-grade change.
     for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
       const h = input.head.tokens.get(t.id);
@@ -159,7 +179,6 @@ export const adminChangeApproval: ChangeRule = {
     }
     // Access is per cluster, the per-subject diff per namespace: a namespace joining a cluster, or
     // a cluster added, gives each token with admin-only access there that access in one more cluster.
-    const reach = clusterReach(input);
     for (const t of input.head.tokens.values()) {
       const cells = tokenCells(input.head, t);
       const reached = reachText(

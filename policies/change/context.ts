@@ -1,5 +1,5 @@
 /** What every change rule reads: the trusted base, the diff, who acted and who approved. */
-import type { AccessDiff, SubjectDiff } from '../../analysis/diff.ts';
+import { grantedCells, type AccessDiff, type SubjectDiff } from '../../analysis/diff.ts';
 import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
 import { tokenCells, type LazyCell, type Membership, type Snapshot } from '../../analysis/snapshot.ts';
@@ -287,6 +287,16 @@ export const reachedIn = (reach: readonly ClusterReach[], cells: Readonly<Record
   );
 };
 
+/**
+ * The entries of `reach` where a person holds what reaches with them: any access of a member; of an
+ * admin, only their grants (grantedCells), since the w:full being one gives follows every namespace,
+ * as every admin's does, while their grants stay theirs once they are no longer one.
+ */
+export const personReach = (input: ReviewInput, reach: readonly ClusterReach[], u: MemberUser) => {
+  const cells = input.head.access.get(u.username);
+  return reachedIn(reach, cells && u.admin ? grantedCells(cells, input.head.org.name) : cells);
+};
+
 /** `data in cluster ord1, web in cluster ord1` */
 export const reachText = (reach: readonly ClusterReach[]) =>
   reach.map((r) => `${r.namespace} in cluster ${r.cluster}`).join(', ');
@@ -367,11 +377,10 @@ export function beneficiaries(input: ReviewInput): Set<string> {
     const previous = handedOverFrom(t);
     if (previous && gainsOf(t, new Set())) out.add(previous);
   }
-  // Access reaching another cluster: everyone holding it in the namespace, and tokens' owners.
+  // Access reaching another cluster: everyone holding it in the namespace (an admin, by a grant), and tokens' owners.
   const reach = clusterReach(input);
   if (reach.length) {
-    for (const u of input.head.users.values())
-      if (!u.admin && reachedIn(reach, input.head.access.get(u.username)).length) out.add(u.email);
+    for (const u of input.head.users.values()) if (personReach(input, reach, u).length) out.add(u.email);
     for (const t of input.head.tokens.values())
       if (t.owner && reachedIn(reach, tokenCells(input.head, t)).length) out.add(t.owner);
   }

@@ -5,6 +5,7 @@ import {
   changeList,
   clusterReach,
   gainsOf,
+  personReach,
   reachedIn,
   reachText,
   editsOf,
@@ -47,12 +48,12 @@ export const selfEdit: ChangeRule = {
     }
     // Access reaching another cluster (a namespace joining one, a cluster added): an author's own
     // grants, and their tokens', go with it. An admin's w:full follows every namespace, as every
-    // admin's does: implied, not an edit.
+    // admin's does: implied, not an edit; what they are granted beside it is theirs (red team Y1).
     const reach = clusterReach(input);
     if (reach.length) {
       for (const email of mine) {
         const u = input.head.users.get(email);
-        const where = u && !u.admin ? reachText(reachedIn(reach, input.head.access.get(u.username))) : '';
+        const where = u ? reachText(personReach(input, reach, u)) : '';
         if (where)
           out.push({
             rule: this.id,
