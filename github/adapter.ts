@@ -13,7 +13,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
-import { loginKey, unnamedActor } from '../policies/change/context.ts';
+import { loginKey, sameLogin, unnamedActor } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -203,6 +203,17 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
       return unnamedActor(`${commit}: committer without a GitHub account`);
     }),
   );
+}
+
+/**
+ * Who stands behind a pull request as proposing it: its author, when the head commit is theirs
+ * (verified as them). Its signature pins every commit beneath it, so they chose what the head
+ * carries; a commit anyone else pushed on top (whoever may push to the head branch can) is not
+ * theirs, and then only approvals of the head stand behind it (red team Y2).
+ */
+function proposersOf(author: string, commits: readonly ListedCommit[], headSha: string): string[] {
+  const head = commits.find((c) => c.sha === headSha) ?? commits.at(-1);
+  return head && sameLogin(commitActor(head) ?? undefined, author) ? [author] : [];
 }
 
 /**
@@ -434,7 +445,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     actors: pullActors(author, commits),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
-    proposers: [author],
+    proposers: proposersOf(author, commits, pr.head.sha),
     approvals: read.approvals.filter((l) => !standing.whyNot.has(loginKey(l))),
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.

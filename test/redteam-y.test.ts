@@ -9,8 +9,20 @@
  * admin's does), so an admin took their own grants into another cluster alone, and one admin
  * took another's without a second.
  */
-import { describe, expect, it } from 'vitest';
-import { grantsOf, judge, pinnedToOneCluster, type Spec } from './review/scenarios.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+import { distOf, grantsOf, judge, pinnedToOneCluster, type Spec } from './review/scenarios.ts';
+import {
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  reviewOnStandin,
+  startStandin,
+  type Standin,
+  type StandinState,
+} from './github/standin.ts';
 
 /** Clusters lga1 and ord1, web and data in lga1 only, no tokens; admin frank granted r:secrets in data. */
 function frankGrantedInData(): Spec {
@@ -74,5 +86,76 @@ describe('Y1: an admin’s own grants reaching another cluster are an edit of th
     grantsOf(s).pop();
     expect(judge(s, everywhere('data'), { actors: ['frank'] }).failed).toEqual([]);
     expect(judge(frankGrantedInData(), everywhere('web'), { actors: ['frank'] }).failed).toEqual([]);
+  });
+});
+
+/**
+ * Y2: the pull request's author stands behind it as an admin (red team L1: a commit's signer does
+ * not), yet GitHub lets anyone who may push to the head branch add commits to an admin's pull
+ * request. Frank opened a harmless pull request; bob, a member, pushed a signed commit on top making
+ * dan an admin; alice approved the head: frank, who never saw that commit, counted as the second
+ * admin. The author stands behind the head only when the head commit is theirs (its signature pins
+ * every commit beneath it, so they chose what it carries): otherwise only approvals of the head
+ * count, as for a commit nobody can name.
+ */
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+
+let baseDist = '';
+let eventPath = '';
+beforeAll(async () => {
+  baseDist = await distOf(ACME);
+  eventPath = pullRequestEvent();
+});
+
+let standin: Standin | undefined;
+afterEach(async () => {
+  if (standin) expect(standin.schemaErrors).toEqual([]);
+  await standin?.close();
+  standin = undefined;
+});
+
+/** `orgctl review --github` of `head` against the example's dist/, on a GitHub stand-in in `state`. */
+async function reviewOn(head: string, state: Partial<StandinState>) {
+  standin = await startStandin(defaultState(state));
+  const { code, io } = await reviewOnStandin(standin, { base: baseDist, head }, eventPath);
+  const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
+  const comment = standin.state.comments[0]?.body ?? '';
+  await standin.close();
+  standin = undefined;
+  return { code, io, conclusion, comment };
+}
+
+/** The example with member dan made an admin: admin-grade, two admins must stand behind it. */
+const danAdmin = () =>
+  distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+
+describe('Y2: a commit pushed on top of an admin’s pull request is not that admin’s', () => {
+  const approvedByAlice = [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('head') }];
+
+  it('frank’s pull request, bob’s signed commit on top making dan an admin, approved by alice alone: fails', async () => {
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'frank' },
+      commits: [
+        { sha: fakeSha('frank-1'), authorLogin: 'frank', verified: true },
+        { sha: fakeSha('head'), authorLogin: 'bob', verified: true },
+      ],
+      reviews: approvedByAlice,
+    });
+    expect(r.comment).toMatch(/dan&#64;acme\.io[\s\S]*becomes admin/);
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.comment).toMatch(/approved by alice alone; frank made commits of it yet does not propose it/);
+  });
+
+  it('held: frank signs a commit on top of bob’s (he chose what the head carries), alice approves: passes', async () => {
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'frank' },
+      commits: [
+        { sha: fakeSha('frank-1'), authorLogin: 'frank', verified: true },
+        { sha: fakeSha('bob-1'), authorLogin: 'bob', verified: true },
+        { sha: fakeSha('head'), authorLogin: 'frank', verified: true },
+      ],
+      reviews: approvedByAlice,
+    });
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('success');
   });
 });

@@ -226,12 +226,19 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
   const approvers = adminApprovers(input, subjects);
   if (!approvers.length) return unapproved('');
   const unknown = unattributed(input);
+  // Admins among the actors who do not propose it: a commit of theirs carried, or their pull
+  // request with another's commit on top (red team Y2).
+  const carried = input.actors.filter(
+    (a) => isBaseAdmin(input, a) && !(input.proposers ?? input.actors).some((p) => sameLogin(p, a)),
+  );
   return {
     ok: false,
     approved: '',
     note: unknown
       ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
-      : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
+      : carried.length
+        ? ` (approved by ${approvers.join(', ')} alone; ${carried.join(', ')} made commits of it yet does not propose it (the pull request's author proposes it, and only when the head commit, which pins everything beneath it, is theirs): an admin-grade change needs two admins, so a second admin must approve)`
+        : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
   };
 }
 
