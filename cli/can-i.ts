@@ -26,7 +26,8 @@ In orgctl's output only the cluster/ shards and the namespace's shard are read: 
 layout, which orgctl review's output-proof establishes (a binding placed in the wrong shard by hand
 is caught by orgctl prove/review, not here); anything outside that layout is read whole.
 
-  TYPE            pods, po, pod, deployments.apps, widgets.example.com, or *
+  TYPE            pods, po, pod, deployments.apps, widgets.example.com, or * (as kubectl asks it:
+                  resource * of the core group)
   --as USER       the user; a service account is system:serviceaccount:NS:NAME
   --as-group G    a group of the user (repeatable); system:authenticated is always added
   -n NS           the namespace (default: default); ignored for cluster-scoped types

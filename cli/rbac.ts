@@ -172,7 +172,9 @@ export function parseTarget(arg: string, subresource: string): { readonly target
   const type = slash < 0 ? arg : arg.slice(0, slash);
   const name = slash < 0 ? '' : arg.slice(slash + 1);
   if (!type) throw new UsageError(`${JSON.stringify(arg)} names no resource type`);
-  if (type === '*') return { target: { apiGroup: '*', resource: '*', subresource, name, namespaced: true } };
+  // kubectl asks `*` as resource `*` of the core group (cani.go resourceFor: `{Resource: "*"}`), not of
+  // every group: a rule on `*` of `""` allows it, one on `*` of `apps` does not.
+  if (type === '*') return { target: { apiGroup: '', resource: '*', subresource, name, namespaced: true } };
   // kubectl's resource.version.group (deployments.v1.apps): the version says nothing to RBAC.
   const parts = type.split('.');
   if (parts.length >= 3 && /^v\d+((alpha|beta)\d+)?$/.test(parts[1]!))
