@@ -128,9 +128,11 @@ const ruleKey = (r: PolicyRule): string =>
 export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<string, RoleObject> {
   const byName = new Map(clusterRoles.map((r) => [r.name, r]));
   const aggregated = clusterRoles.filter((r) => r.aggregation);
+  if (!aggregated.length) return byName;
+  // By name, as the controller lists them; their labels never change (only aggregated roles' rules do).
+  const roles = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   for (let round = 0; round <= aggregated.length; round++) {
     let changed = false;
-    const roles = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const agg of aggregated) {
       const seen = new Set<string>();
       const rules: PolicyRule[] = [];

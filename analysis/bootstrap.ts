@@ -18,6 +18,13 @@
  *   bound to Group system:monitoring.
  * - `cluster-admin`: everything; bound to Group system:masters (a client certificate's group; no
  *   RBAC object names it, and no binding or webhook can take it away).
+ * - `admin`, `edit`, `view`: bound to nobody, but ClusterRoles a binding may name, and aggregated
+ *   (aggregationRule): `view` gathers the roles labelled `rbac.authorization.k8s.io/aggregate-to-view`
+ *   (`system:aggregate-to-view`), `edit` those labelled aggregate-to-edit (`system:aggregate-to-edit`
+ *   and `view`), `admin` those labelled aggregate-to-admin (`system:aggregate-to-admin` and `edit`).
+ *   A manifest's aggregated ClusterRole may select them too. Every other built-in ClusterRole carries
+ *   only the label `kubernetes.io/bootstrapping: rbac-defaults`, as `cluster-admin` does, so a selector
+ *   that takes one of them takes `cluster-admin` (everything): these are all an aggregation needs.
  *
  * The API server reconciles these at every start (rbac.authorization.kubernetes.io/autoupdate), so
  * a manifest folder never holds them unless it is a dump of a live cluster: a ClusterRole or
@@ -34,6 +41,186 @@ const AUTHENTICATED = 'system:authenticated';
 const UNAUTHENTICATED = 'system:unauthenticated';
 
 const HEALTH = ['/livez', '/readyz', '/healthz', '/version', '/version/'];
+
+/** The label every built-in role and binding carries (bootstrappolicy's addDefaultMetadata). */
+const BOOTSTRAPPING = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
+const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** A built-in aggregated ClusterRole: no rules of its own, those of the roles labelled aggregate-to-`to`. */
+const aggregating = (to: string, labels: Readonly<Record<string, string>> = {}) => ({
+  labels,
+  aggregation: [{ matchLabels: { [`${AGGREGATE_TO}${to}`]: 'true' } }],
+});
+
+/**
+ * The built-in roles an aggregated role gathers (policy.go, as `kubectl get clusterrole -o yaml`
+ * prints them on v1.32 and bootstrappolicy/testdata/cluster-roles.yaml records them).
+ */
+const AGGREGATED: readonly (readonly [name: string, rules: readonly PolicyRule[]])[] = [
+  [
+    'system:aggregate-to-admin',
+    [
+      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'] },
+      { verbs: READ_WRITE, apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'] },
+    ],
+  ],
+  [
+    'system:aggregate-to-edit',
+    [
+      {
+        verbs: READ,
+        apiGroups: [''],
+        resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'],
+      },
+      { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
+      {
+        verbs: WRITE,
+        apiGroups: [''],
+        resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'],
+      },
+      { verbs: ['create'], apiGroups: [''], resources: ['pods/eviction'] },
+      {
+        verbs: WRITE,
+        apiGroups: [''],
+        resources: [
+          'configmaps',
+          'events',
+          'persistentvolumeclaims',
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'secrets',
+          'serviceaccounts',
+          'services',
+          'services/proxy',
+        ],
+      },
+      { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'] },
+      {
+        verbs: WRITE,
+        apiGroups: ['apps'],
+        resources: [
+          'daemonsets',
+          'deployments',
+          'deployments/rollback',
+          'deployments/scale',
+          'replicasets',
+          'replicasets/scale',
+          'statefulsets',
+          'statefulsets/scale',
+        ],
+      },
+      { verbs: WRITE, apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'] },
+      { verbs: WRITE, apiGroups: ['batch'], resources: ['cronjobs', 'jobs'] },
+      {
+        verbs: WRITE,
+        apiGroups: ['extensions'],
+        resources: [
+          'daemonsets',
+          'deployments',
+          'deployments/rollback',
+          'deployments/scale',
+          'ingresses',
+          'networkpolicies',
+          'replicasets',
+          'replicasets/scale',
+          'replicationcontrollers/scale',
+        ],
+      },
+      { verbs: WRITE, apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
+      { verbs: WRITE, apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'] },
+      { verbs: READ_WRITE, apiGroups: ['coordination.k8s.io'], resources: ['leases'] },
+    ],
+  ],
+  [
+    'system:aggregate-to-view',
+    [
+      {
+        verbs: READ,
+        apiGroups: [''],
+        resources: [
+          'configmaps',
+          'endpoints',
+          'persistentvolumeclaims',
+          'persistentvolumeclaims/status',
+          'pods',
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'serviceaccounts',
+          'services',
+          'services/status',
+        ],
+      },
+      {
+        verbs: READ,
+        apiGroups: [''],
+        resources: [
+          'bindings',
+          'events',
+          'limitranges',
+          'namespaces/status',
+          'pods/log',
+          'pods/status',
+          'replicationcontrollers/status',
+          'resourcequotas',
+          'resourcequotas/status',
+        ],
+      },
+      { verbs: READ, apiGroups: [''], resources: ['namespaces'] },
+      { verbs: READ, apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
+      {
+        verbs: READ,
+        apiGroups: ['apps'],
+        resources: [
+          'controllerrevisions',
+          'daemonsets',
+          'daemonsets/status',
+          'deployments',
+          'deployments/scale',
+          'deployments/status',
+          'replicasets',
+          'replicasets/scale',
+          'replicasets/status',
+          'statefulsets',
+          'statefulsets/scale',
+          'statefulsets/status',
+        ],
+      },
+      {
+        verbs: READ,
+        apiGroups: ['autoscaling'],
+        resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
+      },
+      { verbs: READ, apiGroups: ['batch'], resources: ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'] },
+      {
+        verbs: READ,
+        apiGroups: ['extensions'],
+        resources: [
+          'daemonsets',
+          'daemonsets/status',
+          'deployments',
+          'deployments/scale',
+          'deployments/status',
+          'ingresses',
+          'ingresses/status',
+          'networkpolicies',
+          'replicasets',
+          'replicasets/scale',
+          'replicasets/status',
+          'replicationcontrollers/scale',
+        ],
+      },
+      { verbs: READ, apiGroups: ['policy'], resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'] },
+      {
+        verbs: READ,
+        apiGroups: ['networking.k8s.io'],
+        resources: ['ingresses', 'ingresses/status', 'networkpolicies'],
+      },
+    ],
+  ],
+];
 
 const ROLES: readonly (readonly [name: string, rules: readonly PolicyRule[]])[] = [
   [
@@ -102,12 +289,31 @@ const BINDINGS: readonly (readonly [name: string, groups: readonly string[]])[] 
   ['cluster-admin', ['system:masters']],
 ];
 
-export const BOOTSTRAP_ROLES: readonly RoleObject[] = ROLES.map(([name, rules], index) => ({
+/** Every built-in ClusterRole orgctl knows: those bound to everyone, then the aggregated ones and what they gather. */
+const ALL_ROLES: readonly {
+  readonly name: string;
+  readonly rules: readonly PolicyRule[];
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly aggregation?: RoleObject['aggregation'];
+}[] = [
+  ...ROLES.map(([name, rules]) => ({ name, rules })),
+  { name: 'admin', rules: [], ...aggregating('admin') },
+  { name: 'edit', rules: [], ...aggregating('edit', { [`${AGGREGATE_TO}admin`]: 'true' }) },
+  { name: 'view', rules: [], ...aggregating('view', { [`${AGGREGATE_TO}edit`]: 'true' }) },
+  ...AGGREGATED.map(([name, rules]) => ({
+    name,
+    rules,
+    labels: { [`${AGGREGATE_TO}${name.slice('system:aggregate-to-'.length)}`]: 'true' },
+  })),
+];
+
+export const BOOTSTRAP_ROLES: readonly RoleObject[] = ALL_ROLES.map(({ name, rules, labels, aggregation }, index) => ({
   kind: 'ClusterRole',
   name,
   namespace: '',
   rules,
-  labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+  labels: { ...BOOTSTRAPPING, ...labels },
+  ...(aggregation ? { aggregation } : {}),
   from: { file: BOOTSTRAP_SOURCE, index },
 }));
 
@@ -117,7 +323,7 @@ export const BOOTSTRAP_BINDINGS: readonly BindingObject[] = BINDINGS.map(([name,
   namespace: '',
   roleRef: { kind: 'ClusterRole', name },
   subjects: groups.map((g) => ({ kind: 'Group', name: g, namespace: '' })),
-  from: { file: BOOTSTRAP_SOURCE, index: ROLES.length + index },
+  from: { file: BOOTSTRAP_SOURCE, index: ALL_ROLES.length + index },
 }));
 
 const BOOTSTRAP_NAMES: ReadonlySet<string> = new Set(BINDINGS.map(([name]) => name));

@@ -143,7 +143,7 @@ export async function loadAuthorizer(
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     io.err(
-      `warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ' (a built-in ClusterRole counts only when the dump holds it)' : ''}`,
+      `warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ` (${bootstrap ? 'of the built-in ClusterRoles, admin, edit, view and those bound to everyone count; any other' : '--no-bootstrap: a built-in ClusterRole'} counts only when the dump holds it)` : ''}`,
     );
   }
   if (dangling.length > MAX_DANGLING_SHOWN)

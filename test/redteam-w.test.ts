@@ -6,6 +6,11 @@
  *     resourceFor: `*` gives `GroupVersionResource{Resource: "*"}`): a rule on every resource of the
  *     core group (`apiGroups: [""]`, `resources: ["*"]`) answered no to `can-i '*' '*'`, and who-can
  *     named nobody.
+ * W2: the API server's aggregated ClusterRoles (admin, edit, view) and the roles they aggregate
+ *     (system:aggregate-to-admin, -edit, -view) were not among the roles every cluster has, so an
+ *     aggregated ClusterRole of the manifests selecting `rbac.authorization.k8s.io/aggregate-to-edit`
+ *     gathered nothing (on a cluster: edit's rules, create pods included), and a RoleBinding to `edit`
+ *     or `view` granted nothing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,5 +88,66 @@ rules:
 ${roleBinding('shop', 'bob', 'Role/apps-all')}`);
     const r = await run(['can-i', '*', '*', '-n', 'shop', '--as', 'bob', '--dir', apps]);
     expect(r.stdout).toBe('no');
+  });
+});
+
+describe("W2: the cluster's own aggregated roles (admin, edit, view)", () => {
+  it('an aggregated ClusterRole selecting aggregate-to-edit gathers what edit gathers on a cluster', async () => {
+    // On a cluster the aggregation controller gives `team` the rules of system:aggregate-to-edit and
+    // of view (labelled aggregate-to-edit), which gathers system:aggregate-to-view's.
+    const dir = manifests(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: team
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels:
+      rbac.authorization.k8s.io/aggregate-to-edit: "true"
+rules: []
+---
+${roleBinding('shop', 'bob', 'ClusterRole/team')}`);
+    for (const [verb, type] of [
+      ['create', 'pods'],
+      ['get', 'secrets'],
+      ['list', 'deployments.apps'],
+      ['create', 'serviceaccounts/token'],
+    ] as const) {
+      const [resource, name] = type.split('/');
+      const ask = name
+        ? ['can-i', verb, resource!, '--subresource', name, '-n', 'shop', '--as', 'bob', '--dir', dir]
+        : ['can-i', verb, type, '-n', 'shop', '--as', 'bob', '--dir', dir];
+      const r = await run(ask);
+      expect(r.stdout, `${verb} ${type}: ${r.stderr}`).toBe('yes');
+    }
+    const who = await run(['who-can', 'create', 'pods', '-n', 'shop', '--dir', dir, '--format', 'json']);
+    expect((JSON.parse(who.stdout) as { subject: string }[]).map((row) => row.subject)).toContain('bob');
+  });
+
+  it('a RoleBinding to the built-in edit, view or admin grants what they hold, with no warning of a missing role', async () => {
+    const dir = manifests(
+      [
+        roleBinding('shop', 'bob', 'ClusterRole/view'),
+        roleBinding('shop', 'carol', 'ClusterRole/edit'),
+        roleBinding('shop', 'dan', 'ClusterRole/admin'),
+      ].join('---\n'),
+    );
+    const ask = (verb: string, type: string, user: string) =>
+      run(['can-i', verb, type, '-n', 'shop', '--as', user, '--dir', dir]);
+    const cases = [
+      [['list', 'pods', 'bob'], 'yes'],
+      [['get', 'secrets', 'bob'], 'no'], // view leaves out secrets
+      [['create', 'deployments.apps', 'carol'], 'yes'],
+      [['create', 'rolebindings.rbac.authorization.k8s.io', 'carol'], 'no'], // edit: no RBAC
+      [['create', 'rolebindings.rbac.authorization.k8s.io', 'dan'], 'yes'],
+      [['get', 'pods', 'dan'], 'yes'],
+    ] as const;
+    for (const [[verb, type, user], answer] of cases) {
+      const r = await ask(verb, type, user);
+      expect([r.stdout, r.stderr], `${verb} ${type} --as ${user}`).toEqual([answer, '']);
+    }
+    // --no-bootstrap leaves the cluster's own roles out: the bindings then grant nothing, and say so.
+    const bare = await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'bob', '--dir', dir, '--no-bootstrap']);
+    expect(bare.stdout).toBe('no');
+    expect(bare.stderr).toContain('"view" is not among these manifests');
   });
 });

@@ -429,7 +429,7 @@ describe('a binding whose role does not exist', () => {
   );
   const warnings = [
     'warning manifests RoleBinding web/gone: its Role "deleted" is not among these manifests (in web), so it is counted as granting nothing, as the API server does when a role does not exist',
-    'warning manifests ClusterRoleBinding wide: its ClusterRole "nowhere" is not among these manifests, so it is counted as granting nothing, as the API server does when a role does not exist (a built-in ClusterRole counts only when the dump holds it)',
+    'warning manifests ClusterRoleBinding wide: its ClusterRole "nowhere" is not among these manifests, so it is counted as granting nothing, as the API server does when a role does not exist (of the built-in ClusterRoles, admin, edit, view and those bound to everyone count; any other counts only when the dump holds it)',
   ];
   it.each([
     ['can-i --why', ['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob', '--why', '--dir', dir]],
