@@ -83,7 +83,12 @@ function parseDocuments(text: string, file: string): LoadedManifests {
   parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, merge: false }).forEach((doc, index) => {
     if ('errors' in doc && doc.errors.length) {
       const [m] = yamlErrorsInWords(text, doc.errors, 1);
-      problems.push(`${positionText(file, m!)}: not valid YAML: ${m!.text}`);
+      const said = `${positionText(file, m!)}: not valid YAML: ${m!.text}`;
+      // Go's YAML (kubectl, Argo CD) reads a key written twice (keeping the last value) and applies the
+      // document: left out, it would be access on a cluster that no answer counts. Refused instead.
+      if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY'))
+        throw new InputError(`${said}; Go's YAML (kubectl, Argo CD) keeps the last value and applies the document`);
+      problems.push(said);
       return;
     }
     // What Go's YAML (kubectl, Argo CD) would read otherwise is refused, never guessed.

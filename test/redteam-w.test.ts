@@ -11,6 +11,10 @@
  *     aggregated ClusterRole of the manifests selecting `rbac.authorization.k8s.io/aggregate-to-edit`
  *     gathered nothing (on a cluster: edit's rules, create pods included), and a RoleBinding to `edit`
  *     or `view` granted nothing.
+ * W3: a document of hand-written manifests with a key written twice was left out with a warning, and
+ *     the answer given without it (can-i no, exit 1; who-can "nobody may", exit 0), where Go's YAML
+ *     (kubectl, Argo CD) keeps the last value and applies it: a RoleBinding whose second `subjects:`
+ *     names bob gave bob access Kubernetes grants and orgctl never counted.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,5 +153,32 @@ ${roleBinding('shop', 'bob', 'ClusterRole/team')}`);
     const bare = await run(['can-i', 'list', 'pods', '-n', 'shop', '--as', 'bob', '--dir', dir, '--no-bootstrap']);
     expect(bare.stdout).toBe('no');
     expect(bare.stderr).toContain('"view" is not among these manifests');
+  });
+});
+
+describe('W3: a key written twice in a hand-written manifest', () => {
+  // Go's YAML keeps the last `subjects:` (REFERENCE: sigs.k8s.io/yaml over gopkg.in/yaml), so on a
+  // cluster bob may create pods in shop; an answer that leaves the document out says no.
+  const dir = manifests(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: team-edit
+  namespace: shop
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}
+`);
+  it.each([
+    ['can-i', ['can-i', 'create', 'pods', '-n', 'shop', '--as', 'bob', '--dir', dir]],
+    ['who-can', ['who-can', 'create', 'pods', '-n', 'shop', '--dir', dir]],
+    ['access', ['access', '--dir', dir]],
+  ])('%s refuses the folder (no answer without the document), naming the key and where', async (_, args) => {
+    const r = await run(args);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rbac.yaml:9');
+    expect(r.stderr).toContain('duplicate key "subjects"');
   });
 });
