@@ -16,19 +16,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT, run } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
 import { baseDistWithWebBinding, distOf } from './review/scenarios.ts';
-import {
-  defaultState,
-  fakeSha,
-  pullRequestEvent,
-  reviewOnStandin,
-  startStandin,
-  type Standin,
-  type StandinState,
-} from './github/standin.ts';
+import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin } from './github/standin.ts';
 
 vi.mock('../cli/partial-read.ts', async (original) =>
   (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
@@ -43,22 +35,10 @@ beforeAll(async () => {
   eventPath = pullRequestEvent();
 });
 
-let standin: Standin | undefined;
-afterEach(async () => {
-  if (standin) expect(standin.schemaErrors).toEqual([]);
-  await standin?.close();
-  standin = undefined;
-});
-
-async function reviewOn(head: string, state: Partial<StandinState>) {
-  standin = await startStandin(defaultState(state));
-  const { code, io } = await reviewOnStandin(standin, { base, head }, eventPath);
-  const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
-  const comment = standin.state.comments[0]?.body ?? '';
-  await standin.close();
-  standin = undefined;
-  return { code, io, conclusion, comment };
-}
+const reviewOn = reviewsOnStandin(
+  () => base,
+  () => eventPath,
+);
 
 describe('L1: an admin’s signed commit carried in a non-admin’s pull request', () => {
   // bob (a member, no admin) makes dan an admin: admin-grade, two admins must stand behind it.

@@ -11,18 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 import { distOf, grantsOf, judge, pinnedToOneCluster, type Spec } from './review/scenarios.ts';
-import {
-  defaultState,
-  fakeSha,
-  pullRequestEvent,
-  reviewOnStandin,
-  startStandin,
-  type Standin,
-  type StandinState,
-} from './github/standin.ts';
+import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin } from './github/standin.ts';
 
 /** Clusters lga1 and ord1, web and data in lga1 only, no tokens; admin frank granted r:secrets in data. */
 function frankGrantedInData(): Spec {
@@ -107,23 +99,11 @@ beforeAll(async () => {
   eventPath = pullRequestEvent();
 });
 
-let standin: Standin | undefined;
-afterEach(async () => {
-  if (standin) expect(standin.schemaErrors).toEqual([]);
-  await standin?.close();
-  standin = undefined;
-});
-
 /** `orgctl review --github` of `head` against the example's dist/, on a GitHub stand-in in `state`. */
-async function reviewOn(head: string, state: Partial<StandinState>) {
-  standin = await startStandin(defaultState(state));
-  const { code, io } = await reviewOnStandin(standin, { base: baseDist, head }, eventPath);
-  const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
-  const comment = standin.state.comments[0]?.body ?? '';
-  await standin.close();
-  standin = undefined;
-  return { code, io, conclusion, comment };
-}
+const reviewOn = reviewsOnStandin(
+  () => baseDist,
+  () => eventPath,
+);
 
 /** The example with member dan made an admin: admin-grade, two admins must stand behind it. */
 const danAdmin = () =>

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub } from '../../cli/github.ts';
+import { afterEach, expect } from 'vitest';
 import { tempDir } from '../helpers.ts';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
@@ -1154,4 +1155,28 @@ export async function reviewOnStandin(
     io.errs.push((e as Error).message);
   }
   return { code, io };
+}
+
+/**
+ * `orgctl review --github` of a head against `base()` (both read when called: a suite's beforeAll
+ * makes them), each on a stand-in of its own in `state`: its verdict, comment and output, once every
+ * request it served was checked against GitHub's schema. Call at a suite's top level: a stand-in a
+ * failed test left open is closed after it.
+ */
+export function reviewsOnStandin(base: () => string, eventPath: () => string) {
+  let standin: Standin | undefined;
+  afterEach(async () => {
+    await standin?.close();
+    standin = undefined;
+  });
+  return async (head: string, state: Partial<StandinState>) => {
+    standin = await startStandin(defaultState(state));
+    const { code, io } = await reviewOnStandin(standin, { base: base(), head }, eventPath());
+    const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
+    const comment = standin.state.comments[0]?.body ?? '';
+    expect(standin.schemaErrors).toEqual([]);
+    await standin.close();
+    standin = undefined;
+    return { code, io, conclusion, comment };
+  };
 }
