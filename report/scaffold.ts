@@ -283,6 +283,11 @@ of the base branch, from the base's admins, and posts the \`orgctl/review\` chec
 Anyone else may propose any of these: an admin's approval makes it pass. Whoever makes it, every
 policy judges the result (\`head-policies\`: \`w:pods\` and \`w:full\` stay with admins).
 
+An admin who opens a pull request is one of the admins behind it only when its head commit is their
+own signed commit, verified by GitHub: a commit someone else pushed on top, an unsigned one, or one
+GitHub made (the web editor, **Update branch**) leaves only the approvals of the head commit. Sign
+your commits (\`git config commit.gpgsign true\`) and push your own commit last.
+
 \`npx orgctl review --base main --head dist --actor LOGIN --changed-path ${declaredIn}\` runs the same
 judgement locally.
 
