@@ -13,7 +13,7 @@ import {
   LIMIT_FIELDS,
   POD_SECURITY_LEVELS,
   POD_SECURITY_VERSION,
-  quantityValue,
+  compareQuantities,
   type LimitsModel,
   type NamespaceDefaults,
   type NamespaceProtection,
@@ -129,8 +129,9 @@ function quantityChanges(
     if (to === undefined) weakens = true;
     else if (from === undefined) weakens = false;
     else {
-      const [x, y] = [quantityValue(from), quantityValue(to)];
-      weakens = y === x ? false : largerWeakens ? y > x : y < x;
+      // One orgctl cannot read as the API server would (an output of an earlier orgctl) may be anything: weaker.
+      const order = compareQuantities(to, from);
+      weakens = Number.isNaN(order) || (largerWeakens ? order > 0 : order < 0);
     }
     out.push({
       kind: 'guard-rail',

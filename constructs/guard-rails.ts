@@ -16,8 +16,8 @@ import {
   isCountedResource,
   isQuotaResource,
   LIMIT_ORDER,
-  QUANTITY,
-  quantityValue,
+  compareQuantities,
+  parseQuantity,
   STANDARD_QUOTA_RESOURCES,
   sortedRecord,
   type LimitsModel,
@@ -123,14 +123,25 @@ function podSecurityOf(where: string, prop: string, value: unknown): PodSecurity
 /** What the API server accepts of a resource name where a guard rail names one: why not, else undefined. */
 type ResourceNameCheck = (name: string) => string | undefined;
 
-function quantitiesOf(where: string, prop: string, value: unknown, resource: ResourceNameCheck): Quantities {
+function quantitiesOf(
+  where: string,
+  prop: string,
+  value: unknown,
+  resource: ResourceNameCheck,
+  counted: (name: string) => boolean = () => false,
+): Quantities {
   if (!isRecord(value) || !Object.keys(value).length)
     fail(where, prop, `${show(value)} is not a map of resource → quantity: give e.g. { cpu: '500m', memory: '1Gi' }`);
   for (const [k, v] of Object.entries(value)) {
     const bad = qualifiedNameProblem(k) ?? resource(k);
     if (bad) fail(where, prop, `resource ${bad.startsWith('is not one') ? '' : 'name '}${show(k)} ${bad}`);
-    if (typeof v !== 'string' || !QUANTITY.test(v))
-      fail(where, `${prop}.${k}`, `${show(v)} is not a Kubernetes quantity (e.g. '2', '500m', '1Gi'; give it as text)`);
+    const parsed = typeof v === 'string' ? parseQuantity(v, counted(k)) : undefined;
+    if (!parsed || 'problem' in parsed)
+      fail(
+        where,
+        `${prop}.${k}`,
+        `${show(v)} ${parsed?.problem ?? "is not a Kubernetes quantity (e.g. '2', '500m', '1Gi'; give it as text)"}${counted(k) ? ` (${k} is counted in whole units)` : ''}`,
+      );
   }
   return sortedRecord(value as Record<string, string>);
 }
@@ -148,11 +159,7 @@ const containerResource: ResourceNameCheck = (name) =>
     : `is not one a container asks for (${CONTAINER_RESOURCES.join(', ')}, hugepages-<size>, or an extended resource with a /)`;
 
 function quotaOf(where: string, value: unknown): Quantities {
-  const quota = quantitiesOf(where, 'quota', value, quotaResource);
-  for (const [k, v] of Object.entries(quota))
-    if (isCountedResource(k) && !Number.isInteger(quantityValue(v)))
-      fail(where, `quota.${k}`, `${show(v)} is not a whole number (${k} is counted in whole units)`);
-  return quota;
+  return quantitiesOf(where, 'quota', value, quotaResource, isCountedResource);
 }
 
 function limitsOf(where: string, value: unknown): LimitsModel {
@@ -168,7 +175,7 @@ function limitsOf(where: string, value: unknown): LimitsModel {
   for (const [lower, higher] of LIMIT_ORDER)
     for (const [resource, low] of Object.entries(out[lower] ?? {})) {
       const high = out[higher]?.[resource];
-      if (high !== undefined && quantityValue(low) > quantityValue(high))
+      if (high !== undefined && compareQuantities(low, high) > 0)
         fail(
           where,
           'limits',

@@ -190,9 +190,9 @@ export function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, 
 /**
  * A Kubernetes quantity (`resource.Quantity`: apimachinery `pkg/api/resource/quantity.go`), not
  * negative: digits, an optional fraction, then a binary (Ki..Ei) or decimal (n, u, m, k, M..E)
- * suffix or an exponent.
+ * suffix or an exponent; its parts: whole, fraction, binary suffix, decimal suffix, exponent.
  */
-export const QUANTITY = /^\+?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$/;
+const QUANTITY_PARTS = /^\+?([0-9]*)(?:\.([0-9]*))?(?:([KMGTPE]i)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/;
 
 /** Quota resources counted in whole numbers (IsIntegerResourceName): objects (extended resources too, below). */
 const COUNTED_QUOTA_RESOURCES = [
@@ -259,30 +259,77 @@ export const LIMIT_ORDER = [
   ['defaultRequest', 'default'],
 ] as const;
 
-const SUFFIX: Readonly<Record<string, number>> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
+/** The largest quantity Kubernetes holds (apimachinery's maxAllowed, 2^63-1): past it a binary one is capped. */
+const MAX_QUANTITY = 2n ** 63n - 1n;
+/** Quantities are held in billionths (1n): ParseQuantity rounds anything finer up. */
+const NANOS = 10n ** 9n;
+/**
+ * The largest count ValidateResourceQuantityValue reads right: it checks `MilliValue() % 1000` in
+ * an int64, which overflows past this (and, for a count held as an inf.Dec, wraps: 10^18 pods is
+ * refused as not a whole number).
+ */
+const MAX_COUNT = MAX_QUANTITY / 1000n;
+/** ParseQuantity's exponent of `1e5` is read in 64 bits and kept in 32 (`int32(parsed)`): 1e4294967296 is 1. */
+const MAX_EXPONENT = 2n ** 31n - 1n;
+const DECIMAL_SUFFIX: Readonly<Record<string, bigint>> = {
+  n: -9n,
+  u: -6n,
+  m: -3n,
+  k: 3n,
+  M: 6n,
+  G: 9n,
+  T: 12n,
+  P: 15n,
+  E: 18n,
 };
+const BINARY_SUFFIX: Readonly<Record<string, bigint>> = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
 
-/** A quantity's value as a number (for comparing: `1Gi` > `1G` > `900Mi`); NaN when it is none. */
-export function quantityValue(q: string): number {
-  if (!QUANTITY.test(q)) return Number.NaN;
-  const m = /^\+?([0-9.]+)([eE][+-]?[0-9]+)?([A-Za-z]*)$/.exec(q);
-  if (!m) return Number.NaN;
-  const base = Number(m[1]) * (m[2] ? 10 ** Number(m[2].slice(1)) : 1);
-  return base * (SUFFIX[m[3] ?? ''] ?? Number.NaN);
+/**
+ * A quantity as the API server holds it, exactly, in billionths (`500m` is 500000000n); or why it
+ * would hold another value or refuse it. orgctl refuses what Kubernetes would change
+ * (apimachinery pkg/api/resource ParseQuantity): an exponent past 32 bits (kept as its low 32:
+ * `5e-4294967290` is 5e6), a value finer than 1n (rounded up), one over 2^63-1 (a binary one is
+ * capped there); with `counted`, a value that is not whole or that MilliValue overflows on.
+ */
+export function parseQuantity(q: string, counted = false): { readonly nanos: bigint } | { readonly problem: string } {
+  const m = QUANTITY_PARTS.exec(q);
+  if (!m || !/[0-9]/.test(`${m[1]}${m[2] ?? ''}`))
+    return { problem: "is not a Kubernetes quantity (e.g. '2', '500m', '1Gi'; give it as text)" };
+  const [, whole = '', fraction = '', binary, decimal, exponentText] = m;
+  const exponent = exponentText !== undefined ? BigInt(exponentText) : decimal ? DECIMAL_SUFFIX[decimal]! : 0n;
+  if (exponent > MAX_EXPONENT || exponent < -MAX_EXPONENT - 1n)
+    return { problem: 'has an exponent the API server reads as another (it keeps 32 bits of it: 1e4294967296 is 1)' };
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  if (!digits) return { nanos: 0n };
+  // digits × 10^shift billionths, times 2^bits: past 10^19 (digits.length - 1 + the decimal
+  // exponent ≥ 19) it is over 2^63-1, and a value under 1n needs no digit computed either.
+  const shift = exponent - BigInt(fraction.length) + 9n;
+  const bits = binary ? BINARY_SUFFIX[binary]! : 0n;
+  const tooLarge = { problem: `is over ${MAX_QUANTITY}, the largest quantity Kubernetes holds` };
+  if (BigInt(digits.length) - 1n + shift - 9n >= 19n) return tooLarge;
+  const finer = {
+    problem: 'is finer than 1n (a billionth), which the API server rounds up: give it in whole billionths',
+  };
+  if (BigInt(digits.length) + shift + (bits ? 19n : 0n) <= 0n) return finer; // 2^60 < 10^19
+  let nanos = BigInt(digits) << bits;
+  if (shift >= 0n) nanos *= 10n ** shift;
+  else {
+    const d = 10n ** -shift;
+    if (nanos % d) return finer;
+    nanos /= d;
+  }
+  if (nanos > MAX_QUANTITY * NANOS) return tooLarge;
+  if (counted && nanos % NANOS) return { problem: 'is not a whole number' };
+  if (counted && nanos / NANOS > MAX_COUNT)
+    return {
+      problem: `is over ${MAX_COUNT}: the API server checks a count in thousandths in 64 bits (MilliValue), which overflow past it, and may refuse it as not a whole number`,
+    };
+  return { nanos };
+}
+
+/** Two quantities orgctl accepts, compared as the API server compares them (Quantity.Cmp: exactly); NaN when either is none. */
+export function compareQuantities(a: string, b: string): number {
+  const [x, y] = [parseQuantity(a), parseQuantity(b)];
+  if (!('nanos' in x) || !('nanos' in y)) return Number.NaN;
+  return x.nanos < y.nanos ? -1 : x.nanos > y.nanos ? 1 : 0;
 }
