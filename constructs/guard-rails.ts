@@ -156,7 +156,7 @@ const quotaResource: ResourceNameCheck = (name) =>
 const containerResource: ResourceNameCheck = (name) =>
   isContainerResource(name)
     ? undefined
-    : `is not one a container asks for (${CONTAINER_RESOURCES.join(', ')}, hugepages-<size>, or an extended resource with a /)`;
+    : `is not one a container asks for (${CONTAINER_RESOURCES.join(', ')}, hugepages-<size>, a kubernetes.io/ one, or an extended resource: a prefix of at most 244 characters, not requests.)`;
 
 function quotaOf(where: string, value: unknown): Quantities {
   return quantitiesOf(where, 'quota', value, quotaResource, isCountedResource);

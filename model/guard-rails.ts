@@ -234,17 +234,32 @@ export const isQuotaResource = (name: string): boolean =>
   name.startsWith('requests.hugepages-');
 
 /**
- * Whether a quota resource is counted in whole numbers: an object count, or an extended resource
- * (`nvidia.com/gpu`: a `/`, outside `kubernetes.io/`, not a `requests.` name; IsExtendedResourceName).
+ * Whether a resource name is an extended resource (IsExtendedResourceName, pkg/apis/core/helper):
+ * one with a `/`, outside `kubernetes.io/` (IsNativeResource), not a `requests.` name, and
+ * `requests.<name>` still a qualified name, so a prefix of at most 244 characters (`name` is a
+ * qualified name already).
  */
-export const isCountedResource = (name: string): boolean =>
-  COUNTED_QUOTA_RESOURCES.includes(name) ||
-  (name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.'));
+const isExtendedResource = (name: string): boolean =>
+  name.includes('/') &&
+  !name.includes('kubernetes.io/') &&
+  !name.startsWith('requests.') &&
+  name.indexOf('/') <= 253 - 'requests.'.length;
 
-/** What a container may ask for, so what a LimitRange of type Container limits (validateContainerResourceName). */
+/** Whether a quota resource is counted in whole numbers (IsIntegerResourceName): an object count, or an extended resource (`nvidia.com/gpu`, `count/deployments.apps`). */
+export const isCountedResource = (name: string): boolean =>
+  COUNTED_QUOTA_RESOURCES.includes(name) || isExtendedResource(name);
+
+/**
+ * What a container may ask for, so what a LimitRange of type Container limits
+ * (validateContainerResourceName): a standard one, hugepages, or, with a `/`, a native one (under
+ * `kubernetes.io/`) or an extended one.
+ */
 export const CONTAINER_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
 export const isContainerResource = (name: string): boolean =>
-  (CONTAINER_RESOURCES as readonly string[]).includes(name) || name.startsWith('hugepages-') || name.includes('/');
+  (CONTAINER_RESOURCES as readonly string[]).includes(name) ||
+  name.startsWith('hugepages-') ||
+  name.includes('kubernetes.io/') ||
+  isExtendedResource(name);
 
 /**
  * The order a LimitRange's values keep per resource (ValidateLimitRange): each pair is

@@ -115,6 +115,17 @@ describe('E2-1: a quantity orgctl accepts is the quantity the API server holds',
   });
 });
 
+describe('E2-2: a LimitRange names only resources a container asks for, as the API server reads them', () => {
+  // validateContainerResourceName: a name with `/` outside kubernetes.io/ must be an extended
+  // resource (IsExtendedResourceName: not `requests.`, and `requests.<name>` a qualified name).
+  it.each(['requests.acme.io/gpu', `${'a'.repeat(245)}.io/gpu`])('refuses %s', (name) => {
+    expect(accepts({ limits: { max: { [name]: '1' } } })).toBe(false);
+  });
+  it('accepts an extended resource and a kubernetes.io/ one', () => {
+    expect(accepts({ limits: { max: { 'nvidia.com/gpu': '1', 'kubernetes.io/x': '1' } } })).toBe(true);
+  });
+});
+
 describe('E2-1: what the API server holds as written is still accepted', () => {
   const ordinary = [
     '0',
