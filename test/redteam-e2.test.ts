@@ -5,7 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { files, smallOrg } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { files, ROOT, smallOrg } from './helpers.ts';
 import { goAcceptsCount, goCmp, goParseQuantity, writtenValue, type GoQuantity } from './kubernetes-quantity.ts';
 import type { LimitsModel, Quantities } from '../model/guard-rails.ts';
 
@@ -149,5 +152,26 @@ describe('E2-1: what the API server holds as written is still accepted', () => {
   it.each(['0', '50', '1e3', '2k', '9223372036854775'])('pods %s', (q) => {
     expect(goAcceptsCount(heldAsWritten(q) as GoQuantity)).toBe(true);
     expect(accepts({ quota: { pods: q } })).toBe(true);
+  });
+});
+
+describe('E2-3: the files of dist/argocd/ an admin applies by hand apply as the README says', () => {
+  // A client-side `kubectl apply` copies the object's JSON into the annotation
+  // kubectl.kubernetes.io/last-applied-configuration, and ValidateObjectMeta refuses annotations
+  // over 256 KiB (TotalAnnotationSizeLimitB). The AppProject grows with namespaces × clusters, and
+  // object-size lets it reach 1.5 MiB: past 256 KiB the README's command is refused, the AppProject
+  // keeps its old destinations, and every shard holding a new namespace stops syncing.
+  it('an AppProject orgctl accepts can be over what a client-side apply copies, so the README applies server-side', () => {
+    const { org } = smallOrg({
+      clusters: ['lga1', 'ord1'],
+      argocd: { repoURL: 'https://github.com/acme/org.git', namedClusterResources: true },
+    });
+    for (let i = 0; i < 2500; i++) org.namespace(`team-namespace-${i}`);
+    const appProject = files(org).get('argocd/appproject.yaml')!;
+    expect(Buffer.byteLength(JSON.stringify(parse(appProject)))).toBeGreaterThan(256 * 1024);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\n/g, ' ');
+    const commands = readme.match(/`kubectl [^`]*apply [^`]*dist\/argocd\/[^`]*`/g) ?? [];
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(c, c).toMatch(/ apply --server-side /);
   });
 });
