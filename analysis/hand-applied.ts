@@ -23,6 +23,15 @@ import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 
+/**
+ * The `kubectl apply` of files orgctl writes for an admin to apply (`where`: `--context <cluster>`
+ * or `-n argocd`). Server-side: a client-side apply copies each object into an annotation of at most
+ * 256 KiB, which an AppProject of a few thousand namespaces outgrows (red team E2-3). Forcing
+ * conflicts: the file is the truth, so a field another manager set (the shard-count procedure's
+ * `kubectl patch` of `prune`, an edit by hand) is taken back rather than failing the apply.
+ */
+export const applyCommand = (where: string, files: readonly string[]): string =>
+  `kubectl ${where.startsWith('--context') ? `${where} apply` : `apply ${where}`} --server-side --force-conflicts ${files.map((f) => `-f ${f}`).join(' ')}`;
 /** What of a side's organization says where and how its files are applied, and whose objects they are. */
 type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'namespaceProtection' | 'shards' | 'systemNamespace'>;
 
@@ -271,8 +280,8 @@ function handAppliedChanges(
     const { file, clusters } = where(orgs.head, path);
     const change = was === undefined ? 'added' : 'changed';
     const apply = boundary
-      ? `kubectl --context <cluster> apply -f ${file}`
-      : `kubectl apply -n ${argocd.namespace} -f ${file}`;
+      ? applyCommand('--context <cluster>', [file])
+      : applyCommand(`-n ${argocd.namespace}`, [file]);
     const left = boundary ? leftInFile(at(base, path), at(head, path), '--context <cluster> ') : undefined;
     const leftText = left ? `; ${left.text}` : '';
     const leftCommands = left ? [left.command] : [];
@@ -314,7 +323,10 @@ function handAppliedChanges(
         ...(path === ARGOCD_FILES.appProject
           ? {
               commands: [
-                `kubectl apply -n ${argocd.namespace} ${both.map((f) => `-f ${where(orgs.head, ARGOCD_FILES[f]).file}`).join(' ')}`,
+                applyCommand(
+                  `-n ${argocd.namespace}`,
+                  both.map((f) => where(orgs.head, ARGOCD_FILES[f]).file),
+                ),
               ],
             }
           : {}),
@@ -387,7 +399,7 @@ function reshard(base: readonly OutputFile[], head: readonly OutputFile[], orgs:
       commands: [
         suspend,
         syncStatus(b),
-        `kubectl apply -n ${h.argocd.namespace} -f ${h.argocd.path}/${ARGOCD_FILES.applicationSet}`,
+        applyCommand(`-n ${h.argocd.namespace}`, [`${h.argocd.path}/${ARGOCD_FILES.applicationSet}`]),
         ...(gone.length ? [`kubectl delete -n ${b.argocd.namespace} applications.argoproj.io ${gone.join(' ')}`] : []),
       ],
     },

@@ -8,6 +8,7 @@ import { Organization } from '../constructs/organization.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
+import { applyCommand } from '../analysis/hand-applied.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 
 interface ScaffoldOptions {
@@ -314,12 +315,12 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
-  says (\`kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml\`).${
+  says (\`${applyCommand('-n argocd', ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
     !o.boundary?.length
       ? ''
       : `
   The boundary (\`dist/argocd/boundary.yaml\`) goes to each cluster, by hand, before the
-  ApplicationSet: \`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml\` (Kubernetes
+  ApplicationSet: \`${applyCommand('--context <cluster>', ['dist/argocd/boundary.yaml'])}\` (Kubernetes
   1.30 or later; \`namedClusterResources\` needs an Argo CD release of 2026).`
   }`
     : `- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply

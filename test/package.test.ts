@@ -269,7 +269,9 @@ describe('orgctl init: a new organization repository', () => {
       expect(JSON.stringify(policy.spec.matchConditions)).toContain(argo);
       const names = made.argocd('appproject.yaml').spec.clusterResourceWhitelist.map((k: { name?: string }) => k.name);
       expect(names.every((n: string | undefined) => n !== undefined)).toBe(true);
-      expect(made.readme).toContain('`kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`');
+      expect(made.readme).toContain(
+        '`kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml`',
+      );
       expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
     }
   });

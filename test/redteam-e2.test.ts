@@ -161,7 +161,7 @@ describe('E2-3: the files of dist/argocd/ an admin applies by hand apply as the 
   // over 256 KiB (TotalAnnotationSizeLimitB). The AppProject grows with namespaces × clusters, and
   // object-size lets it reach 1.5 MiB: past 256 KiB the README's command is refused, the AppProject
   // keeps its old destinations, and every shard holding a new namespace stops syncing.
-  it('an AppProject orgctl accepts can be over what a client-side apply copies, so the README applies server-side', () => {
+  it('an AppProject orgctl accepts can be over what a client-side apply copies, so the README applies server-side, forcing conflicts (the file is the truth)', () => {
     const { org } = smallOrg({
       clusters: ['lga1', 'ord1'],
       argocd: { repoURL: 'https://github.com/acme/org.git', namedClusterResources: true },
@@ -172,6 +172,6 @@ describe('E2-3: the files of dist/argocd/ an admin applies by hand apply as the 
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\n/g, ' ');
     const commands = readme.match(/`kubectl [^`]*apply [^`]*dist\/argocd\/[^`]*`/g) ?? [];
     expect(commands.length).toBeGreaterThan(0);
-    for (const c of commands) expect(c, c).toMatch(/ apply --server-side /);
+    for (const c of commands) expect(c, c).toMatch(/ apply (-n argocd )?--server-side --force-conflicts /);
   });
 });

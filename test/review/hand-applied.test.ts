@@ -35,7 +35,7 @@ describe('the files an admin applies by hand, in diff and review', () => {
     expect(r.stdout).toContain(
       // The namespace's Application in each cluster is refused until the project is applied, and
       // retries only for minutes (automated sync never tries a failed commit again).
-      '**Applied by hand after merge**\n- dist/argocd/appproject.yaml is changed: apply it right after merge: until then Argo CD keeps the project it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl apply -n argocd -f dist/argocd/appproject.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`\n',
+      '**Applied by hand after merge**\n- dist/argocd/appproject.yaml is changed: apply it right after merge: until then Argo CD keeps the project it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/appproject.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`\n',
     );
     expect(r.stdout).not.toContain('applicationset.yaml');
     const json = JSON.parse((await diff(sides, '--format', 'json')).stdout);
@@ -44,7 +44,9 @@ describe('the files an admin applies by hand, in diff and review', () => {
     ]);
     const html = (await diff(sides, '--format', 'html')).stdout;
     expect(html).toContain('<h2>Applied by hand after merge</h2><ul><li>dist/argocd/appproject.yaml is changed');
-    expect(html).toContain('<code>kubectl apply -n argocd -f dist/argocd/appproject.yaml</code>');
+    expect(html).toContain(
+      '<code>kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/appproject.yaml</code>',
+    );
     // The review's comment says it too.
     const review = await run([
       'review',
@@ -63,7 +65,7 @@ describe('the files an admin applies by hand, in diff and review', () => {
   it('with the boundary, it is applied to each cluster; turned off, its policy stays until deleted', async () => {
     const added = await diff(await distPair(withArgo(true), addNamespace));
     expect(added.stdout).toContain(
-      '- dist/argocd/boundary.yaml is changed: apply it to each cluster (lga1, ord1) right after merge: until then a cluster keeps the boundary it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl --context <cluster> apply -f dist/argocd/boundary.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`',
+      '- dist/argocd/boundary.yaml is changed: apply it to each cluster (lga1, ord1) right after merge: until then a cluster keeps the boundary it has, which refuses Applications acme-lga1-shard-06, acme-ord1-shard-06 (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them: `kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml`, then `argocd app sync -l orgctl.io/organization=acme --async`',
     );
     const off = await diff(await distPair(withArgo(true), (s) => delete s.spec.delivery.argocd.boundary));
     expect(off.stdout).toContain(
@@ -219,7 +221,10 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     expect(project!.text).toContain(
       'dist/argocd/appproject.yaml is changed, and allows less (namespace data in lga1, ord1; Namespace data): Argo CD checks a prune against the project as it checks a write',
     );
-    expect(project!.commands).toEqual([STATUS, 'kubectl apply -n argocd -f dist/argocd/appproject.yaml']);
+    expect(project!.commands).toEqual([
+      STATUS,
+      'kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/appproject.yaml',
+    ]);
   });
 
   it('an AppProject and a boundary that allow less are applied only once the Applications have synced: else the prunes are refused, and never retried', async () => {
@@ -236,7 +241,10 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     expect(boundary.text).toBe(
       'dist/argocd/boundary.yaml is changed, and allows less (namespace data in ord1): the API server refuses what it no longer allows, deletes too, so apply it to each cluster (lga1, ord1) only once the Applications have synced the merge commit, after the AppProject',
     );
-    expect(boundary.commands).toEqual([STATUS, 'kubectl --context <cluster> apply -f dist/argocd/boundary.yaml']);
+    expect(boundary.commands).toEqual([
+      STATUS,
+      'kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml',
+    ]);
     // data's Namespace in ord1 stays, tracked: still allowed by name (lga1 has it), so only untracked.
     const ord1 = list.find((e) => e.file === 'dist/ord1/')!;
     expect(ord1.text).toContain('in ord1, namespace data is no longer written: its Namespace stays (Prune=false)');
@@ -286,7 +294,7 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
       'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection and ValidatingAdmissionPolicyBinding acme-namespace-protection, no longer in it, stay in each cluster until an admin deletes them',
     );
     expect(boundary.commands).toEqual([
-      'kubectl --context <cluster> apply -f dist/argocd/boundary.yaml',
+      'kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml',
       'kubectl --context <cluster> delete validatingadmissionpolicybindings.admissionregistration.k8s.io/acme-namespace-protection validatingadmissionpolicies.admissionregistration.k8s.io/acme-namespace-protection',
     ]);
   });
@@ -337,7 +345,9 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
     expect(entry.commands[0]).toBe(
       `kubectl -n argocd patch applicationset acme-access --type merge -p '{"spec":{"template":{"spec":{"syncPolicy":{"automated":{"prune":false}}}}}}'`,
     );
-    expect(entry.commands).toContain('kubectl apply -n argocd -f dist/argocd/applicationset.yaml');
+    expect(entry.commands).toContain(
+      'kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/applicationset.yaml',
+    );
     const deleted = entry.commands.at(-1) as string;
     expect(deleted).toMatch(/^kubectl delete -n argocd applications\.argoproj\.io acme-lga1-shard-0\d /);
     expect(deleted).not.toMatch(/shard-0[01]\b/);
@@ -374,7 +384,7 @@ describe('Red team F: Argo CD keeps running what the review no longer follows', 
       await distPair(withArgo(), (s) => (s.spec.delivery.argocd.repoURL = 'https://github.com/acme/access.git')),
     );
     expect(r.stdout).toContain(
-      "the repository changes (`https://github.com/acme/org.git` → `https://github.com/acme/access.git`): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project's): `kubectl apply -n argocd -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml`",
+      "the repository changes (`https://github.com/acme/org.git` → `https://github.com/acme/access.git`): apply the AppProject and the ApplicationSet in one command, else every Application is refused in between (the repository it reads is not the project's): `kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/appproject.yaml -f dist/argocd/applicationset.yaml`",
     );
   });
 });
