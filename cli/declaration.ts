@@ -23,7 +23,7 @@ import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 5;
+const BUNDLE_FORMAT = 6;
 
 interface BundleRecord {
   readonly format: number;
@@ -31,6 +31,8 @@ interface BundleRecord {
   readonly file: string;
   /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
   readonly code: string;
+  /** The bundle's SHA-256, checked before it runs: a branch may commit a file under its name. */
+  readonly codeSha256: string;
   readonly inputs: readonly FileStamp[];
   /** The files esbuild bundled (the declaration, what it imports of its own, orgctl's sources when linked), absolute. */
   readonly sources: readonly string[];
@@ -42,7 +44,8 @@ const readRecord = (path: string): BundleRecord | undefined => {
     return r.format === BUNDLE_FORMAT &&
       Array.isArray(r.inputs) &&
       Array.isArray(r.sources) &&
-      typeof r.code === 'string'
+      typeof r.code === 'string' &&
+      typeof r.codeSha256 === 'string'
       ? r
       : undefined;
   } catch {
@@ -280,6 +283,35 @@ const ownSources = (record: BundleRecord): string[] => {
   ];
 };
 
+const sha256Of = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Whether a record answers for the declaration as it is now. A branch may commit a record and a
+ * bundle into the cache folder (org/node_modules/.cache, which npm ci leaves; git checks out files
+ * in ignored folders, as the user, over what is there), for a path it can foretell (a CI
+ * checkout's), so a record is trusted only as what no branch can write: the stat of the
+ * declaration and of every file bundled, as this machine made them (the change time and the inode
+ * are set by the checkout), all unchanged.
+ */
+function answersFor(record: BundleRecord, file: string): boolean {
+  const stamped = new Set(record.inputs.filter((s) => !s.link && s.size !== -1).map((s) => s.path));
+  return (
+    record.file === file &&
+    [record.file, ...record.sources].every((p) => stamped.has(p)) &&
+    record.inputs.every(isUnchanged)
+  );
+}
+
+/** The bundle's code, when it is what the record says was bundled; undefined otherwise. */
+function recordedCode(dir: string, record: BundleRecord): string | undefined {
+  try {
+    const code = readFileSync(join(dir, record.code), 'utf8');
+    return sha256Of(code) === record.codeSha256 ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Imports a TypeScript declaration through a cached esbuild bundle, with its own source files it was
  * bundled from (ownSources); undefined when that cannot
@@ -293,19 +325,21 @@ export async function importBundled(file: string): Promise<{ module: unknown; so
   }
   const dir = cacheFolder(file, 'declarations');
   if (!dir) return undefined;
-  const key = createHash('sha256').update(file).digest('hex').slice(0, 16);
+  const key = sha256Of(file).slice(0, 16);
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
-  if (!record || record.file !== file || !record.inputs.every(isUnchanged) || !existsSync(join(dir, record.code))) {
+  if (!record || !answersFor(record, file) || recordedCode(dir, record) === undefined) {
     const startedAt = Date.now();
     const built = await build(file, dir);
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
-    const code = `${key}-${createHash('sha256').update(built.code).digest('hex').slice(0, 12)}.mjs`;
-    record = { format: BUNDLE_FORMAT, file, code, inputs, sources: built.sources };
+    const codeSha256 = sha256Of(built.code);
+    const code = `${key}-${codeSha256.slice(0, 12)}.mjs`;
+    record = { format: BUNDLE_FORMAT, file, code, codeSha256, inputs, sources: built.sources };
     try {
       mkdirSync(dir, { recursive: true });
       pruneBundles(dir);
-      if (!existsSync(join(dir, code))) replaceFile(join(dir, code), built.code);
+      // Written again when what is there under its name is not this code (planted, damaged).
+      if (recordedCode(dir, record) === undefined) replaceFile(join(dir, code), built.code);
       // An input saved while esbuild read it may be newer than what was bundled: then the record
       // is not kept, and the next run builds again.
       if (inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))

@@ -1,0 +1,66 @@
+/**
+ * Red team C: what a hostile branch or input makes an admin's orgctl do on their machine or in CI.
+ * A branch commits files anywhere, ignored folders included (git checks them out, as the user, and
+ * overwrites ignored files in the way), and names folders as it likes.
+ */
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { cli, repoScratch, ROOT } from './helpers.ts';
+
+// Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
+vi.stubEnv('ORGCTL_CACHE_DIR', '');
+
+const scratch = repoScratch('redteam-c-');
+const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
+/** bob gets `level` in web. */
+const declaration = (level: string) => `import { App } from 'cdk8s';
+import { Organization } from '${CONSTRUCTS}';
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io', clusters: ['lga1'] });
+org.user('alice@acme.io', { github: 'alice', admin: true });
+const bob = org.user('bob@acme.io', { github: 'bob' });
+org.namespace('web').grant(bob, ${JSON.stringify(level)});
+export default org;
+`;
+
+describe('C1: a bundle cache entry a branch commits beside the declaration (org/node_modules/.cache, which npm ci leaves)', () => {
+  it('a record naming no inputs: synth --check passes a dist/ that org/org.ts does not make', () => {
+    const repo = scratch();
+    const file = join(repo, 'org', 'org.ts');
+    mkdirSync(join(repo, 'org', 'node_modules'), { recursive: true });
+    // What the branch prepares offline, for the path CI checks it out at: dist/ and the bundle of
+    // a declaration giving bob r:full, then the declaration reviewers read, giving r:pods.
+    writeFileSync(file, declaration('r:full'));
+    expect(cli(['synth', '--spec', file, '--out', join(repo, 'dist')]).code).toBe(0);
+    const cache = join(repo, 'org', 'node_modules', '.cache', 'orgctl', 'declarations');
+    const code = readdirSync(cache).find((n) => n.endsWith('.mjs'))!;
+    const key = code.slice(0, 16);
+    const planted = { format: 5, file, code, inputs: [], sources: [] };
+    writeFileSync(join(cache, `${key}.json`), JSON.stringify(planted));
+    writeFileSync(file, declaration('r:pods'));
+    const check = cli(['synth', '--check', '--spec', file, '--out', join(repo, 'dist')]);
+    expect(check.code, `synth --check must find dist/ stale\n${check.stdout}${check.stderr}`).toBe(1);
+  }, 60_000);
+
+  it('a bundle planted under the name of the one the record names: its code is not run', () => {
+    const repo = scratch();
+    const file = join(repo, 'org', 'org.ts');
+    mkdirSync(join(repo, 'org', 'node_modules'), { recursive: true });
+    writeFileSync(file, declaration('r:pods'));
+    // The record is kept only for inputs saved a while before: as a checkout long ago.
+    const past = new Date(Date.now() - 60_000);
+    for (const p of [file, join(repo, 'org'), join(repo, 'org', 'node_modules')]) utimesSync(p, past, past);
+    expect(cli(['check', '--spec', file]).code).toBe(0);
+    const cache = join(repo, 'org', 'node_modules', '.cache', 'orgctl', 'declarations');
+    const code = readdirSync(cache).find((n) => n.endsWith('.mjs'))!;
+    expect(readdirSync(cache)).toContain(`${code.slice(0, 16)}.json`);
+    // The branch leaves org/ alone and commits that file (ignored, so the checkout overwrites it).
+    const marker = join(repo, 'planted-code-ran');
+    writeFileSync(
+      join(cache, code),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'yes');\n${readFileSync(join(cache, code), 'utf8')}`,
+    );
+    cli(['check', '--spec', file]);
+    expect(readdirSync(repo)).not.toContain('planted-code-ran');
+  }, 60_000);
+});
