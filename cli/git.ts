@@ -116,14 +116,28 @@ export const tooLargeToRead = (what: string, size: number, maxBytes: number): { 
   problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
 });
 
-/** Where a `--base`/`--head` value points: an existing folder, else a git ref and its folder (`REF` or `REF:folder`). */
+/** git's answer whether it knows `ref` as a commit here: 0 yes, 1 no, else no repository (or no git). */
+const verifyCommit = (ref: string): number | null =>
+  spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { stdio: 'ignore' }).status;
+
+/**
+ * Where a `--base`/`--head` value points: an existing folder, else a git ref and its folder (`REF`
+ * or `REF:folder`). A value that names both is refused: a branch can commit a folder of any name
+ * (main/, HEAD/, origin/main:dist/), and in its checkout `--base main` would read the branch's
+ * copy as base. A path written as one (./main, /abs) is the folder.
+ */
 function sideAt(
   spec: string,
   defaultDir: string,
 ): { readonly folder: string } | { readonly ref: string; readonly dir: string } {
-  if (existsSync(spec) && statSync(spec).isDirectory()) return { folder: spec };
   const colon = spec.indexOf(':');
-  return colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
+  const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
+  if (!existsSync(spec) || !statSync(spec).isDirectory()) return ref;
+  if (!/^\.{0,2}\//.test(spec) && !ref.ref.startsWith('-') && verifyCommit(ref.ref) === 0)
+    throw new InputError(
+      `${spec} names both a folder here and the git ref ${ref.ref}: a branch can commit a folder of any name, so neither is read; give ./${spec} for the folder, or for the ref remove the folder (or name the ref by its commit, git rev-parse ${ref.ref})`,
+    );
+  return { folder: spec };
 }
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
@@ -137,9 +151,9 @@ export function refOfSide(spec: string): string | undefined {
  * may be, rather than git's command line; undefined when git knows the ref.
  */
 function unknownRef(ref: string, spec: string, label: string): InputError | undefined {
-  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
-  if (r.status === 0) return undefined;
-  if (r.status !== 1) return noSide(spec, label, `no git repository here to find a ref ${ref} in`);
+  const status = verifyCommit(ref);
+  if (status === 0) return undefined;
+  if (status !== 1) return noSide(spec, label, `no git repository here to find a ref ${ref} in`);
   // A branch or tag one slip away (origin/mian): named.
   const refs = spawnSync('git', ['for-each-ref', '--format=%(refname:short)'], { encoding: 'utf8' });
   const near = refs.status === 0 ? nearestName(ref, ['HEAD', ...refs.stdout.split('\n').filter(Boolean)]) : undefined;

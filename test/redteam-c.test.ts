@@ -3,10 +3,10 @@
  * A branch commits files anywhere, ignored folders included (git checks them out, as the user, and
  * overwrites ignored files in the way), and names folders as it likes.
  */
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { cli, repoScratch, ROOT } from './helpers.ts';
+import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');
@@ -62,5 +62,42 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
     );
     cli(['check', '--spec', file]);
     expect(readdirSync(repo)).not.toContain('planted-code-ran');
+  }, 60_000);
+});
+
+describe('C2: --base/--head naming a folder the branch committed and a git ref at once', () => {
+  const synthOf = async (spec: string, out: string) => {
+    const file = join(tempDir('redteam-c-spec-'), 'org.yaml');
+    writeFileSync(file, spec);
+    expect((await run(['synth', '--spec', file, '--out', out])).code).toBe(0);
+  };
+  const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+  const BOB = '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }';
+
+  it('diff --base main on the branch (the README’s upgrade review): a folder main/ of the branch answers for the ref', async () => {
+    const repo = tempDir('redteam-c-repo-');
+    const git = gitIn(repo);
+    git('init', '-q', '-b', 'main');
+    await synthOf(ACME, join(repo, 'dist'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    git('checkout', '-q', '-b', 'theirs');
+    // The branch gives bob r:full in web, and commits its own dist/ again as main/.
+    await synthOf(ACME.replace(BOB, BOB.replace('"r:pods"', '"r:full"')), join(repo, 'dist'));
+    cpSync(join(repo, 'dist'), join(repo, 'main'), { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'theirs');
+    const r = cli(['diff', '--base', 'main', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+    const fromRef = cli(['diff', '--base', 'main:dist', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(fromRef.stdout).toContain('r:full');
+    expect({ code: r.code, refused: /\bmain\b.*both/.test(r.stderr) }, r.stdout + r.stderr).toEqual({
+      code: 2,
+      refused: true,
+    });
+    // REF:folder too: a folder may be named so. A path written as one is the folder.
+    cpSync(join(repo, 'dist'), join(repo, 'main:dist'), { recursive: true });
+    expect(cli(['diff', '--base', 'main:dist', '--head', 'HEAD'], { cwd: repo }).code).toBe(2);
+    const folder = cli(['diff', '--base', './main', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(JSON.parse(folder.stdout).people).toEqual([]);
   }, 60_000);
 });
