@@ -7,7 +7,7 @@
  * holds every version shipped), or edited by hand (left alone unless forced).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
@@ -159,6 +159,22 @@ export function earlierWorkflowsNotice(repo: string): string | undefined {
 }
 
 /**
+ * Refuses to write into `repo`'s .github/workflows/ when a folder on the way is a symbolic link: a
+ * branch may commit one, and the templates would be written (over files of the same names, with
+ * --force) wherever it points.
+ */
+function refuseLinkedFolders(repo: string): void {
+  let dir = repo;
+  for (const part of WORKFLOWS_FOLDER.split('/')) {
+    dir = join(dir, part);
+    if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink())
+      throw new InputError(
+        `${dir} is a symbolic link: orgctl writes the workflows into the repository's own ${WORKFLOWS_FOLDER}/ only, never where a link points; replace it with a folder`,
+      );
+  }
+}
+
+/**
  * The repository's folder when --dir is not given: the project's, as npm finds it (run from org/,
  * not org/.github/workflows, which GitHub never runs), shown relative to the working directory.
  */
@@ -212,6 +228,7 @@ export const command = defineCommand({
     const before = repositoryWorkflowStatuses(repo);
     const replace = new Set<WorkflowState>(['earlier', 'missing', ...(flags.force ? (['edited'] as const) : [])]);
     const writing = flags.write ? before.filter((s) => replace.has(s.state)) : [];
+    if (writing.length) refuseLinkedFolders(repo);
     for (const { name, file: existing } of writing) {
       const file = join(repo, WORKFLOWS_FOLDER, existing);
       try {

@@ -3,7 +3,7 @@
  * A branch commits files anywhere, ignored folders included (git checks them out, as the user, and
  * overwrites ignored files in the way), and names folders as it likes.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -99,5 +99,21 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     expect(cli(['diff', '--base', 'main:dist', '--head', 'HEAD'], { cwd: repo }).code).toBe(2);
     const folder = cli(['diff', '--base', './main', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(JSON.parse(folder.stdout).people).toEqual([]);
+  }, 60_000);
+});
+
+describe('C3: orgctl workflows --write into a repository whose .github is a link the branch committed', () => {
+  it('.github -> a folder of the user: nothing is written there', () => {
+    const repo = tempDir('redteam-c-wf-');
+    writeFileSync(join(repo, 'package.json'), '{"name":"org"}\n');
+    const elsewhere = tempDir('redteam-c-home-');
+    mkdirSync(join(elsewhere, 'workflows'));
+    writeFileSync(join(elsewhere, 'workflows', 'orgctl-check.yaml'), 'precious: true\n');
+    symlinkSync(elsewhere, join(repo, '.github'));
+    const r = cli(['workflows', '--dir', repo, '--write', '--force']);
+    expect(readdirSync(join(elsewhere, 'workflows'))).toEqual(['orgctl-check.yaml']);
+    expect(readFileSync(join(elsewhere, 'workflows', 'orgctl-check.yaml'), 'utf8')).toBe('precious: true\n');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/symbolic link/);
   }, 60_000);
 });
