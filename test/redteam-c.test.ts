@@ -3,7 +3,17 @@
  * A branch commits files anywhere, ignored folders included (git checks them out, as the user, and
  * overwrites ignored files in the way), and names folders as it likes.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -116,4 +126,44 @@ describe('C3: orgctl workflows --write into a repository whose .github is a link
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/symbolic link/);
   }, 60_000);
+});
+
+describe('C4: --out over what is not a file (a device, a FIFO, a link to one: /dev/null, /dev/stdout)', () => {
+  const fifoIn = (dir: string) => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    return fifo;
+  };
+  const SECRET = JSON.stringify({
+    kind: 'Secret',
+    type: 'kubernetes.io/service-account-token',
+    metadata: {
+      name: 'token-ci-deploy',
+      namespace: 'acme-system',
+      annotations: { 'kubernetes.io/service-account.name': 'token-ci-deploy' },
+    },
+    data: { token: Buffer.from('the-live-token').toString('base64'), 'ca.crt': 'Q0E=' },
+  });
+
+  it('kubeconfig --out FIFO --force (as --out /dev/null --force, which as root replaced /dev/null with the token): refused, left as it was', async () => {
+    const home = tempDir('redteam-c-kube-');
+    const fifo = fifoIn(home);
+    const secret = join(home, 'secret.json');
+    writeFileSync(secret, SECRET);
+    const args = ['kubeconfig', 'ci-deploy', '--server', 'https://lga1.example:6443', '--secret', secret];
+    const r = await run([...args, '--dir', join(ROOT, 'dist'), '--out', fifo, '--force']);
+    expect(lstatSync(fifo).isFIFO(), 'the FIFO is still there').toBe(true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a file/);
+  });
+
+  it('access --out LINK, a link to a FIFO (as /dev/stdout links to the pipe it writes to): the link is left alone', async () => {
+    const home = tempDir('redteam-c-access-');
+    const fifo = fifoIn(home);
+    symlinkSync(fifo, join(home, 'stdout'));
+    const r = await run(['access', '--dir', join(ROOT, 'dist'), '--format', 'html', '--out', join(home, 'stdout')]);
+    expect(lstatSync(join(home, 'stdout')).isSymbolicLink(), 'the link is still there').toBe(true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a file/);
+  });
 });
