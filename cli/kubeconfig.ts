@@ -182,7 +182,8 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new UsageError(
       "--server URL is required: the cluster API server's https:// address (kubectl config view shows it)",
     );
-  if (!/^https:\/\/[^\s/]+/.test(server))
+  // Parsed here, before the Secret is read: a bad port or host is said of the flag.
+  if (!/^https:\/\/[^\s/]+/.test(server) || !URL.canParse(server))
     throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
   const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
   const members = membershipDataOf(readMembersText(dir));

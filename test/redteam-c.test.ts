@@ -167,3 +167,14 @@ describe('C4: --out over what is not a file (a device, a FIFO, a link to one: /d
     expect(r.stderr).toMatch(/not a file/);
   });
 });
+
+describe('C5: a mistyped --server names the flag and what it must be', () => {
+  it.each([
+    'https://[::1',
+    'https://lga1.example:99999',
+  ])('--server %s: a usage error naming --server', async (server) => {
+    const r = await run(['kubeconfig', 'ci-deploy', '--server', server, '--dir', join(ROOT, 'dist')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--server ${JSON.stringify(server)} is not an https:// URL`);
+  });
+});
