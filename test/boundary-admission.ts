@@ -1,0 +1,187 @@
+/**
+ * The boundary's policy (synth/boundary.ts) as the API server evaluates it, for the tests that
+ * judge requests under it (test/boundary.test.ts, the red teams'): its resource rules, then match
+ * conditions, then variables, then validations, its CEL run by a CEL implementation
+ * (`@bufbuild/cel`, conformance-tested against cel-go, the CEL the API server runs); an error
+ * denies (failurePolicy Fail).
+ */
+import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { applicationName } from '../synth/argocd.ts';
+import { docs, smallOrg } from './helpers.ts';
+
+export const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+export const REPO = 'https://github.com/acme/org.git';
+export const BOUNDARY_FILE = 'argocd/boundary.yaml';
+
+export type Obj = Record<string, any>;
+export type Tracking = 'label' | 'annotation';
+
+/** An organization over two clusters with every kind orgctl writes, and the boundary declared. */
+export function organization(extra: Record<string, unknown> = {}) {
+  const { app, org, alice, web } = smallOrg({
+    clusters: ['lga1', 'ord1'],
+    argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } as never,
+    ...extra,
+  });
+  const bob = org.user('bob@acme.io');
+  web.grant(bob, 'r:pods');
+  org
+    .namespace('ml', {
+      clusters: ['lga1'],
+      quota: { pods: '10' },
+      limits: { max: { cpu: '2' } },
+      // kube2iam: the roles the namespace's pods may assume.
+      annotations: { 'iam.amazonaws.com/permitted': 'arn:aws:iam::123456789012:role/ml-.*' },
+    })
+    .grant(bob, 'w:services');
+  org.namespace('data', { networkPolicy: 'same-namespace', podSecurity: 'restricted' });
+  org.token('ci-deploy', { owner: alice, namespaces: ['web'] });
+  org.token('reader', { owner: alice }).allow('data', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+  return { app, org };
+}
+
+/** An object's API group, '' for the core group. */
+const groupOf = (o: Obj): string => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
+
+/** The object as Argo CD sends it to the API server: its Application's tracking added. */
+export function tracked(o: Obj, app: string, how: Tracking, labelKey = 'app.kubernetes.io/instance'): Obj {
+  const group = groupOf(o);
+  const m = o.metadata ?? {};
+  return {
+    ...o,
+    metadata:
+      how === 'label'
+        ? { ...m, labels: { ...m.labels, [labelKey]: app } }
+        : {
+            ...m,
+            annotations: {
+              ...m.annotations,
+              'argocd.argoproj.io/tracking-id': `${app}:${group}/${o.kind}:${m.namespace ?? ''}/${m.name}`,
+            },
+          },
+  };
+}
+
+export interface Request {
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  readonly username: string;
+  /** The object written (CREATE, UPDATE) or deleted (DELETE). */
+  readonly object: Obj;
+  /** The object before an UPDATE (the same object unless given). */
+  readonly oldObject?: Obj;
+  /**
+   * The request's namespace, when not the object's: a Namespace's own name for a request on a
+   * Namespace, as the API server's request info reads `/api/v1/namespaces/NAME`.
+   */
+  readonly namespace?: string;
+  /** The subresource written (`finalize` in PUT /api/v1/namespaces/NAME/finalize), none unless given. */
+  readonly subResource?: string;
+}
+
+interface Verdict {
+  /** Whether the policy applies to the request at all (its match conditions). */
+  readonly matched: boolean;
+  /** The messages of the validations that deny it (an expression error denies too). */
+  readonly denied: readonly string[];
+}
+
+const CEL = celEnv();
+const PLANNED = new Map<string, (bindings: never) => unknown>();
+
+/** An expression's value, or an Error (CEL's own, or a parse error): each expression parsed once. */
+function evaluate(expression: string, bindings: Record<string, unknown>): unknown {
+  try {
+    let program = PLANNED.get(expression);
+    if (!program) PLANNED.set(expression, (program = plan(CEL, parse(expression)) as (bindings: never) => unknown));
+    const value = program(bindings as never);
+    return isCelError(value) ? new Error(String(value)) : value;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** An object as admission sees it: the API server labels every Namespace with its name first. */
+function stored(o: Obj): Obj {
+  if (o.kind !== 'Namespace') return o;
+  const labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
+  return { ...o, metadata: { ...o.metadata, labels } };
+}
+
+/** The resource a kind is served as: its plural, in lower case (every kind orgctl writes is regular). */
+const resourceOf = (kind: string): string => `${kind.toLowerCase().replace(/y$/, 'ie')}s`;
+
+/** Whether a rule's groups, versions or operations list `value` (`*` lists each). */
+const lists = (entries: readonly string[], value: string): boolean => entries.includes('*') || entries.includes(value);
+
+/**
+ * Whether one of the policy's resource rules matches the request, as the API server's matcher
+ * reads a rule (k8s.io/apiserver admission/plugin/webhook/predicates/rules): each resource entry
+ * is `resource` or `resource/subresource`, `*` matching any; an entry without a `/` matches no
+ * subresource (`*` is every resource and none of their subresources; `*\/*` is both).
+ */
+function matchesResourceRules(policy: Obj, r: Request, group: string, version: string): boolean {
+  const rules = policy.spec.matchConstraints.resourceRules as Obj[];
+  return rules.some(
+    (rule) =>
+      lists(rule.apiGroups, group) &&
+      lists(rule.apiVersions, version) &&
+      lists(rule.operations, r.operation) &&
+      (rule.resources as string[]).some((entry) => {
+        const [resource, sub = ''] = entry.split(/\/(.*)/s);
+        return (
+          (resource === '*' || resource === resourceOf(r.object.kind)) && (sub === '*' || sub === (r.subResource ?? ''))
+        );
+      }),
+  );
+}
+
+/** What the API server answers a request, under the policy, as it evaluates one. */
+export function admission(policy: Obj, r: Request): Verdict {
+  const o = stored(r.object);
+  const group = groupOf(o);
+  const version = String(o.apiVersion).split('/').pop()!;
+  if (!matchesResourceRules(policy, r, group, version)) return { matched: false, denied: [] };
+  const bindings: Record<string, unknown> = {
+    request: {
+      operation: r.operation,
+      userInfo: { username: r.username },
+      kind: { group, version, kind: o.kind },
+      namespace: r.namespace ?? o.metadata.namespace ?? '',
+      name: o.metadata.name,
+      subResource: r.subResource ?? '',
+    },
+    object: r.operation === 'DELETE' ? null : o,
+    oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : stored(r.oldObject ?? o),
+  };
+  for (const c of policy.spec.matchConditions as { name: string; expression: string }[]) {
+    const v = evaluate(c.expression, bindings);
+    if (v instanceof Error) return { matched: true, denied: [`match condition ${c.name}: ${v.message}`] };
+    if (v !== true) return { matched: false, denied: [] };
+  }
+  const variables: Record<string, unknown> = {};
+  bindings.variables = variables;
+  for (const v of (policy.spec.variables ?? []) as { name: string; expression: string }[]) {
+    const value = evaluate(v.expression, bindings);
+    if (value instanceof Error) return { matched: true, denied: [`variable ${v.name}: ${value.message}`] };
+    variables[v.name] = value;
+  }
+  const denied = (policy.spec.validations as { expression: string; message: string }[])
+    .filter((v) => evaluate(v.expression, bindings) !== true)
+    .map((v) => v.message);
+  return { matched: true, denied };
+}
+
+/** Every object of the output with the Application that applies it (by its file's cluster and shard). */
+export function writtenObjects(out: Map<string, string>): { app: string; cluster: string; object: Obj }[] {
+  return [...out.entries()]
+    .filter(([p]) => p.endsWith('/resources.yaml'))
+    .flatMap(([p, text]) => {
+      const [cluster, shard] = p.split('/') as [string, string];
+      return docs(text).map((object) => ({ app: applicationName('acme', cluster, shard), cluster, object }));
+    });
+}
+
+export const boundaryOf = (out: Map<string, string>) => {
+  const [policy, binding] = docs(out.get(BOUNDARY_FILE)!);
+  return { policy: policy!, binding: binding! };
+};
