@@ -132,11 +132,13 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   const writtenKinds = [...kinds.cluster, ...kinds.namespaced];
   const written = writtenKinds.map((k) => `${k.group}/${k.kind}`);
   const whose = `organization ${org}'s Argo CD Applications`;
-  // The cluster of the Application, from its tracking; then the namespaces orgctl writes there.
-  const clusterOf = clusters.reduceRight(
-    (otherwise, c) => `${names('variables.label', 'variables.annotation', org, [c])} ? ${celString(c)} : ${otherwise}`,
-    "''",
-  );
+  // The cluster of the Application a tracking value (CEL) names, '' for none of the organization's;
+  // then the namespaces orgctl writes there.
+  const clusterOf = (tracking: string) =>
+    clusters.reduceRight(
+      (otherwise, c) => `${tracking}.matches(${celString(trackingPattern(org, [c]))}) ? ${celString(c)} : ${otherwise}`,
+      "''",
+    );
   const namespacesOf = clusters.reduceRight(
     (otherwise, c) =>
       `variables.cluster == ${celString(c)} ? ${celList(namespacesIn(model, c, argocdNamespace))} : ${otherwise}`,
@@ -148,6 +150,13 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     {
       expression: "variables.cluster != ''",
       message: `${appliersText(boundary.appliedBy)} deletes only what an Argo CD Application tracks: no Application tracks this object, so the DELETE comes from a forced sync (the sync option Force=true or Replace=true, which deletes the live object before the forged one is judged) of a manifest naming it`,
+    },
+    {
+      // Argo CD writes one tracking, and a manifest may carry the other kind: naming an Application
+      // of another cluster, it would make the cluster's namespaces those of that one.
+      expression:
+        "variables.labelCluster == '' || variables.annotationCluster == '' || variables.labelCluster == variables.annotationCluster",
+      message: `its tracking label and annotation name Applications of different clusters of organization ${org}: Argo CD writes one, so the other is the manifest's own, forged to write into another cluster's namespaces`,
     },
     {
       expression: `(request.kind.group + '/' + request.kind.kind) in ${celList(written)}`,
@@ -248,7 +257,12 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
         { name: 'target', expression: TARGET },
         { name: 'label', expression: metadataValue('variables.target', 'labels', instanceLabel) },
         { name: 'annotation', expression: metadataValue('variables.target', 'annotations', TRACKING_ANNOTATION) },
-        { name: 'cluster', expression: clusterOf },
+        { name: 'labelCluster', expression: clusterOf('variables.label') },
+        { name: 'annotationCluster', expression: clusterOf('variables.annotation') },
+        {
+          name: 'cluster',
+          expression: "variables.labelCluster != '' ? variables.labelCluster : variables.annotationCluster",
+        },
         { name: 'namespaces', expression: namespacesOf },
         { name: 'labels', expression: 'has(variables.target.metadata.labels) ? variables.target.metadata.labels : {}' },
         {

@@ -1,0 +1,63 @@
+/**
+ * Red team B: requests of Argo CD's identity (`appliedBy`) for what the organization's
+ * Applications track that the boundary (dist/argocd/boundary.yaml) admitted although the README
+ * says the API server refuses them. Each is a forged dist/ that got merged (the review bypassed);
+ * the policy is evaluated as the API server evaluates it (test/boundary-admission.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { applicationName } from '../synth/argocd.ts';
+import {
+  admission,
+  ARGO,
+  boundaryOf,
+  type Obj,
+  organization,
+  type Request,
+  tracked,
+  writtenObjects,
+} from './boundary-admission.ts';
+import { files } from './helpers.ts';
+
+const out = files(organization().app);
+const { policy } = boundaryOf(out);
+const written = writtenObjects(out);
+const namespace = (name: string) =>
+  written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === name)!;
+const write = (object: Obj, operation: Request['operation'] = 'CREATE', oldObject?: Obj) =>
+  admission(policy, { operation, username: ARGO, object, ...(oldObject ? { oldObject } : {}) });
+
+describe('B1: a second tracking naming an Application of another cluster', () => {
+  // `ml` is declared in lga1 only; in ord1 it is anyone's (another team's namespace, or none).
+  // Argo CD writes its own tracking (here the label, acme-ord1-cluster); the forged manifest
+  // carries the other kind, naming an Application of lga1. The boundary read the cluster from
+  // whichever named one first, so ord1's Application wrote as if in lga1.
+  const ml = namespace('ml');
+  const inOrd1 = applicationName('acme', 'ord1', 'cluster');
+  const asIfLga1 = (object: Obj, how: 'label' | 'annotation') =>
+    tracked(
+      tracked(object, applicationName('acme', 'lga1', 'cluster'), how === 'label' ? 'annotation' : 'label'),
+      inOrd1,
+      how,
+    );
+
+  it.each([
+    'label',
+    'annotation',
+  ] as const)('refuses ord1’s Application (tracking by %s) taking over the Namespace ml in ord1', (how) => {
+    expect(ml.cluster).toBe('lga1');
+    // Without the forged tracking, refused: ml is no namespace of the organization in ord1.
+    expect(write(tracked(ml.object, inOrd1, how)).denied).not.toEqual([]);
+    for (const operation of ['CREATE', 'UPDATE'] as const) {
+      const v = write(asIfLga1(ml.object, how), operation);
+      expect(v.matched).toBe(true);
+      expect(v.denied.join('\n'), operation).toMatch(/Applications of different clusters/);
+    }
+  });
+
+  it('refuses ord1’s Application binding people in ml in ord1', () => {
+    const binding = written.find((w) => w.object.kind === 'RoleBinding' && w.object.metadata.namespace === 'ml')!;
+    const v = write(asIfLga1(binding.object, 'label'));
+    expect(v.matched).toBe(true);
+    expect(v.denied.join('\n')).toMatch(/Applications of different clusters/);
+  });
+});
