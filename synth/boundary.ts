@@ -36,11 +36,7 @@ import {
  * Annotations Argo CD itself writes on what it applies, beside the tracking: kubectl's record of
  * a client-side apply, and the installation's id when one is configured.
  */
-const ARGO_CD_ANNOTATIONS = [
-  TRACKING_ANNOTATION,
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'argocd.argoproj.io/installation-id',
-];
+const ARGO_CD_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'argocd.argoproj.io/installation-id'];
 
 /** The label the API server puts on every Namespace, its value the Namespace's name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -97,13 +93,23 @@ function namespacesMetadata(model: OrgModel): { readonly usual: string; readonly
 
 /**
  * `map` ('labels' or 'annotations', a variable of that name) of the object is `want` (CEL: what
- * orgctl writes), beside `extra` keys and, on an update, those others put there.
+ * orgctl writes), beside `extra` keys, Argo CD's tracking under `trackingKey` when it names one of
+ * the organization's Applications (Argo CD writes one kind of tracking; the other kind is the
+ * manifest's own, and others select by it: another release's label), and, on an update, those
+ * others put there.
  */
-function asDeclared(map: 'labels' | 'annotations', want: string, extra: readonly string[]): string {
+function asDeclared(
+  map: 'labels' | 'annotations',
+  want: string,
+  trackingKey: string,
+  extra: readonly string[] = [],
+): string {
   const have = `variables.${map}`;
   const kept = (k: string) =>
     `(request.operation == 'UPDATE' && has(oldObject.metadata.${map}) && ${k} in oldObject.metadata.${map} && oldObject.metadata.${map}[${k}] == ${have}[${k}])`;
-  return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want} || k in ${celList(extra)} || ${kept('k')})`;
+  const tracking = `(k == ${celString(trackingKey)} && variables.${map === 'labels' ? 'labelCluster' : 'annotationCluster'} != '')`;
+  const others = extra.length ? ` || k in ${celList(extra)}` : '';
+  return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want}${others} || ${tracking} || ${kept('k')})`;
 }
 
 /** The boundary's policy and binding, and namespace protection's; [] without delivery.argocd.boundary. */
@@ -178,7 +184,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         '',
         'Namespace',
-        `${deletes} || (${asDeclared('labels', 'variables.declared.labels', [instanceLabel, NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', ARGO_CD_ANNOTATIONS)})`,
+        `${deletes} || (${asDeclared('labels', 'variables.declared.labels', instanceLabel, [NAMESPACE_NAME_LABEL])} && ${asDeclared('annotations', 'variables.declared.annotations', TRACKING_ANNOTATION, ARGO_CD_ANNOTATIONS)})`,
       ),
       message: `${whose} write the organization's Namespaces with their labels and annotations as declared (the label ${ORGANIZATION_LABEL}: ${org}, which namespace protection selects by, and Pod Security's levels among them), no other added: others act on them (Pod Security admission, NetworkPolicies' and webhooks' namespace selectors, a cloud's roles for pods); those others put there are kept`,
     },
@@ -198,7 +204,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         RBAC_GROUP,
         'ClusterRole',
-        `${deletes} || ${asDeclared('labels', celMap(labels), [instanceLabel])}`,
+        `${deletes} || ${asDeclared('labels', celMap(labels), instanceLabel)}`,
       ),
       message: `${whose} write the organization's ClusterRoles with orgctl's labels, as orgctl writes them, and add none: an aggregating role selects by labels (an aggregation label would add their rules to admin, edit, view or any aggregated role); those others put there are kept`,
     },

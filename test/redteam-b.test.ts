@@ -61,3 +61,44 @@ describe('B1: a second tracking naming an Application of another cluster', () =>
     expect(v.denied.join('\n')).toMatch(/Applications of different clusters/);
   });
 });
+
+describe('B2: the other kind of tracking, given any value, on what others select by labels', () => {
+  // Under annotation tracking Argo CD writes no label, so the instance label is the manifest's own:
+  // the boundary allowed it on a Namespace and a ClusterRole whatever its value. Others select by
+  // it: another team's NetworkPolicy letting in the namespaces of its release, an aggregating
+  // ClusterRole (a chart's) gathering its release's roles.
+  const web = namespace('web');
+  const role = written.find((w) => w.object.kind === 'ClusterRole' && w.object.metadata.name === 'acme:w:full')!;
+  const labelled = (w: typeof web, value: string) =>
+    tracked(
+      {
+        ...w.object,
+        metadata: {
+          ...w.object.metadata,
+          labels: { ...w.object.metadata.labels, 'app.kubernetes.io/instance': value },
+        },
+      },
+      w.app,
+      'annotation',
+    );
+
+  it.each([
+    ['the Namespace web', web],
+    ['the ClusterRole acme:w:full', role],
+  ])('refuses %s labelled as another release’s (app.kubernetes.io/instance: payments)', (_, w) => {
+    for (const operation of ['CREATE', 'UPDATE'] as const) {
+      const v = write(labelled(w, 'payments'), operation, tracked(w.object, w.app, 'annotation'));
+      expect(v.matched).toBe(true);
+      expect(v.denied.join('\n'), operation).toMatch(/label/);
+    }
+  });
+
+  it.each([
+    ['the Namespace web', web],
+    ['the ClusterRole acme:w:full', role],
+  ])('admits %s with the label naming its Application, and keeps the one others put there', (_, w) => {
+    expect(write(labelled(w, w.app)).denied).toEqual([]);
+    const theirs = labelled(w, 'payments');
+    expect(write(theirs, 'UPDATE', theirs).denied).toEqual([]);
+  });
+});
