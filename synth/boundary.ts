@@ -197,6 +197,17 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only ClusterRoles named ${rolePrefix}...: never one that others hold (system:basic-user, view, admin)`,
     },
     {
+      // The prefix alone is not the organization's: Kubernetes and platforms name theirs the same
+      // way (system:, EKS's eks:, kubeadm's kubeadm:), and one rewritten gives its holders whatever
+      // the forgery likes, cluster-wide.
+      expression: forKind(
+        RBAC_GROUP,
+        'ClusterRole',
+        `request.operation == 'CREATE' || ${metadataValue('oldObject', 'labels', ORGANIZATION_LABEL)} == ${celString(org)}`,
+      ),
+      message: `${whose} update and delete only the organization's own ClusterRoles (labelled ${ORGANIZATION_LABEL}: ${org}), never one that others hold under its name's prefix (an organization named system, eks or kubeadm): if the live one is the organization's, label it so by hand`,
+    },
+    {
       expression: forKind(RBAC_GROUP, 'ClusterRole', `${deletes} || !has(object.aggregationRule)`),
       message: `the organization's ClusterRoles have no aggregation rule: it would copy other roles' rules into them`,
     },

@@ -172,12 +172,15 @@ export function admission(policy: Obj, r: Request): Verdict {
 }
 
 /** Every object of the output with the Application that applies it (by its file's cluster and shard). */
-export function writtenObjects(out: Map<string, string>): { app: string; cluster: string; object: Obj }[] {
+export function writtenObjects(
+  out: Map<string, string>,
+  organization = 'acme',
+): { app: string; cluster: string; object: Obj }[] {
   return [...out.entries()]
     .filter(([p]) => p.endsWith('/resources.yaml'))
     .flatMap(([p, text]) => {
       const [cluster, shard] = p.split('/') as [string, string];
-      return docs(text).map((object) => ({ app: applicationName('acme', cluster, shard), cluster, object }));
+      return docs(text).map((object) => ({ app: applicationName(organization, cluster, shard), cluster, object }));
     });
 }
 

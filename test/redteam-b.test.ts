@@ -4,7 +4,9 @@
  * says the API server refuses them. Each is a forged dist/ that got merged (the review bypassed);
  * the policy is evaluated as the API server evaluates it (test/boundary-admission.ts).
  */
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { Organization } from '../constructs/index.ts';
 import { applicationName } from '../synth/argocd.ts';
 import {
   admission,
@@ -12,11 +14,12 @@ import {
   boundaryOf,
   type Obj,
   organization,
+  REPO,
   type Request,
   tracked,
   writtenObjects,
 } from './boundary-admission.ts';
-import { files } from './helpers.ts';
+import { files, tempDir, TODAY } from './helpers.ts';
 
 const out = files(organization().app);
 const { policy } = boundaryOf(out);
@@ -100,5 +103,54 @@ describe('B2: the other kind of tracking, given any value, on what others select
     expect(write(labelled(w, w.app)).denied).toEqual([]);
     const theirs = labelled(w, 'payments');
     expect(write(theirs, 'UPDATE', theirs).denied).toEqual([]);
+  });
+});
+
+describe('B3: a ClusterRole others hold under the organization’s prefix', () => {
+  // The boundary told the organization's ClusterRoles by the prefix `<org>:` alone. Kubernetes and
+  // platforms name theirs the same way: `system:` (an organization named system), EKS's `eks:`
+  // (`eks:podsecuritypolicy:privileged`, bound to every authenticated user), kubeadm's `kubeadm:`.
+  // Rewritten with orgctl's labels, one of those gives its holders whatever the forgery likes,
+  // cluster-wide (the labels others put there kept: `system:aggregate-to-view` still aggregates).
+  const theirs = (org: string, name: string, labels: Record<string, string>) => {
+    const app = new App({ outdir: tempDir() });
+    const o = new Organization(app, org, {
+      owner: 'alice@acme.io',
+      today: TODAY,
+      argocd: { repoURL: REPO, namedClusterResources: true, boundary: { appliedBy: ARGO } } as never,
+    });
+    o.user('alice@acme.io', { github: 'alice', admin: true });
+    o.namespace('web');
+    const output = files(app);
+    const role = writtenObjects(output, org).find((w) => w.object.kind === 'ClusterRole')!;
+    const live = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels } };
+    const forged = tracked(
+      {
+        ...live,
+        metadata: { name, labels: { ...labels, ...role.object.metadata.labels } },
+        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+      },
+      role.app,
+      'label',
+    );
+    return { policy: boundaryOf(output).policy, live, forged, role };
+  };
+
+  it.each([
+    ['system', 'system:basic-user', { 'kubernetes.io/bootstrapping': 'rbac-defaults' }],
+    ['system', 'system:aggregate-to-view', { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }],
+    ['eks', 'eks:podsecuritypolicy:privileged', { 'eks.amazonaws.com/component': 'pod-security-policy' }],
+  ])('refuses organization %s’s Application rewriting %s', (org, name, labels) => {
+    const { policy: p, live, forged } = theirs(org, name, labels);
+    const v = admission(p, { operation: 'UPDATE', username: ARGO, object: forged, oldObject: live });
+    expect(v.matched).toBe(true);
+    expect(v.denied.join('\n')).toMatch(/own ClusterRoles .*never one that others hold/);
+  });
+
+  it('admits the organization’s own ClusterRole updated, and a new one created', () => {
+    const { policy: p, role } = theirs('eks', 'eks:x', {});
+    const object = tracked(role.object, role.app, 'label');
+    expect(admission(p, { operation: 'UPDATE', username: ARGO, object, oldObject: object }).denied).toEqual([]);
+    expect(admission(p, { operation: 'CREATE', username: ARGO, object }).denied).toEqual([]);
   });
 });
