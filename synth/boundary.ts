@@ -257,8 +257,10 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: {
+        // `*/*`, not `*`: `*` matches no subresource, and PUT namespaces/NAME/finalize or /status
+        // writes a Namespace's labels as well (Kubernetes allows `*/*` only alone).
         resourceRules: [
-          { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*'] },
+          { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*/*'] },
         ],
       },
       matchConditions: [

@@ -64,7 +64,7 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
     expect(binding.spec).toEqual({ policyName: 'acme-argocd-boundary', validationActions: ['Deny'] });
     expect(policy.spec.failurePolicy).toBe('Fail');
     expect(policy.spec.matchConstraints.resourceRules).toEqual([
-      { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*'] },
+      { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['*/*'] },
     ]);
     // Not one of the files an Argo CD Application reads: a forged dist/ cannot change it.
     expect(BOUNDARY_FILE.startsWith('argocd/')).toBe(true);

@@ -154,3 +154,34 @@ describe('B3: a ClusterRole others hold under the organization’s prefix', () =
     expect(admission(p, { operation: 'CREATE', username: ARGO, object }).denied).toEqual([]);
   });
 });
+
+describe('B4: subresources of what the organization’s Applications track', () => {
+  // A rule's resource `*` matches no subresource. PUT /api/v1/namespaces/NAME/finalize (and
+  // /status) writes the whole Namespace, its labels included: the finalize strategy keeps only the
+  // old status. Argo CD's sync writes no subresource that we know of; whatever appliedBy writes for
+  // the organization's Applications is judged all the same.
+  const web = namespace('web');
+  const privileged = tracked(
+    {
+      ...web.object,
+      metadata: {
+        ...web.object.metadata,
+        labels: { ...web.object.metadata.labels, 'pod-security.kubernetes.io/enforce': 'privileged' },
+      },
+    },
+    web.app,
+    'label',
+  );
+
+  it.each(['finalize', 'status'])('judges the Namespace web relabelled through namespaces/%s', (subResource) => {
+    const v = admission(policy, {
+      operation: 'UPDATE',
+      username: ARGO,
+      object: privileged,
+      oldObject: tracked(web.object, web.app, 'label'),
+      subResource,
+    });
+    expect(v.matched).toBe(true);
+    expect(v.denied.join('\n')).toMatch(/labels and annotations as declared/);
+  });
+});
