@@ -19,7 +19,7 @@ import {
   tracked,
   writtenObjects,
 } from './boundary-admission.ts';
-import { files, tempDir, TODAY } from './helpers.ts';
+import { files, synth, tempDir, TODAY } from './helpers.ts';
 
 const out = files(organization().app);
 const { policy } = boundaryOf(out);
@@ -107,11 +107,11 @@ describe('B2: the other kind of tracking, given any value, on what others select
 });
 
 describe('B3: a ClusterRole others hold under the organization’s prefix', () => {
-  // The boundary told the organization's ClusterRoles by the prefix `<org>:` alone. Kubernetes and
-  // platforms name theirs the same way: `system:` (an organization named system), EKS's `eks:`
-  // (`eks:podsecuritypolicy:privileged`, bound to every authenticated user), kubeadm's `kubeadm:`.
-  // Rewritten with orgctl's labels, one of those gives its holders whatever the forgery likes,
-  // cluster-wide (the labels others put there kept: `system:aggregate-to-view` still aggregates).
+  // The boundary told the organization's ClusterRoles by the prefix `<org>:` alone. Platforms name
+  // theirs the same way: EKS's `eks:` (`eks:podsecuritypolicy:privileged`, bound to every
+  // authenticated user), kubeadm's `kubeadm:` (and Kubernetes' `system:`, an organization name now
+  // refused: B5). Rewritten with orgctl's labels, one of those gives its holders whatever the
+  // forgery likes, cluster-wide (the labels others put there kept: an aggregation label too).
   const theirs = (org: string, name: string, labels: Record<string, string>) => {
     const app = new App({ outdir: tempDir() });
     const o = new Organization(app, org, {
@@ -137,9 +137,9 @@ describe('B3: a ClusterRole others hold under the organization’s prefix', () =
   };
 
   it.each([
-    ['system', 'system:basic-user', { 'kubernetes.io/bootstrapping': 'rbac-defaults' }],
-    ['system', 'system:aggregate-to-view', { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }],
     ['eks', 'eks:podsecuritypolicy:privileged', { 'eks.amazonaws.com/component': 'pod-security-policy' }],
+    // An aggregation label is kept as one others put there: the forged rules would reach view.
+    ['kubeadm', 'kubeadm:get-nodes', { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }],
   ])('refuses organization %s’s Application rewriting %s', (org, name, labels) => {
     const { policy: p, live, forged } = theirs(org, name, labels);
     const v = admission(p, { operation: 'UPDATE', username: ARGO, object: forged, oldObject: live });
@@ -183,5 +183,18 @@ describe('B4: subresources of what the organization’s Applications track', () 
     });
     expect(v.matched).toBe(true);
     expect(v.denied.join('\n')).toMatch(/labels and annotations as declared/);
+  });
+});
+
+describe('B5: an organization named system', () => {
+  it('is refused: its ClusterRoles would be named among Kubernetes’ own (system:basic-user, system:node)', () => {
+    const org = new Organization(new App({ outdir: tempDir() }), 'system', { owner: 'alice@acme.io', today: TODAY });
+    org.user('alice@acme.io', { github: 'alice', admin: true });
+    org.namespace('web');
+    const r = synth(org);
+    expect(r.ok).toBe(false);
+    expect(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n')).toMatch(
+      /invalid-name: "system" makes ClusterRoles named system:\.\.\./,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { customRoleName, ROTATION_SUFFIX, systemNamespaceOf, tokenAccountName } from '../../model/model.ts';
+import {
+  customRoleName,
+  levelRoleName,
+  ROTATION_SUFFIX,
+  systemNamespaceOf,
+  tokenAccountName,
+} from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import {
@@ -7,6 +13,7 @@ import {
   dns1123SubdomainProblem,
   KUBE_PREFIX,
   pathSegmentProblem,
+  SYSTEM_ROLE_PREFIX,
 } from './kubernetes-names.ts';
 
 /** The longest organization name: its system namespace (NAME-system) is a DNS label too. */
@@ -35,7 +42,10 @@ export const invalidName: OrgRule = {
         // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
         (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
           ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
-          : undefined),
+          : // Its ClusterRoles would be named among Kubernetes' own (system:basic-user, system:node).
+            levelRoleName(model.name, '') === SYSTEM_ROLE_PREFIX
+            ? `makes ClusterRoles named ${SYSTEM_ROLE_PREFIX}..., a prefix reserved for Kubernetes' own (${SYSTEM_ROLE_PREFIX}basic-user, which every authenticated user holds); choose another name`
+            : undefined),
       sourceText(model.source),
     );
     const fromSpec = 'spec' in model.source;

@@ -28,6 +28,9 @@ export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
 /** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
 export const KUBE_PREFIX = 'kube-';
 
+/** RBAC objects beginning with it are Kubernetes' own (system:basic-user, system:node, ...). */
+export const SYSTEM_ROLE_PREFIX = 'system:';
+
 /** A DNS label's characters, without anchors or its length limit: for patterns built of labels. */
 export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
