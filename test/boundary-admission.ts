@@ -62,6 +62,18 @@ export function tracked(o: Obj, app: string, how: Tracking, labelKey = 'app.kube
   };
 }
 
+/** An object orgctl writes with `labels` added, as Argo CD sends it for `w`'s Application. */
+export const withLabels = (
+  w: { readonly app: string; readonly object: Obj },
+  labels: Record<string, string>,
+  how: Tracking = 'label',
+): Obj =>
+  tracked(
+    { ...w.object, metadata: { ...w.object.metadata, labels: { ...w.object.metadata.labels, ...labels } } },
+    w.app,
+    how,
+  );
+
 export interface Request {
   readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
   readonly username: string;

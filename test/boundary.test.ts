@@ -26,6 +26,7 @@ import {
   type Request,
   tracked,
   type Tracking,
+  withLabels,
   writtenObjects,
 } from './boundary-admission.ts';
 import { acmeSpecWith, cli, docs, files, ROOT, run, smallOrg, synth, tempDir } from './helpers.ts';
@@ -403,29 +404,9 @@ describe('the boundary: what Argo CD may write for the organization, as the API 
   });
 
   it('lets an update keep labels others put on the organization’s ClusterRole, and refuses adding one', () => {
-    const old = tracked(
-      {
-        ...fullRole.object,
-        metadata: {
-          ...fullRole.object.metadata,
-          labels: { ...fullRole.object.metadata.labels, 'acme.io/team': 'platform' },
-        },
-      },
-      fullRole.app,
-      'label',
-    );
+    const old = withLabels(fullRole, { 'acme.io/team': 'platform' });
     expect(admission(policy, { operation: 'UPDATE', username: ARGO, object: old, oldObject: old }).denied).toEqual([]);
-    const added = tracked(
-      {
-        ...fullRole.object,
-        metadata: {
-          ...fullRole.object.metadata,
-          labels: { ...fullRole.object.metadata.labels, 'ops.acme.io/aggregate': 'true' },
-        },
-      },
-      fullRole.app,
-      'label',
-    );
+    const added = withLabels(fullRole, { 'ops.acme.io/aggregate': 'true' });
     expect(
       admission(policy, {
         operation: 'UPDATE',

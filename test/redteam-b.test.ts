@@ -17,6 +17,7 @@ import {
   REPO,
   type Request,
   tracked,
+  withLabels,
   writtenObjects,
 } from './boundary-admission.ts';
 import { files, synth, tempDir, TODAY } from './helpers.ts';
@@ -73,17 +74,7 @@ describe('B2: the other kind of tracking, given any value, on what others select
   const web = namespace('web');
   const role = written.find((w) => w.object.kind === 'ClusterRole' && w.object.metadata.name === 'acme:w:full')!;
   const labelled = (w: typeof web, value: string) =>
-    tracked(
-      {
-        ...w.object,
-        metadata: {
-          ...w.object.metadata,
-          labels: { ...w.object.metadata.labels, 'app.kubernetes.io/instance': value },
-        },
-      },
-      w.app,
-      'annotation',
-    );
+    withLabels(w, { 'app.kubernetes.io/instance': value }, 'annotation');
 
   it.each([
     ['the Namespace web', web],
@@ -161,17 +152,7 @@ describe('B4: subresources of what the organization’s Applications track', () 
   // old status. Argo CD's sync writes no subresource that we know of; whatever appliedBy writes for
   // the organization's Applications is judged all the same.
   const web = namespace('web');
-  const privileged = tracked(
-    {
-      ...web.object,
-      metadata: {
-        ...web.object.metadata,
-        labels: { ...web.object.metadata.labels, 'pod-security.kubernetes.io/enforce': 'privileged' },
-      },
-    },
-    web.app,
-    'label',
-  );
+  const privileged = withLabels(web, { 'pod-security.kubernetes.io/enforce': 'privileged' });
 
   it.each(['finalize', 'status'])('judges the Namespace web relabelled through namespaces/%s', (subResource) => {
     const v = admission(policy, {
