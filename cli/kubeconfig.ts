@@ -185,6 +185,10 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   // Parsed here, before the Secret is read: a bad port or host is said of the flag.
   if (!/^https:\/\/[^\s/]+/.test(server) || !URL.canParse(server))
     throw new UsageError(`--server ${JSON.stringify(server ?? '')} is not an https:// URL`);
+  if (flags.cluster !== undefined && !flags.cluster.trim())
+    throw new UsageError(
+      `--cluster ${JSON.stringify(flags.cluster)} is empty: give the name each context starts with (lga1 makes lga1-web), or leave it out for the server's host`,
+    );
   const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
   const members = membershipDataOf(readMembersText(dir));
   if (!members)

@@ -178,3 +178,20 @@ describe('C5: a mistyped --server names the flag and what it must be', () => {
     expect(r.stderr).toContain(`--server ${JSON.stringify(server)} is not an https:// URL`);
   });
 });
+
+describe('kubeconfig --cluster: a name the contexts can carry', () => {
+  it.each(['', ' '])('--cluster %j: a usage error, not contexts named -web', async (cluster) => {
+    const r = await run([
+      'kubeconfig',
+      'ci-deploy',
+      '--server',
+      'https://lga1.example',
+      '--cluster',
+      cluster,
+      '--dir',
+      join(ROOT, 'dist'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--cluster ${JSON.stringify(cluster)} is empty`);
+  });
+});
