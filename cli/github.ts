@@ -25,7 +25,7 @@ import {
   supersededBy,
   upsertComment,
 } from '../github/adapter.ts';
-import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_SIDE } from './output.ts';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
@@ -135,7 +135,7 @@ export async function reviewOnGitHub(
     try {
       judged = judgeChange(
         {
-          base: flags.base ?? DEFAULT_OUTPUT_DIR,
+          base: flags.base ?? DEFAULT_OUTPUT_SIDE,
           head: headSpec,
           actors: pr.actors,
           proposers: pr.proposers,

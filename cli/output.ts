@@ -41,6 +41,11 @@ const siblings = (dir: string, kind: 'tmp' | 'old' | 'lock-dead'): string[] => {
 
 /** The output folder when none is given: `synth` writes it, the other commands read it. */
 export const DEFAULT_OUTPUT_DIR = 'dist';
+/**
+ * The output folder when no `--dir`/`--base` is given, as a side that is a folder or a git ref: by
+ * its path, so a branch or tag named `dist` does not make what nobody typed ambiguous (R7).
+ */
+export const DEFAULT_OUTPUT_SIDE = `./${DEFAULT_OUTPUT_DIR}`;
 
 /** Puts back an output folder left aside by a run that died between its two renames. */
 export function recoverInterrupted(outDir: string): void {

@@ -8,7 +8,7 @@ import { formatFinding } from '../model/findings.ts';
 import { proofRecord, proveOutput } from '../review/proof.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { DEFAULT_OUTPUT_SIDE } from './output.ts';
 import { loadSide } from './git.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 
@@ -31,7 +31,7 @@ export const command = defineCommand({
   help: PROVE_HELP,
   flags: { dir: 'string', today: 'string', format: ['text', 'json'] },
   run({ flags }, io) {
-    const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
+    const dir = flags.dir ?? DEFAULT_OUTPUT_SIDE;
     const today = resolveToday(dateFlag(flags.today), io.env);
     io.progress?.(`orgctl prove: reading ${dir}...`);
     const side = loadSide(dir);

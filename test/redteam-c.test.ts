@@ -110,6 +110,22 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     const folder = cli(['diff', '--base', './main', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(JSON.parse(folder.stdout).people).toEqual([]);
   }, 60_000);
+
+  it('R7: with a branch or tag named dist, prove and the review read the folder dist/ that no one typed', async () => {
+    const repo = tempDir('redteam-c-dist-');
+    const git = gitIn(repo);
+    git('init', '-q', '-b', 'main');
+    await synthOf(ACME, join(repo, 'dist'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    git('branch', 'dist');
+    git('tag', 'dist-v1');
+    const proved = cli(['prove'], { cwd: repo });
+    expect(proved.code, proved.stderr).toBe(0);
+    // Typed, it is as ambiguous as any other name: ./dist says which.
+    expect(cli(['prove', '--dir', 'dist'], { cwd: repo }).code).toBe(2);
+    expect(cli(['prove', '--dir', './dist'], { cwd: repo }).code).toBe(0);
+  }, 60_000);
 });
 
 describe('C3: orgctl workflows --write into a repository whose .github is a link the branch committed', () => {
