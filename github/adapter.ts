@@ -130,8 +130,8 @@ const GITHUB_MAX_LISTED_COMMITS = 250;
  * has: an unlisted file could be an engine change, an unlisted commit an author who is not an admin.
  */
 export function completeness(
-  counts: { changedFiles: number; commits: number },
-  listed: { files: number; commits: number },
+  counts: { changedFiles: number; commits: number; headSha?: string },
+  listed: { files: number; commits: number; lastSha?: string },
 ): RuleResult[] {
   const out: RuleResult[] = [];
   const why = (what: string, max: number, total: number, got: number) => {
@@ -152,6 +152,14 @@ export function completeness(
       rule: COMPLETENESS_RULE,
       ok: false,
       message: why('commits', GITHUB_MAX_LISTED_COMMITS, counts.commits, listed.commits),
+    });
+  // As many commits, another last one: a push between the two reads (the actors listed are not the
+  // head's, nor is who made the head, R7). GitHub lists them oldest first, the head last.
+  else if (counts.headSha !== undefined && listed.lastSha !== counts.headSha)
+    out.push({
+      rule: COMPLETENESS_RULE,
+      ok: false,
+      message: `GitHub listed commits ending at ${listed.lastSha?.slice(0, 12) ?? '(none)'}, not the head commit ${counts.headSha.slice(0, 12)}: the pull request changed while it was read; re-run the review`,
     });
   return out;
 }
@@ -212,7 +220,8 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
  * theirs, and then only approvals of the head stand behind it (red team Y2).
  */
 function proposersOf(author: string, commits: readonly ListedCommit[], headSha: string): string[] {
-  const head = commits.find((c) => c.sha === headSha) ?? commits.at(-1);
+  // No stand-in for the head: a listing without it fails completeness (R7), and proposes nobody.
+  const head = commits.find((c) => c.sha === headSha);
   return head && sameLogin(commitActor(head) ?? undefined, author) ? [author] : [];
 }
 
@@ -429,8 +438,8 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     results: [
       ...baseBranch(pr.base.ref, pr.base.repo.default_branch),
       ...completeness(
-        { changedFiles: pr.changed_files, commits: pr.commits },
-        { files: files.length, commits: commits.length },
+        { changedFiles: pr.changed_files, commits: pr.commits, headSha: pr.head.sha },
+        { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
       ),
       ...writeAccessResults(read.approvals, standing),
       ...associationResults(reviews, read.approvals, pr.head.sha),

@@ -138,4 +138,21 @@ describe('Y2: a commit pushed on top of an admin’s pull request is not that ad
     });
     expect(r.conclusion, r.io.errs.join('\n')).toBe('success');
   });
+
+  it('R7: a listing whose last commit is not the head judged (a push between reading the pull request and its commits) fails, whoever made it', async () => {
+    // bob pushed on top of frank's commit, the review read that head; frank then force-pushed two
+    // commits of his own: as many commits, so only the head missing from the list tells.
+    const r = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'frank' },
+      commits: [
+        { sha: fakeSha('frank-1'), authorLogin: 'frank', verified: true },
+        { sha: fakeSha('frank-2'), authorLogin: 'frank', verified: true },
+      ],
+      reviews: approvedByAlice,
+    });
+    expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(r.comment).toMatch(
+      /GitHub listed commits ending at [0-9a-f]{12}, not the head commit [0-9a-f]{12}: the pull request changed while it was read; re-run the review/,
+    );
+  });
 });

@@ -108,8 +108,9 @@ describe('orgctl review --github', () => {
       })),
       { user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') },
     ];
+    // GitHub lists the head commit last.
     const commits = Array.from({ length: 105 }, (_, i) => ({
-      sha: fakeSha(`c${i}`),
+      sha: i === 104 ? fakeSha('head') : fakeSha(`c${i}`),
       authorLogin: i === 104 ? 'bob' : 'alice',
       verified: true,
     }));
@@ -239,6 +240,16 @@ describe('an incomplete listing fails closed', () => {
 describe('completeness and actors, as plain functions', () => {
   it('a listing that changed while it was read fails too, saying so', () => {
     expect(completeness({ changedFiles: 4, commits: 2 }, { files: 4, commits: 2 })).toEqual([]);
+    // As many commits, but not ending at the head read before them: a push in between (R7).
+    const head = fakeSha('head');
+    expect(
+      completeness({ changedFiles: 4, commits: 2, headSha: head }, { files: 4, commits: 2, lastSha: head }),
+    ).toEqual([]);
+    expect(
+      completeness({ changedFiles: 4, commits: 2, headSha: head }, { files: 4, commits: 2, lastSha: fakeSha('x') }),
+    ).toEqual([
+      { rule: 'complete-pull-request', ok: false, message: expect.stringContaining('changed while it was read') },
+    ]);
     expect(completeness({ changedFiles: 4, commits: 2 }, { files: 5, commits: 2 })).toEqual([
       {
         rule: 'complete-pull-request',
