@@ -135,7 +135,9 @@ function unchanged(index: ExplainIndex): boolean {
     now.dev === made.dev;
   // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
   if (sameStat && BigInt(made.ctimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
-  return now.size === made.size && sha256Of(index.file) === made.sha256;
+  // Then its content, but only of the very file the index was made from (its inode and device): a
+  // branch can commit an index naming the hash of the spec it ships, never the inode a checkout gives it (R7).
+  return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(index.file) === made.sha256;
 }
 
 /** Parts of one file, read by position (in bytes) as UTF-8 text, through one descriptor. */

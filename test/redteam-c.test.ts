@@ -4,12 +4,14 @@
  * overwrites ignored files in the way), and names folders as it likes.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -210,4 +212,31 @@ describe('kubeconfig --cluster: a name the contexts can carry', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--cluster ${JSON.stringify(cluster)} is empty`);
   });
+});
+
+describe("R7: explain's index a branch commits (node_modules/.cache is ignored, so git checks it out)", () => {
+  it('naming the SHA-256 of the spec the branch ships: explain answers from the spec, not from the index', () => {
+    const dir = tempDir('redteam-c-explain-');
+    mkdirSync(join(dir, 'node_modules'));
+    const file = join(dir, 'org.yaml');
+    const text = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    const bob = '{ user: bob@acme.io, namespace: web, levels: ["r:pods"';
+    expect(text).toContain(bob);
+    const theirs = text.replace(bob, bob.replace('r:pods', 'r:full')); // the same size
+    writeFileSync(file, text);
+    const ask = ['explain', 'bob@acme.io', '-n', 'web', '--spec', file];
+    expect(cli(ask).stdout).not.toContain('r:full');
+    // The index made here stands for one the branch made elsewhere and committed, naming its own
+    // spec's hash; the checkout writes the spec anew (another inode, another change time).
+    const root = join(dir, 'node_modules/.cache/orgctl/explain');
+    const [key] = readdirSync(root).filter((n) => /^[0-9a-f]{32}$/.test(n));
+    const made = join(root, key!, 'declaration.json');
+    const record = JSON.parse(readFileSync(made, 'utf8'));
+    writeFileSync(made, JSON.stringify({ ...record, sha256: createHash('sha256').update(theirs).digest('hex') }));
+    writeFileSync(`${file}.new`, theirs); // while the old one is there: another inode
+    renameSync(`${file}.new`, file);
+    const r = cli(ask);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, 'explain answers from the spec the branch ships').toContain('r:full');
+  }, 60_000);
 });
