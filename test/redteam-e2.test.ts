@@ -73,6 +73,7 @@ describe('E2-1: a quantity orgctl accepts is the quantity the API server holds',
     [{ defaultRequest: { cpu: '100000000000000001m' }, default: { cpu: '100000000000000000m' } }],
   ] as LimitsModel[][])('LimitRange %j keeps its order as the API server compares', (limits) => {
     if (!accepts({ limits })) return;
+    // Written out here, not LIMIT_ORDER: an oracle of its own (ValidateLimitRange's pairs).
     const order = [
       ['min', 'max'],
       ['min', 'defaultRequest'],

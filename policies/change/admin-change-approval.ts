@@ -109,7 +109,7 @@ export const adminChangeApproval: ChangeRule = {
     // whose privileges change here is judged above, with the same second admin.
     const judged = new Set(input.diff.people.filter((p) => editsOf(p)).map((p) => p.id));
     const reach = clusterReach(input);
-    for (const u of input.head.users.values()) {
+    for (const u of reach.length ? input.head.users.values() : []) {
       if (!u.admin || judged.has(u.email)) continue;
       const where = reachText(personReach(input, reach, u));
       if (!where) continue;
