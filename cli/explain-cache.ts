@@ -44,8 +44,10 @@ import { cacheFolder, isModuleFile } from './paths.ts';
 const HEAD = 'organization.json';
 const NAMESPACES = 'namespaces.json';
 const BUCKETS = 'buckets.json';
-/** What the index was made from: the declaration's SHA-256 and its file's stat then. */
+/** What the index was made from: the declaration's SHA-256 and its file's stat then, and the answers' files as written. */
 const MADE_FROM = 'declaration.json';
+/** The files holding the index's answers, each bound to the record by its stat. */
+const ANSWERS = [HEAD, NAMESPACES, BUCKETS] as const;
 /** Indexes kept: the most recently used; older ones are removed when one is written. */
 const KEPT = 2;
 /** A file modified this close to the index's writing may have changed since without its time changing. */
@@ -79,7 +81,17 @@ interface DeclarationRead extends FileState {
 interface MadeFrom extends DeclarationRead {
   /** When the index was written, in ns since the epoch. */
   readonly writtenNs: string;
+  /** Each file of answers as written (its change time and inode: what no checkout can give a file it writes). */
+  readonly answers: Readonly<Record<string, FileState>>;
 }
+
+/** Whether a file's stat is the one recorded: the same file, untouched since (its change time nobody can put back). */
+const sameFile = (now: FileState, was: FileState | undefined): boolean =>
+  was !== undefined &&
+  now.size === was.size &&
+  now.ctimeNs === was.ctimeNs &&
+  now.ino === was.ino &&
+  now.dev === was.dev;
 
 export interface ExplainIndex {
   /** The index's folder (it may not exist yet). */
@@ -126,6 +138,9 @@ export function explainIndexOf(file: string, today: string, engine = engineId())
 /** Whether the declaration is still what the index was made from. */
 function unchanged(index: ExplainIndex): boolean {
   const made = JSON.parse(readFileSync(join(index.dir, MADE_FROM), 'utf8')) as MadeFrom;
+  // The answers, then, are the ones written with this record: a branch can commit answers of
+  // another declaration beside the record an earlier run here wrote, never their change times (F5).
+  if (!ANSWERS.every((name) => sameFile(stateOf(join(index.dir, name)), made.answers?.[name]))) return false;
   const now = stateOf(index.file);
   const sameStat =
     now.size === made.size &&
@@ -241,6 +256,7 @@ export function writeExplainIndex(
     const made: MadeFrom = {
       ...before,
       writtenNs: String(BigInt(Date.now()) * 1_000_000n),
+      answers: Object.fromEntries(ANSWERS.map((name) => [name, stateOf(join(tmp, name))])),
     };
     writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));
     rmSync(index.dir, { recursive: true, force: true }); // an index of an earlier version of the file

@@ -1,0 +1,49 @@
+/**
+ * Red team F: the session's fixes attacked (IDNA domains, the pull request's proposer, folder or
+ * git ref, exact quantities, explain's index).
+ */
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { cli, ROOT, tempDir } from './helpers.ts';
+
+// Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine.
+vi.stubEnv('ORGCTL_CACHE_DIR', '');
+
+describe("F5: explain's index, its answers planted beside the record the user's own run wrote", () => {
+  it('the branch leaves the spec and declaration.json as they are and commits the answers: explain answers from the spec', () => {
+    const dir = tempDir('redteam-f-explain-');
+    const text = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    const bob = '{ user: bob@acme.io, namespace: web, levels: ["r:pods"';
+    expect(text).toContain(bob);
+    // What the branch prepares elsewhere: an index of a spec giving bob r:full.
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(join(elsewhere, 'node_modules'), { recursive: true });
+    writeFileSync(join(elsewhere, 'org.yaml'), text.replace(bob, bob.replace('r:pods', 'r:full')));
+    const ask = (file: string) => ['explain', 'bob@acme.io', '-n', 'web', '--spec', file];
+    expect(cli(ask(join(elsewhere, 'org.yaml'))).stdout).toContain('r:full');
+    // The admin's checkout: explain on the base branch's spec writes its index and record.
+    const here = join(dir, 'here');
+    mkdirSync(join(here, 'node_modules'), { recursive: true });
+    const file = join(here, 'org.yaml');
+    writeFileSync(file, text);
+    expect(cli(ask(file)).stdout).not.toContain('r:full');
+    // The branch keeps the spec and commits the index's answers (not its record) under the key
+    // the admin's path and the day give; git writes each file anew over the ignored one.
+    const keyOf = (root: string) => {
+      const keys = readdirSync(join(root, 'node_modules/.cache/orgctl/explain')).filter((n) =>
+        /^[0-9a-f]{32}$/.test(n),
+      );
+      expect(keys).toHaveLength(1);
+      return join(root, 'node_modules/.cache/orgctl/explain', keys[0]!);
+    };
+    const [theirs, ours] = [keyOf(elsewhere), keyOf(here)];
+    for (const name of readdirSync(theirs).filter((n) => n !== 'declaration.json')) {
+      cpSync(join(theirs, name), join(ours, `${name}.new`));
+      renameSync(join(ours, `${name}.new`), join(ours, name));
+    }
+    const r = cli(ask(file));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, 'explain answers from the spec as it is').not.toContain('r:full');
+  }, 60_000);
+});
