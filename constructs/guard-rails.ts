@@ -14,6 +14,7 @@ import {
   CONTAINER_RESOURCES,
   isContainerResource,
   isCountedResource,
+  isOvercommitAllowed,
   isQuotaResource,
   LIMIT_ORDER,
   compareQuantities,
@@ -182,6 +183,18 @@ function limitsOf(where: string, value: unknown): LimitsModel {
           `${lower} ${resource} ${low} is more than ${higher} ${resource} ${high}, which the API server refuses`,
         );
     }
+  // What the API server validates is the LimitRange defaulted (SetDefaults_LimitRangeItem): default
+  // from max; defaultRequest from default, then from min, so only one given can differ from it.
+  for (const [resource, request] of Object.entries(out.defaultRequest ?? {})) {
+    const [limit, from] =
+      out.default?.[resource] !== undefined ? [out.default[resource], 'default'] : [out.max?.[resource], 'max'];
+    if (limit !== undefined && !isOvercommitAllowed(resource) && compareQuantities(request, limit) !== 0)
+      fail(
+        where,
+        'limits',
+        `defaultRequest ${resource} ${request} is not default ${resource} ${limit}${from === 'max' ? ` (the API server's default is max when none is given)` : ''}: a container may not ask for less ${resource} than its limit (it cannot be overcommitted), so the API server refuses the LimitRange; give them equal, or leave out defaultRequest`,
+      );
+  }
   return out;
 }
 

@@ -262,6 +262,14 @@ export const isContainerResource = (name: string): boolean =>
   isExtendedResource(name);
 
 /**
+ * Whether a container may ask for more of a resource than it is limited to (IsOvercommitAllowed:
+ * a native resource, not hugepages). For the rest (hugepages-<size>, an extended resource) a
+ * LimitRange's default and defaultRequest must be equal (ValidateLimitRange).
+ */
+export const isOvercommitAllowed = (name: string): boolean =>
+  (!name.includes('/') || name.includes('kubernetes.io/')) && !name.startsWith('hugepages-');
+
+/**
  * The order a LimitRange's values keep per resource (ValidateLimitRange): each pair is
  * `[lower, higher]`, and the API server refuses a lower above its higher.
  */

@@ -5,7 +5,8 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { cli, ROOT, tempDir } from './helpers.ts';
+import { cli, files, ROOT, smallOrg, tempDir } from './helpers.ts';
+import type { LimitsModel } from '../model/guard-rails.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');
@@ -46,4 +47,41 @@ describe("F5: explain's index, its answers planted beside the record the user's 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout, 'explain answers from the spec as it is').not.toContain('r:full');
   }, 60_000);
+});
+
+/** The construct's, the rules' and synth's word on a namespace's LimitRange: the error, or undefined when accepted. */
+function refusal(limits: LimitsModel): string | undefined {
+  try {
+    const { org } = smallOrg();
+    org.namespace('api', { limits });
+    files(org);
+    return undefined;
+  } catch (e) {
+    return String(e);
+  }
+}
+
+describe('F4: a LimitRange the API server refuses, its quantities in order', () => {
+  // ValidateLimitRange: a resource that may not be overcommitted (hugepages-<size>, an extended
+  // resource: IsOvercommitAllowed) needs default equal to defaultRequest, after defaulting
+  // (SetDefaults_LimitRangeItem: default from max, defaultRequest from default, then from min).
+  it.each([
+    [{ default: { 'hugepages-2Mi': '2Mi' }, defaultRequest: { 'hugepages-2Mi': '1Mi' } }],
+    [{ default: { 'acme.io/gpu': '2' }, defaultRequest: { 'acme.io/gpu': '1' } }],
+    [{ max: { 'acme.io/gpu': '2' }, defaultRequest: { 'acme.io/gpu': '1' } }],
+  ] as LimitsModel[][])('%j is refused', (limits) => {
+    expect(refusal(limits)).toMatch(/default.*defaultRequest|defaultRequest.*default/);
+  });
+
+  it.each([
+    [{ default: { 'acme.io/gpu': '1' }, defaultRequest: { 'acme.io/gpu': '1' } }],
+    [{ max: { 'acme.io/gpu': '2' } }],
+    [{ default: { 'acme.io/gpu': '1' }, defaultRequest: { 'acme.io/gpu': '1000m' } }], // equal as Cmp compares
+    [{ max: { 'hugepages-1Gi': '2Gi' }, min: { 'hugepages-1Gi': '1Gi' } }], // defaultRequest defaulted from default, from max
+    [{ default: { 'acme.io/gpu': '2' }, min: { 'acme.io/gpu': '1' } }],
+    [{ max: { 'hugepages-2Mi': '4Mi' }, default: { 'hugepages-2Mi': '2Mi' }, min: { 'hugepages-2Mi': '1Mi' } }],
+    [{ default: { cpu: '2', 'kubernetes.io/x': '2' }, defaultRequest: { cpu: '1', 'kubernetes.io/x': '1' } }],
+  ] as LimitsModel[][])('%j is accepted', (limits) => {
+    expect(refusal(limits)).toBeUndefined();
+  });
 });
