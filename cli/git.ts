@@ -116,9 +116,12 @@ export const tooLargeToRead = (what: string, size: number, maxBytes: number): { 
   problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
 });
 
-/** git's answer whether it knows `ref` as a commit here: 0 yes, 1 no, else no repository (or no git). */
-const verifyCommit = (ref: string): number | null =>
-  spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { stdio: 'ignore' }).status;
+/**
+ * git's answer whether it knows `ref` as what readRefOutput reads (git ls-tree: a commit, a tag of
+ * one, or a tree, `main^{tree}`): 0 yes, 1 no, else no repository (or no git).
+ */
+const verifyTreeish = (ref: string): number | null =>
+  spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{tree}`], { stdio: 'ignore' }).status;
 
 /**
  * Where a `--base`/`--head` value points: an existing folder, else a git ref and its folder (`REF`
@@ -133,7 +136,7 @@ function sideAt(
   const colon = spec.indexOf(':');
   const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
   if (!existsSync(spec) || !statSync(spec).isDirectory()) return ref;
-  if (!/^\.{0,2}\//.test(spec) && !ref.ref.startsWith('-') && verifyCommit(ref.ref) === 0)
+  if (!/^\.{0,2}\//.test(spec) && !ref.ref.startsWith('-') && verifyTreeish(ref.ref) === 0)
     throw new InputError(
       `${spec} names both a folder here and the git ref ${ref.ref}: a branch can commit a folder of any name, so neither is read; give ./${spec} for the folder, or for the ref remove the folder (or name the ref by its commit, git rev-parse ${ref.ref})`,
     );
@@ -151,7 +154,7 @@ export function refOfSide(spec: string): string | undefined {
  * may be, rather than git's command line; undefined when git knows the ref.
  */
 function unknownRef(ref: string, spec: string, label: string): InputError | undefined {
-  const status = verifyCommit(ref);
+  const status = verifyTreeish(ref);
   if (status === 0) return undefined;
   if (status !== 1) return noSide(spec, label, `no git repository here to find a ref ${ref} in`);
   // A branch or tag one slip away (origin/mian): named.
