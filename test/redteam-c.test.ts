@@ -19,6 +19,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
+import { acmeSpec, onBranchGivingBobFull, synthOf } from './branch-repo.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');
@@ -78,27 +79,12 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
 });
 
 describe('C2: --base/--head naming a folder the branch committed and a git ref at once', () => {
-  const synthOf = async (spec: string, out: string) => {
-    const file = join(tempDir('redteam-c-spec-'), 'org.yaml');
-    writeFileSync(file, spec);
-    expect((await run(['synth', '--spec', file, '--out', out])).code).toBe(0);
-  };
-  const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
-  const BOB = '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }';
-
   it('diff --base main on the branch (the README’s upgrade review): a folder main/ of the branch answers for the ref', async () => {
-    const repo = tempDir('redteam-c-repo-');
-    const git = gitIn(repo);
-    git('init', '-q', '-b', 'main');
-    await synthOf(ACME, join(repo, 'dist'));
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
-    git('checkout', '-q', '-b', 'theirs');
     // The branch gives bob r:full in web, and commits its own dist/ again as main/.
-    await synthOf(ACME.replace(BOB, BOB.replace('"r:pods"', '"r:full"')), join(repo, 'dist'));
+    const { repo, git } = await onBranchGivingBobFull('redteam-c-repo-');
     cpSync(join(repo, 'dist'), join(repo, 'main'), { recursive: true });
     git('add', '-A');
-    git('commit', '-q', '-m', 'theirs');
+    git('commit', '-q', '-m', 'theirs, main/');
     const r = cli(['diff', '--base', 'main', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
     const fromRef = cli(['diff', '--base', 'main:dist', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(fromRef.stdout).toContain('r:full');
@@ -117,7 +103,7 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     const repo = tempDir('redteam-c-dist-');
     const git = gitIn(repo);
     git('init', '-q', '-b', 'main');
-    await synthOf(ACME, join(repo, 'dist'));
+    await synthOf(acmeSpec(), join(repo, 'dist'));
     git('add', '-A');
     git('commit', '-q', '-m', 'base');
     git('branch', 'dist');

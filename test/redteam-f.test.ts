@@ -5,7 +5,8 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { cli, files, gitIn, ROOT, run, smallOrg, tempDir } from './helpers.ts';
+import { cli, files, ROOT, smallOrg, tempDir } from './helpers.ts';
+import { onBranchGivingBobFull } from './branch-repo.ts';
 import type { LimitsModel } from '../model/guard-rails.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine.
@@ -87,25 +88,8 @@ describe('F4: a LimitRange the API server refuses, its quantities in order', () 
 });
 
 describe('F3: a --base naming a folder the branch committed and a git tree at once', () => {
-  const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
-  const BOB = '{ user: bob@acme.io, namespace: web, levels: ["r:pods", "w:services"] }';
-  const synthOf = async (spec: string, out: string) => {
-    const file = join(tempDir('redteam-f-spec-'), 'org.yaml');
-    writeFileSync(file, spec);
-    expect((await run(['synth', '--spec', file, '--out', out])).code).toBe(0);
-  };
-
   it('main^{tree} (git reads a tree as readily as a commit): refused, as main is', async () => {
-    const repo = tempDir('redteam-f-repo-');
-    const git = gitIn(repo);
-    git('init', '-q', '-b', 'main');
-    await synthOf(ACME, join(repo, 'dist'));
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
-    git('checkout', '-q', '-b', 'theirs');
-    await synthOf(ACME.replace(BOB, BOB.replace('"r:pods"', '"r:full"')), join(repo, 'dist'));
-    git('add', '-A');
-    git('commit', '-q', '-m', 'theirs');
+    const { repo } = await onBranchGivingBobFull('redteam-f-repo-');
     const ask = ['diff', '--base', 'main^{tree}', '--head', 'HEAD', '--format', 'json'];
     // Without a folder of that name, the value is main's tree, and bob's r:full is a change.
     const fromRef = cli(ask, { cwd: repo });
