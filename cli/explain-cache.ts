@@ -81,6 +81,8 @@ interface DeclarationRead extends FileState {
 interface MadeFrom extends DeclarationRead {
   /** When the index was written, in ns since the epoch. */
   readonly writtenNs: string;
+  /** The index's key (its folder's name): of this file, date and engine. */
+  readonly key: string;
   /** Each file of answers as written (its change time and inode: what no checkout can give a file it writes). */
   readonly answers: Readonly<Record<string, FileState>>;
 }
@@ -138,6 +140,9 @@ export function explainIndexOf(file: string, today: string, engine = engineId())
 /** Whether the declaration is still what the index was made from. */
 function unchanged(index: ExplainIndex): boolean {
   const made = JSON.parse(readFileSync(join(index.dir, MADE_FROM), 'utf8')) as MadeFrom;
+  // An index of this date: a branch can commit this key as a link to an index of another day
+  // (a grant expired since answered as held), or a folder of links to its files (F5).
+  if (made.key !== basename(index.dir)) return false;
   // The answers, then, are the ones written with this record: a branch can commit answers of
   // another declaration beside the record an earlier run here wrote, never their change times (F5).
   if (!ANSWERS.every((name) => sameFile(stateOf(join(index.dir, name)), made.answers?.[name]))) return false;
@@ -256,6 +261,7 @@ export function writeExplainIndex(
     const made: MadeFrom = {
       ...before,
       writtenNs: String(BigInt(Date.now()) * 1_000_000n),
+      key: basename(index.dir),
       answers: Object.fromEntries(ANSWERS.map((name) => [name, stateOf(join(tmp, name))])),
     };
     writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));

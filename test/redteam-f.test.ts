@@ -2,7 +2,7 @@
  * Red team F: the session's fixes attacked (IDNA domains, the pull request's proposer, folder or
  * git ref, exact quantities, explain's index).
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cli, files, ROOT, smallOrg, tempDir } from './helpers.ts';
@@ -100,5 +100,39 @@ describe('F3: a --base naming a folder the branch committed and a git tree at on
     const r = cli(ask, { cwd: repo });
     expect({ code: r.code, refused: /both/.test(r.stderr) }, r.stdout + r.stderr).toEqual({ code: 2, refused: true });
     rmSync(join(repo, 'main^{tree}'), { recursive: true });
+  }, 60_000);
+});
+
+describe("F5: explain's index of another day, under this day's name", () => {
+  it('a link the branch commits from the key of a later day to the index of an earlier one: a grant expired since is not answered', () => {
+    const dir = tempDir('redteam-f-explain-day-');
+    mkdirSync(join(dir, 'node_modules'));
+    const file = join(dir, 'org.yaml');
+    const text = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    const dan = '{ user: dan@acme.io, namespace: data, role: analyst, expires: 2027-06-30 }';
+    expect(text).toContain(dan);
+    writeFileSync(file, text);
+    const ask = (today: string) => ['explain', 'dan@acme.io', '-n', 'data', '--spec', file, '--today', today];
+    const root = join(dir, 'node_modules/.cache/orgctl/explain');
+    const keys = () => readdirSync(root).filter((n) => /^[0-9a-f]{32}$/.test(n));
+    // The admin asked on a day the grant held, and on one after it expired: two indexes.
+    const before = cli(ask('2027-06-01'));
+    expect(before.stdout).toContain('analyst');
+    const [earlier] = keys();
+    const after = cli(ask('2027-07-01'));
+    expect(after.stdout).not.toContain('analyst');
+    const [later] = keys().filter((k) => k !== earlier);
+    // The branch keeps the spec and commits the later day's key as a link to the earlier index.
+    rmSync(join(root, later!), { recursive: true });
+    symlinkSync(earlier!, join(root, later!));
+    const r = cli(ask('2027-07-01'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, 'dan holds no analyst in data after 2027-06-30').not.toContain('analyst');
+    // Or a folder of that name, of links to the earlier index's files.
+    rmSync(join(root, later!), { recursive: true, force: true });
+    mkdirSync(join(root, later!));
+    for (const name of readdirSync(join(root, earlier!)))
+      symlinkSync(join(root, earlier!, name), join(root, later!, name));
+    expect(cli(ask('2027-07-01')).stdout).not.toContain('analyst');
   }, 60_000);
 });
