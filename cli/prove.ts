@@ -8,7 +8,7 @@ import { formatFinding } from '../model/findings.ts';
 import { proofRecord, proveOutput } from '../review/proof.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
-import { DEFAULT_OUTPUT_SIDE } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_SIDE } from './output.ts';
 import { loadSide } from './git.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 
@@ -32,8 +32,10 @@ export const command = defineCommand({
   flags: { dir: 'string', today: 'string', format: ['text', 'json'] },
   run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_SIDE;
+    // Said as the person wrote it, or as the folder's name when they wrote none.
+    const shown = flags.dir ?? DEFAULT_OUTPUT_DIR;
     const today = resolveToday(dateFlag(flags.today), io.env);
-    io.progress?.(`orgctl prove: reading ${dir}...`);
+    io.progress?.(`orgctl prove: reading ${shown}...`);
     const side = loadSide(dir);
     io.progress?.('orgctl prove: re-rendering and comparing...');
     const proof = proveOutput(side.files, side.docs, today);
@@ -44,8 +46,8 @@ export const command = defineCommand({
       for (const f of proof.findings) io.err(formatFinding(f));
       io.out(
         proof.ok
-          ? `${dir}: proved (exactly what orgctl renders from the organization it describes; every policy passes)`
-          : `${dir}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`,
+          ? `${shown}: proved (exactly what orgctl renders from the organization it describes; every policy passes)`
+          : `${shown}: not proved (${proof.differences.length} difference(s), ${proof.findings.filter((f) => f.severity === 'error').length} policy error(s))`,
       );
     }
     return proof.ok ? 0 : 1;
