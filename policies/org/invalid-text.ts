@@ -215,6 +215,11 @@ const githubLoginProblem = (login: string): string | undefined =>
 function emailLookalikeProblem(email: string, username: () => string): string | undefined {
   const capital = capitalIProblem(email, () => `its username is ${username()}`, 'address');
   if (capital) return capital;
+  // A trailing dot or two in a row: a domain's labels are never empty (RFC 5321), and the dots read past.
+  const at = email.lastIndexOf('@');
+  const labels = email.slice(at + 1).split('.');
+  if (at >= 0 && labels.includes(''))
+    return `has an empty label in its domain: it reads as ${JSON.stringify(`${email.slice(0, at + 1)}${labels.filter(Boolean).join('.')}`)} in a review, and no mail system issues it (RFC 5321); ${AS_ISSUED}`;
   const idna = idnaDecoded(email);
   if (idna && 'invalid' in idna)
     return `holds ${JSON.stringify(idna.invalid)}, which is not a domain label IDNA writes: no one can read what domain it names; ${AS_ISSUED.replace('address', 'domain')}`;

@@ -889,6 +889,23 @@ describe('org rules', () => {
     expect(refused('bob@XN--BB-EKA.io')).toEqual([]);
   });
 
+  it('invalid-text: a domain with an empty label (a trailing dot, two dots) reads as another and is no address', () => {
+    for (const [email, reads] of [
+      ['bob@acme.io.', 'bob@acme.io'],
+      ['bob@acme..io', 'bob@acme.io'],
+      ['bob@.acme.io', 'bob@acme.io'],
+    ]) {
+      const { org } = smallOrg();
+      org.user(email!);
+      expect(
+        findingsOf(org, 'invalid-text').map((f) => f.message),
+        email,
+      ).toEqual([
+        `${JSON.stringify(email)} has an empty label in its domain: it reads as ${JSON.stringify(reads)} in a review, and no mail system issues it (RFC 5321); write the address as the identity provider issues it`,
+      ]);
+    }
+  });
+
   it('invalid-text: internationalised addresses that read as themselves are accepted', () => {
     const { org } = smallOrg();
     for (const email of [
