@@ -233,6 +233,9 @@ export const isQuotaResource = (name: string): boolean =>
   name.startsWith('hugepages-') ||
   name.startsWith('requests.hugepages-');
 
+/** Whether a resource is Kubernetes' own (IsNativeResource): no `/`, or under `kubernetes.io/`. */
+const isNativeResource = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
+
 /**
  * Whether a resource name is an extended resource (IsExtendedResourceName, pkg/apis/core/helper):
  * one with a `/`, outside `kubernetes.io/` (IsNativeResource), not a `requests.` name, and
@@ -240,10 +243,7 @@ export const isQuotaResource = (name: string): boolean =>
  * qualified name already).
  */
 const isExtendedResource = (name: string): boolean =>
-  name.includes('/') &&
-  !name.includes('kubernetes.io/') &&
-  !name.startsWith('requests.') &&
-  name.indexOf('/') <= 253 - 'requests.'.length;
+  !isNativeResource(name) && !name.startsWith('requests.') && name.indexOf('/') <= 253 - 'requests.'.length;
 
 /** Whether a quota resource is counted in whole numbers (IsIntegerResourceName): an object count, or an extended resource (`nvidia.com/gpu`, `count/deployments.apps`). */
 export const isCountedResource = (name: string): boolean =>
@@ -266,8 +266,7 @@ export const isContainerResource = (name: string): boolean =>
  * a native resource, not hugepages). For the rest (hugepages-<size>, an extended resource) a
  * LimitRange's default and defaultRequest must be equal (ValidateLimitRange).
  */
-export const isOvercommitAllowed = (name: string): boolean =>
-  (!name.includes('/') || name.includes('kubernetes.io/')) && !name.startsWith('hugepages-');
+export const isOvercommitAllowed = (name: string): boolean => isNativeResource(name) && !name.startsWith('hugepages-');
 
 /**
  * The order a LimitRange's values keep per resource (ValidateLimitRange): each pair is
