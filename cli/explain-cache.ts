@@ -147,12 +147,7 @@ function unchanged(index: ExplainIndex): boolean {
   // another declaration beside the record an earlier run here wrote, never their change times (F5).
   if (!ANSWERS.every((name) => sameFile(stateOf(join(index.dir, name)), made.answers?.[name]))) return false;
   const now = stateOf(index.file);
-  const sameStat =
-    now.size === made.size &&
-    now.mtimeNs === made.mtimeNs &&
-    now.ctimeNs === made.ctimeNs &&
-    now.ino === made.ino &&
-    now.dev === made.dev;
+  const sameStat = sameFile(now, made) && now.mtimeNs === made.mtimeNs;
   // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
   if (sameStat && BigInt(made.ctimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
   // Then its content, but only of the very file the index was made from (its inode and device): a
