@@ -226,7 +226,13 @@ export function lockOutput(dir: string): () => void {
     }
     // Undefined: released between our rename and this read (or not a lock orgctl made): wait.
     const seen = lockSeen(lock);
-    if (seen && !alive(seen.pid) && takeOver(lock, seen)) continue;
+    if (seen && !alive(seen.pid)) {
+      // Looked at again once its holder is known gone: a lock its holder released just before
+      // exiting may have been taken since, and the lock there now is a live writer's. Only one
+      // still naming the gone holder is dead for sure (a dead holder releases nothing).
+      const again = lockSeen(lock);
+      if (again?.pid === seen.pid && takeOver(lock, again)) continue;
+    }
     if (Date.now() > deadline)
       throw new OutputError(
         `another orgctl synth (pid ${seen?.pid ?? '?'}) is writing ${dir}; remove ${lock} if it is not running`,
