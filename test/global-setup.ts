@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
+  // Each vitest project (vitest.config.ts) runs this: the first makes the folder, the others keep it
+  // (a folder within a folder made chromium's socket path too long).
+  if (process.env.ORGCTL_TEST_RUN) return () => {};
   const run = mkdtempSync(join(tmpdir(), 'orgctl-tests-'));
+  process.env.ORGCTL_TEST_RUN = run;
   // Set before vitest starts its workers, which inherit it; os.tmpdir() reads it on every call.
   process.env.TMPDIR = run;
   // orgctl's caches too (cli/paths.ts): a clone's node_modules may be a link to a shared install.
