@@ -23,7 +23,7 @@ import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 6;
+const BUNDLE_FORMAT = 7;
 
 interface BundleRecord {
   readonly format: number;

@@ -39,6 +39,7 @@ import {
 } from '../analysis/explain-index.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
+import { sameStamp, stampOf, type FileStamp } from './file-stamp.ts';
 import { cacheFolder, isModuleFile } from './paths.ts';
 
 const HEAD = 'organization.json';
@@ -51,7 +52,7 @@ const ANSWERS = [HEAD, NAMESPACES, BUCKETS] as const;
 /** Indexes kept: the most recently used; older ones are removed when one is written. */
 const KEPT = 2;
 /** A file modified this close to the index's writing may have changed since without its time changing. */
-const RACY_NS = 2_000_000_000n;
+const RACY_MS = 2_000;
 
 /**
  * The running engine: the name of the bundle folder its code was loaded from
@@ -63,54 +64,25 @@ export function engineId(url: string = import.meta.url): string | undefined {
   return /^[0-9a-f]{16}$/.test(folder) ? folder : undefined;
 }
 
-/** A file's stat as the index records it (strings: bigint values, kept in JSON). */
-interface FileState {
-  readonly size: string;
-  readonly mtimeNs: string;
-  /** The change time: unlike the modification time, nobody can put it back (`touch -r`, `cp -p`). */
-  readonly ctimeNs: string;
-  readonly ino: string;
-  readonly dev: string;
-}
-
-/** A declaration file as read: its stat, and its bytes' SHA-256. */
-interface DeclarationRead extends FileState {
+/** A declaration file as read: its stamp, and its bytes' SHA-256. */
+interface DeclarationRead extends FileStamp {
   readonly sha256: string;
 }
 
 interface MadeFrom extends DeclarationRead {
-  /** When the index was written, in ns since the epoch. */
-  readonly writtenNs: string;
+  /** When the index was written, ms since the epoch. */
+  readonly writtenMs: number;
   /** The index's key (its folder's name): of this file, date and engine. */
   readonly key: string;
   /** Each file of answers as written (its change time and inode: what no checkout can give a file it writes). */
-  readonly answers: Readonly<Record<string, FileState>>;
+  readonly answers: Readonly<Record<string, FileStamp>>;
 }
-
-/** Whether a file's stat is the one recorded: the same file, untouched since (its change time nobody can put back). */
-const sameFile = (now: FileState, was: FileState | undefined): boolean =>
-  was !== undefined &&
-  now.size === was.size &&
-  now.ctimeNs === was.ctimeNs &&
-  now.ino === was.ino &&
-  now.dev === was.dev;
 
 export interface ExplainIndex {
   /** The index's folder (it may not exist yet). */
   readonly dir: string;
   /** The declaration's file. */
   readonly file: string;
-}
-
-function stateOf(file: string): FileState {
-  const s = statSync(file, { bigint: true });
-  return {
-    size: String(s.size),
-    mtimeNs: String(s.mtimeNs),
-    ctimeNs: String(s.ctimeNs),
-    ino: String(s.ino),
-    dev: String(s.dev),
-  };
 }
 
 const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -145,11 +117,10 @@ function unchanged(index: ExplainIndex): boolean {
   if (made.key !== basename(index.dir)) return false;
   // The answers, then, are the ones written with this record: a branch can commit answers of
   // another declaration beside the record an earlier run here wrote, never their change times (F5).
-  if (!ANSWERS.every((name) => sameFile(stateOf(join(index.dir, name)), made.answers?.[name]))) return false;
-  const now = stateOf(index.file);
-  const sameStat = sameFile(now, made) && now.mtimeNs === made.mtimeNs;
+  if (!ANSWERS.every((name) => sameStamp(stampOf(join(index.dir, name)), made.answers?.[name]))) return false;
+  const now = stampOf(index.file);
   // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
-  if (sameStat && BigInt(made.ctimeNs) < BigInt(made.writtenNs) - RACY_NS) return true;
+  if (sameStamp(now, made) && made.ctimeMs < made.writtenMs - RACY_MS) return true;
   // Then its content, but only of the very file the index was made from (its inode and device): a
   // branch can commit an index naming the hash of the spec it ships, never the inode a checkout gives it (R7).
   return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(index.file) === made.sha256;
@@ -227,7 +198,7 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
  */
 export function declarationBefore(index: ExplainIndex): DeclarationRead | undefined {
   try {
-    return { ...stateOf(index.file), sha256: sha256Of(index.file) };
+    return { ...stampOf(index.file), sha256: sha256Of(index.file) };
   } catch {
     return undefined;
   }
@@ -255,9 +226,9 @@ export function writeExplainIndex(
     writeFileSync(join(tmp, HEAD), parts.head(namespaces, buckets));
     const made: MadeFrom = {
       ...before,
-      writtenNs: String(BigInt(Date.now()) * 1_000_000n),
+      writtenMs: Date.now(),
       key: basename(index.dir),
-      answers: Object.fromEntries(ANSWERS.map((name) => [name, stateOf(join(tmp, name))])),
+      answers: Object.fromEntries(ANSWERS.map((name) => [name, stampOf(join(tmp, name))])),
     };
     writeFileSync(join(tmp, MADE_FROM), JSON.stringify(made));
     rmSync(index.dir, { recursive: true, force: true }); // an index of an earlier version of the file

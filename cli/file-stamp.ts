@@ -1,8 +1,9 @@
 /**
- * A file or folder as git knows it unchanged: size, modification and change times, inode. The
- * change time cannot be put back (`touch -r`, `cp -p`, `rsync -t` put back the modification time
- * only). The caches that answer for what they were made from (the declaration's bundle, what an
- * output was written from) keep one per path they read.
+ * A file or folder as git knows it unchanged: size, modification and change times, inode and
+ * device. The change time cannot be put back (`touch -r`, `cp -p`, `rsync -t` put back the
+ * modification time only), nor can a checkout give a file it writes an inode it chooses. The caches
+ * that answer for what they were made from (the declaration's bundle, what an output was written
+ * from, explain's index) keep one per path they read.
  */
 import { lstatSync, statSync } from 'node:fs';
 
@@ -13,11 +14,12 @@ export interface FileStamp {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
   readonly ino: number;
+  readonly dev: number;
   /** The path itself, a symbolic link not followed: a link re-pointed is another inode. */
   readonly link?: true;
 }
 
-const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 } as const;
+const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0, dev: 0 } as const;
 
 /** `path` as it is now (`link`: the link itself, not what it points to). */
 export function stampOf(path: string, link = false): FileStamp {
@@ -29,6 +31,7 @@ export function stampOf(path: string, link = false): FileStamp {
       mtimeMs: s.mtimeMs,
       ctimeMs: s.ctimeMs,
       ino: s.ino,
+      dev: s.dev,
       ...(link ? { link } : {}),
     };
   } catch {
@@ -36,8 +39,14 @@ export function stampOf(path: string, link = false): FileStamp {
   }
 }
 
+/** Whether two stamps are of one file, untouched between them (where each was taken aside). */
+export const sameStamp = (now: FileStamp, was: FileStamp | undefined): boolean =>
+  was !== undefined &&
+  now.size === was.size &&
+  now.mtimeMs === was.mtimeMs &&
+  now.ctimeMs === was.ctimeMs &&
+  now.ino === was.ino &&
+  now.dev === was.dev;
+
 /** Whether the path is as `s` recorded it (gone where it was, or there where it was not, is a change). */
-export function isUnchanged(s: FileStamp): boolean {
-  const now = stampOf(s.path, s.link === true);
-  return now.size === s.size && now.mtimeMs === s.mtimeMs && now.ctimeMs === s.ctimeMs && now.ino === s.ino;
-}
+export const isUnchanged = (s: FileStamp): boolean => sameStamp(stampOf(s.path, s.link === true), s);

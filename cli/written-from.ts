@@ -22,7 +22,7 @@ import { cacheFolder, declarationFile } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
 /** Bump when the record's shape changes: an older record is not read. */
-const RECORD_FORMAT = 1;
+const RECORD_FORMAT = 2;
 
 interface Source extends FileStamp {
   /** Its bytes' SHA-256 as read; '' when it was modified while synth ran (what was read is not known). */
