@@ -136,11 +136,37 @@ function sideAt(
   const colon = spec.indexOf(':');
   const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
   if (!existsSync(spec) || !statSync(spec).isDirectory()) return ref;
-  if (!/^\.{0,2}\//.test(spec) && !ref.ref.startsWith('-') && verifyTreeish(ref.ref) === 0)
+  if (/^\.{0,2}\//.test(spec) || ref.ref.startsWith('-')) return { folder: spec };
+  const status = verifyTreeish(ref.ref);
+  if (status === 0)
     throw new InputError(
       `${spec} names both a folder here and the git ref ${ref.ref}: a branch can commit a folder of any name, so neither is read; give ./${spec} for the folder, or for the ref remove the folder (or name the ref by its commit, git rev-parse ${ref.ref})`,
     );
+  const unfetched = status === 1 ? remoteRefNamed(ref.ref) : undefined;
+  if (unfetched)
+    throw new InputError(
+      `${spec}: no git ref ${ref.ref} here, but ${unfetched}; a branch can commit a folder of any name, so the folder ${spec} is not read for it: give ./${spec} for the folder, or fetch the ref and give it`,
+    );
   return { folder: spec };
+}
+
+/**
+ * What `name`, no ref in this clone, is surely meant to be: a ref of a remote not fetched
+ * (`origin/main`: origin is a remote here) or a remote's branch with no local one (`release`, where
+ * origin/release is); undefined when neither. A branch could otherwise commit a folder of that
+ * name and be read as its own base.
+ */
+function remoteRefNamed(name: string): string | undefined {
+  const lines = (args: readonly string[]) => {
+    const r = spawnSync('git', args, { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  };
+  const remote = lines(['remote']).find((r) => name.startsWith(`${r}/`));
+  if (remote) return `${remote} is a git remote here (git fetch ${remote} ${name.slice(remote.length + 1)})`;
+  const tracking = lines(['for-each-ref', '--format=%(refname:short)', 'refs/remotes']).find((r) =>
+    r.endsWith(`/${name}`),
+  );
+  return tracking && `the remote branch ${tracking} is (give ${tracking})`;
 }
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */

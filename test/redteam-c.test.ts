@@ -99,6 +99,33 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     expect(JSON.parse(folder.stdout).people).toEqual([]);
   }, 60_000);
 
+  it("F's leftover: a ref this clone has not fetched, where the branch commits a folder of its name, is refused, not read as the folder", async () => {
+    // The branch gives bob r:full in web and commits its own dist/ again as origin/main/ and as
+    // release/: in a clone that never fetched origin/main (or has release only as origin/release),
+    // `--base origin/main` and `--base release` read the branch's copy as base: no change shown.
+    const { repo, git } = await onBranchGivingBobFull('redteam-c-unfetched-');
+    git('remote', 'add', 'origin', join(repo, 'nowhere.git')); // configured, never fetched
+    git('update-ref', 'refs/remotes/origin/release', 'main'); // a branch only the remote has
+    for (const folder of ['origin/main', 'release'])
+      cpSync(join(repo, 'dist'), join(repo, folder), { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'theirs, origin/main/ and release/');
+    for (const base of ['origin/main', 'release']) {
+      const r = cli(['diff', '--base', base, '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+      expect({ base, code: r.code }, r.stdout + r.stderr).toEqual({ base, code: 2 });
+      expect(r.stderr).toContain(`give ./${base} for the folder`);
+    }
+    // Written as a path, the folder is read; the ref the remote has is read as origin/release.
+    const folder = cli(['diff', '--base', './release', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(JSON.parse(folder.stdout).people).toEqual([]);
+    const fromRef = cli(['diff', '--base', 'origin/release', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(fromRef.stdout).toContain('r:full');
+    // A folder no remote or ref is named like is read as before (the README's --head dist).
+    expect(cli(['diff', '--base', 'main', '--head', 'dist', '--format', 'json'], { cwd: repo }).stdout).toContain(
+      'r:full',
+    );
+  }, 60_000);
+
   it('R7: with a branch or tag named dist, prove and the review read the folder dist/ that no one typed', async () => {
     const repo = tempDir('redteam-c-dist-');
     const git = gitIn(repo);
