@@ -100,9 +100,10 @@ describe('B2: the other kind of tracking, given any value, on what others select
 describe('B3: a ClusterRole others hold under the organization’s prefix', () => {
   // The boundary told the organization's ClusterRoles by the prefix `<org>:` alone. Platforms name
   // theirs the same way: EKS's `eks:` (`eks:podsecuritypolicy:privileged`, bound to every
-  // authenticated user), kubeadm's `kubeadm:` (and Kubernetes' `system:`, an organization name now
-  // refused: B5). Rewritten with orgctl's labels, one of those gives its holders whatever the
-  // forgery likes, cluster-wide (the labels others put there kept: an aggregation label too).
+  // authenticated user), kubeadm's `kubeadm:`, Kubernetes' `system:` (organization names now refused:
+  // B5), and anyone may have made one under the organization's own prefix before it was adopted.
+  // Rewritten with orgctl's labels, one of those gives its holders whatever the forgery likes,
+  // cluster-wide (the labels others put there kept: an aggregation label too).
   const theirs = (org: string, name: string, labels: Record<string, string>) => {
     const app = new App({ outdir: tempDir() });
     const o = new Organization(app, org, {
@@ -128,10 +129,10 @@ describe('B3: a ClusterRole others hold under the organization’s prefix', () =
   };
 
   it.each([
-    ['eks', 'eks:podsecuritypolicy:privileged', { 'eks.amazonaws.com/component': 'pod-security-policy' }],
+    ['acme', 'acme:podsecuritypolicy:privileged', { 'eks.amazonaws.com/component': 'pod-security-policy' }],
     // An aggregation label is kept as one others put there: the forged rules would reach view.
-    ['kubeadm', 'kubeadm:get-nodes', { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }],
-  ])('refuses organization %s’s Application rewriting %s', (org, name, labels) => {
+    ['acme', 'acme:get-nodes', { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }],
+  ])('refuses organization %s’s Application rewriting %s, made by others', (org, name, labels) => {
     const { policy: p, live, forged } = theirs(org, name, labels);
     const v = admission(p, { operation: 'UPDATE', username: ARGO, object: forged, oldObject: live });
     expect(v.matched).toBe(true);
@@ -139,7 +140,7 @@ describe('B3: a ClusterRole others hold under the organization’s prefix', () =
   });
 
   it('admits the organization’s own ClusterRole updated, and a new one created', () => {
-    const { policy: p, role } = theirs('eks', 'eks:x', {});
+    const { policy: p, role } = theirs('acme', 'acme:x', {});
     const object = tracked(role.object, role.app, 'label');
     expect(admission(p, { operation: 'UPDATE', username: ARGO, object, oldObject: object }).denied).toEqual([]);
     expect(admission(p, { operation: 'CREATE', username: ARGO, object }).denied).toEqual([]);
@@ -177,5 +178,21 @@ describe('B5: an organization named system', () => {
     expect(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n')).toMatch(
       /invalid-name: "system" makes ClusterRoles named system:\.\.\./,
     );
+  });
+
+  it("the same for platforms' prefixes (eks:, kubeadm:, gce:): without the boundary nothing tells their roles from the organization's", () => {
+    for (const name of ['eks', 'kubeadm', 'gce']) {
+      const org = new Organization(new App({ outdir: tempDir() }), name, { owner: 'alice@acme.io', today: TODAY });
+      org.user('alice@acme.io', { github: 'alice', admin: true });
+      org.namespace('web');
+      const r = synth(org);
+      expect(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n')).toMatch(
+        new RegExp(`invalid-name: "${name}" makes ClusterRoles named ${name}:\\.\\.\\.`),
+      );
+    }
+    // A name that only begins like one is the organization's own prefix (eksport:...).
+    const org = new Organization(new App({ outdir: tempDir() }), 'eksport', { owner: 'alice@acme.io', today: TODAY });
+    org.user('alice@acme.io', { github: 'alice', admin: true });
+    expect(synth(org).findings.filter((f) => f.rule === 'invalid-name')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
   dns1123SubdomainProblem,
   KUBE_PREFIX,
   pathSegmentProblem,
+  PLATFORM_ROLE_PREFIXES,
   SYSTEM_ROLE_PREFIX,
 } from './kubernetes-names.ts';
 
@@ -25,6 +26,15 @@ const withAccount = (problem: string | undefined, account: string) =>
 
 /** The longest role name orgctl takes (a DNS-1123 subdomain; it is written into longer object names). */
 const ROLE_NAME_MAX = 200;
+
+/** Its ClusterRoles would be named among Kubernetes' or a platform's own (system:basic-user, eks:...). */
+function platformPrefixProblem(prefix: string): string | undefined {
+  const theirs = PLATFORM_ROLE_PREFIXES[prefix];
+  return (
+    theirs &&
+    `makes ClusterRoles named ${prefix}..., a prefix reserved for ${prefix === SYSTEM_ROLE_PREFIX ? "Kubernetes'" : "a platform's"} own (${theirs}); choose another name`
+  );
+}
 
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
@@ -42,10 +52,7 @@ export const invalidName: OrgRule = {
         // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
         (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
           ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
-          : // Its ClusterRoles would be named among Kubernetes' own (system:basic-user, system:node).
-            levelRoleName(model.name, '') === SYSTEM_ROLE_PREFIX
-            ? `makes ClusterRoles named ${SYSTEM_ROLE_PREFIX}..., a prefix reserved for Kubernetes' own (${SYSTEM_ROLE_PREFIX}basic-user, which every authenticated user holds); choose another name`
-            : undefined),
+          : platformPrefixProblem(levelRoleName(model.name, ''))),
       sourceText(model.source),
     );
     const fromSpec = 'spec' in model.source;

@@ -31,6 +31,18 @@ export const KUBE_PREFIX = 'kube-';
 /** RBAC objects beginning with it are Kubernetes' own (system:basic-user, system:node, ...). */
 export const SYSTEM_ROLE_PREFIX = 'system:';
 
+/**
+ * The prefixes platforms name their own RBAC objects with, each with one of theirs: an
+ * organization so named would name its ClusterRoles among them, and only the boundary's label
+ * check tells the two apart (README, "Delivery with Argo CD").
+ */
+export const PLATFORM_ROLE_PREFIXES: Readonly<Record<string, string>> = {
+  [SYSTEM_ROLE_PREFIX]: `${SYSTEM_ROLE_PREFIX}basic-user, which every authenticated user holds`,
+  'eks:': "eks:podsecuritypolicy:privileged, Amazon EKS's",
+  'kubeadm:': "kubeadm:get-nodes, kubeadm's",
+  'gce:': "gce:beta:kubelet-certificate-bootstrap, Google Kubernetes Engine's",
+};
+
 /** A DNS label's characters, without anchors or its length limit: for patterns built of labels. */
 export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
