@@ -2,6 +2,7 @@
 import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden } from '../model/text.ts';
+import type { Change } from '../analysis/change.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -24,16 +25,92 @@ export function clipBytes(text: string, maxBytes: number): string {
   return /[\ud800-\udbff]/.test(text[lo - 1] ?? '') ? text.slice(0, lo - 1) : text.slice(0, lo);
 }
 
-/** Changes a reviewer must see even when the comment is cut: privilege classes, admin, custom RBAC. */
-const MUST_SHOW = new Set([
-  'gains-class',
-  'admin',
-  'gains-role',
-  'gains-rules',
-  'gains-beyond-admin',
-  'token-added',
-  'token-owner',
-]);
+/** Changes a reviewer must see even when the comment is cut: privilege classes, custom RBAC, a token created or handed over (and makesAdmin). */
+const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-added', 'token-owner']);
+
+/** Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account. */
+const makesAdmin = (c: Change): boolean =>
+  c.kind === 'admin' ||
+  c.kind === 'gains-beyond-admin' ||
+  // A GitHub login is who approves as whom (an admin's, the admin's approvals from then on).
+  c.kind === 'github' ||
+  (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
+    (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
+
+/**
+ * A token's changes that give (unless they remove): a credential handed over, in new namespaces,
+ * for longer, again (reactivated), or with the levels it holds once reactivated.
+ */
+const TOKEN_GAINS = new Set(['token-moved', 'token-rotated', 'token-expiry', 'token-status', 'token-levels']);
+
+/** Whether a change gives what a reviewer must see even in a cut comment. */
+const mustShow = (c: Change): boolean =>
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || (TOKEN_GAINS.has(c.kind) && !c.removes);
+
+/**
+ * Which parts of a cut comment are kept first (lower first): the organization's own changes, then
+ * whoever is made an admin or approves as one, the privileged, the namespaces added or removed
+ * (hundreds of lines a change may bring), whoever else gains, whoever only loses.
+ */
+const RANK = { organization: 0, admin: 1, privileged: 2, namespaces: 3, gains: 4, losses: 5 } as const;
+
+/** A part of the comment (a person, a token, a block), each line with its RANK. */
+interface Part {
+  readonly title: string;
+  readonly lines: readonly { readonly text: string; readonly rank: number }[];
+}
+
+/** In a cut comment, no line is longer than this (a token created for 900 namespaces is one line). */
+const CUT_LINE_MAX = 2_000;
+/** Room kept per part for its own `… and N more` line. */
+const PART_NOTE_ROOM = 48;
+
+/**
+ * The parts, cut to `budget` bytes: first the first line of every part, rank by rank (so every
+ * privileged subject is named while any room is left), then the rest of each part, rank by rank,
+ * no part taking more than a quarter of the comment (one padded block cannot crowd the rest out).
+ * A line that does not fit is passed over, never the end of the list. Returns the text and how
+ * many lines it leaves out.
+ */
+function cutParts(parts: readonly Part[], budget: number, max: number): { text: string; left: number } {
+  const kept = parts.map(() => new Set<number>());
+  const used = parts.map(() => 0);
+  const lineText = (p: number, l: number) => {
+    const t = parts[p]!.lines[l]!.text;
+    return sizeOf(t) > CUT_LINE_MAX ? `${clipBytes(t, CUT_LINE_MAX - 3)}…` : t;
+  };
+  let size = 0;
+  const tryKeep = (p: number, l: number, cap: number): void => {
+    const cost = sizeOf(lineText(p, l)) + 1 + (kept[p]!.size ? 0 : sizeOf(parts[p]!.title) + 2 + PART_NOTE_ROOM);
+    if (size + cost > budget || used[p]! + cost > cap) return;
+    kept[p]!.add(l);
+    used[p]! += cost;
+    size += cost;
+  };
+  const ranks = [...new Set(parts.flatMap((x) => x.lines.map((l) => l.rank)))].sort((a, b) => a - b);
+  for (const rank of ranks)
+    parts.forEach((part, p) => {
+      const first = part.lines.findIndex((l, i) => l.rank === rank && !kept[p]!.has(i));
+      if (first >= 0) tryKeep(p, first, Infinity);
+    });
+  for (const rank of ranks)
+    parts.forEach((part, p) =>
+      part.lines.forEach((l, i) => {
+        if (l.rank === rank && !kept[p]!.has(i)) tryKeep(p, i, Math.floor(max / 4));
+      }),
+    );
+  let left = 0;
+  const blocks: string[] = [];
+  parts.forEach((part, p) => {
+    const out = part.lines.length - kept[p]!.size;
+    left += out;
+    if (!kept[p]!.size) return;
+    const lines = part.lines.map((_, i) => i).filter((i) => kept[p]!.has(i));
+    const more = out ? [`- _… and ${out} more_`] : [];
+    blocks.push(`${part.title}\n${[...lines.map((i) => lineText(p, i)), ...more].join('\n')}\n`);
+  });
+  return { text: blocks.join('\n'), left };
+}
 
 /** Bare URLs, which GitHub turns into links (GFM autolinks); a sentence's closing punctuation is not theirs. */
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]]+|\bwww\.[^\s"'<>()[\]]+/gi;
@@ -64,10 +141,6 @@ export function escapeMarkdown(text: string): string {
     last = m.index + url.length;
   }
   return out + plainMarkdown(shown.slice(last));
-}
-
-function subjectBlock(title: string, d: SubjectDiff): string {
-  return `**${title}**\n${d.changes.map((c) => `- ${escapeMarkdown(c.text)}`).join('\n')}\n`;
 }
 
 /** At most `max` characters, never splitting a surrogate pair. */
@@ -143,64 +216,75 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   const head: string[] = [COMMENT_MARKER];
   if (verdict) head.push(...verdictLines(verdict, max, options.fullReport));
   head.push('### Who gains or loses what', '');
-  const blocks: string[] = [];
-  const orgLines = [
-    ...(diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : []),
+  const parts: Part[] = [];
+  const part = (title: string, lines: readonly string[], rank: number | ((i: number) => number)) => {
+    if (lines.length)
+      parts.push({ title, lines: lines.map((text, i) => ({ text, rank: typeof rank === 'number' ? rank : rank(i) })) });
+  };
+  const owner = diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : [];
+  const namespaces = [
     ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`),
     ...diff.namespaces.removed.map((n) => `- ${escapeMarkdown(namespaceRemovedText(n))}`),
-    ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
-    ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
-    ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
   ];
-  if (orgLines.length) blocks.push(`**Organization**\n${orgLines.join('\n')}\n`);
-  const guardRailLines = diff.guardRails.map(
-    (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
+  part(
+    '**Organization**',
+    [
+      ...owner,
+      ...namespaces,
+      ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
+      ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
+      ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
+    ],
+    // The namespaces added or removed may be hundreds of lines: kept after the privileged.
+    (i) => (i >= owner.length && i < owner.length + namespaces.length ? RANK.namespaces : RANK.organization),
   );
-  if (guardRailLines.length) blocks.push(`**Namespace guard rails**\n${guardRailLines.join('\n')}\n`);
+  part(
+    '**Namespace guard rails**',
+    diff.guardRails.map(
+      (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
+    ),
+    RANK.organization,
+  );
   // dist/argocd/ is applied by hand: a change there does nothing in a cluster until an admin does.
-  const handLines = (diff.handApplied ?? []).map(
-    (c) => `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
+  part(
+    '**Applied by hand after merge**',
+    (diff.handApplied ?? []).map(
+      (c) => `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
+    ),
+    RANK.organization,
   );
-  if (handLines.length) blocks.push(`**Applied by hand after merge**\n${handLines.join('\n')}\n`);
-  // When the comment must be cut, kept in this order: organization-wide blocks, the people and tokens
-  // a privilege is given to and the subjects no membership record names (padding cannot push them
-  // out), whoever else gains anything, then those who only lose.
-  const subjects: { readonly text: string; readonly urgent: boolean; readonly gains?: boolean }[] = [];
-  const subject = (title: string, d: SubjectDiff) =>
-    subjects.push({
-      text: subjectBlock(title, d),
-      urgent: d.changes.some((c) => MUST_SHOW.has(c.kind)),
-      gains: d.changes.some((c) => !c.removes),
-    });
+  const subject = (title: string, d: SubjectDiff, urgent = false) => {
+    // What follows from another change (an admin's w:full in each namespace added) is no edit of
+    // theirs: it neither ranks them nor is kept before whoever else gains.
+    const own = d.changes.filter((c) => !c.implied);
+    const rank = own.some(makesAdmin)
+      ? RANK.admin
+      : urgent || own.some(mustShow)
+        ? RANK.privileged
+        : d.changes.some((c) => !c.removes)
+          ? RANK.gains
+          : RANK.losses;
+    part(
+      `**${title}**`,
+      d.changes.map((c) => `- ${escapeMarkdown(c.text)}`),
+      (i) => (d.changes[i]!.implied ? Math.max(rank, RANK.gains) : rank),
+    );
+  };
   for (const p of diff.people)
     subject(`${escapeMarkdown(p.id)}${p.github ? ` (GitHub ${escapeMarkdown(p.github)})` : ''}`, p);
   for (const t of diff.tokens) subject(`token ${escapeMarkdown(t.id)}`, t);
   // Access no membership record accounts for: kept first, with the privileged.
-  for (const o of diff.outsiders ?? [])
-    subjects.push({ text: subjectBlock(`${escapeMarkdown(outsiderTitle(o.id))}`, o), urgent: true });
-  if (!blocks.length && !subjects.length) blocks.push('_No change in access._\n');
-
-  const footer = (left: number) =>
-    left
-      ? `\n_… and ${left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n`
-      : '';
+  for (const o of diff.outsiders ?? []) subject(escapeMarkdown(outsiderTitle(o.id)), o, true);
+  const whole = parts.map((x) => `${x.title}\n${x.lines.map((l) => l.text).join('\n')}\n`);
+  if (!whole.length) whole.push('_No change in access._\n');
   // Whole, people and tokens keep their order (by email, by id).
-  let body = `${head.join('\n')}\n${[...blocks, ...subjects.map((b) => b.text)].join('\n')}`;
+  let body = `${head.join('\n')}\n${whole.join('\n')}`;
   if (sizeOf(body) <= max) return body;
-  // Too long for one comment: keep whole blocks while they fit, privileged ones first, then say how many are left.
-  const ranked = [
-    ...blocks,
-    ...subjects.filter((b) => b.urgent).map((b) => b.text),
-    ...subjects.filter((b) => !b.urgent && b.gains).map((b) => b.text),
-    ...subjects.filter((b) => !b.urgent && !b.gains).map((b) => b.text),
-  ];
-  const kept: string[] = [];
-  let size = sizeOf(head.join('\n')) + 200;
-  for (const b of ranked) {
-    if (size + sizeOf(b) + 1 > max) break;
-    kept.push(b);
-    size += sizeOf(b) + 1;
-  }
-  body = `${head.join('\n')}\n${kept.join('\n')}${footer(ranked.length - kept.length)}`;
+  // Too long for one comment: cut part by part, privileged ones first, then say how much is left out.
+  const cut = cutParts(parts, max - sizeOf(head.join('\n')) - 200, max);
+  const footer = cut.left
+    ? `\n_… and ${cut.left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n`
+    : '';
+  body = `${head.join('\n')}\n${cut.text}${footer}`;
   return sizeOf(body) <= max ? body : `${clipBytes(body, max - 100)}\n\n_… cut at GitHub's comment limit._\n`;
 }

@@ -1,0 +1,135 @@
+/**
+ * Red team N: what the pull-request comment shows when a change is too big for it
+ * (report/markdown.ts cuts it at GitHub's 65,536 bytes). The verdict was right in each case; what
+ * the reviewer who approves read was not: a gain the comment promises to keep ("privileged ones
+ * first", MUST_SHOW) left out. Each test failed on 31f3e81.
+ *
+ * N1: the comment kept whole blocks while they fit and stopped at the first that did not. The
+ *     Organization block comes first and is not bounded: a change adding 900 namespaces (one line
+ *     each, 80 KB) left the comment with no person at all, only "… and 5 more", so erin gaining
+ *     r:secrets (a privilege class: read Secrets) in the same change was approved unseen (a
+ *     non-admin proposes it, one admin approves). One person gaining r:secrets in 900 namespaces did
+ *     the same to everyone after them.
+ * N2: what makes someone an admin, or names who approves as an admin, was not among the changes
+ *     kept first: an admin invitation (`is invited (admin)`) and an admin's GitHub login changed
+ *     (whoever holds the new login approves as that admin from then on) ranked after every
+ *     privileged line, so 600 admin-grade tokens created in the same change (their own 600
+ *     admin-change-approval rows folded into one) pushed them out of the comment.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../report/markdown.ts';
+import { baseSpec, diffOf, grantsOf, judge, user, type Spec } from './review/scenarios.ts';
+
+/** The comment `orgctl review` posts for an edit of `base`, made by `actors`, approved by `approvals`. */
+function comment(base: Spec, edit: (s: Spec) => void, actors: string[], approvals: string[]) {
+  const verdict = judge(base, edit, { actors, approvals });
+  const diff = diffOf(base, edit);
+  // `whole`: the comment with no limit, where every line shows (what `md` is held to keep).
+  return { verdict, md: renderMarkdown(diff, verdict), whole: renderMarkdown(diff, verdict, { maxBytes: 1e8 }) };
+}
+
+/** `n` namespace names of 50 characters or so: one comment line each of about 80 bytes. */
+const manyNamespaces = (n: number) =>
+  Array.from({ length: n }, (_, i) => `team-${String(i).padStart(4, '0')}-${'x'.repeat(40)}`);
+
+const ERIN_GAINS = '**erin&#64;acme.io (GitHub erin)**\n- gains r:secrets in data';
+
+describe('N1: a block too big for the comment does not take the rest out with it', () => {
+  it('900 namespaces added: erin gaining r:secrets in the same change is shown', () => {
+    const { verdict, md, whole } = comment(
+      baseSpec(),
+      (s) => {
+        s.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+      },
+      ['bob'],
+      ['alice'],
+    );
+    expect(whole).toContain(ERIN_GAINS);
+    expect(verdict.ok).toBe(true); // one admin approves a non-admin's change: right, once seen
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain(ERIN_GAINS);
+    expect(md).toContain('can now read Secrets in data');
+    expect(md).toMatch(/namespace team-0000-x+ is added/); // the block itself, cut, not dropped
+    expect(md).toMatch(/more/);
+  });
+
+  it('900 namespaces removed: the same', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const { md } = comment(
+      base,
+      (s) => {
+        s.spec.namespaces = s.spec.namespaces.slice(0, 2);
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain(ERIN_GAINS);
+  });
+
+  it('a person listed first gaining r:secrets in 900 namespaces: erin, listed after, is shown', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    base.spec.users.push({ email: 'aaron@acme.io', github: 'aaron' });
+    const { md } = comment(
+      base,
+      (s) => {
+        for (const name of manyNamespaces(900))
+          grantsOf(s).push({ user: 'aaron@acme.io', namespace: name, levels: ['r:secrets'] });
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain('**aaron&#64;acme.io (GitHub aaron)**\n- gains r:secrets in team-0000');
+    expect(md).toContain(ERIN_GAINS);
+  });
+});
+
+describe('N2: who becomes an admin, or approves as one, is kept first', () => {
+  /** 600 tokens of frank's with w:full (the default) in web, each an admin-grade change (alice makes it, dan approves). */
+  const manyTokens = (s: Spec) => {
+    for (let i = 0; i < 600; i++)
+      s.spec.tokens.push({
+        id: `deploy-${String(i).padStart(4, '0')}-${'y'.repeat(30)}`,
+        name: 'Deploy',
+        namespaces: ['web'],
+        owner: 'frank@acme.io',
+      });
+  };
+
+  it.each([
+    [
+      'yan invited as an admin',
+      (s: Spec) => {
+        s.spec.invites = [{ email: 'yan@acme.io', admin: true, sso: true }];
+      },
+      '**yan&#64;acme.io**\n- is invited (admin',
+    ],
+    [
+      "admin frank's GitHub login changed",
+      (s: Spec) => {
+        user(s, 'frank@acme.io').github = 'frank-2';
+      },
+      '**frank&#64;acme.io (GitHub frank-2)**\n- GitHub login frank → frank-2',
+    ],
+  ])('%s, with 600 admin-grade tokens created', (_, edit, shown) => {
+    const { md, whole } = comment(
+      baseSpec(),
+      (s) => {
+        manyTokens(s);
+        edit(s);
+      },
+      ['alice'],
+      ['dan'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(whole).toContain(shown);
+    expect(md).toContain('| `admin-change-approval` | ✅ | 60'); // its rows folded: the row says no name
+    expect(md).toContain(shown);
+  });
+});
