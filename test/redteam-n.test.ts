@@ -9,7 +9,9 @@
  *     each, 80 KB) left the comment with no person at all, only "… and 5 more", so erin gaining
  *     r:secrets (a privilege class: read Secrets) in the same change was approved unseen (a
  *     non-admin proposes it, one admin approves). One person gaining r:secrets in 900 namespaces did
- *     the same to everyone after them.
+ *     the same to everyone after them. The class: a part too big is cut, never dropped whole, and
+ *     so is one line too big (an invitation to 900 namespaces is one line of 80 KB: it was left
+ *     out, its invitee unnamed).
  * N2: what makes someone an admin, or names who approves as an admin, was not among the changes
  *     kept first: an admin invitation (`is invited (admin)`) and an admin's GitHub login changed
  *     (whoever holds the new login approves as that admin from then on) ranked after every
@@ -131,5 +133,35 @@ describe('N2: who becomes an admin, or approves as one, is kept first', () => {
     expect(whole).toContain(shown);
     expect(md).toContain('| `admin-change-approval` | ✅ | 60'); // its rows folded: the row says no name
     expect(md).toContain(shown);
+  });
+});
+
+describe('N1, the class: no line of the comment is too long to be shown', () => {
+  it('an invitation to 900 namespaces (one line longer than the comment) is shown, cut, with erin after it', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        s.spec.invites = [
+          {
+            email: 'aaron@acme.io',
+            sso: true,
+            grants: manyNamespaces(900).map((namespace) => ({
+              namespace,
+              levels: ['r:pods', 'r:events', 'r:configmaps'],
+            })),
+          },
+        ];
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+      },
+      ['alice'],
+      ['frank'],
+    );
+    const invited = /\*\*aaron&#64;acme\.io\*\*\n- is invited[^\n]*/.exec(whole)?.[0];
+    expect(Buffer.byteLength(invited ?? '')).toBeGreaterThan(65_536);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain(invited!.slice(0, 500));
+    expect(md).toContain(ERIN_GAINS);
   });
 });
