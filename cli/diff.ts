@@ -1,7 +1,7 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { withHandApplied } from '../analysis/hand-applied.ts';
 import { diffHtml } from '../report/diff-html.ts';
-import { renderMarkdown } from '../report/markdown.ts';
+import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '../analysis/snapshot.ts';
 import { defineCommand } from './command.ts';
@@ -116,7 +116,8 @@ export function requireSides(flags: { readonly base?: string; readonly head?: st
 
 function printDiff(io: Io, diff: AccessDiff, format: 'md' | 'json' | 'html' | undefined): void {
   if (format === 'html') io.out(diffHtml(diff, 'Access changes'));
-  else io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff));
+  // Whole: this is the full report a cut comment points to (only what GitHub is sent has a limit).
+  else io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff, undefined, WHOLE));
 }
 
 export const command = defineCommand({

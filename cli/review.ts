@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../report/markdown.ts';
+import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { OVERRIDABLE_RULES, RULE_BY_ID, rulesOf, type RuleId } from '../model/rules.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -114,7 +114,10 @@ export const command = defineCommand({
       },
       io,
     );
-    io.out(flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict));
+    // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
+    io.out(
+      flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict, WHOLE),
+    );
     return verdict.ok ? 0 : 1;
   },
 });

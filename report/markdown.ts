@@ -210,6 +210,9 @@ interface MarkdownOptions {
   readonly fullReport?: string;
 }
 
+/** No limit: what a command prints, the full report a comment cut for GitHub points to. */
+export const WHOLE: MarkdownOptions = { maxBytes: Number.POSITIVE_INFINITY };
+
 /** The diff (and the verdict, when given) as markdown. */
 export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: MarkdownOptions = {}): string {
   const max = options.maxBytes ?? GITHUB_COMMENT_LIMIT;

@@ -17,10 +17,14 @@
  *     (whoever holds the new login approves as that admin from then on) ranked after every
  *     privileged line, so 600 admin-grade tokens created in the same change (their own 600
  *     admin-change-approval rows folded into one) pushed them out of the comment.
+ * N3: the cut comment says "Run `orgctl diff` for the full report", and `orgctl diff` (and a local
+ *     `orgctl review`) cut their own output at the same 65,536 bytes, saying the same: the full
+ *     report it points to was nowhere in markdown. Only what is posted to GitHub has a limit.
  */
 import { describe, expect, it } from 'vitest';
+import { run } from './helpers.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { baseSpec, diffOf, grantsOf, judge, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, distPair, grantsOf, judge, reviewPair, user, type Spec } from './review/scenarios.ts';
 
 /** The comment `orgctl review` posts for an edit of `base`, made by `actors`, approved by `approvals`. */
 function comment(base: Spec, edit: (s: Spec) => void, actors: string[], approvals: string[]) {
@@ -164,4 +168,20 @@ describe('N1, the class: no line of the comment is too long to be shown', () => 
     expect(md).toContain(invited!.slice(0, 500));
     expect(md).toContain(ERIN_GAINS);
   });
+});
+
+describe('N3: the full report a cut comment points to is whole', () => {
+  it('orgctl diff and a local orgctl review print every line of a change over 65,536 bytes', async () => {
+    const sides = await distPair(baseSpec(), (s) => {
+      s.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    });
+    const diff = await run(['diff', '--base', sides.base, '--head', sides.head]);
+    const review = await reviewPair(sides, '--actor', 'alice');
+    for (const r of [diff, review]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(Buffer.byteLength(r.stdout)).toBeGreaterThan(65_536);
+      expect(r.stdout.match(/^- namespace team-\d+-x+ is added$/gm)).toHaveLength(900);
+      expect(r.stdout).not.toMatch(/… and \d+ more/);
+    }
+  }, 120_000);
 });
