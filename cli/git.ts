@@ -150,23 +150,27 @@ function sideAt(
   return { folder: spec };
 }
 
+/** git's own names for refs: written so, a name is a ref's, never a folder's (refs/..., remotes/..., FETCH_HEAD). */
+const REF_SYNTAX = /^(refs|remotes)\/|^[A-Z]+(_[A-Z]+)*_HEAD$/;
+
 /**
- * What `name`, no ref in this clone, is surely meant to be: a ref of a remote not fetched
- * (`origin/main`: origin is a remote here) or a remote's branch with no local one (`release`, where
- * origin/release is); undefined when neither. A branch could otherwise commit a folder of that
- * name and be read as its own base.
+ * What `name`, no ref in this clone, is surely meant to be: a ref written as git names refs
+ * (refs/remotes/origin/main, FETCH_HEAD), a ref of a remote not fetched (`origin/main`: origin is a
+ * remote here) or a remote's branch with no local one (`release`, where origin/release is);
+ * undefined when none. A branch could otherwise commit a folder of that name and be read as its own base.
  */
 function remoteRefNamed(name: string): string | undefined {
+  if (REF_SYNTAX.test(name)) return 'it is written as git names a ref';
   const lines = (args: readonly string[]) => {
     const r = spawnSync('git', args, { encoding: 'utf8' });
     return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   };
-  const remote = lines(['remote']).find((r) => name.startsWith(`${r}/`));
+  const remotes = lines(['remote']);
+  const remote = remotes.find((r) => name.startsWith(`${r}/`));
   if (remote) return `${remote} is a git remote here (git fetch ${remote} ${name.slice(remote.length + 1)})`;
-  const tracking = lines(['for-each-ref', '--format=%(refname:short)', 'refs/remotes']).find((r) =>
-    r.endsWith(`/${name}`),
-  );
-  return tracking && `the remote branch ${tracking} is (give ${tracking})`;
+  const fetched = new Set(lines(['for-each-ref', '--format=%(refname)', 'refs/remotes']));
+  const tracking = remotes.find((r) => fetched.has(`refs/remotes/${r}/${name}`));
+  return tracking && `the remote branch ${tracking}/${name} is (give ${tracking}/${name})`;
 }
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */

@@ -126,6 +126,25 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     );
   }, 60_000);
 
+  it("R8: a ref's full or partial name (refs/remotes/origin/main, remotes/origin/main, FETCH_HEAD) is refused the same; a remote branch ending in the folder's name is no clash", async () => {
+    const { repo, git } = await onBranchGivingBobFull('redteam-c-r8-');
+    git('remote', 'add', 'origin', join(repo, 'nowhere.git'));
+    git('update-ref', 'refs/remotes/origin/alice/dist', 'main'); // someone's branch alice/dist, fetched
+    for (const folder of ['refs/remotes/origin/main', 'remotes/origin/main', 'FETCH_HEAD'])
+      cpSync(join(repo, 'dist'), join(repo, folder), { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'planted');
+    for (const base of ['refs/remotes/origin/main', 'remotes/origin/main', 'FETCH_HEAD']) {
+      const r = cli(['diff', '--base', base, '--head', 'HEAD', '--format', 'json'], { cwd: repo });
+      expect({ base, code: r.code }, r.stdout + r.stderr).toEqual({ base, code: 2 });
+      expect(r.stderr).toContain(`give ./${base} for the folder`);
+    }
+    // origin/alice/dist is not dist: the README's --head dist and prove --dir dist read the folder.
+    const d = cli(['diff', '--base', 'main', '--head', 'dist', '--format', 'json'], { cwd: repo });
+    expect(d.code, d.stderr).toBe(0);
+    expect(cli(['prove', '--dir', 'dist'], { cwd: repo }).stderr).not.toMatch(/remote branch/);
+  }, 60_000);
+
   it('R7: with a branch or tag named dist, prove and the review read the folder dist/ that no one typed', async () => {
     const repo = tempDir('redteam-c-dist-');
     const git = gitIn(repo);
