@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
@@ -109,6 +110,8 @@ export function compareWithDisk(outDir: string, files: readonly OutputFile[]): S
 export const isUpToDate = (s: Staleness): boolean => !s.missing.length && !s.extra.length && !s.changed.length;
 
 const LOCK_WAIT_MS = 120_000;
+/** The file of a lock folder holding its id (LockSeen), beside `pid`. */
+const LOCK_ID = 'id';
 
 function alive(pid: number): boolean {
   try {
@@ -125,23 +128,49 @@ function alive(pid: number): boolean {
  * file gone), and a waiter's rename replaces an empty folder: the waiter would hold the lock while
  * the remover's rmdir failed on the waiter's pid file, or removed it.
  */
-function removeLock(lock: string): void {
+function removeLock(lock: string, id: string): void {
   const gone = `${lock}-gone-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     renameSync(lock, gone);
   } catch {
     return; // already gone (taken over by a waiter, or removed by one)
   }
+  // Were ours ever taken from us, the lock moved is another writer's: it goes back, or a third
+  // writer would write beside that one.
+  if (lockSeen(gone)?.id !== id)
+    try {
+      renameSync(gone, lock);
+      return;
+    } catch {
+      // the path was taken meanwhile: that lock stands, this one is lost either way
+    }
   rmSync(gone, { recursive: true, force: true });
 }
 
-/** A lock folder as seen: its holder's pid and the folder's inode (which lock it is); undefined when none is there whole. */
-function lockSeen(lock: string): { readonly pid: number; readonly ino: number } | undefined {
+/** A lock folder as seen: its holder's pid, the folder's inode and the lock's own id (which lock it is). */
+interface LockSeen {
+  readonly pid: number;
+  readonly ino: number;
+  /** Random, written with the pid: an inode freed is soon another folder's, and a pid another process's. */
+  readonly id: string;
+}
+
+/** Whether two looks saw the very same lock. */
+const sameLock = (a: LockSeen | undefined, b: LockSeen): boolean => a?.ino === b.ino && a.id === b.id;
+
+/** The lock folder at `lock`; undefined when none is there whole. */
+function lockSeen(lock: string): LockSeen | undefined {
   try {
     const ino = statSync(lock).ino;
     const pid = Number(readFileSync(join(lock, 'pid'), 'utf8')) || 0;
-    // Read from one folder: not replaced between the two looks.
-    return pid && statSync(lock).ino === ino ? { pid, ino } : undefined;
+    let id = '';
+    try {
+      id = readFileSync(join(lock, LOCK_ID), 'utf8');
+    } catch {
+      // a lock of an orgctl before ids (or a test's planted one): its inode and pid only
+    }
+    // Read from one folder: not replaced between the looks.
+    return pid && statSync(lock).ino === ino ? { pid, ino, id } : undefined;
   } catch {
     return undefined; // gone between our rename and this read
   }
@@ -163,24 +192,21 @@ const tombstoneOf = (lock: string, ino: number): string => `${lock}-dead-${ino}`
  * to clean up: a waiter killed at any moment leaves a lock, a tombstone, or both. Returns whether
  * the dead lock was moved.
  */
-function takeOver(lock: string, seen: { readonly pid: number; readonly ino: number }): boolean {
+function takeOver(lock: string, seen: LockSeen): boolean {
   const tombstone = tombstoneOf(lock, seen.ino);
   try {
+    // Its age counts from before it is a tombstone (the lock's own time is when it was taken): a
+    // tombstone touched after the rename was, for a moment, older than a minute, and the next holder
+    // removed it, freeing its name for a second waiter who saw the same dead lock (R8).
+    const now = new Date();
+    utimesSync(lock, now, now);
     renameSync(lock, tombstone);
   } catch {
     return false; // taken over already (its tombstone holds the name), or gone
   }
   // The lock moved is the one seen, unless that one went some other way (a person removed it) and
   // another lock was taken since: that one goes back.
-  if (lockSeen(tombstone)?.ino === seen.ino) {
-    const now = new Date();
-    try {
-      utimesSync(tombstone, now, now); // its age counts from now (the lock's own time is when it was taken)
-    } catch {
-      // its time stays the dead lock's (likely over a minute ago): the next writer removes it
-    }
-    return true;
-  }
+  if (sameLock(lockSeen(tombstone), seen)) return true;
   try {
     renameSync(tombstone, lock);
   } catch {
@@ -215,10 +241,12 @@ export function lockOutput(dir: string): () => void {
     const mine = `${lock}-${process.pid}-${Math.random().toString(36).slice(2)}`;
     mkdirSync(mine);
     writeFileSync(join(mine, 'pid'), String(process.pid));
+    const id = randomBytes(8).toString('hex');
+    writeFileSync(join(mine, LOCK_ID), id);
     try {
       renameSync(mine, lock);
       removeOldTombstones(dir);
-      return () => removeLock(lock);
+      return () => removeLock(lock, id);
     } catch (e) {
       rmSync(mine, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -228,10 +256,11 @@ export function lockOutput(dir: string): () => void {
     const seen = lockSeen(lock);
     if (seen && !alive(seen.pid)) {
       // Looked at again once its holder is known gone: a lock its holder released just before
-      // exiting may have been taken since, and the lock there now is a live writer's. Only one
-      // still naming the gone holder is dead for sure (a dead holder releases nothing).
+      // exiting may have been taken since, and the lock there now is a live writer's (given the
+      // dead one's pid, even). Only the very lock seen, still there, is dead for sure (a dead holder
+      // releases nothing).
       const again = lockSeen(lock);
-      if (again?.pid === seen.pid && takeOver(lock, again)) continue;
+      if (sameLock(again, seen) && takeOver(lock, seen)) continue;
     }
     if (Date.now() > deadline)
       throw new OutputError(

@@ -4,7 +4,7 @@
  * test/properties/output.test.ts; these pin the interleavings those meet only under load.
  */
 import * as fs from 'node:fs';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lockOutput } from '../cli/output.ts';
@@ -24,6 +24,7 @@ function placeLock(lock: string, pid: number): number {
   const made = `${lock}-placed-${pid}`;
   mkdirSync(made);
   writeFileSync(join(made, 'pid'), String(pid));
+  writeFileSync(join(made, 'id'), Math.random().toString(36)); // each lock its own, as a writer's
   fs.renameSync(made, lock);
   return statSync(lock).ino;
 }
@@ -75,6 +76,64 @@ describe('the output lock changing hands while a waiter looks', () => {
     ]);
     expect(moves.some(([, to]) => to === `${lock}-dead-${seenIno}`)).toBe(false);
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('a lock looked at again is the same lock, not only the same pid (a pid reused by a live writer)', () => {
+    // Between the waiter's two looks the dead lock was taken over and a new writer, given the dead
+    // one's pid, took the lock: the pid alone said "still the dead lock", and the live one was moved.
+    const parent = tempDir();
+    const dir = join(parent, 'dist');
+    const lock = join(parent, '.dist.lock');
+    placeLock(lock, DEAD_PID);
+    let asked = 0;
+    vi.spyOn(process, 'kill').mockImplementation((() => {
+      asked++;
+      releaseLock(lock);
+      if (asked === 1) {
+        placeLock(lock, DEAD_PID); // the new writer, whose pid is the dead one's
+        throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+      }
+      return true; // asked about the new writer: alive (and it releases)
+    }) as typeof process.kill);
+    vi.mocked(fs.renameSync).mockClear();
+    lockOutput(dir)();
+    const moves = vi.mocked(fs.renameSync).mock.calls.map(([, to]) => String(to));
+    expect(moves.filter((to) => to.includes('.dist.lock-dead-'))).toEqual([]);
+  });
+
+  it("a taken-over lock's tombstone is never old: a writer removing old tombstones cannot free its name while a waiter who saw the dead lock still acts", () => {
+    // The tombstone kept the dead lock's own time until its taker touched it: in between, the next
+    // holder removed it as older than a minute, and a second waiter who saw the same dead lock
+    // moved that holder's live lock to the freed name (R8).
+    const parent = tempDir();
+    const dir = join(parent, 'dist');
+    const lock = join(parent, '.dist.lock');
+    placeLock(lock, DEAD_PID);
+    const longAgo = new Date(Date.now() - 120_000);
+    utimesSync(lock, longAgo, longAgo); // the dead writer took the lock two minutes ago
+    const ages: number[] = [];
+    const real = vi.mocked(fs.renameSync).getMockImplementation()!;
+    vi.mocked(fs.renameSync).mockImplementation((from, to) => {
+      real(from, to);
+      if (String(to).includes('.dist.lock-dead-')) ages.push(Date.now() - statSync(to).mtimeMs);
+    });
+    lockOutput(dir)();
+    expect(ages).toHaveLength(1);
+    expect(ages[0]).toBeLessThan(60_000);
+  });
+
+  it("a release moves away only the releaser's own lock", () => {
+    // Were its lock ever taken from it, the lock at the path is another writer's: removing it would
+    // let a third write beside that one.
+    const parent = tempDir();
+    const dir = join(parent, 'dist');
+    const lock = join(parent, '.dist.lock');
+    const release = lockOutput(dir);
+    releaseLock(lock);
+    placeLock(lock, process.ppid); // another writer's
+    release();
+    expect(readFileSync(join(lock, 'pid'), 'utf8')).toBe(String(process.ppid));
+    releaseLock(lock);
   });
 
   it('a lock whose holder is gone, still there when looked at again, is taken over', () => {
