@@ -3,15 +3,17 @@
 //
 // Test files share their worker's modules (isolate: false): loading cdk8s, cdk8s-plus and orgctl
 // anew for each of 120 files took about a third of the run (7m05s against 5m15s here). A file that
-// swaps modules (vi.mock, vi.resetModules, stubs) would swap them for the files after it, so such a
-// file runs isolated: found by what it calls, so a new one needs no list kept.
+// swaps modules or the process's state (vi.mock, vi.resetModules, stubs, spies, fake timers, chdir)
+// would swap them for the files after it, so such a file runs isolated: found by what it calls, so
+// a new one needs no list kept.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const TEST_FILE = /\.test\.ts$/;
-/** What makes a file change modules for the files after it in a shared worker. */
-const SWAPS_MODULES = /\bvi\.(mock|doMock|unmock|doUnmock|resetModules|stubGlobal|stubEnv)\(/;
+/** What makes a file change modules, or the process, for the files after it in a shared worker. */
+const SWAPS_MODULES =
+  /\bvi\.(mock|doMock|unmock|doUnmock|resetModules|stubGlobal|stubEnv|spyOn|useFakeTimers)\(|process\.chdir\(/;
 
 const testFiles = (readdirSync('test', { recursive: true }) as string[])
   .filter((f) => TEST_FILE.test(f))
