@@ -83,14 +83,45 @@ function readSafeCustomResources(value: unknown, label: string): readonly SafeCu
   return value as SafeCustomResource[];
 }
 
+/** A ConfigMap's namespace, or `otherwise` when it names none. */
+const namespaceOf = (c: Obj, otherwise: string): string => {
+  const ns = (c.metadata as Obj).namespace;
+  return typeof ns === 'string' ? ns : otherwise;
+};
+
+/**
+ * Whether an `orgctl-organization` ConfigMap is where orgctl writes it: in the system namespace of
+ * the organization it names (or with no namespace, as written before). One that cannot be read
+ * stays, so that reading it says what is wrong with it.
+ */
+function inItsSystemNamespace(c: Obj): boolean {
+  const ns = (c.metadata as Obj).namespace;
+  if (typeof ns !== 'string') return true;
+  let name: unknown;
+  try {
+    name = (JSON.parse(String((c.data as Obj)[ORGANIZATION_KEY])) as Obj).name;
+  } catch {
+    return true;
+  }
+  return typeof name !== 'string' || ns === systemNamespaceOf(name);
+}
+
 /** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
 export function readMembership(docs: readonly ManifestDoc[], label: string): Membership {
   const configMaps = docs
     .map((d) => d.object)
     .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
   const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
-  // Every cluster of the output carries the same membership: one copy is enough.
-  const orgMap = [...new Map(named(ORGANIZATION_CONFIGMAP).map((c) => [JSON.stringify(c.data), c])).values()];
+  // Every cluster of the output carries the same membership: one copy is enough. orgctl writes it
+  // in its organization's system namespace, which only admins reach: a ConfigMap of that name in
+  // any other namespace is anyone's (a namespace admin's), not the organization's membership.
+  const orgMap = [
+    ...new Map(
+      named(ORGANIZATION_CONFIGMAP)
+        .filter(inItsSystemNamespace)
+        .map((c) => [JSON.stringify(c.data), c]),
+    ).values(),
+  ];
   if (orgMap.length !== 1) {
     throw new SnapshotError(
       `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,
@@ -137,9 +168,14 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     const file = MEMBERSHIP_LISTS[name];
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
+    // Only the system namespace's: a list elsewhere (`orgctl-users-7` in a team's namespace) is not
+    // the organization's, and would make whoever wrote it an admin, or undo a deactivation.
+    const ours = (c: Obj) => namespaceOf(c, systemNamespace) === systemNamespace;
     const sources = [
       orgMap[0]!,
-      ...configMaps.filter((c) => pattern.test(String((c.metadata as Obj).name))).sort((a, b) => part(a) - part(b)),
+      ...configMaps
+        .filter((c) => pattern.test(String((c.metadata as Obj).name)) && ours(c))
+        .sort((a, b) => part(a) - part(b)),
     ];
     for (const cm of sources)
       for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);

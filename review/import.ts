@@ -31,6 +31,7 @@ import {
   levelRoleName,
   memberStanding,
   NO_ITEMS,
+  ROTATION_SUFFIX,
   systemNamespaceOf,
   tokenAccountName,
   tokenIdsOfAccount,
@@ -41,13 +42,13 @@ import { outputClusters } from '../synth/render.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
-import { expiryKey, type MemberInvite, type MemberNamespace } from '../model/membership.ts';
+import { expiryKey, ORGANIZATION_CONFIGMAP, type MemberInvite, type MemberNamespace } from '../model/membership.ts';
 import type { PodSecurityModel } from '../model/guard-rails.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import type { BindingObject, LabelSelector, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
-import { readRbac } from '../analysis/objects.ts';
+import { isObj, readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
 interface ImportOptions {
@@ -149,6 +150,11 @@ interface ImportSource {
   readonly systemNamespace: string;
   /** Namespace → the clusters holding it, from the files' paths; empty without membership. */
   readonly placement: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Why the input's membership data cannot be read, when it holds some (an `orgctl-organization`
+   * ConfigMap): the import then goes on from RBAC alone, and the report says so.
+   */
+  readonly membershipProblem?: string;
 }
 
 /**
@@ -159,11 +165,20 @@ interface ImportSource {
 export function readSource(docs: readonly ManifestDoc[], options: ImportOptions): ImportSource {
   const rbac = options.read?.rbac ?? readRbac(docs);
   let membership: Membership | undefined = options.read?.membership;
+  let membershipProblem: string | undefined;
   if (!membership) {
     try {
       membership = readMembership(docs, 'the input');
+      membershipProblem = unwrittenBy(membership, rbac);
+      if (membershipProblem) membership = undefined;
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
+      if (
+        docs.some(
+          (d) => isObj(d.object) && d.object.kind === 'ConfigMap' && nameOf(d.object) === ORGANIZATION_CONFIGMAP,
+        )
+      )
+        membershipProblem = e.message;
     }
   }
   const org = options.org ?? membership?.org.name ?? 'org';
@@ -172,8 +187,26 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
     ? placementOf(docs, outputClusters(membership.org))
     : new Map<string, readonly string[]>();
   const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(org);
-  return { rbac, membership, org, systemNamespace, placement };
+  return { rbac, membership, org, systemNamespace, placement, ...(membershipProblem ? { membershipProblem } : {}) };
 }
+
+/**
+ * Why membership data is not orgctl's output, if it is not: orgctl writes every level's ClusterRole
+ * beside it, and a ClusterRole is what no namespace's admin can write. Without that, the ConfigMaps
+ * are anyone's who administers a namespace called `<name>-system` (`gatekeeper-system`), and would
+ * make whomever they name an admin, Add All, or an admin invitee.
+ */
+function unwrittenBy(membership: Membership, rbac: RbacSet): string | undefined {
+  const admin = levelRoleName(membership.org.name, ADMIN_LEVEL);
+  const written = rbac.roles.some(
+    (r) => r.kind === 'ClusterRole' && r.name === admin && exactLevel(r.rules) === ADMIN_LEVEL,
+  );
+  if (written) return undefined;
+  return `${ORGANIZATION_CONFIGMAP} in ${membership.org.systemNamespace} names organization ${membership.org.name}, but the input holds no ClusterRole ${admin} with level ${ADMIN_LEVEL}'s rules, which orgctl writes beside it: not orgctl's output, so not read`;
+}
+
+/** An object's metadata.name, or undefined. */
+const nameOf = (o: Record<string, unknown>): unknown => (isObj(o.metadata) ? o.metadata.name : undefined);
 
 /** What the subjects of bindings are, as far as the input says. */
 export interface SubjectsContext {
@@ -303,14 +336,17 @@ export function classifyRoles(
  * alike in two namespaces would otherwise merge, and grant each other's access); roles with the
  * same rules may. A renamed role is said, at the binding that first grants it.
  */
-export function nameCustomRoles(classified: readonly ClassifiedRole[]): {
+export function nameCustomRoles(
+  classified: readonly ClassifiedRole[],
+  inUse: ReadonlyMap<string, string> = new Map(),
+): {
   roles: Map<RoleObject, ImportedRole>;
   notes: BindingNote[];
 } {
   const roles = new Map<RoleObject, ImportedRole>();
   const notes: BindingNote[] = [];
-  // Names given so far → the rules they stand for.
-  const taken = new Map<string, string>();
+  // Names given so far → the rules they stand for; first, the names the input's Roles hold already.
+  const taken = new Map(inUse);
   for (const { at, role, imported } of classified) {
     if (imported.kind !== 'custom') {
       roles.set(role, imported);
@@ -329,6 +365,23 @@ export function nameCustomRoles(classified: readonly ClassifiedRole[]): {
   return { roles, notes };
 }
 
+/**
+ * Custom role names the input's Roles hold already (`<org>:custom:<name>`, the name orgctl gives a
+ * custom role's Role), each with the rules it stands for ('' when two Roles of the name differ):
+ * a custom role of other rules under that name would be written over such a Role, and whatever
+ * else binds it (a Group, a ServiceAccount of kube-system) would get those rules on adoption.
+ */
+function customRoleNamesInUse(rbac: RbacSet, org: string): Map<string, string> {
+  const inUse = new Map<string, string>();
+  for (const role of rbac.roles) {
+    const own = orgRoleOf(org, role.name);
+    if (role.kind !== 'Role' || own.kind !== 'custom') continue;
+    const rules = JSON.stringify(role.rules);
+    inUse.set(own.name, inUse.has(own.name) && inUse.get(own.name) !== rules ? '' : rules);
+  }
+  return inUse;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Subjects: users and tokens
 
@@ -341,6 +394,13 @@ export interface FoundGrant {
   /** One shared empty list until the first is found: most grants have none. */
   customRoles: readonly string[];
   rules: readonly PolicyRule[];
+}
+
+/** `rules` with those of `more` it does not hold yet, in order. */
+function withRules(rules: readonly PolicyRule[], more: readonly PolicyRule[]): readonly PolicyRule[] {
+  const held = new Set(rules.map((r) => JSON.stringify(r)));
+  const added = more.filter((r) => !held.has(JSON.stringify(r)));
+  return added.length ? [...rules, ...added] : rules;
 }
 
 const addOnce = (list: string[], item: string): void => {
@@ -436,7 +496,10 @@ export function userAccessOf(
       }
       if (imported.kind === 'level') addOnce(g.levels, imported.level);
       else if (imported.kind === 'inline') {
-        if (!g.rules.length) g.rules = [...role.rules]; // the same Role in two clusters' output is one grant
+        // Each rule once: the same Role in two clusters' output is one grant, and a second inline
+        // Role bound to this user (another user's, bound to them too) adds its rules, never drops them.
+        if (!g.rules.length) g.rules = [...role.rules];
+        else if (g.rules !== role.rules) g.rules = withRules(g.rules, role.rules);
       } else {
         if (!g.customRoles.includes(imported.name)) g.customRoles = [...g.customRoles, imported.name];
         customRoles.set(imported.name, role.rules);
@@ -461,6 +524,8 @@ interface TokensFound {
   readonly tokens: ReadonlyMap<string, ReadonlyMap<string, TokenAccess>>;
   /** The custom roles tokens bind by name, with their rules. */
   readonly customRoles: ReadonlyMap<string, readonly PolicyRule[]>;
+  /** Token id → the rotation its ServiceAccount's name says, when no membership data says it. */
+  readonly rotations: ReadonlyMap<string, number>;
   readonly notes: BindingNote[];
 }
 
@@ -487,12 +552,38 @@ export function tokenAccessOf(
   importable: readonly ImportableBinding[],
   roles: ReadonlyMap<RoleObject, ImportedRole>,
   context: SubjectsContext,
+  reserved: ReadonlySet<string> = new Set(),
 ): TokensFound {
   const tokens = new Map<string, Map<string, TokenAccess>>();
   const customRoles = new Map<string, readonly PolicyRule[]>();
+  const rotations = new Map<string, number>();
   const notes: BindingNote[] = [];
-  // Token ids given so far → the ServiceAccount each stands for.
+  // Token ids given so far → the ServiceAccount each stands for. orgctl's own ServiceAccounts
+  // (token-<id> in the system namespace) claim theirs first, then the ids the input's objects
+  // already use are kept from the others: a ServiceAccount of another namespace given the id of
+  // one that exists would hand its access to whoever holds that one's token, whatever the order.
   const ids = new Map<string, string>();
+  const kept = (saNamespace: string, name: string) =>
+    saNamespace === context.systemNamespace && name.startsWith(TOKEN_ACCOUNT);
+  // orgctl's own ServiceAccounts, each with the id it stands for (the membership's, else read back:
+  // token-ci-r2 is token ci rotated, an id cannot end in -r<n>). They claim their ids first, those
+  // whose name is the id's unrotated one before the rotated (token-ci is ci's before token-ci-r2 is).
+  const own = new Map<string, string>();
+  for (const { binding } of importable)
+    for (const s of binding.subjects) {
+      const saNamespace = s.namespace || binding.namespace;
+      if (s.kind === 'ServiceAccount' && kept(saNamespace, s.name))
+        own.set(`${saNamespace}/${s.name}`, tokenIdOf(saNamespace, s.name, context));
+    }
+  const keptIds = new Map<string, string>();
+  const unrotated = (account: string, id: string) => account.endsWith(`/${tokenAccountName(id)}`);
+  for (const first of [true, false])
+    for (const [account, id] of own)
+      if (unrotated(account, id) === first && !ids.has(id)) {
+        ids.set(id, account);
+        keptIds.set(account, id);
+      }
+  for (const id of reserved) if (!ids.has(id)) ids.set(id, '');
   const said = new Set<string>();
   for (const { at, binding, role } of importable) {
     const imported = roles.get(role)!;
@@ -506,16 +597,25 @@ export function tokenAccessOf(
         notes.push({ at, subject, line });
         return;
       }
-      const base = tokenIdOf(saNamespace, s.name, context);
+      if (namespace === context.systemNamespace) {
+        // As for users: a token holds nothing there (it holds every token's ServiceAccount).
+        const line = `${labelOf(binding)}: ServiceAccount ${account}'s access in ${namespace}, the namespace orgctl keeps for tokens and membership data (only admins reach it); not imported`;
+        notes.push({ at, subject, line });
+        return;
+      }
+      const base = keptIds.get(account) ?? tokenIdOf(saNamespace, s.name, context);
       const id = claim(ids, base, account, (n) => dnsLabel(`${base}-${n}`));
-      // A token's ServiceAccount is orgctl's own (token-<id> in the system namespace): any other
-      // becomes a new identity, and whatever runs as it keeps nothing.
-      const moved = !(saNamespace === context.systemNamespace && s.name.startsWith(TOKEN_ACCOUNT));
+      // A token's ServiceAccount is orgctl's own (token-<id> in the system namespace, the id its
+      // own): any other becomes a new identity, and whatever runs as it keeps nothing.
+      const moved = !(kept(saNamespace, s.name) && id === base);
+      // Read back without membership data, token-<id>-r<n> is token <id> rotated n times: the same ServiceAccount.
+      const rotation = !moved && !context.tokenByAccount.has(s.name) ? rotationOf(s.name, id) : 0;
+      if (rotation) rotations.set(id, rotation);
       if ((id !== base || moved) && !said.has(account)) {
         said.add(account); // said once, however many bindings name it
         const renamed = id !== base ? `token id ${base} is another ServiceAccount's; ` : '';
         const moves = moved
-          ? `: its access moves to ServiceAccount ${context.systemNamespace}/${TOKEN_ACCOUNT}${id}, and whatever runs as ${account} loses it (hand it that token, or keep this binding out of orgctl)`
+          ? `: its access moves to ServiceAccount ${context.systemNamespace}/${tokenAccountName(id)}, and whatever runs as ${account} loses it (hand it that token, or keep this binding out of orgctl)`
           : '';
         notes.push({ at, subject, line: `ServiceAccount ${account}: ${renamed}imported as token ${id}${moves}` });
       }
@@ -537,7 +637,32 @@ export function tokenAccessOf(
       }
     });
   }
-  return { tokens, customRoles, notes };
+  return { tokens, customRoles, rotations, notes };
+}
+
+/** The rotation `name` is of token `id` (`token-ci-r2` of `ci`: 2), else 0. */
+function rotationOf(name: string, id: string): number {
+  const n = Number(ROTATION_SUFFIX.exec(name)?.[1] ?? 0);
+  return n && tokenAccountName(id, n) === name ? n : 0;
+}
+
+/**
+ * Token ids the input's objects already use, which a ServiceAccount of another namespace must not
+ * be given: the ServiceAccounts in the system namespace (bound or not: whoever holds one's token
+ * would get the access) and the Roles named as orgctl names a token's rules (`<org>:token:<id>`,
+ * which the output would write over, for whatever else binds them).
+ */
+function tokenIdsInUse(rbac: RbacSet, org: string, systemNamespace: string): Set<string> {
+  const ids = new Set<string>();
+  for (const account of rbac.serviceAccounts) {
+    const [namespace = '', name = ''] = account.split('/');
+    if (namespace === systemNamespace && name.startsWith(TOKEN_ACCOUNT)) ids.add(name.slice(TOKEN_ACCOUNT.length));
+  }
+  for (const role of rbac.roles) {
+    const own = orgRoleOf(org, role.name);
+    if (own.kind === 'token-rules') ids.add(own.id);
+  }
+  return ids;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -736,14 +861,22 @@ export function tokenMetaOf(id: string, membership: Membership | undefined): Par
  * The spec's tokens, by id: those bindings show, and the membership's tokens that hold no binding
  * (a token without namespaces yet), each with what only the membership says about it.
  */
-export function tokenSpecs(tokens: TokensFound['tokens'], membership: Membership | undefined): TokenSpec[] {
+export function tokenSpecs(
+  tokens: TokensFound['tokens'],
+  membership: Membership | undefined,
+  rotations: TokensFound['rotations'] = new Map(),
+): TokenSpec[] {
   const specs = [...tokens].map(([id, byNamespace]) => tokenSpec(id, byNamespace, membership));
   for (const t of membership?.tokens.values() ?? []) {
     if (tokens.has(t.id)) continue;
     const levels = t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {};
     specs.push({ id: t.id, namespaces: [...t.namespaces], ...levels });
   }
-  return specs.sort((a, b) => byString(a.id, b.id)).map((t) => ({ ...t, ...tokenMetaOf(t.id, membership) }));
+  // A rotation read back from a ServiceAccount's name keeps that ServiceAccount (and the tokens issued for it).
+  const rotated = (id: string) => (rotations.has(id) ? { rotation: rotations.get(id)! } : {});
+  return specs
+    .sort((a, b) => byString(a.id, b.id))
+    .map((t) => ({ ...t, ...rotated(t.id), ...tokenMetaOf(t.id, membership) }));
 }
 
 /**
@@ -991,6 +1124,19 @@ function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string
       `${labelOf(role)}: no binding grants it, so there is nothing to import (from ${role.from.file}#${role.from.index})`,
     );
   }
+  // orgctl writes every level's ClusterRole under the name it gives it, over one of other rules:
+  // what any binding left in the cluster gives through it changes.
+  for (const role of rbac.roles) {
+    const own = orgRoleOf(org, role.name);
+    if (role.kind !== 'ClusterRole' || own.kind !== 'level' || exactLevel(role.rules) === own.level) continue;
+    const by = rbac.bindings.filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === role.name);
+    const via = by.length
+      ? `what ${by.map(labelOf).join(', ')} give through it changes to the level's access`
+      : 'no binding grants it yet';
+    losses.push(
+      `${labelOf(role)}: its rules are not level ${own.level}'s, and the output writes that level's rules under its name (${via}); rename or delete it before adoption (from ${role.from.file}#${role.from.index})`,
+    );
+  }
   const subjects = new Set(
     rbac.bindings.flatMap((b) =>
       b.subjects.filter((x) => x.kind === 'ServiceAccount').map((x) => `${x.namespace || b.namespace}/${x.name}`),
@@ -1011,12 +1157,13 @@ function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string
  * subjects in the input's order, then the owner, invites and placement.
  */
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
-  const { rbac, membership, org, systemNamespace, placement } = readSource(docs, options);
+  const { rbac, membership, org, systemNamespace, placement, membershipProblem } = readSource(docs, options);
   const context = subjectsContextOf(membership, systemNamespace);
   const screened = screenBindings(rbac);
-  const named = nameCustomRoles(classifyRoles(screened.importable, org, membership?.users));
+  const classified = classifyRoles(screened.importable, org, membership?.users);
+  const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);
-  const tokens = tokenAccessOf(screened.importable, named.roles, context);
+  const tokens = tokenAccessOf(screened.importable, named.roles, context, tokenIdsInUse(rbac, org, systemNamespace));
   const owner = ownerOf(users.users, options.owner, membership, org);
   const people = peopleOf(users.users, owner.owner, membership);
   const invites = invitesOf(membership);
@@ -1030,10 +1177,15 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     namespaces: namespaces.namespaces,
     customRoles: customRoleSpecs(users.customRoles, tokens.customRoles),
     grants: grantSpecs(users.grants, people, membership),
-    tokens: tokenSpecs(tokens.tokens, membership),
+    tokens: tokenSpecs(tokens.tokens, membership, tokens.rotations),
     invites: invites.invites,
   });
   const report = [
+    ...(membershipProblem
+      ? [
+          `the membership data (${membershipProblem}): imported from RBAC alone, so who is an admin or deactivated, when grants end and tokens' names and owners are not carried over`,
+        ]
+      : []),
     ...rbac.problems.map((p) => `malformed: ${p}`),
     ...inInputOrder([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]),
     ...(owner.note ? [owner.note] : []),

@@ -1,0 +1,275 @@
+/**
+ * Red team K: adoption (`orgctl import` of a cluster's RBAC dump or of orgctl's own output, and the
+ * cluster Argo CD makes of it). Argo CD prunes only what it tracks: after adoption the cluster holds
+ * the dump's objects, with the output's written over any of the same kind, namespace and name. Each
+ * test failed on the code it was written against.
+ *
+ * K1: the membership lists (`orgctl-users`, `-2`, ...) were read from ConfigMaps of any namespace:
+ *     a namespace admin's `orgctl-users-7` in their own namespace, in a dump that holds ConfigMaps,
+ *     made a deactivated user an active admin, and the report said nothing.
+ * K2: an `orgctl-organization` ConfigMap outside its organization's system namespace made the real
+ *     one ambiguous, and import then dropped the whole membership without a word (deactivated
+ *     users, grants' end dates...): membership that cannot be read is now said.
+ * K3: a token ServiceAccount read back without membership lost its rotation (`token-ci-r2` became
+ *     token `ci`, whose ServiceAccount is `token-ci`): its access moved to another ServiceAccount
+ *     unsaid, and when `token-ci` existed too, whichever came first took the id, so `token-ci`'s
+ *     holder got `token-ci-r2`'s access. Likewise a ServiceAccount of another namespace could be
+ *     given the id of an existing `token-<id>` ServiceAccount.
+ * K4: a user's inline rules from a second Role (orgctl names a user's rules `<org>:custom:<email>`)
+ *     were dropped without a word: only the first Role's rules were kept.
+ * K5: Roles named as orgctl names its own (`<org>:token:<id>`, `<org>:custom:<name>`) with other
+ *     rules were written over on adoption: a namespace admin who binds a Group to such a Role of
+ *     harmless rules gets whatever the token or custom role of that name holds (a ServiceAccount's
+ *     secrets reader, bound by someone else), past Kubernetes' escalation check. A level's
+ *     ClusterRole of that name with other rules is said (its rules change for the bindings left).
+ * K6: a ServiceAccount bound in the organization's system namespace became a token with access
+ *     there, a spec orgctl refuses (init then creates nothing): it is said and left out, as a user's is.
+ * K7: membership ConfigMaps were taken as orgctl's output wherever `orgctl-organization` sat in a
+ *     namespace named `<its org>-system`: a namespace admin of `gatekeeper-system` could name
+ *     themselves an admin (or an admin invitee) of any organization imported with `--org`. orgctl
+ *     writes every level's ClusterRole beside its membership, which no namespace admin can write:
+ *     membership without `<org>:w:full` is not read, and that is said.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importRbac } from '../review/import.ts';
+import { loadManifests } from '../cli/manifests.ts';
+import { Authorizer, userInfo, serviceAccountUser } from '../analysis/authorizer.ts';
+import { readRbac, type ManifestDoc } from '../analysis/objects.ts';
+import { accessOf, synthDocs } from './review/import-access.ts';
+import { ROOT } from './helpers.ts';
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+const OWNER = 'root@acme.io';
+const docs = (...objects: object[]): ManifestDoc[] =>
+  objects.map((object, index) => ({ file: 'dump.yaml', index, object }));
+const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const role = (namespace: string, name: string, rules: object[]) => ({
+  apiVersion: RBAC,
+  kind: 'Role',
+  metadata: { name, namespace },
+  rules,
+});
+const binding = (namespace: string, name: string, ref: { kind: string; name: string }, subjects: object[]) => ({
+  apiVersion: RBAC,
+  kind: 'RoleBinding',
+  metadata: { name, namespace },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...ref },
+  subjects,
+});
+const sa = (namespace: string, name: string) => ({ kind: 'ServiceAccount', name, namespace });
+const SECRETS_GET = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
+const CONFIGMAPS_GET = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+
+const keyOf = (o: unknown): string => {
+  const { kind, metadata } = o as { kind: string; metadata?: { name?: string; namespace?: string } };
+  return `${kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
+};
+/** The cluster after adoption: the dump's objects (Argo CD prunes none of them), the output's over any of the same name. */
+function adopted(dump: readonly ManifestDoc[], output: readonly ManifestDoc[]): ManifestDoc[] {
+  const written = new Set(output.map((d) => keyOf(d.object)));
+  return [...dump.filter((d) => !written.has(keyOf(d.object))), ...output];
+}
+const may = (
+  cluster: readonly ManifestDoc[],
+  who: { name: string; groups?: string[] },
+  verb: string,
+  resource: string,
+  namespace: string,
+) =>
+  new Authorizer(readRbac(cluster)).authorize(userInfo(who.name, who.groups), {
+    verb,
+    namespace,
+    apiGroup: '',
+    resource,
+  }).allowed;
+
+const distDocs = () => loadManifests(join(ROOT, 'dist')).docs;
+const configMap = (namespace: string, name: string, data: Record<string, string>): ManifestDoc => ({
+  file: 'configmaps.yaml',
+  index: 0,
+  object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data },
+});
+
+describe('K1/K2: membership data is the system namespace’s alone', () => {
+  it('K1: a users list in another namespace makes nobody an admin, and undoes no deactivation', () => {
+    const forged = configMap('web', 'orgctl-users-7', {
+      'users.jsonl': `${JSON.stringify({ email: 'mallory@acme.io', username: 'mallory@acme.io', admin: true, billing: false, status: 'active' })}\n`,
+    });
+    const { spec } = importRbac([...distDocs(), forged]);
+    expect(spec.spec.users!.find((u) => u.email === 'mallory@acme.io')).toEqual({
+      email: 'mallory@acme.io',
+      github: 'mallory',
+      status: 'deactivated',
+    });
+  });
+
+  it('K2: an orgctl-organization elsewhere is not the organization’s; membership that cannot be read is said', () => {
+    const organization = (name: string) =>
+      JSON.stringify({ name, owner: 'mallory@acme.io', namespaces: ['web'], clusters: [] });
+    const elsewhere = configMap('web', 'orgctl-organization', { 'organization.json': organization('acme') });
+    const withIt = importRbac([...distDocs(), elsewhere]);
+    expect(withIt.spec.spec.owner).toBe('alice@acme.io');
+    expect(withIt.spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.status).toBe('deactivated');
+    // Another organization's in its own system namespace: two memberships, neither read; that is said.
+    const other = configMap('shop-system', 'orgctl-organization', { 'organization.json': organization('shop') });
+    const { report } = importRbac([...distDocs(), other]);
+    expect(report[0]).toMatch(
+      /^the membership data \(.*more than one orgctl-organization.*\): imported from RBAC alone/,
+    );
+  });
+});
+
+describe('K7: membership data is read only beside what orgctl writes with it', () => {
+  it('a namespace admin’s orgctl-organization in gatekeeper-system makes nobody an admin of a foreign dump', () => {
+    const input = [
+      ...docs(ns('web'), ns('gatekeeper-system')),
+      configMap('gatekeeper-system', 'orgctl-organization', {
+        'organization.json': JSON.stringify({ name: 'gatekeeper', owner: 'mallory@x.io', namespaces: ['web'] }),
+      }),
+      configMap('gatekeeper-system', 'orgctl-users', {
+        'users.jsonl': `${JSON.stringify({ email: 'mallory@x.io', username: 'mallory@x.io', admin: true, status: 'active' })}\n`,
+      }),
+      configMap('gatekeeper-system', 'orgctl-invites', {
+        'invites.jsonl': `${JSON.stringify({ email: 'eve@x.io', admin: true, sso: false, state: 'pending', grants: [] })}\n`,
+      }),
+    ];
+    const { spec, report } = importRbac(input, { org: 'acme', owner: OWNER });
+    expect(spec.spec.users).toEqual([{ email: OWNER, admin: true }]);
+    expect(spec.spec.invites).toBeUndefined();
+    expect(report[0]).toMatch(
+      /^the membership data \(orgctl-organization in gatekeeper-system names organization gatekeeper, but the input holds no ClusterRole gatekeeper:w:full/,
+    );
+  });
+});
+
+describe('K3: a token keeps its ServiceAccount, and no ServiceAccount is given another’s', () => {
+  it('token-ci-r2 read back without membership keeps its name, or says it moves; token-ci does not get its access', () => {
+    const input = docs(
+      ns('web'),
+      role('web', 'secrets', SECRETS_GET),
+      role('web', 'configmaps', CONFIGMAPS_GET),
+      binding('web', 'a', { kind: 'Role', name: 'secrets' }, [sa('org-system', 'token-ci-r2')]),
+      binding('web', 'b', { kind: 'Role', name: 'configmaps' }, [sa('org-system', 'token-ci')]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    const after = adopted(input, synthDocs(spec));
+    const account = (name: string) => ({ name: serviceAccountUser('org-system', name) });
+    expect(may(after, account('token-ci'), 'get', 'secrets', 'web')).toBe(false);
+    expect(may(after, account('token-ci'), 'get', 'configmaps', 'web')).toBe(true);
+    // Both are token ci (an id cannot end in -r<n>): the unrotated name keeps it, the other's move is said.
+    expect(report).toEqual([
+      expect.stringMatching(
+        /^ServiceAccount org-system\/token-ci-r2: token id ci is another ServiceAccount's; imported as token ci-2: its access moves to ServiceAccount org-system\/token-ci-2, and whatever runs as org-system\/token-ci-r2 loses it/,
+      ),
+    ]);
+    // Alone, it keeps its ServiceAccount: token ci at rotation 2.
+    const alone = importRbac(input.slice(0, 4), { org: 'org', owner: OWNER });
+    expect(alone.spec.spec.tokens).toMatchObject([{ id: 'ci', rotation: 2 }]);
+    expect(alone.report).toEqual([]);
+    expect(may(adopted(input, synthDocs(alone.spec)), account('token-ci-r2'), 'get', 'secrets', 'web')).toBe(true);
+  });
+
+  it('a ServiceAccount of another namespace is never given the id of an existing token-<id> ServiceAccount', () => {
+    const input = docs(
+      ns('web'),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'token-web-deployer', namespace: 'org-system' } },
+      role('web', 'secrets', SECRETS_GET),
+      binding('web', 'a', { kind: 'Role', name: 'secrets' }, [sa('web', 'deployer')]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    const after = adopted(input, synthDocs(spec));
+    expect(may(after, { name: serviceAccountUser('org-system', 'token-web-deployer') }, 'get', 'secrets', 'web')).toBe(
+      false,
+    );
+    expect(report).toEqual([
+      expect.stringMatching(
+        /^ServiceAccount web\/deployer: token id web-deployer is another ServiceAccount's; imported as token web-deployer-2: /,
+      ),
+    ]);
+  });
+});
+
+describe('K4: a user’s inline rules are all kept', () => {
+  it('a second <org>:custom:<email> Role bound to the same user adds its rules', () => {
+    const extra = docs(
+      { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'acme:custom:erin@acme.io' }, rules: SECRETS_GET },
+      binding('web', 'more', { kind: 'ClusterRole', name: 'acme:custom:erin@acme.io' }, [
+        { kind: 'User', name: 'dan@acme.io' },
+      ]),
+    );
+    const input = [...distDocs(), ...extra];
+    const { spec, report, losses } = importRbac(input);
+    const dropped = [...report, ...losses].some((l) => l.includes('erin@acme.io'));
+    expect(dropped || accessOf(synthDocs(spec))['dan@acme.io']).toEqual(accessOf(input)['dan@acme.io']);
+  });
+});
+
+describe('K5: adoption writes no Role over one of the dump’s with other rules', () => {
+  const team = { name: 'mallory@x.io', groups: ['team'] };
+
+  it('a Group bound to a Role named <org>:token:<id> does not get the token’s access', () => {
+    const input = docs(
+      ns('web'),
+      role('web', 'deployer', SECRETS_GET),
+      binding('web', 'deployer', { kind: 'Role', name: 'deployer' }, [sa('web', 'deployer')]),
+      role('web', 'org:token:web-deployer', CONFIGMAPS_GET),
+      binding('web', 'mine', { kind: 'Role', name: 'org:token:web-deployer' }, [{ kind: 'Group', name: 'team' }]),
+    );
+    expect(may(input, team, 'get', 'secrets', 'web')).toBe(false);
+    const { spec } = importRbac(input, { org: 'org', owner: OWNER });
+    expect(may(adopted(input, synthDocs(spec)), team, 'get', 'secrets', 'web')).toBe(false);
+  });
+
+  it('a Group bound to a Role named <org>:custom:<name> does not get the custom role of that name', () => {
+    const input = docs(
+      ns('web'),
+      role('web', 'ops', SECRETS_GET),
+      binding('web', 'bob-ops', { kind: 'Role', name: 'ops' }, [{ kind: 'User', name: 'bob@acme.io' }]),
+      role('web', 'org:custom:ops', CONFIGMAPS_GET),
+      binding('web', 'sneaky', { kind: 'Role', name: 'org:custom:ops' }, [{ kind: 'Group', name: 'team' }]),
+    );
+    expect(may(input, team, 'get', 'secrets', 'web')).toBe(false);
+    const { spec } = importRbac(input, { org: 'org', owner: OWNER });
+    const after = adopted(input, synthDocs(spec));
+    expect(may(after, team, 'get', 'secrets', 'web')).toBe(false);
+    expect(may(after, { name: 'bob@acme.io' }, 'get', 'secrets', 'web')).toBe(true);
+  });
+
+  it('a level’s ClusterRole name holding other rules is said: the output writes the level over it', () => {
+    const input = docs(
+      ns('web'),
+      { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'org:r:pods' }, rules: CONFIGMAPS_GET },
+      {
+        apiVersion: RBAC,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'team-pods' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'org:r:pods' },
+        subjects: [{ kind: 'Group', name: 'team' }],
+      },
+    );
+    const { losses } = importRbac(input, { org: 'org', owner: OWNER });
+    expect(losses).toContainEqual(
+      expect.stringMatching(
+        /^ClusterRole org:r:pods: its rules are not level r:pods's, .*ClusterRoleBinding team-pods give through it/,
+      ),
+    );
+  });
+});
+
+describe('K6: the system namespace holds no token’s access', () => {
+  it('a ServiceAccount bound there is said and left out; the spec synthesizes', () => {
+    const input = docs(
+      ns('web'),
+      role('org-system', 'r', SECRETS_GET),
+      binding('org-system', 'a', { kind: 'Role', name: 'r' }, [sa('web', 'ci')]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    expect(() => synthDocs(spec)).not.toThrow();
+    expect(report).toContainEqual(
+      expect.stringMatching(
+        /^RoleBinding org-system\/a: ServiceAccount web\/ci's access in org-system, .*not imported$/,
+      ),
+    );
+  });
+});
