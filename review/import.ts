@@ -34,6 +34,7 @@ import {
   ROTATION_SUFFIX,
   systemNamespaceOf,
   tokenAccountName,
+  tokenRoleName,
   tokenIdsOfAccount,
 } from '../model/model.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
@@ -552,8 +553,9 @@ export function tokenAccessOf(
   importable: readonly ImportableBinding[],
   roles: ReadonlyMap<RoleObject, ImportedRole>,
   context: SubjectsContext,
-  reserved: ReadonlySet<string> = new Set(),
+  input: { readonly rbac: RbacSet; readonly org: string } = { rbac: readRbac([]), org: '' },
 ): TokensFound {
+  const reserved = tokenIdsInUse(input.rbac, input.org, context.systemNamespace);
   const tokens = new Map<string, Map<string, TokenAccess>>();
   const customRoles = new Map<string, readonly PolicyRule[]>();
   const rotations = new Map<string, number>();
@@ -585,6 +587,8 @@ export function tokenAccessOf(
       }
   for (const id of reserved) if (!ids.has(id)) ids.set(id, '');
   const said = new Set<string>();
+  // Where each token's access in a namespace is first found: what is said of it is said there.
+  const firstAt = new Map<TokenAccess, { at: number; subject: number; where: string }>();
   for (const { at, binding, role } of importable) {
     const imported = roles.get(role)!;
     const { namespace } = binding;
@@ -625,6 +629,7 @@ export function tokenAccessOf(
       if (!entry) {
         entry = { levels: new Set<string>(), rules: [], roles: new Set<RoleObject>(), customRoles: new Set<string>() };
         byNamespace.set(namespace, entry);
+        firstAt.set(entry, { at, subject, where: labelOf(binding) });
       }
       if (imported.kind === 'level') entry.levels.add(imported.level);
       else if (imported.kind === 'custom' && imported.named) {
@@ -637,7 +642,36 @@ export function tokenAccessOf(
       }
     });
   }
+  // A token's rules in a namespace are its Role <org>:token:<id> there: written over a Role of that
+  // name the input binds otherwise, whatever else it grants would become the token's. Such rules are said, not imported.
+  for (const [id, byNamespace] of tokens)
+    for (const [namespace, entry] of byNamespace) {
+      const name = tokenRoleName(input.org, id);
+      const rules = tokenRbacSpecs(namespace, entry)[0]?.rules ?? [];
+      if (!rules.length || !writesOver(input.rbac, namespace, name, rules)) continue;
+      const { at, subject, where } = firstAt.get(entry)!;
+      const line = `${where}: token ${id}: its rules in ${namespace} would be written as Role ${namespace}/${name}, over the input's Role of that name, which other bindings grant; not imported (rename or delete that Role before adoption)`;
+      notes.push({ at, subject, line });
+      entry.rules.length = 0;
+      entry.levels.clear();
+    }
   return { tokens, customRoles, rotations, notes };
+}
+
+/**
+ * Whether writing Role `namespace/name` with `rules` changes what a binding of the input gives:
+ * the input holds a Role of that name with other rules, which a RoleBinding of another name grants
+ * (the output writes its own RoleBinding of the Role's name over the input's).
+ */
+function writesOver(rbac: RbacSet, namespace: string, name: string, rules: readonly PolicyRule[]): boolean {
+  const theirs = rbac.roles.find((r) => r.kind === 'Role' && r.namespace === namespace && r.name === name);
+  if (!theirs) return false;
+  const key = (list: readonly PolicyRule[]) =>
+    [...new Set(list.map((r) => JSON.stringify(ordered(r))))].sort().join('\n');
+  if (key(theirs.rules) === key(rules)) return false;
+  return rbac.bindings.some(
+    (b) => b.namespace === namespace && b.roleRef.kind === 'Role' && b.roleRef.name === name && b.name !== name,
+  );
 }
 
 /** The rotation `name` is of token `id` (`token-ci-r2` of `ci`: 2), else 0. */
@@ -1163,7 +1197,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const classified = classifyRoles(screened.importable, org, membership?.users);
   const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);
-  const tokens = tokenAccessOf(screened.importable, named.roles, context, tokenIdsInUse(rbac, org, systemNamespace));
+  const tokens = tokenAccessOf(screened.importable, named.roles, context, { rbac, org });
   const owner = ownerOf(users.users, options.owner, membership, org);
   const people = peopleOf(users.users, owner.owner, membership);
   const invites = invitesOf(membership);

@@ -22,6 +22,9 @@
  *     harmless rules gets whatever the token or custom role of that name holds (a ServiceAccount's
  *     secrets reader, bound by someone else), past Kubernetes' escalation check. A level's
  *     ClusterRole of that name with other rules is said (its rules change for the bindings left).
+ *     A live token's own Role name (`<org>:token:<id>`) bound to others with other rules: the
+ *     token's rules there are said and left out (its id, its ServiceAccount's, cannot change).
+ *     test/properties/import-adoption.test.ts is the class: the dump with the output written over it.
  * K6: a ServiceAccount bound in the organization's system namespace became a token with access
  *     there, a spec orgctl refuses (init then creates nothing): it is said and left out, as a user's is.
  * K7: membership ConfigMaps were taken as orgctl's output wherever `orgctl-organization` sat in a
@@ -219,6 +222,25 @@ describe('K5: adoption writes no Role over one of the dump’s with other rules'
     expect(may(input, team, 'get', 'secrets', 'web')).toBe(false);
     const { spec } = importRbac(input, { org: 'org', owner: OWNER });
     expect(may(adopted(input, synthDocs(spec)), team, 'get', 'secrets', 'web')).toBe(false);
+  });
+
+  it('a user bound to a Role named as a live token’s rules does not get the token’s other rules', () => {
+    // Found by test/properties/import-adoption.test.ts: token ci (token-ci-r2) is bound to a Role of
+    // other rules; written as its own Role web/org:token:ci, they reached bob through his binding.
+    const input = docs(
+      ns('web'),
+      role('web', 'org:token:ci', SECRETS_GET),
+      role('web', 'reader', CONFIGMAPS_GET),
+      binding('web', 'bob', { kind: 'Role', name: 'org:token:ci' }, [{ kind: 'User', name: 'bob@acme.io' }]),
+      binding('web', 'ci', { kind: 'Role', name: 'reader' }, [sa('org-system', 'token-ci-r2')]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    expect(may(adopted(input, synthDocs(spec)), { name: 'bob@acme.io' }, 'get', 'configmaps', 'web')).toBe(false);
+    expect(report).toContainEqual(
+      expect.stringMatching(
+        /^RoleBinding web\/ci: token ci: its rules in web would be written as Role web\/org:token:ci, over/,
+      ),
+    );
   });
 
   it('a Group bound to a Role named <org>:custom:<name> does not get the custom role of that name', () => {
