@@ -39,40 +39,15 @@ import { importRbac } from '../review/import.ts';
 import { loadManifests } from '../cli/manifests.ts';
 import { Authorizer, userInfo, serviceAccountUser } from '../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../analysis/objects.ts';
-import { accessOf, synthDocs } from './review/import-access.ts';
+import { accessOf, adopted, binding, clusterRole, dump as docs, ns, role, synthDocs } from './review/import-access.ts';
 import { ROOT } from './helpers.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const OWNER = 'root@acme.io';
-const docs = (...objects: object[]): ManifestDoc[] =>
-  objects.map((object, index) => ({ file: 'dump.yaml', index, object }));
-const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const role = (namespace: string, name: string, rules: object[]) => ({
-  apiVersion: RBAC,
-  kind: 'Role',
-  metadata: { name, namespace },
-  rules,
-});
-const binding = (namespace: string, name: string, ref: { kind: string; name: string }, subjects: object[]) => ({
-  apiVersion: RBAC,
-  kind: 'RoleBinding',
-  metadata: { name, namespace },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...ref },
-  subjects,
-});
 const sa = (namespace: string, name: string) => ({ kind: 'ServiceAccount', name, namespace });
 const SECRETS_GET = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
 const CONFIGMAPS_GET = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
 
-const keyOf = (o: unknown): string => {
-  const { kind, metadata } = o as { kind: string; metadata?: { name?: string; namespace?: string } };
-  return `${kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
-};
-/** The cluster after adoption: the dump's objects (Argo CD prunes none of them), the output's over any of the same name. */
-function adopted(dump: readonly ManifestDoc[], output: readonly ManifestDoc[]): ManifestDoc[] {
-  const written = new Set(output.map((d) => keyOf(d.object)));
-  return [...dump.filter((d) => !written.has(keyOf(d.object))), ...output];
-}
 const may = (
   cluster: readonly ManifestDoc[],
   who: { name: string; groups?: string[] },
@@ -196,7 +171,7 @@ describe('K3: a token keeps its ServiceAccount, and no ServiceAccount is given a
 describe('K4: a user’s inline rules are all kept', () => {
   it('a second <org>:custom:<email> Role bound to the same user adds its rules', () => {
     const extra = docs(
-      { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'acme:custom:erin@acme.io' }, rules: SECRETS_GET },
+      clusterRole('acme:custom:erin@acme.io', SECRETS_GET),
       binding('web', 'more', { kind: 'ClusterRole', name: 'acme:custom:erin@acme.io' }, [
         { kind: 'User', name: 'dan@acme.io' },
       ]),
@@ -259,17 +234,13 @@ describe('K5: adoption writes no Role over one of the dump’s with other rules'
   });
 
   it('a level’s ClusterRole name holding other rules is said: the output writes the level over it', () => {
-    const input = docs(
-      ns('web'),
-      { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'org:r:pods' }, rules: CONFIGMAPS_GET },
-      {
-        apiVersion: RBAC,
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'team-pods' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'org:r:pods' },
-        subjects: [{ kind: 'Group', name: 'team' }],
-      },
-    );
+    const input = docs(ns('web'), clusterRole('org:r:pods', CONFIGMAPS_GET), {
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'team-pods' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'org:r:pods' },
+      subjects: [{ kind: 'Group', name: 'team' }],
+    });
     const { losses } = importRbac(input, { org: 'org', owner: OWNER });
     expect(losses).toContainEqual(
       expect.stringMatching(

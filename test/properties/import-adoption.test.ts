@@ -17,7 +17,7 @@ import { importRbac } from '../../review/import.ts';
 import { Authorizer, serviceAccountUser, userInfo } from '../../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
 import { findLevel } from '../../model/catalog.ts';
-import { synthDocs } from '../review/import-access.ts';
+import { adopted, synthDocs } from '../review/import-access.ts';
 
 const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 100);
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -100,17 +100,6 @@ function dumpOf(c: DumpCase): ManifestDoc[] {
     });
   });
   return objects.map((object, index) => ({ file: 'dump.yaml', index, object }));
-}
-
-const keyOf = (o: unknown): string => {
-  const { kind, metadata } = o as { kind: string; metadata?: { name?: string; namespace?: string } };
-  return `${kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
-};
-
-/** The cluster after adoption: the dump's objects, the output's over any of the same name. */
-function adopted(dump: readonly ManifestDoc[], output: readonly ManifestDoc[]): ManifestDoc[] {
-  const written = new Set(output.map((d) => keyOf(d.object)));
-  return [...dump.filter((d) => !written.has(keyOf(d.object))), ...output];
 }
 
 /** Everyone the bindings name, as the authorizer sees them: users, a member of each group, service accounts. */

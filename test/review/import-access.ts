@@ -38,3 +38,43 @@ export function accessOf(docs: readonly ManifestDoc[]): Record<string, Record<st
   }
   return out;
 }
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+/** A dump's documents, as `kubectl get -o yaml` lists them. */
+export const dump = (...objects: object[]): ManifestDoc[] =>
+  objects.map((object, index) => ({ file: 'dump.yaml', index, object }));
+export const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+export const clusterRole = (name: string, rules: object[]) => ({
+  apiVersion: RBAC,
+  kind: 'ClusterRole',
+  metadata: { name },
+  rules,
+});
+export const role = (namespace: string, name: string, rules: object[]) => ({
+  apiVersion: RBAC,
+  kind: 'Role',
+  metadata: { name, namespace },
+  rules,
+});
+export const binding = (namespace: string, name: string, ref: { kind: string; name: string }, subjects: object[]) => ({
+  apiVersion: RBAC,
+  kind: 'RoleBinding',
+  metadata: { name, namespace },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...ref },
+  subjects,
+});
+
+const objectKey = (o: unknown): string => {
+  const { kind, metadata } = o as { kind: string; metadata?: { name?: string; namespace?: string } };
+  return `${kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
+};
+
+/**
+ * The cluster after adoption: Argo CD prunes only what it tracks, so the dump's objects stay, with
+ * the output's written over any of the same kind, namespace and name.
+ */
+export function adopted(input: readonly ManifestDoc[], output: readonly ManifestDoc[]): ManifestDoc[] {
+  const written = new Set(output.map((d) => objectKey(d.object)));
+  return [...input.filter((d) => !written.has(objectKey(d.object))), ...output];
+}

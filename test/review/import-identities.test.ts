@@ -9,31 +9,7 @@ import type { OrgSpec } from '../../constructs/spec.ts';
 import { Authorizer, userInfo } from '../../analysis/authorizer.ts';
 import { importRbac } from '../../review/import.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
-import { synthDocs } from './import-access.ts';
-
-const RBAC = 'rbac.authorization.k8s.io/v1';
-const doc = (object: object, index: number): ManifestDoc => ({ file: 'dump.yaml', index, object });
-const dump = (...objects: object[]): ManifestDoc[] => objects.map(doc);
-const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const clusterRole = (name: string, rules: object[]) => ({
-  apiVersion: RBAC,
-  kind: 'ClusterRole',
-  metadata: { name },
-  rules,
-});
-const role = (namespace: string, name: string, rules: object[]) => ({
-  apiVersion: RBAC,
-  kind: 'Role',
-  metadata: { name, namespace },
-  rules,
-});
-const binding = (namespace: string, name: string, ref: { kind: string; name: string }, subjects: object[]) => ({
-  apiVersion: RBAC,
-  kind: 'RoleBinding',
-  metadata: { name, namespace },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...ref },
-  subjects,
-});
+import { binding, clusterRole, dump, ns, role, synthDocs } from './import-access.ts';
 
 /** Whether `user` may do `verb` on core `resource` in `namespace`, by the RBAC of `docs`. */
 const may = (docs: readonly ManifestDoc[], user: string, verb: string, resource: string, namespace: string) =>
