@@ -397,11 +397,10 @@ export interface FoundGrant {
   rules: readonly PolicyRule[];
 }
 
-/** `rules` with those of `more` it does not hold yet, in order. */
-function withRules(rules: readonly PolicyRule[], more: readonly PolicyRule[]): readonly PolicyRule[] {
+/** Whether `rules` hold each of `more` (the same rules, read from another cluster's copy of a Role). */
+function holdsAll(rules: readonly PolicyRule[], more: readonly PolicyRule[]): boolean {
   const held = new Set(rules.map((r) => JSON.stringify(r)));
-  const added = more.filter((r) => !held.has(JSON.stringify(r)));
-  return added.length ? [...rules, ...added] : rules;
+  return more.every((r) => held.has(JSON.stringify(r)));
 }
 
 const addOnce = (list: string[], item: string): void => {
@@ -497,10 +496,15 @@ export function userAccessOf(
       }
       if (imported.kind === 'level') addOnce(g.levels, imported.level);
       else if (imported.kind === 'inline') {
-        // Each rule once: the same Role in two clusters' output is one grant, and a second inline
-        // Role bound to this user (another user's, bound to them too) adds its rules, never drops them.
+        // The same Role in two clusters' output is one grant. A second Role of inline rules (another
+        // user's, bound to this one too) is said: added to this user's, it would be written over
+        // their Role of the input, for whatever else binds that.
         if (!g.rules.length) g.rules = [...role.rules];
-        else if (g.rules !== role.rules) g.rules = withRules(g.rules, role.rules);
+        else if (!holdsAll(g.rules, role.rules))
+          note(
+            subject,
+            `${labelOf(role)} holds inline rules, and ${email} has inline rules of another role in ${namespace}; not imported (declare it as a custom role)`,
+          );
       } else {
         if (!g.customRoles.includes(imported.name)) g.customRoles = [...g.customRoles, imported.name];
         customRoles.set(imported.name, role.rules);
