@@ -3,7 +3,8 @@
  * adoption the cluster holds the dump's objects, with the output's written over any of the same kind,
  * namespace and name. For every subject either side names (users, members of groups, service
  * accounts) and every request of a fixed set, what that cluster allows the dump allowed. Random dumps
- * use the names orgctl gives its own objects (`org:custom:<name>` and `org:token:<id>` Roles, and
+ * use the names orgctl gives its own objects (`org:custom:<name>` and `org:token:<id>` Roles and
+ * ClusterRoles, a Role and a ClusterRole of one name, and
  * `token-<id>` ServiceAccounts, rotated or not, bound or not) beside ordinary ones, and bind Groups to
  * them as a namespace admin could. (Red team K found Roles written over and ServiceAccounts given
  * another's id; this is their class.) Left out: the owner, an admin by `--owner`; a ServiceAccount of
@@ -58,6 +59,7 @@ const subject = fc.oneof(
   fc.constantFrom(...ACCOUNTS).map(([namespace, name]) => ({ kind: 'ServiceAccount', name, namespace })),
 );
 const roleCase = fc.record({
+  cluster: fc.boolean(),
   namespace: fc.constantFrom(...NAMESPACES),
   name: fc.constantFrom(...ROLE_NAMES),
   rules: fc.constantFrom(...RULES.keys()),
@@ -67,7 +69,11 @@ const bindingCase = fc.record({
   subjects: fc.array(subject, { minLength: 1, maxLength: 2 }),
 });
 const dumpCase = fc.record({
-  roles: fc.uniqueArray(roleCase, { minLength: 1, maxLength: 5, selector: (r) => `${r.namespace}/${r.name}` }),
+  roles: fc.uniqueArray(roleCase, {
+    minLength: 1,
+    maxLength: 5,
+    selector: (r) => (r.cluster ? r.name : `${r.namespace}/${r.name}`),
+  }),
   bindings: fc.array(bindingCase, { minLength: 1, maxLength: 6 }),
   accounts: fc.subarray([...ACCOUNTS]),
 });
@@ -85,8 +91,8 @@ function dumpOf(c: DumpCase): ManifestDoc[] {
   for (const r of c.roles)
     objects.push({
       apiVersion: RBAC,
-      kind: 'Role',
-      metadata: { name: r.name, namespace: r.namespace },
+      kind: r.cluster ? 'ClusterRole' : 'Role',
+      metadata: r.cluster ? { name: r.name } : { name: r.name, namespace: r.namespace },
       rules: RULES[r.rules],
     });
   c.bindings.forEach((b, i) => {
@@ -95,7 +101,7 @@ function dumpOf(c: DumpCase): ManifestDoc[] {
       apiVersion: RBAC,
       kind: 'RoleBinding',
       metadata: { name: `binding-${i}`, namespace: r.namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: r.name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: r.cluster ? 'ClusterRole' : 'Role', name: r.name },
       subjects: b.subjects,
     });
   });
