@@ -1117,7 +1117,13 @@ const STOCK_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
  * binds and ServiceAccounts that hold no binding. (A subject of a kind RBAC does not know makes its
  * binding malformed: the report says so.)
  */
-function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string, context: SubjectsContext): string[] {
+function lossesOf(
+  rbac: RbacSet,
+  membership: Membership | undefined,
+  org: string,
+  context: SubjectsContext,
+  imported: readonly ImportableBinding[],
+): string[] {
   const losses: string[] = [];
   const from = `from the membership data of ${org}`;
   if (membership) {
@@ -1186,6 +1192,14 @@ function lossesOf(rbac: RbacSet, membership: Membership | undefined, org: string
     if (namespace === context.systemNamespace && context.tokenByAccount.has(name)) continue; // a token of the membership
     losses.push(`ServiceAccount ${account}: it holds no binding, so it is no token (from the input's ServiceAccounts)`);
   }
+  // orgctl's own output is Argo CD's to prune once its Applications take it over; anyone else's is not.
+  if (!membership && imported.length) {
+    const names = [...new Set(imported.map(({ binding: b }) => `${b.namespace}/${b.name}`))];
+    const listed = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+    losses.push(
+      `the input's own RoleBindings (${listed}) into orgctl's care: Argo CD prunes only what it applied, so they stay beside the output's and keep granting what they grant (access removed in orgctl later stays through them, and reviews, which read dist/, do not see them); delete them once the output has synced`,
+    );
+  }
   return losses;
 }
 
@@ -1236,7 +1250,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     report,
     // Computed when asked: the CLI prints them, the review's proof never reads them.
     get losses() {
-      losses ??= lossesOf(rbac, membership, org, context);
+      losses ??= lossesOf(rbac, membership, org, context, screened.importable);
       return losses;
     },
   };
