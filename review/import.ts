@@ -40,6 +40,7 @@ import {
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { outputClusters } from '../synth/render.ts';
+import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
@@ -86,6 +87,20 @@ const EMAIL = new RegExp(EMAIL_PATTERN);
 /** How the ServiceAccount of an orgctl token begins: `token-`. */
 const TOKEN_ACCOUNT = tokenAccountName('');
 const SYSTEM_NAMESPACE = new RegExp(`^(kube-|openshift-)|^${DEFAULT_NAMESPACE}$`);
+
+/** The namespace Argo CD runs in: the membership's, else Argo CD's default. */
+const argocdNamespaceOf = (membership: Membership | undefined): string =>
+  membership?.org.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
+
+/**
+ * Why a namespace is no organization's, if it is not: Kubernetes' own, or Argo CD's (which runs the
+ * delivery; the generated AppProject denies it, so a spec declaring it is refused, and every cluster
+ * that delivers with Argo CD holds it).
+ */
+function notOrganizations(namespace: string, argocdNamespace: string): string | undefined {
+  if (SYSTEM_NAMESPACE.test(namespace)) return 'a system namespace';
+  return namespace === argocdNamespace ? "Argo CD's own namespace" : undefined;
+}
 
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
@@ -220,6 +235,8 @@ export interface SubjectsContext {
   readonly emailByUsername: ReadonlyMap<string, string>;
   /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
   readonly tokenByAccount: ReadonlyMap<string, string>;
+  /** The namespace Argo CD runs in: its ServiceAccounts are Argo CD's, not tokens. @default 'argocd' */
+  readonly argocdNamespace?: string;
 }
 
 /** Reads who is who from the membership once, so that each subject costs two lookups. */
@@ -230,6 +247,7 @@ export function subjectsContextOf(membership: Membership | undefined, systemName
     own: membership !== undefined,
     emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
     tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
+    ...(membership?.org.argocd?.namespace ? { argocdNamespace: membership.org.argocd.namespace } : {}),
   };
 }
 
@@ -262,7 +280,10 @@ export function inInputOrder(notes: readonly BindingNote[]): string[] {
  * The RoleBindings an organization can hold, each with its role. Cluster-wide bindings, bindings
  * whose role does not exist and bindings in system namespaces are said, never silently dropped.
  */
-export function screenBindings(rbac: RbacSet): { importable: ImportableBinding[]; notes: BindingNote[] } {
+export function screenBindings(
+  rbac: RbacSet,
+  argocdNamespace = DEFAULT_ARGOCD_NAMESPACE,
+): { importable: ImportableBinding[]; notes: BindingNote[] } {
   const authz = new Authorizer(rbac);
   const importable: ImportableBinding[] = [];
   const notes: BindingNote[] = [];
@@ -276,9 +297,8 @@ export function screenBindings(rbac: RbacSet): { importable: ImportableBinding[]
     const role = authz.roleOf(binding);
     const { kind, name } = binding.roleRef;
     if (!role) return note(at, `${where}: its ${kind} ${name} does not exist; nothing to import`);
-    if (SYSTEM_NAMESPACE.test(binding.namespace)) {
-      return note(at, `${where}: namespace ${binding.namespace} is a system namespace; not imported`);
-    }
+    const system = notOrganizations(binding.namespace, argocdNamespace);
+    if (system) return note(at, `${where}: namespace ${binding.namespace} is ${system}; not imported`);
     importable.push({ at, binding, role });
   });
   return { importable, notes };
@@ -600,8 +620,10 @@ export function tokenAccessOf(
       if (s.kind !== 'ServiceAccount') return;
       const saNamespace = s.namespace || namespace;
       const account = `${saNamespace}/${s.name}`;
-      if (SYSTEM_NAMESPACE.test(saNamespace)) {
-        const line = `${labelOf(binding)}: ServiceAccount ${account} is a system account; not imported`;
+      const system = notOrganizations(saNamespace, context.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE);
+      if (system) {
+        const whose = system === 'a system namespace' ? 'a system account' : "Argo CD's own account";
+        const line = `${labelOf(binding)}: ServiceAccount ${account} is ${whose}; not imported`;
         notes.push({ at, subject, line });
         return;
       }
@@ -611,7 +633,7 @@ export function tokenAccessOf(
         notes.push({ at, subject, line });
         return;
       }
-      const base = keptIds.get(account) ?? tokenIdOf(saNamespace, s.name, context);
+      const base = keptIds.get(account) ?? unrotatedId(tokenIdOf(saNamespace, s.name, context));
       const id = claim(ids, base, account, (n) => dnsLabel(`${base}-${n}`));
       // A token's ServiceAccount is orgctl's own (token-<id> in the system namespace, the id its
       // own): any other becomes a new identity, and whatever runs as it keeps nothing.
@@ -677,6 +699,13 @@ function writesOver(rbac: RbacSet, namespace: string, name: string, rules: reado
     (b) => b.namespace === namespace && b.roleRef.kind === 'Role' && b.roleRef.name === name && b.name !== name,
   );
 }
+
+/**
+ * An id that does not end like a rotation (orgctl refuses `web-ci-r2`: its ServiceAccount would be
+ * token web-ci's at rotation 2), so that a ServiceAccount named `ci-r2` cannot make the whole import
+ * one orgctl refuses: `web-ci-r2-sa`.
+ */
+const unrotatedId = (id: string): string => (ROTATION_SUFFIX.test(id) ? dnsLabel(`${id.slice(0, 54)}-sa`) : id);
 
 /** The rotation `name` is of token `id` (`token-ci-r2` of `ci`: 2), else 0. */
 function rotationOf(name: string, id: string): number {
@@ -970,7 +999,8 @@ export function namespacesOf(
   membership: Membership | undefined,
   systemNamespace: string,
 ): string[] {
-  const names = new Set<string>(declared.filter((n) => !SYSTEM_NAMESPACE.test(n) && n !== systemNamespace));
+  const argocd = argocdNamespaceOf(membership);
+  const names = new Set<string>(declared.filter((n) => !notOrganizations(n, argocd) && n !== systemNamespace));
   for (const ns of users.keys()) names.add(ns);
   for (const byNamespace of tokens.values()) for (const ns of byNamespace.keys()) names.add(ns);
   for (const ns of membership?.org.namespaces ?? []) if (ns !== systemNamespace) names.add(ns);
@@ -1125,6 +1155,7 @@ function lossesOf(
   imported: readonly ImportableBinding[],
 ): string[] {
   const losses: string[] = [];
+  const argocd = argocdNamespaceOf(membership);
   const from = `from the membership data of ${org}`;
   if (membership) {
     losses.push(
@@ -1158,7 +1189,7 @@ function lossesOf(
   );
   const aggregators = rbac.roles.filter((r) => r.aggregation);
   for (const role of rbac.roles) {
-    if (bound.has(labelOf(role)) || (role.namespace && SYSTEM_NAMESPACE.test(role.namespace))) continue;
+    if (bound.has(labelOf(role)) || (role.namespace && notOrganizations(role.namespace, argocd))) continue;
     if (role.kind === 'ClusterRole') {
       if (role.name.startsWith('system:') || STOCK_CLUSTER_ROLES.has(role.name) || role.aggregation) continue;
       if (aggregators.some((a) => a.aggregation!.some((sel) => selects(sel, role.labels)))) continue; // its rules are another's
@@ -1188,7 +1219,7 @@ function lossesOf(
   );
   for (const account of rbac.serviceAccounts) {
     const [namespace = '', name = ''] = account.split('/');
-    if (subjects.has(account) || name === 'default' || SYSTEM_NAMESPACE.test(namespace)) continue;
+    if (subjects.has(account) || name === 'default' || notOrganizations(namespace, argocd)) continue;
     if (namespace === context.systemNamespace && context.tokenByAccount.has(name)) continue; // a token of the membership
     losses.push(`ServiceAccount ${account}: it holds no binding, so it is no token (from the input's ServiceAccounts)`);
   }
@@ -1211,7 +1242,7 @@ function lossesOf(
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
   const { rbac, membership, org, systemNamespace, placement, membershipProblem } = readSource(docs, options);
   const context = subjectsContextOf(membership, systemNamespace);
-  const screened = screenBindings(rbac);
+  const screened = screenBindings(rbac, argocdNamespaceOf(membership));
   const classified = classifyRoles(screened.importable, org, membership?.users);
   const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);

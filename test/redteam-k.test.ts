@@ -33,6 +33,14 @@
  *     themselves an admin (or an admin invitee) of any organization imported with `--org`. orgctl
  *     writes every level's ClusterRole beside its membership, which no namespace admin can write:
  *     membership without `<org>:w:full` is not read, and that is said.
+ * K9: a ServiceAccount of another namespace named like a rotation (`web/ci-r2`) became token
+ *     `web-ci-r2`, an id orgctl refuses: a namespace admin could make every adoption fail (init
+ *     creates nothing). Such an id gets `-sa`.
+ * K10: a dump of a cluster running Argo CD (every cluster orgctl delivers to) holds its namespace,
+ *     `argocd`: import declared it, and orgctl refuses a spec declaring Argo CD's namespace
+ *     (undeployable-namespace), so `init --import` created nothing. Argo CD's namespace (the
+ *     membership's, else `argocd`) is no organization's, as Kubernetes' own are, and its
+ *     ServiceAccounts are no tokens.
  * K8: the dump's RoleBindings the import carries over stay in the cluster (Argo CD prunes only what
  *     it applied): access removed in orgctl after adoption stays through them, and the review, which
  *     reads dist/, says it is gone. Nothing said so: import now lists them, to delete once synced.
@@ -187,6 +195,45 @@ describe('K3: a token keeps its ServiceAccount, and no ServiceAccount is given a
       expect.stringMatching(
         /^ServiceAccount web\/deployer: token id web-deployer is another ServiceAccount's; imported as token web-deployer-2: /,
       ),
+    ]);
+  });
+});
+
+describe('K9: no ServiceAccount name makes the import one orgctl refuses', () => {
+  it('a ServiceAccount named like a rotation (ci-r2) becomes a token id orgctl accepts', () => {
+    const input = docs(
+      ns('web'),
+      role('web', 'reader', CONFIGMAPS_GET),
+      binding('web', 'ci', { kind: 'Role', name: 'reader' }, [sa('web', 'ci-r2')]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    const after = adopted(input, synthDocs(spec));
+    expect(
+      may(after, { name: serviceAccountUser('org-system', 'token-web-ci-r2-sa') }, 'get', 'configmaps', 'web'),
+    ).toBe(true);
+    expect(report).toEqual([expect.stringMatching(/^ServiceAccount web\/ci-r2: imported as token web-ci-r2-sa: /)]);
+  });
+});
+
+describe('K10: a cluster that delivers with Argo CD can be adopted', () => {
+  it('Argo CD’s namespace and accounts are not the organization’s: said, and the spec synthesizes', () => {
+    const input = docs(
+      ns('argocd'),
+      ns('web'),
+      role('argocd', 'argocd-server', CONFIGMAPS_GET),
+      binding('argocd', 'argocd-server', { kind: 'Role', name: 'argocd-server' }, [sa('argocd', 'argocd-server')]),
+      role('web', 'reader', CONFIGMAPS_GET),
+      binding('web', 'readers', { kind: 'Role', name: 'reader' }, [
+        { kind: 'User', name: 'bob@acme.io' },
+        sa('argocd', 'argocd-application-controller'),
+      ]),
+    );
+    const { spec, report } = importRbac(input, { org: 'org', owner: OWNER });
+    expect(() => synthDocs(spec)).not.toThrow();
+    expect(spec.spec.namespaces).toEqual([{ name: 'web' }]);
+    expect(report).toEqual([
+      "RoleBinding argocd/argocd-server: namespace argocd is Argo CD's own namespace; not imported",
+      "RoleBinding web/readers: ServiceAccount argocd/argocd-application-controller is Argo CD's own account; not imported",
     ]);
   });
 });
