@@ -715,13 +715,17 @@ function rotationOf(name: string, id: string): number {
 
 /**
  * Token ids the input's objects already use, which a ServiceAccount of another namespace must not
- * be given: the ServiceAccounts in the system namespace (bound or not: whoever holds one's token
- * would get the access) and the Roles named as orgctl names a token's rules (`<org>:token:<id>`,
+ * be given: the ServiceAccounts in the system namespace (declared or named by any binding, imported
+ * or not: whoever holds one's token would get the access) and the Roles named as orgctl names a token's rules (`<org>:token:<id>`,
  * which the output would write over, for whatever else binds them).
  */
 function tokenIdsInUse(rbac: RbacSet, org: string, systemNamespace: string): Set<string> {
   const ids = new Set<string>();
-  for (const account of rbac.serviceAccounts) {
+  const named = rbac.bindings.flatMap((b) =>
+    b.subjects.filter((s) => s.kind === 'ServiceAccount').map((s) => `${s.namespace || b.namespace}/${s.name}`),
+  );
+  // Those the input declares, and those any binding names (one not imported too: it exists, or will).
+  for (const account of [...rbac.serviceAccounts, ...named]) {
     const [namespace = '', name = ''] = account.split('/');
     if (namespace === systemNamespace && name.startsWith(TOKEN_ACCOUNT)) ids.add(name.slice(TOKEN_ACCOUNT.length));
   }

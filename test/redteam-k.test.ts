@@ -238,6 +238,27 @@ describe('K10: a cluster that delivers with Argo CD can be adopted', () => {
   });
 });
 
+describe('K3 (found by the adoption property): an existing ServiceAccount named only by a binding not imported', () => {
+  it('token-web-ci, bound by a ClusterRoleBinding alone, does not get web/ci’s access', () => {
+    const input = docs(
+      ns('web'),
+      role('web', 'secrets', SECRETS_GET),
+      binding('web', 'a', { kind: 'Role', name: 'secrets' }, [sa('web', 'ci')]),
+      clusterRole('lister', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list'] }]),
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'listers' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'lister' },
+        subjects: [sa('org-system', 'token-web-ci')],
+      },
+    );
+    const { spec } = importRbac(input, { org: 'org', owner: OWNER });
+    const after = adopted(input, synthDocs(spec));
+    expect(may(after, { name: serviceAccountUser('org-system', 'token-web-ci') }, 'get', 'secrets', 'web')).toBe(false);
+  });
+});
+
 describe('K4: a user’s second role of inline rules is said, and written over nothing', () => {
   it('a second <org>:custom:<email> Role bound to the same user is said; a Group bound to theirs gets nothing more', () => {
     const extra = docs(

@@ -10,7 +10,9 @@
  * another's id; this is their class.) Left out: the owner, an admin by `--owner`; a ServiceAccount of
  * the system namespace the dump does not hold (a token's new account, held by nobody yet: the report
  * says whose access moves to it); a level's ClusterRole name with other rules, which the import lists
- * (the output writes every level under its name). ORGCTL_PROPERTY_RUNS raises the number of cases.
+ * (the output writes every level under its name). Roles live in Argo CD's namespace too (every cluster
+ * orgctl delivers to has it), and no rule here is one orgctl refuses: every import must synthesize, so
+ * no name may make an adoption fail. ORGCTL_PROPERTY_RUNS raises the number of cases.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +26,8 @@ const RUNS = Number(process.env.ORGCTL_PROPERTY_RUNS ?? 100);
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const OWNER = 'root@acme.io';
 const SYSTEM = 'org-system';
-const NAMESPACES = ['web', 'data'];
+/** Argo CD's among them: every cluster orgctl delivers to holds it. */
+const NAMESPACES = ['web', 'data', 'argocd'];
 const ROLE_NAMES = [
   'ops',
   'org:custom:ops',
@@ -125,18 +128,13 @@ function whoIsNamed(docs: readonly ManifestDoc[]): Map<string, ReturnType<typeof
 
 describe('adopting a cluster gives nobody more than it gave', () => {
   it('the dump with the output written over it allows no subject a request the dump did not', () => {
-    let synthesized = 0;
     fc.assert(
       fc.property(dumpCase, (c) => {
         const input = dumpOf(c);
         const { spec } = importRbac(input, { org: 'org', owner: OWNER });
-        let output: ManifestDoc[];
-        try {
-          output = synthDocs(spec);
-        } catch {
-          return; // a policy refuses the import: nothing is applied
-        }
-        synthesized++;
+        // No rule here is one orgctl refuses (none runs pods), so no name may make the import refused:
+        // synthDocs throws with the findings.
+        const output = synthDocs(spec);
         const before = new Authorizer(readRbac(input));
         const after = new Authorizer(readRbac(adopted(input, output)));
         const held = new Set([
@@ -158,6 +156,5 @@ describe('adopting a cluster gives nobody more than it gave', () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
     );
-    expect(synthesized).toBeGreaterThan(RUNS / 4);
   });
 });
