@@ -14,6 +14,11 @@ export interface Change {
   readonly to?: unknown;
   /** The setting, for `setting` changes: `usernamePrefix`, `shards`, `repoURL`, ... */
   readonly key?: string;
+  /**
+   * For a `github` change: the person is an admin in base or head, so whoever holds the new login
+   * approves as an admin (what a cut comment keeps first).
+   */
+  readonly admin?: boolean;
   /** Removes access: counts for the mass-removal rule. */
   readonly removes?: boolean;
   /**

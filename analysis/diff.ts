@@ -407,6 +407,7 @@ function membershipChanges(
             from: b.github,
             to: h.github,
             text: `GitHub login ${b.github ?? '(none)'} → ${h.github ?? '(none)'}`,
+            ...(b.admin || h.admin ? { admin: true } : {}),
           },
         ]),
     ...((b.access ?? '') === (h.access ?? '')

@@ -185,3 +185,152 @@ describe('N3: the full report a cut comment points to is whole', () => {
     }
   }, 120_000);
 });
+
+/** `partOf(md, title)`: the block of the comment under a bold title (to its blank line), or ''. */
+const partOf = (md: string, title: string) => {
+  const i = md.indexOf(title);
+  if (i < 0) return '';
+  const end = md.indexOf('\n\n', i);
+  return md.slice(i, end < 0 ? undefined : end);
+};
+
+/**
+ * R8, reviewing N: the cut still pushed must-see gains out while much of the 65,536 bytes went
+ * unused. Ranks were per part (erin's r:pods lines ranked with her r:secrets one, a part capped at
+ * a quarter), any GitHub login change ranked as an admin's, 48 bytes of room were charged to
+ * every part for a note most never get, and a line over 2,000 bytes was clipped at its end (where
+ * an invitation's last grant is) even with room to spare. Each test failed on 9b38957.
+ */
+describe('R8 on the cut comment', () => {
+  it('A1: erin gains r:pods in 1,100 namespaces, then r:secrets in zz-prod: the Secrets line is shown', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(1100).map((name) => ({ name })), { name: 'zz-prod' });
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        for (const n of manyNamespaces(1100)) grantsOf(s).push({ user: 'erin@acme.io', namespace: n, levels: ['r:pods'] });
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
+      },
+      ['bob'],
+      ['alice'],
+    );
+    expect(whole).toContain('can now read Secrets in zz-prod');
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain('can now read Secrets in zz-prod');
+    expect(Buffer.byteLength(md)).toBeGreaterThan(63_000); // the room is used
+  });
+
+  it('A: 900 people join, erin gains r:pods in 900 namespaces then r:secrets: her Secrets line is in her part', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })), { name: 'zz-prod' });
+    const { md } = comment(
+      base,
+      (s) => {
+        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+        for (const n of manyNamespaces(900)) grantsOf(s).push({ user: 'erin@acme.io', namespace: n, levels: ['r:pods'] });
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
+      },
+      ['bob'],
+      ['alice'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(partOf(md, '**erin')).toContain('Secrets in zz-prod');
+  });
+
+  it('A2: 800 people who are not admins change their GitHub login: erin gaining r:secrets is shown', () => {
+    const base = baseSpec();
+    for (let i = 0; i < 800; i++)
+      base.spec.users.push({ email: `u${String(i).padStart(4, '0')}-${'y'.repeat(30)}@acme.io`, github: `u${i}` });
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        for (const u of s.spec.users) if (u.email.startsWith('u')) u.github = `${u.github}-new`;
+        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
+      },
+      ['bob'],
+      ['alice'],
+    );
+    expect(whole).toContain('can now read Secrets in data');
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain('can now read Secrets in data');
+    expect(Buffer.byteLength(md)).toBeGreaterThan(63_000);
+  });
+
+  it('B: an invitation and a token to 60 namespaces, the privileged one listed last: both shown whole', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(60).map((name) => ({ name })), { name: 'zz-prod' });
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        s.spec.invites = [
+          {
+            email: 'aaron@acme.io',
+            sso: true,
+            grants: [
+              ...manyNamespaces(60).map((namespace) => ({ namespace, levels: ['r:pods'] })),
+              { namespace: 'zz-prod', levels: ['r:secrets'] },
+            ],
+          },
+        ];
+        s.spec.tokens.push({ id: 'tok', name: 'T', namespaces: [...manyNamespaces(60), 'zz-prod'], levels: ['r:pods'], owner: 'bob@acme.io' } as never);
+        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+      },
+      ['bob'],
+      ['alice'],
+    );
+    const invited = /\*\*aaron&#64;acme\.io\*\*\n- is invited [^\n]*r:secrets in zz-prod\)/.exec(whole)?.[0];
+    const created = /\*\*token tok\*\*\n- is created [^\n]*zz-prod, owner bob&#64;acme.io/.exec(whole)?.[0];
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(65_536);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain(invited);
+    expect(md).toContain(created);
+  });
+
+  it('B, past the room: a line clipped keeps its end (the last grant of an invitation to 900 namespaces)', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })), { name: 'zz-prod' });
+    const { md } = comment(
+      base,
+      (s) => {
+        s.spec.invites = [
+          {
+            email: 'aaron@acme.io',
+            sso: true,
+            grants: [
+              ...manyNamespaces(900).map((namespace) => ({ namespace, levels: ['r:pods', 'r:events', 'r:configmaps'] })),
+              { namespace: 'zz-prod', levels: ['r:secrets'] },
+            ],
+          },
+        ];
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(partOf(md, '**aaron')).toMatch(/^\*\*aaron&#64;acme\.io\*\*\n- is invited \(r:pods, r:events, r:configmaps in team-0000-x+; .*r:secrets in zz-prod\)$/);
+  });
+
+  it('D: usernamePrefix changed beside 400 custom roles redefined: the setting is shown', () => {
+    const base = baseSpec();
+    const roles = Array.from({ length: 400 }, (_, i) => `reader-${String(i).padStart(4, '0')}-${'z'.repeat(30)}`);
+    base.spec.namespaces.push(...manyNamespaces(400).map((name) => ({ name })));
+    const rules = (verbs: string[]) => [{ apiGroups: [''], resources: ['configmaps'], verbs }];
+    (base.spec as Record<string, unknown>).customRoles = roles.map((name) => ({ name, rules: rules(['get']) }));
+    grantsOf(base).push(
+      ...roles.map((customRole, i) => ({ user: 'bob@acme.io', namespace: manyNamespaces(400)[i]!, customRole }) as never),
+    );
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        (s.spec as Record<string, unknown>).customRoles = roles.map((name) => ({ name, rules: rules(['get', 'list']) }));
+        (s.spec as Record<string, unknown>).identity = { usernamePrefix: 'oidc:' };
+      },
+      ['alice'],
+      ['frank'],
+    );
+    const setting = /- setting usernamePrefix[^\n]*/.exec(whole)?.[0];
+    expect(setting).toBeDefined();
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(md).toContain(setting);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The cut pull-request comment (report/markdown.ts) over random diffs: uncut, byte for byte what
+ * it was before comments were cut line by line; cut, within GitHub's limit, counting exactly what
+ * it leaves out, never splitting a character, and using the room it has.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../report/markdown.ts';
+import { renderMarkdown as renderBefore } from './fixtures/markdown-e910a92.ts';
+import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+
+const LIMIT = 65_536;
+const stats = { users: { base: 1, losing: 0 }, grants: { base: 1, lost: 0 }, tokens: { base: 1, losing: 0 } };
+const diffWith = (people: SubjectDiff[], extra: Partial<AccessDiff> = {}): AccessDiff => ({
+  namespaces: { added: [], removed: [] },
+  people,
+  tokens: [],
+  customRbac: [],
+  clusters: [],
+  settings: [],
+  guardRails: [],
+  stats,
+  ...extra,
+});
+
+/** A seeded generator: the same diffs on every run. */
+function randomDiffs(seed: number) {
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const KINDS = ['gains', 'loses', 'gains-class', 'admin', 'github', 'token-added', 'invited', 'joins'];
+  const ALPHA = ['a', 'b', '*', '_', '`', '[', ']', '(', ')', '<', '>', '&', '\\', '😀', 'é', ' ', '|', '#', '~'];
+  const word = () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pick(ALPHA)).join('');
+  return (people: number, changes: number, longLine = 0) =>
+    diffWith(
+      Array.from({ length: people }, (_, p) => ({
+        id: `p${p}-${word()}@acme.io`,
+        ...(rnd() < 0.5 ? { github: `gh${p}` } : {}),
+        changes: Array.from({ length: 1 + Math.floor(rnd() * changes) }, (_, c) => ({
+          kind: pick(KINDS),
+          text: `change ${c} ${word()} ${longLine && rnd() < 0.05 ? '😀`x'.repeat(longLine) : word()}`,
+          ...(rnd() < 0.3 ? { removes: true } : {}),
+          ...(rnd() < 0.1 ? { implied: 'as an admin' } : {}),
+          ...(rnd() < 0.2 ? { to: { admin: rnd() < 0.5 } } : {}),
+        })),
+      })),
+      { namespaces: { added: Array.from({ length: Math.floor(rnd() * 5) }, word), removed: [] } },
+    );
+}
+
+describe('the cut comment', () => {
+  it('a comment that fits is what it was before comments were cut line by line, byte for byte', () => {
+    const random = randomDiffs(1);
+    let compared = 0;
+    for (let i = 0; i < 300; i++) {
+      const d = random(1 + (i % 30), 10);
+      const before = renderBefore(d);
+      if (Buffer.byteLength(before) > LIMIT) continue;
+      compared++;
+      expect(renderMarkdown(d)).toBe(before);
+    }
+    expect(compared).toBeGreaterThan(250);
+  });
+
+  it('a cut comment is within the limit, splits no character, and counts what it leaves out exactly', () => {
+    const random = randomDiffs(7);
+    for (let i = 0; i < 40; i++) {
+      const d = random(50 + ((i * 37) % 400), 40, (i * 311) % 3000);
+      const md = renderMarkdown(d);
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
+      expect(md).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      expect(md).not.toContain('cut at GitHub');
+      const total = d.people.reduce((n, p) => n + p.changes.length, 0) + d.namespaces.added.length;
+      const shown = (md.match(/^- (?!_… and)/gm) ?? []).length;
+      const left = Number(/_… and (\d+) more\. /.exec(md)?.[1] ?? 0);
+      const perPart = [...md.matchAll(/^- _… and (\d+) more_$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      expect({ i, sum: shown + left }).toEqual({ i, sum: total });
+      expect(perPart).toBeLessThanOrEqual(left); // and the parts left out whole
+    }
+  });
+
+  it.each([
+    [
+      '100,000 people with one change each',
+      diffWith(
+        Array.from({ length: 100_000 }, (_, i) => ({
+          id: `u${i}@acme.io`,
+          changes: [{ kind: i % 7 ? 'gains' : 'gains-class', text: `gains r:pods in team-${i}` }],
+        })),
+      ),
+    ],
+    [
+      'one person with 100,000 changes',
+      diffWith([
+        {
+          id: 'a@acme.io',
+          changes: Array.from({ length: 100_000 }, (_, i) => ({
+            kind: i % 7 ? 'gains' : 'gains-class',
+            text: `gains r:pods in team-${i}-${'x'.repeat(40)}`,
+          })),
+        },
+      ]),
+    ],
+  ])('%s: the comment uses its room', (_, d) => {
+    const md = renderMarkdown(d);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
+    expect(Buffer.byteLength(md)).toBeGreaterThan(LIMIT - 1_000);
+  });
+});
