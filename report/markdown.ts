@@ -3,6 +3,9 @@ import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff 
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden } from '../model/text.ts';
 import type { Change } from '../analysis/change.ts';
+import { classesOf } from '../analysis/classes.ts';
+import { CATALOG } from '../model/catalog.ts';
+import type { MemberInvite } from '../model/membership.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -28,14 +31,30 @@ export function clipBytes(text: string, maxBytes: number): string {
 /** Changes a reviewer must see even when the comment is cut: privilege classes, custom RBAC, a token created or handed over (and makesAdmin). */
 const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-added', 'token-owner']);
 
-/** Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account. */
+/**
+ * Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account
+ * (a login change of someone who is not an admin on either side hands over no approval that counts).
+ */
 const makesAdmin = (c: Change): boolean =>
   c.kind === 'admin' ||
   c.kind === 'gains-beyond-admin' ||
-  // A GitHub login is who approves as whom (an admin's, the admin's approvals from then on).
-  c.kind === 'github' ||
+  (c.kind === 'github' && c.admin === true) ||
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
+
+/** Catalog levels that carry a privilege class (r:secrets reads Secrets, w:pods runs pods, ...). */
+const CLASS_LEVELS = new Set(CATALOG.filter((l) => classesOf(l.rules, 'namespace').length).map((l) => l.id));
+
+/**
+ * Whether an invitation gives, once accepted, a privilege class: its access is said on its own
+ * line, not as gains lines. A member role's levels are not in the change: it may, so it counts.
+ */
+const invitesClass = (c: Change): boolean =>
+  (c.kind === 'invited' || c.kind === 'invite-changed') &&
+  !c.removes &&
+  ((c.to as Partial<MemberInvite> | undefined)?.grants ?? []).some(
+    (g) => !!g.roles?.length || !!g.levels?.some((l) => CLASS_LEVELS.has(l)),
+  );
 
 /**
  * A token's changes that give (unless they remove): a credential handed over, in new namespaces,
@@ -45,12 +64,14 @@ const TOKEN_GAINS = new Set(['token-moved', 'token-rotated', 'token-expiry', 'to
 
 /** Whether a change gives what a reviewer must see even in a cut comment. */
 const mustShow = (c: Change): boolean =>
-  MUST_SHOW.has(c.kind) || makesAdmin(c) || (TOKEN_GAINS.has(c.kind) && !c.removes);
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || invitesClass(c) || (TOKEN_GAINS.has(c.kind) && !c.removes);
 
 /**
- * Which parts of a cut comment are kept first (lower first): the organization's own changes, then
- * whoever is made an admin or approves as one, the privileged, the namespaces added or removed
- * (hundreds of lines a change may bring), whoever else gains, whoever only loses.
+ * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
+ * settings, guard rails), whoever is made an admin or approves as one, the privileged and custom
+ * RBAC, the namespaces added or removed (hundreds of lines a change may bring), whatever else
+ * gives, whatever only takes away. A line ranks by its own change: erin's r:pods in 1,100
+ * namespaces do not rank with her r:secrets.
  */
 const RANK = { organization: 0, admin: 1, privileged: 2, namespaces: 3, gains: 4, losses: 5 } as const;
 
@@ -60,54 +81,105 @@ interface Part {
   readonly lines: readonly { readonly text: string; readonly rank: number }[];
 }
 
-/** In a cut comment, no line is longer than this (a token created for 900 namespaces is one line). */
+/**
+ * A line longer than this is a list (a token created for 900 namespaces): it may be shown clipped,
+ * to this while every part is being named, then to whatever room is left.
+ */
 const CUT_LINE_MAX = 2_000;
-/** Room kept per part for its own `… and N more` line. */
-const PART_NOTE_ROOM = 48;
+/** No line is clipped shorter than this: less would say nothing. */
+const CLIPPED_MIN = 200;
+/** Between the start and the end of a clipped line. */
+const CLIPPED = ' … ';
+
+/** The longest end of `text` within `maxBytes` of UTF-8, never splitting a character. */
+function clipStart(text: string, maxBytes: number): string {
+  let lo = 0;
+  let hi = Math.min(text.length, maxBytes);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (sizeOf(text.slice(text.length - mid)) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  const end = text.slice(text.length - lo);
+  return /^[\udc00-\udfff]/.test(end) ? end.slice(1) : end;
+}
 
 /**
- * The parts, cut to `budget` bytes: first the first line of every part, rank by rank (so every
- * privileged subject is named while any room is left), then the rest of each part, rank by rank,
- * no part taking more than a quarter of the comment (one padded block cannot crowd the rest out).
- * A line that does not fit is passed over, never the end of the list. Returns the text and how
- * many lines it leaves out.
+ * A long line within `maxBytes`: its start and its end (a list's last item, an invitation's last
+ * grant, a token's owner and expiry), the middle cut. Undefined when that would say nothing.
+ */
+function clipLine(text: string, maxBytes: number): string | undefined {
+  if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
+  const room = maxBytes - sizeOf(CLIPPED);
+  const end = clipStart(text, Math.floor(room / 3));
+  return `${clipBytes(text, room - sizeOf(end))}${CLIPPED}${end}`;
+}
+
+/** A part's own last line when some of its lines are left out. */
+const moreLine = (out: number) => `- _… and ${out} more_`;
+
+/**
+ * The parts, cut to `budget` bytes, rank by rank: the first line of every part at that rank (so
+ * every privileged subject is named while any room is left; a long line clipped), then its other
+ * lines, no part over a quarter of the comment (one padded part cannot crowd the rest out); every
+ * must-see line so before any lower rank's. Last, rank by rank again, the quarter lifted: whatever
+ * room is left is used. A line that does not fit is passed over, never the end of the list; a long
+ * one is clipped to the room left. Returns the text and how many lines it leaves out.
  */
 function cutParts(parts: readonly Part[], budget: number, max: number): { text: string; left: number } {
-  const kept = parts.map(() => new Set<number>());
+  const shown = parts.map((part) => new Array<string | undefined>(part.lines.length));
+  const sizes = parts.map((part) => new Array<number>(part.lines.length));
+  const kept = parts.map(() => 0);
   const used = parts.map(() => 0);
-  const lineText = (p: number, l: number) => {
-    const t = parts[p]!.lines[l]!.text;
-    return sizeOf(t) > CUT_LINE_MAX ? `${clipBytes(t, CUT_LINE_MAX - 3)}…` : t;
-  };
+  const note = (out: number) => (out ? sizeOf(moreLine(out)) + 1 : 0);
   let size = 0;
-  const tryKeep = (p: number, l: number, cap: number): void => {
-    const cost = sizeOf(lineText(p, l)) + 1 + (kept[p]!.size ? 0 : sizeOf(parts[p]!.title) + 2 + PART_NOTE_ROOM);
-    if (size + cost > budget || used[p]! + cost > cap) return;
-    kept[p]!.add(l);
+  const keep = (p: number, l: number, cap: number, lineMax: number): void => {
+    const part = parts[p]!;
+    const text = part.lines[l]!.text;
+    const was = shown[p]![l];
+    if (was === text || size >= budget) return;
+    const full = (sizes[p]![l] ??= sizeOf(text));
+    const out = part.lines.length - kept[p]!;
+    // What keeping it costs beside the line itself: the part's title, its `… and N more` line.
+    const beside =
+      was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
+    const room = Math.min(budget - size, cap - used[p]!) - beside;
+    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax));
+    if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
+    const cost = beside + sizeOf(line);
+    if (was === undefined) kept[p]!++;
+    shown[p]![l] = line;
     used[p]! += cost;
     size += cost;
   };
-  const ranks = [...new Set(parts.flatMap((x) => x.lines.map((l) => l.rank)))].sort((a, b) => a - b);
+  const byRank = new Map<number, { p: number; l: number }[]>();
+  parts.forEach((part, p) =>
+    part.lines.forEach((line, l) => {
+      const list = byRank.get(line.rank);
+      if (list) list.push({ p, l });
+      else byRank.set(line.rank, [{ p, l }]);
+    }),
+  );
+  const ranks = [...byRank.keys()].sort((a, b) => a - b);
+  for (const rank of ranks) {
+    const named = new Set<number>();
+    for (const { p, l } of byRank.get(rank)!)
+      if (!named.has(p)) {
+        named.add(p);
+        keep(p, l, Number.POSITIVE_INFINITY, CUT_LINE_MAX);
+      }
+    for (const { p, l } of byRank.get(rank)!) keep(p, l, Math.floor(max / 4), Number.POSITIVE_INFINITY);
+  }
   for (const rank of ranks)
-    parts.forEach((part, p) => {
-      const first = part.lines.findIndex((l, i) => l.rank === rank && !kept[p]!.has(i));
-      if (first >= 0) tryKeep(p, first, Infinity);
-    });
-  for (const rank of ranks)
-    parts.forEach((part, p) =>
-      part.lines.forEach((l, i) => {
-        if (l.rank === rank && !kept[p]!.has(i)) tryKeep(p, i, Math.floor(max / 4));
-      }),
-    );
+    for (const { p, l } of byRank.get(rank)!) keep(p, l, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
   let left = 0;
   const blocks: string[] = [];
   parts.forEach((part, p) => {
-    const out = part.lines.length - kept[p]!.size;
+    const out = part.lines.length - kept[p]!;
     left += out;
-    if (!kept[p]!.size) return;
-    const lines = part.lines.map((_, i) => i).filter((i) => kept[p]!.has(i));
-    const more = out ? [`- _… and ${out} more_`] : [];
-    blocks.push(`${part.title}\n${[...lines.map((i) => lineText(p, i)), ...more].join('\n')}\n`);
+    if (!kept[p]) return;
+    const lines = shown[p]!.filter((line) => line !== undefined);
+    blocks.push(`${part.title}\n${[...lines, ...(out ? [moreLine(out)] : [])].join('\n')}\n`);
   });
   return { text: blocks.join('\n'), left };
 }
@@ -220,41 +292,40 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   if (verdict) head.push(...verdictLines(verdict, max, options.fullReport));
   head.push('### Who gains or loses what', '');
   const parts: Part[] = [];
-  const part = (title: string, lines: readonly string[], rank: number | ((i: number) => number)) => {
-    if (lines.length)
-      parts.push({ title, lines: lines.map((text, i) => ({ text, rank: typeof rank === 'number' ? rank : rank(i) })) });
+  const part = (title: string, lines: Part['lines']) => {
+    if (lines.length) parts.push({ title, lines });
   };
-  const owner = diff.owner ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`] : [];
-  const namespaces = [
-    ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`),
-    ...diff.namespaces.removed.map((n) => `- ${escapeMarkdown(namespaceRemovedText(n))}`),
-  ];
-  part(
-    '**Organization**',
-    [
-      ...owner,
-      ...namespaces,
-      ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`),
-      ...diff.clusters.map((c) => `- ${escapeMarkdown(c.text)}`),
-      ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`),
-    ],
+  const ranked = (rank: number) => (text: string) => ({ text, rank });
+  /** Clusters added or removed rank with the organization; a namespace joining or leaving one (hundreds, maybe) with the namespaces. */
+  const clusterRank = (c: Change) =>
+    c.kind === 'cluster-added' || c.kind === 'cluster-removed' ? RANK.organization : RANK.namespaces;
+  part('**Organization**', [
+    ...(diff.owner
+      ? [`- owner ${escapeMarkdown(diff.owner.from)} → ${escapeMarkdown(diff.owner.to)}`].map(ranked(RANK.organization))
+      : []),
     // The namespaces added or removed may be hundreds of lines: kept after the privileged.
-    (i) => (i >= owner.length && i < owner.length + namespaces.length ? RANK.namespaces : RANK.organization),
-  );
+    ...diff.namespaces.added.map((n) => `- namespace ${escapeMarkdown(n)} is added`).map(ranked(RANK.namespaces)),
+    ...diff.namespaces.removed.map((n) => `- ${escapeMarkdown(namespaceRemovedText(n))}`).map(ranked(RANK.namespaces)),
+    // Custom RBAC is privileged: kept with whoever gains a privilege class, after the settings.
+    ...diff.customRbac.map((c) => `- ${escapeMarkdown(c.text)}`).map(ranked(RANK.privileged)),
+    ...diff.clusters.map((c) => ({ text: `- ${escapeMarkdown(c.text)}`, rank: clusterRank(c) })),
+    ...diff.settings.map((c) => `- setting ${escapeMarkdown(c.text)}`).map(ranked(RANK.organization)),
+  ]);
   part(
     '**Namespace guard rails**',
-    diff.guardRails.map(
-      (c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`,
-    ),
-    RANK.organization,
+    diff.guardRails
+      .map((c) => `- ${c.namespace !== undefined ? `${escapeMarkdown(c.namespace)}: ` : ''}${escapeMarkdown(c.text)}`)
+      .map(ranked(RANK.organization)),
   );
   // dist/argocd/ is applied by hand: a change there does nothing in a cluster until an admin does.
   part(
     '**Applied by hand after merge**',
-    (diff.handApplied ?? []).map(
-      (c) => `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
-    ),
-    RANK.organization,
+    (diff.handApplied ?? [])
+      .map(
+        (c) =>
+          `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
+      )
+      .map(ranked(RANK.organization)),
   );
   const subject = (title: string, d: SubjectDiff, urgent = false) => {
     // What follows from another change (an admin's w:full in each namespace added) is no edit of
@@ -267,10 +338,12 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
         : d.changes.some((c) => !c.removes)
           ? RANK.gains
           : RANK.losses;
+    // A must-see line at the part's rank; any other with whatever else gives, or takes away.
+    const lineRank = (c: Change) =>
+      urgent || (!c.implied && mustShow(c)) ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains);
     part(
       `**${title}**`,
-      d.changes.map((c) => `- ${escapeMarkdown(c.text)}`),
-      (i) => (d.changes[i]!.implied ? Math.max(rank, RANK.gains) : rank),
+      d.changes.map((c) => ({ text: `- ${escapeMarkdown(c.text)}`, rank: lineRank(c) })),
     );
   };
   for (const p of diff.people)
