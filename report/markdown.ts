@@ -46,15 +46,16 @@ const makesAdmin = (c: Change): boolean =>
 const CLASS_LEVELS = new Set(CATALOG.filter((l) => classesOf(l.rules, 'namespace').length).map((l) => l.id));
 
 /**
- * Whether an invitation gives, once accepted, a privilege class: its access is said on its own
- * line, not as gains lines. A member role's levels are not in the change: it may, so it counts.
+ * An invitation's grants that give, once accepted, a privilege class, as its line says them
+ * (`r:secrets in prod`): its access is said on its own line, not as gains lines. A member role's
+ * levels are not in the change: it may, so it counts.
  */
-const invitesClass = (c: Change): boolean =>
-  (c.kind === 'invited' || c.kind === 'invite-changed') &&
-  !c.removes &&
-  ((c.to as Partial<MemberInvite> | undefined)?.grants ?? []).some(
-    (g) => !!g.roles?.length || !!g.levels?.some((l) => CLASS_LEVELS.has(l)),
-  );
+const classGrants = (c: Change): string[] =>
+  (c.kind === 'invited' || c.kind === 'invite-changed') && !c.removes
+    ? ((c.to as Partial<MemberInvite> | undefined)?.grants ?? [])
+        .filter((g) => !!g.roles?.length || !!g.levels?.some((l) => CLASS_LEVELS.has(l)))
+        .map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`)
+    : [];
 
 /**
  * A token's changes that give (unless they remove): a credential handed over, in new namespaces,
@@ -64,7 +65,7 @@ const TOKEN_GAINS = new Set(['token-moved', 'token-rotated', 'token-expiry', 'to
 
 /** Whether a change gives what a reviewer must see even in a cut comment. */
 const mustShow = (c: Change): boolean =>
-  MUST_SHOW.has(c.kind) || makesAdmin(c) || invitesClass(c) || (TOKEN_GAINS.has(c.kind) && !c.removes);
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || classGrants(c).length > 0 || (TOKEN_GAINS.has(c.kind) && !c.removes);
 
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
@@ -78,7 +79,8 @@ const RANK = { organization: 0, admin: 1, privileged: 2, namespaces: 3, gains: 4
 /** A part of the comment (a person, a token, a block), each line with its RANK. */
 interface Part {
   readonly title: string;
-  readonly lines: readonly { readonly text: string; readonly rank: number }[];
+  /** Each line, with its RANK and what its text must still show when clipped (an invitation's privileged grants). */
+  readonly lines: readonly { readonly text: string; readonly rank: number; readonly held?: readonly string[] }[];
 }
 
 /**
@@ -106,13 +108,22 @@ function clipStart(text: string, maxBytes: number): string {
 
 /**
  * A long line within `maxBytes`: its start and its end (a list's last item, an invitation's last
- * grant, a token's owner and expiry), the middle cut. Undefined when that would say nothing.
+ * grant, a token's owner and expiry), the middle cut, naming what of `held` the cut part held.
+ * Undefined when that would say nothing.
  */
-function clipLine(text: string, maxBytes: number): string | undefined {
+function clipLine(text: string, maxBytes: number, held: readonly string[] = []): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
-  const room = maxBytes - sizeOf(CLIPPED);
-  const end = clipStart(text, Math.floor(room / 3));
-  return `${clipBytes(text, room - sizeOf(end))}${CLIPPED}${end}`;
+  const around = (cut: string) => {
+    const room = maxBytes - sizeOf(cut);
+    const end = clipStart(text, Math.floor(room / 3));
+    const start = clipBytes(text, room - sizeOf(end));
+    return { start, end, line: `${start}${cut}${end}` };
+  };
+  const plain = around(CLIPPED);
+  const lost = held.filter((h) => !plain.start.includes(h) && !plain.end.includes(h));
+  if (!lost.length) return plain.line;
+  const among = clipBytes(`among them ${lost.join('; ')}`, Math.floor(maxBytes / 3));
+  return around(` … [cut here, ${among}${among.length < 11 + lost.join('; ').length ? '…' : ''}] … `).line;
 }
 
 /** A part's own last line when some of its lines are left out. */
@@ -135,7 +146,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
   let size = 0;
   const keep = (p: number, l: number, cap: number, lineMax: number): void => {
     const part = parts[p]!;
-    const text = part.lines[l]!.text;
+    const { text, held } = part.lines[l]!;
     const was = shown[p]![l];
     if (was === text || size >= budget) return;
     const full = (sizes[p]![l] ??= sizeOf(text));
@@ -144,7 +155,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
     const beside =
       was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
     const room = Math.min(budget - size, cap - used[p]!) - beside;
-    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax));
+    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
     if (was === undefined) kept[p]!++;
@@ -343,7 +354,10 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
       urgent || (!c.implied && mustShow(c)) ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains);
     part(
       `**${title}**`,
-      d.changes.map((c) => ({ text: `- ${escapeMarkdown(c.text)}`, rank: lineRank(c) })),
+      d.changes.map((c) => {
+        const held = classGrants(c).map(escapeMarkdown);
+        return { text: `- ${escapeMarkdown(c.text)}`, rank: lineRank(c), ...(held.length ? { held } : {}) };
+      }),
     );
   };
   for (const p of diff.people)

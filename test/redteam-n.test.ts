@@ -324,6 +324,31 @@ describe('R8 on the cut comment', () => {
     );
   });
 
+  it('B, in the middle: an invitation clipped names the privileged grant its cut part held', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        s.spec.invites = [
+          {
+            email: 'aaron@acme.io',
+            sso: true,
+            grants: manyNamespaces(900).map((namespace, i) => ({
+              namespace,
+              levels: i === 560 ? ['r:secrets'] : ['r:pods', 'r:events', 'r:configmaps'],
+            })),
+          },
+        ];
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(whole).toMatch(/; r:secrets in team-0560-x+;/);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(partOf(md, '**aaron')).toMatch(/r:secrets in team-0560-x+/);
+  });
+
   it('D: usernamePrefix changed beside 400 custom roles redefined: the setting is shown', () => {
     const base = baseSpec();
     const roles = Array.from({ length: 400 }, (_, i) => `reader-${String(i).padStart(4, '0')}-${'z'.repeat(30)}`);
