@@ -38,6 +38,24 @@ function comment(base: Spec, edit: (s: Spec) => void, actors: string[], approval
 const manyNamespaces = (n: number) =>
   Array.from({ length: n }, (_, i) => `team-${String(i).padStart(4, '0')}-${'x'.repeat(40)}`);
 
+/** `text`, in the whole report, is in the comment cut to GitHub's limit, which uses its room. */
+const expectShown = (md: string, whole: string, text: string) => {
+  expect(whole).toContain(text);
+  expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+  expect(md).toContain(text);
+  expect(Buffer.byteLength(md)).toBeGreaterThan(63_000);
+};
+
+/** `user` granted `levels` in each of `namespaces`. */
+const grantIn = (s: Spec, user: string, namespaces: readonly string[], levels: string[]) => {
+  for (const namespace of namespaces) grantsOf(s).push({ user, namespace, levels });
+};
+
+/** aaron@acme.io invited (through SSO) with `grants`. */
+const inviteAaron = (s: Spec, grants: NonNullable<Spec['spec']['invites']>[number]['grants']) => {
+  s.spec.invites = [{ email: 'aaron@acme.io', sso: true, grants }];
+};
+
 const ERIN_GAINS = '**erin&#64;acme.io (GitHub erin)**\n- gains r:secrets in data';
 
 describe('N1: a block too big for the comment does not take the rest out with it', () => {
@@ -83,8 +101,7 @@ describe('N1: a block too big for the comment does not take the rest out with it
     const { md } = comment(
       base,
       (s) => {
-        for (const name of manyNamespaces(900))
-          grantsOf(s).push({ user: 'aaron@acme.io', namespace: name, levels: ['r:secrets'] });
+        grantIn(s, 'aaron@acme.io', manyNamespaces(900), ['r:secrets']);
         grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
       },
       ['alice'],
@@ -147,16 +164,13 @@ describe('N1, the class: no line of the comment is too long to be shown', () => 
     const { md, whole } = comment(
       base,
       (s) => {
-        s.spec.invites = [
-          {
-            email: 'aaron@acme.io',
-            sso: true,
-            grants: manyNamespaces(900).map((namespace) => ({
-              namespace,
-              levels: ['r:pods', 'r:events', 'r:configmaps'],
-            })),
-          },
-        ];
+        inviteAaron(
+          s,
+          manyNamespaces(900).map((namespace) => ({
+            namespace,
+            levels: ['r:pods', 'r:events', 'r:configmaps'],
+          })),
+        );
         grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
       },
       ['alice'],
@@ -208,17 +222,13 @@ describe('R8 on the cut comment', () => {
     const { md, whole } = comment(
       base,
       (s) => {
-        for (const n of manyNamespaces(1100))
-          grantsOf(s).push({ user: 'erin@acme.io', namespace: n, levels: ['r:pods'] });
+        grantIn(s, 'erin@acme.io', manyNamespaces(1100), ['r:pods']);
         grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
       },
       ['bob'],
       ['alice'],
     );
-    expect(whole).toContain('can now read Secrets in zz-prod');
-    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
-    expect(md).toContain('can now read Secrets in zz-prod');
-    expect(Buffer.byteLength(md)).toBeGreaterThan(63_000); // the room is used
+    expectShown(md, whole, 'can now read Secrets in zz-prod');
   });
 
   it('A: 900 people join, erin gains r:pods in 900 namespaces then r:secrets: her Secrets line is in her part', () => {
@@ -228,8 +238,7 @@ describe('R8 on the cut comment', () => {
       base,
       (s) => {
         for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
-        for (const n of manyNamespaces(900))
-          grantsOf(s).push({ user: 'erin@acme.io', namespace: n, levels: ['r:pods'] });
+        grantIn(s, 'erin@acme.io', manyNamespaces(900), ['r:pods']);
         grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
       },
       ['bob'],
@@ -252,10 +261,7 @@ describe('R8 on the cut comment', () => {
       ['bob'],
       ['alice'],
     );
-    expect(whole).toContain('can now read Secrets in data');
-    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
-    expect(md).toContain('can now read Secrets in data');
-    expect(Buffer.byteLength(md)).toBeGreaterThan(63_000);
+    expectShown(md, whole, 'can now read Secrets in data');
   });
 
   it('B: an invitation and a token to 60 namespaces, the privileged one listed last: both shown whole', () => {
@@ -264,16 +270,10 @@ describe('R8 on the cut comment', () => {
     const { md, whole } = comment(
       base,
       (s) => {
-        s.spec.invites = [
-          {
-            email: 'aaron@acme.io',
-            sso: true,
-            grants: [
-              ...manyNamespaces(60).map((namespace) => ({ namespace, levels: ['r:pods'] })),
-              { namespace: 'zz-prod', levels: ['r:secrets'] },
-            ],
-          },
-        ];
+        inviteAaron(s, [
+          ...manyNamespaces(60).map((namespace) => ({ namespace, levels: ['r:pods'] })),
+          { namespace: 'zz-prod', levels: ['r:secrets'] },
+        ]);
         s.spec.tokens.push({
           id: 'tok',
           name: 'T',
@@ -300,19 +300,13 @@ describe('R8 on the cut comment', () => {
     const { md } = comment(
       base,
       (s) => {
-        s.spec.invites = [
-          {
-            email: 'aaron@acme.io',
-            sso: true,
-            grants: [
-              ...manyNamespaces(900).map((namespace) => ({
-                namespace,
-                levels: ['r:pods', 'r:events', 'r:configmaps'],
-              })),
-              { namespace: 'zz-prod', levels: ['r:secrets'] },
-            ],
-          },
-        ];
+        inviteAaron(s, [
+          ...manyNamespaces(900).map((namespace) => ({
+            namespace,
+            levels: ['r:pods', 'r:events', 'r:configmaps'],
+          })),
+          { namespace: 'zz-prod', levels: ['r:secrets'] },
+        ]);
       },
       ['alice'],
       ['frank'],
@@ -330,16 +324,13 @@ describe('R8 on the cut comment', () => {
     const { md, whole } = comment(
       base,
       (s) => {
-        s.spec.invites = [
-          {
-            email: 'aaron@acme.io',
-            sso: true,
-            grants: manyNamespaces(900).map((namespace, i) => ({
-              namespace,
-              levels: i === 560 ? ['r:secrets'] : ['r:pods', 'r:events', 'r:configmaps'],
-            })),
-          },
-        ];
+        inviteAaron(
+          s,
+          manyNamespaces(900).map((namespace, i) => ({
+            namespace,
+            levels: i === 560 ? ['r:secrets'] : ['r:pods', 'r:events', 'r:configmaps'],
+          })),
+        );
       },
       ['alice'],
       ['frank'],
