@@ -102,6 +102,16 @@ function notOrganizations(namespace: string, argocdNamespace: string): string | 
   return namespace === argocdNamespace ? "Argo CD's own namespace" : undefined;
 }
 
+/** Whether a ServiceAccount is one orgctl writes for a token: `token-...` in the system namespace. */
+const isTokenAccount = (saNamespace: string, name: string, systemNamespace: string): boolean =>
+  saNamespace === systemNamespace && name.startsWith(TOKEN_ACCOUNT);
+
+/** Every ServiceAccount a binding names (`namespace/name`; a subject without one is the binding's). */
+const accountsBound = (rbac: RbacSet): string[] =>
+  rbac.bindings.flatMap((b) =>
+    b.subjects.filter((s) => s.kind === 'ServiceAccount').map((s) => `${s.namespace || b.namespace}/${s.name}`),
+  );
+
 /** A catalog level whose rules allow exactly what the role's rules allow, if there is one. */
 export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
   if (rules.some((r) => r.resourceNames?.length || r.nonResourceURLs?.length)) return undefined;
@@ -121,6 +131,9 @@ const ordered = (r: PolicyRule): PolicyRule => ({
   ...(r.nonResourceURLs ? { nonResourceURLs: [...r.nonResourceURLs] } : {}),
   verbs: [...r.verbs],
 });
+
+/** A rule as a string, its fields in one order: two rules alike have one key. */
+const ruleKey = (r: PolicyRule): string => JSON.stringify(ordered(r));
 
 /** A DNS subdomain: lower-case labels of [a-z0-9-], each starting and ending with a letter or digit. */
 const dnsName = (s: string) =>
@@ -235,8 +248,8 @@ export interface SubjectsContext {
   readonly emailByUsername: ReadonlyMap<string, string>;
   /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
   readonly tokenByAccount: ReadonlyMap<string, string>;
-  /** The namespace Argo CD runs in: its ServiceAccounts are Argo CD's, not tokens. @default 'argocd' */
-  readonly argocdNamespace?: string;
+  /** The namespace Argo CD runs in (the membership's, else Argo CD's default): no organization's. */
+  readonly argocdNamespace: string;
 }
 
 /** Reads who is who from the membership once, so that each subject costs two lookups. */
@@ -247,7 +260,7 @@ export function subjectsContextOf(membership: Membership | undefined, systemName
     own: membership !== undefined,
     emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
     tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
-    ...(membership?.org.argocd?.namespace ? { argocdNamespace: membership.org.argocd.namespace } : {}),
+    argocdNamespace: argocdNamespaceOf(membership),
   };
 }
 
@@ -419,8 +432,8 @@ export interface FoundGrant {
 
 /** Whether `rules` hold each of `more` (the same rules, read from another cluster's copy of a Role). */
 function holdsAll(rules: readonly PolicyRule[], more: readonly PolicyRule[]): boolean {
-  const held = new Set(rules.map((r) => JSON.stringify(r)));
-  return more.every((r) => held.has(JSON.stringify(r)));
+  const held = new Set(rules.map(ruleKey));
+  return more.every((r) => held.has(ruleKey(r)));
 }
 
 const addOnce = (list: string[], item: string): void => {
@@ -564,7 +577,9 @@ export function tokenIdOf(saNamespace: string, name: string, context: SubjectsCo
   const own = inSystem ? context.tokenByAccount.get(name) : undefined;
   return (
     own ??
-    (inSystem && name.startsWith(TOKEN_ACCOUNT) ? tokenIdsOfAccount(name)[0]! : dnsLabel(`${saNamespace}-${name}`))
+    (isTokenAccount(saNamespace, name, context.systemNamespace)
+      ? tokenIdsOfAccount(name)[0]!
+      : dnsLabel(`${saNamespace}-${name}`))
   );
 }
 
@@ -589,8 +604,7 @@ export function tokenAccessOf(
   // already use are kept from the others: a ServiceAccount of another namespace given the id of
   // one that exists would hand its access to whoever holds that one's token, whatever the order.
   const ids = new Map<string, string>();
-  const kept = (saNamespace: string, name: string) =>
-    saNamespace === context.systemNamespace && name.startsWith(TOKEN_ACCOUNT);
+  const kept = (saNamespace: string, name: string) => isTokenAccount(saNamespace, name, context.systemNamespace);
   // orgctl's own ServiceAccounts, each with the id it stands for (the membership's, else read back:
   // token-ci-r2 is token ci rotated, an id cannot end in -r<n>). They claim their ids first, those
   // whose name is the id's unrotated one before the rotated (token-ci is ci's before token-ci-r2 is).
@@ -620,7 +634,7 @@ export function tokenAccessOf(
       if (s.kind !== 'ServiceAccount') return;
       const saNamespace = s.namespace || namespace;
       const account = `${saNamespace}/${s.name}`;
-      const system = notOrganizations(saNamespace, context.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE);
+      const system = notOrganizations(saNamespace, context.argocdNamespace);
       if (system) {
         const whose = system === 'a system namespace' ? 'a system account' : "Argo CD's own account";
         const line = `${labelOf(binding)}: ServiceAccount ${account} is ${whose}; not imported`;
@@ -692,8 +706,7 @@ export function tokenAccessOf(
 function writesOver(rbac: RbacSet, namespace: string, name: string, rules: readonly PolicyRule[]): boolean {
   const theirs = rbac.roles.find((r) => r.kind === 'Role' && r.namespace === namespace && r.name === name);
   if (!theirs) return false;
-  const key = (list: readonly PolicyRule[]) =>
-    [...new Set(list.map((r) => JSON.stringify(ordered(r))))].sort().join('\n');
+  const key = (list: readonly PolicyRule[]) => [...new Set(list.map(ruleKey))].sort().join('\n');
   if (key(theirs.rules) === key(rules)) return false;
   return rbac.bindings.some(
     (b) => b.namespace === namespace && b.roleRef.kind === 'Role' && b.roleRef.name === name && b.name !== name,
@@ -721,13 +734,10 @@ function rotationOf(name: string, id: string): number {
  */
 function tokenIdsInUse(rbac: RbacSet, org: string, systemNamespace: string): Set<string> {
   const ids = new Set<string>();
-  const named = rbac.bindings.flatMap((b) =>
-    b.subjects.filter((s) => s.kind === 'ServiceAccount').map((s) => `${s.namespace || b.namespace}/${s.name}`),
-  );
   // Those the input declares, and those any binding names (one not imported too: it exists, or will).
-  for (const account of [...rbac.serviceAccounts, ...named]) {
+  for (const account of [...rbac.serviceAccounts, ...accountsBound(rbac)]) {
     const [namespace = '', name = ''] = account.split('/');
-    if (namespace === systemNamespace && name.startsWith(TOKEN_ACCOUNT)) ids.add(name.slice(TOKEN_ACCOUNT.length));
+    if (isTokenAccount(namespace, name, systemNamespace)) ids.add(name.slice(TOKEN_ACCOUNT.length));
   }
   for (const role of rbac.roles) {
     const own = orgRoleOf(org, role.name);
@@ -1159,7 +1169,7 @@ function lossesOf(
   imported: readonly ImportableBinding[],
 ): string[] {
   const losses: string[] = [];
-  const argocd = argocdNamespaceOf(membership);
+  const argocd = context.argocdNamespace;
   const from = `from the membership data of ${org}`;
   if (membership) {
     losses.push(
@@ -1216,11 +1226,7 @@ function lossesOf(
       `${labelOf(role)}: its rules are not level ${own.level}'s, and the output writes that level's rules under its name (${via}); rename or delete it before adoption (from ${role.from.file}#${role.from.index})`,
     );
   }
-  const subjects = new Set(
-    rbac.bindings.flatMap((b) =>
-      b.subjects.filter((x) => x.kind === 'ServiceAccount').map((x) => `${x.namespace || b.namespace}/${x.name}`),
-    ),
-  );
+  const subjects = new Set(accountsBound(rbac));
   for (const account of rbac.serviceAccounts) {
     const [namespace = '', name = ''] = account.split('/');
     if (subjects.has(account) || name === 'default' || notOrganizations(namespace, argocd)) continue;
@@ -1246,7 +1252,7 @@ function lossesOf(
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
   const { rbac, membership, org, systemNamespace, placement, membershipProblem } = readSource(docs, options);
   const context = subjectsContextOf(membership, systemNamespace);
-  const screened = screenBindings(rbac, argocdNamespaceOf(membership));
+  const screened = screenBindings(rbac, context.argocdNamespace);
   const classified = classifyRoles(screened.importable, org, membership?.users);
   const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);

@@ -128,6 +128,7 @@ const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
   own: true,
   emailByUsername: new Map(),
   tokenByAccount: new Map(),
+  argocdNamespace: 'argocd',
   ...parts,
 });
 
