@@ -140,12 +140,23 @@ const dnsName = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, '-')
-    .slice(0, 200)
+    .slice(0, ROLE_NAME_MAX)
     .split('.')
     .map((l) => l.replace(/^-+|-+$/g, ''))
     .filter(Boolean)
     .join('.') || 'role';
-const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, 57).replace(/-+$/, '') || 'token';
+/** The longest token id: its ServiceAccount `token-<id>` (with a rotation's `-r<n>`) is a DNS label. */
+const TOKEN_ID_MAX = 57;
+/** The longest custom role name dnsName gives. */
+const ROLE_NAME_MAX = 200;
+const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, TOKEN_ID_MAX).replace(/-+$/, '') || 'token';
+
+/**
+ * `name` and `suffix` within `max` characters, `name` cut to make room: a name already at its limit
+ * with `-2` added is not cut back to itself (claim looked for a free name forever).
+ */
+const withSuffix = (name: string, suffix: string, max: number): string =>
+  `${name.slice(0, max - suffix.length)}${suffix}`;
 
 /** String order for sorting by a key (emails, namespaces, ids): the order of the spec's lists. */
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -388,7 +399,8 @@ export function nameCustomRoles(
     }
     const base = imported.name;
     // The second of a name is first tried with its namespace (reader-blog), which says more than reader-2.
-    const candidate = (n: number) => dnsName(n === 2 && role.namespace ? `${base}-${role.namespace}` : `${base}-${n}`);
+    const candidate = (n: number) =>
+      dnsName(withSuffix(base, n === 2 && role.namespace ? `-${role.namespace}` : `-${n}`, ROLE_NAME_MAX));
     const name = claim(taken, base, JSON.stringify(role.rules), candidate);
     if (name !== base) {
       const line = `another role with other rules is also called ${base}; imported as custom role ${name}`;
@@ -648,7 +660,7 @@ export function tokenAccessOf(
         return;
       }
       const base = keptIds.get(account) ?? unrotatedId(tokenIdOf(saNamespace, s.name, context));
-      const id = claim(ids, base, account, (n) => dnsLabel(`${base}-${n}`));
+      const id = claim(ids, base, account, (n) => dnsLabel(withSuffix(base, `-${n}`, TOKEN_ID_MAX)));
       // A token's ServiceAccount is orgctl's own (token-<id> in the system namespace, the id its
       // own): any other becomes a new identity, and whatever runs as it keeps nothing.
       const moved = !(kept(saNamespace, s.name) && id === base);
@@ -718,7 +730,8 @@ function writesOver(rbac: RbacSet, namespace: string, name: string, rules: reado
  * token web-ci's at rotation 2), so that a ServiceAccount named `ci-r2` cannot make the whole import
  * one orgctl refuses: `web-ci-r2-sa`.
  */
-const unrotatedId = (id: string): string => (ROTATION_SUFFIX.test(id) ? dnsLabel(`${id.slice(0, 54)}-sa`) : id);
+const unrotatedId = (id: string): string =>
+  ROTATION_SUFFIX.test(id) ? dnsLabel(withSuffix(id, '-sa', TOKEN_ID_MAX)) : id;
 
 /** The rotation `name` is of token `id` (`token-ci-r2` of `ci`: 2), else 0. */
 function rotationOf(name: string, id: string): number {

@@ -45,6 +45,7 @@
  *     it applied): access removed in orgctl after adoption stays through them, and the review, which
  *     reads dist/, says it is gone. Nothing said so: import now lists them, to delete once synced.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importRbac } from '../review/import.ts';
@@ -362,4 +363,66 @@ describe('K6: the system namespace holds no token’s access', () => {
       ),
     );
   });
+});
+
+describe('R9-1: names that collide at their length limit are told apart, and import ends', () => {
+  // A renamed name was cut back to the length limit it was already at (`<57 characters>-2` is the
+  // 57 characters again): the loop looking for a free one never ended, and `orgctl import` hung on
+  // a dump a namespace admin can make (two long ServiceAccounts, two long Roles of other rules).
+  /** importRbac of each input in a child process, killed after 20 s: the token ids and custom role names it gave. */
+  function importedNames(inputs: readonly (readonly ManifestDoc[])[]): unknown {
+    const code = `import { importRbac } from './review/import.ts';
+const out = JSON.parse(process.argv[1]).map((input) => {
+  const { spec } = importRbac(input, { org: 'org', owner: '${OWNER}' }).spec;
+  return { tokens: (spec.tokens ?? []).map((t) => t.id), customRoles: (spec.customRoles ?? []).map((r) => r.name) };
+});
+console.log(JSON.stringify(out));`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', code, JSON.stringify(inputs)],
+      {
+        cwd: ROOT,
+        timeout: 20_000,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+      },
+    );
+    return r.status === 0 ? JSON.parse(r.stdout) : `exit ${r.status ?? r.signal}: ${r.stderr.slice(0, 300)}`;
+  }
+  const bindAccounts = (...names: string[]) =>
+    docs(
+      ns('web'),
+      role('web', 'r', CONFIGMAPS_GET),
+      binding(
+        'web',
+        'b',
+        { kind: 'Role', name: 'r' },
+        names.map((n) => sa('web', n)),
+      ),
+    );
+  const longRole = 'x'.repeat(200);
+
+  it('two ServiceAccounts of one 57-character id, two rotation-like ones, three 200-character Roles of other rules', () => {
+    const [accounts, rotationLike, roles] = importedNames([
+      bindAccounts(`${'a'.repeat(53)}1bbbbbb`, `${'a'.repeat(53)}2bbbbbb`),
+      bindAccounts(`${'a'.repeat(50)}-r2`, `${'a'.repeat(50)}-r3`),
+      docs(
+        ...['web', 'shop', 'blog'].map((n) => ns(n)),
+        role('web', longRole, CONFIGMAPS_GET),
+        role('shop', longRole, SECRETS_GET),
+        role('blog', longRole, [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),
+        ...['web', 'shop', 'blog'].map((n) =>
+          binding(n, 'b', { kind: 'Role', name: longRole }, [{ kind: 'User', name: 'bob@acme.io' }]),
+        ),
+      ),
+    ]) as { tokens: string[]; customRoles: string[] }[];
+    for (const { tokens } of [accounts!, rotationLike!]) {
+      expect(tokens).toHaveLength(2);
+      expect(new Set(tokens).size).toBe(2);
+      for (const id of tokens) expect(id.length).toBeLessThanOrEqual(57);
+    }
+    expect(roles!.customRoles).toHaveLength(3);
+    expect(new Set(roles!.customRoles).size).toBe(3);
+    for (const name of roles!.customRoles) expect(name.length).toBeLessThanOrEqual(200);
+  }, 60_000);
 });
