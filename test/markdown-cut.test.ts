@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../report/markdown.ts';
-import { renderMarkdown as renderBefore } from './fixtures/markdown-e910a92.ts';
+import { renderBefore } from './fixtures/markdown-e910a92.ts';
 import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
 
 const LIMIT = 65_536;
