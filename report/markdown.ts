@@ -15,17 +15,23 @@ const GITHUB_COMMENT_LIMIT = 65_536;
 /** A text's size as GitHub's limits count it at most (bytes of UTF-8: at least its characters). */
 export const sizeOf = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** The longest start of `text` within `maxBytes` of UTF-8, never splitting a character. */
-export function clipBytes(text: string, maxBytes: number): string {
-  if (sizeOf(text) <= maxBytes) return text;
+/** How many UTF-16 units of `text` fit in `maxBytes` of UTF-8, taken by `part` (its start, or its end). */
+function unitsWithin(text: string, maxBytes: number, part: (n: number) => string): number {
   let lo = 0;
   let hi = Math.min(text.length, maxBytes);
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (sizeOf(text.slice(0, mid)) <= maxBytes) lo = mid;
+    if (sizeOf(part(mid)) <= maxBytes) lo = mid;
     else hi = mid - 1;
   }
-  return /[\ud800-\udbff]/.test(text[lo - 1] ?? '') ? text.slice(0, lo - 1) : text.slice(0, lo);
+  return lo;
+}
+
+/** The longest start of `text` within `maxBytes` of UTF-8, never splitting a character. */
+export function clipBytes(text: string, maxBytes: number): string {
+  if (sizeOf(text) <= maxBytes) return text;
+  const n = unitsWithin(text, maxBytes, (m) => text.slice(0, m));
+  return /[\ud800-\udbff]/.test(text[n - 1] ?? '') ? text.slice(0, n - 1) : text.slice(0, n);
 }
 
 /** Changes a reviewer must see even when the comment is cut: privilege classes, custom RBAC, a token created or handed over (and makesAdmin). */
@@ -63,9 +69,9 @@ const classGrants = (c: Change): string[] =>
  */
 const TOKEN_GAINS = new Set(['token-moved', 'token-rotated', 'token-expiry', 'token-status', 'token-levels']);
 
-/** Whether a change gives what a reviewer must see even in a cut comment. */
-const mustShow = (c: Change): boolean =>
-  MUST_SHOW.has(c.kind) || makesAdmin(c) || classGrants(c).length > 0 || (TOKEN_GAINS.has(c.kind) && !c.removes);
+/** Whether a change gives what a reviewer must see even in a cut comment (`held`: its classGrants). */
+const mustShow = (c: Change, held: readonly string[]): boolean =>
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || held.length > 0 || (TOKEN_GAINS.has(c.kind) && !c.removes);
 
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
@@ -95,14 +101,7 @@ const CLIPPED = ' … ';
 
 /** The longest end of `text` within `maxBytes` of UTF-8, never splitting a character. */
 function clipStart(text: string, maxBytes: number): string {
-  let lo = 0;
-  let hi = Math.min(text.length, maxBytes);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (sizeOf(text.slice(text.length - mid)) <= maxBytes) lo = mid;
-    else hi = mid - 1;
-  }
-  const end = text.slice(text.length - lo);
+  const end = text.slice(text.length - unitsWithin(text, maxBytes, (m) => text.slice(text.length - m)));
   return /^[\udc00-\udfff]/.test(end) ? end.slice(1) : end;
 }
 
@@ -341,23 +340,25 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   const subject = (title: string, d: SubjectDiff, urgent = false) => {
     // What follows from another change (an admin's w:full in each namespace added) is no edit of
     // theirs: it neither ranks them nor is kept before whoever else gains.
-    const own = d.changes.filter((c) => !c.implied);
-    const rank = own.some(makesAdmin)
+    const changes = d.changes.map((c) => {
+      const held = classGrants(c);
+      return { c, held, must: !c.implied && mustShow(c, held) };
+    });
+    const rank = changes.some(({ c }) => !c.implied && makesAdmin(c))
       ? RANK.admin
-      : urgent || own.some(mustShow)
+      : urgent || changes.some((x) => x.must)
         ? RANK.privileged
         : d.changes.some((c) => !c.removes)
           ? RANK.gains
           : RANK.losses;
     // A must-see line at the part's rank; any other with whatever else gives, or takes away.
-    const lineRank = (c: Change) =>
-      urgent || (!c.implied && mustShow(c)) ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains);
     part(
       `**${title}**`,
-      d.changes.map((c) => {
-        const held = classGrants(c).map(escapeMarkdown);
-        return { text: `- ${escapeMarkdown(c.text)}`, rank: lineRank(c), ...(held.length ? { held } : {}) };
-      }),
+      changes.map(({ c, held, must }) => ({
+        text: `- ${escapeMarkdown(c.text)}`,
+        rank: urgent || must ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains),
+        ...(held.length ? { held: held.map(escapeMarkdown) } : {}),
+      })),
     );
   };
   for (const p of diff.people)
