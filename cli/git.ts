@@ -27,6 +27,12 @@ function git(args: readonly string[], input?: Buffer): Buffer {
   return r.stdout;
 }
 
+/** What a git command prints, line by line; none when it fails (no repository, no git). */
+function gitLines(args: readonly string[]): string[] {
+  const r = spawnSync('git', args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
 /** Git's modes for a regular file; anything else (120000 link, 160000 submodule) is not one. */
 const REGULAR = new Set(['100644', '100755']);
 
@@ -161,14 +167,10 @@ const REF_SYNTAX = /^(refs|remotes)\/|^[A-Z]+(_[A-Z]+)*_HEAD$/;
  */
 function remoteRefNamed(name: string): string | undefined {
   if (REF_SYNTAX.test(name)) return 'it is written as git names a ref';
-  const lines = (args: readonly string[]) => {
-    const r = spawnSync('git', args, { encoding: 'utf8' });
-    return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-  };
-  const remotes = lines(['remote']);
+  const remotes = gitLines(['remote']);
   const remote = remotes.find((r) => name.startsWith(`${r}/`));
   if (remote) return `${remote} is a git remote here (git fetch ${remote} ${name.slice(remote.length + 1)})`;
-  const fetched = new Set(lines(['for-each-ref', '--format=%(refname)', 'refs/remotes']));
+  const fetched = new Set(gitLines(['for-each-ref', '--format=%(refname)', 'refs/remotes']));
   const tracking = remotes.find((r) => fetched.has(`refs/remotes/${r}/${name}`));
   return tracking && `the remote branch ${tracking}/${name} is (give ${tracking}/${name})`;
 }
@@ -188,8 +190,7 @@ function unknownRef(ref: string, spec: string, label: string): InputError | unde
   if (status === 0) return undefined;
   if (status !== 1) return noSide(spec, label, `no git repository here to find a ref ${ref} in`);
   // A branch or tag one slip away (origin/mian): named.
-  const refs = spawnSync('git', ['for-each-ref', '--format=%(refname:short)'], { encoding: 'utf8' });
-  const near = refs.status === 0 ? nearestName(ref, ['HEAD', ...refs.stdout.split('\n').filter(Boolean)]) : undefined;
+  const near = nearestName(ref, ['HEAD', ...gitLines(['for-each-ref', '--format=%(refname:short)'])]);
   return noSide(spec, label, `no git ref ${ref} in this repository${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
