@@ -129,7 +129,7 @@ function alive(pid: number): boolean {
  * the remover's rmdir failed on the waiter's pid file, or removed it.
  */
 function removeLock(lock: string, id: string): void {
-  const gone = `${lock}-gone-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const gone = `${lock}-gone-${id}`;
   try {
     renameSync(lock, gone);
   } catch {
@@ -238,10 +238,10 @@ export function lockOutput(dir: string): () => void {
   for (;;) {
     // The lock appears whole, pid inside, by one rename: a writer killed at any moment leaves
     // either no lock or a lock naming a process that is gone.
-    const mine = `${lock}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const id = randomBytes(8).toString('hex');
+    const mine = `${lock}-${process.pid}-${id}`;
     mkdirSync(mine);
     writeFileSync(join(mine, 'pid'), String(process.pid));
-    const id = randomBytes(8).toString('hex');
     writeFileSync(join(mine, LOCK_ID), id);
     try {
       renameSync(mine, lock);
