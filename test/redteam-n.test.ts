@@ -23,7 +23,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { run } from './helpers.ts';
-import { renderMarkdown } from '../report/markdown.ts';
+import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { baseSpec, diffOf, distPair, grantsOf, judge, reviewPair, user, type Spec } from './review/scenarios.ts';
 
 /** The comment `orgctl review` posts for an edit of `base`, made by `actors`, approved by `approvals`. */
@@ -31,7 +31,7 @@ function comment(base: Spec, edit: (s: Spec) => void, actors: string[], approval
   const verdict = judge(base, edit, { actors, approvals });
   const diff = diffOf(base, edit);
   // `whole`: the comment with no limit, where every line shows (what `md` is held to keep).
-  return { verdict, md: renderMarkdown(diff, verdict), whole: renderMarkdown(diff, verdict, { maxBytes: 1e8 }) };
+  return { verdict, md: renderMarkdown(diff, verdict), whole: renderMarkdown(diff, verdict, WHOLE) };
 }
 
 /** `n` namespace names of 50 characters or so: one comment line each of about 80 bytes. */
@@ -216,34 +216,31 @@ const partOf = (md: string, title: string) => {
  * an invitation's last grant is) even with room to spare. Each test failed on 9b38957.
  */
 describe('R8 on the cut comment', () => {
-  it('A1: erin gains r:pods in 1,100 namespaces, then r:secrets in zz-prod: the Secrets line is shown', () => {
+  /** bob's change, alice approving: erin gains r:pods in `n` namespaces, then r:secrets in zz-prod (`also`: first, more of the change). */
+  const erinsSecretsAfter = (n: number, also: (s: Spec) => void = () => {}) => {
     const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(1100).map((name) => ({ name })), { name: 'zz-prod' });
-    const { md, whole } = comment(
+    base.spec.namespaces.push(...manyNamespaces(n).map((name) => ({ name })), { name: 'zz-prod' });
+    return comment(
       base,
       (s) => {
-        grantIn(s, 'erin@acme.io', manyNamespaces(1100), ['r:pods']);
+        also(s);
+        grantIn(s, 'erin@acme.io', manyNamespaces(n), ['r:pods']);
         grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
       },
       ['bob'],
       ['alice'],
     );
+  };
+
+  it('A1: erin gains r:pods in 1,100 namespaces, then r:secrets in zz-prod: the Secrets line is shown', () => {
+    const { md, whole } = erinsSecretsAfter(1100);
     expectShown(md, whole, 'can now read Secrets in zz-prod');
   });
 
   it('A: 900 people join, erin gains r:pods in 900 namespaces then r:secrets: her Secrets line is in her part', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })), { name: 'zz-prod' });
-    const { md } = comment(
-      base,
-      (s) => {
-        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
-        grantIn(s, 'erin@acme.io', manyNamespaces(900), ['r:pods']);
-        grantsOf(s).push({ user: 'erin@acme.io', namespace: 'zz-prod', levels: ['r:secrets'] });
-      },
-      ['bob'],
-      ['alice'],
-    );
+    const { md } = erinsSecretsAfter(900, (s) => {
+      for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+    });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(partOf(md, '**erin')).toContain('Secrets in zz-prod');
   });
