@@ -38,6 +38,13 @@ function comment(base: Spec, edit: (s: Spec) => void, actors: string[], approval
 const manyNamespaces = (n: number) =>
   Array.from({ length: n }, (_, i) => `team-${String(i).padStart(4, '0')}-${'x'.repeat(40)}`);
 
+/** The base organization with `n` more namespaces (manyNamespaces), and `also` after them. */
+const baseWithNamespaces = (n: number, ...also: string[]) => {
+  const base = baseSpec();
+  base.spec.namespaces.push(...[...manyNamespaces(n), ...also].map((name) => ({ name })));
+  return base;
+};
+
 /** `text`, in the whole report, is in the comment cut to GitHub's limit, which uses its room. */
 const expectShown = (md: string, whole: string, text: string) => {
   expect(whole).toContain(text);
@@ -79,8 +86,7 @@ describe('N1: a block too big for the comment does not take the rest out with it
   });
 
   it('900 namespaces removed: the same', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const base = baseWithNamespaces(900);
     const { md } = comment(
       base,
       (s) => {
@@ -95,8 +101,7 @@ describe('N1: a block too big for the comment does not take the rest out with it
   });
 
   it('a person listed first gaining r:secrets in 900 namespaces: erin, listed after, is shown', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const base = baseWithNamespaces(900);
     base.spec.users.push({ email: 'aaron@acme.io', github: 'aaron' });
     const { md } = comment(
       base,
@@ -159,8 +164,7 @@ describe('N2: who becomes an admin, or approves as one, is kept first', () => {
 
 describe('N1, the class: no line of the comment is too long to be shown', () => {
   it('an invitation to 900 namespaces (one line longer than the comment) is shown, cut, with erin after it', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const base = baseWithNamespaces(900);
     const { md, whole } = comment(
       base,
       (s) => {
@@ -218,8 +222,7 @@ const partOf = (md: string, title: string) => {
 describe('R8 on the cut comment', () => {
   /** bob's change, alice approving: erin gains r:pods in `n` namespaces, then r:secrets in zz-prod (`also`: first, more of the change). */
   const erinsSecretsAfter = (n: number, also: (s: Spec) => void = () => {}) => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(n).map((name) => ({ name })), { name: 'zz-prod' });
+    const base = baseWithNamespaces(n, 'zz-prod');
     return comment(
       base,
       (s) => {
@@ -262,8 +265,7 @@ describe('R8 on the cut comment', () => {
   });
 
   it('B: an invitation and a token to 60 namespaces, the privileged one listed last: both shown whole', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(60).map((name) => ({ name })), { name: 'zz-prod' });
+    const base = baseWithNamespaces(60, 'zz-prod');
     const { md, whole } = comment(
       base,
       (s) => {
@@ -292,8 +294,7 @@ describe('R8 on the cut comment', () => {
   });
 
   it('B, past the room: a line clipped keeps its end (the last grant of an invitation to 900 namespaces)', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })), { name: 'zz-prod' });
+    const base = baseWithNamespaces(900, 'zz-prod');
     const { md } = comment(
       base,
       (s) => {
@@ -316,8 +317,7 @@ describe('R8 on the cut comment', () => {
   });
 
   it('B, in the middle: an invitation clipped names the privileged grant its cut part held', () => {
-    const base = baseSpec();
-    base.spec.namespaces.push(...manyNamespaces(900).map((name) => ({ name })));
+    const base = baseWithNamespaces(900);
     const { md, whole } = comment(
       base,
       (s) => {
