@@ -604,7 +604,7 @@ export function tokenAccessOf(
   importable: readonly ImportableBinding[],
   roles: ReadonlyMap<RoleObject, ImportedRole>,
   context: SubjectsContext,
-  input: { readonly rbac: RbacSet; readonly org: string } = { rbac: readRbac([]), org: '' },
+  input: { readonly rbac: RbacSet; readonly org: string },
 ): TokensFound {
   const reserved = tokenIdsInUse(input.rbac, input.org, context.systemNamespace);
   const tokens = new Map<string, Map<string, TokenAccess>>();

@@ -134,8 +134,9 @@ const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
 
 /** Importable bindings straight from manifests, with their roles imported as classifyRoles and nameCustomRoles say. */
 function imported(objects: object[], org = 'acme', members?: ReadonlyMap<string, unknown>) {
-  const { importable } = screenBindings(readRbac(docs(...objects)));
-  return { importable, ...nameCustomRoles(classifyRoles(importable, org, members)) };
+  const rbac = readRbac(docs(...objects));
+  const { importable } = screenBindings(rbac);
+  return { importable, input: { rbac, org }, ...nameCustomRoles(classifyRoles(importable, org, members)) };
 }
 
 const access = (parts: Partial<TokenAccess> = {}): TokenAccess => ({
@@ -396,7 +397,7 @@ describe('import phases', () => {
     });
 
     it('tokenAccessOf: levels, named custom roles and copied rules per namespace; a shared id is renamed, said once', () => {
-      const { importable, roles } = imported([
+      const { importable, roles, input } = imported([
         roleDoc('acme:r:pods', undefined, levelRules('r:pods')),
         roleDoc('acme:custom:widgets', undefined, WIDGETS),
         roleDoc('deployer', 'web', PODS_GET),
@@ -410,7 +411,7 @@ describe('import phases', () => {
         bindingDoc('three', 'web', namespacedRole('deployer'), [sa('c', 'a-b')]),
         bindingDoc('again', 'web', namespacedRole('deployer'), [sa('c', 'a-b')]),
       ]);
-      const found = tokenAccessOf(importable, roles, context());
+      const found = tokenAccessOf(importable, roles, context(), input);
       expect([...found.tokens.keys()]).toEqual(['a-b-c', 'a-b-c-2']);
       const first = found.tokens.get('a-b-c')!.get('web')!;
       expect([[...first.levels], first.rules, [...first.customRoles]]).toEqual([['r:pods'], PODS_GET, []]);
