@@ -89,6 +89,16 @@ const namespaceOf = (c: Obj, otherwise: string): string => {
   return typeof ns === 'string' ? ns : otherwise;
 };
 
+/** The organization an `orgctl-organization` ConfigMap names, or undefined when it cannot be read. */
+export function organizationNamedBy(c: Obj): string | undefined {
+  try {
+    const name = (JSON.parse(String((c.data as Obj)[ORGANIZATION_KEY])) as Obj).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether an `orgctl-organization` ConfigMap is where orgctl writes it: in the system namespace of
  * the organization it names (or with no namespace, as written before). One that cannot be read
@@ -97,13 +107,8 @@ const namespaceOf = (c: Obj, otherwise: string): string => {
 function inItsSystemNamespace(c: Obj): boolean {
   const ns = (c.metadata as Obj).namespace;
   if (typeof ns !== 'string') return true;
-  let name: unknown;
-  try {
-    name = (JSON.parse(String((c.data as Obj)[ORGANIZATION_KEY])) as Obj).name;
-  } catch {
-    return true;
-  }
-  return typeof name !== 'string' || ns === systemNamespaceOf(name);
+  const name = organizationNamedBy(c);
+  return name === undefined || ns === systemNamespaceOf(name);
 }
 
 /** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */

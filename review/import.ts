@@ -44,6 +44,7 @@ import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { placementOf, readMembership, type Membership } from '../analysis/snapshot.ts';
+import { organizationNamedBy } from '../analysis/membership.ts';
 import { expiryKey, ORGANIZATION_CONFIGMAP, type MemberInvite, type MemberNamespace } from '../model/membership.ts';
 import type { PodSecurityModel } from '../model/guard-rails.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
@@ -195,6 +196,8 @@ interface ImportSource {
    * ConfigMap): the import then goes on from RBAC alone, and the report says so.
    */
   readonly membershipProblem?: string;
+  /** The input's other `orgctl-organization` ConfigMaps, and why each is not its organization's. */
+  readonly notRead: readonly string[];
 }
 
 /**
@@ -206,19 +209,21 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
   const rbac = options.read?.rbac ?? readRbac(docs);
   let membership: Membership | undefined = options.read?.membership;
   let membershipProblem: string | undefined;
+  let notRead: readonly string[] = [];
   if (!membership) {
+    const candidates = membershipCandidates(docs, rbac, options.org);
     try {
-      membership = readMembership(docs, 'the input');
-      membershipProblem = unwrittenBy(membership, rbac);
-      if (membershipProblem) membership = undefined;
+      membership = readMembership(
+        docs.filter((d) => !candidates.left.has(d.object)),
+        'the input',
+      );
+      notRead = candidates.notes;
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
-      if (
-        docs.some(
-          (d) => isObj(d.object) && d.object.kind === 'ConfigMap' && nameOf(d.object) === ORGANIZATION_CONFIGMAP,
-        )
-      )
-        membershipProblem = e.message;
+      // When no candidate is left, why each was left is why there is no membership.
+      if (candidates.read) membershipProblem = e.message;
+      else if (candidates.notes.length) membershipProblem = candidates.notes.join('; ');
+      if (candidates.read) notRead = candidates.notes;
     }
   }
   const org = options.org ?? membership?.org.name ?? 'org';
@@ -227,22 +232,81 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
     ? placementOf(docs, outputClusters(membership.org))
     : new Map<string, readonly string[]>();
   const systemNamespace = membership?.org.systemNamespace ?? systemNamespaceOf(org);
-  return { rbac, membership, org, systemNamespace, placement, ...(membershipProblem ? { membershipProblem } : {}) };
+  return {
+    rbac,
+    membership,
+    org,
+    systemNamespace,
+    placement,
+    notRead,
+    ...(membershipProblem ? { membershipProblem } : {}),
+  };
 }
 
 /**
- * Why membership data is not orgctl's output, if it is not: orgctl writes every level's ClusterRole
- * beside it, and a ClusterRole is what no namespace's admin can write. Without that, the ConfigMaps
- * are anyone's who administers a namespace called `<name>-system` (`gatekeeper-system`), and would
- * make whomever they name an admin, Add All, or an admin invitee.
+ * The input's `orgctl-organization` ConfigMaps that are not its organization's membership, and why
+ * each is not. A namespace's admin can write one (in their namespace, or in one named `x-system`),
+ * and two would make the real one ambiguous, so that the import went on from RBAC alone (R9-2).
+ * `read` counts those left to read; with more than one, `org` (--org) chooses among them.
  */
-function unwrittenBy(membership: Membership, rbac: RbacSet): string | undefined {
-  const admin = levelRoleName(membership.org.name, ADMIN_LEVEL);
+function membershipCandidates(
+  docs: readonly ManifestDoc[],
+  rbac: RbacSet,
+  org: string | undefined,
+): { readonly left: ReadonlySet<unknown>; readonly notes: readonly string[]; readonly read: number } {
+  const all = docs
+    .map((d) => d.object)
+    .filter(
+      (o): o is Record<string, unknown> => isObj(o) && o.kind === 'ConfigMap' && nameOf(o) === ORGANIZATION_CONFIGMAP,
+    );
+  const judged = all.map((c) => ({ c, why: foreignMembership(c, rbac) }));
+  let ours = judged.filter((j) => !j.why).map((j) => j.c);
+  const others = new Set<string>();
+  if (org !== undefined && new Set(ours.map(organizationNamedBy)).size > 1) {
+    for (const c of ours)
+      if (organizationNamedBy(c) !== org)
+        others.add(
+          `${ORGANIZATION_CONFIGMAP} in ${namespaceOf(c)} is organization ${organizationNamedBy(c)}'s, not ${org}'s: not read`,
+        );
+    ours = ours.filter((c) => organizationNamedBy(c) === org);
+  }
+  const kept = new Set<unknown>(ours);
+  return {
+    left: new Set(all.filter((c) => !kept.has(c))),
+    notes: [...new Set([...judged.flatMap((j) => (j.why ? [j.why] : [])), ...others])],
+    read: ours.length,
+  };
+}
+
+/** An object's metadata.namespace, or undefined. */
+const namespaceOf = (o: Record<string, unknown>): unknown => (isObj(o.metadata) ? o.metadata.namespace : undefined);
+
+/**
+ * Why an `orgctl-organization` ConfigMap is not orgctl's output, if it is not. orgctl writes it in
+ * its organization's system namespace, beside every level's ClusterRole: a ClusterRole is what no
+ * namespace's admin can write. Without that, it is anyone's who administers a namespace called
+ * `<name>-system` (`gatekeeper-system`), and would make whomever it names an admin, Add All, or an
+ * admin invitee (K7). One with no namespace is a file of an older orgctl's dist/.
+ */
+function foreignMembership(c: Record<string, unknown>, rbac: RbacSet): string | undefined {
+  const ns = namespaceOf(c);
+  if (typeof ns !== 'string') return undefined;
+  const where = `${ORGANIZATION_CONFIGMAP} in ${ns}`;
+  const named = organizationNamedBy(c);
+  const suffix = systemNamespaceOf('');
+  // One that cannot be read is its system namespace's organization's, if any, so that reading it says what is wrong.
+  const org = named ?? (ns.endsWith(suffix) ? ns.slice(0, -suffix.length) : undefined);
+  const notOurs = ": not orgctl's output, so not read";
+  if (org === undefined) return `${where} cannot be read, and ${ns} is no organization's system namespace${notOurs}`;
+  if (ns !== systemNamespaceOf(org))
+    return `${where} names organization ${org}, whose system namespace is ${systemNamespaceOf(org)}${notOurs}`;
+  const admin = levelRoleName(org, ADMIN_LEVEL);
   const written = rbac.roles.some(
     (r) => r.kind === 'ClusterRole' && r.name === admin && exactLevel(r.rules) === ADMIN_LEVEL,
   );
   if (written) return undefined;
-  return `${ORGANIZATION_CONFIGMAP} in ${membership.org.systemNamespace} names organization ${membership.org.name}, but the input holds no ClusterRole ${admin} with level ${ADMIN_LEVEL}'s rules, which orgctl writes beside it: not orgctl's output, so not read`;
+  const what = named === undefined ? 'cannot be read' : `names organization ${org}`;
+  return `${where} ${what}, but the input holds no ClusterRole ${admin} with level ${ADMIN_LEVEL}'s rules, which orgctl writes beside it${notOurs}`;
 }
 
 /** An object's metadata.name, or undefined. */
@@ -1263,7 +1327,7 @@ function lossesOf(
  * subjects in the input's order, then the owner, invites and placement.
  */
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
-  const { rbac, membership, org, systemNamespace, placement, membershipProblem } = readSource(docs, options);
+  const { rbac, membership, org, systemNamespace, placement, membershipProblem, notRead } = readSource(docs, options);
   const context = subjectsContextOf(membership, systemNamespace);
   const screened = screenBindings(rbac, context.argocdNamespace);
   const classified = classifyRoles(screened.importable, org, membership?.users);
@@ -1292,6 +1356,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
           `the membership data (${membershipProblem}): imported from RBAC alone, so who is an admin or deactivated, when grants end and tokens' names and owners are not carried over`,
         ]
       : []),
+    ...notRead,
     ...rbac.problems.map((p) => `malformed: ${p}`),
     ...inInputOrder([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]),
     ...(owner.note ? [owner.note] : []),

@@ -10,6 +10,9 @@
  * K2: an `orgctl-organization` ConfigMap outside its organization's system namespace made the real
  *     one ambiguous, and import then dropped the whole membership without a word (deactivated
  *     users, grants' end dates...): membership that cannot be read is now said.
+ * R9-2 (R9's review of K): one in a namespace named `<x>-system`, or one that cannot be read in any
+ *     namespace, still made it ambiguous, so import still dropped it (now said): each is now judged
+ *     on its own, as K7 judges the only one, and is said and not read unless orgctl wrote it.
  * K3: a token ServiceAccount read back without membership lost its rotation (`token-ci-r2` became
  *     token `ci`, whose ServiceAccount is `token-ci`): its access moved to another ServiceAccount
  *     unsaid, and when `token-ci` existed too, whichever came first took the id, so `token-ci`'s
@@ -102,12 +105,12 @@ describe('K1/K2: membership data is the system namespace’s alone', () => {
     const withIt = importRbac([...distDocs(), elsewhere]);
     expect(withIt.spec.spec.owner).toBe('alice@acme.io');
     expect(withIt.spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.status).toBe('deactivated');
-    // Another organization's in its own system namespace: two memberships, neither read; that is said.
+    // Another organization's in its own system namespace, without its ClusterRoles: said, and not
+    // read (R9-2: it made the real membership ambiguous, and import dropped it).
     const other = configMap('shop-system', 'orgctl-organization', { 'organization.json': organization('shop') });
-    const { report } = importRbac([...distDocs(), other]);
-    expect(report[0]).toMatch(
-      /^the membership data \(.*more than one orgctl-organization.*\): imported from RBAC alone/,
-    );
+    const { spec, report } = importRbac([...distDocs(), other]);
+    expect(spec.spec.owner).toBe('alice@acme.io');
+    expect(report[0]).toMatch(/^orgctl-organization in shop-system names organization shop, but .*so not read$/);
   });
 });
 
@@ -425,4 +428,52 @@ console.log(JSON.stringify(out));`;
     expect(new Set(roles!.customRoles).size).toBe(3);
     for (const name of roles!.customRoles) expect(name.length).toBeLessThanOrEqual(200);
   }, 60_000);
+});
+
+describe('R9-2: a namespace admin’s orgctl-organization does not make import drop the real membership', () => {
+  // Any orgctl-organization in a namespace named `<x>-system`, or one that could not be read in any
+  // namespace, made the real membership ambiguous: import then went on from RBAC alone, and every
+  // deactivated user of the organization came back active, every grant's end date was lost.
+  const deactivatedStays = (input: readonly ManifestDoc[], options?: { org?: string }) => {
+    const { spec, report } = importRbac(input, options);
+    expect(spec.spec.owner).toBe('alice@acme.io');
+    expect(spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.status).toBe('deactivated');
+    expect(report.filter((l) => l.startsWith('the membership data ('))).toEqual([]);
+    return report;
+  };
+
+  it('one in <x>-system naming organization x, without x’s ClusterRoles, is said and not read', () => {
+    const forged = configMap('gatekeeper-system', 'orgctl-organization', {
+      'organization.json': JSON.stringify({ name: 'gatekeeper', owner: 'mallory@acme.io', namespaces: ['web'] }),
+    });
+    const report = deactivatedStays([...distDocs(), forged]);
+    expect(report).toContainEqual(
+      expect.stringMatching(
+        /^orgctl-organization in gatekeeper-system names organization gatekeeper, but the input holds no ClusterRole gatekeeper:w:full with level w:full's rules, .*so not read$/,
+      ),
+    );
+  });
+
+  it('one that cannot be read, in a team’s namespace or in <x>-system, is said and not read', () => {
+    for (const namespace of ['web', 'gatekeeper-system']) {
+      const unreadable = configMap(namespace, 'orgctl-organization', { 'organization.json': '{not json' });
+      const report = deactivatedStays([...distDocs(), unreadable]);
+      expect(report).toContainEqual(
+        expect.stringMatching(new RegExp(`^orgctl-organization in ${namespace} cannot be read, .*so not read$`)),
+      );
+    }
+  });
+
+  it('two organizations’ own output: neither is chosen alone, and --org chooses', () => {
+    const shop = synthDocs({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'shop' },
+      spec: { owner: 'sam@shop.io', users: [{ email: 'sam@shop.io', admin: true }], namespaces: [{ name: 'cart' }] },
+    } as never);
+    const both = [...distDocs(), ...shop];
+    expect(importRbac(both).report[0]).toMatch(/^the membership data \(.*more than one orgctl-organization/);
+    deactivatedStays(both, { org: 'acme' });
+    expect(importRbac(both, { org: 'shop' }).spec.spec.owner).toBe('sam@shop.io');
+  });
 });
