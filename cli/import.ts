@@ -57,7 +57,11 @@ function unreadable(problems: readonly string[], from: string): string {
  * The organization spec of existing RBAC (a folder, a file, or `-` for standard input); what cannot
  * be mapped or carried over, and what the policies refuse in it, listed on standard error.
  */
-export function importSpec(from: string, options: { org?: string; owner?: string }, io: Io): OrgSpec {
+export function importSpec(
+  from: string,
+  options: { org?: string; owner?: string },
+  io: Io,
+): { readonly spec: OrgSpec; readonly argocdNamespace?: string } {
   const loaded =
     from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
   if (loaded.problems.length) throw new InputError(unreadable(loaded.problems, from));
@@ -66,13 +70,13 @@ export function importSpec(from: string, options: { org?: string; owner?: string
       `${from === '-' ? 'standard input' : from} holds no Kubernetes object (no document has apiVersion and kind): nothing to import; give RBAC manifests (a folder or file of them, or what ${KUBECTL_DUMP} prints)`,
     );
   }
-  const { spec, report, losses } = importRbac(loaded.docs, options);
+  const { spec, report, losses, argocdNamespace } = importRbac(loaded.docs, options);
   for (const line of report) io.err(`not imported: ${line}`);
   for (const line of losses) io.err(`import: cannot carry over ${line}`);
   // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
   for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
     io.err(`the imported spec: ${formatFinding(f)}`);
-  return spec;
+  return { spec, ...(argocdNamespace !== undefined ? { argocdNamespace } : {}) };
 }
 
 const IMPORT_HELP = `Usage: orgctl import --from DIR|FILE|- [--org NAME] [--owner EMAIL] [--format yaml|json]
@@ -100,7 +104,7 @@ export const command = defineCommand({
     if (owner !== undefined && !EMAIL_ADDRESS.test(owner))
       throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
     if (flags.org !== undefined) orgFlag(flags.org);
-    const spec = importSpec(from, { org: flags.org, owner }, io);
+    const { spec } = importSpec(from, { org: flags.org, owner }, io);
     io.out(
       flags.format === 'json'
         ? JSON.stringify(spec, null, 2)

@@ -9,6 +9,7 @@ import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
 import { applyCommand } from '../analysis/hand-applied.ts';
+import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 
 interface ScaffoldOptions {
@@ -25,6 +26,11 @@ interface ScaffoldOptions {
    * (`delivery.argocd.boundary`), with `namedClusterResources`, which it needs. Only with `argocd`.
    */
   readonly boundary?: readonly string[];
+  /**
+   * The namespace Argo CD runs in, when the imported cluster shows it elsewhere than its default
+   * (`delivery.argocd.namespace`). Only with `argocd`.
+   */
+  readonly argocdNamespace?: string;
   /** org/org.ts (constructs) or org/org.yaml (a spec). */
   readonly format: 'ts' | 'yaml';
   /** An organization imported from a cluster (`orgctl import`): declared as it is, written as a spec. */
@@ -50,7 +56,7 @@ type Scaffold =
 
 /** The organization's spec: its owner (ownedSpec), and where Argo CD reads the repository when given. */
 function initialSpec(
-  o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd' | 'boundary'>,
+  o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd' | 'boundary' | 'argocdNamespace'>,
 ): OrgSpec {
   const owner = o.owner.toLowerCase();
   const spec = ownedSpec(o, owner);
@@ -63,8 +69,9 @@ function initialSpec(
 }
 
 /** What init declares of Argo CD: where it reads dist/ and, with a boundary, the settings it needs. */
-const argoCdSettings = (o: Pick<ScaffoldOptions, 'argocd' | 'boundary'>) => ({
+const argoCdSettings = (o: Pick<ScaffoldOptions, 'argocd' | 'boundary' | 'argocdNamespace'>) => ({
   repoURL: o.argocd,
+  ...(o.argocdNamespace !== undefined ? { namespace: o.argocdNamespace } : {}),
   ...(o.boundary?.length
     ? {
         namedClusterResources: true,
@@ -315,7 +322,7 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
-  says (\`${applyCommand('-n argocd', ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
+  says (\`${applyCommand(`-n ${o.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE}`, ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
     !o.boundary?.length
       ? ''
       : `

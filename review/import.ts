@@ -72,6 +72,11 @@ interface ImportResult {
    * (`<what>: <why>, <where from>`): the CLI prints them, the review's proof does not need them.
    */
   readonly losses: readonly string[];
+  /**
+   * The one namespace the input shows Argo CD running in, when it is not Argo CD's default nor the
+   * membership's: what `delivery.argocd.namespace` must say (init --argocd writes it).
+   */
+  readonly argocdNamespace?: string;
 }
 
 type Spec = OrgSpec['spec'];
@@ -89,18 +94,58 @@ const EMAIL = new RegExp(EMAIL_PATTERN);
 const TOKEN_ACCOUNT = tokenAccountName('');
 const SYSTEM_NAMESPACE = new RegExp(`^(kube-|openshift-)|^${DEFAULT_NAMESPACE}$`);
 
-/** The namespace Argo CD runs in: the membership's, else Argo CD's default. */
+/** The namespace the membership says Argo CD runs in, else Argo CD's default. */
 const argocdNamespaceOf = (membership: Membership | undefined): string =>
   membership?.org.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
+
+/**
+ * Argo CD's ServiceAccounts (its install.yaml's and its Helm chart's names), each bound cluster-wide
+ * where Argo CD runs: such a binding tells its namespace.
+ */
+const ARGOCD_ACCOUNTS = new Set(['argocd-application-controller', 'argocd-server', 'argocd-applicationset-controller']);
+
+/** Where Argo CD runs, as the input tells: no namespace of the organization's. */
+interface ArgoCdPlacement {
+  readonly namespaces: ReadonlySet<string>;
+  /** Each namespace found beside the membership's (or Argo CD's default), and the binding that tells it. */
+  readonly found: ReadonlyMap<string, string>;
+}
+
+/**
+ * The namespaces Argo CD runs in: the membership's (else Argo CD's default, `argocd`), and each a
+ * ClusterRoleBinding binds one of Argo CD's ServiceAccounts in (R9-3: a cluster where it runs in
+ * `gitops` had that namespace, which holds its cluster credentials, declared as the organization's).
+ * Only a cluster's admin writes a ClusterRoleBinding: a namespace's admin cannot make their
+ * namespace look like Argo CD's, and so keep its bindings out of the import.
+ */
+function argoCdPlacementOf(rbac: RbacSet, membership: Membership | undefined): ArgoCdPlacement {
+  const declared = argocdNamespaceOf(membership);
+  const found = new Map<string, string>();
+  for (const b of rbac.bindings) {
+    if (b.kind !== 'ClusterRoleBinding') continue;
+    for (const s of b.subjects)
+      if (s.kind === 'ServiceAccount' && ARGOCD_ACCOUNTS.has(s.name) && s.namespace && s.namespace !== declared)
+        if (!found.has(s.namespace))
+          found.set(s.namespace, `ClusterRoleBinding ${b.name} binds its ServiceAccount ${s.name} there`);
+  }
+  return { namespaces: new Set([declared, ...found.keys()]), found };
+}
+
+/** What the report says of each namespace Argo CD was found in beside its default. */
+const argoCdNotes = (placement: ArgoCdPlacement): string[] =>
+  [...placement.found].map(
+    ([ns, why]) =>
+      `Argo CD runs in ${ns} (${why}): ${ns} is no organization's, and its bindings and ServiceAccounts are not imported; with delivery.argocd, set its namespace: ${JSON.stringify(ns)} (init --argocd does)`,
+  );
 
 /**
  * Why a namespace is no organization's, if it is not: Kubernetes' own, or Argo CD's (which runs the
  * delivery; the generated AppProject denies it, so a spec declaring it is refused, and every cluster
  * that delivers with Argo CD holds it).
  */
-function notOrganizations(namespace: string, argocdNamespace: string): string | undefined {
+function notOrganizations(namespace: string, argocd: ReadonlySet<string>): string | undefined {
   if (SYSTEM_NAMESPACE.test(namespace)) return 'a system namespace';
-  return namespace === argocdNamespace ? "Argo CD's own namespace" : undefined;
+  return argocd.has(namespace) ? "Argo CD's own namespace" : undefined;
 }
 
 /** Whether a ServiceAccount is one orgctl writes for a token: `token-...` in the system namespace. */
@@ -323,19 +368,23 @@ export interface SubjectsContext {
   readonly emailByUsername: ReadonlyMap<string, string>;
   /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
   readonly tokenByAccount: ReadonlyMap<string, string>;
-  /** The namespace Argo CD runs in (the membership's, else Argo CD's default): no organization's. */
-  readonly argocdNamespace: string;
+  /** The namespaces Argo CD runs in (argoCdPlacementOf): no organization's. */
+  readonly argocdNamespaces: ReadonlySet<string>;
 }
 
 /** Reads who is who from the membership once, so that each subject costs two lookups. */
-export function subjectsContextOf(membership: Membership | undefined, systemNamespace: string): SubjectsContext {
+export function subjectsContextOf(
+  membership: Membership | undefined,
+  systemNamespace: string,
+  argocdNamespaces: ReadonlySet<string> = new Set([argocdNamespaceOf(membership)]),
+): SubjectsContext {
   return {
     systemNamespace,
     usernamePrefix: membership?.org.usernamePrefix ?? '',
     own: membership !== undefined,
     emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
     tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
-    argocdNamespace: argocdNamespaceOf(membership),
+    argocdNamespaces,
   };
 }
 
@@ -370,7 +419,7 @@ export function inInputOrder(notes: readonly BindingNote[]): string[] {
  */
 export function screenBindings(
   rbac: RbacSet,
-  argocdNamespace = DEFAULT_ARGOCD_NAMESPACE,
+  argocdNamespaces: ReadonlySet<string> = new Set([DEFAULT_ARGOCD_NAMESPACE]),
 ): { importable: ImportableBinding[]; notes: BindingNote[] } {
   const authz = new Authorizer(rbac);
   const importable: ImportableBinding[] = [];
@@ -385,7 +434,7 @@ export function screenBindings(
     const role = authz.roleOf(binding);
     const { kind, name } = binding.roleRef;
     if (!role) return note(at, `${where}: its ${kind} ${name} does not exist; nothing to import`);
-    const system = notOrganizations(binding.namespace, argocdNamespace);
+    const system = notOrganizations(binding.namespace, argocdNamespaces);
     if (system) return note(at, `${where}: namespace ${binding.namespace} is ${system}; not imported`);
     importable.push({ at, binding, role });
   });
@@ -710,7 +759,7 @@ export function tokenAccessOf(
       if (s.kind !== 'ServiceAccount') return;
       const saNamespace = s.namespace || namespace;
       const account = `${saNamespace}/${s.name}`;
-      const system = notOrganizations(saNamespace, context.argocdNamespace);
+      const system = notOrganizations(saNamespace, context.argocdNamespaces);
       if (system) {
         const whose = system === 'a system namespace' ? 'a system account' : "Argo CD's own account";
         const line = `${labelOf(binding)}: ServiceAccount ${account} is ${whose}; not imported`;
@@ -1089,8 +1138,8 @@ export function namespacesOf(
   tokens: TokensFound['tokens'],
   membership: Membership | undefined,
   systemNamespace: string,
+  argocd: ReadonlySet<string> = new Set([argocdNamespaceOf(membership)]),
 ): string[] {
-  const argocd = argocdNamespaceOf(membership);
   const names = new Set<string>(declared.filter((n) => !notOrganizations(n, argocd) && n !== systemNamespace));
   for (const ns of users.keys()) names.add(ns);
   for (const byNamespace of tokens.values()) for (const ns of byNamespace.keys()) names.add(ns);
@@ -1246,7 +1295,7 @@ function lossesOf(
   imported: readonly ImportableBinding[],
 ): string[] {
   const losses: string[] = [];
-  const argocd = context.argocdNamespace;
+  const argocd = context.argocdNamespaces;
   const from = `from the membership data of ${org}`;
   if (membership) {
     losses.push(
@@ -1328,8 +1377,9 @@ function lossesOf(
  */
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
   const { rbac, membership, org, systemNamespace, placement, membershipProblem, notRead } = readSource(docs, options);
-  const context = subjectsContextOf(membership, systemNamespace);
-  const screened = screenBindings(rbac, context.argocdNamespace);
+  const argoCd = argoCdPlacementOf(rbac, membership);
+  const context = subjectsContextOf(membership, systemNamespace, argoCd.namespaces);
+  const screened = screenBindings(rbac, context.argocdNamespaces);
   const classified = classifyRoles(screened.importable, org, membership?.users);
   const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);
@@ -1337,7 +1387,14 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const owner = ownerOf(users.users, options.owner, membership, org);
   const people = peopleOf(users.users, owner.owner, membership);
   const invites = invitesOf(membership);
-  const names = namespacesOf(rbac.namespaces, users.grants, tokens.tokens, membership, systemNamespace);
+  const names = namespacesOf(
+    rbac.namespaces,
+    users.grants,
+    tokens.tokens,
+    membership,
+    systemNamespace,
+    argoCd.namespaces,
+  );
   const namespaces = namespaceSpecs(names, membership?.org.clusters ?? [], placement, membership?.namespaceSettings);
   const spec = assembleSpec({
     org,
@@ -1357,6 +1414,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
         ]
       : []),
     ...notRead,
+    ...argoCdNotes(argoCd),
     ...rbac.problems.map((p) => `malformed: ${p}`),
     ...inInputOrder([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]),
     ...(owner.note ? [owner.note] : []),
@@ -1364,9 +1422,11 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     ...(namespaces.note ? [namespaces.note] : []),
   ];
   let losses: readonly string[] | undefined;
+  const found = [...argoCd.found.keys()];
   return {
     spec,
     report,
+    ...(found.length === 1 && !membership?.org.argocd ? { argocdNamespace: found[0] } : {}),
     // Computed when asked: the CLI prints them, the review's proof never reads them.
     get losses() {
       losses ??= lossesOf(rbac, membership, org, context, screened.importable);

@@ -259,6 +259,31 @@ describe('orgctl init: a new organization repository', () => {
     expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
   });
 
+  it('--argocd with --from a cluster whose Argo CD runs in gitops declares that namespace (R9-3)', () => {
+    const dump = join(scratch(), 'gitops-dump.yaml');
+    writeFileSync(
+      dump,
+      `apiVersion: v1
+kind: Namespace
+metadata: { name: gitops }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: web }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: argocd-application-controller }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: argocd-application-controller }
+subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespace: gitops }]
+`,
+    );
+    const made = initialized('yaml', 'gitops', ['--argocd', 'https://github.com/acme/org.git', '--from', dump]);
+    expect(made.argocd('appproject.yaml').metadata.namespace).toBe('gitops');
+    expect(made.readme).toContain('kubectl apply -n gitops');
+    expect(made.synthCheck()).toMatch(/^dist\/ is up to date/);
+  });
+
   it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', () => {
     const argo = 'system:serviceaccount:argocd:argocd-application-controller';
     for (const spec of ['ts', 'yaml']) {

@@ -477,3 +477,51 @@ describe('R9-2: a namespace admin’s orgctl-organization does not make import d
     expect(importRbac(both, { org: 'shop' }).spec.spec.owner).toBe('sam@shop.io');
   });
 });
+
+describe('R9-3: Argo CD’s namespace is found in the dump, not assumed to be argocd', () => {
+  // Without membership, Argo CD's namespace was taken to be `argocd`: a cluster where it runs in
+  // another (`gitops`) had that namespace declared as the organization's, its ServiceAccounts
+  // made tokens with their access there (Argo CD's cluster credentials are Secrets in it), and the
+  // output's AppProject would then let the organization's Applications write into it.
+  const clusterBinding = (name: string, subjects: object[]) => ({
+    apiVersion: RBAC,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects,
+  });
+  const gitopsCluster = (...extra: object[]) =>
+    docs(
+      ns('gitops'),
+      ns('web'),
+      clusterRole('argocd-application-controller', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+      clusterBinding('argocd-application-controller', [sa('gitops', 'argocd-application-controller')]),
+      role('gitops', 'argocd-server', SECRETS_GET),
+      binding('gitops', 'argocd-server', { kind: 'Role', name: 'argocd-server' }, [sa('gitops', 'argocd-server')]),
+      role('web', 'reader', CONFIGMAPS_GET),
+      binding('web', 'readers', { kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'bob@acme.io' }]),
+      ...extra,
+    );
+
+  it('a ClusterRoleBinding of Argo CD’s application controller says where it runs: that namespace is no organization’s', () => {
+    const { spec, report } = importRbac(gitopsCluster(), { org: 'org', owner: OWNER });
+    expect(spec.spec.namespaces).toEqual([{ name: 'web' }]);
+    expect(spec.spec.tokens).toBeUndefined();
+    expect(report).toContainEqual(
+      "RoleBinding gitops/argocd-server: namespace gitops is Argo CD's own namespace; not imported",
+    );
+    expect(report).toContainEqual(
+      expect.stringMatching(
+        /^Argo CD runs in gitops \(ClusterRoleBinding argocd-application-controller binds its ServiceAccount argocd-application-controller there\)/,
+      ),
+    );
+  });
+
+  it('a namespace admin’s RoleBinding of an argocd-application-controller account does not make their namespace Argo CD’s', () => {
+    const forged = binding('web', 'argocd-application-controller', { kind: 'Role', name: 'reader' }, [
+      sa('web', 'argocd-application-controller'),
+    ]);
+    const { spec } = importRbac(gitopsCluster(forged), { org: 'org', owner: OWNER });
+    expect(spec.spec.namespaces).toEqual([{ name: 'web' }]);
+  });
+});

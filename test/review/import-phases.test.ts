@@ -128,7 +128,7 @@ const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
   own: true,
   emailByUsername: new Map(),
   tokenByAccount: new Map(),
-  argocdNamespace: 'argocd',
+  argocdNamespaces: new Set(['argocd']),
   ...parts,
 });
 
