@@ -34,16 +34,18 @@ export function clipBytes(text: string, maxBytes: number): string {
   return /[\ud800-\udbff]/.test(text[n - 1] ?? '') ? text.slice(0, n - 1) : text.slice(0, n);
 }
 
-/** Changes a reviewer must see even when the comment is cut: privilege classes, custom RBAC, a token created or handed over (and makesAdmin). */
-const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-added', 'token-owner']);
+/**
+ * Changes a reviewer must see even when the comment is cut: privilege classes, custom RBAC, a token
+ * created or handed over, an admin's standing either way (and makesAdmin, which ranks before them).
+ */
+const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-added', 'token-owner', 'admin']);
 
 /**
  * Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account
  * (a login change of someone who is not an admin on either side hands over no approval that counts).
  */
 const makesAdmin = (c: Change): boolean =>
-  c.kind === 'admin' ||
-  c.kind === 'gains-beyond-admin' ||
+  ((c.kind === 'admin' || c.kind === 'gains-beyond-admin') && !c.removes) ||
   (c.kind === 'github' && c.admin === true) ||
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);

@@ -24,6 +24,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from './helpers.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
+import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
 import { baseSpec, diffOf, distPair, grantsOf, judge, reviewPair, user, type Spec } from './review/scenarios.ts';
 
 /** The comment `orgctl review` posts for an edit of `base`, made by `actors`, approved by `approvals`. */
@@ -364,5 +365,32 @@ describe('R8 on the cut comment', () => {
     expect(setting).toBeDefined();
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(md).toContain(setting);
+  });
+});
+
+describe('N2 leftover: whoever becomes an admin ranks before whoever stops being one', () => {
+  it('900 admins demoted and one person made an admin, listed last: the one made an admin is shown', () => {
+    const person = (id: string, change: SubjectDiff['changes'][number]): SubjectDiff => ({ id, changes: [change] });
+    const demoted = Array.from({ length: 900 }, (_, i) =>
+      person(`admin-${String(i).padStart(4, '0')}-${'x'.repeat(40)}@acme.io`, {
+        kind: 'admin',
+        text: 'is no longer admin',
+        removes: true,
+      }),
+    );
+    const diff: AccessDiff = {
+      namespaces: { added: [], removed: [] },
+      people: [...demoted, person('zed@acme.io', { kind: 'admin', text: 'becomes admin' })],
+      tokens: [],
+      customRbac: [],
+      clusters: [],
+      settings: [],
+      guardRails: [],
+      stats: { users: { base: 901, losing: 900 }, grants: { base: 1, lost: 0 }, tokens: { base: 0, losing: 0 } },
+    };
+    const md = renderMarkdown(diff);
+    expectShown(md, renderMarkdown(diff, undefined, WHOLE), '**zed&#64;acme.io**\n- becomes admin');
+    // Demotions are still kept before what only takes away: each is an admin's standing.
+    expect(md).toContain('**admin-0000-');
   });
 });
