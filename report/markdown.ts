@@ -50,6 +50,9 @@ const makesAdmin = (c: Change): boolean =>
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
 
+/** Whether a change takes someone's admin standing away: must-see, yet kept after whatever gives. */
+const isDemotion = (c: Change): boolean => c.kind === 'admin' && c.removes === true;
+
 /** Catalog levels that carry a privilege class (r:secrets reads Secrets, w:pods runs pods, ...). */
 const CLASS_LEVELS = new Set(CATALOG.filter((l) => classesOf(l.rules, 'namespace').length).map((l) => l.id));
 
@@ -78,11 +81,11 @@ const mustShow = (c: Change, held: readonly string[]): boolean =>
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
  * settings, guard rails), whoever is made an admin or approves as one, the privileged and custom
- * RBAC, the namespaces added or removed (hundreds of lines a change may bring), whatever else
+ * RBAC, whoever stops being an admin, the namespaces added or removed (hundreds of lines a change may bring), whatever else
  * gives, whatever only takes away. A line ranks by its own change: erin's r:pods in 1,100
  * namespaces do not rank with her r:secrets.
  */
-const RANK = { organization: 0, admin: 1, privileged: 2, namespaces: 3, gains: 4, losses: 5 } as const;
+const RANK = { organization: 0, admin: 1, privileged: 2, demoted: 3, namespaces: 4, gains: 5, losses: 6 } as const;
 
 /** A part of the comment (a person, a token, a block), each line with its RANK. */
 interface Part {
@@ -348,11 +351,13 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     });
     const rank = changes.some(({ c }) => !c.implied && makesAdmin(c))
       ? RANK.admin
-      : urgent || changes.some((x) => x.must)
+      : urgent || changes.some((x) => x.must && !isDemotion(x.c))
         ? RANK.privileged
-        : d.changes.some((c) => !c.removes)
-          ? RANK.gains
-          : RANK.losses;
+        : changes.some((x) => x.must)
+          ? RANK.demoted
+          : d.changes.some((c) => !c.removes)
+            ? RANK.gains
+            : RANK.losses;
     // A must-see line at the part's rank; any other with whatever else gives, or takes away.
     part(
       `**${title}**`,

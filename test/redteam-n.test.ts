@@ -368,28 +368,49 @@ describe('R8 on the cut comment', () => {
   });
 });
 
-describe('N2 leftover: whoever becomes an admin ranks before whoever stops being one', () => {
-  it('900 admins demoted and one person made an admin, listed last: the one made an admin is shown', () => {
-    const person = (id: string, change: SubjectDiff['changes'][number]): SubjectDiff => ({ id, changes: [change] });
-    const demoted = Array.from({ length: 900 }, (_, i) =>
+describe('N2 leftover: whoever stops being an admin ranks after whatever gives', () => {
+  const person = (id: string, change: SubjectDiff['changes'][number]): SubjectDiff => ({ id, changes: [change] });
+  /** 900 admins demoted, then `also`: the demotions alone fill the comment. */
+  const demotionsThen = (also: Partial<AccessDiff>): AccessDiff => ({
+    namespaces: { added: [], removed: [] },
+    people: Array.from({ length: 900 }, (_, i) =>
       person(`admin-${String(i).padStart(4, '0')}-${'x'.repeat(40)}@acme.io`, {
         kind: 'admin',
         text: 'is no longer admin',
         removes: true,
       }),
-    );
-    const diff: AccessDiff = {
-      namespaces: { added: [], removed: [] },
-      people: [...demoted, person('zed@acme.io', { kind: 'admin', text: 'becomes admin' })],
-      tokens: [],
-      customRbac: [],
-      clusters: [],
-      settings: [],
-      guardRails: [],
-      stats: { users: { base: 901, losing: 900 }, grants: { base: 1, lost: 0 }, tokens: { base: 0, losing: 0 } },
-    };
+    ),
+    tokens: [],
+    customRbac: [],
+    clusters: [],
+    settings: [],
+    guardRails: [],
+    stats: { users: { base: 901, losing: 900 }, grants: { base: 1, lost: 0 }, tokens: { base: 0, losing: 0 } },
+    ...also,
+    ...(also.people ? { people: [...demotionsThen({}).people, ...also.people] } : {}),
+  });
+
+  it.each([
+    [
+      'one person made an admin',
+      { people: [person('zed@acme.io', { kind: 'admin', text: 'becomes admin' })] },
+      '**zed&#64;acme.io**\n- becomes admin',
+    ],
+    // R10: demotions at the privileged rank still hid these.
+    [
+      'one person gaining Secrets',
+      { people: [person('zed@acme.io', { kind: 'gains-class', text: 'can now read Secrets in prod' })] },
+      '**zed&#64;acme.io**\n- can now read Secrets in prod',
+    ],
+    [
+      'a token created',
+      { tokens: [{ id: 'ci', changes: [{ kind: 'token-added', text: 'is created with w:pods in prod' }] }] },
+      '**token ci**\n- is created with w:pods in prod',
+    ],
+  ] as const)('900 admins demoted, then %s, listed last: it is shown', (_, also, shown) => {
+    const diff = demotionsThen(also as Partial<AccessDiff>);
     const md = renderMarkdown(diff);
-    expectShown(md, renderMarkdown(diff, undefined, WHOLE), '**zed&#64;acme.io**\n- becomes admin');
+    expectShown(md, renderMarkdown(diff, undefined, WHOLE), shown);
     // Demotions are still kept before what only takes away: each is an admin's standing.
     expect(md).toContain('**admin-0000-');
   });
