@@ -21,7 +21,7 @@ import {
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
-import { isObj, type ManifestDoc } from './objects.ts';
+import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
 
 /**
  * The organization as the review reads it: `organization.json` (the one declaration of the format,
@@ -83,12 +83,6 @@ function readSafeCustomResources(value: unknown, label: string): readonly SafeCu
   return value as SafeCustomResource[];
 }
 
-/** A ConfigMap's namespace, or `otherwise` when it names none. */
-const namespaceOf = (c: Obj, otherwise: string): string => {
-  const ns = (c.metadata as Obj).namespace;
-  return typeof ns === 'string' ? ns : otherwise;
-};
-
 /** The organization an `orgctl-organization` ConfigMap names, or undefined when it cannot be read. */
 export function organizationNamedBy(c: Obj): string | undefined {
   try {
@@ -105,8 +99,8 @@ export function organizationNamedBy(c: Obj): string | undefined {
  * stays, so that reading it says what is wrong with it.
  */
 function inItsSystemNamespace(c: Obj): boolean {
-  const ns = (c.metadata as Obj).namespace;
-  if (typeof ns !== 'string') return true;
+  const ns = namespaceOfObject(c);
+  if (ns === undefined) return true;
   const name = organizationNamedBy(c);
   return name === undefined || ns === systemNamespaceOf(name);
 }
@@ -141,7 +135,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   }
   if (typeof info.name !== 'string' || typeof info.owner !== 'string')
     throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
-  const systemNamespace = String((orgMap[0]!.metadata as Obj).namespace ?? systemNamespaceOf(info.name));
+  const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
+  const systemNamespace = namespaceOfObject(orgMap[0]!) ?? systemNamespaceOf(info.name);
   const org: OrgInfo = {
     name: info.name,
     owner: info.owner,
@@ -174,8 +169,10 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     const out = new Map<string, T>();
     const part = (c: Obj) => Number(pattern.exec(String((c.metadata as Obj).name))?.[1]?.slice(1) ?? 1);
     // Only the system namespace's: a list elsewhere (`orgctl-users-7` in a team's namespace) is not
-    // the organization's, and would make whoever wrote it an admin, or undo a deactivation.
-    const ours = (c: Obj) => namespaceOf(c, systemNamespace) === systemNamespace;
+    // the organization's, and would make whoever wrote it an admin, or undo a deactivation. One with
+    // no namespace only beside an organization with none (an older orgctl's output, whole): beside
+    // one in the system namespace it is a loose file of the folder read (R10).
+    const ours = (c: Obj) => (namespaceOfObject(c) ?? (namespaced ? undefined : systemNamespace)) === systemNamespace;
     const sources = [
       orgMap[0]!,
       ...configMaps

@@ -67,6 +67,11 @@ const RBAC_API = `${RBAC_GROUP}/`;
 /** A YAML or JSON mapping (not a list, not null). */
 export const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An object's metadata.namespace when it names one, else undefined (a file for `kubectl apply -n`). */
+export const namespaceOfObject = (o: Record<string, unknown>): string | undefined => {
+  const ns = isObj(o.metadata) ? o.metadata.namespace : undefined;
+  return typeof ns === 'string' ? ns : undefined;
+};
 /** An object of the RBAC API (a role or a binding): what the authorizer reads of a manifest. */
 export const isRbacObject = (o: unknown): boolean =>
   isObj(o) && typeof o.apiVersion === 'string' && o.apiVersion.startsWith(RBAC_API);

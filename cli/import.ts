@@ -90,7 +90,11 @@ bindings, system subjects) is listed on standard error, never silently dropped; 
 spec cannot carry over (grant expiry dates, the grants of deactivated users, grants through
 roles, roles no binding grants, ServiceAccounts without bindings). A document that cannot be
 read (bad YAML or JSON) is an error, and nothing is imported: a spec without it would revoke
-what it grants.`;
+what it grants.
+
+  --org NAME     the organization's name (default: the membership's, else org); when the input
+                 holds two organizations' outputs, which one's membership is read
+  --owner EMAIL  the owner (default: the membership's, else the first admin found)`;
 
 export const command = defineCommand({
   name: 'import',

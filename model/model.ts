@@ -346,7 +346,15 @@ export const DEFAULT_NAMESPACE = 'default';
 
 /** The namespace holding token ServiceAccounts and membership data; only admins reach it. */
 export function systemNamespaceOf(orgName: string): string {
-  return `${orgName}-system`;
+  return `${orgName}${SYSTEM_SUFFIX}`;
+}
+const SYSTEM_SUFFIX = '-system';
+
+/** The organization whose system namespace `namespace` would be (`acme-system` → acme), or undefined. */
+export function organizationOfSystemNamespace(namespace: string): string | undefined {
+  return namespace.endsWith(SYSTEM_SUFFIX) && namespace.length > SYSTEM_SUFFIX.length
+    ? namespace.slice(0, -SYSTEM_SUFFIX.length)
+    : undefined;
 }
 
 /** Kubernetes username of a user: prefix + lower-cased email. */

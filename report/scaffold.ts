@@ -120,7 +120,8 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
     files.set(`.github/workflows/${name}`, text);
   files.set('.gitignore', GITIGNORE);
   files.set('.ci/run', CI_RUN);
-  files.set('README.md', readme(o, declaredIn));
+  const argo = (spec.spec as { delivery?: { argocd?: { namespace?: string } } }).delivery?.argocd;
+  files.set('README.md', readme(o, declaredIn, argo?.namespace ?? DEFAULT_ARGOCD_NAMESPACE));
   return { ok: true, files, findings: result.findings };
 }
 
@@ -249,7 +250,8 @@ npm ci --no-audit --no-fund
 npm test
 `;
 
-function readme(o: ScaffoldOptions, declaredIn: string): string {
+/** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
+function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {
   const ts = declaredIn.endsWith('.ts');
   const example = ts
     ? "```ts\nconst web = org.namespace('web');\nweb.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');\n```"
@@ -322,7 +324,7 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
-  says (\`${applyCommand(`-n ${o.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE}`, ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
+  says (\`${applyCommand(`-n ${argocdNamespace}`, ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
     !o.boundary?.length
       ? ''
       : `

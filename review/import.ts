@@ -32,6 +32,7 @@ import {
   memberStanding,
   NO_ITEMS,
   ROTATION_SUFFIX,
+  organizationOfSystemNamespace,
   systemNamespaceOf,
   tokenAccountName,
   tokenRoleName,
@@ -51,7 +52,7 @@ import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import type { BindingObject, LabelSelector, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
-import { isObj, readRbac } from '../analysis/objects.ts';
+import { isObj, namespaceOfObject, readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
 interface ImportOptions {
@@ -94,10 +95,6 @@ const EMAIL = new RegExp(EMAIL_PATTERN);
 const TOKEN_ACCOUNT = tokenAccountName('');
 const SYSTEM_NAMESPACE = new RegExp(`^(kube-|openshift-)|^${DEFAULT_NAMESPACE}$`);
 
-/** The namespace the membership says Argo CD runs in, else Argo CD's default. */
-const argocdNamespaceOf = (membership: Membership | undefined): string =>
-  membership?.org.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
-
 /**
  * Argo CD's ServiceAccounts (its install.yaml's and its Helm chart's names), each bound cluster-wide
  * where Argo CD runs: such a binding tells its namespace.
@@ -105,10 +102,12 @@ const argocdNamespaceOf = (membership: Membership | undefined): string =>
 const ARGOCD_ACCOUNTS = new Set(['argocd-application-controller', 'argocd-server', 'argocd-applicationset-controller']);
 
 /** Where Argo CD runs, as the input tells: no namespace of the organization's. */
-interface ArgoCdPlacement {
+interface ArgoCdNamespaces {
   readonly namespaces: ReadonlySet<string>;
-  /** Each namespace found beside the membership's (or Argo CD's default), and the binding that tells it. */
-  readonly found: ReadonlyMap<string, string>;
+  /** The namespace the membership declares, else Argo CD's default. */
+  readonly declared: string;
+  /** Each namespace a ClusterRoleBinding binds one of Argo CD's ServiceAccounts in, and that binding. */
+  readonly bound: ReadonlyMap<string, string>;
 }
 
 /**
@@ -118,25 +117,42 @@ interface ArgoCdPlacement {
  * Only a cluster's admin writes a ClusterRoleBinding: a namespace's admin cannot make their
  * namespace look like Argo CD's, and so keep its bindings out of the import.
  */
-function argoCdPlacementOf(rbac: RbacSet, membership: Membership | undefined): ArgoCdPlacement {
-  const declared = argocdNamespaceOf(membership);
-  const found = new Map<string, string>();
+function argoCdNamespacesOf(rbac: RbacSet, membership: Membership | undefined): ArgoCdNamespaces {
+  const declared = membership?.org.argocd?.namespace ?? DEFAULT_ARGOCD_NAMESPACE;
+  const bound = new Map<string, string>();
   for (const b of rbac.bindings) {
     if (b.kind !== 'ClusterRoleBinding') continue;
     for (const s of b.subjects)
-      if (s.kind === 'ServiceAccount' && ARGOCD_ACCOUNTS.has(s.name) && s.namespace && s.namespace !== declared)
-        if (!found.has(s.namespace))
-          found.set(s.namespace, `ClusterRoleBinding ${b.name} binds its ServiceAccount ${s.name} there`);
+      if (s.kind === 'ServiceAccount' && ARGOCD_ACCOUNTS.has(s.name) && s.namespace && !bound.has(s.namespace))
+        bound.set(s.namespace, `ClusterRoleBinding ${b.name} binds its ServiceAccount ${s.name} there`);
   }
-  return { namespaces: new Set([declared, ...found.keys()]), found };
+  return { namespaces: new Set([declared, ...bound.keys()]), declared, bound };
 }
 
-/** What the report says of each namespace Argo CD was found in beside its default. */
-const argoCdNotes = (placement: ArgoCdPlacement): string[] =>
-  [...placement.found].map(
-    ([ns, why]) =>
-      `Argo CD runs in ${ns} (${why}): ${ns} is no organization's, and its bindings and ServiceAccounts are not imported; with delivery.argocd, set its namespace: ${JSON.stringify(ns)} (init --argocd does)`,
-  );
+/**
+ * The one namespace the input shows Argo CD in, when it is not the declared one: what
+ * `delivery.argocd.namespace` must say. Undefined when Argo CD shows in several (which one delivers
+ * this organization is not the input's to say) or the membership declares it.
+ */
+const argoCdNamespaceToDeclare = (a: ArgoCdNamespaces, membership: Membership | undefined): string | undefined => {
+  const [only, ...more] = a.bound.keys();
+  return only !== undefined && !more.length && only !== a.declared && !membership?.org.argocd ? only : undefined;
+};
+
+/** What the report says when Argo CD shows in a namespace besides the declared one. */
+function argoCdNotes(a: ArgoCdNamespaces): string[] {
+  const names = [...a.bound.keys()];
+  if (names.every((n) => n === a.declared)) return [];
+  const why = [...a.bound].map(([ns, b]) => (names.length > 1 ? `in ${ns}, ${b}` : b)).join('; ');
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!;
+  const which =
+    names.length > 1
+      ? 'set its namespace to the one that delivers this organization'
+      : `set its namespace: ${JSON.stringify(names[0])} (init --argocd does)`;
+  return [
+    `Argo CD runs in ${listed} (${why}): no organization's, and their bindings and ServiceAccounts are not imported; with delivery.argocd, ${which}`,
+  ];
+}
 
 /**
  * Why a namespace is no organization's, if it is not: Kubernetes' own, or Argo CD's (which runs the
@@ -262,14 +278,13 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
         docs.filter((d) => !candidates.left.has(d.object)),
         'the input',
       );
-      notRead = candidates.notes;
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       // When no candidate is left, why each was left is why there is no membership.
-      if (candidates.read) membershipProblem = e.message;
-      else if (candidates.notes.length) membershipProblem = candidates.notes.join('; ');
-      if (candidates.read) notRead = candidates.notes;
+      if (candidates.read || candidates.notes.length)
+        membershipProblem = candidates.read ? e.message : candidates.notes.join('; ');
     }
+    notRead = membership || candidates.read ? candidates.notes : [];
   }
   const org = options.org ?? membership?.org.name ?? 'org';
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.
@@ -288,62 +303,80 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
   };
 }
 
+/** An `orgctl-organization` ConfigMap of the input, as the import judges it. */
+interface MembershipCandidate {
+  readonly configMap: Record<string, unknown>;
+  readonly namespace: string | undefined;
+  /** The organization it names, or undefined when it cannot be read. */
+  readonly named: string | undefined;
+  /** `orgctl-organization in acme-system`, or `... with no namespace`: where it is, as the report says it. */
+  readonly where: string;
+}
+
 /**
  * The input's `orgctl-organization` ConfigMaps that are not its organization's membership, and why
  * each is not. A namespace's admin can write one (in their namespace, or in one named `x-system`),
  * and two would make the real one ambiguous, so that the import went on from RBAC alone (R9-2).
- * `read` counts those left to read; with more than one, `org` (--org) chooses among them.
+ * `read` counts those left to read; with more than one organization's, `org` (--org) chooses.
  */
 function membershipCandidates(
   docs: readonly ManifestDoc[],
   rbac: RbacSet,
   org: string | undefined,
 ): { readonly left: ReadonlySet<unknown>; readonly notes: readonly string[]; readonly read: number } {
-  const all = docs
+  const all: MembershipCandidate[] = docs
     .map((d) => d.object)
     .filter(
       (o): o is Record<string, unknown> => isObj(o) && o.kind === 'ConfigMap' && nameOf(o) === ORGANIZATION_CONFIGMAP,
-    );
-  const judged = all.map((c) => ({ c, why: foreignMembership(c, rbac) }));
-  let ours = judged.filter((j) => !j.why).map((j) => j.c);
-  const others = new Set<string>();
-  if (org !== undefined && new Set(ours.map(organizationNamedBy)).size > 1) {
-    for (const c of ours)
-      if (organizationNamedBy(c) !== org)
-        others.add(
-          `${ORGANIZATION_CONFIGMAP} in ${namespaceOf(c)} is organization ${organizationNamedBy(c)}'s, not ${org}'s: not read`,
-        );
-    ours = ours.filter((c) => organizationNamedBy(c) === org);
-  }
-  const kept = new Set<unknown>(ours);
+    )
+    .map((configMap) => {
+      const namespace = namespaceOfObject(configMap);
+      const where = `${ORGANIZATION_CONFIGMAP} ${namespace === undefined ? 'with no namespace' : `in ${namespace}`}`;
+      return { configMap, namespace, named: organizationNamedBy(configMap), where };
+    });
+  const notes: string[] = [];
+  const judged = all.filter((c) => {
+    const why = foreignMembership(c, rbac);
+    if (why) notes.push(why);
+    return !why;
+  });
+  // An older orgctl's output names no namespace, as a whole: one with none beside one in its system
+  // namespace is a loose file of the folder read (R10), and would make the real one ambiguous.
+  const inNamespace = judged.find((c) => c.namespace !== undefined);
+  let ours = judged.filter((c) => {
+    if (!inNamespace || c.namespace !== undefined) return true;
+    notes.push(`${c.where}, beside one in ${inNamespace.namespace}, is no output of orgctl's as a whole: not read`);
+    return false;
+  });
+  if (org !== undefined && new Set(ours.map((c) => c.named)).size > 1)
+    ours = ours.filter((c) => {
+      if (c.named === org) return true;
+      notes.push(`${c.where} is organization ${c.named ?? '(unreadable)'}'s, not ${org}'s (--org): not read`);
+      return false;
+    });
+  const kept = new Set<unknown>(ours.map((c) => c.configMap));
   return {
-    left: new Set(all.filter((c) => !kept.has(c))),
-    notes: [...new Set([...judged.flatMap((j) => (j.why ? [j.why] : [])), ...others])],
+    left: new Set(all.map((c) => c.configMap).filter((c) => !kept.has(c))),
+    notes: [...new Set(notes)],
     read: ours.length,
   };
 }
 
-/** An object's metadata.namespace, or undefined. */
-const namespaceOf = (o: Record<string, unknown>): unknown => (isObj(o.metadata) ? o.metadata.namespace : undefined);
-
 /**
  * Why an `orgctl-organization` ConfigMap is not orgctl's output, if it is not. orgctl writes it in
- * its organization's system namespace, beside every level's ClusterRole: a ClusterRole is what no
- * namespace's admin can write. Without that, it is anyone's who administers a namespace called
- * `<name>-system` (`gatekeeper-system`), and would make whomever it names an admin, Add All, or an
- * admin invitee (K7). One with no namespace is a file of an older orgctl's dist/.
+ * its organization's system namespace (an older orgctl with no namespace), beside every level's
+ * ClusterRole: a ClusterRole is what no namespace's admin can write. Without that, it is anyone's
+ * who administers a namespace called `<name>-system` (`gatekeeper-system`), or who adds a file to a
+ * folder imported, and would make whomever it names an admin, Add All, or an admin invitee (K7).
  */
-function foreignMembership(c: Record<string, unknown>, rbac: RbacSet): string | undefined {
-  const ns = namespaceOf(c);
-  if (typeof ns !== 'string') return undefined;
-  const where = `${ORGANIZATION_CONFIGMAP} in ${ns}`;
-  const named = organizationNamedBy(c);
-  const suffix = systemNamespaceOf('');
+function foreignMembership(c: MembershipCandidate, rbac: RbacSet): string | undefined {
+  const { namespace, named, where } = c;
   // One that cannot be read is its system namespace's organization's, if any, so that reading it says what is wrong.
-  const org = named ?? (ns.endsWith(suffix) ? ns.slice(0, -suffix.length) : undefined);
+  const org = named ?? (namespace === undefined ? undefined : organizationOfSystemNamespace(namespace));
   const notOurs = ": not orgctl's output, so not read";
-  if (org === undefined) return `${where} cannot be read, and ${ns} is no organization's system namespace${notOurs}`;
-  if (ns !== systemNamespaceOf(org))
+  if (org === undefined)
+    return `${where} cannot be read, and ${namespace === undefined ? 'no namespace says' : `${namespace} is no organization's system namespace`}${notOurs}`;
+  if (namespace !== undefined && namespace !== systemNamespaceOf(org))
     return `${where} names organization ${org}, whose system namespace is ${systemNamespaceOf(org)}${notOurs}`;
   const admin = levelRoleName(org, ADMIN_LEVEL);
   const written = rbac.roles.some(
@@ -376,7 +409,7 @@ export interface SubjectsContext {
 export function subjectsContextOf(
   membership: Membership | undefined,
   systemNamespace: string,
-  argocdNamespaces: ReadonlySet<string> = new Set([argocdNamespaceOf(membership)]),
+  argocdNamespaces: ReadonlySet<string>,
 ): SubjectsContext {
   return {
     systemNamespace,
@@ -419,7 +452,7 @@ export function inInputOrder(notes: readonly BindingNote[]): string[] {
  */
 export function screenBindings(
   rbac: RbacSet,
-  argocdNamespaces: ReadonlySet<string> = new Set([DEFAULT_ARGOCD_NAMESPACE]),
+  argocdNamespaces: ReadonlySet<string>,
 ): { importable: ImportableBinding[]; notes: BindingNote[] } {
   const authz = new Authorizer(rbac);
   const importable: ImportableBinding[] = [];
@@ -1138,7 +1171,7 @@ export function namespacesOf(
   tokens: TokensFound['tokens'],
   membership: Membership | undefined,
   systemNamespace: string,
-  argocd: ReadonlySet<string> = new Set([argocdNamespaceOf(membership)]),
+  argocd: ReadonlySet<string>,
 ): string[] {
   const names = new Set<string>(declared.filter((n) => !notOrganizations(n, argocd) && n !== systemNamespace));
   for (const ns of users.keys()) names.add(ns);
@@ -1377,7 +1410,7 @@ function lossesOf(
  */
 export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions = {}): ImportResult {
   const { rbac, membership, org, systemNamespace, placement, membershipProblem, notRead } = readSource(docs, options);
-  const argoCd = argoCdPlacementOf(rbac, membership);
+  const argoCd = argoCdNamespacesOf(rbac, membership);
   const context = subjectsContextOf(membership, systemNamespace, argoCd.namespaces);
   const screened = screenBindings(rbac, context.argocdNamespaces);
   const classified = classifyRoles(screened.importable, org, membership?.users);
@@ -1422,11 +1455,11 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     ...(namespaces.note ? [namespaces.note] : []),
   ];
   let losses: readonly string[] | undefined;
-  const found = [...argoCd.found.keys()];
+  const argocdNamespace = argoCdNamespaceToDeclare(argoCd, membership);
   return {
     spec,
     report,
-    ...(found.length === 1 && !membership?.org.argocd ? { argocdNamespace: found[0] } : {}),
+    ...(argocdNamespace !== undefined ? { argocdNamespace } : {}),
     // Computed when asked: the CLI prints them, the review's proof never reads them.
     get losses() {
       losses ??= lossesOf(rbac, membership, org, context, screened.importable);

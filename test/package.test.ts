@@ -12,7 +12,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { synthDocs } from './review/import-access.ts';
 import { listFiles } from '../cli/output.ts';
 import { allProblems } from './workflow-lint.ts';
 
@@ -278,10 +279,29 @@ roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: argocd-
 subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespace: gitops }]
 `,
     );
-    const made = initialized('yaml', 'gitops', ['--argocd', 'https://github.com/acme/org.git', '--from', dump]);
-    expect(made.argocd('appproject.yaml').metadata.namespace).toBe('gitops');
-    expect(made.readme).toContain('kubectl apply -n gitops');
-    expect(made.synthCheck()).toMatch(/^dist\/ is up to date/);
+    // orgctl's own output, whose membership declares it (R10: the setup README said -n argocd).
+    const output = join(scratch(), 'gitops-output.yaml');
+    const declared = synthDocs({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: {
+        owner: 'alice@acme.io',
+        users: [{ email: 'alice@acme.io', admin: true }],
+        namespaces: [{ name: 'web' }],
+        delivery: { argocd: { repoURL: 'https://github.com/acme/org.git', namespace: 'gitops' } },
+      },
+    } as never);
+    writeFileSync(output, declared.map((d) => stringify(d.object)).join('---\n'));
+    for (const [name, from] of [
+      ['gitops', dump],
+      ['gitops-own', output],
+    ]) {
+      const made = initialized('yaml', name!, ['--argocd', 'https://github.com/acme/org.git', '--from', from!]);
+      expect(made.argocd('appproject.yaml').metadata.namespace).toBe('gitops');
+      expect(made.readme).toContain('kubectl apply -n gitops');
+      expect(made.synthCheck()).toMatch(/^dist\/ is up to date/);
+    }
   });
 
   it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', () => {

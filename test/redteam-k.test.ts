@@ -525,3 +525,77 @@ describe('R9-3: Argo CD’s namespace is found in the dump, not assumed to be ar
     expect(spec.spec.namespaces).toEqual([{ name: 'web' }]);
   });
 });
+
+describe('R10 on R9-2: membership with no namespace (a file of a folder imported)', () => {
+  /** A ConfigMap with no namespace, as a folder of manifests for `kubectl apply -n` holds. */
+  const loose = (name: string, data: Record<string, string>): ManifestDoc => ({
+    file: 'team-web/config.yaml',
+    index: 0,
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data },
+  });
+  const malloryAdmin = () =>
+    loose('orgctl-users', {
+      'users.jsonl': `${JSON.stringify({ email: 'mallory@acme.io', username: 'mallory@acme.io', admin: true, billing: false, status: 'active' })}\n`,
+    });
+  const namingAcme = () =>
+    loose('orgctl-organization', {
+      'organization.json': JSON.stringify({ name: 'acme', owner: 'mallory@acme.io', namespaces: ['web'] }),
+    });
+
+  it('in hand-written manifests, beside no <org>:w:full ClusterRole, makes nobody an admin, and is said', () => {
+    const input = [
+      ...docs(
+        ns('web'),
+        role('web', 'reader', CONFIGMAPS_GET),
+        binding('web', 'readers', { kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'bob@acme.io' }]),
+      ),
+      namingAcme(),
+      malloryAdmin(),
+    ];
+    const { spec, report } = importRbac(input, { org: 'acme', owner: OWNER });
+    expect(spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.admin).toBeUndefined();
+    expect(report[0]).toMatch(
+      /^the membership data \(orgctl-organization with no namespace names organization acme, but the input holds no ClusterRole acme:w:full/,
+    );
+  });
+
+  it('beside orgctl’s own output, does not make import drop the real membership, with --org or without', () => {
+    for (const options of [{}, { org: 'acme' }]) {
+      const { spec, report } = importRbac([...distDocs(), namingAcme()], options);
+      expect(spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.status).toBe('deactivated');
+      expect(report).toContainEqual(expect.stringMatching(/^orgctl-organization with no namespace\b.*not read$/));
+    }
+  });
+
+  it('a users list with no namespace beside orgctl’s own output undoes no deactivation', () => {
+    const { spec } = importRbac([
+      ...distDocs(),
+      { ...malloryAdmin(), object: { ...(malloryAdmin().object as object), metadata: { name: 'orgctl-users-7' } } },
+    ]);
+    expect(spec.spec.users!.find((u) => u.email === 'mallory@acme.io')?.status).toBe('deactivated');
+  });
+});
+
+describe('R10 on R9-3: Argo CD in more than one namespace', () => {
+  it('bound in argocd and in team-argo: no one namespace is declared as Argo CD’s, and both are no organization’s', () => {
+    const crb = (name: string, namespace: string) => ({
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'argocd-application-controller' },
+      subjects: [sa(namespace, 'argocd-application-controller')],
+    });
+    const input = docs(
+      ...['argocd', 'team-argo', 'web'].map((n) => ns(n)),
+      clusterRole('argocd-application-controller', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+      crb('argocd-application-controller', 'argocd'),
+      crb('team-argo-application-controller', 'team-argo'),
+      role('web', 'reader', CONFIGMAPS_GET),
+      binding('web', 'readers', { kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'bob@acme.io' }]),
+    );
+    const r = importRbac(input, { org: 'org', owner: OWNER });
+    expect(r.argocdNamespace).toBeUndefined();
+    expect(r.spec.spec.namespaces).toEqual([{ name: 'web' }]);
+    expect(r.report).toContainEqual(expect.stringMatching(/^Argo CD runs in argocd and team-argo /));
+  });
+});

@@ -122,20 +122,23 @@ function membership(
   };
 }
 
+/** Argo CD where it runs by default: no organization's namespace. */
+const ARGOCD: ReadonlySet<string> = new Set(['argocd']);
+
 const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
   systemNamespace: 'acme-system',
   usernamePrefix: '',
   own: true,
   emailByUsername: new Map(),
   tokenByAccount: new Map(),
-  argocdNamespaces: new Set(['argocd']),
+  argocdNamespaces: ARGOCD,
   ...parts,
 });
 
 /** Importable bindings straight from manifests, with their roles imported as classifyRoles and nameCustomRoles say. */
 function imported(objects: object[], org = 'acme', members?: ReadonlyMap<string, unknown>) {
   const rbac = readRbac(docs(...objects));
-  const { importable } = screenBindings(rbac);
+  const { importable } = screenBindings(rbac, ARGOCD);
   return { importable, input: { rbac, org }, ...nameCustomRoles(classifyRoles(importable, org, members)) };
 }
 
@@ -181,10 +184,12 @@ describe('import phases', () => {
       users: [{ email: 'bob@acme.io', username: 'oidc:bob@acme.io' }],
       tokens: [{ id: 'ci', serviceAccount: 'token-ci-r2' }],
     });
-    const c = subjectsContextOf(m, 'acme-system');
+    const c = subjectsContextOf(m, 'acme-system', ARGOCD);
     expect([...c.emailByUsername]).toEqual([['oidc:bob@acme.io', 'bob@acme.io']]);
     expect([...c.tokenByAccount]).toEqual([['token-ci-r2', 'ci']]);
-    expect(subjectsContextOf(undefined, 'org-system')).toEqual(context({ systemNamespace: 'org-system', own: false }));
+    expect(subjectsContextOf(undefined, 'org-system', ARGOCD)).toEqual(
+      context({ systemNamespace: 'org-system', own: false }),
+    );
   });
 
   it('screenBindings keeps RoleBindings with a role, each with its place in the input, and says why the others go', () => {
@@ -199,7 +204,7 @@ describe('import phases', () => {
         bindingDoc('ok', 'web', namespacedRole('reader'), [user('amy@x.io')]),
       ),
     );
-    const { importable, notes } = screenBindings(rbac);
+    const { importable, notes } = screenBindings(rbac, ARGOCD);
     expect(importable.map((b) => [b.at, b.binding.name, b.role.namespace])).toEqual([[4, 'ok', 'web']]);
     const clusterWide = 'cluster-wide bindings are not part of an organization';
     expect(notes).toEqual([
@@ -269,6 +274,7 @@ describe('import phases', () => {
             bindingDoc('3', 'web', namespacedRole('b'), []),
           ),
         ),
+        ARGOCD,
       );
       expect(classifyRoles(importable, 'acme', undefined).map((c) => [c.at, c.role.name, c.imported])).toEqual([
         [0, 'b', custom('b')],
@@ -669,7 +675,7 @@ describe('import phases', () => {
       const m = membership({ org: { namespaces: ['empty', 'acme-system'] } });
       const declared = ['kube-system', 'default', 'openshift-x', 'acme-system', 'zeta'];
       // a token bound in the system namespace names it: the spec's check says what is wrong with that
-      expect(namespacesOf(declared, grants, tokens, m, 'acme-system')).toEqual([
+      expect(namespacesOf(declared, grants, tokens, m, 'acme-system', ARGOCD)).toEqual([
         'acme-system',
         'ci-ns',
         'empty',
