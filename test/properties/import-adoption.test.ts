@@ -12,7 +12,10 @@
  * says whose access moves to it); a level's ClusterRole name with other rules, which the import lists
  * (the output writes every level under its name). Roles live in Argo CD's namespace too (every cluster
  * orgctl delivers to has it), and no rule here is one orgctl refuses: every import must synthesize, so
- * no name may make an adoption fail. ORGCTL_PROPERTY_RUNS raises the number of cases.
+ * no name may make an adoption fail. A namespace admin's membership ConfigMaps (`orgctl-organization`
+ * and `orgctl-users`, in their namespace, in one named `<org>-system`, or as a file with no namespace)
+ * make nobody an admin (red team K, R9-2, R10), and ClusterRoleBindings of Argo CD's accounts in any
+ * namespace only keep that namespace out (R9-3). ORGCTL_PROPERTY_RUNS raises the number of cases.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -71,7 +74,16 @@ const bindingCase = fc.record({
   role: fc.nat(),
   subjects: fc.array(subject, { minLength: 1, maxLength: 2 }),
 });
+/** Where a namespace admin can put membership ConfigMaps: their namespace, one named `<org>-system`, a loose file. */
+const FORGED_AT = ['web', 'gatekeeper-system', undefined] as const;
+const forgedCase = fc.record({
+  at: fc.constantFrom(...FORGED_AT),
+  org: fc.constantFrom('org', 'gatekeeper'),
+  users: fc.boolean(),
+});
 const dumpCase = fc.record({
+  forged: fc.array(forgedCase, { maxLength: 2 }),
+  argoCd: fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined }),
   roles: fc.uniqueArray(roleCase, {
     minLength: 1,
     maxLength: 5,
@@ -97,6 +109,33 @@ function dumpOf(c: DumpCase): ManifestDoc[] {
       kind: r.cluster ? 'ClusterRole' : 'Role',
       metadata: r.cluster ? { name: r.name } : { name: r.name, namespace: r.namespace },
       rules: RULES[r.rules],
+    });
+  for (const f of c.forged) {
+    const metadata = (name: string) => (f.at === undefined ? { name } : { name, namespace: f.at });
+    const data = { 'organization.json': JSON.stringify({ name: f.org, owner: 'amy@x.io', namespaces: NAMESPACES }) };
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('orgctl-organization'), data });
+    if (f.users)
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: metadata('orgctl-users'),
+        data: {
+          'users.jsonl': ['bob@acme.io', 'amy@x.io']
+            .map(
+              (email) =>
+                `${JSON.stringify({ email, username: email, admin: true, billing: false, status: 'active' })}\n`,
+            )
+            .join(''),
+        },
+      });
+  }
+  if (c.argoCd !== undefined)
+    objects.push({
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'argocd-application-controller' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'argocd-application-controller' },
+      subjects: [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: c.argoCd }],
     });
   c.bindings.forEach((b, i) => {
     const r = c.roles[b.role % c.roles.length]!;
