@@ -57,12 +57,18 @@ export function makeClient(o: ClientOptions): GitHubClient {
   });
 }
 
-/** What of a pull request can change without a new commit: its head, labels and approvals. */
+/** What of a pull request can change without a new commit: its head, labels, approvals and who applied its overrides. */
 interface PullRequestNow {
   readonly headSha: string;
   readonly labels: readonly string[];
   /** Who approved the head, as the reviews say (whether each may write is not asked here). */
   readonly approvals: readonly string[];
+  /**
+   * Who last applied each override label, by rule id, as the label events name them (whether each
+   * may write is not asked here): an override is its labeller's act, and the same label taken off
+   * and put back by another leaves the labels as they were (red team G1).
+   */
+  readonly appliers: Readonly<Record<string, string>>;
 }
 
 interface PullRequestFacts {
@@ -287,16 +293,24 @@ interface ListedPull {
 
 /**
  * What of a pull request can change without a new commit, from one reading: both readings
- * (fetchPullRequest, fetchPullRequestNow) go through here, so they filter reviews alike. Whether
+ * (fetchPullRequest, fetchPullRequestNow) go through here, so they filter reviews and read label
+ * events alike. Whether
  * an approver may write is asked once, by the first reading only: a change of a team starts no
  * run, and a second asking that met a 5xx would make a run post nothing, with none left to post.
  */
-function pullRequestNow(pr: ListedPull, reviews: readonly ListedReview[]): PullRequestNow {
-  return {
-    headSha: pr.head.sha,
-    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
-  };
+async function pullRequestNow(
+  gh: GitHubClient,
+  at: Repo,
+  number: number,
+  pr: ListedPull,
+  reviews: readonly ListedReview[],
+): Promise<PullRequestNow> {
+  const labels = pr.labels.map((l) => l.name ?? '').filter(Boolean);
+  // An override is its labeller's act: the events are asked only when a label asks for one.
+  const appliers = overridesOf(labels).length
+    ? overrideAppliers(await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 }))
+    : {};
+  return { headSha: pr.head.sha, labels, approvals: validApprovals(reviewRecords(reviews), pr.head.sha), appliers };
 }
 
 /**
@@ -414,12 +428,9 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
   const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
-  const read = pullRequestNow(pr, reviews);
-  // An override is its labeller's act: asked only when a label asks for one.
+  const read = await pullRequestNow(gh, at, number, pr, reviews);
   const overrides = overridesOf(read.labels);
-  const appliers = overrides.length
-    ? overrideAppliers(await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 }))
-    : {};
+  const appliers = read.appliers;
   // GitHub authenticated the author's account, not that the login is still the admin base names:
   // only an account that may write to the repository stands behind it (MEMBER is the organization's).
   const associated = COUNTED_ASSOCIATIONS.has(pr.author_association);
@@ -468,7 +479,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
 export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...at, pull_number: number, per_page: 100 });
-  return pullRequestNow(pr, reviews);
+  return pullRequestNow(gh, at, number, pr, reviews);
 }
 
 /**
@@ -481,6 +492,9 @@ export function supersededBy(judged: PullRequestNow, now: PullRequestNow): strin
   if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
   if (!same(judged.approvals, now.approvals)) return 'its approvals changed';
   if (!same(judged.labels, now.labels)) return 'its labels changed';
+  const appliers = (p: PullRequestNow) =>
+    Object.entries(p.appliers).map(([rule, login]) => `${rule}\0${loginKey(login)}`);
+  if (!same(appliers(judged), appliers(now))) return 'who applied its override labels changed';
   return undefined;
 }
 

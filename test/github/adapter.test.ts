@@ -867,12 +867,20 @@ describe('runs that race', () => {
     expect(standin.state.comments).toEqual([]);
   });
 
-  it('supersededBy: head, approvals and labels', async () => {
+  it('supersededBy: head, approvals, labels and who applied an override', async () => {
     const { supersededBy } = await import('../../github/adapter.ts');
-    const pr = { headSha: 'a'.repeat(40), labels: ['x'], approvals: ['frank', 'alice'] };
+    const pr = {
+      headSha: 'a'.repeat(40),
+      labels: ['x'],
+      approvals: ['frank', 'alice'],
+      appliers: { 'mass-removal': 'frank' },
+    };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
     expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);
     expect(supersededBy(pr, { ...pr, approvals: ['alice'] })).toMatch(/approvals changed/);
     expect(supersededBy(pr, { ...pr, labels: [] })).toMatch(/labels changed/);
+    expect(supersededBy(pr, { ...pr, appliers: { 'mass-removal': 'Frank' } })).toBeUndefined();
+    expect(supersededBy(pr, { ...pr, appliers: { 'mass-removal': 'grace' } })).toMatch(/who applied/);
+    expect(supersededBy(pr, { ...pr, appliers: {} })).toMatch(/who applied/);
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * Red team G: how `orgctl review --github` reads a pull request from GitHub's REST API, against
+ * GitHub's documented behaviour and limits. Each finding's test failed on the code it was written
+ * against (f42852e).
+ *
+ * G1: a run reads the pull request again just before posting, and posts nothing when what may change
+ *     without a commit changed while it judged (supersededBy). It compared the override labels' names
+ *     only, while what counts is who last applied each (red team Q): an admin who took their
+ *     override off, and a non-admin who put the same label back while the run judged, left the names
+ *     as they were, and the run posted the admin's override (a `success`) over the newer run's
+ *     verdict on the non-admin's label.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reviewOnGitHub } from '../cli/github.ts';
+import { ROOT } from './helpers.ts';
+import { distOf, withoutWebGrants } from './review/scenarios.ts';
+import {
+  actionsEnv,
+  capture,
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  startStandin,
+  type Standin,
+  type StandinState,
+} from './github/standin.ts';
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+let base = '';
+let massRemoval = '';
+let eventPath = '';
+beforeAll(async () => {
+  base = await distOf(ACME);
+  massRemoval = await distOf(withoutWebGrants(ACME));
+  eventPath = pullRequestEvent();
+});
+
+let standin: Standin | undefined;
+afterEach(async () => {
+  if (standin) expect(standin.schemaErrors).toEqual([]);
+  await standin?.close();
+  standin = undefined;
+});
+
+type LabelEvents = NonNullable<StandinState['pull']['labelEvents']>;
+
+/**
+ * grace's mass removal, both admins (alice, frank) approving its head, the override label on it;
+ * its label events are `first` when the run first reads them and `then` afterwards (what happened
+ * while the run judged).
+ */
+async function massRemovalWhileRelabelled(first: LabelEvents, then: LabelEvents) {
+  standin = await startStandin(
+    defaultState({
+      pull: { ...defaultState().pull, author: 'grace', labels: ['orgctl/override-mass-removal'] },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
+      reviews: [
+        { user: 'alice', state: 'APPROVED', commitId: fakeSha('head') },
+        { user: 'frank', state: 'APPROVED', commitId: fakeSha('head') },
+      ],
+    }),
+  );
+  let readings = 0;
+  Object.defineProperty(standin.state.pull, 'labelEvents', { get: () => (readings++ === 0 ? first : then) });
+  const io = capture(actionsEnv(standin, eventPath));
+  const code = await reviewOnGitHub({ base, head: massRemoval }, io, { retryAfterBaseValue: 1, throttle: false });
+  return { code, io };
+}
+
+describe('G1: an override label taken off by its admin and put back by another while a run judged', () => {
+  const byFrank: LabelEvents = [{ event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'frank' }];
+
+  it('the run posts nothing: the label is grace’s now, not frank’s override (the newer run decides)', async () => {
+    const r = await massRemovalWhileRelabelled(byFrank, [
+      ...byFrank,
+      { event: 'unlabeled', label: 'orgctl/override-mass-removal', actor: 'frank' },
+      { event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'grace' },
+    ]);
+    expect(standin!.state.checkRuns).toEqual([]);
+    expect(standin!.state.comments).toEqual([]);
+    expect(r.io.errs.join('\n')).toMatch(/changed while it was judged \(who applied its override labels changed\)/);
+    expect(r.code).toBe(0);
+  });
+
+  it('control: the same label events at both readings, the run posts frank’s override', async () => {
+    const r = await massRemovalWhileRelabelled(byFrank, byFrank);
+    expect(r.code, r.io.errs.join('\n')).toBe(0);
+    expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('success');
+  });
+});
