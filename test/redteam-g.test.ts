@@ -9,6 +9,13 @@
  *     override off, and a non-admin who put the same label back while the run judged, left the names
  *     as they were, and the run posted the admin's override (a `success`) over the newer run's
  *     verdict on the non-admin's label.
+ * G2: the pull request's author stands behind it (is the first of the two admins an admin-grade
+ *     change needs) when its head commit is their own verified commit (red teams L, Y2). But whoever
+ *     may push to the head branch can make the head another commit the author once signed (a WIP
+ *     built on it, a pull request of theirs closed unmerged): pushed, or force-pushed, by someone
+ *     else, the author never proposed it here. One admin's approval then passed what needs two.
+ *     GitHub's repository activity says who pushed each commit to a branch: the author proposes
+ *     the head only when they pushed it there last.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +30,7 @@ import {
   fakeSha,
   pullRequestEvent,
   startStandin,
+  reviewsOnStandin,
   type Standin,
   type StandinState,
 } from './github/standin.ts';
@@ -88,5 +96,46 @@ describe('G1: an override label taken off by its admin and put back by another w
     const r = await massRemovalWhileRelabelled(byFrank, byFrank);
     expect(r.code, r.io.errs.join('\n')).toBe(0);
     expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('success');
+  });
+});
+
+describe('G2: another’s push makes an admin’s signed commit the head of the admin’s own pull request', () => {
+  const reviewOn = reviewsOnStandin(
+    () => base,
+    () => eventPath,
+  );
+  // dan becomes admin: admin-grade, and it concerns neither alice nor frank: two admins behind it.
+  const danAdmin = () =>
+    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  /** alice's pull request, its head a commit alice signed (her WIP), approved by frank; `pushes` moved its branch. */
+  const alicesHead = async (pushes: StandinState['pushes']) =>
+    reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'alice', headRef: 'alice-typo' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      pushes,
+    });
+
+  it('control: alice pushed her commit herself, frank approves: two admins, it passes', async () => {
+    const r = await alicesHead([{ after: fakeSha('head'), actor: 'alice', type: 'branch_creation' }]);
+    expect(r.conclusion, r.comment).toBe('success');
+  });
+
+  it.each([
+    ['force-pushed', 'force_push'],
+    ['pushed (a fast-forward onto her own commit)', 'push'],
+  ] as const)('bob %s it over alice’s pull request: frank alone is behind it, it fails', async (_, type) => {
+    const r = await alicesHead([
+      { after: fakeSha('typo-fix'), actor: 'alice', type: 'branch_creation' },
+      { after: fakeSha('head'), actor: 'bob', type },
+    ]);
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/alice made commits of it yet does not propose it/);
+    expect(r.code).toBe(1);
+  });
+
+  it('GitHub’s activity not saying who pushed the head (none listed, or no answer) proposes nobody', async () => {
+    expect((await alicesHead([])).conclusion).toBe('failure');
+    expect((await alicesHead([{ after: fakeSha('head'), actor: null }])).conclusion).toBe('failure');
   });
 });

@@ -41,6 +41,7 @@ const OPERATIONS = [
   'POST /repos/{owner}/{repo}/check-runs',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+  'GET /repos/{owner}/{repo}/activity',
 ];
 
 /** Operations whose JSON request body the stand-in checks too (what orgctl sends must be what GitHub accepts). */

@@ -157,6 +157,37 @@ describe('stand-in over plain fetch', () => {
     expect(s.schemaErrors).toEqual([]);
   });
 
+  it('lists the repository activity newest first, by ref, its Link keeping the ref; by default the author created the head branch', async () => {
+    const first = await start();
+    const get = (s: Standin, q: string) =>
+      fetch(`${s.url}/repos/acme/org/activity${q}`, { headers: AUTH }).then(async (r) => ({
+        body: await r.json(),
+        link: r.headers.get('link'),
+      }));
+    expect((await get(first, '?ref=refs/heads/bob-web')).body).toMatchObject([
+      { after: fakeSha('head'), before: fakeSha('base'), activity_type: 'branch_creation', actor: { login: 'bob' } },
+    ]);
+    await first.close();
+    const s = await start({
+      pushes: [
+        { after: fakeSha('c1'), actor: 'alice', type: 'branch_creation' },
+        { after: fakeSha('x'), actor: 'frank', ref: 'other' },
+        { after: fakeSha('head'), actor: 'bob', type: 'force_push' },
+      ],
+    });
+    const page = await get(s, '?ref=bob-web&per_page=1');
+    expect(page.body).toMatchObject([
+      { after: fakeSha('head'), before: fakeSha('c1'), ref: 'refs/heads/bob-web', actor: { login: 'bob' } },
+    ]);
+    expect(page.link).toContain(`${s.url}/repos/acme/org/activity?ref=bob-web&per_page=1&page=2>; rel="next"`);
+    expect((await get(s, '')).body.map((a: { after: string }) => a.after)).toEqual([
+      fakeSha('head'),
+      fakeSha('x'),
+      fakeSha('c1'),
+    ]);
+    expect(s.schemaErrors).toEqual([]);
+  });
+
   it("answers a login's permission as GitHub does: maintain is write, triage is read, a stranger 404", async () => {
     const s = await start({
       reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }],

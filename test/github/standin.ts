@@ -1,7 +1,7 @@
 /**
  * A GitHub REST API stand-in on loopback for tests: the operations the GitHub adapter uses (and
  * createCommitStatus, which it must not use), for one repository and one pull request (and each
- * login's permission in that repository), served from a
+ * login's permission in that repository, and who pushed to its branches), served from a
  * mutable `StandinState`. Like GitHub, it lists at most 250 commits and 3,000 files of a pull request
  * while the pull request itself reports the true `commits` and `changed_files`.
  *
@@ -36,6 +36,17 @@ export interface StandinReview {
   commitId: string;
   /** GitHub's author_association of the reviewer (default: MEMBER, NONE for a bot). */
   association?: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'FIRST_TIMER' | 'FIRST_TIME_CONTRIBUTOR' | 'NONE';
+}
+/**
+ * One change of a branch, as GitHub's repository activity lists it (GET /repos/{owner}/{repo}/activity):
+ * `actor` moved `ref` (default: the pull request's head branch) to `after`.
+ */
+export interface StandinPush {
+  after: string;
+  actor: string | null;
+  ref?: string;
+  /** @default 'push' */
+  type?: 'push' | 'force_push' | 'branch_creation';
 }
 export interface StandinComment {
   id: number;
@@ -112,6 +123,11 @@ export interface StandinState {
    * associated as OWNER, MEMBER or COLLABORATOR, and is answered 404 otherwise.
    */
   roles?: Record<string, StandinRole | null>;
+  /**
+   * The repository's activity, oldest first (GET activity lists it newest first). Default: the
+   * pull request's author created its head branch at the head commit.
+   */
+  pushes?: StandinPush[];
   files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
@@ -212,6 +228,7 @@ const OPERATIONS = {
   createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
   getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+  listActivities: 'GET /repos/{owner}/{repo}/activity',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 /** Operations whose request body is checked as well. */
@@ -735,6 +752,39 @@ function listEvents(ctx: Ctx, url: URL): Reply {
   );
 }
 
+/** One entry of the repository's activity; `before` is the previous entry's `after` on the same ref, else the base. */
+function activity(ctx: Ctx, p: StandinPush, index: number, before: string): Record<string, unknown> {
+  const id = 50_000_000 + index + 1;
+  return {
+    id,
+    node_id: nodeId('A', id),
+    before,
+    after: p.after,
+    ref: `refs/heads/${p.ref ?? ctx.state.pull.headRef}`,
+    timestamp: minutesAfterSeed(index),
+    activity_type: p.type ?? 'push',
+    actor: p.actor === null ? null : user(ctx, p.actor),
+  };
+}
+
+/** GET activity: newest first (GitHub's default direction), filtered by `ref` (a full ref or a branch name). */
+function listActivities(ctx: Ctx, url: URL): Reply {
+  const { pull } = ctx.state;
+  const pushes = ctx.state.pushes ?? [{ after: pull.headSha, actor: pull.author, type: 'branch_creation' as const }];
+  const previous = new Map<string, string>();
+  const entries = pushes.map((p, i) => {
+    const ref = `refs/heads/${p.ref ?? pull.headRef}`;
+    const entry = activity(ctx, p, i, previous.get(ref) ?? pull.baseSha);
+    previous.set(ref, p.after);
+    return entry;
+  });
+  const wanted = url.searchParams.get('ref');
+  const full = wanted && !wanted.startsWith('refs/') ? `refs/heads/${wanted}` : wanted;
+  const listed = entries.filter((e) => !full || e.ref === full);
+  const ordered = url.searchParams.get('direction') === 'asc' ? listed : listed.reverse();
+  return paginate(ctx, url, OPERATIONS.listActivities, ordered);
+}
+
 const STANDING: readonly string[] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
 
 /** A login's role: the state's, else `write` for a reviewer or author with standing, else none (404). */
@@ -838,7 +888,10 @@ function paginate(ctx: Ctx, url: URL, op: Operation, items: unknown[]): Reply {
   const page = clampInt(url.searchParams.get('page'), 1, 1, Number.MAX_SAFE_INTEGER);
   const last = Math.max(1, Math.ceil(items.length / perPage));
   const body = items.slice((page - 1) * perPage, page * perPage);
-  const link = linkHeader(`${ctx.api}${url.pathname}`, perPage, page, last);
+  // GitHub's links keep the request's other parameters (a filter such as `ref`).
+  const kept = [...url.searchParams].filter(([k]) => k !== 'per_page' && k !== 'page');
+  const query = kept.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}&`).join('');
+  const link = linkHeader(`${ctx.api}${url.pathname}?${query}`, perPage, page, last);
   return { status: 200, body, op, headers: link ? { link } : undefined };
 }
 
@@ -848,14 +901,14 @@ function clampInt(raw: string | null, fallback: number, min: number, max: number
   return Math.min(n, max);
 }
 
-/** GitHub's order: prev, next, last, first; none at all when there is only one page. */
+/** GitHub's order: prev, next, last, first; none at all when there is only one page. `base` ends in `?` or `&`. */
 function linkHeader(base: string, perPage: number, page: number, last: number): string | undefined {
   const rels: [string, number][] = [];
   if (page > 1) rels.push(['prev', page - 1]);
   if (page < last) rels.push(['next', page + 1], ['last', last]);
   if (page > 1) rels.push(['first', 1]);
   if (rels.length === 0) return undefined;
-  return rels.map(([rel, k]) => `<${base}?per_page=${perPage}&page=${k}>; rel="${rel}"`).join(', ');
+  return rels.map(([rel, k]) => `<${base}per_page=${perPage}&page=${k}>; rel="${rel}"`).join(', ');
 }
 
 /** Per-server memory the state does not hold: comment timestamps and the status id counter. */
@@ -995,6 +1048,7 @@ const ROUTES: Route[] = [
   ],
   ['GET', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, url }) => listComments(ctx, memory, url)],
   ['GET', /^issues\/(?<pull>\d+)\/events$/, ({ ctx, url }) => listEvents(ctx, url)],
+  ['GET', /^activity$/, ({ ctx, url }) => listActivities(ctx, url)],
   ['POST', /^issues\/(?<pull>\d+)\/comments$/, ({ ctx, memory, input }) => createComment(ctx, memory, input)],
   [
     'PATCH',
