@@ -221,14 +221,62 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
 
 /**
  * Who stands behind a pull request as proposing it: its author, when the head commit is theirs
- * (verified as them). Its signature pins every commit beneath it, so they chose what the head
- * carries; a commit anyone else pushed on top (whoever may push to the head branch can) is not
- * theirs, and then only approvals of the head stand behind it (red team Y2).
+ * (verified as them) and they pushed it there. Its signature pins every commit beneath it, so they
+ * chose what the head carries; a commit anyone else pushed on top (whoever may push to the head
+ * branch can) is not theirs (red team Y2), nor is one of theirs someone else made the head (a WIP
+ * of theirs, a pull request of theirs closed unmerged: red team G2). Then only approvals of the
+ * head stand behind it.
  */
-function proposersOf(author: string, commits: readonly ListedCommit[], headSha: string): string[] {
+function proposersOf(
+  author: string,
+  commits: readonly ListedCommit[],
+  headSha: string,
+  pusher: string | undefined,
+): string[] {
   // No stand-in for the head: a listing without it fails completeness (R7), and proposes nobody.
   const head = commits.find((c) => c.sha === headSha);
-  return head && sameLogin(commitActor(head) ?? undefined, author) ? [author] : [];
+  return head && sameLogin(commitActor(head) ?? undefined, author) && sameLogin(pusher, author) ? [author] : [];
+}
+
+/** What GitHub's repository activity says of one change of a branch, as far as who pushed the head is concerned. */
+interface ListedActivity {
+  readonly after: string;
+  readonly actor: { readonly login: string } | null;
+}
+
+/** What pulls.get says of the head, as far as who pushed it is concerned. */
+interface ListedHead {
+  readonly sha: string;
+  readonly ref: string;
+  readonly repo: { readonly name: string; readonly owner: { readonly login: string } } | null;
+}
+
+/**
+ * Who last moved the head branch to the head commit (a push, a force push, the branch's creation),
+ * from GitHub's repository activity (GET /repos/{owner}/{repo}/activity, newest first), or
+ * undefined when GitHub does not say: no such change listed, an account since deleted, the
+ * activity of a repository the token may not read (a private fork, deleted). Unknown, the author
+ * proposes nothing; an exhausted rate limit, or anything that is no answer of GitHub's, is thrown.
+ */
+async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string | undefined> {
+  if (!head.repo) return undefined;
+  const at = { owner: head.repo.owner.login, repo: head.repo.name };
+  try {
+    const [moved] = await gh.paginate(
+      gh.rest.repos.listActivities,
+      { ...at, ref: `refs/heads/${head.ref}`, direction: 'desc', per_page: 100 },
+      (response, done) => {
+        const found = (response.data as readonly ListedActivity[]).find((a) => a.after === head.sha);
+        if (found) done();
+        return found ? [found] : [];
+      },
+    );
+    return moved?.actor?.login;
+  } catch (e) {
+    const status = (e as { status?: unknown })?.status;
+    if ((status === 403 || status === 404) && !isRateLimited(e)) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -465,7 +513,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     actors: pullActors(author, commits),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
-    proposers: proposersOf(author, commits, pr.head.sha),
+    proposers: proposersOf(author, commits, pr.head.sha, await headPusher(gh, pr.head)),
     approvals: read.approvals.filter((l) => !standing.whyNot.has(loginKey(l))),
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.

@@ -134,8 +134,15 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
     expect(r.code).toBe(1);
   });
 
-  it('GitHub’s activity not saying who pushed the head (none listed, or no answer) proposes nobody', async () => {
+  it('GitHub’s activity not saying who pushed the head (none listed, an account deleted, a refusal) proposes nobody', async () => {
     expect((await alicesHead([])).conclusion).toBe('failure');
     expect((await alicesHead([{ after: fakeSha('head'), actor: null }])).conclusion).toBe('failure');
+    const refused = await reviewOn(await danAdmin(), {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 1 }],
+    });
+    expect(refused.conclusion, refused.comment).toBe('failure');
   });
 });

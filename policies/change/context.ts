@@ -237,7 +237,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     note: unknown
       ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
       : carried.length
-        ? ` (approved by ${approvers.join(', ')} alone; ${carried.join(', ')} made commits of it yet does not propose it (the pull request's author proposes it, and only when the head commit, which pins everything beneath it, is theirs): an admin-grade change needs two admins, so a second admin must approve)`
+        ? ` (approved by ${approvers.join(', ')} alone; ${carried.join(', ')} made commits of it yet does not propose it (the pull request's author proposes it, and only when the head commit, which pins everything beneath it, is theirs and they pushed it there): an admin-grade change needs two admins, so a second admin must approve)`
         : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,
   };
 }
