@@ -57,7 +57,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
   });
 }
 
-/** What of a pull request can change without a new commit: its head, labels, approvals and who applied its overrides. */
+/** What of a pull request can change without a new commit: its head and who pushed it, labels, approvals and who applied its overrides. */
 interface PullRequestNow {
   readonly headSha: string;
   readonly labels: readonly string[];
@@ -69,6 +69,8 @@ interface PullRequestNow {
    * and put back by another leaves the labels as they were (red team G1).
    */
   readonly appliers: Readonly<Record<string, string>>;
+  /** Who last moved the head branch to the head commit, as GitHub's activity says (headPusher). */
+  readonly pusher: string | undefined;
 }
 
 interface PullRequestFacts {
@@ -335,7 +337,7 @@ function associationResults(
 
 /** What pulls.get says, as far as the superseded check is concerned. */
 interface ListedPull {
-  readonly head: { readonly sha: string };
+  readonly head: ListedHead;
   readonly labels: readonly { readonly name?: string }[];
 }
 
@@ -358,7 +360,13 @@ async function pullRequestNow(
   const appliers = overridesOf(labels).length
     ? overrideAppliers(await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 }))
     : {};
-  return { headSha: pr.head.sha, labels, approvals: validApprovals(reviewRecords(reviews), pr.head.sha), appliers };
+  return {
+    headSha: pr.head.sha,
+    labels,
+    approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
+    appliers,
+    pusher: await headPusher(gh, pr.head),
+  };
 }
 
 /**
@@ -513,7 +521,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     actors: pullActors(author, commits),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
-    proposers: proposersOf(author, commits, pr.head.sha, await headPusher(gh, pr.head)),
+    proposers: proposersOf(author, commits, pr.head.sha, read.pusher),
     approvals: read.approvals.filter((l) => !standing.whyNot.has(loginKey(l))),
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
@@ -538,6 +546,8 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
 export function supersededBy(judged: PullRequestNow, now: PullRequestNow): string | undefined {
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
+  // The same head pushed again by another (away and back): whether its author proposes it changed.
+  if (!sameLogin(judged.pusher, now.pusher)) return 'who pushed its head changed';
   if (!same(judged.approvals, now.approvals)) return 'its approvals changed';
   if (!same(judged.labels, now.labels)) return 'its labels changed';
   const appliers = (p: PullRequestNow) =>

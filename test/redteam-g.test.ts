@@ -15,7 +15,8 @@
  *     built on it, a pull request of theirs closed unmerged): pushed, or force-pushed, by someone
  *     else, the author never proposed it here. One admin's approval then passed what needs two.
  *     GitHub's repository activity says who pushed each commit to a branch: the author proposes
- *     the head only when they pushed it there last.
+ *     the head only when they pushed it there last, and a run posts nothing when who pushed its
+ *     head changed while it judged (pushed away and back by another).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,6 +135,32 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
     expect(r.code).toBe(1);
   });
 
+  it('bob pushing another commit and alice’s back while a run judged her pull request: the run posts nothing (the newer run decides)', async () => {
+    standin = await startStandin(
+      defaultState({
+        pull: { ...defaultState().pull, author: 'alice' },
+        commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      }),
+    );
+    const alice = [{ after: fakeSha('head'), actor: 'alice', type: 'branch_creation' as const }];
+    const then = [
+      ...alice,
+      { after: fakeSha('bob'), actor: 'bob', type: 'push' as const },
+      { after: fakeSha('head'), actor: 'bob', type: 'force_push' as const },
+    ];
+    let readings = 0;
+    Object.defineProperty(standin.state, 'pushes', { get: () => (readings++ === 0 ? alice : then) });
+    const io = capture(actionsEnv(standin, eventPath));
+    const code = await reviewOnGitHub({ base, head: await danAdmin() }, io, {
+      retryAfterBaseValue: 1,
+      throttle: false,
+    });
+    expect(standin.state.checkRuns).toEqual([]);
+    expect(io.errs.join('\n')).toMatch(/changed while it was judged \(who pushed its head changed\)/);
+    expect(code).toBe(0);
+  });
+
   it('GitHub’s activity not saying who pushed the head (none listed, an account deleted, a refusal) proposes nobody', async () => {
     expect((await alicesHead([])).conclusion).toBe('failure');
     expect((await alicesHead([{ after: fakeSha('head'), actor: null }])).conclusion).toBe('failure');
@@ -141,7 +168,7 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
       pull: { ...defaultState().pull, author: 'alice' },
       commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
-      faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 1 }],
+      faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
     });
     expect(refused.conclusion, refused.comment).toBe('failure');
   });

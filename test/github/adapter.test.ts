@@ -867,13 +867,14 @@ describe('runs that race', () => {
     expect(standin.state.comments).toEqual([]);
   });
 
-  it('supersededBy: head, approvals, labels and who applied an override', async () => {
+  it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {
     const { supersededBy } = await import('../../github/adapter.ts');
     const pr = {
       headSha: 'a'.repeat(40),
       labels: ['x'],
       approvals: ['frank', 'alice'],
       appliers: { 'mass-removal': 'frank' },
+      pusher: 'alice',
     };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
     expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);
@@ -882,5 +883,8 @@ describe('runs that race', () => {
     expect(supersededBy(pr, { ...pr, appliers: { 'mass-removal': 'Frank' } })).toBeUndefined();
     expect(supersededBy(pr, { ...pr, appliers: { 'mass-removal': 'grace' } })).toMatch(/who applied/);
     expect(supersededBy(pr, { ...pr, appliers: {} })).toMatch(/who applied/);
+    expect(supersededBy(pr, { ...pr, pusher: 'ALICE' })).toBeUndefined();
+    expect(supersededBy(pr, { ...pr, pusher: 'bob' })).toMatch(/who pushed its head/);
+    expect(supersededBy(pr, { ...pr, pusher: undefined })).toMatch(/who pushed its head/);
   });
 });
