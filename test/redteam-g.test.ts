@@ -17,6 +17,11 @@
  *     GitHub's repository activity says who pushed each commit to a branch: the author proposes
  *     the head only when they pushed it there last, and a run posts nothing when who pushed its
  *     head changed while it judged (pushed away and back by another).
+ * G3: G2's class where the organization has one admin (or two, the change concerning one): the
+ *     admin "makes the change with nobody else" when every actor is them, which counted commits
+ *     only, never who pushed them. bob pushing the only admin's own signed WIP as the head of her
+ *     pull request made it hers alone, with nobody's approval. The admin makes a change only when
+ *     they propose it (their head, pushed by them).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -171,5 +176,45 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
       faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
     });
     expect(refused.conclusion, refused.comment).toBe('failure');
+  });
+});
+
+describe('G3: the only admin’s signed WIP pushed by another as the head of her pull request', () => {
+  const reviewOn = reviewsOnStandin(
+    () => oneAdminBase,
+    () => eventPath,
+  );
+  // frank is no admin: alice is the organization's only admin, and decides alone what concerns others.
+  const ONE_ADMIN = ACME.replace(
+    '{ email: frank@acme.io, github: frank, admin: true }',
+    '{ email: frank@acme.io, github: frank }',
+  );
+  let oneAdminBase = '';
+  let danAdmin = '';
+  beforeAll(async () => {
+    oneAdminBase = await distOf(ONE_ADMIN);
+    danAdmin = await distOf(
+      ONE_ADMIN.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
+    );
+  });
+  const alicesHead = (pushes: StandinState['pushes']) =>
+    reviewOn(danAdmin, {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      pushes,
+    });
+
+  it('control: alice made it and pushed it herself: the only admin decides alone, it passes', async () => {
+    const r = await alicesHead([{ after: fakeSha('head'), actor: 'alice', type: 'branch_creation' }]);
+    expect(r.conclusion, r.comment).toBe('success');
+  });
+
+  it('bob pushed it: not alice’s act, and nobody approved it: it fails', async () => {
+    const r = await alicesHead([
+      { after: fakeSha('typo-fix'), actor: 'alice', type: 'branch_creation' },
+      { after: fakeSha('head'), actor: 'bob', type: 'force_push' },
+    ]);
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/the organization has one admin, alice@acme\.io: it is judged by that admin alone/);
   });
 });
