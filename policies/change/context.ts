@@ -167,8 +167,16 @@ const activeAdmins = (input: ReviewInput): MemberUser[] =>
   [...input.base.users.values()].filter((u) => u.admin && u.status === 'active');
 const approvedBy = (input: ReviewInput, u: MemberUser) =>
   !!u.github && input.approvals.some((a) => sameLogin(a, u.github)) && !isActor(input, u.github);
+/**
+ * Whether an admin made the change with nobody else: every actor is them, and they propose it
+ * (on GitHub: their own head commit, pushed by them). Commits of theirs someone else made the
+ * head are not their act (red team G3).
+ */
 const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
-  !!u.github && input.actors.length > 0 && input.actors.every((a) => sameLogin(a, u.github));
+  !!u.github &&
+  input.actors.length > 0 &&
+  input.actors.every((a) => sameLogin(a, u.github)) &&
+  (input.proposers ?? input.actors).some((p) => sameLogin(p, u.github));
 
 /**
  * A change that needs two admins behind it (admin-grade access, settings, the engine, removals
