@@ -22,6 +22,12 @@
  *     only, never who pushed them. bob pushing the only admin's own signed WIP as the head of her
  *     pull request made it hers alone, with nobody's approval. The admin makes a change only when
  *     they propose it (their head, pushed by them).
+ * G4: G2's class for any change: an actor was the pull request's author or a commit's signer, never
+ *     who pushed the head, though pushing chooses what the head is. bob pushing alice's signed WIP
+ *     (erin gains w:configmaps) over alice's pull request was "made by admins only"
+ *     (actor-not-admin) and passed with no approval. Who pushed the head is an actor (GitHub's own
+ *     rule: the last pusher's approval does not count either), and nobody GitHub names when its
+ *     activity does not say.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -216,5 +222,53 @@ describe('G3: the only admin’s signed WIP pushed by another as the head of her
     ]);
     expect(r.conclusion, r.comment).toBe('failure');
     expect(r.comment).toMatch(/the organization has one admin, alice&#64;acme\.io: it is judged by that admin alone/);
+  });
+});
+
+describe('G4: who pushed the head is an actor', () => {
+  const reviewOn = reviewsOnStandin(
+    () => base,
+    () => eventPath,
+  );
+  // erin gains w:configmaps in web: no admin-grade change, which an admin may make alone.
+  let erinGains = '';
+  beforeAll(async () => {
+    erinGains = await distOf(
+      ACME.replace(
+        '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
+        '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
+      ),
+    );
+  });
+  const alicesWip = (pushes: StandinState['pushes'], reviews: StandinState['reviews'] = []) =>
+    reviewOn(erinGains, {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      reviews,
+      pushes,
+    });
+  const bobPushed: StandinState['pushes'] = [
+    { after: fakeSha('typo-fix'), actor: 'alice', type: 'branch_creation' },
+    { after: fakeSha('head'), actor: 'bob', type: 'force_push' },
+  ];
+
+  it('control: alice pushed her own commit: an admin makes it alone, it passes', async () => {
+    const r = await alicesWip([{ after: fakeSha('head'), actor: 'alice', type: 'branch_creation' }]);
+    expect(r.conclusion, r.comment).toBe('success');
+  });
+
+  it('bob pushed it: bob is an actor and no admin, so an admin must approve it', async () => {
+    const r = await alicesWip(bobPushed);
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/`actor-not-admin` \| ❌ \| bob is not an admin in base/);
+    expect(
+      (await alicesWip(bobPushed, [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }])).conclusion,
+    ).toBe('success');
+  });
+
+  it('nobody GitHub names pushed it: an actor nobody can match to an admin', async () => {
+    const r = await alicesWip([]);
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/no push GitHub lists made it the head/);
   });
 });
