@@ -20,7 +20,7 @@ RoleBindings to catalog levels bind, it is proved by that change: base's dist/ i
 anything else is an input error. Exit 0 when every rule passes, 1 when one fails, 2 on bad input
 (never a passing verdict).
 
-  --actor LOGIN        the pull request's author and every commit author (repeatable)
+  --actor LOGIN        the pull request's author, every commit author and who pushed the head (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable)
   --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),

@@ -240,6 +240,13 @@ function proposersOf(
   return head && sameLogin(commitActor(head) ?? undefined, author) && sameLogin(pusher, author) ? [author] : [];
 }
 
+/** Who pushed the head, as the actors name them: the login GitHub's activity names, else nobody it names. */
+function pusherActor(pusher: string | undefined, head: ListedHead): string {
+  return (
+    pusher ?? unnamedActor(`head commit ${head.sha.slice(0, 12)}: no push GitHub lists made it the head of ${head.ref}`)
+  );
+}
+
 /** What GitHub's repository activity says of one change of a branch, as far as who pushed the head is concerned. */
 interface ListedActivity {
   readonly after: string;
@@ -518,7 +525,9 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     repositoryUrls: [pr.base.repo.clone_url, pr.base.repo.html_url, pr.base.repo.ssh_url].filter(Boolean),
     labels: read.labels,
     read,
-    actors: pullActors(author, commits),
+    // Pushing chooses what the head is: the pusher acted too (GitHub's own rule: the last pusher's
+    // approval does not count), and nobody the review can name when GitHub does not say (red team G4).
+    actors: distinctLogins([...pullActors(author, commits), pusherActor(read.pusher, pr.head)]),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: proposersOf(author, commits, pr.head.sha, read.pusher),

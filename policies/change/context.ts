@@ -10,7 +10,7 @@ export interface ReviewInput {
   readonly base: Snapshot;
   readonly head: Snapshot;
   readonly diff: AccessDiff;
-  /** GitHub logins of the pull request's author and of every commit's author. */
+  /** GitHub logins of the pull request's author, of every commit's author and of who pushed its head. */
   readonly actors: readonly string[];
   /**
    * The actors who propose the change (the pull request's author): only they stand behind it as an
