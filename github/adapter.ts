@@ -250,6 +250,7 @@ function pusherActor(pusher: string | undefined, head: ListedHead): string {
 /** What GitHub's repository activity says of one change of a branch, as far as who pushed the head is concerned. */
 interface ListedActivity {
   readonly after: string;
+  readonly ref: string;
   readonly actor: { readonly login: string } | null;
 }
 
@@ -270,12 +271,14 @@ interface ListedHead {
 async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string | undefined> {
   if (!head.repo) return undefined;
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
+  const ref = `refs/heads/${head.ref}`;
   try {
     const [moved] = await gh.paginate(
       gh.rest.repos.listActivities,
-      { ...at, ref: `refs/heads/${head.ref}`, direction: 'desc', per_page: 100 },
+      { ...at, ref, direction: 'desc', per_page: 100 },
       (response, done) => {
-        const found = (response.data as readonly ListedActivity[]).find((a) => a.after === head.sha);
+        // The filter asked for is checked too: another branch moved to the same commit is no push of this one.
+        const found = (response.data as readonly ListedActivity[]).find((a) => a.ref === ref && a.after === head.sha);
         if (found) done();
         return found ? [found] : [];
       },
