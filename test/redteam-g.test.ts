@@ -272,3 +272,20 @@ describe('G4: who pushed the head is an actor', () => {
     expect(r.comment).toMatch(/no push GitHub lists made it the head/);
   });
 });
+
+describe('held: what GitHub lists of a renamed file', () => {
+  const reviewOn = reviewsOnStandin(
+    () => base,
+    () => eventPath,
+  );
+  it('moving engine code into org/ (a rename: GitHub lists the new path, the old one in previous_filename) is an engine change', async () => {
+    const r = await reviewOn(base, {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+      pushes: [{ after: fakeSha('head'), actor: 'alice' }],
+      files: [{ filename: 'org/self-edit.ts', status: 'renamed', previousFilename: 'policies/change/self-edit.ts' }],
+    });
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/`engine-change` \| ❌ \| changes policies\/change\/self-edit\.ts/);
+  });
+});

@@ -128,7 +128,8 @@ export interface StandinState {
    * pull request's author created its head branch at the head commit.
    */
   pushes?: StandinPush[];
-  files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed' }[];
+  /** `previousFilename`: a renamed file's old path (GitHub's `previous_filename`). */
+  files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed'; previousFilename?: string }[];
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
   checkRuns: StandinCheckRun[]; // appended by POST check-runs
@@ -607,6 +608,7 @@ function diffEntry(ctx: Ctx, file: StandinState['files'][number]): Record<string
     raw_url: `${HTML}/${repoPath(ctx)}/raw/${headSha}/${path}`,
     contents_url: `${ctx.api}/repos/${repoPath(ctx)}/contents/${path}?ref=${headSha}`,
     patch: '@@ -1 +1,3 @@\n-old\n+new\n+new\n+new',
+    ...(file.previousFilename !== undefined && { previous_filename: file.previousFilename }),
   };
 }
 
