@@ -28,11 +28,17 @@
  *     (actor-not-admin) and passed with no approval. Who pushed the head is an actor (GitHub's own
  *     rule: the last pusher's approval does not count either), and nobody GitHub names when its
  *     activity does not say.
+ * G5: who last applied an override label was read from the issue events in the order GitHub listed
+ *     them, taken as oldest first; GitHub documents no order for GET issues/{number}/events (and
+ *     its staff advise sorting events on one's side). Listed newest first, an admin's `labeled`
+ *     event from before a non-admin took the label off and put it back read as the last one. The
+ *     events are put in the order they happened (created_at, then id) before they are read.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
+import { overrideAppliers } from '../review/approvals.ts';
 import { ROOT } from './helpers.ts';
 import { distOf, withoutWebGrants } from './review/scenarios.ts';
 import {
@@ -287,5 +293,52 @@ describe('held: what GitHub lists of a renamed file', () => {
     });
     expect(r.conclusion, r.comment).toBe('failure');
     expect(r.comment).toMatch(/`engine-change` \| ❌ \| changes policies\/change\/self-edit\.ts/);
+  });
+});
+
+describe('G5: label events in whatever order GitHub lists them', () => {
+  const at = (minute: number) => `2026-01-05T09:${String(minute).padStart(2, '0')}:00Z`;
+  const events = [
+    {
+      id: 1,
+      created_at: at(1),
+      event: 'labeled',
+      label: { name: 'orgctl/override-mass-removal' },
+      actor: { login: 'frank' },
+    },
+    {
+      id: 2,
+      created_at: at(2),
+      event: 'unlabeled',
+      label: { name: 'orgctl/override-mass-removal' },
+      actor: { login: 'grace' },
+    },
+    {
+      id: 3,
+      created_at: at(2),
+      event: 'labeled',
+      label: { name: 'orgctl/override-mass-removal' },
+      actor: { login: 'grace' },
+    },
+  ];
+
+  it('the last to apply the label is grace, whichever order the events come in', () => {
+    expect(overrideAppliers(events)).toEqual({ 'mass-removal': 'grace' });
+    expect(overrideAppliers([...events].reverse())).toEqual({ 'mass-removal': 'grace' });
+    expect(overrideAppliers([events[2]!, events[0]!, events[1]!])).toEqual({ 'mass-removal': 'grace' });
+  });
+
+  it('frank’s label put back after grace took hers off is frank’s, listed newest first too', () => {
+    const back = [
+      ...events.slice(0, 2),
+      {
+        id: 4,
+        created_at: at(3),
+        event: 'labeled',
+        label: { name: 'orgctl/override-mass-removal' },
+        actor: { login: 'frank' },
+      },
+    ];
+    expect(overrideAppliers([...back].reverse())).toEqual({ 'mass-removal': 'frank' });
   });
 });
