@@ -55,13 +55,22 @@ export function overridesOf(labels: readonly string[]): string[] {
 
 /** One of a pull request's label events (GitHub's issue events), as far as overrides are concerned. */
 interface LabelEvent {
+  readonly id: number;
+  readonly created_at: string;
   readonly event: string;
   readonly label?: { readonly name?: string };
   readonly actor?: { readonly login?: string } | null;
 }
 
 /**
- * Who last applied each override label, by rule id, from the events oldest first: the one whose
+ * Events in the order they happened (GitHub documents no order for a list of issue events, so it is
+ * not trusted: red team G5): by time, then by id, which GitHub gives events in turn.
+ */
+const inOrder = (events: readonly LabelEvent[]): LabelEvent[] =>
+  [...events].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
+
+/**
+ * Who last applied each override label, by rule id, from the events in the order they happened: the one whose
  * act the label on the pull request now is (an earlier labeller's was removed with the label).
  * A label whose last event removed it, or names nobody, was applied by nobody the events name:
  * events keep a label's name as it was, so a label renamed at repository level into the override's
@@ -69,7 +78,7 @@ interface LabelEvent {
  */
 export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
   const by: Record<string, string> = {};
-  for (const e of events) {
+  for (const e of inOrder(events)) {
     // overridesOf reads a name whatever its case (a rename may change only that).
     const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([e.label?.name ?? '']) : [];
     if (rule === undefined) continue;

@@ -48,21 +48,33 @@ describe('approvals', () => {
     expect(overridesOf(['Orgctl/Override-Mass-Removal'])).toEqual(['mass-removal']);
   });
   it("an override is its last labeller's: an earlier one's went with the label", () => {
-    const e = (event: string, name: string, login: string) => ({ event, label: { name }, actor: { login } });
+    // Events come with their time and id (GitHub's): in the same second, the id orders them.
+    let id = 0;
+    const at = '2026-01-05T09:30:00Z';
+    const e = (event: string, name: string, login: string) => ({
+      id: ++id,
+      created_at: at,
+      event,
+      label: { name },
+      actor: { login },
+    });
     expect(
       overrideAppliers([
         e('labeled', 'orgctl/override-mass-removal', 'grace'),
         e('unlabeled', 'orgctl/override-mass-removal', 'grace'),
         e('labeled', 'orgctl/override-mass-removal', 'frank'),
         e('labeled', 'bug', 'grace'),
-        { event: 'assigned' },
+        { id: ++id, created_at: at, event: 'assigned' },
       ]),
     ).toEqual({ 'mass-removal': 'frank' });
   });
   it('a label its labeller removed was applied by nobody, though a label of that name is on the pull request again', () => {
     // A label renamed at repository level into the override's name has no event of that name: the
     // admin who applied and removed it earlier did not apply it.
+    let id = 0;
     const e = (event: string, login: string) => ({
+      id: ++id,
+      created_at: '2026-01-05T09:30:00Z',
       event,
       label: { name: 'orgctl/override-mass-removal' },
       actor: { login },
