@@ -69,8 +69,8 @@ interface PullRequestNow {
    * and put back by another leaves the labels as they were (red team G1).
    */
   readonly appliers: Readonly<Record<string, string>>;
-  /** Who last moved the head branch to the head commit, as GitHub's activity says (headPusher). */
-  readonly pusher: string | undefined;
+  /** Who last moved the head branch to the head commit, as GitHub's activity says (headPusher): a login, or an actor nobody can name. */
+  readonly pusher: string;
 }
 
 interface PullRequestFacts {
@@ -229,22 +229,10 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
  * of theirs, a pull request of theirs closed unmerged: red team G2). Then only approvals of the
  * head stand behind it.
  */
-function proposersOf(
-  author: string,
-  commits: readonly ListedCommit[],
-  headSha: string,
-  pusher: string | undefined,
-): string[] {
+function proposersOf(author: string, commits: readonly ListedCommit[], headSha: string, pusher: string): string[] {
   // No stand-in for the head: a listing without it fails completeness (R7), and proposes nobody.
   const head = commits.find((c) => c.sha === headSha);
   return head && sameLogin(commitActor(head) ?? undefined, author) && sameLogin(pusher, author) ? [author] : [];
-}
-
-/** Who pushed the head, as the actors name them: the login GitHub's activity names, else nobody it names. */
-function pusherActor(pusher: string | undefined, head: ListedHead): string {
-  return (
-    pusher ?? unnamedActor(`head commit ${head.sha.slice(0, 12)}: no push GitHub lists made it the head of ${head.ref}`)
-  );
 }
 
 /** What GitHub's repository activity says of one change of a branch, as far as who pushed the head is concerned. */
@@ -263,13 +251,15 @@ interface ListedHead {
 
 /**
  * Who last moved the head branch to the head commit (a push, a force push, the branch's creation),
- * from GitHub's repository activity (GET /repos/{owner}/{repo}/activity, newest first), or
- * undefined when GitHub does not say: no such change listed, an account since deleted, the
- * activity of a repository the token may not read (a private fork, deleted). Unknown, the author
- * proposes nothing; an exhausted rate limit, or anything that is no answer of GitHub's, is thrown.
+ * from GitHub's repository activity (GET /repos/{owner}/{repo}/activity, newest first), as the
+ * actors name them: their login, or an actor nobody can name, saying why, when GitHub does not say
+ * (no such change listed, an account since deleted, a repository gone or the token refused). The
+ * author then proposes nothing; an exhausted rate limit, or anything that is no answer of
+ * GitHub's, is thrown.
  */
-async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string | undefined> {
-  if (!head.repo) return undefined;
+async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string> {
+  const nobody = (why: string) => unnamedActor(`head commit ${head.sha.slice(0, 12)}: ${why}`);
+  if (!head.repo) return nobody('its repository is gone: GitHub names nobody who pushed it');
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
   const ref = `refs/heads/${head.ref}`;
   try {
@@ -283,11 +273,14 @@ async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string | 
         return found ? [found] : [];
       },
     );
-    return moved?.actor?.login;
+    return moved?.actor?.login ?? nobody(`no push GitHub lists of ${ref} made it the head`);
   } catch (e) {
-    const status = (e as { status?: unknown })?.status;
-    if ((status === 403 || status === 404) && !isRateLimited(e)) return undefined;
-    throw e;
+    const err = e as { status?: unknown; response?: { data?: { message?: unknown } } };
+    if ((err?.status !== 403 && err?.status !== 404) || isRateLimited(e)) throw e;
+    const said = typeof err.response?.data?.message === 'string' ? ` (${err.response.data.message})` : '';
+    return nobody(
+      `GitHub answered ${err.status}${said} when asked who pushed it (GET /repos/${at.owner}/${at.repo}/activity): the review's token needs to read the repository's activity`,
+    );
   }
 }
 
@@ -530,7 +523,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     read,
     // Pushing chooses what the head is: the pusher acted too (GitHub's own rule: the last pusher's
     // approval does not count), and nobody the review can name when GitHub does not say (red team G4).
-    actors: distinctLogins([...pullActors(author, commits), pusherActor(read.pusher, pr.head)]),
+    actors: distinctLogins([...pullActors(author, commits), read.pusher]),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: proposersOf(author, commits, pr.head.sha, read.pusher),

@@ -188,6 +188,7 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
       faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
     });
     expect(refused.conclusion, refused.comment).toBe('failure');
+    expect(refused.comment).toMatch(/GitHub answered 403 \(Forbidden\) when asked who pushed it/);
   });
 });
 
@@ -275,7 +276,7 @@ describe('G4: who pushed the head is an actor', () => {
   it('nobody GitHub names pushed it: an actor nobody can match to an admin', async () => {
     const r = await alicesWip([]);
     expect(r.conclusion, r.comment).toBe('failure');
-    expect(r.comment).toMatch(/no push GitHub lists made it the head/);
+    expect(r.comment).toMatch(/no push GitHub lists of refs\/heads\/bob-web made it the head/);
   });
 });
 

@@ -885,6 +885,8 @@ describe('runs that race', () => {
     expect(supersededBy(pr, { ...pr, appliers: {} })).toMatch(/who applied/);
     expect(supersededBy(pr, { ...pr, pusher: 'ALICE' })).toBeUndefined();
     expect(supersededBy(pr, { ...pr, pusher: 'bob' })).toMatch(/who pushed its head/);
-    expect(supersededBy(pr, { ...pr, pusher: undefined })).toMatch(/who pushed its head/);
+    expect(
+      supersededBy(pr, { ...pr, pusher: '(head commit aaaaaaaaaaaa: no push GitHub lists made it the head)' }),
+    ).toMatch(/who pushed its head/);
   });
 });
