@@ -1,7 +1,8 @@
 /**
  * Red team G: how `orgctl review --github` reads a pull request from GitHub's REST API, against
  * GitHub's documented behaviour and limits. Each finding's test failed on the code it was written
- * against (f42852e).
+ * against (f42852e, with the fixes of the findings before it). The last suite is a check that held
+ * (a renamed file's old path), kept as a test that fails if the adapter drops it.
  *
  * G1: a run reads the pull request again just before posting, and posts nothing when what may change
  *     without a commit changed while it judged (supersededBy). It compared the override labels' names
