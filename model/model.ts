@@ -244,10 +244,13 @@ export function modelInNamespace(model: OrgModel, namespace: string): OrgModel {
 export const NO_ITEMS: readonly never[] = Object.freeze([]);
 
 /**
- * Pragmatic email shape: one @, a dot in the domain, no spaces. The spec schema, `orgctl import`,
- * review/import.ts and the boundary's admission policy (RE2 reads it alike) use the same.
+ * Pragmatic email shape: one @, a dot inside the domain (not its first or last character), no
+ * spaces. The spec schema, `orgctl import`, review/import.ts and the boundary's admission policy
+ * (RE2 reads it alike) use the same. The domain is split at its first inner dot, one way only: the
+ * shape `[^@\s]+\.[^@\s]+` reads the same addresses, but a backtracking engine (JavaScript's,
+ * ajv's) tries every split of a run of dots, quadratic in the text (red team Q1).
  */
-export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s][^@\\s.]*\\.[^@\\s]+$';
 
 /** A GitHub login as GitHub issues them: ASCII letters, digits and single inner hyphens, at most 39 (the spec schema's pattern). */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;

@@ -1,0 +1,79 @@
+/**
+ * Red team Q: whether the commands on the trust chain fail closed and stay bounded on input a pull
+ * request's author controls (the declaration, dist/, any file). Each test failed on the code it
+ * was written against (f42852e).
+ *
+ * Q1: the email pattern (EMAIL_PATTERN: `^[^@\s]+@[^@\s]+\.[^@\s]+$`) backtracks in quadratic time
+ *     in JavaScript's regex engine: its domain's two `[^@\s]+` around `\.` can split a run of dots
+ *     every way before failing. The spec schema (ajv tests the pattern even past `maxLength`), the
+ *     constructs and import all use it, so one address of 300,000 dots (`a@....@`) held `orgctl
+ *     check` of a spec, and `orgctl review` of a head dist/ binding a User of that name (import
+ *     tests each User subject while recovering the organization), for minutes; a few MB of them,
+ *     for hours of the privileged review job. The pattern now splits the domain at its first inner
+ *     dot (`[^@\s][^@\s.]*\.`), which reads the same addresses with no choice to backtrack over.
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EMAIL_PATTERN } from "../model/model.ts";
+import { ROOT, TODAY, tempDir } from "./helpers.ts";
+import {
+	baseDistWithWebBinding,
+	baseSpec,
+	distOf,
+} from "./review/scenarios.ts";
+
+/** `orgctl ARGS` in a child process killed after 30 s: its exit code, or `killed` when it did not end. */
+function boundedCli(args: readonly string[]): number | "killed" {
+	const r = spawnSync(
+		process.execPath,
+		[join(ROOT, "bin/orgctl.mjs"), ...args],
+		{
+			cwd: ROOT,
+			env: { ...process.env, ORGCTL_TODAY: TODAY },
+			timeout: 30_000,
+			killSignal: "SIGKILL",
+			encoding: "utf8",
+			maxBuffer: 1 << 28,
+		},
+	);
+	return r.signal ? "killed" : (r.status ?? "killed");
+}
+
+/** An address of `n` dots between two @: no email, and the worst case of a backtracking email pattern. */
+const dotsAddress = (n: number) => `a@${".".repeat(n)}@`;
+
+describe("Q1: the email pattern ends in linear time, whatever the text", () => {
+	it("reads exactly the addresses it read before (every text of a small alphabet, up to 7 characters)", () => {
+		const before = /^[^@\s]+@[^@\s]+\.[^@\s]+$/u;
+		const now = new RegExp(EMAIL_PATTERN, "u");
+		const alphabet = ["a", ".", "@", " ", "\u00a0"];
+		let texts = [""];
+		for (let length = 1; length <= 7; length++) {
+			texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+			for (const t of texts)
+				expect(now.test(t), JSON.stringify(t)).toBe(before.test(t));
+		}
+	});
+
+	it("orgctl check of a spec whose user is 300,000 dots between two @: refused (exit 2), not held", () => {
+		const dir = tempDir("orgctl-rtq-");
+		const spec = baseSpec();
+		spec.spec.users.push({ email: dotsAddress(300_000), github: "mallory" });
+		const file = join(dir, "org.json");
+		writeFileSync(file, JSON.stringify(spec));
+		expect(boundedCli(["check", "--spec", file])).toBe(2);
+	}, 60_000);
+
+	it("orgctl review of a head dist/ binding a User of 300,000 dots between two @: refused (exit 1), not held", async () => {
+		const base = await distOf(baseSpec());
+		const head = await baseDistWithWebBinding(
+			"x-dots",
+			`  kind: User\n  name: "${dotsAddress(300_000)}"\n`,
+		);
+		expect(
+			boundedCli(["review", "--base", base, "--head", head, "--actor", "bob"]),
+		).toBe(1);
+	}, 60_000);
+});
