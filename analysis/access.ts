@@ -6,7 +6,7 @@
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import { type Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
-import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
+import { bySubject, nameRecord, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 import { AsciiBytes, jsonAsIs, unicodeEscape } from '../model/text.ts';
 
@@ -417,7 +417,7 @@ const shown = (c: AccessCell): MatrixCell => ({
 export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): SubjectAccess[] {
   const cells = new CellMaker();
   return accessIndex(authz, options).map(({ kind, name, scopes }) => {
-    const namespaces: Record<string, MatrixCell> = {};
+    const namespaces = nameRecord<MatrixCell>();
     let cluster: MatrixCell | undefined;
     for (const [scope, list] of scopes) {
       if (scope === '') cluster = list.length ? shown(cells.cell(list)) : undefined;

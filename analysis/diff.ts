@@ -17,6 +17,7 @@ import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { serviceAccountOf } from './authorizer.ts';
+import { nameRecord, nameRecordOf } from './objects.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
@@ -88,7 +89,7 @@ export const namespaceRemovedText = (namespace: string): string =>
   `namespace ${namespace} is removed: orgctl's objects in it (bindings, roles, guard rails) are pruned; the Namespace and what runs in it stay (Prune=false)`;
 
 type Cells = Readonly<Record<string, LazyCell>>;
-const EMPTY: Cells = {};
+const EMPTY: Cells = Object.freeze(nameRecord<LazyCell>());
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 const minus = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
 const codeList = (xs: readonly string[]) => xs.join(', ');
@@ -487,7 +488,7 @@ const bindsAsAdmin = (r: OrgRole): boolean => r.kind === 'level' && LEVELS_BY_ST
  * only with another admin, as grantsBeyondAdmin's lines are (red team Y1: a namespace joining a cluster).
  */
 export function grantedCells(cells: Cells, org: string): Cells {
-  return Object.fromEntries(
+  return nameRecordOf(
     Object.entries(cells).filter(([, cell]) =>
       boundRoleIds(cell).some((id) => !bindsAsAdmin(orgRoleOf(org, roleNameOf(id)))),
     ),
@@ -1057,7 +1058,7 @@ const grantsIn = (cells: Iterable<LazyCell>): Set<string> =>
 /** `cells` without those of `namespaces` (in every cluster, when read apart). */
 function withoutNamespaces(cells: Cells, namespaces: ReadonlySet<string>): Cells {
   if (!namespaces.size) return cells;
-  return Object.fromEntries(Object.entries(cells).filter(([, cell]) => !namespaces.has(cell.scope.namespace ?? '')));
+  return nameRecordOf(Object.entries(cells).filter(([, cell]) => !namespaces.has(cell.scope.namespace ?? '')));
 }
 
 /**

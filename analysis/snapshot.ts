@@ -14,6 +14,7 @@ import { Authorizer, exactServiceAccountOf, SA_PREFIX, serviceAccountUser } from
 import {
   bySubject,
   isObj,
+  nameRecord,
   readRbac,
   type BindingObject,
   type ManifestDoc,
@@ -144,7 +145,7 @@ export interface Snapshot extends Membership {
 }
 
 /** One shared empty set of cells, for a subject that holds none. */
-const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze({});
+const NO_CELLS: Readonly<Record<string, LazyCell>> = Object.freeze(nameRecord<LazyCell>());
 
 /**
  * A token as the access index names it, `<system namespace>:<account>` (a ServiceAccount's
@@ -630,7 +631,7 @@ function snapshotOf(
     for (const subject of accessIndex(new Authorizer(set), only ? { only } : {})) {
       const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
       let byScope = map.get(name);
-      if (!byScope) map.set(name, (byScope = {}));
+      if (!byScope) map.set(name, (byScope = nameRecord()));
       for (const [ns, contributions] of subject.scopes) {
         // '': a ClusterRoleBinding's (every namespace); a namespace read apart, by its own name.
         const scope: CellScope =

@@ -11,69 +11,90 @@
  *     tests each User subject while recovering the organization), for minutes; a few MB of them,
  *     for hours of the privileged review job. The pattern now splits the domain at its first inner
  *     dot (`[^@\s][^@\s.]*\.`), which reads the same addresses with no choice to backtrack over.
+ * Q2: records keyed by namespace (a person's cells in the access diff, the access matrix's row) were
+ *     plain objects, so a namespace named `constructor` (a valid DNS label, which check and synth
+ *     accept) that one side lacks read as Object's constructor, not as absent: removing namespace
+ *     `constructor` threw in `orgctl diff` and `orgctl review` (exit 2 on every change that does it,
+ *     however approved), and `orgctl access --format html` threw on any output declaring it. Those
+ *     records now have no prototype (nameRecord): a name they lack is absent.
  */
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { EMAIL_PATTERN } from "../model/model.ts";
-import { ROOT, TODAY, tempDir } from "./helpers.ts";
-import {
-	baseDistWithWebBinding,
-	baseSpec,
-	distOf,
-} from "./review/scenarios.ts";
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EMAIL_PATTERN } from '../model/model.ts';
+import { ROOT, TODAY, cli, tempDir } from './helpers.ts';
+import { baseDistWithWebBinding, baseSpec, diffOf, distOf, tokensOf, type Spec } from './review/scenarios.ts';
 
 /** `orgctl ARGS` in a child process killed after 30 s: its exit code, or `killed` when it did not end. */
-function boundedCli(args: readonly string[]): number | "killed" {
-	const r = spawnSync(
-		process.execPath,
-		[join(ROOT, "bin/orgctl.mjs"), ...args],
-		{
-			cwd: ROOT,
-			env: { ...process.env, ORGCTL_TODAY: TODAY },
-			timeout: 30_000,
-			killSignal: "SIGKILL",
-			encoding: "utf8",
-			maxBuffer: 1 << 28,
-		},
-	);
-	return r.signal ? "killed" : (r.status ?? "killed");
+function boundedCli(args: readonly string[]): number | 'killed' {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ORGCTL_TODAY: TODAY },
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return r.signal ? 'killed' : (r.status ?? 'killed');
 }
 
 /** An address of `n` dots between two @: no email, and the worst case of a backtracking email pattern. */
-const dotsAddress = (n: number) => `a@${".".repeat(n)}@`;
+const dotsAddress = (n: number) => `a@${'.'.repeat(n)}@`;
 
-describe("Q1: the email pattern ends in linear time, whatever the text", () => {
-	it("reads exactly the addresses it read before (every text of a small alphabet, up to 7 characters)", () => {
-		const before = /^[^@\s]+@[^@\s]+\.[^@\s]+$/u;
-		const now = new RegExp(EMAIL_PATTERN, "u");
-		const alphabet = ["a", ".", "@", " ", "\u00a0"];
-		let texts = [""];
-		for (let length = 1; length <= 7; length++) {
-			texts = texts.flatMap((t) => alphabet.map((c) => t + c));
-			for (const t of texts)
-				expect(now.test(t), JSON.stringify(t)).toBe(before.test(t));
-		}
-	});
+describe('Q1: the email pattern ends in linear time, whatever the text', () => {
+  it('reads exactly the addresses it read before (every text of a small alphabet, up to 7 characters)', () => {
+    const before = /^[^@\s]+@[^@\s]+\.[^@\s]+$/u;
+    const now = new RegExp(EMAIL_PATTERN, 'u');
+    const alphabet = ['a', '.', '@', ' ', '\u00a0'];
+    let texts = [''];
+    for (let length = 1; length <= 7; length++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      for (const t of texts) expect(now.test(t), JSON.stringify(t)).toBe(before.test(t));
+    }
+  });
 
-	it("orgctl check of a spec whose user is 300,000 dots between two @: refused (exit 2), not held", () => {
-		const dir = tempDir("orgctl-rtq-");
-		const spec = baseSpec();
-		spec.spec.users.push({ email: dotsAddress(300_000), github: "mallory" });
-		const file = join(dir, "org.json");
-		writeFileSync(file, JSON.stringify(spec));
-		expect(boundedCli(["check", "--spec", file])).toBe(2);
-	}, 60_000);
+  it('orgctl check of a spec whose user is 300,000 dots between two @: refused (exit 2), not held', () => {
+    const dir = tempDir('orgctl-rtq-');
+    const spec = baseSpec();
+    spec.spec.users.push({ email: dotsAddress(300_000), github: 'mallory' });
+    const file = join(dir, 'org.json');
+    writeFileSync(file, JSON.stringify(spec));
+    expect(boundedCli(['check', '--spec', file])).toBe(2);
+  }, 60_000);
 
-	it("orgctl review of a head dist/ binding a User of 300,000 dots between two @: refused (exit 1), not held", async () => {
-		const base = await distOf(baseSpec());
-		const head = await baseDistWithWebBinding(
-			"x-dots",
-			`  kind: User\n  name: "${dotsAddress(300_000)}"\n`,
-		);
-		expect(
-			boundedCli(["review", "--base", base, "--head", head, "--actor", "bob"]),
-		).toBe(1);
-	}, 60_000);
+  it('orgctl review of a head dist/ binding a User of 300,000 dots between two @: refused (exit 1), not held', async () => {
+    const base = await distOf(baseSpec());
+    const head = await baseDistWithWebBinding('x-dots', `  kind: User\n  name: "${dotsAddress(300_000)}"\n`);
+    expect(boundedCli(['review', '--base', base, '--head', head, '--actor', 'bob'])).toBe(1);
+  }, 60_000);
+});
+
+describe('Q2: a namespace named constructor is a namespace like any other', () => {
+  /** baseSpec with namespace `ns`, where token tk (owned by alice) has w:full. */
+  const withNamespace = (ns: string): Spec => {
+    const s = baseSpec();
+    s.spec.namespaces.push({ name: ns });
+    tokensOf(s).push({ id: 'tk', name: 'TK', namespaces: [ns], owner: 'alice@acme.io' });
+    return s;
+  };
+  /** The diff's lines, `subject: text`, for removing namespace `ns` (and tk's access there). */
+  const removalLines = (ns: string) => {
+    const d = diffOf(withNamespace(ns), (s) => {
+      s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== ns);
+      tokensOf(s).find((t) => t.id === 'tk')!.namespaces = [];
+    });
+    return [...d.people, ...d.tokens].flatMap((p) => p.changes.map((c) => `${p.id}: ${c.text.replaceAll(ns, 'NS')}`));
+  };
+
+  it('removing it: the diff says what removing any other namespace says (admins and tk lose w:full with it)', () => {
+    expect(removalLines('constructor')).toEqual(removalLines('web2'));
+  });
+
+  it('orgctl access --format html of an output declaring it: the page, exit 0', async () => {
+    const dist = await distOf(withNamespace('constructor'));
+    const r = cli(['access', '--dir', dist, '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('data-ns="constructor"');
+  });
 });
