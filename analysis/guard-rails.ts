@@ -88,6 +88,10 @@ function versionRank(version: string | undefined): number {
   return POD_SECURITY_VERSION.test(version) ? Number(version.slice('v1.'.length)) : Number.NEGATIVE_INFINITY;
 }
 
+/** A record's own value of `key`: a key it lacks (`toString`, a valid label key) is absent, not Object's (red team Q3). */
+const ownValue = (r: Readonly<Record<string, string>>, key: string): string | undefined =>
+  Object.hasOwn(r, key) ? r[key] : undefined;
+
 /**
  * Quantities compared key by key: `larger` says which way weakens (a larger quota or max weakens,
  * a smaller min weakens); a key removed weakens as much as one raised without bound.
@@ -122,8 +126,7 @@ function quantityChanges(
     ];
   const out: GuardRailChange[] = [];
   for (const k of [...new Set([...Object.keys(b), ...Object.keys(h)])].sort()) {
-    const from = b[k];
-    const to = h[k];
+    const [from, to] = [ownValue(b, k), ownValue(h, k)];
     if (from === to) continue;
     let weakens: boolean;
     if (to === undefined) weakens = true;
@@ -171,13 +174,14 @@ function textMapChanges(
 ): GuardRailChange[] {
   const out: GuardRailChange[] = [];
   for (const k of [...new Set([...Object.keys(b), ...Object.keys(h)])].sort()) {
-    if (b[k] === h[k]) continue;
+    const [was, is] = [ownValue(b, k), ownValue(h, k)];
+    if (was === is) continue;
     const text =
-      h[k] === undefined
+      is === undefined
         ? `${what} ${k} removed`
-        : b[k] === undefined
-          ? `${what} ${k}=${h[k]} added`
-          : `${what} ${k} ${b[k]} → ${h[k]}`;
+        : was === undefined
+          ? `${what} ${k}=${is} added`
+          : `${what} ${k} ${was} → ${is}`;
     out.push({ kind: 'guard-rail', namespace: ns, weakens: true, unjudged: true, text: `${text} (${UNJUDGED})` });
   }
   return out;

@@ -17,6 +17,11 @@
  *     `constructor` threw in `orgctl diff` and `orgctl review` (exit 2 on every change that does it,
  *     however approved), and `orgctl access --format html` threw on any output declaring it. Those
  *     records now have no prototype (nameRecord): a name they lack is absent.
+ * Q3: the diff of a namespace's labels and annotations read a key one side lacks from a plain
+ *     object too: a label `toString` (a valid label key) added read `label toString function
+ *     toString() { [native code] } → x`, and removed, `label toString x → function toString() ...`,
+ *     never `added` or `removed`, in the comment an approving admin reads. Keys are read as the
+ *     side's own.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -96,5 +101,39 @@ describe('Q2: a namespace named constructor is a namespace like any other', () =
     const r = cli(['access', '--dir', dist, '--format', 'html']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('data-ns="constructor"');
+  });
+});
+
+describe('Q3: a label or annotation named as an Object method is said as any other', () => {
+  /** The diff's guard-rail lines for an edit of baseSpec, web's label key `key` said as KEY. */
+  const railLines = (
+    key: string,
+    before: Record<string, string> | undefined,
+    after: Record<string, string> | undefined,
+  ) => {
+    const base = baseSpec();
+    if (before) base.spec.namespaces[0].labels = before;
+    const d = diffOf(base, (s) => {
+      if (after) s.spec.namespaces[0].labels = after;
+      else delete s.spec.namespaces[0].labels;
+    });
+    return (d.guardRails ?? []).map((c) => c.text.replaceAll(key, 'KEY'));
+  };
+
+  it.each([
+    'toString',
+    'constructor',
+    'valueOf',
+  ])('label %s added, changed, removed: the lines a label team gets', (key) => {
+    for (const [before, after] of [
+      [undefined, 'x'],
+      ['x', 'y'],
+      ['x', undefined],
+    ] as const) {
+      const as = (k: string, v: string | undefined) => (v === undefined ? undefined : { [k]: v });
+      expect(railLines(key, as(key, before), as(key, after))).toEqual(
+        railLines('team', as('team', before), as('team', after)),
+      );
+    }
   });
 });
