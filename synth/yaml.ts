@@ -339,6 +339,20 @@ function describeLine(line: string): string {
 
 class NotCanonical extends Error {}
 
+/**
+ * The deepest indentation of a mapping's keys or a sequence's dashes the reader follows (64 levels
+ * of two spaces; orgctl writes fewer than ten). It recurses once per level: without a bound, a
+ * document nested 3,000 levels deep threw a RangeError, an internal error where any other text
+ * orgctl does not write is refused as input (red team Q4).
+ */
+const MAX_INDENT = 128;
+
+/** Refuses a block nested deeper than orgctl writes, before reading into it. */
+function withinNesting(indent: number): void {
+  if (indent > MAX_INDENT)
+    throw new NotCanonical(`a block nested more than ${MAX_INDENT / 2} levels deep, which orgctl never writes`);
+}
+
 // Small mappings of scalars already read, by their text (indentation and any item's dash included): one frozen object each.
 const SHARED_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
 
@@ -622,6 +636,7 @@ class CanonicalReader {
 
   /** A block mapping whose keys sit at `indent`; `first` is where an entry starts on this line (after `- `), or -1. */
   private mapping(indent: number, first: number): Record<string, unknown> {
+    withinNesting(indent);
     const out: Record<string, unknown> = {};
     const text = this.text;
     let entries = 0;
@@ -733,6 +748,7 @@ class CanonicalReader {
   }
 
   private sequence(indent: number): unknown[] {
+    withinNesting(indent);
     const out: unknown[] = [];
     const text = this.text;
     for (;;) {

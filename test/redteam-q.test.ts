@@ -22,13 +22,19 @@
  *     toString() { [native code] } → x`, and removed, `label toString x → function toString() ...`,
  *     never `added` or `removed`, in the comment an approving admin reads. Keys are read as the
  *     side's own.
+ * Q4: orgctl's reader of its own YAML (synth/yaml.ts) recursed once per level of nesting, without
+ *     bound: a head dist/ holding a document nested 3,000 levels deep threw a RangeError (maximum
+ *     call stack), an internal error, not an input error. `orgctl review --github` posts a failing
+ *     check run and a comment only for head it cannot read as input (cli/github.ts): on this one
+ *     the job died with neither, silence where a reviewer is promised a visible failure. The reader
+ *     now refuses nesting deeper than orgctl writes, as it refuses any other text it does not write.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
-import { ROOT, TODAY, cli, tempDir } from './helpers.ts';
+import { ROOT, TODAY, cli, shardHolding, tempDir } from './helpers.ts';
 import { baseDistWithWebBinding, baseSpec, diffOf, distOf, tokensOf, type Spec } from './review/scenarios.ts';
 
 /** `orgctl ARGS` in a child process killed after 30 s: its exit code, or `killed` when it did not end. */
@@ -136,4 +142,36 @@ describe('Q3: a label or annotation named as an Object method is said as any oth
       );
     }
   });
+});
+
+describe('Q4: a head dist/ nested deeper than orgctl writes is input orgctl refuses, not a crash', () => {
+  /** baseSpec's dist/, copied, with a ConfigMap in web's shard whose data nests `depth` mappings. */
+  const deeplyNested = async (depth: number) => {
+    const dir = join(tempDir('orgctl-rtq-'), 'dist');
+    cpSync(await distOf(baseSpec()), dir, { recursive: true });
+    const nesting = Array.from({ length: depth }, (_, i) => `${'  '.repeat(i + 1)}k:\n`).join('');
+    appendFileSync(
+      join(dir, shardHolding(dir, 'web')),
+      `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n  namespace: web\ndata:\n${nesting}${'  '.repeat(depth + 1)}v\n`,
+    );
+    return dir;
+  };
+
+  it.each([
+    ['review', (head: string, base: string) => ['review', '--base', base, '--head', head, '--actor', 'bob']],
+    ['diff', (head: string, base: string) => ['diff', '--base', base, '--head', head]],
+    ['prove', (head: string) => ['prove', '--dir', head]],
+  ])(
+    'orgctl %s: an input error naming the file (what review --github posts as a failing check), exit 2',
+    async (_name, args) => {
+      const base = await distOf(baseSpec());
+      const head = await deeplyNested(3_000);
+      const r = cli([...args(head, base), '--format', 'json']);
+      expect(r.code).toBe(2);
+      const error = JSON.parse(r.stdout.split('\n')[0]!).error;
+      expect(error.kind, error.message).toBe('input');
+      expect(error.message).toContain(shardHolding(head, 'web'));
+    },
+    60_000,
+  );
 });
