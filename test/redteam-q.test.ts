@@ -28,12 +28,22 @@
  *     check run and a comment only for head it cannot read as input (cli/github.ts): on this one
  *     the job died with neither, silence where a reviewer is promised a visible failure. The reader
  *     now refuses nesting deeper than orgctl writes, as it refuses any other text it does not write.
+ * Q5: the review's markdown (escapeMarkdown, every declared text in the comment) found bare URLs
+ *     with `\b[a-z][a-z0-9+.-]*:\/\/`, which scans from every word of a run like `a.a.a.a...`
+ *     to its end looking for `://`, and cut a URL's closing punctuation with `[.,;:!?]+$`, which
+ *     does the same over a run of dots: quadratic in the text. One namespace annotation of
+ *     240,000 characters held `orgctl diff` (and the privileged review job, which renders the
+ *     comment three times) for a minute; a few namespaces of them, for hours. The scheme is now
+ *     at most 32 characters (a longer run is matched from a later word, still up to its `://`),
+ *     and the punctuation is cut by a loop from the end. A URL's code span was fenced by its longest
+ *     run of backticks, found as Math.max(...runs): 200,000 runs threw (maximum call stack).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
+import { escapeMarkdown } from '../report/markdown.ts';
 import { ROOT, TODAY, cli, shardHolding, tempDir } from './helpers.ts';
 import { baseDistWithWebBinding, baseSpec, diffOf, distOf, tokensOf, type Spec } from './review/scenarios.ts';
 
@@ -171,6 +181,45 @@ describe('Q4: a head dist/ nested deeper than orgctl writes is input orgctl refu
       const error = JSON.parse(r.stdout.split('\n')[0]!).error;
       expect(error.kind, error.message).toBe('input');
       expect(error.message).toContain(shardHolding(head, 'web'));
+    },
+    60_000,
+  );
+});
+
+describe('Q5: the markdown of a diff ends in linear time, whatever the declared text', () => {
+  it('a URL of 200,000 runs of backticks is one code span, fenced by one backtick more than its longest run', () => {
+    const url = `http://x${'`a'.repeat(200_000)}`;
+    expect(escapeMarkdown(url)).toBe(`\`\`${url}\`\``);
+  });
+
+  it.each([
+    ['a.a.a.…', 'a.'.repeat(120_000)],
+    ['a-a-a-…', 'a-'.repeat(120_000)],
+    ['a URL of 240,000 dots', `http://x${'.'.repeat(240_000)}x`],
+  ])(
+    'orgctl diff of a namespace annotation %s: the report (exit 0), not held',
+    async (_name, note) => {
+      const base = baseSpec();
+      const [b, h] = [
+        await distOf(base),
+        await distOf({
+          ...base,
+          spec: {
+            ...base.spec,
+            namespaces: [{ name: 'web', annotations: { 'example.com/note': note } }, { name: 'data' }],
+          },
+        }),
+      ];
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), 'diff', '--base', b, '--head', h], {
+        cwd: ROOT,
+        env: { ...process.env, ORGCTL_TODAY: TODAY },
+        timeout: 30_000,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      expect(r.signal ?? r.status).toBe(0);
+      expect(r.stdout).toContain('example.com/note');
     },
     60_000,
   );
