@@ -36,19 +36,111 @@ export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
 
 type Obj = Record<string, unknown>;
 
-function jsonLines<T>(text: unknown, what: string): T[] {
+/** The records of a membership list's text, each of `fields`' shape; a SnapshotError naming the first that is not. */
+function jsonLines<T>(text: unknown, what: string, fields: Fields): T[] {
   if (text === undefined) return [];
   if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
   return text
     .split('\n')
     .filter((l) => l.trim())
     .map((l, i) => {
+      let record: unknown;
       try {
-        return JSON.parse(l) as T;
+        record = JSON.parse(l);
       } catch {
         throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
       }
+      const problem = recordProblem(record, fields);
+      if (problem) throw new SnapshotError(`${what} line ${i + 1} is not a record orgctl writes: ${problem}`);
+      return record as T;
     });
+}
+
+/** A field of a membership record as orgctl writes it: its type, `?` when it may be absent, or a list of records. */
+type Scalar = 'text' | 'flag' | 'count' | 'texts';
+type Shape = Scalar | `${Scalar}?` | { readonly records: Fields; readonly optional?: true };
+type Fields = Readonly<Record<string, Shape>>;
+
+const SCALARS: Readonly<Record<Scalar, { readonly is: (v: unknown) => boolean; readonly words: string }>> = {
+  text: { is: (v) => typeof v === 'string', words: 'text' },
+  flag: { is: (v) => typeof v === 'boolean', words: 'true or false' },
+  count: { is: (v) => typeof v === 'number' && Number.isFinite(v), words: 'a number' },
+  texts: { is: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), words: 'a list of texts' },
+};
+
+/**
+ * The records of each membership list as model/membership.ts declares them (MemberUser,
+ * MemberInvite, MemberToken, MemberNamespace): what the readers take for granted. A line of
+ * another shape threw a TypeError deep in the diff (red team Q6), an internal error where a head
+ * that cannot be read is input (review --github posts a failing check for it).
+ */
+const RECORD_FIELDS: Readonly<Record<MembershipList, Fields>> = {
+  users: {
+    email: 'text',
+    username: 'text',
+    github: 'text?',
+    admin: 'flag',
+    billing: 'flag',
+    status: 'text',
+    access: 'text?',
+    expiring: { records: { namespace: 'text', role: 'text', until: 'text' }, optional: true },
+  },
+  invites: {
+    email: 'text',
+    admin: 'flag',
+    billing: 'flag',
+    sso: 'flag',
+    state: 'text',
+    grants: { records: { namespace: 'text', levels: 'texts?', roles: 'texts?' } },
+  },
+  tokens: {
+    id: 'text',
+    serviceAccount: 'text',
+    rotation: 'count?',
+    note: 'text?',
+    expires: 'text?',
+    status: 'text?',
+    name: 'text?',
+    owner: 'text?',
+    namespaces: 'texts',
+    levels: 'texts?',
+    customRbac: 'texts?',
+  },
+  namespaces: { name: 'text' },
+};
+
+/** organization.json's lists, as MemberOrganization declares them (the rest are read with their defaults). */
+const ORGANIZATION_FIELDS: Fields = {
+  usernamePrefix: 'text?',
+  clusters: 'texts?',
+  namespaces: 'texts?',
+  roles: { records: { name: 'text', levels: 'texts' }, optional: true },
+};
+
+/** Why `value` is not of `shape`, or undefined. */
+function shapeProblem(value: unknown, shape: Shape): string | undefined {
+  if (typeof shape === 'object') {
+    if (value === undefined) return shape.optional ? undefined : 'is missing';
+    if (!Array.isArray(value)) return 'is not a list of records';
+    for (let i = 0; i < value.length; i++) {
+      const problem = recordProblem(value[i], shape.records);
+      if (problem) return `[${i}] ${problem}`;
+    }
+    return undefined;
+  }
+  const scalar = (shape.endsWith('?') ? shape.slice(0, -1) : shape) as Scalar;
+  if (value === undefined) return shape.endsWith('?') ? undefined : 'is missing';
+  return SCALARS[scalar].is(value) ? undefined : `is not ${SCALARS[scalar].words}`;
+}
+
+/** Why a record is not written as `fields` say (its first field that is not), or undefined. */
+function recordProblem(record: unknown, fields: Fields): string | undefined {
+  if (!isObj(record)) return 'is not a JSON object';
+  for (const [key, shape] of Object.entries(fields)) {
+    const problem = shapeProblem(Object.hasOwn(record, key) ? record[key] : undefined, shape);
+    if (problem) return `${key} ${problem}`;
+  }
+  return undefined;
 }
 
 export interface Membership {
@@ -135,6 +227,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   }
   if (typeof info.name !== 'string' || typeof info.owner !== 'string')
     throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
+  const problem = recordProblem(info, ORGANIZATION_FIELDS);
+  if (problem) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} is not what orgctl writes: ${problem}`);
   const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
   const systemNamespace = namespaceOfObject(orgMap[0]!) ?? systemNamespaceOf(info.name);
   const org: OrgInfo = {
@@ -180,7 +274,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
         .sort((a, b) => part(a) - part(b)),
     ];
     for (const cm of sources)
-      for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`)) out.set(keyOf(r), r);
+      for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`, RECORD_FIELDS[name]))
+        out.set(keyOf(r), r);
     return out;
   };
   const users = list<MemberUser>('users', (u) => u.email);

@@ -137,11 +137,6 @@ describe('red team M: the proof against base never vouches for what the full pro
       'bob@acme.io',
       (u: Record<string, unknown>) => ({ ...u, expiring: records(u).map((r) => ({ ...r, until: '2099-02-30' })) }),
     ],
-    [
-      'an end that is a number',
-      'bob@acme.io',
-      (u: Record<string, unknown>) => ({ ...u, expiring: records(u).map((r) => ({ ...r, until: 20991231 })) }),
-    ],
   ])('M2: a forged membership record (%s) is not proved against base when the full proof refuses it', async (_n, email, edit) => {
     const base = await distOf(dated());
     const head = forged(base, email, edit);
@@ -150,5 +145,18 @@ describe('red team M: the proof against base never vouches for what the full pro
     const r = await reviewPair({ base, head }, '--actor', 'alice', '--approved-by', 'frank');
     expect(r.stdout).not.toContain("head dist/ is base's but for");
     expect(r.code).toBe(1);
+  });
+
+  it('M2: a forged membership record (an end that is a number) is not read at all: an input error (red team Q6)', async () => {
+    const base = await distOf(dated());
+    const head = forged(base, 'bob@acme.io', (u) => ({
+      ...u,
+      expiring: records(u).map((r) => ({ ...r, until: 20991231 })),
+    }));
+    for (const proof of [['--full-proof'], []]) {
+      const r = await reviewPair({ base, head }, '--actor', 'alice', '--approved-by', 'frank', ...proof);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/users\.jsonl line \d+ is not a record orgctl writes: expiring \[0\] until is not text/);
+    }
   });
 });

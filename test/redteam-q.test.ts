@@ -37,9 +37,16 @@
  *     at most 32 characters (a longer run is matched from a later word, still up to its `://`),
  *     and the punctuation is cut by a loop from the end. A URL's code span was fenced by its longest
  *     run of backticks, found as Math.max(...runs): 200,000 runs threw (maximum call stack).
+ * Q6: the membership lists of a head dist/ (users.jsonl, invites.jsonl, tokens.jsonl) were read as
+ *     whatever JSON each line held: a record that is not an object, or whose email, username,
+ *     GitHub login or dated access is of another type, threw a TypeError deep in the diff (an
+ *     internal error), so `review --github` died without the failing check and comment it posts
+ *     for head it cannot read; so did organization.json's `clusters` holding a null. Each record's
+ *     fields (and organization.json's lists) are now checked as orgctl writes them, and one that
+ *     is not is an input error naming its ConfigMap and line.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
@@ -220,6 +227,76 @@ describe('Q5: the markdown of a diff ends in linear time, whatever the declared 
       });
       expect(r.signal ?? r.status).toBe(0);
       expect(r.stdout).toContain('example.com/note');
+    },
+    60_000,
+  );
+});
+
+describe('Q6: a membership record of another shape in head dist/ is input orgctl refuses, not a crash', () => {
+  /**
+   * baseSpec's dist/, copied, with `record` as one more line of `list` (users, invites, tokens), or
+   * for `organization` in place of organization.json's `"clusters":[]`.
+   */
+  const withRecord = async (list: string, record: string) => {
+    const dir = join(tempDir('orgctl-rtq-'), 'dist');
+    cpSync(await distOf(baseSpec()), dir, { recursive: true });
+    const file = join(dir, 'in-cluster', 'cluster', 'resources.yaml');
+    const text = readFileSync(file, 'utf8');
+    if (list === 'organization') {
+      expect(text).toContain('"clusters":[]');
+      writeFileSync(file, text.replace('"clusters":[]', record));
+      return dir;
+    }
+    const at = text.indexOf(`  ${list}.jsonl: |\n`);
+    expect(at, `${list}.jsonl in ${file}`).toBeGreaterThan(0);
+    const line = text.indexOf('\n', at) + 1;
+    writeFileSync(file, `${text.slice(0, line)}    ${record}\n${text.slice(line)}`);
+    return dir;
+  };
+  const user = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      email: 'x@acme.io',
+      username: 'x@acme.io',
+      github: 'x',
+      admin: false,
+      billing: false,
+      status: 'active',
+      ...fields,
+    });
+
+  it.each([
+    ['users', 'a number', '5'],
+    ['users', 'null', 'null'],
+    ['users', 'a list', '[]'],
+    ['users', 'an email that is a number', user({ email: 5 })],
+    ['users', 'a GitHub login that is a number', user({ github: 7 })],
+    ['users', 'dated access that is text', user({ expiring: 'zz' })],
+    ['users', 'dated access holding null', user({ expiring: [null] })],
+    [
+      'tokens',
+      'a token whose namespaces are text',
+      JSON.stringify({ id: 'x', serviceAccount: 'token-x', namespaces: 'web' }),
+    ],
+    ['organization', 'clusters holding a null', '"clusters":[null]'],
+  ])(
+    '%s: %s: an input error naming the list, exit 2',
+    async (list, _what, record) => {
+      const head = await withRecord(list, record);
+      const r = cli([
+        'review',
+        '--base',
+        await distOf(baseSpec()),
+        '--head',
+        head,
+        '--actor',
+        'bob',
+        '--format',
+        'json',
+      ]);
+      expect(r.code).toBe(2);
+      const error = JSON.parse(r.stdout.split('\n')[0]!).error;
+      expect(error.kind, error.message).toBe('input');
+      expect(error.message).toContain(list === 'organization' ? 'organization.json' : `${list}.jsonl`);
     },
     60_000,
   );

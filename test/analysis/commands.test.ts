@@ -516,7 +516,8 @@ describe('damaged manifests', () => {
     );
     const r = await run(['access', '--dir', dir]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/deep\.yaml#0: cannot be read \(Maximum call stack size exceeded: nested too deeply\?\)/);
+    // Past orgctl's own nesting (red team Q4), the full YAML parser reads it, and runs out of stack.
+    expect(r.stderr).toMatch(/deep\.yaml\S*: .*maximum call stack size exceeded/i);
     expect(r.stdout).toContain('alice@acme.io');
   });
 });
