@@ -97,8 +97,9 @@ describe('spec and schema', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SpecError);
+    // Past orgctl's own nesting (red team Q4), the `yaml` package reads it, and says where its stack ran out.
     expect((error as SpecError).problems).toEqual([
-      'deep.yaml: cannot be read (Maximum call stack size exceeded: nested too deeply?)',
+      expect.stringMatching(/^deep\.yaml\S*: .*maximum call stack size exceeded/i),
     ]);
   });
 
