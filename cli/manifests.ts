@@ -1,10 +1,10 @@
 /** Reads every manifest under a folder (or a file, or stdin text): YAML streams, JSON, `kind: List`. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { isScalar, parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
-import { yamlErrorsInWords } from '../constructs/yaml-mistakes.ts';
+import { markDuplicateKeys, yamlErrorsInWords } from '../constructs/yaml-mistakes.ts';
 import { jsonErrorOffset } from '../constructs/json-positions.ts';
 import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
@@ -80,7 +80,11 @@ function parseDocuments(text: string, file: string): LoadedManifests {
     canonical.forEach(push);
     return { docs, problems };
   }
-  parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, merge: false }).forEach((doc, index) => {
+  const yamlDocs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, merge: false });
+  // Keys as `uniqueKeys: true` compares them: scalars of one value (1 and 1.0 alike, 1 and "1" not).
+  for (const doc of yamlDocs)
+    markDuplicateKeys(doc, (k) => (isScalar(k) ? `${typeof k.value}:${String(k.value)}` : undefined));
+  yamlDocs.forEach((doc, index) => {
     if ('errors' in doc && doc.errors.length) {
       const [m] = yamlErrorsInWords(text, doc.errors, 1);
       const said = `${positionText(file, m!)}: not valid YAML: ${m!.text}`;

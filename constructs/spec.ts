@@ -21,7 +21,7 @@ import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
 import { positionAt, positionText, specSource, type Position } from '../model/findings.ts';
 import { jsonErrorOffset, jsonPositions, jsonStringEnd, openAtEnd, type JsonPositions } from './json-positions.ts';
-import { duplicateKeyWords, yamlErrorsInWords } from './yaml-mistakes.ts';
+import { duplicateKeyWords, markDuplicateKeys, yamlErrorsInWords } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
   readonly apiVersion: 'orgctl/v1';
@@ -372,7 +372,8 @@ function parseText(text: string, file: string): unknown {
   // Keys become strings (1, "1" and true, "true" are one key then): compare them as such, so
   // that two never silently become one.
   const keyText = (k: unknown) => (isScalar(k) ? String(k.value ?? '') : String(k));
-  const doc = parseDocument(text, { uniqueKeys: (a, b) => keyText(a) === keyText(b), prettyErrors: true });
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true });
+  markDuplicateKeys(doc, keyText);
   if (doc.errors.length) {
     // In plain words, at the place to fix (a known mistake alone: the parser's next errors follow from it).
     throw new SpecError(yamlErrorsInWords(text, doc.errors).map((m) => `${positionText(file, m)}: ${m.text}`));

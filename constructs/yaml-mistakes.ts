@@ -5,7 +5,7 @@
  * end of the file for a quote), often several times over for one mistake: the first error is read
  * against the text, and when it is one of these, that one message replaces them all.
  */
-import type { YAMLError } from 'yaml';
+import { isNode, visit, YAMLParseError, type Document, type YAMLError } from 'yaml';
 import { positionAt, type Position } from '../model/findings.ts';
 
 /** A mistake's message and where to fix it (1-based). */
@@ -108,6 +108,36 @@ function missingColon(lines: readonly string[], at: number, col: number): YamlMi
 /** A key written twice in one mapping, in words: the one message for YAML and JSON specs and manifests. */
 export const duplicateKeyWords = (key: string): string =>
   `duplicate key ${JSON.stringify(key)} (a key may appear once in a mapping; readers disagree on which value counts)`;
+
+/**
+ * Marks each key written twice in a mapping of `doc` as the `yaml` package's `uniqueKeys` does (a
+ * DUPLICATE_KEY error where the second one starts), in one pass with a set per mapping: the package
+ * compares each key with every key before it, quadratic in a mapping's size, so 60,000 labels held
+ * a spec's check for minutes (red team Q7). Parse with `uniqueKeys: false`, then call this.
+ * `keyOf` says which keys are one; undefined for a key like no other.
+ */
+export function markDuplicateKeys(doc: Document.Parsed, keyOf: (key: unknown) => string | undefined): void {
+  const found: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = keyOf(pair.key);
+        if (key === undefined) continue;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const node = isNode(pair.key) ? pair.key : isNode(pair.value) ? pair.value : map;
+        const at = node.range?.[0] ?? 0;
+        found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      }
+    },
+  });
+  if (!found.length) return;
+  doc.errors.push(...found);
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
 
 /** The key at `at` (where the parser found it twice) as a duplicate key, in words; undefined when it cannot be read there. */
 function duplicateKeyText(text: string, at: number): string | undefined {

@@ -44,6 +44,12 @@
  *     for head it cannot read; so did organization.json's `clusters` holding a null. Each record's
  *     fields (and organization.json's lists) are now checked as orgctl writes them, and one that
  *     is not is an input error naming its ConfigMap and line.
+ * Q7: a YAML spec, and YAML manifests (`orgctl import` of a cluster's dump, can-i over hand-written
+ *     manifests), were parsed with the `yaml` package's `uniqueKeys`, which compares each key of a
+ *     mapping with every key before it: quadratic in a mapping's size. A spec whose namespace has
+ *     60,000 labels (a few hundred KB, which the API server takes) held `orgctl check` for minutes,
+ *     and a dump holding a namespace admin's ConfigMap of 60,000 keys held `orgctl import`. Keys
+ *     written twice are now found in one pass (a set per mapping), with the same error and message.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -300,4 +306,43 @@ describe('Q6: a membership record of another shape in head dist/ is input orgctl
     },
     60_000,
   );
+});
+
+describe('Q7: a YAML mapping of many keys is read in linear time, duplicates still refused', () => {
+  /** `orgctl ARGS` in a child process killed after 30 s: its exit code (or `killed`) and stderr. */
+  const bounded = (args: readonly string[]) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ORGCTL_TODAY: TODAY },
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    return { code: r.signal ? 'killed' : r.status, stderr: r.stderr };
+  };
+  /** `n` keys, each value single-quoted: no text orgctl writes, so the `yaml` package reads it. */
+  const keys = (n: number, indent: string) => Array.from({ length: n }, (_, i) => `${indent}k${i}: 'v'`).join('\n');
+
+  it('orgctl check of a YAML spec whose namespace has 60,000 labels, the first written again last: the duplicate, exit 2', () => {
+    const dir = tempDir('orgctl-rtq-');
+    const file = join(dir, 'org.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: orgctl/v1\nkind: Organization\nmetadata: { name: acme }\nspec:\n  owner: alice@acme.io\n  users:\n    - { email: alice@acme.io, github: alice, admin: true }\n  namespaces:\n    - name: web\n      labels:\n${keys(60_000, '        ')}\n        k0: again\n`,
+    );
+    const r = bounded(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('duplicate key "k0"');
+  }, 60_000);
+
+  it('orgctl import of a dump holding a ConfigMap of 60,000 keys: read (exit 0), not held', () => {
+    const dir = tempDir('orgctl-rtq-');
+    const file = join(dir, 'dump.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: web\ndata:\n${keys(60_000, '  ')}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n`,
+    );
+    expect(bounded(['import', '--from', file, '--org', 'acme', '--owner', 'alice@acme.io']).code).toBe(0);
+  }, 60_000);
 });
