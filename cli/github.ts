@@ -16,6 +16,7 @@ import {
   CHECK_SUMMARY_LIMIT,
   type ClientOptions,
   type GitHubClient,
+  type PullRequestNow,
   type Repo,
   createCheckRun,
   fetchPullRequest,
@@ -72,22 +73,50 @@ function describeGitHubError(e: unknown): string | undefined {
   return `GitHub answered ${err.status}${where}: ${err.message ?? ''}. No verdict was posted.`;
 }
 
-/** Head dist/ could not be read as orgctl's output: a failing check run and comment with the reason; exit 2. */
-async function failUnreadable(
+/**
+ * Why a run could not judge its pull request, as its failing check run and comment say it: head
+ * dist/ that cannot be read as orgctl's output fails output-proof; anything else (a base it cannot
+ * read, an error of orgctl's own) fails no rule, and says so.
+ */
+function unjudged(e: unknown): { readonly heading: string; readonly verdict: Verdict; readonly reason: string } {
+  const reason = e instanceof Error ? e.message : String(e);
+  if (e instanceof SideError && e.side === 'head')
+    return {
+      heading: 'head dist/ cannot be judged',
+      verdict: { ok: false, results: [{ rule: OUTPUT_PROOF, ok: false, message: reason }] },
+      reason,
+    };
+  const own =
+    e instanceof InputError ? '' : ". This is an error of orgctl's own: re-run the job, and report it if it stays";
+  return { heading: 'this change could not be judged', verdict: { ok: false, results: [] }, reason: `${reason}${own}` };
+}
+
+/**
+ * The judging stopped: a failing check run and a comment saying why, never silence. The check run
+ * that counts is the last of its name on the head commit, so a run that posted nothing left the one
+ * before in force: a success, after an approval was dismissed or an override label taken off. Not
+ * when the pull request moved meanwhile: the run that change started judges it.
+ */
+async function failUnjudged(
   gh: GitHubClient,
   at: Repo,
-  number: number,
-  sha: string,
+  pr: { readonly number: number; readonly headSha: string; readonly read: PullRequestNow },
   botLogin: string,
-  reason: string,
+  e: unknown,
   io: Io,
-): Promise<number> {
-  const verdict: Verdict = { ok: false, results: [{ rule: OUTPUT_PROOF, ok: false, message: reason }] };
-  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ head dist/ cannot be judged\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
-  await upsertComment(gh, at, number, botLogin, text);
-  await createCheckRun(gh, at, sha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+): Promise<void> {
+  const { heading, verdict, reason } = unjudged(e);
   io.err(`orgctl review: ${reason}`);
-  return 2;
+  const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
+  if (moved) {
+    io.err(
+      `orgctl review: pull request #${pr.number} changed meanwhile (${moved}): the run that change started judges it; nothing posted`,
+    );
+    return;
+  }
+  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+  await upsertComment(gh, at, pr.number, botLogin, text);
+  await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
 }
 
 /** The review flags `--github` reads: the rest comes from GitHub. */
@@ -157,10 +186,11 @@ export async function reviewOnGitHub(
         io,
       );
     } catch (e) {
-      // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes)
-      // fails visibly: a failing check run and a comment saying why, never silence.
-      if (!(e instanceof SideError) || e.side !== 'head') throw e;
-      return await failUnreadable(gh, at, number, pr.headSha, botLogin, e.message, io);
+      // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a
+      // base that cannot, or an error of orgctl's own: a failing check run and a comment saying why.
+      await failUnjudged(gh, at, { number, headSha: pr.headSha, read: pr.read }, botLogin, e, io);
+      if (e instanceof InputError) return 2;
+      throw e;
     }
     const { diff, verdict } = judged;
     // Read the pull request again just before posting: a verdict on what is no longer there would

@@ -58,7 +58,7 @@ export function makeClient(o: ClientOptions): GitHubClient {
 }
 
 /** What of a pull request can change without a new commit: its head and who pushed it, labels, approvals and who applied its overrides. */
-interface PullRequestNow {
+export interface PullRequestNow {
   readonly headSha: string;
   readonly labels: readonly string[];
   /** Who approved the head, as the reviews say (whether each may write is not asked here). */
@@ -591,7 +591,12 @@ export const CHECK_SUMMARY_LIMIT = 65_535;
 /** The verdict in one line, for the check run's title. */
 function verdictTitle(verdict: Verdict): string {
   const failed = [...new Set(verdict.results.filter((r) => !r.ok).map((r) => r.rule))];
-  return verdict.ok ? 'every change rule passes' : `fails: ${failed.join(', ')}`;
+  // No rule failed: the change could not be judged (cli/github.ts says why in the summary).
+  return verdict.ok
+    ? 'every change rule passes'
+    : failed.length
+      ? `fails: ${failed.join(', ')}`
+      : 'could not be judged';
 }
 
 /** Reports the verdict as a completed `orgctl/review` check run on the head commit. */

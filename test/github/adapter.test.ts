@@ -702,7 +702,7 @@ describe('bad input never passes', () => {
     ).toMatch(/the event payload is not JSON/);
   });
 
-  it('a base without membership data exits 2 and posts nothing', async () => {
+  it('a base without membership data exits 2, and its failing check run and comment say why (test/github/unjudged.test.ts)', async () => {
     standin = await startStandin(defaultState(alicePr));
     const r = await run(['review', '--github', '--base', join(ROOT, 'test/fixtures/manifests'), '--head', head], {
       GITHUB_EVENT_PATH: eventPath,
@@ -712,8 +712,8 @@ describe('bad input never passes', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no orgctl-organization ConfigMap/);
-    expect(standin.state.comments).toEqual([]);
-    expect(standin.state.checkRuns).toEqual([]);
+    expect(standin.state.comments[0]!.body).toMatch(/could not be judged[\s\S]*no orgctl-organization ConfigMap/);
+    expect(standin.state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
   it('the real command posts through the stand-in too', async () => {

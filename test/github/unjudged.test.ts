@@ -1,0 +1,96 @@
+/**
+ * A run that cannot judge its pull request fails visibly. The check run that counts is the last one
+ * of its name on the head commit: a run that stopped without posting (an error of orgctl's own, a
+ * base it could not read) left the one before in force, a success when an earlier run passed, after
+ * an approval was dismissed or an override label taken off. It now posts a failing check run and a
+ * comment saying why, then exits as before; unless the pull request moved meanwhile, when the run
+ * that change started judges it.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ROOT } from '../helpers.ts';
+import { distOf } from '../review/scenarios.ts';
+import { actionsEnv, capture, defaultState, fakeSha, pullRequestEvent, startStandin, type Standin } from './standin.ts';
+
+// What judges the change: real, unless a test makes it fail as orgctl's own bug would.
+const judge = vi.hoisted(() => ({ fail: undefined as Error | undefined }));
+vi.mock('../../cli/judge.ts', async (original) => {
+  const real = await original<typeof import('../../cli/judge.ts')>();
+  return {
+    ...real,
+    judgeChange: (...args: Parameters<typeof real.judgeChange>) => {
+      if (judge.fail) throw judge.fail;
+      return real.judgeChange(...args);
+    },
+  };
+});
+const { reviewOnGitHub } = await import('../../cli/github.ts');
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+let base = '';
+let head = '';
+let eventPath = '';
+beforeAll(async () => {
+  base = await distOf(ACME);
+  head = await distOf(
+    ACME.replace(
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
+    ),
+  );
+  eventPath = pullRequestEvent();
+});
+
+let standin: Standin | undefined;
+afterEach(async () => {
+  judge.fail = undefined;
+  if (standin) expect(standin.schemaErrors).toEqual([]);
+  await standin?.close();
+  standin = undefined;
+});
+
+/** alice's pull request, approved by frank: it passes. */
+const approved = {
+  pull: { ...defaultState().pull, author: 'alice' },
+  commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+  reviews: [{ user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') }],
+};
+
+async function review(flags: { base: string; head: string }) {
+  const io = capture(actionsEnv(standin!, eventPath));
+  let code: number | undefined;
+  let thrown: unknown;
+  try {
+    code = await reviewOnGitHub(flags, io, { retryAfterBaseValue: 1, throttle: false });
+  } catch (e) {
+    thrown = e;
+  }
+  return { code, thrown, io };
+}
+
+describe('a run that cannot judge the pull request', () => {
+  it('an error of orgctl’s own after a run that passed: the last check run fails, and says why', async () => {
+    standin = await startStandin(defaultState(approved));
+    expect((await review({ base, head })).code).toBe(0);
+    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('success');
+    judge.fail = new TypeError("Cannot read properties of undefined (reading 'scope')");
+    const { thrown } = await review({ base, head });
+    expect(thrown).toBe(judge.fail);
+    const last = standin.state.checkRuns.at(-1)!;
+    expect(last.conclusion).toBe('failure');
+    expect(last.title).toBe('could not be judged');
+    expect(standin.state.comments.at(-1)!.body).toMatch(
+      /could not be judged[\s\S]*Cannot read properties of undefined \(reading 'scope'\)/,
+    );
+  });
+
+  it('a base it cannot read: a failing check run and a comment saying why, exit 2', async () => {
+    standin = await startStandin(defaultState(approved));
+    const { code, thrown } = await review({ base: join(ROOT, 'test/fixtures/manifests'), head });
+    expect(thrown).toBeUndefined();
+    expect(code).toBe(2);
+    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+    expect(standin.state.comments.at(-1)!.body).toMatch(/no orgctl-organization ConfigMap/);
+  });
+});
