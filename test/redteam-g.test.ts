@@ -41,7 +41,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
 import { overrideAppliers } from '../review/approvals.ts';
 import { ROOT } from './helpers.ts';
-import { distOf, withoutWebGrants } from './review/scenarios.ts';
+import { distOf, erinGainsConfigMaps, withoutWebGrants } from './review/scenarios.ts';
 import {
   actionsEnv,
   capture,
@@ -241,12 +241,7 @@ describe('G4: who pushed the head is an actor', () => {
   // erin gains w:configmaps in web: no admin-grade change, which an admin may make alone.
   let erinGains = '';
   beforeAll(async () => {
-    erinGains = await distOf(
-      ACME.replace(
-        '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
-        '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
-      ),
-    );
+    erinGains = await distOf(erinGainsConfigMaps(ACME));
   });
   const alicesWip = (pushes: StandinState['pushes'], reviews: StandinState['reviews'] = []) =>
     reviewOn(erinGains, {

@@ -6,7 +6,7 @@ import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
-import { distOf, withoutWebGrants } from '../review/scenarios.ts';
+import { distOf, erinGainsConfigMaps, withoutWebGrants } from '../review/scenarios.ts';
 import {
   actionsEnv,
   capture,
@@ -28,12 +28,7 @@ let eventPath = '';
 beforeAll(async () => {
   base = await distOf(ACME);
   // erin gains w:configmaps in web: a change to a non-admin's access, nothing else.
-  head = await distOf(
-    ACME.replace(
-      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
-      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
-    ),
-  );
+  head = await distOf(erinGainsConfigMaps(ACME));
   eventPath = pullRequestEvent();
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../helpers.ts';
-import { distOf } from '../review/scenarios.ts';
+import { distOf, erinGainsConfigMaps } from '../review/scenarios.ts';
 import { actionsEnv, capture, defaultState, fakeSha, pullRequestEvent, startStandin, type Standin } from './standin.ts';
 
 // What judges the change: real, unless a test makes it fail as orgctl's own bug would.
@@ -33,12 +33,7 @@ let head = '';
 let eventPath = '';
 beforeAll(async () => {
   base = await distOf(ACME);
-  head = await distOf(
-    ACME.replace(
-      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
-      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
-    ),
-  );
+  head = await distOf(erinGainsConfigMaps(ACME));
   eventPath = pullRequestEvent();
 });
 

@@ -139,6 +139,16 @@ export async function distOf(spec: Spec | string): Promise<string> {
   return join(dir, 'dist');
 }
 
+/**
+ * A YAML spec's text (test/fixtures/specs/acme.yaml) where erin gains w:configmaps in web: a change
+ * to a non-admin's access, nothing else, which an admin may make alone.
+ */
+export const erinGainsConfigMaps = (acme: string): string =>
+  acme.replace(
+    '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
+    '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
+  );
+
 /** A YAML spec's text (test/fixtures/specs/acme.yaml) less bob's, dan's and erin's grants in web: a mass removal. */
 export const withoutWebGrants = (acme: string): string =>
   acme.replace(/\n {4}- \{ user: (bob|dan|erin)@acme\.io, namespace: web.*\}/g, '');
