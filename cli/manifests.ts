@@ -92,6 +92,11 @@ function parseDocuments(text: string, file: string): LoadedManifests {
       // document: left out, it would be access on a cluster that no answer counts. Refused instead.
       if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY'))
         throw new InputError(`${said}; Go's YAML (kubectl, Argo CD) keeps the last value and applies the document`);
+      // Nesting past the parser's stack is no YAML error: Go's YAML reads 10,000 levels (Q8).
+      if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION'))
+        throw new InputError(
+          `${positionText(file, m!)}: nested deeper than orgctl reads; Go's YAML (kubectl, Argo CD) may read and apply the document, so no answer leaves it out`,
+        );
       problems.push(said);
       return;
     }

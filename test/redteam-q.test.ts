@@ -50,6 +50,10 @@
  *     60,000 labels (a few hundred KB, which the API server takes) held `orgctl check` for minutes,
  *     and a dump holding a namespace admin's ConfigMap of 60,000 keys held `orgctl import`. Keys
  *     written twice are now found in one pass (a set per mapping), with the same error and message.
+ * Q8 (Q's report, fixed after): a document of hand-written manifests nested deeper than the `yaml`
+ *     package's stack (3,000 levels; Go's YAML reads 10,000) was left out with a warning, and the
+ *     answer given without it, as W3's duplicate keys were: a RoleBinding whose free-form field
+ *     (managedFields' fieldsV1) is nested that deep was access no answer counted. Refused instead.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -345,4 +349,33 @@ describe('Q7: a YAML mapping of many keys is read in linear time, duplicates sti
     );
     expect(bounded(['import', '--from', file, '--org', 'acme', '--owner', 'alice@acme.io']).code).toBe(0);
   }, 60_000);
+});
+
+describe('Q8: a hand-written manifest nested deeper than orgctl can read is refused, not left out', () => {
+  it.each([
+    ['can-i', ['can-i', 'create', 'pods', '-n', 'shop', '--as', 'bob']],
+    ['who-can', ['who-can', 'create', 'pods', '-n', 'shop']],
+    ['access', ['access']],
+  ])('%s gives no answer without the document, and says where', (_, args) => {
+    const dir = tempDir();
+    const deep = `${'['.repeat(3000)}${']'.repeat(3000)}`;
+    writeFileSync(
+      join(dir, 'rbac.yaml'),
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: team-edit
+  namespace: shop
+  managedFields:
+  - {manager: kubectl, operation: Apply, fieldsType: FieldsV1, fieldsV1: ${deep}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}
+`,
+    );
+    const r = cli([...args, '--dir', dir]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rbac\.yaml:7:\d+: .*nested deeper than orgctl reads/);
+  });
 });
