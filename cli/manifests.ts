@@ -22,14 +22,24 @@ export interface LoadedManifests {
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
+/**
+ * A document nested past the parsers' stack (thousands of levels): refused, never left out. Go's
+ * YAML (kubectl, Argo CD) reads 10,000 levels and applies it, so an answer without it could miss
+ * access a cluster has (red team Q8: a RoleBinding's free-form managedFields).
+ */
+const nestedTooDeep = (where: string): InputError =>
+  new InputError(
+    `${where}: nested deeper than orgctl reads; Go's YAML (kubectl, Argo CD) may read and apply the document, so no answer leaves it out`,
+  );
+
 /** Documents of one file's text; List objects are flattened into their items. */
 export function parseManifestText(text: string, file: string): LoadedManifests {
   try {
     return parseDocuments(text, file);
   } catch (e) {
-    // Thousands of nested levels exhaust the parsers' stack: name the file, read the others.
+    // The parsers' own stack overflows before they record an error (R12: block style stepping out of 3,000 levels).
     if (!(e instanceof RangeError)) throw e;
-    return { docs: [], problems: [`${file}#0: cannot be read (${e.message}: nested too deeply?)`] };
+    throw nestedTooDeep(file);
   }
 }
 
@@ -93,10 +103,7 @@ function parseDocuments(text: string, file: string): LoadedManifests {
       if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY'))
         throw new InputError(`${said}; Go's YAML (kubectl, Argo CD) keeps the last value and applies the document`);
       // Nesting past the parser's stack is no YAML error: Go's YAML reads 10,000 levels (Q8).
-      if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION'))
-        throw new InputError(
-          `${positionText(file, m!)}: nested deeper than orgctl reads; Go's YAML (kubectl, Argo CD) may read and apply the document, so no answer leaves it out`,
-        );
+      if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) throw nestedTooDeep(positionText(file, m!));
       problems.push(said);
       return;
     }

@@ -56,7 +56,7 @@
  *     (managedFields' fieldsV1) is nested that deep was access no answer counted. Refused instead.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
@@ -359,6 +359,25 @@ describe('Q8: a hand-written manifest nested deeper than orgctl can read is refu
   ])('%s gives no answer without the document, and says where', (_, args) => {
     const dir = tempDir();
     const deep = `${'['.repeat(3000)}${']'.repeat(3000)}`;
+    // Block style, as kubectl get -o yaml writes it (R12: its parser's stack overflows before it records an error).
+    writeFileSync(
+      join(dir, 'block.yaml'),
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: team-view
+  namespace: shop
+  managedFields:
+  - manager: kubectl
+    fieldsV1:
+${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 3)}a:`).join('\n')} {}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}
+`,
+    );
+    expect(cli([...args, '--dir', dir]).stderr).toMatch(/block\.yaml: nested deeper than orgctl reads/);
+    rmSync(join(dir, 'block.yaml'));
     writeFileSync(
       join(dir, 'rbac.yaml'),
       `apiVersion: rbac.authorization.k8s.io/v1
