@@ -200,12 +200,31 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
 }
 
 /**
- * Bare URLs, which GitHub turns into links (GFM autolinks); a sentence's closing punctuation is not
- * theirs. A scheme of at most 32 characters: unbounded, a run like `a.a.a.…` was scanned to its end
- * from every word of it looking for `://`, quadratic in declared text (red team Q5); a longer
- * scheme-like run is matched from a later word, up to the same `://`, so the link is still code.
+ * Where a bare URL may be: every `://` and `www.`, which GitHub turns into links (GFM autolinks). The
+ * whole run of characters a URL may hold around it is shown as code, whatever precedes the scheme:
+ * GitHub's autolinker walks back over letters only, so `1https://…` or `x_https://…` is a link
+ * from `https`, and a scheme matched by a pattern missed it (R12). Found by a loop that walks each
+ * character once: a pattern scanning from every word of `a.a.a.…` was quadratic (red team Q5).
  */
-const URL_LIKE = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>()[\]]+|\bwww\.[^\s"'<>()[\]]+/gi;
+const URL_MARK = /:\/\/|www\./gi;
+/** What ends the run of a URL's characters (GitHub's autolinker stops there too). */
+const URL_END = /[\s"'<>()[\]]/;
+
+/** The runs of `text` that hold a URL mark, as [start, end), in order, none overlapping. */
+function urlRuns(text: string): [number, number][] {
+  const runs: [number, number][] = [];
+  let from = 0;
+  for (const m of text.matchAll(URL_MARK)) {
+    if (m.index < from) continue;
+    let start = m.index;
+    while (start > from && !URL_END.test(text[start - 1]!)) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length && !URL_END.test(text[end]!)) end++;
+    runs.push([start, end]);
+    from = end;
+  }
+  return runs;
+}
 
 /** A sentence's closing punctuation after a URL. */
 const CLOSING = new Set('.,;:!?');
@@ -247,10 +266,10 @@ export function escapeMarkdown(text: string): string {
   const shown = showHidden(text.replace(/\r\n?|\n/g, ' '));
   let out = '';
   let last = 0;
-  for (const m of shown.matchAll(URL_LIKE)) {
-    const url = withoutClosing(m[0]);
-    out += plainMarkdown(shown.slice(last, m.index)) + codeSpan(url);
-    last = m.index + url.length;
+  for (const [start, end] of urlRuns(shown)) {
+    const url = withoutClosing(shown.slice(start, end));
+    out += plainMarkdown(shown.slice(last, start)) + codeSpan(url);
+    last = start + url.length;
   }
   return out + plainMarkdown(shown.slice(last));
 }

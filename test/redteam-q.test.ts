@@ -242,6 +242,32 @@ describe('Q5: the markdown of a diff ends in linear time, whatever the declared 
   );
 });
 
+describe('R12-F2: no text of the declaration becomes a link in the comment, however it runs up to ://', () => {
+  /** `md` with its code spans taken out: what GitHub parses, and would autolink. */
+  const outsideCode = (md: string) => md.replace(/(`+)[\s\S]*?\1/g, '');
+  it.each([
+    ['a 40-letter run and a digit before the scheme', `${'a'.repeat(40)}1https://evil.example/x`],
+    ['a digit before it', '9https://evil.example'],
+    ['an underscore before it', 'x_https://evil.example'],
+    ['a colon before it', 'see:https://evil.example'],
+    ['www. after a letter', 'awww.evil.example'],
+    ['a scheme of 40 letters', `${'h'.repeat(40)}://evil.example`],
+  ])('%s: shown as code', (_, text) => {
+    const shown = outsideCode(escapeMarkdown(`before ${text} after`));
+    expect(shown).not.toMatch(/:\/\/|www\./i);
+    expect(shown).toContain('before');
+  });
+
+  it('the same text as before where a URL stands alone, its closing punctuation outside', () => {
+    expect(escapeMarkdown('see https://acme.io/docs. Then')).toBe('see `https://acme.io/docs`. Then');
+  });
+
+  it('linear in the text: 100,000 URLs of 100,000 letters', () => {
+    const text = `${'a'.repeat(100_000)}${' x://y'.repeat(100_000)}`;
+    expect(escapeMarkdown(text).length).toBeGreaterThan(text.length);
+  });
+});
+
 describe('Q6: a membership record of another shape in head dist/ is input orgctl refuses, not a crash', () => {
   /**
    * baseSpec's dist/, copied, with `record` as one more line of `list` (users, invites, tokens), or
