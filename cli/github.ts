@@ -107,16 +107,23 @@ async function failUnjudged(
 ): Promise<void> {
   const { heading, verdict, reason } = unjudged(e);
   io.err(`orgctl review: ${reason}`);
-  const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
-  if (moved) {
+  try {
+    const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
+    if (moved) {
+      io.err(
+        `orgctl review: pull request #${pr.number} changed meanwhile (${moved}): the run that change started judges it; nothing posted`,
+      );
+      return;
+    }
+    const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+    await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    await upsertComment(gh, at, pr.number, botLogin, text);
+  } catch (posting) {
+    // The first error is what the job ends with; this one is only said.
     io.err(
-      `orgctl review: pull request #${pr.number} changed meanwhile (${moved}): the run that change started judges it; nothing posted`,
+      `orgctl review: the failing check run could not be posted: ${describeGitHubError(posting) ?? String(posting)}`,
     );
-    return;
   }
-  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
-  await upsertComment(gh, at, pr.number, botLogin, text);
-  await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
 }
 
 /** The review flags `--github` reads: the rest comes from GitHub. */
@@ -158,11 +165,10 @@ export async function reviewOnGitHub(
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
   try {
     const pr = await fetchPullRequest(gh, at, number);
-    // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
-    const headSpec = flags.head ?? `${pr.headSha}:dist`;
-    let judged: ReturnType<typeof judgeChange>;
     try {
-      judged = judgeChange(
+      // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
+      const headSpec = flags.head ?? `${pr.headSha}:dist`;
+      const judged = judgeChange(
         {
           base: flags.base ?? DEFAULT_OUTPUT_SIDE,
           head: headSpec,
@@ -185,43 +191,45 @@ export async function reviewOnGitHub(
         },
         io,
       );
+      const { diff, verdict } = judged;
+      // Read the pull request again just before posting: a verdict on what is no longer there would
+      // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
+      const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, number));
+      if (moved) {
+        io.err(
+          `orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`,
+        );
+        return 0;
+      }
+      const runUrl =
+        env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
+          ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+          : undefined;
+      const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
+      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
+      const body = renderMarkdown(diff, verdict, {
+        fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
+      });
+      const summary = renderMarkdown(diff, verdict, {
+        maxBytes: CHECK_SUMMARY_LIMIT,
+        fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
+      });
+      // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
+      const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);
+      const comment = await upsertComment(gh, at, number, botLogin, body);
+      io.out(
+        `${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`,
+      );
+      for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
+      return verdict.ok ? 0 : 1;
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a
-      // base that cannot, or an error of orgctl's own: a failing check run and a comment saying why.
+      // base that cannot, or any error before the verdict is posted (orgctl's own, GitHub's): a
+      // failing check run and a comment saying why, never silence.
       await failUnjudged(gh, at, { number, headSha: pr.headSha, read: pr.read }, botLogin, e, io);
       if (e instanceof InputError) return 2;
       throw e;
     }
-    const { diff, verdict } = judged;
-    // Read the pull request again just before posting: a verdict on what is no longer there would
-    // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
-    const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, number));
-    if (moved) {
-      io.err(
-        `orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`,
-      );
-      return 0;
-    }
-    const runUrl =
-      env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
-        ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined;
-    const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
-    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
-    const body = renderMarkdown(diff, verdict, {
-      fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
-    });
-    const comment = await upsertComment(gh, at, number, botLogin, body);
-    const summary = renderMarkdown(diff, verdict, {
-      maxBytes: CHECK_SUMMARY_LIMIT,
-      fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
-    });
-    const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);
-    io.out(
-      `${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`,
-    );
-    for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
-    return verdict.ok ? 0 : 1;
   } catch (e) {
     const message = describeGitHubError(e);
     if (message) throw new InputError(message);

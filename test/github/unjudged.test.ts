@@ -25,6 +25,18 @@ vi.mock('../../cli/judge.ts', async (original) => {
     },
   };
 });
+// The comment's renderer: real, unless a test makes it fail after the judging (R12: a RangeError there, as Q5's was, posted nothing).
+const render = vi.hoisted(() => ({ fail: undefined as Error | undefined }));
+vi.mock('../../report/markdown.ts', async (original) => {
+  const real = await original<typeof import('../../report/markdown.ts')>();
+  return {
+    ...real,
+    renderMarkdown: (...args: Parameters<typeof real.renderMarkdown>) => {
+      if (render.fail) throw render.fail;
+      return real.renderMarkdown(...args);
+    },
+  };
+});
 const { reviewOnGitHub } = await import('../../cli/github.ts');
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
@@ -40,6 +52,7 @@ beforeAll(async () => {
 let standin: Standin | undefined;
 afterEach(async () => {
   judge.fail = undefined;
+  render.fail = undefined;
   if (standin) expect(standin.schemaErrors).toEqual([]);
   await standin?.close();
   standin = undefined;
@@ -78,6 +91,15 @@ describe('a run that cannot judge the pull request', () => {
     expect(standin.state.comments.at(-1)!.body).toMatch(
       /could not be judged[\s\S]*Cannot read properties of undefined \(reading 'scope'\)/,
     );
+  });
+
+  it('an error of orgctl’s own after the judging, rendering the comment: the last check run fails', async () => {
+    standin = await startStandin(defaultState(approved));
+    expect((await review({ base, head })).code).toBe(0);
+    render.fail = new RangeError('Maximum call stack size exceeded');
+    const { thrown } = await review({ base, head });
+    expect(thrown).toBe(render.fail);
+    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
   });
 
   it('a base it cannot read: a failing check run and a comment saying why, exit 2', async () => {
