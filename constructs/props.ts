@@ -142,9 +142,14 @@ export function assertNonEmpty(scope: Declared, prop: string, values: readonly u
   if (values.length === 0) throw new DeclarationError(where(scope, prop), `give at least one ${what}`);
 }
 
-/** A construct id that is free under `scope`: `base`, else `base#2`, `base#3`... (duplicates are a policy's job). */
+/**
+ * A construct id that is free under `scope`: `base`, else `base#2`, `base#3`... (duplicates are a policy's job).
+ * The constructs library keeps children in a plain object: a name Object's prototype holds
+ * (`constructor`, a valid namespace or token id) reads as a child there, and adding it throws (R12).
+ */
 export function freeId(scope: Construct, base: string): string {
   const safe = base.replace(/\//g, '∕') || '(empty)';
-  if (!scope.node.tryFindChild(safe)) return safe;
-  for (let i = 2; ; i++) if (!scope.node.tryFindChild(`${safe}#${i}`)) return `${safe}#${i}`;
+  const taken = (id: string) => id in Object.prototype || scope.node.tryFindChild(id) !== undefined;
+  if (!taken(safe)) return safe;
+  for (let i = 2; ; i++) if (!taken(`${safe}#${i}`)) return `${safe}#${i}`;
 }

@@ -135,6 +135,17 @@ describe('Q2: a namespace named constructor is a namespace like any other', () =
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('data-ns="constructor"');
   });
+
+  it.each([
+    'constructor',
+    'tostring',
+    'valueof',
+  ])('R12-F6: %s as the first namespace declared: check and synth, as any other', async (ns) => {
+    const s = baseSpec();
+    s.spec.namespaces.unshift({ name: ns });
+    const dist = await distOf(s); // throws with the CLI's words when synth fails
+    expect(cli(['can-i', 'get', 'pods', '-n', ns, '--as', 'alice@acme.io', '--dir', dist]).stdout).toBe('yes\n');
+  });
 });
 
 describe('Q3: a label or annotation named as an Object method is said as any other', () => {
