@@ -100,7 +100,9 @@ function unjudged(e: unknown): { readonly heading: string; readonly verdict: Ver
 async function failUnjudged(
   gh: GitHubClient,
   at: Repo,
-  pr: { readonly number: number; readonly headSha: string; readonly read: PullRequestNow },
+  pr:
+    | { readonly number: number; readonly headSha: string; readonly read: PullRequestNow }
+    | { readonly number: number },
   botLogin: string,
   e: unknown,
   io: Io,
@@ -108,7 +110,10 @@ async function failUnjudged(
   const { heading, verdict, reason } = unjudged(e);
   io.err(`orgctl review: ${reason}`);
   try {
-    const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
+    // An error reading the pull request left no reading to compare: the head it has now fails (a
+    // newer run's verdict on the same head may be overwritten by this failure: closed, never open).
+    const headSha = 'read' in pr ? pr.headSha : (await fetchPullRequestNow(gh, at, pr.number)).headSha;
+    const moved = 'read' in pr && supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
     if (moved) {
       io.err(
         `orgctl review: pull request #${pr.number} changed meanwhile (${moved}): the run that change started judges it; nothing posted`,
@@ -116,7 +121,7 @@ async function failUnjudged(
       return;
     }
     const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
-    await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    await createCheckRun(gh, at, headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
     await upsertComment(gh, at, pr.number, botLogin, text);
   } catch (posting) {
     // The first error is what the job ends with; this one is only said.
@@ -164,7 +169,16 @@ export async function reviewOnGitHub(
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
   try {
-    const pr = await fetchPullRequest(gh, at, number);
+    let pr: Awaited<ReturnType<typeof fetchPullRequest>>;
+    try {
+      pr = await fetchPullRequest(gh, at, number);
+    } catch (e) {
+      // Reading the pull request is interpreting GitHub's answers too: an error there (R13-F1: a
+      // label named __proto__ made it throw) must not leave the check run before in force. Not
+      // after an exhausted rate limit: GitHub would refuse the posting alike.
+      if (!isRateLimited(e)) await failUnjudged(gh, at, { number }, botLogin, e, io);
+      throw e;
+    }
     try {
       // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
       const headSpec = flags.head ?? `${pr.headSha}:dist`;

@@ -1,5 +1,6 @@
 /** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
 import { loginKey, unnamedActor } from '../policies/change/context.ts';
+import { nameRecord } from '../analysis/objects.ts';
 
 interface ReviewRecord {
   readonly login: string;
@@ -77,7 +78,8 @@ const inOrder = (events: readonly LabelEvent[]): LabelEvent[] =>
  * name is on the pull request with no event naming it, and an earlier labeller's act was undone.
  */
 export function overrideAppliers(events: readonly LabelEvent[]): Record<string, string> {
-  const by: Record<string, string> = {};
+  // Keyed by a name from a label: a plain object reads `__proto__` and `constructor` as Object's (R13-F1).
+  const by = nameRecord<string>();
   for (const e of inOrder(events)) {
     // overridesOf reads a name whatever its case (a rename may change only that).
     const [rule] = e.event === 'labeled' || e.event === 'unlabeled' ? overridesOf([e.label?.name ?? '']) : [];

@@ -37,6 +37,18 @@ vi.mock('../../report/markdown.ts', async (original) => {
     },
   };
 });
+// The reading of the pull request: real, unless a test makes it fail as orgctl's own bug would (R13-F1).
+const read = vi.hoisted(() => ({ fail: undefined as Error | undefined }));
+vi.mock('../../github/adapter.ts', async (original) => {
+  const real = await original<typeof import('../../github/adapter.ts')>();
+  return {
+    ...real,
+    fetchPullRequest: (...args: Parameters<typeof real.fetchPullRequest>) => {
+      if (read.fail) return Promise.reject(read.fail);
+      return real.fetchPullRequest(...args);
+    },
+  };
+});
 const { reviewOnGitHub } = await import('../../cli/github.ts');
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
@@ -53,6 +65,7 @@ let standin: Standin | undefined;
 afterEach(async () => {
   judge.fail = undefined;
   render.fail = undefined;
+  read.fail = undefined;
   if (standin) expect(standin.schemaErrors).toEqual([]);
   await standin?.close();
   standin = undefined;
@@ -100,6 +113,46 @@ describe('a run that cannot judge the pull request', () => {
     const { thrown } = await review({ base, head });
     expect(thrown).toBe(render.fail);
     expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+  });
+
+  // R13-F1: reading the pull request (fetchPullRequest) ran outside the region that fails visibly, and
+  // an override label named after an Object property made it throw: appliers['__proto__'] was
+  // Object's prototype (a plain object ignores that key), appliers.constructor Object's constructor
+  // when no event names the label's applier. Anyone who may label (the author, with triage) pinned
+  // the success before.
+  for (const [rule, labelEvents] of [
+    ['__proto__', undefined],
+    ['constructor', []],
+  ] as const) {
+    it(`a label orgctl/override-${rule}, then the approval dismissed: the last check run fails`, async () => {
+      // bob (no admin) proposes; frank's approval is what passes it.
+      standin = await startStandin(
+        defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }),
+      );
+      expect((await review({ base, head })).code).toBe(0);
+      expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('success');
+      standin.state.pull = {
+        ...standin.state.pull,
+        labels: [`orgctl/override-${rule}`],
+        labelEvents: labelEvents && [...labelEvents],
+      };
+      standin.state.reviews = [{ user: 'frank', state: 'DISMISSED', commitId: fakeSha('head') }];
+      const { code } = await review({ base, head });
+      expect(code).toBe(1);
+      expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+    });
+  }
+
+  it('an error reading the pull request itself: a failing check run on its head, and the error', async () => {
+    standin = await startStandin(defaultState(approved));
+    expect((await review({ base, head })).code).toBe(0);
+    read.fail = new TypeError('login.toLowerCase is not a function');
+    const { thrown } = await review({ base, head });
+    expect(thrown).toBe(read.fail);
+    const last = standin.state.checkRuns.at(-1)!;
+    expect(last.conclusion).toBe('failure');
+    expect(last.title).toBe('could not be judged');
+    expect(last.headSha).toBe(fakeSha('head'));
   });
 
   it('a base it cannot read: a failing check run and a comment saying why, exit 2', async () => {

@@ -81,6 +81,20 @@ describe('approvals', () => {
     });
     expect(overrideAppliers([e('labeled', 'frank'), e('unlabeled', 'frank')])).toEqual({});
   });
+  it('a label named after an Object property is a label like any other (R13-F1)', () => {
+    const e = (name: string) => ({
+      id: 1,
+      created_at: '2026-01-05T09:30:00Z',
+      event: 'labeled',
+      label: { name },
+      actor: { login: 'frank' },
+    });
+    const appliers = overrideAppliers([e('orgctl/override-__proto__')]);
+    expect(Object.entries(appliers)).toEqual([['__proto__', 'frank']]);
+    // No event names it: nobody applied it, not Object's constructor.
+    expect(overrideAppliers([]).constructor).toBeUndefined();
+    expect(overrideAppliers([]).toString).toBeUndefined();
+  });
 });
 
 describe('an approval that does not count says why (locally as on GitHub)', () => {
