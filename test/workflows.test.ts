@@ -159,6 +159,7 @@ type Job = {
 type Workflow = {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
   jobs: Record<string, Job>;
 };
 const workflow = (name: string) => parseAllDocuments(read(SOURCE, name))[0]!.toJS() as unknown as Workflow;
@@ -219,6 +220,60 @@ function installedProject(dir: string, extra: { rootBin?: boolean; otherBin?: bo
   }
   symlinkSync(linked, join(dir, 'node_modules/.bin/orgctl'));
 }
+
+/**
+ * Which runs of one concurrency group complete, and when, by GitHub's documented rules ("Control
+ * the concurrency of workflows and jobs"): at most one running and one pending run; a run queued
+ * while one runs is pending, and the pending one before it is cancelled; with cancel-in-progress
+ * the running one is cancelled too. `queued` are the times runs are queued, each running `takes`.
+ */
+function completedRuns(
+  queued: readonly number[],
+  takes: number,
+  cancelInProgress: boolean,
+): { queuedAt: number; endedAt: number }[] {
+  const done: { queuedAt: number; endedAt: number }[] = [];
+  let running: { queuedAt: number; endedAt: number } | undefined;
+  let pending: number | undefined;
+  const finishUntil = (t: number) => {
+    while (running && running.endedAt <= t) {
+      done.push(running);
+      const endedAt = running.endedAt;
+      running = pending === undefined ? undefined : { queuedAt: pending, endedAt: endedAt + takes };
+      pending = undefined;
+    }
+  };
+  for (const at of queued) {
+    finishUntil(at);
+    if (running && cancelInProgress) running = undefined;
+    if (running) pending = at;
+    else running = { queuedAt: at, endedAt: at + takes };
+  }
+  finishUntil(Number.POSITIVE_INFINITY);
+  return done;
+}
+
+describe('the review runs of one pull request cannot be starved', () => {
+  // R13: the author may edit the title as often as they like (`edited` starts a run of the same
+  // group). An admin takes an override label off at t=0; the run that starts is how the pull request
+  // stops passing: the check run before it (a success) counts until a run posts.
+  const edits = Array.from({ length: 60 }, (_, i) => 5 + i * 10); // every 10 s for ten minutes
+  const runTakes = 60; // a review run: three jobs' set-up, an install, the judging
+
+  it('the model: cancelling the run in progress lets a stream of edits starve the group', () => {
+    expect(completedRuns([0, ...edits], runTakes, true)).toEqual([{ queuedAt: 595, endedAt: 655 }]);
+    expect(completedRuns([0, ...edits], runTakes, false)[0]).toEqual({ queuedAt: 0, endedAt: 60 });
+  });
+
+  it('orgctl-review.yaml: a run that judges the pull request after the label came off ends within two runs, whatever the edits', () => {
+    const wf = workflow('orgctl-review.yaml');
+    expect(wf.concurrency?.group).toMatch(/pull_request\.number/);
+    // A run was judging already (queued 30 s before the label came off): it judged the label on.
+    const runs = completedRuns([-30, 0, ...edits], runTakes, wf.concurrency?.['cancel-in-progress'] === true);
+    const after = runs.find((r) => r.queuedAt >= 0);
+    expect(after?.endedAt).toBeLessThanOrEqual(2 * runTakes);
+  });
+});
 
 describe('the privileged review workflow', () => {
   const wf = workflow('orgctl-review.yaml');
