@@ -7,7 +7,9 @@
  * says each, with its commands in order (README, Delivery with Argo CD).
  */
 import { parseAllDocuments } from 'yaml';
+import { SnapshotError } from '../model/errors.ts';
 import { appliersOf, appliersText, type AppliedBy } from '../model/guard-rails.ts';
+import { ORGANIZATION_KEY } from '../model/membership.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
 import {
@@ -32,6 +34,25 @@ import { parseCanonicalYaml } from '../synth/yaml.ts';
  */
 export const applyCommand = (where: string, files: readonly string[]): string =>
   `kubectl ${where.startsWith('--context') ? `${where} apply` : `apply ${where}`} --server-side --force-conflicts ${files.map((f) => `-f ${f}`).join(' ')}`;
+/**
+ * Refuses a side holding dist/argocd/ whose organization does not record where Argo CD reads it
+ * (delivery.argocd): an older orgctl's output, written before the membership data carried the
+ * delivery settings. What an admin applies by hand after merge is said from those settings, so a
+ * diff of it read base's path that is not there (an internal error, red team R13-F8) or, as head,
+ * said dist/argocd/ was no longer generated beside its very files. orgctl writes both or neither.
+ */
+export function refuseUnrecordedArgoCd(
+  files: readonly Pick<OutputFile, 'path'>[],
+  org: Pick<OrgInfo, 'argocd'>,
+  label: string,
+): void {
+  const argocd = files.map((f) => f.path).filter((p) => Object.values(ARGOCD_FILES).includes(p as never));
+  if (org.argocd || !argocd.length) return;
+  throw new SnapshotError(
+    `${label} holds ${argocd.join(', ')} but its ${ORGANIZATION_KEY} does not record delivery.argocd (where Argo CD reads the repository): an older orgctl's output, written before the membership data carried the delivery settings, from which what an admin applies by hand after merge cannot be said. This orgctl reads argocd/ only beside the settings it was written with: synthesize it again with this orgctl (check out its declaration, \`npx orgctl synth --out DIR\`) and give that folder`,
+  );
+}
+
 /** What of a side's organization says where and how its files are applied, and whose objects they are. */
 type OrgSide = Pick<OrgInfo, 'argocd' | 'clusters' | 'name' | 'namespaceProtection' | 'shards' | 'systemNamespace'>;
 

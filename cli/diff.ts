@@ -1,5 +1,5 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { withHandApplied } from '../analysis/hand-applied.ts';
+import { refuseUnrecordedArgoCd, withHandApplied } from '../analysis/hand-applied.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { readRbac } from '../analysis/objects.ts';
@@ -69,7 +69,9 @@ export function loadSnapshots(
     io.progress?.(`reading ${label} ${spec}...`);
     return onSide(label, () => {
       const side = loadSide(spec, cache, `${label} (${spec})`);
-      return { side, membership: readMembership(side.docs, `${label} (${spec})`) };
+      const membership = readMembership(side.docs, `${label} (${spec})`);
+      refuseUnrecordedArgoCd(side.files, membership.org, `${label} (${spec})`);
+      return { side, membership };
     });
   };
   const b = read(base, 'base');

@@ -12,13 +12,14 @@ import type { LoadedManifests } from './manifests.ts';
 import {
   decodeOutput,
   holdsOrgctlOutput,
+  OLDER_LAYOUT,
   parseOutput,
   readOutputFolder,
   type DocumentCache,
   type OutputText,
 } from './output-read.ts';
-import { DEFAULT_OUTPUT_DIR } from './output.ts';
-import { CLUSTER_SHARD, SHARD_FILE_NAME } from '../synth/render.ts';
+import { beginsWith, DEFAULT_OUTPUT_DIR } from './output.ts';
+import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 function git(args: readonly string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
@@ -209,6 +210,16 @@ const notOrgctlOutput = (label: string, hint = '') =>
 /** The file every cluster of an output has: its cluster shard's. */
 const CLUSTER_SHARD_FILE = `${CLUSTER_SHARD}/${SHARD_FILE_NAME}`;
 
+/** Whether a folder's subfolders hold YAML under orgctl's header: an older orgctl's output (cluster/, namespaces/). */
+const holdsOlderLayout = (folder: string): boolean =>
+  readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .some((d) =>
+      readdirSync(join(folder, d.name), { withFileTypes: true }).some(
+        (f) => f.isFile() && f.name.endsWith('.yaml') && beginsWith(join(folder, d.name, f.name), OUTPUT_HEADER),
+      ),
+    );
+
 /**
  * Refuses a folder that is plainly not orgctl's output before walking it (the repository, `/tmp`):
  * neither `members.json` nor a `<cluster>/cluster/resources.yaml` at its top, which every output
@@ -224,6 +235,10 @@ function refuseUnlessOutputFolder(folder: string, label: string): void {
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
   const hint =
     existsSync(inside) && statSync(inside).isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
+  if (!hint && holdsOlderLayout(folder))
+    throw new InputError(
+      `${label} holds files under orgctl's header but neither ${MEMBERS_FILE} nor ${CLUSTER_SHARD_FILE} in a cluster's folder: ${OLDER_LAYOUT}`,
+    );
   throw notOrgctlOutput(label, hint);
 }
 

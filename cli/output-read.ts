@@ -18,6 +18,16 @@ export { DocumentCache };
 /** One file of orgctl's output folder, as read (path in the folder, content, how errors name it). */
 export type OutputText = OutputFileText;
 
+/** The files orgctl's output holds, as a person reads the layout. */
+const OUTPUT_LAYOUT = `${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml`;
+
+/**
+ * What to do with an output an older orgctl wrote in a layout this one does not read (one file per
+ * namespace under cluster/ and namespaces/, before shards): its membership is in a file this one
+ * never reads, so it cannot be compared or judged (red team R13-F8).
+ */
+export const OLDER_LAYOUT = `an older orgctl's layout, which this orgctl does not read (it writes ${OUTPUT_LAYOUT}): synthesize it again with this orgctl (check out its declaration, \`npx orgctl synth --out DIR\`) and give that folder`;
+
 /** Whether a folder is orgctl's output (then only orgctl's own YAML is read from it), reading only headers. */
 export function isOrgctlOutput(dir: string, files: readonly string[]): boolean {
   if (files.includes(MEMBERS_FILE)) return true;
@@ -48,11 +58,12 @@ export function readOrgctlYaml(
 export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
   const errors: string[] = [];
   const docs: ManifestDoc[] = [];
+  let older = false;
   for (const f of files) {
     if (!isOutputPath(f.path)) {
-      errors.push(
-        `${f.label}: not a file orgctl writes (its output holds ${MEMBERS_FILE}, argocd/*.yaml and <cluster>/<shard>/resources.yaml only)`,
-      );
+      // Under orgctl's header: a file of a layout an older orgctl wrote (cluster/, namespaces/).
+      older ||= f.content.startsWith(OUTPUT_HEADER);
+      errors.push(`${f.label}: not a file orgctl writes (its output holds ${OUTPUT_LAYOUT} only)`);
       continue;
     }
     if (f.path === MEMBERS_FILE) continue; // the same data as the membership ConfigMaps; the review proves it equal
@@ -70,7 +81,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
   if (errors.length) {
     const shown = errors.slice(0, 20);
     throw new InputError(
-      `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\nOnly what orgctl synthesizes is read: run \`npm run synth\` and commit dist/ as written.`,
+      `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\n${older ? `Files under orgctl's header where it writes none: ${OLDER_LAYOUT}` : 'Only what orgctl synthesizes is read: run `npm run synth` and commit dist/ as written.'}`,
     );
   }
   return docs;
