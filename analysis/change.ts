@@ -28,4 +28,25 @@ export interface Change {
    * judge the namespace change itself, not every admin editing themself.
    */
   readonly implied?: string;
+  /** `text` as a list of items alike (listedText): what a line cut to fit keeps of it. */
+  readonly list?: ListedText;
 }
+
+/**
+ * A sentence listing items of one kind that each hold the same (a token created for 900
+ * namespaces, the same levels in each): `before`, the items joined by `, `, then `after`. A line
+ * cut to fit keeps the first items and says how many it leaves out, of how many, and what each
+ * holds, where a cut in the middle of the text said neither (red team R13, N2's leftover).
+ */
+export interface ListedText {
+  readonly before: string;
+  readonly items: readonly string[];
+  readonly after: string;
+  /** What the items are, plural: `namespaces`. */
+  readonly noun: string;
+  /** What each item holds, when the sentence says it elsewhere or not at all: `r:pods, r:events`. */
+  readonly each?: string;
+}
+
+/** The whole sentence of a ListedText. */
+export const listedText = (l: ListedText): string => `${l.before}${l.items.join(', ')}${l.after}`;

@@ -38,7 +38,7 @@ import {
   type Snapshot,
 } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
-import type { Change } from './change.ts';
+import { listedText, type Change, type ListedText } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
 
 export interface SubjectDiff {
@@ -710,16 +710,30 @@ function inviteChanges(
 }
 
 function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): Change[] {
-  if (!b && h)
+  if (!b && h) {
+    const created = `is created${h.name ? ` ("${h.name}")` : ''}`;
+    // Its end and a deactivated status too, as a user's joining says: a reviewer must not read
+    // a dead token as a live one.
+    const after = `${h.owner ? `, owner ${h.owner}` : ''}${h.expires ? `, expires ${h.expires}` : ''}${h.status === 'deactivated' ? ', deactivated (no ServiceAccount, no token)' : ''}`;
+    // The same levels in each namespace: a line cut to fit says them, and how many namespaces.
+    const list: ListedText | undefined = h.namespaces.length
+      ? {
+          before: `${created} for `,
+          items: h.namespaces,
+          after,
+          noun: 'namespaces',
+          ...(h.levels?.length ? { each: codeList(h.levels) } : {}),
+        }
+      : undefined;
     return [
       {
         kind: 'token-added',
         to: h,
-        // Its end and a deactivated status too, as a user's joining says: a reviewer must not read
-        // a dead token as a live one.
-        text: `is created${h.name ? ` ("${h.name}")` : ''}${h.namespaces.length ? ` for ${codeList(h.namespaces)}` : ' (blank: custom RBAC only)'}${h.owner ? `, owner ${h.owner}` : ''}${h.expires ? `, expires ${h.expires}` : ''}${h.status === 'deactivated' ? ', deactivated (no ServiceAccount, no token)' : ''}`,
+        text: list ? listedText(list) : `${created} (blank: custom RBAC only)${after}`,
+        ...(list ? { list } : {}),
       },
     ];
+  }
   if (b && !h)
     return [
       { kind: 'token-removed', from: b, removes: true, text: 'is removed (its ServiceAccount and token are deleted)' },

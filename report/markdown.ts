@@ -2,7 +2,7 @@
 import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden } from '../model/text.ts';
-import type { Change } from '../analysis/change.ts';
+import type { Change, ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
@@ -91,7 +91,13 @@ const RANK = { organization: 0, admin: 1, privileged: 2, demoted: 3, namespaces:
 interface Part {
   readonly title: string;
   /** Each line, with its RANK and what its text must still show when clipped (an invitation's privileged grants). */
-  readonly lines: readonly { readonly text: string; readonly rank: number; readonly held?: readonly string[] }[];
+  readonly lines: readonly {
+    readonly text: string;
+    readonly rank: number;
+    readonly held?: readonly string[];
+    /** The line as a list of items alike (escaped, after `- `): clipped item by item, counted. */
+    readonly list?: ListedText;
+  }[];
 }
 
 /**
@@ -111,12 +117,29 @@ function clipStart(text: string, maxBytes: number): string {
 }
 
 /**
+ * A long list within `maxBytes`: its first items, how many more of how many and what each holds,
+ * then its end (a token's owner and expiry). Undefined when not even that fits.
+ */
+function clipList(list: ListedText, maxBytes: number): string | undefined {
+  const n = list.items.length;
+  const line = (k: number) =>
+    `- ${list.before}${list.items.slice(0, k).join(', ')}${k ? ', ' : ''}… and ${n - k} more (${n} ${list.noun}${list.each ? `, each with ${list.each}` : ''})${list.after}`;
+  let size = sizeOf(line(0));
+  if (size > maxBytes) return undefined;
+  let k = 0;
+  while (k < n - 1 && size + sizeOf(list.items[k]!) + 2 <= maxBytes) size += sizeOf(list.items[k++]!) + 2;
+  while (k > 0 && sizeOf(line(k)) > maxBytes) k--; // the count may have fewer digits than estimated, never more
+  return line(k);
+}
+
+/**
  * A long line within `maxBytes`: its start and its end (a list's last item, an invitation's last
  * grant, a token's owner and expiry), the middle cut, naming what of `held` the cut part held.
  * Undefined when that would say nothing.
  */
-function clipLine(text: string, maxBytes: number, held: readonly string[] = []): string | undefined {
+function clipLine(text: string, maxBytes: number, held: readonly string[] = [], list?: ListedText): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
+  if (list) return clipList(list, maxBytes);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
     const end = clipStart(text, Math.floor(room / 3));
@@ -129,6 +152,15 @@ function clipLine(text: string, maxBytes: number, held: readonly string[] = []):
   const among = clipBytes(`among them ${lost.join('; ')}`, Math.floor(maxBytes / 3));
   return around(` … [cut here, ${among}${among.length < 11 + lost.join('; ').length ? '…' : ''}] … `).line;
 }
+
+/** A ListedText's every text as the comment shows it. */
+const escapedList = (l: ListedText): ListedText => ({
+  before: escapeMarkdown(l.before),
+  items: l.items.map(escapeMarkdown),
+  after: escapeMarkdown(l.after),
+  noun: escapeMarkdown(l.noun),
+  ...(l.each !== undefined ? { each: escapeMarkdown(l.each) } : {}),
+});
 
 /** A part's own last line when some of its lines are left out. */
 const moreLine = (out: number) => `- _… and ${out} more_`;
@@ -150,7 +182,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
   let size = 0;
   const keep = (p: number, l: number, cap: number, lineMax: number): void => {
     const part = parts[p]!;
-    const { text, held } = part.lines[l]!;
+    const { text, held, list } = part.lines[l]!;
     const was = shown[p]![l];
     if (was === text || size >= budget) return;
     const full = (sizes[p]![l] ??= sizeOf(text));
@@ -159,7 +191,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
     const beside =
       was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
     const room = Math.min(budget - size, cap - used[p]!) - beside;
-    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held);
+    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held, list);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
     if (was === undefined) kept[p]!++;
@@ -409,6 +441,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
         text: `- ${escapeMarkdown(c.text)}`,
         rank: urgent || must ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains),
         ...(held.length ? { held: held.map(escapeMarkdown) } : {}),
+        ...(c.list ? { list: escapedList(c.list) } : {}),
       })),
     );
   };

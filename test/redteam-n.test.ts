@@ -415,3 +415,45 @@ describe('N2 leftover: whoever stops being an admin ranks after whatever gives',
     expect(md).toContain('**admin-0000-');
   });
 });
+
+describe('N2 leftover: a token created for many namespaces, its line clipped, still says what it can do and where', () => {
+  // The line lists the namespaces; its levels, the same in each, are what the token holds. Clipped
+  // in the middle, it said neither how many namespaces it left out nor, once its gains lines
+  // were cut too, what the token may do in any of them (R13).
+  it.each([
+    ['for 2,000 namespaces, a line past the limit', 2_000, (_: Spec) => {}],
+    [
+      'for 900 namespaces, beside 900 people added',
+      900,
+      (s: Spec) => {
+        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+      },
+    ],
+  ] as const)('%s: the first namespaces, how many more of how many, each with which levels, then owner', (_, n, pad) => {
+    const base = baseWithNamespaces(n);
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        s.spec.tokens.push({
+          id: 'tok',
+          name: 'T',
+          namespaces: manyNamespaces(n),
+          levels: ['r:pods', 'r:events'],
+          owner: 'bob@acme.io',
+        } as never);
+        pad(s);
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(65_536);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    const line = /\*\*token tok\*\*\n(- is created [^\n]*)/.exec(md)?.[1];
+    expect(line).toBeDefined();
+    const clipped = new RegExp(
+      `^- is created \\("T"\\) for ((?:team-\\d{4}-x{40}, )+)… and (\\d+) more \\(${n} namespaces, each with r:pods, r:events\\), owner bob&#64;acme\\.io$`,
+    ).exec(line!);
+    expect(clipped, line!.slice(-300)).not.toBeNull();
+    expect(clipped![1]!.split(', ').length - 1 + Number(clipped![2])).toBe(n);
+  });
+});
