@@ -6,7 +6,8 @@
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import { type Authorizer, exactServiceAccountOf } from './authorizer.ts';
 import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './classes.ts';
-import { bySubject, nameRecord, type BindingObject, type RoleObject } from './objects.ts';
+import { nameRecord } from '../model/own-keys.ts';
+import { bySubject, type BindingObject, type RoleObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
 import { AsciiBytes, jsonAsIs, unicodeEscape } from '../model/text.ts';
 

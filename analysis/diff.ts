@@ -17,7 +17,7 @@ import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
 import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
 import { serviceAccountOf } from './authorizer.ts';
-import { nameRecord, nameRecordOf } from './objects.ts';
+import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
 import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {

@@ -22,6 +22,7 @@ import {
   type Quantities,
 } from '../model/guard-rails.ts';
 import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
+import { ownValue } from '../model/own-keys.ts';
 import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
@@ -87,10 +88,6 @@ function versionRank(version: string | undefined): number {
   if (version === undefined || version === 'latest') return Number.POSITIVE_INFINITY;
   return POD_SECURITY_VERSION.test(version) ? Number(version.slice('v1.'.length)) : Number.NEGATIVE_INFINITY;
 }
-
-/** A record's own value of `key`: a key it lacks (`toString`, a valid label key) is absent, not Object's (red team Q3). */
-const ownValue = (r: Readonly<Record<string, string>>, key: string): string | undefined =>
-  Object.hasOwn(r, key) ? r[key] : undefined;
 
 /**
  * Quantities compared key by key: `larger` says which way weakens (a larger quota or max weakens,

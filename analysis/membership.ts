@@ -19,6 +19,7 @@ import {
   type MembershipData,
 } from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
+import { ownValue } from '../model/own-keys.ts';
 import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
@@ -61,6 +62,27 @@ type Scalar = 'text' | 'flag' | 'count' | 'texts';
 type Shape = Scalar | `${Scalar}?` | { readonly records: Fields; readonly optional?: true };
 type Fields = Readonly<Record<string, Shape>>;
 
+/**
+ * The Fields of a record type, tied to it at compile time: exactly its keys (one the type gains,
+ * and the reader does not check, fails tsc, and so does one the reader checks that the type lacks),
+ * each of the Shape its type is, `?` (or `optional`) exactly when the key is optional.
+ */
+type FieldsOf<T> = {
+  readonly [K in keyof T]-?: ShapeOf<NonNullable<T[K]>, Partial<Pick<T, K>> extends Pick<T, K> ? true : false>;
+};
+/** The Shape of a field of type `V` (never for a type no Shape reads). */
+type ShapeOf<V, Optional extends boolean> = [V] extends [readonly (infer E)[]]
+  ? [E] extends [string]
+    ? Maybe<'texts', Optional>
+    : Optional extends true
+      ? { readonly records: FieldsOf<E>; readonly optional: true }
+      : { readonly records: FieldsOf<E>; readonly optional?: never }
+  : Maybe<
+      [V] extends [string] ? 'text' : [V] extends [boolean] ? 'flag' : [V] extends [number] ? 'count' : never,
+      Optional
+    >;
+type Maybe<S extends Scalar, Optional extends boolean> = Optional extends true ? `${S}?` : S;
+
 const SCALARS: Readonly<Record<Scalar, { readonly is: (v: unknown) => boolean; readonly words: string }>> = {
   text: { is: (v) => typeof v === 'string', words: 'text' },
   flag: { is: (v) => typeof v === 'boolean', words: 'true or false' },
@@ -70,11 +92,21 @@ const SCALARS: Readonly<Record<Scalar, { readonly is: (v: unknown) => boolean; r
 
 /**
  * The records of each membership list as model/membership.ts declares them (MemberUser,
- * MemberInvite, MemberToken, MemberNamespace): what the readers take for granted. A line of
+ * MemberInvite, MemberToken, MemberNamespace; FieldsOf ties each to its type): what the readers take for granted. A line of
  * another shape threw a TypeError deep in the diff (red team Q6), an internal error where a head
  * that cannot be read is input (review --github posts a failing check for it).
  */
-const RECORD_FIELDS: Readonly<Record<MembershipList, Fields>> = {
+const RECORD_FIELDS: {
+  readonly [L in MembershipList]: FieldsOf<
+    {
+      users: MemberUser;
+      invites: MemberInvite;
+      tokens: MemberToken;
+      // Its guard rails are judged where they are read (namespaceSettings): only the name is taken for granted here.
+      namespaces: Pick<MemberNamespace, 'name'>;
+    }[L]
+  >;
+} = {
   users: {
     email: 'text',
     username: 'text',
@@ -110,7 +142,9 @@ const RECORD_FIELDS: Readonly<Record<MembershipList, Fields>> = {
 };
 
 /** organization.json's lists, as MemberOrganization declares them (the rest are read with their defaults). */
-const ORGANIZATION_FIELDS: Fields = {
+const ORGANIZATION_FIELDS: FieldsOf<
+  Partial<Pick<MemberOrganization, 'usernamePrefix' | 'clusters' | 'namespaces' | 'roles'>>
+> = {
   usernamePrefix: 'text?',
   clusters: 'texts?',
   namespaces: 'texts?',
@@ -137,7 +171,7 @@ function shapeProblem(value: unknown, shape: Shape): string | undefined {
 function recordProblem(record: unknown, fields: Fields): string | undefined {
   if (!isObj(record)) return 'is not a JSON object';
   for (const [key, shape] of Object.entries(fields)) {
-    const problem = shapeProblem(Object.hasOwn(record, key) ? record[key] : undefined, shape);
+    const problem = shapeProblem(ownValue(record, key), shape);
     if (problem) return `${key} ${problem}`;
   }
   return undefined;

@@ -81,20 +81,6 @@ const strMap = (v: unknown): Record<string, string> =>
     ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>)
     : {};
 
-/**
- * An empty record keyed by names a declaration chooses (namespaces, subjects): with no prototype,
- * so that a name it does not hold reads as absent, `constructor` (a valid namespace) included,
- * never as Object's (red team Q2).
- */
-export const nameRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
-
-/** A nameRecord of `entries`. */
-export const nameRecordOf = <T>(entries: Iterable<readonly [string, T]>): Record<string, T> => {
-  const out = nameRecord<T>();
-  for (const [k, v] of entries) out[k] = v;
-  return out;
-};
-
 class Invalid extends Error {}
 
 function rule(v: unknown, at: string): PolicyRule {

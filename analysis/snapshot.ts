@@ -4,6 +4,7 @@
  */
 import type { PolicyRule } from '../model/catalog.ts';
 import { customRoleName, tokenRoleName } from '../model/model.ts';
+import { nameRecord } from '../model/own-keys.ts';
 import { outputClusters } from '../synth/render.ts';
 import { readMembership, type Membership, type OrgInfo } from './membership.ts';
 
@@ -14,7 +15,6 @@ import { Authorizer, exactServiceAccountOf, SA_PREFIX, serviceAccountUser } from
 import {
   bySubject,
   isObj,
-  nameRecord,
   readRbac,
   type BindingObject,
   type ManifestDoc,

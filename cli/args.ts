@@ -5,6 +5,7 @@
 import { isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
+import { ownValue } from '../model/own-keys.ts';
 import { ORG_NAME_MAX } from '../policies/org/invalid-name.ts';
 import { dns1123LabelProblem } from '../policies/org/kubernetes-names.ts';
 
@@ -45,7 +46,7 @@ const SAME_AS: Readonly<Record<string, string>> = { table: 'text', text: 'table'
 /** `value` as one of `choices` spells it (`table` for a command that says `text`), or undefined. */
 function choice(choices: readonly string[], value: string): string | undefined {
   if (choices.includes(value)) return value;
-  const other = Object.hasOwn(SAME_AS, value) ? SAME_AS[value]! : undefined;
+  const other = ownValue(SAME_AS, value);
   return other !== undefined && choices.includes(other) ? other : undefined;
 }
 
@@ -77,8 +78,8 @@ export function parseArgs<const S extends FlagSpecs>(
     }
     const eq = arg.indexOf('=');
     const rawName = arg.replace(/^--?/, '').slice(0, eq < 0 ? undefined : eq - (arg.startsWith('--') ? 2 : 1));
-    const name = (Object.hasOwn(aliases, rawName) ? aliases[rawName] : undefined) ?? rawName;
-    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    const name = ownValue<string>(aliases, rawName) ?? rawName;
+    const kind = ownValue(spec, name);
     if (kind === undefined) {
       // Long aliases (--output) are suggested too; short ones (-n) are one letter, never near.
       const near = nearestName(rawName, [...Object.keys(spec), ...Object.keys(aliases).filter((a) => a.length > 1)]);

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { DeclarationError } from '../model/errors.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, isCalendarDate } from '../model/model.ts';
+import { inheritedKey } from '../model/own-keys.ts';
 
 export { DeclarationError };
 
@@ -149,7 +150,7 @@ export function assertNonEmpty(scope: Declared, prop: string, values: readonly u
  */
 export function freeId(scope: Construct, base: string): string {
   const safe = base.replace(/\//g, '∕') || '(empty)';
-  const taken = (id: string) => id in Object.prototype || scope.node.tryFindChild(id) !== undefined;
+  const taken = (id: string) => inheritedKey(id) || scope.node.tryFindChild(id) !== undefined;
   if (!taken(safe)) return safe;
   for (let i = 2; ; i++) if (!taken(`${safe}#${i}`)) return `${safe}#${i}`;
 }

@@ -1,6 +1,6 @@
 /** Who acted and who approved, from a pull request's commits and reviews (GitHub's rules). */
 import { loginKey, unnamedActor } from '../policies/change/context.ts';
-import { nameRecord } from '../analysis/objects.ts';
+import { nameRecord } from '../model/own-keys.ts';
 
 interface ReviewRecord {
   readonly login: string;
