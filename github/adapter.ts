@@ -13,7 +13,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
-import { loginKey, sameLogin, unnamedActor } from '../policies/change/context.ts';
+import { isUnnamedActor, loginKey, sameLogin, unnamedActor } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -552,7 +552,13 @@ export function supersededBy(judged: PullRequestNow, now: PullRequestNow): strin
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
   // The same head pushed again by another (away and back): whether its author proposes it changed.
-  if (!sameLogin(judged.pusher, now.pusher)) return 'who pushed its head changed';
+  // Nobody named is one reading whatever the reason (a refusal, no push listed): the rules judge an
+  // unnamed pusher alike, as possibly anyone. A login at one reading and nobody at the other is a
+  // change either way: the verdict judged may be less strict than the one now deserves. Left: a
+  // second reading naming nobody (a transient 403) may hide a re-push of the same head by someone
+  // GitHub would name; the verdict posted is then the one for an unnamed pusher.
+  const pusher = (p: PullRequestNow) => (isUnnamedActor(p.pusher) ? '' : loginKey(p.pusher));
+  if (pusher(judged) !== pusher(now)) return 'who pushed its head changed';
   if (!same(judged.approvals, now.approvals)) return 'its approvals changed';
   if (!same(judged.labels, now.labels)) return 'its labels changed';
   const appliers = (p: PullRequestNow) =>

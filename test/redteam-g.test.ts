@@ -71,6 +71,13 @@ afterEach(async () => {
   standin = undefined;
 });
 
+/** alice's pull request, its head a commit alice signed, approved by frank. */
+const alicesHeadFrankApproves = (): Partial<StandinState> => ({
+  pull: { ...defaultState().pull, author: 'alice' },
+  commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+  reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+});
+
 type LabelEvents = NonNullable<StandinState['pull']['labelEvents']>;
 
 /**
@@ -156,9 +163,7 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
   it('bob pushing another commit and alice’s back while a run judged her pull request: the run posts nothing (the newer run decides)', async () => {
     standin = await startStandin(
       defaultState({
-        pull: { ...defaultState().pull, author: 'alice' },
-        commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
-        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+        ...alicesHeadFrankApproves(),
       }),
     );
     const alice = [{ after: fakeSha('head'), actor: 'alice', type: 'branch_creation' as const }];
@@ -183,13 +188,29 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
     expect((await alicesHead([])).conclusion).toBe('failure');
     expect((await alicesHead([{ after: fakeSha('head'), actor: null }])).conclusion).toBe('failure');
     const refused = await reviewOn(await danAdmin(), {
-      pull: { ...defaultState().pull, author: 'alice' },
-      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
-      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      ...alicesHeadFrankApproves(),
       faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
     });
     expect(refused.conclusion, refused.comment).toBe('failure');
     expect(refused.comment).toMatch(/GitHub answered 403 \(Forbidden\) when asked who pushed it/);
+  });
+});
+
+describe('R11-1: GitHub naming nobody as the pusher at both readings, for different reasons', () => {
+  it('the run posts its verdict: nobody named is nobody named (a 403 at the first reading, no push listed at the second)', async () => {
+    standin = await startStandin(
+      defaultState({
+        ...alicesHeadFrankApproves(),
+        pushes: [],
+        faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 1 }], // the first reading only
+      }),
+    );
+    const io = capture(actionsEnv(standin, eventPath));
+    const code = await reviewOnGitHub({ base, head: base }, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(io.errs.join('\n')).not.toMatch(/changed while it was judged/);
+    expect(standin.state.checkRuns).toHaveLength(1);
+    expect(standin.state.comments[0]?.body).toMatch(/GitHub answered 403 \(Forbidden\) when asked who pushed it/);
+    expect(code).toBe(0);
   });
 });
 

@@ -123,7 +123,8 @@ const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => 
 export const unnamedActor = (description: string): string => `(${description})`;
 /** What lifts the doubt a commit nobody can attribute casts: what the rules' messages advise. */
 export const SIGN_COMMITS = 'push every commit signed by its maker';
-const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
+/** Whether an actor is one the review cannot name (unnamedActor), whatever the reason. */
+export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {

@@ -884,4 +884,15 @@ describe('runs that race', () => {
       supersededBy(pr, { ...pr, pusher: '(head commit aaaaaaaaaaaa: no push GitHub lists made it the head)' }),
     ).toMatch(/who pushed its head/);
   });
+
+  it('supersededBy: two readings that name nobody as the pusher, for different reasons, are no change of who pushed (R11-1)', async () => {
+    const { supersededBy } = await import('../../github/adapter.ts');
+    const refused = '(head commit aaaaaaaaaaaa: GitHub answered 403 (Forbidden) when asked who pushed it)';
+    const unlisted = '(head commit aaaaaaaaaaaa: no push GitHub lists of refs/heads/x made it the head)';
+    const pr = { headSha: 'a'.repeat(40), labels: [], approvals: ['frank'], appliers: {}, pusher: refused };
+    expect(supersededBy(pr, { ...pr, pusher: unlisted })).toBeUndefined();
+    // A login at either reading, nobody at the other: the verdict judged may be less strict than now's.
+    expect(supersededBy(pr, { ...pr, pusher: 'alice' })).toMatch(/who pushed its head/);
+    expect(supersededBy({ ...pr, pusher: 'alice' }, pr)).toMatch(/who pushed its head/);
+  });
 });
