@@ -13,7 +13,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
-import { isUnnamedActor, loginKey, sameLogin, unnamedActor } from '../policies/change/context.ts';
+import { isUnnamedActor, loginKey, sameLogin, unnamedActor, unnamedPusher } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -258,7 +258,7 @@ interface ListedHead {
  * GitHub's, is thrown.
  */
 async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string> {
-  const nobody = (why: string) => unnamedActor(`head commit ${head.sha.slice(0, 12)}: ${why}`);
+  const nobody = (why: string) => unnamedPusher(head.sha, why);
   if (!head.repo) return nobody('its repository is gone: GitHub names nobody who pushed it');
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
   const ref = `refs/heads/${head.ref}`;
@@ -279,7 +279,7 @@ async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string> {
     if ((err?.status !== 403 && err?.status !== 404) || isRateLimited(e)) throw e;
     const said = typeof err.response?.data?.message === 'string' ? ` (${err.response.data.message})` : '';
     return nobody(
-      `GitHub answered ${err.status}${said} when asked who pushed it (GET /repos/${at.owner}/${at.repo}/activity): the review's token needs to read the repository's activity`,
+      `GitHub answered ${err.status}${said} when asked who pushed it (GET /repos/${at.owner}/${at.repo}/activity)`,
     );
   }
 }

@@ -214,6 +214,30 @@ describe('R11-1: GitHub naming nobody as the pusher at both readings, for differ
   });
 });
 
+describe('R11-2: what to do when GitHub does not name who pushed the head', () => {
+  const reviewOn = reviewsOnStandin(
+    () => base,
+    () => eventPath,
+  );
+  it('the rules advise letting GitHub name the pusher, not signing commits that are signed already', async () => {
+    const danAdmin = await distOf(
+      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
+    );
+    const refused = await reviewOn(danAdmin, {
+      ...alicesHeadFrankApproves(),
+      faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
+    });
+    expect(refused.conclusion, refused.comment).toBe('failure');
+    expect(refused.comment).not.toMatch(/push every commit signed by its maker/);
+    // Said by the rules that need it (admin-change-approval, self-edit), from one home.
+    expect(
+      refused.comment.match(
+        /give the review's token read access to the contents of the repository holding the head branch/g,
+      ),
+    ).toHaveLength(2);
+  });
+});
+
 describe('G3: the only admin’s signed WIP pushed by another as the head of her pull request', () => {
   const reviewOn = reviewsOnStandin(
     () => oneAdminBase,

@@ -121,8 +121,29 @@ const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => 
  * parentheses (never a login, so it matches no user and is never an admin).
  */
 export const unnamedActor = (description: string): string => `(${description})`;
-/** What lifts the doubt a commit nobody can attribute casts: what the rules' messages advise. */
-export const SIGN_COMMITS = 'push every commit signed by its maker';
+/** What lifts the doubt a commit nobody can attribute casts. */
+const SIGN_COMMITS = 'push every commit signed by its maker';
+/** The start of every unnamed pusher's description: how remedyFor knows one. */
+const UNNAMED_PUSHER = '(whoever pushed head commit ';
+/**
+ * Who pushed the head commit, when GitHub does not say (on GitHub, its repository activity, read
+ * with the review's token): an actor nobody can name, saying why.
+ */
+export const unnamedPusher = (headSha: string, why: string): string =>
+  unnamedActor(`${UNNAMED_PUSHER.slice(1)}${headSha.slice(0, 12)}: ${why}`);
+/** What lifts the doubt an unnamed pusher casts: GitHub naming who pushed the head. */
+const NAME_THE_PUSHER =
+  "let GitHub name who pushed the head commit: give the review's token read access to the contents of the repository holding the head branch (a workflow's `contents: read`), or push a new head commit (GitHub's activity then names whoever pushed it)";
+/**
+ * What lifts the doubt the actors nobody can name cast, each said once: what the rules' messages
+ * advise (signing commits names no pusher, nor does naming the pusher sign a commit).
+ */
+export function remedyFor(input: ReviewInput): string {
+  const remedies = input.actors
+    .filter(isUnnamedActor)
+    .map((a) => (a.startsWith(UNNAMED_PUSHER) ? NAME_THE_PUSHER : SIGN_COMMITS));
+  return [...new Set(remedies)].join('; and ');
+}
 /** Whether an actor is one the review cannot name (unnamedActor), whatever the reason. */
 export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
@@ -244,7 +265,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     ok: false,
     approved: '',
     note: unknown
-      ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${SIGN_COMMITS})`
+      ? ` (approved by ${approvers.join(', ')}; the maker of ${unknown} is unknown and may be an approver, so only approvals of the head count, and an admin-grade change needs two admins approving it; or ${remedyFor(input)})`
       : carried.length
         ? ` (approved by ${approvers.join(', ')} alone; ${carried.join(', ')} made commits of it yet does not propose it (the pull request's author proposes it, and only when the head commit, which pins everything beneath it, is theirs and they pushed it there): an admin-grade change needs two admins, so a second admin must approve)`
         : ` (approved by ${approvers.join(', ')} alone, and no author is another admin: an admin-grade change needs two admins, so a second admin must approve)`,

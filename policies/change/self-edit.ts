@@ -9,7 +9,7 @@ import {
   reachedIn,
   reachText,
   editsOf,
-  SIGN_COMMITS,
+  remedyFor,
   unattributed,
   type ChangeRule,
   type RuleResult,
@@ -81,7 +81,7 @@ export const selfEdit: ChangeRule = {
         [...input.base.users.values(), ...input.head.users.values()].filter((u) => u.admin).map((u) => u.email),
       );
       const unknownMaker = (who: string, gains: SubjectDiff) =>
-        `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: ${SIGN_COMMITS}.`;
+        `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: ${remedyFor(input)}.`;
       for (const p of people) {
         const gains = p.changes.filter((c) => !c.removes);
         if (!mine.has(p.id) && gains.length && adminInEither.has(p.id))
