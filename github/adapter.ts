@@ -473,6 +473,21 @@ function writeAccessResults(approvals: readonly string[], standing: Standing): R
   });
 }
 
+/**
+ * The write-access result for an approval, by an account that may write, of whoever pushed the head
+ * commit, saying why it does not count: they are an actor (GitHub's own rule does not count the
+ * last pusher's approval either), and an admin who clicked GitHub's Update branch pushed it too.
+ */
+function pusherApprovalResults(approvals: readonly string[], pusher: string): RuleResult[] {
+  return approvals
+    .filter((login) => sameLogin(login, pusher))
+    .map((login) => ({
+      rule: WRITE_ACCESS_RULE,
+      ok: true,
+      message: `${login}'s approval does not count: ${login} pushed the head commit (GitHub's Update branch counts as a push), and whoever pushed it is an actor of the change`,
+    }));
+}
+
 /** Who applied an override's label, as the rules name them: nobody they can match when GitHub does not say, or the account may not write. */
 function overrideApplier(rule: string, login: string | undefined, standing: Standing): string {
   if (login === undefined) return unnamedActor(`no label event of orgctl/override-${rule} names who applied it`);
@@ -503,6 +518,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     ? standing.whyNot.get(loginKey(pr.user.login))
     : unassociated(pr.user.login, pr.author_association);
   const author = authorWhyNot ? unnamedActor(`pull request author ${pr.user.login}: ${authorWhyNot}`) : pr.user.login;
+  const approvals = read.approvals.filter((l) => !standing.whyNot.has(loginKey(l)));
   return {
     number,
     results: [
@@ -512,6 +528,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
       ),
       ...writeAccessResults(read.approvals, standing),
+      ...pusherApprovalResults(approvals, read.pusher),
       ...associationResults(reviews, read.approvals, pr.head.sha),
     ],
     author: pr.user.login,
@@ -527,7 +544,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
     proposers: proposersOf(author, commits, pr.head.sha, read.pusher),
-    approvals: read.approvals.filter((l) => !standing.whyNot.has(loginKey(l))),
+    approvals,
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
     changedPaths: [

@@ -344,7 +344,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "on GitHub, an approval, or the pull request's authorship, counts only from an account GitHub says may write to the repository (`permission` `admin` or `write`: GitHub's own required approvals count no one else): an organization member who may only read or triage it, a login that is no collaborator, or an account GitHub lists as neither the owner, a member nor a collaborator (`author_association` `NONE`, `CONTRIBUTOR`, ...), is listed and not counted (an author is then an actor nobody can name). Fails when GitHub answered none of these questions (a token without the Metadata permission): nobody could be counted",
+      "on GitHub, an approval, or the pull request's authorship, counts only from an account GitHub says may write to the repository (`permission` `admin` or `write`: GitHub's own required approvals count no one else): an organization member who may only read or triage it, a login that is no collaborator, or an account GitHub lists as neither the owner, a member nor a collaborator (`author_association` `NONE`, `CONTRIBUTOR`, ...), is listed and not counted (an author is then an actor nobody can name); so is an approval by whoever pushed the head commit (an actor: GitHub's Update branch is a push). Fails when GitHub answered none of these questions (a token without the Metadata permission): nobody could be counted",
     remediation:
       "an approval from an admin with write access to the repository (give the admins' team write access, or update the admin's `github:` login); when GitHub answered none, give the review's token the repository's Metadata read permission and re-run the review",
   },

@@ -316,6 +316,22 @@ describe('whose approval and authorship count (red team G)', () => {
     ]);
   });
 
+  it("an admin who pushed the head and approved it: the write-access rows say why frank's approval does not count (R11-3)", async () => {
+    const r = await reviewWith({
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      // frank clicked Update branch (or pushed): GitHub's activity names him.
+      pushes: [
+        { after: fakeSha('bob'), actor: 'bob', type: 'branch_creation' },
+        { after: fakeSha('head'), actor: 'frank', type: 'push' },
+      ],
+    });
+    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    const rows = r.standin.state.comments[0]!.body.split('\n').filter((l) => l.startsWith('| `write-access`'));
+    expect(rows).toEqual([
+      "| `write-access` | ✅ | frank's approval does not count: frank pushed the head commit (GitHub's Update branch counts as a push), and whoever pushed it is an actor of the change |",
+    ]);
+  });
+
   it('the same approval from frank as a member of the organization counts', async () => {
     const r = await reviewWith({
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
