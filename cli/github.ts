@@ -68,7 +68,11 @@ function describeGitHubError(e: unknown): string | undefined {
   const where = err.request ? ` (${err.request.method} ${err.request.url})` : '';
   if (isRateLimited(e)) {
     const reset = Number(h['x-ratelimit-reset']);
-    return `GitHub's API rate limit is exhausted${where}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : 'an unknown time'}. No verdict was posted: re-run the job then.`;
+    if (h['x-ratelimit-remaining'] === '0')
+      return `GitHub's API rate limit is exhausted${where}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : 'an unknown time'}. No verdict was posted: re-run the job then.`;
+    // A secondary limit: the primary reset says nothing of it; GitHub's wait does, else a minute at least.
+    const wait = h['retry-after'] !== undefined ? `${h['retry-after']} s` : 'a minute at least';
+    return `GitHub's secondary rate limit${where} (${err.status}): wait ${wait}. No verdict was posted: re-run the job then.`;
   }
   return `GitHub answered ${err.status}${where}: ${err.message ?? ''}. No verdict was posted.`;
 }

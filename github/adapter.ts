@@ -378,10 +378,27 @@ async function pullRequestNow(
  */
 type PermissionAnswer = { readonly permission: string } | { readonly status: number; readonly message: string };
 
-/** Whether an error is GitHub's exhausted rate limit: reported with its reset time, never as a verdict. */
+/**
+ * Whether an error is one of GitHub's rate limits, reported as such and never read as a verdict
+ * (a 403 is otherwise the token refused). GitHub answers 403 or 429 for both ("Rate limits for the
+ * REST API"): the primary limit exhausted (`x-ratelimit-remaining` 0), or a secondary one, which
+ * leaves requests and says so in its message, with a `retry-after` header when GitHub gives a wait.
+ * The throttling plugin retries a secondary limit only when its message says so, once and for a
+ * short wait (makeClient): what outlasts that comes here.
+ */
 export function isRateLimited(e: unknown): boolean {
-  const err = e as { status?: number; response?: { headers?: Record<string, string> } };
-  return (err?.status === 403 || err?.status === 429) && err.response?.headers?.['x-ratelimit-remaining'] === '0';
+  const err = e as {
+    status?: number;
+    message?: unknown;
+    response?: { headers?: Record<string, string>; data?: { message?: unknown } };
+  };
+  if (err?.status === 429) return true;
+  if (err?.status !== 403) return false;
+  const headers = err.response?.headers ?? {};
+  const said = `${err.response?.data?.message ?? ''} ${err.message ?? ''}`;
+  return (
+    headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /\bsecondary rate\b/i.test(said)
+  );
 }
 
 /**

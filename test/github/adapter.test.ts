@@ -147,6 +147,38 @@ describe('orgctl review --github', () => {
     expect(r.standin.state.checkRuns).toEqual([]);
   });
 
+  it.each([
+    ['403, retry-after', 403, 60],
+    ['429, retry-after', 429, 60],
+    ['403, no retry-after', 403, null],
+  ] as const)('a secondary rate limit (%s) asking who pushed the head is a rate limit, not a refusal: no verdict (R11-4)', async (_, status, retryAfter) => {
+    const r = await reviewWith(
+      { ...alicePr, faults: [{ path: /\/activity$/, status, times: 50, secondary: true, retryAfter }] },
+      {},
+      true,
+    );
+    expect(r.code, r.io.errs.join('\n')).toBe(-1);
+    expect(r.io.errs.join('\n')).toMatch(/GitHub's secondary rate limit \(GET .*\/activity.*\).*No verdict was posted/);
+    expect(r.standin.state.checkRuns).toEqual([]);
+    expect(r.standin.state.comments).toEqual([]);
+  });
+
+  it('isRateLimited: the primary limit exhausted, and a secondary one (403 or 429, retry-after, its message)', async () => {
+    const { isRateLimited } = await import('../../github/adapter.ts');
+    const answer = (status: number, headers: Record<string, string>, message = 'Forbidden') => ({
+      status,
+      message,
+      response: { headers, data: { message } },
+    });
+    expect(isRateLimited(answer(403, { 'x-ratelimit-remaining': '0' }))).toBe(true);
+    expect(isRateLimited(answer(403, { 'x-ratelimit-remaining': '4990', 'retry-after': '60' }))).toBe(true);
+    expect(isRateLimited(answer(429, { 'x-ratelimit-remaining': '4990' }))).toBe(true);
+    expect(isRateLimited(answer(403, {}, 'You have exceeded a secondary rate limit.'))).toBe(true);
+    expect(isRateLimited(answer(403, { 'x-ratelimit-remaining': '4990' }))).toBe(false);
+    expect(isRateLimited(answer(404, { 'retry-after': '60' }))).toBe(false);
+    expect(isRateLimited(new Error('socket hang up'))).toBe(false);
+  });
+
   it('does not count a stale approval (an older commit)', async () => {
     const bobPr = { reviews: [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('older') }] };
     const stale = await reviewWith(bobPr);

@@ -315,6 +315,25 @@ describe('stand-in over plain fetch', () => {
   });
 });
 
+describe('stand-in secondary rate limit', () => {
+  it('answers a secondary rate-limit fault as GitHub documents it: 403 or 429, retry-after, requests left', async () => {
+    const s = await start({
+      faults: [
+        { path: /\/pulls\/42$/, status: 403, times: 1, secondary: true },
+        { path: /\/pulls\/42$/, status: 429, times: 1, secondary: true, retryAfter: null },
+      ],
+    });
+    const first = await fetch(`${s.url}/repos/acme/org/pulls/42`, { headers: AUTH });
+    expect(first.status).toBe(403);
+    expect(first.headers.get('retry-after')).toBe('60');
+    expect(first.headers.get('x-ratelimit-remaining')).not.toBe('0');
+    expect(await first.json()).toMatchObject({ message: expect.stringMatching(/secondary rate limit/) });
+    const second = await fetch(`${s.url}/repos/acme/org/pulls/42`, { headers: AUTH });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBeNull();
+  });
+});
+
 describe('stand-in through @octokit/rest', () => {
   it('gets the pull request', async () => {
     const s = await start();

@@ -76,13 +76,20 @@ export interface StandinCheckRun {
  * `write` and `triage` to `read`. `null`: GitHub answers 404, as for a login that is no collaborator.
  */
 export type StandinRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
-/** A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body. */
+/**
+ * A canned failure. `rateLimit: true` always answers 403 with GitHub's rate-limit headers and body
+ * (the primary limit exhausted); `secondary: true` answers `status` (403 or 429) as GitHub does for
+ * a secondary rate limit: its message, a `retry-after` header of `retryAfter` seconds (none when
+ * null; default 60), and primary headers with requests left.
+ */
 export interface StandinFault {
   method?: string;
   path: RegExp;
-  status: 500 | 502 | 503 | 403;
+  status: 500 | 502 | 503 | 403 | 429;
   times: number;
   rateLimit?: boolean;
+  secondary?: boolean;
+  retryAfter?: number | null;
 }
 export interface StandinState {
   owner: string;
@@ -870,6 +877,16 @@ function faultReply(fault: StandinFault): Reply {
         message: 'API rate limit exceeded for installation ID 1.',
         documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
       },
+    };
+  }
+  if (fault.secondary) {
+    const retryAfter = fault.retryAfter === undefined ? 60 : fault.retryAfter;
+    return {
+      ...errorReply(
+        fault.status,
+        'You have exceeded a secondary rate limit. Please wait a few minutes before trying again. If you reach out to GitHub Support for help, please include the request ID 5EED:0000.',
+      ),
+      headers: { ...rateLimitHeaders(4990), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) },
     };
   }
   return errorReply(fault.status, STATUS_CODES[fault.status] ?? 'Error');
