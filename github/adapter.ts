@@ -250,6 +250,17 @@ interface ListedHead {
 }
 
 /**
+ * Who last moved `ref` to `sha`, from a page of GitHub's repository activity listed newest first:
+ * their login, null when the change listed names no account (one since deleted), undefined when
+ * none listed did. The ref is checked too, whatever filter was asked: another branch moved to the
+ * same commit is no push of this one.
+ */
+export function pusherOf(activities: readonly ListedActivity[], ref: string, sha: string): string | null | undefined {
+  const moved = activities.find((a) => a.ref === ref && a.after === sha);
+  return moved ? (moved.actor?.login ?? null) : undefined;
+}
+
+/**
  * Who last moved the head branch to the head commit (a push, a force push, the branch's creation),
  * from GitHub's repository activity (GET /repos/{owner}/{repo}/activity, newest first), as the
  * actors name them: their login, or an actor nobody can name, saying why, when GitHub does not say
@@ -263,17 +274,21 @@ async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string> {
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
   const ref = `refs/heads/${head.ref}`;
   try {
-    const [moved] = await gh.paginate(
+    const [pushed] = await gh.paginate(
       gh.rest.repos.listActivities,
       { ...at, ref, direction: 'desc', per_page: 100 },
       (response, done) => {
-        // The filter asked for is checked too: another branch moved to the same commit is no push of this one.
-        const found = (response.data as readonly ListedActivity[]).find((a) => a.ref === ref && a.after === head.sha);
-        if (found) done();
-        return found ? [found] : [];
+        const found = pusherOf(response.data, ref, head.sha);
+        if (found !== undefined) done();
+        return found === undefined ? [] : [found];
       },
     );
-    return moved?.actor?.login ?? nobody(`no push GitHub lists of ${ref} made it the head`);
+    if (typeof pushed === 'string') return pushed;
+    return nobody(
+      pushed === null
+        ? `the push GitHub lists of ${ref} that made it the head names no account (one since deleted)`
+        : `no push GitHub lists of ${ref} made it the head`,
+    );
   } catch (e) {
     const err = e as { status?: unknown; response?: { data?: { message?: unknown } } };
     if ((err?.status !== 403 && err?.status !== 404) || isRateLimited(e)) throw e;

@@ -186,7 +186,11 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
 
   it('GitHub’s activity not saying who pushed the head (none listed, an account deleted, a refusal) proposes nobody', async () => {
     expect((await alicesHead([])).conclusion).toBe('failure');
-    expect((await alicesHead([{ after: fakeSha('head'), actor: null }])).conclusion).toBe('failure');
+    const deleted = await alicesHead([{ after: fakeSha('head'), actor: null }]);
+    expect(deleted.conclusion).toBe('failure');
+    expect(deleted.comment).toMatch(
+      /the push GitHub lists of refs\/heads\/alice-typo that made it the head names no account/,
+    );
     const refused = await reviewOn(await danAdmin(), {
       ...alicesHeadFrankApproves(),
       faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings

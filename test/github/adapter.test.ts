@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../../cli/github.ts';
-import { commitActor, completeness, pullActors } from '../../github/adapter.ts';
+import { commitActor, completeness, pullActors, pusherOf } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
 import { distOf, erinGainsConfigMaps, withoutWebGrants } from '../review/scenarios.ts';
@@ -316,6 +316,37 @@ describe('completeness and actors, as plain functions', () => {
       'bob',
       `(commit ${fakeSha('x').slice(0, 12)}: author not verified by GitHub)`,
     ]);
+  });
+});
+
+describe('who pushed the head, from listed activity (pusherOf, R11-5)', () => {
+  const ref = 'refs/heads/bob-web';
+  const moved = (after: string, login: string | null, on = ref) => ({
+    after: fakeSha(after),
+    ref: on,
+    actor: login === null ? null : { login },
+  });
+
+  it('the newest change of the head branch to the head commit names who pushed it', () => {
+    // Newest first, as GET /activity?direction=desc lists them.
+    const listed = [moved('head', 'bob'), moved('typo', 'alice'), moved('head', 'alice')];
+    expect(pusherOf(listed, ref, fakeSha('head'))).toBe('bob');
+  });
+
+  it('another branch moved to the head commit is no push of the head branch', () => {
+    expect(pusherOf([moved('head', 'mallory', 'refs/heads/other')], ref, fakeSha('head'))).toBeUndefined();
+    expect(pusherOf([moved('head', 'mallory', 'refs/heads/other'), moved('head', 'bob')], ref, fakeSha('head'))).toBe(
+      'bob',
+    );
+  });
+
+  it('a push listed with no account names nobody, even with an older push by someone named', () => {
+    expect(pusherOf([moved('head', null), moved('head', 'alice')], ref, fakeSha('head'))).toBeNull();
+  });
+
+  it('nothing listed moved the head branch to the head commit', () => {
+    expect(pusherOf([], ref, fakeSha('head'))).toBeUndefined();
+    expect(pusherOf([moved('typo', 'bob')], ref, fakeSha('head'))).toBeUndefined();
   });
 });
 
