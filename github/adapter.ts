@@ -268,10 +268,18 @@ export function pusherOf(activities: readonly ListedActivity[], ref: string, sha
  * author then proposes nothing; an exhausted rate limit, or anything that is no answer of
  * GitHub's, is thrown.
  */
-async function headPusher(gh: GitHubClient, head: ListedHead): Promise<string> {
-  const nobody = (why: string) => unnamedPusher(head.sha, why);
-  if (!head.repo) return nobody('its repository is gone: GitHub names nobody who pushed it');
+async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promise<string> {
+  if (!head.repo) return unnamedPusher(head.sha, 'its repository is gone: GitHub names nobody who pushed it');
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
+  // A fork's activity is the fork's: the review's token may read the repository and not the fork.
+  const fork = `${at.owner}/${at.repo}`.toLowerCase() !== `${base.owner}/${base.repo}`.toLowerCase();
+  const nobody = (why: string) =>
+    unnamedPusher(
+      head.sha,
+      fork
+        ? `${why}: the head branch is in the fork ${at.owner}/${at.repo}, whose activity was read: GitHub gives it only to a token that may read that fork (a private fork refuses the review's)`
+        : why,
+    );
   const ref = `refs/heads/${head.ref}`;
   try {
     const [pushed] = await gh.paginate(
@@ -383,7 +391,7 @@ async function pullRequestNow(
     labels,
     approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
     appliers,
-    pusher: await headPusher(gh, pr.head),
+    pusher: await headPusher(gh, at, pr.head),
   };
 }
 

@@ -242,6 +242,23 @@ describe('R11-2: what to do when GitHub does not name who pushed the head', () =
   });
 });
 
+describe('R11-6: a head branch in a private fork', () => {
+  const reviewOn = reviewsOnStandin(
+    () => base,
+    () => eventPath,
+  );
+  it('the verdict says the activity was read from the fork, which refuses it', async () => {
+    const r = await reviewOn(await distOf(erinGainsConfigMaps(ACME)), {
+      pull: { ...defaultState().pull, author: 'alice', headOwner: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+    });
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(
+      /GitHub answered 404 \(Not Found\) when asked who pushed it \(GET \/repos\/alice\/org\/activity\): the head branch is in the fork alice\/org, whose activity was read: GitHub gives it only to a token that may read that fork \(a private fork refuses the review's\)/,
+    );
+  });
+});
+
 describe('G3: the only admin’s signed WIP pushed by another as the head of her pull request', () => {
   const reviewOn = reviewsOnStandin(
     () => oneAdminBase,

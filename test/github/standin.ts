@@ -112,6 +112,11 @@ export interface StandinState {
      * of `labels` applied by the pull request's author.
      */
     labelEvents?: { event: 'labeled' | 'unlabeled'; label: string; actor: string }[];
+    /**
+     * The owner of the fork the head branch is in (default: none, the head is in the repository
+     * itself). The fork is private to the stand-in's token: every request to it answers 404.
+     */
+    headOwner?: string;
     /** GitHub's author_association of the author (default: MEMBER). */
     authorAssociation?:
       | 'OWNER'
@@ -352,8 +357,10 @@ function association(login: string): string {
 
 const repoPath = ({ state }: Ctx) => `${state.owner}/${state.repo}`;
 
-function repository(ctx: Ctx): Record<string, unknown> {
-  const full = repoPath(ctx);
+/** The repository, or a fork of it that `owner` (a user) holds. */
+function repository(ctx: Ctx, owner = ctx.state.owner): Record<string, unknown> {
+  const fork = owner !== ctx.state.owner;
+  const full = `${owner}/${ctx.state.repo}`;
   const url = `${ctx.api}/repos/${full}`;
   const id = idOf(`repo:${full}`);
   return {
@@ -362,10 +369,10 @@ function repository(ctx: Ctx): Record<string, unknown> {
     name: ctx.state.repo,
     full_name: full,
     private: true,
-    owner: user(ctx, ctx.state.owner, 'Organization'),
+    owner: user(ctx, owner, fork ? 'User' : 'Organization'),
     html_url: `${HTML}/${full}`,
     description: null,
-    fork: false,
+    fork,
     url,
     ...repositoryUrls(url),
     git_url: `git://github.com/${full}.git`,
@@ -446,10 +453,10 @@ function repositoryUrls(url: string): Record<string, string> {
   };
 }
 
-/** A pull request's head or base: both on the one repository (no forks). */
-function branch(ctx: Ctx, ref: string, sha: string): Record<string, unknown> {
-  const owner = user(ctx, ctx.state.owner, 'Organization');
-  return { label: `${ctx.state.owner}:${ref}`, ref, sha, user: owner, repo: repository(ctx) };
+/** A pull request's head or base: on the repository, or a head on a fork `owner` holds. */
+function branch(ctx: Ctx, ref: string, sha: string, owner = ctx.state.owner): Record<string, unknown> {
+  const holder = user(ctx, owner, owner === ctx.state.owner ? 'Organization' : 'User');
+  return { label: `${owner}:${ref}`, ref, sha, user: holder, repo: repository(ctx, owner) };
 }
 
 function label(ctx: Ctx, name: string): Record<string, unknown> {
@@ -499,7 +506,7 @@ function pullRequest(ctx: Ctx): Record<string, unknown> {
     user: user(ctx, pull.author),
     body: null,
     labels: pull.labels.map((name) => label(ctx, name)),
-    head: branch(ctx, pull.headRef, pull.headSha),
+    head: branch(ctx, pull.headRef, pull.headSha, pull.headOwner),
     base: branch(ctx, pull.baseRef, pull.baseSha),
     state: 'open',
     locked: false,
