@@ -13,7 +13,14 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
-import { isUnnamedActor, loginKey, sameLogin, unnamedActor, unnamedPusher } from '../policies/change/context.ts';
+import {
+  isUnnamedActor,
+  loginKey,
+  sameLogin,
+  unnamedActor,
+  unnamedAuthor,
+  unnamedPusher,
+} from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
@@ -557,7 +564,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const authorWhyNot = associated
     ? standing.whyNot.get(loginKey(pr.user.login))
     : unassociated(pr.user.login, pr.author_association);
-  const author = authorWhyNot ? unnamedActor(`pull request author ${pr.user.login}: ${authorWhyNot}`) : pr.user.login;
+  const author = authorWhyNot ? unnamedAuthor(pr.user.login, authorWhyNot) : pr.user.login;
   const approvals = read.approvals.filter((l) => !standing.whyNot.has(loginKey(l)));
   return {
     number,

@@ -123,25 +123,38 @@ const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => 
 export const unnamedActor = (description: string): string => `(${description})`;
 /** What lifts the doubt a commit nobody can attribute casts. */
 const SIGN_COMMITS = 'push every commit signed by its maker';
-/** The start of every unnamed pusher's description: how remedyFor knows one. */
-const UNNAMED_PUSHER = '(whoever pushed head commit ';
+/**
+ * The actors nobody can name that are no commit, by what they stand for: how each one's
+ * description starts (how remedyFor knows it), and what lifts the doubt it casts.
+ */
+const UNNAMED = {
+  pusher: {
+    start: 'whoever pushed head commit ',
+    remedy:
+      "let GitHub name who pushed the head commit: give the review's token read access to the contents of the repository holding the head branch (a workflow's `contents: read`), or push a new head commit (GitHub's activity then names whoever pushed it)",
+  },
+  author: {
+    start: 'pull request author ',
+    remedy: 'have the pull request opened by an account GitHub says may write to the repository',
+  },
+} as const;
 /**
  * Who pushed the head commit, when GitHub does not say (on GitHub, its repository activity, read
  * with the review's token): an actor nobody can name, saying why.
  */
 export const unnamedPusher = (headSha: string, why: string): string =>
-  unnamedActor(`${UNNAMED_PUSHER.slice(1)}${headSha.slice(0, 12)}: ${why}`);
-/** What lifts the doubt an unnamed pusher casts: GitHub naming who pushed the head. */
-const NAME_THE_PUSHER =
-  "let GitHub name who pushed the head commit: give the review's token read access to the contents of the repository holding the head branch (a workflow's `contents: read`), or push a new head commit (GitHub's activity then names whoever pushed it)";
+  unnamedActor(`${UNNAMED.pusher.start}${headSha.slice(0, 12)}: ${why}`);
+/** The pull request's author, when their account may not stand behind it (why): an actor nobody can name. */
+export const unnamedAuthor = (login: string, why: string): string =>
+  unnamedActor(`${UNNAMED.author.start}${login}: ${why}`);
 /**
  * What lifts the doubt the actors nobody can name cast, each said once: what the rules' messages
- * advise (signing commits names no pusher, nor does naming the pusher sign a commit).
+ * advise (signing commits names no pusher, nor gives an author standing).
  */
 export function remedyFor(input: ReviewInput): string {
   const remedies = input.actors
     .filter(isUnnamedActor)
-    .map((a) => (a.startsWith(UNNAMED_PUSHER) ? NAME_THE_PUSHER : SIGN_COMMITS));
+    .map((a) => Object.values(UNNAMED).find((u) => a.startsWith(`(${u.start}`))?.remedy ?? SIGN_COMMITS);
   return [...new Set(remedies)].join('; and ');
 }
 /** Whether an actor is one the review cannot name (unnamedActor), whatever the reason. */

@@ -415,6 +415,24 @@ describe('whose approval and authorship count (red team G)', () => {
     expect(r.code).toBe(1);
   });
 
+  it("an author with no standing: the admin-grade rules advise an author who may write, not signing alice's signed commit", async () => {
+    const danAdmin = await distOf(
+      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
+    );
+    standin = await startStandin(
+      defaultState({
+        pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'NONE' },
+        commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      }),
+    );
+    const { code } = await reviewOnStandin(standin, { base, head: danAdmin }, eventPath);
+    expect(code).toBe(1);
+    const body = standin.state.comments[0]!.body;
+    expect(body).not.toMatch(/push every commit signed by its maker/);
+    expect(body).toMatch(/or have the pull request opened by an account GitHub says may write to the repository\)/);
+  });
+
   it('alice as a member of the organization makes it alone', async () => {
     const r = await reviewWith({
       pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'MEMBER' },
