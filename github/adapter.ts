@@ -272,7 +272,7 @@ export function pusherOf(activities: readonly ListedActivity[], ref: string, sha
  * from GitHub's repository activity (GET /repos/{owner}/{repo}/activity, newest first), as the
  * actors name them: their login, or an actor nobody can name, saying why, when GitHub does not say
  * (no such change listed, an account since deleted, a repository gone or the token refused). The
- * author then proposes nothing; an exhausted rate limit, or anything that is no answer of
+ * author then proposes nothing; a rate limit (isRateLimited), or anything that is no answer of
  * GitHub's, is thrown.
  */
 async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promise<string> {
@@ -434,7 +434,7 @@ export function isRateLimited(e: unknown): boolean {
 /**
  * Asks GitHub, once per login (logins are distinct), what each may do in the repository. The
  * client has already retried a 5xx; an answer that is still an error is kept as the answer (the
- * login then does not count), but an exhausted rate limit, or anything that is no answer of
+ * login then does not count), but a rate limit (isRateLimited), or anything that is no answer of
  * GitHub's, is thrown.
  */
 async function askPermissions(

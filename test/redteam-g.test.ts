@@ -34,6 +34,12 @@
  *     its staff advise sorting events on one's side). Listed newest first, an admin's `labeled`
  *     event from before a non-admin took the label off and put it back read as the last one. The
  *     events are put in the order they happened (created_at, then id) before they are read.
+ *
+ * R11 (a read-only review of G2-G4): R11-1 a run posted nothing when GitHub named nobody as the
+ * pusher at both readings, for different reasons (a 403, then no push listed): nobody named is one
+ * reading. R11-2 the rules advised signing commits for an unnamed pusher; the remedy now has one
+ * home (remedyFor). R11-6 a head in a private fork said only "404" when asked who pushed it; it now
+ * says the activity was the fork's. R11-3, R11-4 and R11-5 are in test/github/adapter.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

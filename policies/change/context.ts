@@ -117,8 +117,9 @@ export function uncountedApprovals(input: ReviewInput): string {
 const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => sameLogin(a, login));
 
 /**
- * An actor the review cannot name: a commit whose maker GitHub did not vouch for, described in
- * parentheses (never a login, so it matches no user and is never an admin).
+ * An actor the review cannot name: a commit whose maker GitHub did not vouch for, a push of the
+ * head it names nobody for, an author with no standing, described in parentheses (never a login,
+ * so it matches no user and is never an admin).
  */
 export const unnamedActor = (description: string): string => `(${description})`;
 /** What lifts the doubt a commit nobody can attribute casts. */
