@@ -23,6 +23,7 @@ import {
   fetchPullRequestNow,
   isRateLimited,
   makeClient,
+  startCheckRun,
   supersededBy,
   upsertComment,
 } from '../github/adapter.ts';
@@ -69,12 +70,12 @@ function describeGitHubError(e: unknown): string | undefined {
   if (isRateLimited(e)) {
     const reset = Number(h['x-ratelimit-reset']);
     if (h['x-ratelimit-remaining'] === '0')
-      return `GitHub's API rate limit is exhausted${where}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : 'an unknown time'}. No verdict was posted: re-run the job then.`;
+      return `GitHub's API rate limit is exhausted${where}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : 'an unknown time'}. The change was not judged: re-run the job then.`;
     // A secondary limit: the primary reset says nothing of it; GitHub's wait does, else a minute at least.
     const wait = h['retry-after'] !== undefined ? `${h['retry-after']} s` : 'a minute at least';
-    return `GitHub's secondary rate limit${where} (${err.status}): wait ${wait}. No verdict was posted: re-run the job then.`;
+    return `GitHub's secondary rate limit${where} (${err.status}): wait ${wait}. The change was not judged: re-run the job then.`;
   }
-  return `GitHub answered ${err.status}${where}: ${err.message ?? ''}. No verdict was posted.`;
+  return `GitHub answered ${err.status}${where}: ${err.message ?? ''}. The change was not judged.`;
 }
 
 /**
@@ -94,6 +95,10 @@ function unjudged(e: unknown): { readonly heading: string; readonly verdict: Ver
     e instanceof InputError ? '' : ". This is an error of orgctl's own: re-run the job, and report it if it stays";
   return { heading: 'this change could not be judged', verdict: { ok: false, results: [] }, reason: `${reason}${own}` };
 }
+
+/** What a run that posts no verdict leaves: its own check run in progress, blocking a merge. */
+const LEFT_PENDING =
+  'no verdict posted; the check run stays in progress until the run that change started posts its own (re-run this job if none does)';
 
 /**
  * The judging stopped: a failing check run and a comment saying why, never silence. The check run
@@ -116,12 +121,14 @@ async function failUnjudged(
   try {
     // An error reading the pull request left no reading to compare: the head it has now fails (a
     // newer run's verdict on the same head may be overwritten by this failure: closed, never open).
-    const headSha = 'read' in pr ? pr.headSha : (await fetchPullRequestNow(gh, at, pr.number)).headSha;
-    const moved = 'read' in pr && supersededBy(pr.read, await fetchPullRequestNow(gh, at, pr.number));
+    // Only pulls.get: the full reading may fail again as it did (R14-F1).
+    const headSha =
+      'read' in pr ? pr.headSha : (await gh.rest.pulls.get({ ...at, pull_number: pr.number })).data.head.sha;
+    // The re-reading may fail as the judging did (the same endpoint): then the failure is posted (closed).
+    const now = 'read' in pr ? await fetchPullRequestNow(gh, at, pr.number).catch(() => undefined) : undefined;
+    const moved = 'read' in pr && now && supersededBy(pr.read, now);
     if (moved) {
-      io.err(
-        `orgctl review: pull request #${pr.number} changed meanwhile (${moved}): the run that change started judges it; nothing posted`,
-      );
+      io.err(`orgctl review: pull request #${pr.number} changed meanwhile (${moved}): ${LEFT_PENDING}`);
       return;
     }
     const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
@@ -132,6 +139,20 @@ async function failUnjudged(
     io.err(
       `orgctl review: the failing check run could not be posted: ${describeGitHubError(posting) ?? String(posting)}`,
     );
+  }
+}
+
+/**
+ * Before anything is read: the check run of the pull request's head is in progress (R14: a run
+ * that ends without a verdict, cancelled, timed out, or silent because GitHub refused to hear
+ * of its error, left the success before it in force). A refusal here is said and the run goes on.
+ */
+async function markJudging(gh: GitHubClient, at: Repo, number: number, runUrl: string | undefined, io: Io) {
+  try {
+    const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
+    await startCheckRun(gh, at, data.head.sha, runUrl);
+  } catch (e) {
+    io.err(`orgctl review: could not mark the check run in progress: ${describeGitHubError(e) ?? String(e)}`);
   }
 }
 
@@ -172,15 +193,20 @@ export async function reviewOnGitHub(
   const at = { owner, repo };
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
+  const runUrl =
+    env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
   try {
+    await markJudging(gh, at, number, runUrl, io);
     let pr: Awaited<ReturnType<typeof fetchPullRequest>>;
     try {
       pr = await fetchPullRequest(gh, at, number);
     } catch (e) {
       // Reading the pull request is interpreting GitHub's answers too: an error there (R13-F1: a
-      // label named __proto__ made it throw) must not leave the check run before in force. Not
-      // after an exhausted rate limit: GitHub would refuse the posting alike.
-      if (!isRateLimited(e)) await failUnjudged(gh, at, { number }, botLogin, e, io);
+      // label named __proto__ made it throw) must not leave the check run before in force.
+      // After a rate limit too: GitHub's secondary limits often let the posting through (R14-F2).
+      await failUnjudged(gh, at, { number }, botLogin, e, io);
       throw e;
     }
     try {
@@ -214,15 +240,9 @@ export async function reviewOnGitHub(
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
       const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, number));
       if (moved) {
-        io.err(
-          `orgctl review: pull request #${number} changed while it was judged (${moved}): the run that change started judges it; nothing posted`,
-        );
+        io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): ${LEFT_PENDING}`);
         return 0;
       }
-      const runUrl =
-        env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
-          ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
-          : undefined;
       const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
       const body = renderMarkdown(diff, verdict, {

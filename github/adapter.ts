@@ -257,14 +257,16 @@ interface ListedHead {
 }
 
 /**
- * Who last moved `ref` to `sha`, from a page of GitHub's repository activity listed newest first:
- * their login, null when the change listed names no account (one since deleted), undefined when
- * none listed did. The ref is checked too, whatever filter was asked: another branch moved to the
- * same commit is no push of this one.
+ * Who last moved `ref` to `sha`, from GitHub's repository activity of `ref`, newest first: their
+ * login, null when the change listed names no account (one since deleted), undefined when the
+ * newest change listed is not to `sha` or none is. The branch is at `sha` now, so its newest change
+ * must be to it: an older push of the same commit (force-pushed away and back by someone else) is
+ * a listing behind, not who pushed it (R14-F6). The ref is checked too, whatever filter was asked:
+ * another branch moved to the same commit is no push of this one.
  */
 export function pusherOf(activities: readonly ListedActivity[], ref: string, sha: string): string | null | undefined {
-  const moved = activities.find((a) => a.ref === ref && a.after === sha);
-  return moved ? (moved.actor?.login ?? null) : undefined;
+  const newest = activities.find((a) => a.ref === ref);
+  return newest?.after === sha ? (newest.actor?.login ?? null) : undefined;
 }
 
 /**
@@ -293,16 +295,17 @@ async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promi
       gh.rest.repos.listActivities,
       { ...at, ref, direction: 'desc', per_page: 100 },
       (response, done) => {
-        const found = pusherOf(response.data, ref, head.sha);
-        if (found !== undefined) done();
-        return found === undefined ? [] : [found];
+        // The first page listing any change of the branch decides (its newest).
+        if (!response.data.some((a) => a.ref === ref)) return [];
+        done();
+        return [pusherOf(response.data, ref, head.sha)];
       },
     );
     if (typeof pushed === 'string') return pushed;
     return nobody(
       pushed === null
         ? `the push GitHub lists of ${ref} that made it the head names no account (one since deleted)`
-        : `no push GitHub lists of ${ref} made it the head`,
+        : `the newest push GitHub lists of ${ref} did not make it the head (none listed, or the listing is behind)`,
     );
   } catch (e) {
     const err = e as { status?: unknown; response?: { data?: { message?: unknown } } };
@@ -670,6 +673,27 @@ function verdictTitle(verdict: Verdict): string {
 }
 
 /** Reports the verdict as a completed `orgctl/review` check run on the head commit. */
+/**
+ * The check run of a run that has begun judging: in progress, so that a run ending without a
+ * verdict (cancelled, timed out, or silent: an error GitHub refused to hear of) leaves the check
+ * pending, never the verdict before it in force (the last check run of a name counts). Its
+ * verdict, posted by createCheckRun, comes after it.
+ */
+export async function startCheckRun(gh: GitHubClient, at: Repo, sha: string, detailsUrl?: string): Promise<number> {
+  const { data } = await gh.rest.checks.create({
+    ...at,
+    name: CHECK_NAME,
+    head_sha: sha,
+    status: 'in_progress',
+    output: {
+      title: 'judging',
+      summary: 'orgctl is judging this change: the verdict before it no longer counts. If this stays, re-run the job.',
+    },
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+  });
+  return data.id;
+}
+
 export async function createCheckRun(
   gh: GitHubClient,
   at: Repo,

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, smallOrg, synth } from './helpers.ts';
 import { baseSpec, distOf, grantsOf, judge, withoutWebGrants, type Spec } from './review/scenarios.ts';
-import { reviewGraceMassRemoval, pullRequestEvent, type Standin, type StandinState } from './github/standin.ts';
+import {
+  reviewGraceMassRemoval,
+  pullRequestEvent,
+  type Standin,
+  type StandinState,
+  verdicts,
+} from './github/standin.ts';
 
 describe('T1: an override label whose last event removed it is nobody’s', () => {
   // GitHub's issue events keep a label's name as it was when the event happened: a label renamed
@@ -38,8 +44,8 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
       { event: 'labeled', label: 'wip', actor: 'grace' },
     ]);
     expect(r.code, r.io.errs.join('\n')).toBe(1);
-    expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
-    expect(standin!.state.checkRuns.at(-1)?.summary).toMatch(/no label event of orgctl\/override-mass-removal/);
+    expect(verdicts(standin!.state).at(-1)?.conclusion).toBe('failure');
+    expect(verdicts(standin!.state).at(-1)?.summary).toMatch(/no label event of orgctl\/override-mass-removal/);
   });
 
   // The class: every event of the label counts, whatever the case of the name it kept (GitHub's
@@ -51,7 +57,7 @@ describe('T1: an override label whose last event removed it is nobody’s', () =
       { event: 'labeled', label: 'Orgctl/Override-Mass-Removal', actor: 'grace' },
     ]);
     expect(r.code, r.io.errs.join('\n')).toBe(1);
-    expect(standin!.state.checkRuns.at(-1)?.summary).toMatch(/applied by grace, who is not an admin/);
+    expect(verdicts(standin!.state).at(-1)?.summary).toMatch(/applied by grace, who is not an admin/);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   startStandin,
   type Standin,
   type StandinState,
+  verdicts,
 } from './standin.ts';
 
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
@@ -60,7 +61,7 @@ describe('orgctl review --github', () => {
     expect(comment.user).toBe('github-actions[bot]');
     expect(comment.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(comment.body).toContain('- gains w:configmaps in web');
-    expect(first.standin.state.checkRuns).toEqual([
+    expect(verdicts(first.standin.state)).toEqual([
       expect.objectContaining({
         headSha: fakeSha('head'),
         name: 'orgctl/review',
@@ -69,7 +70,7 @@ describe('orgctl review --github', () => {
         title: 'every change rule passes',
       }),
     ]);
-    expect(first.standin.state.checkRuns[0]!.summary).toContain('- gains w:configmaps in web');
+    expect(verdicts(first.standin.state)[0]!.summary).toContain('- gains w:configmaps in web');
     expect(first.standin.state.statuses).toEqual([]);
     expect(first.standin.requests.some((q) => q.path.includes('/statuses/'))).toBe(false);
     const second = await reviewWith(alicePr);
@@ -129,11 +130,11 @@ describe('orgctl review --github', () => {
     });
     expect(r.code).toBe(0);
     expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([
-      502, 200, 200,
-    ]); // the retry, then the reading again before posting
+      502, 200, 200, 200,
+    ]); // marking the check in progress, its retry, the reading, then the reading again before posting
   });
 
-  it('reports an exhausted rate limit clearly, and posts no verdict', async () => {
+  it('reports an exhausted rate limit clearly, and fails the check where GitHub still lets it post', async () => {
     const r = await reviewWith(
       { ...alicePr, faults: [{ path: /\/pulls\/42\/reviews/, status: 403, times: 5, rateLimit: true }] },
       {},
@@ -141,10 +142,10 @@ describe('orgctl review --github', () => {
     );
     expect(r.code).toBe(-1);
     expect(r.io.errs.join('\n')).toMatch(
-      /GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*No verdict was posted/,
+      /GitHub's API rate limit is exhausted \(GET .*\/pulls\/42\/reviews.*\); it resets at \d{4}-\d\d-\d\dT.*The change was not judged/,
     );
-    expect(r.standin.state.comments).toEqual([]);
-    expect(r.standin.state.checkRuns).toEqual([]);
+    // R14-F2: the limit of one endpoint is no limit of the posting; a success before must not stay in force.
+    expect(verdicts(r.standin.state).map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
   it.each([
@@ -158,9 +159,11 @@ describe('orgctl review --github', () => {
       true,
     );
     expect(r.code, r.io.errs.join('\n')).toBe(-1);
-    expect(r.io.errs.join('\n')).toMatch(/GitHub's secondary rate limit \(GET .*\/activity.*\).*No verdict was posted/);
-    expect(r.standin.state.checkRuns).toEqual([]);
-    expect(r.standin.state.comments).toEqual([]);
+    expect(r.io.errs.join('\n')).toMatch(
+      /GitHub's secondary rate limit \(GET .*\/activity.*\).*The change was not judged/,
+    );
+    // Not a verdict on an unnamed pusher: the check fails as not judged (R14-F2: never the success before).
+    expect(verdicts(r.standin.state).map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
   it('isRateLimited: the primary limit exhausted, and a secondary one (403 or 429, retry-after, its message)', async () => {
@@ -183,7 +186,7 @@ describe('orgctl review --github', () => {
     const bobPr = { reviews: [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('older') }] };
     const stale = await reviewWith(bobPr);
     expect(stale.code).toBe(1);
-    expect(stale.standin.state.checkRuns.at(-1)).toMatchObject({
+    expect(verdicts(stale.standin.state).at(-1)).toMatchObject({
       conclusion: 'failure',
       title: 'fails: actor-not-admin',
     });
@@ -244,7 +247,7 @@ describe('an incomplete listing fails closed', () => {
     expect(r.io.errs).toContain(
       'error complete-pull-request the pull request has 251 commits but GitHub listed 250: GitHub lists at most 250 commits of a pull request. A review that cannot see every commit fails; split the change into smaller pull requests.',
     );
-    const run = r.standin.state.checkRuns.at(-1)!;
+    const run = verdicts(r.standin.state).at(-1)!;
     expect(run).toMatchObject({ conclusion: 'failure', title: 'fails: complete-pull-request' });
     expect(run.summary).toContain('GitHub lists at most 250 commits');
     expect(r.standin.state.comments[0]!.body).toContain('| `complete-pull-request` | ❌ |');
@@ -344,6 +347,14 @@ describe('who pushed the head, from listed activity (pusherOf, R11-5)', () => {
     expect(pusherOf([moved('head', null), moved('head', 'alice')], ref, fakeSha('head'))).toBeNull();
   });
 
+  it('an older push of the head commit is not who pushed it when a newer change moved the branch elsewhere (R14-F6)', () => {
+    // alice pushed W, then W2; bob force-pushed W back, and the listing does not show it yet.
+    expect(pusherOf([moved('w2', 'alice'), moved('head', 'alice')], ref, fakeSha('head'))).toBeUndefined();
+    expect(pusherOf([moved('head', 'mallory', 'refs/heads/other'), moved('w2', 'alice')], ref, fakeSha('head'))).toBe(
+      undefined,
+    );
+  });
+
   it('nothing listed moved the head branch to the head commit', () => {
     expect(pusherOf([], ref, fakeSha('head'))).toBeUndefined();
     expect(pusherOf([moved('typo', 'bob')], ref, fakeSha('head'))).toBeUndefined();
@@ -358,7 +369,7 @@ describe('whose approval and authorship count (red team G)', () => {
     const r = await reviewWith({
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'NONE' }],
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.code).toBe(1);
   });
 
@@ -388,7 +399,7 @@ describe('whose approval and authorship count (red team G)', () => {
         { after: fakeSha('head'), actor: 'frank', type: 'push' },
       ],
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     const rows = r.standin.state.comments[0]!.body.split('\n').filter((l) => l.startsWith('| `write-access`'));
     expect(rows).toEqual([
       "| `write-access` | ✅ | frank's approval does not count: frank pushed the head commit (GitHub's Update branch counts as a push), and whoever pushed it is an actor of the change |",
@@ -399,7 +410,7 @@ describe('whose approval and authorship count (red team G)', () => {
     const r = await reviewWith({
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
     expect(r.code).toBe(0);
   });
 
@@ -408,7 +419,7 @@ describe('whose approval and authorship count (red team G)', () => {
       pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'NONE' },
       commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.io.errs.join('\n')).toContain(
       'pull request author alice: GitHub lists alice as NONE, not the owner, a member or a collaborator',
     );
@@ -438,7 +449,7 @@ describe('whose approval and authorship count (red team G)', () => {
       pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'MEMBER' },
       commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
   });
 });
 
@@ -457,7 +468,7 @@ describe('only write access to the repository counts (red team Q)', () => {
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
       roles: { frank: role },
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.code).toBe(1);
   });
 
@@ -467,7 +478,7 @@ describe('only write access to the repository counts (red team Q)', () => {
       pull: { ...alicePr.pull, authorAssociation: 'MEMBER' },
       roles: { alice: 'read' },
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.code).toBe(1);
   });
 
@@ -522,7 +533,7 @@ describe('only write access to the repository counts (red team Q)', () => {
     expect(r.io.errs.filter((e) => e.startsWith('error write-access'))).toEqual([
       "error write-access GitHub answered 403 (Forbidden) to every question of who may write to acme/org (GET /repos/acme/org/collaborators/{username}/permission, for alice, frank): no approval and no authorship counts. The review's token needs the repository's Metadata read permission (a workflow's GITHUB_TOKEN always has it; a token given instead, an app's or a person's, may not); re-run the review once it does.",
     ]);
-    expect(r.standin.state.checkRuns.at(-1)).toMatchObject({
+    expect(verdicts(r.standin.state).at(-1)).toMatchObject({
       conclusion: 'failure',
       title: expect.stringContaining('write-access'),
     });
@@ -541,7 +552,7 @@ describe('only write access to the repository counts (red team Q)', () => {
     expect(r.standin.requests.filter((q) => q.path.includes('/collaborators/frank/')).length).toBeGreaterThan(1);
   });
 
-  it('an exhausted rate limit while asking is reported as such, and no verdict is posted', async () => {
+  it('an exhausted rate limit while asking is reported as such, and the check fails as not judged', async () => {
     const r = await reviewWith(
       { ...alicePr, faults: [{ path: /\/collaborators\//, status: 403, times: 5, rateLimit: true }] },
       {},
@@ -551,7 +562,7 @@ describe('only write access to the repository counts (red team Q)', () => {
     expect(r.io.errs.join('\n')).toMatch(
       /GitHub's API rate limit is exhausted \(GET .*\/collaborators\/alice\/permission\)/,
     );
-    expect(r.standin.state.checkRuns).toEqual([]);
+    expect(verdicts(r.standin.state).map((c) => c.conclusion)).toEqual(['failure']);
   });
 
   it.each([
@@ -563,7 +574,7 @@ describe('only write access to the repository counts (red team Q)', () => {
       reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head'), association: 'MEMBER' }],
       roles: { frank: role },
     });
-    expect(r.standin.state.checkRuns.at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
+    expect(verdicts(r.standin.state).at(-1)?.conclusion, r.io.errs.join('\n')).toBe('success');
   });
 });
 
@@ -582,7 +593,7 @@ describe('who applied an override label (red team Q)', () => {
   it("grace's own override label on her mass removal, approved by both admins, is no admin's override", async () => {
     const r = await massRemoval([{ event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'grace' }]);
     expect(r.code, r.io.errs.join('\n')).toBe(1);
-    expect(standin!.state.checkRuns.at(-1)?.conclusion).toBe('failure');
+    expect(verdicts(standin!.state).at(-1)?.conclusion).toBe('failure');
     expect(r.io.errs.join('\n')).toContain(
       'the label orgctl/override-mass-removal was applied by grace, who is not an admin in base: an admin applies the override',
     );
@@ -611,7 +622,7 @@ describe('Argo CD follows the branch the review guards', () => {
       pull: { ...alicePr.pull, baseRef: 'trunk' },
     });
     expect(r.code).toBe(1);
-    expect(r.standin.state.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
+    expect(verdicts(r.standin.state).map((c) => c.conclusion)).toEqual(['failure']);
     expect(r.io.errs.join('\n')).toContain(
       'error delivery-source Argo CD follows "refs/heads/main" (delivery.argocd.revision), not refs/heads/trunk, the branch this review guards: whatever reaches "refs/heads/main" would be applied without a review; set delivery.argocd.revision to "refs/heads/trunk"',
     );
@@ -653,7 +664,7 @@ describe('a pull request into another branch than the default one (a red-team re
   it('fails closed, saying why, whatever the change: its commits and files are not what the default branch gets', async () => {
     const r = await reviewWith(stacked('alice'));
     expect(r.code).toBe(1);
-    expect(r.standin.state.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
+    expect(verdicts(r.standin.state).map((c) => c.conclusion)).toEqual(['failure']);
     expect(r.io.errs.join('\n')).toMatch(
       /error pull-request-base the pull request targets alice-stack, not main: the review stands on main's dist\/, and GitHub lists the commits and files between alice-stack and the head: retarget it to main \(the review runs again\)/,
     );
@@ -669,7 +680,7 @@ describe('a pull request into another branch than the default one (a red-team re
       const r = await reviewWith(
         stacked('frank', { reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] }),
       );
-      expect(r.standin.state.checkRuns.filter((c) => c.conclusion === 'success')).toEqual([]);
+      expect(verdicts(r.standin.state).filter((c) => c.conclusion === 'success')).toEqual([]);
     } finally {
       head = bindingsOnly;
     }
@@ -723,7 +734,7 @@ describe('a commit GitHub did not verify is nobody', () => {
     expect(msg).toContain(
       `(commit ${fakeSha('head').slice(0, 12)}: author not verified by GitHub, claims alice) is not an admin in base`,
     );
-    expect(r.standin.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure' });
+    expect(verdicts(r.standin.state).at(-1)).toMatchObject({ conclusion: 'failure' });
   });
 
   it('the same commit signed and verified is alice', async () => {
@@ -805,7 +816,7 @@ describe('bad input never passes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no orgctl-organization ConfigMap/);
     expect(standin.state.comments[0]!.body).toMatch(/could not be judged[\s\S]*no orgctl-organization ConfigMap/);
-    expect(standin.state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
+    expect(verdicts(standin.state).map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
   it('the real command posts through the stand-in too', async () => {
@@ -817,7 +828,7 @@ describe('bad input never passes', () => {
       GITHUB_API_URL: standin.url,
     });
     expect(r.code).toBe(0);
-    expect(standin.state.checkRuns).toHaveLength(1);
+    expect(verdicts(standin.state)).toHaveLength(1);
     expect(standin.state.statuses).toEqual([]);
   });
 });
@@ -833,8 +844,8 @@ describe('a head dist/ that cannot be judged', () => {
     const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(2);
-    expect(standin.state.checkRuns).toHaveLength(1);
-    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(verdicts(standin.state)).toHaveLength(1);
+    expect(verdicts(standin.state)[0]!.conclusion).toBe('failure');
     expect(standin.state.comments[0]!.body).toMatch(/resources\.yaml:\d+: a merge key \(\\<\\<\)/);
   });
 
@@ -851,8 +862,8 @@ describe('a head dist/ that cannot be judged', () => {
     const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(1);
-    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
-    expect(standin.state.checkRuns[0]!.title).toMatch(/output-proof/);
+    expect(verdicts(standin.state)[0]!.conclusion).toBe('failure');
+    expect(verdicts(standin.state)[0]!.title).toMatch(/output-proof/);
   });
 });
 
@@ -902,7 +913,7 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
     const { code, io, standin } = await upgradeJudged(fakeSha('head'));
     expect(io.errs).toEqual([]);
     expect(code).toBe(0);
-    expect(standin.state.checkRuns[0]!.conclusion).toBe('success');
+    expect(verdicts(standin.state)[0]!.conclusion).toBe('success');
     expect(standin.state.comments[0]!.body).toMatch(
       /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 9\.0\.0 /,
     );
@@ -911,7 +922,7 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
   it("refuses a proof made for another commit than the pull request's head: a run spanning a push judges the new head with the old one's proof (red team E2)", async () => {
     const { code, standin } = await upgradeJudged(fakeSha('older'));
     expect(code).toBe(1);
-    expect(standin.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(verdicts(standin.state)[0]!.conclusion).toBe('failure');
     expect(standin.state.comments[0]!.body).toMatch(
       new RegExp(
         `\\| \`output-proof\` \\| ❌ \\| .*The head proof was not accepted: it proves commit ${fakeSha('older').slice(0, 12)}, not the pull request's head ${fakeSha('head').slice(0, 12)}`,
@@ -954,9 +965,11 @@ describe('runs that race', () => {
     const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
     expect(code).toBe(0);
-    expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*nothing posted/);
-    expect(standin.state.checkRuns).toEqual([]);
+    expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*no verdict posted/);
+    expect(verdicts(standin.state)).toEqual([]);
     expect(standin.state.comments).toEqual([]);
+    // Its check run stays in progress: no merge until a run posts (R14-F5: when no newer run comes).
+    expect(standin.state.checkRuns.map((c) => [c.status, c.headSha])).toEqual([['in_progress', fakeSha('head')]]);
   });
 
   it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {

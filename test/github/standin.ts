@@ -90,6 +90,8 @@ export interface StandinFault {
   rateLimit?: boolean;
   secondary?: boolean;
   retryAfter?: number | null;
+  /** Matching requests let through before the fault begins (default 0). */
+  after?: number;
 }
 export interface StandinState {
   owner: string;
@@ -147,6 +149,10 @@ export interface StandinState {
   checkRuns: StandinCheckRun[]; // appended by POST check-runs
   faults: StandinFault[]; // consumed: each matching request decrements `times`
 }
+/** The verdicts posted: completed check runs, in order (a run marks the check in progress first). */
+export const verdicts = (state: StandinState): StandinCheckRun[] =>
+  state.checkRuns.filter((c) => c.status === 'completed');
+
 export interface Standin {
   url: string;
   state: StandinState;
@@ -904,6 +910,10 @@ function takeFault(state: StandinState, method: string, path: string): StandinFa
   const fault = state.faults.find(
     (f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && f.path.test(path),
   );
+  if (fault?.after) {
+    fault.after -= 1;
+    return undefined;
+  }
   if (fault) fault.times -= 1;
   return fault;
 }
@@ -1252,7 +1262,7 @@ export function reviewsOnStandin(base: () => string, eventPath: () => string) {
   return async (head: string, state: Partial<StandinState>) => {
     standin = await startStandin(defaultState(state));
     const { code, io } = await reviewOnStandin(standin, { base: base(), head }, eventPath());
-    const conclusion = standin.state.checkRuns.at(-1)?.conclusion;
+    const conclusion = verdicts(standin.state).at(-1)?.conclusion;
     const comment = standin.state.comments[0]?.body ?? '';
     expect(standin.schemaErrors).toEqual([]);
     await standin.close();

@@ -11,7 +11,16 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../helpers.ts';
 import { distOf, erinGainsConfigMaps } from '../review/scenarios.ts';
-import { actionsEnv, capture, defaultState, fakeSha, pullRequestEvent, startStandin, type Standin } from './standin.ts';
+import {
+  actionsEnv,
+  capture,
+  defaultState,
+  fakeSha,
+  pullRequestEvent,
+  startStandin,
+  type Standin,
+  verdicts,
+} from './standin.ts';
 
 // What judges the change: real, unless a test makes it fail as orgctl's own bug would.
 const judge = vi.hoisted(() => ({ fail: undefined as Error | undefined }));
@@ -94,11 +103,11 @@ describe('a run that cannot judge the pull request', () => {
   it('an error of orgctl’s own after a run that passed: the last check run fails, and says why', async () => {
     standin = await startStandin(defaultState(approved));
     expect((await review({ base, head })).code).toBe(0);
-    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('success');
+    expect(verdicts(standin.state).at(-1)!.conclusion).toBe('success');
     judge.fail = new TypeError("Cannot read properties of undefined (reading 'scope')");
     const { thrown } = await review({ base, head });
     expect(thrown).toBe(judge.fail);
-    const last = standin.state.checkRuns.at(-1)!;
+    const last = verdicts(standin.state).at(-1)!;
     expect(last.conclusion).toBe('failure');
     expect(last.title).toBe('could not be judged');
     expect(standin.state.comments.at(-1)!.body).toMatch(
@@ -112,7 +121,7 @@ describe('a run that cannot judge the pull request', () => {
     render.fail = new RangeError('Maximum call stack size exceeded');
     const { thrown } = await review({ base, head });
     expect(thrown).toBe(render.fail);
-    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+    expect(verdicts(standin.state).at(-1)!.conclusion).toBe('failure');
   });
 
   // R13-F1: reading the pull request (fetchPullRequest) ran outside the region that fails visibly, and
@@ -130,7 +139,7 @@ describe('a run that cannot judge the pull request', () => {
         defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }),
       );
       expect((await review({ base, head })).code).toBe(0);
-      expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('success');
+      expect(verdicts(standin.state).at(-1)!.conclusion).toBe('success');
       standin.state.pull = {
         ...standin.state.pull,
         labels: [`orgctl/override-${rule}`],
@@ -139,7 +148,7 @@ describe('a run that cannot judge the pull request', () => {
       standin.state.reviews = [{ user: 'frank', state: 'DISMISSED', commitId: fakeSha('head') }];
       const { code } = await review({ base, head });
       expect(code).toBe(1);
-      expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+      expect(verdicts(standin.state).at(-1)!.conclusion).toBe('failure');
     });
   }
 
@@ -149,10 +158,36 @@ describe('a run that cannot judge the pull request', () => {
     read.fail = new TypeError('login.toLowerCase is not a function');
     const { thrown } = await review({ base, head });
     expect(thrown).toBe(read.fail);
-    const last = standin.state.checkRuns.at(-1)!;
+    const last = verdicts(standin.state).at(-1)!;
     expect(last.conclusion).toBe('failure');
     expect(last.title).toBe('could not be judged');
     expect(last.headSha).toBe(fakeSha('head'));
+  });
+
+  // R14-F1: with no earlier reading, failUnjudged read the head through the same calls that had
+  // failed (the activity among them), so it failed again and posted nothing.
+  it('GitHub failing on one endpoint for good, after a run that passed and a dismissed approval: the check fails', async () => {
+    standin = await startStandin(
+      defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }),
+    );
+    expect((await review({ base, head })).code).toBe(0);
+    standin.state.reviews = [{ user: 'frank', state: 'DISMISSED', commitId: fakeSha('head') }];
+    standin.state.faults = [{ path: /\/activity$/, status: 502, times: 1000 }];
+    const { thrown } = await review({ base, head });
+    expect(thrown).toBeDefined();
+    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+  });
+
+  it('a run that ends without a verdict leaves its check run in progress, never the success before', async () => {
+    standin = await startStandin(defaultState(approved));
+    expect((await review({ base, head })).code).toBe(0);
+    // The run stops once its check is marked (as a cancelled or timed-out run does): GitHub refuses
+    // every later post, so neither the verdict nor the failure reaches it.
+    judge.fail = new Error('the runner went away');
+    standin.state.faults = [{ method: 'POST', path: /check-runs|comments/, status: 403, times: 1000, after: 1 }];
+    await review({ base, head });
+    const last = standin.state.checkRuns.at(-1)!;
+    expect([last.status, last.conclusion]).toEqual(['in_progress', null]);
   });
 
   it('a base it cannot read: a failing check run and a comment saying why, exit 2', async () => {
@@ -160,7 +195,7 @@ describe('a run that cannot judge the pull request', () => {
     const { code, thrown } = await review({ base: join(ROOT, 'test/fixtures/manifests'), head });
     expect(thrown).toBeUndefined();
     expect(code).toBe(2);
-    expect(standin.state.checkRuns.at(-1)!.conclusion).toBe('failure');
+    expect(verdicts(standin.state).at(-1)!.conclusion).toBe('failure');
     expect(standin.state.comments.at(-1)!.body).toMatch(/no orgctl-organization ConfigMap/);
   });
 });
