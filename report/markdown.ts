@@ -268,9 +268,43 @@ function withoutClosing(url: string): string {
   return url.slice(0, end);
 }
 
-/** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no @mention. */
+/**
+ * What GitHub turns into a mention or a reference: a mention or team mention (`@acme/admins`), an
+ * email address (`root@evil.example`), an issue or pull request (`#1`, `owner/repo#1`, `GH-1`). It
+ * finds them after rendering, in the HTML's text nodes outside code, where an entity (`&#64;`) is its
+ * character again and a backslash escape is gone (github/cmark-gfm#181). An empty HTML comment after
+ * each `@`, `#` and `GH-` ends the text node there, so no such run is whole in any; it shows nothing,
+ * so the text reads and copies as written (an address an admin copies stays the address, which a
+ * zero-width space inside it would not), and it breaks the run wherever the comment is cut (a code
+ * span cut in half would leave its text live).
+ */
+const REFERENCE_MARK = /[@#]|gh-/gi;
+/** Shows nothing; ends GitHub's text node. */
+const REFERENCE_BREAK = '<!-- -->';
+
+/**
+ * A run GitHub may link as a commit (7 to 40 hex digits alone: `a5c3785`): a link the author picks,
+ * to a commit of the repository, shown shortened. Shown as code, whole (a SHA reads as code, and is
+ * compared whole).
+ */
+const COMMIT_LIKE = /(?<![0-9a-z])[0-9a-f]{7,}(?![0-9a-z])/gi;
+
+/** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no mention or reference. */
 const plainMarkdown = (text: string) =>
-  text.replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`)).replace(/@/g, '&#64;');
+  text
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+    .replace(REFERENCE_MARK, (m) => `${m}${REFERENCE_BREAK}`);
+
+/** Text outside a URL: plain, but any run GitHub may take for a commit as code. */
+function plainText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(COMMIT_LIKE)) {
+    out += plainMarkdown(text.slice(last, m.index)) + codeSpan(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + plainMarkdown(text.slice(last));
+}
 
 /** The longest run of `c` in `text`, by a loop: Math.max(...runs) threw past 100,000 or so runs (red team Q5). */
 function longestRun(text: string, c: string): number {
@@ -290,9 +324,10 @@ function codeSpan(text: string): string {
 }
 
 /**
- * Text from the declaration is data: no markup, no HTML, no entity, no @mention that would ping
- * people, no link (a URL is shown as code), and no character that acts instead of showing (a line
- * break that would leave its row, a direction override): those are written as their code points.
+ * Text from the declaration is data: no markup, no HTML, no entity, no mention that would ping
+ * people, no reference or link (a URL or a commit-like run is shown as code), and no character
+ * that acts instead of showing (a line break that would leave its row, a direction override):
+ * those are written as their code points.
  */
 export function escapeMarkdown(text: string): string {
   const shown = showHidden(text.replace(/\r\n?|\n/g, ' '));
@@ -300,10 +335,10 @@ export function escapeMarkdown(text: string): string {
   let last = 0;
   for (const [start, end] of urlRuns(shown)) {
     const url = withoutClosing(shown.slice(start, end));
-    out += plainMarkdown(shown.slice(last, start)) + codeSpan(url);
+    out += plainText(shown.slice(last, start)) + codeSpan(url);
     last = start + url.length;
   }
-  return out + plainMarkdown(shown.slice(last));
+  return out + plainText(shown.slice(last));
 }
 
 /** At most `max` characters, never splitting a surrogate pair. */

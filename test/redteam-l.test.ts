@@ -64,7 +64,7 @@ describe('L1: an admin’s signed commit carried in a non-admin’s pull request
       ],
       reviews: approvedByAlice,
     });
-    expect(r.comment).toMatch(/dan&#64;acme\.io[\s\S]*becomes admin/);
+    expect(r.comment).toMatch(/dan@<!-- -->acme\.io[\s\S]*becomes admin/);
     expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.code).toBe(1);
   });

@@ -64,7 +64,7 @@ const inviteAaron = (s: Spec, grants: NonNullable<Spec['spec']['invites']>[numbe
   s.spec.invites = [{ email: 'aaron@acme.io', sso: true, grants }];
 };
 
-const ERIN_GAINS = '**erin&#64;acme.io (GitHub erin)**\n- gains r:secrets in data';
+const ERIN_GAINS = '**erin@<!-- -->acme.io (GitHub erin)**\n- gains r:secrets in data';
 
 describe('N1: a block too big for the comment does not take the rest out with it', () => {
   it('900 namespaces added: erin gaining r:secrets in the same change is shown', () => {
@@ -114,7 +114,7 @@ describe('N1: a block too big for the comment does not take the rest out with it
       ['frank'],
     );
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
-    expect(md).toContain('**aaron&#64;acme.io (GitHub aaron)**\n- gains r:secrets in team-0000');
+    expect(md).toContain('**aaron@<!-- -->acme.io (GitHub aaron)**\n- gains r:secrets in team-0000');
     expect(md).toContain(ERIN_GAINS);
   });
 });
@@ -137,14 +137,14 @@ describe('N2: who becomes an admin, or approves as one, is kept first', () => {
       (s: Spec) => {
         s.spec.invites = [{ email: 'yan@acme.io', admin: true, sso: true }];
       },
-      '**yan&#64;acme.io**\n- is invited (admin',
+      '**yan@<!-- -->acme.io**\n- is invited (admin',
     ],
     [
       "admin frank's GitHub login changed",
       (s: Spec) => {
         user(s, 'frank@acme.io').github = 'frank-2';
       },
-      '**frank&#64;acme.io (GitHub frank-2)**\n- GitHub login frank → frank-2',
+      '**frank@<!-- -->acme.io (GitHub frank-2)**\n- GitHub login frank → frank-2',
     ],
   ])('%s, with 600 admin-grade tokens created', (_, edit, shown) => {
     const { md, whole } = comment(
@@ -181,7 +181,7 @@ describe('N1, the class: no line of the comment is too long to be shown', () => 
       ['alice'],
       ['frank'],
     );
-    const invited = /\*\*aaron&#64;acme\.io\*\*\n- is invited[^\n]*/.exec(whole)?.[0];
+    const invited = /\*\*aaron@<!-- -->acme\.io\*\*\n- is invited[^\n]*/.exec(whole)?.[0];
     expect(Buffer.byteLength(invited ?? '')).toBeGreaterThan(65_536);
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(md).toContain(invited!.slice(0, 500));
@@ -286,8 +286,8 @@ describe('R8 on the cut comment', () => {
       ['bob'],
       ['alice'],
     );
-    const invited = /\*\*aaron&#64;acme\.io\*\*\n- is invited [^\n]*r:secrets in zz-prod\)/.exec(whole)?.[0];
-    const created = /\*\*token tok\*\*\n- is created [^\n]*zz-prod, owner bob&#64;acme.io/.exec(whole)?.[0];
+    const invited = /\*\*aaron@<!-- -->acme\.io\*\*\n- is invited [^\n]*r:secrets in zz-prod\)/.exec(whole)?.[0];
+    const created = /\*\*token tok\*\*\n- is created [^\n]*zz-prod, owner bob@<!-- -->acme.io/.exec(whole)?.[0];
     expect(Buffer.byteLength(whole)).toBeGreaterThan(65_536);
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(md).toContain(invited);
@@ -313,7 +313,7 @@ describe('R8 on the cut comment', () => {
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(Buffer.byteLength(md)).toBeGreaterThan(63_000); // the line takes the room left
     expect(partOf(md, '**aaron')).toMatch(
-      /^\*\*aaron&#64;acme\.io\*\*\n- is invited \(r:pods, r:events, r:configmaps in team-0000-x+; .*r:secrets in zz-prod\)\n?$/,
+      /^\*\*aaron@<!-- -->acme\.io\*\*\n- is invited \(r:pods, r:events, r:configmaps in team-0000-x+; .*r:secrets in zz-prod\)\n?$/,
     );
   });
 
@@ -394,13 +394,13 @@ describe('N2 leftover: whoever stops being an admin ranks after whatever gives',
     [
       'one person made an admin',
       { people: [person('zed@acme.io', { kind: 'admin', text: 'becomes admin' })] },
-      '**zed&#64;acme.io**\n- becomes admin',
+      '**zed@<!-- -->acme.io**\n- becomes admin',
     ],
     // R10: demotions at the privileged rank still hid these.
     [
       'one person gaining Secrets',
       { people: [person('zed@acme.io', { kind: 'gains-class', text: 'can now read Secrets in prod' })] },
-      '**zed&#64;acme.io**\n- can now read Secrets in prod',
+      '**zed@<!-- -->acme.io**\n- can now read Secrets in prod',
     ],
     [
       'a token created',
@@ -451,7 +451,7 @@ describe('N2 leftover: a token created for many namespaces, its line clipped, st
     const line = /\*\*token tok\*\*\n(- is created [^\n]*)/.exec(md)?.[1];
     expect(line).toBeDefined();
     const clipped = new RegExp(
-      `^- is created \\("T"\\) for ((?:team-\\d{4}-x{40}, )+)… and (\\d+) more \\(${n} namespaces, each with r:pods, r:events\\), owner bob&#64;acme\\.io$`,
+      `^- is created \\("T"\\) for ((?:team-\\d{4}-x{40}, )+)… and (\\d+) more \\(${n} namespaces, each with r:pods, r:events\\), owner bob@<!-- -->acme\\.io$`,
     ).exec(line!);
     expect(clipped, line!.slice(-300)).not.toBeNull();
     expect(clipped![1]!.split(', ').length - 1 + Number(clipped![2])).toBe(n);

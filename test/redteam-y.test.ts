@@ -121,7 +121,7 @@ describe('Y2: a commit pushed on top of an admin’s pull request is not that ad
       ],
       reviews: approvedByAlice,
     });
-    expect(r.comment).toMatch(/dan&#64;acme\.io[\s\S]*becomes admin/);
+    expect(r.comment).toMatch(/dan@<!-- -->acme\.io[\s\S]*becomes admin/);
     expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.comment).toMatch(/approved by alice alone; frank made commits of it yet does not propose it/);
   });
@@ -152,7 +152,7 @@ describe('Y2: a commit pushed on top of an admin’s pull request is not that ad
     });
     expect(r.conclusion, r.io.errs.join('\n')).toBe('failure');
     expect(r.comment).toMatch(
-      /GitHub listed commits ending at [0-9a-f]{12}, not the head commit [0-9a-f]{12}: the pull request changed while it was read; re-run the review/,
+      /GitHub listed commits ending at `[0-9a-f]{12}`, not the head commit `[0-9a-f]{12}`: the pull request changed while it was read; re-run the review/,
     );
   });
 });

@@ -13,9 +13,13 @@
  * K5: the check-run summary was cut to 65,535 UTF-16 units; GitHub's limit is 65,535 bytes.
  * K6: a cut comment kept whole blocks in alphabetical order: padding before a person pushed the
  *     only privilege-class gain out of the comment and the check-run summary.
+ * R13-F2: an `@` written `&#64;` still mentions: GitHub finds mentions, issue references (`#1`,
+ *     `GH-1`, `owner/repo#1`), email addresses and commit SHAs in the rendered HTML's text, where
+ *     the entity is an `@` again (github/cmark-gfm#181). A namespace annotation `please approve
+ *     @acme/admins, as in #1` made the trusted bot ping a team and link another thread.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../report/markdown.ts';
+import { escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
 import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
 
@@ -23,8 +27,59 @@ import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './revi
 const commonMarkLines = (md: string) => md.split(/\r\n|\r|\n/);
 /** Bidirectional and invisible formatting characters invalid-text refuses in every other text. */
 const FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
-/** A numeric character reference GitHub would decode, but orgctl's own `&#64;` (and an escaped `\&`). */
-const AUTHOR_ENTITY = /(?<!\\)&#(?!64;)(x[0-9a-f]+|[0-9]+);/i;
+/** A numeric character reference GitHub would decode (but an escaped `\&`). */
+const AUTHOR_ENTITY = /(?<!\\)&#(x[0-9a-f]+|[0-9]+);/i;
+
+/**
+ * Markdown read by a model of GitHub's rendering, one pass left to right: a backslash escape is its
+ * character, an entity the character it names, a code span `code` (its text), an HTML comment
+ * `comment` (it shows nothing, and ends a text node).
+ */
+function rendered(md: string, code: (text: string) => string, comment: string): string {
+  return md.replace(
+    /\\([!-/:-@[-`{-~])|(`+)([\s\S]*?)(?<!`)\2(?!`)|<!-- -->|&#(\d+);|&#x([0-9a-f]+);|&(amp|lt|gt|quot);/gi,
+    (_all, escaped, _fence, inCode, dec, hex, named) =>
+      escaped !== undefined
+        ? escaped
+        : inCode !== undefined
+          ? code(inCode.replace(/^ (.*) $/s, '$1'))
+          : dec !== undefined
+            ? String.fromCodePoint(Number(dec))
+            : hex !== undefined
+              ? String.fromCodePoint(parseInt(hex, 16))
+              : named !== undefined
+                ? ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[named.toLowerCase()]!
+                : comment,
+  );
+}
+
+/**
+ * The text GitHub's post-processing sees (mentions, references, email and commit links): the rendered
+ * HTML's text nodes outside code, entities decoded. A break (a line end) stands for code and comments:
+ * no pattern runs across one.
+ */
+const textGitHubSees = (md: string) => rendered(md, () => '\n', '\n');
+/** The text a reader sees and copies: code spans as their text, comments as nothing. */
+const textShown = (md: string) => rendered(md, (text) => text, '');
+
+/** What GitHub's post-processing turns into a mention, a reference or a link, in the text it sees. */
+const GITHUB_LINKS = [
+  ['a mention, a team mention or an email address', /@[a-z0-9]/i],
+  ['an issue or pull request reference (#1, owner/repo#1)', /#\d/],
+  ['a GH- reference', /gh-\d/i],
+  ['a commit SHA', /(?<![0-9a-z])[0-9a-f]{7,40}(?![0-9a-z])/i],
+  ['a URL', /:\/\/|www\./i],
+] as const;
+
+/** The first of GITHUB_LINKS GitHub would find in `md`, as `what: text`; undefined when none. */
+function linkIn(md: string): string | undefined {
+  const seen = textGitHubSees(md);
+  for (const [what, pattern] of GITHUB_LINKS) {
+    const m = pattern.exec(seen);
+    if (m) return `${what}: ${JSON.stringify(seen.slice(Math.max(0, m.index - 20), m.index + 20))}`;
+  }
+  return undefined;
+}
 
 /** bob (not an admin) holds custom role `deployer` in data. */
 function withDeployer(): Spec {
@@ -169,5 +224,87 @@ describe('a cut comment keeps what matters: privilege gains before everyone else
     expect(md).toContain(
       '\n- is granted w:configmaps in data: covered by w:full while an admin, held once no longer one',
     );
+  });
+});
+
+describe('R13-F2: no declared text becomes a mention, a reference or a link GitHub resolves', () => {
+  it.each([
+    ['a team mention', 'please approve @acme/admins'],
+    ['a user mention', 'ok by @alice.'],
+    ['an email address', 'mail root@evil.example'],
+    ['an issue reference', 'approved in #1'],
+    ['a GH- reference', 'see GH-12 and gh-7'],
+    ['a cross-repository reference', 'see evil/repo#7'],
+    ['a user@SHA reference', 'jlord@a5c3785ed8d6a35868bc169f07e40e889087fd2e'],
+    ['a commit SHA', 'reverted in a5c3785, see 1234567890abcdef.'],
+    ['an entity-written @ and #', '&#64;alice &#35;1 \\@bob'],
+  ])('%s (%s): never one, and shown as written', (_, text) => {
+    const md = escapeMarkdown(text);
+    expect(linkIn(md), md).toBeUndefined();
+    expect(textShown(md)).toBe(text); // read and copied as the text itself (an address stays the address)
+  });
+
+  it('nor any text of these characters, however they run (3,000 of them, seeded)', () => {
+    const alphabet = [
+      '@',
+      '#',
+      'a',
+      'f',
+      '1',
+      '0',
+      'G',
+      'H',
+      'g',
+      'h',
+      '-',
+      '/',
+      '.',
+      ' ',
+      '`',
+      '&',
+      ';',
+      '\\',
+      '<',
+      '!',
+      ':',
+      'x',
+      'w',
+      '_',
+    ];
+    let seed = 13;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 3_000; i++) {
+      const text = Array.from({ length: 1 + (next() % 24) }, () => alphabet[next() % alphabet.length]).join('');
+      const md = escapeMarkdown(text);
+      expect(linkIn(md), `${JSON.stringify(text)} → ${md}`).toBeUndefined();
+      expect(textShown(md), md).toBe(text);
+    }
+  });
+
+  it('end to end: a namespace annotation "please approve @acme/admins, as in #1" pings and links nothing', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.namespaces = [
+        { name: 'web', annotations: { 'example.com/note': 'please approve @acme/admins, as in #1' } },
+        { name: 'data' },
+      ];
+    });
+    const md = renderMarkdown(d, { ok: true, results: [] });
+    const line = md.split('\n').find((l) => l.includes('please approve'))!;
+    expect(linkIn(line), line).toBeUndefined();
+    expect(textShown(line)).toContain('please approve @acme/admins, as in #1');
+  });
+
+  it('nor where a long line is cut, wherever the cut falls (the comment, the check-run summary)', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+    });
+    const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
+    const text = `gains ${'ok by @acme/admins as in #12 and GH-3, ask root@evil.example; '.repeat(200)}`;
+    (erin.changes as unknown as { text: string }[]).push({ text });
+    for (let cut = 0; cut < 64; cut++) {
+      const md = renderMarkdown(d, { ok: true, results: [] }, { maxBytes: 3_000 + cut, fullReport: 'x' });
+      expect(md).toContain(' … '); // the line is clipped
+      expect(linkIn(md), md).toBeUndefined();
+    }
   });
 });

@@ -182,7 +182,7 @@ describe('the diff says every gain', () => {
     };
     const md = renderMarkdown(diff, undefined, { maxBytes: 4_000 });
     expect(md).toMatch(/_… and \d+ more\./);
-    expect(md).toContain('**zed&#64;acme.io**\n- gains w:configmaps in web');
+    expect(md).toContain('**zed@<!-- -->acme.io**\n- gains w:configmaps in web');
   });
 });
 
@@ -229,7 +229,7 @@ describe('the rules read access held through another scope as in its namespaces 
     for (const cluster of ['lga1', 'ord1']) edit(head, `${cluster}/cluster/resources.yaml`, append(crb));
     const r = await reviewedByAlice(base, head);
     expect(r.stdout).toMatch(
-      /eve&#64;evil\.example may write NetworkPolicies in web, through a ClusterRoleBinding.*\(weaker\)/,
+      /eve@<!-- -->evil\.example may write NetworkPolicies in web, through a ClusterRoleBinding.*\(weaker\)/,
     );
     expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
   });

@@ -47,7 +47,7 @@ describe('orgctl diff', () => {
     const r = await run(['diff', '--base', base, '--head', head]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `${COMMENT_MARKER}\n### Who gains or loses what\n\n**bob&#64;acme.io (GitHub bob)**\n- gains w:configmaps in web\n`,
+      `${COMMENT_MARKER}\n### Who gains or loses what\n\n**bob@<!-- -->acme.io (GitHub bob)**\n- gains w:configmaps in web\n`,
     );
     const json = JSON.parse((await run(['diff', '--base', base, '--head', head, '--format', 'json'])).stdout);
     expect(json.people).toEqual([
@@ -308,7 +308,7 @@ describe('orgctl diff', () => {
     ]);
     const md = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head]);
     expect(md.stdout).not.toContain('No change in access');
-    expect(md.stdout).toContain("**User eve&#64;evil.example, whom the organization's membership does not name**");
+    expect(md.stdout).toContain("**User eve@<!-- -->evil.example, whom the organization's membership does not name**");
     const html = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'html']);
     expect(html.stdout).toContain('User eve@evil.example, whom the organization&#39;s membership does not name');
     // The review refuses it (the proof), and a change of dist/ alone that gives anyone access is engine-change's too.
@@ -328,7 +328,7 @@ describe('orgctl diff', () => {
     expect(review.stdout).toMatch(
       /\| `engine-change` \| ❌ \| only dist\/ changes, yet it gives ServiceAccount data\/default gains r:full in data/,
     );
-    expect(review.stdout).toContain('**User eve&#64;evil.example, whom');
+    expect(review.stdout).toContain('**User eve@<!-- -->evil.example, whom');
   });
 
   it('says access a ClusterRoleBinding gives as in every namespace (orgctl writes none): it said bob gains w:full in web, and nothing of eve', async () => {
@@ -496,7 +496,7 @@ describe('bad input never passes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('## orgctl review: ❌ the change breaks a rule');
     expect(r.stdout).toContain(
-      '| `self-edit` | ❌ | alice&#64;acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |',
+      '| `self-edit` | ❌ | alice@<!-- -->acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |',
     );
     const ok = await run([
       'review',
@@ -518,7 +518,7 @@ describe('bad input never passes', () => {
 describe('markdown', () => {
   it('escapes what a declaration could smuggle in', () => {
     expect(escapeMarkdown('<img src=x> **bold** @alice [x](y) a|b')).toBe(
-      '\\<img src=x\\> \\*\\*bold\\*\\* &#64;alice \\[x\\](y) a\\|b',
+      '\\<img src=x\\> \\*\\*bold\\*\\* @<!-- -->alice \\[x\\](y) a\\|b',
     );
   });
 
@@ -554,12 +554,12 @@ describe('markdown', () => {
     expect(md).toContain('| `self-edit` | ❌ | 300 of 300 findings fail (below) |');
     expect(md).toContain('| `owner-immutable` | ✅ | the owner stays an active admin |');
     expect(md).toContain('| `mass-removal` | ❌ | removes access from 9 of 10 users |');
-    expect(md).toContain('- `self-edit` ❌ token t0 belongs to bob&#64;acme.io');
+    expect(md).toContain('- `self-edit` ❌ token t0 belongs to bob@<!-- -->acme.io');
     expect(md).toMatch(/- _… and \d+ more\. The full report: the job summary\._/);
     expect(md).toContain('### Who gains or loses what');
     // a few results still get a row each, as before
     const few = renderMarkdown(d, { ok: false, results: results.slice(0, 3) });
-    expect(few).toContain('| `self-edit` | ❌ | token t0 belongs to bob&#64;acme.io');
+    expect(few).toContain('| `self-edit` | ❌ | token t0 belongs to bob@<!-- -->acme.io');
     expect(few).not.toContain('Failing findings');
   });
 });

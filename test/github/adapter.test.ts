@@ -925,7 +925,7 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
     expect(verdicts(standin.state)[0]!.conclusion).toBe('failure');
     expect(standin.state.comments[0]!.body).toMatch(
       new RegExp(
-        `\\| \`output-proof\` \\| ❌ \\| .*The head proof was not accepted: it proves commit ${fakeSha('older').slice(0, 12)}, not the pull request's head ${fakeSha('head').slice(0, 12)}`,
+        `\\| \`output-proof\` \\| ❌ \\| .*The head proof was not accepted: it proves commit \`${fakeSha('older').slice(0, 12)}\`, not the pull request's head \`${fakeSha('head').slice(0, 12)}\``,
       ),
     );
   });
