@@ -20,6 +20,7 @@ import {
 } from '../model/membership.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { ownValue } from '../model/own-keys.ts';
+import { describeValue, nestedDeeperThan } from '../model/data.ts';
 import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
@@ -37,8 +38,18 @@ export interface OrgInfo extends Omit<MemberOrganization, 'roles'> {
 
 type Obj = Record<string, unknown>;
 
-/** The records of a membership list's text, each of `fields`' shape; a SnapshotError naming the first that is not. */
-function jsonLines<T>(text: unknown, what: string, fields: Fields): T[] {
+/**
+ * The deepest nesting of lists and objects read from JSON inside head dist/'s ConfigMaps (orgctl
+ * writes a few levels): past it, comparing or saying a value (JSON.stringify, a recursive walk)
+ * overflowed the stack, an internal error where this is input (R13-F3).
+ */
+const MAX_NESTING = 16;
+
+/**
+ * The records of a membership list's text, each of `fields`' shape, and no other field unless
+ * `open` (a namespace's guard rails are judged where read); a SnapshotError naming the first that is not.
+ */
+function jsonLines<T>(text: unknown, what: string, fields: Fields, open = false): T[] {
   if (text === undefined) return [];
   if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
   return text
@@ -51,7 +62,7 @@ function jsonLines<T>(text: unknown, what: string, fields: Fields): T[] {
       } catch {
         throw new SnapshotError(`${what} line ${i + 1} is not JSON`);
       }
-      const problem = recordProblem(record, fields);
+      const problem = recordProblem(record, fields, open ? 'open' : 'closed');
       if (problem) throw new SnapshotError(`${what} line ${i + 1} is not a record orgctl writes: ${problem}`);
       return record as T;
     });
@@ -151,30 +162,43 @@ const ORGANIZATION_FIELDS: FieldsOf<
   roles: { records: { name: 'text', levels: 'texts' }, optional: true },
 };
 
-/** Why `value` is not of `shape`, or undefined. */
-function shapeProblem(value: unknown, shape: Shape): string | undefined {
+/** Why `value` (the field at `path`) is not of `shape`, what it is and what is allowed, or undefined. */
+function shapeProblem(value: unknown, shape: Shape, path: string): string | undefined {
   if (typeof shape === 'object') {
-    if (value === undefined) return shape.optional ? undefined : 'is missing';
-    if (!Array.isArray(value)) return 'is not a list of records';
+    if (value === undefined) return shape.optional ? undefined : `${path} is missing`;
+    if (!Array.isArray(value)) return `${path} is ${describeValue(value)}, not a list of records`;
     for (let i = 0; i < value.length; i++) {
-      const problem = recordProblem(value[i], shape.records);
-      if (problem) return `[${i}] ${problem}`;
+      const problem = recordProblem(value[i], shape.records, 'closed', `${path}[${i}]`);
+      if (problem) return problem;
     }
     return undefined;
   }
   const scalar = (shape.endsWith('?') ? shape.slice(0, -1) : shape) as Scalar;
-  if (value === undefined) return shape.endsWith('?') ? undefined : 'is missing';
-  return SCALARS[scalar].is(value) ? undefined : `is not ${SCALARS[scalar].words}`;
+  if (value === undefined) return shape.endsWith('?') ? undefined : `${path} is missing`;
+  return SCALARS[scalar].is(value) ? undefined : `${path} is ${describeValue(value)}, not ${SCALARS[scalar].words}`;
 }
 
-/** Why a record is not written as `fields` say (its first field that is not), or undefined. */
-function recordProblem(record: unknown, fields: Fields): string | undefined {
-  if (!isObj(record)) return 'is not a JSON object';
+/**
+ * Why a record (at `path`, none for a line's own) is not written as `fields` say, or undefined: its
+ * first field that is not, or (`closed`) a field orgctl never writes, which no reader checks.
+ */
+function recordProblem(record: unknown, fields: Fields, others: 'open' | 'closed', path?: string): string | undefined {
+  if (!isObj(record)) return `${path ?? 'it'} is ${describeValue(record)}, not a JSON object`;
   for (const [key, shape] of Object.entries(fields)) {
-    const problem = shapeProblem(ownValue(record, key), shape);
-    if (problem) return `${key} ${problem}`;
+    const problem = shapeProblem(ownValue(record, key), shape, path === undefined ? key : `${path}.${key}`);
+    if (problem) return problem;
   }
-  return undefined;
+  if (others === 'open') {
+    // Read where used, each with its own checks: only bounded here, before anything compares or says it.
+    const deep = Object.keys(record).find((k) => nestedDeeperThan(record[k], MAX_NESTING));
+    return deep === undefined
+      ? undefined
+      : `field ${describeValue(deep)} is ${describeValue(record[deep])} nested more than ${MAX_NESTING} levels deep, which orgctl never writes`;
+  }
+  const other = Object.keys(record).find((k) => !Object.hasOwn(fields, k));
+  return other === undefined
+    ? undefined
+    : `${path ?? 'it'} has field ${describeValue(other)}, which orgctl never writes (a record holds ${Object.keys(fields).join(', ')})`;
 }
 
 export interface Membership {
@@ -261,7 +285,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   }
   if (typeof info.name !== 'string' || typeof info.owner !== 'string')
     throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} names no organization or owner`);
-  const problem = recordProblem(info, ORGANIZATION_FIELDS);
+  // Its other settings are read with their defaults, each where it is used.
+  const problem = recordProblem(info, ORGANIZATION_FIELDS, 'open');
   if (problem) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} is not what orgctl writes: ${problem}`);
   const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
   const systemNamespace = namespaceOfObject(orgMap[0]!) ?? systemNamespaceOf(info.name);
@@ -308,7 +333,12 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
         .sort((a, b) => part(a) - part(b)),
     ];
     for (const cm of sources)
-      for (const r of jsonLines<T>((cm.data as Obj)[file], `${label} ${file}`, RECORD_FIELDS[name]))
+      for (const r of jsonLines<T>(
+        (cm.data as Obj)[file],
+        `${label} ${file}`,
+        RECORD_FIELDS[name],
+        name === 'namespaces',
+      ))
         out.set(keyOf(r), r);
     return out;
   };

@@ -8,6 +8,7 @@
  * approval trusts (that version) is what vouches for the bytes. Nothing else is lifted: the
  * access diff, every change rule and `head-policies` are the base's.
  */
+import { describeValue } from '../model/data.ts';
 
 /** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
 export interface Engine {
@@ -65,7 +66,8 @@ const VERSION = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]{1,64})?(?:\+[0-9A-Z
 const NAME = /^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown) => JSON.stringify(v)?.slice(0, 80) ?? String(v);
+/** A value of the head's files as a message says it (never stringified whole: it may nest past the stack). */
+const show = describeValue;
 
 function parseJson(text: string): { value: unknown } | { problem: string } {
   try {

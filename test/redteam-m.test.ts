@@ -117,14 +117,6 @@ describe('red team M: the proof against base never vouches for what the full pro
       (u: Record<string, unknown>) => ({ expiring: records(u).map((r) => ({ ...r, until: '2099-12-31' })), ...u }),
     ],
     [
-      'a record with a field synthesis never writes',
-      'bob@acme.io',
-      (u: Record<string, unknown>) => ({
-        ...u,
-        expiring: records(u).map((r) => ({ ...r, until: '2099-12-31', note: 'x' })),
-      }),
-    ],
-    [
       'a record whose fields are in another order',
       'bob@acme.io',
       (u: Record<string, unknown>) => ({
@@ -147,16 +139,24 @@ describe('red team M: the proof against base never vouches for what the full pro
     expect(r.code).toBe(1);
   });
 
-  it('M2: a forged membership record (an end that is a number) is not read at all: an input error (red team Q6)', async () => {
+  it.each<[string, (r: Record<string, unknown>) => Record<string, unknown>, RegExp]>([
+    [
+      'an end that is a number (red team Q6)',
+      (r: Record<string, unknown>) => ({ ...r, until: 20991231 }),
+      /users\.jsonl line \d+ is not a record orgctl writes: expiring\[0\]\.until is 20991231, not text/,
+    ],
+    [
+      'a record with a field synthesis never writes (R13-F3)',
+      (r: Record<string, unknown>) => ({ ...r, until: '2099-12-31', note: 'x' }),
+      /users\.jsonl line \d+ is not a record orgctl writes: expiring\[0\] has field "note", which orgctl never writes \(a record holds namespace, role, until\)/,
+    ],
+  ])('M2: a forged membership record (%s) is not read at all: an input error', async (_n, edit, message) => {
     const base = await distOf(dated());
-    const head = forged(base, 'bob@acme.io', (u) => ({
-      ...u,
-      expiring: records(u).map((r) => ({ ...r, until: 20991231 })),
-    }));
+    const head = forged(base, 'bob@acme.io', (u) => ({ ...u, expiring: records(u).map(edit) }));
     for (const proof of [['--full-proof'], []]) {
       const r = await reviewPair({ base, head }, '--actor', 'alice', '--approved-by', 'frank', ...proof);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/users\.jsonl line \d+ is not a record orgctl writes: expiring \[0\] until is not text/);
+      expect(r.stderr).toMatch(message);
     }
   });
 });

@@ -54,6 +54,11 @@
  *     package's stack (3,000 levels; Go's YAML reads 10,000) was left out with a warning, and the
  *     answer given without it, as W3's duplicate keys were: a RoleBinding whose free-form field
  *     (managedFields' fieldsV1) is nested that deep was access no answer counted. Refused instead.
+ * R13-F3: JSON inside head dist/'s YAML (a membership list's line) and the head proof were read
+ *     without a bound on nesting: a users.jsonl record with a field orgctl never writes, or a value,
+ *     nested 20,000 deep made review, diff and prove an internal error (JSON.stringify's stack), and
+ *     a head proof whose engine.name was nested 10,000 deep threw a RangeError while saying why it
+ *     was refused.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +66,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
 import { escapeMarkdown } from '../report/markdown.ts';
+import { parseHeadProof } from '../review/head-proof.ts';
 import { ROOT, TODAY, cli, shardHolding, tempDir } from './helpers.ts';
 import { baseDistWithWebBinding, baseSpec, diffOf, distOf, tokensOf, type Spec } from './review/scenarios.ts';
 
@@ -279,27 +285,29 @@ describe('R12-F2: no text of the declaration becomes a link in the comment, howe
   });
 });
 
+/**
+ * baseSpec's dist/, copied, with `record` as one more line of `list` (users, invites, tokens); for
+ * `organization`, `record` in place of organization.json's `"clusters":[]`; for `namespaces` (base
+ * has no list of its own), a namespaces.jsonl of that line in the organization's ConfigMap.
+ */
+async function withMembershipLine(list: string, record: string): Promise<string> {
+  const dir = join(tempDir('orgctl-rtq-'), 'dist');
+  cpSync(await distOf(baseSpec()), dir, { recursive: true });
+  const file = join(dir, 'in-cluster', 'cluster', 'resources.yaml');
+  const text = readFileSync(file, 'utf8');
+  const [from, to] =
+    list === 'organization'
+      ? ['"clusters":[]', record]
+      : list === 'namespaces'
+        ? ['data:\n  organization.json: |', `data:\n  namespaces.jsonl: |\n    ${record}\n  organization.json: |`]
+        : [`  ${list}.jsonl: |\n`, `  ${list}.jsonl: |\n    ${record}\n`];
+  expect(text, `${from} in ${file}`).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+  return dir;
+}
+
 describe('Q6: a membership record of another shape in head dist/ is input orgctl refuses, not a crash', () => {
-  /**
-   * baseSpec's dist/, copied, with `record` as one more line of `list` (users, invites, tokens), or
-   * for `organization` in place of organization.json's `"clusters":[]`.
-   */
-  const withRecord = async (list: string, record: string) => {
-    const dir = join(tempDir('orgctl-rtq-'), 'dist');
-    cpSync(await distOf(baseSpec()), dir, { recursive: true });
-    const file = join(dir, 'in-cluster', 'cluster', 'resources.yaml');
-    const text = readFileSync(file, 'utf8');
-    if (list === 'organization') {
-      expect(text).toContain('"clusters":[]');
-      writeFileSync(file, text.replace('"clusters":[]', record));
-      return dir;
-    }
-    const at = text.indexOf(`  ${list}.jsonl: |\n`);
-    expect(at, `${list}.jsonl in ${file}`).toBeGreaterThan(0);
-    const line = text.indexOf('\n', at) + 1;
-    writeFileSync(file, `${text.slice(0, line)}    ${record}\n${text.slice(line)}`);
-    return dir;
-  };
+  const withRecord = withMembershipLine;
   const user = (fields: Record<string, unknown>) =>
     JSON.stringify({
       email: 'x@acme.io',
@@ -347,6 +355,99 @@ describe('Q6: a membership record of another shape in head dist/ is input orgctl
     },
     60_000,
   );
+});
+
+describe('R13-F3: a membership record holding what orgctl never writes (a field, a value nested 20,000 deep) is an input error', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const withLine = withMembershipLine;
+  const user = (fields: string) =>
+    `{"email":"x@acme.io","username":"x@acme.io","github":"x","admin":false,"billing":false,"status":"active"${fields}}`;
+  const commands = {
+    review: (head: string, base: string) => ['review', '--base', base, '--head', head, '--actor', 'bob'],
+    diff: (head: string, base: string) => ['diff', '--base', base, '--head', head],
+  };
+  /** prove reads membership as import does: data it cannot read is left out, and the output not proved (exit 1). */
+  const proveFails = (head: string) => {
+    const r = cli(['prove', '--dir', head, '--format', 'json']);
+    expect(r.code, r.stderr.slice(0, 300)).toBe(1);
+    expect(JSON.parse(r.stdout.split('\n')[0]!).ok).toBe(false);
+  };
+
+  it.each([
+    [
+      'users',
+      'a field orgctl never writes, nested 20,000 deep',
+      user(`,"x":${deep(20_000)}`),
+      /it has field "x", which orgctl never writes \(a record holds email, username, github/,
+    ],
+    [
+      'users',
+      'a field orgctl never writes, plain',
+      user(',"note":"hi"'),
+      /it has field "note", which orgctl never writes/,
+    ],
+    [
+      'users',
+      'its GitHub login nested 20,000 deep',
+      user('').replace('"github":"x"', `"github":${deep(20_000)}`),
+      /github is a list \(of 1\), not text/,
+    ],
+    [
+      'users',
+      'dated access with a field orgctl never writes',
+      user(',"expiring":[{"namespace":"web","role":"r","until":"2099-01-01","x":1}]'),
+      /expiring\[0\] has field "x", which orgctl never writes/,
+    ],
+    [
+      'tokens',
+      'a level nested 20,000 deep',
+      `{"id":"x","serviceAccount":"token-x","namespaces":["web"],"levels":[${deep(20_000)}]}`,
+      /levels is a list \(of 1\), not a list of texts/,
+    ],
+    [
+      'namespaces',
+      'a guard rail nested 20,000 deep',
+      `{"name":"web","quota":${deep(20_000)}}`,
+      /field "quota" is a list \(of 1\) nested more than \d+ levels deep, which orgctl never writes/,
+    ],
+  ])(
+    '%s: %s: review and diff exit 2 with an input error naming the file, line and field; prove fails',
+    async (list, _what, record, says) => {
+      const head = await withLine(list, record);
+      const base = await distOf(baseSpec());
+      for (const [name, args] of Object.entries(commands)) {
+        const r = cli([...args(head, base), '--format', 'json']);
+        const error = JSON.parse(r.stdout.split('\n')[0]!).error;
+        expect(error?.kind, `${name}: ${error?.message ?? r.stdout.slice(0, 300)}`).toBe('input');
+        expect(r.code, name).toBe(2);
+        expect(error.message, name).toContain(`${list}.jsonl line 1`);
+        expect(error.message, name).toMatch(says);
+      }
+    },
+    120_000,
+  );
+
+  it('organization.json with a setting nested 20,000 deep: an input error too; prove fails', async () => {
+    const head = await withLine('organization', `"clusters":[],"argocd":{"x":${deep(20_000)}}`);
+    const base = await distOf(baseSpec());
+    for (const [name, args] of Object.entries(commands)) {
+      const r = cli([...args(head, base), '--format', 'json']);
+      const error = JSON.parse(r.stdout.split('\n')[0]!).error;
+      expect(error?.kind, `${name}: ${error?.message ?? r.stdout.slice(0, 300)}`).toBe('input');
+      expect(error.message, name).toContain('organization.json');
+      expect(error.message, name).toMatch(/field "argocd" is an object \(of 1 key\) nested more than/);
+    }
+    proveFails(head);
+  }, 120_000);
+
+  it('a head proof whose engine.name is nested 10,000 deep is refused, saying what it is, not a RangeError', () => {
+    const text = `{"engine":{"name":${deep(10_000)},"version":"1.0.0"},"ok":true,"differences":[],"findings":[]}`;
+    expect(parseHeadProof(text)).toBe('engine.name a list (of 1) is not a package name');
+    expect(parseHeadProof(text.replace(deep(10_000), '{"a":1,"b":2}'))).toBe(
+      'engine.name an object (of 2 keys) is not a package name',
+    );
+    expect(parseHeadProof(text.replace(deep(10_000), '"x y"'))).toBe('engine.name "x y" is not a package name');
+  });
 });
 
 describe('Q7: a YAML mapping of many keys is read in linear time, duplicates still refused', () => {
