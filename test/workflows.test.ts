@@ -278,6 +278,24 @@ function longestRunSeconds(wf: Workflow): number {
   return 60 * Math.max(...Object.keys(wf.jobs).map(longestTo));
 }
 
+/**
+ * A concurrency group as GitHub evaluates it for `contexts`: each `${{ a || b }}` is its first
+ * operand (a context path) with a value, or ''. Anything else is refused, so no test reads a
+ * group it does not understand.
+ */
+function evaluatedGroup(group: string, contexts: Record<string, unknown>): string {
+  return group.replace(/\$\{\{(.*?)\}\}/g, (_, expression: string) => {
+    for (const operand of expression.split('||').map((o) => o.trim())) {
+      if (!/^[\w-]+(\.[\w-]+)*$/.test(operand)) throw new Error(`not a context path: ${operand}`);
+      const value = operand
+        .split('.')
+        .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], contexts);
+      if (value !== undefined && value !== null && value !== '') return String(value);
+    }
+    return '';
+  });
+}
+
 describe('every job of every shipped workflow has a timeout (R14-F3)', () => {
   // GitHub's default is six hours: a job of the review workflow that runs the pull request's code
   // (head-engine) could stall on purpose and hold the pull request's group that long.
@@ -340,6 +358,94 @@ describe('the review runs of one pull request cannot be starved', () => {
     const runs = completedRuns([-30, 0, ...edits], stalls, wf.concurrency?.['cancel-in-progress'] === true, longest);
     const after = runs.find((r) => r.queuedAt >= 0);
     expect(after?.endedAt).toBeLessThanOrEqual(2 * longest);
+  });
+});
+
+describe('the review job of every run of one pull request is serialized, whatever started the run (R14-F4)', () => {
+  const wf = workflow('orgctl-review.yaml');
+  const PULL = 7;
+  /** The contexts of a run of pull request 7 started by `origin` (`id`: the trigger's run id). */
+  const contextsOf = (origin: 'pull_request_target' | 'workflow_dispatch' | 'workflow_run', id = 9000) => ({
+    github: {
+      event_name: origin,
+      event:
+        origin === 'pull_request_target'
+          ? { pull_request: { number: PULL } }
+          : origin === 'workflow_run'
+            ? { workflow_run: { id } }
+            : { inputs: { pull: String(PULL) } },
+    },
+    inputs: origin === 'workflow_dispatch' ? { pull: String(PULL) } : {},
+    // What the pull job outputs in every case: the number, from the event, the input or the artifact.
+    needs: { pull: { outputs: { number: String(PULL) } } },
+  });
+  /** The group the review job of a run waits in: its own, or (without one) a group of that run alone. */
+  const reviewGroupOf = (contexts: ReturnType<typeof contextsOf>) => {
+    const own = wf.jobs.review!.concurrency?.group;
+    return own === undefined
+      ? `${evaluatedGroup(wf.concurrency!.group, contexts)} (the run alone)`
+      : evaluatedGroup(own, contexts);
+  };
+
+  it('the finding: a run started by a review (workflow_run) gets a workflow-level group of its own, the trigger run id', () => {
+    expect(evaluatedGroup(wf.concurrency!.group, contextsOf('pull_request_target'))).toBe(`orgctl-review-${PULL}`);
+    expect(evaluatedGroup(wf.concurrency!.group, contextsOf('workflow_dispatch'))).toBe(`orgctl-review-${PULL}`);
+    expect(evaluatedGroup(wf.concurrency!.group, contextsOf('workflow_run', 9001))).toBe('orgctl-review-9001');
+    expect(() => evaluatedGroup('x-${{ fromJSON(a) }}', {})).toThrow(/not a context path/);
+  });
+
+  it('the review job waits in a group named by the pull request number the pull job outputs, never cancelling the one in progress', () => {
+    const review = wf.jobs.review!;
+    expect(review.needs).toContain('pull');
+    expect(review.concurrency?.group).toMatch(/\$\{\{\s*needs\.pull\.outputs\.number\s*\}\}/);
+    expect(review.concurrency?.['cancel-in-progress']).toBe(false);
+    const groups = [
+      contextsOf('pull_request_target'),
+      contextsOf('workflow_dispatch'),
+      contextsOf('workflow_run', 9001),
+      contextsOf('workflow_run', 9002),
+    ].map(reviewGroupOf);
+    expect(new Set(groups).size).toBe(1);
+    expect(groups[0]).toContain(String(PULL));
+  });
+
+  it('actionlint checks the contexts of a job-level group: needs is allowed there, a step output is not', async () => {
+    const text = read(SOURCE, 'orgctl-review.yaml');
+    const broken = text.replace('-post-${{ needs.pull.outputs.number }}', '-post-${{ steps.pr.outputs.number }}');
+    expect(broken).not.toBe(text);
+    expect((await actionlintProblems(broken, 'broken.yaml')).join('\n')).toMatch(
+      /context "steps" is not allowed here. available contexts are .*"needs"/,
+    );
+  });
+
+  it("the review job's group is not the workflow-level group of any run (a job asking for its own run's group is cancelled as a deadlock)", () => {
+    for (const contexts of [
+      contextsOf('pull_request_target'),
+      contextsOf('workflow_dispatch'),
+      contextsOf('workflow_run'),
+    ])
+      expect(reviewGroupOf(contexts).toLowerCase()).not.toBe(
+        evaluatedGroup(wf.concurrency!.group, contexts).toLowerCase(),
+      );
+  });
+
+  it('the model: a burst of review submissions and pushes runs at most one privileged review job of the pull request at a time, and the last one started judges', () => {
+    // Twenty review submissions a second apart (each its own workflow-level group: each run starts
+    // at once) and a push among them; every review job is queued 30 s after its run started.
+    const started = [
+      ...Array.from({ length: 20 }, (_, i) => ({ at: i, contexts: contextsOf('workflow_run', 9000 + i) })),
+      { at: 10.5, contexts: contextsOf('pull_request_target') },
+    ].sort((a, b) => a.at - b.at);
+    const reviewJobs = new Map<string, number[]>();
+    for (const run of started) {
+      const group = reviewGroupOf(run.contexts);
+      reviewJobs.set(group, [...(reviewJobs.get(group) ?? []), run.at + 30]);
+    }
+    const ran = [...reviewJobs.values()]
+      .flatMap((queued) => completedRuns(queued, 120, wf.jobs.review!.concurrency?.['cancel-in-progress'] === true))
+      .sort((a, b) => a.startedAt - b.startedAt);
+    for (let i = 1; i < ran.length; i++) expect(ran[i]!.startedAt).toBeGreaterThanOrEqual(ran[i - 1]!.endedAt);
+    expect(ran.at(-1)?.queuedAt).toBe(19 + 30);
   });
 });
 
