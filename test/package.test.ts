@@ -574,7 +574,7 @@ describe('an orgctl upgrade that changes the output, judged in its own pull requ
   it('passes with the head proof and an admin approval of the engine change', OPTS, () => {
     const r = review('--approved-by', 'alice', '--head-proof', headProof);
     expect(r.stdout).toMatch(
-      /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 0\.1\.1-test \(the version head's package-lock\.json installs, trusted through this upgrade's \\`engine-change\\` approval\); this orgctl 0\.1\.0 renders \d+ file\(s\) differently: [0-9a-f]{40}:dist\//,
+      /\| `output-proof` \| ✅ \| head dist\/ is proved by orgctl 0\.1\.1-test \(the version head's package-lock\.json installs, trusted through this upgrade's \\`engine-change\\` approval\); this orgctl 0\.1\.0 renders \d+ file\(s\) differently: `[0-9a-f]{40}`:dist\//,
     );
     expect(r.stdout).toMatch(
       /\| `engine-change` \| ✅ \| changes package-lock\.json, package\.json; approved by alice, the organization's only admin; approving it trusts orgctl 0\.1\.1-test from `https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-0\.1\.1-test\.tgz`/,
