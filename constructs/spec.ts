@@ -375,8 +375,13 @@ function parseText(text: string, file: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true });
   markDuplicateKeys(doc, keyText);
   if (doc.errors.length) {
+    // Its stack running out may be recorded at more than one level, as deep as the stack reached
+    // that run (it varies with load): once is the one fact to say.
+    const overflows = (e: Error) => /maximum call stack/i.test(e.message);
+    const first = doc.errors.find(overflows);
+    const errors = doc.errors.filter((e) => e === first || !overflows(e));
     // In plain words, at the place to fix (a known mistake alone: the parser's next errors follow from it).
-    throw new SpecError(yamlErrorsInWords(text, doc.errors).map((m) => `${positionText(file, m)}: ${m.text}`));
+    throw new SpecError(yamlErrorsInWords(text, errors).map((m) => `${positionText(file, m)}: ${m.text}`));
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
