@@ -112,7 +112,7 @@ async function failUnjudged(
   pr:
     | { readonly number: number; readonly headSha: string; readonly read: PullRequestNow }
     | { readonly number: number },
-  botLogin: string,
+  run: { readonly botLogin: string; readonly marked: string | undefined },
   e: unknown,
   io: Io,
 ): Promise<void> {
@@ -127,13 +127,11 @@ async function failUnjudged(
     // The re-reading may fail as the judging did (the same endpoint): then the failure is posted (closed).
     const now = 'read' in pr ? await fetchPullRequestNow(gh, at, pr.number).catch(() => undefined) : undefined;
     const moved = 'read' in pr && now && supersededBy(pr.read, now);
-    if (moved) {
+    if (moved && leftPending(headSha, now.headSha, run.marked)) {
       io.err(`orgctl review: pull request #${pr.number} changed meanwhile (${moved}): ${LEFT_PENDING}`);
       return;
     }
-    const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
-    await createCheckRun(gh, at, headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
-    await upsertComment(gh, at, pr.number, botLogin, text);
+    await postUnjudged(gh, at, { number: pr.number, headSha }, run.botLogin, { heading, verdict, reason });
   } catch (posting) {
     // The first error is what the job ends with; this one is only said.
     io.err(
@@ -143,16 +141,46 @@ async function failUnjudged(
 }
 
 /**
+ * Whether a run that saw its pull request move may post no verdict: when the head moved (the push
+ * started a run that marks and judges the new one), or when this run marked the head in progress.
+ * Otherwise nothing says a run is due (an activity listing that lags, a mark GitHub refused): the
+ * verdict before would stay in force (R15-F1b), so the run fails the check.
+ */
+const leftPending = (judgedHead: string, headNow: string, marked: string | undefined): boolean =>
+  headNow !== judgedHead || marked === judgedHead;
+
+/** A failing check run and a comment saying why the change was not judged. */
+async function postUnjudged(
+  gh: GitHubClient,
+  at: Repo,
+  pr: { readonly number: number; readonly headSha: string },
+  botLogin: string,
+  { heading, verdict, reason }: ReturnType<typeof unjudged>,
+): Promise<void> {
+  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+  await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+  await upsertComment(gh, at, pr.number, botLogin, text);
+}
+
+/**
  * Before anything is read: the check run of the pull request's head is in progress (R14: a run
  * that ends without a verdict, cancelled, timed out, or silent because GitHub refused to hear
  * of its error, left the success before it in force). A refusal here is said and the run goes on.
  */
-async function markJudging(gh: GitHubClient, at: Repo, number: number, runUrl: string | undefined, io: Io) {
+async function markJudging(
+  gh: GitHubClient,
+  at: Repo,
+  number: number,
+  runUrl: string | undefined,
+  io: Io,
+): Promise<string | undefined> {
   try {
     const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
     await startCheckRun(gh, at, data.head.sha, runUrl);
+    return data.head.sha;
   } catch (e) {
     io.err(`orgctl review: could not mark the check run in progress: ${describeGitHubError(e) ?? String(e)}`);
+    return undefined;
   }
 }
 
@@ -198,7 +226,8 @@ export async function reviewOnGitHub(
       ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
   try {
-    await markJudging(gh, at, number, runUrl, io);
+    const marked = await markJudging(gh, at, number, runUrl, io);
+    const run = { botLogin, marked };
     let pr: Awaited<ReturnType<typeof fetchPullRequest>>;
     try {
       pr = await fetchPullRequest(gh, at, number);
@@ -206,7 +235,7 @@ export async function reviewOnGitHub(
       // Reading the pull request is interpreting GitHub's answers too: an error there (R13-F1: a
       // label named __proto__ made it throw) must not leave the check run before in force.
       // After a rate limit too: GitHub's secondary limits often let the posting through (R14-F2).
-      await failUnjudged(gh, at, { number }, botLogin, e, io);
+      await failUnjudged(gh, at, { number }, run, e, io);
       throw e;
     }
     try {
@@ -238,10 +267,21 @@ export async function reviewOnGitHub(
       const { diff, verdict } = judged;
       // Read the pull request again just before posting: a verdict on what is no longer there would
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
-      const moved = supersededBy(pr.read, await fetchPullRequestNow(gh, at, number));
-      if (moved) {
+      const now = await fetchPullRequestNow(gh, at, number);
+      const moved = supersededBy(pr.read, now);
+      if (moved && leftPending(pr.headSha, now.headSha, marked)) {
         io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): ${LEFT_PENDING}`);
         return 0;
+      }
+      if (moved) {
+        const reason = `pull request #${number} changed while it was judged (${moved}), and its check run could not be marked in progress: re-run the job`;
+        io.err(`orgctl review: ${reason}`);
+        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, {
+          heading: 'this change could not be judged',
+          verdict: { ok: false, results: [] },
+          reason,
+        });
+        return 1;
       }
       const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
@@ -264,7 +304,7 @@ export async function reviewOnGitHub(
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a
       // base that cannot, or any error before the verdict is posted (orgctl's own, GitHub's): a
       // failing check run and a comment saying why, never silence.
-      await failUnjudged(gh, at, { number, headSha: pr.headSha, read: pr.read }, botLogin, e, io);
+      await failUnjudged(gh, at, { number, headSha: pr.headSha, read: pr.read }, run, e, io);
       if (e instanceof InputError) return 2;
       throw e;
     }

@@ -470,6 +470,19 @@ describe('the privileged review workflow', () => {
       expect(s.run ?? '', s.name).not.toMatch(/npm (test|run)|git (checkout|switch|worktree)|\$\{\{/);
   });
 
+  it('marks the check in progress before any step that can fail, and fails it when the job fails before orgctl judged (R15)', () => {
+    expect(steps[0]!.id).toBe('mark');
+    expect(steps[0]!.run).toMatch(
+      /check-runs" -f name=orgctl\/review -f head_sha="\$sha" \\\n\s+-f status=in_progress/,
+    );
+    const review = steps.findIndex((s) => s.id === 'review');
+    const failing = steps.findIndex((s) => /-f conclusion=failure/.test(s.run ?? ''));
+    expect(failing).toBeGreaterThan(review);
+    // Only when orgctl never ran: its own exit (a failing verdict, exit 1) is left as it posted it.
+    expect(steps[failing]!.if).toBe("failure() && steps.review.outcome == 'skipped'");
+    expect(steps[failing]!.run).toMatch(/name=orgctl\/review/);
+  });
+
   it('can be dispatched for a pull request number (the expiry workflow does)', () => {
     expect(wf.on.workflow_dispatch).toMatchObject({ inputs: { pull: { required: true } } });
   });

@@ -972,6 +972,25 @@ describe('runs that race', () => {
     expect(standin.state.checkRuns.map((c) => [c.status, c.headSha])).toEqual([['in_progress', fakeSha('head')]]);
   });
 
+  it('the same, when GitHub refused the in-progress mark: the run fails the check (R15-F1b)', async () => {
+    standin = await startStandin(
+      defaultState({
+        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+        faults: [{ method: 'POST', path: /check-runs$/, status: 403, times: 1 }],
+      }),
+    );
+    const approved = standin.state.reviews;
+    let readings = 0;
+    Object.defineProperty(standin.state, 'reviews', {
+      get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]),
+    });
+    const io = capture(actionsEnv(standin, eventPath));
+    const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
+    expect(code).toBe(1);
+    expect(io.errs.join('\n')).toMatch(/could not mark the check run in progress/);
+    expect(standin.state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
+  });
+
   it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {
     const { supersededBy } = await import('../../github/adapter.ts');
     const pr = {
