@@ -6,6 +6,7 @@ import type { Change, ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
+import { safeCuts } from './safe-cuts.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -27,11 +28,27 @@ function unitsWithin(text: string, maxBytes: number, part: (n: number) => string
   return lo;
 }
 
-/** The longest start of `text` within `maxBytes` of UTF-8, never splitting a character. */
+/** The longest start of markdown `text` within `maxBytes` of UTF-8 that ends where `cuts` allows. */
+function startWithin(text: string, maxBytes: number, cuts: Uint8Array): string {
+  let n = unitsWithin(text, maxBytes, (m) => text.slice(0, m));
+  while (!cuts[n]) n--;
+  return text.slice(0, n);
+}
+
+/** The longest end of markdown `text` within `maxBytes` of UTF-8 that starts where `cuts` allows. */
+function endWithin(text: string, maxBytes: number, cuts: Uint8Array): string {
+  let from = text.length - unitsWithin(text, maxBytes, (m) => text.slice(text.length - m));
+  while (!cuts[from]) from++;
+  return text.slice(from);
+}
+
+/**
+ * The longest start of markdown `text` within `maxBytes` of UTF-8, cut only where GitHub reads
+ * nothing of it differently (safeCuts: never inside a code span, a comment, an entity, an escape,
+ * a character), so it may fall a little short.
+ */
 export function clipBytes(text: string, maxBytes: number): string {
-  if (sizeOf(text) <= maxBytes) return text;
-  const n = unitsWithin(text, maxBytes, (m) => text.slice(0, m));
-  return /[\ud800-\udbff]/.test(text[n - 1] ?? '') ? text.slice(0, n - 1) : text.slice(0, n);
+  return sizeOf(text) <= maxBytes ? text : startWithin(text, maxBytes, safeCuts(text));
 }
 
 /**
@@ -110,12 +127,6 @@ const CLIPPED_MIN = 200;
 /** Between the start and the end of a clipped line. */
 const CLIPPED = ' … ';
 
-/** The longest end of `text` within `maxBytes` of UTF-8, never splitting a character. */
-function clipStart(text: string, maxBytes: number): string {
-  const end = text.slice(text.length - unitsWithin(text, maxBytes, (m) => text.slice(text.length - m)));
-  return /^[\udc00-\udfff]/.test(end) ? end.slice(1) : end;
-}
-
 /**
  * A long list within `maxBytes`: its first items, how many more of how many and what each holds,
  * then its end (a token's owner and expiry). Undefined when not even that fits.
@@ -140,10 +151,11 @@ function clipList(list: ListedText, maxBytes: number): string | undefined {
 function clipLine(text: string, maxBytes: number, held: readonly string[] = [], list?: ListedText): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
   if (list) return clipList(list, maxBytes);
+  const cuts = safeCuts(text);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
-    const end = clipStart(text, Math.floor(room / 3));
-    const start = clipBytes(text, room - sizeOf(end));
+    const end = endWithin(text, Math.floor(room / 3), cuts);
+    const start = startWithin(text, room - sizeOf(end), cuts);
     return { start, end, line: `${start}${cut}${end}` };
   };
   const plain = around(CLIPPED);

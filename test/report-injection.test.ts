@@ -17,9 +17,14 @@
  *     `GH-1`, `owner/repo#1`), email addresses and commit SHAs in the rendered HTML's text, where
  *     the entity is an `@` again (github/cmark-gfm#181). A namespace annotation `please approve
  *     @acme/admins, as in #1` made the trusted bot ping a team and link another thread.
+ * R15-F2: a long line (and a failing check's reason) was cut on bytes of its escaped markdown,
+ *     wherever they fell: inside a code span (its closing backtick then opened one, and the URL,
+ *     mention or hex run it held went live), between `\` and what it escapes, inside `<!-- -->`
+ *     (which then hid the cut marker and the `[cut here, among them …]` note, R15-F3), or inside a
+ *     word, leaving a bare run of 7+ hex digits GitHub links as a commit.
  */
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
+import { clipBytes, escapeMarkdown, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
 import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
 
@@ -33,11 +38,11 @@ const AUTHOR_ENTITY = /(?<!\\)&#(x[0-9a-f]+|[0-9]+);/i;
 /**
  * Markdown read by a model of GitHub's rendering, one pass left to right: a backslash escape is its
  * character, an entity the character it names, a code span `code` (its text), an HTML comment
- * `comment` (it shows nothing, and ends a text node).
+ * `comment` (it shows nothing, and ends a text node; any `<!--` to the next `-->`, whatever it hides).
  */
 function rendered(md: string, code: (text: string) => string, comment: string): string {
   return md.replace(
-    /\\([!-/:-@[-`{-~])|(`+)([\s\S]*?)(?<!`)\2(?!`)|<!-- -->|&#(\d+);|&#x([0-9a-f]+);|&(amp|lt|gt|quot);/gi,
+    /\\([!-/:-@[-`{-~])|(`+)([\s\S]*?)(?<!`)\2(?!`)|<!--(?:-?>|[\s\S]*?-->)|&#(\d+);|&#x([0-9a-f]+);|&(amp|lt|gt|quot);/gi,
     (_all, escaped, _fence, inCode, dec, hex, named) =>
       escaped !== undefined
         ? escaped
@@ -305,6 +310,58 @@ describe('R13-F2: no declared text becomes a mention, a reference or a link GitH
       const md = renderMarkdown(d, { ok: true, results: [] }, { maxBytes: 3_000 + cut, fullReport: 'x' });
       expect(md).toContain(' … '); // the line is clipped
       expect(linkIn(md), md).toBeUndefined();
+    }
+  });
+});
+
+/** Texts that hold, escaped, every kind of thing a cut may not fall inside. */
+const HOSTILE = [
+  'see https://x.example/,@acme/admins/a5c3785ed8 and more; ',
+  'a \\` b x://y,@acme/admins c ',
+  'ok by @acme/admins as in #12; ',
+  'zdeadbeefcafe1234 a5c3785ed8d6x GH-7 ',
+  '&lt;!-- &#64;x \\\\@y <!-- gh-1 `` &amp; é😀 ',
+];
+
+describe('R15-F2: a cut falls only where GitHub reads nothing differently', () => {
+  it.each(HOSTILE)('clipBytes of %j, cut at every byte: within it, no link, the start of what it showed', (unit) => {
+    const md = escapeMarkdown(unit.repeat(8));
+    const shown = textShown(md);
+    for (let max = 0; max <= sizeOf(md); max++) {
+      const clipped = clipBytes(md, max);
+      expect(sizeOf(clipped)).toBeLessThanOrEqual(max);
+      expect(sizeOf(clipped), `${max}`).toBeGreaterThan(max - 60); // short by one code span at most
+      expect(linkIn(`${clipped} …`), `${max}: ${clipped}`).toBeUndefined();
+      expect(shown.startsWith(textShown(clipped)), `${max}: ${clipped}`).toBe(true);
+    }
+  });
+
+  /** erin's line `holds <text>` (a change with `held`, which its cut part holds), in a comment of `maxBytes`. */
+  function clippedLine(text: string, maxBytes: number, held: string[] = []): string {
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+    });
+    const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
+    const grants = held.map((namespace) => ({ namespace, roles: ['deployer'] }));
+    (erin.changes as unknown as object[]).push({ kind: 'invited', text: `holds ${text}`, to: { grants } });
+    const md = renderMarkdown(d, { ok: true, results: [] }, { maxBytes, fullReport: 'x' });
+    expect(sizeOf(md)).toBeLessThanOrEqual(maxBytes);
+    return md.split('\n').find((l) => l.startsWith('- holds '))!;
+  }
+
+  it.each(HOSTILE)('a long line of %j, cut at 200 places: no link, and the cut marker shows', (unit) => {
+    for (let cut = 0; cut < 200; cut++) {
+      const line = clippedLine(unit.repeat(300), 3_000 + cut);
+      expect(linkIn(line), `${cut}: ${line}`).toBeUndefined();
+      expect(textShown(line), `${cut}: ${line}`).toContain(' … ');
+    }
+  });
+
+  it.each(HOSTILE)('what its cut part held, %j, is named in a note that shows', (unit) => {
+    for (let cut = 0; cut < 90; cut++) {
+      const line = clippedLine(unit.repeat(300), 3_000 + cut, [unit.repeat(40), 'prod']);
+      expect(linkIn(line), `${cut}: ${line}`).toBeUndefined();
+      expect(textShown(line), `${cut}: ${line}`).toMatch(/ … \[cut here, among them deployer in .*\] … /);
     }
   });
 });
