@@ -46,7 +46,9 @@ export function safeCuts(md: string): Uint8Array {
   for (let i = 0; i < md.length; ) {
     if (i > lineEnd) lineEnd = md.indexOf('\n', i) < 0 ? md.length : md.indexOf('\n', i);
     let end = i + 1;
-    if (md[i] === '\\' && i + 1 < md.length) end = i + 1 + (/[\ud800-\udbff]/.test(md[i + 1]!) ? 2 : 1);
+    // Never past the text: a lone high surrogate at its end is one unit (R16-F2).
+    if (md[i] === '\\' && i + 1 < md.length)
+      end = Math.min(md.length, i + 1 + (/[\ud800-\udbff]/.test(md[i + 1]!) ? 2 : 1));
     else if (md[i] === '`') {
       let n = 0;
       while (md[i + n] === '`') n++;

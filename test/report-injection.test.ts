@@ -23,6 +23,7 @@
  *     (which then hid the cut marker and the `[cut here, among them …]` note, R15-F3), or inside a
  *     word, leaving a bare run of 7+ hex digits GitHub links as a commit.
  */
+import { safeCuts } from '../report/safe-cuts.ts';
 import { describe, expect, it } from 'vitest';
 import { clipBytes, escapeMarkdown, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
@@ -363,5 +364,14 @@ describe('R15-F2: a cut falls only where GitHub reads nothing differently', () =
       expect(linkIn(line), `${cut}: ${line}`).toBeUndefined();
       expect(textShown(line), `${cut}: ${line}`).toMatch(/ … \[cut here, among them deployer in .*\] … /);
     }
+  });
+});
+
+describe('safe cuts at the edges of the text (R16-F2)', () => {
+  it('an escape of a lone high surrogate at the very end: its end stays a cut, nothing past the text', () => {
+    const cuts = safeCuts('a\\\ud800');
+    expect(cuts.length).toBe(4);
+    expect([cuts[0], cuts[1], cuts[3]]).toEqual([1, 1, 1]);
+    expect(cuts[2]).toBe(0); // between the backslash and what it escapes
   });
 });

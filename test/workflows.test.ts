@@ -147,6 +147,7 @@ type Step = {
   env?: Record<string, string>;
   shell?: string;
   if?: string;
+  'timeout-minutes'?: number;
 };
 type Job = {
   steps: Step[];
@@ -481,6 +482,23 @@ describe('the privileged review workflow', () => {
     // Only when orgctl never ran: its own exit (a failing verdict, exit 1) is left as it posted it.
     expect(steps[failing]!.if).toBe("failure() && steps.review.outcome == 'skipped'");
     expect(steps[failing]!.run).toMatch(/name=orgctl\/review/);
+    // A hung call must not spend the job's time: cancelled by the job's timeout, nothing would be marked (R16-F3).
+    expect([steps[0]!['timeout-minutes'], steps[failing]!['timeout-minutes']]).toEqual([2, 2]);
+  });
+
+  it("the pull request's number is digits without a leading zero, else no review (R16-F4: 0123 and 123 would wait in different groups)", () => {
+    const step = wf.jobs.pull!.steps.find((s) => s.id === 'pr')!;
+    const run = (n: string) => {
+      const out = join(tempDir(), 'output');
+      writeFileSync(out, '');
+      const r = spawnSync('bash', ['-e', '-c', step.run!], {
+        env: { PATH: process.env.PATH, EVENT_NUMBER: n, GITHUB_OUTPUT: out },
+        encoding: 'utf8',
+      });
+      return [r.status, readFileSync(out, 'utf8').trim()];
+    };
+    expect(run('123')).toEqual([0, 'number=123']);
+    for (const bad of ['0123', '0', '12a', '1 2']) expect(run(bad)[0], bad).toBe(2);
   });
 
   it('can be dispatched for a pull request number (the expiry workflow does)', () => {
