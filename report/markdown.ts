@@ -6,7 +6,7 @@ import type { Change, ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
-import { safeCuts } from './safe-cuts.ts';
+import { cutsOf, type CodeSpan } from './safe-cuts.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -28,27 +28,96 @@ function unitsWithin(text: string, maxBytes: number, part: (n: number) => string
   return lo;
 }
 
+/** Where a text may be cut: safeCuts, and its code spans. */
+type Cuts = ReturnType<typeof cutsOf>;
+
+/**
+ * A code span longer than this, where a cut falls, is cut inside (its start or end kept, fenced
+ * again) rather than dropped whole: an author's 5,000-byte URL-ish run took the rest with it (R16-F1).
+ */
+const SPAN_CUT_MIN = 64;
+
+/** The long code span `at` falls strictly inside, if any (spans are in order). */
+function longSpanAt(text: string, spans: readonly CodeSpan[], at: number): CodeSpan | undefined {
+  let [lo, hi] = [0, spans.length - 1];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (spans[mid]!.start < at) lo = mid;
+    else hi = mid - 1;
+  }
+  const span = spans[lo];
+  return span && span.start < at && at < span.end && sizeOf(text.slice(span.start, span.end)) > SPAN_CUT_MIN
+    ? span
+    : undefined;
+}
+
+/** Whether CommonMark strips a space from each end of a code span's text: both are spaces, not all is. */
+const stripsSpaces = (raw: string) => raw.startsWith(' ') && raw.endsWith(' ') && /[^ ]/.test(raw);
+
+/** A code span's text as GitHub shows it. */
+function spanText(text: string, span: CodeSpan): string {
+  const raw = text.slice(span.start + span.fence, span.end - span.fence);
+  return stripsSpaces(raw) ? raw.slice(1, -1) : raw;
+}
+
+/** Whether `inner` may be cut at `k`: not inside a surrogate pair, nor between `\` and the `|` it escapes (in a table). */
+const innerCut = (inner: string, k: number) =>
+  !(/[\ud800-\udbff]/.test(inner[k - 1] ?? '') && /[\udc00-\udfff]/.test(inner[k] ?? '')) &&
+  !(inner[k - 1] === '\\' && inner[k] === '|');
+
+/**
+ * Part of a code span's text fenced again: a fence longer than any run of backticks in it, and a
+ * space each side when it starts or ends with a backtick (which would join the fence) or with a
+ * space at both ends (one of which CommonMark would strip).
+ */
+function fenced(piece: string): string {
+  const fence = '`'.repeat(longestRun(piece, '`') + 1);
+  const pad = piece.startsWith('`') || piece.endsWith('`') || stripsSpaces(piece) ? ' ' : '';
+  return `${fence}${pad}${piece}${pad}${fence}`;
+}
+
+/** At most what fencing a part of `inner` adds: two fences, two spaces. */
+const fencing = (inner: string) => 2 * (longestRun(inner, '`') + 1) + 2;
+
 /** The longest start of markdown `text` within `maxBytes` of UTF-8 that ends where `cuts` allows. */
-function startWithin(text: string, maxBytes: number, cuts: Uint8Array): string {
+function startWithin(text: string, maxBytes: number, cuts: Cuts): string {
   let n = unitsWithin(text, maxBytes, (m) => text.slice(0, m));
-  while (!cuts[n]) n--;
+  const span = cuts.ok[n] ? undefined : longSpanAt(text, cuts.spans, n);
+  if (span) {
+    const before = text.slice(0, span.start);
+    const inner = spanText(text, span);
+    const room = maxBytes - sizeOf(before) - fencing(inner);
+    let k = room > 0 ? unitsWithin(inner, room, (m) => inner.slice(0, m)) : 0;
+    if (!innerCut(inner, k)) k--;
+    if (k > 0) return before + fenced(inner.slice(0, k));
+  }
+  while (!cuts.ok[n]) n--;
   return text.slice(0, n);
 }
 
 /** The longest end of markdown `text` within `maxBytes` of UTF-8 that starts where `cuts` allows. */
-function endWithin(text: string, maxBytes: number, cuts: Uint8Array): string {
+function endWithin(text: string, maxBytes: number, cuts: Cuts): string {
   let from = text.length - unitsWithin(text, maxBytes, (m) => text.slice(text.length - m));
-  while (!cuts[from]) from++;
+  const span = cuts.ok[from] ? undefined : longSpanAt(text, cuts.spans, from);
+  if (span) {
+    const after = text.slice(span.end);
+    const inner = spanText(text, span);
+    const room = maxBytes - sizeOf(after) - fencing(inner);
+    let k = room > 0 ? unitsWithin(inner, room, (m) => inner.slice(inner.length - m)) : 0;
+    if (!innerCut(inner, inner.length - k)) k--;
+    if (k > 0) return fenced(inner.slice(inner.length - k)) + after;
+  }
+  while (!cuts.ok[from]) from++;
   return text.slice(from);
 }
 
 /**
  * The longest start of markdown `text` within `maxBytes` of UTF-8, cut only where GitHub reads
- * nothing of it differently (safeCuts: never inside a code span, a comment, an entity, an escape,
- * a character), so it may fall a little short.
+ * nothing of it differently (safeCuts: never inside a comment, an entity, an escape, a character;
+ * a code span only when long, fenced again), so it may fall a little short.
  */
 export function clipBytes(text: string, maxBytes: number): string {
-  return sizeOf(text) <= maxBytes ? text : startWithin(text, maxBytes, safeCuts(text));
+  return sizeOf(text) <= maxBytes ? text : startWithin(text, maxBytes, cutsOf(text));
 }
 
 /**
@@ -151,7 +220,7 @@ function clipList(list: ListedText, maxBytes: number): string | undefined {
 function clipLine(text: string, maxBytes: number, held: readonly string[] = [], list?: ListedText): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
   if (list) return clipList(list, maxBytes);
-  const cuts = safeCuts(text);
+  const cuts = cutsOf(text);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
     const end = endWithin(text, Math.floor(room / 3), cuts);

@@ -32,13 +32,24 @@ function backtickRuns(md: string): Map<number, number[]> {
   return runs;
 }
 
+/** A code span of markdown: its offsets [start, end) and the length of its fence of backticks. */
+export interface CodeSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly fence: number;
+}
+
 /**
  * Each offset 0..md.length where a cut may fall (1) or not (0): never inside a code span, an HTML
  * comment, an entity, a backslash escape or a surrogate pair; nor inside a word where the part
  * kept on either side would end in 7+ hex digits alone. Linear in the length of `md`.
  */
-export function safeCuts(md: string): Uint8Array {
+export const safeCuts = (md: string): Uint8Array => cutsOf(md).ok;
+
+/** safeCuts, and the code spans no cut falls inside, in order (a long one may be cut and fenced again, R16-F1). */
+export function cutsOf(md: string): { ok: Uint8Array; spans: CodeSpan[] } {
   const ok = new Uint8Array(md.length + 1).fill(1);
+  const spans: CodeSpan[] = [];
   const runs = backtickRuns(md);
   const nextRun = new Map<number, number>(); // per length, the first run not yet passed (openers come in order)
   let lineEnd = -1;
@@ -58,6 +69,7 @@ export function safeCuts(md: string): Uint8Array {
       while (k < starts.length && starts[k]! < i + n) k++;
       nextRun.set(n, k);
       end = k < starts.length && starts[k]! < lineEnd ? starts[k]! + n : i + n;
+      if (end > i + n) spans.push({ start: i, end, fence: n });
     } else if (md.startsWith('<!--', i) && commentsClose) {
       const close = md.startsWith('>', i + 4) ? i + 4 : md.startsWith('->', i + 4) ? i + 5 : md.indexOf('-->', i + 4);
       if (close < 0) commentsClose = false;
@@ -84,5 +96,5 @@ export function safeCuts(md: string): Uint8Array {
       if ((b - s >= COMMIT_MIN && b - s <= lead) || (e - b >= COMMIT_MIN && e - b <= tail)) ok[b] = 0;
     s = e;
   }
-  return ok;
+  return { ok, spans };
 }

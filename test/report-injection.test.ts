@@ -22,6 +22,8 @@
  *     mention or hex run it held went live), between `\` and what it escapes, inside `<!-- -->`
  *     (which then hid the cut marker and the `[cut here, among them …]` note, R15-F3), or inside a
  *     word, leaving a bare run of 7+ hex digits GitHub links as a commit.
+ * R16-F1: so a code span was never cut, and a long one (an author's URL-ish run) was dropped whole:
+ *     a 3,000-byte cut of a reason with a 5,000-byte `www.aaa…` kept 12 bytes.
  */
 import { safeCuts } from '../report/safe-cuts.ts';
 import { describe, expect, it } from 'vitest';
@@ -373,5 +375,87 @@ describe('safe cuts at the edges of the text (R16-F2)', () => {
     expect(cuts.length).toBe(4);
     expect([cuts[0], cuts[1], cuts[3]]).toEqual([1, 1, 1]);
     expect(cuts[2]).toBe(0); // between the backslash and what it escapes
+  });
+});
+
+describe('R16-F1: a long code span is cut inside, not dropped whole', () => {
+  /** Half of a surrogate pair: a character split. */
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  /** Long code spans (a URL-ish run an author writes) holding what may not go live, backticks, pairs, pipes. */
+  const LONG_SPANS = [
+    ['a 5,000-byte URL-ish run', `reason: see www.${'a'.repeat(5000)} then more text`],
+    ['mentions, SHAs, pipes, backticks', `see https://x.example/${'@acme/admins`a5c3785ed8😀|``b'.repeat(8)} then #1 `],
+    ['backticks at its ends, pairs', `x ${'`www.'.repeat(30)}\`\` y ${'www.😀'.repeat(30)} z`],
+  ] as const;
+
+  it('a reason with a 5,000-byte URL-ish run keeps most of its budget', () => {
+    const md = escapeMarkdown(LONG_SPANS[0][1]);
+    const clipped = clipBytes(md, 3_000);
+    expect(sizeOf(clipped)).toBeLessThanOrEqual(3_000);
+    expect(sizeOf(clipped), clipped.slice(0, 80)).toBeGreaterThanOrEqual(2_900);
+    expect(linkIn(`${clipped} …`)).toBeUndefined();
+  });
+
+  it.each(
+    LONG_SPANS,
+  )('clipBytes of %s, cut at every byte: within it, no link, the start of what it showed', (_, text) => {
+    const md = escapeMarkdown(text.repeat(3));
+    const shown = textShown(md);
+    for (let max = 0; max <= sizeOf(md); max++) {
+      const clipped = clipBytes(md, max);
+      expect(sizeOf(clipped), `${max}`).toBeLessThanOrEqual(max);
+      expect(sizeOf(clipped), `${max}`).toBeGreaterThan(max - 80);
+      expect(linkIn(`${clipped} …`), `${max}: ${clipped}`).toBeUndefined();
+      expect(shown.startsWith(textShown(clipped)), `${max}: ${clipped}`).toBe(true);
+      expect(clipped, `${max}`).not.toMatch(LONE_SURROGATE);
+    }
+  });
+
+  it('a code span holding spaces, cut at every byte: shows the start of what it showed (one space stripped each side only when both)', () => {
+    const md = `see \`  ${'a  @b '.repeat(20)} \` end`;
+    const shown = textShown(md);
+    for (let max = 0; max <= sizeOf(md); max++) {
+      const clipped = clipBytes(md, max);
+      expect(sizeOf(clipped), `${max}`).toBeLessThanOrEqual(max);
+      expect(sizeOf(clipped), `${max}`).toBeGreaterThan(max - 10);
+      expect(shown.startsWith(textShown(clipped)), `${max}: ${clipped}`).toBe(true);
+      expect(linkIn(`${clipped} …`), `${max}: ${clipped}`).toBeUndefined();
+    }
+  });
+
+  /** erin's line `gains <text>` (its start not hers otherwise) in a comment of `maxBytes`. */
+  function line(text: string, maxBytes: number): string {
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+    });
+    const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
+    (erin.changes as unknown as { text: string }[]).push({ text: `gains ${text}` });
+    const md = renderMarkdown(d, { ok: true, results: [] }, { maxBytes, fullReport: 'x' });
+    expect(sizeOf(md)).toBeLessThanOrEqual(maxBytes);
+    return md.split('\n').find((l) => l.startsWith(`- gains ${escapeMarkdown(text).slice(0, 8)}`))!;
+  }
+
+  it('a long line with a 6,000-byte URL-ish run keeps as much as a line of plain text', () => {
+    for (let cut = 0; cut < 200; cut += 7) {
+      const plain = line(`r:secrets in prod ${'z'.repeat(6_000)} until 2027`, 3_000 + cut);
+      const clipped = line(`r:secrets in prod www.${'a'.repeat(6_000)} until 2027`, 3_000 + cut);
+      expect(sizeOf(clipped), `${cut}: ${clipped}`).toBeGreaterThanOrEqual(sizeOf(plain) - 100);
+      expect(textShown(clipped)).toMatch(/^- gains r:secrets in prod www\.a+ … a+ until 2027$/);
+    }
+  });
+
+  it.each(LONG_SPANS)('a long line of %s, cut at 200 places: no link, its start and end as shown', (_, text) => {
+    const long = text.repeat(Math.ceil(6_000 / text.length));
+    const shown = textShown(escapeMarkdown(`gains ${long}`));
+    for (let cut = 0; cut < 200; cut++) {
+      const clipped = line(long, 3_000 + cut);
+      expect(linkIn(clipped), `${cut}: ${clipped}`).toBeUndefined();
+      const [start, end, ...more] = textShown(clipped).slice('- '.length).split(' … ');
+      expect(more, `${cut}: ${clipped}`).toEqual([]);
+      expect(clipped, `${cut}`).not.toMatch(LONE_SURROGATE);
+      expect(clipped, `${cut}`).not.toMatch(/(?<!\\)\|/); // a pipe would end a table's cell: escaped, even in code
+      expect(shown.startsWith(start!), `${cut}: ${clipped}`).toBe(true);
+      expect(shown.endsWith(end!), `${cut}: ${clipped}`).toBe(true);
+    }
   });
 });
