@@ -119,11 +119,14 @@ async function failUnjudged(
   const { heading, verdict, reason } = unjudged(e);
   io.err(`orgctl review: ${reason}`);
   try {
-    // An error reading the pull request left no reading to compare: the head it has now fails (a
-    // newer run's verdict on the same head may be overwritten by this failure: closed, never open).
-    // Only pulls.get: the full reading may fail again as it did (R14-F1).
+    // An error reading the pull request left no reading to compare: the head this run marked fails
+    // (a newer head has a run of its own), else the head it has now: only pulls.get, the full
+    // reading may fail again as it did (R14-F1). A newer run's verdict on the same head may be
+    // overwritten by this failure: closed, never open.
     const headSha =
-      'read' in pr ? pr.headSha : (await gh.rest.pulls.get({ ...at, pull_number: pr.number })).data.head.sha;
+      'read' in pr
+        ? pr.headSha
+        : (run.marked ?? (await gh.rest.pulls.get({ ...at, pull_number: pr.number })).data.head.sha);
     // The re-reading may fail as the judging did (the same endpoint): then the failure is posted (closed).
     const now = 'read' in pr ? await fetchPullRequestNow(gh, at, pr.number).catch(() => undefined) : undefined;
     const moved = 'read' in pr && now && supersededBy(pr.read, now);
@@ -276,11 +279,7 @@ export async function reviewOnGitHub(
       if (moved) {
         const reason = `pull request #${number} changed while it was judged (${moved}), and its check run could not be marked in progress: re-run the job`;
         io.err(`orgctl review: ${reason}`);
-        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, {
-          heading: 'this change could not be judged',
-          verdict: { ok: false, results: [] },
-          reason,
-        });
+        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
         return 1;
       }
       const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
