@@ -356,8 +356,7 @@ function withoutClosing(url: string): string {
  * character again and a backslash escape is gone (github/cmark-gfm#181). An empty HTML comment after
  * each `@`, `#` and `GH-` ends the text node there, so no such run is whole in any; it shows nothing,
  * so the text reads and copies as written (an address an admin copies stays the address, which a
- * zero-width space inside it would not), and it breaks the run wherever the comment is cut (a code
- * span cut in half would leave its text live).
+ * zero-width space inside it would not); a cut never falls inside it (safe-cuts.ts).
  */
 const REFERENCE_MARK = /[@#]|gh-/gi;
 /** Shows nothing; ends GitHub's text node. */

@@ -952,11 +952,11 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
 });
 
 describe('runs that race', () => {
-  it('an approval withdrawn while a run judged it: that run posts nothing (the newer run decides)', async () => {
+  /** A run of frank's approved pull request whose approval frank dismisses between its two readings. */
+  async function approvalWithdrawnWhileJudged(faults: StandinState['faults'] = []) {
     standin = await startStandin(
-      defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }] }),
+      defaultState({ reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }], faults }),
     );
-    // The first reading sees frank's approval; by the second, frank has dismissed it.
     const approved = standin.state.reviews;
     let readings = 0;
     Object.defineProperty(standin.state, 'reviews', {
@@ -964,31 +964,26 @@ describe('runs that race', () => {
     });
     const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
+    return { code, io, state: standin.state };
+  }
+
+  it('an approval withdrawn while a run judged it: that run posts nothing (the newer run decides)', async () => {
+    const { code, io, state } = await approvalWithdrawnWhileJudged();
     expect(code).toBe(0);
     expect(io.errs.join('\n')).toMatch(/changed while it was judged \(its approvals changed\).*no verdict posted/);
-    expect(verdicts(standin.state)).toEqual([]);
-    expect(standin.state.comments).toEqual([]);
+    expect(verdicts(state)).toEqual([]);
+    expect(state.comments).toEqual([]);
     // Its check run stays in progress: no merge until a run posts (R14-F5: when no newer run comes).
-    expect(standin.state.checkRuns.map((c) => [c.status, c.headSha])).toEqual([['in_progress', fakeSha('head')]]);
+    expect(state.checkRuns.map((c) => [c.status, c.headSha])).toEqual([['in_progress', fakeSha('head')]]);
   });
 
   it('the same, when GitHub refused the in-progress mark: the run fails the check (R15-F1b)', async () => {
-    standin = await startStandin(
-      defaultState({
-        reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
-        faults: [{ method: 'POST', path: /check-runs$/, status: 403, times: 1 }],
-      }),
-    );
-    const approved = standin.state.reviews;
-    let readings = 0;
-    Object.defineProperty(standin.state, 'reviews', {
-      get: () => (readings++ === 0 ? approved : [{ ...approved[0]!, state: 'DISMISSED' }]),
-    });
-    const io = capture(actionsEnv(standin, eventPath));
-    const code = await reviewOnGitHub({ base, head }, io, { retryAfterBaseValue: 1, throttle: false });
+    const { code, io, state } = await approvalWithdrawnWhileJudged([
+      { method: 'POST', path: /check-runs$/, status: 403, times: 1 },
+    ]);
     expect(code).toBe(1);
     expect(io.errs.join('\n')).toMatch(/could not mark the check run in progress/);
-    expect(standin.state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
+    expect(state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
   it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {
