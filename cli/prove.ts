@@ -11,6 +11,8 @@ import { defineCommand } from './command.ts';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_SIDE } from './output.ts';
 import { loadSide } from './git.ts';
 import { RUNNING_ENGINE } from './engine.ts';
+import { readRbac } from '../analysis/objects.ts';
+import { readMembership } from '../analysis/snapshot.ts';
 
 const PROVE_HELP = `Usage: orgctl prove [--dir DIR|REF] [--today YYYY-MM-DD] [--format text|json]
 
@@ -37,8 +39,11 @@ export const command = defineCommand({
     const today = resolveToday(dateFlag(flags.today), io.env);
     io.progress?.(`orgctl prove: reading ${shown}...`);
     const side = loadSide(dir);
+    // Membership read as diff and review read it: data that cannot be read is an input error. Read
+    // as import reads it (left out), every admin was judged a non-admin, and nothing said why.
+    const read = { rbac: readRbac(side.docs), membership: readMembership(side.docs, shown) };
     io.progress?.('orgctl prove: re-rendering and comparing...');
-    const proof = proveOutput(side.files, side.docs, today);
+    const proof = proveOutput(side.files, side.docs, today, read);
     io.progress?.('');
     if (flags.format === 'json') io.out(JSON.stringify({ engine: RUNNING_ENGINE, ...proofRecord(proof) }));
     else {
