@@ -4,6 +4,7 @@ import { DeclarationError } from '../model/errors.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, isCalendarDate } from '../model/model.ts';
 import { inheritedKey } from '../model/own-keys.ts';
+import { clipShown } from '../model/text.ts';
 
 export { DeclarationError };
 
@@ -18,7 +19,7 @@ export function show(value: unknown): string {
       : typeof value === 'string'
         ? JSON.stringify(value)
         : (JSON.stringify(value) ?? String(value));
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return clipShown(s);
 }
 
 /** A construct, or a light declaration object (a Grant) that knows where it was declared. */

@@ -7,6 +7,7 @@
  */
 import { isNode, visit, YAMLParseError, type Document, type YAMLError } from 'yaml';
 import { positionAt, type Position } from '../model/findings.ts';
+import { clipShown } from '../model/text.ts';
 
 /** A mistake's message and where to fix it (1-based). */
 interface YamlMistake extends Position {
@@ -20,10 +21,7 @@ const isItem = (line: string): boolean => /^\s*-(\s|$)/.test(line);
 const keyOf = (line: string): string | undefined => line.trimStart().match(/^([^\s#:{}[\],'"-][^:#]*?):(\s|$)/)?.[1];
 
 /** `line`'s text as a message quotes it: trimmed, and cut when long. */
-function shown(line: string): string {
-  const t = line.trim();
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
-}
+const shown = (line: string): string => clipShown(line.trim(), { max: 60 });
 
 /** Where a quoted value that never closes opens: the last quote after which the text holds no closing one. */
 function unclosedQuoteAt(text: string, quote: '"' | "'"): number | undefined {

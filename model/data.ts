@@ -3,13 +3,11 @@
  * lock): said and measured without recursing into it. JSON.parse reads any nesting; JSON.stringify
  * and a recursive walk do not: a value nested 10,000 deep overflowed the stack (R13-F3).
  */
+import { clipShown } from './text.ts';
 
 /** A value as a message says it: a text quoted (clipped), a scalar as itself, a list or an object by its size, never whole. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
-  }
+  if (typeof value === 'string') return clipShown(JSON.stringify(value), { ending: '..."' });
   if (Array.isArray(value)) return `a list (of ${value.length})`;
   if (typeof value === 'object' && value !== null) {
     const n = Object.keys(value).length;

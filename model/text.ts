@@ -1,4 +1,4 @@
-/** Text orgctl writes for other readers: the escape for a character it will not write raw, large ASCII outputs built as bytes, and the name a mistyped one meant. */
+/** Text orgctl writes for other readers: the escape for a character it will not write raw, a value a message shows (clipped), large ASCII outputs built as bytes, and the name a mistyped one meant. */
 
 /**
  * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
@@ -16,6 +16,33 @@ export const jsonAsIs = (text: string): boolean => /^[\x20\x21\x23-\x5b\x5d-\x7e
 
 /** A character as Unicode names it: `U+202E`. */
 export const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Whether offset `k` of `text` falls between the halves of a surrogate pair: a cut there leaves each half alone, no character. */
+function splitsPair(text: string, k: number): boolean {
+  const [high, low] = [text.charCodeAt(k - 1), text.charCodeAt(k)]; // NaN outside the text
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+}
+
+/**
+ * `text` as a message shows it: whole within `max` characters (80), else its start and `ending`
+ * (`..."` closes a JSON string) within `max`, cut between characters and between backslash escapes
+ * (`\"`, `\u0001`, as JSON and YAML write them), never inside one. Half a surrogate pair is a lone
+ * surrogate (U+FFFD to a reader, refused by a strict JSON consumer); half an escape, a quoted text
+ * no JSON reader reads, or a character other than the one written.
+ */
+export function clipShown(
+  text: string,
+  { max = 80, ending = '...' }: { max?: number; ending?: '...' | '..."' } = {},
+): string {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (let next = 0; next <= max - ending.length; ) {
+    end = next;
+    next += text[next] === '\\' ? (text[next + 1] === 'u' ? 6 : 2) : 1;
+    if (splitsPair(text, next)) next++;
+  }
+  return `${text.slice(0, end)}${ending}`;
+}
 
 /** Line terminators, and control and formatting characters (bidirectional, invisible): what a reader cannot see as written. */
 const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;

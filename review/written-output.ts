@@ -46,6 +46,7 @@ import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
+import { clipShown } from '../model/text.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */
@@ -445,7 +446,7 @@ function differences(o: unknown, mine: unknown): string {
       return;
     }
     const value = a === undefined ? 'none' : canonical(a);
-    paths.push(`${path} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`);
+    paths.push(`${path} ${clipShown(value)}`);
   };
   walk(o, mine, '');
   return paths.join(', ');

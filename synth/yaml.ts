@@ -9,7 +9,7 @@
  * valid YAML double-quoted scalars). Multi-line strings become `|` block scalars.
  */
 
-import { codePoint, unicodeEscape } from '../model/text.ts';
+import { clipShown, codePoint, unicodeEscape } from '../model/text.ts';
 
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
@@ -325,7 +325,7 @@ function describeCharacter(c: string): string {
 function describeLine(line: string): string {
   const body = line.trimStart().replace(/^-\s+/, '');
   const value = body.replace(/^("(?:[^"\\]|\\.)*"|[^\s"]*):(\s+|$)/, '');
-  const show = JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
+  const show = JSON.stringify(clipShown(line));
   if (line.startsWith('%')) return `a directive ${show}`;
   if (/^<<\s*:/.test(body)) return `a merge key (<<) in ${show}`;
   if (/^[&]/.test(value) || /^&/.test(body)) return `an anchor (&) in ${show}`;

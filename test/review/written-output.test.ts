@@ -14,6 +14,7 @@ import { readIfOrgctlOutput } from '../../cli/output-read.ts';
 import { generateSpec } from '../../constructs/generate.ts';
 import { proveOutput } from '../../review/proof.ts';
 import { judgeWrittenOutput } from '../../review/written-output.ts';
+import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { cli, relabelledCopy, ROOT, TODAY, tempDir } from '../helpers.ts';
 
 /**
@@ -118,6 +119,37 @@ describe('role rules the API server refuses are refused', () => {
     expect(found.join('\n')).toMatch(
       new RegExp(`ClusterRole acme:r:events: ${message.source}, which the API server refuses`),
     );
+  });
+});
+
+// How a field head writes otherwise is said: its path and head's value, clipped.
+describe('a field written otherwise is said as it is', () => {
+  const CONTACT = 'owner.acme.io/contact';
+
+  /** The value head writes for web's contact annotation, as the finding shows it. */
+  const shownContact = (yamlScalar: string): string => {
+    const found = unaccounted(guardRails(), {
+      path: 'shard-01/resources.yaml',
+      edit: (text) => text.replace(`${CONTACT}: web-team@acme.io`, `${CONTACT}: ${yamlScalar}`),
+    }).join('\n');
+    const at = found.indexOf(`metadata.annotations.${CONTACT} `);
+    expect(at, found).toBeGreaterThan(0);
+    return found.slice(at + `metadata.annotations.${CONTACT} `.length, found.indexOf(' is not what', at));
+  };
+
+  // The value is shown as JSON, clipped to 80 characters: a cut inside a surrogate pair left half
+  // an emoji (a lone surrogate, U+FFFD to a reader, refused by a JSON consumer), and one inside an
+  // escape (`\u00`) a text no JSON reader reads.
+  it.each(['🎉', '\\u0001', '\\\\', '\\"'])('a long value with %s (as YAML writes it) where it is clipped', (piece) => {
+    for (let n = 70; n <= 78; n++) {
+      const shown = shownContact(`"${'a'.repeat(n)}${piece}${'b'.repeat(40)}"`);
+      expect(shown, `${n}`).toMatch(/^".*\.\.\.$/);
+      expect(LONE_SURROGATE.test(shown), `${n}: ${shown}`).toBe(false);
+      const text = JSON.parse(`${shown.slice(0, -3)}"`) as string;
+      expect(JSON.parse(`"${'a'.repeat(n)}${piece}${'b'.repeat(40)}"`).startsWith(text), `${n}: ${shown}`).toBe(true);
+      expect(shown.length, `${n}: ${shown}`).toBeGreaterThanOrEqual(75);
+      expect(shown.length, `${n}: ${shown}`).toBeLessThanOrEqual(80);
+    }
   });
 });
 
