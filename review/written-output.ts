@@ -46,6 +46,7 @@ import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
+import { ownValue } from '../model/own-keys.ts';
 import { clipShown } from '../model/text.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
@@ -442,7 +443,7 @@ function differences(o: unknown, mine: unknown): string {
     if (paths.length >= 3 || sameData(a, b)) return;
     if (isMap(a) && isMap(b)) {
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-        walk(a[k], b[k], path ? `${path}.${k}` : k);
+        walk(ownValue(a, k), ownValue(b, k), path ? `${path}.${k}` : k);
       return;
     }
     const value = a === undefined ? 'none' : canonical(a);

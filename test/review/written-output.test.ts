@@ -122,7 +122,16 @@ describe('role rules the API server refuses are refused', () => {
   });
 });
 
-// How a field head writes otherwise is said: its path and head's value, clipped.
+/** The guard-rails fixture with `edit` made to its text, synthesized. */
+function guardRailsWith(edit: (spec: string) => string): string {
+  const dir = tempDir('orgctl-written-');
+  writeFileSync(join(dir, 'org.yaml'), edit(readFileSync(join(ROOT, 'test/fixtures/specs/guard-rails.yaml'), 'utf8')));
+  const r = cli(['synth', '--spec', join(dir, 'org.yaml'), '--out', join(dir, 'dist')]);
+  expect(r.code, r.stderr).toBe(0);
+  return join(dir, 'dist');
+}
+
+// How a field head writes otherwise is said: its path and head's value, clipped, or `none`.
 describe('a field written otherwise is said as it is', () => {
   const CONTACT = 'owner.acme.io/contact';
 
@@ -150,6 +159,17 @@ describe('a field written otherwise is said as it is', () => {
       expect(shown.length, `${n}: ${shown}`).toBeGreaterThanOrEqual(75);
       expect(shown.length, `${n}: ${shown}`).toBeLessThanOrEqual(80);
     }
+  });
+
+  // A key head leaves out is `none`: a plain object reads `toString` (a valid label key) from
+  // Object's prototype, and the finding said `null`, as if head wrote one.
+  it.each(['toString', 'constructor'])('a label %s head leaves out', (key) => {
+    const dir = guardRailsWith((spec) => spec.replace('labels: { team: web }', `labels: { team: web, ${key}: x }`));
+    const found = unaccounted(dir, {
+      path: 'shard-01/resources.yaml',
+      edit: (text) => text.replace(`\n    ${key}: x\n`, '\n'),
+    }).join('\n');
+    expect(found).toMatch(new RegExp(`metadata\\.labels\\.${key} none is not what this orgctl writes`));
   });
 });
 
