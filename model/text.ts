@@ -18,7 +18,7 @@ export const jsonAsIs = (text: string): boolean => /^[\x20\x21\x23-\x5b\x5d-\x7e
 export const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** Whether offset `k` of `text` falls between the halves of a surrogate pair: a cut there leaves each half alone, no character. */
-function splitsPair(text: string, k: number): boolean {
+export function splitsPair(text: string, k: number): boolean {
   const [high, low] = [text.charCodeAt(k - 1), text.charCodeAt(k)]; // NaN outside the text
   return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }

@@ -1,7 +1,7 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
 import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
-import { showHidden } from '../model/text.ts';
+import { showHidden, splitsPair } from '../model/text.ts';
 import type { Change, ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
@@ -61,9 +61,7 @@ function spanText(text: string, span: CodeSpan): string {
 }
 
 /** Whether `inner` may be cut at `k`: not inside a surrogate pair, nor between `\` and the `|` it escapes (in a table). */
-const innerCut = (inner: string, k: number) =>
-  !(/[\ud800-\udbff]/.test(inner[k - 1] ?? '') && /[\udc00-\udfff]/.test(inner[k] ?? '')) &&
-  !(inner[k - 1] === '\\' && inner[k] === '|');
+const innerCut = (inner: string, k: number) => !splitsPair(inner, k) && !(inner[k - 1] === '\\' && inner[k] === '|');
 
 /**
  * Part of a code span's text fenced again: a fence longer than any run of backticks in it, and a
@@ -424,7 +422,7 @@ export function escapeMarkdown(text: string): string {
 /** At most `max` characters, never splitting a surrogate pair. */
 const clip = (text: string, max: number) => {
   if (text.length <= max) return text;
-  const end = /[\ud800-\udbff]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  const end = splitsPair(text, max - 1) ? max - 2 : max - 1;
   return `${text.slice(0, end)}…`;
 };
 

@@ -6,6 +6,7 @@
  * may leave a bare run of hex digits GitHub links as a commit. Markdown is read here as GitHub
  * reads it inline, left to right, each of these one piece (an atom) no cut falls inside.
  */
+import { splitsPair } from '../model/text.ts';
 
 /** A character reference (CommonMark): named, decimal or hexadecimal. */
 const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});/y;
@@ -57,9 +58,8 @@ export function cutsOf(md: string): { ok: Uint8Array; spans: CodeSpan[] } {
   for (let i = 0; i < md.length; ) {
     if (i > lineEnd) lineEnd = md.indexOf('\n', i) < 0 ? md.length : md.indexOf('\n', i);
     let end = i + 1;
-    // Never past the text: a lone high surrogate at its end is one unit (R16-F2).
-    if (md[i] === '\\' && i + 1 < md.length)
-      end = Math.min(md.length, i + 1 + (/[\ud800-\udbff]/.test(md[i + 1]!) ? 2 : 1));
+    // What a backslash escapes is one character: two units when a pair (a lone surrogate, at the end or not, is one: R16-F2).
+    if (md[i] === '\\' && i + 1 < md.length) end = i + (splitsPair(md, i + 2) ? 3 : 2);
     else if (md[i] === '`') {
       let n = 0;
       while (md[i + n] === '`') n++;
@@ -77,7 +77,7 @@ export function cutsOf(md: string): { ok: Uint8Array; spans: CodeSpan[] } {
     } else if (md[i] === '&') {
       ENTITY.lastIndex = i;
       if (ENTITY.test(md)) end = ENTITY.lastIndex;
-    } else if (/[\ud800-\udbff]/.test(md[i]!) && /[\udc00-\udfff]/.test(md[i + 1] ?? '')) end = i + 2;
+    } else if (splitsPair(md, i + 1)) end = i + 2;
     ok.fill(0, i + 1, end);
     i = end;
   }
