@@ -228,8 +228,17 @@ function clipLine(text: string, maxBytes: number, held: readonly string[] = [], 
   const plain = around(CLIPPED);
   const lost = held.filter((h) => !plain.start.includes(h) && !plain.end.includes(h));
   if (!lost.length) return plain.line;
-  const among = clipBytes(`among them ${lost.join('; ')}`, Math.floor(maxBytes / 3));
-  return around(` … [cut here, ${among}${among.length < 11 + lost.join('; ').length ? '…' : ''}] … `).line;
+  return around(` … [cut here, ${heldNote(lost, Math.floor(maxBytes / 3))}] … `).line;
+}
+
+/**
+ * `among them …` naming what a cut line held, within `maxBytes`, ending in `…` whenever it was cut.
+ * Not by its length: a code span cut inside and fenced again may keep as many UTF-16 units (R17-3).
+ */
+export function heldNote(lost: readonly string[], maxBytes: number): string {
+  const whole = `among them ${lost.join('; ')}`;
+  const among = clipBytes(whole, maxBytes);
+  return among === whole ? whole : `${among}…`;
 }
 
 /** A ListedText's every text as the comment shows it. */

@@ -4,7 +4,7 @@
  * it leaves out, never splitting a character, and using the room it has.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../report/markdown.ts';
+import { escapeMarkdown, heldNote, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { renderBefore } from './fixtures/markdown-e910a92.ts';
 import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
 
@@ -106,5 +106,21 @@ describe('the cut comment', () => {
     const md = renderMarkdown(d);
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
     expect(Buffer.byteLength(md)).toBeGreaterThan(LIMIT - 1_000);
+  });
+});
+
+describe('heldNote: what a cut line held, said as cut whenever it was (R17-3)', () => {
+  it('a URL-ish run ending in a backtick and a 4-byte character, cut by one byte, ends in …', () => {
+    const held = [escapeMarkdown(`www.${'a'.repeat(100)}\`😀`)];
+    const whole = `among them ${held[0]}`;
+    const note = heldNote(held, sizeOf(whole) - 1);
+    // The cut kept as many UTF-16 units as the whole (a 4-byte character out, two spaces of the
+    // fence in): a length comparison read it as whole.
+    expect(note.endsWith('…'), note.slice(-12)).toBe(true);
+    expect(note).not.toBe(whole);
+  });
+
+  it('whole when it fits, with no …', () => {
+    expect(heldNote(['`a`', 'b'], 1_000)).toBe('among them `a`; b');
   });
 });
