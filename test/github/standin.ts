@@ -119,6 +119,9 @@ export interface StandinState {
      * itself). The fork is private to the stand-in's token: every request to it answers 404.
      */
     headOwner?: string;
+    /** Whether the pull request is closed (unmerged) or a draft (default: open, ready for review). */
+    state?: 'open' | 'closed';
+    draft?: boolean;
     /** GitHub's author_association of the author (default: MEMBER). */
     authorAssociation?:
       | 'OWNER'
@@ -514,10 +517,10 @@ function pullRequest(ctx: Ctx): Record<string, unknown> {
     labels: pull.labels.map((name) => label(ctx, name)),
     head: branch(ctx, pull.headRef, pull.headSha, pull.headOwner),
     base: branch(ctx, pull.baseRef, pull.baseSha),
-    state: 'open',
+    state: pull.state ?? 'open',
     locked: false,
     active_lock_reason: null,
-    draft: false,
+    draft: pull.draft ?? false,
     author_association: pull.authorAssociation ?? 'MEMBER',
     milestone: null,
     assignee: null,
@@ -526,7 +529,7 @@ function pullRequest(ctx: Ctx): Record<string, unknown> {
     requested_teams: [],
     created_at: SEEDED_AT,
     updated_at: SEEDED_AT,
-    closed_at: null,
+    closed_at: pull.state === 'closed' ? SEEDED_AT : null,
     merged: false,
     merged_at: null,
     merged_by: null,

@@ -1,0 +1,137 @@
+/**
+ * Red team R17 (read-only review of abd1b62, 5d0354e, ff8244b, and of two pull requests sharing a
+ * head commit). Each test asserts the safe behaviour and fails on the code it was written against.
+ *
+ * R17-1: a check run belongs to a commit, not to a pull request: two open pull requests into the
+ *     default branch with the same head share one `orgctl/review`, and the last run of either
+ *     decides it for both. Anyone who can open a pull request (a fork will do: the head commit of
+ *     any pull request is public) opens a twin of an approved one; every run of the twin (each
+ *     edit of its title starts one) marks the shared check in progress, then fails it. The
+ *     approved pull request cannot merge while the twin is open; its own run puts the success
+ *     back only until the twin's next run.
+ * R17-2: a run judges its pull request whatever its state: a closed (unmerged) or draft pull
+ *     request's author still "proposes" its head (red team G2's class: an admin's commit they never
+ *     proposed for merging). Its success lands on the head commit, which a twin open pull request
+ *     shares: alice's withdrawn change (she closed it) passes in mallory's twin after any run of
+ *     alice's closed pull request (a label on it, a dispatch, or the number written by the
+ *     untrusted trigger workflow of mallory's own pull request).
+ * R17-3 (low): clipLine says the `[cut here, among them …]` note was cut when it has fewer UTF-16
+ *     units than before; a long code span cut inside and fenced again (abd1b62) may keep as many
+ *     (a pad of two spaces where a 4-byte character was dropped), and the note's `…` is left off.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { reviewOnGitHub } from '../cli/github.ts';
+import { clipBytes, escapeMarkdown, sizeOf } from '../report/markdown.ts';
+import { ROOT } from './helpers.ts';
+import { distOf, erinGainsConfigMaps } from './review/scenarios.ts';
+import * as standin from './github/standin.ts';
+import type { Standin, StandinCheckRun, StandinState } from './github/standin.ts';
+
+/** acme's dist/ (base), and erin gaining w:configmaps in web (head): an admin's proposal passes it. */
+const sides = { base: '', head: '', eventPath: '' };
+beforeAll(async () => {
+  const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+  [sides.base, sides.head] = await Promise.all([distOf(acme), distOf(erinGainsConfigMaps(acme))]);
+  sides.eventPath = standin.pullRequestEvent();
+});
+
+const standins: Standin[] = [];
+afterEach(async () => {
+  for (const s of standins.splice(0)) {
+    expect(s.schemaErrors).toEqual([]);
+    await s.close();
+  }
+});
+
+/** The head commit both pull requests share: alice's own, signed. */
+const H = standin.fakeSha('head');
+
+/** alice's pull request #42 (an admin's, her signed head, pushed by her): it passes with nobody's approval. */
+const alices = (pull: Partial<StandinState['pull']> = {}): Partial<StandinState> => ({
+  pull: { ...standin.defaultState().pull, author: 'alice', headRef: 'alice-web', ...pull },
+  commits: [{ sha: H, authorLogin: 'alice', verified: true }],
+});
+
+/** mallory's twin #43 from her fork: the same head commit, nobody's approval. */
+const mallorys: Partial<StandinState> = {
+  pull: {
+    ...standin.defaultState().pull,
+    number: 43,
+    title: 'Give erin configmaps (a copy)',
+    author: 'mallory',
+    authorAssociation: 'NONE',
+    headRef: 'copy',
+    headOwner: 'mallory',
+  },
+  commits: [{ sha: H, authorLogin: 'alice', verified: true }],
+};
+
+/** Two stand-ins of one repository whose check runs are one list: GitHub keeps them per commit. */
+async function twins(a: Partial<StandinState>, b: Partial<StandinState>) {
+  const checkRuns: StandinCheckRun[] = [];
+  const first = await standin.startStandin(standin.defaultState({ ...a, checkRuns }));
+  const second = await standin.startStandin(standin.defaultState({ ...b, checkRuns }));
+  standins.push(first, second);
+  const review = async (one: Standin) => {
+    const io = standin.capture(standin.actionsEnv(one, sides.eventPath));
+    const { base, head } = sides;
+    const code = await reviewOnGitHub({ base, head, pull: String(one.state.pull.number) }, io, {
+      retryAfterBaseValue: 1,
+      throttle: false,
+    });
+    return { code, io };
+  };
+  return { checkRuns, reviewA: () => review(first), reviewB: () => review(second) };
+}
+
+/** What branch protection reads for the commit: the last `orgctl/review` check run on it. */
+const inForce = (runs: readonly StandinCheckRun[], sha: string) =>
+  runs.filter((r) => r.headSha === sha && r.name === 'orgctl/review').at(-1);
+
+describe('R17-1: a twin pull request (same head commit) fails the approved one', () => {
+  it("alice's pull request passes; mallory's twin from a fork, judged after it, leaves the commit failing", async () => {
+    const { checkRuns, reviewA, reviewB } = await twins(alices(), mallorys);
+    expect((await reviewA()).code).toBe(0);
+    expect(inForce(checkRuns, H)).toMatchObject({ status: 'completed', conclusion: 'success' });
+    // mallory's run judges her pull request alone: she proposes nothing, nobody approved.
+    expect((await reviewB()).code).toBe(1);
+    // alice's pull request, open into main and passing on its own, is still mergeable.
+    expect(inForce(checkRuns, H), JSON.stringify(standin.verdicts({ checkRuns } as StandinState))).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+    });
+  });
+});
+
+describe('R17-2: a closed or draft pull request still proposes its head, which a twin shares', () => {
+  it.each([
+    ['closed unmerged', { state: 'closed' as const }],
+    ['a draft', { draft: true }],
+  ])('alice’s pull request %s posts no success on its head', async (_, pull) => {
+    const { checkRuns, reviewA } = await twins(alices(pull), mallorys);
+    await reviewA();
+    expect(standin.verdicts({ checkRuns } as StandinState).map((r) => r.conclusion)).not.toContain('success');
+  });
+
+  it("mallory's twin fails; a run of alice's closed pull request then leaves her commit passing for mallory's", async () => {
+    const { checkRuns, reviewA, reviewB } = await twins(alices({ state: 'closed' }), mallorys);
+    expect((await reviewB()).code).toBe(1);
+    expect(inForce(checkRuns, H)).toMatchObject({ conclusion: 'failure' });
+    // Anything that starts a run of #42: a label, a dispatch, #43's own trigger writing "42".
+    await reviewA();
+    // The only open pull request with head H (mallory's) fails on its own: H must not pass.
+    expect(inForce(checkRuns, H)?.conclusion).not.toBe('success');
+  });
+});
+
+describe('R17-3: a text cut inside a long code span is shorter than it was, as clipLine counts', () => {
+  it('a URL-ish run ending in a backtick and a 4-byte character, cut by one byte', () => {
+    const text = `among them ${escapeMarkdown(`www.${'a'.repeat(100)}\`😀`)}`;
+    const cut = clipBytes(text, sizeOf(text) - 1);
+    expect(sizeOf(cut)).toBeLessThan(sizeOf(text));
+    // clipLine adds its `…` only when `among.length < …length`: a cut must read as one.
+    expect(cut.length, cut.slice(-12)).toBeLessThan(text.length);
+  });
+});
