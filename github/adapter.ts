@@ -78,6 +78,9 @@ export interface PullRequestNow {
   readonly appliers: Readonly<Record<string, string>>;
   /** Who last moved the head branch to the head commit, as GitHub's activity says (headPusher): a login, or an actor nobody can name. */
   readonly pusher: string;
+  /** GitHub's `state` (`open`, `closed`) and `draft`: only an open pull request ready for review proposes its head. */
+  readonly state: string;
+  readonly draft: boolean;
 }
 
 interface PullRequestFacts {
@@ -116,6 +119,25 @@ export interface Repo {
 const COMPLETENESS_RULE = 'complete-pull-request';
 /** The id of the result that fails a review of a pull request into another branch than the default one. */
 const BASE_RULE = 'pull-request-base';
+/** The id of the result that fails a review of a pull request that is closed or a draft. */
+const OPEN_RULE = 'open-pull-request';
+
+/**
+ * Fails closed when the pull request is closed (merged or not) or a draft: nobody proposes it for
+ * merging now, while its head commit's check run counts for every pull request with that head (red
+ * team R17-2: an admin's withdrawn change passed in a copy of it anyone opened from a fork).
+ */
+function openState(number: number, state: string, draft: boolean): RuleResult[] {
+  if (state === 'open' && !draft) return [];
+  const what = state === 'open' ? 'a draft' : state;
+  return [
+    {
+      rule: OPEN_RULE,
+      ok: false,
+      message: `pull request #${number} is ${what}: only an open pull request ready for review proposes its head commit, and a check run counts for that commit in every pull request: ${state === 'open' ? 'mark it ready for review' : 'reopen it'} (the review runs again)`,
+    },
+  ];
+}
 
 /**
  * Fails closed when the pull request's base is not the default branch, the one whose `dist/` the
@@ -375,6 +397,8 @@ function associationResults(
 interface ListedPull {
   readonly head: ListedHead;
   readonly labels: readonly { readonly name?: string }[];
+  readonly state: string;
+  readonly draft?: boolean;
 }
 
 /**
@@ -402,6 +426,8 @@ async function pullRequestNow(
     approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
     appliers,
     pusher: await headPusher(gh, at, pr.head),
+    state: pr.state,
+    draft: pr.draft === true,
   };
 }
 
@@ -572,6 +598,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   return {
     number,
     results: [
+      ...openState(number, read.state, read.draft),
       ...baseBranch(pr.base.ref, pr.base.repo.default_branch),
       ...completeness(
         { changedFiles: pr.changed_files, commits: pr.commits, headSha: pr.head.sha },
@@ -618,6 +645,8 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
 export function supersededBy(judged: PullRequestNow, now: PullRequestNow): string | undefined {
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
+  if (judged.state !== now.state || judged.draft !== now.draft)
+    return `it is ${now.state}${now.draft ? ' (a draft)' : ''} now`;
   // The same head pushed again by another (away and back): whether its author proposes it changed.
   // Nobody named is one reading whatever the reason (a refusal, no push listed): the rules judge an
   // unnamed pusher alike, as possibly anyone. A login at one reading and nobody at the other is a

@@ -340,6 +340,14 @@ export const RULES = [
     remediation: 'retarget the pull request to the default branch (the review runs again)',
   },
   {
+    id: 'open-pull-request',
+    stage: 'change',
+    severity: 'error',
+    description:
+      'the pull request is closed (merged or not) or a draft: nobody proposes it for merging now, and a verdict belongs to the head commit, whatever pull request it is in (a copy of it, opened by anyone from a fork, would share it)',
+    remediation: 'reopen it, or mark it ready for review (the review runs again)',
+  },
+  {
     id: 'write-access',
     stage: 'change',
     severity: 'error',

@@ -994,8 +994,13 @@ describe('runs that race', () => {
       approvals: ['frank', 'alice'],
       appliers: { 'mass-removal': 'frank' },
       pusher: 'alice',
+      state: 'open',
+      draft: false,
     };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
+    // R17-2: closed or made a draft while judged: only an open pull request ready for review proposes.
+    expect(supersededBy(pr, { ...pr, state: 'closed' })).toMatch(/closed now/);
+    expect(supersededBy(pr, { ...pr, draft: true })).toMatch(/open \(a draft\) now/);
     expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);
     expect(supersededBy(pr, { ...pr, approvals: ['alice'] })).toMatch(/approvals changed/);
     expect(supersededBy(pr, { ...pr, labels: [] })).toMatch(/labels changed/);
@@ -1013,7 +1018,15 @@ describe('runs that race', () => {
     const { supersededBy } = await import('../../github/adapter.ts');
     const refused = '(head commit aaaaaaaaaaaa: GitHub answered 403 (Forbidden) when asked who pushed it)';
     const unlisted = '(head commit aaaaaaaaaaaa: no push GitHub lists of refs/heads/x made it the head)';
-    const pr = { headSha: 'a'.repeat(40), labels: [], approvals: ['frank'], appliers: {}, pusher: refused };
+    const pr = {
+      headSha: 'a'.repeat(40),
+      labels: [],
+      approvals: ['frank'],
+      appliers: {},
+      pusher: refused,
+      state: 'open',
+      draft: false,
+    };
     expect(supersededBy(pr, { ...pr, pusher: unlisted })).toBeUndefined();
     // A login at either reading, nobody at the other: the verdict judged may be less strict than now's.
     expect(supersededBy(pr, { ...pr, pusher: 'alice' })).toMatch(/who pushed its head/);

@@ -30,6 +30,7 @@ import { pathToFileURL } from 'node:url';
 
 /** "METHOD /path" → the operation whose 2xx JSON response schema the stand-in needs. */
 const OPERATIONS = [
+  'GET /repos/{owner}/{repo}/pulls',
   'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits',
   'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
