@@ -12,7 +12,14 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { actorsOf, distinctLogins, overrideAppliers, overridesOf, validApprovals } from '../review/approvals.ts';
+import {
+  actorsOf,
+  distinctLogins,
+  overrideAppliers,
+  overridesOf,
+  proposingActors,
+  validApprovals,
+} from '../review/approvals.ts';
 import {
   isUnnamedActor,
   loginKey,
@@ -20,6 +27,7 @@ import {
   unnamedActor,
   unnamedAuthor,
   unnamedPusher,
+  unnamedReopener,
 } from '../policies/change/context.ts';
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
@@ -81,6 +89,12 @@ export interface PullRequestNow {
   /** GitHub's `state` (`open`, `closed`) and `draft`: only an open pull request ready for review proposes its head. */
   readonly state: string;
   readonly draft: boolean;
+  /**
+   * Who last reopened it and who last marked it ready for review, as its events name them
+   * (proposingActors): each put it up for merging, so each is an actor, and its author proposes it
+   * only when they did both themselves.
+   */
+  readonly reopeners: readonly string[];
 }
 
 interface PullRequestFacts {
@@ -255,13 +269,20 @@ export function pullActors(author: string, commits: readonly ListedCommit[]): st
  * (verified as them) and they pushed it there. Its signature pins every commit beneath it, so they
  * chose what the head carries; a commit anyone else pushed on top (whoever may push to the head
  * branch can) is not theirs (red team Y2), nor is one of theirs someone else made the head (a WIP
- * of theirs, a pull request of theirs closed unmerged: red team G2). Then only approvals of the
- * head stand behind it.
+ * of theirs, a pull request of theirs closed unmerged: red team G2), nor a pull request of theirs
+ * someone else reopened or marked ready (R17-2). Then only approvals of the head stand behind it.
  */
-function proposersOf(author: string, commits: readonly ListedCommit[], headSha: string, pusher: string): string[] {
+function proposersOf(
+  author: string,
+  commits: readonly ListedCommit[],
+  headSha: string,
+  read: Pick<PullRequestNow, 'pusher' | 'reopeners'>,
+): string[] {
   // No stand-in for the head: a listing without it fails completeness (R7), and proposes nobody.
   const head = commits.find((c) => c.sha === headSha);
-  return head && sameLogin(commitActor(head) ?? undefined, author) && sameLogin(pusher, author) ? [author] : [];
+  // Reopened or marked ready by another: they put it up for merging, not its author (R17-2).
+  const theirs = [read.pusher, ...read.reopeners].every((login) => sameLogin(login, author));
+  return head && sameLogin(commitActor(head) ?? undefined, author) && theirs ? [author] : [];
 }
 
 /** What GitHub's repository activity says of one change of a branch, as far as who pushed the head is concerned. */
@@ -416,10 +437,9 @@ async function pullRequestNow(
   reviews: readonly ListedReview[],
 ): Promise<PullRequestNow> {
   const labels = pr.labels.map((l) => l.name ?? '').filter(Boolean);
-  // An override is its labeller's act: the events are asked only when a label asks for one.
-  const appliers = overridesOf(labels).length
-    ? overrideAppliers(await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 }))
-    : {};
+  // Who reopened it or marked it ready, and who applied an override (its labeller's act): the events.
+  const events = await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 });
+  const appliers = overridesOf(labels).length ? overrideAppliers(events) : {};
   return {
     headSha: pr.head.sha,
     labels,
@@ -428,6 +448,7 @@ async function pullRequestNow(
     pusher: await headPusher(gh, at, pr.head),
     state: pr.state,
     draft: pr.draft === true,
+    reopeners: proposingActors(events, (event) => unnamedReopener(number, event)),
   };
 }
 
@@ -617,10 +638,10 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     read,
     // Pushing chooses what the head is: the pusher acted too (GitHub's own rule: the last pusher's
     // approval does not count), and nobody the review can name when GitHub does not say (red team G4).
-    actors: distinctLogins([...pullActors(author, commits), read.pusher]),
+    actors: distinctLogins([...pullActors(author, commits), read.pusher, ...read.reopeners]),
     // Only the author proposes the change: a signed commit of an admin's, carried in another's
     // branch, is that admin's commit, not their standing behind the pull request (red team L).
-    proposers: proposersOf(author, commits, pr.head.sha, read.pusher),
+    proposers: proposersOf(author, commits, pr.head.sha, read),
     approvals,
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
@@ -660,6 +681,8 @@ export function supersededBy(judged: PullRequestNow, now: PullRequestNow): strin
   const appliers = (p: PullRequestNow) =>
     Object.entries(p.appliers).map(([rule, login]) => `${rule}\0${loginKey(login)}`);
   if (!same(appliers(judged), appliers(now))) return 'who applied its override labels changed';
+  if (!same(judged.reopeners.map(loginKey), now.reopeners.map(loginKey)))
+    return 'who reopened it or marked it ready for review changed';
   return undefined;
 }
 

@@ -54,7 +54,7 @@ export function overridesOf(labels: readonly string[]): string[] {
     .map((l) => l.slice(OVERRIDE_LABEL_PREFIX.length));
 }
 
-/** One of a pull request's label events (GitHub's issue events), as far as overrides are concerned. */
+/** One of a pull request's issue events (labels, reopening, readying), as far as the review is concerned. */
 interface LabelEvent {
   readonly id: number;
   readonly created_at: string;
@@ -88,4 +88,21 @@ export function overrideAppliers(events: readonly LabelEvent[]): Record<string, 
     else delete by[rule];
   }
   return by;
+}
+
+/** The issue events by which someone puts a pull request up for merging again. */
+const PROPOSING_EVENTS = ['reopened', 'ready_for_review'] as const;
+
+/**
+ * Who last reopened the pull request and who last marked it ready for review, from its events in
+ * the order they happened: each puts it up for merging as its author's did, so each acts (red team
+ * R17-2: a writer reopened an admin's pull request the admin had withdrawn, and the admin still
+ * "proposed" it). `unnamed`: the actor for an event naming no account (one since deleted).
+ */
+export function proposingActors(events: readonly LabelEvent[], unnamed: (event: string) => string): string[] {
+  const last = new Map<string, string>();
+  for (const e of inOrder(events))
+    if ((PROPOSING_EVENTS as readonly string[]).includes(e.event))
+      last.set(e.event, e.actor?.login || unnamed(e.event));
+  return distinctLogins([...last.values()]);
 }

@@ -23,6 +23,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewOnGitHub } from '../cli/github.ts';
+import { remedyFor, unnamedReopener } from '../policies/change/context.ts';
+import { proposingActors } from '../review/approvals.ts';
 import { clipBytes, escapeMarkdown, sizeOf } from '../report/markdown.ts';
 import { ROOT } from './helpers.ts';
 import { distOf, erinGainsConfigMaps } from './review/scenarios.ts';
@@ -126,6 +128,62 @@ describe('R17-2: a closed or draft pull request still proposes its head, which a
     await reviewA();
     // The only open pull request with head H (mallory's) fails on its own: H must not pass.
     expect(inForce(checkRuns, H)?.conclusion).not.toBe('success');
+  });
+});
+
+describe('R17-2: whoever reopened a pull request, or marked it ready for review, puts it up for merging: an actor', () => {
+  type StateEvents = NonNullable<StandinState['pull']['stateEvents']>;
+  /** alice's #42 with these close/reopen/ready events, approved by `approvers`: its verdict, the reviewing run's errors. */
+  const reviewAlices = async (stateEvents: StateEvents, approvers: string[] = []) => {
+    const { checkRuns, reviewA } = await twins(
+      { ...alices({ stateEvents }), reviews: approvers.map((user) => ({ user, state: 'APPROVED', commitId: H })) },
+      mallorys,
+    );
+    const { code, io } = await reviewA();
+    return { code, conclusion: inForce(checkRuns, H)?.conclusion, errs: io.errs.join('\n') };
+  };
+  const closedThenReopenedBy = (who: string): StateEvents => [
+    { event: 'closed', actor: 'alice' },
+    { event: 'reopened', actor: who },
+  ];
+
+  it('alice closed her pull request and reopened it herself: she proposes it, as before', async () => {
+    expect(await reviewAlices(closedThenReopenedBy('alice'))).toMatchObject({ code: 0, conclusion: 'success' });
+  });
+
+  it('bob (a writer, no admin) reopened it and approved it: alice withdrew it, nobody who may pass it stands behind it', async () => {
+    const r = await reviewAlices(closedThenReopenedBy('bob'), ['bob']);
+    expect(r).toMatchObject({ code: 1, conclusion: 'failure' });
+    expect(r.errs).toMatch(/error actor-not-admin .*bob/);
+  });
+
+  it('an event naming no account (GitHub names a deleted one ghost; a reading without its actor) is an actor nobody can name', () => {
+    const at = '2026-01-05T09:00:00Z';
+    const events = [
+      { id: 2, created_at: at, event: 'reopened', actor: null },
+      { id: 1, created_at: at, event: 'reopened', actor: { login: 'alice' } },
+      { id: 3, created_at: at, event: 'labeled', actor: { login: 'bob' }, label: { name: 'x' } },
+    ];
+    expect(proposingActors(events, (event) => `(nobody ${event})`)).toEqual(['(nobody reopened)']);
+    expect(unnamedReopener(42, 'ready_for_review')).toMatch(/^\(whoever last marked ready for review pull request #42/);
+    const input = { actors: [unnamedReopener(42, 'reopened')] } as unknown as Parameters<typeof remedyFor>[0];
+    expect(remedyFor(input)).toMatch(/have its author close and reopen it/);
+  });
+
+  it('marked ready for review by bob: alice opened a draft, bob put it up for merging', async () => {
+    const events: StateEvents = [{ event: 'ready_for_review', actor: 'bob' }];
+    expect(await reviewAlices(events, ['bob'])).toMatchObject({ code: 1, conclusion: 'failure' });
+    const own: StateEvents = [
+      ...events,
+      { event: 'convert_to_draft', actor: 'alice' },
+      { event: 'ready_for_review', actor: 'alice' },
+    ];
+    expect(await reviewAlices(own)).toMatchObject({ code: 0, conclusion: 'success' });
+  });
+
+  it('reopened by bob, then closed and reopened by alice: the last reopening is hers', async () => {
+    const events: StateEvents = [...closedThenReopenedBy('bob'), ...closedThenReopenedBy('alice')];
+    expect(await reviewAlices(events)).toMatchObject({ code: 0, conclusion: 'success' });
   });
 });
 

@@ -138,6 +138,10 @@ const UNNAMED = {
     start: 'pull request author ',
     remedy: 'have the pull request opened by an account GitHub says may write to the repository',
   },
+  reopener: {
+    start: 'whoever last ',
+    remedy: 'have its author close and reopen it, or convert it to a draft and mark it ready for review, themselves',
+  },
 } as const;
 /**
  * Who pushed the head commit, when GitHub does not say (on GitHub, its repository activity, read
@@ -145,6 +149,11 @@ const UNNAMED = {
  */
 export const unnamedPusher = (headSha: string, why: string): string =>
   unnamedActor(`${UNNAMED.pusher.start}${headSha.slice(0, 12)}: ${why}`);
+/** Who last reopened the pull request or marked it ready (`event`), when GitHub names no account: an actor nobody can name. */
+export const unnamedReopener = (number: number, event: string): string =>
+  unnamedActor(
+    `${UNNAMED.reopener.start}${event === 'reopened' ? 'reopened' : 'marked ready for review'} pull request #${number}: GitHub names no account (one since deleted)`,
+  );
 /** The pull request's author, when their account may not stand behind it (why): an actor nobody can name. */
 export const unnamedAuthor = (login: string, why: string): string =>
   unnamedActor(`${UNNAMED.author.start}${login}: ${why}`);

@@ -996,11 +996,15 @@ describe('runs that race', () => {
       pusher: 'alice',
       state: 'open',
       draft: false,
+      reopeners: ['alice'],
     };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
     // R17-2: closed or made a draft while judged: only an open pull request ready for review proposes.
     expect(supersededBy(pr, { ...pr, state: 'closed' })).toMatch(/closed now/);
     expect(supersededBy(pr, { ...pr, draft: true })).toMatch(/open \(a draft\) now/);
+    // Closed and reopened by another between the readings: they put it up for merging now.
+    expect(supersededBy(pr, { ...pr, reopeners: ['Alice'] })).toBeUndefined();
+    expect(supersededBy(pr, { ...pr, reopeners: ['mallory'] })).toMatch(/who reopened it/);
     expect(supersededBy(pr, { ...pr, headSha: 'c'.repeat(40) })).toMatch(/head moved/);
     expect(supersededBy(pr, { ...pr, approvals: ['alice'] })).toMatch(/approvals changed/);
     expect(supersededBy(pr, { ...pr, labels: [] })).toMatch(/labels changed/);
@@ -1026,6 +1030,7 @@ describe('runs that race', () => {
       pusher: refused,
       state: 'open',
       draft: false,
+      reopeners: [],
     };
     expect(supersededBy(pr, { ...pr, pusher: unlisted })).toBeUndefined();
     // A login at either reading, nobody at the other: the verdict judged may be less strict than now's.

@@ -115,6 +115,11 @@ export interface StandinState {
      */
     labelEvents?: { event: 'labeled' | 'unlabeled'; label: string; actor: string }[];
     /**
+     * Who closed, reopened, made a draft of or marked ready the pull request, oldest first (GET
+     * issues/{number}/events lists them after the label events). Default: none.
+     */
+    stateEvents?: { event: 'closed' | 'reopened' | 'convert_to_draft' | 'ready_for_review'; actor: string }[];
+    /**
      * The owner of the fork the head branch is in (default: none, the head is in the repository
      * itself). The fork is private to the stand-in's token: every request to it answers 404.
      */
@@ -748,20 +753,32 @@ function commitStatus(ctx: Ctx, s: StandinStatus, id: number, at: string): Recor
   };
 }
 
-/** A labeled or unlabeled event of the pull request's issue, as GET issues/{number}/events lists it. */
-function labelEvent(ctx: Ctx, e: NonNullable<StandinState['pull']['labelEvents']>[number], index: number) {
-  const id = 40_000_000 + index + 1;
+/**
+ * An event of the pull request's issue, as GET issues/{number}/events lists it: a labeled or
+ * unlabeled one (`label`), or a closed, reopened, convert_to_draft or ready_for_review one (GitHub
+ * adds a state_reason to the first two). `at`: minutes after the seed.
+ */
+function issueEvent(
+  ctx: Ctx,
+  e: { event: string; actor: string; label?: string },
+  id: number,
+  at: number,
+): Record<string, unknown> {
+  const prefixes: Record<string, string> = { labeled: 'LE', unlabeled: 'UNLE', reopened: 'REE', closed: 'CE' };
   return {
     id,
-    node_id: nodeId(e.event === 'labeled' ? 'LE' : 'UNLE', id),
+    node_id: nodeId(prefixes[e.event] ?? 'RFRE', id),
     url: `${ctx.api}/repos/${repoPath(ctx)}/issues/events/${id}`,
     actor: user(ctx, e.actor),
     event: e.event,
     commit_id: null,
     commit_url: null,
-    created_at: minutesAfterSeed(30 + index),
+    created_at: minutesAfterSeed(at),
     performed_via_github_app: null,
-    label: { name: e.label, color: 'ededed' },
+    ...(e.label !== undefined && { label: { name: e.label, color: 'ededed' } }),
+    ...((e.event === 'reopened' || e.event === 'closed') && {
+      state_reason: e.event === 'reopened' ? 'reopened' : null,
+    }),
   };
 }
 
@@ -769,12 +786,10 @@ function listEvents(ctx: Ctx, url: URL): Reply {
   const { pull } = ctx.state;
   const events =
     pull.labelEvents ?? pull.labels.map((label) => ({ event: 'labeled' as const, label, actor: pull.author }));
-  return paginate(
-    ctx,
-    url,
-    OPERATIONS.listEvents,
-    events.map((e, i) => labelEvent(ctx, e, i)),
-  );
+  return paginate(ctx, url, OPERATIONS.listEvents, [
+    ...events.map((e, i) => issueEvent(ctx, e, 40_000_000 + i + 1, 30 + i)),
+    ...(pull.stateEvents ?? []).map((e, i) => issueEvent(ctx, e, 45_000_000 + i + 1, 40 + i)),
+  ]);
 }
 
 /** One entry of the repository's activity; `before` is the previous entry's `after` on the same ref, else the base. */
