@@ -6,7 +6,7 @@ import { readFileSync, appendFileSync } from 'node:fs';
 import { overridesOf } from '../review/approvals.ts';
 import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { OUTPUT_PROOF } from '../review/proof.ts';
-import type { Verdict } from '../review/review.ts';
+import type { RuleResult, Verdict } from '../review/review.ts';
 import { dateFlag } from './args.ts';
 import { InputError, SideError, UsageError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
@@ -23,6 +23,8 @@ import {
   fetchPullRequestNow,
   isRateLimited,
   makeClient,
+  OPEN_PULL_REQUEST,
+  openCopies,
   startCheckRun,
   supersededBy,
   upsertComment,
@@ -187,6 +189,120 @@ async function markJudging(
   }
 }
 
+/** A pull request as read for judging (fetchPullRequest). */
+type PullRequestFacts = Awaited<ReturnType<typeof fetchPullRequest>>;
+
+/** One pull request judged: base the checked-out base branch's dist/, head the head commit's, from git objects. */
+function judgeFacts(pr: PullRequestFacts, flags: GitHubReviewFlags, io: Io): ReturnType<typeof judgeChange> {
+  return judgeChange(
+    {
+      base: flags.base ?? DEFAULT_OUTPUT_SIDE,
+      head: flags.head ?? `${pr.headSha}:dist`,
+      actors: pr.actors,
+      proposers: pr.proposers,
+      approvals: pr.approvals,
+      changedPaths: pr.changedPaths,
+      overrides: overridesOf(pr.labels),
+      overriddenBy: pr.overriddenBy,
+      window: flags.window,
+      today: dateFlag(flags.today),
+      headProof: flags['head-proof'],
+      headProofCommit: flags['head-proof-commit'],
+      // The commit the check run is posted on: a head proof counts for it only.
+      headCommit: pr.headSha,
+      headLock: flags['head-lock'],
+      fullProof: flags['full-proof'],
+      extra: pr.results, // not the whole change into the default branch; approvals that do not count
+      guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR, repository: pr.repositoryUrls },
+    },
+    io,
+  );
+}
+
+/** The other pull requests with the same head a run judged (their readings), and the first that passed. */
+interface CopiesJudged {
+  readonly judged: readonly { readonly number: number; readonly read: PullRequestNow }[];
+  readonly lender?: { readonly number: number; readonly verdict: Verdict };
+}
+
+/**
+ * Judges the other open pull requests into the default branch with this one's head (openCopies),
+ * each on its own approvals, proposer and overrides, until one passes. The head commit is one tree
+ * into one base: the same dist/ sides, and the same head proof, whichever pull request carries it.
+ */
+async function judgeCopies(
+  gh: GitHubClient,
+  at: Repo,
+  pr: PullRequestFacts,
+  judge: (facts: PullRequestFacts) => ReturnType<typeof judgeChange>,
+): Promise<CopiesJudged> {
+  const judged: CopiesJudged['judged'][number][] = [];
+  for (const number of await openCopies(gh, at, pr)) {
+    const copy = await fetchPullRequest(gh, at, number);
+    // Listed with this head, read with another: a push since, whose own run judges it.
+    if (copy.headSha !== pr.headSha) continue;
+    judged.push({ number, read: copy.read });
+    const { verdict } = judge(copy);
+    if (verdict.ok) return { judged, lender: { number, verdict } };
+  }
+  return { judged };
+}
+
+/**
+ * The copies as they are now. One that changed and still has this head started a run of its own,
+ * which posts on it: this run posts nothing (`stays` says why). One whose head moved away is no
+ * copy any more: if it passed, this run posts its own verdict.
+ */
+async function copiesNow(
+  gh: GitHubClient,
+  at: Repo,
+  headSha: string,
+  copies: CopiesJudged,
+): Promise<{ readonly lender?: CopiesJudged['lender']; readonly stays?: string }> {
+  let lender = copies.lender;
+  for (const { number, read } of copies.judged) {
+    const now = await fetchPullRequestNow(gh, at, number);
+    const moved = supersededBy(read, now);
+    if (moved && now.headSha === headSha)
+      return { stays: `#${number}, of the same head commit, changed while it was judged (${moved})` };
+    if (moved && lender?.number === number) lender = undefined;
+  }
+  return { lender };
+}
+
+/** What the comment on a pull request that fails says of the other pull requests with its head commit. */
+function restsOn(pr: PullRequestFacts, judged: CopiesJudged['judged'], lender: CopiesJudged['lender']): RuleResult[] {
+  if (lender)
+    return [
+      {
+        rule: OPEN_PULL_REQUEST,
+        ok: true,
+        message: `the check run of head commit ${pr.headSha.slice(0, 12)} rests on #${lender.number}, which has the same head into ${pr.defaultBranch} and passes on its own: this pull request fails on its own`,
+      },
+    ];
+  // An open pull request ready for review with no copy: its own verdict says it all.
+  if (!judged.length && pr.read.state === 'open' && !pr.read.draft) return [];
+  const others = judged.length
+    ? `(${judged.map((c) => `#${c.number}`).join(', ')} fail on their own)`
+    : '(there is none)';
+  return [
+    {
+      rule: OPEN_PULL_REQUEST,
+      ok: true,
+      message: `no other open pull request into ${pr.defaultBranch} with head commit ${pr.headSha.slice(0, 12)}, ready for review and opened by the owner, a member or a collaborator, passes on its own ${others}: the check run of that commit fails`,
+    },
+  ];
+}
+
+/** The first line of a check run that passes as another pull request's change. */
+const passesAs = (pr: PullRequestFacts, lender: number): RuleResult[] => [
+  {
+    rule: OPEN_PULL_REQUEST,
+    ok: true,
+    message: `passes as #${lender}'s change: #${lender} has this head commit into ${pr.defaultBranch} and passes on its own, so the same tree lands whichever merges; #${pr.number}, whose run posted this, fails on its own (its comment says why)`,
+  },
+];
+
 /** The review flags `--github` reads: the rest comes from GitHub. */
 export interface GitHubReviewFlags {
   readonly base?: string;
@@ -231,7 +347,7 @@ export async function reviewOnGitHub(
   try {
     const marked = await markJudging(gh, at, number, runUrl, io);
     const run = { botLogin, marked };
-    let pr: Awaited<ReturnType<typeof fetchPullRequest>>;
+    let pr: PullRequestFacts;
     try {
       pr = await fetchPullRequest(gh, at, number);
     } catch (e) {
@@ -242,32 +358,11 @@ export async function reviewOnGitHub(
       throw e;
     }
     try {
-      // Base: the checked-out base branch's dist/. Head: the head commit's dist/, from git objects.
-      const headSpec = flags.head ?? `${pr.headSha}:dist`;
-      const judged = judgeChange(
-        {
-          base: flags.base ?? DEFAULT_OUTPUT_SIDE,
-          head: headSpec,
-          actors: pr.actors,
-          proposers: pr.proposers,
-          approvals: pr.approvals,
-          changedPaths: pr.changedPaths,
-          overrides: overridesOf(pr.labels),
-          overriddenBy: pr.overriddenBy,
-          window: flags.window,
-          today: dateFlag(flags.today),
-          headProof: flags['head-proof'],
-          headProofCommit: flags['head-proof-commit'],
-          // The commit the check run is posted on: a head proof counts for it only.
-          headCommit: pr.headSha,
-          headLock: flags['head-lock'],
-          fullProof: flags['full-proof'],
-          extra: pr.results, // not the whole change into the default branch; approvals that do not count
-          guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR, repository: pr.repositoryUrls },
-        },
-        io,
-      );
-      const { diff, verdict } = judged;
+      const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
+      const { diff, verdict } = judge(pr);
+      // A check run belongs to the head commit, which other pull requests may share (R17-1): when
+      // this one does not pass, another open one with the same head that passes on its own does.
+      const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge);
       // Read the pull request again just before posting: a verdict on what is no longer there would
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
       const now = await fetchPullRequestNow(gh, at, number);
@@ -282,23 +377,34 @@ export async function reviewOnGitHub(
         await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
         return 1;
       }
-      const full = renderMarkdown(diff, verdict, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
+      // So are the others judged: one that changed with the same head started a run that posts on it.
+      const { lender, stays } = await copiesNow(gh, at, pr.headSha, copies);
+      if (stays) {
+        io.err(`orgctl review: pull request ${stays}: ${LEFT_PENDING}`);
+        return 0;
+      }
+      const own: Verdict = { ...verdict, results: [...verdict.results, ...restsOn(pr, copies.judged, lender)] };
+      const posted: Verdict = lender
+        ? { ...lender.verdict, results: [...passesAs(pr, lender.number), ...lender.verdict.results] }
+        : own;
+      const full = renderMarkdown(diff, own, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
-      const body = renderMarkdown(diff, verdict, {
+      const body = renderMarkdown(diff, own, {
         fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
       });
-      const summary = renderMarkdown(diff, verdict, {
+      const summary = renderMarkdown(diff, posted, {
         maxBytes: CHECK_SUMMARY_LIMIT,
         fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
       });
       // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
-      const check = await createCheckRun(gh, at, pr.headSha, verdict, summary, runUrl);
+      const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl);
       const comment = await upsertComment(gh, at, number, botLogin, body);
+      const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';
       io.out(
-        `${verdict.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${verdict.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}`,
+        `${posted.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${posted.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}${as}`,
       );
       for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
-      return verdict.ok ? 0 : 1;
+      return posted.ok ? 0 : 1;
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a
       // base that cannot, or any error before the verdict is posted (orgctl's own, GitHub's): a

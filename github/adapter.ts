@@ -133,8 +133,8 @@ export interface Repo {
 const COMPLETENESS_RULE = 'complete-pull-request';
 /** The id of the result that fails a review of a pull request into another branch than the default one. */
 const BASE_RULE = 'pull-request-base';
-/** The id of the result that fails a review of a pull request that is closed or a draft. */
-const OPEN_RULE = 'open-pull-request';
+/** The id of the result that fails a review of a pull request that is closed or a draft, and of what a run says of the others with its head. */
+export const OPEN_PULL_REQUEST = 'open-pull-request';
 
 /**
  * Fails closed when the pull request is closed (merged or not) or a draft: nobody proposes it for
@@ -146,7 +146,7 @@ function openState(number: number, state: string, draft: boolean): RuleResult[] 
   const what = state === 'open' ? 'a draft' : state;
   return [
     {
-      rule: OPEN_RULE,
+      rule: OPEN_PULL_REQUEST,
       ok: false,
       message: `pull request #${number} is ${what}: only an open pull request ready for review proposes its head commit, and a check run counts for that commit in every pull request: ${state === 'open' ? 'mark it ready for review' : 'reopen it'} (the review runs again)`,
     },
@@ -649,6 +649,48 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
       ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
     ].sort(),
   };
+}
+
+/** How many other pull requests with the same head a run judges at most (each costs a reading). */
+const COPIES_JUDGED = 5;
+
+/**
+ * The other open pull requests, ready for review, into the default branch with the same head commit
+ * (the same tree lands whichever merges), by accounts that may stand behind a change (the first
+ * filter of COUNTED_ASSOCIATIONS, which costs no call), in the order they were opened, at most
+ * COPIES_JUDGED: the head commit's check run passes when one of them passes on its own (red team
+ * R17-1: a copy opened from a fork failed an approved pull request's head). The first opened come
+ * first: a copy can be opened only once its head commit is public, after the pull request it copies.
+ */
+export async function openCopies(
+  gh: GitHubClient,
+  at: Repo,
+  pr: { readonly number: number; readonly headSha: string; readonly defaultBranch: string },
+): Promise<number[]> {
+  const query = {
+    ...at,
+    state: 'open',
+    base: pr.defaultBranch,
+    sort: 'created',
+    direction: 'asc',
+    per_page: 100,
+  } as const;
+  const found: number[] = [];
+  await gh.paginate(gh.rest.pulls.list, query, (response, done) => {
+    for (const p of response.data)
+      if (
+        p.head.sha === pr.headSha &&
+        p.number !== pr.number &&
+        p.state === 'open' &&
+        !p.draft &&
+        p.base.ref === pr.defaultBranch &&
+        COUNTED_ASSOCIATIONS.has(p.author_association)
+      )
+        found.push(p.number);
+    if (found.length >= COPIES_JUDGED) done();
+    return [];
+  });
+  return found.sort((a, b) => a - b).slice(0, COPIES_JUDGED);
 }
 
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */

@@ -70,22 +70,31 @@ const mallorys: Partial<StandinState> = {
   commits: [{ sha: H, authorLogin: 'alice', verified: true }],
 };
 
-/** Two stand-ins of one repository whose check runs are one list: GitHub keeps them per commit. */
+/**
+ * One stand-in serving both pull requests (`a` first; the R17 review had two stand-ins sharing
+ * the check runs, GitHub keeping them per commit: a run now lists the other open pull requests of
+ * the repository, so both must be its).
+ */
 async function twins(a: Partial<StandinState>, b: Partial<StandinState>) {
-  const checkRuns: StandinCheckRun[] = [];
-  const first = await standin.startStandin(standin.defaultState({ ...a, checkRuns }));
-  const second = await standin.startStandin(standin.defaultState({ ...b, checkRuns }));
-  standins.push(first, second);
-  const review = async (one: Standin) => {
+  const other = standin.defaultState(b);
+  const state = standin.defaultState({ ...a, otherPulls: [other] });
+  const one = await standin.startStandin(state);
+  standins.push(one);
+  const review = async (number: number) => {
     const io = standin.capture(standin.actionsEnv(one, sides.eventPath));
     const { base, head } = sides;
-    const code = await reviewOnGitHub({ base, head, pull: String(one.state.pull.number) }, io, {
+    const code = await reviewOnGitHub({ base, head, pull: String(number) }, io, {
       retryAfterBaseValue: 1,
       throttle: false,
     });
     return { code, io };
   };
-  return { checkRuns, reviewA: () => review(first), reviewB: () => review(second) };
+  return {
+    checkRuns: state.checkRuns,
+    standin: one,
+    reviewA: () => review(state.pull.number),
+    reviewB: () => review(other.pull.number),
+  };
 }
 
 /** What branch protection reads for the commit: the last `orgctl/review` check run on it. */
@@ -93,18 +102,71 @@ const inForce = (runs: readonly StandinCheckRun[], sha: string) =>
   runs.filter((r) => r.headSha === sha && r.name === 'orgctl/review').at(-1);
 
 describe('R17-1: a twin pull request (same head commit) fails the approved one', () => {
-  // Open until copies are judged (the next commits): it.fails keeps the file green meanwhile.
-  it.fails("alice's pull request passes; mallory's twin from a fork, judged after it, leaves the commit failing", async () => {
-    const { checkRuns, reviewA, reviewB } = await twins(alices(), mallorys);
+  it("alice's pull request passes; mallory's twin from a fork, judged after it, leaves the commit failing", async () => {
+    const { checkRuns, reviewA, reviewB, standin: one } = await twins(alices(), mallorys);
     expect((await reviewA()).code).toBe(0);
     expect(inForce(checkRuns, H)).toMatchObject({ status: 'completed', conclusion: 'success' });
-    // mallory's run judges her pull request alone: she proposes nothing, nobody approved.
-    expect((await reviewB()).code).toBe(1);
+    // mallory's run judges her pull request: she proposes nothing, nobody approved. The commit's
+    // check passes as alice's #42 (open, into main, passing on its own): the run's exit is the check's.
+    const b = await reviewB();
+    expect(b.code, b.io.errs.join('\n')).toBe(0);
+    expect(b.io.outs.join('\n')).toMatch(
+      /check run orgctl\/review \d+ success on \w+ \(as #42's change; #43 fails on its own\)/,
+    );
+    expect(b.io.errs.join('\n')).toMatch(/error actor-not-admin/);
+    // Her comment says her own verdict, and what the commit's check rests on.
+    const comment = one.state.otherPulls![0]!.comments[0]!.body;
+    expect(comment).toMatch(/❌ the change breaks a rule/);
+    expect(comment).toMatch(
+      /\| `open-pull-request` \| ✅ \| the check run of head commit `\w+` rests on #(<!-- -->)?42,/,
+    );
+    // escapeMarkdown keeps GitHub from linking `#42` in what a pull request's text may hold.
+    expect(inForce(checkRuns, H)?.summary).toMatch(/passes as #(<!-- -->)?42's change/);
     // alice's pull request, open into main and passing on its own, is still mergeable.
     expect(inForce(checkRuns, H), JSON.stringify(standin.verdicts({ checkRuns } as StandinState))).toMatchObject({
       status: 'completed',
       conclusion: 'success',
     });
+  });
+});
+
+describe('R17-1: the check run of a commit passes when one open pull request with it as head passes on its own', () => {
+  /** bob's copy #43 of alice's head, a member's from a branch of the repository, in `pull`'s state. */
+  const bobs = (pull: Partial<StandinState['pull']> = {}): Partial<StandinState> => ({
+    ...mallorys,
+    pull: { ...mallorys.pull!, author: 'bob', authorAssociation: 'MEMBER', headOwner: undefined, ...pull },
+  });
+
+  it("a run of bob's closed copy posts success as alice's open #42: its comment fails it and says so", async () => {
+    const { checkRuns, reviewB, standin: one } = await twins(alices(), bobs({ state: 'closed' }));
+    const b = await reviewB();
+    expect(b.code).toBe(0);
+    expect(inForce(checkRuns, H)).toMatchObject({ conclusion: 'success' });
+    const comment = one.state.otherPulls![0]!.comments[0]!.body;
+    expect(comment).toMatch(/\| `open-pull-request` \| ❌ \| pull request #(<!-- -->)?43 is closed/);
+    expect(comment).toMatch(/rests on #(<!-- -->)?42,/);
+    // What it cost: #43's run read #42 as it reads #43, once more just before posting, and listed the open ones.
+    const asked = one.requests.map((r) => `${r.method} ${r.path.split('?')[0]!.replace('/repos/acme/org/', '')}`);
+    expect(asked.filter((r) => r === 'GET pulls')).toHaveLength(1);
+    expect(asked.filter((r) => r === 'GET pulls/42')).toHaveLength(2);
+  });
+
+  it("alice's closed #42 and bob's draft copy: no open pull request ready for review proposes the commit, which fails, saying so", async () => {
+    const { checkRuns, reviewA, standin: one } = await twins(alices({ state: 'closed' }), bobs({ draft: true }));
+    expect((await reviewA()).code).toBe(1);
+    expect(inForce(checkRuns, H)).toMatchObject({ conclusion: 'failure', title: 'fails: open-pull-request' });
+    expect(one.state.comments[0]!.body).toMatch(
+      /no other open pull request into main with head commit `\w+`, ready for review.* passes on its own \(there is none\)/,
+    );
+    // The draft was not read: the listing said it is one.
+    expect(one.requests.some((r) => r.path.startsWith('/repos/acme/org/pulls/43'))).toBe(false);
+  });
+
+  it('a copy that fails on its own lends nothing: the comment names it', async () => {
+    const { checkRuns, reviewA, standin: one } = await twins(alices({ state: 'closed' }), bobs());
+    expect((await reviewA()).code).toBe(1);
+    expect(inForce(checkRuns, H)).toMatchObject({ conclusion: 'failure' });
+    expect(one.state.comments[0]!.body).toMatch(/\(#(<!-- -->)?43 fail on their own\)/);
   });
 });
 

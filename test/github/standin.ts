@@ -156,6 +156,20 @@ export interface StandinState {
   statuses: StandinStatus[]; // appended by POST statuses
   checkRuns: StandinCheckRun[]; // appended by POST check-runs
   faults: StandinFault[]; // consumed: each matching request decrements `times`
+  /**
+   * The repository's other pull requests (default: none), each with its own commits, reviews,
+   * files, comments and pushes (default: its author created its head branch); check runs, roles,
+   * faults and the bot are the repository's. GET pulls lists them with `pull`.
+   */
+  otherPulls?: StandinOtherPull[];
+}
+/** Another pull request of the stand-in's repository (StandinState.otherPulls). */
+export type StandinOtherPull = Pick<StandinState, 'pull' | 'commits' | 'reviews' | 'files' | 'comments'> &
+  Pick<Partial<StandinState>, 'pushes'>;
+
+/** Every pull request of the repository, each as a state of its own (the others' arrays shared, check runs the repository's). */
+function pullStates(state: StandinState): StandinState[] {
+  return [state, ...(state.otherPulls ?? []).map((other) => ({ ...state, pushes: undefined, ...other }))];
 }
 /** The verdicts posted: completed check runs, in order (a run marks the check in progress first). */
 export const verdicts = (state: StandinState): StandinCheckRun[] =>
@@ -244,6 +258,7 @@ export function defaultState(overrides: Partial<StandinState> = {}): StandinStat
 // Schema validation
 
 const OPERATIONS = {
+  listPulls: 'GET /repos/{owner}/{repo}/pulls',
   getPull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   listCommits: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits',
   listReviews: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
@@ -809,12 +824,18 @@ function activity(ctx: Ctx, p: StandinPush, index: number, before: string): Reco
 
 /** GET activity: newest first (GitHub's default direction), filtered by `ref` (a full ref or a branch name). */
 function listActivities(ctx: Ctx, url: URL): Reply {
-  const { pull } = ctx.state;
-  const pushes = ctx.state.pushes ?? [{ after: pull.headSha, actor: pull.author, type: 'branch_creation' as const }];
+  // Every pull request's pushes, each defaulting to its own branch: the activity is the repository's.
+  const pushes = pullStates(ctx.state).flatMap(({ pull, pushes }) =>
+    (pushes ?? [{ after: pull.headSha, actor: pull.author, type: 'branch_creation' as const }]).map((p) => ({
+      ...p,
+      ref: p.ref ?? pull.headRef,
+      base: pull.baseSha,
+    })),
+  );
   const previous = new Map<string, string>();
   const entries = pushes.map((p, i) => {
-    const ref = `refs/heads/${p.ref ?? pull.headRef}`;
-    const entry = activity(ctx, p, i, previous.get(ref) ?? pull.baseSha);
+    const ref = `refs/heads/${p.ref}`;
+    const entry = activity(ctx, p, i, previous.get(ref) ?? p.base);
     previous.set(ref, p.after);
     return entry;
   });
@@ -832,10 +853,10 @@ function roleOf(state: StandinState, login: string): StandinRole | null {
   const same = (other: string) => other.toLowerCase() === login.toLowerCase();
   const listed = Object.entries(state.roles ?? {}).find(([l]) => same(l));
   if (listed) return listed[1];
-  const standing = [
-    ...state.reviews.filter((r) => same(r.user)).map((r) => r.association ?? association(r.user)),
-    ...(same(state.pull.author) ? [state.pull.authorAssociation ?? 'MEMBER'] : []),
-  ];
+  const standing = pullStates(state).flatMap(({ reviews, pull }) => [
+    ...reviews.filter((r) => same(r.user)).map((r) => r.association ?? association(r.user)),
+    ...(same(pull.author) ? [pull.authorAssociation ?? 'MEMBER'] : []),
+  ]);
   return standing.some((a) => STANDING.includes(a)) ? 'write' : null;
 }
 
@@ -986,7 +1007,8 @@ function listComments(ctx: Ctx, memory: Memory, url: URL): Reply {
 
 function createComment(ctx: Ctx, memory: Memory, input: Record<string, unknown>): Reply {
   if (typeof input.body !== 'string') return errorReply(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
-  const id = Math.max(2_000_000, ...ctx.state.comments.map((c) => c.id)) + 1;
+  // Ids are the repository's: unique across its pull requests.
+  const id = Math.max(2_000_000, ...pullStates(ctx.state).flatMap((p) => p.comments.map((c) => c.id))) + 1;
   const comment = { id, user: ctx.state.botLogin, body: input.body };
   ctx.state.comments.push(comment);
   const at = now();
@@ -996,7 +1018,9 @@ function createComment(ctx: Ctx, memory: Memory, input: Record<string, unknown>)
 }
 
 function updateComment(ctx: Ctx, memory: Memory, id: number, input: Record<string, unknown>): Reply {
-  const comment = ctx.state.comments.find((c) => c.id === id);
+  const comment = pullStates(ctx.state)
+    .flatMap((p) => p.comments)
+    .find((c) => c.id === id);
   if (!comment) return notFound();
   if (comment.user !== ctx.state.botLogin) return errorReply(403, 'Resource not accessible by integration');
   if (typeof input.body !== 'string') return errorReply(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
@@ -1066,6 +1090,7 @@ type Route = [method: string, path: RegExp, handle: (args: RouteArgs) => Reply];
  * live under /issues/{number}).
  */
 const ROUTES: Route[] = [
+  ['GET', /^pulls$/, ({ ctx, url }) => listPulls(ctx, url)],
   ['GET', /^pulls\/(?<pull>\d+)$/, ({ ctx }) => ({ status: 200, body: pullRequest(ctx), op: OPERATIONS.getPull })],
   [
     'GET',
@@ -1122,14 +1147,43 @@ const ROUTES: Route[] = [
   ],
 ];
 
-/** Routes a request under /repos/{owner}/{repo}/ (`rest` is what follows) to its operation, else 404. */
+/**
+ * GET pulls: the pull requests in `state` (default open; `all`) into `base` (any when not given),
+ * by number (GitHub's `created`) in `direction` (default desc).
+ */
+function listPulls(ctx: Ctx, url: URL): Reply {
+  const wanted = url.searchParams.get('state') ?? 'open';
+  const base = url.searchParams.get('base');
+  const listed = pullStates(ctx.state)
+    .filter(({ pull }) => (wanted === 'all' || (pull.state ?? 'open') === wanted) && (!base || pull.baseRef === base))
+    .sort((a, b) => a.pull.number - b.pull.number);
+  const ordered = url.searchParams.get('direction') === 'asc' ? listed : listed.reverse();
+  return paginate(
+    ctx,
+    url,
+    OPERATIONS.listPulls,
+    // pull-request-simple's labels have a description string (a pull request's own may be null).
+    ordered.map((state) => {
+      const body = pullRequest({ ...ctx, state });
+      const labels = body.labels as Record<string, unknown>[];
+      return { ...body, labels: labels.map((l) => ({ ...l, description: l.description ?? '' })) };
+    }),
+  );
+}
+
+/**
+ * Routes a request under /repos/{owner}/{repo}/ (`rest` is what follows) to its operation, else
+ * 404; one of a pull request (a `pull` parameter) is answered from that pull request's state.
+ */
 function route(method: string, rest: string, args: Omit<RouteArgs, 'params'>): Reply {
   for (const [routeMethod, path, handle] of ROUTES) {
     const match = method === routeMethod ? rest.match(path) : null;
     const params = match ? { ...match.groups } : undefined;
     if (!params) continue;
-    if (params.pull !== undefined && Number(params.pull) !== args.ctx.state.pull.number) return notFound();
-    return handle({ ...args, params });
+    if (params.pull === undefined) return handle({ ...args, params });
+    const state = pullStates(args.ctx.state).find((p) => p.pull.number === Number(params.pull));
+    if (!state) return notFound();
+    return handle({ ...args, ctx: { ...args.ctx, state }, params });
   }
   return notFound();
 }

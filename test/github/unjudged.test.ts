@@ -47,14 +47,20 @@ vi.mock('../../report/markdown.ts', async (original) => {
   };
 });
 // The reading of the pull request: real, unless a test makes it fail as orgctl's own bug would (R13-F1).
-const read = vi.hoisted(() => ({ fail: undefined as Error | undefined }));
+// `afterwards`: what happens on GitHub once a pull request (by number) was read for judging.
+const read = vi.hoisted(() => ({
+  fail: undefined as Error | undefined,
+  afterwards: undefined as ((number: number) => void) | undefined,
+}));
 vi.mock('../../github/adapter.ts', async (original) => {
   const real = await original<typeof import('../../github/adapter.ts')>();
   return {
     ...real,
-    fetchPullRequest: (...args: Parameters<typeof real.fetchPullRequest>) => {
-      if (read.fail) return Promise.reject(read.fail);
-      return real.fetchPullRequest(...args);
+    fetchPullRequest: async (...args: Parameters<typeof real.fetchPullRequest>) => {
+      if (read.fail) throw read.fail;
+      const facts = await real.fetchPullRequest(...args);
+      read.afterwards?.(args[2]);
+      return facts;
     },
   };
 });
@@ -75,6 +81,7 @@ afterEach(async () => {
   judge.fail = undefined;
   render.fail = undefined;
   read.fail = undefined;
+  read.afterwards = undefined;
   if (standin) expect(standin.schemaErrors).toEqual([]);
   await standin?.close();
   standin = undefined;
@@ -87,7 +94,7 @@ const approved = {
   reviews: [{ user: 'frank', state: 'APPROVED' as const, commitId: fakeSha('head') }],
 };
 
-async function review(flags: { base: string; head: string }) {
+async function review(flags: { base: string; head: string; pull?: string }) {
   const io = capture(actionsEnv(standin!, eventPath));
   let code: number | undefined;
   let thrown: unknown;
@@ -197,5 +204,42 @@ describe('a run that cannot judge the pull request', () => {
     expect(code).toBe(2);
     expect(verdicts(standin.state).at(-1)!.conclusion).toBe('failure');
     expect(standin.state.comments.at(-1)!.body).toMatch(/no orgctl-organization ConfigMap/);
+  });
+});
+
+describe('R17-1: a run that judged another pull request with the same head reads it again before posting', () => {
+  /** alice's #42 passes on its own; bob's #43, the same head, fails on its own. */
+  const twins = () =>
+    defaultState({
+      ...approved,
+      reviews: [],
+      otherPulls: [
+        defaultState({
+          pull: { ...defaultState().pull, number: 43, headRef: 'bob-copy' },
+          commits: approved.commits,
+        }),
+      ],
+    });
+
+  it('#42 closed while #43’s run judged it (its head is still the commit): no verdict; the closing’s run posts', async () => {
+    standin = await startStandin(twins());
+    read.afterwards = (number) => {
+      if (number === 42) standin!.state.pull = { ...standin!.state.pull, state: 'closed' };
+    };
+    const { code, io } = await review({ base, head, pull: '43' });
+    expect(code).toBe(0);
+    expect(io.errs.join('\n')).toMatch(
+      /pull request #42, of the same head commit, changed while it was judged \(it is closed now\): no verdict posted/,
+    );
+    expect(standin.state.checkRuns.map((c) => c.status)).toEqual(['in_progress']);
+  });
+
+  it('#42 pushed to another head while #43’s run judged it: it lends nothing, #43’s own failure is posted', async () => {
+    standin = await startStandin(twins());
+    read.afterwards = (number) => {
+      if (number === 42) standin!.state.pull = { ...standin!.state.pull, headSha: fakeSha('moved') };
+    };
+    expect((await review({ base, head, pull: '43' })).code).toBe(1);
+    expect(verdicts(standin.state).map((c) => [c.headSha, c.conclusion])).toEqual([[fakeSha('head'), 'failure']]);
   });
 });
