@@ -501,6 +501,66 @@ describe('the privileged review workflow', () => {
     for (const bad of ['0123', '0', '12a', '1 2']) expect(run(bad)[0], bad).toBe(2);
   });
 
+  // R17-2, in depth: the trigger runs the pull request's own copy of its workflow, started by a
+  // review of any pull request, and its artifact may name any number (a closed pull request's).
+  it("reviews the number a trigger's artifact names only when the trigger ran on that pull request's head commit", () => {
+    const step = wf.jobs.pull!.steps.find((s) => s.id === 'pr')!;
+    const H = 'a'.repeat(40);
+    /** The step after a trigger run on `ran` whose artifact says `written`, pull request #42's head being H. */
+    const run = (written: string, ran: string) => {
+      const dir = tempDir();
+      const out = join(dir, 'output');
+      const log = join(dir, 'gh.log');
+      const artifact = join(dir, 'written');
+      writeFileSync(out, '');
+      writeFileSync(artifact, written);
+      // gh as the step calls it: the artifact downloaded into --dir, a pull request's head.sha (--jq).
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(
+        join(dir, 'bin', 'gh'),
+        [
+          '#!/bin/bash',
+          `echo "$*" >> ${JSON.stringify(log)}`,
+          `if [ "$1" = run ]; then mkdir -p "\${@: -1}"; cp ${JSON.stringify(artifact)} "\${@: -1}/pull-number"; exit 0; fi`,
+          `if [ "$1 $2" = "api repos/acme/org/pulls/42" ]; then echo ${H}; exit 0; fi`,
+          'echo "gh: Not Found (HTTP 404)" >&2; exit 1',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const r = spawnSync('bash', ['-e', '-c', step.run!], {
+        env: {
+          PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+          EVENT_NUMBER: '',
+          RUN_ID: '7',
+          RUN_HEAD_SHA: ran,
+          GITHUB_REPOSITORY: 'acme/org',
+          RUNNER_TEMP: dir,
+          GITHUB_OUTPUT: out,
+        },
+        encoding: 'utf8',
+      });
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      return { status: r.status, output: readFileSync(out, 'utf8').trim(), stderr: r.stderr, calls };
+    };
+    const ok = run('42\n', H);
+    expect([ok.status, ok.output]).toEqual([0, 'number=42']);
+    // One call to GitHub's API beside the download.
+    expect(ok.calls.filter((c) => c.startsWith('api '))).toEqual(['api repos/acme/org/pulls/42 --jq .head.sha']);
+    const other = run('42', 'b'.repeat(40));
+    expect([other.status, other.output]).toEqual([2, '']);
+    expect(other.stderr).toMatch(/not on the head of pull request #42 \(a{40}\): refusing to review/);
+    // A number GitHub knows no pull request by: refused too.
+    const unknown = run('43', H);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.output).toBe('');
+  });
+
+  it('judges a head again when its pull request is closed or made a draft; a merged one keeps the verdict it merged on', () => {
+    const types = (wf.on.pull_request_target as { types: string[] }).types;
+    expect(types).toEqual(expect.arrayContaining(['closed', 'converted_to_draft', 'reopened', 'ready_for_review']));
+    expect(wf.jobs.pull!.if).toBe("${{ !(github.event.action == 'closed' && github.event.pull_request.merged) }}");
+  });
+
   it('can be dispatched for a pull request number (the expiry workflow does)', () => {
     expect(wf.on.workflow_dispatch).toMatchObject({ inputs: { pull: { required: true } } });
   });
