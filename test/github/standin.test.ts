@@ -406,3 +406,37 @@ describe('schema validation', () => {
     expect(s.schemaErrors.join('\n')).toMatch(/comments: .*\/0\/id must be integer/);
   });
 });
+
+describe('several pull requests (otherPulls)', () => {
+  const other = (number: number, pull: Partial<StandinState['pull']>) =>
+    defaultState({ pull: { ...defaultState().pull, number, headRef: `b${number}`, ...pull } });
+
+  it('GET pulls lists them by state and base, oldest first when asked; each pull request answers from its own state', async () => {
+    const s = await start({
+      otherPulls: [
+        other(44, { state: 'closed' }),
+        other(43, { author: 'carol', draft: true }),
+        other(45, { baseRef: 'stack' }),
+      ],
+    });
+    const gh = octokit(s);
+    const numbers = async (query: Record<string, string>) =>
+      (await gh.rest.pulls.list({ ...REPO, ...query })).data.map((p) => p.number);
+    expect(await numbers({ state: 'open', base: 'main', direction: 'asc' })).toEqual([42, 43]);
+    expect(await numbers({ state: 'open', base: 'main' })).toEqual([43, 42]);
+    expect(await numbers({ state: 'all', direction: 'asc' })).toEqual([42, 43, 44, 45]);
+    const { data: p43 } = await gh.rest.pulls.get({ ...REPO, pull_number: 43 });
+    expect([p43.user.login, p43.draft, p43.head.ref]).toEqual(['carol', true, 'b43']);
+    // Comments are each pull request's, their ids the repository's.
+    const { data: c } = await gh.rest.issues.createComment({ ...REPO, issue_number: 43, body: 'x' });
+    await gh.rest.issues.updateComment({ ...REPO, comment_id: c.id, body: 'y' });
+    expect(s.state.comments).toEqual([]);
+    expect(s.state.otherPulls![1]!.comments).toMatchObject([{ id: c.id, body: 'y' }]);
+    // The repository's activity holds every pull request's branch; the author of one has write.
+    const refs = (await gh.rest.repos.listActivities({ ...REPO })).data.map((a) => a.ref);
+    expect(refs.sort()).toEqual(['refs/heads/b43', 'refs/heads/b44', 'refs/heads/b45', 'refs/heads/bob-web']);
+    const { data: carol } = await gh.rest.repos.getCollaboratorPermissionLevel({ ...REPO, username: 'carol' });
+    expect(carol.permission).toBe('write');
+    expect(s.schemaErrors).toEqual([]);
+  });
+});

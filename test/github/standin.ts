@@ -1,8 +1,8 @@
 /**
  * A GitHub REST API stand-in on loopback for tests: the operations the GitHub adapter uses (and
- * createCommitStatus, which it must not use), for one repository and one pull request (and each
- * login's permission in that repository, and who pushed to its branches), served from a
- * mutable `StandinState`. Like GitHub, it lists at most 250 commits and 3,000 files of a pull request
+ * createCommitStatus, which it must not use), for one repository and one pull request, or
+ * several (`otherPulls`, listed by GET pulls) (and each login's permission in that repository, and
+ * who pushed to its branches), served from a mutable `StandinState`. Like GitHub, it lists at most 250 commits and 3,000 files of a pull request
  * while the pull request itself reports the true `commits` and `changed_files`.
  *
  * Every 2xx JSON body is validated against GitHub's own OpenAPI description (the schemas extracted
