@@ -491,7 +491,7 @@ describe('the privileged review workflow', () => {
     const run = (n: string) => {
       const out = join(tempDir(), 'output');
       writeFileSync(out, '');
-      const r = spawnSync('bash', ['-e', '-c', step.run!], {
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
         env: { PATH: process.env.PATH, EVENT_NUMBER: n, GITHUB_OUTPUT: out },
         encoding: 'utf8',
       });
