@@ -992,27 +992,42 @@ describe('the rolling window of mass-removal', () => {
   }
 
   /**
-   * The window step's output in a base repository of `commits` commits (commit i made
-   * `ageHours(i)` hours ago; by default all within the hour), its commit named HEAD~N.
+   * A new repository on branch `main` whose commits (in order, each on the last: `c0`, `c1`, …)
+   * were made `hoursAgo` hours ago (author and committer) and write `files`, checked out. One
+   * `git fast-import`: two git processes a commit made a 90-commit history take seconds here.
    */
-  function windowOf(commits: number, distFrom: number, ageHours: (i: number) => number = () => 0): string {
+  function historyIn(commits: readonly { hoursAgo: number; files?: Record<string, string> }[]) {
     const repo = tempDir();
     const git = gitIn(repo);
-    git('init', '-q');
-    for (let i = 0; i < commits; i++) {
-      writeFileSync(join(repo, 'n'), String(i));
-      if (i === distFrom) {
-        mkdirSync(join(repo, 'dist'));
-        writeFileSync(join(repo, 'dist/members.json'), '{}\n');
-      }
-      git('add', '-A');
-      commitAt(git, ageHours(i) + (commits - i) / 3600, 'commit', '-qm', `c${i}`);
-    }
+    git('init', '-q', '-b', 'main');
+    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    const stream = commits.map(({ hoursAgo, files = {} }, i) => {
+      const who = `t <t@example.test> ${Math.floor((Date.now() - hoursAgo * 3_600_000) / 1000)} +0000`;
+      const writes = Object.entries(files).map(([path, text]) => `M 100644 inline ${path}\n${data(text)}`);
+      const parent = i ? `from :${i}\n` : '';
+      return `commit refs/heads/main\nmark :${i + 1}\nauthor ${who}\ncommitter ${who}\n${data(`c${i}`)}${parent}${writes.join('')}`;
+    });
+    const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: repo, input: stream.join(''), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    git('reset', '-q', '--hard');
+    return { repo, git };
+  }
+
+  /**
+   * The window step's output in a base repository of `commits` commits (commit i made
+   * `ageHours(i)` hours ago, one second after the last; by default all within the hour), its commit named HEAD~N.
+   */
+  function windowOf(commits: number, distFrom: number, ageHours: (i: number) => number = () => 0): string {
+    const { repo, git } = historyIn(
+      Array.from({ length: commits }, (_, i) => ({
+        hoursAgo: ageHours(i) + (commits - i) / 3600,
+        files: { n: String(i), ...(i === distFrom ? { 'dist/members.json': '{}\n' } : {}) },
+      })),
+    );
     const ref = windowStepIn(repo);
-    const named = (rev: string) => ref.includes(git('rev-parse', rev));
-    for (let back = 0; back < commits; back++)
-      if (named(`HEAD~${back}`)) return ref.replace(/[0-9a-f]{40}/, `HEAD~${back}`);
-    return ref;
+    const firstParents = git('rev-list', '--first-parent', 'HEAD').split('\n');
+    const back = firstParents.findIndex((sha) => ref.includes(sha));
+    return back < 0 ? ref : ref.replace(/[0-9a-f]{40}/, `HEAD~${back}`);
   }
 
   it('is the oldest output there is when all of it is within the week: the first commit with a dist/ (a red team: none at all turned the window off)', () => {
@@ -1033,16 +1048,11 @@ describe('the rolling window of mass-removal', () => {
     expect(windowOf(15, 0, (i) => (15 - i) * 24)).toBe('ref=HEAD~10:dist');
   });
 
-  /** A base branch `main` with a dist/ and one empty commit per entry, made that many hours ago. */
+  /** A base branch `main` with a dist/ (its first commit) and one empty commit per entry, made that many hours ago. */
   function branchOf(hoursAgo: readonly number[]): { repo: string; git: (...a: string[]) => string } {
-    const repo = tempDir();
-    const git = gitIn(repo);
-    git('init', '-q', '-b', 'main');
-    mkdirSync(join(repo, 'dist'));
-    writeFileSync(join(repo, 'dist/members.json'), '{}\n');
-    git('add', '-A');
-    hoursAgo.forEach((h, i) => commitAt(git, h, 'commit', '-q', '--allow-empty', '-m', `c${i}`));
-    return { repo, git };
+    return historyIn(
+      hoursAgo.map((h, i) => (i ? { hoursAgo: h } : { hoursAgo: h, files: { 'dist/members.json': '{}\n' } })),
+    );
   }
 
   it("reads the week along the base branch's own commits: a merged branch's backdated commit does not shorten it (a code review)", () => {
