@@ -527,7 +527,7 @@ describe('the privileged review workflow', () => {
         ].join('\n'),
         { mode: 0o755 },
       );
-      const r = spawnSync('bash', ['-e', '-c', step.run!], {
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
         env: {
           PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
           EVENT_NUMBER: '',
