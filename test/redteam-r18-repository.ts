@@ -1,0 +1,75 @@
+/**
+ * What the R18 red-team files share (redteam-r18.test.ts, redteam-r18-races.test.ts): acme's dist/
+ * as base, erin gaining w:configmaps in web as head (an admin's own proposal passes it), and a
+ * stand-in repository holding alice's #42 (that proposal, her signed head H, pushed by her) beside
+ * other pull requests.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect } from 'vitest';
+import type { reviewOnGitHub } from '../cli/github.ts';
+import { ROOT } from './helpers.ts';
+import { distOf, erinGainsConfigMaps } from './review/scenarios.ts';
+import * as standin from './github/standin.ts';
+import type { Standin, StandinCheckRun, StandinState } from './github/standin.ts';
+
+/** The head commit the pull requests share: alice's own, signed. */
+export const H = standin.fakeSha('head');
+
+/** A pull request with head H by `author` (associated as MEMBER unless said), number `number`, from their fork. */
+export const copyOfH = (number: number, author: string, association: 'MEMBER' | 'NONE' = 'MEMBER'): StandinState =>
+  standin.defaultState({
+    pull: {
+      ...standin.defaultState().pull,
+      number,
+      title: `copy ${number}`,
+      author,
+      authorAssociation: association,
+      headRef: `copy-${number}`,
+      headOwner: author,
+    },
+    commits: [{ sha: H, authorLogin: 'alice', verified: true }],
+  });
+
+/** What branch protection reads for a commit: the last `orgctl/review` check run on it. */
+export const inForce = (runs: readonly StandinCheckRun[], sha: string): StandinCheckRun | undefined =>
+  runs.filter((r) => r.headSha === sha && r.name === 'orgctl/review').at(-1);
+
+/**
+ * Call at a test file's top level with the file's reviewOnGitHub (a mocked adapter's, where the
+ * file mocks it): opens a repository of alice's #42 and `others`, each stand-in checked against
+ * GitHub's schema and closed after its test; `review(n)` runs the review of #n on it.
+ */
+export function repositories(review: typeof reviewOnGitHub) {
+  const sides = { base: '', head: '', eventPath: '' };
+  const started: Standin[] = [];
+  beforeAll(async () => {
+    const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    Object.assign(sides, {
+      base: await distOf(acme),
+      head: await distOf(erinGainsConfigMaps(acme)),
+      eventPath: standin.pullRequestEvent(),
+    });
+  });
+  afterEach(async () => {
+    const done = started.splice(0);
+    for (const s of done) expect(s.schemaErrors).toEqual([]);
+    await Promise.all(done.map((s) => s.close()));
+  });
+  return async (others: StandinState[]) => {
+    const state = standin.defaultState({
+      pull: { ...standin.defaultState().pull, author: 'alice', headRef: 'alice-web' },
+      commits: [{ sha: H, authorLogin: 'alice', verified: true }],
+      otherPulls: others,
+    });
+    const one = await standin.startStandin(state);
+    started.push(one);
+    const reviewOf = async (number: number) => {
+      const io = standin.capture(standin.actionsEnv(one, sides.eventPath));
+      const flags = { base: sides.base, head: sides.head, pull: String(number) };
+      const code = await review(flags, io, { retryAfterBaseValue: 1, throttle: false });
+      return { code, io };
+    };
+    return { state, standin: one, review: reviewOf };
+  };
+}

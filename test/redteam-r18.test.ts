@@ -1,0 +1,84 @@
+/**
+ * Red team R18 (read-only review of d8ea9d2, b897984, 78da11d, 2cb0bf9, a6203ea, 075ed60: a commit's
+ * orgctl/review passes iff one open pull request ready for review into the default branch with it
+ * as head passes on its own). Each test asserts the safe behaviour and fails on the code it was
+ * written against (the races, which need the adapter's posting intercepted, are in
+ * redteam-r18-races.test.ts).
+ *
+ * R18-1 (high): a pull request pushed away from a commit leaves that commit's success in force. A
+ *     push starts a run that judges the new head only; nothing judges the old one again, so an open
+ *     copy with the old head, which fails on its own, is mergeable on the success its lender left
+ *     (R17-2's class: alice's withdrawn change, with nobody behind it at merge time). A dismissal
+ *     followed quickly by a push lands here too: the dismissal's workflow_run is refused by the
+ *     new head check (the pull request's head is no longer workflow_run.head_sha).
+ * R18-2 (medium, DoS): "oldest first, at most 5" assumes a copy is opened after the pull request it
+ *     copies. A pull request's head can be pushed to any commit at any time: an account associated
+ *     as MEMBER (any member of the organization, even one who may only read the repository) opens
+ *     six pull requests from a fork in advance and, when an admin's change appears, pushes all six
+ *     to its head. Each run of any of them judges the five others, never the admin's, and posts
+ *     failure on the shared commit: R17-1's denial of service, back.
+ */
+import { describe, expect, it } from 'vitest';
+import { reviewOnGitHub } from '../cli/github.ts';
+import * as standin from './github/standin.ts';
+import type { StandinState } from './github/standin.ts';
+import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
+
+/** alice's next commit, pushed onto her branch after H. */
+const H2 = standin.fakeSha('head, amended');
+
+const repository = repositories(reviewOnGitHub);
+
+describe('R18-1: a pull request pushed away from its head leaves that commit passing for an open copy that fails on its own', () => {
+  /** alice pushes H2 onto her branch: #42's head is no longer H. */
+  const pushAway = (state: StandinState) => {
+    state.pull = { ...state.pull, headSha: H2 };
+    state.commits = [
+      { sha: H, authorLogin: 'alice', verified: true },
+      { sha: H2, authorLogin: 'alice', verified: true },
+    ];
+    state.pushes = [
+      { after: H, actor: 'alice', type: 'branch_creation' },
+      { after: H2, actor: 'alice' },
+    ];
+  };
+
+  it("bob's copy #43 passed as alice's #42; alice pushes #42 on to H2: the push's run leaves H passing, though no open pull request with head H passes", async () => {
+    const { state, review } = await repository([copyOfH(43, 'bob')]);
+    expect((await review(42)).code).toBe(0);
+    const b = await review(43);
+    expect(b.io.outs.join('\n')).toMatch(/success on \w+ \(as #42's change; #43 fails on its own\)/);
+    // alice withdraws H: she pushes H2 (a synchronize event: the review runs for #42, now at H2).
+    pushAway(state);
+    await review(42);
+    expect(inForce(state.checkRuns, H2)).toBeDefined();
+    // #43 is the only open pull request with head H, and it fails on its own (the next test shows
+    // what a run of it posts): H must not pass, or #43 merges alice's withdrawn change.
+    expect(inForce(state.checkRuns, H)?.conclusion).not.toBe('success');
+  });
+
+  it('what the rule says of H then: a run of #43 (if one ever starts) posts failure', async () => {
+    const { state, review } = await repository([copyOfH(43, 'bob')]);
+    expect((await review(42)).code).toBe(0);
+    pushAway(state);
+    expect((await review(43)).code).toBe(1);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+});
+
+describe('R18-2: six pull requests opened before the admin’s, pushed to its head, keep it from being judged as a copy', () => {
+  it("mallory (MEMBER) re-points #30..#35 at alice's head H: a run of #30 judges #31..#35 only and fails H, though alice's #42 passes on its own", async () => {
+    const mallorys = [30, 31, 32, 33, 34, 35].map((n) => copyOfH(n, 'mallory'));
+    const { state, standin: one, review } = await repository(mallorys);
+    expect((await review(42)).code).toBe(0);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
+    // Any event of #30 (mallory closes and reopens it, toggles draft, pushes away and back) starts a run.
+    const before = one.requests.length;
+    expect((await review(30)).code).toBe(0);
+    const read = one.requests.slice(before).map((r) => r.path.split('?')[0]!.replace('/repos/acme/org/', ''));
+    expect(read).toContain('pulls/35');
+    // The rule: alice's #42 is open, ready for review, into main, and passes on its own: H passes.
+    expect(read, 'the admin’s own pull request was never judged').toContain('pulls/42');
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
+  });
+});
