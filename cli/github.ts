@@ -25,6 +25,7 @@ import {
   makeClient,
   OPEN_PULL_REQUEST,
   openCopies,
+  openPullsWithHead,
   startCheckRun,
   supersededBy,
   upsertComment,
@@ -51,6 +52,26 @@ export function pullNumberOf(eventText: string, path: string): number {
       `${path}: the event has no pull_request.number (run on pull_request_target or pull_request_review)`,
     );
   return n;
+}
+
+/**
+ * The head a push moved pull request `number` from: a `synchronize` event's `before` (a commit id),
+ * else undefined (any other event or pull request, a run a review or a dispatch started).
+ */
+export function previousHeadOf(eventText: string, number: number): string | undefined {
+  let event: unknown;
+  try {
+    event = JSON.parse(eventText);
+  } catch {
+    return undefined; // pullNumberOf says why, when the number is read from it
+  }
+  const { action, before, pull_request } = (event ?? {}) as {
+    action?: unknown;
+    before?: unknown;
+    pull_request?: { number?: unknown };
+  };
+  const pushed = action === 'synchronize' && pull_request?.number === number;
+  return pushed && typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) ? before : undefined;
 }
 
 function pullFlag(v: string): number {
@@ -235,9 +256,10 @@ async function judgeCopies(
   at: Repo,
   pr: PullRequestFacts,
   judge: (facts: PullRequestFacts) => ReturnType<typeof judgeChange>,
+  admins: readonly string[],
 ): Promise<CopiesJudged> {
   const judged: CopiesJudged['judged'][number][] = [];
-  for (const number of await openCopies(gh, at, pr)) {
+  for (const number of await openCopies(gh, at, pr, admins)) {
     const copy = await fetchPullRequest(gh, at, number);
     // Listed with this head, read with another: a push since, whose own run judges it.
     if (copy.headSha !== pr.headSha) continue;
@@ -303,6 +325,30 @@ const passesAs = (pr: PullRequestFacts, lender: number): RuleResult[] => [
   },
 ];
 
+/**
+ * A push moved the pull request off `before`, whose success may rest on it (its own verdict, or lent
+ * to a copy as its change), and no run judges that commit again (R18-1): while another open pull
+ * request into the default branch has it as head, its check run fails, saying to re-run that one's
+ * review (which judges it as its own change). Nothing when none has: a pull request opened with it
+ * later is judged by its own run.
+ */
+async function failLeftHead(gh: GitHubClient, at: Repo, pr: PullRequestFacts, before: string | undefined, io: Io) {
+  if (before === undefined || before === pr.headSha) return;
+  const left = await openPullsWithHead(
+    gh,
+    at,
+    { headSha: before, defaultBranch: pr.defaultBranch },
+    (p) => p.number !== pr.number,
+  );
+  if (!left.length) return;
+  const named = left.map((p) => `#${p.number}`).join(', ');
+  const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and a verdict here may have rested on it; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
+  const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
+  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ its pull request moved on to another commit\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+  await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+  io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
+}
+
 /** The review flags `--github` reads: the rest comes from GitHub. */
 export interface GitHubReviewFlags {
   readonly base?: string;
@@ -350,6 +396,7 @@ export async function reviewOnGitHub(
     let pr: PullRequestFacts;
     try {
       pr = await fetchPullRequest(gh, at, number);
+      await failLeftHead(gh, at, pr, previousHeadOf(eventText, number), io);
     } catch (e) {
       // Reading the pull request is interpreting GitHub's answers too: an error there (R13-F1: a
       // label named __proto__ made it throw) must not leave the check run before in force.
@@ -359,10 +406,10 @@ export async function reviewOnGitHub(
     }
     try {
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
-      const { diff, verdict } = judge(pr);
+      const { diff, verdict, admins } = judge(pr);
       // A check run belongs to the head commit, which other pull requests may share (R17-1): when
       // this one does not pass, another open one with the same head that passes on its own does.
-      const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge);
+      const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge, admins);
       // Read the pull request again just before posting: a verdict on what is no longer there would
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
       const now = await fetchPullRequestNow(gh, at, number);
@@ -379,9 +426,17 @@ export async function reviewOnGitHub(
       }
       // So are the others judged: one that changed with the same head started a run that posts on it.
       const { lender, stays } = await copiesNow(gh, at, pr.headSha, copies);
-      if (stays) {
+      // As for this pull request's own change: posting nothing leaves the verdict before in force
+      // unless this run marked the head in progress (R18-4).
+      if (stays && marked === pr.headSha) {
         io.err(`orgctl review: pull request ${stays}: ${LEFT_PENDING}`);
         return 0;
+      }
+      if (stays) {
+        const reason = `pull request ${stays}, and the check run of its head could not be marked in progress: re-run the job`;
+        io.err(`orgctl review: ${reason}`);
+        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
+        return 1;
       }
       const own: Verdict = { ...verdict, results: [...verdict.results, ...restsOn(pr, copies.judged, lender)] };
       const posted: Verdict = lender
@@ -398,6 +453,18 @@ export async function reviewOnGitHub(
       });
       // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
       const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl);
+      // A success lent by another pull request holds only while it stands: its run (a close, a
+      // dismissal) may have posted between this run's reading and its posting (R18-3). Read after
+      // posting, any change before it is seen; one after it starts a run that posts after this.
+      if (lender) {
+        const after = await copiesNow(gh, at, pr.headSha, { judged: copies.judged, lender });
+        if (after.lender === undefined || after.stays) {
+          const reason = `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`;
+          io.err(`orgctl review: ${reason}`);
+          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
+          return 1;
+        }
+      }
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';
       io.out(

@@ -109,8 +109,14 @@ function proveWhole(
   return proofResults(proof, judgedHeadProof, wholeBecause);
 }
 
-/** The diff and the verdict: the proof's results, then `extra`, then every change rule. */
-export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; verdict: Verdict } {
+/**
+ * The diff and the verdict (the proof's results, then `extra`, then every change rule), and the
+ * GitHub logins of base's active admins (review --github ranks pull requests by them).
+ */
+export function judgeChange(
+  change: ChangeToJudge,
+  io: Io,
+): { diff: AccessDiff; verdict: Verdict; admins: readonly string[] } {
   // Files given on the command line are read first: a missing one is a usage error before any work.
   const headProof =
     change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;
@@ -170,5 +176,8 @@ export function judgeChange(change: ChangeToJudge, io: Io): { diff: AccessDiff; 
         skipped ?? againstBase?.reason,
       );
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
-  return { diff, verdict: withResults(withResults(rules, extra), proved) };
+  const admins = [...base.users.values()].flatMap((u) =>
+    u.admin && u.status === 'active' && u.github ? [u.github] : [],
+  );
+  return { diff, verdict: withResults(withResults(rules, extra), proved), admins };
 }

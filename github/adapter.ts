@@ -657,16 +657,41 @@ const COPIES_JUDGED = 5;
 /**
  * The other open pull requests, ready for review, into the default branch with the same head commit
  * (the same tree lands whichever merges), by accounts that may stand behind a change (the first
- * filter of COUNTED_ASSOCIATIONS, which costs no call), in the order they were opened, at most
- * COPIES_JUDGED: the head commit's check run passes when one of them passes on its own (red team
- * R17-1: a copy opened from a fork failed an approved pull request's head). The first opened come
- * first: a copy can be opened only once its head commit is public, after the pull request it copies.
+ * filter of COUNTED_ASSOCIATIONS, which costs no call), at most COPIES_JUDGED: the head commit's
+ * check run passes when one of them passes on its own (red team R17-1: a copy opened from a fork
+ * failed an approved pull request's head). Those a base admin opened come first, then the rest in
+ * the order they were opened: any member may open pull requests early and push them to an admin's
+ * head later, and so keep the admin's from being judged (R18-2); admins' are ranked at no call.
  */
 export async function openCopies(
   gh: GitHubClient,
   at: Repo,
   pr: { readonly number: number; readonly headSha: string; readonly defaultBranch: string },
+  admins: readonly string[],
 ): Promise<number[]> {
+  const copies = await openPullsWithHead(
+    gh,
+    at,
+    pr,
+    (p) => p.number !== pr.number && !p.draft && COUNTED_ASSOCIATIONS.has(p.author_association),
+  );
+  const byAdmin = (c: PullWithHead) => admins.some((a) => sameLogin(a, c.author));
+  return [...copies.filter(byAdmin), ...copies.filter((c) => !byAdmin(c))].slice(0, COPIES_JUDGED).map((c) => c.number);
+}
+
+/** An open pull request as openPullsWithHead lists it: its number and who opened it ('' when GitHub names nobody). */
+interface PullWithHead {
+  readonly number: number;
+  readonly author: string;
+}
+
+/** The open pull requests into the default branch whose head is `headSha` and that `keep` keeps, by number (one page of 100 a request). */
+export async function openPullsWithHead(
+  gh: GitHubClient,
+  at: Repo,
+  pr: { readonly headSha: string; readonly defaultBranch: string },
+  keep: (p: { number: number; draft?: boolean; author_association: string }) => boolean = () => true,
+): Promise<PullWithHead[]> {
   const query = {
     ...at,
     state: 'open',
@@ -675,22 +700,14 @@ export async function openCopies(
     direction: 'asc',
     per_page: 100,
   } as const;
-  const found: number[] = [];
-  await gh.paginate(gh.rest.pulls.list, query, (response, done) => {
+  const found: PullWithHead[] = [];
+  await gh.paginate(gh.rest.pulls.list, query, (response) => {
     for (const p of response.data)
-      if (
-        p.head.sha === pr.headSha &&
-        p.number !== pr.number &&
-        p.state === 'open' &&
-        !p.draft &&
-        p.base.ref === pr.defaultBranch &&
-        COUNTED_ASSOCIATIONS.has(p.author_association)
-      )
-        found.push(p.number);
-    if (found.length >= COPIES_JUDGED) done();
+      if (p.head.sha === pr.headSha && p.state === 'open' && p.base.ref === pr.defaultBranch && keep(p))
+        found.push({ number: p.number, author: p.user?.login ?? '' });
     return [];
   });
-  return found.sort((a, b) => a - b).slice(0, COPIES_JUDGED);
+  return found.sort((a, b) => a.number - b.number);
 }
 
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */

@@ -145,10 +145,11 @@ describe('R17-1: the check run of a commit passes when one open pull request wit
     const comment = one.state.otherPulls![0]!.comments[0]!.body;
     expect(comment).toMatch(/\| `open-pull-request` \| ❌ \| pull request #(<!-- -->)?43 is closed/);
     expect(comment).toMatch(/rests on #(<!-- -->)?42,/);
-    // What it cost: #43's run read #42 as it reads #43, once more just before posting, and listed the open ones.
+    // What it cost: #43's run read #42 as it reads #43, once more just before posting and once
+    // after (R18-3: a change of #42 meanwhile fails the success at once), and listed the open ones.
     const asked = one.requests.map((r) => `${r.method} ${r.path.split('?')[0]!.replace('/repos/acme/org/', '')}`);
     expect(asked.filter((r) => r === 'GET pulls')).toHaveLength(1);
-    expect(asked.filter((r) => r === 'GET pulls/42')).toHaveLength(2);
+    expect(asked.filter((r) => r === 'GET pulls/42')).toHaveLength(3);
   });
 
   it("alice's closed #42 and bob's draft copy: no open pull request ready for review proposes the commit, which fails, saying so", async () => {

@@ -58,7 +58,7 @@ async function twins() {
 }
 
 describe('R18-3: a run posting as another pull request’s change is not ordered after that pull request’s own run', () => {
-  it("#43's run read #42 open and passing; #42 is closed and its `closed` run fails H; #43's slow posting then lands success as #42's change", async () => {
+  it("#43's run read #42 open and passing; #42 is closed and its `closed` run fails H; #43's slow posting lands success as #42's change, and reads #42 again: it fails H at once", async () => {
     const { state, review } = await twins();
     // #43's run has read #42 again (copiesNow) and is about to post: alice closes #42, and the
     // `closed` run of #42 (its own group, not #43's) runs to the end meanwhile.
@@ -70,14 +70,16 @@ describe('R18-3: a run posting as another pull request’s change is not ordered
       expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
     };
     const b = await review(43);
-    expect(b.io.outs.join('\n')).toMatch(/as #42's change/);
+    // It read #42 again after posting: closed, so the success it posted is failed at once.
+    expect(b.code).toBe(1);
+    expect(b.io.errs.join('\n')).toMatch(/#42, whose verdict this commit's check rested on, changed as it was posted/);
     // No open pull request with head H passes on its own (#42 is closed, #43 fails): H must not pass.
     expect(inForce(state.checkRuns, H)?.conclusion).not.toBe('success');
   });
 });
 
 describe('R18-4: a run that saw a copy change posts nothing, even when it could not mark the head in progress', () => {
-  it("H passed; alice closes #42; its run cannot mark H (GitHub refuses once) and sees an approval land on mallory's copy: the success stays in force", async () => {
+  it("H passed; alice closes #42; its run cannot mark H (GitHub refuses once) and sees an approval land on mallory's copy: it fails H, not leaving the success in force", async () => {
     const { state, copy, review } = await twins();
     expect((await review(42)).code).toBe(0);
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
@@ -92,8 +94,9 @@ describe('R18-4: a run that saw a copy change posts nothing, even when it could 
     };
     const { io } = await review(42);
     expect(io.errs.join('\n')).toMatch(/could not mark the check run in progress/);
+    // It could not mark H, so it may not leave the verdict before in force: it fails H.
     expect(io.errs.join('\n')).toMatch(
-      /#43, of the same head commit, changed while it was judged \(its approvals changed\): no verdict posted/,
+      /#43, of the same head commit, changed while it was judged \(its approvals changed\), and the check run of its head could not be marked in progress/,
     );
     // #42 is closed, #43 fails on its own: nothing passes H, and nothing is left to post on it.
     expect(inForce(state.checkRuns, H)?.conclusion).not.toBe('success');

@@ -64,8 +64,9 @@ export function repositories(review: typeof reviewOnGitHub) {
     });
     const one = await standin.startStandin(state);
     started.push(one);
-    const reviewOf = async (number: number) => {
-      const io = standin.capture(standin.actionsEnv(one, sides.eventPath));
+    /** The review of #n, on the event `event` when given (a push's synchronize, say), else a synchronize of #42 with no `before`. */
+    const reviewOf = async (number: number, event?: Record<string, unknown>) => {
+      const io = standin.capture(standin.actionsEnv(one, event ? standin.pullRequestEvent(event) : sides.eventPath));
       const flags = { base: sides.base, head: sides.head, pull: String(number) };
       const code = await review(flags, io, { retryAfterBaseValue: 1, throttle: false });
       return { code, io };

@@ -19,7 +19,7 @@
  *     failure on the shared commit: R17-1's denial of service, back.
  */
 import { describe, expect, it } from 'vitest';
-import { reviewOnGitHub } from '../cli/github.ts';
+import { previousHeadOf, reviewOnGitHub } from '../cli/github.ts';
 import * as standin from './github/standin.ts';
 import type { StandinState } from './github/standin.ts';
 import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
@@ -43,18 +43,47 @@ describe('R18-1: a pull request pushed away from its head leaves that commit pas
     ];
   };
 
-  it("bob's copy #43 passed as alice's #42; alice pushes #42 on to H2: the push's run leaves H passing, though no open pull request with head H passes", async () => {
+  it("bob's copy #43 passed as alice's #42; alice pushes #42 on to H2: the push's run fails H, where #43 is open and fails on its own", async () => {
     const { state, review } = await repository([copyOfH(43, 'bob')]);
     expect((await review(42)).code).toBe(0);
     const b = await review(43);
     expect(b.io.outs.join('\n')).toMatch(/success on \w+ \(as #42's change; #43 fails on its own\)/);
     // alice withdraws H: she pushes H2 (a synchronize event: the review runs for #42, now at H2).
     pushAway(state);
-    await review(42);
+    const pushed = await review(42, { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } });
+    expect(pushed.io.errs.join('\n')).toMatch(
+      /#42 was pushed from this commit to \w+.*#43 still has this commit as head: re-run the review of #43/,
+    );
     expect(inForce(state.checkRuns, H2)).toBeDefined();
     // #43 is the only open pull request with head H, and it fails on its own (the next test shows
     // what a run of it posts): H must not pass, or #43 merges alice's withdrawn change.
     expect(inForce(state.checkRuns, H)?.conclusion).not.toBe('success');
+  });
+
+  it('a push with no open pull request left at the old head posts nothing on it (one listing)', async () => {
+    const { state, standin: one, review } = await repository([]);
+    expect((await review(42)).code).toBe(0);
+    pushAway(state);
+    const before = one.requests.length;
+    const pushed = await review(42, { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } });
+    expect(pushed.code).toBe(0);
+    // H keeps #42's success: no pull request can merge it (one opened later is judged by its own run).
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
+    const listed = one.requests
+      .slice(before)
+      .filter((r) => r.method === 'GET' && /\/pulls$/.test(r.path.split('?')[0]!));
+    expect(listed).toHaveLength(1);
+  });
+
+  it("previousHeadOf: a synchronize event's `before`, of this pull request only", () => {
+    const event = (fields: Record<string, unknown>) =>
+      JSON.stringify({ action: 'synchronize', before: H, pull_request: { number: 42 }, ...fields });
+    expect(previousHeadOf(event({}), 42)).toBe(H);
+    expect(previousHeadOf(event({}), 43)).toBeUndefined();
+    expect(previousHeadOf(event({ action: 'labeled' }), 42)).toBeUndefined();
+    expect(previousHeadOf(event({ before: 'HEAD~1' }), 42)).toBeUndefined();
+    expect(previousHeadOf(event({ before: 7 }), 42)).toBeUndefined();
+    expect(previousHeadOf('not json', 42)).toBeUndefined();
   });
 
   it('what the rule says of H then: a run of #43 (if one ever starts) posts failure', async () => {
@@ -67,7 +96,7 @@ describe('R18-1: a pull request pushed away from its head leaves that commit pas
 });
 
 describe('R18-2: six pull requests opened before the admin’s, pushed to its head, keep it from being judged as a copy', () => {
-  it("mallory (MEMBER) re-points #30..#35 at alice's head H: a run of #30 judges #31..#35 only and fails H, though alice's #42 passes on its own", async () => {
+  it("mallory (MEMBER) re-points #30..#35 at alice's head H: a run of #30 judges alice's #42 first (a base admin opened it), which passes on its own: H passes", async () => {
     const mallorys = [30, 31, 32, 33, 34, 35].map((n) => copyOfH(n, 'mallory'));
     const { state, standin: one, review } = await repository(mallorys);
     expect((await review(42)).code).toBe(0);
@@ -76,7 +105,6 @@ describe('R18-2: six pull requests opened before the admin’s, pushed to its he
     const before = one.requests.length;
     expect((await review(30)).code).toBe(0);
     const read = one.requests.slice(before).map((r) => r.path.split('?')[0]!.replace('/repos/acme/org/', ''));
-    expect(read).toContain('pulls/35');
     // The rule: alice's #42 is open, ready for review, into main, and passes on its own: H passes.
     expect(read, 'the admin’s own pull request was never judged').toContain('pulls/42');
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');

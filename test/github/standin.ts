@@ -1281,9 +1281,9 @@ export function capture(env: NodeJS.ProcessEnv): Io & { outs: string[]; errs: st
 }
 
 /** The file GitHub Actions names in GITHUB_EVENT_PATH: a push to pull request 42 (`synchronize`). */
-export function pullRequestEvent(): string {
+export function pullRequestEvent(fields: Record<string, unknown> = {}): string {
   const file = join(tempDir(), 'event.json');
-  writeFileSync(file, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 } }));
+  writeFileSync(file, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 }, ...fields }));
   return file;
 }
 
