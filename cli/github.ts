@@ -457,11 +457,20 @@ export async function reviewOnGitHub(
       // dismissal) may have posted between this run's reading and its posting (R18-3). Read after
       // posting, any change before it is seen; one after it starts a run that posts after this.
       if (lender) {
-        const after = await copiesNow(gh, at, pr.headSha, { judged: copies.judged, lender });
-        if (after.lender === undefined || after.stays) {
-          const reason = `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`;
-          io.err(`orgctl review: ${reason}`);
-          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
+        // A reading that fails leaves nothing to vouch for the success just posted: it is failed
+        // here, not by failUnjudged, which may post nothing when this pull request changed (R19-3).
+        const after = await copiesNow(gh, at, pr.headSha, { judged: copies.judged, lender }).catch((e: unknown) => ({
+          failed: describeGitHubError(e) ?? String(e),
+        }));
+        const why =
+          'failed' in after
+            ? `pull request #${lender.number}, whose verdict this commit's check rests on, could not be read again after posting (${after.failed}): re-run the job`
+            : after.lender === undefined || after.stays
+              ? `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`
+              : undefined;
+        if (why) {
+          io.err(`orgctl review: ${why}`);
+          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
           return 1;
         }
       }

@@ -28,7 +28,7 @@ const repository = repositories(reviewOnGitHub);
 afterEach(() => void (beforePost.once = undefined));
 
 describe('R19-3: an error re-reading the lender after posting its success leaves that success in force when the run’s own pull request changed', () => {
-  it("#43's run posts success as #42's change; #42 was closed meanwhile and reading it again fails; #43 got an approval: H must not stay passing", async () => {
+  it("#43's run posts success as #42's change; #42 was closed meanwhile and reading it again fails; #43 got an approval: the run fails H", async () => {
     const copy = copyOfH(43, 'mallory');
     const { state, review } = await repository([copy]);
     beforePost.once = async () => {
@@ -40,8 +40,13 @@ describe('R19-3: an error re-reading the lender after posting its success leaves
       state.faults.push({ method: 'GET', path: /\/pulls\/42$/, status: 403, times: 1 });
       copy.reviews.push({ user: 'eve', state: 'APPROVED', commitId: H });
     };
-    // The run ends with the re-reading's error (after failUnjudged said "changed meanwhile" and posted nothing).
-    await expect(review(43)).rejects.toThrow(/GitHub answered 403 \(GET \S+\/pulls\/42\)/);
+    // The re-reading's error fails the head at once (it was failUnjudged's, which said "changed
+    // meanwhile" and posted nothing).
+    const b = await review(43);
+    expect(b.code).toBe(1);
+    expect(b.io.errs.join('\n')).toMatch(
+      /#42, whose verdict this commit's check rests on, could not be read again after posting \(GitHub answered 403/,
+    );
     // It had posted the success as #42's change (after #42's `closed` run failed H).
     expect(state.checkRuns.some((r) => r.headSha === H && r.conclusion === 'success')).toBe(true);
     // #42 is closed and #43 fails on its own: nothing may leave H passing.
