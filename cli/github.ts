@@ -26,6 +26,7 @@ import {
   OPEN_PULL_REQUEST,
   openCopies,
   openPullsWithHead,
+  successCarries,
   startCheckRun,
   supersededBy,
   upsertComment,
@@ -326,11 +327,11 @@ const passesAs = (pr: PullRequestFacts, lender: number): RuleResult[] => [
 ];
 
 /**
- * A push moved the pull request off `before`, whose success may rest on it (its own verdict, or lent
+ * A push moved the pull request off `before`, whose success may carry its verdict (its own, or lent
  * to a copy as its change), and no run judges that commit again (R18-1): while another open pull
- * request into the default branch has it as head, its check run fails, saying to re-run that one's
- * review (which judges it as its own change). Nothing when none has: a pull request opened with it
- * later is judged by its own run.
+ * request into the default branch has it as head and the success in force there carries this one's
+ * verdict (its `external_id`), it fails, saying to re-run that one's review (which judges it on its
+ * own). Nothing when none has: a pull request opened with it later is judged by its own run.
  */
 async function failLeftHead(gh: GitHubClient, at: Repo, pr: PullRequestFacts, before: string | undefined, io: Io) {
   if (before === undefined || before === pr.headSha) return;
@@ -340,9 +341,11 @@ async function failLeftHead(gh: GitHubClient, at: Repo, pr: PullRequestFacts, be
     { headSha: before, defaultBranch: pr.defaultBranch },
     (p) => p.number !== pr.number,
   );
-  if (!left.length) return;
+  // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
+  // anyone could open a copy of an approved head and push it away, failing the approved one).
+  if (!left.length || !(await successCarries(gh, at, before, pr.number))) return;
   const named = left.map((p) => `#${p.number}`).join(', ');
-  const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and a verdict here may have rested on it; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
+  const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
   const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
   const text = `${COMMENT_MARKER}\n## orgctl review: ❌ its pull request moved on to another commit\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
   await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
@@ -452,7 +455,9 @@ export async function reviewOnGitHub(
         fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
       });
       // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
-      const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl);
+      // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
+      const carries = posted.ok ? (lender?.number ?? number) : undefined;
+      const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl, carries);
       // A success lent by another pull request holds only while it stands: its run (a close, a
       // dismissal) may have posted between this run's reading and its posting (R18-3). Read after
       // posting, any change before it is seen; one after it starts a run that posts after this.

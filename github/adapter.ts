@@ -812,6 +812,7 @@ export async function createCheckRun(
   verdict: Verdict,
   summary: string,
   detailsUrl?: string,
+  carries?: number,
 ): Promise<number> {
   // GitHub's documents say characters; it counts bytes ("summary exceeds a maximum bytesize of 65535").
   if (sizeOf(summary) > CHECK_SUMMARY_LIMIT)
@@ -824,6 +825,30 @@ export async function createCheckRun(
     conclusion: verdict.ok ? 'success' : 'failure',
     output: { title: verdictTitle(verdict), summary },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
+    ...(carries !== undefined ? { external_id: carriedBy(carries) } : {}),
   });
   return data.id;
+}
+
+/** A check run's `external_id` naming the pull request whose verdict it carries (its own, or a copy's it passes as). */
+const carriedBy = (number: number) => `orgctl-pull-request:${number}`;
+
+/**
+ * Whether the `orgctl/review` check run in force on `sha` (the newest GitHub lists) is a success
+ * carrying pull request `number`'s verdict: what a push of that pull request away from `sha` leaves
+ * standing on nothing (R19-1: any other success there is another pull request's, which stands).
+ */
+export async function successCarries(gh: GitHubClient, at: Repo, sha: string, number: number): Promise<boolean> {
+  const { data } = await gh.rest.checks.listForRef({
+    ...at,
+    ref: sha,
+    check_name: CHECK_NAME,
+    filter: 'latest',
+    per_page: 100,
+  });
+  const newest = data.check_runs.reduce<(typeof data.check_runs)[number] | undefined>(
+    (a, c) => (a === undefined || c.id > a.id ? c : a),
+    undefined,
+  );
+  return newest?.conclusion === 'success' && newest.external_id === carriedBy(number);
 }

@@ -40,6 +40,7 @@ const OPERATIONS = [
   'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   'POST /repos/{owner}/{repo}/statuses/{sha}',
   'POST /repos/{owner}/{repo}/check-runs',
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   'GET /repos/{owner}/{repo}/activity',

@@ -70,6 +70,8 @@ export interface StandinCheckRun {
   title: string | null;
   summary: string | null;
   detailsUrl?: string;
+  /** What the poster recorded with it (GitHub's `external_id`): orgctl names the pull request whose verdict a success carries. */
+  externalId?: string;
 }
 /**
  * A repository role, as GitHub names it in `role_name`; GitHub's `permission` maps `maintain` to
@@ -268,6 +270,7 @@ const OPERATIONS = {
   updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
   createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
+  listCheckRunsForRef: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
   getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   listActivities: 'GET /repos/{owner}/{repo}/activity',
@@ -719,7 +722,7 @@ function checkRun(ctx: Ctx, c: StandinCheckRun, at: string): Record<string, unkn
     name: c.name,
     node_id: nodeId('CR', c.id),
     head_sha: c.headSha,
-    external_id: '',
+    external_id: c.externalId ?? '',
     url: `${repo}/check-runs/${c.id}`,
     html_url: `${HTML}/${repoPath(ctx)}/runs/${c.id}`,
     details_url: c.detailsUrl ?? `${HTML}/${repoPath(ctx)}/runs/${c.id}`,
@@ -1068,10 +1071,29 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
     title: output.title ?? null,
     summary: output.summary ?? null,
     ...(typeof input.details_url === 'string' && { detailsUrl: input.details_url }),
+    ...(typeof input.external_id === 'string' && { externalId: input.external_id }),
   };
   ctx.state.checkRuns.push(run);
   const body = checkRun(ctx, run, now());
   return { status: 201, body, op: OPERATIONS.createCheckRun, headers: { location: String(body.url) } };
+}
+
+/**
+ * GET commits/{ref}/check-runs of a commit id: newest first, by `check_name` when given; `filter`
+ * `latest` (GitHub's default) keeps the newest of each name, `all` every one (one page: `per_page`).
+ */
+function listCheckRunsForRef(ctx: Ctx, url: URL, ref: string): Reply {
+  const name = url.searchParams.get('check_name');
+  const latest = (url.searchParams.get('filter') ?? 'latest') === 'latest';
+  const runs = ctx.state.checkRuns.filter((c) => c.headSha === ref && (!name || c.name === name)).reverse();
+  const kept = latest ? runs.filter((c, i) => runs.findIndex((d) => d.name === c.name) === i) : runs;
+  const perPage = clampInt(url.searchParams.get('per_page'), 30, 1, 100);
+  const at = now();
+  return {
+    status: 200,
+    body: { total_count: kept.length, check_runs: kept.slice(0, perPage).map((c) => checkRun(ctx, c, at)) },
+    op: OPERATIONS.listCheckRunsForRef,
+  };
 }
 
 interface RouteArgs {
@@ -1140,6 +1162,11 @@ const ROUTES: Route[] = [
     ({ ctx, memory, input, params }) => createStatus(ctx, memory, decodeURIComponent(params.sha), input),
   ],
   ['POST', /^check-runs$/, ({ ctx, input, problems }) => createCheckRun(ctx, input, problems)],
+  [
+    'GET',
+    /^commits\/(?<ref>[^/]+)\/check-runs$/,
+    ({ ctx, url, params }) => listCheckRunsForRef(ctx, url, decodeURIComponent(params.ref)),
+  ],
   [
     'GET',
     /^collaborators\/(?<username>[^/]+)\/permission$/,
