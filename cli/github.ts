@@ -333,8 +333,14 @@ const passesAs = (pr: PullRequestFacts, lender: number): RuleResult[] => [
  * verdict (its `external_id`), it fails, saying to re-run that one's review (which judges it on its
  * own). Nothing when none has: a pull request opened with it later is judged by its own run.
  */
-async function failLeftHead(gh: GitHubClient, at: Repo, pr: PullRequestFacts, before: string | undefined, io: Io) {
-  if (before === undefined || before === pr.headSha) return;
+async function failLeftHead(
+  gh: GitHubClient,
+  at: Repo,
+  pr: { readonly number: number; readonly headSha: string; readonly defaultBranch: string },
+  before: string | undefined,
+  io: Io,
+): Promise<boolean> {
+  if (before === undefined || before === pr.headSha) return false;
   const left = await openPullsWithHead(
     gh,
     at,
@@ -343,13 +349,34 @@ async function failLeftHead(gh: GitHubClient, at: Repo, pr: PullRequestFacts, be
   );
   // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
   // anyone could open a copy of an approved head and push it away, failing the approved one).
-  if (!left.length || !(await successCarries(gh, at, before, pr.number))) return;
+  if (!left.length || !(await successCarries(gh, at, before, pr.number))) return false;
   const named = left.map((p) => `#${p.number}`).join(', ');
   const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
   const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
   const text = `${COMMENT_MARKER}\n## orgctl review: ❌ its pull request moved on to another commit\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
   await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
   io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
+  return true;
+}
+
+/**
+ * `--left-head`: a push's own run of the review may be replaced while it waits (one run of a pull
+ * request at a time; a newer one replaces a waiting one: a review anyone may submit starts one), and
+ * the commit the push left is known to that run only (R19-2). The push workflow, outside the
+ * review's concurrency groups, runs this on every push: failLeftHead and nothing else.
+ */
+async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: string | undefined, io: Io) {
+  if (before === undefined)
+    throw new InputError('--left-head reads the commit a push left: run it on a synchronize event');
+  const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  const pr = { number, headSha: data.head.sha, defaultBranch: data.base.repo.default_branch };
+  const failed = await failLeftHead(gh, at, pr, before, io);
+  io.out(
+    failed
+      ? `pull request #${number} left ${before.slice(0, 12)}: its success there carried this pull request's verdict, now failed`
+      : `pull request #${number} left ${before.slice(0, 12)}: nothing there rests on it (no other open pull request has it as head, or its check run is not a success carrying this pull request's verdict)`,
+  );
+  return 0;
 }
 
 /** The review flags `--github` reads: the rest comes from GitHub. */
@@ -364,6 +391,7 @@ export interface GitHubReviewFlags {
   readonly 'head-proof-commit'?: string;
   readonly 'head-lock'?: string;
   readonly 'full-proof'?: boolean;
+  readonly 'left-head'?: boolean;
 }
 
 /** `orgctl review --github`: the privileged job's whole work. */
@@ -394,6 +422,7 @@ export async function reviewOnGitHub(
       ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
   try {
+    if (flags['left-head']) return await leftHeadOnly(gh, at, number, previousHeadOf(eventText, number), io);
     const marked = await markJudging(gh, at, number, runUrl, io);
     const run = { botLogin, marked };
     let pr: PullRequestFacts;

@@ -11,6 +11,7 @@ const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor 
                      [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
                      [--head-proof FILE --head-proof-commit SHA] [--full-proof]
+       orgctl review --github --left-head
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
 exactly what this orgctl renders from the organization it describes (output-proof), and that
@@ -50,6 +51,9 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
   --pull N             the pull request (default: the event's pull_request.number)
+  --left-head          with --github, on a push (a synchronize event): only fail the commit the push
+                       left, when its success carries this pull request's verdict and another open pull
+                       request still has it as head (the orgctl review push workflow runs it on every push)
 
 Rules:
 ${rulesOf('change')
@@ -80,6 +84,7 @@ export const command = defineCommand({
     'head-proof-commit': 'string',
     'head-lock': 'string',
     'full-proof': 'boolean',
+    'left-head': 'boolean',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);

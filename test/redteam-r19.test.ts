@@ -13,6 +13,8 @@
  *     edited...; the review job's group takes every run a review starts, and anyone may submit a
  *     review): that run has no `before`, and the withdrawn head keeps the success lent to a copy
  *     that fails on its own (R18-1 back). docs/github.md names only "another push" as the limit.
+ *     Fixed: the push workflow (orgctl-review-push.yaml) runs `review --github --left-head` on
+ *     every push, in no concurrency group.
  */
 import { describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
@@ -40,12 +42,10 @@ describe('R19-1: a fork pushing its copy away from H fails H, though the admin�
 });
 
 describe('R19-2: the push’s run replaced by a run a review started leaves the withdrawn head passing as the withdrawn change', () => {
-  // Not fixed (the closing note of 2026-12-04 and docs/github.md name it): the left head is known
-  // only from the synchronize event, and the run that carries it may be replaced while it waits.
-  // The fix is a job outside the review's concurrency groups that fails the left head on every
-  // synchronize. it.fails keeps the finding on record and turns red once fixed.
-  it.fails("bob's #43 passed as alice's #42; alice pushes #42 to H2; the run that runs is a review's (workflow_run, no before): H must not stay passing", async () => {
-    const { state, review } = await repository([copyOfH(43, 'bob')]);
+  // Fixed by the push workflow (orgctl-review-push.yaml): every push runs `review --github
+  // --left-head`, outside the review's concurrency groups, which no later run replaces.
+  it("bob's #43 passed as alice's #42; alice pushes #42 to H2; the run that runs is a review's (workflow_run, no before); the push workflow's run fails H", async () => {
+    const { state, standin: one, review } = await repository([copyOfH(43, 'bob')]);
     expect((await review(42)).code).toBe(0);
     expect((await review(43)).io.outs.join('\n')).toMatch(/as #42's change/);
     const H2 = standin.fakeSha('head, amended');
@@ -63,7 +63,36 @@ describe('R19-2: the push’s run replaced by a run a review started leaves the 
       workflow_run: { id: 9, head_sha: H2, event: 'pull_request_review' },
     });
     expect(inForce(state.checkRuns, H2)).toBeDefined();
+    expect(inForce(state.checkRuns, H)?.conclusion, 'the review alone leaves H as it was').toBe('success');
+    // The push workflow's own run of that push (no group: nothing replaced it).
+    const pushed = { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } };
+    const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(pushed)));
+    expect(await reviewOnGitHub({ 'left-head': true }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
+    expect(io.outs.join('\n')).toMatch(/left \w+: its success there carried this pull request's verdict, now failed/);
     // #43 is the only open pull request with head H, and it fails on its own.
-    expect(inForce(state.checkRuns, H)?.conclusion).not.toBe('success');
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+
+  it('--left-head: nothing when the success there is another pull request’s, and refused on an event that is no push', async () => {
+    const { state, standin: one, review } = await repository([copyOfH(43, 'bob')]);
+    expect((await review(42)).code).toBe(0);
+    const left = (event: Record<string, unknown>) => {
+      const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(event)));
+      return { io, code: reviewOnGitHub({ 'left-head': true, pull: '43' }, io, { throttle: false }) };
+    };
+    // bob's #43 moves away from H, whose success carries #42's verdict: it stands.
+    const moved = left({
+      action: 'synchronize',
+      before: H,
+      after: standin.fakeSha('bob, elsewhere'),
+      pull_request: { number: 43 },
+    });
+    expect(await moved.code).toBe(0);
+    expect(moved.io.outs.join('\n')).toMatch(/nothing there rests on it/);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
+    const labeled = left({ action: 'labeled', pull_request: { number: 43 } });
+    await expect(labeled.code).rejects.toThrow(
+      /--left-head reads the commit a push left: run it on a synchronize event/,
+    );
   });
 });

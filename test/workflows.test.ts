@@ -635,6 +635,36 @@ describe('the privileged review workflow', () => {
   });
 });
 
+describe('every push fails the commit it left, outside the review’s concurrency groups (R19-2)', () => {
+  const push = workflow('orgctl-review-push.yaml');
+  const job = push.jobs['left-head']!;
+
+  it('runs on every push of a pull request (synchronize), in no concurrency group: a newer run never replaces it', () => {
+    expect(push.on).toEqual({ pull_request_target: { types: ['synchronize'] } });
+    expect(push.concurrency).toBeUndefined();
+    expect(job.concurrency).toBeUndefined();
+  });
+
+  it('asks for no more than it uses: the checks of a commit, reading pull requests and the base', () => {
+    expect(push.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'read', checks: 'write' });
+  });
+
+  it('checks out the base branch only, and runs the orgctl of its lock with --left-head', () => {
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with).toMatchObject({
+      ref: '${{ github.event.repository.default_branch }}',
+      'persist-credentials': false,
+    });
+    expect(job.steps.at(-1)!.run).toBe('node "$ORGCTL" review --github --left-head');
+  });
+
+  it('finds the orgctl to run exactly as the review job does (one script, kept in step)', () => {
+    const find = (j: Job) => j.steps.find((s) => s.name?.startsWith('Which orgctl runs'))!.run;
+    expect(find(job)).toBe(find(workflow('orgctl-review.yaml').jobs.review!));
+  });
+});
+
 describe("an orgctl upgrade: the head's engine proves head's dist/ in a job without permissions", () => {
   const wf = workflow('orgctl-review.yaml');
   const job = wf.jobs['head-engine']!;
@@ -811,6 +841,7 @@ describe("every workflow runs the orgctl the project's lock installs, never a co
   /** The jobs that run orgctl in the repository's checkout: the privileged review, check, expiry's synthesis. */
   const JOBS = [
     ['orgctl-review.yaml', 'review'],
+    ['orgctl-review-push.yaml', 'left-head'],
     ['orgctl-check.yaml', 'check'],
     ['orgctl-expiry.yaml', 'synthesize'],
   ] as const;
