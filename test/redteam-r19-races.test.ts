@@ -9,23 +9,15 @@
  *     head in progress" and posts nothing, but the run already replaced its mark with the success:
  *     the success stays in force though its lender was closed, until a later run of #43 (if any).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { beforePost } from './redteam-posting-hook.ts';
 import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
 
-/** What happens on GitHub just before the next check run is posted (once). */
-const beforePost = vi.hoisted(() => ({ once: undefined as (() => Promise<void>) | undefined }));
-vi.mock('./../github/adapter.ts', async (original) => {
-  const real = await original<typeof import('../github/adapter.ts')>();
-  const createCheckRun: typeof real.createCheckRun = async (...args) => {
-    const [happen] = [beforePost.once, (beforePost.once = undefined)];
-    await happen?.();
-    return real.createCheckRun(...args);
-  };
-  return { ...real, createCheckRun };
-});
+vi.mock('./../github/adapter.ts', async (original) =>
+  (await import('./redteam-posting-hook.ts')).postingAfter(await original()),
+);
 const { reviewOnGitHub } = await import('../cli/github.ts');
 const repository = repositories(reviewOnGitHub);
-afterEach(() => void (beforePost.once = undefined));
 
 describe('R19-3: an error re-reading the lender after posting its success leaves that success in force when the run’s own pull request changed', () => {
   it("#43's run posts success as #42's change; #42 was closed meanwhile and reading it again fails; #43 got an approval: the run fails H", async () => {
