@@ -379,6 +379,12 @@ async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: 
   return 0;
 }
 
+/** Pull request `number`'s head now when it is no longer `headSha` (one pulls.get), else undefined. */
+async function headMovedFrom(gh: GitHubClient, at: Repo, number: number, headSha: string): Promise<string | undefined> {
+  const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  return data.head.sha === headSha ? undefined : data.head.sha;
+}
+
 /** The review flags `--github` reads: the rest comes from GitHub. */
 export interface GitHubReviewFlags {
   readonly base?: string;
@@ -507,6 +513,23 @@ export async function reviewOnGitHub(
           await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
           return 1;
         }
+      }
+      // A success as this pull request's own verdict holds only while it has this head: a push
+      // since the reading above ran the push workflow before this posting, which found nothing
+      // carrying its verdict here yet (R20-1). Read after posting, a push before it is seen; one
+      // after it runs the push workflow, which finds this success.
+      if (posted.ok && !lender) {
+        const moved = await headMovedFrom(gh, at, number, pr.headSha).catch((e: unknown) => ({
+          failed: describeGitHubError(e) ?? String(e),
+        }));
+        if (typeof moved === 'object') {
+          const why = `pull request #${number} could not be read again after its success was posted (${moved.failed}): re-run the job`;
+          io.err(`orgctl review: ${why}`);
+          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
+          return 1;
+        }
+        if (moved !== undefined)
+          await failLeftHead(gh, at, { number, headSha: moved, defaultBranch: pr.defaultBranch }, pr.headSha, io);
       }
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';

@@ -835,8 +835,8 @@ const carriedBy = (number: number) => `orgctl-pull-request:${number}`;
 
 /**
  * Whether the `orgctl/review` check run in force on `sha` (the newest GitHub lists) is a success
- * carrying pull request `number`'s verdict: what a push of that pull request away from `sha` leaves
- * standing on nothing (R19-1: any other success there is another pull request's, which stands).
+ * carrying pull request `number`'s verdict, or naming none: what a push of that pull request away
+ * from `sha` leaves standing on nothing (R19-1: another pull request's success there stands).
  */
 export async function successCarries(gh: GitHubClient, at: Repo, sha: string, number: number): Promise<boolean> {
   const { data } = await gh.rest.checks.listForRef({
@@ -850,5 +850,7 @@ export async function successCarries(gh: GitHubClient, at: Repo, sha: string, nu
     (a, c) => (a === undefined || c.id > a.id ? c : a),
     undefined,
   );
-  return newest?.conclusion === 'success' && newest.external_id === carriedBy(number);
+  // A success an orgctl before external_id posted names nobody: taken as this pull request's, so a
+  // push fails it (R20-2; failing another's costs a re-run, leaving this one's would be the hole).
+  return newest?.conclusion === 'success' && (!newest.external_id || newest.external_id === carriedBy(number));
 }

@@ -98,7 +98,8 @@ describe('R20-2: a success posted before the upgrade carries no external_id, and
     // What the earlier orgctl posted: the same successes, no external_id.
     for (const run of opened.state.checkRuns) delete run.externalId;
     const io = await pushAndLeftHead(opened);
-    expect(io.outs.join('\n')).toMatch(/nothing there rests on it/);
+    // A success naming nobody is taken as #42's: it fails.
+    expect(io.outs.join('\n')).toMatch(/its success there carried this pull request's verdict, now failed/);
     expect(inForce(opened.state.checkRuns, H)?.conclusion, "H kept #42's success after #42 left it").not.toBe(
       'success',
     );

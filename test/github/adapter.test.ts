@@ -130,8 +130,8 @@ describe('orgctl review --github', () => {
     });
     expect(r.code).toBe(0);
     expect(r.standin.requests.filter((q) => /\/pulls\/42$/.test(q.path.split('?')[0]!)).map((q) => q.status)).toEqual([
-      502, 200, 200, 200,
-    ]); // marking the check in progress, its retry, the reading, then the reading again before posting
+      502, 200, 200, 200, 200,
+    ]); // marking the check in progress, its retry, the reading, again before posting, and after (R20-1)
   });
 
   it('reports an exhausted rate limit clearly, and fails the check where GitHub still lets it post', async () => {
