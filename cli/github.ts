@@ -519,17 +519,21 @@ export async function reviewOnGitHub(
       // carrying its verdict here yet (R20-1). Read after posting, a push before it is seen; one
       // after it runs the push workflow, which finds this success.
       if (posted.ok && !lender) {
-        const moved = await headMovedFrom(gh, at, number, pr.headSha).catch((e: unknown) => ({
-          failed: describeGitHubError(e) ?? String(e),
-        }));
-        if (typeof moved === 'object') {
-          const why = `pull request #${number} could not be read again after its success was posted (${moved.failed}): re-run the job`;
+        // An error here fails the head itself: failUnjudged would post nothing once the head moved.
+        const failed = await headMovedFrom(gh, at, number, pr.headSha)
+          .then(async (moved) => {
+            if (moved === undefined) return undefined;
+            const now = { number, headSha: moved, defaultBranch: pr.defaultBranch };
+            await failLeftHead(gh, at, now, pr.headSha, io);
+            return undefined;
+          })
+          .catch((e: unknown) => describeGitHubError(e) ?? String(e));
+        if (failed !== undefined) {
+          const why = `pull request #${number} could not be read again after its success was posted (${failed}): re-run the job`;
           io.err(`orgctl review: ${why}`);
           await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
           return 1;
         }
-        if (moved !== undefined)
-          await failLeftHead(gh, at, { number, headSha: moved, defaultBranch: pr.defaultBranch }, pr.headSha, io);
       }
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';

@@ -105,3 +105,18 @@ describe('R20-2: a success posted before the upgrade carries no external_id, and
     );
   });
 });
+
+describe('R20-1, an error after posting: listing the pull requests left at H fails, and the run fails H itself', () => {
+  it('#42 pushed to H2 as its success on H is posted; GET pulls answers 403 once: H fails, saying to re-run', async () => {
+    const opened = await lent();
+    beforePost.once = async () => {
+      opened.state.pull = { ...opened.state.pull, headSha: H2 };
+      opened.state.faults.push({ method: 'GET', path: /\/pulls$/, status: 403, times: 1 });
+    };
+    const r = await opened.review(42);
+    expect(r.code).toBe(1);
+    expect(r.io.errs.join('\n')).toMatch(/could not be read again after its success was posted \(GitHub answered 403/);
+    // failUnjudged would have posted nothing (the head moved): H would have kept the success.
+    expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+});
