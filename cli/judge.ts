@@ -17,6 +17,7 @@ import type { LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
+import { isActiveAdmin } from '../policies/change/context.ts';
 import { readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
 
 export interface ChangeToJudge {
@@ -176,8 +177,6 @@ export function judgeChange(
         skipped ?? againstBase?.reason,
       );
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
-  const admins = [...base.users.values()].flatMap((u) =>
-    u.admin && u.status === 'active' && u.github ? [u.github] : [],
-  );
+  const admins = [...base.users.values()].flatMap((u) => (isActiveAdmin(u) && u.github ? [u.github] : []));
   return { diff, verdict: withResults(withResults(rules, extra), proved), admins };
 }

@@ -95,9 +95,12 @@ function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
   return undefined;
 }
 
+/** An admin whose approvals and proposals count: active (a deactivated admin's do not). */
+export const isActiveAdmin = (u: MemberUser): boolean => u.admin && u.status === 'active';
+
 export function isBaseAdmin(input: ReviewInput, login: string): boolean {
   const u = baseUser(input, login);
-  return !!u && u.admin && u.status === 'active';
+  return !!u && isActiveAdmin(u);
 }
 
 /**
@@ -208,8 +211,7 @@ interface SecondAdmin {
   readonly note: string;
 }
 
-const activeAdmins = (input: ReviewInput): MemberUser[] =>
-  [...input.base.users.values()].filter((u) => u.admin && u.status === 'active');
+const activeAdmins = (input: ReviewInput): MemberUser[] => [...input.base.users.values()].filter(isActiveAdmin);
 const approvedBy = (input: ReviewInput, u: MemberUser) =>
   !!u.github && input.approvals.some((a) => sameLogin(a, u.github)) && !isActor(input, u.github);
 /**
