@@ -39,14 +39,18 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
-/** The pull request number of a pull_request, pull_request_target or pull_request_review event. */
-export function pullNumberOf(eventText: string, path: string): number {
-  let event: unknown;
+/** The event payload as read: undefined when it is no JSON (pullNumberOf says so when it needs it). */
+function eventOf(eventText: string): unknown {
   try {
-    event = JSON.parse(eventText);
+    return JSON.parse(eventText);
   } catch {
-    throw new InputError(`${path}: the event payload is not JSON`);
+    return undefined;
   }
+}
+
+/** The pull request number of a pull_request, pull_request_target or pull_request_review event. */
+function pullNumberOf(event: unknown, path: string): number {
+  if (event === undefined) throw new InputError(`${path}: the event payload is not JSON`);
   const n = (event as { pull_request?: { number?: unknown } })?.pull_request?.number;
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
     throw new InputError(
@@ -60,12 +64,11 @@ export function pullNumberOf(eventText: string, path: string): number {
  * else undefined (any other event or pull request, a run a review or a dispatch started).
  */
 export function previousHeadOf(eventText: string, number: number): string | undefined {
-  let event: unknown;
-  try {
-    event = JSON.parse(eventText);
-  } catch {
-    return undefined; // pullNumberOf says why, when the number is read from it
-  }
+  return leftBy(eventOf(eventText), number);
+}
+
+/** previousHeadOf of an event already read. */
+function leftBy(event: unknown, number: number): string | undefined {
   const { action, before, pull_request } = (event ?? {}) as {
     action?: unknown;
     before?: unknown;
@@ -147,13 +150,11 @@ async function failUnjudged(
     // (a newer head has a run of its own), else the head it has now: only pulls.get, the full
     // reading may fail again as it did (R14-F1). A newer run's verdict on the same head may be
     // overwritten by this failure: closed, never open.
-    const headSha =
-      'read' in pr
-        ? pr.headSha
-        : (run.marked ?? (await gh.rest.pulls.get({ ...at, pull_number: pr.number })).data.head.sha);
+    const judged = 'read' in pr ? pr : undefined;
+    const headSha = judged?.headSha ?? run.marked ?? (await headOf(gh, at, pr.number)).headSha;
     // The re-reading may fail as the judging did (the same endpoint): then the failure is posted (closed).
-    const now = 'read' in pr ? await fetchPullRequestNow(gh, at, pr.number).catch(() => undefined) : undefined;
-    const moved = 'read' in pr && now && supersededBy(pr.read, now);
+    const now = judged && (await fetchPullRequestNow(gh, at, pr.number).catch(() => undefined));
+    const moved = judged && now && supersededBy(judged.read, now);
     if (moved && leftPending(headSha, now.headSha, run.marked)) {
       io.err(`orgctl review: pull request #${pr.number} changed meanwhile (${moved}): ${LEFT_PENDING}`);
       return;
@@ -184,9 +185,23 @@ async function postUnjudged(
   botLogin: string,
   { heading, verdict, reason }: ReturnType<typeof unjudged>,
 ): Promise<void> {
-  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+  const text = failingText(heading, reason);
   await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
   await upsertComment(gh, at, pr.number, botLogin, text);
+}
+
+/** A failing check run's summary, or comment, of a change not judged as usual: its heading and why. */
+const failingText = (heading: string, reason: string) =>
+  `${COMMENT_MARKER}\n## orgctl review: ❌ ${heading}\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+
+/** Pull request `number`'s head commit and default branch, from one pulls.get (the full reading may fail where this does not). */
+async function headOf(
+  gh: GitHubClient,
+  at: Repo,
+  number: number,
+): Promise<{ readonly number: number; readonly headSha: string; readonly defaultBranch: string }> {
+  const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
+  return { number, headSha: data.head.sha, defaultBranch: data.base.repo.default_branch };
 }
 
 /**
@@ -202,9 +217,9 @@ async function markJudging(
   io: Io,
 ): Promise<string | undefined> {
   try {
-    const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
-    await startCheckRun(gh, at, data.head.sha, runUrl);
-    return data.head.sha;
+    const { headSha } = await headOf(gh, at, number);
+    await startCheckRun(gh, at, headSha, runUrl);
+    return headSha;
   } catch (e) {
     io.err(`orgctl review: could not mark the check run in progress: ${describeGitHubError(e) ?? String(e)}`);
     return undefined;
@@ -353,7 +368,7 @@ async function failLeftHead(
   const named = left.map((p) => `#${p.number}`).join(', ');
   const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
   const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
-  const text = `${COMMENT_MARKER}\n## orgctl review: ❌ its pull request moved on to another commit\n\n${clipBytes(escapeMarkdown(reason), 60_000)}\n`;
+  const text = failingText('its pull request moved on to another commit', reason);
   await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
   io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
   return true;
@@ -368,9 +383,7 @@ async function failLeftHead(
 async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: string | undefined, io: Io) {
   if (before === undefined)
     throw new InputError('--left-head reads the commit a push left: run it on a synchronize event');
-  const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
-  const pr = { number, headSha: data.head.sha, defaultBranch: data.base.repo.default_branch };
-  const failed = await failLeftHead(gh, at, pr, before, io);
+  const failed = await failLeftHead(gh, at, await headOf(gh, at, number), before, io);
   io.out(
     failed
       ? `pull request #${number} left ${before.slice(0, 12)}: its success there carried this pull request's verdict, now failed`
@@ -379,10 +392,38 @@ async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: 
   return 0;
 }
 
-/** Pull request `number`'s head now when it is no longer `headSha` (one pulls.get), else undefined. */
-async function headMovedFrom(gh: GitHubClient, at: Repo, number: number, headSha: string): Promise<string | undefined> {
-  const { data } = await gh.rest.pulls.get({ ...at, pull_number: number });
-  return data.head.sha === headSha ? undefined : data.head.sha;
+/**
+ * Why the success just posted on `pr`'s head no longer stands, read after posting (a change before
+ * it is seen here; one after it starts a run that posts after it), else undefined. A success lent by
+ * a copy rests on that copy, which its own run, in another concurrency group, may have changed
+ * (R18-3); its own, on its head, which a push may have moved while the push workflow saw only this
+ * run's in-progress mark (R20-1): that commit then fails as a push's would (failLeftHead). A reading
+ * that fails is a reason too: failUnjudged posts nothing once the pull request changed (R19-3).
+ */
+async function successUndone(
+  gh: GitHubClient,
+  at: Repo,
+  pr: PullRequestFacts,
+  judged: CopiesJudged['judged'],
+  lender: CopiesJudged['lender'],
+  io: Io,
+): Promise<string | undefined> {
+  try {
+    if (lender) {
+      const after = await copiesNow(gh, at, pr.headSha, { judged, lender });
+      return after.lender === undefined || after.stays
+        ? `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`
+        : undefined;
+    }
+    const now = await headOf(gh, at, pr.number);
+    if (now.headSha !== pr.headSha) await failLeftHead(gh, at, now, pr.headSha, io);
+    return undefined;
+  } catch (e) {
+    const failed = describeGitHubError(e) ?? String(e);
+    return lender
+      ? `pull request #${lender.number}, whose verdict this commit's check rests on, could not be read again after posting (${failed}): re-run the job`
+      : `pull request #${pr.number} could not be read again after its success was posted (${failed}): re-run the job`;
+  }
 }
 
 /** The review flags `--github` reads: the rest comes from GitHub. */
@@ -419,7 +460,9 @@ export async function reviewOnGitHub(
     // Why, as for any file: gone, a folder, permission denied (then what to do).
     throw unreadableInput(e) ?? new InputError(`${eventPath}: cannot read the event payload (${whyUnread(e)})`);
   }
-  const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(eventText, eventPath);
+  const event = eventOf(eventText);
+  const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(event, eventPath);
+  const before = leftBy(event, number);
   const at = { owner, repo };
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
@@ -428,13 +471,13 @@ export async function reviewOnGitHub(
       ? `${env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
   try {
-    if (flags['left-head']) return await leftHeadOnly(gh, at, number, previousHeadOf(eventText, number), io);
+    if (flags['left-head']) return await leftHeadOnly(gh, at, number, before, io);
     const marked = await markJudging(gh, at, number, runUrl, io);
     const run = { botLogin, marked };
     let pr: PullRequestFacts;
     try {
       pr = await fetchPullRequest(gh, at, number);
-      await failLeftHead(gh, at, pr, previousHeadOf(eventText, number), io);
+      await failLeftHead(gh, at, pr, before, io);
     } catch (e) {
       // Reading the pull request is interpreting GitHub's answers too: an error there (R13-F1: a
       // label named __proto__ made it throw) must not leave the check run before in force.
@@ -442,6 +485,12 @@ export async function reviewOnGitHub(
       await failUnjudged(gh, at, { number }, run, e, io);
       throw e;
     }
+    /** This run ends failing the head it judged, saying why (a re-run judges it again). */
+    const failHead = async (why: string) => {
+      io.err(`orgctl review: ${why}`);
+      await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
+      return 1;
+    };
     try {
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
       const { diff, verdict, admins } = judge(pr);
@@ -456,12 +505,10 @@ export async function reviewOnGitHub(
         io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): ${LEFT_PENDING}`);
         return 0;
       }
-      if (moved) {
-        const reason = `pull request #${number} changed while it was judged (${moved}), and its check run could not be marked in progress: re-run the job`;
-        io.err(`orgctl review: ${reason}`);
-        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
-        return 1;
-      }
+      if (moved)
+        return failHead(
+          `pull request #${number} changed while it was judged (${moved}), and its check run could not be marked in progress: re-run the job`,
+        );
       // So are the others judged: one that changed with the same head started a run that posts on it.
       const { lender, stays } = await copiesNow(gh, at, pr.headSha, copies);
       // As for this pull request's own change: posting nothing leaves the verdict before in force
@@ -470,12 +517,10 @@ export async function reviewOnGitHub(
         io.err(`orgctl review: pull request ${stays}: ${LEFT_PENDING}`);
         return 0;
       }
-      if (stays) {
-        const reason = `pull request ${stays}, and the check run of its head could not be marked in progress: re-run the job`;
-        io.err(`orgctl review: ${reason}`);
-        await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(reason)));
-        return 1;
-      }
+      if (stays)
+        return failHead(
+          `pull request ${stays}, and the check run of its head could not be marked in progress: re-run the job`,
+        );
       const own: Verdict = { ...verdict, results: [...verdict.results, ...restsOn(pr, copies.judged, lender)] };
       const posted: Verdict = lender
         ? { ...lender.verdict, results: [...passesAs(pr, lender.number), ...lender.verdict.results] }
@@ -493,48 +538,8 @@ export async function reviewOnGitHub(
       // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
       const carries = posted.ok ? (lender?.number ?? number) : undefined;
       const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl, carries);
-      // A success lent by another pull request holds only while it stands: its run (a close, a
-      // dismissal) may have posted between this run's reading and its posting (R18-3). Read after
-      // posting, any change before it is seen; one after it starts a run that posts after this.
-      if (lender) {
-        // A reading that fails leaves nothing to vouch for the success just posted: it is failed
-        // here, not by failUnjudged, which may post nothing when this pull request changed (R19-3).
-        const after = await copiesNow(gh, at, pr.headSha, { judged: copies.judged, lender }).catch((e: unknown) => ({
-          failed: describeGitHubError(e) ?? String(e),
-        }));
-        const why =
-          'failed' in after
-            ? `pull request #${lender.number}, whose verdict this commit's check rests on, could not be read again after posting (${after.failed}): re-run the job`
-            : after.lender === undefined || after.stays
-              ? `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`
-              : undefined;
-        if (why) {
-          io.err(`orgctl review: ${why}`);
-          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
-          return 1;
-        }
-      }
-      // A success as this pull request's own verdict holds only while it has this head: a push
-      // since the reading above ran the push workflow before this posting, which found nothing
-      // carrying its verdict here yet (R20-1). Read after posting, a push before it is seen; one
-      // after it runs the push workflow, which finds this success.
-      if (posted.ok && !lender) {
-        // An error here fails the head itself: failUnjudged would post nothing once the head moved.
-        const failed = await headMovedFrom(gh, at, number, pr.headSha)
-          .then(async (moved) => {
-            if (moved === undefined) return undefined;
-            const now = { number, headSha: moved, defaultBranch: pr.defaultBranch };
-            await failLeftHead(gh, at, now, pr.headSha, io);
-            return undefined;
-          })
-          .catch((e: unknown) => describeGitHubError(e) ?? String(e));
-        if (failed !== undefined) {
-          const why = `pull request #${number} could not be read again after its success was posted (${failed}): re-run the job`;
-          io.err(`orgctl review: ${why}`);
-          await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
-          return 1;
-        }
-      }
+      const undone = posted.ok ? await successUndone(gh, at, pr, copies.judged, lender, io) : undefined;
+      if (undone) return failHead(undone);
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';
       io.out(
