@@ -692,22 +692,11 @@ export async function openPullsWithHead(
   pr: { readonly headSha: string; readonly defaultBranch: string },
   keep: (p: { number: number; draft?: boolean; author_association: string }) => boolean = () => true,
 ): Promise<PullWithHead[]> {
-  const query = {
-    ...at,
-    state: 'open',
-    base: pr.defaultBranch,
-    sort: 'created',
-    direction: 'asc',
-    per_page: 100,
-  } as const;
-  const found: PullWithHead[] = [];
-  await gh.paginate(gh.rest.pulls.list, query, (response) => {
-    for (const p of response.data)
-      if (p.head.sha === pr.headSha && p.state === 'open' && p.base.ref === pr.defaultBranch && keep(p))
-        found.push({ number: p.number, author: p.user?.login ?? '' });
-    return [];
-  });
-  return found.sort((a, b) => a.number - b.number);
+  const open = await gh.paginate(gh.rest.pulls.list, { ...at, state: 'open', base: pr.defaultBranch, per_page: 100 });
+  return open
+    .filter((p) => p.head.sha === pr.headSha && p.state === 'open' && p.base.ref === pr.defaultBranch && keep(p))
+    .map((p) => ({ number: p.number, author: p.user?.login ?? '' }))
+    .sort((a, b) => a.number - b.number);
 }
 
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
