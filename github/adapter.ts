@@ -823,19 +823,21 @@ export async function createCheckRun(
 const carriedBy = (number: number) => `orgctl-pull-request:${number}`;
 
 /**
- * Whether the `orgctl/review` check run in force on `sha` (the newest GitHub lists) is a success
- * carrying pull request `number`'s verdict, or naming none: what a push of that pull request away
- * from `sha` leaves standing on nothing (R19-1: another pull request's success there stands).
+ * Whether the `orgctl/review` check run in force on `sha` (the newest of them all, by id) is a
+ * success carrying pull request `number`'s verdict, or naming none: what a push of that pull request
+ * away from `sha` leaves standing on nothing (R19-1: another pull request's success there stands).
+ * Every page is read: GitHub documents neither the listing's order nor what `latest` keeps per
+ * check suite, and a workflow token's runs land in several suites of one commit.
  */
 export async function successCarries(gh: GitHubClient, at: Repo, sha: string, number: number): Promise<boolean> {
-  const { data } = await gh.rest.checks.listForRef({
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
     ...at,
     ref: sha,
     check_name: CHECK_NAME,
     filter: 'latest',
     per_page: 100,
   });
-  const newest = data.check_runs.reduce<(typeof data.check_runs)[number] | undefined>(
+  const newest = runs.reduce<(typeof runs)[number] | undefined>(
     (a, c) => (a === undefined || c.id > a.id ? c : a),
     undefined,
   );

@@ -16,6 +16,22 @@ import type { Standin, StandinCheckRun, StandinState } from './github/standin.ts
 /** The head commit the pull requests share: alice's own, signed. */
 export const H = standin.fakeSha('head');
 
+/** alice's next commit, pushed onto her branch after H. */
+export const H2 = standin.fakeSha('head, amended');
+
+/** GitHub's synchronize event of alice's push of #42 from H to H2. */
+export const pushedH2 = { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } };
+
+/** alice pushes H2 onto her branch of #42 (`state`): its head is no longer H. */
+export function pushH2(state: StandinState): void {
+  state.pull = { ...state.pull, headSha: H2 };
+  state.commits = [H, H2].map((sha) => ({ sha, authorLogin: 'alice', verified: true }));
+  state.pushes = [
+    { after: H, actor: 'alice', type: 'branch_creation' },
+    { after: H2, actor: 'alice' },
+  ];
+}
+
 /** A pull request with head H by `author` (associated as MEMBER unless said), number `number`, from their fork. */
 export const copyOfH = (number: number, author: string, association: 'MEMBER' | 'NONE' = 'MEMBER'): StandinState =>
   standin.defaultState({
@@ -71,6 +87,12 @@ export function repositories(review: typeof reviewOnGitHub) {
       const code = await review(flags, io, { retryAfterBaseValue: 1, throttle: false });
       return { code, io };
     };
-    return { state, standin: one, review: reviewOf };
+    /** The push workflow's run of alice's push H -> H2 (`review --github --left-head`), to the end. */
+    const leftHead = async () => {
+      const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(pushedH2)));
+      expect(await review({ 'left-head': true }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
+      return io;
+    };
+    return { state, standin: one, review: reviewOf, leftHead };
   };
 }

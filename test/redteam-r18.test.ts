@@ -20,37 +20,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { previousHeadOf, reviewOnGitHub } from '../cli/github.ts';
-import * as standin from './github/standin.ts';
-import type { StandinState } from './github/standin.ts';
-import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
-
-/** alice's next commit, pushed onto her branch after H. */
-const H2 = standin.fakeSha('head, amended');
+import { copyOfH, H, H2, inForce, pushedH2, pushH2, repositories } from './redteam-r18-repository.ts';
 
 const repository = repositories(reviewOnGitHub);
 
 describe('R18-1: a pull request pushed away from its head leaves that commit passing for an open copy that fails on its own', () => {
-  /** alice pushes H2 onto her branch: #42's head is no longer H. */
-  const pushAway = (state: StandinState) => {
-    state.pull = { ...state.pull, headSha: H2 };
-    state.commits = [
-      { sha: H, authorLogin: 'alice', verified: true },
-      { sha: H2, authorLogin: 'alice', verified: true },
-    ];
-    state.pushes = [
-      { after: H, actor: 'alice', type: 'branch_creation' },
-      { after: H2, actor: 'alice' },
-    ];
-  };
-
   it("bob's copy #43 passed as alice's #42; alice pushes #42 on to H2: the push's run fails H, where #43 is open and fails on its own", async () => {
     const { state, review } = await repository([copyOfH(43, 'bob')]);
     expect((await review(42)).code).toBe(0);
     const b = await review(43);
     expect(b.io.outs.join('\n')).toMatch(/success on \w+ \(as #42's change; #43 fails on its own\)/);
     // alice withdraws H: she pushes H2 (a synchronize event: the review runs for #42, now at H2).
-    pushAway(state);
-    const pushed = await review(42, { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } });
+    pushH2(state);
+    const pushed = await review(42, pushedH2);
     expect(pushed.io.errs.join('\n')).toMatch(
       /#42 was pushed from this commit to \w+.*#43 still has this commit as head: re-run the review of #43/,
     );
@@ -63,9 +45,9 @@ describe('R18-1: a pull request pushed away from its head leaves that commit pas
   it('a push with no open pull request left at the old head posts nothing on it (one listing)', async () => {
     const { state, standin: one, review } = await repository([]);
     expect((await review(42)).code).toBe(0);
-    pushAway(state);
+    pushH2(state);
     const before = one.requests.length;
-    const pushed = await review(42, { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } });
+    const pushed = await review(42, pushedH2);
     expect(pushed.code).toBe(0);
     // H keeps #42's success: no pull request can merge it (one opened later is judged by its own run).
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
@@ -89,7 +71,7 @@ describe('R18-1: a pull request pushed away from its head leaves that commit pas
   it('what the rule says of H then: a run of #43 (if one ever starts) posts failure', async () => {
     const { state, review } = await repository([copyOfH(43, 'bob')]);
     expect((await review(42)).code).toBe(0);
-    pushAway(state);
+    pushH2(state);
     expect((await review(43)).code).toBe(1);
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
   });

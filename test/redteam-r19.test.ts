@@ -19,7 +19,7 @@
 import { describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
 import * as standin from './github/standin.ts';
-import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
+import { copyOfH, H, H2, inForce, pushH2, repositories } from './redteam-r18-repository.ts';
 
 const repository = repositories(reviewOnGitHub);
 
@@ -45,16 +45,10 @@ describe('R19-2: the push’s run replaced by a run a review started leaves the 
   // Fixed by the push workflow (orgctl-review-push.yaml): every push runs `review --github
   // --left-head`, outside the review's concurrency groups, which no later run replaces.
   it("bob's #43 passed as alice's #42; alice pushes #42 to H2; the run that runs is a review's (workflow_run, no before); the push workflow's run fails H", async () => {
-    const { state, standin: one, review } = await repository([copyOfH(43, 'bob')]);
+    const { state, review, leftHead } = await repository([copyOfH(43, 'bob')]);
     expect((await review(42)).code).toBe(0);
     expect((await review(43)).io.outs.join('\n')).toMatch(/as #42's change/);
-    const H2 = standin.fakeSha('head, amended');
-    state.pull = { ...state.pull, headSha: H2 };
-    state.commits = [H, H2].map((sha) => ({ sha, authorLogin: 'alice', verified: true }));
-    state.pushes = [
-      { after: H, actor: 'alice', type: 'branch_creation' as const },
-      { after: H2, actor: 'alice' },
-    ];
+    pushH2(state);
     // The synchronize run waited in orgctl-review-post-42 and was replaced by the job of a run that
     // bob's comment review on #42 started (the trigger ran on H2, so the pull job accepts it).
     await review(42, {
@@ -65,9 +59,7 @@ describe('R19-2: the push’s run replaced by a run a review started leaves the 
     expect(inForce(state.checkRuns, H2)).toBeDefined();
     expect(inForce(state.checkRuns, H)?.conclusion, 'the review alone leaves H as it was').toBe('success');
     // The push workflow's own run of that push (no group: nothing replaced it).
-    const pushed = { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } };
-    const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(pushed)));
-    expect(await reviewOnGitHub({ 'left-head': true }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
+    const io = await leftHead();
     expect(io.outs.join('\n')).toMatch(/left \w+: its success there carried this pull request's verdict, now failed/);
     // #43 is the only open pull request with head H, and it fails on its own.
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');

@@ -18,17 +18,13 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { beforePost } from './redteam-posting-hook.ts';
-import * as standin from './github/standin.ts';
-import { copyOfH, H, inForce, repositories } from './redteam-r18-repository.ts';
+import { copyOfH, H, H2, inForce, pushH2, repositories } from './redteam-r18-repository.ts';
 
 vi.mock('./../github/adapter.ts', async (original) =>
   (await import('./redteam-posting-hook.ts')).postingAfter(await original()),
 );
 const { reviewOnGitHub } = await import('../cli/github.ts');
 const repository = repositories(reviewOnGitHub);
-
-const H2 = standin.fakeSha('head, amended');
-const options = { retryAfterBaseValue: 1, throttle: false } as const;
 
 /** bob's #43 passed as alice's #42 at H; returns the repository. */
 async function lent() {
@@ -39,17 +35,9 @@ async function lent() {
 }
 
 /** alice pushes #42 from H to H2, and the push workflow's run of it (`review --github --left-head`) runs to the end. */
-async function pushAndLeftHead({ state, standin: one }: Awaited<ReturnType<typeof lent>>) {
-  state.pull = { ...state.pull, headSha: H2 };
-  state.commits = [H, H2].map((sha) => ({ sha, authorLogin: 'alice', verified: true }));
-  state.pushes = [
-    { after: H, actor: 'alice', type: 'branch_creation' as const },
-    { after: H2, actor: 'alice' },
-  ];
-  const pushed = { action: 'synchronize', before: H, after: H2, pull_request: { number: 42 } };
-  const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(pushed)));
-  expect(await reviewOnGitHub({ 'left-head': true }, io, options)).toBe(0);
-  return io;
+async function pushAndLeftHead(opened: Awaited<ReturnType<typeof lent>>) {
+  pushH2(opened.state);
+  return opened.leftHead();
 }
 
 /** The review's run of the push, replaced by one a review (anyone's) started: judges H2, knows no `before`. */

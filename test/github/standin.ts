@@ -72,6 +72,8 @@ export interface StandinCheckRun {
   detailsUrl?: string;
   /** What the poster recorded with it (GitHub's `external_id`): orgctl names the pull request whose verdict a success carries. */
   externalId?: string;
+  /** The check suite it is in (StandinState.checkRunListing; default 1: the token's app has one suite per commit). */
+  suite?: number;
 }
 /**
  * A repository role, as GitHub names it in `role_name`; GitHub's `permission` maps `maintain` to
@@ -157,6 +159,13 @@ export interface StandinState {
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
   checkRuns: StandinCheckRun[]; // appended by POST check-runs
+  /**
+   * How GET commits/{ref}/check-runs lists (default: newest first, every run in one suite). GitHub
+   * documents neither the order nor what `latest` keeps per suite; runs a workflow's token posts
+   * land in one of that commit's workflow-run suites. `suitePerRun`: each POST in a suite of its
+   * own (`latest` then keeps one run per suite); `oldestFirst`: the listing's order reversed.
+   */
+  checkRunListing?: { suitePerRun?: boolean; oldestFirst?: boolean };
   faults: StandinFault[]; // consumed: each matching request decrements `times`
   /**
    * The repository's other pull requests (default: none), each with its own commits, reviews,
@@ -737,7 +746,7 @@ function checkRun(ctx: Ctx, c: StandinCheckRun, at: string): Record<string, unkn
       annotations_count: 0,
       annotations_url: `${repo}/check-runs/${c.id}/annotations`,
     },
-    check_suite: { id: idOf(`suite:${c.headSha}`) },
+    check_suite: { id: idOf(`suite:${c.headSha}:${c.suite ?? 1}`) },
     app: actionsApp(ctx),
     pull_requests:
       c.headSha === pull.headSha
@@ -962,15 +971,20 @@ function takeFault(state: StandinState, method: string, path: string): StandinFa
 
 /** One page of `items` as GitHub pages lists: `per_page` (default 30, max 100), `page` (from 1), Link header. */
 function paginate(ctx: Ctx, url: URL, op: Operation, items: unknown[]): Reply {
+  const one = page(ctx, url, items);
+  return { status: 200, body: one.items, op, headers: one.headers };
+}
+
+/** The page of `items` a request asks for, and the Link header GitHub sends with it (none for a single page). */
+function page<T>(ctx: Ctx, url: URL, items: T[]): { items: T[]; headers?: Record<string, string> } {
   const perPage = clampInt(url.searchParams.get('per_page'), 30, 1, 100);
-  const page = clampInt(url.searchParams.get('page'), 1, 1, Number.MAX_SAFE_INTEGER);
+  const at = clampInt(url.searchParams.get('page'), 1, 1, Number.MAX_SAFE_INTEGER);
   const last = Math.max(1, Math.ceil(items.length / perPage));
-  const body = items.slice((page - 1) * perPage, page * perPage);
   // GitHub's links keep the request's other parameters (a filter such as `ref`).
   const kept = [...url.searchParams].filter(([k]) => k !== 'per_page' && k !== 'page');
   const query = kept.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}&`).join('');
-  const link = linkHeader(`${ctx.api}${url.pathname}?${query}`, perPage, page, last);
-  return { status: 200, body, op, headers: link ? { link } : undefined };
+  const link = linkHeader(`${ctx.api}${url.pathname}?${query}`, perPage, at, last);
+  return { items: items.slice((at - 1) * perPage, at * perPage), headers: link ? { link } : undefined };
 }
 
 function clampInt(raw: string | null, fallback: number, min: number, max: number): number {
@@ -1072,6 +1086,7 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
     summary: output.summary ?? null,
     ...(typeof input.details_url === 'string' && { detailsUrl: input.details_url }),
     ...(typeof input.external_id === 'string' && { externalId: input.external_id }),
+    ...(ctx.state.checkRunListing?.suitePerRun && { suite: ctx.state.checkRuns.length + 1 }),
   };
   ctx.state.checkRuns.push(run);
   const body = checkRun(ctx, run, now());
@@ -1079,20 +1094,24 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
 }
 
 /**
- * GET commits/{ref}/check-runs of a commit id: newest first, by `check_name` when given; `filter`
- * `latest` (GitHub's default) keeps the newest of each name, `all` every one (one page: `per_page`).
+ * GET commits/{ref}/check-runs of a commit id, paged: by `check_name` when given; `filter` `latest`
+ * (GitHub's default) keeps the newest of each name in each suite, `all` every one; newest first
+ * unless StandinState.checkRunListing says otherwise.
  */
 function listCheckRunsForRef(ctx: Ctx, url: URL, ref: string): Reply {
   const name = url.searchParams.get('check_name');
   const latest = (url.searchParams.get('filter') ?? 'latest') === 'latest';
   const runs = ctx.state.checkRuns.filter((c) => c.headSha === ref && (!name || c.name === name)).reverse();
-  const kept = latest ? runs.filter((c, i) => runs.findIndex((d) => d.name === c.name) === i) : runs;
-  const perPage = clampInt(url.searchParams.get('per_page'), 30, 1, 100);
+  const sameKind = (c: StandinCheckRun, d: StandinCheckRun) => d.name === c.name && (d.suite ?? 1) === (c.suite ?? 1);
+  const kept = latest ? runs.filter((c, i) => runs.findIndex((d) => sameKind(c, d)) === i) : runs;
+  if (ctx.state.checkRunListing?.oldestFirst) kept.reverse();
   const at = now();
+  const { items, headers } = page(ctx, url, kept);
   return {
     status: 200,
-    body: { total_count: kept.length, check_runs: kept.slice(0, perPage).map((c) => checkRun(ctx, c, at)) },
+    body: { total_count: kept.length, check_runs: items.map((c) => checkRun(ctx, c, at)) },
     op: OPERATIONS.listCheckRunsForRef,
+    headers,
   };
 }
 

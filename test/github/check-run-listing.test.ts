@@ -1,0 +1,75 @@
+/**
+ * How a push reads the `orgctl/review` run in force on the commit it left (successCarries,
+ * github/adapter.ts): GitHub documents neither the order of GET commits/{ref}/check-runs nor what
+ * `filter=latest` keeps per check suite, and the runs a workflow's token posts land in that
+ * commit's workflow-run suites. Reading one page of 100 could miss the newest run: the push left a
+ * success that carried its own verdict standing (fail open). Every page is read, newest by id.
+ */
+import { describe, expect, it } from 'vitest';
+import { reviewOnGitHub } from '../../cli/github.ts';
+import { copyOfH, H, inForce, pushH2, repositories } from '../redteam-r18-repository.ts';
+import type { StandinCheckRun } from './standin.ts';
+
+const repository = repositories(reviewOnGitHub);
+
+/** `count` failures of bob's copy #43 on H (a comment review starts a run), each in a suite of its own when `ownSuites`. */
+const earlierFailures = (count: number, ownSuites = true): StandinCheckRun[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: 20_000_000 + i,
+    name: 'orgctl/review',
+    headSha: H,
+    status: 'completed',
+    conclusion: 'failure',
+    title: 'orgctl: 1 failing',
+    summary: 'copy 43 fails on its own',
+    ...(ownSuites && { suite: 1_000 + i }),
+  }));
+
+/** alice's #42 passes at H after `earlier` failures there, then she pushes it to H2 and the push workflow runs. */
+async function pushAway(earlier: number, listing: { suitePerRun?: boolean; oldestFirst?: boolean }) {
+  const { state, standin: one, review, leftHead } = await repository([copyOfH(43, 'bob')]);
+  state.checkRunListing = listing;
+  state.checkRuns.push(...earlierFailures(earlier, listing.suitePerRun ?? false));
+  expect((await review(42)).code).toBe(0);
+  expect(inForce(state.checkRuns, H)).toMatchObject({ conclusion: 'success', externalId: 'orgctl-pull-request:42' });
+  pushH2(state);
+  const io = await leftHead();
+  const listings = one.requests.filter((r) => /\/commits\/\w+\/check-runs/.test(r.path));
+  return { outs: io.outs.join('\n'), runs: state.checkRuns, listings };
+}
+
+describe("a push reads every page of the commit's orgctl/review runs before leaving a success standing", () => {
+  it('120 earlier runs in suites of their own, listed oldest first: the newest, #42’s success, is on the second page', async () => {
+    const { outs, runs, listings } = await pushAway(120, { suitePerRun: true, oldestFirst: true });
+    expect(outs).toMatch(/its success there carried this pull request's verdict, now failed/);
+    // bob's #43 is the only open pull request left with head H, and it fails on its own.
+    expect(inForce(runs, H)?.conclusion).toBe('failure');
+    expect(listings.map((r) => r.path)).toEqual([
+      expect.stringMatching(/check_name=orgctl%2Freview.*per_page=100/),
+      expect.stringMatching(/page=2/),
+    ]);
+  });
+
+  it('one suite, newest first (the default listing): one page, and the same answer', async () => {
+    const { outs, runs, listings } = await pushAway(120, {});
+    expect(listings).toHaveLength(1);
+    expect(outs).toMatch(/its success there carried this pull request's verdict, now failed/);
+    expect(inForce(runs, H)?.conclusion).toBe('failure');
+  });
+
+  it('the newest run is another pull request’s failure: nothing to fail, whatever the order', async () => {
+    const { state, leftHead } = await repository([copyOfH(43, 'bob')]);
+    state.checkRunListing = { suitePerRun: true, oldestFirst: true };
+    pushH2(state);
+    state.checkRuns.push(...earlierFailures(120).map((r) => ({ ...r, id: r.id + 50_000_000 })));
+    state.checkRuns.unshift({
+      ...earlierFailures(1)[0]!,
+      id: 1,
+      conclusion: 'success',
+      externalId: 'orgctl-pull-request:42',
+    });
+    const io = await leftHead();
+    expect(io.outs.join('\n')).toMatch(/nothing there rests on it/);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+});
