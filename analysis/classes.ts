@@ -307,10 +307,13 @@ export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'network',
     title: 'intercept network traffic',
-    why: 'writing Endpoints or a Service status redirects traffic meant for others',
+    why: "writing Endpoints, a Service status or a Pod's status redirects traffic meant for others",
     severity: 'warning',
     probes: [
       p(['update', 'patch'], '', 'services/status'),
+      // The EndpointSlice controller builds a Service's endpoints from its Pods' status (the Ready
+      // condition, podIPs): whoever writes it chooses which Pods receive the traffic.
+      p(['update', 'patch'], '', 'pods/status'),
       p(WRITE, '', 'endpoints'),
       p(WRITE, 'discovery.k8s.io', 'endpointslices'),
     ],
