@@ -346,7 +346,9 @@ const passesAs = (pr: PullRequestFacts, lender: number): RuleResult[] => [
  * to a copy as its change), and no run judges that commit again (R18-1): while another open pull
  * request into the default branch has it as head and the success in force there carries this one's
  * verdict (its `external_id`), it fails, saying to re-run that one's review (which judges it on its
- * own). Nothing when none has: a pull request opened with it later is judged by its own run.
+ * own). Nothing when none has: a pull request opened with it later is judged by its own run. When
+ * GitHub does not answer which, it fails too: left standing, a withdrawn verdict could merge
+ * through a copy (fail closed; the cost is a re-run of the copies).
  */
 async function failLeftHead(
   gh: GitHubClient,
@@ -354,24 +356,37 @@ async function failLeftHead(
   pr: { readonly number: number; readonly headSha: string; readonly defaultBranch: string },
   before: string | undefined,
   io: Io,
-): Promise<boolean> {
-  if (before === undefined || before === pr.headSha) return false;
-  const left = await openPullsWithHead(
-    gh,
-    at,
-    { headSha: before, defaultBranch: pr.defaultBranch },
-    (p) => p.number !== pr.number,
-  );
-  // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
-  // anyone could open a copy of an approved head and push it away, failing the approved one).
-  if (!left.length || !(await successCarries(gh, at, before, pr.number))) return false;
+): Promise<'nothing' | 'carried' | 'unread'> {
+  if (before === undefined || before === pr.headSha) return 'nothing';
+  const moved = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}`;
+  const fail = async (reason: string) => {
+    const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
+    const text = failingText('its pull request moved on to another commit', reason);
+    await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
+  };
+  let left: Awaited<ReturnType<typeof openPullsWithHead>>;
+  try {
+    left = await openPullsWithHead(
+      gh,
+      at,
+      { headSha: before, defaultBranch: pr.defaultBranch },
+      (p) => p.number !== pr.number,
+    );
+    // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
+    // anyone could open a copy of an approved head and push it away, failing the approved one).
+    if (!left.length || !(await successCarries(gh, at, before, pr.number))) return 'nothing';
+  } catch (e) {
+    await fail(
+      `${moved}, and whether the success here carried its verdict could not be read (${describeGitHubError(e) ?? String(e)}): re-run the review of any open pull request with this commit as head to judge it on its own`,
+    );
+    return 'unread';
+  }
   const named = left.map((p) => `#${p.number}`).join(', ');
-  const reason = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`;
-  const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
-  const text = failingText('its pull request moved on to another commit', reason);
-  await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
-  io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
-  return true;
+  await fail(
+    `${moved}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`,
+  );
+  return 'carried';
 }
 
 /**
@@ -383,13 +398,15 @@ async function failLeftHead(
 async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: string | undefined, io: Io) {
   if (before === undefined)
     throw new InputError('--left-head reads the commit a push left: run it on a synchronize event');
-  const failed = await failLeftHead(gh, at, await headOf(gh, at, number), before, io);
-  io.out(
-    failed
-      ? `pull request #${number} left ${before.slice(0, 12)}: its success there carried this pull request's verdict, now failed`
-      : `pull request #${number} left ${before.slice(0, 12)}: nothing there rests on it (no other open pull request has it as head, or its check run is not a success carrying this pull request's verdict)`,
-  );
-  return 0;
+  const left = await failLeftHead(gh, at, await headOf(gh, at, number), before, io);
+  const what = {
+    carried: "its success there carried this pull request's verdict, now failed",
+    unread: 'whose verdict its check run carries could not be read: failed',
+    nothing:
+      "nothing there rests on it (no other open pull request has it as head, or its check run is not a success carrying this pull request's verdict)",
+  }[left];
+  io.out(`pull request #${number} left ${before.slice(0, 12)}: ${what}`);
+  return left === 'unread' ? 1 : 0;
 }
 
 /**
@@ -416,7 +433,8 @@ async function successUndone(
         : undefined;
     }
     const now = await headOf(gh, at, pr.number);
-    if (now.headSha !== pr.headSha) await failLeftHead(gh, at, now, pr.headSha, io);
+    if (now.headSha !== pr.headSha && (await failLeftHead(gh, at, now, pr.headSha, io)) === 'unread')
+      return `pull request #${pr.number} moved on as its success was posted, and whether that success carried its verdict could not be read: re-run the job`;
     return undefined;
   } catch (e) {
     const failed = describeGitHubError(e) ?? String(e);

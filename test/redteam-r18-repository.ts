@@ -87,10 +87,10 @@ export function repositories(review: typeof reviewOnGitHub) {
       const code = await review(flags, io, { retryAfterBaseValue: 1, throttle: false });
       return { code, io };
     };
-    /** The push workflow's run of alice's push H -> H2 (`review --github --left-head`), to the end. */
-    const leftHead = async () => {
+    /** The push workflow's run of alice's push H -> H2 (`review --github --left-head`), to the end, exiting `code`. */
+    const leftHead = async (code = 0) => {
       const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent(pushedH2)));
-      expect(await review({ 'left-head': true }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(0);
+      expect(await review({ 'left-head': true }, io, { retryAfterBaseValue: 1, throttle: false })).toBe(code);
       return io;
     };
     return { state, standin: one, review: reviewOf, leftHead };

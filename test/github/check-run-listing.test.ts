@@ -72,4 +72,17 @@ describe("a push reads every page of the commit's orgctl/review runs before leav
     expect(io.outs.join('\n')).toMatch(/nothing there rests on it/);
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
   });
+
+  it('the listing fails (GitHub answers 502 every time): whose verdict H carries is unknown, and H fails, saying to re-run', async () => {
+    const { state, review, leftHead } = await repository([copyOfH(43, 'bob')]);
+    expect((await review(42)).code).toBe(0);
+    pushH2(state);
+    state.faults.push({ method: 'GET', path: /\/check-runs/, status: 502, times: 20 });
+    const io = await leftHead(1);
+    expect(io.errs.join('\n')).toMatch(
+      /whether the success here carried its verdict could not be read \(GitHub answered 502.*re-run the review of any open pull request with this commit as head/s,
+    );
+    // Left standing, alice's withdrawn change would merge through bob's #43, which fails on its own.
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+  });
 });
