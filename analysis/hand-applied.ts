@@ -22,7 +22,7 @@ import {
 } from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
-import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';
+import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters, shardOf } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 
 /**
@@ -390,7 +390,7 @@ const shardFolders = (files: readonly OutputFile[]): Set<string> =>
   new Set(
     files
       .map((f) => f.path.split('/'))
-      .filter((p) => p.length === 3 && p[0] !== 'argocd')
+      .filter((p) => p.length === 3 && p[0] !== ARGOCD_FOLDER)
       .map((p) => `${p[0]}/${p[1]}`),
   );
 

@@ -111,7 +111,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      "a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels, a token's ServiceAccount `token-<id>-r<rotation>` too; `kube-` is reserved, for namespaces and for the organization's system namespace `<org>-system` (an organization named `kube`), and `system:` for ClusterRoles (an organization named `system`, whose roles are `system:<level>`), as are the platforms' `eks:`, `kubeadm:` and `gce:` (only the boundary tells a platform's `kubeadm:get-nodes` from an organization's); role names are DNS subdomains) — cdk8s does not check explicit names; or a token id ending in `-r<number>`, which names another token's rotation (its ServiceAccount, so the token value its holder has)",
+      "a name Kubernetes would reject (organization, cluster, namespace and token ids are DNS labels, a token's ServiceAccount `token-<id>-r<rotation>` too; `kube-` is reserved, for namespaces and for the organization's system namespace `<org>-system` (an organization named `kube`), and `system:` for ClusterRoles (an organization named `system`, whose roles are `system:<level>`), as are the platforms' `eks:`, `kubeadm:` and `gce:` (only the boundary tells a platform's `kubeadm:get-nodes` from an organization's); role names are DNS subdomains) — cdk8s does not check explicit names; or a token id ending in `-r<number>`, which names another token's rotation (its ServiceAccount, so the token value its holder has); or a cluster named `argocd`, the output's folder of Argo CD's own files",
     remediation: 'choose a name of lower-case letters, digits and `-`',
   },
   {

@@ -39,7 +39,7 @@ import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.
 import { judgeManifests } from '../policies/output/judge.ts';
 import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
-import { ARGOCD_FILES, outputClusters } from '../synth/render.ts';
+import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
@@ -346,7 +346,8 @@ const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !=
  * the Argo CD Application that applies it and prunes it (an object moved to another Application is
  * left to one that may never sync again), or Argo CD's own files.
  */
-const placeOf = (file: string) => (isArgoCdFile(file) ? 'argocd/' : `${file.split('/').slice(-3, -1).join('/')}/`);
+const placeOf = (file: string) =>
+  isArgoCdFile(file) ? `${ARGOCD_FOLDER}/` : `${file.split('/').slice(-3, -1).join('/')}/`;
 
 const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === 'ClusterRole';
 

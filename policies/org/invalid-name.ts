@@ -6,6 +6,7 @@ import {
   tokenAccountName,
 } from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
+import { ARGOCD_FILES, ARGOCD_FOLDER } from '../../synth/render.ts';
 import type { OrgRule } from './context.ts';
 import {
   DNS1123_LABEL_MAX,
@@ -57,7 +58,16 @@ export const invalidName: OrgRule = {
     );
     const fromSpec = 'spec' in model.source;
     model.clusters.forEach((c, i) =>
-      report(`clusters/${c}`, c, dns1123LabelProblem(c), fromSpec ? `spec.clusters[${i}]` : sourceText(model.source)),
+      report(
+        `clusters/${c}`,
+        c,
+        dns1123LabelProblem(c) ??
+          // A cluster's shards are written to <output>/<cluster>/: this one's would be read as Argo CD's files.
+          (c === ARGOCD_FOLDER
+            ? `is the folder of dist/ where orgctl writes Argo CD's files (${Object.values(ARGOCD_FILES).join(', ')}): a cluster's shards may not share it; choose another name`
+            : undefined),
+        fromSpec ? `spec.clusters[${i}]` : sourceText(model.source),
+      ),
     );
     for (const n of model.namespaces) {
       const problem =

@@ -638,6 +638,16 @@ const CASES: Case[] = [
       /^default is Kubernetes' namespace for whatever names none, in every cluster: no organization owns it \(its grants would reach whatever anyone deploys without a namespace\); choose another name/,
   },
   {
+    // dist/argocd/ holds Argo CD's own files: a cluster's shards there would be read as theirs (a
+    // shard move in it went unsaid, and `kubectl apply -R -f dist/argocd/` would apply its RBAC).
+    rule: 'invalid-name',
+    props: { fails: { clusters: ['lga1', 'argocd'] }, passes: { clusters: ['lga1', 'argo'] } },
+    fails: () => {},
+    passes: () => {},
+    message:
+      /^"argocd" is the folder of dist\/ where orgctl writes Argo CD's files \(argocd\/applicationset.yaml, argocd\/appproject.yaml, argocd\/boundary.yaml\): a cluster's shards may not share it; choose another name$/,
+  },
+  {
     // A tag named HEAD or main (branch protection does not cover tags) could win Argo CD's resolution.
     rule: 'argocd-source',
     props: {
