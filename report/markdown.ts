@@ -153,14 +153,24 @@ const classGrants = (c: Change): string[] =>
     : [];
 
 /**
- * A token's changes that give (unless they remove): a credential handed over, in new namespaces,
- * for longer, again (reactivated), or with the levels it holds once reactivated.
+ * A token's changes that give (unless they only remove): a credential handed over, in new
+ * namespaces (movesIn), for longer, again (reactivated), or with the levels it holds once reactivated.
  */
 const TOKEN_GAINS = new Set(['token-moved', 'token-rotated', 'token-expiry', 'token-status', 'token-levels']);
 
+/**
+ * Whether a token moved into a namespace it was not in: it gives there, whatever it leaves (its
+ * `removes` says only that it leaves one, what mass-removal counts).
+ */
+function movesIn(c: Change): boolean {
+  if (c.kind !== 'token-moved') return false;
+  const from = new Set(c.from as readonly string[]);
+  return (c.to as readonly string[]).some((ns) => !from.has(ns));
+}
+
 /** Whether a change gives what a reviewer must see even in a cut comment (`held`: its classGrants). */
 const mustShow = (c: Change, held: readonly string[]): boolean =>
-  MUST_SHOW.has(c.kind) || makesAdmin(c) || held.length > 0 || (TOKEN_GAINS.has(c.kind) && !c.removes);
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || held.length > 0 || (TOKEN_GAINS.has(c.kind) && (!c.removes || movesIn(c)));
 
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,

@@ -457,3 +457,24 @@ describe('N2 leftover: a token created for many namespaces, its line clipped, st
     expect(clipped![1]!.split(', ').length - 1 + Number(clipped![2])).toBe(n);
   });
 });
+
+describe('N2 leftover: a token moved out of one namespace into many is a gain, kept first', () => {
+  // `removes` (it leaves data: what mass-removal counts) made the move a loss in the cut comment,
+  // ranked after every gain: beside 900 people added, a token moved from data into 900
+  // namespaces was left out, only its `loses … in data` shown.
+  it('a token moved from data to 900 namespaces, beside 900 people added: its move is shown', () => {
+    const base = baseWithNamespaces(900);
+    base.spec.tokens.push({ id: 'tok', namespaces: ['data'], levels: ['r:pods'], owner: 'bob@acme.io' } as never);
+    const { md } = comment(
+      base,
+      (s) => {
+        (s.spec.tokens.at(-1) as { namespaces: string[] }).namespaces = manyNamespaces(900);
+        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    expect(partOf(md, '**token tok**')).toMatch(/^- namespaces data → team-0000-x{40}, /m);
+  });
+});
