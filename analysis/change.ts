@@ -28,25 +28,58 @@ export interface Change {
    * judge the namespace change itself, not every admin editing themself.
    */
   readonly implied?: string;
-  /** `text` as a list of items alike (listedText): what a line cut to fit keeps of it. */
+  /** `text` with its lists (listedSentence): what a line cut to fit keeps of it, list by list. */
   readonly list?: ListedText;
 }
 
 /**
- * A sentence listing items of one kind that each hold the same (a token created for 900
- * namespaces, the same levels in each): `before`, the items joined by `, `, then `after`. A line
- * cut to fit keeps the first items and says how many it leaves out, of how many, and what each
- * holds, where a cut in the middle of the text said neither (red team R13, N2's leftover).
+ * A sentence listing items of one kind (a token created for 900 namespaces, an invitation's
+ * grants): `before`, the items joined by `separator`, then `after`, then the sentence's next list
+ * if any (a token moved: the namespaces it leaves, those it is in). A line cut to fit keeps the
+ * first items of each list and says how many it leaves out, of how many, and what each holds,
+ * where a cut in the middle of the text said neither (red team R13, N2's leftover).
  */
-export interface ListedText {
+export interface ListedText extends Items {
   readonly before: string;
-  readonly items: readonly string[];
   readonly after: string;
+  /** The rest of the sentence, from its next list on. */
+  readonly next?: ListedText;
+}
+
+/** One list of a ListedText: its items and what they are. */
+export interface Items {
+  readonly items: readonly string[];
   /** What the items are, plural: `namespaces`. */
   readonly noun: string;
   /** What each item holds, when the sentence says it elsewhere or not at all: `r:pods, r:events`. */
   readonly each?: string;
+  /** Between two items: `, ` when absent (an invitation's grants, which hold commas: `; `). */
+  readonly separator?: string;
 }
 
+/** A list's items as its sentence joins them. */
+export const joinedItems = (l: Items): string => l.items.join(l.separator ?? ', ');
+
 /** The whole sentence of a ListedText. */
-export const listedText = (l: ListedText): string => `${l.before}${l.items.join(', ')}${l.after}`;
+const listedText = (l: ListedText): string =>
+  `${l.before}${joinedItems(l)}${l.after}${l.next ? listedText(l.next) : ''}`;
+
+/**
+ * A sentence of text and lists, as a change carries it: its text, and the sentence as a
+ * ListedText when it holds a list (an empty list is for the caller to say: `(none)`).
+ */
+export function listedSentence(parts: readonly (string | Items)[]): { text: string; list?: ListedText } {
+  let list: ListedText | undefined;
+  let tail = '';
+  // From the end: the text after a list, up to the next one, is its `after`.
+  for (const part of [...parts].reverse()) {
+    if (typeof part === 'string') tail = part + tail;
+    else {
+      list = { ...part, before: '', after: tail, ...(list ? { next: list } : {}) };
+      tail = '';
+    }
+  }
+  if (!list) return { text: tail };
+  list = { ...list, before: tail };
+  return { text: listedText(list), list };
+}

@@ -23,6 +23,7 @@ import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
   expiryKey,
   type MemberInvite,
+  type MemberInviteGrant,
   type MemberRole,
   type MemberToken,
   type MemberUser,
@@ -38,7 +39,7 @@ import {
   type Snapshot,
 } from './snapshot.ts';
 import { guardRailChanges, type GuardRailChange } from './guard-rails.ts';
-import { listedText, type Change, type ListedText } from './change.ts';
+import { listedSentence, type Change, type Items } from './change.ts';
 import { listsRemovedClusters, type HandAppliedChange } from './hand-applied.ts';
 
 export interface SubjectDiff {
@@ -93,6 +94,17 @@ const EMPTY: Cells = Object.freeze(nameRecord<LazyCell>());
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 const minus = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
 const codeList = (xs: readonly string[]) => xs.join(', ');
+
+/** `{ each }` when every one of `holds` is the same, and says something: what a list's items each hold. */
+const eachHolds = (holds: readonly string[]): { each?: string } =>
+  holds[0] && holds.every((h) => h === holds[0]) ? { each: holds[0] } : {};
+
+/** A token's namespaces as a list, each with its levels: a line cut to fit says them, and how many. */
+const tokenNamespaces = (namespaces: readonly string[], levels: readonly string[] = []): Items => ({
+  items: namespaces,
+  noun: 'namespaces',
+  ...eachHolds([codeList(levels)]),
+});
 
 /** Bindings to orgctl's custom and token Roles, for "gains custom role X". */
 function customVia(cell: AccessCell | undefined, org: string): string[] {
@@ -632,14 +644,27 @@ function expiryChanges(
   return out;
 }
 
-const describeInvite = (i: MemberInvite) => {
+/** What an invitation's grant holds, as its line says it: `r:pods, developer`. */
+const inviteGrantHolds = (g: MemberInviteGrant): string => [...(g.levels ?? []), ...(g.roles ?? [])].join(', ');
+
+/** An invitation's grant as its line says it: `r:pods, developer in web`. */
+export const inviteGrantText = (g: MemberInviteGrant): string => `${inviteGrantHolds(g)} in ${g.namespace}`;
+
+/** What an invitation holds, after its line's verb: ` (admin; r:pods in web; without SSO)`, its grants a list. */
+const describeInvite = (i: MemberInvite): (string | Items)[] => {
+  const grants: Items = {
+    items: i.grants.map(inviteGrantText),
+    noun: 'grants',
+    separator: '; ',
+    ...eachHolds(i.grants.map(inviteGrantHolds)),
+  };
   const parts = [
     i.admin ? 'admin' : '',
     i.billing ? 'billing' : '',
-    ...i.grants.map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`),
+    i.grants.length ? grants : '',
     i.sso ? '' : 'without SSO',
-  ].filter(Boolean);
-  return parts.length ? ` (${parts.join('; ')})` : '';
+  ].filter((p) => p !== '');
+  return parts.length ? [' (', ...parts.flatMap((p, k) => (k ? ['; ', p] : [p])), ')'] : [];
 };
 
 /** What a pending invite holds once accepted, by namespace (sorted, each once): its levels and its roles' levels. */
@@ -654,12 +679,17 @@ function inviteAccess(i: MemberInvite, roles: readonly MemberRole[]): Map<string
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, levels]) => [ns, sorted(levels)]));
 }
 
-/** An invite's access as a sentence: `r:pods, w:services in web; r:full in data`. */
-const accessText = (access: ReadonlyMap<string, readonly string[]>): string =>
-  [...access]
-    .filter(([, levels]) => levels.length)
-    .map(([ns, levels]) => `${codeList(levels)} in ${ns}`)
-    .join('; ') || 'nothing';
+/** An invite's access for a sentence: `r:pods, w:services in web; r:full in data` as a list, or `nothing`. */
+function accessItems(access: ReadonlyMap<string, readonly string[]>): Items | string {
+  const held = [...access].filter(([, levels]) => levels.length);
+  if (!held.length) return 'nothing';
+  return {
+    items: held.map(([ns, levels]) => `${codeList(levels)} in ${ns}`),
+    noun: 'namespaces',
+    separator: '; ',
+    ...eachHolds(held.map(([, levels]) => codeList(levels))),
+  };
+}
 
 /**
  * A pending invite records the names of the roles it grants, and acceptance binds their levels as
@@ -681,12 +711,20 @@ function inviteRoleChanges(
   if (!redefined.length) return [];
   const [from, to] = [inviteAccess(b, roles.base), inviteAccess(h, roles.head)];
   if (JSON.stringify([...from]) === JSON.stringify([...to])) return [];
+  const { text, list } = listedSentence([
+    'invitation changed: on acceptance ',
+    accessItems(to),
+    ' (was ',
+    accessItems(from),
+    `; role ${redefined.join(', ')} redefined)`,
+  ]);
   return [
     {
       kind: 'invite-changed',
       from: b,
       to: h,
-      text: `invitation changed: on acceptance ${accessText(to)} (was ${accessText(from)}; role ${redefined.join(', ')} redefined)`,
+      text,
+      ...(list ? { list } : {}),
       ...([...to].every(([ns, levels]) => levels.every((l) => from.get(ns)?.includes(l))) ? { removes: true } : {}),
     },
   ];
@@ -699,14 +737,19 @@ function inviteChanges(
   roles: { readonly base: readonly MemberRole[]; readonly head: readonly MemberRole[] },
 ): Change[] {
   if (becameUser) return [];
-  if (!b && h) return h.state === 'pending' ? [{ kind: 'invited', to: h, text: `is invited${describeInvite(h)}` }] : [];
+  // An invitation's grants are a list: a line cut to fit keeps the first, and counts the rest.
+  const told = (kind: string, verb: string, to: MemberInvite): Change => {
+    const { text, list } = listedSentence([verb, ...describeInvite(to)]);
+    return { kind, ...(b ? { from: b } : {}), to, text, ...(list ? { list } : {}) };
+  };
+  if (!b && h) return h.state === 'pending' ? [told('invited', 'is invited', h)] : [];
   if (b && !h)
     return b.state === 'pending' ? [{ kind: 'invite-withdrawn', from: b, text: 'invitation withdrawn' }] : [];
   if (!b || !h) return [];
   if (JSON.stringify(b) === JSON.stringify(h)) return inviteRoleChanges(b, h, roles);
   if (b.state === 'pending' && h.state === 'revoked')
     return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
-  return [{ kind: 'invite-changed', from: b, to: h, text: `invitation changed${describeInvite(h)}` }];
+  return [told('invite-changed', 'invitation changed', h)];
 }
 
 function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): Change[] {
@@ -715,24 +758,12 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
     // Its end and a deactivated status too, as a user's joining says: a reviewer must not read
     // a dead token as a live one.
     const after = `${h.owner ? `, owner ${h.owner}` : ''}${h.expires ? `, expires ${h.expires}` : ''}${h.status === 'deactivated' ? ', deactivated (no ServiceAccount, no token)' : ''}`;
-    // The same levels in each namespace: a line cut to fit says them, and how many namespaces.
-    const list: ListedText | undefined = h.namespaces.length
-      ? {
-          before: `${created} for `,
-          items: h.namespaces,
-          after,
-          noun: 'namespaces',
-          ...(h.levels?.length ? { each: codeList(h.levels) } : {}),
-        }
-      : undefined;
-    return [
-      {
-        kind: 'token-added',
-        to: h,
-        text: list ? listedText(list) : `${created} (blank: custom RBAC only)${after}`,
-        ...(list ? { list } : {}),
-      },
-    ];
+    const { text, list } = listedSentence(
+      h.namespaces.length
+        ? [`${created} for `, tokenNamespaces(h.namespaces, h.levels), after]
+        : [`${created} (blank: custom RBAC only)${after}`],
+    );
+    return [{ kind: 'token-added', to: h, text, ...(list ? { list } : {}) }];
   }
   if (b && !h)
     return [
@@ -748,11 +779,14 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
       text: `is renamed "${b.name ?? ''}" → "${h.name ?? ''}" (same ServiceAccount: the token is not rotated)`,
     });
   if (JSON.stringify(sorted(b.namespaces)) !== JSON.stringify(sorted(h.namespaces))) {
+    const side = (t: MemberToken) => (t.namespaces.length ? tokenNamespaces(sorted(t.namespaces), t.levels) : '(none)');
+    const { text, list } = listedSentence(['namespaces ', side(b), ' → ', side(h)]);
     out.push({
       kind: 'token-moved',
       from: b.namespaces,
       to: h.namespaces,
-      text: `namespaces ${codeList(sorted(b.namespaces)) || '(none)'} → ${codeList(sorted(h.namespaces)) || '(none)'}`,
+      text,
+      ...(list ? { list } : {}),
       ...(minus(b.namespaces, h.namespaces).length ? { removes: true } : {}),
     });
   }

@@ -1,8 +1,14 @@
 /** The pull-request comment: the verdict, then a sentence per change, grouped by person. */
-import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
+import {
+  inviteGrantText,
+  namespaceRemovedText,
+  outsiderTitle,
+  type AccessDiff,
+  type SubjectDiff,
+} from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden, splitsPair } from '../model/text.ts';
-import type { Change, ListedText } from '../analysis/change.ts';
+import { joinedItems, type Change, type ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
@@ -149,7 +155,7 @@ const classGrants = (c: Change): string[] =>
   (c.kind === 'invited' || c.kind === 'invite-changed') && !c.removes
     ? ((c.to as Partial<MemberInvite> | undefined)?.grants ?? [])
         .filter((g) => !!g.roles?.length || !!g.levels?.some((l) => CLASS_LEVELS.has(l)))
-        .map((g) => `${[...(g.levels ?? []), ...(g.roles ?? [])].join(', ')} in ${g.namespace}`)
+        .map(inviteGrantText)
     : [];
 
 /**
@@ -204,20 +210,54 @@ const CLIPPED_MIN = 200;
 /** Between the start and the end of a clipped line. */
 const CLIPPED = ' … ';
 
+/** A ListedText's lists, in the order its sentence says them. */
+const listsOf = (list: ListedText): ListedText[] => [list, ...(list.next ? listsOf(list.next) : [])];
+
 /**
- * A long list within `maxBytes`: its first items, how many more of how many and what each holds,
- * then its end (a token's owner and expiry). Undefined when not even that fits.
+ * A long list within `maxBytes`: of each of its lists (a token moved: the namespaces it leaves,
+ * those it is in), the first items, how many more of how many and what each holds, then its end
+ * (a token's owner and expiry); the first list's count names what of `held` the cut left out (an
+ * invitation's privileged grants) unless each of its items holds the same. Undefined when not even
+ * that fits.
  */
-function clipList(list: ListedText, maxBytes: number): string | undefined {
-  const n = list.items.length;
-  const line = (k: number) =>
-    `- ${list.before}${list.items.slice(0, k).join(', ')}${k ? ', ' : ''}… and ${n - k} more (${n} ${list.noun}${list.each ? `, each with ${list.each}` : ''})${list.after}`;
-  let size = sizeOf(line(0));
-  if (size > maxBytes) return undefined;
-  let k = 0;
-  while (k < n - 1 && size + sizeOf(list.items[k]!) + 2 <= maxBytes) size += sizeOf(list.items[k++]!) + 2;
-  while (k > 0 && sizeOf(line(k)) > maxBytes) k--; // the count may have fewer digits than estimated, never more
-  return line(k);
+function clipList(list: ListedText, maxBytes: number, held: readonly string[] = []): string | undefined {
+  const lists = listsOf(list);
+  const cap = Math.floor(maxBytes / 3);
+  const noted = held.length > 0 && !list.each;
+  const shown = (l: ListedText, k: number, lost: readonly string[]) => {
+    const n = l.items.length;
+    if (k === n) return `${l.before}${joinedItems(l)}${l.after}`;
+    const sep = l.separator ?? ', ';
+    const what = [`${n} ${l.noun}`, ...(l.each ? [`each with ${l.each}`] : lost.length ? [heldNote(lost, cap)] : [])];
+    return `${l.before}${l.items.slice(0, k).join(sep)}${k ? sep : ''}… and ${n - k} more (${what.join(', ')})${l.after}`;
+  };
+  const line = (ks: readonly number[]) => {
+    const kept = new Set(lists.flatMap((l, i) => l.items.slice(0, ks[i])));
+    const lost = noted ? held.filter((h) => !kept.has(h)) : [];
+    return `- ${lists.map((l, i) => shown(l, ks[i]!, i ? [] : lost)).join('')}`;
+  };
+  const ks = lists.map(() => 0);
+  const none = sizeOf(line(ks));
+  if (none > maxBytes) return undefined;
+  // The note of what fewer held items were cut is no longer than all of them, or than a cut note.
+  const noteMost = noted ? Math.min(sizeOf(`among them ${held.join('; ')}`), cap + sizeOf('…')) : 0;
+  let size = none - (noted ? sizeOf(heldNote(held, cap)) : 0) + noteMost;
+  // An item at a time from each list in turn: each side of a move keeps about as many.
+  for (let grew = true; grew; ) {
+    grew = false;
+    lists.forEach((l, i) => {
+      const k = ks[i]!;
+      if (k === l.items.length) return;
+      const cost = sizeOf(l.items[k]!) + sizeOf(l.separator ?? ', ');
+      if (size + cost > maxBytes) return;
+      ks[i] = k + 1;
+      size += cost;
+      grew = true;
+    });
+  }
+  // The counts may have fewer digits than estimated, never more: this only guards the estimate.
+  while (sizeOf(line(ks)) > maxBytes) ks[ks.indexOf(Math.max(...ks))]!--;
+  return line(ks);
 }
 
 /**
@@ -227,7 +267,7 @@ function clipList(list: ListedText, maxBytes: number): string | undefined {
  */
 function clipLine(text: string, maxBytes: number, held: readonly string[] = [], list?: ListedText): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
-  if (list) return clipList(list, maxBytes);
+  if (list) return clipList(list, maxBytes, held);
   const cuts = cutsOf(text);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
@@ -258,6 +298,8 @@ const escapedList = (l: ListedText): ListedText => ({
   after: escapeMarkdown(l.after),
   noun: escapeMarkdown(l.noun),
   ...(l.each !== undefined ? { each: escapeMarkdown(l.each) } : {}),
+  ...(l.separator !== undefined ? { separator: escapeMarkdown(l.separator) } : {}),
+  ...(l.next ? { next: escapedList(l.next) } : {}),
 });
 
 /** A part's own last line when some of its lines are left out. */

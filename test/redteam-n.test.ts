@@ -312,8 +312,9 @@ describe('R8 on the cut comment', () => {
     );
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(Buffer.byteLength(md)).toBeGreaterThan(63_000); // the line takes the room left
+    // Its grants cut as a list (the first ones, then how many more): the privileged last one named.
     expect(partOf(md, '**aaron')).toMatch(
-      /^\*\*aaron@<!-- -->acme\.io\*\*\n- is invited \(r:pods, r:events, r:configmaps in team-0000-x+; .*r:secrets in zz-prod\)\n?$/,
+      /^\*\*aaron@<!-- -->acme\.io\*\*\n- is invited \(r:pods, r:events, r:configmaps in team-0000-x+; .*; … and \d+ more \(901 grants, among them r:secrets in zz-prod\)\)\n?$/,
     );
   });
 
@@ -476,5 +477,146 @@ describe('N2 leftover: a token moved out of one namespace into many is a gain, k
     );
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
     expect(partOf(md, '**token tok**')).toMatch(/^- namespaces data → team-0000-x{40}, /m);
+  });
+});
+
+describe('N2 leftover, the class: a token moved and an invitation, for many namespaces, clipped, say how many and what', () => {
+  // Their lines list the namespaces (a token's, an invitation's grants) as one text: clipped in the
+  // middle, they said neither how many they left out nor, with the token's gains lines cut too,
+  // what it may do in any of them. They are cut as a token created is (f5cd48e).
+  const alone = (_: Spec) => {};
+  const beside900People = (s: Spec) => {
+    for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+  };
+  const NS = 'team-\\d{4}-x{40}';
+  /** The first items of a clipped list (each followed by `sep`) and its `… and N more (…)` note, as a pattern. */
+  const counted = (item: string, sep: string, n: number, what: string) =>
+    `((?:${item}${sep})+)… and (\\d+) more \\(${n} ${what}\\)`;
+  /** How many items a clipped list names, kept and counted: `kept` as `counted` matched it. */
+  const total = (kept: string, more: string, sep: string) => kept.split(sep).length - 1 + Number(more);
+  /** The line of `part` that `start` begins, in the comment cut to GitHub's limit. */
+  const lineOf = (md: string, part: string, start: string) => {
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    return new RegExp(`^- ${start}[^\\n]*`, 'm').exec(partOf(md, part))?.[0] ?? `(no line in ${part})`;
+  };
+  const token = (namespaces: readonly string[]) =>
+    ({ id: 'tok', name: 'T', namespaces, levels: ['r:pods', 'r:events'], owner: 'bob@acme.io' }) as never;
+
+  it.each([
+    ['to 2,000 namespaces, a line past the limit', 2_000, alone],
+    ['to 900 namespaces, beside 900 people added', 900, beside900People],
+  ] as const)('a token moved %s: the first namespaces, how many more of how many, each with which levels', (_, n, pad) => {
+    const base = baseWithNamespaces(n);
+    base.spec.tokens.push(token(['data']));
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        (s.spec.tokens.at(-1) as { namespaces: string[] }).namespaces = manyNamespaces(n);
+        pad(s);
+      },
+      ['alice'],
+      ['frank'],
+    );
+    expect(
+      whole.includes(`**token tok**\n- namespaces data → ${manyNamespaces(n).join(', ')}\n`),
+      'its text, whole',
+    ).toBe(true);
+    const line = lineOf(md, '**token tok**', 'namespaces ');
+    const clipped = new RegExp(
+      `^- namespaces data → ${counted(NS, ', ', n, 'namespaces, each with r:pods, r:events')}$`,
+    ).exec(line);
+    expect(clipped, line.slice(-300)).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, ', ')).toBe(n);
+  });
+
+  it('a token moved from 1,000 namespaces to 2,000: each side says how many of how many', () => {
+    const base = baseWithNamespaces(2_000);
+    base.spec.tokens.push(token(manyNamespaces(1_000)));
+    const { md } = comment(
+      base,
+      (s) => {
+        (s.spec.tokens.at(-1) as { namespaces: string[] }).namespaces = manyNamespaces(2_000);
+      },
+      ['alice'],
+      ['frank'],
+    );
+    const line = lineOf(md, '**token tok**', 'namespaces ');
+    const each = 'namespaces, each with r:pods, r:events';
+    const clipped = new RegExp(
+      `^- namespaces ${counted(NS, ', ', 1_000, each)} → ${counted(NS, ', ', 2_000, each)}$`,
+    ).exec(line);
+    expect(clipped, line.slice(-300)).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, ', ')).toBe(1_000);
+    expect(total(clipped![3]!, clipped![4]!, ', ')).toBe(2_000);
+  });
+
+  const GRANT = `r:pods, r:events in ${NS}`;
+  const grants = (n: number) => manyNamespaces(n).map((namespace) => ({ namespace, levels: ['r:pods', 'r:events'] }));
+
+  it.each([
+    ['for 2,000 namespaces, a line past the limit', 2_000, alone],
+    ['for 900 namespaces, beside 900 people added', 900, beside900People],
+  ] as const)('an invitation %s: the first grants, how many more of how many, each with which levels', (_, n, pad) => {
+    const { md, whole } = comment(
+      baseWithNamespaces(n),
+      (s) => {
+        inviteAaron(s, grants(n));
+        pad(s);
+      },
+      ['alice'],
+      ['frank'],
+    );
+    const text = grants(n)
+      .map((g) => `r:pods, r:events in ${g.namespace}`)
+      .join('; ');
+    expect(whole.includes(`**aaron@<!-- -->acme.io**\n- is invited (${text})\n`), 'its text, whole').toBe(true);
+    const line = lineOf(md, '**aaron@<!-- -->acme.io**', 'is invited');
+    const clipped = new RegExp(
+      `^- is invited \\(${counted(GRANT, '; ', n, 'grants, each with r:pods, r:events')}\\)$`,
+    ).exec(line);
+    expect(clipped, line.slice(-300)).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, '; ')).toBe(n);
+  });
+
+  it('an invitation changed to 2,000 namespaces: the same', () => {
+    const base = baseWithNamespaces(2_000);
+    inviteAaron(base, [{ namespace: 'data', levels: ['r:pods'] }]);
+    const { md } = comment(base, (s) => inviteAaron(s, grants(2_000)), ['alice'], ['frank']);
+    const line = lineOf(md, '**aaron@<!-- -->acme.io**', 'invitation changed');
+    const clipped = new RegExp(
+      `^- invitation changed \\(${counted(GRANT, '; ', 2_000, 'grants, each with r:pods, r:events')}\\)$`,
+    ).exec(line);
+    expect(clipped, line.slice(-300)).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, '; ')).toBe(2_000);
+  });
+
+  it('an invitation to 2,000 namespaces whose role is redefined: what it holds, and held, each counted', () => {
+    const base = baseWithNamespaces(2_000);
+    (base.spec as Record<string, unknown>).roles = [{ name: 'developer', levels: ['r:pods'] }];
+    inviteAaron(
+      base,
+      manyNamespaces(2_000).map((namespace) => ({ namespace, role: 'developer' }) as never),
+    );
+    const { md, whole } = comment(
+      base,
+      (s) => {
+        (s.spec as { roles: { levels: string[] }[] }).roles[0]!.levels = ['r:pods', 'r:events'];
+      },
+      ['alice'],
+      ['frank'],
+    );
+    const on = (levels: string) =>
+      manyNamespaces(2_000)
+        .map((ns) => `${levels} in ${ns}`)
+        .join('; ');
+    const text = `- invitation changed: on acceptance ${on('r:events, r:pods')} (was ${on('r:pods')}; role developer redefined)\n`;
+    expect(whole.includes(text), 'its text, whole').toBe(true);
+    const line = lineOf(md, '**aaron@<!-- -->acme.io**', 'invitation changed');
+    const clipped = new RegExp(
+      `^- invitation changed: on acceptance ${counted(`r:events, r:pods in ${NS}`, '; ', 2_000, 'namespaces, each with r:events, r:pods')} \\(was ${counted(`r:pods in ${NS}`, '; ', 2_000, 'namespaces, each with r:pods')}; role developer redefined\\)$`,
+    ).exec(line);
+    expect(clipped, line.slice(-300)).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, '; ')).toBe(2_000);
+    expect(total(clipped![3]!, clipped![4]!, '; ')).toBe(2_000);
   });
 });
