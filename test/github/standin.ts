@@ -163,9 +163,12 @@ export interface StandinState {
    * How GET commits/{ref}/check-runs lists (default: newest first, every run in one suite). GitHub
    * documents neither the order nor what `latest` keeps per suite; runs a workflow's token posts
    * land in one of that commit's workflow-run suites. `suitePerRun`: each POST in a suite of its
-   * own (`latest` then keeps one run per suite); `oldestFirst`: the listing's order reversed.
+   * own (`latest` then keeps one run per suite); `oldestFirst`: the listing's order reversed;
+   * `suiteCap`: only the runs of the commit's `suiteCap` most recent suites (highest number) are
+   * listed, as GitHub documents for 1000 ("this endpoint will limit check runs to the 1000 most
+   * recent check suites").
    */
-  checkRunListing?: { suitePerRun?: boolean; oldestFirst?: boolean };
+  checkRunListing?: { suitePerRun?: boolean; oldestFirst?: boolean; suiteCap?: number };
   faults: StandinFault[]; // consumed: each matching request decrements `times`
   /**
    * The repository's other pull requests (default: none), each with its own commits, reviews,
@@ -1101,7 +1104,12 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
 function listCheckRunsForRef(ctx: Ctx, url: URL, ref: string): Reply {
   const name = url.searchParams.get('check_name');
   const latest = (url.searchParams.get('filter') ?? 'latest') === 'latest';
-  const runs = ctx.state.checkRuns.filter((c) => c.headSha === ref && (!name || c.name === name)).reverse();
+  const cap = ctx.state.checkRunListing?.suiteCap;
+  const suites = [...new Set(ctx.state.checkRuns.filter((c) => c.headSha === ref).map((c) => c.suite ?? 1))];
+  const recent = new Set(cap === undefined ? suites : suites.sort((a, b) => b - a).slice(0, cap));
+  const runs = ctx.state.checkRuns
+    .filter((c) => c.headSha === ref && (!name || c.name === name) && recent.has(c.suite ?? 1))
+    .reverse();
   const sameKind = (c: StandinCheckRun, d: StandinCheckRun) => d.name === c.name && (d.suite ?? 1) === (c.suite ?? 1);
   const kept = latest ? runs.filter((c, i) => runs.findIndex((d) => sameKind(c, d)) === i) : runs;
   if (ctx.state.checkRunListing?.oldestFirst) kept.reverse();
