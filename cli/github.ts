@@ -367,21 +367,24 @@ async function failLeftHead(
   };
   let left: Awaited<ReturnType<typeof openPullsWithHead>>;
   try {
+    // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
+    // anyone could open a copy of an approved head and push it away, failing the approved one). The
+    // check run alone says whose it is, so it is read first: a failure of any other reading (the
+    // open pull requests: anyone adds to them) fails only a commit that carried this one's (R22-1).
+    if (!(await successCarries(gh, at, before, pr.number))) return 'nothing';
     left = await openPullsWithHead(
       gh,
       at,
       { headSha: before, defaultBranch: pr.defaultBranch },
       (p) => p.number !== pr.number,
     );
-    // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
-    // anyone could open a copy of an approved head and push it away, failing the approved one).
-    if (!left.length || !(await successCarries(gh, at, before, pr.number))) return 'nothing';
   } catch (e) {
     await fail(
       `${moved}, and whether the success here carried its verdict could not be read (${describeGitHubError(e) ?? String(e)}): re-run the review of any open pull request with this commit as head to judge it on its own`,
     );
     return 'unread';
   }
+  if (!left.length) return 'nothing';
   const named = left.map((p) => `#${p.number}`).join(', ');
   await fail(
     `${moved}, and the success here carried its verdict; ${named} still ${left.length === 1 ? 'has' : 'have'} this commit as head: re-run the review of ${named} to judge it on its own`,

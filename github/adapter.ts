@@ -826,17 +826,9 @@ const carriedBy = (number: number) => `orgctl-pull-request:${number}`;
  * Whether the `orgctl/review` check run in force on `sha` (the newest of them all, by id) is a
  * success carrying pull request `number`'s verdict, or naming none: what a push of that pull request
  * away from `sha` leaves standing on nothing (R19-1: another pull request's success there stands).
- * Every page is read: GitHub documents neither the listing's order nor what `latest` keeps per
- * check suite, and a workflow token's runs land in several suites of one commit.
  */
 export async function successCarries(gh: GitHubClient, at: Repo, sha: string, number: number): Promise<boolean> {
-  const runs = await gh.paginate(gh.rest.checks.listForRef, {
-    ...at,
-    ref: sha,
-    check_name: CHECK_NAME,
-    filter: 'latest',
-    per_page: 100,
-  });
+  const runs = await reviewRunsOn(gh, at, sha);
   const newest = runs.reduce<(typeof runs)[number] | undefined>(
     (a, c) => (a === undefined || c.id > a.id ? c : a),
     undefined,
@@ -844,4 +836,30 @@ export async function successCarries(gh: GitHubClient, at: Repo, sha: string, nu
   // A success an orgctl before external_id posted names nobody: taken as this pull request's, so a
   // push fails it (R20-2; failing another's costs a re-run, leaving this one's would be the hole).
   return newest?.conclusion === 'success' && (!newest.external_id || newest.external_id === carriedBy(number));
+}
+
+/** GitHub lists a commit's check runs from its 1000 most recent check suites only. */
+const LISTED_SUITES_MAX = 1000;
+
+/**
+ * Every `orgctl/review` run on `sha` GitHub keeps as latest, every page read: GitHub documents
+ * neither the listing's order nor what `latest` keeps per check suite, and a workflow token's runs
+ * land in several suites of one commit. Past 1000 suites the commit's listing covers only the most
+ * recent (R22-2): then each suite holding such a run is read, the way GitHub documents.
+ */
+async function reviewRunsOn(gh: GitHubClient, at: Repo, sha: string) {
+  const named = { check_name: CHECK_NAME, filter: 'latest', per_page: 100 } as const;
+  const { data } = await gh.rest.checks.listSuitesForRef({ ...at, ref: sha, per_page: 1 });
+  if (data.total_count <= LISTED_SUITES_MAX)
+    return gh.paginate(gh.rest.checks.listForRef, { ...at, ref: sha, ...named });
+  const suites = await gh.paginate(gh.rest.checks.listSuitesForRef, {
+    ...at,
+    ref: sha,
+    check_name: CHECK_NAME,
+    per_page: 100,
+  });
+  const runs = [];
+  for (const suite of suites)
+    runs.push(...(await gh.paginate(gh.rest.checks.listForSuite, { ...at, check_suite_id: suite.id, ...named })));
+  return runs;
 }

@@ -22,13 +22,13 @@
  * R22-2 (low, fail open, R18-1 back): GitHub lists a commit's check runs from its 1000 most
  *     recent check suites only ("this endpoint will limit check runs to the 1000 most recent check
  *     suites"; the documented way to see all is GET commits/{ref}/check-suites, then each suite's
- *     runs). Every pull_request workflow run on a copy with head H (orgctl-check.yaml runs on
+ *     runs; the stand-in lists so: LISTED_SUITES). Every pull_request workflow run on a copy with head H (orgctl-check.yaml runs on
  *     pull_request: close and reopen it) is a new suite there. Once the success carrying #42's
  *     verdict is in a suite older than the newest 1000, successCarries reads no orgctl/review run
  *     at all and a push of #42 away leaves it standing for bob's copy, which fails on its own.
  *     "Newest by id over every page" is newest over a truncated listing. Fix: when the commit has
  *     more suites than the listing covers (GET commits/{ref}/check-suites' total_count), read each
- *     suite's runs, or treat it as unread (fail closed). The stand-in models the cap (suiteCap).
+ *     suite's runs, or treat it as unread (fail closed).
  */
 import { describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
@@ -87,13 +87,12 @@ describe('R22-1: a failed listing of open pull requests fails an approved head w
 describe('R22-2: the check-run listing covers the 1000 most recent suites only', () => {
   it("alice's success on H is in an older suite than the newest ones; she pushes #42 away: H must not stay passing for bob's copy", async () => {
     const { state, standin: one, review } = await repository([copyOfH(43, 'bob')]);
-    state.checkRunListing = { suiteCap: 2 }; // GitHub's 1000, scaled down
     expect((await review(42)).code).toBe(0);
     expect(inForce(state.checkRuns, H)).toMatchObject({ conclusion: 'success', externalId: 'orgctl-pull-request:42' });
-    // Three pull_request workflow runs on bob's #43 (closed and reopened): three newer suites on H.
+    // 1000 pull_request workflow runs on bob's #43 (closed and reopened): 1000 newer suites on H.
     state.checkRuns.push(
-      ...[2, 3, 4].map((suite) => ({
-        id: 30_000_000 + suite,
+      ...Array.from({ length: standin.LISTED_SUITES }, (_, i) => i + 2).map((suite) => ({
+        id: 31_000_000 + suite,
         name: 'check',
         headSha: H,
         status: 'completed',

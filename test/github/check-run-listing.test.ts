@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../../cli/github.ts';
 import { copyOfH, H, inForce, pushH2, repositories } from '../redteam-r18-repository.ts';
+import * as standin from './standin.ts';
 import type { StandinCheckRun } from './standin.ts';
 
 const repository = repositories(reviewOnGitHub);
@@ -84,5 +85,36 @@ describe("a push reads every page of the commit's orgctl/review runs before leav
     );
     // Left standing, alice's withdrawn change would merge through bob's #43, which fails on its own.
     expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+
+  it("past GitHub's 1000 suites on the commit, each suite holding an orgctl/review run is read on its own", async () => {
+    const { state, standin: one, review, leftHead } = await repository([copyOfH(43, 'bob')]);
+    state.checkRunListing = { suitePerRun: true };
+    expect((await review(42)).code).toBe(0); // its mark and its success: two suites
+    // 1000 later workflow runs on H (another check): the commit's listing no longer reaches #42's runs.
+    const later = standin.LISTED_SUITES;
+    state.checkRuns.push(
+      ...Array.from({ length: later }, (_, i) => ({
+        ...earlierFailures(1)[0]!,
+        id: 40_000_000 + i,
+        name: 'check',
+        suite: 5_000 + i,
+      })),
+    );
+    pushH2(state);
+    const before = one.requests.length;
+    const io = await leftHead();
+    expect(io.outs.join('\n')).toMatch(/its success there carried this pull request's verdict, now failed/);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('failure');
+    const read = one.requests
+      .slice(before)
+      .filter((r) => r.method === 'GET')
+      .map((r) => r.path.replace(/^\/repos\/acme\/org\//, '').replace(/\b[0-9a-f]{40}\b/, 'H'));
+    expect(read.filter((p) => /check-(suites|runs)/.test(p))).toEqual([
+      'commits/H/check-suites?per_page=1',
+      'commits/H/check-suites?check_name=orgctl%2Freview&per_page=100',
+      expect.stringMatching(/^check-suites\/\d+\/check-runs\?check_name=orgctl%2Freview&filter=latest&per_page=100$/),
+      expect.stringMatching(/^check-suites\/\d+\/check-runs\?check_name=orgctl%2Freview&filter=latest&per_page=100$/),
+    ]);
   });
 });

@@ -41,6 +41,8 @@ const OPERATIONS = [
   'POST /repos/{owner}/{repo}/statuses/{sha}',
   'POST /repos/{owner}/{repo}/check-runs',
   'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-suites',
+  'GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   'GET /repos/{owner}/{repo}/activity',

@@ -163,12 +163,10 @@ export interface StandinState {
    * How GET commits/{ref}/check-runs lists (default: newest first, every run in one suite). GitHub
    * documents neither the order nor what `latest` keeps per suite; runs a workflow's token posts
    * land in one of that commit's workflow-run suites. `suitePerRun`: each POST in a suite of its
-   * own (`latest` then keeps one run per suite); `oldestFirst`: the listing's order reversed;
-   * `suiteCap`: only the runs of the commit's `suiteCap` most recent suites (highest number) are
-   * listed, as GitHub documents for 1000 ("this endpoint will limit check runs to the 1000 most
-   * recent check suites").
+   * own (`latest` then keeps one run per suite); `oldestFirst`: the listing's order reversed.
+   * Whatever the options, it lists the runs of the commit's 1000 most recent suites only.
    */
-  checkRunListing?: { suitePerRun?: boolean; oldestFirst?: boolean; suiteCap?: number };
+  checkRunListing?: { suitePerRun?: boolean; oldestFirst?: boolean };
   faults: StandinFault[]; // consumed: each matching request decrements `times`
   /**
    * The repository's other pull requests (default: none), each with its own commits, reviews,
@@ -283,6 +281,8 @@ const OPERATIONS = {
   createStatus: 'POST /repos/{owner}/{repo}/statuses/{sha}',
   createCheckRun: 'POST /repos/{owner}/{repo}/check-runs',
   listCheckRunsForRef: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+  listSuitesForRef: 'GET /repos/{owner}/{repo}/commits/{ref}/check-suites',
+  listCheckRunsForSuite: 'GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs',
   getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   listActivities: 'GET /repos/{owner}/{repo}/activity',
@@ -310,8 +310,9 @@ function validators(): Map<Operation, ValidateFunction> {
   // "object"`), which ajv's strictTypes/strictRequired reject; strictSchema stays on so that a keyword
   // ajv does not know (an unconverted OpenAPI-ism such as `nullable`, which would check nothing) fails.
   const ajv = new Ajv2020({ strict: false, strictSchema: true, allErrors: true });
-  // The three formats the description uses; without them ajv would only warn and skip the check.
+  // The formats the description uses; without them ajv would only warn and skip the check.
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
   ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/);
   ajv.addFormat('uri', (s: string) => URL.canParse(s));
   compiled = new Map();
@@ -749,7 +750,7 @@ function checkRun(ctx: Ctx, c: StandinCheckRun, at: string): Record<string, unkn
       annotations_count: 0,
       annotations_url: `${repo}/check-runs/${c.id}/annotations`,
     },
-    check_suite: { id: idOf(`suite:${c.headSha}:${c.suite ?? 1}`) },
+    check_suite: { id: suiteId(c.headSha, suiteOf(c)) },
     app: actionsApp(ctx),
     pull_requests:
       c.headSha === pull.headSha
@@ -1096,29 +1097,105 @@ function createCheckRun(ctx: Ctx, input: Record<string, unknown>, problems: stri
   return { status: 201, body, op: OPERATIONS.createCheckRun, headers: { location: String(body.url) } };
 }
 
-/**
- * GET commits/{ref}/check-runs of a commit id, paged: by `check_name` when given; `filter` `latest`
- * (GitHub's default) keeps the newest of each name in each suite, `all` every one; newest first
- * unless StandinState.checkRunListing says otherwise.
- */
-function listCheckRunsForRef(ctx: Ctx, url: URL, ref: string): Reply {
+/** The check suite a run is in (StandinCheckRun.suite), and that suite's id on GitHub. */
+const suiteOf = (c: StandinCheckRun) => c.suite ?? 1;
+const suiteId = (sha: string, suite: number) => idOf(`suite:${sha}:${suite}`);
+
+/** `runs` by `check_name` when the request gives one; with `filter` `latest` (GitHub's default), the newest of each name in each suite. */
+function namedRuns(url: URL, runs: StandinCheckRun[]): StandinCheckRun[] {
   const name = url.searchParams.get('check_name');
   const latest = (url.searchParams.get('filter') ?? 'latest') === 'latest';
-  const cap = ctx.state.checkRunListing?.suiteCap;
-  const suites = [...new Set(ctx.state.checkRuns.filter((c) => c.headSha === ref).map((c) => c.suite ?? 1))];
-  const recent = new Set(cap === undefined ? suites : suites.sort((a, b) => b - a).slice(0, cap));
-  const runs = ctx.state.checkRuns
-    .filter((c) => c.headSha === ref && (!name || c.name === name) && recent.has(c.suite ?? 1))
-    .reverse();
-  const sameKind = (c: StandinCheckRun, d: StandinCheckRun) => d.name === c.name && (d.suite ?? 1) === (c.suite ?? 1);
-  const kept = latest ? runs.filter((c, i) => runs.findIndex((d) => sameKind(c, d)) === i) : runs;
-  if (ctx.state.checkRunListing?.oldestFirst) kept.reverse();
+  const newestFirst = runs.filter((c) => !name || c.name === name).reverse();
+  const sameKind = (c: StandinCheckRun, d: StandinCheckRun) => d.name === c.name && suiteOf(d) === suiteOf(c);
+  return latest ? newestFirst.filter((c, i) => newestFirst.findIndex((d) => sameKind(c, d)) === i) : newestFirst;
+}
+
+/** A commit's check suites, most recent (highest number) first. */
+const suitesOn = (ctx: Ctx, sha: string): number[] =>
+  [...new Set(ctx.state.checkRuns.filter((c) => c.headSha === sha).map(suiteOf))].sort((a, b) => b - a);
+
+/** One page of check runs as GitHub lists them: `{ total_count, check_runs }`. */
+function checkRunPage(ctx: Ctx, url: URL, op: Operation, runs: StandinCheckRun[]): Reply {
   const at = now();
-  const { items, headers } = page(ctx, url, kept);
+  const { items, headers } = page(ctx, url, runs);
   return {
     status: 200,
-    body: { total_count: kept.length, check_runs: items.map((c) => checkRun(ctx, c, at)) },
-    op: OPERATIONS.listCheckRunsForRef,
+    body: { total_count: runs.length, check_runs: items.map((c) => checkRun(ctx, c, at)) },
+    op,
+    headers,
+  };
+}
+
+/**
+ * GitHub: "If there are more than 1000 check suites on a single git reference, this endpoint will
+ * limit check runs to the 1000 most recent check suites" (GET commits/{ref}/check-runs).
+ */
+export const LISTED_SUITES = 1000;
+
+/**
+ * GET commits/{ref}/check-runs of a commit id, paged (namedRuns), from its LISTED_SUITES most
+ * recent suites; newest first unless StandinState.checkRunListing says otherwise.
+ */
+function listCheckRunsForRef(ctx: Ctx, url: URL, ref: string): Reply {
+  const recent = new Set(suitesOn(ctx, ref).slice(0, LISTED_SUITES));
+  const kept = namedRuns(
+    url,
+    ctx.state.checkRuns.filter((c) => c.headSha === ref && recent.has(suiteOf(c))),
+  );
+  if (ctx.state.checkRunListing?.oldestFirst) kept.reverse();
+  return checkRunPage(ctx, url, OPERATIONS.listCheckRunsForRef, kept);
+}
+
+/** GET check-suites/{id}/check-runs: the suite's runs (namedRuns), newest first; 404 for a suite nobody made. */
+function listCheckRunsForSuite(ctx: Ctx, url: URL, id: number): Reply {
+  const inSuite = ctx.state.checkRuns.filter((c) => suiteId(c.headSha, suiteOf(c)) === id);
+  if (!inSuite.length) return errorReply(404, 'Not Found');
+  return checkRunPage(ctx, url, OPERATIONS.listCheckRunsForSuite, namedRuns(url, inSuite));
+}
+
+/** GET commits/{ref}/check-suites: every suite of the commit (those holding a run named `check_name` when given), most recent first. */
+function listSuitesForRef(ctx: Ctx, url: URL, ref: string): Reply {
+  const name = url.searchParams.get('check_name');
+  const runs = ctx.state.checkRuns.filter((c) => c.headSha === ref);
+  const suites = suitesOn(ctx, ref).filter((n) => !name || runs.some((c) => suiteOf(c) === n && c.name === name));
+  const { items, headers } = page(ctx, url, suites);
+  const at = now();
+  const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
+  const suite = (n: number) => {
+    const id = suiteId(ref, n);
+    const own = runs.filter((c) => suiteOf(c) === n);
+    const completed = own.every((c) => c.status === 'completed');
+    return {
+      id,
+      node_id: nodeId('CS', id),
+      head_branch: ctx.state.pull.headSha === ref ? ctx.state.pull.headRef : null,
+      head_sha: ref,
+      status: completed ? 'completed' : 'in_progress',
+      conclusion: completed ? (own.every((c) => c.conclusion === 'success') ? 'success' : 'failure') : null,
+      url: `${repo}/check-suites/${id}`,
+      before: null,
+      after: ref,
+      pull_requests: [],
+      app: actionsApp(ctx),
+      repository: repository(ctx),
+      created_at: at,
+      updated_at: at,
+      head_commit: {
+        id: ref,
+        tree_id: fakeSha(`tree:${ref}`),
+        message: 'a commit',
+        timestamp: SEEDED_AT,
+        author: { name: 'alice', email: 'alice@acme.io' },
+        committer: { name: 'alice', email: 'alice@acme.io' },
+      },
+      latest_check_runs_count: own.length,
+      check_runs_url: `${repo}/check-suites/${id}/check-runs`,
+    };
+  };
+  return {
+    status: 200,
+    body: { total_count: suites.length, check_suites: items.map(suite) },
+    op: OPERATIONS.listSuitesForRef,
     headers,
   };
 }
@@ -1193,6 +1270,16 @@ const ROUTES: Route[] = [
     'GET',
     /^commits\/(?<ref>[^/]+)\/check-runs$/,
     ({ ctx, url, params }) => listCheckRunsForRef(ctx, url, decodeURIComponent(params.ref)),
+  ],
+  [
+    'GET',
+    /^commits\/(?<ref>[^/]+)\/check-suites$/,
+    ({ ctx, url, params }) => listSuitesForRef(ctx, url, decodeURIComponent(params.ref)),
+  ],
+  [
+    'GET',
+    /^check-suites\/(?<id>\d+)\/check-runs$/,
+    ({ ctx, url, params }) => listCheckRunsForSuite(ctx, url, Number(params.id)),
   ],
   [
     'GET',
