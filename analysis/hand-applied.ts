@@ -7,6 +7,7 @@
  * says each, with its commands in order (README, Delivery with Argo CD).
  */
 import { parseAllDocuments } from 'yaml';
+import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { appliersOf, appliersText, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
@@ -67,8 +68,19 @@ export interface HandAppliedChange {
   readonly change: 'added' | 'changed' | 'removed' | 'renamed';
   /** What an admin does after merge, and why. */
   readonly text: string;
+  /**
+   * `text` with its lists (listedSentence) when it names namespaces, clusters or Applications, as
+   * many as the change brings: what a line cut to fit keeps of it, list by list, counted.
+   */
+  readonly list?: ListedText;
   /** The commands that do it, in order, when there are any. */
   readonly commands?: readonly string[];
+  /**
+   * The namespace it is about, when it is one namespace's own (its Namespace, no longer written
+   * into a cluster, to untrack): there are as many as namespaces removed, and a cut comment keeps
+   * them with the namespaces, after the files that say what every one of them is waited for.
+   */
+  readonly namespace?: string;
 }
 
 /** A file's text without its header line (which names the declaration, and says nothing to a cluster). */
@@ -157,13 +169,21 @@ function narrowedProject(change: ProjectChange | undefined, orgs: Sides) {
     ...b.namespaced.filter((e) => !covers(namespaced!, e)).map((e) => e.kind),
   ];
   if (!left.size && !entries.length) return undefined;
+  const namespaces: Items = {
+    items: [...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`),
+    noun: 'namespaces',
+    separator: '; ',
+  };
+  const resources: Items = { items: entries, noun: 'resources', separator: '; ' };
   return {
     left,
     widened: change.added.length > 0,
     /** Whether head's project allows the Namespace of that name. */
     allowsNamespace: (name: string) => covers(cluster!, { group: '', kind: 'Namespace', name }),
-    summary: [...[...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`), ...entries].join('; '),
-    namespaces: [...left].map(([ns, cs]) => `namespace ${ns} in ${cs.join(', ')}`).join('; '),
+    /** What head's project no longer allows: the namespaces, then the resources (either may be none). */
+    summary: [namespaces, resources].filter((l) => l.items.length).flatMap((l, i) => (i ? ['; ', l] : [l])),
+    /** The namespaces the boundary no longer allows (none when only resources narrow). */
+    namespaces,
   };
 }
 
@@ -216,6 +236,7 @@ function untrackedNamespaces(
         return {
           file: `${base.argocd!.path}/${c}/`,
           change: 'removed' as const,
+          namespace: ns,
           text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject${as && appliersOf(as.appliedBy).length > 1 ? ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of ${appliersText(as.appliedBy)} Argo CD reaches ${c} as)` : ''}`,
           commands: [
             syncStatus(base),
@@ -259,6 +280,9 @@ function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, con
   };
 }
 
+/** The clusters a side's output is written for, as a sentence lists them. */
+const clustersOf = (org: OrgSide): Items => ({ items: outputClusters(org), noun: 'clusters' });
+
 /** What to do after merge about each file of dist/argocd/ the change adds, changes or removes. */
 function handAppliedChanges(
   base: readonly OutputFile[],
@@ -270,7 +294,7 @@ function handAppliedChanges(
   // stays in base's clusters; one written is head's.
   const where = (org: OrgSide, path: string) => ({
     file: `${org.argocd?.path ?? 'dist'}/${path}`,
-    clusters: outputClusters(org).join(', '),
+    clusters: clustersOf(org),
   });
   const renamed = renamedOrganization(orgs);
   // A rename makes other objects of Argo CD: nothing of base's project narrows.
@@ -291,9 +315,15 @@ function handAppliedChanges(
         ...(path === ARGOCD_FILES.applicationSet && orgs.base.argocd
           ? stoppedArgoCd(file, orgs.base)
           : {
-              text: boundary
-                ? `${file} is no longer written: its policy and binding stay in each cluster (${clusters}) until an admin deletes them`
-                : `${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`,
+              ...listedSentence(
+                boundary
+                  ? [
+                      `${file} is no longer written: its policy and binding stay in each cluster (`,
+                      clusters,
+                      ') until an admin deletes them',
+                    ]
+                  : [`${file} is no longer written: what it holds stays in Argo CD until an admin deletes it`],
+              ),
             }),
       });
       continue;
@@ -311,20 +341,43 @@ function handAppliedChanges(
       out.push({
         file,
         change,
-        text: boundary
-          ? `${file} is ${change}${narrowed.namespaces ? `, and allows less (${narrowed.namespaces}): the API server refuses what it no longer allows, deletes too, so` : ': Argo CD first prunes what the project no longer allows, so'} apply it to each cluster (${clusters}) only once the Applications have synced the merge commit, after the AppProject${leftText}`
-          : `${file} is ${change}, and allows less (${narrowed.summary}): Argo CD checks a prune against the project as it checks a write, and one refused object fails an Application's whole sync, which automated sync does not try again for the same commit: applied before the Applications have pruned, what they were to delete stays, and they stop syncing. After merge, wait until each Application of ${org.name} has synced the merge commit (its REVISION the merge commit, PHASE Succeeded${narrowed.widened ? ', but for one of a namespace added, refused until then: sync it again once it is applied' : ''}), then apply it`,
+        ...listedSentence(
+          boundary
+            ? [
+                `${file} is ${change}`,
+                ...(narrowed.namespaces.items.length
+                  ? [
+                      ', and allows less (',
+                      narrowed.namespaces,
+                      '): the API server refuses what it no longer allows, deletes too, so',
+                    ]
+                  : [': Argo CD first prunes what the project no longer allows, so']),
+                ' apply it to each cluster (',
+                clusters,
+                `) only once the Applications have synced the merge commit, after the AppProject${leftText}`,
+              ]
+            : [
+                `${file} is ${change}, and allows less (`,
+                ...narrowed.summary,
+                `): Argo CD checks a prune against the project as it checks a write, and one refused object fails an Application's whole sync, which automated sync does not try again for the same commit: applied before the Applications have pruned, what they were to delete stays, and they stop syncing. After merge, wait until each Application of ${org.name} has synced the merge commit (its REVISION the merge commit, PHASE Succeeded${narrowed.widened ? ', but for one of a namespace added, refused until then: sync it again once it is applied' : ''}), then apply it`,
+              ],
+        ),
         commands: [syncStatus(org), apply, ...leftCommands],
       });
       continue;
     }
     const waiting = path === ARGOCD_FILES.applicationSet ? [] : waitingApplications(project, orgs);
     if (waiting.length) {
-      const which = `${waiting.length === 1 ? 'Application' : 'Applications'} ${waiting.join(', ')}`;
       out.push({
         file,
         change,
-        text: `${file} is ${change}: apply it ${boundary ? `to each cluster (${clusters}) ` : ''}right after merge: until then ${boundary ? 'a cluster keeps the boundary' : 'Argo CD keeps the project'} it has, which refuses ${which} (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them${leftText}`,
+        ...listedSentence([
+          `${file} is ${change}: apply it `,
+          ...(boundary ? ['to each cluster (', clusters, ') '] : []),
+          `right after merge: until then ${boundary ? 'a cluster keeps the boundary' : 'Argo CD keeps the project'} it has, which refuses ${waiting.length === 1 ? 'Application' : 'Applications'} `,
+          { items: waiting, noun: 'Applications' },
+          ` (of a namespace or cluster added); each retries for about 5 minutes, then waits for the next commit, and the access added reaches nobody. Then sync them${leftText}`,
+        ]),
         commands: [apply, ...leftCommands, syncNow(orgs.head)],
       });
       continue;
@@ -359,11 +412,17 @@ function handAppliedChanges(
     out.push({
       file,
       change,
-      text: boundary
-        ? `${file} is ${change}: after merge, an admin applies it to each cluster (${clusters}); until then a cluster keeps the boundary it has${leftText}`
-        : pathMoved
-          ? `${file} is ${change}: apply it right after merge: until then its Applications read ${before.path}/, which this change empties, and sync nothing`
-          : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has' : 'the ApplicationSet it has'}`,
+      ...(boundary
+        ? listedSentence([
+            `${file} is ${change}: after merge, an admin applies it to each cluster (`,
+            clusters,
+            `); until then a cluster keeps the boundary it has${leftText}`,
+          ])
+        : {
+            text: pathMoved
+              ? `${file} is ${change}: apply it right after merge: until then its Applications read ${before.path}/, which this change empties, and sync nothing`
+              : `${file} is ${change}: after merge, an admin applies it; until then Argo CD keeps ${path === ARGOCD_FILES.appProject ? 'the project it has' : 'the ApplicationSet it has'}`,
+          }),
       commands: [apply, ...leftCommands],
     });
   }
@@ -511,7 +570,11 @@ function renamedOrganization(orgs: Sides): HandAppliedChange | undefined {
   return {
     file: `${base.argocd.path}/argocd/`,
     change: 'renamed',
-    text: `the organization is renamed from ${was}: Argo CD's objects are ${is}'s (AppProject and ApplicationSet ${argoCdProjectName(is)}, Applications ${applicationName(is, '<cluster>', '<shard>')}), and ${was}'s stay where they are: ${was}'s Applications stop syncing (their project allows nothing of ${is}'s) and ${is}'s prune nothing of ${was}'s, so ${was}'s bindings, roles and tokens keep working in each cluster (${outputClusters(base).join(', ')}) until an admin deletes them. Once ${is}'s Applications have synced: delete ${was}'s ApplicationSet and AppProject (what their Applications applied stays), then in each cluster ${was}'s objects and its system namespace ${base.systemNamespace} (${was}'s other namespaces are ${is}'s now and stay)`,
+    ...listedSentence([
+      `the organization is renamed from ${was}: Argo CD's objects are ${is}'s (AppProject and ApplicationSet ${argoCdProjectName(is)}, Applications ${applicationName(is, '<cluster>', '<shard>')}), and ${was}'s stay where they are: ${was}'s Applications stop syncing (their project allows nothing of ${is}'s) and ${is}'s prune nothing of ${was}'s, so ${was}'s bindings, roles and tokens keep working in each cluster (`,
+      clustersOf(base),
+      `) until an admin deletes them. Once ${is}'s Applications have synced: delete ${was}'s ApplicationSet and AppProject (what their Applications applied stays), then in each cluster ${was}'s objects and its system namespace ${base.systemNamespace} (${was}'s other namespaces are ${is}'s now and stay)`,
+    ]),
     commands: [deleteArgoCdObjects(base), ...cleanupInCluster(base)],
   };
 }

@@ -181,7 +181,8 @@ const mustShow = (c: Change, held: readonly string[]): boolean =>
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
  * settings, guard rails), whoever is made an admin or approves as one, the privileged and custom
- * RBAC, whoever stops being an admin, the namespaces added or removed (hundreds of lines a change may bring), whatever else
+ * RBAC, whoever stops being an admin, the namespaces added or removed (hundreds of lines a change may bring, with
+ * each Namespace left to untrack by hand), whatever else
  * gives, whatever only takes away. A line ranks by its own change: erin's r:pods in 1,100
  * namespaces do not rank with her r:secrets.
  */
@@ -301,6 +302,10 @@ const escapedList = (l: ListedText): ListedText => ({
   ...(l.separator !== undefined ? { separator: escapeMarkdown(l.separator) } : {}),
   ...(l.next ? { next: escapedList(l.next) } : {}),
 });
+
+/** `l` with `end` after its sentence (a hand-applied line's commands, kept whole when it is clipped). */
+const endingWith = (l: ListedText, end: string): ListedText =>
+  l.next ? { ...l, next: endingWith(l.next, end) } : { ...l, after: `${l.after}${end}` };
 
 /** A part's own last line when some of its lines are left out. */
 const moreLine = (out: number) => `- _… and ${out} more_`;
@@ -585,12 +590,16 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   // dist/argocd/ is applied by hand: a change there does nothing in a cluster until an admin does.
   part(
     '**Applied by hand after merge**',
-    (diff.handApplied ?? [])
-      .map(
-        (c) =>
-          `- ${escapeMarkdown(c.text)}${c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : ''}`,
-      )
-      .map(ranked(RANK.organization)),
+    (diff.handApplied ?? []).map((c) => {
+      const commands = c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : '';
+      return {
+        text: `- ${escapeMarkdown(c.text)}${commands}`,
+        // One namespace's own (as many as namespaces removed): with the namespaces.
+        rank: c.namespace === undefined ? RANK.organization : RANK.namespaces,
+        // Its lists clipped, its commands never: a person copies them.
+        ...(c.list ? { list: endingWith(escapedList(c.list), commands) } : {}),
+      };
+    }),
   );
   const subject = (title: string, d: SubjectDiff, urgent = false) => {
     // What follows from another change (an admin's w:full in each namespace added) is no edit of

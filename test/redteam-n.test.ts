@@ -620,3 +620,96 @@ describe('N2 leftover, the class: a token moved and an invitation, for many name
     expect(total(clipped![3]!, clipped![4]!, '; ')).toBe(2_000);
   });
 });
+
+describe('N2 leftover, hand-applied: an AppProject and a boundary that allow less, for 900 namespaces removed', () => {
+  // Under Argo CD delivery, 900 namespaces removed make 1,800 lines (one per Namespace left in a
+  // cluster, to untrack) and two that list all 900: the AppProject's and the boundary's. All ranked
+  // with the organization, the 1,800 came first and took the part's room: the AppProject's line was
+  // clipped to what was left (472 bytes), in the middle, its first command cut, with no count.
+  const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+  const STATUS =
+    'kubectl get -n argocd applications.argoproj.io -l orgctl.io/organization=acme -o custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase';
+  const NS = 'team-\\d{4}-x{40}';
+  const HAND = '**Applied by hand after merge**';
+  /** `s` as a regular expression matches it. */
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** The first items of a clipped list (each followed by `sep`) and its `… and N more (…)` note, as a pattern. */
+  const counted = (item: string, sep: string, n: number, what: string) =>
+    `((?:${item}${sep})+)… and (\\d+) more \\(${n} ${what}\\)`;
+  /** How many items a clipped list names, kept and counted. */
+  const total = (kept: string, more: string, sep: string) => kept.split(sep).length - 1 + Number(more);
+  const delivered = () => {
+    const base = baseWithNamespaces(900);
+    base.spec.clusters = ['lga1', 'ord1'];
+    base.spec.delivery = {
+      argocd: {
+        repoURL: 'https://github.com/acme/org.git',
+        namedClusterResources: true,
+        boundary: { appliedBy: ARGO },
+      },
+    };
+    return base;
+  };
+  const removeThem = (s: Spec) => {
+    s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => !n.name.startsWith('team-'));
+  };
+  /** The diff of an edit of `base` as `orgctl diff` gives it (with what is applied by hand), and its verdict. */
+  const argoDiff = async (base: Spec, edit: (s: Spec) => void) => {
+    const sides = await distPair(base, edit);
+    const r = await run(['diff', '--base', sides.base, '--head', sides.head, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    return {
+      diff: JSON.parse(r.stdout) as AccessDiff,
+      verdict: judge(base, edit, { actors: ['alice'], approvals: ['frank'] }),
+    };
+  };
+  const cases = [
+    ['alone', removeThem],
+    [
+      'beside 900 people added',
+      (s: Spec) => {
+        removeThem(s);
+        for (const n of manyNamespaces(900)) s.spec.users.push({ email: `pad-${n}@acme.io` } as never);
+      },
+    ],
+  ] as const;
+  /** The line of the hand-applied part that `start` begins, in `md` cut to GitHub's limit. */
+  const lineOf = (md: string, start: string) => {
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_536);
+    return new RegExp(`^- ${start}[^\\n]*`, 'm').exec(partOf(md, HAND))?.[0] ?? `(no line ${start})`;
+  };
+  const IN_BOTH = `namespace ${NS} in lga1, ord1`;
+
+  it.each(
+    cases,
+  )("%s: the AppProject's line says how many namespaces and resources more, of how many, and gives its commands whole", async (_, edit) => {
+    const { diff, verdict } = await argoDiff(delivered(), edit);
+    const whole = renderMarkdown(diff, verdict, WHOLE);
+    const all = manyNamespaces(900);
+    expect(whole).toContain(
+      `- dist/argocd/appproject.yaml is changed, and allows less (${all.map((n) => `namespace ${n} in lga1, ord1`).join('; ')}; ${all.map((n) => `Namespace ${n}`).join('; ')}): Argo CD checks`,
+    );
+    const line = lineOf(renderMarkdown(diff, verdict), 'dist/argocd/appproject\\.yaml');
+    const clipped = new RegExp(
+      `^- dist/argocd/appproject\\.yaml is changed, and allows less \\(${counted(IN_BOTH, '; ', 900, 'namespaces')}; ${counted(`Namespace ${NS}`, '; ', 900, 'resources')}\\): Argo CD checks .*, then apply it: ${literal(`\`${STATUS}\`, then \`kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/appproject.yaml\``)}$`,
+    ).exec(line);
+    expect(clipped, `${line.slice(0, 300)} … ${line.slice(-500)}`).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, '; ')).toBe(900);
+    expect(total(clipped![3]!, clipped![4]!, '; ')).toBe(900);
+  });
+
+  it("the boundary's line, clipped, the same: its namespaces counted, its clusters and commands whole", async () => {
+    const { diff, verdict } = await argoDiff(delivered(), removeThem);
+    // Kept first, the AppProject's line takes the part's quarter: the boundary's is shown alone.
+    const boundaryOnly = {
+      ...diff,
+      handApplied: diff.handApplied!.filter((c) => c.file !== 'dist/argocd/appproject.yaml'),
+    };
+    const line = lineOf(renderMarkdown(boundaryOnly, verdict), 'dist/argocd/boundary\\.yaml');
+    const clipped = new RegExp(
+      `^- dist/argocd/boundary\\.yaml is changed, and allows less \\(${counted(IN_BOTH, '; ', 900, 'namespaces')}\\): the API server refuses what it no longer allows, deletes too, so apply it to each cluster \\(lga1, ord1\\) only once the Applications have synced the merge commit, after the AppProject: ${literal(`\`${STATUS}\`, then \`kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml\``)}$`,
+    ).exec(line);
+    expect(clipped, `${line.slice(0, 300)} … ${line.slice(-500)}`).not.toBeNull();
+    expect(total(clipped![1]!, clipped![2]!, '; ')).toBe(900);
+  });
+});
