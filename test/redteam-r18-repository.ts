@@ -51,6 +51,18 @@ export const copyOfH = (number: number, author: string, association: 'MEMBER' | 
 export const inForce = (runs: readonly StandinCheckRun[], sha: string): StandinCheckRun | undefined =>
   runs.filter((r) => r.headSha === sha && r.name === 'orgctl/review').at(-1);
 
+/** A passing run of another check on H, in check suite `suite` of its own: a pull_request workflow run of a copy. */
+export const otherCheckOnH = (suite: number): StandinCheckRun => ({
+  id: 31_000_000 + suite,
+  name: 'check',
+  headSha: H,
+  status: 'completed',
+  conclusion: 'success',
+  title: 'orgctl check',
+  summary: 'orgctl check passed',
+  suite,
+});
+
 /**
  * Call at a test file's top level with the file's reviewOnGitHub (a mocked adapter's, where the
  * file mocks it): opens a repository of alice's #42 and `others`, each stand-in checked against

@@ -33,7 +33,7 @@
 import { describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
 import * as standin from './github/standin.ts';
-import { copyOfH, H, H2, inForce, pushH2, repositories } from './redteam-r18-repository.ts';
+import { copyOfH, H, H2, inForce, otherCheckOnH, pushH2, repositories } from './redteam-r18-repository.ts';
 
 const repository = repositories(reviewOnGitHub);
 
@@ -90,18 +90,7 @@ describe('R22-2: the check-run listing covers the 1000 most recent suites only',
     expect((await review(42)).code).toBe(0);
     expect(inForce(state.checkRuns, H)).toMatchObject({ conclusion: 'success', externalId: 'orgctl-pull-request:42' });
     // 1000 pull_request workflow runs on bob's #43 (closed and reopened): 1000 newer suites on H.
-    state.checkRuns.push(
-      ...Array.from({ length: standin.LISTED_SUITES }, (_, i) => i + 2).map((suite) => ({
-        id: 31_000_000 + suite,
-        name: 'check',
-        headSha: H,
-        status: 'completed',
-        conclusion: 'success',
-        title: 'orgctl check',
-        summary: 'orgctl check passed',
-        suite,
-      })),
-    );
+    state.checkRuns.push(...Array.from({ length: standin.LISTED_SUITES }, (_, i) => otherCheckOnH(i + 2)));
     pushH2(state);
     await pushWorkflow(one, 42, H2);
     // bob's #43 is the only open pull request left with head H, and it fails on its own.
