@@ -845,13 +845,18 @@ const LISTED_SUITES_MAX = 1000;
  * Every `orgctl/review` run on `sha` GitHub keeps as latest, every page read: GitHub documents
  * neither the listing's order nor what `latest` keeps per check suite, and a workflow token's runs
  * land in several suites of one commit. Past 1000 suites the commit's listing covers only the most
- * recent (R22-2): then each suite holding such a run is read, the way GitHub documents.
+ * recent (R22-2): then each suite holding such a run is read, the way GitHub documents. Suites are
+ * only ever added, and anyone adds one (a workflow run of a fork's copy): the count is read again
+ * after the listing, which saw them all only if it is still within 1000 (R23-1).
  */
 async function reviewRunsOn(gh: GitHubClient, at: Repo, sha: string) {
   const named = { check_name: CHECK_NAME, filter: 'latest', per_page: 100 } as const;
-  const { data } = await gh.rest.checks.listSuitesForRef({ ...at, ref: sha, per_page: 1 });
-  if (data.total_count <= LISTED_SUITES_MAX)
-    return gh.paginate(gh.rest.checks.listForRef, { ...at, ref: sha, ...named });
+  const suiteCount = async () =>
+    (await gh.rest.checks.listSuitesForRef({ ...at, ref: sha, per_page: 1 })).data.total_count;
+  if ((await suiteCount()) <= LISTED_SUITES_MAX) {
+    const listed = await gh.paginate(gh.rest.checks.listForRef, { ...at, ref: sha, ...named });
+    if ((await suiteCount()) <= LISTED_SUITES_MAX) return listed;
+  }
   const suites = await gh.paginate(gh.rest.checks.listSuitesForRef, {
     ...at,
     ref: sha,
