@@ -198,6 +198,8 @@ interface Part {
     readonly held?: readonly string[];
     /** The line as a list of items alike (escaped, after `- `): clipped item by item, counted. */
     readonly list?: ListedText;
+    /** Never cut in the middle (a hand-applied line's commands, which a person copies): clipped in its list, else whole or left out. */
+    readonly whole?: boolean;
   }[];
 }
 
@@ -263,12 +265,20 @@ function clipList(list: ListedText, maxBytes: number, held: readonly string[] = 
 
 /**
  * A long line within `maxBytes`: its start and its end (a list's last item, an invitation's last
- * grant, a token's owner and expiry), the middle cut, naming what of `held` the cut part held.
- * Undefined when that would say nothing.
+ * grant, a token's owner and expiry), the middle cut, naming what of `held` the cut part held; a
+ * line with a list, clipped item by item (clipList). Undefined when that would say nothing, or
+ * would cut a `whole` line (its commands) in the middle.
  */
-function clipLine(text: string, maxBytes: number, held: readonly string[] = [], list?: ListedText): string | undefined {
+function clipLine(
+  text: string,
+  maxBytes: number,
+  held: readonly string[] = [],
+  list?: ListedText,
+  whole = false,
+): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
   if (list) return clipList(list, maxBytes, held);
+  if (whole) return undefined;
   const cuts = cutsOf(text);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
@@ -327,7 +337,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
   let size = 0;
   const keep = (p: number, l: number, cap: number, lineMax: number): void => {
     const part = parts[p]!;
-    const { text, held, list } = part.lines[l]!;
+    const { text, held, list, whole } = part.lines[l]!;
     const was = shown[p]![l];
     if (was === text || size >= budget) return;
     const full = (sizes[p]![l] ??= sizeOf(text));
@@ -336,7 +346,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
     const beside =
       was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
     const room = Math.min(budget - size, cap - used[p]!) - beside;
-    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held, list);
+    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held, list, whole);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
     if (was === undefined) kept[p]!++;
@@ -596,8 +606,8 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
         text: `- ${escapeMarkdown(c.text)}${commands}`,
         // One namespace's own (as many as namespaces removed): with the namespaces.
         rank: c.namespace === undefined ? RANK.organization : RANK.namespaces,
-        // Its lists clipped, its commands never: a person copies them.
-        ...(c.list ? { list: endingWith(escapedList(c.list), commands) } : {}),
+        // Its lists clipped, its commands never: a person copies them. Without a list, whole or left out.
+        ...(c.list ? { list: endingWith(escapedList(c.list), commands) } : commands ? { whole: true } : {}),
       };
     }),
   );

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, heldNote, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { renderBefore } from './fixtures/markdown-e910a92.ts';
 import type { AccessDiff, SubjectDiff } from '../analysis/diff.ts';
+import { listedSentence } from '../analysis/change.ts';
 
 const LIMIT = 65_536;
 const stats = { users: { base: 1, losing: 0 }, grants: { base: 1, lost: 0 }, tokens: { base: 1, losing: 0 } };
@@ -106,6 +107,63 @@ describe('the cut comment', () => {
     const md = renderMarkdown(d);
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
     expect(Buffer.byteLength(md)).toBeGreaterThan(LIMIT - 1_000);
+  });
+});
+
+describe('the cut comment: a hand-applied line gives its commands whole, or is left out (R23-2)', () => {
+  // A person copies the commands shown. A line with a list is clipped item by item, its commands
+  // after it; one without (a Namespace to untrack naming 16 identities, a change of shards deleting
+  // every Application of the shards it drops) was cut in the middle, through a command.
+  it('random hand-applied lines, with and without lists, beside people: each line shown holds every command of its own whole', () => {
+    let seed = 23;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const int = (n: number) => Math.floor(rnd() * n);
+    const word = (n: number) => 'abcdefghij'.repeat(1 + Math.floor(n / 10)).slice(0, 1 + int(n));
+    let shownLines = 0;
+    for (let i = 0; i < 30; i++) {
+      const handApplied = Array.from({ length: 5 + int(40) }, (_, h) => {
+        const commands = Array.from(
+          { length: 1 + int(3) },
+          (_, c) => `kubectl h${h}c${c} ${word(rnd() < 0.1 ? 9_000 : 400)}`,
+        );
+        const start = `hand ${h}: ${word(rnd() < 0.5 ? 6_000 : 300)}`;
+        const listed =
+          rnd() < 0.3
+            ? listedSentence([
+                `${start} (`,
+                { items: Array.from({ length: 1 + int(300) }, () => word(30)), noun: 'things' },
+                ') end',
+              ])
+            : { text: start };
+        return {
+          file: 'dist/argocd/',
+          change: 'changed' as const,
+          ...listed,
+          commands,
+          ...(rnd() < 0.5 ? { namespace: `team-${h}` } : {}),
+        };
+      });
+      const people = Array.from({ length: int(600) }, (_, p) => ({
+        id: `u${p}@acme.io`,
+        changes: [{ kind: 'gains', text: `gains r:pods in team-${p}-${'x'.repeat(int(200))}` }],
+      }));
+      const md = renderMarkdown(diffWith(people, { handApplied }));
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
+      for (const line of md.split('\n').filter((l) => l.startsWith('- hand '))) {
+        const h = Number(/^- hand (\d+):/.exec(line)![1]);
+        const cut = handApplied[h]!.commands.filter((c) => !line.includes(`\`${c}\``));
+        expect({ i, h, cut: cut.map((c) => c.slice(0, 20)) }).toEqual({ i, h, cut: [] });
+        shownLines++;
+      }
+      const shown = (md.match(/^- (?!_… and)/gm) ?? []).length;
+      const left = Number(/_… and (\d+) more\. /.exec(md)?.[1] ?? 0);
+      expect({ i, sum: shown + left }).toEqual({ i, sum: people.length + handApplied.length });
+    }
+    // Not left out all: the lines that fit are shown.
+    expect(shownLines).toBeGreaterThan(100);
   });
 });
 
