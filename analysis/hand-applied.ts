@@ -9,7 +9,7 @@
 import { parseAllDocuments } from 'yaml';
 import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
-import { appliersOf, appliersText, type AppliedBy } from '../model/guard-rails.ts';
+import { appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
@@ -69,8 +69,9 @@ export interface HandAppliedChange {
   /** What an admin does after merge, and why. */
   readonly text: string;
   /**
-   * `text` with its lists (listedSentence) when it names namespaces, clusters or Applications, as
-   * many as the change brings: what a line cut to fit keeps of it, list by list, counted.
+   * `text` with its lists (listedSentence) when it names namespaces, clusters, Applications or
+   * identities, as many as the change or the declaration brings: what a line cut to fit keeps of
+   * it, list by list, counted.
    */
   readonly list?: ListedText;
   /** The commands that do it, in order, when there are any. */
@@ -233,11 +234,22 @@ function untrackedNamespaces(
         const refused = narrowed.allowsNamespace(ns)
           ? ''
           : `; the AppProject no longer allows it by name, so once that is applied every sync of ${app} fails, and what it holds of other namespaces and tokens is never updated again`;
+        const appliers = appliersOf(as?.appliedBy);
         return {
           file: `${base.argocd!.path}/${c}/`,
           change: 'removed' as const,
           namespace: ns,
-          text: `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject${as && appliersOf(as.appliedBy).length > 1 ? ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of ${appliersText(as.appliedBy)} Argo CD reaches ${c} as)` : ''}`,
+          // The identities as a list: up to 16 of up to 253 characters, which a cut comment counts.
+          ...listedSentence([
+            `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
+            ...(as && appliers.length > 1
+              ? [
+                  ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of `,
+                  { items: appliers, noun: 'identities', separator: ' or ' },
+                  ` Argo CD reaches ${c} as)`,
+                ]
+              : []),
+          ]),
           commands: [
             syncStatus(base),
             `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
