@@ -198,9 +198,15 @@ interface Part {
     readonly held?: readonly string[];
     /** The line as a list of items alike (escaped, after `- `): clipped item by item, counted. */
     readonly list?: ListedText;
-    /** Never cut in the middle (a hand-applied line's commands, which a person copies): clipped in its list, else whole or left out. */
-    readonly whole?: boolean;
+    /** A hand-applied line without a list: its sentence and commands, never cut in the middle (a person copies them). */
+    readonly steps?: Steps;
   }[];
+}
+
+/** A hand-applied line's sentence (`- …`) and its commands as code spans: the line is `sentence: a, then b`. */
+interface Steps {
+  readonly sentence: string;
+  readonly commands: readonly string[];
 }
 
 /**
@@ -264,21 +270,39 @@ function clipList(list: ListedText, maxBytes: number, held: readonly string[] = 
 }
 
 /**
+ * A hand-applied line larger than the comment within `maxBytes`: its sentence and the first of its
+ * commands that fit, each whole and in order (a person runs them so), then how many more the full
+ * report (`fullReport`) holds. Undefined when not even the sentence and that fit.
+ */
+function clipSteps(steps: Steps, maxBytes: number, fullReport: string): string | undefined {
+  const n = steps.commands.length;
+  const rest = (out: number) => `${out} more command${out === 1 ? '' : 's'} in the full report (${fullReport})`;
+  for (let k = n - 1; k >= 0; k--) {
+    const line = k
+      ? `${steps.sentence}: ${steps.commands.slice(0, k).join(', then ')}, then … ${rest(n - k)}`
+      : `${steps.sentence}: … its ${n} command${n === 1 ? '' : 's'} in the full report (${fullReport})`;
+    if (sizeOf(line) <= maxBytes) return line;
+  }
+  return undefined;
+}
+
+/**
  * A long line within `maxBytes`: its start and its end (a list's last item, an invitation's last
  * grant, a token's owner and expiry), the middle cut, naming what of `held` the cut part held; a
- * line with a list, clipped item by item (clipList). Undefined when that would say nothing, or
- * would cut a `whole` line (its commands) in the middle.
+ * line with a list, clipped item by item (clipList); a hand-applied line's commands never cut
+ * (clipSteps). Undefined when that would say nothing.
  */
 function clipLine(
   text: string,
   maxBytes: number,
+  fullReport: string,
   held: readonly string[] = [],
   list?: ListedText,
-  whole = false,
+  steps?: Steps,
 ): string | undefined {
   if (sizeOf(text) <= CUT_LINE_MAX || maxBytes < CLIPPED_MIN) return undefined;
   if (list) return clipList(list, maxBytes, held);
-  if (whole) return undefined;
+  if (steps) return clipSteps(steps, maxBytes, fullReport);
   const cuts = cutsOf(text);
   const around = (cut: string) => {
     const room = maxBytes - sizeOf(cut);
@@ -323,12 +347,20 @@ const moreLine = (out: number) => `- _… and ${out} more_`;
 /**
  * The parts, cut to `budget` bytes, rank by rank: the first line of every part at that rank (so
  * every privileged subject is named while any room is left; a long line clipped), then its other
- * lines, no part over a quarter of the comment (one padded part cannot crowd the rest out); every
- * must-see line so before any lower rank's. Last, rank by rank again, the quarter lifted: whatever
- * room is left is used. A line that does not fit is passed over, never the end of the list; a long
- * one is clipped to the room left. Returns the text and how many lines it leaves out.
+ * lines, no part over a quarter of the comment (one padded part cannot crowd the rest out), but
+ * for a hand-applied line longer than the quarter, which can be shown whole no other way (a change
+ * of shards deleting 620 Applications by name: R24-1); every must-see line so before any lower
+ * rank's. Last, rank by rank again, the quarter lifted: whatever room is left is used. A line that
+ * does not fit is passed over, never the end of the list; a long one is clipped to the room left,
+ * but a hand-applied one without a list only when larger than the whole comment (to the commands
+ * that fit, the rest said to be in `fullReport`). Returns the text and how many lines it leaves out.
  */
-function cutParts(parts: readonly Part[], budget: number, max: number): { text: string; left: number } {
+function cutParts(
+  parts: readonly Part[],
+  budget: number,
+  max: number,
+  fullReport: string,
+): { text: string; left: number } {
   const shown = parts.map((part) => new Array<string | undefined>(part.lines.length));
   const sizes = parts.map((part) => new Array<number>(part.lines.length));
   const kept = parts.map(() => 0);
@@ -337,7 +369,7 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
   let size = 0;
   const keep = (p: number, l: number, cap: number, lineMax: number): void => {
     const part = parts[p]!;
-    const { text, held, list, whole } = part.lines[l]!;
+    const { text, held, list, steps } = part.lines[l]!;
     const was = shown[p]![l];
     if (was === text || size >= budget) return;
     const full = (sizes[p]![l] ??= sizeOf(text));
@@ -346,7 +378,14 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
     const beside =
       was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
     const room = Math.min(budget - size, cap - used[p]!) - beside;
-    const line = full <= Math.min(room, lineMax) ? text : clipLine(text, Math.min(room, lineMax), held, list, whole);
+    // A hand-applied line without a list that the comment could hold is shown whole or not yet: only
+    // one larger than the comment shows part of its commands (R23-2, R24-1).
+    const line =
+      full <= Math.min(room, lineMax)
+        ? text
+        : steps && full <= budget
+          ? undefined
+          : clipLine(text, Math.min(room, lineMax), fullReport, held, list, steps);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
     if (was === undefined) kept[p]!++;
@@ -370,7 +409,11 @@ function cutParts(parts: readonly Part[], budget: number, max: number): { text: 
         named.add(p);
         keep(p, l, Number.POSITIVE_INFINITY, CUT_LINE_MAX);
       }
-    for (const { p, l } of byRank.get(rank)!) keep(p, l, Math.floor(max / 4), Number.POSITIVE_INFINITY);
+    const quarter = Math.floor(max / 4);
+    for (const { p, l } of byRank.get(rank)!) {
+      const { text, steps } = parts[p]!.lines[l]!;
+      keep(p, l, steps && sizeOf(text) > quarter ? Number.POSITIVE_INFINITY : quarter, Number.POSITIVE_INFINITY);
+    }
   }
   for (const rank of ranks)
     for (const { p, l } of byRank.get(rank)!) keep(p, l, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
@@ -601,13 +644,14 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   part(
     '**Applied by hand after merge**',
     (diff.handApplied ?? []).map((c) => {
-      const commands = c.commands?.length ? `: ${c.commands.map(codeSpan).join(', then ')}` : '';
+      const steps = { sentence: `- ${escapeMarkdown(c.text)}`, commands: (c.commands ?? []).map(codeSpan) };
+      const commands = steps.commands.length ? `: ${steps.commands.join(', then ')}` : '';
       return {
-        text: `- ${escapeMarkdown(c.text)}${commands}`,
+        text: `${steps.sentence}${commands}`,
         // One namespace's own (as many as namespaces removed): with the namespaces.
         rank: c.namespace === undefined ? RANK.organization : RANK.namespaces,
-        // Its lists clipped, its commands never: a person copies them. Without a list, whole or left out.
-        ...(c.list ? { list: endingWith(escapedList(c.list), commands) } : commands ? { whole: true } : {}),
+        // Its lists clipped, its commands never: a person copies them. Without a list, to the commands that fit.
+        ...(c.list ? { list: endingWith(escapedList(c.list), commands) } : commands ? { steps } : {}),
       };
     }),
   );
@@ -649,7 +693,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   let body = `${head.join('\n')}\n${whole.join('\n')}`;
   if (sizeOf(body) <= max) return body;
   // Too long for one comment: cut part by part, privileged ones first, then say how much is left out.
-  const cut = cutParts(parts, max - sizeOf(head.join('\n')) - 200, max);
+  const cut = cutParts(parts, max - sizeOf(head.join('\n')) - 200, max, options.fullReport ?? 'run `orgctl diff`');
   const footer = cut.left
     ? `\n_… and ${cut.left} more. ${options.fullReport ? `The full report: ${options.fullReport}.` : 'Run `orgctl diff` for the full report.'}_\n`
     : '';

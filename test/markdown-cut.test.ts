@@ -110,11 +110,13 @@ describe('the cut comment', () => {
   });
 });
 
-describe('the cut comment: a hand-applied line gives its commands whole, or is left out (R23-2)', () => {
+describe('the cut comment: a hand-applied line gives its commands whole, in order, never one cut (R23-2, R24-1)', () => {
   // A person copies the commands shown. A line with a list is clipped item by item, its commands
   // after it; one without (a Namespace to untrack naming 16 identities, a change of shards deleting
-  // every Application of the shards it drops) was cut in the middle, through a command.
-  it('random hand-applied lines, with and without lists, beside people: each line shown holds every command of its own whole', () => {
+  // every Application of the shards it drops) was cut in the middle, through a command (R23-2).
+  // It is shown whole or left out; but one larger than the comment, which could never be shown
+  // whole, shows the commands that fit, whole and in order, and how many more the full report holds.
+  it('random hand-applied lines, with and without lists, beside people: each line shown holds its commands whole, or (larger than the comment) its first ones and how many more', () => {
     let seed = 23;
     const rnd = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -123,11 +125,12 @@ describe('the cut comment: a hand-applied line gives its commands whole, or is l
     const int = (n: number) => Math.floor(rnd() * n);
     const word = (n: number) => 'abcdefghij'.repeat(1 + Math.floor(n / 10)).slice(0, 1 + int(n));
     let shownLines = 0;
+    let partLines = 0;
     for (let i = 0; i < 30; i++) {
       const handApplied = Array.from({ length: 5 + int(40) }, (_, h) => {
         const commands = Array.from(
           { length: 1 + int(3) },
-          (_, c) => `kubectl h${h}c${c} ${word(rnd() < 0.1 ? 9_000 : 400)}`,
+          (_, c) => `kubectl h${h}c${c} ${word(rnd() < 0.01 ? 80_000 : rnd() < 0.1 ? 9_000 : 400)}`,
         );
         const start = `hand ${h}: ${word(rnd() < 0.5 ? 6_000 : 300)}`;
         const listed =
@@ -154,16 +157,72 @@ describe('the cut comment: a hand-applied line gives its commands whole, or is l
       expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
       for (const line of md.split('\n').filter((l) => l.startsWith('- hand '))) {
         const h = Number(/^- hand (\d+):/.exec(line)![1]);
-        const cut = handApplied[h]!.commands.filter((c) => !line.includes(`\`${c}\``));
-        expect({ i, h, cut: cut.map((c) => c.slice(0, 20)) }).toEqual({ i, h, cut: [] });
+        const { commands } = handApplied[h]!;
+        // Every code span shown is one of its commands, whole, and they are its first ones, in order.
+        const note = / in the full report \(run `orgctl diff`\)$/;
+        const spans = (line.replace(note, '').match(/`[^`]*`/g) ?? []).map((s) => s.slice(1, -1));
+        expect({ i, h, spans: spans.map((c) => c.slice(0, 20)) }).toEqual({
+          i,
+          h,
+          spans: commands.slice(0, spans.length).map((c) => c.slice(0, 20)),
+        });
+        expect(spans).toEqual(commands.slice(0, spans.length));
+        const out = commands.length - spans.length;
+        if (out) {
+          // Only a line the comment could never hold whole.
+          expect(sizeOf(commands.join(''))).toBeGreaterThan(LIMIT - 10_000);
+          partLines++;
+          const more = spans.length ? `, then … ${out} more command` : `: … its ${out} command`;
+          expect(line).toContain(more);
+          expect(line).toMatch(note);
+        }
         shownLines++;
       }
       const shown = (md.match(/^- (?!_… and)/gm) ?? []).length;
       const left = Number(/_… and (\d+) more\. /.exec(md)?.[1] ?? 0);
       expect({ i, sum: shown + left }).toEqual({ i, sum: people.length + handApplied.length });
     }
-    // Not left out all: the lines that fit are shown.
+    // Not left out all: the lines that fit are shown; and some show only their first commands.
     expect(shownLines).toBeGreaterThan(100);
+    expect(partLines).toBeGreaterThan(0);
+  });
+});
+
+describe('the cut comment: a hand-applied line larger than the comment (R24-1)', () => {
+  // A change of shards of 200 clusters, 32 → 1: its delete command names 6,200 Applications (~250 KB).
+  const gone = Array.from(
+    { length: 200 * 31 },
+    (_, i) => `acme-prod-${Math.floor(i / 31)}-us-east-1-shard-${(i % 31) + 1}`,
+  );
+  const commands = [
+    'kubectl -n argocd patch applicationset acme --type merge -p {}',
+    'kubectl get -n argocd applications.argoproj.io -l orgctl.io/organization=acme',
+    'kubectl apply -n argocd --server-side --force-conflicts -f dist/argocd/applicationset.yaml',
+    `kubectl delete -n argocd applications.argoproj.io ${gone.join(' ')}`,
+  ];
+  const handApplied = [
+    {
+      file: 'dist/',
+      change: 'changed' as const,
+      text: 'shards change from 32 to 1. Before merge, suspend pruning',
+      commands,
+    },
+  ];
+  const people = Array.from({ length: 600 }, (_, p) => ({
+    id: `dev${p}@acme.io`,
+    changes: [{ kind: 'gains', text: `gains r:pods in team-${p}-payments-service-staging` }],
+  }));
+
+  it('shows its sentence and the commands that fit, whole and in order, and where the rest is', () => {
+    const md = renderMarkdown(diffWith(people, { handApplied }), undefined, { fullReport: 'the job summary' });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(LIMIT);
+    const line = md.split('\n').find((l) => l.startsWith('- shards change'));
+    expect(line).toBe(
+      `- shards change from 32 to 1. Before merge, suspend pruning: ${commands
+        .slice(0, 3)
+        .map((c) => `\`${c}\``)
+        .join(', then ')}, then … 1 more command in the full report (the job summary)`,
+    );
   });
 });
 
