@@ -466,7 +466,7 @@ export interface GitHubReviewFlags {
 export async function reviewOnGitHub(
   flags: GitHubReviewFlags,
   io: Io,
-  options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle'> = {},
+  options: Pick<ClientOptions, 'retryAfterBaseValue' | 'throttle' | 'writeLimiters'> = {},
 ): Promise<number> {
   const env = io.env;
   const eventPath = need(env, 'GITHUB_EVENT_PATH');

@@ -40,7 +40,10 @@ afterEach(async () => {
   standin = undefined;
 });
 
-/** GitHub's pacing (a second between writes) is off here, but for the rate-limit case. */
+/**
+ * GitHub's pacing is off here; the rate-limit cases turn on its backing off, without its spacing of
+ * writes (reviewOnStandin).
+ */
 async function reviewWith(state: Partial<StandinState>, envOverrides: NodeJS.ProcessEnv = {}, throttle = false) {
   standin ??= await startStandin(defaultState(state));
   const { code, io } = await reviewOnStandin(standin, { base, head }, eventPath, { env: envOverrides, throttle });
