@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -43,9 +43,7 @@ function lockFor(org: string, tarball: string, version?: string): void {
   const own = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})]);
   // As a published release is installed: the lock names npm's registry and the tarball's sha512
   // (the only sources a review trusts a head engine from); `npm ci --offline` finds it in npm's
-  // cache by that integrity.
-  const cached = sh('npm', ['cache', 'add', tarball], org);
-  expect(cached.code, cached.stderr).toBe(0);
+  // cache by that integrity (`npm cache add` of the tarball).
   const packages: Record<string, unknown> = {
     '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
     'node_modules/orgctl': {
@@ -100,6 +98,8 @@ beforeAll(() => {
   expect(init.stderr).toBe('');
   expect(init.code).toBe(0);
   lockFor(org, tarball);
+  const cached = sh('npm', ['cache', 'add', tarball], org);
+  expect(cached.code, cached.stderr).toBe(0);
   const ci = sh('npm', ['ci', '--offline'], org);
   expect(ci.code, ci.stderr).toBe(0);
 }, 120_000);
@@ -505,8 +505,9 @@ describe('reviewing changes in the repository with the installed orgctl', () => 
 /**
  * The orgctl packed above, as a later version that renders differently: every object gets one more
  * label. Harmless (access is the same), and visible to the old version as a difference in every file.
+ * Its tarball, and the package unpacked (what installing it puts in node_modules/orgctl).
  */
-function nextVersion(version: string): string {
+function nextVersion(version: string): { readonly tarball: string; readonly unpacked: string } {
   const dir = tempDir('orgctl-next-');
   expect(sh('tar', ['-xzf', tarball, '-C', dir], dir).code).toBe(0);
   const pkg = join(dir, 'package/package.json');
@@ -521,7 +522,7 @@ function nextVersion(version: string): string {
   writeFileSync(render, relabelled);
   const out = join(tempDir('orgctl-next-pack-'), `orgctl-${version}.tgz`);
   expect(sh('tar', ['-czf', out, '-C', dir, 'package'], dir).code).toBe(0);
-  return out;
+  return { tarball: out, unpacked: join(dir, 'package') };
 }
 
 describe('an orgctl upgrade that changes the output, judged in its own pull request', () => {
@@ -538,9 +539,14 @@ describe('an orgctl upgrade that changes the output, judged in its own pull requ
     const pkg = JSON.parse(readFileSync(join(head, 'package.json'), 'utf8'));
     pkg.dependencies.orgctl = NEXT;
     writeFileSync(join(head, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-    lockFor(head, next, NEXT);
-    const ci = sh('npm', ['ci', '--offline'], head);
-    expect(ci.code, ci.stderr).toBe(0);
+    lockFor(head, next.tarball, NEXT);
+    // What `npm ci` of head's lock installs: the base's packages (the lock differs in orgctl only),
+    // linked, with the next version unpacked as node_modules/orgctl. A second `npm ci` of the same
+    // packages took 8 s; the first showed that what lockFor writes installs.
+    const modules = join(head, 'node_modules');
+    expect(sh('cp', ['-al', join(org, 'node_modules'), modules], head).code).toBe(0);
+    for (const own of ['orgctl', '.cache']) rmSync(join(modules, own), { recursive: true, force: true });
+    cpSync(next.unpacked, join(modules, 'orgctl'), { recursive: true });
     const synth = sh('npm', ['run', 'synth'], head);
     expect(synth.code, synth.stderr).toBe(0);
     const g = (...args: string[]) => sh('git', ['-c', 'user.name=bob', '-c', 'user.email=bob@acme.io', ...args], head);
