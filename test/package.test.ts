@@ -227,10 +227,12 @@ describe('orgctl init: a new organization repository', () => {
    * `orgctl init` of a new repository in this one's scratch folders (so that org/org.ts finds cdk8s
    * as an installed project would), with `flags`; its declaration, importing this repository's
    * constructs (orgctl itself is not installed there), and a parser of its dist/argocd/ files.
+   * Init and `synthCheck` (synth --check, its folder shown as dist/) run in this process: the CLI
+   * runs init above, and synth --check in a repository in --spec yaml's and --from's tests below.
    */
-  function initialized(spec: string, name: string, flags: readonly string[]) {
+  async function initialized(spec: string, name: string, flags: readonly string[]) {
     const dir = join(scratch(), `${name}-${spec}`);
-    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, ...flags]);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, ...flags]);
     expect(r.code, r.stderr).toBe(0);
     const declaration = join(dir, `org/org.${spec}`);
     const text = readFileSync(declaration, 'utf8');
@@ -238,29 +240,29 @@ describe('orgctl init: a new organization repository', () => {
       writeFileSync(declaration, text.replace("from 'orgctl'", `from '${join(ROOT, 'constructs/index.ts')}'`));
     const argocd = (file: string) =>
       parseAllDocuments(readFileSync(join(dir, 'dist/argocd', file), 'utf8')).map((d) => d.toJS())[0];
-    const synthCheck = () => {
-      const check = cli(['synth', '--check', '--spec', `org/org.${spec}`], { cwd: dir });
-      return check.stdout + check.stderr;
+    const synthCheck = async () => {
+      const check = await run(['synth', '--check', '--spec', declaration, '--out', join(dir, 'dist')]);
+      return (check.stdout + check.stderr).replaceAll(`${join(dir, 'dist')}/`, 'dist/');
     };
     return { dir, text, argocd, synthCheck, readme: readFileSync(join(dir, 'README.md'), 'utf8') };
   }
 
-  it('--argocd says where Argo CD reads dist/: the declaration (ts or yaml) names it, dist/argocd/ is written, and it synthesizes the dist/ it wrote', () => {
+  it('--argocd says where Argo CD reads dist/: the declaration (ts or yaml) names it, dist/argocd/ is written, and it synthesizes the dist/ it wrote', async () => {
     const repo = 'https://github.com/acme/org.git';
     for (const spec of ['ts', 'yaml']) {
-      const made = initialized(spec, 'argocd', ['--argocd', repo]);
+      const made = await initialized(spec, 'argocd', ['--argocd', repo]);
       expect(made.text).toContain(repo);
       expect(made.argocd('appproject.yaml').spec.sourceRepos).toEqual([repo]);
       expect(made.readme).toContain(`\`dist/argocd/\` is generated for ${repo}: apply it once`);
-      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(4 files/);
+      expect(await made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(4 files/);
     }
     // Without it, nothing of Argo CD is written.
     const plain = join(tempDir(), 'plain');
-    expect(cli(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io']).code).toBe(0);
+    expect((await run(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io'])).code).toBe(0);
     expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
   });
 
-  it('--argocd with --from a cluster whose Argo CD runs in gitops declares that namespace (R9-3)', () => {
+  it('--argocd with --from a cluster whose Argo CD runs in gitops declares that namespace (R9-3)', async () => {
     const dump = join(scratch(), 'gitops-dump.yaml');
     writeFileSync(
       dump,
@@ -297,17 +299,22 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       ['gitops', dump],
       ['gitops-own', output],
     ]) {
-      const made = initialized('yaml', name!, ['--argocd', 'https://github.com/acme/org.git', '--from', from!]);
+      const made = await initialized('yaml', name!, ['--argocd', 'https://github.com/acme/org.git', '--from', from!]);
       expect(made.argocd('appproject.yaml').metadata.namespace).toBe('gitops');
       expect(made.readme).toContain('kubectl apply -n gitops');
-      expect(made.synthCheck()).toMatch(/^dist\/ is up to date/);
+      expect(await made.synthCheck()).toMatch(/^dist\/ is up to date/);
     }
   });
 
-  it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', () => {
+  it('--boundary with --argocd writes the boundary and the namedClusterResources it needs (ts and yaml), which synthesize the dist/ it wrote', async () => {
     const argo = 'system:serviceaccount:argocd:argocd-application-controller';
     for (const spec of ['ts', 'yaml']) {
-      const made = initialized(spec, 'boundary', ['--argocd', 'https://github.com/acme/org.git', '--boundary', argo]);
+      const made = await initialized(spec, 'boundary', [
+        '--argocd',
+        'https://github.com/acme/org.git',
+        '--boundary',
+        argo,
+      ]);
       expect(made.text).toContain(argo);
       const policy = made.argocd('boundary.yaml');
       expect(policy.kind).toBe('ValidatingAdmissionPolicy');
@@ -317,15 +324,15 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       expect(made.readme).toContain(
         '`kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml`',
       );
-      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
+      expect(await made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
     }
   });
 
-  it('--boundary given twice declares both identities (Argo CD reaching one cluster as its controller, another as argocd-manager), ts and yaml', () => {
+  it('--boundary given twice declares both identities (Argo CD reaching one cluster as its controller, another as argocd-manager), ts and yaml', async () => {
     const argo = 'system:serviceaccount:argocd:argocd-application-controller';
     const manager = 'system:serviceaccount:kube-system:argocd-manager';
     for (const spec of ['ts', 'yaml']) {
-      const made = initialized(spec, 'boundary2', [
+      const made = await initialized(spec, 'boundary2', [
         ...['--argocd', 'https://github.com/acme/org.git', '--boundary', manager, '--boundary', argo],
       ]);
       expect(made.text).toContain(argo);
@@ -333,7 +340,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       expect(made.argocd('boundary.yaml').spec.matchConditions[0].expression).toBe(
         `request.userInfo.username in ['${argo}', '${manager}']`,
       );
-      expect(made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
+      expect(await made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(5 files/);
     }
   });
 
@@ -362,9 +369,9 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', () => {
+  it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', async () => {
     const dir = join(tempDir(), 'y');
-    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).orgctl).toEqual({ spec: 'org/org.yaml' });
     expect(readFileSync(join(dir, 'org/org.yaml'), 'utf8')).toMatch(/owner: alice@acme.io/);
@@ -373,10 +380,10 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(check.code).toBe(0);
   });
 
-  it('its summary names every file it wrote (a folder by its name: dist/, .github/workflows/)', () => {
+  it('its summary names every file it wrote (a folder by its name: dist/, .github/workflows/)', async () => {
     for (const spec of ['ts', 'yaml']) {
       const dir = join(tempDir(), `summary-${spec}`);
-      const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec]);
+      const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec]);
       expect(r.code, r.stderr).toBe(0);
       const named = r.stdout.match(/^created \S+: (.*)$/m)?.[1] ?? '';
       // Each entry: a file's path, or a folder's (with its slash), each given a note in parentheses at most.
@@ -392,9 +399,9 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     }
   });
 
-  it('its next step, as printed and as the README gives it, makes main the branch, as the workflows and Argo CD follow', () => {
+  it('its next step, as printed and as the README gives it, makes main the branch, as the workflows and Argo CD follow', async () => {
     const dir = join(tempDir(), 'next');
-    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
     expect(r.code, r.stderr).toBe(0);
     const printed = r.stdout.match(/^next: cd \S+ && npm install && (git init[^&]*)&&/m)?.[1]?.trim();
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -410,10 +417,21 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(readFileSync(join(dir, '.github/workflows/orgctl-check.yaml'), 'utf8')).toContain('branches: [main]');
   });
 
-  it('--from imports a cluster dump, reporting on stderr what it could not map', () => {
+  it('--from imports a cluster dump, reporting on stderr what it could not map', async () => {
     const dir = join(tempDir(), 'imported');
     const dump = join(ROOT, 'test/fixtures/cluster/cluster.json');
-    const r = cli(['init', dir, '--org', 'corp', '--owner', 'alice@corp.io', '--github', 'alice', '--from', dump]);
+    const r = await run([
+      'init',
+      dir,
+      '--org',
+      'corp',
+      '--owner',
+      'alice@corp.io',
+      '--github',
+      'alice',
+      '--from',
+      dump,
+    ]);
     expect(r.stderr).toMatch(
       /^not imported: RoleBinding team-a\/config: Group sre cannot be a user; declare its members$/m,
     );
