@@ -67,7 +67,7 @@ import { describe, expect, it } from 'vitest';
 import { EMAIL_PATTERN } from '../model/model.ts';
 import { escapeMarkdown } from '../report/markdown.ts';
 import { parseHeadProof } from '../review/head-proof.ts';
-import { ROOT, TODAY, cli, shardHolding, tempDir } from './helpers.ts';
+import { ROOT, TODAY, cli, run, shardHolding, tempDir } from './helpers.ts';
 import { baseDistWithWebBinding, baseSpec, diffOf, distOf, tokensOf, type Spec } from './review/scenarios.ts';
 
 /** `orgctl ARGS` in a child process killed after 30 s: its exit code, or `killed` when it did not end. */
@@ -150,7 +150,7 @@ describe('Q2: a namespace named constructor is a namespace like any other', () =
     const s = baseSpec();
     s.spec.namespaces.unshift({ name: ns });
     const dist = await distOf(s); // throws with the CLI's words when synth fails
-    expect(cli(['can-i', 'get', 'pods', '-n', ns, '--as', 'alice@acme.io', '--dir', dist]).stdout).toBe('yes\n');
+    expect((await run(['can-i', 'get', 'pods', '-n', ns, '--as', 'alice@acme.io', '--dir', dist])).stdout).toBe('yes');
   });
 });
 
@@ -337,7 +337,7 @@ describe('Q6: a membership record of another shape in head dist/ is input orgctl
     '%s: %s: an input error naming the list, exit 2',
     async (list, _what, record) => {
       const head = await withRecord(list, record);
-      const r = cli([
+      const r = await run([
         'review',
         '--base',
         await distOf(baseSpec()),
@@ -413,7 +413,7 @@ describe('R13-F3: a membership record holding what orgctl never writes (a field,
       const head = await withLine(list, record);
       const base = await distOf(baseSpec());
       for (const [name, args] of Object.entries(commands)) {
-        const r = cli([...args(head, base), '--format', 'json']);
+        const r = await run([...args(head, base), '--format', 'json']);
         const error = JSON.parse(r.stdout.split('\n')[0]!).error;
         expect(error?.kind, `${name}: ${error?.message ?? r.stdout.slice(0, 300)}`).toBe('input');
         expect(r.code, name).toBe(2);
