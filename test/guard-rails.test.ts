@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../constructs/index.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { compareQuantities, parseQuantity } from '../model/guard-rails.ts';
-import { cli, docs, files, nsText, ROOT, smallOrg, tempDir } from './helpers.ts';
+import { cli, docs, files, nsText, ROOT, run as orgctl, smallOrg, tempDir } from './helpers.ts';
 
 const SPEC = join(ROOT, 'test/fixtures/specs/guard-rails.yaml');
 const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
@@ -19,11 +19,22 @@ function synthDir(spec: string): string {
   return out;
 }
 
-/** The fixture with `edit` applied to its text, synthesized. */
-function variant(edit: (text: string) => string): string {
+/** The fixture with `edit` applied to its text, as a spec file. */
+function editedSpec(edit: (text: string) => string): string {
   const file = join(tempDir('orgctl-gr-spec-'), 'org.yaml');
   writeFileSync(file, edit(readFileSync(SPEC, 'utf8')));
-  return synthDir(file);
+  return file;
+}
+
+/** The fixture with `edit` applied to its text, synthesized. */
+const variant = (edit: (text: string) => string): string => synthDir(editedSpec(edit));
+
+/** The same, synthesized in this process. */
+async function variantHere(edit: (text: string) => string): Promise<string> {
+  const out = join(tempDir('orgctl-gr-'), 'dist');
+  const r = await orgctl(['synth', '--spec', editedSpec(edit), '--out', out]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return out;
 }
 
 describe('namespace guard rails through the construct API', () => {
@@ -273,12 +284,16 @@ describe('namespace guard rails through the CLI', () => {
           '    - { name: data }\n    - { name: gpu, labels: { istio-injection: disabled } }',
         ),
     ],
-  ])('guard-rails fails %s without an approval, and passes with another admin', (_, edit) => {
-    const head = variant(edit);
-    const alone = cli(['review', '--base', base, '--head', head, '--actor', 'alice']);
+  ])('guard-rails fails %s without an approval, and passes with another admin', async (_, edit) => {
+    // Each in this process (a synth and two reviews through the CLI each took 20 s in all): the
+    // tests around it review through the CLI.
+    const head = await variantHere(edit);
+    const alone = await orgctl(['review', '--base', base, '--head', head, '--actor', 'alice']);
     expect(alone.code, alone.stdout).toBe(1);
     expect(alone.stdout).toMatch(/`guard-rails` \| ❌/);
-    const approved = cli(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
+    const approved = await orgctl([
+      ...['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+    ]);
     expect(approved.code, approved.stdout).toBe(0);
     // Labels and annotations may weaken (read outside orgctl); the rest weakens.
     const weakens = /label|annotation/.test(_) ? 'may weaken' : 'weakens';
