@@ -25,6 +25,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
+    // A TypeScript declaration's cached bundle (cli/declaration.ts: a 1 MB module, orgctl's
+    // constructs in it) is imported by Node itself, as the command imports it: through Vite, each
+    // new bundle was transformed again, about a second a declaration.
+    server: { deps: { external: [/\/declarations\/[^/]+\.mjs$/] } },
     projects: [
       { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: isolated, isolate: false } },
       { extends: true, test: { name: 'isolated', include: isolated } },
