@@ -272,12 +272,12 @@ function clipList(list: ListedText, maxBytes: number, held: readonly string[] = 
 /**
  * A hand-applied line larger than the comment within `maxBytes`: its sentence and the first of its
  * commands that fit, each whole and in order (a person runs them so), then how many more the full
- * report (`fullReport`) holds. Undefined when not even the sentence and that fit.
+ * report (`fullReport`) holds, at least `least` of them. Undefined when not even the sentence and that fit.
  */
-function clipSteps(steps: Steps, maxBytes: number, fullReport: string): string | undefined {
+function clipSteps(steps: Steps, maxBytes: number, fullReport: string, least = 0): string | undefined {
   const n = steps.commands.length;
   const rest = (out: number) => `${out} more command${out === 1 ? '' : 's'} in the full report (${fullReport})`;
-  for (let k = n - 1; k >= 0; k--) {
+  for (let k = n - 1; k >= least; k--) {
     const line = k
       ? `${steps.sentence}: ${steps.commands.slice(0, k).join(', then ')}, then … ${rest(n - k)}`
       : `${steps.sentence}: … its ${n} command${n === 1 ? '' : 's'} in the full report (${fullReport})`;
@@ -349,11 +349,14 @@ const moreLine = (out: number) => `- _… and ${out} more_`;
  * every privileged subject is named while any room is left; a long line clipped), then its other
  * lines, no part over a quarter of the comment (one padded part cannot crowd the rest out), but
  * for a hand-applied line longer than the quarter, which can be shown whole no other way (a change
- * of shards deleting 620 Applications by name: R24-1); every must-see line so before any lower
- * rank's. Last, rank by rank again, the quarter lifted: whatever room is left is used. A line that
- * does not fit is passed over, never the end of the list; a long one is clipped to the room left,
- * but a hand-applied one without a list only when larger than the whole comment (to the commands
- * that fit, the rest said to be in `fullReport`). Returns the text and how many lines it leaves out.
+ * of shards deleting 620 Applications by name: R24-1), yet only in the room left beside the first
+ * line of each part of a must-see rank after its own (admin, privileged, demoted), clipped to its
+ * first commands if need be (R25-1); every must-see line so before any lower rank's. Last, rank by
+ * rank again, the quarter lifted: whatever room is left is used. A line that does not fit is
+ * passed over, never the end of the list; a long one is clipped to the room left, but a
+ * hand-applied one without a list only when larger than the whole comment or beside must-see lines
+ * (to the commands that fit, the rest said to be in `fullReport`). Returns the text and how many
+ * lines it leaves out.
  */
 function cutParts(
   parts: readonly Part[],
@@ -367,7 +370,8 @@ function cutParts(
   const used = parts.map(() => 0);
   const note = (out: number) => (out ? sizeOf(moreLine(out)) + 1 : 0);
   let size = 0;
-  const keep = (p: number, l: number, cap: number, lineMax: number): void => {
+  /** `reserve`: room kept for lines still to be named (a hand-applied line without a list is clipped to the rest). */
+  const keep = (p: number, l: number, cap: number, lineMax: number, reserve = 0): void => {
     const part = parts[p]!;
     const { text, held, list, steps } = part.lines[l]!;
     const was = shown[p]![l];
@@ -377,14 +381,17 @@ function cutParts(
     // What keeping it costs beside the line itself: the part's title, its `… and N more` line.
     const beside =
       was !== undefined ? -sizeOf(was) : 1 + note(out - 1) + (kept[p] ? -note(out) : sizeOf(part.title) + 2);
-    const room = Math.min(budget - size, cap - used[p]!) - beside;
+    const room = Math.min(budget - size - reserve, cap - used[p]!) - beside;
     // A hand-applied line without a list that the comment could hold is shown whole or not yet: only
-    // one larger than the comment shows part of its commands (R23-2, R24-1).
+    // one larger than the comment, or crowding out must-see lines still to be named, shows its first
+    // commands, never none of them (R23-2, R24-1, R25-1).
     const line =
       full <= Math.min(room, lineMax)
         ? text
         : steps && full <= budget
-          ? undefined
+          ? reserve > 0
+            ? clipSteps(steps, room, fullReport, 1)
+            : undefined
           : clipLine(text, Math.min(room, lineMax), fullReport, held, list, steps);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
@@ -402,6 +409,18 @@ function cutParts(
     }),
   );
   const ranks = [...byRank.keys()].sort((a, b) => a - b);
+  // What naming each part of a must-see rank after `rank` still costs: its first line there (clipped
+  // as in the first pass), its title, its `… and N more` line.
+  const mustSeeAfter = (rank: number): number =>
+    ranks
+      .filter((r) => r > rank && r <= RANK.demoted)
+      .flatMap((r) => byRank.get(r)!.filter(({ p }, i, at) => at.findIndex((x) => x.p === p) === i))
+      .filter(({ p, l }) => shown[p]![l] === undefined)
+      .reduce((sum, { p, l }) => {
+        const part = parts[p]!;
+        const named = kept[p] ? 0 : sizeOf(part.title) + 2 + note(part.lines.length - 1);
+        return sum + 1 + Math.min(sizeOf(part.lines[l]!.text), CUT_LINE_MAX) + named;
+      }, 0);
   for (const rank of ranks) {
     const named = new Set<number>();
     for (const { p, l } of byRank.get(rank)!)
@@ -412,7 +431,9 @@ function cutParts(
     const quarter = Math.floor(max / 4);
     for (const { p, l } of byRank.get(rank)!) {
       const { text, steps } = parts[p]!.lines[l]!;
-      keep(p, l, steps && sizeOf(text) > quarter ? Number.POSITIVE_INFINITY : quarter, Number.POSITIVE_INFINITY);
+      if (steps && sizeOf(text) > quarter)
+        keep(p, l, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, mustSeeAfter(rank));
+      else keep(p, l, quarter, Number.POSITIVE_INFINITY);
     }
   }
   for (const rank of ranks)
