@@ -64,7 +64,9 @@ export function makeClient(o: ClientOptions): GitHubClient {
     throttle: {
       enabled: o.throttle ?? true,
       retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
-      ...o.writeLimiters,
+      // These two keys only: nothing else a caller passes reaches the plugin's settings.
+      ...(o.writeLimiters?.write && { write: o.writeLimiters.write }),
+      ...(o.writeLimiters?.notifications && { notifications: o.writeLimiters.notifications }),
       // A short wait is worth it once; an hour-long reset is not: fail clearly instead.
       onRateLimit: (after: number, options: { method: string; url: string }, _c: unknown, count: number) => {
         o.io.err(`warning github rate limit on ${options.method} ${options.url}: resets in ${after} s`);
