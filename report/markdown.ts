@@ -409,12 +409,20 @@ function cutParts(
     }),
   );
   const ranks = [...byRank.keys()].sort((a, b) => a - b);
+  // Each part's first line at a rank: what the first pass names (every part while room is left).
+  const firstOfEachPart = new Map(
+    ranks.map((r) => {
+      const first = new Map<number, { p: number; l: number }>();
+      for (const at of byRank.get(r)!) if (!first.has(at.p)) first.set(at.p, at);
+      return [r, [...first.values()]];
+    }),
+  );
   // What naming each part of a must-see rank after `rank` still costs: its first line there (clipped
   // as in the first pass), its title, its `… and N more` line.
   const mustSeeAfter = (rank: number): number =>
     ranks
       .filter((r) => r > rank && r <= RANK.demoted)
-      .flatMap((r) => byRank.get(r)!.filter(({ p }, i, at) => at.findIndex((x) => x.p === p) === i))
+      .flatMap((r) => firstOfEachPart.get(r)!)
       .filter(({ p, l }) => shown[p]![l] === undefined)
       .reduce((sum, { p, l }) => {
         const part = parts[p]!;
@@ -422,12 +430,7 @@ function cutParts(
         return sum + 1 + Math.min(sizeOf(part.lines[l]!.text), CUT_LINE_MAX) + named;
       }, 0);
   for (const rank of ranks) {
-    const named = new Set<number>();
-    for (const { p, l } of byRank.get(rank)!)
-      if (!named.has(p)) {
-        named.add(p);
-        keep(p, l, Number.POSITIVE_INFINITY, CUT_LINE_MAX);
-      }
+    for (const { p, l } of firstOfEachPart.get(rank)!) keep(p, l, Number.POSITIVE_INFINITY, CUT_LINE_MAX);
     const quarter = Math.floor(max / 4);
     for (const { p, l } of byRank.get(rank)!) {
       const { text, steps } = parts[p]!.lines[l]!;
