@@ -23,7 +23,7 @@ import {
 } from '../synth/argocd.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
-import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters, shardOf } from '../synth/render.ts';
+import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 
 /**
@@ -456,12 +456,12 @@ function stoppedArgoCd(file: string, org: OrgSide): { text: string; commands: st
   };
 }
 
-/** The shard folders (`<cluster>/<shard>`) of an output's files. */
+/** The shard folders (`<cluster>/<shard>`) of an output's files (Argo CD's are `argocd/<file>`, one level up; no cluster is named argocd). */
 const shardFolders = (files: readonly OutputFile[]): Set<string> =>
   new Set(
     files
       .map((f) => f.path.split('/'))
-      .filter((p) => p.length === 3 && p[0] !== ARGOCD_FOLDER)
+      .filter((p) => p.length === 3)
       .map((p) => `${p[0]}/${p[1]}`),
   );
 
