@@ -9,6 +9,7 @@
  * to the app that created it (GitHub Actions here), and branch protection can require
  * `orgctl/review` from that app only.
  */
+import type { RuleId } from '../model/rules.ts';
 import { retry } from '@octokit/plugin-retry';
 import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -138,11 +139,11 @@ export interface Repo {
 }
 
 /** The id of the result that fails a review whose file or commit list is not the whole pull request. */
-const COMPLETENESS_RULE = 'complete-pull-request';
+const COMPLETENESS_RULE: RuleId = 'complete-pull-request';
 /** The id of the result that fails a review of a pull request into another branch than the default one. */
-const BASE_RULE = 'pull-request-base';
+const BASE_RULE: RuleId = 'pull-request-base';
 /** The id of the result that fails a review of a pull request that is closed or a draft, and of what a run says of the others with its head. */
-export const OPEN_PULL_REQUEST = 'open-pull-request';
+export const OPEN_PULL_REQUEST: RuleId = 'open-pull-request';
 
 /**
  * Fails closed when the pull request is closed (merged or not) or a draft: nobody proposes it for
@@ -523,7 +524,7 @@ async function askPermissions(
 const WRITE_PERMISSIONS: ReadonlySet<string> = new Set(['admin', 'write']);
 
 /** The id of the results saying whose approval does not count, for want of write access. */
-const WRITE_ACCESS_RULE = 'write-access';
+const WRITE_ACCESS_RULE: RuleId = 'write-access';
 
 /** What GitHub's answers mean for the review: why each login does not count, and what to report. */
 interface Standing {
