@@ -60,9 +60,14 @@ export interface Items {
 /** A list's items as its sentence joins them. */
 export const joinedItems = (l: Items): string => l.items.join(l.separator ?? ', ');
 
+/** A ListedText's lists, in the order its sentence says them. */
+export const listsOf = (list: ListedText): ListedText[] => [list, ...(list.next ? listsOf(list.next) : [])];
+
 /** The whole sentence of a ListedText. */
 const listedText = (l: ListedText): string =>
-  `${l.before}${joinedItems(l)}${l.after}${l.next ? listedText(l.next) : ''}`;
+  listsOf(l)
+    .map((x) => `${x.before}${joinedItems(x)}${x.after}`)
+    .join('');
 
 /**
  * A sentence of text and lists, as a change carries it: its text, and the sentence as a

@@ -8,7 +8,7 @@ import {
 } from '../analysis/diff.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { showHidden, splitsPair } from '../model/text.ts';
-import { joinedItems, type Change, type ListedText } from '../analysis/change.ts';
+import { joinedItems, listsOf, type Change, type ListedText } from '../analysis/change.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
@@ -218,9 +218,6 @@ const CUT_LINE_MAX = 2_000;
 const CLIPPED_MIN = 200;
 /** Between the start and the end of a clipped line. */
 const CLIPPED = ' … ';
-
-/** A ListedText's lists, in the order its sentence says them. */
-const listsOf = (list: ListedText): ListedText[] => [list, ...(list.next ? listsOf(list.next) : [])];
 
 /**
  * A long list within `maxBytes`: of each of its lists (a token moved: the namespaces it leaves,
