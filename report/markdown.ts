@@ -382,14 +382,11 @@ function cutParts(
     // A hand-applied line without a list that the comment could hold is shown whole or not yet: only
     // one larger than the comment, or crowding out must-see lines still to be named, shows its first
     // commands, never none of them (R23-2, R24-1, R25-1).
-    const line =
-      full <= Math.min(room, lineMax)
-        ? text
-        : steps && full <= budget
-          ? reserve > 0
-            ? clipSteps(steps, room, fullReport, 1)
-            : undefined
-          : clipLine(text, Math.min(room, lineMax), fullReport, held, list, steps);
+    const fit = Math.min(room, lineMax);
+    let line: string | undefined;
+    if (full <= fit) line = text;
+    else if (!steps || full > budget) line = clipLine(text, fit, fullReport, held, list, steps);
+    else if (reserve > 0) line = clipSteps(steps, room, fullReport, 1);
     if (line === undefined || (was !== undefined && sizeOf(line) <= sizeOf(was))) return;
     const cost = beside + sizeOf(line);
     if (was === undefined) kept[p]!++;
