@@ -9,7 +9,7 @@
 import { parseAllDocuments } from 'yaml';
 import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
-import { appliersOf, type AppliedBy } from '../model/guard-rails.ts';
+import { APPLIERS_SEPARATOR, appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
@@ -245,7 +245,7 @@ function untrackedNamespaces(
             ...(as && appliers.length > 1
               ? [
                   ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of `,
-                  { items: appliers, noun: 'identities', separator: ' or ' },
+                  { items: appliers, noun: 'identities', separator: APPLIERS_SEPARATOR },
                   ` Argo CD reaches ${c} as)`,
                 ]
               : []),

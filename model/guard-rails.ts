@@ -132,9 +132,11 @@ export function appliersChange(
   return { added: h.filter((x) => !b.includes(x)), dropped: b.filter((x) => !h.includes(x)) };
 }
 
+/** Between two identities of an `appliedBy` as a sentence names them (appliersText, or a list of them). */
+export const APPLIERS_SEPARATOR = ' or ';
 /** The identities `appliedBy` names, for a sentence: `a`, or `a or b` (`no identity` for none, as a forged output may say). */
 export const appliersText = (appliedBy: AppliedBy | undefined): string =>
-  appliersOf(appliedBy).join(' or ') || 'no identity';
+  appliersOf(appliedBy).join(APPLIERS_SEPARATOR) || 'no identity';
 
 /**
  * A ValidatingAdmissionPolicy refusing to delete or relabel the organization's Namespaces except by
