@@ -365,13 +365,23 @@ async function failLeftHead(
     await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
     io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
   };
+  const unread = async (what: string, e: unknown) => {
+    await fail(
+      `${moved}, and ${what} could not be read (${describeGitHubError(e) ?? String(e)}): re-run the review of any open pull request with this commit as head to judge it on its own`,
+    );
+    return 'unread' as const;
+  };
+  // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
+  // anyone could open a copy of an approved head and push it away, failing the approved one). The
+  // check run alone says whose it is, so it is read first: a failure of any other reading (the
+  // open pull requests: anyone adds to them) fails only a commit that carried this one's (R22-1).
+  try {
+    if (!(await successCarries(gh, at, before, pr.number))) return 'nothing';
+  } catch (e) {
+    return unread('whether the success here carried its verdict', e);
+  }
   let left: Awaited<ReturnType<typeof openPullsWithHead>>;
   try {
-    // Only a success that carries this pull request's verdict rests on it: another's stands (R19-1:
-    // anyone could open a copy of an approved head and push it away, failing the approved one). The
-    // check run alone says whose it is, so it is read first: a failure of any other reading (the
-    // open pull requests: anyone adds to them) fails only a commit that carried this one's (R22-1).
-    if (!(await successCarries(gh, at, before, pr.number))) return 'nothing';
     left = await openPullsWithHead(
       gh,
       at,
@@ -379,10 +389,10 @@ async function failLeftHead(
       (p) => p.number !== pr.number,
     );
   } catch (e) {
-    await fail(
-      `${moved}, and whether the success here carried its verdict could not be read (${describeGitHubError(e) ?? String(e)}): re-run the review of any open pull request with this commit as head to judge it on its own`,
+    return unread(
+      'the success here carried its verdict, but which open pull requests still have this commit as head',
+      e,
     );
-    return 'unread';
   }
   if (!left.length) return 'nothing';
   const named = left.map((p) => `#${p.number}`).join(', ');
@@ -404,7 +414,7 @@ async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: 
   const left = await failLeftHead(gh, at, await headOf(gh, at, number), before, io);
   const what = {
     carried: "its success there carried this pull request's verdict, now failed",
-    unread: 'whose verdict its check run carries could not be read: failed',
+    unread: 'what rests on its check run could not be read: failed',
     nothing:
       "nothing there rests on it (no other open pull request has it as head, or its check run is not a success carrying this pull request's verdict)",
   }[left];

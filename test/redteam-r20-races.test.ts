@@ -104,7 +104,7 @@ describe('R20-1, an error after posting: listing the pull requests left at H fai
     const r = await opened.review(42);
     expect(r.code).toBe(1);
     expect(r.io.errs.join('\n')).toMatch(
-      /whether the success here carried its verdict could not be read \(GitHub answered 403.*\n.*#42 moved on as its success was posted/s,
+      /the success here carried its verdict, but which open pull requests still have this commit as head could not be read \(GitHub answered 403.*\n.*#42 moved on as its success was posted/s,
     );
     // failUnjudged would have posted nothing (the head moved): H would have kept the success.
     expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('failure');
