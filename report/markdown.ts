@@ -556,11 +556,19 @@ export function escapeMarkdown(text: string): string {
   return out + plainText(shown.slice(last));
 }
 
-/** At most `max` characters, never splitting a surrogate pair. */
+/**
+ * At most about `max` characters: the start and the last third (a finding ends in what to do), the
+ * middle cut and counted, never splitting a surrogate pair.
+ */
 const clip = (text: string, max: number) => {
   if (text.length <= max) return text;
-  const end = splitsPair(text, max - 1) ? max - 2 : max - 1;
-  return `${text.slice(0, end)}…`;
+  const cutNote = (n: number) => ` … (${n} characters cut) … `;
+  const room = max - cutNote(text.length).length;
+  let start = room - Math.floor(room / 3);
+  let end = text.length - Math.floor(room / 3);
+  if (splitsPair(text, start)) start--;
+  if (splitsPair(text, end)) end++;
+  return `${text.slice(0, start)}${cutNote(end - start)}${text.slice(end)}`;
 };
 
 /**

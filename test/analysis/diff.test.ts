@@ -562,4 +562,29 @@ describe('markdown', () => {
     expect(few).toContain('| `self-edit` | ❌ | token t0 belongs to bob@<!-- -->acme.io');
     expect(few).not.toContain('Failing findings');
   });
+
+  it('a finding clipped in a summarized verdict keeps its end (what to do) and says how much was cut', () => {
+    const d = changesOf(() => {});
+    const namespaces = Array.from({ length: 80 }, (_, i) => `ns-${i}`).join(', ');
+    const long = `token deploy holds w:pods in ${namespaces}, which is reserved for admins: move it to an admin's token`;
+    const results: RuleResult[] = [
+      { rule: 'forbidden-grant', ok: false, message: long },
+      ...Array.from({ length: 300 }, (_, i) => ({
+        rule: 'self-edit' as const,
+        ok: false,
+        message: `token t${i} belongs to bob@acme.io, an author of this change: ${'gains r:full in ns-1; '.repeat(60)}`,
+      })),
+    ];
+    const md = renderMarkdown(d, { ok: false, results }, { maxBytes: 20_000, fullReport: 'the job summary' });
+    const row = md.split('\n').find((l) => l.startsWith('| `forbidden-grant` | ❌ |'))!;
+    expect(row).toContain('token deploy holds w:pods in ns-0, ns-1');
+    expect(row).toMatch(/ns-79, which is reserved for admins: move it to an admin's token \|$/);
+    const cut = Number(/… \((\d+) characters cut\) …/.exec(row)?.[1]);
+    expect(row.length).toBeLessThanOrEqual('| `forbidden-grant` | ❌ | '.length + 500 + ' |'.length);
+    // what is shown and what was cut make up the message
+    const shown = row
+      .slice('| `forbidden-grant` | ❌ | '.length, -' |'.length)
+      .replace(/ … \(\d+ characters cut\) … /, '');
+    expect(shown.length + cut).toBe(long.length);
+  });
 });
