@@ -22,10 +22,23 @@
  *     quote what a command splices that is not a name the API server constrains to a DNS label
  *     (`--as='…'`: appliedBy holds no `'`), or refuse shell metacharacters in appliedBy; and escape
  *     `|` only where a table reads it.
+ *
+ * R26-2 (low; an admin-grade settings change, two admins): `delivery.argocd.namespace` is checked
+ *     for length only (schema: 1..63; constructs/organization.ts keeps it as given), never as the
+ *     namespace name the API server takes (a DNS-1123 label). `argo$(id)` passes check and synth,
+ *     is written as metadata.namespace of dist/argocd/applicationset.yaml and appproject.yaml (the
+ *     API server refuses both: DESIGN's 'every name passes the API server's own validation for its
+ *     kind'), and is spliced into every hand-applied command that names Argo CD's namespace
+ *     (`kubectl apply -n argo$(id) --server-side … -f dist/argocd/appproject.yaml`, the status
+ *     `kubectl get -n argo$(id) …`, the suspend `kubectl -n argo$(id) patch …`): the same shell
+ *     splice as R26-1. Fix: refuse a namespace that is not a DNS-1123 label (invalid-name or
+ *     kubernetes-names, as for the organization's own namespaces).
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { run } from './helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, tempDir } from './helpers.ts';
 import { baseSpec, distPair, type Spec } from './review/scenarios.ts';
 
 /** Shell code the identity runs when the command is pasted: it writes RAN to standard error. */
@@ -74,5 +87,17 @@ describe('R26-1: appliedBy is spliced into a hand-applied shell command unquoted
     const line = md.stdout.split('\n').find((l) => l.includes('kubectl --context lga1 label namespace data'))!;
     expect(line).not.toContain('\\|');
     expect(line).toContain(relabel);
+  });
+});
+
+describe("R26-2: Argo CD's namespace is not checked as a namespace name", () => {
+  it('check refuses delivery.argocd.namespace argo$(id), naming the field', async () => {
+    const s = baseSpec();
+    s.spec.delivery = { argocd: { repoURL: 'https://github.com/acme/org.git', namespace: 'argo$(id)' } };
+    const file = join(tempDir(), 'org.json');
+    writeFileSync(file, JSON.stringify(s));
+    const r = await run(['check', '--spec', file]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout + r.stderr).toContain('delivery.argocd.namespace');
   });
 });
