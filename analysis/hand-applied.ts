@@ -11,6 +11,7 @@ import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { APPLIERS_SEPARATOR, appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
+import { placeholder, shellCommand, type ShellWord } from '../model/text.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
 import {
@@ -33,8 +34,17 @@ import { parseCanonicalYaml } from '../synth/yaml.ts';
  * conflicts: the file is the truth, so a field another manager set (the shard-count procedure's
  * `kubectl patch` of `prune`, an edit by hand) is taken back rather than failing the apply.
  */
-export const applyCommand = (where: string, files: readonly string[]): string =>
-  `kubectl ${where.startsWith('--context') ? `${where} apply` : `apply ${where}`} --server-side --force-conflicts ${files.map((f) => `-f ${f}`).join(' ')}`;
+export const applyCommand = (where: readonly ShellWord[], files: readonly string[]): string =>
+  shellCommand([
+    'kubectl',
+    ...(where[0] === '--context' ? [...where, 'apply'] : ['apply', ...where]),
+    '--server-side',
+    '--force-conflicts',
+    ...files.flatMap((f) => ['-f', f]),
+  ]);
+/** Where a hand-applied file goes: each cluster (a placeholder the person replaces), or Argo CD's namespace. */
+export const IN_EACH_CLUSTER: readonly ShellWord[] = ['--context', placeholder('cluster')];
+export const inNamespace = (namespace: string): readonly ShellWord[] => ['-n', namespace];
 /**
  * Refuses a side holding dist/argocd/ whose organization does not record where Argo CD reads it
  * (delivery.argocd): an older orgctl's output, written before the membership data carried the
@@ -206,11 +216,22 @@ function waitingApplications(change: ProjectChange | undefined, orgs: Sides): st
 }
 
 /** The command that syncs every Application of organization `org` now (a sync of one in sync changes nothing). */
-const syncNow = (org: OrgSide): string => `argocd app sync -l ${ORGANIZATION_LABEL}=${org.name} --async`;
+const syncNow = (org: OrgSide): string =>
+  shellCommand(['argocd', 'app', 'sync', '-l', `${ORGANIZATION_LABEL}=${org.name}`, '--async']);
 
 /** The command that shows, per Application of organization `org`, the commit it last synced and how that went. */
 const syncStatus = (org: OrgSide): string =>
-  `kubectl get -n ${org.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org.name} -o custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase`;
+  shellCommand([
+    'kubectl',
+    'get',
+    '-n',
+    org.argocd!.namespace,
+    'applications.argoproj.io',
+    '-l',
+    `${ORGANIZATION_LABEL}=${org.name}`,
+    '-o',
+    'custom-columns=NAME:.metadata.name,REVISION:.status.operationState.syncResult.revision,PHASE:.status.operationState.phase',
+  ]);
 
 /**
  * Each Namespace a change stops writing into a cluster stays there (Prune=false), and stays its
@@ -244,7 +265,7 @@ function untrackedNamespaces(
             `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
             ...(as && appliers.length > 1
               ? [
-                  ` (namespace protection lets only Argo CD relabel it: as ${asIn(c, as.appliedBy)}, whichever of `,
+                  ` (namespace protection lets only Argo CD relabel it: as <identity-in-${c}>, whichever of `,
                   { items: appliers, noun: 'identities', separator: APPLIERS_SEPARATOR },
                   ` Argo CD reaches ${c} as)`,
                 ]
@@ -252,8 +273,17 @@ function untrackedNamespaces(
           ]),
           commands: [
             syncStatus(base),
-            `kubectl --context ${c} annotate namespace ${ns} ${TRACKING_ANNOTATION}-`,
-            `kubectl --context ${c} label namespace ${ns} ${instanceLabelOf(base.argocd ?? orgs.head.argocd)}-${as ? ` --as=${asIn(c, as.appliedBy)}` : ''}`,
+            shellCommand(['kubectl', '--context', c, 'annotate', 'namespace', ns, `${TRACKING_ANNOTATION}-`]),
+            shellCommand([
+              'kubectl',
+              '--context',
+              c,
+              'label',
+              'namespace',
+              ns,
+              `${instanceLabelOf(base.argocd ?? orgs.head.argocd)}-`,
+              ...(as ? [asFlag(c, as.appliedBy)] : []),
+            ]),
           ],
         };
       }),
@@ -265,16 +295,16 @@ function untrackedNamespaces(
  * for several (one per way its clusters are registered) a placeholder the text explains, since
  * which one reaches `c` is not declared.
  */
-const asIn = (c: string, appliedBy: AppliedBy): string => {
+const asFlag = (c: string, appliedBy: AppliedBy): ShellWord => {
   const appliers = appliersOf(appliedBy);
-  return appliers.length === 1 ? appliers[0]! : `<identity-in-${c}>`;
+  return appliers.length === 1 ? `--as=${appliers[0]!}` : placeholder(`identity-in-${c}`, '--as');
 };
 
 /**
  * The objects of base's hand-applied file that head's no longer holds: `kubectl apply` deletes
  * nothing, so each stays in the cluster (namespace protection, turned off under the boundary).
  */
-function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, context: string) {
+function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, where: readonly ShellWord[]) {
   const named = (o: Obj) => ({ kind: String(o.kind), name: String((o.metadata as Obj | undefined)?.name) });
   const now = new Set(objectsOf(is).map((o) => `${named(o).kind}/${named(o).name}`));
   const gone = objectsOf(was)
@@ -288,7 +318,7 @@ function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, con
   return {
     text: `applying it deletes nothing: ${gone.map((o) => `${o.kind} ${o.name}`).join(' and ')}, no longer in it, stay in each cluster until an admin deletes them`,
     // A binding before its policy: in the file's reverse order.
-    command: `kubectl ${context}delete ${[...gone].reverse().map(resource).join(' ')}`,
+    command: shellCommand(['kubectl', ...where, 'delete', ...[...gone].reverse().map(resource)]),
   };
 }
 
@@ -343,9 +373,9 @@ function handAppliedChanges(
     const { file, clusters } = where(orgs.head, path);
     const change = was === undefined ? 'added' : 'changed';
     const apply = boundary
-      ? applyCommand('--context <cluster>', [file])
-      : applyCommand(`-n ${argocd.namespace}`, [file]);
-    const left = boundary ? leftInFile(at(base, path), at(head, path), '--context <cluster> ') : undefined;
+      ? applyCommand(IN_EACH_CLUSTER, [file])
+      : applyCommand(inNamespace(argocd.namespace), [file]);
+    const left = boundary ? leftInFile(at(base, path), at(head, path), IN_EACH_CLUSTER) : undefined;
     const leftText = left ? `; ${left.text}` : '';
     const leftCommands = left ? [left.command] : [];
     if (narrowed && path !== ARGOCD_FILES.applicationSet) {
@@ -410,7 +440,7 @@ function handAppliedChanges(
           ? {
               commands: [
                 applyCommand(
-                  `-n ${argocd.namespace}`,
+                  inNamespace(argocd.namespace),
                   both.map((f) => where(orgs.head, ARGOCD_FILES[f]).file),
                 ),
               ],
@@ -482,7 +512,18 @@ function reshard(base: readonly OutputFile[], head: readonly OutputFile[], orgs:
     .sort()
     .map((f) => applicationName(b.name, f.split('/')[0]!, f.split('/')[1]!));
   const project = argoCdProjectName(b.name);
-  const suspend = `kubectl -n ${b.argocd.namespace} patch applicationset ${project} --type merge -p '{"spec":{"template":{"spec":{"syncPolicy":{"automated":{"prune":false}}}}}}'`;
+  const suspend = shellCommand([
+    'kubectl',
+    '-n',
+    b.argocd.namespace,
+    'patch',
+    'applicationset',
+    project,
+    '--type',
+    'merge',
+    '-p',
+    '{"spec":{"template":{"spec":{"syncPolicy":{"automated":{"prune":false}}}}}}',
+  ]);
   return [
     {
       file: `${h.argocd.path}/`,
@@ -491,8 +532,10 @@ function reshard(base: readonly OutputFile[], head: readonly OutputFile[], orgs:
       commands: [
         suspend,
         syncStatus(b),
-        applyCommand(`-n ${h.argocd.namespace}`, [`${h.argocd.path}/${ARGOCD_FILES.applicationSet}`]),
-        ...(gone.length ? [`kubectl delete -n ${b.argocd.namespace} applications.argoproj.io ${gone.join(' ')}`] : []),
+        applyCommand(inNamespace(h.argocd.namespace), [`${h.argocd.path}/${ARGOCD_FILES.applicationSet}`]),
+        ...(gone.length
+          ? [shellCommand(['kubectl', 'delete', '-n', b.argocd.namespace, 'applications.argoproj.io', ...gone])]
+          : []),
       ],
     },
   ];
@@ -500,7 +543,14 @@ function reshard(base: readonly OutputFile[], head: readonly OutputFile[], orgs:
 
 /** The command that deletes organization `org`'s ApplicationSet (and so its Applications) and AppProject. */
 const deleteArgoCdObjects = (org: OrgSide): string =>
-  `kubectl delete -n ${org.argocd!.namespace} applicationset/${argoCdProjectName(org.name)} appproject/${argoCdProjectName(org.name)}`;
+  shellCommand([
+    'kubectl',
+    'delete',
+    '-n',
+    org.argocd!.namespace,
+    `applicationset/${argoCdProjectName(org.name)}`,
+    `appproject/${argoCdProjectName(org.name)}`,
+  ]);
 
 /** Argo CD's namespace changed: applying head's files adds objects there, and base's stay where they were. */
 function movedArgoCd(orgs: Sides): HandAppliedChange[] {
@@ -528,9 +578,18 @@ const deletedKinds = (): string =>
  * In a cluster (`<cluster>`: each, else one by its Argo CD name, as the kubeconfig context): every
  * object of organization `org` but its Namespaces, then its system namespace.
  */
-const cleanupInCluster = (org: OrgSide, cluster = '<cluster>'): string[] => [
-  `kubectl --context ${cluster} delete -A -l ${ORGANIZATION_LABEL}=${org.name} ${deletedKinds()}`,
-  `kubectl --context ${cluster} delete namespace ${org.systemNamespace}`,
+const cleanupInCluster = (org: OrgSide, cluster: ShellWord = placeholder('cluster')): string[] => [
+  shellCommand([
+    'kubectl',
+    '--context',
+    cluster,
+    'delete',
+    '-A',
+    '-l',
+    `${ORGANIZATION_LABEL}=${org.name}`,
+    deletedKinds(),
+  ]),
+  shellCommand(['kubectl', '--context', cluster, 'delete', 'namespace', org.systemNamespace]),
 ];
 
 /** Whether a cluster removed is listed, with how to delete what stays there (removedClusters). */
@@ -554,7 +613,15 @@ function removedClusters(orgs: Sides): HandAppliedChange[] {
       change: 'removed' as const,
       text: `cluster ${c} is removed: its Applications (${applicationName(org, c, '<shard>')}) stay in Argo CD and sync no more (their folder is gone), and what they applied stays in ${c}, so ${org}'s bindings, roles and tokens keep working there until an admin deletes them: the Applications (what they applied stays), then in ${c} ${org}'s objects and its system namespace ${base.systemNamespace} (its other namespaces stay, with what runs in them)`,
       commands: [
-        `kubectl delete -n ${base.argocd!.namespace} applications.argoproj.io -l ${ORGANIZATION_LABEL}=${org},${CLUSTER_LABEL}=${c}`,
+        shellCommand([
+          'kubectl',
+          'delete',
+          '-n',
+          base.argocd!.namespace,
+          'applications.argoproj.io',
+          '-l',
+          `${ORGANIZATION_LABEL}=${org},${CLUSTER_LABEL}=${c}`,
+        ]),
         ...cleanupInCluster(base, c),
       ],
     }));

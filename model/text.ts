@@ -217,3 +217,37 @@ export function nameMeant(
   const near = nearestName(lower, names);
   return near ? { name: near, why: 'the nearest name known here' } : undefined;
 }
+
+/** A word a shell reads as itself: no quote, expansion, glob, brace, history or operator character. */
+const SHELL_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * A word of a command a person pastes into a shell: text, passed to the program as written; or a
+ * placeholder (`<cluster>`) the person replaces, shown as it is, after `flag=` when it has one.
+ */
+export type ShellWord = string | { readonly placeholder: string; readonly flag?: string };
+
+/** A placeholder word: `<name>`, or `flag=<name>` (`--as=<identity-in-lga1>`). */
+export function placeholder(name: string, flag?: string): ShellWord {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || (flag !== undefined && !/^--?[a-z][a-z-]*$/.test(flag)))
+    throw new Error(`not a placeholder: ${JSON.stringify({ name, flag })}`);
+  return flag === undefined ? { placeholder: name } : { placeholder: name, flag };
+}
+
+/** `text` as one shell word: as it is when the shell reads it so, else single-quoted (a `'` closed, escaped and reopened). */
+const quoted = (text: string): string => (SHELL_PLAIN.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * A command as a person pastes it into a shell: each word reaches the program as written, whatever
+ * a declared value holds (`$(…)` in an identity is text, not a command: R26-1). A `--flag=value`
+ * word keeps its flag plain and quotes the value only, as people write it.
+ */
+export function shellCommand(words: readonly ShellWord[]): string {
+  return words
+    .map((w) => {
+      if (typeof w !== 'string') return `${w.flag === undefined ? '' : `${w.flag}=`}<${w.placeholder}>`;
+      const flag = /^--[a-z][a-z-]*=/.exec(w);
+      return flag ? `${flag[0]}${quoted(w.slice(flag[0].length))}` : quoted(w);
+    })
+    .join(' ');
+}

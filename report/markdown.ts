@@ -326,7 +326,7 @@ export function heldNote(lost: readonly string[], maxBytes: number): string {
 /** A ListedText's every text as the comment shows it. */
 const escapedList = (l: ListedText): ListedText => ({
   before: escapeMarkdown(l.before),
-  items: l.items.map(escapeMarkdown),
+  items: l.items.map((item) => escapeMarkdown(item)),
   after: escapeMarkdown(l.after),
   noun: escapeMarkdown(l.noun),
   ...(l.each !== undefined ? { each: escapeMarkdown(l.each) } : {}),
@@ -531,26 +531,30 @@ function longestRun(text: string, c: string): number {
   return longest;
 }
 
-/** Text as a code span: nothing in it is parsed (no link, no entity); a `|` still needs its escape in a table. */
-function codeSpan(text: string): string {
+/**
+ * Text as a code span: nothing in it is parsed (no link, no entity). In a table a `|` still needs
+ * its escape, which GitHub takes off; anywhere else it would show the backslash, and a command
+ * copied from it would not be the one written (R26-1).
+ */
+function codeSpan(text: string, inTable = false): string {
   const fence = '`'.repeat(longestRun(text, '`') + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
+  return `${fence}${pad}${inTable ? text.replace(/\|/g, '\\|') : text}${pad}${fence}`;
 }
 
 /**
  * Text from the declaration is data: no markup, no HTML, no entity, no mention that would ping
  * people, no reference or link (a URL or a commit-like run is shown as code), and no character
  * that acts instead of showing (a line break that would leave its row, a direction override):
- * those are written as their code points.
+ * those are written as their code points. `inTable`: the text is a table cell's.
  */
-export function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string, inTable = false): string {
   const shown = showHidden(text.replace(/\r\n?|\n/g, ' '));
   let out = '';
   let last = 0;
   for (const [start, end] of urlRuns(shown)) {
     const url = withoutClosing(shown.slice(start, end));
-    out += plainText(shown.slice(last, start)) + codeSpan(url);
+    out += plainText(shown.slice(last, start)) + codeSpan(url, inTable);
     last = start + url.length;
   }
   return out + plainText(shown.slice(last));
@@ -579,7 +583,7 @@ const clip = (text: string, max: number) => {
 function verdictLines(verdict: Verdict, max: number, fullReport?: string): string[] {
   const title = `## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`;
   const row = (rule: string, ok: boolean, text: string) => `| \`${rule}\` | ${ok ? '✅' : '❌'} | ${text} |`;
-  const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message)));
+  const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message, true)));
   const budget = Math.floor(max / 3);
   if (sizeOf(rows.join('\n')) <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
   const byRule = new Map<string, RuleResult[]>();
@@ -590,7 +594,7 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   }
   const grouped = [...byRule].map(([rule, results]) => {
     const failed = results.filter((r) => !r.ok).length;
-    if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500)));
+    if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500), true));
     return row(
       rule,
       !failed,
@@ -670,7 +674,10 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
   part(
     '**Applied by hand after merge**',
     (diff.handApplied ?? []).map((c) => {
-      const steps = { sentence: `- ${escapeMarkdown(c.text)}`, commands: (c.commands ?? []).map(codeSpan) };
+      const steps = {
+        sentence: `- ${escapeMarkdown(c.text)}`,
+        commands: (c.commands ?? []).map((command) => codeSpan(command)),
+      };
       const commands = steps.commands.length ? `: ${steps.commands.join(', then ')}` : '';
       return {
         text: `${steps.sentence}${commands}`,
@@ -703,7 +710,7 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
       changes.map(({ c, held, must }) => ({
         text: `- ${escapeMarkdown(c.text)}`,
         rank: urgent || must ? rank : Math.max(rank, c.removes ? RANK.losses : RANK.gains),
-        ...(held.length ? { held: held.map(escapeMarkdown) } : {}),
+        ...(held.length ? { held: held.map((h) => escapeMarkdown(h)) } : {}),
         ...(c.list ? { list: escapedList(c.list) } : {}),
       })),
     );

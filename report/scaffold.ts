@@ -8,7 +8,7 @@ import { Organization } from '../constructs/organization.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
-import { applyCommand } from '../analysis/hand-applied.ts';
+import { applyCommand, IN_EACH_CLUSTER, inNamespace } from '../analysis/hand-applied.ts';
 import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 
@@ -324,12 +324,12 @@ Every other rule, \`head-policies\` and the access diff are still the base's org
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)
-  says (\`${applyCommand(`-n ${argocdNamespace}`, ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
+  says (\`${applyCommand(inNamespace(argocdNamespace), ['dist/argocd/appproject.yaml', 'dist/argocd/applicationset.yaml'])}\`).${
     !o.boundary?.length
       ? ''
       : `
   The boundary (\`dist/argocd/boundary.yaml\`) goes to each cluster, by hand, before the
-  ApplicationSet: \`${applyCommand('--context <cluster>', ['dist/argocd/boundary.yaml'])}\` (Kubernetes
+  ApplicationSet: \`${applyCommand(IN_EACH_CLUSTER, ['dist/argocd/boundary.yaml'])}\` (Kubernetes
   1.30 or later; \`namedClusterResources\` needs an Argo CD release of 2026).`
   }`
     : `- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply

@@ -70,6 +70,10 @@ const textGitHubSees = (md: string) => rendered(md, () => '\n', '\n');
 /** The text a reader sees and copies: code spans as their text, comments as nothing. */
 const textShown = (md: string) => rendered(md, (text) => text, '');
 
+/** Markdown without its code spans, escapes kept as written. */
+const withoutCode = (md: string) =>
+  md.replace(/\\([!-/:-@[-`{-~])|(`+)([\s\S]*?)(?<!`)\2(?!`)/g, (all, escaped) => (escaped !== undefined ? all : ''));
+
 /** What GitHub's post-processing turns into a mention, a reference or a link, in the text it sees. */
 const GITHUB_LINKS = [
   ['a mention, a team mention or an email address', /@[a-z0-9]/i],
@@ -507,9 +511,24 @@ describe('R16-F1: a long code span is cut inside, not dropped whole', () => {
       const [start, end, ...more] = textShown(clipped).slice('- '.length).split(' … ');
       expect(more, `${cut}: ${clipped}`).toEqual([]);
       expect(clipped, `${cut}`).not.toMatch(LONE_SURROGATE);
-      expect(clipped, `${cut}`).not.toMatch(/(?<!\\)\|/); // a pipe would end a table's cell: escaped, even in code
+      // A pipe outside code is escaped; in a code span outside a table it shows as written (R26-1).
+      expect(withoutCode(clipped), `${cut}`).not.toMatch(/(?<!\\)\|/);
+      expect(textShown(clipped), `${cut}`).not.toContain('\\|');
       expect(shown.startsWith(start!), `${cut}: ${clipped}`).toBe(true);
       expect(shown.endsWith(end!), `${cut}: ${clipped}`).toBe(true);
     }
+  });
+});
+
+describe('R26-1: a pipe in code is escaped where a table reads it, and only there', () => {
+  it("a finding's URL holding | keeps its escape in the verdict's row, and a command outside a table shows as written", () => {
+    const d = diffOf(baseSpec(), () => {});
+    const message = 'see https://x.example/a|b for why';
+    const md = renderMarkdown(d, { ok: false, results: [{ rule: 'self-edit', ok: false, message }] });
+    const row = md.split('\n').find((l) => l.startsWith('| `self-edit` |'))!;
+    expect(row).toContain('`https://x.example/a\\|b`');
+    // Three cells: no pipe of the finding ends one.
+    expect(withoutCode(row).match(/(?<!\\)\|/g)).toHaveLength(4);
+    expect(escapeMarkdown(message)).toBe('see `https://x.example/a|b` for why');
   });
 });

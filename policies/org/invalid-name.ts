@@ -69,6 +69,15 @@ export const invalidName: OrgRule = {
         fromSpec ? `spec.clusters[${i}]` : sourceText(model.source),
       ),
     );
+    // Argo CD's namespace: its objects' metadata.namespace, and a word of the commands an admin pastes.
+    if (model.argocd)
+      report(
+        `organization/${model.name}`,
+        model.argocd.namespace,
+        dns1123LabelProblem(model.argocd.namespace) &&
+          `(Argo CD's namespace) ${dns1123LabelProblem(model.argocd.namespace)}`,
+        fromSpec ? 'spec.delivery.argocd.namespace' : sourceText(model.source),
+      );
     for (const n of model.namespaces) {
       const problem =
         dns1123LabelProblem(n.name) ??

@@ -648,6 +648,18 @@ const CASES: Case[] = [
       /^"argocd" is the folder of dist\/ where orgctl writes Argo CD's files \(argocd\/applicationset.yaml, argocd\/appproject.yaml, argocd\/boundary.yaml\): a cluster's shards may not share it; choose another name$/,
   },
   {
+    // Argo CD's namespace is its objects' metadata.namespace and a word of the commands an admin
+    // pastes (R26-2): `argo$(id)` passed, and the API server refuses it.
+    rule: 'invalid-name',
+    props: {
+      fails: { argocd: { repoURL: 'https://git.example/org.git', namespace: 'argo$(id)' } },
+      passes: { argocd: { repoURL: 'https://git.example/org.git', namespace: 'argo-cd' } },
+    },
+    fails: () => {},
+    passes: () => {},
+    message: /^"argo\$\(id\)" \(Argo CD's namespace\) must be lower-case letters, digits and "-"/,
+  },
+  {
     // A tag named HEAD or main (branch protection does not cover tags) could win Argo CD's resolution.
     rule: 'argocd-source',
     props: {
