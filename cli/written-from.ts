@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { shellCommand } from '../model/text.ts';
 import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { cacheFolder, declarationFile } from './paths.ts';
@@ -119,7 +120,9 @@ function synthCommand(record: WrittenFrom): string {
   } catch {
     // no dist/ here, or a package.json that cannot be read: the command in full
   }
-  return own ? 'npm run synth' : `orgctl synth --spec ${shown(record.declaration)} --out ${shown(record.output)}`;
+  return own
+    ? 'npm run synth'
+    : shellCommand(['orgctl', 'synth', '--spec', shown(record.declaration), '--out', shown(record.output)]);
 }
 
 /**

@@ -121,6 +121,14 @@ describe('an answer from a dist/ older than the declaration says so', () => {
     );
   });
 
+  it('a folder whose name the shell would split is quoted in that command', () => {
+    const dir = project();
+    expect(cli(['synth', '--spec', 'org/org.yaml', '--out', 'our output'], { cwd: dir }).code).toBe(0);
+    grantSecrets(dir);
+    const r = cli(['can-i', 'get', 'secrets', '-n', 'web', '--as', 'bob@acme.io', '--dir', 'our output'], { cwd: dir });
+    expect(r.stderr).toMatch(/; run `orgctl synth --spec org\/org\.yaml --out 'our output'`\n$/);
+  });
+
   /** Bob's levels in a file org/org.ts imports: code (levels.ts) or data (bob.json, its people as JSON). */
   const imported = [
     {
