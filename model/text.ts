@@ -178,6 +178,24 @@ export function nearestName(given: string, names: readonly string[]): string | u
 }
 
 /**
+ * nearestName over one list, for the many names a declaration may get wrong: each answered once,
+ * and only the first `limit` distinct ones (a spec naming thousands of undeclared users would
+ * otherwise spend minutes on hints; the first hundred say what went wrong).
+ */
+export function nearestNameAmong(names: Iterable<string>, limit = 100): (given: string) => string | undefined {
+  const answered = new Map<string, string | undefined>();
+  let known: string[] | undefined;
+  return (given) => {
+    if (answered.has(given)) return answered.get(given);
+    if (answered.size >= limit) return undefined;
+    known ??= [...names];
+    const near = nearestName(given, known);
+    answered.set(given, near);
+    return near;
+  };
+}
+
+/**
  * The one name of `names` that is an email beginning `given@` (`alice` → `alice@acme.io`, case
  * and any identity prefix `oidc:` aside), as a person is named by less than their name; undefined
  * when `given` is an email itself, or when none or several begin so.

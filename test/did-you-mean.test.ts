@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearestName } from '../model/text.ts';
+import { editDistance, nearestName, nearestNameAmong } from '../model/text.ts';
 import { acmeSpecWith, cli, gitIn, ROOT, run, tempDir } from './helpers.ts';
 
 describe('did you mean', () => {
@@ -119,5 +119,14 @@ describe('did you mean', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => `user${i}@acme.io`);
     expect(nearestName('usre42@acme.io', many)).toBe('user42@acme.io');
     expect(nearestName('nobody@acme.io', many)).toBeUndefined();
+  });
+
+  it('a policy naming the one meant answers the first hundred names asked, then none (a spec of thousands of typos stays fast)', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => `user${i}@acme.io`);
+    const meantOf = nearestNameAmong(many);
+    expect(meantOf('usre42@acme.io')).toBe('user42@acme.io');
+    for (let i = 0; i < 99; i++) meantOf(`usex${i}@acme.io`);
+    expect(meantOf('usre42@acme.io'), 'asked before: answered again').toBe('user42@acme.io');
+    expect(meantOf('usre43@acme.io'), 'the 101st name').toBeUndefined();
   });
 });

@@ -125,6 +125,12 @@ const CASES: Case[] = [
   },
   {
     rule: 'unknown-namespace',
+    fails: ({ org }) => org.token('t', { namespaces: ['wbe'] }),
+    passes: ({ org }) => org.token('t', { namespaces: ['web'] }),
+    message: /^namespace "wbe" is not declared \(did you mean web\? declared: web\)/,
+  },
+  {
+    rule: 'unknown-namespace',
     fails: ({ org }) => org.invite('eve@acme.io', { sso: true }).grant('staging', 'r:pods'),
     passes: ({ org }) => org.invite('eve@acme.io', { sso: true }).grant('web', 'r:pods'),
     message: /namespace "staging" is not declared/,
@@ -135,6 +141,14 @@ const CASES: Case[] = [
     passes: ({ org }) =>
       org.user('ghost@acme.io') && orgOf(org).addGrant({ user: 'Ghost@acme.io', namespace: 'web', levels: ['r:pods'] }),
     message: /^ghost@acme.io is not a user of acme \(declare the user first\)/,
+  },
+  {
+    rule: 'unknown-user',
+    fails: ({ org }) =>
+      org.user('bob@acme.io') && orgOf(org).addGrant({ user: 'bbo@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    passes: ({ org }) =>
+      org.user('bob@acme.io') && orgOf(org).addGrant({ user: 'bob@acme.io', namespace: 'web', levels: ['r:pods'] }),
+    message: /^bbo@acme.io is not a user of acme \(did you mean bob@acme.io\? else declare the user first\)/,
   },
   {
     rule: 'unknown-user',
