@@ -417,6 +417,28 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(readFileSync(join(dir, '.github/workflows/orgctl-check.yaml'), 'utf8')).toContain('branches: [main]');
   });
 
+  it('without --dependency, says that the ^VERSION it wrote does not install from npm, and what to install instead', async () => {
+    const dir = join(tempDir(), 'registry');
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `note: orgctl is not on npm's public registry: the dependency ^${VERSION} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (cd ${dir} && npm install /path/to/orgctl-${VERSION}.tgz), or init with --dependency file:/path/to/orgctl-${VERSION}.tgz`,
+    );
+    const named = join(tempDir(), 'named');
+    const given = await run([
+      'init',
+      named,
+      '--org',
+      'acme',
+      '--owner',
+      'alice@acme.io',
+      '--dependency',
+      'file:/x.tgz',
+    ]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stdout).not.toContain('note:');
+  });
+
   it('--from imports a cluster dump, reporting on stderr what it could not map', async () => {
     const dir = join(tempDir(), 'imported');
     const dump = join(ROOT, 'test/fixtures/cluster/cluster.json');
