@@ -3,6 +3,7 @@
  * how a TYPE argument (`pods`, `po`, `pod`, `Pod`, `deployments.apps`) resolves to a
  * resource and its API group, and whether it is namespaced.
  */
+import { nearestName } from '../model/text.ts';
 
 export interface ApiResource {
   readonly resource: string;
@@ -100,4 +101,10 @@ export function resolveResource(type: string): ApiResource | undefined {
   const name = lower.slice(0, dot);
   const group = lower.slice(dot + 1);
   return API_RESOURCES.find((res) => res.group === group && matches(res, name));
+}
+
+/** The built-in TYPE a mistyped one meant (`podz`: `pods`, `deploymets.apps`: `deployments.apps`), as kubectl names it. */
+export function nearestResource(type: string): string | undefined {
+  const names = API_RESOURCES.map((res) => (res.group ? `${res.resource}.${res.group}` : res.resource));
+  return nearestName(type.toLowerCase(), names);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
-import { resolveResource } from '../analysis/resources.ts';
+import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName } from '../model/text.ts';
@@ -13,7 +13,7 @@ import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
-import { resolveToday } from '../model/model.ts';
+import { resolveToday, tokenIdsOfAccount } from '../model/model.ts';
 import { staleOutputWarning } from './written-from.ts';
 
 const MAX_DANGLING_SHOWN = 20;
@@ -185,8 +185,9 @@ export function parseTarget(arg: string, subresource: string): { readonly target
       target: { apiGroup: known.group, resource: known.resource, subresource, name, namespaced: known.namespaced },
     };
   const dot = type.indexOf('.');
+  const meant = nearestResource(type);
   return {
-    warning: `warning: ${JSON.stringify(type)} is not a built-in resource type; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`,
+    warning: `warning: ${JSON.stringify(type)} is not a built-in resource type${meant ? ` (did you mean ${meant}?)` : ''}; checking it as ${dot < 0 ? `${type} in the core group` : `${type.slice(0, dot)} in group ${type.slice(dot + 1)}`}`,
     target:
       dot < 0
         ? { apiGroup: '', resource: type.toLowerCase(), subresource, name, namespaced: true }
@@ -198,6 +199,29 @@ export function parseTarget(arg: string, subresource: string): { readonly target
             namespaced: true,
           },
   };
+}
+
+/**
+ * The one token ServiceAccount username of `known` that `asked` names by the token's id (`ci-deploy`,
+ * or `token-ci-deploy`, as explain and members name it): can-i asks as a username, as kubectl does.
+ */
+function tokenMeant(
+  asked: string,
+  known: readonly string[],
+): { readonly name: string; readonly why: string } | undefined {
+  if (asked.includes(':')) return undefined;
+  const lower = asked.toLowerCase();
+  // `token-ci` is the ServiceAccount's name, or the id of a token named token-ci.
+  const ids = new Set([lower, lower.replace(/^token-/, '')]);
+  const found = new Set(
+    known.filter((name) => {
+      const account = serviceAccountOf(name);
+      return account !== undefined && tokenIdsOfAccount(account.name).some((id) => ids.has(id));
+    }),
+  );
+  return found.size === 1
+    ? { name: [...found][0]!, why: "a token is asked about by its ServiceAccount's username" }
+    : undefined;
 }
 
 /** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
@@ -235,9 +259,8 @@ export function warnUnknown(
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
-      const near = why
-        ? undefined
-        : nameMeant(user, [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
+      const known = why ? [] : [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)];
+      const near = why ? undefined : (tokenMeant(user, known) ?? nameMeant(user, known));
       const groups = 'only bindings of its groups can apply';
       io.err(
         why

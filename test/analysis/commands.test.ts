@@ -293,6 +293,30 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
       "warning: system:serviceaccount:acme-system:token-mallory-notebook is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated (dist/members.json); its token authenticates as nobody, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it",
     );
   });
+  it('a token asked about by its id (as explain and members name it) names its ServiceAccount username', async () => {
+    for (const as of ['ci-deploy', 'token-ci-deploy']) {
+      const r = await run(['can-i', 'create', 'pods', '-n', 'web', '--as', as]);
+      expect([r.stdout, r.code]).toEqual(['no', 1]);
+      expect(r.stderr).toBe(
+        `warning: ${as} is named in no binding of these manifests: did you mean system:serviceaccount:acme-system:token-ci-deploy? (a token is asked about by its ServiceAccount's username); only bindings of its groups can apply`,
+      );
+    }
+  });
+  it.each([
+    ['podz', '"podz" is not a built-in resource type (did you mean pods?); checking it as podz in the core group'],
+    [
+      'deploymets.apps',
+      '"deploymets.apps" is not a built-in resource type (did you mean deployments.apps?); checking it as deploymets in group apps',
+    ],
+    // A custom resource's type is no typo of a built-in one: said as before.
+    [
+      'widgets.example.com',
+      '"widgets.example.com" is not a built-in resource type; checking it as widgets in group example.com',
+    ],
+  ])('a type that is not built in (%s) names the built-in one a slip away, and is checked as given', async (type, said) => {
+    const r = await run(['can-i', 'get', type, '-n', 'web', '--as', 'bob@acme.io']);
+    expect([r.stdout, r.stderr, r.code]).toEqual(['no', `warning: ${said}`, 1]);
+  });
   it('a known user, a known token and the default namespace get no such warning', async () => {
     expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io'])).stderr).toBe('');
     expect((await run(['can-i', 'get', 'pods', '--as', 'bob@acme.io'])).stderr).toBe('');
