@@ -46,5 +46,6 @@ export const processIo: Io = {
     process.stderr.write(`${line}\n`);
   },
   env: process.env,
+  stdinIsTerminal: process.stdin.isTTY === true,
   progress: status,
 };

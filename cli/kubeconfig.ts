@@ -206,6 +206,12 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new InputError(
       `token ${token.id} has expired (it held through ${token.expires}): synthesis leaves its ServiceAccount and Secret out from the next day, so Argo CD prunes them and there is no token to hand over (set a later \`expires\` and rotate it)`,
     );
+  const org = members.organization?.name ?? 'org';
+  // Left to the default on a terminal, reading would wait, silent, for a Secret nobody is typing.
+  if (flags.secret === undefined && io.stdinIsTerminal)
+    throw new UsageError(
+      `standard input is a terminal: pipe the Secret in (kubectl get secret -n ${systemNamespaceOf(org)} ${token.serviceAccount} -o json | orgctl kubeconfig ${token.id} --server ${server}), or give --secret FILE`,
+    );
   const secretSource = flags.secret ?? '-';
   let secretText: string;
   try {
@@ -224,7 +230,6 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
       `${secretSource === '-' ? 'standard input' : secretSource}: not JSON (use kubectl get secret NAME -o json)`,
     );
   }
-  const org = members.organization?.name ?? 'org';
   const credentials = readTokenSecret(secret, token, systemNamespaceOf(org));
   const config = buildKubeconfig({
     org,

@@ -7,6 +7,8 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   /** Standard input, read whole (`import --from -`, `kubeconfig --secret -`); the process's when not given. */
   stdin?(): string;
+  /** Standard input is a terminal: what a command reads from it unasked (kubeconfig's Secret) would wait for typing. */
+  readonly stdinIsTerminal?: boolean;
   /** A transient status line for long runs: shown on a terminal only, never in logs or pipes. */
   progress?(message: string): void;
 }

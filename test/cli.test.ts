@@ -12,10 +12,12 @@ import {
 } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import { ROOT, TODAY, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
+import { main } from '../cli/main.ts';
+import type { Io } from '../model/io.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 const scratch = repoScratch('synth-');
@@ -519,6 +521,26 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
     writeFileSync(join(bin, 'git'), `#!/bin/sh\necho '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
     return { PATH: `${bin}:${process.env.PATH}` };
   };
+
+  it('standard input a terminal and no --secret: says how to give the Secret instead of waiting for it', async () => {
+    const err: string[] = [];
+    const io: Io = {
+      out: () => {},
+      err: (l) => err.push(l),
+      env: { ORGCTL_TODAY: TODAY },
+      stdinIsTerminal: true,
+      stdin: () => expect.fail('standard input was read'),
+    };
+    const given = ['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--dir', join(ROOT, 'dist')];
+    expect(await main(given, io)).toBe(2);
+    expect(err[0]!.split('\n')[0]).toBe(
+      'orgctl kubeconfig: standard input is a terminal: pipe the Secret in (kubectl get secret -n acme-system token-ci-deploy -o json | orgctl kubeconfig ci-deploy --server https://k.acme.io), or give --secret FILE',
+    );
+    // Asked for by name, it is read as asked.
+    const stdin = vi.fn(() => '{}');
+    await main([...given, '--secret', '-'], { ...io, stdin });
+    expect(stdin).toHaveBeenCalledOnce();
+  });
 
   it('a Secret on standard input (the default, no --secret) that cannot be read names standard input, not a flag', () => {
     const r = spawnSync(
