@@ -64,4 +64,13 @@ describe('README: your first change, followed step by step', () => {
       expect(r.stdout.trimEnd(), command).toBe(output.trimEnd());
     }
   });
+
+  it("names what synth's one warning is about: its rule, its level and everyone it names", () => {
+    const said = SECTION.match(/\(The warning is ([^)]*)\)/)?.[1] ?? '';
+    const warnings = runStep('npx orgctl synth').stderr.trim().split('\n');
+    expect(warnings).toHaveLength(1);
+    const [, rule, level, holders] = warnings[0]!.match(/^warning (\S+) levels\/(\S+): .*?\(([^;]*) in /)!;
+    for (const named of [`\`${rule}\``, `\`${level}\``, ...holders!.split(', ').map((h) => h.split('@')[0]!)])
+      expect(said, named).toContain(named);
+  });
 });
