@@ -13,9 +13,10 @@ import { indexOf } from '../../model/model-index.ts';
 import { byGrantUser, customRoleName, type OrgModel, tokenRoleName } from '../../model/model.ts';
 import type { RuleId } from '../../model/rules.ts';
 
-const reserved = (levelId: string): string => {
+/** Why a level is refused; `relative` (`, which`) when it follows what includes it (role ops includes w:pods, which is ...). */
+const reserved = (levelId: string, relative = ''): string => {
   const level = findLevel(levelId)!;
-  return `${level.id} is reserved for admins: ${level.reservedBecause} (make the user an admin, or ask support)`;
+  return `${level.id}${relative} is reserved for admins: ${level.reservedBecause} (make the user an admin, or ask support)`;
 };
 
 /**
@@ -58,7 +59,7 @@ function reservedJudge(rule: RuleId, model: OrgModel, out: Finding[]) {
             severity: 'error',
             rule,
             subject: subject(),
-            message: `role ${r} includes ${reserved(l)}`,
+            message: `role ${r} includes ${reserved(l, ', which')}`,
             source: sourceText(source),
           });
         }

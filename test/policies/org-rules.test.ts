@@ -34,7 +34,7 @@ const CASES: Case[] = [
     rule: 'forbidden-grant',
     fails: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.role('ops', 'r:full', 'w:workloads')),
     passes: ({ org, web }) => web.grant(org.user('bob@acme.io'), org.role('ops', 'r:full', 'w:configmaps')),
-    message: /^role ops includes w:workloads is reserved for admins: workload controllers create pods/,
+    message: /^role ops includes w:workloads, which is reserved for admins: workload controllers create pods/,
   },
   {
     rule: 'forbidden-grant',
