@@ -303,7 +303,7 @@ describe('G3: the only admin’s signed WIP pushed by another as the head of her
     ]);
     expect(r.conclusion, r.comment).toBe('failure');
     expect(r.comment).toMatch(
-      /the organization has one admin, alice@<!-- -->acme\.io: it is judged by that admin alone/,
+      /\(with one admin, alice@<!-- -->acme\.io, there is none to ask: instead that admin decides alone, making the change with nobody else or approving it\)/,
     );
   });
 });

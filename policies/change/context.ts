@@ -258,7 +258,7 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     if (approvedBy(input, only))
       return { ok: true, approved: `approved by ${only.github}, the organization's only admin`, note: '' };
     return unapproved(
-      ` (the organization has one admin, ${only.email}: it is judged by that admin alone, who must make it or approve it)`,
+      ` (with one admin, ${only.email}, there is none to ask: instead that admin decides alone, making the change with nobody else or approving it)`,
     );
   }
   if (others.length === 1 && concerned.length) {
@@ -270,13 +270,14 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
         approved: `made by ${other.email} and approved by ${concerned.map((u) => u.github).join(', ')}: the organization's two admins`,
         note: '',
       };
+    const them = concerned.map((u) => u.email).join(', ');
     return unapproved(
-      ` (the organization has two admins and this concerns ${concerned.map((u) => u.email).join(', ')}: ${other.email} makes the change and ${concerned.map((u) => u.email).join(', ')} approves it)`,
+      ` (with two admins, and this concerning ${them}, there is none to ask: instead ${other.email} makes the change and ${them} approves it)`,
     );
   }
   if (!others.length && concerned.length)
     return unapproved(
-      ` (it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
+      ` (there is none: it concerns the organization's only admin, whom nobody else can judge: make a second admin first)`,
     );
   const approvers = adminApprovers(input, subjects);
   if (!approvers.length) return unapproved('');

@@ -97,7 +97,7 @@ describe('routine admin tasks through orgctl review (the README table)', () => {
     const { base, head } = dirs.get(`2-${i}`)!;
     const r = await review(base, head, alice);
     expect(r.verdict.results.find((x) => x.rule === 'admin-change-approval')?.message).toMatch(
-      /the organization has two admins and this concerns frank@acme\.io: alice@acme\.io makes the change and frank@acme\.io approves it\)$/,
+      /from an admin who is neither an author nor frank@acme\.io \(with two admins, and this concerning frank@acme\.io, there is none to ask: instead alice@acme\.io makes the change and frank@acme\.io approves it\)$/,
     );
   });
 
