@@ -178,6 +178,16 @@ export function nearestName(given: string, names: readonly string[]): string | u
 }
 
 /**
+ * What a name that is not declared is told: the one meant, then the first ten of `declared` (and
+ * `...` past them: a list of hundreds says less than the one meant), or that no `kind` is declared.
+ * `declared` may be cut at eleven: nothing past that is shown.
+ */
+export function notDeclaredHint(declared: readonly string[], kind: string, meant: string | undefined): string {
+  if (!declared.length) return `no ${kind} is declared`;
+  return `${meant ? `did you mean ${meant}? ` : ''}declared: ${declared.slice(0, 10).join(', ')}${declared.length > 10 ? ', ...' : ''}`;
+}
+
+/**
  * nearestName over one list, for the many names a declaration may get wrong: each answered once,
  * and only the first `limit` distinct ones (a spec naming thousands of undeclared users would
  * otherwise spend minutes on hints; the first hundred say what went wrong).

@@ -3,25 +3,20 @@ import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 import type { OrgModel } from '../../model/model.ts';
 import type { RuleId } from '../../model/rules.ts';
-import { nearestNameAmong } from '../../model/text.ts';
+import { nearestNameAmong, notDeclaredHint } from '../../model/text.ts';
 
 /** Adds a finding to `out` when a namespace named somewhere is neither declared nor the system namespace. */
 function undeclared(rule: RuleId, model: OrgModel, out: Finding[]) {
   const ix = indexOf(model);
   const declared = [...ix.namespaces.keys()].slice(0, 11);
-  const hint = declared.length
-    ? `declared: ${declared.slice(0, 10).join(', ')}${declared.length > 10 ? ', ...' : ''}`
-    : 'no namespace is declared';
   const meantOf = nearestNameAmong(ix.namespaces.keys());
   return (ns: string, subject: () => string, source: () => string) => {
     if (!ix.namespaces.has(ns) && ns !== model.systemNamespace) {
-      // The first ten declared say little in an organization of hundreds: name the one meant.
-      const meant = meantOf(ns);
       out.push({
         severity: 'error',
         rule,
         subject: subject(),
-        message: `namespace ${JSON.stringify(ns)} is not declared (${meant ? `did you mean ${meant}? ` : ''}${hint})`,
+        message: `namespace ${JSON.stringify(ns)} is not declared (${notDeclaredHint(declared, 'namespace', meantOf(ns))})`,
         source: source(),
       });
     }

@@ -3,18 +3,20 @@ import { grantSubject, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 import type { OrgModel } from '../../model/model.ts';
 import type { RuleId } from '../../model/rules.ts';
+import { nearestNameAmong, notDeclaredHint } from '../../model/text.ts';
 
 /** Adds to `out` that a role or custom role named somewhere is not declared, and which are. */
 const undeclared = (rule: RuleId, model: OrgModel, out: Finding[]) => {
   const ix = indexOf(model);
+  const meantOf = { role: nearestNameAmong(ix.roles.keys()), 'custom role': nearestNameAmong(ix.customRoles.keys()) };
   return (kind: 'role' | 'custom role', name: string, subject: string, source: string) => {
-    const names = [...(kind === 'role' ? ix.roles : ix.customRoles).keys()];
+    const names = [...(kind === 'role' ? ix.roles : ix.customRoles).keys()].slice(0, 11);
     out.push({
       severity: 'error',
       rule,
       subject,
       source,
-      message: `${kind} ${JSON.stringify(name)} is not declared (${names.length ? `declared: ${names.join(', ')}` : `no ${kind} is declared`})`,
+      message: `${kind} ${JSON.stringify(name)} is not declared (${notDeclaredHint(names, kind, meantOf[kind](name))})`,
     });
   };
 };

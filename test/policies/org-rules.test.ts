@@ -172,6 +172,18 @@ const CASES: Case[] = [
     message: /^role "devs" is not declared \(no role is declared\)/,
   },
   {
+    // A typo among many roles: the one meant, and the first ten declared (not all of them).
+    rule: 'unknown-role',
+    fails: ({ org }) => {
+      for (let i = 0; i < 12; i++) org.role(`team-${i}`, 'r:full');
+      org.role('devs', 'r:full');
+      orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['dev'] });
+    },
+    passes: ({ org }) =>
+      org.role('devs', 'r:full') && orgOf(org).addGrant({ user: 'alice@acme.io', namespace: 'web', roles: ['devs'] }),
+    message: /^role "dev" is not declared \(did you mean devs\? declared: (\S+, ){9}\S+, \.\.\.\)$/,
+  },
+  {
     rule: 'unknown-cluster',
     fails: ({ org }) => org.namespace('ml', { clusters: ['ams1'] }),
     passes: ({ org }) => org.namespace('ml'),
