@@ -297,7 +297,7 @@ export function warnUnknown(
         ? `: did you mean ${nearest}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
         : ' (a typo?)';
     io.err(
-      `warning: namespace ${namespace} has no RoleBinding in these manifests${near}; only cluster-wide bindings can apply there`,
+      `warning: namespace ${namespace} has no RoleBinding in ${ask.bindingsOf ?? 'these manifests'}${near}; only cluster-wide bindings can apply there`,
     );
   }
 }

@@ -25,7 +25,8 @@ describe('explain warnings', () => {
 
   it('names a namespace nothing is bound in, for a listing and for a request', async () => {
     const warning =
-      'warning: namespace staging has no RoleBinding in these manifests (a typo?); only cluster-wide bindings can apply there';
+      // explain reads the declaration, not manifests: said as its user warning says it.
+      'warning: namespace staging has no RoleBinding in what acme declares (a typo?); only cluster-wide bindings can apply there';
     const listing = await explain('bob@acme.io', '-n', 'staging');
     expect(listing).toEqual({ code: 0, stdout: 'users/bob@acme.io holds nothing in staging', stderr: warning });
     const request = await explain('bob@acme.io', '-n', 'staging', 'get', 'pods');
