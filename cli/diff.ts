@@ -2,6 +2,7 @@ import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { refuseUnrecordedArgoCd, withHandApplied } from '../analysis/hand-applied.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
+import { markdownAsText } from '../report/markdown-text.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '../analysis/snapshot.ts';
 import { defineCommand } from './command.ts';
@@ -12,7 +13,7 @@ import type { FileDocuments } from '../synth/yaml.ts';
 import type { Io } from '../model/io.ts';
 import { resolveToday } from '../model/model.ts';
 
-const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format md|json|html]
+const DIFF_HELP = `Usage: orgctl diff --base DIR|REF --head DIR|REF [--format text|md|json|html]
 
 Who gains or loses what between two synthesized outputs: per person and per token, levels and
 privilege classes gained and lost in each namespace, admin, billing and status changes, invites,
@@ -20,7 +21,9 @@ namespaces, tokens added, removed, renamed or moved, custom RBAC. Judged by effe
 
   --base, --head   a folder, or a git ref whose dist/ is read from git objects (origin/main,
                    HEAD~1, or REF:folder), without checking anything out or running it
-  --format         md (default: the pull-request comment), json, or html (gains and losses coloured)`;
+  --format         text (the default when standard output is a terminal: the report as a person
+                   reads it there), md (the default otherwise: the pull-request comment, as scripts
+                   and CI read it), json, or html (gains and losses coloured)`;
 
 /** `read()` of one side; an input error names the side (exit 2). */
 function onSide<T>(label: string, read: () => T): T {
@@ -116,20 +119,32 @@ export function requireSides(flags: { readonly base?: string; readonly head?: st
   return { base: flags.base, head: flags.head };
 }
 
-function printDiff(io: Io, diff: AccessDiff, format: 'md' | 'json' | 'html' | undefined): void {
+/**
+ * The report (diff, review) as people get it unasked: text on a terminal, else the pull-request
+ * comment's markdown (what scripts and CI pipe, and the README shows).
+ */
+export const reportFormat = <F extends string>(given: F | undefined, io: Io): F | 'text' | 'md' =>
+  given ?? (io.stdoutIsTerminal ? 'text' : 'md');
+
+/** The markdown report as `format` says: as it is, or as text for a terminal. */
+export const reportIn = (format: string, md: string): string => (format === 'text' ? markdownAsText(md) : md);
+
+function printDiff(io: Io, diff: AccessDiff, format: 'text' | 'md' | 'json' | 'html'): void {
   if (format === 'html') io.out(diffHtml(diff, 'Access changes'));
+  else if (format === 'json') io.out(JSON.stringify(diff, null, 2));
   // Whole: this is the full report a cut comment points to (only what GitHub is sent has a limit).
-  else io.out(format === 'json' ? JSON.stringify(diff, null, 2) : renderMarkdown(diff, undefined, WHOLE));
+  else io.out(reportIn(format, renderMarkdown(diff, undefined, WHOLE)));
 }
 
 export const command = defineCommand({
   name: 'diff',
   summary: 'Who gains or loses what, per person and per token.',
   help: DIFF_HELP,
-  flags: { base: 'string', head: 'string', format: ['md', 'json', 'html'] },
+  flags: { base: 'string', head: 'string', format: ['text', 'md', 'json', 'html'] },
   run({ flags }, io) {
     const sides = requireSides(flags);
-    printDiff(io, accessDiff(loadSnapshots(sides.base, sides.head, io), resolveToday(undefined, io.env)), flags.format);
+    const format = reportFormat(flags.format, io);
+    printDiff(io, accessDiff(loadSnapshots(sides.base, sides.head, io), resolveToday(undefined, io.env)), format);
     return 0;
   },
 });

@@ -47,5 +47,6 @@ export const processIo: Io = {
   },
   env: process.env,
   stdinIsTerminal: process.stdin.isTTY === true,
+  stdoutIsTerminal: process.stdout.isTTY === true,
   progress: status,
 };

@@ -3,11 +3,11 @@ import { OVERRIDABLE_RULES, RULE_BY_ID, rulesOf, type RuleId } from '../model/ru
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { requireSides } from './diff.ts';
+import { reportFormat, reportIn, requireSides } from './diff.ts';
 import { judgeChange } from './judge.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
-                     [--changed-path PATH...] [--override RULE...] [--format md|json]
+                     [--changed-path PATH...] [--override RULE...] [--format text|md|json]
                      [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
                      [--head-proof FILE --head-proof-commit SHA] [--full-proof]
@@ -26,6 +26,9 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --changed-path PATH  files the change touches, for engine-change (repeatable)
   --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
                        valid only with an admin's approval; any other rule is a usage error
+  --format             text (the default when standard output is a terminal: the verdict and the diff
+                       as a person reads them there), md (the default otherwise: the pull-request
+                       comment, as scripts and CI read it), or json
   --today DATE         the date grant and token expiry are judged on (default: ORGCTL_TODAY, else today)
   --window DIR|REF     an older output of the base branch (origin/main~10): mass-removal also judges
                        everything removed since then, so a removal split across pull requests adds up,
@@ -74,7 +77,7 @@ export const command = defineCommand({
     'approved-by': 'list',
     'changed-path': 'list',
     override: 'list',
-    format: ['md', 'json'],
+    format: ['text', 'md', 'json'],
     today: 'string',
     window: 'string',
     github: 'boolean',
@@ -119,9 +122,12 @@ export const command = defineCommand({
       },
       io,
     );
+    const format = reportFormat(flags.format, io);
     // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
     io.out(
-      flags.format === 'json' ? JSON.stringify({ ...verdict, diff }, null, 2) : renderMarkdown(diff, verdict, WHOLE),
+      format === 'json'
+        ? JSON.stringify({ ...verdict, diff }, null, 2)
+        : reportIn(format, renderMarkdown(diff, verdict, WHOLE)),
     );
     return verdict.ok ? 0 : 1;
   },

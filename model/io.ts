@@ -9,6 +9,8 @@ export interface Io {
   stdin?(): string;
   /** Standard input is a terminal: what a command reads from it unasked (kubeconfig's Secret) would wait for typing. */
   readonly stdinIsTerminal?: boolean;
+  /** Standard output is a terminal: a report for people (diff, review) is written as text there, as markdown anywhere else. */
+  readonly stdoutIsTerminal?: boolean;
   /** A transient status line for long runs: shown on a terminal only, never in logs or pipes. */
   progress?(message: string): void;
 }
