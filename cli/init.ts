@@ -1,16 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GITHUB_LOGIN, resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
@@ -21,17 +9,14 @@ import { scaffold } from '../report/scaffold.ts';
 import { dateFlag, orgFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
-import { packageRoot, workflowTemplates } from './workflows.ts';
+import { workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
-
-/** Where init puts this orgctl's tarball in the new repository (npm pack names it name-version.tgz). */
-const VENDORED = `vendor/${packageJson.name}-${packageJson.version}.tgz`;
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
                    [--argocd REPO_URL [--boundary USER]...] [--dependency SPEC] [--today YYYY-MM-DD]
 
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
-package.json depending on orgctl (this orgctl, packed into vendor/), the declaration with the owner as the first admin (org/org.ts,
+package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
 or org/org.yaml with --spec yaml), dist/ synthesized from it, the GitHub workflows (running the
 installed orgctl), a README saying how to change access and who approves what, .gitignore,
 .ci/run and (with org/org.ts) tsconfig.json. Nothing is installed: run \`npm install\` in DIR next.
@@ -51,39 +36,11 @@ installed orgctl), a README saying how to change access and who approves what, .
                       system:serviceaccount:kube-system:argocd-manager): the boundary each
                       cluster applies by hand is written too, with namedClusterResources it needs.
                       Given again, each identity Argo CD reaches its clusters as
-  --dependency SPEC   what package.json's dependency on orgctl says (default: this orgctl, packed
-                      into ${VENDORED}: orgctl is not on npm's public registry, where
-                      ^${packageJson.version} would install whoever claims the name; your registry's
-                      ^${packageJson.version}, or a tarball: file:/path/orgctl-${packageJson.version}.tgz)
+  --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
+                      this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
-
-/**
- * This orgctl as the tarball `npm pack` makes, in a temporary folder: the dependency when none is
- * given. orgctl is not on npm's public registry, so `^VERSION` would install whoever claims the
- * name there, and the review job runs what the lock installs, with its token. A checkout builds
- * its types first (its prepack); an installed package holds them, and no tsconfig to build them by.
- */
-function packThisOrgctl(): { readonly file: string; readonly folder: string } {
-  const root = packageRoot();
-  const folder = mkdtempSync(join(tmpdir(), 'orgctl-pack-'));
-  const checkout = existsSync(join(root, 'tsconfig.types.json'));
-  const r = spawnSync(
-    'npm',
-    ['pack', '--silent', '--pack-destination', folder, ...(checkout ? [] : ['--ignore-scripts'])],
-    { cwd: root, encoding: 'utf8' },
-  );
-  const file = join(folder, VENDORED.slice('vendor/'.length));
-  if (r.status !== 0 || !existsSync(file)) {
-    rmSync(folder, { recursive: true, force: true });
-    const why = r.error?.message ?? (r.stderr.trim().split('\n').at(-1) || `exit ${r.status}`);
-    throw new InputError(
-      `cannot pack this orgctl (${root}) into ${VENDORED} (npm pack: ${why}): give --dependency SPEC, your registry's ^${packageJson.version} or file:/path/orgctl-${packageJson.version}.tgz`,
-    );
-  }
-  return { file, folder };
-}
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {
@@ -147,7 +104,6 @@ export const command = defineCommand({
     assertEmptyFolder(dir);
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
-    const packed = flags.dependency === undefined ? packThisOrgctl() : undefined;
     const result = scaffold({
       org,
       owner,
@@ -158,36 +114,34 @@ export const command = defineCommand({
       ...(imported ? { imported: imported.spec } : {}),
       ...(imported?.argocdNamespace !== undefined ? { argocdNamespace: imported.argocdNamespace } : {}),
       engine: packageJson,
-      dependency: flags.dependency ?? `file:${VENDORED}`,
+      dependency: flags.dependency,
       workflows: workflowTemplates(),
       today,
     });
     printFindings(io, result.findings);
-    try {
-      if (!result.ok) {
-        io.err(`orgctl init: the organization does not synthesize (${summary(result.findings)}); ${dir} not created`);
-        return 1;
-      }
-      try {
-        for (const [path, content] of result.files) {
-          const file = join(dir, path);
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, content);
-        }
-        chmodSync(join(dir, '.ci/run'), 0o755);
-        if (packed) {
-          mkdirSync(join(dir, dirname(VENDORED)), { recursive: true });
-          copyFileSync(packed.file, join(dir, VENDORED));
-        }
-      } catch (e) {
-        throw unwritable((e as NodeJS.ErrnoException).path ?? dir, e);
-      }
-    } finally {
-      if (packed) rmSync(packed.folder, { recursive: true, force: true });
+    if (!result.ok) {
+      io.err(`orgctl init: the organization does not synthesize (${summary(result.findings)}); ${dir} not created`);
+      return 1;
     }
-    const written = [...result.files.keys(), ...(packed ? [VENDORED] : [])];
+    try {
+      for (const [path, content] of result.files) {
+        const file = join(dir, path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
+      chmodSync(join(dir, '.ci/run'), 0o755);
+    } catch (e) {
+      throw unwritable((e as NodeJS.ErrnoException).path ?? dir, e);
+    }
+    // The default ^VERSION names a package npm's public registry does not have (README, Start your own
+    // organization): the next step's npm install would fail there, or install whoever claims the name.
+    const tarball = `/path/to/orgctl-${packageJson.version}.tgz`;
+    const registryNote =
+      flags.dependency === undefined
+        ? `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (cd ${dir} && npm install ${tarball}), or init with --dependency file:${tarball}`
+        : '';
     io.out(
-      `created ${dir}: ${writtenSummary(written, owner.toLowerCase())}
+      `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${registryNote}
 next: cd ${dir} && npm install && git init -b main && git add -A && git commit -m "The ${org} organization"`,
     );
     return 0;

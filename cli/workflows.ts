@@ -23,11 +23,11 @@ const WORKFLOWS_FOLDER = '.github/workflows';
 const LENT_ROOT = Symbol.for('orgctl.root');
 
 /**
- * The orgctl package's folder, where its workflow templates are (and what init packs): the launcher's, when it runs the
+ * The orgctl package's folder, where its workflow templates are: the launcher's, when it runs the
  * bundle (whose own folder, in node_modules/.cache, may be a shared install's: the checkout above
  * it is another's); else above this source file, which is the package's.
  */
-export function packageRoot(): string {
+function packageRoot(): string {
   const lent = (globalThis as { [LENT_ROOT]?: unknown })[LENT_ROOT];
   if (typeof lent === 'string') return lent;
   const here = fileURLToPath(import.meta.url);

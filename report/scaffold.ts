@@ -43,7 +43,7 @@ interface ScaffoldOptions {
     /** Versions orgctl pins for its dependencies' dependencies: npm applies overrides only at a project's root. */
     readonly overrides?: Readonly<Record<string, unknown>>;
   };
-  /** What package.json's `dependencies.orgctl` says (init's default: `file:vendor/orgctl-VERSION.tgz`). @default `^VERSION` */
+  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; a `file:` tarball in tests). */
   readonly dependency?: string;
   /** The workflow templates (deploy/github/), name → text. */
   readonly workflows: ReadonlyMap<string, string>;
@@ -252,11 +252,6 @@ npm test
 
 /** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
 function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {
-  // init's default: this orgctl packed into vendor/ (orgctl is not on npm's public registry).
-  const vendored = o.dependency?.startsWith('file:vendor/') ? o.dependency.slice('file:'.length) : undefined;
-  const upgrade = vendored
-    ? `\`npm install ./vendor/orgctl-NEW.tgz\` (the new release's tarball, made by \`npm pack\` in its checkout; delete \`${vendored}\`)`
-    : '`npm install orgctl@latest`';
   const ts = declaredIn.endsWith('.ts');
   const example = ts
     ? "```ts\nconst web = org.namespace('web');\nweb.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');\n```"
@@ -308,9 +303,9 @@ judgement locally.
 
 ## Upgrading orgctl
 
-orgctl is a dependency like any other: ${upgrade}, \`npx orgctl workflows --write\`
+orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npx orgctl workflows --write\`
 (npm never copies a release's workflows here: it writes them, and leaves any you edited by hand,
-saying so), \`npm run synth\`, and commit \`package.json\`, \`package-lock.json\`,${vendored ? ' `vendor/`,' : ''}
+saying so), \`npm run synth\`, and commit \`package.json\`, \`package-lock.json\`,
 \`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
 (an admin who is not its author approves it: the review names the orgctl version and source that
 \`package-lock.json\` installs, which is what the approval trusts), and whatever the new version

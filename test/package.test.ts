@@ -31,8 +31,6 @@ function sh(cmd: string, args: readonly string[], cwd: string) {
 /** Where npm's registry serves a version of orgctl (a lock's `resolved`). */
 const registryTarball = (version: string) => `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`;
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
-/** A registry's version as the dependency: init packs nothing (packing is the default's test, below). */
-const REGISTRY = ['--dependency', `^${VERSION}`];
 
 /**
  * The organization's package-lock.json, as `npm install` would write it, pinned to the versions the
@@ -234,18 +232,7 @@ describe('orgctl init: a new organization repository', () => {
    */
   async function initialized(spec: string, name: string, flags: readonly string[]) {
     const dir = join(scratch(), `${name}-${spec}`);
-    const r = await run([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'alice@acme.io',
-      '--spec',
-      spec,
-      ...REGISTRY,
-      ...flags,
-    ]);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, ...flags]);
     expect(r.code, r.stderr).toBe(0);
     const declaration = join(dir, `org/org.${spec}`);
     const text = readFileSync(declaration, 'utf8');
@@ -271,7 +258,7 @@ describe('orgctl init: a new organization repository', () => {
     }
     // Without it, nothing of Argo CD is written.
     const plain = join(tempDir(), 'plain');
-    expect((await run(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io', ...REGISTRY])).code).toBe(0);
+    expect((await run(['init', plain, '--org', 'acme', '--owner', 'alice@acme.io'])).code).toBe(0);
     expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
   });
 
@@ -384,7 +371,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
 
   it('--spec yaml writes org/org.yaml, named in package.json, that synthesizes the dist/ it wrote', async () => {
     const dir = join(tempDir(), 'y');
-    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml', ...REGISTRY]);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).orgctl).toEqual({ spec: 'org/org.yaml' });
     expect(readFileSync(join(dir, 'org/org.yaml'), 'utf8')).toMatch(/owner: alice@acme.io/);
@@ -396,7 +383,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
   it('its summary names every file it wrote (a folder by its name: dist/, .github/workflows/)', async () => {
     for (const spec of ['ts', 'yaml']) {
       const dir = join(tempDir(), `summary-${spec}`);
-      const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec, ...REGISTRY]);
+      const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', spec]);
       expect(r.code, r.stderr).toBe(0);
       const named = r.stdout.match(/^created \S+: (.*)$/m)?.[1] ?? '';
       // Each entry: a file's path, or a folder's (with its slash), each given a note in parentheses at most.
@@ -414,7 +401,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
 
   it('its next step, as printed and as the README gives it, makes main the branch, as the workflows and Argo CD follow', async () => {
     const dir = join(tempDir(), 'next');
-    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml', ...REGISTRY]);
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
     expect(r.code, r.stderr).toBe(0);
     const printed = r.stdout.match(/^next: cd \S+ && npm install && (git init[^&]*)&&/m)?.[1]?.trim();
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -430,23 +417,17 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(readFileSync(join(dir, '.github/workflows/orgctl-check.yaml'), 'utf8')).toContain('branches: [main]');
   });
 
-  it('without --dependency, packs this orgctl into vendor/ and depends on that tarball, never on a name npm may give another', async () => {
-    const dir = join(tempDir(), 'vendored');
-    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
+  it('without --dependency, says that the ^VERSION it wrote does not install from npm, and what to install instead', async () => {
+    const dir = join(tempDir(), 'registry');
+    const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io']);
     expect(r.code, r.stderr).toBe(0);
-    const vendored = `vendor/orgctl-${VERSION}.tgz`;
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(`file:${vendored}`);
-    expect(r.stdout).toMatch(new RegExp(`^created \\S+: .*, ${vendored.replace(/\./g, '\\.')}\n`, 'm'));
-    // The same package npm pack makes of this checkout.
-    expect(
-      sh('tar', ['-tzf', join(dir, vendored)], ROOT)
-        .stdout.split('\n')
-        .filter(Boolean)
-        .sort(),
-    ).toEqual([...contents].sort());
+    expect(r.stdout).toContain(
+      `note: orgctl is not on npm's public registry: the dependency ^${VERSION} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (cd ${dir} && npm install /path/to/orgctl-${VERSION}.tgz), or init with --dependency file:/path/to/orgctl-${VERSION}.tgz`,
+    );
+    const named = join(tempDir(), 'named');
     const given = await run([
       'init',
-      join(tempDir(), 'named'),
+      named,
       '--org',
       'acme',
       '--owner',
@@ -455,20 +436,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       'file:/x.tgz',
     ]);
     expect(given.code, given.stderr).toBe(0);
-    expect(given.stdout).not.toContain('vendor/');
-  });
-
-  it('without npm to pack it, says so and what to give instead (exit 2), writing nothing', () => {
-    const dir = join(tempDir(), 'no-npm');
-    const r = cli(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io'], { env: { PATH: '/nonexistent' } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      new RegExp(
-        `^orgctl init: cannot pack this orgctl \\(.*\\) into vendor/orgctl-${VERSION.replace(/\./g, '\\.')}\\.tgz \\(npm pack: .*ENOENT.*\\): give --dependency SPEC, your registry's \\^`,
-        'm',
-      ),
-    );
-    expect(existsSync(dir)).toBe(false);
+    expect(given.stdout).not.toContain('note:');
   });
 
   it('--from imports a cluster dump, reporting on stderr what it could not map', async () => {
@@ -485,7 +453,6 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       'alice',
       '--from',
       dump,
-      ...REGISTRY,
     ]);
     expect(r.stderr).toMatch(
       /^not imported: RoleBinding team-a\/config: Group sre cannot be a user; declare its members$/m,
