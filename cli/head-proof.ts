@@ -81,6 +81,13 @@ export function readHeadLock(base: string, head: string, headLock: string | unde
     : `head's package-lock.json: ${text.problem}`;
 }
 
+/** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */
+export function readBaseLock(base: string): LockedEngine | undefined {
+  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
+  const locked = text === undefined ? undefined : lockedEngine(text, RUNNING_ENGINE.name, lockRegistries(text));
+  return typeof locked === 'object' ? locked : undefined;
+}
+
 /**
  * Where a base folder's package files are: the root of the git work tree that tracks it (`--base
  * dist` in the review job, which checks out the base branch), as head's are read at the root of

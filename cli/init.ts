@@ -6,6 +6,7 @@ import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
+import { shellCommand } from '../model/text.ts';
 import { dateFlag, orgFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
@@ -142,7 +143,7 @@ export const command = defineCommand({
         : '';
     io.out(
       `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${registryNote}
-next: cd ${dir} && npm install && git init -b main && git add -A && git commit -m "The ${org} organization"`,
+next: ${shellCommand(['cd', dir])} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
     );
     return 0;
   },

@@ -18,7 +18,7 @@ import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import { isActiveAdmin } from '../policies/change/context.ts';
-import { readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
+import { readBaseLock, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
 
 export interface ChangeToJudge {
   readonly base: string;
@@ -145,7 +145,7 @@ export function judgeChange(
     overrides: change.overrides,
     ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
-      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock) }
+      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, readBaseLock(change.base)) }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),

@@ -16,6 +16,7 @@ import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
+import { shellCommand } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
 
@@ -210,7 +211,7 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   // Left to the default on a terminal, reading would wait, silent, for a Secret nobody is typing.
   if (flags.secret === undefined && io.stdinIsTerminal)
     throw new UsageError(
-      `standard input is a terminal: pipe the Secret in (kubectl get secret -n ${systemNamespaceOf(org)} ${token.serviceAccount} -o json | orgctl kubeconfig ${token.id} --server ${server}), or give --secret FILE`,
+      `standard input is a terminal: pipe the Secret in (${shellCommand(['kubectl', 'get', 'secret', '-n', systemNamespaceOf(org), token.serviceAccount, '-o', 'json'])} | ${shellCommand(['orgctl', 'kubeconfig', token.id, '--server', server])}), or give --secret FILE`,
     );
   const secretSource = flags.secret ?? '-';
   let secretText: string;

@@ -314,12 +314,23 @@ export const isEngineUpgrade = (changedPaths: readonly string[] | undefined): bo
 
 /**
  * `orgctl 0.2.0 from https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz, which head's
- * package-lock.json installs`: what an approval of head trusts. Once merged, the review job installs
+ * package-lock.json installs`, and what base's installs in its place (`base`): what an approval of head trusts. Once merged, the review job installs
  * that lock and runs what it installs with its token, so a package from a source no registry of
  * base's vouches for is named too (what the head proof refuses, an approval may not know it trusts).
  */
-export const describeLocked = (name: string, locked: LockedEngine): string =>
-  `${name} ${locked.version}${locked.resolved ? ` from ${locked.resolved}` : ' (no `resolved` source in the lock)'}, which head's package-lock.json installs${locked.outside ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}` : ''}`;
+export function describeLocked(name: string, locked: LockedEngine, base?: LockedEngine): string {
+  const from = (l: LockedEngine) =>
+    `${name} ${l.version}${l.resolved ? ` from ${l.resolved}` : ' (no `resolved` source in the lock)'}`;
+  // What it replaces: a source or version said beside base's, and a package swapped under the same
+  // name, version and source (a tarball of the repository, say) by its integrity (R27-1).
+  const instead =
+    base === undefined || (base.version === locked.version && base.resolved === locked.resolved)
+      ? base !== undefined && base.integrity !== locked.integrity
+        ? `: not the package base's lock installs under the same version and source (integrity ${base.integrity ?? 'none'} → ${locked.integrity ?? 'none'})`
+        : ''
+      : ` in place of ${from(base)}, which base's package-lock.json installs`;
+  return `${from(locked)}, which head's package-lock.json installs${instead}${locked.outside ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}` : ''}`;
+}
 
 /** The head proof, judged: accepted (with the version that vouches), or why not. */
 export type HeadProofCheck =
