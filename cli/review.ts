@@ -3,6 +3,8 @@ import { OVERRIDABLE_RULES, RULE_BY_ID, rulesOf, type RuleId } from '../model/ru
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
+import type { Io } from '../model/io.ts';
+import { nearestName } from '../model/text.ts';
 import { reportFormat, reportIn, requireSides } from './diff.ts';
 import { judgeChange } from './judge.ts';
 
@@ -66,6 +68,22 @@ ${rulesOf('change')
   )
   .join('\n')}`;
 
+/**
+ * A login typed on the command line one or two letters from an admin's (`--actor alcie`): judged
+ * as given (a member's login is no mistake), and said, since the verdict then reads as someone else's.
+ */
+function warnLoginsMeant(io: Io, admins: readonly string[], given: Readonly<Record<string, readonly string[]>>): void {
+  for (const [flag, logins] of Object.entries(given))
+    for (const login of logins) {
+      if (admins.some((a) => a.toLowerCase() === login.toLowerCase())) continue;
+      const meant = nearestName(
+        login.toLowerCase(),
+        admins.map((a) => a.toLowerCase()),
+      );
+      if (meant) io.err(`warning: ${flag} ${login} is no admin's GitHub login in base: did you mean ${meant}?`);
+    }
+}
+
 export const command = defineCommand({
   name: 'review',
   summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
@@ -106,7 +124,7 @@ export const command = defineCommand({
         `--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`,
       );
     }
-    const { diff, verdict } = judgeChange(
+    const { diff, verdict, admins } = judgeChange(
       {
         ...sides,
         actors,
@@ -122,6 +140,7 @@ export const command = defineCommand({
       },
       io,
     );
+    warnLoginsMeant(io, admins, { '--actor': actors, '--approved-by': flags['approved-by'] });
     const format = reportFormat(flags.format, io);
     // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
     io.out(

@@ -87,6 +87,21 @@ describe('did you mean', () => {
     );
   });
 
+  it("review: an --actor or --approved-by a letter from an admin's login says the one meant, and is judged as given", async () => {
+    const { baseSpec, distPair } = await import('./review/scenarios.ts');
+    const { base, head } = await distPair(baseSpec(), (s) => {
+      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+    });
+    const r = await run(['review', '--base', base, '--head', head, '--actor', 'alcie', '--approved-by', 'frnak']);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning: --'))).toEqual([
+      "warning: --actor alcie is no admin's GitHub login in base: did you mean alice?",
+      "warning: --approved-by frnak is no admin's GitHub login in base: did you mean frank?",
+    ]);
+    expect(r.code).toBe(1); // alcie is nobody: not an admin's change, and frnak's approval is nobody's
+    const right = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);
+    expect(right.stderr).not.toContain('did you mean');
+  });
+
   it('editDistance answers as the whole table does, with a bound up to it (random short names)', () => {
     /** The optimal string alignment distance, the whole table and nothing left out: the oracle. */
     const whole = (a: string, b: string): number => {
