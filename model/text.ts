@@ -246,8 +246,11 @@ export function nameMeant(
   return near ? { name: near, why: 'the nearest name known here' } : undefined;
 }
 
-/** A word a shell reads as itself: no quote, expansion, glob, brace, history or operator character. */
-const SHELL_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/**
+ * A word a shell reads as itself: no quote, expansion, glob, brace, history or operator character,
+ * and no `=` first (zsh expands `=name` to a command's path).
+ */
+const SHELL_PLAIN = /^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/;
 
 /**
  * A word of a command a person pastes into a shell: text, passed to the program as written; or a

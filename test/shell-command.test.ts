@@ -47,6 +47,8 @@ describe('shellCommand', () => {
     expect(shellCommand(['--as=arn:aws:iam::1:role/x$(id)'])).toBe(`--as='arn:aws:iam::1:role/x$(id)'`);
     expect(shellCommand(["it's"])).toBe(`'it'\\''s'`);
     expect(shellCommand([''])).toBe(`''`);
+    // zsh reads `=ls` as the path of ls.
+    expect(shellCommand(['=ls', '--as==ls'])).toBe(`'=ls' --as='=ls'`);
   });
 
   it('shows a placeholder as the person replaces it, and refuses one that is not a plain name', () => {
