@@ -137,13 +137,15 @@ export const command = defineCommand({
     // The default ^VERSION names a package npm's public registry does not have (README, Start your own
     // organization): the next step's npm install would fail there, or install whoever claims the name.
     const tarball = `/path/to/orgctl-${packageJson.version}.tgz`;
+    // The folder as a shell's cd takes it: one word, and never `-` (cd's previous folder) or a flag (R28-4).
+    const cd = shellCommand(['cd', dir.startsWith('-') ? `./${dir}` : dir]);
     const registryNote =
       flags.dependency === undefined
-        ? `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (cd ${dir} && npm install ${tarball}), or init with --dependency file:${tarball}`
+        ? `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (${cd} && npm install ${tarball}), or init with --dependency file:${tarball}`
         : '';
     io.out(
       `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${registryNote}
-next: ${shellCommand(['cd', dir])} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
+next: ${cd} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
     );
     return 0;
   },

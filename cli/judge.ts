@@ -112,12 +112,12 @@ function proveWhole(
 
 /**
  * The diff and the verdict (the proof's results, then `extra`, then every change rule), and the
- * GitHub logins of base's active admins (review --github ranks pull requests by them).
+ * GitHub logins of base's active admins (review --github ranks pull requests by them), and of all its users.
  */
 export function judgeChange(
   change: ChangeToJudge,
   io: Io,
-): { diff: AccessDiff; verdict: Verdict; admins: readonly string[] } {
+): { diff: AccessDiff; verdict: Verdict; admins: readonly string[]; logins: readonly string[] } {
   // Files given on the command line are read first: a missing one is a usage error before any work.
   const headProof =
     change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;
@@ -178,5 +178,6 @@ export function judgeChange(
       );
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
   const admins = [...base.users.values()].flatMap((u) => (isActiveAdmin(u) && u.github ? [u.github] : []));
-  return { diff, verdict: withResults(withResults(rules, extra), proved), admins };
+  const logins = [...base.users.values()].flatMap((u) => (u.github ? [u.github] : []));
+  return { diff, verdict: withResults(withResults(rules, extra), proved), admins, logins };
 }

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import type { ParsedArgs } from './args.ts';
@@ -198,6 +198,13 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (!token)
     throw new InputError(
       `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${members.tokens.map((t) => t.id).join(', ') || 'none'})`,
+    );
+  // What orgctl writes, and nothing else: the name is a word of the command printed below, and the
+  // Secret is checked against it (a forged members.json named `--kubeconfig=…`, R28-3).
+  const account = tokenAccountName(token.id, token.rotation);
+  if (token.serviceAccount !== account)
+    throw new InputError(
+      `${dir}/${MEMBERS_FILE}: token ${token.id} names the ServiceAccount ${JSON.stringify(token.serviceAccount)}, not ${account}, which orgctl writes for it: this is not the output orgctl synth writes (run it)`,
     );
   if (token.status === 'deactivated')
     throw new InputError(

@@ -69,13 +69,19 @@ ${rulesOf('change')
   .join('\n')}`;
 
 /**
- * A login typed on the command line one or two letters from an admin's (`--actor alcie`): judged
- * as given (a member's login is no mistake), and said, since the verdict then reads as someone else's.
+ * A login typed on the command line one or two letters from an admin's (`--actor alcie`) and no
+ * user's in base: judged as given, and said, since the verdict then reads as someone else's.
  */
-function warnLoginsMeant(io: Io, admins: readonly string[], given: Readonly<Record<string, readonly string[]>>): void {
+function warnLoginsMeant(
+  io: Io,
+  base: { readonly admins: readonly string[]; readonly logins: readonly string[] },
+  given: Readonly<Record<string, readonly string[]>>,
+): void {
+  const { admins } = base;
   for (const [flag, logins] of Object.entries(given))
     for (const login of logins) {
-      if (admins.some((a) => a.toLowerCase() === login.toLowerCase())) continue;
+      // Anyone's login in base is no typo (a member frankie beside an admin frank, R28-2).
+      if (base.logins.some((a) => a.toLowerCase() === login.toLowerCase())) continue;
       const meant = nearestName(
         login.toLowerCase(),
         admins.map((a) => a.toLowerCase()),
@@ -124,7 +130,7 @@ export const command = defineCommand({
         `--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`,
       );
     }
-    const { diff, verdict, admins } = judgeChange(
+    const { diff, verdict, admins, logins } = judgeChange(
       {
         ...sides,
         actors,
@@ -140,7 +146,7 @@ export const command = defineCommand({
       },
       io,
     );
-    warnLoginsMeant(io, admins, { '--actor': actors, '--approved-by': flags['approved-by'] });
+    warnLoginsMeant(io, { admins, logins }, { '--actor': actors, '--approved-by': flags['approved-by'] });
     const format = reportFormat(flags.format, io);
     // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
     io.out(

@@ -676,7 +676,9 @@ export function renderMarkdown(diff: AccessDiff, verdict?: Verdict, options: Mar
     (diff.handApplied ?? []).map((c) => {
       const steps = {
         sentence: `- ${escapeMarkdown(c.text)}`,
-        commands: (c.commands ?? []).map((command) => codeSpan(command)),
+        // As code points, any character that acts: a line break from a forged dist/ would end the
+        // list item and its code span, and what follows read as the comment's own markdown (R28-1).
+        commands: (c.commands ?? []).map((command) => codeSpan(showHidden(command))),
       };
       const commands = steps.commands.length ? `: ${steps.commands.join(', then ')}` : '';
       return {

@@ -168,16 +168,19 @@ describe("R27-3: kubeconfig's terminal hint is not built as words", () => {
     return m![1]!;
   }
 
-  it('a ServiceAccount members.json names with shell code in it is passed to kubectl as one word, running nothing', async () => {
+  it('a ServiceAccount members.json names with shell code in it is never printed as a command (R28-3: refused)', async () => {
     const dir = join(tempDir('orgctl-r27-dist-'), 'dist');
     cpSync(join(ROOT, 'dist'), dir, { recursive: true });
     const members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8'));
     const account = 'token-ci-deploy$(echo${IFS}RAN>&2)';
     members.tokens.find((t: { id: string }) => t.id === 'ci-deploy').serviceAccount = account;
     writeFileSync(join(dir, 'members.json'), JSON.stringify(members));
-    const sh = bash(await hint(dir, 'https://k.acme.io'));
-    expect(sh.stderr).not.toContain('RAN');
-    expect(sh.stdout.split('\n')).toContain(account);
+    const err: string[] = [];
+    const terminal = { stdinIsTerminal: true, stdin: () => expect.fail('standard input was read') };
+    const io: Io = { ...terminal, out: () => {}, err: (l) => err.push(l), env: { ORGCTL_TODAY: TODAY } };
+    expect(await main(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--dir', dir], io)).toBe(2);
+    expect(err.join('\n')).toContain('not token-ci-deploy, which orgctl writes for it');
+    expect(err.join('\n')).not.toContain('pipe the Secret in');
   });
 
   it('a --server URL the shell would read as two commands is passed to orgctl as one word', async () => {
