@@ -1,5 +1,6 @@
 /** The process's own Io (model/io.ts): stdout, stderr, and a progress line on a terminal only. */
 import type { Io } from '../model/io.ts';
+import { terminalText } from '../model/text.ts';
 
 interface StatusStream {
   readonly isTTY?: boolean;
@@ -12,7 +13,7 @@ interface StatusStream {
  */
 export function progressOn(stream: StatusStream): (message: string) => void {
   if (!stream.isTTY) return () => {};
-  return (message) => stream.write(message ? `\r\x1b[K${message}` : '\r\x1b[K');
+  return (message) => stream.write(message ? `\r\x1b[K${terminalText(message)}` : '\r\x1b[K');
 }
 
 // `orgctl access | head` closes the pipe early: that is the reader's choice, not an error.
@@ -25,10 +26,13 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const status = progressOn(process.stderr);
 
+/** A line as a stream shows it: on a terminal, nothing in it drives the terminal (terminalText); elsewhere as it is. */
+const shownOn = (stream: StatusStream, line: string): string => (stream.isTTY ? terminalText(line) : line);
+
 export const processIo: Io = {
   out: (line) => {
     status('');
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(`${shownOn(process.stdout, line)}\n`);
   },
   outLine: () => {
     status('');
@@ -43,7 +47,7 @@ export const processIo: Io = {
   },
   err: (line) => {
     status('');
-    process.stderr.write(`${line}\n`);
+    process.stderr.write(`${shownOn(process.stderr, line)}\n`);
   },
   env: process.env,
   stdinIsTerminal: process.stdin.isTTY === true,
