@@ -32,6 +32,7 @@ import {
   upsertComment,
 } from '../github/adapter.ts';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_SIDE } from './output.ts';
+import { showHidden } from '../model/text.ts';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
@@ -576,7 +577,8 @@ export async function reviewOnGitHub(
       io.out(
         `${posted.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${posted.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}${as}`,
       );
-      for (const r of verdict.results.filter((x) => !x.ok)) io.err(`error ${r.rule} ${r.message}`);
+      // One line each, whatever the data in it holds (R29-1: a workflow command of the author's in this job's log).
+      for (const r of verdict.results.filter((x) => !x.ok)) io.err(showHidden(`error ${r.rule} ${r.message}`));
       return posted.ok ? 0 : 1;
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a

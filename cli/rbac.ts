@@ -7,7 +7,7 @@ import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
-import { nameMeant, nearestName } from '../model/text.ts';
+import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
@@ -133,7 +133,9 @@ export async function loadAuthorizer(
   const { docs, problems } = output ? { ...output, problems: [] } : (await import('./manifests.ts')).loadManifests(dir);
   io.progress?.('');
   const read = readRbac(docs);
-  for (const p of [...problems, ...read.problems]) io.err(`warning manifests ${p}`);
+  // Each warning one line, whatever the names in it hold (R29-1).
+  const warn = (line: string) => io.err(showHidden(line));
+  for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
   const authz = authorizer(read);
   if (!read.roles.length && !read.bindings.length) {
     io.err(
@@ -142,7 +144,7 @@ export async function loadAuthorizer(
   }
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
-    io.err(
+    warn(
       `warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ` (${bootstrap ? 'of the built-in ClusterRoles, admin, edit, view and those bound to everyone count; any other' : '--no-bootstrap: a built-in ClusterRole'} counts only when the dump holds it)` : ''}`,
     );
   }

@@ -7,6 +7,7 @@ import { isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { requestNamespace } from '../analysis/authorizer.ts';
 import { checkVerb, loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { hasHidden, showHidden } from '../model/text.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format text|json] [--no-bootstrap]
 
@@ -132,8 +133,9 @@ export const command = defineCommand({
   },
 });
 
-/** Columns padded to their widest cell. */
-export function table(rows: readonly (readonly string[])[]): string {
+/** Columns padded to their widest cell; a cell on one line, whatever its data holds (a line break is a row of someone's, R29-1). */
+export function table(given: readonly (readonly string[])[]): string {
+  const rows = given.map((r) => r.map((cell) => (hasHidden(cell) ? showHidden(cell) : cell)));
   // A loop, not Math.max(...): spreading 100,000 rows as arguments overflows the stack.
   const widths = rows[0]!.map(() => 0);
   for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));

@@ -1,5 +1,6 @@
 /** Findings: what a policy reports. Errors fail synthesis; warnings print and pass. */
 import type { RuleId } from './rules.ts';
+import { showHidden } from './text.ts';
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
@@ -42,7 +43,9 @@ export function formatFinding(f: Finding): string {
     f.file !== undefined && f.line !== undefined
       ? `${positionText(f.file, { line: f.line, column: f.column ?? 1 })}: `
       : '';
-  return `${where}${f.severity} ${f.rule} ${f.subject}: ${f.message} (at ${f.source})`;
+  // One line, whatever the data in it holds: a line break from a forged dist/ would start a line of
+  // its author's (a workflow command `::error …` in a job's log, R29-1).
+  return showHidden(`${where}${f.severity} ${f.rule} ${f.subject}: ${f.message} (at ${f.source})`);
 }
 
 /** Findings with the file position of their spec path, where `locate` finds one (others unchanged). */

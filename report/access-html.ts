@@ -51,17 +51,24 @@ const cellText = (cell: MatrixCell | undefined) => {
   const levels = cell?.levels ?? [];
   return levels.length ? levels.join(' ') : cell?.custom || cell?.classes.length ? 'custom' : '';
 };
+/** A cell's tooltip, escaped: its lines each escaped (a line break of data shows as its code point) and joined by `&#10;`, a title's own line break. */
 const cellTip = (cell: MatrixCell) =>
-  `${cell.via.join('\n')}${cell.custom ? `\nrules: ${cell.custom.join('; ')}` : ''}${cell.classes.length ? `\nclasses: ${cell.classes.join(', ')}` : ''}`;
+  [
+    ...cell.via,
+    ...(cell.custom ? [`rules: ${cell.custom.join('; ')}`] : []),
+    ...(cell.classes.length ? [`classes: ${cell.classes.join(', ')}`] : []),
+  ]
+    .map(escapeHtml)
+    .join('&#10;');
 const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
-  `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? escapeHtml(cellTip(cell)) : ''}"`;
+  `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? cellTip(cell) : ''}"`;
 
 /**
  * A subject's row header: its name, and what it holds cluster-wide (ClusterRoleBindings: every
  * namespace), such as the bootstrap access of system:authenticated, which no namespace column shows.
  */
 const subjectHeader = (s: SubjectAccess) =>
-  `<th>${escapeHtml(s.name)}${s.cluster ? `<br><small class="cluster" title="${escapeHtml(cellTip(s.cluster))}">cluster-wide: ${escapeHtml(cellText(s.cluster))}</small>` : ''}</th>`;
+  `<th>${escapeHtml(s.name)}${s.cluster ? `<br><small class="cluster" title="${cellTip(s.cluster)}">cluster-wide: ${escapeHtml(cellText(s.cluster))}</small>` : ''}</th>`;
 
 function denseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
   const head = `<tr><th>${title}</th>${namespaces.map((ns) => `<th data-ns="${escapeHtml(ns)}">${escapeHtml(ns)}</th>`).join('')}</tr>`;

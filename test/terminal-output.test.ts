@@ -46,10 +46,17 @@ describe('terminalText', () => {
 });
 
 describe('a forged name on a terminal', () => {
-  it('orgctl members shows its escape sequence as code points on a terminal, and as written through a pipe', () => {
+  it('orgctl members shows its escape sequence as code points, on a terminal and in its table through a pipe too', () => {
     const { tty, piped } = onTerminalAndPipe(['members', '--dir', forgedDist()]);
     expect(tty).toContain('ci-<U+001B>]8;;https://evil.example<U+0007>de<U+202E>ploy');
     expect(tty).not.toMatch(/[\x1b\x07\u202e]/);
-    expect(piped).toContain('ci-\x1b]8;;https://evil.example\x07de\u202eploy');
+    // A table's cell is one line wherever it is printed (R29-1: a line break is a row of someone's).
+    expect(piped).toContain('ci-<U+001B>]8;;https://evil.example<U+0007>de<U+202E>ploy');
+  });
+
+  it('a line printed through a pipe keeps its bytes: the escape of a warning naming what was asked', () => {
+    const { tty, piped } = onTerminalAndPipe(['can-i', 'get', 'pods', '-n', 'web', '--as', 'x\x1b[31m']);
+    expect(piped).toContain('x\x1b[31m');
+    expect(tty).toContain('x<U+001B>[31m');
   });
 });
