@@ -1,4 +1,4 @@
-/** Text orgctl writes for other readers: the escape for a character it will not write raw, a value a message shows (clipped), large ASCII outputs built as bytes, and the name a mistyped one meant. */
+/** Text orgctl writes for other readers: the escape for a character it will not write raw, a value a message shows (clipped), large ASCII outputs built as bytes, the name a mistyped one meant, a command as a shell reads it, and text as a terminal shows it. */
 
 /**
  * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
