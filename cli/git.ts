@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { nearestName } from '../model/text.ts';
+import { nearestName, showHidden } from '../model/text.ts';
 import type { LoadedManifests } from './manifests.ts';
 import {
   decodeOutput,
@@ -58,7 +58,8 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
       sha: sha!,
       path,
       relative: path.slice(prefix.length + 1),
-      label: `${ref}:${path}`,
+      // A name of head's tree as a message shows it: a line break there is git's to allow, not a line (R30-1).
+      label: showHidden(`${ref}:${path}`),
     };
   });
   if (!entries.length) throw new InputError(`${ref}:${prefix} holds no manifests`);

@@ -13,6 +13,7 @@ import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
+import { showHidden } from '../model/text.ts';
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
 
@@ -71,8 +72,9 @@ export function importSpec(
     );
   }
   const { spec, report, losses, argocdNamespace } = importRbac(loaded.docs, options);
-  for (const line of report) io.err(`not imported: ${line}`);
-  for (const line of losses) io.err(`import: cannot carry over ${line}`);
+  // One line each: a dump's names are its namespace admins' (a line break would write a line of theirs, R30-2).
+  for (const line of report) io.err(showHidden(`not imported: ${line}`));
+  for (const line of losses) io.err(showHidden(`import: cannot carry over ${line}`));
   // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
   for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))
     io.err(`the imported spec: ${formatFinding(f)}`);

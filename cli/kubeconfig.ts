@@ -16,7 +16,7 @@ import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
-import { shellCommand } from '../model/text.ts';
+import { shellCommand, showHidden } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
 
@@ -206,6 +206,16 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new InputError(
       `${dir}/${MEMBERS_FILE}: token ${token.id} names the ServiceAccount ${JSON.stringify(token.serviceAccount)}, not ${account}, which orgctl writes for it: this is not the output orgctl synth writes (run it)`,
     );
+  // Its namespaces become contexts (names, the current one): only those the organization declares (R30-3).
+  const declared = new Set([
+    ...(members.organization?.namespaces ?? []),
+    systemNamespaceOf(members.organization?.name ?? 'org'),
+  ]);
+  const undeclared = [...token.namespaces, ...(token.customRbac ?? [])].find((ns) => !declared.has(ns));
+  if (undeclared !== undefined)
+    throw new InputError(
+      `${dir}/${MEMBERS_FILE}: token ${token.id} names the namespace ${JSON.stringify(undeclared)}, which the organization does not declare: this is not the output orgctl synth writes (run it)`,
+    );
   if (token.status === 'deactivated')
     throw new InputError(
       `token ${token.id} is deactivated: its ServiceAccount and Secret are left out of ${dir}/, so there is no token to hand over (activate it first)`,
@@ -261,7 +271,11 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (existsSync(out) && !flags.force) throw new InputError(`${out} exists: give --force to replace it`);
   makeParentFolder(out, io);
   replaceFile(out, text, 0o600);
-  io.err(`wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`);
+  io.err(
+    showHidden(
+      `wrote ${out} (mode 0600): contexts ${(config.contexts as { name: string }[]).map((c) => c.name).join(', ')}`,
+    ),
+  );
   return 0;
 }
 

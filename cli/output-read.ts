@@ -12,6 +12,7 @@ import type { OutputFileText } from '../review/proof.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
+import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
 
@@ -136,8 +137,9 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
   const into = { buffer: Buffer.allocUnsafe(1 << 20) };
   return relative.map((path) => ({
     path,
-    content: decodeOutput(readBytes(join(dir, path), into), join(dir, path)),
-    label: join(dir, path),
+    content: decodeOutput(readBytes(join(dir, path), into), showHidden(join(dir, path))),
+    // As a message shows it: a file name may hold a line break (R30-1).
+    label: showHidden(join(dir, path)),
   }));
 }
 

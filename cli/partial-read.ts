@@ -26,7 +26,7 @@ import {
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { isAscii, jsonAsIs } from '../model/text.ts';
+import { isAscii, jsonAsIs, showHidden } from '../model/text.ts';
 import { CLUSTER_SHARD, isMembersShard, isOutputPath, outputClusters, shardFile, shardOf } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
@@ -335,7 +335,7 @@ function readLaidOut(
   /** The file's documents, or only those `wanted` keeps (the others are not parsed: a skipped document is not read). */
   const docsOf = (path: string, wanted?: Keep): ManifestDoc[] => {
     if (!parsed.includes(path)) parsed.push(path);
-    const label = join(dir, path);
+    const label = showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
     const content = wanted ? documentsWhere(bytesOf(path), label, wanted) : decodeOutput(bytesOf(path), label);
     if (content === undefined) return [];
     return parseOutput([{ path, content, label }]);
