@@ -63,6 +63,11 @@ export function importSpec(
   options: { org?: string; owner?: string },
   io: Io,
 ): { readonly spec: OrgSpec; readonly argocdNamespace?: string } {
+  // Asked for, standard input is read; on a terminal, silence would read as a hang.
+  if (from === '-' && io.stdinIsTerminal)
+    io.err(
+      `reading the cluster dump from standard input, a terminal: paste it and end with Ctrl-D, or pipe in what ${KUBECTL_DUMP} prints`,
+    );
   const loaded =
     from === '-' ? parseManifestText(io.stdin ? io.stdin() : readFileSync(0, 'utf8'), 'stdin') : loadManifests(from);
   if (loaded.problems.length) throw new InputError(unreadable(loaded.problems, from));

@@ -601,3 +601,29 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
     expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`wrote ${out} (mode 0600)`)]);
   });
 });
+
+describe('orgctl import on a terminal', () => {
+  it('import --from - on a terminal says it reads what is pasted there, and how to pipe a dump instead', async () => {
+    const err: string[] = [];
+    const dump = readFileSync(join(ROOT, 'test/fixtures/cluster/cluster.json'), 'utf8');
+    const io: Io = {
+      out: () => {},
+      err: (l) => err.push(l),
+      env: { ORGCTL_TODAY: TODAY },
+      stdinIsTerminal: true,
+      stdin: () => dump,
+    };
+    expect(await main(['import', '--from', '-', '--org', 'corp', '--owner', 'alice@corp.io'], io)).toBe(0);
+    expect(err[0]).toBe(
+      'reading the cluster dump from standard input, a terminal: paste it and end with Ctrl-D, or pipe in what kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml prints',
+    );
+    // Piped, nothing is said.
+    const piped: string[] = [];
+    await main(['import', '--from', '-', '--org', 'corp', '--owner', 'alice@corp.io'], {
+      ...io,
+      stdinIsTerminal: false,
+      err: (l) => piped.push(l),
+    });
+    expect(piped.some((l) => l.startsWith('reading the cluster dump'))).toBe(false);
+  });
+});
