@@ -50,21 +50,24 @@ const HIDDEN_ONE = new RegExp(HIDDEN.source, 'u'); // no `g`: test() keeps no st
 /** Whether `text` holds a character showHidden would rewrite. */
 export const hasHidden = (text: string): boolean => HIDDEN_ONE.test(text);
 
-/** What acts on a terminal rather than showing: every control and formatting character but the line break and the tab. */
-const ACTS_ON_TERMINAL = /(?![\n\t])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** A character as a reader sees it written out: `<U+202E>`. */
+const asCodePoint = (c: string): string => `<${codePoint(c)}>`;
+
+/** What acts on a terminal rather than showing: HIDDEN but the line break and the tab, a terminal's own. */
+const ACTS_ON_TERMINAL = new RegExp(`(?![\\n\\t])${HIDDEN.source}`, 'gu');
 
 /**
  * Text for a terminal: every character that would drive it (an escape sequence, a carriage return,
  * a direction override) written as its code point, `<U+001B>`. What orgctl prints may come from a
  * forged dist/ (a name in members.json), and a terminal runs what it is sent.
  */
-export const terminalText = (text: string): string => text.replace(ACTS_ON_TERMINAL, (c) => `<${codePoint(c)}>`);
+export const terminalText = (text: string): string => text.replace(ACTS_ON_TERMINAL, asCodePoint);
 
 /**
  * Text a reviewer reads, with every character that would act rather than show (a line break, a
  * direction override, a zero-width space) written as its code point: `<U+202E>`.
  */
-export const showHidden = (text: string): string => text.replace(HIDDEN, (c) => `<${codePoint(c)}>`);
+export const showHidden = (text: string): string => text.replace(HIDDEN, asCodePoint);
 
 /**
  * ASCII text built as bytes, for outputs of tens of megabytes: pieces are copied into buffers
