@@ -206,11 +206,9 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new InputError(
       `${dir}/${MEMBERS_FILE}: token ${token.id} names the ServiceAccount ${JSON.stringify(token.serviceAccount)}, not ${account}, which orgctl writes for it: this is not the output orgctl synth writes (run it)`,
     );
+  const org = members.organization?.name ?? 'org';
   // Its namespaces become contexts (names, the current one): only those the organization declares (R30-3).
-  const declared = new Set([
-    ...(members.organization?.namespaces ?? []),
-    systemNamespaceOf(members.organization?.name ?? 'org'),
-  ]);
+  const declared = new Set([...(members.organization?.namespaces ?? []), systemNamespaceOf(org)]);
   const undeclared = [...token.namespaces, ...(token.customRbac ?? [])].find((ns) => !declared.has(ns));
   if (undeclared !== undefined)
     throw new InputError(
@@ -224,7 +222,6 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
     throw new InputError(
       `token ${token.id} has expired (it held through ${token.expires}): synthesis leaves its ServiceAccount and Secret out from the next day, so Argo CD prunes them and there is no token to hand over (set a later \`expires\` and rotate it)`,
     );
-  const org = members.organization?.name ?? 'org';
   // Left to the default on a terminal, reading would wait, silent, for a Secret nobody is typing.
   if (flags.secret === undefined && io.stdinIsTerminal)
     throw new UsageError(

@@ -135,12 +135,11 @@ function readBytes(file: string, into: { buffer: Buffer }): Uint8Array {
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
   const into = { buffer: Buffer.allocUnsafe(1 << 20) };
-  return relative.map((path) => ({
-    path,
-    content: decodeOutput(readBytes(join(dir, path), into), showHidden(join(dir, path))),
+  return relative.map((path) => {
     // As a message shows it: a file name may hold a line break (R30-1).
-    label: showHidden(join(dir, path)),
-  }));
+    const label = showHidden(join(dir, path));
+    return { path, content: decodeOutput(readBytes(join(dir, path), into), label), label };
+  });
 }
 
 /**
