@@ -321,15 +321,17 @@ export const isEngineUpgrade = (changedPaths: readonly string[] | undefined): bo
 export function describeLocked(name: string, locked: LockedEngine, base?: LockedEngine): string {
   const from = (l: LockedEngine) =>
     `${name} ${l.version}${l.resolved ? ` from ${l.resolved}` : ' (no `resolved` source in the lock)'}`;
-  // What it replaces: a source or version said beside base's, and a package swapped under the same
-  // name, version and source (a tarball of the repository, say) by its integrity (R27-1).
-  const instead =
-    base === undefined || (base.version === locked.version && base.resolved === locked.resolved)
-      ? base !== undefined && base.integrity !== locked.integrity
-        ? `: not the package base's lock installs under the same version and source (integrity ${base.integrity ?? 'none'} → ${locked.integrity ?? 'none'})`
-        : ''
-      : ` in place of ${from(base)}, which base's package-lock.json installs`;
-  return `${from(locked)}, which head's package-lock.json installs${instead}${locked.outside ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}` : ''}`;
+  /** What it replaces (R27-1): a source or version said beside base's; under the same ones, a package swapped (its integrity). */
+  const replacing = (b: LockedEngine): string => {
+    if (b.version !== locked.version || b.resolved !== locked.resolved)
+      return ` in place of ${from(b)}, which base's package-lock.json installs`;
+    if (b.integrity === locked.integrity) return '';
+    return `: not the package base's lock installs under the same version and source (integrity ${b.integrity ?? 'none'} → ${locked.integrity ?? 'none'})`;
+  };
+  const outside = locked.outside
+    ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}`
+    : '';
+  return `${from(locked)}, which head's package-lock.json installs${base ? replacing(base) : ''}${outside}`;
 }
 
 /** The head proof, judged: accepted (with the version that vouches), or why not. */
