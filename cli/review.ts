@@ -77,15 +77,12 @@ function warnLoginsMeant(
   base: { readonly admins: readonly string[]; readonly logins: readonly string[] },
   given: Readonly<Record<string, readonly string[]>>,
 ): void {
-  const { admins } = base;
+  // GitHub compares logins without case. Anyone's login in base is no typo (a member frankie beside an admin frank, R28-2).
+  const known = new Set(base.logins.map((l) => l.toLowerCase()));
+  const admins = base.admins.map((a) => a.toLowerCase());
   for (const [flag, logins] of Object.entries(given))
-    for (const login of logins) {
-      // Anyone's login in base is no typo (a member frankie beside an admin frank, R28-2).
-      if (base.logins.some((a) => a.toLowerCase() === login.toLowerCase())) continue;
-      const meant = nearestName(
-        login.toLowerCase(),
-        admins.map((a) => a.toLowerCase()),
-      );
+    for (const login of logins.filter((l) => !known.has(l.toLowerCase()))) {
+      const meant = nearestName(login.toLowerCase(), admins);
       if (meant) io.err(`warning: ${flag} ${login} is no admin's GitHub login in base: did you mean ${meant}?`);
     }
 }
