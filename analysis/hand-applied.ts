@@ -265,7 +265,7 @@ function untrackedNamespaces(
             `in ${c}, namespace ${ns} is no longer written: its Namespace stays (Prune=false), still tracked by Application ${app}, which holds it as to prune on every sync${refused}. Once ${app} has synced this change (${ns}'s bindings pruned), take Argo CD's tracking off the Namespace, before applying the AppProject`,
             ...(as && appliers.length > 1
               ? [
-                  ` (namespace protection lets only Argo CD relabel it: as <identity-in-${c}>, whichever of `,
+                  ` (namespace protection lets only Argo CD relabel it: as <${identityIn(c)}>, whichever of `,
                   { items: appliers, noun: 'identities', separator: APPLIERS_SEPARATOR },
                   ` Argo CD reaches ${c} as)`,
                 ]
@@ -297,8 +297,11 @@ function untrackedNamespaces(
  */
 const asFlag = (c: string, appliedBy: AppliedBy): ShellWord => {
   const appliers = appliersOf(appliedBy);
-  return appliers.length === 1 ? `--as=${appliers[0]!}` : placeholder(`identity-in-${c}`, '--as');
+  return appliers.length === 1 ? `--as=${appliers[0]!}` : placeholder(identityIn(c), '--as');
 };
+
+/** The placeholder's name for whichever identity reaches cluster `c`: in the command and in the sentence explaining it. */
+const identityIn = (c: string): string => `identity-in-${c}`;
 
 /**
  * The objects of base's hand-applied file that head's no longer holds: `kubectl apply` deletes
