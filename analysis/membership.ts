@@ -21,6 +21,7 @@ import {
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { ownValue } from '../model/own-keys.ts';
 import { describeValue, nestedDeeperThan } from '../model/data.ts';
+import { codePoint, firstHidden, showHidden } from '../model/text.ts';
 import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
@@ -49,7 +50,7 @@ const MAX_NESTING = 16;
  * The records of a membership list's text, each of `fields`' shape, and no other field unless
  * `open` (a namespace's guard rails are judged where read); a SnapshotError naming the first that is not.
  */
-function jsonLines<T>(text: unknown, what: string, fields: Fields, open = false): T[] {
+function jsonLines<T>(text: unknown, what: string, fields: Fields, free: FreeText, open = false): T[] {
   if (text === undefined) return [];
   if (typeof text !== 'string') throw new SnapshotError(`${what} is not text`);
   return text
@@ -64,6 +65,8 @@ function jsonLines<T>(text: unknown, what: string, fields: Fields, open = false)
       }
       const problem = recordProblem(record, fields, open ? 'open' : 'closed');
       if (problem) throw new SnapshotError(`${what} line ${i + 1} is not a record orgctl writes: ${problem}`);
+      const hidden = hiddenTextProblem(record, free);
+      if (hidden) throw new SnapshotError(`${what} line ${i + 1} holds text orgctl never writes: ${hidden}`);
       return record as T;
     });
 }
@@ -201,6 +204,55 @@ function recordProblem(record: unknown, fields: Fields, others: 'open' | 'closed
     : `${path ?? 'it'} has field ${describeValue(other)}, which orgctl never writes (a record holds ${Object.keys(fields).join(', ')})`;
 }
 
+/**
+ * What a record's field may hold that no other text of the membership data may: a token's note
+ * may span lines (`line breaks`), and a namespace's annotation values are any text Kubernetes takes
+ * (`any values`: its keys are names). Every other text orgctl writes there comes from a declared
+ * one that invalid-text or invalid-name refuses with a control, format or separator character in
+ * it (model/text.ts's hidden ones).
+ */
+type FreeText = Readonly<Record<string, 'line breaks' | 'any values'>>;
+const FREE_TEXT: { readonly [L in MembershipList]: FreeText } = {
+  users: {},
+  invites: {},
+  tokens: { note: 'line breaks' },
+  namespaces: { annotations: 'any values' },
+};
+
+/**
+ * Where `value` (a record's, or a field's at `path`) holds text orgctl never writes: a hidden
+ * character (a line break, an escape, a direction override) in a text or a key, each shown as its
+ * code point. Read from a forged output, such text reached every place that shows or runs it
+ * (R28-R30 each found another): refused once, where it is read. Nesting past MAX_NESTING is
+ * refused too, so that the walk is bounded (members.json is parsed whole).
+ */
+function hiddenTextProblem(value: unknown, free: FreeText = {}, path?: string, depth = 0): string | undefined {
+  if (typeof value === 'string') {
+    const hidden = firstHidden(value, path !== undefined && free[path] === 'line breaks');
+    return hidden && `${path ?? 'it'} holds ${codePoint(hidden.char)} at position ${hidden.index + 1}`;
+  }
+  if (depth > MAX_NESTING) return `${path ?? 'it'} is nested more than ${MAX_NESTING} levels deep`;
+  const within = (key: string | number) =>
+    typeof key === 'number' ? `${path ?? ''}[${key}]` : path === undefined ? key : `${path}.${key}`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = hiddenTextProblem(value[i], free, within(i), depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (!isObj(value)) return undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const hidden = firstHidden(key);
+    if (hidden)
+      return `${path ?? 'it'} has a field ${showHidden(JSON.stringify(key))}, holding ${codePoint(hidden.char)} at position ${hidden.index + 1}`;
+    if (path !== undefined && free[path] === 'any values') continue;
+    const problem = hiddenTextProblem(field, free, within(key), depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 export interface Membership {
   readonly org: OrgInfo;
   readonly users: ReadonlyMap<string, MemberUser>;
@@ -288,6 +340,8 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
   // Its other settings are read with their defaults, each where it is used.
   const problem = recordProblem(info, ORGANIZATION_FIELDS, 'open');
   if (problem) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} is not what orgctl writes: ${problem}`);
+  const hidden = hiddenTextProblem(info);
+  if (hidden) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} holds text orgctl never writes: ${hidden}`);
   const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
   const systemNamespace = namespaceOfObject(orgMap[0]!) ?? systemNamespaceOf(info.name);
   const org: OrgInfo = {
@@ -337,6 +391,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
         (cm.data as Obj)[file],
         `${label} ${file}`,
         RECORD_FIELDS[name],
+        FREE_TEXT[name],
         name === 'namespaces',
       ))
         out.set(keyOf(r), r);
@@ -407,7 +462,16 @@ export function membershipDataOf(text: string): MembershipData | undefined {
     return undefined;
   }
   const lists = [m.users, m.invites, m.tokens].every((l) => Array.isArray(l) && l.every(isObj));
-  return lists && isObj(m.organization) && typeof m.organization.name === 'string' ? (m as MembershipData) : undefined;
+  if (!lists || !isObj(m.organization) || typeof m.organization.name !== 'string') return undefined;
+  // Text orgctl never writes, as readMembership refuses it: a name with a line break or an escape.
+  const holdsHidden =
+    hiddenTextProblem(m.organization) !== undefined ||
+    (Object.keys(FREE_TEXT) as MembershipList[]).some((name) =>
+      ((m[name] ?? []) as readonly unknown[]).some(
+        (record) => hiddenTextProblem(record, FREE_TEXT[name]) !== undefined,
+      ),
+    );
+  return holdsHidden ? undefined : (m as MembershipData);
 }
 
 /** What Remove All does to a member: `diff` says it of one who joins with it, `explain` and `can-i` of one under it. */

@@ -49,6 +49,19 @@ const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 const HIDDEN_ONE = new RegExp(HIDDEN.source, 'u'); // no `g`: test() keeps no state between texts
 /** Whether `text` holds a character showHidden would rewrite. */
 export const hasHidden = (text: string): boolean => HIDDEN_ONE.test(text);
+const HIDDEN_BUT_LINE_BREAK = new RegExp(`(?!\\n)${HIDDEN.source}`, 'u');
+
+/**
+ * The first character of `text` showHidden would rewrite, but a line break when `lineBreaks` (a
+ * token's note may span lines), and its index; undefined when none.
+ */
+export function firstHidden(
+  text: string,
+  lineBreaks = false,
+): { readonly char: string; readonly index: number } | undefined {
+  const found = (lineBreaks ? HIDDEN_BUT_LINE_BREAK : HIDDEN_ONE).exec(text);
+  return found ? { char: found[0], index: found.index } : undefined;
+}
 
 /** A character as a reader sees it written out: `<U+202E>`. */
 const asCodePoint = (c: string): string => `<${codePoint(c)}>`;

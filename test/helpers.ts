@@ -114,11 +114,16 @@ export function cli(
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `orgctl` in this process: fast, for tables of cases. */
-export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `orgctl` in this process: fast, for tables of cases; `terminal`: as if stdout were a terminal. */
+export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, terminal = false): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), env: { ORGCTL_TODAY: TODAY, ...env } };
+  const io: Io = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { ORGCTL_TODAY: TODAY, ...env },
+    ...(terminal ? { stdoutIsTerminal: true } : {}),
+  };
   const code = await main(args, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -93,30 +93,31 @@ function forgedHead(namespace: string): string {
 }
 
 describe("R28-1: a line break in a command names from head's membership data ends the report's line", () => {
-  it('diff on a terminal (--format text): no line of the author’s reads as orgctl’s verdict or as an empty diff', async () => {
+  // Since membership data is read as orgctl writes it (test/membership-read.test.ts), such a head
+  // is refused where it is read: no report is rendered from it, and what is said shows the code point.
+  /** The author's lines, as they would stand on a line of their own. */
+  const authorsLines = FORGED.split('\n').filter((l) => l.trim().length > 3);
+
+  it('diff on a terminal (--format text): the head is refused, and no line of the author’s is printed', async () => {
     const head = forgedHead(FORGED);
-    const out: string[] = [];
-    const io: Io = { out: (l) => out.push(l), err: () => {}, env: { ORGCTL_TODAY: TODAY }, stdoutIsTerminal: true };
-    expect(await main(['diff', '--base', join(ROOT, 'dist'), '--head', head], io)).toBe(0);
-    const lines = out.join('\n').split('\n');
-    // The command is there (the report found the change)...
-    expect(lines.some((l) => l.includes('kubectl apply -n'))).toBe(true);
-    // ...and diff prints no verdict, and this diff is not empty: each such line is the author's.
-    expect(lines).not.toContain('orgctl review: ✅ the change may be merged');
-    expect(lines.filter((l) => l === 'Who gains or loses what')).toHaveLength(1);
-    expect(lines.some((l) => l.startsWith('No change in access.'))).toBe(false);
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head], {}, true);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('argocd.namespace holds U+000A at position 7');
+    const lines = r.stderr.split('\n');
+    expect(lines.filter((l) => authorsLines.includes(l))).toEqual([]);
   });
 
-  it('diff --format md: the command stays on its line (no heading, table or HTML block of the author’s)', async () => {
+  it('diff --format md: the head is refused, and no line of the author’s is printed', async () => {
     const head = forgedHead(FORGED);
     const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md']);
-    expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.split('\n');
-    expect(lines.filter((l) => /^#{1,6} /.test(l))).toEqual(['### Who gains or loses what']);
-    expect(lines.filter((l) => l.startsWith('|') || l.startsWith('<!--'))).toEqual(['<!-- orgctl-review -->']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('holds text orgctl never writes: argocd.namespace holds U+000A');
+    expect(r.stderr.split('\n').filter((l) => authorsLines.includes(l))).toEqual([]);
   });
 
-  it('review --github: the comment the bot posts holds no markdown of the author’s (a second verdict, a mention, a link)', async () => {
+  it('review --github: the check fails, and nothing the bot posts holds markdown of the author’s', async () => {
     const head = forgedHead(FORGED);
     const one = await standin.startStandin(standin.defaultState());
     try {
@@ -125,16 +126,16 @@ describe("R28-1: a line break in a command names from head's membership data end
         { base: join(ROOT, 'dist'), head },
         standin.pullRequestEvent(),
       );
-      expect(code).toBe(1); // head-policies and output-proof fail: the check run does
-      const body = one.state.comments.at(-1)!.body;
-      const lines = body.split('\n');
-      expect(lines.filter((l) => l.startsWith('## '))).toEqual(['## orgctl review: ❌ the change breaks a rule']);
-      // A mention GitHub would notify, and a link: the escaping writes neither outside code (in a
-      // code span, where a command shows as code, GitHub links and notifies nothing).
-      const outsideCode = body.replace(/(`+)[\s\S]*?(?<!`)\1(?!`)/g, '');
-      expect(outsideCode).not.toMatch(/@acme\/admins/);
-      expect(outsideCode).not.toContain('](https://evil.example/approve)');
-      expect(lines.filter((l) => l.startsWith('<!--'))).toEqual(['<!-- orgctl-review -->']);
+      expect(code).toBe(2); // head cannot be read: the check run fails
+      const completed = one.state.checkRuns.filter((c) => c.status === 'completed');
+      expect(completed.map((c) => c.conclusion)).toEqual(['failure']);
+      const posted = [
+        ...one.state.comments.map((c) => c.body),
+        ...completed.flatMap((c) => [c.title ?? '', c.summary ?? '']),
+      ].join('\n');
+      expect(posted).not.toContain('@acme/admins');
+      expect(posted).not.toContain('evil.example');
+      expect(posted.split('\n').filter((l) => authorsLines.includes(l))).toEqual([]);
     } finally {
       await one.close();
     }

@@ -57,9 +57,11 @@ describe('R29-1: a line break from data in what orgctl prints', () => {
         { base: join(ROOT, 'dist'), head },
         standin.pullRequestEvent(),
       );
-      expect(code).toBe(1); // the check fails (head-policies), and the log says why
+      // The check fails, and the log says why: head's membership data is refused where it is read
+      // (test/membership-read.test.ts), and the character is shown as its code point.
+      expect(code).toBe(2);
       const lines = linesOf([...io.outs, ...io.errs]);
-      expect(lines.some((l) => l.startsWith('error settings-change'))).toBe(true);
+      expect(lines.some((l) => l.includes('argocd.namespace holds U+000A at position 7'))).toBe(true);
       expect(lines.filter((l) => l.startsWith('::'))).toEqual([]);
     } finally {
       await one.close();

@@ -8,11 +8,9 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
 import { escapeMarkdown, renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { markdownAsText } from '../report/markdown-text.ts';
 import type { AccessDiff } from '../analysis/diff.ts';
-import type { Io } from '../model/io.ts';
 import { ROOT, TODAY, run, tempDir } from './helpers.ts';
 import { baseSpec, distPair, reviewPair, type Spec } from './review/scenarios.ts';
 
@@ -23,10 +21,8 @@ const acting = (text: string) => text.split('\n').filter((line) => ACTS.test(lin
 
 /** `orgctl ARGS` in this process, standard output a terminal or not. */
 async function runOn(terminal: boolean, args: readonly string[]): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: () => {}, env: { ORGCTL_TODAY: TODAY }, stdoutIsTerminal: terminal };
-  const code = await main(args, io);
-  return { code, stdout: out.join('\n') };
+  const { code, stdout } = await run(args, {}, terminal);
+  return { code, stdout };
 }
 
 describe('markdownAsText: what a reader of the rendered comment sees', () => {
@@ -208,13 +204,12 @@ describe('orgctl diff and review --format text', () => {
       );
       writeFileSync(file, forged);
     }
-    const r = await runOn(true, ['diff', '--base', join(ROOT, 'dist'), '--head', head]);
-    expect(r.code).toBe(0);
-    // CR is a line break to markdown: a space, as the comment shows it.
-    expect(r.stdout).toContain(
-      '- is renamed "CI deploy" → "CI <U+001B>[31mdeploy <U+202E>evil_x|y <U+001B>]8;;https://evil.example<U+0007>" (same ServiceAccount',
-    );
-    expect(acting(r.stdout)).toEqual([]);
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head], {}, true);
+    // Refused where the membership data is read (test/membership-read.test.ts): nothing is printed but why.
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('tokens.jsonl line 1 holds text orgctl never writes: name holds U+001B at position 4');
+    expect(acting(r.stderr)).toEqual([]);
   });
 });
 
