@@ -20,6 +20,14 @@
  *     `!s.name.startsWith('system:')`) refuses every RoleBinding naming one. A refused object stops
  *     its whole Argo CD Application, revocations of everyone else in that shard included, until the
  *     name is taken out again; the review shows only "gains r:pods".
+ *
+ * R32b-3 (low; lookalike-identity's class): a local part's dots and quotes read past as the domain's
+ *     do. invalid-text refuses `bob@acme.io.` ("an empty label in its domain ... reads as bob@acme.io",
+ *     policies/org/invalid-text.ts:222), but takes `bob.@acme.io`, `.bob@acme.io` (RFC 5321's
+ *     dot-string allows neither) and `"bob"@acme.io` (RFC 5321 4.1.2: the same mailbox as
+ *     `bob@acme.io`, another Kubernetes username); skeletonOf (policies/org/lookalikes.ts:168) keeps
+ *     them apart from `bob@acme.io`, so an admin alone adds one beside bob with no rule failing, and
+ *     the comment reads as bob gaining r:secrets while Kubernetes binds another name.
  */
 import { describe, expect, it } from 'vitest';
 import type { App } from 'cdk8s';
@@ -87,5 +95,28 @@ describe('R32b-2: a username starting system:, which the boundary refuses in eve
     const refusedForIt = !r.ok && r.findings.some((f) => f.message.includes('system:'));
     // Refused at the declaration, with a finding saying why, is safe; else nothing may be denied.
     expect(r.ok ? deniedByBoundary(app) : refusedForIt ? [] : ['refused, but for another reason']).toEqual([]);
+  });
+});
+
+describe('R32b-3: an address whose local part reads as bob@acme.io', () => {
+  it.each([
+    'bob.@acme.io',
+    '.bob@acme.io',
+    '"bob"@acme.io',
+  ])('%s beside bob@acme.io: refused, or the review needs another admin', (email) => {
+    let failed: readonly string[];
+    try {
+      failed = judge(
+        baseSpec(),
+        (s) => {
+          s.spec.users.push({ email });
+          s.spec.grants.push({ user: email, namespace: 'web', levels: ['r:secrets'] });
+        },
+        { actors: ['alice'] },
+      ).failed;
+    } catch (e) {
+      failed = String(e).includes('invalid-text') ? ['invalid-text'] : [String(e)];
+    }
+    expect(failed.filter((r) => r === 'invalid-text' || r === 'lookalike-identity')).not.toEqual([]);
   });
 });
