@@ -452,8 +452,9 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "`system-namespace` over what the change leaves in the cluster: head (the organization renamed) declares base's system namespace as an ordinary namespace: it stays (`Prune=false`), and in it base's token ServiceAccounts and their Secrets until an admin deletes them, open to whoever head grants there; with `--window`, the window's older output's system namespace too",
-    remediation: 'nothing: choose another name',
+      "`system-namespace` over what the change leaves in the cluster: head (the organization renamed) declares base's system namespace as an ordinary namespace: it stays (`Prune=false`), and in it base's token ServiceAccounts and their Secrets until an admin deletes them, open to whoever head grants there; or head's system namespace is an ordinary namespace of base: base's RoleBindings there stay until an admin deletes them, and reach every token Secret head writes there; with `--window`, the window's older output's namespaces too",
+    remediation:
+      'nothing: choose another name for the namespace or the organization; to rename the organization onto a namespace it declares, remove that namespace in a change of its own first (Argo CD prunes its RoleBindings)',
   },
   {
     id: 'lookalike-identity',
