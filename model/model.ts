@@ -252,6 +252,13 @@ export const NO_ITEMS: readonly never[] = Object.freeze([]);
  */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s][^@\\s.]*\\.[^@\\s]+$';
 
+/**
+ * What Kubernetes names its own users, groups and RBAC objects with (`system:serviceaccount:…`,
+ * `system:masters`, `system:basic-user`): no person's username, and no ClusterRole of an
+ * organization, starts with it (invalid-name; the boundary refuses a binding to such a User).
+ */
+export const SYSTEM_PREFIX = 'system:';
+
 /** A GitHub login as GitHub issues them: ASCII letters, digits and single inner hyphens, at most 39 (the spec schema's pattern). */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 

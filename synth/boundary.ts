@@ -16,7 +16,14 @@
  * and other teams' Applications, are not its business. An admission policy is never judged by one:
  * the AppProject keeps Argo CD from writing this one (constructs/guard-rails.ts argocdBoundaryOf).
  */
-import { EMAIL_PATTERN, levelRoleName, tokenAccountName, type ArgoCdBoundary, type OrgModel } from '../model/model.ts';
+import {
+  EMAIL_PATTERN,
+  levelRoleName,
+  SYSTEM_PREFIX,
+  tokenAccountName,
+  type ArgoCdBoundary,
+  type OrgModel,
+} from '../model/model.ts';
 import { applicationName, argoCdKindsOf, instanceLabelOf, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
@@ -231,7 +238,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       expression: forKind(
         RBAC_GROUP,
         'RoleBinding',
-        `${deletes} || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith('system:')) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
+        `${deletes} || !has(object.subjects) || object.subjects.all(s, (s.kind == 'User' && s.name.matches(${celString(`^${literalPattern(model.usernamePrefix)}${EMAIL_PATTERN.slice(1)}`)}) && !s.name.startsWith(${celString(SYSTEM_PREFIX)})) || (s.kind == 'ServiceAccount' && s.namespace == ${celString(system)} && s.name.startsWith(${celString(tokenPrefix)})))`,
       ),
       message: `${whose} bind as subjects only the organization's people (${model.usernamePrefix}name@domain) and its tokens' ServiceAccounts (${tokenPrefix}... in ${system}): no Group, no system: user, no other ServiceAccount`,
     },

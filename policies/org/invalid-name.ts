@@ -2,8 +2,10 @@ import {
   customRoleName,
   levelRoleName,
   ROTATION_SUFFIX,
+  SYSTEM_PREFIX,
   systemNamespaceOf,
   tokenAccountName,
+  usernameOf,
 } from '../../model/model.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER } from '../../synth/render.ts';
@@ -15,7 +17,6 @@ import {
   KUBE_PREFIX,
   pathSegmentProblem,
   PLATFORM_ROLE_PREFIXES,
-  SYSTEM_ROLE_PREFIX,
 } from './kubernetes-names.ts';
 
 /** The longest organization name: its system namespace (NAME-system) is a DNS label too. */
@@ -33,7 +34,7 @@ function platformPrefixProblem(prefix: string): string | undefined {
   const theirs = PLATFORM_ROLE_PREFIXES[prefix];
   return (
     theirs &&
-    `makes ClusterRoles named ${prefix}..., a prefix reserved for ${prefix === SYSTEM_ROLE_PREFIX ? "Kubernetes'" : "a platform's"} own (${theirs}); choose another name`
+    `makes ClusterRoles named ${prefix}..., a prefix reserved for ${prefix === SYSTEM_PREFIX ? "Kubernetes'" : "a platform's"} own (${theirs}); choose another name`
   );
 }
 
@@ -78,6 +79,30 @@ export const invalidName: OrgRule = {
           `(Argo CD's namespace) ${dns1123LabelProblem(model.argocd.namespace)}`,
         fromSpec ? 'spec.delivery.argocd.namespace' : sourceText(model.source),
       );
+    // A username starting system: is Kubernetes' own kind (system:serviceaccount:…, system:node:…):
+    // the boundary refuses a RoleBinding naming one, which stops its shard's Application,
+    // everyone else's revocations in it included (R32b-2). Said of the prefix once, if it is why.
+    const reserved = `starts with ${SYSTEM_PREFIX}, which Kubernetes reserves for its own identities (orgctl's boundary refuses a RoleBinding naming one, and with it its shard's Application)`;
+    if (model.usernamePrefix.startsWith(SYSTEM_PREFIX))
+      report(
+        'identity/usernamePrefix',
+        model.usernamePrefix,
+        `(the username prefix) ${reserved}; choose another prefix`,
+        fromSpec ? 'spec.identity.usernamePrefix' : sourceText(model.source),
+      );
+    else
+      for (const [list, people] of [
+        ['users', model.users],
+        ['invites', model.invites],
+      ] as const)
+        for (const p of people)
+          if (usernameOf(model, p.key).startsWith(SYSTEM_PREFIX))
+            report(
+              `${list}/${p.key}`,
+              p.email,
+              `(its username) ${reserved}; write the email as the identity provider issues it`,
+              at(p.source, '.email'),
+            );
     for (const n of model.namespaces) {
       const problem =
         dns1123LabelProblem(n.name) ??

@@ -17,6 +17,7 @@
  * - A ConfigMap's data at most 1 MiB (`MaxSecretSize`, `ValidateConfigMap`: "Too long: may not be
  *   more than 1048576 bytes"); etcd refuses any request over 1.5 MiB (`--max-request-bytes`).
  */
+import { SYSTEM_PREFIX } from '../../model/model.ts';
 
 export const DNS1123_LABEL_MAX = 63;
 const DNS1123_SUBDOMAIN_MAX = 253;
@@ -28,16 +29,13 @@ export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
 /** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
 export const KUBE_PREFIX = 'kube-';
 
-/** RBAC objects beginning with it are Kubernetes' own (system:basic-user, system:node, ...). */
-export const SYSTEM_ROLE_PREFIX = 'system:';
-
 /**
  * The prefixes platforms name their own RBAC objects with, each with one of theirs: an
  * organization so named would name its ClusterRoles among them, and only the boundary's label
  * check tells the two apart (README, "Delivery with Argo CD").
  */
 export const PLATFORM_ROLE_PREFIXES: Readonly<Record<string, string>> = {
-  [SYSTEM_ROLE_PREFIX]: `${SYSTEM_ROLE_PREFIX}basic-user, which every authenticated user holds`,
+  [SYSTEM_PREFIX]: `${SYSTEM_PREFIX}basic-user, which every authenticated user holds`,
   'eks:': "eks:podsecuritypolicy:privileged, Amazon EKS's",
   'kubeadm:': "kubeadm:get-nodes, kubeadm's",
   'gce:': "gce:beta:kubelet-certificate-bootstrap, Google Kubernetes Engine's",

@@ -686,6 +686,21 @@ const CASES: Case[] = [
     message: /^"argo\$\(id\)" \(Argo CD's namespace\) must be lower-case letters, digits and "-"/,
   },
   {
+    // A username starting system: is Kubernetes' own kind; the boundary refuses a binding naming it (R32b-2).
+    rule: 'invalid-name',
+    fails: ({ org }) => org.invite('system:bob@acme.io'),
+    passes: ({ org }) => org.invite('systems@acme.io'),
+    message:
+      /^"system:bob@acme.io" \(its username\) starts with system:, which Kubernetes reserves for its own identities/,
+  },
+  {
+    rule: 'invalid-name',
+    props: { fails: { usernamePrefix: 'system:oidc:' }, passes: { usernamePrefix: 'oidc:system:' } },
+    fails: () => {},
+    passes: () => {},
+    message: /^"system:oidc:" \(the username prefix\) starts with system:.*; choose another prefix$/,
+  },
+  {
     // A tag named HEAD or main (branch protection does not cover tags) could win Argo CD's resolution.
     rule: 'argocd-source',
     props: {
