@@ -220,6 +220,16 @@ function emailLookalikeProblem(email: string, username: () => string): string | 
   const labels = email.slice(at + 1).split('.');
   if (at >= 0 && labels.includes(''))
     return `has an empty label in its domain: it reads as ${JSON.stringify(`${email.slice(0, at + 1)}${labels.filter(Boolean).join('.')}`)} in a review, and no mail system issues it (RFC 5321); ${AS_ISSUED}`;
+  // The local part alike (R32b-3): a dot first, last or two in a row, which RFC 5321's dot-string
+  // never has, and quotes (`"bob"@acme.io` is bob@acme.io's mailbox, another Kubernetes username).
+  const words = email.slice(0, at).split('.');
+  if (at >= 0 && (words.includes('') || email.slice(0, at).includes('"')))
+    return `has ${words.includes('') ? 'an empty part between dots' : 'quotes'} in its local part: it reads as ${JSON.stringify(
+      `${words
+        .map((w) => w.replaceAll('"', ''))
+        .filter(Boolean)
+        .join('.')}${email.slice(at)}`,
+    )} in a review, and Kubernetes binds another username; ${AS_ISSUED}`;
   const idna = idnaDecoded(email);
   if (idna && 'invalid' in idna)
     return `holds ${JSON.stringify(idna.invalid)}, which is not a domain label IDNA writes: no one can read what domain it names; ${AS_ISSUED.replace('address', 'domain')}`;

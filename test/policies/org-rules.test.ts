@@ -290,6 +290,20 @@ const CASES: Case[] = [
     message: /^"CI \\u202edeploy" holds U\+202E at position 4, an invisible, control or formatting character/,
   },
   {
+    // A local part's dots and quotes read past, as the domain's (R32b-3): "bob"@acme.io is bob@acme.io's mailbox.
+    rule: 'invalid-text',
+    fails: ({ org }) => org.user('bob..smith.@acme.io'),
+    passes: ({ org }) => org.user('bob.smith@acme.io'),
+    message:
+      /^"bob\.\.smith\.@acme\.io" has an empty part between dots in its local part: it reads as "bob\.smith@acme\.io" in a review/,
+  },
+  {
+    rule: 'invalid-text',
+    fails: ({ org }) => org.invite('"bob"@acme.io'),
+    passes: ({ org }) => org.invite('bob@acme.io'),
+    message: /^"\\"bob\\"@acme\.io" has quotes in its local part: it reads as "bob@acme\.io" in a review/,
+  },
+  {
     rule: 'invalid-text',
     fails: ({ org }) => org.user('z\u0080z@acme.io'),
     passes: ({ org }) => org.user('zz@acme.io'),
