@@ -23,12 +23,35 @@
  *     or orgctl reads the base folder's checkout), and just before posting orgctl reads the default
  *     branch's tip (GET branches/{default_branch}); when it is not the commit judged, it posts no
  *     success (a failure saying to re-run: no run follows a merge into the base by itself).
+ *
+ * R32a-2 (medium; an admin changes the engine alone; low where GitHub requires the code owners'
+ *     review of .github/ and the package files, as docs/github.md asks, since GitHub judges the files
+ *     as they are): engine-change, the rule that makes a change of
+ *     anything outside org/ and dist/ (.github/workflows/, package-lock.json: what every later review
+ *     runs) wait for another admin, reads the changed paths from GitHub's list of the pull request's
+ *     files (fetchPullRequest, github/adapter.ts:609: pulls.listFiles), a list of the pull request
+ *     as it is at that request, not of the head commit judged: only its length is compared with
+ *     `changed_files` from pulls.get (completeness, github/adapter.ts:204). The commits have the
+ *     head-sha check (R7), the files none. alice, an admin, proposes head H1: erin gains w:configmaps
+ *     (an admin's to make alone) and .github/workflows/orgctl-review.yaml changes. While a run reads
+ *     #42 (the run marks the check in progress just before, and she may slow the lists before and
+ *     after the files with reviews and label events of her own), she force-pushes H2 (as many
+ *     files, all under org/ and dist/) and, once the files are listed, H1 again: the head, its
+ *     commits, its pusher (she), approvals and labels are what they were before and when read again
+ *     before posting, and the change is judged as "only org/ and dist/ change": success on H1, in
+ *     force until the run of her push back posts (the same gap as R32a-1).
+ *     Fix: take the changed paths from the commit judged, not from the pull request as it is (the
+ *     job has both trees: the paths that differ between the base judged and `${headSha}`, or GET
+ *     compare/{base}...{headSha}); at least, read the files between two readings of the activity
+ *     and fail when the branch moved at all in between, not only when it ends elsewhere.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitIn, tempDir } from './helpers.ts';
-import { baseSpec, distOf, user, type Spec } from './review/scenarios.ts';
+import { gitIn, ROOT, tempDir } from './helpers.ts';
+import { baseSpec, distOf, erinGainsConfigMaps, user, type Spec } from './review/scenarios.ts';
 import * as standin from './github/standin.ts';
 
 /** baseSpec with frank no longer an admin (#41, alice's, dan approved, merged). */
@@ -114,6 +137,111 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
     expect(
       onH.map((r) => r.conclusion),
       `judged against a base main has left, frank kept his admin unapproved: ${io.outs.join('\n')}`,
+    ).not.toContain('success');
+  });
+});
+
+/**
+ * A proxy in front of the stand-in that calls `during` before it forwards a request whose path matches
+ * `path`, and `after` once that request is answered: the pull request moving while one list is read.
+ */
+async function movingWhile(
+  target: standin.Standin,
+  path: RegExp,
+  during: () => void,
+  after: () => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const matched = path.test(req.url ?? '');
+    if (matched) during();
+    const upstream = request(
+      `${target.url}${req.url ?? '/'}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(target.url).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', () => {
+          if (matched) after();
+        });
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+describe('R32a-2: the changed paths are the pull request’s as GitHub lists them at that moment, not the head commit’s', () => {
+  const H1 = standin.fakeSha('alice: erin gains configmaps, and the review workflow');
+  const H2 = standin.fakeSha('alice: the same number of files, under org/ and dist/');
+  const h1Files: standin.StandinState['files'] = [
+    { filename: '.github/workflows/orgctl-review.yaml', status: 'modified' },
+    { filename: 'dist/namespaces/web.yaml', status: 'modified' },
+    { filename: 'org/org.ts', status: 'modified' },
+  ];
+  const h2Files: standin.StandinState['files'] = [
+    { filename: 'dist/namespaces/web.yaml', status: 'modified' },
+    { filename: 'org/notes.ts', status: 'added' },
+    { filename: 'org/org.ts', status: 'modified' },
+  ];
+  const sides = { base: '', head: '' };
+  let open: { close: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.map((o) => o.close()));
+    open = [];
+  });
+
+  /** alice's #42 at H1 (her signed commit, pushed by her), no approval; `race`: she moves it to H2 and back while its files are listed. */
+  async function reviewAlicesHead(race: boolean) {
+    if (!sides.base) {
+      const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+      sides.base = await distOf(acme);
+      sides.head = await distOf(erinGainsConfigMaps(acme));
+    }
+    const state = standin.defaultState({
+      pull: { ...standin.defaultState().pull, author: 'alice', headRef: 'alice-web', headSha: H1 },
+      commits: [{ sha: H1, authorLogin: 'alice', verified: true }],
+      files: h1Files,
+      pushes: [{ after: H1, actor: 'alice', type: 'branch_creation' }],
+    });
+    const one = await standin.startStandin(state);
+    open.push(one);
+    const at = (sha: string, files: standin.StandinState['files'], type: standin.StandinPush['type']) => {
+      state.pull = { ...state.pull, headSha: sha };
+      state.commits = [{ sha, authorLogin: 'alice', verified: true }];
+      state.files = files;
+      state.pushes = [...(state.pushes ?? []), { after: sha, actor: 'alice', type }];
+    };
+    const proxy = race
+      ? await movingWhile(
+          one,
+          /\/pulls\/42\/files/,
+          () => at(H2, h2Files, 'force_push'),
+          () => at(H1, h1Files, 'force_push'),
+        )
+      : undefined;
+    if (proxy) open.push(proxy);
+    const { code, io } = await standin.reviewOnStandin(one, sides, standin.pullRequestEvent(), {
+      env: proxy ? { GITHUB_API_URL: proxy.url } : {},
+    });
+    expect(one.schemaErrors).toEqual([]);
+    return { code, io, onH1: standin.verdicts(state).filter((r) => r.headSha === H1) };
+  }
+
+  it('guard: read while it stays at H1, the change of .github/workflows/ waits for another admin (engine-change)', async () => {
+    const { onH1 } = await reviewAlicesHead(false);
+    expect(onH1.at(-1)).toMatchObject({ conclusion: 'failure', title: 'fails: engine-change' });
+  });
+
+  it('alice moves #42 to H2 and back to H1 while its files are listed: no success on H1', async () => {
+    const { onH1, io } = await reviewAlicesHead(true);
+    expect(
+      onH1.map((r) => r.conclusion),
+      `H1's change of the review workflow passed unapproved: ${io.outs.join('\n')}`,
     ).not.toContain('success');
   });
 });
