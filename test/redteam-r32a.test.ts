@@ -21,8 +21,10 @@
  *     force, and frank merges with GitHub's one required approval from any writer.
  *     Fix: the review job passes the commit it checked out (`--base-commit "$(git rev-parse HEAD)"`,
  *     or orgctl reads the base folder's checkout), and just before posting orgctl reads the default
- *     branch's tip (GET branches/{default_branch}); when it is not the commit judged, it posts no
- *     success (a failure saying to re-run: no run follows a merge into the base by itself).
+ *     branch's tip (GET branches/{default_branch}; the stand-in's `defaultBranchSha`, which the fix
+ *     serves); when it is not the commit judged, it posts no success (a failure saying to re-run: no
+ *     run follows a merge into the base by itself). Not pulls.get's `base.sha`: GitHub keeps there
+ *     the base branch as it was when the pull request was opened or last updated.
  *
  * R32a-2 (medium; an admin changes the engine alone; low where GitHub requires the code owners'
  *     review of .github/ and the package files, as docs/github.md asks, since GitHub judges the files
@@ -51,7 +53,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gitIn, ROOT, tempDir } from './helpers.ts';
-import { baseSpec, distOf, erinGainsConfigMaps, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, distOf, erinGainsConfigMaps, grantsOf, user, type Spec } from './review/scenarios.ts';
 import * as standin from './github/standin.ts';
 
 /** baseSpec with frank no longer an admin (#41, alice's, dan approved, merged). */
@@ -62,11 +64,11 @@ function frankDemoted(): Spec {
 }
 
 /**
- * A repository whose main went M1 (baseSpec) → M2 (#41 merged: frank demoted), and frank's head H on
- * top of M2 whose dist/ is M1's again (frank an admin). `checkedOut`: the main the review job checked
- * out (its working tree), M1 when it did so before #41 merged.
+ * A repository whose main went M1 (baseSpec) → M2 (#41 merged: frank demoted), checked out as the
+ * review job checked main out (`checkedOut`: M1 when it did so before #41 merged), and a head on top
+ * of M2 with `headSpec`'s dist/.
  */
-async function mainMovedUnderTheRun(checkedOut: 'M1' | 'M2') {
+async function mainMovedUnderTheRun(checkedOut: 'M1' | 'M2', headSpec: Spec) {
   const repo = tempDir('orgctl-r32a-repo-');
   const git = gitIn(repo);
   git('init', '-q', '-b', 'main');
@@ -74,18 +76,17 @@ async function mainMovedUnderTheRun(checkedOut: 'M1' | 'M2') {
     git('rm', '-r', '-q', '--ignore-unmatch', 'dist');
     mkdirSync(join(repo, 'org'), { recursive: true });
     writeFileSync(join(repo, 'org/org.json'), JSON.stringify(spec));
-    const dist = await distOf(spec);
-    cpSync(dist, join(repo, 'dist'), { recursive: true });
+    cpSync(await distOf(spec), join(repo, 'dist'), { recursive: true });
     git('add', '-A');
     git('commit', '-q', '-m', message);
     return git('rev-parse', 'HEAD');
   };
   const M1 = await commitDist(baseSpec(), 'M1');
   const M2 = await commitDist(frankDemoted(), 'Merge #41: frank is no longer an admin');
-  git('checkout', '-q', '-b', 'frank-keeps-admin');
-  const H = await commitDist(baseSpec(), 'frank: keep things as they were');
+  git('checkout', '-q', '-b', 'head');
+  const H = await commitDist(headSpec, 'the head, on top of M2');
   git('checkout', '-q', '--detach', checkedOut === 'M1' ? M1 : M2);
-  return { repo, M1, M2, H };
+  return { repo, M2, H };
 }
 
 describe('R32a-1: the base judged is the default branch as the run checked it out, not the one the head is proposed into', () => {
@@ -96,27 +97,32 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
     one = undefined;
   });
 
-  /** frank's #42 with head H (his own signed commit, pushed by him), reviewed with the review job's checkout of main at `checkedOut`. */
-  async function reviewFranksHead(checkedOut: 'M1' | 'M2') {
-    const { repo, M2, H } = await mainMovedUnderTheRun(checkedOut);
+  /**
+   * `author`'s #42 with head H on top of M2 (their own signed commit, pushed by them) whose dist/ is
+   * `headSpec`'s, reviewed with the review job's checkout of main at `checkedOut`.
+   */
+  async function reviewHead(checkedOut: 'M1' | 'M2', author: string, headSpec: Spec) {
+    const { repo, M2, H } = await mainMovedUnderTheRun(checkedOut, headSpec);
     one = await standin.startStandin(
       standin.defaultState({
+        defaultBranchSha: M2,
         pull: {
           ...standin.defaultState().pull,
-          author: 'frank',
-          headRef: 'frank-keeps-admin',
+          author,
+          headRef: 'head',
           headSha: H,
-          // GitHub's base of the pull request: main as it is now, which H is up to date with.
-          baseSha: M2,
+          // GitHub's `base.sha` is the base branch as it was when the pull request was opened (or
+          // last updated): not what a review's base is to be checked against.
+          baseSha: standin.fakeSha('main when #42 was opened'),
         },
-        commits: [{ sha: H, authorLogin: 'frank', verified: true }],
+        commits: [{ sha: H, authorLogin: author, verified: true }],
         files: [
           { filename: 'org/org.json', status: 'modified' },
           { filename: 'dist/members.json', status: 'modified' },
         ],
       }),
     );
-    const head = await distOf(baseSpec());
+    const head = await distOf(headSpec);
     const { code, io } = await standin.reviewOnStandin(
       one,
       { base: join(repo, 'dist'), head },
@@ -126,14 +132,22 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
   }
 
   it('guard: judged against main as it is (M2), frank keeping his admin fails: another admin must approve', async () => {
-    const { code, onH } = await reviewFranksHead('M2');
+    const { code, onH } = await reviewHead('M2', 'frank', baseSpec());
     expect(code).toBe(1);
     expect(onH.at(-1)?.conclusion).toBe('failure');
     expect(onH.at(-1)?.title).toMatch(/self-edit|admin-change-approval/);
   });
 
+  it('guard: judged against main as it is (M2), alice taking bob out of web, an admin’s to do alone, passes', async () => {
+    const withoutBob = frankDemoted();
+    withoutBob.spec.grants = grantsOf(withoutBob).filter((g) => g.user !== 'bob@acme.io');
+    const { code, onH, io } = await reviewHead('M2', 'alice', withoutBob);
+    expect(code, io.errs.join('\n')).toBe(0);
+    expect(onH.at(-1)?.conclusion).toBe('success');
+  });
+
   it('the run checked out main before #41 merged (M1): no success on H, which is up to date with M2', async () => {
-    const { onH, io } = await reviewFranksHead('M1');
+    const { onH, io } = await reviewHead('M1', 'frank', baseSpec());
     expect(
       onH.map((r) => r.conclusion),
       `judged against a base main has left, frank kept his admin unapproved: ${io.outs.join('\n')}`,

@@ -103,6 +103,12 @@ export interface StandinState {
   repo: string;
   /** The repository's default branch (a pull request may target another). */
   defaultBranch: string;
+  /**
+   * The commit the default branch is at now, as GitHub has it (GET branches/{branch}, GET
+   * git/ref/heads/{branch}): what a review's base must be (red team R32a-1). No endpoint serves it
+   * yet; `pull.baseSha` is what pulls.get says, the base branch when the pull request was opened.
+   */
+  defaultBranchSha?: string;
   /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
   botLogin: string;
   pull: {
