@@ -471,7 +471,20 @@ export interface GitHubReviewFlags {
   readonly 'head-lock'?: string;
   readonly 'full-proof'?: boolean;
   readonly 'left-head'?: boolean;
+  /** The commit of the default branch the job checked out, whose dist/ is `base` (R32a-1). */
+  readonly 'base-commit'?: string;
 }
+
+/** A commit as git names it in full (SHA-1, or SHA-256). */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Why no verdict stands when the default branch is not the commit judged as base: a change merged
+ * into it since is no part of the diff, so a head on top of it that undoes the change reads as no
+ * change (R32a-1). GitHub starts no run of this pull request for a merge into its base.
+ */
+const baseGone = (branch: string, judged: string, tip: string, when: string): string =>
+  `${branch} is at ${tip.slice(0, 12)} now, not at ${judged.slice(0, 12)}, ${when}: a change merged into it since is no part of this verdict; re-run the job (a merge into ${branch} starts no run of this pull request)`;
 
 /** `orgctl review --github`: the privileged job's whole work. */
 export async function reviewOnGitHub(
@@ -492,6 +505,11 @@ export async function reviewOnGitHub(
     // Why, as for any file: gone, a folder, permission denied (then what to do).
     throw unreadableInput(e) ?? new InputError(`${eventPath}: cannot read the event payload (${whyUnread(e)})`);
   }
+  const baseCommit = flags['base-commit'];
+  if (baseCommit !== undefined && !FULL_SHA.test(baseCommit))
+    throw new UsageError(
+      `--base-commit ${JSON.stringify(baseCommit)} is not a commit named in full: give the commit of the default branch whose dist/ --base is ("$(git rev-parse HEAD)" in the job's checkout)`,
+    );
   const event = eventOf(eventText);
   const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(event, eventPath);
   const before = leftBy(event, number);
@@ -523,6 +541,10 @@ export async function reviewOnGitHub(
       await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
       return 1;
     };
+    if (baseCommit !== undefined && baseCommit !== pr.read.baseTip)
+      return failHead(
+        baseGone(pr.defaultBranch, baseCommit, pr.read.baseTip, 'where the job checked it out and judged it'),
+      );
     try {
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
       const { diff, verdict, admins } = judge(pr);
@@ -532,6 +554,9 @@ export async function reviewOnGitHub(
       // Read the pull request again just before posting: a verdict on what is no longer there would
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
       const now = await fetchPullRequestNow(gh, at, number);
+      // Before the head's own moves: no run follows a merge into the base to post a verdict.
+      if (now.baseTip !== pr.read.baseTip && now.headSha === pr.headSha)
+        return failHead(baseGone(pr.defaultBranch, pr.read.baseTip, now.baseTip, 'where it was when judged'));
       const moved = supersededBy(pr.read, now);
       if (moved && leftPending(pr.headSha, now.headSha, marked)) {
         io.err(`orgctl review: pull request #${number} changed while it was judged (${moved}): ${LEFT_PENDING}`);

@@ -11,7 +11,7 @@ import { judgeChange } from './judge.ts';
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--format text|md|json]
                      [--head-proof FILE [--head-lock FILE]] [--full-proof]
-       orgctl review --github [--pull N] [--base DIR|REF] [--head DIR|REF] [--bot-login LOGIN]
+       orgctl review --github [--pull N] [--base DIR|REF] [--base-commit SHA] [--head DIR|REF] [--bot-login LOGIN]
                      [--head-proof FILE --head-proof-commit SHA] [--full-proof]
        orgctl review --github --left-head
 
@@ -56,6 +56,9 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
   --pull N             the pull request (default: the event's pull_request.number)
+  --base-commit SHA    with --github: the commit of the default branch --base was checked out at; when
+                       GitHub has the branch elsewhere at either reading, the head fails, asking to
+                       re-run (a change merged since would be no part of the diff)
   --left-head          with --github, on a push (a synchronize event): only fail the commit the push
                        left, when its success carries this pull request's verdict and another open pull
                        request still has it as head (the orgctl review push workflow runs it on every push)
@@ -109,12 +112,17 @@ export const command = defineCommand({
     'head-lock': 'string',
     'full-proof': 'boolean',
     'left-head': 'boolean',
+    'base-commit': 'string',
   },
   async run({ flags }, io) {
     if (flags.github) return (await import('./github.ts')).reviewOnGitHub(flags, io);
     if (flags['head-proof-commit'] !== undefined)
       throw new UsageError(
         '--head-proof-commit is for --github, where the pull request names its head; here the head proof is the one you made of --head',
+      );
+    if (flags['base-commit'] !== undefined)
+      throw new UsageError(
+        '--base-commit is for --github, where it is checked against the default branch as GitHub has it; here --base is what you give',
       );
     const sides = requireSides(flags);
     const actors = flags.actor;

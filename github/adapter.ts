@@ -104,6 +104,13 @@ export interface PullRequestNow {
    * only when they did both themselves.
    */
   readonly reopeners: readonly string[];
+  /**
+   * The commit the default branch is at, as GitHub has it now (git/ref/heads/<default>; not
+   * pulls.get's `base.sha`, the branch when the pull request was opened or last pushed): the base
+   * judged must be it, or a change merged into it since the job checked it out is no part of the
+   * diff (R32a-1).
+   */
+  readonly baseTip: string;
 }
 
 interface PullRequestFacts {
@@ -426,6 +433,7 @@ function associationResults(
 /** What pulls.get says, as far as the superseded check is concerned. */
 interface ListedPull {
   readonly head: ListedHead;
+  readonly base: { readonly repo: { readonly default_branch: string } };
   readonly labels: readonly { readonly name?: string }[];
   readonly state: string;
   readonly draft?: boolean;
@@ -458,6 +466,7 @@ async function pullRequestNow(
     state: pr.state,
     draft: pr.draft === true,
     reopeners: proposingActors(events, (event) => unnamedReopener(number, event)),
+    baseTip: (await gh.rest.git.getRef({ ...at, ref: `heads/${pr.base.repo.default_branch}` })).data.object.sha,
   };
 }
 
@@ -715,6 +724,9 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
   return pullRequestNow(gh, at, number, pr, reviews);
 }
 
+/** What supersededBy says when the default branch moved: a merge into it starts no run of this pull request. */
+const baseMoved = (tip: string): string => `the default branch moved to ${tip.slice(0, 12)}`;
+
 /**
  * What changed in a pull request between judging it and now, or undefined. Runs of the review
  * race (a review, a label and a push each start one): a run that judged approvals since withdrawn
@@ -723,6 +735,7 @@ export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: nu
 export function supersededBy(judged: PullRequestNow, now: PullRequestNow): string | undefined {
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (judged.headSha !== now.headSha) return `its head moved to ${now.headSha.slice(0, 12)}`;
+  if (judged.baseTip !== now.baseTip) return baseMoved(now.baseTip);
   if (judged.state !== now.state || judged.draft !== now.draft)
     return `it is ${now.state}${now.draft ? ' (a draft)' : ''} now`;
   // The same head pushed again by another (away and back): whether its author proposes it changed.

@@ -103,6 +103,8 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
    */
   async function reviewHead(checkedOut: 'M1' | 'M2', author: string, headSpec: Spec) {
     const { repo, M2, H } = await mainMovedUnderTheRun(checkedOut, headSpec);
+    // As the workflow passes it: the commit of the job's checkout, whose dist/ is --base.
+    const baseCommit = gitIn(repo)('rev-parse', 'HEAD');
     one = await standin.startStandin(
       standin.defaultState({
         defaultBranchSha: M2,
@@ -125,7 +127,7 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
     const head = await distOf(headSpec);
     const { code, io } = await standin.reviewOnStandin(
       one,
-      { base: join(repo, 'dist'), head },
+      { base: join(repo, 'dist'), head, 'base-commit': baseCommit },
       standin.pullRequestEvent(),
     );
     return { code, io, onH: standin.verdicts(one.state).filter((r) => r.headSha === H) };
@@ -144,6 +146,37 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
     const { code, onH, io } = await reviewHead('M2', 'alice', withoutBob);
     expect(code, io.errs.join('\n')).toBe(0);
     expect(onH.at(-1)?.conclusion).toBe('success');
+  });
+
+  it('main moves while the run judges (a merge between its readings): a failure saying to re-run, no success', async () => {
+    const state = standin.defaultState();
+    one = await standin.startStandin(state);
+    const tip = standin.fakeSha('main now');
+    // After the first reading (its git/ref among the last of its requests): asking who may write.
+    const proxy = await movingWhile(
+      one,
+      /\/collaborators\//,
+      () => {
+        state.defaultBranchSha = standin.fakeSha('main after a merge');
+      },
+      () => {},
+    );
+    try {
+      const { code, io } = await standin.reviewOnStandin(
+        one,
+        { base: join(ROOT, 'dist'), head: join(ROOT, 'dist'), 'base-commit': tip },
+        standin.pullRequestEvent(),
+        { env: { GITHUB_API_URL: proxy.url } },
+      );
+      expect(code, io.errs.join('\n')).toBe(1);
+      const verdicts = standin.verdicts(state);
+      expect(verdicts.map((v) => v.conclusion)).toEqual(['failure']);
+      expect(io.errs.join('\n')).toContain(
+        `main is at ${standin.fakeSha('main after a merge').slice(0, 12)} now, not at ${tip.slice(0, 12)}`,
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the run checked out main before #41 merged (M1): no success on H, which is up to date with M2', async () => {

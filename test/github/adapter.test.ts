@@ -1000,8 +1000,11 @@ describe('runs that race', () => {
       state: 'open',
       draft: false,
       reopeners: ['alice'],
+      baseTip: 'b'.repeat(40),
     };
     expect(supersededBy(pr, { ...pr, approvals: ['alice', 'frank'] })).toBeUndefined();
+    // R32a-1: a merge into the default branch while judged: the base judged is no longer it.
+    expect(supersededBy(pr, { ...pr, baseTip: 'd'.repeat(40) })).toBe('the default branch moved to dddddddddddd');
     // R17-2: closed or made a draft while judged: only an open pull request ready for review proposes.
     expect(supersededBy(pr, { ...pr, state: 'closed' })).toMatch(/closed now/);
     expect(supersededBy(pr, { ...pr, draft: true })).toMatch(/open \(a draft\) now/);
@@ -1034,6 +1037,7 @@ describe('runs that race', () => {
       state: 'open',
       draft: false,
       reopeners: [],
+      baseTip: 'b'.repeat(40),
     };
     expect(supersededBy(pr, { ...pr, pusher: unlisted })).toBeUndefined();
     // A login at either reading, nobody at the other: the verdict judged may be less strict than now's.

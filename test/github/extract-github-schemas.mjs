@@ -7,7 +7,7 @@
  * The description is not a project dependency (the package is ~385 MB); install it in a temporary
  * folder, run this script on it, then delete the folder:
  *
- *   npm install --prefix /tmp/octokit-openapi @octokit/openapi@23 --no-save --ignore-scripts
+ *   npm install --prefix /tmp/octokit-openapi @octokit/openapi@23.0.2 --no-save --ignore-scripts
  *   node test/github/extract-github-schemas.mjs /tmp/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
  *   rm -rf /tmp/octokit-openapi
  *
@@ -46,6 +46,7 @@ const OPERATIONS = [
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   'GET /repos/{owner}/{repo}/activity',
+  'GET /repos/{owner}/{repo}/git/ref/{ref}',
 ];
 
 /** Operations whose JSON request body the stand-in checks too (what orgctl sends must be what GitHub accepts). */

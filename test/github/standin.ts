@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { Io } from '../../model/io.ts';
-import { reviewOnGitHub } from '../../cli/github.ts';
+import { reviewOnGitHub, type GitHubReviewFlags } from '../../cli/github.ts';
 import { afterEach, expect } from 'vitest';
 import { tempDir } from '../helpers.ts';
 
@@ -104,9 +104,9 @@ export interface StandinState {
   /** The repository's default branch (a pull request may target another). */
   defaultBranch: string;
   /**
-   * The commit the default branch is at now, as GitHub has it (GET branches/{branch}, GET
-   * git/ref/heads/{branch}): what a review's base must be (red team R32a-1). No endpoint serves it
-   * yet; `pull.baseSha` is what pulls.get says, the base branch when the pull request was opened.
+   * The commit the default branch is at now, as GitHub has it (GET git/ref/heads/{branch}; default
+   * fakeSha('<branch> now')): what a review's base must be (red team R32a-1). `pull.baseSha` is what
+   * pulls.get says, the base branch when the pull request was opened.
    */
   defaultBranchSha?: string;
   /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
@@ -293,6 +293,7 @@ const OPERATIONS = {
   getPermission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   listActivities: 'GET /repos/{owner}/{repo}/activity',
+  getRef: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 /** Operations whose request body is checked as well. */
@@ -894,6 +895,21 @@ const BASE_PERMISSION: Record<StandinRole, string> = {
 };
 
 /** GET collaborators/{username}/permission: the role GitHub computes from every grant. */
+/** GET git/ref/{ref}: the default branch's, at `defaultBranchSha` (no other ref is kept). */
+function gitRef(ctx: Ctx, ref: string): Reply {
+  const { defaultBranch, defaultBranchSha } = ctx.state;
+  if (ref !== `heads/${defaultBranch}`) return notFound();
+  const sha = defaultBranchSha ?? fakeSha(`${defaultBranch} now`);
+  const url = `${ctx.api}/repos/${repoPath(ctx)}/git/refs/${ref}`;
+  const body = {
+    ref: `refs/${ref}`,
+    node_id: nodeId('REF', idOf(`ref:${ref}`)),
+    url,
+    object: { type: 'commit', sha, url: `${ctx.api}/repos/${repoPath(ctx)}/git/commits/${sha}` },
+  };
+  return { status: 200, body, op: OPERATIONS.getRef };
+}
+
 function permissionOf(ctx: Ctx, login: string): Reply {
   const role = roleOf(ctx.state, login);
   if (role === null) return notFound();
@@ -1288,6 +1304,7 @@ const ROUTES: Route[] = [
     /^check-suites\/(?<id>\d+)\/check-runs$/,
     ({ ctx, url, params }) => listCheckRunsForSuite(ctx, url, Number(params.id)),
   ],
+  ['GET', /^git\/ref\/(?<ref>.+)$/, ({ ctx, params }) => gitRef(ctx, decodeURIComponent(params.ref))],
   [
     'GET',
     /^collaborators\/(?<username>[^/]+)\/permission$/,
@@ -1461,7 +1478,7 @@ const atOnce = {
  */
 export async function reviewOnStandin(
   standin: Standin,
-  sides: { base: string; head: string },
+  sides: GitHubReviewFlags & { base: string; head: string },
   eventPath: string,
   { env = {}, throttle = false }: { env?: NodeJS.ProcessEnv; throttle?: boolean } = {},
 ): Promise<{ code: number; io: ReturnType<typeof capture> }> {
