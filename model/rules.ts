@@ -100,6 +100,15 @@ export const RULES = [
     remediation: 'keep one declaration per person',
   },
   {
+    id: 'near-duplicate-idle',
+    stage: 'declaration',
+    severity: 'warning',
+    description:
+      "a pending invite, or a user holding nothing (no grant, not admin, no billing, no Add All, no token), one slip from another declared user (a slip as `near-duplicate-user` reads one): the invitation would go to a mistyped address, or the user is a slip left behind. Two users who both hold something are left to the review's `near-duplicate-user`, which knows which of them is new: said on every check, such a pair (`anne`, `anna`) would be noise nobody can silence",
+    remediation:
+      'if the user named was meant, put the access on them and remove the invite or the idle user; if it is another person, nothing',
+  },
+  {
     id: 'duplicate-name',
     stage: 'declaration',
     severity: 'error',
@@ -463,6 +472,15 @@ export const RULES = [
     description:
       "an email (a user's or an invitee's) or a GitHub login new in head reads as another of head, base or `--window`'s older output (UTS #39's skeleton: marks dropped, `rn` for `m`, `vv` for `w`, `cl` for `d`, `0` for `o`, `1` for `l`, every look-alike `invalid-text` knows, and a domain in IDNA's ASCII form decoded): `bob@acme.io` removed and `bob@acrne.io` or `bob@acmẹ.io` added read as no change, yet Kubernetes binds another identity (a domain anyone may register); a login `a1ice` for alice counts the approvals of the account a1ice as hers. Real names read alike too (`dara`, `clara`), so the comment spells each name out (every character outside ASCII by its code point) for an admin to decide. Names both in base are not judged again",
     remediation: `${OTHER_ADMIN}, having read each name as the comment spells it; no override`,
+  },
+  {
+    id: 'near-duplicate-user',
+    stage: 'change',
+    severity: 'warning',
+    description:
+      "a user or pending invitee new in head one slip from a user of base that head keeps: the same domain and names one edit apart (a letter missed, doubled or wrong, or two swapped; the name meant three letters or more; numbered accounts such as `user1` and `user2` left out), or the same name and domains up to two edits apart where no user of base uses the new domain (`pet@exmaple.com` beside `pet@example.com`). `org.user(email)` declares whoever it names, so a slip declares another person (invited, given the grant) and leaves the one meant as they were. A warning: the review passes, the comment marks it ⚠️. Names that read as one are `lookalike-identity`'s",
+    remediation:
+      'correct the email where the new user or invitee is declared, if the one named was meant; if it is another person, nothing',
   },
 ] as const satisfies readonly RuleInfo[];
 

@@ -575,15 +575,25 @@ const clip = (text: string, max: number) => {
   return `${text.slice(0, start)}${cutNote(end - start)}${text.slice(end)}`;
 };
 
+/** The title of the findings listed below the rules: failing ones, warnings, or both. */
+function findingsTitle(listed: readonly RuleResult[]): string {
+  const failing = listed.some((r) => !r.ok);
+  const warning = listed.some((r) => r.ok);
+  return failing && warning ? '**Findings that fail or warn**' : warning ? '**Warnings**' : '**Failing findings**';
+}
+
 /**
  * The verdict: a row per result; or, when that would take more than a third of the comment (a
- * change touching hundreds of people), a row per rule and the failing results below it, clipped,
- * so that every rule's status always shows.
+ * change touching hundreds of people), a row per rule and the failing results, then the warnings,
+ * below it, clipped, so that every rule's status always shows.
  */
 function verdictLines(verdict: Verdict, max: number, fullReport?: string): string[] {
   const title = `## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`;
-  const row = (rule: string, ok: boolean, text: string) => `| \`${rule}\` | ${ok ? '✅' : '❌'} | ${text} |`;
-  const rows = verdict.results.map((r) => row(r.rule, r.ok, escapeMarkdown(r.message, true)));
+  // A warning passes, marked for a reviewer to read.
+  const mark = (r: Pick<RuleResult, 'ok' | 'warning'>) => (!r.ok ? '❌' : r.warning ? '⚠️' : '✅');
+  const row = (rule: string, r: Pick<RuleResult, 'ok' | 'warning'>, text: string) =>
+    `| \`${rule}\` | ${mark(r)} | ${text} |`;
+  const rows = verdict.results.map((r) => row(r.rule, r, escapeMarkdown(r.message, true)));
   const budget = Math.floor(max / 3);
   if (sizeOf(rows.join('\n')) <= budget) return [title, '', '| rule | | |', '|---|---|---|', ...rows, ''];
   const byRule = new Map<string, RuleResult[]>();
@@ -594,24 +604,31 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
   }
   const grouped = [...byRule].map(([rule, results]) => {
     const failed = results.filter((r) => !r.ok).length;
-    if (results.length === 1) return row(rule, results[0]!.ok, escapeMarkdown(clip(results[0]!.message, 500), true));
+    const warned = results.filter((r) => r.ok && r.warning).length;
+    if (results.length === 1) return row(rule, results[0]!, escapeMarkdown(clip(results[0]!.message, 500), true));
     return row(
       rule,
-      !failed,
-      failed ? `${failed} of ${results.length} findings fail (below)` : `${results.length} findings, all pass`,
+      { ok: !failed, warning: warned > 0 },
+      failed
+        ? `${failed} of ${results.length} findings fail (below)`
+        : warned
+          ? `${warned} of ${results.length} findings warn (below)`
+          : `${results.length} findings, all pass`,
     );
   });
-  // A rule with one result says it in its row; the others' failures are listed.
-  const failures = verdict.results.filter((r) => !r.ok && byRule.get(r.rule)!.length > 1);
+  // A rule with one result says it in its row; the others' failures, then warnings, are listed.
+  const findings = verdict.results
+    .filter((r) => (!r.ok || r.warning) && byRule.get(r.rule)!.length > 1)
+    .sort((a, b) => Number(a.ok) - Number(b.ok));
   const listed: string[] = [];
   let size = grouped.join('\n').length;
-  for (const r of failures) {
-    const line = `- \`${r.rule}\` ❌ ${escapeMarkdown(clip(r.message, 500))}`;
+  for (const r of findings) {
+    const line = `- \`${r.rule}\` ${mark(r)} ${escapeMarkdown(clip(r.message, 500))}`;
     if (size + line.length + 1 > budget) break;
     listed.push(line);
     size += line.length + 1;
   }
-  const more = failures.length - listed.length;
+  const more = findings.length - listed.length;
   const rest = more
     ? [
         `- _… and ${more} more. ${fullReport ? `The full report: ${fullReport}.` : 'Run `orgctl review` for every one.'}_`,
@@ -624,7 +641,7 @@ function verdictLines(verdict: Verdict, max: number, fullReport?: string): strin
     '|---|---|---|',
     ...grouped,
     '',
-    ...(listed.length || rest.length ? ['**Failing findings**', '', ...listed, ...rest, ''] : []),
+    ...(listed.length || rest.length ? [findingsTitle(findings), '', ...listed, ...rest, ''] : []),
   ];
 }
 

@@ -15,8 +15,9 @@ export function policiesTable(): string {
   ].join('\n');
 }
 
-/** The review's rules: when each fails, and what passes it (an override where one exists). */
+/** The review's rules: when each fails (a warning rule: warns, and passes), and what passes it (an override where one exists). */
 export function reviewRulesTable(): string {
-  const row = (r: RuleInfo) => `| \`${r.id}\` | ${cell(r.description)} | ${cell(r.override ?? r.remediation)} |`;
+  const row = (r: RuleInfo) =>
+    `| \`${r.id}\` | ${r.severity === 'warning' ? '**warns, and passes:** ' : ''}${cell(r.description)} | ${cell(r.override ?? r.remediation)} |`;
   return ['| rule | fails when | passes with |', '|---|---|---|', ...rulesOf('change').map(row)].join('\n');
 }

@@ -12,6 +12,7 @@ import { guardRails } from '../policies/change/guard-rails.ts';
 import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
 import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts';
 import { lookalikeIdentity } from '../policies/change/lookalike-identity.ts';
+import { nearDuplicateUser } from '../policies/change/near-duplicate-user.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -28,6 +29,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   argocdIdentityBase,
   systemNamespaceBase,
   lookalikeIdentity,
+  nearDuplicateUser,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

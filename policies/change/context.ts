@@ -74,6 +74,11 @@ export interface RuleResult {
   readonly ok: boolean;
   /** Why it passes or fails, for people. */
   readonly message: string;
+  /**
+   * A warning rule's finding (model/rules.ts): it passes (`ok`), and the comment marks it ⚠️ for
+   * a reviewer to read. @default false
+   */
+  readonly warning?: boolean;
 }
 
 /** A rule over a change: its docs, and whether an admin may override it, are in the registry (model/rules.ts). */

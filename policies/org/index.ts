@@ -4,6 +4,7 @@ import { compareFindings, formatFinding, type Finding } from '../../model/findin
 import type { OrgRule, PolicyContext } from './context.ts';
 import { duplicateName } from './duplicate-name.ts';
 import { duplicateUser } from './duplicate-user.ts';
+import { nearDuplicateIdle } from './near-duplicate-idle.ts';
 import { expiredGrant } from './expired-grant.ts';
 import { forbiddenGrant } from './forbidden-grant.ts';
 import { inlineRulesExpiry } from './inline-rules-expiry.ts';
@@ -35,6 +36,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   unknownRole,
   unknownCluster,
   duplicateUser,
+  nearDuplicateIdle,
   duplicateName,
   invalidName,
   invalidRule,

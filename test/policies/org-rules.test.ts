@@ -272,6 +272,37 @@ const CASES: Case[] = [
     severity: 'warning',
   },
   {
+    rule: 'near-duplicate-idle',
+    // An invitation about to go to bob@acme.io's slip.
+    fails: ({ org, web }) => {
+      web.grant(org.user('bob@acme.io'), 'r:pods');
+      org.invite('bbo@acme.io', { sso: true });
+    },
+    passes: ({ org, web }) => {
+      web.grant(org.user('bob@acme.io'), 'r:pods');
+      org.invite('zoe@acme.io', { sso: true });
+    },
+    message:
+      /^pending invite bbo@acme\.io is one slip of the name from user bob@acme\.io \(at acme\/users\/bob@acme\.io\): did you mean bob@acme\.io\?/,
+    severity: 'warning',
+  },
+  {
+    rule: 'near-duplicate-idle',
+    // A user holding nothing one slip from another: a slip left behind, or a placeholder.
+    fails: ({ org, web }) => {
+      web.grant(org.user('pet@example.com'), 'r:pods');
+      org.user('pet@exmaple.com');
+    },
+    // Both hold access: two people (the review warns when one of them is new).
+    passes: ({ org, web }) => {
+      web.grant(org.user('pet@example.com'), 'r:pods');
+      web.grant(org.user('pet@exmaple.com'), 'r:pods');
+    },
+    message:
+      /^user pet@exmaple\.com holds nothing \(no grant, not admin, no billing\) and is one slip of the domain from user pet@example\.com \(at acme\/users\/pet@example\.com\): did you mean pet@example\.com\?/,
+    severity: 'warning',
+  },
+  {
     rule: 'system-namespace',
     fails: ({ org }) => org.token('t', { namespaces: ['acme-system'] }),
     passes: ({ org }) => org.token('t', { namespaces: ['web'] }),

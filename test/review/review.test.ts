@@ -23,6 +23,7 @@ describe('change rules', () => {
       'argocd-identity-base', // its scenarios: argocd-identity-base.test.ts
       'system-namespace-base', // system-namespace-base.test.ts
       'lookalike-identity', // lookalike-identity.test.ts
+      'near-duplicate-user', // near-duplicate-user.test.ts
     ]);
   });
 

@@ -1,0 +1,135 @@
+/**
+ * Addresses one slip of the fingers apart (`pet@exmaple.com` for `pet@example.com`, `pte@` for
+ * `pet@`): `org.user(email)` declares whoever it names, so a slip declares another person where an
+ * admin meant to change one. Shared by near-duplicate-user (the review) and near-duplicate-idle
+ * (`orgctl check`). What reads as another (`rn` for `m`) is lookalikes.ts' and lookalike-identity's.
+ */
+import { editDistance } from '../../model/text.ts';
+
+/** A given address and the one it may have meant; `part`: where they differ. */
+interface NearPair {
+  readonly given: string;
+  readonly meant: string;
+  readonly part: 'name' | 'domain';
+}
+
+/** Edits between the names (local parts) of one domain: one slip (a letter missed, doubled, wrong, or two swapped). */
+const NAME_EDITS = 1;
+/** Edits between the domains of one name: `exmaple.com` (a swap), `acme.com` for `acme.io` (two). */
+const DOMAIN_EDITS = 2;
+/** A name shorter than this is one edit from many others (`jo`, `jb`): no slip is read into it. */
+const SHORTEST_NAME = 3;
+
+const withoutDigits = (s: string): string => s.replace(/[0-9]/g, '');
+/** `user1` and `user2`, `pet` and `pet2`: accounts numbered on purpose, no slip. */
+const numbered = (a: string, b: string): boolean => withoutDigits(a) === withoutDigits(b);
+
+/** A prime below 2^26: a hash (below it) times BASE, or times a power (below it), stays exact in a double. */
+const MOD = 67_108_859;
+const BASE = 131;
+/** Powers of BASE, a text's prefix hashes and its keys, kept between calls (grown for a longer address). */
+let POWERS = new Float64Array(0);
+let PREFIX = new Float64Array(0);
+let KEYS = new Float64Array(0);
+
+/** A string of `length` whose polynomial hash is `hash`, as one number (exact below 2^53). */
+const keyOf = (length: number, hash: number): number => length * MOD + hash;
+
+/**
+ * Hashes `email`: its keys, in KEYS, are the whole address and each address one character of the
+ * name (the part before `at`) shorter: two addresses of one domain whose names are within one edit
+ * share one. The key of the name alone is `keyOf(at, PREFIX[at])`. Numbers, not strings: at size XL
+ * (20,000 invites, 50,000 users) that is 700,000 of them, and building each as a string took half a
+ * second of `check`. Two addresses of one key are no pair until editDistance says so.
+ */
+function hashShortenings(email: string, at: number): number {
+  const n = email.length;
+  if (POWERS.length <= n) {
+    POWERS = new Float64Array(2 * n + 2);
+    POWERS[0] = 1;
+    for (let i = 1; i < POWERS.length; i++) POWERS[i] = (POWERS[i - 1]! * BASE) % MOD;
+    PREFIX = new Float64Array(POWERS.length);
+    KEYS = new Float64Array(POWERS.length);
+  }
+  for (let i = 0; i < n; i++) PREFIX[i + 1] = (PREFIX[i]! * BASE + email.charCodeAt(i)) % MOD;
+  const whole = PREFIX[n]!;
+  let count = 0;
+  KEYS[count++] = keyOf(n, whole);
+  for (let i = 0; i < at; i++) {
+    // Leaving out either of two letters alike leaves one string.
+    if (i > 0 && email.charCodeAt(i) === email.charCodeAt(i - 1)) continue;
+    const rest = n - i - 1;
+    const tail = (whole - ((PREFIX[i + 1]! * POWERS[rest]!) % MOD) + MOD) % MOD;
+    KEYS[count++] = keyOf(n - 1, (((PREFIX[i]! * POWERS[rest]!) % MOD) + tail) % MOD);
+  }
+  return count;
+}
+
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+};
+
+/**
+ * Each of `given` (lower-cased emails) one slip from one of `existing` (lower-cased too), by
+ * `given` then `existing`'s order: the same domain and names within NAME_EDITS (the name meant at
+ * least SHORTEST_NAME long, not a numbered sibling), or the same name and domains within
+ * DOMAIN_EDITS where no one of `existing` but the given uses the given domain (a domain in use is
+ * a second person there, a contractor's `acme.co`). An address is never its own pair.
+ *
+ * Never every pair: `given` is indexed by its hashes (hashShortenings; its name's), and each of
+ * `existing` read once, hashed, its keys looked up, nothing built but what matches. At size L
+ * (10,000 users, 40 pending invites) one pass of 10,000 addresses.
+ */
+export function nearPairs(existing: readonly string[], given: readonly string[]): NearPair[] {
+  if (!given.length) return [];
+  const unique = [...new Set(given)];
+  const givenSet = new Set(unique);
+  const domainOf = (email: string) => email.slice(email.lastIndexOf('@'));
+  // The given domains nobody else uses: only there may a domain have slipped. Mostly one domain, in
+  // use by the first address read.
+  const unused = new Set(unique.map(domainOf));
+  for (const e of existing) {
+    if (!unused.size) break;
+    if (!givenSet.has(e)) for (const d of unused) if (e.endsWith(d)) unused.delete(d);
+  }
+  const byShortening = new Map<number, string[]>();
+  const byName = new Map<number, string[]>();
+  const lengths = new Set<number>();
+  for (const g of unique) {
+    const at = g.lastIndexOf('@');
+    if (at < 1) continue; // no address (a forged dist/'s): nothing to slip from
+    lengths.add(at);
+    const count = hashShortenings(g, at);
+    for (let k = 0; k < count; k++) push(byShortening, KEYS[k]!, g);
+    if (unused.has(g.slice(at))) push(byName, keyOf(at, PREFIX[at]!), g);
+  }
+  const pairs: NearPair[] = [];
+  for (const e of existing) {
+    const at = e.lastIndexOf('@');
+    if (at < 1) continue;
+    const near = at >= SHORTEST_NAME && (lengths.has(at) || lengths.has(at - 1) || lengths.has(at + 1));
+    if (!near && !byName.size) continue;
+    const count = hashShortenings(e, at);
+    for (const g of byName.get(keyOf(at, PREFIX[at]!)) ?? []) {
+      if (g === e || !g.startsWith(e.slice(0, at + 1))) continue;
+      if (editDistance(g.slice(at + 1), e.slice(at + 1), DOMAIN_EDITS) <= DOMAIN_EDITS)
+        pairs.push({ given: g, meant: e, part: 'domain' });
+    }
+    if (!near) continue;
+    let found: Set<string> | undefined;
+    for (let k = 0; k < count; k++) for (const g of byShortening.get(KEYS[k]!) ?? []) (found ??= new Set()).add(g);
+    for (const g of found ?? []) {
+      const [gAt, name] = [g.lastIndexOf('@'), e.slice(0, at)];
+      const gName = g.slice(0, gAt);
+      if (g === e || g.slice(gAt) !== e.slice(at) || numbered(gName, name)) continue;
+      if (editDistance(gName, name, NAME_EDITS) <= NAME_EDITS) pairs.push({ given: g, meant: e, part: 'name' });
+    }
+  }
+  const order = new Map(unique.map((g, i) => [g, i]));
+  // By the given address; a slip of the name before one of the domain.
+  return pairs.sort(
+    (a, b) => order.get(a.given)! - order.get(b.given)! || (a.part === 'name' ? -1 : 1) - (b.part === 'name' ? -1 : 1),
+  );
+}
