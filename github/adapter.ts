@@ -231,6 +231,82 @@ export function completeness(
   return out;
 }
 
+/** A top-level entry of a commit's tree (git/trees/{sha}, not recursive): a file or folder, and its object. */
+interface TopLevelEntry {
+  readonly path: string;
+  readonly sha: string;
+  readonly mode: string;
+}
+
+/** The top-level entries that differ between two trees (added, removed or another object), by name. */
+function differingEntries(base: readonly TopLevelEntry[], head: readonly TopLevelEntry[]): Set<string> {
+  const key = (e: TopLevelEntry) => `${e.mode} ${e.sha}`;
+  const inBase = new Map(base.map((e) => [e.path, key(e)]));
+  const inHead = new Map(head.map((e) => [e.path, key(e)]));
+  return new Set([...inBase.keys(), ...inHead.keys()].filter((p) => inBase.get(p) !== inHead.get(p)));
+}
+
+/**
+ * Fails closed when GitHub's list of the pull request's files is not the change of the head commit
+ * judged: the list is of the pull request as it is at that request, so a head moved away and back
+ * while it was read lists another commit's files (R32a-2: a change of .github/workflows/ listed as
+ * one of org/ and dist/ only). The head's and the default branch's top-level trees (fixed by their
+ * commits) must differ exactly at the first folders (or files) of the paths listed. A head behind
+ * the default branch differs where only the branch changed since: it is brought up to date.
+ */
+export function filesOfHead(
+  listedPaths: readonly string[],
+  trees: {
+    readonly base: readonly TopLevelEntry[];
+    readonly head: readonly TopLevelEntry[];
+    readonly truncated: boolean;
+  },
+  at: { readonly branch: string; readonly baseTip: string; readonly headSha: string },
+): RuleResult[] {
+  const [head, base] = [at.headSha.slice(0, 12), at.baseTip.slice(0, 12)];
+  if (trees.truncated)
+    return [
+      {
+        rule: COMPLETENESS_RULE,
+        ok: false,
+        message: `GitHub truncated the top-level tree of ${head} or of ${at.branch} (${base}): the files listed cannot be checked against the head commit judged; re-run the review`,
+      },
+    ];
+  const differing = differingEntries(trees.base, trees.head);
+  const listedTop = new Set(listedPaths.map((p) => p.split('/')[0]!));
+  const unlisted = [...differing].filter((name) => !listedTop.has(name)).sort();
+  const unchanged = [...listedTop].filter((name) => !differing.has(name)).sort();
+  const out: RuleResult[] = [];
+  const names = (list: readonly string[]) =>
+    `${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}`;
+  if (unlisted.length)
+    out.push({
+      rule: COMPLETENESS_RULE,
+      ok: false,
+      message: `the head commit ${head} differs from ${at.branch} (${base}) at ${names(unlisted)}, which GitHub's list of the pull request's files does not name: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
+    });
+  if (unchanged.length)
+    out.push({
+      rule: COMPLETENESS_RULE,
+      ok: false,
+      message: `GitHub's list of the pull request's files names ${names(unchanged)}, where the head commit ${head} is as ${at.branch} (${base}) has it: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
+    });
+  return out;
+}
+
+/** The top-level entries of a commit's tree, and whether GitHub truncated the list. */
+async function topLevelTree(
+  gh: GitHubClient,
+  at: Repo,
+  sha: string,
+): Promise<{ readonly entries: TopLevelEntry[]; readonly truncated: boolean }> {
+  const { data } = await gh.rest.git.getTree({ ...at, tree_sha: sha });
+  return {
+    entries: data.tree.map((e) => ({ path: e.path ?? '', sha: e.sha ?? '', mode: e.mode ?? '' })),
+    truncated: data.truncated,
+  };
+}
+
 /** What pulls.listCommits says of one commit, as far as the actors are concerned. */
 interface ListedCommit {
   readonly sha: string;
@@ -618,6 +694,8 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const files = await gh.paginate(gh.rest.pulls.listFiles, { ...at, pull_number: number, per_page: 100 });
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   const read = await pullRequestNow(gh, at, number, pr, reviews);
+  // Fixed by their commits: what the head judged changes, whatever the pull request is by now.
+  const [baseTree, headTree] = [await topLevelTree(gh, at, read.baseTip), await topLevelTree(gh, at, pr.head.sha)];
   const overrides = overridesOf(read.labels);
   const appliers = read.appliers;
   // GitHub authenticated the author's account, not that the login is still the admin base names:
@@ -634,6 +712,10 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     : unassociated(pr.user.login, pr.author_association);
   const author = authorWhyNot ? unnamedAuthor(pr.user.login, authorWhyNot) : pr.user.login;
   const approvals = read.approvals.filter((l) => !standing.whyNot.has(loginKey(l)));
+  // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
+  const changedPaths = [
+    ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
+  ].sort();
   return {
     number,
     results: [
@@ -642,6 +724,11 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
       ...completeness(
         { changedFiles: pr.changed_files, commits: pr.commits, headSha: pr.head.sha },
         { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
+      ),
+      ...filesOfHead(
+        changedPaths,
+        { base: baseTree.entries, head: headTree.entries, truncated: baseTree.truncated || headTree.truncated },
+        { branch: pr.base.repo.default_branch, baseTip: read.baseTip, headSha: pr.head.sha },
       ),
       ...writeAccessResults(read.approvals, standing),
       ...pusherApprovalResults(approvals, read.pusher),
@@ -662,10 +749,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     proposers: proposersOf(author, commits, pr.head.sha, read),
     approvals,
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
-    // A renamed file changes its old path too: moving policies/ into org/ is an engine change.
-    changedPaths: [
-      ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
-    ].sort(),
+    changedPaths,
   };
 }
 

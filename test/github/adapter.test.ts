@@ -989,6 +989,35 @@ describe('runs that race', () => {
     expect(state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
+  it('filesOfHead: the files GitHub listed are the head commit’s change against the default branch (R32a-2)', async () => {
+    const { filesOfHead } = await import('../../github/adapter.ts');
+    const entry = (path: string, sha: string) => ({ path, sha: sha.repeat(40), mode: '040000' });
+    const base = [entry('.github', 'a'), entry('dist', 'b'), entry('org', 'c'), entry('README.md', 'd')];
+    const at = { branch: 'main', baseTip: 'e'.repeat(40), headSha: 'f'.repeat(40) };
+    const head = (...changed: string[]) => ({
+      base,
+      head: base.map((e) => (changed.includes(e.path) ? { ...e, sha: '9'.repeat(40) } : e)),
+      truncated: false,
+    });
+    const listed = ['dist/namespaces/web.yaml', 'org/org.ts'];
+    expect(filesOfHead(listed, head('dist', 'org'), at)).toEqual([]);
+    // The head changes .github/ too, and the list (of another commit's) does not say so.
+    const unlisted = filesOfHead(listed, head('.github', 'dist', 'org'), at);
+    expect(unlisted.map((r) => [r.rule, r.ok])).toEqual([['complete-pull-request', false]]);
+    expect(unlisted[0]!.message).toBe(
+      "the head commit ffffffffffff differs from main (eeeeeeeeeeee) at .github, which GitHub's list of the pull request's files does not name: the pull request changed while it was read, or its head is behind main; bring it up to date, or re-run the review",
+    );
+    // The list names org/, where the head is as main has it: the list is not of this head.
+    expect(filesOfHead(listed, head('dist'), at)[0]!.message).toMatch(
+      /^GitHub's list of the pull request's files names org, where the head commit ffffffffffff is as main/,
+    );
+    // A file added at the top, or removed: present on one side only.
+    expect(filesOfHead(['NOTES.md'], { base, head: [...base, entry('NOTES.md', '1')], truncated: false }, at)).toEqual(
+      [],
+    );
+    expect(filesOfHead(['dist/x.yaml'], { ...head('dist'), truncated: true }, at)[0]!.message).toMatch(/truncated/);
+  });
+
   it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {
     const { supersededBy } = await import('../../github/adapter.ts');
     const pr = {

@@ -47,6 +47,7 @@ const OPERATIONS = [
   'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   'GET /repos/{owner}/{repo}/activity',
   'GET /repos/{owner}/{repo}/git/ref/{ref}',
+  'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
 ];
 
 /** Operations whose JSON request body the stand-in checks too (what orgctl sends must be what GitHub accepts). */

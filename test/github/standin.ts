@@ -294,6 +294,7 @@ const OPERATIONS = {
   listEvents: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
   listActivities: 'GET /repos/{owner}/{repo}/activity',
   getRef: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
+  getTree: 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
 } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 /** Operations whose request body is checked as well. */
@@ -910,6 +911,41 @@ function gitRef(ctx: Ctx, ref: string): Reply {
   return { status: 200, body, op: OPERATIONS.getRef };
 }
 
+/**
+ * GET git/trees/{sha}, the top level only: the default branch's tip holds every top-level name the
+ * pull requests' files name (and README.md); a head holds the same, another object at each name its
+ * pull request's files are under (the files as they are now: a head moved away and back lists
+ * another commit's while its tree stays its own). Any other commit is read as the pull request's head.
+ */
+function gitTree(ctx: Ctx, sha: string): Reply {
+  const { state } = ctx;
+  const topOf = (path: string) => path.split('/')[0]!;
+  const changedIn = (pull: StandinState) =>
+    new Set(pull.files.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).map(topOf));
+  const pulls = pullStates(state);
+  const names = [...new Set(['README.md', ...pulls.flatMap((p) => [...changedIn(p)])])].sort();
+  const tip = state.defaultBranchSha ?? fakeSha(`${state.defaultBranch} now`);
+  const changed = sha === tip ? new Set<string>() : changedIn(pulls.find((p) => p.pull.headSha === sha) ?? state);
+  const entry = (name: string) => {
+    const object = fakeSha(changed.has(name) ? `${sha}:${name}` : `base:${name}`);
+    const folder = !name.slice(1).includes('.');
+    return {
+      path: name,
+      mode: folder ? '040000' : '100644',
+      type: folder ? 'tree' : 'blob',
+      sha: object,
+      url: `${ctx.api}/repos/${repoPath(ctx)}/git/${folder ? 'trees' : 'blobs'}/${object}`,
+    };
+  };
+  const body = {
+    sha,
+    url: `${ctx.api}/repos/${repoPath(ctx)}/git/trees/${sha}`,
+    tree: names.map(entry),
+    truncated: false,
+  };
+  return { status: 200, body, op: OPERATIONS.getTree };
+}
+
 function permissionOf(ctx: Ctx, login: string): Reply {
   const role = roleOf(ctx.state, login);
   if (role === null) return notFound();
@@ -1305,6 +1341,7 @@ const ROUTES: Route[] = [
     ({ ctx, url, params }) => listCheckRunsForSuite(ctx, url, Number(params.id)),
   ],
   ['GET', /^git\/ref\/(?<ref>.+)$/, ({ ctx, params }) => gitRef(ctx, decodeURIComponent(params.ref))],
+  ['GET', /^git\/trees\/(?<sha>[^/]+)$/, ({ ctx, params }) => gitTree(ctx, decodeURIComponent(params.sha))],
   [
     'GET',
     /^collaborators\/(?<username>[^/]+)\/permission$/,
