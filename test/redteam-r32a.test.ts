@@ -47,47 +47,15 @@
  *     compare/{base}...{headSha}); at least, read the files between two readings of the activity
  *     and fail when the branch moved at all in between, not only when it ends elsewhere.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitIn, ROOT, tempDir } from './helpers.ts';
-import { baseSpec, distOf, erinGainsConfigMaps, grantsOf, user, type Spec } from './review/scenarios.ts';
+import { gitIn, ROOT } from './helpers.ts';
+import { frankDemoted, mainMovedUnderTheRun } from './main-moved.ts';
+import { baseSpec, distOf, erinGainsConfigMaps, grantsOf, type Spec } from './review/scenarios.ts';
 import * as standin from './github/standin.ts';
-
-/** baseSpec with frank no longer an admin (#41, alice's, dan approved, merged). */
-function frankDemoted(): Spec {
-  const s = baseSpec();
-  user(s, 'frank@acme.io').admin = false;
-  return s;
-}
-
-/**
- * A repository whose main went M1 (baseSpec) → M2 (#41 merged: frank demoted), checked out as the
- * review job checked main out (`checkedOut`: M1 when it did so before #41 merged), and a head on top
- * of M2 with `headSpec`'s dist/.
- */
-async function mainMovedUnderTheRun(checkedOut: 'M1' | 'M2', headSpec: Spec) {
-  const repo = tempDir('orgctl-r32a-repo-');
-  const git = gitIn(repo);
-  git('init', '-q', '-b', 'main');
-  const commitDist = async (spec: Spec, message: string) => {
-    git('rm', '-r', '-q', '--ignore-unmatch', 'dist');
-    mkdirSync(join(repo, 'org'), { recursive: true });
-    writeFileSync(join(repo, 'org/org.json'), JSON.stringify(spec));
-    cpSync(await distOf(spec), join(repo, 'dist'), { recursive: true });
-    git('add', '-A');
-    git('commit', '-q', '-m', message);
-    return git('rev-parse', 'HEAD');
-  };
-  const M1 = await commitDist(baseSpec(), 'M1');
-  const M2 = await commitDist(frankDemoted(), 'Merge #41: frank is no longer an admin');
-  git('checkout', '-q', '-b', 'head');
-  const H = await commitDist(headSpec, 'the head, on top of M2');
-  git('checkout', '-q', '--detach', checkedOut === 'M1' ? M1 : M2);
-  return { repo, M2, H };
-}
 
 describe('R32a-1: the base judged is the default branch as the run checked it out, not the one the head is proposed into', () => {
   let one: standin.Standin | undefined;
