@@ -177,6 +177,20 @@ function remoteRefNamed(name: string): string | undefined {
   return tracking && `the remote branch ${tracking}/${name} is (give ${tracking}/${name})`;
 }
 
+/**
+ * The commit a side was read from: its ref's (`REF` of `REF:folder`), or the HEAD of the git work
+ * tree holding its folder (the review job's checkout of the default branch); undefined outside any
+ * work tree, or without git.
+ */
+export function commitOfSide(spec: string): string | undefined {
+  const ref = refOfSide(spec);
+  const r =
+    ref !== undefined
+      ? spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' })
+      : spawnSync('git', ['-C', spec, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
 export function refOfSide(spec: string): string | undefined {
   const at = sideAt(spec, DEFAULT_OUTPUT_DIR);

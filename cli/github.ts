@@ -32,6 +32,7 @@ import {
   upsertComment,
 } from '../github/adapter.ts';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_SIDE } from './output.ts';
+import { commitOfSide } from './git.ts';
 import { showHidden } from '../model/text.ts';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -541,9 +542,16 @@ export async function reviewOnGitHub(
       await postUnjudged(gh, at, { number, headSha: pr.headSha }, botLogin, unjudged(new InputError(why)));
       return 1;
     };
-    if (baseCommit !== undefined && baseCommit !== pr.read.baseTip)
+    // Without the flag (a workflow of an earlier orgctl), the commit the base side was read from:
+    // its ref's, or the HEAD of the checkout holding its folder (the job's checkout: R33-1).
+    const judgedBase = baseCommit ?? commitOfSide(flags.base ?? DEFAULT_OUTPUT_SIDE);
+    if (judgedBase === undefined)
+      io.err(
+        `warning: the commit of ${pr.defaultBranch} that --base ${flags.base ?? DEFAULT_OUTPUT_SIDE} was read from is unknown (it is in no git checkout), so a change merged into ${pr.defaultBranch} since is not looked for: pass --base-commit`,
+      );
+    else if (judgedBase !== pr.read.baseTip)
       return failHead(
-        baseGone(pr.defaultBranch, baseCommit, pr.read.baseTip, 'where the job checked it out and judged it'),
+        baseGone(pr.defaultBranch, judgedBase, pr.read.baseTip, 'where the job checked it out and judged it'),
       );
     try {
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);

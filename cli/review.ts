@@ -56,7 +56,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        GITHUB_API_URL), post one sticky comment and the orgctl/review status.
                        --base defaults to dist, --head to the head commit's dist/ (git objects)
   --pull N             the pull request (default: the event's pull_request.number)
-  --base-commit SHA    with --github: the commit of the default branch --base was checked out at; when
+  --base-commit SHA    with --github: the commit of the default branch --base was checked out at
+                       (default: --base's ref, or the HEAD of the checkout holding its folder); when
                        GitHub has the branch elsewhere at either reading, the head fails, asking to
                        re-run (a change merged since would be no part of the diff)
   --left-head          with --github, on a push (a synchronize event): only fail the commit the push

@@ -117,9 +117,9 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
   });
 
   it('main moves while the run judges (a merge between its readings): a failure saying to re-run, no success', async () => {
-    const state = standin.defaultState();
-    one = await standin.startStandin(state);
     const tip = standin.fakeSha('main now');
+    const state = standin.defaultState({ defaultBranchSha: tip });
+    one = await standin.startStandin(state);
     // After the first reading (its git/ref among the last of its requests): asking who may write.
     const proxy = await movingWhile(
       one,

@@ -897,12 +897,14 @@ describe('orgctl review --github --head-proof: an upgrade of orgctl', () => {
           { filename: 'package-lock.json', status: 'modified' },
           { filename: 'dist/lga1/cluster/resources.yaml', status: 'modified' },
         ],
+        defaultBranchSha: fakeSha('main now'),
       }),
     );
     standin = judged;
     const io = capture(actionsEnv(judged, eventPath));
     const flags = {
       base,
+      'base-commit': fakeSha('main now'), // as the workflow passes its checkout's commit
       head: upgraded,
       'head-proof': proof,
       'head-lock': lock,

@@ -12,6 +12,7 @@
  * is validated against GitHub's request schema too: an invalid one is answered 422, as GitHub does,
  * and recorded in `schemaErrors`.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,7 +23,7 @@ import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub, type GitHubReviewFlags } from '../../cli/github.ts';
 import { afterEach, expect } from 'vitest';
-import { tempDir } from '../helpers.ts';
+import { ROOT, tempDir } from '../helpers.ts';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
 export interface StandinCommit {
@@ -105,7 +106,8 @@ export interface StandinState {
   defaultBranch: string;
   /**
    * The commit the default branch is at now, as GitHub has it (GET git/ref/heads/{branch}; default
-   * fakeSha('<branch> now')): what a review's base must be (red team R32a-1). `pull.baseSha` is what
+   * the HEAD of this repository's checkout, whose dist/ tests give as --base): what a review's base
+   * must be (red team R32a-1). `pull.baseSha` is what
    * pulls.get says, the base branch when the pull request was opened.
    */
   defaultBranchSha?: string;
@@ -896,11 +898,20 @@ const BASE_PERMISSION: Record<StandinRole, string> = {
 };
 
 /** GET collaborators/{username}/permission: the role GitHub computes from every grant. */
+/**
+ * The commit this repository's checkout is at: the default branch's tip unless a test says
+ * otherwise, so that a review whose `--base` is this checkout's dist/ (as the workflow's is its
+ * checkout's) judges the branch's tip.
+ */
+const CHECKOUT_HEAD = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+
+/** The commit the default branch is at now (StandinState.defaultBranchSha, else this checkout's HEAD): what a run's base must be. */
+const defaultBranchTip = (state: StandinState): string => state.defaultBranchSha ?? CHECKOUT_HEAD;
+
 /** GET git/ref/{ref}: the default branch's, at `defaultBranchSha` (no other ref is kept). */
 function gitRef(ctx: Ctx, ref: string): Reply {
-  const { defaultBranch, defaultBranchSha } = ctx.state;
-  if (ref !== `heads/${defaultBranch}`) return notFound();
-  const sha = defaultBranchSha ?? fakeSha(`${defaultBranch} now`);
+  if (ref !== `heads/${ctx.state.defaultBranch}`) return notFound();
+  const sha = defaultBranchTip(ctx.state);
   const url = `${ctx.api}/repos/${repoPath(ctx)}/git/refs/${ref}`;
   const body = {
     ref: `refs/${ref}`,
@@ -924,8 +935,8 @@ function gitTree(ctx: Ctx, sha: string): Reply {
     new Set(pull.files.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).map(topOf));
   const pulls = pullStates(state);
   const names = [...new Set(['README.md', ...pulls.flatMap((p) => [...changedIn(p)])])].sort();
-  const tip = state.defaultBranchSha ?? fakeSha(`${state.defaultBranch} now`);
-  const changed = sha === tip ? new Set<string>() : changedIn(pulls.find((p) => p.pull.headSha === sha) ?? state);
+  const changed =
+    sha === defaultBranchTip(state) ? new Set<string>() : changedIn(pulls.find((p) => p.pull.headSha === sha) ?? state);
   const entry = (name: string) => {
     const object = fakeSha(changed.has(name) ? `${sha}:${name}` : `base:${name}`);
     const folder = !name.slice(1).includes('.');
