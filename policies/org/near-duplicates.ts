@@ -19,6 +19,12 @@ const NAME_EDITS = 1;
 const DOMAIN_EDITS = 2;
 /** A name shorter than this is one edit from many others (`jo`, `jb`): no slip is read into it. */
 const SHORTEST_NAME = 3;
+/**
+ * More given addresses than this under one key are a crowd of names made alike (numbered, or
+ * generated), not slips: the key is left out, so that crafted addresses cannot make the work, and
+ * the pairs, grow with their square (R33-2: 4,000 names one letter from one stem made 2,000,000 pairs).
+ */
+const CROWD = 16;
 
 const withoutDigits = (s: string): string => s.replace(/[0-9]/g, '');
 /** `user1` and `user2`, `pet` and `pet2`: accounts numbered on purpose, no slip. */
@@ -78,8 +84,9 @@ const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
  * DOMAIN_EDITS where no one of `existing` but the given uses the given domain (a domain in use is
  * a second person there, a contractor's `acme.co`). An address is never its own pair.
  *
- * Never every pair: `given` is indexed by its hashes (hashShortenings; its name's), and each of
- * `existing` read once, hashed, its keys looked up, nothing built but what matches. At size L
+ * Never every pair: `given` is indexed by its hashes (hashShortenings; its name's), a key of more
+ * than CROWD left out, and each of `existing` read once, hashed, its keys looked up, nothing built
+ * but what matches; each given address is said once of each part (its first match). At size L
  * (10,000 users, 40 pending invites) one pass of 10,000 addresses.
  */
 export function nearPairs(existing: readonly string[], given: readonly string[]): NearPair[] {
@@ -105,7 +112,15 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
     for (let k = 0; k < count; k++) push(byShortening, KEYS[k]!, g);
     if (unused.has(g.slice(at))) push(byName, keyOf(at, PREFIX[at]!), g);
   }
+  for (const index of [byShortening, byName])
+    for (const [key, list] of index) if (list.length > CROWD) index.delete(key);
   const pairs: NearPair[] = [];
+  // Each given address said once of each part, at its first match in `existing`'s order.
+  const said = { name: new Set<string>(), domain: new Set<string>() };
+  const pair = (given: string, meant: string, part: NearPair['part']) => {
+    said[part].add(given);
+    pairs.push({ given, meant, part });
+  };
   for (const e of existing) {
     const at = e.lastIndexOf('@');
     if (at < 1) continue;
@@ -113,9 +128,8 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
     if (!near && !byName.size) continue;
     const count = hashShortenings(e, at);
     for (const g of byName.get(keyOf(at, PREFIX[at]!)) ?? []) {
-      if (g === e || !g.startsWith(e.slice(0, at + 1))) continue;
-      if (editDistance(g.slice(at + 1), e.slice(at + 1), DOMAIN_EDITS) <= DOMAIN_EDITS)
-        pairs.push({ given: g, meant: e, part: 'domain' });
+      if (g === e || said.domain.has(g) || !g.startsWith(e.slice(0, at + 1))) continue;
+      if (editDistance(g.slice(at + 1), e.slice(at + 1), DOMAIN_EDITS) <= DOMAIN_EDITS) pair(g, e, 'domain');
     }
     if (!near) continue;
     let found: Set<string> | undefined;
@@ -123,8 +137,8 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
     for (const g of found ?? []) {
       const [gAt, name] = [g.lastIndexOf('@'), e.slice(0, at)];
       const gName = g.slice(0, gAt);
-      if (g === e || g.slice(gAt) !== e.slice(at) || numbered(gName, name)) continue;
-      if (editDistance(gName, name, NAME_EDITS) <= NAME_EDITS) pairs.push({ given: g, meant: e, part: 'name' });
+      if (g === e || said.name.has(g) || g.slice(gAt) !== e.slice(at) || numbered(gName, name)) continue;
+      if (editDistance(gName, name, NAME_EDITS) <= NAME_EDITS) pair(g, e, 'name');
     }
   }
   const order = new Map(unique.map((g, i) => [g, i]));
