@@ -991,6 +991,19 @@ describe('runs that race', () => {
     expect(state.checkRuns.map((c) => [c.conclusion, c.title])).toEqual([['failure', 'could not be judged']]);
   });
 
+  it('commitsOfHead: the commits GitHub listed are the head’s history, not pages of two heads (R32a-2’s class)', async () => {
+    const { commitsOfHead } = await import('../../github/adapter.ts');
+    const c = (sha: string, ...parents: string[]) => ({ sha, parents: parents.map((p) => ({ sha: p })) });
+    const [base, a, b, head, other] = ['base', 'a', 'b', 'head', 'other'].map(fakeSha);
+    // A chain from the base to the head, a merge of the base branch in it too.
+    expect(commitsOfHead([c(a!, base!), c(b!, a!), c(head!, b!)], head!)).toEqual([]);
+    expect(commitsOfHead([c(a!, base!), c(b!, base!), c(head!, a!, b!)], head!)).toEqual([]);
+    // A page read before a push, the next after it: a commit of another head, no ancestor of this one.
+    const mixed = commitsOfHead([c(other!, base!), c(b!, a!), c(head!, b!)], head!);
+    expect(mixed.map((r) => [r.rule, r.ok])).toEqual([['complete-pull-request', false]]);
+    expect(mixed[0]!.message).toContain(`${other!.slice(0, 12)}, which is no parent of another commit listed`);
+  });
+
   it('filesOfHead: the files GitHub listed are the head commit’s change against the default branch (R32a-2)', async () => {
     const { filesOfHead } = await import('../../github/adapter.ts');
     const entry = (path: string, sha: string) => ({ path, sha: sha.repeat(40), mode: '040000' });
