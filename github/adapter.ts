@@ -307,9 +307,34 @@ async function topLevelTree(
   };
 }
 
+/**
+ * Fails closed when the commits GitHub listed are not the head's history: a list over several
+ * pages read across a push mixes two heads, keeping the count and the last commit (the head) while
+ * leaving out a commit of this head's, and with it an actor. Every commit of a pull request but
+ * its head is a parent of another of its commits (the path from the head to it leaves the base
+ * nowhere), so one that is no parent of any listed is another head's.
+ */
+export function commitsOfHead(
+  commits: readonly { readonly sha: string; readonly parents?: readonly { readonly sha: string }[] }[],
+  headSha: string,
+): RuleResult[] {
+  const parents = new Set(commits.flatMap((c) => (c.parents ?? []).map((p) => p.sha)));
+  const stray = commits.find((c) => c.sha !== headSha && !parents.has(c.sha));
+  return stray
+    ? [
+        {
+          rule: COMPLETENESS_RULE,
+          ok: false,
+          message: `GitHub listed commit ${stray.sha.slice(0, 12)}, which is no parent of another commit listed, nor the head ${headSha.slice(0, 12)}: the pull request changed while its commits were read; re-run the review`,
+        },
+      ]
+    : [];
+}
+
 /** What pulls.listCommits says of one commit, as far as the actors are concerned. */
 interface ListedCommit {
   readonly sha: string;
+  readonly parents?: readonly { readonly sha: string }[];
   /** GitHub's account for the commit's author email: null, or `{}`, when none. */
   readonly author: { readonly login?: string } | null;
   /** GitHub's account for the committer email (whose signature GitHub verifies): null when none. */
@@ -725,6 +750,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { changedFiles: pr.changed_files, commits: pr.commits, headSha: pr.head.sha },
         { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
       ),
+      ...commitsOfHead(commits, pr.head.sha),
       ...filesOfHead(
         changedPaths,
         { base: baseTree.entries, head: headTree.entries, truncated: baseTree.truncated || headTree.truncated },

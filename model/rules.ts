@@ -337,7 +337,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "GitHub did not list the whole pull request (over 3,000 files or 250 commits), or the files it listed are not the head commit's change: the top-level folders and files where the head's tree and the default branch's differ are not those the list names (the pull request moved while it was read, a head moved away and back listing another commit's files; or the head is behind the default branch). A change the review cannot see is never passed",
+      "GitHub did not list the whole pull request (over 3,000 files or 250 commits), or the files it listed are not the head commit's change: the top-level folders and files where the head's tree and the default branch's differ are not those the list names (the pull request moved while it was read, a head moved away and back listing another commit's files; or the head is behind the default branch), or a commit listed is no parent of another listed nor the head (pages of commits read across a push). A change the review cannot see is never passed",
     remediation:
       'nothing: split the pull request; bring a head behind the default branch up to date, or re-run the review',
   },
