@@ -377,11 +377,14 @@ function nodeId(prefix: string, id: number): string {
   return `${prefix}_kwDO${Buffer.from(String(id)).toString('base64url')}`;
 }
 
+/** The id of the account the stand-in serves for `login` (what a user object's `id` is). */
+export const userIdOf = (login: string): number => idOf(`user:${login}`);
+
 const isBot = (login: string) => login.endsWith('[bot]');
 
 /** A simple-user. Logins ending in `[bot]` are apps, with GitHub's Bot type and /apps/ html_url. */
 function user(ctx: Ctx, login: string, type = isBot(login) ? 'Bot' : 'User'): Record<string, unknown> {
-  const id = idOf(`user:${login}`);
+  const id = userIdOf(login);
   const url = `${ctx.api}/users/${encodeURIComponent(login)}`;
   const html = type === 'Bot' ? `${HTML}/apps/${login.replace(/\[bot\]$/, '')}` : `${HTML}/${login}`;
   return {

@@ -1,0 +1,163 @@
+/**
+ * R32a-3 (medium): the review matched GitHub accounts to users by login only. A login is a name:
+ * once an admin renames or deletes their account, anyone may register the freed login, and a writer
+ * who does had their approvals and authorship counted as that admin's. A user may declare their
+ * account's numeric id (`githubId`) next to the login: the review then counts a login as that user
+ * only when GitHub's account for it carries the same id.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Organization } from '../constructs/index.ts';
+import { readMembership, membershipDataOf } from '../analysis/membership.ts';
+import type { ManifestDoc } from '../analysis/objects.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
+import { parseCanonicalYaml } from '../synth/yaml.ts';
+import { files, ROOT, smallOrg } from './helpers.ts';
+import { baseSpec, distOf, erinGainsConfigMaps, judge, user, type Spec } from './review/scenarios.ts';
+import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin, userIdOf } from './github/standin.ts';
+import { App } from 'cdk8s';
+
+const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+/** The id base declares for alice: not the account the stand-in serves for the login `alice`. */
+const DECLARED = 583231;
+
+/** The example with alice's account id declared as `id`. */
+const aliceWithId = (acme: string, id: number) =>
+  acme.replace(
+    '- { email: alice@acme.io, github: alice, admin: true, billing: true }',
+    `- { email: alice@acme.io, github: alice, githubId: ${id}, admin: true, billing: true }`,
+  );
+
+describe('R32a-3: a login held by another account than the one base declares is not that admin', () => {
+  let eventPath = '';
+  const bases = new Map<number, string>();
+  beforeAll(async () => {
+    eventPath = pullRequestEvent();
+    for (const id of [DECLARED, userIdOf('alice')]) bases.set(id, await distOf(aliceWithId(ACME, id)));
+  });
+  let baseId = DECLARED;
+  const reviewOn = reviewsOnStandin(
+    () => bases.get(baseId)!,
+    () => eventPath,
+  );
+  /** bob's change to erin's access (an admin's approval makes it), approved by the login alice. */
+  const bobsChangeApprovedByAlice = async (id: number) => {
+    baseId = id;
+    return reviewOn(await distOf(erinGainsConfigMaps(aliceWithId(ACME, id))), {
+      reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }],
+    });
+  };
+
+  it('attack: an approval by the login alice from an account whose id is not the declared one does not count', async () => {
+    expect(userIdOf('alice')).not.toBe(DECLARED);
+    const r = await bobsChangeApprovedByAlice(DECLARED);
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toContain(
+      `login alice is held by account ${userIdOf('alice')}, not alice@<!-- -->acme.io's declared ${DECLARED}: renamed? update githubId`,
+    );
+  });
+
+  it('held: the same approval from the declared account counts', async () => {
+    const r = await bobsChangeApprovedByAlice(userIdOf('alice'));
+    expect(r.conclusion, r.comment).toBe('success');
+  });
+
+  it('attack: the login alice authoring, from another account, is not the admin alice', async () => {
+    baseId = DECLARED;
+    const r = await reviewOn(await distOf(erinGainsConfigMaps(aliceWithId(ACME, DECLARED))), {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+    });
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toMatch(/actor-not-admin/);
+  });
+
+  it('held: alice authoring from the declared account is the admin alice', async () => {
+    baseId = userIdOf('alice');
+    const r = await reviewOn(await distOf(erinGainsConfigMaps(aliceWithId(ACME, userIdOf('alice')))), {
+      pull: { ...defaultState().pull, author: 'alice' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+    });
+    expect(r.conclusion, r.comment).toBe('success');
+  });
+});
+
+/** An output's manifests, as the review reads a folder. */
+const docsOf = (out: Map<string, string>): ManifestDoc[] =>
+  [...out]
+    .filter(([path]) => path.endsWith('.yaml'))
+    .flatMap(([file, text]) => (parseCanonicalYaml(text) ?? []).map((object, index) => ({ file, index, object })));
+
+describe('githubId in the membership data', () => {
+  it('is written when declared and read back; absent when not', () => {
+    const { org } = smallOrg();
+    org.user('bob@acme.io', { github: 'bob', githubId: 583231 });
+    org.user('erin@acme.io', { github: 'erin' });
+    const out = files(org);
+    const members = membershipDataOf(out.get(MEMBERS_FILE)!)!;
+    expect(members.users.find((u) => u.email === 'bob@acme.io')).toMatchObject({ github: 'bob', githubId: 583231 });
+    expect(members.users.find((u) => u.email === 'erin@acme.io')).not.toHaveProperty('githubId');
+    const read = readMembership(docsOf(out), 'test');
+    expect(read.users.get('bob@acme.io')?.githubId).toBe(583231);
+    expect(read.users.get('erin@acme.io')).not.toHaveProperty('githubId');
+    expect(read.users.get('alice@acme.io')).not.toHaveProperty('githubId');
+  });
+
+  it('a membership line whose githubId is not a number is refused', () => {
+    const { org } = smallOrg();
+    org.user('bob@acme.io', { github: 'bob', githubId: 583231 });
+    const docs = docsOf(files(org)).map((d) =>
+      JSON.parse(JSON.stringify(d).replace('"githubId\\":583231', '"githubId\\":\\"583231\\"')),
+    );
+    expect(() => readMembership(docs, 'test')).toThrow(/githubId is "583231", not a number/);
+  });
+
+  it.each([0, -3, 1.5, Number.NaN, '583231'])('githubId %s is refused, saying what is allowed', (bad) => {
+    const { org } = smallOrg();
+    expect(() => org.user('bob@acme.io', { github: 'bob', githubId: bad as number })).toThrow(
+      /githubId.*positive whole number/,
+    );
+  });
+
+  it('a spec declares it, as the constructs do', () => {
+    const app = new App();
+    const spec: Spec = {
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', github: 'alice', githubId: 7, admin: true }] },
+    };
+    const org = Organization.fromSpec(app, spec, { today: '2026-11-26' });
+    const members = membershipDataOf(files(org).get(MEMBERS_FILE)!)!;
+    expect(members.users[0]).toMatchObject({ github: 'alice', githubId: 7 });
+  });
+});
+
+describe('a declared githubId changing is an admin change', () => {
+  const base = baseSpecWithIds;
+  it('frank changing alice’s githubId alone fails admin-change-approval', () => {
+    const v = judge(base(), (s) => (user(s, 'alice@acme.io').githubId = 999), { actors: ['frank'] });
+    expect(v.failed).toContain('admin-change-approval');
+    expect(v.results.find((r) => r.rule === 'admin-change-approval')?.message).toMatch(
+      /GitHub account id of alice 11 → 999/,
+    );
+  });
+  it('declaring one where none was is judged alike', () => {
+    const v = judge(base(), (s) => (user(s, 'frank@acme.io').githubId = 12), { actors: ['alice'] });
+    expect(v.failed).toContain('admin-change-approval');
+  });
+  it('held: a member’s githubId changing is no admin change', () => {
+    const v = judge(base(), (s) => (user(s, 'bob@acme.io').githubId = 13), {
+      actors: ['alice'],
+    });
+    expect(v.failed).not.toContain('admin-change-approval');
+  });
+});
+
+/** The scenarios' base (admins alice, frank, dan) with alice's account id declared as 11. */
+function baseSpecWithIds(): Spec {
+  const s = baseSpec();
+  user(s, 'alice@acme.io').githubId = 11;
+  return s;
+}
