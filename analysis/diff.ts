@@ -423,6 +423,19 @@ function membershipChanges(
             ...(b.admin || h.admin ? { admin: true } : {}),
           },
         ]),
+    // Which account the login must be held by (the review matches it): handing it to another
+    // account hands over the approvals it counts, as a login change does.
+    ...(b.githubId === h.githubId
+      ? []
+      : [
+          {
+            kind: 'github-id',
+            from: b.githubId,
+            to: h.githubId,
+            text: `GitHub account id of ${h.github ?? b.github ?? '(no login)'} ${b.githubId ?? '(none)'} → ${h.githubId ?? '(none)'}`,
+            ...(b.admin || h.admin ? { admin: true } : {}),
+          },
+        ]),
     ...((b.access ?? '') === (h.access ?? '')
       ? []
       : [

@@ -125,6 +125,7 @@ const RECORD_FIELDS: {
     email: 'text',
     username: 'text',
     github: 'text?',
+    githubId: 'count?',
     admin: 'flag',
     billing: 'flag',
     status: 'text',

@@ -243,6 +243,7 @@ function judgeFacts(pr: PullRequestFacts, flags: GitHubReviewFlags, io: Io): Ret
       changedPaths: pr.changedPaths,
       overrides: overridesOf(pr.labels),
       overriddenBy: pr.overriddenBy,
+      accountIds: pr.accountIds,
       window: flags.window,
       today: dateFlag(flags.today),
       headProof: flags['head-proof'],

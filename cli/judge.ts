@@ -31,6 +31,8 @@ export interface ChangeToJudge {
   readonly overrides: readonly string[];
   /** Who applied each override (ReviewInput.overriddenBy). */
   readonly overriddenBy?: Readonly<Record<string, string>>;
+  /** The GitHub account ids named by each login (ReviewInput.accountIds); absent off GitHub. */
+  readonly accountIds?: ReadonlyMap<string, readonly number[]>;
   /** An older output of the base branch: mass-removal adds up the removals since then. */
   readonly window?: string;
   /** YYYY-MM-DD for expiry in the proof (default: ORGCTL_TODAY, else today). */
@@ -144,6 +146,7 @@ export function judgeChange(
     changedPaths: change.changedPaths,
     overrides: change.overrides,
     ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
+    ...(change.accountIds !== undefined ? { accountIds: change.accountIds } : {}),
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, readBaseLock(change.base)) }
       : {}),

@@ -434,6 +434,7 @@ export class Organization extends Construct implements OrganizationLike {
         email: u.email,
         key: u.key,
         ...(u.github !== undefined ? { github: u.github } : {}),
+        ...(u.githubId !== undefined ? { githubId: u.githubId } : {}),
         admin: u.admin,
         billing: u.billing,
         status: u.status,

@@ -55,6 +55,15 @@ export function assertText(scope: Declared, prop: string, value: unknown, exampl
   );
 }
 
+/** A prop that must be a positive whole number (an account id): the message names the prop and gives `example`. */
+export function assertPositiveWholeNumber(scope: Declared, prop: string, value: unknown, example: string): void {
+  if (value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) return;
+  throw new DeclarationError(
+    where(scope, prop),
+    `${prop} ${show(value)} is not a positive whole number: give ${example}`,
+  );
+}
+
 export function assertDate(scope: Declared, prop: string, value: unknown): void {
   if (!isCalendarDate(value)) {
     throw new DeclarationError(where(scope, prop), `${show(value)} is not a date (expected YYYY-MM-DD)`);

@@ -43,6 +43,7 @@ export interface OrgSpec {
     readonly users?: readonly {
       readonly email: string;
       readonly github?: string;
+      readonly githubId?: number;
       readonly admin?: boolean;
       readonly billing?: boolean;
       readonly status?: UserStatus;
@@ -521,6 +522,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
   spec.users?.forEach((u, i) =>
     org.user(u.email, {
       github: u.github,
+      githubId: u.githubId,
       admin: u.admin,
       billing: u.billing,
       status: u.status,

@@ -1,11 +1,25 @@
 import { Construct } from 'constructs';
 import { STATUSES, type UserStatus } from '../model/model.ts';
-import { assertBoolean, assertEmail, assertOneOf, assertText, declaredSource } from './props.ts';
+import {
+  assertBoolean,
+  assertEmail,
+  assertOneOf,
+  assertPositiveWholeNumber,
+  assertText,
+  declaredSource,
+} from './props.ts';
 import type { Source } from '../model/findings.ts';
 
 export interface UserOptions {
   /** GitHub login; pull-request authors and reviewers are matched to users by it. @default none */
   readonly github?: string;
+  /**
+   * The numeric id of the GitHub account holding `github` (`gh api users/<login> --jq .id`). A login
+   * is a name anyone may register once its account is renamed or deleted: with the id declared, the
+   * review counts the login as this user only when GitHub's account for it has this id.
+   * @default none: the login alone is matched
+   */
+  readonly githubId?: number;
   /** Organization admin: manages the organization and holds `w:full` in every namespace. @default false */
   readonly admin?: boolean;
   /** May view the organization's billing (no Kubernetes access). @default false */
@@ -37,6 +51,8 @@ export class User extends Construct {
   /** The email as declared. */
   public readonly email: string;
   public readonly github?: string;
+  /** The numeric id of the GitHub account holding `github`, when declared. */
+  public readonly githubId?: number;
   /** Where this user was declared: a spec path or this construct's path. */
   public readonly source: Source;
   private _admin: boolean;
@@ -53,9 +69,16 @@ export class User extends Construct {
     if (props.status !== undefined) assertOneOf(this, 'status', props.status, STATUSES);
     if (props.github !== undefined)
       assertText(this, 'github', props.github, "the GitHub login, e.g. { github: 'bob' }");
+    assertPositiveWholeNumber(
+      this,
+      'githubId',
+      props.githubId,
+      "the GitHub account's id, e.g. { github: 'bob', githubId: 583231 }",
+    );
     for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(this, flag, props[flag]);
     this.email = email;
     this.github = props.github;
+    this.githubId = props.githubId;
     this._admin = props.admin ?? false;
     this._billing = props.billing ?? false;
     this._status = props.status ?? 'active';

@@ -113,6 +113,32 @@ export interface PullRequestNow {
   readonly baseTip: string;
 }
 
+/** A reading of a pull request (PullRequestNow), with the accounts its reviews, issue events and head push name (accountIdsOf). */
+interface PullRequestRead extends PullRequestNow {
+  readonly accounts: readonly (Account | null | undefined)[];
+}
+
+/** A GitHub account as GitHub names it in a user object (`login`, and `id` where given). */
+interface Account {
+  readonly login?: string;
+  readonly id?: number;
+}
+
+/**
+ * The ids of the accounts GitHub named by each login, by loginKey (ReviewInput.accountIds): a
+ * login freed by a rename or a deletion is anyone's to register, and only the id tells the account
+ * base declares from another that took its login.
+ */
+function accountIdsOf(accounts: readonly (Account | null | undefined)[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const a of accounts) {
+    if (!a?.login || typeof a.id !== 'number') continue;
+    const ids = out.get(loginKey(a.login)) ?? [];
+    if (!ids.includes(a.id)) out.set(loginKey(a.login), [...ids, a.id]);
+  }
+  return out;
+}
+
 interface PullRequestFacts {
   readonly number: number;
   /**
@@ -138,6 +164,8 @@ interface PullRequestFacts {
   /** Who last applied each override label, by rule id (an account that may not write is nobody). */
   readonly overriddenBy: Readonly<Record<string, string>>;
   readonly changedPaths: readonly string[];
+  /** The ids of the accounts GitHub named by each login (author, signers, reviewers, pushers, labellers). */
+  readonly accountIds: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface Repo {
@@ -338,7 +366,7 @@ interface ListedCommit {
   /** GitHub's account for the commit's author email: null, or `{}`, when none. */
   readonly author: { readonly login?: string } | null;
   /** GitHub's account for the committer email (whose signature GitHub verifies): null when none. */
-  readonly committer?: { readonly login?: string } | null;
+  readonly committer?: { readonly login?: string; readonly id?: number } | null;
   readonly commit: { readonly verification?: { readonly verified: boolean } };
 }
 
@@ -406,7 +434,7 @@ function proposersOf(
 interface ListedActivity {
   readonly after: string;
   readonly ref: string;
-  readonly actor: { readonly login: string } | null;
+  readonly actor: { readonly login: string; readonly id?: number } | null;
 }
 
 /** What pulls.get says of the head, as far as who pushed it is concerned. */
@@ -425,8 +453,14 @@ interface ListedHead {
  * another branch moved to the same commit is no push of this one.
  */
 export function pusherOf(activities: readonly ListedActivity[], ref: string, sha: string): string | null | undefined {
+  const pusher = pushingAccountOf(activities, ref, sha);
+  return pusher === undefined ? undefined : (pusher?.login ?? null);
+}
+
+/** The account pusherOf names, with its id: null when none is named, undefined when no push listed made it the head. */
+function pushingAccountOf(activities: readonly ListedActivity[], ref: string, sha: string) {
   const newest = activities.find((a) => a.ref === ref);
-  return newest?.after === sha ? (newest.actor?.login ?? null) : undefined;
+  return newest?.after === sha ? newest.actor : undefined;
 }
 
 /**
@@ -437,18 +471,20 @@ export function pusherOf(activities: readonly ListedActivity[], ref: string, sha
  * author then proposes nothing; a rate limit (isRateLimited), or anything that is no answer of
  * GitHub's, is thrown.
  */
-async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promise<string> {
-  if (!head.repo) return unnamedPusher(head.sha, 'its repository is gone: GitHub names nobody who pushed it');
+async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promise<Account & { pusher: string }> {
+  if (!head.repo)
+    return { pusher: unnamedPusher(head.sha, 'its repository is gone: GitHub names nobody who pushed it') };
   const at = { owner: head.repo.owner.login, repo: head.repo.name };
   // A fork's activity is the fork's: the review's token may read the repository and not the fork.
   const fork = `${at.owner}/${at.repo}`.toLowerCase() !== `${base.owner}/${base.repo}`.toLowerCase();
-  const nobody = (why: string) =>
-    unnamedPusher(
+  const nobody = (why: string) => ({
+    pusher: unnamedPusher(
       head.sha,
       fork
         ? `${why}: the head branch is in the fork ${at.owner}/${at.repo}, whose activity was read: GitHub gives it only to a token that may read that fork (a private fork refuses the review's)`
         : why,
-    );
+    ),
+  });
   const ref = `refs/heads/${head.ref}`;
   try {
     const [pushed] = await gh.paginate(
@@ -458,10 +494,11 @@ async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promi
         // The first page listing any change of the branch decides (its newest).
         if (!response.data.some((a) => a.ref === ref)) return [];
         done();
-        return [pusherOf(response.data, ref, head.sha)];
+        return [pushingAccountOf(response.data, ref, head.sha)];
       },
     );
-    if (typeof pushed === 'string') return pushed;
+    if (pushed)
+      return { pusher: pushed.login, login: pushed.login, ...(pushed.id !== undefined ? { id: pushed.id } : {}) };
     return nobody(
       pushed === null
         ? `the push GitHub lists of ${ref} that made it the head names no account (one since deleted)`
@@ -490,7 +527,7 @@ async function headPusher(gh: GitHubClient, base: Repo, head: ListedHead): Promi
 const COUNTED_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 interface ListedReview {
-  readonly user: { readonly login: string } | null;
+  readonly user: { readonly login: string; readonly id?: number } | null;
   readonly state: string;
   readonly commit_id: string | null;
   readonly author_association: string;
@@ -553,21 +590,23 @@ async function pullRequestNow(
   number: number,
   pr: ListedPull,
   reviews: readonly ListedReview[],
-): Promise<PullRequestNow> {
+): Promise<PullRequestRead> {
   const labels = pr.labels.map((l) => l.name ?? '').filter(Boolean);
   // Who reopened it or marked it ready, and who applied an override (its labeller's act): the events.
   const events = await gh.paginate(gh.rest.issues.listEvents, { ...at, issue_number: number, per_page: 100 });
   const appliers = overridesOf(labels).length ? overrideAppliers(events) : {};
+  const pushed = await headPusher(gh, at, pr.head);
   return {
     headSha: pr.head.sha,
     labels,
     approvals: validApprovals(reviewRecords(reviews), pr.head.sha),
     appliers,
-    pusher: await headPusher(gh, at, pr.head),
+    pusher: pushed.pusher,
     state: pr.state,
     draft: pr.draft === true,
     reopeners: proposingActors(events, (event) => unnamedReopener(number, event)),
     baseTip: (await gh.rest.git.getRef({ ...at, ref: `heads/${pr.base.repo.default_branch}` })).data.object.sha,
+    accounts: [pushed, ...reviews.map((r) => r.user), ...events.map((e) => e.actor)],
   };
 }
 
@@ -776,6 +815,12 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
     approvals,
     overriddenBy: Object.fromEntries(overrides.map((rule) => [rule, overrideApplier(rule, appliers[rule], standing)])),
     changedPaths,
+    // Who GitHub says each login is: the author, each commit's signer, and this reading's others.
+    accountIds: accountIdsOf([
+      pr.user,
+      ...commits.flatMap((c) => (commitActor(c) === null ? [] : [c.committer])),
+      ...read.accounts,
+    ]),
   };
 }
 

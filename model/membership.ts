@@ -80,6 +80,8 @@ export interface MemberUser extends MemberStanding {
   readonly username: string;
   /** GitHub login, when declared. */
   readonly github?: string;
+  /** The numeric id of the GitHub account holding `github`, when declared: the review matches it too. */
+  readonly githubId?: number;
   readonly billing: boolean;
   /**
    * What the person holds only until a date, by namespace then role; absent when nothing they

@@ -21,6 +21,8 @@ export interface UserModel {
   /** Lower-cased email: identity in comparisons and in the Kubernetes username. */
   readonly key: string;
   readonly github?: string;
+  /** The numeric id of the GitHub account holding `github`, when declared. */
+  readonly githubId?: number;
   readonly admin: boolean;
   readonly billing: boolean;
   readonly status: UserStatus;

@@ -132,11 +132,11 @@ const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-ad
 
 /**
  * Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account
- * (a login change of someone who is not an admin on either side hands over no approval that counts).
+ * (a login or account id change of someone who is not an admin on either side hands over no approval that counts).
  */
 const makesAdmin = (c: Change): boolean =>
   ((c.kind === 'admin' || c.kind === 'gains-beyond-admin') && !c.removes) ||
-  (c.kind === 'github' && c.admin === true) ||
+  ((c.kind === 'github' || c.kind === 'github-id') && c.admin === true) ||
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
 

@@ -955,6 +955,7 @@ export function userSpecs(people: ReadonlyMap<string, boolean>, membership: Memb
       return {
         email,
         ...(m?.github ? { github: m.github } : {}),
+        ...(m?.githubId !== undefined ? { githubId: m.githubId } : {}),
         ...(admin ? { admin: true } : {}),
         ...(m?.billing ? { billing: true } : {}),
         ...(m?.status === 'deactivated' ? { status: 'deactivated' as const } : {}),

@@ -611,6 +611,7 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
       email: u.key,
       username: usernameOf(model, u.key),
       ...(u.github !== undefined ? { github: u.github } : {}),
+      ...(u.githubId !== undefined ? { githubId: u.githubId } : {}),
       admin: u.admin,
       billing: u.billing,
       status: u.status,

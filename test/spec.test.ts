@@ -219,7 +219,7 @@ describe('spec and schema', () => {
         'apiVersion: "orgctl/v2" is not allowed (allowed: "orgctl/v1")',
         'spec.owner: "alice" is not an email address (name@domain.tld)',
         'spec.users[0].admin: "yes" is a string, not true or false',
-        'spec.users[0].role is not a field of a user (allowed: email, github, admin, billing, status, access)',
+        'spec.users[0].role is not a field of a user (allowed: email, github, githubId, admin, billing, status, access)',
         'spec.grants[0] is missing the required field "namespace" (a declared namespace)',
       ]),
     );
@@ -240,7 +240,7 @@ describe('spec and schema', () => {
       expect.arrayContaining([
         'metdata is not a field of the document: did you mean metadata? (allowed: apiVersion, kind, metadata, spec)',
         'spec.namespace is not a field of the organization: did you mean namespaces? (allowed: owner, identity, sso, clusters, review, delivery, namespaceDefaults, namespaceProtection, safeCustomResources, users, namespaces, roles, customRoles, grants, tokens, invites)',
-        'spec.users[0].githb is not a field of a user: did you mean github? (allowed: email, github, admin, billing, status, access)',
+        'spec.users[0].githb is not a field of a user: did you mean github? (allowed: email, github, githubId, admin, billing, status, access)',
       ]),
     );
   });

@@ -1,4 +1,11 @@
-import { adminApprovers, beneficiaries, isBaseAdmin, uncountedApprovals, type ChangeRule } from './context.ts';
+import {
+  adminApprovers,
+  beneficiaries,
+  heldByOthers,
+  isBaseAdmin,
+  uncountedApprovals,
+  type ChangeRule,
+} from './context.ts';
 
 /**
  * The seed: only administrators manage the organization. A change an actor who is no admin makes
@@ -13,7 +20,7 @@ export const actorNotAdmin: ChangeRule = {
     const gaining = beneficiaries(input);
     const approvers = adminApprovers(input, [...gaining]);
     const self = adminApprovers(input).filter((a) => !approvers.includes(a));
-    const who = `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not an admin in base`;
+    const who = `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not an admin in base${heldByOthers(input, outsiders)}`;
     return [
       {
         rule: this.id,

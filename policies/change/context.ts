@@ -46,6 +46,14 @@ export interface ReviewInput {
    */
   readonly overriddenBy?: Readonly<Record<string, string>>;
   /**
+   * The ids of the GitHub accounts GitHub named by each login (the pull request's author, reviewers,
+   * signers, pushers, labellers), by loginKey: a login is a name anyone may register once its
+   * account is renamed or deleted, so a base user declaring `githubId` is that login only when
+   * every account GitHub named by it has that id. Absent off GitHub (logins given on the command
+   * line): logins alone are matched.
+   */
+  readonly accountIds?: ReadonlyMap<string, readonly number[]>;
+  /**
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
    * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
    * since the window): mass-removal adds up removals split across pull requests, and token
@@ -94,10 +102,52 @@ export const loginKey = (login: string): string => login.toLowerCase();
 export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
   loginKey(a ?? '') === loginKey(b ?? '');
 
-/** The base user behind a GitHub login; a login base does not know is nobody (never an admin). */
-function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
+/** The base user whose GitHub login `login` is, whichever account holds it now. */
+function userByLogin(input: ReviewInput, login: string): MemberUser | undefined {
   for (const u of input.base.users.values()) if (u.github && sameLogin(u.github, login)) return u;
   return undefined;
+}
+
+/**
+ * Why `login`, `u`'s, is held by another account than the one `u` declares (githubId), as GitHub
+ * named it: undefined when it is the declared one, or when there is nothing to compare (no id
+ * declared, or no GitHub answer: logins given on the command line).
+ */
+function heldByOther(input: ReviewInput, u: MemberUser, login: string): string | undefined {
+  if (u.githubId === undefined || input.accountIds === undefined) return undefined;
+  const ids = input.accountIds.get(loginKey(login)) ?? [];
+  const others = [...new Set(ids.filter((id) => id !== u.githubId))];
+  if (others.length)
+    return `login ${login} is held by account ${others.join(', ')}, not ${u.email}'s declared ${u.githubId}: renamed? update githubId`;
+  return ids.length
+    ? undefined
+    : `GitHub named no account id for login ${login}, and ${u.email} declares ${u.githubId}`;
+}
+
+/**
+ * The base user behind a GitHub login; a login base does not know is nobody (never an admin), and
+ * so is one held by another account than the one its user declares (heldByOther).
+ */
+function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
+  const u = userByLogin(input, login);
+  return u && !heldByOther(input, u, login) ? u : undefined;
+}
+
+/** Whether `login` is `u`'s, held by the account `u` declares. */
+const isLoginOf = (input: ReviewInput, u: MemberUser, login: string): boolean =>
+  !!u.github && sameLogin(u.github, login) && !heldByOther(input, u, login);
+
+/**
+ * Why each of `logins` that is a base user's is held by another account than the one declared,
+ * for a failing rule's message: '' when none is.
+ */
+export function heldByOthers(input: ReviewInput, logins: readonly string[]): string {
+  const why = logins.flatMap((login) => {
+    const u = userByLogin(input, login);
+    const other = u && heldByOther(input, u, login);
+    return other ? [other] : [];
+  });
+  return why.length ? ` (${why.join('; ')})` : '';
 }
 
 /** An admin whose approvals and proposals count: active (a deactivated admin's do not). */
@@ -114,6 +164,9 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
  */
 export function uncountedApprovals(input: ReviewInput): string {
   const why = input.approvals.flatMap((login) => {
+    const byLogin = userByLogin(input, login);
+    const other = byLogin && heldByOther(input, byLogin, login);
+    if (other) return [other];
     const u = baseUser(input, login);
     if (!u) return [`${login} is no user's GitHub login in base`];
     if (u.status !== 'active') return [`${login} (${u.email}) is ${u.status} in base`];
@@ -218,7 +271,7 @@ interface SecondAdmin {
 
 const activeAdmins = (input: ReviewInput): MemberUser[] => [...input.base.users.values()].filter(isActiveAdmin);
 const approvedBy = (input: ReviewInput, u: MemberUser) =>
-  !!u.github && input.approvals.some((a) => sameLogin(a, u.github)) && !isActor(input, u.github);
+  !!u.github && input.approvals.some((a) => isLoginOf(input, u, a)) && !isActor(input, u.github);
 /**
  * Whether an admin made the change with nobody else: every actor is them, and they propose it
  * (on GitHub: their own head commit, pushed by them). Commits of theirs someone else made the
@@ -227,8 +280,8 @@ const approvedBy = (input: ReviewInput, u: MemberUser) =>
 const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
   !!u.github &&
   input.actors.length > 0 &&
-  input.actors.every((a) => sameLogin(a, u.github)) &&
-  (input.proposers ?? input.actors).some((p) => sameLogin(p, u.github));
+  input.actors.every((a) => isLoginOf(input, u, a)) &&
+  (input.proposers ?? input.actors).some((p) => isLoginOf(input, u, p));
 
 /**
  * A change that needs two admins behind it (admin-grade access, settings, the engine, removals

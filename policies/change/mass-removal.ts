@@ -1,5 +1,5 @@
 import { MINIMUM_REMOVALS, SMALL_SET } from '../../model/rules.ts';
-import { isBaseAdmin, secondAdmin, type ChangeRule } from './context.ts';
+import { heldByOthers, isBaseAdmin, secondAdmin, type ChangeRule } from './context.ts';
 
 /**
  * Over the limit: more than the threshold's share and at least MINIMUM_REMOVALS, or more than
@@ -54,7 +54,7 @@ export const massRemoval: ChangeRule = {
         {
           rule: this.id,
           ok: false,
-          message: `removes access from ${what}, over the ${limitText}: the label orgctl/override-mass-removal was applied by ${by}, who is not an admin in base: an admin applies the override (remove the label and have an admin add it)`,
+          message: `removes access from ${what}, over the ${limitText}: the label orgctl/override-mass-removal was applied by ${by}, who is not an admin in base${heldByOthers(input, by === undefined ? [] : [by])}: an admin applies the override (remove the label and have an admin add it)`,
         },
       ];
     return [
