@@ -405,7 +405,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "the owner is changed, demoted, deactivated or removed, or the owner's GitHub login changes (whoever holds it acts and approves as the owner)",
+      "the owner is changed, demoted, deactivated or removed, or the owner's GitHub login changes, or a GitHub account id (`githubId`) the owner declares changes or is dropped (whoever holds it acts and approves as the owner; declaring one where none was is an admin change)",
     remediation: 'nothing: only support can',
   },
   {

@@ -14,7 +14,7 @@ import type { ManifestDoc } from '../analysis/objects.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { files, ROOT, smallOrg } from './helpers.ts';
-import { baseSpec, distOf, erinGainsConfigMaps, judge, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, distOf, erinGainsConfigMaps, judge, user, withoutWebGrants, type Spec } from './review/scenarios.ts';
 import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin, userIdOf } from './github/standin.ts';
 import { App } from 'cdk8s';
 
@@ -85,6 +85,34 @@ describe('R32a-3: a login held by another account than the one base declares is 
     });
     expect(r.conclusion, r.comment).toBe('success');
     expect(r.comment).toContain(`GitHub account id of alice (none) → \`${userIdOf('alice')}\``);
+  });
+
+  it('attack: an override label applied by the login alice from another account is not her override', async () => {
+    baseId = DECLARED;
+    const r = await reviewOn(await distOf(withoutWebGrants(aliceWithId(ACME, DECLARED))), {
+      pull: {
+        ...defaultState().pull,
+        author: 'grace',
+        labels: ['orgctl/override-mass-removal'],
+        labelEvents: [{ event: 'labeled', label: 'orgctl/override-mass-removal', actor: 'alice' }],
+      },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'grace', verified: true }],
+      reviews: [{ user: 'frank', state: 'APPROVED', commitId: fakeSha('head') }],
+      roles: { alice: 'write' },
+    });
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toContain(`applied by alice, who is not an admin in base (${heldByAnother})`);
+  });
+
+  it('attack: the head pushed by the login alice from another account is pushed by no admin', async () => {
+    baseId = DECLARED;
+    const r = await reviewOn(await distOf(erinGainsConfigMaps(aliceWithId(ACME, DECLARED))), {
+      pull: { ...defaultState().pull, author: 'frank' },
+      commits: [{ sha: fakeSha('head'), authorLogin: 'frank', verified: true }],
+      pushes: [{ after: fakeSha('head'), actor: 'alice' }],
+    });
+    expect(r.conclusion, r.comment).toBe('failure');
+    expect(r.comment).toContain(`alice is not an admin in base (${heldByAnother})`);
   });
 
   it('held: alice authoring from the declared account is the admin alice', async () => {
@@ -160,6 +188,26 @@ describe('a declared githubId changing is an admin change', () => {
   it('declaring one where none was is judged alike', () => {
     const v = judge(base(), (s) => (user(s, 'frank@acme.io').githubId = 12), { actors: ['alice'] });
     expect(v.failed).toContain('admin-change-approval');
+  });
+  it('the owner’s declared id changing or dropped fails owner-immutable; declaring one is an admin change only', () => {
+    const changed = judge(base(), (s) => (user(s, 'alice@acme.io').githubId = 999), {
+      actors: ['frank'],
+      approvals: ['dan'],
+    });
+    expect(changed.failed).toEqual(['owner-immutable']);
+    expect(changed.results.find((r) => r.rule === 'owner-immutable')?.message).toMatch(
+      /the owner's GitHub account id changes 11 → 999/,
+    );
+    const dropped = judge(base(), (s) => delete user(s, 'alice@acme.io').githubId, {
+      actors: ['frank'],
+      approvals: ['dan'],
+    });
+    expect(dropped.failed).toEqual(['owner-immutable']);
+    const declared = judge(baseSpec(), (s) => (user(s, 'alice@acme.io').githubId = 11), {
+      actors: ['frank'],
+      approvals: ['dan'],
+    });
+    expect(declared.failed).toEqual([]);
   });
   it('held: a member’s githubId changing is no admin change', () => {
     const v = judge(base(), (s) => (user(s, 'bob@acme.io').githubId = 13), {

@@ -33,6 +33,14 @@ export const ownerImmutable: ChangeRule = {
         ok: false,
         message: `the owner's GitHub login changes ${from ?? '(none)'} → ${to ?? '(none)'}: whoever holds it acts and approves as the owner; only support can change the owner`,
       });
+    // So is the account it must be held by, once declared (declaring one only narrows who it is).
+    const [fromId, toId] = [input.base.users.get(owner)?.githubId, h?.githubId];
+    if (h && fromId !== undefined && fromId !== toId)
+      out.push({
+        rule: this.id,
+        ok: false,
+        message: `the owner's GitHub account id changes ${fromId} → ${toId ?? '(none)'}: whoever holds it acts and approves as the owner; only support can change the owner`,
+      });
     return out.length ? out : [{ rule: this.id, ok: true, message: `the owner ${owner} stays an active admin` }];
   },
 };
