@@ -2,9 +2,17 @@
  * Red team R34: attacks on the commits-of-head check (c08fb4e) and githubId (1a3475a, 0e1976f).
  * Each test fails until its hole is closed.
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reviewOnGitHub } from '../cli/github.ts';
 import { commitsOfHead } from '../github/adapter.ts';
-import { fakeSha } from './github/standin.ts';
+import { ROOT } from './helpers.ts';
+import { distOf, erinGainsConfigMaps } from './review/scenarios.ts';
+import * as standin from './github/standin.ts';
+import { copyOfH, H, inForce } from './redteam-r18-repository.ts';
+
+const { fakeSha } = standin;
 
 const c = (sha: string, ...parents: string[]) => ({ sha, parents: parents.map((p) => ({ sha: p })) });
 
@@ -30,5 +38,45 @@ describe('R34-1 (medium): a commit list read across two pushes passes commitsOfH
     expect(mixed.some((m) => m.sha === bobs)).toBe(false);
     const results = commitsOfHead(mixed, head);
     expect(results.map((r) => [r.rule, r.ok])).toEqual([['complete-pull-request', false]]);
+  });
+});
+
+describe('R34-2 (low, DoS): a login squatted from a renamed admin still ranks as an admin among the copies judged', () => {
+  const started: standin.Standin[] = [];
+  afterEach(async () => {
+    const done = started.splice(0);
+    for (const s of done) expect(s.schemaErrors).toEqual([]);
+    await Promise.all(done.map((s) => s.close()));
+  });
+  it('attack: whoever holds frank’s freed login opens #31..#35 with alice’s head H: a run of #30 judges them first, never alice’s #42', async () => {
+    // Base declares frank's account id; the stand-in's account with the login frank is another.
+    const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8').replace(
+      '{ email: frank@acme.io, github: frank, admin: true }',
+      '{ email: frank@acme.io, github: frank, githubId: 583231, admin: true }',
+    );
+    expect(acme).toContain('githubId: 583231');
+    const [base, head] = [await distOf(acme), await distOf(erinGainsConfigMaps(acme))];
+    const state = standin.defaultState({
+      pull: { ...standin.defaultState().pull, author: 'alice', headRef: 'alice-web' },
+      commits: [{ sha: H, authorLogin: 'alice', verified: true }],
+      otherPulls: [30, 31, 32, 33, 34, 35].map((n) => copyOfH(n, 'frank')),
+    });
+    const one = await standin.startStandin(state);
+    started.push(one);
+    const review = async (number: number) => {
+      const io = standin.capture(standin.actionsEnv(one, standin.pullRequestEvent()));
+      const code = await reviewOnGitHub({ base, head, pull: String(number) }, io, {
+        retryAfterBaseValue: 1,
+        throttle: false,
+      });
+      return code;
+    };
+    expect(await review(42)).toBe(0);
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
+    const before = one.requests.length;
+    expect(await review(30)).toBe(0);
+    const read = one.requests.slice(before).map((r) => r.path.split('?')[0]!.replace('/repos/acme/org/', ''));
+    expect(read, 'the admin’s own pull request was never judged').toContain('pulls/42');
+    expect(inForce(state.checkRuns, H)?.conclusion).toBe('success');
   });
 });
