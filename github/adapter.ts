@@ -340,12 +340,25 @@ async function topLevelTree(
  * pages read across a push mixes two heads, keeping the count and the last commit (the head) while
  * leaving out a commit of this head's, and with it an actor. Every commit of a pull request but
  * its head is a parent of another of its commits (the path from the head to it leaves the base
- * nowhere), so one that is no parent of any listed is another head's.
+ * nowhere), so one that is no parent of any listed is another head's; and pages that shift repeat
+ * a commit. Distinct, as many as the pull request has, each but the head a parent of another
+ * listed: the list is the head's history.
  */
 export function commitsOfHead(
   commits: readonly { readonly sha: string; readonly parents?: readonly { readonly sha: string }[] }[],
   headSha: string,
 ): RuleResult[] {
+  // Pages of two heads repeat a commit where they shift (R34-1): listed twice, another is left out.
+  const seen = new Set<string>();
+  const twice = commits.find((c) => seen.size === seen.add(c.sha).size);
+  if (twice)
+    return [
+      {
+        rule: COMPLETENESS_RULE,
+        ok: false,
+        message: `GitHub listed commit ${twice.sha.slice(0, 12)} twice: the pull request changed while its commits were read, so another may be left out; re-run the review`,
+      },
+    ];
   const parents = new Set(commits.flatMap((c) => (c.parents ?? []).map((p) => p.sha)));
   const stray = commits.find((c) => c.sha !== headSha && !parents.has(c.sha));
   return stray
