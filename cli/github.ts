@@ -26,6 +26,7 @@ import {
   OPEN_PULL_REQUEST,
   openCopies,
   openPullsWithHead,
+  type AdminAccount,
   successCarries,
   startCheckRun,
   supersededBy,
@@ -275,7 +276,7 @@ async function judgeCopies(
   at: Repo,
   pr: PullRequestFacts,
   judge: (facts: PullRequestFacts) => ReturnType<typeof judgeChange>,
-  admins: readonly string[],
+  admins: readonly AdminAccount[],
 ): Promise<CopiesJudged> {
   const judged: CopiesJudged['judged'][number][] = [];
   for (const number of await openCopies(gh, at, pr, admins)) {
@@ -556,10 +557,10 @@ export async function reviewOnGitHub(
       );
     try {
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
-      const { diff, verdict, admins } = judge(pr);
+      const { diff, verdict, adminAccounts } = judge(pr);
       // A check run belongs to the head commit, which other pull requests may share (R17-1): when
       // this one does not pass, another open one with the same head that passes on its own does.
-      const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge, admins);
+      const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge, adminAccounts);
       // Read the pull request again just before posting: a verdict on what is no longer there would
       // overwrite the newer run's (the last check run of a name on a commit is the one that counts).
       const now = await fetchPullRequestNow(gh, at, number);

@@ -3,6 +3,7 @@
  * the change rules judged against base, and head proved to be exactly what this engine renders
  * from the organization it describes, with every policy run on it.
  */
+import type { AdminAccount } from '../github/adapter.ts';
 import { resolveToday } from '../model/model.ts';
 import type { AccessDiff } from '../analysis/diff.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
@@ -119,7 +120,13 @@ function proveWhole(
 export function judgeChange(
   change: ChangeToJudge,
   io: Io,
-): { diff: AccessDiff; verdict: Verdict; admins: readonly string[]; logins: readonly string[] } {
+): {
+  diff: AccessDiff;
+  verdict: Verdict;
+  admins: readonly string[];
+  adminAccounts: readonly AdminAccount[];
+  logins: readonly string[];
+} {
   // Files given on the command line are read first: a missing one is a usage error before any work.
   const headProof =
     change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;
@@ -182,5 +189,9 @@ export function judgeChange(
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
   const admins = [...base.users.values()].flatMap((u) => (isActiveAdmin(u) && u.github ? [u.github] : []));
   const logins = [...base.users.values()].flatMap((u) => (u.github ? [u.github] : []));
-  return { diff, verdict: withResults(withResults(rules, extra), proved), admins, logins };
+  // With the account each declares: a login is a name anyone may hold once renamed (R34-2).
+  const adminAccounts = [...base.users.values()].flatMap((u) =>
+    isActiveAdmin(u) && u.github ? [{ login: u.github, githubId: u.githubId }] : [],
+  );
+  return { diff, verdict: withResults(withResults(rules, extra), proved), admins, adminAccounts, logins };
 }

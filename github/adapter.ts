@@ -853,7 +853,7 @@ export async function openCopies(
   gh: GitHubClient,
   at: Repo,
   pr: { readonly number: number; readonly headSha: string; readonly defaultBranch: string },
-  admins: readonly string[],
+  admins: readonly AdminAccount[],
 ): Promise<number[]> {
   const copies = await openPullsWithHead(
     gh,
@@ -861,7 +861,9 @@ export async function openCopies(
     pr,
     (p) => p.number !== pr.number && !p.draft && COUNTED_ASSOCIATIONS.has(p.author_association),
   );
-  const byAdmin = (c: PullWithHead) => admins.some((a) => sameLogin(a, c.author));
+  // An admin's by login, and by the account when its id is declared: a freed login is anyone's (R34-2).
+  const byAdmin = (c: PullWithHead) =>
+    admins.some((a) => sameLogin(a.login, c.author) && (a.githubId === undefined || a.githubId === c.authorId));
   return [...copies.filter(byAdmin), ...copies.filter((c) => !byAdmin(c))].slice(0, COPIES_JUDGED).map((c) => c.number);
 }
 
@@ -869,6 +871,14 @@ export async function openCopies(
 interface PullWithHead {
   readonly number: number;
   readonly author: string;
+  /** The id of the account that opened it, as GitHub gives it. */
+  readonly authorId?: number;
+}
+
+/** An active admin of base as openCopies ranks pull requests: the login, and the account id declared (githubId). */
+export interface AdminAccount {
+  readonly login: string;
+  readonly githubId?: number;
 }
 
 /** The open pull requests into the default branch whose head is `headSha` and that `keep` keeps, by number (one page of 100 a request). */
@@ -881,7 +891,7 @@ export async function openPullsWithHead(
   const open = await gh.paginate(gh.rest.pulls.list, { ...at, state: 'open', base: pr.defaultBranch, per_page: 100 });
   return open
     .filter((p) => p.head.sha === pr.headSha && p.state === 'open' && p.base.ref === pr.defaultBranch && keep(p))
-    .map((p) => ({ number: p.number, author: p.user?.login ?? '' }))
+    .map((p) => ({ number: p.number, author: p.user?.login ?? '', authorId: p.user?.id }))
     .sort((a, b) => a.number - b.number);
 }
 
