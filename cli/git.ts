@@ -184,11 +184,8 @@ function remoteRefNamed(name: string): string | undefined {
  */
 export function commitOfSide(spec: string): string | undefined {
   const ref = refOfSide(spec);
-  const r =
-    ref !== undefined
-      ? spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' })
-      : spawnSync('git', ['-C', spec, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+  const where = ref === undefined ? ['-C', spec] : [];
+  return gitLines([...where, 'rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`])[0];
 }
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */

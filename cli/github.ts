@@ -6,6 +6,7 @@ import { readFileSync, appendFileSync } from 'node:fs';
 import { overridesOf } from '../review/approvals.ts';
 import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { OUTPUT_PROOF } from '../review/proof.ts';
+import { COMMIT } from '../review/head-proof.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { dateFlag } from './args.ts';
 import { InputError, SideError, UsageError, unreadableInput, whyUnread } from '../model/errors.ts';
@@ -78,7 +79,7 @@ function leftBy(event: unknown, number: number): string | undefined {
     pull_request?: { number?: unknown };
   };
   const pushed = action === 'synchronize' && pull_request?.number === number;
-  return pushed && typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) ? before : undefined;
+  return pushed && typeof before === 'string' && COMMIT.test(before) ? before : undefined;
 }
 
 function pullFlag(v: string): number {
@@ -478,9 +479,6 @@ export interface GitHubReviewFlags {
   readonly 'base-commit'?: string;
 }
 
-/** A commit as git names it in full (SHA-1, or SHA-256). */
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
 /**
  * Why no verdict stands when the default branch is not the commit judged as base: a change merged
  * into it since is no part of the diff, so a head on top of it that undoes the change reads as no
@@ -509,7 +507,7 @@ export async function reviewOnGitHub(
     throw unreadableInput(e) ?? new InputError(`${eventPath}: cannot read the event payload (${whyUnread(e)})`);
   }
   const baseCommit = flags['base-commit'];
-  if (baseCommit !== undefined && !FULL_SHA.test(baseCommit))
+  if (baseCommit !== undefined && !COMMIT.test(baseCommit))
     throw new UsageError(
       `--base-commit ${JSON.stringify(baseCommit)} is not a commit named in full: give the commit of the default branch whose dist/ --base is ("$(git rev-parse HEAD)" in the job's checkout)`,
     );

@@ -187,11 +187,11 @@ export function judgeChange(
         skipped ?? againstBase?.reason,
       );
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
-  const admins = [...base.users.values()].flatMap((u) => (isActiveAdmin(u) && u.github ? [u.github] : []));
   const logins = [...base.users.values()].flatMap((u) => (u.github ? [u.github] : []));
   // With the account each declares: a login is a name anyone may hold once renamed (R34-2).
   const adminAccounts = [...base.users.values()].flatMap((u) =>
     isActiveAdmin(u) && u.github ? [{ login: u.github, githubId: u.githubId }] : [],
   );
+  const admins = adminAccounts.map((a) => a.login);
   return { diff, verdict: withResults(withResults(rules, extra), proved), admins, adminAccounts, logins };
 }

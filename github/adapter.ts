@@ -772,7 +772,10 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   const read = await pullRequestNow(gh, at, number, pr, reviews);
   // Fixed by their commits: what the head judged changes, whatever the pull request is by now.
-  const [baseTree, headTree] = [await topLevelTree(gh, at, read.baseTip), await topLevelTree(gh, at, pr.head.sha)];
+  const [baseTree, headTree] = await Promise.all([
+    topLevelTree(gh, at, read.baseTip),
+    topLevelTree(gh, at, pr.head.sha),
+  ]);
   const overrides = overridesOf(read.labels);
   const appliers = read.appliers;
   // GitHub authenticated the author's account, not that the login is still the admin base names:

@@ -32,7 +32,7 @@ export interface HeadProof {
 }
 
 /** A commit's name as git writes it: 40 hexadecimal digits (SHA-1), or 64 (SHA-256). */
-const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+export const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** What head's package-lock.json installs for orgctl. */
 export interface LockedEngine {
