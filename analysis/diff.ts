@@ -2,6 +2,7 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
+import { firstOf } from '../model/text.ts';
 import { findLevel, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/argocd.ts';
@@ -156,8 +157,7 @@ function rulesDelta(from: readonly PolicyRule[], to: readonly PolicyRule[]): str
 }
 
 /** Up to four requests, and how many more. */
-const showRequests = (xs: readonly string[]) =>
-  `${xs.slice(0, 4).join(', ')}${xs.length > 4 ? `, and ${xs.length - 4} more` : ''}`;
+const showRequests = (xs: readonly string[]) => firstOf(xs, 4);
 
 /** The rules of both sides, for the roles a cell holds (Snapshot.ruleSets). */
 interface RuleSides {

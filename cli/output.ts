@@ -3,6 +3,7 @@
  * then swaps it in with two renames; a failure at any point leaves the previous output, and
  * a run killed between the two renames is repaired by the next one.
  */
+import { firstOf } from '../model/text.ts';
 import {
   accessSync,
   closeSync,
@@ -399,7 +400,7 @@ function refuseForeignFolder(dir: string): void {
   const foreign = [...files.filter((p) => !writtenByOrgctl(dir, p)), ...emptyFolders(dir, files)].sort();
   if (foreign.length) {
     throw new OutputError(
-      `${dir}/ holds files orgctl did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''}): the output folder is replaced whole, so it must be empty or orgctl's own; choose another --out`,
+      `${dir}/ holds files orgctl did not write (${firstOf(foreign, 3)}): the output folder is replaced whole, so it must be empty or orgctl's own; choose another --out`,
     );
   }
 }

@@ -33,7 +33,7 @@ import {
 import { COMMENT_MARKER, sizeOf } from '../report/markdown.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import { InputError } from '../model/errors.ts';
-import { withThousands } from '../model/text.ts';
+import { firstOf, withThousands } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 
 const GitHub = Octokit.plugin(retry, throttling);
@@ -305,19 +305,17 @@ export function filesOfHead(
   const unlisted = [...differing].filter((name) => !listedTop.has(name)).sort();
   const unchanged = [...listedTop].filter((name) => !differing.has(name)).sort();
   const out: RuleResult[] = [];
-  const names = (list: readonly string[]) =>
-    `${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}`;
   if (unlisted.length)
     out.push({
       rule: COMPLETENESS_RULE,
       ok: false,
-      message: `the head commit ${head} differs from ${at.branch} (${base}) at ${names(unlisted)}, which GitHub's list of the pull request's files does not name: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
+      message: `the head commit ${head} differs from ${at.branch} (${base}) at ${firstOf(unlisted, 5)}, which GitHub's list of the pull request's files does not name: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
     });
   if (unchanged.length)
     out.push({
       rule: COMPLETENESS_RULE,
       ok: false,
-      message: `GitHub's list of the pull request's files names ${names(unchanged)}, where the head commit ${head} is as ${at.branch} (${base}) has it: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
+      message: `GitHub's list of the pull request's files names ${firstOf(unchanged, 5)}, where the head commit ${head} is as ${at.branch} (${base}) has it: the pull request changed while it was read, or its head is behind ${at.branch}; bring it up to date, or re-run the review`,
     });
   return out;
 }

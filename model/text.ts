@@ -4,6 +4,10 @@
  * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
  * first call loads ICU's locale data, about 30 ms of every command that merely imports a caller.
  */
+/** The first `shown` of `items` joined, and how many more: `a, b, c, and 4 more`. */
+export const firstOf = (items: readonly string[], shown: number, separator = ', '): string =>
+  `${items.slice(0, shown).join(separator)}${items.length > shown ? `, and ${items.length - shown} more` : ''}`;
+
 export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

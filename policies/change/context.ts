@@ -142,12 +142,14 @@ const isLoginOf = (input: ReviewInput, u: MemberUser, login: string): boolean =>
  * for a failing rule's message: '' when none is.
  */
 export function heldByOthers(input: ReviewInput, logins: readonly string[]): string {
-  const why = logins.flatMap((login) => {
-    const u = userByLogin(input, login);
-    const other = u && heldByOther(input, u, login);
-    return other ? [other] : [];
-  });
+  const why = logins.flatMap((login) => loginHeldByOther(input, login) ?? []);
   return why.length ? ` (${why.join('; ')})` : '';
+}
+
+/** heldByOther of the base user whose login `login` is, if any. */
+function loginHeldByOther(input: ReviewInput, login: string): string | undefined {
+  const u = userByLogin(input, login);
+  return u && heldByOther(input, u, login);
 }
 
 /** An admin whose approvals and proposals count: active (a deactivated admin's do not). */
@@ -164,8 +166,7 @@ export function isBaseAdmin(input: ReviewInput, login: string): boolean {
  */
 export function uncountedApprovals(input: ReviewInput): string {
   const why = input.approvals.flatMap((login) => {
-    const byLogin = userByLogin(input, login);
-    const other = byLogin && heldByOther(input, byLogin, login);
+    const other = loginHeldByOther(input, login);
     if (other) return [other];
     const u = baseUser(input, login);
     if (!u) return [`${login} is no user's GitHub login in base`];

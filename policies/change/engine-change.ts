@@ -1,4 +1,5 @@
 import type { Change } from '../../analysis/change.ts';
+import { firstOf } from '../../model/text.ts';
 import type { AccessDiff } from '../../analysis/diff.ts';
 import { secondAdmin, type ChangeRule } from './context.ts';
 
@@ -47,14 +48,14 @@ export const engineChange: ChangeRule = {
           {
             rule: this.id,
             ok: false,
-            message: `only dist/ changes${input.changedPaths.every((p) => p.startsWith('dist/')) ? '' : ' (and files of org/ that declare nothing)'}, yet it gives ${gained.slice(0, 5).join('; ')}${gained.length > 5 ? `, and ${gained.length - 5} more` : ''}: dist/ changes alone only when a grant or token expires, which removes access; declare a gain in org/ and synthesize it`,
+            message: `only dist/ changes${input.changedPaths.every((p) => p.startsWith('dist/')) ? '' : ' (and files of org/ that declare nothing)'}, yet it gives ${firstOf(gained, 5, '; ')}: dist/ changes alone only when a grant or token expires, which removes access; declare a gain in org/ and synthesize it`,
           },
         ];
     }
     const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
     const second = secondAdmin(input);
-    const list = `${engine.slice(0, 5).join(', ')}${engine.length > 5 ? `, and ${engine.length - 5} more` : ''}`;
+    const list = firstOf(engine, 5);
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
     if (input.projectCommand)
       return [{ rule: this.id, ok: false, message: `changes ${list}: ${input.projectCommand}${trusts}` }];
