@@ -399,6 +399,8 @@ export interface SubjectsContext {
   readonly own: boolean;
   /** Subjects carry the identity prefix (oidc:bob@acme.io): the membership says whose they are. */
   readonly emailByUsername: ReadonlyMap<string, string>;
+  /** Who the membership says is an admin: in orgctl's own output, it alone makes one (R35-3). */
+  readonly adminEmails: ReadonlySet<string>;
   /** ServiceAccount name in the system namespace → token id (an id may end like a rotation, -r5). */
   readonly tokenByAccount: ReadonlyMap<string, string>;
   /** The namespaces Argo CD runs in (argoCdPlacementOf): no organization's. */
@@ -416,6 +418,7 @@ export function subjectsContextOf(
     usernamePrefix: membership?.org.usernamePrefix ?? '',
     own: membership !== undefined,
     emailByUsername: new Map([...(membership?.users.values() ?? [])].map((u) => [u.username, u.email])),
+    adminEmails: new Set([...(membership?.users.values() ?? [])].filter((u) => u.admin).map((u) => u.email)),
     tokenByAccount: new Map([...(membership?.tokens.values() ?? [])].map((t) => [t.serviceAccount, t.id])),
     argocdNamespaces,
   };
@@ -600,8 +603,8 @@ const addOnce = (list: string[], item: string): void => {
 
 /** What User subjects hold. */
 interface UserAccess {
-  /** Every user bound, email → whether orgctl's system namespace makes them an admin. */
-  readonly users: ReadonlyMap<string, boolean>;
+  /** Every user bound (who is an admin, only orgctl's membership data says: peopleOf). */
+  readonly users: ReadonlySet<string>;
   /**
    * Namespace → email → grant: two lookups of strings already in memory, not a key string per
    * subject (100,000 concatenated keys cost a large organization's review a third of a second).
@@ -631,15 +634,15 @@ export function emailOf(
 
 /**
  * Users and their grants per namespace from User subjects. Groups cannot be users (their members
- * are unknown); the system namespace only says who is an admin (orgctl binds only admins there,
- * with w:full).
+ * are unknown); a binding in the system namespace grants nothing to import (orgctl binds only
+ * admins there, with w:full, and its membership data says who they are).
  */
 export function userAccessOf(
   importable: readonly ImportableBinding[],
   roles: ReadonlyMap<RoleObject, ImportedRole>,
   context: SubjectsContext,
 ): UserAccess {
-  const users = new Map<string, boolean>();
+  const users = new Set<string>();
   const grants = new Map<string, Map<string, FoundGrant>>();
   const customRoles = new Map<string, readonly PolicyRule[]>();
   const notes: BindingNote[] = [];
@@ -666,18 +669,25 @@ export function userAccessOf(
         continue;
       }
       if (namespace === context.systemNamespace) {
-        // Only orgctl's own output binds admins there; a foreign dump's binding is no admin's.
-        if (context.own && imported.kind === 'level' && imported.level === ADMIN_LEVEL) users.set(email, true);
-        else if (context.own) note(subject, `${email} has access to the system namespace without w:full; not imported`);
-        else
+        // Only orgctl's own output binds admins there, and its membership says who they are: a
+        // binding beside it (one Argo CD never tracked, so never pruned) makes no admin (R35-3).
+        const wFull = imported.kind === 'level' && imported.level === ADMIN_LEVEL;
+        if (context.own && !wFull)
+          note(subject, `${email} has access to the system namespace without w:full; not imported`);
+        else if (context.own && !context.adminEmails.has(email))
+          note(
+            subject,
+            `${email} holds w:full in the system namespace, but the membership data does not make them an admin: a binding orgctl did not write; not imported (an admin is declared admin: true)`,
+          );
+        else if (!context.own)
           note(
             subject,
             `${email}'s access in ${namespace}, the namespace orgctl keeps for tokens and membership data (only admins reach it); not imported`,
           );
-        if (!users.has(email)) users.set(email, false);
+        // Nor a person: whom orgctl's output binds there, its membership data lists anyway.
         continue;
       }
-      if (!users.has(email)) users.set(email, false);
+      users.add(email);
       let inNamespace = grants.get(namespace);
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
       let g = inNamespace.get(email);
@@ -909,38 +919,34 @@ function tokenIdsInUse(rbac: RbacSet, org: string, systemNamespace: string): Set
 // People
 
 /**
- * The owner: as given, else the membership's, else the first admin found. Without any, a
- * placeholder keeps the spec whole and the report asks for --owner.
+ * The owner: as given, else the membership's. Without either (RBAC of any other origin says
+ * nobody's standing), a placeholder keeps the spec whole and the report asks for --owner.
  */
 export function ownerOf(
-  users: ReadonlyMap<string, boolean>,
   given: string | undefined,
   membership: Membership | undefined,
   org: string,
 ): { owner: string; note?: string } {
-  const firstAdmin = () =>
-    [...users]
-      .filter(([, admin]) => admin)
-      .map(([email]) => email)
-      .sort()[0];
-  const owner = given?.toLowerCase() ?? membership?.org.owner ?? firstAdmin();
+  const owner = given?.toLowerCase() ?? membership?.org.owner;
   if (owner) return { owner };
   // An empty owner stays empty (the spec's check then says so); only none at all gets the placeholder.
   const note =
-    'no admin found (no User holds w:full in the system namespace): give --owner; the spec names a placeholder owner';
+    "no owner: only orgctl's membership data says who the owner and the admins are, and the input holds none: give --owner; the spec names a placeholder owner";
   return { owner: owner ?? `owner@${org}.invalid`, note };
 }
 
 /**
  * Everyone the spec lists, email → admin: users found in bindings, the owner (an admin by
  * definition), and the membership's people, who may hold no binding at all (deactivated, billing).
+ * Admins are the owner and whom the membership says: never a binding (R35-3).
  */
 export function peopleOf(
-  users: ReadonlyMap<string, boolean>,
+  users: ReadonlySet<string>,
   owner: string,
   membership: Membership | undefined,
 ): Map<string, boolean> {
-  const people = new Map(users);
+  const people = new Map<string, boolean>();
+  for (const email of users) people.set(email, false);
   people.set(owner, true);
   for (const m of membership?.users.values() ?? []) people.set(m.email, (people.get(m.email) ?? false) || m.admin);
   return people;
@@ -1418,7 +1424,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   const named = nameCustomRoles(classified, customRoleNamesInUse(rbac, org));
   const users = userAccessOf(screened.importable, named.roles, context);
   const tokens = tokenAccessOf(screened.importable, named.roles, context, { rbac, org });
-  const owner = ownerOf(users.users, options.owner, membership, org);
+  const owner = ownerOf(options.owner, membership, org);
   const people = peopleOf(users.users, owner.owner, membership);
   const invites = invitesOf(membership);
   const names = namespacesOf(

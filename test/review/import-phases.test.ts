@@ -130,6 +130,7 @@ const context = (parts: Partial<SubjectsContext> = {}): SubjectsContext => ({
   usernamePrefix: '',
   own: true,
   emailByUsername: new Map(),
+  adminEmails: new Set(),
   tokenByAccount: new Map(),
   argocdNamespaces: ARGOCD,
   ...parts,
@@ -329,13 +330,15 @@ describe('import phases', () => {
       expect(emailOf('amy@shop.io', prefixed)).toBeUndefined();
     });
 
-    it('userAccessOf: grants per namespace and user, admins from the system namespace, a note per subject not a person', () => {
+    it('userAccessOf: grants per namespace and user, nothing from the system namespace, a note per subject not a person', () => {
       const { importable, roles } = imported([
         roleDoc('acme:w:full', undefined, levelRules('w:full')),
         roleDoc('acme:r:pods', undefined, levelRules('r:pods')),
         roleDoc('acme:custom:widgets', undefined, WIDGETS),
         bindingDoc('admins', 'acme-system', clusterRole('acme:w:full'), [user('oidc:alice@acme.io')]),
         bindingDoc('peek', 'acme-system', clusterRole('acme:r:pods'), [user('bob@acme.io')]),
+        // w:full where orgctl binds admins, for someone its membership data does not make one (R35-3)
+        bindingDoc('extra', 'acme-system', clusterRole('acme:w:full'), [user('cat@acme.io')]),
         bindingDoc('pods', 'web', clusterRole('acme:r:pods'), [
           group('sre'),
           user('bob@acme.io'),
@@ -349,12 +352,13 @@ describe('import phases', () => {
       const found = userAccessOf(
         importable,
         roles,
-        context({ emailByUsername: new Map([['oidc:alice@acme.io', 'alice@acme.io']]) }),
+        context({
+          emailByUsername: new Map([['oidc:alice@acme.io', 'alice@acme.io']]),
+          adminEmails: new Set(['alice@acme.io']),
+        }),
       );
-      expect([...found.users]).toEqual([
-        ['alice@acme.io', true],
-        ['bob@acme.io', false],
-      ]);
+      // Only bindings outside the system namespace make a person: cat is bound there alone.
+      expect([...found.users]).toEqual(['bob@acme.io']);
       expect([...found.grants.keys()]).toEqual(['web']);
       const bob = found.grants.get('web')!.get('bob@acme.io')!;
       expect([[...bob.levels], [...bob.customRoles], bob.rules]).toEqual([['r:pods'], ['widgets'], []]);
@@ -365,11 +369,16 @@ describe('import phases', () => {
           subject: 0,
           line: 'RoleBinding acme-system/peek: bob@acme.io has access to the system namespace without w:full; not imported',
         },
-        { at: 2, subject: 0, line: 'RoleBinding web/pods: Group sre cannot be a user; declare its members' },
-        { at: 2, subject: 2, line: 'RoleBinding web/pods: User system:anonymous is a system user; not imported' },
-        { at: 2, subject: 4, line: 'RoleBinding web/pods: User nobody is not an email; not imported' },
         {
           at: 2,
+          subject: 0,
+          line: 'RoleBinding acme-system/extra: cat@acme.io holds w:full in the system namespace, but the membership data does not make them an admin: a binding orgctl did not write; not imported (an admin is declared admin: true)',
+        },
+        { at: 3, subject: 0, line: 'RoleBinding web/pods: Group sre cannot be a user; declare its members' },
+        { at: 3, subject: 2, line: 'RoleBinding web/pods: User system:anonymous is a system user; not imported' },
+        { at: 3, subject: 4, line: 'RoleBinding web/pods: User nobody is not an email; not imported' },
+        {
+          at: 3,
           subject: 5,
           line: 'RoleBinding web/pods: User Bob@acme.io is not how orgctl names a person (a lower-cased email): another Kubernetes identity; not imported',
         },
@@ -445,18 +454,13 @@ describe('import phases', () => {
   });
 
   describe('people', () => {
-    it('ownerOf: as given (lower-cased), else the membership, else the first admin; without any, a placeholder and a note', () => {
-      const users = new Map([
-        ['zed@x.io', true],
-        ['amy@x.io', true],
-        ['bob@x.io', false],
-      ]);
-      expect(ownerOf(users, 'Boss@X.io', membership(), 'x')).toEqual({ owner: 'boss@x.io' });
-      expect(ownerOf(users, undefined, membership(), 'x')).toEqual({ owner: 'alice@acme.io' });
-      expect(ownerOf(users, undefined, undefined, 'x')).toEqual({ owner: 'amy@x.io' });
-      expect(ownerOf(new Map([['bob@x.io', false]]), undefined, undefined, 'x')).toEqual({
+    it('ownerOf: as given (lower-cased), else the membership; without either, a placeholder and a note', () => {
+      expect(ownerOf('Boss@X.io', membership(), 'x')).toEqual({ owner: 'boss@x.io' });
+      expect(ownerOf(undefined, membership(), 'x')).toEqual({ owner: 'alice@acme.io' });
+      // RBAC of another origin makes nobody an owner or an admin (R35-3): a binding is no standing.
+      expect(ownerOf(undefined, undefined, 'x')).toEqual({
         owner: 'owner@x.invalid',
-        note: 'no admin found (no User holds w:full in the system namespace): give --owner; the spec names a placeholder owner',
+        note: "no owner: only orgctl's membership data says who the owner and the admins are, and the input holds none: give --owner; the spec names a placeholder owner",
       });
     });
 
@@ -467,16 +471,7 @@ describe('import phases', () => {
           { email: 'bob@x.io', admin: true },
         ],
       });
-      expect([
-        ...peopleOf(
-          new Map([
-            ['bob@x.io', false],
-            ['cat@x.io', false],
-          ]),
-          'amy@x.io',
-          m,
-        ),
-      ]).toEqual([
+      expect([...peopleOf(new Set(['bob@x.io', 'cat@x.io']), 'amy@x.io', m)]).toEqual([
         ['bob@x.io', true],
         ['cat@x.io', false],
         ['amy@x.io', true],
