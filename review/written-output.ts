@@ -41,7 +41,7 @@ import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
-import { readCanonicalYaml } from '../synth/yaml.ts';
+import { ARGOCD_SKIP_MARKER, readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
@@ -567,10 +567,25 @@ function fileSizeProblems(files: readonly OutputFile[]): Problem[] {
       : [
           {
             at: { file: f.path, index: -1 },
-            message: `${f.path}: ${bytes} bytes, over the ${SHARD_LIMITS.bytes} one Argo CD Application takes (orgctl's shard limit)`,
+            message: `${bytes} bytes, over the ${SHARD_LIMITS.bytes} one Argo CD Application takes (orgctl's shard limit)`,
           },
         ];
   });
+}
+
+/**
+ * No output file holds Argo CD's skip marker raw: its repo-server would skip the whole file, and
+ * the Application reading it would sync to empty and prune (R36-3). orgctl never writes it raw
+ * (synth/yaml.ts), and an informational annotation the head engine alone vouches for may not
+ * either: in any file, wherever it stands.
+ */
+function skipMarkerProblems(files: readonly OutputFile[]): Problem[] {
+  return files
+    .filter((f) => f.content.includes(ARGOCD_SKIP_MARKER))
+    .map((f) => ({
+      at: { file: f.path, index: -1 },
+      message: `holds ${ARGOCD_SKIP_MARKER} raw, which makes Argo CD skip the whole file (its Application then syncs to empty and prunes); orgctl writes its + as \\u002b`,
+    }));
 }
 
 /**
@@ -648,6 +663,7 @@ export function judgeWrittenOutput(
     ...renderingProblems(mine, objects, rbac),
     ...membersFileProblems(head.files, rendered),
     ...fileSizeProblems(head.files),
+    ...skipMarkerProblems(head.files),
   ])
     out.push(refused(at, message));
   return [

@@ -34,7 +34,7 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
  * prunes. orgctl never writes it raw: its `+` as `\u002b` in a quoted scalar (and in a header), and
  * a block scalar holding it is quoted instead.
  */
-const ARGOCD_SKIP_MARKER = '+argocd:skip-file-rendering';
+export const ARGOCD_SKIP_MARKER = '+argocd:skip-file-rendering';
 
 /** `text` with Argo CD's skip marker written `\u002bargocd:skip-file-rendering` (JSON and YAML read it back as `+`). */
 export const escapeSkipMarker = (text: string): string =>

@@ -293,9 +293,13 @@ describe('R36-3: Argo CD’s skip marker raw in head dist/, vouched for by a hea
       writeFileSync(file, forged);
     }
     const r = await upgrade(head);
-    expect({ code: r.code, outputProof: row(r.stdout, 'output-proof') }, r.stdout).toEqual({
+    // What this engine finds in a head dist/ a head proof vouches for is reported in head-policies'
+    // row as `output-proof FILE` (review/written-output.ts), as every other such finding is.
+    expect({ code: r.code, headPolicies: row(r.stdout, 'head-policies') }, r.stdout).toEqual({
       code: 1,
-      outputProof: expect.stringMatching(/❌.*skip-file-rendering/),
+      headPolicies: expect.stringMatching(
+        /❌ \| output-proof lga1\/cluster\/resources\.yaml: holds \+argocd:skip-file-rendering raw/,
+      ),
     });
   });
 });
