@@ -3,7 +3,8 @@
  * once (cli/explain-cache.ts keeps them), so that a question about one namespace reads only what
  * answers it:
  * - the head: the organization's settings and roles, the people every namespace's access names
- *   (admins, Add All), the cluster-wide objects, and where each part below is;
+ *   (admins, Add All), the names of the namespaces it declares, the cluster-wide objects, and
+ *   where each part below is;
  * - a part per namespace: the namespace as declared, its grants, the tokens holding access in it,
  *   and the roles and bindings orgctl renders in it (as synthesis places them), a line per grant
  *   and per object, so that a question reads only the lines that can be about its subject;
@@ -27,7 +28,7 @@ import { isRbacObject } from './objects.ts';
 import { serviceAccountOf } from './authorizer.ts';
 
 /** The texts' format: texts of another format are not read. */
-export const EXPLAIN_INDEX_FORMAT = 2;
+export const EXPLAIN_INDEX_FORMAT = 3;
 
 /** The index's texts, made one part at a time (an organization of 500,000 grants makes hundreds of MB). */
 export interface ExplainIndexParts {
@@ -136,6 +137,8 @@ interface Head {
   readonly everywhere: readonly UserModel[];
   /** Roles and bindings of no namespace (ClusterRoles). */
   readonly clusterObjects: readonly Manifest[];
+  /** The namespaces the organization declares, in its order (NamespaceView's `declared`). */
+  readonly declared: readonly string[];
   /** The namespaces with a part, in order, and where each part is. */
   readonly namespaces: readonly string[];
   readonly namespaceParts: Offsets;
@@ -203,6 +206,7 @@ export function explainIndexParts(model: OrgModel, objects: readonly Manifest[])
         model: settings,
         everywhere: users.filter(everywhere),
         clusterObjects,
+        declared: namespaces.map((n) => n.name),
         namespaces: names,
         namespaceParts,
         buckets: bucketOffsets,
@@ -228,6 +232,11 @@ export interface NamespaceView {
    */
   readonly model: OrgModel;
   readonly objects: readonly Manifest[];
+  /**
+   * Every namespace the organization declares, as the whole model lists them: what explain's
+   * warning about a namespace nothing is bound in suggests from (`-n wbe`: did you mean web?).
+   */
+  readonly declared: readonly string[];
 }
 
 /**
@@ -290,5 +299,5 @@ export function namespaceViewOf(
     tokens: sortBy(tokens, (t) => t.id),
     invites,
   } as OrgModel);
-  return { model, objects: [...head.clusterObjects, ...system, ...part.objects] };
+  return { model, objects: [...head.clusterObjects, ...system, ...part.objects], declared: head.declared };
 }

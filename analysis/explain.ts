@@ -5,6 +5,7 @@
 import { CATALOG, findLevel } from '../model/catalog.ts';
 import { grantsOfUserIn, isLiveToken, tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
 import {
+  requestNamespace,
   resourceRequestOf,
   type Authorizer,
   type EffectiveRule,
@@ -403,10 +404,24 @@ export function explainRequest(
   }
   const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
   const lines = [`no: ${who.label} may not ${what}`];
+  // Where a grant would have to be: the namespace the request is evaluated in (Namespace object X: X).
+  const decidedIn = requestNamespace(req);
+  if (decidedIn !== req.namespace)
+    lines.push(
+      `  decided in ${decidedIn}: a request on Namespace ${decidedIn} is evaluated in it, by its RoleBindings and the ClusterRoleBindings (as the API server does)`,
+    );
   // A person bound to nothing: their grants decide nothing until that is lifted, so which grant
   // would allow it is beside the point (it may well be declared already).
   if (who.boundToNothing)
     return { allowed: false, lines: [...lines, `  ${who.email ?? who.label} is ${who.boundToNothing}`] };
+  // A cluster-scoped object but a Namespace: ClusterRoleBindings only, and no access level is bound
+  // by one (a level in every namespace reaches no node), so the levels that allow it would not.
+  if (!decidedIn) {
+    lines.push(
+      `  no ClusterRoleBinding of theirs allows it: ${rulesResource(req)}${req.apiGroup ? `.${req.apiGroup}` : ''} are cluster-scoped, granted only cluster-wide, never by an access level`,
+    );
+    return { allowed: false, lines };
+  }
   if (!would.length)
     lines.push(
       reserved
@@ -418,7 +433,7 @@ export function explainRequest(
     const write = WRITE.includes(req.verb);
     const declared = write ? declaredSafe(req.apiGroup, rulesResource(req), model.safeCustomResources) : undefined;
     lines.push(
-      `  no grant in ${req.namespace || 'the cluster'} allows it; custom rules may (${
+      `  no grant in ${decidedIn} allows it; custom rules may (${
         declared
           ? `the organization declares ${rulesResource(req)}.${req.apiGroup} safe: "${declared.reason}"`
           : 'no access level but w:full covers custom resources'
@@ -435,7 +450,7 @@ export function explainRequest(
       );
   } else {
     const grantable = would.filter((l) => isAdmin || !l.adminOnly).map((l) => l.id);
-    lines.push(`  no grant in ${req.namespace || 'the cluster'} allows it; levels that would: ${grantable.join(', ')}`);
+    lines.push(`  no grant in ${decidedIn} allows it; levels that would: ${grantable.join(', ')}`);
   }
   return { allowed: false, lines };
 }

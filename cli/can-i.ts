@@ -1,5 +1,5 @@
 import { describeRule } from '../analysis/classes.ts';
-import { requestNamespace, userInfo, type Decision } from '../analysis/authorizer.ts';
+import { userInfo, type Decision } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { defineCommand } from './command.ts';
@@ -10,7 +10,7 @@ import {
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   parseTarget,
-  type Target,
+  resourceQuestion,
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -100,10 +100,6 @@ function listRow(r: ListedRule): string[] {
   ];
 }
 
-/** The namespace of a resource question: -n's (default: default), '' for -A and for cluster-scoped types. */
-const namespaceOf = (t: Target, allNamespaces: boolean, namespace: string | undefined): string =>
-  allNamespaces || !t.namespaced ? '' : (namespace ?? DEFAULT_NAMESPACE);
-
 /**
  * A TYPE argument parsed before reading: the namespace it is asked in decides what of orgctl's
  * output is read. Undefined for one that is not a type: its error comes after reading, as it
@@ -156,15 +152,12 @@ export const command = defineCommand({
     const subresource = flags.subresource ?? '';
     const nonResource = !flags.list && positionals[1]!.startsWith('/');
     const parsed = flags.list || nonResource ? undefined : parsedBeforeReading(positionals[1]!, subresource);
+    const asked = { namespace: flags.namespace, allNamespaces };
     // The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings).
     let scope: string | undefined;
     if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
-    else if (parsed)
-      scope = requestNamespace({
-        ...parsed.target,
-        namespace: namespaceOf(parsed.target, allNamespaces, flags.namespace),
-      });
+    else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
     const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
@@ -198,24 +191,15 @@ export const command = defineCommand({
     } else {
       const { target: t, warning } = parsed ?? parseTarget(what, subresource);
       if (warning) io.err(warning);
-      if (!t.namespaced && flags.namespace !== undefined && !allNamespaces)
-        io.err(`warning: resource '${t.resource}' is not namespace scoped`);
-      const namespace = namespaceOf(t, allNamespaces, flags.namespace);
+      const q = resourceQuestion(verb, t, asked);
+      if (q.warning) io.err(q.warning);
       warnUnknown(authz, io, {
         dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
         user: flags.as,
-        ...(flags.namespace !== undefined && namespace ? { namespace } : {}),
+        ...(q.named !== undefined ? { namespace: q.named } : {}),
       });
-      const attrs = {
-        verb,
-        namespace,
-        apiGroup: t.apiGroup,
-        resource: t.resource,
-        subresource: t.subresource,
-        name: t.name,
-      };
-      request = attrs;
-      decision = authz.authorize(user, attrs);
+      request = q.attrs;
+      decision = authz.authorize(user, q.attrs);
     }
     if (json) {
       const by = decided(decision);

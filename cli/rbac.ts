@@ -1,7 +1,13 @@
-/** What can-i, who-can and access share: loading a folder of manifests into an Authorizer. */
+/** What can-i, who-can and access share: loading a folder of manifests into an Authorizer; with explain, how a question is read. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Authorizer, serviceAccountOf, usernamesBound } from '../analysis/authorizer.ts';
+import {
+  Authorizer,
+  requestNamespace,
+  type ResourceAttributes,
+  serviceAccountOf,
+  usernamesBound,
+} from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
@@ -13,7 +19,7 @@ import { readIfOrgctlOutput } from './output-read.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
-import { resolveToday, tokenIdsOfAccount } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
 import { staleOutputWarning } from './written-from.ts';
 
 const MAX_DANGLING_SHOWN = 20;
@@ -159,6 +165,54 @@ export interface Target {
   readonly subresource: string;
   readonly name: string;
   readonly namespaced: boolean;
+}
+
+/** A resource request as the API server evaluates it (can-i's, explain's, who-can's of a cluster-scoped type). */
+export interface ResourceQuestion {
+  /** What is asked: the object's namespace is -n's (default: default) for a namespaced type, '' for -A and for a cluster-scoped one. */
+  readonly attrs: Required<ResourceAttributes>;
+  /**
+   * The namespace whose RoleBindings decide it ('' = ClusterRoleBindings only): the object's, but a
+   * request on Namespace object X, its status or finalize is evaluated in X (requestNamespace: the
+   * API server's RequestInfo reads /api/v1/namespaces/X as namespace X). What is read (can-i,
+   * who-can) or placed (explain) to answer it: the answer is that namespace's, whatever -n says.
+   */
+  readonly evaluatedIn: string;
+  /** The namespace the question names, warned of when nothing is bound there: -n's of a namespaced type, X of namespaces/X. */
+  readonly named?: string;
+  /** -n given for a cluster-scoped type, said as kubectl says it. */
+  readonly warning?: string;
+}
+
+/**
+ * `t` asked with -n (`namespace`) or -A (`allNamespaces`, the namespace ""), read once for can-i,
+ * who-can and explain: explain placing -n's namespace where can-i read the Namespace's answered
+ * otherwise (R35-1).
+ */
+export function resourceQuestion(
+  verb: string,
+  t: Target,
+  asked: { readonly namespace?: string | undefined; readonly allNamespaces?: boolean | undefined },
+): ResourceQuestion {
+  const all = asked.allNamespaces ?? false;
+  const attrs = {
+    verb,
+    namespace: all || !t.namespaced ? '' : (asked.namespace ?? DEFAULT_NAMESPACE),
+    apiGroup: t.apiGroup,
+    resource: t.resource,
+    subresource: t.subresource,
+    name: t.name,
+  };
+  const evaluatedIn = requestNamespace(attrs);
+  const named = t.namespaced ? (asked.namespace !== undefined ? attrs.namespace : '') : evaluatedIn;
+  return {
+    attrs,
+    evaluatedIn,
+    ...(named ? { named } : {}),
+    ...(!t.namespaced && asked.namespace !== undefined && !all
+      ? { warning: `warning: resource '${t.resource}' is not namespace scoped` }
+      : {}),
+  };
 }
 
 /** A kubectl TYPE[/NAME] argument: `pods`, `po/web-1`, `deployments.apps`, `widgets.example.com`, `*`. */

@@ -4,8 +4,15 @@ import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
-import { requestNamespace } from '../analysis/authorizer.ts';
-import { checkVerb, loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP, resolveTarget, warnUnknown } from './rbac.ts';
+import {
+  checkVerb,
+  loadAuthorizer,
+  NO_BOOTSTRAP_FLAG,
+  NO_BOOTSTRAP_HELP,
+  resolveTarget,
+  resourceQuestion,
+  warnUnknown,
+} from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { hasHidden, showHidden } from '../model/text.ts';
 
@@ -54,7 +61,7 @@ export const command = defineCommand({
       : resolveTarget(what, flags.subresource ?? '', io);
     // A request on Namespace object X is evaluated in X (the API server's RequestInfo): X's
     // RoleBindings count too. Any other cluster-scoped type: ClusterRoleBindings only.
-    const objectNamespace = url || t.namespaced ? '' : requestNamespace({ ...t, namespace: '' });
+    const objectNamespace = url || t.namespaced ? '' : resourceQuestion(verb, t, {}).evaluatedIn;
     // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
     const namespace = !t.namespaced ? objectNamespace : flags.namespace;
     const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {

@@ -90,6 +90,22 @@ const REQUESTS = [
   { verb: 'create', apiGroup: '', resource: 'configmaps', subresource: '', name: '' },
   { verb: 'list', apiGroup: 'apps', resource: 'deployments', subresource: '', name: '' },
 ];
+/**
+ * Requests on cluster-scoped objects, asked of the namespace they are evaluated in (cli/rbac.ts
+ * resourceQuestion): Namespace object `ns` itself, its finalize and status, in `ns`; nodes and
+ * creating a Namespace, in '' (ClusterRoleBindings only).
+ */
+const CLUSTER_REQUESTS = (ns: string) =>
+  ns
+    ? [
+        { verb: 'delete', apiGroup: '', resource: 'namespaces', subresource: '', name: ns },
+        { verb: 'update', apiGroup: '', resource: 'namespaces', subresource: 'finalize', name: ns },
+        { verb: 'patch', apiGroup: '', resource: 'namespaces', subresource: 'status', name: ns },
+      ]
+    : [
+        { verb: 'get', apiGroup: '', resource: 'nodes', subresource: '', name: '' },
+        { verb: 'create', apiGroup: '', resource: 'namespaces', subresource: '', name: '' },
+      ];
 
 /** The index's texts joined in memory, as cli/explain-cache.ts writes them into files. */
 function inMemory(parts: ExplainIndexParts) {
@@ -104,14 +120,32 @@ function inMemory(parts: ExplainIndexParts) {
   return { head: parts.head(namespaces.offsets, buckets.offsets), namespaces: namespaces.text, buckets: buckets.text };
 }
 
-function warningsOf(authz: Authorizer, user: string | undefined, namespace: string): string[] {
+function warningsOf(
+  authz: Authorizer,
+  user: string | undefined,
+  namespace: string,
+  namespaces: readonly string[],
+): string[] {
   const err: string[] = [];
-  warnUnknown(authz, { out: () => {}, err: (l) => err.push(l), env: {} }, { ...(user ? { user } : {}), namespace });
+  warnUnknown(
+    authz,
+    { out: () => {}, err: (l) => err.push(l), env: {} },
+    { ...(user ? { user } : {}), namespace, namespaces },
+  );
   return err;
 }
 
-/** Everything explain says about `subject` in `ns`, from a model and the objects placed for it. */
-function answers(model: OrgModel, objects: readonly Manifest[], subject: string, ns: string) {
+/**
+ * Everything explain says about `subject` in `ns`, from a model and the objects placed for it;
+ * `declared`: the namespaces its warnings suggest from.
+ */
+function answers(
+  model: OrgModel,
+  objects: readonly Manifest[],
+  subject: string,
+  ns: string,
+  declared: readonly string[],
+) {
   const authz = new Authorizer(withBootstrap(readRbac(objects.map((object, index) => ({ file: 's', index, object })))));
   const who = resolveWho(model, subject, TODAY);
   if (!who) return { who };
@@ -119,14 +153,20 @@ function answers(model: OrgModel, objects: readonly Manifest[], subject: string,
     who,
     subject: explainSubjectData(model, authz, who, ns),
     requests: REQUESTS.map((r) => explainRequest(model, authz, who, { ...r, namespace: ns })),
+    clusterRequests: CLUSTER_REQUESTS(ns).map((r) => explainRequest(model, authz, who, { ...r, namespace: '' })),
     // What explain warns of: a subject or namespace named in no binding.
-    warnings: warningsOf(authz, who.email === undefined && who.tokenId === undefined ? subject : undefined, ns),
+    warnings: warningsOf(
+      authz,
+      who.email === undefined && who.tokenId === undefined ? subject : undefined,
+      ns,
+      declared,
+    ),
   };
 }
 
 describe('the explain index answers what the declaration answers', () => {
   for (const seed of [1, 2, 3]) {
-    it(`seed ${seed}: every namespace, the system namespace and an undeclared one; every kind of subject`, () => {
+    it(`seed ${seed}: every namespace, the system namespace, an undeclared one and none (cluster-wide); every kind of subject`, () => {
       const model = modelOf(seed);
       const texts = inMemory(
         explainIndexParts(model, objectsOnce(placeOrganization(model, { today: TODAY, withoutMembership: true }))),
@@ -137,15 +177,17 @@ describe('the explain index answers what the declaration answers', () => {
         namespaces: (s: number, e: number) => bytes.namespaces.subarray(s, e).toString(),
         buckets: (s: number, e: number) => bytes.buckets.subarray(s, e).toString(),
       };
-      for (const ns of [...model.namespaces.map((n) => n.name), model.systemNamespace, 'nope']) {
+      const declared = model.namespaces.map((n) => n.name);
+      // '' is what a request on a cluster-scoped object but a Namespace is evaluated in; 'ns-22' a typo of a declared one.
+      for (const ns of [...declared, model.systemNamespace, 'nope', 'ns-22', '']) {
         // As explain -n NS without an index: the whole model, the namespace's objects placed.
         const placed = objectsOnce(
           placeOrganization(modelInNamespace(model, ns), { today: TODAY, withoutMembership: true }),
         );
         for (const subject of SUBJECTS) {
           const view = namespaceViewOf(texts.head, read, ns, subject)!;
-          expect(answers(view.model, view.objects, subject, ns), `${subject} in ${ns}`).toEqual(
-            answers(model, placed, subject, ns),
+          expect(answers(view.model, view.objects, subject, ns, view.declared), `${subject} in ${ns}`).toEqual(
+            answers(model, placed, subject, ns, declared),
           );
         }
       }
@@ -240,6 +282,13 @@ describe('orgctl explain -n NS keeps and reads the index', () => {
       ['explain', 'tok-custom', '-n', 'ns-4', 'get', 'configmaps'],
       ['explain', 'carol@acme.io', '-n', 'ns-2'],
       ['explain', 'user5@acme.io', '-n', 'nope'],
+      // A typo of a declared namespace: the warning suggests it from the index as without one.
+      ['explain', 'user5@acme.io', '-n', 'ns-22'],
+      // Evaluated elsewhere than -n says (R35-1): Namespace ns-3 in ns-3, nodes cluster-wide.
+      ['explain', 'user0@acme.io', '-n', 'ns-2', 'delete', 'namespaces/ns-3'],
+      ['explain', 'tok-2', 'update', 'namespaces/ns-3', '--subresource', 'finalize'],
+      ['explain', 'user5@acme.io', '-n', 'ns-2', 'get', 'nodes'],
+      ['explain', 'user0@acme.io', 'get', '/healthz'],
     ]) {
       const r = await both([...args, '--spec', file]);
       expect(r.spawned.code, args.join(' ')).toBe(r.inProcess.code);

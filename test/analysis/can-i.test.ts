@@ -297,3 +297,19 @@ describe('can-i --why and --format json', () => {
     ]);
   });
 });
+
+describe('can-i on a Namespace object', () => {
+  it('asks in the Namespace itself (as the API server does), and warns of one nothing is bound in as of -n', async () => {
+    // web has RoleBindings: no warning but kubectl's for the -n it ignores.
+    const web = await canI('get', 'namespaces/web', '-n', 'data', '--as', 'narrow@acme.io');
+    expect([web.stdout, web.stderr]).toEqual(['no', "warning: resource 'namespaces' is not namespace scoped"]);
+    // A typo of it: named as a namespace asked with -n is.
+    const typo = await canI('get', 'namespaces/wbe', '--as', 'narrow@acme.io');
+    expect([typo.stdout, typo.stderr]).toEqual([
+      'no',
+      'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the namespace with RoleBindings nearest it); only cluster-wide bindings can apply there',
+    ]);
+    // No Namespace named: asked cluster-wide, no namespace to warn of.
+    expect((await canI('create', 'namespaces', '--as', 'narrow@acme.io')).stderr).toBe('');
+  });
+});
