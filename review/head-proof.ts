@@ -9,6 +9,7 @@
  * access diff, every change rule and `head-policies` are the base's.
  */
 import { describeValue } from '../model/data.ts';
+import { firstOf } from '../model/text.ts';
 
 /** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
 export interface Engine {
@@ -55,6 +56,14 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
 /** npm's project configuration: which registry a lock entry without `resolved` comes from, among others. */
 const NPM_CONFIG = '.npmrc';
+/**
+ * Git's attributes of the files of a folder and below it: git applies them when it writes a tree's
+ * files out (git archive: export-subst rewrites a file, export-ignore drops one; git archive and a
+ * checkout: eol, ident, working-tree-encoding), so files handed over that way are not the blobs the
+ * review reads (R36-2).
+ */
+const GIT_ATTRIBUTES = '.gitattributes';
+const isGitAttributes = (path: string): boolean => path === GIT_ATTRIBUTES || path.endsWith(`/${GIT_ATTRIBUTES}`);
 
 /** The largest head proof read (a proof lists one difference a file, and the policies' findings). */
 export const MAX_HEAD_PROOF_BYTES = 16 * 2 ** 20;
@@ -390,6 +399,11 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
   if (input.changedPaths.includes(NPM_CONFIG))
     return refuse(
       `the change touches ${NPM_CONFIG}, npm's configuration (its registry among others): the head engine would not be installed as base's lock and registries say`,
+    );
+  const attributes = input.changedPaths.filter(isGitAttributes);
+  if (attributes.length)
+    return refuse(
+      `the change touches ${firstOf(attributes, 3)}, git's attributes, which git applies when it writes files out (a review workflow an earlier orgctl wrote hands the head engine its files through git archive: export-subst rewrites a file, export-ignore drops one, eol, ident and working-tree-encoding convert it), so the head engine may have installed and proved other files than the ones judged here; change them in a pull request of their own`,
     );
   if (!input.recovered)
     return refuse(

@@ -587,17 +587,17 @@ describe('the privileged review workflow', () => {
     expect(readFileSync(join(dir, 'access-diff.html'), 'utf8')).toMatch(/could not make this page/);
   });
 
-  /** Runs the extraction step as GitHub would (`shell: bash`), in `repo`. */
+  /** Runs the extraction step as GitHub would (`shell: bash`, its env), in `repo`. */
   function extract(repo: string, runnerTemp: string) {
     const step = steps.find((s) => s.id === 'extract')!;
     expect(step.shell).toBe('bash');
-    expect(step.run).toContain('--no-same-owner');
     const script = join(runnerTemp, 'step.sh');
     writeFileSync(script, step.run!);
+    writeFileSync(join(runnerTemp, 'output'), '');
     return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, RUNNER_TEMP: runnerTemp },
+      env: { ...process.env, ...step.env, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: join(runnerTemp, 'output') },
     });
   }
 
@@ -629,7 +629,7 @@ describe('the privileged review workflow', () => {
     const r = extract(repo, temp);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /not regular files \(symlinks, submodules\): refusing to extract it\n120000 blob [0-9a-f]{40}\tdist\/resources\.yaml/,
+      /the head's dist: entries that are not regular files \(symlinks, submodules\), or paths not plain or twice: refusing to extract them\n120000 blob [0-9a-f]{40}\tdist\/resources\.yaml\n$/,
     );
     expect(existsSync(join(temp, 'head'))).toBe(false);
   });
@@ -831,9 +831,204 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     const r = steps(repo, ['engine', 'extract']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /not regular files \(symlinks, submodules\): refusing to extract them\n120000 blob [0-9a-f]{40}\tpackage-lock\.json/,
+      /the head's package\.json package-lock\.json dist: entries that are not regular files \(symlinks, submodules\), or paths not plain or twice: refusing to extract them\n120000 blob [0-9a-f]{40}\tpackage-lock\.json\n$/,
     );
     expect(existsSync(join(r.temp, 'head'))).toBe(false);
+  });
+});
+
+describe("the review workflow hands over the head commit's blobs as git stores them, whatever its attributes say (R36-2)", () => {
+  const wf = workflow('orgctl-review.yaml');
+  const extraction = (job: 'pull' | 'review') => wf.jobs[job]!.steps.find((s) => s.id === 'extract')!;
+
+  /** Runs a job's extraction step as GitHub would (`shell: bash`), in `repo`. */
+  function extractIn(job: 'pull' | 'review', repo: string) {
+    const temp = tempDir();
+    writeFileSync(join(temp, 'output'), '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', extraction(job).run!], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, 'output') },
+    });
+    return { status: r.status, stderr: r.stderr, head: join(temp, 'head') };
+  }
+
+  /** Every file under `dir`, path (relative, `/`) → bytes. */
+  function filesUnder(dir: string, at = ''): Map<string, Buffer> {
+    const found = new Map<string, Buffer>();
+    for (const e of readdirSync(join(dir, at), { withFileTypes: true })) {
+      const path = at ? `${at}/${e.name}` : e.name;
+      if (e.isDirectory()) for (const [p, b] of filesUnder(dir, path)) found.set(p, b);
+      else found.set(path, readFileSync(join(dir, path)));
+    }
+    return found;
+  }
+
+  /** The blobs of the head commit under `paths`, path → bytes, as `git cat-file` gives them. */
+  function blobsOf(repo: string, paths: readonly string[]): Map<string, Buffer> {
+    const git = gitIn(repo);
+    const listing = git('ls-tree', '-r', '-z', '--full-tree', 'refs/remotes/pull/head', '--', ...paths);
+    return new Map(
+      listing
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split('\t') as [string, string];
+          const blob = spawnSync('git', ['cat-file', 'blob', meta.split(' ')[2]!], { cwd: repo });
+          return [path, blob.stdout] as const;
+        }),
+    );
+  }
+
+  /**
+   * A head whose files are committed first and whose `.gitattributes` comes after (git add applies
+   * attributes too), under refs/remotes/pull/head; a filter `shout` configured as a runner might
+   * configure one (git-lfs's).
+   */
+  function attributedHead(): string {
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q');
+    git('config', 'filter.shout.smudge', 'tr a-z A-Z');
+    mkdirSync(join(repo, 'dist/lga1'), { recursive: true });
+    writeFileSync(join(repo, 'package.json'), '{"dependencies":{"orgctl":"0.3.0"}}\n');
+    writeFileSync(join(repo, 'package-lock.json'), '{"zz": "$Format:%x22, %x22packages%x22: {}$"}\n');
+    writeFileSync(join(repo, 'dist/members.json'), '{}\n');
+    writeFileSync(join(repo, 'dist/lga1/eol.yaml'), 'a: 1\nb: 2\n');
+    writeFileSync(join(repo, 'dist/lga1/ident.yaml'), 'a: $Id$\n');
+    writeFileSync(join(repo, 'dist/lga1/encoding.yaml'), 'a: é\n');
+    writeFileSync(join(repo, 'dist/lga1/filter.yaml'), 'kind: role\n');
+    writeFileSync(join(repo, 'dist/lga1/with space\nand a line'), 'odd: name\n');
+    commitAs(git, 'files', 'refs/remotes/base');
+    writeFileSync(
+      join(repo, '.gitattributes'),
+      [
+        'package-lock.json export-subst',
+        'dist/members.json export-ignore',
+        'dist/lga1/eol.yaml text eol=crlf',
+        'dist/lga1/ident.yaml ident',
+        'dist/lga1/encoding.yaml working-tree-encoding=UTF-16LE',
+        'dist/lga1/filter.yaml filter=shout',
+        '',
+      ].join('\n'),
+    );
+    commitAs(git, 'attributes', 'refs/remotes/pull/head');
+    return repo;
+  }
+
+  it('git archive, as the workflow used it, applies each of those attributes (the control)', () => {
+    const repo = attributedHead();
+    const out = tempDir();
+    const r = spawnSync(
+      'bash',
+      [
+        '--noprofile',
+        '--norc',
+        '-eo',
+        'pipefail',
+        '-c',
+        'git archive refs/remotes/pull/head package-lock.json dist | tar -x -C "$OUT"',
+      ],
+      { cwd: repo, encoding: 'utf8', env: { ...process.env, OUT: out } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const archived = filesUnder(out);
+    const blobs = blobsOf(repo, ['package-lock.json', 'dist']);
+    expect(archived.has('dist/members.json')).toBe(false);
+    const changed = [...archived].filter(([path, bytes]) => !bytes.equals(blobs.get(path)!)).map(([path]) => path);
+    expect(changed.sort()).toEqual([
+      'dist/lga1/encoding.yaml',
+      'dist/lga1/eol.yaml',
+      'dist/lga1/filter.yaml',
+      'dist/lga1/ident.yaml',
+      'package-lock.json',
+    ]);
+  });
+
+  it.each([
+    ['pull', ['package.json', 'package-lock.json', 'dist']],
+    ['review', ['dist']],
+  ] as const)('the %s job extracts every file under %j byte for byte as git stores it, and nothing else', (job, paths) => {
+    const repo = attributedHead();
+    const r = extractIn(job, repo);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(filesUnder(r.head)).toEqual(blobsOf(repo, paths));
+  });
+
+  it('both jobs extract with one script, only the paths (`want`) differ: a fix to one is a fix to both', () => {
+    const script = (job: 'pull' | 'review') => extraction(job).run!.replace(/^want=\(.*\)\n/m, '');
+    expect(script('review')).toBe(script('pull'));
+    expect(extraction('pull').run).toMatch(/^want=\(package\.json package-lock\.json dist\)$/m);
+    expect(extraction('review').run).toMatch(/^want=\(dist\)$/m);
+  });
+
+  it("no step of the review workflow writes the head's files through git archive, a checkout or a filter", () => {
+    const text = read(SOURCE, 'orgctl-review.yaml');
+    expect(text.replace(/^\s*#.*$/gm, '')).not.toMatch(
+      /git (archive|checkout|restore|switch|worktree|stash)\b|--textconv|--filters/,
+    );
+  });
+
+  /** A head commit whose dist/ tree holds `entries` (mktree lines, `\0`-separated), beside package files. */
+  function craftedHead(entries: (blob: string) => string[]): string {
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q');
+    const run = (args: string[], input: string) => {
+      const r = spawnSync('git', args, { cwd: repo, input, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return r.stdout.trim();
+    };
+    const blob = run(['hash-object', '-w', '--stdin'], '{}\n');
+    const dist = run(
+      ['mktree', '-z'],
+      entries(blob)
+        .map((e) => `${e}\0`)
+        .join(''),
+    );
+    const top = run(
+      ['mktree'],
+      `100644 blob ${blob}\tpackage.json\n100644 blob ${blob}\tpackage-lock.json\n040000 tree ${dist}\tdist\n`,
+    );
+    const commit = run(['-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit-tree', '-m', 'head', top], '');
+    git('update-ref', 'refs/remotes/pull/head', commit);
+    return repo;
+  }
+
+  it.each([
+    [
+      'a name `..` (no git writes one; a tree git fetched unchecked may hold it)',
+      (b: string) => [`100644 blob ${b}\t..`],
+    ],
+    [
+      'a path twice (the review reads the first, the extraction would write the last)',
+      (b: string) => [`100644 blob ${b}\tmembers.json`, `100644 blob ${b}\tmembers.json`],
+    ],
+  ])('both jobs refuse a head tree holding %s, extracting nothing', (_, entries) => {
+    const repo = craftedHead(entries);
+    for (const job of ['pull', 'review'] as const) {
+      const r = extractIn(job, repo);
+      expect(r.status, job).toBe(1);
+      expect(r.stderr, job).toMatch(
+        /or paths not plain or twice: refusing to extract them\n100644 blob [0-9a-f]{40}\tdist\//,
+      );
+      expect(existsSync(r.head), job).toBe(false);
+    }
+  });
+
+  it('refuses a head without one of the paths it extracts', () => {
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q');
+    writeFileSync(join(repo, 'package.json'), '{}\n');
+    commitAs(git, 'head', 'refs/remotes/pull/head');
+    const r = extractIn('review', repo);
+    expect({ status: r.status, stderr: r.stderr, extracted: existsSync(r.head) }).toEqual({
+      status: 1,
+      stderr: 'the head commit has no dist: nothing extracted\n',
+      extracted: false,
+    });
   });
 });
 

@@ -1146,6 +1146,21 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
       /the change touches \.npmrc, npm's configuration \(its registry among others\)/,
     ],
     [
+      "a change to git's attributes, at the root or below (git archive, with which an earlier orgctl's review workflow hands the head engine its files, applies them: R36-2)",
+      () => [
+        ...UPGRADE_PATHS,
+        '--changed-path',
+        '.gitattributes',
+        '--changed-path',
+        'dist/lga1/.gitattributes',
+        '--head-proof',
+        proofFile(NEW),
+        '--head-lock',
+        lockFile(NEW),
+      ],
+      /the change touches \.gitattributes, dist\/lga1\/\.gitattributes, git's attributes, which git applies when it writes files out .*export-subst rewrites a file, export-ignore drops one.*change them in a pull request of their own/,
+    ],
+    [
       'a head lock that installs no orgctl',
       () => [
         ...UPGRADE_PATHS,
