@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
+import type { TreeEntry } from '../policies/change/context.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { nearestName, showHidden } from '../model/text.ts';
 import type { LoadedManifests } from './manifests.ts';
@@ -102,6 +103,18 @@ export function readRefFile(ref: string, path: string, maxBytes: number): string
   const size = Number(git(['cat-file', '-s', sha!]).toString().trim());
   if (size > maxBytes) return tooLargeToRead(`${ref}:${path}`, size, maxBytes);
   return git(['cat-file', 'blob', sha!]).toString('utf8');
+}
+
+/**
+ * The whole tree of `ref`'s commit as Argo CD would check it out (repository-tree): every entry's
+ * path and git mode, folders included, read from git objects. A ref git does not know is an InputError.
+ */
+export function readRefTree(ref: string): TreeEntry[] {
+  return git(['ls-tree', '-r', '-t', '-z', '--full-tree', ref])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => ({ mode: line.slice(0, line.indexOf(' ')), path: line.slice(line.indexOf('\t') + 1) }));
 }
 
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */

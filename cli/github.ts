@@ -256,6 +256,7 @@ function judgeFacts(pr: PullRequestFacts, flags: GitHubReviewFlags, io: Io): Ret
       fullProof: flags['full-proof'],
       extra: pr.results, // not the whole change into the default branch; approvals that do not count
       guarded: { branch: pr.defaultBranch, path: DEFAULT_OUTPUT_DIR, repository: pr.repositoryUrls },
+      headTree: pr.headTree, // GitHub's listing of the head commit, whatever --head reads dist/ from
     },
     io,
   );

@@ -14,11 +14,11 @@ import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } 
 import type { RbacSet } from '../analysis/objects.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { accessDiff, loadSnapshots, loadWindow } from './diff.ts';
-import type { LoadedSide } from './git.ts';
+import { readRefTree, refOfSide, type LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { isActiveAdmin } from '../policies/change/context.ts';
+import { isActiveAdmin, type HeadTree } from '../policies/change/context.ts';
 import { readBaseLock, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
 
 export interface ChangeToJudge {
@@ -55,6 +55,8 @@ export interface ChangeToJudge {
   readonly fullProof?: boolean;
   /** The branch and folder the review guards (on GitHub): Argo CD must read them. @default unknown */
   readonly guarded?: Guarded;
+  /** Head's whole tree as GitHub lists the pull request's head commit; without it, a git ref's own is read. */
+  readonly headTree?: HeadTree;
 }
 
 /**
@@ -143,6 +145,9 @@ export function judgeChange(
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
   const today = resolveToday(change.today, io.env);
   const diff = accessDiff(loaded, today);
+  // What Argo CD checks out is head's whole commit, not its dist/: a folder names no commit.
+  const headRef = change.headTree === undefined ? refOfSide(change.head) : undefined;
+  const headTree = change.headTree ?? (headRef !== undefined ? { entries: readRefTree(headRef) } : undefined);
   const rules = review({
     base,
     head,
@@ -158,6 +163,7 @@ export function judgeChange(
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, readBaseLock(change.base)) }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
+    ...(headTree !== undefined ? { headTree } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every

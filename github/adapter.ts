@@ -22,6 +22,7 @@ import {
   validApprovals,
 } from '../review/approvals.ts';
 import {
+  type HeadTree,
   isUnnamedActor,
   loginKey,
   sameLogin,
@@ -166,6 +167,8 @@ interface PullRequestFacts {
   readonly changedPaths: readonly string[];
   /** The ids of the accounts GitHub named by each login (author, signers, reviewers, pushers, labellers). */
   readonly accountIds: ReadonlyMap<string, readonly number[]>;
+  /** The head commit's whole tree, as Argo CD would check it out (repository-tree). */
+  readonly headTree: HeadTree;
 }
 
 export interface Repo {
@@ -331,6 +334,20 @@ async function topLevelTree(
     entries: data.tree.map((e) => ({ path: e.path ?? '', sha: e.sha ?? '', mode: e.mode ?? '' })),
     truncated: data.truncated,
   };
+}
+
+/**
+ * A commit's whole tree (git/trees/{sha}?recursive=1), every entry's path and mode: what Argo CD
+ * checks out is the commit, not its dist/ (repository-tree). GitHub lists at most 100,000 entries
+ * (7 MB) and says when it cut the list: a tree not listed whole is not judged whole.
+ */
+async function wholeTree(gh: GitHubClient, at: Repo, sha: string): Promise<HeadTree> {
+  const { data } = await gh.rest.git.getTree({ ...at, tree_sha: sha, recursive: '1' });
+  if (data.truncated)
+    return {
+      unread: `GitHub truncated its listing of the head commit ${sha.slice(0, 12)}'s whole tree (${withThousands(data.tree.length)} entries listed; it lists at most 100,000, or 7 MB): what Argo CD would check out cannot be judged whole. An organization's repository holds far fewer files: remove what does not belong in it`,
+    };
+  return { entries: data.tree.map((e) => ({ path: e.path ?? '', mode: e.mode ?? '' })) };
 }
 
 /**
@@ -770,9 +787,10 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   const read = await pullRequestNow(gh, at, number, pr, reviews);
   // Fixed by their commits: what the head judged changes, whatever the pull request is by now.
-  const [baseTree, headTree] = await Promise.all([
+  const [baseTree, headTree, headWhole] = await Promise.all([
     topLevelTree(gh, at, read.baseTip),
     topLevelTree(gh, at, pr.head.sha),
+    wholeTree(gh, at, pr.head.sha),
   ]);
   const overrides = overridesOf(read.labels);
   const appliers = read.appliers;
@@ -835,6 +853,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
       ...commits.flatMap((c) => (commitActor(c) === null ? [] : [c.committer])),
       ...read.accounts,
     ]),
+    headTree: headWhole,
   };
 }
 

@@ -34,6 +34,12 @@ export const TOKEN_EXPIRY_NOTICE_DAYS = 14;
 export const MINIMUM_REMOVALS = 3;
 /** A set this small is judged by majority: 2 of 3 tokens is a mass removal whatever the threshold says. */
 export const SMALL_SET = 2;
+/**
+ * Names a checkout of head's tree must be able to create: Linux's 255 bytes a name, and of its
+ * 4,096 for a whole path, 1 KiB left for the folder Argo CD checks the repository out into
+ * (`/tmp/` and the repository's URL), which its symlink walk then opens (repository-tree).
+ */
+export const TREE_NAME_LIMITS = { name: 255, path: 3 * 1024 } as const;
 /** Shards must stay within what one Argo CD Application and the repo server handle well. */
 export const SHARD_LIMITS = { objects: 1500, bytes: 4 * 1024 * 1024 } as const;
 /** Whether a shard of this many objects and bytes (its file's length) fits one Argo CD Application. */
@@ -432,6 +438,14 @@ export const RULES = [
     description:
       "a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files); or only `dist/` changes (with, at most, files of `org/` that are neither code nor data: a README) and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`); or `package.json` names a command `orgctl` or renames the project `orgctl` (`npx orgctl` would run the project's file), outside orgctl's own repository",
     remediation: `${OTHER_ADMIN}; a gain in a change of \`dist/\` alone: nothing, declare it in \`org/\`; a command \`orgctl\` in \`package.json\`: name it otherwise`,
+  },
+  {
+    id: 'repository-tree',
+    stage: 'change',
+    severity: 'error',
+    description: `head's whole tree (not only \`dist/\`, and not only what the change touches) holds what stops Argo CD's checkout of the repository, and with it every Application of the organization, revocations included, until it is gone: a symbolic link anywhere (Argo CD refuses every Application of a repository holding one that is absolute or climbs above the repository at any step; orgctl refuses them all: the repository needs none, and GitHub's listing of the tree gives no link's target), a submodule (Argo CD clones each at every checkout, and a failure stops it; its files are checked as the repository's own), a \`.gitattributes\` below the top folder (it sets filters and encodings for the files under it, and Argo CD's git runs Git LFS's filter, required: a file it cannot turn back stops the checkout; a nested one under \`org/\` is no \`engine-change\`), or a name over ${TREE_NAME_LIMITS.name} bytes or a path over ${withThousands(TREE_NAME_LIMITS.path)} bytes (git cannot create the one, nor Argo CD walk the other within Linux's 4,096 bytes once its checkout's folder leads it); or, on GitHub, head's tree cannot be read whole (GitHub truncated it). Judged where head is a git ref or a pull request's head commit; a folder given as \`--head\` is not`,
+    remediation:
+      "replace each symbolic link with a copy of the file it names, remove each submodule (and `.gitmodules`), move the attributes into the top folder's `.gitattributes` (an `engine-change`), shorten the name",
   },
   {
     id: 'settings-change',

@@ -4,6 +4,7 @@ import { clusterRemoval } from '../policies/change/cluster-removal.ts';
 import { adminChangeApproval } from '../policies/change/admin-change-approval.ts';
 import type { ChangeRule, ReviewInput, RuleResult } from '../policies/change/context.ts';
 import { engineChange } from '../policies/change/engine-change.ts';
+import { repositoryTree } from '../policies/change/repository-tree.ts';
 import { massRemoval } from '../policies/change/mass-removal.ts';
 import { ownerImmutable } from '../policies/change/owner-immutable.ts';
 import { selfEdit } from '../policies/change/self-edit.ts';
@@ -24,6 +25,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   massRemoval,
   clusterRemoval,
   engineChange,
+  repositoryTree,
   settingsChange,
   guardRails,
   argocdIdentityBase,

@@ -54,6 +54,12 @@ export interface ReviewInput {
    */
   readonly accountIds?: ReadonlyMap<string, readonly number[]>;
   /**
+   * Head's whole tree, as Argo CD checks the repository out (repository-tree): from git objects
+   * (head given as a git ref) or from GitHub (a pull request's head commit); undefined when head
+   * is a folder, whose repository nobody named.
+   */
+  readonly headTree?: HeadTree;
+  /**
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
    * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
    * since the window): mass-removal adds up removals split across pull requests, and token
@@ -67,6 +73,18 @@ export interface ReviewInput {
     readonly base?: Membership;
   };
 }
+
+/**
+ * An entry of a commit's tree as `git ls-tree -r -t` and GitHub's recursive tree list it: its path
+ * from the top folder and its git mode (`120000` a symbolic link, `160000` a submodule, `040000` a folder).
+ */
+export interface TreeEntry {
+  readonly path: string;
+  readonly mode: string;
+}
+
+/** A commit's whole tree: its entries, or why it could not be read whole (GitHub truncated it). */
+export type HeadTree = { readonly entries: readonly TreeEntry[] } | { readonly unread: string };
 
 /**
  * The outputs before head whose objects the cluster may still hold (a Namespace is never pruned,

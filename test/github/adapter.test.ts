@@ -1033,6 +1033,37 @@ describe('runs that race', () => {
     expect(filesOfHead(['dist/x.yaml'], { ...head('dist'), truncated: true }, at)[0]!.message).toMatch(/truncated/);
   });
 
+  it("repository-tree: head's whole tree as GitHub lists it (recursive), a link under org/ named (R36-1)", async () => {
+    const linked = {
+      ...alicePr,
+      files: [...defaultState().files, { filename: 'org/notes', status: 'added' as const, mode: '120000' as const }],
+    };
+    const r = await reviewWith(linked);
+    expect(r.code).toBe(1);
+    const rows = (body: string) => body.split('\n').filter((l) => l.startsWith('| `repository-tree` |'));
+    expect(rows(r.standin.state.comments[0]!.body)).toEqual([
+      expect.stringMatching(/^\| `repository-tree` \| ❌ \| head holds a symbolic link: org\/notes\. Argo CD refuses /),
+    ]);
+    expect(verdicts(r.standin.state).map((c) => c.conclusion)).toEqual(['failure']);
+    // Read from GitHub for the head commit judged, whatever --head reads dist/ from (a folder here).
+    expect(r.standin.requests.map((q) => q.path)).toContain(`/repos/acme/org/git/trees/${fakeSha('head')}?recursive=1`);
+  });
+
+  it('repository-tree: a head tree GitHub truncated fails closed; one it lists whole, without a link, passes', async () => {
+    const truncated = await reviewWith({ ...alicePr, headTreeTruncated: true });
+    expect(truncated.code).toBe(1);
+    expect(truncated.standin.state.comments[0]!.body).toMatch(
+      /\| `repository-tree` \| ❌ \| GitHub truncated its listing of the head commit `[0-9a-f]{12}`'s whole tree \(\d+ entries listed; /,
+    );
+    await standin?.close();
+    standin = undefined;
+    const whole = await reviewWith(alicePr);
+    expect(whole.code).toBe(0);
+    expect(whole.standin.state.comments[0]!.body).toMatch(
+      /\| `repository-tree` \| ✅ \| head's tree \(\d+ entries\) holds no symbolic link, submodule, nested \.gitattributes or name too long to check out \|/,
+    );
+  });
+
   it('supersededBy: head and who pushed it, approvals, labels and who applied an override', async () => {
     const { supersededBy } = await import('../../github/adapter.ts');
     const pr = {

@@ -163,8 +163,22 @@ export interface StandinState {
    * pull request's author created its head branch at the head commit.
    */
   pushes?: StandinPush[];
-  /** `previousFilename`: a renamed file's old path (GitHub's `previous_filename`). */
-  files: { filename: string; status: 'added' | 'removed' | 'modified' | 'renamed'; previousFilename?: string }[];
+  /**
+   * `previousFilename`: a renamed file's old path (GitHub's `previous_filename`). `mode`: its git
+   * mode in the head commit (default `100644`), which GitHub's list of files does not give and the
+   * head's recursive tree does (`120000` a symbolic link, `160000` a submodule).
+   */
+  files: {
+    filename: string;
+    status: 'added' | 'removed' | 'modified' | 'renamed';
+    previousFilename?: string;
+    mode?: '100644' | '100755' | '120000' | '160000';
+  }[];
+  /**
+   * GET git/trees/{sha}?recursive=1 of the head says GitHub cut its listing (`truncated`: over
+   * 100,000 entries or 7 MB), listing what it has (default false).
+   */
+  headTreeTruncated?: boolean;
   comments: StandinComment[]; // mutated by POST/PATCH
   statuses: StandinStatus[]; // appended by POST statuses
   checkRuns: StandinCheckRun[]; // appended by POST check-runs
@@ -926,36 +940,62 @@ function gitRef(ctx: Ctx, ref: string): Reply {
 }
 
 /**
- * GET git/trees/{sha}, the top level only: the default branch's tip holds every top-level name the
- * pull requests' files name (and README.md); a head holds the same, another object at each name its
- * pull request's files are under (the files as they are now: a head moved away and back lists
- * another commit's while its tree stays its own). Any other commit is read as the pull request's head.
+ * GET git/trees/{sha}: the default branch's tip holds every top-level name the pull requests'
+ * files name (and README.md); a head holds the same, another object at each name its pull
+ * request's files are under (the files as they are now: a head moved away and back lists another
+ * commit's while its tree stays its own). Any other commit is read as the pull request's head.
+ * With `recursive`, the files themselves too (a head's, but those it removes, with their modes;
+ * the tip's, but those its pull requests add) and the folders on their way.
  */
-function gitTree(ctx: Ctx, sha: string): Reply {
+function gitTree(ctx: Ctx, sha: string, recursive: boolean): Reply {
   const { state } = ctx;
   const topOf = (path: string) => path.split('/')[0]!;
   const changedIn = (pull: StandinState) =>
     new Set(pull.files.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).map(topOf));
   const pulls = pullStates(state);
   const names = [...new Set(['README.md', ...pulls.flatMap((p) => [...changedIn(p)])])].sort();
-  const changed =
-    sha === defaultBranchTip(state) ? new Set<string>() : changedIn(pulls.find((p) => p.pull.headSha === sha) ?? state);
-  const entry = (name: string) => {
-    const object = fakeSha(changed.has(name) ? `${sha}:${name}` : `base:${name}`);
-    const folder = !name.slice(1).includes('.');
+  const tip = sha === defaultBranchTip(state);
+  const pull = pulls.find((p) => p.pull.headSha === sha) ?? state;
+  const changed = tip ? new Set<string>() : changedIn(pull);
+  // The files this commit holds, by path, with the modes a test gives: a head's, or the tip's (none added yet).
+  const files = new Map<string, string | undefined>(
+    tip
+      ? pulls.flatMap((p) =>
+          p.files.filter((f) => f.status !== 'added').map((f) => [f.previousFilename ?? f.filename, undefined]),
+        )
+      : pull.files.filter((f) => f.status !== 'removed').map((f) => [f.filename, f.mode]),
+  );
+  const object = (path: string) => fakeSha(changed.has(topOf(path)) ? `${sha}:${path}` : `base:${path}`);
+  const entry = (path: string, mode: string) => {
+    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
     return {
-      path: name,
-      mode: folder ? '040000' : '100644',
-      type: folder ? 'tree' : 'blob',
-      sha: object,
-      url: `${ctx.api}/repos/${repoPath(ctx)}/git/${folder ? 'trees' : 'blobs'}/${object}`,
+      path,
+      mode,
+      type,
+      sha: object(path),
+      ...(type === 'blob' ? { size: 100 } : {}),
+      url: `${ctx.api}/repos/${repoPath(ctx)}/git/${type === 'tree' ? 'trees' : 'blobs'}/${object(path)}`,
     };
   };
+  // A name without a dot is a folder, unless a test gives the file's mode (the tip and a head agree on the rest).
+  const topMode = (name: string) => files.get(name) ?? (!name.slice(1).includes('.') ? '040000' : '100644');
+  const nested = [...files].filter(([path]) => path.includes('/'));
+  // The folders on the way below the top level (the top level's are listed already).
+  const foldersOf = (path: string) =>
+    path
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/'))
+      .filter((f) => f.includes('/'));
+  const below = [
+    ...[...new Set(nested.flatMap(([path]) => foldersOf(path)))].map((f) => entry(f, '040000')),
+    ...nested.map(([path, mode]) => entry(path, mode ?? '100644')),
+  ].sort((a, b) => (a.path < b.path ? -1 : 1));
   const body = {
     sha,
     url: `${ctx.api}/repos/${repoPath(ctx)}/git/trees/${sha}`,
-    tree: names.map(entry),
-    truncated: false,
+    tree: [...names.map((name) => entry(name, topMode(name))), ...(recursive ? below : [])],
+    truncated: recursive && !tip && state.headTreeTruncated === true,
   };
   return { status: 200, body, op: OPERATIONS.getTree };
 }
@@ -1355,7 +1395,12 @@ const ROUTES: Route[] = [
     ({ ctx, url, params }) => listCheckRunsForSuite(ctx, url, Number(params.id)),
   ],
   ['GET', /^git\/ref\/(?<ref>.+)$/, ({ ctx, params }) => gitRef(ctx, decodeURIComponent(params.ref))],
-  ['GET', /^git\/trees\/(?<sha>[^/]+)$/, ({ ctx, params }) => gitTree(ctx, decodeURIComponent(params.sha))],
+  [
+    'GET',
+    /^git\/trees\/(?<sha>[^/]+)$/,
+    // GitHub recurses for `recursive` of any value, "0" and "false" too; left out, it does not.
+    ({ ctx, params, url }) => gitTree(ctx, decodeURIComponent(params.sha), url.searchParams.has('recursive')),
+  ],
   [
     'GET',
     /^collaborators\/(?<username>[^/]+)\/permission$/,

@@ -18,6 +18,7 @@ describe('change rules', () => {
       'mass-removal',
       'cluster-removal',
       'engine-change',
+      'repository-tree', // repository-tree.test.ts
       'settings-change',
       'guard-rails',
       'argocd-identity-base', // its scenarios: argocd-identity-base.test.ts
