@@ -687,6 +687,13 @@ export function userAccessOf(
         // Nor a person: whom orgctl's output binds there, its membership data lists anyway.
         continue;
       }
+      // orgctl's own output binds its members only: someone else is bound by a binding beside it.
+      // What the cluster grants is imported, as for any dump, and said (R37).
+      if (context.own && !context.emailByUsername.has(s.name))
+        note(
+          subject,
+          `${email} is not in the membership data: a binding orgctl did not write; imported as a user of their own`,
+        );
       users.add(email);
       let inNamespace = grants.get(namespace);
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));

@@ -353,7 +353,10 @@ describe('import phases', () => {
         importable,
         roles,
         context({
-          emailByUsername: new Map([['oidc:alice@acme.io', 'alice@acme.io']]),
+          emailByUsername: new Map([
+            ['oidc:alice@acme.io', 'alice@acme.io'],
+            ['bob@acme.io', 'bob@acme.io'],
+          ]),
           adminEmails: new Set(['alice@acme.io']),
         }),
       );
@@ -383,6 +386,26 @@ describe('import phases', () => {
           line: 'RoleBinding web/pods: User Bob@acme.io is not how orgctl names a person (a lower-cased email): another Kubernetes identity; not imported',
         },
       ]);
+    });
+
+    it("userAccessOf: in orgctl's own output, a person its membership data does not list is imported as the cluster grants, and said", () => {
+      const { importable, roles } = imported([
+        roleDoc('acme:r:pods', undefined, levelRules('r:pods')),
+        bindingDoc('pods', 'web', clusterRole('acme:r:pods'), [user('bob@acme.io'), user('eve@acme.io')]),
+      ]);
+      const own = context({ emailByUsername: new Map([['bob@acme.io', 'bob@acme.io']]) });
+      const found = userAccessOf(importable, roles, own);
+      expect([...found.users]).toEqual(['bob@acme.io', 'eve@acme.io']);
+      expect([...found.grants.get('web')!.get('eve@acme.io')!.levels]).toEqual(['r:pods']);
+      expect(found.notes).toEqual([
+        {
+          at: 0,
+          subject: 1,
+          line: 'RoleBinding web/pods: eve@acme.io is not in the membership data: a binding orgctl did not write; imported as a user of their own',
+        },
+      ]);
+      // Another dump has no membership data to compare with: nothing to say.
+      expect(userAccessOf(importable, roles, context({ own: false })).notes).toEqual([]);
     });
 
     it("userAccessOf: a member's inline rules are one grant, however many clusters' output repeat them", () => {
