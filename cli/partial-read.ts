@@ -10,10 +10,25 @@
  * This trusts orgctl's layout, which `orgctl review`'s output-proof establishes for every merged
  * dist/ (a hand-edited binding in the wrong shard is caught by `orgctl prove` and `review`, not
  * here). What is read is still read strictly (parseOutput), every RBAC object read must be where
- * orgctl places it, and anything the layout cannot bound (a file outside it, no membership, clusters
- * other than those recorded, an object in the wrong file, a malformed object) is answered by reading
- * everything instead: undefined, never a guess.
+ * orgctl places it, and anything the layout cannot bound (a file outside it, a shard file the
+ * recorded count does not name, no membership, clusters other than those recorded, an object in
+ * the wrong file, a malformed object) is answered by reading everything instead: undefined, never
+ * a guess.
+ *
+ * A document of a file read is skipped unparsed only on what its bytes say for certain, to the
+ * strict reader and to Kubernetes' alike: the file splits into documents where every YAML reader
+ * splits it, holds nothing the strict reader refuses in any file (bytes that are not UTF-8, a raw
+ * character orgctl never writes), and the fields the skip rests on (kind, name, namespace,
+ * subjects) are written once, as orgctl writes them. Any other file is parsed whole and any other
+ * document parsed, so that a document hidden from the partial read, or one Kubernetes reads as
+ * another object than its head says, is refused as the full read refuses it (red team R35-2). What
+ * is not checked: the rest of a skipped document, deeper than its head (an anchor in a label, a
+ * key written twice in its rules). The full read refuses that output where the partial read
+ * answers; the answer is still the cluster's, since Kubernetes reads that document as the object of
+ * another namespace (or the ConfigMap, or the binding not naming the subject) that its head says.
+ * Reading it would cost what the partial read saves (a strict parse of the files read: ~1.7x).
  */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { namesSubject } from '../analysis/authorizer.ts';
@@ -27,8 +42,17 @@ import {
 import { readMembership, type Membership } from '../analysis/membership.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { isAscii, jsonAsIs, showHidden } from '../model/text.ts';
-import { CLUSTER_SHARD, isMembersShard, isOutputPath, outputClusters, shardFile, shardOf } from '../synth/render.ts';
-import { scalar } from '../synth/yaml.ts';
+import {
+  CLUSTER_SHARD,
+  isHashPlaced,
+  isMembersShard,
+  isOutputPath,
+  isShardOfCount,
+  outputClusters,
+  shardFile,
+  shardOf,
+} from '../synth/render.ts';
+import { bytesHoldUnwrittenRaw, scalar, UNWRITTEN_RAW_UTF8_LEAD } from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
 import { listFiles } from './output.ts';
 
@@ -62,6 +86,9 @@ export type ReadBytes = (file: string) => Buffer;
 
 const SHARD_FILE = /^([^/]+)\/([^/]+)\/resources\.yaml$/;
 
+/** The shard a file of the output is of ('' for a file of none: members.json, argocd/). */
+const shardOfFile = (path: string): string => SHARD_FILE.exec(path)?.[2] ?? '';
+
 /** The cluster folders of an output's file list, when every file is one orgctl writes and each has its cluster shard. */
 function clusterFolders(files: readonly string[]): string[] | undefined {
   if (!files.every(isOutputPath)) return undefined;
@@ -77,78 +104,155 @@ const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER
 const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
   ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
 
-/** What a document is, read from its text without parsing it (headOf). */
+/** What a document is, as its text says for certain without parsing it (splitDocuments); a field it does not is undefined. */
 interface DocumentHead {
   readonly kind?: string;
   readonly name?: string;
   readonly namespace?: string;
 }
 
+/** One document of a file: where it lies (its `---` line first, to the next one) and its head. */
+interface SplitDocument {
+  readonly start: number;
+  readonly end: number;
+  readonly head: DocumentHead;
+}
+
 /** How much of a document's metadata block is looked at for its name and namespace (orgctl writes a few lines). */
 const HEAD_WINDOW = 4096;
 
 /**
- * `kind`, `metadata.name` and `metadata.namespace` of one document (`---` line first; its bytes as
- * Latin-1), as orgctl writes them: keys sorted, two-space indent, so a line `kind: ...` at column
- * 0 is the top-level key and `  name: ...` within the metadata block is its name. A field not
- * written plainly (absent, or a scalar other than plain or double-quoted) is undefined, and the
- * document is then parsed.
+ * What is looked for in one pass over a file (its bytes as Latin-1) before any document's head is
+ * trusted, each match one character: a byte that may begin a character orgctl never writes raw,
+ * and the line break before a line at column 0 that is a document's `---`, its `kind:` or
+ * `metadata:`, or no plain key (letters, `:`, then a space or the line's end), list item or
+ * indented line. (`test`, not `exec`: no match object for each of a few thousand.)
  */
-function headOf(doc: string): DocumentHead {
-  const lineValue = (text: string, key: string): string | undefined => {
-    const at = text.indexOf(`\n${key}`);
-    if (at < 0) return undefined;
-    const end = text.indexOf('\n', at + 1);
-    return end < 0 ? undefined : scalarValue(text.slice(at + 1 + key.length, end));
+const LOOKED_FOR = new RegExp(
+  `${UNWRITTEN_RAW_UTF8_LEAD.source}|\\n(?=---\\n|kind:[ \\n]|metadata:[ \\n]|(?![A-Za-z]+:[ \\n]|-[ \\n]| |$))`,
+  'g',
+);
+
+/** Whether the line at `at` is `key` (with its `:`) and then a space or the line's end. */
+const isKeyLine = (scan: string, at: number, key: string): boolean =>
+  scan.startsWith(key, at) && (scan.charCodeAt(at + key.length) === 0x20 || scan.charCodeAt(at + key.length) === 0x0a);
+
+/** In a metadata block (from the line break that ends `metadata:`): a line that is no plain key at two spaces, nor deeper. */
+const NOT_PLAIN_IN_METADATA = /\n(?! {2}[A-Za-z]+:(?:[ \n]|$)| {3})/;
+
+/** The next line at column 0. */
+const COLUMN_0 = /\n(?! )/g;
+
+/** Where a document's `kind:` and `metadata:` lines start (-1: none; TWICE), and whether every line at column 0 is plain. */
+interface DocumentLines {
+  readonly start: number;
+  kind: number;
+  metadata: number;
+  plain: boolean;
+}
+
+const TWICE = -2;
+
+/**
+ * The documents of a file (its bytes as Latin-1) after orgctl's header, as every YAML reader splits
+ * it, each with its head; undefined when one might split it elsewhere, or it holds a raw character
+ * the strict reader refuses. A line beginning with `---` starts a document for Kubernetes'
+ * YAMLReader (kubectl, Argo CD: `--- # comment`, `---` and a tab or a carriage return), `...` ends
+ * one for YAML, and orgctl writes neither but the line `---` (red team R35-2: a RoleBinding behind
+ * `--- # x`, in a document the partial read skipped). A head is read only from a document whose
+ * lines at column 0 are plain keys and list items, `kind` and `metadata` once each: a key written
+ * twice or another way (quoted, a tag, an anchor, a merge key) may be the one Go reads.
+ */
+function splitDocuments(scan: string): SplitDocument[] | undefined {
+  if (!scan.endsWith('\n')) return undefined;
+  const docs: SplitDocument[] = [];
+  const opened = (start: number): DocumentLines => ({ start, kind: -1, metadata: -1, plain: true });
+  let doc = scan.startsWith('---\n') ? opened(0) : undefined;
+  const close = (end: number) => {
+    if (doc) docs.push({ start: doc.start, end, head: doc.plain ? headOf(scan, doc, end) : {} });
   };
-  const kind = lineValue(doc, 'kind: ');
-  const metaAt = doc.indexOf('\nmetadata:\n');
-  if (metaAt < 0) return { kind };
-  const meta = doc.slice(metaAt, metaAt + HEAD_WINDOW);
-  const block = meta.slice(0, endOfBlock(meta));
-  return { kind, name: lineValue(block, '  name: '), namespace: lineValue(block, '  namespace: ') };
+  let rawLookedFor = false;
+  LOOKED_FOR.lastIndex = 0;
+  while (LOOKED_FOR.test(scan)) {
+    const at = LOOKED_FOR.lastIndex - 1;
+    const line = at + 1;
+    if (scan.charCodeAt(at) !== 0x0a) {
+      // Looked for once, exactly, when a byte may begin one: never, in a file of ASCII.
+      if (!rawLookedFor && bytesHoldUnwrittenRaw(scan)) return undefined;
+      rawLookedFor = true;
+    } else if (scan.startsWith('---\n', line)) {
+      close(line);
+      doc = opened(line);
+    } else if (isKeyLine(scan, line, 'kind:')) {
+      if (doc) doc.kind = doc.kind === -1 ? line : TWICE;
+    } else if (isKeyLine(scan, line, 'metadata:')) {
+      if (doc) doc.metadata = doc.metadata === -1 ? line : TWICE;
+    } else if (scan.startsWith('---', line) || scan.startsWith('...', line)) return undefined;
+    else if (doc) doc.plain = false;
+  }
+  close(scan.length);
+  return docs.length ? docs : undefined;
 }
 
-/** Where the block of the top-level key on the text's second line ends: the next line at column 0 (or the text's end). */
-function endOfBlock(text: string): number {
-  for (let i = text.indexOf('\n', 1); i >= 0 && i + 1 < text.length; i = text.indexOf('\n', i + 1))
-    if (text.charCodeAt(i + 1) !== 32) return i + 1;
-  return text.length;
+/** `kind`, and `name` and `namespace` of its metadata block, of a document whose lines at column 0 are plain. */
+function headOf(scan: string, doc: DocumentLines, end: number): DocumentHead {
+  const kind = doc.kind < 0 ? undefined : valueOnLine(scan, doc.kind, 'kind', 0);
+  if (doc.metadata < 0 || !scan.startsWith('metadata:\n', doc.metadata)) return { kind };
+  // The block: from the line break ending `metadata:` to the one before the next line at column 0.
+  const from = doc.metadata + 'metadata:'.length;
+  COLUMN_0.lastIndex = from;
+  const to = Math.min(COLUMN_0.test(scan) ? COLUMN_0.lastIndex - 1 : scan.length, end);
+  if (to - from > HEAD_WINDOW || NOT_PLAIN_IN_METADATA.test(scan.slice(from, to))) return { kind };
+  const field = (key: string) => {
+    const at = scan.indexOf(`\n  ${key}:`, from);
+    // The only one: looked for again back from the block's end, as far as this one.
+    return at < 0 || at >= to || scan.lastIndexOf(`\n  ${key}:`, to - 1) !== at
+      ? undefined
+      : valueOnLine(scan, at + 1, key, 2);
+  };
+  return { kind, name: field('name'), namespace: field('namespace') };
 }
 
-/** A plain or double-quoted scalar's value (written as Latin-1 text of UTF-8 bytes); undefined for any other form. */
-function scalarValue(latin1: string): string | undefined {
+/**
+ * The value of `key` on the line at `at` (indented by `indent`), when it is all on that line (the
+ * next is no deeper: no continuation) and written as orgctl's writer writes that value.
+ */
+function valueOnLine(scan: string, at: number, key: string, indent: number): string | undefined {
+  const from = at + indent + key.length + 2;
+  if (scan.charCodeAt(from - 1) !== 0x20) return undefined; // `key:` and the line's end: a block follows
+  const lineEnd = scan.indexOf('\n', from);
+  let next = lineEnd + 1;
+  while (scan.charCodeAt(next) === 0x20) next++;
+  return next - lineEnd - 1 > indent ? undefined : writtenValue(scan.slice(from, lineEnd));
+}
+
+/** A scalar's value (its UTF-8 bytes as Latin-1) when written as orgctl's writer writes that value (scalar); else undefined. */
+function writtenValue(latin1: string): string | undefined {
   const written = isAscii(latin1) ? latin1 : Buffer.from(latin1, 'latin1').toString('utf8');
+  let value: unknown = written;
   if (written.startsWith('"')) {
     try {
-      const v: unknown = JSON.parse(written);
-      return typeof v === 'string' ? v : undefined;
+      value = JSON.parse(written);
     } catch {
       return undefined;
     }
   }
-  return /^[A-Za-z0-9._:@/-]+$/.test(written) ? written : undefined;
+  return typeof value === 'string' && scalar(value) === written ? value : undefined;
 }
 
 /**
  * The file's text with only the documents `wanted` keeps (orgctl's header first), or undefined
  * when it keeps none. The bytes are looked through as Latin-1 (one character a byte, no decoding);
- * only what is kept is decoded, strictly. Documents are what lies between `---` lines: orgctl
- * writes no other line `---`.
+ * only what is kept is decoded. What the strict reader would refuse anywhere in the file (bytes
+ * that are not UTF-8, a raw character orgctl never writes) or a reader might split otherwise
+ * (splitDocuments) is decoded and parsed whole, so that it is refused as the full read refuses it.
  */
 function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | undefined {
   const scan = bytes.toString('latin1');
-  const first = scan.startsWith('---\n') ? 0 : scan.indexOf('\n---\n') + 1;
-  // Not laid out as orgctl writes: decoded and parsed whole.
-  if (first <= 0 || !scan.endsWith('\n')) return decodeOutput(bytes, label);
-  const kept: Buffer[] = [bytes.subarray(0, first)];
-  for (let start = first; start < scan.length; ) {
-    const next = scan.indexOf('\n---\n', start + 3);
-    const end = next < 0 ? scan.length : next + 1;
-    const doc = scan.slice(start, end);
-    if (wanted(headOf(doc), doc)) kept.push(bytes.subarray(start, end));
-    start = end;
-  }
+  const docs = isUtf8(bytes) ? splitDocuments(scan) : undefined;
+  if (!docs) return decodeOutput(bytes, label);
+  const kept: Buffer[] = [bytes.subarray(0, docs[0]!.start)];
+  for (const d of docs) if (wanted(d.head, scan.slice(d.start, d.end))) kept.push(bytes.subarray(d.start, d.end));
   return kept.length > 1 ? decodeOutput(Buffer.concat(kept), label) : undefined;
 }
 
@@ -164,7 +268,8 @@ const SUBJECT_LINE =
  */
 function plainSubjects(doc: string): boolean {
   const at = doc.indexOf('\nsubjects:\n');
-  if (at < 0) return false;
+  // Its only `subjects` (a second, before it, may be the one Go reads).
+  if (at < 0 || doc.indexOf('\nsubjects:') !== at) return false;
   const rest = doc.slice(at + '\nsubjects:\n'.length);
   // Every line to the document's end is one of a subject's fields as orgctl's writer writes it
   // (the last top-level key): a skipped document is never read, so nothing the strict reader would
@@ -217,7 +322,7 @@ function shardPlacing(o: DocumentHead, layout: Layout): string | undefined {
 
 /** Whether every RBAC object and Namespace read from `file` is where orgctl places it. */
 function placedAsOrgctlPlaces(file: string, rbac: RbacSet, layout: Layout): boolean {
-  const shard = SHARD_FILE.exec(file)?.[2];
+  const shard = shardOfFile(file);
   const at = (o: DocumentHead) => shardPlacing(o, layout) === shard;
   return (
     rbac.roles.every((r) => at({ kind: r.kind, namespace: r.namespace })) &&
@@ -352,6 +457,10 @@ function readLaidOut(
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
   const recorded = [...outputClusters(org)].sort();
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
+  // The shard count names the file read: every shard file must be one of its shards (R35-4: a
+  // count of 16 where synthesis wrote 32 leaves shard-16 and above unread, and web's among them).
+  if (!files.every((f) => !isHashPlaced(shardOfFile(f)) || isShardOfCount(shardOfFile(f), org.shards)))
+    return undefined;
   const ns = question.namespace;
   const shard = ns ? shardOfNamespace(ns, org.shards, org.systemNamespace) : CLUSTER_SHARD;
   const wanted = clusters
@@ -360,7 +469,7 @@ function readLaidOut(
     .sort();
   // A document's head places it, parsed or not: one orgctl put elsewhere means the layout is not orgctl's.
   const placedHere = (path: string) => {
-    const shard = SHARD_FILE.exec(path)?.[2];
+    const shard = shardOfFile(path);
     return (head: DocumentHead): boolean => {
       const placing = shardPlacing(head, org);
       return placing === undefined || placing === shard;
@@ -381,7 +490,7 @@ function readLaidOut(
     return (head, doc) => {
       if (!placed(head)) throw new NotAsPlaced();
       const of = head.kind === 'Namespace' ? head.name : head.namespace;
-      if (of !== undefined && of !== ns) return false;
+      if (head.kind !== undefined && of !== undefined && of !== ns) return false;
       if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(doc)) {
         bindingRead ||= head.kind === 'RoleBinding';
         return true;
@@ -412,6 +521,9 @@ function readLaidOut(
     sets.push(rbac);
   }
   if (!sets.some((s) => s.bindings.length)) return undefined;
+  // A namespace the organization declares has its Namespace object where the count places it:
+  // none read means the count places it elsewhere (one larger than synthesis wrote, R35-4).
+  if (org.namespaces.includes(ns) && !sets.some((s) => s.namespaces.includes(ns))) return undefined;
   // Whether the subject is named anywhere (can-i warns when not): the first other file that names it.
   const searched: string[] = [];
   // The membership lists, the same in every cluster: the first cluster's.

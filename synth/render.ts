@@ -756,8 +756,17 @@ function stableHash(text: string): number {
 
 /** The shard of a namespace (by its name) or a token (by its id): never moved by other changes. */
 export function shardOf(key: string, shards: number): string {
-  const width = String(shards - 1).length;
-  return `shard-${String(stableHash(key) % shards).padStart(Math.max(2, width), '0')}`;
+  return shardNamed(stableHash(key) % shards, shards);
+}
+
+/** Hash-placed shard `index` of `shards`: its number as wide as the last one's, at least two digits. */
+const shardNamed = (index: number, shards: number): string =>
+  `shard-${String(index).padStart(Math.max(2, String(shards - 1).length), '0')}`;
+
+/** Whether `shard` is one of the hash-placed shards `shardOf(..., shards)` names (shard-00 ... the last, at their width). */
+export function isShardOfCount(shard: string, shards: number): boolean {
+  const index = /^shard-(\d+)$/.exec(shard)?.[1];
+  return index !== undefined && Number(index) < shards && shardNamed(Number(index), shards) === shard;
 }
 
 /** Cluster-wide objects (ClusterRoles) and orgctl's own system namespace live in a shard of their own. */

@@ -55,6 +55,26 @@ const NOT_WRITTEN_RAW = new RegExp(
   `[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
 );
 
+/** Whether a text holds a character orgctl never writes raw (NOT_WRITTEN_RAW). */
+export const holdsUnwrittenRaw = (text: string): boolean => NOT_WRITTEN_RAW.test(text);
+
+/**
+ * The same characters' UTF-8 encodings, in bytes read as Latin-1 (one character a byte), for a
+ * reader that looks through a file without decoding it (cli/partial-read.ts). A lone surrogate's
+ * bytes are not UTF-8, which the strict decoder refuses.
+ */
+const NOT_WRITTEN_RAW_UTF8 =
+  /[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]/;
+/**
+ * The bytes one of them begins with: looked for first, as one class (a few times faster over
+ * megabytes of ASCII), and by a reader that looks for other things in the same pass.
+ */
+export const UNWRITTEN_RAW_UTF8_LEAD = /[\x00-\x09\x0b-\x1f\x7f\xc2\xe2\xef]/;
+
+/** Whether UTF-8 bytes (read as Latin-1) encode a character orgctl never writes raw. */
+export const bytesHoldUnwrittenRaw = (latin1: string): boolean =>
+  UNWRITTEN_RAW_UTF8_LEAD.test(latin1) && NOT_WRITTEN_RAW_UTF8.test(latin1);
+
 /**
  * Strings as written, by string: objects repeat the same few values (kinds, labels, sync waves:
  * `"4"` 20,000 times at size L). Bounded, as KEY_TEXT is: names, each written once, are not kept

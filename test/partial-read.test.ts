@@ -4,12 +4,15 @@
  * answer, warning and exit code equals the full read's; it parses fewer files; and what it cannot
  * bound falls back to the full read.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { listFiles } from '../cli/output.ts';
+import { readIfOrgctlOutput } from '../cli/output-read.ts';
+import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
+import { bytesHoldUnwrittenRaw, holdsUnwrittenRaw } from '../synth/yaml.ts';
 import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 // The full read, on demand: readForQuestion answering "cannot bound" is what can-i does then.
@@ -331,5 +334,162 @@ describe('can-i reads only what can answer, and answers as the full read does', 
       `${readFileSync(clusterShard.replace(reshard, broken), 'utf8')}x: &a 1\n`,
     );
     expect(readForQuestion(broken, q)).toBeUndefined();
+  });
+});
+
+describe('what the partial read skips unparsed, Kubernetes and the strict reader read alike (R35-2’s class); the count names the files (R35-4’s)', () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await organization(7, 32, ['lga1']);
+  }, 60_000);
+
+  const SHARDS = 32;
+  const CLUSTER_FILE = shardFile('lga1', CLUSTER_SHARD);
+  const nsFile = (ns: string) => shardFile('lga1', shardOf(ns, SHARDS));
+  /** A namespace name (declared or not) placed in `ns`'s shard: its documents there are skipped by their heads, not refused as misplaced. */
+  const besideIn = (ns: string) => {
+    for (let i = 0; ; i++) if (shardOf(`beside-${i}`, SHARDS) === shardOf(ns, SHARDS)) return `beside-${i}`;
+  };
+  /** A copy of the organization's output with `text` appended to `file`. */
+  const appended = (file: string, text: string | Buffer) => {
+    const dir = join(tempDir('orgctl-partial-skip-'), 'dist');
+    cpSync(org.dir, dir, { recursive: true });
+    writeFileSync(join(dir, file), Buffer.concat([readFileSync(join(dir, file)), Buffer.from(text)]));
+    return dir;
+  };
+  const binding = (kind: string, namespace: string, subject: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: hidden\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n${subject}`;
+  const EVERYONE = '- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: system:authenticated\n';
+  const SOMEONE = '- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: someone@acme.io\n';
+  const serviceAccount = (namespace: string, more = '') =>
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: decoy\n  namespace: ${namespace}\n${more}`;
+
+  /** In `ns`'s shard, after the documents the partial read reads: each skipped by its head before R35-2's fix. */
+  const variants = (ns: string): Record<string, string | Buffer> => {
+    const beside = besideIn(ns);
+    const hidden = binding('RoleBinding', ns, EVERYONE);
+    const elsewhere = binding('RoleBinding', beside, EVERYONE);
+    const withRaw = (c: string) => `---\n${serviceAccount(beside, `  labels:\n    a: "x${c}y"\n`)}`;
+    return {
+      // Lines Kubernetes' YAMLReader starts a document at (or errs at), and YAML's document end.
+      ...Object.fromEntries(
+        ['--- # x', '---#x', '--- ', '---\t', '---\r', '--- x', '----', '...'].map((marker) => [
+          `the marker ${JSON.stringify(marker)}`,
+          `---\n${serviceAccount(beside)}${marker}\n${hidden}`,
+        ]),
+      ),
+      // A head that is not what Go reads: a key twice (the last wins), another way, continued.
+      'kind twice': `---\n${elsewhere.replace('\nroleRef:', '\nkind: ClusterRoleBinding\nroleRef:')}`,
+      'metadata twice': `---\n${elsewhere.replace('\nroleRef:', `\nmetadata:\n  name: hidden\n  namespace: ${ns}\nroleRef:`)}`,
+      'namespace twice': `---\n${elsewhere.replace(`  namespace: ${beside}\n`, `  namespace: ${beside}\n  namespace: ${ns}\n`)}`,
+      'a quoted key': `---\n${elsewhere.replace('\nroleRef:', '\n"kind": ClusterRoleBinding\nroleRef:')}`,
+      'a merge key': `---\n${elsewhere.replace(`  namespace: ${beside}\n`, `  namespace: ${beside}\n  <<: {namespace: ${ns}}\n`)}`,
+      'a namespace continued': `---\n${elsewhere.replace(`  namespace: ${beside}\n`, `  namespace: ${beside}\n    ${ns}\n`)}`,
+      'subjects twice': `---\n${binding('RoleBinding', ns, SOMEONE).replace('\nsubjects:\n', `\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}]\nsubjects:\n`)}`,
+      // Bytes the strict reader refuses in any file (Go reads some as line breaks).
+      ...Object.fromEntries(
+        ['\t', '\r', '\u0001', '\u007f', '\u0085', '\u2028', '\ufeff'].map((c) => [
+          `a raw ${JSON.stringify(c)}`,
+          withRaw(c),
+        ]),
+      ),
+      'bytes not UTF-8': Buffer.concat([Buffer.from(withRaw('')), Buffer.from([0x23, 0xff, 0x0a])]),
+    };
+  };
+
+  it('a document skipped by its head is one every reader splits and reads as its head says, or the full read answers', async () => {
+    const ns = org.namespaces[1]!;
+    const q = userQuestion(ns, 'user12@acme.io');
+    expect(readForQuestion(org.dir, q)).toBeDefined();
+    for (const [what, text] of Object.entries(variants(ns))) {
+      const dir = appended(nsFile(ns), text);
+      // The full read refuses it: so must the partial read (by reading in full).
+      expect(() => readIfOrgctlOutput(dir), what).toThrow(/cannot be trusted|not valid UTF-8/);
+      expect(readForQuestion(dir, q), what).toBeUndefined();
+    }
+    const ask = (dir: string) => ['can-i', 'delete', 'secrets', '-n', ns, '--as', 'user12@acme.io', '--dir', dir];
+    // Through can-i: the answer, and its refusal, are the full read's.
+    for (const what of ['the marker "--- # x"', 'kind twice', 'subjects twice']) {
+      const dir = appended(nsFile(ns), variants(ns)[what]!);
+      const { partial, full } = await both(ask(dir));
+      expect(full.code, what).toBe(2);
+      expect(partial, what).toEqual(full);
+    }
+  });
+
+  it('in the cluster shard, a ConfigMap skipped by its head is one', () => {
+    const q = userQuestion('acme-system', 'user12@acme.io');
+    const configMap = (more: string) =>
+      `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orgctl-notes\n  namespace: acme-system\n${more}`;
+    const cases = {
+      'kind twice': configMap(
+        `kind: ClusterRoleBinding\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n${EVERYONE}`,
+      ),
+      'name twice': configMap('').replace(
+        '  name: orgctl-notes\n',
+        '  name: orgctl-notes\n  name: orgctl-organization\n',
+      ),
+      'the marker "---\\t"': `${configMap('')}---\t\n${binding('RoleBinding', 'acme-system', EVERYONE)}`,
+    };
+    expect(readForQuestion(org.dir, q)).toBeDefined();
+    for (const [what, text] of Object.entries(cases)) {
+      const dir = appended(CLUSTER_FILE, text);
+      expect(() => readIfOrgctlOutput(dir), what).toThrow(/cannot be trusted/);
+      expect(readForQuestion(dir, q), what).toBeUndefined();
+    }
+  });
+
+  it('still skips, by their heads, the documents of the shard’s other namespaces (one bound everywhere is asked about)', () => {
+    for (const ns of org.namespaces.slice(0, 6)) {
+      const read = readForQuestion(org.dir, userQuestion(ns, 'user30@acme.io'))!;
+      expect(read.rbac.bindings.some((b) => b.namespace === ns)).toBe(true);
+      expect(read.rbac.bindings.filter((b) => b.namespace !== ns && b.namespace !== 'acme-system')).toEqual([]);
+    }
+  });
+
+  it('a shard count the shard files do not follow is read in full: larger than synthesis wrote, or of another width', async () => {
+    const ns = org.namespaces[1]!;
+    // About everyone (who-can): no other shard is searched for a subject (whose heads would not place under the count).
+    const q = { namespace: ns };
+    const files = listFiles(org.dir);
+    const edited = (edit: (dir: string) => void) => {
+      const dir = join(tempDir('orgctl-partial-count-'), 'dist');
+      cpSync(org.dir, dir, { recursive: true });
+      edit(dir);
+      return dir;
+    };
+    // Every shard file is inside a larger count's layout, but the namespace's shard under it is no file.
+    const larger = [...Array(60).keys()]
+      .map((i) => SHARDS + 1 + i)
+      .find((n) => !files.includes(shardFile('lga1', shardOf(ns, n))))!;
+    const recount = edited((dir) => {
+      const file = join(dir, CLUSTER_FILE);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(`"shards":${SHARDS}`, `"shards":${larger}`));
+    });
+    expect(readFileSync(join(recount, CLUSTER_FILE), 'utf8')).toContain(`"shards":${larger}`);
+    // The namespace's shard file named with three digits (orgctl's layout paths allow it): no shard of 32.
+    const renamed = edited((dir) => {
+      const from = join(dir, nsFile(ns));
+      const to = from.replace(`/${shardOf(ns, SHARDS)}/`, `/${shardOf(ns, SHARDS).replace('shard-', 'shard-0')}/`);
+      cpSync(from, to);
+      rmSync(dirname(from), { recursive: true });
+    });
+    for (const dir of [recount, renamed]) {
+      expect(readForQuestion(dir, q)).toBeUndefined();
+      const { partial, full } = await both(['who-can', 'delete', 'pods', '-n', ns, '--dir', dir, '--format', 'json']);
+      expect(partial).toEqual(full);
+    }
+  });
+
+  it('looks for the raw characters the strict reader refuses in UTF-8 bytes as in their text', () => {
+    const differ: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (bytesHoldUnwrittenRaw(`a${Buffer.from(c).toString('latin1')}b`) !== holdsUnwrittenRaw(c))
+        differ.push(cp.toString(16));
+    }
+    expect(differ).toEqual([]);
+    expect(holdsUnwrittenRaw('\u2028')).toBe(true);
   });
 });
