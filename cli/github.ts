@@ -612,7 +612,9 @@ export async function reviewOnGitHub(
         `${posted.ok ? 'passed' : 'failed'}: pull request #${number}, comment ${comment.id} ${comment.created ? 'created' : 'updated'}, check run ${CHECK_NAME} ${check} ${posted.ok ? 'success' : 'failure'} on ${pr.headSha.slice(0, 12)}${as}`,
       );
       // One line each, whatever the data in it holds (R29-1: a workflow command of the author's in this job's log).
-      for (const r of verdict.results.filter((x) => !x.ok)) io.err(showHidden(`error ${r.rule} ${r.message}`));
+      // A warning too: it passes, and the comment marks it; the log said nothing of it before.
+      for (const r of verdict.results.filter((x) => !x.ok || x.warning))
+        io.err(showHidden(`${r.ok ? 'warning' : 'error'} ${r.rule} ${r.message}`));
       return posted.ok ? 0 : 1;
     } catch (e) {
       // Head that cannot even be read (a merge key, a symbolic link, a file orgctl never writes), a

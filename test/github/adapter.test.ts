@@ -215,6 +215,24 @@ describe('orgctl review --github', () => {
     );
   });
 
+  it('a warning is said in the job log too, one line, as errors are (it passes)', async () => {
+    // bobb@acme.io, one letter from bob@acme.io, new in head with a grant: near-duplicate-user warns.
+    const nearBob = ACME.replace(
+      '    - { email: bob@acme.io, github: bob }\n',
+      '    - { email: bob@acme.io, github: bob }\n    - { email: bobb@acme.io }\n',
+    ).replace(
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
+      '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }\n    - { user: bobb@acme.io, namespace: web, levels: ["r:pods"] }',
+    );
+    expect(nearBob).not.toBe(ACME);
+    standin ??= await startStandin(defaultState(alicePr));
+    const { code, io } = await reviewOnStandin(standin, { base, head: await distOf(nearBob) }, eventPath);
+    expect(code).toBe(0);
+    expect(io.errs.filter((e) => /^(warning|error) /.test(e))).toEqual([
+      expect.stringMatching(/^warning near-duplicate-user .*bobb@acme\.io.*bob@acme\.io/),
+    ]);
+  });
+
   it('an override label with an admin approval lets a mass removal through', async () => {
     const small = await distOf(withoutWebGrants(ACME));
     standin = await startStandin(
