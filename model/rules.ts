@@ -102,7 +102,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      'two users share an email or a GitHub login (case-insensitive); a pending invite for a member or invited twice',
+      'two users share an email or a GitHub login (case-insensitive) or a GitHub account id; a pending invite for a member or invited twice',
     remediation: 'keep one declaration per person',
   },
   {

@@ -1,13 +1,15 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
-/** One person, one entry: emails and GitHub logins compared case-insensitively. */
+/** One person, one entry: emails and GitHub logins compared case-insensitively, GitHub account ids exactly. */
 export const duplicateUser: OrgRule = {
   id: 'duplicate-user',
   check(model) {
     const out: Finding[] = [];
     const emails = new Map<string, string>();
     const logins = new Map<string, { email: string; source: string }>();
+    // One account, one person: a second user declaring an id is a copy or a typo of it.
+    const accounts = new Map<number, { email: string; source: string }>();
     for (const u of model.users) {
       const first = emails.get(u.key);
       if (first)
@@ -30,6 +32,18 @@ export const duplicateUser: OrgRule = {
             source: sourceText(u.source),
           });
         } else logins.set(u.github.toLowerCase(), { email: u.email, source: sourceText(u.source) });
+      }
+      if (u.githubId !== undefined) {
+        const seen = accounts.get(u.githubId);
+        if (seen)
+          out.push({
+            severity: 'error',
+            rule: this.id,
+            subject: `users/${u.email}`,
+            message: `GitHub account id ${u.githubId} already belongs to ${seen.email} (${seen.source})`,
+            source: sourceText(u.source),
+          });
+        else accounts.set(u.githubId, { email: u.email, source: sourceText(u.source) });
       }
     }
     const invited = new Map<string, string>();

@@ -203,6 +203,16 @@ const CASES: Case[] = [
   },
   {
     rule: 'duplicate-user',
+    fails: ({ org }) =>
+      org.user('bob@acme.io', { github: 'bob', githubId: 7 }) &&
+      org.user('carol@acme.io', { github: 'carol', githubId: 7 }),
+    passes: ({ org }) =>
+      org.user('bob@acme.io', { github: 'bob', githubId: 7 }) &&
+      org.user('carol@acme.io', { github: 'carol', githubId: 8 }),
+    message: /^GitHub account id 7 already belongs to bob@acme.io \(acme\/users\/bob@acme.io\)$/,
+  },
+  {
+    rule: 'duplicate-user',
     fails: ({ org }) => org.invite('alice@acme.io', { sso: true }),
     passes: ({ org }) => org.invite('alice@acme.io', { sso: true }).revoke(),
     message: /^already a user/,
