@@ -470,6 +470,12 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
       ['{"kind": "Organization", "metadata": {"name": "acme", "\\u006eame": "evil"}}', 'metadata.name'],
       [`{"kind": "Organization", "metadata": {"name": "acme", ${many}, "k3": 3}}`, 'metadata.k3'],
       [`{"kind": "Organization", "metadata": {${many}, "name": "acme", "name": "evil"}}`, 'metadata.name'],
+      // Keys are counted first (as many written as parsed): deep in a list, and the one key an object literal would not keep.
+      [
+        '{"kind": "Organization", "spec": {"users": [{"email": "a@b.io"}, {"email": "c@b.io", "email": "d@b.io"}]}}',
+        'spec.users[1].email',
+      ],
+      ['{"kind": "Organization", "spec": {"users": [{"__proto__": 1, "__proto__": 2}]}}', 'spec.users[0].__proto__'],
     ];
     for (const [text, path] of cases) {
       const file = join(tempDir(), 'org.json');
@@ -478,6 +484,17 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`error spec ${path}: duplicate key`);
     }
+  });
+
+  it('keys inside a JSON string are no keys: a value spelling a duplicate is not one', () => {
+    const file = join(tempDir(), 'org.json');
+    writeFileSync(
+      file,
+      '{"apiVersion": "orgctl/v1", "kind": "Organization", "metadata": {"name": "acme"}, "spec": {"owner": "alice@acme.io", "users": [{"email": "alice@acme.io", "admin": true}], "tokens": [{"id": "ci", "note": "{\\"x\\": 1, \\"x\\": 2}, [\\"y\\"]"}]}}',
+    );
+    const r = cli(['check', '--spec', file]);
+    expect(r.stderr).not.toContain('duplicate key');
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('a JSON spec with a duplicate key is refused like a YAML one', () => {
