@@ -355,9 +355,8 @@ function parseText(text: string, file: string): unknown {
     }
     if (data !== undefined) {
       // JSON.parse keeps the last of duplicate keys, as Go does: refused, like a YAML spec's
-      // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts). Counted first (as
-      // many keys written as parsed: none twice), found and placed only when one is.
-      const dup = keysWritten(text) === keysParsed(data) ? undefined : duplicateJsonKey(text);
+      // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts).
+      const dup = duplicateJsonKey(text);
       if (dup) throw new SpecError([`${positionText(file, dup)}: ${dup.path}: ${duplicateKeyWords(dup.key)}`]);
       return data;
     }
@@ -464,49 +463,6 @@ export function yamlPositions(text: string): (keys: readonly (string | number)[]
     const { line, col } = lines.linePos(range[0]);
     return { line, column: col };
   };
-}
-
-/**
- * How many keys valid JSON `text` writes, over all its objects: one pass, nothing kept (at size L,
- * 10 ms where finding the first key written twice, a set of keys per object, takes 80).
- */
-function keysWritten(text: string): number {
-  const inObject: boolean[] = [];
-  let expectKey = false;
-  let keys = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      if (expectKey) keys++;
-      expectKey = false;
-      i = jsonStringEnd(text, i) - 1; // valid JSON: every string ends
-    } else if (c === 0x7b /* { */) {
-      inObject.push(true);
-      expectKey = true;
-    } else if (c === 0x5b /* [ */) {
-      inObject.push(false);
-      expectKey = false;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      inObject.pop();
-      expectKey = false;
-    } else if (c === 0x2c /* , */) expectKey = inObject[inObject.length - 1]!;
-  }
-  return keys;
-}
-
-/** How many keys JSON.parse's `value` holds, over all its objects (each key once: the last written wins). */
-function keysParsed(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let keys = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) keys += keysParsed(item);
-    return keys;
-  }
-  // for...in, not Object.entries: no array per object (at size L 4 ms against 130 in a cold process).
-  const object = value as Record<string, unknown>;
-  for (const key in object) if (Object.hasOwn(object, key)) keys += 1 + keysParsed(object[key]);
-  return keys;
 }
 
 /**
