@@ -77,7 +77,15 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       errors.push(read.error);
       continue;
     }
-    read.documents.forEach((object, index) => docs.push({ file: f.label, index, object }));
+    read.documents.forEach((object, index) => {
+      // kubectl and Argo CD apply a list's items one by one, each an object of its own; read as one
+      // object of kind List here, a RoleBinding among them would bind unseen (R38). orgctl writes none.
+      if (typeof object.kind === 'string' && object.kind.endsWith('List'))
+        errors.push(
+          `${f.label}#${index}: a ${showHidden(object.kind)}, whose items kubectl and Argo CD apply as objects of their own: not an object orgctl writes`,
+        );
+      else docs.push({ file: f.label, index, object });
+    });
   }
   if (errors.length) {
     const shown = errors.slice(0, 20);

@@ -1,9 +1,9 @@
 /** Reading orgctl's output folder: every file whole, one after another through one buffer. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readOutputFolder } from '../cli/output-read.ts';
-import { tempDir } from './helpers.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
 
 describe('readOutputFolder', () => {
   it('reads each file whole and as it is, small or larger than the buffer it began with, in any order', () => {
@@ -31,5 +31,43 @@ describe('readOutputFolder', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.yaml'), Buffer.from([0x61, 0xff, 0x0a]));
     expect(() => readOutputFolder(dir, ['bad.yaml'])).toThrow(/bad\.yaml: not valid UTF-8/);
+  });
+});
+
+describe('a list in orgctl output (R38, seen beside its holes)', () => {
+  // kubectl and Argo CD apply a List's items each as an object of its own. Read as one object of
+  // kind List, a RoleBinding among them bound without can-i, who-can or access seeing it.
+  const LIST = [
+    '---',
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: rbac.authorization.k8s.io/v1',
+    '  kind: RoleBinding',
+    '  metadata:',
+    '    name: everyone',
+    '    namespace: web',
+    '  roleRef:',
+    '    apiGroup: rbac.authorization.k8s.io',
+    '    kind: ClusterRole',
+    '    name: acme:w:full',
+    '  subjects:',
+    '  - apiGroup: rbac.authorization.k8s.io',
+    '    kind: Group',
+    '    name: system:authenticated',
+    '',
+  ].join('\n');
+
+  it.each([
+    [['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io']],
+    [['access', '--format', 'json']],
+  ])('%j refuses the output, naming the list', async (ask) => {
+    const dir = join(tempDir(), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    appendFileSync(join(dir, 'lga1/shard-17/resources.yaml'), LIST);
+    const r = await run([...ask, '--dir', dir]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toContain('shard-17/resources.yaml#');
+    expect(r.stderr).toMatch(/a List, whose items kubectl and Argo CD apply as objects of their own/);
   });
 });
