@@ -52,7 +52,14 @@ import {
   shardFile,
   shardOf,
 } from '../synth/render.ts';
-import { bytesHoldUnwrittenRaw, scalar, UNWRITTEN_RAW_UTF8_LEAD } from '../synth/yaml.ts';
+import {
+  blockLinesAsWritten,
+  bytesHoldUnwrittenRaw,
+  LINE_AS_WRITTEN,
+  MAY_OPEN_PAST_LINE,
+  scalar,
+  UNWRITTEN_RAW_UTF8_LEAD,
+} from '../synth/yaml.ts';
 import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
 import { listFiles } from './output.ts';
 
@@ -123,13 +130,14 @@ const HEAD_WINDOW = 4096;
 
 /**
  * What is looked for in one pass over a file (its bytes as Latin-1) before any document's head is
- * trusted, each match one character: a byte that may begin a character orgctl never writes raw,
- * and the line break before a line at column 0 that is a document's `---`, its `kind:` or
+ * trusted, each match one character: a byte that may begin a character orgctl never writes raw, a
+ * quote or bracket (a scalar or collection Go may read on past its line), a `|` (a block scalar's
+ * header, whose lines are then passed over whole), and the line break before a line at column 0 that is a document's `---`, its `kind:` or
  * `metadata:`, or no plain key (letters, `:`, then a space or the line's end), list item or
  * indented line. (`test`, not `exec`: no match object for each of a few thousand.)
  */
 const LOOKED_FOR = new RegExp(
-  `${UNWRITTEN_RAW_UTF8_LEAD.source}|\\n(?=---\\n|kind:[ \\n]|metadata:[ \\n]|(?![A-Za-z]+:[ \\n]|-[ \\n]| |$))`,
+  `${UNWRITTEN_RAW_UTF8_LEAD.source}|${MAY_OPEN_PAST_LINE.source}|\\||\\n(?=---\\n|kind:[ \\n]|metadata:[ \\n]|(?![A-Za-z]+:[ \\n]|-[ \\n]| |$))`,
   'g',
 );
 
@@ -161,7 +169,12 @@ const TWICE = -2;
  * one for YAML, and orgctl writes neither but the line `---` (red team R35-2: a RoleBinding behind
  * `--- # x`, in a document the partial read skipped). A head is read only from a document whose
  * lines at column 0 are plain keys and list items, `kind` and `metadata` once each: a key written
- * twice or another way (quoted, a tag, an anchor, a merge key) may be the one Go reads.
+ * twice or another way (quoted, a tag, an anchor, a merge key) may be the one Go reads. Nor from
+ * a document with a line holding a quote or bracket that is not a line as orgctl writes it
+ * (LINE_AS_WRITTEN: each opens and closes on it): go-yaml reads a quoted scalar or flow collection
+ * on over later lines whatever their indentation, so the lines a head is read from may be inside
+ * one (red team R38-1: `  namespace: ns-22` in a double-quoted annotation). A `---` line still
+ * ends it: Kubernetes' YAMLReader and the strict reader split there before reading any YAML.
  */
 function splitDocuments(scan: string): SplitDocument[] | undefined {
   if (!scan.endsWith('\n')) return undefined;
@@ -172,11 +185,36 @@ function splitDocuments(scan: string): SplitDocument[] | undefined {
     if (doc) docs.push({ start: doc.start, end, head: doc.plain ? headOf(scan, doc, end) : {} });
   };
   let rawLookedFor = false;
+  // Where the line last matched against LINE_AS_WRITTEN ends: each line is matched once.
+  let lineLookedAt = 0;
   LOOKED_FOR.lastIndex = 0;
   while (LOOKED_FOR.test(scan)) {
     const at = LOOKED_FOR.lastIndex - 1;
     const line = at + 1;
-    if (scan.charCodeAt(at) !== 0x0a) {
+    const c = scan.charCodeAt(at);
+    if (c === 0x22 || c === 0x27 || c === 0x5b || c === 0x7b) {
+      // A quote or bracket in a document whose head may yet be read (the header is always parsed).
+      if (!doc?.plain || at < lineLookedAt) continue;
+      LINE_AS_WRITTEN.lastIndex = scan.lastIndexOf('\n', at) + 1;
+      if (LINE_AS_WRITTEN.test(scan)) lineLookedAt = LINE_AS_WRITTEN.lastIndex;
+      else doc.plain = false;
+    } else if (c === 0x7c) {
+      // `key: |` or `key: |-` ending a line as orgctl writes it: its block scalar's lines, whose
+      // quotes Go reads as text (the membership lists' JSON), are passed over (a byte that may
+      // begin a raw character ends them: looked at as any other line's).
+      const lineEnd = at + (scan.charCodeAt(at + 1) === 0x2d ? 2 : 1);
+      if (!doc?.plain || scan.charCodeAt(lineEnd) !== 0x0a || !scan.startsWith(': ', at - 2)) continue;
+      const lineStart = scan.lastIndexOf('\n', at) + 1;
+      LINE_AS_WRITTEN.lastIndex = lineStart;
+      if (!LINE_AS_WRITTEN.test(scan) || LINE_AS_WRITTEN.lastIndex !== lineEnd + 1) continue;
+      let key = lineStart;
+      while (scan.charCodeAt(key) === 0x20) key++;
+      if (scan.startsWith('- ', key)) key += 2;
+      const lines = blockLinesAsWritten(key - lineStart);
+      lines.lastIndex = lineEnd + 1;
+      // The last of its lines' break is looked at: it begins the next line.
+      if (lines.test(scan)) LOOKED_FOR.lastIndex = lines.lastIndex - 1;
+    } else if (c !== 0x0a) {
       // Looked for once, exactly, when a byte may begin one: never, in a file of ASCII.
       if (!rawLookedFor && bytesHoldUnwrittenRaw(scan)) return undefined;
       rawLookedFor = true;
@@ -202,13 +240,16 @@ function headOf(scan: string, doc: DocumentLines, end: number): DocumentHead {
   const from = doc.metadata + 'metadata:'.length;
   COLUMN_0.lastIndex = from;
   const to = Math.min(COLUMN_0.test(scan) ? COLUMN_0.lastIndex - 1 : scan.length, end);
-  if (to - from > HEAD_WINDOW || NOT_PLAIN_IN_METADATA.test(scan.slice(from, to))) return { kind };
+  if (to - from > HEAD_WINDOW) return { kind };
+  // Searched in the block alone (at most HEAD_WINDOW characters, and blocks of documents do not
+  // overlap): searched in the file from it, a key no later document holds was looked for to the
+  // file's end, once per document (red team R38-2: quadratic in a shard's documents).
+  const block = scan.slice(from, to);
+  if (NOT_PLAIN_IN_METADATA.test(block)) return { kind };
   const field = (key: string) => {
-    const at = scan.indexOf(`\n  ${key}:`, from);
+    const at = block.indexOf(`\n  ${key}:`);
     // The only one: looked for again back from the block's end, as far as this one.
-    return at < 0 || at >= to || scan.lastIndexOf(`\n  ${key}:`, to - 1) !== at
-      ? undefined
-      : valueOnLine(scan, at + 1, key, 2);
+    return at < 0 || block.lastIndexOf(`\n  ${key}:`) !== at ? undefined : valueOnLine(scan, from + at + 1, key, 2);
   };
   return { kind, name: field('name'), namespace: field('namespace') };
 }

@@ -385,6 +385,19 @@ describe('what the partial read skips unparsed, Kubernetes and the strict reader
       'a quoted key': `---\n${elsewhere.replace('\nroleRef:', '\n"kind": ClusterRoleBinding\nroleRef:')}`,
       'a merge key': `---\n${elsewhere.replace(`  namespace: ${beside}\n`, `  namespace: ${beside}\n  <<: {namespace: ${ns}}\n`)}`,
       'a namespace continued': `---\n${elsewhere.replace(`  namespace: ${beside}\n`, `  namespace: ${beside}\n    ${ns}\n`)}`,
+      // A scalar or collection Go reads on over later lines whatever their indentation (R38-1's class):
+      // the head's namespace line is inside it, the one Go reads after a line the head took for a key.
+      ...Object.fromEntries(
+        [
+          ['"', '"'],
+          ["'", "'"],
+          ['[', ']'],
+          ['{', '}'],
+        ].map(([open, close]) => [
+          `a namespace line inside ${open}${close}`,
+          `---\n${hidden.replace(`  namespace: ${ns}\n`, `  annotations:\n    note: ${open}a\n  namespace: ${beside}\nx: y${close}\n  namespace: ${ns}\n`)}`,
+        ]),
+      ),
       'subjects twice': `---\n${binding('RoleBinding', ns, SOMEONE).replace('\nsubjects:\n', `\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}]\nsubjects:\n`)}`,
       // Bytes the strict reader refuses in any file (Go reads some as line breaks).
       ...Object.fromEntries(
