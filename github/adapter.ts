@@ -300,7 +300,7 @@ export function filesOfHead(
       {
         rule: COMPLETENESS_RULE,
         ok: false,
-        message: `GitHub truncated the top-level tree of ${head} or of ${at.branch} (${base}): the files listed cannot be checked against the head commit judged; re-run the review`,
+        message: `GitHub truncated its listing of the tree of ${head} (read whole) or of ${at.branch} (${base}, its top level): the files listed cannot be checked against the head commit judged`,
       },
     ];
   const differing = differingEntries(trees.base, trees.head);
@@ -323,13 +323,17 @@ export function filesOfHead(
   return out;
 }
 
-/** The top-level entries of a commit's tree, and whether GitHub truncated the list. */
-async function topLevelTree(
+/**
+ * A commit's tree as GitHub lists it: its top level, or with `recursive` (git/trees/{sha}?recursive=1)
+ * every entry below too; and whether GitHub cut the list (it lists at most 100,000 entries, 7 MB).
+ */
+async function treeOf(
   gh: GitHubClient,
   at: Repo,
   sha: string,
+  recursive: boolean,
 ): Promise<{ readonly entries: TopLevelEntry[]; readonly truncated: boolean }> {
-  const { data } = await gh.rest.git.getTree({ ...at, tree_sha: sha });
+  const { data } = await gh.rest.git.getTree({ ...at, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
   return {
     entries: data.tree.map((e) => ({ path: e.path ?? '', sha: e.sha ?? '', mode: e.mode ?? '' })),
     truncated: data.truncated,
@@ -337,17 +341,15 @@ async function topLevelTree(
 }
 
 /**
- * A commit's whole tree (git/trees/{sha}?recursive=1), every entry's path and mode: what Argo CD
- * checks out is the commit, not its dist/ (repository-tree). GitHub lists at most 100,000 entries
- * (7 MB) and says when it cut the list: a tree not listed whole is not judged whole.
+ * A commit's whole tree, from its recursive listing: what Argo CD checks out is the commit, not its
+ * dist/ (repository-tree). A tree not listed whole is not judged whole.
  */
-async function wholeTree(gh: GitHubClient, at: Repo, sha: string): Promise<HeadTree> {
-  const { data } = await gh.rest.git.getTree({ ...at, tree_sha: sha, recursive: '1' });
-  if (data.truncated)
+function wholeTree(sha: string, listed: { readonly entries: TopLevelEntry[]; readonly truncated: boolean }): HeadTree {
+  if (listed.truncated)
     return {
-      unread: `GitHub truncated its listing of the head commit ${sha.slice(0, 12)}'s whole tree (${withThousands(data.tree.length)} entries listed; it lists at most 100,000, or 7 MB): what Argo CD would check out cannot be judged whole. An organization's repository holds far fewer files: remove what does not belong in it`,
+      unread: `GitHub truncated its listing of the head commit ${sha.slice(0, 12)}'s whole tree (${withThousands(listed.entries.length)} entries listed; it lists at most 100,000, or 7 MB): what Argo CD would check out cannot be judged whole. An organization's repository holds far fewer files: remove what does not belong in it`,
     };
-  return { entries: data.tree.map((e) => ({ path: e.path ?? '', mode: e.mode ?? '' })) };
+  return { entries: listed.entries.map((e) => ({ path: e.path, mode: e.mode })) };
 }
 
 /**
@@ -787,11 +789,12 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   if (!pr.user?.login) throw new InputError(`pull request #${number} has no author`);
   const read = await pullRequestNow(gh, at, number, pr, reviews);
   // Fixed by their commits: what the head judged changes, whatever the pull request is by now.
-  const [baseTree, headTree, headWhole] = await Promise.all([
-    topLevelTree(gh, at, read.baseTip),
-    topLevelTree(gh, at, pr.head.sha),
-    wholeTree(gh, at, pr.head.sha),
+  // Head's tree is listed once, whole: its top level is the entries with no folder above them.
+  const [baseTree, headListed] = await Promise.all([
+    treeOf(gh, at, read.baseTip, false),
+    treeOf(gh, at, pr.head.sha, true),
   ]);
+  const headTree = { ...headListed, entries: headListed.entries.filter((e) => !e.path.includes('/')) };
   const overrides = overridesOf(read.labels);
   const appliers = read.appliers;
   // GitHub authenticated the author's account, not that the login is still the admin base names:
@@ -853,7 +856,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
       ...commits.flatMap((c) => (commitActor(c) === null ? [] : [c.committer])),
       ...read.accounts,
     ]),
-    headTree: headWhole,
+    headTree: wholeTree(pr.head.sha, headListed),
   };
 }
 
