@@ -500,8 +500,11 @@ function readLaidOut(
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
   // The shard count names the file read: every shard file must be one of its shards (R35-4: a
   // count of 16 where synthesis wrote 32 leaves shard-16 and above unread, and web's among them).
-  if (!files.every((f) => !isHashPlaced(shardOfFile(f)) || isShardOfCount(shardOfFile(f), org.shards)))
-    return undefined;
+  const outsideCount = (f: string) => {
+    const shard = shardOfFile(f);
+    return isHashPlaced(shard) && !isShardOfCount(shard, org.shards);
+  };
+  if (files.some(outsideCount)) return undefined;
   const ns = question.namespace;
   const shard = ns ? shardOfNamespace(ns, org.shards, org.systemNamespace) : CLUSTER_SHARD;
   const wanted = clusters

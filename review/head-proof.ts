@@ -10,6 +10,7 @@
  */
 import { describeValue } from '../model/data.ts';
 import { firstOf } from '../model/text.ts';
+import { isGitAttributes } from '../policies/change/repository-tree.ts';
 
 /** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
 export interface Engine {
@@ -56,14 +57,6 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
 /** npm's project configuration: which registry a lock entry without `resolved` comes from, among others. */
 const NPM_CONFIG = '.npmrc';
-/**
- * Git's attributes of the files of a folder and below it: git applies them when it writes a tree's
- * files out (git archive: export-subst rewrites a file, export-ignore drops one; git archive and a
- * checkout: eol, ident, working-tree-encoding), so files handed over that way are not the blobs the
- * review reads (R36-2).
- */
-const GIT_ATTRIBUTES = '.gitattributes';
-const isGitAttributes = (path: string): boolean => path === GIT_ATTRIBUTES || path.endsWith(`/${GIT_ATTRIBUTES}`);
 
 /** The largest head proof read (a proof lists one difference a file, and the policies' findings). */
 export const MAX_HEAD_PROOF_BYTES = 16 * 2 ** 20;
@@ -400,6 +393,9 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
     return refuse(
       `the change touches ${NPM_CONFIG}, npm's configuration (its registry among others): the head engine would not be installed as base's lock and registries say`,
     );
+  // Git applies attributes when it writes a tree's files out (git archive: export-subst rewrites a
+  // file, export-ignore drops one; archive and checkout: eol, ident, working-tree-encoding), so files
+  // handed over that way are not the blobs the review reads (R36-2).
   const attributes = input.changedPaths.filter(isGitAttributes);
   if (attributes.length)
     return refuse(

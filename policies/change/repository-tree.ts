@@ -7,6 +7,7 @@
  */
 import { TREE_NAME_LIMITS } from '../../model/rules.ts';
 import { clipShown, firstOf, showHidden, withThousands } from '../../model/text.ts';
+import { byteLength } from '../org/kubernetes-names.ts';
 import type { ChangeRule, TreeEntry } from './context.ts';
 
 /** git's modes of a symbolic link and of a submodule (a gitlink: a commit of another repository). */
@@ -34,7 +35,11 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+/** Git's attributes of the files of a folder and below it: what git applies when it writes files out. */
+const GIT_ATTRIBUTES = '.gitattributes';
+/** Whether a path of a tree is a .gitattributes file (the top folder's, or a folder's below it). */
+export const isGitAttributes = (path: string): boolean =>
+  path === GIT_ATTRIBUTES || path.endsWith(`/${GIT_ATTRIBUTES}`);
 
 /** Why a checkout of a tree holding `entry` stops: its kind and the path to name (the long name's own for a long name), or undefined. */
 function stopOf(
@@ -58,7 +63,7 @@ function stopOf(
     };
   if (entry.mode === LINK) return { kind: 'link', path: entry.path };
   if (entry.mode === SUBMODULE) return { kind: 'submodule', path: entry.path };
-  if (names.length > 1 && names.at(-1) === '.gitattributes') return { kind: 'attributes', path: entry.path };
+  if (isGitAttributes(entry.path) && entry.path !== GIT_ATTRIBUTES) return { kind: 'attributes', path: entry.path };
   return undefined;
 }
 
