@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { GITHUB_LOGIN, resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
@@ -10,7 +10,7 @@ import { shellCommand } from '../model/text.ts';
 import { dateFlag, orgFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
-import { workflowTemplates } from './workflows.ts';
+import { packageRoot, workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
@@ -20,7 +20,7 @@ Creates a new organization repository in DIR (a folder that does not exist, or a
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
 or org/org.yaml with --spec yaml), dist/ synthesized from it, the GitHub workflows (running the
 installed orgctl), a README saying how to change access and who approves what, .gitignore,
-.ci/run and (with org/org.ts) tsconfig.json. Nothing is installed: run \`npm install\` in DIR next.
+.ci/run and (with org/org.ts) tsconfig.json. Nothing is installed: run the next step it prints.
 
   --org NAME          the organization's name (a DNS label: lower-case letters, digits, -)
   --owner EMAIL       the owner: the first admin, whom only support can change
@@ -37,11 +37,17 @@ installed orgctl), a README saying how to change access and who approves what, .
                       system:serviceaccount:kube-system:argocd-manager): the boundary each
                       cluster applies by hand is written too, with namedClusterResources it needs.
                       Given again, each identity Argo CD reaches its clusters as
-  --dependency SPEC   what package.json's dependency on orgctl says (default: ^${packageJson.version},
-                      this orgctl's version; a tarball: file:/path/orgctl-${packageJson.version}.tgz)
+  --dependency SPEC   what package.json's dependency on orgctl says (default, run from a checkout:
+                      file:orgctl-${packageJson.version}.tgz, the checkout packed into DIR by the next step
+                      init prints, as orgctl is not on npm's public registry; run from an installed
+                      orgctl: ^${packageJson.version}, its version; or your registry's package: ^${packageJson.version})
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
 const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
+
+/** The file `npm pack` names a package's tarball. */
+const tarballName = (pkg: { readonly name: string; readonly version: string }): string =>
+  `${pkg.name}-${pkg.version}.tgz`;
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {
@@ -103,6 +109,11 @@ export const command = defineCommand({
         );
     });
     assertEmptyFolder(dir);
+    // orgctl is not on npm's public registry: a ^VERSION there installs whoever claims the name first
+    // (install scripts and all), so a checkout's init depends on the checkout itself, packed into DIR.
+    const engine = packageRoot();
+    const packed = flags.dependency === undefined && !engine.split(sep).includes('node_modules');
+    const dependency = packed ? `file:${tarballName(packageJson)}` : flags.dependency;
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
     const result = scaffold({
@@ -115,7 +126,7 @@ export const command = defineCommand({
       ...(imported ? { imported: imported.spec } : {}),
       ...(imported?.argocdNamespace !== undefined ? { argocdNamespace: imported.argocdNamespace } : {}),
       engine: packageJson,
-      dependency: flags.dependency,
+      dependency,
       workflows: workflowTemplates(),
       today,
     });
@@ -134,18 +145,20 @@ export const command = defineCommand({
     } catch (e) {
       throw unwritable((e as NodeJS.ErrnoException).path ?? dir, e);
     }
-    // The default ^VERSION names a package npm's public registry does not have (README, Start your own
-    // organization): the next step's npm install would fail there, or install whoever claims the name.
-    const tarball = `/path/to/orgctl-${packageJson.version}.tgz`;
     // The folder as a shell's cd takes it: one word, and never `-` (cd's previous folder) or a flag (R28-4).
     const cd = shellCommand(['cd', dir.startsWith('-') ? `./${dir}` : dir]);
+    // An installed orgctl's ^VERSION installs from the registry it came from, which npm's public one is not.
+    const tarball = `/path/to/${tarballName(packageJson)}`;
     const registryNote =
-      flags.dependency === undefined
+      flags.dependency === undefined && !packed
         ? `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (${cd} && npm install ${tarball}), or init with --dependency file:${tarball}`
         : '';
+    const pack = packed
+      ? `(${shellCommand(['cd', engine])} && npm pack --pack-destination ${shellCommand([resolve(dir)])}) && `
+      : '';
     io.out(
       `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${registryNote}
-next: ${cd} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
+next: ${pack}${cd} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
     );
     return 0;
   },

@@ -27,7 +27,7 @@ const LENT_ROOT = Symbol.for('orgctl.root');
  * bundle (whose own folder, in node_modules/.cache, may be a shared install's: the checkout above
  * it is another's); else above this source file, which is the package's.
  */
-function packageRoot(): string {
+export function packageRoot(): string {
   const lent = (globalThis as { [LENT_ROOT]?: unknown })[LENT_ROOT];
   if (typeof lent === 'string') return lent;
   const here = fileURLToPath(import.meta.url);

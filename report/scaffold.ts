@@ -43,7 +43,7 @@ interface ScaffoldOptions {
     /** Versions orgctl pins for its dependencies' dependencies: npm applies overrides only at a project's root. */
     readonly overrides?: Readonly<Record<string, unknown>>;
   };
-  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; a `file:` tarball in tests). */
+  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; init from a checkout: `file:orgctl-VERSION.tgz`). */
   readonly dependency?: string;
   /** The workflow templates (deploy/github/), name → text. */
   readonly workflows: ReadonlyMap<string, string>;
@@ -251,6 +251,16 @@ npm test
 `;
 
 /** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
+/**
+ * How a new orgctl is installed here: from the registry the dependency names, or, for a tarball
+ * (orgctl is not on npm's public registry, where \`orgctl@latest\` is whoever claims the name), from
+ * the new orgctl's own checkout.
+ */
+const upgradeSteps = (o: Pick<ScaffoldOptions, 'dependency'>): string =>
+  o.dependency?.startsWith('file:')
+    ? "orgctl is a dependency like any other, installed from a tarball this repository holds (orgctl is\nnot on npm's public registry, where `orgctl@latest` is whoever claims the name):\n`npm pack` in the new orgctl's checkout, then `npm install ./orgctl-VERSION.tgz` here with the\ntarball it made, and remove the old one"
+    : 'orgctl is a dependency like any other: `npm install orgctl@latest`';
+
 function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {
   const ts = declaredIn.endsWith('.ts');
   const example = ts
@@ -303,10 +313,10 @@ judgement locally.
 
 ## Upgrading orgctl
 
-orgctl is a dependency like any other: \`npm install orgctl@latest\`, \`npx orgctl workflows --write\`
+${upgradeSteps(o)}, \`npx orgctl workflows --write\`
 (npm never copies a release's workflows here: it writes them, and leaves any you edited by hand,
 saying so), \`npm run synth\`, and commit \`package.json\`, \`package-lock.json\`,
-\`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
+${o.dependency?.startsWith('file:') ? 'the tarball, ' : ''}\`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
 (an admin who is not its author approves it: the review names the orgctl version and source that
 \`package-lock.json\` installs, which is what the approval trusts), and whatever the new version
 renders differently shows in its output diff, judged like any change.
@@ -315,7 +325,12 @@ The review runs the base branch's orgctl, which renders the old way. So the revi
 \`head-engine\` job, which holds no permission and no secret, installs the new orgctl from the pull
 request's \`package-lock.json\` and proves \`dist/\` with it; when the old orgctl renders \`dist/\`
 differently, \`output-proof\` passes on that proof, made by exactly the version the lock installs.
-Every other rule, \`head-policies\` and the access diff are still the base's orgctl's.
+Every other rule, \`head-policies\` and the access diff are still the base's orgctl's.${
+    o.dependency?.startsWith('file:')
+      ? ` It proves no upgrade from a tarball, whose bytes no registry vouches for: an upgrade that
+renders \`dist/\` differently fails \`output-proof\` until orgctl comes from a registry you trust.`
+      : ''
+  }
 
 ## Setting up
 

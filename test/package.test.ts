@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -403,7 +403,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     const dir = join(tempDir(), 'next');
     const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml']);
     expect(r.code, r.stderr).toBe(0);
-    const printed = r.stdout.match(/^next: cd \S+ && npm install && (git init[^&]*)&&/m)?.[1]?.trim();
+    const printed = r.stdout.match(/^next: .*?cd \S+ && npm install && (git init[^&]*)&&/m)?.[1]?.trim();
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
       .match(/`cd acme-org && npm install && (git init[^&]*)&&/)?.[1]
       ?.trim();
@@ -417,13 +417,51 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     expect(readFileSync(join(dir, '.github/workflows/orgctl-check.yaml'), 'utf8')).toContain('branches: [main]');
   });
 
-  it('without --dependency, says that the ^VERSION it wrote does not install from npm, and what to install instead', async () => {
+  it("without --dependency, from a checkout: depends on this checkout's own tarball, never on a name npm's public registry may give anyone", async () => {
+    // orgctl is not on npm's public registry: a ^VERSION there installs whoever claims the name
+    // first, install scripts and all, on the admin's machine and in every job that installs the lock.
     const dir = join(tempDir(), 'registry');
     const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io']);
     expect(r.code, r.stderr).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.dependencies.orgctl).toBe(`file:orgctl-${VERSION}.tgz`);
+    expect(r.stdout).not.toContain('note:');
+    // The next step packs this checkout into the new repository, then installs from it.
     expect(r.stdout).toContain(
-      `note: orgctl is not on npm's public registry: the dependency ^${VERSION} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (cd ${dir} && npm install /path/to/orgctl-${VERSION}.tgz), or init with --dependency file:/path/to/orgctl-${VERSION}.tgz`,
+      `next: (cd ${ROOT} && npm pack --pack-destination ${dir}) && cd ${dir} && npm install && git init -b main`,
     );
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
+      `npm pack\` in the new orgctl's checkout, then \`npm install ./orgctl-VERSION.tgz\``,
+    );
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).not.toContain('npm install orgctl@latest');
+    // As printed, offline (npm's cache holds this checkout's dependencies): the repository holds the
+    // tarball, and its lock pins it by integrity, so a pull request cannot swap its bytes alone.
+    const next = r.stdout
+      .split('\n')
+      .find((l) => l.startsWith('next: '))!
+      .slice('next: '.length);
+    const env = {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'alice',
+      GIT_AUTHOR_EMAIL: 'alice@acme.io',
+      GIT_COMMITTER_NAME: 'alice',
+      GIT_COMMITTER_EMAIL: 'alice@acme.io',
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    };
+    const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
+    expect(done.status, done.stderr).toBe(0);
+    const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
+    expect(locked).toMatchObject({ version: VERSION, resolved: `file:orgctl-${VERSION}.tgz` });
+    expect(locked.integrity).toMatch(/^sha512-/);
+    const tracked = spawnSync('git', ['ls-files'], { cwd: dir, env, encoding: 'utf8' }).stdout.split('\n');
+    expect(tracked).toContain(`orgctl-${VERSION}.tgz`);
+    expect(tracked).not.toContain('node_modules/orgctl/package.json');
+    // A dependency given is written as given, with nothing said.
     const named = join(tempDir(), 'named');
     const given = await run([
       'init',
@@ -437,7 +475,9 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     ]);
     expect(given.code, given.stderr).toBe(0);
     expect(given.stdout).not.toContain('note:');
-  });
+    expect(given.stdout).toMatch(/^next: cd \S+ && npm install && git init/m);
+    expect(JSON.parse(readFileSync(join(named, 'package.json'), 'utf8')).dependencies.orgctl).toBe('file:/x.tgz');
+  }, 180_000);
 
   it('--from imports a cluster dump, reporting on stderr what it could not map', async () => {
     const dir = join(tempDir(), 'imported');

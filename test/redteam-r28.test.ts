@@ -183,14 +183,17 @@ describe("R28-3: kubeconfig's terminal hint gives kubectl a ServiceAccount start
 });
 
 describe("R28-4: init's folder in the commands it prints", () => {
-  it('the registry note names a folder the shell would split as one word', async () => {
+  it('the next step that packs this checkout names a folder the shell would split as one word', async () => {
     const dir = join(tempDir('orgctl-r28-init-'), 'acme org');
     mkdirSync(dir);
     const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io']);
     expect(r.code, r.stderr).toBe(0);
-    const note = /\(cd (.*) && npm install \/path\/to\/orgctl-[^ ]+\.tgz\)/.exec(r.stdout);
-    expect(note, r.stdout).not.toBeNull();
-    expect(bash(`cd ${note![1]!} && npm install`).stdout).toBe(`npm in ${dir}\n`);
+    const next = r.stdout
+      .split('\n')
+      .find((l) => l.startsWith('next: '))!
+      .slice('next: '.length);
+    // npm pack in this checkout, then npm install in the new folder.
+    expect(bash(next).stdout).toBe(`npm in ${ROOT}\nnpm in ${dir}\n`);
   });
 
   it("a folder named '-': the next step runs in it, not in the shell's previous directory", async () => {
