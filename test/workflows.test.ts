@@ -683,8 +683,10 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
       with: { name: 'orgctl-head-files', path: '${{ runner.temp }}/head' },
     });
     expect(job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))).toEqual([]);
-    expect(job.steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? '')).map((s) => s.run!.trim())).toEqual([
-      'cd "$RUNNER_TEMP/head" && npm ci --ignore-scripts',
+    const installs = job.steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? ''));
+    expect(installs.map((s) => s.id)).toEqual(['install']);
+    expect(installs[0]!.run!.split('\n').filter((l) => /\bnpm (ci|install)\b/.test(l))).toEqual([
+      'npm ci --ignore-scripts',
     ]);
     for (const s of job.steps) expect(s.run ?? '', s.name).not.toMatch(/\$\{\{/);
     expect(job.needs).toBe('pull');
@@ -822,6 +824,43 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     },
     60_000,
   );
+
+  it.each([
+    [
+      'from a registry: installs it, and the proof step runs',
+      'https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz',
+      true,
+    ],
+    [
+      'from a tarball the repository holds: installs nothing (the review takes no proof of it), and passes',
+      'file:orgctl-0.2.0.tgz',
+      false,
+    ],
+  ])("head-engine's install step, head's lock installing orgctl %s", (_, resolved, installs) => {
+    const temp = tempDir();
+    mkdirSync(join(temp, 'head'));
+    const lock = { lockfileVersion: 3, packages: { 'node_modules/orgctl': { version: '0.2.0', resolved } } };
+    writeFileSync(join(temp, 'head/package-lock.json'), JSON.stringify(lock));
+    const bin = join(temp, 'bin');
+    mkdirSync(bin);
+    // npm as a stand-in that says what it was asked.
+    writeFileSync(join(bin, 'npm'), '#!/bin/sh\necho "npm $*"\n', { mode: 0o755 });
+    const out = join(temp, 'output');
+    writeFileSync(out, '');
+    const step = job.steps.find((s) => s.id === 'install')!;
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, RUNNER_TEMP: temp, GITHUB_OUTPUT: out },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      installs
+        ? 'npm ci --ignore-scripts\n'
+        : "::notice::the head's package-lock.json installs orgctl from a file, whose proof the review does not take: the review's own proof decides\n",
+    );
+    expect(readFileSync(out, 'utf8')).toBe(installs ? 'installed=true\n' : '');
+    expect(job.steps.find((s) => s.id === 'prove')!.if).toBe("steps.install.outputs.installed == 'true'");
+  });
 
   it('refuses a head package-lock.json that is a symbolic link, extracting nothing', () => {
     const repo = upgradeRepo((r) => {
