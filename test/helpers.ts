@@ -132,6 +132,67 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
 export const reviewOfExample = (head: string, actor: string, extra: readonly string[] = []) =>
   run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor, ...extra]);
 
+/**
+ * `orgctl review` of `head` against the example's dist/ as an upgrade of orgctl to `version`: alice
+ * changes package.json and package-lock.json, frank approves, and a head proof of `version` that
+ * says ok comes with a lock installing `version` from npm's registry.
+ */
+export function reviewOfUpgrade(head: string, version: string) {
+  const dir = tempDir('orgctl-upgrade-proof-');
+  const proof = join(dir, 'proof.json');
+  writeFileSync(
+    proof,
+    JSON.stringify({ engine: { name: 'orgctl', version }, ok: true, differences: [], findings: [] }),
+  );
+  const orgctl = {
+    version,
+    resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`,
+    integrity: 'sha512-AAAA',
+  };
+  const root = { name: 'acme-org', dependencies: { orgctl: `^${version}` } };
+  const lock = join(dir, 'lock.json');
+  writeFileSync(
+    lock,
+    JSON.stringify({
+      name: root.name,
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': root, 'node_modules/orgctl': orgctl },
+    }),
+  );
+  return reviewOfExample(head, 'alice', [
+    '--approved-by',
+    'frank',
+    '--changed-path',
+    'package.json',
+    '--changed-path',
+    'package-lock.json',
+    '--head-proof',
+    proof,
+    '--head-lock',
+    lock,
+  ]);
+}
+
+/**
+ * The example's dist/ as `version` writes it (relabelledCopy), with the first `orgctl.io/description`
+ * of each cluster's shard `cluster` ending in `added`: an informational annotation a head engine vouches for.
+ */
+export function upgradedWithDescriptionEnding(version: string, added: string): string {
+  const head = relabelledCopy(join(ROOT, 'dist'), version);
+  for (const cluster of ['lga1', 'ord1']) {
+    const file = join(head, cluster, 'cluster/resources.yaml');
+    const text = readFileSync(file, 'utf8');
+    const forged = text.replace(
+      /orgctl\.io\/description: "([^"]*)"/,
+      (_, d: string) => `orgctl.io/description: "${d}${added}"`,
+    );
+    if (forged === text) throw new Error(`${file}: no orgctl.io/description to add to`);
+    writeFileSync(file, forged);
+  }
+  return head;
+}
+
 /** The objects of a multi-document YAML file. */
 export function docs(text: string): Record<string, any>[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);

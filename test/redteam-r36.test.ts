@@ -66,7 +66,15 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cli, gitIn, relabelledCopy, reviewOfExample, ROOT, tempDir } from './helpers.ts';
+import {
+  cli,
+  gitIn,
+  relabelledCopy,
+  reviewOfUpgrade,
+  ROOT,
+  tempDir,
+  upgradedWithDescriptionEnding,
+} from './helpers.ts';
 
 /** A repository whose main~1 holds the example's dist/ and org/README.md, and whose main adds `head`'s files. */
 function repoWithHead(head: (repo: string) => void): { repo: string; base: string; head: string } {
@@ -239,59 +247,12 @@ describe("R36-2: the files handed to the head engine's job (and the access pages
 
 describe('R36-3: Argo CD’s skip marker raw in head dist/, vouched for by a head proof', () => {
   const NEW = '9.0.0-test';
-  const scratch = () => tempDir('orgctl-r36-proof-');
-  /** A head proof of `NEW` that says ok, and a lock installing `NEW` from npm's registry. */
-  function proofAndLock(): string[] {
-    const dir = scratch();
-    const proof = join(dir, 'proof.json');
-    writeFileSync(
-      proof,
-      JSON.stringify({ engine: { name: 'orgctl', version: NEW }, ok: true, differences: [], findings: [] }),
-    );
-    const lock = join(dir, 'lock.json');
-    writeFileSync(
-      lock,
-      JSON.stringify({
-        name: 'acme-org',
-        lockfileVersion: 3,
-        requires: true,
-        packages: {
-          '': { name: 'acme-org', dependencies: { orgctl: `^${NEW}` } },
-          'node_modules/orgctl': {
-            version: NEW,
-            resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${NEW}.tgz`,
-            integrity: 'sha512-AAAA',
-          },
-        },
-      }),
-    );
-    return ['--head-proof', proof, '--head-lock', lock];
-  }
-  const upgrade = (head: string) =>
-    reviewOfExample(head, 'alice', [
-      '--approved-by',
-      'frank',
-      '--changed-path',
-      'package.json',
-      '--changed-path',
-      'package-lock.json',
-      ...proofAndLock(),
-    ]);
+  const upgrade = (head: string) => reviewOfUpgrade(head, NEW);
 
   it('a ClusterRole description holding the marker raw in the cluster shard fails output-proof', async () => {
-    const head = relabelledCopy(join(ROOT, 'dist'), NEW);
-    const honest = await upgrade(head);
+    const honest = await upgrade(relabelledCopy(join(ROOT, 'dist'), NEW));
     expect(honest.code, `control: the upgrade as written passes\n${honest.stdout}`).toBe(0);
-    for (const cluster of ['lga1', 'ord1']) {
-      const file = join(head, cluster, 'cluster/resources.yaml');
-      const text = readFileSync(file, 'utf8');
-      const forged = text.replace(
-        /orgctl\.io\/description: "([^"]*)"/,
-        'orgctl.io/description: "$1 +argocd:skip-file-rendering"',
-      );
-      expect(forged).not.toBe(text);
-      writeFileSync(file, forged);
-    }
+    const head = upgradedWithDescriptionEnding(NEW, ' +argocd:skip-file-rendering');
     const r = await upgrade(head);
     // What this engine finds in a head dist/ a head proof vouches for is reported in head-policies'
     // row as `output-proof FILE` (review/written-output.ts), as every other such finding is.
