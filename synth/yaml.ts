@@ -443,6 +443,10 @@ function parseScalar(token: string): unknown {
     // Go refuses a \u escape of a surrogate ("invalid Unicode character escape code").
     if (/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/.test(token))
       throw new NotCanonical("a \\u escape of a surrogate, which Go's YAML refuses");
+    // JSON's \/ is no escape to Go's YAML (sigs.k8s.io/yaml's goyaml.v2: "found unknown escape
+    // character"): Argo CD would apply nothing of the file (R39-3). orgctl's writer never writes it.
+    if (/(?<!\\)(?:\\\\)*\\\//.test(token))
+      throw new NotCanonical("a \\/ escape, which Go's YAML refuses (it has no such escape)");
     // One JSON string, the whole token: JSON.parse rejects anything after it.
     try {
       return JSON.parse(token) as string;
