@@ -51,6 +51,26 @@ export function readOrgctlYaml(
 }
 
 /**
+ * The top-level key that makes kubectl and Argo CD read a document as a list, whatever its kind:
+ * Argo CD's repo-server applies the items of any object whose `items` is an array (apimachinery's
+ * Unstructured.IsList) and drops one whose `items` is null (isNullList); kubectl decodes any object
+ * with `items` as an UnstructuredList. orgctl writes no such key (R39-1).
+ */
+export const LIST_ITEMS_KEY = 'items';
+
+/**
+ * Why kubectl and Argo CD read a document as a list, applying its items each as an object of its
+ * own, or undefined: read as one object here, a RoleBinding among them would bind unseen (R38, R39-1).
+ */
+function readAsList(object: Record<string, unknown>): string | undefined {
+  if (typeof object.kind === 'string' && object.kind.endsWith('List'))
+    return `a ${showHidden(object.kind)}, whose items kubectl and Argo CD apply as objects of their own`;
+  if (Object.hasOwn(object, LIST_ITEMS_KEY))
+    return `a ${typeof object.kind === 'string' ? showHidden(object.kind) : 'document'} with \`${LIST_ITEMS_KEY}\`, which kubectl and Argo CD read as a list, applying its items (whatever its kind)`;
+  return undefined;
+}
+
+/**
  * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
  * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
  * directive, JSON where YAML belongs) is an InputError naming file, line and what was found: a
@@ -78,12 +98,8 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     read.documents.forEach((object, index) => {
-      // kubectl and Argo CD apply a list's items one by one, each an object of its own; read as one
-      // object of kind List here, a RoleBinding among them would bind unseen (R38). orgctl writes none.
-      if (typeof object.kind === 'string' && object.kind.endsWith('List'))
-        errors.push(
-          `${f.label}#${index}: a ${showHidden(object.kind)}, whose items kubectl and Argo CD apply as objects of their own: not an object orgctl writes`,
-        );
+      const list = readAsList(object);
+      if (list) errors.push(`${f.label}#${index}: ${list}: not an object orgctl writes`);
       else docs.push({ file: f.label, index, object });
     });
   }

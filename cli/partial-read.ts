@@ -21,7 +21,8 @@
  * character orgctl never writes), and the fields the skip rests on (kind, name, namespace,
  * subjects) are written once, as orgctl writes them. Any other file is parsed whole and any other
  * document parsed, so that a document hidden from the partial read, or one Kubernetes reads as
- * another object than its head says, is refused as the full read refuses it (red team R35-2). What
+ * another object than its head says (a list: an `items` key, R39-1), is refused as the full read
+ * refuses it (red team R35-2). What
  * is not checked: the rest of a skipped document, deeper than its head (an anchor in a label, a
  * key written twice in its rules). The full read refuses that output where the partial read
  * answers; the answer is still the cluster's, since Kubernetes reads that document as the object of
@@ -60,7 +61,7 @@ import {
   scalar,
   UNWRITTEN_RAW_UTF8_LEAD,
 } from '../synth/yaml.ts';
-import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
+import { decodeOutput, isOrgctlOutput, LIST_ITEMS_KEY, parseOutput } from './output-read.ts';
 import { listFiles } from './output.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -132,12 +133,12 @@ const HEAD_WINDOW = 4096;
  * What is looked for in one pass over a file (its bytes as Latin-1) before any document's head is
  * trusted, each match one character: a byte that may begin a character orgctl never writes raw, a
  * quote or bracket (a scalar or collection Go may read on past its line), a `|` (a block scalar's
- * header, whose lines are then passed over whole), and the line break before a line at column 0 that is a document's `---`, its `kind:` or
- * `metadata:`, or no plain key (letters, `:`, then a space or the line's end), list item or
+ * header, whose lines are then passed over whole), and the line break before a line at column 0 that is a document's `---`, its `kind:`,
+ * `metadata:` or `items:` (a list to kubectl and Argo CD), or no plain key (letters, `:`, then a space or the line's end), list item or
  * indented line. (`test`, not `exec`: no match object for each of a few thousand.)
  */
 const LOOKED_FOR = new RegExp(
-  `${UNWRITTEN_RAW_UTF8_LEAD.source}|${MAY_OPEN_PAST_LINE.source}|\\||\\n(?=---\\n|kind:[ \\n]|metadata:[ \\n]|(?![A-Za-z]+:[ \\n]|-[ \\n]| |$))`,
+  `${UNWRITTEN_RAW_UTF8_LEAD.source}|${MAY_OPEN_PAST_LINE.source}|\\||\\n(?=---\\n|kind:[ \\n]|metadata:[ \\n]|${LIST_ITEMS_KEY}:[ \\n]|(?![A-Za-z]+:[ \\n]|-[ \\n]| |$))`,
   'g',
 );
 
@@ -169,7 +170,8 @@ const TWICE = -2;
  * one for YAML, and orgctl writes neither but the line `---` (red team R35-2: a RoleBinding behind
  * `--- # x`, in a document the partial read skipped). A head is read only from a document whose
  * lines at column 0 are plain keys and list items, `kind` and `metadata` once each: a key written
- * twice or another way (quoted, a tag, an anchor, a merge key) may be the one Go reads. Nor from
+ * twice or another way (quoted, a tag, an anchor, a merge key) may be the one Go reads. Nor from one
+ * with an `items` key: kubectl and Argo CD apply its items, not the object its head names (R39-1). Nor from
  * a document with a line holding a quote or bracket that is not a line as orgctl writes it
  * (LINE_AS_WRITTEN: each opens and closes on it): go-yaml reads a quoted scalar or flow collection
  * on over later lines whatever their indentation, so the lines a head is read from may be inside
@@ -225,6 +227,9 @@ function splitDocuments(scan: string): SplitDocument[] | undefined {
       if (doc) doc.kind = doc.kind === -1 ? line : TWICE;
     } else if (isKeyLine(scan, line, 'metadata:')) {
       if (doc) doc.metadata = doc.metadata === -1 ? line : TWICE;
+    } else if (isKeyLine(scan, line, `${LIST_ITEMS_KEY}:`)) {
+      // A list to kubectl and Argo CD, whatever its head says (R39-1): parsed, so refused.
+      if (doc) doc.plain = false;
     } else if (scan.startsWith('---', line) || scan.startsWith('...', line)) return undefined;
     else if (doc) doc.plain = false;
   }
