@@ -5,10 +5,11 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ManifestDoc } from '../analysis/objects.ts';
+import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
+import { isWrittenNamespaced } from '../synth/argocd.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
@@ -71,6 +72,24 @@ function readAsList(object: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * What an object's metadata lacks that orgctl always writes and Argo CD fills in otherwise (R39-2):
+ * a name (one with `generateName` only, Argo CD creates anew, as a hook; readRbac leaves it out),
+ * and for a kind orgctl writes in a namespace, the namespace (Argo CD applies one without it in its
+ * Application's destination namespace, the system namespace; readRbac reads it in `default`).
+ * A document without a kind is no object to either.
+ */
+function metadataNotWritten(object: Record<string, unknown>): string | undefined {
+  if (typeof object.kind !== 'string') return undefined;
+  const meta = isObj(object.metadata) ? object.metadata : {};
+  const kind = showHidden(object.kind);
+  if (typeof meta.name !== 'string' || !meta.name)
+    return `a ${kind} without metadata.name (Argo CD creates one of generateName anew; orgctl names every object)`;
+  if (isWrittenNamespaced(object.apiVersion, object.kind) && (typeof meta.namespace !== 'string' || !meta.namespace))
+    return `a ${kind} without metadata.namespace, which Argo CD applies in its Application's destination namespace (orgctl writes every namespaced object's)`;
+  return undefined;
+}
+
+/**
  * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
  * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
  * directive, JSON where YAML belongs) is an InputError naming file, line and what was found: a
@@ -98,8 +117,8 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     read.documents.forEach((object, index) => {
-      const list = readAsList(object);
-      if (list) errors.push(`${f.label}#${index}: ${list}: not an object orgctl writes`);
+      const unwritten = readAsList(object) ?? metadataNotWritten(object);
+      if (unwritten) errors.push(`${f.label}#${index}: ${unwritten}: not an object orgctl writes`);
       else docs.push({ file: f.label, index, object });
     });
   }

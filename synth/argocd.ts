@@ -42,6 +42,13 @@ export const WRITTEN_KINDS: { readonly cluster: readonly KindRef[]; readonly nam
   ],
 };
 
+/** Whether an object of `apiVersion` and `kind` is of a kind orgctl writes in a namespace (WRITTEN_KINDS.namespaced), in any version. */
+export function isWrittenNamespaced(apiVersion: unknown, kind: unknown): boolean {
+  if (typeof apiVersion !== 'string') return false;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return WRITTEN_KINDS.namespaced.some((k) => k.group === group && k.kind === kind);
+}
+
 /** The namespace setting that makes orgctl write a guard rail's kind. */
 const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkPolicy'>> = {
   ResourceQuota: 'quota',

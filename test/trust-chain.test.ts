@@ -64,6 +64,17 @@ describe('what Argo CD would apply is what the review reads', () => {
     });
   }
 
+  // Read in no namespace orgctl would write: refused where read (R39-2), as a list is, naming the document.
+  it('a RoleBinding without a namespace (Argo CD puts it in its destination): an input error (exit 2), in review, diff, can-i and access', async () => {
+    const head = forged((t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('  namespace: web\n', '')}\n`);
+    const r = await review(head);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${SHARD}#\\d+: a RoleBinding without metadata\\.namespace`));
+    expect((await run(['diff', '--base', join(ROOT, 'dist'), '--head', head])).code).toBe(2);
+    expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', head])).code).toBe(2);
+    expect((await run(['access', '--dir', head])).code).toBe(2);
+  });
+
   const notOrgctls: [string, (t: string) => string, RegExp][] = [
     [
       'a RoleBinding to the built-in cluster-admin',
@@ -81,11 +92,6 @@ describe('what Argo CD would apply is what the review reads', () => {
       (t) =>
         `${t}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n  name: acme:sneaky\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n`,
       /ClusterRole/,
-    ],
-    [
-      'a RoleBinding without a namespace (Argo CD puts it in its destination)',
-      (t) => `${t}---\n${W_FULL_FOR_BOB.join('\n').replace('  namespace: web\n', '')}\n`,
-      /RoleBinding/,
     ],
     [
       'an extra field on an object orgctl writes',
