@@ -17,6 +17,11 @@ describe('README', () => {
     expect(README).toContain('npm test');
   });
 
+  it("the quick start's list of what `orgctl --help` lists names every command, once", () => {
+    const listed = README.match(/`orgctl --help` lists them: ([^;]*);/)?.[1]?.split(/,\s+/);
+    expect([...(listed ?? [])].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+
   it('documents every catalog level, marking exactly the admin-only ones', () => {
     for (const l of CATALOG) {
       const row = README.split('\n').find((line) => line.startsWith(`| \`${l.id}\` |`));
