@@ -2,7 +2,7 @@
  * A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. The
  * flags' types follow from their spec, so a command reads `flags.out` as a string, never casts.
  */
-import { isCalendarDate } from '../model/model.ts';
+import { EMAIL_PATTERN, GITHUB_LOGIN, GITHUB_LOGIN_FORM, isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
 import { ownValue } from '../model/own-keys.ts';
@@ -127,6 +127,20 @@ export function orgFlag(value: string): void {
   throw new UsageError(
     `--org ${JSON.stringify(value)} is not a DNS label (lower-case letters, digits and -, at most ${ORG_NAME_MAX}: its namespace NAME-system is one too)${dns1123LabelProblem(meant, ORG_NAME_MAX) === undefined ? `: did you mean ${meant}?` : ''}`,
   );
+}
+
+const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
+
+/** --owner EMAIL of init and import, refused with the form an address takes. */
+export function ownerFlag(value: string): void {
+  if (!EMAIL_ADDRESS.test(value))
+    throw new UsageError(`--owner ${JSON.stringify(value)} is not an email address (expected name@domain.tld)`);
+}
+
+/** --github LOGIN, refused with the form GitHub gives a login. */
+export function githubFlag(value: string): void {
+  if (!GITHUB_LOGIN.test(value))
+    throw new UsageError(`--github ${JSON.stringify(value)} is not a GitHub login (${GITHUB_LOGIN_FORM})`);
 }
 
 export function dateFlag(value: string | undefined, name = 'today'): string | undefined {

@@ -2,20 +2,17 @@ import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
 import { resolveToday } from '../model/model.ts';
-import { EMAIL_PATTERN } from '../constructs/props.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
 import { formatFinding, type Finding } from '../model/findings.ts';
 import { runPolicies } from '../policies/org/index.ts';
 import { importRbac } from '../review/import.ts';
-import { orgFlag } from './args.ts';
+import { orgFlag, ownerFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { loadManifests, parseManifestText } from './manifests.ts';
 import { showHidden } from '../model/text.ts';
-
-const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
 
 /** The policies over an imported spec; a spec orgctl cannot even declare is one finding. */
 function policyFindingsOf(spec: OrgSpec, today: string): Finding[] {
@@ -112,8 +109,7 @@ export const command = defineCommand({
     const from = flags.from;
     if (!from) throw new UsageError('--from DIR|FILE|- is required');
     const owner = flags.owner;
-    if (owner !== undefined && !EMAIL_ADDRESS.test(owner))
-      throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
+    if (owner !== undefined) ownerFlag(owner);
     if (flags.org !== undefined) orgFlag(flags.org);
     const { spec } = importSpec(from, { org: flags.org, owner }, io);
     io.out(

@@ -1,13 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { GITHUB_LOGIN, resolveToday } from '../model/model.ts';
+import { resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
-import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
 import { shellCommand } from '../model/text.ts';
-import { dateFlag, orgFlag } from './args.ts';
+import { dateFlag, githubFlag, orgFlag, ownerFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
 import { packageRoot, workflowTemplates } from './workflows.ts';
@@ -42,8 +41,6 @@ installed orgctl), a README saying how to change access and who approves what, .
                       init prints, as orgctl is not on npm's public registry; run from an installed
                       orgctl: ^${packageJson.version}, its version; or your registry's package: ^${packageJson.version})
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
-
-const EMAIL_ADDRESS = new RegExp(EMAIL_PATTERN);
 
 /** The file `npm pack` names a package's tarball. */
 const tarballName = (pkg: { readonly name: string; readonly version: string }): string =>
@@ -92,9 +89,8 @@ export const command = defineCommand({
     if (!org) throw new UsageError('--org NAME is required');
     orgFlag(org);
     if (!owner) throw new UsageError('--owner EMAIL is required: the first admin');
-    if (!EMAIL_ADDRESS.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)} is not an email address`);
-    if (github !== undefined && !GITHUB_LOGIN.test(github))
-      throw new UsageError(`--github ${JSON.stringify(github)} is not a GitHub login`);
+    ownerFlag(owner);
+    if (github !== undefined) githubFlag(github);
     if (flags.from !== undefined && flags.spec === 'ts')
       throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
     if (flags.boundary.length && flags.argocd === undefined)

@@ -263,6 +263,8 @@ export const SYSTEM_PREFIX = 'system:';
 
 /** A GitHub login as GitHub issues them: ASCII letters, digits and single inner hyphens, at most 39 (the spec schema's pattern). */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** GITHUB_LOGIN in words, for whoever wrote another. */
+export const GITHUB_LOGIN_FORM = 'ASCII letters, digits and single hyphens, at most 39 characters';
 
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const DATE = new RegExp(DATE_PATTERN);

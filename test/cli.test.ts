@@ -323,6 +323,18 @@ describe('usage', () => {
     [['check', '--spec', '/nonexistent/org.yaml'], /cannot read the file \(it does not exist\)/],
     [['check', '--today', '2030-02-30'], /--today "2030-02-30" is not a date \(expected YYYY-MM-DD\)/],
     [['check', '--today', '2030-2-3'], /--today "2030-2-3" is not a date/],
+    [
+      ['init', '/nonexistent/new', '--org', 'acme', '--owner', 'alice'],
+      /--owner "alice" is not an email address \(expected name@domain\.tld\)/,
+    ],
+    [
+      ['import', '--from', '-', '--owner', 'alice'],
+      /--owner "alice" is not an email address \(expected name@domain\.tld\)/,
+    ],
+    [
+      ['init', '/nonexistent/new', '--org', 'acme', '--owner', 'a@b.io', '--github', 'alice@acme.io'],
+      /--github "alice@acme\.io" is not a GitHub login \(ASCII letters, digits and single hyphens, at most 39 characters\)/,
+    ],
   ])('%j exits 2 with a message', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -213,7 +213,7 @@ describe('orgctl init: a new organization repository', () => {
       /^orgctl init: --org "Acme" is not a DNS label/m,
     );
     expect((await run(['init', dir, '--org', 'acme', '--owner', 'alice'])).stderr).toMatch(
-      /^orgctl init: --owner "alice" is not an email address$/m,
+      /^orgctl init: --owner "alice" is not an email address \(expected name@domain\.tld\)$/m,
     );
     expect((await run(['init', '--org', 'acme', '--owner', 'a@b.io'])).code).toBe(2);
     const mixed = await run(['init', dir, '--org', 'acme', '--owner', 'a@b.io', '--spec', 'ts', '--from', '-']);

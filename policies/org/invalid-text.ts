@@ -11,7 +11,7 @@
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
 import { codePoint, isAscii, unicodeEscape } from '../../model/text.ts';
 import { idnaDecoded, READS_AS } from './lookalikes.ts';
-import { GITHUB_LOGIN, usernameOf } from '../../model/model.ts';
+import { GITHUB_LOGIN, GITHUB_LOGIN_FORM, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import type { PolicyRule } from '../../model/catalog.ts';
@@ -206,7 +206,7 @@ function capitalIProblem(name: string, lowerCased: () => string, what: string): 
 const githubLoginProblem = (login: string): string | undefined =>
   GITHUB_LOGIN.test(login)
     ? capitalIProblem(login, () => `GitHub reads it as the login ${login.toLowerCase()}`, 'login')
-    : "is not a GitHub login (ASCII letters, digits and single hyphens, at most 39 characters): it names no account, so its holder's approvals would never count; write the login GitHub shows";
+    : `is not a GitHub login (${GITHUB_LOGIN_FORM}): it names no account, so its holder's approvals would never count; write the login GitHub shows`;
 
 /**
  * Why an email would read as another address in a review, or undefined: as written, and in lower
