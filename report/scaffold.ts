@@ -347,8 +347,8 @@ ${
   ApplicationSet: \`${applyCommand(IN_EACH_CLUSTER, ['dist/argocd/boundary.yaml'])}\` (Kubernetes
   1.30 or later; \`namedClusterResources\` needs an Argo CD release of 2026).`
   }`
-    : `- Argo CD: add \`argocd: { repoURL: ... }\` to the organization to generate \`dist/argocd/\`, and apply
-  it once.`
+    : `- Argo CD: add ${ts ? '`argocd: { repoURL: ... }` to the organization' : '`delivery: { argocd: { repoURL: ... } }` under `spec:`'} to generate
+  \`dist/argocd/\`, and apply it once.`
 }
 
 Created by \`orgctl init\` (orgctl ${o.engine.version}).

@@ -262,6 +262,26 @@ describe('orgctl init: a new organization repository', () => {
     expect(listFiles(join(plain, 'dist')).some((f) => f.startsWith('argocd/'))).toBe(false);
   });
 
+  it("without --argocd, its README's Argo CD step names the key as the declaration (ts or yaml) takes it, and following it writes dist/argocd/", async () => {
+    const repo = 'https://github.com/acme/org.git';
+    const said = { ts: '`argocd: { repoURL: ... }`', yaml: '`delivery: { argocd: { repoURL: ... } }` under `spec:`' };
+    for (const spec of ['ts', 'yaml'] as const) {
+      const made = await initialized(spec, 'argocd-later', []);
+      expect(made.readme, spec).toContain(`- Argo CD: add ${said[spec]}`);
+      const declaration = join(made.dir, `org/org.${spec}`);
+      const text = readFileSync(declaration, 'utf8');
+      writeFileSync(
+        declaration,
+        spec === 'ts'
+          ? text.replace("{ owner: 'alice@acme.io' }", `{ owner: 'alice@acme.io', argocd: { repoURL: '${repo}' } }`)
+          : text.replace(/^spec:\n/m, `spec:\n  delivery: { argocd: { repoURL: "${repo}" } }\n`),
+      );
+      const synth = await run(['synth', '--spec', declaration, '--out', join(made.dir, 'dist')]);
+      expect(synth.code, synth.stderr).toBe(0);
+      expect(made.argocd('appproject.yaml').spec.sourceRepos, spec).toEqual([repo]);
+    }
+  });
+
   it('--argocd with --from a cluster whose Argo CD runs in gitops declares that namespace (R9-3)', async () => {
     const dump = join(scratch(), 'gitops-dump.yaml');
     writeFileSync(
