@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
@@ -37,14 +37,39 @@ installed orgctl), a README saying how to change access and who approves what, .
                       cluster applies by hand is written too, with namedClusterResources it needs.
                       Given again, each identity Argo CD reaches its clusters as
   --dependency SPEC   what package.json's dependency on orgctl says (default, run from a checkout:
-                      file:orgctl-${packageJson.version}.tgz, the checkout packed into DIR by the next step
-                      init prints, as orgctl is not on npm's public registry; run from an installed
-                      orgctl: ^${packageJson.version}, its version; or your registry's package: ^${packageJson.version})
+                      file:vendor/orgctl-${packageJson.version}.tgz, the checkout packed into DIR/vendor/ by the
+                      next step init prints, as orgctl is not on npm's public registry; run from an
+                      installed orgctl: ^${packageJson.version}, its version). Another: your registry's package
+                      (^${packageJson.version}), or a tarball kept in the repository, as a fresh clone's npm ci
+                      needs it (file:vendor/orgctl-${packageJson.version}.tgz, copied there before npm install)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
+
+/** Where a checkout's init keeps orgctl's tarball in the new repository (npm pack writes it there). */
+const VENDOR = 'vendor';
 
 /** The file `npm pack` names a package's tarball. */
 const tarballName = (pkg: { readonly name: string; readonly version: string }): string =>
   `${pkg.name}-${pkg.version}.tgz`;
+
+/**
+ * What to do with a tarball the dependency names (`file:PATH`, read by npm from the repository's folder),
+ * or '' for any other: one outside the repository, or by an absolute path (package.json keeps it as
+ * given), installs on this machine only (a fresh clone, CI's and the review job's, has no such file);
+ * one inside it must be put there.
+ */
+function tarballNote(dir: string, dependency: string): string {
+  if (!dependency.startsWith('file:')) return '';
+  const path = dependency.slice('file:'.length);
+  const name = basename(path);
+  // npm reads file:~/ from the home folder; the shell's cp does too, unquoted.
+  const home = path.startsWith('~/');
+  const inRepository = relative(resolve(dir), resolve(dir, path));
+  if (!home && !isAbsolute(path) && inRepository !== '' && !inRepository.startsWith('..'))
+    return `\nnote: copy the tarball npm pack made to ${join(dir, inRepository)} before npm install, and commit it`;
+  const source = home ? `~/${shellCommand([path.slice(2)])}` : shellCommand([resolve(dir, path)]);
+  const vendor = join(dir, VENDOR);
+  return `\nnote: ${dependency} installs on this machine only: a fresh clone (CI's, the review job's) has no such file, and npm ci there fails; copy the tarball into the repository and name it from there before npm install (${shellCommand(['mkdir', vendor])} && cp ${source} ${shellCommand([`${vendor}/`])}, and "orgctl": "file:${VENDOR}/${name}" in package.json)`;
+}
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {
@@ -106,10 +131,11 @@ export const command = defineCommand({
     });
     assertEmptyFolder(dir);
     // orgctl is not on npm's public registry: a ^VERSION there installs whoever claims the name first
-    // (install scripts and all), so a checkout's init depends on the checkout itself, packed into DIR.
+    // (install scripts and all), so a checkout's init depends on the checkout itself, packed into
+    // DIR/vendor/: in the repository, as a fresh clone's npm ci (CI's, the review job's) needs it.
     const engine = packageRoot();
     const packed = flags.dependency === undefined && !engine.split(sep).includes('node_modules');
-    const dependency = packed ? `file:${tarballName(packageJson)}` : flags.dependency;
+    const dependency = packed ? `file:${VENDOR}/${tarballName(packageJson)}` : flags.dependency;
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
     const result = scaffold({
@@ -138,22 +164,28 @@ export const command = defineCommand({
         writeFileSync(file, content);
       }
       chmodSync(join(dir, '.ci/run'), 0o755);
+      // npm pack writes into a folder that is there, and makes none.
+      if (packed) mkdirSync(join(dir, VENDOR));
     } catch (e) {
       throw unwritable((e as NodeJS.ErrnoException).path ?? dir, e);
     }
     // The folder as a shell's cd takes it: one word, and never `-` (cd's previous folder) or a flag (R28-4).
-    const cd = shellCommand(['cd', dir.startsWith('-') ? `./${dir}` : dir]);
+    const folder = dir.startsWith('-') ? `./${dir}` : dir;
+    const cd = shellCommand(['cd', folder]);
     // An installed orgctl's ^VERSION installs from the registry it came from, which npm's public one is not.
-    const tarball = `/path/to/${tarballName(packageJson)}`;
-    const registryNote =
-      flags.dependency === undefined && !packed
-        ? `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball instead (${cd} && npm install ${tarball}), or init with --dependency file:${tarball}`
-        : '';
+    const vendor = join(folder, VENDOR);
+    const tarball = tarballName(packageJson);
+    const note =
+      flags.dependency === undefined
+        ? packed
+          ? ''
+          : `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball from inside the repository, where CI's npm ci finds it too (${shellCommand(['mkdir', vendor])} && cp /path/to/${tarball} ${shellCommand([`${vendor}/`])} && ${cd} && npm install ./${VENDOR}/${tarball})`
+        : tarballNote(folder, flags.dependency);
     const pack = packed
-      ? `(${shellCommand(['cd', engine])} && npm pack --pack-destination ${shellCommand([resolve(dir)])}) && `
+      ? `(${shellCommand(['cd', engine])} && npm pack --pack-destination ${shellCommand([resolve(dir, VENDOR)])}) && `
       : '';
     io.out(
-      `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${registryNote}
+      `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${note}
 next: ${pack}${cd} && npm install && git init -b main && git add -A && ${shellCommand(['git', 'commit', '-m', `The ${org} organization`])}`,
     );
     return 0;

@@ -43,7 +43,7 @@ interface ScaffoldOptions {
     /** Versions orgctl pins for its dependencies' dependencies: npm applies overrides only at a project's root. */
     readonly overrides?: Readonly<Record<string, unknown>>;
   };
-  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; init from a checkout: `file:orgctl-VERSION.tgz`). */
+  /** What package.json's `dependencies.orgctl` says (default `^VERSION`; init from a checkout: `file:vendor/orgctl-VERSION.tgz`). */
   readonly dependency?: string;
   /** The workflow templates (deploy/github/), name → text. */
   readonly workflows: ReadonlyMap<string, string>;
@@ -258,7 +258,7 @@ npm test
  */
 const upgradeSteps = (o: Pick<ScaffoldOptions, 'dependency'>): string =>
   o.dependency?.startsWith('file:')
-    ? "orgctl is a dependency like any other, installed from a tarball this repository holds (orgctl is\nnot on npm's public registry, where `orgctl@latest` is whoever claims the name):\n`npm pack` in the new orgctl's checkout, then `npm install ./orgctl-VERSION.tgz` here with the\ntarball it made, and remove the old one"
+    ? "orgctl is a dependency like any other, installed from a tarball this repository holds (orgctl is\nnot on npm's public registry, where `orgctl@latest` is whoever claims the name):\n`npm pack --pack-destination` this repository's `vendor/` in the new orgctl's checkout, then\n`npm install ./vendor/orgctl-VERSION.tgz` here, and remove the old tarball"
     : 'orgctl is a dependency like any other: `npm install orgctl@latest`';
 
 function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {

@@ -174,6 +174,21 @@ describe('orgctl init: a new organization repository', () => {
     expect(readFileSync(review, 'utf8')).toBe(ours);
   });
 
+  it(
+    "the installed orgctl's init writes ^VERSION, the version its registry holds, and says npm's public one does not",
+    OPTS,
+    () => {
+      const dir = join(tempDir(), 'from-installed');
+      const r = orgctl('init', dir, '--org', 'acme', '--owner', 'alice@acme.io');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(`^${VERSION}`);
+      expect(r.stdout).toContain(
+        `note: orgctl is not on npm's public registry: the dependency ^${VERSION} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball from inside the repository, where CI's npm ci finds it too (mkdir ${dir}/vendor && cp /path/to/orgctl-${VERSION}.tgz ${dir}/vendor/ && cd ${dir} && npm install ./vendor/orgctl-${VERSION}.tgz)`,
+      );
+      expect(r.stdout).toMatch(/^next: cd \S+ && npm install && git init/m);
+    },
+  );
+
   it("the repository's npm test passes with the installed orgctl: tsc, check, synth --check, prove", OPTS, () => {
     const t = sh('npm', ['test'], org);
     expect(t.stderr).not.toMatch(/error/i);
@@ -444,14 +459,14 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io']);
     expect(r.code, r.stderr).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    expect(pkg.dependencies.orgctl).toBe(`file:orgctl-${VERSION}.tgz`);
+    expect(pkg.dependencies.orgctl).toBe(`file:vendor/orgctl-${VERSION}.tgz`);
     expect(r.stdout).not.toContain('note:');
     // The next step packs this checkout into the new repository, then installs from it.
     expect(r.stdout).toContain(
-      `next: (cd ${ROOT} && npm pack --pack-destination ${dir}) && cd ${dir} && npm install && git init -b main`,
+      `next: (cd ${ROOT} && npm pack --pack-destination ${dir}/vendor) && cd ${dir} && npm install && git init -b main`,
     );
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
-      `npm pack\` in the new orgctl's checkout, then \`npm install ./orgctl-VERSION.tgz\``,
+      `\`npm install ./vendor/orgctl-VERSION.tgz\` here, and remove the old tarball`,
     );
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).not.toContain('npm install orgctl@latest');
     // As printed, offline (npm's cache holds this checkout's dependencies): the repository holds the
@@ -476,28 +491,49 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
     expect(done.status, done.stderr).toBe(0);
     const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
-    expect(locked).toMatchObject({ version: VERSION, resolved: `file:orgctl-${VERSION}.tgz` });
+    expect(locked).toMatchObject({ version: VERSION, resolved: `file:vendor/orgctl-${VERSION}.tgz` });
     expect(locked.integrity).toMatch(/^sha512-/);
     const tracked = spawnSync('git', ['ls-files'], { cwd: dir, env, encoding: 'utf8' }).stdout.split('\n');
-    expect(tracked).toContain(`orgctl-${VERSION}.tgz`);
+    expect(tracked).toContain(`vendor/orgctl-${VERSION}.tgz`);
     expect(tracked).not.toContain('node_modules/orgctl/package.json');
     // A dependency given is written as given, with nothing said.
     const named = join(tempDir(), 'named');
-    const given = await run([
-      'init',
-      named,
-      '--org',
-      'acme',
-      '--owner',
-      'alice@acme.io',
-      '--dependency',
-      'file:/x.tgz',
-    ]);
+    const given = await run(['init', named, '--org', 'acme', '--owner', 'alice@acme.io', '--dependency', VERSION]);
     expect(given.code, given.stderr).toBe(0);
     expect(given.stdout).not.toContain('note:');
     expect(given.stdout).toMatch(/^next: cd \S+ && npm install && git init/m);
-    expect(JSON.parse(readFileSync(join(named, 'package.json'), 'utf8')).dependencies.orgctl).toBe('file:/x.tgz');
+    expect(JSON.parse(readFileSync(join(named, 'package.json'), 'utf8')).dependencies.orgctl).toBe(VERSION);
   }, 180_000);
+
+  it('--dependency file: a tarball outside the repository, or named by an absolute path, is said to install on this machine only (a fresh clone has no such file); one inside it, to be copied there before npm install', async () => {
+    const init = async (dependency: string) => {
+      const dir = join(tempDir(), 'tarball');
+      const r = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--dependency', dependency]);
+      expect(r.code, r.stderr).toBe(0);
+      return { dir, stdout: r.stdout };
+    };
+    // The copy's source as a shell in the current folder reaches it: npm reads a relative file: from the repository.
+    const source = (dir: string) => ({
+      'file:/tmp/orgctl-0.1.0.tgz': '/tmp/orgctl-0.1.0.tgz',
+      'file:../orgctl-0.1.0.tgz': join(dir, '../orgctl-0.1.0.tgz'),
+      'file:~/orgctl-0.1.0.tgz': '~/orgctl-0.1.0.tgz',
+    });
+    for (const outside of Object.keys(source(''))) {
+      const { dir, stdout } = await init(outside);
+      expect(stdout, outside).toContain(
+        `note: ${outside} installs on this machine only: a fresh clone (CI's, the review job's) has no such file, and npm ci there fails; copy the tarball into the repository and name it from there before npm install (mkdir ${dir}/vendor && cp ${source(dir)[outside as keyof ReturnType<typeof source>]} ${dir}/vendor/, and "orgctl": "file:vendor/orgctl-0.1.0.tgz" in package.json)`,
+      );
+    }
+    // An absolute path into the repository is no path of another clone either (package.json keeps it as given).
+    const dir = join(tempDir(), 'absolute');
+    const absolute = `file:${dir}/vendor/orgctl-0.1.0.tgz`;
+    const named = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--dependency', absolute]);
+    expect(named.stdout).toContain(`note: ${absolute} installs on this machine only:`);
+    const inside = await init('file:vendor/orgctl-0.1.0.tgz');
+    expect(inside.stdout).toContain(
+      `note: copy the tarball npm pack made to ${inside.dir}/vendor/orgctl-0.1.0.tgz before npm install, and commit it`,
+    );
+  });
 
   it('--from imports a cluster dump, reporting on stderr what it could not map', async () => {
     const dir = join(tempDir(), 'imported');
