@@ -114,6 +114,18 @@ export function cli(
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * A workflow step's `run` script as GitHub runs it (`bash --noprofile --norc -eo pipefail`), in
+ * `cwd`, with the stand-in commands of the folder `bin` first on PATH and only `env` besides.
+ */
+export function runStep(script: string, cwd: string, bin: string, env: Record<string, string>) {
+  return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${process.env.PATH}`, ...env },
+  });
+}
+
 /** `orgctl` in this process: fast, for tables of cases; `terminal`: as if stdout were a terminal. */
 export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, terminal = false): Promise<CliResult> {
   const out: string[] = [];

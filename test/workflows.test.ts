@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { gitIn, ROOT, tempDir } from './helpers.ts';
+import { gitIn, ROOT, runStep, tempDir } from './helpers.ts';
 import { actionlintProblems, allProblems, schemaProblems, yamlProblems } from './workflow-lint.ts';
 
 const SOURCE = 'deploy/github';
@@ -1194,16 +1194,11 @@ describe('git is fetched with the job’s own read-only token (a private reposit
       `#!/bin/sh\n{ printf 'args:'; printf ' %s' "$@"; echo; env | grep '^GIT_CONFIG' | sort; } >> "${log}"\n`,
       { mode: 0o755 },
     );
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-      cwd: tempDir(),
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}:${process.env.PATH}`,
-        GH_TOKEN: 'ghs_secret123',
-        GITHUB_REPOSITORY: 'acme/org',
-        NUMBER: '7',
-        BASE: 'main',
-      },
+    const r = runStep(step.run!, tempDir(), bin, {
+      GH_TOKEN: 'ghs_secret123',
+      GITHUB_REPOSITORY: 'acme/org',
+      NUMBER: '7',
+      BASE: 'main',
     });
     expect(r.status, r.stderr).toBe(0);
     return readFileSync(log, 'utf8');
