@@ -251,6 +251,12 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only the ServiceAccounts and Secrets of tokens (named ${tokenPrefix}...)`,
     },
     {
+      // A DELETE only marks an object with finalizers for deletion, and RBAC reads bindings and
+      // roles without deletionTimestamp: one forged with a finalizer keeps granting once pruned.
+      expression: `${deletes} || !has(object.metadata.finalizers) || object.metadata.finalizers.all(f, request.operation == 'UPDATE' && has(oldObject.metadata.finalizers) && f in oldObject.metadata.finalizers)`,
+      message: `${whose} add no finalizer (orgctl writes none): an object with one outlives its prune, marked for deletion until someone removes the finalizer, and a RoleBinding or role marked so still grants; those others put there are kept`,
+    },
+    {
       expression: forKind(
         '',
         'Secret',
