@@ -1378,8 +1378,9 @@ describe('pull requests opened by the expiry workflow get their checks', () => {
     const propose = wf.jobs.propose as unknown as { permissions: Record<string, string>; steps: { run?: string }[] };
     expect(propose.permissions.actions).toBe('write');
     const script = propose.steps.map((s) => s.run ?? '').join('\n');
-    expect(script).toMatch(/gh workflow run orgctl-check\.yaml --ref "\$branch"/);
-    expect(script).toMatch(/gh workflow run orgctl-review\.yaml --ref "\$base" -f pull="\$number"/);
+    // Which file of the repository each is (.yaml or .yml): test/redteam-r40.test.ts R40-2.
+    expect(script).toMatch(/gh workflow run "\$\(workflow orgctl-check\)" --ref "\$branch"/);
+    expect(script).toMatch(/gh workflow run "\$\(workflow orgctl-review\)" --ref "\$base" -f pull="\$number"/);
   });
 
   it("runs the repository's code (org/org.ts, orgctl) only with a read-only token; the job that can write runs none", () => {
