@@ -40,18 +40,28 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function readTokenSecret(
   secret: unknown,
   token: MemberToken,
-  namespace?: string,
+  namespace: string,
 ): { token: string; caData: string } {
   if (!isObj(secret) || secret.kind !== 'Secret')
     throw new InputError('the input is not a Secret (expected `kubectl get secret NAME -o json`)');
   const meta = isObj(secret.metadata) ? secret.metadata : {};
   const name = String(meta.name ?? '');
-  // A ServiceAccount of the same name in another namespace is another identity.
-  if (namespace !== undefined && meta.namespace !== undefined && meta.namespace !== namespace) {
+  const data = isObj(secret.data) ? secret.data : {};
+  // A ServiceAccount of the same name in another namespace is another identity. kubectl prints
+  // the Secret's namespace always, and the cluster fills data.namespace with its ServiceAccount's.
+  const filled = typeof data.namespace === 'string' ? Buffer.from(data.namespace, 'base64').toString() : undefined;
+  for (const [said, how] of [
+    [meta.namespace, ''],
+    [filled, " (its data.namespace, which the cluster fills with its ServiceAccount's)"],
+  ] as const)
+    if (said !== undefined && said !== namespace)
+      throw new InputError(
+        `Secret ${name} is in namespace ${JSON.stringify(said)}${how}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`,
+      );
+  if (meta.namespace === undefined)
     throw new InputError(
-      `Secret ${name} is in namespace ${JSON.stringify(meta.namespace)}, not in ${namespace} where token ${token.id}'s ServiceAccount lives`,
+      `Secret ${name} names no namespace (metadata.namespace): give it as \`kubectl get secret -n ${namespace} NAME -o json\` prints it, from ${namespace} where token ${token.id}'s ServiceAccount lives`,
     );
-  }
   if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE) {
     throw new InputError(`Secret ${name} is of type ${JSON.stringify(secret.type)}, not ${SERVICE_ACCOUNT_TOKEN_TYPE}`);
   }
@@ -61,7 +71,6 @@ export function readTokenSecret(
       `Secret ${name} belongs to ServiceAccount ${JSON.stringify(sa)}, not to token ${token.id} (${token.serviceAccount})`,
     );
   }
-  const data = isObj(secret.data) ? secret.data : {};
   if (typeof data.token !== 'string' || typeof data['ca.crt'] !== 'string' || !data.token) {
     throw new InputError(
       `Secret ${name} holds no token yet: the cluster fills it once the ServiceAccount exists; try again in a moment`,
