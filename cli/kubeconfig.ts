@@ -34,6 +34,9 @@ A deactivated token, or one past its \`expires\` (judged on ORGCTL_TODAY, else t
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
 type Obj = Record<string, unknown>;
+/** Standard base64, padded (empty text decodes to nothing, which holds no certificate). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
@@ -79,7 +82,13 @@ export function readTokenSecret(
   const decoded = Buffer.from(data.token, 'base64').toString('utf8');
   if (!decoded || /[^\x21-\x7e]/.test(decoded))
     throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
-  return { token: decoded, caData: data['ca.crt'] };
+  // kubectl reads certificate-authority-data as base64 of PEM certificates, and fails on anything else.
+  const ca = data['ca.crt'];
+  if (!BASE64.test(ca) || !Buffer.from(ca, 'base64').toString('latin1').includes(PEM_CERTIFICATE))
+    throw new InputError(
+      `Secret ${name}: data['ca.crt'] is not base64 of a PEM certificate (${PEM_CERTIFICATE}...), which the cluster fills it with`,
+    );
+  return { token: decoded, caData: ca };
 }
 
 export interface KubeconfigInput {

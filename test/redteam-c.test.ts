@@ -192,7 +192,10 @@ describe('C4: --out over what is not a file (a device, a FIFO, a link to one: /d
       namespace: 'acme-system',
       annotations: { 'kubernetes.io/service-account.name': 'token-ci-deploy' },
     },
-    data: { token: Buffer.from('the-live-token').toString('base64'), 'ca.crt': 'Q0E=' },
+    data: {
+      token: Buffer.from('the-live-token').toString('base64'),
+      'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
+    },
   });
 
   it('kubeconfig --out FIFO --force (as --out /dev/null --force, which as root replaced /dev/null with the token): refused, left as it was', async () => {
