@@ -77,8 +77,10 @@ export const workflowDigest = (text: string): string =>
  * - `edited`: differs from every template orgctl shipped under its name (edited by hand).
  * - `missing`: this orgctl ships it; the repository has none of that name.
  * - `retired`: a template only an earlier orgctl shipped, never edited: nothing runs it any more.
+ * - `duplicate`: a template's file under the other extension beside the template's own: GitHub
+ *   runs both, whatever either holds.
  */
-export type WorkflowState = 'current' | 'earlier' | 'edited' | 'missing' | 'retired';
+export type WorkflowState = 'current' | 'earlier' | 'edited' | 'missing' | 'retired' | 'duplicate';
 
 export interface WorkflowStatus {
   /** The template's name (`orgctl-check.yaml`), or a retired one's. */
@@ -111,13 +113,17 @@ export function workflowStatuses(
     if (digest === workflowDigest(text)) return { name, file, state: 'current' };
     return { name, file, state: shipped(name, digest) ? 'earlier' : 'edited' };
   });
+  // The template's file is there under its own name: the twin beside it is a second workflow.
+  const duplicates = statuses
+    .filter((st) => st.file === st.name && found.has(twin(st.name)))
+    .map((st): WorkflowStatus => ({ name: st.name, file: twin(st.name), state: 'duplicate' }));
   const seen = new Set(statuses.map((st) => st.file));
   const retired = [...found]
     .filter(([file]) => !seen.has(file) && !templates.has(file) && !templates.has(twin(file)))
     .map(([file, text]) => ({ file, name: Object.hasOwn(history, file) ? file : twin(file), text }))
     .filter(({ name, text }) => shipped(name, workflowDigest(text)))
     .map(({ name, file }): WorkflowStatus => ({ name, file, state: 'retired' }));
-  return [...statuses, ...retired].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return [...statuses, ...duplicates, ...retired].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** The repository's workflows (every YAML file of .github/workflows/), name → text; none without the folder. */
@@ -194,6 +200,8 @@ and a release may change what they must run. Each template is:
                compare it; --write --force replaces it
   missing      not in the repository: --write adds it
   retired      (a workflow, not a template) an earlier orgctl's that this one no longer ships: delete it
+  duplicate    a template's workflow under the other extension (.yml beside .yaml): GitHub runs
+               both, so delete it
 Exit 0 when every template is up to date and no retired workflow is left (after --write, as
 written), 1 otherwise. Workflows of other names are not orgctl's and are left out.
 
@@ -211,6 +219,7 @@ const STATE_LINE: Readonly<Record<WorkflowState, string>> = {
     'edited: no orgctl shipped it (edited by hand); compare with `diff -u TEMPLATE FILE`, `npx orgctl workflows --write --force` replaces it',
   missing: 'missing: `npx orgctl workflows --write` adds it',
   retired: "retired: an earlier orgctl's that this one no longer ships; delete it",
+  duplicate: 'duplicate: a second copy of TEMPLATE under the other extension, which GitHub runs too; delete it',
 };
 
 export const command = defineCommand({
@@ -238,7 +247,7 @@ export const command = defineCommand({
       }
       replaceFile(file, templates.get(name)!);
     }
-    const written = new Set(writing.map((s) => s.name));
+    const written = new Set(writing.map((s) => s.file));
     const after = flags.write ? repositoryWorkflowStatuses(repo) : before;
     const ok = after.every((s) => s.state === 'current');
     const shown = (name: string) => join(repo, WORKFLOWS_FOLDER, name);
@@ -248,7 +257,7 @@ export const command = defineCommand({
           {
             ok,
             version: packageJson.version,
-            workflows: after.map((s) => ({ file: shown(s.file), state: s.state, written: written.has(s.name) })),
+            workflows: after.map((s) => ({ file: shown(s.file), state: s.state, written: written.has(s.file) })),
           },
           null,
           2,
@@ -257,10 +266,10 @@ export const command = defineCommand({
       return ok ? 0 : 1;
     }
     const width = Math.max(...after.map((s) => shown(s.file).length));
-    const was = new Map(before.map((s) => [s.name, s.state]));
+    const was = new Map(before.map((s) => [s.file, s.state]));
     for (const s of after) {
-      const line = written.has(s.name)
-        ? `written (was ${was.get(s.name)})`
+      const line = written.has(s.file)
+        ? `written (was ${was.get(s.file)})`
         : STATE_LINE[s.state]
             .replace('TEMPLATE', relative('.', join(templatesFolder(), s.name)))
             .replace('FILE', shown(s.file));
