@@ -269,7 +269,7 @@ function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string)
   return `# ${o.org}: people and access
 
 The ${o.org} organization's users, admins, namespaces, access levels and tokens, declared in
-[\`${declaredIn}\`](${declaredIn}) and synthesized by [orgctl](https://www.npmjs.com/package/orgctl)
+[\`${declaredIn}\`](${declaredIn}) and synthesized by orgctl
 into Kubernetes RBAC in \`dist/\`, which Argo CD applies. The owner is ${o.owner.toLowerCase()}.
 
 ## Changing access
@@ -334,8 +334,8 @@ renders \`dist/\` differently fails \`output-proof\` until orgctl comes from a r
 
 ## Setting up
 
-- GitHub: protect the default branch as [orgctl's docs](node_modules/orgctl/docs/github.md) describe
-  (require \`orgctl/review\` from the GitHub Actions app and \`check\`).
+- GitHub: protect the default branch as orgctl's docs describe (\`node_modules/orgctl/docs/github.md\`
+  once installed): require \`orgctl/review\` from the GitHub Actions app and \`check\`.
 ${
   o.argocd !== undefined
     ? `- Argo CD: \`dist/argocd/\` is generated for ${o.argocd}: apply it once, as [orgctl's README](node_modules/orgctl/README.md#delivery-with-argo-cd)

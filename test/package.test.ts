@@ -140,6 +140,11 @@ describe('orgctl init: a new organization repository', () => {
     expect(readFileSync(join(org, 'README.md'), 'utf8')).toMatch(/## Who approves what[\s\S]*`engine-change`/);
     expect(readFileSync(join(org, '.gitignore'), 'utf8')).toContain('node_modules/');
     expect(readFileSync(join(org, '.ci/run'), 'utf8')).toContain('npm test');
+    // No link to a page of npm's public registry, where orgctl is not published (whoever claims the
+    // name writes that page), nor into node_modules/, which the repository does not hold on GitHub.
+    const readme = readFileSync(join(org, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/npmjs\.com|\]\(node_modules\//);
+    expect(readme).toContain('`node_modules/orgctl/docs/github.md`');
   });
 
   it("writes workflows that run the installed orgctl and pass the same validators as orgctl's own", async () => {
