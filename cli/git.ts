@@ -117,6 +117,19 @@ export function readRefTree(ref: string): TreeEntry[] {
     .map((line) => ({ mode: line.slice(0, line.indexOf(' ')), path: line.slice(line.indexOf('\t') + 1) }));
 }
 
+/**
+ * The paths a change from `base` to `head` (git refs) touches, as GitHub lists a pull request's
+ * files: from their merge base (`base...head`, so what base did since is none of the change's), a
+ * rename as the path removed and the path added, with no diff program or path quoting of git's
+ * configuration in the way.
+ */
+export function changedPathsBetween(base: string, head: string): string[] {
+  return git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', `${base}...${head}`, '--'])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean);
+}
+
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */
 export function workTreeOf(folder: string): string | undefined {
   const r = spawnSync('git', ['-C', folder, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
