@@ -34,7 +34,7 @@ export const selfEdit: ChangeRule = {
         out.push({
           rule: this.id,
           ok: false,
-          message: `${p.id} is an author of this change and changes their own privileges: ${changeList(p)}. Another admin must make this change.`,
+          message: `${p.id} is an author of this change and changes their own privileges: ${changeList(p)}. An admin who is not an author of it must make this change.`,
         });
     }
     for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
@@ -43,7 +43,7 @@ export const selfEdit: ChangeRule = {
         out.push({
           rule: this.id,
           ok: false,
-          message: `token ${t.id} belongs to ${owner}, an author of this change: ${changeList(t)}. Another admin must make this change.`,
+          message: `token ${t.id} belongs to ${owner}, an author of this change: ${changeList(t)}. An admin who is not an author of it must make this change.`,
         });
     }
     // Access reaching another cluster (a namespace joining one, a cluster added): an author's own
@@ -58,7 +58,7 @@ export const selfEdit: ChangeRule = {
           out.push({
             rule: this.id,
             ok: false,
-            message: `${email} is an author of this change and changes their own privileges: access now also in ${where}. Another admin must make this change.`,
+            message: `${email} is an author of this change and changes their own privileges: access now also in ${where}. An admin who is not an author of it must make this change.`,
           });
       }
       for (const t of input.head.tokens.values()) {
@@ -68,7 +68,7 @@ export const selfEdit: ChangeRule = {
           out.push({
             rule: this.id,
             ok: false,
-            message: `token ${t.id} belongs to ${t.owner}, an author of this change: its access now also in ${where}. Another admin must make this change.`,
+            message: `token ${t.id} belongs to ${t.owner}, an author of this change: its access now also in ${where}. An admin who is not an author of it must make this change.`,
           });
       }
     }

@@ -496,7 +496,7 @@ describe('bad input never passes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('## orgctl review: ❌ the change breaks a rule');
     expect(r.stdout).toContain(
-      '| `self-edit` | ❌ | alice@<!-- -->acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change. |',
+      '| `self-edit` | ❌ | alice@<!-- -->acme.io is an author of this change and changes their own privileges: loses billing access. An admin who is not an author of it must make this change. |',
     );
     const ok = await run([
       'review',

@@ -74,7 +74,7 @@ describe('change rules', () => {
       });
       expect(v.failed).toEqual(['self-edit']);
       expect(v.results.find((r) => !r.ok)!.message).toBe(
-        'alice@acme.io is an author of this change and changes their own privileges: gains billing access. Another admin must make this change.',
+        'alice@acme.io is an author of this change and changes their own privileges: gains billing access. An admin who is not an author of it must make this change.',
       );
     });
     it('passes: frank gives alice billing, approved by dan', () => {

@@ -163,7 +163,7 @@ describe('self-edit: an author changes their own privileges whichever way', () =
     });
     expect(v.failed).toEqual(['self-edit']);
     expect(v.results.find((r) => !r.ok)!.message).toBe(
-      'alice@acme.io is an author of this change and changes their own privileges: loses billing access. Another admin must make this change.',
+      'alice@acme.io is an author of this change and changes their own privileges: loses billing access. An admin who is not an author of it must make this change.',
     );
   });
 

@@ -234,7 +234,7 @@ describe("usernamePrefix: every person's identity changes", () => {
     const failed = [...new Set(v.results.filter((x: { ok: boolean }) => !x.ok).map((x: { rule: string }) => x.rule))];
     expect(failed).toEqual(['self-edit', 'admin-change-approval', 'settings-change']);
     expect(v.results.find((x: { rule: string }) => x.rule === 'self-edit').message).toBe(
-      'alice@acme.io is an author of this change and changes their own privileges: Kubernetes identity alice@acme.io → oidc:alice@acme.io: all their bindings move to the new username. Another admin must make this change.',
+      'alice@acme.io is an author of this change and changes their own privileges: Kubernetes identity alice@acme.io → oidc:alice@acme.io: all their bindings move to the new username. An admin who is not an author of it must make this change.',
     );
     // approvals do not lift self-edit
     expect((await review(sides, '--actor', 'alice', '--approved-by', 'frank', '--approved-by', 'dan')).code).toBe(1);
