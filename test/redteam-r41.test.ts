@@ -1,0 +1,100 @@
+/**
+ * Red team R41 (base bd6dac8): what an organization repository's package-lock.json installs orgctl
+ * from (738e7ae: a tarball the repository holds; 57ba646: head-engine skips a file: lock), and
+ * explain's index (bba3064). Each test asserts the safe behaviour.
+ *
+ * R41-1 (medium; an admin alone, once base's lock installs a package from inside org/ or dist/):
+ *     `engine-change` asks a second admin for any path outside org/ and dist/, because "what lives
+ *     outside org/ and dist/ decides how every rule runs". That holds only while nothing the
+ *     workflows run comes from inside them. npm installs a `file:` folder dependency (or a
+ *     workspace) as a link (`"node_modules/orgctl": { "resolved": "org/vendor/orgctl", "link":
+ *     true }`, npm 9+'s default install-links=false), whose files no integrity pins, and a `file:`
+ *     tarball whose lock entry has no integrity as whatever bytes the path holds (npm ci 11,
+ *     offline: both reproduced). Node and esbuild resolve a linked package's imports from every
+ *     node_modules above its real folder (org/node_modules/yaml shadows the engine's yaml), and read
+ *     tsconfig.json and package.json there. So once base's lock installs orgctl (or any package)
+ *     from org/vendor/orgctl (a vendored, "reviewable" engine: its own pull request is an
+ *     engine-change a second admin approved, which names no folder), alice alone changes
+ *     org/vendor/orgctl/cli/review.ts or adds org/node_modules/yaml, the review says ✅ "only org/
+ *     and dist/ change", and after the merge the privileged review job (npm ci --ignore-scripts on
+ *     base, then node_modules/orgctl's command, with checks: write) runs her code: every later
+ *     verdict is hers. The default layout (738e7ae's root tarball with its sha512, npm ci checks it:
+ *     EINTEGRITY, reproduced) is not exposed.
+ *     Safe: a change inside org/ or dist/ is an engine-change when base's lock installs anything
+ *     from inside that folder, naming why.
+ *
+ * What held (no test): the committed tarball at the root (engine-change; npm ci refuses bytes other
+ * than the lock's sha512: EINTEGRITY with a fresh cache, reproduced with npm 11; a warm cache serves
+ * the locked bytes by integrity, never the swapped file); a second tarball, .npmrc, overrides,
+ * bundleDependencies, npm-shrinkwrap.json, a root node_modules/: all paths outside org/ and dist/.
+ * The head-engine install step's `node -e` (a lock that is not JSON, lockfileVersion 1, `resolved`
+ * on another key, `__proto__`, a package-lock.json folder whose index.js require runs): it can only
+ * skip a proof (the review's own proof decides, fail-closed for an upgrade) or run npm ci as before
+ * 57ba646 in the job that holds nothing; checkHeadProof refuses any proof whose lock installs from a
+ * file or folder (lockSourceProblems), read from git, not from the job. init's printed next step
+ * for folders named a'b, $(touch x), `x`, x<newline>y, -rf, !x, ~x, =x, tabs, quotes, \, *, {a,b},
+ * --pack-destination=/tmp: run by bash with stub npm and git, each packs into and installs in the
+ * named folder, nothing else runs (the checkout path goes through the same quoting, and is absolute).
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, run, tempDir } from './helpers.ts';
+
+/** A base project as a repository holds it: package.json, package-lock.json and the example's dist/. */
+function baseProject(dependency: string, lockPackages: Record<string, unknown>): string {
+  const dir = tempDir('orgctl-r41-base-');
+  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: dependency } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...lockPackages } }, null, 2),
+  );
+  mkdirSync(join(dir, 'dist'));
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  return join(dir, 'dist');
+}
+
+/** orgctl vendored as a folder of org/, as npm install file:org/vendor/orgctl locks it. */
+const VENDORED_IN_ORG = {
+  'node_modules/orgctl': { resolved: 'org/vendor/orgctl', link: true },
+  'org/vendor/orgctl': { name: 'orgctl', version: '0.1.0', bin: { orgctl: 'bin/orgctl.mjs' } },
+};
+
+/** alice (an admin) alone changes `paths`; head dist/ is base's. */
+const aliceAlone = (base: string, paths: readonly string[]) =>
+  run(['review', '--base', base, '--head', base, '--actor', 'alice', ...paths.flatMap((p) => ['--changed-path', p])]);
+
+const ENGINE_CHANGE_FAILS = /\| `engine-change` \| ❌ \|[^\n]*org\/vendor\/orgctl/;
+
+describe('R41-1: a package base installs from inside org/ or dist/ is the engine', () => {
+  it.each([
+    ['the vendored engine itself', ['org/vendor/orgctl/cli/review.ts']],
+    ['a package shadowing its dependency from a node_modules above it', ['org/node_modules/yaml/dist/index.js']],
+    ['a tsconfig.json above it, which esbuild and tsx read', ['org/tsconfig.json']],
+  ])('%s: an admin alone may not change it', async (_, paths) => {
+    const r = await aliceAlone(baseProject('file:org/vendor/orgctl', VENDORED_IN_ORG), paths);
+    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+      code: 1,
+      row: expect.stringMatching(ENGINE_CHANGE_FAILS),
+    });
+  });
+
+  it('a tarball of org/ whose lock entry has no integrity (npm ci installs whatever bytes it holds)', async () => {
+    const base = baseProject('file:org/orgctl-0.1.0.tgz', {
+      'node_modules/orgctl': { version: '0.1.0', resolved: 'file:org/orgctl-0.1.0.tgz' },
+    });
+    const r = await aliceAlone(base, ['org/orgctl-0.1.0.tgz']);
+    expect(r.stdout).toMatch(/\| `engine-change` \| ❌ \|[^\n]*org\/orgctl-0\.1\.0\.tgz/);
+    expect(r.code).toBe(1);
+  });
+
+  it("init's layout (a tarball at the root, pinned by its sha512): a change of org/ alone is no engine-change", async () => {
+    const base = baseProject('file:orgctl-0.1.0.tgz', {
+      'node_modules/orgctl': { version: '0.1.0', resolved: 'file:orgctl-0.1.0.tgz', integrity: 'sha512-AAAA' },
+    });
+    const r = await aliceAlone(base, ['org/org.ts']);
+    expect(r.stdout).toMatch(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/);
+    expect(r.code).toBe(0);
+  });
+});
