@@ -9,6 +9,7 @@ import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
   lockedEngine,
+  lockedRepositoryPaths,
   lockRegistries,
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
@@ -86,6 +87,12 @@ export function readBaseLock(base: string): LockedEngine | undefined {
   const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
   const locked = text === undefined ? undefined : lockedEngine(text, RUNNING_ENGINE.name, lockRegistries(text));
   return typeof locked === 'object' ? locked : undefined;
+}
+
+/** The paths inside the repository base's package-lock.json installs packages from (none when it cannot be read). */
+export function readBaseInstalledFrom(base: string): string[] {
+  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
+  return text === undefined ? [] : lockedRepositoryPaths(text);
 }
 
 /**

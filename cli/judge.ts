@@ -19,7 +19,7 @@ import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import { isActiveAdmin, type HeadTree } from '../policies/change/context.ts';
-import { readBaseLock, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
+import { readBaseInstalledFrom, readBaseLock, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
 
 export interface ChangeToJudge {
   readonly base: string;
@@ -140,6 +140,8 @@ export function judgeChange(
   const projectCommand = change.changedPaths?.includes('package.json')
     ? readProjectCommand(change.base, change.head)
     : undefined;
+  // What base's lock installs from inside the repository is engine, in org/ or dist/ too (engine-change).
+  const installedFrom = change.changedPaths ? readBaseInstalledFrom(change.base) : [];
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
@@ -163,6 +165,7 @@ export function judgeChange(
       ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, readBaseLock(change.base)) }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
+    ...(installedFrom.length ? { installedFrom } : {}),
     ...(headTree !== undefined ? { headTree } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });

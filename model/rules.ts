@@ -436,7 +436,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files); or only `dist/` changes (with, at most, files of `org/` that are neither code nor data: a README) and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`); or `package.json` names a command `orgctl` or renames the project `orgctl` (`npx orgctl` would run the project's file), outside orgctl's own repository",
+      "a file outside `org/` and `dist/` changes (policies, constructs, workflows, package files), or one inside a folder of them that base's `package-lock.json` installs a package from (a linked folder, a `file:` tarball or folder: what the workflows run, with the `node_modules` and `tsconfig.json` above it); or only `dist/` changes (with, at most, files of `org/` that are neither code nor data: a README) and someone gains something (`dist/` changes alone when a grant or token expires, which only removes: a gain is declared in `org/`); or `package.json` names a command `orgctl` or renames the project `orgctl` (`npx orgctl` would run the project's file), outside orgctl's own repository",
     remediation: `${OTHER_ADMIN}; a gain in a change of \`dist/\` alone: nothing, declare it in \`org/\`; a command \`orgctl\` in \`package.json\`: name it otherwise`,
   },
   {

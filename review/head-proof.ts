@@ -8,6 +8,7 @@
  * approval trusts (that version) is what vouches for the bytes. Nothing else is lifted: the
  * access diff, every change rule and `head-policies` are the base's.
  */
+import { posix } from 'node:path';
 import { describeValue } from '../model/data.ts';
 import { firstOf } from '../model/text.ts';
 import { isGitAttributes } from '../policies/change/repository-tree.ts';
@@ -134,6 +135,51 @@ export function lockRegistries(text: string): string[] {
     if (origin) origins.add(origin);
   }
   return [...origins].sort();
+}
+
+/** A path of the repository as a lock writes it (`./org/x`, `org/x/`), or undefined when it leaves the repository. */
+function repositoryPath(path: string): string | undefined {
+  const normalized = posix.normalize(path.replace(/\\/g, '/')).replace(/\/+$/, '');
+  if (normalized === '.') return '';
+  return normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../') ? undefined : normalized;
+}
+
+/**
+ * The paths inside the repository a package-lock.json installs packages from, relative to its root
+ * ('' for the root itself): a folder npm links (`"resolved": "org/vendor/orgctl", "link": true`: a
+ * `file:` folder or a workspace) or its own entry (`"org/vendor/orgctl": {...}`), and a `file:`
+ * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
+ * and npm ci installs a tarball without one as whatever bytes it holds.
+ */
+export function lockedRepositoryPaths(text: string): string[] {
+  const parsed = parseJson(text);
+  if ('problem' in parsed || !isRecord(parsed.value)) return [];
+  const paths = new Set<string>();
+  const add = (path: string) => {
+    const inside = repositoryPath(path);
+    if (inside !== undefined) paths.add(inside);
+  };
+  const fromSpec = (spec: unknown) => {
+    if (typeof spec === 'string' && spec.startsWith('file:')) add(spec.slice('file:'.length));
+  };
+  const { packages, dependencies } = parsed.value;
+  for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
+    if (key !== '' && !key.startsWith('node_modules/')) add(key);
+    if (!isRecord(entry)) continue;
+    if (entry.link === true && typeof entry.resolved === 'string') add(entry.resolved);
+    fromSpec(entry.resolved);
+  }
+  const visit = (deps: unknown, depth: number): void => {
+    if (!isRecord(deps) || depth > 64) return;
+    for (const entry of Object.values(deps)) {
+      if (!isRecord(entry)) continue;
+      fromSpec(entry.version);
+      fromSpec(entry.resolved);
+      visit(entry.dependencies, depth + 1);
+    }
+  };
+  visit(dependencies, 0);
+  return [...paths].sort();
 }
 
 /** The package a lock's path installs: `node_modules/a/node_modules/@s/b` is `@s/b`. */

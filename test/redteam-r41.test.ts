@@ -39,6 +39,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { ROOT, run, tempDir } from './helpers.ts';
 
 /** A base project as a repository holds it: package.json, package-lock.json and the example's dist/. */
@@ -96,5 +97,34 @@ describe('R41-1: a package base installs from inside org/ or dist/ is the engine
     const r = await aliceAlone(base, ['org/org.ts']);
     expect(r.stdout).toMatch(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('R41-1: the paths inside the repository a lock installs from', () => {
+  it.each([
+    ['a linked folder and its own entry', { packages: VENDORED_IN_ORG }, ['org/vendor/orgctl']],
+    [
+      'file: tarballs and folders, as written (./, a trailing /), never one outside the repository',
+      {
+        packages: {
+          'node_modules/a': { resolved: 'file:./org/a-1.0.0.tgz' },
+          'node_modules/b': { resolved: 'file:dist/b/', link: false },
+          'node_modules/c': { resolved: 'file:../elsewhere/c.tgz' },
+          'node_modules/d': { resolved: 'file:/abs/d.tgz' },
+          'node_modules/e': { resolved: 'https://registry.npmjs.org/e/-/e-1.0.0.tgz' },
+          'node_modules/f/node_modules/g': { resolved: 'https://registry.npmjs.org/g/-/g-1.0.0.tgz' },
+        },
+      },
+      ['dist/b', 'org/a-1.0.0.tgz'],
+    ],
+    ['a workspace at the root', { packages: { 'node_modules/w': { resolved: '.', link: true } } }, ['']],
+    [
+      "lockfileVersion 1's dependencies",
+      { dependencies: { orgctl: { version: 'file:org/orgctl', dependencies: { y: { version: 'file:org/y.tgz' } } } } },
+      ['org/orgctl', 'org/y.tgz'],
+    ],
+    ['a lock that is not an object', [], []],
+  ])('%s', (_, lock, paths) => {
+    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual(paths);
   });
 });

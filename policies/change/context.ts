@@ -35,6 +35,11 @@ export interface ReviewInput {
    */
   readonly projectCommand?: string;
   /**
+   * Paths inside the repository base's package-lock.json installs packages from ('' the root:
+   * review/head-proof.ts lockedRepositoryPaths), when it could be read: the workflows run them.
+   */
+  readonly installedFrom?: readonly string[];
+  /**
    * Rule ids an override is asked for (e.g. `mass-removal`): by a label, which anyone who may triage
    * applies, or by `--override`; overriddenBy says whose act it is.
    */

@@ -7,6 +7,20 @@ import { secondAdmin, type ChangeRule } from './context.ts';
 const DECLARATION_PATHS = ['org/', 'dist/'];
 
 /**
+ * The declaration folders holding a path base's package-lock.json installs packages from
+ * (installedFrom), or inside one (the root, ''), each with that path. Such a folder is the engine
+ * too, whole: npm pins no linked folder's files (nor a tarball's without an integrity), and Node and
+ * esbuild read the node_modules, package.json and tsconfig.json of every folder above a package's
+ * (red team R41-1).
+ */
+function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
+  return DECLARATION_PATHS.flatMap((folder) => {
+    const from = installedFrom.find((p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`));
+    return from === undefined ? [] : [{ folder, from }];
+  });
+}
+
+/**
  * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
  * code nor data (a README, an image, a .gitkeep). Such a file riding along would otherwise lift the
  * dist/-only check below while declaring nothing (red team L).
@@ -52,10 +66,18 @@ export const engineChange: ChangeRule = {
           },
         ];
     }
-    const engine = input.changedPaths.filter((p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)));
+    const installed = declarationFoldersInstalled(input.installedFrom ?? []);
+    const engine = input.changedPaths.filter(
+      (p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)) || installed.some((i) => p.startsWith(i.folder)),
+    );
     if (!engine.length) return [{ rule: this.id, ok: true, message: 'only org/ and dist/ change' }];
     const second = secondAdmin(input);
-    const list = firstOf(engine, 5);
+    const inside = installed.filter((i) => engine.some((p) => p.startsWith(i.folder)));
+    const list = `${firstOf(engine, 5)}${
+      inside.length
+        ? ` (${inside.map((i) => `base's package-lock.json installs from ${i.from || 'the repository itself'}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
+        : ''
+    }`;
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
     if (input.projectCommand)
       return [{ rule: this.id, ok: false, message: `changes ${list}: ${input.projectCommand}${trusts}` }];
@@ -65,7 +87,7 @@ export const engineChange: ChangeRule = {
         ok: second.ok,
         message: second.ok
           ? `changes ${list}; ${second.approved}${trusts}`
-          : `changes ${list}: outside org/ and dist/, an admin who is not an author must approve the head commit${second.note}${trusts}`,
+          : `changes ${list}: ${inside.length ? 'the engine' : 'outside org/ and dist/'}, an admin who is not an author must approve the head commit${second.note}${trusts}`,
       },
     ];
   },
