@@ -23,6 +23,16 @@
  *     Safe: a change inside org/ or dist/ is an engine-change when base's lock installs anything
  *     from inside that folder, naming why.
  *
+ * R41-2 (low; anyone asking explain about a name with a typo): explain's warning for a subject named
+ *     in no binding suggests the nearest name "known here", from the bindings the answer read. The
+ *     index reads of a namespace only the bindings whose lines name the subject (and the first, and
+ *     Groups'), so a later run asked `explain usr5@acme.io -n ns-0` suggests "did you mean
+ *     user0@acme.io?" (an admin, from the system namespace's bindings) where the run that wrote the
+ *     index, and one without an index, suggest user5@acme.io: a valid index answers otherwise than
+ *     a full read, pointing at another person. (The run writing the index places every namespace,
+ *     one without an index only the one asked: those two differ too, for a name bound elsewhere.)
+ *     Safe: the suggestion is the same whichever way explain reads, from what the declaration names.
+ *
  * What held (no test): the committed tarball at the root (engine-change; npm ci refuses bytes other
  * than the lock's sha512: EINTEGRITY with a fresh cache, reproduced with npm 11; a warm cache serves
  * the locked bytes by integrity, never the swapped file); a second tarball, .npmrc, overrides,
@@ -38,9 +48,10 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { cli, ROOT, run, tempDir } from './helpers.ts';
 
 /** A base project as a repository holds it: package.json, package-lock.json and the example's dist/. */
 function baseProject(dependency: string, lockPackages: Record<string, unknown>): string {
@@ -127,4 +138,32 @@ describe('R41-1: the paths inside the repository a lock installs from', () => {
   ])('%s', (_, lock, paths) => {
     expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual(paths);
   });
+});
+
+describe('R41-2: explain suggests the same name for a typo, from its index or not', () => {
+  // Where the caches go when no folder is named (node_modules/.cache nearest the spec), each test's own.
+  vi.stubEnv('ORGCTL_CACHE_DIR', '');
+
+  it.each([
+    ['a user', 'usr5@acme.io', 'user5@acme.io'],
+    ["a token's ServiceAccount", 'system:serviceaccount:acme-system:token-tok-1x', 'token-tok-1'],
+  ])(
+    '%s: the run writing the index, the one reading it and one without (in-process) say the same',
+    async (_, subject, meant) => {
+      const dir = tempDir('orgctl-r41-explain-');
+      mkdirSync(join(dir, 'node_modules'));
+      const file = join(dir, 'org.json');
+      writeFileSync(file, JSON.stringify(generateSpec({ users: 40, namespaces: 9, grants: 120, tokens: 8, seed: 1 })));
+      const ask = ['explain', subject, '-n', 'ns-0', '--spec', file];
+      const writing = cli(ask);
+      const reading = cli(ask);
+      const without = await run(ask);
+      expect(without.stderr).toMatch(new RegExp(`did you mean \\S*${meant.replace(/[.]/g, '\\.')}\\?`));
+      expect({ writing: writing.stderr.trimEnd(), reading: reading.stderr.trimEnd() }).toEqual({
+        writing: without.stderr,
+        reading: without.stderr,
+      });
+    },
+    60_000,
+  );
 });
