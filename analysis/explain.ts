@@ -58,6 +58,23 @@ export function subjectMeant(model: OrgModel, subject: string): string | undefin
 }
 
 /**
+ * Every Kubernetes username the declaration names (its users', invitees' and tokens'): whom
+ * explain's warning about a name bound nowhere suggests, the same whichever namespaces were placed
+ * or read from its index (red team R41-2: the bindings read named others).
+ */
+export function usernamesDeclared(model: OrgModel): string[] {
+  return [
+    ...model.users.map((u) => usernameOf(model, u.key)),
+    ...model.invites.map((i) => usernameOf(model, i.key)),
+    ...model.tokens.map((t) => tokenUsername(model, t)),
+  ];
+}
+
+/** The username a token's ServiceAccount (at its rotation) has. */
+const tokenUsername = (model: Pick<OrgModel, 'systemNamespace'>, t: OrgModel['tokens'][number]): string =>
+  serviceAccountUser(model.systemNamespace, tokenAccountName(t.id, t.rotation));
+
+/**
  * A user's email, a token id, or a Kubernetes username: a member's, an invitee's or a token's
  * ServiceAccount's is that member, invitee or token (a dead token's is bound to nothing whatever
  * it is called by).
@@ -94,8 +111,7 @@ export function resolveWho(model: OrgModel, subject: string, today: string): Who
       boundToNothing: why,
     };
   }
-  const accountOf = (t: OrgModel['tokens'][number]) =>
-    serviceAccountUser(model.systemNamespace, tokenAccountName(t.id, t.rotation));
+  const accountOf = (t: OrgModel['tokens'][number]) => tokenUsername(model, t);
   const token = model.tokens.find((t) => t.id === subject || accountOf(t) === subject);
   if (token)
     return {

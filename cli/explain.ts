@@ -10,6 +10,7 @@ import {
   explainSubjectData,
   resolveWho,
   subjectMeant,
+  usernamesDeclared,
 } from '../analysis/explain.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { dateFlag } from './args.ts';
@@ -86,14 +87,17 @@ export const command = defineCommand({
     let objects: readonly Manifest[];
     /** The namespaces the organization declares (whose names a warning may suggest). */
     let declared: readonly string[];
-    // The index holds only the one asked about: a name it does not know is looked for in the
-    // whole declaration, so that the error can say whom it means.
-    if (view && resolveWho(view.model, subject, today)) ({ model, objects, declared } = view);
+    // The index holds only the one asked about: a name it does not know as a user, invitee or token
+    // is looked for in the whole declaration, so that the error or warning can say whom it means.
+    const fromView = view && resolveWho(view.model, subject, today);
+    if (view && (fromView?.email !== undefined || fromView?.tokenId !== undefined))
+      ({ model, objects, declared } = view);
     else {
       // What check judges, then the objects placed: explaining needs neither synth's rules over
       // them nor YAML. Loaded only here: an answer from the index needs neither the constructs nor
       // the rules.
-      const before = index && declarationBefore(index);
+      // An index answering as it is (a name it does not know) is not written again.
+      const before = !view && index && declarationBefore(index);
       const { loadDeclaration, placeFindings } = await import('./load.ts');
       const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
       const loaded = await loadDeclaration(flags.spec, today);
@@ -130,6 +134,8 @@ export const command = defineCommand({
       ...(named !== undefined ? { namespace: named } : {}),
       namespaces: declared,
       bindingsOf: `what ${model.name} declares`,
+      // Whom it declares, not whom the bindings read name (fewer from the index, or of one namespace).
+      ...(unknown ? { subjects: usernamesDeclared(model) } : {}),
     });
     const json = flags.format === 'json';
     if (what === undefined || verb === undefined) {

@@ -306,6 +306,11 @@ export function warnUnknown(
     readonly namespaces?: readonly string[];
     /** What the bindings are, as the warning names them (explain: `what acme declares`). @default 'these manifests' */
     readonly bindingsOf?: string;
+    /**
+     * The usernames a name bound nowhere may have meant, when the caller knows them all (explain: its
+     * declaration's, usernamesDeclared); else those of the membership data and the bindings read.
+     */
+    readonly subjects?: readonly string[];
   },
 ): void {
   const { user, namespace } = ask;
@@ -315,7 +320,9 @@ export function warnUnknown(
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
-      const known = why ? [] : [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)];
+      const known = why
+        ? []
+        : (ask.subjects ?? [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const near = why ? undefined : (tokenMeant(user, known) ?? nameMeant(user, known));
       const groups = 'only bindings of its groups can apply';
       io.err(
