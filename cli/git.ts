@@ -120,11 +120,14 @@ export function readRefTree(ref: string): TreeEntry[] {
 /**
  * The paths a change from `base` to `head` (git refs) touches, as GitHub lists a pull request's
  * files: from their merge base (`base...head`, so what base did since is none of the change's), a
- * rename as the path removed and the path added, with no diff program or path quoting of git's
- * configuration in the way.
+ * rename as the path removed and the path added, every path from the top, whatever git's
+ * configuration says.
  */
 export function changedPathsBetween(base: string, head: string): string[] {
-  return git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', `${base}...${head}`, '--'])
+  // --no-relative: diff.relative would list, asked below the top, only the paths under the current
+  // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
+  const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
+  return git(['diff', ...options, '--ignore-submodules=none', `${base}...${head}`, '--'])
     .toString('utf8')
     .split('\0')
     .filter(Boolean);

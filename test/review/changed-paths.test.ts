@@ -74,6 +74,19 @@ describe('review of two git refs: the paths the change touches come from git', (
     );
   });
 
+  it("git's configuration changes no path: diff.relative, asked from a folder below the top", () => {
+    git('config', 'diff.relative', 'true');
+    try {
+      const r = cli(['review', '--base', 'main', '--head', 'notes', '--actor', 'alice', '--format', 'json'], {
+        cwd: join(repo, 'dist'),
+      });
+      const row = (JSON.parse(r.stdout) as Verdict).results.find((x) => x.rule === 'engine-change')!;
+      expect(row.message).toMatch(/^changes NOTES\.md, README\.md: /);
+    } finally {
+      git('config', '--unset', 'diff.relative');
+    }
+  });
+
   it('--changed-path, given, is what is judged', () => {
     expect(engineChange('engine', '--changed-path', 'dist/members.json').row).toEqual({
       rule: 'engine-change',
