@@ -324,7 +324,7 @@ export function warnUnknown(
         ? []
         : (ask.subjects ?? [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const near = why ? undefined : (tokenMeant(user, known) ?? nameMeant(user, known));
-      const groups = 'only bindings of its groups can apply';
+      const groups = `only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply`;
       io.err(
         why
           ? `warning: ${user} ${why.reason} (${join(ask.dir!, MEMBERS_FILE)}); ${

@@ -94,7 +94,7 @@ describe('a person asked about by less than their name (a new admin types "alice
     const r = await explain('alise@acme.io', '-n', 'web');
     expect([r.code, r.stderr]).toEqual([
       0,
-      'warning: alise@acme.io is named in no binding of what acme declares: did you mean alice@acme.io? (the nearest name known here); only bindings of its groups can apply',
+      'warning: alise@acme.io is named in no binding of what acme declares: did you mean alice@acme.io? (the nearest name known here); only bindings of their groups can apply',
     ]);
   });
 
@@ -109,7 +109,7 @@ describe('a person asked about by less than their name (a new admin types "alice
   it('can-i names the one meant, not "a typo?"', async () => {
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'alice', '--dir', join(dir, 'dist')]);
     expect(r.stderr).toBe(
-      'warning: alice is named in no binding of these manifests: did you mean alice@acme.io? (a user is named by their whole email, as their bindings name them); only bindings of its groups can apply',
+      'warning: alice is named in no binding of these manifests: did you mean alice@acme.io? (a user is named by their whole email, as their bindings name them); only bindings of their groups can apply',
     );
   });
 });

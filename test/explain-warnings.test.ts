@@ -19,7 +19,7 @@ describe('explain warnings', () => {
       code: 0,
       stdout: 'nobody@acme.io holds nothing',
       stderr:
-        'warning: nobody@acme.io is named in no binding of what acme declares (a typo? a user is named as in its bindings, with any identity prefix); only bindings of its groups can apply',
+        'warning: nobody@acme.io is named in no binding of what acme declares (a typo? a user is named as in its bindings, with any identity prefix); only bindings of their groups can apply',
     });
   });
 

@@ -277,17 +277,17 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     const r = await run(['can-i', 'get', 'pods', '-n', 'wbe', '--as', 'bbo@acme.io']);
     expect([r.stdout, r.code]).toEqual(['no', 1]);
     expect(r.stderr.split('\n')).toEqual([
-      'warning: bbo@acme.io is named in no binding of these manifests: did you mean bob@acme.io? (the nearest name known here); only bindings of its groups can apply',
+      'warning: bbo@acme.io is named in no binding of these manifests: did you mean bob@acme.io? (the nearest name known here); only bindings of their groups can apply',
       'warning: namespace wbe has no RoleBinding in these manifests: did you mean web? (the declared namespace nearest it); only cluster-wide bindings can apply there',
     ]);
   });
   it('says what the membership data says instead, when it says why someone is bound to nothing (the seed audit: a deactivated member read as a typo)', async () => {
     const warning = async (as: string) => (await run(['can-i', 'get', 'pods', '-n', 'data', '--as', as])).stderr;
     expect(await warning('mallory@acme.io')).toBe(
-      'warning: mallory@acme.io is deactivated: bound to nothing until reactivated (dist/members.json); only bindings of its groups can apply',
+      'warning: mallory@acme.io is deactivated: bound to nothing until reactivated (dist/members.json); only bindings of their groups can apply',
     );
     expect(await warning('carol@acme.io')).toBe(
-      'warning: carol@acme.io is invited, not yet a member: bound to nothing until they accept (dist/members.json); only bindings of its groups can apply',
+      'warning: carol@acme.io is invited, not yet a member: bound to nothing until they accept (dist/members.json); only bindings of their groups can apply',
     );
     expect(await warning('system:serviceaccount:acme-system:token-mallory-notebook')).toBe(
       "warning: system:serviceaccount:acme-system:token-mallory-notebook is token mallory-notebook, deactivated: its ServiceAccount is left out until reactivated (dist/members.json); its token authenticates as nobody, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it",
@@ -298,9 +298,12 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
       const r = await run(['can-i', 'create', 'pods', '-n', 'web', '--as', as]);
       expect([r.stdout, r.code]).toEqual(['no', 1]);
       expect(r.stderr).toBe(
-        `warning: ${as} is named in no binding of these manifests: did you mean system:serviceaccount:acme-system:token-ci-deploy? (a token is asked about by its ServiceAccount's username); only bindings of its groups can apply`,
+        `warning: ${as} is named in no binding of these manifests: did you mean system:serviceaccount:acme-system:token-ci-deploy? (a token is asked about by its ServiceAccount's username); only bindings of their groups can apply`,
       );
     }
+    // A ServiceAccount is no person: its groups.
+    const sa = await run(['can-i', 'create', 'pods', '-n', 'web', '--as', 'system:serviceaccount:web:builder']);
+    expect(sa.stderr).toMatch(/; only bindings of its groups can apply$/);
   });
   it.each([
     ['podz', '"podz" is not a built-in resource type (did you mean pods?); checking it as podz in the core group'],
@@ -330,7 +333,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'Bob@Acme.io']);
     expect([r.stdout, r.code]).toEqual(['no', 1]);
     expect(r.stderr).toBe(
-      'warning: Bob@Acme.io is named in no binding of these manifests: did you mean bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of its groups can apply',
+      'warning: Bob@Acme.io is named in no binding of these manifests: did you mean bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of their groups can apply',
     );
     // A member bound to nothing, asked about in another case, and a token's ServiceAccount: the same.
     expect((await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'Mallory@acme.io'])).stderr).toContain(
@@ -366,7 +369,7 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
     prefixed.spec.identity = { usernamePrefix: 'oidc:' };
     const dist = await distOf(prefixed);
     expect((await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', dist])).stderr).toBe(
-      'warning: bob@acme.io is named in no binding of these manifests: did you mean oidc:bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of its groups can apply',
+      'warning: bob@acme.io is named in no binding of these manifests: did you mean oidc:bob@acme.io? (Kubernetes compares usernames exactly: case and identity prefix included); only bindings of their groups can apply',
     );
     // explain reads the declaration, where an email is a person's whatever its case: it answers for them, by their email.
     const explained = await run(['explain', 'Bob@Acme.io', '-n', 'web']);
