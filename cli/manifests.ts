@@ -1,6 +1,6 @@
 /** Reads every manifest under a folder (or a file, or stdin text): YAML streams, JSON, `kind: List`. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isScalar, parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
@@ -10,6 +10,7 @@ import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { positionAt, positionText } from '../model/findings.ts';
+import { nearestName } from '../model/text.ts';
 import { listFiles } from './output.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
@@ -122,12 +123,24 @@ function parseDocuments(text: string, file: string): LoadedManifests {
   return { docs, problems };
 }
 
+/** `: did you mean X?` for the entry beside a missing `path` one slip from its name (`--dir dsit`), else ''. */
+function meantBeside(path: string): string {
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    return '';
+  }
+  const near = nearestName(basename(path), entries);
+  return near === undefined ? '' : `: did you mean ${join(dirname(path), near)}?`;
+}
+
 /**
  * Every manifest under `path` (a folder, searched recursively, or one file). A folder that is
  * orgctl's output is read strictly (parseOutput); anything else as manifests of any origin.
  */
 export function loadManifests(path: string): LoadedManifests {
-  if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
+  if (!existsSync(path)) throw new InputError(`${path}: no such file or folder${meantBeside(path)}`);
   const stat = statSync(path);
   if (!stat.isDirectory() && !stat.isFile()) {
     throw new InputError(`${path} is not a regular file or a folder: orgctl reads regular files only`);

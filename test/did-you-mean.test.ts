@@ -41,6 +41,22 @@ describe('did you mean', () => {
     expect((await run(['access', '--format', 'jsn'])).stderr).toMatch(/: did you mean json\?$/m);
   });
 
+  it('--dir dsit names the folder meant beside it, in can-i, who-can and access', async () => {
+    const parent = tempDir();
+    mkdirSync(join(parent, 'dist'));
+    for (const args of [['who-can', 'get', 'pods'], ['can-i', 'get', 'pods', '--as', 'bob'], ['access']]) {
+      const r = cli([...args, '--dir', join(parent, 'dsit')]);
+      expect([r.code, r.stderr.trim()], args[0]).toEqual([
+        2,
+        `orgctl ${args[0]}: ${join(parent, 'dsit')}: no such file or folder: did you mean ${join(parent, 'dist')}?`,
+      ]);
+    }
+    // Nothing near: said as before.
+    expect(cli(['who-can', 'get', 'pods', '--dir', join(parent, 'elsewhere')]).stderr.trim()).toBe(
+      `orgctl who-can: ${join(parent, 'elsewhere')}: no such file or folder`,
+    );
+  });
+
   it('diff --base origin/mian names the git ref meant', () => {
     const repo = tempDir('orgctl-refs-');
     const git = gitIn(repo);
