@@ -139,6 +139,16 @@ function phrase(schema: unknown): string | undefined {
 
 const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 
+/** `delivery.argocd` for `argocd` given where `delivery`'s own fields hold it (a field one level too high); else undefined. */
+function fieldOneBelow(field: string, schema: unknown): string | undefined {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  for (const [name, sub] of Object.entries(properties)) {
+    const inner = (sub as { properties?: Record<string, unknown> } | undefined)?.properties;
+    if (inner && Object.hasOwn(inner, field)) return `${name}.${field}`;
+  }
+  return undefined;
+}
+
 /** One schema error as a sentence: the spec path, what was given and what is allowed; `where` is the spec path it is found at. */
 function describe(e: ErrorObject): { readonly text: string; readonly where: string } {
   const at = specPath(e.instancePath);
@@ -156,7 +166,7 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
       const field = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const path = specPath(`${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-      const near = nearestName(field, allowed);
+      const near = nearestName(field, allowed) ?? fieldOneBelow(field, e.parentSchema);
       return {
         // The document's description is the schema's title, not a name for it.
         text: `${path} is not a field of ${at === '(document)' ? named(at) : (expected ?? named(at))}${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})`,

@@ -245,6 +245,18 @@ describe('spec and schema', () => {
     );
   });
 
+  it('a field one level too high names where it belongs: spec.argocd is spec.delivery.argocd', () => {
+    const p = problems({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: { owner: 'alice@acme.io', argocd: { repoURL: 'https://github.com/acme/org.git' } },
+    });
+    expect(p).toContainEqual(
+      'spec.argocd is not a field of the organization: did you mean delivery.argocd? (allowed: owner, identity, sso, clusters, review, delivery, namespaceDefaults, namespaceProtection, safeCustomResources, users, namespaces, roles, customRoles, grants, tokens, invites)',
+    );
+  });
+
   it('says a mistake in a field of several shapes once, in the shape given (never once per shape, nor "must match exactly one schema in oneOf")', () => {
     const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
     const with_ = (spec: Record<string, unknown>) =>
