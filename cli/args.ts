@@ -43,6 +43,9 @@ export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
  */
 const SAME_AS: Readonly<Record<string, string>> = { table: 'text', text: 'table' };
 
+/** What a choice is also called (a long name, another spelling): a value that is one is asked about as that choice. */
+const CHOICE_NAMES: Readonly<Record<string, string>> = { markdown: 'md', yml: 'yaml', txt: 'text', htm: 'html' };
+
 /** `value` as one of `choices` spells it (`table` for a command that says `text`), or undefined. */
 function choice(choices: readonly string[], value: string): string | undefined {
   if (choices.includes(value)) return value;
@@ -97,7 +100,10 @@ export function parseArgs<const S extends FlagSpecs>(
     if (typeof kind !== 'string') {
       const chosen = choice(kind, value);
       if (chosen === undefined) {
-        const near = nearestName(value.toLowerCase(), kind);
+        const given = value.toLowerCase();
+        // A choice's other name means it, or (not a choice here) nothing one slip away: yml is no html.
+        const named = ownValue(CHOICE_NAMES, given);
+        const near = named !== undefined ? kind.find((k) => k === named) : nearestName(given, kind);
         throw new UsageError(
           `--${name} ${JSON.stringify(value)} is not allowed (expected one of ${kind.join(', ')})${near ? `: did you mean ${near}?` : ''}`,
         );

@@ -39,6 +39,11 @@ describe('did you mean', () => {
       /^orgctl init: --spec "yml" is not allowed \(expected one of ts, yaml\): did you mean yaml\?$/m,
     );
     expect((await run(['access', '--format', 'jsn'])).stderr).toMatch(/: did you mean json\?$/m);
+    // A choice's long name: markdown is md (and no yaml format is html by one letter).
+    expect((await run(['diff', '--base', 'dist', '--head', 'dist', '--format', 'markdown'])).stderr).toMatch(
+      /--format "markdown" is not allowed \(expected one of text, md, json, html\): did you mean md\?$/m,
+    );
+    expect((await run(['access', '--format', 'yml'])).stderr).toMatch(/\(expected one of text, json, html\)$/m);
   });
 
   it('--dir dsit names the folder meant beside it, in can-i, who-can and access', async () => {
