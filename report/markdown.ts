@@ -589,9 +589,10 @@ function findingsTitle(listed: readonly RuleResult[]): string {
  */
 function verdictLines(verdict: Verdict, max: number, fullReport?: string): string[] {
   const title = `## orgctl review: ${verdict.ok ? '✅ the change may be merged' : '❌ the change breaks a rule'}`;
-  // A warning passes, marked for a reviewer to read.
-  const mark = (r: Pick<RuleResult, 'ok' | 'warning'>) => (!r.ok ? '❌' : r.warning ? '⚠️' : '✅');
-  const row = (rule: string, r: Pick<RuleResult, 'ok' | 'warning'>, text: string) =>
+  // A warning passes, marked for a reviewer to read; a rule not judged passes unmarked as a pass.
+  const mark = (r: Pick<RuleResult, 'ok' | 'warning' | 'notJudged'>) =>
+    !r.ok ? '❌' : r.warning ? '⚠️' : r.notJudged ? '➖' : '✅';
+  const row = (rule: string, r: Pick<RuleResult, 'ok' | 'warning' | 'notJudged'>, text: string) =>
     `| \`${rule}\` | ${mark(r)} | ${text} |`;
   const rows = verdict.results.map((r) => row(r.rule, r, escapeMarkdown(r.message, true)));
   const budget = Math.floor(max / 3);

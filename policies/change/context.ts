@@ -110,6 +110,11 @@ export interface RuleResult {
    * a reviewer to read. @default false
    */
   readonly warning?: boolean;
+  /**
+   * The rule could not be judged here (what it reads was not given: changed paths, head's commit):
+   * it passes (`ok`), and the comment marks it ➖, not ✅. @default false
+   */
+  readonly notJudged?: boolean;
 }
 
 /** A rule over a change: its docs, and whether an admin may override it, are in the registry (model/rules.ts). */

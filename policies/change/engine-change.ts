@@ -50,7 +50,14 @@ export const engineChange: ChangeRule = {
   id: 'engine-change',
   check(input) {
     if (!input.changedPaths)
-      return [{ rule: this.id, ok: true, message: 'changed paths unknown (--changed-path not given): not judged' }];
+      return [
+        {
+          rule: this.id,
+          ok: true,
+          notJudged: true,
+          message: 'changed paths unknown (--changed-path not given): not judged',
+        },
+      ];
     // dist/ changes alone when a grant or token expires (the expiry workflow's pull request), which
     // only removes: a gain there is one no change of org/ declares (a declaration that renders
     // differently later, an older dist/ committed back), and its true author is nobody the rules

@@ -79,6 +79,7 @@ export const repositoryTree: ChangeRule = {
         {
           rule: this.id,
           ok: true,
+          notJudged: true,
           message:
             "head is a folder, not a git ref: its repository's tree is not judged (give --head a git ref; on GitHub the pull request's head commit is judged)",
         },

@@ -95,8 +95,19 @@ describe('review of two git refs: the paths the change touches come from git', (
     });
   });
 
-  it('a side given as a folder leaves the paths unknown, and says so', () => {
+  it('a side given as a folder leaves the paths unknown, and says so: not judged, marked ➖ rather than passed', () => {
     const { row } = engineChange(join(repo, 'dist'));
-    expect(row.message).toBe('changed paths unknown (--changed-path not given): not judged');
+    expect(row).toEqual({
+      rule: 'engine-change',
+      ok: true,
+      notJudged: true,
+      message: 'changed paths unknown (--changed-path not given): not judged',
+    });
+    const md = cli(['review', '--base', 'main', '--head', join(repo, 'dist'), '--actor', 'alice', '--format', 'md'], {
+      cwd: repo,
+    });
+    expect(md.stdout).toContain(
+      '| `engine-change` | ➖ | changed paths unknown (--changed-path not given): not judged |',
+    );
   });
 });

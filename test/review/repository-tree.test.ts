@@ -133,8 +133,11 @@ describe('repository-tree: what in head stops Argo CD checking the repository ou
   it('a folder given as --head names no commit: not judged, and said', async () => {
     const r = await reviewOfExample(join(ROOT, 'dist'), 'alice');
     expect(rows(r.stdout)).toEqual([
-      "| `repository-tree` | ✅ | head is a folder, not a git ref: its repository's tree is not judged (give --head a git ref; on GitHub the pull request's head commit is judged) |",
+      "| `repository-tree` | ➖ | head is a folder, not a git ref: its repository's tree is not judged (give --head a git ref; on GitHub the pull request's head commit is judged) |",
     ]);
+    // Not judged is no pass mark, and no failure either: the verdict stands on the rules judged.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('## orgctl review: ✅ the change may be merged');
   });
 });
 
