@@ -36,12 +36,12 @@ installed orgctl), a README saying how to change access and who approves what, .
                       system:serviceaccount:kube-system:argocd-manager): the boundary each
                       cluster applies by hand is written too, with namedClusterResources it needs.
                       Given again, each identity Argo CD reaches its clusters as
-  --dependency SPEC   what package.json's dependency on orgctl says (default, run from a checkout:
-                      file:vendor/orgctl-${packageJson.version}.tgz, the checkout packed into DIR/vendor/ by the
-                      next step init prints, as orgctl is not on npm's public registry; run from an
-                      installed orgctl: ^${packageJson.version}, its version). Another: your registry's package
-                      (^${packageJson.version}), or a tarball kept in the repository, as a fresh clone's npm ci
-                      needs it (file:vendor/orgctl-${packageJson.version}.tgz, copied there before npm install)
+  --dependency SPEC   what package.json's dependency on orgctl says (default:
+                      file:vendor/orgctl-${packageJson.version}.tgz, this orgctl packed into DIR/vendor/ by the
+                      next step init prints, as orgctl is not on npm's public registry, where ^${packageJson.version}
+                      installs whoever claims the name). Another: your registry's package (^${packageJson.version},
+                      with that registry in DIR/.npmrc), or a tarball kept in the repository, as a fresh
+                      clone's npm ci needs it (file:vendor/NAME.tgz, copied there before npm install)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
 /** Where a checkout's init keeps orgctl's tarball in the new repository (npm pack writes it there). */
@@ -131,10 +131,11 @@ export const command = defineCommand({
     });
     assertEmptyFolder(dir);
     // orgctl is not on npm's public registry: a ^VERSION there installs whoever claims the name first
-    // (install scripts and all), so a checkout's init depends on the checkout itself, packed into
-    // DIR/vendor/: in the repository, as a fresh clone's npm ci (CI's, the review job's) needs it.
+    // (install scripts and all), and a new repository names no other registry. So init depends on
+    // the orgctl running it, packed into DIR/vendor/: in the repository, as a fresh clone's npm ci
+    // (CI's, the review job's) needs it.
     const engine = packageRoot();
-    const packed = flags.dependency === undefined && !engine.split(sep).includes('node_modules');
+    const packed = flags.dependency === undefined;
     const dependency = packed ? `file:${VENDOR}/${tarballName(packageJson)}` : flags.dependency;
     const today = resolveToday(dateFlag(flags.today), io.env);
     const imported = flags.from === undefined ? undefined : importSpec(flags.from, { org, owner }, io);
@@ -172,17 +173,11 @@ export const command = defineCommand({
     // The folder as a shell's cd takes it: one word, and never `-` (cd's previous folder) or a flag (R28-4).
     const folder = dir.startsWith('-') ? `./${dir}` : dir;
     const cd = shellCommand(['cd', folder]);
-    // An installed orgctl's ^VERSION installs from the registry it came from, which npm's public one is not.
-    const vendor = join(folder, VENDOR);
-    const tarball = tarballName(packageJson);
-    const note =
-      flags.dependency === undefined
-        ? packed
-          ? ''
-          : `\nnote: orgctl is not on npm's public registry: the dependency ^${packageJson.version} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball from inside the repository, where CI's npm ci finds it too (${shellCommand(['mkdir', vendor])} && cp /path/to/${tarball} ${shellCommand([`${vendor}/`])} && ${cd} && npm install ./${VENDOR}/${tarball})`
-        : tarballNote(folder, flags.dependency);
+    const note = flags.dependency === undefined ? '' : tarballNote(folder, flags.dependency);
+    // A checkout's prepack builds the types (its devDependencies); an installed orgctl is packed as installed.
+    const installed = engine.split(sep).includes('node_modules');
     const pack = packed
-      ? `(${shellCommand(['cd', engine])} && npm pack --pack-destination ${shellCommand([resolve(dir, VENDOR)])}) && `
+      ? `(${shellCommand(['cd', engine])} && npm pack${installed ? ' --ignore-scripts' : ''} --pack-destination ${shellCommand([resolve(dir, VENDOR)])}) && `
       : '';
     io.out(
       `created ${dir}: ${writtenSummary([...result.files.keys()], owner.toLowerCase())}${note}

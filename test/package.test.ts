@@ -64,6 +64,21 @@ function lockFor(org: string, tarball: string, version?: string): void {
   writeFileSync(join(org, 'package-lock.json'), `${JSON.stringify(out, null, 2)}\n`);
 }
 
+/** Where init's printed next step runs in a test: git with alice's name and nothing configured, npm offline (its cache holds this checkout's dependencies). */
+const NEXT_STEP_ENV = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'alice',
+  GIT_AUTHOR_EMAIL: 'alice@acme.io',
+  GIT_COMMITTER_NAME: 'alice',
+  GIT_COMMITTER_EMAIL: 'alice@acme.io',
+  npm_config_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
+
 let tarball = '';
 let org = '';
 let contents: string[] = [];
@@ -179,20 +194,32 @@ describe('orgctl init: a new organization repository', () => {
     expect(readFileSync(review, 'utf8')).toBe(ours);
   });
 
-  it(
-    "the installed orgctl's init writes ^VERSION, the version its registry holds, and says npm's public one does not",
-    OPTS,
-    () => {
-      const dir = join(tempDir(), 'from-installed');
-      const r = orgctl('init', dir, '--org', 'acme', '--owner', 'alice@acme.io');
-      expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(`^${VERSION}`);
-      expect(r.stdout).toContain(
-        `note: orgctl is not on npm's public registry: the dependency ^${VERSION} installs only from a registry you publish it to; else run npm pack in orgctl's checkout and install its tarball from inside the repository, where CI's npm ci finds it too (mkdir ${dir}/vendor && cp /path/to/orgctl-${VERSION}.tgz ${dir}/vendor/ && cd ${dir} && npm install ./vendor/orgctl-${VERSION}.tgz)`,
-      );
-      expect(r.stdout).toMatch(/^next: cd \S+ && npm install && git init/m);
-    },
-  );
+  it("the installed orgctl's init depends on its own tarball too, packed as installed (a new repository has no .npmrc: ^VERSION would ask npm's public registry)", async () => {
+    const dir = join(tempDir(), 'from-installed');
+    const r = orgctl('init', dir, '--org', 'acme', '--owner', 'alice@acme.io');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(
+      `file:vendor/orgctl-${VERSION}.tgz`,
+    );
+    expect(r.stdout).not.toContain('note:');
+    // Its prepack (tsc) needs the checkout's devDependencies: an installed package is packed as it is.
+    const installed = join(org, 'node_modules/orgctl');
+    const next = r.stdout
+      .split('\n')
+      .find((l) => l.startsWith('next: '))!
+      .slice('next: '.length);
+    expect(next).toBe(
+      `(cd ${installed} && npm pack --ignore-scripts --pack-destination ${dir}/vendor) && cd ${dir} && npm install && git init -b main && git add -A && git commit -m 'The acme organization'`,
+    );
+    const env = NEXT_STEP_ENV;
+    const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
+    expect(done.status, done.stderr).toBe(0);
+    // The same files as the tarball it was installed from.
+    const listed = (file: string) => sh('tar', ['-tzf', file], ROOT).stdout.split('\n').filter(Boolean).sort();
+    expect(listed(join(dir, `vendor/orgctl-${VERSION}.tgz`))).toEqual(listed(tarball));
+    const check = sh(process.execPath, [join(dir, 'node_modules/orgctl/bin/orgctl.mjs'), 'synth', '--check'], dir);
+    expect(check.code, check.stderr).toBe(0);
+  }, 180_000);
 
   it("the repository's npm test passes with the installed orgctl: tsc, check, synth --check, prove", OPTS, () => {
     const t = sh('npm', ['test'], org);
@@ -480,19 +507,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       .split('\n')
       .find((l) => l.startsWith('next: '))!
       .slice('next: '.length);
-    const env = {
-      ...process.env,
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 'alice',
-      GIT_AUTHOR_EMAIL: 'alice@acme.io',
-      GIT_COMMITTER_NAME: 'alice',
-      GIT_COMMITTER_EMAIL: 'alice@acme.io',
-      npm_config_offline: 'true',
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      npm_config_update_notifier: 'false',
-    };
+    const env = NEXT_STEP_ENV;
     const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
     expect(done.status, done.stderr).toBe(0);
     const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
