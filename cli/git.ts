@@ -22,9 +22,11 @@ import {
 import { beginsWith, DEFAULT_OUTPUT_DIR } from './output.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
-function git(args: readonly string[], input?: Buffer): Buffer {
+/** What git prints; an InputError when it fails (an exit code `quiet` names is an empty answer: merge-base's 1, none). */
+function git(args: readonly string[], input?: Buffer, quiet: readonly number[] = []): Buffer {
   const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
   if (r.error) throw new InputError(`git ${args[0]}: ${r.error.message}`);
+  if (r.status !== 0 && quiet.includes(r.status ?? -1) && !r.stderr.length) return Buffer.alloc(0);
   if (r.status !== 0) throw new InputError(`git ${args.join(' ')}: ${r.stderr.toString().trim().split('\n')[0]}`);
   return r.stdout;
 }
@@ -119,18 +121,32 @@ export function readRefTree(ref: string): TreeEntry[] {
 
 /**
  * The paths a change from `base` to `head` (git refs) touches, as GitHub lists a pull request's
- * files: from their merge base (`base...head`, so what base did since is none of the change's), a
- * rename as the path removed and the path added, every path from the top, whatever git's
- * configuration says.
+ * files: from their merge base (what base did since is none of the change's), a rename as the path
+ * removed and the path added, every path from the top, whatever git's configuration says. With
+ * more than one merge base (a criss-cross history) from each of them: git diff base...head diffs
+ * from the first only, and a path head holds as that one did, though not as another, is one the
+ * merge writes (merge-ort merges from all of them; red team R42-1). Refs that start with - are
+ * never read as git's options (R42-2).
  */
 export function changedPathsBetween(base: string, head: string): string[] {
+  const bases = git(['merge-base', '--all', '--end-of-options', base, head], undefined, [1])
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean);
+  if (!bases.length)
+    throw new InputError(
+      `${base} and ${head} have no commit in common (unrelated histories, or a shallow clone that does not reach one): the paths the change touches are unknown; fetch more history, or give them with --changed-path`,
+    );
   // --no-relative: diff.relative would list, asked below the top, only the paths under the current
   // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
   const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-  return git(['diff', ...options, '--ignore-submodules=none', `${base}...${head}`, '--'])
-    .toString('utf8')
-    .split('\0')
-    .filter(Boolean);
+  const paths = bases.flatMap((from) =>
+    git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', from, head, '--'])
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean),
+  );
+  return bases.length === 1 ? paths : [...new Set(paths)].sort();
 }
 
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */
@@ -217,6 +233,9 @@ export function commitOfSide(spec: string): string | undefined {
   return gitLines([...where, 'rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`])[0];
 }
 
+/** Whether a side's ref may be handed to git: not empty, nor starting with - (git would read it as one of its options). */
+export const readableRef = (ref: string): boolean => ref !== '' && !ref.startsWith('-');
+
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
 export function refOfSide(spec: string): string | undefined {
   const at = sideAt(spec, DEFAULT_OUTPUT_DIR);
@@ -301,8 +320,7 @@ export function loadSide(
     refuseUnlessOutputFolder(at.folder, label);
     files = readOutputFolder(at.folder);
   } else {
-    // Never handed to git: a ref that starts with - would read as one of its options.
-    if (!at.ref || at.ref.startsWith('-'))
+    if (!readableRef(at.ref))
       throw noSide(
         spec,
         label,

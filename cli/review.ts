@@ -6,7 +6,7 @@ import { UsageError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { nearestName } from '../model/text.ts';
 import { reportFormat, reportIn, requireSides } from './diff.ts';
-import { changedPathsBetween, refOfSide } from './git.ts';
+import { changedPathsBetween, commitOfSide, readableRef, refOfSide } from './git.ts';
 import { judgeChange } from './judge.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
@@ -27,7 +27,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --actor LOGIN        the pull request's author, every commit author and who pushed the head (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable; default, when --base and
-                       --head are git refs: as git lists them from their merge base, as GitHub does)
+                       --head are git refs: as git lists them from their merge base, as GitHub does;
+                       from each, when there are several)
   --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
                        valid only with an admin's approval; any other rule is a usage error
   --format             text (the default when standard output is a terminal: the verdict and the diff
@@ -96,12 +97,16 @@ function warnLoginsMeant(
 /**
  * The paths the change touches: --changed-path as given; else, both sides git refs, as git lists
  * them (engine-change judged as on GitHub); else unknown (engine-change not judged), not an empty change.
+ * A ref that is no commit here (a typo, a tree) or that git may not be handed (it starts with -: red
+ * team R42-2) is left to the sides' reading, which says why (or reads a tree, as a folder: unknown).
  */
 function changedPaths(given: readonly string[], sides: { readonly base: string; readonly head: string }) {
   if (given.length) return given;
   const base = refOfSide(sides.base);
   const head = refOfSide(sides.head);
-  return base !== undefined && head !== undefined ? changedPathsBetween(base, head) : undefined;
+  if (base === undefined || head === undefined) return undefined;
+  const commit = (ref: string, spec: string) => readableRef(ref) && commitOfSide(spec) !== undefined;
+  return commit(base, sides.base) && commit(head, sides.head) ? changedPathsBetween(base, head) : undefined;
 }
 
 export const command = defineCommand({

@@ -88,6 +88,19 @@ describe('R42-1: the paths a change touches, with more than one merge base', () 
   });
 });
 
+describe('R42-1: no merge base', () => {
+  it('unrelated histories: the paths are unknown, said so (as GitHub opens no pull request between them)', () => {
+    git('2026-11-08T12:00:00Z', 'checkout', '-q', '--orphan', 'unrelated');
+    git('2026-11-08T12:00:00Z', 'commit', '-q', '-m', 'unrelated');
+    git('2026-11-08T12:00:00Z', 'checkout', '-q', 'main');
+    const r = cli(['review', '--base', 'main', '--head', 'unrelated', '--actor', 'alice'], { cwd: repo });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('main and unrelated have no commit in common'),
+    });
+  });
+});
+
 describe('R42-2: a --base that starts with - never reaches git', () => {
   it('--base=--output=FILE writes no file, and says the ref cannot be one', () => {
     const r = cli(['review', '--base=--output=written', '--head', 'crisscross', '--actor', 'alice'], { cwd: repo });
