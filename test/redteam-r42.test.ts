@@ -16,12 +16,24 @@
  *     reading refuses a ref that starts with -, so `--base=--output=FILE` reached git diff as
  *     `--output=FILE...HEAD`: the review failed (exit 2), after git had written the file.
  *     Safe: nothing is written; a ref that starts with - never reaches git.
+ *
+ * R42-3 (medium; the boundary's own attacker: a forged dist/ merged, the review bypassed): the
+ *     boundary refuses Argo CD deleting an organization's Namespace, and since 2af3288 a finalizer
+ *     it adds, but nothing of metadata.ownerReferences. A forged dist/ whose Namespace web names an
+ *     owner that does not exist (any uid) is admitted as an UPDATE, and the garbage collector
+ *     deletes an object all of whose owners are absent (kube-controller-manager's
+ *     garbagecollector: isDangling, then attemptToDeleteItem): web is deleted, with every workload,
+ *     Secret and volume claim in it, by the collector, whom the boundary does not judge. The same
+ *     ownerReference on the system namespace's admins' RoleBindings or a token's Secret deletes
+ *     them (Argo CD writes them back: a token's new Secret is a new token). Safe: Argo CD writes no
+ *     ownerReference the live object does not already have (orgctl writes none; others' are kept).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, tempDir } from './helpers.ts';
+import { admission, ARGO, boundaryOf, type Obj, organization, tracked, writtenObjects } from './boundary-admission.ts';
+import { cli, files, ROOT, tempDir } from './helpers.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 
@@ -107,5 +119,43 @@ describe('R42-2: a --base that starts with - never reaches git', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot be a git ref \(it starts with -\)/);
     expect(existsSync(join(repo, 'written...crisscross'))).toBe(false);
+  });
+});
+
+describe('R42-3: an ownerReference Argo CD adds makes the garbage collector delete what the boundary keeps', () => {
+  const out = files(organization().app);
+  const { policy } = boundaryOf(out);
+  const written = writtenObjects(out);
+  /** An owner that does not exist: cluster-scoped, as a cluster-scoped dependent's must be. */
+  const GONE = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    name: 'acme:gone',
+    uid: '00000000-0000-0000-0000-000000000000',
+  };
+  const owned = (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, ownerReferences: [GONE] } });
+
+  it('every kind orgctl writes, created or updated with an ownerReference Argo CD adds, is refused', () => {
+    for (const w of written) {
+      const what = `${w.object.kind} ${w.object.metadata.namespace ?? ''}/${w.object.metadata.name}`;
+      for (const operation of ['CREATE', 'UPDATE'] as const) {
+        const v = admission(policy, {
+          operation,
+          username: ARGO,
+          object: tracked(owned(w.object), w.app, 'label'),
+          oldObject: tracked(w.object, w.app, 'label'),
+        });
+        expect(v.matched, what).toBe(true);
+        expect(v.denied.join('\n'), `${operation} ${what}`).toMatch(/ownerReference/);
+      }
+    }
+  });
+
+  it('one others put on the live object is kept', () => {
+    const web = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'web')!;
+    const live = tracked(owned(web.object), web.app, 'label');
+    expect(admission(policy, { operation: 'UPDATE', username: ARGO, object: live, oldObject: live }).denied).toEqual(
+      [],
+    );
   });
 });
