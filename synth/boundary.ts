@@ -159,6 +159,9 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
   );
   // A delete is judged by name only (what it removes is as it was written); a write by its content too.
   const deletes = "request.operation == 'DELETE'";
+  /** A write's metadata `field` (a list) holds only entries the live object already has: others' kept, none added. */
+  const noneAdded = (field: string) =>
+    `${deletes} || !has(object.metadata.${field}) || object.metadata.${field}.all(x, request.operation == 'UPDATE' && has(oldObject.metadata.${field}) && x in oldObject.metadata.${field})`;
   const validations: { expression: string; message: string }[] = [
     {
       expression: "variables.cluster != ''",
@@ -253,8 +256,15 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
     {
       // A DELETE only marks an object with finalizers for deletion, and RBAC reads bindings and
       // roles without deletionTimestamp: one forged with a finalizer keeps granting once pruned.
-      expression: `${deletes} || !has(object.metadata.finalizers) || object.metadata.finalizers.all(f, request.operation == 'UPDATE' && has(oldObject.metadata.finalizers) && f in oldObject.metadata.finalizers)`,
+      expression: noneAdded('finalizers'),
       message: `${whose} add no finalizer (orgctl writes none): an object with one outlives its prune, marked for deletion until someone removes the finalizer, and a RoleBinding or role marked so still grants; those others put there are kept`,
+    },
+    {
+      // The garbage collector deletes an object all of whose owners are absent (any uid names one),
+      // and the boundary does not judge the collector: an organization's Namespace would go, with
+      // all it holds, though Argo CD may not delete it (red team R42-3).
+      expression: noneAdded('ownerReferences'),
+      message: `${whose} add no ownerReference (orgctl writes none): the garbage collector deletes an object whose owners do not exist, a Namespace with all it holds; those others put there are kept`,
     },
     {
       expression: forKind(
