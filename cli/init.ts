@@ -37,14 +37,15 @@ installed orgctl), a README saying how to change access and who approves what, .
                       cluster applies by hand is written too, with namedClusterResources it needs.
                       Given again, each identity Argo CD reaches its clusters as
   --dependency SPEC   what package.json's dependency on orgctl says (default:
-                      file:vendor/orgctl-${packageJson.version}.tgz, this orgctl packed into DIR/vendor/ by the
-                      next step init prints, as orgctl is not on npm's public registry, where ^${packageJson.version}
-                      installs whoever claims the name). Another: your registry's package (^${packageJson.version},
-                      with that registry in DIR/.npmrc), or a tarball kept in the repository, as a fresh
-                      clone's npm ci needs it (file:vendor/NAME.tgz, copied there before npm install)
+                      file:vendor/orgctl-${packageJson.version}.tgz, this orgctl packed into DIR/vendor/ by
+                      the next step init prints: orgctl is not on npm's public registry, where
+                      ^${packageJson.version} installs whoever claims the name). Another: your registry's
+                      package (^${packageJson.version}, with that registry in DIR/.npmrc), or a tarball kept
+                      in the repository, as a fresh clone's npm ci needs it (file:vendor/NAME.tgz,
+                      copied there before npm install)
   --today DATE        the date grant expiry is judged on (default: ORGCTL_TODAY, else today)`;
 
-/** Where a checkout's init keeps orgctl's tarball in the new repository (npm pack writes it there). */
+/** Where init keeps orgctl's tarball in the new repository (the next step's npm pack writes it there). */
 const VENDOR = 'vendor';
 
 /** The file `npm pack` names a package's tarball. */
