@@ -125,8 +125,9 @@ export function readRefTree(ref: string): TreeEntry[] {
  * removed and the path added, every path from the top, whatever git's configuration says. With
  * more than one merge base (a criss-cross history) from each of them: git diff base...head diffs
  * from the first only, and a path head holds as that one did, though not as another, is one the
- * merge writes (merge-ort merges from all of them; red team R42-1). Refs that start with - are
- * never read as git's options (R42-2).
+ * merge writes (merge-ort merges from all of them; red team R42-1). And the paths merging head
+ * into base writes: a change of a path base has moved since lands at the new one (R43-1). Refs
+ * that start with - are never read as git's options (R42-2).
  */
 export function changedPathsBetween(base: string, head: string): string[] {
   const bases = git(['merge-base', '--all', '--end-of-options', base, head], undefined, [1])
@@ -140,13 +141,32 @@ export function changedPathsBetween(base: string, head: string): string[] {
   // --no-relative: diff.relative would list, asked below the top, only the paths under the current
   // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
   const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-  const paths = bases.flatMap((from) =>
-    git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', from, head, '--'])
+  const diffed = (from: string, to: string) =>
+    git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', from, to, '--'])
       .toString('utf8')
       .split('\0')
-      .filter(Boolean),
-  );
-  return bases.length === 1 ? paths : [...new Set(paths)].sort();
+      .filter(Boolean);
+  // What merging head writes on base, too: merge-ort follows a rename base made since, so head's
+  // change of a path base moved lands at the new path (red team R43-1).
+  return [...new Set([...bases.flatMap((from) => diffed(from, head)), ...diffed(base, mergedTree(base, head))])].sort();
+}
+
+/**
+ * The tree merging `head` into `base` writes (git merge-tree --write-tree: merge-ort, as git merge
+ * and GitHub merge), conflicted paths as their markers; renames followed as git's defaults have it,
+ * whatever this clone's configuration says.
+ */
+function mergedTree(base: string, head: string): string {
+  const pinned = ['-c', 'merge.renames=true', '-c', 'merge.directoryRenames=conflict'];
+  const r = spawnSync('git', [...pinned, 'merge-tree', '--write-tree', '--end-of-options', base, head], {
+    encoding: 'utf8',
+  });
+  if (r.error) throw new InputError(`git merge-tree: ${r.error.message}`);
+  // Exit 1 is a merge with conflicts: its tree is still written, on the first line.
+  const tree = r.status === 0 || r.status === 1 ? r.stdout.split('\n')[0] : undefined;
+  if (!tree)
+    throw new InputError(`git merge-tree --write-tree ${base} ${head}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return tree;
 }
 
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */
