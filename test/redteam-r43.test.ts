@@ -10,6 +10,14 @@
  * merge and GitHub merge) writes its change into lib/helpers.ts: engine code one admin approved.
  * Safe: a path merging head into base writes (git merge-tree --write-tree base head, diffed
  * against base) is a path the change touches.
+ *
+ * R43-2 (low; whoever picks --head for a script, as R42-2): with package.json among the changed
+ * paths, head's package-lock.json and package.json are read from head's ref before the sides are
+ * (judgeChange: readHeadLock, readProjectCommand, cli/git.ts readRefFile), so a ref that starts
+ * with - reached git ls-tree as one of its options: `--head=--abbrev=7` ran
+ * `git ls-tree -z --full-tree --abbrev=7 -- package-lock.json`, and the error was git's command line
+ * ("Not a valid object name package-lock.json"). ls-tree has no option that writes, so nothing
+ * worse. Safe: a ref that starts with - never reaches git; the sides' reading says why.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -66,5 +74,14 @@ describe('R43-1: the paths a change touches are those merging it writes, renames
     const { results } = JSON.parse(r.stdout) as { results: { rule: string; ok: boolean; message: string }[] };
     const engine = results.filter((x) => x.rule === 'engine-change').map((x) => [x.ok, x.message]);
     expect([r.code, engine]).toEqual([1, [[false, expect.stringMatching(/^changes [^:]*lib\/helpers\.ts/)]]]);
+  });
+});
+
+describe('R43-2: a --head that starts with - never reaches git, package.json changed or not', () => {
+  it('--head=--abbrev=7 with --changed-path package.json says the ref cannot be one', () => {
+    const args = ['review', '--base', 'main', '--head=--abbrev=7', '--changed-path', 'package.json'];
+    const r = cli([...args, '--actor', 'alice'], { cwd: repo });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/cannot be a git ref \(it starts with -\)/)]);
+    expect(r.stderr).not.toMatch(/git ls-tree/);
   });
 });
