@@ -37,6 +37,9 @@ function gitLines(args: readonly string[]): string[] {
   return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
+/** Whether a side's ref may be handed to git: not empty, nor starting with - (git would read it as one of its options). */
+export const readableRef = (ref: string): boolean => ref !== '' && !ref.startsWith('-');
+
 /** Git's modes for a regular file; anything else (120000 link, 160000 submodule) is not one. */
 const REGULAR = new Set(['100644', '100755']);
 
@@ -98,6 +101,8 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
  * cannot be read (absent, not a regular file, over `maxBytes`). A ref git does not know is an InputError.
  */
 export function readRefFile(ref: string, path: string, maxBytes: number): string | { readonly problem: string } {
+  // Read before the sides (judgeChange), whose reading then says why (red team R43-2).
+  if (!readableRef(ref)) return { problem: `'${ref}' is no ref git may be handed (empty, or starting with -)` };
   const line = git(['ls-tree', '-z', '--full-tree', ref, '--', path]).toString('utf8').split('\0')[0];
   if (!line) return { problem: `${ref}:${path} does not exist` };
   const [mode, type, sha] = line.slice(0, line.indexOf('\t')).split(' ');
@@ -252,9 +257,6 @@ export function commitOfSide(spec: string): string | undefined {
   const where = ref === undefined ? ['-C', spec] : [];
   return gitLines([...where, 'rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`])[0];
 }
-
-/** Whether a side's ref may be handed to git: not empty, nor starting with - (git would read it as one of its options). */
-export const readableRef = (ref: string): boolean => ref !== '' && !ref.startsWith('-');
 
 /** A `--head`/`--base` value's git ref (`REF` of `REF:folder`), or undefined when it is an existing folder. */
 export function refOfSide(spec: string): string | undefined {
