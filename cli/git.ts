@@ -169,8 +169,11 @@ function mergedTree(base: string, head: string): string {
   if (r.error) throw new InputError(`git merge-tree: ${r.error.message}`);
   // Exit 1 is a merge with conflicts: its tree is still written, on the first line.
   const tree = r.status === 0 || r.status === 1 ? r.stdout.split('\n')[0] : undefined;
+  // git before 2.38 has no --write-tree (its merge-tree prints a usage): said so, with what to do.
   if (!tree)
-    throw new InputError(`git merge-tree --write-tree ${base} ${head}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new InputError(
+      `git merge-tree --write-tree ${base} ${head}: ${r.stderr.trim().split('\n')[0] ?? ''}: the paths merging head writes are unknown; use git 2.38 or later, or give them with --changed-path`,
+    );
   return tree;
 }
 

@@ -77,6 +77,24 @@ describe('R43-1: the paths a change touches are those merging it writes, renames
   });
 });
 
+describe('R43-1: a git without merge-tree --write-tree', () => {
+  it('says the paths are unknown and what to do, never a verdict from the merge bases alone', () => {
+    // A stand-in git before 2.38: its merge-tree prints a usage; every other command is git's.
+    const bin = tempDir('orgctl-r43-bin-');
+    const real = spawnSync('bash', ['--noprofile', '--norc', '-c', 'command -v git'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    const stub = `#!/bin/sh\nfor a; do [ "$a" = merge-tree ] && { echo 'usage: git merge-tree <base-tree> <branch1> <branch2>' >&2; exit 129; }; done\nexec ${real} "$@"\n`;
+    writeFileSync(join(bin, 'git'), stub, { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const r = cli(['review', '--base', 'main', '--head', 'stale', '--actor', 'alice'], { cwd: repo, env });
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('use git 2.38 or later, or give them with --changed-path'),
+    ]);
+  });
+});
+
 describe('R43-2: a --head that starts with - never reaches git, package.json changed or not', () => {
   it('--head=--abbrev=7 with --changed-path package.json says the ref cannot be one', () => {
     const args = ['review', '--base', 'main', '--head=--abbrev=7', '--changed-path', 'package.json'];
