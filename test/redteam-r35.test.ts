@@ -54,7 +54,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { cli, ROOT, run, shardHolding, tempDir } from './helpers.ts';
-import { bothReads } from './partial-read-switch.ts';
+import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
 vi.mock('../cli/partial-read.ts', async (original) =>
@@ -139,12 +139,7 @@ describe('R35-2: a document the partial read skips unparsed, holding a second on
       hidden(decoy, wFullBinding('everyone', 'acme-system', 'Group', 'system:authenticated')),
     );
     const ask = ['can-i', 'get', 'secrets', '-n', 'acme-system', '--as', 'erin@acme.io', '--dir', dir];
-    const { full, partial } = await bothReads(() => run(ask));
-    expect(full.code, full.stdout + full.stderr).toBe(2);
-    expect([partial.code, partial.stdout], 'the partial read said no where the cluster says yes').toEqual([
-      full.code,
-      full.stdout,
-    ]);
+    await expectPartialRefusesAsFull(() => run(ask));
   });
 });
 

@@ -48,7 +48,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { shardOf } from '../synth/render.ts';
 import { ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
-import { bothReads } from './partial-read-switch.ts';
+import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
 vi.mock('../cli/partial-read.ts', async (original) =>
@@ -94,12 +94,7 @@ describe('R38-1: a metadata.namespace line Go reads inside a quoted scalar', () 
   it('can-i delete secrets -n web --as erin@acme.io answers as the full read (which refuses the output)', async () => {
     const dir = distWithWebShardEnding(quotedHead);
     const ask = ['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--dir', dir];
-    const { full, partial } = await bothReads(() => run(ask));
-    expect(full.code, full.stdout + full.stderr).toBe(2);
-    expect([partial.code, partial.stdout], 'the partial read said no where the cluster says yes').toEqual([
-      full.code,
-      full.stdout,
-    ]);
+    await expectPartialRefusesAsFull(() => run(ask));
   });
 
   it('who-can delete secrets -n web answers as the full read', async () => {
