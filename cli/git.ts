@@ -125,35 +125,26 @@ export function readRefTree(ref: string): TreeEntry[] {
 }
 
 /**
- * The paths a change from `base` to `head` (git refs) touches, as GitHub lists a pull request's
- * files: from their merge base (what base did since is none of the change's), a rename as the path
- * removed and the path added, every path from the top, whatever git's configuration says. With
- * more than one merge base (a criss-cross history) from each of them: git diff base...head diffs
- * from the first only, and a path head holds as that one did, though not as another, is one the
- * merge writes (merge-ort merges from all of them; red team R42-1). And the paths merging head
- * into base writes: a change of a path base has moved since lands at the new one (R43-1). Refs
- * that start with - are never read as git's options (R42-2).
+ * The paths a change from `base` to `head` (git refs) touches: those merging head into base
+ * rewrites there, every path from the top, a rename as the path removed and the path added,
+ * whatever git's configuration says. The merge's own tree (mergedTree) is what lands: it merges
+ * from every merge base of a criss-cross history, where `git diff base...head` reads one (red team
+ * R42-1), and follows a rename base made since, writing head's change of a moved path at its new
+ * one (R43-1). Refs that start with - are never read as git's options (R42-2).
  */
 export function changedPathsBetween(base: string, head: string): string[] {
-  const bases = git(['merge-base', '--all', '--end-of-options', base, head], undefined, [1])
-    .toString('utf8')
-    .split('\n')
-    .filter(Boolean);
-  if (!bases.length)
+  // merge-tree refuses unrelated histories too, in words that do not say what to do.
+  if (!git(['merge-base', '--end-of-options', base, head], undefined, [1]).length)
     throw new InputError(
       `${base} and ${head} have no commit in common (unrelated histories, or a shallow clone that does not reach one): the paths the change touches are unknown; fetch more history, or give them with --changed-path`,
     );
   // --no-relative: diff.relative would list, asked below the top, only the paths under the current
   // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
   const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-  const diffed = (from: string, to: string) =>
-    git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', from, to, '--'])
-      .toString('utf8')
-      .split('\0')
-      .filter(Boolean);
-  // What merging head writes on base, too: merge-ort follows a rename base made since, so head's
-  // change of a path base moved lands at the new path (red team R43-1).
-  return [...new Set([...bases.flatMap((from) => diffed(from, head)), ...diffed(base, mergedTree(base, head))])].sort();
+  return git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', base, mergedTree(base, head), '--'])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean);
 }
 
 /**
