@@ -37,7 +37,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
-import { type KindRef, WRITTEN_KINDS } from '../synth/argocd.ts';
+import { groupOf, isKind, WRITTEN_KINDS } from '../synth/argocd.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
@@ -104,9 +104,6 @@ function roleProblem(r: RoleObject, a: Accounted): string | undefined {
   return undefined;
 }
 
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
-const isKind = (kinds: readonly KindRef[], group: string, kind: string) =>
-  kinds.some((k) => k.group === group && k.kind === kind);
 const isArgoCdFile = (file: string) => Object.values(ARGOCD_FILES).some((f) => file === f || file.endsWith(`/${f}`));
 
 /** Why namespace `ns` may not hold objects in `cluster`, or undefined. */

@@ -10,7 +10,7 @@ import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } fro
 import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
-export interface KindRef {
+interface KindRef {
   readonly group: string;
   readonly kind: string;
 }
@@ -42,12 +42,16 @@ export const WRITTEN_KINDS: { readonly cluster: readonly KindRef[]; readonly nam
   ],
 };
 
+/** The API group an `apiVersion` names: `rbac.authorization.k8s.io` of `rbac.authorization.k8s.io/v1`, '' of `v1`. */
+export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+
+/** Whether `kind` of `group` is one of `kinds`, in any version. */
+export const isKind = (kinds: readonly KindRef[], group: string, kind: unknown): boolean =>
+  kinds.some((k) => k.group === group && k.kind === kind);
+
 /** Whether an object of `apiVersion` and `kind` is of a kind orgctl writes in a namespace (WRITTEN_KINDS.namespaced), in any version. */
-export function isWrittenNamespaced(apiVersion: unknown, kind: unknown): boolean {
-  if (typeof apiVersion !== 'string') return false;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  return WRITTEN_KINDS.namespaced.some((k) => k.group === group && k.kind === kind);
-}
+export const isWrittenNamespaced = (apiVersion: unknown, kind: unknown): boolean =>
+  typeof apiVersion === 'string' && isKind(WRITTEN_KINDS.namespaced, groupOf(apiVersion), kind);
 
 /** The namespace setting that makes orgctl write a guard rail's kind. */
 const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkPolicy'>> = {
