@@ -250,18 +250,20 @@ npm ci --no-audit --no-fund
 npm test
 `;
 
-/** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
 /**
  * How a new orgctl is installed here: from the registry the dependency names, or, for a tarball
- * (orgctl is not on npm's public registry, where \`orgctl@latest\` is whoever claims the name), from
- * the new orgctl's own checkout.
+ * (orgctl is not on npm's public registry, where `orgctl@latest` is whoever claims the name), packed
+ * into this repository's vendor/.
  */
-const upgradeSteps = (o: Pick<ScaffoldOptions, 'dependency'>): string =>
-  o.dependency?.startsWith('file:')
+const upgradeSteps = (tarball: boolean): string =>
+  tarball
     ? "orgctl is a dependency like any other, installed from a tarball this repository holds (orgctl is\nnot on npm's public registry, where `orgctl@latest` is whoever claims the name):\n`npm pack --pack-destination` this repository's `vendor/` in the new orgctl's checkout, then\n`npm install ./vendor/orgctl-VERSION.tgz` here, and remove the old tarball"
     : 'orgctl is a dependency like any other: `npm install orgctl@latest`';
 
+/** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
 function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {
+  // A `file:` dependency: a tarball the repository holds, upgraded and proved otherwise.
+  const tarball = o.dependency?.startsWith('file:') ?? false;
   const ts = declaredIn.endsWith('.ts');
   const example = ts
     ? "```ts\nconst web = org.namespace('web');\nweb.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');\n```"
@@ -313,10 +315,10 @@ judgement locally.
 
 ## Upgrading orgctl
 
-${upgradeSteps(o)}, \`npx orgctl workflows --write\`
+${upgradeSteps(tarball)}, \`npx orgctl workflows --write\`
 (npm never copies a release's workflows here: it writes them, and leaves any you edited by hand,
 saying so), \`npm run synth\`, and commit \`package.json\`, \`package-lock.json\`,
-${o.dependency?.startsWith('file:') ? 'the tarball, ' : ''}\`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
+${tarball ? 'the tarball, ' : ''}\`.github/workflows/\` and \`dist/\` together. The pull request is an engine change
 (an admin who is not its author approves it: the review names the orgctl version and source that
 \`package-lock.json\` installs, which is what the approval trusts), and whatever the new version
 renders differently shows in its output diff, judged like any change.
@@ -326,7 +328,7 @@ The review runs the base branch's orgctl, which renders the old way. So the revi
 request's \`package-lock.json\` and proves \`dist/\` with it; when the old orgctl renders \`dist/\`
 differently, \`output-proof\` passes on that proof, made by exactly the version the lock installs.
 Every other rule, \`head-policies\` and the access diff are still the base's orgctl's.${
-    o.dependency?.startsWith('file:')
+    tarball
       ? ` It proves no upgrade from a tarball, whose bytes no registry vouches for: an upgrade that
 renders \`dist/\` differently fails \`output-proof\` until orgctl comes from a registry you trust.`
       : ''
