@@ -29,7 +29,14 @@ import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
 import type { k8s } from 'cdk8s-plus-28';
-import { manifest, type Manifest, oncePerModel, ORGANIZATION_LABEL, organizationLabels } from './manifest.ts';
+import {
+  manifest,
+  type Manifest,
+  oncePerModel,
+  ORGANIZATION_LABEL,
+  organizationLabels,
+  SYNC_WAVE_ANNOTATION,
+} from './manifest.ts';
 import {
   namespaceObject,
   outputClusters,
@@ -44,6 +51,13 @@ import {
  * a client-side apply, and the installation's id when one is configured.
  */
 const ARGO_CD_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'argocd.argoproj.io/installation-id'];
+
+/**
+ * Where the annotations Argo CD reads on a live object when it prunes live: its own
+ * (`sync-options: Prune=false`, `compare-options: IgnoreExtraneous`, `hook`) and Helm's (`hook`,
+ * `resource-policy`), each of which keeps an object Argo CD would otherwise prune.
+ */
+const PRUNE_READ_PREFIXES = ['argocd.argoproj.io/', 'helm.sh/'];
 
 /** The label the API server puts on every Namespace, its value the Namespace's name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -112,12 +126,14 @@ function asDeclared(
   extra: readonly string[] = [],
 ): string {
   const have = `variables.${map}`;
-  const kept = (k: string) =>
-    `(request.operation == 'UPDATE' && has(oldObject.metadata.${map}) && ${k} in oldObject.metadata.${map} && oldObject.metadata.${map}[${k}] == ${have}[${k}])`;
   const tracking = `(k == ${celString(trackingKey)} && variables.${map === 'labels' ? 'labelCluster' : 'annotationCluster'} != '')`;
   const others = extra.length ? ` || k in ${celList(extra)}` : '';
-  return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want}${others} || ${tracking} || ${kept('k')})`;
+  return `${want}.all(k, k in ${have} && ${have}[k] == ${want}[k]) && ${have}.all(k, k in ${want}${others} || ${tracking} || ${keptFromLive(map, 'k')})`;
 }
+
+/** Whether key `k` (CEL) of the written object's `map` is the live object's, as it was: an update keeps what others put there. */
+const keptFromLive = (map: 'labels' | 'annotations', k: string): string =>
+  `(request.operation == 'UPDATE' && has(oldObject.metadata.${map}) && ${k} in oldObject.metadata.${map} && oldObject.metadata.${map}[${k}] == variables.${map}[${k}])`;
 
 /** The boundary's policy and binding, and namespace protection's; [] without delivery.argocd.boundary. */
 export const boundaryObjects = oncePerModel((model: OrgModel): Manifest[] => {
@@ -265,6 +281,13 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       // all it holds, though Argo CD may not delete it (red team R42-3).
       expression: noneAdded('ownerReferences'),
       message: `${whose} add no ownerReference (orgctl writes none): the garbage collector deletes an object whose owners do not exist, a Namespace with all it holds; those others put there are kept`,
+    },
+    {
+      // gitops-engine's prune skips a live object whose sync-options say Prune=false; one that is
+      // IgnoreExtraneous leaves its Application Synced, so no automated sync prunes it; a hook is
+      // none of its resources. A Namespace's annotations are judged whole above (red team R44-1).
+      expression: `${deletes} || (request.kind.group == '' && request.kind.kind == 'Namespace') || variables.annotations.all(k, !(${PRUNE_READ_PREFIXES.map((p) => `k.startsWith(${celString(p)})`).join(' || ')}) || k in ${celList([SYNC_WAVE_ANNOTATION, TRACKING_ANNOTATION, ...ARGO_CD_ANNOTATIONS])} || ${keptFromLive('annotations', 'k')})`,
+      message: `${whose} add no annotation of Argo CD's or Helm's (${PRUNE_READ_PREFIXES.map((p) => `${p}...`).join(', ')}) but ${SYNC_WAVE_ANNOTATION}, which orgctl writes, and Argo CD's own tracking: Argo CD reads them on the live object when it prunes (argocd.argoproj.io/sync-options Prune=false skips the prune, compare-options IgnoreExtraneous leaves the Application in sync with the object in place, a hook is never pruned), so a forgery reverted would keep its access; those others put on the live object are kept`,
     },
     {
       expression: forKind(

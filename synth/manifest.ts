@@ -12,6 +12,9 @@ const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'orgctl' } as const;
 /** The label naming the organization, on every object orgctl writes (after MANAGED_BY). */
 export const ORGANIZATION_LABEL = 'orgctl.io/organization';
 
+/** The annotation orgctl writes on every object for Argo CD: the order of its sync (SYNC_WAVE). */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 const SYNC_WAVE: Readonly<Record<string, string>> = {
   Namespace: '0',
@@ -45,7 +48,7 @@ export const organizationLabels = (org: string): Readonly<Record<string, string>
 const waveAnnotations = (kind: string) => {
   let annotations = SHARED_ANNOTATIONS.get(kind);
   if (!annotations)
-    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]! })));
+    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ [SYNC_WAVE_ANNOTATION]: SYNC_WAVE[kind]! })));
   return annotations;
 };
 
@@ -58,9 +61,7 @@ export function meta(
   annotations?: Record<string, string>,
 ) {
   return {
-    annotations: annotations
-      ? { 'argocd.argoproj.io/sync-wave': SYNC_WAVE[kind]!, ...annotations }
-      : waveAnnotations(kind),
+    annotations: annotations ? { [SYNC_WAVE_ANNOTATION]: SYNC_WAVE[kind]!, ...annotations } : waveAnnotations(kind),
     labels: organizationLabels(model.name),
     name,
     ...(namespace !== undefined ? { namespace } : {}),
