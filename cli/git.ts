@@ -127,10 +127,13 @@ export function readRefTree(ref: string): TreeEntry[] {
 /**
  * The paths a change from `base` to `head` (git refs) touches: those merging head into base
  * rewrites there, every path from the top, a rename as the path removed and the path added,
- * whatever git's configuration says. The merge's own tree (mergedTree) is what lands: it merges
- * from every merge base of a criss-cross history, where `git diff base...head` reads one (red team
- * R42-1), and follows a rename base made since, writing head's change of a moved path at its new
- * one (R43-1). Refs that start with - are never read as git's options (R42-2).
+ * whatever git's configuration says, and every path the merge conflicts in. The merge's own tree
+ * (mergedTree) is what lands: it merges from every merge base of a criss-cross history, where `git
+ * diff base...head` reads one (red team R42-1), and follows a rename base made since, writing
+ * head's change of a moved path at its new one (R43-1). A conflicted path lands as whoever
+ * resolves it writes it, while the tree keeps base's version of one it cannot mark (a file one
+ * side deleted, a binary file): it counts whatever the tree holds (R44-2). Refs that start with -
+ * are never read as git's options (R42-2).
  */
 export function changedPathsBetween(base: string, head: string): string[] {
   // merge-tree refuses unrelated histories too, in words that do not say what to do.
@@ -141,31 +144,34 @@ export function changedPathsBetween(base: string, head: string): string[] {
   // --no-relative: diff.relative would list, asked below the top, only the paths under the current
   // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
   const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-  return git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', base, mergedTree(base, head), '--'])
+  const { tree, conflicted } = mergedTree(base, head);
+  const rewritten = git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', base, tree, '--'])
     .toString('utf8')
     .split('\0')
     .filter(Boolean);
+  return [...new Set([...rewritten, ...conflicted])].sort();
 }
 
 /**
  * The tree merging `head` into `base` writes (git merge-tree --write-tree: merge-ort, as git merge
- * and GitHub merge), conflicted paths as their markers; renames followed as git's defaults have it,
+ * and GitHub merge), and the paths it conflicts in; renames followed as git's defaults have it,
  * whatever this clone's configuration says.
  */
-function mergedTree(base: string, head: string): string {
+function mergedTree(base: string, head: string): { readonly tree: string; readonly conflicted: string[] } {
   const pinned = ['-c', 'merge.renames=true', '-c', 'merge.directoryRenames=conflict'];
-  const r = spawnSync('git', [...pinned, 'merge-tree', '--write-tree', '--end-of-options', base, head], {
+  const listed = ['--name-only', '--no-messages', '-z'];
+  const r = spawnSync('git', [...pinned, 'merge-tree', '--write-tree', ...listed, '--end-of-options', base, head], {
     encoding: 'utf8',
   });
   if (r.error) throw new InputError(`git merge-tree: ${r.error.message}`);
-  // Exit 1 is a merge with conflicts: its tree is still written, on the first line.
-  const tree = r.status === 0 || r.status === 1 ? r.stdout.split('\n')[0] : undefined;
+  // Exit 1 is a merge with conflicts: its tree is still written, first, then each conflicted path.
+  const [tree, ...conflicted] = r.status === 0 || r.status === 1 ? r.stdout.split('\0') : [];
   // git before 2.38 has no --write-tree (its merge-tree prints a usage): said so, with what to do.
   if (!tree)
     throw new InputError(
       `git merge-tree --write-tree ${base} ${head}: ${r.stderr.trim().split('\n')[0] ?? ''}: the paths merging head writes are unknown; use git 2.38 or later, or give them with --changed-path`,
     );
-  return tree;
+  return { tree, conflicted: conflicted.filter(Boolean) };
 }
 
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */

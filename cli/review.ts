@@ -27,7 +27,8 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --actor LOGIN        the pull request's author, every commit author and who pushed the head (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
   --changed-path PATH  files the change touches, for engine-change (repeatable; default, when --base and
-                       --head are git refs: those merging head into base rewrites, renames followed)
+                       --head are git refs: those merging head into base rewrites, renames followed,
+                       and those it conflicts in)
   --override RULE      an explicit override of a rule that allows one (${OVERRIDABLE_RULES.join(', ')}),
                        valid only with an admin's approval; any other rule is a usage error
   --format             text (the default when standard output is a terminal: the verdict and the diff
