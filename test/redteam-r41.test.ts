@@ -23,6 +23,12 @@
  *     Safe: a change inside org/ or dist/ is an engine-change when base's lock installs anything
  *     from inside that folder, naming why.
  *
+ * R44-3 (low; two pull requests, the first approved as an engine-change): R41-1's fix counted no
+ *     path of base's lock that leaves the repository. GitHub's runners check a repository out at
+ *     /home/runner/work/REPO/REPO, where `file:../REPO/org/vendor/orgctl` (or the absolute path) is
+ *     the repository's own org/vendor/orgctl: the same hole as R41-1 by another spelling. Safe: a
+ *     path outside the repository may be any folder of it, so org/ and dist/ are the engine then.
+ *
  * R41-2 (low; anyone asking explain about a name with a typo): explain's warning for a subject named
  *     in no binding suggests the nearest name "known here", from the bindings the answer read. The
  *     index reads of a namespace only the bindings whose lines name the subject (and the first, and
@@ -111,11 +117,30 @@ describe('R41-1: a package base installs from inside org/ or dist/ is the engine
   });
 });
 
+describe('R44-3: a folder outside the repository may be the repository itself', () => {
+  // GitHub's runners check a repository out at /home/runner/work/REPO/REPO: there
+  // ../REPO/org/vendor/orgctl, and the absolute path, are its own org/vendor/orgctl.
+  it.each([
+    ['a relative path that leaves and re-enters it', '../acme-org/org/vendor/orgctl'],
+    ["an absolute path to a runner's checkout", '/home/runner/work/acme-org/acme-org/org/vendor/orgctl'],
+  ])('%s: an admin alone may not change org/', async (_, folder) => {
+    const base = baseProject(`file:${folder}`, {
+      'node_modules/orgctl': { resolved: folder, link: true },
+      [folder]: { name: 'orgctl', version: '0.1.0', bin: { orgctl: 'bin/orgctl.mjs' } },
+    });
+    const r = await aliceAlone(base, ['org/vendor/orgctl/cli/review.ts']);
+    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+      code: 1,
+      row: expect.stringMatching(/❌[^\n]*outside the repository/),
+    });
+  });
+});
+
 describe('R41-1: the paths inside the repository a lock installs from', () => {
   it.each([
     ['a linked folder and its own entry', { packages: VENDORED_IN_ORG }, ['org/vendor/orgctl']],
     [
-      'file: tarballs and folders, as written (./, a trailing /), never one outside the repository',
+      'file: tarballs and folders, as written (./, a trailing /), one outside the repository too (R44-3)',
       {
         packages: {
           'node_modules/a': { resolved: 'file:./org/a-1.0.0.tgz' },
@@ -126,7 +151,7 @@ describe('R41-1: the paths inside the repository a lock installs from', () => {
           'node_modules/f/node_modules/g': { resolved: 'https://registry.npmjs.org/g/-/g-1.0.0.tgz' },
         },
       },
-      ['dist/b', 'org/a-1.0.0.tgz'],
+      ['../elsewhere/c.tgz', '/abs/d.tgz', 'dist/b', 'org/a-1.0.0.tgz'],
     ],
     ['a workspace at the root', { packages: { 'node_modules/w': { resolved: '.', link: true } } }, ['']],
     [
