@@ -137,16 +137,18 @@ export function lockRegistries(text: string): string[] {
   return [...origins].sort();
 }
 
-/** A path of the repository as a lock writes it (`./org/x`, `org/x/`), or undefined when it leaves the repository. */
-function repositoryPath(path: string): string | undefined {
+/**
+ * A lock's path as a path of the repository (`./org/x`, `org/x/` are `org/x`; '' the root), or one
+ * that leaves it, normalized (`../elsewhere/x`, `/abs/x`: engine-change reads what that may be).
+ */
+const repositoryPath = (path: string): string => {
   const normalized = posix.normalize(path.replace(/\\/g, '/')).replace(/\/+$/, '');
-  if (normalized === '.') return '';
-  return normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../') ? undefined : normalized;
-}
+  return normalized === '.' ? '' : normalized;
+};
 
 /**
- * The paths inside the repository a package-lock.json installs packages from, relative to its root
- * ('' for the root itself): a folder npm links (`"resolved": "org/vendor/orgctl", "link": true`: a
+ * The paths a package-lock.json installs packages from, relative to the repository's root ('' for
+ * the root itself; one outside it as written): a folder npm links (`"resolved": "org/vendor/orgctl", "link": true`: a
  * `file:` folder or a workspace) or its own entry (`"org/vendor/orgctl": {...}`), and a `file:`
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
  * and npm ci installs a tarball without one as whatever bytes it holds.
@@ -155,10 +157,7 @@ export function lockedRepositoryPaths(text: string): string[] {
   const parsed = parseJson(text);
   if ('problem' in parsed || !isRecord(parsed.value)) return [];
   const paths = new Set<string>();
-  const add = (path: string) => {
-    const inside = repositoryPath(path);
-    if (inside !== undefined) paths.add(inside);
-  };
+  const add = (path: string) => paths.add(repositoryPath(path));
   const fromSpec = (spec: unknown) => {
     if (typeof spec === 'string' && spec.startsWith('file:')) add(spec.slice('file:'.length));
   };

@@ -7,18 +7,36 @@ import { secondAdmin, type ChangeRule } from './context.ts';
 const DECLARATION_PATHS = ['org/', 'dist/'];
 
 /**
+ * Whether a path base's lock installs from (review/head-proof.ts lockedRepositoryPaths) leaves the
+ * repository. Such a folder may still be any folder of it wherever it is checked out: GitHub's
+ * runners check REPO out at /home/runner/work/REPO/REPO, where ../REPO/org/x and the absolute
+ * path are its own org/x (red team R44-3).
+ */
+const leavesRepository = (path: string): boolean => path.startsWith('/') || path === '..' || path.startsWith('../');
+
+/**
  * The declaration folders holding a path base's package-lock.json installs packages from
- * (installedFrom), or inside one (the root, ''), each with that path. Such a folder is the engine
- * too, whole: npm pins no linked folder's files (nor a tarball's without an integrity), and Node and
- * esbuild read the node_modules, package.json and tsconfig.json of every folder above a package's
- * (red team R41-1).
+ * (installedFrom), or inside one (the root, ''), or that may be anywhere (one outside the
+ * repository), each with that path. Such a folder is the engine too, whole: npm pins no linked
+ * folder's files (nor a tarball's without an integrity), and Node and esbuild read the
+ * node_modules, package.json and tsconfig.json of every folder above a package's (red team R41-1).
  */
 function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
   return DECLARATION_PATHS.flatMap((folder) => {
-    const from = installedFrom.find((p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`));
+    const from = installedFrom.find(
+      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p),
+    );
     return from === undefined ? [] : [{ folder, from }];
   });
 }
+
+/** Where base's lock installs from, said of a path that may not look like the folder it is. */
+const installedFromText = (from: string): string =>
+  from === ''
+    ? 'the repository itself'
+    : leavesRepository(from)
+      ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ is)`
+      : from;
 
 /**
  * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
@@ -82,7 +100,7 @@ export const engineChange: ChangeRule = {
     const inside = installed.filter((i) => engine.some((p) => p.startsWith(i.folder)));
     const list = `${firstOf(engine, 5)}${
       inside.length
-        ? ` (${inside.map((i) => `base's package-lock.json installs from ${i.from || 'the repository itself'}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
+        ? ` (${inside.map((i) => `base's package-lock.json installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
         : ''
     }`;
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
