@@ -1,0 +1,57 @@
+/**
+ * Red team R45 (base fdeb2b1): rules a non-admin may be granted that, in a Kubernetes v1.32
+ * cluster, hold more than the analysis says.
+ *
+ * R45-1 (low): the quota guard rail is undone through `resourcequotas/status`. The quota admission
+ * plugin enforces a ResourceQuota's status, not its spec: CheckRequest
+ * (staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go) compares
+ * status.used plus the request with status.hard. The ResourceQuota controller copies spec.hard into
+ * status.hard, but ignores an update that changes only the status (NewController's UpdateFunc in
+ * pkg/controller/resourcequota/resource_quota_controller.go: "We ignore all updates to
+ * quota.Status") until its full resync (--resource-quota-sync-period, 5 minutes), and Argo CD,
+ * which applies no status, never puts it back. So whoever may update or patch
+ * resourcequotas/status in a namespace raises the quota there at will, as one who may write
+ * ResourceQuotas does; the review's guard-rails and synthesis' risky-grant named only the latter.
+ */
+import { describe, expect, it } from 'vitest';
+import { smallOrg, synth } from './helpers.ts';
+import { baseSpec, grantsOf, judge, type Spec } from './review/scenarios.ts';
+
+describe('R45-1: a ResourceQuota’s status is what the API server enforces', () => {
+  const railed = (): Spec => {
+    const s = baseSpec();
+    s.spec.namespaces = [{ name: 'web', quota: { pods: '10' } }, { name: 'data' }];
+    return s;
+  };
+  const statusRule = { apiGroups: [''], resources: ['resourcequotas/status'], verbs: ['update', 'patch'] };
+
+  it.each([
+    ['resourcequotas/status', statusRule],
+    ['*/status', { ...statusRule, resources: ['*/status'] }],
+  ])('alice giving bob inline rules updating %s in web, which declares a quota, fails guard-rails', (_what, rule) => {
+    const v = judge(railed(), (s) => grantsOf(s).push({ user: 'bob@acme.io', namespace: 'web', rules: [rule] }), {
+      actors: ['alice'],
+    });
+    expect(v.failed).toContain('guard-rails');
+    expect(v.results.find((r) => r.rule === 'guard-rails')!.message).toMatch(/bob@acme\.io may write ResourceQuotas/);
+  });
+
+  it('the same rules in data, which declares no quota, pass', () => {
+    const v = judge(
+      railed(),
+      (s) => grantsOf(s).push({ user: 'bob@acme.io', namespace: 'data', rules: [statusRule] }),
+      { actors: ['alice'] },
+    );
+    expect(v.failed).toEqual([]);
+  });
+
+  it('orgctl check names bob, who may patch the quota’s status, as one who may undo it', () => {
+    const { org } = smallOrg();
+    const shop = org.namespace('shop', { quota: { pods: '10' } });
+    shop.grantRules(org.user('bob@acme.io', { github: 'bob' }), [statusRule]);
+    const found = synth(org).findings.filter((f) => f.subject === 'namespaces/shop');
+    expect(found.map((f) => `${f.severity} ${f.rule}: ${f.message}`)).toEqual([
+      expect.stringMatching(/^warning risky-grant: declares quota, and bob@acme\.io may write ResourceQuotas/),
+    ]);
+  });
+});
