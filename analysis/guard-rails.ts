@@ -245,10 +245,14 @@ export const RAIL_KINDS = [
     what: 'NetworkPolicies',
     undoes: 'one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it',
   },
+  // The quota admission plugin enforces a ResourceQuota's status (status.hard, status.used: CheckRequest
+  // in k8s.io/apiserver pkg/admission/plugin/resourcequota/controller.go), and the ResourceQuota
+  // controller ignores a status-only update until its resync (NewController in
+  // pkg/controller/resourcequota/resource_quota_controller.go): writing the status raises the quota (red team R45).
   {
     setting: 'quota',
     group: '',
-    resources: ['resourcequotas'],
+    resources: ['resourcequotas', 'resourcequotas/status'],
     what: 'ResourceQuotas',
     undoes: `${GUARD_RAIL_NAMES.quota} raised or deleted admits what it refuses until Argo CD re-applies it`,
   },
