@@ -14,6 +14,8 @@
  * ResourceQuotas does; the review's guard-rails and synthesis' risky-grant named only the latter.
  */
 import { describe, expect, it } from 'vitest';
+import { classesOf, classesOfRule } from '../analysis/classes.ts';
+import { findLevel, isAdminOnly } from '../model/catalog.ts';
 import { smallOrg, synth } from './helpers.ts';
 import { baseSpec, grantsOf, judge, type Spec } from './review/scenarios.ts';
 
@@ -53,5 +55,39 @@ describe('R45-1: a ResourceQuota’s status is what the API server enforces', ()
     expect(found.map((f) => `${f.severity} ${f.rule}: ${f.message}`)).toEqual([
       expect.stringMatching(/^warning risky-grant: declares quota, and bob@acme\.io may write ResourceQuotas/),
     ]);
+  });
+});
+
+/**
+ * R45-2 (medium-low): writing Services redirects their traffic, as writing Endpoints does. A
+ * Service deleted and made again under its name as `type: ExternalName` (or patched to it: the
+ * API server drops its clusterIP, dropTypeDependentFields in pkg/registry/core/service/strategy.go) makes the cluster DNS answer `<name>.<namespace>.svc` with a
+ * CNAME to any host (a Service's spec.externalName; kube-dns and CoreDNS's kubernetes plugin), so
+ * every client of that Service, in any namespace, connects to a host of the writer's choosing: no
+ * pod of theirs needed. The `network` class (a warning) exists for exactly this ("writing Endpoints,
+ * a Service status or a Pod's status redirects traffic meant for others"), and `w:services` keeps
+ * Endpoints and services/status out for that reason, yet it writes Services, and neither the level
+ * nor a custom rule creating Services holds `network`, so nobody is warned.
+ */
+describe('R45-2: writing a Service redirects the traffic meant for it', () => {
+  const createServices = { apiGroups: [''], resources: ['services'], verbs: ['create', 'delete'] };
+
+  it.each(['create', 'update', 'patch'])('%s on services holds network, as a write of endpoints does', (verb) => {
+    expect(classesOfRule({ ...createServices, verbs: [verb] }, 'namespace')).toContain('network');
+  });
+
+  it('the level w:services holds network (it stays grantable: network is a warning)', () => {
+    expect(classesOf(findLevel('w:services')!.rules, 'namespace')).toContain('network');
+    expect(isAdminOnly('w:services')).toBe(false);
+  });
+
+  it('orgctl check warns of bob, who may recreate web’s Services as ExternalName', () => {
+    const { org, web } = smallOrg();
+    web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [createServices]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`)).toContainEqual(
+      expect.stringMatching(/^warning risky-grant: lets 1 non-admin user intercept network traffic .*bob@acme\.io/),
+    );
   });
 });
