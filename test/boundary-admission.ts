@@ -1,9 +1,15 @@
 /**
  * The boundary's policy (synth/boundary.ts) as the API server evaluates it, for the tests that
  * judge requests under it (test/boundary.test.ts, the red teams'): its resource rules, then match
- * conditions, then variables, then validations, its CEL run by a CEL implementation
- * (`@bufbuild/cel`, conformance-tested against cel-go, the CEL the API server runs); an error
- * denies (failurePolicy Fail).
+ * conditions, then validations, each variable evaluated when an expression first reads it (as the
+ * API server's composition does: an error of one no validation reads denies nothing), its CEL run
+ * by a CEL implementation (`@bufbuild/cel`, conformance-tested against cel-go, the CEL the API
+ * server runs); an error denies (failurePolicy Fail), with the error's message, not the
+ * validation's: a refusal test that matches a validation's message fails when the expression errs.
+ * `request` is the API server's AdmissionRequest as its JSON has it (k8s.io/apiserver
+ * admission/plugin/cel: CreateAdmissionRequest, converted to unstructured): `namespace`, `name` and
+ * `subResource` are `omitempty`, so a cluster-scoped request has no `namespace` key at all, and
+ * reading it is an error ("no such key"), not ''.
  */
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { applicationName } from '../synth/argocd.ts';
@@ -147,6 +153,38 @@ function matchesResourceRules(policy: Obj, r: Request, group: string, version: s
   );
 }
 
+/** A JSON object as Go's encoding/json writes a struct: its `omitempty` fields left out when empty. */
+const omitEmpty = (o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([k, v]) => !(keys.includes(k) && (v === '' || v === undefined))));
+
+/**
+ * The policy's variables, each evaluated when an expression first reads it and kept for the
+ * request (a Map, which the CEL implementation reads a key at a time): one that errs makes the
+ * expression reading it err, as the API server's composition does. (The error aborts the whole
+ * expression, where CEL's `||` would take a true other side: this may deny what the API server
+ * admits, never admit what it denies.)
+ */
+class LazyVariables extends Map<string, unknown> {
+  readonly #values = new Map<string, unknown>();
+  constructor(
+    private readonly expressions: ReadonlyMap<string, string>,
+    private readonly bindings: Record<string, unknown>,
+  ) {
+    super();
+  }
+  override get(name: string): unknown {
+    const expression = this.expressions.get(name);
+    if (expression === undefined) return undefined;
+    if (!this.#values.has(name)) this.#values.set(name, evaluate(expression, this.bindings));
+    const value = this.#values.get(name);
+    if (value instanceof Error) throw new Error(`variable ${name}: ${value.message}`);
+    return value;
+  }
+  override has(name: string): boolean {
+    return this.expressions.has(name);
+  }
+}
+
 /** What the API server answers a request, under the policy, as it evaluates one. */
 export function admission(policy: Obj, r: Request): Verdict {
   const o = stored(r.object);
@@ -154,34 +192,43 @@ export function admission(policy: Obj, r: Request): Verdict {
   const version = String(o.apiVersion).split('/').pop()!;
   if (!matchesResourceRules(policy, r, group, version)) return { matched: false, denied: [] };
   const bindings: Record<string, unknown> = {
-    request: {
-      operation: r.operation,
-      userInfo: { username: r.username },
-      kind: { group, version, kind: o.kind },
-      namespace: r.namespace ?? o.metadata.namespace ?? '',
-      name: o.metadata.name,
-      subResource: r.subResource ?? '',
-    },
+    request: omitEmpty(
+      {
+        operation: r.operation,
+        userInfo: { username: r.username },
+        kind: { group, version, kind: o.kind },
+        namespace: r.namespace ?? o.metadata.namespace ?? '',
+        name: o.metadata.name,
+        subResource: r.subResource ?? '',
+      },
+      ['namespace', 'name', 'subResource'],
+    ),
     object: r.operation === 'DELETE' ? null : o,
     oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : stored(r.oldObject ?? o),
   };
-  for (const c of policy.spec.matchConditions as { name: string; expression: string }[]) {
-    const v = evaluate(c.expression, bindings);
-    if (v instanceof Error) return { matched: true, denied: [`match condition ${c.name}: ${v.message}`] };
-    if (v !== true) return { matched: false, denied: [] };
-  }
-  const variables: Record<string, unknown> = {};
-  bindings.variables = variables;
-  for (const v of (policy.spec.variables ?? []) as { name: string; expression: string }[]) {
+  // Every match condition is evaluated: one false and the policy does not apply, an error else denies.
+  const conditions = (policy.spec.matchConditions as { name: string; expression: string }[]).map((c) => ({
+    name: c.name,
+    value: evaluate(c.expression, bindings),
+  }));
+  if (conditions.some((c) => c.value === false)) return { matched: false, denied: [] };
+  const failed = conditions.filter((c) => c.value !== true);
+  if (failed.length)
+    return { matched: true, denied: failed.map((c) => `match condition ${c.name}: ${errorText(c.value)}`) };
+  const expressions = new Map(
+    ((policy.spec.variables ?? []) as { name: string; expression: string }[]).map((v) => [v.name, v.expression]),
+  );
+  bindings.variables = new LazyVariables(expressions, bindings);
+  const denied = (policy.spec.validations as { expression: string; message: string }[]).flatMap((v) => {
     const value = evaluate(v.expression, bindings);
-    if (value instanceof Error) return { matched: true, denied: [`variable ${v.name}: ${value.message}`] };
-    variables[v.name] = value;
-  }
-  const denied = (policy.spec.validations as { expression: string; message: string }[])
-    .filter((v) => evaluate(v.expression, bindings) !== true)
-    .map((v) => v.message);
+    if (value === true) return [];
+    return [value instanceof Error ? `expression resulted in error: ${value.message}` : v.message];
+  });
   return { matched: true, denied };
 }
+
+const errorText = (value: unknown): string =>
+  value instanceof Error ? value.message : `not a boolean: ${String(value)}`;
 
 /** Every object of the output with the Application that applies it (by its file's cluster and shard). */
 export function writtenObjects(
