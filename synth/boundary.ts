@@ -195,7 +195,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only the kinds orgctl writes (${writtenKinds.map((k) => k.kind).join(', ')})`,
     },
     {
-      expression: "request.namespace == '' || request.namespace in variables.namespaces",
+      expression: "variables.requestNamespace == '' || variables.requestNamespace in variables.namespaces",
       message: `${whose} write only into the organization's namespaces of their cluster (${system}, and those declared there)`,
     },
     {
@@ -262,7 +262,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} bind as subjects only the organization's people (${model.usernamePrefix}name@domain) and its tokens' ServiceAccounts (${tokenPrefix}... in ${system}): no Group, no system: user, no other ServiceAccount`,
     },
     {
-      expression: `!(request.kind.group == '' && request.kind.kind in ['ServiceAccount', 'Secret', 'ConfigMap']) || request.namespace == ${celString(system)}`,
+      expression: `!(request.kind.group == '' && request.kind.kind in ['ServiceAccount', 'Secret', 'ConfigMap']) || variables.requestNamespace == ${celString(system)}`,
       message: `${whose} write ServiceAccounts, Secrets and ConfigMaps only in ${system}`,
     },
     {
@@ -319,6 +319,9 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
         },
       ],
       variables: [
+        // The request's AdmissionRequest leaves `namespace` out when it is empty (omitempty): a
+        // cluster-scoped request has no such key, and reading it would err, which denies (red team R46-1).
+        { name: 'requestNamespace', expression: "has(request.namespace) ? request.namespace : ''" },
         { name: 'target', expression: TARGET },
         { name: 'label', expression: metadataValue('variables.target', 'labels', instanceLabel) },
         { name: 'annotation', expression: metadataValue('variables.target', 'annotations', TRACKING_ANNOTATION) },
