@@ -15,7 +15,8 @@ The access matrix of the manifests in DIR (default dist/): for every subject (us
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
 and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.
 --format html writes one self-contained page (people × namespaces coloured by strength, filters
-by person, namespace and level, classes and warnings, tokens apart) to --out FILE or stdout.
+by person, namespace and level, classes and warnings, tokens apart). --out FILE writes any
+format to FILE instead of standard output.
 The bootstrap access every cluster gives (discovery, health, self-reviews) is shown once, on the rows
 of Group system:authenticated and system:unauthenticated, not in every member's cells.
 ${NO_BOOTSTRAP_HELP}`;
@@ -39,28 +40,37 @@ export const command = defineCommand({
     const authz = await loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
     const options = { apart: isBootstrapBinding };
+    // --out FILE gets what standard output would, in every format (it was html's alone: a json or
+    // text report went to standard output, exit 0, and no file was written).
+    const out = flags.out;
+    const write = (text: string): number => {
+      if (out === undefined) io.out(text);
+      else {
+        replaceFile(out, `${text}\n`);
+        io.err(`wrote ${out}`);
+      }
+      return 0;
+    };
     if (flags.format === 'json') {
       // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
-      const line = lineWriter(io);
-      accessMatrixJson(authz, options, new AsciiBytes((full) => line.write(full)));
-      line.end();
+      const pieces: Buffer[] = [];
+      const line = out === undefined ? lineWriter(io) : undefined;
+      accessMatrixJson(
+        authz,
+        options,
+        new AsciiBytes((full) => (line ? line.write(full) : pieces.push(Buffer.from(full)) > 0)),
+      );
+      if (line) line.end();
+      else write(Buffer.concat(pieces).toString('utf8'));
       return 0;
     }
     const matrix = accessMatrix(authz, options);
-    if (flags.format === 'html') {
-      const page = accessHtml(matrix, { title: `Access in ${dir}` });
-      if (flags.out) {
-        replaceFile(flags.out, page);
-        io.err(`wrote ${flags.out}`);
-      } else io.out(page);
-      return 0;
-    }
+    if (flags.format === 'html') return write(accessHtml(matrix, { title: `Access in ${dir}` }));
     const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
       for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, levelsText(cell), cell.classes.join(' ') || '-']);
     }
-    io.out(table(rows));
-    return 0;
+    return write(table(rows));
   },
 });

@@ -1,0 +1,21 @@
+/** `orgctl access --out FILE`: the report goes to the file in every format, as the usage line says. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, run, tempDir } from './helpers.ts';
+
+describe('access --out', () => {
+  // It wrote only html there: json and text went to standard output, exit 0, and no file at all.
+  for (const format of ['json', 'text', 'html'] as const) {
+    it(`writes --format ${format} to the file, not to standard output`, async () => {
+      const file = join(tempDir(), `access.${format}`);
+      const toStdout = await run(['access', '--dir', join(ROOT, 'dist'), '--format', format]);
+      const toFile = await run(['access', '--dir', join(ROOT, 'dist'), '--format', format, '--out', file]);
+      expect(toFile.code).toBe(0);
+      expect(toFile.stdout).toBe('');
+      expect(toFile.stderr).toBe(`wrote ${file}`);
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe(`${toStdout.stdout}\n`);
+    });
+  }
+});
