@@ -321,7 +321,8 @@ const onlyAuthor = (input: ReviewInput, u: MemberUser) =>
  * - one admin (the change concerns someone else): that admin alone decides, by making the change
  *   with nobody else or by approving it (the seed: the first user is the only admin, and invites
  *   admins and creates tokens);
- * - two admins, the change concerning one of them: the other applies it and the one it concerns
+ * - every admin but one concerned (of two admins, one; a token handed between two of three): the one
+ *   left applies it and each one it concerns
  *   approves it, so neither can change the other alone (and a two-admin organization never
  *   becomes a one-admin one without both agreeing);
  * - the change concerns the only admin: nobody else can judge it.
@@ -350,16 +351,19 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
   }
   if (others.length === 1 && concerned.length) {
     const other = others[0]!;
+    // Every admin but one is concerned: two admins, or more when the change concerns several.
+    const howMany = admins.length === 2 ? 'two' : String(admins.length);
     const consented = concerned.filter((u) => approvedBy(input, u));
     if (onlyAuthor(input, other) && consented.length === concerned.length)
       return {
         ok: true,
-        approved: `made by ${other.email} and approved by ${concerned.map((u) => u.github).join(', ')}: the organization's two admins`,
+        approved: `made by ${other.email} and approved by ${concerned.map((u) => u.github).join(', ')}: the organization's ${howMany} admins`,
         note: '',
       };
     const them = concerned.map((u) => u.email).join(', ');
+    const approve = concerned.length > 1 ? 'each approve' : 'approves';
     return unapproved(
-      ` (with two admins, and this concerning ${them}, there is none to ask: instead ${other.email} makes the change and ${them} approves it)`,
+      ` (with ${howMany} admins, and this concerning ${them}, there is none to ask: instead ${other.email} makes the change and ${them} ${approve} it)`,
     );
   }
   if (!others.length && concerned.length)

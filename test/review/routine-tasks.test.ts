@@ -101,6 +101,32 @@ describe('routine admin tasks through orgctl review (the README table)', () => {
     );
   });
 
+  it('three admins, a token handed from one to another: counts the admins and asks each concerned one', async () => {
+    // Said "with two admins" and "the organization's two admins" of an organization of three: the
+    // one admin left makes it, and both admins it concerns (old and new owner) approve it.
+    const root = tempDir('orgctl-three-admins-');
+    const three = (): Spec => {
+      const spec = org(2);
+      spec.spec.users.push({ email: 'erin2@acme.io', github: 'erin2', admin: true });
+      return spec;
+    };
+    const head = three();
+    head.spec.tokens[1].owner = 'frank@acme.io';
+    head.spec.tokens[1].rotation = 1;
+    synthTo(three(), join(root, 'base'));
+    synthTo(head, join(root, 'head'));
+    const message = async (who: Who) =>
+      (await review(join(root, 'base'), join(root, 'head'), who)).verdict.results.find(
+        (x) => x.rule === 'admin-change-approval',
+      )?.message;
+    expect(await message({ actors: ['erin2'], approvals: ['alice'] })).toMatch(
+      / \(with 3 admins, and this concerning alice@acme\.io, frank@acme\.io, there is none to ask: instead erin2@acme\.io makes the change and alice@acme\.io, frank@acme\.io each approve it\)$/,
+    );
+    expect(await message({ actors: ['erin2'], approvals: ['alice', 'frank'] })).toMatch(
+      /; made by erin2@acme\.io and approved by alice, frank: the organization's 3 admins$/,
+    );
+  });
+
   it('the README holds this table', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(tasksTable());
   });
