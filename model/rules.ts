@@ -158,7 +158,8 @@ export const RULES = [
     severity: 'error',
     description:
       "an active token whose owner is deactivated or no longer declared (the seed: deactivate a departing user's tokens with them)",
-    remediation: 'deactivate the token, remove it, or give it an active owner',
+    remediation:
+      'deactivate the token, remove it, or give it an active owner and raise its rotation in the same change',
   },
   {
     id: 'token-expiry',

@@ -23,7 +23,7 @@ export const tokenOwnerInactive: OrgRule = {
           rule: this.id,
           subject: `tokens/${t.id}`,
           source: at(t.source, '.owner'),
-          message: `owner ${t.owner} ${state}, but tokens outlive their user: deactivate the token (token.deactivate(), or status: deactivated), remove it, or set another owner`,
+          message: `owner ${t.owner} ${state}, but tokens outlive their user: deactivate the token (token.deactivate(), or status: deactivated), remove it, or set another owner and raise its rotation in the same change (the old owner holds the token value)`,
         });
       }
     }

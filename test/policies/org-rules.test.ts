@@ -275,6 +275,14 @@ const CASES: Case[] = [
     message: /^owner gone@acme.io is no longer a user/,
   },
   {
+    // It said "or set another owner", and the review then refused the unrotated handover that
+    // followed it (admin-change-approval: the old owner keeps the token value).
+    rule: 'token-owner-inactive',
+    fails: ({ org, web }) => org.token('ci', { namespaces: [web], owner: 'gone@acme.io' }),
+    passes: ({ org, web }) => org.token('ci', { namespaces: [web], owner: 'alice@acme.io', rotation: 1 }),
+    message: /or set another owner and raise its rotation in the same change \(the old owner holds the token value\)$/,
+  },
+  {
     rule: 'invite-without-sso',
     fails: ({ org }) => org.invite('eve@acme.io'),
     passes: ({ org }) => org.invite('eve@acme.io', { sso: true }),
