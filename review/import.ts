@@ -41,6 +41,7 @@ import {
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { EMAIL_PATTERN } from '../constructs/props.ts';
 import { outputClusters } from '../synth/render.ts';
+import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { SnapshotError } from '../model/errors.ts';
@@ -262,6 +263,20 @@ interface ImportSource {
 }
 
 /**
+ * orgctl's output dumped without its membership ConfigMaps (the kubectl get that adopts a cluster
+ * names no configmaps): its `<org>:w:full` ClusterRole, labelled as orgctl labels it, says whose
+ * output it is, and where the ConfigMaps are.
+ */
+function membershipLeftOut(rbac: RbacSet): string | undefined {
+  for (const role of rbac.roles) {
+    const org = role.labels[ORGANIZATION_LABEL];
+    if (role.kind !== 'ClusterRole' || org === undefined || role.name !== `${org}:w:full`) continue;
+    return `ClusterRole ${role.name} is orgctl's output, but the input holds no ${ORGANIZATION_CONFIGMAP} ConfigMap: add the system namespace's ConfigMaps to the dump, kubectl get configmaps -n ${systemNamespaceOf(org)} -o yaml`;
+  }
+  return undefined;
+}
+
+/**
  * Reads RBAC and, when the input is orgctl's output, its membership: who is deactivated, billing,
  * GitHub logins, invites, token names and rotations... none of which RBAC shows. Input without
  * membership is not an error: it is someone's hand-written RBAC.
@@ -285,6 +300,7 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
         membershipProblem = candidates.read ? e.message : candidates.notes.join('; ');
     }
     notRead = membership || candidates.read ? candidates.notes : [];
+    membershipProblem ??= membership ? undefined : membershipLeftOut(rbac);
   }
   const org = options.org ?? membership?.org.name ?? 'org';
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.

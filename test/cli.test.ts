@@ -657,4 +657,18 @@ describe('orgctl import on a terminal', () => {
     });
     expect(piped.some((l) => l.startsWith('reading the cluster dump'))).toBe(false);
   });
+
+  it("says when a dump of orgctl's output lacks its membership ConfigMaps, and how to get them", async () => {
+    // The README's kubectl get names no configmaps: a live cluster orgctl manages imported as RBAC
+    // alone, its admins imported as non-admins holding w:full, and nothing said why.
+    const dir = tempDir();
+    const docs = readdirSync(join(ROOT, 'dist', 'lga1'))
+      .flatMap((shard) => readFileSync(join(ROOT, 'dist', 'lga1', shard, 'resources.yaml'), 'utf8').split(/^---\n/m))
+      .filter((d) => d.startsWith('apiVersion') && !/^kind: ConfigMap$/m.test(d));
+    writeFileSync(join(dir, 'dump.yaml'), docs.map((d) => `---\n${d}`).join(''));
+    const r = await run(['import', '--from', join(dir, 'dump.yaml'), '--owner', 'alice@acme.io']);
+    expect(r.stderr).toMatch(
+      /^not imported: the membership data \(ClusterRole acme:w:full is orgctl's output, but the input holds no orgctl-organization ConfigMap: add the system namespace's ConfigMaps to the dump, kubectl get configmaps -n acme-system -o yaml\): imported from RBAC alone/m,
+    );
+  });
 });
