@@ -1,6 +1,15 @@
 import { type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 
+/**
+ * What to do about a person declared again in code, where a second org.user() reads as a lookup
+ * to a newcomer (adopter walk-through 2); a spec's second entry says enough by its path.
+ */
+const declareOnce = (email: string, source: Source): string =>
+  'construct' in source
+    ? `: declare each person once, and grant the User that declaration returns (const ${email.split('@')[0]!.replace(/[^A-Za-z0-9_$]/g, '_')} = org.user('${email}')) wherever they are given access`
+    : '';
+
 /** One person, one entry: emails and GitHub logins compared case-insensitively, GitHub account ids exactly. */
 export const duplicateUser: OrgRule = {
   id: 'duplicate-user',
@@ -8,15 +17,16 @@ export const duplicateUser: OrgRule = {
     const out: Finding[] = [];
     const found = (subject: string, message: string, source: Source) =>
       out.push({ severity: 'error', rule: this.id, subject, message, source: sourceText(source) });
-    const emails = new Map<string, string>();
+    const emails = new Map<string, { email: string; source: string }>();
     const logins = new Map<string, { email: string; source: string }>();
     // One account, one person: a second user declaring an id is a copy or a typo of it.
     const accounts = new Map<number, { email: string; source: string }>();
     for (const u of model.users) {
       const subject = `users/${u.email}`;
       const first = emails.get(u.key);
-      if (first) found(subject, `email already declared at ${first}`, u.source);
-      else emails.set(u.key, sourceText(u.source));
+      if (first)
+        found(subject, `email already declared at ${first.source}${declareOnce(first.email, u.source)}`, u.source);
+      else emails.set(u.key, { email: u.email, source: sourceText(u.source) });
       if (u.github !== undefined) {
         const seen = logins.get(u.github.toLowerCase());
         if (seen)
@@ -36,7 +46,11 @@ export const duplicateUser: OrgRule = {
       const subject = `invites/${inv.email}`;
       const member = emails.get(inv.key);
       if (member)
-        found(subject, `already a user (${member}): an accepted invite is removed from the declaration`, inv.source);
+        found(
+          subject,
+          `already a user (${member.source}): an accepted invite is removed from the declaration`,
+          inv.source,
+        );
       const first = invited.get(inv.key);
       if (first) found(subject, `already invited at ${first}`, inv.source);
       else invited.set(inv.key, sourceText(inv.source));

@@ -193,7 +193,9 @@ const CASES: Case[] = [
     rule: 'duplicate-user',
     fails: ({ org }) => org.user('Alice@ACME.io'),
     passes: ({ org }) => org.user('alice2@acme.io'),
-    message: /^email already declared at acme\/users\/alice@acme.io/,
+    // A second org.user() of the same person reads as a lookup to a newcomer: the message says what to do.
+    message:
+      /^email already declared at acme\/users\/alice@acme\.io: declare each person once, and grant the User that declaration returns \(const alice = org\.user\('alice@acme\.io'\)\) wherever they are given access$/,
   },
   {
     rule: 'duplicate-user',
