@@ -96,7 +96,8 @@ roles, roles no binding grants, ServiceAccounts without bindings). A document th
 read (bad YAML or JSON) is an error, and nothing is imported: a spec without it would revoke
 what it grants.
 
-  --org NAME     the organization's name (default: the membership's, else org); when the input
+  --org NAME     the organization's name (default: the membership's, else the one orgctl's
+                 ClusterRoles are labelled with, else org); when the input
                  holds two organizations' outputs, which one's membership is read
   --owner EMAIL  the owner (default: the membership's, else the first admin found)`;
 

@@ -57,7 +57,7 @@ import { isObj, namespaceOfObject, readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
 
 interface ImportOptions {
-  /** Organization name. @default from orgctl's membership data, else 'org' */
+  /** Organization name. @default from orgctl's membership data, else its ClusterRoles' `orgctl.io/organization` label, else 'org' */
   readonly org?: string;
   /** The owner's email. @default the first admin found */
   readonly owner?: string;
@@ -247,7 +247,7 @@ interface ImportSource {
   readonly rbac: RbacSet;
   /** orgctl's membership when the input is orgctl's own output; undefined for any other RBAC. */
   readonly membership: Membership | undefined;
-  /** The organization's name: as given, else the membership's, else 'org'. */
+  /** The organization's name: as given, else the membership's, else its ClusterRoles' label, else 'org'. */
   readonly org: string;
   /** Where orgctl binds its admins and keeps tokens' ServiceAccounts. */
   readonly systemNamespace: string;
@@ -263,17 +263,26 @@ interface ImportSource {
 }
 
 /**
- * orgctl's output dumped without its membership ConfigMaps (the kubectl get that adopts a cluster
- * names no configmaps): its `<org>:w:full` ClusterRole, labelled as orgctl labels it, says whose
- * output it is, and where the ConfigMaps are.
+ * The organization whose output the input is, by its `<org>:w:full` ClusterRole labelled as orgctl
+ * labels it; undefined for other RBAC, or when two organizations' outputs are in it.
  */
-function membershipLeftOut(rbac: RbacSet): string | undefined {
+function labelledOrganization(rbac: RbacSet): string | undefined {
+  const named = new Set<string>();
   for (const role of rbac.roles) {
     const org = role.labels[ORGANIZATION_LABEL];
-    if (role.kind !== 'ClusterRole' || org === undefined || role.name !== `${org}:w:full`) continue;
-    return `ClusterRole ${role.name} is orgctl's output, but the input holds no ${ORGANIZATION_CONFIGMAP} ConfigMap: add the system namespace's ConfigMaps to the dump, kubectl get configmaps -n ${systemNamespaceOf(org)} -o yaml`;
+    if (role.kind === 'ClusterRole' && org !== undefined && role.name === `${org}:w:full`) named.add(org);
   }
-  return undefined;
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+/**
+ * orgctl's output dumped without its membership ConfigMaps (the kubectl get that adopts a cluster
+ * names no configmaps): its ClusterRoles say whose output it is, and where the ConfigMaps are.
+ */
+function membershipLeftOut(org: string | undefined): string | undefined {
+  return org === undefined
+    ? undefined
+    : `ClusterRole ${org}:w:full is orgctl's output, but the input holds no ${ORGANIZATION_CONFIGMAP} ConfigMap: add the system namespace's ConfigMaps to the dump, kubectl get configmaps -n ${systemNamespaceOf(org)} -o yaml`;
 }
 
 /**
@@ -300,9 +309,10 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
         membershipProblem = candidates.read ? e.message : candidates.notes.join('; ');
     }
     notRead = membership || candidates.read ? candidates.notes : [];
-    membershipProblem ??= membership ? undefined : membershipLeftOut(rbac);
+    membershipProblem ??= membership ? undefined : membershipLeftOut(labelledOrganization(rbac));
   }
-  const org = options.org ?? membership?.org.name ?? 'org';
+  // Without membership, orgctl's own ClusterRoles still name it (adopter walk-through 2, finding 6).
+  const org = options.org ?? membership?.org.name ?? labelledOrganization(rbac) ?? 'org';
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.
   const placement = membership
     ? placementOf(docs, outputClusters(membership.org))

@@ -633,6 +633,16 @@ describe('orgctl kubeconfig --out outside git repositories only', () => {
   });
 });
 
+/** The example's cluster lga1 as the README's kubectl get dumps it: every object but the ConfigMaps. */
+function exampleDumpWithoutConfigMaps(): string {
+  const docs = readdirSync(join(ROOT, 'dist', 'lga1'))
+    .flatMap((shard) => readFileSync(join(ROOT, 'dist', 'lga1', shard, 'resources.yaml'), 'utf8').split(/^---\n/m))
+    .filter((d) => d.startsWith('apiVersion') && !/^kind: ConfigMap$/m.test(d));
+  const file = join(tempDir(), 'dump.yaml');
+  writeFileSync(file, docs.map((d) => `---\n${d}`).join(''));
+  return file;
+}
+
 describe('orgctl import on a terminal', () => {
   it('import --from - on a terminal says it reads what is pasted there, and how to pipe a dump instead', async () => {
     const err: string[] = [];
@@ -661,14 +671,22 @@ describe('orgctl import on a terminal', () => {
   it("says when a dump of orgctl's output lacks its membership ConfigMaps, and how to get them", async () => {
     // The README's kubectl get names no configmaps: a live cluster orgctl manages imported as RBAC
     // alone, its admins imported as non-admins holding w:full, and nothing said why.
-    const dir = tempDir();
-    const docs = readdirSync(join(ROOT, 'dist', 'lga1'))
-      .flatMap((shard) => readFileSync(join(ROOT, 'dist', 'lga1', shard, 'resources.yaml'), 'utf8').split(/^---\n/m))
-      .filter((d) => d.startsWith('apiVersion') && !/^kind: ConfigMap$/m.test(d));
-    writeFileSync(join(dir, 'dump.yaml'), docs.map((d) => `---\n${d}`).join(''));
-    const r = await run(['import', '--from', join(dir, 'dump.yaml'), '--owner', 'alice@acme.io']);
+    const dump = exampleDumpWithoutConfigMaps();
+    const r = await run(['import', '--from', dump, '--owner', 'alice@acme.io']);
     expect(r.stderr).toMatch(
       /^not imported: the membership data \(ClusterRole acme:w:full is orgctl's output, but the input holds no orgctl-organization ConfigMap: add the system namespace's ConfigMaps to the dump, kubectl get configmaps -n acme-system -o yaml\): imported from RBAC alone/m,
     );
+  });
+
+  it("names the organization as orgctl's ClusterRoles label it when neither --org nor the membership does", async () => {
+    // Named `org` instead, its system namespace was org-system: every token's ServiceAccount in
+    // acme-system "moved" there, and the organization's own ClusterRoles were read as foreign.
+    const dump = exampleDumpWithoutConfigMaps();
+    const r = await run(['import', '--from', dump, '--owner', 'alice@acme.io']);
+    expect(r.stdout).toMatch(/^metadata:\n {2}name: acme$/m);
+    expect(r.stderr).not.toMatch(/its access moves to/);
+    // Given, --org still decides.
+    const named = await run(['import', '--from', dump, '--owner', 'alice@acme.io', '--org', 'shop']);
+    expect(named.stdout).toMatch(/^metadata:\n {2}name: shop$/m);
   });
 });
