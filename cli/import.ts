@@ -73,9 +73,10 @@ export function importSpec(
       `${from === '-' ? 'standard input' : from} holds no Kubernetes object (no document has apiVersion and kind): nothing to import; give RBAC manifests (a folder or file of them, or what ${KUBECTL_DUMP} prints)`,
     );
   }
-  const { spec, report, losses, argocdNamespace } = importRbac(loaded.docs, options);
+  const { spec, report, otherwise, losses, argocdNamespace } = importRbac(loaded.docs, options);
   // One line each: a dump's names are its namespace admins' (a line break would write a line of theirs, R30-2).
   for (const line of report) io.err(showHidden(`not imported: ${line}`));
+  for (const line of otherwise) io.err(showHidden(`import: ${line}`));
   for (const line of losses) io.err(showHidden(`import: cannot carry over ${line}`));
   // What the cluster grants may be what orgctl refuses (a non-admin who can run pods): say so now.
   for (const f of policyFindingsOf(spec, resolveToday(undefined, io.env)))

@@ -70,6 +70,11 @@ interface ImportResult {
   /** One line per thing that could not be mapped. */
   readonly report: readonly string[];
   /**
+   * One line per thing imported otherwise than the input has it (a role or token under another
+   * name, a ServiceAccount's access moved to a token's, a binding's user outside the membership).
+   */
+  readonly otherwise: readonly string[];
+  /**
    * What the input holds or implies that the spec cannot carry over, one line each
    * (`<what>: <why>, <where from>`): the CLI prints them, the review's proof does not need them.
    */
@@ -468,11 +473,21 @@ interface BindingNote {
   /** The subject's index in the binding; -1 for the binding itself and its role. */
   readonly subject: number;
   readonly line: string;
+  /** Set when the line says how something is imported otherwise than it was (a new name, another identity), not left out. */
+  readonly otherwise?: true;
 }
 
 /** Notes of several phases as one list, in the input's order: bindings, then subjects in each. */
 export function inInputOrder(notes: readonly BindingNote[]): string[] {
   return [...notes].sort((a, b) => a.at - b.at || a.subject - b.subject).map((n) => n.line);
+}
+
+/** Notes split into what is left out and what is imported otherwise than it was, each in the input's order. */
+function leftOutAndOtherwise(notes: readonly BindingNote[]): { leftOut: string[]; otherwise: string[] } {
+  return {
+    leftOut: inInputOrder(notes.filter((n) => !n.otherwise)),
+    otherwise: inInputOrder(notes.filter((n) => n.otherwise)),
+  };
 }
 
 /**
@@ -579,7 +594,7 @@ export function nameCustomRoles(
     const name = claim(taken, base, JSON.stringify(role.rules), candidate);
     if (name !== base) {
       const line = `another role with other rules is also called ${base}; imported as custom role ${name}`;
-      notes.push({ at, subject: -1, line: `${labelOf(role)}: ${line}` });
+      notes.push({ at, subject: -1, line: `${labelOf(role)}: ${line}`, otherwise: true });
     }
     roles.set(role, { ...imported, name });
   }
@@ -716,10 +731,12 @@ export function userAccessOf(
       // orgctl's own output binds its members only: someone else is bound by a binding beside it.
       // What the cluster grants is imported, as for any dump, and said (R37).
       if (context.own && !context.emailByUsername.has(s.name))
-        note(
+        notes.push({
+          at,
           subject,
-          `${email} is not in the membership data: a binding orgctl did not write; imported as a user of their own`,
-        );
+          line: `${labelOf(binding)}: ${email} is not in the membership data: a binding orgctl did not write; imported as a user of their own`,
+          otherwise: true,
+        });
       users.add(email);
       let inNamespace = grants.get(namespace);
       if (!inNamespace) grants.set(namespace, (inNamespace = new Map()));
@@ -862,7 +879,12 @@ export function tokenAccessOf(
         const moves = moved
           ? `: its access moves to ServiceAccount ${context.systemNamespace}/${tokenAccountName(id)}, and whatever runs as ${account} loses it (hand it that token, or keep this binding out of orgctl)`
           : '';
-        notes.push({ at, subject, line: `ServiceAccount ${account}: ${renamed}imported as token ${id}${moves}` });
+        notes.push({
+          at,
+          subject,
+          line: `ServiceAccount ${account}: ${renamed}imported as token ${id}${moves}`,
+          otherwise: true,
+        });
       }
       let byNamespace = tokens.get(id);
       if (!byNamespace) tokens.set(id, (byNamespace = new Map()));
@@ -1480,6 +1502,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     tokens: tokenSpecs(tokens.tokens, membership, tokens.rotations),
     invites: invites.invites,
   });
+  const bindingNotes = leftOutAndOtherwise([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]);
   const report = [
     ...(membershipProblem
       ? [
@@ -1489,7 +1512,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     ...notRead,
     ...argoCdNotes(argoCd),
     ...rbac.problems.map((p) => `malformed: ${p}`),
-    ...inInputOrder([...screened.notes, ...named.notes, ...users.notes, ...tokens.notes]),
+    ...bindingNotes.leftOut,
     ...(owner.note ? [owner.note] : []),
     ...invites.notes,
     ...(namespaces.note ? [namespaces.note] : []),
@@ -1499,6 +1522,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
   return {
     spec,
     report,
+    otherwise: bindingNotes.otherwise,
     ...(argocdNamespace !== undefined ? { argocdNamespace } : {}),
     // Computed when asked: the CLI prints them, the review's proof never reads them.
     get losses() {

@@ -303,8 +303,8 @@ describe('import phases', () => {
       const renamed = (name: string) =>
         `Role blog/reader: another role with other rules is also called reader; imported as custom role ${name}`;
       expect(notes).toEqual([
-        { at: 3, subject: -1, line: renamed('reader-blog') },
-        { at: 4, subject: -1, line: renamed('reader-3') },
+        { at: 3, subject: -1, line: renamed('reader-blog'), otherwise: true },
+        { at: 4, subject: -1, line: renamed('reader-3'), otherwise: true },
       ]);
     });
   });
@@ -402,6 +402,7 @@ describe('import phases', () => {
           at: 0,
           subject: 1,
           line: 'RoleBinding web/pods: eve@acme.io is not in the membership data: a binding orgctl did not write; imported as a user of their own',
+          otherwise: true,
         },
       ]);
       // Another dump has no membership data to compare with: nothing to say.
@@ -461,11 +462,13 @@ describe('import phases', () => {
           at: 0,
           subject: 0,
           line: 'ServiceAccount a-b/c: imported as token a-b-c: its access moves to ServiceAccount acme-system/token-a-b-c, and whatever runs as a-b/c loses it (hand it that token, or keep this binding out of orgctl)',
+          otherwise: true,
         },
         {
           at: 0,
           subject: 1,
           line: "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount acme-system/token-a-b-c-2, and whatever runs as a/b-c loses it (hand it that token, or keep this binding out of orgctl)",
+          otherwise: true,
         },
         {
           at: 0,
@@ -812,8 +815,8 @@ describe('import phases', () => {
     });
   });
 
-  it('importRbac says what the phases note in the input order, whichever phase noted it', () => {
-    const { report } = importRbac(
+  it('importRbac says what the phases note in the input order, whichever phase noted it: what it leaves out, and what it imports otherwise', () => {
+    const { report, otherwise } = importRbac(
       docs(
         roleDoc('reader', 'shop', PODS_GET),
         roleDoc('reader', 'blog', WIDGETS),
@@ -824,13 +827,15 @@ describe('import phases', () => {
       { owner: 'root@shop.io' },
     );
     expect(report).toEqual([
-      'ServiceAccount a-b/c: imported as token a-b-c: its access moves to ServiceAccount org-system/token-a-b-c, and whatever runs as a-b/c loses it (hand it that token, or keep this binding out of orgctl)',
       'RoleBinding shop/b1: Group g cannot be a user; declare its members',
-      'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',
-      "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount org-system/token-a-b-c-2, and whatever runs as a/b-c loses it (hand it that token, or keep this binding out of orgctl)",
       'RoleBinding blog/b2: User system:x is a system user; not imported',
       'RoleBinding blog/b2: ServiceAccount kube-system/d is a system account; not imported',
       'ClusterRoleBinding b3: cluster-wide bindings are not part of an organization (subjects: none)',
+    ]);
+    expect(otherwise).toEqual([
+      'ServiceAccount a-b/c: imported as token a-b-c: its access moves to ServiceAccount org-system/token-a-b-c, and whatever runs as a-b/c loses it (hand it that token, or keep this binding out of orgctl)',
+      'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',
+      "ServiceAccount a/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount org-system/token-a-b-c-2, and whatever runs as a/b-c loses it (hand it that token, or keep this binding out of orgctl)",
     ]);
   });
 });

@@ -187,7 +187,7 @@ describe('orgctl import', () => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
       subjects: [subject],
     });
-    const { spec, report } = importRbac(
+    const { spec, otherwise } = importRbac(
       [
         doc(role('shop', ['configmaps']), 0),
         doc(role('blog', ['secrets']), 1),
@@ -223,11 +223,11 @@ describe('orgctl import', () => {
         { user: 'ben@shop.io', namespace: 'blog', customRole: 'reader-blog' },
       ]),
     );
-    expect(report).toContain(
+    expect(otherwise).toContain(
       'Role blog/reader: another role with other rules is also called reader; imported as custom role reader-blog',
     );
     expect(spec.spec.tokens!.map((t) => t.id)).toEqual(['a-b-c', 'a-b-c-2']);
-    expect(report).toContainEqual(
+    expect(otherwise).toContainEqual(
       expect.stringMatching(
         /^ServiceAccount a\/b-c: token id a-b-c is another ServiceAccount's; imported as token a-b-c-2: its access moves to ServiceAccount /,
       ),
