@@ -307,7 +307,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'network',
     title: 'intercept network traffic',
-    why: "writing Endpoints, a Service status or a Pod's status redirects traffic meant for others",
+    why: "writing Services, Endpoints, a Service status or a Pod's status redirects traffic meant for others",
     severity: 'warning',
     probes: [
       p(['update', 'patch'], '', 'services/status'),
@@ -316,6 +316,11 @@ export const CLASSES: readonly PrivilegeClass[] = [
       p(['update', 'patch'], '', 'pods/status'),
       p(WRITE, '', 'endpoints'),
       p(WRITE, 'discovery.k8s.io', 'endpointslices'),
+      // A Service made again, or patched, as `type: ExternalName` has cluster DNS answer its name
+      // with a CNAME to any host (the API server drops its clusterIP: dropTypeDependentFields in
+      // pkg/registry/core/service/strategy.go), and its spec.selector chooses which Pods receive
+      // its traffic: either way its clients, in any namespace, connect where the writer chose.
+      p(WRITE, '', 'services'),
     ],
   },
 ];

@@ -137,7 +137,8 @@ const FAMILIES: readonly Family[] = [
     family: 'services',
     what: 'Services (read also Endpoints and EndpointSlices)',
     read: [read('', 'services', 'services/status', 'endpoints'), read('discovery.k8s.io', 'endpointslices')],
-    // Endpoints and services/status writes redirect other people's traffic: not granted.
+    // Endpoints and services/status writes redirect other people's traffic: not granted. Writing a
+    // Service redirects its own clients' traffic (ExternalName, selector), so the level holds `network`.
     write: [write('', 'services')],
   },
   {

@@ -26,8 +26,8 @@ const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFile
 describe('orgctl synth', () => {
   it('the committed dist/ is what org/org.ts synthesizes (synth --check)', () => {
     const r = cli(['synth', '--check']);
-    expect(r.stderr).toMatch(/^warning risky-grant levels\/r:secrets: /);
-    expect(r.stdout).toMatch(/^dist\/ is up to date \(\d+ files, \d+ objects; 0 errors, 1 warning\)/);
+    expect(r.stderr).toMatch(/^warning risky-grant levels\/r:secrets: .*\nwarning risky-grant levels\/w:services: /);
+    expect(r.stdout).toMatch(/^dist\/ is up to date \(\d+ files, \d+ objects; 0 errors, 2 warnings\)/);
     expect(r.code).toBe(0);
   });
 
@@ -158,7 +158,14 @@ describe('orgctl synth', () => {
   it('reports findings as JSON with --format json', async () => {
     const r = await run(['synth', '--spec', ACME, '--out', join(tempDir(), 'd'), '--format', 'json']);
     const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ ok: true, written: true, findings: [{ severity: 'warning', rule: 'risky-grant' }] });
+    expect(body).toMatchObject({
+      ok: true,
+      written: true,
+      findings: [
+        { severity: 'warning', rule: 'risky-grant', subject: 'levels/r:secrets' },
+        { severity: 'warning', rule: 'risky-grant', subject: 'levels/w:services' },
+      ],
+    });
     expect(body.files).toEqual(
       expect.arrayContaining([
         'lga1/cluster/resources.yaml',

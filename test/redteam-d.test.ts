@@ -152,7 +152,9 @@ describe('D2: when the clusters’ copies differ (each cluster read apart), what
     const apart = await diffJson(sides);
     expect(apart.people.find((p) => p.id === 'bob@acme.io')?.changes.map((c) => c.text)).toEqual([
       'loses r:pods, w:services in web in cluster lga1',
+      'can no longer intercept network traffic in web in cluster lga1',
       'loses r:pods, w:services in web in cluster ord1',
+      'can no longer intercept network traffic in web in cluster ord1',
     ]);
     expect(apart.stats).toEqual(ordinary.stats);
   });

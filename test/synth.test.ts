@@ -19,14 +19,19 @@ import {
 } from './helpers.ts';
 
 describe('synthesis', () => {
-  it('the example organization passes every policy; its one warning is the Secrets that dan and ivan may read', () => {
+  it('the example organization passes every policy; its warnings are the Secrets that dan and ivan may read and the Services that bob, dan and ivan may write', () => {
     const r = synth(exampleOrg);
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.severity} ${f.rule} ${f.subject}`)).toEqual([
       'warning risky-grant levels/r:secrets',
+      'warning risky-grant levels/w:services',
     ]);
     expect(r.findings[0]!.message).toMatch(
       /^lets 2 non-admin users read Secrets in 3 namespaces \(dan@acme.io, ivan@acme.io in data, ml, web;/,
+    );
+    // a Service rewritten as ExternalName, or with another selector, redirects its clients' traffic
+    expect(r.findings[1]!.message).toMatch(
+      /^lets 3 non-admin users intercept network traffic in 3 namespaces \(bob@acme.io, dan@acme.io, ivan@acme.io in data, ml, web;/,
     );
   });
 

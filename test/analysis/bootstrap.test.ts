@@ -182,7 +182,7 @@ describe('access', () => {
     ]);
     // bob's cells are his grants alone, as before
     expect(lines.filter((l) => / bob@acme\.io /.test(l))).toEqual([
-      expect.stringMatching(/^User\s+bob@acme\.io\s+web\s+r:pods w:services\s+-$/),
+      expect.stringMatching(/^User\s+bob@acme\.io\s+web\s+r:pods w:services\s+network$/),
     ]);
     const off = await run(['access', '--no-bootstrap']);
     expect(off.stdout).not.toContain('system:authenticated');

@@ -504,7 +504,7 @@ describe('access on dist/', () => {
   it('prints a table', async () => {
     const r = await run(['access']);
     expect(r.stdout.split('\n')[0]).toMatch(/^KIND\s+SUBJECT\s+NAMESPACE\s+LEVELS\s+CLASSES$/);
-    expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+-$/m);
+    expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+network$/m);
   });
 });
 

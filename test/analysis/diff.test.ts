@@ -69,7 +69,10 @@ describe('orgctl diff', () => {
     [
       'levels lost, keeping the rest',
       (s) => (s.spec.grants[0].levels = ['r:pods']),
-      ['bob@acme.io loses w:services in web (keeps r:pods)'],
+      [
+        'bob@acme.io loses w:services in web (keeps r:pods)',
+        'bob@acme.io can no longer intercept network traffic in web',
+      ],
     ],
     [
       'a class gained',
@@ -87,13 +90,18 @@ describe('orgctl diff', () => {
         'gina@acme.io gains w:full in data',
         'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in data',
         'gina@acme.io gains w:full in web',
-        'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host, intercept network traffic in web',
+        // she already held network in web, through w:services
+        'gina@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, reach nodes and the host in web',
       ],
     ],
     [
       'deactivation',
       (s) => (user(s, 'hal@acme.io').status = 'deactivated'),
-      ['hal@acme.io is deactivated', 'hal@acme.io loses r:pods, w:services in web'],
+      [
+        'hal@acme.io is deactivated',
+        'hal@acme.io loses r:pods, w:services in web',
+        'hal@acme.io can no longer intercept network traffic in web',
+      ],
     ],
     [
       'a user leaves',
@@ -101,7 +109,11 @@ describe('orgctl diff', () => {
         s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'joe@acme.io');
         s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'joe@acme.io');
       },
-      ['joe@acme.io leaves the organization', 'joe@acme.io loses r:pods, w:services in web'],
+      [
+        'joe@acme.io leaves the organization',
+        'joe@acme.io loses r:pods, w:services in web',
+        'joe@acme.io can no longer intercept network traffic in web',
+      ],
     ],
     [
       'an invite sent, then accepted',
