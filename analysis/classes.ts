@@ -320,7 +320,11 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // with a CNAME to any host (the API server drops its clusterIP: dropTypeDependentFields in
       // pkg/registry/core/service/strategy.go), and its spec.selector chooses which Pods receive
       // its traffic: either way its clients, in any namespace, connect where the writer chose.
-      p(WRITE, '', 'services'),
+      why(
+        p(WRITE, '', 'services'),
+        'a Service made again as ExternalName answers its name with a CNAME to any host, and its selector chooses which Pods receive its traffic: its clients, in any namespace, connect where the writer chose',
+        'write Services',
+      ),
     ],
   },
 ];

@@ -18,6 +18,7 @@ import {
   CLASS_BY_ID,
   classesOfRule,
   describeRule,
+  probeHit,
   reservedForAdmins,
   firstUndeclared,
   SAFE_CLAIM,
@@ -198,7 +199,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
       rule: 'risky-grant',
       subject: roleSubject(r.role, model.name),
       source: r.source,
-      message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} ${c.title} in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${r.rule}: ${describeRule(r.role.rules[r.rule]!)}): ${c.why}`,
+      message: `lets ${users.length} non-admin user${users.length === 1 ? '' : 's'} ${c.title} in ${nss.length} namespace${nss.length === 1 ? '' : 's'} (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', ...' : ''} in ${nss.slice(0, 3).join(', ')}${nss.length > 3 ? ', ...' : ''}; rule ${r.rule}: ${describeRule(r.role.rules[r.rule]!)}): ${probeHit(r.role.rules[r.rule]!, r.cls, 'namespace')?.why ?? c.why}`,
     });
   }
   return out;
