@@ -28,6 +28,11 @@ export interface Change {
    * judge the namespace change itself, not every admin editing themself.
    */
   readonly implied?: string;
+  /**
+   * The sentence as a rule's row names it, when `text` says more than a row should repeat (an admin
+   * made or unmade: w:full in every namespace, the classes said once, in the report's entry).
+   */
+  readonly brief?: string;
   /** `text` with its lists (listedSentence): what a line cut to fit keeps of it, list by list. */
   readonly list?: ListedText;
 }

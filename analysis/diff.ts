@@ -20,7 +20,7 @@ import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCe
 import { serviceAccountOf } from './authorizer.ts';
 import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
-import { CLASS_BY_ID, SAFE_CLAIM, type ClassId } from './classes.ts';
+import { CLASS_BY_ID, CLASSES, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
   expiryKey,
   type MemberInvite,
@@ -1163,6 +1163,84 @@ function impliedBy(c: Change, why: string, keepRemoves: boolean): Change {
   return { ...rest, implied: why, text: `${c.text} (${why})`, ...(keepRemoves && removes ? { removes } : {}) };
 }
 
+/** Changes that make someone an active admin or end it: the anchor of their admin entry (foldAdminStanding). */
+const STANDING_KINDS: ReadonlySet<string> = new Set(['admin', 'status', 'joins', 'accepts-invite', 'leaves']);
+
+/** The side on which someone is an active admin, for foldAdminStanding: its cells and organization. */
+interface AdminSide {
+  readonly cells: Cells;
+  readonly org: Pick<OrgInfo, 'name' | 'namespaces' | 'systemNamespace'>;
+}
+
+/**
+ * Someone made an active admin (`gains`) or no longer one, as one entry: the change that does it
+ * (STANDING_KINDS) says the w:full being an admin binds, where (every namespace, counted), and the
+ * privilege classes that gives, once; the per-namespace lines that only follow from it are folded
+ * into it. Two lines a namespace, each repeating the classes, buried the one fact (an adopter's
+ * walk-through, 50 namespaces). What does not only follow stays on its own: a level beyond w:full,
+ * custom RBAC, and, on losing it, a namespace where anything is still held (its `keeps`, and
+ * exactly the classes lost there). `admin`: the side they are an admin on; `other`: the other side's cells.
+ */
+function foldAdminStanding(changes: readonly Change[], gains: boolean, admin: AdminSide, other: Cells): Change[] {
+  const anchor = changes.find((c) => STANDING_KINDS.has(c.kind));
+  if (!anchor) return [...changes];
+  const [levelKind, classKind] = gains ? ['gains', 'gains-class'] : ['loses', 'loses-class'];
+  const bindsAdmin = (key: string) =>
+    boundRoleIds(admin.cells[key]).some((id) => bindsAsAdmin(orgRoleOf(admin.org.name, roleNameOf(id))));
+  const keys = new Set(
+    changes
+      .filter(
+        (c) =>
+          c.kind === levelKind &&
+          c.namespace !== undefined &&
+          !!c.levels?.length &&
+          c.levels.every((l) => LEVELS_BY_STANDING.admin.includes(l)) &&
+          bindsAdmin(c.namespace),
+      )
+      .map((c) => c.namespace!),
+  );
+  if (!keys.size) return [...changes];
+  const inKeys = (c: Change) =>
+    (c.kind === levelKind || c.kind === classKind) && c.namespace !== undefined && keys.has(c.namespace);
+  // Lost where something is still held: its lines say what stays, and what is lost there.
+  const folds = (c: Change) => inKeys(c) && (gains || !other[c.namespace!]?.roles.length);
+  const levels = maximalLevels([
+    ...new Set(changes.filter((c) => c.kind === levelKind && inKeys(c)).flatMap((c) => c.levels!)),
+  ]);
+  const held = new Set(changes.filter((c) => c.kind === classKind && inKeys(c)).flatMap((c) => c.classes ?? []));
+  const classes = CLASSES.filter((k) => held.has(k.id));
+  const namespaces = sorted(
+    new Set(
+      [...keys].map((k) => namespaceOfChange({ kind: levelKind, text: '', namespace: k }, [admin.cells, other])!),
+    ),
+  );
+  const all = new Set([...admin.org.namespaces, admin.org.systemNamespace]);
+  const every = namespaces.length === all.size && namespaces.every((n) => all.has(n));
+  const verb = `${gains ? 'gains' : 'loses'} ${codeList(levels)}`;
+  const where = every ? `every namespace (${all.size}, ${admin.org.systemNamespace} included)` : undefined;
+  const can = classes.length ? `, so can ${gains ? 'now' : 'no longer'} ${classes.map((k) => k.title).join(', ')}` : '';
+  const sentence = where
+    ? { text: `${anchor.text}: ${verb} in ${where}${can}` }
+    : listedSentence([
+        `${anchor.text}: ${verb} in ${namespaces.length} namespaces: `,
+        { items: namespaces, noun: 'namespaces' },
+        can,
+      ]);
+  const entry: Change = {
+    ...anchor,
+    ...sentence,
+    levels,
+    ...(classes.length ? { classes: classes.map((k) => k.id) } : {}),
+    // A rule's row names it; the report's entry says the classes.
+    ...(classes.length
+      ? {
+          brief: `${anchor.text}: ${verb} in ${where ?? `${namespaces.length} namespaces`}, with the privilege classes listed under "Who gains or loses what"`,
+        }
+      : {}),
+  };
+  return changes.filter((c) => !folds(c)).map((c) => (c === anchor ? entry : c));
+}
+
 /**
  * Who gains or loses what from base to head. `today`, the review's date, says which tokens are
  * live for mass-removal's counts.
@@ -1204,7 +1282,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         ? impliedBy(c, 'as an admin', false)
         : c,
     );
-    const changes = [
+    const all = [
       ...membershipChanges(b, h, base.invites.get(email)),
       ...inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles),
       ...access,
@@ -1212,6 +1290,13 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...(activeAdmin(h) ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
       ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
     ];
+    // Made an admin, or no longer one: one entry, not two lines a namespace.
+    const changes =
+      activeAdmin(b) === activeAdmin(h)
+        ? all
+        : activeAdmin(h)
+          ? foldAdminStanding(all, true, { cells: hCells, org: head.org }, bCells)
+          : foldAdminStanding(all, false, { cells: bCells, org: base.org }, hCells);
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);

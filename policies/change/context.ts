@@ -398,7 +398,8 @@ export function actorEmails(input: ReviewInput): Set<string> {
   return out;
 }
 
-export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.text).join('; ');
+/** A subject's changes as a rule's row says them: each by its brief form where it has one. */
+export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.brief ?? c.text).join('; ');
 
 /** A namespace's access reaching one more cluster. */
 interface ClusterReach {
