@@ -9,6 +9,7 @@ import {
   membershipListPattern,
   ORGANIZATION_CONFIGMAP,
   ORGANIZATION_KEY,
+  type MemberGrantExpiry,
   type MemberInvite,
   type MemberNamespace,
   type MembershipList,
@@ -452,6 +453,35 @@ export function usernamesOf(members: MembershipData): string[] {
     ...members.invites.map(names.invite),
     ...members.tokens.map(names.token),
   ];
+}
+
+/**
+ * How a line of a users list that records dated access writes the field (JSON.stringify): what a
+ * reader of the lines' bytes looks for (no other text of a line holds it unescaped).
+ */
+export const DATED_ACCESS_MARK = `"expiring":[`;
+
+/** One person's dated access, as a users list records it (MemberUser.expiring), by Kubernetes username. */
+export interface DatedAccessLine {
+  readonly username: string;
+  readonly expiring: readonly MemberGrantExpiry[];
+}
+
+/**
+ * The dated access one line of a users list records, when it is a user's record as orgctl writes
+ * it (readMembership's checks, on this line alone); else undefined. can-i reads these lines from
+ * the bytes it has read, without parsing the lists.
+ */
+export function datedAccessOfLine(line: string): DatedAccessLine | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (recordProblem(record, RECORD_FIELDS.users, 'closed') || hiddenTextProblem(record)) return undefined;
+  const { username, expiring } = record as MemberUser;
+  return expiring?.length ? { username, expiring } : undefined;
 }
 
 /** members.json's text as orgctl writes it (every list a list of records), else undefined: a file edited by hand. */

@@ -2,11 +2,13 @@ import { describeRule } from '../analysis/classes.ts';
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
+import { endedAnswer, type EndedAccess } from '../analysis/ended-access.ts';
+import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import {
   checkVerb,
-  loadAuthorizer,
+  loadRbacRead,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   parseTarget,
@@ -14,9 +16,9 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
-import { DEFAULT_NAMESPACE } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
 
-const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
+const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
        orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
        orgctl can-i --list [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--no-headers] [--format text|json] [--no-bootstrap]
 
@@ -37,6 +39,10 @@ is caught by orgctl prove/review, not here); anything outside that layout is rea
   --list          everything the user may do in the namespace, as kubectl auth can-i --list prints it
                   (Resources, Non-Resource URLs, Resource Names, Verbs); --no-headers leaves out the header
   --why           also print the binding, role and rule that decide (on stdout, after the answer)
+  --today DATE    the day a temporary grant's end is judged on (default: ORGCTL_TODAY, else today). A
+                  yes that only a grant ended before it gives stays yes (dist/ binds it until it is
+                  synthesized again and Argo CD syncs), with a warning on stderr ("ended" in JSON)
+                  naming whose access, what, where and when it ended, from the end dist/ records
   --format json   the answer, the request and what decides it as JSON (exit code as in text)
 ${NO_BOOTSTRAP_HELP}
 Examples:
@@ -129,6 +135,7 @@ export const command = defineCommand({
     list: 'boolean',
     'no-headers': 'boolean',
     format: ['text', 'json'],
+    today: 'string',
     [NO_BOOTSTRAP_FLAG]: 'boolean',
   },
   aliases: { n: 'namespace', A: 'all-namespaces' },
@@ -136,6 +143,7 @@ export const command = defineCommand({
   async run({ flags, positionals }, io) {
     const allNamespaces = flags['all-namespaces'];
     const json = flags.format === 'json';
+    const today = dateFlag(flags.today);
     if (flags.list) {
       // As kubectl's Validate: --list asks no single question.
       if (positionals.length) throw new UsageError('--list takes no VERB or TYPE: it lists everything the user may do');
@@ -158,7 +166,7 @@ export const command = defineCommand({
     if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
     else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
-    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const { authz, dated } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
     });
@@ -182,6 +190,8 @@ export const command = defineCommand({
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let decision: Decision;
     let request: Record<string, string>;
+    // A yes only a binding whose grant has ended gives (non-resource URLs: ClusterRoleBindings, never dated).
+    let ended: EndedAccess | undefined;
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
@@ -200,7 +210,19 @@ export const command = defineCommand({
       });
       request = q.attrs;
       decision = authz.authorize(user, q.attrs);
+      // The day is resolved only for someone whose access has an end recorded.
+      if (dated?.byUsername.has(user.name))
+        ended = endedAnswer(
+          authz,
+          user,
+          q.attrs,
+          decision,
+          dated,
+          resolveToday(today, io.env),
+          `${flags.dir ?? DEFAULT_OUTPUT_DIR}/`,
+        );
     }
+    if (ended) io.err(`warning: ${ended.warning}`);
     if (json) {
       const by = decided(decision);
       io.out(
@@ -213,6 +235,7 @@ export const command = defineCommand({
             request,
             ...(by ? { by } : {}),
             reason: why(decision, allNamespaces).join('; '),
+            ...(ended ? { ended } : {}),
           },
           null,
           2,

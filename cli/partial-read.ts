@@ -41,6 +41,7 @@ import {
   type SubjectObject,
 } from '../analysis/objects.ts';
 import { readMembership, type Membership } from '../analysis/membership.ts';
+import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { isAscii, jsonAsIs, showHidden } from '../model/text.ts';
 import {
@@ -87,6 +88,11 @@ export interface PartialRead {
   readonly parsed: readonly string[];
   /** Files only searched (bytes, not parsed) for the subject's name. */
   readonly searched: readonly string[];
+  /**
+   * The dated access the membership lists already read record (the subject's alone, when it is a
+   * user): their lines found by their bytes; no file is read for it.
+   */
+  readonly dated: DatedAccess;
 }
 
 /** How a file's bytes are read: readFileSync, or a test's counting reader. */
@@ -609,5 +615,14 @@ function readLaidOut(
       }
     }
   }
-  return { rbac: concat(sets), parsed, searched };
+  // Only the subject's line, when the question is about one user: the others are not parsed.
+  const line = subject?.kind === 'User' ? `"username":${JSON.stringify(subject.name)}` : undefined;
+  const dated = datedAccessOfLines(
+    memberLists
+      .filter((f) => readFiles.has(f))
+      .flatMap((f) => [...markedLines(readFiles.get(f)!)])
+      .filter((l) => line === undefined || l.includes(line)),
+    org.name,
+  );
+  return { rbac: concat(sets), parsed, searched, dated };
 }

@@ -10,6 +10,7 @@ import {
 } from '../analysis/authorizer.ts';
 import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
+import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { UsageError } from '../model/errors.ts';
@@ -114,6 +115,21 @@ export async function loadAuthorizer(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<Authorizer> {
+  return (await loadRbacRead(dir, io, options)).authz;
+}
+
+/** What can-i and who-can read: the Authorizer, and the dated access the output records (none: not orgctl's). */
+export interface RbacRead {
+  readonly authz: Authorizer;
+  readonly dated?: DatedAccess;
+}
+
+/** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
+export async function loadRbacRead(
+  dir: string,
+  io: Io,
+  options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
+): Promise<RbacRead> {
   io.progress?.(`reading ${dir}/...`);
   // An answer from a dist/ older than the declaration beside it says so (a few stat calls).
   const stale = staleOutputWarning(dir);
@@ -131,7 +147,7 @@ export async function loadAuthorizer(
   const answering = partial && authorizer(partial.rbac);
   if (answering && !answering.bindingsWithoutRole().length) {
     io.progress?.('');
-    return answering;
+    return { authz: answering, dated: partial.dated };
   }
   // orgctl's output is read by its own strict reader; only manifests of any origin need the full
   // YAML parser (loaded only then: parsing and compiling it costs about 15 ms).
@@ -156,7 +172,8 @@ export async function loadAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return authz;
+  const dated = output && datedAccessOfDocs(docs);
+  return { authz, ...(dated ? { dated } : {}) };
 }
 
 export interface Target {

@@ -4,9 +4,12 @@ import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import { isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { endedBinding } from '../analysis/ended-access.ts';
+import { resolveToday } from '../model/model.ts';
+import { dateFlag } from './args.ts';
 import {
   checkVerb,
-  loadAuthorizer,
+  loadRbacRead,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
   resolveTarget,
@@ -16,13 +19,17 @@ import {
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { hasHidden, showHidden } from '../model/text.ts';
 
-const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--format text|json] [--no-bootstrap]
+const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
 The bootstrap ClusterRoleBindings every cluster has count (marked "(bootstrap)"; "bootstrap": true
 in JSON): Group system:authenticated may get /healthz, discovery, and create self-reviews;
 Group system:masters (cluster-admin) may do anything.
+  --today DATE    the day a temporary grant's end is judged on (default: ORGCTL_TODAY, else today): a
+                  person listed through a binding whose grant ended before it stays listed (dist/
+                  binds them until it is synthesized again and Argo CD syncs), with a warning on
+                  stderr for each ("ended": its last day, in JSON)
 ${NO_BOOTSTRAP_HELP}
 Example: orgctl who-can create pods -n web`;
 
@@ -35,6 +42,8 @@ interface Row {
   readonly rule: string;
   /** A bootstrap ClusterRoleBinding every cluster has (analysis/bootstrap.ts); absent otherwise. */
   readonly bootstrap?: true;
+  /** The last day of the subject's access through this binding, when it is before the day asked (analysis/ended-access.ts). */
+  readonly ended?: string;
 }
 
 export const command = defineCommand({
@@ -46,6 +55,7 @@ export const command = defineCommand({
     subresource: 'string',
     dir: 'string',
     format: ['text', 'json'],
+    today: 'string',
     [NO_BOOTSTRAP_FLAG]: 'boolean',
   },
   aliases: { n: 'namespace' },
@@ -54,6 +64,7 @@ export const command = defineCommand({
     if (positionals.length !== 2)
       throw new UsageError(`expected VERB and TYPE[/NAME], got ${positionals.length} argument(s)`);
     const [verb, what] = positionals as [string, string];
+    const todayFlag = dateFlag(flags.today);
     // A non-resource URL (/healthz), as can-i takes it: only ClusterRoleBindings can grant one.
     const url = what.startsWith('/');
     const t = url
@@ -64,7 +75,7 @@ export const command = defineCommand({
     const objectNamespace = url || t.namespaced ? '' : resourceQuestion(verb, t, {}).evaluatedIn;
     // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
     const namespace = !t.namespaced ? objectNamespace : flags.namespace;
-    const authz = await loadAuthorizer(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const { authz, dated } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
@@ -82,6 +93,9 @@ export const command = defineCommand({
         : ['', ...authz.namespacesWithBindings()];
     const rows: Row[] = [];
     const seen = new Set<string>();
+    // The day is resolved only when someone's access has an end recorded.
+    const today = dated?.byUsername.size ? resolveToday(todayFlag, io.env) : '';
+    const dir = `${flags.dir ?? DEFAULT_OUTPUT_DIR}/`;
     for (const scope of scopes) {
       for (const b of scope
         ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding')
@@ -91,6 +105,7 @@ export const command = defineCommand({
         if (!role || i < 0) continue;
         for (const s of b.subjects) {
           const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
+          const ended = s.kind === 'User' ? endedBinding(b, s.name, dated, today, dir) : undefined;
           const row = {
             subjectKind: s.kind,
             subject,
@@ -99,11 +114,13 @@ export const command = defineCommand({
             role: `${role.kind} ${role.name}`,
             rule: `${i}: ${describeRule(role.rules[i]!)}`,
             ...(isBootstrapBinding(b) ? { bootstrap: true as const } : {}),
+            ...(ended ? { ended: ended.until } : {}),
           };
           const key = JSON.stringify(row);
           if (!seen.has(key)) {
             seen.add(key);
             rows.push(row);
+            if (ended) io.err(`warning: ${ended.warning}`);
           }
         }
       }
