@@ -42,12 +42,12 @@ export function datedAccessOfLines(lines: Iterable<string>, org: string): DatedA
 
 /**
  * The lines of `text` (a list's text, or a file's bytes: only these lines are decoded) holding
- * DATED_ACCESS_MARK, without their indentation.
+ * `mark` (default DATED_ACCESS_MARK), without their indentation.
  */
-export function* markedLines(text: string | Buffer): Generator<string> {
+export function* markedLines(text: string | Buffer, mark = DATED_ACCESS_MARK): Generator<string> {
   const line = (start: number, end: number) =>
     typeof text === 'string' ? text.slice(start, end) : text.toString('utf8', start, end);
-  for (let at = text.indexOf(DATED_ACCESS_MARK); at >= 0; at = text.indexOf(DATED_ACCESS_MARK, at + 1)) {
+  for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + 1)) {
     const start = text.lastIndexOf('\n', at) + 1;
     const end = text.indexOf('\n', at);
     yield line(start, end < 0 ? text.length : end).trim();

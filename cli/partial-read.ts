@@ -40,7 +40,7 @@ import {
   type RbacSet,
   type SubjectObject,
 } from '../analysis/objects.ts';
-import { readMembership, type Membership } from '../analysis/membership.ts';
+import { DATED_ACCESS_MARK, readMembership, type Membership } from '../analysis/membership.ts';
 import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { isAscii, jsonAsIs, showHidden } from '../model/text.ts';
@@ -422,6 +422,9 @@ function mayBeBound(membership: Membership, subject: NamedSubject): boolean {
   return [...membership.users.values()].some((u) => u.status === 'active' && u.username === subject.name);
 }
 
+/** A users line's username field as JSON.stringify writes it: how the lists' bytes are searched for a person. */
+const usernameField = (username: string): string => `"username":${JSON.stringify(username)}`;
+
 /**
  * What the membership lists' bytes say of `username` as a user, without parsing them: `active`
  * when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
@@ -432,7 +435,7 @@ function mayBeBound(membership: Membership, subject: NamedSubject): boolean {
  * parsing 10,000 users' lines to ask about one.
  */
 function userInLists(files: readonly Buffer[], username: string): 'active' | 'absent' | 'unknown' {
-  const needle = Buffer.from(`"username":${JSON.stringify(username)}`);
+  const needle = Buffer.from(usernameField(username));
   for (const bytes of files)
     for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
       const start = bytes.lastIndexOf(0x0a, at) + 1;
@@ -615,13 +618,15 @@ function readLaidOut(
       }
     }
   }
-  // Only the subject's line, when the question is about one user: the others are not parsed.
-  const line = subject?.kind === 'User' ? `"username":${JSON.stringify(subject.name)}` : undefined;
+  // Of a question about one user, their line alone, found by their username's bytes; else every
+  // line recording dated access. No other line is decoded or parsed.
   const dated = datedAccessOfLines(
     memberLists
       .filter((f) => readFiles.has(f))
-      .flatMap((f) => [...markedLines(readFiles.get(f)!)])
-      .filter((l) => line === undefined || l.includes(line)),
+      .flatMap((f) => [
+        ...markedLines(readFiles.get(f)!, subject?.kind === 'User' ? usernameField(subject.name) : undefined),
+      ])
+      .filter((l) => l.includes(DATED_ACCESS_MARK)),
     org.name,
   );
   return { rbac: concat(sets), parsed, searched, dated };
