@@ -6,14 +6,51 @@ import { InputError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
+import { dateFlag } from './args.ts';
+import { orgRoleOf } from '../analysis/org-roles.ts';
+import { isExpired, resolveToday } from '../model/model.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
-const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--format text|json]
+const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
 
 The organization's membership as synthesized (DIR/members.json, default dist): users with their
-GitHub login, admin, billing and status; invites with their pending access; tokens. The same
-data is in the orgctl-users and orgctl-organization ConfigMaps of the system namespace, for a
-billing portal or an identity provider to consume.`;
+GitHub login, admin, billing and status; temporary access with its last day; invites with their
+pending access; tokens. The same data is in the orgctl-users and orgctl-organization ConfigMaps
+of the system namespace, for a billing portal or an identity provider to consume.
+
+  --today DATE   the day temporary access is judged on (default: ORGCTL_TODAY, else today): what
+                 ended before it is still bound until dist/ is synthesized again and Argo CD syncs`;
+
+/** Whole days from `from` to `to` (calendar dates, YYYY-MM-DD). */
+const daysBetween = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+
+/** What a temporary access's last day is to `today`: days left, its last day, or ended while still bound. */
+function accessState(until: string, today: string): string {
+  if (isExpired(until, today)) return 'ended: run npm run synth';
+  const left = daysBetween(today, until);
+  return left === 0 ? 'last day' : `${left} day${left === 1 ? '' : 's'} left`;
+}
+
+/** A dated role as a person knows it: a level (r:full), a custom role by its name, their own rules. */
+function accessName(org: string, role: string): string {
+  const r = orgRoleOf(org, role);
+  return r.kind === 'level' ? r.level : r.kind === 'custom' ? r.name : r.kind === 'user-rules' ? 'own rules' : role;
+}
+
+/** One row per person, namespace and last day: the roles that end together, read as one. */
+function temporaryAccessRows(m: MembershipData, today: string): string[][] {
+  const rows = new Map<string, string[]>();
+  for (const u of m.users)
+    for (const e of u.expiring ?? []) {
+      const key = JSON.stringify([u.email, e.namespace, e.until]);
+      const row = rows.get(key) ?? [u.email, e.namespace, '', e.until, accessState(e.until, today)];
+      row[2] = row[2]
+        ? `${row[2]}, ${accessName(m.organization.name, e.role)}`
+        : accessName(m.organization.name, e.role);
+      rows.set(key, row);
+    }
+  return [...rows.values()];
+}
 
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
@@ -25,9 +62,10 @@ export function readMembersText(dir: string): string {
   }
 }
 
-const MEMBERS_FLAGS = { dir: 'string', format: ['text', 'json'] } as const;
+const MEMBERS_FLAGS = { dir: 'string', today: 'string', format: ['text', 'json'] } as const;
 
 function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): number {
+  const today = resolveToday(dateFlag(flags.today), io.env);
   const text = readMembersText(flags.dir ?? DEFAULT_OUTPUT_DIR);
   if (flags.format === 'json') {
     io.out(text.trimEnd());
@@ -47,6 +85,11 @@ function membersCommand({ flags }: ParsedArgs<typeof MEMBERS_FLAGS>, io: Io): nu
       ]),
     ]),
   );
+  const temporary = temporaryAccessRows(m, today);
+  if (temporary.length) {
+    io.out('');
+    io.out(table([['TEMPORARY ACCESS', 'NAMESPACE', 'ACCESS', 'LAST DAY', 'STATE'], ...temporary]));
+  }
   if (m.invites.length) {
     io.out('');
     io.out(
