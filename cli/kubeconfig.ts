@@ -27,7 +27,8 @@ Builds a kubeconfig for token TOKEN_ID: the cluster (server and certificate auth
 token as the user, one context per namespace the token is granted (the first is current).
 The Secret is what the cluster filled in, e.g.
   kubectl get secret -n acme-system token-ci-deploy -o json | orgctl kubeconfig ci-deploy --server https://lga1.example:6443 --out ~/.kube/ci-deploy
-Without --out the kubeconfig is printed. --out writes it with mode 0600, refuses an existing file
+The Secret is refused unless it is the token's as the cluster filled it (namespace, type,
+ServiceAccount, a token naming that ServiceAccount as its sub). Without --out the kubeconfig is printed. --out writes it with mode 0600, refuses an existing file
 without --force, and refuses any folder it cannot prove is outside every git repository (a token must never be committed).
 A deactivated token, or one past its \`expires\` (judged on ORGCTL_TODAY, else today), has nothing to hand over: refused.
 
@@ -38,6 +39,18 @@ type Obj = Record<string, unknown>;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JWT's subject (`sub`), read without checking its signature; undefined when it is no JWT naming one. */
+function jwtSubject(jwt: string): string | undefined {
+  const parts = jwt.split('.');
+  if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    return isObj(claims) && typeof claims.sub === 'string' ? claims.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The token and CA from a token Secret, after checking it is the right Secret and is filled. */
 export function readTokenSecret(
@@ -82,6 +95,14 @@ export function readTokenSecret(
   const decoded = Buffer.from(data.token, 'base64').toString('utf8');
   if (!decoded || /[^\x21-\x7e]/.test(decoded))
     throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
+  // The token controller fills data.token only when it is empty, and the API server authenticates
+  // a token by its own claims, not by the Secret holding it: one written there is whoever it names.
+  const subject = `system:serviceaccount:${namespace}:${token.serviceAccount}`;
+  const named = jwtSubject(decoded);
+  if (named !== subject)
+    throw new InputError(
+      `Secret ${name}: data.token ${named === undefined ? 'is not a JWT naming a ServiceAccount (its sub claim)' : `names ${JSON.stringify(named)}`}, not ${subject}, as the token the cluster fills it with does: a token written there by hand acts as whoever it names`,
+    );
   // kubectl reads certificate-authority-data as base64 of PEM certificates, and fails on anything else.
   const ca = data['ca.crt'];
   if (!BASE64.test(ca) || !Buffer.from(ca, 'base64').toString('latin1').includes(PEM_CERTIFICATE))

@@ -520,7 +520,7 @@ describe('tokens', () => {
           cluster: { server: 'https://lga1.acme.io:6443', 'certificate-authority-data': secret.data['ca.crt'] },
         },
       ],
-      users: [{ name: 'acme-token-ci-deploy', user: { token: 'orgctl-test-token.not-a-real-credential.0123456789' } }],
+      users: [{ name: 'acme-token-ci-deploy', user: { token: Buffer.from(secret.data.token, 'base64').toString() } }],
       contexts: [
         {
           name: 'lga1.acme.io-web',

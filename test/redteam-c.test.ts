@@ -193,7 +193,10 @@ describe('C4: --out over what is not a file (a device, a FIFO, a link to one: /d
       annotations: { 'kubernetes.io/service-account.name': 'token-ci-deploy' },
     },
     data: {
-      token: Buffer.from('the-live-token').toString('base64'),
+      // A JWT naming the token's ServiceAccount, as the cluster fills it (kubeconfig reads its sub).
+      token: Buffer.from(
+        `e30.${Buffer.from(JSON.stringify({ sub: 'system:serviceaccount:acme-system:token-ci-deploy' })).toString('base64url')}.c2ln`,
+      ).toString('base64'),
       'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
     },
   });
