@@ -13,10 +13,21 @@
  *     ServiceAccount's token (an admin token's) became "token ci-deploy's" kubeconfig: whoever is
  *     handed it acts as that other identity, with what it holds. Safe: data.token must be a JWT
  *     whose `sub` is the token's ServiceAccount in the system namespace.
+ *
+ * R47-2 (low; two pull requests, the first approved as an engine-change: R44-3's class by another
+ *     spelling): engine-change counts a path base's lock installs from as leaving the repository
+ *     when it starts with `/` or `..`. npm reads `file:~/...` from the home folder
+ *     (npm-package-arg: `~/` is resolved against os.homedir(); arborist's load-virtual resolves a
+ *     lock entry's `resolved` with it), and GitHub's runners check REPO out at
+ *     /home/runner/work/REPO/REPO under HOME=/home/runner: `file:~/work/acme-org/acme-org/org/orgctl-0.1.0.tgz`
+ *     is the repository's own org/orgctl-0.1.0.tgz, which an admin alone could then change, with it
+ *     the engine that judges every later pull request. Safe: a path from the home folder may be
+ *     any folder, as one outside the repository is.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync } from 'node:fs';
 import { ROOT, run, tempDir } from './helpers.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,5 +90,45 @@ describe("R47-1: the token in ci-deploy's Secret is ci-deploy's (fails by design
     const r = await kubeconfigWith(token);
     expect(r.stdout).not.toContain(token);
     expect(r.code).toBe(2);
+  });
+});
+
+/** A base project as a repository holds it (package.json, its lock, the example's dist/), orgctl from `spec`. */
+function baseProject(spec: string): string {
+  const dir = tempDir('orgctl-r47-base-');
+  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: spec } };
+  const packages = { '': root, 'node_modules/orgctl': { version: '0.1.0', resolved: spec } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
+  mkdirSync(join(dir, 'dist'));
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  return join(dir, 'dist');
+}
+
+describe("R47-2: a lock's path from the home folder may be the repository itself (fails by design on 1e02eef)", () => {
+  // HOME=/home/runner, the checkout /home/runner/work/acme-org/acme-org: ~/work/acme-org/acme-org/org is its org/.
+  it.each([
+    ['a tarball', 'file:~/work/acme-org/acme-org/org/orgctl-0.1.0.tgz'],
+    ['the home folder itself', 'file:~'],
+  ])('%s: an admin alone may not change org/', async (_, spec) => {
+    const base = baseProject(spec);
+    const r = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      base,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'org/orgctl-0.1.0.tgz',
+    ]);
+    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+      code: 1,
+      row: expect.stringMatching(/❌[^\n]*outside the repository/),
+    });
   });
 });
