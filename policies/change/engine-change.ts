@@ -10,9 +10,11 @@ const DECLARATION_PATHS = ['org/', 'dist/'];
  * Whether a path base's lock installs from (review/head-proof.ts lockedRepositoryPaths) leaves the
  * repository. Such a folder may still be any folder of it wherever it is checked out: GitHub's
  * runners check REPO out at /home/runner/work/REPO/REPO, where ../REPO/org/x and the absolute
- * path are its own org/x (red team R44-3).
+ * path are its own org/x (red team R44-3), and so is ~/work/REPO/REPO/org/x: npm reads `~/` from
+ * the home folder, /home/runner there (npm-package-arg; red team R47-2).
  */
-const leavesRepository = (path: string): boolean => path.startsWith('/') || path === '..' || path.startsWith('../');
+const leavesRepository = (path: string): boolean =>
+  path.startsWith('/') || path === '..' || path.startsWith('../') || path === '~' || path.startsWith('~/');
 
 /**
  * The declaration folders holding a path base's package-lock.json installs packages from
@@ -35,7 +37,7 @@ const installedFromText = (from: string): string =>
   from === ''
     ? 'the repository itself'
     : leavesRepository(from)
-      ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ is)`
+      ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
       : from;
 
 /**
