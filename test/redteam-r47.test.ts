@@ -23,6 +23,15 @@
  *     is the repository's own org/orgctl-0.1.0.tgz, which an admin alone could then change, with it
  *     the engine that judges every later pull request. Safe: a path from the home folder may be
  *     any folder, as one outside the repository is.
+ *
+ * R47-3 (low; the same two pull requests): a tarball base's lock fetches over http(s) with no
+ *     `integrity` is installed by npm ci as whatever bytes the URL serves (reproduced with npm 11:
+ *     a lock entry with only `resolved`, the tarball swapped on the server, the next npm ci
+ *     installs the swap), and GitHub serves every file of the repository's default branch at
+ *     raw.githubusercontent.com/OWNER/REPO/BRANCH/PATH: such an entry may be the repository's
+ *     own org/orgctl-0.1.0.tgz, which an admin alone could then change. Safe: a remote tarball
+ *     without integrity may be any file, so org/ and dist/ are the engine then; one pinned by its
+ *     integrity leaves them alone.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,5 +139,39 @@ describe("R47-2: a lock's path from the home folder may be the repository itself
       code: 1,
       row: expect.stringMatching(/❌[^\n]*outside the repository/),
     });
+  });
+});
+
+describe('R47-3: a remote tarball no integrity pins may be a file of the repository (fails by design on 1e02eef)', () => {
+  const RAW = 'https://raw.githubusercontent.com/acme/acme-org/main/org/orgctl-0.1.0.tgz';
+
+  it('resolved from GitHub with no integrity: an admin alone may not change org/', async () => {
+    const base = baseProject(RAW);
+    const r = await run([
+      'review',
+      '--base',
+      base,
+      '--head',
+      base,
+      '--actor',
+      'alice',
+      '--changed-path',
+      'org/orgctl-0.1.0.tgz',
+    ]);
+    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+      code: 1,
+      row: expect.stringMatching(/❌[^\n]*no integrity/),
+    });
+  });
+
+  it('pinned by its sha512 (npm ci refuses other bytes): a change of org/ alone is no engine-change', async () => {
+    const dir = baseProject(RAW);
+    const lockFile = join(dir, '..', 'package-lock.json');
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+    lock.packages['node_modules/orgctl'].integrity = `sha512-${'A'.repeat(86)}==`;
+    writeFileSync(lockFile, JSON.stringify(lock, null, 2));
+    const r = await run(['review', '--base', dir, '--head', dir, '--actor', 'alice', '--changed-path', 'org/org.ts']);
+    expect(r.stdout).toMatch(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/);
+    expect(r.code).toBe(0);
   });
 });
