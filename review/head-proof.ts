@@ -147,11 +147,25 @@ const repositoryPath = (path: string): string => {
 };
 
 /**
+ * A lock entry's integrity as npm checks one: a sha512. npm ci installs a package whose integrity
+ * it cannot read (none, `sha512-` with nothing after it, a word) as whatever bytes it fetches.
+ */
+const pinnedBySha512 = (integrity: unknown): boolean =>
+  typeof integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(integrity);
+
+/** A remote tarball (`resolved` over http or https) no sha512 pins: whatever its URL serves. */
+const unpinnedUrl = (entry: Record<string, unknown>): string | undefined =>
+  typeof entry.resolved === 'string' && /^https?:\/\//i.test(entry.resolved) && !pinnedBySha512(entry.integrity)
+    ? entry.resolved
+    : undefined;
+
+/**
  * The paths a package-lock.json installs packages from, relative to the repository's root ('' for
  * the root itself; one outside it as written): a folder npm links (`"resolved": "org/vendor/orgctl", "link": true`: a
  * `file:` folder or a workspace) or its own entry (`"org/vendor/orgctl": {...}`), and a `file:`
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
- * and npm ci installs a tarball without one as whatever bytes it holds.
+ * and npm ci installs a tarball without one as whatever bytes it holds; so it does a remote
+ * tarball's, whose URL is kept as written (it may serve the repository's own files: red team R47-3).
  */
 export function lockedRepositoryPaths(text: string): string[] {
   const parsed = parseJson(text);
@@ -161,12 +175,17 @@ export function lockedRepositoryPaths(text: string): string[] {
   const fromSpec = (spec: unknown) => {
     if (typeof spec === 'string' && spec.startsWith('file:')) add(spec.slice('file:'.length));
   };
+  const fromUrl = (entry: Record<string, unknown>) => {
+    const url = unpinnedUrl(entry);
+    if (url !== undefined) paths.add(url);
+  };
   const { packages, dependencies } = parsed.value;
   for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
     if (key !== '' && !key.startsWith('node_modules/')) add(key);
     if (!isRecord(entry)) continue;
     if (entry.link === true && typeof entry.resolved === 'string') add(entry.resolved);
     fromSpec(entry.resolved);
+    fromUrl(entry);
   }
   const visit = (deps: unknown, depth: number): void => {
     if (!isRecord(deps) || depth > 64) return;
@@ -174,6 +193,7 @@ export function lockedRepositoryPaths(text: string): string[] {
       if (!isRecord(entry)) continue;
       fromSpec(entry.version);
       fromSpec(entry.resolved);
+      fromUrl(entry);
       visit(entry.dependencies, depth + 1);
     }
   };
@@ -263,7 +283,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
     }
     if (path === '' || (entry.inBundle === true && isInPackage(path))) continue;
     const origin = httpsOrigin(entry.resolved);
-    const integrity = typeof entry.integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(entry.integrity);
+    const integrity = pinnedBySha512(entry.integrity);
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
     else if (entry.name !== undefined && entry.name !== name)
       bad.push(`${path} as the package ${show(entry.name)} (an alias: what requires ${name} would run it)`);

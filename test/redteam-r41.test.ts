@@ -137,6 +137,7 @@ describe('R44-3: a folder outside the repository may be the repository itself', 
 });
 
 describe('R41-1: the paths inside the repository a lock installs from', () => {
+  const SHA512 = `sha512-${'A'.repeat(86)}==`;
   it.each([
     ['a linked folder and its own entry', { packages: VENDORED_IN_ORG }, ['org/vendor/orgctl']],
     [
@@ -147,11 +148,31 @@ describe('R41-1: the paths inside the repository a lock installs from', () => {
           'node_modules/b': { resolved: 'file:dist/b/', link: false },
           'node_modules/c': { resolved: 'file:../elsewhere/c.tgz' },
           'node_modules/d': { resolved: 'file:/abs/d.tgz' },
-          'node_modules/e': { resolved: 'https://registry.npmjs.org/e/-/e-1.0.0.tgz' },
-          'node_modules/f/node_modules/g': { resolved: 'https://registry.npmjs.org/g/-/g-1.0.0.tgz' },
+          'node_modules/e': { resolved: 'https://registry.npmjs.org/e/-/e-1.0.0.tgz', integrity: SHA512 },
+          'node_modules/f/node_modules/g': {
+            resolved: 'https://registry.npmjs.org/g/-/g-1.0.0.tgz',
+            integrity: SHA512,
+          },
         },
       },
       ['../elsewhere/c.tgz', '/abs/d.tgz', 'dist/b', 'org/a-1.0.0.tgz'],
+    ],
+    [
+      'remote tarballs no sha512 pins, as written (R47-3: npm ci installs whatever they serve)',
+      {
+        packages: {
+          'node_modules/a': { resolved: 'https://raw.githubusercontent.com/acme/acme-org/main/org/a.tgz' },
+          'node_modules/b': { resolved: 'http://example.com/b.tgz', integrity: 'sha512-' },
+          'node_modules/c': { resolved: 'https://example.com/c.tgz', integrity: 'garbage' },
+        },
+        dependencies: { d: { version: '1.0.0', resolved: 'https://example.com/d.tgz' } },
+      },
+      [
+        'http://example.com/b.tgz',
+        'https://example.com/c.tgz',
+        'https://example.com/d.tgz',
+        'https://raw.githubusercontent.com/acme/acme-org/main/org/a.tgz',
+      ],
     ],
     ['a workspace at the root', { packages: { 'node_modules/w': { resolved: '.', link: true } } }, ['']],
     [

@@ -117,6 +117,12 @@ function baseProject(spec: string): string {
   return join(dir, 'dist');
 }
 
+/** alice (an admin) alone changes `path`, head dist/ base's: the exit code and engine-change's row. */
+async function aliceAlone(base: string, path: string) {
+  const r = await run(['review', '--base', base, '--head', base, '--actor', 'alice', '--changed-path', path]);
+  return { code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] };
+}
+
 describe("R47-2: a lock's path from the home folder may be the repository itself (fails by design on 1e02eef)", () => {
   // HOME=/home/runner, the checkout /home/runner/work/acme-org/acme-org: ~/work/acme-org/acme-org/org is its org/.
   it.each([
@@ -124,18 +130,7 @@ describe("R47-2: a lock's path from the home folder may be the repository itself
     ['the home folder itself', 'file:~'],
   ])('%s: an admin alone may not change org/', async (_, spec) => {
     const base = baseProject(spec);
-    const r = await run([
-      'review',
-      '--base',
-      base,
-      '--head',
-      base,
-      '--actor',
-      'alice',
-      '--changed-path',
-      'org/orgctl-0.1.0.tgz',
-    ]);
-    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+    expect(await aliceAlone(base, 'org/orgctl-0.1.0.tgz')).toEqual({
       code: 1,
       row: expect.stringMatching(/❌[^\n]*outside the repository/),
     });
@@ -147,18 +142,7 @@ describe('R47-3: a remote tarball no integrity pins may be a file of the reposit
 
   it('resolved from GitHub with no integrity: an admin alone may not change org/', async () => {
     const base = baseProject(RAW);
-    const r = await run([
-      'review',
-      '--base',
-      base,
-      '--head',
-      base,
-      '--actor',
-      'alice',
-      '--changed-path',
-      'org/orgctl-0.1.0.tgz',
-    ]);
-    expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
+    expect(await aliceAlone(base, 'org/orgctl-0.1.0.tgz')).toEqual({
       code: 1,
       row: expect.stringMatching(/❌[^\n]*no integrity/),
     });
@@ -170,8 +154,9 @@ describe('R47-3: a remote tarball no integrity pins may be a file of the reposit
     const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
     lock.packages['node_modules/orgctl'].integrity = `sha512-${'A'.repeat(86)}==`;
     writeFileSync(lockFile, JSON.stringify(lock, null, 2));
-    const r = await run(['review', '--base', dir, '--head', dir, '--actor', 'alice', '--changed-path', 'org/org.ts']);
-    expect(r.stdout).toMatch(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/);
-    expect(r.code).toBe(0);
+    expect(await aliceAlone(dir, 'org/org.ts')).toEqual({
+      code: 0,
+      row: expect.stringMatching(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/),
+    });
   });
 });

@@ -16,6 +16,9 @@ const DECLARATION_PATHS = ['org/', 'dist/'];
 const leavesRepository = (path: string): boolean =>
   path.startsWith('/') || path === '..' || path.startsWith('../') || path === '~' || path.startsWith('~/');
 
+/** A remote tarball no integrity pins (lockedRepositoryPaths keeps its URL): it may serve any file (red team R47-3). */
+const isUrl = (path: string): boolean => /^https?:\/\//i.test(path);
+
 /**
  * The declaration folders holding a path base's package-lock.json installs packages from
  * (installedFrom), or inside one (the root, ''), or that may be anywhere (one outside the
@@ -26,7 +29,7 @@ const leavesRepository = (path: string): boolean =>
 function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
   return DECLARATION_PATHS.flatMap((folder) => {
     const from = installedFrom.find(
-      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p),
+      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isUrl(p),
     );
     return from === undefined ? [] : [{ folder, from }];
   });
@@ -36,9 +39,11 @@ function declarationFoldersInstalled(installedFrom: readonly string[]): { folder
 const installedFromText = (from: string): string =>
   from === ''
     ? 'the repository itself'
-    : leavesRepository(from)
-      ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
-      : from;
+    : isUrl(from)
+      ? `${from}, which no integrity pins (a sha512): npm ci installs whatever it serves, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com)`
+      : leavesRepository(from)
+        ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
+        : from;
 
 /**
  * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
