@@ -32,6 +32,13 @@
  *     own org/orgctl-0.1.0.tgz, which an admin alone could then change. Safe: a remote tarball
  *     without integrity may be any file, so org/ and dist/ are the engine then; one pinned by its
  *     integrity leaves them alone.
+ *
+ * R47-4 (low; the same two pull requests): so is a git source whose committish is no commit
+ *     (`git+https://github.com/acme/acme-org.git#main::path:org/vendor/orgctl`): npm ci fetches the
+ *     branch as it is at install time (reproduced with npm 11 and a git+file: repository: a commit
+ *     on the branch, the next npm ci installs it), here the repository's own org/vendor/orgctl on
+ *     main. Safe: a git source not pinned by a full commit sha may be any file; one pinned leaves
+ *     org/ and dist/ alone.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,6 +162,27 @@ describe('R47-3: a remote tarball no integrity pins may be a file of the reposit
     lock.packages['node_modules/orgctl'].integrity = `sha512-${'A'.repeat(86)}==`;
     writeFileSync(lockFile, JSON.stringify(lock, null, 2));
     expect(await aliceAlone(dir, 'org/org.ts')).toEqual({
+      code: 0,
+      row: expect.stringMatching(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/),
+    });
+  });
+});
+
+describe('R47-4: a git source no commit pins may be the repository itself (fails by design on 1e02eef)', () => {
+  const REPO = 'git+https://github.com/acme/acme-org.git';
+
+  it.each([
+    ['a branch, a folder of it', `${REPO}#main::path:org/vendor/orgctl`],
+    ['no committish (the default branch)', REPO],
+  ])('%s: an admin alone may not change org/', async (_, spec) => {
+    expect(await aliceAlone(baseProject(spec), 'org/vendor/orgctl/cli/review.ts')).toEqual({
+      code: 1,
+      row: expect.stringMatching(/❌[^\n]*no commit/),
+    });
+  });
+
+  it('pinned by a commit (npm ci fetches that commit): a change of org/ alone is no engine-change', async () => {
+    expect(await aliceAlone(baseProject(`${REPO}#${'a1'.repeat(20)}`), 'org/org.ts')).toEqual({
       code: 0,
       row: expect.stringMatching(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/),
     });
