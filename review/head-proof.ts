@@ -153,19 +153,30 @@ const repositoryPath = (path: string): string => {
 const pinnedBySha512 = (integrity: unknown): boolean =>
   typeof integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(integrity);
 
-/** A remote tarball (`resolved` over http or https) no sha512 pins: whatever its URL serves. */
-const unpinnedUrl = (entry: Record<string, unknown>): string | undefined =>
-  typeof entry.resolved === 'string' && /^https?:\/\//i.test(entry.resolved) && !pinnedBySha512(entry.integrity)
-    ? entry.resolved
-    : undefined;
+/** A git source as npm reads one: git+ssh://, git://, github:owner/repo, ... */
+const GIT_SOURCE = /^(?:git(?:\+[a-z]+)?:\/\/|(?:github|gitlab|bitbucket|gist):)/i;
+
+/**
+ * A remote source nothing pins, as written: a tarball over http or https without a sha512 (whatever
+ * its URL serves), or a git source whose committish is no full commit sha (a branch, a tag, none:
+ * npm ci fetches it as it is at install time). Either may serve the repository's own files.
+ */
+const unpinnedSource = (entry: Record<string, unknown>): string | undefined => {
+  const { resolved } = entry;
+  if (typeof resolved !== 'string') return undefined;
+  if (/^https?:\/\//i.test(resolved)) return pinnedBySha512(entry.integrity) ? undefined : resolved;
+  if (!GIT_SOURCE.test(resolved)) return undefined;
+  const committish = resolved.includes('#') ? resolved.slice(resolved.indexOf('#') + 1).split('::')[0]! : '';
+  return /^[0-9a-f]{40}$/i.test(committish) ? undefined : resolved;
+};
 
 /**
  * The paths a package-lock.json installs packages from, relative to the repository's root ('' for
  * the root itself; one outside it as written): a folder npm links (`"resolved": "org/vendor/orgctl", "link": true`: a
  * `file:` folder or a workspace) or its own entry (`"org/vendor/orgctl": {...}`), and a `file:`
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
- * and npm ci installs a tarball without one as whatever bytes it holds; so it does a remote
- * tarball's, whose URL is kept as written (it may serve the repository's own files: red team R47-3).
+ * and npm ci installs a tarball without one as whatever bytes it holds; and a remote source nothing
+ * pins, kept as written (unpinnedSource: it may serve the repository's own files, red team R47-3/4).
  */
 export function lockedRepositoryPaths(text: string): string[] {
   const parsed = parseJson(text);
@@ -175,9 +186,9 @@ export function lockedRepositoryPaths(text: string): string[] {
   const fromSpec = (spec: unknown) => {
     if (typeof spec === 'string' && spec.startsWith('file:')) add(spec.slice('file:'.length));
   };
-  const fromUrl = (entry: Record<string, unknown>) => {
-    const url = unpinnedUrl(entry);
-    if (url !== undefined) paths.add(url);
+  const fromRemote = (entry: Record<string, unknown>) => {
+    const source = unpinnedSource(entry);
+    if (source !== undefined) paths.add(source);
   };
   const { packages, dependencies } = parsed.value;
   for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
@@ -185,7 +196,7 @@ export function lockedRepositoryPaths(text: string): string[] {
     if (!isRecord(entry)) continue;
     if (entry.link === true && typeof entry.resolved === 'string') add(entry.resolved);
     fromSpec(entry.resolved);
-    fromUrl(entry);
+    fromRemote(entry);
   }
   const visit = (deps: unknown, depth: number): void => {
     if (!isRecord(deps) || depth > 64) return;
@@ -193,7 +204,7 @@ export function lockedRepositoryPaths(text: string): string[] {
       if (!isRecord(entry)) continue;
       fromSpec(entry.version);
       fromSpec(entry.resolved);
-      fromUrl(entry);
+      fromRemote(entry);
       visit(entry.dependencies, depth + 1);
     }
   };

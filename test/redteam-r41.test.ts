@@ -174,6 +174,17 @@ describe('R41-1: the paths inside the repository a lock installs from', () => {
         'https://raw.githubusercontent.com/acme/acme-org/main/org/a.tgz',
       ],
     ],
+    [
+      'git sources no commit pins, as written (R47-4: npm ci fetches the branch as it is then)',
+      {
+        packages: {
+          'node_modules/a': { resolved: 'git+ssh://git@github.com/acme/acme-org.git#main::path:org/a' },
+          'node_modules/b': { resolved: 'github:acme/acme-org' },
+          'node_modules/c': { resolved: `git+https://github.com/acme/c.git#${'0f'.repeat(20)}` },
+        },
+      },
+      ['git+ssh://git@github.com/acme/acme-org.git#main::path:org/a', 'github:acme/acme-org'],
+    ],
     ['a workspace at the root', { packages: { 'node_modules/w': { resolved: '.', link: true } } }, ['']],
     [
       "lockfileVersion 1's dependencies",

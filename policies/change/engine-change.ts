@@ -16,8 +16,11 @@ const DECLARATION_PATHS = ['org/', 'dist/'];
 const leavesRepository = (path: string): boolean =>
   path.startsWith('/') || path === '..' || path.startsWith('../') || path === '~' || path.startsWith('~/');
 
-/** A remote tarball no integrity pins (lockedRepositoryPaths keeps its URL): it may serve any file (red team R47-3). */
-const isUrl = (path: string): boolean => /^https?:\/\//i.test(path);
+/**
+ * A remote source nothing pins (lockedRepositoryPaths keeps it as written: a scheme, where a path
+ * of the repository has none): it may serve any file, the repository's own among them (red team R47-3/4).
+ */
+const isRemote = (path: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(path);
 
 /**
  * The declaration folders holding a path base's package-lock.json installs packages from
@@ -29,7 +32,7 @@ const isUrl = (path: string): boolean => /^https?:\/\//i.test(path);
 function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
   return DECLARATION_PATHS.flatMap((folder) => {
     const from = installedFrom.find(
-      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isUrl(p),
+      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isRemote(p),
     );
     return from === undefined ? [] : [{ folder, from }];
   });
@@ -39,8 +42,8 @@ function declarationFoldersInstalled(installedFrom: readonly string[]): { folder
 const installedFromText = (from: string): string =>
   from === ''
     ? 'the repository itself'
-    : isUrl(from)
-      ? `${from}, which no integrity pins (a sha512): npm ci installs whatever it serves, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com)`
+    : isRemote(from)
+      ? `${from}, which no integrity (a sha512) and no commit pins: npm ci installs whatever it serves then, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com, and its branches to git)`
       : leavesRepository(from)
         ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
         : from;
