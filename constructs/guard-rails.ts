@@ -19,6 +19,7 @@ import {
   LIMIT_ORDER,
   compareQuantities,
   parseQuantity,
+  QUOTA_COUNTS_OF_ORGCTLS_OWN,
   STANDARD_QUOTA_RESOURCES,
   sortedRecord,
   type LimitsModel,
@@ -134,8 +135,10 @@ function quantitiesOf(
   if (!isRecord(value) || !Object.keys(value).length)
     fail(where, prop, `${show(value)} is not a map of resource → quantity: give e.g. { cpu: '500m', memory: '1Gi' }`);
   for (const [k, v] of Object.entries(value)) {
-    const bad = qualifiedNameProblem(k) ?? resource(k);
-    if (bad) fail(where, prop, `resource ${bad.startsWith('is not one') ? '' : 'name '}${show(k)} ${bad}`);
+    const badName = qualifiedNameProblem(k);
+    if (badName) fail(where, prop, `resource name ${show(k)} ${badName}`);
+    const bad = resource(k);
+    if (bad) fail(where, prop, `resource ${show(k)} ${bad}`);
     const parsed = typeof v === 'string' ? parseQuantity(v, counted(k)) : undefined;
     if (!parsed || 'problem' in parsed)
       fail(
@@ -150,10 +153,14 @@ function quantitiesOf(
 // What the API server refuses of a ResourceQuota and a LimitRange (pkg/apis/core/validation):
 // refused at the declaration, since a refused guard rail stops its shard's Application, revocations
 // included.
-const quotaResource: ResourceNameCheck = (name) =>
-  isQuotaResource(name)
+const quotaResource: ResourceNameCheck = (name) => {
+  if (!isQuotaResource(name))
+    return `is not one Kubernetes tracks (${STANDARD_QUOTA_RESOURCES.join(', ')}, hugepages-<size>, or a name with a /: count/deployments.apps, requests.nvidia.com/gpu)`;
+  const own = QUOTA_COUNTS_OF_ORGCTLS_OWN.get(name);
+  return own === undefined
     ? undefined
-    : `is not one Kubernetes tracks (${STANDARD_QUOTA_RESOURCES.join(', ')}, hugepages-<size>, or a name with a /: count/deployments.apps, requests.nvidia.com/gpu)`;
+    : `counts the ${own} orgctl writes in the namespace: past the count the API server refuses the next one, and its shard's Application stops syncing, pruning nothing (revocations included) until the quota is raised; leave ${name} out of the quota`;
+};
 const containerResource: ResourceNameCheck = (name) =>
   isContainerResource(name)
     ? undefined

@@ -228,6 +228,22 @@ export const STANDARD_QUOTA_RESOURCES: readonly string[] = [
   ...COUNTED_QUOTA_RESOURCES,
 ];
 
+/**
+ * Quota resources counting the objects orgctl writes into a namespace, and the kind each counts
+ * (R48-1). The quota admission refuses a create past the count, and one object refused fails its
+ * shard's whole sync, where `PruneLast` prunes nothing: every revocation in that shard stays in the
+ * cluster. RoleBindings and Roles grow with the grants (a level, a custom role, a person's inline
+ * rules, a numbered binding past the size limit); a NetworkPolicy or LimitRange declared later meets
+ * a count whoever may write that kind there filled first. (orgctl's ResourceQuota is the one that
+ * counts: it is created while none does.)
+ */
+export const QUOTA_COUNTS_OF_ORGCTLS_OWN: ReadonlyMap<string, string> = new Map([
+  ['count/rolebindings.rbac.authorization.k8s.io', 'RoleBindings'],
+  ['count/roles.rbac.authorization.k8s.io', 'Roles'],
+  ['count/networkpolicies.networking.k8s.io', 'NetworkPolicies'],
+  ['count/limitranges', 'LimitRanges'],
+]);
+
 /** Whether a quota resource is known to Kubernetes' quota system (validateResourceQuotaResourceName). */
 export const isQuotaResource = (name: string): boolean =>
   name.includes('/') ||
