@@ -14,11 +14,21 @@
  * `PruneLast=true` nothing of that sync is pruned: every revocation in that shard (of any namespace
  * sharing it) stays in the cluster, sync after sync, while each review passes (a new quota entry is
  * a strengthening: `guard-rails` passes it).
+ *
+ * R48-2 (low-medium): a verdict is given on the day its review ran, and dated access is judged on
+ * that day: a grant (or token) added or made to last until D passes on D, and its `orgctl/review`
+ * check run stays a success after D. Nothing judges the pull request again while its head and base
+ * stand still (the expiry workflow opens a pull request only when main's own dist/ changes), so it
+ * can be merged days later, and Argo CD then applies, for the first time, a binding whose end has
+ * passed; it stays until the next expiry pull request is opened, reviewed and merged. Whoever may
+ * merge picks the moment: the person granted, holding their approved pull request. Judged again on
+ * any later day, the same head fails `output-proof` (synthesis leaves the ended grant out).
  */
 import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../constructs/index.ts';
-import { cli, ROOT, smallOrg, synth, tempDir } from './helpers.ts';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { cli, ROOT, runStep, smallOrg, synth, tempDir } from './helpers.ts';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the quota admission counts of the kinds orgctl writes into a namespace. */
@@ -86,5 +96,77 @@ describe('R48-1: a quota counting the objects orgctl writes in its namespace', (
     const { org } = smallOrg();
     org.namespace('shop', { quota: { 'count/deployments.apps': '10', configmaps: '20', secrets: '20' } });
     expect(synth(org).ok).toBe(true);
+  });
+});
+
+describe('R48-2: a verdict on dated access outlives the access', () => {
+  const END = '2026-11-26';
+  const AFTER = '2026-11-27';
+
+  it('the same head passes on the day its grant ends and fails output-proof the day after', () => {
+    const base = join(tempDir('orgctl-r48-'), 'dist');
+    expect(cli(['synth', '--spec', SPEC, '--out', base, '--today', END]).code).toBe(0);
+    const spec = join(tempDir('orgctl-r48-'), 'org.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(SPEC, 'utf8').replace(
+        'levels: ["r:pods", "w:services"] }',
+        `levels: ["r:pods", "w:services"] }\n    - { user: bob@acme.io, namespace: data, levels: ["r:pods"], expires: ${END} }`,
+      ),
+    );
+    const head = join(tempDir('orgctl-r48-'), 'dist');
+    expect(cli(['synth', '--spec', spec, '--out', head, '--today', END]).code).toBe(0);
+    const judgedOn = (today: string) =>
+      cli(['review', '--base', base, '--head', head, '--actor', 'erin', '--approved-by', 'alice', '--today', today]);
+    expect(judgedOn(END).code).toBe(0);
+    const after = judgedOn(AFTER);
+    expect(after.code, after.stdout).toBe(1);
+    expect(after.stdout).toMatch(/`output-proof` \| ❌/);
+  });
+
+  /**
+   * The `gh workflow run` calls of the daily workflow's jobs that run whatever synthesis found (no
+   * `needs`), their steps run with stand-in gh and git: two pull requests open, main's dist/ unchanged.
+   */
+  function dailyDispatches(): string[] {
+    const repo = tempDir('orgctl-r48-daily-');
+    cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
+    const bin = join(repo, '.stub-bin');
+    mkdirSync(bin);
+    const log = join(repo, '.gh-calls');
+    writeFileSync(join(bin, 'git'), '#!/bin/sh\nexit 0\n');
+    writeFileSync(
+      join(bin, 'gh'),
+      [
+        '#!/bin/sh',
+        'case "$1 $2" in',
+        '  "repo view") echo main ;;',
+        '  "pr list") printf "3\\n5\\n" ;;',
+        `  "workflow run") echo "$*" >> ${JSON.stringify(log)} ;;`,
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'git'), 0o755);
+    chmodSync(join(bin, 'gh'), 0o755);
+    const template = parseYaml(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'));
+    type Job = { needs?: unknown; steps: { run?: string }[] };
+    for (const job of Object.values(template.jobs as Record<string, Job>)) {
+      if (job.needs !== undefined || !job.steps.some((step) => step.run?.includes('gh workflow run'))) continue;
+      for (const step of job.steps.filter((x) => x.run)) {
+        const r = runStep(step.run!, repo, bin, { GITHUB_REPOSITORY: 'acme/org', GH_TOKEN: 'x', GITHUB_RUN_ID: '1' });
+        expect(r.status, r.stderr).toBe(0);
+      }
+    }
+    return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+  }
+
+  it('the daily workflow judges every open pull request into the default branch again, whatever expired in main', () => {
+    const calls = dailyDispatches();
+    for (const n of ['3', '5'])
+      expect(calls).toContainEqual(
+        expect.stringMatching(new RegExp(`^workflow run orgctl-review\\.yaml .*pull=${n}$`)),
+      );
+    expect(calls.every((c) => c.includes('--ref main'))).toBe(true);
   });
 });
