@@ -1,6 +1,7 @@
 /** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -124,6 +125,28 @@ export function runStep(script: string, cwd: string, bin: string, env: Record<st
     encoding: 'utf8',
     env: { PATH: `${bin}:${process.env.PATH}`, ...env },
   });
+}
+
+/**
+ * Stand-in `gh` and `git` for a workflow step (runStep's `bin`), in `repo/.stub-bin`: `gh A B ...`
+ * prints `answers['A B']` (`repo view`, `pr create`, `pr list`) and each `gh workflow run ...` is
+ * recorded, its arguments `calls()` returns; `git status` prints `gitStatus`, any other git does nothing.
+ */
+export function ghStandIn(repo: string, answers: Record<string, string>, gitStatus = '') {
+  const bin = join(repo, '.stub-bin');
+  mkdirSync(bin);
+  const log = join(repo, '.gh-calls');
+  const status = gitStatus ? `if [ "$1" = status ]; then printf '%s\\n' ${JSON.stringify(gitStatus)}; fi\n` : '';
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\n${status}exit 0\n`);
+  const cases = Object.entries(answers).map(
+    ([k, v]) => `  ${JSON.stringify(k)}) printf '%s\\n' ${JSON.stringify(v)} ;;`,
+  );
+  const record = `  "workflow run") echo "$*" >> ${JSON.stringify(log)} ;;`;
+  writeFileSync(join(bin, 'gh'), ['#!/bin/sh', 'case "$1 $2" in', ...cases, record, 'esac', ''].join('\n'));
+  chmodSync(join(bin, 'git'), 0o755);
+  chmodSync(join(bin, 'gh'), 0o755);
+  const calls = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+  return { bin, calls };
 }
 
 /** `orgctl` in this process: fast, for tables of cases; `terminal`: as if stdout were a terminal. */

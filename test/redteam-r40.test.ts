@@ -44,21 +44,12 @@
  *
  * Held (no test) are listed in the report.
  */
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { admission, ARGO, boundaryOf, type Obj, organization, tracked, writtenObjects } from './boundary-admission.ts';
-import { files, ROOT, run, runStep, tempDir } from './helpers.ts';
+import { files, ghStandIn, ROOT, run, runStep, tempDir } from './helpers.ts';
 
 describe('R40-1: a finalizer keeps a pruned binding granting', () => {
   const out = files(organization().app);
@@ -98,24 +89,11 @@ function dispatchedBy(repo: string): string[] {
   const template = parseYaml(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'));
   const steps = template.jobs.propose.steps as { run?: string; name?: string }[];
   const script = steps.find((s) => s.run?.includes('gh workflow run'))!.run!;
-  const bin = join(repo, '.stub-bin');
-  mkdirSync(bin);
-  const log = join(repo, '.gh-calls');
-  writeFileSync(join(bin, 'git'), '#!/bin/sh\nif [ "$1" = status ]; then echo " M dist/members.json"; fi\nexit 0\n');
-  writeFileSync(
-    join(bin, 'gh'),
-    [
-      '#!/bin/sh',
-      'case "$1 $2" in',
-      '  "repo view") echo main ;;',
-      '  "pr create") echo https://github.com/acme/org/pull/7 ;;',
-      `  "workflow run") echo "$3" >> ${JSON.stringify(log)} ;;`,
-      'esac',
-      '',
-    ].join('\n'),
+  const { bin, calls } = ghStandIn(
+    repo,
+    { 'repo view': 'main', 'pr create': 'https://github.com/acme/org/pull/7' },
+    ' M dist/members.json',
   );
-  chmodSync(join(bin, 'git'), 0o755);
-  chmodSync(join(bin, 'gh'), 0o755);
   const r = runStep(script, repo, bin, {
     GITHUB_RUN_ID: '1',
     GITHUB_RUN_ATTEMPT: '1',
@@ -123,7 +101,8 @@ function dispatchedBy(repo: string): string[] {
     GH_TOKEN: 'x',
   });
   expect(r.status, r.stderr).toBe(0);
-  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+  // `workflow run FILE ...`: the file dispatched.
+  return calls().map((c) => c.split(' ')[2]!);
 }
 
 describe('R40-2: the expiry pull request gets its checks whatever extension the workflows have', () => {

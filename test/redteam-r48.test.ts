@@ -27,8 +27,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeclarationError } from '../constructs/index.ts';
 import { parse as parseYaml } from 'yaml';
-import { cli, ROOT, runStep, smallOrg, synth, tempDir } from './helpers.ts';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cli, ghStandIn, ROOT, runStep, smallOrg, synth, tempDir } from './helpers.ts';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the quota admission counts of the kinds orgctl writes into a namespace. */
@@ -131,24 +131,7 @@ describe('R48-2: a verdict on dated access outlives the access', () => {
   function dailyDispatches(): string[] {
     const repo = tempDir('orgctl-r48-daily-');
     cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
-    const bin = join(repo, '.stub-bin');
-    mkdirSync(bin);
-    const log = join(repo, '.gh-calls');
-    writeFileSync(join(bin, 'git'), '#!/bin/sh\nexit 0\n');
-    writeFileSync(
-      join(bin, 'gh'),
-      [
-        '#!/bin/sh',
-        'case "$1 $2" in',
-        '  "repo view") echo main ;;',
-        '  "pr list") printf "3\\n5\\n" ;;',
-        `  "workflow run") echo "$*" >> ${JSON.stringify(log)} ;;`,
-        'esac',
-        '',
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'git'), 0o755);
-    chmodSync(join(bin, 'gh'), 0o755);
+    const { bin, calls } = ghStandIn(repo, { 'repo view': 'main', 'pr list': '3 5' });
     const template = parseYaml(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'));
     type Job = { needs?: unknown; steps: { run?: string }[] };
     for (const job of Object.values(template.jobs as Record<string, Job>)) {
@@ -158,7 +141,7 @@ describe('R48-2: a verdict on dated access outlives the access', () => {
         expect(r.status, r.stderr).toBe(0);
       }
     }
-    return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+    return calls();
   }
 
   it('the daily workflow judges every open pull request into the default branch again, whatever expired in main', () => {
