@@ -7,6 +7,7 @@
 // would swap them for the files after it, so such a file runs isolated: found by what it calls, so
 // a new one needs no list kept.
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -22,6 +23,10 @@ const isolated = testFiles.filter((f) => SWAPS_MODULES.test(readFileSync(f, 'utf
 
 export default defineConfig({
   test: {
+    // One worker a core: vitest's default leaves one free (one worker on CI's two cores), while
+    // most of a test's time here is a spawned orgctl, git or npm waiting on I/O. Two workers on two
+    // cores: 371 s against 559 s for the suite (179 files), every test passing.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
