@@ -39,12 +39,20 @@
  *     on the branch, the next npm ci installs it), here the repository's own org/vendor/orgctl on
  *     main. Safe: a git source not pinned by a full commit sha may be any file; one pinned leaves
  *     org/ and dist/ alone.
+ *
+ * R47-4's class (the lead, after the round): lockedRepositoryPaths read `file:` and the URL schemes
+ *     it knew, and took any other spelling as harmless. npm reads a lock's source in
+ *     npm-package-arg's order: `FILE:` in any case and `./`, `~/`, `/` are paths, OWNER/REPO (one
+ *     slash: even vendor/orgctl-0.1.0.tgz) is GitHub's, any scheme a URL, and lockfileVersion 1's
+ *     `version` is a source too. `acme/acme-org#main` left org/ to one admin. Safe: each source is
+ *     read as npm reads it (sourceOf).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync } from 'node:fs';
 import { ROOT, run, tempDir } from './helpers.ts';
+import { lockedRepositoryPaths } from '../review/head-proof.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -174,6 +182,8 @@ describe('R47-4: a git source no commit pins may be the repository itself (fails
   it.each([
     ['a branch, a folder of it', `${REPO}#main::path:org/vendor/orgctl`],
     ['no committish (the default branch)', REPO],
+    // npm-package-arg reads OWNER/REPO as GitHub's: github:acme/acme-org#main.
+    ["GitHub's shorthand, no scheme", 'acme/acme-org#main'],
   ])('%s: an admin alone may not change org/', async (_, spec) => {
     expect(await aliceAlone(baseProject(spec), 'org/vendor/orgctl/cli/review.ts')).toEqual({
       code: 1,
@@ -186,5 +196,33 @@ describe('R47-4: a git source no commit pins may be the repository itself (fails
       code: 0,
       row: expect.stringMatching(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/),
     });
+  });
+});
+
+describe("R47-4's class: every spelling npm reads as a git source", () => {
+  it.each([
+    ['a shorthand in resolved', { packages: { 'node_modules/orgctl': { resolved: 'acme/acme-org#main' } } }],
+    ["lockfileVersion 1's version", { dependencies: { orgctl: { version: 'github:acme/acme-org#main' } } }],
+  ])('%s, at a branch, may be the repository itself', (_, lock) => {
+    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual([
+      expect.stringMatching(/^(github:)?acme\/acme-org#main$/),
+    ]);
+  });
+
+  it.each([
+    [
+      'a path with two slashes (one slash is GitHub shorthand to npm, even vendor/orgctl-0.1.0.tgz)',
+      { packages: { 'node_modules/orgctl': { resolved: 'vendor/orgctl/orgctl-0.1.0.tgz' } } },
+      'vendor/orgctl/orgctl-0.1.0.tgz',
+    ],
+    ['a file: spec in capitals', { packages: { 'node_modules/orgctl': { resolved: 'FILE:org/x.tgz' } } }, 'org/x.tgz'],
+    ['a path written as one', { packages: { 'node_modules/orgctl': { resolved: './org/x.tgz' } } }, 'org/x.tgz'],
+    [
+      'a shorthand at a commit',
+      { dependencies: { orgctl: { version: `github:acme/acme-org#${'a1'.repeat(20)}` } } },
+      undefined,
+    ],
+  ])('%s is what it is: a path of the repository, or pinned', (_, lock, path) => {
+    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual(path === undefined ? [] : [path]);
   });
 });
