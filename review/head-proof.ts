@@ -157,17 +157,49 @@ const pinnedBySha512 = (integrity: unknown): boolean =>
 const GIT_SOURCE = /^(?:git(?:\+[a-z]+)?:\/\/|(?:github|gitlab|bitbucket|gist):)/i;
 
 /**
- * A remote source nothing pins, as written: a tarball over http or https without a sha512 (whatever
+ * Whether npm reads `spec` as GitHub's shorthand, OWNER/REPO[#committish] (hosted-git-info's
+ * isGitHubShorthand: one slash, not first, before any #; no colon, @ or space before it; not
+ * starting with a dot).
+ */
+function isGitHubShorthand(spec: string): boolean {
+  const hash = spec.indexOf('#');
+  const head = hash < 0 ? spec : spec.slice(0, hash);
+  const slash = head.indexOf('/');
+  return (
+    slash > 0 &&
+    head.indexOf('/', slash + 1) < 0 &&
+    !head.endsWith('/') &&
+    !/[:@\s]/.test(head) &&
+    !head.startsWith('.')
+  );
+}
+
+/**
+ * What npm installs for a lock's source (a non-link entry's `resolved`, or lockfileVersion 1's
+ * `version`), read in npm-package-arg's order (resolve): a `file:` spec (any case) or a path written
+ * as one (./, ~/, /, a drive) is a path; then GitHub's shorthand is a git source; then a URL; then
+ * anything with a slash, or a tarball's name, is a path again; anything else (an alias `npm:`
+ * included) a registry's version.
+ */
+function sourceOf(spec: string): { readonly path: string } | { readonly remote: string } | undefined {
+  if (/^file:/i.test(spec)) return { path: spec.slice('file:'.length) };
+  if (/^npm:/i.test(spec)) return undefined; // an alias: a registry's package
+  if (/^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/.test(spec)) return { path: spec };
+  if (isGitHubShorthand(spec)) return { remote: `github:${spec}` };
+  if (/^(?:git[+])?[a-z]+:/i.test(spec)) return { remote: spec };
+  if (/[/\\]|[.](?:tgz|tar\.gz|tar)$/i.test(spec)) return { path: spec };
+  return undefined;
+}
+
+/**
+ * A remote source nothing pins, as written: a tarball fetched by URL without a sha512 (whatever
  * its URL serves), or a git source whose committish is no full commit sha (a branch, a tag, none:
  * npm ci fetches it as it is at install time). Either may serve the repository's own files.
  */
-const unpinnedSource = (entry: Record<string, unknown>): string | undefined => {
-  const { resolved } = entry;
-  if (typeof resolved !== 'string') return undefined;
-  if (/^https?:\/\//i.test(resolved)) return pinnedBySha512(entry.integrity) ? undefined : resolved;
-  if (!GIT_SOURCE.test(resolved)) return undefined;
-  const committish = resolved.includes('#') ? resolved.slice(resolved.indexOf('#') + 1).split('::')[0]! : '';
-  return /^[0-9a-f]{40}$/i.test(committish) ? undefined : resolved;
+const unpinnedRemote = (remote: string, integrity: unknown): string | undefined => {
+  if (!GIT_SOURCE.test(remote)) return pinnedBySha512(integrity) ? undefined : remote;
+  const committish = remote.includes('#') ? remote.slice(remote.indexOf('#') + 1).split('::')[0]! : '';
+  return /^[0-9a-f]{40}$/i.test(committish) ? undefined : remote;
 };
 
 /**
@@ -176,35 +208,35 @@ const unpinnedSource = (entry: Record<string, unknown>): string | undefined => {
  * `file:` folder or a workspace) or its own entry (`"org/vendor/orgctl": {...}`), and a `file:`
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
  * and npm ci installs a tarball without one as whatever bytes it holds; and a remote source nothing
- * pins, kept as written (unpinnedSource: it may serve the repository's own files, red team R47-3/4).
+ * pins, kept as written (unpinnedRemote: it may serve the repository's own files, red team R47-3/4),
+ * whatever its spelling (sourceOf).
  */
 export function lockedRepositoryPaths(text: string): string[] {
   const parsed = parseJson(text);
   if ('problem' in parsed || !isRecord(parsed.value)) return [];
   const paths = new Set<string>();
   const add = (path: string) => paths.add(repositoryPath(path));
-  const fromSpec = (spec: unknown) => {
-    if (typeof spec === 'string' && spec.startsWith('file:')) add(spec.slice('file:'.length));
-  };
-  const fromRemote = (entry: Record<string, unknown>) => {
-    const source = unpinnedSource(entry);
-    if (source !== undefined) paths.add(source);
+  // Every spelling npm reads (sourceOf), so none it fetches from elsewhere is counted as harmless.
+  const fromSource = (spec: unknown, integrity: unknown) => {
+    const source = typeof spec === 'string' ? sourceOf(spec) : undefined;
+    if (source && 'path' in source) add(source.path);
+    const remote = source && 'remote' in source ? unpinnedRemote(source.remote, integrity) : undefined;
+    if (remote !== undefined) paths.add(remote);
   };
   const { packages, dependencies } = parsed.value;
   for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
     if (key !== '' && !key.startsWith('node_modules/')) add(key);
     if (!isRecord(entry)) continue;
-    if (entry.link === true && typeof entry.resolved === 'string') add(entry.resolved);
-    fromSpec(entry.resolved);
-    fromRemote(entry);
+    if (entry.link === true) {
+      if (typeof entry.resolved === 'string') add(entry.resolved);
+    } else fromSource(entry.resolved, entry.integrity);
   }
   const visit = (deps: unknown, depth: number): void => {
     if (!isRecord(deps) || depth > 64) return;
     for (const entry of Object.values(deps)) {
       if (!isRecord(entry)) continue;
-      fromSpec(entry.version);
-      fromSpec(entry.resolved);
-      fromRemote(entry);
+      fromSource(entry.version, entry.integrity);
+      fromSource(entry.resolved, entry.integrity);
       visit(entry.dependencies, depth + 1);
     }
   };
