@@ -8,7 +8,7 @@ import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
-import { isExpired, resolveToday } from '../model/model.ts';
+import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
@@ -20,9 +20,6 @@ of the system namespace, for a billing portal or an identity provider to consume
 
   --today DATE   the day temporary access is judged on (default: ORGCTL_TODAY, else today): what
                  ended before it is still bound until dist/ is synthesized again and Argo CD syncs`;
-
-/** Whole days from `from` to `to` (calendar dates, YYYY-MM-DD). */
-const daysBetween = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 86_400_000;
 
 /** What a temporary access's last day is to `today`: days left, its last day, or ended while still bound. */
 function accessState(until: string, today: string): string {

@@ -345,6 +345,10 @@ export const memberStanding = (m: MemberStanding, admin = m.admin): ReturnType<t
 export const isExpired = (expires: string | undefined, today: string): boolean =>
   expires !== undefined && expires < today;
 
+/** Whole days from one calendar date (YYYY-MM-DD) to another: 0 on the day, negative once past. */
+export const daysBetween = (from: string, to: string): number =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
 /**
  * Whether a token's objects are in the output on `today`: not deactivated and not expired (a
  * model's token, or the membership data's, which leaves `status` out while active).

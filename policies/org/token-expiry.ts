@@ -1,10 +1,7 @@
 import { at, type Finding } from '../../model/findings.ts';
 import { TOKEN_EXPIRY_NOTICE_DAYS } from '../../model/rules.ts';
 import type { OrgRule } from './context.ts';
-
-/** Days before a token's expiry that `orgctl check` starts warning. */
-
-const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+import { daysBetween } from '../../model/model.ts';
 
 /** Tokens that expire soon, or have expired and are left out of the output (their token is dead). */
 export const tokenExpiry: OrgRule = {
@@ -13,7 +10,7 @@ export const tokenExpiry: OrgRule = {
     const out: Finding[] = [];
     for (const t of model.tokens) {
       if (t.expires === undefined) continue;
-      const left = dayNumber(t.expires) - dayNumber(today);
+      const left = daysBetween(today, t.expires);
       const source = at(t.source, '.expires');
       if (left < 0) {
         out.push({
