@@ -53,15 +53,10 @@ export const command = defineCommand({
     };
     if (flags.format === 'json') {
       // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
-      const pieces: Buffer[] = [];
-      const line = out === undefined ? lineWriter(io) : undefined;
-      accessMatrixJson(
-        authz,
-        options,
-        new AsciiBytes((full) => (line ? line.write(full) : pieces.push(Buffer.from(full)) > 0)),
-      );
-      if (line) line.end();
-      else write(Buffer.concat(pieces).toString('utf8'));
+      // To a file, lineWriter collects the pieces and hands them over as text (an Io without outLine).
+      const line = lineWriter(out === undefined ? io : { ...io, outLine: undefined, out: (text) => void write(text) });
+      accessMatrixJson(authz, options, new AsciiBytes((full) => line.write(full)));
+      line.end();
       return 0;
     }
     const matrix = accessMatrix(authz, options);
