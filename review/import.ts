@@ -300,6 +300,7 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
   let membership: Membership | undefined = options.read?.membership;
   let membershipProblem: string | undefined;
   let notRead: readonly string[] = [];
+  const labelled = membership ? undefined : labelledOrganization(rbac);
   if (!membership) {
     const candidates = membershipCandidates(docs, rbac, options.org);
     try {
@@ -314,10 +315,10 @@ export function readSource(docs: readonly ManifestDoc[], options: ImportOptions)
         membershipProblem = candidates.read ? e.message : candidates.notes.join('; ');
     }
     notRead = membership || candidates.read ? candidates.notes : [];
-    membershipProblem ??= membership ? undefined : membershipLeftOut(labelledOrganization(rbac));
+    membershipProblem ??= membership ? undefined : membershipLeftOut(labelled);
   }
   // Without membership, orgctl's own ClusterRoles still name it (adopter walk-through 2, finding 6).
-  const org = options.org ?? membership?.org.name ?? labelledOrganization(rbac) ?? 'org';
+  const org = options.org ?? membership?.org.name ?? labelled ?? 'org';
   // Placement is read from the files' paths (<cluster>/<shard>/resources.yaml): only orgctl writes those.
   const placement = membership
     ? placementOf(docs, outputClusters(membership.org))
