@@ -9,7 +9,6 @@ import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
   lockedEngine,
-  lockedRepositoryPaths,
   lockRegistries,
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
@@ -68,7 +67,11 @@ export function readHeadProof(file: string, commit?: string): HeadProof | string
  * when given, else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
  * A head folder has no ref to read it from.
  */
-export function readHeadLock(base: string, head: string, headLock: string | undefined): LockedEngine | string {
+export function readHeadLock(
+  baseLock: string | undefined,
+  head: string,
+  headLock: string | undefined,
+): LockedEngine | string {
   let text: string | { readonly problem: string };
   if (headLock !== undefined) text = readDataFile('--head-lock', headLock, MAX_LOCK_BYTES);
   else {
@@ -78,21 +81,19 @@ export function readHeadLock(base: string, head: string, headLock: string | unde
     text = readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
   }
   return typeof text === 'string'
-    ? lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(base))
+    ? lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock))
     : `head's package-lock.json: ${text.problem}`;
 }
 
-/** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */
-export function readBaseLock(base: string): LockedEngine | undefined {
-  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
-  const locked = text === undefined ? undefined : lockedEngine(text, RUNNING_ENGINE.name, lockRegistries(text));
-  return typeof locked === 'object' ? locked : undefined;
-}
+/** Base's package-lock.json as text, read once for all a review asks of it (undefined when it cannot be read). */
+export const readBaseLockText = (base: string): string | undefined =>
+  basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
 
-/** The paths inside the repository base's package-lock.json installs packages from (none when it cannot be read). */
-export function readBaseInstalledFrom(base: string): string[] {
-  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
-  return text === undefined ? [] : lockedRepositoryPaths(text);
+/** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */
+export function baseLockedEngine(baseLock: string | undefined): LockedEngine | undefined {
+  const locked =
+    baseLock === undefined ? undefined : lockedEngine(baseLock, RUNNING_ENGINE.name, lockRegistries(baseLock));
+  return typeof locked === 'object' ? locked : undefined;
 }
 
 /**
@@ -154,8 +155,7 @@ export function readProjectCommand(base: string, head: string): string | undefin
  * The registries a head lock may install from: those base's package-lock.json installs from
  * (basePackageFile), else npm's public registry (no base lock, or one naming none).
  */
-function trustedRegistries(base: string): string[] {
-  const text = basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
-  const registries = text === undefined ? [] : lockRegistries(text);
+function trustedRegistries(baseLock: string | undefined): string[] {
+  const registries = baseLock === undefined ? [] : lockRegistries(baseLock);
   return registries.length ? registries : [DEFAULT_REGISTRY];
 }

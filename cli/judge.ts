@@ -19,7 +19,8 @@ import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import { isActiveAdmin, type HeadTree } from '../policies/change/context.ts';
-import { readBaseInstalledFrom, readBaseLock, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
+import { baseLockedEngine, readBaseLockText, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
+import { lockedRepositoryPaths } from '../review/head-proof.ts';
 
 export interface ChangeToJudge {
   readonly base: string;
@@ -133,15 +134,15 @@ export function judgeChange(
   const headProof =
     change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;
   const upgrade = isEngineUpgrade(change.changedPaths);
-  const lock =
-    upgrade || change.headLock !== undefined || headProof !== undefined
-      ? readHeadLock(change.base, change.head, change.headLock)
-      : undefined;
+  const headLockAsked = upgrade || change.headLock !== undefined || headProof !== undefined;
+  // Base's lock, read once: its registries (head's lock), its orgctl (the approval's text), and
+  // what it installs from inside the repository, which is engine in org/ or dist/ too (engine-change).
+  const baseLock = headLockAsked || change.changedPaths ? readBaseLockText(change.base) : undefined;
+  const lock = headLockAsked ? readHeadLock(baseLock, change.head, change.headLock) : undefined;
   const projectCommand = change.changedPaths?.includes('package.json')
     ? readProjectCommand(change.base, change.head)
     : undefined;
-  // What base's lock installs from inside the repository is engine, in org/ or dist/ too (engine-change).
-  const installedFrom = change.changedPaths ? readBaseInstalledFrom(change.base) : [];
+  const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : [];
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
@@ -162,7 +163,7 @@ export function judgeChange(
     ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
     ...(change.accountIds !== undefined ? { accountIds: change.accountIds } : {}),
     ...(upgrade && lock !== undefined && typeof lock !== 'string'
-      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, readBaseLock(change.base)) }
+      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, baseLockedEngine(baseLock)) }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
     ...(installedFrom.length ? { installedFrom } : {}),
