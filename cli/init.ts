@@ -174,7 +174,7 @@ export const command = defineCommand({
     // The folder as a shell's cd takes it: one word, and never `-` (cd's previous folder) or a flag (R28-4).
     const folder = dir.startsWith('-') ? `./${dir}` : dir;
     const cd = shellCommand(['cd', folder]);
-    const note = flags.dependency === undefined ? '' : tarballNote(folder, flags.dependency);
+    const note = packed ? '' : tarballNote(folder, dependency);
     // A checkout's prepack builds the types (its devDependencies); an installed orgctl is packed as installed.
     const installed = engine.split(sep).includes('node_modules');
     const pack = packed
