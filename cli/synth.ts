@@ -8,7 +8,7 @@ import { declarationFile, folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { earlierWorkflowsNotice } from './workflows.ts';
-import { recordWrittenFrom } from './written-from.ts';
+import { recordWrittenFrom, synthCommand } from './written-from.ts';
 
 /**
  * The declaration as the headers name it: relative to its project (`project`: the nearest folder
@@ -72,7 +72,7 @@ export const command = defineCommand({
         for (const p of stale.missing) io.err(`missing ${out}/${p}`);
         for (const p of stale.changed) io.err(`changed ${out}/${p}`);
         for (const p of stale.extra) io.err(`extra   ${out}/${p}`);
-        io.err(`${out}/ is stale: run \`npm run synth\` and commit the result`);
+        io.err(`${out}/ is stale: run \`${synthCommand(loaded.sources[0]!, out)}\` and commit the result`);
       }
       return fresh ? 0 : 1;
     }

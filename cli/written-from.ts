@@ -111,18 +111,31 @@ const readRecord = (file: string): WrittenFrom | undefined => {
 /** A path as a person at the working directory names it. */
 const shown = (path: string): string => relative(process.cwd(), path) || path;
 
-/** The command that writes `record`'s output from its declaration: `npm run synth` for the project's own. */
-function synthCommand(record: WrittenFrom): string {
+/** A path as the file system names it, or as given when it is not there (an output not written yet). */
+const realOrResolved = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/**
+ * The command that writes output folder `output` from `declaration`: `npm run synth` for the
+ * project's own (org/org.ts into dist/), the whole `orgctl synth` command for any other.
+ */
+export function synthCommand(declaration: string, output: string): string {
   let own = false;
   try {
     own =
-      record.output === realpathSync(DEFAULT_OUTPUT_DIR) && record.declaration === resolve(declarationFile(undefined));
+      realOrResolved(output) === realOrResolved(DEFAULT_OUTPUT_DIR) &&
+      resolve(declaration) === resolve(declarationFile(undefined));
   } catch {
-    // no dist/ here, or a package.json that cannot be read: the command in full
+    // a package.json that cannot be read: the command in full
   }
   return own
     ? 'npm run synth'
-    : shellCommand(['orgctl', 'synth', '--spec', shown(record.declaration), '--out', shown(record.output)]);
+    : shellCommand(['orgctl', 'synth', '--spec', shown(declaration), '--out', shown(output)]);
 }
 
 /**
@@ -152,7 +165,7 @@ export function staleOutputWarning(dir: string): string | undefined {
     const when = new Date(record.writtenMs).toISOString().slice(0, 16).replace('T', ' ');
     // `--dir dist/`, as a shell completes it, is named dist/ too.
     const folder = `${dir.replace(/\/+$/, '')}/`;
-    return `warning: ${what} changed since ${folder} was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${folder}'s, not the declaration's as it is now; run \`${synthCommand(record)}\``;
+    return `warning: ${what} changed since ${folder} was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${folder}'s, not the declaration's as it is now; run \`${synthCommand(record.declaration, record.output)}\``;
   } catch {
     return undefined;
   }
