@@ -4,6 +4,7 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
@@ -39,6 +40,24 @@ type Obj = Record<string, unknown>;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why kubectl cannot read `pem` as its certificate authorities, or undefined: client-go's
+ * certutil.ParseCertsPEM wants at least one CERTIFICATE block, and each to be a certificate.
+ */
+function unreadableCertificates(pem: string): string | undefined {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) return `it holds no ${PEM_CERTIFICATE} block`;
+  const bad = blocks.findIndex((block) => {
+    try {
+      new X509Certificate(block);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return bad < 0 ? undefined : `its certificate ${bad + 1} cannot be read`;
+}
 
 /** A JWT's subject (`sub`), read without checking its signature; undefined when it is no JWT naming one. */
 function jwtSubject(jwt: string): string | undefined {
@@ -103,11 +122,13 @@ export function readTokenSecret(
     throw new InputError(
       `Secret ${name}: data.token ${named === undefined ? 'is not a JWT naming a ServiceAccount (its sub claim)' : `names ${JSON.stringify(named)}`}, not ${subject}, as the token the cluster fills it with does: a token written there by hand acts as whoever it names`,
     );
-  // kubectl reads certificate-authority-data as base64 of PEM certificates, and fails on anything else.
   const ca = data['ca.crt'];
-  if (!BASE64.test(ca) || !Buffer.from(ca, 'base64').toString('latin1').includes(PEM_CERTIFICATE))
+  const unreadable = BASE64.test(ca)
+    ? unreadableCertificates(Buffer.from(ca, 'base64').toString('latin1'))
+    : 'it is not base64';
+  if (unreadable)
     throw new InputError(
-      `Secret ${name}: data['ca.crt'] is not base64 of a PEM certificate (${PEM_CERTIFICATE}...), which the cluster fills it with`,
+      `Secret ${name}: data['ca.crt'] is not base64 of PEM certificates: ${unreadable}, where the cluster fills it with its certificate authority; kubectl refuses such a kubeconfig`,
     );
   return { token: decoded, caData: ca };
 }
