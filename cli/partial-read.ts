@@ -435,16 +435,10 @@ const usernameField = (username: string): string => `"username":${JSON.stringify
  * parsing 10,000 users' lines to ask about one.
  */
 function userInLists(files: readonly Buffer[], username: string): 'active' | 'absent' | 'unknown' {
-  const needle = Buffer.from(usernameField(username));
   for (const bytes of files)
-    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
-      const start = bytes.lastIndexOf(0x0a, at) + 1;
-      const end = bytes.indexOf(0x0a, at);
+    for (const text of markedLines(bytes, usernameField(username))) {
       try {
-        const line = JSON.parse(bytes.toString('utf8', start, end < 0 ? bytes.length : end).trim()) as {
-          readonly username?: unknown;
-          readonly status?: unknown;
-        };
+        const line = JSON.parse(text) as { readonly username?: unknown; readonly status?: unknown };
         if (line.username === username && line.status === 'active') return 'active';
       } catch {
         // Not a line of JSON: the whole read decides.
@@ -618,15 +612,17 @@ function readLaidOut(
       }
     }
   }
-  // Of a question about one user, their line alone, found by their username's bytes; else every
-  // line recording dated access. No other line is decoded or parsed.
+  // Of a question about one user, their line alone, found by their username's bytes (the lists
+  // already read first; past some 20,000 people the users' lists reach members-01 and on); else
+  // every line recording dated access, of every list. No other line is decoded or parsed.
+  const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
+  const unread = memberLists.filter((f) => !readFiles.has(f));
+  const linesIn = (lists: readonly string[]) => lists.flatMap((f) => [...markedLines(bytesOf(f), userLine)]);
+  const inRead = linesIn(memberLists.filter((f) => readFiles.has(f)));
   const dated = datedAccessOfLines(
-    memberLists
-      .filter((f) => readFiles.has(f))
-      .flatMap((f) => [
-        ...markedLines(readFiles.get(f)!, subject?.kind === 'User' ? usernameField(subject.name) : undefined),
-      ])
-      .filter((l) => l.includes(DATED_ACCESS_MARK)),
+    (userLine !== undefined && inRead.length ? inRead : [...inRead, ...linesIn(unread)]).filter((l) =>
+      l.includes(DATED_ACCESS_MARK),
+    ),
     org.name,
   );
   return { rbac: concat(sets), parsed, searched, dated };

@@ -220,8 +220,12 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     expect(deactivated!.searched).toEqual([]);
   });
 
+  // Membership in members-NN shards of its own: made once, for the two tests below.
+  let withMembersShards: Promise<Org> | undefined;
+  const membersShardsOrg = () => (withMembersShards ??= organization(5, 8, ['lga1', 'fra2'], 40_000));
+
   it('with membership in members-NN shards of its own (40,000 invites), the same answers from fewer files', async () => {
-    const org = await organization(5, 8, ['lga1', 'fra2'], 40_000);
+    const org = await membersShardsOrg();
     const files = listFiles(org.dir);
     expect(files.filter((f) => f.includes('/members-'))).toHaveLength(4);
     await expectSameAnswers(
@@ -243,6 +247,27 @@ describe('can-i reads only what can answer, and answers as the full read does', 
     const nobody = readForQuestion(org.dir, userQuestion('nope', 'nobody@acme.io'))!;
     expect(nobody.searched).toEqual([]);
     expect(nobody.parsed.filter((f) => f.includes('/members-'))).toEqual(['fra2/members-00/resources.yaml']);
+  }, 60_000);
+
+  it('finds dated access, ended included, in whichever members-NN shard holds the person (users past the first shard, at XL)', async () => {
+    const org = await membersShardsOrg();
+    // Past some 20,000 people the users' lists reach members-01: here, theirs moved there whole.
+    const dir = join(tempDir('orgctl-partial-'), 'dist');
+    cpSync(org.dir, dir, { recursive: true });
+    const [first, second] = ['members-00', 'members-01'].map((s) => join(dir, 'fra2', s, 'resources.yaml'));
+    const docs = readFileSync(first!, 'utf8').split(/(?=^---$)/m);
+    const users = docs.filter((d) => /^ {2}name: orgctl-users$/m.test(d));
+    expect(users).toHaveLength(1);
+    writeFileSync(first!, docs.filter((d) => !users.includes(d)).join(''));
+    writeFileSync(second!, `${readFileSync(second!, 'utf8')}${users.join('')}`);
+    // user12's grant in ns-1 ends 2099-12-31: on 2100-01-01 can-i says the cluster still binds it.
+    const commands = [
+      ['can-i', 'get', 'pods', '-n', 'ns-1', '--as', 'user12@acme.io', '--today', '2100-01-01', '--dir', dir],
+      ['who-can', 'get', 'pods', '-n', 'ns-1', '--today', '2100-01-01', '--dir', dir],
+    ];
+    const { full } = await both(commands[0]!);
+    expect(full.stderr).toMatch(/user12@acme\.io.*ended/);
+    await expectSameAnswers(commands);
   }, 60_000);
 
   it('namespaces YAML writes quoted ("123", "null", "true") are read by their heads too, answering as the full read', async () => {
