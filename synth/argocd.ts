@@ -228,7 +228,17 @@ export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
             // Server-side apply: no copy of each object in a last-applied annotation (256 KiB at
             // most), so the organization's ConfigMap with many tokens still applies. Binding names
             // carry their role, so an immutable roleRef never changes under one name.
-            syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true', 'CreateNamespace=false', 'ServerSideApply=true'],
+            // Background propagation: a prune deletes the object at once. Argo CD's default,
+            // foreground, keeps it (still granting) until every dependent blocking its deletion is
+            // gone, and waits for that: anyone who may create a ConfigMap beside a RoleBinding could
+            // make one its dependent, with a finalizer, and hold that revocation and every later sync.
+            syncOptions: [
+              'ApplyOutOfSyncOnly=true',
+              'PruneLast=true',
+              'CreateNamespace=false',
+              'ServerSideApply=true',
+              'PrunePropagationPolicy=background',
+            ],
             // Shards sync independently: a token's ServiceAccount may wait for the system namespace.
             retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
           },
