@@ -15,6 +15,7 @@ export type ClassId =
   | 'read-secrets'
   | 'identity'
   | 'escalate'
+  | 'hold-delivery'
   | 'webhooks'
   | 'node-host'
   | 'network';
@@ -264,6 +265,27 @@ export const CLASSES: readonly PrivilegeClass[] = [
     ],
   },
   {
+    // What orgctl writes into a namespace is refused there: the shard's Argo CD sync fails in that
+    // wave and, PruneLast, prunes nothing (R48-1 closed orgctl's own quota; R49-2 these).
+    id: 'hold-delivery',
+    title: 'hold up revocations',
+    why: "the API server refuses the next object orgctl writes there, which fails its shard's Argo CD sync: every revocation in that shard, other namespaces' included, stays applied",
+    severity: 'error',
+    probes: [
+      why(
+        p(WRITE, '', 'resourcequotas', 'resourcequotas/status'),
+        "a ResourceQuota counting RoleBindings or Roles (count/rolebindings.rbac.authorization.k8s.io), or a quota's status saying its count is reached, makes the API server refuse the next one orgctl writes in the namespace: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied",
+        'write ResourceQuotas',
+      ),
+      // A RoleBinding in namespace X reaches Namespace object X itself (the request's namespace is its name).
+      why(
+        p(['delete'], '', 'namespaces'),
+        "deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied for as long as one object's finalizer keeps it Terminating",
+        'delete the namespace itself',
+      ),
+    ],
+  },
+  {
     id: 'webhooks',
     title: 'control admission webhooks',
     why: 'a webhook sees and can rewrite every object sent to the cluster, or switch policy off',
@@ -289,7 +311,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'node-host',
     title: 'reach nodes and the host',
-    why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security, deleting a namespace deletes all in it',
+    why: 'PersistentVolumes mount host paths, node status steers scheduling, namespace labels lift pod security',
     severity: 'warning',
     // A RoleBinding in namespace X reaches Namespace object X itself, and its `status` and
     // `finalize` subresources (requestinfo.go's namespaceSubresources): their update strategies
@@ -297,11 +319,6 @@ export const CLASSES: readonly PrivilegeClass[] = [
     probes: [
       cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'),
       p(['update', 'patch'], '', 'namespaces', 'namespaces/status', 'namespaces/finalize'),
-      why(
-        p(['delete'], '', 'namespaces'),
-        "deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it)",
-        'delete the namespace itself',
-      ),
     ],
   },
   {

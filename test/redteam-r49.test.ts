@@ -71,7 +71,7 @@ describe('R49-2: custom rules that stop a namespace taking what orgctl writes', 
     const found = judged([rule]);
     expect(found).toHaveLength(1);
     expect(found[0]!.message).toContain(described);
-    expect(found[0]!.message).toContain('revocations');
+    expect(found[0]!.message).toContain('every revocation in that shard');
   });
 
   it('reading quotas, and what only marks a namespace, stay grantable', () => {

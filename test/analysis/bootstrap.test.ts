@@ -172,7 +172,7 @@ describe('access', () => {
     );
     expect(lines.slice(2, 6)).toEqual([
       expect.stringMatching(
-        /^Group\s+system:masters\s+\*\s+bootstrap: cluster-admin\s+run-pods exec read-secrets identity escalate webhooks node-host network$/,
+        /^Group\s+system:masters\s+\*\s+bootstrap: cluster-admin\s+run-pods exec read-secrets identity escalate hold-delivery webhooks node-host network$/,
       ),
       expect.stringMatching(/^Group\s+system:monitoring\s+\*\s+bootstrap: system:monitoring\s+-$/),
       expect.stringMatching(
