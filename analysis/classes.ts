@@ -306,6 +306,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // An APIService re-pointed to one's own Service receives, and answers, every request of its
       // group, with the requester's identity (kube-aggregator's proxy).
       cluster([...WRITE, 'delete'], 'apiregistration.k8s.io', 'apiservices'),
+      // A CRD's spec.conversion (strategy Webhook) names the Service or URL the API server sends
+      // every object of the resource to when converting between versions, and stores and returns
+      // its answer; deleting a CRD deletes every object of it in every namespace.
+      why(
+        cluster([...WRITE, 'delete'], 'apiextensions.k8s.io', 'customresourcedefinitions'),
+        "a CustomResourceDefinition's conversion webhook receives every object of its kind, in every namespace, and what it answers is stored and returned; deleting one deletes them all",
+        'write CustomResourceDefinitions',
+      ),
     ],
   },
   {
