@@ -332,7 +332,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'network',
     title: 'intercept network traffic',
-    why: "writing Services, Endpoints, a Service status or a Pod's status redirects traffic meant for others",
+    why: "writing Services, Ingresses, Endpoints, a Service status or a Pod's status redirects traffic meant for others",
     severity: 'warning',
     probes: [
       p(['update', 'patch'], '', 'services/status'),
@@ -349,6 +349,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
         p(WRITE, '', 'services'),
         'a Service made again as ExternalName answers its name with a CNAME to any host, and its selector chooses which Pods receive its traffic: its clients, in any namespace, connect where the writer chose',
         'write Services',
+      ),
+      // An ingress controller every namespace shares serves every namespace's Ingresses: one may
+      // name any host, and ingress-nginx (as F5's controller's mergeable Ingresses) merges the paths
+      // of every namespace's Ingresses for a host, so a more specific path takes that traffic.
+      why(
+        p(WRITE, 'networking.k8s.io', 'ingresses'),
+        "an Ingress may name any host, another team's included, and a controller every namespace shares merges the paths of every namespace's Ingresses for a host: a more specific path under theirs sends that traffic to the writer's Service",
+        'write Ingresses',
       ),
     ],
   },

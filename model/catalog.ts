@@ -145,6 +145,8 @@ const FAMILIES: readonly Family[] = [
     family: 'ingresses',
     what: 'Ingresses',
     read: [read('networking.k8s.io', 'ingresses', 'ingresses/status')],
+    // An Ingress may claim a path under another team's host on a controller every namespace
+    // shares: the level holds `network` (a warning), as w:services does.
     write: [write('networking.k8s.io', 'ingresses')],
   },
   {

@@ -26,8 +26,10 @@ const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFile
 describe('orgctl synth', () => {
   it('the committed dist/ is what org/org.ts synthesizes (synth --check)', () => {
     const r = cli(['synth', '--check']);
-    expect(r.stderr).toMatch(/^warning risky-grant levels\/r:secrets: .*\nwarning risky-grant levels\/w:services: /);
-    expect(r.stdout).toMatch(/^dist\/ is up to date \(\d+ files, \d+ objects; 0 errors, 2 warnings\)/);
+    expect(r.stderr).toMatch(
+      /^warning risky-grant levels\/r:secrets: .*\nwarning risky-grant levels\/w:ingresses: .*\nwarning risky-grant levels\/w:services: /,
+    );
+    expect(r.stdout).toMatch(/^dist\/ is up to date \(\d+ files, \d+ objects; 0 errors, 3 warnings\)/);
     expect(r.code).toBe(0);
   });
 
@@ -166,6 +168,7 @@ describe('orgctl synth', () => {
       written: true,
       findings: [
         { severity: 'warning', rule: 'risky-grant', subject: 'levels/r:secrets' },
+        { severity: 'warning', rule: 'risky-grant', subject: 'levels/w:ingresses' },
         { severity: 'warning', rule: 'risky-grant', subject: 'levels/w:services' },
       ],
     });

@@ -65,10 +65,10 @@ describe('README: your first change, followed step by step', () => {
     }
   });
 
-  it("names what each of synth's two warnings is about: its rule, its level and everyone it names", () => {
-    const said = SECTION.match(/\(The two warnings are ([^)]*)\)/)?.[1] ?? '';
+  it("names what each of synth's three warnings is about: its rule, its level and everyone it names", () => {
+    const said = SECTION.match(/\(The three warnings are ([^)]*)\)/)?.[1] ?? '';
     const warnings = runStep('npx orgctl synth').stderr.trim().split('\n');
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
     for (const warning of warnings) {
       const [, rule, level, holders] = warning.match(/^warning (\S+) levels\/(\S+): .*?\(([^;]*) in /)!;
       for (const named of [`\`${rule}\``, `\`${level}\``, ...holders!.split(', ').map((h) => h.split('@')[0]!)])

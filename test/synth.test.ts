@@ -19,18 +19,23 @@ import {
 } from './helpers.ts';
 
 describe('synthesis', () => {
-  it('the example organization passes every policy; its warnings are the Secrets that dan and ivan may read and the Services that bob, dan and ivan may write', () => {
+  it('the example organization passes every policy; its warnings are the Secrets that dan and ivan may read, the Ingresses that dan and ivan may write and the Services that bob, dan and ivan may write', () => {
     const r = synth(exampleOrg);
     expect(r.ok).toBe(true);
     expect(r.findings.map((f) => `${f.severity} ${f.rule} ${f.subject}`)).toEqual([
       'warning risky-grant levels/r:secrets',
+      'warning risky-grant levels/w:ingresses',
       'warning risky-grant levels/w:services',
     ]);
     expect(r.findings[0]!.message).toMatch(
       /^lets 2 non-admin users read Secrets in 3 namespaces \(dan@acme.io, ivan@acme.io in data, ml, web;/,
     );
-    // a Service rewritten as ExternalName, or with another selector, redirects its clients' traffic
+    // an Ingress may claim a path under another team's host on a shared controller (R51-1)
     expect(r.findings[1]!.message).toMatch(
+      /^lets 2 non-admin users intercept network traffic in 3 namespaces \(dan@acme.io, ivan@acme.io in data, ml, web;.*\): an Ingress may name any host/,
+    );
+    // a Service rewritten as ExternalName, or with another selector, redirects its clients' traffic
+    expect(r.findings[2]!.message).toMatch(
       /^lets 3 non-admin users intercept network traffic in 3 namespaces \(bob@acme.io, dan@acme.io, ivan@acme.io in data, ml, web;/,
     );
   });
