@@ -327,6 +327,32 @@ export const CLASSES: readonly PrivilegeClass[] = [
     probes: [
       cluster(WRITE, '', 'persistentvolumes', 'nodes', 'nodes/status'),
       p(['update', 'patch'], '', 'namespaces', 'namespaces/status', 'namespaces/finalize'),
+      // A binding (the scheduler's own request) sets a pending pod's node: the kubelet checks its
+      // node selector and affinity again, and NoExecute taints, but not NoSchedule taints.
+      why(
+        p(['create'], '', 'bindings', 'pods/binding'),
+        "a binding places a pending pod on any node, past the scheduler: a node kept for other workloads, or the control plane's, by NoSchedule taints the kubelet does not check",
+        'place pods on nodes past the scheduler',
+      ),
+      // Classes pods name: a RuntimeClass's handler cannot change, but one deleted is made again
+      // under its name; the DefaultStorageClass admission plugin gives a claim naming no class the
+      // newest default one.
+      ...(
+        [
+          [
+            'node.k8s.io',
+            'runtimeclasses',
+            "a RuntimeClass names the runtime handler its pods run with: made again with another, pods meant for a sandbox (gVisor, Kata) run on the host's kernel",
+            'write RuntimeClasses',
+          ],
+          [
+            'storage.k8s.io',
+            'storageclasses',
+            "a StorageClass chooses the provisioner and parameters of every volume made from it, a default one of every claim naming no class: a host-path provisioner's parameters choose the host path",
+            'write StorageClasses',
+          ],
+        ] as const
+      ).map(([group, resource, because, what]) => why(cluster(WRITE, group, resource), because, what)),
     ],
   },
   {
@@ -357,6 +383,12 @@ export const CLASSES: readonly PrivilegeClass[] = [
         p(WRITE, 'networking.k8s.io', 'ingresses'),
         "an Ingress may name any host, another team's included, and a controller every namespace shares merges the paths of every namespace's Ingresses for a host: a more specific path under theirs sends that traffic to the writer's Service",
         'write Ingresses',
+      ),
+      // The DefaultIngressClass admission plugin gives an Ingress naming no class the default one.
+      why(
+        cluster(WRITE, 'networking.k8s.io', 'ingressclasses'),
+        "an IngressClass names the controller that serves the Ingresses of its class, a default one of every Ingress naming none: made again, or made default, others' Ingresses go to the controller the writer chose",
+        'write IngressClasses',
       ),
     ],
   },
