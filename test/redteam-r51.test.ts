@@ -35,6 +35,13 @@ describe('R51-1: writing an Ingress redirects the traffic meant for its host', (
     expect(classesOfRule({ ...writeIngresses, verbs: [verb] }, 'namespace')).toContain('network');
   });
 
+  it('update or patch on ingresses/status holds network, as on services/status (external-dns publishes it)', () => {
+    for (const verb of ['update', 'patch'])
+      expect(
+        classesOfRule({ ...writeIngresses, resources: ['ingresses/status'], verbs: [verb] }, 'namespace'),
+      ).toContain('network');
+  });
+
   it('reading Ingresses holds nothing', () => {
     expect(classesOfRule({ ...writeIngresses, verbs: ['get', 'list', 'watch'] }, 'namespace')).toEqual([]);
   });
