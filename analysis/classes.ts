@@ -110,6 +110,34 @@ const cluster = (verbs: readonly string[], group: string, ...resources: string[]
 });
 const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
+/**
+ * What redirects traffic through Ingresses. An ingress controller every namespace shares serves
+ * every namespace's Ingresses: one may name any host, and ingress-nginx (as F5's controller's
+ * mergeable Ingresses) merges the paths of every namespace's Ingresses for a host, so a more
+ * specific path takes that traffic. external-dns publishes an Ingress's status.loadBalancer as the
+ * address of its hosts. The DefaultIngressClass admission plugin gives an Ingress naming no class
+ * the default one.
+ */
+const INGRESS_PROBES: readonly Probe[] = (
+  [
+    [
+      p(WRITE, 'networking.k8s.io', 'ingresses'),
+      "an Ingress may name any host, another team's included, and a controller every namespace shares merges the paths of every namespace's Ingresses for a host: a more specific path under theirs sends that traffic to the writer's Service",
+      'write Ingresses',
+    ],
+    [
+      p(['update', 'patch'], 'networking.k8s.io', 'ingresses/status'),
+      "external-dns publishes an Ingress's status as the address of its hosts: whoever writes it chooses where their names resolve",
+      "write Ingresses' status",
+    ],
+    [
+      cluster(WRITE, 'networking.k8s.io', 'ingressclasses'),
+      "an IngressClass names the controller that serves the Ingresses of its class, a default one of every Ingress naming none: made again, or made default, others' Ingresses go to the controller the writer chose",
+      'write IngressClasses',
+    ],
+  ] as const
+).map(([probe, because, what]) => why(probe, because, what));
+
 export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'run-pods',
@@ -376,20 +404,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'a Service made again as ExternalName answers its name with a CNAME to any host, and its selector chooses which Pods receive its traffic: its clients, in any namespace, connect where the writer chose',
         'write Services',
       ),
-      // An ingress controller every namespace shares serves every namespace's Ingresses: one may
-      // name any host, and ingress-nginx (as F5's controller's mergeable Ingresses) merges the paths
-      // of every namespace's Ingresses for a host, so a more specific path takes that traffic.
-      why(
-        p(WRITE, 'networking.k8s.io', 'ingresses'),
-        "an Ingress may name any host, another team's included, and a controller every namespace shares merges the paths of every namespace's Ingresses for a host: a more specific path under theirs sends that traffic to the writer's Service",
-        'write Ingresses',
-      ),
-      // The DefaultIngressClass admission plugin gives an Ingress naming no class the default one.
-      why(
-        cluster(WRITE, 'networking.k8s.io', 'ingressclasses'),
-        "an IngressClass names the controller that serves the Ingresses of its class, a default one of every Ingress naming none: made again, or made default, others' Ingresses go to the controller the writer chose",
-        'write IngressClasses',
-      ),
+      ...INGRESS_PROBES,
     ],
   },
 ];
