@@ -131,7 +131,6 @@ describe("R51's class: every built-in resource written is judged", () => {
     events: 'records, read by people',
     'events.events.k8s.io': 'records, read by people',
     limitranges: 'a guard rail (guard-rails.ts judges who may write it)',
-    resourcequotas: 'a guard rail (guard-rails.ts judges who may write it)',
     persistentvolumeclaims: 'a claim on storage the namespace’s own pods mount',
     podtemplates: 'no controller of Kubernetes makes pods from one',
     serviceaccounts: 'an identity with no access and no token (minting one is serviceaccounts/token: identity)',
