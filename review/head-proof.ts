@@ -153,8 +153,17 @@ const repositoryPath = (path: string): string => {
 const pinnedBySha512 = (integrity: unknown): boolean =>
   typeof integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(integrity);
 
-/** A git source as npm reads one: git+ssh://, git://, github:owner/repo, ... */
-const GIT_SOURCE = /^(?:git(?:\+[a-z]+)?:\/\/|(?:github|gitlab|bitbucket|gist):)/i;
+/** A git source by its scheme: git+ssh://, git://, ssh://, github:owner/repo, ... */
+const GIT_SCHEME = /^(?:git(?:\+[a-z]+)?:|ssh:|(?:github|gitlab|bitbucket|gist):)/i;
+
+/** A spec npm-package-arg reads as a URL: any scheme. */
+const URL_SPEC = /^(?:git[+])?[a-z]+:/i;
+
+/** An scp-like git source, `user@host.tld:path`, which npm-package-arg reads as git+ssh://. */
+const SCP_GIT = /^[^@]+@[^:.]+\.[^:]+:.+$/i;
+
+/** A tarball's name, which npm-package-arg reads as a path. */
+const TARBALL = /[.](?:tgz|tar\.gz|tar)$/i;
 
 /**
  * Whether npm reads `spec` as GitHub's shorthand, OWNER/REPO[#committish] (hosted-git-info's
@@ -175,29 +184,71 @@ function isGitHubShorthand(spec: string): boolean {
 }
 
 /**
- * What npm installs for a lock's source (a non-link entry's `resolved`, or lockfileVersion 1's
- * `version`), read in npm-package-arg's order (resolve): a `file:` spec (any case) or a path written
- * as one (./, ~/, /, a drive) is a path; then GitHub's shorthand is a git source; then a URL; then
- * anything with a slash, or a tarball's name, is a path again; anything else (an alias `npm:`
- * included) a registry's version.
+ * Whether hosted-git-info reads a URL as a repository of a git host (github.com, gitlab.com,
+ * bitbucket.org, gist.github.com, `www.` or not, in any scheme), which npm then fetches with git
+ * whatever its scheme, skipping its integrity: each host's `extract`, a tarball path
+ * (`/archive/...`, `/-/...`, `/get/...`, `/raw`) being no repository.
  */
-function sourceOf(spec: string): { readonly path: string } | { readonly remote: string } | undefined {
+function isHostedRepository(spec: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  const [, first, second, third] = url.pathname.split('/', 4);
+  if (host === 'github.com') return !!first && !!second && (!third || third === 'tree');
+  if (host === 'bitbucket.org') return !!first && !!second && third !== 'get';
+  if (host === 'gitlab.com')
+    return !url.pathname.includes('/-/') && !url.pathname.includes('/archive.tar.gz') && !!first && !!second;
+  if (host === 'gist.github.com') return !!first && third !== 'raw';
+  return false;
+}
+
+/** A source npm reads: a path (of the repository, or leaving it), or a remote one, a git source or a tarball. */
+type Source = { readonly path: string } | { readonly remote: string; readonly git: boolean };
+
+/**
+ * What npm installs for a lock's source (a non-link entry's `resolved`, or lockfileVersion 1's
+ * `version`). Arborist reads it through consistentResolve, npm-package-arg's npa(arg): a URL is
+ * one; an scp-like `user@host.tld:path` is a git+ssh URL; else a `NAME@` before it (a name with
+ * no slash, or a scope's) is cut off (`orgctl@file:org` installs org/). What is left is read in
+ * npm-package-arg's order (resolve): a `file:` spec (any case) or a path written as one (./, ~/,
+ * /, a drive) is a path; then GitHub's shorthand, or a repository of a git host (hosted-git-info,
+ * in any scheme), is a git source; then a URL; then anything with a slash, or a tarball's name, is
+ * a path again; anything else (an alias `npm:` included) a registry's version.
+ */
+function sourceOf(arg: string): Source | undefined {
+  if (!URL_SPEC.test(arg) && SCP_GIT.test(arg)) return { remote: `git+ssh://${arg}`, git: true };
+  const at = arg.indexOf('@', 1);
+  const name = at > 0 ? arg.slice(0, at) : arg;
+  const named = at > 0 && !URL_SPEC.test(arg) && (name.startsWith('@') || !(name.includes('/') || TARBALL.test(name)));
+  const spec = named ? arg.slice(at + 1) : arg;
+  // An scp-like source after the name (hosted-git-info reads it so), or read again as NAME@spec when installed.
+  if (!URL_SPEC.test(spec) && (SCP_GIT.test(spec) || (named && SCP_GIT.test(`${name}@${spec}`))))
+    return { remote: `git+ssh://${spec}`, git: true };
   if (/^file:/i.test(spec)) return { path: spec.slice('file:'.length) };
   if (/^npm:/i.test(spec)) return undefined; // an alias: a registry's package
   if (/^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/.test(spec)) return { path: spec };
-  if (isGitHubShorthand(spec)) return { remote: `github:${spec}` };
-  if (/^(?:git[+])?[a-z]+:/i.test(spec)) return { remote: spec };
-  if (/[/\\]|[.](?:tgz|tar\.gz|tar)$/i.test(spec)) return { path: spec };
+  if (isGitHubShorthand(spec)) return { remote: `github:${spec}`, git: true };
+  if (URL_SPEC.test(spec)) return { remote: spec, git: GIT_SCHEME.test(spec) || isHostedRepository(spec) };
+  if (/[/\\]/.test(spec) || TARBALL.test(spec)) return { path: spec };
   return undefined;
 }
 
 /**
  * A remote source nothing pins, as written: a tarball fetched by URL without a sha512 (whatever
- * its URL serves), or a git source whose committish is no full commit sha (a branch, a tag, none:
- * npm ci fetches it as it is at install time). Either may serve the repository's own files.
+ * its URL serves), or a git source (whose integrity npm skips) whose committish is no full commit
+ * sha (a branch, a tag, none: npm ci fetches it as it is at install time). Either may serve the
+ * repository's own files.
  */
-const unpinnedRemote = (remote: string, integrity: unknown): string | undefined => {
-  if (!GIT_SOURCE.test(remote)) return pinnedBySha512(integrity) ? undefined : remote;
+const unpinnedRemote = (
+  source: { readonly remote: string; readonly git: boolean },
+  integrity: unknown,
+): string | undefined => {
+  const { remote } = source;
+  if (!source.git) return pinnedBySha512(integrity) ? undefined : remote;
   const committish = remote.includes('#') ? remote.slice(remote.indexOf('#') + 1).split('::')[0]! : '';
   return /^[0-9a-f]{40}$/i.test(committish) ? undefined : remote;
 };
@@ -220,7 +271,7 @@ export function lockedRepositoryPaths(text: string): string[] {
   const fromSource = (spec: unknown, integrity: unknown) => {
     const source = typeof spec === 'string' ? sourceOf(spec) : undefined;
     if (source && 'path' in source) add(source.path);
-    const remote = source && 'remote' in source ? unpinnedRemote(source.remote, integrity) : undefined;
+    const remote = source && 'remote' in source ? unpinnedRemote(source, integrity) : undefined;
     if (remote !== undefined) paths.add(remote);
   };
   const { packages, dependencies } = parsed.value;

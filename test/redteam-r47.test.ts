@@ -50,9 +50,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync } from 'node:fs';
 import { ROOT, run, tempDir } from './helpers.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
+import { aliceAlone, baseProject } from './base-lock-project.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -116,27 +116,6 @@ describe("R47-1: the token in ci-deploy's Secret is ci-deploy's (fails by design
     expect(r.code).toBe(2);
   });
 });
-
-/** A base project as a repository holds it (package.json, its lock, the example's dist/), orgctl from `spec`. */
-function baseProject(spec: string): string {
-  const dir = tempDir('orgctl-r47-base-');
-  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: spec } };
-  const packages = { '': root, 'node_modules/orgctl': { version: '0.1.0', resolved: spec } };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
-  writeFileSync(
-    join(dir, 'package-lock.json'),
-    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages }, null, 2),
-  );
-  mkdirSync(join(dir, 'dist'));
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  return join(dir, 'dist');
-}
-
-/** alice (an admin) alone changes `path`, head dist/ base's: the exit code and engine-change's row. */
-async function aliceAlone(base: string, path: string) {
-  const r = await run(['review', '--base', base, '--head', base, '--actor', 'alice', '--changed-path', path]);
-  return { code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] };
-}
 
 describe("R47-2: a lock's path from the home folder may be the repository itself (fails by design on 1e02eef)", () => {
   // HOME=/home/runner, the checkout /home/runner/work/acme-org/acme-org: ~/work/acme-org/acme-org/org is its org/.

@@ -11,41 +11,21 @@
  *     registry versions or harmless paths, the second as a path of the repository, the third as a
  *     tarball its sha512 pins: `https://github.com/acme/acme-org.git#main` left org/ to one admin.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, run, tempDir } from './helpers.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
+import { aliceAlone, baseProject } from './base-lock-project.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
-
-/** A base project as a repository holds it, orgctl from `resolved` (pinned by a sha512). */
-function baseProject(resolved: string): string {
-  const dir = tempDir('orgctl-r50-base-');
-  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: '0.1.0' } };
-  const packages = { '': root, 'node_modules/orgctl': { version: '0.1.0', resolved, integrity: SHA512 } };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
-  writeFileSync(
-    join(dir, 'package-lock.json'),
-    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages }, null, 2),
-  );
-  mkdirSync(join(dir, 'dist'));
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  return join(dir, 'dist');
-}
-
-/** alice (an admin) alone changes `path`, head dist/ base's: the exit code and engine-change's row. */
-async function aliceAlone(base: string, path: string) {
-  const r = await run(['review', '--base', base, '--head', base, '--actor', 'alice', '--changed-path', path]);
-  return { code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] };
-}
 
 const lockResolving = (resolved: string) =>
   JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/orgctl': { resolved, integrity: SHA512 } } });
 
 describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-info) (fails by design on 6394498)", () => {
   it('a GitHub URL at a branch, pinned by a sha512 npm skips for git: an admin alone may not change org/', async () => {
-    expect(await aliceAlone(baseProject('https://github.com/acme/acme-org.git#main'), 'org/org.ts')).toEqual({
+    expect(await aliceAlone(baseProject('https://github.com/acme/acme-org.git#main', SHA512), 'org/org.ts')).toEqual({
       code: 1,
       row: expect.stringMatching(/❌[^\n]*no commit/),
     });
@@ -88,3 +68,78 @@ describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-
     expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([]);
   });
 });
+
+/**
+ * R50-1's class: sourceOf is a reading of npm's, so npm's own reading is its test. Every spelling
+ * of a corpus (each with and without a NAME@ before it, and in capitals) is read by the npm that
+ * runs here (arborist's consistentResolve, then npm-package-arg as reify reads NAME@ it), and
+ * lockedRepositoryPaths must agree: what npm installs from a path is that path, a git source no
+ * commit pins (its integrity skipped) or a tarball URL no sha512 pins is kept, anything else nothing.
+ */
+describe("R50-1's class: every spelling as the npm that runs here reads it", () => {
+  const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
+  const load = createRequire(join(npmRoot, 'package.json'));
+  const npa = load('npm-package-arg') as (arg: string, where?: string) => NpmSpec;
+  const consistentResolve = load('@npmcli/arborist/lib/consistent-resolve.js') as (r: string, from: string) => string;
+  const WHERE = '/work/acme-org';
+  const COMMIT = 'a1'.repeat(20);
+  const bodies = [
+    'file:org/vendor',
+    './org/vendor',
+    'org/vendor/orgctl-0.1.0.tgz',
+    'orgctl-0.1.0.tgz',
+    'acme/acme-org#main',
+    `acme/acme-org#${COMMIT}`,
+    'github:acme/acme-org',
+    'gitlab:acme/acme-org#main',
+    'git@github.com:acme/acme-org.git#main',
+    `git@github.com:acme/acme-org.git#${COMMIT}`,
+    'deploy@git.example.com:acme/acme-org.git',
+    'https://github.com/acme/acme-org.git#main',
+    `https://github.com/acme/acme-org.git#${COMMIT}`,
+    'https://www.github.com/acme/acme-org',
+    'https://github.com/acme/acme-org/tree/main',
+    'ssh://git@github.com/acme/acme-org',
+    'git+https://gitlab.com/acme/group/acme-org.git',
+    'https://bitbucket.org/acme/acme-org',
+    'https://gist.github.com/acme/0123abcd',
+    'https://github.com/acme/acme-org/archive/main.tar.gz',
+    'https://codeload.github.com/acme/acme-org/tar.gz/main',
+    'https://gitlab.com/acme/acme-org/-/archive/main/acme-org-main.tar.gz',
+    'https://bitbucket.org/acme/acme-org/get/main.tar.gz',
+    'https://registry.npmjs.org/orgctl/-/orgctl-0.1.0.tgz',
+    'git+ssh://git@example.com/acme/acme-org.git#main',
+    `git+ssh://git@example.com/acme/acme-org.git#${COMMIT}`,
+    'npm:orgctl@0.1.0',
+    '0.1.0',
+    'latest',
+  ];
+  const spellings = [...new Set(bodies.flatMap((b) => [b, `orgctl@${b}`, `@acme/orgctl@${b}`, b.toUpperCase()]))];
+
+  /** What npm installs for a lock's `resolved` (pinned by a sha512): a path, kept (unpinned), or nothing. */
+  function npmReads(resolved: string): 'path' | 'kept' | 'nothing' | 'refused' {
+    let spec: NpmSpec;
+    try {
+      spec = npa(`orgctl@${consistentResolve(resolved, WHERE)}`, WHERE);
+    } catch {
+      return 'refused'; // npm ci fails: nothing is installed
+    }
+    if (spec.type === 'file' || spec.type === 'directory') return 'path';
+    if (spec.type === 'git') return /^[0-9a-f]{40}$/i.test(spec.gitCommittish ?? '') ? 'nothing' : 'kept';
+    return 'nothing'; // a registry's, or a tarball URL its sha512 pins
+  }
+
+  it.each(spellings)('%s', (resolved) => {
+    const npm = npmReads(resolved);
+    const ours = lockedRepositoryPaths(lockResolving(resolved));
+    if (npm === 'refused') return;
+    if (npm === 'nothing') expect(ours).toEqual([]);
+    else if (npm === 'kept') expect(ours).toEqual([expect.stringMatching(/^[a-z][a-z0-9+.-]*:/i)]);
+    else expect(ours).toHaveLength(1);
+  });
+});
+
+interface NpmSpec {
+  readonly type: string;
+  readonly gitCommittish?: string | null;
+}
