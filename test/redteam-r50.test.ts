@@ -10,6 +10,11 @@
  *     npm skips ("skipping integrity check for git dependency"). sourceOf read the first as
  *     registry versions or harmless paths, the second as a path of the repository, the third as a
  *     tarball its sha512 pins: `https://github.com/acme/acme-org.git#main` left org/ to one admin.
+ *
+ * R50-2 (low-medium): a comment cut to fit keeps whoever is made an admin first (makesAdmin), but
+ *     an admin reactivated (a deactivated user who is an admin brought back: w:full in every
+ *     namespace, and their approvals count again) was not one: their entry ranked with every
+ *     other privileged line, by email, and forty members gaining r:secrets ahead of them cut it.
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17,6 +22,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { baseSpec, diffOf, grantsOf, user } from './review/scenarios.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
@@ -143,3 +150,31 @@ interface NpmSpec {
   readonly type: string;
   readonly gitCommittish?: string | null;
 }
+
+describe('R50-2: a comment cut to fit keeps an admin reactivated first, as one made admin (fails by design on 6394498)', () => {
+  const members = Array.from({ length: 40 }, (_, i) => `a${String(i).padStart(2, '0')}@acme.io`);
+  const base = baseSpec();
+  user(base, 'frank@acme.io').status = 'deactivated';
+  for (const email of members) base.spec.users.push({ email, github: email.split('@')[0] });
+  /** Frank's entry, and the privileged lines of forty members (before frank by email) in a comment of 2,000 bytes. */
+  const cut = (edit: (s: ReturnType<typeof baseSpec>) => void) =>
+    renderMarkdown(
+      diffOf(base, (s) => {
+        edit(s);
+        for (const email of members) grantsOf(s).push({ user: email, namespace: 'data', levels: ['r:secrets'] });
+      }),
+      undefined,
+      { maxBytes: 2_000 },
+    );
+
+  it('reactivated, an admin: kept', () => {
+    const md = cut((s) => (user(s, 'frank@acme.io').status = 'active'));
+    expect(md).toMatch(/_… and \d+ more\./);
+    expect(md).toContain('- is reactivated: gains w:full in every namespace (3, acme-system included)');
+  });
+
+  it('made admin (the control): kept', () => {
+    const md = cut((s) => (user(s, 'bob@acme.io').admin = true));
+    expect(md).toContain('- becomes admin: gains w:full in every namespace (3, acme-system included)');
+  });
+});
