@@ -16,7 +16,8 @@ export interface Change {
   readonly key?: string;
   /**
    * For a `github` change: the person is an admin in base or head, so whoever holds the new login
-   * approves as an admin (what a cut comment keeps first).
+   * approves as an admin; for a `status` change, an admin reactivated: an admin again (what a cut
+   * comment keeps first, either way).
    */
   readonly admin?: boolean;
   /** Removes access: counts for the mass-removal rule. */

@@ -410,6 +410,8 @@ function membershipChanges(
             to: h.status,
             text: h.status === 'active' ? 'is reactivated' : 'is deactivated',
             ...(h.status !== 'active' ? { removes: true } : {}),
+            // An admin reactivated is an admin again: w:full everywhere, and their approvals count.
+            ...(h.status === 'active' && h.admin ? { admin: true } : {}),
           },
         ]),
     ...((b.github ?? '') === (h.github ?? '')

@@ -131,12 +131,12 @@ export function clipBytes(text: string, maxBytes: number): string {
 const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-added', 'token-owner', 'admin']);
 
 /**
- * Whether a change makes someone an admin, or hands an admin's approvals to another GitHub account
+ * Whether a change makes someone an admin (reactivating one included), or hands an admin's approvals to another GitHub account
  * (a login or account id change of someone who is not an admin on either side hands over no approval that counts).
  */
 const makesAdmin = (c: Change): boolean =>
   ((c.kind === 'admin' || c.kind === 'gains-beyond-admin') && !c.removes) ||
-  ((c.kind === 'github' || c.kind === 'github-id') && c.admin === true) ||
+  ((c.kind === 'github' || c.kind === 'github-id' || c.kind === 'status') && !c.removes && c.admin === true) ||
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
 

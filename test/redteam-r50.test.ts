@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { baseSpec, diffOf, grantsOf, user } from './review/scenarios.ts';
+import { baseSpec, diffOf, grantsOf, user, type Spec } from './review/scenarios.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
@@ -155,9 +155,10 @@ describe('R50-2: a comment cut to fit keeps an admin reactivated first, as one m
   const members = Array.from({ length: 40 }, (_, i) => `a${String(i).padStart(2, '0')}@acme.io`);
   const base = baseSpec();
   user(base, 'frank@acme.io').status = 'deactivated';
+  user(base, 'gina@acme.io').status = 'deactivated';
   for (const email of members) base.spec.users.push({ email, github: email.split('@')[0] });
   /** Frank's entry, and the privileged lines of forty members (before frank by email) in a comment of 2,000 bytes. */
-  const cut = (edit: (s: ReturnType<typeof baseSpec>) => void) =>
+  const cut = (edit: (s: Spec) => void) =>
     renderMarkdown(
       diffOf(base, (s) => {
         edit(s);
@@ -167,14 +168,31 @@ describe('R50-2: a comment cut to fit keeps an admin reactivated first, as one m
       { maxBytes: 2_000 },
     );
 
-  it('reactivated, an admin: kept', () => {
-    const md = cut((s) => (user(s, 'frank@acme.io').status = 'active'));
+  // The class: every way of becoming an active admin (activeAdmin in head, not in base).
+  it.each([
+    [
+      'reactivated, an admin',
+      (s: Spec) => (user(s, 'frank@acme.io').status = 'active'),
+      'frank',
+      '- is reactivated: gains w:full',
+    ],
+    ['made admin', (s: Spec) => (user(s, 'bob@acme.io').admin = true), 'bob', '- becomes admin: gains w:full'],
+    [
+      'reactivated and made admin',
+      (s: Spec) => Object.assign(user(s, 'gina@acme.io'), { status: 'active', admin: true }),
+      'gina',
+      '- becomes admin: gains w:full',
+    ],
+    [
+      'joining as an admin',
+      (s: Spec) => s.spec.users.push({ email: 'zed@acme.io', github: 'zed', admin: true }),
+      'zed',
+      '- joins the organization (admin): gains w:full',
+    ],
+  ])('%s: kept', (_, edit, who, entry) => {
+    const md = cut(edit);
     expect(md).toMatch(/_… and \d+ more\./);
-    expect(md).toContain('- is reactivated: gains w:full in every namespace (3, acme-system included)');
-  });
-
-  it('made admin (the control): kept', () => {
-    const md = cut((s) => (user(s, 'bob@acme.io').admin = true));
-    expect(md).toContain('- becomes admin: gains w:full in every namespace (3, acme-system included)');
+    expect(md).toContain(`**${who}@<!-- -->acme.io`);
+    expect(md).toContain(entry);
   });
 });
