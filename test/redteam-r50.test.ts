@@ -15,14 +15,22 @@
  *     an admin reactivated (a deactivated user who is an admin brought back: w:full in every
  *     namespace, and their approvals count again) was not one: their entry ranked with every
  *     other privileged line, by email, and forty members gaining r:secrets ahead of them cut it.
+ *
+ * R50-3 (low): the daily rejudge job lists the open pull requests with `gh pr list --limit N`
+ *     (newest first) and passed when there were N or more: those past the Nth (the oldest, a
+ *     pull request adding dated access that ended among them) were never judged again, silently.
+ *     Anyone who may open pull requests (from a fork, on a public repository) can open that many.
  */
 import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
+import { parse as parseYaml } from 'yaml';
 import { renderMarkdown } from '../report/markdown.ts';
+import { ghStandIn, ROOT, runStep, tempDir } from './helpers.ts';
 import { baseSpec, diffOf, grantsOf, user, type Spec } from './review/scenarios.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -194,5 +202,26 @@ describe('R50-2: a comment cut to fit keeps an admin reactivated first, as one m
     expect(md).toMatch(/_… and \d+ more\./);
     expect(md).toContain(`**${who}@<!-- -->acme.io`);
     expect(md).toContain(entry);
+  });
+});
+
+describe('R50-3: the daily rejudge fails loudly when the open pull requests may be more than it listed (fails by design on 6394498)', () => {
+  it('as many as its limit: each one listed is dispatched, and the job fails, saying some may not be judged', () => {
+    const repo = tempDir('orgctl-r50-rejudge-');
+    cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
+    const wf = parseYaml(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'));
+    const steps = (wf.jobs.rejudge.steps as { run?: string }[]).filter((step) => step.run);
+    const script = steps.map((step) => step.run!).join('\n');
+    const limit = Number(/gh pr list [^\n]*--limit (\d+)/.exec(script)?.[1]);
+    expect(limit).toBeGreaterThan(0);
+    const numbers = Array.from({ length: limit }, (_, i) => String(limit + 1 - i)).join(' ');
+    const { bin, calls } = ghStandIn(repo, { 'repo view': 'main', 'pr list': numbers });
+    const results = steps.map((step) =>
+      runStep(step.run!, repo, bin, { GITHUB_REPOSITORY: 'acme/org', GH_TOKEN: 'x', GITHUB_RUN_ID: '1' }),
+    );
+    expect(calls()).toHaveLength(limit);
+    const last = results.at(-1)!;
+    expect(last.status).not.toBe(0);
+    expect(last.stderr).toMatch(/more than|not be judged|not judged/);
   });
 });
