@@ -212,7 +212,7 @@ describe('R50-3: the daily rejudge fails loudly when the open pull requests may 
     const wf = parseYaml(readFileSync(join(ROOT, 'deploy/github/orgctl-expiry.yaml'), 'utf8'));
     const steps = (wf.jobs.rejudge.steps as { run?: string }[]).filter((step) => step.run);
     const script = steps.map((step) => step.run!).join('\n');
-    const limit = Number(/gh pr list [^\n]*--limit (\d+)/.exec(script)?.[1]);
+    const limit = Number(/\blimit=(\d+)/.exec(script)?.[1] ?? /gh pr list [^\n]*--limit (\d+)/.exec(script)?.[1]);
     expect(limit).toBeGreaterThan(0);
     const numbers = Array.from({ length: limit }, (_, i) => String(limit + 1 - i)).join(' ');
     const { bin, calls } = ghStandIn(repo, { 'repo view': 'main', 'pr list': numbers });
