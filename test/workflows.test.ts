@@ -1373,6 +1373,17 @@ describe('pull requests opened by the expiry workflow get their checks', () => {
     ]);
   });
 
+  it('the expiry workflow runs minutes after midnight UTC, when a day of dated access ends, off the hour GitHub delays most', () => {
+    // Ended access is removed, and a verdict given the day before is judged again (rejudge), within
+    // minutes of its end, not hours (R48-2's remainder, red team R50).
+    const { schedule } = workflow('orgctl-expiry.yaml').on as { schedule: { cron: string }[] };
+    expect(schedule).toHaveLength(1);
+    const [minute, hour, ...days] = schedule[0]!.cron.split(' ');
+    expect([hour, days.join(' ')]).toEqual(['0', '* * *']);
+    expect(Number(minute)).toBeGreaterThan(0);
+    expect(Number(minute)).toBeLessThanOrEqual(15);
+  });
+
   it('the expiry workflow dispatches orgctl check on its branch and orgctl review for its pull request', () => {
     const wf = workflow('orgctl-expiry.yaml');
     const propose = wf.jobs.propose as unknown as { permissions: Record<string, string>; steps: { run?: string }[] };
