@@ -185,12 +185,26 @@ class LazyVariables extends Map<string, unknown> {
   }
 }
 
+/**
+ * Whether the policy's objectSelector (its matchLabels) selects the request: as the API server
+ * reads it, on the old and the new object, either one matching; a null object (the old one of a
+ * CREATE, the new one of a DELETE) matches nothing. No selector selects everything.
+ */
+function selected(policy: Obj, r: Request, o: Obj): boolean {
+  const wanted = (policy.spec.matchConstraints.objectSelector?.matchLabels ?? {}) as Record<string, string>;
+  const matches = (x: Obj | undefined) =>
+    x !== undefined && Object.entries(wanted).every(([k, v]) => x.metadata?.labels?.[k] === v);
+  if (r.operation === 'DELETE') return matches(o);
+  return matches(o) || (r.operation === 'UPDATE' && matches(stored(r.oldObject ?? o)));
+}
+
 /** What the API server answers a request, under the policy, as it evaluates one. */
 export function admission(policy: Obj, r: Request): Verdict {
   const o = stored(r.object);
   const group = groupOf(o);
   const version = String(o.apiVersion).split('/').pop()!;
-  if (!matchesResourceRules(policy, r, group, version)) return { matched: false, denied: [] };
+  if (!matchesResourceRules(policy, r, group, version) || !selected(policy, r, o))
+    return { matched: false, denied: [] };
   const bindings: Record<string, unknown> = {
     request: omitEmpty(
       {
@@ -207,7 +221,7 @@ export function admission(policy: Obj, r: Request): Verdict {
     oldObject: r.operation === 'CREATE' ? null : r.operation === 'DELETE' ? o : stored(r.oldObject ?? o),
   };
   // Every match condition is evaluated: one false and the policy does not apply, an error else denies.
-  const conditions = (policy.spec.matchConditions as { name: string; expression: string }[]).map((c) => ({
+  const conditions = ((policy.spec.matchConditions ?? []) as { name: string; expression: string }[]).map((c) => ({
     name: c.name,
     value: evaluate(c.expression, bindings),
   }));
