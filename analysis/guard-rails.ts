@@ -234,6 +234,17 @@ function namespaceChanges(
 }
 
 /**
+ * What a writer of an object Argo CD prunes can hold (red team R49-3): a finalizer nobody removes
+ * keeps the object, with a deletionTimestamp, and gitops-engine's sync waits for its deletion
+ * (prunedTasksPendingDelete), so no later sync of the shard starts. Background propagation does
+ * not help: the finalizer is on the object itself. Namespace protection, where declared, refuses
+ * adding one to the organization's objects (synth/guard-rails.ts); an object of that name made before
+ * orgctl writes its own is adopted by Argo CD with its finalizers. A Namespace is never pruned (Prune=false).
+ */
+const PRUNE_HOLD =
+  "; and a finalizer of theirs keeps it when Argo CD prunes it (the guard rail or the namespace dropped from the declaration): the shard's sync then waits for its deletion forever, holding every later revocation in that shard, other namespaces' included";
+
+/**
  * Each guard rail orgctl writes in its namespace, and what writing its kind there undoes (its group,
  * and its resources as `resource` or `resource/subresource`, as synth/guard-rails.ts writes them).
  */
@@ -243,7 +254,7 @@ export const RAIL_KINDS = [
     group: NETWORKING_GROUP,
     resources: ['networkpolicies'],
     what: 'NetworkPolicies',
-    undoes: 'one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it',
+    undoes: `one more NetworkPolicy admits what same-namespace denies, and Argo CD never prunes it${PRUNE_HOLD}`,
   },
   // The quota admission plugin enforces a ResourceQuota's status (status.hard, status.used: CheckRequest
   // in k8s.io/apiserver pkg/admission/plugin/resourcequota/controller.go), and the ResourceQuota
@@ -254,14 +265,14 @@ export const RAIL_KINDS = [
     group: '',
     resources: ['resourcequotas', 'resourcequotas/status'],
     what: 'ResourceQuotas',
-    undoes: `${GUARD_RAIL_NAMES.quota} raised or deleted admits what it refuses until Argo CD re-applies it`,
+    undoes: `${GUARD_RAIL_NAMES.quota} raised or deleted admits what it refuses until Argo CD re-applies it${PRUNE_HOLD}`,
   },
   {
     setting: 'limits',
     group: '',
     resources: ['limitranges'],
     what: 'LimitRanges',
-    undoes: `${GUARD_RAIL_NAMES.limits} raised or deleted admits what it refuses until Argo CD re-applies it`,
+    undoes: `${GUARD_RAIL_NAMES.limits} raised or deleted admits what it refuses until Argo CD re-applies it${PRUNE_HOLD}`,
   },
   // Pod Security levels are the Namespace's labels, and tools act on its labels and annotations: an
   // update of the Namespace, or of its status or finalize subresource (red team R1), writes those it is sent.
