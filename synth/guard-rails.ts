@@ -2,7 +2,8 @@
  * A namespace's guard rails as objects: Pod Security labels, labels and annotations on its
  * Namespace, a ResourceQuota, a LimitRange and a default NetworkPolicy in it; and, for the
  * organization, a ValidatingAdmissionPolicy with its binding that refuses deleting or relabelling
- * its Namespaces except by the identity Argo CD applies with. An organization that declares none
+ * its Namespaces, or adding finalizers or ownerReferences to its objects, except by the identity
+ * Argo CD applies with (and the garbage collector). An organization that declares none
  * renders exactly what it did before.
  */
 import type { k8s } from 'cdk8s-plus-28';
@@ -81,11 +82,43 @@ export const protectionAppliedByHand = (model: Pick<OrgModel, 'argocd'>): boolea
   model.argocd?.boundary !== undefined;
 
 /**
+ * The garbage collector, which strips `orphan` and `foregroundDeletion` and the ownerReferences of
+ * deleted owners: as its own ServiceAccount (kube-controller-manager with
+ * --use-service-account-credentials, as kubeadm runs it), else as kube-controller-manager itself.
+ */
+const GARBAGE_COLLECTORS = [
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:kube-controller-manager',
+];
+
+/**
+ * The resources of the kinds orgctl writes (WRITTEN_KINDS in synth/argocd.ts) beside Namespaces,
+ * by API group, and their subresources (a status update may carry metadata too).
+ */
+const WRITTEN_RESOURCES: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
+  { group: '', resources: ['namespaces', 'serviceaccounts', 'secrets', 'configmaps', 'resourcequotas', 'limitranges'] },
+  { group: 'rbac.authorization.k8s.io', resources: ['clusterroles', 'roles', 'rolebindings'] },
+  { group: NETWORKING_GROUP, resources: ['networkpolicies'] },
+  { group: ADMISSION_GROUP, resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'] },
+];
+
+/**
+ * A CEL condition: the request adds no `field` (finalizers, ownerReferences) to the object's
+ * metadata. A create carries none; an update keeps the list as it was, or drops it whole (removing
+ * finalizers never holds anything). The API server leaves an empty list out: has() first.
+ */
+const addsNo = (field: string): string =>
+  `(!has(object.metadata.${field}) || (request.operation == 'UPDATE' && has(oldObject.metadata.${field}) && object.metadata.${field} == oldObject.metadata.${field}))`;
+
+/**
  * The ValidatingAdmissionPolicy and its binding, when the organization protects its namespaces.
  * It matches every Namespace labelled with the organization (old or new object, so removing the
  * label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose labels
- * differ (Pod Security levels and the organization label are labels). An error in an expression
- * denies (failurePolicy Fail).
+ * differ (Pod Security levels and the organization label are labels). And on every object of a kind
+ * orgctl writes labelled with the organization, a finalizer or ownerReference added by anyone but
+ * `appliedBy` or the garbage collector (red team R49-3): a finalizer of another's keeps an object
+ * Argo CD prunes, and the shard's sync waits for its deletion forever, holding its revocations.
+ * An error in an expression denies (failurePolicy Fail).
  */
 export function protectionObjects(model: OrgModel): Manifest[] {
   const p = model.namespaceProtection;
@@ -108,6 +141,12 @@ export function protectionObjects(model: OrgModel): Manifest[] {
               operations: ['DELETE', 'UPDATE'],
               resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
             },
+            ...WRITTEN_RESOURCES.map(({ group, resources }) => ({
+              apiGroups: [group],
+              apiVersions: ['v1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: resources.flatMap((r) => [r, `${r}/*`]),
+            })),
           ],
         },
         validations: [
@@ -117,8 +156,13 @@ export function protectionObjects(model: OrgModel): Manifest[] {
             reason: 'Forbidden',
           },
           {
-            expression: `request.operation != 'UPDATE' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
+            expression: `request.operation != 'UPDATE' || request.kind.kind != 'Namespace' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
             message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${appliersText(p.appliedBy)})`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
+            message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
             reason: 'Forbidden',
           },
         ],

@@ -49,8 +49,11 @@ describe('R49-3 (admission): namespace protection refuses finalizers and ownerRe
   const BOB = 'bob@acme.io';
   const GC = 'system:serviceaccount:kube-system:generic-garbage-collector';
   const NAMESPACE_CONTROLLER = 'system:serviceaccount:kube-system:namespace-controller';
-  const { org } = smallOrg({ namespaceProtection: { appliedBy: ARGO } });
+  const { org, alice, web } = smallOrg({ namespaceProtection: { appliedBy: ARGO } });
   org.namespace('data', { networkPolicy: 'same-namespace', limits: { max: { cpu: '2' } }, quota: { pods: '10' } });
+  // A Role (custom rules), and a token's ServiceAccount and Secret: every kind orgctl writes.
+  web.grantRules(org.user(BOB), [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+  org.token('ci', { owner: alice, namespaces: ['web'] });
   const out = files(org);
   const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
   const policy = docs(cluster).find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
@@ -66,19 +69,17 @@ describe('R49-3 (admission): namespace protection refuses finalizers and ownerRe
     new ValidatingAdmissionPolicyBinding(binding as never).validate();
   });
 
-  it.each([
-    'NetworkPolicy',
-    'LimitRange',
-    'ResourceQuota',
-    'RoleBinding',
-    'Role',
-    'Namespace',
-  ])("refuses a non-applier's finalizer or ownerReference added to the organization's %s", (kind) => {
-    const o = of(kind);
-    for (const added of [{ finalizers: [HOLD] }, { ownerReferences: [OWNER] }]) {
-      const v = admission(policy, { operation: 'UPDATE', username: BOB, object: with_(o, added), oldObject: o });
-      expect(v.matched, kind).toBe(true);
-      expect(v.denied.join('\n'), kind).toMatch(/finalizers and ownerReferences/);
+  it("refuses a non-applier's finalizer or ownerReference added to every kind of the organization's objects", () => {
+    const kinds = new Set(written.map((w) => w.object.kind));
+    for (const k of ['NetworkPolicy', 'LimitRange', 'ResourceQuota', 'Role', 'RoleBinding', 'ClusterRole', 'Namespace'])
+      expect(kinds).toContain(k);
+    for (const kind of kinds) {
+      const o = of(kind);
+      for (const added of [{ finalizers: [HOLD] }, { ownerReferences: [OWNER] }]) {
+        const v = admission(policy, { operation: 'UPDATE', username: BOB, object: with_(o, added), oldObject: o });
+        expect(v.matched, kind).toBe(true);
+        expect(v.denied.join('\n'), kind).toMatch(/finalizers and ownerReferences/);
+      }
     }
   });
 
