@@ -9,12 +9,14 @@
  * the object itself. The `risky-grant` warning for such a writer said what the write undoes, not
  * this hold; and namespace protection refused only a Namespace's deletion and relabelling.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import type { PolicyRule } from '../model/catalog.ts';
 import { admission, ARGO, writtenObjects, type Obj } from './boundary-admission.ts';
-import { docs, files, smallOrg, synth } from './helpers.ts';
+import { docs, files, ROOT, smallOrg, synth } from './helpers.ts';
 
 /** What a finding naming the hold says, in its words or close to them. */
 const NAMES_THE_HOLD = [/finalizer/, /prunes/, /waits .*forever/, /revocation/];
@@ -155,5 +157,15 @@ describe('R49-3 (admission): namespace protection refuses finalizers and ownerRe
     expect(
       admission(policy, { operation: 'UPDATE', username: BOB, object: nsRelabelled, oldObject: ns }).denied,
     ).not.toEqual([]);
+  });
+});
+
+describe("R49-3 (delivery): Argo CD's sync timeout, which ends a held sync operation", () => {
+  it("the README's delivery section recommends controller.sync.timeout.seconds in argocd-cmd-params-cm", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('## Delivery with Argo CD');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    expect(section).toContain('`controller.sync.timeout.seconds`');
+    expect(section).toContain('`argocd-cmd-params-cm`');
   });
 });
