@@ -97,6 +97,20 @@ describe('R49-3 (admission): namespace protection refuses finalizers and ownerRe
     expect(v.denied.join('\n')).toMatch(/finalizers and ownerReferences/);
   });
 
+  it('refuses dropping or changing the organization label first, which would leave a later update unselected', () => {
+    for (const kind of ['NetworkPolicy', 'LimitRange', 'RoleBinding']) {
+      const o = of(kind);
+      const { 'orgctl.io/organization': _, ...rest } = o.metadata.labels;
+      for (const labels of [rest, { ...rest, 'orgctl.io/organization': 'other' }]) {
+        const v = admission(policy, { operation: 'UPDATE', username: BOB, object: with_(o, { labels }), oldObject: o });
+        expect(v.denied.join('\n'), kind).toMatch(/organization label/);
+        expect(
+          admission(policy, { operation: 'UPDATE', username: ARGO, object: with_(o, { labels }), oldObject: o }).denied,
+        ).toEqual([]);
+      }
+    }
+  });
+
   it("refuses a non-applier's create of a labelled object carrying a finalizer or an ownerReference", () => {
     const o = of('NetworkPolicy');
     for (const added of [{ finalizers: [HOLD] }, { ownerReferences: [OWNER] }])
