@@ -17,7 +17,7 @@ import {
   type NamespaceSettings,
 } from '../model/guard-rails.ts';
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
-import { celUsernameIn } from './cel.ts';
+import { celString, celUsernameIn } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 
 /** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
@@ -115,7 +115,8 @@ const addsNo = (field: string): string =>
  * It matches every Namespace labelled with the organization (old or new object, so removing the
  * label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose labels
  * differ (Pod Security levels and the organization label are labels). And on every object of a kind
- * orgctl writes labelled with the organization, a finalizer or ownerReference added by anyone but
+ * orgctl writes labelled with the organization, its organization label changed or dropped, and a
+ * finalizer or ownerReference added, by anyone but
  * `appliedBy` or the garbage collector (red team R49-3): a finalizer of another's keeps an object
  * Argo CD prunes, and the shard's sync waits for its deletion forever, holding its revocations.
  * An error in an expression denies (failurePolicy Fail).
@@ -158,6 +159,13 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           {
             expression: `request.operation != 'UPDATE' || request.kind.kind != 'Namespace' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
             message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${appliersText(p.appliedBy)})`,
+            reason: 'Forbidden',
+          },
+          {
+            // The selector sees the old object too, but only within one request: dropped first, the
+            // label would leave the next update (a finalizer added) unselected.
+            expression: `request.operation != 'UPDATE' || ${applier} || (has(object.metadata.labels) && ${celString(ORGANIZATION_LABEL)} in object.metadata.labels && object.metadata.labels[${celString(ORGANIZATION_LABEL)}] == ${celString(model.name)})`,
+            message: `the organization label of organization ${model.name}'s objects is changed only through orgctl (by ${appliersText(p.appliedBy)})`,
             reason: 'Forbidden',
           },
           {

@@ -175,7 +175,8 @@ describe('namespace guard rails through the construct API', () => {
     expect(denied('UPDATE', admin, namespace(restricted), namespace())).toEqual([validations[1]!.message]);
     const { 'orgctl.io/organization': _, ...unlabelled } = labels;
     const leaving = { metadata: { name: 'web', labels: unlabelled } };
-    expect(denied('UPDATE', admin, leaving, namespace())).toEqual([validations[1]!.message]);
+    // Dropping the organization label is refused as a label change, and on every object of the organization.
+    expect(denied('UPDATE', admin, leaving, namespace())).toEqual([validations[1]!.message, validations[2]!.message]);
     expect(denied('UPDATE', ARGO, namespace(restricted), namespace())).toEqual([]);
     expect(denied('UPDATE', ARGO, leaving, namespace())).toEqual([]);
   });
