@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import type { PolicyRule } from '../model/catalog.ts';
+import { WRITTEN_KINDS } from '../synth/argocd.ts';
 import { admission, ARGO, writtenObjects, type Obj } from './boundary-admission.ts';
 import { docs, files, ROOT, smallOrg, synth } from './helpers.ts';
 
@@ -82,6 +83,20 @@ describe('R49-3 (admission): namespace protection refuses finalizers and ownerRe
         expect(v.matched, kind).toBe(true);
         expect(v.denied.join('\n'), kind).toMatch(/finalizers and ownerReferences/);
       }
+    }
+  });
+
+  it('matches every kind orgctl writes (WRITTEN_KINDS), created and updated', () => {
+    const rules = policy.spec.matchConstraints.resourceRules as Obj[];
+    for (const { group, kind } of [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced]) {
+      const resource = `${kind.toLowerCase().replace(/y$/, 'ie')}s`;
+      for (const operation of ['CREATE', 'UPDATE'])
+        expect(
+          rules.some(
+            (r) => r.apiGroups.includes(group) && r.operations.includes(operation) && r.resources.includes(resource),
+          ),
+          `${operation} ${kind}`,
+        ).toBe(true);
     }
   });
 
