@@ -196,7 +196,7 @@ describe('a request is answered where the API server evaluates it, as can-i answ
       stdout:
         'no: users/bob@acme.io may not delete namespaces data in the cluster\n' +
         '  decided in data: a request on Namespace data is evaluated in it, by its RoleBindings and the ClusterRoleBindings (as the API server does)\n' +
-        "  it needs w:full; w:full is reserved for admins: full write access runs code, reads every Secret and rewrites the namespace's RBAC",
+        "  it needs w:full: reserved for admins (delete the namespace itself): deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied for as long as one object's finalizer keeps it Terminating",
       stderr: "warning: resource 'namespaces' is not namespace scoped",
     });
     // An admin holds w:full in every namespace, and no ClusterRoleBinding: nodes are beyond any level.

@@ -197,7 +197,7 @@ describe('C4: --out over what is not a file (a device, a FIFO, a link to one: /d
       token: Buffer.from(
         `e30.${Buffer.from(JSON.stringify({ sub: 'system:serviceaccount:acme-system:token-ci-deploy' })).toString('base64url')}.c2ln`,
       ).toString('base64'),
-      'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
+      'ca.crt': readFileSync(join(ROOT, 'test/fixtures/tls/ca.crt')).toString('base64'),
     },
   });
 
