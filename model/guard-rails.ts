@@ -152,7 +152,16 @@ export const GUARD_RAIL_NAMES = {
   limits: 'orgctl-limits',
   networkPolicy: 'orgctl-same-namespace',
   protection: (org: string) => `${org}-namespace-protection`,
+  /** The policy refusing others the guard rails' names in the organization's namespaces (red team R49-3). */
+  railNamesProtection: (org: string) => `${org}-guard-rail-names`,
 } as const;
+
+/** The names of the guard rails orgctl writes in a namespace: nobody else's to create there. */
+export const RAIL_OBJECT_NAMES: readonly string[] = [
+  GUARD_RAIL_NAMES.quota,
+  GUARD_RAIL_NAMES.limits,
+  GUARD_RAIL_NAMES.networkPolicy,
+];
 
 /** The namespaces declared for admins only (`adminsOnly`), by name: one lookup for every judge and renderer. */
 export const adminsOnlyNamespaces = (

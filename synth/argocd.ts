@@ -5,9 +5,8 @@
 import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
-import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } from '../model/model.ts';
-import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand } from './guard-rails.ts';
+import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand, protectionNames } from './guard-rails.ts';
 
 /** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
 interface KindRef {
@@ -121,8 +120,8 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
   const names: Record<string, readonly string[]> = {
     Namespace: [model.systemNamespace, ...model.namespaces.map((n) => n.name)],
     ClusterRole: CATALOG.map((l) => levelRoleName(model.name, l.id)),
-    ValidatingAdmissionPolicy: [GUARD_RAIL_NAMES.protection(model.name)],
-    ValidatingAdmissionPolicyBinding: [GUARD_RAIL_NAMES.protection(model.name)],
+    ValidatingAdmissionPolicy: protectionNames(model.name),
+    ValidatingAdmissionPolicyBinding: protectionNames(model.name),
   };
   const key = (e: KindRef & { name: string }) => `${e.group}/${e.kind}/${e.name}`;
   return kinds

@@ -1,9 +1,10 @@
 /**
  * A namespace's guard rails as objects: Pod Security labels, labels and annotations on its
  * Namespace, a ResourceQuota, a LimitRange and a default NetworkPolicy in it; and, for the
- * organization, a ValidatingAdmissionPolicy with its binding that refuses deleting or relabelling
- * its Namespaces, or adding finalizers or ownerReferences to its objects, except by the identity
- * Argo CD applies with (and the garbage collector). An organization that declares none
+ * organization, ValidatingAdmissionPolicies with their bindings that refuse deleting or relabelling
+ * its Namespaces, adding finalizers or ownerReferences to its objects, or creating the guard rails'
+ * names in its namespaces, except by the identity Argo CD applies with (and the garbage
+ * collector). An organization that declares none
  * renders exactly what it did before.
  */
 import type { k8s } from 'cdk8s-plus-28';
@@ -14,6 +15,7 @@ import {
   GUARD_RAIL_NAMES,
   LIMIT_FIELDS,
   podSecurityLabels,
+  RAIL_OBJECT_NAMES,
   type NamespaceSettings,
 } from '../model/guard-rails.ts';
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
@@ -110,76 +112,137 @@ const WRITTEN_RESOURCES: readonly { readonly group: string; readonly resources: 
 const addsNo = (field: string): string =>
   `(!has(object.metadata.${field}) || (request.operation == 'UPDATE' && has(oldObject.metadata.${field}) && object.metadata.${field} == oldObject.metadata.${field}))`;
 
+/** The names of namespace protection's policies, each also its binding's: the AppProject allows them by name. */
+export const protectionNames = (org: string): string[] => [
+  GUARD_RAIL_NAMES.protection(org),
+  GUARD_RAIL_NAMES.railNamesProtection(org),
+];
+
+/** The resources of the guard rails orgctl writes in a namespace (RAIL_OBJECT_NAMES), by API group. */
+const RAIL_RESOURCES: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
+  { group: '', resources: ['resourcequotas', 'limitranges'] },
+  { group: NETWORKING_GROUP, resources: ['networkpolicies'] },
+];
+
+/** Resource rules for `resources` on `operations`, each with its subresources (a status update may carry metadata too). */
+const rulesOf = (
+  resources: readonly { readonly group: string; readonly resources: readonly string[] }[],
+  operations: readonly string[],
+) =>
+  resources.map(({ group, resources: rs }) => ({
+    apiGroups: [group],
+    apiVersions: ['v1'],
+    operations: [...operations],
+    resources: rs.flatMap((r) => [r, `${r}/*`]),
+  }));
+
 /**
- * The ValidatingAdmissionPolicy and its binding, when the organization protects its namespaces.
- * It matches every Namespace labelled with the organization (old or new object, so removing the
- * label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose labels
- * differ (Pod Security levels and the organization label are labels). And on every object of a kind
- * orgctl writes labelled with the organization, its organization label changed or dropped, and a
- * finalizer or ownerReference added, by anyone but
- * `appliedBy` or the garbage collector (red team R49-3): a finalizer of another's keeps an object
- * Argo CD prunes, and the shard's sync waits for its deletion forever, holding its revocations.
- * An error in an expression denies (failurePolicy Fail).
+ * The validation refusing a finalizer or ownerReference added by anyone but `appliedBy` and the
+ * garbage collector (red team R49-3): a finalizer of another's keeps an object Argo CD prunes, and
+ * the shard's sync waits for its deletion forever, holding its revocations.
  */
-export function protectionObjects(model: OrgModel): Manifest[] {
-  const p = model.namespaceProtection;
-  if (!p) return [];
-  const name = GUARD_RAIL_NAMES.protection(model.name);
-  const applier = celUsernameIn(appliersOf(p.appliedBy));
+function addsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
+  return {
+    expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
+    message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
+    reason: 'Forbidden',
+  };
+}
+
+/** A ValidatingAdmissionPolicy named `name` and its binding, which denies what it refuses. */
+function boundPolicy(model: OrgModel, name: string, spec: k8s.ValidatingAdmissionPolicySpecV1Beta1): Manifest[] {
   return [
     manifest(ADMISSION_V1, 'ValidatingAdmissionPolicy', {
       metadata: meta(model, 'ValidatingAdmissionPolicy', name),
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          objectSelector: { matchLabels: { [ORGANIZATION_LABEL]: model.name } },
-          resourceRules: [
-            // `namespaces` alone matches no subresource (admission rules match `res/sub`), and an
-            // UPDATE through `status` or `finalize` writes the request's labels as one of the Namespace does.
-            {
-              apiGroups: [''],
-              apiVersions: ['v1'],
-              operations: ['DELETE', 'UPDATE'],
-              resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
-            },
-            ...WRITTEN_RESOURCES.map(({ group, resources }) => ({
-              apiGroups: [group],
-              apiVersions: ['v1'],
-              operations: ['CREATE', 'UPDATE'],
-              resources: resources.flatMap((r) => [r, `${r}/*`]),
-            })),
-          ],
-        },
-        validations: [
-          {
-            expression: `request.operation != 'DELETE' || ${applier}`,
-            message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${appliersText(p.appliedBy)})`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: `request.operation != 'UPDATE' || request.kind.kind != 'Namespace' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
-            message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${appliersText(p.appliedBy)})`,
-            reason: 'Forbidden',
-          },
-          {
-            // The selector sees the old object too, but only within one request: dropped first, the
-            // label would leave the next update (a finalizer added) unselected.
-            expression: `request.operation != 'UPDATE' || ${applier} || (has(object.metadata.labels) && ${celString(ORGANIZATION_LABEL)} in object.metadata.labels && object.metadata.labels[${celString(ORGANIZATION_LABEL)}] == ${celString(model.name)})`,
-            message: `the organization label of organization ${model.name}'s objects is changed only through orgctl (by ${appliersText(p.appliedBy)})`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
-            message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
-            reason: 'Forbidden',
-          },
-        ],
-      },
+      spec,
       // cdk8s-plus-28 types only v1beta1 of these kinds; v1 has the same fields.
     } satisfies k8s.KubeValidatingAdmissionPolicyV1Beta1Props),
     manifest(ADMISSION_V1, 'ValidatingAdmissionPolicyBinding', {
       metadata: meta(model, 'ValidatingAdmissionPolicyBinding', name),
       spec: { policyName: name, validationActions: ['Deny'] },
     } satisfies k8s.KubeValidatingAdmissionPolicyBindingV1Beta1Props),
+  ];
+}
+
+/**
+ * The ValidatingAdmissionPolicies and their bindings, when the organization protects its namespaces.
+ * The first matches every Namespace labelled with the organization (old or new object, so removing
+ * the label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose
+ * labels differ (Pod Security levels and the organization label are labels). And on every object
+ * of a kind orgctl writes labelled with the organization, its organization label changed or
+ * dropped, and a finalizer or ownerReference added (addsNoHold).
+ * The second sees what that label cannot (red team R49-3's remainder): in the organization's
+ * namespaces (their label, namespaceSelector), an object under a guard rail's name made, labelled
+ * or not, before orgctl writes it (Argo CD would adopt it, finalizers and all), refused to everyone
+ * but `appliedBy`, and a finalizer or ownerReference added to one made before protection was
+ * declared. It matches by the object's name in CEL, not `resourceNames`: a create with
+ * `generateName` has no name in the attributes those match. An error in an expression denies
+ * (failurePolicy Fail).
+ */
+export function protectionObjects(model: OrgModel): Manifest[] {
+  const p = model.namespaceProtection;
+  if (!p) return [];
+  const applier = celUsernameIn(appliersOf(p.appliedBy));
+  const by = appliersText(p.appliedBy);
+  const organization = { matchLabels: { [ORGANIZATION_LABEL]: model.name } };
+  return [
+    ...boundPolicy(model, GUARD_RAIL_NAMES.protection(model.name), {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        objectSelector: organization,
+        resourceRules: [
+          // `namespaces` alone matches no subresource (admission rules match `res/sub`), and an
+          // UPDATE through `status` or `finalize` writes the request's labels as one of the Namespace does.
+          {
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            operations: ['DELETE', 'UPDATE'],
+            resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
+          },
+          ...rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE']),
+        ],
+      },
+      validations: [
+        {
+          expression: `request.operation != 'DELETE' || ${applier}`,
+          message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${by})`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `request.operation != 'UPDATE' || request.kind.kind != 'Namespace' || ${applier} || object.metadata.labels == oldObject.metadata.labels`,
+          message: `the labels of organization ${model.name}'s namespaces are changed only through orgctl (by ${by})`,
+          reason: 'Forbidden',
+        },
+        {
+          // The selector sees the old object too, but only within one request: dropped first, the
+          // label would leave the next update (a finalizer added) unselected.
+          expression: `request.operation != 'UPDATE' || ${applier} || (has(object.metadata.labels) && ${celString(ORGANIZATION_LABEL)} in object.metadata.labels && object.metadata.labels[${celString(ORGANIZATION_LABEL)}] == ${celString(model.name)})`,
+          message: `the organization label of organization ${model.name}'s objects is changed only through orgctl (by ${by})`,
+          reason: 'Forbidden',
+        },
+        addsNoHold(model, p),
+      ],
+    }),
+    ...boundPolicy(model, GUARD_RAIL_NAMES.railNamesProtection(model.name), {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        namespaceSelector: organization,
+        resourceRules: rulesOf(RAIL_RESOURCES, ['CREATE', 'UPDATE']),
+      },
+      matchConditions: [
+        {
+          name: 'guard-rail-name',
+          expression: `object.metadata.name in [${RAIL_OBJECT_NAMES.map(celString).join(', ')}]`,
+        },
+      ],
+      validations: [
+        {
+          expression: `request.operation != 'CREATE' || ${applier}`,
+          message: `${RAIL_OBJECT_NAMES.join(', ')} in organization ${model.name}'s namespaces are created only through orgctl (by ${by}): Argo CD would adopt one made before it, finalizers and all`,
+          reason: 'Forbidden',
+        },
+        addsNoHold(model, p),
+      ],
+    }),
   ];
 }

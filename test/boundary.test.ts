@@ -617,6 +617,8 @@ describe('declaring the boundary', () => {
       'ValidatingAdmissionPolicyBinding acme-argocd-boundary',
       'ValidatingAdmissionPolicy acme-namespace-protection',
       'ValidatingAdmissionPolicyBinding acme-namespace-protection',
+      'ValidatingAdmissionPolicy acme-guard-rail-names',
+      'ValidatingAdmissionPolicyBinding acme-guard-rail-names',
     ]);
   });
 });

@@ -338,11 +338,17 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     const list = await entries(protect(), (s) => delete s.spec.namespaceProtection);
     const boundary = list.find((e) => e.file === 'dist/argocd/boundary.yaml')!;
     expect(boundary.text).toContain(
-      'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection and ValidatingAdmissionPolicyBinding acme-namespace-protection, no longer in it, stay in each cluster until an admin deletes them',
+      'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection and ValidatingAdmissionPolicyBinding acme-namespace-protection and ValidatingAdmissionPolicy acme-guard-rail-names and ValidatingAdmissionPolicyBinding acme-guard-rail-names, no longer in it, stay in each cluster until an admin deletes them',
     );
     expect(boundary.commands).toEqual([
       'kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml',
-      'kubectl --context <cluster> delete validatingadmissionpolicybindings.admissionregistration.k8s.io/acme-namespace-protection validatingadmissionpolicies.admissionregistration.k8s.io/acme-namespace-protection',
+      [
+        'kubectl --context <cluster> delete',
+        'validatingadmissionpolicybindings.admissionregistration.k8s.io/acme-guard-rail-names',
+        'validatingadmissionpolicies.admissionregistration.k8s.io/acme-guard-rail-names',
+        'validatingadmissionpolicybindings.admissionregistration.k8s.io/acme-namespace-protection',
+        'validatingadmissionpolicies.admissionregistration.k8s.io/acme-namespace-protection',
+      ].join(' '),
     ]);
   });
 });
@@ -358,7 +364,7 @@ describe('Red team F: namespace protection moving into the boundary', () => {
       await distPair(protectedOrg(), (s) => (s.spec.delivery.argocd.boundary = { appliedBy: ARGO })),
     );
     expect(r.stdout).toContain(
-      '- dist/argocd/appproject.yaml is changed, and allows less (ValidatingAdmissionPolicy acme-namespace-protection; ValidatingAdmissionPolicyBinding acme-namespace-protection)',
+      '- dist/argocd/appproject.yaml is changed, and allows less (ValidatingAdmissionPolicy acme-guard-rail-names; ValidatingAdmissionPolicy acme-namespace-protection; ValidatingAdmissionPolicyBinding acme-guard-rail-names; ValidatingAdmissionPolicyBinding acme-namespace-protection)',
     );
     expect(r.stdout).toContain(
       '- dist/argocd/boundary.yaml is added: Argo CD first prunes what the project no longer allows, so apply it to each cluster (lga1, ord1) only once the Applications have synced the merge commit, after the AppProject',
