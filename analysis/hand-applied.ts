@@ -11,7 +11,7 @@ import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { APPLIERS_SEPARATOR, appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
-import { placeholder, shellCommand, type ShellWord } from '../model/text.ts';
+import { listed, placeholder, shellCommand, type ShellWord } from '../model/text.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
 import {
@@ -319,7 +319,7 @@ function leftInFile(was: OutputFile | undefined, is: OutputFile | undefined, whe
     return `${known ? kubectlResource(known) : o.kind}/${o.name}`;
   };
   return {
-    text: `applying it deletes nothing: ${gone.map((o) => `${o.kind} ${o.name}`).join(' and ')}, no longer in it, stay in each cluster until an admin deletes them`,
+    text: `applying it deletes nothing: ${listed(gone.map((o) => `${o.kind} ${o.name}`))}, no longer in it, stay in each cluster until an admin deletes them`,
     // A binding before its policy: in the file's reverse order.
     command: shellCommand(['kubectl', ...where, 'delete', ...[...gone].reverse().map(resource)]),
   };

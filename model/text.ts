@@ -8,6 +8,10 @@
 export const firstOf = (items: readonly string[], shown: number, separator = ', '): string =>
   `${items.slice(0, shown).join(separator)}${items.length > shown ? `, and ${items.length - shown} more` : ''}`;
 
+/** Items as a sentence lists them: `A`, `A and B`, `A, B and C`. */
+export const listed = (items: readonly string[]): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
 export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

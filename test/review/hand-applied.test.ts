@@ -338,7 +338,7 @@ describe('Red team F: the order of what is applied by hand, against what Argo CD
     const list = await entries(protect(), (s) => delete s.spec.namespaceProtection);
     const boundary = list.find((e) => e.file === 'dist/argocd/boundary.yaml')!;
     expect(boundary.text).toContain(
-      'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection and ValidatingAdmissionPolicyBinding acme-namespace-protection and ValidatingAdmissionPolicy acme-guard-rail-names and ValidatingAdmissionPolicyBinding acme-guard-rail-names, no longer in it, stay in each cluster until an admin deletes them',
+      'applying it deletes nothing: ValidatingAdmissionPolicy acme-namespace-protection, ValidatingAdmissionPolicyBinding acme-namespace-protection, ValidatingAdmissionPolicy acme-guard-rail-names and ValidatingAdmissionPolicyBinding acme-guard-rail-names, no longer in it, stay in each cluster until an admin deletes them',
     );
     expect(boundary.commands).toEqual([
       'kubectl --context <cluster> apply --server-side --force-conflicts -f dist/argocd/boundary.yaml',
