@@ -21,13 +21,12 @@
  *     pull request adding dated access that ended among them) were never judged again, silently.
  *     Anyone who may open pull requests (from a fork, on a public repository) can open that many.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
+import { expectReadAsNpmReads, spellingsOf } from './npm-reads.ts';
 import { parse as parseYaml } from 'yaml';
 import { renderMarkdown } from '../report/markdown.ts';
 import { ghStandIn, ROOT, runStep, tempDir } from './helpers.ts';
@@ -92,11 +91,6 @@ describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-
  * commit pins (its integrity skipped) or a tarball URL no sha512 pins is kept, anything else nothing.
  */
 describe("R50-1's class: every spelling as the npm that runs here reads it", () => {
-  const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
-  const load = createRequire(join(npmRoot, 'package.json'));
-  const npa = load('npm-package-arg') as (arg: string, where?: string) => NpmSpec;
-  const consistentResolve = load('@npmcli/arborist/lib/consistent-resolve.js') as (r: string, from: string) => string;
-  const WHERE = '/work/acme-org';
   const COMMIT = 'a1'.repeat(20);
   const bodies = [
     'file:org/vendor',
@@ -129,35 +123,10 @@ describe("R50-1's class: every spelling as the npm that runs here reads it", () 
     '0.1.0',
     'latest',
   ];
-  const spellings = [...new Set(bodies.flatMap((b) => [b, `orgctl@${b}`, `@acme/orgctl@${b}`, b.toUpperCase()]))];
-
-  /** What npm installs for a lock's `resolved` (pinned by a sha512): a path, kept (unpinned), or nothing. */
-  function npmReads(resolved: string): 'path' | 'kept' | 'nothing' | 'refused' {
-    let spec: NpmSpec;
-    try {
-      spec = npa(`orgctl@${consistentResolve(resolved, WHERE)}`, WHERE);
-    } catch {
-      return 'refused'; // npm ci fails: nothing is installed
-    }
-    if (spec.type === 'file' || spec.type === 'directory') return 'path';
-    if (spec.type === 'git') return /^[0-9a-f]{40}$/i.test(spec.gitCommittish ?? '') ? 'nothing' : 'kept';
-    return 'nothing'; // a registry's, or a tarball URL its sha512 pins
-  }
-
-  it.each(spellings)('%s', (resolved) => {
-    const npm = npmReads(resolved);
-    const ours = lockedRepositoryPaths(lockResolving(resolved));
-    if (npm === 'refused') return;
-    if (npm === 'nothing') expect(ours).toEqual([]);
-    else if (npm === 'kept') expect(ours).toEqual([expect.stringMatching(/^[a-z][a-z0-9+.-]*:/i)]);
-    else expect(ours).toHaveLength(1);
+  it.each(spellingsOf(bodies))('%s', (resolved) => {
+    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
   });
 });
-
-interface NpmSpec {
-  readonly type: string;
-  readonly gitCommittish?: string | null;
-}
 
 describe('R50-2: a comment cut to fit keeps an admin reactivated first, as one made admin (fails by design on 6394498)', () => {
   const members = Array.from({ length: 40 }, (_, i) => `a${String(i).padStart(2, '0')}@acme.io`);

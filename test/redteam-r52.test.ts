@@ -1,0 +1,110 @@
+/**
+ * Red team R52 (the fixes of R49, R50 and R51). Each describe names the hole; each test asserts
+ * the safe behaviour and fails on the commit its describe names.
+ *
+ * R52-1 (medium): npm reads a lock's `resolved` twice: arborist's consistentResolve reads it with
+ *     npm-package-arg's one-argument form, and where that throws (a NAME@ whose spec npm refuses:
+ *     a URL scheme it does not fetch, `foo:`, `ftp:`, `link:`; an alias of anything but a registry
+ *     package; a tag no registry could hold; a name no package may have) leaves it as it was, and
+ *     reify then reads the whole of it after the package's name (`orgctl@git@host:acme/orgctl`):
+ *     anything with a slash is a folder of the repository of that very name. sourceOf cut the
+ *     NAME@ off in every case and read what was left: a registry's version, or a URL its sha512
+ *     pins. A folder of that name is read as a path, `..` and all: `git@host:acme/../org/vendor`
+ *     installs orgctl from org/vendor, which an admin alone may change (engine-change saw none).
+ */
+import { describe, expect, it } from 'vitest';
+import { lockedRepositoryPaths } from '../review/head-proof.ts';
+import { aliceAlone, baseProject } from './base-lock-project.ts';
+import { expectReadAsNpmReads, spellingsOf } from './npm-reads.ts';
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+
+const lockResolving = (resolved: string) =>
+  JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/orgctl': { resolved, integrity: SHA512 } } });
+
+describe("R52-1: a spec npm's first reading refuses is read whole, a folder of that name (fails by design on 98b5e3a)", () => {
+  it.each([
+    ['git@host:acme/../org/vendor'],
+    ['orgctl@link:/../org/vendor'],
+    ['@acme/orgctl@x:/../../org/vendor'],
+  ])('%s installs org/vendor: an admin alone may not change it', async (resolved) => {
+    expect(await aliceAlone(baseProject(resolved, SHA512), 'org/vendor/bin/orgctl.js')).toEqual({
+      code: 1,
+      row: expect.stringMatching(/❌/),
+    });
+  });
+
+  it.each([
+    ['git@host:acme/orgctl', 'git@host:acme/orgctl'],
+    ['git@host:acme/../org/vendor', 'org/vendor'],
+    ['orgctl@link:/../org/vendor', 'org/vendor'],
+    ['orgctl@https://[x/../../org/vendor', 'org/vendor'],
+    ['orgctl@link:org/vendor', 'orgctl@link:org/vendor'],
+    ['@acme/orgctl@link:org', '@acme/orgctl@link:org'],
+    ['orgctl@ftp://x/y', 'orgctl@ftp:/x/y'],
+    ['orgctl@npm:x@./org', 'orgctl@npm:x@./org'],
+    ['@acme/orgctl@orgctl@latest', '@acme/orgctl@orgctl@latest'],
+    ['@acme/orgctl@_x@file:org', '@acme/orgctl@_x@file:org'],
+  ])('%s is the folder npm reads', (resolved, path) => {
+    expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([path]);
+  });
+});
+
+/**
+ * R52-1's class: every spelling npm-package-arg's first reading refuses, as the npm that runs
+ * here reads it (each with and without a NAME@ before it, and in capitals).
+ */
+describe("R52-1's class: spellings npm's first reading refuses, as the npm that runs here reads them", () => {
+  const bodies = [
+    'foo:org/x',
+    'ftp://x/y',
+    'data:x/y',
+    'git+foo://x/y',
+    'ssh://git@example.com/acme/x',
+    'link:org',
+    'workspace:org',
+    'portal:org',
+    'git@host:org/x',
+    'x@localhost:org',
+    'latest+x',
+    'a=b',
+    'orgctl@1',
+    '@x@y',
+    'A B@file:org',
+    '_x@file:org',
+    '.x@./org',
+    'node_modules@file:org',
+    'npm:x@./org',
+    'npm:@acme/x@file:org',
+    'npm:orgctl@github:acme/acme-org',
+    'npm:npm:orgctl@1',
+    'npm:@acme/x@latest',
+    'orgctl@',
+    'latest',
+    '^1.0.0',
+    '>=1 <2',
+    'x+y',
+    '1+y',
+    '*',
+    '',
+    'http:',
+    'https://[x/y',
+    'https://[x/../../org/vendor',
+    'git+https://',
+    'npm:',
+    'npm:x',
+    'npm:@acme/x',
+    'npm:x@',
+    'npm:x@*',
+    'npm:x@npm:y@1',
+    'npm:x@github:a/b',
+    'npm:x@https://example.com/x.tgz',
+    'github:',
+    'gist:',
+    'git+file:c:\\x',
+    'git+ssh://git@host:22/x',
+  ];
+  it.each(spellingsOf(bodies))('%s', (resolved) => {
+    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
+  });
+});
