@@ -210,31 +210,121 @@ function isHostedRepository(spec: string): boolean {
 type Source = { readonly path: string } | { readonly remote: string; readonly git: boolean };
 
 /**
- * What npm installs for a lock's source (a non-link entry's `resolved`, or lockfileVersion 1's
- * `version`). Arborist reads it through consistentResolve, npm-package-arg's npa(arg): a URL is
- * one; an scp-like `user@host.tld:path` is a git+ssh URL; else a `NAME@` before it (a name with
- * no slash, or a scope's) is cut off (`orgctl@file:org` installs org/). What is left is read in
- * npm-package-arg's order (resolve): a `file:` spec (any case) or a path written as one (./, ~/,
- * /, a drive) is a path; then GitHub's shorthand, or a repository of a git host (hosted-git-info,
- * in any scheme), is a git source; then a URL; then anything with a slash, or a tarball's name, is
- * a path again; anything else (an alias `npm:` included) a registry's version.
+ * What npm-package-arg throws on: a spec it cannot read (npm ci fails on it, or reads it again
+ * whole). consistentResolve leaves a name at `*` (`@acme/orgctl@`) as written too.
  */
-function sourceOf(arg: string): Source | undefined {
+const REFUSED = 'refused';
+/** A spec's reading: a source, a registry's package (undefined), or refused. */
+type Reading = Source | undefined | typeof REFUSED;
+
+/** The URL schemes npm-package-arg fetches (fromURL); `file:`, `npm:` and git hosts' shortcuts are read before. */
+const FETCHED_SCHEME = /^(?:git(?:\+(?:http|https|rsync|ftp|file|ssh))?|https?):/i;
+
+/** A name validate-npm-package-name lets old packages have, as npm-package-arg wants one (scoped: `@user/pkg`). */
+function validPackageName(name: string): boolean {
+  if (!name || name.trim() !== name || /^[._]/.test(name)) return false;
+  if (['node_modules', 'favicon.ico'].includes(name.toLowerCase())) return false;
+  if (encodeURIComponent(name) === name) return true;
+  const scoped = /^@([^/]+?)\/([^/]+?)$/.exec(name);
+  return !!scoped && !scoped[2]!.startsWith('.') && scoped.slice(1).every((p) => encodeURIComponent(p!) === p);
+}
+
+/**
+ * A semver range, as node-semver's loose validRange reads one: comparators (an operator, then a
+ * version whose parts may be x or *), hyphen ranges, sets joined by ||. An approximation: what it
+ * takes for a range that is none is a registry tag npm refuses, read here as a registry's package.
+ */
+const XR = String.raw`(?:[xX*]|\d+)`;
+const IDS = String.raw`[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*`;
+const PARTIAL = String.raw`[v=\s]*${XR}(?:\.${XR}(?:\.${XR}(?:-?${IDS})?)?)?(?:\+${IDS})?`;
+const COMPARATOR = String.raw`(?:[<>]=?|=|~>?|\^)?\s*${PARTIAL}`;
+const RANGE_SET = String.raw`(?:${PARTIAL}\s+-\s+${PARTIAL}|${COMPARATOR}(?:\s+${COMPARATOR})*)?`;
+const SEMVER_RANGE = new RegExp(String.raw`^\s*${RANGE_SET}\s*(?:\|\|\s*${RANGE_SET}\s*)*$`);
+
+/**
+ * npm-package-arg's one-argument reading, npa(arg) (what arborist's consistentResolve reads a
+ * lock's source with): a URL is one; an scp-like `user@host.tld:path` is a git+ssh URL; else a
+ * `NAME@` before it (a name with no slash, or a scope's) is cut off (`orgctl@file:org` installs
+ * org/), a name no package may have refused (and a name at `*`, which consistentResolve leaves whole).
+ */
+function readArg(arg: string): Reading {
   if (!URL_SPEC.test(arg) && SCP_GIT.test(arg)) return { remote: `git+ssh://${arg}`, git: true };
   const at = arg.indexOf('@', 1);
   const name = at > 0 ? arg.slice(0, at) : arg;
   const named = at > 0 && !URL_SPEC.test(arg) && (name.startsWith('@') || !(name.includes('/') || TARBALL.test(name)));
+  if (named && !validPackageName(name)) return REFUSED;
   const spec = named ? arg.slice(at + 1) : arg;
+  if (named && (spec === '' || spec === '*')) return REFUSED;
   // An scp-like source after the name (hosted-git-info reads it so), or read again as NAME@spec when installed.
   if (!URL_SPEC.test(spec) && (SCP_GIT.test(spec) || (named && SCP_GIT.test(`${name}@${spec}`))))
     return { remote: `git+ssh://${spec}`, git: true };
+  return readSpec(spec);
+}
+
+/**
+ * Whether an alias `npm:` names a registry's package, as npm-package-arg wants one: a name (alone,
+ * at any version), its spec no alias again and no other source.
+ */
+function registryAlias(aliased: string): boolean {
+  if (/^npm:/i.test(aliased)) return false;
+  const at = aliased.indexOf('@', 1);
+  const spec = at < 0 ? '*' : aliased.slice(at + 1);
+  // At `*` a registry's (readArg reads a name at `*` whole, as consistentResolve leaves it).
+  if (spec === '' || spec === '*') return validPackageName(at < 0 ? aliased : aliased.slice(0, at));
+  return !/^npm:/i.test(spec) && readArg(aliased) === undefined;
+}
+
+/**
+ * Whether npm-package-arg fetches a URL (fromURL): a scheme it knows, and a URL WHATWG's parser
+ * reads (an scp-like git+ssh:// aside, and a git+file:// path's backslashes read as slashes).
+ */
+function fetchedUrl(spec: string): boolean {
+  if (!FETCHED_SCHEME.test(spec)) return false;
+  if (/^git\+ssh:\/\/[^:#]+:[^#]+/i.test(spec)) return true;
+  try {
+    new URL(/^git\+file:/i.test(spec) ? spec.replace(/\\/g, '/') : spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * npm-package-arg's reading of what follows a name (resolve), in its order: a `file:` spec (any
+ * case) or a path written as one (./, ~/, /, a drive) is a path; an alias `npm:` is a registry's
+ * package, if what it names is one; then GitHub's shorthand, or a repository of a git host
+ * (hosted-git-info, in any scheme), is a git source; then a URL of a scheme npm fetches; then
+ * anything with a slash, or a tarball's name, is a path again; anything else a registry's version,
+ * range or tag. What npm cannot read (another scheme, an alias of anything else, a tag no
+ * registry could hold) is refused.
+ */
+function readSpec(spec: string): Reading {
   if (/^file:/i.test(spec)) return { path: spec.slice('file:'.length) };
-  if (/^npm:/i.test(spec)) return undefined; // an alias: a registry's package
+  if (/^npm:/i.test(spec)) return registryAlias(spec.slice('npm:'.length)) ? undefined : REFUSED;
   if (/^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/.test(spec)) return { path: spec };
   if (isGitHubShorthand(spec)) return { remote: `github:${spec}`, git: true };
-  if (URL_SPEC.test(spec)) return { remote: spec, git: GIT_SCHEME.test(spec) || isHostedRepository(spec) };
+  if (URL_SPEC.test(spec)) {
+    const git = GIT_SCHEME.test(spec) || isHostedRepository(spec);
+    // A git host's shortcut (github:, gist:, ...) stays a git source, read or not: kept, the stricter reading.
+    return git || fetchedUrl(spec) ? { remote: spec, git } : REFUSED;
+  }
   if (/[/\\]/.test(spec) || TARBALL.test(spec)) return { path: spec };
-  return undefined;
+  const tag = spec.trim();
+  return encodeURIComponent(tag) === tag || SEMVER_RANGE.test(tag) ? undefined : REFUSED;
+}
+
+/**
+ * What npm installs for a lock's source (a non-link entry's `resolved`, or lockfileVersion 1's
+ * `version`). Arborist reads it through consistentResolve, npm-package-arg's npa(arg) (readArg);
+ * where that throws, consistentResolve leaves it as written and reify reads all of it after the
+ * package's name (`orgctl@git@host:acme/../org/vendor`), so what npa refused is read whole
+ * (readSpec): anything with a slash a folder of the repository, `..` and all.
+ */
+function sourceOf(arg: string): Source | undefined {
+  const once = readArg(arg);
+  if (once !== REFUSED) return once;
+  const whole = readSpec(arg);
+  return whole === REFUSED ? undefined : whole;
 }
 
 /**
