@@ -11,11 +11,24 @@
  *     NAME@ off in every case and read what was left: a registry's version, or a URL its sha512
  *     pins. A folder of that name is read as a path, `..` and all: `git@host:acme/../org/vendor`
  *     installs orgctl from org/vendor, which an admin alone may change (engine-change saw none).
+ *
+ * R52-2 (medium): R49-2 reserved deleting the namespace (hold-delivery), but update or patch on
+ *     `namespaces` (or its `status` or `finalize`, whose updates write the request's metadata too)
+ *     stayed a warning (node-host, for Pod Security's labels). A RoleBinding in X reaches Namespace
+ *     X, and an update writes its metadata.ownerReferences: one naming an owner that does not
+ *     exist (a Node of no such name, any uid) and the garbage collector deletes the Namespace,
+ *     everything in it with it, as a delete would; a finalizer of the writer's in the same patch
+ *     keeps it Terminating, refusing every create, so its shard's Argo CD sync fails and every
+ *     revocation in that shard stays applied. Namespace protection, when declared, refuses the
+ *     collector's DELETE; without it nothing did. The boundary refuses Argo CD adding an
+ *     ownerReference for this very reason (R42-3), not a person granted update on namespaces.
  */
 import { describe, expect, it } from 'vitest';
+import type { PolicyRule } from '../model/catalog.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
 import { expectReadAsNpmReads, spellingsOf } from './npm-reads.ts';
+import { smallOrg, synth } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
@@ -106,5 +119,34 @@ describe("R52-1's class: spellings npm's first reading refuses, as the npm that 
   ];
   it.each(spellingsOf(bodies))('%s', (resolved) => {
     expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
+  });
+});
+
+describe('R52-2: an update of the Namespace writes its ownerReferences, and the collector deletes it (fails by design on 98b5e3a)', () => {
+  const judged = (rules: PolicyRule[]) => {
+    const { org, web } = smallOrg();
+    web.grantRules(org.user('bob@acme.io', { github: 'bob' }), rules);
+    const r = synth(org);
+    return r.ok ? [] : r.findings.filter((f) => f.rule === 'forbidden-grant');
+  };
+
+  it.each([
+    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }, 'patch on namespaces'],
+    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['update'] }, 'update on namespaces'],
+    [{ apiGroups: [''], resources: ['namespaces/status'], verbs: ['patch'] }, 'patch on namespaces/status'],
+    [{ apiGroups: [''], resources: ['namespaces/finalize'], verbs: ['update'] }, 'update on namespaces/finalize'],
+    [{ apiGroups: [''], resources: ['*/finalize'], verbs: ['update'] }, 'update on */finalize'],
+    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['*'] }, '* on namespaces'],
+  ])('a non-admin granted %j is refused (forbidden-grant)', (rule, described) => {
+    const found = judged([rule]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain(described);
+    expect(found[0]!.message).toContain('ownerReference');
+  });
+
+  it('reading the Namespace stays grantable', () => {
+    expect(
+      judged([{ apiGroups: [''], resources: ['namespaces', 'namespaces/status'], verbs: ['get', 'watch'] }]),
+    ).toEqual([]);
   });
 });
