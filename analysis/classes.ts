@@ -305,7 +305,16 @@ export const CLASSES: readonly PrivilegeClass[] = [
         "a ResourceQuota counting RoleBindings or Roles (count/rolebindings.rbac.authorization.k8s.io), or a quota's status saying its count is reached, makes the API server refuse the next one orgctl writes in the namespace: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied",
         'write ResourceQuotas',
       ),
-      // A RoleBinding in namespace X reaches Namespace object X itself (the request's namespace is its name).
+      // A RoleBinding in namespace X reaches Namespace object X itself (the request's namespace is
+      // its name), and its `status` and `finalize` subresources, whose updates write the request's
+      // metadata too. The garbage collector deletes an object all of whose owners are absent (a Node
+      // of no such name, any uid; the API server checks none), a Namespace included: an update is a
+      // delete. Namespace protection, when declared, refuses the collector's DELETE; nothing else does.
+      why(
+        p(['update', 'patch'], '', 'namespaces', 'namespaces/status', 'namespaces/finalize'),
+        "an update of the Namespace writes its ownerReferences: one naming an owner that does not exist and the garbage collector deletes the Namespace and everything in it, and a finalizer of the writer's in the same update keeps it Terminating, refusing every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied",
+        'update the namespace itself (its ownerReferences delete it)',
+      ),
       why(
         p(['delete'], '', 'namespaces'),
         "deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied for as long as one object's finalizer keeps it Terminating",
