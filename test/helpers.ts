@@ -15,12 +15,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { toYamlStream } from '../synth/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
+import type { PolicyRule } from '../model/catalog.ts';
+import type { Finding } from '../model/findings.ts';
 import type { Io } from '../model/io.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { main } from '../cli/main.ts';
@@ -42,6 +44,22 @@ export function smallOrg(props: Partial<OrganizationProps> = {}) {
 
 export function synth(root: App | Organization, today = TODAY): SynthResult {
   return synthesize(root, { today, declaredIn: 'test' });
+}
+
+/** The forbidden-grant findings of bob, a non-admin, holding `rules` in web as inline rules. */
+export function forbiddenGrantsOfBob(rules: PolicyRule[]): Finding[] {
+  const { org, web } = smallOrg();
+  web.grantRules(org.user('bob@acme.io', { github: 'bob' }), rules);
+  const r = synth(org);
+  return r.ok ? [] : r.findings.filter((f) => f.rule === 'forbidden-grant');
+}
+
+/** The one forbidden-grant finding's message of bob holding `rule` (forbiddenGrantsOfBob), naming it as `described`. */
+export function refusalOfBob(rule: PolicyRule, described: string): string {
+  const found = forbiddenGrantsOfBob([rule]);
+  expect(found).toHaveLength(1);
+  expect(found[0]!.message).toContain(described);
+  return found[0]!.message;
 }
 
 /** The synthesized files as a map path → content; throws with the findings when synthesis fails. */

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { lockedRepositoryPaths } from '../review/head-proof.ts';
 
 interface NpmSpec {
   readonly type: string;
@@ -48,3 +49,16 @@ export function expectReadAsNpmReads(resolved: string, ours: readonly string[]):
 export const spellingsOf = (bodies: readonly string[]): string[] => [
   ...new Set(bodies.flatMap((b) => [b, `orgctl@${b}`, `@acme/orgctl@${b}`, b.toUpperCase()])),
 ];
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+
+/** A lock whose orgctl is `resolved`, pinned by a sha512. */
+export const lockResolving = (resolved: string): string =>
+  JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/orgctl': { resolved, integrity: SHA512 } } });
+
+/** A case per spelling of `bodies` (spellingsOf): lockedRepositoryPaths reads each as npm does. */
+export function itReadsEachAsNpm(bodies: readonly string[]): void {
+  it.each(spellingsOf(bodies))('%s', (resolved) => {
+    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
+  });
+}

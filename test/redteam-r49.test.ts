@@ -31,8 +31,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { parse as parseYaml } from 'yaml';
-import type { PolicyRule } from '../model/catalog.ts';
-import { smallOrg, synth } from './helpers.ts';
+import { forbiddenGrantsOfBob, refusalOfBob, smallOrg, synth } from './helpers.ts';
 
 describe('R49-1: a prune a dependent can hold', () => {
   const appSet = () => {
@@ -55,12 +54,7 @@ describe('R49-1: a prune a dependent can hold', () => {
 });
 
 describe('R49-2: custom rules that stop a namespace taking what orgctl writes', () => {
-  const judged = (rules: PolicyRule[]) => {
-    const { org, web } = smallOrg();
-    web.grantRules(org.user('bob@acme.io', { github: 'bob' }), rules);
-    const r = synth(org);
-    return r.ok ? [] : r.findings.filter((f) => f.rule === 'forbidden-grant');
-  };
+  const judged = forbiddenGrantsOfBob;
 
   it.each([
     [{ apiGroups: [''], resources: ['resourcequotas'], verbs: ['create'] }, 'create on resourcequotas'],
@@ -68,10 +62,7 @@ describe('R49-2: custom rules that stop a namespace taking what orgctl writes', 
     [{ apiGroups: [''], resources: ['resourcequotas/status'], verbs: ['update'] }, 'update on resourcequotas/status'],
     [{ apiGroups: [''], resources: ['namespaces'], verbs: ['delete'] }, 'delete on namespaces'],
   ])('a non-admin granted %j is refused (forbidden-grant)', (rule, described) => {
-    const found = judged([rule]);
-    expect(found).toHaveLength(1);
-    expect(found[0]!.message).toContain(described);
-    expect(found[0]!.message).toContain('every revocation in that shard');
+    expect(refusalOfBob(rule, described)).toContain('every revocation in that shard');
   });
 
   it('reading quotas, and what only marks a namespace, stay grantable', () => {

@@ -24,16 +24,12 @@
  *     ownerReference for this very reason (R42-3), not a person granted update on namespaces.
  */
 import { describe, expect, it } from 'vitest';
-import type { PolicyRule } from '../model/catalog.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
-import { expectReadAsNpmReads, spellingsOf } from './npm-reads.ts';
-import { smallOrg, synth } from './helpers.ts';
+import { itReadsEachAsNpm, lockResolving } from './npm-reads.ts';
+import { forbiddenGrantsOfBob, refusalOfBob } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
-
-const lockResolving = (resolved: string) =>
-  JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/orgctl': { resolved, integrity: SHA512 } } });
 
 describe("R52-1: a spec npm's first reading refuses is read whole, a folder of that name (fails by design on 98b5e3a)", () => {
   it.each([
@@ -117,31 +113,22 @@ describe("R52-1's class: spellings npm's first reading refuses, as the npm that 
     'git+file:c:\\x',
     'git+ssh://git@host:22/x',
   ];
-  it.each(spellingsOf(bodies))('%s', (resolved) => {
-    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
-  });
+  itReadsEachAsNpm(bodies);
 });
 
 describe('R52-2: an update of the Namespace writes its ownerReferences, and the collector deletes it (fails by design on 98b5e3a)', () => {
-  const judged = (rules: PolicyRule[]) => {
-    const { org, web } = smallOrg();
-    web.grantRules(org.user('bob@acme.io', { github: 'bob' }), rules);
-    const r = synth(org);
-    return r.ok ? [] : r.findings.filter((f) => f.rule === 'forbidden-grant');
-  };
+  const judged = forbiddenGrantsOfBob;
 
   it.each([
-    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }, 'patch on namespaces'],
-    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['update'] }, 'update on namespaces'],
-    [{ apiGroups: [''], resources: ['namespaces/status'], verbs: ['patch'] }, 'patch on namespaces/status'],
-    [{ apiGroups: [''], resources: ['namespaces/finalize'], verbs: ['update'] }, 'update on namespaces/finalize'],
-    [{ apiGroups: [''], resources: ['*/finalize'], verbs: ['update'] }, 'update on */finalize'],
-    [{ apiGroups: [''], resources: ['namespaces'], verbs: ['*'] }, '* on namespaces'],
-  ])('a non-admin granted %j is refused (forbidden-grant)', (rule, described) => {
-    const found = judged([rule]);
-    expect(found).toHaveLength(1);
-    expect(found[0]!.message).toContain(described);
-    expect(found[0]!.message).toContain('ownerReference');
+    ['patch', 'namespaces'],
+    ['update', 'namespaces'],
+    ['patch', 'namespaces/status'],
+    ['update', 'namespaces/finalize'],
+    ['update', '*/finalize'],
+    ['*', 'namespaces'],
+  ])('a non-admin granted %s on %s is refused (forbidden-grant)', (verb, resource) => {
+    const rule = { apiGroups: [''], resources: [resource], verbs: [verb] };
+    expect(refusalOfBob(rule, `${verb} on ${resource}`)).toContain('ownerReference');
   });
 
   it('reading the Namespace stays grantable', () => {
