@@ -22,12 +22,20 @@
  *     revocation in that shard stays applied. Namespace protection, when declared, refuses the
  *     collector's DELETE; without it nothing did. The boundary refuses Argo CD adding an
  *     ownerReference for this very reason (R42-3), not a person granted update on namespaces.
+ *
+ * R52-3 (low): the kubeconfig's ca.crt check (d2e8f87) found CERTIFICATE blocks anywhere, where
+ *     Go's pem.Decode (client-go's certutil.ParseCertsPEM) finds a block only at a line's start:
+ *     text before `-----BEGIN CERTIFICATE-----` on its line, and kubectl refuses the kubeconfig
+ *     ("unable to load root certificates: unable to parse bytes as PEM block", kubectl 1.3x here),
+ *     which orgctl wrote and said was fine.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { aliceAlone, baseProject } from './base-lock-project.ts';
 import { itReadsEachAsNpm, lockResolving } from './npm-reads.ts';
-import { forbiddenGrantsOfBob, refusalOfBob } from './helpers.ts';
+import { forbiddenGrantsOfBob, refusalOfBob, ROOT, run, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
@@ -135,5 +143,27 @@ describe('R52-2: an update of the Namespace writes its ownerReferences, and the 
     expect(
       judged([{ apiGroups: [''], resources: ['namespaces', 'namespaces/status'], verbs: ['get', 'watch'] }]),
     ).toEqual([]);
+  });
+});
+
+describe("R52-3: a certificate block begins a line, as Go's pem.Decode reads one (fails by design on 98b5e3a)", () => {
+  const SECRET = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
+  const ca = readFileSync(join(ROOT, 'test/fixtures/tls/ca.crt'), 'utf8');
+  const kubeconfigWithCa = (pem: string) => {
+    const file = join(tempDir(), 'secret.json');
+    const secret = JSON.parse(readFileSync(SECRET, 'utf8')) as { data: Record<string, string> };
+    secret.data['ca.crt'] = Buffer.from(pem).toString('base64');
+    writeFileSync(file, JSON.stringify(secret));
+    return run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', file]);
+  };
+
+  it('text before BEGIN on its line: no block, as kubectl reads it, so refused', async () => {
+    const r = await kubeconfigWithCa(`x${ca}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/data\['ca\.crt'\] is not base64 of PEM certificates: it holds no/);
+  });
+
+  it('a certificate after other lines still reads', async () => {
+    expect((await kubeconfigWithCa(`issued by the test authority\n${ca}`)).code).toBe(0);
   });
 });
