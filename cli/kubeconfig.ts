@@ -43,10 +43,13 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /**
  * Why kubectl cannot read `pem` as its certificate authorities, or undefined: client-go's
- * certutil.ParseCertsPEM wants at least one CERTIFICATE block, and each to be a certificate.
+ * certutil.ParseCertsPEM wants at least one CERTIFICATE block, and each to be a certificate. Go's
+ * pem.Decode finds a block's BEGIN and END lines only at a line's start.
  */
 function unreadableCertificates(pem: string): string | undefined {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const blocks = [...pem.matchAll(/(?:^|\n)(-----BEGIN CERTIFICATE-----[\s\S]*?\n-----END CERTIFICATE-----)/g)].map(
+    (m) => m[1]!,
+  );
   if (!blocks.length) return `it holds no ${PEM_CERTIFICATE} block`;
   const bad = blocks.findIndex((block) => {
     try {
