@@ -138,6 +138,10 @@ const INGRESS_PROBES: readonly Probe[] = (
   ] as const
 ).map(([probe, because, what]) => why(probe, because, what));
 
+/** What a refused write of orgctl's does (hold-delivery): said once, ended by each probe's own why. */
+const HOLDS_SHARD =
+  "its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied";
+
 export const CLASSES: readonly PrivilegeClass[] = [
   {
     id: 'run-pods',
@@ -302,7 +306,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
     probes: [
       why(
         p(WRITE, '', 'resourcequotas', 'resourcequotas/status'),
-        "a ResourceQuota counting RoleBindings or Roles (count/rolebindings.rbac.authorization.k8s.io), or a quota's status saying its count is reached, makes the API server refuse the next one orgctl writes in the namespace: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied",
+        `a ResourceQuota counting RoleBindings or Roles (count/rolebindings.rbac.authorization.k8s.io), or a quota's status saying its count is reached, makes the API server refuse the next one orgctl writes in the namespace: ${HOLDS_SHARD}`,
         'write ResourceQuotas',
       ),
       // A RoleBinding in namespace X reaches Namespace object X itself (the request's namespace is
@@ -312,12 +316,12 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // delete. Namespace protection, when declared, refuses the collector's DELETE; nothing else does.
       why(
         p(['update', 'patch'], '', 'namespaces', 'namespaces/status', 'namespaces/finalize'),
-        "an update of the Namespace writes its ownerReferences: one naming an owner that does not exist and the garbage collector deletes the Namespace and everything in it, and a finalizer of the writer's in the same update keeps it Terminating, refusing every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied",
+        `an update of the Namespace writes its ownerReferences: one naming an owner that does not exist and the garbage collector deletes the Namespace and everything in it, and a finalizer of the writer's in the same update keeps it Terminating, refusing every create: ${HOLDS_SHARD}`,
         'update the namespace itself (its ownerReferences delete it)',
       ),
       why(
         p(['delete'], '', 'namespaces'),
-        "deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: its shard's Argo CD sync fails, and every revocation in that shard, other namespaces' included, stays applied for as long as one object's finalizer keeps it Terminating",
+        `deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: ${HOLDS_SHARD} for as long as one object's finalizer keeps it Terminating`,
         'delete the namespace itself',
       ),
     ],

@@ -39,6 +39,9 @@ type Obj = Record<string, unknown>;
 /** Standard base64, padded (empty text decodes to nothing, which holds no certificate). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+const PEM_CERTIFICATE_END = '-----END CERTIFICATE-----';
+/** Each certificate block, its BEGIN and END lines at a line's start (as Go's pem.Decode finds them). */
+const CERTIFICATE_BLOCK = new RegExp(`(?:^|\\n)(${PEM_CERTIFICATE}[\\s\\S]*?\\n${PEM_CERTIFICATE_END})`, 'g');
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -47,9 +50,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * pem.Decode finds a block's BEGIN and END lines only at a line's start.
  */
 function unreadableCertificates(pem: string): string | undefined {
-  const blocks = [...pem.matchAll(/(?:^|\n)(-----BEGIN CERTIFICATE-----[\s\S]*?\n-----END CERTIFICATE-----)/g)].map(
-    (m) => m[1]!,
-  );
+  const blocks = [...pem.matchAll(CERTIFICATE_BLOCK)].map((m) => m[1]!);
   if (!blocks.length) return `it holds no ${PEM_CERTIFICATE} block`;
   const bad = blocks.findIndex((block) => {
     try {

@@ -89,8 +89,9 @@ export interface PartialRead {
   /** Files only searched (bytes, not parsed) for the subject's name. */
   readonly searched: readonly string[];
   /**
-   * The dated access the membership lists already read record (the subject's alone, when it is a
-   * user): their lines found by their bytes; no file is read for it.
+   * The dated access the membership lists record: a user's line alone, found by their username's
+   * bytes in the lists already read, else in the others; every list's dated lines when the question
+   * names no subject; none for another subject (a ServiceAccount holds no dated access).
    */
   readonly dated: DatedAccess;
 }
@@ -613,14 +614,15 @@ function readLaidOut(
     }
   }
   // Of a question about one user, their line alone, found by their username's bytes (the lists
-  // already read first; past some 20,000 people the users' lists reach members-01 and on); else
-  // every line recording dated access, of every list. No other line is decoded or parsed.
+  // already read first; past some 20,000 people the users' lists reach members-01 and on); of a
+  // question about no one, every line recording dated access, of every list; of another subject
+  // (a token's ServiceAccount), none: dated access is a person's. No other line is decoded or parsed.
   const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
-  const unread = memberLists.filter((f) => !readFiles.has(f));
   const linesIn = (lists: readonly string[]) => lists.flatMap((f) => [...markedLines(bytesOf(f), userLine)]);
-  const inRead = linesIn(memberLists.filter((f) => readFiles.has(f)));
+  const inRead = subject && !userLine ? [] : linesIn(memberLists.filter((f) => readFiles.has(f)));
+  const whole = subject === undefined || (userLine !== undefined && !inRead.length);
   const dated = datedAccessOfLines(
-    (userLine !== undefined && inRead.length ? inRead : [...inRead, ...linesIn(unread)]).filter((l) =>
+    [...inRead, ...(whole ? linesIn(memberLists.filter((f) => !readFiles.has(f))) : [])].filter((l) =>
       l.includes(DATED_ACCESS_MARK),
     ),
     org.name,

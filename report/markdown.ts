@@ -136,7 +136,7 @@ const MUST_SHOW = new Set(['gains-class', 'gains-role', 'gains-rules', 'token-ad
  */
 const makesAdmin = (c: Change): boolean =>
   ((c.kind === 'admin' || c.kind === 'gains-beyond-admin') && !c.removes) ||
-  ((c.kind === 'github' || c.kind === 'github-id' || c.kind === 'status') && !c.removes && c.admin === true) ||
+  (c.admin === true && !c.removes) ||
   (['invited', 'invite-changed', 'joins', 'accepts-invite'].includes(c.kind) &&
     (c.to as { readonly admin?: boolean } | undefined)?.admin === true);
 

@@ -22,6 +22,7 @@
  * Report lines about bindings carry their place in the input (BindingNote), so that phases which
  * look at different subjects still say things in the input's order.
  */
+import { listed } from '../model/text.ts';
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import {
   ADMIN_LEVEL,
@@ -150,13 +151,13 @@ function argoCdNotes(a: ArgoCdNamespaces): string[] {
   const names = [...a.bound.keys()];
   if (names.every((n) => n === a.declared)) return [];
   const why = [...a.bound].map(([ns, b]) => (names.length > 1 ? `in ${ns}, ${b}` : b)).join('; ');
-  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!;
+  const where = listed(names);
   const which =
     names.length > 1
       ? 'set its namespace to the one that delivers this organization'
       : `set its namespace: ${JSON.stringify(names[0])} (init --argocd does)`;
   return [
-    `Argo CD runs in ${listed} (${why}): no organization's, and their bindings and ServiceAccounts are not imported; with delivery.argocd, ${which}`,
+    `Argo CD runs in ${where} (${why}): no organization's, and their bindings and ServiceAccounts are not imported; with delivery.argocd, ${which}`,
   ];
 }
 
