@@ -255,9 +255,8 @@ function readArg(arg: string): Reading {
   if (named && !validPackageName(name)) return REFUSED;
   const spec = named ? arg.slice(at + 1) : arg;
   if (named && (spec === '' || spec === '*')) return REFUSED;
-  // An scp-like source after the name (hosted-git-info reads it so), or read again as NAME@spec when installed.
-  if (!URL_SPEC.test(spec) && (SCP_GIT.test(spec) || (named && SCP_GIT.test(`${name}@${spec}`))))
-    return { remote: `git+ssh://${spec}`, git: true };
+  // An scp-like source after the name (hosted-git-info reads it so; one without a name returned above).
+  if (named && !URL_SPEC.test(spec) && SCP_GIT.test(spec)) return { remote: `git+ssh://${spec}`, git: true };
   return readSpec(spec);
 }
 
