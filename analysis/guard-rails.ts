@@ -23,7 +23,7 @@ import {
 } from '../model/guard-rails.ts';
 import { WRITE_VERBS, type PolicyRule } from '../model/catalog.ts';
 import { ownValue } from '../model/own-keys.ts';
-import { NETWORKING_GROUP } from '../synth/guard-rails.ts';
+import { NETWORKING_GROUP } from '../synth/kinds.ts';
 import type { Change } from './change.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 import { namespacesOf, roleRulesOf, tokenSubject, whereHeld, type LazyCell, type Snapshot } from './snapshot.ts';

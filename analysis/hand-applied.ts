@@ -20,8 +20,8 @@ import {
   CLUSTER_LABEL,
   instanceLabelOf,
   TRACKING_ANNOTATION,
-  WRITTEN_KINDS,
 } from '../synth/argocd.ts';
+import { WRITTEN_KINDS } from '../synth/kinds.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_FILES, outputClusters, shardOf } from '../synth/render.ts';

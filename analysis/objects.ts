@@ -4,7 +4,7 @@
  * out, never crashing the evaluation.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import { RBAC_GROUP } from '../synth/render.ts';
+import { RBAC_GROUP } from '../synth/kinds.ts';
 import { DEFAULT_NAMESPACE } from '../model/model.ts';
 
 export interface SourceRef {

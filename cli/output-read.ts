@@ -9,7 +9,7 @@ import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
-import { isWrittenNamespaced } from '../synth/argocd.ts';
+import { isWrittenNamespaced } from '../synth/kinds.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';

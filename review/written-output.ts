@@ -37,7 +37,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
 import { judgeManifests } from '../policies/output/judge.ts';
-import { groupOf, isKind, WRITTEN_KINDS } from '../synth/argocd.ts';
+import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';

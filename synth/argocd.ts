@@ -2,55 +2,16 @@
  * Argo CD files for the output: an AppProject that allows exactly the kinds orgctl emits (no
  * ClusterRoleBinding) and only the organization's own namespaces, and an ApplicationSet with one Application per (cluster, shard).
  */
-import { outputClusters, RBAC_GROUP, SHARD_FILE_NAME } from './render.ts';
+import { outputClusters, SHARD_FILE_NAME } from './render.ts';
+import { ADMISSION_GROUP, WRITTEN_KINDS, type KindRef } from './kinds.ts';
+
+/** A kind as an AppProject names it: its API group ('' for the core group) and kind. */
+type ProjectKind = Pick<KindRef, 'group' | 'kind'>;
+const projectKind = ({ group, kind }: KindRef): ProjectKind => ({ group, kind });
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } from '../model/model.ts';
-import { ADMISSION_GROUP, NETWORKING_GROUP, protectionAppliedByHand, protectionNames } from './guard-rails.ts';
-
-/** A kind of object, as an AppProject names it: its API group ('' for the core group) and kind. */
-interface KindRef {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * Every kind orgctl writes into a cluster, by where it lives. The AppProject allows those an
- * organization's output holds; the review refuses any other in a head dist/ it did not render
- * itself (review/written-output.ts).
- */
-export const WRITTEN_KINDS: { readonly cluster: readonly KindRef[]; readonly namespaced: readonly KindRef[] } = {
-  // No ClusterRoleBinding: nothing orgctl writes can bind cluster-admin.
-  cluster: [
-    { group: '', kind: 'Namespace' },
-    { group: RBAC_GROUP, kind: 'ClusterRole' },
-    // Namespace protection, only when declared.
-    { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicy' },
-    { group: ADMISSION_GROUP, kind: 'ValidatingAdmissionPolicyBinding' },
-  ],
-  namespaced: [
-    { group: RBAC_GROUP, kind: 'Role' },
-    { group: RBAC_GROUP, kind: 'RoleBinding' },
-    { group: '', kind: 'ServiceAccount' },
-    { group: '', kind: 'Secret' },
-    { group: '', kind: 'ConfigMap' },
-    // Guard rails, each only when a namespace declares it.
-    { group: '', kind: 'ResourceQuota' },
-    { group: '', kind: 'LimitRange' },
-    { group: NETWORKING_GROUP, kind: 'NetworkPolicy' },
-  ],
-};
-
-/** The API group an `apiVersion` names: `rbac.authorization.k8s.io` of `rbac.authorization.k8s.io/v1`, '' of `v1`. */
-export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
-
-/** Whether `kind` of `group` is one of `kinds`, in any version. */
-export const isKind = (kinds: readonly KindRef[], group: string, kind: unknown): boolean =>
-  kinds.some((k) => k.group === group && k.kind === kind);
-
-/** Whether an object of `apiVersion` and `kind` is of a kind orgctl writes in a namespace (WRITTEN_KINDS.namespaced), in any version. */
-export const isWrittenNamespaced = (apiVersion: unknown, kind: unknown): boolean =>
-  typeof apiVersion === 'string' && isKind(WRITTEN_KINDS.namespaced, groupOf(apiVersion), kind);
+import { protectionAppliedByHand, protectionNames } from './guard-rails.ts';
 
 /** The namespace setting that makes orgctl write a guard rail's kind. */
 const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkPolicy'>> = {
@@ -94,17 +55,21 @@ export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: 
  * protection's only when Argo CD applies it (declared, and not beside the boundary), a guard
  * rail's only when a namespace declares it.
  */
-export function argoCdKindsOf(model: OrgModel): { cluster: KindRef[]; namespaced: KindRef[] } {
+export function argoCdKindsOf(model: OrgModel): { cluster: ProjectKind[]; namespaced: ProjectKind[] } {
   const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   return {
-    cluster: WRITTEN_KINDS.cluster.filter(
-      (k) =>
-        k.group !== ADMISSION_GROUP || (model.namespaceProtection !== undefined && !protectionAppliedByHand(model)),
-    ),
-    namespaced: WRITTEN_KINDS.namespaced.filter((k) => {
-      const setting = GUARD_RAIL_SETTING[k.kind];
-      return setting === undefined || used(setting);
-    }),
+    cluster: WRITTEN_KINDS.cluster
+      .filter(
+        (k) =>
+          k.group !== ADMISSION_GROUP || (model.namespaceProtection !== undefined && !protectionAppliedByHand(model)),
+      )
+      .map(projectKind),
+    namespaced: WRITTEN_KINDS.namespaced
+      .filter((k) => {
+        const setting = GUARD_RAIL_SETTING[k.kind];
+        return setting === undefined || used(setting);
+      })
+      .map(projectKind),
   };
 }
 
@@ -114,7 +79,7 @@ export function argoCdKindsOf(model: OrgModel): { cluster: KindRef[]; namespaced
  * in Go's filepath.Match syntax; Kubernetes names hold none of its metacharacters), so that a
  * forged dist/ cannot rewrite a ClusterRole or Namespace that is not the organization's.
  */
-function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: string })[] {
+function clusterResourcesOf(model: OrgModel): ProjectKind[] | (ProjectKind & { name: string })[] {
   const kinds = argoCdKindsOf(model).cluster;
   if (!model.argocd?.namedClusterResources) return kinds;
   const names: Record<string, readonly string[]> = {
@@ -123,7 +88,7 @@ function clusterResourcesOf(model: OrgModel): KindRef[] | (KindRef & { name: str
     ValidatingAdmissionPolicy: protectionNames(model.name),
     ValidatingAdmissionPolicyBinding: protectionNames(model.name),
   };
-  const key = (e: KindRef & { name: string }) => `${e.group}/${e.kind}/${e.name}`;
+  const key = (e: ProjectKind & { name: string }) => `${e.group}/${e.kind}/${e.name}`;
   return kinds
     .flatMap((k) => (names[k.kind] ?? []).map((name) => ({ ...k, name })))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -27,7 +27,8 @@ import {
 import { applicationName, argoCdKindsOf, instanceLabelOf, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
-import { ADMISSION_V1, protectionObjects } from './guard-rails.ts';
+import { protectionObjects } from './guard-rails.ts';
+import { ADMISSION_V1, RBAC_GROUP } from './kinds.ts';
 import type { k8s } from 'cdk8s-plus-28';
 import {
   manifest,
@@ -40,7 +41,6 @@ import {
 import {
   namespaceObject,
   outputClusters,
-  RBAC_GROUP,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE,
   SHARD_NAME_PATTERN,

@@ -21,11 +21,7 @@ import {
 import type { NamespaceModel, OrgModel } from '../model/model.ts';
 import { celString, celUsernameIn } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
-
-/** The API group of admission policies, and the apiVersion of its objects (Kubernetes ≥ 1.30). */
-export const ADMISSION_GROUP = 'admissionregistration.k8s.io';
-export const ADMISSION_V1 = `${ADMISSION_GROUP}/v1`;
-export const NETWORKING_GROUP = 'networking.k8s.io';
+import { ADMISSION_V1, NETWORKING_GROUP, resourcesByGroup, WRITTEN_KINDS } from './kinds.ts';
 
 type Meta = ReturnType<typeof meta>;
 
@@ -94,15 +90,10 @@ const GARBAGE_COLLECTORS = [
 ];
 
 /**
- * The resources of the kinds orgctl writes (WRITTEN_KINDS in synth/argocd.ts) beside Namespaces,
- * by API group, and their subresources (a status update may carry metadata too).
+ * The resources of the kinds orgctl writes, by API group: with their subresources (rulesOf), what
+ * namespace protection's policy matches.
  */
-const WRITTEN_RESOURCES: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
-  { group: '', resources: ['namespaces', 'serviceaccounts', 'secrets', 'configmaps', 'resourcequotas', 'limitranges'] },
-  { group: 'rbac.authorization.k8s.io', resources: ['clusterroles', 'roles', 'rolebindings'] },
-  { group: NETWORKING_GROUP, resources: ['networkpolicies'] },
-  { group: ADMISSION_GROUP, resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'] },
-];
+const WRITTEN_RESOURCES = resourcesByGroup([...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced]);
 
 /**
  * A CEL condition: the request adds no `field` (finalizers, ownerReferences) to the object's

@@ -7,6 +7,7 @@
  * `acme:r:pods` in namespace `web`. The role is in the binding's name because `roleRef`
  * is immutable.
  */
+import { RBAC_GROUP } from './kinds.ts';
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, type PolicyRule } from '../model/catalog.ts';
 import {
@@ -75,7 +76,6 @@ interface RenderOptions {
 }
 
 /** The Kubernetes RBAC API group, and the apiVersion of its objects. */
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const RBAC_V1 = `${RBAC_GROUP}/v1`;
 /** Objects that grow with the organization are split below this (see maxBindingBytes). */
 const MAX_OBJECT_BYTES = 192 * 1024;

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import type { PolicyRule } from '../model/catalog.ts';
-import { WRITTEN_KINDS } from '../synth/argocd.ts';
+import { WRITTEN_KINDS } from '../synth/kinds.ts';
 import { admission, ARGO, writtenObjects, type Obj } from './boundary-admission.ts';
 import { docs, files, ROOT, smallOrg, synth } from './helpers.ts';
 
