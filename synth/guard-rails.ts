@@ -115,15 +115,12 @@ const RAIL_RESOURCES: readonly { readonly group: string; readonly resources: rea
   { group: NETWORKING_GROUP, resources: ['networkpolicies'] },
 ];
 
-/** Resource rules for `resources` on `operations`, each with its subresources (a status update may carry metadata too). */
-const rulesOf = (
-  resources: readonly { readonly group: string; readonly resources: readonly string[] }[],
-  operations: readonly string[],
-) =>
+/** Resource rules matching creates and updates of `resources`, each with its subresources (a status update may carry metadata too). */
+const rulesOf = (resources: readonly { readonly group: string; readonly resources: readonly string[] }[]) =>
   resources.map(({ group, resources: rs }) => ({
     apiGroups: [group],
     apiVersions: ['v1'],
-    operations: [...operations],
+    operations: ['CREATE', 'UPDATE'],
     resources: rs.flatMap((r) => [r, `${r}/*`]),
   }));
 
@@ -190,7 +187,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
             operations: ['DELETE', 'UPDATE'],
             resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
           },
-          ...rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE']),
+          ...rulesOf(WRITTEN_RESOURCES),
         ],
       },
       validations: [
@@ -218,7 +215,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
       failurePolicy: 'Fail',
       matchConstraints: {
         namespaceSelector: organization,
-        resourceRules: rulesOf(RAIL_RESOURCES, ['CREATE', 'UPDATE']),
+        resourceRules: rulesOf(RAIL_RESOURCES),
       },
       matchConditions: [
         {
