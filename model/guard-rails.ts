@@ -156,12 +156,15 @@ export const GUARD_RAIL_NAMES = {
   railNamesProtection: (org: string) => `${org}-guard-rail-names`,
 } as const;
 
+/** The guard rails orgctl writes in a namespace: the setting that declares each, its kind and its object's name. */
+export const GUARD_RAIL_OBJECTS = [
+  { setting: 'quota', kind: 'ResourceQuota', name: GUARD_RAIL_NAMES.quota },
+  { setting: 'limits', kind: 'LimitRange', name: GUARD_RAIL_NAMES.limits },
+  { setting: 'networkPolicy', kind: 'NetworkPolicy', name: GUARD_RAIL_NAMES.networkPolicy },
+] as const;
+
 /** The names of the guard rails orgctl writes in a namespace: nobody else's to create there. */
-export const RAIL_OBJECT_NAMES: readonly string[] = [
-  GUARD_RAIL_NAMES.quota,
-  GUARD_RAIL_NAMES.limits,
-  GUARD_RAIL_NAMES.networkPolicy,
-];
+export const RAIL_OBJECT_NAMES: readonly string[] = GUARD_RAIL_OBJECTS.map((r) => r.name);
 
 /** The namespaces declared for admins only (`adminsOnly`), by name: one lookup for every judge and renderer. */
 export const adminsOnlyNamespaces = (

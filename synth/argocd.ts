@@ -10,15 +10,14 @@ type ProjectKind = Pick<KindRef, 'group' | 'kind'>;
 const projectKind = ({ group, kind }: KindRef): ProjectKind => ({ group, kind });
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
+import { GUARD_RAIL_OBJECTS } from '../model/guard-rails.ts';
 import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } from '../model/model.ts';
 import { protectionAppliedByHand, protectionNames } from './guard-rails.ts';
 
 /** The namespace setting that makes orgctl write a guard rail's kind. */
-const GUARD_RAIL_SETTING: Readonly<Record<string, 'quota' | 'limits' | 'networkPolicy'>> = {
-  ResourceQuota: 'quota',
-  LimitRange: 'limits',
-  NetworkPolicy: 'networkPolicy',
-};
+const GUARD_RAIL_SETTING: Readonly<Record<string, (typeof GUARD_RAIL_OBJECTS)[number]['setting']>> = Object.fromEntries(
+  GUARD_RAIL_OBJECTS.map((r) => [r.kind, r.setting]),
+);
 
 /** Namespaces no Application of orgctl may write to. */
 export const DENIED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];

@@ -13,6 +13,7 @@ import {
   appliersText,
   effectivePodSecurity,
   GUARD_RAIL_NAMES,
+  GUARD_RAIL_OBJECTS,
   LIMIT_FIELDS,
   podSecurityLabels,
   RAIL_OBJECT_NAMES,
@@ -110,10 +111,9 @@ export const protectionNames = (org: string): string[] => [
 ];
 
 /** The resources of the guard rails orgctl writes in a namespace (RAIL_OBJECT_NAMES), by API group. */
-const RAIL_RESOURCES: readonly { readonly group: string; readonly resources: readonly string[] }[] = [
-  { group: '', resources: ['resourcequotas', 'limitranges'] },
-  { group: NETWORKING_GROUP, resources: ['networkpolicies'] },
-];
+const RAIL_RESOURCES = resourcesByGroup(
+  WRITTEN_KINDS.namespaced.filter((k) => GUARD_RAIL_OBJECTS.some((r) => r.kind === k.kind)),
+);
 
 /** Resource rules matching creates and updates of `resources`, each with its subresources (a status update may carry metadata too). */
 const rulesOf = (resources: readonly { readonly group: string; readonly resources: readonly string[] }[]) =>
