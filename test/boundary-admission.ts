@@ -99,6 +99,11 @@ export interface Request {
    * a policy's namespaceSelector, and CEL's `namespaceObject`. Needed only under a namespaceSelector.
    */
   readonly namespaceObject?: Obj;
+  /**
+   * The request's options as the API server hands them to admission (`request.options`): a
+   * DELETE's DeleteOptions (`propagationPolicy`, `orphanDependents`), none given an empty object.
+   */
+  readonly options?: Obj;
 }
 
 interface Verdict {
@@ -242,6 +247,7 @@ export function admission(policy: Obj, r: Request): Verdict {
         namespace: r.namespace ?? o.metadata.namespace ?? '',
         name: o.metadata.name,
         subResource: r.subResource ?? '',
+        options: r.options ?? {},
       },
       ['namespace', 'name', 'subResource'],
     ),
