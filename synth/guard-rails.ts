@@ -115,12 +115,15 @@ const RAIL_RESOURCES = resourcesByGroup(
   WRITTEN_KINDS.namespaced.filter((k) => GUARD_RAIL_OBJECTS.some((r) => r.kind === k.kind)),
 );
 
-/** Resource rules matching creates and updates of `resources`, each with its subresources (a status update may carry metadata too). */
-const rulesOf = (resources: readonly { readonly group: string; readonly resources: readonly string[] }[]) =>
+/** Resource rules for `resources` on `operations`, each with its subresources (a status update may carry metadata too). */
+const rulesOf = (
+  resources: readonly { readonly group: string; readonly resources: readonly string[] }[],
+  operations: readonly string[],
+) =>
   resources.map(({ group, resources: rs }) => ({
     apiGroups: [group],
     apiVersions: ['v1'],
-    operations: ['CREATE', 'UPDATE'],
+    operations: [...operations],
     resources: rs.flatMap((r) => [r, `${r}/*`]),
   }));
 
@@ -133,6 +136,23 @@ function addsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtectio
   return {
     expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
     message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
+    reason: 'Forbidden',
+  };
+}
+
+/**
+ * The validation refusing a DELETE asking for foreground or orphan propagation by anyone but
+ * `appliedBy` and the garbage collector (red team R53-1): the API server writes the
+ * `foregroundDeletion` (`orphan`) finalizer in the DELETE itself, a dependent of the deleter's with
+ * a finalizer keeps the object Terminating, and gitops-engine never deletes an object already
+ * marked for deletion when it prunes: it waits for it forever. A plain or background DELETE stays
+ * open (Argo CD writes the object again).
+ */
+function deletesInBackground(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
+  const o = 'request.options';
+  return {
+    expression: `request.operation != 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || !has(${o}) || ((!has(${o}.propagationPolicy) || ${o}.propagationPolicy == 'Background') && (!has(${o}.orphanDependents) || ${o}.orphanDependents == false))`,
+    message: `organization ${model.name}'s objects are deleted by anyone but orgctl (${appliersText(p.appliedBy)}) with background propagation only: foreground or orphan propagation writes a finalizer, and a dependent's finalizer keeps the object when Argo CD prunes it, its sync waiting forever`,
     reason: 'Forbidden',
   };
 }
@@ -187,12 +207,13 @@ export function protectionObjects(model: OrgModel): Manifest[] {
             operations: ['DELETE', 'UPDATE'],
             resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
           },
-          ...rulesOf(WRITTEN_RESOURCES),
+          // DELETE too: one asking for foreground or orphan propagation writes a finalizer (R53-1).
+          ...rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE', 'DELETE']),
         ],
       },
       validations: [
         {
-          expression: `request.operation != 'DELETE' || ${applier}`,
+          expression: `request.operation != 'DELETE' || request.kind.kind != 'Namespace' || ${applier}`,
           message: `the namespaces of organization ${model.name} are deleted only through orgctl (by ${by})`,
           reason: 'Forbidden',
         },
@@ -209,13 +230,14 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           reason: 'Forbidden',
         },
         addsNoHold(model, p),
+        deletesInBackground(model, p),
       ],
     }),
     ...boundPolicy(model, GUARD_RAIL_NAMES.railNamesProtection(model.name), {
       failurePolicy: 'Fail',
       matchConstraints: {
         namespaceSelector: organization,
-        resourceRules: rulesOf(RAIL_RESOURCES),
+        resourceRules: rulesOf(RAIL_RESOURCES, ['CREATE', 'UPDATE']),
       },
       matchConditions: [
         {
