@@ -233,13 +233,21 @@ function validPackageName(name: string): boolean {
  * A semver range, as node-semver's loose validRange reads one: comparators (an operator, then a
  * version whose parts may be x or *), hyphen ranges, sets joined by ||. An approximation: what it
  * takes for a range that is none is a registry tag npm refuses, read here as a registry's package.
+ * Read without backtracking (red team R53-2): whitespace collapsed to one space first (as Range
+ * does), sets split on `||` in code, and each space and digit matched in one place only (a
+ * prerelease without its dash starts with no digit), so a long input is read in linear time.
  */
 const XR = String.raw`(?:[xX*]|\d+)`;
 const IDS = String.raw`[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*`;
-const PARTIAL = String.raw`[v=\s]*${XR}(?:\.${XR}(?:\.${XR}(?:-?${IDS})?)?)?(?:\+${IDS})?`;
-const COMPARATOR = String.raw`(?:[<>]=?|=|~>?|\^)?\s*${PARTIAL}`;
-const RANGE_SET = String.raw`(?:${PARTIAL}\s+-\s+${PARTIAL}|${COMPARATOR}(?:\s+${COMPARATOR})*)?`;
-const SEMVER_RANGE = new RegExp(String.raw`^\s*${RANGE_SET}\s*(?:\|\|\s*${RANGE_SET}\s*)*$`);
+const PARTIAL = String.raw`(?:[v=] ?)*${XR}(?:\.${XR}(?:\.${XR}(?:-${IDS}|(?=[A-Za-z])${IDS})?)?)?(?:\+${IDS})?`;
+const COMPARATOR = String.raw`(?:(?:[<>]=?|=|~>?|\^) ?)?${PARTIAL}`;
+const RANGE_SET = new RegExp(`^(?:${PARTIAL} - ${PARTIAL}|${COMPARATOR}(?: ${COMPARATOR})*)?$`);
+const isSemverRange = (tag: string): boolean =>
+  tag
+    .split(/\s+/)
+    .join(' ')
+    .split('||')
+    .every((set) => RANGE_SET.test(set.trim()));
 
 /**
  * npm-package-arg's one-argument reading, npa(arg) (what arborist's consistentResolve reads a
@@ -309,7 +317,7 @@ function readSpec(spec: string): Reading {
   }
   if (/[/\\]/.test(spec) || TARBALL.test(spec)) return { path: spec };
   const tag = spec.trim();
-  return encodeURIComponent(tag) === tag || SEMVER_RANGE.test(tag) ? undefined : REFUSED;
+  return encodeURIComponent(tag) === tag || isSemverRange(tag) ? undefined : REFUSED;
 }
 
 /**
