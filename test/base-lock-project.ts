@@ -4,28 +4,34 @@ import { join } from 'node:path';
 import { ROOT, run, tempDir } from './helpers.ts';
 
 /**
- * A base project as a repository holds it (package.json, its lock, the example's dist/), orgctl
- * from `spec` (its lock entry's `integrity` when given): its dist/ folder.
+ * A base project as a repository holds it (package.json, its lock, the example's dist/): orgctl
+ * a dependency at `dependency`, the lock's packages `lockPackages` beside the root's: its dist/ folder.
  */
-export function baseProject(spec: string, integrity?: string): string {
+export function lockedProject(dependency: string, lockPackages: Record<string, unknown>): string {
   const dir = tempDir('orgctl-lock-base-');
-  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: spec } };
-  const packages = {
-    '': root,
-    'node_modules/orgctl': { version: '0.1.0', resolved: spec, ...(integrity ? { integrity } : {}) },
-  };
+  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: dependency } };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
   writeFileSync(
     join(dir, 'package-lock.json'),
-    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages }, null, 2),
+    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...lockPackages } }, null, 2),
   );
   mkdirSync(join(dir, 'dist'));
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   return join(dir, 'dist');
 }
 
+/** A base project whose lock installs orgctl from `spec` (its lock entry's `integrity` when given): its dist/ folder. */
+export const baseProject = (spec: string, integrity?: string): string =>
+  lockedProject(spec, {
+    'node_modules/orgctl': { version: '0.1.0', resolved: spec, ...(integrity ? { integrity } : {}) },
+  });
+
+/** alice (an admin) alone changes `paths`, head dist/ base's: the review's result. */
+export const reviewByAliceAlone = (base: string, paths: readonly string[]) =>
+  run(['review', '--base', base, '--head', base, '--actor', 'alice', ...paths.flatMap((p) => ['--changed-path', p])]);
+
 /** alice (an admin) alone changes `path`, head dist/ base's: the exit code and engine-change's row. */
 export async function aliceAlone(base: string, path: string) {
-  const r = await run(['review', '--base', base, '--head', base, '--actor', 'alice', '--changed-path', path]);
+  const r = await reviewByAliceAlone(base, [path]);
   return { code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] };
 }

@@ -52,36 +52,19 @@
  * --pack-destination=/tmp: run by bash with stub npm and git, each packs into and installs in the
  * named folder, nothing else runs (the checkout path goes through the same quoting, and is absolute).
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
-
-/** A base project as a repository holds it: package.json, package-lock.json and the example's dist/. */
-function baseProject(dependency: string, lockPackages: Record<string, unknown>): string {
-  const dir = tempDir('orgctl-r41-base-');
-  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: dependency } };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(root, null, 2));
-  writeFileSync(
-    join(dir, 'package-lock.json'),
-    JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...lockPackages } }, null, 2),
-  );
-  mkdirSync(join(dir, 'dist'));
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  return join(dir, 'dist');
-}
+import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { cli, run, tempDir } from './helpers.ts';
 
 /** orgctl vendored as a folder of org/, as npm install file:org/vendor/orgctl locks it. */
 const VENDORED_IN_ORG = {
   'node_modules/orgctl': { resolved: 'org/vendor/orgctl', link: true },
   'org/vendor/orgctl': { name: 'orgctl', version: '0.1.0', bin: { orgctl: 'bin/orgctl.mjs' } },
 };
-
-/** alice (an admin) alone changes `paths`; head dist/ is base's. */
-const aliceAlone = (base: string, paths: readonly string[]) =>
-  run(['review', '--base', base, '--head', base, '--actor', 'alice', ...paths.flatMap((p) => ['--changed-path', p])]);
 
 const ENGINE_CHANGE_FAILS = /\| `engine-change` \| ❌ \|[^\n]*org\/vendor\/orgctl/;
 
@@ -91,7 +74,7 @@ describe('R41-1: a package base installs from inside org/ or dist/ is the engine
     ['a package shadowing its dependency from a node_modules above it', ['org/node_modules/yaml/dist/index.js']],
     ['a tsconfig.json above it, which esbuild and tsx read', ['org/tsconfig.json']],
   ])('%s: an admin alone may not change it', async (_, paths) => {
-    const r = await aliceAlone(baseProject('file:org/vendor/orgctl', VENDORED_IN_ORG), paths);
+    const r = await reviewByAliceAlone(lockedProject('file:org/vendor/orgctl', VENDORED_IN_ORG), paths);
     expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
       code: 1,
       row: expect.stringMatching(ENGINE_CHANGE_FAILS),
@@ -99,19 +82,19 @@ describe('R41-1: a package base installs from inside org/ or dist/ is the engine
   });
 
   it('a tarball of org/ whose lock entry has no integrity (npm ci installs whatever bytes it holds)', async () => {
-    const base = baseProject('file:org/orgctl-0.1.0.tgz', {
+    const base = lockedProject('file:org/orgctl-0.1.0.tgz', {
       'node_modules/orgctl': { version: '0.1.0', resolved: 'file:org/orgctl-0.1.0.tgz' },
     });
-    const r = await aliceAlone(base, ['org/orgctl-0.1.0.tgz']);
+    const r = await reviewByAliceAlone(base, ['org/orgctl-0.1.0.tgz']);
     expect(r.stdout).toMatch(/\| `engine-change` \| ❌ \|[^\n]*org\/orgctl-0\.1\.0\.tgz/);
     expect(r.code).toBe(1);
   });
 
   it("init's layout (a tarball at the root, pinned by its sha512): a change of org/ alone is no engine-change", async () => {
-    const base = baseProject('file:orgctl-0.1.0.tgz', {
+    const base = lockedProject('file:orgctl-0.1.0.tgz', {
       'node_modules/orgctl': { version: '0.1.0', resolved: 'file:orgctl-0.1.0.tgz', integrity: 'sha512-AAAA' },
     });
-    const r = await aliceAlone(base, ['org/org.ts']);
+    const r = await reviewByAliceAlone(base, ['org/org.ts']);
     expect(r.stdout).toMatch(/\| `engine-change` \| ✅ \| only org\/ and dist\/ change/);
     expect(r.code).toBe(0);
   });
@@ -124,11 +107,11 @@ describe('R44-3: a folder outside the repository may be the repository itself', 
     ['a relative path that leaves and re-enters it', '../acme-org/org/vendor/orgctl'],
     ["an absolute path to a runner's checkout", '/home/runner/work/acme-org/acme-org/org/vendor/orgctl'],
   ])('%s: an admin alone may not change org/', async (_, folder) => {
-    const base = baseProject(`file:${folder}`, {
+    const base = lockedProject(`file:${folder}`, {
       'node_modules/orgctl': { resolved: folder, link: true },
       [folder]: { name: 'orgctl', version: '0.1.0', bin: { orgctl: 'bin/orgctl.mjs' } },
     });
-    const r = await aliceAlone(base, ['org/vendor/orgctl/cli/review.ts']);
+    const r = await reviewByAliceAlone(base, ['org/vendor/orgctl/cli/review.ts']);
     expect({ code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] }).toEqual({
       code: 1,
       row: expect.stringMatching(/❌[^\n]*outside the repository/),
