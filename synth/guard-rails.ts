@@ -127,6 +127,10 @@ const rulesOf = (
     resources: rs.flatMap((r) => [r, `${r}/*`]),
   }));
 
+/** Who may put a hold (a finalizer, an ownerReference, a foreground or orphan delete) on the organization's objects: CEL. */
+const mayHold = (p: NonNullable<OrgModel['namespaceProtection']>): string =>
+  celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS]);
+
 /**
  * The validation refusing a finalizer or ownerReference added by anyone but `appliedBy` and the
  * garbage collector (red team R49-3): a finalizer of another's keeps an object Argo CD prunes, and
@@ -134,7 +138,7 @@ const rulesOf = (
  */
 function addsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
   return {
-    expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
+    expression: `request.operation == 'DELETE' || ${mayHold(p)} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
     message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
     reason: 'Forbidden',
   };
@@ -151,7 +155,7 @@ function addsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtectio
 function deletesInBackground(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
   const o = 'request.options';
   return {
-    expression: `request.operation != 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || !has(${o}) || ((!has(${o}.propagationPolicy) || ${o}.propagationPolicy == 'Background') && (!has(${o}.orphanDependents) || ${o}.orphanDependents == false))`,
+    expression: `request.operation != 'DELETE' || ${mayHold(p)} || !has(${o}) || ((!has(${o}.propagationPolicy) || ${o}.propagationPolicy == 'Background') && (!has(${o}.orphanDependents) || ${o}.orphanDependents == false))`,
     message: `organization ${model.name}'s objects are deleted by anyone but orgctl (${appliersText(p.appliedBy)}) with background propagation only: foreground or orphan propagation writes a finalizer, and a dependent's finalizer keeps the object when Argo CD prunes it, its sync waiting forever`,
     reason: 'Forbidden',
   };
@@ -198,18 +202,10 @@ export function protectionObjects(model: OrgModel): Manifest[] {
       failurePolicy: 'Fail',
       matchConstraints: {
         objectSelector: organization,
-        resourceRules: [
-          // `namespaces` alone matches no subresource (admission rules match `res/sub`), and an
-          // UPDATE through `status` or `finalize` writes the request's labels as one of the Namespace does.
-          {
-            apiGroups: [''],
-            apiVersions: ['v1'],
-            operations: ['DELETE', 'UPDATE'],
-            resources: ['namespaces', 'namespaces/finalize', 'namespaces/status'],
-          },
-          // DELETE too: one asking for foreground or orphan propagation writes a finalizer (R53-1).
-          ...rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE', 'DELETE']),
-        ],
+        // Namespaces among them, with their subresources: an UPDATE through `status` or `finalize`
+        // writes the request's labels as one of the Namespace does. DELETE too: one asking for
+        // foreground or orphan propagation writes a finalizer (R53-1).
+        resourceRules: rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE', 'DELETE']),
       },
       validations: [
         {
