@@ -176,12 +176,7 @@ function movesIn(c: Change): boolean {
 
 /** Whether a change gives what a reviewer must see even in a cut comment (`held`: its classGrants). */
 const mustShow = (c: Change, held: readonly string[]): boolean =>
-  MUST_SHOW.has(c.kind) ||
-  // An admin made (or reactivated) as one entry carries the classes its gains-class lines said.
-  (!c.removes && !!c.classes?.length) ||
-  makesAdmin(c) ||
-  held.length > 0 ||
-  (TOKEN_GAINS.has(c.kind) && (!c.removes || movesIn(c)));
+  MUST_SHOW.has(c.kind) || makesAdmin(c) || held.length > 0 || (TOKEN_GAINS.has(c.kind) && (!c.removes || movesIn(c)));
 
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
