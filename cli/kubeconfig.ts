@@ -16,6 +16,7 @@ import { InputError, unreadableFlagFile, UsageError, whyUnread } from '../model/
 import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
+import { serviceAccountUser } from '../analysis/authorizer.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
 import { shellCommand, showHidden } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -120,7 +121,7 @@ export function readTokenSecret(
     throw new InputError(`Secret ${name}: data.token is not a base64-encoded token`);
   // The token controller fills data.token only when it is empty, and the API server authenticates
   // a token by its own claims, not by the Secret holding it: one written there is whoever it names.
-  const subject = `system:serviceaccount:${namespace}:${token.serviceAccount}`;
+  const subject = serviceAccountUser(namespace, token.serviceAccount);
   const named = jwtSubject(decoded);
   if (named !== subject)
     throw new InputError(
