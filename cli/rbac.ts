@@ -115,7 +115,7 @@ export async function loadAuthorizer(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<Authorizer> {
-  return (await loadRbacRead(dir, io, options)).authz;
+  return (await readAuthorizer(dir, io, options)).authz;
 }
 
 /** What can-i and who-can read: the Authorizer, and the dated access the output records (none: not orgctl's). */
@@ -130,6 +130,17 @@ export async function loadRbacRead(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<RbacRead> {
+  const { authz, datedOf } = await readAuthorizer(dir, io, options);
+  const dated = datedOf();
+  return { authz, ...(dated ? { dated } : {}) };
+}
+
+/** The Authorizer of `dir`, and how to get the dated access it records: only can-i and who-can ask (access does not). */
+async function readAuthorizer(
+  dir: string,
+  io: Io,
+  options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion },
+): Promise<{ readonly authz: Authorizer; readonly datedOf: () => DatedAccess | undefined }> {
   io.progress?.(`reading ${dir}/...`);
   // An answer from a dist/ older than the declaration beside it says so (a few stat calls).
   const stale = staleOutputWarning(dir);
@@ -147,7 +158,7 @@ export async function loadRbacRead(
   const answering = partial && authorizer(partial.rbac);
   if (answering && !answering.bindingsWithoutRole().length) {
     io.progress?.('');
-    return { authz: answering, dated: partial.dated };
+    return { authz: answering, datedOf: () => partial.dated };
   }
   // orgctl's output is read by its own strict reader; only manifests of any origin need the full
   // YAML parser (loaded only then: parsing and compiling it costs about 15 ms).
@@ -172,8 +183,7 @@ export async function loadRbacRead(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  const dated = output && datedAccessOfDocs(docs);
-  return { authz, ...(dated ? { dated } : {}) };
+  return { authz, datedOf: () => (output ? datedAccessOfDocs(docs) : undefined) };
 }
 
 export interface Target {
