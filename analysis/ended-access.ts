@@ -92,12 +92,22 @@ function endedRecord(
   return record && isExpired(record.until, today) ? record : undefined;
 }
 
+/**
+ * A dated role as a person knows it: what it is (`level`, `custom role`, `own rules`, else `role`)
+ * and its name (the level, the custom role's name, else the role as bound). `orgctl members` says
+ * the name; a warning says both.
+ */
+export function datedRole(role: string, org: string): { readonly what: string; readonly name: string } {
+  const r = orgRoleOf(org, role);
+  if (r.kind === 'level') return { what: 'level', name: r.level };
+  if (r.kind === 'custom') return { what: 'custom role', name: r.name };
+  return { what: r.kind === 'user-rules' ? 'own rules' : 'role', name: role };
+}
+
 /** What a record's role is to a person: `level r:full`, `custom role reader`, `own rules (acme:custom:bob@acme.io)`. */
 function accessLabel(role: string, org: string): string {
-  const r = orgRoleOf(org, role);
-  if (r.kind === 'level') return `level ${r.level}`;
-  if (r.kind === 'custom') return `custom role ${r.name}`;
-  return r.kind === 'user-rules' ? `own rules (${role})` : `role ${role}`;
+  const { what, name } = datedRole(role, org);
+  return what === 'own rules' ? `own rules (${name})` : `${what} ${name}`;
 }
 
 export interface EndedAccess extends MemberGrantExpiry {

@@ -7,7 +7,7 @@ import type { Io } from '../model/io.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
-import { orgRoleOf } from '../analysis/org-roles.ts';
+import { datedRole } from '../analysis/ended-access.ts';
 import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 
@@ -30,8 +30,8 @@ function accessState(until: string, today: string): string {
 
 /** A dated role as a person knows it: a level (r:full), a custom role by its name, their own rules. */
 function accessName(org: string, role: string): string {
-  const r = orgRoleOf(org, role);
-  return r.kind === 'level' ? r.level : r.kind === 'custom' ? r.name : r.kind === 'user-rules' ? 'own rules' : role;
+  const { what, name } = datedRole(role, org);
+  return what === 'own rules' ? what : name;
 }
 
 /** One row per person, namespace and last day: the roles that end together, read as one. */
