@@ -427,24 +427,27 @@ function mayBeBound(membership: Membership, subject: NamedSubject): boolean {
 const usernameField = (username: string): string => `"username":${JSON.stringify(username)}`;
 
 /**
- * What the membership lists' bytes say of `username` as a user, without parsing them: `active`
- * when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
+ * What the membership lists' bytes (`files`, and `lines`: theirs holding the user's username
+ * field) say of `username` as a user, without parsing them: `active` when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
  * writes it) records them active; `absent` when the name's bytes stand nowhere in them, which
  * only a name of printable ASCII without a quote or backslash can tell (JSON and YAML write it
  * unescaped, and orgctl's YAML never folds a line); else `unknown`, and the lists are read whole
  * (mayBeBound), so a line written another way costs time, never an answer. At size L it spares
  * parsing 10,000 users' lines to ask about one.
  */
-function userInLists(files: readonly Buffer[], username: string): 'active' | 'absent' | 'unknown' {
-  for (const bytes of files)
-    for (const text of markedLines(bytes, usernameField(username))) {
-      try {
-        const line = JSON.parse(text) as { readonly username?: unknown; readonly status?: unknown };
-        if (line.username === username && line.status === 'active') return 'active';
-      } catch {
-        // Not a line of JSON: the whole read decides.
-      }
+function userInLists(
+  files: readonly Buffer[],
+  lines: readonly string[],
+  username: string,
+): 'active' | 'absent' | 'unknown' {
+  for (const text of lines) {
+    try {
+      const line = JSON.parse(text) as { readonly username?: unknown; readonly status?: unknown };
+      if (line.username === username && line.status === 'active') return 'active';
+    } catch {
+      // Not a line of JSON: the whole read decides.
     }
+  }
   if (jsonAsIs(username)) {
     const name = Buffer.from(username);
     if (files.every((bytes) => bytes.indexOf(name) < 0)) return 'absent';
@@ -582,8 +585,19 @@ function readLaidOut(
   // The membership lists, the same in every cluster: the first cluster's.
   const memberLists = [clusterShardFile(clusters[0]!), ...membersFiles];
   /** Whether a binding elsewhere may name the subject: their line found by its bytes, else the lists read. */
+  // A user's lines in each list (their username field's bytes found), each list searched once.
+  const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
+  const userLines = new Map<string, readonly string[]>();
+  const linesOf = (f: string): readonly string[] => {
+    let lines = userLines.get(f);
+    if (!lines) userLines.set(f, (lines = [...markedLines(bytesOf(f), userLine)]));
+    return lines;
+  };
   const mayBeBoundElsewhere = (subject: NamedSubject): boolean => {
-    const listed = subject.kind === 'User' ? userInLists(memberLists.map(bytesOf), subject.name) : 'unknown';
+    const listed =
+      subject.kind === 'User'
+        ? userInLists(memberLists.map(bytesOf), memberLists.flatMap(linesOf), subject.name)
+        : 'unknown';
     return (
       listed === 'active' ||
       (listed === 'unknown' &&
@@ -617,8 +631,7 @@ function readLaidOut(
   // already read first; past some 20,000 people the users' lists reach members-01 and on); of a
   // question about no one, every line recording dated access, of every list; of another subject
   // (a token's ServiceAccount), none: dated access is a person's. No other line is decoded or parsed.
-  const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
-  const linesIn = (lists: readonly string[]) => lists.flatMap((f) => [...markedLines(bytesOf(f), userLine)]);
+  const linesIn = (lists: readonly string[]) => lists.flatMap(linesOf);
   const inRead = subject && !userLine ? [] : linesIn(memberLists.filter((f) => readFiles.has(f)));
   const whole = subject === undefined || (userLine !== undefined && !inRead.length);
   const dated = datedAccessOfLines(
