@@ -63,6 +63,93 @@ describe.skipIf(!KUBECTL && !process.env.CI)('kubectl reads the kubeconfig orgct
   });
 });
 
+/**
+ * What kubectl takes as certificate authorities (client-go's rootCertPool: Go's
+ * x509.CertPool.AppendCertsFromPEM over encoding/pem.Decode, which skips a block it cannot frame,
+ * decode or parse, and a CERTIFICATE block with headers). Each variant holds the stand-in's
+ * authority or nothing kubectl can use, so kubectl reaching the stand-in is kubectl taking it.
+ */
+const CA_VARIANTS: Record<string, (ca: string) => string> = {
+  'the authority alone': (ca) => ca,
+  'with CRLF line endings': (ca) => ca.replaceAll('\n', '\r\n'),
+  'after text that is no PEM': (ca) => `issued by the platform team\n${ca}`,
+  'followed by a block that holds no certificate': (ca) => `${ca}${BROKEN}`,
+  'after a block that holds no certificate': (ca) => `${BROKEN}${ca}`,
+  'after a block whose base64 is broken': (ca) => `-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n${ca}`,
+  'with spaces ending its BEGIN and END lines': (ca) =>
+    ca.replace('CERTIFICATE-----\n', 'CERTIFICATE-----  \n').replace(/-----\n$/, '----- \t\n'),
+  'its base64 lines indented': (ca) => ca.replace(/\n(?!-)/g, '\n  '),
+  'with a header (kubectl skips such a block)': (ca) => ca.replace('-----\n', '-----\nComment: test\n'),
+  'after the same with a header': (ca) => `${ca.replace('-----\n', '-----\nComment: test\n')}${ca}`,
+  'its BEGIN line indented': (ca) => `  ${ca}`,
+  'text after its BEGIN line': (ca) => ca.replace('CERTIFICATE-----\n', 'CERTIFICATE----- x\n'),
+  'text after its END line': (ca) => ca.replace(/-----\n$/, '----- x\n'),
+  'without a line break before its END line': (ca) => ca.replace(/\n-----END/, '-----END'),
+  'its base64 unpadded': (ca) => ca.replace(/=+\n-----END/, '\n-----END'),
+  'its END line naming another type': (ca) => ca.replace('END CERTIFICATE', 'END X509 CRL'),
+  'a block that holds no certificate, alone': () => BROKEN,
+  'nothing (kubectl then trusts the system authorities)': () => '',
+};
+const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTests\n-----END CERTIFICATE-----\n';
+
+describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authority exactly when kubectl does', () => {
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer(
+      { key: readFileSync(join(TLS, 'server.key')), cert: readFileSync(join(TLS, 'server.crt')) },
+      (_req, res) => res.end(JSON.stringify({ major: '1', minor: '32', gitVersion: 'v1.32.0' })),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const ca = readFileSync(join(TLS, 'ca.crt'), 'utf8');
+  it.each(Object.entries(CA_VARIANTS))('%s', async (_, variant) => {
+    const pem = variant(ca);
+    const dir = tempDir();
+    const config = join(dir, 'kubeconfig');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name: 'c', cluster: { server: url, 'certificate-authority-data': Buffer.from(pem).toString('base64') } },
+        ],
+        users: [{ name: 'u', user: { token } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    );
+    const kubectl = await promisify(execFile)(
+      'kubectl',
+      ['--kubeconfig', config, 'get', '--raw', '/version', '--request-timeout=30s'],
+      {
+        env: { ...process.env, HOME: dir, KUBECACHEDIR: join(dir, 'cache') },
+        encoding: 'utf8',
+      },
+    ).then(
+      () => 'takes it',
+      (e: { stderr: string }) => `refuses it: ${e.stderr.trim().split('\n').at(-1)}`,
+    );
+    const forged = structuredClone(secret);
+    forged.data['ca.crt'] = Buffer.from(pem).toString('base64');
+    const file = join(dir, 'secret.json');
+    writeFileSync(file, JSON.stringify(forged));
+    const made = await run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', file]);
+    const orgctl = made.code === 0 ? 'takes it' : `refuses it: ${made.stderr.trim()}`;
+    expect(
+      { orgctl: orgctl.slice(0, 9), kubectl: kubectl.slice(0, 9) },
+      `orgctl ${orgctl}\nkubectl ${kubectl}`,
+    ).toEqual({
+      orgctl: kubectl.slice(0, 9),
+      kubectl: kubectl.slice(0, 9),
+    });
+  });
+});
+
 describe("the Secret's certificate authority, as kubectl reads it", () => {
   const withCa = (pem: string): string => {
     const file = join(tempDir(), 'secret.json');
