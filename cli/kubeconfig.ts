@@ -4,7 +4,6 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
@@ -21,6 +20,7 @@ import { membershipDataOf } from '../analysis/membership.ts';
 import { shellCommand, showHidden } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
+import { kubectlRefusesAuthorities, STD_BASE64 } from './go-pem.ts';
 
 const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
                          [--dir DIR] [--out FILE [--force]]
@@ -37,32 +37,7 @@ A deactivated token, or one past its \`expires\` (judged on ORGCTL_TODAY, else t
   --dir DIR      the synthesized output that declares the token (default dist)`;
 
 type Obj = Record<string, unknown>;
-/** Standard base64, padded (empty text decodes to nothing, which holds no certificate). */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
-const PEM_CERTIFICATE_END = '-----END CERTIFICATE-----';
-/** Each certificate block, its BEGIN and END lines at a line's start (as Go's pem.Decode finds them). */
-const CERTIFICATE_BLOCK = new RegExp(`(?:^|\\n)(${PEM_CERTIFICATE}[\\s\\S]*?\\n${PEM_CERTIFICATE_END})`, 'g');
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * Why kubectl cannot read `pem` as its certificate authorities, or undefined: client-go's
- * certutil.ParseCertsPEM wants at least one CERTIFICATE block, and each to be a certificate. Go's
- * pem.Decode finds a block's BEGIN and END lines only at a line's start.
- */
-function unreadableCertificates(pem: string): string | undefined {
-  const blocks = [...pem.matchAll(CERTIFICATE_BLOCK)].map((m) => m[1]!);
-  if (!blocks.length) return `it holds no ${PEM_CERTIFICATE} block`;
-  const bad = blocks.findIndex((block) => {
-    try {
-      new X509Certificate(block);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  return bad < 0 ? undefined : `its certificate ${bad + 1} cannot be read`;
-}
 
 /** A JWT's subject (`sub`), read without checking its signature; undefined when it is no JWT naming one. */
 function jwtSubject(jwt: string): string | undefined {
@@ -128,8 +103,8 @@ export function readTokenSecret(
       `Secret ${name}: data.token ${named === undefined ? 'is not a JWT naming a ServiceAccount (its sub claim)' : `names ${JSON.stringify(named)}`}, not ${subject}, as the token the cluster fills it with does: a token written there by hand acts as whoever it names`,
     );
   const ca = data['ca.crt'];
-  const unreadable = BASE64.test(ca)
-    ? unreadableCertificates(Buffer.from(ca, 'base64').toString('latin1'))
+  const unreadable = STD_BASE64.test(ca)
+    ? kubectlRefusesAuthorities(Buffer.from(ca, 'base64').toString('latin1'))
     : 'it is not base64';
   if (unreadable)
     throw new InputError(

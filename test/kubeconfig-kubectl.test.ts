@@ -90,7 +90,7 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'a block that holds no certificate, alone': () => BROKEN,
   'nothing (kubectl then trusts the system authorities)': () => '',
 };
-const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTests\n-----END CERTIFICATE-----\n';
+const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
 
 describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authority exactly when kubectl does', () => {
   let server: Server;
@@ -162,9 +162,18 @@ describe("the Secret's certificate authority, as kubectl reads it", () => {
     run(['kubeconfig', 'ci-deploy', '--server', 'https://k.acme.io', '--secret', file]);
 
   it('refuses a PEM block that holds no certificate: kubectl would refuse the kubeconfig', async () => {
-    const r = await kubeconfig(withCa('-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTests\n-----END CERTIFICATE-----\n'));
+    const r = await kubeconfig(
+      withCa('-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n'),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/data\['ca\.crt'\] is not base64 of PEM certificates: its certificate 1 cannot be read/);
+  });
+
+  it('says why, when every certificate block has headers (kubectl skips such a block)', async () => {
+    const ca = readFileSync(join(TLS, 'ca.crt'), 'utf8');
+    const r = await kubeconfig(withCa(ca.replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\n')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/each CERTIFICATE block has headers, and kubectl skips such a block/);
   });
 
   it('accepts a bundle of certificates, as the cluster may fill it, and keeps it whole', async () => {
