@@ -4,7 +4,9 @@
  * ended and what removes it, from the dates dist/ records (MemberUser.expiring).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from './helpers.ts';
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT, run, tempDir } from './helpers.ts';
 import { baseSpec, distOf, grantsOf } from './review/scenarios.ts';
 
 /** The spec's grants: erin's r:full in data ends on 2027-01-10; gina's r:pods there holds for good. */
@@ -23,7 +25,8 @@ function datedSpec() {
 }
 
 const ENDED = 'ended on 2027-01-10';
-const FIX = 'run npm run synth (or merge the expiry pull request) so Argo CD removes it';
+/** The fix for the repository's own dist/ (README's example); another folder's names its own synth. */
+const FIX = 'run `npm run synth` (or merge the expiry pull request) so Argo CD removes it';
 
 describe('access that has ended but dist/ still binds', () => {
   let dist: string;
@@ -48,8 +51,12 @@ describe('access that has ended but dist/ still binds', () => {
     const warning = after.stderr.split('\n').filter((l) => l.includes(ENDED));
     expect(warning).toHaveLength(1);
     expect(warning[0]).toMatch(/^warning: /);
-    for (const part of ['erin@acme.io', 'r:full', 'data', 'RoleBinding data/acme:r:full', FIX])
+    for (const part of ['erin@acme.io', 'r:full', 'data', 'RoleBinding data/acme:r:full'])
       expect(warning[0]).toContain(part);
+    // Not the project's dist/: `npm run synth` would not write it again. Nothing recorded what this
+    // folder was written from (no cache folder here), so the command is the project's declaration's.
+    expect(warning[0]).not.toContain('npm run synth');
+    expect(warning[0]).toMatch(/: run `orgctl synth --out \S+\/dist` so Argo CD removes it$/);
     // --today decides over ORGCTL_TODAY, both ways.
     expect((await canI('erin@acme.io', '2027-01-11', '--today', '2027-01-10')).stderr).toBe('');
     expect((await canI('erin@acme.io', '2026-12-01', '--today', '2027-01-11')).stderr).toContain(ENDED);
@@ -64,7 +71,28 @@ describe('access that has ended but dist/ still binds', () => {
     expect(after.ended).toEqual(
       expect.objectContaining({ namespace: 'data', role: 'acme:r:full', until: '2027-01-10', today: '2027-01-11' }),
     );
-    expect(after.ended.warning).toContain(FIX);
+    expect(after.ended.warning).toMatch(/: run `orgctl synth --out \S+\/dist` so Argo CD removes it$/);
+  });
+
+  it("names the command that writes the folder asked about: its recorded declaration, or the project's for dist/", async () => {
+    const cache = tempDir();
+    const dir = tempDir();
+    const spec = join(dir, 'org.json');
+    writeFileSync(spec, JSON.stringify(datedSpec()));
+    const out = join(dir, 'out');
+    expect((await run(['synth', '--spec', spec, '--out', out], { ORGCTL_CACHE_DIR: cache })).code).toBe(0);
+    const r = await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'erin@acme.io', '--dir', out], {
+      ORGCTL_TODAY: '2027-01-11',
+      ORGCTL_CACHE_DIR: cache,
+    });
+    expect(r.stderr).toContain(
+      `: run \`orgctl synth --spec ${relative(ROOT, spec)} --out ${relative(ROOT, out)}\` so Argo CD removes it`,
+    );
+    // The project's own dist/ (the README's example) is written again by npm run synth.
+    const own = await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'dan@acme.io'], {
+      ORGCTL_TODAY: '2027-07-01',
+    });
+    expect(own.stderr).toContain(FIX);
   });
 
   it('never warns for a grant with no end, an answer another binding keeps, or an admin’s standing access', async () => {
