@@ -23,6 +23,7 @@ import {
   type MemberGrantExpiry,
 } from '../model/membership.ts';
 import { isExpired } from '../model/model.ts';
+import { PROJECT_SYNTH } from '../model/text.ts';
 
 /** What an output records of dated access: its organization (whose roles the records name) and each person's records. */
 export interface DatedAccess {
@@ -120,8 +121,15 @@ export interface EndedAccess extends MemberGrantExpiry {
   readonly warning: string;
 }
 
-/** The fix, in one place: what removes a binding whose end has passed. */
-const ENDED_ACCESS_FIX = 'run npm run synth (or merge the expiry pull request) so Argo CD removes it';
+/** The output folder asked about, as a person named it (`dist/`), and the command that writes it again. */
+export interface AskedOutput {
+  readonly dir: string;
+  readonly synth: string;
+}
+
+/** The fix, in one place: what removes a binding whose end has passed (the expiry pull request is the repository's). */
+const endedAccessFix = (synth: string): string =>
+  `run \`${synth}\`${synth === PROJECT_SYNTH ? ' (or merge the expiry pull request)' : ''} so Argo CD removes it`;
 
 function ended(
   record: MemberGrantExpiry,
@@ -129,7 +137,7 @@ function ended(
   username: string,
   dated: DatedAccess,
   today: string,
-  dir: string,
+  output: AskedOutput,
 ): EndedAccess {
   const name = `RoleBinding ${binding.namespace}/${binding.name}`;
   return {
@@ -137,7 +145,7 @@ function ended(
     username,
     today,
     binding: name,
-    warning: `${username}'s ${accessLabel(record.role, dated.org)} in namespace ${record.namespace} ended on ${record.until} (its last day), but ${name} in ${dir} still grants it, and so does the cluster until it is synthesized again and Argo CD syncs: ${ENDED_ACCESS_FIX}`,
+    warning: `${username}'s ${accessLabel(record.role, dated.org)} in namespace ${record.namespace} ended on ${record.until} (its last day), but ${name} in ${output.dir} still grants it, and so does the cluster until it is synthesized again and Argo CD syncs: ${endedAccessFix(output.synth)}`,
   };
 }
 
@@ -153,7 +161,7 @@ export function endedAnswer(
   decision: Decision,
   dated: DatedAccess | undefined,
   today: string,
-  dir: string,
+  output: AskedOutput,
 ): EndedAccess | undefined {
   if (!dated?.byUsername.has(user.name) || !decision.by) return undefined;
   const record = endedRecord(dated, decision.by.binding, user.name, today);
@@ -161,7 +169,7 @@ export function endedAnswer(
   const req = resourceRequestOf(attrs);
   for (const e of authz.rulesFor(user, requestNamespace(attrs)))
     if (ruleAllows(e.rule, req) && !endedRecord(dated, e.binding, user.name, today)) return undefined;
-  return ended(record, decision.by.binding, user.name, dated, today, dir);
+  return ended(record, decision.by.binding, user.name, dated, today, output);
 }
 
 /** The access of `username` that `binding` still grants though it ended before `today` (who-can's rows). */
@@ -170,8 +178,8 @@ export function endedBinding(
   username: string,
   dated: DatedAccess | undefined,
   today: string,
-  dir: string,
+  output: AskedOutput,
 ): EndedAccess | undefined {
   const record = dated && endedRecord(dated, binding, username, today);
-  return record && ended(record, binding, username, dated, today, dir);
+  return record && ended(record, binding, username, dated, today, output);
 }

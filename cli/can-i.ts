@@ -16,6 +16,7 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { askedOutput } from './written-from.ts';
 import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
 
 const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
@@ -219,7 +220,7 @@ export const command = defineCommand({
           decision,
           dated,
           resolveToday(today, io.env),
-          `${flags.dir ?? DEFAULT_OUTPUT_DIR}/`,
+          askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR),
         );
     }
     if (ended) io.err(`warning: ${ended.warning}`);

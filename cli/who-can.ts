@@ -17,6 +17,7 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { askedOutput } from './written-from.ts';
 import { hasHidden, showHidden } from '../model/text.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
@@ -95,7 +96,7 @@ export const command = defineCommand({
     const seen = new Set<string>();
     // The day is resolved only when someone's access has an end recorded.
     const today = dated?.byUsername.size ? resolveToday(todayFlag, io.env) : '';
-    const dir = `${flags.dir ?? DEFAULT_OUTPUT_DIR}/`;
+    const output = askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR);
     for (const scope of scopes) {
       for (const b of scope
         ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding')
@@ -105,7 +106,7 @@ export const command = defineCommand({
         if (!role || i < 0) continue;
         for (const s of b.subjects) {
           const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
-          const ended = s.kind === 'User' ? endedBinding(b, s.name, dated, today, dir) : undefined;
+          const ended = s.kind === 'User' ? endedBinding(b, s.name, dated, today, output) : undefined;
           const row = {
             subjectKind: s.kind,
             subject,

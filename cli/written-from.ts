@@ -16,7 +16,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { shellCommand } from '../model/text.ts';
+import type { AskedOutput } from '../analysis/ended-access.ts';
+import { PROJECT_SYNTH, shellCommand } from '../model/text.ts';
 import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { cacheFolder, declarationFile } from './paths.ts';
@@ -133,10 +134,33 @@ export function synthCommand(declaration: string, output: string): string {
   } catch {
     // a package.json that cannot be read: the command in full
   }
-  return own
-    ? 'npm run synth'
-    : shellCommand(['orgctl', 'synth', '--spec', shown(declaration), '--out', shown(output)]);
+  return own ? PROJECT_SYNTH : shellCommand(['orgctl', 'synth', '--spec', shown(declaration), '--out', shown(output)]);
 }
+
+/**
+ * The command that writes output folder `dir` again: from the declaration recorded when synth
+ * wrote it; without a record, `npm run synth` for the project's own and `orgctl synth --out DIR`
+ * (the project's declaration) for any other.
+ */
+export function resynthCommand(dir: string): string {
+  try {
+    const output = realpathSync(dir);
+    const file = recordFile(output);
+    const record = file && readRecord(file);
+    if (record && record.output === output) return synthCommand(record.declaration, record.output);
+  } catch {
+    // no folder or no cache: as without a record
+  }
+  return realOrResolved(dir) === realOrResolved(DEFAULT_OUTPUT_DIR)
+    ? PROJECT_SYNTH
+    : shellCommand(['orgctl', 'synth', '--out', shown(dir)]);
+}
+
+/** Output folder `dir` as a person named it (`dist/`), and the command that writes it again. */
+export const askedOutput = (dir: string): AskedOutput => ({
+  dir: `${dir.replace(/\/+$/, '')}/`,
+  synth: resynthCommand(dir),
+});
 
 /**
  * One line to say on stderr when output folder `dir` is still what synth wrote and a file its

@@ -1,9 +1,8 @@
 /** Text orgctl writes for other readers: the escape for a character it will not write raw, a value a message shows (clipped), large ASCII outputs built as bytes, the name a mistyped one meant, a command as a shell reads it, and text as a terminal shows it. */
 
-/**
- * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
- * first call loads ICU's locale data, about 30 ms of every command that merely imports a caller.
- */
+/** The command that writes the project's own output (package.json's synth script, org/org.ts into dist/). */
+export const PROJECT_SYNTH = 'npm run synth';
+
 /** The first `shown` of `items` joined, and how many more: `a, b, c, and 4 more`. */
 export const firstOf = (items: readonly string[], shown: number, separator = ', '): string =>
   `${items.slice(0, shown).join(separator)}${items.length > shown ? `, and ${items.length - shown} more` : ''}`;
@@ -12,6 +11,10 @@ export const firstOf = (items: readonly string[], shown: number, separator = ', 
 export const listed = (items: readonly string[]): string =>
   items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
+/**
+ * An integer with thousands separators (1,500), as people read counts. Not toLocaleString: its
+ * first call loads ICU's locale data, about 30 ms of every command that merely imports a caller.
+ */
 export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -4,7 +4,7 @@
  * ended and what removes it, from the dates dist/ records (MemberUser.expiring).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, run, tempDir } from './helpers.ts';
 import { baseSpec, distOf, grantsOf } from './review/scenarios.ts';
@@ -53,10 +53,9 @@ describe('access that has ended but dist/ still binds', () => {
     expect(warning[0]).toMatch(/^warning: /);
     for (const part of ['erin@acme.io', 'r:full', 'data', 'RoleBinding data/acme:r:full'])
       expect(warning[0]).toContain(part);
-    // Not the project's dist/: `npm run synth` would not write it again. Nothing recorded what this
-    // folder was written from (no cache folder here), so the command is the project's declaration's.
+    // Not the project's dist/: `npm run synth` would not write it again; synth recorded its declaration.
     expect(warning[0]).not.toContain('npm run synth');
-    expect(warning[0]).toMatch(/: run `orgctl synth --out \S+\/dist` so Argo CD removes it$/);
+    expect(warning[0]).toMatch(/: run `orgctl synth --spec \S+\/org\.json --out \S+\/dist` so Argo CD removes it$/);
     // --today decides over ORGCTL_TODAY, both ways.
     expect((await canI('erin@acme.io', '2027-01-11', '--today', '2027-01-10')).stderr).toBe('');
     expect((await canI('erin@acme.io', '2026-12-01', '--today', '2027-01-11')).stderr).toContain(ENDED);
@@ -71,7 +70,9 @@ describe('access that has ended but dist/ still binds', () => {
     expect(after.ended).toEqual(
       expect.objectContaining({ namespace: 'data', role: 'acme:r:full', until: '2027-01-10', today: '2027-01-11' }),
     );
-    expect(after.ended.warning).toMatch(/: run `orgctl synth --out \S+\/dist` so Argo CD removes it$/);
+    expect(after.ended.warning).toMatch(
+      /: run `orgctl synth --spec \S+\/org\.json --out \S+\/dist` so Argo CD removes it$/,
+    );
   });
 
   it("names the command that writes the folder asked about: its recorded declaration, or the project's for dist/", async () => {
@@ -88,6 +89,14 @@ describe('access that has ended but dist/ still binds', () => {
     expect(r.stderr).toContain(
       `: run \`orgctl synth --spec ${relative(ROOT, spec)} --out ${relative(ROOT, out)}\` so Argo CD removes it`,
     );
+    // A copy: nothing recorded what it was written from, so the project's declaration writes it.
+    const copy = join(dir, 'copy');
+    cpSync(out, copy, { recursive: true });
+    const copied = await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'erin@acme.io', '--dir', copy], {
+      ORGCTL_TODAY: '2027-01-11',
+      ORGCTL_CACHE_DIR: cache,
+    });
+    expect(copied.stderr).toContain(`: run \`orgctl synth --out ${relative(ROOT, copy)}\` so Argo CD removes it`);
     // The project's own dist/ (the README's example) is written again by npm run synth.
     const own = await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'dan@acme.io'], {
       ORGCTL_TODAY: '2027-07-01',
