@@ -1125,17 +1125,20 @@ function withoutNamespaces(cells: Cells, namespaces: ReadonlySet<string>): Cells
 }
 
 /**
- * The namespace a change is in: for a change of access, its cell's scope's (its `namespace` is the
- * cell's key: `web in cluster lga1` when each cluster is read apart); else its own.
+ * The namespace of cell key `key` (`web in cluster lga1` when each cluster is read apart): its
+ * cell's scope's (none for the cluster-wide one); a key no side holds is a namespace itself.
  */
-function namespaceOfChange(c: Change, cells: readonly Cells[]): string | undefined {
-  if (c.namespace === undefined) return undefined;
+function namespaceOfKey(key: string, cells: readonly Cells[]): string | undefined {
   for (const side of cells) {
-    const cell = side[c.namespace];
+    const cell = side[key];
     if (cell) return cell.scope.namespace;
   }
-  return c.namespace;
+  return key;
 }
+
+/** The namespace a change is in: for a change of access, its cell's (its `namespace` is the cell's key); else its own. */
+const namespaceOfChange = (c: Change, cells: readonly Cells[]): string | undefined =>
+  c.namespace === undefined ? undefined : namespaceOfKey(c.namespace, cells);
 
 /**
  * Roles a user held in base and no longer holds in head, over every namespace; read in clusters
@@ -1211,11 +1214,7 @@ function foldAdminStanding(changes: readonly Change[], gains: boolean, admin: Ad
   ]);
   const held = new Set(changes.filter((c) => c.kind === classKind && inKeys(c)).flatMap((c) => c.classes ?? []));
   const classes = CLASSES.filter((k) => held.has(k.id));
-  const namespaces = sorted(
-    new Set(
-      [...keys].map((k) => namespaceOfChange({ kind: levelKind, text: '', namespace: k }, [admin.cells, other])!),
-    ),
-  );
+  const namespaces = sorted(new Set([...keys].map((k) => namespaceOfKey(k, [admin.cells, other])!)));
   const all = new Set([...admin.org.namespaces, admin.org.systemNamespace]);
   const every = namespaces.length === all.size && namespaces.every((n) => all.has(n));
   const verb = `${gains ? 'gains' : 'loses'} ${codeList(levels)}`;
