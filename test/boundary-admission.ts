@@ -46,6 +46,26 @@ export function organization(extra: Record<string, unknown> = {}) {
   return { app, org };
 }
 
+/**
+ * An organization protecting its namespaces (namespaceProtection, not the boundary); bob may write
+ * NetworkPolicies and LimitRanges in `data`, which declares every guard rail.
+ */
+export function protectedOrg(argocd?: Record<string, unknown>) {
+  const { app, org } = smallOrg({
+    namespaceProtection: { appliedBy: ARGO },
+    ...(argocd ? { argocd: argocd as never } : {}),
+  });
+  const data = org.namespace('data', {
+    networkPolicy: 'same-namespace',
+    limits: { max: { cpu: '2' } },
+    quota: { pods: '10' },
+  });
+  const bob = org.user('bob@acme.io');
+  data.grant(bob, 'w:networkpolicies');
+  data.grantRules(bob, [{ apiGroups: [''], resources: ['limitranges'], verbs: ['create', 'update', 'patch'] }]);
+  return { app, org };
+}
+
 /** An object's API group, '' for the core group. */
 const groupOf = (o: Obj): string => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
 
@@ -104,6 +124,12 @@ export interface Request {
    * DELETE's DeleteOptions (`propagationPolicy`, `orphanDependents`), none given an empty object.
    */
   readonly options?: Obj;
+  /**
+   * The request's name, when not the object's: none in a deletecollection, whose items admission
+   * judges one by one with the collection's attributes (k8s.io/apiserver registry/rest
+   * AdmissionToValidateObjectDeleteFunc: the item as oldObject, the name the request's, '').
+   */
+  readonly name?: string;
 }
 
 interface Verdict {
@@ -245,7 +271,7 @@ export function admission(policy: Obj, r: Request): Verdict {
         userInfo: { username: r.username },
         kind: { group, version, kind: o.kind },
         namespace: r.namespace ?? o.metadata.namespace ?? '',
-        name: o.metadata.name,
+        name: r.name ?? o.metadata.name,
         subResource: r.subResource ?? '',
         options: r.options ?? {},
       },

@@ -14,8 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { GUARD_RAIL_NAMES } from '../model/guard-rails.ts';
-import { admission, ARGO, REPO, writtenObjects, type Obj, type Request } from './boundary-admission.ts';
-import { docs, files, smallOrg } from './helpers.ts';
+import { admission, ARGO, protectedOrg, REPO, writtenObjects, type Obj, type Request } from './boundary-admission.ts';
+import { docs, files } from './helpers.ts';
 
 const BOB = 'bob@acme.io';
 const GC = 'system:serviceaccount:kube-system:generic-garbage-collector';
@@ -23,23 +23,6 @@ const NAMESPACE_CONTROLLER = 'system:serviceaccount:kube-system:namespace-contro
 const HOLD = 'example.com/hold';
 const OWNER = { apiVersion: 'v1', kind: 'ConfigMap', name: 'mine', uid: '1234', blockOwnerDeletion: true };
 const ORG_LABEL = 'orgctl.io/organization';
-
-/** An organization protecting its namespaces; bob may write NetworkPolicies and LimitRanges in `data`. */
-function protectedOrg(argocd?: Record<string, unknown>) {
-  const { app, org } = smallOrg({
-    namespaceProtection: { appliedBy: ARGO },
-    ...(argocd ? { argocd: argocd as never } : {}),
-  });
-  const data = org.namespace('data', {
-    networkPolicy: 'same-namespace',
-    limits: { max: { cpu: '2' } },
-    quota: { pods: '10' },
-  });
-  const bob = org.user(BOB);
-  data.grant(bob, 'w:networkpolicies');
-  data.grantRules(bob, [{ apiGroups: [''], resources: ['limitranges'], verbs: ['create', 'update', 'patch'] }]);
-  return { app, org };
-}
 
 describe("R49-3's remainder: an object made under a guard rail's name before orgctl writes it", () => {
   const { org } = protectedOrg();
