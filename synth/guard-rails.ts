@@ -115,15 +115,16 @@ const RAIL_RESOURCES = resourcesByGroup(
   WRITTEN_KINDS.namespaced.filter((k) => GUARD_RAIL_OBJECTS.some((r) => r.kind === k.kind)),
 );
 
-/** Resource rules for `resources` on `operations`, each with its subresources (a status update may carry metadata too). */
-const rulesOf = (
-  resources: readonly { readonly group: string; readonly resources: readonly string[] }[],
-  operations: readonly string[],
-) =>
+/**
+ * Resource rules for `resources`, each with its subresources (a status update may carry metadata
+ * too), on every operation that writes an object: CREATE, UPDATE and DELETE (one asking for
+ * foreground or orphan propagation writes a finalizer, R53-1); CONNECT writes none.
+ */
+const rulesOf = (resources: readonly { readonly group: string; readonly resources: readonly string[] }[]) =>
   resources.map(({ group, resources: rs }) => ({
     apiGroups: [group],
     apiVersions: ['v1'],
-    operations: [...operations],
+    operations: ['CREATE', 'UPDATE', 'DELETE'],
     resources: rs.flatMap((r) => [r, `${r}/*`]),
   }));
 
@@ -132,31 +133,28 @@ const mayHold = (p: NonNullable<OrgModel['namespaceProtection']>): string =>
   celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS]);
 
 /**
- * The validation refusing a finalizer or ownerReference added by anyone but `appliedBy` and the
- * garbage collector (red team R49-3): a finalizer of another's keeps an object Argo CD prunes, and
- * the shard's sync waits for its deletion forever, holding its revocations.
+ * A CEL condition: the DELETE asks for no propagation that writes a finalizer (red team R53-1):
+ * none given (no body, `{}`), Background, or orphanDependents false (DeleteOptions; the API server
+ * refuses both fields together and any other policy). Foreground writes `foregroundDeletion`,
+ * Orphan and orphanDependents `orphan` (store.go deletionFinalizersForGarbageCollection), in the
+ * DELETE itself.
  */
-function addsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
-  return {
-    expression: `request.operation == 'DELETE' || ${mayHold(p)} || (${addsNo('finalizers')} && ${addsNo('ownerReferences')})`,
-    message: `the finalizers and ownerReferences of organization ${model.name}'s objects are added only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer of another's keeps an object Argo CD prunes, and its sync waits forever`,
-    reason: 'Forbidden',
-  };
-}
+const OPTIONS = 'request.options';
+const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPolicy) || ${OPTIONS}.propagationPolicy == 'Background') && (!has(${OPTIONS}.orphanDependents) || ${OPTIONS}.orphanDependents == false))`;
 
 /**
- * The validation refusing a DELETE asking for foreground or orphan propagation by anyone but
- * `appliedBy` and the garbage collector (red team R53-1): the API server writes the
- * `foregroundDeletion` (`orphan`) finalizer in the DELETE itself, a dependent of the deleter's with
- * a finalizer keeps the object Terminating, and gitops-engine never deletes an object already
- * marked for deletion when it prunes: it waits for it forever. A plain or background DELETE stays
+ * The validation refusing a hold on what a policy matches by anyone but `appliedBy` and the garbage
+ * collector, both policies' one: a finalizer or ownerReference added by a CREATE or UPDATE (red
+ * team R49-3), or by a DELETE asking for foreground or orphan propagation (R53-1, R55-1). A
+ * finalizer of another's, or a dependent's blocking a foreground delete, keeps an object Argo CD
+ * prunes, and gitops-engine never deletes again an object already marked for deletion: the
+ * shard's sync waits for it forever, holding its revocations. A plain or background DELETE stays
  * open (Argo CD writes the object again).
  */
-function deletesInBackground(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
-  const o = 'request.options';
+function putsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
   return {
-    expression: `request.operation != 'DELETE' || ${mayHold(p)} || !has(${o}) || ((!has(${o}.propagationPolicy) || ${o}.propagationPolicy == 'Background') && (!has(${o}.orphanDependents) || ${o}.orphanDependents == false))`,
-    message: `organization ${model.name}'s objects are deleted by anyone but orgctl (${appliersText(p.appliedBy)}) with background propagation only: foreground or orphan propagation writes a finalizer, and a dependent's finalizer keeps the object when Argo CD prunes it, its sync waiting forever`,
+    expression: `${mayHold(p)} || (request.operation == 'DELETE' ? (${deletesInBackground}) : (${addsNo('finalizers')} && ${addsNo('ownerReferences')}))`,
+    message: `holds on organization ${model.name}'s objects are put only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer or ownerReference added, or a delete asking for foreground or orphan propagation (which writes a finalizer); another's keeps an object Argo CD prunes, and its sync waits forever`,
     reason: 'Forbidden',
   };
 }
@@ -182,12 +180,12 @@ function boundPolicy(model: OrgModel, name: string, spec: k8s.ValidatingAdmissio
  * the label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose
  * labels differ (Pod Security levels and the organization label are labels). And on every object
  * of a kind orgctl writes labelled with the organization, its organization label changed or
- * dropped, and a finalizer or ownerReference added (addsNoHold).
+ * dropped, and a hold put on it (putsNoHold: a finalizer or ownerReference added, a foreground or
+ * orphan delete).
  * The second sees what that label cannot (red team R49-3's remainder): in the organization's
  * namespaces (their label, namespaceSelector), an object under a guard rail's name made, labelled
  * or not, before orgctl writes it (Argo CD would adopt it, finalizers and all), refused to everyone
- * but `appliedBy`, and a finalizer or ownerReference added to one made before protection was
- * declared. It matches by the object's name in CEL, not `resourceNames`: a create with
+ * but `appliedBy`, and a hold put on one made before protection was declared (putsNoHold). It matches by the object's name in CEL, not `resourceNames`: a create with
  * `generateName` has no name in the attributes those match. An error in an expression denies
  * (failurePolicy Fail).
  */
@@ -203,9 +201,8 @@ export function protectionObjects(model: OrgModel): Manifest[] {
       matchConstraints: {
         objectSelector: organization,
         // Namespaces among them, with their subresources: an UPDATE through `status` or `finalize`
-        // writes the request's labels as one of the Namespace does. DELETE too: one asking for
-        // foreground or orphan propagation writes a finalizer (R53-1).
-        resourceRules: rulesOf(WRITTEN_RESOURCES, ['CREATE', 'UPDATE', 'DELETE']),
+        // writes the request's labels as one of the Namespace does.
+        resourceRules: rulesOf(WRITTEN_RESOURCES),
       },
       validations: [
         {
@@ -225,20 +222,21 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           message: `the organization label of organization ${model.name}'s objects is changed only through orgctl (by ${by})`,
           reason: 'Forbidden',
         },
-        addsNoHold(model, p),
-        deletesInBackground(model, p),
+        putsNoHold(model, p),
       ],
     }),
     ...boundPolicy(model, GUARD_RAIL_NAMES.railNamesProtection(model.name), {
       failurePolicy: 'Fail',
       matchConstraints: {
         namespaceSelector: organization,
-        resourceRules: rulesOf(RAIL_RESOURCES, ['CREATE', 'UPDATE']),
+        resourceRules: rulesOf(RAIL_RESOURCES),
       },
       matchConditions: [
         {
+          // A DELETE's object is null (an error would deny every DELETE there): the deleted one is
+          // oldObject, and request.name is '' in a deletecollection (AdmissionToValidateObjectDeleteFunc).
           name: 'guard-rail-name',
-          expression: `object.metadata.name in [${RAIL_OBJECT_NAMES.map(celString).join(', ')}]`,
+          expression: `(request.operation == 'DELETE' ? oldObject : object).metadata.name in [${RAIL_OBJECT_NAMES.map(celString).join(', ')}]`,
         },
       ],
       validations: [
@@ -247,7 +245,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           message: `${RAIL_OBJECT_NAMES.join(', ')} in organization ${model.name}'s namespaces are created only through orgctl (by ${by}): Argo CD would adopt one made before it, finalizers and all`,
           reason: 'Forbidden',
         },
-        addsNoHold(model, p),
+        putsNoHold(model, p),
       ],
     }),
   ];
