@@ -15,6 +15,19 @@
  * sync. A deletecollection reaches admission once per item with the collection's options
  * (registry/rest AdmissionToValidateObjectDeleteFunc: the item as oldObject, the name ''), so it
  * is the same request.
+ *
+ * R55-2 (medium-low): both policies let `appliedBy` put any hold (a finalizer or ownerReference
+ * added, a foreground or orphan DELETE), though orgctl's own Applications put none: orgctl writes
+ * no finalizer or ownerReference, applies server-side (never taking one off) and prunes with
+ * background propagation. `appliedBy` is Argo CD's application controller, the identity of every
+ * Application of that Argo CD, not only the organization's: another team's Application whose
+ * AppProject allows NetworkPolicies in a namespace of the organization (its own team's) applies a
+ * manifest naming `orgctl-same-namespace` there with a finalizer of theirs (server-side apply:
+ * the organization's Application never removes it), or prunes it with Argo CD's default
+ * propagation, foreground, while a ConfigMap of theirs blocks it; so does anyone Argo CD's RBAC
+ * lets delete a resource of an Application in its UI (foreground by default, or non-cascading:
+ * orphan). The boundary's README says another team's prune cannot be told from its own; the hold
+ * can: orgctl's Applications never put one.
  */
 import { describe, expect, it } from 'vitest';
 import { admission, ARGO, protectedOrg, writtenObjects, type Obj, type Request } from './boundary-admission.ts';
@@ -43,17 +56,18 @@ function protectedOutput() {
   const out = files(protectedOrg().org);
   const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
   const policies = docs(cluster).filter((o) => o.kind === 'ValidatingAdmissionPolicy');
-  return { policies, written: writtenObjects(out).map((w) => w.object) };
-}
-
-describe("R55-1: a DELETE asking for foreground or orphan propagation of an unlabelled object under a guard rail's name", () => {
-  const { policies, written } = protectedOutput();
+  const written = writtenObjects(out).map((w) => w.object);
   const data = written.find((o) => o.kind === 'Namespace' && o.metadata.name === 'data')!;
-  /** Every policy's verdict, as the API server applies them all (each has its binding). */
+  /** Every policy's verdict on a request in `data`, as the API server applies them all (each has its binding). */
   const judge = (r: Omit<Request, 'namespaceObject'>) => {
     const verdicts = policies.map((p) => admission(p, { ...r, namespaceObject: data }));
     return { matched: verdicts.some((v) => v.matched), denied: verdicts.flatMap((v) => v.denied) };
   };
+  return { policies, written, judge };
+}
+
+describe("R55-1: a DELETE asking for foreground or orphan propagation of an unlabelled object under a guard rail's name", () => {
+  const { policies, written, judge } = protectedOutput();
   /** The guard rail orgctl writes in `data` as it stood before protection: made by another, unlabelled. */
   const madeBefore = (kind: string): Obj => {
     const o = written.find((x) => x.kind === kind && x.metadata.namespace === 'data')!;
@@ -92,5 +106,47 @@ describe("R55-1: a DELETE asking for foreground or orphan propagation of an unla
         matched: false,
         denied: [],
       });
+  });
+});
+
+describe("R55-2: a hold put as appliedBy, by an Application that is not the organization's", () => {
+  const { written, judge } = protectedOutput();
+  const HOLD = 'example.com/hold';
+  const OWNER = { apiVersion: 'v1', kind: 'ConfigMap', name: 'theirs', uid: '1234', blockOwnerDeletion: true };
+  const orgctls = (kind: string): Obj => written.find((x) => x.kind === kind && x.metadata.namespace === 'data')!;
+  const with_ = (o: Obj, metadata: Obj): Obj => ({ ...o, metadata: { ...o.metadata, ...metadata } });
+
+  it("refuses Argo CD's finalizer or ownerReference added to the organization's objects", () => {
+    for (const kind of [...RAILS, 'RoleBinding'])
+      for (const added of [{ finalizers: [HOLD] }, { ownerReferences: [OWNER] }]) {
+        const o = orgctls(kind);
+        const v = judge({ operation: 'UPDATE', username: ARGO, object: with_(o, added), oldObject: o });
+        expect(v.denied.join('\n'), kind).toMatch(/holds on organization acme's objects/);
+      }
+  });
+
+  it("refuses Argo CD's DELETE of them asking for foreground or orphan propagation", () => {
+    for (const kind of [...RAILS, 'RoleBinding'])
+      for (const options of HOLDING)
+        expect(
+          judge({ operation: 'DELETE', username: ARGO, object: orgctls(kind), options }).denied.join('\n'),
+          `${kind} ${JSON.stringify(options)}`,
+        ).toMatch(/propagation/);
+  });
+
+  it("admits what the organization's Applications do: apply, adopt (a live finalizer kept), prune in the background", () => {
+    for (const kind of [...RAILS, 'RoleBinding']) {
+      const o = orgctls(kind);
+      const held = with_(o, { finalizers: [HOLD] });
+      const requests: Omit<Request, 'username' | 'namespaceObject'>[] = [
+        { operation: 'CREATE', object: o },
+        { operation: 'UPDATE', object: o, oldObject: o },
+        { operation: 'UPDATE', object: held, oldObject: held },
+        { operation: 'UPDATE', object: o, oldObject: held },
+        ...NOT_HOLDING.map((options) => ({ operation: 'DELETE' as const, object: held, options })),
+      ];
+      for (const r of requests)
+        expect(judge({ username: ARGO, ...r }).denied, `${kind} ${JSON.stringify(r)}`).toEqual([]);
+    }
   });
 });
