@@ -2,10 +2,10 @@
  * A namespace's guard rails as objects: Pod Security labels, labels and annotations on its
  * Namespace, a ResourceQuota, a LimitRange and a default NetworkPolicy in it; and, for the
  * organization, ValidatingAdmissionPolicies with their bindings that refuse deleting or relabelling
- * its Namespaces, adding finalizers or ownerReferences to its objects, or creating the guard rails'
- * names in its namespaces, except by the identity Argo CD applies with (and the garbage
- * collector). An organization that declares none
- * renders exactly what it did before.
+ * its Namespaces, or creating the guard rails' names in its namespaces, except by the identity Argo
+ * CD applies with; and a hold on its objects (a finalizer or ownerReference added, a foreground or
+ * orphan delete) to all but the garbage collector. An organization that declares none renders
+ * exactly what it did before.
  */
 import type { k8s } from 'cdk8s-plus-28';
 import {
@@ -128,9 +128,14 @@ const rulesOf = (resources: readonly { readonly group: string; readonly resource
     resources: rs.flatMap((r) => [r, `${r}/*`]),
   }));
 
-/** Who may put a hold (a finalizer, an ownerReference, a foreground or orphan delete) on the organization's objects: CEL. */
-const mayHold = (p: NonNullable<OrgModel['namespaceProtection']>): string =>
-  celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS]);
+/**
+ * Who may put a hold (a finalizer, an ownerReference, a foreground or orphan delete) on the
+ * organization's objects, CEL: the garbage collector alone. Not `appliedBy` (red team R55-2): the
+ * organization's Applications put none (orgctl writes no finalizer or ownerReference, applies
+ * server-side and prunes in the background), and `appliedBy` is every Application of that Argo CD
+ * (another team's, whose default prune is foreground) and whoever its RBAC lets delete in its UI.
+ */
+const MAY_HOLD = celUsernameIn(GARBAGE_COLLECTORS);
 
 /**
  * A CEL condition: the DELETE asks for no propagation that writes a finalizer (red team R53-1):
@@ -143,8 +148,8 @@ const OPTIONS = 'request.options';
 const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPolicy) || ${OPTIONS}.propagationPolicy == 'Background') && (!has(${OPTIONS}.orphanDependents) || ${OPTIONS}.orphanDependents == false))`;
 
 /**
- * The validation refusing a hold on what a policy matches by anyone but `appliedBy` and the garbage
- * collector, both policies' one: a finalizer or ownerReference added by a CREATE or UPDATE (red
+ * The validation refusing a hold on what a policy matches by anyone but the garbage collector
+ * (MAY_HOLD), both policies' one: a finalizer or ownerReference added by a CREATE or UPDATE (red
  * team R49-3), or by a DELETE asking for foreground or orphan propagation (R53-1, R55-1). A
  * finalizer of another's, or a dependent's blocking a foreground delete, keeps an object Argo CD
  * prunes, and gitops-engine never deletes again an object already marked for deletion: the
@@ -153,8 +158,8 @@ const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPo
  */
 function putsNoHold(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
   return {
-    expression: `${mayHold(p)} || (request.operation == 'DELETE' ? (${deletesInBackground}) : (${addsNo('finalizers')} && ${addsNo('ownerReferences')}))`,
-    message: `holds on organization ${model.name}'s objects are put only through orgctl (by ${appliersText(p.appliedBy)}): a finalizer or ownerReference added, or a delete asking for foreground or orphan propagation (which writes a finalizer); another's keeps an object Argo CD prunes, and its sync waits forever`,
+    expression: `${MAY_HOLD} || (request.operation == 'DELETE' ? (${deletesInBackground}) : (${addsNo('finalizers')} && ${addsNo('ownerReferences')}))`,
+    message: `holds on organization ${model.name}'s objects are put by nobody but the garbage collector, Argo CD (${appliersText(p.appliedBy)}) included: orgctl puts none, and that identity is every Argo CD Application's. A finalizer or ownerReference added, or a delete asking for foreground or orphan propagation (which writes a finalizer), keeps an object Argo CD prunes, and its sync waits forever`,
     reason: 'Forbidden',
   };
 }

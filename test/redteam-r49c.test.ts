@@ -86,7 +86,7 @@ describe("R49-3's remainder: an object made under a guard rail's name before org
           oldObject: unlabelled,
           namespaceObject: data,
         });
-        expect(v.denied.join('\n'), kind).toMatch(/holds on organization acme's objects are put only through orgctl/);
+        expect(v.denied.join('\n'), kind).toMatch(/holds on organization acme's objects/);
       }
     }
   });

@@ -87,15 +87,15 @@ describe("R55-1: a DELETE asking for foreground or orphan propagation of an unla
         }
   });
 
-  it("admits a non-applier's plain or background DELETE of it, and Argo CD's and the garbage collector's whatever its propagation", () => {
+  it("admits a plain or background DELETE of it, Argo CD's prune among them, and the garbage collector's whatever its propagation (Argo CD's own foreground one: R55-2)", () => {
     for (const kind of RAILS) {
-      for (const options of NOT_HOLDING)
-        expect(judge({ operation: 'DELETE', username: BOB, object: madeBefore(kind), options }).denied, kind).toEqual(
+      for (const username of [BOB, ARGO])
+        for (const options of NOT_HOLDING)
+          expect(judge({ operation: 'DELETE', username, object: madeBefore(kind), options }).denied, kind).toEqual([]);
+      for (const options of HOLDING)
+        expect(judge({ operation: 'DELETE', username: GC, object: madeBefore(kind), options }).denied, kind).toEqual(
           [],
         );
-      for (const username of [ARGO, GC])
-        for (const options of HOLDING)
-          expect(judge({ operation: 'DELETE', username, object: madeBefore(kind), options }).denied, kind).toEqual([]);
     }
   });
 
