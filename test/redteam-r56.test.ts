@@ -1,0 +1,165 @@
+/**
+ * Red team R56 (base de0602a): what the judge says about rules given to non-admins.
+ *
+ * R56-1 (medium): anyone who may create a ConfigMap in one of the organization's namespaces
+ * (`w:configmaps`, grantable with no finding; Add All gives it) holds the sync of that namespace's
+ * shard, every revocation in it included. Argo CD takes an object as one of an Application's when
+ * its tracking names the Application (the `argocd.argoproj.io/tracking-id` annotation, which names
+ * the object's own group, kind, namespace and name, or the instance label); the AppProject allows
+ * ConfigMaps in every namespace it deploys to (orgctl writes its membership lists as ConfigMaps),
+ * so a ConfigMap of bob's, made in `data` with the tracking of `acme-in-cluster-shard-NN` and a
+ * finalizer of his own, is to Argo CD an object of that Application that git no longer holds:
+ * automated sync prunes it, the finalizer keeps it marked for deletion, and gitops-engine's sync
+ * waits for its deletion (prunedTasksPendingDelete) for as long as bob likes (forever, under
+ * Argo CD's default `controller.sync.timeout.seconds: "0"`). With self-heal the prune starts as
+ * soon as the object exists: the next commit's revocations never reach the cluster. Namespace
+ * protection (R49-3) refuses a finalizer added to the organization's own objects and to those under
+ * a guard rail's name, but the object here is bob's own, unlabelled, under a name of his choosing:
+ * no policy sees it. The same holds for any kind the AppProject allows in a namespace (Secret,
+ * ServiceAccount, Role, RoleBinding, and the guard rails' kinds where one is declared).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  admission,
+  ARGO,
+  tracked,
+  writtenObjects,
+  type Obj,
+  type Request,
+  type Tracking,
+} from './boundary-admission.ts';
+import { docs, files, smallOrg, synth } from './helpers.ts';
+
+const BOB = 'bob@acme.io';
+const HOLD = 'example.com/hold';
+
+/** An organization protecting its namespaces, where bob (no admin) may write ConfigMaps in `data`. */
+function protectedOrg() {
+  const { org } = smallOrg({ namespaceProtection: { appliedBy: ARGO } });
+  const data = org.namespace('data', { networkPolicy: 'same-namespace' });
+  data.grant(org.user(BOB), 'w:configmaps');
+  return org;
+}
+
+describe("R56-1: an object of a non-admin's own, tracked as one of the organization's Applications' and held by a finalizer", () => {
+  const org = protectedOrg();
+  const out = files(org);
+  const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
+  const policies = docs(cluster).filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+  const written = writtenObjects(out);
+  const data = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'data')!.object;
+  const theirs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'theirs' } };
+  // The Application that applies data's objects (its RoleBindings): the one a forged tracking names.
+  const dataApp = written.find((w) => w.object.kind === 'RoleBinding' && w.object.metadata.namespace === 'data')!.app;
+  const judge = (r: Request) => {
+    const verdicts = policies.map((p) => admission(p, r));
+    return { matched: verdicts.some((v) => v.matched), denied: verdicts.flatMap((v) => v.denied) };
+  };
+  const configMap = (metadata: Obj = {}): Obj => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'hold', namespace: 'data', ...metadata },
+    data: { a: 'b' },
+  });
+  const HOW: Tracking[] = ['annotation', 'label'];
+
+  it('bob holds w:configmaps with no error: the grant is his to hold', () => {
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it("refuses bob's create of a ConfigMap tracked as the Application's, with a finalizer or without", () => {
+    for (const how of HOW)
+      for (const metadata of [{ finalizers: [HOLD] }, {}]) {
+        const v = judge({
+          operation: 'CREATE',
+          username: BOB,
+          object: tracked(configMap(metadata), dataApp, how),
+          namespaceObject: data,
+        });
+        expect(v.matched, how).toBe(true);
+        expect(v.denied.join('\n'), how).toMatch(/tracking/);
+      }
+  });
+
+  it("refuses bob's update adding that tracking to a ConfigMap of his, and a finalizer to one tracked so", () => {
+    for (const how of HOW) {
+      const mine = configMap({ finalizers: [HOLD] });
+      const forged = tracked(mine, dataApp, how);
+      expect(
+        judge({
+          operation: 'UPDATE',
+          username: BOB,
+          object: forged,
+          oldObject: mine,
+          namespaceObject: data,
+        }).denied.join('\n'),
+        how,
+      ).toMatch(/tracking/);
+      const bare = tracked(configMap(), dataApp, how);
+      expect(
+        judge({
+          operation: 'UPDATE',
+          username: BOB,
+          object: tracked(configMap({ finalizers: [HOLD] }), dataApp, how),
+          oldObject: bare,
+          namespaceObject: data,
+        }).denied.join('\n'),
+        how,
+      ).toMatch(/finalizers and ownerReferences/);
+    }
+  });
+
+  it('refuses the tracking of any Application of the organization, on every kind the AppProject allows in a namespace', () => {
+    const other = dataApp.replace(/-[^-]+$/, '-shard-99');
+    for (const object of [
+      configMap(),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'hold', namespace: 'data' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hold', namespace: 'data' }, type: 'Opaque' },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'hold', namespace: 'data' } },
+    ])
+      expect(
+        judge({
+          operation: 'CREATE',
+          username: BOB,
+          object: tracked(object, other, 'annotation'),
+          namespaceObject: data,
+        }).denied.length,
+        object.kind,
+      ).toBeGreaterThan(0);
+  });
+
+  it("admits bob's ConfigMaps untracked, or tracked by Helm's release or another team's Application", () => {
+    const ns = { namespaceObject: data };
+    for (const object of [
+      configMap({ finalizers: [HOLD] }),
+      configMap({ labels: { 'app.kubernetes.io/instance': 'frontend' } }),
+      tracked(configMap(), 'web-frontend', 'annotation'),
+      tracked(configMap(), 'acmefrontend', 'label'),
+    ])
+      expect(judge({ operation: 'CREATE', username: BOB, object, ...ns }).denied).toEqual([]);
+  });
+
+  it("admits Argo CD's own writes and prunes, and bob's edit that keeps the tracking as it was", () => {
+    const ns = { namespaceObject: data };
+    for (const how of HOW) {
+      const object = tracked(configMap(), dataApp, how);
+      expect(judge({ operation: 'CREATE', username: ARGO, object, ...ns }).denied).toEqual([]);
+      expect(judge({ operation: 'UPDATE', username: ARGO, object, ...ns }).denied).toEqual([]);
+      expect(judge({ operation: 'DELETE', username: ARGO, object, ...ns }).denied).toEqual([]);
+      const edited = { ...object, data: { a: 'c' } };
+      expect(judge({ operation: 'UPDATE', username: BOB, object: edited, oldObject: object, ...ns }).denied).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('leaves namespaces not of the organization alone (the AppProject deploys nothing there)', () => {
+    const elsewhere = tracked(configMap({ namespace: 'theirs', finalizers: [HOLD] }), dataApp, 'annotation');
+    expect(judge({ operation: 'CREATE', username: BOB, object: elsewhere, namespaceObject: theirs })).toEqual({
+      matched: false,
+      denied: [],
+    });
+  });
+});
