@@ -5,7 +5,7 @@
 import { firstOf } from '../model/text.ts';
 import { findLevel, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
-import { instanceLabelOf } from '../synth/argocd.ts';
+import { instanceLabelOf } from '../synth/tracking.ts';
 import {
   customRoleName,
   isLiveToken,

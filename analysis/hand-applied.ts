@@ -14,13 +14,8 @@ import { ORGANIZATION_KEY } from '../model/membership.ts';
 import { listed, placeholder, shellCommand, type ShellWord } from '../model/text.ts';
 import type { OrgInfo } from './membership.ts';
 import { API_RESOURCES } from './resources.ts';
-import {
-  applicationName,
-  argoCdProjectName,
-  CLUSTER_LABEL,
-  instanceLabelOf,
-  TRACKING_ANNOTATION,
-} from '../synth/argocd.ts';
+import { argoCdProjectName, CLUSTER_LABEL } from '../synth/argocd.ts';
+import { applicationName, instanceLabelOf, TRACKING_ANNOTATION } from '../synth/tracking.ts';
 import { WRITTEN_KINDS } from '../synth/kinds.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { ORGANIZATION_LABEL } from '../synth/manifest.ts';

@@ -37,7 +37,7 @@ import type { ArgoCdBoundary } from '../model/model.ts';
 import { labelValueProblem, NAME_RULE, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
 import { codePoint } from '../model/text.ts';
 import { DeclarationError, show } from './props.ts';
-import { INSTANCE_LABEL } from '../synth/argocd.ts';
+import { INSTANCE_LABEL } from '../synth/tracking.ts';
 
 /** Pod Security admission as declared: a level for every mode, or each mode and a version. */
 export type PodSecurity =

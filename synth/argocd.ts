@@ -11,8 +11,9 @@ const projectKind = ({ group, kind }: KindRef): ProjectKind => ({ group, kind })
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_OBJECTS } from '../model/guard-rails.ts';
-import { DEFAULT_NAMESPACE, levelRoleName, type ArgoCdModel, type OrgModel } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
 import { protectionAppliedByHand, protectionNames } from './guard-rails.ts';
+import { applicationName } from './tracking.ts';
 
 /** The namespace setting that makes orgctl write a guard rail's kind. */
 const GUARD_RAIL_SETTING: Readonly<Record<string, (typeof GUARD_RAIL_OBJECTS)[number]['setting']>> = Object.fromEntries(
@@ -92,24 +93,6 @@ function clusterResourcesOf(model: OrgModel): ProjectKind[] | (ProjectKind & { n
     .flatMap((k) => (names[k.kind] ?? []).map((name) => ({ ...k, name })))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
-
-/**
- * The name of the Argo CD Application of `dist/<cluster>/<shard>/`, as the ApplicationSet's
- * template makes it (given the template's own expressions for the cluster and the shard).
- */
-export const applicationName = (organization: string, cluster: string, shard: string): string =>
-  `${organization}-${cluster}-${shard}`;
-
-/**
- * How Argo CD marks what an Application applies, by its tracking method (label, annotation, or
- * both): the label under its `application.instanceLabelKey`, this one unless configured.
- */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
-
-/** The label Argo CD tracks by, as the organization declares its Argo CD (ArgoCdModel.instanceLabelKey). */
-export const instanceLabelOf = (argocd: Pick<ArgoCdModel, 'instanceLabelKey'> | undefined): string =>
-  argocd?.instanceLabelKey ?? INSTANCE_LABEL;
 
 /** The label naming an Application's cluster (the organization's label names its organization). */
 export const CLUSTER_LABEL = 'orgctl.io/cluster';

@@ -24,7 +24,8 @@ import {
   type ArgoCdBoundary,
   type OrgModel,
 } from '../model/model.ts';
-import { applicationName, argoCdKindsOf, instanceLabelOf, namespacesIn, TRACKING_ANNOTATION } from './argocd.ts';
+import { argoCdKindsOf, namespacesIn } from './argocd.ts';
+import { instanceLabelOf, metadataValue, namesApplication, TRACKING_ANNOTATION, trackingPattern } from './tracking.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { protectionObjects } from './guard-rails.ts';
@@ -43,7 +44,6 @@ import {
   outputClusters,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_TOKEN_TYPE,
-  SHARD_NAME_PATTERN,
 } from './render.ts';
 
 /**
@@ -67,25 +67,6 @@ const boundaryName = (org: string): string => `${org}-argocd-boundary`;
 
 /** The object a request writes, or deletes. */
 const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
-
-/** A label's or annotation's value on `object` (a CEL expression), '' when it has none. */
-const metadataValue = (object: string, map: 'labels' | 'annotations', key: string): string =>
-  `(has(${object}.metadata.${map}) && ${celString(key)} in ${object}.metadata.${map} ? ${object}.metadata.${map}[${celString(key)}] : '')`;
-
-/**
- * An RE2 pattern of the tracking of an Application of `org` in one of `clusters`: the label's
- * value is the Application's name, the annotation's begins with it and a colon. applicationName
- * takes the patterns for its parts as the ApplicationSet gives it Go template expressions (its
- * separators are `-`, no RE2 metacharacter).
- */
-const trackingPattern = (org: string, clusters: readonly string[]): string =>
-  `^${applicationName(literalPattern(org), `(${clusters.map(literalPattern).join('|')})`, SHARD_NAME_PATTERN)}(:|$)`;
-
-/** Whether the tracking values `label` and `annotation` (CEL strings) name an Application of `org` in one of `clusters`. */
-const names = (label: string, annotation: string, org: string, clusters: readonly string[]): string => {
-  const pattern = celString(trackingPattern(org, clusters));
-  return `${label}.matches(${pattern}) || ${annotation}.matches(${pattern})`;
-};
 
 /** `condition` (CEL) for objects of one kind; true for every other. */
 const forKind = (group: string, kind: string, condition: string): string =>
@@ -315,7 +296,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
           // Argo CD deletes what an Application tracks (a prune, a hook), so a DELETE of an object
           // no Application tracks comes from a forced sync of a forged manifest naming it.
           name: 'for-the-organization-or-untracked',
-          expression: `${names(targetLabel, targetAnnotation, org, clusters)} || (request.operation == 'DELETE' && ${targetLabel} == '' && ${targetAnnotation} == '')`,
+          expression: `${namesApplication(targetLabel, targetAnnotation, org, clusters)} || (request.operation == 'DELETE' && ${targetLabel} == '' && ${targetAnnotation} == '')`,
         },
       ],
       variables: [

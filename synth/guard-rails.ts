@@ -13,7 +13,6 @@ import {
   appliersText,
   effectivePodSecurity,
   GUARD_RAIL_NAMES,
-  GUARD_RAIL_OBJECTS,
   LIMIT_FIELDS,
   podSecurityLabels,
   RAIL_OBJECT_NAMES,
@@ -23,6 +22,7 @@ import type { NamespaceModel, OrgModel } from '../model/model.ts';
 import { celString, celUsernameIn } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 import { ADMISSION_V1, NETWORKING_GROUP, resourcesByGroup, WRITTEN_KINDS } from './kinds.ts';
+import { instanceLabelOf, metadataValue, namesApplication, TRACKING_ANNOTATION } from './tracking.ts';
 
 type Meta = ReturnType<typeof meta>;
 
@@ -110,10 +110,11 @@ export const protectionNames = (org: string): string[] => [
   GUARD_RAIL_NAMES.railNamesProtection(org),
 ];
 
-/** The resources of the guard rails orgctl writes in a namespace (RAIL_OBJECT_NAMES), by API group. */
-const RAIL_RESOURCES = resourcesByGroup(
-  WRITTEN_KINDS.namespaced.filter((k) => GUARD_RAIL_OBJECTS.some((r) => r.kind === k.kind)),
-);
+/**
+ * The resources of the kinds orgctl writes in a namespace, by API group: the kinds the AppProject
+ * allows in each of the organization's namespaces, the guard rails' (RAIL_OBJECT_NAMES) among them.
+ */
+const NAMESPACED_RESOURCES = resourcesByGroup(WRITTEN_KINDS.namespaced);
 
 /**
  * Resource rules for `resources`, each with its subresources (a status update may carry metadata
@@ -145,6 +146,9 @@ const MAY_HOLD = celUsernameIn(GARBAGE_COLLECTORS);
  * DELETE itself.
  */
 const OPTIONS = 'request.options';
+
+/** The object a request writes, CEL: a DELETE's is oldObject (its object is null). */
+const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
 const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPolicy) || ${OPTIONS}.propagationPolicy == 'Background') && (!has(${OPTIONS}.orphanDependents) || ${OPTIONS}.orphanDependents == false))`;
 
 /**
@@ -190,7 +194,11 @@ function boundPolicy(model: OrgModel, name: string, spec: k8s.ValidatingAdmissio
  * The second sees what that label cannot (red team R49-3's remainder): in the organization's
  * namespaces (their label, namespaceSelector), an object under a guard rail's name made, labelled
  * or not, before orgctl writes it (Argo CD would adopt it, finalizers and all), refused to everyone
- * but `appliedBy`, and a hold put on one made before protection was declared (putsNoHold). It matches by the object's name in CEL, not `resourceNames`: a create with
+ * but `appliedBy`, and a hold put on one made before protection was declared (putsNoHold); and
+ * an object of anyone's, of a kind the AppProject allows there, written with Argo CD's tracking
+ * of one of the organization's Applications (R56-1: Argo CD prunes it as that Application's, and
+ * a finalizer holds the prune), unless an update keeps the tracking as it was (a plain DELETE
+ * stays open, as everywhere). It matches by the object's name in CEL, not `resourceNames`: a create with
  * `generateName` has no name in the attributes those match. An error in an expression denies
  * (failurePolicy Fail).
  */
@@ -200,6 +208,16 @@ export function protectionObjects(model: OrgModel): Manifest[] {
   const applier = celUsernameIn(appliersOf(p.appliedBy));
   const by = appliersText(p.appliedBy);
   const organization = { matchLabels: { [ORGANIZATION_LABEL]: model.name } };
+  const railName = `${TARGET}.metadata.name in [${RAIL_OBJECT_NAMES.map(celString).join(', ')}]`;
+  const labelKey = instanceLabelOf(model.argocd);
+  /** Whether `o`'s tracking (CEL) names one of the organization's Applications, in any cluster. */
+  const trackedAsOurs = (o: string) =>
+    namesApplication(
+      metadataValue(o, 'labels', labelKey),
+      metadataValue(o, 'annotations', TRACKING_ANNOTATION),
+      model.name,
+    );
+  const sameTracking = `${metadataValue('object', 'labels', labelKey)} == ${metadataValue('oldObject', 'labels', labelKey)} && ${metadataValue('object', 'annotations', TRACKING_ANNOTATION)} == ${metadataValue('oldObject', 'annotations', TRACKING_ANNOTATION)}`;
   return [
     ...boundPolicy(model, GUARD_RAIL_NAMES.protection(model.name), {
       failurePolicy: 'Fail',
@@ -234,20 +252,27 @@ export function protectionObjects(model: OrgModel): Manifest[] {
       failurePolicy: 'Fail',
       matchConstraints: {
         namespaceSelector: organization,
-        resourceRules: rulesOf(RAIL_RESOURCES),
+        resourceRules: rulesOf(NAMESPACED_RESOURCES),
       },
       matchConditions: [
         {
           // A DELETE's object is null (an error would deny every DELETE there): the deleted one is
           // oldObject, and request.name is '' in a deletecollection (AdmissionToValidateObjectDeleteFunc).
-          name: 'guard-rail-name',
-          expression: `(request.operation == 'DELETE' ? oldObject : object).metadata.name in [${RAIL_OBJECT_NAMES.map(celString).join(', ')}]`,
+          name: 'guard-rail-name-or-tracked',
+          expression: `${railName} || ${trackedAsOurs(TARGET)}`,
         },
       ],
       validations: [
         {
-          expression: `request.operation != 'CREATE' || ${applier}`,
+          expression: `request.operation != 'CREATE' || !(${railName}) || ${applier}`,
           message: `${RAIL_OBJECT_NAMES.join(', ')} in organization ${model.name}'s namespaces are created only through orgctl (by ${by}): Argo CD would adopt one made before it, finalizers and all`,
+          reason: 'Forbidden',
+        },
+        {
+          // Red team R56-1: an object tracked as an Application's that git does not hold is one
+          // Argo CD prunes, and a finalizer of the writer's holds the prune.
+          expression: `${applier} || request.operation == 'DELETE' || (request.operation == 'UPDATE' && ${sameTracking})`,
+          message: `Argo CD's tracking of organization ${model.name}'s Applications is written only through orgctl (by ${by}): Argo CD prunes an object tracked as one of its Applications' that orgctl does not write, and a finalizer of the writer's keeps it, its sync waiting forever`,
           reason: 'Forbidden',
         },
         putsNoHold(model, p),

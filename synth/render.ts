@@ -8,6 +8,7 @@
  * is immutable.
  */
 import { RBAC_GROUP } from './kinds.ts';
+import { SHARD_NAME_PATTERN } from './tracking.ts';
 import type { k8s } from 'cdk8s-plus-28';
 import { CATALOG, compareLevels, findLevel, type PolicyRule } from '../model/catalog.ts';
 import {
@@ -927,11 +928,6 @@ export const SHARD_FILE_NAME = 'resources.yaml';
 /** The file of one shard of one cluster's output. */
 export const shardFile = (cluster: string, shard: string): string => `${cluster}/${shard}/${SHARD_FILE_NAME}`;
 
-/**
- * Every shard's name (CLUSTER_SHARD, a hash-placed `shard-NN`, `members-NN`), as an RE2 and
- * ECMAScript group: what an Application's name ends with (synth/boundary.ts).
- */
-export const SHARD_NAME_PATTERN = '(cluster|shard-[0-9]{2,}|members-[0-9]{2,})';
 const SHARD_FILE_PATH = new RegExp(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?/${SHARD_NAME_PATTERN}/resources\\.yaml$`);
 
 /**

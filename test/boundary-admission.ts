@@ -12,7 +12,7 @@
  * reading it is an error ("no such key"), not ''.
  */
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
-import { applicationName } from '../synth/argocd.ts';
+import { applicationName } from '../synth/tracking.ts';
 import { docs, smallOrg } from './helpers.ts';
 
 export const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DeclarationError } from '../model/errors.ts';
-import { applicationName } from '../synth/argocd.ts';
+import { applicationName } from '../synth/tracking.ts';
 import {
   admission,
   ARGO,

@@ -7,7 +7,7 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Organization } from '../constructs/index.ts';
-import { applicationName } from '../synth/argocd.ts';
+import { applicationName } from '../synth/tracking.ts';
 import {
   admission,
   ARGO,

@@ -107,7 +107,7 @@ describe("R56-1: an object of a non-admin's own, tracked as one of the organizat
           namespaceObject: data,
         }).denied.join('\n'),
         how,
-      ).toMatch(/finalizers and ownerReferences/);
+      ).toMatch(/holds on organization acme's objects/);
     }
   });
 

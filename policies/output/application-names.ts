@@ -8,7 +8,7 @@
  */
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgModel } from '../../model/model.ts';
-import { applicationName } from '../../synth/argocd.ts';
+import { applicationName } from '../../synth/tracking.ts';
 import { ARGOCD_FILES } from '../../synth/render.ts';
 import { LABEL_VALUE_MAX } from '../org/kubernetes-names.ts';
 
