@@ -16,7 +16,18 @@
  * protection (R49-3) refuses a finalizer added to the organization's own objects and to those under
  * a guard rail's name, but the object here is bob's own, unlabelled, under a name of his choosing:
  * no policy sees it. The same holds for any kind the AppProject allows in a namespace (Secret,
- * ServiceAccount, Role, RoleBinding, and the guard rails' kinds where one is declared).
+ * ServiceAccount, Role, RoleBinding, and the guard rails' kinds where one is declared). Worse, with
+ * no finalizer at all: the annotation `argocd.argoproj.io/sync-options: Prune=confirm` on the object
+ * makes gitops-engine wait for someone to confirm its prune before it runs any task of the sync
+ * (runTasks returns pending, dry run included), so nothing of that sync is applied, updates
+ * included, and Argo CD's sync timeout only ends one wait for the next.
+ *
+ * R56-2 (low-medium): the same annotation on the organization's own guard rail (its NetworkPolicy,
+ * which `w:networkpolicies` may write where it is declared; a LimitRange through custom rules)
+ * holds every sync of the shard from the one that prunes it (the guard rail dropped) until someone
+ * confirms. risky-grant warns of those writers (a finalizer of theirs holds the prune), and
+ * namespace protection refuses their finalizers (R49-3), but not Argo CD's annotations, which Argo
+ * CD reads on the live object when it prunes.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -32,12 +43,16 @@ import { docs, files, smallOrg, synth } from './helpers.ts';
 
 const BOB = 'bob@acme.io';
 const HOLD = 'example.com/hold';
+/** What makes gitops-engine wait for a person to confirm an object's prune, before any task of the sync. */
+const CONFIRM = { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=confirm' } };
 
 /** An organization protecting its namespaces, where bob (no admin) may write ConfigMaps in `data`. */
 function protectedOrg() {
   const { org } = smallOrg({ namespaceProtection: { appliedBy: ARGO } });
   const data = org.namespace('data', { networkPolicy: 'same-namespace' });
-  data.grant(org.user(BOB), 'w:configmaps');
+  const bob = org.user(BOB);
+  data.grant(bob, 'w:configmaps');
+  data.grant(bob, 'w:networkpolicies');
   return org;
 }
 
@@ -63,15 +78,15 @@ describe("R56-1: an object of a non-admin's own, tracked as one of the organizat
   });
   const HOW: Tracking[] = ['annotation', 'label'];
 
-  it('bob holds w:configmaps with no error: the grant is his to hold', () => {
+  it('bob holds w:configmaps and w:networkpolicies with no error: the grants are his to hold', () => {
     const r = synth(org);
     expect(r.ok).toBe(true);
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
-  it("refuses bob's create of a ConfigMap tracked as the Application's, with a finalizer or without", () => {
+  it("refuses bob's create of a ConfigMap tracked as the Application's, with a finalizer, Prune=confirm, or neither", () => {
     for (const how of HOW)
-      for (const metadata of [{ finalizers: [HOLD] }, {}]) {
+      for (const metadata of [{ finalizers: [HOLD] }, CONFIRM, {}]) {
         const v = judge({
           operation: 'CREATE',
           username: BOB,
@@ -161,5 +176,50 @@ describe("R56-1: an object of a non-admin's own, tracked as one of the organizat
       matched: false,
       denied: [],
     });
+  });
+});
+
+describe("R56-2: an annotation of Argo CD's on the organization's guard rail, which Argo CD reads when it prunes", () => {
+  const org = protectedOrg();
+  const out = files(org);
+  const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
+  const policies = docs(cluster).filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+  const written = writtenObjects(out);
+  const data = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'data')!.object;
+  const rail = written.find((w) => w.object.kind === 'NetworkPolicy' && w.object.metadata.namespace === 'data')!;
+  const judge = (r: Request) => policies.flatMap((p) => admission(p, r).denied);
+  const annotated = (o: Obj, annotations: Record<string, string>): Obj => ({
+    ...o,
+    metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } },
+  });
+  const ns = { namespaceObject: data };
+
+  it("refuses bob's update adding Prune=confirm, Prune=false or Helm's keep to the NetworkPolicy orgctl writes, under either tracking", () => {
+    for (const how of ['label', 'annotation'] as const) {
+      const live = tracked(rail.object, rail.app, how);
+      for (const added of <Record<string, string>[]>[
+        { 'argocd.argoproj.io/sync-options': 'Prune=confirm' },
+        { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+        { 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' },
+        { 'helm.sh/resource-policy': 'keep' },
+      ])
+        expect(
+          judge({ operation: 'UPDATE', username: BOB, object: annotated(live, added), oldObject: live, ...ns }).join(
+            '\n',
+          ),
+          `${how} ${JSON.stringify(added)}`,
+        ).toMatch(/annotation/);
+    }
+  });
+
+  it("admits Argo CD's own writes, bob's edits that keep the annotations as they were, and their removal", () => {
+    const live = tracked(rail.object, rail.app, 'annotation');
+    const confirmed = annotated(live, { 'argocd.argoproj.io/sync-options': 'Prune=confirm' });
+    expect(judge({ operation: 'UPDATE', username: ARGO, object: live, oldObject: live, ...ns })).toEqual([]);
+    const edited = { ...confirmed, spec: { ...confirmed.spec, ingress: [] } };
+    expect(judge({ operation: 'UPDATE', username: BOB, object: edited, oldObject: confirmed, ...ns })).toEqual([]);
+    expect(judge({ operation: 'UPDATE', username: BOB, object: live, oldObject: confirmed, ...ns })).toEqual([]);
+    const noted = annotated(live, { 'example.com/note': 'mine' });
+    expect(judge({ operation: 'UPDATE', username: BOB, object: noted, oldObject: live, ...ns })).toEqual([]);
   });
 });
