@@ -25,7 +25,14 @@ import {
   type OrgModel,
 } from '../model/model.ts';
 import { argoCdKindsOf, namespacesIn } from './argocd.ts';
-import { instanceLabelOf, metadataValue, namesApplication, TRACKING_ANNOTATION, trackingPattern } from './tracking.ts';
+import {
+  instanceLabelOf,
+  metadataValue,
+  namesApplication,
+  PRUNE_READ_PREFIXES,
+  TRACKING_ANNOTATION,
+  trackingPattern,
+} from './tracking.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
 import { celList, celMap, celString, celUsernameIn, literalPattern } from './cel.ts';
 import { protectionObjects } from './guard-rails.ts';
@@ -51,13 +58,6 @@ import {
  * a client-side apply, and the installation's id when one is configured.
  */
 const ARGO_CD_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'argocd.argoproj.io/installation-id'];
-
-/**
- * Where the annotations Argo CD reads on a live object when it prunes live: its own
- * (`sync-options: Prune=false`, `compare-options: IgnoreExtraneous`, `hook`) and Helm's (`hook`,
- * `resource-policy`), each of which keeps an object Argo CD would otherwise prune.
- */
-const PRUNE_READ_PREFIXES = ['argocd.argoproj.io/', 'helm.sh/'];
 
 /** The label the API server puts on every Namespace, its value the Namespace's name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

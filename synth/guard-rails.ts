@@ -2,8 +2,9 @@
  * A namespace's guard rails as objects: Pod Security labels, labels and annotations on its
  * Namespace, a ResourceQuota, a LimitRange and a default NetworkPolicy in it; and, for the
  * organization, ValidatingAdmissionPolicies with their bindings that refuse deleting or relabelling
- * its Namespaces, or creating the guard rails' names in its namespaces, except by the identity Argo
- * CD applies with; and a hold on its objects (a finalizer or ownerReference added, a foreground or
+ * its Namespaces, or creating the guard rails' names in its namespaces, or writing its
+ * Applications' tracking or Argo CD's annotations on its objects, except by the identity Argo CD
+ * applies with; and a hold on its objects (a finalizer or ownerReference added, a foreground or
  * orphan delete) to all but the garbage collector. An organization that declares none renders
  * exactly what it did before.
  */
@@ -22,7 +23,13 @@ import type { NamespaceModel, OrgModel } from '../model/model.ts';
 import { celString, celUsernameIn } from './cel.ts';
 import { declared, manifest, meta, ORGANIZATION_LABEL, type Manifest } from './manifest.ts';
 import { ADMISSION_V1, NETWORKING_GROUP, resourcesByGroup, WRITTEN_KINDS } from './kinds.ts';
-import { instanceLabelOf, metadataValue, namesApplication, TRACKING_ANNOTATION } from './tracking.ts';
+import {
+  instanceLabelOf,
+  metadataValue,
+  namesApplication,
+  PRUNE_READ_PREFIXES,
+  TRACKING_ANNOTATION,
+} from './tracking.ts';
 
 type Meta = ReturnType<typeof meta>;
 
@@ -138,6 +145,9 @@ const rulesOf = (resources: readonly { readonly group: string; readonly resource
  */
 const MAY_HOLD = celUsernameIn(GARBAGE_COLLECTORS);
 
+/** The object a request writes, CEL: a DELETE's is oldObject (its object is null). */
+const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
+
 /**
  * A CEL condition: the DELETE asks for no propagation that writes a finalizer (red team R53-1):
  * none given (no body, `{}`), Background, or orphanDependents false (DeleteOptions; the API server
@@ -146,10 +156,26 @@ const MAY_HOLD = celUsernameIn(GARBAGE_COLLECTORS);
  * DELETE itself.
  */
 const OPTIONS = 'request.options';
-
-/** The object a request writes, CEL: a DELETE's is oldObject (its object is null). */
-const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
 const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPolicy) || ${OPTIONS}.propagationPolicy == 'Background') && (!has(${OPTIONS}.orphanDependents) || ${OPTIONS}.orphanDependents == false))`;
+
+/**
+ * The validation refusing an annotation of Argo CD's or Helm's (PRUNE_READ_PREFIXES) added or
+ * changed by anyone but `appliedBy` (Argo CD writes its tracking annotation) and the garbage
+ * collector (red team R56-2): Argo CD reads them
+ * on the live object when it prunes, and `sync-options: Prune=confirm` holds the sync that prunes
+ * the object, every task of it, until a person confirms (Prune=false and Helm's keep leave a guard
+ * rail dropped in place). Kept as they were, or removed, they hold nothing.
+ */
+function addsNoPruneAnnotation(model: OrgModel, p: NonNullable<OrgModel['namespaceProtection']>) {
+  const annotations = 'object.metadata.annotations';
+  const read = PRUNE_READ_PREFIXES.map((prefix) => `k.startsWith(${celString(prefix)})`).join(' || ');
+  const kept = `request.operation == 'UPDATE' && has(oldObject.metadata.annotations) && k in oldObject.metadata.annotations && oldObject.metadata.annotations[k] == ${annotations}[k]`;
+  return {
+    expression: `request.operation == 'DELETE' || ${celUsernameIn([...appliersOf(p.appliedBy), ...GARBAGE_COLLECTORS])} || !has(${annotations}) || ${annotations}.all(k, !(${read}) || (${kept}))`,
+    message: `the annotations of Argo CD's and Helm's (${PRUNE_READ_PREFIXES.map((x) => `${x}...`).join(', ')}) on organization ${model.name}'s objects are written only through orgctl (by ${appliersText(p.appliedBy)}): Argo CD reads them when it prunes, and sync-options Prune=confirm holds the sync until a person confirms`,
+    reason: 'Forbidden',
+  };
+}
 
 /**
  * The validation refusing a hold on what a policy matches by anyone but the garbage collector
@@ -189,16 +215,17 @@ function boundPolicy(model: OrgModel, name: string, spec: k8s.ValidatingAdmissio
  * the label is caught too) and refuses, for anyone but `appliedBy`: DELETE, and an UPDATE whose
  * labels differ (Pod Security levels and the organization label are labels). And on every object
  * of a kind orgctl writes labelled with the organization, its organization label changed or
- * dropped, and a hold put on it (putsNoHold: a finalizer or ownerReference added, a foreground or
- * orphan delete).
+ * dropped, a hold put on it (putsNoHold: a finalizer or ownerReference added, a foreground or
+ * orphan delete), and an annotation Argo CD reads when it prunes added or changed
+ * (addsNoPruneAnnotation).
  * The second sees what that label cannot (red team R49-3's remainder): in the organization's
  * namespaces (their label, namespaceSelector), an object under a guard rail's name made, labelled
  * or not, before orgctl writes it (Argo CD would adopt it, finalizers and all), refused to everyone
- * but `appliedBy`, and a hold put on one made before protection was declared (putsNoHold); and
- * an object of anyone's, of a kind the AppProject allows there, written with Argo CD's tracking
- * of one of the organization's Applications (R56-1: Argo CD prunes it as that Application's, and
- * a finalizer holds the prune), unless an update keeps the tracking as it was (a plain DELETE
- * stays open, as everywhere). It matches by the object's name in CEL, not `resourceNames`: a create with
+ * but `appliedBy`, and a hold put on or Argo CD's annotation added to one made before protection
+ * was declared; and an object of anyone's, of a kind the AppProject allows there, written with
+ * Argo CD's tracking of one of the organization's Applications (R56-1: Argo CD prunes it as that
+ * Application's, and a finalizer holds the prune), unless an update keeps the tracking as it was
+ * (a plain DELETE stays open, as everywhere). It matches by the object's name in CEL, not `resourceNames`: a create with
  * `generateName` has no name in the attributes those match. An error in an expression denies
  * (failurePolicy Fail).
  */
@@ -246,6 +273,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           reason: 'Forbidden',
         },
         putsNoHold(model, p),
+        addsNoPruneAnnotation(model, p),
       ],
     }),
     ...boundPolicy(model, GUARD_RAIL_NAMES.railNamesProtection(model.name), {
@@ -276,6 +304,7 @@ export function protectionObjects(model: OrgModel): Manifest[] {
           reason: 'Forbidden',
         },
         putsNoHold(model, p),
+        addsNoPruneAnnotation(model, p),
       ],
     }),
   ];

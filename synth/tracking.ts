@@ -30,6 +30,14 @@ const CLUSTER_NAME_PATTERN = '([a-z0-9]([-a-z0-9]*[a-z0-9])?)';
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
+/**
+ * Where the annotations Argo CD reads on a live object when it prunes live: its own
+ * (`sync-options: Prune=false` or `Prune=confirm`, `compare-options: IgnoreExtraneous`, `hook`)
+ * and Helm's (`hook`, `resource-policy`), each of which keeps an object Argo CD would otherwise
+ * prune, or holds the sync until a person confirms the prune.
+ */
+export const PRUNE_READ_PREFIXES = ['argocd.argoproj.io/', 'helm.sh/'];
+
 /** The label Argo CD tracks by, as the organization declares its Argo CD (ArgoCdModel.instanceLabelKey). */
 export const instanceLabelOf = (argocd: Pick<ArgoCdModel, 'instanceLabelKey'> | undefined): string =>
   argocd?.instanceLabelKey ?? INSTANCE_LABEL;

@@ -56,13 +56,19 @@ function protectedOrg() {
   return org;
 }
 
-describe("R56-1: an object of a non-admin's own, tracked as one of the organization's Applications' and held by a finalizer", () => {
-  const org = protectedOrg();
-  const out = files(org);
+/** protectedOrg's admission policies (the cluster shard's), what it writes, and its Namespace `data`. */
+function protectedOutput() {
+  const out = files(protectedOrg());
   const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
   const policies = docs(cluster).filter((o) => o.kind === 'ValidatingAdmissionPolicy');
   const written = writtenObjects(out);
   const data = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'data')!.object;
+  return { policies, written, data };
+}
+
+describe("R56-1: an object of a non-admin's own, tracked as one of the organization's Applications' and held by a finalizer", () => {
+  const org = protectedOrg();
+  const { policies, written, data } = protectedOutput();
   const theirs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'theirs' } };
   // The Application that applies data's objects (its RoleBindings): the one a forged tracking names.
   const dataApp = written.find((w) => w.object.kind === 'RoleBinding' && w.object.metadata.namespace === 'data')!.app;
@@ -180,12 +186,7 @@ describe("R56-1: an object of a non-admin's own, tracked as one of the organizat
 });
 
 describe("R56-2: an annotation of Argo CD's on the organization's guard rail, which Argo CD reads when it prunes", () => {
-  const org = protectedOrg();
-  const out = files(org);
-  const cluster = [...out.entries()].find(([p]) => p.endsWith('cluster/resources.yaml'))![1];
-  const policies = docs(cluster).filter((o) => o.kind === 'ValidatingAdmissionPolicy');
-  const written = writtenObjects(out);
-  const data = written.find((w) => w.object.kind === 'Namespace' && w.object.metadata.name === 'data')!.object;
+  const { policies, written, data } = protectedOutput();
   const rail = written.find((w) => w.object.kind === 'NetworkPolicy' && w.object.metadata.namespace === 'data')!;
   const judge = (r: Request) => policies.flatMap((p) => admission(p, r).denied);
   const annotated = (o: Obj, annotations: Record<string, string>): Obj => ({
