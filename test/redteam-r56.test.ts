@@ -28,8 +28,18 @@
  * confirms. risky-grant warns of those writers (a finalizer of theirs holds the prune), and
  * namespace protection refuses their finalizers (R49-3), but not Argo CD's annotations, which Argo
  * CD reads on the live object when it prunes.
+ *
+ * R56-3 (low): API Priority and Fairness decides which requests the API server serves. Writing
+ * FlowSchemas or PriorityLevelConfigurations (cluster-wide, so only through a ClusterRoleBinding:
+ * `orgctl access` over a cluster's dump, a token with cluster power) held no class: R51 listed
+ * them as "a denial of service at most". But a FlowSchema matching Argo CD's ServiceAccount ahead
+ * of the built-in ones (a lower matchingPrecedence) puts every request of its application
+ * controller in a priority level of the writer's, one with a tiny share and `limitResponse:
+ * Reject` answering 429: Argo CD's applies fail, every shard's sync with them, and every
+ * revocation waits. That is what `hold-delivery` names.
  */
 import { describe, expect, it } from 'vitest';
+import { classesOfRule } from '../analysis/classes.ts';
 import {
   admission,
   ARGO,
@@ -222,5 +232,24 @@ describe("R56-2: an annotation of Argo CD's on the organization's guard rail, wh
     expect(judge({ operation: 'UPDATE', username: BOB, object: live, oldObject: confirmed, ...ns })).toEqual([]);
     const noted = annotated(live, { 'example.com/note': 'mine' });
     expect(judge({ operation: 'UPDATE', username: BOB, object: noted, oldObject: live, ...ns })).toEqual([]);
+  });
+});
+
+describe("R56-3: API Priority and Fairness decides whether Argo CD's requests are served", () => {
+  it.each([
+    'flowschemas',
+    'prioritylevelconfigurations',
+  ])('create, update, patch or delete of %s cluster-wide holds hold-delivery', (resource) => {
+    for (const verb of ['create', 'update', 'patch', 'delete'])
+      expect(
+        classesOfRule({ apiGroups: ['flowcontrol.apiserver.k8s.io'], resources: [resource], verbs: [verb] }, 'cluster'),
+        verb,
+      ).toContain('hold-delivery');
+  });
+
+  it('reading them holds nothing, nor does a RoleBinding (they are cluster-scoped)', () => {
+    const rule = { apiGroups: ['flowcontrol.apiserver.k8s.io'], resources: ['flowschemas'], verbs: ['get', 'list'] };
+    expect(classesOfRule(rule, 'cluster')).toEqual([]);
+    expect(classesOfRule({ ...rule, verbs: ['create'] }, 'namespace')).toEqual([]);
   });
 });
