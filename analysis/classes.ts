@@ -324,6 +324,13 @@ export const CLASSES: readonly PrivilegeClass[] = [
         `deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: ${HOLDS_SHARD} for as long as one object's finalizer keeps it Terminating`,
         'delete the namespace itself',
       ),
+      // API Priority and Fairness (red team R56-3): a FlowSchema of lower matchingPrecedence than the
+      // built-in ones decides which priority level serves a ServiceAccount's requests.
+      why(
+        cluster([...WRITE, 'delete'], 'flowcontrol.apiserver.k8s.io', 'flowschemas', 'prioritylevelconfigurations'),
+        "a FlowSchema matching Argo CD's application controller ahead of the built-in ones puts its requests in a priority level of the writer's, one with a tiny share that rejects the rest (429): every shard's sync fails, and every revocation waits",
+        "decide whether the API server serves Argo CD's requests",
+      ),
     ],
   },
   {

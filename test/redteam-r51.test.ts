@@ -144,9 +144,6 @@ describe("R51's class: every built-in resource written is judged", () => {
     'subjectaccessreviews.authorization.k8s.io': 'asks what someone may do',
     'horizontalpodautoscalers.autoscaling': 'scales a workload within its own template',
     'leases.coordination.k8s.io': 'leader election of the namespace’s own controllers: a denial of service at most',
-    'flowschemas.flowcontrol.apiserver.k8s.io': 'API priority and fairness: a denial of service at most',
-    'prioritylevelconfigurations.flowcontrol.apiserver.k8s.io':
-      'API priority and fairness: a denial of service at most',
     'networkpolicies.networking.k8s.io': 'the namespace’s own pods’ traffic; a guard rail (guard-rails.ts)',
     'poddisruptionbudgets.policy': 'slows evictions of the namespace’s own pods: a denial of service at most',
     'priorityclasses.scheduling.k8s.io': 'preemption of other pods: a denial of service at most',
