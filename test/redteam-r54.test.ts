@@ -1,0 +1,132 @@
+/**
+ * Red team R54 (base de0602a): the pull request review's trust chain.
+ *
+ * R54-1 (medium): npm reads npm-shrinkwrap.json before package-lock.json: "If both
+ * package-lock.json and npm-shrinkwrap.json are present in the root of a project,
+ * npm-shrinkwrap.json will take precedence and package-lock.json will be ignored" (npm's docs;
+ * arborist's Shrinkwrap.load), and `npm ci` installs from it. The review read package-lock.json
+ * only: for what base installs from inside the repository (engine-change, R41-1 and every round
+ * since), for the registries a head lock may use, and for the orgctl base installs. A base whose
+ * npm-shrinkwrap.json links orgctl from org/vendor (beside a package-lock.json naming the
+ * registry's, or none) left org/vendor to one admin: the review job then runs it. And an
+ * upgrade's head proof was taken from the head engine's job, which installs the package-lock.json
+ * handed over, while npm installs head's npm-shrinkwrap.json once it merges: the approval was told
+ * it trusts the registry's orgctl the package-lock.json names, and the review job then runs what
+ * the shrinkwrap names (a folder of the repository).
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { cli, gitIn, relabelledCopy, ROOT, tempDir } from './helpers.ts';
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+const ROOT_PACKAGE = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
+
+/** A lock (either file name) of the root `dependencies` and `packages` beside the root's, as npm writes one. */
+const lockOf = (dependencies: Record<string, string>, packages: Record<string, unknown>) => {
+  const root = { name: 'acme-org', version: '1.0.0', dependencies };
+  return JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...packages } });
+};
+
+/** A registry's orgctl at `version`, pinned by a sha512. */
+const fromRegistry = (version: string) => ({
+  version,
+  resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`,
+  integrity: SHA512,
+});
+
+/** A lock linking orgctl from org/vendor. */
+const linkingLock = lockOf(ROOT_PACKAGE.dependencies, {
+  'node_modules/orgctl': { resolved: 'org/vendor', link: true },
+  'org/vendor': { name: 'orgctl', version: '0.1.0', bin: { orgctl: 'cli.js' } },
+});
+
+/**
+ * A base project whose npm-shrinkwrap.json links orgctl from org/vendor; its package-lock.json
+ * (which npm then ignores) names the registry's orgctl, or is removed (`lock: false`).
+ */
+function shrinkwrappedProject(lock = true): string {
+  const dist = lockedProject('0.1.0', { 'node_modules/orgctl': fromRegistry('0.1.0') });
+  const dir = join(dist, '..');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(ROOT_PACKAGE, null, 2));
+  writeFileSync(join(dir, 'npm-shrinkwrap.json'), linkingLock);
+  if (!lock) rmSync(join(dir, 'package-lock.json'));
+  mkdirSync(join(dir, 'org/vendor'), { recursive: true });
+  return dist;
+}
+
+const engineRow = (stdout: string) => stdout.match(/\| `engine-change` \|[^\n]*/)?.[0];
+
+describe('R54-1: the lock npm reads is npm-shrinkwrap.json when there is one (fails by design on de0602a)', () => {
+  it.each([
+    ['beside a package-lock.json naming the registry', true],
+    ['alone', false],
+  ])('npm-shrinkwrap.json %s links org/vendor: an admin alone may not change it', async (_, lock) => {
+    const r = await reviewByAliceAlone(shrinkwrappedProject(lock), ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(engineRow(r.stdout)).toMatch(/❌.*org\/vendor/);
+  });
+
+  it('a guard: without a shrinkwrap, org/ stays the declaration (alice alone passes)', async () => {
+    const dist = lockedProject('0.1.0', { 'node_modules/orgctl': fromRegistry('0.1.0') });
+    const r = await reviewByAliceAlone(dist, ['org/org.ts']);
+    expect(engineRow(r.stdout)).toMatch(/✅/);
+  });
+});
+
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const NEW = '9.0.0-test';
+
+/** A package-lock.json installing orgctl `version` from npm's registry, as the head engine's job installs it. */
+const registryLock = (version: string) =>
+  lockOf({ orgctl: `^${version}` }, { 'node_modules/orgctl': fromRegistry(version) });
+
+describe("R54-1 (head): an upgrade's head proof, when head holds an npm-shrinkwrap.json (fails by design on de0602a)", () => {
+  /** Base: the example's dist/ and a lock of this orgctl; head: the upgraded dist/, a lock of NEW, and `shrinkwrap` when given. */
+  function judgeUpgrade(shrinkwrap: string | undefined) {
+    const repo = tempDir('orgctl-r54-upgrade-');
+    const git = gitIn(repo);
+    git('init', '-q');
+    /** Commits `dist` as the output and `files` beside it: the commit's name. */
+    const commit = (dist: string, files: Record<string, string>) => {
+      rmSync(join(repo, 'dist'), { recursive: true, force: true });
+      cpSync(dist, join(repo, 'dist'), { recursive: true });
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(repo, name), text);
+      git('add', '-A');
+      git('commit', '-qm', `output ${dist}`);
+      return git('rev-parse', 'HEAD');
+    };
+    const base = commit(join(ROOT, 'dist'), { 'package-lock.json': registryLock(VERSION) });
+    const head = commit(relabelledCopy(join(ROOT, 'dist'), NEW), {
+      'package-lock.json': registryLock(NEW),
+      ...(shrinkwrap === undefined ? {} : { 'npm-shrinkwrap.json': shrinkwrap }),
+    });
+    const proof = join(repo, '..', `proof-${NEW}.json`);
+    writeFileSync(
+      proof,
+      JSON.stringify({ engine: { name: 'orgctl', version: NEW }, ok: true, differences: [], findings: [] }),
+    );
+    const r = cli(
+      [
+        ...['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+        ...['--changed-path', 'package-lock.json', '--head-proof', proof],
+      ],
+      { cwd: repo },
+    );
+    return { code: r.code, row: r.stdout.split('\n').find((l) => l.startsWith('| `output-proof` |')) ?? '' };
+  }
+
+  it("a guard: without one, the proof of the version head's package-lock.json installs is accepted", () => {
+    expect(judgeUpgrade(undefined)).toEqual({
+      code: 0,
+      row: expect.stringMatching(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/),
+    });
+  });
+
+  it('npm installs the shrinkwrap (orgctl from org/vendor), not what the head engine proved with: not accepted', () => {
+    const r = judgeUpgrade(linkingLock);
+    expect(r.row).toMatch(/\| ❌ \| .*not accepted: .*npm-shrinkwrap\.json/);
+    expect(r.code).toBe(1);
+  });
+});
