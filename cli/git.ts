@@ -100,11 +100,15 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
  * One file at `ref` (`package-lock.json`), read as data from git objects: its text, or why it
  * cannot be read (absent, not a regular file, over `maxBytes`). A ref git does not know is an InputError.
  */
-export function readRefFile(ref: string, path: string, maxBytes: number): string | { readonly problem: string } {
+export function readRefFile(
+  ref: string,
+  path: string,
+  maxBytes: number,
+): string | { readonly problem: string; readonly absent?: true } {
   // Read before the sides (judgeChange), whose reading then says why (red team R43-2).
   if (!readableRef(ref)) return { problem: `'${ref}' is no ref git may be handed (empty, or starting with -)` };
   const line = git(['ls-tree', '-z', '--full-tree', ref, '--', path]).toString('utf8').split('\0')[0];
-  if (!line) return { problem: `${ref}:${path} does not exist` };
+  if (!line) return { problem: `${ref}:${path} does not exist`, absent: true };
   const [mode, type, sha] = line.slice(0, line.indexOf('\t')).split(' ');
   if (type !== 'blob' || !REGULAR.has(mode!)) return { problem: `${ref}:${path} is not a regular file (mode ${mode})` };
   const size = Number(git(['cat-file', '-s', sha!]).toString().trim());

@@ -13,8 +13,10 @@ import {
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
   MAX_PACKAGE_JSON_BYTES,
+  PACKAGE_LOCK,
   parseHeadProof,
   projectCommandProblem,
+  SHRINKWRAP,
   type HeadProof,
   type LockedEngine,
 } from '../review/head-proof.ts';
@@ -78,16 +80,28 @@ export function readHeadLock(
     const ref = refOfSide(head);
     if (ref === undefined)
       return `--head ${head} is a folder, so which orgctl head's package-lock.json installs is unknown: give --head-lock FILE (head's package-lock.json), or --head as a git ref`;
-    text = readRefFile(ref, 'package-lock.json', MAX_LOCK_BYTES);
+    // npm installs a shrinkwrap in the lock's place, and the head engine's job is handed the lock only.
+    const shrinkwrap = readRefFile(ref, SHRINKWRAP, MAX_LOCK_BYTES);
+    if (typeof shrinkwrap === 'string' || !shrinkwrap.absent)
+      return `head holds ${SHRINKWRAP}, which npm installs from in place of ${PACKAGE_LOCK} (npm ci reads it first and ignores ${PACKAGE_LOCK}), while the head engine's job installs the ${PACKAGE_LOCK} it is handed: its proof is not of the orgctl that runs once this merges. Remove ${SHRINKWRAP} (npm writes ${PACKAGE_LOCK}) to upgrade with a head proof`;
+    text = readRefFile(ref, PACKAGE_LOCK, MAX_LOCK_BYTES);
   }
   return typeof text === 'string'
     ? lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock))
     : `head's package-lock.json: ${text.problem}`;
 }
 
-/** Base's package-lock.json as text, read once for all a review asks of it (undefined when it cannot be read). */
-export const readBaseLockText = (base: string): string | undefined =>
-  basePackageFile(base, 'package-lock.json', MAX_LOCK_BYTES);
+/**
+ * Base's lock as text, read once for all a review asks of it: the one npm installs from,
+ * npm-shrinkwrap.json when base holds one (its package-lock.json is then ignored: red team R54-1),
+ * else package-lock.json; undefined when it cannot be read.
+ */
+export function readBaseLockText(base: string): string | undefined {
+  const shrinkwrap = basePackageText(base, SHRINKWRAP, MAX_LOCK_BYTES);
+  if (shrinkwrap !== ABSENT) return shrinkwrap;
+  const lock = basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
+  return lock === ABSENT ? undefined : lock;
+}
 
 /** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */
 export function baseLockedEngine(baseLock: string | undefined): LockedEngine | undefined {
@@ -110,11 +124,15 @@ function baseProjectOf(folder: string): string | undefined {
   return project !== undefined && !tracks(project, 'package.json') ? project : undefined;
 }
 
+/** A file base's project does not hold (basePackageText). */
+const ABSENT = Symbol('absent');
+
 /**
- * A package file of base's, or undefined when it cannot be read (absent, not a regular file, too
- * large, no git): at the root of base's git ref, or for a folder in its project (baseProjectOf).
+ * A package file of base's: its text, ABSENT when base holds none, or undefined when it cannot be
+ * read (not a regular file, too large, no git, no project): at the root of base's git ref, or for a
+ * folder in its project (baseProjectOf).
  */
-function basePackageFile(base: string, path: string, maxBytes: number): string | undefined {
+function basePackageText(base: string, path: string, maxBytes: number): string | typeof ABSENT | undefined {
   const ref = refOfSide(base);
   if (ref === undefined) {
     const project = baseProjectOf(base);
@@ -122,16 +140,22 @@ function basePackageFile(base: string, path: string, maxBytes: number): string |
     try {
       const text = regularFileText(join(project, path), maxBytes);
       return typeof text === 'string' ? text : undefined;
-    } catch {
-      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOENT' ? ABSENT : undefined;
     }
   }
   try {
     const text = readRefFile(ref, path, maxBytes);
-    return typeof text === 'string' ? text : undefined;
+    return typeof text === 'string' ? text : text.absent ? ABSENT : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A package file of base's, or undefined when it is absent or cannot be read (basePackageText). */
+function basePackageFile(base: string, path: string, maxBytes: number): string | undefined {
+  const text = basePackageText(base, path, maxBytes);
+  return text === ABSENT ? undefined : text;
 }
 
 /**

@@ -54,8 +54,17 @@ export interface LockedEngine {
 /** Where packages come from when the base's lock names no registry: npm's public registry. */
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 
+/** The lock npm writes (and installs from when the project holds no SHRINKWRAP). */
+export const PACKAGE_LOCK = 'package-lock.json';
+/**
+ * The lock npm installs from in PACKAGE_LOCK's place when the project holds one (arborist's
+ * Shrinkwrap.load reads it first; npm's docs: "npm-shrinkwrap.json will take precedence and
+ * package-lock.json will be ignored"): what npm ci installs is read there (red team R54-1).
+ */
+export const SHRINKWRAP = 'npm-shrinkwrap.json';
+
 /** The files whose change is an upgrade (or downgrade) of the engine an organization runs. */
-const ENGINE_FILES = ['package.json', 'package-lock.json'] as const;
+const ENGINE_FILES = ['package.json', PACKAGE_LOCK] as const;
 /** npm's project configuration: which registry a lock entry without `resolved` comes from, among others. */
 const NPM_CONFIG = '.npmrc';
 

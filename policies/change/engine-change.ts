@@ -110,7 +110,7 @@ export const engineChange: ChangeRule = {
     const inside = installed.filter((i) => engine.some((p) => p.startsWith(i.folder)));
     const list = `${firstOf(engine, 5)}${
       inside.length
-        ? ` (${inside.map((i) => `base's package-lock.json installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
+        ? ` (${inside.map((i) => `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
         : ''
     }`;
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
