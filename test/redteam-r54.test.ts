@@ -17,6 +17,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockedEngine } from '../review/head-proof.ts';
 import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { cli, gitIn, relabelledCopy, ROOT, tempDir } from './helpers.ts';
 
@@ -128,5 +129,47 @@ describe("R54-1 (head): an upgrade's head proof, when head holds an npm-shrinkwr
     const r = judgeUpgrade(linkingLock);
     expect(r.row).toMatch(/\| ❌ \| .*not accepted: .*npm-shrinkwrap\.json/);
     expect(r.code).toBe(1);
+  });
+});
+
+/**
+ * R54-2 (medium): lockSourceProblems skipped every entry of head's lock marked `inBundle` below a
+ * package ("it comes in that package's tarball, under its integrity"). npm decides what a package's
+ * tarball brings from that package's `bundleDependencies` (arborist's Node.getBundler), never from
+ * the flag: an entry marked inBundle under a package that bundles nothing is fetched from its own
+ * `resolved` (npm ci here, offline: a `file:` tarball so marked was installed, and required by its
+ * parent). So an upgrade's lock could install orgctl's yaml from any host, unnamed: the head proof
+ * was accepted, the approval's message named nothing outside, and once merged the review job's
+ * npm ci installs it under orgctl, which runs it with the job's token.
+ */
+describe("R54-2: an entry marked inBundle is a package's bundle only when that package bundles it (fails by design on de0602a)", () => {
+  const TRUSTED = ['https://registry.npmjs.org'];
+  /** orgctl (depending on yaml, with `orgctl`'s fields) and its own yaml, `yaml`. */
+  const lock = (orgctl: Record<string, unknown>, yaml: Record<string, unknown>) =>
+    lockOf(
+      { orgctl: `^${NEW}` },
+      {
+        'node_modules/orgctl': { ...fromRegistry(NEW), dependencies: { yaml: '^2.9.1' }, ...orgctl },
+        'node_modules/orgctl/node_modules/yaml': yaml,
+      },
+    );
+  const EVIL = { version: '2.9.1', resolved: 'https://evil.example/yaml-2.9.1.tgz', integrity: SHA512, inBundle: true };
+
+  it.each([
+    ['under a package that bundles nothing', {}],
+    ['under a package bundling another', { bundleDependencies: ['semver'] }],
+    ['under a package whose bundleDependencies is false', { bundleDependencies: false }],
+  ])('marked inBundle %s, it is fetched from its resolved: named, and the proof refused', (_, orgctl) => {
+    const locked = lockedEngine(lock(orgctl, EVIL), 'orgctl', TRUSTED);
+    expect(locked).toMatchObject({ untrusted: expect.stringContaining('evil.example') });
+  });
+
+  it.each([
+    ['listing it', { bundleDependencies: ['yaml'] }],
+    ['bundling every dependency (true)', { bundleDependencies: true }],
+    ['listing it under the old spelling', { bundledDependencies: ['yaml'] }],
+  ])('a guard: in the bundle of a package %s, it comes with that package', (_, orgctl) => {
+    const bundled = { version: '2.9.1', inBundle: true };
+    expect(lockedEngine(lock(orgctl, bundled), 'orgctl', TRUSTED)).not.toHaveProperty('untrusted');
   });
 });
