@@ -434,11 +434,42 @@ function commandFile(bin: unknown, name: unknown, command: string): string | und
 }
 
 /**
- * Whether a lock's path is inside an installed package (`node_modules/a/node_modules/b`), where an
- * `inBundle` entry comes in that package's tarball, under its integrity. npm fetches one of the
- * project's own (`node_modules/b`: the project bundles nothing) from its `resolved` whatever it says.
+ * The names a lock entry's package bundles, as npm reads its bundleDependencies (@npmcli/package-json's
+ * normalize: `bundledDependencies` when that is all it has, `true` for each of its dependencies, an
+ * object's keys).
  */
-const isInPackage = (path: string): boolean => path.startsWith('node_modules/') && path.includes('/node_modules/');
+function bundleNames(entry: unknown): ReadonlySet<string> {
+  if (!isRecord(entry)) return new Set();
+  const bundle = entry.bundleDependencies !== undefined ? entry.bundleDependencies : entry.bundledDependencies;
+  if (bundle === true) return new Set(isRecord(entry.dependencies) ? Object.keys(entry.dependencies) : []);
+  if (Array.isArray(bundle)) return new Set(bundle.filter((n): n is string => typeof n === 'string'));
+  return new Set(isRecord(bundle) ? Object.keys(bundle) : []);
+}
+
+/**
+ * Whether npm takes a lock's entry (`node_modules/a/node_modules/b`) from a dependency's tarball,
+ * under that package's integrity (arborist's Node.getBundler, inDepBundle): a package on its path
+ * below the project bundles the next one (bundleNames). npm never reads the entry's own `inBundle`:
+ * one so marked that no package bundles is fetched from its `resolved`, whatever that is (red team
+ * R54-2); and the project's own bundle (`node_modules/b`) is fetched too. `bundles` caches each
+ * package's names, read once whatever the lock's size.
+ */
+function inDependencyBundle(
+  packages: Record<string, unknown>,
+  path: string,
+  bundles: Map<string, ReadonlySet<string>>,
+): boolean {
+  if (!path.startsWith('node_modules/')) return false;
+  const [top, ...below] = path.split('/node_modules/');
+  let at = top!;
+  for (const name of below) {
+    let names = bundles.get(at);
+    if (names === undefined) bundles.set(at, (names = bundleNames(packages[at])));
+    if (names.has(name)) return true;
+    at = `${at}/node_modules/${name}`;
+  }
+  return false;
+}
 
 /**
  * Whether `resolved` is a registry's tarball of package `name` at `version`: `.../NAME/-/FILE`,
@@ -466,10 +497,11 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * every one is. A package without `resolved` comes from the registry npm is configured with:
  * npm's public registry in the head engine's job, trusted only when base's lock installs from it
  * (checkHeadProof refuses a change to .npmrc); one inside another package's tarball (`inBundle`
- * below a package) comes with it, under its integrity.
+ * below a package that bundles it: inDependencyBundle) comes with it, under its integrity.
  */
 function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[], engine: string): string[] {
   const bad: string[] = [];
+  const bundles = new Map<string, ReadonlySet<string>>();
   for (const [path, entry] of Object.entries(packages)) {
     if (!isRecord(entry)) continue;
     const name = path === '' ? String(entry.name) : packageAt(path);
@@ -481,7 +513,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
       );
       continue;
     }
-    if (path === '' || (entry.inBundle === true && isInPackage(path))) continue;
+    if (path === '' || (entry.inBundle === true && inDependencyBundle(packages, path, bundles))) continue;
     const origin = httpsOrigin(entry.resolved);
     const integrity = pinnedBySha512(entry.integrity);
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
