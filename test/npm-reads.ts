@@ -3,10 +3,12 @@
  * then npm-package-arg as reify reads NAME@ it. The oracle sourceOf (review/head-proof.ts) is tested against.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
+import { tempDir } from './helpers.ts';
 
 interface NpmSpec {
   readonly type: string;
@@ -61,4 +63,26 @@ export function itReadsEachAsNpm(bodies: readonly string[]): void {
   it.each(spellingsOf(bodies))('%s', (resolved) => {
     expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
   });
+}
+
+const Arborist = load('@npmcli/arborist') as new (options: {
+  path: string;
+}) => {
+  loadVirtual(): Promise<{ inventory: Map<string, { inDepBundle: boolean }> }>;
+};
+
+/**
+ * Whether the npm that runs here takes the lock entry at `path` from a dependency's tarball
+ * (arborist's virtual tree from `lock`, as npm ci loads it: the node's inDepBundle).
+ */
+export async function npmTakesFromBundle(lock: string, path: string): Promise<boolean> {
+  const dir = tempDir('orgctl-npm-bundle-');
+  const { packages } = JSON.parse(lock) as { packages: Record<string, { dependencies?: unknown }> };
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'acme-org', dependencies: packages['']?.dependencies }),
+  );
+  writeFileSync(join(dir, 'package-lock.json'), lock);
+  const tree = await new Arborist({ path: dir }).loadVirtual();
+  return tree.inventory.get(path)?.inDepBundle === true;
 }

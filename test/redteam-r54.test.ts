@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { lockedEngine } from '../review/head-proof.ts';
 import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { cli, gitIn, relabelledCopy, ROOT, tempDir } from './helpers.ts';
+import { npmTakesFromBundle } from './npm-reads.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 const ROOT_PACKAGE = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
@@ -171,5 +172,50 @@ describe("R54-2: an entry marked inBundle is a package's bundle only when that p
   ])('a guard: in the bundle of a package %s, it comes with that package', (_, orgctl) => {
     const bundled = { version: '2.9.1', inBundle: true };
     expect(lockedEngine(lock(orgctl, bundled), 'orgctl', TRUSTED)).not.toHaveProperty('untrusted');
+  });
+});
+
+/**
+ * R54-2's class: every way a lock says a package bundles another, as the npm that runs here reads
+ * it. Where lockedEngine takes an entry as bundled (no source judged), npm must too; it may judge
+ * one npm takes from a bundle (a dependency deduped up to its bundler, not emulated): stricter.
+ */
+describe("R54-2's class: what npm takes from a package's tarball, as the npm that runs here reads it", () => {
+  const TRUSTED = ['https://registry.npmjs.org'];
+  const YAML = { version: '2.9.1', resolved: 'https://evil.example/yaml-2.9.1.tgz', integrity: SHA512, inBundle: true };
+  const A = { version: '1.0.0', dependencies: { yaml: '^2.9.1' }, integrity: SHA512, inBundle: true };
+  /** orgctl with `fields`, and yaml at `path` (below orgctl, or below its dependency a). */
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['bundling nothing', {}, 'node_modules/orgctl/node_modules/yaml'],
+    ['bundling another', { bundleDependencies: ['semver'] }, 'node_modules/orgctl/node_modules/yaml'],
+    ['bundleDependencies false', { bundleDependencies: false }, 'node_modules/orgctl/node_modules/yaml'],
+    ['bundleDependencies a string', { bundleDependencies: 'yaml' }, 'node_modules/orgctl/node_modules/yaml'],
+    ['listing it', { bundleDependencies: ['yaml'] }, 'node_modules/orgctl/node_modules/yaml'],
+    ['bundling every dependency', { bundleDependencies: true }, 'node_modules/orgctl/node_modules/yaml'],
+    ['listing it by the old spelling', { bundledDependencies: ['yaml'] }, 'node_modules/orgctl/node_modules/yaml'],
+    ['listing it in an object', { bundleDependencies: { yaml: '*' } }, 'node_modules/orgctl/node_modules/yaml'],
+    [
+      'bundling a, which holds it',
+      { bundleDependencies: ['a'] },
+      'node_modules/orgctl/node_modules/a/node_modules/yaml',
+    ],
+    ['bundling a, which needs it deduped', { bundleDependencies: ['a'] }, 'node_modules/orgctl/node_modules/yaml'],
+    ['bundling nothing, a holding it', {}, 'node_modules/orgctl/node_modules/a/node_modules/yaml'],
+  ];
+  it.each(cases)('orgctl %s', async (_, fields, path) => {
+    const text = lockOf(
+      { orgctl: `^${NEW}` },
+      {
+        'node_modules/orgctl': { ...fromRegistry(NEW), dependencies: { yaml: '^2.9.1', a: '1.0.0' }, ...fields },
+        'node_modules/orgctl/node_modules/a': { ...A, resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz' },
+        [path]: YAML,
+      },
+    );
+    const judged = (lockedEngine(text, 'orgctl', TRUSTED) as { untrusted?: string }).untrusted?.includes(
+      'evil.example',
+    );
+    const npm = await npmTakesFromBundle(text, path);
+    if (!judged) expect(npm).toBe(true);
+    if (!npm) expect(judged).toBe(true);
   });
 });
