@@ -446,29 +446,68 @@ function bundleNames(entry: unknown): ReadonlySet<string> {
   return new Set(isRecord(bundle) ? Object.keys(bundle) : []);
 }
 
-/**
- * Whether npm takes a lock's entry (`node_modules/a/node_modules/b`) from a dependency's tarball,
- * under that package's integrity (arborist's Node.getBundler, inDepBundle): a package on its path
- * below the project bundles the next one (bundleNames). npm never reads the entry's own `inBundle`:
- * one so marked that no package bundles is fetched from its `resolved`, whatever that is (red team
- * R54-2); and the project's own bundle (`node_modules/b`) is fetched too. `bundles` caches each
- * package's names, read once whatever the lock's size.
- */
-function inDependencyBundle(
-  packages: Record<string, unknown>,
-  path: string,
-  bundles: Map<string, ReadonlySet<string>>,
-): boolean {
-  if (!path.startsWith('node_modules/')) return false;
-  const [top, ...below] = path.split('/node_modules/');
-  let at = top!;
-  for (const name of below) {
-    let names = bundles.get(at);
-    if (names === undefined) bundles.set(at, (names = bundleNames(packages[at])));
-    if (names.has(name)) return true;
-    at = `${at}/node_modules/${name}`;
+/** The names a lock entry's package needs (its edges out: dependencies, optional and peer ones). */
+const neededNames = (entry: unknown): string[] =>
+  isRecord(entry)
+    ? [entry.dependencies, entry.optionalDependencies, entry.peerDependencies].flatMap((d) =>
+        isRecord(d) ? Object.keys(d) : [],
+      )
+    : [];
+
+/** The location a package at `from` finds `name` at, as Node's resolution walks node_modules up; undefined for none. */
+function resolveFrom(packages: Record<string, unknown>, from: string, name: string): string | undefined {
+  for (let at = from; ; ) {
+    const candidate = at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
+    if (isRecord(packages[candidate])) return candidate;
+    if (at === '') return undefined;
+    const cut = at.lastIndexOf('/node_modules/');
+    at = cut < 0 ? '' : at.slice(0, cut);
   }
-  return false;
+}
+
+/** The location a lock's path is below (`node_modules/a` for `node_modules/a/node_modules/b`), '' for the project. */
+const parentOf = (path: string): string => {
+  const cut = path.lastIndexOf('/node_modules/');
+  return cut < 0 ? '' : path.slice(0, cut);
+};
+
+/**
+ * The lock's entries npm takes from a dependency's tarball, under that package's integrity
+ * (arborist's Node.getBundler, inDepBundle), as the lock says: those a package below the project
+ * bundles (bundleNames), everything below one of them, and what one of them needs that resolves
+ * beside it in its bundler's node_modules (deduped up to the bundling level). npm never reads an
+ * entry's own `inBundle`: one so marked that is none of these is fetched from its `resolved`,
+ * whatever that is (red team R54-2). The project's own bundle (`node_modules/b`) is fetched too.
+ * Each entry is marked once, so a large lock is read in time proportional to its size and depth.
+ */
+function dependencyBundled(packages: Record<string, unknown>): ReadonlySet<string> {
+  const below = new Map<string, string[]>();
+  for (const path of Object.keys(packages))
+    if (path.startsWith('node_modules/')) {
+      const parent = parentOf(path);
+      const siblings = below.get(parent);
+      if (siblings) siblings.push(path);
+      else below.set(parent, [path]);
+    }
+  const bundled = new Set<string>();
+  const pending: { readonly path: string; readonly bundler: string }[] = [];
+  const mark = (path: string, bundler: string) => {
+    if (bundled.has(path) || !isRecord(packages[path])) return;
+    bundled.add(path);
+    pending.push({ path, bundler });
+  };
+  for (const [path, entry] of Object.entries(packages))
+    if (path.startsWith('node_modules/'))
+      for (const name of bundleNames(entry)) mark(`${path}/node_modules/${name}`, path);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { path, bundler } = next;
+    for (const child of below.get(path) ?? []) mark(child, bundler);
+    for (const name of neededNames(packages[path])) {
+      const at = resolveFrom(packages, path, name);
+      if (at !== undefined && parentOf(at) === bundler) mark(at, bundler);
+    }
+  }
+  return bundled;
 }
 
 /**
@@ -497,11 +536,11 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * every one is. A package without `resolved` comes from the registry npm is configured with:
  * npm's public registry in the head engine's job, trusted only when base's lock installs from it
  * (checkHeadProof refuses a change to .npmrc); one inside another package's tarball (`inBundle`
- * below a package that bundles it: inDependencyBundle) comes with it, under its integrity.
+ * below a package that bundles it: dependencyBundled) comes with it, under its integrity.
  */
 function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[], engine: string): string[] {
   const bad: string[] = [];
-  const bundles = new Map<string, ReadonlySet<string>>();
+  const bundled = dependencyBundled(packages);
   for (const [path, entry] of Object.entries(packages)) {
     if (!isRecord(entry)) continue;
     const name = path === '' ? String(entry.name) : packageAt(path);
@@ -513,7 +552,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
       );
       continue;
     }
-    if (path === '' || (entry.inBundle === true && inDependencyBundle(packages, path, bundles))) continue;
+    if (path === '' || (entry.inBundle === true && bundled.has(path))) continue;
     const origin = httpsOrigin(entry.resolved);
     const integrity = pinnedBySha512(entry.integrity);
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
