@@ -6,6 +6,7 @@
  * one it refuses is made again once, and that the answers are the same as from the sources. It
  * exits as soon as the command is done, once what it printed is written, however slowly it is read.
  */
+import { isAscii } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,11 @@ describe('the bundled CLI and its code cache', () => {
       expect(readFileSync(join(f.parentPath, f.name), 'utf8')).toBe(
         readFileSync(join(f.parentPath.replace(out, join(copy, 'dist-b')), f.name), 'utf8'),
       );
+  });
+
+  it('bundles ASCII, which V8 keeps as one byte a character (a comment’s arrow made all 2.3 MB two bytes a character)', () => {
+    for (const script of ['orgctl.cjs', 'apart.cjs'])
+      expect(isAscii(readFileSync(join(folder!, script))), script).toBe(true);
   });
 
   it('code V8 refuses (another V8, damaged) is made again once', () => {
