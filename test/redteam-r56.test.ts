@@ -195,6 +195,51 @@ describe("R56-1: an object of a non-admin's own, tracked as one of the organizat
   });
 });
 
+describe("R56-1 with R55-1: a DELETE of an object tracked as one of the organization's Applications'", () => {
+  const { policies, written, data } = protectedOutput();
+  const dataApp = written.find((w) => w.object.kind === 'RoleBinding' && w.object.metadata.namespace === 'data')!.app;
+  const judge = (r: Request) => {
+    const verdicts = policies.map((p) => admission(p, r));
+    return { matched: verdicts.some((v) => v.matched), denied: verdicts.flatMap((v) => v.denied) };
+  };
+  const forged = (how: Tracking) =>
+    tracked(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hold', namespace: 'data' }, data: { a: 'b' } },
+      dataApp,
+      how,
+    );
+  const ns = { namespaceObject: data };
+
+  it('admits a plain or background DELETE of it by anyone, one item of a deletecollection too: the tracking condition reads the deleted object (a DELETE has none written), so it cannot fail and deny', () => {
+    for (const how of ['annotation', 'label'] as const)
+      for (const options of [undefined, {}, { propagationPolicy: 'Background' }])
+        for (const name of [undefined, '']) {
+          const v = judge({
+            operation: 'DELETE',
+            username: BOB,
+            object: forged(how),
+            ...ns,
+            ...(options ? { options } : {}),
+            ...(name !== undefined ? { name } : {}),
+          });
+          expect(v, `${how} ${JSON.stringify(options)} ${name}`).toEqual({ matched: true, denied: [] });
+        }
+  });
+
+  it('refuses a foreground or orphan DELETE of it by anyone but the garbage collector', () => {
+    for (const how of ['annotation', 'label'] as const)
+      for (const options of [
+        { propagationPolicy: 'Foreground' },
+        { propagationPolicy: 'Orphan' },
+        { orphanDependents: true },
+      ])
+        expect(
+          judge({ operation: 'DELETE', username: BOB, object: forged(how), options, ...ns }).denied.join('\n'),
+          `${how} ${JSON.stringify(options)}`,
+        ).toMatch(/holds on organization acme's objects/);
+  });
+});
+
 describe("R56-2: an annotation of Argo CD's on the organization's guard rail, which Argo CD reads when it prunes", () => {
   const { policies, written, data } = protectedOutput();
   const rail = written.find((w) => w.object.kind === 'NetworkPolicy' && w.object.metadata.namespace === 'data')!;
