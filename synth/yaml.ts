@@ -6,7 +6,8 @@
  * (Go's sigs.k8s.io/yaml in Argo CD and kubectl, the `yaml` package) read back to the same
  * objects; a test proves it on every synthesized file. Strings are plain only when they
  * cannot be mistaken for another type; everything else is JSON-quoted (JSON strings are
- * valid YAML double-quoted scalars). Multi-line strings become `|` block scalars.
+ * valid YAML double-quoted scalars). Multi-line strings become `|` block scalars, unless they hold a
+ * character a block would carry raw and Go refuses (blockScalar).
  */
 
 import { clipShown, codePoint, unicodeEscape } from '../model/text.ts';
@@ -142,11 +143,14 @@ export function scalar(value: unknown): string {
   return text;
 }
 
-// Block literal only for text without control characters or leading/trailing-space traps.
-const BLOCK_SAFE = /^[^\s][^\u0000-\u0009\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
-
+/**
+ * A `|` block scalar only for text Go reads back as written: nothing orgctl never writes raw (a
+ * block has no escapes; R57-1: U+FFFE and U+FFFF, which a declared text may hold, were written raw
+ * and Go refused the file), no leading whitespace (the first line sets the indentation), no
+ * trailing space on a line. Any other text is JSON-quoted, its characters escaped.
+ */
 function blockScalar(s: string, pad: string): string | undefined {
-  if (!s.includes('\n') || !BLOCK_SAFE.test(s) || s.includes(ARGOCD_SKIP_MARKER)) return undefined;
+  if (!s.includes('\n') || /^\s/.test(s) || holdsUnwrittenRaw(s) || s.includes(ARGOCD_SKIP_MARKER)) return undefined;
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
   if (body.endsWith('\n') || body.split('\n').some((l) => l !== l.trimEnd())) return undefined;
   const chomp = s.endsWith('\n') ? '|' : '|-';
