@@ -94,7 +94,11 @@ export interface Staleness {
   readonly changed: readonly string[];
 }
 
-/** How `outDir` differs from `files`; all empty means up to date. */
+/**
+ * How `outDir` differs from `files`; all empty means up to date. Bytes are compared with the bytes
+ * synthesis writes: decoded, a byte that is not UTF-8 would read as U+FFFD and match a rendering
+ * holding one, in a file Go and the strict reader refuse (R57-2).
+ */
 export function compareWithDisk(outDir: string, files: readonly OutputFile[]): Staleness {
   const dir = resolve(outDir);
   const onDisk = new Set(listFiles(dir));
@@ -102,7 +106,7 @@ export function compareWithDisk(outDir: string, files: readonly OutputFile[]): S
   const changed: string[] = [];
   for (const f of files) {
     if (!onDisk.has(f.path)) missing.push(f.path);
-    else if (readFileSync(join(dir, f.path), 'utf8') !== f.content) changed.push(f.path);
+    else if (!readFileSync(join(dir, f.path)).equals(Buffer.from(f.content, 'utf8'))) changed.push(f.path);
     onDisk.delete(f.path);
   }
   return { missing, changed, extra: [...onDisk].sort() };

@@ -215,7 +215,8 @@ describe('the forged pull request of the security review, in a git repository', 
       "import fs from 'node:fs';",
       "import { syncBuiltinESMExports } from 'node:module';",
       'const read = fs.readFileSync;',
-      "(fs as any).readFileSync = (p: any, ...a: any[]) => { const t: any = read(p, ...a); return typeof t === 'string' ? t.split('---\\n<<:')[0] : t; };",
+      // Text or bytes (synth --check compares bytes, R57-2): cut at the forged document either way.
+      "(fs as any).readFileSync = (p: any, ...a: any[]) => { const t: any = read(p, ...a); const at = t.indexOf('---\\n<<:'); return at < 0 ? t : typeof t === 'string' ? t.slice(0, at) : t.subarray(0, at); };",
       'syncBuiltinESMExports();',
     ].join('\n');
     writeFileSync(join(repo, 'org/org.ts'), `${patch}\n${readFileSync(join(repo, 'org/org.ts'), 'utf8')}`);
