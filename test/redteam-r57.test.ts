@@ -22,6 +22,20 @@
  * `prove` read strictly), but an author's CI said the output was what synth writes when it was not.
  *     Safe: `synth --check` compares bytes.
  *
+ * R57-3 (low-medium): the shard limit (4 MB, what one Argo CD Application takes) measured a file's
+ * characters (UTF-16 units), not its bytes: synthesis (shard-limit, and the packing that moves the
+ * membership ConfigMaps to members-NN) and the proof against base. A character of a declared text
+ * beyond ASCII is 2 or 3 bytes, so a shard file reached three times the limit: 45 namespaces placed
+ * in one shard, each with 86,000 CJK characters of annotations (258 KB, under the API server's
+ * 256 KiB), wrote the namespaces' shard and the cluster shard (the membership lists hold the
+ * annotations) at 11.6 MB each, 3.9 million characters, and check, synth, prove and the review's
+ * full proof passed with no finding. Argo CD's repo-server refuses a directory source whose
+ * manifests pass 10 MB (`reposerver.max.combined.directory.manifests.size`), so both Applications
+ * would render nothing, sync nothing and prune nothing: every revocation in the cluster shard (the
+ * admins' bindings, the ClusterRoles, membership) and in that shard held. A change of annotations
+ * needs an admin's approval (guard-rails), who sees long text, not a size.
+ *     Safe: every shard-limit measure counts UTF-8 bytes.
+ *
  * What held (no test): the strict reader against Go (kubectl `label --local`, the decoder Argo CD's
  * splitYAMLOrJSON uses) on 636 texts it accepted out of 4,000 random line mutations of the example's
  * shard and cluster files (a line duplicated, indented, unindented, cut, deleted, or given one of
@@ -45,7 +59,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles } from '../cli/output.ts';
 import { readCanonicalYaml } from '../synth/yaml.ts';
-import { acmeSpecWith, files, run, smallOrg, tempDir } from './helpers.ts';
+import { SHARD_LIMITS } from '../model/rules.ts';
+import { shardOf } from '../synth/render.ts';
+import { acmeSpecWith, files, run, smallOrg, synth, tempDir } from './helpers.ts';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
@@ -141,5 +157,37 @@ describe('R57-2: synth --check compares what synth writes, byte for byte', () =>
     const check = await run(['synth', '--spec', spec, '--out', out, '--check']);
     expect(check.code, check.stdout).toBe(1);
     for (const path of forged) expect(check.stdout + check.stderr).toContain(path);
+  });
+});
+
+describe('R57-3: the shard limit counts the bytes Argo CD reads, not characters', () => {
+  /**
+   * 20 namespaces, each annotated with 86,000 characters of 3 UTF-8 bytes (258 KB, within the API
+   * server's 256 KiB): 5.2 MB, 1.7 million characters, in the membership lists of the cluster shard,
+   * and in one namespaces' shard when `oneShard` (else wherever shardOf places them).
+   */
+  function orgOfWideAnnotations(oneShard: boolean) {
+    const { org } = smallOrg();
+    const value = '\u4e2d'.repeat(86_000);
+    for (let i = 0, made = 0; made < 20; i++)
+      if (!oneShard || shardOf(`team-${i}`, 32) === 'shard-00') {
+        org.namespace(`team-${i}`, { annotations: { 'acme.io/about': value } });
+        made++;
+      }
+    return org;
+  }
+
+  it('a shard of 4 MB in characters and more in bytes fails synthesis (shard-limit)', () => {
+    const r = synth(orgOfWideAnnotations(true));
+    const over = r.findings.filter((f) => f.rule === 'shard-limit').map((f) => f.subject);
+    expect(over).toContain('dist/in-cluster/shard-00/resources.yaml');
+  });
+
+  it('membership moves to shards of its own by bytes: the cluster shard stays within the limit', () => {
+    const r = synth(orgOfWideAnnotations(false));
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const cluster = r.files.find((f) => f.path === 'in-cluster/cluster/resources.yaml');
+    expect(cluster).toBeDefined();
+    expect(Buffer.byteLength(cluster!.content)).toBeLessThanOrEqual(SHARD_LIMITS.bytes);
   });
 });
