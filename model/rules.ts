@@ -42,7 +42,7 @@ export const SMALL_SET = 2;
 export const TREE_NAME_LIMITS = { name: 255, path: 3 * 1024 } as const;
 /** Shards must stay within what one Argo CD Application and the repo server handle well. */
 export const SHARD_LIMITS = { objects: 1500, bytes: 4 * 1024 * 1024 } as const;
-/** Whether a shard of this many objects and bytes (its file's length) fits one Argo CD Application. */
+/** Whether a shard of this many objects and bytes (its file's UTF-8 bytes, byteLength: never its characters) fits one Argo CD Application. */
 export const withinShardLimits = (objects: number, bytes: number): boolean =>
   objects <= SHARD_LIMITS.objects && bytes <= SHARD_LIMITS.bytes;
 

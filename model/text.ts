@@ -19,6 +19,12 @@ export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{
 /** A UTF-16 code unit as the `\uXXXX` escape JSON and YAML double-quoted strings both read. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/**
+ * UTF-8 bytes: what the API server, etcd and Argo CD's repo-server measure, not UTF-16 code units
+ * (a character beyond ASCII is 2 to 4 bytes: R57-3).
+ */
+export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
 /** Whether `text` is ASCII: it has no other form, mark or look-alike of another script to undo. */
 export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 

@@ -27,6 +27,7 @@ import {
 } from '../model/model.ts';
 import { expiryKey, MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
+import { byteLength } from '../model/text.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { isObj } from '../analysis/objects.ts';
 import type { RuleResult } from '../policies/change/context.ts';
@@ -358,7 +359,7 @@ function usersListsReason(
   const lists = membershipLists({ name, systemNamespace }, 'users', [...membership.users.values()]);
   const expected = [...base.bodies.slice(0, first), ...lists.map((o) => toYamlDocument(o)), ...base.bodies.slice(end)];
   if (!sameTexts(head.bodies, expected)) return `${f.path} changes`;
-  if (!withinShardLimits(head.docs.length, f.content.length))
+  if (!withinShardLimits(head.docs.length, byteLength(f.content)))
     return `${f.path} is over one Argo CD Application's limits`;
   return undefined;
 }
@@ -478,7 +479,7 @@ export function proveAgainstBase(input: {
       if (!changed.has(namespace)) changed.set(namespace, { head: hrun, base: brun });
     }
     if (fileChanged) {
-      if (!withinShardLimits(hr.docs.length, f.content.length))
+      if (!withinShardLimits(hr.docs.length, byteLength(f.content)))
         return no(`${f.path} is over one Argo CD Application's limits`);
       changedFiles++;
     }

@@ -27,7 +27,6 @@ import { classesOf } from '../analysis/classes.ts';
 import {
   ANNOTATIONS_MAX_BYTES,
   annotationsBytes,
-  byteLength,
   labelProblem,
   qualifiedNameProblem,
   REQUEST_MAX_BYTES,
@@ -47,7 +46,7 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
 import { ownValue } from '../model/own-keys.ts';
-import { clipShown } from '../model/text.ts';
+import { byteLength, clipShown } from '../model/text.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */

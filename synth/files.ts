@@ -1,6 +1,7 @@
 /** Rendered files as text, and the shard limits: whether each file fits one Argo CD Application. */
 import { type Finding, sourceText } from '../model/findings.ts';
 import { SHARD_LIMITS, withinShardLimits } from '../model/rules.ts';
+import { byteLength } from '../model/text.ts';
 import type { OrgModel } from '../model/model.ts';
 import {
   CLUSTER_SHARD,
@@ -42,7 +43,7 @@ export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): n
       cluster: p.cluster,
       key: p.key,
       objects: p.objects.length,
-      bytes: Math.ceil(JSON.stringify(p.objects).length * 1.3),
+      bytes: Math.ceil(byteLength(JSON.stringify(p.objects)) * 1.3),
     }));
   for (let n = model.shards + 1; n <= 4096; n++) {
     const load = new Map<string, { objects: number; bytes: number }>();
@@ -71,7 +72,8 @@ export function shardFindings(
 ): Finding[] {
   const out: Finding[] = [];
   files.forEach((f, i) => {
-    const bytes = contents[i]!.content.length;
+    // Bytes, as Argo CD's repo-server measures a file: a character beyond ASCII is 2 to 4 (R57-3).
+    const bytes = byteLength(contents[i]!.content);
     if (withinShardLimits(f.objects.length, bytes)) return;
     const over = `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application`;
     // The cluster-wide shard is not split by the shard count: saying "raise it" would mislead.

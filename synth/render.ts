@@ -47,7 +47,7 @@ import {
   type TokenModel,
 } from '../model/model.ts';
 import { escapeSkipMarker, streamDocument } from './yaml.ts';
-import { unicodeEscape } from '../model/text.ts';
+import { byteLength, unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
 import { declared, manifest, meta, type Manifest } from './manifest.ts';
@@ -155,7 +155,7 @@ class Subjects {
     if (n && !(this.sortKeys[n - 1]! < sortKey)) this.inKeyOrder = false;
     this.subjects.push(s);
     this.sortKeys.push(sortKey);
-    this.sizes.push(JSON.stringify(s).length + 8);
+    this.sizes.push(byteLength(JSON.stringify(s)) + 8); // bytes, as the annotation limit counts them
     return n;
   }
 
@@ -680,7 +680,7 @@ export function membershipLists(
 ): Manifest[] {
   return chunkBySize(
     records.map((r) => `${JSON.stringify(r)}\n`),
-    (line) => Buffer.byteLength(line, 'utf8'),
+    byteLength,
     MAX_OBJECT_BYTES,
   ).map((chunk, i) =>
     membershipConfigMap(model, membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }),
@@ -791,12 +791,13 @@ const HEADER_ROOM = 1024;
  * cluster shard writes its documents once, and renderFiles takes them from here.
  */
 export const WRITTEN_DOCUMENTS = new WeakMap<object, string>();
+/** A document's size as written, in bytes (shard-limit's measure, R57-3). */
 const documentLength = (o: Manifest): number =>
-  streamDocument(o as unknown as Record<string, unknown>, WRITTEN_DOCUMENTS).length;
+  byteLength(streamDocument(o as unknown as Record<string, unknown>, WRITTEN_DOCUMENTS));
 
 /**
  * Objects in order, packed into as few files as fit one Argo CD Application each (shard-limit's
- * measure: objects, and the file's length as written): one file when they all fit.
+ * measure: objects, and the file's bytes as written): one file when they all fit.
  */
 function packIntoApplications(objects: readonly Manifest[]): Manifest[][] {
   const files: Manifest[][] = [];

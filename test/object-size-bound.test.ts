@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { App } from 'cdk8s';
 import { Organization } from '../constructs/index.ts';
-import { byteLength, jsonBytesAtMost } from '../policies/org/kubernetes-names.ts';
+import { byteLength } from '../model/text.ts';
+import { jsonBytesAtMost } from '../policies/org/kubernetes-names.ts';
 import { objectsOnce, placeOrganization } from '../synth/render.ts';
 import { TODAY, withEveryKindOfBinding } from './helpers.ts';
 

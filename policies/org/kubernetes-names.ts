@@ -18,6 +18,7 @@
  *   more than 1048576 bytes"); etcd refuses any request over 1.5 MiB (`--max-request-bytes`).
  */
 import { SYSTEM_PREFIX } from '../../model/model.ts';
+import { byteLength } from '../../model/text.ts';
 
 export const DNS1123_LABEL_MAX = 63;
 const DNS1123_SUBDOMAIN_MAX = 253;
@@ -46,9 +47,6 @@ export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_BODY}$`);
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** UTF-8 bytes: the API server measures sizes in bytes, not UTF-16 code units. */
-export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Bounds of frozen values (the subjects every binding shares): they cannot change. */
 const frozenBounds = new WeakMap<object, number>();

@@ -11,10 +11,10 @@ import { boundaryObjects } from '../../synth/boundary.ts';
 import { declaredAt, type Manifest } from '../../synth/manifest.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
+import { byteLength } from '../../model/text.ts';
 import {
   ANNOTATIONS_MAX_BYTES,
   annotationsBytes,
-  byteLength,
   CONFIGMAP_DATA_MAX_BYTES,
   labelProblem,
   NAME_RULE,

@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateSpec, seededRandom } from '../../constructs/generate.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
-import { byteLength } from '../../policies/org/kubernetes-names.ts';
+import { byteLength } from '../../model/text.ts';
 import { answered, type MachineCosts, machineLine, median } from './measure.ts';
 import {
   formatValue,
