@@ -19,6 +19,8 @@
  * deletes every object of it in every namespace. The `webhooks` class names the first;
  * `orgctl access` over a cluster dump binding it through a ClusterRoleBinding showed no class.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classesOf, classesOfRule } from '../analysis/classes.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
@@ -26,7 +28,7 @@ import { accessMatrix } from '../analysis/access.ts';
 import { readRbac } from '../analysis/objects.ts';
 import { findLevel, isAdminOnly } from '../model/catalog.ts';
 import { API_RESOURCES } from '../analysis/resources.ts';
-import { smallOrg, synth } from './helpers.ts';
+import { ROOT, smallOrg, synth } from './helpers.ts';
 
 describe('R51-1: writing an Ingress redirects the traffic meant for its host', () => {
   const writeIngresses = { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get'] };
@@ -110,9 +112,22 @@ describe('R51-2: writing a CustomResourceDefinition rewrites every object of its
  * without it), a StorageClass (made default, it chooses the provisioner and parameters of others'
  * volumes, a host-path provisioner's paths included), and a pod's binding (a pending pod placed on
  * a node of one's choosing, past the scheduler's taints and spreading). Every built-in resource is
- * now judged: it holds a class when written, or is listed here with why it holds none, so a
- * resource added to resources.ts is judged, not forgotten.
+ * now judged: it holds a class when written, or is listed here with why it holds none.
+ *
+ * The walk went over resources.ts, Kubernetes 1.28's list, without subresources, while orgctl's
+ * output is applied to 1.32 API servers: what 1.29 to 1.32 added (Dynamic Resource Allocation's
+ * resource.k8s.io, ServiceCIDRs and IPAddresses, ClusterTrustBundles, LeaseCandidates,
+ * VolumeAttributesClasses, StorageVersionMigrations, MutatingAdmissionPolicies) was never judged.
+ * It now walks every resource and subresource a 1.32 API server serves with every API version
+ * enabled (a cluster may enable an alpha or beta one), from its discovery documents
+ * (test/fixtures/kubernetes-1.32-api-resources.json), with the verbs each serves.
  */
+const K8S_1_32: {
+  readonly resources: readonly { group: string; resource: string; namespaced: boolean; verbs: string[] }[];
+} = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/kubernetes-1.32-api-resources.json'), 'utf8'));
+/** The verbs that only read: judged by read-secrets, not by this walk. */
+const READ_ONLY = new Set(['get', 'list', 'watch']);
+
 describe("R51's class: every built-in resource written is judged", () => {
   it.each([
     [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['create'] }, 'cluster', 'network'],
@@ -120,22 +135,85 @@ describe("R51's class: every built-in resource written is judged", () => {
     [{ apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['create'] }, 'cluster', 'node-host'],
     [{ apiGroups: [''], resources: ['pods/binding'], verbs: ['create'] }, 'namespace', 'node-host'],
     [{ apiGroups: [''], resources: ['bindings'], verbs: ['create'] }, 'namespace', 'node-host'],
+    // Kubernetes 1.29 to 1.32.
+    [
+      { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims/status'], verbs: ['patch'] },
+      'namespace',
+      'node-host',
+    ],
+    [{ apiGroups: ['resource.k8s.io'], resources: ['resourceclaims'], verbs: ['create'] }, 'namespace', 'node-host'],
+    [
+      { apiGroups: ['resource.k8s.io'], resources: ['resourceclaimtemplates'], verbs: ['create'] },
+      'namespace',
+      'node-host',
+    ],
+    [{ apiGroups: ['resource.k8s.io'], resources: ['resourceslices'], verbs: ['create'] }, 'cluster', 'node-host'],
+    [{ apiGroups: ['resource.k8s.io'], resources: ['deviceclasses'], verbs: ['update'] }, 'cluster', 'node-host'],
+    [
+      { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments/status'], verbs: ['patch'] },
+      'cluster',
+      'node-host',
+    ],
+    [{ apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['create'] }, 'cluster', 'network'],
+    [{ apiGroups: ['networking.k8s.io'], resources: ['ipaddresses'], verbs: ['delete'] }, 'cluster', 'network'],
+    [
+      { apiGroups: ['certificates.k8s.io'], resources: ['clustertrustbundles'], verbs: ['update'] },
+      'cluster',
+      'network',
+    ],
+    [
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingadmissionpolicies'], verbs: ['create'] },
+      'cluster',
+      'webhooks',
+    ],
+    [
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['validatingadmissionpolicybindings'],
+        verbs: ['delete'],
+      },
+      'cluster',
+      'webhooks',
+    ],
   ] as const)('%j granted %s-wide holds %s', (rule, scope, cls) => {
     expect(classesOfRule(rule, scope)).toContain(cls);
   });
 
-  /** Built-in resources whose writes hold no class, and why. */
+  it('cluster-scoped DRA objects through a RoleBinding, or DRA objects read, hold nothing', () => {
+    const dra = { apiGroups: ['resource.k8s.io'], resources: ['resourceslices', 'deviceclasses'], verbs: ['*'] };
+    expect(classesOfRule(dra, 'namespace')).toEqual([]);
+    expect(classesOfRule({ ...dra, resources: ['*'], verbs: ['get', 'list', 'watch'] }, 'cluster')).toEqual([]);
+  });
+
+  /** Built-in resources and subresources whose writes hold no class, and why. */
   const NO_CLASS: Record<string, string> = {
-    componentstatuses: 'read only',
     configmaps: 'the namespace’s own configuration (w:configmaps); a namespace for admins only guards a controller’s',
     events: 'records, read by people',
     'events.events.k8s.io': 'records, read by people',
     limitranges: 'a guard rail (guard-rails.ts judges who may write it)',
     persistentvolumeclaims: 'a claim on storage the namespace’s own pods mount',
+    'persistentvolumeclaims/status': 'what the volume controllers report of a claim: a denial of service at most',
+    'persistentvolumes/status':
+      'the phase the volume controller reports; what binds a volume to a claim is its spec (persistentvolumes: node-host)',
+    'pods/eviction': 'deletes a pod of the namespace, its disruption budgets respected: a denial of service at most',
     podtemplates: 'no controller of Kubernetes makes pods from one',
+    'replicationcontrollers/scale': 'scales a workload within its own template',
+    'replicationcontrollers/status': 'what the controller reports; it acts on the spec',
     serviceaccounts: 'an identity with no access and no token (minting one is serviceaccounts/token: identity)',
-    'certificatesigningrequests.certificates.k8s.io':
-      'a request; approving it (certificatesigningrequests/approval, signers) and the node client subresource are identity',
+    'validatingadmissionpolicies/status.admissionregistration.k8s.io':
+      'the type checking the API server reports of a policy; it enforces the spec',
+    'customresourcedefinitions/status.apiextensions.k8s.io':
+      'the names and conditions the API server’s own controllers keep: a denial of service of the resource at most',
+    'apiservices/status.apiregistration.k8s.io':
+      'the availability the aggregator reports: marked unavailable, a denial of service at most',
+    'daemonsets/status.apps': 'what the controller reports; it acts on the spec',
+    'deployments/scale.apps': 'scales a workload within its own template',
+    'deployments/status.apps': 'what the controller reports; it acts on the spec',
+    'replicasets/scale.apps': 'scales a workload within its own template',
+    'replicasets/status.apps': 'what the controller reports; it acts on the spec',
+    'statefulsets/scale.apps': 'scales a workload within its own template',
+    'statefulsets/status.apps':
+      'names revisions of the set’s own history to make pods from (making a revision is controllerrevisions: run-pods)',
     'selfsubjectreviews.authentication.k8s.io': 'asks who one is',
     'tokenreviews.authentication.k8s.io': 'asks whose a token is; grants nothing',
     'localsubjectaccessreviews.authorization.k8s.io': 'asks what someone may do',
@@ -143,24 +221,69 @@ describe("R51's class: every built-in resource written is judged", () => {
     'selfsubjectrulesreviews.authorization.k8s.io': 'asks what one may do',
     'subjectaccessreviews.authorization.k8s.io': 'asks what someone may do',
     'horizontalpodautoscalers.autoscaling': 'scales a workload within its own template',
+    'horizontalpodautoscalers/status.autoscaling': 'what the autoscaler reports; it scales by the spec and metrics',
+    'cronjobs/status.batch': 'when the controller last made a Job: a denial of service at most',
+    'jobs/status.batch': 'the outcomes of its pods a controller reports: a denial of service at most',
+    'certificatesigningrequests.certificates.k8s.io':
+      'a request; approving it (certificatesigningrequests/approval, signers) and the node client subresource are identity',
+    'certificatesigningrequests/status.certificates.k8s.io':
+      'the issued certificate, which only the signer’s key makes valid: one written by hand is refused by whoever checks it',
     'leases.coordination.k8s.io': 'leader election of the namespace’s own controllers: a denial of service at most',
+    'leasecandidates.coordination.k8s.io':
+      'candidacy in coordinated leader election of the namespace’s own controllers: a denial of service at most',
+    'flowschemas/status.flowcontrol.apiserver.k8s.io': 'conditions the API server reports; it classifies by the spec',
+    'prioritylevelconfigurations/status.flowcontrol.apiserver.k8s.io':
+      'conditions the API server reports; it queues by the spec',
+    'storageversions.internal.apiserver.k8s.io':
+      'the storage versions the API servers record of each resource: a denial of service at most',
+    'storageversions/status.internal.apiserver.k8s.io':
+      'the storage versions the API servers record of each resource: a denial of service at most',
     'networkpolicies.networking.k8s.io': 'the namespace’s own pods’ traffic; a guard rail (guard-rails.ts)',
+    'servicecidrs/status.networking.k8s.io': 'conditions the controller reports; ClusterIPs are allocated by the spec',
     'poddisruptionbudgets.policy': 'slows evictions of the namespace’s own pods: a denial of service at most',
+    'poddisruptionbudgets/status.policy':
+      'the disruptions the eviction API allows the namespace’s own pods: a denial of service at most',
     'priorityclasses.scheduling.k8s.io': 'preemption of other pods: a denial of service at most',
     'csidrivers.storage.k8s.io': 'how the kubelet calls a CSI driver someone already runs on the nodes',
     'csinodes.storage.k8s.io': 'written by the kubelet: what drivers a node has',
     'csistoragecapacities.storage.k8s.io': 'capacity the scheduler reads: a denial of service at most',
     'volumeattachments.storage.k8s.io': 'which node a volume is attached to; a pod there is still needed',
+    'volumeattributesclasses.storage.k8s.io':
+      'performance parameters (IOPS, throughput) a CSI driver gives the volumes naming one: a denial of service, or a bill, at most',
+    'storageversionmigrations.storagemigration.k8s.io':
+      'the controller-manager rewrites every object of a resource unchanged, as itself, and the writer sees none: a denial of service at most',
+    'storageversionmigrations/status.storagemigration.k8s.io':
+      'a migration marked done leaves objects stored as they were (under an old encryption key): a denial of service at most',
   };
 
-  it('each holds a class when written, or is listed with why it holds none', () => {
-    const unjudged = API_RESOURCES.filter((r) => {
-      const key = r.group ? `${r.resource}.${r.group}` : r.resource;
-      const rule = { apiGroups: [r.group], resources: [r.resource], verbs: ['create', 'update', 'patch', 'delete'] };
-      const held = classesOfRule(rule, r.namespaced ? 'namespace' : 'cluster');
-      // Listed yet holding one is a list gone stale.
-      return held.length ? key in NO_CLASS : !(key in NO_CLASS);
-    }).map((r) => `${r.resource}.${r.group || 'core'}`);
+  const keyOf = (r: { readonly group: string; readonly resource: string }) =>
+    r.group ? `${r.resource}.${r.group}` : r.resource;
+  const written = K8S_1_32.resources
+    .map((r) => ({ ...r, verbs: r.verbs.filter((v) => !READ_ONLY.has(v)) }))
+    .filter((r) => r.verbs.length);
+
+  it('each resource and subresource of Kubernetes 1.32 holds a class when written, or is listed with why it holds none', () => {
+    const unjudged = written
+      .filter((r) => {
+        const rule = { apiGroups: [r.group], resources: [r.resource], verbs: r.verbs };
+        const held = classesOfRule(rule, r.namespaced ? 'namespace' : 'cluster');
+        // Listed yet holding one is a list gone stale.
+        return held.length ? keyOf(r) in NO_CLASS : !(keyOf(r) in NO_CLASS);
+      })
+      .map(keyOf);
     expect(unjudged).toEqual([]);
+  });
+
+  it('the list names only what a 1.32 API server serves and someone may write', () => {
+    const served = new Set(written.map(keyOf));
+    expect(Object.keys(NO_CLASS).filter((k) => !served.has(k))).toEqual([]);
+  });
+
+  it('resources.ts knows every resource of Kubernetes 1.32, and whether it is namespaced', () => {
+    const known = new Map(API_RESOURCES.map((r) => [keyOf(r), r.namespaced]));
+    const missing = K8S_1_32.resources
+      .filter((r) => !r.resource.includes('/') && known.get(keyOf(r)) !== r.namespaced)
+      .map(keyOf);
+    expect(missing).toEqual([]);
   });
 });
