@@ -57,17 +57,12 @@ const UNKNOWN_GROUP = '(an API group orgctl does not know)';
 const ANY_RESOURCE = '(any resource)';
 
 /**
- * The API groups Kubernetes serves itself (resources.ts, as `kubectl api-resources` lists them,
- * plus the groups of kube-apiserver that table leaves out because kubectl users rarely type them).
- * Every other group is judged: orgctl cannot know what its resources do. `metrics.k8s.io` is not
- * among them: an aggregated API (metrics-server, or whatever registers it) serves it.
+ * The API groups Kubernetes serves itself (resources.ts: those of a 1.32 API server with every API
+ * version enabled). Every other group is judged: orgctl cannot know what its resources do.
+ * `metrics.k8s.io` is not among them: an aggregated API (metrics-server, or whatever registers it)
+ * serves it.
  */
-export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
-  ...API_RESOURCES.map((r) => r.group),
-  'resource.k8s.io',
-  'storagemigration.k8s.io',
-  'internal.apiserver.k8s.io',
-]);
+export const BUILTIN_GROUPS: ReadonlySet<string> = new Set(API_RESOURCES.map((r) => r.group));
 
 /** The verbs that make or change an object: what a controller acts on. */
 export const WRITE: readonly string[] = ['create', 'update', 'patch'];
@@ -137,6 +132,43 @@ const INGRESS_PROBES: readonly Probe[] = (
     ],
   ] as const
 ).map(([probe, because, what]) => why(probe, because, what));
+
+/**
+ * Why writing each resource Kubernetes 1.29 to 1.32 added holds a class, and the probes that say so.
+ *
+ * Dynamic Resource Allocation (resource.k8s.io: v1alpha3 and v1beta1 in 1.32): the scheduler
+ * allocates a claim's devices (status.allocation) from the ResourceSlices drivers publish, as its
+ * DeviceClass selects and configures them, and the DRA driver's kubelet plugin prepares the
+ * allocated devices for the pods status.reservedFor names. Before 1.36 (resourceclaims/binding)
+ * nothing but resourceclaims/status guards that status. A request's adminAccess (DRAAdminAccess,
+ * alpha in 1.32) gets devices already in use by others; only from 1.33 (KEP-5018) must the
+ * claim's namespace carry resource.k8s.io/admin-access.
+ *
+ * MultiCIDRServiceAllocator (networking.k8s.io v1beta1 in 1.31 and 1.32, GA in 1.33): a
+ * ServiceCIDR is a range ClusterIPs are allocated from, and an IPAddress the allocator's record of
+ * which Service holds one (its parentRef, which cannot change: creating one only takes an
+ * address). kube-proxy on every node captures a ClusterIP's traffic, whatever address it is.
+ *
+ * ClusterTrustBundles (certificates.k8s.io v1alpha1 in 1.32, beta in 1.33): one naming a signer
+ * also needs `attest` on it; one naming none needs nothing more, and pods mount it by name.
+ */
+const WHY_1_32 = {
+  claimStatus:
+    "a ResourceClaim's status is its allocation, which the node's DRA driver prepares for the pods it names: written by hand it takes any device of any node, one allocated to another team's pod included, past the scheduler and the DeviceClass",
+  claims:
+    "a device request with adminAccess (DRAAdminAccess, alpha in 1.32, which checks no namespace label before 1.33) gets devices already in use by other teams' pods",
+  slices:
+    'a ResourceSlice says which devices a node has: a forged one steers the pods that claim such devices onto the node the writer chose',
+  deviceClasses:
+    'a DeviceClass chooses which devices the claims of its class get and the driver configuration they are prepared with, as a StorageClass does for volumes',
+  serviceCidrs:
+    "a ServiceCIDR lets Services take ClusterIPs in any range: a Service given a real address there (another team's database, an outside API) has kube-proxy on every node send that address's traffic to the writer's Pods",
+  ipAddresses:
+    "an IPAddress records which Service holds a ClusterIP: deleted, the allocator hands the address to a second Service before its repair loop makes the record again, and that Service's Pods receive traffic meant for the first",
+  trustBundles:
+    "pods mount a ClusterTrustBundle (a clusterTrustBundle projected volume) as the CAs they trust: one rewritten with the writer's CA lets the writer pose as any server to them and read their TLS traffic",
+} as const;
+const DRA = 'resource.k8s.io';
 
 /** What a refused write of orgctl's does (hold-delivery): said once, ended by each probe's own why. */
 const HOLDS_SHARD =
@@ -401,6 +433,18 @@ export const CLASSES: readonly PrivilegeClass[] = [
           ],
         ] as const
       ).map(([group, resource, because, what]) => why(cluster(WRITE, group, resource), because, what)),
+      // The kubelet hands a CSI volume's publish context, VolumeAttachment status.attachmentMetadata
+      // (getPublishContext in pkg/volume/csi/csi_plugin.go), to the node plugin's NodeStageVolume
+      // and NodePublishVolume, which run privileged on the host.
+      why(
+        cluster(['update', 'patch'], 'storage.k8s.io', 'volumeattachments/status'),
+        "the kubelet hands a VolumeAttachment's attachmentMetadata to the CSI node plugin, privileged on the host, as where the volume is (a devicePath): the writer chooses what the node mounts into a pod, a host disk included",
+        "write VolumeAttachments' status",
+      ),
+      why(p(['update', 'patch'], DRA, 'resourceclaims/status'), WHY_1_32.claimStatus, 'allocate devices to claims'),
+      why(p(WRITE, DRA, 'resourceclaims', 'resourceclaimtemplates'), WHY_1_32.claims, 'write ResourceClaims'),
+      why(cluster(WRITE, DRA, 'resourceslices'), WHY_1_32.slices, 'write ResourceSlices'),
+      why(cluster(WRITE, DRA, 'deviceclasses'), WHY_1_32.deviceClasses, 'write DeviceClasses'),
     ],
   },
   {
@@ -425,6 +469,17 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'write Services',
       ),
       ...INGRESS_PROBES,
+      why(cluster(WRITE, 'networking.k8s.io', 'servicecidrs'), WHY_1_32.serviceCidrs, 'write ServiceCIDRs'),
+      why(
+        cluster(['delete', 'deletecollection'], 'networking.k8s.io', 'ipaddresses'),
+        WHY_1_32.ipAddresses,
+        'delete IPAddresses',
+      ),
+      why(
+        cluster(WRITE, 'certificates.k8s.io', 'clustertrustbundles'),
+        WHY_1_32.trustBundles,
+        'write ClusterTrustBundles',
+      ),
     ],
   },
 ];

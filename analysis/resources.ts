@@ -1,7 +1,9 @@
 /**
- * The built-in Kubernetes API resources (1.28), as `kubectl api-resources` lists them:
- * how a TYPE argument (`pods`, `po`, `pod`, `Pod`, `deployments.apps`) resolves to a
- * resource and its API group, and whether it is namespaced.
+ * The built-in Kubernetes API resources of a 1.32 API server with every API version enabled (alpha
+ * and beta ones included: a cluster may enable them), as `kubectl api-resources` lists them: how a
+ * TYPE argument (`pods`, `po`, `pod`, `Pod`, `deployments.apps`) resolves to a resource and its API
+ * group, and whether it is namespaced. test/fixtures/kubernetes-1.32-api-resources.json is the
+ * list they are checked against.
  */
 import { nearestName } from '../model/text.ts';
 
@@ -47,6 +49,8 @@ export const API_RESOURCES: readonly ApiResource[] = [
   r('services', '', 'Service', true, 'svc'),
   r('mutatingwebhookconfigurations', 'admissionregistration.k8s.io', 'MutatingWebhookConfiguration', false),
   r('validatingwebhookconfigurations', 'admissionregistration.k8s.io', 'ValidatingWebhookConfiguration', false),
+  r('mutatingadmissionpolicies', 'admissionregistration.k8s.io', 'MutatingAdmissionPolicy', false),
+  r('mutatingadmissionpolicybindings', 'admissionregistration.k8s.io', 'MutatingAdmissionPolicyBinding', false),
   r('validatingadmissionpolicies', 'admissionregistration.k8s.io', 'ValidatingAdmissionPolicy', false),
   r('validatingadmissionpolicybindings', 'admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding', false),
   r('customresourcedefinitions', 'apiextensions.k8s.io', 'CustomResourceDefinition', false, 'crd', 'crds'),
@@ -66,26 +70,37 @@ export const API_RESOURCES: readonly ApiResource[] = [
   r('cronjobs', 'batch', 'CronJob', true, 'cj'),
   r('jobs', 'batch', 'Job', true),
   r('certificatesigningrequests', 'certificates.k8s.io', 'CertificateSigningRequest', false, 'csr'),
+  r('clustertrustbundles', 'certificates.k8s.io', 'ClusterTrustBundle', false),
+  r('leasecandidates', 'coordination.k8s.io', 'LeaseCandidate', true),
   r('leases', 'coordination.k8s.io', 'Lease', true),
   r('endpointslices', 'discovery.k8s.io', 'EndpointSlice', true),
   r('events', 'events.k8s.io', 'Event', true, 'ev'),
   r('flowschemas', 'flowcontrol.apiserver.k8s.io', 'FlowSchema', false),
   r('prioritylevelconfigurations', 'flowcontrol.apiserver.k8s.io', 'PriorityLevelConfiguration', false),
+  r('storageversions', 'internal.apiserver.k8s.io', 'StorageVersion', false),
   r('ingressclasses', 'networking.k8s.io', 'IngressClass', false),
   r('ingresses', 'networking.k8s.io', 'Ingress', true, 'ing'),
+  r('ipaddresses', 'networking.k8s.io', 'IPAddress', false, 'ip'),
   r('networkpolicies', 'networking.k8s.io', 'NetworkPolicy', true, 'netpol'),
+  r('servicecidrs', 'networking.k8s.io', 'ServiceCIDR', false),
   r('runtimeclasses', 'node.k8s.io', 'RuntimeClass', false),
   r('poddisruptionbudgets', 'policy', 'PodDisruptionBudget', true, 'pdb'),
   r('clusterrolebindings', 'rbac.authorization.k8s.io', 'ClusterRoleBinding', false),
   r('clusterroles', 'rbac.authorization.k8s.io', 'ClusterRole', false),
   r('rolebindings', 'rbac.authorization.k8s.io', 'RoleBinding', true),
   r('roles', 'rbac.authorization.k8s.io', 'Role', true),
+  r('deviceclasses', 'resource.k8s.io', 'DeviceClass', false),
+  r('resourceclaims', 'resource.k8s.io', 'ResourceClaim', true),
+  r('resourceclaimtemplates', 'resource.k8s.io', 'ResourceClaimTemplate', true),
+  r('resourceslices', 'resource.k8s.io', 'ResourceSlice', false),
   r('priorityclasses', 'scheduling.k8s.io', 'PriorityClass', false, 'pc'),
   r('csidrivers', 'storage.k8s.io', 'CSIDriver', false),
   r('csinodes', 'storage.k8s.io', 'CSINode', false),
   r('csistoragecapacities', 'storage.k8s.io', 'CSIStorageCapacity', true),
   r('storageclasses', 'storage.k8s.io', 'StorageClass', false, 'sc'),
   r('volumeattachments', 'storage.k8s.io', 'VolumeAttachment', false),
+  r('volumeattributesclasses', 'storage.k8s.io', 'VolumeAttributesClass', false, 'vac'),
+  r('storageversionmigrations', 'storagemigration.k8s.io', 'StorageVersionMigration', false),
 ];
 
 /** Resolves a kubectl TYPE: plural, singular, short name or Kind, optionally `.group`. */

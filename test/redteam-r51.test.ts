@@ -130,53 +130,50 @@ const READ_ONLY = new Set(['get', 'list', 'watch']);
 
 describe("R51's class: every built-in resource written is judged", () => {
   it.each([
-    [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['create'] }, 'cluster', 'network'],
-    [{ apiGroups: ['node.k8s.io'], resources: ['runtimeclasses'], verbs: ['create'] }, 'cluster', 'node-host'],
-    [{ apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['create'] }, 'cluster', 'node-host'],
-    [{ apiGroups: [''], resources: ['pods/binding'], verbs: ['create'] }, 'namespace', 'node-host'],
-    [{ apiGroups: [''], resources: ['bindings'], verbs: ['create'] }, 'namespace', 'node-host'],
+    ['create', 'ingressclasses.networking.k8s.io', 'cluster', 'network'],
+    ['create', 'runtimeclasses.node.k8s.io', 'cluster', 'node-host'],
+    ['create', 'storageclasses.storage.k8s.io', 'cluster', 'node-host'],
+    ['create', 'pods/binding', 'namespace', 'node-host'],
+    ['create', 'bindings', 'namespace', 'node-host'],
     // Kubernetes 1.29 to 1.32.
-    [
-      { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims/status'], verbs: ['patch'] },
-      'namespace',
-      'node-host',
-    ],
-    [{ apiGroups: ['resource.k8s.io'], resources: ['resourceclaims'], verbs: ['create'] }, 'namespace', 'node-host'],
-    [
-      { apiGroups: ['resource.k8s.io'], resources: ['resourceclaimtemplates'], verbs: ['create'] },
-      'namespace',
-      'node-host',
-    ],
-    [{ apiGroups: ['resource.k8s.io'], resources: ['resourceslices'], verbs: ['create'] }, 'cluster', 'node-host'],
-    [{ apiGroups: ['resource.k8s.io'], resources: ['deviceclasses'], verbs: ['update'] }, 'cluster', 'node-host'],
-    [
-      { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments/status'], verbs: ['patch'] },
-      'cluster',
-      'node-host',
-    ],
-    [{ apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['create'] }, 'cluster', 'network'],
-    [{ apiGroups: ['networking.k8s.io'], resources: ['ipaddresses'], verbs: ['delete'] }, 'cluster', 'network'],
-    [
-      { apiGroups: ['certificates.k8s.io'], resources: ['clustertrustbundles'], verbs: ['update'] },
-      'cluster',
-      'network',
-    ],
-    [
-      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingadmissionpolicies'], verbs: ['create'] },
-      'cluster',
-      'webhooks',
-    ],
-    [
-      {
-        apiGroups: ['admissionregistration.k8s.io'],
-        resources: ['validatingadmissionpolicybindings'],
-        verbs: ['delete'],
-      },
-      'cluster',
-      'webhooks',
-    ],
-  ] as const)('%j granted %s-wide holds %s', (rule, scope, cls) => {
+    ['patch', 'resourceclaims/status.resource.k8s.io', 'namespace', 'node-host'],
+    ['create', 'resourceclaims.resource.k8s.io', 'namespace', 'node-host'],
+    ['create', 'resourceclaimtemplates.resource.k8s.io', 'namespace', 'node-host'],
+    ['create', 'resourceslices.resource.k8s.io', 'cluster', 'node-host'],
+    ['update', 'deviceclasses.resource.k8s.io', 'cluster', 'node-host'],
+    ['patch', 'volumeattachments/status.storage.k8s.io', 'cluster', 'node-host'],
+    ['create', 'servicecidrs.networking.k8s.io', 'cluster', 'network'],
+    ['delete', 'ipaddresses.networking.k8s.io', 'cluster', 'network'],
+    ['update', 'clustertrustbundles.certificates.k8s.io', 'cluster', 'network'],
+    ['create', 'mutatingadmissionpolicies.admissionregistration.k8s.io', 'cluster', 'webhooks'],
+    ['delete', 'validatingadmissionpolicybindings.admissionregistration.k8s.io', 'cluster', 'webhooks'],
+  ] as const)('%s on %s granted %s-wide holds %s', (verb, resource, scope, cls) => {
+    const dot = resource.indexOf('.');
+    const rule =
+      dot < 0
+        ? { apiGroups: [''], resources: [resource], verbs: [verb] }
+        : { apiGroups: [resource.slice(dot + 1)], resources: [resource.slice(0, dot)], verbs: [verb] };
     expect(classesOfRule(rule, scope)).toContain(cls);
+  });
+
+  it('orgctl check warns of bob, who may write the allocation of a device claim in web', () => {
+    const { org, web } = smallOrg();
+    const claimStatus = { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims/status'], verbs: ['patch'] };
+    web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [claimStatus]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`)).toContainEqual(
+      expect.stringMatching(
+        /^warning risky-grant: lets 1 non-admin user reach nodes and the host .*bob@acme\.io.*\): a ResourceClaim's status is its allocation/,
+      ),
+    );
+  });
+
+  it('a wildcard reaches them: resources * of resource.k8s.io through a RoleBinding holds node-host', () => {
+    // No catalog level a non-admin may hold names them: only custom rules (grantRules) reach them.
+    expect(classesOfRule({ apiGroups: ['resource.k8s.io'], resources: ['*'], verbs: ['*'] }, 'namespace')).toEqual([
+      'node-host',
+    ]);
   });
 
   it('cluster-scoped DRA objects through a RoleBinding, or DRA objects read, hold nothing', () => {
