@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run, tempDir } from './helpers.ts';
+import { kubectlRefusesAuthorities } from '../cli/go-pem.ts';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const SECRET = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
@@ -86,6 +87,11 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'text after its END line': (ca) => ca.replace(/-----\n$/, '----- x\n'),
   'without a line break before its END line': (ca) => ca.replace(/\n-----END/, '-----END'),
   'its base64 unpadded': (ca) => ca.replace(/=+\n-----END/, '\n-----END'),
+  // Go's x509.ParseCertificate refuses bytes after the certificate; OpenSSL's reader ignores them.
+  'bytes after the certificate in its DER': (ca) => {
+    const der = Buffer.concat([Buffer.from(ca.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'), Buffer.alloc(3)]);
+    return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+  },
   'its END line naming another type': (ca) => ca.replace('END CERTIFICATE', 'END X509 CRL'),
   'a block that holds no certificate, alone': () => BROKEN,
   'nothing (kubectl then trusts the system authorities)': () => '',
@@ -106,8 +112,8 @@ describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authori
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const ca = readFileSync(join(TLS, 'ca.crt'), 'utf8');
-  it.each(Object.entries(CA_VARIANTS))('%s', async (_, variant) => {
-    const pem = variant(ca);
+  /** What kubectl says of `pem` as a kubeconfig's certificate-authority-data: `takes it`, or `refuses it: ERROR`. */
+  const kubectlSays = async (pem: string): Promise<string> => {
     const dir = tempDir();
     const config = join(dir, 'kubeconfig');
     writeFileSync(
@@ -116,14 +122,17 @@ describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authori
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [
-          { name: 'c', cluster: { server: url, 'certificate-authority-data': Buffer.from(pem).toString('base64') } },
+          {
+            name: 'c',
+            cluster: { server: url, 'certificate-authority-data': Buffer.from(pem, 'latin1').toString('base64') },
+          },
         ],
         users: [{ name: 'u', user: { token } }],
         contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
         'current-context': 'x',
       }),
     );
-    const kubectl = await promisify(execFile)(
+    return promisify(execFile)(
       'kubectl',
       ['--kubeconfig', config, 'get', '--raw', '/version', '--request-timeout=30s'],
       {
@@ -134,6 +143,12 @@ describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authori
       () => 'takes it',
       (e: { stderr: string }) => `refuses it: ${e.stderr.trim().split('\n').at(-1)}`,
     );
+  };
+
+  it.each(Object.entries(CA_VARIANTS))('%s', async (_, variant) => {
+    const pem = variant(ca);
+    const dir = tempDir();
+    const kubectl = await kubectlSays(pem);
     const forged = structuredClone(secret);
     forged.data['ca.crt'] = Buffer.from(pem).toString('base64');
     const file = join(dir, 'secret.json');
@@ -147,6 +162,46 @@ describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authori
       orgctl: kubectl.slice(0, 9),
       kubectl: kubectl.slice(0, 9),
     });
+  });
+
+  /**
+   * Seeded edits of the authority (text, line breaks, BEGIN and END lines, headers, base64 put in,
+   * cut or replaced), each judged by kubectl and by orgctl's reading. kubectl takes the authorities
+   * when it gets past loading them: an edit of the certificate's own bytes that still parses is
+   * another authority, and kubectl then refuses the server, not the data (unknown authority).
+   */
+  it('agrees with kubectl on 60 seeded edits of the authority', { timeout: 300_000 }, async () => {
+    let seed = 4;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const pieces = ['\n', '\r\n', ' ', '\t', ':', 'AAAA', '=', '==', 'x', '-----', '\n\n', ca, 'Proc-Type: 4\n'];
+    pieces.push(...['CERTIFICATE', 'X'].flatMap((t) => [`-----BEGIN ${t}-----`, `-----END ${t}-----`]));
+    const edited = (text: string): string => {
+      for (let n = 1 + Math.floor(random() * 3); n > 0; n--) {
+        const at = Math.floor(random() * (text.length + 1));
+        const how = random();
+        const cut = how < 0.4 ? 0 : how < 0.7 ? 1 + Math.floor(random() * 5) : 1 + Math.floor(random() * 3);
+        text = text.slice(0, at) + (how < 0.4 || how >= 0.7 ? pick(pieces) : '') + text.slice(at + cut);
+      }
+      return text;
+    };
+    const cases = Array.from({ length: 60 }, () => edited(random() < 0.5 ? ca : ca + ca));
+    const disagreements: string[] = [];
+    const verdicts = { takes: 0, refuses: 0 };
+    for (let i = 0; i < cases.length; i += 6)
+      await Promise.all(
+        cases.slice(i, i + 6).map(async (pem) => {
+          const said = await kubectlSays(pem);
+          const kubectlTakes = !said.includes('unable to load root certificates');
+          const why = kubectlRefusesAuthorities(pem);
+          verdicts[kubectlTakes ? 'takes' : 'refuses']++;
+          if (kubectlTakes !== (why === undefined))
+            disagreements.push(`${JSON.stringify(pem)}\n  orgctl: ${why ?? 'takes it'}\n  kubectl: ${said}`);
+        }),
+      );
+    expect(disagreements).toEqual([]);
+    // Both verdicts are met (seed 4: 40 taken, 20 refused), so the edits reach what decides.
+    expect(Math.min(verdicts.takes, verdicts.refuses), JSON.stringify(verdicts)).toBeGreaterThanOrEqual(10);
   });
 });
 
