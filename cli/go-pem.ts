@@ -110,10 +110,12 @@ export function goPemBlocks(text: string): PemBlock[] {
 export function kubectlRefusesAuthorities(pem: string): string | undefined {
   const blocks = goPemBlocks(pem).filter((b) => b.type === 'CERTIFICATE');
   if (!blocks.length) return 'it holds no CERTIFICATE block that Go reads as PEM (encoding/pem)';
+  // As Go's x509.ParseCertificate: one certificate and nothing after it, its public key read
+  // (OpenSSL ignores what follows, and reads the key only when asked: an EC point off its curve).
   const parses = (der: Buffer): boolean => {
     try {
-      new X509Certificate(der);
-      return true;
+      const certificate = new X509Certificate(der);
+      return certificate.raw.length === der.length && !!certificate.publicKey.asymmetricKeyType;
     } catch {
       return false;
     }

@@ -88,14 +88,22 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'without a line break before its END line': (ca) => ca.replace(/\n-----END/, '-----END'),
   'its base64 unpadded': (ca) => ca.replace(/=+\n-----END/, '\n-----END'),
   // Go's x509.ParseCertificate refuses bytes after the certificate; OpenSSL's reader ignores them.
-  'bytes after the certificate in its DER': (ca) => {
-    const der = Buffer.concat([Buffer.from(ca.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'), Buffer.alloc(3)]);
-    return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+  'bytes after the certificate in its DER': (ca) => pemOf(Buffer.concat([derOf(ca), Buffer.alloc(3)])),
+  // Go reads the public key as it parses (an EC point must be on its curve); OpenSSL when asked.
+  'its public key off its curve': (ca) => {
+    const der = derOf(ca);
+    // The P-256 point: a BIT STRING (03 42 00) of an uncompressed point (04, then x and y).
+    const at = der.indexOf(Buffer.from([0x03, 0x42, 0x00, 0x04])) + 4;
+    der[at + 10] ^= 0xff;
+    return pemOf(der);
   },
   'its END line naming another type': (ca) => ca.replace('END CERTIFICATE', 'END X509 CRL'),
   'a block that holds no certificate, alone': () => BROKEN,
   'nothing (kubectl then trusts the system authorities)': () => '',
 };
+const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+const pemOf = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
 
 describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authority exactly when kubectl does', () => {
@@ -200,7 +208,7 @@ describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authori
         }),
       );
     expect(disagreements).toEqual([]);
-    // Both verdicts are met (seed 4: 40 taken, 20 refused), so the edits reach what decides.
+    // Both verdicts are met (seed 4: 22 taken, 38 refused), so the edits reach what decides.
     expect(Math.min(verdicts.takes, verdicts.refuses), JSON.stringify(verdicts)).toBeGreaterThanOrEqual(10);
   });
 });
