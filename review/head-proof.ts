@@ -454,15 +454,32 @@ const neededNames = (entry: unknown): string[] =>
       )
     : [];
 
-/** The location a package at `from` finds `name` at, as Node's resolution walks node_modules up; undefined for none. */
-function resolveFrom(packages: Record<string, unknown>, from: string, name: string): string | undefined {
-  for (let at = from; ; ) {
-    const candidate = at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
-    if (isRecord(packages[candidate])) return candidate;
-    if (at === '') return undefined;
-    const cut = at.lastIndexOf('/node_modules/');
-    at = cut < 0 ? '' : at.slice(0, cut);
-  }
+/** A folder name a package is installed under: `name` or `@scope/name`, none of them a path step. */
+function isFolderName(name: string): boolean {
+  const parts = name.split('/');
+  const [first, last] = parts;
+  const plain = (p: string | undefined) =>
+    p !== undefined &&
+    p !== '' &&
+    p !== '.' &&
+    p !== '..' &&
+    p !== 'node_modules' &&
+    !/[\\@]/.test(p[0] ?? '') &&
+    !p.includes('\\');
+  return parts.length === 1 ? plain(first) : parts.length === 2 && /^@[^\\]+$/.test(first ?? '') && plain(last);
+}
+
+/**
+ * Whether a lock key is one location, written as npm writes it: arborist's loadVirtual resolves
+ * each key as a path (`./node_modules/a` is `node_modules/a`, the last of them kept), and a node's
+ * parent is the first entry up its folders (a key `node_modules/a/node_modules/@s` stands between
+ * `@s/e` and `a`), so a lock holding any other spelling is not read for bundles at all.
+ */
+function isPlainLocation(key: string): boolean {
+  if (key === 'node_modules' || key.includes('\\') || key.startsWith('/') || posix.normalize(key) !== key) return false;
+  if (key.startsWith('../') || key === '..' || key === '.' || key.endsWith('/')) return false;
+  if (!key.startsWith('node_modules/')) return true;
+  return key.slice('node_modules/'.length).split('/node_modules/').every(isFolderName);
 }
 
 /** The location a lock's path is below (`node_modules/a` for `node_modules/a/node_modules/b`), '' for the project. */
@@ -471,41 +488,84 @@ const parentOf = (path: string): string => {
   return cut < 0 ? '' : path.slice(0, cut);
 };
 
+/** The location a package at `from` finds `name` at, as Node's resolution walks node_modules up; undefined for none. */
+function resolveFrom(packages: Record<string, unknown>, from: string, name: string): string | undefined {
+  if (!isFolderName(name)) return undefined;
+  for (let at = from; ; at = parentOf(at)) {
+    const candidate = at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
+    if (isRecord(packages[candidate])) return candidate;
+    if (at === '') return undefined;
+  }
+}
+
 /**
  * The lock's entries npm takes from a dependency's tarball, under that package's integrity
- * (arborist's Node.getBundler, inDepBundle), as the lock says: those a package below the project
- * bundles (bundleNames), everything below one of them, and what one of them needs that resolves
- * beside it in its bundler's node_modules (deduped up to the bundling level). npm never reads an
- * entry's own `inBundle`: one so marked that is none of these is fetched from its `resolved`,
- * whatever that is (red team R54-2). The project's own bundle (`node_modules/b`) is fetched too.
- * Each entry is marked once, so a large lock is read in time proportional to its size and depth.
+ * (arborist's Node.getBundler, inDepBundle), as far as npm's reading can be known from the lock
+ * alone; an entry not in it is judged by its own source (a refusal at worst, never a pass).
+ *
+ * getBundler walks a node's parents (the entry at the location above, when there is one and it is
+ * not a link) to the first package below the project that lists the next in its bundleDependencies
+ * (bundleNames): everything below that step is bundled. A project that bundles anything has npm
+ * fetch what is below what it bundles (its bundler is the root): the lock's root entry bundling
+ * anything reads no bundle here (head's package.json: projectCommandProblem). getBundler also takes
+ * a dependency deduped beside its bundler B (B/node_modules/d) as bundled when a package B bundles
+ * (M, and what is below it) needs it; but it shares one list of visited nodes across the whole
+ * walk, so whether that edge counts depends on what was visited first (red team R58-2). It is taken
+ * here only when nothing can have visited M's packages first: every edge out of them resolves below
+ * M or beside it in B (D), and each such D needs nothing the lock holds and holds nothing below it.
+ * A lock with a key npm reads as another location (isPlainLocation) or an entry that is not an
+ * object reads no bundle. Each entry is visited a bounded number of times: linear in the lock.
  */
 function dependencyBundled(packages: Record<string, unknown>): ReadonlySet<string> {
-  const below = new Map<string, string[]>();
-  for (const path of Object.keys(packages))
-    if (path.startsWith('node_modules/')) {
-      const parent = parentOf(path);
-      const siblings = below.get(parent);
-      if (siblings) siblings.push(path);
-      else below.set(parent, [path]);
-    }
   const bundled = new Set<string>();
-  const pending: { readonly path: string; readonly bundler: string }[] = [];
-  const mark = (path: string, bundler: string) => {
-    if (bundled.has(path) || !isRecord(packages[path])) return;
-    bundled.add(path);
-    pending.push({ path, bundler });
+  const keys = Object.keys(packages).filter((k) => k !== '');
+  if (keys.some((k) => !isRecord(packages[k]) || !isPlainLocation(k)) || bundleNames(packages['']).size > 0)
+    return bundled;
+  const locations = keys.filter((k) => k.startsWith('node_modules/'));
+  const isNode = (path: string) => isRecord(packages[path]) && packages[path].link !== true;
+  // A node npm gives a parent at every step up to the project (none missing, none a link).
+  const chained = new Map<string, boolean>([['', true]]);
+  const isChained = (path: string): boolean => {
+    const known = chained.get(path);
+    if (known !== undefined) return known;
+    const result = isNode(path) && isChained(parentOf(path));
+    chained.set(path, result);
+    return result;
   };
-  for (const [path, entry] of Object.entries(packages))
-    if (path.startsWith('node_modules/'))
-      for (const name of bundleNames(entry)) mark(`${path}/node_modules/${name}`, path);
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { path, bundler } = next;
-    for (const child of below.get(path) ?? []) mark(child, bundler);
-    for (const name of neededNames(packages[path])) {
-      const at = resolveFrom(packages, path, name);
-      if (at !== undefined && parentOf(at) === bundler) mark(at, bundler);
-    }
+  const below = new Map<string, string[]>();
+  for (const path of locations) {
+    const parent = parentOf(path);
+    const children = below.get(parent);
+    if (children) children.push(path);
+    else below.set(parent, [path]);
+  }
+  const subtree = (top: string): string[] => {
+    const all: string[] = [];
+    for (let next = [top]; next.length; next = next.flatMap((p) => below.get(p) ?? [])) all.push(...next);
+    return all;
+  };
+  // Explicit steps: M below B (not the project) and in B's bundle; all below M comes with it.
+  const steps = locations.filter((m) => {
+    const b = parentOf(m);
+    return b !== '' && isChained(m) && bundleNames(packages[b]).has(packageAt(m));
+  });
+  for (const m of steps) for (const path of subtree(m)) if (isChained(path)) bundled.add(path);
+  for (const m of steps) {
+    const b = parentOf(m);
+    const inM = (path: string) => path === m || path.startsWith(`${m}/`);
+    const deduped = new Set<string>();
+    const clean = subtree(m).every((s) =>
+      neededNames(packages[s]).every((name) => {
+        const at = resolveFrom(packages, s, name);
+        if (at === undefined || inM(at)) return true;
+        if (parentOf(at) !== b || !isNode(at)) return false;
+        deduped.add(at);
+        return true;
+      }),
+    );
+    const inert = (d: string) =>
+      !below.has(d) && neededNames(packages[d]).every((name) => resolveFrom(packages, d, name) === undefined);
+    if (clean && [...deduped].every(inert)) for (const d of deduped) bundled.add(d);
   }
   return bundled;
 }
@@ -637,6 +697,9 @@ export function projectCommandProblem(head: string, base: string | undefined, en
     return baseName === engine
       ? undefined
       : `head's package.json is named ${engine} (base's is ${show(baseName)}): a project named ${engine} is the engine itself to the workflows, which would run its own command with their tokens once this merges; keep the project's own name`;
+  const bundled = [...bundleNames(manifest)];
+  if (bundled.length)
+    return `head's package.json bundles ${show(bundled.join(', '))} (bundleDependencies): npm installs what the project bundles from the lock's resolved, and everything that package bundles with it, which the review does not read as a bundle; remove bundleDependencies (a project installed from its lock needs none)`;
   const folder = isRecord(manifest.directories) ? manifest.directories.bin : undefined;
   if (manifest.bin === undefined && folder !== undefined)
     return `head's package.json names every file of ${show(folder)} a command (directories.bin), and npx ${engine} runs a file of the project named ${engine} before the ${engine} the lock installs; name each command in bin instead, none of them ${engine}`;
