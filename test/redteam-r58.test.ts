@@ -157,3 +157,28 @@ describe('R58: an entry npm fetches from its resolved is judged (fails by design
     expect(refused(c)).toBe(false);
   });
 });
+
+describe('R58-5: a lock key npm reads as another location (fails by design on b076ab9)', () => {
+  it('./node_modules/orgctl after node_modules/orgctl: npm installs the second, the review names the first', async () => {
+    const c: Case = {
+      packages: {
+        'node_modules/orgctl': registry('node_modules/orgctl', { version: '0.2.0' }),
+        './node_modules/orgctl': {
+          ...registry('node_modules/orgctl'),
+          resolved: 'https://registry.npmjs.org/orgctl/-/orgctl-0.1.0.tgz',
+          version: '0.1.0',
+        },
+      },
+      path: 'node_modules/orgctl',
+    };
+    const dir = tempDir('orgctl-r58-');
+    const { pkg, lock } = project(c);
+    writeFileSync(join(dir, 'package.json'), pkg);
+    writeFileSync(join(dir, 'package-lock.json'), lock);
+    const tree = await new Arborist({ path: dir }).loadVirtual();
+    const installed = tree.inventory.get('node_modules/orgctl') as unknown as { version: string };
+    expect(installed.version).toBe('0.1.0'); // the oracle: npm keeps the last key for a location
+    const locked = lockedEngine(lock, 'orgctl', TRUSTED);
+    expect(locked).toMatchObject({ untrusted: expect.stringContaining('./node_modules/orgctl') });
+  });
+});
