@@ -599,10 +599,16 @@ function isTarballOf(resolved: string, name: string, version: unknown): boolean 
  * below a package that bundles it: dependencyBundled) comes with it, under its integrity.
  */
 function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly string[], engine: string): string[] {
-  const bad: string[] = [];
+  // npm resolves each key as a path, keeping the last for a location: what it installs there is then not what the key says.
+  const bad = Object.keys(packages)
+    .filter((path) => path !== '' && !isPlainLocation(path))
+    .map(
+      (path) =>
+        `${show(path)}, a key npm reads as another location (it resolves each key as a path, the last one for a folder kept)`,
+    );
   const bundled = dependencyBundled(packages);
   for (const [path, entry] of Object.entries(packages)) {
-    if (!isRecord(entry)) continue;
+    if (!isRecord(entry) || (path !== '' && !isPlainLocation(path))) continue;
     const name = path === '' ? String(entry.name) : packageAt(path);
     // npx runs the project's own command first, and npm links the first package naming a command:
     // whatever names the engine's command, but the engine, runs in its place.
