@@ -99,12 +99,21 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   },
   'its END line naming another type': (ca) => ca.replace('END CERTIFICATE', 'END X509 CRL'),
   'a block that holds no certificate, alone': () => BROKEN,
+  // Red team R58-6: OpenSSL's d2i reads the first DER value and ignores what follows, and takes
+  // PEM text where DER is given; Go's x509.ParseCertificate refuses both.
+  'its certificate followed by bytes past its DER': (ca) => pemOf(Buffer.concat([derOf(ca), Buffer.from([0, 0])])),
+  'a block whose bytes are the PEM text itself': (ca) => pemOf(Buffer.from(ca)),
   'nothing (kubectl then trusts the system authorities)': () => '',
 };
 const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
 const pemOf = (der: Buffer): string =>
   `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
+/** The DER bytes of a PEM certificate's one block. */
+const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
+/** `bytes` as a CERTIFICATE block, its base64 in lines of 64. */
+const pemOf = (bytes: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 
 describe.skipIf(!KUBECTL && !process.env.CI)('orgctl takes a certificate authority exactly when kubectl does', () => {
   let server: Server;
