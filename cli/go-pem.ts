@@ -110,12 +110,14 @@ export function goPemBlocks(text: string): PemBlock[] {
 export function kubectlRefusesAuthorities(pem: string): string | undefined {
   const blocks = goPemBlocks(pem).filter((b) => b.type === 'CERTIFICATE');
   if (!blocks.length) return 'it holds no CERTIFICATE block that Go reads as PEM (encoding/pem)';
-  // As Go's x509.ParseCertificate: one certificate and nothing after it, its public key read
-  // (OpenSSL ignores what follows, and reads the key only when asked: an EC point off its curve).
+  // As Go's x509.ParseCertificate (red team R58-6 and a differential run against kubectl): the
+  // block's bytes are exactly one DER certificate, and its public key reads. OpenSSL (node's
+  // X509Certificate) reads the first DER value and ignores what follows, takes PEM text for DER,
+  // and reads the key only when asked (an EC point off its curve).
   const parses = (der: Buffer): boolean => {
     try {
       const certificate = new X509Certificate(der);
-      return certificate.raw.length === der.length && !!certificate.publicKey.asymmetricKeyType;
+      return certificate.raw.equals(der) && !!certificate.publicKey.asymmetricKeyType;
     } catch {
       return false;
     }

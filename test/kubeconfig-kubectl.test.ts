@@ -87,8 +87,6 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'text after its END line': (ca) => ca.replace(/-----\n$/, '----- x\n'),
   'without a line break before its END line': (ca) => ca.replace(/\n-----END/, '-----END'),
   'its base64 unpadded': (ca) => ca.replace(/=+\n-----END/, '\n-----END'),
-  // Go's x509.ParseCertificate refuses bytes after the certificate; OpenSSL's reader ignores them.
-  'bytes after the certificate in its DER': (ca) => pemOf(Buffer.concat([derOf(ca), Buffer.alloc(3)])),
   // Go reads the public key as it parses (an EC point must be on its curve); OpenSSL when asked.
   'its public key off its curve': (ca) => {
     const der = derOf(ca);
@@ -105,9 +103,6 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'a block whose bytes are the PEM text itself': (ca) => pemOf(Buffer.from(ca)),
   'nothing (kubectl then trusts the system authorities)': () => '',
 };
-const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
-const pemOf = (der: Buffer): string =>
-  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
 /** The DER bytes of a PEM certificate's one block. */
 const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
