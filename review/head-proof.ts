@@ -604,7 +604,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
     .filter((path) => path !== '' && !isPlainLocation(path))
     .map(
       (path) =>
-        `${show(path)}, a key npm reads as another location (it resolves each key as a path, the last one for a folder kept)`,
+        `${show(path)}, a key not written as npm writes one: npm resolves each key as a path (./a is a, ../PROJECT/a is a, the last for a folder kept), so what it installs there may be another entry's; write each location once, as a plain relative path`,
     );
   const bundled = dependencyBundled(packages);
   for (const [path, entry] of Object.entries(packages)) {
