@@ -186,3 +186,11 @@ describe('R58-5: a lock key npm reads as another location (fails by design on b0
     expect(locked).toMatchObject({ untrusted: expect.stringContaining('./node_modules/orgctl') });
   });
 });
+
+describe("R58-1's remainder: the project's bundles in orgctl's own repository (fails by design on 3f38e0c)", () => {
+  it('a project named orgctl (base named so too) that bundles a dependency is refused as well', () => {
+    const head = JSON.stringify({ name: 'orgctl', version: '1.0.0', bundleDependencies: ['yaml'] });
+    const base = JSON.stringify({ name: 'orgctl', version: '1.0.0' });
+    expect(projectCommandProblem(head, base, 'orgctl')).toMatch(/bundleDependencies/);
+  });
+});
