@@ -692,20 +692,22 @@ function parseManifest(text: string): Record<string, unknown> | string {
  * people run `npx orgctl`, which runs a command the project's package.json names before any
  * installed package's (npm never checks package.json against the lock's root entry). So a project
  * that is not the engine may neither take its name nor name its command (by `bin`, or by
- * `directories.bin`, which makes every file of a folder a command).
+ * `directories.bin`, which makes every file of a folder a command). Nor may any project, orgctl's
+ * own included, bundle dependencies: npm fetches what the project bundles, and what that package
+ * bundles, from the lock's `resolved` (arborist's getBundler stops at the root: red team R58-1).
  */
 export function projectCommandProblem(head: string, base: string | undefined, engine: string): string | undefined {
   const manifest = parseManifest(head);
   if (typeof manifest === 'string') return `head's package.json cannot be read as npm reads it: ${manifest}`;
+  const bundled = [...bundleNames(manifest)];
+  if (bundled.length)
+    return `head's package.json bundles ${show(bundled.join(', '))} (bundleDependencies): npm installs what the project bundles from the lock's resolved, and everything that package bundles with it, which the review does not read as a bundle; remove bundleDependencies (a project installed from its lock needs none)`;
   const baseManifest = base === undefined ? undefined : parseManifest(base);
   const baseName = typeof baseManifest === 'object' ? baseManifest.name : undefined;
   if (manifest.name === engine)
     return baseName === engine
       ? undefined
       : `head's package.json is named ${engine} (base's is ${show(baseName)}): a project named ${engine} is the engine itself to the workflows, which would run its own command with their tokens once this merges; keep the project's own name`;
-  const bundled = [...bundleNames(manifest)];
-  if (bundled.length)
-    return `head's package.json bundles ${show(bundled.join(', '))} (bundleDependencies): npm installs what the project bundles from the lock's resolved, and everything that package bundles with it, which the review does not read as a bundle; remove bundleDependencies (a project installed from its lock needs none)`;
   const folder = isRecord(manifest.directories) ? manifest.directories.bin : undefined;
   if (manifest.bin === undefined && folder !== undefined)
     return `head's package.json names every file of ${show(folder)} a command (directories.bin), and npx ${engine} runs a file of the project named ${engine} before the ${engine} the lock installs; name each command in bin instead, none of them ${engine}`;
