@@ -194,3 +194,82 @@ describe("R58-1's remainder: the project's bundles in orgctl's own repository (f
     expect(projectCommandProblem(head, base, 'orgctl')).toMatch(/bundleDependencies/);
   });
 });
+
+/**
+ * R58's class, held to the npm that runs here over locks no one wrote by hand: seeded random locks
+ * (bundles as a list or true, each kind of dependency, nesting, scoped names, a link, a missing
+ * parent, a scope-folder key, a second ./ key) in which every nested entry is marked inBundle and
+ * fetched from evil.example. An entry orgctl takes as bundled (no refusal when it alone comes from
+ * there) is one npm takes from a tarball.
+ */
+describe("R58's class: no entry taken as bundled that npm fetches, over seeded random locks", () => {
+  const NAMES = ['a', 'b', 'c', 'd', '@s/e'];
+  const KINDS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'];
+  let seed = 58;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const nameAt = (path: string) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+
+  function randomLock(): { packages: Record<string, Record<string, unknown>>; nested: string[] } {
+    const paths = new Set(['node_modules/orgctl']);
+    for (let k = 0; k < 8; k++) {
+      const above = pick([...paths, '']);
+      const path = `${above ? `${above}/` : ''}node_modules/${pick(NAMES)}`;
+      if (path.split('/node_modules/').length <= 4) paths.add(path);
+    }
+    const packages: Record<string, Record<string, unknown>> = {};
+    for (const path of paths) {
+      const needs = Object.fromEntries(NAMES.filter((n) => n !== nameAt(path) && random() < 0.35).map((n) => [n, '*']));
+      const entry: Record<string, unknown> = registry(path, { [pick(KINDS)]: needs });
+      const r = random();
+      if (r < 0.3) entry.bundleDependencies = Object.keys(needs).filter(() => random() < 0.6);
+      else if (r < 0.4) entry.bundleDependencies = true;
+      packages[path] = entry;
+    }
+    const some = pick([...paths]);
+    const shape = random();
+    if (shape < 0.1) packages[`./${some}`] = { ...packages[some], bundleDependencies: [] };
+    else if (shape < 0.2) packages[`${some}/node_modules/@s`] = { version: '1.0.0' };
+    else if (shape < 0.3) packages[some] = { resolved: 'packages/w', link: true };
+    else if (shape < 0.4) delete packages[some];
+    if (shape >= 0.2 && shape < 0.3) packages['packages/w'] = { version: '1.0.0', bundleDependencies: true };
+    const nested = [...paths].filter((p) => p.includes('/node_modules/') && packages[p] && !packages[p].link);
+    for (const p of nested)
+      Object.assign(packages[p]!, evil(), { version: '1.0.0' }, { dependencies: packages[p]!.dependencies });
+    return { packages, nested };
+  }
+
+  /** How many problems lockedEngine names in `packages` (-1: it reads no lock). */
+  const problems = (packages: Record<string, unknown>): number => {
+    const locked = lockedEngine(project({ packages, path: '' }).lock, 'orgctl', TRUSTED);
+    if (typeof locked === 'string') return -1;
+    return locked.outside ? 1 + Number(/\(and (\d+) more\)$/.exec(locked.outside)?.[1] ?? 0) : 0;
+  };
+
+  it('200 locks', async () => {
+    const taken: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const { packages, nested } = randomLock();
+      const c: Case = { packages, path: '' };
+      const dir = tempDir('orgctl-r58-class-');
+      writeFileSync(join(dir, 'package.json'), project(c).pkg);
+      writeFileSync(join(dir, 'package-lock.json'), project(c).lock);
+      const tree = await new Arborist({ path: dir }).loadVirtual().catch(() => undefined);
+      if (!tree) continue; // npm ci fails: nothing installed
+      for (const path of nested) {
+        if (tree.inventory.get(path)?.inDepBundle === true) continue;
+        // Only `path` from evil.example, the rest from the registry: is it named?
+        const alone = structuredClone(packages);
+        for (const other of nested) if (other !== path) alone[other]!.resolved = registry(other).resolved;
+        const fromRegistry = structuredClone(alone);
+        fromRegistry[path]!.resolved = registry(path).resolved;
+        const named = problems(alone);
+        if (named !== -1 && named <= problems(fromRegistry)) taken.push(`${path} in ${JSON.stringify(packages)}`);
+      }
+    }
+    expect(taken).toEqual([]);
+  }, 120_000);
+});
