@@ -9,11 +9,12 @@
  * `resolved`: evil.example's code in the review job, with the head proof accepted.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedEngine, projectCommandProblem } from '../review/head-proof.ts';
+import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -272,4 +273,43 @@ describe("R58's class: no entry taken as bundled that npm fetches, over seeded r
     }
     expect(taken).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * R58-7: npm takes an empty npm-shrinkwrap.json as none (arborist's Shrinkwrap.load: `sw || lock`,
+ * and an empty file reads as ''), installing package-lock.json; the review read the empty text as
+ * base's lock and found nothing installed from the repository.
+ */
+describe('R58-7: an empty npm-shrinkwrap.json beside the lock npm installs (fails by design on 36049f3)', () => {
+  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
+  const linking = JSON.stringify({
+    ...root,
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': root,
+      'node_modules/orgctl': { resolved: 'org/vendor', link: true },
+      'org/vendor': { name: 'orgctl', version: '0.1.0' },
+    },
+  });
+  const project = () => {
+    const dist = lockedProject('0.1.0', {});
+    const dir = join(dist, '..');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(root));
+    writeFileSync(join(dir, 'package-lock.json'), linking);
+    writeFileSync(join(dir, 'npm-shrinkwrap.json'), '');
+    mkdirSync(join(dir, 'org/vendor'), { recursive: true });
+    writeFileSync(join(dir, 'org/vendor/package.json'), JSON.stringify({ name: 'orgctl', version: '0.1.0' }));
+    return dist;
+  };
+
+  it("org/vendor, which package-lock.json links, is not one admin's to change", async () => {
+    const dist = project();
+    const tree = await new Arborist({ path: join(dist, '..') }).loadVirtual();
+    const orgctl = tree.inventory.get('node_modules/orgctl') as unknown as { isLink: boolean; realpath: string };
+    expect([orgctl.isLink, orgctl.realpath]).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0]).toMatch(/❌.*org\/vendor/);
+  });
 });
