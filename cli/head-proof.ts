@@ -93,12 +93,14 @@ export function readHeadLock(
 
 /**
  * Base's lock as text, read once for all a review asks of it: the one npm installs from,
- * npm-shrinkwrap.json when base holds one (its package-lock.json is then ignored: red team R54-1),
- * else package-lock.json; undefined when it cannot be read.
+ * npm-shrinkwrap.json when base holds one that is not empty (its package-lock.json is then
+ * ignored: red team R54-1; an empty one npm ignores, R58-7), else package-lock.json; undefined when
+ * it cannot be read.
  */
 export function readBaseLockText(base: string): string | undefined {
   const shrinkwrap = basePackageText(base, SHRINKWRAP, MAX_LOCK_BYTES);
-  if (shrinkwrap !== ABSENT) return shrinkwrap;
+  // npm installs `shrinkwrap || lock` (arborist's Shrinkwrap.load): an empty one is none (R58-7).
+  if (shrinkwrap !== ABSENT && shrinkwrap !== '') return shrinkwrap;
   const lock = basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
   return lock === ABSENT ? undefined : lock;
 }
