@@ -62,6 +62,24 @@ describe('did you mean', () => {
     );
   });
 
+  it('in a folder with no dist/ and no declaration, each command says what to do, not only what is missing', () => {
+    const here = tempDir();
+    for (const args of [['who-can', 'get', 'pods'], ['can-i', 'get', 'pods', '--as', 'bob'], ['access']]) {
+      const r = cli(args, { cwd: here });
+      expect([r.code, r.stderr.trim()], args[0]).toEqual([
+        2,
+        `orgctl ${args[0]}: dist: no such folder: run orgctl synth first, or give --dir`,
+      ]);
+    }
+    for (const args of [['check'], ['synth'], ['explain', 'bob@acme.io']]) {
+      const r = cli(args, { cwd: here });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr.trim(), args[0]).toMatch(
+        /org\/org\.ts: cannot read the file \(it does not exist\): give --spec FILE, name it in package\.json \("orgctl": \{ "spec": FILE \}\), or run orgctl in an organization's repository \(orgctl init DIR makes one\)$/,
+      );
+    }
+  });
+
   it('diff --base origin/mian names the git ref meant', () => {
     const repo = tempDir('orgctl-refs-');
     const git = gitIn(repo);
