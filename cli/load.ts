@@ -1,5 +1,5 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Construct, type IConstruct } from 'constructs';
@@ -9,7 +9,7 @@ import { importBundled } from './declaration.ts';
 import { importModule } from './es-import.ts';
 import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
-import { declarationFile, folderAbove, isModuleFile } from './paths.ts';
+import { DEFAULT_ENTRY, declarationFile, folderAbove, isModuleFile } from './paths.ts';
 import { nearestName } from '../model/text.ts';
 
 export interface Loaded {
@@ -165,5 +165,11 @@ export async function loadModule(file: string): Promise<Loaded> {
 /** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */
 export async function loadDeclaration(spec: string | undefined, today?: string): Promise<Loaded> {
   const file = declarationFile(spec);
+  // No declaration named and none where orgctl looks: say where else one can be named.
+  if (spec === undefined && file === DEFAULT_ENTRY && !existsSync(file)) {
+    throw new SpecError([
+      `${file}: cannot read the file (it does not exist): give --spec FILE, name it in package.json ("orgctl": { "spec": FILE }), or run orgctl in an organization's repository (orgctl init DIR makes one)`,
+    ]);
+  }
   return isModuleFile(file) ? loadModule(file) : loadSpec(file, today);
 }

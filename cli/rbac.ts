@@ -1,5 +1,5 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer; with explain, how a question is read. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Authorizer,
@@ -13,10 +13,11 @@ import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
-import { UsageError } from '../model/errors.ts';
+import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
+import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
@@ -141,6 +142,10 @@ async function readAuthorizer(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion },
 ): Promise<{ readonly authz: Authorizer; readonly datedOf: () => DatedAccess | undefined }> {
+  // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
+  if (dir === DEFAULT_OUTPUT_DIR && !existsSync(dir)) {
+    throw new InputError(`${dir}: no such folder: run orgctl synth first, or give --dir`);
+  }
   io.progress?.(`reading ${dir}/...`);
   // An answer from a dist/ older than the declaration beside it says so (a few stat calls).
   const stale = staleOutputWarning(dir);
