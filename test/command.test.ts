@@ -298,6 +298,15 @@ describe('the commands', () => {
     }
   });
 
+  it("every flag its help's flag list explains is in its usage lines too (orgctl --help shows only those)", async () => {
+    for (const c of await loaded()) {
+      const [usageBlock, ...rest] = c.help.split('\n\n');
+      for (const [, name] of rest.join('\n').matchAll(/^\s+(--[a-z][a-z-]*)/gm)) {
+        expect(new RegExp(`(?<![\\w-])${name}\\b`).test(usageBlock!), `${c.name}: ${name}`).toBe(true);
+      }
+    }
+  });
+
   it('the top-level usage is built from the descriptors: each synopsis, its summary beneath, in order', async () => {
     const text = await usage();
     const lines = text.split('\n');
