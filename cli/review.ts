@@ -10,10 +10,10 @@ import { changedPathsBetween, commitOfSide, readableRef, refOfSide } from './git
 import { judgeChange } from './judge.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
-                     [--changed-path PATH...] [--override RULE...] [--format text|md|json]
-                     [--head-proof FILE [--head-lock FILE]] [--full-proof]
+                     [--changed-path PATH...] [--override RULE...] [--window DIR|REF] [--today YYYY-MM-DD]
+                     [--format text|md|json] [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--base-commit SHA] [--head DIR|REF] [--bot-login LOGIN]
-                     [--head-proof FILE --head-proof-commit SHA] [--full-proof]
+                     [--window DIR|REF] [--head-proof FILE --head-proof-commit SHA] [--full-proof]
        orgctl review --github --left-head
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
