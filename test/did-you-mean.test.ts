@@ -80,6 +80,20 @@ describe('did you mean', () => {
     }
   });
 
+  it('review --actor or --approved-by given an email is a usage error saying to give a GitHub login', async () => {
+    for (const flag of ['--actor', '--approved-by']) {
+      const args = ['review', '--base', 'dist', '--head', 'dist', '--actor', 'alice', flag, 'alice@acme.io'];
+      const r = await run(args);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr, flag).toMatch(
+        new RegExp(
+          `^orgctl review: ${flag} "alice@acme\\.io" is an email, not a GitHub login: give the person's GitHub login \\(orgctl members lists it\\)$`,
+          'm',
+        ),
+      );
+    }
+  });
+
   it('diff --base origin/mian names the git ref meant', () => {
     const repo = tempDir('orgctl-refs-');
     const git = gitIn(repo);
