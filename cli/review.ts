@@ -146,6 +146,15 @@ export const command = defineCommand({
     const sides = requireSides(flags);
     const actors = flags.actor;
     if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+    // No GitHub login holds "@": an email here would be judged as nobody's login, and fail as "not an admin".
+    for (const [flag, logins] of [
+      ['--actor', actors],
+      ['--approved-by', flags['approved-by']],
+    ] as const)
+      for (const login of logins.filter((l) => l.includes('@')))
+        throw new UsageError(
+          `${flag} ${JSON.stringify(login)} is an email, not a GitHub login: give the person's GitHub login (orgctl members lists it)`,
+        );
     const overrides = flags.override;
     for (const o of overrides) {
       if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
