@@ -1,0 +1,35 @@
+/**
+ * The README init writes shows a change a newcomer can make as it says: with a spec, the file as it
+ * then reads (a key written twice in YAML is refused, so lines to paste under `users:` would fail).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, tempDir } from './helpers.ts';
+
+describe("init's README", () => {
+  it('--spec yaml: its example, written as org/org.yaml, passes check and gives bob r:pods in web', async () => {
+    const dir = join(tempDir(), 'acme-org');
+    const init = await run([
+      'init',
+      dir,
+      '--org',
+      'acme',
+      '--owner',
+      'alice@acme.io',
+      '--github',
+      'alice',
+      '--spec',
+      'yaml',
+    ]);
+    expect(init.code, init.stderr).toBe(0);
+    const example = readFileSync(join(dir, 'README.md'), 'utf8').match(/```yaml\n([\s\S]*?)```/)?.[1];
+    expect(example).toBeDefined();
+    const spec = join(dir, 'org/org.yaml');
+    writeFileSync(spec, example!);
+    const check = await run(['check', '--spec', spec]);
+    expect([check.code, check.stderr], check.stdout).toEqual([0, '']);
+    const explain = await run(['explain', 'bob@example.com', '-n', 'web', '--spec', spec]);
+    expect(explain.stdout).toContain('r:pods: read Pods and their logs');
+  });
+});
