@@ -121,7 +121,7 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
   files.set('.gitignore', GITIGNORE);
   files.set('.ci/run', CI_RUN);
   const argo = (spec.spec as { delivery?: { argocd?: { namespace?: string } } }).delivery?.argocd;
-  files.set('README.md', readme(o, declaredIn, argo?.namespace ?? DEFAULT_ARGOCD_NAMESPACE));
+  files.set('README.md', readme(o, declaredIn, argo?.namespace ?? DEFAULT_ARGOCD_NAMESPACE, spec));
   return { ok: true, files, findings: result.findings };
 }
 
@@ -261,13 +261,34 @@ const upgradeSteps = (tarball: boolean): string =>
     : 'orgctl is a dependency like any other: `npm install orgctl@latest`';
 
 /** The new repository's README; `argocdNamespace`: where its Argo CD runs, as the spec says. */
-function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string): string {
+/**
+ * The README's example of a change to a spec. A key written twice in YAML is refused, so lines to
+ * paste under a `users:` the file already holds would fail: a new organization's file is shown whole,
+ * as it then reads; an imported one (which may be long) as the lines to add to its lists.
+ */
+function yamlExample(spec: OrgSpec, imported: boolean): string {
+  if (imported)
+    return '```yaml\n  users:  # add to the lists already there: a key written twice is refused\n    - { email: bob@example.com, github: bob }\n  namespaces: [{ name: web }]\n  grants:\n    - { user: bob@example.com, namespace: web, levels: ["r:pods", "w:services"] }\n```';
+  const body = spec.spec;
+  const changed: OrgSpec = {
+    ...spec,
+    spec: {
+      ...body,
+      users: [...(body.users ?? []), { email: 'bob@example.com', github: 'bob' }],
+      namespaces: [...(body.namespaces ?? []), { name: 'web' }],
+      grants: [...(body.grants ?? []), { user: 'bob@example.com', namespace: 'web', levels: ['r:pods', 'w:services'] }],
+    },
+  };
+  return `\`\`\`yaml\n${declarationYaml(changed)}\`\`\``;
+}
+
+function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string, spec: OrgSpec): string {
   // A `file:` dependency: a tarball the repository holds, upgraded and proved otherwise.
   const tarball = o.dependency?.startsWith('file:') ?? false;
   const ts = declaredIn.endsWith('.ts');
   const example = ts
     ? "```ts\nconst web = org.namespace('web');\nweb.grant(org.user('bob@example.com', { github: 'bob' }), 'r:pods', 'w:services');\n```"
-    : '```yaml\n  users:\n    - { email: bob@example.com, github: bob }\n  namespaces: [{ name: web }]\n  grants:\n    - { user: bob@example.com, namespace: web, levels: ["r:pods", "w:services"] }\n```';
+    : yamlExample(spec, o.imported !== undefined);
   return `# ${o.org}: people and access
 
 The ${o.org} organization's users, admins, namespaces, access levels and tokens, declared in
@@ -277,7 +298,7 @@ into Kubernetes RBAC in \`dist/\`, which Argo CD applies. The owner is ${o.owner
 ## Changing access
 
 1. \`npm ci\` once.
-2. Edit \`${declaredIn}\`, for example:
+2. Edit \`${declaredIn}\`, for example${ts || o.imported ? '' : ' (bob, the namespace web and his grant added: the file then reads)'}:
 
 ${example}
 
