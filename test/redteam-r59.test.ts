@@ -1,0 +1,107 @@
+/**
+ * Red team R59 (base 18fe06b): base's lock as npm reads it, against the review's reading of it.
+ * engine-change reads what base's lock installs from inside the repository (lockedRepositoryPaths):
+ * a declaration folder that is installed is the engine, and one admin alone may not change it.
+ * Each case is a base whose lock the npm that runs here reads (arborist's loadVirtual links
+ * node_modules/orgctl to org/vendor) while the review read nothing installed from org/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+
+const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
+const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist') as new (o: {
+  path: string;
+}) => {
+  loadVirtual(): Promise<{ inventory: Map<string, unknown> }>;
+};
+
+const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
+const linking = JSON.stringify({
+  ...root,
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': root,
+    'node_modules/orgctl': { resolved: 'org/vendor', link: true },
+    'org/vendor': { name: 'orgctl', version: '0.1.0' },
+  },
+});
+
+/** A base project (its dist/) with org/vendor, and no lock but what `write` writes into the project folder. */
+function project(write: (dir: string) => void): string {
+  const dist = lockedProject('0.1.0', {});
+  const dir = join(dist, '..');
+  rmSync(join(dir, 'package-lock.json'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(root));
+  mkdirSync(join(dir, 'org/vendor'), { recursive: true });
+  writeFileSync(join(dir, 'org/vendor/package.json'), JSON.stringify({ name: 'orgctl', version: '0.1.0' }));
+  write(dir);
+  return dist;
+}
+
+/** What the npm here links node_modules/orgctl to, reading the project's lock. */
+async function npmLinks(dist: string) {
+  const tree = await new Arborist({ path: join(dist, '..') }).loadVirtual();
+  const orgctl = tree.inventory.get('node_modules/orgctl') as { isLink: boolean; realpath: string };
+  return [orgctl.isLink, orgctl.realpath];
+}
+
+const engineRow = (stdout: string) => stdout.match(/\| `engine-change` \|[^\n]*/)?.[0];
+
+/**
+ * R59-1: npm reads a lock whose text starts with a byte order mark (json-parse-even-better-errors
+ * strips it), as it reads package.json; lockedRepositoryPaths parsed it with JSON.parse, which
+ * refuses it, and read nothing installed from the repository.
+ */
+describe('R59-1: base lock starting with a byte order mark (fails by design on 18fe06b)', () => {
+  for (const file of ['package-lock.json', 'npm-shrinkwrap.json'])
+    it(`org/vendor, which ${file} (with a BOM) links, is not one admin's to change`, async () => {
+      const dist = project((dir) => writeFileSync(join(dir, file), `\uFEFF${linking}`));
+      expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+      const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+      expect(r.code).toBe(1);
+      expect(engineRow(r.stdout)).toMatch(/❌.*org\/vendor/);
+    });
+});
+
+/**
+ * R59-2: base's lock exists but the review cannot read it (a symbolic link, which npm follows;
+ * too large; not a regular file): readBaseLockText returned undefined, as for no lock, so
+ * engine-change saw nothing installed from org/ (R58's note). Now it fails closed: org/ and dist/
+ * are the engine while base's lock cannot be read.
+ */
+describe("R59-2: base's lock the review cannot read (fails by design on 18fe06b)", () => {
+  it('a package-lock.json that is a symbolic link leaves org/ to no one admin', async () => {
+    const dist = project((dir) => {
+      mkdirSync(join(dir, 'real'));
+      writeFileSync(join(dir, 'real/lock.json'), linking);
+      symlinkSync('real/lock.json', join(dir, 'package-lock.json'));
+    });
+    expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(engineRow(r.stdout)).toMatch(/❌.*package-lock\.json.*cannot be read/);
+  });
+
+  it('an npm-shrinkwrap.json that is a symbolic link too', async () => {
+    const dist = project((dir) => {
+      writeFileSync(join(dir, 'package-lock.json'), linking.replaceAll('org/vendor', 'elsewhere'));
+      writeFileSync(join(dir, 'sw.json'), linking);
+      symlinkSync('sw.json', join(dir, 'npm-shrinkwrap.json'));
+    });
+    expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(engineRow(r.stdout)).toMatch(/❌.*npm-shrinkwrap\.json.*cannot be read/);
+  });
+
+  it('the guard: a base without any lock still leaves org/ to one admin', async () => {
+    const dist = project(() => undefined);
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(engineRow(r.stdout)).toMatch(/✅/);
+  });
+});
