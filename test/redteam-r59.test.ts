@@ -105,3 +105,36 @@ describe("R59-2: base's lock the review cannot read (fails by design on 18fe06b)
     expect(engineRow(r.stdout)).toMatch(/✅/);
   });
 });
+
+/**
+ * R59-3: npm reads a lock holding git's conflict markers (<<<<<<<, ======= and >>>>>>> anywhere in
+ * it: arborist's Shrinkwrap.load parses with parse-conflict-json), merging its sides as it sees fit
+ * (parent to ours applied on theirs); JSON.parse refuses it, and the review read nothing installed
+ * from the repository. npm here links org/vendor from such a lock, ours linking it, theirs not.
+ */
+describe("R59-3: base's lock holding git's conflict markers (fails by design on 18fe06b)", () => {
+  const conflicted = [
+    '{',
+    '  "name": "acme-org", "version": "1.0.0", "lockfileVersion": 3, "requires": true,',
+    '  "packages": {',
+    `    "": ${JSON.stringify(root)},`,
+    '<<<<<<< HEAD',
+    '    "node_modules/orgctl": { "resolved": "org/vendor", "link": true },',
+    '    "org/vendor": { "name": "orgctl", "version": "0.1.0" }',
+    '||||||| base',
+    '    "node_modules/orgctl": { "version": "0.1.0" }',
+    '=======',
+    '    "node_modules/orgctl": { "version": "0.1.0" }',
+    '>>>>>>> theirs',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it("org/vendor, which the conflicted lock's merge links, is not one admin's to change", async () => {
+    const dist = project((dir) => writeFileSync(join(dir, 'package-lock.json'), conflicted));
+    expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(engineRow(r.stdout)).toMatch(/❌.*package-lock\.json.*conflict/);
+  });
+});
