@@ -9,6 +9,7 @@ import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
   DEFAULT_REGISTRY,
   lockedEngine,
+  lockReadProblem,
   lockRegistries,
   MAX_HEAD_PROOF_BYTES,
   MAX_LOCK_BYTES,
@@ -91,18 +92,27 @@ export function readHeadLock(
     : `head's package-lock.json: ${text.problem}`;
 }
 
+/** Why base's lock, which npm installs from, cannot be read as npm reads it: `npm-shrinkwrap.json cannot be read ... (why)`. */
+export interface UnreadableLock {
+  readonly unreadable: string;
+}
+
 /**
  * Base's lock as text, read once for all a review asks of it: the one npm installs from,
  * npm-shrinkwrap.json when base holds one that is not empty (its package-lock.json is then
  * ignored: red team R54-1; an empty one npm ignores, R58-7), else package-lock.json; undefined when
- * it cannot be read.
+ * base holds neither. One npm reads and the review cannot (not a regular file, too large, not JSON,
+ * git's conflict markers) is said so, never taken as none: what it installs is unknown (R59-2/3).
  */
-export function readBaseLockText(base: string): string | undefined {
+export function readBaseLockText(base: string): string | UnreadableLock | undefined {
   const shrinkwrap = basePackageText(base, SHRINKWRAP, MAX_LOCK_BYTES);
   // npm installs `shrinkwrap || lock` (arborist's Shrinkwrap.load): an empty one is none (R58-7).
-  if (shrinkwrap !== ABSENT && shrinkwrap !== '') return shrinkwrap;
-  const lock = basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
-  return lock === ABSENT ? undefined : lock;
+  const file = shrinkwrap !== ABSENT && shrinkwrap !== '' ? SHRINKWRAP : PACKAGE_LOCK;
+  const text = file === SHRINKWRAP ? shrinkwrap : basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
+  if (text === ABSENT) return undefined;
+  const problem = typeof text === 'string' ? lockReadProblem(text) : text.problem;
+  if (problem !== undefined) return { unreadable: `${file} cannot be read as npm reads it: ${problem}` };
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */
@@ -130,34 +140,39 @@ function baseProjectOf(folder: string): string | undefined {
 const ABSENT = Symbol('absent');
 
 /**
- * A package file of base's: its text, ABSENT when base holds none, or undefined when it cannot be
- * read (not a regular file, too large, no git, no project): at the root of base's git ref, or for a
+ * A package file of base's: its text, ABSENT when base holds none (nor any project), or why it
+ * cannot be read (not a regular file, too large, no git): at the root of base's git ref, or for a
  * folder in its project (baseProjectOf).
  */
-function basePackageText(base: string, path: string, maxBytes: number): string | typeof ABSENT | undefined {
+function basePackageText(
+  base: string,
+  path: string,
+  maxBytes: number,
+): string | typeof ABSENT | { readonly problem: string } {
   const ref = refOfSide(base);
   if (ref === undefined) {
     const project = baseProjectOf(base);
-    if (project === undefined) return undefined;
+    if (project === undefined) return ABSENT;
     try {
       const text = regularFileText(join(project, path), maxBytes);
-      return typeof text === 'string' ? text : undefined;
+      return typeof text === 'string' || 'problem' in text ? text : { problem: `it is ${text.notRegular}` };
     } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ENOENT' ? ABSENT : undefined;
+      const error = e as NodeJS.ErrnoException;
+      return error.code === 'ENOENT' ? ABSENT : { problem: error.message };
     }
   }
   try {
     const text = readRefFile(ref, path, maxBytes);
-    return typeof text === 'string' ? text : text.absent ? ABSENT : undefined;
-  } catch {
-    return undefined;
+    return typeof text === 'string' ? text : text.absent ? ABSENT : text;
+  } catch (e) {
+    return { problem: (e as Error).message };
   }
 }
 
 /** A package file of base's, or undefined when it is absent or cannot be read (basePackageText). */
 function basePackageFile(base: string, path: string, maxBytes: number): string | undefined {
   const text = basePackageText(base, path, maxBytes);
-  return text === ABSENT ? undefined : text;
+  return typeof text === 'string' ? text : undefined;
 }
 
 /**

@@ -137,7 +137,8 @@ export function judgeChange(
   const headLockAsked = upgrade || change.headLock !== undefined || headProof !== undefined;
   // Base's lock, read once: its registries (head's lock), its orgctl (the approval's text), and
   // what it installs from inside the repository, which is engine in org/ or dist/ too (engine-change).
-  const baseLock = headLockAsked || change.changedPaths ? readBaseLockText(change.base) : undefined;
+  const baseLockRead = headLockAsked || change.changedPaths ? readBaseLockText(change.base) : undefined;
+  const baseLock = typeof baseLockRead === 'string' ? baseLockRead : undefined;
   const lock = headLockAsked ? readHeadLock(baseLock, change.head, change.headLock) : undefined;
   const projectCommand = change.changedPaths?.includes('package.json')
     ? readProjectCommand(change.base, change.head)
@@ -167,6 +168,7 @@ export function judgeChange(
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
     ...(installedFrom.length ? { installedFrom } : {}),
+    ...(change.changedPaths && typeof baseLockRead === 'object' ? { baseLockUnreadable: baseLockRead.unreadable } : {}),
     ...(headTree !== undefined ? { headTree } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });

@@ -81,12 +81,40 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A value of the head's files as a message says it (never stringified whole: it may nest past the stack). */
 const show = describeValue;
 
+/**
+ * A JSON file as npm reads one (json-parse-even-better-errors: a leading byte order mark skipped,
+ * in a lock as in a package.json: red team R59-1), or why it is not JSON.
+ */
 function parseJson(text: string): { value: unknown } | { problem: string } {
   try {
-    return { value: JSON.parse(text) as unknown };
+    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
   } catch (e) {
     return { problem: `it is not JSON (${(e as Error).message.slice(0, 120)})` };
   }
+}
+
+/**
+ * Whether npm reads a lock's text as git's conflict markers (parse-conflict-json's isDiff, which
+ * arborist's Shrinkwrap.load parses every lock with): <<<<<<<, ======= and >>>>>>> anywhere in it,
+ * strings included. npm then merges its sides as it sees fit (parent to ours, applied on theirs),
+ * which the review does not emulate (red team R59-3).
+ */
+const hasConflictMarkers = (text: string): boolean => /<{7}/.test(text) && /={7}/.test(text) && />{7}/.test(text);
+
+/** A lock's text as npm reads it (parseJson), or why the review cannot read it so: not JSON, or conflicted. */
+function parseLock(text: string): { value: unknown } | { problem: string } {
+  if (hasConflictMarkers(text))
+    return {
+      problem:
+        "it holds git's conflict markers (<<<<<<<, =======, >>>>>>>), whose sides npm merges as it sees fit (parse-conflict-json); resolve the conflict, or let npm write the lock again",
+    };
+  return parseJson(text);
+}
+
+/** Why a lock's text cannot be read as npm reads it (parseLock), or undefined when it can. */
+export function lockReadProblem(text: string): string | undefined {
+  const parsed = parseLock(text);
+  return 'problem' in parsed ? parsed.problem : undefined;
 }
 
 /**
@@ -136,7 +164,7 @@ function httpsOrigin(resolved: unknown): string | undefined {
 
 /** The registries a package-lock.json installs from: the https origins of its packages' sources. */
 export function lockRegistries(text: string): string[] {
-  const parsed = parseJson(text);
+  const parsed = parseLock(text);
   if ('problem' in parsed || !isRecord(parsed.value) || !isRecord(parsed.value.packages)) return [];
   const origins = new Set<string>();
   for (const entry of Object.values(parsed.value.packages)) {
@@ -369,7 +397,7 @@ const unpinnedRemote = (
  * whatever its spelling (sourceOf).
  */
 export function lockedRepositoryPaths(text: string): string[] {
-  const parsed = parseJson(text);
+  const parsed = parseLock(text);
   if ('problem' in parsed || !isRecord(parsed.value)) return [];
   const paths = new Set<string>();
   const add = (path: string) => paths.add(repositoryPath(path));
@@ -648,7 +676,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
  * them); a string says why nothing.
  */
 export function lockedEngine(text: string, name: string, trusted: readonly string[]): LockedEngine | string {
-  const parsed = parseJson(text);
+  const parsed = parseLock(text);
   if ('problem' in parsed) return `head's package-lock.json: ${parsed.problem}`;
   const lock = parsed.value;
   if (!isRecord(lock) || !isRecord(lock.packages))
@@ -678,9 +706,9 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
 /** The largest package.json read. */
 export const MAX_PACKAGE_JSON_BYTES = 2 ** 20;
 
-/** A package.json's fields, as npm reads it (a leading byte order mark skipped), or why it is not one. */
+/** A package.json's fields, as npm reads it (parseJson), or why it is not one. */
 function parseManifest(text: string): Record<string, unknown> | string {
-  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
+  const parsed = parseJson(text);
   if ('problem' in parsed) return parsed.problem;
   return isRecord(parsed.value) ? parsed.value : 'it is not a JSON object';
 }

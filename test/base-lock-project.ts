@@ -35,3 +35,17 @@ export async function aliceAlone(base: string, path: string) {
   const r = await reviewByAliceAlone(base, [path]);
   return { code: r.code, row: r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0] };
 }
+
+/** A project depending on orgctl from org/vendor (red teams R58-7, R59). */
+export const vendorRoot = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
+/** vendorRoot's lock, as npm writes it: node_modules/orgctl linked to org/vendor. */
+export const vendorLinkingLock = JSON.stringify({
+  ...vendorRoot,
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': vendorRoot,
+    'node_modules/orgctl': { resolved: 'org/vendor', link: true },
+    'org/vendor': { name: 'orgctl', version: '0.1.0' },
+  },
+});

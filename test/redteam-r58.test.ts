@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedEngine, projectCommandProblem } from '../review/head-proof.ts';
-import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { lockedProject, reviewByAliceAlone, vendorLinkingLock, vendorRoot } from './base-lock-project.ts';
 import { tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -281,17 +281,8 @@ describe("R58's class: no entry taken as bundled that npm fetches, over seeded r
  * base's lock and found nothing installed from the repository.
  */
 describe('R58-7: an empty npm-shrinkwrap.json beside the lock npm installs (fails by design on 36049f3)', () => {
-  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
-  const linking = JSON.stringify({
-    ...root,
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': root,
-      'node_modules/orgctl': { resolved: 'org/vendor', link: true },
-      'org/vendor': { name: 'orgctl', version: '0.1.0' },
-    },
-  });
+  const root = vendorRoot;
+  const linking = vendorLinkingLock;
   const project = () => {
     const dist = lockedProject('0.1.0', {});
     const dir = join(dist, '..');

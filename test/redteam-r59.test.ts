@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { lockedProject, reviewByAliceAlone, vendorLinkingLock, vendorRoot } from './base-lock-project.ts';
 
 const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
 const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist') as new (o: {
@@ -19,17 +19,8 @@ const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist'
   loadVirtual(): Promise<{ inventory: Map<string, unknown> }>;
 };
 
-const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: 'file:org/vendor' } };
-const linking = JSON.stringify({
-  ...root,
-  lockfileVersion: 3,
-  requires: true,
-  packages: {
-    '': root,
-    'node_modules/orgctl': { resolved: 'org/vendor', link: true },
-    'org/vendor': { name: 'orgctl', version: '0.1.0' },
-  },
-});
+const root = vendorRoot;
+const linking = vendorLinkingLock;
 
 /** A base project (its dist/) with org/vendor, and no lock but what `write` writes into the project folder. */
 function project(write: (dir: string) => void): string {
@@ -75,29 +66,27 @@ describe('R59-1: base lock starting with a byte order mark (fails by design on 1
  * are the engine while base's lock cannot be read.
  */
 describe("R59-2: base's lock the review cannot read (fails by design on 18fe06b)", () => {
-  it('a package-lock.json that is a symbolic link leaves org/ to no one admin', async () => {
-    const dist = project((dir) => {
+  const links: Record<string, (dir: string) => void> = {
+    'package-lock.json': (dir) => {
       mkdirSync(join(dir, 'real'));
       writeFileSync(join(dir, 'real/lock.json'), linking);
       symlinkSync('real/lock.json', join(dir, 'package-lock.json'));
-    });
-    expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
-    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
-    expect(r.code).toBe(1);
-    expect(engineRow(r.stdout)).toMatch(/❌.*package-lock\.json.*cannot be read/);
-  });
-
-  it('an npm-shrinkwrap.json that is a symbolic link too', async () => {
-    const dist = project((dir) => {
+    },
+    // npm installs the shrinkwrap, and ignores the package-lock.json beside it (linking elsewhere).
+    'npm-shrinkwrap.json': (dir) => {
       writeFileSync(join(dir, 'package-lock.json'), linking.replaceAll('org/vendor', 'elsewhere'));
       writeFileSync(join(dir, 'sw.json'), linking);
       symlinkSync('sw.json', join(dir, 'npm-shrinkwrap.json'));
+    },
+  };
+  for (const [file, write] of Object.entries(links))
+    it(`a ${file} that is a symbolic link leaves org/ to no one admin`, async () => {
+      const dist = project(write);
+      expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
+      const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+      expect(r.code).toBe(1);
+      expect(engineRow(r.stdout)).toMatch(new RegExp(`❌.*${file.replace('.', '\\.')}.*cannot be read`));
     });
-    expect(await npmLinks(dist)).toEqual([true, join(dist, '..', 'org/vendor')]); // the oracle
-    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
-    expect(r.code).toBe(1);
-    expect(engineRow(r.stdout)).toMatch(/❌.*npm-shrinkwrap\.json.*cannot be read/);
-  });
 
   it('the guard: a base without any lock still leaves org/ to one admin', async () => {
     const dist = project(() => undefined);

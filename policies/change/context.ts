@@ -40,6 +40,12 @@ export interface ReviewInput {
    */
   readonly installedFrom?: readonly string[];
   /**
+   * Why base's lock, which npm installs from, cannot be read as npm reads it (cli/head-proof.ts
+   * readBaseLockText: `package-lock.json cannot be read ...`): what it installs from the repository
+   * is then unknown, so org/ and dist/ may be the engine (red team R59-2/3).
+   */
+  readonly baseLockUnreadable?: string;
+  /**
    * Rule ids an override is asked for (e.g. `mass-removal`): by a label, which anyone who may triage
    * applies, or by `--override`; overriddenBy says whose act it is.
    */

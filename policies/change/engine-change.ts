@@ -101,7 +101,17 @@ export const engineChange: ChangeRule = {
           },
         ];
     }
-    const installed = declarationFoldersInstalled(input.installedFrom ?? []);
+    // A lock npm reads and the review cannot may install from anywhere: fail closed (red team R59-2/3).
+    const installed =
+      input.baseLockUnreadable !== undefined
+        ? DECLARATION_PATHS.map((folder) => ({
+            folder,
+            because: `base's ${input.baseLockUnreadable}, so what it installs may be in ${folder}, which is then the engine`,
+          }))
+        : declarationFoldersInstalled(input.installedFrom ?? []).map((i) => ({
+            folder: i.folder,
+            because: `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`,
+          }));
     const engine = input.changedPaths.filter(
       (p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)) || installed.some((i) => p.startsWith(i.folder)),
     );
@@ -110,7 +120,7 @@ export const engineChange: ChangeRule = {
     const inside = installed.filter((i) => engine.some((p) => p.startsWith(i.folder)));
     const list = `${firstOf(engine, 5)}${
       inside.length
-        ? ` (${inside.map((i) => `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`).join('; ')}: move what it installs out of org/ and dist/)`
+        ? ` (${inside.map((i) => i.because).join('; ')}: ${input.baseLockUnreadable !== undefined ? 'make it a lock as npm writes it, a regular file, in a change of its own' : 'move what it installs out of org/ and dist/'})`
         : ''
     }`;
     const trusts = input.headEngine ? `; approving it trusts ${input.headEngine}` : '';
