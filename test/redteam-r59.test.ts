@@ -6,11 +6,14 @@
  * node_modules/orgctl to org/vendor) while the review read nothing installed from org/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockedEngine } from '../review/head-proof.ts';
 import { lockedProject, reviewByAliceAlone, vendorLinkingLock, vendorRoot } from './base-lock-project.ts';
+import { tempDir } from './helpers.ts';
 
 const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
 const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist') as new (o: {
@@ -125,5 +128,78 @@ describe("R59-3: base's lock holding git's conflict markers (fails by design on 
     const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
     expect(r.code).toBe(1);
     expect(engineRow(r.stdout)).toMatch(/❌.*package-lock\.json.*conflict/);
+  });
+});
+
+/**
+ * R59-4: npm installs a lock entry with no `resolved` as `NAME@VERSION` (arborist's reify,
+ * extractOrLink), whatever its `version` says: a URL, a `file:` tarball or folder is fetched from
+ * there. An edge at `*` (or '') takes any version (dep-valid), so npm ci accepts such an entry under
+ * a project depending on it at `*`. The review read `version` only as orgctl's: head's lock put
+ * evil.example's tarball in the review job's install (the check and expiry workflows run its
+ * scripts) with the head proof accepted and nothing named; base's put org/vendor in the engine
+ * unseen. Oracle: npm ci here, offline, installs the file: tarball (head) or copies org/vendor (base).
+ */
+describe("R59-4: a lock entry's version as its source (fails by design on 18fe06b)", () => {
+  const npmCi = (dir: string) =>
+    execFileSync('npm', ['ci', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
+
+  it("head's lock: an entry without resolved whose version is a tarball's URL is named", () => {
+    const dir = tempDir('orgctl-r59-4-');
+    mkdirSync(join(dir, 'src/package'), { recursive: true });
+    writeFileSync(join(dir, 'src/package/package.json'), JSON.stringify({ name: 'leftpad', version: '1.0.0' }));
+    writeFileSync(join(dir, 'src/package/index.js'), 'module.exports = "evil";');
+    execFileSync('tar', ['czf', 'leftpad-1.0.0.tgz', '-C', 'src', 'package'], { cwd: dir });
+    const integrity = `sha512-${createHash('sha512')
+      .update(readFileSync(join(dir, 'leftpad-1.0.0.tgz')))
+      .digest('base64')}`;
+    const lockOf = (version: string) => {
+      const root = { name: 'acme-org', version: '1.0.0', dependencies: { leftpad: '*' } };
+      const packages = { '': root, 'node_modules/leftpad': { version, integrity } };
+      return JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages });
+    };
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'acme-org', version: '1.0.0', dependencies: { leftpad: '*' } }),
+    );
+    writeFileSync(join(project, 'package-lock.json'), lockOf(`file:${join(dir, 'leftpad-1.0.0.tgz')}`));
+    npmCi(project);
+    expect(readFileSync(join(project, 'node_modules/leftpad/index.js'), 'utf8')).toContain('evil'); // the oracle
+    for (const version of [`file:${join(dir, 'leftpad-1.0.0.tgz')}`, 'https://evil.example/leftpad-1.0.0.tgz']) {
+      const text = JSON.parse(lockOf(version)) as { packages: Record<string, unknown> };
+      text.packages['node_modules/orgctl'] = {
+        version: '0.2.0',
+        resolved: 'https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz',
+        integrity,
+      };
+      const locked = lockedEngine(JSON.stringify(text), 'orgctl', ['https://registry.npmjs.org']);
+      expect(locked).toMatchObject({ outside: expect.stringMatching(/node_modules\/leftpad/) });
+    }
+  });
+
+  it("base's lock: an entry without resolved whose version is file:org/vendor makes org/vendor the engine", async () => {
+    const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: '*' } };
+    const lock = {
+      ...root,
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': root, 'node_modules/orgctl': { version: 'file:org/vendor' } },
+    };
+    const dist = project((dir) => {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(root));
+      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+      writeFileSync(join(dir, 'org/vendor/cli.js'), 'module.exports = "vendor";');
+    });
+    const dir = join(dist, '..');
+    npmCi(dir);
+    expect(readFileSync(join(dir, 'node_modules/orgctl/cli.js'), 'utf8')).toContain('vendor'); // the oracle
+    const r = await reviewByAliceAlone(dist, ['org/vendor/cli.js']);
+    expect(r.code).toBe(1);
+    expect(engineRow(r.stdout)).toMatch(/❌.*org\/vendor/);
   });
 });
