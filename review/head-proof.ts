@@ -414,7 +414,11 @@ export function lockedRepositoryPaths(text: string): string[] {
     if (!isRecord(entry)) continue;
     if (entry.link === true) {
       if (typeof entry.resolved === 'string') add(entry.resolved);
-    } else fromSource(entry.resolved, entry.integrity);
+    } else {
+      fromSource(entry.resolved, entry.integrity);
+      // Without a resolved source npm installs NAME@VERSION, whatever the version says (R59-4).
+      if (typeof entry.resolved !== 'string' || !entry.resolved) fromSource(entry.version, entry.integrity);
+    }
   }
   const visit = (deps: unknown, depth: number): void => {
     if (!isRecord(deps) || depth > 64) return;
@@ -652,6 +656,12 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
     if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
     else if (entry.name !== undefined && entry.name !== name)
       bad.push(`${path} as the package ${show(entry.name)} (an alias: what requires ${name} would run it)`);
+    // No `resolved`: npm installs NAME@VERSION (arborist's reify), from wherever a version that is
+    // no version names (a URL, a file: path), which a dependency at * accepts (red team R59-4).
+    else if (entry.resolved === undefined && (typeof entry.version !== 'string' || !VERSION.test(entry.version)))
+      bad.push(
+        `${path} without a resolved source, at ${show(entry.version)}: npm installs ${name}@${show(entry.version)}, which is no registry's version but a source of its own`,
+      );
     // No `resolved` (npm's omit-lockfile-registry-resolved): from the registry npm is configured
     // with, which in the head engine's job (no .npmrc: only the package files and dist/ are handed
     // over) is npm's public registry.
