@@ -203,3 +203,49 @@ describe("R59-4: a lock entry's version as its source (fails by design on 18fe06
     expect(engineRow(r.stdout)).toMatch(/❌.*org\/vendor/);
   });
 });
+
+/**
+ * R59-5: npm takes an entry as a link when its `link` is truthy (arborist's loadVirtual: `if
+ * (meta.link)`), linking it to the folder its `resolved` names as a path: `link: 1` with a
+ * registry tarball's URL links node_modules/yaml to the repository's folder
+ * `https:/registry.npmjs.org/yaml/-/yaml-1.0.0.tgz` (a lock entry there, its target). The review
+ * read a link only at `link: true`, and judged both entries as the registry's.
+ */
+describe('R59-5: a link spelled other than true (fails by design on 981a0ca)', () => {
+  const TARGET = 'https:/registry.npmjs.org/yaml/-/yaml-1.0.0.tgz';
+  const sha512 = `sha512-${'A'.repeat(86)}==`;
+  const root = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: '0.2.0', yaml: '1.0.0' } };
+  const lockWith = (link: unknown) =>
+    JSON.stringify({
+      ...root,
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': root,
+        'node_modules/orgctl': {
+          version: '0.2.0',
+          resolved: 'https://registry.npmjs.org/orgctl/-/orgctl-0.2.0.tgz',
+          integrity: sha512,
+        },
+        'node_modules/yaml': {
+          version: '1.0.0',
+          resolved: 'https://registry.npmjs.org/yaml/-/yaml-1.0.0.tgz',
+          integrity: sha512,
+          link,
+        },
+        [TARGET]: { version: '1.0.0', integrity: sha512 },
+      },
+    });
+
+  for (const link of [1, 'true', {}])
+    it(`link: ${JSON.stringify(link)} is a link npm makes, named`, async () => {
+      const dir = tempDir('orgctl-r59-5-');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(root));
+      writeFileSync(join(dir, 'package-lock.json'), lockWith(link));
+      const tree = await new Arborist({ path: dir }).loadVirtual();
+      const yaml = tree.inventory.get('node_modules/yaml') as { isLink: boolean; realpath: string };
+      expect([yaml.isLink, yaml.realpath]).toEqual([true, join(dir, TARGET)]); // the oracle
+      const locked = lockedEngine(lockWith(link), 'orgctl', ['https://registry.npmjs.org']);
+      expect(locked).toMatchObject({ outside: expect.stringMatching(/node_modules\/yaml.*a link/) });
+    });
+});
