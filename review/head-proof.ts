@@ -190,6 +190,12 @@ const repositoryPath = (path: string): string => {
 const pinnedBySha512 = (integrity: unknown): boolean =>
   typeof integrity === 'string' && /^sha512-[A-Za-z0-9+/=]+$/.test(integrity);
 
+/**
+ * Whether npm takes a lock entry as a link to the folder its `resolved` names: any truthy `link`
+ * (arborist's loadVirtual reads `if (meta.link)`: 1, 'true' and {} too; red team R59-5).
+ */
+const isLinkEntry = (entry: Record<string, unknown>): boolean => !!entry.link;
+
 /** A git source by its scheme: git+ssh://, git://, ssh://, github:owner/repo, ... */
 const GIT_SCHEME = /^(?:git(?:\+[a-z]+)?:|ssh:|(?:github|gitlab|bitbucket|gist):)/i;
 
@@ -412,7 +418,7 @@ export function lockedRepositoryPaths(text: string): string[] {
   for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
     if (key !== '' && !key.startsWith('node_modules/')) add(key);
     if (!isRecord(entry)) continue;
-    if (entry.link === true) {
+    if (isLinkEntry(entry)) {
       if (typeof entry.resolved === 'string') add(entry.resolved);
     } else {
       fromSource(entry.resolved, entry.integrity);
@@ -554,7 +560,7 @@ function dependencyBundled(packages: Record<string, unknown>): ReadonlySet<strin
   if (keys.some((k) => !isRecord(packages[k]) || !isPlainLocation(k)) || bundleNames(packages['']).size > 0)
     return bundled;
   const locations = keys.filter((k) => k.startsWith('node_modules/'));
-  const isNode = (path: string) => isRecord(packages[path]) && packages[path].link !== true;
+  const isNode = (path: string) => isRecord(packages[path]) && !isLinkEntry(packages[path]);
   // A node npm gives a parent at every step up to the project (none missing, none a link).
   const chained = new Map<string, boolean>([['', true]]);
   const isChained = (path: string): boolean => {
@@ -653,7 +659,7 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
     if (path === '' || (entry.inBundle === true && bundled.has(path))) continue;
     const origin = httpsOrigin(entry.resolved);
     const integrity = pinnedBySha512(entry.integrity);
-    if (entry.link === true) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
+    if (isLinkEntry(entry)) bad.push(`${path} from a folder (${show(entry.resolved)}, a link)`);
     else if (entry.name !== undefined && entry.name !== name)
       bad.push(`${path} as the package ${show(entry.name)} (an alias: what requires ${name} would run it)`);
     // No `resolved`: npm installs NAME@VERSION (arborist's reify), from wherever a version that is
