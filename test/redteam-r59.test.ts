@@ -249,3 +249,71 @@ describe('R59-5: a link spelled other than true (fails by design on 981a0ca)', (
       expect(locked).toMatchObject({ outside: expect.stringMatching(/node_modules\/yaml.*a link/) });
     });
 });
+
+/**
+ * R59-6: npm installs what a package's own npm-shrinkwrap.json lists, from wherever it says, when
+ * the lock marks the package hasShrinkwrap (arborist's reify loads it after extracting the package):
+ * entries the project's lock never holds, so the review never judged them. Oracle: npm ci here,
+ * offline, installs shr's inner from the file: tarball shr's shrinkwrap names, and not without the flag.
+ */
+describe('R59-6: a package whose own shrinkwrap npm installs (fails by design on 09b7713)', () => {
+  const tarball = (dir: string, name: string, files: Record<string, string>) => {
+    mkdirSync(join(dir, name, 'package'), { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, name, 'package', file), text);
+    execFileSync('tar', ['czf', `${name}-1.0.0.tgz`, '-C', name, 'package'], { cwd: dir });
+    const bytes = readFileSync(join(dir, `${name}-1.0.0.tgz`));
+    return {
+      file: join(dir, `${name}-1.0.0.tgz`),
+      integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}`,
+    };
+  };
+
+  it('an entry marked hasShrinkwrap is named', () => {
+    const dir = tempDir('orgctl-r59-6-');
+    const inner = tarball(dir, 'inner', {
+      'package.json': JSON.stringify({ name: 'inner', version: '1.0.0' }),
+      'index.js': 'module.exports = "evil";',
+    });
+    const shrRoot = { name: 'shr', version: '1.0.0', dependencies: { inner: '*' } };
+    const shr = tarball(dir, 'shr', {
+      'package.json': JSON.stringify(shrRoot),
+      'npm-shrinkwrap.json': JSON.stringify({
+        ...shrRoot,
+        lockfileVersion: 3,
+        requires: true,
+        packages: { '': shrRoot, 'node_modules/inner': { version: '1.0.0', resolved: `file:${inner.file}` } },
+      }),
+    });
+    const root = { name: 'acme-org', version: '1.0.0', dependencies: { shr: '*' } };
+    const lockOf = (shrEntry: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        ...root,
+        lockfileVersion: 3,
+        requires: true,
+        packages: { '': root, 'node_modules/shr': { ...shrEntry, hasShrinkwrap: true }, ...more },
+      });
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify(root));
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      lockOf({ version: '1.0.0', resolved: `file:${shr.file}`, integrity: shr.integrity }),
+    );
+    execFileSync('npm', ['ci', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    expect(readFileSync(join(project, 'node_modules/shr/node_modules/inner/index.js'), 'utf8')).toContain('evil'); // the oracle
+    const registry = (name: string, version: string) => ({
+      version,
+      resolved: `https://registry.npmjs.org/${name}/-/${name}-${version}.tgz`,
+      integrity: shr.integrity,
+    });
+    const locked = lockedEngine(
+      lockOf(registry('shr', '1.0.0'), { 'node_modules/orgctl': registry('orgctl', '0.2.0') }),
+      'orgctl',
+      ['https://registry.npmjs.org'],
+    );
+    expect(locked).toMatchObject({ outside: expect.stringMatching(/node_modules\/shr.*shrinkwrap/) });
+  });
+});
