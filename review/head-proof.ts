@@ -656,6 +656,13 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
       );
       continue;
     }
+    // npm installs what a package's own npm-shrinkwrap.json lists, from wherever it says (R59-6).
+    if (path !== '' && entry.hasShrinkwrap) {
+      bad.push(
+        `${path}, marked hasShrinkwrap: npm installs with it what its own npm-shrinkwrap.json lists, from sources this lock does not name`,
+      );
+      continue;
+    }
     if (path === '' || (entry.inBundle === true && bundled.has(path))) continue;
     const origin = httpsOrigin(entry.resolved);
     const integrity = pinnedBySha512(entry.integrity);
