@@ -10,6 +10,15 @@ import { editDistance, nearestName, nearestNameAmong } from '../model/text.ts';
 import { acmeSpecWith, cli, gitIn, ROOT, run, tempDir } from './helpers.ts';
 
 describe('did you mean', () => {
+  it('kubeconfig names the token one slip from the id given', async () => {
+    const secret = join(ROOT, 'test/fixtures/secrets/token-ci-deploy.json');
+    const r = await run(['kubeconfig', 'ci-deploi', '--server', 'https://k.acme.io', '--secret', secret]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /declares no token "ci-deploi": did you mean ci-deploy\? \(tokens: ci-deploy, dashboards, mallory-notebook, metrics-reader\)$/m,
+    );
+  });
+
   it('--org Acme names the lower-case name, in init and import', async () => {
     const dir = join(tempDir(), 'new');
     expect((await run(['init', dir, '--org', 'Acme', '--owner', 'a@b.io'])).stderr).toMatch(
