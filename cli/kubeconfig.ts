@@ -17,7 +17,7 @@ import { MEMBERS_FILE, type MemberToken } from '../model/membership.ts';
 import { readMembersText } from './members.ts';
 import { serviceAccountUser } from '../analysis/authorizer.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
-import { shellCommand, showHidden } from '../model/text.ts';
+import { nearestName, shellCommand, showHidden } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
 import { kubectlRefusesAuthorities, STD_BASE64 } from './go-pem.ts';
@@ -235,10 +235,13 @@ function kubeconfigCommand({ flags, positionals }: ParsedArgs<typeof KUBECONFIG_
   if (!members)
     throw new InputError(`${dir}/${MEMBERS_FILE} is not the membership data orgctl writes: run orgctl synth`);
   const token = members.tokens.find((t) => t.id === positionals[0]);
-  if (!token)
+  if (!token) {
+    const ids = members.tokens.map((t) => t.id);
+    const meant = nearestName(positionals[0]!, ids);
     throw new InputError(
-      `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])} (tokens: ${members.tokens.map((t) => t.id).join(', ') || 'none'})`,
+      `${dir}/${MEMBERS_FILE} declares no token ${JSON.stringify(positionals[0])}${meant ? `: did you mean ${meant}?` : ''} (tokens: ${ids.join(', ') || 'none'})`,
     );
+  }
   // What orgctl writes, and nothing else: the name is a word of the command printed below, and the
   // Secret is checked against it (a forged members.json named `--kubeconfig=…`, R28-3).
   const account = tokenAccountName(token.id, token.rotation);
