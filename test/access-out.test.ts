@@ -18,4 +18,18 @@ describe('access --out', () => {
       expect(readFileSync(file, 'utf8')).toBe(`${toStdout.stdout}\n`);
     });
   }
+
+  // A walk-through's leftover: a page of HTML poured onto a terminal is read by nobody.
+  it('refuses --format html to a terminal without --out, saying what to give; a pipe or a file still gets it', async () => {
+    const dist = join(ROOT, 'dist');
+    const onTerminal = await run(['access', '--dir', dist, '--format', 'html'], {}, true);
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.stdout).toBe('');
+    expect(onTerminal.stderr).toMatch(
+      /--format html writes a page for a browser: give --out FILE \(access\.html\), or redirect standard output/,
+    );
+    expect((await run(['access', '--dir', dist, '--format', 'html'])).stdout).toMatch(/^<!doctype html>/i);
+    const file = join(tempDir(), 'access.html');
+    expect((await run(['access', '--dir', dist, '--format', 'html', '--out', file], {}, true)).code).toBe(0);
+  });
 });
