@@ -1,5 +1,6 @@
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { accessHtml } from '../report/access-html.ts';
+import { UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { lineWriter } from '../model/io.ts';
 import { AsciiBytes } from '../model/text.ts';
@@ -15,8 +16,8 @@ The access matrix of the manifests in DIR (default dist/): for every subject (us
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
 and the privilege classes it holds. "*" is access through ClusterRoleBindings, in every namespace.
 --format html writes one self-contained page (people × namespaces coloured by strength, filters
-by person, namespace and level, classes and warnings, tokens apart). --out FILE writes any
-format to FILE instead of standard output.
+by person, namespace and level, classes and warnings, tokens apart), to a terminal only with
+--out. --out FILE writes any format to FILE instead of standard output.
 The bootstrap access every cluster gives (discovery, health, self-reviews) is shown once, on the rows
 of Group system:authenticated and system:unauthenticated, not in every member's cells.
 ${NO_BOOTSTRAP_HELP}`;
@@ -37,6 +38,11 @@ export const command = defineCommand({
   flags: { dir: 'string', format: ['text', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
   async run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
+    // A page poured onto a terminal is read by nobody: said before anything is read.
+    if (flags.format === 'html' && flags.out === undefined && io.stdoutIsTerminal)
+      throw new UsageError(
+        '--format html writes a page for a browser: give --out FILE (access.html), or redirect standard output',
+      );
     const authz = await loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
     const options = { apart: isBootstrapBinding };
