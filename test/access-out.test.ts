@@ -32,4 +32,13 @@ describe('access --out', () => {
     const file = join(tempDir(), 'access.html');
     expect((await run(['access', '--dir', dist, '--format', 'html', '--out', file], {}, true)).code).toBe(0);
   });
+
+  // The README writes the page as access.html at the project's top (21 MB at size L): a later
+  // `git add -A` would commit it, here and in a project orgctl init makes.
+  it('leaves the page out of git where the README writes it, here and in a project init makes', async () => {
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('/access.html');
+    const project = join(tempDir(), 'acme-org');
+    expect((await run(['init', project, '--org', 'acme', '--owner', 'alice@acme.io'])).code).toBe(0);
+    expect(readFileSync(join(project, '.gitignore'), 'utf8').split('\n')).toContain('/access.html');
+  });
 });
