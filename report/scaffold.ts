@@ -235,8 +235,10 @@ const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
+// access.html: the page `orgctl access --format html --out access.html` writes (orgctl's README).
 const GITIGNORE = `node_modules/
 *.log
+/access.html
 `;
 
 const CI_RUN = `#!/usr/bin/env bash
