@@ -18,7 +18,7 @@ import {
   tempDir,
   W_FULL_FOR_BOB,
 } from '../helpers.ts';
-import { lockedEngine } from '../../review/head-proof.ts';
+import { describeLocked, lockedEngine } from '../../review/head-proof.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEW = '9.0.0-test';
@@ -1258,5 +1258,19 @@ describe('a head proof or lock that cannot be read is a usage error (exit 2)', (
     const r = await review(upgraded, [...headLockWith({}), '--head-proof-commit', 'a'.repeat(40)]);
     expect(r.stderr).toMatch(/^orgctl review: --head-proof-commit is for --github/m);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('describeLocked: what an engine-change approval is told it trusts', () => {
+  const registry = (v: string) => `https://registry.npmjs.org/orgctl/-/orgctl-${v}.tgz`;
+  it("names what it replaces as base's lock installs it, whichever file that lock is (npm-shrinkwrap.json first)", () => {
+    const text = describeLocked(
+      'orgctl',
+      { version: '0.2.0', resolved: registry('0.2.0'), integrity: 'sha512-b' },
+      { version: '0.1.0', resolved: registry('0.1.0'), integrity: 'sha512-a' },
+    );
+    expect(text).toBe(
+      `orgctl 0.2.0 from ${registry('0.2.0')}, which head's package-lock.json installs in place of orgctl 0.1.0 from ${registry('0.1.0')}, which base's lock installs`,
+    );
   });
 });
