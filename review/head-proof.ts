@@ -784,7 +784,7 @@ export function describeLocked(name: string, locked: LockedEngine, base?: Locked
   /** What it replaces (R27-1): a source or version said beside base's; under the same ones, a package swapped (its integrity). */
   const replacing = (b: LockedEngine): string => {
     if (b.version !== locked.version || b.resolved !== locked.resolved)
-      return ` in place of ${from(b)}, which base's package-lock.json installs`;
+      return ` in place of ${from(b)}, which base's lock installs`;
     if (b.integrity === locked.integrity) return '';
     return `: not the package base's lock installs under the same version and source (integrity ${b.integrity ?? 'none'} → ${locked.integrity ?? 'none'})`;
   };
