@@ -96,7 +96,8 @@ export const command = defineCommand({
     const seen = new Set<string>();
     // The day is resolved only when someone's access has an end recorded.
     const today = dated?.byUsername.size ? resolveToday(todayFlag, io.env) : '';
-    const output = askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR);
+    // Read (the folder's record) only when someone's access has an end recorded.
+    const output = dated?.byUsername.size ? askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR) : undefined;
     for (const scope of scopes) {
       for (const b of scope
         ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding')
@@ -106,7 +107,7 @@ export const command = defineCommand({
         if (!role || i < 0) continue;
         for (const s of b.subjects) {
           const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
-          const ended = s.kind === 'User' ? endedBinding(b, s.name, dated, today, output) : undefined;
+          const ended = s.kind === 'User' && output ? endedBinding(b, s.name, dated, today, output) : undefined;
           const row = {
             subjectKind: s.kind,
             subject,

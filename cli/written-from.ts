@@ -137,30 +137,36 @@ export function synthCommand(declaration: string, output: string): string {
   return own ? PROJECT_SYNTH : shellCommand(['orgctl', 'synth', '--spec', shown(declaration), '--out', shown(output)]);
 }
 
+/** What synth recorded of output folder `dir` (its real path's record), if anything: no folder or no cache is none. */
+function recordOf(dir: string): WrittenFrom | undefined {
+  try {
+    const output = realpathSync(dir);
+    const file = recordFile(output);
+    const record = file && readRecord(file);
+    return record && record.output === output ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The command that writes output folder `dir` again: from the declaration recorded when synth
  * wrote it; without a record, `npm run synth` for the project's own and `orgctl synth --out DIR`
  * (the project's declaration) for any other.
  */
 export function resynthCommand(dir: string): string {
-  try {
-    const output = realpathSync(dir);
-    const file = recordFile(output);
-    const record = file && readRecord(file);
-    if (record && record.output === output) return synthCommand(record.declaration, record.output);
-  } catch {
-    // no folder or no cache: as without a record
-  }
+  const record = recordOf(dir);
+  if (record) return synthCommand(record.declaration, record.output);
   return realOrResolved(dir) === realOrResolved(DEFAULT_OUTPUT_DIR)
     ? PROJECT_SYNTH
     : shellCommand(['orgctl', 'synth', '--out', shown(dir)]);
 }
 
+/** Output folder `dir` as a person names it: `dist/`, and so `--dir dist/` as a shell completes it. */
+const folderNamed = (dir: string): string => `${dir.replace(/\/+$/, '')}/`;
+
 /** Output folder `dir` as a person named it (`dist/`), and the command that writes it again. */
-export const askedOutput = (dir: string): AskedOutput => ({
-  dir: `${dir.replace(/\/+$/, '')}/`,
-  synth: resynthCommand(dir),
-});
+export const askedOutput = (dir: string): AskedOutput => ({ dir: folderNamed(dir), synth: resynthCommand(dir) });
 
 /**
  * One line to say on stderr when output folder `dir` is still what synth wrote and a file its
@@ -169,10 +175,8 @@ export const askedOutput = (dir: string): AskedOutput => ({
  */
 export function staleOutputWarning(dir: string): string | undefined {
   try {
-    const output = realpathSync(dir);
-    const file = recordFile(output);
-    const record = file && readRecord(file);
-    if (!record || record.output !== output || !record.folders.every(isUnchanged)) return undefined;
+    const record = recordOf(dir);
+    if (!record?.folders.every(isUnchanged)) return undefined;
     const changed = record.sources.filter((s) => {
       if (s.sha256 && isUnchanged(s)) return false;
       try {
@@ -187,8 +191,7 @@ export function staleOutputWarning(dir: string): string | undefined {
         ? `${shown(changed[0]!.path)} has`
         : `${shown(changed[0]!.path)} and ${changed.length - 1} more of its files have`;
     const when = new Date(record.writtenMs).toISOString().slice(0, 16).replace('T', ' ');
-    // `--dir dist/`, as a shell completes it, is named dist/ too.
-    const folder = `${dir.replace(/\/+$/, '')}/`;
+    const folder = folderNamed(dir);
     return `warning: ${what} changed since ${folder} was written from ${record.declaration === changed[0]!.path ? 'it' : shown(record.declaration)} (${when} UTC): this answer is ${folder}'s, not the declaration's as it is now; run \`${synthCommand(record.declaration, record.output)}\``;
   } catch {
     return undefined;
