@@ -4,10 +4,6 @@
  */
 import { outputClusters, SHARD_FILE_NAME } from './render.ts';
 import { ADMISSION_GROUP, WRITTEN_KINDS, type KindRef } from './kinds.ts';
-
-/** A kind as an AppProject names it: its API group ('' for the core group) and kind. */
-type ProjectKind = Pick<KindRef, 'group' | 'kind'>;
-const projectKind = ({ group, kind }: KindRef): ProjectKind => ({ group, kind });
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_OBJECTS } from '../model/guard-rails.ts';
@@ -15,8 +11,15 @@ import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.
 import { protectionAppliedByHand, protectionNames } from './guard-rails.ts';
 import { applicationName } from './tracking.ts';
 
-/** The namespace setting that makes orgctl write a guard rail's kind. */
-const GUARD_RAIL_SETTING: Readonly<Record<string, (typeof GUARD_RAIL_OBJECTS)[number]['setting']>> = Object.fromEntries(
+/** A kind as an AppProject names it: its API group ('' for the core group) and kind. */
+type ProjectKind = Pick<KindRef, 'group' | 'kind'>;
+const projectKind = ({ group, kind }: KindRef): ProjectKind => ({ group, kind });
+
+/** A namespace setting that makes orgctl write a guard rail's kind. */
+type RailSetting = (typeof GUARD_RAIL_OBJECTS)[number]['setting'];
+
+/** The namespace setting that makes orgctl write a guard rail's kind, by kind. */
+const GUARD_RAIL_SETTING: Readonly<Record<string, RailSetting>> = Object.fromEntries(
   GUARD_RAIL_OBJECTS.map((r) => [r.kind, r.setting]),
 );
 
@@ -56,7 +59,7 @@ export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: 
  * rail's only when a namespace declares it.
  */
 export function argoCdKindsOf(model: OrgModel): { cluster: ProjectKind[]; namespaced: ProjectKind[] } {
-  const used = (k: 'quota' | 'limits' | 'networkPolicy') => model.namespaces.some((n) => n.settings?.[k] !== undefined);
+  const used = (k: RailSetting) => model.namespaces.some((n) => n.settings?.[k] !== undefined);
   return {
     cluster: WRITTEN_KINDS.cluster
       .filter(

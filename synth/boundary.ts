@@ -31,6 +31,7 @@ import {
   namesApplication,
   PRUNE_READ_PREFIXES,
   TRACKING_ANNOTATION,
+  TARGET,
   trackingPattern,
 } from './tracking.ts';
 import { appliersOf, appliersText } from '../model/guard-rails.ts';
@@ -64,9 +65,6 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The boundary's policy and binding are named after the organization. */
 const boundaryName = (org: string): string => `${org}-argocd-boundary`;
-
-/** The object a request writes, or deletes. */
-const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
 
 /** `condition` (CEL) for objects of one kind; true for every other. */
 const forKind = (group: string, kind: string, condition: string): string =>

@@ -28,6 +28,7 @@ import {
   metadataValue,
   namesApplication,
   PRUNE_READ_PREFIXES,
+  TARGET,
   TRACKING_ANNOTATION,
 } from './tracking.ts';
 
@@ -145,9 +146,7 @@ const rulesOf = (resources: readonly { readonly group: string; readonly resource
  */
 const MAY_HOLD = celUsernameIn(GARBAGE_COLLECTORS);
 
-/** The object a request writes, CEL: a DELETE's is oldObject (its object is null). */
-const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
-
+const OPTIONS = 'request.options';
 /**
  * A CEL condition: the DELETE asks for no propagation that writes a finalizer (red team R53-1):
  * none given (no body, `{}`), Background, or orphanDependents false (DeleteOptions; the API server
@@ -155,7 +154,6 @@ const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
  * Orphan and orphanDependents `orphan` (store.go deletionFinalizersForGarbageCollection), in the
  * DELETE itself.
  */
-const OPTIONS = 'request.options';
 const deletesInBackground = `!has(${OPTIONS}) || ((!has(${OPTIONS}.propagationPolicy) || ${OPTIONS}.propagationPolicy == 'Background') && (!has(${OPTIONS}.orphanDependents) || ${OPTIONS}.orphanDependents == false))`;
 
 /**

@@ -42,6 +42,9 @@ export const PRUNE_READ_PREFIXES = ['argocd.argoproj.io/', 'helm.sh/'];
 export const instanceLabelOf = (argocd: Pick<ArgoCdModel, 'instanceLabelKey'> | undefined): string =>
   argocd?.instanceLabelKey ?? INSTANCE_LABEL;
 
+/** The object a request writes, or deletes, CEL: a DELETE's is oldObject (its object is null). */
+export const TARGET = "(request.operation == 'DELETE' ? oldObject : object)";
+
 /** A label's or annotation's value on `object` (a CEL expression), '' when it has none. */
 export const metadataValue = (object: string, map: 'labels' | 'annotations', key: string): string =>
   `(has(${object}.metadata.${map}) && ${celString(key)} in ${object}.metadata.${map} ? ${object}.metadata.${map}[${celString(key)}] : '')`;
