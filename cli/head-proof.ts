@@ -111,8 +111,9 @@ export function readBaseLockText(base: string): string | UnreadableLock | undefi
   const text = file === SHRINKWRAP ? shrinkwrap : basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
   if (text === ABSENT) return undefined;
   const problem = typeof text === 'string' ? lockReadProblem(text) : text.problem;
-  if (problem !== undefined) return { unreadable: `${file} cannot be read as npm reads it: ${problem}` };
-  return typeof text === 'string' ? text : undefined;
+  if (problem !== undefined || typeof text !== 'string')
+    return { unreadable: `${file} cannot be read as npm reads it: ${problem}` };
+  return text;
 }
 
 /** What base's package-lock.json installs for orgctl (version, source, integrity), or undefined when that is unknown. */

@@ -587,12 +587,13 @@ function dependencyBundled(packages: Record<string, unknown>): ReadonlySet<strin
     const b = parentOf(m);
     return b !== '' && isChained(m) && bundleNames(packages[b]).has(packageAt(m));
   });
-  for (const m of steps) for (const path of subtree(m)) if (isChained(path)) bundled.add(path);
   for (const m of steps) {
+    const inBundle = subtree(m);
+    for (const path of inBundle) if (isChained(path)) bundled.add(path);
     const b = parentOf(m);
     const inM = (path: string) => path === m || path.startsWith(`${m}/`);
     const deduped = new Set<string>();
-    const clean = subtree(m).every((s) =>
+    const clean = inBundle.every((s) =>
       neededNames(packages[s]).every((name) => {
         const at = resolveFrom(packages, s, name);
         if (at === undefined || inM(at)) return true;

@@ -6,8 +6,7 @@
  * would stop every shard of the organization, and every later revocation with it (red team R36-1).
  */
 import { TREE_NAME_LIMITS } from '../../model/rules.ts';
-import { clipShown, firstOf, showHidden, withThousands } from '../../model/text.ts';
-import { byteLength } from '../../model/text.ts';
+import { byteLength, clipShown, firstOf, showHidden, withThousands } from '../../model/text.ts';
 import type { ChangeRule, TreeEntry } from './context.ts';
 
 /** git's modes of a symbolic link and of a submodule (a gitlink: a commit of another repository). */
