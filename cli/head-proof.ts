@@ -82,6 +82,8 @@ export function readHeadLock(
     if (ref === undefined)
       return `--head ${head} is a folder, so which orgctl head's package-lock.json installs is unknown: give --head-lock FILE (head's package-lock.json), or --head as a git ref`;
     // npm installs a shrinkwrap in the lock's place, and the head engine's job is handed the lock only.
+    // Any shrinkwrap, an empty one too (which npm ignores, as readBaseLockText reads base's): on the
+    // head's side stricter than npm on purpose, as nothing an upgrade needs is in one.
     const shrinkwrap = readRefFile(ref, SHRINKWRAP, MAX_LOCK_BYTES);
     if (typeof shrinkwrap === 'string' || !shrinkwrap.absent)
       return `head holds ${SHRINKWRAP}, which npm installs from in place of ${PACKAGE_LOCK} (npm ci reads it first and ignores ${PACKAGE_LOCK}), while the head engine's job installs the ${PACKAGE_LOCK} it is handed: its proof is not of the orgctl that runs once this merges. Remove ${SHRINKWRAP} (npm writes ${PACKAGE_LOCK}) to upgrade with a head proof`;
