@@ -742,6 +742,35 @@ describe('an upgrade that changes the output, with its head proof', () => {
     }
   });
 
+  it("refuses a head proof while base's lock cannot be read as npm reads it: it trusted npm's public registry, as for a base with no lock, and told the approval base had none", async () => {
+    const PRIVATE = 'https://npm.acme.internal';
+    // Base's lock installs from a private registry, but holds git's conflict markers: npm reads it
+    // (merging its sides), the review cannot, so which registries base trusts is unknown.
+    const readable = readFileSync(lockFile(VERSION, {}, PRIVATE), 'utf8');
+    const conflicted = file(
+      'conflicted-base-lock.json',
+      readable.replace('"packages":{', '"packages":{\n<<<<<<< HEAD\n=======\n>>>>>>> theirs\n'),
+    );
+    expect(conflicted).not.toBe(readable);
+    const { upgrade, judge, repo } = upgradeRepository(conflicted);
+    const head = upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org'));
+    for (const changed of [true, false]) {
+      const r = changed
+        ? judge(head)
+        : cli(
+            [
+              ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+              ...['--head-proof', proofFile(NEW)],
+            ],
+            { cwd: repo },
+          );
+      expect(row(r.stdout, 'output-proof'), `changed paths given: ${changed}`).toMatch(
+        /\| ❌ \| .*not accepted: base's package-lock\.json cannot be read as npm reads it: .*conflict/,
+      );
+      expect(r.code).toBe(1);
+    }
+  });
+
   it("refuses a package without `resolved` when base does not install from npm's public registry: the head engine's job has no .npmrc, so npm fetches it there (red team E)", async () => {
     const PRIVATE = 'https://npm.acme.internal';
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
