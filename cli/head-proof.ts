@@ -71,10 +71,14 @@ export function readHeadProof(file: string, commit?: string): HeadProof | string
  * A head folder has no ref to read it from.
  */
 export function readHeadLock(
-  baseLock: string | undefined,
+  baseLock: string | UnreadableLock | undefined,
   head: string,
   headLock: string | undefined,
 ): LockedEngine | string {
+  // The registries a head lock may install from are base's: unknown while base's lock cannot be
+  // read, never npm's public registry as for a base without one.
+  if (typeof baseLock === 'object')
+    return `base's ${baseLock.unreadable}, so which registries head's ${PACKAGE_LOCK} may install orgctl from is unknown: make base's lock one npm writes, in a change of its own, before this upgrade`;
   let text: string | { readonly problem: string };
   if (headLock !== undefined) text = readDataFile('--head-lock', headLock, MAX_LOCK_BYTES);
   else {

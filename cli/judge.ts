@@ -139,7 +139,7 @@ export function judgeChange(
   // what it installs from inside the repository, which is engine in org/ or dist/ too (engine-change).
   const baseLockRead = headLockAsked || change.changedPaths ? readBaseLockText(change.base) : undefined;
   const baseLock = typeof baseLockRead === 'string' ? baseLockRead : undefined;
-  const lock = headLockAsked ? readHeadLock(baseLock, change.head, change.headLock) : undefined;
+  const lock = headLockAsked ? readHeadLock(baseLockRead, change.head, change.headLock) : undefined;
   const projectCommand = change.changedPaths?.includes('package.json')
     ? readProjectCommand(change.base, change.head)
     : undefined;
