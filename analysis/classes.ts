@@ -5,7 +5,12 @@
  */
 import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
-import { POD_CREATING_GROUPS, REACHING_SUBRESOURCES, SECRET_MAKING_GROUPS } from './custom-resource-classes.ts';
+import {
+  POD_CREATING_GROUPS,
+  REACHING_SUBRESOURCES,
+  REFUSING_POLICY_GROUPS,
+  SECRET_MAKING_GROUPS,
+} from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
 
@@ -355,6 +360,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
         p(['delete'], '', 'namespaces'),
         `deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: ${HOLDS_SHARD} for as long as one object's finalizer keeps it Terminating`,
         'delete the namespace itself',
+      ),
+      // A namespace's own admission policies (red team R60-1, custom-resource-classes.ts).
+      ...REFUSING_POLICY_GROUPS.map((g) =>
+        why(
+          p(WRITE, g.group, ...g.resources),
+          `${g.project}'s ${g.resources.join(', ')} (${g.group}) are admission policies of their namespace: the engine's webhook refuses there whatever they say, Argo CD's next write of the organization's RoleBindings included: ${HOLDS_SHARD}`,
+          `refuse Argo CD's writes through ${g.project}`,
+        ),
       ),
       // API Priority and Fairness (red team R56-3): a FlowSchema of lower matchingPrecedence than the
       // built-in ones decides which priority level serves a ServiceAccount's requests.

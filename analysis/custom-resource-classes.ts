@@ -1,9 +1,11 @@
 /**
  * Custom resources of well-known projects whose controllers create pods (or deploy anything) from
  * what the resource says: writing one is `w:workloads` in disguise, so the privilege class
- * `run-pods` holds it; below, the subresources that reach into a workload (`exec`) and the
- * resources whose controllers write Secrets (`identity`). Data only, one entry per project and API
- * group, each with the project's CRD or API reference it was checked against.
+ * `run-pods` holds it (a namespace's own admission policy that may rewrite what is written there
+ * too); below, a namespace's own admission policies that only validate (`hold-delivery`), the
+ * subresources that reach into a workload (`exec`) and the resources whose controllers write
+ * Secrets (`identity`). Data only, one entry per project and API group, each with the project's
+ * CRD or API reference it was checked against.
  *
  * Kept apart from the built-in API (resources.ts): orgctl does not know these groups exist in a
  * cluster, it knows that if they do, their writes run code. Any other API group that is not a
@@ -185,12 +187,60 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     resources: ['leaderworkersets'],
     source: 'https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/',
   },
+  // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
+  // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
+  // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
+  // subject), a generate rule makes any object there as the engine's controller.
+  {
+    project: 'Kyverno',
+    group: 'kyverno.io',
+    // A Policy's rules validate, mutate (at admission, and existing objects) and generate.
+    resources: ['policies'],
+    source:
+      'https://kyverno.io/docs/kyverno-policies/ ("namespaced policies will only apply to resources within the namespace in which they are defined") and https://kyverno.io/docs/policy-types/cluster-policy/overview',
+  },
+  {
+    project: 'Kyverno CEL policies',
+    group: 'policies.kyverno.io',
+    resources: ['namespacedmutatingpolicies', 'namespacedgeneratingpolicies'],
+    source:
+      'https://kyverno.io/docs/policy-types/mutating-policy/ and https://kyverno.github.io/kyverno-authz/main/reference/apis/policies.kyverno.io.v1/',
+  },
+  {
+    project: 'Kubewarden',
+    group: 'policies.kubewarden.io',
+    // An AdmissionPolicy runs a WebAssembly module from any registry its writer names, `mutating: true` included.
+    resources: ['admissionpolicies'],
+    source:
+      'https://github.com/kubewarden/kubewarden-controller (AdmissionPolicy: the namespaced ClusterAdmissionPolicy)',
+  },
   {
     project: 'Kubernetes before 1.16 (extensions/v1beta1)',
     group: 'extensions',
     // Served until 1.16 (removed APIs: https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-16).
     resources: ['deployments', 'replicasets', 'daemonsets'],
     source: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-16',
+  },
+];
+
+/**
+ * A namespace's own admission policies that only validate (red team R60-1): the engine's webhook
+ * refuses, in their namespace, whatever they say, Argo CD's writes of the organization's RoleBindings
+ * included, which fails its shard's sync as a quota counting RoleBindings does: the privilege class
+ * `hold-delivery` holds them. Those that may mutate or generate are in POD_CREATING_GROUPS.
+ */
+export const REFUSING_POLICY_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'Kyverno CEL policies',
+    group: 'policies.kyverno.io',
+    resources: ['namespacedvalidatingpolicies', 'namespacedimagevalidatingpolicies'],
+    source: 'https://kyverno.github.io/kyverno-authz/main/reference/apis/policies.kyverno.io.v1/',
+  },
+  {
+    project: 'Kubewarden',
+    group: 'policies.kubewarden.io',
+    resources: ['admissionpolicygroups'],
+    source: 'https://github.com/kubewarden/kubewarden-controller (AdmissionPolicyGroup)',
   },
 ];
 
