@@ -93,3 +93,22 @@ describe("R60-1: a namespace's own admission policy of a policy engine (Kyverno,
     ]);
   });
 });
+
+describe('R60 leftovers judged not holes: the facts they rest on', () => {
+  const rule = (group: string, resources: string[], verbs: string[]) => ({ apiGroups: [group], resources, verbs });
+
+  it('every Kubernetes route to act as appliedBy, or through Argo CD, holds an admin-only class in a namespace', () => {
+    expect(
+      classesOfRule(rule('argoproj.io', ['applications', 'applicationsets', 'appprojects'], ['patch']), 'namespace'),
+    ).toContain('run-pods');
+    expect(classesOfRule(rule('', ['serviceaccounts/token'], ['create']), 'namespace')).toContain('identity');
+    expect(classesOfRule(rule('', ['serviceaccounts'], ['impersonate']), 'namespace')).toContain('identity');
+    expect(classesOfRule(rule('', ['pods'], ['create']), 'namespace')).toContain('run-pods');
+  });
+
+  it("Kubernetes' own webhooks and admission policies are cluster-scoped: a RoleBinding reaches none", () => {
+    const every = rule('admissionregistration.k8s.io', ['*'], ['*']);
+    expect(classesOfRule(every, 'namespace')).toEqual([]);
+    expect(classesOfRule(every, 'cluster')).toEqual(['webhooks']);
+  });
+});
