@@ -365,7 +365,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...REFUSING_POLICY_GROUPS.map((g) =>
         why(
           p(WRITE, g.group, ...g.resources),
-          `${g.project}'s ${g.resources.join(', ')} (${g.group}) are admission policies of their namespace: the engine's webhook refuses there whatever they say, Argo CD's next write of the organization's RoleBindings included: ${HOLDS_SHARD}`,
+          `the ${g.resources.join(', ')} of ${g.project} (${g.group}) are admission policies of their namespace: the engine's webhook refuses there whatever they say, Argo CD's next write of the organization's RoleBindings included: ${HOLDS_SHARD}`,
           `refuse Argo CD's writes through ${g.project}`,
         ),
       ),
