@@ -1,0 +1,127 @@
+/**
+ * Red team R63 (base 1965d72): the readers that judge orgctl's output against what Go's YAML
+ * (kubectl, Argo CD) reads, and the proofs and partial reads built on them.
+ *
+ * R63-1 (low-medium): the strict reader took any token of the shape of a JSON number as a number,
+ * `Number(token)`, where Go's YAML (sigs.k8s.io/yaml over goyaml.v2) reads a number only within
+ * float64's range and anything past it as text: `1e400` is Infinity to orgctl and the string
+ * "1e400" to kubectl and Argo CD. orgctl never writes it (it writes String(n) of a finite number),
+ * yet every reader of an output folder accepted it. A RoleBinding binding the ServiceAccount
+ * `1e400` (a valid name: anyone who may create ServiceAccounts and pods in the namespace runs as it)
+ * was read with a subject without a name, left out with a warning: `diff`, and the review's comment
+ * beside output-proof's failure, said "No change in access" (or that the binding's other subjects
+ * lost it) while Argo CD would bind the ServiceAccount; `can-i` said no and `who-can` left it out.
+ * The verdict held (the bytes are not orgctl's: output-proof, and with a head proof the written
+ * judgement, refuse the document), but "the account is complete, whatever dist/ holds" and "every
+ * reader refuses what Go reads otherwise" did not.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+
+const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+/** The objects kubectl (Go's YAML, apimachinery's decoder) reads from a text, as JSON. */
+function readByGo(text: string): any {
+  const file = join(tempDir('orgctl-r63-'), 'resources.yaml');
+  writeFileSync(file, text);
+  const r = spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** A RoleBinding of data, w:full, whose only subject is the ServiceAccount `name` (written as is). */
+const bindingOf = (name: string) => `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  annotations:
+    argocd.argoproj.io/sync-wave: "4"
+  labels:
+    app.kubernetes.io/managed-by: orgctl
+    orgctl.io/organization: acme
+  name: acme:w:full:2
+  namespace: data
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: acme:w:full
+subjects:
+- kind: ServiceAccount
+  name: ${name}
+  namespace: data
+`;
+
+/** The example's dist/, each cluster's shard of data given one more document. */
+function exampleWith(doc: string): string {
+  const head = join(tempDir('orgctl-r63-'), 'dist');
+  cpSync(join(ROOT, 'dist'), head, { recursive: true });
+  for (const cluster of ['lga1', 'ord1']) {
+    const file = join(head, cluster, 'shard-05/resources.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8') + doc);
+  }
+  return head;
+}
+
+const read = (text: string) => {
+  const r = readCanonicalYaml(text);
+  return 'documents' in r ? r.documents : r.error;
+};
+
+describe('R63-1: a number is read only as orgctl writes one, which Go reads as that number', () => {
+  it.skipIf(!KUBECTL)('Go reads a number past float64 as text', () => {
+    const bound = readByGo(bindingOf('1e400'));
+    expect(bound.subjects[0].name).toBe('1e400');
+  });
+
+  it.each([
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '1E5',
+    '1.50',
+    '-0',
+    '01',
+    'a number of 400 digits',
+  ])('%s is refused: orgctl never writes it', (token) => {
+    const got = read(`---\na: ${token.startsWith('a ') ? '1'.padEnd(400, '0') : token}\n`);
+    expect(Array.isArray(got), JSON.stringify(got)).toBe(false);
+  });
+
+  it.each([
+    0,
+    1,
+    -1,
+    4,
+    1.5,
+    -2.25,
+    1e21,
+    1e-7,
+    123456789012,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_VALUE,
+  ])('%s as the writer writes it reads back', (n) => {
+    expect(read(`---\n${toYamlDocument({ a: n })}`)).toEqual([{ a: n }]);
+  });
+
+  it('a forged binding of the ServiceAccount 1e400 is an input error to every reader, never left out', async () => {
+    const head = exampleWith(bindingOf('1e400'));
+    const asked = [
+      ['diff', '--base', join(ROOT, 'dist'), '--head', head],
+      ['can-i', 'get', 'pods', '-n', 'data', '--as', 'system:serviceaccount:data:1e400', '--dir', head],
+      ['who-can', 'get', 'pods', '-n', 'data', '--dir', head],
+      ['prove', '--dir', head],
+    ];
+    for (const args of asked) {
+      const r = await run(args);
+      expect(r.stdout, args[0]).not.toContain('No change in access');
+      expect(r.code, `${args[0]}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('shard-05/resources.yaml:');
+    }
+  });
+});
