@@ -461,7 +461,17 @@ function parseScalar(token: string): unknown {
   if (token === 'true') return true;
   if (token === 'false') return false;
   if (token === 'null') return null;
-  if (NUMBER.test(token)) return Number(token);
+  if (NUMBER.test(token)) {
+    // Only as `scalar` writes a number (String of a finite one): Go's YAML reads a number past
+    // float64's range as text (`1e400` is the string "1e400" to kubectl and Argo CD, Infinity to
+    // Number), so any other spelling is refused, never read as another value (red team R63-1).
+    const n = Number(token);
+    if (String(n) !== token)
+      throw new NotCanonical(
+        `a number written ${clipShown(token)}, as orgctl never writes one (Go's YAML may read it as another value)`,
+      );
+    return n;
+  }
   if (PLAIN.test(token) && !RESERVED.has(token.toLowerCase()) && !token.endsWith(':')) return token;
   throw new NotCanonical();
 }
