@@ -124,4 +124,25 @@ describe('R63-1: a number is read only as orgctl writes one, which Go reads as t
       expect(r.stderr).toContain('shard-05/resources.yaml:');
     }
   });
+
+  it('manifests of any origin: a number Go reads as text is refused, never read as Infinity', async () => {
+    const dir = tempDir('orgctl-r63-dump-');
+    // Not orgctl's (no header): read with the full YAML parser, which reads 1e400 as Infinity too.
+    for (const token of ['1e400', '.5e999', '-1e400']) {
+      writeFileSync(join(dir, 'bindings.yaml'), bindingOf(token).replace(/^---\n/, ''));
+      const r = await run([
+        'can-i',
+        'get',
+        'pods',
+        '-n',
+        'data',
+        '--as',
+        `system:serviceaccount:data:${token}`,
+        '--dir',
+        dir,
+      ]);
+      expect(r.code, `${token}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('bindings.yaml:17');
+    }
+  });
 });
