@@ -2,7 +2,8 @@
  * YAML that Go's parser (sigs.k8s.io/yaml over gopkg.in/yaml, in kubectl and Argo CD) may read
  * differently from the `yaml` package: merge keys (Go honours `<<`, the package keeps it as a key
  * by default), anchors and aliases (expanded by Go, and a way to hide one document inside another),
- * explicit tags and directives. Manifests from kubectl never hold them; orgctl refuses them.
+ * explicit tags and directives, and a number past float64's range (text to Go, Infinity to the
+ * package). Manifests from kubectl never hold them; orgctl refuses them.
  */
 import { isAlias, isCollection, isPair, isScalar, visit, type Document } from 'yaml';
 
@@ -38,6 +39,10 @@ export function divergentConstruct(doc: Document.Parsed, text: string): Divergen
       if (isAlias(node)) return;
       if ((isScalar(node) || isCollection(node)) && node.anchor) note(node.range?.[0], `an anchor (&${node.anchor})`);
       if ((isScalar(node) || isCollection(node)) && node.tag) note(node.range?.[0], `a tag (${node.tag})`);
+      // Past float64's range (1e400) Go reads the token as text, and `.inf`/`.nan` it cannot write as
+      // JSON; this parser reads either as a number that is not finite (red team R63-1).
+      if (isScalar(node) && typeof node.value === 'number' && !Number.isFinite(node.value))
+        note(node.range?.[0], `a number that is not finite (${JSON.stringify(String(node.source ?? node.value))})`);
     },
   });
   return found ? { line: lineAt(text, found.offset), found: found.what } : undefined;
