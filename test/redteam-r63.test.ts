@@ -146,3 +146,47 @@ describe('R63-1: a number is read only as orgctl writes one, which Go reads as t
     }
   });
 });
+
+/**
+ * R63-2 (low): the review's comment, cut, points to "the job summary of <run>" for its full report,
+ * and the run's page shows first the summary of `head-engine`, the job that runs the pull request's
+ * own code (docs/github.md: "that code's words, however they look"): it may write a full report of
+ * its own, headed as the review heads its, listing no gain. Now the review job heads its summary
+ * with a mark of its run, random, which head-engine (finished before the review job starts, on
+ * another machine) cannot know, and every pointer to it, and the check run's summary (which no code
+ * of the pull request writes), names the job and that mark.
+ */
+describe("R63-2: the full report is told from the pull request's own summary by a mark of the run", () => {
+  it('the step summary is headed with a mark the check run names, another each run', async () => {
+    const { distOf, erinGainsConfigMaps } = await import('./review/scenarios.ts');
+    const { defaultState, fakeSha, pullRequestEvent, reviewOnStandin, startStandin, verdicts } = await import(
+      './github/standin.ts'
+    );
+    const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
+    const sides = { base: await distOf(acme), head: await distOf(erinGainsConfigMaps(acme)) };
+    const marks: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const standin = await startStandin(
+        defaultState({
+          pull: { ...defaultState().pull, author: 'alice' },
+          commits: [{ sha: fakeSha('head'), authorLogin: 'alice', verified: true }],
+        }),
+      );
+      const summary = join(tempDir('orgctl-r63-summary-'), 'summary.md');
+      writeFileSync(summary, '');
+      const env = { GITHUB_STEP_SUMMARY: summary, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '7' };
+      const { code } = await reviewOnStandin(standin, sides, pullRequestEvent(), { env });
+      expect(code).toBe(0);
+      const mark = /^### .*`([0-9a-f]{8})`/.exec(readFileSync(summary, 'utf8'))?.[1];
+      expect(mark, readFileSync(summary, 'utf8').slice(0, 200)).toBeDefined();
+      const checkSummary = verdicts(standin.state)[0]!.summary;
+      expect(checkSummary).toContain(`\`${mark}\``);
+      expect(checkSummary).toContain('`review` job');
+      expect(checkSummary).toContain('head-engine');
+      expect(standin.schemaErrors).toEqual([]);
+      await standin.close();
+      marks.push(mark!);
+    }
+    expect(marks[0]).not.toBe(marks[1]);
+  });
+});
