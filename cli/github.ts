@@ -3,6 +3,7 @@
  * GitHub adapter (github/adapter.ts), judges base and head dist/ as data, and posts the verdict.
  */
 import { readFileSync, appendFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { overridesOf } from '../review/approvals.ts';
 import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { OUTPUT_PROOF } from '../review/proof.ts';
@@ -488,6 +489,22 @@ export interface GitHubReviewFlags {
 const baseGone = (branch: string, judged: string, tip: string, when: string): string =>
   `${branch} is at ${tip.slice(0, 12)} now, not at ${judged.slice(0, 12)}, ${when}: a change merged into it since is no part of this verdict; re-run the job (a merge into ${branch} starts no run of this pull request)`;
 
+/**
+ * Where the review's full report is, and how it is told apart (red team R63-2): the review job's
+ * step summary, headed with `mark`, a random word of this run. The run's page shows the summary of
+ * every job, head-engine's first, and head-engine runs the pull request's own code, which may write
+ * a report headed as this one; it ends before the review job starts, on another machine, so it
+ * cannot know the mark, which the comment and the check run (no code of the pull request writes
+ * either) name.
+ */
+function fullReportOf(runUrl: string | undefined, mark: string): { heading: string; pointer: string } {
+  const where = runUrl ? `the summary of the \`review\` job of ${runUrl}` : "the `review` job's summary";
+  return {
+    heading: `### orgctl review: the full report (mark \`${mark}\`)`,
+    pointer: `${where}, headed with the mark \`${mark}\` (a summary without it, such as the \`head-engine\` job's, which runs the pull request's own code, is not the review's)`,
+  };
+}
+
 /** `orgctl review --github`: the privileged job's whole work. */
 export async function reviewOnGitHub(
   flags: GitHubReviewFlags,
@@ -591,15 +608,20 @@ export async function reviewOnGitHub(
       const posted: Verdict = lender
         ? { ...lender.verdict, results: [...passesAs(pr, lender.number), ...lender.verdict.results] }
         : own;
+      // This attempt's page: a run started again shows its latest attempt, whose head-engine may
+      // have read this mark in the comment before that attempt's review replaces it.
+      const attempt =
+        runUrl && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? `${runUrl}/attempts/${env.GITHUB_RUN_ATTEMPT}` : runUrl;
+      const report = fullReportOf(attempt, randomBytes(4).toString('hex'));
       const full = renderMarkdown(diff, own, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
-      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${full}\n`);
-      const body = renderMarkdown(diff, own, {
-        fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
-      });
-      const summary = renderMarkdown(diff, posted, {
-        maxBytes: CHECK_SUMMARY_LIMIT,
-        fullReport: runUrl ? `the job summary of ${runUrl}` : 'the job summary',
-      });
+      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${report.heading}\n\n${full}\n`);
+      const body = renderMarkdown(diff, own, { fullReport: report.pointer });
+      // The check run's summary, which no code of the pull request writes, names the mark whether cut or not.
+      const footer = `\n_The full report: ${report.pointer}._\n`;
+      const summary = `${renderMarkdown(diff, posted, {
+        maxBytes: CHECK_SUMMARY_LIMIT - Buffer.byteLength(footer),
+        fullReport: report.pointer,
+      })}${footer}`;
       // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
       // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
       const carries = posted.ok ? (lender?.number ?? number) : undefined;

@@ -174,7 +174,12 @@ describe("R63-2: the full report is told from the pull request's own summary by 
       );
       const summary = join(tempDir('orgctl-r63-summary-'), 'summary.md');
       writeFileSync(summary, '');
-      const env = { GITHUB_STEP_SUMMARY: summary, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '7' };
+      const env = {
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: '7',
+        GITHUB_RUN_ATTEMPT: '2',
+      };
       const { code } = await reviewOnStandin(standin, sides, pullRequestEvent(), { env });
       expect(code).toBe(0);
       const mark = /^### .*`([0-9a-f]{8})`/.exec(readFileSync(summary, 'utf8'))?.[1];
@@ -183,6 +188,8 @@ describe("R63-2: the full report is told from the pull request's own summary by 
       expect(checkSummary).toContain(`\`${mark}\``);
       expect(checkSummary).toContain('`review` job');
       expect(checkSummary).toContain('head-engine');
+      // This attempt's page: a later attempt's head-engine may have read the mark in the comment.
+      expect(checkSummary).toContain('https://github.com/acme/org/actions/runs/7/attempts/2');
       expect(standin.schemaErrors).toEqual([]);
       await standin.close();
       marks.push(mark!);
