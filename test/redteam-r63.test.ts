@@ -14,6 +14,25 @@
  * The verdict held (the bytes are not orgctl's: output-proof, and with a head proof the written
  * judgement, refuse the document), but "the account is complete, whatever dist/ holds" and "every
  * reader refuses what Go reads otherwise" did not.
+ *
+ * What held (no test). The partial read (can-i, who-can): every file of the folder is listed (hidden
+ * ones, `.yml`, `kustomization.yaml`, `Chart.yaml`, `.argocd-source.yaml`, a folder in a shard)
+ * and any outside the layout, or a symbolic link, sends it to the full read, which refuses it (exit
+ * 2, each tried); what it still trusts is documented (a binding in a shard its namespace is not
+ * placed in, or twice across shards, is unseen there and refused by prove and the review). A
+ * document it skips unparsed holding `name: 1e400` binds the ServiceAccount "1e400" to Go, never the
+ * subject asked about, so its answer stays the cluster's. engine-change's reading of a lock's
+ * sources by their spelling: every spelling tried (`file://`, `file:///`, backslashes, `.//`, `?`,
+ * `#`, percent-escapes, which npm-package-arg leaves as written for a folder and hosted-git-info
+ * decodes for GitHub's shorthand) reads as remote (all of org/ and dist/ are engine) or as a folder
+ * at least as wide as npm's: none narrower. The strict reader against Go (kubectl) for the rest of
+ * the brief's list: duplicate keys (`__proto__` too, refused as one), merge keys, anchors, aliases,
+ * tags, `---` inside a text (JSON-escaped, or indented in a block), BOM, CR, tab, NUL, NEL and
+ * U+2028 are refused raw; plain scalars are only those no YAML 1.1 or 1.2 resolver reads as another
+ * type; a key over 1,024 characters (Go refuses it) cannot be written, every key orgctl writes
+ * passing the API server's name rules (317 at most). The proof against base reads every byte of head
+ * but its headers (one line, as orgctl writes it, naming one declaration) and the RoleBindings it
+ * re-renders: nothing else in head escapes it.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
