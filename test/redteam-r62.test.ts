@@ -1,0 +1,93 @@
+/**
+ * Red team R62 (base 1965d72): the declaration and change policies and the identities they rely on.
+ *
+ * R62-1 (medium): one mailbox, two identities. Mail providers deliver a subaddress to its base
+ * mailbox (RFC 5233: `frank+ops@acme.io` reaches `frank@acme.io` on Google Workspace, Microsoft 365,
+ * Fastmail...), so an invitation to `frank+ops@acme.io` is accepted by frank, who then holds what it
+ * gives under a second Kubernetes username. The change rules matched a person by their exact
+ * address: an admin acting alone gave their own mailbox billing, or grants that outlast their being
+ * an admin, as "another user's" (`self-edit` passed), a member proposed access for their own
+ * subaddress, and an admin approved access for theirs as "someone else's" (`actor-not-admin`
+ * counted the approval).
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
+
+/** baseSpec with two admins (alice, frank): dan is a member. */
+function twoAdmins(): Spec {
+  const s = baseSpec();
+  user(s, 'dan@acme.io').admin = false;
+  return s;
+}
+
+const failed = (v: ReturnType<typeof judge>, rule: string) => v.results.filter((r) => r.rule === rule && !r.ok);
+
+/** Head declares user `email` with r:secrets in data. */
+const userWithSecrets = (email: string) => (h: Spec) => {
+  h.spec.users.push({ email });
+  h.spec.grants.push({ user: email, namespace: 'data', levels: ['r:secrets'] });
+};
+
+describe('R62-1: a subaddress is its mailbox owner', () => {
+  it('attack: an admin alone declares their own subaddress as a user with billing and r:secrets', () => {
+    const v = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.users.push({ email: 'frank+ops@acme.io', billing: true });
+        h.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'web', levels: ['r:secrets'] });
+      },
+      { actors: ['frank'] },
+    );
+    expect(v.ok).toBe(false);
+    expect(
+      failed(v, 'self-edit')
+        .map((r) => r.message)
+        .join('\n'),
+    ).toContain('frank+ops@acme.io');
+  });
+
+  it('attack: an admin alone invites their own subaddress', () => {
+    const v = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.invites = [
+          { email: 'Frank+later@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['w:configmaps'] }] },
+        ];
+      },
+      { actors: ['frank'] },
+    );
+    expect(v.ok).toBe(false);
+    expect(failed(v, 'self-edit')).toHaveLength(1);
+  });
+
+  it('attack: a member proposes access for their own subaddress, an admin approves', () => {
+    const v = judge(baseSpec(), userWithSecrets('bob+1@acme.io'), { actors: ['bob'], approvals: ['alice'] });
+    expect(v.ok).toBe(false);
+    expect(failed(v, 'self-edit')).toHaveLength(1);
+  });
+
+  it("attack: an admin's approval of access for their own subaddress does not count", () => {
+    const v = judge(baseSpec(), userWithSecrets('frank+x@acme.io'), { actors: ['bob'], approvals: ['frank'] });
+    expect(v.ok).toBe(false);
+    expect(failed(v, 'actor-not-admin')).toHaveLength(1);
+  });
+
+  it('held: another admin may make it; a name that only starts alike, or another domain, is another mailbox', () => {
+    const other = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.users.push({ email: 'frank+ops@acme.io', billing: true });
+      },
+      { actors: ['alice'] },
+    );
+    expect(other.ok, JSON.stringify(other.results.filter((r) => !r.ok))).toBe(true);
+    const stranger = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.users.push({ email: 'frankie@acme.io', billing: true }, { email: 'frank@other.io', billing: true });
+      },
+      { actors: ['frank'] },
+    );
+    expect(stranger.ok, JSON.stringify(stranger.results.filter((r) => !r.ok))).toBe(true);
+  });
+});
