@@ -136,6 +136,21 @@ export const loginKey = (login: string): string => login.toLowerCase();
 export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
   loginKey(a ?? '') === loginKey(b ?? '');
 
+/**
+ * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
+ * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
+ * providers, so an invitation sent there is accepted by that mailbox's owner, who then holds what
+ * it gives under a second username (red team R62-1). The rules read one person per mailbox.
+ */
+function mailboxOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  const plus = email.indexOf('+');
+  return plus > 0 && plus < at ? `${email.slice(0, plus)}${email.slice(at)}` : email;
+}
+
+/** The mailboxes of `emails`, to ask whether a change concerns an address (one lookup each). */
+const mailboxesOf = (emails: readonly string[]): ReadonlySet<string> => new Set(emails.map(mailboxOf));
+
 /** The base user whose GitHub login `login` is, whichever account holds it now. */
 function userByLogin(input: ReviewInput, login: string): MemberUser | undefined {
   for (const u of input.base.users.values()) if (u.github && sameLogin(u.github, login)) return u;
@@ -268,9 +283,11 @@ export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
+  // An approver is excepted by their mailbox: access for their subaddress is theirs (R62-1).
+  const except = mailboxesOf(exceptEmails);
   return input.approvals.filter((login) => {
     const u = baseUser(input, login);
-    return isBaseAdmin(input, login) && !isActor(input, login) && !exceptEmails.includes(u!.email);
+    return isBaseAdmin(input, login) && !isActor(input, login) && !except.has(mailboxOf(u!.email));
   });
 }
 
@@ -343,8 +360,9 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     note: `${note}${uncountedApprovals(input)}`,
   });
   const admins = activeAdmins(input);
-  const others = admins.filter((u) => !subjects.includes(u.email));
-  const concerned = admins.filter((u) => subjects.includes(u.email));
+  const concerns = mailboxesOf(subjects);
+  const others = admins.filter((u) => !concerns.has(mailboxOf(u.email)));
+  const concerned = admins.filter((u) => concerns.has(mailboxOf(u.email)));
   if (others.length === 1 && !concerned.length) {
     const only = others[0]!;
     if (onlyAuthor(input, only))
@@ -395,12 +413,27 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
   };
 }
 
-/** Emails that belong to an actor, by GitHub login in base or head. */
-export function actorEmails(input: ReviewInput): Set<string> {
-  const out = new Set<string>();
+/**
+ * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
+ * in base or head (to itself), and every address of base or head, a user's or an invitee's, that
+ * reaches such a user's mailbox (a subaddress: R62-1).
+ */
+export function actorEmails(input: ReviewInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const byMailbox = new Map<string, string>();
   for (const s of [input.base, input.head]) {
-    for (const u of s.users.values()) if (u.github && isActor(input, u.github)) out.add(u.email);
+    for (const u of s.users.values())
+      if (u.github && isActor(input, u.github)) {
+        out.set(u.email, u.email);
+        if (!byMailbox.has(mailboxOf(u.email))) byMailbox.set(mailboxOf(u.email), u.email);
+      }
   }
+  if (!byMailbox.size) return out;
+  for (const s of [input.base, input.head])
+    for (const email of [...s.users.keys(), ...s.invites.keys()]) {
+      const actor = byMailbox.get(mailboxOf(email));
+      if (actor !== undefined && !out.has(email)) out.set(email, actor);
+    }
   return out;
 }
 

@@ -15,6 +15,9 @@ import {
   type RuleResult,
 } from './context.ts';
 
+/** Why two addresses are one mailbox, as a message says it. */
+const SUBADDRESS = 'a subaddress name+tag@ is delivered to name@';
+
 /**
  * The seed: administrators may not edit their own privileges; another administrator must. A
  * token an author owns counts when the change gives it (so its owner) something.
@@ -22,7 +25,21 @@ import {
 export const selfEdit: ChangeRule = {
   id: 'self-edit',
   check(input) {
-    const mine = actorEmails(input);
+    const authorOf = actorEmails(input);
+    const mine: ReadonlySet<string> = new Set(authorOf.keys());
+    // An author, or an address sharing an author's mailbox (a subaddress, R62-1).
+    const authorText = (email: string): string => {
+      const author = authorOf.get(email);
+      return author === email
+        ? `${email} is an author of this change and`
+        : `${email} shares a mailbox with ${author}, an author of this change (${SUBADDRESS}), and`;
+    };
+    const ownerText = (email: string): string => {
+      const author = authorOf.get(email);
+      return author === email
+        ? `${email}, an author of this change`
+        : `${email}, who shares a mailbox with ${author}, an author of this change (${SUBADDRESS})`;
+    };
     const out: RuleResult[] = [];
     // Implied changes are not edits: an admin adding a namespace gains w:full there as every admin does.
     const people = input.diff.people.map(editsOf).filter((d) => d !== undefined);
@@ -34,7 +51,7 @@ export const selfEdit: ChangeRule = {
         out.push({
           rule: this.id,
           ok: false,
-          message: `${p.id} is an author of this change and changes their own privileges: ${changeList(p)}. An admin who is not an author of it must make this change.`,
+          message: `${authorText(p.id)} changes their own privileges: ${changeList(p)}. An admin who is not an author of it must make this change.`,
         });
     }
     for (const t of tokens.map((d) => gainsOf(d, mine)).filter((d) => d !== undefined)) {
@@ -43,7 +60,7 @@ export const selfEdit: ChangeRule = {
         out.push({
           rule: this.id,
           ok: false,
-          message: `token ${t.id} belongs to ${owner}, an author of this change: ${changeList(t)}. An admin who is not an author of it must make this change.`,
+          message: `token ${t.id} belongs to ${ownerText(owner)}: ${changeList(t)}. An admin who is not an author of it must make this change.`,
         });
     }
     // Access reaching another cluster (a namespace joining one, a cluster added): an author's own
@@ -58,7 +75,7 @@ export const selfEdit: ChangeRule = {
           out.push({
             rule: this.id,
             ok: false,
-            message: `${email} is an author of this change and changes their own privileges: access now also in ${where}. An admin who is not an author of it must make this change.`,
+            message: `${authorText(email)} changes their own privileges: access now also in ${where}. An admin who is not an author of it must make this change.`,
           });
       }
       for (const t of input.head.tokens.values()) {
@@ -68,7 +85,7 @@ export const selfEdit: ChangeRule = {
           out.push({
             rule: this.id,
             ok: false,
-            message: `token ${t.id} belongs to ${t.owner}, an author of this change: its access now also in ${where}. An admin who is not an author of it must make this change.`,
+            message: `token ${t.id} belongs to ${ownerText(t.owner)}: its access now also in ${where}. An admin who is not an author of it must make this change.`,
           });
       }
     }
