@@ -89,3 +89,35 @@ describe('R62-1: a subaddress is its mailbox owner', () => {
     expect(stranger.ok, JSON.stringify(stranger.results.filter((r) => !r.ok))).toBe(true);
   });
 });
+
+describe('R62-1, the class: Gmail reads no dots and googlemail.com as gmail.com', () => {
+  /** baseSpec with frank's address at Gmail (social login). */
+  const gmailFrank = (): Spec => {
+    const s = twoAdmins();
+    user(s, 'frank@acme.io').email = 'frank.jones@gmail.com';
+    return s;
+  };
+
+  for (const alias of ['frankjones@gmail.com', 'f.r.ank.jones+x@googlemail.com'])
+    it(`attack: an admin alone invites ${alias}, their own Gmail mailbox`, () => {
+      const v = judge(
+        gmailFrank(),
+        (h) => {
+          h.spec.invites = [{ email: alias, sso: true, billing: true, grants: [] }];
+        },
+        { actors: ['frank'] },
+      );
+      expect(failed(v, 'self-edit')).toHaveLength(1);
+    });
+
+  it('held: dots elsewhere are another mailbox', () => {
+    const v = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.invites = [{ email: 'fr.ank@acme.io', sso: true, billing: true, grants: [] }];
+      },
+      { actors: ['frank'] },
+    );
+    expect(failed(v, 'self-edit')).toHaveLength(0);
+  });
+});
