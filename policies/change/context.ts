@@ -137,15 +137,29 @@ export const sameLogin = (a: string | undefined, b: string | undefined): boolean
   loginKey(a ?? '') === loginKey(b ?? '');
 
 /**
+ * Domains whose mail Gmail delivers: it reads `googlemail.com` as `gmail.com` and ignores dots in a
+ * name, so `f.rank@googlemail.com` is `frank@gmail.com`'s mailbox (a social login's address).
+ */
+const GMAIL: ReadonlyMap<string, string> = new Map([
+  ['gmail.com', 'gmail.com'],
+  ['googlemail.com', 'gmail.com'],
+]);
+
+/**
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
- * providers, so an invitation sent there is accepted by that mailbox's owner, who then holds what
- * it gives under a second username (red team R62-1). The rules read one person per mailbox.
+ * providers, and Gmail reads no dots (GMAIL), so an invitation sent there is accepted by that
+ * mailbox's owner, who then holds what it gives under a second username (red team R62-1). The
+ * rules read one person per mailbox.
  */
 function mailboxOf(email: string): string {
   const at = email.lastIndexOf('@');
+  if (at < 1) return email; // no address (a forged dist/'s): its own mailbox
   const plus = email.indexOf('+');
-  return plus > 0 && plus < at ? `${email.slice(0, plus)}${email.slice(at)}` : email;
+  const name = plus > 0 && plus < at ? email.slice(0, plus) : email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const gmail = GMAIL.get(domain);
+  return gmail === undefined ? `${name}@${domain}` : `${name.replaceAll('.', '')}@${gmail}`;
 }
 
 /** The mailboxes of `emails`, to ask whether a change concerns an address (one lookup each). */
