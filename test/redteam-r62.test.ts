@@ -90,6 +90,16 @@ describe('R62-1: a subaddress is its mailbox owner', () => {
   });
 });
 
+describe('R62-1, the class: a commit nobody can name', () => {
+  it("attack: frank's subaddress gains in a change with a commit whose maker nobody can name (frank may be it)", () => {
+    const v = judge(twoAdmins(), userWithSecrets('frank+x@acme.io'), {
+      actors: ['bob', '(commit 2: made and signed by GitHub (web-flow) for someone it does not name, claims bob)'],
+      approvals: ['alice'],
+    });
+    expect(failed(v, 'self-edit')).toHaveLength(1);
+  });
+});
+
 describe('R62-1, the class: Gmail reads no dots and googlemail.com as gmail.com', () => {
   /** baseSpec with frank's address at Gmail (social login). */
   const gmailFrank = (): Spec => {
