@@ -428,27 +428,35 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
 }
 
 /**
- * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
- * in base or head (to itself), and every address of base or head, a user's or an invitee's, that
- * reaches such a user's mailbox (a subaddress: R62-1).
+ * Every address of base or head (a user's or an invitee's) reaching the mailbox of one of `owners`,
+ * each to that owner (an owner to itself): an address sharing someone's mailbox (a subaddress) is
+ * theirs (R62-1).
  */
-export function actorEmails(input: ReviewInput): Map<string, string> {
+export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Map<string, string> {
   const out = new Map<string, string>();
   const byMailbox = new Map<string, string>();
-  for (const s of [input.base, input.head]) {
-    for (const u of s.users.values())
-      if (u.github && isActor(input, u.github)) {
-        out.set(u.email, u.email);
-        if (!byMailbox.has(mailboxOf(u.email))) byMailbox.set(mailboxOf(u.email), u.email);
-      }
+  for (const email of owners) {
+    out.set(email, email);
+    if (!byMailbox.has(mailboxOf(email))) byMailbox.set(mailboxOf(email), email);
   }
   if (!byMailbox.size) return out;
   for (const s of [input.base, input.head])
     for (const email of [...s.users.keys(), ...s.invites.keys()]) {
-      const actor = byMailbox.get(mailboxOf(email));
-      if (actor !== undefined && !out.has(email)) out.set(email, actor);
+      const owner = byMailbox.get(mailboxOf(email));
+      if (owner !== undefined && !out.has(email)) out.set(email, owner);
     }
   return out;
+}
+
+/**
+ * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
+ * in base or head, and every address sharing such a user's mailbox (sharingMailbox).
+ */
+export function actorEmails(input: ReviewInput): Map<string, string> {
+  const own: string[] = [];
+  for (const s of [input.base, input.head])
+    for (const u of s.users.values()) if (u.github && isActor(input, u.github)) own.push(u.email);
+  return sharingMailbox(input, own);
 }
 
 /** A subject's changes as a rule's row says them: each by its brief form where it has one. */

@@ -9,6 +9,7 @@ import {
   reachedIn,
   reachText,
   editsOf,
+  sharingMailbox,
   remedyFor,
   unattributed,
   type ChangeRule,
@@ -93,22 +94,29 @@ export const selfEdit: ChangeRule = {
     // admin owns) may have made it. Whoever else gains is judged by the admin approving them.
     const unknown = unattributed(input);
     if (unknown) {
-      // An admin on either side: one made admin here may have made it too.
-      const adminInEither = new Set(
+      // An admin on either side (one made admin here may have made it too), and whoever shares their mailbox.
+      const adminOf = sharingMailbox(
+        input,
         [...input.base.users.values(), ...input.head.users.values()].filter((u) => u.admin).map((u) => u.email),
       );
+      const adminInEither: ReadonlySet<string> = new Set(adminOf.keys());
+      const adminText = (email: string) =>
+        adminOf.get(email) === email
+          ? `admin ${email}`
+          : `${email}, sharing a mailbox with admin ${adminOf.get(email)}`;
       const unknownMaker = (who: string, gains: SubjectDiff) =>
         `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: ${remedyFor(input)}.`;
       for (const p of people) {
         const gains = p.changes.filter((c) => !c.removes);
         if (!mine.has(p.id) && gains.length && adminInEither.has(p.id))
-          out.push({ rule: this.id, ok: false, message: unknownMaker(`admin ${p.id}`, { ...p, changes: gains }) });
+          out.push({ rule: this.id, ok: false, message: unknownMaker(adminText(p.id), { ...p, changes: gains }) });
       }
       // A token handed to an admin is that admin's gain (the maker may be them): as if they were an author.
       const mayBeMine = new Set([...mine, ...adminInEither]);
       for (const t of tokens.map((d) => gainsOf(d, mayBeMine)).filter((d) => d !== undefined)) {
         const owner = ownersOf(t.id).find((o) => !mine.has(o) && adminInEither.has(o));
-        if (owner) out.push({ rule: this.id, ok: false, message: unknownMaker(`token ${t.id} of admin ${owner}`, t) });
+        if (owner)
+          out.push({ rule: this.id, ok: false, message: unknownMaker(`token ${t.id} of ${adminText(owner)}`, t) });
       }
     }
     return out.length ? out : [{ rule: this.id, ok: true, message: "no author's own privileges change" }];
