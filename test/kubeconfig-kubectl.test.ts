@@ -102,7 +102,66 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
   'its certificate followed by bytes past its DER': (ca) => pemOf(Buffer.concat([derOf(ca), Buffer.from([0, 0])])),
   'a block whose bytes are the PEM text itself': (ca) => pemOf(Buffer.from(ca)),
   'nothing (kubectl then trusts the system authorities)': () => '',
+  // Red team R64-1: what Go's x509 parser refuses and OpenSSL reads (Go 1.23+: a negative serial).
+  'its serial number negative': (ca) =>
+    editedTbs(ca, (tbs) => (tbs[1] = { tag: 0x02, body: Buffer.from([0xff, 0x01]) })),
+  'its version past v3': (ca) =>
+    editedTbs(ca, (tbs) => (tbs[0] = { tag: 0xa0, kids: [{ tag: 0x02, body: Buffer.from([5]) }] })),
+  'its outer signature algorithm not its inner one': (ca) =>
+    edited(ca, (cert) => {
+      const oid = Buffer.from(cert.kids![1]!.kids![0]!.body!);
+      oid[oid.length - 1] ^= 1; // ecdsa-with-SHA256 as ecdsa-with-SHA384
+      cert.kids![1]!.kids![0] = { tag: 0x06, body: oid };
+    }),
+  'an extension twice': (ca) =>
+    editedTbs(ca, (tbs) => {
+      const list = tbs.find((n) => n.tag === 0xa3)!.kids![0]!.kids!;
+      list.push(list[0]!);
+    }),
+  "its subject's name a PrintableString holding @": (ca) =>
+    editedTbs(ca, (tbs) => (tbs[5]!.kids![0]!.kids![0]!.kids![1] = { tag: 0x13, body: Buffer.from('test@ca') })),
+  "its issuer's name a UniversalString": (ca) =>
+    editedTbs(ca, (tbs) => (tbs[3]!.kids![0]!.kids![0]!.kids![1] = { tag: 0x1c, body: Buffer.from([0, 0, 0, 0x74]) })),
+  'its validity a time of no time type': (ca) =>
+    editedTbs(ca, (tbs) => (tbs[4]!.kids![0] = { tag: 0x04, body: Buffer.from('261205091648Z') })),
 };
+/** A DER value: its tag, and its bytes or (constructed) its values. */
+interface Der {
+  tag: number;
+  body?: Buffer;
+  kids?: Der[];
+}
+/** The DER values of `bytes`, in order (lengths of at most two bytes: a certificate's). */
+function derValues(bytes: Buffer): Der[] {
+  const out: Der[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const tag = bytes[at]!;
+    let length = bytes[at + 1]!;
+    let header = 2;
+    if (length & 0x80) {
+      header += length & 0x7f;
+      length = bytes.subarray(at + 2, at + header).reduce((n, b) => n * 256 + b, 0);
+    }
+    const body = bytes.subarray(at + header, at + header + length);
+    out.push(tag & 0x20 ? { tag, kids: derValues(body) } : { tag, body });
+    at += header + length;
+  }
+  return out;
+}
+const derBytes = (v: Der): Buffer => {
+  const body = v.kids ? Buffer.concat(v.kids.map(derBytes)) : v.body!;
+  const n = body.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([v.tag, ...length]), body]);
+};
+/** The authority with its certificate edited as DER (no signature is checked where it is loaded). */
+const edited = (ca: string, edit: (certificate: Der) => void): string => {
+  const [certificate] = derValues(derOf(ca));
+  edit(certificate!);
+  return pemOf(derBytes(certificate!));
+};
+/** The same, its TBSCertificate's values: version, serial, signature, issuer, validity, subject, key, extensions. */
+const editedTbs = (ca: string, edit: (tbs: Der[]) => void): string => edited(ca, (c) => edit(c.kids![0]!.kids!));
 const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
 /** The DER bytes of a PEM certificate's one block. */
 const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
