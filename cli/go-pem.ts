@@ -5,6 +5,7 @@
  * Text is bytes here (latin1), as Go's []byte.
  */
 import { X509Certificate } from 'node:crypto';
+import { goCertificateProblem } from './go-x509.ts';
 
 export interface PemBlock {
   readonly type: string;
@@ -113,19 +114,28 @@ export function kubectlRefusesAuthorities(pem: string): string | undefined {
   // As Go's x509.ParseCertificate (red team R58-6 and a differential run against kubectl): the
   // block's bytes are exactly one DER certificate, and its public key reads. OpenSSL (node's
   // X509Certificate) reads the first DER value and ignores what follows, takes PEM text for DER,
-  // and reads the key only when asked (an EC point off its curve).
-  const parses = (der: Buffer): boolean => {
+  // and reads the key only when asked (an EC point off its curve); and Go refuses more of what
+  // OpenSSL reads (goCertificateProblem: a negative serial number, red team R64-1).
+  /** Why Go cannot parse the certificate `der`: undefined when it can. */
+  const problem = (der: Buffer): string | undefined => {
     try {
       const certificate = new X509Certificate(der);
-      return certificate.raw.equals(der) && !!certificate.publicKey.asymmetricKeyType;
+      if (!certificate.raw.equals(der) || !certificate.publicKey.asymmetricKeyType) return 'cannot be read';
     } catch {
-      return false;
+      return 'cannot be read';
     }
+    const go = goCertificateProblem(der);
+    return go && `has ${go}, and Go refuses it`;
   };
-  if (blocks.some((b) => b.headerCount === 0 && parses(b.bytes))) return undefined;
   const readable = blocks.filter((b) => b.headerCount === 0);
   if (!readable.length) return 'each CERTIFICATE block has headers, and kubectl skips such a block';
+  let first: string | undefined;
+  for (const b of readable) {
+    const why = problem(b.bytes);
+    if (why === undefined) return undefined;
+    first ??= why;
+  }
   return readable.length === 1
-    ? 'its certificate 1 cannot be read'
+    ? `its certificate 1 ${first}`
     : `none of its ${readable.length} certificates can be read`;
 }

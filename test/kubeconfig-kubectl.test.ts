@@ -295,6 +295,15 @@ describe("the Secret's certificate authority, as kubectl reads it", () => {
     expect(r.stderr).toMatch(/data\['ca\.crt'\] is not base64 of PEM certificates: its certificate 1 cannot be read/);
   });
 
+  it('says what Go refuses in a certificate OpenSSL reads: a negative serial number (R64-1)', async () => {
+    const ca = readFileSync(join(TLS, 'ca.crt'), 'utf8');
+    const r = await kubeconfig(withCa(CA_VARIANTS['its serial number negative']!(ca)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /its certificate 1 has a negative serial number \(Go 1\.23 and later refuse it\), and Go refuses it/,
+    );
+  });
+
   it('says why, when every certificate block has headers (kubectl skips such a block)', async () => {
     const ca = readFileSync(join(TLS, 'ca.crt'), 'utf8');
     const r = await kubeconfig(withCa(ca.replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\n')));
