@@ -532,3 +532,55 @@ describe('R26-1: a pipe in code is escaped where a table reads it, and only ther
     expect(escapeMarkdown(message)).toBe('see `https://x.example/a|b` for why');
   });
 });
+
+/**
+ * R64-2: GitHub renders `$…$` (and `$$…$$`) as LaTeX math (MathJax), found in the rendered text
+ * after markdown's own escapes are gone (`\$` is a `$` again, `\\` a `\`), outside code only. A
+ * token named `CI $x^{2}$` showed as "CI x²", and `\phantom{…}`, `\color{…}`, `\llap{…}` hide,
+ * recolour or overlay text beside it: declared text read as markup.
+ */
+describe('R64-2: no declared text becomes GitHub math', () => {
+  /** A `$` GitHub's math reads: in the rendered text outside code. */
+  const dollarIn = (md: string) => textGitHubSees(md).includes('$');
+
+  it.each([
+    ['inline math', 'CI $x^{2}$ token'],
+    ['a command that hides', '$\\phantom{gains r:secrets in data}$'],
+    ['display math', 'a $$\\color{white}{x}$$ b'],
+    ['math around a commit-like run', '$abcdef1$'],
+    ['math around a URL', 'see $https://e.example/$ now'],
+    ['an escaped dollar', 'cost \\$5 and \\$6'],
+    ["GitHub's own math syntax", '$`x`$'],
+  ])('%s (%s): shown as written, no math', (_, text) => {
+    for (const inTable of [false, true]) {
+      const md = escapeMarkdown(text, inTable);
+      expect(dollarIn(md), md).toBe(false);
+      expect(linkIn(md), md).toBeUndefined();
+      expect(textShown(inTable ? md.replace(/\\\|/g, '|') : md), md).toBe(text);
+    }
+  });
+
+  it('nor any text of these characters, however they run (2,000 of them, seeded)', () => {
+    const alphabet = ['$', '$', 'a', 'f', '1', '0', '`', '\\', ' ', '.', '/', ':', 'w', '{', '}', '^', '|'];
+    let seed = 64;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 2_000; i++) {
+      const text = Array.from({ length: 1 + (next() % 20) }, () => alphabet[next() % alphabet.length]).join('');
+      const md = escapeMarkdown(text);
+      expect(dollarIn(md), `${JSON.stringify(text)} → ${md}`).toBe(false);
+      expect(textShown(md), md).toBe(text);
+    }
+  });
+
+  it("end to end: a token renamed '$\\llap{…}$' shows its name as written, in the comment and on a terminal", async () => {
+    const { markdownAsText } = await import('../report/markdown-text.ts');
+    const name = 'CI $\\llap{\\color{white}{\\rule{40em}{2em}}}$';
+    const d = diffOf(baseSpec(), (s) => {
+      s.spec.tokens[0].name = name;
+    });
+    const md = renderMarkdown(d, { ok: true, results: [] });
+    expect(dollarIn(md), md).toBe(false);
+    expect(textShown(md)).toContain(`"CI" → "${name}"`);
+    expect(markdownAsText(md)).toContain(`"CI" → "${name}"`);
+  });
+});
