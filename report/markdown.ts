@@ -498,11 +498,14 @@ const REFERENCE_MARK = /[@#]|gh-/gi;
 const REFERENCE_BREAK = '<!-- -->';
 
 /**
- * A run GitHub may link as a commit (7 to 40 hex digits alone: `a5c3785`): a link the author picks,
- * to a commit of the repository, shown shortened. Shown as code, whole (a SHA reads as code, and is
- * compared whole).
+ * Runs shown as code, whole: a run GitHub may link as a commit (7 to 40 hex digits alone:
+ * `a5c3785`), a link the author picks, to a commit of the repository, shown shortened (a SHA reads
+ * as code, and is compared whole); and every `$`, which GitHub reads as LaTeX math (`$…$`,
+ * `$$…$$`, MathJax) in the rendered text, outside code, after markdown's escapes are gone (`\$`
+ * is a `$` again): `\phantom`, `\color` or `\llap` would hide, recolour or overlay what stands
+ * beside it (R64-2). One run when they touch: two code spans side by side would read as one fence.
  */
-const COMMIT_LIKE = /(?<![0-9a-z])[0-9a-f]{7,}(?![0-9a-z])/gi;
+const AS_CODE = /(?:\$|(?<![0-9a-z])[0-9a-f]{7,}(?![0-9a-z]))+/gi;
 
 /** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no mention or reference. */
 const plainMarkdown = (text: string) =>
@@ -510,11 +513,11 @@ const plainMarkdown = (text: string) =>
     .replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
     .replace(REFERENCE_MARK, (m) => `${m}${REFERENCE_BREAK}`);
 
-/** Text outside a URL: plain, but any run GitHub may take for a commit as code. */
+/** Text outside a URL: plain, but any run GitHub may take for a commit or for math as code. */
 function plainText(text: string): string {
   let out = '';
   let last = 0;
-  for (const m of text.matchAll(COMMIT_LIKE)) {
+  for (const m of text.matchAll(AS_CODE)) {
     out += plainMarkdown(text.slice(last, m.index)) + codeSpan(m[0]);
     last = m.index + m[0].length;
   }
@@ -544,7 +547,8 @@ function codeSpan(text: string, inTable = false): string {
 
 /**
  * Text from the declaration is data: no markup, no HTML, no entity, no mention that would ping
- * people, no reference or link (a URL or a commit-like run is shown as code), and no character
+ * people, no reference or link (a URL or a commit-like run is shown as code), no math (a `$` is
+ * shown as code), and no character
  * that acts instead of showing (a line break that would leave its row, a direction override):
  * those are written as their code points. `inTable`: the text is a table cell's.
  */
