@@ -25,6 +25,14 @@ const UNSAFE = new RegExp(
 /** A note may span lines; nothing else may. */
 const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
 /**
+ * A namespace annotation's value may span lines and hold tabs too (a tool's configuration), and
+ * U+FFFE and U+FFFF, which a browser draws as a box (the writer escapes them for Go: R57-1), as
+ * guard rails take it.
+ */
+const UNSAFE_IN_ANNOTATION = new RegExp(
+  UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f').replace('\\ufffe\\uffff', ''),
+);
+/**
  * Whatever else Unicode draws as nothing: every format character (a soft hyphen, the Arabic letter
  * mark, tag characters) and default-ignorable code point (Hangul fillers, variation selectors), and
  * the braille blank. A note may hold variation selectors: an emoji's.
@@ -38,10 +46,18 @@ const visible = (text: string) =>
     .replace(new RegExp(UNSAFE.source, 'g'), unicodeEscape)
     .replace(new RegExp(INVISIBLE.source, 'gu'), (c) => c.split('').map(unicodeEscape).join(''));
 
+/**
+ * What a text may hold beyond one line of visible characters: a note, lines and an emoji's variation
+ * selector; an annotation's value, lines and tabs, but no variation selector, since a tool reading
+ * it compares it as written (`false` and `false` + U+FE0F look alike and differ: R64-3).
+ */
+type TextKind = 'line' | 'note' | 'annotation';
+const UNSAFE_IN: Record<TextKind, RegExp> = { line: UNSAFE, note: UNSAFE_IN_NOTE, annotation: UNSAFE_IN_ANNOTATION };
+const INVISIBLE_IN: Record<TextKind, RegExp> = { line: INVISIBLE, note: INVISIBLE_IN_NOTE, annotation: INVISIBLE };
+
 /** Why `text` is refused, or undefined. */
-function unsafeTextProblem(text: string, multiline = false): string | undefined {
-  const bad =
-    (multiline ? UNSAFE_IN_NOTE : UNSAFE).exec(text) ?? (multiline ? INVISIBLE_IN_NOTE : INVISIBLE).exec(text);
+function unsafeTextProblem(text: string, kind: TextKind = 'line'): string | undefined {
+  const bad = UNSAFE_IN[kind].exec(text) ?? INVISIBLE_IN[kind].exec(text);
   return bad
     ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it`
     : undefined;
@@ -264,8 +280,8 @@ export const invalidText: OrgRule = {
           source: made(source),
         });
     };
-    const check = (subject: Lazy, text: string | undefined, source: Lazy, multiline = false) => {
-      if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, multiline), source);
+    const check = (subject: Lazy, text: string | undefined, source: Lazy, kind: TextKind = 'line') => {
+      if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, kind), source);
     };
     check('identity/usernamePrefix', model.usernamePrefix, () => sourceText(model.source));
     for (const [k, v] of Object.entries(model.argocd ?? {}))
@@ -303,8 +319,12 @@ export const invalidText: OrgRule = {
       );
     for (const t of model.tokens) {
       check(`tokens/${t.id}`, t.name, () => at(t.source, '.name'));
-      check(`tokens/${t.id}`, t.note, () => at(t.source, '.note'), true);
+      check(`tokens/${t.id}`, t.note, () => at(t.source, '.note'), 'note');
     }
+    // A namespace's annotations are shown to the reviewer (a guard rail), and read by tools (R64-3).
+    for (const n of model.namespaces)
+      for (const [key, value] of Object.entries(n.settings?.annotations ?? {}))
+        check(`namespaces/${n.name}`, value, () => at(n.source, `.annotations.${key}`), 'annotation');
     // A rule's strings reach the review comment too (the access a change gives): the API server
     // takes any string there, but a line break or a direction override would act in the comment.
     const rules = (subject: Lazy, list: readonly PolicyRule[], source: Source) =>
