@@ -115,13 +115,30 @@ const CA_VARIANTS: Record<string, (ca: string) => string> = {
     }),
   'an extension twice': (ca) =>
     editedTbs(ca, (tbs) => {
-      const list = tbs.find((n) => n.tag === 0xa3)!.kids![0]!.kids!;
+      const list = extensionsOf(tbs);
       list.push(list[0]!);
     }),
   "its subject's name a PrintableString holding @": (ca) =>
     editedTbs(ca, (tbs) => (tbs[5]!.kids![0]!.kids![0]!.kids![1] = { tag: 0x13, body: Buffer.from('test@ca') })),
   "its issuer's name a UniversalString": (ca) =>
     editedTbs(ca, (tbs) => (tbs[3]!.kids![0]!.kids![0]!.kids![1] = { tag: 0x1c, body: Buffer.from([0, 0, 0, 0x74]) })),
+  // Red team R64-1b: the extensions Go parses, each malformed its own way.
+  'its basic constraints critical by a BOOLEAN of 01, not FF': (ca) =>
+    editedExtension(ca, '551d13', (e) => (e.kids![1] = { tag: 0x01, body: Buffer.from([1]) })),
+  'its basic constraints saying CA by a BOOLEAN of 01': (ca) =>
+    editedExtension(ca, '551d13', (e) => {
+      const [constraints] = derValues(e.kids![2]!.body!);
+      constraints!.kids![0] = { tag: 0x01, body: Buffer.from([1]) };
+      e.kids![2] = { tag: 0x04, body: derBytes(constraints!) };
+    }),
+  'its subject key identifier an INTEGER': (ca) =>
+    editedExtension(ca, '551d0e', (e) => (e.kids![1] = { tag: 0x04, body: Buffer.from([0x02, 0x01, 0x05]) })),
+  'its authority key identifier a NULL': (ca) =>
+    editedExtension(ca, '551d23', (e) => (e.kids![1] = { tag: 0x04, body: Buffer.from([0x05, 0x00]) })),
+  'a subject alternative name an IP address of 5 bytes': (ca) =>
+    withAltName(ca, { tag: 0x87, body: Buffer.from([1, 2, 3, 4, 5]) }),
+  'a subject alternative name a DNS name past ASCII': (ca) =>
+    withAltName(ca, { tag: 0x82, body: Buffer.from('ä.example') }),
   'its validity a time of no time type': (ca) =>
     editedTbs(ca, (tbs) => (tbs[4]!.kids![0] = { tag: 0x04, body: Buffer.from('261205091648Z') })),
 };
@@ -162,6 +179,22 @@ const edited = (ca: string, edit: (certificate: Der) => void): string => {
 };
 /** The same, its TBSCertificate's values: version, serial, signature, issuer, validity, subject, key, extensions. */
 const editedTbs = (ca: string, edit: (tbs: Der[]) => void): string => edited(ca, (c) => edit(c.kids![0]!.kids!));
+/** The authority's extensions (id, critical, value), as a list. */
+const extensionsOf = (tbs: Der[]): Der[] => tbs.find((n) => n.tag === 0xa3)!.kids![0]!.kids!;
+/** The authority with its extension of object identifier `oid` (hex of its DER) edited. */
+const editedExtension = (ca: string, oid: string, edit: (extension: Der) => void): string =>
+  editedTbs(ca, (tbs) => edit(extensionsOf(tbs).find((e) => e.kids![0]!.body!.toString('hex') === oid)!));
+/** The authority with a subject alternative name extension of one name added. */
+const withAltName = (ca: string, name: Der): string =>
+  editedTbs(ca, (tbs) =>
+    extensionsOf(tbs).push({
+      tag: 0x30,
+      kids: [
+        { tag: 0x06, body: Buffer.from('551d11', 'hex') },
+        { tag: 0x04, body: derBytes({ tag: 0x30, kids: [name] }) },
+      ],
+    }),
+  );
 const BROKEN = '-----BEGIN CERTIFICATE-----\nMIIBfakeCAforTestsAA\n-----END CERTIFICATE-----\n';
 /** The DER bytes of a PEM certificate's one block. */
 const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
