@@ -225,3 +225,49 @@ describe('access page', () => {
     },
   );
 });
+
+/**
+ * R64-4 (defense in depth): the pages escape every name, and say they make no network request;
+ * nothing held them to it. A name an escape missed (`<img src=…>`, a `<script>`) would beacon or
+ * run wherever the page is opened (the review's artifact, unzipped on an admin's machine). Each
+ * page now carries a Content-Security-Policy: nothing fetched, no script but its own.
+ */
+describe('R64-4: the pages forbid what they never do', () => {
+  const access = accessHtml([], { title: 't' });
+  const diff = diffHtml(diffSnapshots(snapshotOf(baseSpec()), snapshotOf(baseSpec()), TODAY), 't');
+  const policyOf = (page: string) => /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(page)?.[1];
+
+  it('each page holds a policy: no source by default, and the access page no script but its own', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const page of [access, diff]) expect(policyOf(page)).toMatch(/^default-src 'none';/);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(access)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(policyOf(access)).toContain(`script-src 'sha256-${hash}'`);
+    expect(policyOf(diff)).not.toContain('script-src');
+  });
+
+  it.runIf(haveBrowser)(
+    'in Chromium, markup an escape missed neither fetches nor runs; the page script still does',
+    async () => {
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, 'access-csp.html');
+      const slipped = '<img src="http://127.0.0.1:9/beacon.png"><script>document.title = "ran"</script>';
+      const html = accessHtml([adminOf(3)], { title: 't' });
+      writeFileSync(file, html.replace('<h2>People</h2>', `${slipped}<h2>People</h2>`));
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+      try {
+        const page = await browser.newPage();
+        const requests: string[] = [];
+        page.on('request', (r) => requests.push(r.url()));
+        await page.goto(pathToFileURL(file).href);
+        await page.selectOption('#f-level', 'w:services'); // the page's own script listens
+        expect({ title: await page.title(), fetched: requests.filter((u) => !u.startsWith('file://')) }).toEqual({
+          title: 't',
+          fetched: [],
+        });
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+});
