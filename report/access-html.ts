@@ -7,6 +7,7 @@
 import { CATALOG } from '../model/catalog.ts';
 import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
+import { createHash } from 'node:crypto';
 import { hasHidden, showHidden } from '../model/text.ts';
 
 type Strength = 'none' | 'read' | 'write' | 'admin';
@@ -125,6 +126,17 @@ const SCRIPT = `(() => {
   for (const el of [person, ns, level]) el.addEventListener('input', apply);
 })();`;
 
+/**
+ * A page's Content-Security-Policy, as its first element in head: nothing fetched (no image, font,
+ * frame or connection), its own `<style>` and style attributes, and no script but `script` (by its
+ * hash). Every name is escaped; this holds the page to making no request even where an escape
+ * were missed (R64-4), wherever it is opened.
+ */
+export function pagePolicy(script?: string): string {
+  const scripts = script ? `; script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'` : '';
+  return `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'${scripts}">`;
+}
+
 /** Warnings listed on the page; the JSON output has them all. */
 const MAX_WARNINGS = 1_000;
 
@@ -132,6 +144,8 @@ interface AccessPageOptions {
   readonly title: string;
   readonly systemNamespace?: string;
 }
+
+const PAGE_POLICY = pagePolicy(SCRIPT);
 
 export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOptions): string {
   const namespaces = [...new Set(matrix.flatMap((s) => Object.keys(s.namespaces)))].sort();
@@ -160,7 +174,7 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
     ? ''
     : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8">${PAGE_POLICY}<title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(o.title)}</h1>
 <p class="legend"><span class="none">none</span><span style="background:#dbeafe">read</span><span style="background:#fde68a">write</span><span style="background:#fca5a5">admin (w:full)</span></p>

@@ -1,5 +1,5 @@
 /** The access diff as a self-contained HTML page: gains and losses coloured like the access page. */
-import { escapeHtml, STYLE } from './access-html.ts';
+import { escapeHtml, pagePolicy, STYLE } from './access-html.ts';
 import { namespaceRemovedText, outsiderTitle, type AccessDiff, type SubjectDiff } from '../analysis/diff.ts';
 import type { Change } from '../analysis/change.ts';
 
@@ -35,7 +35,7 @@ export function diffHtml(diff: AccessDiff, title: string): string {
   const tokens = diff.tokens.map((t) => block(`token ${t.id}`, t)).join('\n');
   const outsiders = (diff.outsiders ?? []).map((o) => block(outsiderTitle(o.id), o)).join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8">${pagePolicy()}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 ${org.length ? `<h2>Organization</h2><ul>${org.join('')}</ul>` : ''}
 ${guardRails.length ? `<h2>Namespace guard rails</h2><ul>${guardRails.join('')}</ul>` : ''}
