@@ -1,6 +1,6 @@
 import type { PolicyRule } from '../model/catalog.ts';
 import { DeclarationError, assertDate, declaredSource } from './props.ts';
-import { sourceText, specSource, type Source } from '../model/findings.ts';
+import { sourceText, type Source } from '../model/findings.ts';
 import { type GrantModel, NO_ITEMS } from '../model/model.ts';
 
 export interface GrantProps {
@@ -113,7 +113,7 @@ export interface SpecGrant {
  * spec's own object, with no props object between; the model's record made by grantModelOf, as a
  * Grant's is.
  */
-export function specGrantModel(g: SpecGrant, path: string): GrantModel {
+export function specGrantModel(g: SpecGrant, source: Source): GrantModel {
   const fields: GrantFields = {
     user: g.user,
     namespace: g.namespace,
@@ -122,7 +122,7 @@ export function specGrantModel(g: SpecGrant, path: string): GrantModel {
     customRoles: g.customRole !== undefined ? [g.customRole] : NO_ITEMS,
     rules: g.rules ?? NO_ITEMS,
     expires: g.expires,
-    source: specSource(path),
+    source,
   };
   assertSomeAccess(fields);
   if (fields.expires !== undefined) assertDate(fields, 'expires', fields.expires);

@@ -16,11 +16,14 @@ import { DeclarationError } from './props.ts';
 export interface OrgScope {
   readonly orgName: string;
   addGrant(props: GrantProps): Grant;
-  /** A grant as loaded from a spec, at its spec path: kept as the model's record (Organization.grants makes a Grant of it when asked). */
-  addSpecGrant(grant: SpecGrant, path: string): void;
+  /**
+   * A grant as loaded from a spec, at its spec path (undefined: at its construct path): kept as the
+   * model's record (Organization.grants makes a Grant of it when asked).
+   */
+  addSpecGrant(grant: SpecGrant, path: string | undefined): void;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
-  addRole(name: string, levels: readonly string[], source: string): AccessRole;
-  addCustomRole(name: string, rules: readonly PolicyRule[], source: string): CustomRole;
+  addRole(name: string, levels: readonly string[], source: string | undefined): AccessRole;
+  addCustomRole(name: string, rules: readonly PolicyRule[], source: string | undefined): CustomRole;
 }
 
 export const ORG_SCOPE = Symbol.for('orgctl.Organization');

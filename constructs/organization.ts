@@ -21,7 +21,7 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
-import { sourceText, type Source } from '../model/findings.ts';
+import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
 import {
@@ -136,6 +136,15 @@ export class Organization extends Construct implements OrganizationLike {
        * @default true
        */
       schema?: boolean;
+      /**
+       * Give each part its spec path as its source (`spec.grants[3]`), where findings and
+       * declaration errors place it. The proof passes false: its spec is recovered from an output,
+       * written by nobody, so its paths name no line of any file (not org/org.ts, and in a spec
+       * file another entry than that index); each part then has its construct path, as a
+       * declaration in TypeScript does (`acme/grants/bob@acme.io → web`).
+       * @default true
+       */
+      specPaths?: boolean;
     } = {},
   ): Organization {
     const valid: OrgSpec = options.schema === false ? (spec as OrgSpec) : parseSpec(spec, options.where);
@@ -153,9 +162,9 @@ export class Organization extends Construct implements OrganizationLike {
       namespaceProtection: s.namespaceProtection,
       safeCustomResources: s.safeCustomResources,
       today: options.today,
-      source: 'metadata.name',
+      ...(options.specPaths === false ? {} : { source: 'metadata.name' }),
     });
-    declareFromSpec(org, valid, options.where);
+    declareFromSpec(org, valid, options.where, options.specPaths !== false);
     return org;
   }
 
@@ -331,8 +340,12 @@ export class Organization extends Construct implements OrganizationLike {
   }
 
   /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
-  private addSpecGrant(declared: SpecGrant, path: string): void {
-    const grant = specGrantModel(declared, path);
+  private addSpecGrant(declared: SpecGrant, path: string | undefined): void {
+    const source =
+      path !== undefined
+        ? specSource(path)
+        : constructSource(this.grantPath(this.grantList.length, declared.user, declared.namespace)());
+    const grant = specGrantModel(declared, source);
     if (grant.user !== declared.user) this.declaredUsers.set(this.grantList.length, declared.user);
     this.grantList.push(grant);
   }
@@ -385,18 +398,19 @@ export class Organization extends Construct implements OrganizationLike {
         customRoles,
         rules,
         expires,
-        source: sourceText(source),
+        // A spec path is kept; a construct path (a recovered spec's) is the Grant's own.
+        source: 'spec' in source ? source.spec : undefined,
       });
       this.grantList[i] = grant;
       return grant;
     });
   }
 
-  private addRole(name: string, levels: readonly string[], source: string): AccessRole {
+  private addRole(name: string, levels: readonly string[], source: string | undefined): AccessRole {
     return new AccessRole(this.roles, freeId(this.roles, name), { name, levels, source });
   }
 
-  private addCustomRole(name: string, rules: readonly PolicyRule[], source: string): CustomRole {
+  private addCustomRole(name: string, rules: readonly PolicyRule[], source: string | undefined): CustomRole {
     return new CustomRole(this.customRoles, freeId(this.customRoles, name), { name, rules, source });
   }
 

@@ -13,13 +13,13 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Organization } from './organization.ts';
 import type { SpecGrant } from './grant.ts';
-import { DATE_PATTERN, EMAIL_PATTERN, show } from './props.ts';
+import { DATE_PATTERN, EMAIL_PATTERN, declaredSource, show } from './props.ts';
 import { APPLIED_BY_PATTERN } from '../model/guard-rails.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
 import { parseCanonicalYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
-import { positionAt, positionText, specSource, type Position } from '../model/findings.ts';
+import { positionAt, positionText, type Position } from '../model/findings.ts';
 import { jsonErrorOffset, jsonPositions, jsonStringEnd, openAtEnd, type JsonPositions } from './json-positions.ts';
 import { duplicateKeyWords, markDuplicateKeys, yamlErrorsInWords } from './yaml-mistakes.ts';
 
@@ -527,8 +527,12 @@ function duplicateJsonKey(text: string): { key: string; path: string; line: numb
   return undefined;
 }
 
-/** Declares every part of a checked spec on `org`, each with its spec path as source. */
-export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: SpecWhere): void {
+/**
+ * Declares every part of a checked spec on `org`, each with its spec path as source, or with its
+ * construct path when `specPaths` is false (a spec recovered from an output: see fromSpec).
+ */
+export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: SpecWhere, specPaths = true): void {
+  const at = (path: string): string | undefined => (specPaths ? path : undefined);
   spec.users?.forEach((u, i) =>
     org.user(u.email, {
       github: u.github,
@@ -537,18 +541,18 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       billing: u.billing,
       status: u.status,
       ...seedAccess(u.access),
-      source: `spec.users[${i}]`,
+      source: at(`spec.users[${i}]`),
     }),
   );
   spec.namespaces?.forEach(({ name, ...props }, i) =>
-    org.namespace(name, { ...props, source: `spec.namespaces[${i}]` }),
+    org.namespace(name, { ...props, source: at(`spec.namespaces[${i}]`) }),
   );
   // What a spec declares directly (grants to any user, roles with unchecked levels), through the
   // Organization's internal scope: not methods people call.
   const scope = orgOf(org);
-  spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, `spec.roles[${i}]`));
-  spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, `spec.customRoles[${i}]`));
-  spec.grants?.forEach((g, i) => scope.addSpecGrant(g, `spec.grants[${i}]`));
+  spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, at(`spec.roles[${i}]`)));
+  spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, at(`spec.customRoles[${i}]`)));
+  spec.grants?.forEach((g, i) => scope.addSpecGrant(g, at(`spec.grants[${i}]`)));
   spec.tokens?.forEach((t, i) => {
     const token = org.token(t.id, {
       name: t.name,
@@ -559,14 +563,14 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       note: t.note,
       expires: t.expires,
       status: t.status,
-      source: `spec.tokens[${i}]`,
+      source: at(`spec.tokens[${i}]`),
     });
     t.rbac?.forEach((r, j) => {
       const source = `spec.tokens[${i}].rbac[${j}]`;
       if (!r.rules && r.customRole === undefined)
         throw new SpecError([placed(where, source, `${source}: give rules or customRole`)]);
-      if (r.rules) token.allow(r.namespace, r.rules, source);
-      if (r.customRole !== undefined) token.allowCustomRole(r.namespace, r.customRole, source);
+      if (r.rules) token.allow(r.namespace, r.rules, at(source));
+      if (r.customRole !== undefined) token.allowCustomRole(r.namespace, r.customRole, at(source));
     });
   });
   spec.invites?.forEach((v, i) => {
@@ -575,7 +579,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
       billing: v.billing,
       sso: v.sso,
       state: v.state,
-      source: `spec.invites[${i}]`,
+      source: at(`spec.invites[${i}]`),
     });
     v.grants?.forEach((g, j) => {
       if (!g.levels && g.role === undefined)
@@ -587,7 +591,7 @@ export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: Sp
         namespace: g.namespace,
         levels: g.levels ?? [],
         roles: g.role !== undefined ? [g.role] : [],
-        source: specSource(`spec.invites[${i}].grants[${j}]`),
+        source: declaredSource(`${invite.node.path}/grants[${j}]`, at(`spec.invites[${i}].grants[${j}]`)),
       });
     });
   });

@@ -127,7 +127,8 @@ export function proveOutput(
   const { spec } = importRbac(docs, read ? { read } : {});
   const root = new Construct(undefined as never, '');
   try {
-    Organization.fromSpec(root, spec, { today, schema: false });
+    // At construct paths: the recovered spec is no file, and its indices are not the declaration's.
+    Organization.fromSpec(root, spec, { today, schema: false, specPaths: false });
   } catch (e) {
     return {
       ok: false,

@@ -44,7 +44,7 @@ describe('orgctl prove places its findings as the declaration does', () => {
     const dir = scratch();
     const spec = join(dir, 'org.yaml');
     writeFileSync(spec, readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8'));
-    const synth = cli(['synth', '--spec', spec, '--out', join(dir, 'dist')], { cwd: dir });
+    const synth = cli(['synth', '--spec', 'org.yaml', '--out', 'dist'], { cwd: dir });
     expect(synth.code, synth.stderr).toBe(0);
     const prove = cli(['prove', '--dir', join(dir, 'dist')], { cwd: dir });
     expect(prove.code, prove.stderr).toBe(0);
