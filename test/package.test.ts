@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -229,21 +229,44 @@ describe('orgctl init: a new organization repository', () => {
     expect(t.stdout).toMatch(/dist: proved/);
   });
 
-  it('a typo in a level fails tsc in the repository (the construct API is typed)', OPTS, () => {
+  /** The repository's own tsc (npm test's first step) with its own tsconfig.json, on what org/ holds. */
+  const tsc = () => sh(process.execPath, [join(org, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], org);
+
+  it('a typo in a level fails tsc in the repository (the construct API is typed), and only the typo', OPTS, () => {
+    // A file of org/ importing org/org.ts as orgctl loads it (`./org.ts`), under the tsconfig init wrote.
     const file = join(org, 'org/typo.ts');
     writeFileSync(
       file,
       "import org from './org.ts';\norg.namespace('web').grant(org.user('bob@acme.io'), 'r:podz');\n",
     );
-    writeFileSync(
-      join(org, 'tsconfig.typo.json'),
-      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { allowImportingTsExtensions: true } }),
-    );
-    const r = sh(process.execPath, [join(org, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.typo.json'], org);
-    sh('rm', ['-f', file, join(org, 'tsconfig.typo.json')], org);
+    const r = tsc();
+    rmSync(file);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/org\/typo\.ts\(2,\d+\): error TS2345: Argument of type '"r:podz"'/);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^org\/typo\.ts\(2,\d+\): error TS2345: Argument of type '"r:podz"'/),
+    ]);
   });
+
+  it(
+    "orgctl's README test example, in the repository as that README says (from 'orgctl', vitest added), type-checks with npm test's tsc",
+    OPTS,
+    () => {
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      const section = readme.split('\n## Testing your declaration\n')[1]!.split('\n## ')[0]!;
+      expect(section).toContain("import `Organization` from `'orgctl'`");
+      const example = section.match(/```ts\n([\s\S]*?)```/)![1]!;
+      const file = join(org, 'org/org.test.ts');
+      writeFileSync(file, example.replace("'../constructs/index.ts'", "'orgctl'"));
+      // `npm install --save-dev vitest` there, as the README says: this checkout's, linked.
+      const vitest = join(org, 'node_modules/vitest');
+      symlinkSync(join(ROOT, 'node_modules/vitest'), vitest);
+      const r = tsc();
+      rmSync(file);
+      rmSync(vitest);
+      expect(r.stdout).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('refuses a folder that is not empty (exit 2), writing nothing', () => {
     const r = cli(['init', org, '--org', 'other', '--owner', 'x@y.io']);
