@@ -226,6 +226,9 @@ const TSCONFIG = `${JSON.stringify(
       moduleResolution: 'NodeNext',
       strict: true,
       noEmit: true,
+      // org/ may split the declaration, and a test imports it (README: Testing your declaration), as
+      // orgctl loads it: `./org.ts`. Without this, npm test's tsc refuses that import (TS5097).
+      allowImportingTsExtensions: true,
       skipLibCheck: true,
       types: [],
     },
