@@ -3,10 +3,11 @@
  * is run here on a copy of the example with the README's edit, and prints exactly what the
  * README shows.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from './helpers.ts';
+import { cli, repoScratch, ROOT } from './helpers.ts';
+import { EXAMPLE_SPEC, exampleProject } from './example-project.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const SECTION = README.split('## Your first change\n')[1]!.split('\n## Start your own organization')[0]!;
@@ -23,13 +24,16 @@ function steps(): { command: string; output: string }[] {
   return out;
 }
 
-// A project folder under node_modules (so `cdk8s` resolves) with the example's org/org.ts, edited.
-const PROJECT = join(ROOT, 'node_modules', '.cache', 'orgctl-first-change');
+// The example, pinned (test/example-project.ts): this checkout's org/ and dist/ may hold the
+// reader's own first change. BASE is the example as committed; PROJECT, the example with the edit.
+const scratch = repoScratch('first-change-');
+let BASE = '';
+let PROJECT = '';
 
-/** The README's command, run in the project: `HEAD` (the committed dist/) is the repository's dist/. */
+/** The README's command, run in the project: `HEAD` (the committed dist/) is the example's dist/. */
 function runStep(command: string) {
   const words = command.replace(/^npx orgctl /, '').split(' ');
-  const args = words.map((w) => (w === 'HEAD' ? join(ROOT, 'dist') : w));
+  const args = words.map((w) => (w === 'HEAD' ? join(BASE, 'dist') : w));
   return cli(args, { cwd: PROJECT });
 }
 
@@ -37,15 +41,19 @@ describe('README: your first change, followed step by step', () => {
   const edit = SECTION.match(/```ts\n(.*)\n```/)![1]!;
 
   beforeAll(() => {
-    rmSync(PROJECT, { recursive: true, force: true });
-    mkdirSync(join(PROJECT, 'org'), { recursive: true });
-    const original = readFileSync(join(ROOT, 'org', 'org.ts'), 'utf8');
-    const grant = original.split('\n').filter((l) => l.startsWith(edit.slice(0, edit.indexOf(',') + 1)));
-    expect(grant, 'the README edits one line of org/org.ts').toHaveLength(1);
-    const edited = original
-      .replace(grant[0]!, edit)
-      .replace("'../constructs/index.ts'", JSON.stringify(join(ROOT, 'constructs', 'index.ts')));
-    writeFileSync(join(PROJECT, 'org', 'org.ts'), edited);
+    // The edit's levels, as the example's spec gives them to bob in web: all but the one it adds.
+    const levels = [...edit.matchAll(/'([rw]:[a-z]+)'/g)].map((m) => m[1]!);
+    const before = `{ user: bob@acme.io, namespace: web, levels: ${JSON.stringify(levels.slice(0, -1)).replace(/,/g, ', ')} }`;
+    const after = `{ user: bob@acme.io, namespace: web, levels: ${JSON.stringify(levels).replace(/,/g, ', ')} }`;
+    expect(readFileSync(EXAMPLE_SPEC, 'utf8'), 'the example gives bob what the README edits').toContain(before);
+    BASE = exampleProject(scratch());
+    PROJECT = exampleProject(scratch(), { edit: (spec) => spec.replace(before, after), synth: false });
+  });
+
+  it('edits a line org/org.ts holds: the example grant, its levels but the one it adds (or all, once made)', () => {
+    const shipped = edit.replace(/, '[rw]:[a-z]+'\);$/, ');');
+    const lines = readFileSync(join(ROOT, 'org', 'org.ts'), 'utf8').split('\n');
+    expect(lines.filter((l) => l === shipped || l === edit)).toHaveLength(1);
   });
 
   it('has the commands a newcomer runs, in order', () => {

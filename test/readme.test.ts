@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../model/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { policiesTable, reviewRulesTable } from '../report/rules.ts';
 import { COMMANDS } from '../cli/commands.ts';
-import { ROOT, deployerSpec, run, synth } from './helpers.ts';
+import { ROOT, cli, deployerSpec, repoScratch, synth } from './helpers.ts';
+import { exampleProject } from './example-project.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -167,7 +168,13 @@ describe("README's commands and flags", () => {
   });
 });
 
-describe("README's console examples of the example organization", () => {
+describe("README's console examples of the example organization (pinned: an edit of org/org.ts is the reader's)", () => {
+  const scratch = repoScratch('readme-example-');
+  let project = '';
+  beforeAll(() => {
+    project = exampleProject(scratch());
+  });
+
   /** Each `$ npx orgctl ...` (optionally `| grep WORD`) of a section's console blocks, with the output it shows. */
   const steps = (section: string) => {
     const text = README.split(`\n### ${section}\n`)[1]!.split('\n#')[0]!;
@@ -182,12 +189,12 @@ describe("README's console examples of the example organization", () => {
     );
   };
 
-  it.each(['Worked example', 'Explaining a permission'])('%s: each command prints what the README shows', async (s) => {
+  it.each(['Worked example', 'Explaining a permission'])('%s: each command prints what the README shows', (s) => {
     const found = steps(s);
     expect(found.length).toBeGreaterThan(1);
     for (const { command, output } of found) {
       const [invocation, grep] = command.split(' | grep ');
-      const r = await run(invocation!.replace(/^npx orgctl /, '').split(' '));
+      const r = cli(invocation!.replace(/^npx orgctl /, '').split(' '), { cwd: project });
       const printed = grep ? r.stdout.split('\n').filter((l) => l.includes(grep)) : r.stdout.split('\n');
       expect(printed.join('\n').trimEnd(), command).toBe(output);
     }
