@@ -274,7 +274,21 @@ const CASES: Case[] = [
     rule: 'token-owner-inactive',
     fails: ({ org, web }) => org.token('ci', { namespaces: [web], owner: 'gone@acme.io' }),
     passes: ({ org, web }) => org.token('ci', { namespaces: [web] }),
-    message: /^owner gone@acme.io is no longer a user/,
+    message: /^owner gone@acme.io is not a user of acme \(removed, or never declared\), but tokens outlive their user/,
+  },
+  {
+    // The owner given as a login, or a slip of a user's email: "no longer a user" sent the reader
+    // looking for a removal that never happened.
+    rule: 'token-owner-inactive',
+    fails: ({ org, web }) => {
+      org.user('frank@acme.io', { admin: true });
+      org.token('ci', { namespaces: [web], owner: 'frank' });
+    },
+    passes: ({ org, web }) => {
+      org.user('frank@acme.io', { admin: true });
+      org.token('ci', { namespaces: [web], owner: 'frank@acme.io' });
+    },
+    message: /^owner frank is not a user of acme \(did you mean frank@acme.io\? else removed, or never declared\)/,
   },
   {
     // It said "or set another owner", and the review then refused the unrotated handover that
