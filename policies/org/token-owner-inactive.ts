@@ -2,6 +2,7 @@ import type { Finding } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
+import { nearestNameAmong } from '../../model/text.ts';
 
 /**
  * The seed: removing a user does not remove their tokens ("deactivate the user's account and any
@@ -12,11 +13,18 @@ export const tokenOwnerInactive: OrgRule = {
   id: 'token-owner-inactive',
   check(model) {
     const users = indexOf(model).users;
+    const meantOf = nearestNameAmong(users.keys());
     const out: Finding[] = [];
     for (const t of model.tokens) {
       if (t.owner === undefined || t.status === 'deactivated') continue;
       const owner = users.get(t.owner);
-      const state = !owner ? 'is no longer a user' : owner.status !== 'active' ? 'is deactivated' : undefined;
+      // Without a base, a check cannot tell a removed owner from one never declared (a login, a slip).
+      const meant = owner ? undefined : meantOf(t.owner);
+      const state = !owner
+        ? `is not a user of ${model.name} (${meant ? `did you mean ${meant}? else ` : ''}removed, or never declared)`
+        : owner.status !== 'active'
+          ? 'is deactivated'
+          : undefined;
       if (state) {
         out.push({
           severity: 'error',
