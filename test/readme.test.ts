@@ -1,5 +1,5 @@
 /** The README is the front page: it must stay true to the code. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,23 @@ describe('README', () => {
     Organization.fromSpec(app, parseSpecText(yaml), { today: '2026-11-26' });
     const r = synth(app);
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('README: Testing your declaration', () => {
+  const section = README.split('\n## Testing your declaration\n')[1]!.split('\n## ')[0]!;
+
+  it("its vitest command runs a test file of org/ in this checkout, where vitest's projects decide what runs", async () => {
+    // `npx vitest run FILTER` runs the files of the config's projects whose path holds FILTER.
+    const filter = section.match(/run by `npx vitest run (\S+)`/)?.[1];
+    expect(filter).toBe('org/');
+    const config = (await import('../vitest.config.ts')).default as {
+      test: { projects: { test: { name: string; include: string[] } }[] };
+    };
+    const includes = config.test.projects.flatMap((p) => p.test.include);
+    expect(includes).toContain('org/**/*.test.ts');
+    // And nothing of the engine's own: test/ holds no folder org/.
+    expect(existsSync(join(ROOT, 'test', 'org'))).toBe(false);
   });
 });
 
