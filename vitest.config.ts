@@ -37,6 +37,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: isolated, isolate: false } },
       { extends: true, test: { name: 'isolated', include: isolated } },
+      // The organization's own tests beside its declaration (README: Testing your declaration,
+      // `npx vitest run org/`), each file isolated: what they mock is no concern of this config.
+      { extends: true, test: { name: 'org', include: ['org/**/*.test.ts'] } },
     ],
   },
 });
