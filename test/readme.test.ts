@@ -7,7 +7,8 @@ import { CATALOG } from '../model/catalog.ts';
 import { Organization, parseSpecText } from '../constructs/index.ts';
 import { policiesTable, reviewRulesTable } from '../report/rules.ts';
 import { COMMANDS } from '../cli/commands.ts';
-import { ROOT, cli, deployerSpec, repoScratch, synth } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { ROOT, TODAY, cli, deployerSpec, repoScratch, synth, tempDir } from './helpers.ts';
 import { exampleProject } from './example-project.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -59,6 +60,30 @@ describe('README: Testing your declaration', () => {
     expect(includes).toContain('org/**/*.test.ts');
     // And nothing of the engine's own: test/ holds no folder org/.
     expect(existsSync(join(ROOT, 'test', 'org'))).toBe(false);
+  });
+});
+
+describe('README: Adopting an existing cluster', () => {
+  const section = README.split('\n### Adopting an existing cluster\n')[1]!.split('\n### ')[0]!;
+
+  it('its init from a dump on standard input imports what import does, and lists the same lines', () => {
+    const command = section.match(/`orgctl (init acme-org [^`]*--from -)`/)?.[1];
+    expect(command).toBe('init acme-org --org acme --owner alice@acme.io --from -');
+    const dump = readFileSync(join(ROOT, 'test/fixtures/cluster/cluster.json'), 'utf8');
+    const dir = tempDir();
+    const orgctl = (args: readonly string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
+        cwd: dir,
+        input: dump,
+        encoding: 'utf8',
+        env: { ...process.env, ORGCTL_TODAY: TODAY },
+      });
+    const init = orgctl(command!.split(' '));
+    expect(init.status, init.stderr).toBe(0);
+    const imported = orgctl(['import', '--from', '-', '--org', 'acme', '--owner', 'alice@acme.io']);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'acme-org/org/org.yaml'), 'utf8')).toContain(imported.stdout.trim());
+    expect(init.stderr.trim()).toBe(imported.stderr.trim());
   });
 });
 
