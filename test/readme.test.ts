@@ -66,6 +66,19 @@ describe('README: Testing your declaration', () => {
 describe('README: Adopting an existing cluster', () => {
   const section = README.split('\n### Adopting an existing cluster\n')[1]!.split('\n### ')[0]!;
 
+  it('its console block is what import prints on standard error for a cluster like it (test/fixtures/cluster/shop.yaml)', () => {
+    const block = section.match(/```console\n([\s\S]*?)```/)![1]!;
+    const [command, ...printed] = block.split('\n').filter(Boolean);
+    expect(command).toMatch(/^\$ kubectl get .* -A -o yaml \\$/);
+    const args = printed[0]!.match(/\| npx orgctl (import .*) > org\.yaml$/)![1]!.split(' ');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), ...args], {
+      input: readFileSync(join(ROOT, 'test/fixtures/cluster/shop.yaml'), 'utf8'),
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.trimEnd()).toBe(printed.slice(1).join('\n'));
+  });
+
   it('its init from a dump on standard input imports what import does, and lists the same lines', () => {
     const command = section.match(/`orgctl (init acme-org [^`]*--from -)`/)?.[1];
     expect(command).toBe('init acme-org --org acme --owner alice@acme.io --from -');
