@@ -215,7 +215,11 @@ describe('import phases', () => {
         line: `ClusterRoleBinding everyone: ${clusterWide} (subjects: User amy@x.io, ServiceAccount ci)`,
       },
       { at: 1, subject: -1, line: `ClusterRoleBinding nobody: ${clusterWide} (subjects: none)` },
-      { at: 2, subject: -1, line: 'RoleBinding web/gone: its ClusterRole edit does not exist; nothing to import' },
+      {
+        at: 2,
+        subject: -1,
+        line: "RoleBinding web/gone: its ClusterRole edit is not in the input, though every cluster has it (Kubernetes' own): dump ClusterRoles too (kubectl get clusterroles -o yaml); nothing to import",
+      },
       {
         at: 3,
         subject: -1,

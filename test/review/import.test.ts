@@ -144,7 +144,7 @@ describe('orgctl import', () => {
       'not imported: RoleBinding kube-system/dns: namespace kube-system is a system namespace; not imported',
     );
     expect(r.stderr).toContain(
-      'not imported: RoleBinding team-b/legacy: its ClusterRole edit does not exist; nothing to import',
+      "not imported: RoleBinding team-b/legacy: its ClusterRole edit is not in the input, though every cluster has it (Kubernetes' own): dump ClusterRoles too (kubectl get clusterroles -o yaml); nothing to import",
     );
     const file = join(tempDir(), 'corp.json');
     writeFileSync(file, r.stdout);
