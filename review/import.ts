@@ -53,6 +53,7 @@ import type { PodSecurityModel } from '../model/guard-rails.ts';
 import { levelsCovered, ruleAtoms } from '../analysis/access.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
+import { BOOTSTRAP_ROLES } from '../analysis/bootstrap.ts';
 import type { BindingObject, LabelSelector, ManifestDoc, RbacSet, RoleObject } from '../analysis/objects.ts';
 import { isObj, namespaceOfObject, readRbac } from '../analysis/objects.ts';
 import { rulesAllow } from '../analysis/rules.ts';
@@ -492,6 +493,18 @@ function leftOutAndOtherwise(notes: readonly BindingNote[]): { leftOut: string[]
   };
 }
 
+/** ClusterRoles every cluster has (admin, edit, view, ...): Kubernetes' own, whatever a dump holds. */
+const KUBERNETES_ROLES: ReadonlySet<string> = new Set(BOOTSTRAP_ROLES.map((r) => r.name));
+
+/**
+ * Why a binding's role is not there: a ClusterRole of Kubernetes' own is in every cluster, so a dump
+ * without it left out ClusterRoles (`kubectl get` of namespaced kinds only), and says how to get it.
+ */
+const missingRole = (kind: string, name: string): string =>
+  kind === 'ClusterRole' && KUBERNETES_ROLES.has(name)
+    ? "is not in the input, though every cluster has it (Kubernetes' own): dump ClusterRoles too (kubectl get clusterroles -o yaml)"
+    : 'does not exist';
+
 /**
  * The RoleBindings an organization can hold, each with its role. Cluster-wide bindings, bindings
  * whose role does not exist and bindings in system namespaces are said, never silently dropped.
@@ -512,7 +525,7 @@ export function screenBindings(
     }
     const role = authz.roleOf(binding);
     const { kind, name } = binding.roleRef;
-    if (!role) return note(at, `${where}: its ${kind} ${name} does not exist; nothing to import`);
+    if (!role) return note(at, `${where}: its ${kind} ${name} ${missingRole(kind, name)}; nothing to import`);
     const system = notOrganizations(binding.namespace, argocdNamespaces);
     if (system) return note(at, `${where}: namespace ${binding.namespace} is ${system}; not imported`);
     importable.push({ at, binding, role });
