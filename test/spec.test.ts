@@ -46,7 +46,30 @@ describe('spec and schema', () => {
   it('the example spec synthesizes exactly what org/org.ts does', () => {
     const app = new App();
     Organization.fromSpec(app, acmeSpec(), { today: TODAY });
-    expect(withoutHeader(files(app))).toEqual(withoutHeader(files(exampleOrg)));
+    expect(
+      withoutHeader(files(app)),
+      "org/org.ts no longer declares the example test/fixtures/specs/acme.yaml pins: the README's walk-throughs are tested on that spec (test/example-project.ts). An edit of your own, as README's Your first change makes, fails this test; a change of the example goes in both",
+    ).toEqual(withoutHeader(files(exampleOrg)));
+  });
+
+  it('records construct paths with specPaths: false, as org/org.ts declares the same parts', () => {
+    const sources = (org: Organization) => {
+      const m = org.toModel();
+      return [
+        m.grants.find((g) => g.user === 'bob@acme.io')?.source,
+        m.tokens.find((t) => t.id === 'metrics-reader')?.rbac[1]?.source,
+        m.invites.find((i) => i.key === 'carol@acme.io')?.grants[0]?.source,
+        m.users.find((u) => u.email === 'ivan@acme.io')?.source,
+      ];
+    };
+    const recovered = Organization.fromSpec(new App(), acmeSpec(), { today: TODAY, specPaths: false });
+    expect(sources(recovered)).toEqual([
+      { construct: 'acme/grants/bob@acme.io → web' },
+      { construct: 'acme/tokens/metrics-reader/rbac[1]' },
+      { construct: 'acme/invites/carol@acme.io/grants[0]' },
+      { construct: 'acme/users/ivan@acme.io' },
+    ]);
+    expect(sources(recovered)).toEqual(sources(exampleOrg));
   });
 
   it('records spec paths as sources', () => {
