@@ -15,6 +15,19 @@ export const ORGANIZATION_LABEL = 'orgctl.io/organization';
 /** The annotation orgctl writes on every object for Argo CD: the order of its sync (SYNC_WAVE). */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
+/** Argo CD's per-object sync options, which orgctl writes on each Namespace (PREVIOUS_NAMESPACE_SYNC_OPTIONS). */
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+
+/**
+ * The sync options the release after this one writes on each Namespace (red team R60-2): an
+ * Application's cascade delete skips only an object whose options hold `Delete=false`. This
+ * release's review accepts that change in an upgrade's head dist/ (review/written-output.ts).
+ */
+export const NAMESPACE_SYNC_OPTIONS = 'Prune=false,Delete=false';
+
+/** The sync options this release writes on each Namespace: a sync's prune skips it. */
+export const PREVIOUS_NAMESPACE_SYNC_OPTIONS = 'Prune=false';
+
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 const SYNC_WAVE: Readonly<Record<string, string>> = {
   Namespace: '0',

@@ -50,7 +50,14 @@ import { escapeSkipMarker, streamDocument } from './yaml.ts';
 import { byteLength, unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
-import { declared, manifest, meta, type Manifest } from './manifest.ts';
+import {
+  declared,
+  manifest,
+  meta,
+  PREVIOUS_NAMESPACE_SYNC_OPTIONS,
+  SYNC_OPTIONS_ANNOTATION,
+  type Manifest,
+} from './manifest.ts';
 import { adminsOnlyNamespaces, isEmptySettings, type NamespaceSettings } from '../model/guard-rails.ts';
 import type { Source } from '../model/findings.ts';
 
@@ -482,7 +489,7 @@ export function namespaceObject(
         model,
         meta(model, 'Namespace', name, undefined, {
           // Dropping a namespace from the declaration never deletes its workloads.
-          'argocd.argoproj.io/sync-options': 'Prune=false',
+          [SYNC_OPTIONS_ANNOTATION]: PREVIOUS_NAMESPACE_SYNC_OPTIONS,
         }),
         settings,
       ),
