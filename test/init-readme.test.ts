@@ -33,3 +33,20 @@ describe("init's README", () => {
     expect(explain.stdout).toContain('r:pods: read Pods and their logs');
   });
 });
+
+describe("the project README's upgrade note on init's tsconfig.json", () => {
+  it('names the option init writes, which a repository an earlier init made adds by hand', async () => {
+    const dir = join(tempDir(), 'acme-org');
+    const init = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--github', 'alice']);
+    expect(init.code, init.stderr).toBe(0);
+    const options = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions;
+    expect(options.allowImportingTsExtensions).toBe(true);
+    const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+    expect(readme).toContain('**This release\'s `orgctl init` writes `"allowImportingTsExtensions": true`**');
+    // workflows --write, the upgrade's other step, leaves tsconfig.json as it is.
+    const before = readFileSync(join(dir, 'tsconfig.json'), 'utf8');
+    writeFileSync(join(dir, 'tsconfig.json'), before.replace('"allowImportingTsExtensions": true,', ''));
+    const write = await run(['workflows', '--write', '--dir', dir]);
+    expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8'), write.stderr).not.toContain('allowImportingTsExtensions');
+  });
+});
