@@ -1,7 +1,7 @@
 /** A base project whose lock installs orgctl from a given source, and a review of it by one admin (red teams R47, R50). */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { cli, gitIn, relabelledCopy, ROOT, run, tempDir } from './helpers.ts';
 
 /**
  * A base project as a repository holds it (package.json, its lock, the example's dist/): orgctl
@@ -49,3 +49,52 @@ export const vendorLinkingLock = JSON.stringify({
     'org/vendor': { name: 'orgctl', version: '0.1.0' },
   },
 });
+
+/** A review's result, with the row of `output-proof` and of `engine-change` (empty when absent). */
+export interface UpgradeJudged {
+  readonly code: number;
+  readonly proof: string;
+  readonly engine: string;
+}
+
+/**
+ * An upgrade to `version` judged from git (red teams R54, R61): the base commit holds the example's
+ * dist/ and `base`'s files, the head commit the dist/ `version` writes and `head`'s; alice opens it,
+ * frank approves, the paths `changed` change, and a head proof by `version` says ok.
+ */
+export function judgeUpgradeCommits(
+  version: string,
+  base: Record<string, string>,
+  head: Record<string, string>,
+  changed: readonly string[],
+): UpgradeJudged {
+  const repo = tempDir('orgctl-upgrade-commits-');
+  const git = gitIn(repo);
+  git('init', '-q');
+  /** Commits `dist` as the output and `files` beside it: the commit's name. */
+  const commit = (dist: string, files: Record<string, string>) => {
+    rmSync(join(repo, 'dist'), { recursive: true, force: true });
+    cpSync(dist, join(repo, 'dist'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(repo, name), text);
+    git('add', '-A');
+    git('commit', '-qm', `output ${dist}`);
+    return git('rev-parse', 'HEAD');
+  };
+  const baseSha = commit(join(ROOT, 'dist'), base);
+  const headSha = commit(relabelledCopy(join(ROOT, 'dist'), version), head);
+  const proof = join(repo, '..', `proof-${version}.json`);
+  writeFileSync(
+    proof,
+    JSON.stringify({ engine: { name: 'orgctl', version }, ok: true, differences: [], findings: [] }),
+  );
+  const r = cli(
+    [
+      ...['review', '--base', baseSha, '--head', headSha, '--actor', 'alice', '--approved-by', 'frank'],
+      ...changed.flatMap((p) => ['--changed-path', p]),
+      ...['--head-proof', proof],
+    ],
+    { cwd: repo },
+  );
+  const row = (rule: string) => r.stdout.split('\n').find((l) => l.startsWith(`| \`${rule}\` |`)) ?? '';
+  return { code: r.code, proof: row('output-proof'), engine: row('engine-change') };
+}

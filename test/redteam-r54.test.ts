@@ -14,12 +14,12 @@
  * it trusts the registry's orgctl the package-lock.json names, and the review job then runs what
  * the shrinkwrap names (a folder of the repository).
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockedEngine } from '../review/head-proof.ts';
-import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
-import { cli, gitIn, relabelledCopy, ROOT, tempDir } from './helpers.ts';
+import { judgeUpgradeCommits, lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { ROOT } from './helpers.ts';
 import { npmTakesFromBundle } from './npm-reads.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -87,36 +87,16 @@ const registryLock = (version: string) =>
 describe("R54-1 (head): an upgrade's head proof, when head holds an npm-shrinkwrap.json (fails by design on de0602a)", () => {
   /** Base: the example's dist/ and a lock of this orgctl; head: the upgraded dist/, a lock of NEW, and `shrinkwrap` when given. */
   function judgeUpgrade(shrinkwrap: string | undefined) {
-    const repo = tempDir('orgctl-r54-upgrade-');
-    const git = gitIn(repo);
-    git('init', '-q');
-    /** Commits `dist` as the output and `files` beside it: the commit's name. */
-    const commit = (dist: string, files: Record<string, string>) => {
-      rmSync(join(repo, 'dist'), { recursive: true, force: true });
-      cpSync(dist, join(repo, 'dist'), { recursive: true });
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(repo, name), text);
-      git('add', '-A');
-      git('commit', '-qm', `output ${dist}`);
-      return git('rev-parse', 'HEAD');
-    };
-    const base = commit(join(ROOT, 'dist'), { 'package-lock.json': registryLock(VERSION) });
-    const head = commit(relabelledCopy(join(ROOT, 'dist'), NEW), {
-      'package-lock.json': registryLock(NEW),
-      ...(shrinkwrap === undefined ? {} : { 'npm-shrinkwrap.json': shrinkwrap }),
-    });
-    const proof = join(repo, '..', `proof-${NEW}.json`);
-    writeFileSync(
-      proof,
-      JSON.stringify({ engine: { name: 'orgctl', version: NEW }, ok: true, differences: [], findings: [] }),
+    const r = judgeUpgradeCommits(
+      NEW,
+      { 'package-lock.json': registryLock(VERSION) },
+      {
+        'package-lock.json': registryLock(NEW),
+        ...(shrinkwrap === undefined ? {} : { 'npm-shrinkwrap.json': shrinkwrap }),
+      },
+      ['package-lock.json'],
     );
-    const r = cli(
-      [
-        ...['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
-        ...['--changed-path', 'package-lock.json', '--head-proof', proof],
-      ],
-      { cwd: repo },
-    );
-    return { code: r.code, row: r.stdout.split('\n').find((l) => l.startsWith('| `output-proof` |')) ?? '' };
+    return { code: r.code, row: r.proof };
   }
 
   it("a guard: without one, the proof of the version head's package-lock.json installs is accepted", () => {

