@@ -184,14 +184,15 @@ function basePackageFile(base: string, path: string, maxBytes: number): string |
 
 /**
  * Why head's package.json would have something else run as orgctl (review/head-proof.ts
- * projectCommandProblem), read from head's git ref, against base's; undefined when it would not, or
- * when head is a folder (no package.json to read).
+ * projectCommandProblem), read from head's git ref, against base's; undefined when it would not,
+ * when head holds none (npm ci installs nothing without one), or when head is a folder (no
+ * package.json to read).
  */
 export function readProjectCommand(base: string, head: string): string | undefined {
   const ref = refOfSide(head);
   if (ref === undefined) return undefined;
   const text = readRefFile(ref, 'package.json', MAX_PACKAGE_JSON_BYTES);
-  if (typeof text !== 'string') return `head's package.json: ${text.problem}`;
+  if (typeof text !== 'string') return text.absent ? undefined : `head's package.json: ${text.problem}`;
   return projectCommandProblem(
     text,
     basePackageFile(base, 'package.json', MAX_PACKAGE_JSON_BYTES),

@@ -89,6 +89,7 @@ function proveWhole(
     readonly changedPaths: readonly string[] | undefined;
     readonly today: string;
     readonly headCommit: string | undefined;
+    readonly projectCommand: string | undefined;
   },
   headSide: LoadedSide,
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>,
@@ -107,6 +108,7 @@ function proveWhole(
             running: RUNNING_ENGINE,
             changedPaths: given.changedPaths,
             recovered: proof.model !== undefined,
+            ...(given.projectCommand !== undefined ? { projectCommand: given.projectCommand } : {}),
             ...(given.headCommit !== undefined ? { headCommit: given.headCommit } : {}),
           }),
           proof,
@@ -140,9 +142,9 @@ export function judgeChange(
   const baseLockRead = headLockAsked || change.changedPaths ? readBaseLockText(change.base) : undefined;
   const baseLock = typeof baseLockRead === 'string' ? baseLockRead : undefined;
   const lock = headLockAsked ? readHeadLock(baseLockRead, change.head, change.headLock) : undefined;
-  const projectCommand = change.changedPaths?.includes('package.json')
-    ? readProjectCommand(change.base, change.head)
-    : undefined;
+  // npm reads the project's bundle and commands from package.json whichever package file changes:
+  // a lock changed alone installs under the package.json it finds there (R61-1).
+  const projectCommand = headLockAsked ? readProjectCommand(change.base, change.head) : undefined;
   const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : [];
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
@@ -192,7 +194,7 @@ export function judgeChange(
   const proved = againstBase?.proved
     ? baseProofResults(againstBase)
     : proveWhole(
-        { headProof, lock, changedPaths: change.changedPaths, today, headCommit: change.headCommit },
+        { headProof, lock, changedPaths: change.changedPaths, today, headCommit: change.headCommit, projectCommand },
         headSide,
         headDocs,
         io,

@@ -747,6 +747,8 @@ function parseManifest(text: string): Record<string, unknown> | string {
  * `directories.bin`, which makes every file of a folder a command). Nor may any project, orgctl's
  * own included, bundle dependencies: npm fetches what the project bundles, and what that package
  * bundles, from the lock's `resolved` (arborist's getBundler stops at the root: red team R58-1).
+ * npm reads these from package.json alone (the lock's root entry says nothing to it), so they are
+ * judged whenever the lock may change, package.json changed or not (red team R61-1).
  */
 export function projectCommandProblem(head: string, base: string | undefined, engine: string): string | undefined {
   const manifest = parseManifest(head);
@@ -812,6 +814,11 @@ interface HeadProofInput {
   readonly recovered: boolean;
   /** The commit judged, when known (on GitHub, the pull request's head): the proof must name it. */
   readonly headCommit?: string;
+  /**
+   * Why head's package.json has npm install or run something else than its lock says
+   * (projectCommandProblem): the head engine's job installs under it too.
+   */
+  readonly projectCommand?: string;
 }
 
 /** Whether a head proof stands in for the base's failed byte comparison; the first reason it does not. */
@@ -848,6 +855,7 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
       `it was made by ${by}, but head's package-lock.json installs ${running.name} ${lock.version}: only the version the upgrade installs (and its approval trusts) may vouch for head dist/`,
     );
   if (lock.untrusted) return refuse(lock.untrusted);
+  if (input.projectCommand) return refuse(input.projectCommand);
   if (input.changedPaths.includes(NPM_CONFIG))
     return refuse(
       `the change touches ${NPM_CONFIG}, npm's configuration (its registry among others): the head engine would not be installed as base's lock and registries say`,

@@ -87,5 +87,6 @@ describe("R61-1: the project's bundle is its package.json's, whatever the lock's
     );
     expect(r.code).toBe(1);
     expect(r.engine).toMatch(/❌.*bundleDependencies/);
+    expect(r.proof).toMatch(/❌.*not accepted.*bundleDependencies/);
   });
 });
