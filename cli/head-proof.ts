@@ -98,6 +98,27 @@ export function readHeadLock(
     : `head's package-lock.json: ${text.problem}`;
 }
 
+/**
+ * What the lock npm installs from at head's git ref installs for orgctl, which an approval of the
+ * upgrade trusts: npm-shrinkwrap.json, in package-lock.json's place, unless head holds none or an
+ * empty one (npm's `shrinkwrap || lock`, as readBaseLockText reads base's: red team R61-2); or why
+ * the review cannot read it as npm does. Undefined when head holds no lock (npm ci installs
+ * nothing without one). A head folder has no ref: what `--head-lock` says (`given`), when it says it.
+ */
+export function readHeadInstalledLock(
+  baseLock: string | undefined,
+  head: string,
+  given: LockedEngine | string | undefined,
+): LockedEngine | string | undefined {
+  const ref = refOfSide(head);
+  if (ref === undefined) return typeof given === 'object' ? given : undefined;
+  const shrinkwrap = readRefFile(ref, SHRINKWRAP, MAX_LOCK_BYTES);
+  const file = shrinkwrap === '' || (typeof shrinkwrap !== 'string' && shrinkwrap.absent) ? PACKAGE_LOCK : SHRINKWRAP;
+  const text = file === SHRINKWRAP ? shrinkwrap : readRefFile(ref, PACKAGE_LOCK, MAX_LOCK_BYTES);
+  if (typeof text === 'string') return lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock), file);
+  return text.absent ? undefined : `head's ${file}: ${text.problem}`;
+}
+
 /** Why base's lock, which npm installs from, cannot be read as npm reads it: `npm-shrinkwrap.json cannot be read ... (why)`. */
 export interface UnreadableLock {
   readonly unreadable: string;

@@ -10,7 +10,13 @@ import { type OutputFileText, proofResults, proveOutput } from '../review/proof.
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
 import { deliverySourceResults, type Guarded } from '../review/delivery-source.ts';
-import { checkHeadProof, describeLocked, isEngineUpgrade, type HeadProofCheck } from '../review/head-proof.ts';
+import {
+  checkHeadProof,
+  describeLocked,
+  describeUnknownLock,
+  isEngineUpgrade,
+  type HeadProofCheck,
+} from '../review/head-proof.ts';
 import type { RbacSet } from '../analysis/objects.ts';
 import { review, withResults, type RuleResult, type Verdict } from '../review/review.ts';
 import { accessDiff, loadSnapshots, loadWindow } from './diff.ts';
@@ -19,7 +25,14 @@ import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import { isActiveAdmin, type HeadTree } from '../policies/change/context.ts';
-import { baseLockedEngine, readBaseLockText, readHeadLock, readHeadProof, readProjectCommand } from './head-proof.ts';
+import {
+  baseLockedEngine,
+  readBaseLockText,
+  readHeadLock,
+  readHeadProof,
+  readHeadInstalledLock,
+  readProjectCommand,
+} from './head-proof.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 
 export interface ChangeToJudge {
@@ -145,6 +158,8 @@ export function judgeChange(
   // npm reads the project's bundle and commands from package.json whichever package file changes:
   // a lock changed alone installs under the package.json it finds there (R61-1).
   const projectCommand = headLockAsked ? readProjectCommand(change.base, change.head) : undefined;
+  // What an upgrade's approval trusts: what npm installs from head's lock, its shrinkwrap first (R61-2).
+  const installed = upgrade ? readHeadInstalledLock(baseLock, change.head, lock) : undefined;
   const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : [];
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
@@ -165,8 +180,13 @@ export function judgeChange(
     overrides: change.overrides,
     ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
     ...(change.accountIds !== undefined ? { accountIds: change.accountIds } : {}),
-    ...(upgrade && lock !== undefined && typeof lock !== 'string'
-      ? { headEngine: describeLocked(RUNNING_ENGINE.name, lock, baseLockedEngine(baseLock)) }
+    ...(installed !== undefined
+      ? {
+          headEngine:
+            typeof installed === 'string'
+              ? describeUnknownLock(installed)
+              : describeLocked(RUNNING_ENGINE.name, installed, baseLockedEngine(baseLock)),
+        }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
     ...(installedFrom.length ? { installedFrom } : {}),

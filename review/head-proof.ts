@@ -49,6 +49,8 @@ export interface LockedEngine {
   readonly untrusted?: string;
   /** The first of those packages and its source, and how many more: what an approval trusts beyond orgctl. */
   readonly outside?: string;
+  /** The lock it was read from, when not PACKAGE_LOCK: SHRINKWRAP, which npm installs in its place (R61-2). */
+  readonly file?: typeof SHRINKWRAP;
 }
 
 /** Where packages come from when the base's lock names no registry: npm's public registry. */
@@ -63,8 +65,11 @@ export const PACKAGE_LOCK = 'package-lock.json';
  */
 export const SHRINKWRAP = 'npm-shrinkwrap.json';
 
-/** The files whose change is an upgrade (or downgrade) of the engine an organization runs. */
-const ENGINE_FILES = ['package.json', PACKAGE_LOCK] as const;
+/**
+ * The files whose change is an upgrade (or downgrade) of the engine an organization runs: the
+ * shrinkwrap too, which npm installs in the lock's place (red team R61-2).
+ */
+const ENGINE_FILES = ['package.json', PACKAGE_LOCK, SHRINKWRAP] as const;
 /** npm's project configuration: which registry a lock entry without `resolved` comes from, among others. */
 const NPM_CONFIG = '.npmrc';
 
@@ -697,18 +702,24 @@ function lockSourceProblems(packages: Record<string, unknown>, trusted: readonly
 /**
  * What a package-lock.json (lockfileVersion 2 or 3) installs for the package `name`, and whether
  * anything it installs comes from a source outside `trusted` (registries, as lockRegistries gives
- * them); a string says why nothing.
+ * them); a string says why nothing. `file`: the lock it is, when head's npm-shrinkwrap.json.
  */
-export function lockedEngine(text: string, name: string, trusted: readonly string[]): LockedEngine | string {
+export function lockedEngine(
+  text: string,
+  name: string,
+  trusted: readonly string[],
+  file: typeof PACKAGE_LOCK | typeof SHRINKWRAP = PACKAGE_LOCK,
+): LockedEngine | string {
+  const lockName = `head's ${file}`;
   const parsed = parseLock(text);
-  if ('problem' in parsed) return `head's package-lock.json: ${parsed.problem}`;
+  if ('problem' in parsed) return `${lockName}: ${parsed.problem}`;
   const lock = parsed.value;
   if (!isRecord(lock) || !isRecord(lock.packages))
-    return "head's package-lock.json has no `packages` (lockfileVersion 2 or 3, as npm 7 and later write)";
+    return `${lockName} has no \`packages\` (lockfileVersion 2 or 3, as npm 7 and later write)`;
   const entry = lock.packages[`node_modules/${name}`];
-  if (!isRecord(entry)) return `head's package-lock.json installs no ${name} (no "node_modules/${name}")`;
+  if (!isRecord(entry)) return `${lockName} installs no ${name} (no "node_modules/${name}")`;
   if (typeof entry.version !== 'string' || !VERSION.test(entry.version))
-    return `head's package-lock.json installs ${name} at version ${show(entry.version)}, which is not a version`;
+    return `${lockName} installs ${name} at version ${show(entry.version)}, which is not a version`;
   const bounded = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? { value: v } : undefined);
   const resolved = bounded(entry.resolved);
   const integrity = bounded(entry.integrity);
@@ -718,10 +729,11 @@ export function lockedEngine(text: string, name: string, trusted: readonly strin
     version: entry.version,
     ...(resolved ? { resolved: resolved.value } : {}),
     ...(integrity ? { integrity: integrity.value } : {}),
+    ...(file === SHRINKWRAP ? { file } : {}),
     ...(outside
       ? {
           outside,
-          untrusted: `head's package-lock.json installs ${outside}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity, as the package its path names`,
+          untrusted: `${lockName} installs ${outside}: the head engine's job runs every package it installs, so each must come from a registry base's lock installs from (${trusted.join(', ')}), over https, with a sha512 integrity, as the package its path names`,
         }
       : {}),
   };
@@ -771,7 +783,7 @@ export function projectCommandProblem(head: string, base: string | undefined, en
   return undefined;
 }
 
-/** Whether the changed paths upgrade the engine (package.json or package-lock.json at the root). */
+/** Whether the changed paths upgrade the engine (package.json, package-lock.json or npm-shrinkwrap.json at the root). */
 export const isEngineUpgrade = (changedPaths: readonly string[] | undefined): boolean =>
   !!changedPaths?.some((p) => (ENGINE_FILES as readonly string[]).includes(p));
 
@@ -794,8 +806,15 @@ export function describeLocked(name: string, locked: LockedEngine, base?: Locked
   const outside = locked.outside
     ? `, and everything the lock installs, which the review job runs once this merges: ${locked.outside}`
     : '';
-  return `${from(locked)}, which head's package-lock.json installs${base ? replacing(base) : ''}${outside}`;
+  return `${from(locked)}, which head's ${locked.file ?? PACKAGE_LOCK} installs${base ? replacing(base) : ''}${outside}`;
 }
+
+/**
+ * What an approval of an upgrade trusts when the review cannot say what head's lock installs
+ * (`why`): whatever npm makes of it, which the review job installs and runs once this merges.
+ */
+export const describeUnknownLock = (why: string): string =>
+  `whatever head's lock installs, which the review job runs once this merges, and which this review cannot tell: ${why}`;
 
 /** The head proof, judged: accepted (with the version that vouches), or why not. */
 export type HeadProofCheck =
@@ -838,7 +857,7 @@ export function checkHeadProof(input: HeadProofInput): HeadProofCheck {
   if (!input.changedPaths) return refuse('the changed paths are unknown (no --changed-path): no upgrade to judge');
   if (!isEngineUpgrade(input.changedPaths))
     return refuse(
-      `the change touches neither ${ENGINE_FILES.join(' nor ')}: it does not upgrade orgctl, so this orgctl's proof is the one that counts`,
+      `the change touches none of ${ENGINE_FILES.join(', ')}: it does not upgrade orgctl, so this orgctl's proof is the one that counts`,
     );
   if (!proof.ok)
     return refuse(

@@ -131,6 +131,24 @@ describe('R61-2: an approval of a change to npm-shrinkwrap.json is told what it 
     );
     expect(r.engine).toMatch(/npm-shrinkwrap\.json.*evil\.example/);
   });
+
+  it('a guard: an empty npm-shrinkwrap.json, which npm ignores, leaves the approval told what package-lock.json installs', async () => {
+    const dir = tempDir('orgctl-r61-npm-');
+    writeFileSync(join(dir, 'package.json'), manifest);
+    writeFileSync(join(dir, 'package-lock.json'), evilLock);
+    writeFileSync(join(dir, 'npm-shrinkwrap.json'), '');
+    const tree = (await new Arborist({ path: dir }).loadVirtual()) as unknown as {
+      inventory: Map<string, { resolved: string }>;
+    };
+    expect(tree.inventory.get('node_modules/orgctl')?.resolved).toMatch(/evil\.example/); // the oracle
+    const r = judgeUpgradeCommits(
+      VERSION,
+      { 'package.json': manifest, 'package-lock.json': registryLock },
+      { 'package.json': manifest, 'package-lock.json': evilLock, 'npm-shrinkwrap.json': '' },
+      ['package-lock.json', 'npm-shrinkwrap.json'],
+    );
+    expect(r.engine).toMatch(/which head's package-lock\.json installs.*evil\.example/);
+  });
 });
 
 /**

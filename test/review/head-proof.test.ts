@@ -1044,7 +1044,7 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
     [
       'no engine change among the changed paths',
       () => ['--changed-path', 'dist/members.json', '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
-      /the change touches neither package\.json nor package-lock\.json: it does not upgrade orgctl/,
+      /the change touches none of package\.json, package-lock\.json, npm-shrinkwrap\.json: it does not upgrade orgctl/,
     ],
     [
       'changed paths unknown',
