@@ -13,11 +13,12 @@
  * and once merged the review job's npm ci installs it under orgctl, which runs it with its token.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judgeUpgradeCommits } from './base-lock-project.ts';
+import { judgeUpgradeCommits, lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -196,5 +197,60 @@ describe("R61-2's class: an upgrade's approval is told when head's lock cannot b
       ['package-lock.json'],
     );
     expect(r.engine).toMatch(/approving it trusts .*conflict markers/);
+  });
+});
+
+/**
+ * R61-3 (low): npm installs what a dependency's own npm-shrinkwrap.json lists (a lock entry marked
+ * hasShrinkwrap), and a `file:` source there is read from the dependency's folder: `../../org/x`
+ * is the repository's org/x, copied in by npm ci (npm 11 refuses only a link resolving outside it).
+ * The review read base's lock alone, so org/x, which base's npm ci installs, was one admin's to
+ * change. It needs a dependency whose pinned tarball names the repository's folder; the review now
+ * fails closed on any hasShrinkwrap entry of base's lock, as it refuses one in head's (R59-6).
+ */
+describe("R61-3: a dependency of base's lock with its own shrinkwrap (fails by design on 1965d72)", () => {
+  it("org/x, which foo's own npm-shrinkwrap.json installs, is not one admin's to change", async () => {
+    const dir = tempDir('orgctl-r61-3-');
+    mkdirSync(join(dir, 'src/package'), { recursive: true });
+    const foo = { name: 'foo', version: '1.0.0', dependencies: { bar: 'file:../../org/x' } };
+    writeFileSync(join(dir, 'src/package/package.json'), JSON.stringify(foo));
+    writeFileSync(
+      join(dir, 'src/package/npm-shrinkwrap.json'),
+      lockOf(foo, { 'node_modules/bar': { version: '1.0.0', resolved: 'file:../../org/x' } }),
+    );
+    execFileSync('tar', ['czf', 'foo-1.0.0.tgz', '-C', 'src', 'package'], { cwd: dir });
+    const integrity = `sha512-${createHash('sha512')
+      .update(readFileSync(join(dir, 'foo-1.0.0.tgz')))
+      .digest('base64')}`;
+    const tarball = `file:${join(dir, 'foo-1.0.0.tgz')}`;
+    const dist = lockedProject('0.1.0', { 'node_modules/orgctl': fromRegistry('0.1.0') });
+    const project = join(dist, '..');
+    const root = { name: 'acme-org', version: '1.0.0', dependencies: { foo: tarball } };
+    writeFileSync(join(project, 'package.json'), JSON.stringify(root));
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      lockOf(root, { 'node_modules/foo': { version: '1.0.0', resolved: tarball, integrity, hasShrinkwrap: true } }),
+    );
+    mkdirSync(join(project, 'org/x'), { recursive: true });
+    writeFileSync(join(project, 'org/x/package.json'), JSON.stringify({ name: 'bar', version: '1.0.0' }));
+    writeFileSync(join(project, 'org/x/index.js'), 'module.exports = "org/x";');
+    execFileSync('npm', ['ci', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    // The oracle: npm ci installs the repository's org/x under foo.
+    expect(readFileSync(join(project, 'node_modules/foo/node_modules/bar/index.js'), 'utf8')).toContain('org/x');
+    rmSync(join(project, 'node_modules'), { recursive: true });
+    // The review's base: the same foo, from npm's registry (a tarball outside the repository is engine already).
+    const registryFoo = { version: '1.0.0', resolved: 'https://registry.npmjs.org/foo/-/foo-1.0.0.tgz', integrity };
+    const fromNpm = { ...root, dependencies: { foo: '1.0.0' } };
+    writeFileSync(join(project, 'package.json'), JSON.stringify(fromNpm));
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      lockOf(fromNpm, { 'node_modules/foo': { ...registryFoo, hasShrinkwrap: true } }),
+    );
+    const r = await reviewByAliceAlone(dist, ['org/x/index.js']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/\| `engine-change` \|[^\n]*/)?.[0]).toMatch(/❌.*hasShrinkwrap/);
   });
 });
