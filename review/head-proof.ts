@@ -11,6 +11,7 @@
 import { posix } from 'node:path';
 import { describeValue } from '../model/data.ts';
 import { firstOf } from '../model/text.ts';
+import { SHRINKWRAPPED } from '../policies/change/engine-change.ts';
 import { isGitAttributes } from '../policies/change/repository-tree.ts';
 
 /** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
@@ -405,7 +406,8 @@ const unpinnedRemote = (
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
  * and npm ci installs a tarball without one as whatever bytes it holds; and a remote source nothing
  * pins, kept as written (unpinnedRemote: it may serve the repository's own files, red team R47-3/4),
- * whatever its spelling (sourceOf).
+ * whatever its spelling (sourceOf); and a package whose own npm-shrinkwrap.json npm installs, as
+ * SHRINKWRAPPED names it (what that lists is read from its folder: R61-3).
  */
 export function lockedRepositoryPaths(text: string): string[] {
   const parsed = parseLock(text);
@@ -423,6 +425,8 @@ export function lockedRepositoryPaths(text: string): string[] {
   for (const [key, entry] of isRecord(packages) ? Object.entries(packages) : []) {
     if (key !== '' && !key.startsWith('node_modules/')) add(key);
     if (!isRecord(entry)) continue;
+    // npm installs what its own shrinkwrap lists, read from its folder: any path (R61-3).
+    if (key !== '' && entry.hasShrinkwrap) paths.add(`${SHRINKWRAPPED}${key}`);
     if (isLinkEntry(entry)) {
       if (typeof entry.resolved === 'string') add(entry.resolved);
     } else {

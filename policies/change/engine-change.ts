@@ -17,6 +17,14 @@ const leavesRepository = (path: string): boolean =>
   path.startsWith('/') || path === '..' || path.startsWith('../') || path === '~' || path.startsWith('~/');
 
 /**
+ * How lockedRepositoryPaths names a package of base's lock whose own npm-shrinkwrap.json npm
+ * installs (marked hasShrinkwrap): npm reads a `file:` source there from that package's folder, so
+ * `file:../../org/x` is the repository's org/x (red team R61-3); what it lists may be any path.
+ */
+export const SHRINKWRAPPED = 'hasShrinkwrap:';
+const isShrinkwrapped = (path: string): boolean => path.startsWith(SHRINKWRAPPED);
+
+/**
  * A remote source nothing pins (lockedRepositoryPaths keeps it as written: a scheme, where a path
  * of the repository has none): it may serve any file, the repository's own among them (red team R47-3/4).
  */
@@ -32,7 +40,13 @@ const isRemote = (path: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(path);
 function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
   return DECLARATION_PATHS.flatMap((folder) => {
     const from = installedFrom.find(
-      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isRemote(p),
+      (p) =>
+        `${p}/`.startsWith(folder) ||
+        p === '' ||
+        folder.startsWith(`${p}/`) ||
+        leavesRepository(p) ||
+        isShrinkwrapped(p) ||
+        isRemote(p),
     );
     return from === undefined ? [] : [{ folder, from }];
   });
@@ -42,11 +56,13 @@ function declarationFoldersInstalled(installedFrom: readonly string[]): { folder
 const installedFromText = (from: string): string =>
   from === ''
     ? 'the repository itself'
-    : isRemote(from)
-      ? `${from}, which no integrity (a sha512) and no commit pins: npm ci installs whatever it serves then, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com, and its branches to git)`
-      : leavesRepository(from)
-        ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
-        : from;
+    : isShrinkwrapped(from)
+      ? `what ${from.slice(SHRINKWRAPPED.length)}'s own npm-shrinkwrap.json lists (marked hasShrinkwrap), which npm reads from that package's folder: file:../../org/x there is this repository's org/x`
+      : isRemote(from)
+        ? `${from}, which no integrity (a sha512) and no commit pins: npm ci installs whatever it serves then, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com, and its branches to git)`
+        : leavesRepository(from)
+          ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
+          : from;
 
 /**
  * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
