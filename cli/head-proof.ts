@@ -113,10 +113,21 @@ export function readHeadInstalledLock(
   const ref = refOfSide(head);
   if (ref === undefined) return typeof given === 'object' ? given : undefined;
   const shrinkwrap = readRefFile(ref, SHRINKWRAP, MAX_LOCK_BYTES);
-  const file = shrinkwrap === '' || (typeof shrinkwrap !== 'string' && shrinkwrap.absent) ? PACKAGE_LOCK : SHRINKWRAP;
+  const file = installedLockFile(typeof shrinkwrap !== 'string' && shrinkwrap.absent ? ABSENT : shrinkwrap);
   const text = file === SHRINKWRAP ? shrinkwrap : readRefFile(ref, PACKAGE_LOCK, MAX_LOCK_BYTES);
   if (typeof text === 'string') return lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock), file);
   return text.absent ? undefined : `head's ${file}: ${text.problem}`;
+}
+
+/**
+ * The lock file npm installs from, given what a side holds as npm-shrinkwrap.json (its text, ABSENT,
+ * or why it cannot be read): npm installs `shrinkwrap || lock` (arborist's Shrinkwrap.load), so an
+ * empty shrinkwrap is none (R58-7) and one it cannot read is still the one (R54-1).
+ */
+function installedLockFile(
+  shrinkwrap: string | typeof ABSENT | { readonly problem: string },
+): typeof SHRINKWRAP | typeof PACKAGE_LOCK {
+  return shrinkwrap === ABSENT || shrinkwrap === '' ? PACKAGE_LOCK : SHRINKWRAP;
 }
 
 /** Why base's lock, which npm installs from, cannot be read as npm reads it: `npm-shrinkwrap.json cannot be read ... (why)`. */
@@ -133,8 +144,7 @@ export interface UnreadableLock {
  */
 export function readBaseLockText(base: string): string | UnreadableLock | undefined {
   const shrinkwrap = basePackageText(base, SHRINKWRAP, MAX_LOCK_BYTES);
-  // npm installs `shrinkwrap || lock` (arborist's Shrinkwrap.load): an empty one is none (R58-7).
-  const file = shrinkwrap !== ABSENT && shrinkwrap !== '' ? SHRINKWRAP : PACKAGE_LOCK;
+  const file = installedLockFile(shrinkwrap);
   const text = file === SHRINKWRAP ? shrinkwrap : basePackageText(base, PACKAGE_LOCK, MAX_LOCK_BYTES);
   if (text === ABSENT) return undefined;
   const problem = typeof text === 'string' ? lockReadProblem(text) : text.problem;
