@@ -118,6 +118,12 @@ describe('R62-1, the class: Gmail reads no dots and googlemail.com as gmail.com'
         { actors: ['frank'] },
       );
       expect(failed(v, 'self-edit')).toHaveLength(1);
+      // Why it is frank's is said as it is: Gmail's reading, not (only) a subaddress.
+      expect(failed(v, 'self-edit')[0].message).toContain(
+        `${alias} shares a mailbox with frank.jones@gmail.com, an author of this change (${
+          alias.includes('+') ? 'a subaddress name+tag@ is delivered to name@; ' : ''
+        }Gmail reads no dots in a name, and googlemail.com as gmail.com), and`,
+      );
     });
 
   it('held: dots elsewhere are another mailbox', () => {
