@@ -4,6 +4,7 @@ import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
 import { tokenCells, type LazyCell, type Membership, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
+import { mailboxOf } from '../../model/mailbox.ts';
 
 export interface ReviewInput {
   /** The trust anchor: membership (who is admin) is read from here only. */
@@ -135,32 +136,6 @@ export const loginKey = (login: string): string => login.toLowerCase();
 /** Whether two GitHub logins are one account; a missing one is ''. */
 export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
   loginKey(a ?? '') === loginKey(b ?? '');
-
-/**
- * Domains whose mail Gmail delivers: it reads `googlemail.com` as `gmail.com` and ignores dots in a
- * name, so `f.rank@googlemail.com` is `frank@gmail.com`'s mailbox (a social login's address).
- */
-const GMAIL: ReadonlyMap<string, string> = new Map([
-  ['gmail.com', 'gmail.com'],
-  ['googlemail.com', 'gmail.com'],
-]);
-
-/**
- * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
- * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
- * providers, and Gmail reads no dots (GMAIL), so an invitation sent there is accepted by that
- * mailbox's owner, who then holds what it gives under a second username (red team R62-1). The
- * rules read one person per mailbox.
- */
-function mailboxOf(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return email; // no address (a forged dist/'s): its own mailbox
-  const plus = email.indexOf('+');
-  const name = plus > 0 && plus < at ? email.slice(0, plus) : email.slice(0, at);
-  const domain = email.slice(at + 1);
-  const gmail = GMAIL.get(domain);
-  return gmail === undefined ? `${name}@${domain}` : `${name.replaceAll('.', '')}@${gmail}`;
-}
 
 /** The mailboxes of `emails`, to ask whether a change concerns an address (one lookup each). */
 const mailboxesOf = (emails: readonly string[]): ReadonlySet<string> => new Set(emails.map(mailboxOf));
@@ -429,8 +404,8 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
 
 /**
  * Every address of base or head (a user's or an invitee's) reaching the mailbox of one of `owners`,
- * each to that owner (an owner to itself): an address sharing someone's mailbox (a subaddress) is
- * theirs (R62-1).
+ * each to that owner (an owner to itself): an address sharing someone's mailbox (a subaddress, a
+ * Gmail spelling: model/mailbox.ts) is theirs (R62-1).
  */
 export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Map<string, string> {
   const out = new Map<string, string>();

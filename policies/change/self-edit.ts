@@ -15,9 +15,7 @@ import {
   type ChangeRule,
   type RuleResult,
 } from './context.ts';
-
-/** Why two addresses are one mailbox, as a message says it. */
-const SUBADDRESS = 'a subaddress name+tag@ is delivered to name@';
+import { oneMailboxWhy } from '../../model/mailbox.ts';
 
 /**
  * The seed: administrators may not edit their own privileges; another administrator must. A
@@ -26,20 +24,23 @@ const SUBADDRESS = 'a subaddress name+tag@ is delivered to name@';
 export const selfEdit: ChangeRule = {
   id: 'self-edit',
   check(input) {
+    // An author's own addresses, and every address sharing an author's mailbox (R62-1).
     const authorOf = actorEmails(input);
     const mine: ReadonlySet<string> = new Set(authorOf.keys());
-    // An author, or an address sharing an author's mailbox (a subaddress, R62-1).
+    /** How an address of an author's mailbox that is not the author's own is said, and why it is theirs. */
+    const sharesWithAuthor = (email: string, author: string): string =>
+      `shares a mailbox with ${author}, an author of this change (${oneMailboxWhy(email, author)})`;
     const authorText = (email: string): string => {
-      const author = authorOf.get(email);
+      const author = authorOf.get(email)!;
       return author === email
         ? `${email} is an author of this change and`
-        : `${email} shares a mailbox with ${author}, an author of this change (${SUBADDRESS}), and`;
+        : `${email} ${sharesWithAuthor(email, author)}, and`;
     };
     const ownerText = (email: string): string => {
-      const author = authorOf.get(email);
+      const author = authorOf.get(email)!;
       return author === email
         ? `${email}, an author of this change`
-        : `${email}, who shares a mailbox with ${author}, an author of this change (${SUBADDRESS})`;
+        : `${email}, who ${sharesWithAuthor(email, author)}`;
     };
     const out: RuleResult[] = [];
     // Implied changes are not edits: an admin adding a namespace gains w:full there as every admin does.
