@@ -12,13 +12,16 @@ interface Value {
   readonly end: number;
 }
 
+/** A long-form length's bytes as the number they write (big-endian). */
+const lengthOf = (bytes: Buffer): number => bytes.reduce((sum, b) => sum * 256 + b, 0);
+
 /** The value at `at` (the bytes are DER already: OpenSSL read them, to the last byte). */
 function valueAt(der: Buffer, at: number): Value {
   let length = der[at + 1]!;
   let start = at + 2;
   if (length & 0x80) {
     const n = length & 0x7f;
-    length = der.subarray(start, start + n).reduce((sum, b) => sum * 256 + b, 0);
+    length = lengthOf(der.subarray(start, start + n));
     start += n;
   }
   return { tag: der[at]!, start, end: start + length };
@@ -32,19 +35,26 @@ function valuesIn(der: Buffer, v: Value): Value[] {
 }
 
 const TAG = {
+  BOOLEAN: 0x01,
   INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OBJECT_IDENTIFIER: 0x06,
+  SEQUENCE: 0x30,
   UTF8String: 0x0c,
   NumericString: 0x12,
   PrintableString: 0x13,
   T61String: 0x14,
   IA5String: 0x16,
   BMPString: 0x1e,
-  BOOLEAN: 0x01,
   VERSION: 0xa0,
   ISSUER_UNIQUE_ID: 0x81,
   SUBJECT_UNIQUE_ID: 0x82,
   EXTENSIONS: 0xa3,
 } as const;
+
+/** Go's isIA5String: ASCII only. */
+const isIa5 = (c: Buffer): boolean => c.every((b) => b < 0x80);
 
 /** Go's isPrintable: PrintableString's characters, and `*` and `&`, which certificates use anyway. */
 const PRINTABLE = /^[a-zA-Z0-9'()+,\-./:=? *&]*$/;
@@ -61,7 +71,7 @@ function stringProblem(tag: number, bytes: Buffer): string | undefined {
     case TAG.BMPString:
       return bytes.length % 2 ? 'a BMPString of an odd number of bytes' : undefined;
     case TAG.IA5String:
-      return bytes.every((b) => b < 0x80) ? undefined : 'an IA5String holding a byte past ASCII';
+      return isIa5(bytes) ? undefined : 'an IA5String holding a byte past ASCII';
     case TAG.NumericString:
       return /^[0-9 ]*$/.test(bytes.toString('latin1')) ? undefined : 'a NumericString holding another character';
     default:
@@ -139,7 +149,7 @@ function strictValueAt(bytes: Buffer, at = 0): Value | undefined {
   if (length & 0x80) {
     const n = length & 0x7f;
     if (n === 0 || n > 4 || start + n > bytes.length || bytes[start] === 0) return undefined;
-    length = bytes.subarray(start, start + n).reduce((sum, b) => sum * 256 + b, 0);
+    length = lengthOf(bytes.subarray(start, start + n));
     if (length < 0x80) return undefined;
     start += n;
   }
@@ -175,10 +185,10 @@ function isDerBitString(c: Buffer): boolean {
   return (c[c.length - 1]! & ((1 << c[0]!) - 1)) === 0;
 }
 
-/** Go's isIA5String: ASCII only. */
-const isIa5 = (c: Buffer): boolean => c.every((b) => b < 0x80);
+/** GeneralName's iPAddress tag ([7]), whose bytes Go takes as an IPv4 or IPv6 address. */
+const SAN_IP_ADDRESS = 0x87;
 
-/** GeneralName tags Go reads in a subject alternative name: rfc822Name, dNSName, uniformResourceIdentifier, iPAddress. */
+/** GeneralName tags Go reads as ASCII in a subject alternative name: rfc822Name, dNSName, uniformResourceIdentifier. */
 const SAN_NAME = new Map([
   [0x81, 'an email address'],
   [0x82, 'a DNS name'],
@@ -201,12 +211,14 @@ const EXTENSION_PROBLEM: Readonly<Record<string, (value: Buffer, critical: boole
   // 2.5.29.15 key usage: a BIT STRING.
   '551d0f': (value) => {
     const v = strictValueAt(value);
-    return v?.tag === 0x03 && isDerBitString(value.subarray(v.start, v.end)) ? undefined : 'a key usage Go cannot read';
+    return v?.tag === TAG.BIT_STRING && isDerBitString(value.subarray(v.start, v.end))
+      ? undefined
+      : 'a key usage Go cannot read';
   },
   // 2.5.29.19 basic constraints: a SEQUENCE of an optional BOOLEAN and an optional INTEGER.
   '551d13': (value) => {
     const v = strictValueAt(value);
-    const inner = v?.tag === 0x30 ? strictValuesIn(value, v) : undefined;
+    const inner = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
     if (!inner) return 'basic constraints Go cannot read';
     const [first, second] = inner;
     const isCa = first?.tag === TAG.BOOLEAN ? first : undefined;
@@ -217,23 +229,25 @@ const EXTENSION_PROBLEM: Readonly<Record<string, (value: Buffer, critical: boole
     return undefined;
   },
   // 2.5.29.14 subject key identifier: an OCTET STRING, never critical.
-  '551d0e': keyIdentifier('a subject key identifier', 0x04),
+  '551d0e': keyIdentifier('a subject key identifier', TAG.OCTET_STRING),
   // 2.5.29.35 authority key identifier: a SEQUENCE, never critical.
-  '551d23': keyIdentifier('an authority key identifier', 0x30),
+  '551d23': keyIdentifier('an authority key identifier', TAG.SEQUENCE),
   // 2.5.29.37 extended key usage: a SEQUENCE of object identifiers.
   '551d25': (value) => {
     const v = strictValueAt(value);
-    const usages = v?.tag === 0x30 ? strictValuesIn(value, v) : undefined;
-    return usages?.every((u) => u.tag === 0x06 && u.end > u.start) ? undefined : 'extended key usages Go cannot read';
+    const usages = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
+    return usages?.every((u) => u.tag === TAG.OBJECT_IDENTIFIER && u.end > u.start)
+      ? undefined
+      : 'extended key usages Go cannot read';
   },
   // 2.5.29.17 subject alternative names: emails, DNS names and URIs in ASCII, IP addresses of 4 or 16 bytes.
   '551d11': (value) => {
     const v = strictValueAt(value);
-    const names = v?.tag === 0x30 ? strictValuesIn(value, v) : undefined;
+    const names = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
     if (!names) return 'subject alternative names Go cannot read';
     for (const n of names) {
       const bytes = value.subarray(n.start, n.end);
-      if (n.tag === 0x87 && bytes.length !== 4 && bytes.length !== 16)
+      if (n.tag === SAN_IP_ADDRESS && bytes.length !== 4 && bytes.length !== 16)
         return `a subject alternative name an IP address of ${bytes.length} bytes`;
       const what = SAN_NAME.get(n.tag);
       if (what && !isIa5(bytes)) return `a subject alternative name ${what} past ASCII`;
