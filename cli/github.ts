@@ -495,13 +495,23 @@ const baseGone = (branch: string, judged: string, tip: string, when: string): st
  * every job, head-engine's first, and head-engine runs the pull request's own code, which may write
  * a report headed as this one; it ends before the review job starts, on another machine, so it
  * cannot know the mark, which the comment and the check run (no code of the pull request writes
- * either) name.
+ * either) name: the comment where it is cut (`pointer`), the check run's summary always (`footer`).
+ * The page is `attempt`'s of the run (GITHUB_RUN_ATTEMPT): a run started again shows its latest
+ * attempt, whose head-engine may have read this mark in the comment before that attempt's review
+ * replaces it.
  */
-function fullReportOf(runUrl: string | undefined, mark: string): { heading: string; pointer: string } {
-  const where = runUrl ? `the summary of the \`review\` job of ${runUrl}` : "the `review` job's summary";
+function fullReportOf(
+  runUrl: string | undefined,
+  attempt: string | undefined,
+  mark: string,
+): { heading: string; pointer: string; footer: string } {
+  const page = runUrl && /^\d+$/.test(attempt ?? '') ? `${runUrl}/attempts/${attempt}` : runUrl;
+  const where = page ? `the summary of the \`review\` job of ${page}` : "the `review` job's summary";
+  const pointer = `${where}, headed with the mark \`${mark}\` (a summary without it, such as the \`head-engine\` job's, which runs the pull request's own code, is not the review's)`;
   return {
     heading: `### orgctl review: the full report (mark \`${mark}\`)`,
-    pointer: `${where}, headed with the mark \`${mark}\` (a summary without it, such as the \`head-engine\` job's, which runs the pull request's own code, is not the review's)`,
+    pointer,
+    footer: `\n_The full report: ${pointer}._\n`,
   };
 }
 
@@ -608,20 +618,14 @@ export async function reviewOnGitHub(
       const posted: Verdict = lender
         ? { ...lender.verdict, results: [...passesAs(pr, lender.number), ...lender.verdict.results] }
         : own;
-      // This attempt's page: a run started again shows its latest attempt, whose head-engine may
-      // have read this mark in the comment before that attempt's review replaces it.
-      const attempt =
-        runUrl && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? `${runUrl}/attempts/${env.GITHUB_RUN_ATTEMPT}` : runUrl;
-      const report = fullReportOf(attempt, randomBytes(4).toString('hex'));
+      const report = fullReportOf(runUrl, env.GITHUB_RUN_ATTEMPT, randomBytes(4).toString('hex'));
       const full = renderMarkdown(diff, own, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${report.heading}\n\n${full}\n`);
       const body = renderMarkdown(diff, own, { fullReport: report.pointer });
-      // The check run's summary, which no code of the pull request writes, names the mark whether cut or not.
-      const footer = `\n_The full report: ${report.pointer}._\n`;
       const summary = `${renderMarkdown(diff, posted, {
-        maxBytes: CHECK_SUMMARY_LIMIT - Buffer.byteLength(footer),
+        maxBytes: CHECK_SUMMARY_LIMIT - Buffer.byteLength(report.footer),
         fullReport: report.pointer,
-      })}${footer}`;
+      })}${report.footer}`;
       // The check run first: it decides, and a comment that failed to post must not leave the one before in force.
       // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
       const carries = posted.ok ? (lender?.number ?? number) : undefined;
