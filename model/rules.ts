@@ -387,7 +387,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      'an actor is not an active admin in base (a member, a bot, a second account): an admin approves, and an admin the change gives something (their own access, an address sharing their mailbox included: a subaddress `name+tag@` is delivered to `name@`; a token they own or are handed) does not count',
+      'an actor is not an active admin in base (a member, a bot, a second account): an admin approves, and an admin the change gives something (their own access, an address sharing their mailbox included: a subaddress `name+tag@` is delivered to `name@`, and Gmail reads no dots in a name and `googlemail.com` as `gmail.com`; a token they own or are handed) does not count',
     remediation: OTHER_ADMIN,
   },
   {

@@ -126,6 +126,15 @@ describe('R62-1, the class: Gmail reads no dots and googlemail.com as gmail.com'
       );
     });
 
+  it("attack: an admin's approval of access for their own Gmail spelling does not count", () => {
+    const v = judge(gmailFrank(), userWithSecrets('frankjones@googlemail.com'), {
+      actors: ['bob'],
+      approvals: ['frank'],
+    });
+    expect(v.ok).toBe(false);
+    expect(failed(v, 'actor-not-admin')).toHaveLength(1);
+  });
+
   it('held: dots elsewhere are another mailbox', () => {
     const v = judge(
       twoAdmins(),
