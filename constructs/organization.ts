@@ -149,6 +149,7 @@ export class Organization extends Construct implements OrganizationLike {
   ): Organization {
     const valid: OrgSpec = options.schema === false ? (spec as OrgSpec) : parseSpec(spec, options.where);
     const s = valid.spec;
+    const specPaths = options.specPaths !== false;
     const org = new Organization(scope, valid.metadata.name, {
       name: valid.metadata.name,
       owner: s.owner,
@@ -162,9 +163,9 @@ export class Organization extends Construct implements OrganizationLike {
       namespaceProtection: s.namespaceProtection,
       safeCustomResources: s.safeCustomResources,
       today: options.today,
-      ...(options.specPaths === false ? {} : { source: 'metadata.name' }),
+      ...(specPaths ? { source: 'metadata.name' } : {}),
     });
-    declareFromSpec(org, valid, options.where, options.specPaths !== false);
+    declareFromSpec(org, valid, options.where, specPaths);
     return org;
   }
 
