@@ -45,6 +45,7 @@ import {
   oncePerModel,
   ORGANIZATION_LABEL,
   organizationLabels,
+  SYNC_OPTIONS_ANNOTATION,
   SYNC_WAVE_ANNOTATION,
 } from './manifest.ts';
 import {
@@ -266,7 +267,7 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       // IgnoreExtraneous leaves its Application Synced, so no automated sync prunes it; a hook is
       // none of its resources. A Namespace's annotations are judged whole above (red team R44-1).
       expression: `${deletes} || (request.kind.group == '' && request.kind.kind == 'Namespace') || variables.annotations.all(k, !(${PRUNE_READ_PREFIXES.map((p) => `k.startsWith(${celString(p)})`).join(' || ')}) || k in ${celList([SYNC_WAVE_ANNOTATION, TRACKING_ANNOTATION, ...ARGO_CD_ANNOTATIONS])} || ${keptFromLive('annotations', 'k')})`,
-      message: `${whose} add no annotation of Argo CD's or Helm's (${PRUNE_READ_PREFIXES.map((p) => `${p}...`).join(', ')}) but ${SYNC_WAVE_ANNOTATION}, which orgctl writes, and Argo CD's own tracking: Argo CD reads them on the live object when it prunes (argocd.argoproj.io/sync-options Prune=false skips the prune, compare-options IgnoreExtraneous leaves the Application in sync with the object in place, a hook is never pruned), so a forgery reverted would keep its access; those others put on the live object are kept`,
+      message: `${whose} add no annotation of Argo CD's or Helm's (${PRUNE_READ_PREFIXES.map((p) => `${p}...`).join(', ')}) but ${SYNC_WAVE_ANNOTATION}, which orgctl writes, and Argo CD's own tracking: Argo CD reads them on the live object when it prunes (${SYNC_OPTIONS_ANNOTATION} Prune=false skips the prune, compare-options IgnoreExtraneous leaves the Application in sync with the object in place, a hook is never pruned), so a forgery reverted would keep its access; those others put on the live object are kept`,
     },
     {
       expression: forKind(
