@@ -4,10 +4,10 @@
  * strength, filters by person, namespace and level, a panel of privilege classes and warnings,
  * and tokens in their own section.
  */
+import { createHash } from 'node:crypto';
 import { CATALOG } from '../model/catalog.ts';
 import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
-import { createHash } from 'node:crypto';
 import { hasHidden, showHidden } from '../model/text.ts';
 
 type Strength = 'none' | 'read' | 'write' | 'admin';

@@ -548,9 +548,9 @@ function codeSpan(text: string, inTable = false): string {
 /**
  * Text from the declaration is data: no markup, no HTML, no entity, no mention that would ping
  * people, no reference or link (a URL or a commit-like run is shown as code), no math (a `$` is
- * shown as code), and no character
- * that acts instead of showing (a line break that would leave its row, a direction override):
- * those are written as their code points. `inTable`: the text is a table cell's.
+ * shown as code), and no character that acts instead of showing (a line break that would leave its
+ * row, a direction override): those are written as their code points. `inTable`: the text is a
+ * table cell's.
  */
 export function escapeMarkdown(text: string, inTable = false): string {
   const shown = showHidden(text.replace(/\r\n?|\n/g, ' '));
