@@ -49,7 +49,7 @@ describe('README', () => {
 describe('README: Testing your declaration', () => {
   const section = README.split('\n## Testing your declaration\n')[1]!.split('\n## ')[0]!;
 
-  it("its vitest command runs a test file of org/ in this checkout, where vitest's projects decide what runs", async () => {
+  it("its vitest command's filter, org/, is a folder vitest's projects include here, and no folder of test/", async () => {
     // `npx vitest run FILTER` runs the files of the config's projects whose path holds FILTER.
     const filter = section.match(/run by `npx vitest run (\S+)`/)?.[1];
     expect(filter).toBe('org/');
