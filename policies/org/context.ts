@@ -35,3 +35,10 @@ export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(mo
 
 /** A grant's subject as findings name it. */
 export const grantSubject = (user: string, namespace: string): string => `users/${user} → ${namespace}`;
+
+/**
+ * What an address that is no user of the organization is told, the user meant first when one is
+ * near (nearestNameAmong): `is not a user of acme (did you mean frank@acme.io? else <otherwise>)`.
+ */
+export const notAUser = (model: OrgModel, meant: string | undefined, otherwise: string): string =>
+  `is not a user of ${model.name} (${meant ? `did you mean ${meant}? else ` : ''}${otherwise})`;

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings.ts';
 import { at } from '../../model/findings.ts';
-import type { OrgRule } from './context.ts';
+import { notAUser, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 import { nearestNameAmong } from '../../model/text.ts';
 
@@ -21,7 +21,7 @@ export const tokenOwnerInactive: OrgRule = {
       // Without a base, a check cannot tell a removed owner from one never declared (a login, a slip).
       const meant = owner ? undefined : meantOf(t.owner);
       const state = !owner
-        ? `is not a user of ${model.name} (${meant ? `did you mean ${meant}? else ` : ''}removed, or never declared)`
+        ? notAUser(model, meant, 'removed, or never declared')
         : owner.status !== 'active'
           ? 'is deactivated'
           : undefined;

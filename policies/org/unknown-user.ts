@@ -1,5 +1,5 @@
 import { at } from '../../model/findings.ts';
-import { grantSubject, type OrgRule } from './context.ts';
+import { grantSubject, notAUser, type OrgRule } from './context.ts';
 import { indexOf } from '../../model/model-index.ts';
 import { byGrantUser } from '../../model/model.ts';
 import { nearestNameAmong } from '../../model/text.ts';
@@ -15,14 +15,14 @@ export const unknownUser: OrgRule = {
       if (declared(g, i)) return;
       // A typo of a declared email is the likelier mistake in a spec: name the one meant.
       const meant = ix.pendingInvites.has(g.user) ? undefined : meantOf(g.user);
-      const hint = ix.pendingInvites.has(g.user)
+      const otherwise = ix.pendingInvites.has(g.user)
         ? 'it is a pending invite: put the access on the invite until it is accepted'
-        : `${meant ? `did you mean ${meant}? else ` : ''}declare the user first`;
+        : 'declare the user first';
       out.push({
         severity: 'error',
         rule: this.id,
         subject: grantSubject(g.user, g.namespace),
-        message: `${g.user} is not a user of ${model.name} (${hint})`,
+        message: `${g.user} ${notAUser(model, meant, otherwise)}`,
         source: at(g.source, '.user'),
       });
     };
