@@ -361,7 +361,8 @@ export const CLASSES: readonly PrivilegeClass[] = [
         `deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: ${HOLDS_SHARD} for as long as one object's finalizer keeps it Terminating`,
         'delete the namespace itself',
       ),
-      // A namespace's own admission policies (red team R60-1, custom-resource-classes.ts).
+      // A namespace's own admission policies that only validate (red team R60-1, custom-resource-classes.ts);
+      // those that mutate or generate are run-pods'.
       ...REFUSING_POLICY_GROUPS.map((g) =>
         why(
           p(WRITE, g.group, ...g.resources),

@@ -272,7 +272,7 @@ export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
-  // An approver is excepted by their mailbox: access for their subaddress is theirs (R62-1).
+  // An approver is excepted by their mailbox: access for an address reaching it is theirs (R62-1).
   const except = mailboxesOf(exceptEmails);
   return input.approvals.filter((login) => {
     const u = baseUser(input, login);
