@@ -168,6 +168,12 @@ function strictValuesIn(bytes: Buffer, v: Value): Value[] | undefined {
   return out;
 }
 
+/** The values of the SEQUENCE an extension's value is, as cryptobyte reads them; undefined when it is none. */
+function sequenceOf(value: Buffer): Value[] | undefined {
+  const v = strictValueAt(value);
+  return v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
+}
+
 /** DER's BOOLEAN: one byte, 00 or FF (cryptobyte refuses any other). */
 const isDerBoolean = (contents: Buffer): boolean =>
   contents.length === 1 && (contents[0] === 0 || contents[0] === 0xff);
@@ -217,8 +223,7 @@ const EXTENSION_PROBLEM: Readonly<Record<string, (value: Buffer, critical: boole
   },
   // 2.5.29.19 basic constraints: a SEQUENCE of an optional BOOLEAN and an optional INTEGER.
   '551d13': (value) => {
-    const v = strictValueAt(value);
-    const inner = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
+    const inner = sequenceOf(value);
     if (!inner) return 'basic constraints Go cannot read';
     const [first, second] = inner;
     const isCa = first?.tag === TAG.BOOLEAN ? first : undefined;
@@ -234,16 +239,14 @@ const EXTENSION_PROBLEM: Readonly<Record<string, (value: Buffer, critical: boole
   '551d23': keyIdentifier('an authority key identifier', TAG.SEQUENCE),
   // 2.5.29.37 extended key usage: a SEQUENCE of object identifiers.
   '551d25': (value) => {
-    const v = strictValueAt(value);
-    const usages = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
+    const usages = sequenceOf(value);
     return usages?.every((u) => u.tag === TAG.OBJECT_IDENTIFIER && u.end > u.start)
       ? undefined
       : 'extended key usages Go cannot read';
   },
   // 2.5.29.17 subject alternative names: emails, DNS names and URIs in ASCII, IP addresses of 4 or 16 bytes.
   '551d11': (value) => {
-    const v = strictValueAt(value);
-    const names = v?.tag === TAG.SEQUENCE ? strictValuesIn(value, v) : undefined;
+    const names = sequenceOf(value);
     if (!names) return 'subject alternative names Go cannot read';
     for (const n of names) {
       const bytes = value.subarray(n.start, n.end);
