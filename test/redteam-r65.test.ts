@@ -1,0 +1,110 @@
+/**
+ * Red team R65 (base f37da9a): what an upgrade of orgctl may change under "orgctl's own orgctl.io/
+ * metadata", and the review's head lock.
+ *
+ * R65-1: the base engine's judgement of an upgrade's head dist/ (review/written-output.ts) left
+ * every `orgctl.io/` label and annotation out of its comparison, the organization label aside.
+ * With the boundary declared, its policy (which the upgrade may not change: it is compared field
+ * for field) admits a Namespace only with the labels and annotations this engine declares, and an
+ * organization's ClusterRole only with the labels it writes: a Namespace carrying one more
+ * `orgctl.io/` label or annotation, or a ClusterRole one more `orgctl.io/` label, is refused by the
+ * API server (Argo CD's dry run of the whole Application fails), so that shard's Application syncs
+ * nothing and prunes nothing: every revocation in it held, the cluster shard's (the admins'
+ * bindings, the roles, membership) included.
+ */
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readMembership } from '../analysis/membership.ts';
+import { readRbac } from '../analysis/objects.ts';
+import { readIfOrgctlOutput } from '../cli/output-read.ts';
+import { proveOutput } from '../review/proof.ts';
+import { judgeWrittenOutput } from '../review/written-output.ts';
+import { admission, ARGO, BOUNDARY_FILE, tracked, type Obj } from './boundary-admission.ts';
+import { cli, docs, ROOT, TODAY, tempDir } from './helpers.ts';
+
+/** This release's output for a fixture with two clusters, guard rails and the boundary. */
+function synthesized(): string {
+  const dist = join(tempDir('orgctl-r65-'), 'dist');
+  const r = cli(['synth', '--spec', join(ROOT, 'test/fixtures/redteam-r60b/org.json'), '--out', dist]);
+  expect(r.code, r.stderr).toBe(0);
+  return dist;
+}
+
+/** A copy of `dir` whose every shard file has `from` replaced by `to` (an object alike in every cluster); `file` must hold it. */
+function edited(dir: string, file: string, from: string, to: string): string {
+  const head = join(tempDir('orgctl-r65-'), 'dist');
+  cpSync(dir, head, { recursive: true });
+  expect(readFileSync(join(head, file), 'utf8')).toContain(from);
+  for (const p of readdirSync(head, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')))
+    writeFileSync(join(head, p), readFileSync(join(head, p), 'utf8').replaceAll(from, to));
+  return head;
+}
+
+/** What this release holds against head dist/ as written when a head proof vouches for it. */
+function refused(head: string): string[] {
+  const read = readIfOrgctlOutput(head)!;
+  const membership = readMembership(read.docs, head);
+  const rbac = readRbac(read.docs);
+  const proof = proveOutput(read.files, read.docs, TODAY, { rbac, membership });
+  expect(proof.model).toBeDefined();
+  expect(proof.rendered, 'this release renders it differently').toBeDefined();
+  return judgeWrittenOutput(proof.model!, { docs: read.docs, membership, rbac, files: read.files }, proof.rendered!)
+    .filter((f) => f.rule === 'output-proof')
+    .map((f) => `${f.subject}: ${f.message}`);
+}
+
+/** The boundary's verdict on Argo CD updating `kind` `name` of `file` from dist/ `base` to head's. */
+function boundaryVerdict(base: string, head: string, file: string, kind: string, name: string): string[] {
+  const policy = docs(readFileSync(join(head, BOUNDARY_FILE), 'utf8'))[0]!;
+  const find = (dir: string) =>
+    docs(readFileSync(join(dir, file), 'utf8')).find((o: Obj) => o.kind === kind && o.metadata.name === name)!;
+  const [cluster, shard] = file.split('/') as [string, string];
+  const app = `acme-${cluster}-${shard}`;
+  const v = admission(policy, {
+    operation: 'UPDATE',
+    username: ARGO,
+    object: tracked(find(head), app, 'label'),
+    oldObject: tracked(find(base), app, 'label'),
+  });
+  expect(v.matched).toBe(true);
+  return v.denied;
+}
+
+describe('R65-1: an upgrade holding a shard with orgctl.io/ metadata the boundary refuses', () => {
+  const dist = synthesized();
+  const ORG_LABEL = '    orgctl.io/organization: acme\n  name: web\n';
+  const cases = [
+    {
+      what: "a Namespace's orgctl.io/ label",
+      file: 'lga1/shard-17/resources.yaml',
+      kind: 'Namespace',
+      name: 'web',
+      from: ORG_LABEL,
+      to: `    orgctl.io/hold: "x"\n${ORG_LABEL}`,
+    },
+    {
+      what: "a Namespace's orgctl.io/ annotation",
+      file: 'lga1/shard-17/resources.yaml',
+      kind: 'Namespace',
+      name: 'web',
+      from: `    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
+      to: `    argocd.argoproj.io/sync-options: "Prune=false"\n    orgctl.io/hold: "x"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
+    },
+    {
+      what: "a ClusterRole's orgctl.io/ label (the cluster shard)",
+      file: 'lga1/cluster/resources.yaml',
+      kind: 'ClusterRole',
+      name: 'acme:r:pods',
+      from: '    orgctl.io/organization: acme\n  name: acme:r:pods\n',
+      to: '    orgctl.io/hold: "x"\n    orgctl.io/organization: acme\n  name: acme:r:pods\n',
+    },
+  ];
+
+  it.each(cases)('the boundary refuses $what, so the review refuses it', ({ file, kind, name, from, to }) => {
+    const head = edited(dist, file, from, to);
+    expect(boundaryVerdict(dist, dist, file, kind, name)).toEqual([]);
+    expect(boundaryVerdict(dist, head, file, kind, name).join('\n')).toMatch(/labels/);
+    expect(refused(head).join('\n')).toMatch(/orgctl\.io\/hold/);
+  });
+});
