@@ -343,6 +343,22 @@ function rolesReferred(rbac: RbacSet, written: readonly ManifestDoc[]): Problem[
 /** Keys of orgctl's own informational metadata, which nothing but orgctl reads (the organization label aside: the namespace protection selects on it). */
 const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL;
 
+type MetadataField = 'labels' | 'annotations';
+
+/**
+ * The metadata fields of a `kind` whose orgctl.io/ entries are information nothing but orgctl
+ * reads. With the boundary declared (`boundary`), its policy, the base's (compared field for
+ * field), admits the organization's Namespaces only with the labels and annotations this engine
+ * declares, and its ClusterRoles only with the labels it writes: one entry more and the API server
+ * refuses the object, so its Application (the cluster shard's, for a ClusterRole) syncs and prunes
+ * nothing, every revocation in it held (red team R65-1).
+ */
+function informationFields(kind: unknown, boundary: boolean): readonly MetadataField[] {
+  if (!boundary) return ['labels', 'annotations'];
+  if (kind === 'Namespace') return [];
+  return kind === 'ClusterRole' ? ['annotations'] : ['labels', 'annotations'];
+}
+
 /**
  * Where an object is written, for finding its counterpart: its cluster and shard folder, which name
  * the Argo CD Application that applies it and prunes it (an object moved to another Application is
@@ -353,10 +369,13 @@ const placeOf = (file: string) =>
 
 const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === 'ClusterRole';
 
-/** Metadata with orgctl's own informational labels and annotations left out. */
-function withoutOwnInformation(meta: unknown): Record<string, unknown> {
+/** Metadata with orgctl's own informational entries of `fields` left out. */
+function withoutOwnInformation(
+  meta: unknown,
+  fields: readonly MetadataField[] = ['labels', 'annotations'],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...((meta ?? {}) as Record<string, unknown>) };
-  for (const f of ['labels', 'annotations']) {
+  for (const f of fields) {
     const kept = Object.entries((out[f] ?? {}) as Record<string, unknown>).filter(([k]) => !isOwnInformation(k));
     if (kept.length) out[f] = Object.fromEntries(kept);
     else delete out[f];
@@ -366,11 +385,18 @@ function withoutOwnInformation(meta: unknown): Record<string, unknown> {
 
 /**
  * An object as compared with the rendering: orgctl's own informational labels and annotations aside
- * (its metadata's, and an ApplicationSet's Application template's), and `without` fields (`name`:
- * metadata's).
+ * (its metadata's as informationFields says with the boundary declared or not, `boundary`, and an
+ * ApplicationSet's Application template's), and `without` fields (`name`: metadata's).
  */
-function comparable(o: Record<string, unknown>, without: readonly string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...o, metadata: withoutOwnInformation(o.metadata) };
+function comparable(
+  o: Record<string, unknown>,
+  boundary: boolean,
+  without: readonly string[] = [],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...o,
+    metadata: withoutOwnInformation(o.metadata, informationFields(o.kind, boundary)),
+  };
   const spec = o.spec as { template?: { metadata?: unknown } } | undefined;
   if (o.kind === 'ApplicationSet' && spec?.template)
     out.spec = { ...spec, template: { ...spec.template, metadata: withoutOwnInformation(spec.template.metadata) } };
@@ -520,7 +546,12 @@ function withPreviousSyncOptions(o: Record<string, unknown>, mine: Record<string
  * and has the shape of a role this engine writes there (a level of a newer catalog); every role's
  * rules must be ones the API server accepts.
  */
-function renderingProblems(mine: readonly ManifestDoc[], written: readonly ManifestDoc[], rbac: RbacSet): Problem[] {
+function renderingProblems(
+  mine: readonly ManifestDoc[],
+  written: readonly ManifestDoc[],
+  rbac: RbacSet,
+  boundary: boolean,
+): Problem[] {
   const objectOf = (d: ManifestDoc) => d.object as Record<string, unknown>;
   const keyOf = (d: ManifestDoc) => {
     const o = objectOf(d);
@@ -532,7 +563,7 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
   const roleShapes = new Set(
     mine
       .filter((d) => isRole(objectOf(d)))
-      .map((d) => `${placeOf(d.file)}\u0000${canonical(comparable(objectOf(d), ['rules', 'name']))}`),
+      .map((d) => `${placeOf(d.file)}\u0000${canonical(comparable(objectOf(d), boundary, ['rules', 'name']))}`),
   );
   const referred = new Set(
     rbac.bindings.map(
@@ -548,7 +579,10 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
     if (counterpart) {
       const templated = o.kind === 'ApplicationSet' ? templateProblem(o, objectOf(counterpart)) : undefined;
       if (templated) out.push({ at: d, message: `${describe(d)}: ${templated}` });
-      const [a, b] = [comparable(withPreviousSyncOptions(o, objectOf(counterpart))), comparable(objectOf(counterpart))];
+      const [a, b] = [
+        comparable(withPreviousSyncOptions(o, objectOf(counterpart)), boundary),
+        comparable(objectOf(counterpart), boundary),
+      ];
       if (!sameData(a, b))
         out.push({
           at: d,
@@ -562,7 +596,7 @@ function renderingProblems(mine: readonly ManifestDoc[], written: readonly Manif
     const unboundRole =
       isRole(o) &&
       !referred.has(`${String(o.kind)}\u0000${String(meta.namespace ?? '')}\u0000${String(meta.name)}`) &&
-      roleShapes.has(`${placeOf(d.file)}\u0000${canonical(comparable(o, ['rules', 'name']))}`) &&
+      roleShapes.has(`${placeOf(d.file)}\u0000${canonical(comparable(o, boundary, ['rules', 'name']))}`) &&
       !classesOf(rules, 'namespace').length &&
       !classesOf(rules, 'cluster').length;
     if (!unboundRole)
@@ -699,7 +733,7 @@ export function judgeWrittenOutput(
     ...membershipProblems(mine, membership),
     ...rolesReferred(rbac, written),
     ...bindingProblems(readRbac(mine), rbac),
-    ...renderingProblems(mine, objects, rbac),
+    ...renderingProblems(mine, objects, rbac, model.argocd?.boundary !== undefined),
     ...membersFileProblems(head.files, rendered),
     ...fileSizeProblems(head.files),
     ...skipMarkerProblems(head.files),

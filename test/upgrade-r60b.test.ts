@@ -9,12 +9,8 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMembership } from '../analysis/membership.ts';
-import { readRbac } from '../analysis/objects.ts';
-import { readIfOrgctlOutput } from '../cli/output-read.ts';
-import { proveOutput } from '../review/proof.ts';
-import { judgeWrittenOutput } from '../review/written-output.ts';
-import { cli, ROOT, TODAY, tempDir } from './helpers.ts';
+import { cli, ROOT, tempDir } from './helpers.ts';
+import { refusedUpgrade } from './upgrade-judgement.ts';
 
 /** This release's output for the fixture (two clusters, guard rails, the boundary). */
 function synthesized(): string {
@@ -43,26 +39,13 @@ function withOptions(dir: string, options: string): string {
   return head;
 }
 
-/** What this release holds against head dist/ as written when a head proof vouches for it. */
-function refused(head: string): string[] {
-  const read = readIfOrgctlOutput(head)!;
-  const membership = readMembership(read.docs, head);
-  const rbac = readRbac(read.docs);
-  const proof = proveOutput(read.files, read.docs, TODAY, { rbac, membership });
-  expect(proof.model).toBeDefined();
-  expect(proof.rendered, 'this release renders it differently').toBeDefined();
-  return judgeWrittenOutput(proof.model!, { docs: read.docs, membership, rbac, files: read.files }, proof.rendered!)
-    .filter((f) => f.rule === 'output-proof')
-    .map((f) => `${f.subject}: ${f.message}`);
-}
-
 describe("R60-2's upgrade, judged by the release before it", () => {
   const dist = synthesized();
 
   it('accepts every Namespace with Prune=false,Delete=false, and the boundary declaring it', () => {
     const head = withOptions(dist, 'Prune=false,Delete=false');
     expect(readFileSync(join(head, 'argocd/boundary.yaml'), 'utf8')).toContain('Prune=false,Delete=false');
-    expect(refused(head)).toEqual([]);
+    expect(refusedUpgrade(head)).toEqual([]);
   });
 
   it.each([
@@ -70,6 +53,8 @@ describe("R60-2's upgrade, judged by the release before it", () => {
     'Prune=false,Delete=false,Force=true',
     'Prune=false, Delete=false',
   ])('refuses any other sync options: %s', (options) => {
-    expect(refused(withOptions(dist, options)).join('\n')).toMatch(/sync-options .* is not what this orgctl writes/);
+    expect(refusedUpgrade(withOptions(dist, options)).join('\n')).toMatch(
+      /sync-options .* is not what this orgctl writes/,
+    );
   });
 });
