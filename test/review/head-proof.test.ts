@@ -675,6 +675,23 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(noLock.code).toBe(1);
   });
 
+  it("refuses --head-lock beside a --head git ref, whose own lock is head's: a proof was accepted for the version the given file installs, not the one head installs (red team R65-2)", () => {
+    const { upgrade, repo } = upgradeRepository(lockFile(VERSION));
+    const head = upgrade(lockFile('9.0.1'));
+    const r = cli(
+      [
+        ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+        ...['--changed-path', 'package-lock.json', '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
+      ],
+      { cwd: repo },
+    );
+    expect(row(r.stdout, 'output-proof')).not.toMatch(/✅/);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      expect.stringMatching(/--head-lock .*--head .* is a git ref.*its own package-lock\.json/),
+    ]);
+  });
+
   it("trusts the registries base's package-lock.json installs from (a private one), and only those", async () => {
     const PRIVATE = 'https://npm.acme.internal';
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
