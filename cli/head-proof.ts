@@ -67,8 +67,8 @@ export function readHeadProof(file: string, commit?: string): HeadProof | string
 
 /**
  * What head's package-lock.json installs for orgctl, or why that is unknown: `--head-lock FILE`
- * when given, else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
- * A head folder has no ref to read it from.
+ * when given (for a head folder, which has no ref to read it from: judgeChange refuses it beside a
+ * ref), else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
  */
 export function readHeadLock(
   baseLock: string | UnreadableLock | undefined,

@@ -5,6 +5,7 @@
  */
 import type { AdminAccount } from '../github/adapter.ts';
 import { resolveToday } from '../model/model.ts';
+import { UsageError } from '../model/errors.ts';
 import type { AccessDiff } from '../analysis/diff.ts';
 import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
@@ -145,6 +146,12 @@ export function judgeChange(
   adminAccounts: readonly AdminAccount[];
   logins: readonly string[];
 } {
+  // A git ref holds its own lock, which npm installs once this merges: one given beside it would
+  // stand in for it, and a proof be accepted for another orgctl than head installs (red team R65-2).
+  if (change.headLock !== undefined && refOfSide(change.head) !== undefined)
+    throw new UsageError(
+      `--head-lock is for a --head folder, which holds no lock: --head ${change.head} is a git ref, and its own package-lock.json (or npm-shrinkwrap.json) is what npm installs from it and what the review reads. Leave --head-lock out, or give --head as a folder`,
+    );
   // Files given on the command line are read first: a missing one is a usage error before any work.
   const headProof =
     change.headProof !== undefined ? readHeadProof(change.headProof, change.headProofCommit) : undefined;

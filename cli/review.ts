@@ -52,7 +52,7 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
                        pull job extracted them); a proof of another commit than the pull request's head,
                        or naming none, is not accepted
   --head-lock FILE     head's package-lock.json, when --head is a folder (without it, a folder's head
-                       proof is not accepted)
+                       proof is not accepted); refused beside a --head git ref, whose own lock is read
   --full-proof         re-render and judge head whole even when the change is bindings only (the proof
                        against base is skipped anyway for an orgctl upgrade or with --head-proof)
   --github             read all of it from GitHub (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
