@@ -22,6 +22,8 @@ import { describe, expect, it } from 'vitest';
 import { admission, ARGO, BOUNDARY_FILE, tracked, type Obj } from './boundary-admission.ts';
 import { cli, docs, ROOT, tempDir } from './helpers.ts';
 import { refusedUpgrade } from './upgrade-judgement.ts';
+import { toYamlStream } from '../synth/yaml.ts';
+import { baseSpec, distPair, reviewPair } from './review/scenarios.ts';
 
 /** This release's output for a fixture with two clusters, guard rails and the boundary. */
 function synthesized(): string {
@@ -93,5 +95,62 @@ describe('R65-1: an upgrade holding a shard with orgctl.io/ metadata the boundar
     expect(boundaryVerdict(dist, dist, file, kind, name)).toEqual([]);
     expect(boundaryVerdict(dist, head, file, kind, name).join('\n')).toMatch(/labels/);
     expect(refusedUpgrade(head).join('\n')).toMatch(/orgctl\.io\/hold/);
+  });
+});
+
+/**
+ * R65-3: R64-3 (invalid-text reads a namespace annotation's value) was tested through `orgctl
+ * check` only. End to end: a head dist/ whose Namespace, membership data and members.json carry
+ * `false` + U+034F, which synthesis refuses to write, is refused by `orgctl review` (head-policies),
+ * so an admin never approves `false` where a tool reads another value.
+ */
+describe('R65-3: orgctl review refuses a head whose namespace annotation value holds an invisible character', () => {
+  it.each([
+    ['the combining grapheme joiner', '\u034f', 'U+034F'],
+    ['a Hangul filler', '\u3164', 'U+3164'],
+    ['the braille blank', '\u2800', 'U+2800'],
+    ['nothing (the control)', '', ''],
+  ])('%s', async (_, invisible, code) => {
+    const marker = 'falsezqzq';
+    const sides = await distPair(baseSpec(), (s) => {
+      s.spec.namespaces[0] = { name: 'web', annotations: { 'acme.io/exempt': marker } };
+    });
+    // Written as orgctl's writer writes the value (synthesis itself refuses to): the strict reader
+    // takes only that.
+    const replaced = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? v.replaceAll(marker, `false${invisible}`)
+        : Array.isArray(v)
+          ? v.map(replaced)
+          : typeof v === 'object' && v !== null
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaced(x)]))
+            : v;
+    for (const p of readdirSync(sides.head, { recursive: true, encoding: 'utf8' })) {
+      const file = join(sides.head, p);
+      if (p.endsWith('.json')) writeFileSync(file, readFileSync(file, 'utf8').replaceAll(marker, `false${invisible}`));
+      if (!p.endsWith('.yaml')) continue;
+      const text = readFileSync(file, 'utf8');
+      const header = text
+        .split('\n')
+        .filter((l) => l.startsWith('# '))
+        .map((l) => l.slice(2));
+      writeFileSync(
+        file,
+        toYamlStream(
+          docs(text).map((d) => replaced(d) as Obj),
+          header.join('\n'),
+        ),
+      );
+    }
+    const r = await reviewPair(sides, '--actor', 'alice', '--approved-by', 'frank');
+    if (!invisible) {
+      // The control: the same head written with `false` passes, so the files are as orgctl writes them.
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      return;
+    }
+    expect(r.code, r.stderr).toBe(1);
+    const policies = r.stdout.split('\n').find((l) => l.startsWith('| `head-policies` |')) ?? '';
+    expect(policies).toMatch(/❌/);
+    expect(r.stdout).toMatch(new RegExp(`invalid-text.*${code.replace('+', '\\+')}`));
   });
 });
