@@ -15,6 +15,13 @@
  * line of GitHub's file diff, among every file an upgrade changes.
  *     Safe: with the boundary declared, a Namespace's orgctl.io/ labels and annotations and a
  *     ClusterRole's orgctl.io/ labels are compared with this engine's rendering like any field.
+ *
+ * R65-4 (low): the same exemption covered the label orgctl.io/cluster of the ApplicationSet's
+ * Application template, which the commands orgctl prints select Applications by: for a cluster
+ * removed, `kubectl delete applications -l orgctl.io/organization=acme,orgctl.io/cluster=ord1`.
+ * An upgrade writing it as the literal `ord1` labels every Application of every cluster so, and that
+ * command, once ord1 is removed, deletes them all (the ApplicationSet creates them again: what
+ * they applied stays, their sync history and any sync in progress do not). The review found nothing.
  */
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,5 +159,18 @@ describe('R65-3: orgctl review refuses a head whose namespace annotation value h
     const policies = r.stdout.split('\n').find((l) => l.startsWith('| `head-policies` |')) ?? '';
     expect(policies).toMatch(/❌/);
     expect(r.stdout).toMatch(new RegExp(`invalid-text.*${code.replace('+', '\\+')}`));
+  });
+});
+
+describe('R65-4: an upgrade relabelling the Applications the printed commands select by orgctl.io/cluster', () => {
+  it('refuses the Application template labelled orgctl.io/cluster other than this engine writes it', () => {
+    const dist = synthesized();
+    const head = edited(
+      dist,
+      'argocd/applicationset.yaml',
+      'orgctl.io/cluster: "{{ index .path.segments 1 }}"',
+      'orgctl.io/cluster: "ord1"',
+    );
+    expect(refusedUpgrade(head).join('\n')).toMatch(/orgctl\.io\/cluster/);
   });
 });
