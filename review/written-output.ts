@@ -39,6 +39,7 @@ import { judgeManifests } from '../policies/output/judge.ts';
 import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
+import { CLUSTER_LABEL } from '../synth/argocd.ts';
 import {
   NAMESPACE_SYNC_OPTIONS,
   ORGANIZATION_LABEL,
@@ -340,8 +341,14 @@ function rolesReferred(rbac: RbacSet, written: readonly ManifestDoc[]): Problem[
   });
 }
 
-/** Keys of orgctl's own informational metadata, which nothing but orgctl reads (the organization label aside: the namespace protection selects on it). */
-const isOwnInformation = (key: string) => key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL;
+/**
+ * Keys of orgctl's own informational metadata, which nothing but orgctl reads: not the
+ * organization's label (namespace protection selects by it), nor an Application's cluster label
+ * (the commands orgctl prints select by both: a removed cluster's Applications are deleted by them,
+ * red team R65-4).
+ */
+const isOwnInformation = (key: string) =>
+  key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL && key !== CLUSTER_LABEL;
 
 type MetadataField = 'labels' | 'annotations';
 
