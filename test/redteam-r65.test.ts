@@ -30,6 +30,7 @@ import { admission, ARGO, BOUNDARY_FILE, tracked, type Obj } from './boundary-ad
 import { cli, docs, ROOT, tempDir } from './helpers.ts';
 import { refusedUpgrade } from './upgrade-judgement.ts';
 import { toYamlStream } from '../synth/yaml.ts';
+import { ANNOTATIONS_MAX_BYTES, annotationsBytes } from '../policies/org/kubernetes-names.ts';
 import { baseSpec, distPair, reviewPair } from './review/scenarios.ts';
 
 /** This release's output for a fixture with two clusters, guard rails and the boundary. */
@@ -48,6 +49,19 @@ function edited(dir: string, file: string, from: string, to: string): string {
   for (const p of readdirSync(head, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')))
     writeFileSync(join(head, p), readFileSync(join(head, p), 'utf8').replaceAll(from, to));
   return head;
+}
+
+/** Every YAML file of dist/ `dir` written again, as orgctl's writer writes it, with each document `edit`ed. */
+function rewriteYaml(dir: string, edit: (d: Obj) => Obj): void {
+  for (const p of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))) {
+    const file = join(dir, p);
+    const text = readFileSync(file, 'utf8');
+    const header = text
+      .split('\n')
+      .filter((l) => l.startsWith('# '))
+      .map((l) => l.slice(2));
+    writeFileSync(file, toYamlStream(docs(text).map(edit), header.join('\n')));
+  }
 }
 
 /** The boundary's verdict on Argo CD updating `kind` `name` of `file` from dist/ `base` to head's. */
@@ -132,23 +146,11 @@ describe('R65-3: orgctl review refuses a head whose namespace annotation value h
           : typeof v === 'object' && v !== null
             ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaced(x)]))
             : v;
-    for (const p of readdirSync(sides.head, { recursive: true, encoding: 'utf8' })) {
+    for (const p of readdirSync(sides.head, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'))) {
       const file = join(sides.head, p);
-      if (p.endsWith('.json')) writeFileSync(file, readFileSync(file, 'utf8').replaceAll(marker, `false${invisible}`));
-      if (!p.endsWith('.yaml')) continue;
-      const text = readFileSync(file, 'utf8');
-      const header = text
-        .split('\n')
-        .filter((l) => l.startsWith('# '))
-        .map((l) => l.slice(2));
-      writeFileSync(
-        file,
-        toYamlStream(
-          docs(text).map((d) => replaced(d) as Obj),
-          header.join('\n'),
-        ),
-      );
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(marker, `false${invisible}`));
     }
+    rewriteYaml(sides.head, (d) => replaced(d) as Obj);
     const r = await reviewPair(sides, '--actor', 'alice', '--approved-by', 'frank');
     if (!invisible) {
       // The control: the same head written with `false` passes, so the files are as orgctl writes them.
@@ -172,5 +174,32 @@ describe('R65-4: an upgrade relabelling the Applications the printed commands se
       'orgctl.io/cluster: "ord1"',
     );
     expect(refusedUpgrade(head).join('\n')).toMatch(/orgctl\.io\/cluster/);
+  });
+});
+
+/**
+ * R65-5: the API server's 256 KiB counts every annotation of the object it is sent, and Argo CD adds
+ * its tracking (annotation tracking, Argo CD 3's default: `argocd.argoproj.io/tracking-id`) to what
+ * dist/ writes; the review measured dist/'s own.
+ */
+describe("R65-5: an upgrade's orgctl.io/ annotation filling the API server's 256 KiB, before Argo CD's tracking", () => {
+  it('refuses a ClusterRole whose annotations Argo CD would carry past 256 KiB', () => {
+    const dist = synthesized();
+    const head = join(tempDir('orgctl-r65-'), 'dist');
+    cpSync(dist, head, { recursive: true });
+    const padded = (o: Obj): Obj => {
+      if (o.kind !== 'ClusterRole' || o.metadata.name !== 'acme:r:pods') return o;
+      const annotations = { ...o.metadata.annotations, 'orgctl.io/description': '' };
+      annotations['orgctl.io/description'] = 'a'.repeat(ANNOTATIONS_MAX_BYTES - annotationsBytes(annotations));
+      return { ...o, metadata: { ...o.metadata, annotations } };
+    };
+    rewriteYaml(head, padded);
+    const role = docs(readFileSync(join(head, 'lga1/cluster/resources.yaml'), 'utf8')).find(
+      (o) => o.kind === 'ClusterRole' && o.metadata.name === 'acme:r:pods',
+    )!;
+    expect(annotationsBytes(role.metadata.annotations)).toBe(ANNOTATIONS_MAX_BYTES);
+    const applied = tracked(role, 'acme-lga1-cluster', 'annotation');
+    expect(annotationsBytes(applied.metadata.annotations)).toBeGreaterThan(ANNOTATIONS_MAX_BYTES);
+    expect(refusedUpgrade(head).join('\n')).toMatch(/acme:r:pods.*annotations/);
   });
 });
