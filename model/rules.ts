@@ -302,7 +302,7 @@ export const RULES = [
     stage: 'output',
     severity: 'error',
     description:
-      'from the rendered objects: a name the API server refuses for its kind (Namespace: DNS-1123 label; ServiceAccount, Secret, ConfigMap: DNS-1123 subdomain; RBAC objects: no `/`, no `%`, not `.` or `..`), a label value it refuses, or annotations over 256 KiB',
+      'from the rendered objects: a name the API server refuses for its kind (Namespace: DNS-1123 label; ServiceAccount, Secret, ConfigMap: DNS-1123 subdomain; RBAC objects: no `/`, no `%`, not `.` or `..`), a label value it refuses, or annotations over 254 KiB (the API server limit of 256 KiB, less what Argo CD adds to each object: its tracking)',
     remediation: 'change the name or text the finding names',
   },
   {

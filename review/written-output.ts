@@ -25,11 +25,12 @@ import {
 import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
 import { classesOf } from '../analysis/classes.ts';
 import {
-  ANNOTATIONS_MAX_BYTES,
   annotationsBytes,
   labelProblem,
   qualifiedNameProblem,
   REQUEST_MAX_BYTES,
+  WRITTEN_ANNOTATIONS_LIMIT_TEXT,
+  WRITTEN_ANNOTATIONS_MAX_BYTES,
   requestBytes,
 } from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
@@ -466,8 +467,8 @@ function metadataRefused(
     if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
   }
   const annotations = annotationsBytes(Object.fromEntries(judged));
-  if (annotations > ANNOTATIONS_MAX_BYTES)
-    return `its annotations${where} are ${annotations} bytes, over the ${ANNOTATIONS_MAX_BYTES} the API server accepts`;
+  if (annotations > WRITTEN_ANNOTATIONS_MAX_BYTES)
+    return `its annotations${where} are ${annotations} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
   return undefined;
 }
 

@@ -24,6 +24,19 @@ export const DNS1123_LABEL_MAX = 63;
 const DNS1123_SUBDOMAIN_MAX = 253;
 export const LABEL_VALUE_MAX = 63;
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+/**
+ * What Argo CD adds to an object's annotations as it applies it, at most: its tracking
+ * (`argocd.argoproj.io/tracking-id: <application>:<group>/<kind>:<namespace>/<name>`, under 900
+ * bytes: each part a Kubernetes name) and an installation id when one is configured.
+ */
+const ARGO_CD_ANNOTATIONS_RESERVE = 2 * 1024;
+/**
+ * The annotations orgctl writes on one object, at most: the API server counts Argo CD's with them
+ * (ANNOTATIONS_MAX_BYTES), and refusing one object holds its whole Application (red team R65-5).
+ */
+export const WRITTEN_ANNOTATIONS_MAX_BYTES = ANNOTATIONS_MAX_BYTES - ARGO_CD_ANNOTATIONS_RESERVE;
+/** WRITTEN_ANNOTATIONS_MAX_BYTES for a person: why it is less than the API server's limit. */
+export const WRITTEN_ANNOTATIONS_LIMIT_TEXT = `${WRITTEN_ANNOTATIONS_MAX_BYTES} bytes orgctl writes (the API server's ${ANNOTATIONS_MAX_BYTES}, 256 KiB, less what Argo CD adds: its tracking)`;
 export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
 export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
 

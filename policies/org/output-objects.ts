@@ -13,12 +13,13 @@ import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
 import { byteLength } from '../../model/text.ts';
 import {
-  ANNOTATIONS_MAX_BYTES,
   annotationsBytes,
   CONFIGMAP_DATA_MAX_BYTES,
   labelProblem,
   NAME_RULE,
   REQUEST_MAX_BYTES,
+  WRITTEN_ANNOTATIONS_LIMIT_TEXT,
+  WRITTEN_ANNOTATIONS_MAX_BYTES,
   requestBytes,
 } from './kubernetes-names.ts';
 
@@ -96,10 +97,10 @@ export const invalidObject: OrgRule = {
       const meta = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
       if (meta.labels) for (const message of judgedOnce(labelProblems, meta.labels, labelsProblems)) report(o, message);
       const bytes = meta.annotations ? judgedOnce(annotationBytes, meta.annotations, annotationsBytes) : 0;
-      if (bytes > ANNOTATIONS_MAX_BYTES) {
+      if (bytes > WRITTEN_ANNOTATIONS_MAX_BYTES) {
         report(
           o,
-          `its annotations are ${bytes} bytes, over the API server's ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB); shorten the token's name or note`,
+          `its annotations are ${bytes} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}; shorten the token's name or note`,
         );
       }
     }
