@@ -387,7 +387,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      'an actor is not an active admin in base (a member, a bot, a second account): an admin approves, and an admin the change gives something (their own access, an address sharing their mailbox included: a subaddress `name+tag@` is delivered to `name@`, and Gmail reads no dots in a name and `googlemail.com` as `gmail.com`; a token they own or are handed) does not count',
+      "an actor is not an active admin in base (a member, a bot, a second account): an admin approves, and an admin the change gives something (their own access, an address sharing their mailbox included: a subaddress `name+tag@` is delivered to `name@`, a domain in IDNA's ASCII form is the domain it decodes to, and Gmail reads no dots in a name and `googlemail.com` as `gmail.com`; a token they own or are handed) does not count",
     remediation: OTHER_ADMIN,
   },
   {
@@ -395,7 +395,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an actor's own privileges change (levels, how long a temporary grant holds, admin, billing, status), theirs being those of every user or invitee sharing their mailbox too (a subaddress `frank+ops@acme.io` is delivered to `frank@acme.io` by most mail providers, and Gmail reads `f.rank@googlemail.com` as `frank@gmail.com`, so an invitation to either is accepted by frank), or a token they own gains something (created, new namespaces or access, a later expiry; a rename, removal, narrowing or rotation gives nothing), or their grants or tokens reach another cluster (their namespace joins one, or a cluster is added); with a commit whose maker nobody can name (unverified, or signed by GitHub as web-flow), an admin (or an address sharing their mailbox), or a token an admin owns, gaining anything (the maker may be them); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
+      "an actor's own privileges change (levels, how long a temporary grant holds, admin, billing, status), theirs being those of every user or invitee sharing their mailbox too (a subaddress `frank+ops@acme.io` is delivered to `frank@acme.io` by most mail providers, `frank@xn--bcher-kva.de` is `frank@bücher.de` (IDNA's ASCII form of its domain), and Gmail reads `f.rank@googlemail.com` as `frank@gmail.com`, so an invitation to any is accepted by frank), or a token they own gains something (created, new namespaces or access, a later expiry; a rename, removal, narrowing or rotation gives nothing), or their grants or tokens reach another cluster (their namespace joins one, or a cluster is added); with a commit whose maker nobody can name (unverified, or signed by GitHub as web-flow), an admin (or an address sharing their mailbox), or a token an admin owns, gaining anything (the maker may be them); the w:full an admin holds in a namespace added or removed, and a token losing a removed namespace, follow from that namespace change and are not edits",
     remediation: 'nothing: another admin must make the change',
   },
   {
