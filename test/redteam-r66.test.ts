@@ -6,6 +6,26 @@
  * mailbox. mailboxOf compared domains as written, so `frank+x@xn--bcher-kva.de`, a subaddress of
  * admin `frank@bücher.de`, was another person's mailbox: frank alone invited it with billing
  * (self-edit passed). lookalike-identity reads the two spellings as one only without the tag.
+ *
+ * Held (probed, no change): upper case (addresses compare lower-cased; `frank@ACME.IO` beside
+ * frank is duplicate-user), quoted local parts and a domain's trailing dot (invalid-text refuses
+ * both), `frank+x+y@` (first `+`), a token owned by frank's subaddress (self-edit names both the
+ * user and the token), frank reactivating his deactivated subaddress (self-edit). The strict YAML
+ * reader (R63-1) reads back every number orgctl writes: String of a finite number round-trips
+ * through NUMBER and Number, and four generated organizations (2000 users, 400 namespaces, 20000
+ * grants, 200 tokens; seeds 1, 7, 42, 99) synthesize with no number written at all, and prove
+ * reads each (access seeds 1, 42, 99; who-can seed 7). R63-2's mark: a stale mark (a previous attempt's, read from
+ * its comment) heads no summary on the attempt page the comment links (GITHUB_RUN_ATTEMPT), and
+ * another run's head-engine writes on its own run's page. R65-2/afe7f91: the workflow passes no
+ * --head-lock (--github reads head's lock at the pull request's commit), and base's lock is read as
+ * npm reads it (a BOM stripped, an empty shrinkwrap none), so a legitimate upgrade is not refused.
+ * R65-1/R65-4: with the boundary, its policy judges orgctl.io/ entries only on Namespaces (labels,
+ * annotations) and ClusterRoles (labels); nothing else orgctl or its commands read is orgctl.io/.
+ *
+ * Not done: other providers' one mailbox under several domains (Proton's proton.me, protonmail.com,
+ * pm.me; iCloud's icloud.com, me.com, mac.com; a company's domain aliases, which no rule can know),
+ * unverified here; `%` routing (`frank%acme.io@acme.io`) and a `+` in a domain (`frank@acme.io+x`),
+ * which invalid-text takes, though no mail system delivers the latter.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
