@@ -241,7 +241,7 @@ describe('spec and schema', () => {
       expect.arrayContaining([
         'apiVersion: "orgctl/v2" is not allowed (allowed: "orgctl/v1")',
         'spec.owner: "alice" is not an email address (name@domain.tld)',
-        'spec.users[0].admin: "yes" is a string, not true or false',
+        'spec.users[0].admin: "yes" is a string, not true or false (YAML 1.1 read yes as true; orgctl reads YAML 1.2: write true)',
         'spec.users[0].role is not a field of a user (allowed: email, github, githubId, admin, billing, status, access)',
         'spec.grants[0] is missing the required field "namespace" (a declared namespace)',
       ]),
@@ -344,5 +344,34 @@ describe('spec and schema', () => {
     expect(() => parseSpecText('a: 1\na: 2\n', 'org.yaml')).toThrow(
       /org.yaml:2:1: duplicate key "a" \(a key may appear once in a mapping/,
     );
+  });
+});
+
+describe('a YAML 1.1 word where true or false belongs (walk-through: `billing: yes`)', () => {
+  it.each([
+    ['yes', 'true'],
+    ['On', 'true'],
+    ['n', 'false'],
+    ['OFF', 'false'],
+  ])('%s says to write %s', (word, meant) => {
+    const p = problems({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true, billing: word }] },
+    });
+    expect(p).toContain(
+      `spec.users[0].billing: "${word}" is a string, not true or false (YAML 1.1 read ${word} as ${meant}; orgctl reads YAML 1.2: write ${meant})`,
+    );
+  });
+
+  it('any other string gets no hint', () => {
+    const p = problems({
+      apiVersion: 'orgctl/v1',
+      kind: 'Organization',
+      metadata: { name: 'acme' },
+      spec: { owner: 'alice@acme.io', users: [{ email: 'alice@acme.io', admin: true, billing: 'sure' }] },
+    });
+    expect(p).toContain('spec.users[0].billing: "sure" is a string, not true or false');
   });
 });
