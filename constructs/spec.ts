@@ -116,6 +116,17 @@ const TYPE_WORDS: Record<string, string> = {
   number: 'a number',
 };
 
+/** YAML 1.1's words for true and false (`yes`, `on`, `n`...), which YAML 1.2, as orgctl reads it, takes as text. */
+const YAML11_BOOLEAN = /^(?:(y|Y|yes|Yes|YES|on|On|ON)|(n|N|no|No|NO|off|Off|OFF))$/;
+
+/** Where true or false belongs, a YAML 1.1 word said as what it meant (` (... write true)`); else ''. */
+function yaml11Hint(data: unknown, types: readonly string[]): string {
+  const m = typeof data === 'string' && types.includes('boolean') ? YAML11_BOOLEAN.exec(data) : null;
+  if (!m) return '';
+  const meant = m[1] !== undefined ? 'true' : 'false';
+  return ` (YAML 1.1 read ${data as string} as ${meant}; orgctl reads YAML 1.2: write ${meant})`;
+}
+
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -176,7 +187,9 @@ function describe(e: ErrorObject): { readonly text: string; readonly where: stri
     case 'type': {
       // ajv joins a list of types with commas (oneShape's too).
       const types = String(p.type).split(',');
-      return text(`${at}: ${given} is ${kindOf(e.data)}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`);
+      return text(
+        `${at}: ${given} is ${kindOf(e.data)}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}${yaml11Hint(e.data, types)}`,
+      );
     }
     case 'uniqueItems': {
       const item = (e.data as unknown[])[Number(p.i)];
