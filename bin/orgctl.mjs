@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // orgctl's sources are TypeScript, run without a build step. The first run bundles them and
 // their dependencies with esbuild into node_modules/.cache (keyed by the sources' and the
-// installed packages' sizes and times); later runs load that plain JavaScript, which starts
+// installed packages' sizes, times and inodes); later runs load that plain JavaScript, which starts
 // several times faster than transpiling on every run. The bundle is two CommonJS scripts (the
 // CLI, and apart the packages few commands run), compiled through V8's code cache: each
 // command's first run keeps the code V8 compiled for it beside the bundle, and its later runs read
@@ -50,6 +50,13 @@ const V8_INTERRUPT_BUDGET = 67_584;
 const RUN = `${process.pid}-${randomBytes(6).toString('hex')}`;
 const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review', 'report', 'github', 'cli', 'schema'];
 
+/**
+ * A file as the fingerprint knows it unchanged, as cli/file-stamp.ts does: a modification time can
+ * be put back (touch -r, cp -p, rsync -t, an archive's times) over a change of the same size (R68-1),
+ * the change time cannot, nor can anyone choose the inode a rewritten file gets.
+ */
+const statLine = (s) => `${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0${s.dev}`;
+
 function fingerprint() {
   const hash = createHash('sha256');
   const walk = (dir) => {
@@ -57,8 +64,7 @@ function fingerprint() {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else {
-        const s = statSync(p);
-        hash.update(`${p}\0${s.size}\0${s.mtimeMs}\n`);
+        hash.update(`${p}\0${statLine(statSync(p))}\n`);
       }
     }
   };
@@ -71,8 +77,7 @@ function fingerprint() {
     join(root, 'package-lock.json'),
     join(modules, '.package-lock.json'),
   ]) {
-    const s = existsSync(f) ? statSync(f) : undefined;
-    hash.update(`${f}\0${s?.size ?? '-'}\0${s?.mtimeMs ?? '-'}\n`);
+    hash.update(`${f}\0${existsSync(f) ? statLine(statSync(f)) : '-'}\n`);
   }
   return hash.digest('hex').slice(0, 16);
 }
