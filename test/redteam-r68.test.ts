@@ -8,12 +8,20 @@
  * (and the V8 code kept beside it, and every explain index named by that engine) went on running.
  * Every other cache of orgctl (cli/file-stamp.ts) trusts a stat only with the change time and the
  * inode, which no one can put back or choose.
+ *
+ * R68-2. cli/declaration.ts reuses a declaration's bundle while nothing it was built from changed,
+ * and what a relative import looked at on its way is stamped (a file added where an import would now
+ * find it). A bare import that tsconfig's `paths` resolves (`"teams": ["lib/teams.ts",
+ * "shared/teams.ts"]`) looks at its earlier candidates too, unstamped: lib/teams.ts added later
+ * (a fix, a branch checked out) is what esbuild and tsc now take, and the cached bundle went on
+ * running shared/teams.ts, with no word (check passed on what the declaration no longer says).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, engineCopy } from './helpers.ts';
+import { cacheFolder } from '../cli/paths.ts';
+import { cli, engineCopy, repoScratch, ROOT, run } from './helpers.ts';
 
 describe('R68-1: a source changed with its size and modification time kept', () => {
   it('is bundled again: the change runs, not the bundle of the sources before it', () => {
@@ -34,5 +42,44 @@ describe('R68-1: a source changed with its size and modification time kept', () 
     expect(statSync(file).mtimeMs).toBe(was.mtimeMs);
     const after = cli(['explain', '--help'], { engine: dir });
     expect(after.stdout).toContain('EVERY permission of a user');
+  });
+});
+
+describe("R68-2: a bare import tsconfig's paths resolve, with a file added where an earlier candidate is", () => {
+  it('is bundled again: the file the import now resolves to runs', async () => {
+    const dir = repoScratch('r68-')();
+    mkdirSync(join(dir, 'lib'));
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'lib/README'), 'the teams of this organization\n');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { teams: ['lib/teams.ts', 'shared/teams.ts'] } } }),
+    );
+    writeFileSync(join(dir, 'shared/teams.ts'), 'export const people = ["bob@acme.io"];\n');
+    const file = join(dir, 'org.ts');
+    writeFileSync(
+      file,
+      `import { App } from 'cdk8s';
+import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
+import { people } from 'teams';
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+for (const p of people) org.user(p);
+export default org;
+`,
+    );
+    // Written a minute ago: a record is kept only of inputs older than the build.
+    const old = new Date(Date.now() - 60_000);
+    for (const f of ['tsconfig.json', 'shared/teams.ts', 'org.ts', 'lib/README', 'lib', 'shared', '.'])
+      utimesSync(join(dir, f), old, old);
+    expect((await run(['check', '--spec', file])).code).toBe(0);
+    writeFileSync(join(dir, 'lib/teams.ts'), 'export const people = ["not-an-email"];\n');
+    const cached = await run(['check', '--spec', file]);
+    // What a run without the cache says.
+    rmSync(cacheFolder(file, 'declarations')!, { recursive: true, force: true });
+    const fresh = await run(['check', '--spec', file]);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toMatch(/"not-an-email" is not an email address/);
+    expect(cached).toEqual(fresh);
   });
 });
