@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
@@ -23,7 +23,7 @@ import { cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 7;
+const BUNDLE_FORMAT = 8;
 
 interface BundleRecord {
   readonly format: number;
@@ -137,11 +137,29 @@ const candidates = (target: string): string[] => {
 };
 const SOURCE = /\.(c|m)?[jt]sx?$/;
 
+/** The package a bare import names: `@scope/name`, or `name`. */
+const packageNamed = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/**
+ * Whether a bare import is a package's, found in a node_modules folder above the importer (its
+ * package.json is stamped), a builtin, or the importer's package's own `#` imports (in its
+ * package.json): else tsconfig's `paths` or `baseUrl` resolve it, through candidates esbuild tries
+ * in turn that nothing here names, so a file added where an earlier one is goes unseen (R68-2).
+ */
+const isPackageImport = (specifier: string, resolveDir: string): boolean =>
+  specifier.startsWith('#') ||
+  isBuiltin(specifier) ||
+  folderAbove(join(resolveDir, 'importer'), join('node_modules', packageNamed(specifier))) !== undefined;
+
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
 async function build(
   file: string,
   dir: string,
-): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[] }> {
+): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[]; unstamped: boolean }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
@@ -150,6 +168,8 @@ async function build(
   // re-pointed there), and the files it tries before the one it found (helpers.ts before
   // helpers/index.ts), there or not.
   const lookedAt = new Set<string>();
+  // A bare import tsconfig resolves: then what was looked at is not known, and no record is kept.
+  let unstamped = false;
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
   let result;
   try {
@@ -186,6 +206,7 @@ async function build(
             b.onResolve({ filter: /^[^./]/ }, async (args) => {
               if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
               if (args.path.startsWith('node:')) return { external: true };
+              if (!isPackageImport(args.path, args.resolveDir)) unstamped = true;
               const found = await b.resolve(args.path, {
                 kind: args.kind,
                 resolveDir: args.resolveDir,
@@ -247,7 +268,7 @@ async function build(
   const inputs = [
     ...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles([file, ...sources])]),
   ];
-  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt], sources };
+  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt], sources, unstamped };
 }
 
 /** Bundles of declarations that no longer exist, of an older format, or that no record names (after a grace period), are removed. */
@@ -341,8 +362,9 @@ export async function importBundled(file: string): Promise<{ module: unknown; so
       // Written again when what is there under its name is not this code (planted, damaged).
       if (recordedCode(dir, record) === undefined) replaceFile(join(dir, code), built.code);
       // An input saved while esbuild read it may be newer than what was bundled: then the record
-      // is not kept, and the next run builds again.
-      if (inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))
+      // is not kept, and the next run builds again; nor is one of a bundle whose bare imports
+      // tsconfig resolved (built each run, as tsx would transpile it).
+      if (!built.unstamped && inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))
         replaceFile(recordFile, JSON.stringify(record));
     } catch {
       return undefined; // no writable cache (a read-only install): tsx loads it instead
