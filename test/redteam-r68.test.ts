@@ -45,41 +45,45 @@ describe('R68-1: a source changed with its size and modification time kept', () 
   });
 });
 
-describe("R68-2: a bare import tsconfig's paths resolve, with a file added where an earlier candidate is", () => {
-  it('is bundled again: the file the import now resolves to runs', async () => {
-    const dir = repoScratch('r68-')();
-    mkdirSync(join(dir, 'lib'));
-    mkdirSync(join(dir, 'shared'));
-    writeFileSync(join(dir, 'lib/README'), 'the teams of this organization\n');
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { teams: ['lib/teams.ts', 'shared/teams.ts'] } } }),
-    );
-    writeFileSync(join(dir, 'shared/teams.ts'), 'export const people = ["bob@acme.io"];\n');
-    const file = join(dir, 'org.ts');
-    writeFileSync(
-      file,
-      `import { App } from 'cdk8s';
+/** A declaration importing `name`, which tsconfig's paths resolve to lib/teams.ts, else shared/teams.ts; lib/teams.ts added once its bundle is cached. */
+async function pathsDeclaration(name: string) {
+  const dir = repoScratch('r68-')();
+  mkdirSync(join(dir, 'lib'));
+  mkdirSync(join(dir, 'shared'));
+  writeFileSync(join(dir, 'lib/README'), 'the teams of this organization\n');
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { [name]: ['lib/teams.ts', 'shared/teams.ts'] } } }),
+  );
+  writeFileSync(join(dir, 'shared/teams.ts'), 'export const people = ["bob@acme.io"];\n');
+  const file = join(dir, 'org.ts');
+  writeFileSync(
+    file,
+    `import { App } from 'cdk8s';
 import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
-import { people } from 'teams';
+import { people } from '${name}';
 const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
 org.user('alice@acme.io', { admin: true });
 for (const p of people) org.user(p);
 export default org;
 `,
-    );
-    // Written a minute ago: a record is kept only of inputs older than the build.
-    const old = new Date(Date.now() - 60_000);
-    for (const f of ['tsconfig.json', 'shared/teams.ts', 'org.ts', 'lib/README', 'lib', 'shared', '.'])
-      utimesSync(join(dir, f), old, old);
-    expect((await run(['check', '--spec', file])).code).toBe(0);
-    writeFileSync(join(dir, 'lib/teams.ts'), 'export const people = ["not-an-email"];\n');
-    const cached = await run(['check', '--spec', file]);
-    // What a run without the cache says.
-    rmSync(cacheFolder(file, 'declarations')!, { recursive: true, force: true });
-    const fresh = await run(['check', '--spec', file]);
-    expect(fresh.code).toBe(1);
-    expect(fresh.stderr).toMatch(/"not-an-email" is not an email address/);
-    expect(cached).toEqual(fresh);
-  });
+  );
+  // Written a minute ago: a record is kept only of inputs older than the build.
+  const old = new Date(Date.now() - 60_000);
+  for (const f of ['tsconfig.json', 'shared/teams.ts', 'org.ts', 'lib/README', 'lib', 'shared', '.'])
+    utimesSync(join(dir, f), old, old);
+  expect((await run(['check', '--spec', file])).code).toBe(0);
+  writeFileSync(join(dir, 'lib/teams.ts'), 'export const people = ["not-an-email"];\n');
+  const cached = await run(['check', '--spec', file]);
+  // What a run without the cache says.
+  rmSync(cacheFolder(file, 'declarations')!, { recursive: true, force: true });
+  const fresh = await run(['check', '--spec', file]);
+  expect(fresh.code).toBe(1);
+  expect(fresh.stderr).toMatch(/"not-an-email" is not an email address/);
+  expect(cached).toEqual(fresh);
+}
+
+describe("R68-2: a bare import tsconfig's paths resolve, with a file added where an earlier candidate is", () => {
+  it('is bundled again: the file the import now resolves to runs', () => pathsDeclaration('teams'));
+  it('of a name a package in node_modules has too (paths take it first)', () => pathsDeclaration('ajv'));
 });
