@@ -12,7 +12,7 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -145,15 +145,24 @@ const packageNamed = (specifier: string): string =>
     .join('/');
 
 /**
- * Whether a bare import is a package's, found in a node_modules folder above the importer (its
- * package.json is stamped), a builtin, or the importer's package's own `#` imports (in its
- * package.json): else tsconfig's `paths` or `baseUrl` resolve it, through candidates esbuild tries
- * in turn that nothing here names, so a file added where an earlier one is goes unseen (R68-2).
+ * Whether a bare import resolved to `found` is a package's: a file of the package of its name in a
+ * node_modules folder above the importer (its package.json is stamped; a linked package by its real
+ * folder), a builtin, or the importer's package's own `#` imports (in its package.json). Else
+ * tsconfig's `paths` or `baseUrl` resolved it (even a package's name: paths come first), through
+ * candidates esbuild tries in turn that nothing here names, so a file added where an earlier one
+ * is goes unseen (R68-2, R68-3).
  */
-const isPackageImport = (specifier: string, resolveDir: string): boolean =>
-  specifier.startsWith('#') ||
-  isBuiltin(specifier) ||
-  folderAbove(join(resolveDir, 'importer'), join('node_modules', packageNamed(specifier))) !== undefined;
+function isPackageImport(specifier: string, resolveDir: string, found: string | undefined): boolean {
+  if (specifier.startsWith('#') || isBuiltin(specifier)) return true;
+  const name = join('node_modules', packageNamed(specifier));
+  const above = folderAbove(join(resolveDir, 'importer'), name);
+  if (above === undefined || found === undefined) return false;
+  try {
+    return found.startsWith(`${realpathSync(join(above, name))}/`);
+  } catch {
+    return false;
+  }
+}
 
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
 async function build(
@@ -206,13 +215,14 @@ async function build(
             b.onResolve({ filter: /^[^./]/ }, async (args) => {
               if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
               if (args.path.startsWith('node:')) return { external: true };
-              if (!isPackageImport(args.path, args.resolveDir)) unstamped = true;
               const found = await b.resolve(args.path, {
                 kind: args.kind,
                 resolveDir: args.resolveDir,
                 pluginData: 'in-place',
               });
-              if (found.errors.length || !found.path || found.external) return { path: args.path, external: true };
+              const resolved = found.errors.length || !found.path || found.external ? undefined : found.path;
+              if (!isPackageImport(args.path, args.resolveDir, resolved)) unstamped = true;
+              if (resolved === undefined) return { path: args.path, external: true };
               const manifest = packageJsonOf(found.path);
               if (manifest) packages.add(manifest);
               // A linked TypeScript package cannot be imported by Node as it is: bundle it.
