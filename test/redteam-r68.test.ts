@@ -15,6 +15,20 @@
  * "shared/teams.ts"]`) looks at its earlier candidates too, unstamped: lib/teams.ts added later
  * (a fix, a branch checked out) is what esbuild and tsc now take, and the cached bundle went on
  * running shared/teams.ts, with no word (check passed on what the declaration no longer says).
+ * R68-3: the same when the name paths map is a package's too (paths come first).
+ *
+ * What held: on GitHub-hosted runners no job shares a cache with another (head-engine runs on a
+ * machine of its own; review checks out base only and reads head's dist/ from git objects in
+ * memory; no workflow uses actions `cache:`); npm ci removes node_modules/.cache with node_modules.
+ * A branch committing node_modules/.cache/orgctl/<fingerprint>/ cannot foretell the fingerprint
+ * (checkout times to the nanosecond); the declaration record trusts only stamps with change times
+ * and inodes, and the bundle's SHA-256; explain's index is keyed by the real path, date and engine,
+ * and checks its answers' stamps; the cache folders are the user's own, not links, not group- or
+ * world-writable; every write is to a unique temporary name, then renamed.
+ * Not done: a dependency patched in place (patch-package run by hand) keeps bin's fingerprint
+ * (node_modules/.package-lock.json only); a self-reference import (`from 'orgctl'` in orgctl's own
+ * repository) now keeps no record (correct, slower); a reader of explain's index racing a writer
+ * of an older version of the spec may read its answers once (check-then-read of the folder).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
