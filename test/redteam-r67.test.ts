@@ -1,0 +1,54 @@
+/**
+ * Red team R67 (base 4c09955). Each test asserts the safe behaviour and fails on the code it was
+ * written against.
+ *
+ * R67-1 (medium; what a terminal or a report shows): a character that draws as nothing but is no
+ *     control or format character (a Hangul filler U+3164 or U+115F, the combining grapheme joiner
+ *     U+034F, the braille blank U+2800, a variation selector after a letter) passed showHidden and
+ *     terminalText as it is (model/text.ts's HIDDEN is Cc, Cf and the separators), while
+ *     invalid-text refuses it in a declaration (its INVISIBLE). A cluster dump or a forged dist/
+ *     names subjects freely: a ClusterRoleBinding to cluster-admin for User `alice` + U+3164 reads
+ *     as `User alice` in who-can, access (text and the HTML page) and import's report, another
+ *     identity than alice holding the cluster.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { showHidden, terminalText } from '../model/text.ts';
+import { ROOT, run } from './helpers.ts';
+
+const DUMP = join(ROOT, 'test/fixtures/redteam-r67');
+const DRAWS_AS_NOTHING = /[\u3164\u115f\u034f\u2800]/u;
+
+describe('R67-1: characters that draw as nothing', () => {
+  it('showHidden and terminalText write each as its code point; an emoji keeps its variation selector', () => {
+    expect(showHidden('alice\u3164 bob\u034f ops\u115f x\u2800 y\ufe0f')).toBe(
+      'alice<U+3164> bob<U+034F> ops<U+115F> x<U+2800> y<U+FE0F>',
+    );
+    expect(terminalText('alice\u3164\tbob\u034f\n\u2800')).toBe('alice<U+3164>\tbob<U+034F>\n<U+2800>');
+    expect(showHidden('\u2764\ufe0f')).toBe('\u2764\ufe0f');
+  });
+
+  it('who-can names User alice + U+3164 as it is written, not as alice', async () => {
+    const r = await run(['who-can', 'get', 'pods', '-n', 'web', '--dir', DUMP]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('alice<U+3164>');
+    expect(r.stdout).toContain('bob<U+034F>');
+    expect(r.stdout).not.toMatch(DRAWS_AS_NOTHING);
+  });
+
+  it('access, text and HTML, and on a terminal', async () => {
+    for (const format of ['text', 'html']) {
+      const r = await run(['access', '--dir', DUMP, '--format', format], {}, true);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('alice<U+3164>');
+      expect(r.stdout).not.toMatch(DRAWS_AS_NOTHING);
+    }
+  });
+
+  it("import's report names the binding and the subjects as written", async () => {
+    const r = await run(['import', '--from', join(DUMP, 'invisible-names.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('ops-admins<U+2800>');
+    expect(r.stderr).not.toMatch(DRAWS_AS_NOTHING);
+  });
+});
