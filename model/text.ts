@@ -62,42 +62,58 @@ export function clipShown(
 }
 
 /** Line terminators, and control and formatting characters (bidirectional, invisible): what a reader cannot see as written. */
-const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-const HIDDEN_ONE = new RegExp(HIDDEN.source, 'u'); // no `g`: test() keeps no state between texts
-/** Whether `text` holds a character showHidden would rewrite. */
-export const hasHidden = (text: string): boolean => HIDDEN_ONE.test(text);
+const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const HIDDEN_BUT_LINE_BREAK = new RegExp(`(?!\\n)${HIDDEN.source}`, 'u');
 
 /**
- * The first character of `text` showHidden would rewrite, but a line break when `lineBreaks` (a
- * token's note may span lines), and its index; undefined when none.
+ * Whatever Unicode draws as nothing: every format character (a soft hyphen, the Arabic letter mark,
+ * tag characters) and default-ignorable code point (Hangul fillers, the combining grapheme joiner,
+ * variation selectors), and the braille blank. invalid-text refuses them in a declaration; what
+ * orgctl shows from elsewhere (a cluster dump's subject, a forged dist/) shows them (showHidden).
+ */
+export const DRAWS_AS_NOTHING = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * What showHidden writes as its code point: HIDDEN, and what draws as nothing (`alice` + U+3164
+ * reads as `alice`: R67-1), but an emoji's presentation selector, which draws as the emoji.
+ */
+const SHOWN_SOURCE = `(?!(?<=\\p{Extended_Pictographic})[\\ufe0e\\ufe0f])(?:${HIDDEN.source}|${DRAWS_AS_NOTHING.source})`;
+const SHOWN = new RegExp(SHOWN_SOURCE, 'gu');
+const SHOWN_ONE = new RegExp(SHOWN_SOURCE, 'u'); // no `g`: test() keeps no state between texts
+/** Whether `text` holds a character showHidden would rewrite. */
+export const hasHidden = (text: string): boolean => SHOWN_ONE.test(text);
+
+/**
+ * The first line terminator, control or formatting character of `text` (HIDDEN), but a line break
+ * when `lineBreaks` (a token's note may span lines), and its index; undefined when none.
  */
 export function firstHidden(
   text: string,
   lineBreaks = false,
 ): { readonly char: string; readonly index: number } | undefined {
-  const found = (lineBreaks ? HIDDEN_BUT_LINE_BREAK : HIDDEN_ONE).exec(text);
+  const found = (lineBreaks ? HIDDEN_BUT_LINE_BREAK : HIDDEN).exec(text);
   return found ? { char: found[0], index: found.index } : undefined;
 }
 
 /** A character as a reader sees it written out: `<U+202E>`. */
 const asCodePoint = (c: string): string => `<${codePoint(c)}>`;
 
-/** What acts on a terminal rather than showing: HIDDEN but the line break and the tab, a terminal's own. */
-const ACTS_ON_TERMINAL = new RegExp(`(?![\\n\\t])${HIDDEN.source}`, 'gu');
+/** What acts on a terminal or hides there: SHOWN but the line break and the tab, a terminal's own. */
+const ACTS_ON_TERMINAL = new RegExp(`(?![\\n\\t])${SHOWN_SOURCE}`, 'gu');
 
 /**
  * Text for a terminal: every character that would drive it (an escape sequence, a carriage return,
- * a direction override) written as its code point, `<U+001B>`. What orgctl prints may come from a
- * forged dist/ (a name in members.json), and a terminal runs what it is sent.
+ * a direction override) or draw as nothing written as its code point, `<U+001B>`. What orgctl
+ * prints may come from a forged dist/ (a name in members.json), and a terminal runs what it is sent.
  */
 export const terminalText = (text: string): string => text.replace(ACTS_ON_TERMINAL, asCodePoint);
 
 /**
  * Text a reviewer reads, with every character that would act rather than show (a line break, a
- * direction override, a zero-width space) written as its code point: `<U+202E>`.
+ * direction override, a zero-width space) or draw as nothing (a Hangul filler) written as its code
+ * point: `<U+202E>`.
  */
-export const showHidden = (text: string): string => text.replace(HIDDEN, asCodePoint);
+export const showHidden = (text: string): string => text.replace(SHOWN, asCodePoint);
 
 /**
  * ASCII text built as bytes, for outputs of tens of megabytes: pieces are copied into buffers

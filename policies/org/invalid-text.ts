@@ -9,7 +9,7 @@
  * Arabic letter mark, tag characters). An email must also read as itself (UTS #39's confusables).
  */
 import { LONE_SURROGATE } from '../../synth/yaml.ts';
-import { codePoint, isAscii, unicodeEscape } from '../../model/text.ts';
+import { codePoint, DRAWS_AS_NOTHING, isAscii, unicodeEscape } from '../../model/text.ts';
 import { idnaDecoded, READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, GITHUB_LOGIN_FORM, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
@@ -32,12 +32,8 @@ const UNSAFE_IN_NOTE = new RegExp(UNSAFE.source.replace('\\u0000-\\u001f', '\\u0
 const UNSAFE_IN_ANNOTATION = new RegExp(
   UNSAFE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f').replace('\\ufffe\\uffff', ''),
 );
-/**
- * Whatever else Unicode draws as nothing: every format character (a soft hyphen, the Arabic letter
- * mark, tag characters) and default-ignorable code point (Hangul fillers, variation selectors), and
- * the braille blank. A note may hold variation selectors: an emoji's.
- */
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+/** Whatever else Unicode draws as nothing (model/text.ts): a note may hold variation selectors, an emoji's. */
+const INVISIBLE = DRAWS_AS_NOTHING;
 const INVISIBLE_IN_NOTE = new RegExp(`(?![\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}])${INVISIBLE.source}`, 'u');
 
 /** The text as a person can read it: every refused character shown as its escape. */
