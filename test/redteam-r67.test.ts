@@ -10,6 +10,14 @@
  *     names subjects freely: a ClusterRoleBinding to cluster-admin for User `alice` + U+3164 reads
  *     as `User alice` in who-can, access (text and the HTML page) and import's report, another
  *     identity than alice holding the cluster.
+ *
+ * R67-2 (low; R29-1's class, a path it did not reach): can-i prints a cluster dump's RBAC as it is.
+ *     --list's table (tabwriter, cli/can-i.ts) writes a rule's resources, verbs, resource names and
+ *     URLs raw, and --why's line a binding's and a role's names and the rule: a ClusterRole whose
+ *     verb is `list` + a line break + `::error title=orgctl::…` prints a line of its author's, on a
+ *     terminal (terminalText keeps the line break) and in a CI log (a workflow command); a
+ *     direction override or a Hangul filler passed through a pipe as it is. who-can's table showed
+ *     each cell on one line (R29-1); can-i's did not.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -53,5 +61,24 @@ describe('R67-1: characters that draw as nothing', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('ops-admins<U+2800>');
     expect(r.stderr).not.toMatch(DRAWS_AS_NOTHING);
+  });
+});
+
+describe("R67-2: can-i's list and why name a dump's rules and bindings on one line", () => {
+  const asked = ['-n', 'web', '--as', 'carol', '--dir', DUMP];
+  const forged = (text: string) => text.split('\n').filter((l) => l.startsWith('::'));
+
+  it('--list: every cell of the table is one line', async () => {
+    const r = await run(['can-i', '--list', ...asked]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('list<U+000A>::error title=orgctl::verb');
+    expect(forged(r.stdout)).toEqual([]);
+  });
+
+  it('--why: the binding, the role and the rule on one line', async () => {
+    const r = await run(['can-i', 'get', 'pods', '--why', ...asked]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('readers<U+000A>::error title=orgctl::binding');
+    expect(forged(r.stdout)).toEqual([]);
   });
 });
