@@ -16,6 +16,8 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { table } from './who-can.ts';
+import { showHidden } from '../model/text.ts';
 import { askedOutput } from './written-from.ts';
 import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
 
@@ -88,13 +90,7 @@ function why(d: Decision, allNamespaces: boolean): string[] {
 }
 
 /** Go's tabwriter as kubectl's printers.GetNewTabWriter sets it up: cells padded to the widest plus 3. */
-export function tabwriter(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map(() => 0);
-  for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join(''))
-    .join('\n');
-}
+const tabwriter = (rows: readonly (readonly string[])[]): string => table(rows, 3);
 
 const LIST_HEADER = ['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'];
 
@@ -244,7 +240,7 @@ export const command = defineCommand({
       );
     } else {
       io.out(decision.allowed ? 'yes' : 'no');
-      if (flags.why) for (const line of why(decision, allNamespaces)) io.out(line);
+      if (flags.why) for (const line of why(decision, allNamespaces)) io.out(showHidden(line)); // a dump's names, on one line (R67-2)
     }
     return decision.allowed ? 0 : 1;
   },

@@ -159,13 +159,17 @@ export const command = defineCommand({
   },
 });
 
-/** Columns padded to their widest cell; a cell on one line, whatever its data holds (a line break is a row of someone's, R29-1). */
-export function table(given: readonly (readonly string[])[]): string {
+/**
+ * Columns padded to their widest cell, `gap` spaces apart (kubectl's tabwriter pads by 3: can-i
+ * --list); a cell on one line, whatever its data holds (a line break is a row of someone's, R29-1,
+ * R67-2), and what draws as nothing shown (showHidden).
+ */
+export function table(given: readonly (readonly string[])[], gap = 2): string {
   const rows = given.map((r) => r.map((cell) => (hasHidden(cell) ? showHidden(cell) : cell)));
   // A loop, not Math.max(...): spreading 100,000 rows as arguments overflows the stack.
   const widths = rows[0]!.map(() => 0);
   for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));
   return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '))
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + gap))).join(''))
     .join('\n');
 }
