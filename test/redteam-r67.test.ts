@@ -18,6 +18,12 @@
  *     terminal (terminalText keeps the line break) and in a CI log (a workflow command); a
  *     direction override or a Hangul filler passed through a pipe as it is. who-can's table showed
  *     each cell on one line (R29-1); can-i's did not.
+ *
+ * R67-3 (low; R29-1's class): can-i's and who-can's warning for a user named in no binding offers
+ *     the nearest name the dump binds (`did you mean …?`, warnUnknown, cli/rbac.ts) as it is: a
+ *     subject `dave@acme.io` + a line break + `::error …` puts a line of its author's on standard
+ *     error for whoever mistypes dave's name (through a pipe: a CI log), and one + U+3164 reads
+ *     as `dave@acme.io` itself.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -80,5 +86,13 @@ describe("R67-2: can-i's list and why name a dump's rules and bindings on one li
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('readers<U+000A>::error title=orgctl::binding');
     expect(forged(r.stdout)).toEqual([]);
+  });
+});
+
+describe('R67-3: the name a warning offers for a typo', () => {
+  it("is shown on one line: no line of the dump's author's on standard error", async () => {
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'dave@acme.i', '--dir', DUMP]);
+    expect(r.stderr).toContain('did you mean dave@acme.io<U+000A>::error title=orgctl::near?');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
   });
 });
