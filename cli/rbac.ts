@@ -367,7 +367,7 @@ export function warnUnknown(
             }`
           : `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}${
               near
-                ? `: did you mean ${near.name}? (${near.why})`
+                ? `: did you mean ${showHidden(near.name)}? (${near.why})` // a dump's name, on one line (R67-3)
                 : ' (a typo? a user is named as in its bindings, with any identity prefix)'
             }; ${groups}`,
       );
@@ -389,7 +389,7 @@ export function warnUnknown(
     const near = cased
       ? `: did you mean ${cased}? (namespace names are lower-case)`
       : nearest
-        ? `: did you mean ${nearest}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
+        ? `: did you mean ${showHidden(nearest)}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
         : ' (a typo?)';
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in ${ask.bindingsOf ?? 'these manifests'}${near}; only cluster-wide bindings can apply there`,
