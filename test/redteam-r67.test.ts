@@ -24,11 +24,17 @@
  *     subject `dave@acme.io` + a line break + `::error …` puts a line of its author's on standard
  *     error for whoever mistypes dave's name (through a pipe: a CI log), and one + U+3164 reads
  *     as `dave@acme.io` itself.
+ *
+ * R67-4 (low; R30-1's class, a path it did not reach): import --from DIR refuses a dump whose file
+ *     does not parse, naming the file as it is (unreadable, cli/import.ts): a file of the dump named
+ *     `x` + a line break + `::error …` prints a line of its own on standard error. access --dir
+ *     names the same file on one line (loadAuthorizer's warn).
  */
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { showHidden, terminalText } from '../model/text.ts';
-import { ROOT, run } from './helpers.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
 
 const DUMP = join(ROOT, 'test/fixtures/redteam-r67');
 const DRAWS_AS_NOTHING = /\u3164|\u115f|\u034f|\u2800/u;
@@ -93,6 +99,17 @@ describe('R67-3: the name a warning offers for a typo', () => {
   it("is shown on one line: no line of the dump's author's on standard error", async () => {
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'dave@acme.i', '--dir', DUMP]);
     expect(r.stderr).toContain('did you mean dave@acme.io<U+000A>::error title=orgctl::near?');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+  });
+});
+
+describe("R67-4: import's refusal names a dump's file on one line", () => {
+  it('a file named with a line break prints no line of its own', async () => {
+    const dump = tempDir('orgctl-r67-dump-');
+    writeFileSync(join(dump, 'x\n::error title=orgctl::file.yaml'), 'a: [\n');
+    const r = await run(['import', '--from', dump]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('x<U+000A>::error title=orgctl::file.yaml');
     expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
   });
 });
