@@ -37,7 +37,8 @@ const isKubernetesObject = (o: unknown): boolean =>
  * Documents that cannot be read, as an error: a spec imported without them would revoke whatever
  * they grant (applied, it is the whole of the access), so nothing is imported.
  */
-function unreadable(problems: readonly string[], from: string): string {
+function unreadable(read: readonly string[], from: string): string {
+  const problems = read.map(showHidden); // each on one line, whatever a file's name holds (R67-4)
   const one = problems.length === 1;
   const [it, holds, grants, them] = one ? ['it', 'holds', 'grants', 'it'] : ['they', 'hold', 'grant', 'them'];
   return [
