@@ -29,6 +29,10 @@
  *     does not parse, naming the file as it is (unreadable, cli/import.ts): a file of the dump named
  *     `x` + a line break + `::error …` prints a line of its own on standard error. access --dir
  *     names the same file on one line (loadAuthorizer's warn).
+ *
+ * R67-5 (low; R29-1's class): the file a missing path meant (`did you mean …?`, meantBeside,
+ *     cli/manifests.ts) is named as it is: a sibling named `x` + a line break + `::error …` is
+ *     offered with its line break for a path one slip from it.
  */
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
@@ -110,6 +114,17 @@ describe("R67-4: import's refusal names a dump's file on one line", () => {
     const r = await run(['import', '--from', dump]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('x<U+000A>::error title=orgctl::file.yaml');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+  });
+});
+
+describe('R67-5: the file a missing path meant', () => {
+  it('is named on one line', async () => {
+    const dump = tempDir('orgctl-r67-near-');
+    writeFileSync(join(dump, 'x\n::error title=orgctl::file.yaml'), 'a: 1\n');
+    const r = await run(['import', '--from', join(dump, 'x::error title=orgctl::file.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('x<U+000A>::error title=orgctl::file.yaml?');
     expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
   });
 });
