@@ -10,7 +10,7 @@ import { divergentConstruct } from './go-yaml.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { positionAt, positionText } from '../model/findings.ts';
-import { nearestName } from '../model/text.ts';
+import { nearestName, showHidden } from '../model/text.ts';
 import { listFiles } from './output.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
@@ -132,7 +132,8 @@ function meantBeside(path: string): string {
     return '';
   }
   const near = nearestName(basename(path), entries);
-  return near === undefined ? '' : `: did you mean ${join(dirname(path), near)}?`;
+  // A sibling's name, whatever it holds, on one line (R67-5).
+  return near === undefined ? '' : `: did you mean ${showHidden(join(dirname(path), near))}?`;
 }
 
 /**

@@ -107,24 +107,25 @@ describe('R67-3: the name a warning offers for a typo', () => {
   });
 });
 
+/** import --from (`from` of the folder) of a folder holding one file named with a line break and `content`: its refusal. */
+async function importRefused(content: string, from: (dir: string) => string) {
+  const dump = tempDir('orgctl-r67-dump-');
+  writeFileSync(join(dump, 'x\n::error title=orgctl::file.yaml'), content);
+  const r = await run(['import', '--from', from(dump)]);
+  expect(r.code).toBe(2);
+  expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+  return r.stderr;
+}
+
 describe("R67-4: import's refusal names a dump's file on one line", () => {
   it('a file named with a line break prints no line of its own', async () => {
-    const dump = tempDir('orgctl-r67-dump-');
-    writeFileSync(join(dump, 'x\n::error title=orgctl::file.yaml'), 'a: [\n');
-    const r = await run(['import', '--from', dump]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('x<U+000A>::error title=orgctl::file.yaml');
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+    expect(await importRefused('a: [\n', (dump) => dump)).toContain('x<U+000A>::error title=orgctl::file.yaml');
   });
 });
 
 describe('R67-5: the file a missing path meant', () => {
   it('is named on one line', async () => {
-    const dump = tempDir('orgctl-r67-near-');
-    writeFileSync(join(dump, 'x\n::error title=orgctl::file.yaml'), 'a: 1\n');
-    const r = await run(['import', '--from', join(dump, 'x::error title=orgctl::file.yaml')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('x<U+000A>::error title=orgctl::file.yaml?');
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+    const path = (dump: string) => join(dump, 'x::error title=orgctl::file.yaml');
+    expect(await importRefused('a: 1\n', path)).toContain('x<U+000A>::error title=orgctl::file.yaml?');
   });
 });
