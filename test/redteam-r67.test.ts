@@ -33,6 +33,22 @@
  * R67-5 (low; R29-1's class): the file a missing path meant (`did you mean …?`, meantBeside,
  *     cli/manifests.ts) is named as it is: a sibling named `x` + a line break + `::error …` is
  *     offered with its line break for a path one slip from it.
+ *
+ * Held (probed with a dump's names, rule fields and a forged dist/ holding ESC, CR, U+202E and line
+ *     breaks): on a terminal processIo writes every line through terminalText (ESC, U+009B, OSC 8,
+ *     CR, BS, NUL, U+202E as code points; the progress line too); who-can's, access's and
+ *     members' tables show each cell on one line; import's notes, loadAuthorizer's warnings and
+ *     findings go through showHidden; the HTML pages (access, diff) through escapeHtml (markup
+ *     escaped, then showHidden; a CSP); access --format json (the only outLine) is ASCII JSON; a
+ *     forged dist/'s odd line is refused by the strict reader, quoted with JSON.stringify.
+ *
+ * Not done: through a pipe or into a file, a plain line (no table) keeps ESC, U+202E and what
+ *     draws as nothing as they are, by design (terminal-output: a typed --as keeps its bytes), so
+ *     the strict reader's quoted line keeps a raw U+202E or U+3164 in a CI log; space-like
+ *     characters (U+00A0, U+2000-U+200A, U+3000, a trailing space) in a dump's subject are not
+ *     shown (`alice` + U+00A0 reads as `alice `); confusables in a dump's names (a Cyrillic `а`)
+ *     are not flagged by who-can or access (lookalike-identity judges declarations); explain,
+ *     diff and review text were probed with names only, not with every field.
  */
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
