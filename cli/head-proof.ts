@@ -103,7 +103,8 @@ export function readHeadLock(
  * upgrade trusts: npm-shrinkwrap.json, in package-lock.json's place, unless head holds none or an
  * empty one (npm's `shrinkwrap || lock`, as readBaseLockText reads base's: red team R61-2); or why
  * the review cannot read it as npm does. Undefined when head holds no lock (npm ci installs
- * nothing without one). A head folder has no ref: what `--head-lock` says (`given`), when it says it.
+ * nothing without one). `given`: what readHeadLock read (`--head-lock`, or the ref's package-lock.json),
+ * which a head folder, having no ref, is told by alone.
  */
 export function readHeadInstalledLock(
   baseLock: string | undefined,
@@ -114,6 +115,8 @@ export function readHeadInstalledLock(
   if (ref === undefined) return typeof given === 'object' ? given : undefined;
   const shrinkwrap = readRefFile(ref, SHRINKWRAP, MAX_LOCK_BYTES);
   const file = installedLockFile(typeof shrinkwrap !== 'string' && shrinkwrap.absent ? ABSENT : shrinkwrap);
+  // No shrinkwrap: readHeadLock read this very package-lock.json, at this ref, against base's registries.
+  if (file === PACKAGE_LOCK && typeof given === 'object') return given;
   const text = file === SHRINKWRAP ? shrinkwrap : readRefFile(ref, PACKAGE_LOCK, MAX_LOCK_BYTES);
   if (typeof text === 'string') return lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock), file);
   return text.absent ? undefined : `head's ${file}: ${text.problem}`;
