@@ -352,6 +352,7 @@ const isOwnInformation = (key: string) =>
   key.startsWith('orgctl.io/') && key !== ORGANIZATION_LABEL && key !== CLUSTER_LABEL;
 
 type MetadataField = 'labels' | 'annotations';
+const METADATA_FIELDS: readonly MetadataField[] = ['labels', 'annotations'];
 
 /**
  * The metadata fields of a `kind` whose orgctl.io/ entries are information nothing but orgctl
@@ -362,9 +363,9 @@ type MetadataField = 'labels' | 'annotations';
  * nothing, every revocation in it held (red team R65-1).
  */
 function informationFields(kind: unknown, boundary: boolean): readonly MetadataField[] {
-  if (!boundary) return ['labels', 'annotations'];
+  if (!boundary) return METADATA_FIELDS;
   if (kind === 'Namespace') return [];
-  return kind === 'ClusterRole' ? ['annotations'] : ['labels', 'annotations'];
+  return kind === 'ClusterRole' ? ['annotations'] : METADATA_FIELDS;
 }
 
 /**
@@ -380,7 +381,7 @@ const isRole = (o: Record<string, unknown>) => o.kind === 'Role' || o.kind === '
 /** Metadata with orgctl's own informational entries of `fields` left out. */
 function withoutOwnInformation(
   meta: unknown,
-  fields: readonly MetadataField[] = ['labels', 'annotations'],
+  fields: readonly MetadataField[] = METADATA_FIELDS,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...((meta ?? {}) as Record<string, unknown>) };
   for (const f of fields) {
