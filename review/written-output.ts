@@ -41,13 +41,7 @@ import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { guardRailObjects } from '../synth/guard-rails.ts';
 import { ARGOCD_FILES, ARGOCD_FOLDER, outputClusters } from '../synth/render.ts';
 import { CLUSTER_LABEL } from '../synth/argocd.ts';
-import {
-  NAMESPACE_SYNC_OPTIONS,
-  ORGANIZATION_LABEL,
-  PREVIOUS_NAMESPACE_SYNC_OPTIONS,
-  SYNC_OPTIONS_ANNOTATION,
-} from '../synth/manifest.ts';
-import { celMap } from '../synth/cel.ts';
+import { ORGANIZATION_LABEL } from '../synth/manifest.ts';
 import { ARGOCD_SKIP_MARKER, readCanonicalYaml } from '../synth/yaml.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
@@ -510,43 +504,6 @@ function rulesRefused(o: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Head's object `o` as this engine compares it with its own rendering `mine`, when this engine is
- * the release before red team R60-2 and head's the one after: a Namespace whose sync options add
- * `Delete=false` to this engine's `Prune=false`, and the boundary's policy declaring that (its CEL
- * map of a Namespace's annotations), read as this engine writes them. Argo CD then deletes less (an
- * Application's cascade delete skips the Namespace), and the upgrade changes every Namespace, the
- * system namespace's included, so no declaration can be taken off for it. Any other object, or
- * when this engine already writes the new options, `o` as it is.
- */
-function withPreviousSyncOptions(o: Record<string, unknown>, mine: Record<string, unknown>) {
-  const optionsOf = (x: Record<string, unknown>) =>
-    ownValue(
-      (x.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {},
-      SYNC_OPTIONS_ANNOTATION,
-    );
-  if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
-    if (optionsOf(o) !== NAMESPACE_SYNC_OPTIONS || optionsOf(mine) !== PREVIOUS_NAMESPACE_SYNC_OPTIONS) return o;
-    const metadata = o.metadata as { annotations: Record<string, unknown> };
-    return {
-      ...o,
-      metadata: {
-        ...metadata,
-        annotations: { ...metadata.annotations, [SYNC_OPTIONS_ANNOTATION]: PREVIOUS_NAMESPACE_SYNC_OPTIONS },
-      },
-    };
-  }
-  if (o.kind !== 'ValidatingAdmissionPolicy') return o;
-  // The entry of the CEL map literal, as celMap writes it (a JSON string holds its quotes as they are).
-  const [previous, current] = [PREVIOUS_NAMESPACE_SYNC_OPTIONS, NAMESPACE_SYNC_OPTIONS].map((v) =>
-    celMap({ [SYNC_OPTIONS_ANNOTATION]: v }).slice(1, -1),
-  ) as [string, string];
-  const [theirs, ours] = [JSON.stringify(o), JSON.stringify(mine)];
-  return theirs.includes(current) && ours.includes(previous) && !ours.includes(current)
-    ? (JSON.parse(theirs.replaceAll(current, previous)) as Record<string, unknown>)
-    : o;
-}
-
-/**
  * Head dist/ as written is this engine's rendering of the organization it describes, object for
  * object, in every cluster's every shard and in Argo CD's files: the same objects in the same places
  * (none left out, none added, none moved to another shard's Application), each the same in every
@@ -588,10 +545,7 @@ function renderingProblems(
     if (counterpart) {
       const templated = o.kind === 'ApplicationSet' ? templateProblem(o, objectOf(counterpart)) : undefined;
       if (templated) out.push({ at: d, message: `${describe(d)}: ${templated}` });
-      const [a, b] = [
-        comparable(withPreviousSyncOptions(o, objectOf(counterpart)), boundary),
-        comparable(objectOf(counterpart), boundary),
-      ];
+      const [a, b] = [comparable(o, boundary), comparable(objectOf(counterpart), boundary)];
       if (!sameData(a, b))
         out.push({
           at: d,

@@ -173,7 +173,8 @@ export const argoCdObjects = oncePerModel((model: OrgModel): Manifest[] => {
             // allowEmpty: an emptied shard's Application prunes all it applied (else Argo CD refuses
             // an automated sync that would "wipe out all resources").
             automated: { prune: true, selfHeal: true, allowEmpty: true },
-            // Namespaces carry Prune=false themselves: pruning never deletes a namespace.
+            // Namespaces carry Prune=false and Delete=false themselves (NAMESPACE_SYNC_OPTIONS): neither
+            // pruning nor deleting an Application deletes a namespace.
             // Server-side apply: no copy of each object in a last-applied annotation (256 KiB at
             // most), so the organization's ConfigMap with many tokens still applies. Binding names
             // carry their role, so an immutable roleRef never changes under one name.

@@ -183,6 +183,9 @@ function policyAndBinding(model: OrgModel, boundary: ArgoCdBoundary, argocdNames
       message: `${whose} write only the organization's Namespaces of their cluster (${system}, and those declared there)`,
     },
     {
+      // Its message names Prune=false alone, as the release before R60-2's flip wrote it: that
+      // release's review reads only the Namespaces' sync options changed in an upgrade (its
+      // stepping stone), and would refuse this policy with any other text changed.
       expression: forKind('', 'Namespace', "request.operation != 'DELETE'"),
       message: `a Namespace of organization ${org} is never deleted by Argo CD (orgctl writes each with Prune=false): delete it by hand once it is empty`,
     },

@@ -15,18 +15,20 @@ export const ORGANIZATION_LABEL = 'orgctl.io/organization';
 /** The annotation orgctl writes on every object for Argo CD: the order of its sync (SYNC_WAVE). */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
-/** Argo CD's per-object sync options, which orgctl writes on each Namespace (PREVIOUS_NAMESPACE_SYNC_OPTIONS). */
+/** Argo CD's per-object sync options, which orgctl writes on each Namespace (NAMESPACE_SYNC_OPTIONS). */
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
 /**
- * The sync options the release after this one writes on each Namespace (red team R60-2): an
- * Application's cascade delete skips only an object whose options hold `Delete=false`. This
- * release's review accepts that change in an upgrade's head dist/ (review/written-output.ts).
+ * The sync options of each of the organization's Namespaces: Argo CD deletes none, so neither does
+ * anything that deletes what is in it. `Prune=false`: a sync's prune skips it (a namespace dropped
+ * from the declaration keeps running). `Delete=false`: the cascade delete of its Application skips
+ * it (red team R60-2: the controller's shouldBeDeleted reads this option alone, so whoever Argo
+ * CD's RBAC lets delete a shard's Application would delete its Namespaces and all they hold). Argo
+ * CD reads the annotation as a list (gitops-engine GetAnnotationCSVs: split at commas, trimmed).
+ * The release before this one (46eeeaf) wrote `Prune=false` and read this as its own in an
+ * upgrade's head dist/ (the stepping stone).
  */
 export const NAMESPACE_SYNC_OPTIONS = 'Prune=false,Delete=false';
-
-/** The sync options this release writes on each Namespace: a sync's prune skips it. */
-export const PREVIOUS_NAMESPACE_SYNC_OPTIONS = 'Prune=false';
 
 /** Argo CD sync waves: Namespace → roles → ServiceAccount, ConfigMap → token Secret → bindings. */
 const SYNC_WAVE: Readonly<Record<string, string>> = {

@@ -54,7 +54,7 @@ import {
   declared,
   manifest,
   meta,
-  PREVIOUS_NAMESPACE_SYNC_OPTIONS,
+  NAMESPACE_SYNC_OPTIONS,
   SYNC_OPTIONS_ANNOTATION,
   type Manifest,
 } from './manifest.ts';
@@ -488,8 +488,8 @@ export function namespaceObject(
       metadata: namespaceMetadata(
         model,
         meta(model, 'Namespace', name, undefined, {
-          // Dropping a namespace from the declaration never deletes its workloads.
-          [SYNC_OPTIONS_ANNOTATION]: PREVIOUS_NAMESPACE_SYNC_OPTIONS,
+          // Neither dropping a namespace from the declaration nor deleting its Application deletes it.
+          [SYNC_OPTIONS_ANNOTATION]: NAMESPACE_SYNC_OPTIONS,
         }),
         settings,
       ),

@@ -31,10 +31,11 @@ export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
 /**
- * Where the annotations Argo CD reads on a live object when it prunes live: its own
- * (`sync-options: Prune=false` or `Prune=confirm`, `compare-options: IgnoreExtraneous`, `hook`)
- * and Helm's (`hook`, `resource-policy`), each of which keeps an object Argo CD would otherwise
- * prune, or holds the sync until a person confirms the prune.
+ * Where the annotations Argo CD reads on a live object when it prunes, or deletes an Application
+ * with cascade, live: its own (`sync-options: Prune=false` or `Prune=confirm`, `Delete=false` or
+ * `Delete=confirm`, `compare-options: IgnoreExtraneous`, `hook`) and Helm's (`hook`,
+ * `resource-policy`), each of which keeps an object Argo CD would otherwise delete, or holds the
+ * sync (or the deletion) until a person confirms.
  */
 export const PRUNE_READ_PREFIXES = ['argocd.argoproj.io/', 'helm.sh/'];
 

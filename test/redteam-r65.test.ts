@@ -98,8 +98,8 @@ describe('R65-1: an upgrade holding a shard with orgctl.io/ metadata the boundar
       file: 'lga1/shard-17/resources.yaml',
       kind: 'Namespace',
       name: 'web',
-      from: `    argocd.argoproj.io/sync-options: "Prune=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
-      to: `    argocd.argoproj.io/sync-options: "Prune=false"\n    orgctl.io/hold: "x"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
+      from: `    argocd.argoproj.io/sync-options: "Prune=false,Delete=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
+      to: `    argocd.argoproj.io/sync-options: "Prune=false,Delete=false"\n    orgctl.io/hold: "x"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n${ORG_LABEL}`,
     },
     {
       what: "a ClusterRole's orgctl.io/ label (the cluster shard)",

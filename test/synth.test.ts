@@ -164,7 +164,7 @@ describe('synthesis', () => {
     );
   });
 
-  it('orders sync waves Namespace → roles → ServiceAccount → Secret → bindings, and never prunes namespaces', () => {
+  it('orders sync waves Namespace → roles → ServiceAccount → Secret → bindings, and never prunes namespaces, nor deletes them with their Application', () => {
     const all = [...clusterDocs(files(exampleOrg), 'lga1'), ...clusterDocs(files(exampleOrg), 'ord1')];
     const wave = (kind: string) =>
       new Set(
@@ -176,7 +176,7 @@ describe('synthesis', () => {
     expect(wave('Secret')).toEqual(new Set([3]));
     expect(wave('RoleBinding')).toEqual(new Set([4]));
     for (const ns of all.filter((o) => o.kind === 'Namespace'))
-      expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+      expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
   });
 
   it('never writes secret material: token Secrets carry no data', () => {

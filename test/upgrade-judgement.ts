@@ -1,7 +1,7 @@
 /**
  * The base engine's judgement of an upgrade's head dist/ as written (review/written-output.ts),
  * as the review runs it once a head proof vouches for that dist/: for the tests of what an upgrade
- * may change (test/upgrade-r60b.test.ts, the red teams').
+ * may change (the red teams' tests).
  */
 import { expect } from 'vitest';
 import { readMembership } from '../analysis/membership.ts';
