@@ -1,0 +1,53 @@
+/**
+ * Red team R70 (base 46eeeaf): who a person is, across the model and the review.
+ *
+ * R70-1 (medium, R62-1's class): an address a mail system reads as another one. EMAIL_PATTERN
+ * takes any text around one @, and invalid-text refused only empty labels and quotes, so frank
+ * alone invited `bob<frank@acme.io>` (a header's display-name form: every mail library sends it
+ * to frank@acme.io), `frank(ops)@acme.io` (RFC 5322 §3.2.2: a comment is no part of the address),
+ * `fr\ank@acme.io` (a quoted pair outside quotes), or a domain that is no host name
+ * (`frank@acme.io+x`, `frank@[10.0.0.1]`, `frank@acme.io:25`), each "another person" to self-edit.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
+
+/** baseSpec with two admins (alice, frank at `frank`): dan is a member. */
+function twoAdmins(frank = 'frank@acme.io'): Spec {
+  const s = baseSpec();
+  user(s, 'dan@acme.io').admin = false;
+  user(s, 'frank@acme.io').email = frank;
+  return s;
+}
+
+/** frank, at `own`, alone invites `alias` with billing: the rules that refuse it (synthesis's first). */
+function franksInvite(own: string, alias: string): string[] {
+  try {
+    return judge(
+      twoAdmins(own),
+      (h) => {
+        h.spec.invites = [{ email: alias, sso: true, billing: true, grants: [] }];
+      },
+      { actors: ['frank'] },
+    ).failed;
+  } catch (e) {
+    return [String(e).match(/^Error: ([a-z-]+):/)?.[1] ?? String(e)];
+  }
+}
+
+describe('R70-1: an address a mail system reads as another one is refused', () => {
+  for (const alias of [
+    'bob<frank@acme.io>',
+    'frank(ops)@acme.io',
+    '(ops)frank@acme.io',
+    'fr\\ank@acme.io',
+    'frank,bob@acme.io',
+    'frank@acme.io+x',
+    'frank@[10.0.0.1]',
+    'frank@acme.io:25',
+    'frank@acme_io.io',
+    'frank@-acme.io',
+  ])
+    it(`attack: frank alone invites ${alias}`, () => {
+      expect(franksInvite('frank@acme.io', alias)).toEqual(['invalid-text']);
+    });
+});
