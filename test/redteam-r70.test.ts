@@ -50,4 +50,23 @@ describe('R70-1: an address a mail system reads as another one is refused', () =
     it(`attack: frank alone invites ${alias}`, () => {
       expect(franksInvite('frank@acme.io', alias)).toEqual(['invalid-text']);
     });
+
+  it('the finding says what the address is and what to do', () => {
+    let message = '';
+    try {
+      judge(twoAdmins(), (h) => void (h.spec.invites = [{ email: 'bob<frank@acme.io>', grants: [] }]), {
+        actors: ['alice'],
+      });
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).toContain(
+      'invalid-text: "bob<frank@acme.io>" holds "<" at position 4, which no address\'s name holds (RFC 5322\'s atext)',
+    );
+  });
+
+  it("held: every character of RFC 5322's atext, and a domain of another alphabet, are taken", () => {
+    for (const alias of ["o'brien.x-y_z+t@mail.acme-corp.io", 'a!#$&*=?^`{|}~b@acme.io', 'frank+x@bücher.de'])
+      expect(franksInvite('frank@acme.io', alias)).not.toContain('invalid-text');
+  });
 });

@@ -153,15 +153,14 @@ describe('K1, K2: a line break or a formatting character in a custom rule', () =
 });
 
 describe('K3: an HTML entity in author text is decoded by GitHub, past invalid-text', () => {
-  it('K3: "frank&#8203;@acme.io" renders as frank@acme.io; token name "CI&#x202E;" as U+202E', async () => {
+  // An email no longer holds one: `;` is no address's character (invalid-text, red team R70-1).
+  it('K3: token name "CI&#x202E;" renders as U+202E', async () => {
     const sides = await distPair(baseSpec(), (s) => {
-      s.spec.users.push({ email: 'frank&#8203;@acme.io', github: 'frank2' });
-      s.spec.grants.push({ user: 'frank&#8203;@acme.io', namespace: 'data', levels: ['r:secrets'] });
       s.spec.tokens[0].name = 'CI&#x202E;';
     });
     const r = await reviewPair(sides, '--actor', 'alice', '--format', 'md');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('frank'); // the user is listed...
+    expect(r.stdout).toContain('CI'); // the token is listed...
     expect(r.stdout).not.toMatch(AUTHOR_ENTITY); // ...but never as a character reference GitHub decodes
   });
 });

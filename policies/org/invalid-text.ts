@@ -221,6 +221,33 @@ const githubLoginProblem = (login: string): string | undefined =>
     : `is not a GitHub login (${GITHUB_LOGIN_FORM}): it names no account, so its holder's approvals would never count; write the login GitHub shows`;
 
 /**
+ * What a name may hold beside a dot and letters of other alphabets (RFC 6531): RFC 5322's atext.
+ * The rest is an address's syntax, not its name: a comment `frank(ops)@` (§3.2.2, no part of the
+ * address), a display name `bob<frank@acme.io>`, a list `frank,bob@`, a quoted pair `fr\ank@`.
+ */
+const NOT_ATEXT = /[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.\u0080-\u{10ffff}]/u;
+/**
+ * A host name's label (RFC 1123): letters, digits and hyphens, neither first nor last; a label of
+ * another alphabet is judged by IDNA and the look-alike checks. An IP literal (`[10.0.0.1]`), a port,
+ * an underscore or a `+` is no host name a mail system delivers to as written.
+ */
+const HOST_LABEL = /^(?!-)[A-Za-z0-9\u0080-\u{10ffff}-]+(?<!-)$/u;
+
+/**
+ * Why an address is not one a mail system reads as written (RFC 5322's dot-atom, at a host name),
+ * or undefined: a header's parser reads `bob<frank@acme.io>` and `frank(ops)@acme.io` as
+ * frank@acme.io, and no rule can say whose mailbox `frank@[10.0.0.1]` is (red team R70-1).
+ */
+function addressFormProblem(name: string, domain: string): string | undefined {
+  const bad = NOT_ATEXT.exec(name);
+  if (bad)
+    return `holds ${JSON.stringify(bad[0])} at position ${bad.index + 1}, which no address's name holds (RFC 5322's atext): a mail system reads it as syntax (a comment, a display name, a list), so the address reaches another mailbox or none, and Kubernetes binds another username; ${AS_ISSUED}`;
+  if (!domain.split('.').every((label) => HOST_LABEL.test(label)))
+    return `has ${JSON.stringify(domain)} for its domain, which is no host name (letters, digits and hyphens between dots, RFC 1123; no IP literal): no one can say whose mailbox it is; ${AS_ISSUED}`;
+  return undefined;
+}
+
+/**
  * Why an email would read as another address in a review, or undefined: as written, and in lower
  * case, which is the username orgctl binds (`İ` lower-cased is `i` + U+0307).
  */
@@ -245,6 +272,8 @@ function emailLookalikeProblem(email: string, username: () => string): string | 
   const idna = idnaDecoded(email);
   if (idna && 'invalid' in idna)
     return `holds ${JSON.stringify(idna.invalid)}, which is not a domain label IDNA writes: no one can read what domain it names; ${AS_ISSUED.replace('address', 'domain')}`;
+  const form = at >= 0 ? addressFormProblem(email.slice(0, at), email.slice(at + 1)) : undefined;
+  if (form) return form;
   if (idna) {
     // Decoded, as a mail client shows it: all in lower case, so the rest of the checks suffice.
     const decoded = lookalikeProblem(idna.address);
