@@ -7,6 +7,14 @@
  * to frank@acme.io), `frank(ops)@acme.io` (RFC 5322 §3.2.2: a comment is no part of the address),
  * `fr\ank@acme.io` (a quoted pair outside quotes), or a domain that is no host name
  * (`frank@acme.io+x`, `frank@[10.0.0.1]`, `frank@acme.io:25`), each "another person" to self-edit.
+ *
+ * R70-2 (low, R62-1's class): one mailbox under spellings mailboxOf did not read as one. A routed
+ * address: `frank%acme.io@acme.io` (the percent hack) and `acme.io!frank@acme.io` (a UUCP bang
+ * path), which Postfix rewrites to frank@acme.io by default (allow_percent_hack, swap_bangpath:
+ * postconf(5)); and a provider's domains for one account: Proton reserves a name across proton.me,
+ * protonmail.com, protonmail.ch and pm.me (its "Types of email addresses and aliases"), iCloud gives
+ * an account's name at icloud.com, me.com and mac.com (Apple's "About your @icloud.com, @me.com,
+ * and @mac.com email addresses"). frank alone invited each with billing (self-edit passed).
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
@@ -68,5 +76,33 @@ describe('R70-1: an address a mail system reads as another one is refused', () =
   it("held: every character of RFC 5322's atext, and a domain of another alphabet, are taken", () => {
     for (const alias of ["o'brien.x-y_z+t@mail.acme-corp.io", 'a!#$&*=?^`{|}~b@acme.io', 'frank+x@bücher.de'])
       expect(franksInvite('frank@acme.io', alias)).not.toContain('invalid-text');
+  });
+});
+
+describe("R70-2: a routed address, and a provider's domains for one account, are one mailbox", () => {
+  for (const [own, alias] of [
+    ['frank@acme.io', 'frank%acme.io@acme.io'],
+    ['frank@acme.io', 'frank+x%acme.io@relay.io'],
+    ['frank@acme.io', 'acme.io!frank@acme.io'],
+    ['frank%acme.io@acme.io', 'frank+x@acme.io'],
+    ['frank@icloud.com', 'frank+x@me.com'],
+    ['frank@mac.com', 'frank@icloud.com'],
+    ['frank@proton.me', 'frank@pm.me'],
+    ['frank@protonmail.com', 'frank+x@protonmail.ch'],
+  ])
+    it(`attack: frank (${own}) alone invites ${alias}, his own mailbox`, () => {
+      expect(franksInvite(own, alias)).toEqual(['self-edit']);
+    });
+
+  it("attack: frank's approval of access for his own iCloud spelling does not count", () => {
+    const v = judge(
+      twoAdmins('frank@icloud.com'),
+      (h) => {
+        h.spec.users.push({ email: 'frank@me.com' });
+        h.spec.grants.push({ user: 'frank@me.com', namespace: 'data', levels: ['r:secrets'] });
+      },
+      { actors: ['bob'], approvals: ['frank'] },
+    );
+    expect(v.failed).toContain('actor-not-admin');
   });
 });
