@@ -17,6 +17,34 @@ const GMAIL: ReadonlyMap<string, string> = new Map([
   ['googlemail.com', 'gmail.com'],
 ]);
 
+/**
+ * A provider's domains on which a name is one account's (red team R70-2), each to the one it is
+ * read as, with the provider: Proton reserves a name on proton.me, protonmail.com, protonmail.ch
+ * and pm.me for one account, and iCloud gives an account its name on icloud.com, me.com and
+ * mac.com. Not Outlook's outlook.com, hotmail.com and live.com: each hands a name out apart.
+ */
+const ONE_ACCOUNT: ReadonlyMap<string, { readonly domain: string; readonly provider: string }> = new Map(
+  [
+    ['Proton', ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me']],
+    ['iCloud', ['icloud.com', 'me.com', 'mac.com']],
+  ].flatMap(([provider, domains]) =>
+    [...domains].map((d) => [d, { domain: domains[0]!, provider: provider as string }]),
+  ),
+);
+
+/**
+ * The address a routed one is sent on to, or undefined: `name%domain@relay` (the percent hack) and
+ * `domain!name@relay` (a UUCP bang path) are delivered to name@domain, as Postfix rewrites both by
+ * default (allow_percent_hack, swap_bangpath) and other relays may (red team R70-2).
+ */
+function routedTo(email: string): string | undefined {
+  const name = email.slice(0, Math.max(email.lastIndexOf('@'), 0));
+  const percent = name.lastIndexOf('%');
+  if (percent > 0 && percent < name.length - 1) return `${name.slice(0, percent)}@${name.slice(percent + 1)}`;
+  const bang = name.indexOf('!');
+  return bang > 0 && bang < name.length - 1 ? `${name.slice(bang + 1)}@${name.slice(0, bang)}` : undefined;
+}
+
 /** Where an address's name ends and its domain starts, or undefined for no address (a forged dist/'s). */
 function partsOf(email: string): { readonly name: string; readonly tag: boolean; readonly domain: string } | undefined {
   const at = email.lastIndexOf('@');
@@ -39,14 +67,19 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
 /**
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
- * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), and Gmail reads
- * no dots (GMAIL). An address without an @ is its own mailbox.
+ * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), Gmail reads
+ * no dots (GMAIL), a provider's domains for one account are one (ONE_ACCOUNT), and a routed address
+ * is the one it is sent on to (routedTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
+  // Each step drops a `%` or `!`: it ends.
+  const routed = routedTo(email);
+  if (routed) return mailboxOf(routed);
   const parts = partsOf(email);
   if (!parts) return email;
   const gmail = GMAIL.get(parts.domain);
-  return gmail === undefined ? `${parts.name}@${parts.domain}` : `${parts.name.replaceAll('.', '')}@${gmail}`;
+  if (gmail !== undefined) return `${parts.name.replaceAll('.', '')}@${gmail}`;
+  return `${parts.name}@${ONE_ACCOUNT.get(parts.domain)?.domain ?? parts.domain}`;
 }
 
 /**
@@ -55,14 +88,20 @@ export function mailboxOf(email: string): string {
  * `frank@gmail.com`).
  */
 export function oneMailboxWhy(a: string, b: string): string {
-  const [pa, pb] = [partsOf(a), partsOf(b)];
+  // What makes the addresses they are sent on to one mailbox: a routed one is sent on (routedTo).
+  const sent = [a, b].map((email) => routedTo(email) ?? email);
+  const [pa, pb] = sent.map(partsOf);
   const why: string[] = [];
+  if (sent[0] !== a || sent[1] !== b)
+    why.push('a routed address name%domain@ or domain!name@ is delivered to name@domain');
   if (pa?.tag || pb?.tag) why.push('a subaddress name+tag@ is delivered to name@');
-  const domains = [a, b].map((email) => email.slice(email.lastIndexOf('@') + 1));
+  const domains = sent.map((email) => email.slice(email.lastIndexOf('@') + 1));
   if (pa && pb && domains[0] !== domains[1] && domains.some(isAsciiForm))
     why.push("a domain in IDNA's ASCII form is the domain it decodes to");
   // One mailbox, so at Gmail both or neither: its reading is why when more than a tag differs.
   if (pa && pb && GMAIL.has(pa.domain) && (pa.name !== pb.name || pa.domain !== pb.domain))
     why.push('Gmail reads no dots in a name, and googlemail.com as gmail.com');
+  const provider = pa && pb && pa.domain !== pb.domain ? ONE_ACCOUNT.get(pa.domain)?.provider : undefined;
+  if (provider) why.push(`${provider} gives an account its name on each of its domains`);
   return why.join('; ');
 }
