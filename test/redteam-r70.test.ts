@@ -15,6 +15,13 @@
  * protonmail.com, protonmail.ch and pm.me (its "Types of email addresses and aliases"), iCloud gives
  * an account's name at icloud.com, me.com and mac.com (Apple's "About your @icloud.com, @me.com,
  * and @mac.com email addresses"). frank alone invited each with billing (self-edit passed).
+ *
+ * R70-3 (medium, R62-1's class in admin-change-approval): an admin's privileges were read by their
+ * exact address. alice alone gave `frank+x@acme.io`, admin frank's own mailbox, r:secrets (held
+ * once frank is no longer an admin) or billing, which for frank@acme.io needs frank's approval
+ * (two admins) or a third admin's. The brief's deactivated subaddress is this hole: frank alone
+ * declaring a grant for his deactivated `frank+x` changes no byte of dist/ (nothing to judge),
+ * and alice alone reactivating it gave frank's mailbox that grant.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
@@ -129,5 +136,38 @@ describe("R70-2: a routed address, and a provider's domains for one account, are
     };
     for (const [own, aliases] of Object.entries(held))
       for (const alias of aliases) expect(franksInvite(own, alias), alias).toEqual([]);
+  });
+});
+
+describe("R70-3: an address sharing an admin's mailbox is that admin's, to admin-change-approval", () => {
+  /** twoAdmins with frank's subaddress frank+x@acme.io a member (`status`). */
+  const withFranksSubaddress = (status = 'active'): Spec => {
+    const s = twoAdmins();
+    s.spec.users.push({ email: 'frank+x@acme.io', status });
+    return s;
+  };
+  const secrets = (h: Spec) =>
+    void h.spec.grants.push({ user: 'frank+x@acme.io', namespace: 'web', levels: ['r:secrets'] });
+
+  it("attack: alice alone gives frank's subaddress r:secrets", () => {
+    expect(judge(withFranksSubaddress(), secrets, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
+  });
+
+  it("attack: alice alone gives frank's subaddress billing", () => {
+    const v = judge(withFranksSubaddress(), (h) => void (user(h, 'frank+x@acme.io').billing = true), {
+      actors: ['alice'],
+    });
+    expect(v.failed).toEqual(['admin-change-approval']);
+  });
+
+  it('attack: frank declares a grant for his deactivated subaddress (nothing to judge), alice alone reactivates it', () => {
+    const declared = judge(withFranksSubaddress('deactivated'), secrets, { actors: ['frank'] });
+    expect(declared.results.filter((r) => !r.ok)).toEqual([]); // no byte of dist/ changes
+    const base = withFranksSubaddress('deactivated');
+    secrets(base);
+    const reactivate = (h: Spec) => void (user(h, 'frank+x@acme.io').status = 'active');
+    expect(judge(base, reactivate, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
+    // With two admins, the one it does not concern makes it and frank approves, as for frank@acme.io.
+    expect(judge(base, reactivate, { actors: ['alice'], approvals: ['frank'] }).ok).toBe(true);
   });
 });
