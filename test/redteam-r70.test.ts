@@ -150,7 +150,19 @@ describe("R70-3: an address sharing an admin's mailbox is that admin's, to admin
     void h.spec.grants.push({ user: 'frank+x@acme.io', namespace: 'web', levels: ['r:secrets'] });
 
   it("attack: alice alone gives frank's subaddress r:secrets", () => {
-    expect(judge(withFranksSubaddress(), secrets, { actors: ['alice'] }).failed).toEqual(['admin-change-approval']);
+    const v = judge(withFranksSubaddress(), secrets, { actors: ['alice'] });
+    expect(v.failed).toEqual(['admin-change-approval']);
+    expect(v.results.find((r) => !r.ok)?.message).toMatch(
+      /^frank\+x@acme\.io \(sharing a mailbox with admin frank@acme\.io\): gains r:secrets in web.*: needs an approval of the head commit from an admin who is neither an author nor frank\+x@acme\.io \(with two admins, and this concerning frank@acme\.io, there is none to ask: instead alice@acme\.io makes the change and frank@acme\.io approves it\)$/,
+    );
+  });
+
+  it("held: what frank's subaddress loses, and what another member's gains, an admin alone may change", () => {
+    const base = withFranksSubaddress();
+    secrets(base);
+    expect(judge(base, (h) => void h.spec.grants.pop(), { actors: ['alice'] }).ok).toBe(true);
+    const bob = (h: Spec) => void h.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['r:secrets'] });
+    expect(judge(withFranksSubaddress(), bob, { actors: ['alice'] }).ok).toBe(true);
   });
 
   it("attack: alice alone gives frank's subaddress billing", () => {

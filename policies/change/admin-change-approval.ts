@@ -10,6 +10,7 @@ import {
 import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
+  beneficiaries,
   changeList,
   clusterReach,
   editsOf,
@@ -18,6 +19,7 @@ import {
   personReach,
   reachText,
   secondAdmin,
+  sharingMailbox,
   type ChangeRule,
   type ReviewInput,
   type RuleResult,
@@ -89,13 +91,27 @@ export const adminChangeApproval: ChangeRule = {
   id: 'admin-change-approval',
   check(input) {
     const out: RuleResult[] = [];
+    // What an address sharing a base admin's mailbox gains is that admin's (red team R70-3, R62-1's class).
+    const adminOf = sharingMailbox(
+      input,
+      [...input.base.users.values()].filter((u) => u.admin).map((u) => u.email),
+    );
+    let gainers: ReadonlySet<string> | undefined;
+    const gains = (id: string) => (gainers ??= beneficiaries(input)).has(id);
     for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
       const b = input.base.users.get(p.id);
       const h = input.head.users.get(p.id);
       const invitedAdmin = input.head.invites.get(p.id)?.admin && input.head.invites.get(p.id)?.state === 'pending';
-      if (!b?.admin && !h?.admin && !invitedAdmin) continue;
+      const admin = adminOf.get(p.id);
+      const judged = b?.admin || h?.admin || invitedAdmin;
+      const theirs = !judged && admin !== undefined && admin !== p.id && gains(p.id);
+      if (!judged && !theirs) continue;
       const second = secondAdmin(input, [p.id]);
-      const who = b?.admin ? `admin ${p.id}` : `${p.id} (made admin)`;
+      const who = b?.admin
+        ? `admin ${p.id}`
+        : theirs
+          ? `${p.id} (sharing a mailbox with admin ${admin})`
+          : `${p.id} (made admin)`;
       out.push({
         rule: this.id,
         ok: second.ok,
