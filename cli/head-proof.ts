@@ -66,6 +66,14 @@ export function readHeadProof(file: string, commit?: string): HeadProof | string
 }
 
 /**
+ * Why what head's `file` installs cannot be judged: the registries a head lock may install from are
+ * base's, unknown while base's lock cannot be read, never npm's public registry as for a base
+ * without one (red team R73-1).
+ */
+const registriesUnknown = (baseLock: UnreadableLock, file: string): string =>
+  `base's ${baseLock.unreadable}, so which registries head's ${file} may install orgctl from is unknown: make base's lock one npm writes, in a change of its own, before this upgrade`;
+
+/**
  * What head's package-lock.json installs for orgctl, or why that is unknown: `--head-lock FILE`
  * when given (for a head folder, which has no ref to read it from: judgeChange refuses it beside a
  * ref), else `package-lock.json` at the root of head's git ref (`--head REF` or `REF:dist`).
@@ -75,10 +83,7 @@ export function readHeadLock(
   head: string,
   headLock: string | undefined,
 ): LockedEngine | string {
-  // The registries a head lock may install from are base's: unknown while base's lock cannot be
-  // read, never npm's public registry as for a base without one.
-  if (typeof baseLock === 'object')
-    return `base's ${baseLock.unreadable}, so which registries head's ${PACKAGE_LOCK} may install orgctl from is unknown: make base's lock one npm writes, in a change of its own, before this upgrade`;
+  if (typeof baseLock === 'object') return registriesUnknown(baseLock, PACKAGE_LOCK);
   let text: string | { readonly problem: string };
   if (headLock !== undefined) text = readDataFile('--head-lock', headLock, MAX_LOCK_BYTES);
   else {
@@ -104,10 +109,11 @@ export function readHeadLock(
  * empty one (npm's `shrinkwrap || lock`, as readBaseLockText reads base's: red team R61-2); or why
  * the review cannot read it as npm does. Undefined when head holds no lock (npm ci installs
  * nothing without one). `given`: what readHeadLock read (`--head-lock`, or the ref's package-lock.json),
- * which a head folder, having no ref, is told by alone.
+ * which a head folder, having no ref, is told by alone. `baseLock`: base's lock as readBaseLockText read
+ * it, whose registries head's may install from (readHeadLock's).
  */
 export function readHeadInstalledLock(
-  baseLock: string | undefined,
+  baseLock: string | UnreadableLock | undefined,
   head: string,
   given: LockedEngine | string | undefined,
 ): LockedEngine | string | undefined {
@@ -118,7 +124,10 @@ export function readHeadInstalledLock(
   // No shrinkwrap: readHeadLock read this very package-lock.json, at this ref, against base's registries.
   if (file === PACKAGE_LOCK && typeof given === 'object') return given;
   const text = file === SHRINKWRAP ? shrinkwrap : readRefFile(ref, PACKAGE_LOCK, MAX_LOCK_BYTES);
-  if (typeof text === 'string') return lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock), file);
+  if (typeof text === 'string')
+    return typeof baseLock === 'object'
+      ? registriesUnknown(baseLock, file)
+      : lockedEngine(text, RUNNING_ENGINE.name, trustedRegistries(baseLock), file);
   return text.absent ? undefined : `head's ${file}: ${text.problem}`;
 }
 

@@ -166,7 +166,7 @@ export function judgeChange(
   // a lock changed alone installs under the package.json it finds there (R61-1).
   const projectCommand = headLockAsked ? readProjectCommand(change.base, change.head) : undefined;
   // What an upgrade's approval trusts: what npm installs from head's lock, its shrinkwrap first (R61-2).
-  const installed = upgrade ? readHeadInstalledLock(baseLock, change.head, lock) : undefined;
+  const installed = upgrade ? readHeadInstalledLock(baseLockRead, change.head, lock) : undefined;
   const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : [];
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
