@@ -167,7 +167,7 @@ export function judgeChange(
   const projectCommand = headLockAsked ? readProjectCommand(change.base, change.head) : undefined;
   // What an upgrade's approval trusts: what npm installs from head's lock, its shrinkwrap first (R61-2).
   const installed = upgrade ? readHeadInstalledLock(baseLockRead, change.head, lock) : undefined;
-  const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : [];
+  const installedFrom = change.changedPaths && baseLock !== undefined ? lockedRepositoryPaths(baseLock) : undefined;
   const loaded = loadSnapshots(change.base, change.head, io);
   const { base, head, baseSide, headSide, headDocs, cache, documents } = loaded;
   // Expiry (which tokens are live for mass-removal, and in the proof) is judged on the review's date.
@@ -196,7 +196,7 @@ export function judgeChange(
         }
       : {}),
     ...(projectCommand !== undefined ? { projectCommand } : {}),
-    ...(installedFrom.length ? { installedFrom } : {}),
+    ...(installedFrom !== undefined ? { installedFrom } : {}),
     ...(change.changedPaths && typeof baseLockRead === 'object' ? { baseLockUnreadable: baseLockRead.unreadable } : {}),
     ...(headTree !== undefined ? { headTree } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),

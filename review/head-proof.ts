@@ -11,7 +11,7 @@
 import { posix } from 'node:path';
 import { describeValue } from '../model/data.ts';
 import { firstOf } from '../model/text.ts';
-import { SHRINKWRAPPED } from '../policies/change/engine-change.ts';
+import type { InstalledFrom } from '../policies/change/context.ts';
 import { isGitAttributes } from '../policies/change/repository-tree.ts';
 
 /** An engine as `orgctl prove --format json` names it: `{ name: 'orgctl', version: '0.2.0' }`. */
@@ -406,13 +406,14 @@ const unpinnedRemote = (
  * tarball or folder (of lockfileVersion 1's `dependencies` too). No integrity pins a folder's files,
  * and npm ci installs a tarball without one as whatever bytes it holds; and a remote source nothing
  * pins, kept as written (unpinnedRemote: it may serve the repository's own files, red team R47-3/4),
- * whatever its spelling (sourceOf); and a package whose own npm-shrinkwrap.json npm installs, as
- * SHRINKWRAPPED names it (what that lists is read from its folder: R61-3).
+ * whatever its spelling (sourceOf); and, as `anywhere`, a package whose own npm-shrinkwrap.json npm
+ * installs (what that lists is read from its folder: R61-3).
  */
-export function lockedRepositoryPaths(text: string): string[] {
+export function lockedRepositoryPaths(text: string): InstalledFrom {
   const parsed = parseLock(text);
-  if ('problem' in parsed || !isRecord(parsed.value)) return [];
+  if ('problem' in parsed || !isRecord(parsed.value)) return { paths: [] };
   const paths = new Set<string>();
+  const shrinkwrapped: string[] = [];
   const add = (path: string) => paths.add(repositoryPath(path));
   // Every spelling npm reads (sourceOf), so none it fetches from elsewhere is counted as harmless.
   const fromSource = (spec: unknown, integrity: unknown) => {
@@ -426,7 +427,7 @@ export function lockedRepositoryPaths(text: string): string[] {
     if (key !== '' && !key.startsWith('node_modules/')) add(key);
     if (!isRecord(entry)) continue;
     // npm installs what its own shrinkwrap lists, read from its folder: any path (R61-3).
-    if (key !== '' && entry.hasShrinkwrap) paths.add(`${SHRINKWRAPPED}${key}`);
+    if (key !== '' && entry.hasShrinkwrap) shrinkwrapped.push(key);
     if (isLinkEntry(entry)) {
       if (typeof entry.resolved === 'string') add(entry.resolved);
     } else {
@@ -445,7 +446,8 @@ export function lockedRepositoryPaths(text: string): string[] {
     }
   };
   visit(dependencies, 0);
-  return [...paths].sort();
+  const anywhere = shrinkwrapped.sort()[0];
+  return { paths: [...paths].sort(), ...(anywhere !== undefined ? { anywhere } : {}) };
 }
 
 /** The package a lock's path installs: `node_modules/a/node_modules/@s/b` is `@s/b`. */

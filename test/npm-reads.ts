@@ -61,7 +61,7 @@ export const lockResolving = (resolved: string): string =>
 /** A case per spelling of `bodies` (spellingsOf): lockedRepositoryPaths reads each as npm does. */
 export function itReadsEachAsNpm(bodies: readonly string[]): void {
   it.each(spellingsOf(bodies))('%s', (resolved) => {
-    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
+    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)).paths);
   });
 }
 

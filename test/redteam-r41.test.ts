@@ -176,7 +176,7 @@ describe('R41-1: the paths inside the repository a lock installs from', () => {
     ],
     ['a lock that is not an object', [], []],
   ])('%s', (_, lock, paths) => {
-    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual(paths);
+    expect(lockedRepositoryPaths(JSON.stringify(lock)).paths).toEqual(paths);
   });
 });
 

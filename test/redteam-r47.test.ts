@@ -183,7 +183,7 @@ describe("R47-4's class: every spelling npm reads as a git source", () => {
     ['a shorthand in resolved', { packages: { 'node_modules/orgctl': { resolved: 'acme/acme-org#main' } } }],
     ["lockfileVersion 1's version", { dependencies: { orgctl: { version: 'github:acme/acme-org#main' } } }],
   ])('%s, at a branch, may be the repository itself', (_, lock) => {
-    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual([
+    expect(lockedRepositoryPaths(JSON.stringify(lock)).paths).toEqual([
       expect.stringMatching(/^(github:)?acme\/acme-org#main$/),
     ]);
   });
@@ -202,6 +202,6 @@ describe("R47-4's class: every spelling npm reads as a git source", () => {
       undefined,
     ],
   ])('%s is what it is: a path of the repository, or pinned', (_, lock, path) => {
-    expect(lockedRepositoryPaths(JSON.stringify(lock))).toEqual(path === undefined ? [] : [path]);
+    expect(lockedRepositoryPaths(JSON.stringify(lock)).paths).toEqual(path === undefined ? [] : [path]);
   });
 });

@@ -54,7 +54,9 @@ describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-
     ['orgctl@acme/acme-org#main'],
     ['orgctl@github:acme/acme-org'],
   ])('%s: a git source no commit pins (or read as one), kept as written', (resolved) => {
-    expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([expect.stringMatching(/^[a-z][a-z0-9+.-]*:/i)]);
+    expect(lockedRepositoryPaths(lockResolving(resolved)).paths).toEqual([
+      expect.stringMatching(/^[a-z][a-z0-9+.-]*:/i),
+    ]);
   });
 
   it.each([
@@ -62,7 +64,7 @@ describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-
     ['orgctl@./org/vendor', 'org/vendor'],
     ['@acme/orgctl@file:org/vendor/orgctl-0.1.0.tgz', 'org/vendor/orgctl-0.1.0.tgz'],
   ])('%s: a name before a path is cut off, as npm cuts it', (resolved, path) => {
-    expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([path]);
+    expect(lockedRepositoryPaths(lockResolving(resolved)).paths).toEqual([path]);
   });
 
   it.each([
@@ -76,7 +78,7 @@ describe("R50-1: a lock's source as npm reads it (consistentResolve, hosted-git-
     ['a named registry version', 'orgctl@0.1.0'],
     ['a named tarball URL its sha512 pins', 'orgctl@https://example.com/orgctl-0.1.0.tgz'],
   ])('%s is what it is: pinned', (_, resolved) => {
-    expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([]);
+    expect(lockedRepositoryPaths(lockResolving(resolved)).paths).toEqual([]);
   });
 });
 

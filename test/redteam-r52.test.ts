@@ -63,7 +63,7 @@ describe("R52-1: a spec npm's first reading refuses is read whole, a folder of t
     ['@acme/orgctl@orgctl@latest', '@acme/orgctl@orgctl@latest'],
     ['@acme/orgctl@_x@file:org', '@acme/orgctl@_x@file:org'],
   ])('%s is the folder npm reads', (resolved, path) => {
-    expect(lockedRepositoryPaths(lockResolving(resolved))).toEqual([path]);
+    expect(lockedRepositoryPaths(lockResolving(resolved)).paths).toEqual([path]);
   });
 });
 

@@ -91,6 +91,6 @@ describe('R53-2: a lock source that is no range is read in time', () => {
     ['a run of spaces', `1${' '.repeat(8000)}#`],
     ['a run of ||', `1${' ||'.repeat(32)} #`],
   ])('%s', (_what, resolved) => {
-    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)));
+    expectReadAsNpmReads(resolved, lockedRepositoryPaths(lockResolving(resolved)).paths);
   });
 });

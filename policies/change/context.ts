@@ -6,6 +6,24 @@ import { tokenCells, type LazyCell, type Membership, type Snapshot } from '../..
 import type { RuleId } from '../../model/rules.ts';
 import { mailboxOf } from '../../model/mailbox.ts';
 
+/**
+ * What a lock installs packages from inside the repository, or may (review/head-proof.ts
+ * lockedRepositoryPaths): each path it names, and whether what it installs may be at any path.
+ */
+export interface InstalledFrom {
+  /**
+   * The paths, relative to the repository's root ('' the root itself); one outside it, or a remote
+   * source nothing pins, as written.
+   */
+  readonly paths: readonly string[];
+  /**
+   * A package of the lock (the first by its key) whose own npm-shrinkwrap.json npm installs
+   * (marked hasShrinkwrap): npm reads a `file:` source there from that package's folder, so
+   * `file:../../org/x` is the repository's org/x, and what it lists may be any path (red team R61-3).
+   */
+  readonly anywhere?: string;
+}
+
 export interface ReviewInput {
   /** The trust anchor: membership (who is admin) is read from here only. */
   readonly base: Snapshot;
@@ -36,10 +54,10 @@ export interface ReviewInput {
    */
   readonly projectCommand?: string;
   /**
-   * Paths inside the repository base's package-lock.json installs packages from ('' the root:
-   * review/head-proof.ts lockedRepositoryPaths), when it could be read: the workflows run them.
+   * What base's lock installs packages from inside the repository, or may (review/head-proof.ts
+   * lockedRepositoryPaths), when it could be read: the workflows run them.
    */
-  readonly installedFrom?: readonly string[];
+  readonly installedFrom?: InstalledFrom;
   /**
    * Why base's lock, which npm installs from, cannot be read as npm reads it (cli/head-proof.ts
    * readBaseLockText: `package-lock.json cannot be read ...`): what it installs from the repository

@@ -1,7 +1,7 @@
 import type { Change } from '../../analysis/change.ts';
 import { firstOf } from '../../model/text.ts';
 import type { AccessDiff } from '../../analysis/diff.ts';
-import { secondAdmin, type ChangeRule } from './context.ts';
+import { secondAdmin, type ChangeRule, type InstalledFrom } from './context.ts';
 
 /** What lives outside org/ and dist/ decides how every rule runs: the engine itself. */
 const DECLARATION_PATHS = ['org/', 'dist/'];
@@ -17,14 +17,6 @@ const leavesRepository = (path: string): boolean =>
   path.startsWith('/') || path === '..' || path.startsWith('../') || path === '~' || path.startsWith('~/');
 
 /**
- * How lockedRepositoryPaths names a package of base's lock whose own npm-shrinkwrap.json npm
- * installs (marked hasShrinkwrap): npm reads a `file:` source there from that package's folder, so
- * `file:../../org/x` is the repository's org/x (red team R61-3); what it lists may be any path.
- */
-export const SHRINKWRAPPED = 'hasShrinkwrap:';
-const isShrinkwrapped = (path: string): boolean => path.startsWith(SHRINKWRAPPED);
-
-/**
  * A remote source nothing pins (lockedRepositoryPaths keeps it as written: a scheme, where a path
  * of the repository has none): it may serve any file, the repository's own among them (red team R47-3/4).
  */
@@ -33,22 +25,26 @@ const isRemote = (path: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(path);
 /**
  * The declaration folders holding a path base's package-lock.json installs packages from
  * (installedFrom), or inside one (the root, ''), or that may be anywhere (one outside the
- * repository), each with that path. Such a folder is the engine too, whole: npm pins no linked
- * folder's files (nor a tarball's without an integrity), and Node and esbuild read the
- * node_modules, package.json and tsconfig.json of every folder above a package's (red team R41-1).
+ * repository, what a package's own shrinkwrap lists), each with where that is, said. Such a folder
+ * is the engine too, whole: npm pins no linked folder's files (nor a tarball's without an
+ * integrity), and Node and esbuild read the node_modules, package.json and tsconfig.json of every
+ * folder above a package's (red team R41-1).
  */
-function declarationFoldersInstalled(installedFrom: readonly string[]): { folder: string; from: string }[] {
+function declarationFoldersInstalled(installedFrom: InstalledFrom): { folder: string; from: string }[] {
   return DECLARATION_PATHS.flatMap((folder) => {
-    const from = installedFrom.find(
-      (p) =>
-        `${p}/`.startsWith(folder) ||
-        p === '' ||
-        folder.startsWith(`${p}/`) ||
-        leavesRepository(p) ||
-        isShrinkwrapped(p) ||
-        isRemote(p),
+    const path = installedFrom.paths.find(
+      (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isRemote(p),
     );
-    return from === undefined ? [] : [{ folder, from }];
+    const { anywhere } = installedFrom;
+    if (path !== undefined) return [{ folder, from: installedFromText(path) }];
+    return anywhere === undefined
+      ? []
+      : [
+          {
+            folder,
+            from: `what ${anywhere}'s own npm-shrinkwrap.json lists (marked hasShrinkwrap), which npm reads from that package's folder: file:../../org/x there is this repository's org/x`,
+          },
+        ];
   });
 }
 
@@ -56,13 +52,11 @@ function declarationFoldersInstalled(installedFrom: readonly string[]): { folder
 const installedFromText = (from: string): string =>
   from === ''
     ? 'the repository itself'
-    : isShrinkwrapped(from)
-      ? `what ${from.slice(SHRINKWRAPPED.length)}'s own npm-shrinkwrap.json lists (marked hasShrinkwrap), which npm reads from that package's folder: file:../../org/x there is this repository's org/x`
-      : isRemote(from)
-        ? `${from}, which no integrity (a sha512) and no commit pins: npm ci installs whatever it serves then, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com, and its branches to git)`
-        : leavesRepository(from)
-          ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
-          : from;
+    : isRemote(from)
+      ? `${from}, which no integrity (a sha512) and no commit pins: npm ci installs whatever it serves then, and it may serve this repository's own files (GitHub serves them at raw.githubusercontent.com, and its branches to git)`
+      : leavesRepository(from)
+        ? `${from}, outside the repository, which may be this repository where it is checked out (on GitHub's runners ../REPO/ and ~/work/REPO/REPO/ are)`
+        : from;
 
 /**
  * Whether a changed path may declare anything: a file outside dist/ but one of org/ that is neither
@@ -124,9 +118,9 @@ export const engineChange: ChangeRule = {
             folder,
             because: `base's ${input.baseLockUnreadable}, so what it installs may be in ${folder}, which is then the engine`,
           }))
-        : declarationFoldersInstalled(input.installedFrom ?? []).map((i) => ({
+        : declarationFoldersInstalled(input.installedFrom ?? { paths: [] }).map((i) => ({
             folder: i.folder,
-            because: `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${installedFromText(i.from)}, so what is in ${i.folder} runs as the engine`,
+            because: `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${i.from}, so what is in ${i.folder} runs as the engine`,
           }));
     const engine = input.changedPaths.filter(
       (p) => !DECLARATION_PATHS.some((d) => p.startsWith(d)) || installed.some((i) => p.startsWith(i.folder)),
