@@ -1,11 +1,20 @@
 /**
  * Red team R73 (header written last).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  declarationBefore,
+  explainIndexOf,
+  readExplainIndex,
+  writeExplainIndex,
+  type ExplainIndex,
+} from '../cli/explain-cache.ts';
+import { loadDeclaration } from '../cli/load.ts';
+import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeUpgradeCommits } from './base-lock-project.ts';
-import { ROOT } from './helpers.ts';
+import { ROOT, TODAY, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -65,5 +74,70 @@ describe("R73-1: an upgrade's approval while base's lock cannot be read", () => 
     expect(r.engine).toMatch(
       /approving it trusts orgctl 9\.0\.0-test from `https:\/\/registry\.npmjs\.org\/.*in place of .*npm\.acme\.internal.*everything the lock installs/,
     );
+  });
+});
+
+/** A spec of acme (JSON) where bob holds `level` in web. */
+const bobHolds = (level: string): string =>
+  JSON.stringify({
+    apiVersion: 'orgctl/v1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
+    spec: {
+      owner: 'alice@acme.io',
+      users: [{ email: 'alice@acme.io', github: 'alice', admin: true }, { email: 'bob@acme.io' }],
+      namespaces: [{ name: 'web' }],
+      grants: [{ user: 'bob@acme.io', namespace: 'web', levels: [level] }],
+    },
+  });
+
+/** What explain's index of `file` holds for bob in web: the levels of the bindings naming him, or undefined (no index). */
+function bobInIndex(index: ExplainIndex): string[] | undefined {
+  const view = readExplainIndex(index, 'web', 'bob@acme.io');
+  return view?.objects
+    .filter((o) => o.kind === 'RoleBinding' && JSON.stringify(o).includes('bob@acme.io'))
+    .map((o) => o.metadata.name as string);
+}
+
+/**
+ * R73-2: explain keeps an index of a spec file only when the file is the same after it was loaded
+ * as before (writeExplainIndex), and it compared the bytes' SHA-256 alone. A file saved in place
+ * while it was loaded and put back before the load ended (A, B, A: an editor writing in place, a
+ * script undoing its change) has A's bytes after: the index of B's organization was kept as A's,
+ * and answered every later question about A (bob holding r:full where the file says r:pods) until
+ * the file changes again. The file's stamp (its change time) says it was written meanwhile.
+ */
+describe('R73-2: a spec file saved while explain loads it, then put back', () => {
+  it("keeps no index of what was loaded meanwhile as the file's", async () => {
+    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r73-2-cache-'));
+    const file = join(tempDir('orgctl-r73-2-'), 'org.json');
+    const a = bobHolds('r:pods');
+    const b = bobHolds('r:full');
+    writeFileSync(file, a);
+    const index = explainIndexOf(file, TODAY, 'abcdef0123456789')!;
+    expect(index).toBeDefined();
+    // explain's steps (cli/explain.ts), with the file saved (in place) and put back while it loads.
+    const before = declarationBefore(index)!;
+    writeFileSync(file, b);
+    const loaded = await loadDeclaration(file, TODAY);
+    writeFileSync(file, a);
+    const placed = placeCheckedDeclaration(loaded.root, { today: TODAY });
+    expect(placed.ok).toBe(true);
+    writeExplainIndex(index, before, placed.model!, placed.objects!);
+    expect(readFileSync(file, 'utf8')).toBe(a);
+    const held = bobInIndex(index);
+    // No index, or one of what the file says (A: r:pods), never B's.
+    if (held !== undefined) expect(held).toEqual(['acme:r:pods']);
+  });
+
+  it('a guard: a file left alone while it loads is indexed, and answered from', async () => {
+    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r73-2-cache-'));
+    const file = join(tempDir('orgctl-r73-2-'), 'org.json');
+    writeFileSync(file, bobHolds('r:pods'));
+    const index = explainIndexOf(file, TODAY, 'abcdef0123456789')!;
+    const before = declarationBefore(index)!;
+    const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).root, { today: TODAY });
+    writeExplainIndex(index, before, placed.model!, placed.objects!);
+    expect(bobInIndex(index)).toEqual(['acme:r:pods']);
   });
 });
