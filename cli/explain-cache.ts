@@ -194,7 +194,8 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
 
 /**
  * What the declaration file is before it is loaded: `writeExplainIndex` keeps an index only when
- * the file is the same after (a file saved while it was read is not what was checked).
+ * the file is the same after, its stamp and its bytes (a file saved while it was read is not what
+ * was checked, even when put back).
  */
 export function declarationBefore(index: ExplainIndex): DeclarationRead | undefined {
   try {
@@ -218,7 +219,9 @@ export function writeExplainIndex(
   // This run's own name, made here (not through anything already there under that name).
   const tmp = `${index.dir}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    if (sha256Of(index.file) !== before.sha256) return;
+    // Its stamp too, not its bytes alone: a file saved while it loaded and put back (A, B, A) has
+    // A's bytes and a later change time, and the model may be B's (red team R73-2).
+    if (!sameStamp(stampOf(index.file), before) || sha256Of(index.file) !== before.sha256) return;
     const parts = explainIndexParts(model, objects);
     mkdirSync(tmp);
     const namespaces = writeParts(join(tmp, NAMESPACES), parts.namespaces);
