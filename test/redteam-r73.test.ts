@@ -1,8 +1,10 @@
 /**
  * Red team R73 (header written last).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
   declarationBefore,
@@ -14,7 +16,7 @@ import {
 import { loadDeclaration } from '../cli/load.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeUpgradeCommits } from './base-lock-project.ts';
-import { ROOT, TODAY, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -139,5 +141,54 @@ describe('R73-2: a spec file saved while explain loads it, then put back', () =>
     const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).root, { today: TODAY });
     writeExplainIndex(index, before, placed.model!, placed.objects!);
     expect(bobInIndex(index)).toEqual(['acme:r:pods']);
+  });
+});
+
+/** Runs orgctl of `engine` with `args` in a child process, not waiting: its exit code and output. */
+const started = (engine: string, args: readonly string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [join(engine, 'bin/orgctl.mjs'), ...args], { cwd: engine });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+
+/** The files of a folder below it, each with its bytes' SHA-256. */
+const filesOf = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')];
+      }),
+  );
+
+/**
+ * Held (R73, pinned): orgctl processes started at once on sources not bundled yet each build the
+ * bundle (bin/orgctl.mjs) into a folder of their own (`<fingerprint>.tmp-<pid>-<random>`) and
+ * rename it into place; the first rename wins, the others' fail (the folder is there, not empty)
+ * and they remove their own and load the winner's. None reads a half-written bundle, none mixes
+ * two, and nothing is left behind.
+ */
+describe('the launcher bundling the same sources in processes at once', () => {
+  it("each runs whole, and the bundle kept is one build's, byte for byte", async () => {
+    const alone = engineCopy();
+    expect(cli(['levels'], { engine: alone.dir }).code).toBe(0);
+    const [built] = readdirSync(alone.cache);
+    const { dir, cache } = engineCopy();
+    const runs = await Promise.all([1, 2, 3, 4].map(() => started(dir, ['levels'])));
+    for (const r of runs) expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    const folders = readdirSync(cache);
+    expect(folders).toHaveLength(1); // no .tmp- folder left
+    const bundle = (root: string, name: string) =>
+      Object.fromEntries(Object.entries(filesOf(join(root, name))).filter(([f]) => f.endsWith('.cjs')));
+    expect(bundle(cache, folders[0]!)).toEqual(bundle(alone.cache, built!));
+    // And what each kept of V8's code is whole: the bundle runs from it.
+    expect(readdirSync(join(cache, folders[0]!)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(cli(['levels'], { engine: dir })).toMatchObject({ code: 0, stdout: runs[0]!.stdout });
   });
 });
