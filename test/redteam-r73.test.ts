@@ -3,7 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -190,5 +190,33 @@ describe('the launcher bundling the same sources in processes at once', () => {
     // And what each kept of V8's code is whole: the bundle runs from it.
     expect(readdirSync(join(cache, folders[0]!)).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(cli(['levels'], { engine: dir })).toMatchObject({ code: 0, stdout: runs[0]!.stdout });
+  });
+});
+
+/**
+ * R73-3: the launcher's bundle holds orgctl's dependencies too, and its fingerprint knows them only
+ * by node_modules/.package-lock.json, which npm writes when it installs. A dependency patched in
+ * place afterwards (patch-package, which a project runs after npm install; a fix edited into
+ * node_modules by hand) left the fingerprint as it was: the bundle of the package before the patch
+ * went on running, the patch never did (a security fix of a parser not applied, with no word), and
+ * explain's indexes, named by that engine, answered on.
+ */
+describe('R73-3: a dependency patched in place after the bundle was built', () => {
+  it('is bundled again: the patched package runs', () => {
+    const { dir, cache } = engineCopy(['dist']);
+    // yaml a copy of its own, to patch (the others stay links to this repository's).
+    rmSync(join(dir, 'node_modules/yaml'));
+    cpSync(join(ROOT, 'node_modules/yaml'), join(dir, 'node_modules/yaml'), { recursive: true, dereference: true });
+    expect(cli(['synth', '--check'], { engine: dir }).code).toBe(0);
+    const file = join(dir, 'node_modules/yaml/dist/index.js');
+    const inode = statSync(file).ino;
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nprocess.stderr.write('yaml, patched\\n');\n`); // in place
+    expect(statSync(file).ino).toBe(inode);
+    const cached = cli(['synth', '--check'], { engine: dir });
+    // What a run without the bundle does.
+    rmSync(cache, { recursive: true, force: true });
+    const fresh = cli(['synth', '--check'], { engine: dir });
+    expect(fresh.stderr).toContain('yaml, patched');
+    expect(cached).toEqual(fresh);
   });
 });
