@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // orgctl's sources are TypeScript, run without a build step. The first run bundles them and
-// their dependencies with esbuild into node_modules/.cache (keyed by the sources' and the
-// installed packages' sizes, times and inodes); later runs load that plain JavaScript, which starts
-// several times faster than transpiling on every run. The bundle is two CommonJS scripts (the
+// their dependencies with esbuild into node_modules/.cache (keyed by the sizes, times and inodes of
+// the sources, the install's record and each package file bundled); later runs load that plain
+// JavaScript, which starts several times faster than transpiling on every run. The bundle is two CommonJS scripts (the
 // CLI, and apart the packages few commands run), compiled through V8's code cache: each
 // command's first run keeps the code V8 compiled for it beside the bundle, and its later runs read
 // it instead of compiling again (levels 81 -> 71 ms, synth at size S 158 -> 131 ms). Node 20 has
@@ -27,7 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -57,7 +57,8 @@ const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review
  */
 const statLine = (s) => `${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0${s.dev}`;
 
-function fingerprint() {
+/** orgctl's sources and the install's record, as the fingerprint names them (bundleName adds the packages' files). */
+function sourcesFingerprint() {
   const hash = createHash('sha256');
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -82,14 +83,51 @@ function fingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * The bundle's folder name: the sources' fingerprint and the stat of every file of the installed
+ * packages the bundle of those sources was made from (`files`, listed beside it by the build). npm
+ * records an install in node_modules/.package-lock.json, but a package patched in place afterwards
+ * (patch-package, a fix edited by hand) is not an install: its files' stats say it (red team R73-3).
+ */
+function bundleName(sources, files) {
+  const hash = createHash('sha256').update(`${sources}\n`);
+  for (const f of files) {
+    const s = statSync(f, { throwIfNoEntry: false });
+    hash.update(`${f}\0${s ? statLine(s) : '-'}\n`);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The installed packages' files a bundle of these sources was made from, as its build listed them (`<sources>.inputs`); undefined when none did. */
+function packageFilesOf(inputsFile) {
+  try {
+    const files = JSON.parse(readFileSync(inputsFile, 'utf8'));
+    return Array.isArray(files) && files.every((f) => typeof f === 'string') ? files : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The installed packages' files an esbuild build read (its metafile), by their full path: orgctl's own sources are the fingerprint's. */
+const packageFilesRead = (metafile) =>
+  Object.keys(metafile.inputs)
+    .filter((p) => !p.startsWith('<'))
+    .map((p) => resolve(p))
+    .filter((p) => p.split(sep).includes('node_modules') && !SOURCES.some((d) => p.startsWith(join(root, d, sep))));
+
+/** A file changed this close to a build's start (a clock tick or more) may have been read before the change, and its stat taken after. */
+const RACY_MS = 100;
+
 // Bundles of earlier sources: removed once they are an hour old (a run may still be using one).
 // Only this script's own folders (a fingerprint, or one being built): not the declarations' cache.
-function pruneOldBundles(current) {
+// And the lists of packages' files of earlier sources (`<sources>.inputs`), but the current sources' one.
+function pruneOldBundles(current, inputsFile) {
   const dir = dirname(current);
-  for (const name of readdirSync(dir).filter((n) => /^[0-9a-f]{16}(\.tmp-[0-9a-f-]+)?$/.test(n))) {
+  for (const name of readdirSync(dir).filter((n) => /^[0-9a-f]{16}(\.inputs)?(\.tmp-[0-9a-f-]+)?$/.test(n))) {
     const p = join(dir, name);
     try {
-      if (p !== current && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+      if (p !== current && p !== inputsFile && Date.now() - statSync(p).mtimeMs > 3_600_000)
+        rmSync(p, { recursive: true, force: true });
     } catch {
       // already gone, or not ours to remove
     }
@@ -130,10 +168,15 @@ function cacheFolder() {
 
 /** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources. */
 async function bundled() {
-  const out = join(cacheFolder(), fingerprint());
-  if (!existsSync(join(out, 'orgctl.cjs'))) {
+  const cache = cacheFolder();
+  const sources = sourcesFingerprint();
+  const inputsFile = join(cache, `${sources}.inputs`);
+  const files = packageFilesOf(inputsFile);
+  let out = files && join(cache, bundleName(sources, files));
+  if (out === undefined || !existsSync(join(out, 'orgctl.cjs'))) {
     const { build } = await import('esbuild');
-    const tmp = `${out}.tmp-${RUN}`;
+    const started = Date.now();
+    const tmp = join(cache, `${sources}.tmp-${RUN}`);
     const common = {
       bundle: true,
       format: 'cjs',
@@ -174,7 +217,7 @@ async function bundled() {
         ),
       ),
     ];
-    await build({
+    const apart = await build({
       ...common,
       stdin: {
         contents: required.map((id) => `exports[${JSON.stringify(id)}] = require(${JSON.stringify(id)});`).join('\n'),
@@ -183,18 +226,26 @@ async function bundled() {
       },
       outfile: join(tmp, 'apart.cjs'),
       external: EXTERNAL,
+      metafile: true,
     });
+    const read = [...new Set([cli, apart].flatMap((b) => packageFilesRead(b.metafile)))].sort();
+    // A package's file changed while it was bundled: its stat now may not be of what was read, so
+    // this bundle is run once and not kept under it (pruned later, as an interrupted build is).
+    if (read.some((f) => (statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity) > started - RACY_MS)) return tmp;
+    writeAtomically(inputsFile, JSON.stringify(read));
+    out = join(cache, bundleName(sources, read));
     try {
       renameSync(tmp, out);
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another run built it first
     }
-    pruneOldBundles(out);
+    pruneOldBundles(out, inputsFile);
   } else {
     // In use: not an old bundle for another run to prune (apart.cjs is read midway through a command).
     try {
       const now = new Date();
       utimesSync(out, now, now);
+      utimesSync(inputsFile, now, now);
     } catch {
       // a read-only install: nothing prunes it either
     }
