@@ -1,5 +1,33 @@
 /**
- * Red team R73 (header written last).
+ * Red team R73: the approval's text while base's lock cannot be read, and what orgctl caches and
+ * trusts later (R68's leftovers).
+ *
+ * R73-1 (medium, closed): readHeadInstalledLock was handed base's lock only when readable, so
+ * while it could not be read (git's conflict markers) the approval of an upgrade was told what
+ * head's lock installs as judged against npm's public registry; it now takes base's reading as
+ * readHeadLock does and says the registries are unknown.
+ * R73-2 (low, closed): explain kept an index of a spec file saved and put back (A, B, A) while it
+ * loaded, as A's, with B's answers: writeExplainIndex now compares the file's stamp too.
+ * R73-3 (low, closed): a dependency patched in place after the launcher's bundle was built
+ * (patch-package, a hand edit) never ran: the bundle is now named by the stats of every package
+ * file it holds too.
+ *
+ * What held: processes bundling the same sources at once (spawned here) each build into a folder
+ * of their own and rename it into place; the losers load the winner's, no bundle is half-written
+ * or mixed, nothing is left behind. V8's kept code is written under a unique name and renamed, and
+ * checked by its CRC-32 when read. explain's index is of the spec file, never of dist/: dist/
+ * changing while an index is written changes nothing it answers. Two writers of one index each
+ * write a folder of their own and rename it into place (a reader finds one whole, or none).
+ *
+ * Not done: a reader of explain's index checks the record, then opens the answers by path, so a
+ * writer replacing the folder in between (rm, rename) can hand it the next index's answers, even
+ * mixed with the head it already read (R68's check-then-read: opening all four files first and
+ * checking their fstat against the record would close it; no deterministic test was written). A
+ * run using a bundle unused for an hour may see it pruned by a run of other sources midway (it
+ * touches the folder first; the window is that of a stat). A package file esbuild would now
+ * resolve to that did not exist at the build (a new index.mjs beside index.js) is not stamped,
+ * as R68-2 stamps a declaration's candidates; npm writes a package's files only in an install,
+ * which .package-lock.json records.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
