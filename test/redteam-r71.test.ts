@@ -1,0 +1,108 @@
+/**
+ * Red team R71 (base 46eeeaf): a forged dist/ in a pull request, read by orgctl one way and by
+ * Argo CD (Go's YAML: sigs.k8s.io/yaml over goyaml.v2, apimachinery's decoder, the API server)
+ * another. An upgrade's head dist/ is vouched for by the head engine only (review/head-proof.ts),
+ * so this engine judges it as written (review/written-output.ts): strictly read (synth/yaml.ts's
+ * reader), then compared with this engine's rendering field for field, orgctl's own informational
+ * labels and annotations aside.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readIfOrgctlOutput } from '../cli/output-read.ts';
+import { cli, ROOT, tempDir } from './helpers.ts';
+
+const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+/**
+ * What kubectl (Go's YAML, and apimachinery's typed decoder for the kinds it knows: what the API
+ * server decodes too) makes of a file: '' when it reads every object, else its error.
+ */
+function refusedByGo(file: string): string {
+  const r = spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? '' : r.stderr;
+}
+
+/** The fixture of red team R60b (two clusters, guard rails, the boundary) with `edit` made to its spec, synthesized. */
+function synthesized(edit: (spec: any) => void = () => {}): string {
+  const spec = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/redteam-r60b/org.json'), 'utf8'));
+  edit(spec);
+  const dir = tempDir('orgctl-r71-');
+  writeFileSync(join(dir, 'org.json'), JSON.stringify(spec));
+  const r = cli(['synth', '--spec', join(dir, 'org.json'), '--out', join(dir, 'dist')]);
+  expect(r.code, r.stderr).toBe(0);
+  return join(dir, 'dist');
+}
+
+/** A copy of dist/ `dir` with `from` replaced by `to` in every YAML file; some file must hold it. */
+function forged(dir: string, from: string, to: string): string {
+  const head = join(tempDir('orgctl-r71-'), 'dist');
+  cpSync(dir, head, { recursive: true });
+  let found = false;
+  for (const p of readdirSync(head, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))) {
+    const text = readFileSync(join(head, p), 'utf8');
+    found ||= text.includes(from);
+    writeFileSync(join(head, p), text.replaceAll(from, to));
+  }
+  expect(found, `no file holds ${from}`).toBe(true);
+  return head;
+}
+
+/** A key written as a JSON string of \u escapes, each character six: the same key to any reader but its length. */
+const escaped = (key: string) =>
+  `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`;
+
+/**
+ * R71-1: Go's YAML (goyaml.v2's scanner) refuses a block mapping's key that runs over 1,024
+ * characters before its `:` ("mapping values are not allowed in this context": a simple key is
+ * stale past 1,024 characters, and one at its mapping's indentation is required), and the whole
+ * file with it. The strict reader read a key of any length. orgctl's writer writes keys of 317
+ * characters at most (the API server's names), but an upgrade's head dist/ is judged as parsed, so
+ * a head engine may spell a key the organization declares (a namespace's annotation, up to 317
+ * characters) as \u escapes, six characters each: the same data to this engine's comparison, which
+ * passes it, and a file Argo CD's repo-server cannot read. The shard holding the Namespace (its
+ * namespace's shard, with its Roles and RoleBindings) then renders nothing (ComparisonError): its
+ * Application keeps what it last applied, and no binding of the namespace is pruned again (a
+ * revoked grant, a deactivated person's access) until a later dist/ is read.
+ */
+describe('R71-1: a key written past the 1,024 characters Go reads is refused, as Go refuses its file', () => {
+  const key = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(40)}.example.com/permitted`;
+  const withLongKey = () =>
+    synthesized((spec) => {
+      spec.spec.namespaces[1].annotations = { [key]: 'yes' };
+    });
+
+  it.skipIf(!KUBECTL)('Go refuses a key written over 1,024 characters, and reads one of 1,024', () => {
+    const dir = tempDir('orgctl-r71-');
+    const fileWith = (k: string) => {
+      const file = join(dir, `${k.length}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: web\n  labels:\n    ${k}: v\n`,
+      );
+      return file;
+    };
+    expect(refusedByGo(fileWith(`"${'a'.repeat(1022)}"`))).toBe('');
+    expect(refusedByGo(fileWith(`"${'a'.repeat(1023)}"`))).toMatch(/mapping values are not allowed/);
+  });
+
+  it.skipIf(!KUBECTL)("Go refuses the head's shard whose declared annotation key is spelled in escapes", () => {
+    const head = forged(withLongKey(), `    ${key}: `, `    ${escaped(key)}: `);
+    expect(refusedByGo(join(head, 'lga1/shard-28/resources.yaml'))).toMatch(/could not find expected ':'/);
+  });
+
+  it('the strict reader refuses that head dist/, naming the key', () => {
+    const head = forged(withLongKey(), `    ${key}: `, `    ${escaped(key)}: `);
+    expect(() => readIfOrgctlOutput(head)).toThrow(
+      /lga1\/shard-28\/resources\.yaml:9: a key written in 1,106 characters/,
+    );
+  });
+
+  it('a key as orgctl writes it reads back (the same head, unforged, is what this engine renders)', () => {
+    const dist = withLongKey();
+    expect(readIfOrgctlOutput(dist)!.docs.length).toBeGreaterThan(0);
+  });
+});
