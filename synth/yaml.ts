@@ -10,7 +10,7 @@
  * character a block would carry raw and Go refuses (blockScalar).
  */
 
-import { clipShown, codePoint, unicodeEscape } from '../model/text.ts';
+import { clipShown, codePoint, unicodeEscape, withThousands } from '../model/text.ts';
 
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
@@ -533,6 +533,15 @@ function plainToken(text: string, from: number, to: number): string | undefined 
   return text.slice(from, to);
 }
 
+/**
+ * The most characters a block mapping's key may be written in, up to its `:`, for Go's YAML
+ * (goyaml.v2's scanner: a simple key is stale past 1,024 characters, and one at its mapping's
+ * indentation is required, so it refuses the file: "could not find expected ':'"). orgctl writes
+ * keys of 317 characters at most (the API server's names), but a key the organization declares
+ * spelled in \u escapes is six times as long and the same key to any reader (red team R71-1).
+ */
+const GO_KEY_MAX_CHARACTERS = 1024;
+
 const SPACE = 32;
 const QUOTE = 34;
 const HASH = 35;
@@ -688,6 +697,14 @@ class CanonicalReader {
       if (colon <= at || colon >= end) throw new NotCanonical();
     }
     this.colon = colon;
+    if (colon - at > GO_KEY_MAX_CHARACTERS) {
+      // Characters as Go counts them (code points), not UTF-16 units.
+      const written = [...text.slice(at, colon)].length;
+      if (written > GO_KEY_MAX_CHARACTERS)
+        throw new NotCanonical(
+          `a key written in ${withThousands(written)} characters, over the ${withThousands(GO_KEY_MAX_CHARACTERS)} Go's YAML reads before its ':' (it refuses the file)`,
+        );
+    }
     const known = knownToken(text, at, colon) ?? plainToken(text, at, colon);
     if (known !== undefined) return known;
     const key = readScalar(text.slice(at, colon));
