@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { cli, ROOT, tempDir } from './helpers.ts';
+import { refusedUpgrade } from './upgrade-judgement.ts';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
@@ -104,5 +105,35 @@ describe('R71-1: a key written past the 1,024 characters Go reads is refused, as
   it('a key as orgctl writes it reads back (the same head, unforged, is what this engine renders)', () => {
     const dist = withLongKey();
     expect(readIfOrgctlOutput(dist)!.docs.length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * R71-2: the comparison left a metadata field out when every entry it holds is orgctl's own
+ * information (withoutOwnInformation), reading its entries with Object.entries: a field that is no
+ * mapping at all (`annotations: 5`, `[]`, `""`, `true`) has none, so it compared equal to no field,
+ * and the API server's check (metadataRefused) found no entry to refuse. Where this engine writes
+ * no annotations (the AppProject, the ApplicationSet and its Application template, the boundary's
+ * policy and binding), an upgrade's head could write such a field: the API server refuses the
+ * object (annotations are a map of strings), and the admin's `kubectl apply` of dist/argocd/ with it.
+ */
+describe('R71-2: a metadata field that is no mapping is compared, not left out as empty', () => {
+  it.skipIf(!KUBECTL)('Go refuses a ValidatingAdmissionPolicy whose annotations are a number', () => {
+    const head = forged(
+      synthesized(),
+      'kind: ValidatingAdmissionPolicy\nmetadata:\n',
+      'kind: ValidatingAdmissionPolicy\nmetadata:\n  annotations: 5\n',
+    );
+    expect(refusedByGo(join(head, 'argocd/boundary.yaml'))).toMatch(/cannot unmarshal number.*annotations/);
+  });
+
+  it.each([
+    ['the boundary policy', '5', 'kind: ValidatingAdmissionPolicy\nmetadata:\n', '  '],
+    ['the AppProject', '[]', 'kind: AppProject\nmetadata:\n', '  '],
+    ['the ApplicationSet', '""', 'kind: ApplicationSet\nmetadata:\n', '  '],
+    ["the ApplicationSet's Application template", 'true', '  template:\n    metadata:\n', '      '],
+  ])('refuses annotations of %s written %s', (_, value, at, indent) => {
+    const head = forged(synthesized(), at, `${at}${indent}annotations: ${value}\n`);
+    expect(refusedUpgrade(head).join('\n')).toMatch(/annotations/);
   });
 });
