@@ -379,7 +379,11 @@ function withoutOwnInformation(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...((meta ?? {}) as Record<string, unknown>) };
   for (const f of fields) {
-    const kept = Object.entries((out[f] ?? {}) as Record<string, unknown>).filter(([k]) => !isOwnInformation(k));
+    // A field that is no mapping (`annotations: 5`, `[]`) is compared as written: it has no entries
+    // to leave out, and the API server refuses it (red team R71-2).
+    const field = out[f] ?? {};
+    if (typeof field !== 'object' || Array.isArray(field)) continue;
+    const kept = Object.entries(field as Record<string, unknown>).filter(([k]) => !isOwnInformation(k));
     if (kept.length) out[f] = Object.fromEntries(kept);
     else delete out[f];
   }
