@@ -137,3 +137,69 @@ describe('R71-2: a metadata field that is no mapping is compared, not left out a
     expect(refusedUpgrade(head).join('\n')).toMatch(/annotations/);
   });
 });
+
+/**
+ * R71-3: R63-1's shape, in manifests of any origin (a cluster dump, hand-written RBAC: cli/manifests.ts
+ * and go-yaml.ts's divergentConstruct). The `yaml` package reads `0x...` and `0o...` as integers of
+ * any size; Go's YAML reads one as a number only within 64 bits (goyaml.v2's resolve: ParseInt, then
+ * ParseUint), and anything past as text. kubectl itself writes such a name unquoted (its YAML quotes
+ * what Go would read as another type), so a dump (`kubectl get rolebindings -A -o yaml`) of a
+ * RoleBinding to the ServiceAccount `0xffffffffffffffffffff` (a valid name) read as a subject whose
+ * name is the number 1.2e24, left out: `who-can` and `can-i` on the dump did not count the account,
+ * and `import` of the dump dropped its access.
+ */
+describe('R71-3: an integer past 64 bits in manifests of any origin is refused, as Go reads it as text', () => {
+  const names = ['0xffffffffffffffffffff', '0o7777777777777777777777777'];
+  /** A RoleBinding of `view` to ServiceAccount web/`name`, as kubectl writes one. */
+  const bindingByKubectl = (name: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: rb
+  namespace: web
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+subjects:
+- kind: ServiceAccount
+  name: ${name}
+  namespace: web
+`;
+
+  it.skipIf(!KUBECTL).each(names)('kubectl writes %s unquoted, and Go reads it back as that name', (name) => {
+    const r = spawnSync(
+      'kubectl',
+      ['create', 'rolebinding', 'rb', '--clusterrole=view', `--serviceaccount=web:${name}`, '-n', 'web'].concat([
+        '--dry-run=client',
+        '-o',
+        'yaml',
+      ]),
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout).toContain(`  name: ${name}\n`);
+    const file = join(tempDir('orgctl-r71-'), 'rb.yaml');
+    writeFileSync(file, bindingByKubectl(name));
+    const got = spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(got.stdout).subjects[0].name).toBe(name);
+  });
+
+  it.each(names)('who-can refuses a dump binding the ServiceAccount %s, never leaves it out', (name) => {
+    const dir = tempDir('orgctl-r71-');
+    writeFileSync(join(dir, 'rolebindings.yaml'), bindingByKubectl(name));
+    const r = cli(['who-can', 'get', 'pods', '-n', 'web', '--dir', dir]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(/past 64 bits/);
+  });
+
+  it.each([
+    '0xffffffffffffffff',
+    '0o1777777777777777777777',
+    '99999999999999999999999',
+  ])('%s (within 64 bits, or a decimal Go reads as a float) stays a number to both', (token) => {
+    const dir = tempDir('orgctl-r71-');
+    writeFileSync(join(dir, 'rolebindings.yaml'), bindingByKubectl(token));
+    expect(cli(['who-can', 'get', 'pods', '-n', 'web', '--dir', dir]).stderr).not.toMatch(/past 64 bits/);
+  });
+});
