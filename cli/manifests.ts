@@ -112,7 +112,7 @@ function parseDocuments(text: string, file: string): LoadedManifests {
     const divergent = divergentConstruct(doc, text);
     if (divergent)
       throw new InputError(
-        `${file}:${divergent.line}: ${divergent.found}: Go's YAML (kubectl, Argo CD) may read this document differently; write it without anchors, aliases, merge keys, tags or directives, and quote a number that is not finite (text, then, to every reader)`,
+        `${file}:${divergent.line}: ${divergent.found}: Go's YAML (kubectl, Argo CD) may read this document differently; write it without anchors, aliases, merge keys, tags or directives, and quote a number that is not finite or an integer past 64 bits (text, then, to every reader)`,
       );
     try {
       push(doc.toJS({ maxAliasCount: 100 }), index);
