@@ -203,3 +203,45 @@ subjects:
     expect(cli(['who-can', 'get', 'pods', '-n', 'web', '--dir', dir]).stderr).not.toMatch(/past 64 bits/);
   });
 });
+
+/**
+ * R71-4: a role nobody binds may be added by an upgrade when it holds no privilege class and has the
+ * shape of a role this engine writes there (a level of a newer catalog): its rules were judged only
+ * by their privilege classes and by ruleDefects (no verbs, no groups, no resources). A rule whose
+ * field is not a list of strings (`resources: configmaps`, a verb that is a number) the API server
+ * cannot decode into a PolicyRule, and a field it does not know (`bogus`) it refuses under the
+ * strict field validation kubectl and Argo CD ask for: the ClusterRole is refused, and with it
+ * every sync of the cluster shard's Application (its ClusterRoles, membership data, the admins'
+ * bindings), each revocation in it held.
+ */
+describe("R71-4: an unbound role's rules are only what the API server decodes as PolicyRules", () => {
+  /** A copy of dist/ `dist` whose lga1 cluster shard holds one more ClusterRole, acme:r:pods's shape, with `rules` as written. */
+  function withUnboundRole(dist: string, rules: string): string {
+    const head = join(tempDir('orgctl-r71-'), 'dist');
+    cpSync(dist, head, { recursive: true });
+    const file = join(head, 'lga1/cluster/resources.yaml');
+    const text = readFileSync(file, 'utf8');
+    const role = text
+      .split(/^---\n/m)
+      .find((d) => d.startsWith('apiVersion: rbac') && d.includes('  name: acme:r:pods\n'))!;
+    const shape = role.slice(0, role.indexOf('rules:\n')).replace('  name: acme:r:pods\n', '  name: acme:r:zz\n');
+    writeFileSync(file, `${text}---\n${shape}${rules}`);
+    return head;
+  }
+  const RULE = (fields: string) => `rules:\n- apiGroups:\n  - ""\n${fields}`;
+
+  it.each([
+    ['a field no PolicyRule has', RULE('  resources:\n  - configmaps\n  verbs:\n  - get\n  bogus: x\n'), /bogus/],
+    ['resources written as one string', RULE('  resources: configmaps\n  verbs:\n  - get\n'), /resources/],
+    ['a verb that is a number', RULE('  resources:\n  - configmaps\n  verbs:\n  - 5\n'), /verbs/],
+    ['rules written as a mapping', 'rules:\n  apiGroups:\n  - ""\n', /rules/],
+  ])('refuses an unbound ClusterRole with %s', (_, rules, named) => {
+    const head = withUnboundRole(synthesized(), rules);
+    expect(refusedUpgrade(head).join('\n')).toMatch(named);
+  });
+
+  it('still takes an unbound level of a newer catalog, as PolicyRules', () => {
+    const head = withUnboundRole(synthesized(), RULE('  resources:\n  - configmaps\n  verbs:\n  - get\n'));
+    expect(refusedUpgrade(head)).toEqual([]);
+  });
+});
