@@ -83,9 +83,12 @@ const strMap = (v: unknown): Record<string, string> =>
 
 class Invalid extends Error {}
 
+/** The fields of a PolicyRule, each a list of strings. */
+const RULE_FIELDS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
+
 function rule(v: unknown, at: string): PolicyRule {
   if (!isObj(v)) throw new Invalid(`${at} is not a mapping`);
-  for (const key of ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) {
+  for (const key of RULE_FIELDS) {
     if (v[key] !== undefined && !isStrings(v[key])) throw new Invalid(`${at}.${key} is not a list of strings`);
   }
   if (v.verbs === undefined) throw new Invalid(`${at}.verbs is missing`);
@@ -102,6 +105,26 @@ function rules(v: unknown): PolicyRule[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new Invalid('rules is not a list');
   return v.map((x, i) => rule(x, `rules[${i}]`));
+}
+
+/**
+ * Why a role's `rules` are not PolicyRules the API server decodes as written, or undefined: not a
+ * list, a rule not a mapping, a field not a list of strings (what readRbac refuses too), or a field
+ * no PolicyRule has, which strict field validation refuses and which is otherwise dropped unseen
+ * (red team R71-4).
+ */
+export function rulesNotWritten(v: unknown): string | undefined {
+  try {
+    rules(v);
+  } catch (e) {
+    if (e instanceof Invalid) return e.message;
+    throw e;
+  }
+  for (const [i, r] of (Array.isArray(v) ? v : []).entries()) {
+    const other = Object.keys(r as object).find((k) => !(RULE_FIELDS as readonly string[]).includes(k));
+    if (other !== undefined) return `rules[${i}].${other} is no field of a PolicyRule`;
+  }
+  return undefined;
 }
 
 /**

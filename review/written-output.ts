@@ -19,6 +19,7 @@ import {
   type ManifestDoc,
   type RbacSet,
   readRbac,
+  rulesNotWritten,
   type RoleObject,
   type SubjectObject,
 } from '../analysis/objects.ts';
@@ -491,6 +492,10 @@ function differences(o: unknown, mine: unknown): string {
 
 /** Why a role's rules would be refused by the API server (ruleDefects), for a finding; undefined when they would not. */
 function rulesRefused(o: Record<string, unknown>): string | undefined {
+  // A role whose rules are not PolicyRules is refused whole (a role this engine writes too differs from its counterpart).
+  const notWritten = rulesNotWritten(o.rules);
+  if (notWritten)
+    return `${notWritten}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
   const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
   const SAID: Record<RuleDefect, string> = {
     'no-verbs': 'names no verbs',
