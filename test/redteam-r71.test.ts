@@ -11,6 +11,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
+import { readCanonicalYaml } from '../synth/yaml.ts';
 import { cli, ROOT, tempDir } from './helpers.ts';
 import { refusedUpgrade } from './upgrade-judgement.ts';
 
@@ -243,5 +244,35 @@ describe("R71-4: an unbound role's rules are only what the API server decodes as
   it('still takes an unbound level of a newer catalog, as PolicyRules', () => {
     const head = withUnboundRole(synthesized(), RULE('  resources:\n  - configmaps\n  verbs:\n  - get\n'));
     expect(refusedUpgrade(head)).toEqual([]);
+  });
+});
+
+/**
+ * R71-5: the strict reader shares small mappings of scalars by their text (sharedMapping), the text
+ * of a list item's mapping beginning with its `- `. A key's value indented under it and written as
+ * that same text (`c:` then `  - k: v1`) is a list to Go's YAML, and was taken from the shared
+ * texts as the mapping: a mapping to orgctl where kubectl and Argo CD read a list, and only when
+ * some text read before in the process held that item (read alone, the same text is refused). In a
+ * review every object is compared with this engine's rendering, whose texts hold no such value, so
+ * what is read so differs (or, in an unbound role's rules, is now no PolicyRule: R71-4); `diff`,
+ * `can-i` and `who-can` of a forged folder read it.
+ */
+describe('R71-5: what the strict reader returns never depends on what it read before', () => {
+  const text = (before: string) =>
+    `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: web\n${before}c:\n  - k: v1\n`;
+
+  it.skipIf(!KUBECTL)('Go reads `c:` then `  - k: v1` as a list', () => {
+    const file = join(tempDir('orgctl-r71-'), 'c.yaml');
+    writeFileSync(file, text('a:\n  b:\n  - k: v1\n'));
+    const r = spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(r.stdout).c).toEqual([{ k: 'v1' }]);
+  });
+
+  it('refuses it, whether or not an item `  - k: v1` was read before', () => {
+    expect(readCanonicalYaml(text(''))).toHaveProperty('error');
+    expect(readCanonicalYaml(text('a:\n  b:\n  - k: v1\n'))).toHaveProperty('error');
+    expect(readCanonicalYaml(text(''))).toHaveProperty('error');
   });
 });
