@@ -816,6 +816,9 @@ class CanonicalReader {
   private sharedMapping(indent: number, first: number): Readonly<Record<string, unknown>> | undefined {
     const text = this.text;
     const start = this.start;
+    // A key's value whose first line is a list item is a list to Go: never a shared item's mapping,
+    // whose text begins so (red team R71-5). The general reader refuses it.
+    if (first < 0 && text.charCodeAt(start + indent) === DASH) return undefined;
     let lineStart = start;
     for (let lines = 1; ; lines++) {
       if (lines > 4 || (lines > 1 && text.charCodeAt(lineStart + indent) === DASH)) return undefined;
