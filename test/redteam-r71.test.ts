@@ -4,7 +4,61 @@
  * another. An upgrade's head dist/ is vouched for by the head engine only (review/head-proof.ts),
  * so this engine judges it as written (review/written-output.ts): strictly read (synth/yaml.ts's
  * reader), then compared with this engine's rendering field for field, orgctl's own informational
- * labels and annotations aside.
+ * labels and annotations aside. Each hole below has its test, then its fix, in separate commits.
+ *
+ * R71-1 (medium): a key written over 1,024 characters (Go refuses the file) was read; a declared
+ * key spelled in \u escapes passed the upgrade's comparison, and the namespace's shard would render
+ * nothing in Argo CD. R71-2 (low): a metadata field that is no mapping (`annotations: 5`) compared
+ * equal to none, on dist/argocd/'s objects (applied by hand). R71-3 (low-medium): manifests of any
+ * origin: a hex or octal integer past 64 bits (text to Go, written unquoted by kubectl) left a
+ * ServiceAccount out of who-can, can-i and import. R71-4 (medium): an unbound role an upgrade adds
+ * had its rules judged by privilege class only: rules the API server cannot decode passed, and would
+ * stop the cluster shard's sync. R71-5 (low): the strict reader's shared mappings made its answer
+ * depend on what it read before, reading a list (to Go) as a mapping.
+ *
+ * What held (tried, or read; pinned in "R71: held" where a test says more than a sentence).
+ * - The strict reader against Go (kubectl): block scalar lines of spaces alone (as Go, or refused
+ *   when less indented), YAML 1.1 words and numbers (y, on, No, 0b1, 1_000, 0777, 2001-12-14, .inf:
+ *   refused unquoted), a quoted value spelled in escapes (the same string to both; only a key's
+ *   length differs: R71-1), a number only as String(n) writes it (one spelling per value), `---`
+ *   only as the line `---` (apimachinery's YAMLReader splits at any line beginning with it: no
+ *   other line orgctl reads begins so), `...`, comments after the
+ *   header, an empty document, a BOM, CR and tab (refused). After R71-1 the forged key is refused by
+ *   can-i and who-can too (their partial read parses the asked namespace's shard: exit 2, tried).
+ * - Argo CD's directory source: each Application reads its cluster's folder with include
+ *   `<shard>/resources.yaml` (synth/argocd.ts), so no other file of dist/ is applied; a
+ *   kustomization.yaml, Chart.yaml, .argocd-source*.yaml, hidden file, .yml or .json is outside the
+ *   layout and refused (parseOutput; readRefOutput lists every blob of head's tree, R63 tried them);
+ *   links and submodules are refused (readRefOutput, repository-tree), a .gitattributes below the top
+ *   too, the top one being an engine-change. The repo-server decodes UTF-16 with a BOM and drops a
+ *   UTF-8 BOM (utfutil): orgctl refuses both (decodeOutput is strict UTF-8, a BOM fails the header).
+ * - synth/files.ts, read deeply: renderFiles writes each object's text once (WRITTEN_DOCUMENTS, and
+ *   a shared object's text while the files are written); what the review judges is always those
+ *   bytes read back, so a stale text could only show as a proof difference, never as unjudged
+ *   power. shardFindings measures UTF-8 bytes (R57-3); fittingShardCount is advice only.
+ * - written-output's comparison, read deeply: sameData is canonical's equality (own keys, arrays in
+ *   order, types exact); the key of an object's counterpart (place, group, kind, namespace, name
+ *   joined by NUL) cannot collide, a NUL in a field only adding separators; apiVersion and every
+ *   unknown field are compared (stricter than the API server, which drops unknown fields); only
+ *   orgctl.io/ labels and annotations (not the organization's or cluster label) are left out, and
+ *   nothing in the cluster reads them (namespace protection selects by the organization label, the
+ *   same-namespace NetworkPolicy selects pods, with the boundary a Namespace's labels and a
+ *   ClusterRole's are compared whole); lists (`items`, *List), generateName without a name and a
+ *   missing namespace are refused by parseOutput (R39); a document without a kind has no counterpart.
+ * - Manifests of any origin: YAML 1.1 words and forms the yaml package reads as text and Go as a
+ *   bool or number (y, on, 0b1, 1_000) give Go an object the API server refuses (a name, a namespace
+ *   must be strings), so orgctl counts a binding that never applies: over, never under; kubectl
+ *   quotes them in the dumps it writes. Not changed.
+ *
+ * What was not done.
+ * - The partial read (can-i, who-can) skips unparsed the documents of other namespaces in a shard it
+ *   reads: a key past 1,024 characters there is not looked at (the full read refuses the folder;
+ *   Argo CD keeps that shard's last state). Not changed.
+ * - Argo CD and an API server were not run: R71-4's unknown field rests on strict field validation
+ *   (its wrong types on decoding alone), R71-2's ApplicationSet template on its CRD's schema.
+ * - The written judgement limits a file's bytes, not its object count: unbound roles may add objects
+ *   past SHARD_LIMITS.objects (bytes still bound them). Not changed.
+ * - review/base-proof.ts (the proof against base) was not re-read; R63 read it.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -274,5 +328,41 @@ describe('R71-5: what the strict reader returns never depends on what it read be
     expect(readCanonicalYaml(text(''))).toHaveProperty('error');
     expect(readCanonicalYaml(text('a:\n  b:\n  - k: v1\n'))).toHaveProperty('error');
     expect(readCanonicalYaml(text(''))).toHaveProperty('error');
+  });
+});
+
+/** What held, pinned: the strict reader against Go where the brief asked. */
+describe('R71: held', () => {
+  const configMap = (data: string) =>
+    `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: web\ndata:\n${data}`;
+
+  it.skipIf(!KUBECTL)('a block scalar line of spaces alone reads as Go reads it, or is refused', () => {
+    const dir = tempDir('orgctl-r71-');
+    for (const data of ['  a: |\n    x\n      \n    y\n', '  b: |\n    x\n      \n', '  c: |-\n    x\n       \n']) {
+      const file = join(dir, 'ws.yaml');
+      writeFileSync(file, configMap(data));
+      const go = JSON.parse(
+        spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+          encoding: 'utf8',
+        }).stdout,
+      ).data;
+      const read = readCanonicalYaml(configMap(data));
+      expect('documents' in read && read.documents[0]!.data).toEqual(go);
+    }
+    // Fewer spaces than the block's indentation: an empty line to Go, refused here.
+    expect(readCanonicalYaml(configMap('  d: |\n    x\n   \n    z\n'))).toHaveProperty('error');
+  });
+
+  it.each([
+    'y',
+    'on',
+    'No',
+    '0b1',
+    '1_000',
+    '0777',
+    '2001-12-14',
+    '.inf',
+  ])('%s, another type to Go (YAML 1.1), is refused unquoted', (token) => {
+    expect(readCanonicalYaml(configMap(`  a: ${token}\n`))).toHaveProperty('error');
   });
 });
