@@ -30,6 +30,7 @@ import { describe, expect, it } from 'vitest';
 import { clipBytes, escapeMarkdown, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
 import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
+import { seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
 
 /** Lines as CommonMark (GitHub) splits them: LF, CR and CRLF all end a line. */
 const commonMarkLines = (md: string) => md.split(/\r\n|\r|\n/);
@@ -37,38 +38,6 @@ const commonMarkLines = (md: string) => md.split(/\r\n|\r|\n/);
 const FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 /** A numeric character reference GitHub would decode (but an escaped `\&`). */
 const AUTHOR_ENTITY = /(?<!\\)&#(x[0-9a-f]+|[0-9]+);/i;
-
-/**
- * Markdown read by a model of GitHub's rendering, one pass left to right: a backslash escape is its
- * character, an entity the character it names, a code span `code` (its text), an HTML comment
- * `comment` (it shows nothing, and ends a text node; any `<!--` to the next `-->`, whatever it hides).
- */
-function rendered(md: string, code: (text: string) => string, comment: string): string {
-  return md.replace(
-    /\\([!-/:-@[-`{-~])|(`+)([\s\S]*?)(?<!`)\2(?!`)|<!--(?:-?>|[\s\S]*?-->)|&#(\d+);|&#x([0-9a-f]+);|&(amp|lt|gt|quot);/gi,
-    (_all, escaped, _fence, inCode, dec, hex, named) =>
-      escaped !== undefined
-        ? escaped
-        : inCode !== undefined
-          ? code(inCode.replace(/^ (.*) $/s, '$1'))
-          : dec !== undefined
-            ? String.fromCodePoint(Number(dec))
-            : hex !== undefined
-              ? String.fromCodePoint(parseInt(hex, 16))
-              : named !== undefined
-                ? ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[named.toLowerCase()]!
-                : comment,
-  );
-}
-
-/**
- * The text GitHub's post-processing sees (mentions, references, email and commit links): the rendered
- * HTML's text nodes outside code, entities decoded. A break (a line end) stands for code and comments:
- * no pattern runs across one.
- */
-const textGitHubSees = (md: string) => rendered(md, () => '\n', '\n');
-/** The text a reader sees and copies: code spans as their text, comments as nothing. */
-const textShown = (md: string) => rendered(md, (text) => text, '');
 
 /** Markdown without its code spans, escapes kept as written. */
 const withoutCode = (md: string) =>
@@ -282,10 +251,7 @@ describe('R13-F2: no declared text becomes a mention, a reference or a link GitH
       'w',
       '_',
     ];
-    let seed = 13;
-    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
-    for (let i = 0; i < 3_000; i++) {
-      const text = Array.from({ length: 1 + (next() % 24) }, () => alphabet[next() % alphabet.length]).join('');
+    for (const text of seededTexts(alphabet, 13, 3_000, 24)) {
       const md = escapeMarkdown(text);
       expect(linkIn(md), `${JSON.stringify(text)} → ${md}`).toBeUndefined();
       expect(textShown(md), md).toBe(text);
@@ -561,10 +527,7 @@ describe('R64-2: no declared text becomes GitHub math', () => {
 
   it('nor any text of these characters, however they run (2,000 of them, seeded)', () => {
     const alphabet = ['$', '$', 'a', 'f', '1', '0', '`', '\\', ' ', '.', '/', ':', 'w', '{', '}', '^', '|'];
-    let seed = 64;
-    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
-    for (let i = 0; i < 2_000; i++) {
-      const text = Array.from({ length: 1 + (next() % 20) }, () => alphabet[next() % alphabet.length]).join('');
+    for (const text of seededTexts(alphabet, 64, 2_000, 20)) {
       const md = escapeMarkdown(text);
       expect(dollarIn(md), `${JSON.stringify(text)} → ${md}`).toBe(false);
       expect(textShown(md), md).toBe(text);
