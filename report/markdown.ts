@@ -13,6 +13,7 @@ import { classesOf } from '../analysis/classes.ts';
 import { CATALOG } from '../model/catalog.ts';
 import type { MemberInvite } from '../model/membership.ts';
 import { cutsOf, type CodeSpan } from './safe-cuts.ts';
+import { GITHUB_EMOJI_NAMES } from './emoji-names.ts';
 
 /** Hidden marker of orgctl's sticky comment (only trusted when the bot itself wrote it). */
 export const COMMENT_MARKER = '<!-- orgctl-review -->';
@@ -507,11 +508,28 @@ const REFERENCE_BREAK = '<!-- -->';
  */
 const AS_CODE = /(?:\$|(?<![0-9a-z])[0-9a-f]{7,}(?![0-9a-z]))+/gi;
 
-/** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no mention or reference. */
+/**
+ * A colon that may open what GitHub draws as an emoji: `:`, a name (its `_` escaped by now), `:`.
+ * GitHub replaces each `:name:` of its list in the rendered text outside code, after markdown's
+ * escapes are gone, wherever it stands in a word (html-pipeline's EmojiFilter): a token renamed
+ * `deploy :white_check_mark:` drew a check mark beside orgctl's own (R72-1). Only GitHub's names
+ * are broken: `system:serviceaccount:argocd:x` draws nothing and is left as written.
+ */
+const EMOJI_OPENING = /:(?=((?:\\?[\w+-])+):)/g;
+
+/** The reference break after each colon opening one of GitHub's emoji: it ends the text node there, so no `:name:` is whole. */
+const withoutEmoji = (md: string) =>
+  md.replace(EMOJI_OPENING, (colon, name: string) =>
+    GITHUB_EMOJI_NAMES.has(name.replace(/\\/g, '').toLowerCase()) ? `${colon}${REFERENCE_BREAK}` : colon,
+  );
+
+/** Markdown's own characters escaped, `&` too (GitHub decodes entities), and no mention, reference or emoji. */
 const plainMarkdown = (text: string) =>
-  text
-    .replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
-    .replace(REFERENCE_MARK, (m) => `${m}${REFERENCE_BREAK}`);
+  withoutEmoji(
+    text
+      .replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+      .replace(REFERENCE_MARK, (m) => `${m}${REFERENCE_BREAK}`),
+  );
 
 /** Text outside a URL: plain, but any run GitHub may take for a commit or for math as code. */
 function plainText(text: string): string {

@@ -16,12 +16,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
+import { GITHUB_EMOJI_NAMES } from '../report/emoji-names.ts';
 import { seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
 import { baseSpec, diffOf } from './review/scenarios.ts';
 
-/** A run GitHub's emoji filter may replace: `:` + a name of its alphabet (gemoji's aliases: a-z, 0-9, `_`, `+`, `-`) + `:`. */
-const EMOJI_RUN = /:[a-z0-9_+-]+:/i;
-const emojiIn = (md: string) => EMOJI_RUN.exec(textGitHubSees(md))?.[0];
+/**
+ * The first `:name:` GitHub draws as an emoji in the text its filter sees: any colon may open one
+ * (every name-like run between two colons is looked up, overlapping), and only its names draw.
+ */
+function emojiIn(md: string): string | undefined {
+  const seen = textGitHubSees(md);
+  for (const m of seen.matchAll(/:(?=([a-z0-9_+-]+):)/gi))
+    if (GITHUB_EMOJI_NAMES.has(m[1]!.toLowerCase())) return `:${m[1]}:`;
+  return undefined;
+}
 
 describe('R72-1: no declared text becomes a GitHub emoji', () => {
   // A check mark, a cross inside a word, names with + and -, two touching, GitHub's own.
@@ -59,6 +67,10 @@ describe('R72-1: no declared text becomes a GitHub emoji', () => {
     });
     const md = renderMarkdown(d, { ok: true, results: [{ rule: 'self-edit', ok: true, message: `owner ${note}` }] });
     expect(emojiIn(md), md).toBeUndefined();
+    // A name GitHub has no emoji for is left as written: a Kubernetes identity reads as it is.
+    expect(escapeMarkdown('system:serviceaccount:argocd:argocd-application-controller')).toBe(
+      'system:serviceaccount:argocd:argocd-application-controller',
+    );
     expect(textShown(md)).toContain(name);
     expect(textShown(md)).toContain(note);
   });
