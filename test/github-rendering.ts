@@ -1,3 +1,6 @@
+import { renderMarkdown } from '../report/markdown.ts';
+import { baseSpec, diffOf } from './review/scenarios.ts';
+
 /**
  * A model of how GitHub renders the markdown orgctl writes (the review comment, the check-run
  * summary), for the tests that ask what a reader sees and what GitHub's post-processing (mentions,
@@ -41,5 +44,20 @@ export function seededTexts(alphabet: readonly string[], seed: number, count: nu
   const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
   return Array.from({ length: count }, () =>
     Array.from({ length: 1 + (next() % maxLength) }, () => alphabet[next() % alphabet.length]).join(''),
+  );
+}
+
+/**
+ * The comment (or check-run summary) of a change where erin gains `r:pods` and a long line `gains
+ * ${text}` of hers, cut at `cuts` sizes from 3,000 bytes up, a byte apart: each holds the line clipped.
+ */
+export function longLineCuts(text: string, cuts: number): string[] {
+  const d = diffOf(baseSpec(), (s) => {
+    s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+  });
+  const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
+  (erin.changes as unknown as { text: string }[]).push({ text: `gains ${text}` });
+  return Array.from({ length: cuts }, (_, cut) =>
+    renderMarkdown(d, { ok: true, results: [] }, { maxBytes: 3_000 + cut, fullReport: 'x' }),
   );
 }

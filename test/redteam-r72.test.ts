@@ -38,7 +38,8 @@
  *   them, and the check-run request body too; its schemaErrors stay empty in the pins below.
  * - The comment: mentions, references, URLs, commit-like runs, math, HTML, entities, line breaks and
  *   direction overrides (R13-F2, K1-K4, R64-2, R67) held; `<details>` and task lists are escaped
- *   markdown (`<`, `[`).
+ *   markdown (`<`, `[`). R72-1's breaks hold where a long line is cut (pinned below): a cut never
+ *   falls inside `<!-- -->` (safe-cuts.ts), and the cut note begins with a space.
  *
  * What was not done: the request bodies of comments (POST and PATCH) and the query parameters of
  * every GET are not checked against the OpenAPI description (only POST check-runs' body is: the
@@ -56,7 +57,7 @@ import { parse } from 'yaml';
 import { workflowTemplates } from '../cli/workflows.ts';
 import { escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
 import { GITHUB_EMOJI_NAMES } from '../report/emoji-names.ts';
-import { seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
+import { longLineCuts, seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
 import { ROOT } from './helpers.ts';
 import { baseSpec, diffOf, distOf, erinGainsConfigMaps } from './review/scenarios.ts';
 import * as standinOf from './github/standin.ts';
@@ -114,6 +115,15 @@ describe('R72-1: no declared text becomes a GitHub emoji', () => {
     );
     expect(textShown(md)).toContain(name);
     expect(textShown(md)).toContain(note);
+  });
+});
+
+describe('R72-1 held where a long line is cut', () => {
+  it('no emoji wherever the cut falls (the comment, the check-run summary)', () => {
+    for (const md of longLineCuts(':white_check_mark: ok:x::+1: '.repeat(300), 48)) {
+      expect(md).toContain(' … '); // the line is clipped
+      expect(emojiIn(md), md).toBeUndefined();
+    }
   });
 });
 

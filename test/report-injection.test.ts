@@ -30,7 +30,7 @@ import { describe, expect, it } from 'vitest';
 import { clipBytes, escapeMarkdown, renderMarkdown, sizeOf } from '../report/markdown.ts';
 import { CHECK_SUMMARY_LIMIT } from '../github/adapter.ts';
 import { baseSpec, diffOf, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
-import { seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
+import { longLineCuts, seededTexts, textGitHubSees, textShown } from './github-rendering.ts';
 
 /** Lines as CommonMark (GitHub) splits them: LF, CR and CRLF all end a line. */
 const commonMarkLines = (md: string) => md.split(/\r\n|\r|\n/);
@@ -272,14 +272,7 @@ describe('R13-F2: no declared text becomes a mention, a reference or a link GitH
   });
 
   it('nor where a long line is cut, wherever the cut falls (the comment, the check-run summary)', () => {
-    const d = diffOf(baseSpec(), (s) => {
-      s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
-    });
-    const erin = d.people.find((p) => p.id === 'erin@acme.io')!;
-    const text = `gains ${'ok by @acme/admins as in #12 and GH-3, ask root@evil.example; '.repeat(200)}`;
-    (erin.changes as unknown as { text: string }[]).push({ text });
-    for (let cut = 0; cut < 64; cut++) {
-      const md = renderMarkdown(d, { ok: true, results: [] }, { maxBytes: 3_000 + cut, fullReport: 'x' });
+    for (const md of longLineCuts('ok by @acme/admins as in #12 and GH-3, ask root@evil.example; '.repeat(200), 64)) {
       expect(md).toContain(' … '); // the line is clipped
       expect(linkIn(md), md).toBeUndefined();
     }
