@@ -48,7 +48,13 @@
  * pull request it names has the run's head commit, as pinned in workflows.test, and was not probed
  * further; GitHub's Goomba filters other than the emoji one (e.g. a repository's own autolink
  * references, set by its admins) were not modelled; the emoji list is gemoji 8.1.0's and grows stale
- * as GitHub adds names.
+ * as GitHub adds names. Left open, not a finding of this surface's code but of the design: org/org.ts
+ * is code, and a member's change to it that an admin approves for its access diff (engine-change
+ * passes: only org/ and dist/ change) runs, once merged, wherever `synth` runs it next: the check
+ * jobs (read-only tokens) and every admin's own machine at their next `npm run synth`. The comment
+ * says what the change grants, not what that code does; the approving admin must read org/'s diff
+ * (a rule that names org/ code reaching beyond orgctl's constructs, e.g. an import of node:
+ * modules, was not written).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
