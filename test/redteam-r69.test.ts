@@ -1,0 +1,51 @@
+/**
+ * Red team R69 (base 46eeeaf): how orgctl classifies what a granted resource can do
+ * (analysis/classes.ts, analysis/custom-resource-classes.ts, constructs/safe-custom-resources.ts).
+ *
+ * R69-1 (low): the `webhooks` class was a warning for a non-admin. It holds only through a
+ * ClusterRoleBinding, which orgctl never writes, so it is judged where orgctl reads RBAC it did not
+ * write (`access`, `explain`, `who-can` over a cluster's dump) and in the class table a reviewer
+ * reads. But whoever writes a MutatingAdmissionPolicy and its binding (admissionregistration.k8s.io,
+ * alpha in 1.32, beta in 1.34) has the API server itself rewrite every object written in the cluster:
+ * a JSONPatch adding the writer to `subjects` of every RoleBinding Argo CD applies (escalate), the
+ * writer's image into every pod template (run-pods). A MutatingWebhookConfiguration does the same
+ * through the writer's Service; a ValidatingAdmissionPolicy or webhook refuses Argo CD's writes
+ * (hold-delivery) or, deleted or re-bound, switches namespace protection off; an APIService answers
+ * a whole API group; a CRD's conversion webhook rewrites every stored object of its kind (Argo CD's
+ * Applications included). Each is an admin-only class in disguise: `webhooks` is an error.
+ * Sources: https://kubernetes.io/docs/reference/access-authn-authz/mutating-admission-policy/ (beta in
+ * 1.34: CEL mutations "defined either with an apply configuration ... or a JSON patch", applied to
+ * the object coming into the admission chain) and the API reference
+ * https://kubernetes.io/docs/reference/kubernetes-api/admissionregistration/mutating-admission-policy-v1/
+ * (cluster-scoped, as k8s-openapi's ClusterResourceScope for it says).
+ */
+import { describe, expect, it } from 'vitest';
+import { CLASS_BY_ID } from '../analysis/classes.ts';
+import { reservedReason } from '../analysis/explain.ts';
+
+const ADMISSION = 'admissionregistration.k8s.io';
+
+describe('R69-1: writing admission policies, webhooks, APIServices or CRDs cluster-wide is reserved for admins', () => {
+  it('a MutatingAdmissionPolicy and its binding, written cluster-wide, are reserved (explain says why)', () => {
+    for (const resource of ['mutatingadmissionpolicies', 'mutatingadmissionpolicybindings'])
+      expect(reservedReason({ verb: 'create', namespace: '', apiGroup: ADMISSION, resource })?.text, resource).toMatch(
+        /^reserved for admins/,
+      );
+  });
+
+  it('every request of the class is, the webhooks and validating policies included', () => {
+    expect(CLASS_BY_ID.get('webhooks')!.severity).toBe('error');
+    for (const [group, resource] of [
+      [ADMISSION, 'mutatingwebhookconfigurations'],
+      [ADMISSION, 'validatingwebhookconfigurations'],
+      [ADMISSION, 'validatingadmissionpolicies'],
+      [ADMISSION, 'validatingadmissionpolicybindings'],
+      ['apiregistration.k8s.io', 'apiservices'],
+      ['apiextensions.k8s.io', 'customresourcedefinitions'],
+    ])
+      expect(
+        reservedReason({ verb: 'patch', namespace: '', apiGroup: group!, resource: resource! }),
+        resource,
+      ).toBeDefined();
+  });
+});
