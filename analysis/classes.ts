@@ -380,10 +380,12 @@ export const CLASSES: readonly PrivilegeClass[] = [
     ],
   },
   {
+    // Reserved (red team R69-1): a mutation adds its writer to every RoleBinding Argo CD applies and
+    // its image to every pod template (escalate, run-pods); a refusal holds every shard's sync.
     id: 'webhooks',
     title: 'control admission webhooks',
-    why: 'a webhook sees and can rewrite every object sent to the cluster, or switch policy off',
-    severity: 'warning',
+    why: "a webhook or admission policy sees and can rewrite every object sent to the cluster (its writer added to every RoleBinding Argo CD applies, its image to every pod template), refuse Argo CD's writes, or switch policy off",
+    severity: 'error',
     probes: [
       // Admission policies (CEL) rewrite or refuse objects as webhooks do: deleting or re-binding
       // one switches policy off (orgctl's namespace protection is a ValidatingAdmissionPolicy).
