@@ -20,8 +20,15 @@
  * (cluster-scoped, as k8s-openapi's ClusterResourceScope for it says).
  */
 import { describe, expect, it } from 'vitest';
-import { CLASS_BY_ID } from '../analysis/classes.ts';
+import { CLASS_BY_ID, classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
 import { reservedReason } from '../analysis/explain.ts';
+import { smallOrg, synth } from './helpers.ts';
+
+const write = (group: string, resource: string) => ({
+  apiGroups: [group],
+  resources: [resource],
+  verbs: ['create', 'update', 'patch'],
+});
 
 const ADMISSION = 'admissionregistration.k8s.io';
 
@@ -47,5 +54,52 @@ describe('R69-1: writing admission policies, webhooks, APIServices or CRDs clust
         reservedReason({ verb: 'patch', namespace: '', apiGroup: group!, resource: resource! }),
         resource,
       ).toBeDefined();
+  });
+});
+
+/**
+ * R69-2 (medium): Kyverno's PolicyException could be declared safe. A PolicyException (kyverno.io
+ * `policyexceptions`; its CEL form policies.kyverno.io `policyexceptions`) is namespaced, but lets
+ * whatever resources its `match` names, in any namespace, past the policy rules it names: "It can be
+ * used to exempt any resource from any Kyverno rule type" (https://kyverno.io/docs/exceptions). Before
+ * Kyverno 1.13 one was honoured in every namespace by default (GO-2024-3230, "Kyverno's PolicyException
+ * objects can be created in any namespace by default"); since, wherever `exceptionNamespace` allows.
+ * The claim a declaration makes ("no controller makes pods, reads Secrets or takes identities from
+ * it") is true of an exception as an admin reads it, so a declared PolicyException passed for a
+ * non-admin with no finding, while it switches off the cluster's Kyverno policies (pod security,
+ * disallowed Service externalIPs, ingress-nginx snippets) for anyone's requests: the `webhooks`
+ * class's "switch policy off", held in a namespace.
+ */
+const EXEMPTING: readonly [string, string][] = [
+  ['kyverno.io', 'policyexceptions'],
+  ['policies.kyverno.io', 'policyexceptions'],
+];
+
+describe("R69-2: a policy engine's exceptions switch its cluster-wide policies off", () => {
+  it('writing one in a namespace holds webhooks, and it can never be declared safe', () => {
+    for (const [group, resource] of EXEMPTING) {
+      expect(classesOfRule(write(group, resource), 'namespace'), `${resource}.${group}`).toContain('webhooks');
+      expect(unsafeDeclaration(group, resource), `${resource}.${group}`).toMatch(/^can never be declared safe: /);
+    }
+  });
+
+  it('an organization declaring them safe is refused where it declares them', () => {
+    const declare = () =>
+      smallOrg({
+        safeCustomResources: [
+          { group: 'kyverno.io', resources: ['policyexceptions'], reason: 'exceptions make no pods' },
+        ],
+      }).org.toModel();
+    expect(declare).toThrow(/policyexceptions\.kyverno\.io can never be declared safe/);
+  });
+
+  it('a non-admin given them is refused (forbidden-grant), an admin is not', () => {
+    const { org, web, alice } = smallOrg();
+    web.grantRules(org.user('bob@acme.io'), [write('policies.kyverno.io', 'policyexceptions')]);
+    web.grantRules(alice, [write('kyverno.io', 'policyexceptions')]);
+    const r = synth(org);
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.subject}`)).toEqual([
+      'forbidden-grant users/bob@acme.io → web',
+    ]);
   });
 });
