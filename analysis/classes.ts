@@ -6,6 +6,7 @@
 import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import {
+  EXEMPTING_POLICY_GROUPS,
   POD_CREATING_GROUPS,
   REACHING_SUBRESOURCES,
   REFUSING_POLICY_GROUPS,
@@ -409,6 +410,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
         cluster([...WRITE, 'delete'], 'apiextensions.k8s.io', 'customresourcedefinitions'),
         "a CustomResourceDefinition's conversion webhook receives every object of its kind, in every namespace, and what it answers is stored and returned; deleting one deletes them all",
         'write CustomResourceDefinitions',
+      ),
+      // A namespace's own exceptions to the engine's cluster-wide policies (red team R69-2, custom-resource-classes.ts).
+      ...EXEMPTING_POLICY_GROUPS.map((g) =>
+        why(
+          p(WRITE, g.group, ...g.resources),
+          `the ${g.resources.join(', ')} of ${g.project} (${g.group}) let whatever they match, in any namespace, past the cluster's ${g.project} policies they name: pod security, or whatever else those policies refuse, is off for anyone's requests`,
+          `switch ${g.project}'s policies off`,
+        ),
       ),
     ],
   },

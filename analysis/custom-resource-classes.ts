@@ -245,6 +245,28 @@ export const REFUSING_POLICY_GROUPS: readonly CustomResources[] = [
 ];
 
 /**
+ * A namespace's own exceptions to a policy engine's cluster-wide policies (red team R69-2): the engine
+ * lets whatever resources one matches, in any namespace, past the policy rules it names, so writing
+ * one switches the cluster's policy off for anyone's requests: the privilege class `webhooks` holds
+ * them, in a namespace too.
+ */
+export const EXEMPTING_POLICY_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'Kyverno',
+    group: 'kyverno.io',
+    resources: ['policyexceptions'],
+    source:
+      'https://kyverno.io/docs/exceptions ("It can be used to exempt any resource from any Kyverno rule type"; honoured in every namespace by default before 1.13: GO-2024-3230)',
+  },
+  {
+    project: 'Kyverno CEL policies',
+    group: 'policies.kyverno.io',
+    resources: ['policyexceptions'],
+    source: 'https://kyverno.io/docs/exceptions (CEL PolicyException, policyexceptions.policies.kyverno.io)',
+  },
+];
+
+/**
  * Subresources of custom APIs that reach into a running workload, like `pods/exec` and
  * `pods/portforward`: the privilege class `exec` holds them. Upgraded to WebSocket by a GET.
  */

@@ -18,7 +18,18 @@ import { join } from 'node:path';
 
 /** The catalog, judged by what its rules allow: what each level's ClusterRole holds, bound in a namespace. */
 const EXPECTED: Record<string, string[]> = {
-  'w:full': ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'hold-delivery', 'node-host', 'network'],
+  // Writing every resource of every group writes Kyverno's PolicyExceptions too (red team R69-2): webhooks.
+  'w:full': [
+    'run-pods',
+    'exec',
+    'read-secrets',
+    'identity',
+    'escalate',
+    'hold-delivery',
+    'webhooks',
+    'node-host',
+    'network',
+  ],
   'w:pods': ['run-pods', 'exec'],
   'w:workloads': ['run-pods'],
   'w:jobs': ['run-pods'],
@@ -47,7 +58,7 @@ describe('privilege classes', () => {
     [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }, ['run-pods']],
     [
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-      ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'hold-delivery', 'node-host', 'network'],
+      ['run-pods', 'exec', 'read-secrets', 'identity', 'escalate', 'hold-delivery', 'webhooks', 'node-host', 'network'],
     ],
     [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, ['exec']],
     // Found by a red-team review: a KEDA ScaledJob holds a JobSpec; a KubeVirt vsock stream is a port-forward.

@@ -84,7 +84,7 @@ describe('orgctl diff', () => {
       (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true, billing: true }),
       [
         // One entry: w:full in every namespace and the classes said once (not two lines a namespace).
-        'gina@acme.io becomes admin: gains w:full in every namespace (3, acme-system included), so can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic',
+        'gina@acme.io becomes admin: gains w:full in every namespace (3, acme-system included), so can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic',
         'gina@acme.io gains billing access',
       ],
     ],
@@ -161,11 +161,11 @@ describe('orgctl diff', () => {
       (s) => s.spec.namespaces.push({ name: 'ml' }),
       [
         'dan@acme.io gains w:full in ml (as an admin)',
-        'dan@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'dan@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic in ml (as an admin)',
         'alice@acme.io gains w:full in ml (as an admin)',
-        'alice@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'alice@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic in ml (as an admin)',
         'frank@acme.io gains w:full in ml (as an admin)',
-        'frank@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic in ml (as an admin)',
+        'frank@acme.io can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic in ml (as an admin)',
         'namespace ml added',
       ],
     ],
@@ -259,7 +259,7 @@ describe('orgctl diff', () => {
     ]);
     // An admin holds w:full everywhere by being one: Add All adds nothing to say.
     expect(joined({ admin: true, access: 'all' })).toEqual([
-      'kim@acme.io joins the organization (admin): gains w:full in every namespace (3, acme-system included), so can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic',
+      'kim@acme.io joins the organization (admin): gains w:full in every namespace (3, acme-system included), so can now run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic',
     ]);
   });
 

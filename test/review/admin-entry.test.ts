@@ -12,7 +12,7 @@ import type { AccessDiff } from '../../analysis/diff.ts';
 import { baseSpec, diffOf, grantsOf, judge, user, type Spec } from './scenarios.ts';
 
 const CLASSES =
-  'run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, reach nodes and the host, intercept network traffic';
+  'run arbitrary pods, exec into pods, read Secrets, take over identities, escalate RBAC, hold up revocations, control admission webhooks, reach nodes and the host, intercept network traffic';
 
 /** baseSpec with `n` namespaces (web, data, then ns-2 …). */
 function withNamespaces(n: number): Spec {
