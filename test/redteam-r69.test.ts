@@ -98,3 +98,37 @@ describe("R69-2: a policy engine's exceptions switch its cluster-wide policies o
       expect(forbiddenGrantsOfBob([write(group, resource)]), `${resource}.${group}`).toHaveLength(1);
   });
 });
+
+/**
+ * R69-3 (medium-high): External Secrets' SecretStore could be declared safe, and mints a token for any
+ * ServiceAccount of its namespace, sent to a server its writer names. A SecretStore (external-secrets.io
+ * `secretstores`, namespaced) says where secrets come from and how ESO logs in there; it writes no
+ * Secret, so an admin may well read it as safe (ExternalSecrets are refused: `identity`). But with
+ * `provider.vault.auth.kubernetes.serviceAccountRef` ESO requests a token for that ServiceAccount
+ * (getJwtString → createServiceAccountToken, the TokenRequest API, audiences as the store says) and
+ * logs in with it (`c.auth.Login`) at `provider.vault.server`, any URL: external-secrets
+ * pkg/provider/vault/auth_kubernetes.go. The store controller does so for every store it reconciles
+ * (validateStore → GetFromStore → NewClient, then Validate: pkg/controllers/secretstore/common.go),
+ * and ESO's controller may create serviceaccounts/token cluster-wide (its chart's ClusterRole
+ * `external-secrets-controller`, deploy/charts/external-secrets/templates/rbac.yaml). So writing one
+ * hands the writer's server a token of any ServiceAccount of the namespace: `create
+ * serviceaccounts/token` in disguise. A ClusterSecretStore names a ServiceAccount of any namespace.
+ */
+describe("R69-3: External Secrets' SecretStore sends a token of any ServiceAccount to its writer's server", () => {
+  it('writing one in a namespace holds identity (a ClusterSecretStore cluster-wide), and it can never be declared safe', () => {
+    expect(classesOfRule(write('external-secrets.io', 'secretstores'), 'namespace')).toContain('identity');
+    expect(classesOfRule(write('external-secrets.io', 'clustersecretstores'), 'cluster')).toContain('identity');
+    for (const resource of ['secretstores', 'clustersecretstores'])
+      expect(unsafeDeclaration('external-secrets.io', resource), resource).toMatch(/^can never be declared safe: /);
+  });
+
+  it('an organization declaring SecretStores safe is refused where it declares them', () => {
+    const declare = () =>
+      smallOrg({
+        safeCustomResources: [
+          { group: 'external-secrets.io', resources: ['secretstores'], reason: 'a store writes no Secret' },
+        ],
+      }).org.toModel();
+    expect(declare).toThrow(/secretstores\.external-secrets\.io can never be declared safe/);
+  });
+});
