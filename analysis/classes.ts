@@ -11,6 +11,7 @@ import {
   REACHING_SUBRESOURCES,
   REFUSING_POLICY_GROUPS,
   SECRET_MAKING_GROUPS,
+  TOKEN_SENDING_GROUPS,
 } from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
@@ -110,6 +111,16 @@ const cluster = (verbs: readonly string[], group: string, ...resources: string[]
   clusterOnly: true,
 });
 const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
+
+/** Writing a project's namespaced resources, and its cluster-scoped ones cluster-wide, each with why. */
+const writesOf = (
+  g: { readonly group: string; readonly resources: readonly string[]; readonly clusterResources?: readonly string[] },
+  because: string,
+  what: string,
+): Probe[] => [
+  ...(g.resources.length ? [why(p(WRITE, g.group, ...g.resources), because, what)] : []),
+  ...(g.clusterResources?.length ? [why(cluster(WRITE, g.group, ...g.clusterResources), because, what)] : []),
+];
 
 /**
  * What redirects traffic through Ingresses. An ingress controller every namespace shares serves
@@ -280,14 +291,21 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'delete Secrets',
       ),
       // Custom resources whose controllers write Secrets of any type (custom-resource-classes.ts): Secrets in disguise.
-      ...SECRET_MAKING_GROUPS.flatMap((g) => {
-        const because = `${g.project} (${g.group}) writes a Secret of whatever type its resource says: a kubernetes.io/service-account-token Secret mints a token for any ServiceAccount of the namespace`;
-        const what = `write Secrets through ${g.project}`;
-        return [
-          ...(g.resources.length ? [why(p(WRITE, g.group, ...g.resources), because, what)] : []),
-          ...(g.clusterResources?.length ? [why(cluster(WRITE, g.group, ...g.clusterResources), because, what)] : []),
-        ];
-      }),
+      ...SECRET_MAKING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) writes a Secret of whatever type its resource says: a kubernetes.io/service-account-token Secret mints a token for any ServiceAccount of the namespace`,
+          `write Secrets through ${g.project}`,
+        ),
+      ),
+      // Custom resources whose controllers send a ServiceAccount's token to a server they name (red team R69-3).
+      ...TOKEN_SENDING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) requests a token for the ServiceAccount its ${[...g.resources, ...(g.clusterResources ?? [])].join(', ')} name and logs in with it at the server they name, any URL: the writer's server receives a token of any ServiceAccount`,
+          `mint ServiceAccount tokens through ${g.project}`,
+        ),
+      ),
       p(['impersonate'], '', 'serviceaccounts'),
       cluster(['impersonate'], '', 'users', 'groups'),
       cluster(['impersonate'], 'authentication.k8s.io', 'uids', 'userextras', 'userextras/scopes'),

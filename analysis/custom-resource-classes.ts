@@ -245,6 +245,25 @@ export const REFUSING_POLICY_GROUPS: readonly CustomResources[] = [
 ];
 
 /**
+ * Custom resources whose controller requests a token for the ServiceAccount the resource names (the
+ * TokenRequest API, with the controller's own cluster-wide permission) and sends it to a server the
+ * resource names, as its login there (red team R69-3): writing one is `create serviceaccounts/token`
+ * in disguise, so the privilege class `identity` holds it.
+ */
+export const TOKEN_SENDING_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'External Secrets Operator',
+    group: 'external-secrets.io',
+    // provider.vault.auth.kubernetes.serviceAccountRef, logged in with at provider.vault.server; the
+    // store controller logs in for every store it validates. A ClusterSecretStore names any namespace's.
+    resources: ['secretstores'],
+    clusterResources: ['clustersecretstores'],
+    source:
+      'https://external-secrets.io/latest/provider/hashicorp-vault/ (Kubernetes authentication, serviceAccountRef) and external-secrets pkg/provider/vault/auth_kubernetes.go (createServiceAccountToken, auth.Login), pkg/controllers/secretstore/common.go (validateStore), deploy/charts/external-secrets/templates/rbac.yaml (serviceaccounts/token: create)',
+  },
+];
+
+/**
  * A namespace's own exceptions to a policy engine's cluster-wide policies (red team R69-2): the engine
  * lets whatever resources one matches, in any namespace, past the policy rules it names, so writing
  * one switches the cluster's policy off for anyone's requests: the privilege class `webhooks` holds

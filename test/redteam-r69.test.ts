@@ -24,6 +24,12 @@ import { CLASS_BY_ID, classesOfRule, unsafeDeclaration } from '../analysis/class
 import { reservedReason } from '../analysis/explain.ts';
 import { forbiddenGrantsOfBob, smallOrg } from './helpers.ts';
 
+/** An organization declaring one custom resource safe, as a function: it throws where the declaration is refused. */
+const declaring = (group: string, resource: string) => () =>
+  smallOrg({
+    safeCustomResources: [{ group, resources: [resource], reason: 'no controller makes pods from it' }],
+  }).org.toModel();
+
 const write = (group: string, resource: string) => ({
   apiGroups: [group],
   resources: [resource],
@@ -84,13 +90,9 @@ describe("R69-2: a policy engine's exceptions switch its cluster-wide policies o
   });
 
   it('an organization declaring them safe is refused where it declares them', () => {
-    const declare = () =>
-      smallOrg({
-        safeCustomResources: [
-          { group: 'kyverno.io', resources: ['policyexceptions'], reason: 'exceptions make no pods' },
-        ],
-      }).org.toModel();
-    expect(declare).toThrow(/policyexceptions\.kyverno\.io can never be declared safe/);
+    expect(declaring('kyverno.io', 'policyexceptions')).toThrow(
+      /policyexceptions\.kyverno\.io can never be declared safe/,
+    );
   });
 
   it('a non-admin given them is refused (forbidden-grant)', () => {
@@ -123,12 +125,8 @@ describe("R69-3: External Secrets' SecretStore sends a token of any ServiceAccou
   });
 
   it('an organization declaring SecretStores safe is refused where it declares them', () => {
-    const declare = () =>
-      smallOrg({
-        safeCustomResources: [
-          { group: 'external-secrets.io', resources: ['secretstores'], reason: 'a store writes no Secret' },
-        ],
-      }).org.toModel();
-    expect(declare).toThrow(/secretstores\.external-secrets\.io can never be declared safe/);
+    expect(declaring('external-secrets.io', 'secretstores')).toThrow(
+      /secretstores\.external-secrets\.io can never be declared safe/,
+    );
   });
 });
