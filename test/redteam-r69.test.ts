@@ -19,10 +19,14 @@
  * https://kubernetes.io/docs/reference/kubernetes-api/admissionregistration/mutating-admission-policy-v1/
  * (cluster-scoped, as k8s-openapi's ClusterResourceScope for it says).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASS_BY_ID, classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
+import { CLASS_BY_ID, classesOf, classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
 import { reservedReason } from '../analysis/explain.ts';
-import { forbiddenGrantsOfBob, smallOrg } from './helpers.ts';
+import { CATALOG } from '../model/catalog.ts';
+import { runPolicies } from '../policies/org/index.ts';
+import { forbiddenGrantsOfBob, ROOT, smallOrg, TODAY } from './helpers.ts';
 
 /** An organization declaring one custom resource safe, as a function: it throws where the declaration is refused. */
 const declaring = (group: string, resource: string) => () =>
@@ -128,5 +132,62 @@ describe("R69-3: External Secrets' SecretStore sends a token of any ServiceAccou
     expect(declaring('external-secrets.io', 'secretstores')).toThrow(
       /secretstores\.external-secrets\.io can never be declared safe/,
     );
+  });
+});
+
+/**
+ * Judged not holes (pinned here, with why).
+ *
+ * OPA kube-mgmt's policy ConfigMaps. kube-mgmt loads every ConfigMap labelled
+ * `openpolicyagent.org/policy=rego` "Created in a namespace listed in the `--namespaces` option. If
+ * you specify `--namespaces=*` then `kube-mgmt` will look for policies in ALL namespaces"
+ * (open-policy-agent/kube-mgmt README, Policies and Data loading); its chart passes
+ * `--namespaces={{ coalesce .Values.mgmt.namespaces (list .Release.Namespace) }}`, its own namespace
+ * by default (charts/opa-kube-mgmt/templates/deployment.yaml), and OPA's webhook (chart default rules:
+ * every operation on every resource) enforces what those policies say on the whole cluster. So with
+ * an organization's namespace in that list, `w:configmaps` there writes cluster admission policy
+ * (`webhooks`). Not a hole in orgctl's classification: RBAC cannot tell a labelled ConfigMap from
+ * another, and which namespaces a controller reads code from is the cluster's configuration, which
+ * orgctl cannot see, as it cannot see other controllers' RBAC (README, Threat model: out of scope).
+ * Refusing `w:configmaps` to every non-admin would refuse the common case to cover a flag. The
+ * proportionate fix is the README's note under Privilege classes (keep such a namespace out of the
+ * organization, or declare it `adminsOnly`, which refuses every grant there to a non-admin).
+ *
+ * Kyverno's CleanupPolicy (kyverno.io `cleanuppolicies`). A namespaced cleanup policy deletes, on its
+ * schedule, what its match selects in its own namespace ("a ClusterCleanupPolicy being cluster scoped
+ * and a CleanupPolicy being Namespaced": https://kyverno.io/docs/policy-types/cleanup-policy), as
+ * Kyverno's cleanup controller, which may delete only what the cluster admin let it: its chart's
+ * ClusterRole gives it its own policies and CronJobs, plus `cleanupController.rbac.clusterRole.
+ * extraResources` (delete, list), none by default (kyverno/kyverno
+ * charts/kyverno/templates/cleanup-controller/clusterrole.yaml). Deleting is not what orgctl reserves,
+ * but for Secrets (`identity`) and the Namespace itself (`hold-delivery`, cluster-scoped: out of a
+ * namespaced policy's reach); a deleted RoleBinding of the organization is access taken away, which
+ * Argo CD applies again, never a gain. So it stays an undeclared write (forbidden-grant for a
+ * non-admin) that an admin may declare safe with a reason; a cluster whose cleanup controller may
+ * delete Secrets is that controller's RBAC, out of scope. Its CEL successor DeletingPolicy
+ * (policies.kyverno.io `deletingpolicies`) is cluster-scoped (its CRD: `scope: Cluster`): no
+ * RoleBinding reaches it.
+ */
+describe('R69 judged not holes: the facts they rest on', () => {
+  it("w:configmaps holds no class and is not reserved; README says when a namespace's ConfigMaps are policy", () => {
+    const level = CATALOG.find((l) => l.id === 'w:configmaps')!;
+    expect(classesOf(level.rules, 'namespace')).toEqual([]);
+    expect(level.adminOnly).toBe(false);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('`openpolicyagent.org/policy=rego`');
+    expect(readme).toMatch(/keep such a namespace out of the organization, or declare it\s+`adminsOnly`/);
+  });
+
+  it("a namespace declared adminsOnly refuses a non-admin's w:configmaps there", () => {
+    const { org } = smallOrg();
+    const opa = org.namespace('opa', { adminsOnly: true });
+    opa.grant(org.user('bob@acme.io'), 'w:configmaps');
+    expect(runPolicies(org.toModel(), { today: TODAY }).map((f) => f.rule)).toContain('forbidden-grant');
+  });
+
+  it("Kyverno's CleanupPolicy holds no class: undeclared it is refused to a non-admin, and an admin may declare it", () => {
+    expect(classesOfRule(write('kyverno.io', 'cleanuppolicies'), 'namespace')).toEqual([]);
+    expect(forbiddenGrantsOfBob([write('kyverno.io', 'cleanuppolicies')])).toHaveLength(1);
+    expect(unsafeDeclaration('kyverno.io', 'cleanuppolicies')).toBeUndefined();
   });
 });
