@@ -136,6 +136,25 @@ describe("R69-3: External Secrets' SecretStore sends a token of any ServiceAccou
 });
 
 /**
+ * R69-4 (medium): Crossplane's provider-kubernetes Object could be declared safe. In Crossplane v2 its
+ * managed resources are namespaced: `objects.kubernetes.m.crossplane.io` (scope: Namespaced) holds
+ * `spec.forProvider.manifest`, the "Raw JSON representation of the kubernetes object to be created",
+ * which the provider creates with the credentials of its `providerConfigRef` (default: the
+ * ClusterProviderConfig `default`, the cluster admin's): a Pod, a Deployment or a RoleBinding naming
+ * the writer, as the provider (crossplane-contrib/provider-kubernetes
+ * package/crds/kubernetes.m.crossplane.io_objects.yaml; README: "deployment and management of
+ * arbitrary Kubernetes objects"). Argo CD's Application in another costume: never safe, `run-pods`.
+ */
+describe("R69-4: Crossplane provider-kubernetes' namespaced Object makes any object as the provider", () => {
+  it('writing one holds run-pods, and it can never be declared safe', () => {
+    expect(classesOfRule(write('kubernetes.m.crossplane.io', 'objects'), 'namespace')).toContain('run-pods');
+    expect(declaring('kubernetes.m.crossplane.io', 'objects')).toThrow(
+      /objects\.kubernetes\.m\.crossplane\.io can never be declared safe/,
+    );
+  });
+});
+
+/**
  * Judged not holes (pinned here, with why).
  *
  * OPA kube-mgmt's policy ConfigMaps. kube-mgmt loads every ConfigMap labelled
