@@ -187,6 +187,15 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     resources: ['leaderworkersets'],
     source: 'https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/',
   },
+  {
+    project: 'Crossplane provider-kubernetes',
+    group: 'kubernetes.m.crossplane.io',
+    // Crossplane v2's namespaced managed resource (red team R69-4): spec.forProvider.manifest is any
+    // object, created with the credentials of its providerConfigRef (by default the cluster's ClusterProviderConfig).
+    resources: ['objects'],
+    source:
+      'https://github.com/crossplane-contrib/provider-kubernetes (package/crds/kubernetes.m.crossplane.io_objects.yaml: scope Namespaced, manifest "Raw JSON representation of the kubernetes object to be created")',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
