@@ -26,7 +26,7 @@ import { CLASS_BY_ID, classesOf, classesOfRule, unsafeDeclaration } from '../ana
 import { reservedReason } from '../analysis/explain.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { runPolicies } from '../policies/org/index.ts';
-import { forbiddenGrantsOfBob, ROOT, smallOrg, TODAY } from './helpers.ts';
+import { forbiddenGrantsOfBob, ROOT, smallOrg, synth, TODAY } from './helpers.ts';
 
 /** An organization declaring one custom resource safe, as a function: it throws where the declaration is refused. */
 const declaring = (group: string, resource: string) => () =>
@@ -151,6 +151,34 @@ describe("R69-4: Crossplane provider-kubernetes' namespaced Object makes any obj
     expect(declaring('kubernetes.m.crossplane.io', 'objects')).toThrow(
       /objects\.kubernetes\.m\.crossplane\.io can never be declared safe/,
     );
+  });
+});
+
+/**
+ * R69-5 (low): External Secrets' PushSecret, declared safe, was granted with no finding. A PushSecret
+ * (external-secrets.io `pushsecrets`, namespaced) "reads a local kind=Secret and pushes its content
+ * to a secret provider" (https://external-secrets.io/latest/guides/pushsecrets/): its
+ * `selector.secret.name` is any Secret of its namespace, its `remoteRef` where it lands in a store the
+ * writer names (a ClusterSecretStore of the cluster admin's included), `updatePolicy: Replace`
+ * overwriting what is there. Reading Secrets is `read-secrets`, a warning a reviewer sees (`r:secrets`
+ * is grantable): so is pushing them. Not refused: the class is a warning, as reading them is.
+ */
+describe("R69-5: External Secrets' PushSecret reads any Secret of its namespace", () => {
+  it('writing one holds read-secrets', () => {
+    expect(classesOfRule(write('external-secrets.io', 'pushsecrets'), 'namespace')).toEqual(['read-secrets']);
+  });
+
+  it('declared safe and granted to a non-admin, it is a risky-grant warning, not silence', () => {
+    const { org, web } = smallOrg({
+      safeCustomResources: [
+        { group: 'external-secrets.io', resources: ['pushsecrets'], reason: 'pushes to our own Vault' },
+      ],
+    });
+    web.grantRules(org.user('bob@acme.io'), [write('external-secrets.io', 'pushsecrets')]);
+    const r = synth(org);
+    expect(r.ok).toBe(true);
+    expect(r.findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning risky-grant']);
+    expect(r.findings[0]!.message).toContain('read Secrets');
   });
 });
 
