@@ -11,6 +11,7 @@ import {
   REACHING_SUBRESOURCES,
   REFUSING_POLICY_GROUPS,
   SECRET_MAKING_GROUPS,
+  SECRET_READING_GROUPS,
   TOKEN_SENDING_GROUPS,
 } from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
@@ -267,7 +268,17 @@ export const CLASSES: readonly PrivilegeClass[] = [
     severity: 'warning',
     // pods/log is not here, nor reserved: it is a container's own output, read only, and the
     // built-in `view` role grants it (r:pods and r:full do too).
-    probes: [p(['get', 'list', 'watch'], '', 'secrets')],
+    probes: [
+      p(['get', 'list', 'watch'], '', 'secrets'),
+      // Custom resources whose controllers send a Secret of the namespace where they say (red team R69-5).
+      ...SECRET_READING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) reads the Secret its ${g.resources.join(', ')} name, any of the namespace, and sends its content to the store they name`,
+          `read Secrets through ${g.project}`,
+        ),
+      ),
+    ],
   },
   {
     id: 'identity',

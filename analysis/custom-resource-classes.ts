@@ -273,6 +273,22 @@ export const TOKEN_SENDING_GROUPS: readonly CustomResources[] = [
 ];
 
 /**
+ * Custom resources whose controller reads a Secret of the namespace the resource names and sends its
+ * content where the resource says (red team R69-5): writing one reads Secrets in disguise, so the
+ * privilege class `read-secrets` holds it (a warning, as reading them is).
+ */
+export const SECRET_READING_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'External Secrets Operator',
+    group: 'external-secrets.io',
+    // selector.secret.name: any Secret of the namespace; remoteRef: where it lands in the store named.
+    resources: ['pushsecrets'],
+    source:
+      'https://external-secrets.io/latest/guides/pushsecrets/ ("PushSecret reads a local kind=Secret and pushes its content to a secret provider")',
+  },
+];
+
+/**
  * A namespace's own exceptions to a policy engine's cluster-wide policies (red team R69-2): the engine
  * lets whatever resources one matches, in any namespace, past the policy rules it names, so writing
  * one switches the cluster's policy off for anyone's requests: the privilege class `webhooks` holds
