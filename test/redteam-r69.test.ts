@@ -238,3 +238,45 @@ describe('R69 judged not holes: the facts they rest on', () => {
     expect(unsafeDeclaration('kyverno.io', 'cleanuppolicies')).toBeUndefined();
   });
 });
+
+/*
+ * R69 summary (red team R69, base 46eeeaf).
+ *
+ * Closed: R69-1 (low) `webhooks` is an error class; R69-2 (medium) Kyverno's PolicyException holds
+ * `webhooks` in a namespace and is never declarable; R69-3 (medium-high) External Secrets' SecretStore
+ * and ClusterSecretStore hold `identity` (a token of any ServiceAccount sent to the store's server);
+ * R69-4 (medium) Crossplane provider-kubernetes' namespaced Object holds `run-pods`; R69-5 (low)
+ * External Secrets' PushSecret holds `read-secrets` (a warning, as reading Secrets is).
+ *
+ * What held:
+ * - Kubernetes' own admission objects (webhook configurations, Validating/MutatingAdmissionPolicy and
+ *   bindings), APIServices and CRDs are cluster-scoped: no RoleBinding, so no grant orgctl writes,
+ *   reaches them (redteam-r60's pin), and the proof refuses a ClusterRoleBinding in dist/.
+ * - Kyverno's and Kubewarden's namespaced policies (R60), Argo Workflows, Tekton (and Triggers),
+ *   Argo CD/Events/Rollouts, Flux, KEDA ScaledJobs, Knative, KubeVirt: already never declarable.
+ * - Every write of named resources in a group Kubernetes does not serve stays forbidden-grant for a
+ *   non-admin until an admin declares it (another admin approves, the reason shown): each new case
+ *   above was reachable only through such a declaration, whose claim the admin could read as true.
+ * - Cluster-scoped custom resources (Gatekeeper's constraints, templates and mutations, Kyverno's
+ *   ClusterPolicy, ClusterCleanupPolicy and DeletingPolicy, Crossplane's Compositions and Providers)
+ *   are out of every RoleBinding's reach.
+ * - Judged not holes, pinned above: OPA kube-mgmt's policy ConfigMaps (documented in README), Kyverno's
+ *   CleanupPolicy (deletes only what the cluster admin let its controller delete).
+ *
+ * Not done (time):
+ * - cert-manager's namespaced Issuer: a Vault issuer's `auth.tokenSecretRef` (or AppRole `secretRef`)
+ *   names a Secret of the namespace that cert-manager sends to the issuer's `server`; its
+ *   `serviceAccountRef` needs a Role the cluster admin grants per ServiceAccount. Probably
+ *   `read-secrets` (a warning) when declared; when cert-manager sends the token was not read in its
+ *   source, so it is not classified here.
+ * - External Secrets' generators (generators.external-secrets.io, e.g. VaultDynamicSecret with the same
+ *   Vault login as a SecretStore) are run when an ExternalSecret or PushSecret references them; a
+ *   writer rewriting one another's ExternalSecret references may get the same token sending as R69-3.
+ * - Crossplane provider-helm's namespaced Release (helm.m.crossplane.io) and other `.m.crossplane.io`
+ *   managed resources that make Kubernetes objects: group and scope not checked against their CRDs.
+ * - Kyverno's namespaced CEL deleting policy (if a NamespacedDeletingPolicy ships; only the
+ *   cluster-scoped DeletingPolicy was found) and Kyverno's `cleanup.kyverno.io/ttl` label (needs write
+ *   on the object labelled, which in orgctl's levels comes with delete).
+ * - Other label-driven controllers like kube-mgmt (Grafana's sidecar loading labelled ConfigMaps as
+ *   datasources, Prometheus rule loaders): the README note covers the pattern, not each tool.
+ */
