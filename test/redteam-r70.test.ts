@@ -147,6 +147,20 @@ describe("R70-2: a routed address, and a provider's domains for one account, are
     );
   });
 
+  it('re-read: self-edit says why an address routed twice is his, each reason of its last hop too', () => {
+    // mailboxOf follows every hop (f.rank%gmail.com%relay.io@acme.io, then f.rank%gmail.com@relay.io,
+    // then f.rank@gmail.com): Gmail's reading is why as much as the routing.
+    const why = judge(
+      twoAdmins('frank@gmail.com'),
+      (h) =>
+        void (h.spec.invites = [{ email: 'f.rank%gmail.com%relay.io@acme.io', sso: true, billing: true, grants: [] }]),
+      { actors: ['frank'] },
+    ).results.find((r) => r.rule === 'self-edit' && !r.ok)?.message;
+    expect(why).toContain(
+      '(a routed address name%domain@ or domain!name@ is delivered to name@domain; Gmail reads no dots in a name, and googlemail.com as gmail.com)',
+    );
+  });
+
   it("attack: frank's approval of access for his own iCloud spelling does not count", () => {
     const v = judge(
       twoAdmins('frank@icloud.com'),
