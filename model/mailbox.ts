@@ -45,6 +45,13 @@ function routedTo(email: string): string | undefined {
   return bang > 0 && bang < name.length - 1 ? `${name.slice(bang + 1)}@${name.slice(0, bang)}` : undefined;
 }
 
+/** The address a message to `email` is delivered to: each hop of a routed one followed (routedTo). */
+function deliveredTo(email: string): string {
+  // Each hop drops a `%` or `!`: it ends.
+  for (let routed = routedTo(email); routed; routed = routedTo(email)) email = routed;
+  return email;
+}
+
 /** Where an address's name ends and its domain starts, or undefined for no address (a forged dist/'s). */
 function partsOf(email: string): { readonly name: string; readonly tag: boolean; readonly domain: string } | undefined {
   const at = email.lastIndexOf('@');
@@ -72,11 +79,9 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * is the one it is sent on to (routedTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
-  // Each step drops a `%` or `!`: it ends.
-  const routed = routedTo(email);
-  if (routed) return mailboxOf(routed);
-  const parts = partsOf(email);
-  if (!parts) return email;
+  const sent = deliveredTo(email);
+  const parts = partsOf(sent);
+  if (!parts) return sent;
   const gmail = GMAIL.get(parts.domain);
   if (gmail !== undefined) return `${parts.name.replaceAll('.', '')}@${gmail}`;
   return `${parts.name}@${ONE_ACCOUNT.get(parts.domain)?.domain ?? parts.domain}`;
@@ -88,8 +93,8 @@ export function mailboxOf(email: string): string {
  * `frank@gmail.com`).
  */
 export function oneMailboxWhy(a: string, b: string): string {
-  // What makes the addresses they are sent on to one mailbox: a routed one is sent on (routedTo).
-  const sent = [a, b].map((email) => routedTo(email) ?? email);
+  // What makes the addresses they are delivered to one mailbox: a routed one is sent on, every hop (deliveredTo).
+  const sent = [a, b].map(deliveredTo);
   const [pa, pb] = sent.map(partsOf);
   const why: string[] = [];
   if (sent[0] !== a || sent[1] !== b)
