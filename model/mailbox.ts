@@ -76,7 +76,7 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
  * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), Gmail reads
  * no dots (GMAIL), a provider's domains for one account are one (ONE_ACCOUNT), and a routed address
- * is the one it is sent on to (routedTo). An address without an @ is its own mailbox.
+ * is the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
   const sent = deliveredTo(email);
@@ -88,9 +88,9 @@ export function mailboxOf(email: string): string {
 }
 
 /**
- * Why `a` and `b`, of one mailbox (mailboxOf), are: a message's parenthesis. A subaddress, a
- * domain's IDNA spelling, Gmail's reading, or several (`f.rank+x@googlemail.com` and
- * `frank@gmail.com`).
+ * Why `a` and `b`, of one mailbox (mailboxOf), are: a message's parenthesis. A routing, a
+ * subaddress, a domain's IDNA spelling, Gmail's reading, a provider's domains for one account, or
+ * several (`f.rank+x@googlemail.com` and `frank@gmail.com`).
  */
 export function oneMailboxWhy(a: string, b: string): string {
   // What makes the addresses they are delivered to one mailbox: a routed one is sent on, every hop (deliveredTo).
