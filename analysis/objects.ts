@@ -3,7 +3,7 @@
  * ignored; malformed RBAC objects are reported with their file and document index and left
  * out, never crashing the evaluation.
  */
-import type { PolicyRule } from '../model/catalog.ts';
+import { POLICY_RULE_FIELDS, type PolicyRule } from '../model/catalog.ts';
 import { RBAC_GROUP } from '../synth/kinds.ts';
 import { DEFAULT_NAMESPACE } from '../model/model.ts';
 
@@ -83,12 +83,9 @@ const strMap = (v: unknown): Record<string, string> =>
 
 class Invalid extends Error {}
 
-/** The fields of a PolicyRule, each a list of strings. */
-const RULE_FIELDS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
-
 function rule(v: unknown, at: string): PolicyRule {
   if (!isObj(v)) throw new Invalid(`${at} is not a mapping`);
-  for (const key of RULE_FIELDS) {
+  for (const key of POLICY_RULE_FIELDS) {
     if (v[key] !== undefined && !isStrings(v[key])) throw new Invalid(`${at}.${key} is not a list of strings`);
   }
   if (v.verbs === undefined) throw new Invalid(`${at}.verbs is missing`);
@@ -121,7 +118,7 @@ export function rulesNotWritten(v: unknown): string | undefined {
     throw e;
   }
   for (const [i, r] of (Array.isArray(v) ? v : []).entries()) {
-    const other = Object.keys(r as object).find((k) => !(RULE_FIELDS as readonly string[]).includes(k));
+    const other = Object.keys(r as object).find((k) => !(POLICY_RULE_FIELDS as readonly string[]).includes(k));
     if (other !== undefined) return `rules[${i}].${other} is no field of a PolicyRule`;
   }
   return undefined;

@@ -1,5 +1,6 @@
 /** Early checks of construct props: they throw a DeclarationError naming the construct path. */
 import type { Construct } from 'constructs';
+import { POLICY_RULE_FIELDS } from '../model/catalog.ts';
 import { DeclarationError } from '../model/errors.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { DATE_PATTERN, EMAIL_PATTERN, isCalendarDate } from '../model/model.ts';
@@ -110,8 +111,6 @@ export function assertUser(scope: Declared, prop: string, value: unknown, exampl
   );
 }
 
-const RULE_LISTS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
-
 /**
  * Each rule of a list in the shape Kubernetes reads: an object whose `verbs` is a non-empty list
  * and whose fields are lists of strings. What the rules allow is the invalid-rule policy's.
@@ -130,7 +129,7 @@ export function assertRuleShapes(scope: Declared, prop: string, rules: readonly 
         where(scope, `${at}.verbs`),
         `${r.verbs === undefined ? 'missing' : Array.isArray(r.verbs) ? 'no verbs' : `${show(r.verbs)} is not a list of verbs`}: give at least one, e.g. ['get', 'list'] (or ['*'])`,
       );
-    for (const key of RULE_LISTS) {
+    for (const key of POLICY_RULE_FIELDS) {
       const v = r[key];
       if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
         throw new DeclarationError(where(scope, `${at}.${key}`), `${show(v)} is not a list of strings`);

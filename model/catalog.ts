@@ -17,6 +17,15 @@ export interface PolicyRule {
   readonly nonResourceURLs?: readonly string[];
 }
 
+/** A PolicyRule's fields, each a list of strings: no other field is one (the API server's strict decoding refuses it). */
+export const POLICY_RULE_FIELDS = [
+  'verbs',
+  'apiGroups',
+  'resources',
+  'resourceNames',
+  'nonResourceURLs',
+] as const satisfies readonly (keyof PolicyRule)[];
+
 export interface AccessLevel {
   /** `r:<family>` or `w:<family>`. */
   readonly id: string;
