@@ -110,7 +110,7 @@ function rules(v: unknown): PolicyRule[] {
  * no PolicyRule has, which strict field validation refuses and which is otherwise dropped unseen
  * (red team R71-4).
  */
-export function rulesNotWritten(v: unknown): string | undefined {
+export function policyRulesProblem(v: unknown): string | undefined {
   try {
     rules(v);
   } catch (e) {

@@ -19,7 +19,7 @@ import {
   type ManifestDoc,
   type RbacSet,
   readRbac,
-  rulesNotWritten,
+  policyRulesProblem,
   type RoleObject,
   type SubjectObject,
 } from '../analysis/objects.ts';
@@ -493,9 +493,9 @@ function differences(o: unknown, mine: unknown): string {
 /** Why a role's rules would be refused by the API server (ruleDefects), for a finding; undefined when they would not. */
 function rulesRefused(o: Record<string, unknown>): string | undefined {
   // A role whose rules are not PolicyRules is refused whole (a role this engine writes too differs from its counterpart).
-  const notWritten = rulesNotWritten(o.rules);
-  if (notWritten)
-    return `${notWritten}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
+  const notRules = policyRulesProblem(o.rules);
+  if (notRules)
+    return `${notRules}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
   const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
   const SAID: Record<RuleDefect, string> = {
     'no-verbs': 'names no verbs',
