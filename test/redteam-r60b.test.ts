@@ -17,7 +17,8 @@
  *
  * The upgrade: the release before this one (46eeeaf, the stepping stone) reads an upgrade's
  * Namespaces with `Prune=false,Delete=false`, and the boundary declaring them, as its own (its
- * test/upgrade-r60b.test.ts); the previous boundary policy is in test/fixtures/redteam-r60b/.
+ * test/upgrade-r60b.test.ts, at 46eeeaf: this release removed it with that reading); the previous
+ * boundary policy is in test/fixtures/redteam-r60b/.
  */
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
