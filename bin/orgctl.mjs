@@ -118,8 +118,8 @@ const packageFilesRead = (metafile) =>
 /** A file changed this close to a build's start (a clock tick or more) may have been read before the change, and its stat taken after. */
 const RACY_MS = 100;
 
-// Bundles of earlier sources: removed once they are an hour old (a run may still be using one).
-// Only this script's own folders (a fingerprint, or one being built): not the declarations' cache.
+// Bundles of earlier sources or package files: removed once they are an hour old (a run may still be
+// using one). Only this script's own folders (a bundle's name, or one being built): not the declarations' cache.
 // And the lists of packages' files of earlier sources (`<sources>.inputs`), but the current sources' one.
 function pruneOldBundles(current, inputsFile) {
   const dir = dirname(current);
@@ -166,7 +166,7 @@ function cacheFolder() {
   return dir;
 }
 
-/** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources. */
+/** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources and package files (bundleName). */
 async function bundled() {
   const cache = cacheFolder();
   const sources = sourcesFingerprint();
