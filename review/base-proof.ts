@@ -409,6 +409,9 @@ export function proveAgainstBase(input: {
   let changedFiles = 0;
   // members.json holds what the users' ConfigMaps hold: judged once they are (below the loop).
   let membersFile: { readonly base: string; readonly head: string } | undefined;
+  // A cluster shard left as base's: every cluster holds the membership alike, so none may when
+  // another's dated access changes (read as one membership, the last cluster's records win: R74-1).
+  let clusterShardAsBase: string | undefined;
   for (const f of head.files) {
     const b = baseFiles.get(f.path)!;
     if (!f.path.endsWith('.yaml')) {
@@ -422,7 +425,10 @@ export function proveAgainstBase(input: {
       // Base's header is one line, as head's: what follows must be the same, but for the users'
       // membership ConfigMaps when only dated access changes (in the cluster shard, where they are
       // while the membership fits it; in shards of their own, their packing is the full proof's).
-      if (f.content.slice(header.length) === b.content.slice(b.content.indexOf('\n') + 1)) continue;
+      if (f.content.slice(header.length) === b.content.slice(b.content.indexOf('\n') + 1)) {
+        if (f.path.split('/')[1] === CLUSTER_SHARD) clusterShardAsBase ??= f.path;
+        continue;
+      }
       const users = datedChanges();
       if (typeof users === 'string' || !users.length || f.path.split('/')[1] !== CLUSTER_SHARD)
         return no(`${f.path} changes`);
@@ -491,6 +497,11 @@ export function proveAgainstBase(input: {
     if (typeof users === 'string' || membersFile.head !== membersFileWith(membersFile.base, users))
       return no(`${MEMBERS_FILE} is not the users' membership data as the ConfigMaps hold it`);
   }
+  // Dated access is read (lazily) only once a shard's membership changed: then every cluster's must.
+  if (clusterShardAsBase !== undefined && Array.isArray(dated) && dated.length)
+    return no(
+      `${clusterShardAsBase} keeps base's membership ConfigMaps while another cluster's record people's dated access anew (orgctl writes every cluster's alike)`,
+    );
   // Tokens are dated: base's objects are today's only if each token's ServiceAccount is there
   // exactly when the token is live today (base may have been written before one expired, or on a
   // later date than the review's); a deactivated token has none.
