@@ -48,3 +48,174 @@ describe('R74-1: dated access changed in one cluster shard only', () => {
     });
   });
 });
+
+/** baseSpec in two clusters with a deactivated member, Add All, Remove All, a pending invitee and a namespace for admins only. */
+function peopleSpec(): Spec {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  s.spec.users.push(
+    { email: 'kim@acme.io', status: 'deactivated' },
+    { email: 'lee@acme.io', access: 'all' },
+    { email: 'nora@acme.io', access: 'none' },
+  );
+  s.spec.invites = [{ email: 'zoe@acme.io', grants: [{ namespace: 'web', levels: ['r:pods'] }] }];
+  s.spec.namespaces.push({ name: 'ops', adminsOnly: true });
+  return s;
+}
+
+/** `files` with the shard file holding namespace `ns` edited alike in both clusters. */
+function inBoth(files: OutputText[], ns: string, edit: (text: string) => string): OutputText[] {
+  const holds = (f: OutputText) =>
+    /^(lga1|ord1)\/shard-/.test(f.path) && f.content.includes(`kind: Namespace\nmetadata:`);
+  const edited = files.map((f) =>
+    holds(f) && f.content.includes(`  name: ${ns}\n---`) ? { ...f, content: edit(f.content) } : f,
+  );
+  expect(edited.filter((f, i) => f.content !== files[i]!.content)).toHaveLength(2);
+  return edited;
+}
+
+/** Subjects written first in the binding of `role` in `ns` (their order or form is what the attack is about). */
+const prepend = (ns: string, role: string, raw: string) => (text: string) =>
+  text.replace(
+    new RegExp(`(name: acme:${role}\\n {2}namespace: ${ns}\\nroleRef:\\n(?: {2}.*\\n)*subjects:\\n)`),
+    `$1${raw}`,
+  );
+const user = (name: string, extra = '') =>
+  `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n${extra}`;
+
+/**
+ * Held (R74, pinned): whom a RoleBinding binds, in each form Kubernetes reads as someone. The API
+ * server matches a User subject by name against the request's username, a Group by the user's
+ * groups, a ServiceAccount by system:serviceaccount:<namespace>:<name> (kubernetes/kubernetes
+ * pkg/registry/rbac/validation/rule.go, appliesToUser; Subject's fields as documented in
+ * kubernetes-client/java docs/RbacV1Subject.md: a namespace on a User or Group "the Authorizer
+ * should report an error"). So a User subject naming a token's ServiceAccount identity binds that
+ * token, a Group binds everyone in it, and apiGroup or namespace fields are the authorizer's to
+ * read. The proof against base takes only User and ServiceAccount subjects, judges each gain by the
+ * membership data (a member orgctl binds: not deactivated, not Remove All, not an invitee, not a
+ * ServiceAccount's identity), leaves ServiceAccounts exactly base's, and re-renders every changed
+ * role with synthesis' own function (one subject once, in name order, one part unless too large),
+ * compared as text: every other form differs. Each is also refused by the full proof.
+ */
+describe("held: the proof against base's reading of subjects", () => {
+  const base = output(peopleSpec());
+  const attacks: [string, (f: OutputText[]) => OutputText[], RegExp][] = [
+    [
+      "a User subject naming a token's ServiceAccount identity (binds the token)",
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', user('system:serviceaccount:acme-system:token-ci'))),
+      /system:serviceaccount:acme-system:token-ci gains r:pods in namespace web and is not a member/,
+    ],
+    [
+      'a Group (system:authenticated: everyone)',
+      (f) =>
+        inBoth(
+          f,
+          'web',
+          prepend(
+            'web',
+            'r:pods',
+            '- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: system:authenticated\n',
+          ),
+        ),
+      /binds a Group, which orgctl does not bind/,
+    ],
+    [
+      'a pending invitee, before accepting',
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', user('zoe@acme.io'))),
+      /zoe@acme.io gains r:pods in namespace web and is not a member/,
+    ],
+    [
+      'a member with Remove All',
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', user('bob@acme.io') + user('nora@acme.io'))),
+      /nora@acme.io gains r:pods .*deactivated or Remove All/,
+    ],
+    [
+      "another namespace's ServiceAccount",
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', '- kind: ServiceAccount\n  name: default\n  namespace: web\n')),
+      /a token's binding to acme:r:pods in namespace web changes/,
+    ],
+    [
+      'a person written twice',
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', user('bob@acme.io'))),
+      /RoleBindings of acme:r:pods are not written as orgctl writes them/,
+    ],
+    [
+      'a User subject with a namespace field',
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', user('bob@acme.io', '  namespace: web\n'))),
+      /RoleBindings of acme:r:pods are not written as orgctl writes them/,
+    ],
+    [
+      'a User subject with no apiGroup',
+      (f) => inBoth(f, 'web', prepend('web', 'r:pods', '- kind: User\n  name: lee@acme.io\n')),
+      /RoleBindings of acme:r:pods are not written as orgctl writes them/,
+    ],
+    [
+      'a member (not an admin) given a level in a namespace for admins only',
+      (f) =>
+        inBoth(f, 'ops', (t) =>
+          t.replace(
+            /( {2}name: acme:w:full\n {2}namespace: ops\nroleRef:\n(?: {2}.*\n)*subjects:\n(?:- .*\n(?: {2}.*\n)*)*)/,
+            `$1---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "4"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: acme:r:events\n  namespace: ops\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:r:events\nsubjects:\n${user('bob@acme.io')}`,
+          ),
+        ),
+      /bob@acme.io gains r:events in namespace ops: a namespace for admins only/,
+    ],
+    [
+      "a level's ClusterRole bound as a namespaced Role of its name",
+      (f) =>
+        inBoth(f, 'web', (t) =>
+          t.replace(
+            /( {2}name: acme:r:pods\n {2}namespace: web\nroleRef:\n {2}apiGroup: rbac.authorization.k8s.io\n {2}kind: )ClusterRole/,
+            '$1Role',
+          ),
+        ),
+      /who holds acme:r:pods in namespace web changes \(a custom role or custom rules\)|not written as orgctl writes them/,
+    ],
+  ];
+  for (const [what, attack, why] of attacks)
+    it(`leaves to the full proof, which refuses it: ${what}`, () => {
+      const p = proofs(base, attack(base));
+      expect(p.againstBase.proved ? 'proved' : p.againstBase.reason).toMatch(why);
+      expect(p.full).toBe(false);
+    });
+});
+
+/**
+ * Held (R74, pinned): the membership (who is an admin, the organization's settings) changed while
+ * the bindings look the same. Outside RoleBindings every byte of head is base's but people's dated
+ * access, and members.json is base's with only those records re-written: an admin made in
+ * members.json alone, or in every cluster's users' ConfigMaps and members.json alike, is left to
+ * the full proof (which refuses a members.json that is not the ConfigMaps' data; a membership
+ * changed alike it re-renders, and its change rules judge).
+ */
+describe('held: the membership changed while the bindings look the same', () => {
+  const base = output(peopleSpec());
+  const admin = (t: string) => t.replace(/("email": "bob@acme\.io",[^}]*?"admin": )false/, '$1true');
+  const adminLine = (t: string) =>
+    t.replace(/(\{"email":"bob@acme\.io","username":"bob@acme\.io","github":"bob","admin":)false/, '$1true');
+
+  it('members.json alone: refused, and by the full proof', () => {
+    const head = base.map((f) => (f.path === 'members.json' ? { ...f, content: admin(f.content) } : f));
+    expect(head.find((f) => f.path === 'members.json')!.content).not.toBe(
+      base.find((f) => f.path === 'members.json')!.content,
+    );
+    const p = proofs(base, head);
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: "members.json is not the users' membership data as the ConfigMaps hold it",
+    });
+    expect(p.full).toBe(false);
+  });
+
+  it("every cluster's ConfigMaps and members.json alike: left to the full proof", () => {
+    const head = base.map((f) =>
+      f.path === 'members.json'
+        ? { ...f, content: admin(f.content) }
+        : f.path.endsWith('/cluster/resources.yaml')
+          ? { ...f, content: adminLine(f.content) }
+          : f,
+    );
+    expect(head.filter((f, i) => f.content !== base[i]!.content)).toHaveLength(3);
+    expect(proofs(base, head).againstBase).toEqual({ proved: false, reason: 'lga1/cluster/resources.yaml changes' });
+  });
+});
