@@ -2,6 +2,17 @@
  * Red team R74 (the proofs: review/proof.ts's full proof and review/base-proof.ts's proof against
  * base, and the shortcut "when head differs from base only in whom RoleBindings to catalog levels
  * bind, proved by that change alone").
+ *
+ * R74-1 (medium, closed): when only people's dated access changed, the proof against base proved a
+ *     head whose last cluster's users' ConfigMaps carried the new records while an earlier cluster's
+ *     were left as base's (readMembership reads every cluster's copy into one membership, the last
+ *     winning; a cluster shard equal to base's was taken as proved). The full proof refuses that
+ *     head: the proof against base overruled it, and the base it leaves is not what orgctl renders
+ *     (the check workflow's `orgctl prove` on the default branch then fails, and every later proof
+ *     against base stands on it). Now a cluster shard left as base's is not proved when dated access
+ *     changes (review/base-proof.ts, clusterShardAsBase).
+ *
+ * What held and what was not done: at the end of this file.
  */
 import { describe, expect, it } from 'vitest';
 import type { OutputText } from '../cli/output-read.ts';
@@ -32,6 +43,16 @@ const keeping = (files: OutputText[], from: OutputText[], path: string): OutputT
 describe('R74-1: dated access changed in one cluster shard only', () => {
   const base = output(datedSpec('2026-12-15'));
   const extended = output(datedSpec('2027-01-15'));
+
+  it("held before: the first cluster's changed and the last's left as base's, or the two changed to different ends", () => {
+    // The last cluster's records win the reading: the first's are then compared with them.
+    const p = proofs(base, keeping(extended, base, 'ord1/cluster/resources.yaml'));
+    expect(p).toEqual({ againstBase: { proved: false, reason: 'lga1/cluster/resources.yaml changes' }, full: false });
+    const later = output(datedSpec('2027-02-15'));
+    const q = proofs(base, keeping(extended, later, 'ord1/cluster/resources.yaml'));
+    expect(q.againstBase.proved).toBe(false);
+    expect(q.full).toBe(false);
+  });
 
   it('proves the change made alike in every cluster, as the full proof does', () => {
     expect(proofs(base, extended)).toEqual({ againstBase: { proved: true, namespaces: 0, files: 0 }, full: true });
@@ -199,12 +220,13 @@ describe('held: the membership changed while the bindings look the same', () => 
     expect(head.find((f) => f.path === 'members.json')!.content).not.toBe(
       base.find((f) => f.path === 'members.json')!.content,
     );
-    const p = proofs(base, head);
-    expect(p.againstBase).toEqual({
-      proved: false,
-      reason: "members.json is not the users' membership data as the ConfigMaps hold it",
+    expect(proofs(base, head)).toEqual({
+      againstBase: {
+        proved: false,
+        reason: "members.json is not the users' membership data as the ConfigMaps hold it",
+      },
+      full: false,
     });
-    expect(p.full).toBe(false);
   });
 
   it("every cluster's ConfigMaps and members.json alike: left to the full proof", () => {
@@ -219,3 +241,37 @@ describe('held: the membership changed while the bindings look the same', () => 
     expect(proofs(base, head).againstBase).toEqual({ proved: false, reason: 'lga1/cluster/resources.yaml changes' });
   });
 });
+
+/**
+ * R74, closing notes.
+ * What held (pinned above, or already pinned where named):
+ * - Subjects in every form Kubernetes reads as someone (appliesToUser, cited below): a User naming a
+ *   token's ServiceAccount identity, a Group, a pending invitee, Remove All, a deactivated member
+ *   (review/base-proof.test), another namespace's ServiceAccount, a person twice, people out of
+ *   order (review/base-proof.test), a namespace field or no apiGroup on a User, a member in a
+ *   namespace for admins only, a level's ClusterRole bound as a namespaced Role of its name, a
+ *   role's bindings split into parts orgctl would not write: each refused by both proofs. The
+ *   proof against base re-renders each changed role with synthesis' own function (Subjects.sorted
+ *   sorts by key once any subject came out of key order, and drops repeats), so no form of subject
+ *   it does not judge can pass as text.
+ * - The membership while the bindings look the same: members.json alone, or every cluster's users'
+ *   ConfigMaps and members.json alike (an admin made), are left to the full proof; dated records are
+ *   checked as synthesis writes them (order by expiryKey, which grantExpiries sorts by too; ends on
+ *   calendar dates; never a standing's level), and members.json is base's with those users alone
+ *   re-written.
+ * - Read in order: every side's YAML is read strictly, base before head (cli/diff.ts), so each
+ *   file's readings are [base, head]; a side that fails to read throws before any proof, so the two
+ *   are never swapped (a swap would judge head's gains as losses).
+ * - Identity keys: role groups by roleRef name in strict binding order (bindingOrder compares the
+ *   level part; equal keys are refused), ServiceAccounts by namespace/name (namespaces and names hold
+ *   no `/`, and what is rendered must match as text anyway), files by exact path against base's
+ *   set; a binding moved to another namespace's part fails on order or on its namespace.
+ * - A base with no dist/ (an empty folder, a missing one) is an input error (exit 2), never proved.
+ *
+ * Not done: the full proof's importRbac was not re-read line by line (its byte comparison stands
+ * behind it, and test/properties/proof.test covers random forgeries); older layouts as base (the
+ * proof against base trusts base is what this orgctl renders: an upgrade re-renders it whole);
+ * members-NN shards (the proof against base leaves any change there to the full proof); the access
+ * diff's affectedSubjects shortcut against forged copies; the rolling window (--window) with an
+ * inconsistent older output.
+ */
