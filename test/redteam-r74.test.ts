@@ -245,7 +245,7 @@ describe('held: the membership changed while the bindings look the same', () => 
 /**
  * R74, closing notes.
  * What held (pinned above, or already pinned where named):
- * - Subjects in every form Kubernetes reads as someone (appliesToUser, cited below): a User naming a
+ * - Subjects in every form Kubernetes reads as someone (appliesToUser, cited above): a User naming a
  *   token's ServiceAccount identity, a Group, a pending invitee, Remove All, a deactivated member
  *   (review/base-proof.test), another namespace's ServiceAccount, a person twice, people out of
  *   order (review/base-proof.test), a namespace field or no apiGroup on a User, a member in a
