@@ -286,6 +286,13 @@ function yamlExample(spec: OrgSpec, imported: boolean): string {
   return `\`\`\`yaml\n${declarationYaml(changed)}\`\`\``;
 }
 
+/** A TypeScript declaration is code: what approving a change to it approves (README's threat model). */
+const CODE_APPROVED = `
+Approving a change also approves its code in \`org/\`: once merged it runs wherever synth runs (CI,
+your machine at your next \`npm run synth\`, with your files and environment), and the review shows
+what the change grants, not what its code does. Read that diff as code: a declaration needs nothing
+but orgctl's constructs.`;
+
 function readme(o: ScaffoldOptions, declaredIn: string, argocdNamespace: string, spec: OrgSpec): string {
   // A `file:` dependency: a tarball the repository holds, upgraded and proved otherwise.
   const tarball = o.dependency?.startsWith('file:') ?? false;
@@ -328,7 +335,7 @@ of the base branch, from the base's admins, and posts the \`orgctl/review\` chec
 | the owner | \`owner-immutable\` | never in a pull request: only support changes it | the same |
 
 Anyone else may propose any of these: an admin's approval makes it pass. Whoever makes it, every
-policy judges the result (\`head-policies\`: \`w:pods\` and \`w:full\` stay with admins).
+policy judges the result (\`head-policies\`: \`w:pods\` and \`w:full\` stay with admins).${ts ? CODE_APPROVED : ''}
 
 An admin who opens a pull request is one of the admins behind it only when its head commit is their
 own signed commit, verified by GitHub: a commit someone else pushed on top, an unsigned one, or one

@@ -324,6 +324,8 @@ describe('orgctl init: a new organization repository', () => {
       expect(made.text).toContain(repo);
       expect(made.argocd('appproject.yaml').spec.sourceRepos).toEqual([repo]);
       expect(made.readme).toContain(`\`dist/argocd/\` is generated for ${repo}: apply it once`);
+      // A TypeScript declaration is code an approval lets run on admins' machines; YAML is data.
+      expect(made.readme.includes('Read that diff as code'), spec).toBe(spec === 'ts');
       expect(await made.synthCheck(), spec).toMatch(/^dist\/ is up to date \(4 files/);
     }
     // Without it, nothing of Argo CD is written.
