@@ -1,0 +1,32 @@
+/**
+ * Red team R75 (base 985a616): today's fixes attacked for bypasses.
+ *
+ * R75-1 (low, R70-2's class): Proton reads no dots, hyphens or underscores in a name on its own
+ * domains (mail to `f.rank@proton.me`, `f-rank@pm.me` or `f_rank@protonmail.com` reaches
+ * frank@proton.me's account: Proton's support staff say so, and a name differing only by them
+ * cannot be registered), as Gmail reads no dots. mailboxOf read them as other mailboxes, so frank
+ * alone invited each with billing.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, judge, user } from './review/scenarios.ts';
+
+/** frank (an admin at `own`, alice the other) alone invites `alias` with billing: the rules that refuse it. */
+function franksInvite(own: string, alias: string): string[] {
+  const s = baseSpec();
+  user(s, 'dan@acme.io').admin = false;
+  user(s, 'frank@acme.io').email = own;
+  return judge(s, (h) => void (h.spec.invites = [{ email: alias, sso: true, billing: true, grants: [] }]), {
+    actors: ['frank'],
+  }).failed;
+}
+
+describe("R75-1: Proton's names read with no dots, hyphens or underscores are one mailbox", () => {
+  for (const [own, alias] of [
+    ['frank@proton.me', 'f.rank@proton.me'],
+    ['frank@proton.me', 'f-rank+x@pm.me'],
+    ['f.rank@protonmail.com', 'fr_ank@protonmail.ch'],
+  ])
+    it(`attack: frank (${own}) alone invites ${alias}, his own mailbox`, () => {
+      expect(franksInvite(own, alias)).toEqual(['self-edit']);
+    });
+});
