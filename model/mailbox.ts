@@ -19,17 +19,28 @@ const GMAIL: ReadonlyMap<string, string> = new Map([
 
 /**
  * A provider's domains on which a name is one account's (red team R70-2), each to the one it is
- * read as, with the provider: Proton reserves a name on proton.me, protonmail.com, protonmail.ch
- * and pm.me for one account, and iCloud gives an account its name on icloud.com, me.com and
- * mac.com. Not Outlook's outlook.com, hotmail.com and live.com: each hands a name out apart.
+ * read as, with the provider and what it reads no name with: Proton reserves a name on proton.me,
+ * protonmail.com, protonmail.ch and pm.me for one account, and reads no dots, hyphens or
+ * underscores in it (`f.rank@pm.me` and `f_rank@proton.me` are frank@proton.me's: red team
+ * R75-1); iCloud gives an account its name on icloud.com, me.com and mac.com. Not Outlook's
+ * outlook.com, hotmail.com and live.com: each hands a name out apart.
  */
-const ONE_ACCOUNT: ReadonlyMap<string, { readonly domain: string; readonly provider: string }> = new Map(
+const ONE_ACCOUNT: ReadonlyMap<
+  string,
+  {
+    readonly domain: string;
+    readonly provider: string;
+    readonly unread?: { readonly chars: RegExp; readonly what: string };
+  }
+> = new Map(
   [
-    ['Proton', ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me']],
-    ['iCloud', ['icloud.com', 'me.com', 'mac.com']],
-  ].flatMap(([provider, domains]) =>
-    [...domains].map((d) => [d, { domain: domains[0]!, provider: provider as string }]),
-  ),
+    {
+      provider: 'Proton',
+      domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'],
+      unread: { chars: /[._-]/g, what: 'dots, hyphens or underscores' },
+    },
+    { provider: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'] },
+  ].flatMap(({ provider, domains, unread }) => domains.map((d) => [d, { domain: domains[0]!, provider, unread }])),
 );
 
 /**
@@ -75,7 +86,8 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
  * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), Gmail reads
- * no dots (GMAIL), a provider's domains for one account are one (ONE_ACCOUNT), and a routed address
+ * no dots (GMAIL), a provider's domains for one account are one and Proton reads no dots,
+ * hyphens or underscores (ONE_ACCOUNT), and a routed address
  * is the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
@@ -84,7 +96,9 @@ export function mailboxOf(email: string): string {
   if (!parts) return sent;
   const gmail = GMAIL.get(parts.domain);
   if (gmail !== undefined) return `${parts.name.replaceAll('.', '')}@${gmail}`;
-  return `${parts.name}@${ONE_ACCOUNT.get(parts.domain)?.domain ?? parts.domain}`;
+  const account = ONE_ACCOUNT.get(parts.domain);
+  if (!account) return `${parts.name}@${parts.domain}`;
+  return `${account.unread ? parts.name.replace(account.unread.chars, '') : parts.name}@${account.domain}`;
 }
 
 /**
@@ -106,7 +120,10 @@ export function oneMailboxWhy(a: string, b: string): string {
   // One mailbox, so at Gmail both or neither: its reading is why when more than a tag differs.
   if (pa && pb && GMAIL.has(pa.domain) && (pa.name !== pb.name || pa.domain !== pb.domain))
     why.push('Gmail reads no dots in a name, and googlemail.com as gmail.com');
-  const provider = pa && pb && pa.domain !== pb.domain ? ONE_ACCOUNT.get(pa.domain)?.provider : undefined;
-  if (provider) why.push(`${provider} gives an account its name on each of its domains`);
+  const account = pa && pb ? ONE_ACCOUNT.get(pa.domain) : undefined;
+  if (account?.unread && pa!.name !== pb!.name)
+    why.push(`${account.provider} reads no ${account.unread.what} in a name`);
+  if (account && pa!.domain !== pb!.domain)
+    why.push(`${account.provider} gives an account its name on each of its domains`);
   return why.join('; ');
 }

@@ -29,4 +29,24 @@ describe("R75-1: Proton's names read with no dots, hyphens or underscores are on
     it(`attack: frank (${own}) alone invites ${alias}, his own mailbox`, () => {
       expect(franksInvite(own, alias)).toEqual(['self-edit']);
     });
+
+  it('self-edit says why', () => {
+    const s = baseSpec();
+    user(s, 'dan@acme.io').admin = false;
+    user(s, 'frank@acme.io').email = 'frank@proton.me';
+    const why = judge(s, (h) => void (h.spec.invites = [{ email: 'f-rank@pm.me', sso: true, grants: [] }]), {
+      actors: ['frank'],
+    }).results.find((r) => r.rule === 'self-edit' && !r.ok)?.message;
+    expect(why).toContain(
+      '(Proton reads no dots, hyphens or underscores in a name; Proton gives an account its name on each of its domains)',
+    );
+  });
+
+  it('held: iCloud and an organization of its own read dots, hyphens and underscores as written', () => {
+    for (const [own, alias] of [
+      ['frank@icloud.com', 'f.rank@me.com'],
+      ['frank@acme.io', 'f-rank@acme.io'],
+    ])
+      expect(franksInvite(own, alias), alias).toEqual([]);
+  });
 });
