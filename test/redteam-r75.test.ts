@@ -6,9 +6,19 @@
  * frank@proton.me's account: Proton's support staff say so, and a name differing only by them
  * cannot be registered), as Gmail reads no dots. mailboxOf read them as other mailboxes, so frank
  * alone invited each with billing.
+ *
+ * R75-2 (medium, R69-3's class under another group): External Secrets' VaultDynamicSecret generator
+ * (generators.external-secrets.io vaultdynamicsecrets; a ClusterGenerator holds any generator's
+ * spec) logs in at its `provider.server` with any of the SecretStore's Vault logins ("Any Vault
+ * authentication method supported by the provider can be used here": its Kubernetes login mints a
+ * token for the ServiceAccount `serviceAccountRef` names), whenever an ExternalSecret or PushSecret
+ * references it. It held no class, so an admin could declare it safe, and a writer of it sent a
+ * token of any ServiceAccount of the namespace to a server of its choosing, as R69-3's store did.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, user } from './review/scenarios.ts';
+import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
+import { smallOrg } from './helpers.ts';
 
 /** frank (an admin at `own`, alice the other) alone invites `alias` with billing: the rules that refuse it. */
 function franksInvite(own: string, alias: string): string[] {
@@ -48,5 +58,32 @@ describe("R75-1: Proton's names read with no dots, hyphens or underscores are on
       ['frank@acme.io', 'f-rank@acme.io'],
     ])
       expect(franksInvite(own, alias), alias).toEqual([]);
+  });
+});
+
+describe("R75-2: External Secrets' VaultDynamicSecret generator sends a token of any ServiceAccount, as a SecretStore does", () => {
+  const write = (resource: string) => ({
+    apiGroups: ['generators.external-secrets.io'],
+    resources: [resource],
+    verbs: ['create', 'update', 'patch'],
+  });
+
+  it('writing one in a namespace holds identity (a ClusterGenerator cluster-wide), and neither can be declared safe', () => {
+    expect(classesOfRule(write('vaultdynamicsecrets'), 'namespace')).toContain('identity');
+    expect(classesOfRule(write('clustergenerators'), 'cluster')).toContain('identity');
+    for (const resource of ['vaultdynamicsecrets', 'clustergenerators'])
+      expect(unsafeDeclaration('generators.external-secrets.io', resource), resource).toMatch(
+        /^can never be declared safe: /,
+      );
+  });
+
+  it('an organization declaring VaultDynamicSecrets safe is refused where it declares them', () => {
+    const declaring = () =>
+      smallOrg({
+        safeCustomResources: [
+          { group: 'generators.external-secrets.io', resources: ['vaultdynamicsecrets'], reason: 'makes no pods' },
+        ],
+      }).org.toModel();
+    expect(declaring).toThrow(/vaultdynamicsecrets\.generators\.external-secrets\.io can never be declared safe/);
   });
 });
