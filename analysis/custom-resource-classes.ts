@@ -270,6 +270,17 @@ export const TOKEN_SENDING_GROUPS: readonly CustomResources[] = [
     source:
       'https://external-secrets.io/latest/provider/hashicorp-vault/ (Kubernetes authentication, serviceAccountRef) and external-secrets pkg/provider/vault/auth_kubernetes.go (createServiceAccountToken, auth.Login), pkg/controllers/secretstore/common.go (validateStore), deploy/charts/external-secrets/templates/rbac.yaml (serviceaccounts/token: create)',
   },
+  {
+    project: 'External Secrets Operator generators',
+    group: 'generators.external-secrets.io',
+    // A VaultDynamicSecret's provider is a SecretStore's Vault provider, its Kubernetes login included,
+    // run whenever an ExternalSecret or PushSecret references it (red team R75-2); a ClusterGenerator
+    // holds any generator's spec, a VaultDynamicSecret's included.
+    resources: ['vaultdynamicsecrets'],
+    clusterResources: ['clustergenerators'],
+    source:
+      'https://external-secrets.io/latest/api/generator/vault/ ("Any Vault authentication method supported by the provider can be used here (provider block of the spec)") and https://external-secrets.io/latest/guides/generator/ (ClusterGenerator: "All the generators are available as a ClusterGenerator spec")',
+  },
 ];
 
 /**
