@@ -14,6 +14,12 @@
  * token for the ServiceAccount `serviceAccountRef` names), whenever an ExternalSecret or PushSecret
  * references it. It held no class, so an admin could declare it safe, and a writer of it sent a
  * token of any ServiceAccount of the namespace to a server of its choosing, as R69-3's store did.
+ *
+ * R75-3 (medium, R69-4's class under another group): Crossplane provider-helm's namespaced Release
+ * (helm.m.crossplane.io releases, Crossplane v2: its CRD says scope Namespaced) installs any chart
+ * from any repository into any namespace (`forProvider.namespace`), with the credentials of its
+ * providerConfigRef (by default the ClusterProviderConfig `default`, the cluster admin's). It held
+ * no class, so an admin could declare it safe, and its writer ran any pod and made any object.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, user } from './review/scenarios.ts';
@@ -85,5 +91,17 @@ describe("R75-2: External Secrets' VaultDynamicSecret generator sends a token of
         ],
       }).org.toModel();
     expect(declaring).toThrow(/vaultdynamicsecrets\.generators\.external-secrets\.io can never be declared safe/);
+  });
+});
+
+describe("R75-3: Crossplane provider-helm's namespaced Release installs any chart as the provider", () => {
+  it('writing one holds run-pods, and it can never be declared safe', () => {
+    const write = {
+      apiGroups: ['helm.m.crossplane.io'],
+      resources: ['releases'],
+      verbs: ['create', 'update', 'patch'],
+    };
+    expect(classesOfRule(write, 'namespace')).toContain('run-pods');
+    expect(unsafeDeclaration('helm.m.crossplane.io', 'releases')).toMatch(/^can never be declared safe: /);
   });
 });
