@@ -196,6 +196,16 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     source:
       'https://github.com/crossplane-contrib/provider-kubernetes (package/crds/kubernetes.m.crossplane.io_objects.yaml: scope Namespaced, manifest "Raw JSON representation of the kubernetes object to be created")',
   },
+  {
+    project: 'Crossplane provider-helm',
+    group: 'helm.m.crossplane.io',
+    // Crossplane v2's namespaced Release (red team R75-3): forProvider.chart is any chart, installed
+    // into forProvider.namespace (any) with its providerConfigRef's credentials (by default the
+    // cluster's ClusterProviderConfig).
+    resources: ['releases'],
+    source:
+      'https://github.com/crossplane-contrib/provider-helm (package/crds/helm.m.crossplane.io_releases.yaml: scope Namespaced, forProvider.namespace "Namespace to install the release into", providerConfigRef default ClusterProviderConfig default)',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
