@@ -21,10 +21,14 @@
  * providerConfigRef (by default the ClusterProviderConfig `default`, the cluster admin's). It held
  * no class, so an admin could declare it safe, and its writer ran any pod and made any object.
  */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCanonicalYaml } from '../synth/yaml.ts';
 import { baseSpec, judge, user } from './review/scenarios.ts';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
-import { smallOrg } from './helpers.ts';
+import { smallOrg, tempDir } from './helpers.ts';
 
 /** frank (an admin at `own`, alice the other) alone invites `alias` with billing: the rules that refuse it. */
 function franksInvite(own: string, alias: string): string[] {
@@ -104,4 +108,32 @@ describe("R75-3: Crossplane provider-helm's namespaced Release installs any char
     expect(classesOfRule(write, 'namespace')).toContain('run-pods');
     expect(unsafeDeclaration('helm.m.crossplane.io', 'releases')).toMatch(/^can never be declared safe: /);
   });
+});
+
+describe("held: R71-1's key limit is counted as Go counts it", () => {
+  const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+  const configMap = (line: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: web\ndata:\n${line}\n`;
+  // Go's scanner measures from a key's first character to its ':' (spaces before it too), in code
+  // points; a quoted key's quotes and escapes count as written.
+  const keys: Record<string, { line: string; read: boolean }> = {
+    'plain, 1,024': { line: `  ${'a'.repeat(1024)}: v`, read: true },
+    'plain, 1,025': { line: `  ${'a'.repeat(1025)}: v`, read: false },
+    '1,020 then five spaces': { line: `  ${'a'.repeat(1020)}     : v`, read: false },
+    'quoted, 1,024 with its quotes': { line: `  "${'a'.repeat(1022)}": v`, read: true },
+    'quoted, 1,025 with its quotes': { line: `  "${'a'.repeat(1023)}": v`, read: false },
+    'quoted emoji, 1,025 code points (2,048 UTF-16 units)': { line: `  "${'\u{1F600}'.repeat(1023)}": v`, read: false },
+    'escapes, 1,028 as written (171 characters read)': { line: `  "${'\\u0061'.repeat(171)}": v`, read: false },
+  };
+  for (const [name, { line, read }] of Object.entries(keys))
+    it(`${name}: ${read ? 'read' : 'refused'} by the strict reader${KUBECTL ? ' and kubectl' : ''}`, () => {
+      expect('documents' in readCanonicalYaml(configMap(line))).toBe(read);
+      if (!KUBECTL) return;
+      const file = join(tempDir('orgctl-r75-'), 'key.yaml');
+      writeFileSync(file, configMap(line));
+      const go = spawnSync('kubectl', ['label', '--local', '-f', file, 'zz.example.com/go=x', '-o', 'json'], {
+        encoding: 'utf8',
+      });
+      expect(go.status === 0, go.stderr).toBe(read);
+    });
 });
