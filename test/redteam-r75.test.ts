@@ -20,6 +20,12 @@
  * from any repository into any namespace (`forProvider.namespace`), with the credentials of its
  * providerConfigRef (by default the ClusterProviderConfig `default`, the cluster admin's). It held
  * no class, so an admin could declare it safe, and its writer ran any pod and made any object.
+ *
+ * R75-4 (low, R70-2's class): Yandex gives an account its name on each of its domains ("each
+ * mailbox on Yandex Mail has aliases in" yandex.ru, yandex.com, ya.ru, yandex.by, yandex.kz and
+ * yandex.ua; "addresses using your username on all Yandex domains are linked to you when you
+ * register": Yandex's help, Mailbox aliases and Alternate email addresses). mailboxOf read them as
+ * other mailboxes, so frank alone invited frank@ya.ru, his own, with billing.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -69,6 +75,16 @@ describe("R75-1: Proton's names read with no dots, hyphens or underscores are on
     ])
       expect(franksInvite(own, alias), alias).toEqual([]);
   });
+});
+
+describe("R75-4: Yandex's domains for one account are one mailbox", () => {
+  for (const [own, alias] of [
+    ['frank@yandex.ru', 'frank@ya.ru'],
+    ['frank@yandex.com', 'frank+x@yandex.kz'],
+  ])
+    it(`attack: frank (${own}) alone invites ${alias}, his own mailbox`, () => {
+      expect(franksInvite(own, alias)).toEqual(['self-edit']);
+    });
 });
 
 describe("R75-2: External Secrets' VaultDynamicSecret generator sends a token of any ServiceAccount, as a SecretStore does", () => {
