@@ -22,7 +22,8 @@ const GMAIL: ReadonlyMap<string, string> = new Map([
  * read as, with the provider and what it reads no name with: Proton reserves a name on proton.me,
  * protonmail.com, protonmail.ch and pm.me for one account, and reads no dots, hyphens or
  * underscores in it (`f.rank@pm.me` and `f_rank@proton.me` are frank@proton.me's: red team
- * R75-1); iCloud gives an account its name on icloud.com, me.com and mac.com. Not Outlook's
+ * R75-1); iCloud gives an account its name on icloud.com, me.com and mac.com, and Yandex on
+ * yandex.ru, yandex.com, ya.ru, yandex.by, yandex.kz and yandex.ua (R75-4). Not Outlook's
  * outlook.com, hotmail.com and live.com: each hands a name out apart.
  */
 const ONE_ACCOUNT: ReadonlyMap<
@@ -40,6 +41,7 @@ const ONE_ACCOUNT: ReadonlyMap<
       unread: { chars: /[._-]/g, what: 'dots, hyphens or underscores' },
     },
     { provider: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'] },
+    { provider: 'Yandex', domains: ['yandex.ru', 'yandex.com', 'ya.ru', 'yandex.by', 'yandex.kz', 'yandex.ua'] },
   ].flatMap(({ provider, domains, unread }) => domains.map((d) => [d, { domain: domains[0]!, provider, unread }])),
 );
 
