@@ -68,6 +68,21 @@ describe("R75-1: Proton's names read with no dots, hyphens or underscores are on
     );
   });
 
+  it("alice alone giving f.rank@pm.me r:secrets needs another admin's approval (admin-change-approval reads the mailbox too)", () => {
+    const s = baseSpec();
+    user(s, 'dan@acme.io').admin = false;
+    user(s, 'frank@acme.io').email = 'frank@proton.me';
+    s.spec.users.push({ email: 'f.rank@pm.me' });
+    const v = judge(
+      s,
+      (h) => void h.spec.grants.push({ user: 'f.rank@pm.me', namespace: 'web', levels: ['r:secrets'] }),
+      {
+        actors: ['alice'],
+      },
+    );
+    expect(v.failed).toEqual(['admin-change-approval']);
+  });
+
   it('held: iCloud and an organization of its own read dots, hyphens and underscores as written', () => {
     for (const [own, alias] of [
       ['frank@icloud.com', 'f.rank@me.com'],
@@ -153,3 +168,48 @@ describe("held: R71-1's key limit is counted as Go counts it", () => {
       expect(go.status === 0, go.stderr).toBe(read);
     });
 });
+
+/*
+ * R75 summary (red team R75, base 985a616).
+ *
+ * Closed: R75-1 (low) Proton's names read with no dots, hyphens or underscores; R75-2 (medium)
+ * External Secrets' VaultDynamicSecret generator and ClusterGenerator hold identity; R75-3 (medium)
+ * Crossplane provider-helm's namespaced Release holds run-pods; R75-4 (low) Yandex's domains for
+ * one account.
+ *
+ * What held:
+ * - R70-1 (by reading policies/org/invalid-text.ts): users' and invites' emails are judged; a
+ *   grant naming no user is unknown-user's finding and a token's owner must be a user (R70's pin).
+ *   A spec written as YAML or JSON, and what import writes, are read into the same model, judged
+ *   alike (not probed one by one). Probed and refused: ideographic and fullwidth full stops in a domain (compatibility
+ *   forms, or no address to the schema), `frank%acme.io.@relay.io` (an empty part), a `+` or `!` in
+ *   the domain (no host name), `frank@acme.io%relay.io@relay2.io` (two @: the schema).
+ * - R70-2/R70-3: mailboxOf follows routing in any case and any IDNA spelling of the routed domain
+ *   (`frank%ACME.IO@relay.io`, `frank%xn--bcher-kva.de@relay.io`), a routing twice by bang path
+ *   (`relay.io!acme.io!frank@relay2.io`), a subaddress before or after a bang path
+ *   (`acme.io!frank+x@relay.io`, `frank+x%acme.io@relay.io`) and Gmail behind a routing
+ *   (`f.rank%googlemail.com@relay.io`); admin-change-approval reads R75-1's spellings as the
+ *   admin's (pinned). Not read as one, and left: `frank%acme.io+x@relay.io` (routed to the domain
+ *   `acme.io+x`, which no relay delivers) and `frank%acme.io%@relay.io` (no host, as R70 pinned `frank%@`).
+ * - R71-1: the key limit is counted as Go's scanner counts it (pinned against kubectl): from the key's
+ *   first character to its ':', spaces before it, quotes and escapes as written, in code points. Flow
+ *   keys are refused whole by the strict reader (it reads no flow collection).
+ * - R69-2..5: RBAC compares groups and resources exactly and never reads short names, so a
+ *   declaration in another case or a short name grants nothing the API server serves; the classes are
+ *   by group, so every served version of a group is held; `*` in an unknown group stays run-pods.
+ * - R74-1 with membership in members-NN shards (by reading review/base-proof.ts, not pinned: that
+ *   layout takes some 40,000 people to make): a members-NN file that changes is never proved against
+ *   base (left to the full proof), and a cluster shard left as base's while dated access changes is
+ *   refused as R74-1's is.
+ *
+ * Not done (time):
+ * - Yandex reading a dot and a hyphen in a name alike (said in its help, as remembered; not found in
+ *   the stored sources here), and other providers with one account on several domains (GMX, Mail.ru
+ *   and Yahoo were judged to hand names out per domain, not checked).
+ * - The partial read's skipped documents with a key over 1,024 characters (the class its header
+ *   already names as not checked: the full read refuses that output).
+ * - Other ESO generators that act as a ServiceAccount elsewhere (ECRAuthorizationToken's and
+ *   STSSessionToken's AWS jwt login, GCRAccessToken's workload identity: a token of the
+ *   ServiceAccount exchanged at the cloud's own endpoint, not any server), cert-manager's Vault
+ *   Issuer (R69's list), and other `.m.crossplane.io` providers that make Kubernetes objects.
+ */
