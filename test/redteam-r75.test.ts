@@ -26,6 +26,12 @@
  * yandex.ua; "addresses using your username on all Yandex domains are linked to you when you
  * register": Yandex's help, Mailbox aliases and Alternate email addresses). mailboxOf read them as
  * other mailboxes, so frank alone invited frank@ya.ru, his own, with billing.
+ *
+ * R75-5 (medium, R69-4's class): OpenFaaS's Function (openfaas.com functions; its CRD: scope
+ * Namespaced) is run by the operator as a Deployment of `spec.image`, with every Secret of the
+ * namespace `spec.secrets` names mounted in it (faas-netes' artifacts/crds/openfaas.com_functions.yaml,
+ * the operator's README). It held no class, so an admin could declare it safe, and its writer ran
+ * any image holding any Secret of the namespace.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -138,6 +144,14 @@ describe("R75-3: Crossplane provider-helm's namespaced Release installs any char
     };
     expect(classesOfRule(write, 'namespace')).toContain('run-pods');
     expect(unsafeDeclaration('helm.m.crossplane.io', 'releases')).toMatch(/^can never be declared safe: /);
+  });
+});
+
+describe("R75-5: OpenFaaS's Function runs any image as a Deployment, with the Secrets it names", () => {
+  it('writing one holds run-pods, and it can never be declared safe', () => {
+    const write = { apiGroups: ['openfaas.com'], resources: ['functions'], verbs: ['create', 'update', 'patch'] };
+    expect(classesOfRule(write, 'namespace')).toContain('run-pods');
+    expect(unsafeDeclaration('openfaas.com', 'functions')).toMatch(/^can never be declared safe: /);
   });
 });
 
