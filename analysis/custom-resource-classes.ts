@@ -197,6 +197,14 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
       'https://github.com/crossplane-contrib/provider-kubernetes (package/crds/kubernetes.m.crossplane.io_objects.yaml: scope Namespaced, manifest "Raw JSON representation of the kubernetes object to be created")',
   },
   {
+    project: 'OpenFaaS',
+    group: 'openfaas.com',
+    // The operator runs spec.image as a Deployment, every Secret spec.secrets names mounted (red team R75-5).
+    resources: ['functions'],
+    source:
+      'https://github.com/openfaas/faas-netes (artifacts/crds/openfaas.com_functions.yaml: scope Namespaced) and https://docs.openfaas.com/openfaas-pro/function-crd/ (Function spec: image, secrets)',
+  },
+  {
     project: 'Crossplane provider-helm',
     group: 'helm.m.crossplane.io',
     // Crossplane v2's namespaced Release (red team R75-3): forProvider.chart is any chart, installed

@@ -189,7 +189,7 @@ describe("held: R71-1's key limit is counted as Go counts it", () => {
  * Closed: R75-1 (low) Proton's names read with no dots, hyphens or underscores; R75-2 (medium)
  * External Secrets' VaultDynamicSecret generator and ClusterGenerator hold identity; R75-3 (medium)
  * Crossplane provider-helm's namespaced Release holds run-pods; R75-4 (low) Yandex's domains for
- * one account.
+ * one account; R75-5 (medium) OpenFaaS's Function holds run-pods.
  *
  * What held:
  * - R70-1 (by reading policies/org/invalid-text.ts): users' and invites' emails are judged; a
