@@ -57,6 +57,8 @@ describe("R75-1: Proton's names read with no dots, hyphens or underscores are on
     ['frank@proton.me', 'f.rank@proton.me'],
     ['frank@proton.me', 'f-rank+x@pm.me'],
     ['f.rank@protonmail.com', 'fr_ank@protonmail.ch'],
+    // With a subaddress and a routing: deliveredTo, then the subaddress, then Proton's reading.
+    ['frank@proton.me', 'f.rank+x%pm.me@relay.io'],
   ])
     it(`attack: frank (${own}) alone invites ${alias}, his own mailbox`, () => {
       expect(franksInvite(own, alias)).toEqual(['self-edit']);
