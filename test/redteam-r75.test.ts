@@ -213,6 +213,10 @@ describe("held: R71-1's key limit is counted as Go counts it", () => {
  * - R69-2..5: RBAC compares groups and resources exactly and never reads short names, so a
  *   declaration in another case or a short name grants nothing the API server serves; the classes are
  *   by group, so every served version of a group is held; `*` in an unknown group stays run-pods.
+ *   External Secrets' Webhook generator (generators.external-secrets.io webhooks) sends Secrets of
+ *   its namespace to its URL, but only Secrets labelled `external-secrets.io/type: webhook` (ESO's
+ *   generator-webhook example: "Needed to allow webhook to use this secret"), which a writer of
+ *   Secrets labels: left unclassified, as a declaration an admin can judge.
  * - R74-1 with membership in members-NN shards (by reading review/base-proof.ts, not pinned: that
  *   layout takes some 40,000 people to make): a members-NN file that changes is never proved against
  *   base (left to the full proof), and a cluster shard left as base's while dated access changes is
