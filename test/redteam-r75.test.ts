@@ -3,9 +3,10 @@
  *
  * R75-1 (low, R70-2's class): Proton reads no dots, hyphens or underscores in a name on its own
  * domains (mail to `f.rank@proton.me`, `f-rank@pm.me` or `f_rank@protonmail.com` reaches
- * frank@proton.me's account: Proton's support staff say so, and a name differing only by them
- * cannot be registered), as Gmail reads no dots. mailboxOf read them as other mailboxes, so frank
- * alone invited each with billing.
+ * frank@proton.me's account: "ProtonMail 'ignores' the hyphens, dots and underscores", a user's
+ * finding that cites Proton confirming it, sindastra.de/p/1775; not in Proton's own documentation
+ * found here), as Gmail reads no dots. mailboxOf read them as other mailboxes, so frank alone
+ * invited each with billing. Reading too many addresses as one only asks for another admin.
  *
  * R75-2 (medium, R69-3's class under another group): External Secrets' VaultDynamicSecret generator
  * (generators.external-secrets.io vaultdynamicsecrets; a ClusterGenerator holds any generator's
