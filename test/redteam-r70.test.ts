@@ -91,6 +91,10 @@ describe('R70-1: an address a mail system reads as another one is refused', () =
     'frank,bob@acme.io',
     'frank@acme.io+x',
     'frank@[10.0.0.1]',
+    // An IP address without its brackets (the re-read's leftover): no host name ends in a label of
+    // digits alone (RFC 3696 §2: a top-level domain is never all-numeric), so no one can say whose it is.
+    'frank@10.0.0.1',
+    'frank@acme.127',
     'frank@acme.io:25',
     'frank@acme_io.io',
     'frank@-acme.io',
