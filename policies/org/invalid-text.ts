@@ -242,8 +242,11 @@ function addressFormProblem(name: string, domain: string): string | undefined {
   const bad = NOT_ATEXT.exec(name);
   if (bad)
     return `holds ${JSON.stringify(bad[0])} at position ${bad.index + 1}, which no address's name holds (RFC 5322's atext): a mail system reads it as syntax (a comment, a display name, a list), so the address reaches another mailbox or none, and Kubernetes binds another username; ${AS_ISSUED}`;
-  if (!domain.split('.').every((label) => HOST_LABEL.test(label)))
-    return `has ${JSON.stringify(domain)} for its domain, which is no host name (letters, digits and hyphens between dots, RFC 1123; no IP literal): no one can say whose mailbox it is; ${AS_ISSUED}`;
+  const labels = domain.split('.');
+  // No host name ends in digits alone (RFC 3696 §2: a top-level domain is never all-numeric):
+  // `frank@10.0.0.1` is an IP address without its brackets.
+  if (!labels.every((label) => HOST_LABEL.test(label)) || /^[0-9]+$/.test(labels.at(-1)!))
+    return `has ${JSON.stringify(domain)} for its domain, which is no host name (letters, digits and hyphens between dots, RFC 1123, its last label not digits alone; no IP address): no one can say whose mailbox it is; ${AS_ISSUED}`;
   return undefined;
 }
 
