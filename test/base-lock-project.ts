@@ -98,3 +98,15 @@ export function judgeUpgradeCommits(
   const row = (rule: string) => r.stdout.split('\n').find((l) => l.startsWith(`| \`${rule}\` |`)) ?? '';
   return { code: r.code, proof: row('output-proof'), engine: row('engine-change') };
 }
+
+/**
+ * An upgrade to `version` changing package-lock.json alone (red teams R61-1, R73-1): package.json
+ * is `manifest` on both sides, base's lock `baseLock`, head's `headLock` (judgeUpgradeCommits).
+ */
+export const judgeLockChange = (version: string, manifest: string, baseLock: string, headLock: string): UpgradeJudged =>
+  judgeUpgradeCommits(
+    version,
+    { 'package.json': manifest, 'package-lock.json': baseLock },
+    { 'package.json': manifest, 'package-lock.json': headLock },
+    ['package-lock.json'],
+  );

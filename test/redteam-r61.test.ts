@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judgeUpgradeCommits, lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
+import { judgeLockChange, judgeUpgradeCommits, lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -80,12 +80,7 @@ describe("R61-1: the project's bundle is its package.json's, whatever the lock's
   });
 
   it('an upgrade changing package-lock.json alone, base bundling orgctl: refused, the bundle named', () => {
-    const r = judgeUpgradeCommits(
-      NEW,
-      { 'package.json': manifest, 'package-lock.json': baseLock },
-      { 'package.json': manifest, 'package-lock.json': headLock },
-      ['package-lock.json'],
-    );
+    const r = judgeLockChange(NEW, manifest, baseLock, headLock);
     expect(r.code).toBe(1);
     expect(r.engine).toMatch(/❌.*bundleDependencies/);
     expect(r.proof).toMatch(/❌.*not accepted.*bundleDependencies/);
@@ -187,15 +182,8 @@ describe("R61-2's class: an upgrade's approval is told when head's lock cannot b
   });
 
   it("head's package-lock.json with git's conflict markers: the approval is told what it cannot know", () => {
-    const r = judgeUpgradeCommits(
-      VERSION,
-      {
-        'package.json': manifest,
-        'package-lock.json': lockOf(project, { 'node_modules/orgctl': fromRegistry(VERSION) }),
-      },
-      { 'package.json': manifest, 'package-lock.json': conflicted },
-      ['package-lock.json'],
-    );
+    const baseLock = lockOf(project, { 'node_modules/orgctl': fromRegistry(VERSION) });
+    const r = judgeLockChange(VERSION, manifest, baseLock, conflicted);
     expect(r.engine).toMatch(/approving it trusts .*conflict markers/);
   });
 });

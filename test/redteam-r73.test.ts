@@ -43,7 +43,7 @@ import {
 } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
-import { judgeUpgradeCommits } from './base-lock-project.ts';
+import { judgeLockChange } from './base-lock-project.ts';
 import { cli, engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -81,12 +81,7 @@ describe("R73-1: an upgrade's approval while base's lock cannot be read", () => 
 
   it("tells it the registries are unknown, never judges head's lock against npm's public registry", () => {
     expect(conflicted).toContain('<<<<<<<');
-    const r = judgeUpgradeCommits(
-      NEW,
-      { 'package.json': manifest, 'package-lock.json': conflicted },
-      { 'package.json': manifest, 'package-lock.json': publicLock },
-      ['package-lock.json'],
-    );
+    const r = judgeLockChange(NEW, manifest, conflicted, publicLock);
     expect(r.code).toBe(1);
     expect(r.proof).toMatch(/❌.*which registries head's package-lock\.json may install orgctl from is unknown/);
     expect(r.engine).toMatch(
@@ -95,12 +90,7 @@ describe("R73-1: an upgrade's approval while base's lock cannot be read", () => 
   });
 
   it('a guard: with the same lock readable, the approval is told the source head moves orgctl to', () => {
-    const r = judgeUpgradeCommits(
-      NEW,
-      { 'package.json': manifest, 'package-lock.json': baseLock },
-      { 'package.json': manifest, 'package-lock.json': publicLock },
-      ['package-lock.json'],
-    );
+    const r = judgeLockChange(NEW, manifest, baseLock, publicLock);
     expect(r.engine).toMatch(
       /approving it trusts orgctl 9\.0\.0-test from `https:\/\/registry\.npmjs\.org\/.*in place of .*npm\.acme\.internal.*everything the lock installs/,
     );
