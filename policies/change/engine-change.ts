@@ -30,21 +30,20 @@ const isRemote = (path: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(path);
  * integrity), and Node and esbuild read the node_modules, package.json and tsconfig.json of every
  * folder above a package's (red team R41-1).
  */
-function declarationFoldersInstalled(installedFrom: InstalledFrom): { folder: string; from: string }[] {
+function declarationFoldersInstalled(
+  { paths, anywhere }: InstalledFrom = { paths: [] },
+): { folder: string; from: string }[] {
+  // Said of every folder alike: what the shrinkwrap lists may be in any of them.
+  const listedAnywhere =
+    anywhere === undefined
+      ? undefined
+      : `what ${anywhere}'s own npm-shrinkwrap.json lists (marked hasShrinkwrap), which npm reads from that package's folder: file:../../org/x there is this repository's org/x`;
   return DECLARATION_PATHS.flatMap((folder) => {
-    const path = installedFrom.paths.find(
+    const path = paths.find(
       (p) => `${p}/`.startsWith(folder) || p === '' || folder.startsWith(`${p}/`) || leavesRepository(p) || isRemote(p),
     );
-    const { anywhere } = installedFrom;
-    if (path !== undefined) return [{ folder, from: installedFromText(path) }];
-    return anywhere === undefined
-      ? []
-      : [
-          {
-            folder,
-            from: `what ${anywhere}'s own npm-shrinkwrap.json lists (marked hasShrinkwrap), which npm reads from that package's folder: file:../../org/x there is this repository's org/x`,
-          },
-        ];
+    const from = path !== undefined ? installedFromText(path) : listedAnywhere;
+    return from === undefined ? [] : [{ folder, from }];
   });
 }
 
@@ -118,7 +117,7 @@ export const engineChange: ChangeRule = {
             folder,
             because: `base's ${input.baseLockUnreadable}, so what it installs may be in ${folder}, which is then the engine`,
           }))
-        : declarationFoldersInstalled(input.installedFrom ?? { paths: [] }).map((i) => ({
+        : declarationFoldersInstalled(input.installedFrom).map((i) => ({
             folder: i.folder,
             because: `base's lock (its npm-shrinkwrap.json, else its package-lock.json) installs from ${i.from}, so what is in ${i.folder} runs as the engine`,
           }));
