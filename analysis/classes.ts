@@ -6,6 +6,7 @@
 import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import {
+  type CustomResources,
   EXEMPTING_POLICY_GROUPS,
   POD_CREATING_GROUPS,
   REACHING_SUBRESOURCES,
@@ -114,11 +115,7 @@ const cluster = (verbs: readonly string[], group: string, ...resources: string[]
 const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
 /** Writing a project's namespaced resources, and its cluster-scoped ones cluster-wide, each with why. */
-const writesOf = (
-  g: { readonly group: string; readonly resources: readonly string[]; readonly clusterResources?: readonly string[] },
-  because: string,
-  what: string,
-): Probe[] => [
+const writesOf = (g: CustomResources, because: string, what: string): Probe[] => [
   ...(g.resources.length ? [why(p(WRITE, g.group, ...g.resources), because, what)] : []),
   ...(g.clusterResources?.length ? [why(cluster(WRITE, g.group, ...g.clusterResources), because, what)] : []),
 ];
@@ -214,9 +211,9 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'write the ControllerRevisions workloads make pods from',
       ),
       // Custom resources whose controllers create pods: w:workloads in disguise (custom-resource-classes.ts).
-      ...POD_CREATING_GROUPS.map((g) =>
-        why(
-          p(WRITE, g.group, ...g.resources),
+      ...POD_CREATING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
           `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`,
           `run pods through ${g.project}`,
         ),
@@ -393,9 +390,9 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ),
       // A namespace's own admission policies that only validate (red team R60-1, custom-resource-classes.ts);
       // those that mutate or generate are run-pods'.
-      ...REFUSING_POLICY_GROUPS.map((g) =>
-        why(
-          p(WRITE, g.group, ...g.resources),
+      ...REFUSING_POLICY_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
           `the ${g.resources.join(', ')} of ${g.project} (${g.group}) are admission policies of their namespace: the engine's webhook refuses there whatever they say, Argo CD's next write of the organization's RoleBindings included: ${HOLDS_SHARD}`,
           `refuse Argo CD's writes through ${g.project}`,
         ),
@@ -441,9 +438,9 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'write CustomResourceDefinitions',
       ),
       // A namespace's own exceptions to the engine's cluster-wide policies (red team R69-2, custom-resource-classes.ts).
-      ...EXEMPTING_POLICY_GROUPS.map((g) =>
-        why(
-          p(WRITE, g.group, ...g.resources),
+      ...EXEMPTING_POLICY_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
           `the ${g.resources.join(', ')} of ${g.project} (${g.group}) let whatever they match, in any namespace, past the cluster's ${g.project} policies they name: pod security, or whatever else those policies refuse, is off for anyone's requests`,
           `switch ${g.project}'s policies off`,
         ),

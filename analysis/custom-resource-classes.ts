@@ -15,7 +15,7 @@
  */
 
 /** Custom resources of one project and API group that a privilege class holds. */
-interface CustomResources {
+export interface CustomResources {
   /** The project, for people. */
   readonly project: string;
   readonly group: string;
