@@ -421,17 +421,17 @@ export function proveAgainstBase(input: {
     }
     if (!f.content.startsWith(header) || !f.content.startsWith('---\n', header.length))
       return no(`${f.path} does not begin with orgctl's header naming ${declaredIn}`);
-    if (!isHashPlaced(f.path.split('/')[1] ?? '')) {
+    const shard = f.path.split('/')[1] ?? '';
+    if (!isHashPlaced(shard)) {
       // Base's header is one line, as head's: what follows must be the same, but for the users'
       // membership ConfigMaps when only dated access changes (in the cluster shard, where they are
       // while the membership fits it; in shards of their own, their packing is the full proof's).
       if (f.content.slice(header.length) === b.content.slice(b.content.indexOf('\n') + 1)) {
-        if (f.path.split('/')[1] === CLUSTER_SHARD) clusterShardAsBase ??= f.path;
+        if (shard === CLUSTER_SHARD) clusterShardAsBase ??= f.path;
         continue;
       }
       const users = datedChanges();
-      if (typeof users === 'string' || !users.length || f.path.split('/')[1] !== CLUSTER_SHARD)
-        return no(`${f.path} changes`);
+      if (typeof users === 'string' || !users.length || shard !== CLUSTER_SHARD) return no(`${f.path} changes`);
       const why = usersListsReason(f, head.documents(f.path), base.documents(f.path), membership);
       if (why) return no(why);
       continue;
