@@ -16,6 +16,7 @@
  */
 import {
   type BindingObject,
+  isObj,
   type ManifestDoc,
   type RbacSet,
   readRbac,
@@ -383,8 +384,8 @@ function withoutOwnInformation(
     // A field that is no mapping (`annotations: 5`, `[]`) is compared as written: it has no entries
     // to leave out, and the API server refuses it (red team R71-2).
     const field = out[f] ?? {};
-    if (typeof field !== 'object' || Array.isArray(field)) continue;
-    const kept = Object.entries(field as Record<string, unknown>).filter(([k]) => !isOwnInformation(k));
+    if (!isObj(field)) continue;
+    const kept = Object.entries(field).filter(([k]) => !isOwnInformation(k));
     if (kept.length) out[f] = Object.fromEntries(kept);
     else delete out[f];
   }
@@ -474,11 +475,10 @@ function metadataRefused(
 
 /** Where `o` differs from `mine`, for a person: up to three paths, each with head's value (`none` when head has none). */
 function differences(o: unknown, mine: unknown): string {
-  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const paths: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (paths.length >= 3 || sameData(a, b)) return;
-    if (isMap(a) && isMap(b)) {
+    if (isObj(a) && isObj(b)) {
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
         walk(ownValue(a, k), ownValue(b, k), path ? `${path}.${k}` : k);
       return;
