@@ -21,7 +21,7 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
-import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
+import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { User, type UserOptions } from './user.ts';
 import {
@@ -342,10 +342,7 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
   private addSpecGrant(declared: SpecGrant, path: string | undefined): void {
-    const source =
-      path !== undefined
-        ? specSource(path)
-        : constructSource(this.grantPath(this.grantList.length, declared.user, declared.namespace)());
+    const source = declaredSource(this.grantPath(this.grantList.length, declared.user, declared.namespace), path);
     const grant = specGrantModel(declared, source);
     if (grant.user !== declared.user) this.declaredUsers.set(this.grantList.length, declared.user);
     this.grantList.push(grant);
