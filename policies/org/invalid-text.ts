@@ -14,10 +14,7 @@ import { idnaDecoded, READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, GITHUB_LOGIN_FORM, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import type { PolicyRule } from '../../model/catalog.ts';
-
-/** A rule's fields that hold strings a person reads. */
-const RULE_FIELDS = ['apiGroups', 'resources', 'verbs', 'resourceNames', 'nonResourceURLs'] as const;
+import { POLICY_RULE_FIELDS, type PolicyRule } from '../../model/catalog.ts';
 
 const UNSAFE = new RegExp(
   `[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
@@ -357,7 +354,7 @@ export const invalidText: OrgRule = {
     // takes any string there, but a line break or a direction override would act in the comment.
     const rules = (subject: Lazy, list: readonly PolicyRule[], source: Source) =>
       list.forEach((r, i) => {
-        for (const field of RULE_FIELDS)
+        for (const field of POLICY_RULE_FIELDS)
           for (const text of r[field] ?? []) check(subject, text, () => at(source, `.rules[${i}].${field}`));
       });
     for (const r of model.customRoles) rules(`customRoles/${r.name}`, r.rules, r.source);
