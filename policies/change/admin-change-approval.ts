@@ -91,20 +91,23 @@ export const adminChangeApproval: ChangeRule = {
   id: 'admin-change-approval',
   check(input) {
     const out: RuleResult[] = [];
-    // What an address sharing a base admin's mailbox gains is that admin's (red team R70-3, R62-1's class).
-    const adminOf = sharingMailbox(
-      input,
-      [...input.base.users.values()].filter((u) => u.admin).map((u) => u.email),
-    );
+    // What an address sharing a base admin's mailbox gains is that admin's (red team R70-3, R62-1's
+    // class). Read, as gainers are, only for an edit of no admin's: every address's mailbox is read.
+    let adminOf: ReadonlyMap<string, string> | undefined;
+    const adminSharing = (id: string) =>
+      (adminOf ??= sharingMailbox(
+        input,
+        [...input.base.users.values()].filter((u) => u.admin).map((u) => u.email),
+      )).get(id);
     let gainers: ReadonlySet<string> | undefined;
     const gains = (id: string) => (gainers ??= beneficiaries(input)).has(id);
     for (const p of input.diff.people.map(editsOf).filter((d) => d !== undefined)) {
       const b = input.base.users.get(p.id);
       const h = input.head.users.get(p.id);
       const invitedAdmin = input.head.invites.get(p.id)?.admin && input.head.invites.get(p.id)?.state === 'pending';
-      const admin = adminOf.get(p.id);
       const judged = b?.admin || h?.admin || invitedAdmin;
-      const theirs = !judged && admin !== undefined && admin !== p.id && gains(p.id);
+      const admin = judged ? undefined : adminSharing(p.id);
+      const theirs = admin !== undefined && admin !== p.id && gains(p.id);
       if (!judged && !theirs) continue;
       const second = secondAdmin(input, [p.id]);
       const who = b?.admin
