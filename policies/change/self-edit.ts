@@ -27,20 +27,20 @@ export const selfEdit: ChangeRule = {
     // An author's own addresses, and every address sharing an author's mailbox (R62-1).
     const authorOf = actorEmails(input);
     const mine: ReadonlySet<string> = new Set(authorOf.keys());
-    /** How an address of an author's mailbox that is not the author's own is said, and why it is theirs. */
-    const sharesWithAuthor = (email: string, author: string): string =>
-      `shares a mailbox with ${author}, an author of this change (${oneMailboxWhy(email, author)})`;
-    const authorText = (email: string): string => {
+    /** Why an address of an author's mailbox that is not the author's own is theirs; undefined for their own. */
+    const sharesWithAuthor = (email: string): string | undefined => {
       const author = authorOf.get(email)!;
       return author === email
-        ? `${email} is an author of this change and`
-        : `${email} ${sharesWithAuthor(email, author)}, and`;
+        ? undefined
+        : `shares a mailbox with ${author}, an author of this change (${oneMailboxWhy(email, author)})`;
+    };
+    const authorText = (email: string): string => {
+      const shares = sharesWithAuthor(email);
+      return shares ? `${email} ${shares}, and` : `${email} is an author of this change and`;
     };
     const ownerText = (email: string): string => {
-      const author = authorOf.get(email)!;
-      return author === email
-        ? `${email}, an author of this change`
-        : `${email}, who ${sharesWithAuthor(email, author)}`;
+      const shares = sharesWithAuthor(email);
+      return shares ? `${email}, who ${shares}` : `${email}, an author of this change`;
     };
     const out: RuleResult[] = [];
     // Implied changes are not edits: an admin adding a namespace gains w:full there as every admin does.
