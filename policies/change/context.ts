@@ -430,7 +430,8 @@ export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Ma
   const byMailbox = new Map<string, string>();
   for (const email of owners) {
     out.set(email, email);
-    if (!byMailbox.has(mailboxOf(email))) byMailbox.set(mailboxOf(email), email);
+    const mailbox = mailboxOf(email);
+    if (!byMailbox.has(mailbox)) byMailbox.set(mailbox, email);
   }
   if (!byMailbox.size) return out;
   for (const s of [input.base, input.head])
