@@ -1,0 +1,108 @@
+/**
+ * A TypeScript declaration is a program that a merged pull request runs on every admin's machine
+ * (their next `npm run synth`) and in every check job. It runs in a child Node process under Node's
+ * permission model, with no environment: it reads its own folder and the installed packages, and
+ * writes nothing, starts no process or worker, loads no addon, and sees no secret in the
+ * environment. Each attack below is what a member's approved change could do before.
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, repoScratch } from './helpers.ts';
+
+const scratch = repoScratch('sandbox-');
+const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
+
+/** A valid declaration in a folder of its own that runs `attack` first. */
+function declarationRunning(attack: string, imports = ''): { dir: string; file: string } {
+  const dir = join(scratch(), 'org');
+  mkdirSync(dir);
+  const file = join(dir, 'org.ts');
+  writeFileSync(
+    file,
+    `import { App } from 'cdk8s';
+import { Organization } from '${CONSTRUCTS}';
+${imports}
+${attack}
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+export default org;
+`,
+  );
+  return { dir, file };
+}
+
+/** A file no declaration may read: beside the declaration's folder, not in it. */
+function secretBeside(dir: string): string {
+  const secret = join(dir, '..', 'secret.txt');
+  writeFileSync(secret, 'hunter2\n');
+  return secret;
+}
+
+describe('a declaration runs with no reach beyond its folder and the installed packages', () => {
+  it('sees no environment variable: a token in the admin’s environment is not there', () => {
+    const { file } = declarationRunning(
+      `if (process.env.ORGCTL_SANDBOX_SECRET !== undefined) throw new Error('read ' + process.env.ORGCTL_SANDBOX_SECRET);`,
+    );
+    const r = cli(['check', '--spec', file], { env: { ORGCTL_SANDBOX_SECRET: 'ghp_secret' } });
+    expect(r.stderr).not.toContain('ghp_secret');
+    expect(r.code).toBe(0);
+  });
+
+  it('cannot read a file outside its folder, and is refused naming the file', () => {
+    const { dir, file } = declarationRunning(
+      "readFileSync(new URL('../secret.txt', import.meta.url), 'utf8');",
+      "import { readFileSync } from 'node:fs';",
+    );
+    const secret = secretBeside(dir);
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).toContain(`error declaration ${file}: reads ${secret}, outside`);
+  });
+
+  it('reads a data file in its own folder, as a declaration may', () => {
+    const { dir, file } = declarationRunning(
+      `const people: string[] = JSON.parse(readFileSync(new URL('./people.json', import.meta.url), 'utf8'));
+if (people[0] !== 'bob@acme.io') throw new Error('people.json not read');`,
+      "import { readFileSync } from 'node:fs';",
+    );
+    writeFileSync(join(dir, 'people.json'), '["bob@acme.io"]');
+    const r = cli(['check', '--spec', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('cannot follow a link in its folder to a file outside it: refused before it runs', () => {
+    const { dir, file } = declarationRunning(
+      `readFileSync(new URL('./notes.txt', import.meta.url), 'utf8');`,
+      "import { readFileSync } from 'node:fs';",
+    );
+    const secret = secretBeside(dir);
+    symlinkSync(secret, join(dir, 'notes.txt'));
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).toContain(`${join(dir, 'notes.txt')} is a link to ${secret}`);
+  });
+
+  it('cannot write a file, nor start a process', () => {
+    for (const [attack, imports, planted] of [
+      [
+        "writeFileSync(new URL('../planted', import.meta.url), 'x');",
+        "import { writeFileSync } from 'node:fs';",
+        'planted',
+      ],
+      [
+        "execFileSync('sh', ['-c', 'touch ../spawned'], { cwd: new URL('.', import.meta.url) });",
+        "import { execFileSync } from 'node:child_process';",
+        'spawned',
+      ],
+    ] as const) {
+      const { dir, file } = declarationRunning(attack, imports);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, existsSync(join(dir, '..', planted))], attack).toEqual([2, false]);
+      expect(r.stderr, attack).toMatch(/error declaration .*org\.ts: (writes|starts a process)/);
+    }
+  });
+});
