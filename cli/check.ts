@@ -45,7 +45,7 @@ export const command = defineCommand({
     const loaded = await loadDeclaration(flags.spec, today);
     io.progress?.('orgctl check: checking policies...');
     // The rest of the app too: a chart synth would drop, another construct's failing validation.
-    const checked = checkDeclaration(loaded.root, { today });
+    const checked = checkDeclaration(loaded.declared, { today });
     const findings = placeFindings(loaded, checked.findings);
     const { ok } = checked;
     if (flags.format === 'json') io.out(JSON.stringify({ ok, findings }, null, 2));

@@ -1,7 +1,9 @@
 /**
- * Importing a TypeScript declaration (org/org.ts). tsx transpiled the declaration and every
- * orgctl module it imports on each run (`check` of the example: 0.8 s, now 0.25 s); this bundles
- * them once with esbuild and reuses the bundle while nothing it was built from changed.
+ * Bundling a declaration module (org/org.ts) to run: tsx transpiled the declaration and every
+ * orgctl module it imports on each run (`check` of the example: 0.8 s, then 0.25 s); this bundles
+ * them once with esbuild, with what reads the declaration as data (constructs/declared.ts), and
+ * reuses the bundle while nothing it was built from changed. A child process runs it
+ * (isolated-declaration.ts).
  *
  * What "built from" covers: every bundled file, the folder of each (a new file there may change
  * what an import resolves to, a re-pointed symlink too), the package.json of every package
@@ -19,11 +21,12 @@ import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
 import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
-import { cacheFolder, folderAbove } from './paths.ts';
+import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
+import { packageRoot } from './workflows.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 8;
+const BUNDLE_FORMAT = 9;
 
 interface BundleRecord {
   readonly format: number;
@@ -117,6 +120,11 @@ function followExtends(config: string, out: Set<string>): void {
   }
 }
 
+/** The bundle's entry, which esbuild names as given; no file. */
+const STDIN = '<declaration>';
+/** What reads the declaration as data in the child process: orgctl's own (the launcher lends its folder to the bundled CLI). */
+const evaluator = (): string => join(packageRoot(), 'constructs', 'declared.ts');
+
 type EsbuildMessage = {
   text: string;
   location?: { file: string; line: number; column: number } | null;
@@ -183,7 +191,14 @@ async function build(
   let result;
   try {
     result = await esbuild.build({
-      entryPoints: [file],
+      // The declaration and what reads it as data, in one bundle: the child process that runs it
+      // (isolated-declaration.ts) hands back only that data.
+      stdin: {
+        contents: `export * as declaration from ${JSON.stringify(file)};\nexport { declaredMessage } from ${JSON.stringify(evaluator())};`,
+        resolveDir: dirname(file),
+        sourcefile: STDIN,
+        loader: 'js',
+      },
       bundle: true,
       write: false,
       metafile: true,
@@ -273,7 +288,7 @@ async function build(
   }
   // esbuild's own namespaces (`x:`) are not files.
   const sources = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes(':'))
+    .filter((p) => !p.includes(':') && p !== STDIN)
     .map((p) => resolve(dirname(file), p));
   const inputs = [
     ...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles([file, ...sources])]),
@@ -344,18 +359,23 @@ function recordedCode(dir: string, record: BundleRecord): string | undefined {
 }
 
 /**
- * Imports a TypeScript declaration through a cached esbuild bundle, with its own source files it was
- * bundled from (ownSources); undefined when that cannot
- * be (esbuild not installed, no cache that may be written), and the caller loads it through tsx.
+ * A declaration (TypeScript or JavaScript) bundled with what reads it as data, through a cached
+ * esbuild bundle: the bundle's file, and the declaration's own source files it was bundled from
+ * (ownSources); or why there can be none (esbuild not installed, no cache that may be written).
  */
-export async function importBundled(file: string): Promise<{ module: unknown; sources: string[] } | undefined> {
+export async function bundleDeclaration(
+  file: string,
+): Promise<{ readonly bundle: string; readonly sources: readonly string[] } | { readonly unavailable: string }> {
   try {
     await importModule('esbuild');
   } catch {
-    return undefined;
+    return { unavailable: 'esbuild, which orgctl runs it with, is not installed (run npm ci)' };
   }
   const dir = cacheFolder(file, 'declarations');
-  if (!dir) return undefined;
+  const noCache = {
+    unavailable: `orgctl has no cache folder of its own to bundle it in: set ${CACHE_DIR_VARIABLE} to a folder of yours`,
+  };
+  if (!dir) return noCache;
   const key = sha256Of(file).slice(0, 16);
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
@@ -377,10 +397,8 @@ export async function importBundled(file: string): Promise<{ module: unknown; so
       if (!built.unstamped && inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))
         replaceFile(recordFile, JSON.stringify(record));
     } catch {
-      return undefined; // no writable cache (a read-only install): tsx loads it instead
+      return noCache;
     }
   }
-  // Stack traces of the declaration's own errors point into its TypeScript lines.
-  process.setSourceMapsEnabled(true);
-  return { module: await importModule(pathToFileURL(join(dir, record.code)).href), sources: ownSources(record) };
+  return { bundle: join(dir, record.code), sources: ownSources(record) };
 }

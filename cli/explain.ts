@@ -104,7 +104,7 @@ export const command = defineCommand({
       // With an index to write, every namespace is placed (it holds them all), and the answer reads
       // them too; else, of one namespace, only it and what is cluster-wide.
       const one = about !== undefined && !before ? { namespace: about } : {};
-      const result = placeCheckedDeclaration(loaded.root, { today, ...one });
+      const result = placeCheckedDeclaration(loaded.declared, { today, ...one });
       if (!result.ok) {
         for (const f of placeFindings(loaded, result.findings)) io.err(formatFinding(f));
         io.err('the declaration breaks a policy: fix it first (orgctl check)');

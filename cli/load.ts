@@ -1,19 +1,21 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Construct, type IConstruct } from 'constructs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Construct } from 'constructs';
+import { declaredOrganization, type DeclaredOrganization, type ThrownData } from '../constructs/declared.ts';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
-import { importBundled } from './declaration.ts';
-import { importModule } from './es-import.ts';
-import { DeclarationError, isKind, kindOf, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
+import { bundleDeclaration } from './declaration.ts';
+import { reachOf, runIsolated } from './isolated-declaration.ts';
+import { packageRoot } from './workflows.ts';
+import { DeclarationError, ERROR_KINDS, isKind, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { DEFAULT_ENTRY, declarationFile, folderAbove, isModuleFile } from './paths.ts';
 import { nearestName } from '../model/text.ts';
 
 export interface Loaded {
-  readonly root: IConstruct;
+  /** What it declares, as data. */
+  readonly declared: DeclaredOrganization;
   /** As named in output headers and messages: a path relative to the working directory. */
   readonly declaredIn: string;
   /** The files it was read from, absolute, itself first: a spec file, or a module and the files it imports from its folder. */
@@ -67,7 +69,7 @@ export function loadSpec(file: string, today?: string): Loaded {
     throw e;
   }
   return {
-    root,
+    declared: declaredOrganization(root),
     declaredIn: relative(process.cwd(), resolve(file)) || file,
     sources: [resolve(file)],
     positions: { file, locate },
@@ -130,36 +132,63 @@ async function methodMeant(message: string): Promise<string | undefined> {
   return nearestName(called, [...methods]);
 }
 
-/** Imports a TypeScript/JavaScript declaration; its default export is the Organization (or an App holding it). */
+/** Why a declaration may not read or do what it tried, by the permission Node refused it (bin/declaration.mjs). */
+function refusedReach(data: ThrownData, folder: string): string | undefined {
+  if (data.code !== 'ERR_ACCESS_DENIED') return undefined;
+  const resource = typeof data.resource === 'string' ? data.resource : undefined;
+  switch (data.permission) {
+    case 'FileSystemRead':
+      return `reads ${resource ?? 'a file'}, outside its folder (${folder}) and the installed packages, which are all a declaration may read: move the file into ${folder}`;
+    case 'FileSystemWrite':
+      return `writes ${resource ?? 'a file'}: a declaration writes no file (orgctl writes the output)`;
+    case 'ChildProcess':
+      return 'starts a process: a declaration may not (it runs with its folder and the installed packages only)';
+    case 'WorkerThreads':
+      return 'starts a worker thread: a declaration may not';
+    default:
+      return undefined;
+  }
+}
+
+/** An error the declaration threw, as orgctl says it: its own errors as they are, anything else a ModuleError naming the line. */
+async function declarationFailure(file: string, abs: string, data: ThrownData): Promise<Error> {
+  const kind = data.kind;
+  if (typeof kind === 'string' && Object.hasOwn(ERROR_KINDS, kind))
+    return Object.assign(new Error(data.message ?? ''), data, { stack: undefined }); // DeclarationError, SpecError...: already says what is wrong
+  const refused = refusedReach(data, dirname(abs));
+  if (refused) return new ModuleError(`${file}: ${refused}`);
+  const missing = missingPackage(data, abs);
+  if (missing) return new ModuleError(`${file}: ${missing}`);
+  const message = data.message ?? '';
+  const frame = data.stack?.split('\n').find((l) => l.includes(abs));
+  const meant = data.name === 'TypeError' ? await methodMeant(message) : undefined;
+  return new ModuleError(
+    `${file}: ${message}${meant ? `: did you mean ${meant}?` : ''}${frame ? `\n  ${frame.trim()}` : ''}`,
+  );
+}
+
+/**
+ * Loads a TypeScript/JavaScript declaration, whose default export is the Organization (or an App
+ * holding it): bundled here, run in a child process that reaches only its folder and the installed
+ * packages (isolated-declaration.ts), and read back as data.
+ */
 export async function loadModule(file: string): Promise<Loaded> {
   const abs = resolve(file);
   readText(abs); // a clear message for a missing file, before the module loader's
-  let mod: { default?: unknown; org?: unknown };
-  // What it imports of its own is known only from the bundle: else the file alone.
-  let sources = [abs];
-  try {
-    // TypeScript declarations load as a cached esbuild bundle; through tsx when esbuild is missing.
-    const typescript = /\.m?ts$/.test(abs);
-    const bundled = typescript ? await importBundled(abs) : undefined;
-    if (typescript && !bundled) (await importModule<typeof import('tsx/esm/api')>('tsx/esm/api')).register();
-    if (bundled) sources = bundled.sources;
-    mod = (bundled?.module as typeof mod | undefined) ?? (await importModule<typeof mod>(pathToFileURL(abs).href));
-  } catch (e) {
-    if (kindOf(e)) throw e; // orgctl's own (DeclarationError, SpecError...): already says what is wrong
-    const missing = missingPackage(e, abs);
-    if (missing) throw new ModuleError(`${file}: ${missing}`);
-    const err = e as Error;
-    const frame = err.stack?.split('\n').find((l) => l.includes(abs));
-    const meant = err instanceof TypeError ? await methodMeant(err.message) : undefined;
+  const bundled = await bundleDeclaration(abs);
+  if ('unavailable' in bundled)
+    throw new ModuleError(`${file}: cannot run it apart from orgctl: ${bundled.unavailable}`);
+  const engine = packageRoot();
+  const reach = reachOf(abs, bundled.bundle, engine);
+  if ('link' in reach)
     throw new ModuleError(
-      `${file}: ${err.message}${meant ? `: did you mean ${meant}?` : ''}${frame ? `\n  ${frame.trim()}` : ''}`,
+      `${file}: ${reach.link} is a link to ${reach.target}, outside what a declaration may read (its folder and the installed packages): put the file itself there, or remove the link`,
     );
-  }
-  const root = mod.default ?? mod.org;
-  if (!root || typeof root !== 'object' || !('node' in root)) {
+  const message = await runIsolated(bundled.bundle, reach, engine);
+  if ('error' in message) throw await declarationFailure(file, abs, message.error);
+  if ('exportsNoTree' in message)
     throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);
-  }
-  return { root: root as IConstruct, declaredIn: relative(process.cwd(), abs) || file, sources };
+  return { declared: message.declared, declaredIn: relative(process.cwd(), abs) || file, sources: bundled.sources };
 }
 
 /** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */

@@ -66,7 +66,7 @@ function ownFolder(dir: string, private_: boolean): boolean {
 }
 
 /** The variable naming the folder orgctl keeps its caches in, instead of node_modules/.cache/orgctl. */
-const CACHE_DIR_VARIABLE = 'ORGCTL_CACHE_DIR';
+export const CACHE_DIR_VARIABLE = 'ORGCTL_CACHE_DIR';
 
 /**
  * orgctl's cache folder `name` for a file: `$ORGCTL_CACHE_DIR/<name>` when that is set (the tests

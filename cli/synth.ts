@@ -48,7 +48,7 @@ export const command = defineCommand({
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
     const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
     const declaredIn = projectPath(loaded.declaredIn, project);
-    const synthesized = synthesize(loaded.root, { today, declaredIn });
+    const synthesized = synthesize(loaded.declared, { today, declaredIn });
     const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
     io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
     const objects = result.documents;

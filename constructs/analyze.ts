@@ -13,19 +13,22 @@ import { judgeManifests } from '../policies/output/judge.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization, type Placed } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { findOrganization, treeFindings } from './tree.ts';
+import { declaredOrganization, isDeclaredData, type DeclaredOrganization } from './declared.ts';
+
+/** A declaration: a construct tree, or what one declares as data (a declaration module's, from its own process). */
+export type Declaration = IConstruct | DeclaredOrganization;
 
 const hasError = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
 
 /** The organization's model, and the findings of `rules` over it and of the rest of the construct tree. */
-function judgeDeclaration(root: IConstruct, today: string, rules?: readonly OrgRule[]) {
-  const model = findOrganization(root).toModel();
-  return { model, findings: [...runPolicies(model, { today }, rules), ...treeFindings(root)] };
+function judgeDeclaration(declaration: Declaration, today: string, rules?: readonly OrgRule[]) {
+  const { model, treeFindings } = isDeclaredData(declaration) ? declaration : declaredOrganization(declaration);
+  return { model, findings: [...runPolicies(model, { today }, rules), ...treeFindings] };
 }
 
 /** The declaration's own rules (what `orgctl check` judges): its policies and the construct tree's findings, sorted. */
 export function checkDeclaration(
-  root: IConstruct,
+  root: Declaration,
   options: { readonly today: string },
 ): { readonly ok: boolean; readonly findings: readonly Finding[]; readonly model: OrgModel } {
   const { model, findings } = judgeDeclaration(root, options.today, MODEL_RULES);
@@ -40,7 +43,7 @@ export function checkDeclaration(
  * (analyzeOrganization), so what explain refuses is what check reports.
  */
 export function placeCheckedDeclaration(
-  root: IConstruct,
+  root: Declaration,
   options: { readonly today: string; readonly namespace?: string },
 ): AnalyzedOrganization {
   const checked = checkDeclaration(root, options);
@@ -66,7 +69,7 @@ interface AnalyzedOrganization {
  * Every policy, then (only when no error) the objects, placed and judged by what their RBAC really
  * allows: what synthesis writes, before writing YAML.
  */
-export function analyzeOrganization(root: IConstruct, options: { readonly today: string }): AnalyzedOrganization {
+export function analyzeOrganization(root: Declaration, options: { readonly today: string }): AnalyzedOrganization {
   const { model, findings } = judgeDeclaration(root, options.today);
   if (hasError(findings)) return { ok: false, findings, model };
   const placed = placeOrganization(model, { today: options.today });

@@ -2,9 +2,8 @@
  * The whole synthesis as one pure function: construct tree → findings + file contents.
  * Writing files is the CLI's job (atomically); nothing here touches the disk.
  */
-import type { IConstruct } from 'constructs';
 import { compareFindings, type Finding, sourceText } from '../model/findings.ts';
-import { analyzeOrganization } from './analyze.ts';
+import { analyzeOrganization, type Declaration } from './analyze.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
@@ -37,7 +36,7 @@ export interface SynthResult {
 }
 
 /** Policies, then (only when no error) the manifests as YAML file contents. */
-export function synthesize(root: IConstruct, options: SynthOptions): SynthResult {
+export function synthesize(root: Declaration, options: SynthOptions): SynthResult {
   const { findings, model, placed, objects } = analyzeOrganization(root, options);
   if (!placed || !objects) return { ok: false, findings, files: [], model, documents: 0 };
   const rendered = groupIntoFiles(placed);

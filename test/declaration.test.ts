@@ -82,7 +82,7 @@ describe('TypeScript declarations', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('without a writable cache the declaration still loads (through tsx)', () => {
+  it('without a cache folder in the project the declaration still loads (bundled in the temporary folder)', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'node_modules'), 'a file where the cache folder would go\n');
     const file = join(dir, 'org.ts');

@@ -8,7 +8,7 @@
  * self-edit passes.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseSpec, distPair, judge, reviewPair, type Spec } from './review/scenarios.ts';
 import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
@@ -142,7 +142,8 @@ describe('I3: the daily expiry pull request carries whatever org/org.ts renders 
     const file = join(dir, 'org.ts');
     writeFileSync(
       file,
-      `import { App } from 'cdk8s';
+      `import { existsSync } from 'node:fs';
+import { App } from 'cdk8s';
 import { Organization } from ${JSON.stringify(join(ROOT, 'constructs/index.ts'))};
 const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
 org.user('alice@acme.io', { github: 'alice', admin: true });
@@ -151,16 +152,18 @@ const bob = org.user('bob@acme.io', { github: 'bob' });
 const web = org.namespace('web');
 const data = org.namespace('data');
 web.grant(bob, 'r:pods');
-const today = process.env.ORGCTL_TODAY ?? new Date().toISOString().slice(0, 10);
-if (today >= '2026-12-01') data.grant(bob, 'w:services');
+// It sees no environment (ORGCTL_TODAY), but reads the clock: a file in its folder stands in for it here.
+if (existsSync(new URL('./2026-12-01', import.meta.url))) data.grant(bob, 'w:services');
 export default org;
 `,
     );
     return file;
   }
   const scratch = repoScratch('rti-bomb-');
-  const synthOn = (file: string, out: string, today: string) =>
-    cli(['synth', '--spec', file, '--out', out], { env: { ORGCTL_TODAY: today } });
+  const synthOn = (file: string, out: string, today: string) => {
+    if (today >= '2026-12-01') writeFileSync(join(dirname(file), '2026-12-01'), '');
+    return cli(['synth', '--spec', file, '--out', out], { env: { ORGCTL_TODAY: today } });
+  };
 
   it('a later dist/-only change that gains access (what the expiry workflow proposes) never passes: only an expiry changes dist/ alone, and it only removes', () => {
     const dir = scratch(); // where the declaration finds cdk8s

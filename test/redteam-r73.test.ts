@@ -141,7 +141,7 @@ describe('R73-2: a spec file saved while explain loads it, then put back', () =>
     writeFileSync(file, b);
     const loaded = await loadDeclaration(file, TODAY);
     writeFileSync(file, a);
-    const placed = placeCheckedDeclaration(loaded.root, { today: TODAY });
+    const placed = placeCheckedDeclaration(loaded.declared, { today: TODAY });
     expect(placed.ok).toBe(true);
     writeExplainIndex(index, before, placed.model!, placed.objects!);
     expect(readFileSync(file, 'utf8')).toBe(a);
@@ -156,7 +156,7 @@ describe('R73-2: a spec file saved while explain loads it, then put back', () =>
     writeFileSync(file, bobHolds('r:pods'));
     const index = explainIndexOf(file, TODAY, 'abcdef0123456789')!;
     const before = declarationBefore(index)!;
-    const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).root, { today: TODAY });
+    const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).declared, { today: TODAY });
     writeExplainIndex(index, before, placed.model!, placed.objects!);
     expect(bobInIndex(index)).toEqual(['acme:r:pods']);
   });

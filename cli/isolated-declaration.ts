@@ -1,0 +1,172 @@
+/**
+ * A declaration module is a program, and a merged pull request's runs wherever synth runs next:
+ * every admin's machine (their files, their environment: a GitHub token, a kubeconfig) and the
+ * check jobs. So it runs in a child Node process under Node's permission model, with no
+ * environment: it may read its own folder, the installed packages and its bundle, and nothing else;
+ * it writes no file, starts no process or worker thread, and loads no native addon. It hands back
+ * what it declares as data (constructs/declared.ts), which orgctl judges and renders in its own
+ * process.
+ *
+ * Node calls its permission model a seat belt, not a sandbox against code written to escape it,
+ * and it follows symbolic links: a link in a readable folder to a file elsewhere would be read
+ * through. So no such link may be there (linkLeavingReach); Node 20 cannot limit the network.
+ */
+import { spawn } from 'node:child_process';
+import { type Dirent, lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type DeclarationMessage, readDeclarationMessage } from '../constructs/declared.ts';
+import { ModuleError } from '../model/errors.ts';
+
+/** What the child may read: whole folders, and single files. */
+export interface Reach {
+  /** The declaration's folder (unless it is the project's root), and each node_modules above it. */
+  readonly folders: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** Node 22.13+ and 23.5+ name it --permission; Node 20 only --experimental-permission. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+
+/** The child's entry (plain JavaScript), beside the launcher. */
+const ENTRY = join('bin', 'declaration.mjs');
+
+const isFolder = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+
+/**
+ * A folder as given and as it really is (node_modules may be a link to a shared install: Node
+ * checks the path a file is opened by, and esbuild names packages by their real paths).
+ */
+function bothSpellings(path: string): string[] {
+  try {
+    const real = realpathSync(path);
+    return real === path ? [path] : [path, real];
+  } catch {
+    return [path];
+  }
+}
+
+const inside = (path: string, folders: readonly string[]): boolean =>
+  folders.some((f) => path === f || path.startsWith(f.endsWith(sep) ? f : `${f}${sep}`));
+
+/** The node_modules folder an installed package sits in (`…/node_modules/x`, `…/node_modules/@s/x`), if it is one. */
+function installedIn(folder: string): string | undefined {
+  const parent = dirname(folder);
+  const modules = basename(parent).startsWith('@') ? dirname(parent) : parent;
+  return basename(modules) === 'node_modules' ? modules : undefined;
+}
+
+/** A link, when it leads outside what may be read, with where it leads. */
+export interface LeavingLink {
+  readonly link: string;
+  readonly target: string;
+}
+
+/**
+ * What the declaration may read: its folder, when it is a folder of its own (org/) — a project's
+ * root, which holds package.json or .git (a checkout's credentials, .env files), is not readable,
+ * only the declaration itself — and every node_modules from there up, where its packages are found,
+ * with the node_modules of every installed package one of them links to (a shared install, pnpm's
+ * store). Or the first link that leads elsewhere (a `file:` dependency names any folder; a link in
+ * org/ any file): Node would read through it. A node_modules is walked where npm makes links (its
+ * packages, @scoped too, .bin, each package's own node_modules; a package's files are never links:
+ * npm drops them), the declaration's folder whole.
+ */
+export function reachOf(declaration: string, bundle: string, engineRoot: string): Reach | LeavingLink {
+  const folder = dirname(declaration);
+  const ownFolder = !exists(join(folder, 'package.json')) && !exists(join(folder, '.git'));
+  const modules: string[] = [];
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (exists(join(dir, 'node_modules'))) modules.push(join(dir, 'node_modules'));
+    if (dirname(dir) === dir) break;
+  }
+  const granted = new Set(modules.flatMap(bothSpellings));
+  const real = () => [...granted].map((f) => bothSpellings(f).at(-1)!);
+  const links: string[] = [];
+  const walk = (dir: string, whole: boolean): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isSymbolicLink()) links.push(path);
+      else if (!e.isDirectory()) continue;
+      else if (e.name === 'node_modules') walk(path, false);
+      else if (whole || e.name.startsWith('@') || e.name === '.bin') walk(path, whole);
+      else if (isFolder(join(path, 'node_modules'))) walk(join(path, 'node_modules'), false);
+    }
+  };
+  // Each node_modules, and each a linked package brings in: its links judged once all are known.
+  const walked = new Set<string>();
+  for (let next = [...granted]; next.length; next = [...granted].filter((f) => !walked.has(f)))
+    for (const f of next) {
+      walked.add(f);
+      const before = links.length;
+      walk(f, false);
+      for (const link of links.slice(before)) {
+        const target = realTarget(link);
+        const installed = target && installedIn(target);
+        if (installed && !inside(target, real())) for (const f of bothSpellings(installed)) granted.add(f);
+      }
+    }
+  if (ownFolder) walk(folder, true);
+  const readable = [...real(), ...(ownFolder ? bothSpellings(folder).slice(-1) : [])];
+  for (const link of links) {
+    const target = realTarget(link);
+    if (target !== undefined && !inside(target, readable)) return { link, target };
+  }
+  return {
+    folders: [...new Set([...(ownFolder ? bothSpellings(folder) : []), ...granted])],
+    files: [...(ownFolder ? [] : [declaration]), bundle, join(engineRoot, ENTRY)],
+  };
+}
+
+/** Where a link leads, really; undefined for a dangling one (which reads nothing). */
+function realTarget(link: string): string | undefined {
+  try {
+    return realpathSync(link);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the bundle in a child process with only `reach` readable and no environment, and reads what
+ * it sends back. Its stdout and stderr are orgctl's stderr: what it prints never mixes into
+ * orgctl's output (`--format json`).
+ */
+export function runIsolated(bundle: string, reach: Reach, engineRoot: string): Promise<DeclarationMessage> {
+  const args = [
+    PERMISSION_FLAG,
+    ...[...reach.folders, ...reach.files].map((p) => `--allow-fs-read=${p}`),
+    '--disable-warning=ExperimentalWarning',
+    join(engineRoot, ENTRY),
+    pathToFileURL(bundle).href,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 2, 'pipe'], env: {} });
+    const chunks: Buffer[] = [];
+    child.stdio[3]!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!text)
+        return reject(
+          new ModuleError(
+            `the process that runs the declaration ended (${signal ? `signal ${signal}` : `exit code ${code}`}) before it said what it declares`,
+          ),
+        );
+      try {
+        resolve(readDeclarationMessage(text));
+      } catch (e) {
+        reject(new ModuleError(`the process that runs the declaration sent what is not a declaration (${String(e)})`));
+      }
+    });
+  });
+}
