@@ -6,9 +6,11 @@
  * environment. Each attack below is what a member's approved change could do before.
  */
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, repoScratch } from './helpers.ts';
+import { ROOT, cli, repoScratch, run } from './helpers.ts';
 
 const scratch = repoScratch('sandbox-');
 const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
@@ -103,6 +105,44 @@ if (people[0] !== 'bob@acme.io') throw new Error('people.json not read');`,
       const r = cli(['check', '--spec', file]);
       expect([r.code, existsSync(join(dir, '..', planted))], attack).toEqual([2, false]);
       expect(r.stderr, attack).toMatch(/error declaration .*org\.ts: (writes|starts a process)/);
+    }
+  });
+});
+
+/**
+ * Node 20's permission model leaves the network open: a declaration could reach what the admin's
+ * machine reaches (a `kubectl proxy` on loopback is the cluster, unauthenticated; a cloud's metadata
+ * address hands out credentials) or send what it read. A declaration needs no network.
+ */
+describe('a declaration reaches no network and signals no process', () => {
+  it('cannot connect, look up a name, listen or signal a process', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const [attack, said] of [
+        [`await fetch('http://127.0.0.1:${port}/api/v1/secrets');`, 'connects to the network'],
+        [`(await import('node:net')).connect(${port}, '127.0.0.1');`, 'connects to the network'],
+        ["await (await import('node:dns')).promises.lookup('localhost');", 'looks up a name'],
+        ["(await import('node:dns')).resolveTxt('example.com', () => {});", 'looks up a name'],
+        ["(await import('node:net')).createServer().listen(0);", 'listens on the network'],
+        ["(await import('node:dgram')).createSocket('udp4').send('x', 53, '127.0.0.1');", 'uses the network'],
+        ['process.kill(process.ppid, 0);', 'signals a process'],
+      ] as const) {
+        const { file } = declarationRunning(attack);
+        const r = await run(['check', '--spec', file]);
+        expect([r.code, r.stderr.split('\n')[0]], attack).toEqual([
+          2,
+          `error declaration ${file}: ${said}: a declaration may not`,
+        ]);
+      }
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
     }
   });
 });
