@@ -134,7 +134,9 @@ async function methodMeant(message: string): Promise<string | undefined> {
 
 /** Why a declaration may not read or do what it tried, by the permission Node refused it (bin/declaration.mjs). */
 function refusedReach(data: ThrownData, folder: string): string | undefined {
-  if (data.code !== 'ERR_ACCESS_DENIED') return undefined;
+  const cause = data.cause as ThrownData | undefined;
+  if (data.code !== 'ERR_ACCESS_DENIED')
+    return cause && typeof cause === 'object' ? refusedReach(cause, folder) : undefined;
   const resource = typeof data.resource === 'string' ? data.resource : undefined;
   switch (data.permission) {
     case 'FileSystemRead':
@@ -145,6 +147,8 @@ function refusedReach(data: ThrownData, folder: string): string | undefined {
       return 'starts a process: a declaration may not (it runs with its folder and the installed packages only)';
     case 'WorkerThreads':
       return 'starts a worker thread: a declaration may not';
+    case 'Network': // bin/declaration.mjs's own refusals (connects to the network: a declaration may not)
+      return data.message;
     default:
       return undefined;
   }
