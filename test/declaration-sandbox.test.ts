@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, repoScratch, run } from './helpers.ts';
+import { ROOT, cli, repoScratch, run, tempDir } from './helpers.ts';
 
 const scratch = repoScratch('sandbox-');
 const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
@@ -143,6 +143,30 @@ describe('a declaration reaches no network and signals no process', () => {
       expect(requests).toBe(0);
     } finally {
       server.close();
+    }
+  });
+});
+
+/**
+ * The bundler runs in orgctl's own process, before the declaration does: an `import` of a file
+ * outside the declaration's reach was read there and built into the bundle (esbuild loads JSON and
+ * text files, `with { type: 'text' }` any file), where the declaration could write it into the
+ * output, a namespace's name, that the admin then commits and pushes.
+ */
+describe('a declaration imports nothing outside its reach', () => {
+  it('refuses an import of a file outside its folder, orgctl and the installed packages, naming it', () => {
+    const outside = tempDir('orgctl-sandbox-outside-');
+    writeFileSync(join(outside, 'config.json'), '{"auths":{"registry":"s3cr3t"}}');
+    writeFileSync(join(outside, 'config'), 'token: s3cr3t\n');
+    for (const [imports, file] of [
+      [`import docker from ${JSON.stringify(join(outside, 'config.json'))};`, 'config.json'],
+      [`import kube from ${JSON.stringify(join(outside, 'config'))} with { type: 'text' };`, 'config'],
+    ] as const) {
+      const { file: declaration } = declarationRunning('', imports);
+      const r = cli(['check', '--spec', declaration]);
+      expect(r.code, imports).toBe(2);
+      expect(r.stderr, imports).not.toContain('s3cr3t');
+      expect(r.stderr, imports).toContain(`imports ${join(outside, file)}, outside`);
     }
   });
 });
