@@ -16,17 +16,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
 import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
+import { mayRead, type Reach } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
+import packageJson from '../package.json' with { type: 'json' };
 import { packageRoot } from './workflows.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 9;
+const BUNDLE_FORMAT = 10;
 
 interface BundleRecord {
   readonly format: number;
@@ -122,6 +124,32 @@ function followExtends(config: string, out: Set<string>): void {
 
 /** The bundle's entry, which esbuild names as given; no file. */
 const STDIN = '<declaration>';
+/**
+ * Code of the declaration's project, imported as code (no `with { type }`: that would read a
+ * source file as text), outside dot folders (.git, .env...) and node_modules: shared helpers
+ * beside org/ (a monorepo's lib/), which the declaration cannot read itself but whose code it runs.
+ */
+function isProjectCode(path: string, attributes: Record<string, string>, project: string | undefined): boolean {
+  if (!project || !SOURCE.test(path) || Object.keys(attributes).length) return false;
+  const parts = relative(project, path).split(sep);
+  return (
+    parts[0] !== '..' && !isAbsolute(parts.join(sep)) && parts.every((p) => !p.startsWith('.') && p !== 'node_modules')
+  );
+}
+
+/**
+ * What a bundle may hold: what the declaration may read, and orgctl's own files (its package's
+ * `files`: the constructs it imports, what reads it as data), never the rest of orgctl's folder
+ * (in orgctl's own repository, the repository).
+ */
+function bundledReach(reach: Reach, engineRoot: string): Reach {
+  const own = (packageJson.files as string[]).map((f) => join(engineRoot, f.replace(/\/$/, '')));
+  return {
+    folders: [...reach.folders, ...own.filter((p) => !/\.\w+$/.test(p))],
+    files: [...reach.files, ...own.filter((p) => /\.\w+$/.test(p)), join(engineRoot, 'package.json')],
+  };
+}
+
 /** What reads the declaration as data in the child process: orgctl's own (the launcher lends its folder to the bundled CLI). */
 const evaluator = (): string => join(packageRoot(), 'constructs', 'declared.ts');
 
@@ -176,8 +204,10 @@ function isPackageImport(specifier: string, resolveDir: string, found: string | 
 async function build(
   file: string,
   dir: string,
+  reach: Reach,
 ): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[]; unstamped: boolean }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
+  const project = folderAbove(file, 'package.json');
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
   // What a relative or absolute import looks at on its way, which esbuild's list of inputs (where
@@ -250,6 +280,20 @@ async function build(
                 sideEffects: !(manifest && declaresNoSideEffects(manifest)),
               };
             });
+            // esbuild reads what it bundles here, in orgctl's process: only what the declaration
+            // itself may read (a JSON or text file from anywhere would be built in, for it to
+            // write into the output).
+            b.onLoad({ filter: /.*/ }, (args) =>
+              mayRead(args.path, reach) || isProjectCode(args.path, args.with, project)
+                ? undefined
+                : {
+                    errors: [
+                      {
+                        text: `imports ${args.path}, outside what a declaration may read (its folder, orgctl, the installed packages, and its project's code): move the file into ${dirname(file)}`,
+                      },
+                    ],
+                  },
+            );
             // Each source keeps its own import.meta.url (and dirname, filename): not the bundle's.
             b.onLoad({ filter: SOURCE }, (args) => {
               if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
@@ -365,6 +409,8 @@ function recordedCode(dir: string, record: BundleRecord): string | undefined {
  */
 export async function bundleDeclaration(
   file: string,
+  reach: Reach,
+  engineRoot: string,
 ): Promise<{ readonly bundle: string; readonly sources: readonly string[] } | { readonly unavailable: string }> {
   try {
     await importModule('esbuild');
@@ -381,7 +427,7 @@ export async function bundleDeclaration(
   let record = readRecord(recordFile);
   if (!record || !answersFor(record, file) || recordedCode(dir, record) === undefined) {
     const startedAt = Date.now();
-    const built = await build(file, dir);
+    const built = await build(file, dir, bundledReach(reach, engineRoot));
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
     const codeSha256 = sha256Of(built.code);
     const code = `${key}-${codeSha256.slice(0, 12)}.mjs`;

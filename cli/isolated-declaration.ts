@@ -49,6 +49,10 @@ function bothSpellings(path: string): string[] {
   }
 }
 
+/** Whether the declaration may read a file (its bundle may hold it), by its real path. */
+export const mayRead = (path: string, reach: Reach): boolean =>
+  reach.files.includes(path) || inside(path, reach.folders);
+
 const inside = (path: string, folders: readonly string[]): boolean =>
   folders.some((f) => path === f || path.startsWith(f.endsWith(sep) ? f : `${f}${sep}`));
 
@@ -75,7 +79,7 @@ export interface LeavingLink {
  * packages, @scoped too, .bin, each package's own node_modules; a package's files are never links:
  * npm drops them), the declaration's folder whole.
  */
-export function reachOf(declaration: string, bundle: string, engineRoot: string): Reach | LeavingLink {
+export function reachOf(declaration: string): Reach | LeavingLink {
   const folder = dirname(declaration);
   const ownFolder = !exists(join(folder, 'package.json')) && !exists(join(folder, '.git'));
   const modules: string[] = [];
@@ -123,7 +127,7 @@ export function reachOf(declaration: string, bundle: string, engineRoot: string)
   }
   return {
     folders: [...new Set([...(ownFolder ? bothSpellings(folder) : []), ...granted])],
-    files: [...(ownFolder ? [] : [declaration]), bundle, join(engineRoot, ENTRY)],
+    files: ownFolder ? [] : [declaration],
   };
 }
 
@@ -144,7 +148,7 @@ function realTarget(link: string): string | undefined {
 export function runIsolated(bundle: string, reach: Reach, engineRoot: string): Promise<DeclarationMessage> {
   const args = [
     PERMISSION_FLAG,
-    ...[...reach.folders, ...reach.files].map((p) => `--allow-fs-read=${p}`),
+    ...[...reach.folders, ...reach.files, bundle, join(engineRoot, ENTRY)].map((p) => `--allow-fs-read=${p}`),
     '--disable-warning=ExperimentalWarning',
     join(engineRoot, ENTRY),
     pathToFileURL(bundle).href,

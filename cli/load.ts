@@ -179,15 +179,15 @@ async function declarationFailure(file: string, abs: string, data: ThrownData): 
 export async function loadModule(file: string): Promise<Loaded> {
   const abs = resolve(file);
   readText(abs); // a clear message for a missing file, before the module loader's
-  const bundled = await bundleDeclaration(abs);
-  if ('unavailable' in bundled)
-    throw new ModuleError(`${file}: cannot run it apart from orgctl: ${bundled.unavailable}`);
-  const engine = packageRoot();
-  const reach = reachOf(abs, bundled.bundle, engine);
+  const reach = reachOf(abs);
   if ('link' in reach)
     throw new ModuleError(
       `${file}: ${reach.link} is a link to ${reach.target}, outside what a declaration may read (its folder and the installed packages): put the file itself there, or remove the link`,
     );
+  const engine = packageRoot();
+  const bundled = await bundleDeclaration(abs, reach, engine);
+  if ('unavailable' in bundled)
+    throw new ModuleError(`${file}: cannot run it apart from orgctl: ${bundled.unavailable}`);
   const message = await runIsolated(bundled.bundle, reach, engine);
   if ('error' in message) throw await declarationFailure(file, abs, message.error);
   if ('exportsNoTree' in message)

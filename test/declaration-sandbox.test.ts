@@ -159,14 +159,45 @@ describe('a declaration imports nothing outside its reach', () => {
     writeFileSync(join(outside, 'config.json'), '{"auths":{"registry":"s3cr3t"}}');
     writeFileSync(join(outside, 'config'), 'token: s3cr3t\n');
     for (const [imports, file] of [
-      [`import docker from ${JSON.stringify(join(outside, 'config.json'))};`, 'config.json'],
-      [`import kube from ${JSON.stringify(join(outside, 'config'))} with { type: 'text' };`, 'config'],
+      [`import read from ${JSON.stringify(join(outside, 'config.json'))};`, 'config.json'],
+      [`import read from ${JSON.stringify(join(outside, 'config'))} with { type: 'text' };`, 'config'],
     ] as const) {
-      const { file: declaration } = declarationRunning('', imports);
+      // Used: an import nothing uses is not built in.
+      const { file: declaration } = declarationRunning('console.error(JSON.stringify(read).length);', imports);
       const r = cli(['check', '--spec', declaration]);
       expect(r.code, imports).toBe(2);
       expect(r.stderr, imports).not.toContain('s3cr3t');
       expect(r.stderr, imports).toContain(`imports ${join(outside, file)}, outside`);
+    }
+  });
+
+  it("bundles its project's code beside its folder (a shared lib/), never as text, nor from a dot folder", () => {
+    /** A declaration whose project holds lib/level.ts and .local/token.ts beside its folder. */
+    const withProjectFiles = (attack: string, imports: string) => {
+      const d = declarationRunning(attack, imports);
+      const project = join(d.dir, '..');
+      for (const [folder, name, text] of [
+        ['lib', 'level.ts', "export const level = 'r:pods'; // s3cr3t\n"],
+        ['.local', 'token.ts', "export const level = 's3cr3t';\n"],
+      ] as const) {
+        mkdirSync(join(project, folder));
+        writeFileSync(join(project, folder, name), text);
+      }
+      return { ...d, project };
+    };
+    const shared = withProjectFiles(
+      "if (level !== 'r:pods') throw new Error('not imported');",
+      "import { level } from '../lib/level.ts';",
+    );
+    expect(cli(['check', '--spec', shared.file]).code).toBe(0);
+    for (const [imports, imported] of [
+      ["import level from '../lib/level.ts' with { type: 'text' };", join('lib', 'level.ts')],
+      ["import { level } from '../.local/token.ts';", join('.local', 'token.ts')],
+    ] as const) {
+      const { file, project } = withProjectFiles('console.error(level.length);', imports);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.includes('s3cr3t')], imports).toEqual([2, false]);
+      expect(r.stderr, imports).toContain(`imports ${join(project, imported)}, outside`);
     }
   });
 });
