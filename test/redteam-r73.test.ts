@@ -34,16 +34,11 @@ import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  declarationBefore,
-  explainIndexOf,
-  readExplainIndex,
-  writeExplainIndex,
-  type ExplainIndex,
-} from '../cli/explain-cache.ts';
+import { declarationBefore, explainIndexOf, writeExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeLockChange } from './base-lock-project.ts';
+import { bobHolds, bobInIndex } from './explain-index-bob.ts';
 import { cli, engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
@@ -96,28 +91,6 @@ describe("R73-1: an upgrade's approval while base's lock cannot be read", () => 
     );
   });
 });
-
-/** A spec of acme (JSON) where bob holds `level` in web. */
-const bobHolds = (level: string): string =>
-  JSON.stringify({
-    apiVersion: 'orgctl/v1',
-    kind: 'Organization',
-    metadata: { name: 'acme' },
-    spec: {
-      owner: 'alice@acme.io',
-      users: [{ email: 'alice@acme.io', github: 'alice', admin: true }, { email: 'bob@acme.io' }],
-      namespaces: [{ name: 'web' }],
-      grants: [{ user: 'bob@acme.io', namespace: 'web', levels: [level] }],
-    },
-  });
-
-/** What explain's index of `file` holds for bob in web: the levels of the bindings naming him, or undefined (no index). */
-function bobInIndex(index: ExplainIndex): string[] | undefined {
-  const view = readExplainIndex(index, 'web', 'bob@acme.io');
-  return view?.objects
-    .filter((o) => o.kind === 'RoleBinding' && JSON.stringify(o).includes('bob@acme.io'))
-    .map((o) => o.metadata.name as string);
-}
 
 /**
  * R73-2: explain keeps an index of a spec file only when the file is the same after it was loaded
