@@ -39,7 +39,7 @@ import {
 } from '../analysis/explain-index.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { sameStamp, stampOf, type FileStamp } from './file-stamp.ts';
+import { sameStamp, stampOf, stampOfOpen, type FileStamp } from './file-stamp.ts';
 import { cacheFolder, isModuleFile } from './paths.ts';
 
 const HEAD = 'organization.json';
@@ -109,15 +109,22 @@ export function explainIndexOf(file: string, today: string, engine = engineId())
   return { dir: join(root, key), file: real };
 }
 
-/** Whether the declaration is still what the index was made from. */
-function unchanged(index: ExplainIndex): boolean {
-  const made = JSON.parse(readFileSync(join(index.dir, MADE_FROM), 'utf8')) as MadeFrom;
+/** The index's files, each opened once: what is read through them is what was opened, whatever then replaces the folder. */
+type OpenIndex = Readonly<Record<typeof MADE_FROM | (typeof ANSWERS)[number], number>>;
+
+/** Whether the declaration is still what the open index was made from. */
+function unchanged(index: ExplainIndex, open: OpenIndex): boolean {
+  const made = JSON.parse(readFileSync(open[MADE_FROM], 'utf8')) as MadeFrom;
   // An index of this date: a branch can commit this key as a link to an index of another day
   // (a grant expired since answered as held), or a folder of links to its files (F5).
   if (made.key !== basename(index.dir)) return false;
   // The answers, then, are the ones written with this record: a branch can commit answers of
   // another declaration beside the record an earlier run here wrote, never their change times (F5).
-  if (!ANSWERS.every((name) => sameStamp(stampOf(join(index.dir, name)), made.answers?.[name]))) return false;
+  // The files open, not their paths: a writer renaming another index into the folder after this
+  // check would have the answers read from it (red team R77-1).
+  const answered = (name: (typeof ANSWERS)[number]) =>
+    sameStamp(stampOfOpen(open[name], join(index.dir, name)), made.answers?.[name]);
+  if (!ANSWERS.every(answered)) return false;
   const now = stampOf(index.file);
   // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
   if (sameStamp(now, made) && made.ctimeMs < made.writtenMs - RACY_MS) return true;
@@ -126,24 +133,17 @@ function unchanged(index: ExplainIndex): boolean {
   return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(index.file) === made.sha256;
 }
 
-/** Parts of one file, read by position (in bytes) as UTF-8 text, through one descriptor. */
-function readParts(path: string): {
-  read: (start: number, end: number) => string;
-  close: () => void;
-} {
-  const fd = openSync(path, 'r');
-  return {
-    read: (start, end) => {
-      const buffer = Buffer.allocUnsafe(end - start);
-      let done = 0;
-      while (done < buffer.length) {
-        const n = readSync(fd, buffer, done, buffer.length - done, start + done);
-        if (n === 0) throw new Error(`${path}: shorter than its index says`);
-        done += n;
-      }
-      return buffer.toString('utf8');
-    },
-    close: () => closeSync(fd),
+/** Parts of one open file, read by position (in bytes) as UTF-8 text. */
+function readParts(fd: number, path: string): (start: number, end: number) => string {
+  return (start, end) => {
+    const buffer = Buffer.allocUnsafe(end - start);
+    let done = 0;
+    while (done < buffer.length) {
+      const n = readSync(fd, buffer, done, buffer.length - done, start + done);
+      if (n === 0) throw new Error(`${path}: shorter than its index says`);
+      done += n;
+    }
+    return buffer.toString('utf8');
   };
 }
 
@@ -171,14 +171,31 @@ function writeParts(path: string, texts: Iterable<string>): number[] {
  * loaded as without one).
  */
 export function readExplainIndex(index: ExplainIndex, namespace: string, subject: string): NamespaceView | undefined {
-  let namespaces: ReturnType<typeof readParts> | undefined;
-  let buckets: ReturnType<typeof readParts> | undefined;
+  const fds: number[] = [];
   try {
-    if (!unchanged(index)) return undefined;
-    const head = readFileSync(join(index.dir, HEAD), 'utf8');
-    namespaces = readParts(join(index.dir, NAMESPACES));
-    buckets = readParts(join(index.dir, BUCKETS));
-    const view = namespaceViewOf(head, { namespaces: namespaces.read, buckets: buckets.read }, namespace, subject);
+    // Every file opened first, the record first, then each checked and read through its
+    // descriptor: a file of answers opened from another index than the record is not its
+    // record's (its fstat), and one opened from this index is read whatever replaces it (R77-1).
+    const opened = (name: string) => {
+      fds.push(openSync(join(index.dir, name), 'r'));
+      return fds.at(-1)!;
+    };
+    const open: OpenIndex = {
+      [MADE_FROM]: opened(MADE_FROM),
+      [HEAD]: opened(HEAD),
+      [NAMESPACES]: opened(NAMESPACES),
+      [BUCKETS]: opened(BUCKETS),
+    };
+    if (!unchanged(index, open)) return undefined;
+    const view = namespaceViewOf(
+      readFileSync(open[HEAD], 'utf8'),
+      {
+        namespaces: readParts(open[NAMESPACES], join(index.dir, NAMESPACES)),
+        buckets: readParts(open[BUCKETS], join(index.dir, BUCKETS)),
+      },
+      namespace,
+      subject,
+    );
     if (view) {
       const now = new Date();
       utimesSync(index.dir, now, now); // recently used: kept when older ones are removed
@@ -187,8 +204,7 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
   } catch {
     return undefined;
   } finally {
-    namespaces?.close();
-    buckets?.close();
+    for (const fd of fds) closeSync(fd);
   }
 }
 

@@ -5,7 +5,7 @@
  * that answer for what they were made from (the declaration's bundle, what an output was written
  * from, explain's index) keep one per path they read.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { fstatSync, lstatSync, type Stats, statSync } from 'node:fs';
 
 export interface FileStamp {
   readonly path: string;
@@ -21,23 +21,29 @@ export interface FileStamp {
 
 const ABSENT = { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0, dev: 0 } as const;
 
+const stampFrom = (path: string, s: Stats): FileStamp => ({
+  path,
+  size: s.size,
+  mtimeMs: s.mtimeMs,
+  ctimeMs: s.ctimeMs,
+  ino: s.ino,
+  dev: s.dev,
+});
+
 /** `path` as it is now (`link`: the link itself, not what it points to). */
 export function stampOf(path: string, link = false): FileStamp {
   try {
-    const s = link ? lstatSync(path) : statSync(path);
-    return {
-      path,
-      size: s.size,
-      mtimeMs: s.mtimeMs,
-      ctimeMs: s.ctimeMs,
-      ino: s.ino,
-      dev: s.dev,
-      ...(link ? { link } : {}),
-    };
+    return link ? { ...stampFrom(path, lstatSync(path)), link } : stampFrom(path, statSync(path));
   } catch {
     return { path, ...ABSENT, ...(link ? { link } : {}) };
   }
 }
+
+/**
+ * The file open as `fd` (opened from `path`), as it is now: what is read through `fd` is this file,
+ * whatever `path` names by then (a check of the path, then a read by it, may read another file).
+ */
+export const stampOfOpen = (fd: number, path: string): FileStamp => stampFrom(path, fstatSync(fd));
 
 /** Whether two stamps are of one file, untouched between them (where each was taken aside). */
 export const sameStamp = (now: FileStamp, was: FileStamp | undefined): boolean =>
