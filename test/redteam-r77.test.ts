@@ -1,14 +1,15 @@
 /**
  * Red team R77: leftovers of earlier red teams on what orgctl reads from disk (R73, R71).
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { declarationBefore, explainIndexOf, writeExplainIndex, type ExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
-import { TODAY, tempDir } from './helpers.ts';
+import { ROOT, run, shardHolding, TODAY, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 /** Called before each file system call the code under test makes by path (armed by a test, then disarmed). */
 const seam = vi.hoisted(() => ({ before: undefined as ((path: string) => void) | undefined }));
@@ -31,6 +32,11 @@ vi.mock('node:fs', async (original) => {
     lstatSync: seen(real.lstatSync),
   };
 });
+
+// The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
 
 const ENGINE = 'abcdef0123456789';
 
@@ -92,5 +98,58 @@ describe("R77-1: explain's index replaced between the reader's check and its rea
       if (held !== undefined) expect([step, held]).toEqual([step, ['acme:r:pods']]);
     // And left alone, the index still answers (it is not refused whole).
     expect(bobInIndex(index)).toEqual(['acme:r:pods']);
+  });
+});
+
+/**
+ * R77-3 (R71's leftover): the partial read (cli/partial-read.ts: can-i, who-can) skips unparsed the
+ * documents of other namespaces in the shard it reads, trusting that Kubernetes reads them as those
+ * namespaces' objects. Not so for a key written over the 1,024 characters Go's YAML reads before its
+ * `:` (R71-1): Go refuses the whole file, so the shard's Application applies none of it (it keeps its
+ * last state: a binding of web revoked in dist/ stays in the cluster). The full read refuses the
+ * output; the partial read answered from web's documents as if the file were applied.
+ */
+describe("R77-3: a key Go refuses in another namespace's document of the shard read", () => {
+  /** The example's dist/ with a RoleBinding of ns-22 (placed in web's shard) appended, a label key of `length` characters. */
+  function withNeighbourKey(length: number): string {
+    const dir = join(tempDir('orgctl-r77-3-'), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const path = join(dir, shardHolding(dir, 'web'));
+    const doc = [
+      '---',
+      ...W_FULL_FOR_BOB.slice(0, 3), // apiVersion, kind: RoleBinding, metadata:
+      '  labels:',
+      `    ${'a'.repeat(length)}: x`,
+      '  name: acme:r:pods',
+      '  namespace: ns-22',
+      ...W_FULL_FOR_BOB.slice(5),
+      '',
+    ].join('\n');
+    writeFileSync(path, readFileSync(path, 'utf8') + doc);
+    return dir;
+  }
+
+  it('can-i get pods -n web --as bob@acme.io refuses the output, as the full read does', async () => {
+    const dir = withNeighbourKey(1100);
+    const ask = ['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', dir];
+    const { full } = await bothReads(() => run(ask));
+    expect(full.stderr).toMatch(/a key written in 1,100 characters/);
+    await expectPartialRefusesAsFull(() => run(ask));
+  });
+
+  it('who-can get pods -n web refuses it too', async () => {
+    const dir = withNeighbourKey(1100);
+    const ask = ['who-can', 'get', 'pods', '-n', 'web', '--dir', dir, '--format', 'json'];
+    const { full, partial } = await bothReads(() => run(ask));
+    expect(full.code, full.stdout + full.stderr).toBe(2);
+    expect([partial.code, partial.stdout]).toEqual([full.code, full.stdout]);
+  });
+
+  it('a guard: a key of 1,024 characters there is read by both, and answered', async () => {
+    const dir = withNeighbourKey(1024);
+    const ask = ['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', dir];
+    const { full, partial } = await bothReads(() => run(ask));
+    expect(full.code, full.stderr).toBe(0);
+    expect([partial.code, partial.stdout]).toEqual([full.code, full.stdout]);
   });
 });
