@@ -22,11 +22,16 @@
  * subjects) are written once, as orgctl writes them. Any other file is parsed whole and any other
  * document parsed, so that a document hidden from the partial read, or one Kubernetes reads as
  * another object than its head says (a list: an `items` key, R39-1), is refused as the full read
- * refuses it (red team R35-2). What
+ * refuses it (red team R35-2). A document holding a line longer than the key Go's YAML reads
+ * (over 1,024 characters) is parsed too: Go refuses the whole file for such a key, the documents
+ * asked about with it (red team R77-3). What
  * is not checked: the rest of a skipped document, deeper than its head (an anchor in a label, a
  * key written twice in its rules). The full read refuses that output where the partial read
  * answers; the answer is still the cluster's, since Kubernetes reads that document as the object of
  * another namespace (or the ConfigMap, or the binding not naming the subject) that its head says.
+ * Not so for YAML Go refuses below a head (a line indented deeper than its mapping's keys: "mapping
+ * values are not allowed"): Go refuses the whole file, and the answer is of a file the cluster
+ * does not apply (red team R77, left: a dist/ review's output-proof never merges).
  * Reading it would cost what the partial read saves (a strict parse of the files read: ~1.7x).
  */
 import { isUtf8 } from 'node:buffer';
@@ -57,6 +62,7 @@ import {
 import {
   blockLinesAsWritten,
   bytesHoldUnwrittenRaw,
+  GO_KEY_MAX_CHARACTERS,
   LINE_AS_WRITTEN,
   MAY_OPEN_PAST_LINE,
   scalar,
@@ -305,8 +311,39 @@ function documentsWhere(bytes: Buffer, label: string, wanted: Keep): string | un
   const docs = isUtf8(bytes) ? splitDocuments(scan) : undefined;
   if (!docs) return decodeOutput(bytes, label);
   const kept: Buffer[] = [bytes.subarray(0, docs[0]!.start)];
-  for (const d of docs) if (wanted(d.head, scan.slice(d.start, d.end))) kept.push(bytes.subarray(d.start, d.end));
+  // A document holding a line that may be a key past what Go's YAML reads is parsed, wanted or
+  // not: Go refuses the whole file for it, and the documents wanted with it (R77-3).
+  const long = longLines(scan, GO_KEY_MAX_CHARACTERS);
+  let next = 0;
+  for (const d of docs) {
+    while (next < long.length && long[next]! < d.start) next++;
+    const holdsLong = next < long.length && long[next]! < d.end;
+    if (wanted(d.head, scan.slice(d.start, d.end)) || holdsLong) kept.push(bytes.subarray(d.start, d.end));
+  }
   return kept.length > 1 ? decodeOutput(Buffer.concat(kept), label) : undefined;
+}
+
+/**
+ * Where each line of more than `max` characters begins (in bytes as Latin-1: a line of more
+ * characters has more bytes). From each line's start, the last line break within `max`
+ * characters is looked for backwards: a file of short lines is passed over some `max` characters
+ * a step (at size L, 0.04 ms for a namespace's shard and 0.15 ms for the cluster shard, against
+ * 0.4 ms line by line and 4-8 ms by a regular expression).
+ */
+function longLines(scan: string, max: number): number[] {
+  const long: number[] = [];
+  let at = 0;
+  while (at + max < scan.length) {
+    const lastBreak = scan.lastIndexOf('\n', at + max);
+    if (lastBreak >= at) at = lastBreak + 1;
+    else {
+      long.push(at);
+      const end = scan.indexOf('\n', at + max);
+      if (end < 0) break;
+      at = end + 1;
+    }
+  }
+  return long;
 }
 
 /** One line of a subject as orgctl writes it: its field, one space, a plain scalar (kind: User or ServiceAccount). */

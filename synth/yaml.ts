@@ -540,7 +540,7 @@ function plainToken(text: string, from: number, to: number): string | undefined 
  * keys of 317 characters at most (the API server's names), but a key the organization declares
  * spelled in \u escapes is six times as long and the same key to any reader (red team R71-1).
  */
-const GO_KEY_MAX_CHARACTERS = 1024;
+export const GO_KEY_MAX_CHARACTERS = 1024;
 
 const SPACE = 32;
 const QUOTE = 34;
