@@ -10,6 +10,7 @@ import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
 import { ROOT, run, shardHolding, TODAY, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
+import { refusedUpgrade } from './upgrade-judgement.ts';
 
 /** Called before each file system call the code under test makes by path (armed by a test, then disarmed). */
 const seam = vi.hoisted(() => ({ before: undefined as ((path: string) => void) | undefined }));
@@ -151,5 +152,45 @@ describe("R77-3: a key Go refuses in another namespace's document of the shard r
     const { full, partial } = await bothReads(() => run(ask));
     expect(full.code, full.stderr).toBe(0);
     expect([partial.code, partial.stdout]).toEqual([full.code, full.stdout]);
+  });
+});
+
+/**
+ * R77-4 (R71's leftover): the judgement of an upgrade's head dist/ as written (review/
+ * written-output.ts) held each file to the bytes one Argo CD Application takes (orgctl's shard
+ * limit, 4 MB), not to its objects (1,500): a head engine may add ClusterRoles nobody binds that
+ * hold no privilege (a level of a newer catalog), and it passed a cluster shard of 1,600 more.
+ * This engine refuses to render such a shard (shard-limit): an Application that large is reported
+ * to stall its syncs (Argo CD #14224), revocations included. The review job itself is not at risk:
+ * measured, the judgement's time and memory grow with the objects (about 50-65 us and 1 KB of heap
+ * each), which the bytes bound (an object is some 80 bytes at least: 50,000 in 4 MB, 3 s).
+ */
+describe("R77-4: an upgrade's head shard past the objects one Argo CD Application takes", () => {
+  /** The example's dist/ with `count` unbound ClusterRoles of acme:r:pods's shape (no rules) appended to lga1's cluster shard. */
+  function withUnboundRoles(count: number): string {
+    const head = join(tempDir('orgctl-r77-4-'), 'dist');
+    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const file = join(head, 'lga1/cluster/resources.yaml');
+    const text = readFileSync(file, 'utf8');
+    const role = text
+      .split(/^---\n/m)
+      .find((d) => d.startsWith('apiVersion: rbac') && d.includes('  name: acme:r:pods\n'))!;
+    const shape = role.slice(0, role.indexOf('rules:\n'));
+    const added = Array.from(
+      { length: count },
+      (_, i) => `---\n${shape.replace('  name: acme:r:pods\n', `  name: acme:r:zz${i}\n`)}rules: []\n`,
+    );
+    writeFileSync(file, text + added.join(''));
+    return head;
+  }
+
+  it('refuses a shard of more objects than that, naming the file and its count', () => {
+    expect(refusedUpgrade(withUnboundRoles(1600)).join('\n')).toMatch(
+      /lga1\/cluster\/resources\.yaml: [\d,]+ objects, over the 1,500/,
+    );
+  });
+
+  it('a guard: a few unbound roles without privilege (a newer catalog) are still taken', () => {
+    expect(refusedUpgrade(withUnboundRoles(3))).toEqual([]);
   });
 });
