@@ -50,7 +50,7 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
 import { ownValue } from '../model/own-keys.ts';
-import { byteLength, clipShown } from '../model/text.ts';
+import { byteLength, clipShown, withThousands } from '../model/text.ts';
 import { OUTPUT_PROOF } from './proof.ts';
 
 /** What the recovered organization accounts for. */
@@ -603,18 +603,31 @@ function membersFileProblems(files: readonly OutputFile[], rendered: readonly Ou
       ];
 }
 
-/** Every output file within what one Argo CD Application takes (orgctl's shard limit): orgctl's own metadata may not grow a shard past it. */
-function fileSizeProblems(files: readonly OutputFile[]): Problem[] {
+/**
+ * Every output file within what one Argo CD Application takes (orgctl's shard limit): orgctl's own
+ * metadata may not grow a shard past its bytes, nor roles nobody binds past its objects, which this
+ * engine never renders either (shard-limit; red team R77-4). `objects`: head's documents read.
+ */
+function shardLimitProblems(files: readonly OutputFile[], objects: readonly ManifestDoc[]): Problem[] {
+  // A document's file is named as it was read (the folder's path, or the ref's), ending in the file's path.
+  const counts = new Map<string, number>();
+  for (const d of objects) counts.set(d.file, (counts.get(d.file) ?? 0) + 1);
+  const countOf = (path: string) =>
+    [...counts].reduce((n, [file, c]) => (file === path || file.endsWith(`/${path}`) ? n + c : n), 0);
+  const over = (file: string, what: string, limit: string): Problem => ({
+    at: { file, index: -1 },
+    message: `${what}, over the ${limit} one Argo CD Application takes (orgctl's shard limit)`,
+  });
   return files.flatMap((f) => {
+    if (f.path === MEMBERS_FILE) return [];
     const bytes = byteLength(f.content);
-    return f.path === MEMBERS_FILE || bytes <= SHARD_LIMITS.bytes
-      ? []
-      : [
-          {
-            at: { file: f.path, index: -1 },
-            message: `${bytes} bytes, over the ${SHARD_LIMITS.bytes} one Argo CD Application takes (orgctl's shard limit)`,
-          },
-        ];
+    const count = countOf(f.path);
+    return [
+      ...(bytes > SHARD_LIMITS.bytes ? [over(f.path, `${bytes} bytes`, String(SHARD_LIMITS.bytes))] : []),
+      ...(count > SHARD_LIMITS.objects
+        ? [over(f.path, `${withThousands(count)} objects`, withThousands(SHARD_LIMITS.objects))]
+        : []),
+    ];
   });
 }
 
@@ -707,7 +720,7 @@ export function judgeWrittenOutput(
     ...bindingProblems(readRbac(mine), rbac),
     ...renderingProblems(mine, objects, rbac, model.argocd?.boundary !== undefined),
     ...membersFileProblems(head.files, rendered),
-    ...fileSizeProblems(head.files),
+    ...shardLimitProblems(head.files, objects),
     ...skipMarkerProblems(head.files),
   ])
     out.push(refused(at, message));
