@@ -3,6 +3,7 @@
  */
 import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { declarationBefore, explainIndexOf, writeExplainIndex, type ExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
@@ -192,5 +193,38 @@ describe("R77-4: an upgrade's head shard past the objects one Argo CD Applicatio
 
   it('a guard: a few unbound roles without privilege (a newer catalog) are still taken', () => {
     expect(refusedUpgrade(withUnboundRoles(3))).toEqual([]);
+  });
+});
+
+/**
+ * R77-2 (R73's leftover): a file whose stat is taken within a clock tick of its change may change
+ * again without its stat changing (git's "racily clean"). The launcher (bin/orgctl.mjs) runs a
+ * bundle once without keeping it when a package file it bundled changed less than 100 ms before
+ * the build began; explain's index (cli/explain-cache.ts) reads the spec file again when it changed
+ * less than 2,000 ms before the index was written. One idea, two windows: on a file system keeping
+ * times to the second (ext3, HFS+) or two (FAT), a package file patched during a build shows a change
+ * time up to a tick earlier than the change, before the build's start, so the launcher kept a
+ * bundle of what it read under the stat of what is there now (R73-3's patch never ran).
+ */
+describe('R77-2: the racy window covers file systems keeping times to 1 s or 2 s', () => {
+  /** The window a source file declares (`const RACY_MS = N`). */
+  const windowOf = (file: string): number =>
+    Number(/const RACY_MS = ([\d_]+);/.exec(readFileSync(join(ROOT, file), 'utf8'))![1]!.replaceAll('_', ''));
+
+  it.each([
+    'bin/orgctl.mjs',
+    'cli/explain-cache.ts',
+  ])('%s: a change at or after a moment, its time truncated to 1 s or 2 s, is within the window', (file) => {
+    const window = windowOf(file);
+    // What each reader does with a change time: within the window of the moment, it may be later.
+    const mayHaveChangedSince = (ctimeMs: number, sinceMs: number) => ctimeMs > sinceMs - window;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1_000, 2_000),
+        fc.integer({ min: 10_000, max: 2 ** 40 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        (tick, since, after) => mayHaveChangedSince(Math.floor((since + after) / tick) * tick, since),
+      ),
+    );
   });
 });
