@@ -115,9 +115,6 @@ const packageFilesRead = (metafile) =>
     .map((p) => resolve(p))
     .filter((p) => p.split(sep).includes('node_modules') && !SOURCES.some((d) => p.startsWith(join(root, d, sep))));
 
-/** A file changed this close to a build's start (a clock tick or more) may have been read before the change, and its stat taken after. */
-const RACY_MS = 100;
-
 // Bundles of earlier sources or package files: removed once they are an hour old (a run may still be
 // using one). Only this script's own folders (a bundle's name, or one being built): not the declarations' cache.
 // And the lists of packages' files of earlier sources (`<sources>.inputs`), but the current sources' one.
@@ -229,9 +226,12 @@ async function bundled() {
       metafile: true,
     });
     const read = [...new Set([cli, apart].flatMap((b) => packageFilesRead(b.metafile)))].sort();
-    // A package's file changed while it was bundled: its stat now may not be of what was read, so
-    // this bundle is run once and not kept under it (pruned later, as an interrupted build is).
-    if (read.some((f) => (statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity) > started - RACY_MS)) return tmp;
+    // A package's file changed while it was bundled (a clock tick of the file system's before its
+    // start, or later): its stat now may not be of what was read, so this bundle is run once and
+    // not kept under it (pruned later, as an interrupted build is). Only when building: imported here.
+    const { mayHaveChangedSince } = await import('../cli/racy.mjs');
+    if (read.some((f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, started)))
+      return tmp;
     writeAtomically(inputsFile, JSON.stringify(read));
     out = join(cache, bundleName(sources, read));
     try {

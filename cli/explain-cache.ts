@@ -41,6 +41,7 @@ import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { sameStamp, stampOf, stampOfOpen, type FileStamp } from './file-stamp.ts';
 import { cacheFolder, isModuleFile } from './paths.ts';
+import { mayHaveChangedSince } from './racy.mjs';
 
 const HEAD = 'organization.json';
 const NAMESPACES = 'namespaces.json';
@@ -51,8 +52,6 @@ const MADE_FROM = 'declaration.json';
 const ANSWERS = [HEAD, NAMESPACES, BUCKETS] as const;
 /** Indexes kept: the most recently used; older ones are removed when one is written. */
 const KEPT = 2;
-/** A file modified this close to the index's writing may have changed since without its time changing. */
-const RACY_MS = 2_000;
 
 /**
  * The running engine: the name of the bundle folder its code was loaded from
@@ -126,8 +125,8 @@ function unchanged(index: ExplainIndex, open: OpenIndex): boolean {
     sameStamp(stampOfOpen(open[name], join(index.dir, name)), made.answers?.[name]);
   if (!ANSWERS.every(answered)) return false;
   const now = stampOf(index.file);
-  // Racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
-  if (sameStamp(now, made) && made.ctimeMs < made.writtenMs - RACY_MS) return true;
+  // Not racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
+  if (sameStamp(now, made) && !mayHaveChangedSince(made.ctimeMs, made.writtenMs)) return true;
   // Then its content, but only of the very file the index was made from (its inode and device): a
   // branch can commit an index naming the hash of the spec it ships, never the inode a checkout gives it (R7).
   return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(index.file) === made.sha256;
