@@ -53,11 +53,11 @@
  * What was not done.
  * - The partial read (can-i, who-can) skips unparsed the documents of other namespaces in a shard it
  *   reads: a key past 1,024 characters there is not looked at (the full read refuses the folder;
- *   Argo CD keeps that shard's last state). Not changed.
+ *   Argo CD keeps that shard's last state). Not changed (closed in R77-3: such a document is parsed).
  * - Argo CD and an API server were not run: R71-4's unknown field rests on strict field validation
  *   (its wrong types on decoding alone), R71-2's ApplicationSet template on its CRD's schema.
  * - The written judgement limits a file's bytes, not its object count: unbound roles may add objects
- *   past SHARD_LIMITS.objects (bytes still bound them). Not changed.
+ *   past SHARD_LIMITS.objects (bytes still bound them). Not changed (closed in R77-4).
  * - review/base-proof.ts (the proof against base) was not re-read; R63 read it.
  */
 import { spawnSync } from 'node:child_process';

@@ -22,7 +22,7 @@
  * Not done: a reader of explain's index checks the record, then opens the answers by path, so a
  * writer replacing the folder in between (rm, rename) can hand it the next index's answers, even
  * mixed with the head it already read (R68's check-then-read: opening all four files first and
- * checking their fstat against the record would close it; no deterministic test was written). A
+ * checking their fstat against the record would close it: done and tested in R77-1). A
  * run using a bundle unused for an hour may see it pruned by a run of other sources midway (it
  * touches the folder first; the window is that of a stat). A package file esbuild would now
  * resolve to that did not exist at the build (a new index.mjs beside index.js) is not stamped,

@@ -1,5 +1,39 @@
 /**
- * Red team R77: leftovers of earlier red teams on what orgctl reads from disk (R73, R71).
+ * Red team R77 (base 05a5c45): leftovers of earlier red teams on what orgctl reads from disk (R73,
+ * R71). Each hole has its test, then its fix, in separate commits.
+ *
+ * R77-1 (low, closed): explain's index reader checked the record, then opened the answers by path:
+ * a writer renaming another index into the folder between the two had it answer from that index
+ * (driven step by step through a node:fs seam). It now opens all four files first and checks each
+ * answer's fstat against the record, reading through the descriptors only.
+ * R77-2 (low, closed): the racy window was 100 ms in the launcher and 2,000 ms in explain's index;
+ * on a file system keeping times to 1 s or 2 s the launcher kept a bundle built while a package
+ * file changed. One window, 2,000 ms, in cli/racy.mjs (plain JavaScript: the launcher cannot load
+ * TypeScript), imported by both.
+ * R77-3 (low, closed): the partial read (can-i, who-can) skipped unparsed another namespace's
+ * document of the shard it reads holding a key over 1,024 characters, which makes Go refuse the
+ * whole file (its Application applies none of it): it answered where the full read refuses. A
+ * document holding a line that long is now parsed (0.04-0.15 ms a file at size L; can-i unchanged
+ * within noise).
+ * R77-4 (low, closed): an upgrade's head files were held to 4 MB, not to 1,500 objects: unbound roles
+ * without privilege could grow a shard past what this engine renders (shard-limit). Now both.
+ *
+ * What held. After R77-1, an index replaced at any of the reader's calls answers as the record's
+ * index or not at all (one pruned while read stays readable through its open descriptors, as POSIX
+ * keeps a removed file: not tested). The review job's memory and time against many objects:
+ * linear, about 50-65 us and 1 KB of heap an object (50,000 in one 4 MB file: 3.2 s), so the bytes
+ * bound them.
+ *
+ * Not done.
+ * - R77-3's class is wider: any YAML Go refuses below a skipped document's head (a line indented
+ *   deeper than its mapping's keys: "mapping values are not allowed in this context") makes Go
+ *   refuse the whole file, and the partial read still answers where the full read refuses (tried:
+ *   can-i says yes, exit 0; access exits 2; kubectl refuses the file). Closing it takes a check of
+ *   every skipped line's indentation against its mapping's, a parse in all but name; left, as a
+ *   dist/ review's output-proof never merges (cli/partial-read.ts's header says so).
+ * - A head dist/ read from git (readRefOutput) is read whole before any limit: its files' 4 MB is a
+ *   finding after the read, for an upgrade only. The bytes a review reads are bounded by what git
+ *   and GitHub accept in a push, not by orgctl.
  */
 import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
