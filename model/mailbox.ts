@@ -8,42 +8,42 @@
 import { domainToUnicode } from 'node:url';
 
 /**
- * Domains whose mail Gmail delivers, each to the domain Gmail reads it as: it reads
- * `googlemail.com` as `gmail.com` and ignores dots in a name, so `f.rank@googlemail.com` is
- * `frank@gmail.com`'s mailbox (a social login's address).
+ * How a provider reads the names of its domains, beyond a subaddress (mailboxOf): a name on any of
+ * its `domains` is one account's, each read as the first, and `unread` are characters it reads no
+ * name with. Gmail reads `googlemail.com` as `gmail.com` and no dots in a name, so
+ * `f.rank@googlemail.com` is `frank@gmail.com`'s mailbox (a social login's address); Proton
+ * reserves a name on proton.me, protonmail.com, protonmail.ch and pm.me for one account (red team
+ * R70-2), and reads no dots, hyphens or underscores in it (`f.rank@pm.me` and `f_rank@proton.me`
+ * are frank@proton.me's: red team R75-1); iCloud gives an account its name on icloud.com, me.com
+ * and mac.com, and Yandex on yandex.ru, yandex.com, ya.ru, yandex.by, yandex.kz and yandex.ua
+ * (R75-4). Not Outlook's outlook.com, hotmail.com and live.com: each hands a name out apart.
  */
-const GMAIL: ReadonlyMap<string, string> = new Map([
-  ['gmail.com', 'gmail.com'],
-  ['googlemail.com', 'gmail.com'],
-]);
+interface MailHost {
+  readonly provider: string;
+  readonly domains: readonly string[];
+  readonly unread?: { readonly chars: RegExp; readonly what: string };
+  /** Why, said as one phrase for both readings (its domains and `unread`): else each is said apart. */
+  readonly said?: string;
+}
 
-/**
- * A provider's domains on which a name is one account's (red team R70-2), each to the one it is
- * read as, with the provider and what it reads no name with: Proton reserves a name on proton.me,
- * protonmail.com, protonmail.ch and pm.me for one account, and reads no dots, hyphens or
- * underscores in it (`f.rank@pm.me` and `f_rank@proton.me` are frank@proton.me's: red team
- * R75-1); iCloud gives an account its name on icloud.com, me.com and mac.com, and Yandex on
- * yandex.ru, yandex.com, ya.ru, yandex.by, yandex.kz and yandex.ua (R75-4). Not Outlook's
- * outlook.com, hotmail.com and live.com: each hands a name out apart.
- */
-const ONE_ACCOUNT: ReadonlyMap<
-  string,
+const PROVIDERS: readonly MailHost[] = [
   {
-    readonly domain: string;
-    readonly provider: string;
-    readonly unread?: { readonly chars: RegExp; readonly what: string };
-  }
-> = new Map(
-  [
-    {
-      provider: 'Proton',
-      domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'],
-      unread: { chars: /[._-]/g, what: 'dots, hyphens or underscores' },
-    },
-    { provider: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'] },
-    { provider: 'Yandex', domains: ['yandex.ru', 'yandex.com', 'ya.ru', 'yandex.by', 'yandex.kz', 'yandex.ua'] },
-  ].flatMap(({ provider, domains, unread }) => domains.map((d) => [d, { domain: domains[0]!, provider, unread }])),
-);
+    provider: 'Gmail',
+    domains: ['gmail.com', 'googlemail.com'],
+    unread: { chars: /\./g, what: 'dots' },
+    said: 'Gmail reads no dots in a name, and googlemail.com as gmail.com',
+  },
+  {
+    provider: 'Proton',
+    domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'],
+    unread: { chars: /[._-]/g, what: 'dots, hyphens or underscores' },
+  },
+  { provider: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'] },
+  { provider: 'Yandex', domains: ['yandex.ru', 'yandex.com', 'ya.ru', 'yandex.by', 'yandex.kz', 'yandex.ua'] },
+];
+
+/** Each provider's domain to the provider (PROVIDERS). */
+const HOSTS: ReadonlyMap<string, MailHost> = new Map(PROVIDERS.flatMap((p) => p.domains.map((d) => [d, p])));
 
 /**
  * The address a routed one is sent on to, or undefined: `name%domain@relay` (the percent hack) and
@@ -87,20 +87,18 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
 /**
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
- * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), Gmail reads
- * no dots (GMAIL), a provider's domains for one account are one and Proton reads no dots,
- * hyphens or underscores (ONE_ACCOUNT), and a routed address
- * is the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
+ * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), a provider's
+ * domains for one account are one and Gmail reads no dots, Proton no dots, hyphens or underscores
+ * (PROVIDERS), and a routed address is the one it is sent on to (deliveredTo). An address without
+ * an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
   const sent = deliveredTo(email);
   const parts = partsOf(sent);
   if (!parts) return sent;
-  const gmail = GMAIL.get(parts.domain);
-  if (gmail !== undefined) return `${parts.name.replaceAll('.', '')}@${gmail}`;
-  const account = ONE_ACCOUNT.get(parts.domain);
-  if (!account) return `${parts.name}@${parts.domain}`;
-  return `${account.unread ? parts.name.replace(account.unread.chars, '') : parts.name}@${account.domain}`;
+  const host = HOSTS.get(parts.domain);
+  if (!host) return `${parts.name}@${parts.domain}`;
+  return `${host.unread ? parts.name.replace(host.unread.chars, '') : parts.name}@${host.domains[0]}`;
 }
 
 /**
@@ -119,13 +117,12 @@ export function oneMailboxWhy(a: string, b: string): string {
   const domains = sent.map((email) => email.slice(email.lastIndexOf('@') + 1));
   if (pa && pb && domains[0] !== domains[1] && domains.some(isAsciiForm))
     why.push("a domain in IDNA's ASCII form is the domain it decodes to");
-  // One mailbox, so at Gmail both or neither: its reading is why when more than a tag differs.
-  if (pa && pb && GMAIL.has(pa.domain) && (pa.name !== pb.name || pa.domain !== pb.domain))
-    why.push('Gmail reads no dots in a name, and googlemail.com as gmail.com');
-  const account = pa && pb ? ONE_ACCOUNT.get(pa.domain) : undefined;
-  if (account?.unread && pa!.name !== pb!.name)
-    why.push(`${account.provider} reads no ${account.unread.what} in a name`);
-  if (account && pa!.domain !== pb!.domain)
-    why.push(`${account.provider} gives an account its name on each of its domains`);
+  // One mailbox, so at a provider both or neither: its reading is why when more than a tag differs.
+  const host = pa && pb ? HOSTS.get(pa.domain) : undefined;
+  const readings = [
+    ...(host?.unread && pa!.name !== pb!.name ? [`${host.provider} reads no ${host.unread.what} in a name`] : []),
+    ...(host && pa!.domain !== pb!.domain ? [`${host.provider} gives an account its name on each of its domains`] : []),
+  ];
+  if (readings.length) why.push(...(host!.said ? [host!.said] : readings));
   return why.join('; ');
 }
