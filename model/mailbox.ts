@@ -17,6 +17,8 @@ import { domainToUnicode } from 'node:url';
  * are frank@proton.me's: red team R75-1); iCloud gives an account its name on icloud.com, me.com
  * and mac.com, and Yandex on yandex.ru, yandex.com, ya.ru, yandex.by, yandex.kz and yandex.ua
  * (R75-4). Not Outlook's outlook.com, hotmail.com and live.com: each hands a name out apart.
+ * Fastmail delivers `x@frank.fastmail.com` to frank@fastmail.com (subdomain addressing, "the same
+ * as plus addressing": Fastmail's help; red team R78-2), on each of its domains apart.
  */
 interface MailHost {
   readonly provider: string;
@@ -24,6 +26,8 @@ interface MailHost {
   readonly unread?: { readonly chars: RegExp; readonly what: string };
   /** Why, said as one phrase for both readings (its domains and `unread`): else each is said apart. */
   readonly said?: string;
+  /** Subdomain addressing: `tag@name.domain` is delivered to name@domain, as a subaddress is. */
+  readonly subdomains?: boolean;
 }
 
 const PROVIDERS: readonly MailHost[] = [
@@ -40,6 +44,30 @@ const PROVIDERS: readonly MailHost[] = [
   },
   { provider: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'] },
   { provider: 'Yandex', domains: ['yandex.ru', 'yandex.com', 'ya.ru', 'yandex.by', 'yandex.kz', 'yandex.ua'] },
+  // Its fastmail.* domains (its other ones, sent.com and the like, are not listed here): a name on
+  // each is its own account's, so each is a host of its own.
+  ...[
+    'com',
+    'fm',
+    'cn',
+    'co.uk',
+    'com.au',
+    'de',
+    'es',
+    'fr',
+    'im',
+    'in',
+    'jp',
+    'mx',
+    'net',
+    'nl',
+    'org',
+    'se',
+    'to',
+    'tw',
+    'uk',
+    'us',
+  ].map((tld) => ({ provider: 'Fastmail', domains: [`fastmail.${tld}`], subdomains: true })),
 ];
 
 /** Each provider's domain to the provider (PROVIDERS). */
@@ -65,13 +93,23 @@ function deliveredTo(email: string): string {
   return email;
 }
 
-/** Where an address's name ends and its domain starts, or undefined for no address (a forged dist/'s). */
-function partsOf(email: string): { readonly name: string; readonly tag: boolean; readonly domain: string } | undefined {
+/**
+ * Where an address's name ends and its domain starts, or undefined for no address (a forged
+ * dist/'s): `tag`, a subaddress `name+tag@` is read as name@; `subdomain`, a provider's subdomain
+ * addressing `tag@name.domain` is read as name@domain (its whole name the tag).
+ */
+function partsOf(
+  email: string,
+): { readonly name: string; readonly tag: boolean; readonly subdomain: boolean; readonly domain: string } | undefined {
   const at = email.lastIndexOf('@');
   if (at < 1) return undefined;
+  const domain = domainOf(email.slice(at + 1));
+  const dot = domain.indexOf('.');
+  if (dot > 0 && !HOSTS.has(domain) && HOSTS.get(domain.slice(dot + 1))?.subdomains)
+    return { name: domain.slice(0, dot), tag: false, subdomain: true, domain: domain.slice(dot + 1) };
   const plus = email.indexOf('+');
   const tag = plus > 0 && plus < at;
-  return { name: email.slice(0, tag ? plus : at), tag, domain: domainOf(email.slice(at + 1)) };
+  return { name: email.slice(0, tag ? plus : at), tag, subdomain: false, domain };
 }
 
 /**
@@ -88,9 +126,9 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
  * delivered to its base mailbox (`frank@acme.io`) by Google Workspace, Microsoft 365 and most
  * providers, a domain in IDNA's ASCII form is the domain it decodes to (domainOf), a provider's
- * domains for one account are one and Gmail reads no dots, Proton no dots, hyphens or underscores
- * (PROVIDERS), and a routed address is the one it is sent on to (deliveredTo). An address without
- * an @ is its own mailbox.
+ * domains for one account are one, Gmail reads no dots, Proton no dots, hyphens or underscores,
+ * and Fastmail's `x@frank.fastmail.com` is frank's subaddress (PROVIDERS), and a routed address is
+ * the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string): string {
   const sent = deliveredTo(email);
@@ -103,8 +141,8 @@ export function mailboxOf(email: string): string {
 
 /**
  * Why `a` and `b`, of one mailbox (mailboxOf), are: a message's parenthesis. A routing, a
- * subaddress, a domain's IDNA spelling, Gmail's reading, a provider's domains for one account, or
- * several (`f.rank+x@googlemail.com` and `frank@gmail.com`).
+ * subaddress or a provider's subdomain addressing, a domain's IDNA spelling, Gmail's reading, a
+ * provider's domains for one account, or several (`f.rank+x@googlemail.com` and `frank@gmail.com`).
  */
 export function oneMailboxWhy(a: string, b: string): string {
   // What makes the addresses they are delivered to one mailbox: a routed one is sent on, every hop (deliveredTo).
@@ -114,6 +152,8 @@ export function oneMailboxWhy(a: string, b: string): string {
   if (sent[0] !== a || sent[1] !== b)
     why.push('a routed address name%domain@ or domain!name@ is delivered to name@domain');
   if (pa?.tag || pb?.tag) why.push('a subaddress name+tag@ is delivered to name@');
+  const subdomain = [pa, pb].find((p) => p?.subdomain);
+  if (subdomain) why.push(`${HOSTS.get(subdomain.domain)!.provider} delivers tag@name.domain to name@domain`);
   const domains = sent.map((email) => email.slice(email.lastIndexOf('@') + 1));
   if (pa && pb && domains[0] !== domains[1] && domains.some(isAsciiForm))
     why.push("a domain in IDNA's ASCII form is the domain it decodes to");
