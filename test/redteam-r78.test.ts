@@ -1,6 +1,15 @@
 /**
  * Red team R78 (base 05a5c45): people identity by mailbox, what R70 and R75 left open.
  *
+ * R78-1 (low, R62-1's class, the organization's own mail): a mail server may deliver a subaddress
+ * split on another character than `+` (`mary-jane@acme.io` to mary: qmail's default, Postfix's
+ * recipient_delimiter), and a company's domains may be aliases of one another (acme.io and acme.com
+ * one set of mailboxes). No rule can know that of a domain of one's own, so mailboxOf read
+ * `frank-x@acme.io` and `frank@acme.com` as other people: frank alone invited either with billing,
+ * and a member's pull request gave a grant to their own `-` subaddress, approved by an admin who
+ * read a newcomer. The organization now declares it (`identity.mailDomains`), and the change rules
+ * read it from base, never head: a change cannot declare its own aliasing away.
+ *
  * R78-2 (low, R70-2's class): Fastmail's subdomain addressing: mail to
  * `whateveryoulike@username.domain.tld` is delivered to username@domain.tld ("it works the same as
  * plus addressing", on Fastmail's domains and on personal domains hosted there: Fastmail's help,
@@ -32,6 +41,89 @@ function franksInvite(base: Spec, alias: string): string[] {
   }
 }
 
+const HYPHEN = [{ domains: ['acme.io'], subaddressSeparators: ['-'] }];
+const ALIASES = [{ domains: ['acme.io', 'acme.com'] }];
+
+describe("R78-1: the organization's own mail reads a subaddress on another separator, and its domain aliases as one", () => {
+  it('attack: frank alone invites frank-x@acme.io, his own mailbox where acme.io splits on -', () => {
+    expect(franksInvite(twoAdmins('frank@acme.io', HYPHEN), 'frank-x@acme.io')).toEqual(['self-edit']);
+  });
+
+  it('attack: frank alone invites frank@acme.com, his own mailbox where acme.com is an alias of acme.io', () => {
+    expect(franksInvite(twoAdmins('frank@acme.io', ALIASES), 'frank@acme.com')).toEqual(['self-edit']);
+    expect(franksInvite(twoAdmins('frank@acme.io', ALIASES), 'frank+x@acme.com')).toEqual(['self-edit']);
+  });
+
+  it("attack: member bob's pull request gives his own bob-ops@acme.io a grant, approved by alice", () => {
+    const v = judge(
+      twoAdmins('frank@acme.io', HYPHEN),
+      (h) => {
+        h.spec.users.push({ email: 'bob-ops@acme.io' });
+        h.spec.grants.push({ user: 'bob-ops@acme.io', namespace: 'data', levels: ['r:full'] });
+      },
+      { actors: ['bob'], approvals: ['alice'] },
+    );
+    expect(v.failed).toEqual(['self-edit']);
+  });
+
+  it('self-edit says why, naming the setting', () => {
+    const why = (base: Spec, alias: string) =>
+      judge(base, (h) => void (h.spec.invites = [{ email: alias, sso: true, grants: [] }]), {
+        actors: ['frank'],
+      }).results.find((r) => r.rule === 'self-edit' && !r.ok)?.message;
+    expect(why(twoAdmins('frank@acme.io', HYPHEN), 'frank-x@acme.io')).toContain(
+      "frank-x@acme.io shares a mailbox with frank@acme.io, an author of this change (the organization's mail delivers name-tag@ to name@ (identity.mailDomains))",
+    );
+    expect(why(twoAdmins('frank@acme.io', ALIASES), 'frank@acme.com')).toContain(
+      "(the organization's mail reads acme.io and acme.com as one (identity.mailDomains))",
+    );
+  });
+
+  it("alice alone giving frank@acme.com r:secrets needs another admin's approval (admin-change-approval)", () => {
+    const s = twoAdmins('frank@acme.io', ALIASES);
+    s.spec.users.push({ email: 'frank@acme.com' });
+    const v = judge(
+      s,
+      (h) => void h.spec.grants.push({ user: 'frank@acme.com', namespace: 'web', levels: ['r:secrets'] }),
+      { actors: ['alice'] },
+    );
+    expect(v.failed).toEqual(['admin-change-approval']);
+  });
+
+  it("attack: the change declaring the aliasing away is judged by base's (and is a settings-change)", () => {
+    const v = judge(
+      twoAdmins('frank@acme.io', HYPHEN),
+      (h) => {
+        delete h.spec.identity;
+        h.spec.invites = [{ email: 'frank-x@acme.io', sso: true, billing: true, grants: [] }];
+      },
+      { actors: ['frank'] },
+    );
+    expect(v.failed).toContain('self-edit');
+    expect(v.failed).toContain('settings-change');
+  });
+
+  it("held: head declaring aliasing makes no address of base's another's in this change", () => {
+    const v = judge(
+      twoAdmins(),
+      (h) => {
+        h.spec.identity = { mailDomains: HYPHEN };
+        h.spec.invites = [{ email: 'frank-x@acme.io', sso: true, billing: true, grants: [] }];
+      },
+      { actors: ['frank'] },
+    );
+    // Base declares no separator: frank-x is another person, and the setting itself needs another admin.
+    expect(v.failed).toEqual(['settings-change']);
+  });
+
+  it('held: without the setting, and on other domains, a hyphen is part of a name', () => {
+    expect(franksInvite(twoAdmins(), 'frank-x@acme.io')).toEqual([]);
+    expect(franksInvite(twoAdmins('frank@acme.io', HYPHEN), 'frank-x@acme.com')).toEqual([]);
+    expect(franksInvite(twoAdmins('frank@gmail.com', HYPHEN), 'frank-x@gmail.com')).toEqual([]);
+    expect(franksInvite(twoAdmins('frank@acme.io', ALIASES), 'frank@acme.dev')).toEqual([]);
+  });
+});
+
 describe("R78-2: Fastmail's subdomain addressing", () => {
   for (const [own, alias] of [
     ['frank@fastmail.com', 'x@frank.fastmail.com'],
@@ -49,6 +141,12 @@ describe("R78-2: Fastmail's subdomain addressing", () => {
       { actors: ['frank'] },
     ).results.find((r) => r.rule === 'self-edit' && !r.ok)?.message;
     expect(why).toContain('(Fastmail delivers tag@name.domain to name@domain)');
+  });
+
+  it('a domain of its own hosted at Fastmail declares it', () => {
+    const hosted = [{ domains: ['acme.io'], subdomainAddressing: true }];
+    expect(franksInvite(twoAdmins('frank@acme.io', hosted), 'x@frank.acme.io')).toEqual(['self-edit']);
+    expect(franksInvite(twoAdmins(), 'x@frank.acme.io')).toEqual([]);
   });
 
   it("held: another name's subdomain, and Fastmail's domains apart, are other mailboxes", () => {
