@@ -950,6 +950,13 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
 const quote = (v: unknown): string =>
   typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.map(quote).join(', ')}]` : String(v);
 
+/** Each group of mail domains, as a setting's line says it: `acme.com acme.io, split on -`. */
+const mailDomainsText = (groups: OrgInfo['mailDomains']): string[] =>
+  (groups ?? []).map(
+    (g) =>
+      `${g.domains.join(' ')}${g.subaddressSeparators ? `, split on ${g.subaddressSeparators.join(' ')}` : ''}${g.subdomainAddressing ? ', subdomain addressing' : ''}`,
+  );
+
 /**
  * The organization's settings, each with what it does once merged: none of them shows in a
  * person's access lines, yet each one moves identities, objects or the source of truth.
@@ -971,6 +978,12 @@ export function settingsChanges(base: OrgInfo, head: OrgInfo): Change[] {
     base.usernamePrefix,
     head.usernamePrefix,
     "every person's Kubernetes identity changes: all their bindings move to new usernames, and the old usernames lose every grant",
+  );
+  setting(
+    'mailDomains',
+    mailDomainsText(base.mailDomains),
+    mailDomainsText(head.mailDomains),
+    'later reviews read other addresses as one mailbox, one person (self-edit, admin-change-approval)',
   );
   setting(
     'ssoEnforced',

@@ -159,9 +159,13 @@ const RECORD_FIELDS: {
 
 /** organization.json's lists, as MemberOrganization declares them (the rest are read with their defaults). */
 const ORGANIZATION_FIELDS: FieldsOf<
-  Partial<Pick<MemberOrganization, 'usernamePrefix' | 'clusters' | 'namespaces' | 'roles'>>
+  Partial<Pick<MemberOrganization, 'usernamePrefix' | 'mailDomains' | 'clusters' | 'namespaces' | 'roles'>>
 > = {
   usernamePrefix: 'text?',
+  mailDomains: {
+    records: { domains: 'texts', subaddressSeparators: 'texts?', subdomainAddressing: 'flag?' },
+    optional: true,
+  },
   clusters: 'texts?',
   namespaces: 'texts?',
   roles: { records: { name: 'text', levels: 'texts' }, optional: true },
@@ -350,6 +354,9 @@ export function readMembership(docs: readonly ManifestDoc[], label: string): Mem
     name: info.name,
     owner: info.owner,
     usernamePrefix: typeof info.usernamePrefix === 'string' ? info.usernamePrefix : '',
+    ...(Array.isArray(info.mailDomains)
+      ? { mailDomains: info.mailDomains as NonNullable<OrgInfo['mailDomains']> }
+      : {}),
     ssoEnforced: info.ssoEnforced === true,
     clusters: Array.isArray(info.clusters) ? (info.clusters as string[]) : [],
     namespaces: Array.isArray(info.namespaces) ? (info.namespaces as string[]) : [],

@@ -17,6 +17,7 @@ export type { OrgModel } from '../model/model.ts';
 export { Namespace, type Access, type NamespaceProps } from './namespace.ts';
 export { Organization, type OrganizationProps } from './organization.ts';
 export type { SafeCustomResourceProps } from './safe-custom-resources.ts';
+export type { MailDomainProps } from './mail-domains.ts';
 export { resolveToday } from '../model/model.ts';
 export { DeclarationError } from './props.ts';
 export { SpecError, parseSpec, parseSpecText, type OrgSpec } from './spec.ts';

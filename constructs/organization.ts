@@ -33,6 +33,8 @@ import {
 } from './guard-rails.ts';
 import type { NamespaceDefaults, NamespaceProtection } from '../model/guard-rails.ts';
 import { safeCustomResourcesOf, type SafeCustomResourceProps } from './safe-custom-resources.ts';
+import { mailDomainsOf, type MailDomainProps } from './mail-domains.ts';
+import type { MailDomain } from '../model/mailbox.ts';
 import type { OrganizationChart } from './chart.ts';
 import type { Manifest } from '../synth/manifest.ts';
 
@@ -55,6 +57,13 @@ export interface OrganizationProps {
   readonly name?: string;
   /** Kubernetes username = prefix + lower-cased email. @default '' */
   readonly usernamePrefix?: string;
+  /**
+   * The organization's own mail domains: which reach one set of mailboxes (domain aliases), and how
+   * its mail server splits a subaddress. The review reads one person per mailbox (an invitation is
+   * accepted by whoever reads it), by base's declaration; changing it needs another admin's approval.
+   * @default none (only `+` subaddresses and the built-in providers' readings)
+   */
+  readonly mailDomains?: readonly MailDomainProps[];
   /** Invites must go through the identity provider: a non-SSO invite is an error. @default false */
   readonly ssoEnforced?: boolean;
   /** Clusters (regions) the organization spans. @default [] (one, unnamed) */
@@ -154,6 +163,7 @@ export class Organization extends Construct implements OrganizationLike {
       name: valid.metadata.name,
       owner: s.owner,
       usernamePrefix: s.identity?.usernamePrefix,
+      mailDomains: s.identity?.mailDomains,
       ssoEnforced: s.sso?.enforced,
       clusters: s.clusters,
       massRemovalThreshold: s.review?.massRemovalThreshold,
@@ -172,6 +182,7 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly orgName: string;
   public readonly owner: string;
   public readonly usernamePrefix: string;
+  public readonly mailDomains?: readonly MailDomain[];
   public readonly ssoEnforced: boolean;
   public readonly clusters: readonly string[];
   public readonly massRemovalThreshold: number;
@@ -243,6 +254,7 @@ export class Organization extends Construct implements OrganizationLike {
     this.boundary = argocdBoundaryOf(at, props.argocd, this.namespaceProtection);
     this.instanceLabelKey = instanceLabelKeyOf(at, props.argocd?.instanceLabelKey);
     this.safeCustomResources = safeCustomResourcesOf(at, props.safeCustomResources);
+    this.mailDomains = mailDomainsOf(at, props.mailDomains);
     this.today = props.today;
     this.users = new Construct(this, 'users');
     this.namespaces = new Construct(this, 'namespaces');
@@ -420,6 +432,7 @@ export class Organization extends Construct implements OrganizationLike {
       name: this.orgName,
       owner: this.owner.toLowerCase(),
       usernamePrefix: this.usernamePrefix,
+      ...(this.mailDomains ? { mailDomains: this.mailDomains } : {}),
       ssoEnforced: this.ssoEnforced,
       clusters: this.clusters,
       massRemovalThreshold: this.massRemovalThreshold,

@@ -6,6 +6,7 @@ import { constructSource, sourceText, specSource, type Source } from '../model/f
 import { DATE_PATTERN, EMAIL_PATTERN, isCalendarDate } from '../model/model.ts';
 import { inheritedKey } from '../model/own-keys.ts';
 import { clipShown } from '../model/text.ts';
+import { isObj } from '../analysis/objects.ts';
 
 export { DeclarationError };
 
@@ -21,6 +22,33 @@ export function show(value: unknown): string {
         ? JSON.stringify(value)
         : (JSON.stringify(value) ?? String(value));
   return clipShown(s);
+}
+
+/** A prop (`prop`, a path below `where`, the organization's) wrong as `message` says: an early DeclarationError. */
+export function failAt(where: string, prop: string, message: string): never {
+  throw new DeclarationError(`${where} (${prop})`, message);
+}
+
+/**
+ * A declared list of records (`prop`, such as `safeCustomResources`), each a JSON object holding
+ * `fields` only: each with its path (`prop[i]`), else an early DeclarationError saying what to
+ * write (`example`, one record).
+ */
+export function declaredRecords(
+  where: string,
+  prop: string,
+  value: unknown,
+  fields: readonly string[],
+  example: string,
+): { readonly at: string; readonly entry: Record<string, unknown> }[] {
+  if (!Array.isArray(value)) failAt(where, prop, `${show(value)} is not a list of ${example}`);
+  return value.map((entry: unknown, i) => {
+    const at = `${prop}[${i}]`;
+    if (!isObj(entry)) failAt(where, at, `${show(entry)} is not ${example}`);
+    for (const k of Object.keys(entry))
+      if (!fields.includes(k)) failAt(where, `${at}.${k}`, `is not a field (allowed: ${fields.join(', ')})`);
+    return { at, entry };
+  });
 }
 
 /** A construct, or a light declaration object (a Grant) that knows where it was declared. */

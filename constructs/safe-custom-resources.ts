@@ -7,9 +7,8 @@
  */
 import { BUILTIN_GROUPS, SAFE_CLAIM, unsafeDeclaration } from '../analysis/classes.ts';
 import { sortBy, type SafeCustomResource } from '../model/model.ts';
-import { isObj } from '../analysis/objects.ts';
 import { DNS1123_LABEL_BODY, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
-import { DeclarationError, show } from './props.ts';
+import { declaredRecords, failAt, show } from './props.ts';
 
 /** A custom resource non-admins may write: an admin's word that no controller runs code from it. */
 export interface SafeCustomResourceProps {
@@ -27,45 +26,36 @@ const RESOURCE = new RegExp(`^${DNS1123_LABEL_BODY}(/${DNS1123_LABEL_BODY})?$`);
 const EXAMPLE =
   "{ group: 'cert-manager.io', resources: ['certificates'], reason: 'cert-manager makes TLS Secrets only' }";
 
-function fail(where: string, prop: string, message: string): never {
-  throw new DeclarationError(`${where} (${prop})`, message);
-}
-
 /** The declaration, checked and sorted (by group, each group's resources by name); undefined when none. */
 export function safeCustomResourcesOf(where: string, value: unknown): readonly SafeCustomResource[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) fail(where, 'safeCustomResources', `${show(value)} is not a list of ${EXAMPLE}`);
   const groups = new Set<string>();
-  const out = value.map((entry: unknown, i): SafeCustomResource => {
-    const at = `safeCustomResources[${i}]`;
-    if (!isObj(entry)) fail(where, at, `${show(entry)} is not ${EXAMPLE}`);
-    for (const k of Object.keys(entry))
-      if (!FIELDS.includes(k)) fail(where, `${at}.${k}`, `is not a field (allowed: ${FIELDS.join(', ')})`);
+  const out = declaredRecords(where, 'safeCustomResources', value, FIELDS, EXAMPLE).map(({ at, entry }) => {
     const { group, resources, reason } = entry;
     if (typeof group === 'string' && BUILTIN_GROUPS.has(group))
-      fail(
+      failAt(
         where,
         `${at}.group`,
         `${show(group)} is an API group Kubernetes serves itself: orgctl judges its resources by what their rules allow, so there is nothing to declare`,
       );
     if (typeof group !== 'string' || !DNS1123_SUBDOMAIN.test(group) || group.length > 253)
-      fail(where, `${at}.group`, `${show(group)} is not an API group name (one group, e.g. 'cert-manager.io')`);
-    if (groups.has(group)) fail(where, `${at}.group`, `${show(group)} is declared twice: list its resources once`);
+      failAt(where, `${at}.group`, `${show(group)} is not an API group name (one group, e.g. 'cert-manager.io')`);
+    if (groups.has(group)) failAt(where, `${at}.group`, `${show(group)} is declared twice: list its resources once`);
     groups.add(group);
     if (!Array.isArray(resources) || !resources.length)
-      fail(where, `${at}.resources`, `${show(resources)} is not a list of resource names, e.g. ['certificates']`);
+      failAt(where, `${at}.resources`, `${show(resources)} is not a list of resource names, e.g. ['certificates']`);
     resources.forEach((r: unknown, j) => {
       if (typeof r !== 'string' || !RESOURCE.test(r) || r.split('/').some((part) => part.length > DNS1123_LABEL_MAX))
-        fail(
+        failAt(
           where,
           `${at}.resources[${j}]`,
           `${show(r)} is not a resource name (plural, lower case, e.g. 'certificates' or 'widgets/status'; never *)`,
         );
       const reserved = unsafeDeclaration(group, r);
-      if (reserved) fail(where, `${at}.resources[${j}]`, `${r}.${group} ${reserved}`);
+      if (reserved) failAt(where, `${at}.resources[${j}]`, `${r}.${group} ${reserved}`);
     });
     if (typeof reason !== 'string' || !reason.trim())
-      fail(where, `${at}.reason`, `${show(reason)} is not a reason: say why ${SAFE_CLAIM} these resources`);
+      failAt(where, `${at}.reason`, `${show(reason)} is not a reason: say why ${SAFE_CLAIM} these resources`);
     return { group, resources: [...new Set(resources as string[])].sort(), reason };
   });
   return sortBy(out, (s) => s.group);

@@ -7,6 +7,7 @@ import { seedAccess, type ArgoCdSource, type UserStatus } from '../model/model.t
 import type { NamespaceDefaultsProps, NamespaceGuardRailProps } from './guard-rails.ts';
 import type { NamespaceProtection } from '../model/guard-rails.ts';
 import type { SafeCustomResourceProps } from './safe-custom-resources.ts';
+import type { MailDomainProps } from './mail-domains.ts';
 import type { ErrorObject } from 'ajv';
 import { validate as schemaValidate } from '../schema/org.schema.validate.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -29,7 +30,7 @@ export interface OrgSpec {
   readonly metadata: { readonly name: string };
   readonly spec: {
     readonly owner: string;
-    readonly identity?: { readonly usernamePrefix?: string };
+    readonly identity?: { readonly usernamePrefix?: string; readonly mailDomains?: readonly MailDomainProps[] };
     readonly sso?: { readonly enforced?: boolean };
     readonly clusters?: readonly string[];
     readonly review?: { readonly massRemovalThreshold?: number };

@@ -28,7 +28,27 @@ interface MailHost {
   readonly said?: string;
   /** Subdomain addressing: `tag@name.domain` is delivered to name@domain, as a subaddress is. */
   readonly subdomains?: boolean;
+  /** What splits a subaddress from a name beside `+` (`-`: `mary-jane@` is mary's). */
+  readonly separators?: readonly string[];
+  /** Where it is declared, said after each of its readings; absent for a provider's, built in. */
+  readonly declaredIn?: string;
 }
+
+/**
+ * A group of the organization's own mail domains (`identity.mailDomains`), which no rule can know
+ * of a domain of one's own (red team R78-1): `domains` reach one set of mailboxes (acme.io and
+ * acme.com aliases of each other), their mail server splits a subaddress on each of
+ * `subaddressSeparators` as well as `+` (qmail's `-`, Postfix's recipient_delimiter), and with
+ * `subdomainAddressing` (a domain hosted at Fastmail) `tag@name.domain` is name@domain's.
+ */
+export interface MailDomain {
+  readonly domains: readonly string[];
+  readonly subaddressSeparators?: readonly string[];
+  readonly subdomainAddressing?: boolean;
+}
+
+/** Where MailDomain is declared, as its readings say it. */
+const MAIL_DOMAINS = 'identity.mailDomains';
 
 const PROVIDERS: readonly MailHost[] = [
   {
@@ -70,8 +90,38 @@ const PROVIDERS: readonly MailHost[] = [
   ].map((tld) => ({ provider: 'Fastmail', domains: [`fastmail.${tld}`], subdomains: true })),
 ];
 
+/** Each domain of `hosts` to its host. */
+const byDomain = (hosts: readonly MailHost[]): Map<string, MailHost> =>
+  new Map(hosts.flatMap((h) => h.domains.map((d) => [d, h])));
+
 /** Each provider's domain to the provider (PROVIDERS). */
-const HOSTS: ReadonlyMap<string, MailHost> = new Map(PROVIDERS.flatMap((p) => p.domains.map((d) => [d, p])));
+const HOSTS: ReadonlyMap<string, MailHost> = byDomain(PROVIDERS);
+
+/** Whether a domain's mail is a provider's, read as built in: the organization declares none of them. */
+export const isProviderDomain = (domain: string): boolean => HOSTS.has(domainOf(domain));
+
+/** The hosts of each organization's declaration, made once: every address of a review is read by them. */
+const declaredHosts = new WeakMap<readonly MailDomain[], ReadonlyMap<string, MailHost>>();
+
+/** The providers' hosts, and the organization's own mail domains (`declared`, its base's) beside them. */
+function hostsOf(declared: readonly MailDomain[] | undefined): ReadonlyMap<string, MailHost> {
+  if (!declared?.length) return HOSTS;
+  let hosts = declaredHosts.get(declared);
+  if (!hosts) {
+    const own = declared.map(
+      (m): MailHost => ({
+        provider: "the organization's mail",
+        domains: m.domains.map(domainOf),
+        ...(m.subdomainAddressing ? { subdomains: true } : {}),
+        ...(m.subaddressSeparators?.length ? { separators: m.subaddressSeparators } : {}),
+        declaredIn: MAIL_DOMAINS,
+      }),
+    );
+    hosts = new Map([...HOSTS, ...byDomain(own)]);
+    declaredHosts.set(declared, hosts);
+  }
+  return hosts;
+}
 
 /**
  * The address a routed one is sent on to, or undefined: `name%domain@relay` (the percent hack) and
@@ -93,23 +143,32 @@ function deliveredTo(email: string): string {
   return email;
 }
 
-/**
- * Where an address's name ends and its domain starts, or undefined for no address (a forged
- * dist/'s): `tag`, a subaddress `name+tag@` is read as name@; `subdomain`, a provider's subdomain
- * addressing `tag@name.domain` is read as name@domain (its whole name the tag).
- */
-function partsOf(
-  email: string,
-): { readonly name: string; readonly tag: boolean; readonly subdomain: boolean; readonly domain: string } | undefined {
+/** An address read by its host: its name, and its host's domain. */
+interface Parts {
+  readonly name: string;
+  /** What split a subaddress `name+tag@` off its name (`+`, or a host's separator), if one did. */
+  readonly tag?: string;
+  /** Read by subdomain addressing, `tag@name.domain` as name@domain (its whole name the tag). */
+  readonly subdomain: boolean;
+  readonly domain: string;
+  readonly host?: MailHost;
+}
+
+/** Where an address's name ends and its domain starts, by `hosts`, or undefined for no address (a forged dist/'s). */
+function partsOf(email: string, hosts: ReadonlyMap<string, MailHost>): Parts | undefined {
   const at = email.lastIndexOf('@');
   if (at < 1) return undefined;
   const domain = domainOf(email.slice(at + 1));
   const dot = domain.indexOf('.');
-  if (dot > 0 && !HOSTS.has(domain) && HOSTS.get(domain.slice(dot + 1))?.subdomains)
-    return { name: domain.slice(0, dot), tag: false, subdomain: true, domain: domain.slice(dot + 1) };
-  const plus = email.indexOf('+');
-  const tag = plus > 0 && plus < at;
-  return { name: email.slice(0, tag ? plus : at), tag, subdomain: false, domain };
+  const parent = hosts.has(domain) || dot < 1 ? undefined : hosts.get(domain.slice(dot + 1));
+  if (parent?.subdomains)
+    return { name: domain.slice(0, dot), subdomain: true, domain: domain.slice(dot + 1), host: parent };
+  const host = hosts.get(domain);
+  // The first separator in the name splits it (Postfix's recipient_delimiter); one first is part of the name.
+  const local = email.slice(0, at);
+  const split = local.split('').findIndex((c) => c === '+' || !!host?.separators?.includes(c));
+  const tag = split > 0 ? local[split] : undefined;
+  return { name: tag ? local.slice(0, split) : local, ...(tag ? { tag } : {}), subdomain: false, domain, host };
 }
 
 /**
@@ -130,39 +189,55 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * and Fastmail's `x@frank.fastmail.com` is frank's subaddress (PROVIDERS), and a routed address is
  * the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
  */
-export function mailboxOf(email: string): string {
+export function mailboxOf(email: string, declared?: readonly MailDomain[]): string {
   const sent = deliveredTo(email);
-  const parts = partsOf(sent);
+  const parts = partsOf(sent, hostsOf(declared));
   if (!parts) return sent;
-  const host = HOSTS.get(parts.domain);
-  if (!host) return `${parts.name}@${parts.domain}`;
-  return `${host.unread ? parts.name.replace(host.unread.chars, '') : parts.name}@${host.domains[0]}`;
+  const { name, domain, host } = parts;
+  if (!host) return `${name}@${domain}`;
+  return `${host.unread ? name.replace(host.unread.chars, '') : name}@${host.domains[0]}`;
 }
 
 /**
- * Why `a` and `b`, of one mailbox (mailboxOf), are: a message's parenthesis. A routing, a
- * subaddress or a provider's subdomain addressing, a domain's IDNA spelling, Gmail's reading, a
- * provider's domains for one account, or several (`f.rank+x@googlemail.com` and `frank@gmail.com`).
+ * Why `a` and `b`, of one mailbox (mailboxOf, by the organization's `declared` mail domains), are:
+ * a message's parenthesis. A routing, a subaddress or a provider's subdomain addressing, a domain's
+ * IDNA spelling, Gmail's reading, a provider's domains for one account, the organization's own
+ * mail's, or several (`f.rank+x@googlemail.com` and `frank@gmail.com`).
  */
-export function oneMailboxWhy(a: string, b: string): string {
+export function oneMailboxWhy(a: string, b: string, declared?: readonly MailDomain[]): string {
   // What makes the addresses they are delivered to one mailbox: a routed one is sent on, every hop (deliveredTo).
   const sent = [a, b].map(deliveredTo);
-  const [pa, pb] = sent.map(partsOf);
+  const hosts = hostsOf(declared);
+  const [pa, pb] = sent.map((email) => partsOf(email, hosts));
+  // A reading of a declared host says where it is declared.
+  const said = (text: string, host: MailHost) => (host.declaredIn ? `${text} (${host.declaredIn})` : text);
   const why: string[] = [];
   if (sent[0] !== a || sent[1] !== b)
     why.push('a routed address name%domain@ or domain!name@ is delivered to name@domain');
-  if (pa?.tag || pb?.tag) why.push('a subaddress name+tag@ is delivered to name@');
+  const tags = [pa, pb].flatMap((p) =>
+    p?.tag === '+'
+      ? ['a subaddress name+tag@ is delivered to name@']
+      : p?.tag
+        ? [said(`${p.host!.provider} delivers name${p.tag}tag@ to name@`, p.host!)]
+        : [],
+  );
+  why.push(...new Set(tags));
   const subdomain = [pa, pb].find((p) => p?.subdomain);
-  if (subdomain) why.push(`${HOSTS.get(subdomain.domain)!.provider} delivers tag@name.domain to name@domain`);
+  if (subdomain) why.push(said(`${subdomain.host!.provider} delivers tag@name.domain to name@domain`, subdomain.host!));
   const domains = sent.map((email) => email.slice(email.lastIndexOf('@') + 1));
   if (pa && pb && domains[0] !== domains[1] && domains.some(isAsciiForm))
     why.push("a domain in IDNA's ASCII form is the domain it decodes to");
-  // One mailbox, so at a provider both or neither: its reading is why when more than a tag differs.
-  const host = pa && pb ? HOSTS.get(pa.domain) : undefined;
+  // One mailbox, so at a host both or neither: its reading is why when more than a tag differs.
+  const host = pa && pb ? pa.host : undefined;
+  if (!host) return why.join('; ');
   const readings = [
-    ...(host?.unread && pa!.name !== pb!.name ? [`${host.provider} reads no ${host.unread.what} in a name`] : []),
-    ...(host && pa!.domain !== pb!.domain ? [`${host.provider} gives an account its name on each of its domains`] : []),
+    ...(host.unread && pa!.name !== pb!.name ? [`${host.provider} reads no ${host.unread.what} in a name`] : []),
+    ...(pa!.domain === pb!.domain
+      ? []
+      : host.declaredIn
+        ? [said(`${host.provider} reads ${pa!.domain} and ${pb!.domain} as one`, host)]
+        : [`${host.provider} gives an account its name on each of its domains`]),
   ];
-  if (readings.length) why.push(...(host!.said ? [host!.said] : readings));
+  if (readings.length) why.push(...(host.said ? [host.said] : readings));
   return why.join('; ');
 }

@@ -9,6 +9,7 @@
  */
 import type { ArgoCdModel, InviteState, MemberStanding, SafeCustomResource } from './model.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
+import type { MailDomain } from './mailbox.ts';
 
 /** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
 export interface MemberOrganization {
@@ -17,6 +18,11 @@ export interface MemberOrganization {
   readonly owner: string;
   /** Put before every email to make the Kubernetes username; '' when the organization sets none. */
   readonly usernamePrefix: string;
+  /**
+   * The organization's own mail domains (identity.mailDomains): which reach one set of mailboxes,
+   * and how their mail splits a subaddress. The change rules read base's. Absent when none is declared.
+   */
+  readonly mailDomains?: readonly MailDomain[];
   readonly ssoEnforced: boolean;
   /** The clusters declared; empty = one cluster, `in-cluster`. */
   readonly clusters: readonly string[];

@@ -9,6 +9,7 @@ import { grantableLevels, type PolicyRule } from './catalog.ts';
 import type { Source } from './findings.ts';
 import { UsageError } from './errors.ts';
 import type { AppliedBy, NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
+import type { MailDomain } from './mailbox.ts';
 
 /** A user's or a token's standing: a deactivated one is bound to nothing, its access kept declared. */
 export const STATUSES = ['active', 'deactivated'] as const;
@@ -202,6 +203,8 @@ export interface OrgModel {
   /** Lower-cased email of the owner. */
   readonly owner: string;
   readonly usernamePrefix: string;
+  /** The organization's own mail domains, as declared (constructs/mail-domains.ts); absent when none is. */
+  readonly mailDomains?: readonly MailDomain[];
   readonly ssoEnforced: boolean;
   readonly clusters: readonly string[];
   readonly systemNamespace: string;

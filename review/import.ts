@@ -24,6 +24,7 @@
  */
 import { listed } from '../model/text.ts';
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
+import type { MailDomain } from '../model/mailbox.ts';
 import {
   ADMIN_LEVEL,
   DEFAULT_NAMESPACE,
@@ -1283,6 +1284,13 @@ export function namespaceSpecs(
 /** Pod Security as a spec writes it: the level alone when it is the same for every mode. */
 const podSecuritySpec = (ps: PodSecurityModel) => (Object.keys(ps).length === 1 ? ps.enforce : { ...ps });
 
+/** A mail domain group as the spec declares it (a copy: the spec is the importer's to write). */
+const mailDomainSpec = (m: MailDomain): MailDomain => ({
+  domains: [...m.domains],
+  ...(m.subaddressSeparators ? { subaddressSeparators: [...m.subaddressSeparators] } : {}),
+  ...(m.subdomainAddressing ? { subdomainAddressing: true } : {}),
+});
+
 /** A namespace's guard rails as its spec entry writes them (the membership keeps them as declared). */
 function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'name' | 'clusters'> {
   if (!m) return {};
@@ -1329,7 +1337,14 @@ export function orgSettingsOf(membership: Membership | undefined): OrgSettings {
   const argocd = org.argocd ? { argocd: { ...org.argocd } } : {};
   const threshold = org.massRemovalThreshold;
   return {
-    ...(org.usernamePrefix ? { identity: { usernamePrefix: org.usernamePrefix } } : {}),
+    ...(org.usernamePrefix || org.mailDomains
+      ? {
+          identity: {
+            ...(org.usernamePrefix ? { usernamePrefix: org.usernamePrefix } : {}),
+            ...(org.mailDomains ? { mailDomains: org.mailDomains.map(mailDomainSpec) } : {}),
+          },
+        }
+      : {}),
     ...(org.ssoEnforced ? { sso: { enforced: true } } : {}),
     ...(org.clusters.length ? { clusters: [...org.clusters] } : {}),
     ...(threshold !== ORG_DEFAULTS.massRemovalThreshold ? { review: { massRemovalThreshold: threshold } } : {}),

@@ -597,6 +597,8 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
     name: model.name,
     owner: model.owner,
     usernamePrefix: model.usernamePrefix,
+    // Who shares a mailbox: the change rules read base's, the diff compares them.
+    ...(model.mailDomains ? { mailDomains: model.mailDomains } : {}),
     ssoEnforced: model.ssoEnforced,
     clusters: model.clusters,
     namespaces: model.namespaces.map((n) => n.name),

@@ -18,8 +18,14 @@
  * frank alone invited it. Fastmail's own domains are built in; a domain of one's own hosted there
  * declares `subdomainAddressing`.
  */
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
+import { Organization } from '../constructs/index.ts';
+import { synthesize } from '../constructs/synthesize.ts';
+import { parseOutput } from '../cli/output-read.ts';
+import { proveOutput } from '../review/proof.ts';
+import { baseSpec, judge, snapshotOf, user, type Spec } from './review/scenarios.ts';
+import { TODAY } from './helpers.ts';
 
 /** baseSpec with two admins (alice, frank at `frank`), dan a member, and `mailDomains` declared when given. */
 function twoAdmins(frank = 'frank@acme.io', mailDomains?: unknown[]): Spec {
@@ -75,7 +81,7 @@ describe("R78-1: the organization's own mail reads a subaddress on another separ
       "frank-x@acme.io shares a mailbox with frank@acme.io, an author of this change (the organization's mail delivers name-tag@ to name@ (identity.mailDomains))",
     );
     expect(why(twoAdmins('frank@acme.io', ALIASES), 'frank@acme.com')).toContain(
-      "(the organization's mail reads acme.io and acme.com as one (identity.mailDomains))",
+      "(the organization's mail reads acme.com and acme.io as one (identity.mailDomains))",
     );
   });
 
@@ -121,6 +127,57 @@ describe("R78-1: the organization's own mail reads a subaddress on another separ
     expect(franksInvite(twoAdmins('frank@acme.io', HYPHEN), 'frank-x@acme.com')).toEqual([]);
     expect(franksInvite(twoAdmins('frank@gmail.com', HYPHEN), 'frank-x@gmail.com')).toEqual([]);
     expect(franksInvite(twoAdmins('frank@acme.io', ALIASES), 'frank@acme.dev')).toEqual([]);
+  });
+});
+
+describe('R78-1: identity.mailDomains, declared, written and read back', () => {
+  it('is normalized (sorted, separators once) into the membership data, and proves itself', () => {
+    const s = twoAdmins('frank@acme.io', [
+      { domains: ['acme.io', 'acme.com'], subaddressSeparators: ['-', '_', '-'] },
+      { domains: ['acme.dev'], subdomainAddressing: true },
+    ]);
+    expect(snapshotOf(s).org.mailDomains).toEqual([
+      { domains: ['acme.com', 'acme.io'], subaddressSeparators: ['-', '_'] },
+      { domains: ['acme.dev'], subdomainAddressing: true },
+    ]);
+    const app = new App();
+    Organization.fromSpec(app, s, { today: TODAY });
+    const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
+    const files = r.files.map((f) => ({ ...f, label: f.path }));
+    const proof = proveOutput(files, parseOutput(files), TODAY);
+    expect(proof.differences).toEqual([]);
+    expect(proof.ok).toBe(true);
+  });
+
+  it('an organization without it writes no such field', () => {
+    expect('mailDomains' in snapshotOf(twoAdmins()).org).toBe(false);
+  });
+
+  for (const [mailDomains, error] of [
+    [
+      [{ domains: ['gmail.com'] }],
+      /"gmail\.com" is a mail provider's: orgctl reads its addresses as the provider delivers them/,
+    ],
+    [
+      [{ domains: ['acme.io'] }, { domains: ['acme.io'] }],
+      /mailDomains\[1\]\.domains\[0\]\).*"acme\.io" is declared twice/,
+    ],
+    [[{ domains: ['ACME.io'] }], /"ACME\.io" is not a domain \(lower-case letters/],
+    [[{ domains: ['localhost'] }], /"localhost" is not a mail domain/],
+    [[{ domains: ['acme.io'], subaddressSeparators: ['a'] }], /"a" is not a separator/],
+    [[{ domains: ['acme.io'], subaddressSeparators: ['+'] }], /"\+" is not a separator/],
+  ] as const)
+    it(`refused where declared: ${JSON.stringify(mailDomains)}`, () => {
+      expect(() => snapshotOf(twoAdmins('frank@acme.io', [...mailDomains]))).toThrow(error);
+    });
+
+  it('a change of it is a settings-change, saying what it does', () => {
+    const v = judge(twoAdmins(), (h) => void (h.spec.identity = { mailDomains: HYPHEN }), {
+      actors: ['frank'],
+      approvals: ['alice'],
+    });
+    const line = v.results.find((r) => r.rule === 'settings-change')?.message;
+    expect(line).toContain('mailDomains [] → [acme.io, split on -]');
   });
 });
 

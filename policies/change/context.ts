@@ -4,7 +4,7 @@ import type { Change } from '../../analysis/change.ts';
 import type { MemberUser } from '../../model/membership.ts';
 import { tokenCells, type LazyCell, type Membership, type Snapshot } from '../../analysis/snapshot.ts';
 import type { RuleId } from '../../model/rules.ts';
-import { mailboxOf } from '../../model/mailbox.ts';
+import { mailboxOf, oneMailboxWhy } from '../../model/mailbox.ts';
 
 /**
  * What a lock installs packages from inside the repository, or may (review/head-proof.ts
@@ -155,8 +155,19 @@ export const loginKey = (login: string): string => login.toLowerCase();
 export const sameLogin = (a: string | undefined, b: string | undefined): boolean =>
   loginKey(a ?? '') === loginKey(b ?? '');
 
+/**
+ * The mailbox an address reaches, read by base's own mail domains (`identity.mailDomains`) as who
+ * is admin is: a change never declares its own aliasing (red team R78-1).
+ */
+const mailboxIn = (input: ReviewInput, email: string): string => mailboxOf(email, input.base.org.mailDomains);
+
+/** Why two addresses of one mailbox (mailboxIn) are, as base's mail domains read them. */
+export const oneMailboxIn = (input: ReviewInput, a: string, b: string): string =>
+  oneMailboxWhy(a, b, input.base.org.mailDomains);
+
 /** The mailboxes of `emails`, to ask whether a change concerns an address (one lookup each). */
-const mailboxesOf = (emails: readonly string[]): ReadonlySet<string> => new Set(emails.map(mailboxOf));
+const mailboxesOf = (input: ReviewInput, emails: readonly string[]): ReadonlySet<string> =>
+  new Set(emails.map((email) => mailboxIn(input, email)));
 
 /** The base user whose GitHub login `login` is, whichever account holds it now. */
 function userByLogin(input: ReviewInput, login: string): MemberUser | undefined {
@@ -291,10 +302,10 @@ export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 /** Approvers who are active admins in base, are not actors and are not `except`. */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
   // An approver is excepted by their mailbox: access for an address reaching it is theirs (R62-1).
-  const except = mailboxesOf(exceptEmails);
+  const except = mailboxesOf(input, exceptEmails);
   return input.approvals.filter((login) => {
     const u = baseUser(input, login);
-    return isBaseAdmin(input, login) && !isActor(input, login) && !except.has(mailboxOf(u!.email));
+    return isBaseAdmin(input, login) && !isActor(input, login) && !except.has(mailboxIn(input, u!.email));
   });
 }
 
@@ -367,9 +378,9 @@ export function secondAdmin(input: ReviewInput, subjects: readonly string[] = []
     note: `${note}${uncountedApprovals(input)}`,
   });
   const admins = activeAdmins(input);
-  const concerns = mailboxesOf(subjects);
-  const others = admins.filter((u) => !concerns.has(mailboxOf(u.email)));
-  const concerned = admins.filter((u) => concerns.has(mailboxOf(u.email)));
+  const concerns = mailboxesOf(input, subjects);
+  const others = admins.filter((u) => !concerns.has(mailboxIn(input, u.email)));
+  const concerned = admins.filter((u) => concerns.has(mailboxIn(input, u.email)));
   if (others.length === 1 && !concerned.length) {
     const only = others[0]!;
     if (onlyAuthor(input, only))
@@ -430,13 +441,13 @@ export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Ma
   const byMailbox = new Map<string, string>();
   for (const email of owners) {
     out.set(email, email);
-    const mailbox = mailboxOf(email);
+    const mailbox = mailboxIn(input, email);
     if (!byMailbox.has(mailbox)) byMailbox.set(mailbox, email);
   }
   if (!byMailbox.size) return out;
   for (const s of [input.base, input.head])
     for (const email of [...s.users.keys(), ...s.invites.keys()]) {
-      const owner = byMailbox.get(mailboxOf(email));
+      const owner = byMailbox.get(mailboxIn(input, email));
       if (owner !== undefined && !out.has(email)) out.set(email, owner);
     }
   return out;

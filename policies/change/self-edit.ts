@@ -9,13 +9,13 @@ import {
   reachedIn,
   reachText,
   editsOf,
+  oneMailboxIn,
   sharingMailbox,
   remedyFor,
   unattributed,
   type ChangeRule,
   type RuleResult,
 } from './context.ts';
-import { oneMailboxWhy } from '../../model/mailbox.ts';
 
 /**
  * The seed: administrators may not edit their own privileges; another administrator must. A
@@ -32,7 +32,7 @@ export const selfEdit: ChangeRule = {
       const author = authorOf.get(email)!;
       return author === email
         ? undefined
-        : `shares a mailbox with ${author}, an author of this change (${oneMailboxWhy(email, author)})`;
+        : `shares a mailbox with ${author}, an author of this change (${oneMailboxIn(input, email, author)})`;
     };
     const authorText = (email: string): string => {
       const shares = sharesWithAuthor(email);
