@@ -17,6 +17,11 @@
  * joecitizen+anything@fastmail.fm"). mailboxOf read `x@frank.fastmail.com` as another mailbox, so
  * frank alone invited it. Fastmail's own domains are built in; a domain of one's own hosted there
  * declares `subdomainAddressing`.
+ *
+ * R78-3 (low, found re-reading R78-1's fix): a declared domain is looked up as written, before
+ * subdomain addressing reads a parent's, so declaring `frank.fastmail.com` (or `frank.acme.io`
+ * beside acme.io's subdomainAddressing) would make `x@frank.fastmail.com` an address of its own, no
+ * longer frank's: a settings-change another admin approves once, after which frank alone invites it.
  */
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +174,18 @@ describe('R78-1: identity.mailDomains, declared, written and read back', () => {
   ] as const)
     it(`refused where declared: ${JSON.stringify(mailDomains)}`, () => {
       expect(() => snapshotOf(twoAdmins('frank@acme.io', [...mailDomains]))).toThrow(error);
+    });
+
+  // A declared domain is read as written: one below a domain read by subdomain addressing would
+  // make `x@frank.fastmail.com` its own address, no longer frank@fastmail.com's (the re-read's R78-3).
+  for (const mailDomains of [
+    [{ domains: ['frank.fastmail.com'] }],
+    [{ domains: ['acme.io'], subdomainAddressing: true }, { domains: ['frank.acme.io'] }],
+  ])
+    it(`attack: declaring ${mailDomains.at(-1)!.domains[0]} would split what subdomain addressing reads as one: refused`, () => {
+      expect(() => snapshotOf(twoAdmins('frank@fastmail.com', mailDomains))).toThrow(
+        /is below .* whose subdomains are subdomain addressing/,
+      );
     });
 
   it('a change of it is a settings-change, saying what it does', () => {
