@@ -5,7 +5,7 @@
  * mailBoxOf), which the change rules read from base: it names host names exactly, once each, and
  * never a provider's domain, which orgctl reads as that provider delivers it.
  */
-import { isProviderDomain, type MailDomain } from '../model/mailbox.ts';
+import { addressingAbove, isProviderDomain, type MailDomain } from '../model/mailbox.ts';
 import { sortBy } from '../model/model.ts';
 import { DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
 import { declaredRecords, failAt, show } from './props.ts';
@@ -74,5 +74,17 @@ export function mailDomainsOf(where: string, value: unknown): readonly MailDomai
       ...(subdomainAddressing ? { subdomainAddressing: true } : {}),
     };
   });
+  // A domain below one read by subdomain addressing is an address of that domain's (R78-3).
+  (value as readonly MailDomain[]).forEach((entry, i) =>
+    entry.domains.forEach((d, j) => {
+      const above = addressingAbove(d, out);
+      if (above)
+        failAt(
+          where,
+          `mailDomains[${i}].domains[${j}]`,
+          `${show(d)} is below ${above}, whose subdomains are subdomain addressing (x@name.${above} is name@${above}'s): it is no domain of its own to declare`,
+        );
+    }),
+  );
   return out.length ? sortBy(out, (m) => m.domains[0]!) : undefined;
 }

@@ -143,6 +143,21 @@ function deliveredTo(email: string): string {
   return email;
 }
 
+/**
+ * The domain above `domain` (at any depth) whose subdomains a provider or the organization
+ * (`declared`) reads as subdomain addressing, if any: a domain below it names a mailbox of that
+ * domain, never a domain of its own (red team R78-3).
+ */
+export function addressingAbove(domain: string, declared?: readonly MailDomain[]): string | undefined {
+  const hosts = hostsOf(declared);
+  const labels = domainOf(domain).split('.');
+  for (let i = 1; i < labels.length - 1; i++) {
+    const parent = labels.slice(i).join('.');
+    if (hosts.get(parent)?.subdomains) return parent;
+  }
+  return undefined;
+}
+
 /** An address read by its host: its name, and its host's domain. */
 interface Parts {
   readonly name: string;
