@@ -22,6 +22,10 @@
  * subdomain addressing reads a parent's, so declaring `frank.fastmail.com` (or `frank.acme.io`
  * beside acme.io's subdomainAddressing) would make `x@frank.fastmail.com` an address of its own, no
  * longer frank's: a settings-change another admin approves once, after which frank alone invites it.
+ *
+ * R78-4 (low, in R78-1's fix): `%` or `!` declared a separator is never read as one: a routing is
+ * read first (`frank%x@acme.io` is frank@x's), so frank alone invites an address the organization
+ * declared his.
  */
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -171,6 +175,9 @@ describe('R78-1: identity.mailDomains, declared, written and read back', () => {
     [[{ domains: ['localhost'] }], /"localhost" is not a mail domain/],
     [[{ domains: ['acme.io'], subaddressSeparators: ['a'] }], /"a" is not a separator/],
     [[{ domains: ['acme.io'], subaddressSeparators: ['+'] }], /"\+" is not a separator/],
+    // A routing is read before a subaddress (deliveredTo): frank%x@acme.io is frank@x's, not frank's (R78-4).
+    [[{ domains: ['acme.io'], subaddressSeparators: ['%'] }], /"%" is not a separator/],
+    [[{ domains: ['acme.io'], subaddressSeparators: ['!'] }], /"!" is not a separator/],
   ] as const)
     it(`refused where declared: ${JSON.stringify(mailDomains)}`, () => {
       expect(() => snapshotOf(twoAdmins('frank@acme.io', [...mailDomains]))).toThrow(error);
