@@ -25,8 +25,11 @@ export interface MailDomainProps {
 
 const FIELDS = ['domains', 'subaddressSeparators', 'subdomainAddressing'];
 const EXAMPLE = "{ domains: ['acme.io', 'acme.com'], subaddressSeparators: ['-'] }";
-/** One character of an address's name that is no letter or digit (RFC 5322's atext, or a dot): `+` is read everywhere. */
-const SEPARATOR = /^[!#$%&'*/=?^_`{|}~.-]$/;
+/**
+ * One character of an address's name that is no letter or digit (RFC 5322's atext, or a dot): `+`
+ * is read everywhere, and `%` and `!` route an address before any subaddress is read (R78-4).
+ */
+const SEPARATOR = /^[#$&'*/=?^_`{|}~.-]$/;
 
 /** Why `domain` is no mail domain to declare, or undefined. */
 function domainProblem(domain: unknown): string | undefined {
@@ -63,7 +66,7 @@ export function mailDomainsOf(where: string, value: unknown): readonly MailDomai
         failAt(
           where,
           `${at}.subaddressSeparators[${j}]`,
-          `${show(c)} is not a separator: one character of an address's name that is no letter or digit, e.g. '-' (+ is read on every domain)`,
+          `${show(c)} is not a separator: one character of an address's name that is no letter or digit, e.g. '-' (+ is read on every domain; % and ! route an address elsewhere)`,
         );
     });
     if (subdomainAddressing !== undefined && typeof subdomainAddressing !== 'boolean')
