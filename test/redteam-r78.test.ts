@@ -236,3 +236,30 @@ describe("R78-2: Fastmail's subdomain addressing", () => {
     expect(franksInvite(twoAdmins('frank@fastmail.com'), 'x@frank.y.fastmail.com')).toEqual([]);
   });
 });
+
+/*
+ * R78 summary (red team R78, base 05a5c45).
+ *
+ * Closed: R78-1 (low) the organization's own mail, declared as identity.mailDomains and read from
+ * base (domain aliases, separators beside `+`, subdomain addressing); R78-2 (low) Fastmail's
+ * subdomain addressing on its fastmail.* domains; R78-3 and R78-4 (low, in R78-1's fix) a declared
+ * domain below one read by subdomain addressing, and `%` or `!` declared a separator, refused.
+ * Re-read: GMAIL and ONE_ACCOUNT made one table, PROVIDERS (model/mailbox.ts), same answers.
+ *
+ * What held:
+ * - A change cannot declare its own aliasing: the rules read base's, in either direction (pinned),
+ *   and changing it is a settings-change. Declaring a provider's domain is refused (orgctl reads it
+ *   as built in), so a declaration never splits what a provider's reading makes one.
+ * - Reading too many addresses as one person only asks for another admin: secondAdmin's paths
+ *   with an admin read as concerned still need that admin's approval or another admin's.
+ * - The setting round-trips: membership data, the proof's recovery (review/import.ts), the diff.
+ *
+ * Not done:
+ * - Fastmail's other domains (sent.com and its other brands, about a hundred) are not listed: only
+ *   fastmail.*. Nor its hyphen for an underscore in a subdomain (`x@joe-citizen.fastmail.fm` is
+ *   joe_citizen's, fastmail.blog 2008), nor a hosted domain's older "drop" setting (blah@x.acme.io
+ *   delivered to blah@acme.io): subdomainAddressing reads the default, tag@name.domain as name's.
+ * - A separator holds on the declared domains only: `mary-jane@gmail.com` stays another mailbox
+ *   (Gmail splits on `+` alone). Yahoo's disposable `base-keyword@` uses a base name chosen apart
+ *   from the account's, so no reading of it says whose it is.
+ */
