@@ -83,7 +83,7 @@ async function indexed(text: string): Promise<ExplainIndex> {
   writeFileSync(file, text);
   const index = explainIndexOf(file, TODAY, ENGINE)!;
   const before = declarationBefore(index)!;
-  const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).root, { today: TODAY });
+  const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).declared, { today: TODAY });
   expect(placed.ok).toBe(true);
   writeExplainIndex(index, before, placed.model!, placed.objects!);
   return index;
