@@ -271,7 +271,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...SECRET_READING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) reads the Secret its ${g.resources.join(', ')} name, any of the namespace, and sends its content to the store they name`,
+          `${g.project} (${g.group}) reads the Secret its ${[...g.resources, ...(g.clusterResources ?? [])].join(', ')} name, any of the namespace (a cluster-scoped one's, of its controller's namespace), and sends its content to the store or server they name`,
           `read Secrets through ${g.project}`,
         ),
       ),

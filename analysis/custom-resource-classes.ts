@@ -315,6 +315,18 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     source:
       'https://external-secrets.io/latest/guides/pushsecrets/ ("PushSecret reads a local kind=Secret and pushes its content to a secret provider")',
   },
+  {
+    project: 'cert-manager',
+    group: 'cert-manager.io',
+    // A Vault issuer sends the key auth.tokenSecretRef names as its token to spec.vault.server, any URL
+    // (auth.appRole.secretRef and auth.kubernetes.secretRef in its login), when the issuer is set up
+    // (red team R76-1); a Venafi issuer its credentialsRef to its url. A ClusterIssuer reads Secrets of
+    // cert-manager's own namespace (--cluster-resource-namespace).
+    resources: ['issuers'],
+    clusterResources: ['clusterissuers'],
+    source:
+      'https://cert-manager.io/docs/configuration/vault/ (Authenticating: "the token is stored inside a Kubernetes Secret inside the same namespace as the Issuer") and cert-manager internal/vault/vault.go (New: setToken reads the Secret key and logs in at spec.vault.server; IsVaultInitializedAndUnsealed)',
+  },
 ];
 
 /**
