@@ -13,6 +13,32 @@
  * /v1/sys/health with it, so no Certificate is needed); a Venafi issuer's `credentialsRef` goes to its
  * `url`. Any key of any Secret of the namespace reaches the writer's server: reading Secrets, a
  * `read-secrets` warning as PushSecret's (R69-5). Declared safe, the grant drew no finding.
+ *
+ * R76-2 (medium, R69-3's class): External Secrets' QuayAccessToken and CloudsmithAccessToken
+ * generators (generators.external-secrets.io `quayaccesstokens`, `cloudsmithaccesstokens`, namespaced)
+ * request a token for the ServiceAccount `serviceAccountRef` names, any of the namespace, with the
+ * audiences it lists (none: the API server's own), with ESO's cluster-wide `serviceaccounts/token`
+ * create, and send it to the URL the resource names (`url`, `apiUrl`): external-secrets
+ * pkg/generator/quay/quay.go (fetchServiceAccountToken, getQuayRobotToken: basic auth to
+ * https://<url>/oauth2/federation/robot/token) and pkg/generator/cloudsmith/cloudsmith.go
+ * (exchangeTokenWithCloudsmith: POST to <apiUrl>/openid/<org>/), run whenever an ExternalSecret
+ * references one (R75-2's VaultDynamicSecret). The writer's server receives a token the API server
+ * accepts, of any ServiceAccount of the namespace: `identity`. Declarable before.
+ *
+ * R76-3 (medium): ESO's ECRAuthorizationToken, STSSessionToken, GCRAccessToken and ACRAccessToken
+ * generators exchange a token of the ServiceAccount their workload-identity auth names (any of the
+ * namespace) at the cloud's token service, or with no auth use the controller's own cloud identity
+ * (STS: "if none is specified the controller will load credentials using the aws sdk defaults";
+ * GetSessionToken answers with an access key, secret key and session token), optionally assuming
+ * `role`, and ESO writes the result into the Secret of every ExternalSecret referencing the
+ * generator: re-pointing one an admin's ExternalSecret references hands that Secret's readers another
+ * workload's, or the controller's, cloud identity (ACR's token goes to the `registry` host the writer
+ * names, too). Acting as another: `identity`. Declarable before.
+ *
+ * R76-4 (low, R76-1's class): ESO's GithubAccessToken generator signs a GitHub App JWT with the
+ * private key `auth.privatKey.secretRef` names (any Secret of the namespace) and sends it to `url`;
+ * its Grafana generator sends the token `auth.token` names to `url`. A credential of the namespace at
+ * the writer's server: `read-secrets` (a warning). Declared safe, the grant drew no finding.
  */
 import { describe, expect, it } from 'vitest';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
@@ -46,5 +72,38 @@ describe("R76-1: cert-manager's Issuer sends a Secret of its namespace to the se
   it("held: Certificates (README's own declaration) hold no class", () => {
     expect(classesOfRule(write('cert-manager.io', 'certificates'), 'namespace')).toEqual([]);
     expect(unsafeDeclaration('cert-manager.io', 'certificates')).toBeUndefined();
+  });
+});
+
+const GENERATORS = 'generators.external-secrets.io';
+
+describe("R76-2: ESO's Quay and Cloudsmith generators send a token of any ServiceAccount to the URL they name", () => {
+  for (const resource of ['quayaccesstokens', 'cloudsmithaccesstokens'])
+    it(`writing ${resource} holds identity, and it can never be declared safe`, () => {
+      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toContain('identity');
+      expect(unsafeDeclaration(GENERATORS, resource)).toMatch(/^can never be declared safe: /);
+    });
+});
+
+describe("R76-3: ESO's cloud generators hand out another workload's, or the controller's, cloud identity", () => {
+  for (const resource of ['ecrauthorizationtokens', 'stssessiontokens', 'gcraccesstokens', 'acraccesstokens'])
+    it(`writing ${resource} holds identity, and it can never be declared safe`, () => {
+      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toContain('identity');
+      expect(unsafeDeclaration(GENERATORS, resource)).toMatch(/^can never be declared safe: /);
+    });
+});
+
+describe("R76-4: ESO's GitHub and Grafana generators send a credential of the namespace to the URL they name", () => {
+  for (const resource of ['githubaccesstokens', 'grafanas'])
+    it(`${resource}: read-secrets; declared safe and granted, a risky-grant warning`, () => {
+      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toEqual(['read-secrets']);
+      const found = declaredAndGranted(GENERATORS, resource);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^warning risky-grant: .*read Secrets/);
+    });
+
+  it('held: the generators that make values (Password, UUID, SSHKey, MFA, Fake) hold no class', () => {
+    for (const resource of ['passwords', 'uuids', 'sshkeys', 'mfas', 'fakes'])
+      expect(classesOfRule(write(GENERATORS, resource), 'namespace'), resource).toEqual([]);
   });
 });
