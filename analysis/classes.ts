@@ -6,6 +6,7 @@
 import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import {
+  CLOUD_IDENTITY_GROUPS,
   type CustomResources,
   EXEMPTING_POLICY_GROUPS,
   POD_CREATING_GROUPS,
@@ -312,6 +313,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
           g,
           `${g.project} (${g.group}) requests a token for the ServiceAccount its ${[...g.resources, ...(g.clusterResources ?? [])].join(', ')} name and logs in with it at the server they name, any URL: the writer's server receives a token of any ServiceAccount`,
           `mint ServiceAccount tokens through ${g.project}`,
+        ),
+      ),
+      // Custom resources whose controllers turn a ServiceAccount, or themselves, into cloud credentials (red team R76-3).
+      ...CLOUD_IDENTITY_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) exchanges a token of the ServiceAccount its ${g.resources.join(', ')} name, any of the namespace, at the cloud's token service, or acts with the controller's own cloud identity when they name none, and writes the credentials into the Secret of every ExternalSecret referencing them: re-pointed, one hands that Secret's readers another workload's, or the controller's, cloud identity`,
+          `take cloud identities through ${g.project}`,
         ),
       ),
       p(['impersonate'], '', 'serviceaccounts'),

@@ -3,15 +3,17 @@
  * what the resource says: writing one is `w:workloads` in disguise, so the privilege class
  * `run-pods` holds it (a namespace's own admission policy that may rewrite what is written there
  * too); below, a namespace's own admission policies that only validate (`hold-delivery`), the
- * subresources that reach into a workload (`exec`) and the resources whose controllers write
- * Secrets (`identity`). Data only, one entry per project and API group, each with the project's
+ * subresources that reach into a workload (`exec`), the resources whose controllers write Secrets,
+ * send ServiceAccount tokens or hand out cloud identities (`identity`) and those whose controllers
+ * send a Secret where the resource says (`read-secrets`, a warning). Data only, one entry per project and API group, each with the project's
  * CRD or API reference it was checked against.
  *
  * Kept apart from the built-in API (resources.ts): orgctl does not know these groups exist in a
  * cluster, it knows that if they do, their writes run code. Any other API group that is not a
  * built-in one is judged too (classes.ts): `*` resources there are `run-pods`, and a non-admin's
  * writes of named resources there are refused unless the organization declares them safe
- * (`safeCustomResources`), which no resource listed here can be.
+ * (`safeCustomResources`), which no resource an admin-only class holds can be (a `read-secrets`
+ * one can, and its grant is then a warning).
  */
 
 /** Custom resources of one project and API group that a privilege class holds. */
@@ -299,6 +301,34 @@ export const TOKEN_SENDING_GROUPS: readonly CustomResources[] = [
     source:
       'https://external-secrets.io/latest/api/generator/vault/ ("Any Vault authentication method supported by the provider can be used here (provider block of the spec)") and https://external-secrets.io/latest/guides/generator/ (ClusterGenerator: "All the generators are available as a ClusterGenerator spec")',
   },
+  {
+    project: 'External Secrets Operator registry generators',
+    group: 'generators.external-secrets.io',
+    // serviceAccountRef (any of the namespace, with the audiences it lists: none is the API server's
+    // own) is sent to url / apiUrl, any host, whenever an ExternalSecret references one (red team R76-2).
+    resources: ['quayaccesstokens', 'cloudsmithaccesstokens'],
+    source:
+      'external-secrets pkg/generator/quay/quay.go (fetchServiceAccountToken; getQuayRobotToken: basic auth to https://<url>/oauth2/federation/robot/token) and pkg/generator/cloudsmith/cloudsmith.go (exchangeTokenWithCloudsmith: POST to <apiUrl>/openid/<orgSlug>/)',
+  },
+];
+
+/**
+ * Custom resources whose controller exchanges a token of the ServiceAccount the resource names at a
+ * cloud's token service, or acts with its own cloud identity when the resource names none, and writes
+ * the credentials it gets into a Secret (red team R76-3): writing one acts as another workload, or as
+ * the controller, in the cloud, so the privilege class `identity` holds it. ESO's generators: their
+ * auth.jwt or auth.workloadIdentity names any ServiceAccount of the namespace; with no auth, the AWS
+ * SDK's defaults (the controller's own role), `role` assumed on top; the result lands in the Secret of
+ * every ExternalSecret referencing the generator, and ACR sends its Azure token to the `registry` host.
+ */
+export const CLOUD_IDENTITY_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'External Secrets Operator cloud generators',
+    group: 'generators.external-secrets.io',
+    resources: ['ecrauthorizationtokens', 'stssessiontokens', 'gcraccesstokens', 'acraccesstokens'],
+    source:
+      'https://external-secrets.io/latest/api/generator/ecr/ and .../sts/, .../gcr/ ("Use spec.auth.workloadIdentity to point to a Service Account"), .../acr/; external-secrets pkg/generator/sts/sts.go (GetSessionToken with awsauth.NewGeneratorSession) and docs/api/spec.md AWSAuth ("if none is specified the controller will load credentials using the aws sdk defaults")',
+  },
 ];
 
 /**
@@ -314,6 +344,15 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     resources: ['pushsecrets'],
     source:
       'https://external-secrets.io/latest/guides/pushsecrets/ ("PushSecret reads a local kind=Secret and pushes its content to a secret provider")',
+  },
+  {
+    project: 'External Secrets Operator generators',
+    group: 'generators.external-secrets.io',
+    // GithubAccessToken signs a GitHub App JWT with the key auth.privatKey.secretRef names and sends
+    // it to url; Grafana sends the token auth.token names to url (red team R76-4).
+    resources: ['githubaccesstokens', 'grafanas'],
+    source:
+      'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef) and generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance")',
   },
   {
     project: 'cert-manager',
