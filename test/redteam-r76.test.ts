@@ -39,6 +39,22 @@
  * private key `auth.privatKey.secretRef` names (any Secret of the namespace) and sends it to `url`;
  * its Grafana generator sends the token `auth.token` names to `url`. A credential of the namespace at
  * the writer's server: `read-secrets` (a warning). Declared safe, the grant drew no finding.
+ *
+ * R76-5 (medium, R69-4's class under another group): Crossplane provider-terraform's Workspace
+ * (tf.m.upbound.io `workspaces`, scope Namespaced in its CRD; the cluster-scoped tf.upbound.io one the
+ * same) runs `terraform init/plan/apply` of any module, written inline or fetched from any address, in
+ * the provider's pod with its providerConfigRef's credentials (by default the ClusterProviderConfig
+ * `default`): Terraform's `external` data source and `local-exec` provisioner run any program there,
+ * and its kubernetes or helm providers deploy anything as the provider. Declarable before.
+ *
+ * R76-6 (medium): Crossplane provider-http's namespaced Request and DisposableRequest
+ * (http.m.crossplane.io `requests`, `disposablerequests`) send an HTTP request the resource writes to
+ * any URL, with `{{ name:namespace:key }}` placeholders filled from Secrets, and write the response
+ * into the Secrets `secretInjectionConfigs` names; with a ClusterProviderConfig "the
+ * ClusterProviderConfig allows cross-namespace operations while the resource itself remains
+ * namespaced" (provider-http examples/namespaced/README.md, Cross-namespace Access). Every Secret of
+ * the cluster read and written, service-account token Secrets included: `identity`. The cluster-scoped
+ * http.crossplane.io ones the same. Declarable before.
  */
 import { describe, expect, it } from 'vitest';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
@@ -106,4 +122,23 @@ describe("R76-4: ESO's GitHub and Grafana generators send a credential of the na
     for (const resource of ['passwords', 'uuids', 'sshkeys', 'mfas', 'fakes'])
       expect(classesOfRule(write(GENERATORS, resource), 'namespace'), resource).toEqual([]);
   });
+});
+
+describe("R76-5: Crossplane provider-terraform's Workspace runs any Terraform in the provider's pod", () => {
+  it('writing one holds run-pods (the cluster-scoped one cluster-wide), and neither can be declared safe', () => {
+    expect(classesOfRule(write('tf.m.upbound.io', 'workspaces'), 'namespace')).toContain('run-pods');
+    expect(classesOfRule(write('tf.upbound.io', 'workspaces'), 'cluster')).toContain('run-pods');
+    for (const group of ['tf.m.upbound.io', 'tf.upbound.io'])
+      expect(unsafeDeclaration(group, 'workspaces'), group).toMatch(/^can never be declared safe: /);
+  });
+});
+
+describe("R76-6: Crossplane provider-http's requests read and write Secrets of any namespace", () => {
+  for (const resource of ['requests', 'disposablerequests'])
+    it(`writing ${resource} holds identity (the cluster-scoped ones cluster-wide), and it can never be declared safe`, () => {
+      expect(classesOfRule(write('http.m.crossplane.io', resource), 'namespace')).toContain('identity');
+      expect(classesOfRule(write('http.crossplane.io', resource), 'cluster')).toContain('identity');
+      for (const group of ['http.m.crossplane.io', 'http.crossplane.io'])
+        expect(unsafeDeclaration(group, resource), group).toMatch(/^can never be declared safe: /);
+    });
 });
