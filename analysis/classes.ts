@@ -6,6 +6,7 @@
 import { impersonationVerb, type PolicyRule } from '../model/catalog.ts';
 import type { SafeCustomResource } from '../model/model.ts';
 import {
+  ANY_SECRET_GROUPS,
   CLOUD_IDENTITY_GROUPS,
   type CustomResources,
   EXEMPTING_POLICY_GROUPS,
@@ -115,6 +116,9 @@ const cluster = (verbs: readonly string[], group: string, ...resources: string[]
 });
 const why = (probe: Probe, text: string, what?: string): Probe => ({ ...probe, why: text, ...(what ? { what } : {}) });
 
+/** A project's resources, namespaced then cluster-scoped, as a why names them. */
+const namesOf = (g: CustomResources): string => [...g.resources, ...(g.clusterResources ?? [])].join(', ');
+
 /** Writing a project's namespaced resources, and its cluster-scoped ones cluster-wide, each with why. */
 const writesOf = (g: CustomResources, because: string, what: string): Probe[] => [
   ...(g.resources.length ? [why(p(WRITE, g.group, ...g.resources), because, what)] : []),
@@ -215,7 +219,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...POD_CREATING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${g.resources.join(', ')} declare`,
+          `${g.project} (${g.group}) creates pods, or deploys anything, from what its ${namesOf(g)} declare`,
           `run pods through ${g.project}`,
         ),
       ),
@@ -272,7 +276,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...SECRET_READING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) reads the Secret its ${[...g.resources, ...(g.clusterResources ?? [])].join(', ')} name, any of the namespace (a cluster-scoped one's, of its controller's namespace), and sends its content to the store or server they name`,
+          `${g.project} (${g.group}) reads the Secret its ${namesOf(g)} name, any of the namespace (a cluster-scoped one's, of its controller's namespace), and sends its content to the store or server they name`,
           `read Secrets through ${g.project}`,
         ),
       ),
@@ -311,15 +315,23 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...TOKEN_SENDING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) requests a token for the ServiceAccount its ${[...g.resources, ...(g.clusterResources ?? [])].join(', ')} name and logs in with it at the server they name, any URL: the writer's server receives a token of any ServiceAccount`,
+          `${g.project} (${g.group}) requests a token for the ServiceAccount its ${namesOf(g)} name and logs in with it at the server they name, any URL: the writer's server receives a token of any ServiceAccount`,
           `mint ServiceAccount tokens through ${g.project}`,
+        ),
+      ),
+      // Custom resources whose controllers read and write Secrets of any namespace (red team R76-6).
+      ...ANY_SECRET_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) reads the Secrets its ${namesOf(g)} name, of any namespace through the cluster's provider config, sends them to any URL and writes what it gets back into Secrets they name: every Secret of the cluster, service-account tokens included`,
+          `read and write every Secret through ${g.project}`,
         ),
       ),
       // Custom resources whose controllers turn a ServiceAccount, or themselves, into cloud credentials (red team R76-3).
       ...CLOUD_IDENTITY_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) exchanges a token of the ServiceAccount its ${g.resources.join(', ')} name, any of the namespace, at the cloud's token service, or acts with the controller's own cloud identity when they name none, and writes the credentials into the Secret of every ExternalSecret referencing them: re-pointed, one hands that Secret's readers another workload's, or the controller's, cloud identity`,
+          `${g.project} (${g.group}) exchanges a token of the ServiceAccount its ${namesOf(g)} name, any of the namespace, at the cloud's token service, or acts with the controller's own cloud identity when they name none, and writes the credentials into the Secret of every ExternalSecret referencing them: re-pointed, one hands that Secret's readers another workload's, or the controller's, cloud identity`,
           `take cloud identities through ${g.project}`,
         ),
       ),

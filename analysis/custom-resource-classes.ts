@@ -216,6 +216,24 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     source:
       'https://github.com/crossplane-contrib/provider-helm (package/crds/helm.m.crossplane.io_releases.yaml: scope Namespaced, forProvider.namespace "Namespace to install the release into", providerConfigRef default ClusterProviderConfig default)',
   },
+  {
+    project: 'Crossplane provider-terraform',
+    group: 'tf.m.upbound.io',
+    // Crossplane v2's namespaced Workspace (red team R76-5): terraform init/plan/apply of any module,
+    // inline or from any address, in the provider's pod with its providerConfigRef's credentials (by
+    // default the ClusterProviderConfig `default`); an `external` data source or a `local-exec`
+    // provisioner runs any program there, its kubernetes and helm providers deploy anything.
+    resources: ['workspaces'],
+    source:
+      'https://github.com/upbound/provider-terraform (package/crds/tf.m.upbound.io_workspaces.yaml: scope Namespaced, module "the content of a simple main.tf ... may be written inline", providerConfigRef default ClusterProviderConfig default)',
+  },
+  {
+    project: 'Crossplane provider-terraform (cluster-scoped)',
+    group: 'tf.upbound.io',
+    resources: [],
+    clusterResources: ['workspaces'],
+    source: 'https://github.com/upbound/provider-terraform (package/crds/tf.upbound.io_workspaces.yaml: scope Cluster)',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
@@ -365,6 +383,31 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     clusterResources: ['clusterissuers'],
     source:
       'https://cert-manager.io/docs/configuration/vault/ (Authenticating: "the token is stored inside a Kubernetes Secret inside the same namespace as the Issuer") and cert-manager internal/vault/vault.go (New: setToken reads the Secret key and logs in at spec.vault.server; IsVaultInitializedAndUnsealed)',
+  },
+];
+
+/**
+ * Custom resources whose controller reads and writes Secrets of any namespace the resource names,
+ * through the cluster's provider config (red team R76-6): every Secret of the cluster in disguise,
+ * service-account token Secrets included, so the privilege class `identity` holds them. Crossplane
+ * provider-http: a request's `{{ name:namespace:key }}` placeholders are filled from Secrets and sent
+ * to its URL, any; `secretInjectionConfigs` writes the response into the Secrets it names.
+ */
+export const ANY_SECRET_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'Crossplane provider-http',
+    group: 'http.m.crossplane.io',
+    resources: ['requests', 'disposablerequests'],
+    source:
+      'https://github.com/crossplane-contrib/provider-http (examples/namespaced/README.md, Cross-namespace Access: "The ClusterProviderConfig allows cross-namespace operations while the resource itself remains namespaced"; resources-docs/request_docs.md)',
+  },
+  {
+    project: 'Crossplane provider-http (cluster-scoped)',
+    group: 'http.crossplane.io',
+    resources: [],
+    clusterResources: ['requests', 'disposablerequests'],
+    source:
+      'https://github.com/crossplane-contrib/provider-http (README: Cluster-scoped Resources (http.crossplane.io))',
   },
 ];
 

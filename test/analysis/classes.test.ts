@@ -177,13 +177,21 @@ describe('privilege classes', () => {
     for (const g of POD_CREATING_GROUPS) {
       expect(g.source, g.project).toMatch(/^https:\/\//);
       expect(BUILTIN_GROUPS.has(g.group), g.group).toBe(false);
-      expect(g.resources.length, g.project).toBeGreaterThan(0);
-      for (const r of g.resources) expect(r, g.project).toMatch(/^[a-z]+$/);
-      for (const verb of ['create', 'update', 'patch'])
-        expect(
-          classesOf([{ apiGroups: [g.group], resources: [...g.resources], verbs: [verb] }], 'namespace'),
-          g.project,
-        ).toEqual(['run-pods']);
+      // Namespaced resources, or cluster-scoped ones only (a cluster-scoped variant of a namespaced kind).
+      const scoped = [
+        ['namespace', g.resources],
+        ['cluster', g.clusterResources ?? []],
+      ] as const;
+      expect(g.resources.length + (g.clusterResources?.length ?? 0), g.project).toBeGreaterThan(0);
+      for (const [scope, resources] of scoped) {
+        for (const r of resources) expect(r, g.project).toMatch(/^[a-z]+$/);
+        if (resources.length)
+          for (const verb of ['create', 'update', 'patch'])
+            expect(
+              classesOf([{ apiGroups: [g.group], resources: [...resources], verbs: [verb] }], scope),
+              g.project,
+            ).toEqual(['run-pods']);
+      }
     }
     for (const r of API_RESOURCES) expect(BUILTIN_GROUPS.has(r.group)).toBe(true);
   });
