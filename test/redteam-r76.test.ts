@@ -55,6 +55,17 @@
  * namespaced" (provider-http examples/namespaced/README.md, Cross-namespace Access). Every Secret of
  * the cluster read and written, service-account token Secrets included: `identity`. The cluster-scoped
  * http.crossplane.io ones the same. Declarable before.
+ *
+ * R76-7 (medium, the class of R69-4 and R75-5): pod-making operators no list held. Apache Flink's
+ * operator (flink.apache.org `flinkdeployments`: spec.image, serviceAccount and podTemplate become
+ * the JobManager and TaskManager pods; `flinksessionjobs`: any jar, from any URI, run in a session
+ * cluster's pods; `flinkbluegreendeployments` hold a FlinkDeployment's spec) and OpenKruise
+ * (apps.kruise.io `clonesets`, `statefulsets`, `daemonsets`, `broadcastjobs`, `advancedcronjobs`,
+ * `uniteddeployments`: pod templates; `ephemeraljobs`: ephemeral containers injected into the pods
+ * it selects; `workloadspreads`: a patch of the pod template applied to the pods of the workload it
+ * targets; the cluster-scoped `sidecarsets`: containers injected into every pod they select). Each
+ * could be declared safe. Already held, and pinned: Argo Workflows' Workflow and CronWorkflow,
+ * Tekton's TaskRun and PipelineRun, Knative Service, KEDA ScaledJob, the Spark operator.
  */
 import { describe, expect, it } from 'vitest';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
@@ -141,4 +152,46 @@ describe("R76-6: Crossplane provider-http's requests read and write Secrets of a
       for (const group of ['http.m.crossplane.io', 'http.crossplane.io'])
         expect(unsafeDeclaration(group, resource), group).toMatch(/^can never be declared safe: /);
     });
+});
+
+describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
+  const namespaced: [string, string[]][] = [
+    ['flink.apache.org', ['flinkdeployments', 'flinksessionjobs', 'flinkbluegreendeployments']],
+    [
+      'apps.kruise.io',
+      [
+        'clonesets',
+        'statefulsets',
+        'daemonsets',
+        'broadcastjobs',
+        'advancedcronjobs',
+        'uniteddeployments',
+        'ephemeraljobs',
+        'workloadspreads',
+      ],
+    ],
+  ];
+  for (const [group, resources] of namespaced)
+    for (const resource of resources)
+      it(`${resource}.${group}: run-pods, never declarable`, () => {
+        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
+        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
+      });
+
+  it("OpenKruise's SidecarSet (cluster-scoped) holds run-pods cluster-wide", () => {
+    expect(classesOfRule(write('apps.kruise.io', 'sidecarsets'), 'cluster')).toContain('run-pods');
+  });
+
+  it('held: the operators the brief names are already run-pods', () => {
+    for (const [group, resource] of [
+      ['argoproj.io', 'workflows'],
+      ['argoproj.io', 'cronworkflows'],
+      ['tekton.dev', 'taskruns'],
+      ['tekton.dev', 'pipelineruns'],
+      ['serving.knative.dev', 'services'],
+      ['keda.sh', 'scaledjobs'],
+      ['sparkoperator.k8s.io', 'sparkapplications'],
+    ] as const)
+      expect(classesOfRule(write(group, resource), 'namespace'), `${resource}.${group}`).toContain('run-pods');
+  });
 });
