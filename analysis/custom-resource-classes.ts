@@ -234,6 +234,36 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     clusterResources: ['workspaces'],
     source: 'https://github.com/upbound/provider-terraform (package/crds/tf.upbound.io_workspaces.yaml: scope Cluster)',
   },
+  {
+    project: 'Apache Flink Kubernetes operator',
+    group: 'flink.apache.org',
+    // A FlinkDeployment's image, serviceAccount and podTemplate become its JobManager and TaskManager
+    // pods; a FlinkSessionJob runs any jar (jarURI) in a session cluster's pods; a blue-green
+    // deployment holds a FlinkDeployment's spec (red team R76-7).
+    resources: ['flinkdeployments', 'flinksessionjobs', 'flinkbluegreendeployments'],
+    source:
+      'https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-main/docs/custom-resource/overview/ (CRDs in apache/flink-kubernetes-operator helm/flink-kubernetes-operator/crds)',
+  },
+  {
+    project: 'OpenKruise',
+    group: 'apps.kruise.io',
+    // Workloads with pod templates; an EphemeralJob injects ephemeral containers into the pods it
+    // selects, a WorkloadSpread patches the pods of the workload it targets, a SidecarSet (cluster-
+    // scoped) injects containers into every pod it selects (red team R76-7).
+    resources: [
+      'clonesets',
+      'statefulsets',
+      'daemonsets',
+      'broadcastjobs',
+      'advancedcronjobs',
+      'uniteddeployments',
+      'ephemeraljobs',
+      'workloadspreads',
+    ],
+    clusterResources: ['sidecarsets'],
+    source:
+      'https://openkruise.io/docs/ (CRDs in openkruise/kruise config/crd/bases: apps.kruise.io_*.yaml; WorkloadSpread subset patch "indicates patching podTemplate to the Pod")',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
