@@ -66,6 +66,16 @@
  * targets; the cluster-scoped `sidecarsets`: containers injected into every pod they select). Each
  * could be declared safe. Already held, and pinned: Argo Workflows' Workflow and CronWorkflow,
  * Tekton's TaskRun and PipelineRun, Knative Service, KEDA ScaledJob, the Spark operator.
+ *
+ * Judged out of scope (README, under Privilege classes): Grafana's chart sidecar loads ConfigMaps and
+ * Secrets labelled `grafana_datasource` or `grafana_dashboard` from its `searchNamespace` (the
+ * release's own namespace unless set; `ALL` is every namespace) as datasources and dashboards. Their
+ * writers configure Grafana (where it sends queries, with credentials they write themselves), which
+ * is power in Grafana, not in the cluster: no Secret of anyone else's is read, no pod runs. As with
+ * R69's kube-mgmt, RBAC cannot tell a labelled ConfigMap from another and which namespaces the sidecar
+ * watches is the chart's configuration, which orgctl cannot see; refusing `w:configmaps` would refuse
+ * the common case. The README names the pattern and the advice (keep the namespace out, or
+ * `adminsOnly`).
  */
 import { describe, expect, it } from 'vitest';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
@@ -159,16 +169,9 @@ describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
     ['flink.apache.org', ['flinkdeployments', 'flinksessionjobs', 'flinkbluegreendeployments']],
     [
       'apps.kruise.io',
-      [
-        'clonesets',
-        'statefulsets',
-        'daemonsets',
-        'broadcastjobs',
-        'advancedcronjobs',
-        'uniteddeployments',
-        'ephemeraljobs',
-        'workloadspreads',
-      ],
+      'clonesets statefulsets daemonsets broadcastjobs advancedcronjobs uniteddeployments ephemeraljobs workloadspreads'.split(
+        ' ',
+      ),
     ],
   ];
   for (const [group, resources] of namespaced)
