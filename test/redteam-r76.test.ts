@@ -67,6 +67,14 @@
  * could be declared safe. Already held, and pinned: Argo Workflows' Workflow and CronWorkflow,
  * Tekton's TaskRun and PipelineRun, Knative Service, KEDA ScaledJob, the Spark operator.
  *
+ * R76-8 (medium, R76-7's class): GitHub's Actions Runner Controller (actions.summerwind.dev
+ * `runnerdeployments`, `runnerreplicasets`, `runners`, `runnersets`; its scale-set mode,
+ * actions.github.com `autoscalingrunnersets`, `ephemeralrunnersets`, `ephemeralrunners`,
+ * `autoscalinglisteners`) makes runner pods of the image and pod template the resource says, and the
+ * project's own tests used a RunnerDeployment as their example of a resource an admin may declare
+ * safe (test/policies/safe-custom-resources.test.ts: "a RunnerDeployment makes runner pods of the
+ * image it names"). Declarable before.
+ *
  * Judged out of scope (README, under Privilege classes): Grafana's chart sidecar loads ConfigMaps and
  * Secrets labelled `grafana_datasource` or `grafana_dashboard` from its `searchNamespace` (the
  * release's own namespace unless set; `ALL` is every namespace) as datasources and dashboards. Their
@@ -197,4 +205,20 @@ describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
     ] as const)
       expect(classesOfRule(write(group, resource), 'namespace'), `${resource}.${group}`).toContain('run-pods');
   });
+});
+
+describe("R76-8: GitHub's Actions Runner Controller runs runner pods of the image it is given", () => {
+  const kinds: [string, string[]][] = [
+    ['actions.summerwind.dev', ['runnerdeployments', 'runnerreplicasets', 'runners', 'runnersets']],
+    [
+      'actions.github.com',
+      ['autoscalingrunnersets', 'ephemeralrunnersets', 'ephemeralrunners', 'autoscalinglisteners'],
+    ],
+  ];
+  for (const [group, resources] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: run-pods, never declarable`, () => {
+        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
+        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
+      });
 });
