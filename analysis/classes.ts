@@ -595,7 +595,7 @@ export function classesOf(rules: readonly PolicyRule[], scope: Scope): ClassId[]
 /**
  * The resources of API groups Kubernetes does not serve itself (or of every group, `*`) a rule may
  * create, update or patch and no declaration of the organization makes safe, as people read them
- * (`runnerdeployments.actions.summerwind.dev`, `configmaps in every API group`). orgctl cannot tell
+ * (`widgets.example.com`, `configmaps in every API group`). orgctl cannot tell
  * what a controller does with them (it may make pods from one), so they are reserved for admins.
  */
 export function undeclaredWrites(rule: PolicyRule, safe: readonly SafeCustomResource[] = []): string[] {

@@ -264,6 +264,20 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     source:
       'https://openkruise.io/docs/ (CRDs in openkruise/kruise config/crd/bases: apps.kruise.io_*.yaml; WorkloadSpread subset patch "indicates patching podTemplate to the Pod")',
   },
+  {
+    project: 'Actions Runner Controller',
+    group: 'actions.summerwind.dev',
+    // Runner pods of the image and pod template the resource says (red team R76-8).
+    resources: ['runnerdeployments', 'runnerreplicasets', 'runners', 'runnersets'],
+    source: 'https://github.com/actions/actions-runner-controller (config/crd/bases/actions.summerwind.dev_*.yaml)',
+  },
+  {
+    project: 'Actions Runner Controller (runner scale sets)',
+    group: 'actions.github.com',
+    // An AutoscalingRunnerSet's template is the runner pods' spec; the listener is a pod the controller makes.
+    resources: ['autoscalingrunnersets', 'ephemeralrunnersets', 'ephemeralrunners', 'autoscalinglisteners'],
+    source: 'https://github.com/actions/actions-runner-controller (config/crd/bases/actions.github.com_*.yaml)',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a

@@ -32,15 +32,15 @@ describe('orgctl explain', () => {
   it('on a custom resource: reserved until declared safe, and what custom rules may grant once it is', async () => {
     const explain = async (...req: string[]) =>
       (await run(['explain', 'bob@acme.io', '-n', 'web', ...req, '--spec', ACME])).stdout;
-    expect(await explain('create', 'runnerdeployments.actions.summerwind.dev')).toBe(
-      "no: users/bob@acme.io may not create runnerdeployments.actions.summerwind.dev in web\n  it needs w:full: reserved for admins (write runnerdeployments.actions.summerwind.dev, which orgctl does not know): a controller may make pods from what a custom resource says; if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves)",
+    expect(await explain('create', 'widgets.widgets.example.com')).toBe(
+      "no: users/bob@acme.io may not create widgets.widgets.example.com in web\n  it needs w:full: reserved for admins (write widgets.widgets.example.com, which orgctl does not know): a controller may make pods from what a custom resource says; if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves)",
     );
     // The example declares cert-manager's certificates safe.
     expect(await explain('create', 'certificates.cert-manager.io')).toBe(
       'no: users/bob@acme.io may not create certificates.cert-manager.io in web\n  no grant in web allows it; custom rules may (the organization declares certificates.cert-manager.io safe: "cert-manager makes TLS Secrets only, never pods")',
     );
-    expect(await explain('get', 'runnerdeployments.actions.summerwind.dev')).toBe(
-      'no: users/bob@acme.io may not get runnerdeployments.actions.summerwind.dev in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
+    expect(await explain('get', 'widgets.widgets.example.com')).toBe(
+      'no: users/bob@acme.io may not get widgets.widgets.example.com in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
     );
     const dan = await run([
       'explain',

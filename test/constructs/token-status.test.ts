@@ -373,16 +373,9 @@ describe('found by a code review', () => {
   });
 
   it("explain does not call a token's custom-resource write reserved for admins (for tokens it is a warning)", async () => {
-    const r = await run([
-      'explain',
-      'metrics-reader',
-      '-n',
-      'web',
-      'create',
-      'runnerdeployments.actions.summerwind.dev',
-    ]);
+    const r = await run(['explain', 'metrics-reader', '-n', 'web', 'create', 'widgets.widgets.example.com']);
     expect(r.stdout).toBe(
-      'no: tokens/metrics-reader may not create runnerdeployments.actions.summerwind.dev in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
+      'no: tokens/metrics-reader may not create widgets.widgets.example.com in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
     );
   });
 

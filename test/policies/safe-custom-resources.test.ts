@@ -1,6 +1,7 @@
 /**
  * Writes in API groups orgctl does not know fail closed: a controller there may make pods from what
- * a custom resource says (GitHub's Actions Runner Controller runs a runner pod of any image), so a
+ * a custom resource says (GitHub's Actions Runner Controller runs a runner pod of any image, and is
+ * classified: red team R76-8), so a
  * non-admin's named write there is refused unless the organization declares the resources safe
  * (`safeCustomResources`: an admin's word, a setting another admin approves).
  */
@@ -12,13 +13,11 @@ import { runPolicies } from '../../policies/org/index.ts';
 import { judgeManifests } from '../../policies/output/judge.ts';
 import { baseSpec, distPair, judge, reviewPair, type Spec } from '../review/scenarios.ts';
 
-/** GitHub Actions Runner Controller (summerwind): a RunnerDeployment makes runner pods of the image it names. */
-const RUNNERS = [
-  { apiGroups: ['actions.summerwind.dev'], resources: ['runnerdeployments'], verbs: ['create', 'patch'] },
-];
+/** Widgets of a group orgctl does not know: their controller may make pods, or may not (only an admin can tell). */
+const RUNNERS = [{ apiGroups: ['widgets.example.com'], resources: ['widgets'], verbs: ['create', 'patch'] }];
 
 describe('writes in API groups orgctl does not know', () => {
-  it('a non-admin writing runner deployments through inline rules is refused (forbidden-grant), before and after synthesis', () => {
+  it('a non-admin writing widgets through inline rules is refused (forbidden-grant), before and after synthesis', () => {
     const { org, web } = smallOrg();
     web.grantRules(org.user('bob@acme.io'), RUNNERS);
     const r = synth(org);
@@ -26,7 +25,7 @@ describe('writes in API groups orgctl does not know', () => {
     const refused = r.findings.filter((f) => f.severity === 'error');
     expect(refused.map((f) => `${f.rule} ${f.subject}`)).toEqual(['forbidden-grant users/bob@acme.io → web']);
     expect(refused[0]!.message).toMatch(
-      /lets a non-admin write runnerdeployments\.actions\.summerwind\.dev, which orgctl does not know \(rule 0: create,patch on runnerdeployments\.actions\.summerwind\.dev\)/,
+      /lets a non-admin write widgets\.widgets\.example\.com, which orgctl does not know \(rule 0: create,patch on widgets\.widgets\.example\.com\)/,
     );
     expect(refused[0]!.message).toContain('safeCustomResources');
   });
@@ -50,9 +49,9 @@ describe('writes in API groups orgctl does not know', () => {
     const { org, web, alice } = smallOrg({
       safeCustomResources: [
         {
-          group: 'actions.summerwind.dev',
-          resources: ['runnerdeployments'],
-          reason: 'our runners run one fixed image, pinned by admission policy',
+          group: 'widgets.example.com',
+          resources: ['widgets'],
+          reason: 'our widget controller makes no pods and reads no Secrets',
         },
       ],
     });
@@ -65,13 +64,13 @@ describe('writes in API groups orgctl does not know', () => {
 
   it('a declaration covers only the resources it names: another resource of the group is still refused', () => {
     const { org, web } = smallOrg({
-      safeCustomResources: [{ group: 'actions.summerwind.dev', resources: ['runnersets'], reason: 'reviewed' }],
+      safeCustomResources: [{ group: 'widgets.example.com', resources: ['gadgets'], reason: 'reviewed' }],
     });
     web.grantRules(org.user('bob@acme.io'), RUNNERS);
     const model = org.toModel();
     const errors = runPolicies(model, { today: TODAY }).filter((f) => f.severity === 'error');
     expect(errors.map((f) => f.rule)).toEqual(['forbidden-grant']);
-    expect(errors[0]!.message).toContain('runnerdeployments.actions.summerwind.dev');
+    expect(errors[0]!.message).toContain('widgets.widgets.example.com');
   });
 
   it('metrics.k8s.io is an aggregated API, not Kubernetes itself: writes there are judged as any custom group', () => {
@@ -86,10 +85,10 @@ describe('writes in API groups orgctl does not know', () => {
   it('reading or deleting custom resources needs no declaration (neither gives a controller anything to act on)', () => {
     const { org, web } = smallOrg();
     web.grantRules(org.user('bob@acme.io'), [
-      { apiGroups: ['actions.summerwind.dev'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['widgets.example.com'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
       {
-        apiGroups: ['actions.summerwind.dev'],
-        resources: ['runnerdeployments'],
+        apiGroups: ['widgets.example.com'],
+        resources: ['widgets'],
         verbs: ['delete', 'deletecollection'],
       },
     ]);
@@ -105,7 +104,7 @@ describe('writes in API groups orgctl does not know', () => {
       'warning risky-grant tokens/runner-admin',
     ]);
     const declared = smallOrg({
-      safeCustomResources: [{ group: 'actions.summerwind.dev', resources: ['runnerdeployments'], reason: 'reviewed' }],
+      safeCustomResources: [{ group: 'widgets.example.com', resources: ['widgets'], reason: 'reviewed' }],
     });
     declared.org.token('runner-admin').allow(declared.web, RUNNERS);
     expect(synth(declared.org).findings).toEqual([]);
@@ -182,11 +181,9 @@ describe('the judgement of the synthesized output', () => {
     expect(found.map((f) => `${f.severity} ${f.rule} ${f.subject}`)).toEqual([
       'error forbidden-grant users/bob@acme.io → web',
     ]);
-    expect(found[0]!.message).toMatch(
-      /^Role runners lets a non-admin write runnerdeployments\.actions\.summerwind\.dev/,
-    );
+    expect(found[0]!.message).toMatch(/^Role runners lets a non-admin write widgets\.widgets\.example\.com/);
     const declared = smallOrg({
-      safeCustomResources: [{ group: 'actions.summerwind.dev', resources: ['runnerdeployments'], reason: 'reviewed' }],
+      safeCustomResources: [{ group: 'widgets.example.com', resources: ['widgets'], reason: 'reviewed' }],
     });
     declared.org.user('bob@acme.io');
     expect(judgeManifests(declared.org.toModel(), objects)).toEqual([]);
@@ -321,10 +318,10 @@ describe('through the review', () => {
     // Declared safe (another admin approved that), the same token is routine; reading needs nothing.
     const declaredBase = baseSpec();
     (declaredBase.spec as { safeCustomResources?: unknown }).safeCustomResources = [
-      { group: 'actions.summerwind.dev', resources: ['runnerdeployments'], reason: 'reviewed' },
+      { group: 'widgets.example.com', resources: ['widgets'], reason: 'reviewed' },
     ];
     expect(judge(declaredBase, tokenWith(RUNNERS), bobWithAlice).ok).toBe(true);
-    const reads = [{ apiGroups: ['actions.summerwind.dev'], resources: ['runnerdeployments'], verbs: ['get'] }];
+    const reads = [{ apiGroups: ['widgets.example.com'], resources: ['widgets'], verbs: ['get'] }];
     expect(judge(baseSpec(), tokenWith(reads), bobWithAlice).ok).toBe(true);
   });
 
