@@ -75,6 +75,15 @@
  * safe (test/policies/safe-custom-resources.test.ts: "a RunnerDeployment makes runner pods of the
  * image it names"). Declarable before.
  *
+ * R76-9 (low, R76-1's whole class: a controller reads a Secret the resource names and sends it where
+ * the resource says): the Prometheus Operator's monitoring objects (monitoring.coreos.com
+ * `servicemonitors`, `podmonitors`, `probes`, `scrapeconfigs`: `basicAuth`, `authorization`,
+ * `bearerTokenSecret`, `oauth2` name Secrets of their namespace, which Prometheus sends to the targets
+ * they choose, a Probe's `prober.url` and static targets and a ScrapeConfig's static configs any host;
+ * `alertmanagerconfigs`: a receiver's webhook URL and HTTP credentials from Secrets, sent there) and
+ * Flux's notification Provider (notification.toolkit.fluxcd.io `providers`: `secretRef`'s token,
+ * address and headers sent to its `address`). Commonly declared safe; the grant drew no finding.
+ *
  * Judged out of scope (README, under Privilege classes): Grafana's chart sidecar loads ConfigMaps and
  * Secrets labelled `grafana_datasource` or `grafana_dashboard` from its `searchNamespace` (the
  * release's own namespace unless set; `ALL` is every namespace) as datasources and dashboards. Their
@@ -100,6 +109,16 @@ function declaredAndGranted(group: string, resource: string): string[] {
   const { org, web } = smallOrg({ safeCustomResources: [{ group, resources: [resource], reason: 'reviewed' }] });
   web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [write(group, resource)]);
   return synth(org).findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`);
+}
+
+/** One test a kind: writing it in a namespace holds run-pods, and it can never be declared safe. */
+function itRunsPods(kinds: readonly [string, readonly string[]][]): void {
+  for (const [group, resources] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: run-pods, never declarable`, () => {
+        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
+        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
+      });
 }
 
 describe("R76-1: cert-manager's Issuer sends a Secret of its namespace to the server it names", () => {
@@ -182,12 +201,7 @@ describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
       ),
     ],
   ];
-  for (const [group, resources] of namespaced)
-    for (const resource of resources)
-      it(`${resource}.${group}: run-pods, never declarable`, () => {
-        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
-        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
-      });
+  itRunsPods(namespaced);
 
   it("OpenKruise's SidecarSet (cluster-scoped) holds run-pods cluster-wide", () => {
     expect(classesOfRule(write('apps.kruise.io', 'sidecarsets'), 'cluster')).toContain('run-pods');
@@ -215,10 +229,27 @@ describe("R76-8: GitHub's Actions Runner Controller runs runner pods of the imag
       ['autoscalingrunnersets', 'ephemeralrunnersets', 'ephemeralrunners', 'autoscalinglisteners'],
     ],
   ];
-  for (const [group, resources] of kinds)
-    for (const resource of resources)
-      it(`${resource}.${group}: run-pods, never declarable`, () => {
-        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
-        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
-      });
+  itRunsPods(kinds);
+});
+
+describe('R76-9: monitoring and notification objects send a Secret of their namespace to the host they choose', () => {
+  const kinds: [string, string][] = [
+    ['monitoring.coreos.com', 'servicemonitors'],
+    ['monitoring.coreos.com', 'podmonitors'],
+    ['monitoring.coreos.com', 'probes'],
+    ['monitoring.coreos.com', 'scrapeconfigs'],
+    ['monitoring.coreos.com', 'alertmanagerconfigs'],
+    ['notification.toolkit.fluxcd.io', 'providers'],
+  ];
+  for (const [group, resource] of kinds)
+    it(`${resource}.${group}: read-secrets, a warning once declared and granted`, () => {
+      expect(classesOfRule(write(group, resource), 'namespace')).toEqual(['read-secrets']);
+      expect(declaredAndGranted(group, resource)).toEqual([
+        expect.stringMatching(/^warning risky-grant: .*read Secrets/),
+      ]);
+    });
+
+  it('held: PrometheusRules (alerting and recording rules, no Secret) hold no class', () => {
+    expect(classesOfRule(write('monitoring.coreos.com', 'prometheusrules'), 'namespace')).toEqual([]);
+  });
 });
