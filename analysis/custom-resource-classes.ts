@@ -417,6 +417,24 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
       'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef) and generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance")',
   },
   {
+    project: 'Prometheus Operator',
+    group: 'monitoring.coreos.com',
+    // basicAuth, authorization, bearerTokenSecret and oauth2 name Secrets of the namespace that
+    // Prometheus sends to the targets these choose (a Probe's prober.url and static targets, a
+    // ScrapeConfig's static configs: any host); an AlertmanagerConfig's receivers send theirs to the
+    // URLs they name (red team R76-9).
+    resources: ['servicemonitors', 'podmonitors', 'probes', 'scrapeconfigs', 'alertmanagerconfigs'],
+    source:
+      'https://prometheus-operator.dev/docs/api-reference/api/ (Endpoint, ProbeSpec: "The list of probed addresses which can be defined statically", ScrapeConfigSpec, AlertmanagerConfig WebhookConfig)',
+  },
+  {
+    project: 'Flux (notification controller)',
+    group: 'notification.toolkit.fluxcd.io',
+    // A Provider's secretRef (token, address, headers) is sent to its address, any URL (red team R76-9).
+    resources: ['providers'],
+    source: 'https://fluxcd.io/flux/components/notification/providers/ (Address, Secret reference)',
+  },
+  {
     project: 'cert-manager',
     group: 'cert-manager.io',
     // A Vault issuer sends the key auth.tokenSecretRef names as its token to spec.vault.server, any URL
