@@ -84,6 +84,12 @@
  * Flux's notification Provider (notification.toolkit.fluxcd.io `providers`: `secretRef`'s token,
  * address and headers sent to its `address`). Commonly declared safe; the grant drew no finding.
  *
+ * R76-10 (low, R69-4's and R75-3's kinds before Crossplane v2): provider-kubernetes' Object
+ * (kubernetes.crossplane.io `objects`) and provider-helm's Release (helm.crossplane.io `releases`)
+ * are cluster-scoped (their CRDs: scope Cluster) and do what the namespaced ones do. Only a
+ * ClusterRoleBinding reaches them, which orgctl never writes, so this is the judgement of RBAC it
+ * reads (`access`, `who-can`): they held no class there.
+ *
  * Judged out of scope (README, under Privilege classes): Grafana's chart sidecar loads ConfigMaps and
  * Secrets labelled `grafana_datasource` or `grafana_dashboard` from its `searchNamespace` (the
  * release's own namespace unless set; `ALL` is every namespace) as datasources and dashboards. Their
@@ -251,5 +257,17 @@ describe('R76-9: monitoring and notification objects send a Secret of their name
 
   it('held: PrometheusRules (alerting and recording rules, no Secret) hold no class', () => {
     expect(classesOfRule(write('monitoring.coreos.com', 'prometheusrules'), 'namespace')).toEqual([]);
+  });
+});
+
+describe("R76-10: Crossplane's cluster-scoped Object and Release, written cluster-wide, run pods", () => {
+  it('each holds run-pods cluster-wide, and neither can be declared safe', () => {
+    for (const [group, resource] of [
+      ['kubernetes.crossplane.io', 'objects'],
+      ['helm.crossplane.io', 'releases'],
+    ] as const) {
+      expect(classesOfRule(write(group, resource), 'cluster'), group).toContain('run-pods');
+      expect(unsafeDeclaration(group, resource), group).toMatch(/^can never be declared safe: /);
+    }
   });
 });
