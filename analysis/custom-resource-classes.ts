@@ -228,6 +228,24 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
       'https://github.com/upbound/provider-terraform (package/crds/tf.m.upbound.io_workspaces.yaml: scope Namespaced, module "the content of a simple main.tf ... may be written inline", providerConfigRef default ClusterProviderConfig default)',
   },
   {
+    project: 'Crossplane provider-kubernetes (cluster-scoped)',
+    group: 'kubernetes.crossplane.io',
+    // Before Crossplane v2 (red team R76-10): the Object of R69-4, cluster-scoped.
+    resources: [],
+    clusterResources: ['objects'],
+    source:
+      'https://github.com/crossplane-contrib/provider-kubernetes (package/crds/kubernetes.crossplane.io_objects.yaml: scope Cluster)',
+  },
+  {
+    project: 'Crossplane provider-helm (cluster-scoped)',
+    group: 'helm.crossplane.io',
+    // Before Crossplane v2 (red team R76-10): the Release of R75-3, cluster-scoped.
+    resources: [],
+    clusterResources: ['releases'],
+    source:
+      'https://github.com/crossplane-contrib/provider-helm (package/crds/helm.crossplane.io_releases.yaml: scope Cluster)',
+  },
+  {
     project: 'Crossplane provider-terraform (cluster-scoped)',
     group: 'tf.upbound.io',
     resources: [],
