@@ -271,3 +271,43 @@ describe("R76-10: Crossplane's cluster-scoped Object and Release, written cluste
     }
   });
 });
+
+/*
+ * R76 summary (red team R76, base 05a5c45).
+ *
+ * Closed: R76-1 (low) cert-manager's Issuer and ClusterIssuer hold read-secrets; R76-2 (medium) ESO's
+ * Quay and Cloudsmith generators hold identity (TOKEN_SENDING_GROUPS); R76-3 (medium) ESO's ECR, STS,
+ * GCR and ACR generators hold identity (CLOUD_IDENTITY_GROUPS); R76-4 (low) ESO's GitHub and Grafana
+ * generators hold read-secrets; R76-5 (medium) provider-terraform's Workspace holds run-pods; R76-6
+ * (medium) provider-http's Request and DisposableRequest hold identity (ANY_SECRET_GROUPS); R76-7
+ * (medium) Apache Flink's operator and OpenKruise hold run-pods; R76-8 (medium) GitHub's Actions
+ * Runner Controller holds run-pods (the project's own tests had declared it safe: they now use a
+ * fictional group); R76-9 (low) the Prometheus Operator's monitoring objects and Flux's notification
+ * Provider hold read-secrets; R76-10 (low) Crossplane's cluster-scoped Object and Release hold run-pods.
+ *
+ * What held (pinned above): Argo Workflows, Tekton runs, Knative Service, KEDA ScaledJob and the Spark
+ * operator were already run-pods; cert-manager's Certificates (README's declaration), PrometheusRules
+ * and ESO's value generators (Password, UUID, SSHKey, MFA, Fake) hold no class. Grafana's sidecar is
+ * out of scope (header; README).
+ *
+ * Not done (time, or not verified here):
+ * - cert-manager's Vault `auth.kubernetes.serviceAccountRef`: cert-manager mints a token for the
+ *   ServiceAccount only where the cluster admin gave it a Role for that ServiceAccount, and sends it
+ *   to the Issuer's server; whether a writer may add the API server's audience (an `audiences` field
+ *   in newer releases) was not read in its source. If so the Issuer is `identity` there, not only
+ *   read-secrets: worth a look.
+ * - cert-manager's Certificate and CertificateRequest: any certificate, any name, from any Issuer of
+ *   the namespace or any ClusterIssuer (cert-manager's approver approves every request by default).
+ *   Power where a ClusterIssuer's CA is trusted for authentication (mTLS, a mesh), not in the
+ *   cluster's RBAC: README declares Certificates safe, which stays an admin's judgement.
+ * - ESO generators not read here: CodeArtifactAuthorizationToken, GitlabDeployToken,
+ *   BeyondtrustWorkloadCredentialsDynamicSecret, and those in ESO's main branch only (artifactory,
+ *   awsiam, federation, oidc, dex, database ones); Webhook stays as R75 left it.
+ * - Crossplane: Upbound's cloud providers' namespaced managed resources (`*.m.upbound.io`: IAM, EKS
+ *   access entries) are cloud power, outside orgctl's classes; provider-ansible, provider-sql and v2's
+ *   namespaced composite resources (user-defined groups: what their Composition makes) not checked.
+ * - Other pod-making operators (Strimzi's KafkaConnect image, CloudNativePG's Cluster and Pooler,
+ *   Airflow, Dapr): not checked one by one; each stays undeclared until an admin declares it.
+ * - duplicates --change reports shape-only pairs between entries of the data lists in
+ *   custom-resource-classes.ts (a new list's opening against an old one's) and test boilerplate.
+ */
