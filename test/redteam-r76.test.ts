@@ -291,11 +291,15 @@ describe("R76-10: Crossplane's cluster-scoped Object and Release, written cluste
  * out of scope (header; README).
  *
  * Not done (time, or not verified here):
- * - cert-manager's Vault `auth.kubernetes.serviceAccountRef`: cert-manager mints a token for the
- *   ServiceAccount only where the cluster admin gave it a Role for that ServiceAccount, and sends it
- *   to the Issuer's server; whether a writer may add the API server's audience (an `audiences` field
- *   in newer releases) was not read in its source. If so the Issuer is `identity` there, not only
- *   read-secrets: worth a look.
+ * - cert-manager's Vault `auth.kubernetes.serviceAccountRef` (checked after the fix, left as is):
+ *   cert-manager mints a token for the ServiceAccount only where the cluster admin gave it a Role for
+ *   that ServiceAccount (cert-manager.io/docs/configuration/vault, Secretless Authentication), and its
+ *   `audiences` are "extra audiences to include in the token passed to Vault" (cert-manager's
+ *   ServiceAccountRef type): a writer may add the API server's, so its server receives a token the API
+ *   server accepts for that ServiceAccount. Kept at read-secrets: it reaches only ServiceAccounts of
+ *   the namespace the admin chose, as reading their token Secrets (which the same Issuer already
+ *   reaches through `secretRef`) does, and `r:secrets` is a warning too. If that is judged too mild,
+ *   move cert-manager.io issuers to TOKEN_SENDING_GROUPS (Issuers then never declarable).
  * - cert-manager's Certificate and CertificateRequest: any certificate, any name, from any Issuer of
  *   the namespace or any ClusterIssuer (cert-manager's approver approves every request by default).
  *   Power where a ClusterIssuer's CA is trusted for authentication (mTLS, a mesh), not in the
