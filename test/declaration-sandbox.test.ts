@@ -5,6 +5,7 @@
  * writes nothing, starts no process or worker, loads no addon, and sees no secret in the
  * environment. Each attack below is what a member's approved change could do before.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -199,5 +200,30 @@ describe('a declaration imports nothing outside its reach', () => {
       expect([r.code, r.stderr.includes('s3cr3t')], imports).toEqual([2, false]);
       expect(r.stderr, imports).toContain(`imports ${join(project, imported)}, outside`);
     }
+  });
+});
+
+/**
+ * What a declaration prints reaches the admin's terminal, where an escape sequence acts: OSC 52
+ * sets the clipboard the admin pastes from next, others rewrite what the screen shows ("dist/ is
+ * up to date"). orgctl's own output never drives a terminal (terminalText); a declaration's is
+ * shown the same way.
+ */
+describe("a declaration's output on a terminal", () => {
+  it('shows its escape sequences as code points, never sends them', () => {
+    const { file } = declarationRunning(
+      "process.stderr.write('\\x1b]52;c;Y3VybCBldmlsIHwgc2g=\\x07copied\\n'); console.log('\\x1b[2Jcleared');",
+    );
+    const orgctl = [process.execPath, join(ROOT, 'bin/orgctl.mjs'), 'check', '--spec', file]
+      .map((w) => `'${w}'`)
+      .join(' ');
+    const tty = spawnSync('script', ['-qec', `${orgctl} 2>&1`, '/dev/null'], {
+      env: { ...process.env, SHELL: '/bin/sh' },
+      encoding: 'utf8',
+    });
+    const shown = tty.stdout.replace(/\r\x1b\[K/g, ''); // orgctl's own progress line, cleared
+    expect(shown).toContain('<U+001B>]52;c;Y3VybCBldmlsIHwgc2g=<U+0007>copied');
+    expect(shown).toContain('<U+001B>[2Jcleared');
+    expect(shown).not.toContain('\x1b]52');
   });
 });
