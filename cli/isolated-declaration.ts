@@ -17,6 +17,7 @@ import { basename, dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DeclarationMessage, readDeclarationMessage } from '../constructs/declared.ts';
 import { ModuleError } from '../model/errors.ts';
+import { terminalText } from '../model/text.ts';
 
 /** What the child may read: whole folders, and single files. */
 export interface Reach {
@@ -142,8 +143,9 @@ function realTarget(link: string): string | undefined {
 
 /**
  * Runs the bundle in a child process with only `reach` readable and no environment, and reads what
- * it sends back. Its stdout and stderr are orgctl's stderr: what it prints never mixes into
- * orgctl's output (`--format json`).
+ * it sends back. Its stdout and stderr go to orgctl's stderr: what it prints never mixes into
+ * orgctl's output (`--format json`), and on a terminal nothing in it drives the terminal (OSC 52
+ * would set the clipboard the admin pastes from): terminalText, as orgctl's own lines.
  */
 export function runIsolated(bundle: string, reach: Reach, engineRoot: string): Promise<DeclarationMessage> {
   const args = [
@@ -154,7 +156,11 @@ export function runIsolated(bundle: string, reach: Reach, engineRoot: string): P
     pathToFileURL(bundle).href,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 2, 'pipe'], env: {} });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    for (const printed of [child.stdout!, child.stderr!]) {
+      printed.setEncoding('utf8'); // a character split between two reads is kept whole
+      printed.on('data', (text: string) => process.stderr.write(process.stderr.isTTY ? terminalText(text) : text));
+    }
     const chunks: Buffer[] = [];
     child.stdio[3]!.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
