@@ -9,9 +9,11 @@ import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../re
 import { OUTPUT_PROOF } from '../review/proof.ts';
 import { COMMIT } from '../review/head-proof.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
+import type { OrgCodeRead } from '../policies/change/context.ts';
 import { dateFlag } from './args.ts';
 import { InputError, SideError, UsageError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
+import { readOrgCode } from './org-code.ts';
 import type { Io } from '../model/io.ts';
 import {
   CHECK_NAME,
@@ -234,12 +236,24 @@ async function markJudging(
 /** A pull request as read for judging (fetchPullRequest). */
 type PullRequestFacts = Awaited<ReturnType<typeof fetchPullRequest>>;
 
-/** One pull request judged: base the checked-out base branch's dist/, head the head commit's, from git objects. */
-function judgeFacts(pr: PullRequestFacts, flags: GitHubReviewFlags, io: Io): ReturnType<typeof judgeChange> {
+/** The head side judged: --head, else the head commit's dist/, from git objects. */
+const headSideOf = (pr: PullRequestFacts, flags: GitHubReviewFlags): string => flags.head ?? `${pr.headSha}:dist`;
+
+/**
+ * One pull request judged: base the checked-out base branch's dist/, head the head commit's, from
+ * git objects; `orgCode`, what head's org/ code reaches for (read once: every copy has that head).
+ */
+function judgeFacts(
+  pr: PullRequestFacts,
+  flags: GitHubReviewFlags,
+  io: Io,
+  orgCode: OrgCodeRead | undefined,
+): ReturnType<typeof judgeChange> {
   return judgeChange(
     {
       base: flags.base ?? DEFAULT_OUTPUT_SIDE,
-      head: flags.head ?? `${pr.headSha}:dist`,
+      head: headSideOf(pr, flags),
+      ...(orgCode !== undefined ? { orgCode } : {}),
       actors: pr.actors,
       proposers: pr.proposers,
       approvals: pr.approvals,
@@ -582,7 +596,8 @@ export async function reviewOnGitHub(
         baseGone(pr.defaultBranch, judgedBase, pr.read.baseTip, 'where the job checked it out and judged it'),
       );
     try {
-      const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io);
+      const orgCode = await readOrgCode(headSideOf(pr, flags), pr.changedPaths);
+      const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io, orgCode);
       const { diff, verdict, adminAccounts } = judge(pr);
       // A check run belongs to the head commit, which other pull requests may share (R17-1): when
       // this one does not pass, another open one with the same head that passes on its own does.

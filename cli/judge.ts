@@ -25,7 +25,7 @@ import { readRefTree, refOfSide, type LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { isActiveAdmin, type HeadTree } from '../policies/change/context.ts';
+import { isActiveAdmin, type HeadTree, type OrgCodeRead } from '../policies/change/context.ts';
 import {
   baseLockedEngine,
   readBaseLockText,
@@ -72,6 +72,8 @@ export interface ChangeToJudge {
   readonly guarded?: Guarded;
   /** Head's whole tree as GitHub lists the pull request's head commit; without it, a git ref's own is read. */
   readonly headTree?: HeadTree;
+  /** What the org/ code the change adds or modifies reaches for (cli/org-code.ts readOrgCode). */
+  readonly orgCode?: OrgCodeRead;
 }
 
 /**
@@ -199,6 +201,7 @@ export function judgeChange(
     ...(installedFrom !== undefined ? { installedFrom } : {}),
     ...(change.changedPaths && typeof baseLockRead === 'object' ? { baseLockUnreadable: baseLockRead.unreadable } : {}),
     ...(headTree !== undefined ? { headTree } : {}),
+    ...(change.orgCode !== undefined ? { orgCode: change.orgCode } : {}),
     ...(change.window !== undefined ? { window: loadWindow(change.window, headDocs, io, today, cache) } : {}),
   });
   // Head dist/ is data: proved to be exactly what this engine renders from it, and judged by every

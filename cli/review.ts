@@ -8,6 +8,7 @@ import { nearestName } from '../model/text.ts';
 import { reportFormat, reportIn, requireSides } from './diff.ts';
 import { changedPathsBetween, commitOfSide, readableRef, refOfSide } from './git.ts';
 import { judgeChange } from './judge.ts';
+import { readOrgCode } from './org-code.ts';
 
 const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
                      [--changed-path PATH...] [--override RULE...] [--window DIR|REF] [--today YYYY-MM-DD]
@@ -163,12 +164,14 @@ export const command = defineCommand({
         `--override ${o}: ${known ? 'that rule cannot be overridden' : 'no such rule'}; rules that can be: ${OVERRIDABLE_RULES.join(', ')}`,
       );
     }
+    const changed = changedPaths(flags['changed-path'], sides);
     const { diff, verdict, admins, logins } = judgeChange(
       {
         ...sides,
         actors,
         approvals: flags['approved-by'],
-        changedPaths: changedPaths(flags['changed-path'], sides),
+        changedPaths: changed,
+        orgCode: await readOrgCode(sides.head, changed),
         overrides,
         window: flags.window,
         today: dateFlag(flags.today),

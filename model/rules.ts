@@ -498,6 +498,15 @@ export const RULES = [
     remediation:
       'correct the email where the new user or invitee is declared, if the one named was meant; if it is another person, nothing',
   },
+  {
+    id: 'org-code',
+    stage: 'change',
+    severity: 'warning',
+    description:
+      "a code file of `org/` the change adds or modifies (`.ts`, `.mts`, `.cts`, `.tsx`, `.js`, `.mjs`, `.cjs`, `.jsx`, read from head's git objects, never run) reaches beyond orgctl's constructs: it imports anything but `org/`'s own files and JSON, orgctl (or, in orgctl's own repository, `constructs/`), the `constructs` package and cdk8s's `App` and `Chart` (a `node:` module, another package, a file outside `org/`, a `data:` URL, cdk8s's `Include` or `Yaml`, which read any file or URL), or calls `import()` with a computed name; it reads a capability global, free (not a local of that name): `process`, `globalThis`, `global`, `require`, `module`, `eval`, `Function`, `fetch`, `Buffer`, `WebAssembly`, `XMLHttpRequest`, `WebSocket`, `EventSource`, `localStorage`, `sessionStorage`, `Reflect`, `Proxy`, or `import.meta` beyond its `url`, `dirname` and `filename`; it names `constructor` (a function's is Function: `(() => {}).constructor('return process')()`), `__proto__`, `getOwnPropertyDescriptor(s)`, `__lookupGetter__`, `__lookupSetter__`, `prepareStackTrace` or cdk8s's `outdir`, or reads a member by a computed key (`x[k]`, which may be any of these); or a `tsconfig`, `jsconfig` or `package.json` of `org/` changes (it decides what synth's imports resolve to). Each by path and line, as esbuild (synth's own parser) reads it: constants folded (`globalThis['pro' + 'cess']` is `globalThis.process`), comments and types gone. Once merged, `org/` code runs wherever synth runs next (every admin's machine at `npm run synth`, with their files and environment), while the access diff shows only what it grants. A warning: the review passes, the comment marks it ⚠️ for the approving admin. A disclosure, not a sandbox: code can compute what no reading sees. Judged where head is a git ref or a pull request's head commit; a folder given as `--head` is not",
+    remediation:
+      "read this code before approving: a declaration needs only orgctl's constructs; move what it reaches for out of `org/` (a script outside it is an `engine-change`), or approve it knowing what it runs",
+  },
 ] as const satisfies readonly RuleInfo[];
 
 /** A rule id the registry holds: what findings and review results carry. */

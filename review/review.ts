@@ -14,6 +14,7 @@ import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
 import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts';
 import { lookalikeIdentity } from '../policies/change/lookalike-identity.ts';
 import { nearDuplicateUser } from '../policies/change/near-duplicate-user.ts';
+import { orgCode } from '../policies/change/org-code.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
 
@@ -32,6 +33,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   systemNamespaceBase,
   lookalikeIdentity,
   nearDuplicateUser,
+  orgCode,
 ];
 
 export { OVERRIDABLE_RULES } from '../model/rules.ts';

@@ -9,12 +9,23 @@
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { transform } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scanOrgCode } from '../review/org-code.ts';
 import { cli, gitIn, ROOT, tempDir } from './helpers.ts';
 
 const RULE = 'org-code';
 const FIXTURES = join(ROOT, 'test/fixtures/org-code');
 const EXAMPLE = readFileSync(join(ROOT, 'org/org.ts'), 'utf8');
+/** What `orgctl init` writes as an organization's org/org.ts (report/scaffold.ts), its imports and first lines. */
+const TEMPLATE = `import { App } from 'cdk8s';
+import { Organization } from 'orgctl';
+
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { github: 'alice', admin: true });
+export default org;
+`;
+
 /** Each attack fixture, where it reaches (a text of its line) and a word its finding says. */
 const ATTACKS: Record<string, readonly { readonly at: string; readonly says: string }[]> = {
   'env-token.ts': [
@@ -42,6 +53,84 @@ function lineOf(text: string, needle: string, from = ''): number {
   expect(at, `${needle} in the text`).toBeGreaterThanOrEqual(0);
   return text.slice(0, at).split('\n').length;
 }
+
+const scan = (text: string, path = 'org/org.ts') => scanOrgCode(transform, path, text);
+/** Findings as `LINE: text`, for matching. */
+const said = async (text: string, path = 'org/org.ts') =>
+  (await scan(text, path)).map((f) => `${f.line ?? '-'}: ${f.text}`);
+
+describe('org-code: what a change of org/ code reaches for beyond orgctl constructs', () => {
+  it('every attack fixture, appended to the example, is disclosed at its line', async () => {
+    for (const [name, expected] of Object.entries(ATTACKS)) {
+      const text = withAttack(name);
+      const found = await said(text);
+      for (const e of expected) {
+        const line = lineOf(text, e.at, '// Appended to org/org.ts');
+        expect(
+          found.some((f) => f.startsWith(`${line}: `) && f.includes(e.says)),
+          `${name}: ${e.says} at line ${line}\n${found.join('\n')}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('the example org/org.ts, the template orgctl init writes and plain declaration code: nothing', async () => {
+    expect(await said(EXAMPLE)).toEqual([]);
+    expect(await said(TEMPLATE)).toEqual([]);
+    const plain = `import people from './people.json' with { type: 'json' };
+import { teams } from './teams/index.ts';
+import { helper } from '../org/shared.ts';
+import type { Access } from 'node:fs';
+// process, fetch and globalThis in a comment; import('x') too
+class Team {
+  constructor(readonly name: string) {}
+}
+function levels(process: string[], fetch = 0) { return [...process, String(fetch)]; }
+const note = 'runs no process, fetches nothing';
+const first = people[0], named = people['first'], dir = import.meta.dirname, url = import.meta.url;
+export default { teams, helper, note, first, named, dir, url, t: new Team('web'), l: levels([]) };
+`;
+    expect(await said(plain, 'org/teams.ts')).toEqual([]);
+  });
+
+  it.each([
+    ['require', "const fs = require('node:fs');", 'require'],
+    ['eval', "export const x = eval('1');", 'eval'],
+    ['new Function', "export const f = new Function('return 1');", 'Function'],
+    ['Reflect', "export const g = Reflect.get(Object, 'keys');", 'Reflect'],
+    ['Proxy', 'export const p = new Proxy({}, {});', 'Proxy'],
+    ['Buffer', "export const b = Buffer.from('x');", 'Buffer'],
+    ['WebAssembly', 'export const w = WebAssembly;', 'WebAssembly'],
+    ['global', 'export const g = global;', 'global'],
+    ['module', 'export const m = module;', 'module'],
+    ['__proto__', 'export const p = ({}).__proto__;', '__proto__'],
+    [
+      'a relative import out of org/',
+      "import s from '../secrets.json' with { type: 'json' };\nexport { s };",
+      '../secrets.json',
+    ],
+    ['another package', "import { parse } from 'yaml';\nexport { parse };", 'yaml'],
+    ['a data: URL', "import 'data:text/javascript,console.log(1)';", 'data:'],
+    ['a re-export', "export * from 'node:os';", 'node:os'],
+    ['a literal dynamic import', "export const m = import('node:fs');", 'node:fs'],
+    ['all of cdk8s', "import * as cdk8s from 'cdk8s';\nexport { cdk8s };", 'cdk8s'],
+    ['Yaml from cdk8s, renamed', "import { App as A, Yaml as Y } from 'cdk8s';\nexport { A, Y };", 'Yaml'],
+    ['a string naming constructor, folded', "export const k = 'constr' + 'uctor';", 'constructor'],
+    ['a file neither code nor JSON', "import x from './blob.node';\nexport { x };", './blob.node'],
+  ])('%s is disclosed', async (_, code, says) => {
+    const found = await said(code);
+    expect(
+      found.some((f) => f.includes(says)),
+      found.join('\n'),
+    ).toBe(true);
+  });
+
+  it('a file esbuild cannot parse is said, never passed', async () => {
+    const found = await said('export const = ;');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/cannot parse/);
+  });
+});
 
 describe('org-code in orgctl review (head a git ref)', () => {
   let repo = '';
@@ -80,7 +169,7 @@ describe('org-code in orgctl review (head a git ref)', () => {
       for (const e of expected) {
         const where = `org/${name}:${lineOf(fixture(name), e.at)}`;
         expect(
-          rows.some((l) => l.includes('⚠️') && l.includes(where) && l.includes(e.says)),
+          rows.some((l) => l.includes('⚠️') && l.includes(where) && l.replaceAll('\\', '').includes(e.says)),
           `${where} ${e.says}\n${rows.join('\n')}\n${r.stderr}`,
         ).toBe(true);
       }

@@ -90,6 +90,11 @@ export interface ReviewInput {
    */
   readonly headTree?: HeadTree;
   /**
+   * What the org/ code the change adds or modifies reaches for (org-code); undefined when it was
+   * not read (the changed paths unknown, or a caller that reads no code).
+   */
+  readonly orgCode?: OrgCodeRead;
+  /**
    * A rolling window: the diff from an older commit of the base branch (`label`, e.g.
    * `origin/main~10`) to head, and head as that pair read it (access computed for what changed
    * since the window): mass-removal adds up removals split across pull requests, and token
@@ -112,6 +117,20 @@ export interface TreeEntry {
   readonly path: string;
   readonly mode: string;
 }
+
+/** What a file of org/ code reaches for beyond orgctl's constructs (review/org-code.ts): at a line of it, when known. */
+export interface CodeFinding {
+  readonly line?: number;
+  readonly text: string;
+}
+
+/**
+ * The code of org/ the change adds or modifies, read from head's git objects (org-code): each
+ * file's findings, or why it was not read (head a folder, whose files nobody named).
+ */
+export type OrgCodeRead =
+  | { readonly files: readonly { readonly path: string; readonly findings: readonly CodeFinding[] }[] }
+  | { readonly unread: string };
 
 /** A commit's whole tree: its entries, or why it could not be read whole (GitHub truncated it). */
 export type HeadTree = { readonly entries: readonly TreeEntry[] } | { readonly unread: string };
