@@ -40,6 +40,7 @@ const ATTACKS: Record<string, readonly { readonly at: string; readonly says: str
   'descriptors.ts': [{ at: 'getOwnPropertyDescriptors(proto)', says: 'getOwnPropertyDescriptors' }],
   'cdk8s-include.ts': [{ at: "import { App, Include } from 'cdk8s'", says: 'Include' }],
   'import-meta.ts': [{ at: "resolve('node:fs')", says: 'import.meta.resolve' }],
+  'pattern-key.ts': [{ at: '[key]: make', says: 'computed' }],
 };
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
@@ -79,6 +80,8 @@ describe('org-code: what a change of org/ code reaches for beyond orgctl constru
     expect(await said(TEMPLATE)).toEqual([]);
     const plain = `import people from './people.json' with { type: 'json' };
 import { teams } from './teams/index.ts';
+import { people as more } from './people';
+import { all } from './groups/';
 import { helper } from '../org/shared.ts';
 import type { Access } from 'node:fs';
 // process, fetch and globalThis in a comment; import('x') too
@@ -88,7 +91,7 @@ class Team {
 function levels(process: string[], fetch = 0) { return [...process, String(fetch)]; }
 const note = 'runs no process, fetches nothing';
 const first = people[0], named = people['first'], dir = import.meta.dirname, url = import.meta.url;
-export default { teams, helper, note, first, named, dir, url, t: new Team('web'), l: levels([]) };
+export default { more, all, teams, helper, note, first, named, dir, url, t: new Team('web'), l: levels([]) };
 `;
     expect(await said(plain, 'org/teams.ts')).toEqual([]);
   });
@@ -116,6 +119,11 @@ export default { teams, helper, note, first, named, dir, url, t: new Team('web')
     ['all of cdk8s', "import * as cdk8s from 'cdk8s';\nexport { cdk8s };", 'cdk8s'],
     ['Yaml from cdk8s, renamed', "import { App as A, Yaml as Y } from 'cdk8s';\nexport { A, Y };", 'Yaml'],
     ['a string naming constructor, folded', "export const k = 'constr' + 'uctor';", 'constructor'],
+    [
+      'a package path climbing out of it',
+      "import x from 'constructs/../../evil.js';\nexport { x };",
+      'constructs/../../evil.js',
+    ],
     ['a file neither code nor JSON', "import x from './blob.node';\nexport { x };", './blob.node'],
   ])('%s is disclosed', async (_, code, says) => {
     const found = await said(code);
