@@ -89,8 +89,11 @@ const PACKAGES: Readonly<Record<string, ReadonlySet<string> | 'all'>> = {
  * outside org/ is an `engine-change`, approved as the engine).
  */
 const RELATIVE_ROOTS = ['org/', 'constructs/'];
-/** What a relative import may load as it is: code this rule reads when it changes, or JSON data. */
-const LOADABLE = /(\.(ts|mts|cts|tsx|js|mjs|cjs|jsx|json)|\/|^[^.]*)$/i;
+/**
+ * What a relative import may load as it is: code this rule reads when it changes, JSON data, or a
+ * name esbuild completes with those extensions (`./teams`, a folder's index: `./groups/`).
+ */
+const LOADABLE = /(\.(ts|mts|cts|tsx|js|mjs|cjs|jsx|json)|\/|(^|\/)[^./]+)$/i;
 
 /** The marker `define` puts in place of a free reference to `name`. */
 const MARKER = '__orgctl_free_';
@@ -177,7 +180,8 @@ function importReach(path: string, spec: string, names: readonly string[] | unde
     .split('/')
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
-  const allowed = PACKAGES[name];
+  // A path that climbs out of the package (`constructs/../../x.js`) is another file, whatever it starts with.
+  const allowed = spec.split('/').some((s) => s === '.' || s === '..') ? undefined : PACKAGES[name];
   if (allowed === 'all') return undefined;
   if (allowed !== undefined && spec === name && names?.length && names.every((n) => allowed.has(n))) return undefined;
   if (allowed !== undefined) {
@@ -203,6 +207,21 @@ const clauseNames = (clause: string): string[] =>
     )
     .filter(Boolean)
     .map((n) => (n.startsWith('"') ? unquote(n) : n));
+
+/** What a computed key reads, said once. */
+const COMPUTED = 'reads a computed member (x[k], a key no reading can know)';
+/** A key that is a literal (esbuild writes a string double-quoted), which a reading knows. */
+const LITERAL_KEY = new RegExp(String.raw`^\s*(?:${STRING}|-?\d[\w.]*)\s*$`);
+
+/** The `[` that the `]` at `close` closes, counting brackets back; undefined when none does. */
+function openingBracket(code: string, close: number): number | undefined {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (code[i] === ']') depth++;
+    else if (code[i] === '[' && --depth === 0) return i;
+  }
+  return undefined;
+}
 
 /** Every reach of esbuild's output `code`, each at its offset there. */
 function reachesOf(path: string, code: string): { readonly at: number; readonly text: string }[] {
@@ -241,7 +260,14 @@ function reachesOf(path: string, code: string): { readonly at: number; readonly 
   }
   // Computed member access whose key is no literal: `x[k]` may read anything, `constructor` among it.
   for (const m of code.matchAll(/[\w$)\]"'`}](?:\?\.)?\[(?!\s*(?:"(?:[^"\\\n]|\\.)*"|-?\d[\w.]*)\s*\])/g))
-    out.push({ at: m.index + m[0].length, text: 'reads a computed member (x[k], a key no reading can know)' });
+    out.push({ at: m.index + m[0].length, text: COMPUTED });
+  // A destructuring pattern's computed key reads as `x[k]` does: `const { [k]: f } = x` (esbuild
+  // writes an object's computed key `[k]: v`, a ternary's array `[a] : b`).
+  for (const m of code.matchAll(/\]:/g)) {
+    const open = openingBracket(code, m.index);
+    if (open !== undefined && !LITERAL_KEY.test(code.slice(open + 1, m.index)))
+      out.push({ at: open + 1, text: COMPUTED });
+  }
   return out;
 }
 
