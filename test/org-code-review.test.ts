@@ -124,6 +124,9 @@ export default { more, all, teams, helper, note, first, named, dir, url, t: new 
       "import x from 'constructs/../../evil.js';\nexport { x };",
       'constructs/../../evil.js',
     ],
+    ['a builtin prototype patched', 'Array.prototype.includes = () => true;', 'prototype'],
+    ['a prototype reached by getPrototypeOf', 'Object.getPrototypeOf({}).admin = true;', 'getPrototypeOf'],
+    ['a prototype replaced', 'Object.setPrototypeOf(Object.prototype, null);', 'setPrototypeOf'],
     ['a file neither code nor JSON', "import x from './blob.node';\nexport { x };", './blob.node'],
   ])('%s is disclosed', async (_, code, says) => {
     const found = await said(code);
