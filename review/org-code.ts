@@ -56,7 +56,9 @@ const CAPABILITY_GLOBALS = [
  * Function: `(() => {}).constructor('return process')()`), `__proto__` and the descriptor readers
  * (the Function constructor out of a prototype's descriptors, by value, not by name), the legacy
  * accessor lookups, V8's `prepareStackTrace` (call sites hand out functions and receivers), and
- * cdk8s's `outdir` (where App's synth() writes its files: any folder).
+ * cdk8s's `outdir` (where App's synth() writes its files: any folder), and the prototypes a
+ * declaration never needs: synth runs it in orgctl's process, where a patched builtin
+ * (`Array.prototype.includes = ...`) changes what orgctl's own code does.
  */
 const REACHING_NAMES = [
   'constructor',
@@ -67,6 +69,9 @@ const REACHING_NAMES = [
   '__lookupSetter__',
   'prepareStackTrace',
   'outdir',
+  'prototype',
+  'getPrototypeOf',
+  'setPrototypeOf',
 ] as const;
 
 /** What of import.meta a declaration may read: its own file's URL, folder and name (synth writes them in). */
