@@ -153,14 +153,27 @@ function sourceLines(code: string, map: string): (offset: number) => number | un
   const starts = [0];
   for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
-    let line = starts.length - 1;
-    while (starts[line]! > offset) line--;
+    // By halves, lines and segments both: a file may hold many findings (red team: 20,000 took a minute).
+    let line = lastAtMost(starts.length, (i) => starts[i]! <= offset);
     for (let column = offset - starts[line]!; line >= 0; line--, column = Number.POSITIVE_INFINITY) {
-      const before = (mapped[line] ?? []).filter(([c]) => c <= column);
-      if (before.length) return before.at(-1)![1] + 1;
+      const segments = mapped[line] ?? [];
+      const at = lastAtMost(segments.length, (i) => segments[i]![0] <= column);
+      if (at >= 0) return segments[at]![1] + 1;
     }
     return undefined;
   };
+}
+
+/** The last index below `length` for which `holds` (true up to some index, false after it), or -1. */
+function lastAtMost(length: number, holds: (i: number) => boolean): number {
+  let low = -1;
+  let high = length;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (holds(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A double-quoted string of esbuild's output, as JSON reads it (esbuild escapes as JSON does, and `\x`/`\v`). */
