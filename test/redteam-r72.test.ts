@@ -54,7 +54,7 @@
  * jobs (read-only tokens) and every admin's own machine at their next `npm run synth`. The comment
  * says what the change grants, not what that code does; the approving admin must read org/'s diff
  * (a rule that names org/ code reaching beyond orgctl's constructs, e.g. an import of node:
- * modules, was not written).
+ * modules, was not written; org-code, since, discloses it: test/org-code-review.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
