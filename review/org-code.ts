@@ -228,8 +228,11 @@ const clauseNames = (clause: string): string[] =>
 
 /** What a computed key reads, said once. */
 const COMPUTED = 'reads a computed member (x[k], a key no reading can know)';
-/** A key that is a literal (esbuild writes a string double-quoted), which a reading knows. */
-const LITERAL_KEY = new RegExp(String.raw`^\s*(?:${STRING}|-?\d[\w.]*)\s*$`);
+/** A key that is a literal (esbuild writes a string double-quoted), which a reading knows, as bracket contents. */
+const LITERAL = String.raw`\s*(?:${STRING}|-?\d[\w.]*)\s*`;
+const LITERAL_KEY = new RegExp(`^${LITERAL}$`);
+/** A member read by a computed key (after a value: a name, a call, an index, a string or template). */
+const COMPUTED_MEMBER = new RegExp(String.raw`[\w$)\]"'\`}](?:\?\.)?\[(?!${LITERAL}\])`, 'g');
 
 /** The `[` that the `]` at `close` closes, counting brackets back; undefined when none does. */
 function openingBracket(code: string, close: number): number | undefined {
@@ -277,8 +280,7 @@ function reachesOf(path: string, code: string): { readonly at: number; readonly 
     if (reach) out.push({ at: m.index, text: reach });
   }
   // Computed member access whose key is no literal: `x[k]` may read anything, `constructor` among it.
-  for (const m of code.matchAll(/[\w$)\]"'`}](?:\?\.)?\[(?!\s*(?:"(?:[^"\\\n]|\\.)*"|-?\d[\w.]*)\s*\])/g))
-    out.push({ at: m.index + m[0].length, text: COMPUTED });
+  for (const m of code.matchAll(COMPUTED_MEMBER)) out.push({ at: m.index + m[0].length, text: COMPUTED });
   // A destructuring pattern's computed key reads as `x[k]` does: `const { [k]: f } = x` (esbuild
   // writes an object's computed key `[k]: v`, a ternary's array `[a] : b`).
   for (const m of code.matchAll(/\]:/g)) {
