@@ -10,7 +10,7 @@ import type { ChangeRule, RuleResult } from './context.ts';
 
 /** What every warning says after its findings: what to do, and what this is not. */
 const READ_IT =
-  "read this code before approving; a declaration needs only orgctl's constructs. Once merged, it runs wherever synth runs next: every admin's machine at `npm run synth`, with their files and environment. A disclosure, not a sandbox: code can compute what no reading sees, so read the whole of every changed org/ file either way";
+  "read this code before approving; a declaration needs only orgctl's constructs. Once merged, it runs wherever synth runs next: every admin's machine at `npm run synth`, in a process of its own that Node's permission model limits (a seat belt, not a sandbox). A disclosure, not a sandbox: code can compute what no reading sees, so read the whole of every changed org/ file either way";
 
 export const orgCode: ChangeRule = {
   id: 'org-code',
