@@ -1,0 +1,56 @@
+/**
+ * Red team R80: a declaration module runs in a child process under Node's permission model
+ * (cli/isolated-declaration.ts). Each test is a way out it had, or a way orgctl's judgement or the
+ * admin's machine was reached through it.
+ */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, repoScratch } from './helpers.ts';
+
+const scratch = repoScratch('r80-');
+const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
+
+/** A valid declaration in a folder of its own (in a project beside a secret) that runs `attack` first. */
+function declarationRunning(attack: string): { dir: string; file: string } {
+  const project = scratch();
+  writeFileSync(join(project, 'secret.txt'), 'hunter2\n');
+  const dir = join(project, 'org');
+  mkdirSync(dir);
+  const file = join(dir, 'org.ts');
+  writeFileSync(
+    file,
+    `import { App } from 'cdk8s';
+import { Organization } from '${CONSTRUCTS}';
+import { readFileSync } from 'node:fs';
+${attack}
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+export default org;
+`,
+  );
+  return { dir, file };
+}
+
+describe('R80-1: a link committed inside a package folder of a node_modules in reach', () => {
+  // git checks out links, in an ignored folder too (git add -f); npm ci leaves org/node_modules
+  // (it is not the project's); npm drops links from what it installs, so reachOf looked only where
+  // npm makes links, and a link inside a package's folder was read through.
+  for (const [where, link] of [
+    ['a package', 'node_modules/evil/s'],
+    ['a scoped package', 'node_modules/@evil/pkg/s'],
+    ["a package's subfolder", 'node_modules/evil/lib/s'],
+    ['the cache folder', 'node_modules/.cache/s'],
+  ] as const)
+    it(`is refused before it runs: in ${where}`, () => {
+      const { dir, file } = declarationRunning(
+        `console.log('read:', readFileSync(new URL('./${link}', import.meta.url), 'utf8'));`,
+      );
+      mkdirSync(join(dir, link, '..'), { recursive: true });
+      symlinkSync(join(dir, '..', 'secret.txt'), join(dir, link));
+      const r = cli(['check', '--spec', file]);
+      expect(r.stderr + r.stdout).not.toContain('hunter2');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${join(dir, link)} is a link to ${join(dir, '..', 'secret.txt')}, outside`);
+    });
+});
