@@ -35,7 +35,6 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
 
-const isFolder = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 /**
@@ -77,9 +76,7 @@ export interface LeavingLink {
  * only the declaration itself — and every node_modules from there up, where its packages are found,
  * with the node_modules of every installed package one of them links to (a shared install, pnpm's
  * store). Or the first link that leads elsewhere (a `file:` dependency names any folder; a link in
- * org/ any file): Node would read through it. A node_modules is walked where npm makes links (its
- * packages, @scoped too, .bin, each package's own node_modules; a package's files are never links:
- * npm drops them), the declaration's folder whole.
+ * org/ any file): Node would read through it. Each is walked whole, links anywhere in it.
  */
 export function reachOf(declaration: string): Reach | LeavingLink {
   const folder = dirname(declaration);
@@ -92,7 +89,9 @@ export function reachOf(declaration: string): Reach | LeavingLink {
   const granted = new Set(modules.flatMap(bothSpellings));
   const real = () => [...granted].map((f) => bothSpellings(f).at(-1)!);
   const links: string[] = [];
-  const walk = (dir: string, whole: boolean): void => {
+  // Every folder, whole: npm makes no link inside a package, but git checks one out anywhere (an
+  // ignored folder too), and npm ci leaves org/node_modules (R80-1).
+  const walk = (dir: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -102,10 +101,7 @@ export function reachOf(declaration: string): Reach | LeavingLink {
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isSymbolicLink()) links.push(path);
-      else if (!e.isDirectory()) continue;
-      else if (e.name === 'node_modules') walk(path, false);
-      else if (whole || e.name.startsWith('@') || e.name === '.bin') walk(path, whole);
-      else if (isFolder(join(path, 'node_modules'))) walk(join(path, 'node_modules'), false);
+      else if (e.isDirectory()) walk(path);
     }
   };
   // Each node_modules, and each a linked package brings in: its links judged once all are known.
@@ -114,14 +110,14 @@ export function reachOf(declaration: string): Reach | LeavingLink {
     for (const f of next) {
       walked.add(f);
       const before = links.length;
-      walk(f, false);
+      walk(f);
       for (const link of links.slice(before)) {
         const target = realTarget(link);
         const installed = target && installedIn(target);
         if (installed && !inside(target, real())) for (const f of bothSpellings(installed)) granted.add(f);
       }
     }
-  if (ownFolder) walk(folder, true);
+  if (ownFolder) walk(folder);
   const readable = [...real(), ...(ownFolder ? bothSpellings(folder).slice(-1) : [])];
   for (const link of links) {
     const target = realTarget(link);

@@ -11,28 +11,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, repoScratch, run, tempDir } from './helpers.ts';
 
 const scratch = repoScratch('sandbox-');
-const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
 
 /** A valid declaration in a folder of its own that runs `attack` first. */
 function declarationRunning(attack: string, imports = ''): { dir: string; file: string } {
   const dir = join(scratch(), 'org');
-  mkdirSync(dir);
-  const file = join(dir, 'org.ts');
-  writeFileSync(
-    file,
-    `import { App } from 'cdk8s';
-import { Organization } from '${CONSTRUCTS}';
-${imports}
-${attack}
-const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
-org.user('alice@acme.io', { admin: true });
-export default org;
-`,
-  );
-  return { dir, file };
+  return { dir, file: declarationIn(dir, attack, imports) };
 }
 
 /** A file no declaration may read: beside the declaration's folder, not in it. */

@@ -91,6 +91,27 @@ export function repoScratch(prefix: string): () => string {
 }
 
 /**
+ * A valid declaration, `dir`/org.ts (`dir` made), that runs `attack` first: for tests of what a
+ * declaration module may do.
+ */
+export function declarationRunning(dir: string, attack: string, imports = ''): string {
+  mkdirSync(dir);
+  const file = join(dir, 'org.ts');
+  writeFileSync(
+    file,
+    `import { App } from 'cdk8s';
+import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
+${imports}
+${attack}
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+export default org;
+`,
+  );
+  return file;
+}
+
+/**
  * A copy of the engine (what the package ships, the example declaration, the lock the launcher's
  * fingerprint reads, and `extra` entries) with a node_modules folder of its own, each installed
  * package linked: its bundle and kept code sit in a cache no other test writes to.

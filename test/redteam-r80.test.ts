@@ -6,30 +6,16 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, repoScratch } from './helpers.ts';
+import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
 
 const scratch = repoScratch('r80-');
-const CONSTRUCTS = join(ROOT, 'constructs/index.ts');
 
 /** A valid declaration in a folder of its own (in a project beside a secret) that runs `attack` first. */
 function declarationRunning(attack: string): { dir: string; file: string } {
   const project = scratch();
   writeFileSync(join(project, 'secret.txt'), 'hunter2\n');
   const dir = join(project, 'org');
-  mkdirSync(dir);
-  const file = join(dir, 'org.ts');
-  writeFileSync(
-    file,
-    `import { App } from 'cdk8s';
-import { Organization } from '${CONSTRUCTS}';
-import { readFileSync } from 'node:fs';
-${attack}
-const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
-org.user('alice@acme.io', { admin: true });
-export default org;
-`,
-  );
-  return { dir, file };
+  return { dir, file: declarationIn(dir, attack, "import { readFileSync } from 'node:fs';") };
 }
 
 describe('R80-1: a link committed inside a package folder of a node_modules in reach', () => {
