@@ -4,9 +4,10 @@
  * admin's machine was reached through it.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { cli, declarationRunning as declarationIn, repoScratch, run, tempDir } from './helpers.ts';
 
 const scratch = repoScratch('r80-');
 
@@ -39,4 +40,48 @@ describe('R80-1: a link committed inside a package folder of a node_modules in r
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`${join(dir, link)} is a link to ${join(dir, '..', 'secret.txt')}, outside`);
     });
+});
+
+describe('R80-2: a socket through the handle classes net.Socket is built on', () => {
+  // bin/declaration.mjs replaced net.Socket.prototype.connect and net.Server.prototype.listen; the
+  // handle classes under them (Pipe from process.stdout, TCP from net.Server's _listen2) connect
+  // and listen themselves: a Unix socket (/var/run/docker.sock is root on the machine) or a
+  // loopback port (a kubectl proxy is the cluster).
+  it('connects to neither a Unix socket nor a loopback port', async () => {
+    let connections = 0;
+    const count = (c: { end: () => void }) => {
+      connections++;
+      c.end();
+    };
+    const unix = join(tempDir('orgctl-r80-'), 'docker.sock');
+    const servers = [createServer(count), createServer(count)];
+    await new Promise<void>((listening) => servers[0]!.listen(unix, listening));
+    await new Promise<void>((listening) => servers[1]!.listen(0, '127.0.0.1', listening));
+    const port = (servers[1]!.address() as AddressInfo).port;
+    // Resolves once the handle says it connected (or could not), or a second on.
+    const connecting = (to: string) =>
+      `const h: any = new Handle(0);
+const req: any = new Handle(0);
+await new Promise((done) => { req.oncomplete = done; const e = h.connect(req, ${to}); if (e) done(e); setTimeout(done, 1000); });`;
+    try {
+      for (const attack of [
+        `const Handle = (process.stdout as any)._handle.constructor;\n${connecting(JSON.stringify(unix))}`,
+        `const server: any = new (await import('node:net')).Server();
+server._listen2('127.0.0.1', 0, 4, -1);
+const Handle = server._handle.constructor;
+server.close();
+${connecting(`'127.0.0.1', ${port}`)}`,
+      ]) {
+        const { file } = declarationRunning(attack);
+        const r = await run(['check', '--spec', file]);
+        expect([r.code, r.stderr.split('\n')[0]], attack).toEqual([
+          2,
+          expect.stringMatching(/^error declaration .*: a declaration may not$/),
+        ]);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      for (const s of servers) s.close();
+    }
+  });
 });
