@@ -3,6 +3,7 @@
  * (cli/isolated-declaration.ts). Each test is a way out it had, or a way orgctl's judgement or the
  * admin's machine was reached through it.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -82,6 +83,29 @@ ${connecting(`'127.0.0.1', ${port}`)}`,
       expect(connections).toBe(0);
     } finally {
       for (const s of servers) s.close();
+    }
+  });
+});
+
+describe('R80-3: a signal through what process.kill wraps', () => {
+  // bin/declaration.mjs replaced process.kill; process._kill (what it calls) and
+  // process._debugProcess (SIGUSR1, which ends a process that does not catch it) were left.
+  it('signals no process of the admin’s', async () => {
+    for (const call of ['process._kill(PID, 15)', 'process._debugProcess(PID)']) {
+      const victim = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        const { file } = declarationRunning(
+          `(process as any).${call.replace('process.', '').replace('PID', String(victim.pid))};`,
+        );
+        const r = await run(['check', '--spec', file]);
+        expect([r.code, r.stderr.split('\n')[0]], call).toEqual([
+          2,
+          `error declaration ${file}: signals a process: a declaration may not`,
+        ]);
+        expect(victim.exitCode ?? victim.signalCode, call).toBe(null);
+      } finally {
+        victim.kill();
+      }
     }
   });
 });
