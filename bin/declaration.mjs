@@ -23,15 +23,46 @@ const refused = (what) =>
       permission: 'Network',
     });
   };
-net.Socket.prototype.connect = refused('connects to the network');
-net.Server.prototype.listen = refused('listens on the network');
-for (const method of ['bind', 'connect', 'send']) dgram.Socket.prototype[method] = refused('uses the network');
+
+// The handle classes under net.Socket, dgram and dns.Resolver connect, bind, listen, send and
+// query themselves, and any of their instances reaches them (process.stdout's Pipe, the TCP one
+// net.Server's _listen2 makes, R80-2): their methods are replaced, on the prototype every
+// instance shares. Each class is taken from an instance made here, before the original connect is
+// replaced: a socket's handle is made by connect, which is stopped before it reaches out (an IP
+// address connects on the next tick; a path at once, here one in no folder). Node 25 and later
+// refuse the connect itself without --allow-net: no handle is made, and none is needed.
+function handleClassOf(options) {
+  const socket = new net.Socket();
+  socket.on('error', () => {});
+  socket.connect(options);
+  const Handle = socket._handle?.constructor;
+  socket.destroy();
+  return Handle;
+}
+const Tcp = handleClassOf({ host: '127.0.0.1', port: 9 });
+const Pipe = handleClassOf({ path: '/orgctl-no-such-folder/socket' });
+const udp = dgram.createSocket('udp4');
+const Udp = Object.getOwnPropertySymbols(udp)
+  .map((s) => udp[s]?.handle?.constructor)
+  .find((c) => typeof c === 'function');
+udp.close();
+const Channel = new dns.Resolver()._handle.constructor;
+const replace = (target, pattern, what) => {
+  for (const name of Object.getOwnPropertyNames(target))
+    if (pattern.test(name) && typeof Object.getOwnPropertyDescriptor(target, name).value === 'function')
+      target[name] = refused(what);
+};
+replace(net.Socket.prototype, /^connect$/, 'connects to the network');
+replace(net.Server.prototype, /^(listen|_listen2)$/, 'listens on the network');
+replace(dgram.Socket.prototype, /^(bind|connect|send|sendto)$/, 'uses the network');
+for (const Handle of [Tcp, Pipe, Udp].filter(Boolean))
+  replace(Handle.prototype, /^(connect|bind|listen|send)/, 'uses the network');
+replace(Channel.prototype, /^(query|getHostByAddr)/, 'looks up a name');
 for (const names of [dns, dns.promises, dns.Resolver.prototype, dns.promises.Resolver.prototype])
-  for (const name of Object.getOwnPropertyNames(names))
-    if (/^(lookup|resolve|reverse)/.test(name) && typeof names[name] === 'function')
-      names[name] = refused('looks up a name');
+  replace(names, /^(lookup|resolve|reverse)/, 'looks up a name');
 inspector.open = refused('opens the inspector');
-process.kill = refused('signals a process');
+// process.kill's own: what it calls, and SIGUSR1 (which ends a process that does not catch it).
+replace(process, /^(kill|_kill|_debugProcess)$/, 'signals a process');
 syncBuiltinESMExports();
 
 /** An error as plain fields: orgctl's errors (kind, path, position, problems) and Node's (code, permission, resource). */
