@@ -109,3 +109,30 @@ describe('R80-3: a signal through what process.kill wraps', () => {
     }
   });
 });
+
+describe('R80-4: a message on file descriptor 3 that is not what bin/declaration.mjs sends', () => {
+  // The declaration may write to fd 3 itself and exit: the parent rebuilt an orgctl error from any
+  // `kind` it named, and read `stack` and `problems` as given.
+  it('is refused as not a declaration, with no stack trace', () => {
+    for (const message of [
+      { error: { kind: 'spec', message: 'x' } },
+      { error: { kind: 'spec', problems: [1, { a: 2 }] } },
+      { error: { message: 'x', stack: 5 } },
+      { error: 'x' },
+      [1],
+      null,
+    ]) {
+      const { file } =
+        declarationRunning(`(await import('node:fs')).writeSync(3, ${JSON.stringify(JSON.stringify(message))});
+process.exit(0);`);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], JSON.stringify(message)).toEqual([
+        2,
+        expect.stringMatching(
+          /^error declaration the process that runs the declaration sent what is not a declaration/,
+        ),
+      ]);
+      expect(r.stderr, JSON.stringify(message)).not.toMatch(/^\s+at /m);
+    }
+  });
+});
