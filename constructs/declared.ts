@@ -58,9 +58,32 @@ export function declaredMessage(exports: { readonly default?: unknown; readonly 
   return `{"declared":${declaredText(declaredOrganization(root as IConstruct))}}`;
 }
 
-/** A message as sent, read back; the model in it finalized again. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether an error is as bin/declaration.mjs sends it: strings, lists of strings, its cause as
+ * another; a SpecError's problems with it. The declaration may write fd 3 itself (R80-4): orgctl
+ * rebuilds its own errors from these fields, and reads them as text.
+ */
+const isThrownData = (v: unknown): v is ThrownData =>
+  isObject(v) &&
+  (v.kind !== 'spec' || Array.isArray(v.problems)) &&
+  Object.entries(v).every(
+    ([field, f]) =>
+      typeof f === 'string' ||
+      (Array.isArray(f) && f.every((s) => typeof s === 'string')) ||
+      (field === 'cause' && isThrownData(f)),
+  );
+
+/** A message as sent, read back; the model in it finalized again. Throws for what is not a message. */
 export function readDeclarationMessage(text: string): DeclarationMessage {
-  const m = JSON.parse(text) as DeclarationMessage;
-  if (!('declared' in m)) return m;
-  return { declared: { model: finalizeModel(m.declared.model), treeFindings: m.declared.treeFindings } };
+  const m: unknown = JSON.parse(text);
+  if (!isObject(m) || Object.keys(m).length !== 1) throw new Error('not one of declared, exportsNoTree or error');
+  if (m.exportsNoTree === true) return { exportsNoTree: true };
+  if ('error' in m) {
+    if (!isThrownData(m.error)) throw new Error('an error that is not as bin/declaration.mjs sends one');
+    return { error: m.error };
+  }
+  const declared = m.declared as DeclaredOrganization;
+  return { declared: { model: finalizeModel(declared.model), treeFindings: declared.treeFindings } };
 }
