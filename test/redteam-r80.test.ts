@@ -8,7 +8,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, declarationRunning as declarationIn, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, repoScratch, run, tempDir } from './helpers.ts';
+import { runIsolated } from '../cli/isolated-declaration.ts';
 
 const scratch = repoScratch('r80-');
 
@@ -135,4 +136,18 @@ process.exit(0);`);
       expect(r.stderr, JSON.stringify(message)).not.toMatch(/^\s+at /m);
     }
   });
+});
+
+describe('R80-5: a declaration that never ends', () => {
+  // Nothing stopped it: synth, and the check job, waited for ever (a CI job until its own limit).
+  it('is stopped after the time it is given, and said so', async () => {
+    const dir = tempDir('orgctl-r80-');
+    const bundle = join(dir, 'bundle.mjs');
+    writeFileSync(bundle, 'for (;;) {}\n');
+    const started = Date.now();
+    await expect((runIsolated as any)(bundle, { folders: [dir], files: [] }, ROOT, 1_000)).rejects.toThrow(
+      /did not finish within 1 s/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 10_000);
 });
