@@ -32,6 +32,13 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
   ? '--permission'
   : '--experimental-permission';
 
+/**
+ * How long a declaration may run: the example's runs in 0.3 s (its whole check in 0.7 s), and one
+ * still running after a minute is a loop that never ends, which would hold every admin's synth and
+ * the check job until its own limit (R80-5).
+ */
+const TIME_LIMIT_MS = 60_000;
+
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
 
@@ -144,7 +151,12 @@ function realTarget(link: string): string | undefined {
  * orgctl's output (`--format json`), and on a terminal nothing in it drives the terminal (OSC 52
  * would set the clipboard the admin pastes from): terminalText, as orgctl's own lines.
  */
-export function runIsolated(bundle: string, reach: Reach, engineRoot: string): Promise<DeclarationMessage> {
+export function runIsolated(
+  bundle: string,
+  reach: Reach,
+  engineRoot: string,
+  timeLimitMs = TIME_LIMIT_MS,
+): Promise<DeclarationMessage> {
   const args = [
     PERMISSION_FLAG,
     ...[...reach.folders, ...reach.files, bundle, join(engineRoot, ENTRY)].map((p) => `--allow-fs-read=${p}`),
@@ -161,7 +173,19 @@ export function runIsolated(bundle: string, reach: Reach, engineRoot: string): P
     const chunks: Buffer[] = [];
     child.stdio[3]!.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      child.kill('SIGKILL');
+    }, timeLimitMs);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (late)
+        return reject(
+          new ModuleError(
+            `the declaration did not finish within ${timeLimitMs / 1000} s, and was stopped: a loop that never ends, or a timer that keeps it running`,
+          ),
+        );
       const text = Buffer.concat(chunks).toString('utf8');
       if (!text)
         return reject(
