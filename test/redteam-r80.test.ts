@@ -151,3 +151,21 @@ describe('R80-5: a declaration that never ends', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 10_000);
 });
+
+describe('R80-6: another process’s priority', () => {
+  // os.setPriority takes any process id: the declaration reniced the admin's processes (as root,
+  // any process, either way).
+  it('is not changed', async () => {
+    const victim = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const { file } = declarationRunning(`(await import('node:os')).setPriority(${victim.pid}, 19);`);
+      const r = await run(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+        2,
+        `error declaration ${file}: changes a process's priority: a declaration may not`,
+      ]);
+    } finally {
+      victim.kill();
+    }
+  });
+});
