@@ -8,6 +8,7 @@ import { writeSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 
 const RESULT_FD = 3;
 
@@ -63,6 +64,8 @@ for (const names of [dns, dns.promises, dns.Resolver.prototype, dns.promises.Res
 inspector.open = refused('opens the inspector');
 // process.kill's own: what it calls, and SIGUSR1 (which ends a process that does not catch it).
 replace(process, /^(kill|_kill|_debugProcess)$/, 'signals a process');
+// Another process's priority (as root, any process's, either way): R80-6.
+os.setPriority = refused("changes a process's priority");
 syncBuiltinESMExports();
 
 /** An error as plain fields: orgctl's errors (kind, path, position, problems) and Node's (code, permission, resource). */
