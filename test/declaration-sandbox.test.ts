@@ -158,6 +158,29 @@ describe('a declaration imports nothing outside its reach', () => {
     }
   });
 
+  it('refuses it through a ?query suffix, or a tsconfig path mapped outside, too (held, R80 left it untested)', () => {
+    const outside = tempDir('orgctl-sandbox-outside-');
+    writeFileSync(join(outside, 'config.json'), '{"auths":{"registry":"s3cr3t"}}');
+    writeFileSync(join(outside, 'code.ts'), "export const read = 's3cr3t';\n");
+    const query = declarationRunning(
+      'console.error(JSON.stringify(read).length);',
+      `import read from ${JSON.stringify(`${join(outside, 'config.json')}?raw`)};`,
+    );
+    const mapped = declarationRunning('console.error(read.length);', "import { read } from '@outside/code.ts';");
+    writeFileSync(
+      join(mapped.dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@outside/*': [`${outside}/*`] } } }),
+    );
+    for (const [file, imported] of [
+      [query.file, join(outside, 'config.json')],
+      [mapped.file, join(outside, 'code.ts')],
+    ] as const) {
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.includes('s3cr3t')], imported).toEqual([2, false]);
+      expect(r.stderr, imported).toContain(`imports ${imported}, outside`);
+    }
+  });
+
   it("bundles its project's code beside its folder (a shared lib/), never as text, nor from a dot folder", () => {
     /** A declaration whose project holds lib/level.ts and .local/token.ts beside its folder. */
     const withProjectFiles = (attack: string, imports: string) => {
