@@ -138,6 +138,31 @@ process.exit(0);`);
   });
 });
 
+describe('R80-4, the re-read: what its shape check does not reach is refused too (held)', () => {
+  // isThrownData follows `cause` by recursion (a chain 100,000 deep overflows the stack: R13-F3's
+  // class) and `declared` is read as sent: what either throws is caught where the message is read
+  // (runIsolated), and said as a message that is not a declaration.
+  it('a cause nested deep, or a declared model that is not one, is refused with no stack trace', () => {
+    for (const [label, text] of [
+      ['deep cause', `'{"error":' + '{"cause":'.repeat(100000) + '{}' + '}'.repeat(100001)`],
+      ['declared, empty', `'{"declared":{}}'`],
+      ['declared, model not an object', `'{"declared":{"model":1,"treeFindings":[]}}'`],
+      ['declared, users not a list', `'{"declared":{"model":{"users":1},"treeFindings":[]}}'`],
+    ] as const) {
+      const { file } = declarationRunning(`(await import('node:fs')).writeSync(3, ${text});
+process.exit(0);`);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], label).toEqual([
+        2,
+        expect.stringMatching(
+          /^error declaration the process that runs the declaration sent what is not a declaration/,
+        ),
+      ]);
+      expect(r.stderr, label).not.toMatch(/^\s+at /m);
+    }
+  });
+});
+
 describe('R80-5: a declaration that never ends', () => {
   // Nothing stopped it: synth, and the check job, waited for ever (a CI job until its own limit).
   it('is stopped after the time it is given, and said so', async () => {
