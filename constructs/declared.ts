@@ -5,6 +5,7 @@
  * after (policies, synthesis, explain) reads only this.
  */
 import type { IConstruct } from 'constructs';
+import { isRecord } from '../model/data.ts';
 import type { Finding } from '../model/findings.ts';
 import { finalizeModel, grantsInMemoryOrder, type OrgModel } from '../model/model.ts';
 import { findOrganization, treeFindings } from './tree.ts';
@@ -58,15 +59,13 @@ export function declaredMessage(exports: { readonly default?: unknown; readonly 
   return `{"declared":${declaredText(declaredOrganization(root as IConstruct))}}`;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Whether an error is as bin/declaration.mjs sends it: strings, lists of strings, its cause as
  * another; a SpecError's problems with it. The declaration may write fd 3 itself (R80-4): orgctl
  * rebuilds its own errors from these fields, and reads them as text.
  */
 const isThrownData = (v: unknown): v is ThrownData =>
-  isObject(v) &&
+  isRecord(v) &&
   (v.kind !== 'spec' || Array.isArray(v.problems)) &&
   Object.entries(v).every(
     ([field, f]) =>
@@ -78,7 +77,7 @@ const isThrownData = (v: unknown): v is ThrownData =>
 /** A message as sent, read back; the model in it finalized again. Throws for what is not a message. */
 export function readDeclarationMessage(text: string): DeclarationMessage {
   const m: unknown = JSON.parse(text);
-  if (!isObject(m) || Object.keys(m).length !== 1) throw new Error('not one of declared, exportsNoTree or error');
+  if (!isRecord(m) || Object.keys(m).length !== 1) throw new Error('not one of declared, exportsNoTree or error');
   if (m.exportsNoTree === true) return { exportsNoTree: true };
   if ('error' in m) {
     if (!isThrownData(m.error)) throw new Error('an error that is not as bin/declaration.mjs sends one');

@@ -36,6 +36,7 @@ import { SA_PREFIX, serviceAccountOf } from '../analysis/authorizer.ts';
 import type { ArgoCdBoundary } from '../model/model.ts';
 import { labelValueProblem, NAME_RULE, qualifiedNameProblem } from '../policies/org/kubernetes-names.ts';
 import { codePoint } from '../model/text.ts';
+import { isRecord } from '../model/data.ts';
 import { DeclarationError, show } from './props.ts';
 import { INSTANCE_LABEL } from '../synth/tracking.ts';
 
@@ -89,8 +90,6 @@ export interface NamespaceDefaultsProps {
 // Characters that would read as something else in a review, or that Go's YAML refuses.
 const UNPRINTABLE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]/;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(where: string, prop: string, message: string): never {
   throw new DeclarationError(`${where} (${prop})`, message);

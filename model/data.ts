@@ -5,6 +5,10 @@
  */
 import { clipShown } from './text.ts';
 
+/** Whether a value read as JSON is an object (not null, not a list). */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** A value as a message says it: a text quoted (clipped), a scalar as itself, a list or an object by its size, never whole. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return clipShown(JSON.stringify(value), { ending: '..."' });
