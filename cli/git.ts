@@ -80,20 +80,22 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
         .join('\n'),
     );
   }
-  const out = git(['cat-file', '--batch'], Buffer.from(entries.map((b) => `${b.sha}\n`).join('')));
-  const files: OutputText[] = [];
+  const blobs = catBlobs(entries.map((b) => b.sha));
+  return entries.map((b, i) => ({ path: b.relative, content: decodeOutput(blobs[i]!, b.label), label: b.label }));
+}
+
+/** The contents of blobs `shas`, in their order, read with one `git cat-file --batch`. */
+function catBlobs(shas: readonly string[]): Buffer[] {
+  const out = git(['cat-file', '--batch'], Buffer.from(shas.map((sha) => `${sha}\n`).join('')));
+  const blobs: Buffer[] = [];
   let at = 0;
-  for (const b of entries) {
+  for (let i = 0; i < shas.length; i++) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    files.push({
-      path: b.relative,
-      content: decodeOutput(out.subarray(eol + 1, eol + 1 + size), b.label),
-      label: b.label,
-    });
+    blobs.push(out.subarray(eol + 1, eol + 1 + size));
     at = eol + 1 + size + 1;
   }
-  return files;
+  return blobs;
 }
 
 /** A file read as data from git objects: its text, or why it cannot be read. */
@@ -135,14 +137,8 @@ export function readRefFiles(ref: string, paths: readonly string[], maxBytes: nu
     else wanted.push({ path, sha: sha! });
   }
   if (!wanted.length) return out;
-  const batch = git(['cat-file', '--batch'], Buffer.from(wanted.map((w) => `${w.sha}\n`).join('')));
-  let at = 0;
-  for (const w of wanted) {
-    const eol = batch.indexOf(10, at);
-    const size = Number(batch.subarray(at, eol).toString().split(' ')[2]);
-    out.set(w.path, batch.subarray(eol + 1, eol + 1 + size).toString('utf8'));
-    at = eol + 1 + size + 1;
-  }
+  const blobs = catBlobs(wanted.map((w) => w.sha));
+  wanted.forEach((w, i) => out.set(w.path, blobs[i]!.toString('utf8')));
   return out;
 }
 
