@@ -176,8 +176,9 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
     // descriptor: a file of answers opened from another index than the record is not its
     // record's (its fstat), and one opened from this index is read whatever replaces it (R77-1).
     const opened = (name: string) => {
-      fds.push(openSync(join(index.dir, name), 'r'));
-      return fds.at(-1)!;
+      const fd = openSync(join(index.dir, name), 'r');
+      fds.push(fd);
+      return fd;
     };
     const open: OpenIndex = {
       [MADE_FROM]: opened(MADE_FROM),
