@@ -9,7 +9,7 @@
  * access diff, every change rule and `head-policies` are the base's.
  */
 import { posix } from 'node:path';
-import { describeValue } from '../model/data.ts';
+import { describeValue, isRecord } from '../model/data.ts';
 import { firstOf } from '../model/text.ts';
 import type { InstalledFrom } from '../policies/change/context.ts';
 import { isGitAttributes } from '../policies/change/repository-tree.ts';
@@ -83,7 +83,6 @@ export const MAX_LOCK_BYTES = 64 * 2 ** 20;
 const VERSION = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]{1,64})?(?:\+[0-9A-Za-z.-]{1,64})?$/;
 const NAME = /^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A value of the head's files as a message says it (never stringified whole: it may nest past the stack). */
 const show = describeValue;
 
