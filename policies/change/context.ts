@@ -178,7 +178,19 @@ export const sameLogin = (a: string | undefined, b: string | undefined): boolean
  * The mailbox an address reaches, read by base's own mail domains (`identity.mailDomains`) as who
  * is admin is: a change never declares its own aliasing (red team R78-1).
  */
-const mailboxIn = (input: ReviewInput, email: string): string => mailboxOf(email, input.base.org.mailDomains);
+function mailboxIn(input: ReviewInput, email: string): string {
+  let known = mailboxesRead.get(input);
+  if (!known) mailboxesRead.set(input, (known = new Map()));
+  let mailbox = known.get(email);
+  if (mailbox === undefined) known.set(email, (mailbox = mailboxOf(email, input.base.org.mailDomains)));
+  return mailbox;
+}
+
+/**
+ * Each review's mailboxes by address, each read once: sharingMailbox reads every user and invite of
+ * base and head, for self-edit and admin-change-approval both (a hot path on a large organization).
+ */
+const mailboxesRead = new WeakMap<ReviewInput, Map<string, string>>();
 
 /** Why two addresses of one mailbox (mailboxIn) are, as base's mail domains read them. */
 export const oneMailboxIn = (input: ReviewInput, a: string, b: string): string =>
