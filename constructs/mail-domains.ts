@@ -7,7 +7,7 @@
  */
 import { addressingAbove, isProviderDomain, type MailDomain } from '../model/mailbox.ts';
 import { sortBy } from '../model/model.ts';
-import { DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
+import { dns1123SubdomainProblem } from '../policies/org/kubernetes-names.ts';
 import { declaredRecords, failAt, show } from './props.ts';
 
 /** A group of the organization's own mail domains and how its mail server reads their addresses. */
@@ -33,7 +33,7 @@ const SEPARATOR = /^[#$&'*/=?^_`{|}~.-]$/;
 
 /** Why `domain` is no mail domain to declare, or undefined. */
 function domainProblem(domain: unknown): string | undefined {
-  if (typeof domain !== 'string' || !DNS1123_SUBDOMAIN.test(domain) || domain.length > 253)
+  if (typeof domain !== 'string' || dns1123SubdomainProblem(domain))
     return `${show(domain)} is not a domain (lower-case letters, digits and hyphens between dots, e.g. 'acme.io')`;
   const labels = domain.split('.');
   // A host name has a top-level domain, never digits alone (RFC 3696 §2).
