@@ -5,7 +5,7 @@
  * mailBoxOf), which the change rules read from base: it names host names exactly, once each, and
  * never a provider's domain, which orgctl reads as that provider delivers it.
  */
-import { addressingAbove, isProviderDomain, type MailDomain } from '../model/mailbox.ts';
+import { addressingAbove, hasNumericTopLevel, isProviderDomain, type MailDomain } from '../model/mailbox.ts';
 import { sortBy } from '../model/model.ts';
 import { dns1123SubdomainProblem } from '../policies/org/kubernetes-names.ts';
 import { declaredRecords, failAt, show } from './props.ts';
@@ -36,8 +36,8 @@ function domainProblem(domain: unknown): string | undefined {
   if (typeof domain !== 'string' || dns1123SubdomainProblem(domain))
     return `${show(domain)} is not a domain (lower-case letters, digits and hyphens between dots, e.g. 'acme.io')`;
   const labels = domain.split('.');
-  // A host name has a top-level domain, never digits alone (RFC 3696 §2).
-  if (labels.length < 2 || /^[0-9]+$/.test(labels.at(-1)!))
+  // A host name has a top-level domain, never digits alone.
+  if (labels.length < 2 || hasNumericTopLevel(domain))
     return `${show(domain)} is not a mail domain (a host name under a top-level domain, e.g. 'acme.io')`;
   if (isProviderDomain(domain))
     return `${show(domain)} is a mail provider's: orgctl reads its addresses as the provider delivers them, so there is nothing to declare`;

@@ -97,6 +97,12 @@ const byDomain = (hosts: readonly MailHost[]): Map<string, MailHost> =>
 /** Each provider's domain to the provider (PROVIDERS). */
 const HOSTS: ReadonlyMap<string, MailHost> = byDomain(PROVIDERS);
 
+/**
+ * Whether a domain's last label is digits alone, which no host name's is (RFC 3696 §2: a top-level
+ * domain is never all-numeric): `10.0.0.1` is an IP address, no mail domain.
+ */
+export const hasNumericTopLevel = (domain: string): boolean => /^[0-9]+$/.test(domain.split('.').at(-1)!);
+
 /** Whether a domain's mail is a provider's, read as built in: the organization declares none of them. */
 export const isProviderDomain = (domain: string): boolean => HOSTS.has(domainOf(domain));
 

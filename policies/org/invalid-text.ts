@@ -14,6 +14,7 @@ import { idnaDecoded, READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, GITHUB_LOGIN_FORM, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import { hasNumericTopLevel } from '../../model/mailbox.ts';
 import { POLICY_RULE_FIELDS, type PolicyRule } from '../../model/catalog.ts';
 
 const UNSAFE = new RegExp(
@@ -240,9 +241,8 @@ function addressFormProblem(name: string, domain: string): string | undefined {
   if (bad)
     return `holds ${JSON.stringify(bad[0])} at position ${bad.index + 1}, which no address's name holds (RFC 5322's atext): a mail system reads it as syntax (a comment, a display name, a list), so the address reaches another mailbox or none, and Kubernetes binds another username; ${AS_ISSUED}`;
   const labels = domain.split('.');
-  // No host name ends in digits alone (RFC 3696 §2: a top-level domain is never all-numeric):
   // `frank@10.0.0.1` is an IP address without its brackets.
-  if (!labels.every((label) => HOST_LABEL.test(label)) || /^[0-9]+$/.test(labels.at(-1)!))
+  if (!labels.every((label) => HOST_LABEL.test(label)) || hasNumericTopLevel(domain))
     return `has ${JSON.stringify(domain)} for its domain, which is no host name (letters, digits and hyphens between dots, RFC 1123, its last label not digits alone; no IP address): no one can say whose mailbox it is; ${AS_ISSUED}`;
   return undefined;
 }
