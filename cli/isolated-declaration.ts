@@ -88,17 +88,28 @@ export interface LeavingLink {
 export function reachOf(declaration: string): Reach | LeavingLink {
   const folder = dirname(declaration);
   const ownFolder = !exists(join(folder, 'package.json')) && !exists(join(folder, '.git'));
-  const modules: string[] = [];
+  /** Each folder granted as given and as it really is, and the real ones apart (where a link may lead). */
+  const granted = new Set<string>();
+  const real: string[] = [];
+  const grant = (f: string): void => {
+    const spellings = bothSpellings(f);
+    for (const p of spellings) granted.add(p);
+    real.push(spellings.at(-1)!);
+  };
+  const queue: string[] = [];
   for (let dir = folder; ; dir = dirname(dir)) {
-    if (exists(join(dir, 'node_modules'))) modules.push(join(dir, 'node_modules'));
+    if (exists(join(dir, 'node_modules'))) queue.push(join(dir, 'node_modules'));
     if (dirname(dir) === dir) break;
   }
-  const granted = new Set(modules.flatMap(bothSpellings));
-  const real = () => [...granted].map((f) => bothSpellings(f).at(-1)!);
+  for (const f of queue) grant(f);
+  // Every folder, whole, each once (org/node_modules is org/'s too): npm makes no link inside a
+  // package, but git checks one out anywhere (an ignored folder too), and npm ci leaves
+  // org/node_modules (R80-1).
   const links: string[] = [];
-  // Every folder, whole: npm makes no link inside a package, but git checks one out anywhere (an
-  // ignored folder too), and npm ci leaves org/node_modules (R80-1).
+  const walked = new Set<string>();
   const walk = (dir: string): void => {
+    if (walked.has(dir)) return;
+    walked.add(dir);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -111,21 +122,21 @@ export function reachOf(declaration: string): Reach | LeavingLink {
       else if (e.isDirectory()) walk(path);
     }
   };
-  // Each node_modules, and each a linked package brings in: its links judged once all are known.
-  const walked = new Set<string>();
-  for (let next = [...granted]; next.length; next = [...granted].filter((f) => !walked.has(f)))
-    for (const f of next) {
-      walked.add(f);
-      const before = links.length;
-      walk(f);
-      for (const link of links.slice(before)) {
-        const target = realTarget(link);
-        const installed = target && installedIn(target);
-        if (installed && !inside(target, real())) for (const f of bothSpellings(installed)) granted.add(f);
+  // Each node_modules, and each one a linked package brings in: its links judged once all are known.
+  while (queue.length) {
+    const before = links.length;
+    walk(queue.shift()!);
+    for (const link of links.slice(before)) {
+      const target = realTarget(link);
+      const installed = target && installedIn(target);
+      if (installed && !inside(target, real)) {
+        grant(installed);
+        queue.push(installed);
       }
     }
+  }
   if (ownFolder) walk(folder);
-  const readable = [...real(), ...(ownFolder ? bothSpellings(folder).slice(-1) : [])];
+  const readable = ownFolder ? [...real, bothSpellings(folder).at(-1)!] : real;
   for (const link of links) {
     const target = realTarget(link);
     if (target !== undefined && !inside(target, readable)) return { link, target };
