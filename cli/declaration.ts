@@ -26,6 +26,7 @@ import { mayRead, type Reach } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { packageRoot } from './workflows.ts';
+import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
 const BUNDLE_FORMAT = 10;
@@ -303,14 +304,7 @@ async function build(
                 .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
                 .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
                 .replaceAll('import.meta.filename', JSON.stringify(args.path));
-              const loader = /x$/.test(args.path)
-                ? TYPESCRIPT.test(args.path)
-                  ? 'tsx'
-                  : 'jsx'
-                : TYPESCRIPT.test(args.path)
-                  ? 'ts'
-                  : 'js';
-              return { contents, loader };
+              return { contents, loader: loaderOf(args.path) };
             });
           },
         },

@@ -105,8 +105,8 @@ const MARKER = '__orgctl_free_';
 const markerOf = (name: string) => `${MARKER}${name}__`;
 const MARKERS = Object.fromEntries(CAPABILITY_GLOBALS.map((g) => [g, markerOf(g)]));
 
-/** esbuild's loader for a code file, by its extension. */
-const loaderOf = (path: string): 'ts' | 'tsx' | 'js' | 'jsx' =>
+/** esbuild's loader for a code file, by its extension (synth's bundler reads declarations by it too). */
+export const loaderOf = (path: string): 'ts' | 'tsx' | 'js' | 'jsx' =>
   /\.tsx$/i.test(path) ? 'tsx' : /\.jsx$/i.test(path) ? 'jsx' : /\.[mc]?ts$/i.test(path) ? 'ts' : 'js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
