@@ -14,6 +14,7 @@
  * sources (inline source maps).
  */
 import { createHash } from 'node:crypto';
+import type { Message } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -153,11 +154,6 @@ function bundledReach(reach: Reach, engineRoot: string): Reach {
 
 /** What reads the declaration as data in the child process: orgctl's own (the launcher lends its folder to the bundled CLI). */
 const evaluator = (): string => join(packageRoot(), 'constructs', 'declared.ts');
-
-type EsbuildMessage = {
-  text: string;
-  location?: { file: string; line: number; column: number } | null;
-};
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
 /** What esbuild tries for an import's path before a folder's index: the path, with each extension, a .js written for its .ts. */
@@ -311,7 +307,7 @@ async function build(
       ],
     });
   } catch (e) {
-    const errors = (e as { errors?: EsbuildMessage[] }).errors;
+    const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
     throw new ModuleError(
       errors

@@ -13,7 +13,7 @@
  * follow, so a computed key or import is itself a finding.
  */
 import { posix } from 'node:path';
-import type { transform } from 'esbuild';
+import type { Message, transform } from 'esbuild';
 import type { CodeFinding } from '../policies/change/context.ts';
 
 /** Files of org/ that synth may run: what esbuild and Node load as code. */
@@ -316,7 +316,7 @@ export async function scanOrgCode(
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
     });
   } catch (e) {
-    const first = (e as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0];
+    const first = (e as { errors?: Message[] }).errors?.[0];
     return [
       {
         ...(first?.location ? { line: first.location.line } : {}),
