@@ -7,7 +7,7 @@
  */
 import { BUILTIN_GROUPS, SAFE_CLAIM, unsafeDeclaration } from '../analysis/classes.ts';
 import { sortBy, type SafeCustomResource } from '../model/model.ts';
-import { DNS1123_LABEL_BODY, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN } from '../policies/org/kubernetes-names.ts';
+import { DNS1123_LABEL_BODY, DNS1123_LABEL_MAX, dns1123SubdomainProblem } from '../policies/org/kubernetes-names.ts';
 import { declaredRecords, failAt, show } from './props.ts';
 
 /** A custom resource non-admins may write: an admin's word that no controller runs code from it. */
@@ -38,7 +38,7 @@ export function safeCustomResourcesOf(where: string, value: unknown): readonly S
         `${at}.group`,
         `${show(group)} is an API group Kubernetes serves itself: orgctl judges its resources by what their rules allow, so there is nothing to declare`,
       );
-    if (typeof group !== 'string' || !DNS1123_SUBDOMAIN.test(group) || group.length > 253)
+    if (typeof group !== 'string' || dns1123SubdomainProblem(group) !== undefined)
       failAt(where, `${at}.group`, `${show(group)} is not an API group name (one group, e.g. 'cert-manager.io')`);
     if (groups.has(group)) failAt(where, `${at}.group`, `${show(group)} is declared twice: list its resources once`);
     groups.add(group);
