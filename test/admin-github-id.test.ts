@@ -1,0 +1,60 @@
+/**
+ * admin-github-id: an active admin whose GitHub login is declared without the account's id is
+ * matched by the login alone (redteam-r70's last case): once they rename or delete the account,
+ * whoever registers the freed login approves, authors and labels pull requests as that admin.
+ * Declared, `githubId` vetoes any other account (github-id.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { acmeSpecWith, cli, tempDir } from './helpers.ts';
+
+/** `orgctl check --format json` of acmeSpecWith(spec): the findings of one rule. */
+function findingsOf(spec: Record<string, unknown>, rule = 'admin-github-id') {
+  const file = join(tempDir(), 'org.json');
+  writeFileSync(file, JSON.stringify(acmeSpecWith(spec)));
+  const r = cli(['check', '--spec', file, '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  const found = (
+    JSON.parse(r.stdout) as { findings: { rule: string; severity: string; subject: string; message: string }[] }
+  ).findings;
+  return found.filter((f) => f.rule === rule);
+}
+
+describe('admin-github-id: an admin matched on GitHub by login alone', () => {
+  it('attack: an admin declaring a login without its account id is named, with how to find the id', () => {
+    const found = findingsOf({
+      users: [
+        { email: 'alice@acme.io', admin: true, github: 'alice', githubId: 583231 },
+        { email: 'frank@acme.io', admin: true, github: 'frank' },
+      ],
+    });
+    expect(found).toEqual([
+      {
+        rule: 'admin-github-id',
+        severity: 'warning',
+        subject: 'users/frank@acme.io',
+        message:
+          'admin frank@acme.io declares GitHub login frank without its account id: once that account is renamed or deleted, whoever registers the login frank approves, authors and labels pull requests as this admin; declare githubId beside github (`gh api users/frank --jq .id` prints it)',
+        source: 'spec.users[1]',
+      },
+    ]);
+  });
+
+  it('held: the owner is an admin like any other', () => {
+    const found = findingsOf({ users: [{ email: 'alice@acme.io', admin: true, github: 'alice' }] });
+    expect(found.map((f) => f.subject)).toEqual(['users/alice@acme.io']);
+  });
+
+  it('held: a declared id, a member, a deactivated admin, or no login at all is not named', () => {
+    const found = findingsOf({
+      users: [
+        { email: 'alice@acme.io', admin: true, github: 'alice', githubId: 583231 },
+        { email: 'bob@acme.io', github: 'bob' },
+        { email: 'frank@acme.io', admin: true, github: 'frank', status: 'deactivated' },
+        { email: 'gina@acme.io', admin: true },
+      ],
+    });
+    expect(found).toEqual([]);
+  });
+});
