@@ -149,6 +149,18 @@ export function githubFlag(value: string): void {
     throw new UsageError(`--github ${JSON.stringify(value)} is not a GitHub login (${GITHUB_LOGIN_FORM})`);
 }
 
+/** `--github-id ID`: a GitHub account's id (a positive whole number), given with the login it belongs to. */
+export function githubIdFlag(value: string | undefined, login: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (login === undefined) throw new UsageError('--github-id goes with --github LOGIN: the id of that account');
+  const id = Number(value);
+  if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(id))
+    throw new UsageError(
+      `--github-id ${JSON.stringify(value)} is not a GitHub account id (a positive whole number: gh api users/${login} --jq .id prints it)`,
+    );
+  return id;
+}
+
 export function dateFlag(value: string | undefined, name = 'today'): string | undefined {
   if (value === undefined) return undefined;
   if (!isCalendarDate(value)) {

@@ -6,14 +6,15 @@ import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
 import { shellCommand } from '../model/text.ts';
-import { dateFlag, githubFlag, orgFlag, ownerFlag } from './args.ts';
+import { dateFlag, githubFlag, githubIdFlag, orgFlag, ownerFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
 import { packageRoot, workflowTemplates } from './workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN] [--spec ts|yaml] [--from DIR|FILE|-]
-                   [--argocd REPO_URL [--boundary USER]...] [--dependency SPEC] [--today YYYY-MM-DD]
+const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN [--github-id ID]] [--spec ts|yaml]
+                   [--from DIR|FILE|-] [--argocd REPO_URL [--boundary USER]...] [--dependency SPEC]
+                   [--today YYYY-MM-DD]
 
 Creates a new organization repository in DIR (a folder that does not exist, or an empty one):
 package.json depending on orgctl, the declaration with the owner as the first admin (org/org.ts,
@@ -24,6 +25,9 @@ installed orgctl), a README saying how to change access and who approves what, .
   --org NAME          the organization's name (a DNS label: lower-case letters, digits, -)
   --owner EMAIL       the owner: the first admin, whom only support can change
   --github LOGIN      the owner's GitHub login (the review knows admins by it)
+  --github-id ID      with --github: that account's id (\`gh api users/LOGIN --jq .id\` prints it): the
+                      review counts the login as the owner's only from that account, not from whoever
+                      registers it after a rename (without it, check warns: admin-github-id)
   --spec ts|yaml      org/org.ts (constructs, the default) or org/org.yaml (a spec)
   --from DIR|FILE|-   import the organization from a cluster's RBAC, as \`orgctl import\` does
                       (kubectl get namespaces,roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts -A -o yaml);
@@ -101,6 +105,7 @@ export const command = defineCommand({
     org: 'string',
     owner: 'string',
     github: 'string',
+    'github-id': 'string',
     spec: ['ts', 'yaml'],
     from: 'string',
     argocd: 'string',
@@ -117,6 +122,7 @@ export const command = defineCommand({
     if (!owner) throw new UsageError('--owner EMAIL is required: the first admin');
     ownerFlag(owner);
     if (github !== undefined) githubFlag(github);
+    const githubId = githubIdFlag(flags['github-id'], github);
     if (flags.from !== undefined && flags.spec === 'ts')
       throw new UsageError('--from writes the imported organization as a spec (org/org.yaml): leave out --spec ts');
     if (flags.boundary.length && flags.argocd === undefined)
@@ -144,6 +150,7 @@ export const command = defineCommand({
       org,
       owner,
       github,
+      ...(githubId !== undefined ? { githubId } : {}),
       ...(flags.argocd !== undefined ? { argocd: flags.argocd } : {}),
       ...(flags.boundary.length ? { boundary: flags.boundary } : {}),
       format: flags.spec ?? 'ts',

@@ -67,7 +67,8 @@ export function generateSpec(o: GenerateOptions): OrgSpec {
   const users = Array.from({ length: o.users }, (_, i) => ({
     email: email(i),
     github: `user${i}`,
-    ...(i < adminCount ? { admin: true } : {}),
+    // Admins with their account's id, as admin-github-id asks: an account id of the generator's own.
+    ...(i < adminCount ? { githubId: 10_000_000 + i, admin: true } : {}),
     ...(i % 97 === 3 ? { billing: true } : {}),
     ...(i >= adminCount && i % 53 === 7 ? { status: 'deactivated' as const } : {}),
   }));

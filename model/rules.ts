@@ -145,6 +145,15 @@ export const RULES = [
     remediation: 'declare the owner as an active admin',
   },
   {
+    id: 'admin-github-id',
+    stage: 'declaration',
+    severity: 'warning',
+    description:
+      "an active admin whose GitHub login is declared without the account's id (`githubId`): review then counts whoever holds the login as that admin, and once the account is renamed or deleted anyone may register it",
+    remediation:
+      'declare `githubId` beside `github` (`gh api users/LOGIN --jq .id` prints it); for an admin, another admin approves',
+  },
+  {
     id: 'remove-all-admin',
     stage: 'declaration',
     severity: 'error',

@@ -23,8 +23,10 @@ const org = new Organization(app, 'acme', {
 });
 
 // People. The owner is the first admin; only support can change that.
-const alice = org.user('alice@acme.io', { github: 'alice', admin: true, billing: true });
-org.user('frank@acme.io', { github: 'frank', admin: true }); // a second admin
+// An admin's GitHub account id (githubId, `gh api users/alice --jq .id`): the review counts the
+// login as theirs only from that account, not from whoever registers it after a rename.
+const alice = org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true, billing: true });
+org.user('frank@acme.io', { github: 'frank', githubId: 1742619, admin: true }); // a second admin
 org.user('grace@acme.io', { github: 'grace', billing: true }); // views billing, no cluster access
 const bob = org.user('bob@acme.io', { github: 'bob' });
 const dan = org.user('dan@acme.io', { github: 'dan' });

@@ -19,6 +19,8 @@ interface ScaffoldOptions {
   readonly owner: string;
   /** The owner's GitHub login (the review knows admins by it). */
   readonly github?: string;
+  /** The owner's GitHub account id (`githubId`): the review counts the login as theirs only from that account. Only with `github`. */
+  readonly githubId?: number;
   /** The repository Argo CD reads dist/ from: dist/argocd/ is generated (`delivery.argocd.repoURL`). */
   readonly argocd?: string;
   /**
@@ -56,7 +58,10 @@ type Scaffold =
 
 /** The organization's spec: its owner (ownedSpec), and where Argo CD reads the repository when given. */
 function initialSpec(
-  o: Pick<ScaffoldOptions, 'org' | 'owner' | 'github' | 'imported' | 'argocd' | 'boundary' | 'argocdNamespace'>,
+  o: Pick<
+    ScaffoldOptions,
+    'org' | 'owner' | 'github' | 'githubId' | 'imported' | 'argocd' | 'boundary' | 'argocdNamespace'
+  >,
 ): OrgSpec {
   const owner = o.owner.toLowerCase();
   const spec = ownedSpec(o, owner);
@@ -80,21 +85,28 @@ const argoCdSettings = (o: Pick<ScaffoldOptions, 'argocd' | 'boundary' | 'argocd
     : {}),
 });
 
+/** The owner's GitHub login and account id, as given. */
+const ownerLogin = (o: Pick<ScaffoldOptions, 'github' | 'githubId'>) => ({
+  ...(o.github ? { github: o.github } : {}),
+  ...(o.githubId !== undefined ? { githubId: o.githubId } : {}),
+});
+
 /** The organization's spec with its owner: the owner alone, or the imported one with the owner (and their login) made sure of. */
-function ownedSpec(o: Pick<ScaffoldOptions, 'org' | 'github' | 'imported'>, owner: string): OrgSpec {
+function ownedSpec(o: Pick<ScaffoldOptions, 'org' | 'github' | 'githubId' | 'imported'>, owner: string): OrgSpec {
+  const login = ownerLogin(o);
   if (!o.imported) {
     return {
       apiVersion: 'orgctl/v1',
       kind: 'Organization',
       metadata: { name: o.org },
-      spec: { owner, users: [{ email: owner, ...(o.github ? { github: o.github } : {}), admin: true }] },
+      spec: { owner, users: [{ email: owner, ...login, admin: true }] },
     } as OrgSpec;
   }
   const spec = structuredClone(o.imported) as OrgSpec & { spec: { users?: Record<string, unknown>[] } };
   const users = (spec.spec.users ??= []);
   const mine = users.find((u) => u.email === owner);
-  if (mine) Object.assign(mine, { admin: true, ...(o.github ? { github: o.github } : {}) });
-  else users.unshift({ email: owner, ...(o.github ? { github: o.github } : {}), admin: true });
+  if (mine) Object.assign(mine, { admin: true, ...login });
+  else users.unshift({ email: owner, ...login, admin: true });
   return { ...spec, metadata: { ...spec.metadata, name: o.org }, spec: { ...spec.spec, owner } } as OrgSpec;
 }
 
@@ -179,7 +191,11 @@ function tsValue(value: unknown, indent: string): string {
 
 function declarationTs(o: ScaffoldOptions): string {
   const owner = o.owner.toLowerCase();
-  const options = [...(o.github ? [`github: ${quote(o.github)}`] : []), 'admin: true'].join(', ');
+  const options = [
+    ...(o.github ? [`github: ${quote(o.github)}`] : []),
+    ...(o.githubId !== undefined ? [`githubId: ${o.githubId}`] : []),
+    'admin: true',
+  ].join(', ');
   return `/**
  * The ${o.org} organization: who is in it and what each person may do where. Edit it, run
  * \`npm run synth\` (it checks every policy and writes dist/), and open a pull request with both.

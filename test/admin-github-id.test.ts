@@ -5,7 +5,7 @@
  * Declared, `githubId` vetoes any other account (github-id.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acmeSpecWith, cli, tempDir } from './helpers.ts';
 
@@ -29,7 +29,9 @@ describe('admin-github-id: an admin matched on GitHub by login alone', () => {
         { email: 'frank@acme.io', admin: true, github: 'frank' },
       ],
     });
-    expect(found).toEqual([
+    // The file's line and column besides (where the user is written).
+    expect(found).toHaveLength(1);
+    expect(found).toMatchObject([
       {
         rule: 'admin-github-id',
         severity: 'warning',
@@ -56,5 +58,46 @@ describe('admin-github-id: an admin matched on GitHub by login alone', () => {
       ],
     });
     expect(found).toEqual([]);
+  });
+});
+
+describe('orgctl init --github-id: the owner declared with their account id', () => {
+  const init = (...flags: string[]) =>
+    cli(['init', join(tempDir(), 'acme-org'), '--org', 'acme', '--owner', 'alice@acme.io', '--spec', 'yaml', ...flags]);
+
+  it('writes githubId beside github, and the new organization checks clean', () => {
+    const dir = join(tempDir(), 'acme-org');
+    const r = cli([
+      'init',
+      dir,
+      '--org',
+      'acme',
+      '--owner',
+      'alice@acme.io',
+      '--github',
+      'alice',
+      '--github-id',
+      '583231',
+    ]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'org/org.ts'), 'utf8')).toContain(
+      "org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true });",
+    );
+  });
+
+  it('a login without its id is written as given, and init says what admin-github-id will say', () => {
+    const r = init('--github', 'alice');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'warning admin-github-id users/alice@acme.io: admin alice@acme.io declares GitHub login alice without its account id',
+    );
+  });
+
+  it('refuses an id without a login, or one that is no account id, saying what is allowed', () => {
+    expect(init('--github-id', '583231').stderr).toContain('--github-id goes with --github LOGIN');
+    for (const bad of ['0', '05', '-3', '1.5', 'alice', '99999999999999999999'])
+      expect(init('--github', 'alice', '--github-id', bad).stderr, bad).toContain(
+        `--github-id "${bad}" is not a GitHub account id (a positive whole number: gh api users/alice --jq .id prints it)`,
+      );
   });
 });

@@ -37,7 +37,7 @@ export function smallOrg(props: Partial<OrganizationProps> = {}) {
   // cdk8s' own app.synth() writes to outdir: never the repository's dist/.
   const app = new App({ outdir: (scratch ??= tempDir('orgctl-cdk8s-')) });
   const org = new Organization(app, 'acme', { owner: 'alice@acme.io', today: TODAY, ...props });
-  const alice = org.user('alice@acme.io', { github: 'alice', admin: true });
+  const alice = org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true });
   const web = org.namespace('web');
   return { app, org, alice, web };
 }

@@ -19,6 +19,8 @@ describe("init's README", () => {
       'alice@acme.io',
       '--github',
       'alice',
+      '--github-id',
+      '583231',
       '--spec',
       'yaml',
     ]);
@@ -37,7 +39,18 @@ describe("init's README", () => {
 describe("the project README's upgrade note on init's tsconfig.json", () => {
   it('names the option init writes, which a repository an earlier init made adds by hand', async () => {
     const dir = join(tempDir(), 'acme-org');
-    const init = await run(['init', dir, '--org', 'acme', '--owner', 'alice@acme.io', '--github', 'alice']);
+    const init = await run([
+      'init',
+      dir,
+      '--org',
+      'acme',
+      '--owner',
+      'alice@acme.io',
+      '--github',
+      'alice',
+      '--github-id',
+      '583231',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     const options = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions;
     expect(options.allowImportingTsExtensions).toBe(true);

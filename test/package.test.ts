@@ -107,6 +107,8 @@ beforeAll(() => {
     'Alice@acme.io',
     '--github',
     'alice',
+    '--github-id',
+    '583231',
     '--dependency',
     VERSION,
   ]);
@@ -148,7 +150,7 @@ describe('orgctl init: a new organization repository', () => {
   it('writes the declaration with the owner as first admin, dist/, workflows, README, CI', () => {
     const ts = readFileSync(join(org, 'org/org.ts'), 'utf8');
     expect(ts).toContain("import { Organization } from 'orgctl';");
-    expect(ts).toContain("org.user('alice@acme.io', { github: 'alice', admin: true });");
+    expect(ts).toContain("org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true });");
     const pkg = JSON.parse(readFileSync(join(org, 'package.json'), 'utf8'));
     expect(pkg.dependencies.orgctl).toBe(VERSION);
     expect(pkg.scripts.test).toBe('tsc --noEmit && orgctl synth --check && orgctl prove');
@@ -592,6 +594,8 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       'alice@corp.io',
       '--github',
       'alice',
+      '--github-id',
+      '583231',
       '--from',
       dump,
     ]);

@@ -151,8 +151,8 @@ describe('README sample pull-request comment', () => {
     const head = await dist(
       acme
         .replace(
-          '{ email: alice@acme.io, github: alice, admin: true, billing: true }',
-          '{ email: alice@acme.io, github: alice, admin: true }',
+          '{ email: alice@acme.io, github: alice, githubId: 583231, admin: true, billing: true }',
+          '{ email: alice@acme.io, github: alice, githubId: 583231, admin: true }',
         )
         .replace('levels: ["r:pods", "w:services"]', 'levels: ["r:pods"]'),
     );

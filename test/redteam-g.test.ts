@@ -273,8 +273,8 @@ describe('G3: the only admin’s signed WIP pushed by another as the head of her
   );
   // frank is no admin: alice is the organization's only admin, and decides alone what concerns others.
   const ONE_ADMIN = ACME.replace(
-    '{ email: frank@acme.io, github: frank, admin: true }',
-    '{ email: frank@acme.io, github: frank }',
+    '{ email: frank@acme.io, github: frank, githubId: 1742619, admin: true }',
+    '{ email: frank@acme.io, github: frank, githubId: 1742619 }',
   );
   let oneAdminBase = '';
   let danAdmin = '';

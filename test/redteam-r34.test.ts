@@ -51,10 +51,10 @@ describe('R34-2 (low, DoS): a login squatted from a renamed admin still ranks as
   it('attack: whoever holds frank’s freed login opens #31..#35 with alice’s head H: a run of #30 judges them first, never alice’s #42', async () => {
     // Base declares frank's account id; the stand-in's account with the login frank is another.
     const acme = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8').replace(
-      '{ email: frank@acme.io, github: frank, admin: true }',
-      '{ email: frank@acme.io, github: frank, githubId: 583231, admin: true }',
+      '{ email: frank@acme.io, github: frank, githubId: 1742619, admin: true }',
+      '{ email: frank@acme.io, github: frank, githubId: 271828, admin: true }',
     );
-    expect(acme).toContain('githubId: 583231');
+    expect(acme).toContain('githubId: 271828');
     const [base, head] = [await distOf(acme), await distOf(erinGainsConfigMaps(acme))];
     const state = standin.defaultState({
       pull: { ...standin.defaultState().pull, author: 'alice', headRef: 'alice-web' },

@@ -45,10 +45,11 @@
  *   Fastmail's subdomain addressing (`x@frank.fastmail.com` is frank@fastmail.com's, on a custom
  *   domain hosted there too) is that class: a table of Fastmail's domains would cover its own.
  * - The brief's (4): an admin declaring no githubId is matched by login alone (docs/github.md says
- *   so; pinned). A staged finding, proposed: on GitHub (accountIds known), a warning when a login
- *   counts as an admin whose user declares no id, naming the id GitHub gives it now (`declare
- *   githubId: 999 beside github: 'frank'`), then an error a release later. Not made: it changes the
- *   comment of every GitHub run whose admins declare none (the example's included).
+ *   so; pinned). `orgctl check` now warns of every active admin declaring a login without an id
+ *   (admin-github-id, test/admin-github-id.test.ts; the example's admins declare theirs), so a
+ *   merged base holds ids once its admins act on it; the review still counts a login alone for a
+ *   base user who declares none (an error would leave an organization whose admins declare no id
+ *   unable to approve the change that declares them).
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, judge, snapshotOf, user, type Spec } from './review/scenarios.ts';
@@ -266,7 +267,9 @@ describe("R70, the brief's (4): an admin's login after a GitHub rename", () => {
    */
   const renamedApproval = (githubId?: number) => {
     const base = baseSpec();
+    // baseSpec declares frank's id: this case is about the one declared, or none.
     if (githubId !== undefined) user(base, 'frank@acme.io').githubId = githubId;
+    else delete user(base, 'frank@acme.io').githubId;
     const head = structuredClone(base);
     head.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'] });
     const [b, h] = [snapshotOf(base), snapshotOf(head)];
@@ -286,10 +289,10 @@ describe("R70, the brief's (4): an admin's login after a GitHub rename", () => {
   };
 
   it('held: with githubId declared, the login another account holds is nobody', () => {
-    const v = renamedApproval(583231);
+    const v = renamedApproval(271828);
     expect(v.ok).toBe(false);
     expect(v.results.find((r) => r.rule === 'actor-not-admin')?.message).toContain(
-      "login frank is held by account 999, not frank@acme.io's declared 583231: renamed? update githubId",
+      "login frank is held by account 999, not frank@acme.io's declared 271828: renamed? update githubId",
     );
   });
 

@@ -2,6 +2,7 @@
 import { grantsInMemoryOrder, type OrgModel } from '../../model/model.ts';
 import { compareFindings, formatFinding, type Finding } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
+import { adminGithubId } from './admin-github-id.ts';
 import { duplicateName } from './duplicate-name.ts';
 import { duplicateUser } from './duplicate-user.ts';
 import { nearDuplicateIdle } from './near-duplicate-idle.ts';
@@ -41,6 +42,7 @@ export const MODEL_RULES: readonly OrgRule[] = [
   invalidName,
   invalidRule,
   ownerAdmin,
+  adminGithubId,
   removeAllAdmin,
   tokenOwnerInactive,
   tokenExpiry,

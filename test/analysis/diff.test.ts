@@ -496,8 +496,8 @@ describe('bad input never passes', () => {
     const base = await distOf(ACME);
     const head = await distOf(
       ACME.replace(
-        '{ email: alice@acme.io, github: alice, admin: true, billing: true }',
-        '{ email: alice@acme.io, github: alice, admin: true }',
+        '{ email: alice@acme.io, github: alice, githubId: 583231, admin: true, billing: true }',
+        '{ email: alice@acme.io, github: alice, githubId: 583231, admin: true }',
       ),
     );
     const r = await run(['review', '--base', base, '--head', head, '--actor', 'alice', '--approved-by', 'frank']);

@@ -299,6 +299,15 @@ const CASES: Case[] = [
     message: /or set another owner and raise its rotation in the same change \(the old owner holds the token value\)$/,
   },
   {
+    rule: 'admin-github-id',
+    // smallOrg's alice declares hers: frank, made admin, declares a login alone.
+    fails: ({ org }) => org.user('frank@acme.io', { github: 'frank', admin: true }),
+    passes: ({ org }) => org.user('frank@acme.io', { github: 'frank', githubId: 1742619, admin: true }),
+    message:
+      /admin frank@acme.io declares GitHub login frank without its account id: .* whoever registers the login frank approves/,
+    severity: 'warning',
+  },
+  {
     rule: 'invite-without-sso',
     fails: ({ org }) => org.invite('eve@acme.io'),
     passes: ({ org }) => org.invite('eve@acme.io', { sso: true }),

@@ -117,7 +117,7 @@ metadata: { name: acme }
 spec:
   owner: alice@acme.io
 ${safe}  users:
-    - { email: alice@acme.io, github: alice, admin: true }
+    - { email: alice@acme.io, github: alice, githubId: 583231, admin: true }
     - { email: bob@acme.io }
   namespaces:
     - { name: web }

@@ -41,9 +41,10 @@ export function baseSpec(): Spec {
     spec: {
       owner: 'alice@acme.io',
       users: [
-        { email: 'alice@acme.io', github: 'alice', admin: true },
-        { email: 'frank@acme.io', github: 'frank', admin: true },
-        { email: 'dan@acme.io', github: 'dan', admin: true },
+        // Each admin with their account's id, as admin-github-id asks.
+        { email: 'alice@acme.io', github: 'alice', githubId: 583231, admin: true },
+        { email: 'frank@acme.io', github: 'frank', githubId: 1742619, admin: true },
+        { email: 'dan@acme.io', github: 'dan', githubId: 3141592, admin: true },
         ...['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ email: `${n}@acme.io`, github: n })),
       ],
       namespaces: [{ name: 'web' }, { name: 'data' }],
