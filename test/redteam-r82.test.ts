@@ -1,0 +1,124 @@
+/**
+ * Red team R82 (base 9bd5cfd): the privileged review job and orgctl's reading of git. An attacker
+ * is a member opening a pull request: every file of head, every git object they push.
+ *
+ * R82-1 (medium: the privileged job's memory and time, from a few MB pushed): a head dist/ read
+ * from git objects (cli/git.ts readRefOutput) had no byte limit at read time: `git cat-file
+ * --batch` printed every blob of head's dist/ into one buffer (up to 1 GiB), then each was decoded
+ * whole. A 600 MB blob of zeros at dist/members.json is 2.9 MB of repository: reading it took 4.4 s
+ * and 1.24 GB of memory, and was then called "not valid UTF-8" (V8 cannot hold the string). GitHub
+ * takes blobs up to 100 MB in a push, and any number of them. Nor was a tree's listing bounded: a
+ * tree naming one subtree 128 times, three deep, lists 2 million entries from a few KB of objects,
+ * each read into memory before any check. Nor the org/ code a change adds (cli/org-code.ts): 1 MiB
+ * a file, but up to GitHub's 3,000 files.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSide } from '../cli/git.ts';
+import { readOrgCode } from '../cli/org-code.ts';
+import { InputError } from '../model/errors.ts';
+import { gitIn, ROOT, tempDir } from './helpers.ts';
+
+/** What git prints for `args` in `repo`, given `input`. */
+function gitWith(repo: string, args: readonly string[], input: string): string {
+  const r = spawnSync('git', args, { cwd: repo, input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+}
+
+/** A repository whose main commits this repository's dist/, and git in it. */
+function repoWithOutput(prefix: string) {
+  const repo = tempDir(prefix);
+  const git = gitIn(repo);
+  git('init', '-q', '-b', 'main');
+  cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  return { repo, git };
+}
+
+/** Commits, on top of HEAD, the file `path` as the blob `sha`. */
+function commitObject(repo: string, path: string, sha: string): void {
+  const git = gitIn(repo);
+  git('update-index', '--add', '--cacheinfo', `100644,${sha},${path}`);
+  git('commit', '-q', '-m', `add ${path}`);
+}
+
+/** The error reading `spec` (in `repo`) throws. */
+function errorOf(repo: string, spec: string): unknown {
+  const here = process.cwd();
+  process.chdir(repo);
+  try {
+    loadSide(spec);
+  } catch (e) {
+    return e;
+  } finally {
+    process.chdir(here);
+  }
+  return undefined;
+}
+
+describe('R82-1: every read of git objects is bounded before it is read', () => {
+  it('refuses a head dist/ whose blobs sum past what orgctl reads, from the listing, naming the file', () => {
+    const { repo } = repoWithOutput('r82-blob-');
+    // 300 MB of zeros: about 300 KB of git objects.
+    const r = spawnSync(
+      'bash',
+      ['--noprofile', '--norc', '-c', 'head -c 300000000 /dev/zero | git hash-object -w --stdin'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(0);
+    commitObject(repo, 'dist/members.json', r.stdout.trim());
+    const e = errorOf(repo, 'HEAD:dist');
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(/HEAD:dist is 28\d\.\d MB, more than orgctl reads \(256 MB\)/);
+    expect((e as Error).message).toContain('HEAD:dist/members.json (286.1 MB)');
+  });
+
+  it('refuses a tree whose listing runs past what orgctl reads (a tree naming one subtree many times), saying so', () => {
+    const { repo } = repoWithOutput('r82-tree-');
+    // A link at every leaf: before the bound, the listing was read whole and each of its 2 million entries named.
+    const link = gitWith(repo, ['hash-object', '-w', '--stdin'], 'x');
+    const names = Array.from({ length: 128 }, (_, i) => `n${i}`);
+    let tree = gitWith(repo, ['mktree', '-z'], names.map((n) => `120000 blob ${link}\t${n}\0`).join(''));
+    for (let depth = 0; depth < 2; depth++)
+      tree = gitWith(repo, ['mktree', '-z'], names.map((n) => `040000 tree ${tree}\t${n}\0`).join(''));
+    const dist = gitWith(repo, ['ls-tree', '-z', 'HEAD:dist'], '').replace(/\0+$/, '');
+    const withBomb = gitWith(repo, ['mktree', '-z'], `${dist}\u0000040000 tree ${tree}\tbomb\u0000`);
+    const root = gitWith(repo, ['mktree', '-z'], `040000 tree ${withBomb}\tdist\0`);
+    gitIn(repo)('update-ref', 'refs/heads/bomb', gitIn(repo)('commit-tree', root, '-p', 'HEAD', '-m', 'bomb'));
+    const e = errorOf(repo, 'bomb:dist');
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(/git ls-tree printed more than orgctl reads \(64 MB\)/);
+    expect((e as Error).message.length).toBeLessThan(2000);
+  });
+
+  it('reads the org/ code a change adds up to a total, and says which files it did not read', async () => {
+    const { repo } = repoWithOutput('r82-code-');
+    const paths = Array.from({ length: 20 }, (_, i) => `org/part-${String(i).padStart(2, '0')}.ts`);
+    // Just under a file's 1 MiB each: 20 MiB together.
+    const text = `export const x = 1;\n${'//'.padEnd(2 ** 20 - 30, '.')}\n`;
+    for (const p of paths) {
+      const file = join(repo, 'blob.txt');
+      writeFileSync(file, text);
+      commitObject(repo, p, gitIn(repo)('hash-object', '-w', file));
+    }
+    const here = process.cwd();
+    process.chdir(repo);
+    try {
+      const read = await readOrgCode('HEAD', paths);
+      const files = read && 'files' in read ? read.files : [];
+      expect(files.filter((f) => f.findings.length === 0).length).toBe(16);
+      const unread = files.filter((f) => f.findings.length);
+      expect(unread.map((f) => f.path)).toEqual(paths.slice(16));
+      expect(unread[0]!.findings[0]!.text).toMatch(/more than orgctl reads of a change's org\/ code \(16 MB\)/);
+    } finally {
+      process.chdir(here);
+    }
+  });
+});
