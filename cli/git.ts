@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import type { TreeEntry } from '../policies/change/context.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { nearestName, showHidden } from '../model/text.ts';
+import { firstOf, nearestName, showHidden } from '../model/text.ts';
 import type { LoadedManifests } from './manifests.ts';
 import {
   decodeOutput,
@@ -22,9 +22,39 @@ import {
 import { beginsWith, DEFAULT_OUTPUT_DIR } from './output.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
-/** What git prints; an InputError when it fails (an exit code `quiet` names is an empty answer: merge-base's 1, none). */
-function git(args: readonly string[], input?: Buffer, quiet: readonly number[] = []): Buffer {
-  const r = spawnSync('git', args, { input, maxBuffer: 1 << 30 });
+/**
+ * The most git may print for a listing orgctl reads (ls-tree, diff --name-only): an organization's
+ * repository lists far less (GitHub lists at most 100,000 entries of a tree), while a tree naming
+ * one subtree many times unfolds, from a few KB of objects, to millions of entries (red team R82-1).
+ */
+const MAX_LISTING_BYTES = 64 * 2 ** 20;
+
+/**
+ * The most of an output orgctl reads from git objects, every file together, asked of git's listing
+ * before any blob is read: size XL (50,000 users, 500,000 grants) writes 194 MB. A blob of 100 MB
+ * (GitHub's largest) of one byte repeated is 100 KB pushed (red team R82-1).
+ */
+export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
+
+/** A size in MB, as messages say it. */
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+
+/**
+ * What git prints, at most `maxBuffer` bytes (more is an InputError, git stopped: nothing is read
+ * whole that a pushed object can make any size); an InputError when it fails (an exit code `quiet`
+ * names is an empty answer: merge-base's 1, none).
+ */
+function git(
+  args: readonly string[],
+  input?: Buffer,
+  quiet: readonly number[] = [],
+  maxBuffer = MAX_LISTING_BYTES,
+): Buffer {
+  const r = spawnSync('git', args, { input, maxBuffer });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS')
+    throw new InputError(
+      `git ${args[0]} printed more than orgctl reads (${maxBuffer / 2 ** 20} MB), and was stopped: more than an organization's repository holds (a tree naming one subtree many times unfolds so); nothing of it is judged`,
+    );
   if (r.error) throw new InputError(`git ${args[0]}: ${r.error.message}`);
   if (r.status !== 0 && quiet.includes(r.status ?? -1) && !r.stderr.length) return Buffer.alloc(0);
   if (r.status !== 0) throw new InputError(`git ${args.join(' ')}: ${r.stderr.toString().trim().split('\n')[0]}`);
@@ -50,6 +80,7 @@ const REGULAR = new Set(['100644', '100755']);
  */
 export function readRefOutput(ref: string, dir: string): OutputText[] {
   const prefix = dir.replace(/\/+$/, '');
+  // Sizes are asked after, of each object once: ls-tree -l looks each entry's object up again.
   const listing = git(['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix])
     .toString('utf8')
     .split('\0')
@@ -72,24 +103,71 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   const odd = entries.filter((e) => e.type !== 'blob' || !REGULAR.has(e.mode));
   if (odd.length) {
     throw new InputError(
-      odd
-        .map(
+      firstOf(
+        odd.map(
           (e) =>
             `${e.label} is ${e.mode === '120000' ? 'a symbolic link' : e.type === 'commit' ? 'a submodule' : `not a regular file (mode ${e.mode})`}: orgctl's output holds regular files only`,
-        )
-        .join('\n'),
+        ),
+        20,
+        '\n',
+      ),
     );
   }
-  const blobs = catBlobs(entries.map((b) => b.sha));
-  return entries.map((b, i) => ({ path: b.relative, content: decodeOutput(blobs[i]!, b.label), label: b.label }));
+  const sizes = sizesOf(entries.map((e) => e.sha));
+  const missing = entries.find((e) => !sizes.has(e.sha));
+  if (missing)
+    throw new InputError(`${missing.label}: git has no object ${missing.sha} here (a shallow or partial clone?)`);
+  const blobs = entries.map((e) => ({ ...e, size: sizes.get(e.sha)! }));
+  const total = blobs.reduce((n, e) => n + e.size, 0);
+  if (total > MAX_OUTPUT_BYTES) {
+    const largest = [...blobs].sort((a, b) => b.size - a.size).map((e) => `${e.label} (${mb(e.size)} MB)`);
+    throw new InputError(
+      `${tooLargeToRead(showHidden(`${ref}:${prefix}`), total, MAX_OUTPUT_BYTES).problem} of an output (size XL, 50,000 users and 500,000 grants, writes 194 MB), so none of it is read; the largest: ${firstOf(largest, 3)}`,
+    );
+  }
+  const contents = catBlobs(blobs);
+  return blobs.map((b, i) => ({ path: b.relative, content: decodeOutput(contents[i]!, b.label), label: b.label }));
 }
 
-/** The contents of blobs `shas`, in their order, read with one `git cat-file --batch`. */
-function catBlobs(shas: readonly string[]): Buffer[] {
-  const out = git(['cat-file', '--batch'], Buffer.from(shas.map((sha) => `${sha}\n`).join('')));
+/** The size of each object `shas` names, asked of git once an object (`git cat-file --batch-check`). */
+function sizesOf(shas: readonly string[]): Map<string, number> {
+  const unique = [...new Set(shas)];
+  const out = git(
+    ['cat-file', '--batch-check'],
+    Buffer.from(unique.map((sha) => `${sha}\n`).join('')),
+    [],
+    unique.length * BATCH_FRAME_BYTES,
+  );
+  const sizes = new Map<string, number>();
+  for (const line of out.toString('latin1').split('\n').filter(Boolean)) {
+    // `<oid> missing` for an object this clone lacks: left out.
+    const [sha, type, size] = line.split(' ');
+    if (type !== 'missing') sizes.set(sha!, Number(size));
+  }
+  return sizes;
+}
+
+/** What `git cat-file --batch` prints before an object's bytes: `<oid> blob <size>`, and a line break after them. */
+const BATCH_FRAME_BYTES = 128;
+
+/**
+ * The contents of blobs (`sha`, and `size` as git listed it), in their order, read with one `git
+ * cat-file --batch`, which may print no more than the sizes listed.
+ */
+function catBlobs(blobs: readonly { readonly sha: string; readonly size: number }[]): Buffer[] {
+  const shas = blobs.map((b) => b.sha);
+  const listed = blobs.reduce((n, b) => n + b.size + BATCH_FRAME_BYTES, 0);
+  return splitBatch(
+    git(['cat-file', '--batch'], Buffer.from(shas.map((sha) => `${sha}\n`).join('')), [], listed),
+    shas.length,
+  );
+}
+
+/** The `count` objects' contents of `git cat-file --batch`'s output. */
+function splitBatch(out: Buffer, count: number): Buffer[] {
   const blobs: Buffer[] = [];
   let at = 0;
-  for (let i = 0; i < shas.length; i++) {
+  for (let i = 0; i < count; i++) {
     const eol = out.indexOf(10, at);
     const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
     blobs.push(out.subarray(eol + 1, eol + 1 + size));
@@ -111,9 +189,15 @@ export function readRefFile(ref: string, path: string, maxBytes: number): RefFil
 
 /**
  * Files at `ref`, as readRefFile reads each, by path: with one `git ls-tree` and one `git cat-file
- * --batch` for all of them (a review reads every org/ code file a change touches).
+ * --batch` for all of them (a review reads every org/ code file a change touches), in git's order
+ * until `total.bytes` together (a file past them is said, as `total.what` names them, not read).
  */
-export function readRefFiles(ref: string, paths: readonly string[], maxBytes: number): Map<string, RefFileText> {
+export function readRefFiles(
+  ref: string,
+  paths: readonly string[],
+  maxBytes: number,
+  total: { readonly bytes: number; readonly what: string } = { bytes: maxBytes, what: 'one file' },
+): Map<string, RefFileText> {
   // Read before the sides (judgeChange), whose reading then says why (red team R43-2).
   if (!readableRef(ref))
     return new Map(
@@ -122,7 +206,8 @@ export function readRefFiles(ref: string, paths: readonly string[], maxBytes: nu
   const out = new Map<string, RefFileText>(
     paths.map((p) => [p, { problem: `${ref}:${p} does not exist`, absent: true }]),
   );
-  const wanted: { readonly path: string; readonly sha: string }[] = [];
+  const wanted: { readonly path: string; readonly sha: string; readonly size: number }[] = [];
+  let sum = 0;
   for (const line of git(['ls-tree', '-z', '-l', '--full-tree', ref, '--', ...paths])
     .toString('utf8')
     .split('\0')
@@ -134,10 +219,17 @@ export function readRefFiles(ref: string, paths: readonly string[], maxBytes: nu
     if (type !== 'blob' || !REGULAR.has(mode!))
       out.set(path, { problem: `${ref}:${path} is not a regular file (mode ${mode})` });
     else if (Number(size) > maxBytes) out.set(path, tooLargeToRead(`${ref}:${path}`, Number(size), maxBytes));
-    else wanted.push({ path, sha: sha! });
+    else if (sum + Number(size) > total.bytes)
+      out.set(path, {
+        problem: `${ref}:${path} (${mb(Number(size))} MB) with the files before it is more than orgctl reads of ${total.what} (${total.bytes / 2 ** 20} MB)`,
+      });
+    else {
+      sum += Number(size);
+      wanted.push({ path, sha: sha!, size: Number(size) });
+    }
   }
   if (!wanted.length) return out;
-  const blobs = catBlobs(wanted.map((w) => w.sha));
+  const blobs = catBlobs(wanted);
   wanted.forEach((w, i) => out.set(w.path, blobs[i]!.toString('utf8')));
   return out;
 }
@@ -221,7 +313,7 @@ export function tracks(folder: string, name = '.'): boolean {
 
 /** Why a data file is not read: its size against what orgctl reads of it. */
 export const tooLargeToRead = (what: string, size: number, maxBytes: number): { readonly problem: string } => ({
-  problem: `${what} is ${(size / 2 ** 20).toFixed(1)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
+  problem: `${what} is ${mb(size)} MB, more than orgctl reads (${maxBytes / 2 ** 20} MB)`,
 });
 
 /**

@@ -9,6 +9,8 @@ import { readRefFiles, refOfSide } from './git.ts';
 
 /** More than any declaration holds: a larger file is said, not read. */
 const MAX_CODE_BYTES = 2 ** 20;
+/** More than any organization's org/ code together: GitHub lists a change of 3,000 files (red team R82-1). */
+const MAX_CHANGED_CODE_BYTES = 16 * 2 ** 20;
 
 /** What a changed file of org/ that decides how synth reads the code beside it does. */
 const CONFIG_REACH =
@@ -34,7 +36,10 @@ export async function readOrgCode(
     };
   const { transform } = await importModule<typeof import('esbuild')>('esbuild');
   const paths = [...code, ...configs].sort();
-  const texts = readRefFiles(ref, paths, MAX_CODE_BYTES);
+  const texts = readRefFiles(ref, paths, MAX_CODE_BYTES, {
+    bytes: MAX_CHANGED_CODE_BYTES,
+    what: "a change's org/ code",
+  });
   const files = [];
   for (const path of paths) {
     const text = texts.get(path)!;
