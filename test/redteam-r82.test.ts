@@ -11,14 +11,25 @@
  * tree naming one subtree 128 times, three deep, lists 2 million entries from a few KB of objects,
  * each read into memory before any check. Nor the org/ code a change adds (cli/org-code.ts): 1 MiB
  * a file, but up to GitHub's 3,000 files.
+ *
+ * Held (tests below, review --github end to end, head read from git objects): org-code reads a
+ * file renamed with edits at its new path (GitHub lists it with its previous name, git's blob is
+ * the head's); a symbolic link or a submodule added to org/ (`org/lib -> ../node_modules/esbuild/lib`,
+ * inside what synth's permission model lets a declaration read, imported as `./lib/main.js`, which
+ * org-code reads as org/'s own file) fails repository-tree, which refuses every link and submodule
+ * of head's tree. Without a test: a data file imported as code (esbuild 0.28 refuses `with { loader }`;
+ * `with { type: 'text' }` is a string), a root tsconfig.json or .gitmodules (engine-change), a
+ * .cjs, a dot folder or org/node_modules/ (code by their extension, read), a file deleted and
+ * added again (GitHub lists what head holds).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSide } from '../cli/git.ts';
 import { readOrgCode } from '../cli/org-code.ts';
 import { InputError } from '../model/errors.ts';
+import * as standin from './github/standin.ts';
 import { gitIn, ROOT, tempDir } from './helpers.ts';
 
 /** What git prints for `args` in `repo`, given `input`. */
@@ -120,5 +131,70 @@ describe('R82-1: every read of git objects is bounded before it is read', () => 
     } finally {
       process.chdir(here);
     }
+  });
+});
+
+/** A repository whose main commits dist/ and org/, and whose head commit changes org/ as `change` does. */
+function repoWithOrgChange(change: (repo: string) => void): { readonly repo: string; readonly head: string } {
+  const { repo, git } = repoWithOutput('r82-org-');
+  mkdirSync(join(repo, 'org'));
+  writeFileSync(join(repo, 'org/org.ts'), "import { Organization } from 'orgctl';\nexport const org = Organization;\n");
+  writeFileSync(join(repo, 'org/people.ts'), 'export const people = ["alice"];\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'org');
+  change(repo);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'head');
+  return { repo, head: git('rev-parse', 'HEAD') };
+}
+
+describe('review --github reads head’s org/ code from git objects (held)', () => {
+  const review = standin.reviewsOnStandin(
+    () => join(ROOT, 'dist'),
+    () => standin.pullRequestEvent(),
+  );
+
+  /** The comment review --github posts on a pull request of `files`, head read from `head` in `repo`. */
+  async function commentOn(repo: string, head: string, files: standin.StandinState['files']) {
+    const here = process.cwd();
+    process.chdir(repo);
+    try {
+      return await review(`${head}:dist`, { files });
+    } finally {
+      process.chdir(here);
+    }
+  }
+
+  it('reads a file renamed with edits at its new path, from the head commit (held)', async () => {
+    const { repo, head } = repoWithOrgChange((r) => {
+      gitIn(r)('mv', 'org/people.ts', 'org/teams.ts');
+      writeFileSync(
+        join(r, 'org/teams.ts'),
+        'export const people = ["alice"];\nexport const token = process.env.GITHUB_TOKEN;\n',
+      );
+    });
+    const { comment } = await commentOn(repo, head, [
+      { filename: 'org/teams.ts', status: 'renamed', previousFilename: 'org/people.ts' },
+    ]);
+    expect(comment).toContain('org/teams.ts:2 reads the global process');
+  });
+
+  it('fails a symbolic link or a submodule the change adds to org/, which code imports through (repository-tree)', async () => {
+    const { repo, head } = repoWithOrgChange((r) => {
+      symlinkSync('../node_modules/esbuild/lib', join(r, 'org/lib'));
+      writeFileSync(
+        join(r, 'org/org.ts'),
+        "import { Organization } from 'orgctl';\nimport { build } from './lib/main.js';\nimport { x } from './vendor/x.ts';\nexport const org = [Organization, build, x];\n",
+      );
+      gitIn(r)('update-index', '--add', '--cacheinfo', `160000,${gitIn(r)('rev-parse', 'HEAD')},org/vendor`);
+    });
+    const { comment, conclusion } = await commentOn(repo, head, [
+      { filename: 'org/org.ts', status: 'modified' },
+      { filename: 'org/lib', status: 'added', mode: '120000' },
+      { filename: 'org/vendor', status: 'added', mode: '160000' },
+    ]);
+    expect(conclusion).toBe('failure');
+    expect(comment).toMatch(/`repository-tree` \| ❌ \| head holds a symbolic link: org\/lib\./);
+    expect(comment).toMatch(/`repository-tree` \| ❌ \| head holds a submodule: org\/vendor\./);
   });
 });
