@@ -12,6 +12,12 @@
  * each read into memory before any check. Nor the org/ code a change adds (cli/org-code.ts): 1 MiB
  * a file, but up to GitHub's 3,000 files.
  *
+ * R82-3 (low-medium: the review workflow's runner, disk and time): the workflow's two extraction
+ * steps (deploy/github/orgctl-review.yaml: the pull job's, for head-engine, and the review job's,
+ * for the access page) wrote every blob of head's dist/ to disk with no size asked first (`git
+ * cat-file blob > file`), after reading a listing of any length: a 300 MB blob of zeros (300 KB
+ * pushed) was written whole, and a hundred of them fill a runner's disk.
+ *
  * Held (tests below, review --github end to end, head read from git objects): org-code reads a
  * file renamed with edits at its new path (GitHub lists it with its previous name, git's blob is
  * the head's); a symbolic link or a submodule added to org/ (`org/lib -> ../node_modules/esbuild/lib`,
@@ -23,10 +29,11 @@
  * added again (GitHub lists what head holds).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSide } from '../cli/git.ts';
+import { parse } from 'yaml';
+import { loadSide, MAX_OUTPUT_BYTES } from '../cli/git.ts';
 import { readOrgCode } from '../cli/org-code.ts';
 import { InputError } from '../model/errors.ts';
 import * as standin from './github/standin.ts';
@@ -55,6 +62,20 @@ function commitObject(repo: string, path: string, sha: string): void {
   const git = gitIn(repo);
   git('update-index', '--add', '--cacheinfo', `100644,${sha},${path}`);
   git('commit', '-q', '-m', `add ${path}`);
+}
+
+/** A blob of `bytes` zeros written to `repo`'s objects (git compresses it a thousandfold): its id. */
+function zeros(repo: string, bytes: number): string {
+  const r = spawnSync(
+    'bash',
+    ['--noprofile', '--norc', '-c', `head -c ${bytes} /dev/zero | git hash-object -w --stdin`],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+    },
+  );
+  expect(r.status).toBe(0);
+  return r.stdout.trim();
 }
 
 /** The error reading `spec` (in `repo`) throws. */
@@ -196,5 +217,51 @@ describe('review --github reads head’s org/ code from git objects (held)', () 
     expect(conclusion).toBe('failure');
     expect(comment).toMatch(/`repository-tree` \| ❌ \| head holds a symbolic link: org\/lib\./);
     expect(comment).toMatch(/`repository-tree` \| ❌ \| head holds a submodule: org\/vendor\./);
+  });
+});
+
+type Step = { id?: string; run?: string };
+const REVIEW_WORKFLOW = parse(readFileSync(join(ROOT, 'deploy/github/orgctl-review.yaml'), 'utf8')) as {
+  jobs: Record<string, { steps: Step[] }>;
+};
+
+describe("R82-3: the workflow's extraction of head's files asks their sizes before writing any", () => {
+  it.each(['pull', 'review'])("the %s job's extraction refuses a head dist/ past 256 MB, writing nothing", (job) => {
+    const { repo, git } = repoWithOutput('r82-extract-');
+    writeFileSync(join(repo, 'package.json'), '{"dependencies":{"orgctl":"0.3.0"}}\n');
+    writeFileSync(join(repo, 'package-lock.json'), '{}\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'package files');
+    commitObject(repo, 'dist/members.json', zeros(repo, 300_000_000));
+    git('update-ref', 'refs/remotes/pull/head', 'HEAD');
+    const temp = tempDir('r82-runner-');
+    writeFileSync(join(temp, 'output'), '');
+    const step = REVIEW_WORKFLOW.jobs[job]!.steps.find((s) => s.id === 'extract')!;
+    try {
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, 'output') },
+      });
+      const written = ['head.partial', 'head']
+        .map((d) => join(temp, d, 'dist/members.json'))
+        .filter((f) => existsSync(f));
+      expect({
+        status: r.status === 0 ? 0 : 'refused',
+        written: written.reduce((n, f) => n + statSync(f).size, 0),
+        extracted: existsSync(join(temp, 'head')),
+      }).toEqual({ status: 'refused', written: 0, extracted: false });
+      expect(r.stderr).toMatch(/more than 256 MB/);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("says orgctl's own limit (MAX_OUTPUT_BYTES), in each extraction", () => {
+    for (const job of ['pull', 'review']) {
+      const step = REVIEW_WORKFLOW.jobs[job]!.steps.find((s) => s.id === 'extract')!;
+      expect(step.run).toContain(`max=${MAX_OUTPUT_BYTES}`);
+    }
   });
 });
