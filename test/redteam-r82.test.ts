@@ -26,7 +26,26 @@
  * of head's tree. Without a test: a data file imported as code (esbuild 0.28 refuses `with { loader }`;
  * `with { type: 'text' }` is a string), a root tsconfig.json or .gitmodules (engine-change), a
  * .cjs, a dot folder or org/node_modules/ (code by their extension, read), a file deleted and
- * added again (GitHub lists what head holds).
+ * added again (GitHub lists what head holds). A file name of org/ with a direction override, a line
+ * break, markdown, the comment's marker and 3,000 characters is one row of the comment, shown as
+ * data (escapeMarkdown).
+ *
+ * Held, read (no test): git is never handed what runs the repository's code. The review job's git
+ * runs in the base branch's checkout (its .git/config and hooks are the runner's: core.fsmonitor,
+ * core.hooksPath, diff.external, filter and merge drivers are configuration, which no pull request
+ * writes; .gitattributes can only name a driver configuration defines, and merge-tree renormalizes
+ * nothing unless merge.renormalize is set); diff runs with --no-ext-diff --no-textconv; no GIT_*
+ * variable reaches the review step (the fetch's GIT_CONFIG_* is that command's). No ref or path
+ * becomes an option: refs starting with - are refused (readableRef) and merge-base, diff and
+ * merge-tree take --end-of-options; on GitHub the head is a commit id; paths follow `--`, and a path
+ * git matched as a pattern is dropped (a changed path of org/ cannot start with pathspec magic).
+ * The head branch's name is sent to GitHub's API only (listActivities' ref), never written.
+ *
+ * Left: escapeMarkdown writes a line break in declared text as a space (its comment says code
+ * points), so `org/a.ts<LF>b.ts` reads as `org/a.ts b.ts`. `orgctl review` with two git refs (not
+ * --github) asks git merge-tree for the merged tree, which merges both sides' blobs in content
+ * (xdiff over files up to GitHub's 100 MB) and writes objects: bounded by nothing but those files,
+ * on the reviewer's own machine.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -198,6 +217,24 @@ describe('review --github reads head’s org/ code from git objects (held)', () 
       { filename: 'org/teams.ts', status: 'renamed', previousFilename: 'org/people.ts' },
     ]);
     expect(comment).toContain('org/teams.ts:2 reads the global process');
+  });
+
+  it('shows a file name of org/ as data: a line break, a direction override, markdown, the marker and a long name act on nothing', async () => {
+    const name = `org/a\u202Egnp.ts\n## ✅ approved | \`org-code\` | ✅ |<!-- orgctl-review -->${'x'.repeat(3000)}.ts`;
+    const { repo, head } = repoWithOrgChange((r) => {
+      const file = join(r, 'blob.txt');
+      writeFileSync(file, 'export const token = process.env.GITHUB_TOKEN;\n');
+      gitIn(r)('update-index', '--add', '--cacheinfo', `100644,${gitIn(r)('hash-object', '-w', file)},${name}`);
+      rmSync(file);
+    });
+    const { comment } = await commentOn(repo, head, [{ filename: name, status: 'added' }]);
+    const row = comment.split('\n').filter((l) => l.startsWith('| `org-code` |'));
+    expect(row).toHaveLength(1);
+    expect(row[0]).toContain('org/a\\<U+202E\\>gnp.ts'); // as escapeMarkdown writes it: the override shown, not acting
+    expect(row[0]).toContain('reads the global process');
+    expect(comment).not.toContain('\u202E');
+    expect(comment.split('\n').filter((l) => l.startsWith('## ✅'))).toEqual([]);
+    expect(comment.split('<!-- orgctl-review -->')).toHaveLength(2);
   });
 
   it('fails a symbolic link or a submodule the change adds to org/, which code imports through (repository-tree)', async () => {
