@@ -46,6 +46,20 @@ export function synth(root: App | Organization, today = TODAY): SynthResult {
   return synthesize(root, { today, declaredIn: 'test' });
 }
 
+/** A rule creating, updating and patching `resource` of `group`: what a controller acts on. */
+export const writeRule = (group: string, resource: string): PolicyRule => ({
+  apiGroups: [group],
+  resources: [resource],
+  verbs: ['create', 'update', 'patch'],
+});
+
+/** bob, a non-admin, writing `resource` of `group` in web, which the organization declares safe: the findings. */
+export function declaredAndGrantedToBob(group: string, resource: string): string[] {
+  const { org, web } = smallOrg({ safeCustomResources: [{ group, resources: [resource], reason: 'reviewed' }] });
+  web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [writeRule(group, resource)]);
+  return synth(org).findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`);
+}
+
 /** The forbidden-grant findings of bob, a non-admin, holding `rules` in web as inline rules. */
 export function forbiddenGrantsOfBob(rules: PolicyRule[]): Finding[] {
   const { org, web } = smallOrg();

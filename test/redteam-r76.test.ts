@@ -102,45 +102,32 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
-import { smallOrg, synth } from './helpers.ts';
-
-const write = (group: string, resource: string) => ({
-  apiGroups: [group],
-  resources: [resource],
-  verbs: ['create', 'update', 'patch'],
-});
-
-/** bob, a non-admin, writing `resource` of `group` in web, which the organization declares safe: the findings. */
-function declaredAndGranted(group: string, resource: string): string[] {
-  const { org, web } = smallOrg({ safeCustomResources: [{ group, resources: [resource], reason: 'reviewed' }] });
-  web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [write(group, resource)]);
-  return synth(org).findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`);
-}
+import { declaredAndGrantedToBob, writeRule } from './helpers.ts';
 
 /** One test a kind: writing it in a namespace holds run-pods, and it can never be declared safe. */
 function itRunsPods(kinds: readonly [string, readonly string[]][]): void {
   for (const [group, resources] of kinds)
     for (const resource of resources)
       it(`${resource}.${group}: run-pods, never declarable`, () => {
-        expect(classesOfRule(write(group, resource), 'namespace')).toContain('run-pods');
+        expect(classesOfRule(writeRule(group, resource), 'namespace')).toContain('run-pods');
         expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
       });
 }
 
 describe("R76-1: cert-manager's Issuer sends a Secret of its namespace to the server it names", () => {
   it('writing an Issuer holds read-secrets, a ClusterIssuer cluster-wide too', () => {
-    expect(classesOfRule(write('cert-manager.io', 'issuers'), 'namespace')).toEqual(['read-secrets']);
-    expect(classesOfRule(write('cert-manager.io', 'clusterissuers'), 'cluster')).toEqual(['read-secrets']);
+    expect(classesOfRule(writeRule('cert-manager.io', 'issuers'), 'namespace')).toEqual(['read-secrets']);
+    expect(classesOfRule(writeRule('cert-manager.io', 'clusterissuers'), 'cluster')).toEqual(['read-secrets']);
   });
 
   it('declared safe and granted to a non-admin, it is a risky-grant warning, not silence', () => {
-    const found = declaredAndGranted('cert-manager.io', 'issuers');
+    const found = declaredAndGrantedToBob('cert-manager.io', 'issuers');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^warning risky-grant: .*read Secrets/);
   });
 
   it("held: Certificates (README's own declaration) hold no class", () => {
-    expect(classesOfRule(write('cert-manager.io', 'certificates'), 'namespace')).toEqual([]);
+    expect(classesOfRule(writeRule('cert-manager.io', 'certificates'), 'namespace')).toEqual([]);
     expect(unsafeDeclaration('cert-manager.io', 'certificates')).toBeUndefined();
   });
 });
@@ -150,7 +137,7 @@ const GENERATORS = 'generators.external-secrets.io';
 describe("R76-2: ESO's Quay and Cloudsmith generators send a token of any ServiceAccount to the URL they name", () => {
   for (const resource of ['quayaccesstokens', 'cloudsmithaccesstokens'])
     it(`writing ${resource} holds identity, and it can never be declared safe`, () => {
-      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toContain('identity');
+      expect(classesOfRule(writeRule(GENERATORS, resource), 'namespace')).toContain('identity');
       expect(unsafeDeclaration(GENERATORS, resource)).toMatch(/^can never be declared safe: /);
     });
 });
@@ -158,7 +145,7 @@ describe("R76-2: ESO's Quay and Cloudsmith generators send a token of any Servic
 describe("R76-3: ESO's cloud generators hand out another workload's, or the controller's, cloud identity", () => {
   for (const resource of ['ecrauthorizationtokens', 'stssessiontokens', 'gcraccesstokens', 'acraccesstokens'])
     it(`writing ${resource} holds identity, and it can never be declared safe`, () => {
-      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toContain('identity');
+      expect(classesOfRule(writeRule(GENERATORS, resource), 'namespace')).toContain('identity');
       expect(unsafeDeclaration(GENERATORS, resource)).toMatch(/^can never be declared safe: /);
     });
 });
@@ -166,22 +153,22 @@ describe("R76-3: ESO's cloud generators hand out another workload's, or the cont
 describe("R76-4: ESO's GitHub and Grafana generators send a credential of the namespace to the URL they name", () => {
   for (const resource of ['githubaccesstokens', 'grafanas'])
     it(`${resource}: read-secrets; declared safe and granted, a risky-grant warning`, () => {
-      expect(classesOfRule(write(GENERATORS, resource), 'namespace')).toEqual(['read-secrets']);
-      const found = declaredAndGranted(GENERATORS, resource);
+      expect(classesOfRule(writeRule(GENERATORS, resource), 'namespace')).toEqual(['read-secrets']);
+      const found = declaredAndGrantedToBob(GENERATORS, resource);
       expect(found).toHaveLength(1);
       expect(found[0]).toMatch(/^warning risky-grant: .*read Secrets/);
     });
 
   it('held: the generators that make values (Password, UUID, SSHKey, MFA, Fake) hold no class', () => {
     for (const resource of ['passwords', 'uuids', 'sshkeys', 'mfas', 'fakes'])
-      expect(classesOfRule(write(GENERATORS, resource), 'namespace'), resource).toEqual([]);
+      expect(classesOfRule(writeRule(GENERATORS, resource), 'namespace'), resource).toEqual([]);
   });
 });
 
 describe("R76-5: Crossplane provider-terraform's Workspace runs any Terraform in the provider's pod", () => {
   it('writing one holds run-pods (the cluster-scoped one cluster-wide), and neither can be declared safe', () => {
-    expect(classesOfRule(write('tf.m.upbound.io', 'workspaces'), 'namespace')).toContain('run-pods');
-    expect(classesOfRule(write('tf.upbound.io', 'workspaces'), 'cluster')).toContain('run-pods');
+    expect(classesOfRule(writeRule('tf.m.upbound.io', 'workspaces'), 'namespace')).toContain('run-pods');
+    expect(classesOfRule(writeRule('tf.upbound.io', 'workspaces'), 'cluster')).toContain('run-pods');
     for (const group of ['tf.m.upbound.io', 'tf.upbound.io'])
       expect(unsafeDeclaration(group, 'workspaces'), group).toMatch(/^can never be declared safe: /);
   });
@@ -190,8 +177,8 @@ describe("R76-5: Crossplane provider-terraform's Workspace runs any Terraform in
 describe("R76-6: Crossplane provider-http's requests read and write Secrets of any namespace", () => {
   for (const resource of ['requests', 'disposablerequests'])
     it(`writing ${resource} holds identity (the cluster-scoped ones cluster-wide), and it can never be declared safe`, () => {
-      expect(classesOfRule(write('http.m.crossplane.io', resource), 'namespace')).toContain('identity');
-      expect(classesOfRule(write('http.crossplane.io', resource), 'cluster')).toContain('identity');
+      expect(classesOfRule(writeRule('http.m.crossplane.io', resource), 'namespace')).toContain('identity');
+      expect(classesOfRule(writeRule('http.crossplane.io', resource), 'cluster')).toContain('identity');
       for (const group of ['http.m.crossplane.io', 'http.crossplane.io'])
         expect(unsafeDeclaration(group, resource), group).toMatch(/^can never be declared safe: /);
     });
@@ -210,7 +197,7 @@ describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
   itRunsPods(namespaced);
 
   it("OpenKruise's SidecarSet (cluster-scoped) holds run-pods cluster-wide", () => {
-    expect(classesOfRule(write('apps.kruise.io', 'sidecarsets'), 'cluster')).toContain('run-pods');
+    expect(classesOfRule(writeRule('apps.kruise.io', 'sidecarsets'), 'cluster')).toContain('run-pods');
   });
 
   it('held: the operators the brief names are already run-pods', () => {
@@ -223,7 +210,7 @@ describe('R76-7: pod-making operators: Apache Flink and OpenKruise', () => {
       ['keda.sh', 'scaledjobs'],
       ['sparkoperator.k8s.io', 'sparkapplications'],
     ] as const)
-      expect(classesOfRule(write(group, resource), 'namespace'), `${resource}.${group}`).toContain('run-pods');
+      expect(classesOfRule(writeRule(group, resource), 'namespace'), `${resource}.${group}`).toContain('run-pods');
   });
 });
 
@@ -249,14 +236,14 @@ describe('R76-9: monitoring and notification objects send a Secret of their name
   ];
   for (const [group, resource] of kinds)
     it(`${resource}.${group}: read-secrets, a warning once declared and granted`, () => {
-      expect(classesOfRule(write(group, resource), 'namespace')).toEqual(['read-secrets']);
-      expect(declaredAndGranted(group, resource)).toEqual([
+      expect(classesOfRule(writeRule(group, resource), 'namespace')).toEqual(['read-secrets']);
+      expect(declaredAndGrantedToBob(group, resource)).toEqual([
         expect.stringMatching(/^warning risky-grant: .*read Secrets/),
       ]);
     });
 
   it('held: PrometheusRules (alerting and recording rules, no Secret) hold no class', () => {
-    expect(classesOfRule(write('monitoring.coreos.com', 'prometheusrules'), 'namespace')).toEqual([]);
+    expect(classesOfRule(writeRule('monitoring.coreos.com', 'prometheusrules'), 'namespace')).toEqual([]);
   });
 });
 
@@ -266,7 +253,7 @@ describe("R76-10: Crossplane's cluster-scoped Object and Release, written cluste
       ['kubernetes.crossplane.io', 'objects'],
       ['helm.crossplane.io', 'releases'],
     ] as const) {
-      expect(classesOfRule(write(group, resource), 'cluster'), group).toContain('run-pods');
+      expect(classesOfRule(writeRule(group, resource), 'cluster'), group).toContain('run-pods');
       expect(unsafeDeclaration(group, resource), group).toMatch(/^can never be declared safe: /);
     }
   });

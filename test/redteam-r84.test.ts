@@ -1,0 +1,165 @@
+/**
+ * R84: privilege classes for the custom resources R76 left unclassified (its summary's "Not done").
+ * Each held no class, so an admin could declare it safe and its grant to a non-admin drew no finding
+ * (or, for the warning classes, no warning), while its controller runs code, takes identities or
+ * hands out another's data for its writer. Each kind's semantics were read in its project's CRD or
+ * reference (the source named in analysis/custom-resource-classes.ts).
+ *
+ * - External Secrets' CodeArtifactAuthorizationToken generator: AWSAuth (a ServiceAccount of the
+ *   namespace through auth.jwt, or with none the controller's own AWS SDK defaults) and `role`, as
+ *   the STS generator of R76-3: `identity`. Its GitlabDeployToken generator sends the access token
+ *   `auth.token.secretRef` names (any Secret of the namespace) to `url`, any GitLab; its
+ *   BeyondtrustWorkloadCredentialsDynamicSecret sends the API key its provider's auth names to
+ *   `server.apiUrl`: `read-secrets`, as R76-4's GitHub and Grafana generators.
+ * - Upbound's official providers, Crossplane v2's namespaced managed resources (every API group under
+ *   `m.upbound.io`: `iam.aws.m.upbound.io`, `eks.aws.m.upbound.io`...): each acts in the cloud with the
+ *   credentials of the provider config it names, by default the ClusterProviderConfig `default`, the
+ *   cluster's: IAM users, roles and access keys (written into a Secret of the namespace), EKS access
+ *   entries (cluster-admin on an EKS cluster, this one included). The writer acts as the cluster's
+ *   cloud identity: `identity`, for every resource of every such group (the families are hundreds of
+ *   groups; a namespaced ProviderConfig there names the provider's own pod identity too). Before v2
+ *   the same resources are cluster-scoped (`*.aws.upbound.io`, `*.gcp.upbound.io`...).
+ * - Crossplane provider-ansible's AnsibleRun: `playbookInline` or any playbook or role from any
+ *   source, run in the provider's pod: `run-pods`.
+ * - Crossplane provider-sql's namespaced Role, User, Grant and DefaultPrivileges (postgresql, mysql and
+ *   mssql groups under `sql.m.crossplane.io`): made with the ClusterProviderConfig `default`'s login,
+ *   the database server's admin; a Role may be SUPERUSER (a PostgreSQL superuser runs programs on
+ *   the server: COPY ... FROM PROGRAM), a Grant any role's membership, and the login's password is
+ *   written into a Secret of the namespace: `identity`. The cluster-scoped ones of before v2 too.
+ * - Strimzi: Kafka, KafkaNodePool, KafkaConnect (any image, connector plugins from any URL),
+ *   KafkaConnector (connector code and configuration run in the Connect pods), KafkaMirrorMaker(2),
+ *   KafkaBridge and StrimziPodSet (core.strimzi.io: pods as written) make or run in pods: `run-pods`.
+ *   KafkaUser has the User Operator make a Kafka user of the ACLs it lists (any topic, group, the
+ *   cluster) and write its credentials into a Secret of the namespace: `identity`.
+ * - CloudNativePG: Cluster (`imageName`, any image), Pooler (a pod template), ImageCatalog and
+ *   ClusterImageCatalog (re-pointed, every Cluster referencing it rolls onto the image it names):
+ *   `run-pods`. Backup and ScheduledBackup copy a whole database of the namespace (its roles' password
+ *   hashes and whatever credentials apps keep there) to its object store or into VolumeSnapshots of
+ *   the namespace: `read-secrets`. The Barman Cloud plugin's ObjectStore (barmancloud.cnpg.io) sends the
+ *   Secrets its s3Credentials name to `endpointURL`, any host, and every Cluster archiving to it sends
+ *   its WAL and base backups there: `read-secrets`.
+ * - Airflow: the Apache operator's AirflowBase and AirflowCluster (airflow.apache.org) and Stackable's
+ *   AirflowCluster (airflow.stackable.tech): Airflow pods whose DAGs, Python from any git repository,
+ *   run in the scheduler and workers: `run-pods`.
+ * - Dapr: a Component of type `middleware.http.wasm` or `bindings.wasm` runs a Wasm program fetched
+ *   from any http(s) URL inside the Dapr sidecar of every app it is scoped to (all of the namespace's
+ *   by default), seeing their requests; its metadata's secretKeyRef values go to the hosts it names:
+ *   `run-pods` (code in others' pods, as an OpenKruise SidecarSet). An HTTPEndpoint sends the headers
+ *   it takes from Secrets to its `baseUrl`, any host: `read-secrets`. A Subscription routes a topic's
+ *   messages to the apps it scopes: `network`.
+ */
+import { describe, expect, it } from 'vitest';
+import { classesOfRule, unsafeDeclaration, type ClassId } from '../analysis/classes.ts';
+import { declaredAndGrantedToBob, writeRule } from './helpers.ts';
+
+/** One test a kind: writing it holds `cls` (cluster-scoped kinds cluster-wide), and it can never be declared safe. */
+function itHoldsReserved(cls: ClassId, kinds: readonly [string, readonly string[], ('cluster' | 'namespace')?][]) {
+  for (const [group, resources, scope = 'namespace'] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: ${cls}, never declarable`, () => {
+        expect(classesOfRule(writeRule(group, resource), scope)).toContain(cls);
+        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
+      });
+}
+
+/** One test a kind: writing it holds exactly `cls`, a warning class: declared safe and granted, a risky-grant warning. */
+function itWarns(cls: ClassId, title: RegExp, kinds: readonly [string, readonly string[]][]) {
+  for (const [group, resources] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: ${cls}; declared safe and granted, a risky-grant warning`, () => {
+        expect(classesOfRule(writeRule(group, resource), 'namespace')).toEqual([cls]);
+        const found = declaredAndGrantedToBob(group, resource);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(new RegExp(`^warning risky-grant: .*${title.source}`));
+      });
+}
+
+const GENERATORS = 'generators.external-secrets.io';
+
+describe("External Secrets' generators R76 did not read", () => {
+  itHoldsReserved('identity', [[GENERATORS, ['codeartifactauthorizationtokens']]]);
+  itWarns('read-secrets', /read Secrets/, [
+    [GENERATORS, ['gitlabdeploytokens', 'beyondtrustworkloadcredentialsdynamicsecrets']],
+  ]);
+});
+
+describe("Upbound's providers act as the cluster's cloud identity", () => {
+  itHoldsReserved('identity', [
+    ['iam.aws.m.upbound.io', ['users', 'accesskeys', 'roles', 'rolepolicyattachments']],
+    ['eks.aws.m.upbound.io', ['accessentries', 'accesspolicyassociations', 'clusters']],
+    ['s3.aws.m.upbound.io', ['buckets']],
+    ['aws.m.upbound.io', ['providerconfigs']],
+    ['container.gcp.m.upbound.io', ['clusters']],
+    ['authorization.azure.m.upbound.io', ['roleassignments']],
+    ['iam.aws.upbound.io', ['users', 'accesskeys'], 'cluster'],
+    ['cloudplatform.gcp.upbound.io', ['serviceaccountkeys'], 'cluster'],
+  ]);
+
+  it('every resource of such a group, by any name, and none of a group that only ends alike', () => {
+    expect(classesOfRule(writeRule('anything.m.upbound.io', 'widgets'), 'namespace')).toEqual(['identity']);
+    expect(classesOfRule(writeRule('iam.aws.upbound.io', 'users'), 'namespace')).toEqual([]);
+    expect(classesOfRule(writeRule('notm.upbound.io', 'widgets'), 'namespace')).toEqual([]);
+    expect(classesOfRule(writeRule('example.com', 'users'), 'namespace')).toEqual([]);
+    // Reading is not judged, as for every custom resource.
+    const read = { apiGroups: ['iam.aws.m.upbound.io'], resources: ['users'], verbs: ['get', 'list'] };
+    expect(classesOfRule(read, 'namespace')).toEqual([]);
+  });
+});
+
+describe('Crossplane provider-ansible runs playbooks, provider-sql makes database logins', () => {
+  itHoldsReserved('run-pods', [['ansible.crossplane.io', ['ansibleruns']]]);
+  itHoldsReserved('identity', [
+    ['postgresql.sql.m.crossplane.io', ['roles', 'grants', 'defaultprivileges']],
+    ['mysql.sql.m.crossplane.io', ['users', 'grants']],
+    ['mssql.sql.m.crossplane.io', ['users', 'grants']],
+    ['postgresql.sql.crossplane.io', ['roles', 'grants'], 'cluster'],
+    ['mysql.sql.crossplane.io', ['users', 'grants'], 'cluster'],
+  ]);
+});
+
+describe('Strimzi runs Kafka pods and connector code, and makes Kafka users', () => {
+  itHoldsReserved('run-pods', [
+    [
+      'kafka.strimzi.io',
+      [
+        'kafkas',
+        'kafkanodepools',
+        'kafkaconnects',
+        'kafkaconnectors',
+        'kafkamirrormakers',
+        'kafkamirrormaker2s',
+        'kafkabridges',
+      ],
+    ],
+    ['core.strimzi.io', ['strimzipodsets']],
+  ]);
+  itHoldsReserved('identity', [['kafka.strimzi.io', ['kafkausers']]]);
+
+  it('held: a KafkaTopic holds no class', () => {
+    expect(classesOfRule(writeRule('kafka.strimzi.io', 'kafkatopics'), 'namespace')).toEqual([]);
+  });
+});
+
+describe("CloudNativePG's clusters run pods; its backups copy a database", () => {
+  itHoldsReserved('run-pods', [
+    ['postgresql.cnpg.io', ['clusters', 'poolers', 'imagecatalogs']],
+    ['postgresql.cnpg.io', ['clusterimagecatalogs'], 'cluster'],
+  ]);
+  itWarns('read-secrets', /read Secrets/, [
+    ['postgresql.cnpg.io', ['backups', 'scheduledbackups']],
+    ['barmancloud.cnpg.io', ['objectstores']],
+  ]);
+});
+
+describe("Airflow's DAGs run code", () => {
+  itHoldsReserved('run-pods', [
+    ['airflow.apache.org', ['airflowbases', 'airflowclusters']],
+    ['airflow.stackable.tech', ['airflowclusters']],
+  ]);
+});
+
+describe("Dapr's components run code in others' sidecars", () => {
+  itHoldsReserved('run-pods', [['dapr.io', ['components']]]);
+  itWarns('read-secrets', /read Secrets/, [['dapr.io', ['httpendpoints']]]);
+  itWarns('network', /intercept network traffic/, [['dapr.io', ['subscriptions']]]);
+});
