@@ -8,7 +8,10 @@ import type { SafeCustomResource } from '../model/model.ts';
 import {
   ANY_SECRET_GROUPS,
   CLOUD_IDENTITY_GROUPS,
+  CLOUD_PROVIDER_FAMILIES,
+  CREDENTIAL_MINTING_GROUPS,
   type CustomResources,
+  DATABASE_COPYING_GROUPS,
   EXEMPTING_POLICY_GROUPS,
   POD_CREATING_GROUPS,
   REACHING_SUBRESOURCES,
@@ -16,6 +19,7 @@ import {
   SECRET_MAKING_GROUPS,
   SECRET_READING_GROUPS,
   TOKEN_SENDING_GROUPS,
+  TRAFFIC_ROUTING_GROUPS,
 } from './custom-resource-classes.ts';
 import { API_RESOURCES } from './resources.ts';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rules.ts';
@@ -46,6 +50,8 @@ interface Probe {
   readonly verbs: readonly string[];
   /** An API group, or UNKNOWN_GROUP: any group that is not built into Kubernetes. */
   readonly group: string;
+  /** Instead of `group`: every API group ending with `.domain` (a family of groups, CLOUD_PROVIDER_FAMILIES). */
+  readonly domain?: string;
   readonly resources: readonly string[];
   /** Cluster-scoped objects: only a ClusterRoleBinding can grant these. */
   readonly clusterOnly?: boolean;
@@ -66,6 +72,8 @@ export type Scope = 'namespace' | 'cluster';
 const UNKNOWN_GROUP = '(an API group orgctl does not know)';
 /** Stands for a resource nobody has heard of: only `*` in a rule's resources matches it. */
 const ANY_RESOURCE = '(any resource)';
+/** Stands for every resource of a family of groups (CLOUD_PROVIDER_FAMILIES): familyHit says which rules reach one. */
+const ANY_NAMED_RESOURCE = '(every resource of the group)';
 
 /**
  * The API groups Kubernetes serves itself (resources.ts: those of a 1.32 API server with every API
@@ -280,6 +288,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
           `read Secrets through ${g.project}`,
         ),
       ),
+      // Custom resources whose controllers copy a whole database of the namespace (R84).
+      ...DATABASE_COPYING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) copies a whole database of the namespace, as its ${namesOf(g)} say, to its object store or into volume snapshots: its roles' password hashes and the credentials its applications keep there`,
+          `copy databases through ${g.project}`,
+        ),
+      ),
     ],
   },
   {
@@ -333,6 +349,28 @@ export const CLASSES: readonly PrivilegeClass[] = [
           g,
           `${g.project} (${g.group}) exchanges a token of the ServiceAccount its ${namesOf(g)} name, any of the namespace, at the cloud's token service, or acts with the controller's own cloud identity when they name none, and writes the credentials into the Secret of every ExternalSecret referencing them: re-pointed, one hands that Secret's readers another workload's, or the controller's, cloud identity`,
           `take cloud identities through ${g.project}`,
+        ),
+      ),
+      // Custom resources whose controllers mint credentials of the identity and privileges they say (R84).
+      ...CREDENTIAL_MINTING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) mints credentials for whatever identity and privileges its ${namesOf(g)} say, with its own authority over a system the cluster's workloads trust (a database server's admin login, a Kafka cluster's CA), and writes them into a Secret of the namespace`,
+          `mint credentials through ${g.project}`,
+        ),
+      ),
+      // Every resource of a cloud provider's groups acts with the cluster's cloud credentials (R84).
+      ...CLOUD_PROVIDER_FAMILIES.map((f) =>
+        why(
+          {
+            verbs: WRITE,
+            group: f.domain,
+            domain: f.domain,
+            resources: [ANY_NAMED_RESOURCE],
+            clusterOnly: f.clusterOnly,
+          },
+          `${f.project} (every API group ending in .${f.domain}) act in the cloud with the credentials of the provider config they name, by default the cluster's ClusterProviderConfig: IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS access entries (cluster-admin on a cluster, this one included)`,
+          `act as the cluster's cloud identity through ${f.project}`,
         ),
       ),
       p(['impersonate'], '', 'serviceaccounts'),
@@ -541,6 +579,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
         'write Services',
       ),
       ...INGRESS_PROBES,
+      // Custom resources whose controllers route others' traffic where they say (R84).
+      ...TRAFFIC_ROUTING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project} (${g.group}) delivers others' messages or requests where its ${namesOf(g)} say`,
+          `route traffic through ${g.project}`,
+        ),
+      ),
       why(cluster(WRITE, 'networking.k8s.io', 'servicecidrs'), WHY_1_32.serviceCidrs, 'write ServiceCIDRs'),
       why(
         cluster(['delete', 'deletecollection'], 'networking.k8s.io', 'ipaddresses'),
@@ -564,10 +610,23 @@ function groupHit(rule: PolicyRule, group: string): boolean {
   return (rule.apiGroups ?? []).some((g) => g === '*' || !BUILTIN_GROUPS.has(g));
 }
 
+/**
+ * Whether a rule reaches some resource of a family of groups (every group ending with `.domain`):
+ * naming such a group, any resource it names there (a subresource is not the resource); through `*`
+ * alone, only `*` resources, as no resource name is known to be one of the family's.
+ */
+function familyHit(rule: PolicyRule, domain: string): boolean {
+  const groups = rule.apiGroups ?? [];
+  const resources = rule.resources ?? [];
+  if (groups.some((g) => g.endsWith(`.${domain}`))) return resources.some((r) => !r.includes('/'));
+  return groups.includes('*') && resources.includes('*');
+}
+
 /** Whether one rule allows some request of the probe (for some object name). */
 function ruleHitsProbe(rule: PolicyRule, probe: Probe): boolean {
-  if (!groupHit(rule, probe.group)) return false;
   if (!probe.verbs.some((v) => verbMatches(rule, v))) return false;
+  if (probe.domain) return familyHit(rule, probe.domain);
+  if (!groupHit(rule, probe.group)) return false;
   return probe.resources.some((res) => {
     const slash = res.indexOf('/');
     return slash < 0 ? resourceMatches(rule, res) : resourceMatches(rule, res.slice(0, slash), res.slice(slash + 1));

@@ -4,9 +4,11 @@
  * `run-pods` holds it (a namespace's own admission policy that may rewrite what is written there
  * too); below, a namespace's own admission policies that only validate (`hold-delivery`), the
  * subresources that reach into a workload (`exec`), the resources whose controllers write Secrets,
- * send ServiceAccount tokens or hand out cloud identities (`identity`) and those whose controllers
- * send a Secret where the resource says (`read-secrets`, a warning). Data only, one entry per project and API group, each with the project's
- * CRD or API reference it was checked against.
+ * send ServiceAccount tokens, mint credentials or hand out cloud identities, and every resource of a
+ * cloud provider's family of groups (`identity`), those whose controllers send a Secret where the
+ * resource says or copy a database (`read-secrets`, a warning) and those whose controllers route
+ * others' traffic (`network`, a warning). Data only, one entry per project and API group (or family
+ * of groups), each with the project's CRD or API reference it was checked against.
  *
  * Kept apart from the built-in API (resources.ts): orgctl does not know these groups exist in a
  * cluster, it knows that if they do, their writes run code. Any other API group that is not a
@@ -296,6 +298,76 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     resources: ['autoscalingrunnersets', 'ephemeralrunnersets', 'ephemeralrunners', 'autoscalinglisteners'],
     source: 'https://github.com/actions/actions-runner-controller (config/crd/bases/actions.github.com_*.yaml)',
   },
+  {
+    project: 'Crossplane provider-ansible',
+    group: 'ansible.crossplane.io',
+    // R84: forProvider.playbookInline, or any playbook or role from any source, run by ansible-runner
+    // in the provider's pod (a `localhost` play runs any program there, with its credentials).
+    resources: ['ansibleruns', 'playbooksets'],
+    source:
+      'https://github.com/crossplane-contrib/provider-ansible (package/crds/ansible.crossplane.io_ansibleruns.yaml: playbookInline "the content of a simple playbook.yml file may be written inline", playbooks and roles "retrieved from Ansible Galaxy"; docs/design.md)',
+  },
+  {
+    project: 'Strimzi',
+    group: 'kafka.strimzi.io',
+    // R84: a Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker(2) or KafkaBridge runs pods of the
+    // image and pod template it says; a KafkaConnect's build adds connector plugins from any URL to its
+    // image; a KafkaConnector runs connector code, configured as it says, in the Connect pods.
+    resources: [
+      'kafkas',
+      'kafkanodepools',
+      'kafkaconnects',
+      'kafkaconnectors',
+      'kafkamirrormakers',
+      'kafkamirrormaker2s',
+      'kafkabridges',
+    ],
+    source:
+      'https://strimzi.io/docs/operators/latest/configuring.html (KafkaConnectSpec image, build.plugins artifacts url; template.pod) and https://docs.redhat.com/en/documentation/red_hat_streams_for_apache_kafka/2.7/html/streams_for_apache_kafka_api_reference/type-Build-reference',
+  },
+  {
+    project: 'Strimzi (pod sets)',
+    group: 'core.strimzi.io',
+    // A StrimziPodSet holds the pods themselves: the operator makes each as written.
+    resources: ['strimzipodsets'],
+    source: 'https://strimzi.io/docs/operators/latest/configuring.html (StrimziPodSet schema reference: pods)',
+  },
+  {
+    project: 'CloudNativePG',
+    group: 'postgresql.cnpg.io',
+    // R84: a Cluster's imageName (any image) runs as its instance pods, a Pooler's template is a pod
+    // template; an ImageCatalog re-pointed rolls every Cluster referencing it onto the image it names
+    // ("when a catalog entry is updated, all associated clusters automatically roll out the new image"),
+    // a ClusterImageCatalog every namespace's.
+    resources: ['clusters', 'poolers', 'imagecatalogs'],
+    clusterResources: ['clusterimagecatalogs'],
+    source:
+      'https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/ (ClusterSpec imageName, PoolerSpec template) and https://cloudnative-pg.io/docs/1.30/image_catalog',
+  },
+  {
+    project: 'Airflow (Apache operator)',
+    group: 'airflow.apache.org',
+    // R84: Airflow's scheduler and worker pods, of the images they say, run the DAGs (Python) of the
+    // git repository or bucket an AirflowCluster's dags names.
+    resources: ['airflowbases', 'airflowclusters'],
+    source: 'https://github.com/apache/airflow-on-k8s-operator (AirflowBase, AirflowCluster: dags.git.repo, dags.gcs)',
+  },
+  {
+    project: 'Airflow (Stackable operator)',
+    group: 'airflow.stackable.tech',
+    resources: ['airflowclusters'],
+    source: 'https://docs.stackable.tech/home/stable/airflow/ (AirflowCluster: DAGs from git-sync or a ConfigMap)',
+  },
+  {
+    project: 'Dapr',
+    group: 'dapr.io',
+    // R84: a Component of type middleware.http.wasm or bindings.wasm runs a Wasm program fetched from
+    // any http(s) URL inside the Dapr sidecar of every app it is scoped to (all of the namespace's
+    // unless `scopes` says): code in others' pods, seeing their requests, as a SidecarSet's containers.
+    resources: ['components'],
+    source:
+      'https://docs.dapr.io/reference/components-reference/supported-middleware/middleware-wasm/ ("It is also possible to fetch the Wasm binary from a remote URL") and https://docs.dapr.io/reference/components-reference/supported-bindings/wasm',
+  },
   // A namespace's own admission policies (red team R60-1): the engine's webhook applies one to
   // every request in its namespace, Argo CD's included. A mutation rewrites what anyone writes
   // there (a workload's pod template; the RoleBindings Argo CD applies, its writer added as a
@@ -405,9 +477,17 @@ export const CLOUD_IDENTITY_GROUPS: readonly CustomResources[] = [
   {
     project: 'External Secrets Operator cloud generators',
     group: 'generators.external-secrets.io',
-    resources: ['ecrauthorizationtokens', 'stssessiontokens', 'gcraccesstokens', 'acraccesstokens'],
+    // CodeArtifactAuthorizationToken (R84): the same AWSAuth and role as STS, its token any package
+    // repository of the domain.
+    resources: [
+      'ecrauthorizationtokens',
+      'stssessiontokens',
+      'gcraccesstokens',
+      'acraccesstokens',
+      'codeartifactauthorizationtokens',
+    ],
     source:
-      'https://external-secrets.io/latest/api/generator/ecr/ and .../sts/, .../gcr/ ("Use spec.auth.workloadIdentity to point to a Service Account"), .../acr/; external-secrets pkg/generator/sts/sts.go (GetSessionToken with awsauth.NewGeneratorSession) and docs/api/spec.md AWSAuth ("if none is specified the controller will load credentials using the aws sdk defaults")',
+      'https://external-secrets.io/latest/api/generator/ecr/ and .../sts/, .../gcr/ ("Use spec.auth.workloadIdentity to point to a Service Account"), .../acr/; external-secrets pkg/generator/sts/sts.go (GetSessionToken with awsauth.NewGeneratorSession) and docs/api/spec.md AWSAuth ("if none is specified the controller will load credentials using the aws sdk defaults"); apis/generators/v1alpha1/types_codeartifact.go (Auth AWSAuth, Role)',
   },
 ];
 
@@ -429,10 +509,12 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     project: 'External Secrets Operator generators',
     group: 'generators.external-secrets.io',
     // GithubAccessToken signs a GitHub App JWT with the key auth.privatKey.secretRef names and sends
-    // it to url; Grafana sends the token auth.token names to url (red team R76-4).
-    resources: ['githubaccesstokens', 'grafanas'],
+    // it to url; Grafana sends the token auth.token names to url (red team R76-4). R84: GitlabDeployToken
+    // sends the access token auth.token.secretRef names to url, any GitLab; the BeyondTrust Workload
+    // Credentials generator the API key its provider's auth names to server.apiUrl.
+    resources: ['githubaccesstokens', 'grafanas', 'gitlabdeploytokens', 'beyondtrustworkloadcredentialsdynamicsecrets'],
     source:
-      'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef) and generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance")',
+      'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef), generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance"), the GitlabDeployToken types (URL "the GitLab instance URL", Auth.Token.SecretRef) and types_beyondtrustworkloadcredentials.go (Provider: Auth, Server.APIURL)',
   },
   {
     project: 'Prometheus Operator',
@@ -463,6 +545,41 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     clusterResources: ['clusterissuers'],
     source:
       'https://cert-manager.io/docs/configuration/vault/ (Authenticating: "the token is stored inside a Kubernetes Secret inside the same namespace as the Issuer") and cert-manager internal/vault/vault.go (New: setToken reads the Secret key and logs in at spec.vault.server; IsVaultInitializedAndUnsealed)',
+  },
+  {
+    project: 'CloudNativePG Barman Cloud plugin',
+    group: 'barmancloud.cnpg.io',
+    // R84: an ObjectStore's s3Credentials (azure, google ones alike) name Secrets of the namespace, used
+    // at its endpointURL, any host; every Cluster archiving to it sends its WAL and base backups there.
+    resources: ['objectstores'],
+    source:
+      'https://cloudnative-pg.io/plugin-barman-cloud/docs/usage (ObjectStore: destinationPath, endpointURL, s3Credentials secret references)',
+  },
+  {
+    project: 'Dapr',
+    group: 'dapr.io',
+    // R84: an HTTPEndpoint's headers take values from Secrets (secretKeyRef) and go with every call to
+    // its baseUrl, any host.
+    resources: ['httpendpoints'],
+    source: 'https://docs.dapr.io/reference/resource-specs/httpendpoints-schema/ (baseUrl, headers secretKeyRef)',
+  },
+];
+
+/**
+ * Custom resources whose controller copies a whole database of the namespace to a store or into
+ * volume snapshots (R84): its roles' password hashes and whatever credentials its applications keep
+ * there go where the database's readers are not the only ones to reach them, so the privilege class
+ * `read-secrets` holds them (a warning, as reading Secrets is).
+ */
+export const DATABASE_COPYING_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'CloudNativePG',
+    group: 'postgresql.cnpg.io',
+    // A Backup (a ScheduledBackup makes them) of any Cluster of the namespace, to its object store, or,
+    // `method: volumeSnapshot`, into VolumeSnapshots of the namespace that any new claim may be made from.
+    resources: ['backups', 'scheduledbackups'],
+    source:
+      'https://cloudnative-pg.io/documentation/current/backup/ (BackupSpec cluster, method barmanObjectStore, volumeSnapshot or plugin)',
   },
 ];
 
@@ -572,5 +689,97 @@ export const SECRET_MAKING_GROUPS: readonly CustomResources[] = [
     // spec.template (type mandatory) is written into every namespace the selector matches.
     clusterResources: ['clustersecrets'],
     source: 'https://sap.github.io/clustersecret-operator/docs/usage',
+  },
+];
+
+/**
+ * Custom resources whose controller mints credentials for whatever identity and privileges the
+ * resource says, with its own authority over a system the cluster's workloads trust (a database
+ * server's admin login, a Kafka cluster's CA), and writes them into a Secret of the namespace (R84):
+ * writing one acts as whoever that authority lets it name, so the privilege class `identity` holds it.
+ */
+export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
+  // Crossplane provider-sql: made with the ClusterProviderConfig `default` (the CRDs' default
+  // providerConfigRef), the server's admin login; a PostgreSQL Role may be SUPERUSER (which runs
+  // programs on the server: COPY ... FROM PROGRAM), a Grant any role's membership or any privilege,
+  // and writeConnectionSecretToRef gets the new login's password. Before v2, cluster-scoped.
+  ...(
+    [
+      ['postgresql', ['roles', 'grants', 'defaultprivileges']],
+      ['mysql', ['users', 'grants']],
+      ['mssql', ['users', 'grants']],
+    ] as const
+  ).flatMap(([engine, kinds]) => [
+    {
+      project: `Crossplane provider-sql (${engine})`,
+      group: `${engine}.sql.m.crossplane.io`,
+      resources: [...kinds],
+      source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.m.crossplane.io_*.yaml: scope Namespaced, providerConfigRef default ClusterProviderConfig default; README: Role privileges, Grant)`,
+    },
+    {
+      project: `Crossplane provider-sql (${engine}, cluster-scoped)`,
+      group: `${engine}.sql.crossplane.io`,
+      resources: [],
+      clusterResources: [...kinds],
+      source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.crossplane.io_*.yaml)`,
+    },
+  ]),
+  {
+    project: 'Strimzi',
+    group: 'kafka.strimzi.io',
+    // The User Operator makes the Kafka user a KafkaUser names, with the ACLs it lists (any topic,
+    // group, transactional id, or the cluster itself), and writes its credentials (a client
+    // certificate from the clients CA, or a SCRAM password) into the Secret of its name.
+    resources: ['kafkausers'],
+    source:
+      'https://strimzi.io/docs/operators/latest/configuring.html (KafkaUser: authentication tls, scram-sha-512; authorization.acls resource type topic, group, cluster, transactionalId; "the user credentials are created in a Secret")',
+  },
+];
+
+/**
+ * Every API group under a domain whose custom resources act in a cloud with a provider's credentials
+ * (R84): Upbound's official Crossplane providers, hundreds of groups (`iam.aws.m.upbound.io`,
+ * `eks.aws.m.upbound.io`...), whose managed resources take the ClusterProviderConfig `default` (the
+ * cluster's cloud identity) unless they name another, and whose ProviderConfigs may take the provider
+ * pod's own. IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS
+ * access entries (cluster-admin on an EKS cluster, this one included): the writer acts as the
+ * cluster's cloud identity, so the privilege class `identity` holds every resource of every such group.
+ */
+interface CloudProviderFamily {
+  readonly project: string;
+  /** The domain every group of the family ends with (`m.upbound.io`: `iam.aws.m.upbound.io`). */
+  readonly domain: string;
+  /** Cluster-scoped resources (Crossplane before v2): only a ClusterRoleBinding reaches them. */
+  readonly clusterOnly?: boolean;
+  readonly source: string;
+}
+
+export const CLOUD_PROVIDER_FAMILIES: readonly CloudProviderFamily[] = [
+  {
+    project: "Upbound's providers (Crossplane v2, namespaced)",
+    domain: 'm.upbound.io',
+    source:
+      'https://docs.crossplane.io/v2.0/get-started/get-started-with-managed-resources/ (aws.m.upbound.io ClusterProviderConfig "cluster-wide provider configuration") and https://github.com/upbound/provider-terraform (package/crds/tf.m.upbound.io_workspaces.yaml: providerConfigRef default ClusterProviderConfig default, as every Upjet CRD)',
+  },
+  // Before v2 the same managed resources are cluster-scoped, in the families' groups without `.m`.
+  ...['aws', 'gcp', 'azure', 'azuread'].map((cloud) => ({
+    project: `Upbound's ${cloud} providers (cluster-scoped)`,
+    domain: `${cloud}.upbound.io`,
+    clusterOnly: true,
+    source: `https://marketplace.upbound.io/providers/upbound/provider-family-${cloud} (groups *.${cloud}.upbound.io)`,
+  })),
+];
+
+/**
+ * Custom resources whose controller routes others' traffic where the resource says (R84): the
+ * privilege class `network` holds them (a warning, as writing Services is).
+ */
+export const TRAFFIC_ROUTING_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'Dapr',
+    group: 'dapr.io',
+    // A Subscription delivers a pub/sub component's topic to the route of the apps it scopes.
+    resources: ['subscriptions'],
+    source: 'https://docs.dapr.io/reference/resource-specs/subscription-schema/ (pubsubname, topic, routes, scopes)',
   },
 ];

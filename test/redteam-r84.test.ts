@@ -121,15 +121,9 @@ describe('Strimzi runs Kafka pods and connector code, and makes Kafka users', ()
   itHoldsReserved('run-pods', [
     [
       'kafka.strimzi.io',
-      [
-        'kafkas',
-        'kafkanodepools',
-        'kafkaconnects',
-        'kafkaconnectors',
-        'kafkamirrormakers',
-        'kafkamirrormaker2s',
-        'kafkabridges',
-      ],
+      'kafkas kafkanodepools kafkaconnects kafkaconnectors kafkamirrormakers kafkamirrormaker2s kafkabridges'.split(
+        ' ',
+      ),
     ],
     ['core.strimzi.io', ['strimzipodsets']],
   ]);

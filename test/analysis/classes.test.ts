@@ -184,13 +184,14 @@ describe('privilege classes', () => {
       ] as const;
       expect(g.resources.length + (g.clusterResources?.length ?? 0), g.project).toBeGreaterThan(0);
       for (const [scope, resources] of scoped) {
-        for (const r of resources) expect(r, g.project).toMatch(/^[a-z]+$/);
+        for (const r of resources) expect(r, g.project).toMatch(/^[a-z][a-z0-9]*$/);
         if (resources.length)
+          // run-pods first; a group of a cloud provider's family also holds identity (tf.m.upbound.io).
           for (const verb of ['create', 'update', 'patch'])
             expect(
-              classesOf([{ apiGroups: [g.group], resources: [...resources], verbs: [verb] }], scope),
+              classesOf([{ apiGroups: [g.group], resources: [...resources], verbs: [verb] }], scope)[0],
               g.project,
-            ).toEqual(['run-pods']);
+            ).toBe('run-pods');
       }
     }
     for (const r of API_RESOURCES) expect(BUILTIN_GROUPS.has(r.group)).toBe(true);
