@@ -126,10 +126,7 @@ describe("R76-1: cert-manager's Issuer sends a Secret of its namespace to the se
     expect(found[0]).toMatch(/^warning risky-grant: .*read Secrets/);
   });
 
-  it("held: Certificates (README's own declaration) hold no class", () => {
-    expect(classesOfRule(writeRule('cert-manager.io', 'certificates'), 'namespace')).toEqual([]);
-    expect(unsafeDeclaration('cert-manager.io', 'certificates')).toBeUndefined();
-  });
+  // Certificates held no class here; R84 holds them as identity (test/redteam-r84.test.ts).
 });
 
 const GENERATORS = 'generators.external-secrets.io';

@@ -5,6 +5,22 @@
  * hands out another's data for its writer. Each kind's semantics were read in its project's CRD or
  * reference (the source named in analysis/custom-resource-classes.ts).
  *
+ * - cert-manager's Certificate and CertificateRequest (cert-manager.io): a certificate for whatever
+ *   names, organizations and usages they list, from any Issuer of the namespace or any ClusterIssuer
+ *   (`issuerRef`), which cert-manager's default approver approves ("In a default installation,
+ *   cert-manager automatically approves all CertificateRequests ... that use any of its built-in
+ *   issuers"). A client certificate from a ClusterIssuer whose CA the API server trusts (a CA issuer
+ *   holding the cluster CA) authenticates as any user, `O=system:masters` included; from a mesh's or
+ *   an internal CA, it is any workload's or host's TLS identity. A CertificateRequest's writer holds
+ *   the key and reads the certificate from its status; a Certificate's key lands in a Secret of the
+ *   namespace. The certificates.k8s.io approval it stands for is `identity`: so are they. Stricter
+ *   than R76 left them (README's own example declared Certificates safe): orgctl cannot see which
+ *   issuers a cluster has nor what trusts their CAs, and an ACME-only cluster's admins grant them
+ *   themselves. Checked and kept: an Issuer's Vault `auth.kubernetes.serviceAccountRef` (its
+ *   `audiences` may add the API server's, so its server receives a token the API server accepts)
+ *   reaches only ServiceAccounts an admin let cert-manager mint tokens for, and the same Issuer's
+ *   `secretRef` already sends any Secret of the namespace, token Secrets included, as `r:secrets`
+ *   reads them: `read-secrets`, a warning, as R76 judged.
  * - External Secrets' CodeArtifactAuthorizationToken generator: AWSAuth (a ServiceAccount of the
  *   namespace through auth.jwt, or with none the controller's own AWS SDK defaults) and `role`, as
  *   the STS generator of R76-3: `identity`. Its GitlabDeployToken generator sends the access token
@@ -73,6 +89,17 @@ function itWarns(cls: ClassId, title: RegExp, kinds: readonly [string, readonly 
         expect(found[0]).toMatch(new RegExp(`^warning risky-grant: .*${title.source}`));
       });
 }
+
+describe("cert-manager's Certificates and CertificateRequests: a certificate for any name from any issuer", () => {
+  itHoldsReserved('identity', [['cert-manager.io', ['certificates', 'certificaterequests']]]);
+
+  it('checked and kept: an Issuer holds read-secrets, a warning once declared and granted', () => {
+    expect(classesOfRule(writeRule('cert-manager.io', 'issuers'), 'namespace')).toEqual(['read-secrets']);
+    expect(declaredAndGrantedToBob('cert-manager.io', 'issuers')).toEqual([
+      expect.stringMatching(/^warning risky-grant: .*read Secrets/),
+    ]);
+  });
+});
 
 const GENERATORS = 'generators.external-secrets.io';
 
