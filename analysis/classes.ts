@@ -355,7 +355,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...CREDENTIAL_MINTING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) mints credentials for whatever identity and privileges its ${namesOf(g)} say, with its own authority over a system the cluster's workloads trust (a database server's admin login, a Kafka cluster's CA), and writes them into a Secret of the namespace`,
+          `${g.project} (${g.group}) mints credentials for whatever identity and privileges its ${namesOf(g)} say, with its own authority over a system the cluster's workloads trust (an issuer's CA the API server or a mesh may trust, a database server's admin login, a Kafka cluster's CA), and writes them into a Secret of the namespace or the resource's status`,
           `mint credentials through ${g.project}`,
         ),
       ),

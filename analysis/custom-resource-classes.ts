@@ -540,7 +540,11 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     // A Vault issuer sends the key auth.tokenSecretRef names as its token to spec.vault.server, any URL
     // (auth.appRole.secretRef and auth.kubernetes.secretRef in its login), when the issuer is set up
     // (red team R76-1); a Venafi issuer its credentialsRef to its url. A ClusterIssuer reads Secrets of
-    // cert-manager's own namespace (--cluster-resource-namespace).
+    // cert-manager's own namespace (--cluster-resource-namespace). Checked again (R84) and kept here:
+    // auth.kubernetes.serviceAccountRef's audiences may add the API server's, so the server receives a
+    // token the API server accepts, but only for a ServiceAccount an admin let cert-manager mint tokens
+    // for, and secretRef already sends any Secret of the namespace, token Secrets included, as
+    // r:secrets reads them (a warning too).
     resources: ['issuers'],
     clusterResources: ['clusterissuers'],
     source:
@@ -694,8 +698,9 @@ export const SECRET_MAKING_GROUPS: readonly CustomResources[] = [
 
 /**
  * Custom resources whose controller mints credentials for whatever identity and privileges the
- * resource says, with its own authority over a system the cluster's workloads trust (a database
- * server's admin login, a Kafka cluster's CA), and writes them into a Secret of the namespace (R84):
+ * resource says, with its own authority over a system the cluster's workloads trust (an issuer's CA,
+ * a database server's admin login, a Kafka cluster's CA), and writes them into a Secret of the
+ * namespace, or a CertificateRequest's status (R84):
  * writing one acts as whoever that authority lets it name, so the privilege class `identity` holds it.
  */
 export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
@@ -724,6 +729,21 @@ export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
       source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.crossplane.io_*.yaml)`,
     },
   ]),
+  {
+    project: 'cert-manager',
+    group: 'cert-manager.io',
+    // A certificate for whatever names, organizations and usages a Certificate or CertificateRequest
+    // lists, from any Issuer of the namespace or any ClusterIssuer (issuerRef), which the default
+    // approver approves: from a ClusterIssuer whose CA the API server trusts (a CA issuer holding the
+    // cluster CA), a client certificate authenticates as any user, O=system:masters included; from a
+    // mesh's or an internal CA, it is any workload's or host's TLS identity. A Certificate's key lands
+    // in the Secret it names, a CertificateRequest's writer holds the key and reads the certificate
+    // from its status. The stricter class (R84): orgctl cannot see which issuers a cluster has nor what
+    // trusts their CAs; where only ACME issuers exist, admins grant Certificates themselves.
+    resources: ['certificates', 'certificaterequests'],
+    source:
+      'https://cert-manager.io/docs/policy/approval/ ("In a default installation, cert-manager automatically approves all CertificateRequests and CertificateSigningRequests that use any of its built-in issuers") and https://cert-manager.io/docs/usage/certificate/ (issuerRef kind ClusterIssuer; subject.organizations; usages client auth)',
+  },
   {
     project: 'Strimzi',
     group: 'kafka.strimzi.io',

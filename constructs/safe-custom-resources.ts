@@ -24,7 +24,7 @@ const FIELDS = ['group', 'resources', 'reason'];
 // A plural resource name, or `resource/subresource`, each a DNS label (at most 63 characters).
 const RESOURCE = new RegExp(`^${DNS1123_LABEL_BODY}(/${DNS1123_LABEL_BODY})?$`);
 const EXAMPLE =
-  "{ group: 'cert-manager.io', resources: ['certificates'], reason: 'cert-manager makes TLS Secrets only' }";
+  "{ group: 'monitoring.coreos.com', resources: ['prometheusrules'], reason: 'alerting and recording rules only' }";
 
 /** The declaration, checked and sorted (by group, each group's resources by name); undefined when none. */
 export function safeCustomResourcesOf(where: string, value: unknown): readonly SafeCustomResource[] | undefined {

@@ -15,9 +15,9 @@ const org = new Organization(app, 'acme', {
   // does not serve itself is reserved for admins): an admin's word, another admin approves.
   safeCustomResources: [
     {
-      group: 'cert-manager.io',
-      resources: ['certificates'],
-      reason: 'cert-manager makes TLS Secrets only, never pods',
+      group: 'monitoring.coreos.com',
+      resources: ['prometheusrules'],
+      reason: 'alerting and recording rules: no pods, no Secrets',
     },
   ],
 });
@@ -56,7 +56,9 @@ const configReader = org.customRole('configmap-reader', [
   { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
 ]);
 web.grant(erin, configReader);
-web.grantRules(dan, [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['create', 'update'] }]);
+web.grantRules(dan, [
+  { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: ['create', 'update'] },
+]);
 
 // API access tokens belong to the organization; the id names the ServiceAccount, so renaming is safe.
 org.token('ci-deploy', {

@@ -270,11 +270,11 @@ describe("R76-10: Crossplane's cluster-scoped Object and Release, written cluste
  * Provider hold read-secrets; R76-10 (low) Crossplane's cluster-scoped Object and Release hold run-pods.
  *
  * What held (pinned above): Argo Workflows, Tekton runs, Knative Service, KEDA ScaledJob and the Spark
- * operator were already run-pods; cert-manager's Certificates (README's declaration), PrometheusRules
- * and ESO's value generators (Password, UUID, SSHKey, MFA, Fake) hold no class. Grafana's sidecar is
+ * operator were already run-pods; cert-manager's Certificates (README's declaration then; R84 holds
+ * them as identity), PrometheusRules and ESO's value generators (Password, UUID, SSHKey, MFA, Fake) hold no class. Grafana's sidecar is
  * out of scope (header; README).
  *
- * Not done (time, or not verified here):
+ * Not done (time, or not verified here; R84, test/redteam-r84.test.ts, took up this list):
  * - cert-manager's Vault `auth.kubernetes.serviceAccountRef` (checked after the fix, left as is):
  *   cert-manager mints a token for the ServiceAccount only where the cluster admin gave it a Role for
  *   that ServiceAccount (cert-manager.io/docs/configuration/vault, Secretless Authentication), and its

@@ -139,8 +139,8 @@ describe('K4: author text becomes a link in the comment', () => {
     const d = diffOf(baseSpec(), (s) => {
       s.spec.safeCustomResources = [
         {
-          group: 'cert-manager.io',
-          resources: ['certificates'],
+          group: 'monitoring.coreos.com',
+          resources: ['prometheusrules'],
           reason:
             'reviewed by the orgctl team, see https://orgctl-review.example/approve?pr=42 or www.orgctl-review.example',
         },

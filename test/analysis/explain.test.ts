@@ -35,9 +35,9 @@ describe('orgctl explain', () => {
     expect(await explain('create', 'widgets.widgets.example.com')).toBe(
       "no: users/bob@acme.io may not create widgets.widgets.example.com in web\n  it needs w:full: reserved for admins (write widgets.widgets.example.com, which orgctl does not know): a controller may make pods from what a custom resource says; if no controller makes pods, reads Secrets or takes identities from it, an admin may declare it in the organization's safeCustomResources (another admin approves)",
     );
-    // The example declares cert-manager's certificates safe.
-    expect(await explain('create', 'certificates.cert-manager.io')).toBe(
-      'no: users/bob@acme.io may not create certificates.cert-manager.io in web\n  no grant in web allows it; custom rules may (the organization declares certificates.cert-manager.io safe: "cert-manager makes TLS Secrets only, never pods")',
+    // The example declares the Prometheus Operator's PrometheusRules safe.
+    expect(await explain('create', 'prometheusrules.monitoring.coreos.com')).toBe(
+      'no: users/bob@acme.io may not create prometheusrules.monitoring.coreos.com in web\n  no grant in web allows it; custom rules may (the organization declares prometheusrules.monitoring.coreos.com safe: "alerting and recording rules: no pods, no Secrets")',
     );
     expect(await explain('get', 'widgets.widgets.example.com')).toBe(
       'no: users/bob@acme.io may not get widgets.widgets.example.com in web\n  no grant in web allows it; custom rules may (no access level but w:full covers custom resources)',
@@ -48,7 +48,7 @@ describe('orgctl explain', () => {
       '-n',
       'web',
       'create',
-      'certificates.cert-manager.io',
+      'prometheusrules.monitoring.coreos.com',
       '--spec',
       ACME,
     ]);

@@ -122,19 +122,21 @@ ${safe}  users:
   namespaces:
     - { name: web }
   grants:
-    - { user: bob@acme.io, namespace: web, rules: [{ apiGroups: [cert-manager.io], resources: [certificates], verbs: [create] }] }
+    - { user: bob@acme.io, namespace: web, rules: [{ apiGroups: [monitoring.coreos.com], resources: [prometheusrules], verbs: [create] }] }
 `;
     const dir = tempDir();
     writeFileSync(join(dir, 'refused.yaml'), spec(''));
     writeFileSync(
       join(dir, 'declared.yaml'),
       spec(
-        '  safeCustomResources:\n    - { group: cert-manager.io, resources: [certificates], reason: "cert-manager makes TLS Secrets, never pods" }\n',
+        '  safeCustomResources:\n    - { group: monitoring.coreos.com, resources: [prometheusrules], reason: "alerting and recording rules, never pods" }\n',
       ),
     );
     const refused = await run(['check', '--spec', join(dir, 'refused.yaml')]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/forbidden-grant.*certificates\.cert-manager\.io, which orgctl does not know/);
+    expect(refused.stderr).toMatch(
+      /forbidden-grant.*prometheusrules\.monitoring\.coreos\.com, which orgctl does not know/,
+    );
     const declared = await run(['check', '--spec', join(dir, 'declared.yaml')]);
     expect(declared.stderr).toBe('');
     expect(declared.code).toBe(0);
@@ -263,12 +265,12 @@ describe('what may be declared safe', () => {
   it('keeps a valid declaration sorted by group, resources sorted, as the model', () => {
     expect(
       declare([
+        { group: 'monitoring.coreos.com', resources: ['prometheusrules'], reason: 'rules only' },
         { group: 'example.com', resources: ['widgets', 'gadgets'], reason: 'reviewed' },
-        { group: 'cert-manager.io', resources: ['certificates'], reason: 'TLS only' },
       ])(),
     ).toEqual([
-      { group: 'cert-manager.io', resources: ['certificates'], reason: 'TLS only' },
       { group: 'example.com', resources: ['gadgets', 'widgets'], reason: 'reviewed' },
+      { group: 'monitoring.coreos.com', resources: ['prometheusrules'], reason: 'rules only' },
     ]);
   });
 });
