@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acmeSpecWith, cli, tempDir } from './helpers.ts';
+import { baseSpec, judge, user } from './review/scenarios.ts';
 
 /** `orgctl check --format json` of acmeSpecWith(spec): the findings of one rule. */
 function findingsOf(spec: Record<string, unknown>, rule = 'admin-github-id') {
@@ -99,5 +100,27 @@ describe('orgctl init --github-id: the owner declared with their account id', ()
       expect(init('--github', 'alice', '--github-id', bad).stderr, bad).toContain(
         `--github-id "${bad}" is not a GitHub account id (a positive whole number: gh api users/alice --jq .id prints it)`,
       );
+  });
+});
+
+describe('admin-change-approval says when the admin it judges declares a login without its id', () => {
+  const madeAdmin = (githubId?: number) =>
+    judge(
+      baseSpec(),
+      (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true }, githubId === undefined ? {} : { githubId }),
+      { actors: ['alice'], approvals: ['frank'] },
+    ).results.find((r) => r.rule === 'admin-change-approval')!;
+
+  it('attack: gina made admin with her login alone: the approving admin reads that whoever holds it will act as her', () => {
+    const r = madeAdmin();
+    expect(r.ok).toBe(true);
+    expect(r.message).toContain('gina@acme.io (made admin): becomes admin: gains w:full in every namespace');
+    expect(r.message).toContain(
+      'declares GitHub login gina without its account id: whoever holds that login will approve, author and label as this admin (admin-github-id)',
+    );
+  });
+
+  it('held: made admin with her account id, nothing more is said', () => {
+    expect(madeAdmin(2718281).message).not.toContain('without its account id');
   });
 });
