@@ -1,4 +1,5 @@
 import { isAdminOnly } from '../../model/catalog.ts';
+import { loginAlone } from '../org/admin-github-id.ts';
 import {
   cellsIn,
   customRulesOf,
@@ -115,12 +116,17 @@ export const adminChangeApproval: ChangeRule = {
         : theirs
           ? `${p.id} (sharing a mailbox with admin ${admin})`
           : `${p.id} (made admin)`;
+      // Whom the approving admin makes admin on GitHub: an account, or whoever holds a login.
+      const alone =
+        h && loginAlone(h)
+          ? `; declares GitHub login ${h.github} without its account id: whoever holds that login will approve, author and label as this admin (admin-github-id)`
+          : '';
       out.push({
         rule: this.id,
         ok: second.ok,
         message: second.ok
-          ? `${who}: ${changeList(p)}; ${second.approved}`
-          : `${who}: ${changeList(p)}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${second.note}`,
+          ? `${who}: ${changeList(p)}${alone}; ${second.approved}`
+          : `${who}: ${changeList(p)}${alone}: needs an approval of the head commit from an admin who is neither an author nor ${p.id}${second.note}`,
       });
     }
     // An admin's own grants reaching another cluster (a namespace joining one, a cluster added): no

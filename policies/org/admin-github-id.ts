@@ -1,5 +1,10 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import type { UserModel } from '../../model/model.ts';
+
+/** An active admin matched on GitHub by their login alone: declared without the account's id. */
+export const loginAlone = (u: Pick<UserModel, 'admin' | 'status' | 'github' | 'githubId'>): boolean =>
+  u.admin && u.status === 'active' && u.github !== undefined && u.githubId === undefined;
 
 /**
  * An admin matched on GitHub by their login alone: a login is a name anyone may register once its
@@ -10,16 +15,14 @@ import type { OrgRule } from './context.ts';
 export const adminGithubId: OrgRule = {
   id: 'admin-github-id',
   check(model) {
-    return model.users
-      .filter((u) => u.admin && u.status === 'active' && u.github !== undefined && u.githubId === undefined)
-      .map(
-        (u): Finding => ({
-          severity: 'warning',
-          rule: this.id,
-          subject: `users/${u.email}`,
-          message: `admin ${u.email} declares GitHub login ${u.github} without its account id: once that account is renamed or deleted, whoever registers the login ${u.github} approves, authors and labels pull requests as this admin; declare githubId beside github (\`gh api users/${u.github} --jq .id\` prints it)`,
-          source: sourceText(u.source),
-        }),
-      );
+    return model.users.filter(loginAlone).map(
+      (u): Finding => ({
+        severity: 'warning',
+        rule: this.id,
+        subject: `users/${u.email}`,
+        message: `admin ${u.email} declares GitHub login ${u.github} without its account id: once that account is renamed or deleted, whoever registers the login ${u.github} approves, authors and labels pull requests as this admin; declare githubId beside github (\`gh api users/${u.github} --jq .id\` prints it)`,
+        source: sourceText(u.source),
+      }),
+    );
   },
 };

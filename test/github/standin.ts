@@ -397,8 +397,12 @@ function nodeId(prefix: string, id: number): string {
  */
 const DECLARED_ACCOUNTS: Readonly<Record<string, number>> = { alice: 583231, frank: 1742619 };
 
-/** The id of the account the stand-in serves for `login` (what a user object's `id` is). */
-export const userIdOf = (login: string): number => DECLARED_ACCOUNTS[login] ?? idOf(`user:${login}`);
+/**
+ * The id of the account the stand-in serves for `login` (what a user object's `id` is): one account
+ * whatever the letter case, as GitHub's logins are.
+ */
+export const userIdOf = (login: string): number =>
+  DECLARED_ACCOUNTS[login.toLowerCase()] ?? idOf(`user:${login.toLowerCase()}`);
 
 const isBot = (login: string) => login.endsWith('[bot]');
 

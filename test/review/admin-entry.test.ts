@@ -87,7 +87,10 @@ describe('an admin change is one entry', () => {
   });
 
   it("admin-change-approval's row refers to the entry, without the classes", () => {
-    const v = judge(withNamespaces(50), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'] });
+    // bob's account id declared before: admin-github-id's note would stand between the list and the verdict.
+    const base = withNamespaces(50);
+    user(base, 'bob@acme.io').githubId = 4000007;
+    const v = judge(base, (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'] });
     const message = v.results.find((r) => r.rule === 'admin-change-approval' && !r.ok)!.message;
     expect(message).toMatch(
       /^bob@acme\.io \(made admin\): becomes admin: gains w:full in every namespace \(51, acme-system included\), with the privilege classes listed under "Who gains or loses what": needs an approval/,
