@@ -1,0 +1,47 @@
+/**
+ * Red team R81, a second pass at the declaration's isolation (cli/isolated-declaration.ts, the belt
+ * in bin/declaration.mjs, the bundler's reach in cli/declaration.ts): each test is a way a merged
+ * declaration reached past it on an admin's machine or in a check job, or held up orgctl.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+
+const scratch = repoScratch('r81-');
+
+/** A valid declaration in a folder of its own (in a project beside a secret) that runs `attack` first. */
+function declarationRunning(attack: string, imports = ''): { project: string; dir: string; file: string } {
+  const project = scratch();
+  writeFileSync(join(project, 'secret.txt'), 'hunter2\n');
+  const dir = join(project, 'org');
+  return { project, dir, file: declarationIn(dir, attack, imports) };
+}
+
+describe('R81-1: files written from V8 and Node’s tracing, which the permission model does not see', () => {
+  // Node 20's permission model checks the fs module; V8's flags (set at run time) and the trace
+  // file are written from C++: --trace-turbo-path put a file named by the declaration's function,
+  // holding its source, in any folder the admin may write; trace_events wrote node_trace.1.log
+  // into the working directory (the project: then `git add -A`).
+  it('writes no file, and is refused saying so', () => {
+    for (const [attack, said] of [
+      [
+        `v8.setFlagsFromString('--trace-turbo'); v8.setFlagsFromString('--trace-turbo-path=OUT');
+function planted(x: number) { let s = 0; for (let i = 0; i < x; i++) s += i * x; return s; }
+for (let i = 0; i < 200000; i++) planted(i % 100);`,
+        "sets V8's flags: a declaration may not",
+      ],
+      [
+        `(await import('node:trace_events')).createTracing({ categories: ['node.console'] }).enable();
+console.time('planted'); console.timeEnd('planted');`,
+        'traces to a file: a declaration may not',
+      ],
+    ] as const) {
+      const out = scratch();
+      const { project, file } = declarationRunning(attack.replace('OUT', out), "import v8 from 'node:v8';");
+      const r = cli(['check', '--spec', file], { cwd: project });
+      expect([r.code, r.stderr.split('\n')[0]], attack).toEqual([2, `error declaration ${file}: ${said}`]);
+      expect([...readdirSync(out), ...readdirSync(project)], attack).toEqual(['org', 'secret.txt']);
+    }
+  });
+});
