@@ -9,6 +9,8 @@ import inspector from 'node:inspector';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
+import traceEvents from 'node:trace_events';
+import v8 from 'node:v8';
 
 const RESULT_FD = 3;
 
@@ -66,6 +68,12 @@ inspector.open = refused('opens the inspector');
 replace(process, /^(kill|_kill|_debugProcess)$/, 'signals a process');
 // Another process's priority (as root, any process's, either way): R80-6.
 os.setPriority = refused("changes a process's priority");
+// Files the permission model does not see written, from C++: V8 writes what its flags ask for
+// (--trace-turbo-path names any folder) and Node's trace file goes into the working directory, the
+// project (R81-1); a heap snapshot near the heap limit goes there too.
+v8.setFlagsFromString = refused("sets V8's flags");
+v8.setHeapSnapshotNearHeapLimit = refused('writes a heap snapshot');
+traceEvents.createTracing = refused('traces to a file');
 syncBuiltinESMExports();
 
 /** An error as plain fields: orgctl's errors (kind, path, position, problems) and Node's (code, permission, resource). */

@@ -9,8 +9,9 @@
  *
  * Node calls its permission model a seat belt, not a sandbox against code written to escape it,
  * and it follows symbolic links: a link in a readable folder to a file elsewhere would be read
- * through. So no such link may be there (reachOf). Node 20's leaves the network and signals open:
- * bin/declaration.mjs closes their JavaScript ways before the declaration loads.
+ * through. So no such link may be there (reachOf). Node 20's leaves the network and signals open,
+ * and files written from C++ (V8's flags, the trace file): bin/declaration.mjs closes their
+ * JavaScript ways before the declaration loads.
  */
 import { spawn } from 'node:child_process';
 import { type Dirent, lstatSync, readdirSync, realpathSync } from 'node:fs';
