@@ -3,7 +3,7 @@
  * in bin/declaration.mjs, the bundler's reach in cli/declaration.ts): each test is a way a merged
  * declaration reached past it on an admin's machine or in a check job, or held up orgctl.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
@@ -42,6 +42,33 @@ console.time('planted'); console.timeEnd('planted');`,
       const r = cli(['check', '--spec', file], { cwd: project });
       expect([r.code, r.stderr.split('\n')[0]], attack).toEqual([2, `error declaration ${file}: ${said}`]);
       expect([...readdirSync(out), ...readdirSync(project)], attack).toEqual(['org', 'secret.txt']);
+    }
+  });
+});
+
+describe('R81-2: a tsconfig.json that extends a file outside the reach', () => {
+  // esbuild reads each tsconfig.json and what it `extends` in orgctl's own process, where the
+  // onLoad check does not see it: a file that is not JSON was named in esbuild's error with its
+  // first word ("Unexpected \"hunter2\" in JSON"), into the admin's terminal and the check job's
+  // log; one that is JSON, or none, built or not, which said whether it is there.
+  // A tsconfig may extend a package's (in node_modules) or one of its project's tsconfig files.
+  it('is refused before esbuild reads it, there or not, JSON or not, naming the file and not its text', () => {
+    for (const [target, text] of [
+      ['../secret.txt', undefined],
+      ['../config.json', '{"compilerOptions":{"strict":true}}'],
+      ['../absent.json', undefined],
+      ['../lib/tsconfig.base.json', '{"extends":"../secret.txt"}'],
+    ] as const) {
+      const { project, dir, file } = declarationRunning('');
+      if (text) {
+        mkdirSync(join(dir, target, '..'), { recursive: true });
+        writeFileSync(join(dir, target), text);
+      }
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: target }));
+      const r = cli(['check', '--spec', file]);
+      const outside = target.includes('lib') ? join(project, 'secret.txt') : join(dir, target);
+      expect([r.code, r.stderr.includes('hunter2')], target).toEqual([2, false]);
+      expect(r.stderr, target).toContain(`extends ${outside}, outside what a declaration may read`);
     }
   });
 });
