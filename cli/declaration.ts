@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Message } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
@@ -30,7 +30,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 10;
+const BUNDLE_FORMAT = 11;
 
 interface BundleRecord {
   readonly format: number;
@@ -76,22 +76,23 @@ function declaresNoSideEffects(manifest: string): boolean {
 
 /**
  * tsconfig.json (and jsconfig.json) from each source's folder up, there or not (esbuild reads the
- * nearest one of each file), and what each `extends`, followed.
+ * nearest one of each file), and what each `extends`, followed; each file extended is kept in
+ * `extended` with the config that extends it.
  */
-function configFiles(sources: readonly string[]): string[] {
+function configFiles(sources: readonly string[], extended = new Map<string, string>()): string[] {
   const out = new Set<string>();
   const seen = new Set<string>();
   for (const source of sources)
     for (let dir = dirname(source); !seen.has(dir); dir = dirname(dir)) {
       seen.add(dir);
-      for (const name of ['tsconfig.json', 'jsconfig.json']) followExtends(join(dir, name), out);
+      for (const name of ['tsconfig.json', 'jsconfig.json']) followExtends(join(dir, name), out, extended);
       if (dirname(dir) === dir) break;
     }
   return [...out];
 }
 
 /** A config file and every file it `extends` (a relative path, or a package's file), as esbuild follows them. */
-function followExtends(config: string, out: Set<string>): void {
+function followExtends(config: string, out: Set<string>, extended: Map<string, string>): void {
   if (out.has(config)) return;
   out.add(config);
   let text: string;
@@ -120,7 +121,10 @@ function followExtends(config: string, out: Set<string>): void {
       } catch {
         // a package esbuild will not find either
       }
-    for (const c of candidates) followExtends(c, out);
+    for (const c of candidates) {
+      if (!extended.has(c)) extended.set(c, config);
+      followExtends(c, out, extended);
+    }
   }
 }
 
@@ -131,11 +135,36 @@ const STDIN = '<declaration>';
  * source file as text), outside dot folders (.git, .env...) and node_modules: shared helpers
  * beside org/ (a monorepo's lib/), which the declaration cannot read itself but whose code it runs.
  */
-function isProjectCode(path: string, attributes: Record<string, string>, project: string | undefined): boolean {
-  if (!project || !SOURCE.test(path) || Object.keys(attributes).length) return false;
+const isProjectCode = (path: string, attributes: Record<string, string>, project: string | undefined): boolean =>
+  SOURCE.test(path) && !Object.keys(attributes).length && inProject(path, project);
+
+/** Whether a file is its project's own, outside dot folders (.git, .env...) and node_modules. */
+function inProject(path: string, project: string | undefined): boolean {
+  if (!project) return false;
   const parts = relative(project, path).split(sep);
   return (
     parts[0] !== '..' && !isAbsolute(parts.join(sep)) && parts.every((p) => !p.startsWith('.') && p !== 'node_modules')
+  );
+}
+
+/**
+ * A file a tsconfig may extend: a package's (what the declaration may read), or one of its
+ * project's tsconfig files. esbuild reads what a tsconfig extends itself, in orgctl's process,
+ * where no onLoad sees it, and its error quotes a file that is not JSON (R81-2).
+ */
+const mayExtend = (config: string, reach: Reach, project: string | undefined): boolean =>
+  mayRead(config, reach) || (/^[tj]sconfig[\w.-]*\.json$/.test(basename(config)) && inProject(config, project));
+
+/** Whether esbuild may read a file for the bundle: the declaration's reach, its project's code, its tsconfig files. */
+const mayBundle = (path: string, reach: Reach, project: string | undefined): boolean =>
+  mayExtend(path, reach, project) || isProjectCode(path, {}, project);
+
+/** A refusal of the first file a tsconfig extends (as configFiles found them) that it may not; undefined when there is none. */
+function extendsOutside(extended: Map<string, string>, reach: Reach, project: string | undefined): string | undefined {
+  const outside = [...extended.keys()].find((c) => !mayExtend(c, reach, project));
+  return (
+    outside &&
+    `${extended.get(outside)} extends ${outside}, outside what a declaration may read (its folder, the installed packages, and its project's tsconfig files): extend one of those`
   );
 }
 
@@ -205,6 +234,12 @@ async function build(
 ): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[]; unstamped: boolean }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   const project = folderAbove(file, 'package.json');
+  // Refused whether the file is there or not, before esbuild reads it; those above the other
+  // sources (a shared lib/'s) once esbuild has found them, below.
+  const extended = new Map<string, string>();
+  configFiles([file], extended);
+  const refused = extendsOutside(extended, reach, project);
+  if (refused) throw new ModuleError(refused);
   // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
   const packages = new Set<string>();
   // What a relative or absolute import looks at on its way, which esbuild's list of inputs (where
@@ -309,14 +344,18 @@ async function build(
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
+    const located = (m: Message): string | undefined =>
+      m.location ? resolve(dirname(file), m.location.file) : undefined;
+    // An error in a file the declaration may not read (what a source's tsconfig extends) quotes it.
+    const outside = errors.map(located).find((at) => at && !mayBundle(at, reach, project));
+    if (outside)
+      throw new ModuleError(
+        `reads ${outside}, outside what a declaration may read (its folder, the installed packages, and its project's code and tsconfig files)`,
+      );
     throw new ModuleError(
       errors
         .slice(0, 5)
-        .map((m) =>
-          m.location
-            ? `${resolve(dirname(file), m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}`
-            : m.text,
-        )
+        .map((m) => (m.location ? `${located(m)}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text))
         .join('\n'),
     );
   }
@@ -324,9 +363,10 @@ async function build(
   const sources = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':') && p !== STDIN)
     .map((p) => resolve(dirname(file), p));
-  const inputs = [
-    ...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configFiles([file, ...sources])]),
-  ];
+  const configs = configFiles([file, ...sources], extended);
+  const extendedLate = extendsOutside(extended, reach, project);
+  if (extendedLate) throw new ModuleError(extendedLate);
+  const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configs])];
   return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt], sources, unstamped };
 }
 
