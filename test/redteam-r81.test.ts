@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 
 const scratch = repoScratch('r81-');
 
@@ -70,5 +71,36 @@ describe('R81-2: a tsconfig.json that extends a file outside the reach', () => {
       expect([r.code, r.stderr.includes('hunter2')], target).toEqual([2, false]);
       expect(r.stderr, target).toContain(`extends ${outside}, outside what a declaration may read`);
     }
+  });
+});
+
+describe('R81-3: a declaration that floods what it sends or prints', () => {
+  // Whatever came on fd 3 was kept in orgctl's memory until the child ended (60 s of writing: gigabytes,
+  // and the admin's orgctl out of memory); whatever it printed went to the terminal or the check
+  // job's log, all of it.
+  it('is stopped once its message is larger than a message may be', () => {
+    const { file } = declarationRunning(
+      `const chunk = Buffer.alloc(1 << 20, 32);
+for (let i = 0; i <= ${MAX_SPEC_BYTES.json} / chunk.length; i++) writeSync(3, chunk);
+for (;;) {}`,
+      "import { writeSync } from 'node:fs';",
+    );
+    const started = Date.now();
+    const r = cli(['check', '--spec', file]);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error declaration the process that runs the declaration sent more than ${MAX_SPEC_BYTES.json / 2 ** 20} MB, more than a declaration's data may be (as a spec may be), and was stopped`,
+    ]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('has what it prints shown up to a limit, and the rest said', () => {
+    const { file } = declarationRunning(
+      "const line = 'x'.repeat(1 << 20);\nfor (let i = 0; i < 24; i++) console.log(line);",
+    );
+    const r = cli(['check', '--spec', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.length).toBeLessThan(2 << 20);
+    expect(r.stderr).toMatch(/the declaration printed \d+ MB more, not shown/);
   });
 });
