@@ -18,6 +18,7 @@ import { type Dirent, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DeclarationMessage, readDeclarationMessage } from '../constructs/declared.ts';
+import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import { ModuleError } from '../model/errors.ts';
 import { terminalText } from '../model/text.ts';
 
@@ -39,6 +40,15 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
  * the check job until its own limit (R80-5).
  */
 const TIME_LIMIT_MS = 60_000;
+
+/**
+ * What a declaration may send: its data is no larger than a spec declaring it may be. Held in
+ * orgctl's memory until the child ends, a flood of it would exhaust it (R81-3).
+ */
+const MESSAGE_LIMIT_BYTES = MAX_SPEC_BYTES.json;
+
+/** What of a declaration's own printing is shown (its debugging lines fit), then only counted: a flood fills the terminal, or the check job's log (R81-3). */
+const PRINTED_LIMIT = 2 ** 20;
 
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
@@ -178,26 +188,46 @@ export function runIsolated(
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
-    for (const printed of [child.stdout!, child.stderr!]) {
-      printed.setEncoding('utf8'); // a character split between two reads is kept whole
-      printed.on('data', (text: string) => process.stderr.write(process.stderr.isTTY ? terminalText(text) : text));
+    /** Why orgctl stopped it, when it did. */
+    let stopped: string | undefined;
+    const stop = (why: string): void => {
+      stopped ??= why;
+      child.kill('SIGKILL');
+    };
+    let printed = 0;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding('utf8'); // a character split between two reads is kept whole
+      stream.on('data', (text: string) => {
+        const shown = printed < PRINTED_LIMIT ? text.slice(0, PRINTED_LIMIT - printed) : '';
+        printed += text.length;
+        if (shown) process.stderr.write(process.stderr.isTTY ? terminalText(shown) : shown);
+      });
     }
     const chunks: Buffer[] = [];
-    child.stdio[3]!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let sent = 0;
+    child.stdio[3]!.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+      if (sent <= MESSAGE_LIMIT_BYTES) chunks.push(chunk);
+      else
+        stop(
+          `the process that runs the declaration sent more than ${MESSAGE_LIMIT_BYTES / 2 ** 20} MB, more than a declaration's data may be (as a spec may be), and was stopped`,
+        );
+    });
     child.on('error', reject);
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      child.kill('SIGKILL');
-    }, timeLimitMs);
+    const timer = setTimeout(
+      () =>
+        stop(
+          `the declaration did not finish within ${timeLimitMs / 1000} s, and was stopped: a loop that never ends, or a timer that keeps it running`,
+        ),
+      timeLimitMs,
+    );
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (late)
-        return reject(
-          new ModuleError(
-            `the declaration did not finish within ${timeLimitMs / 1000} s, and was stopped: a loop that never ends, or a timer that keeps it running`,
-          ),
+      if (printed > PRINTED_LIMIT)
+        process.stderr.write(
+          `… the declaration printed ${((printed - PRINTED_LIMIT) / 2 ** 20).toFixed(0)} MB more, not shown\n`,
         );
+      if (stopped) return reject(new ModuleError(stopped));
       const text = Buffer.concat(chunks).toString('utf8');
       if (!text)
         return reject(
