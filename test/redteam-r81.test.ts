@@ -3,10 +3,11 @@
  * in bin/declaration.mjs, the bundler's reach in cli/declaration.ts): each test is a way a merged
  * declaration reached past it on an admin's machine or in a check job, or held up orgctl.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
 import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 
 const scratch = repoScratch('r81-');
@@ -105,4 +106,48 @@ for (;;) {}`,
     expect(r.stderr.length).toBeLessThan(2 << 20);
     expect(r.stderr).toMatch(/the declaration printed \d+ MB more, not shown/);
   });
+});
+
+describe('R81-4: orgctl stopped while a declaration runs (Ctrl-C, a cancelled job)', () => {
+  // The child was left running when orgctl ended by a signal: a declaration that ignores SIGINT
+  // (which Ctrl-C sends it too) and loops went on using a core, orphaned, past every time limit.
+  const childrenOf = (pid: number): number[] =>
+    spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+  const running = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it('leaves no declaration running, and ends by the signal', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      const { file } = declarationRunning(
+        "for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});\nfor (;;) {}",
+      );
+      const orgctl = spawn(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), 'check', '--spec', file], {
+        stdio: 'ignore',
+      });
+      let children: number[] = [];
+      try {
+        for (let waited = 0; !children.length && waited < 20_000; waited += 100) {
+          await new Promise((r) => setTimeout(r, 100));
+          children = childrenOf(orgctl.pid!);
+        }
+        expect(children.length, signal).toBe(1);
+        await new Promise((r) => setTimeout(r, 500)); // its handlers set
+        const ended = new Promise((r) => orgctl.on('exit', (_code, s) => r(s)));
+        orgctl.kill(signal);
+        expect(await ended, signal).toBe(signal);
+        await new Promise((r) => setTimeout(r, 500));
+        expect(children.filter(running), signal).toEqual([]);
+      } finally {
+        for (const pid of [orgctl.pid!, ...children].filter(running)) process.kill(pid, 'SIGKILL');
+      }
+    }
+  }, 90_000);
 });
