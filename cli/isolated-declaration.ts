@@ -50,6 +50,12 @@ const MESSAGE_LIMIT_BYTES = MAX_SPEC_BYTES.json;
 /** What of a declaration's own printing is shown (its debugging lines fit), then only counted: a flood fills the terminal, or the check job's log (R81-3). */
 const PRINTED_LIMIT = 2 ** 20;
 
+/**
+ * What ends orgctl from outside (Ctrl-C, which the child gets too and may ignore; a cancelled job;
+ * a closed terminal): the child is stopped first, or it runs on, orphaned, past any limit (R81-4).
+ */
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
 
@@ -213,7 +219,24 @@ export function runIsolated(
           `the process that runs the declaration sent more than ${MESSAGE_LIMIT_BYTES / 2 ** 20} MB, more than a declaration's data may be (as a spec may be), and was stopped`,
         );
     });
-    child.on('error', reject);
+    const end = (): void => {
+      child.kill('SIGKILL');
+    };
+    const endThenSignal = (signal: NodeJS.Signals): void => {
+      end();
+      forget();
+      process.kill(process.pid, signal); // as if orgctl had no handler: it ends by the signal
+    };
+    const forget = (): void => {
+      process.off('exit', end);
+      for (const s of ENDING_SIGNALS) process.off(s, endThenSignal);
+    };
+    process.on('exit', end);
+    for (const s of ENDING_SIGNALS) process.on(s, endThenSignal);
+    child.on('error', (e) => {
+      forget();
+      reject(e);
+    });
     const timer = setTimeout(
       () =>
         stop(
@@ -223,6 +246,7 @@ export function runIsolated(
     );
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      forget();
       if (printed > PRINTED_LIMIT)
         process.stderr.write(
           `… the declaration printed ${((printed - PRINTED_LIMIT) / 2 ** 20).toFixed(0)} MB more, not shown\n`,

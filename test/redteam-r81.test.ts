@@ -111,19 +111,15 @@ for (;;) {}`,
 describe('R81-4: orgctl stopped while a declaration runs (Ctrl-C, a cancelled job)', () => {
   // The child was left running when orgctl ended by a signal: a declaration that ignores SIGINT
   // (which Ctrl-C sends it too) and loops went on using a core, orphaned, past every time limit.
+  /** The declaration's process under orgctl's (not esbuild's service, which bundling starts). */
   const childrenOf = (pid: number): number[] =>
-    spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .stdout.split('\n')
-      .filter(Boolean)
-      .map(Number);
-  const running = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+      .filter((line) => line.includes('declaration.mjs'))
+      .map((line) => Number.parseInt(line, 10));
+  /** Running, not a zombie waiting to be reaped (which a signal of 0 still finds). */
+  const running = (pid: number): boolean =>
+    /^[^Z\s]/.test(spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
   it('leaves no declaration running, and ends by the signal', async () => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       const { file } = declarationRunning(
