@@ -147,3 +147,40 @@ describe('R81-4: orgctl stopped while a declaration runs (Ctrl-C, a cancelled jo
     }
   }, 90_000);
 });
+
+describe('R81-5: what Node 20 answers about the machine outside the permission model', () => {
+  // fs.realpathSync (JavaScript over unchecked calls) and require.resolve (the module loader's own
+  // stat) answered for any path: whether a file exists (~/.aws/credentials, /proc/<pid>), where a
+  // link leads; os and process.report named the machine, its network and its user. A declaration
+  // can write what it learns into the output (a namespace's name) that the admin commits and pushes.
+  it('answers nothing about a file outside its reach, and refuses naming it', () => {
+    for (const call of ['realpathSync(SECRET)', 'createRequire(import.meta.url).resolve(SECRET)']) {
+      const { project, file } = declarationRunning(
+        `console.error('answered:', ${call});`.replace('SECRET', "new URL('../secret.txt', import.meta.url).pathname"),
+        "import { realpathSync } from 'node:fs';\nimport { createRequire } from 'node:module';",
+      );
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], call).toEqual([
+        2,
+        expect.stringContaining(`error declaration ${file}: reads ${join(project, 'secret.txt')}, outside its folder`),
+      ]);
+      expect(r.stderr, call).not.toContain('answered');
+    }
+  });
+
+  it("names neither the machine, its network, nor the admin's account", () => {
+    for (const [call, said] of [
+      ["(await import('node:os')).hostname()", "reads the machine's name"],
+      ["(await import('node:os')).networkInterfaces()", "reads the machine's network addresses"],
+      ["(await import('node:os')).userInfo()", "reads the user's account"],
+      ['process.report.getReport()', 'reads a report on the machine'],
+    ] as const) {
+      const { file } = declarationRunning(`console.error('answered:', JSON.stringify(${call}).length);`);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], call).toEqual([
+        2,
+        `error declaration ${file}: ${said}: a declaration may not`,
+      ]);
+    }
+  });
+});
