@@ -4,11 +4,13 @@
 // the declaration's own (its console.log). Plain JavaScript: it runs before anything is compiled.
 import dgram from 'node:dgram';
 import dns from 'node:dns';
-import { writeSync } from 'node:fs';
+import fs, { writeSync } from 'node:fs';
 import inspector from 'node:inspector';
-import { syncBuiltinESMExports } from 'node:module';
+import Module, { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import traceEvents from 'node:trace_events';
 import v8 from 'node:v8';
 
@@ -74,6 +76,41 @@ os.setPriority = refused("changes a process's priority");
 v8.setFlagsFromString = refused("sets V8's flags");
 v8.setHeapSnapshotNearHeapLimit = refused('writes a heap snapshot');
 traceEvents.createTracing = refused('traces to a file');
+// The machine, its addresses and the admin's account, which a declaration could write into the
+// output the admin pushes (R81-5). Its own path (import.meta.url) names the folder it is in.
+os.hostname = refused("reads the machine's name");
+os.networkInterfaces = refused("reads the machine's network addresses");
+os.userInfo = refused("reads the user's account");
+process.report.getReport = refused('reads a report on the machine');
+
+// Answers about files the permission model does not check (R81-5): fs.realpathSync is JavaScript
+// over calls it does not see, and require's resolution stats files by its own: each said whether a
+// file outside the reach is there, and realpathSync where a link leads. Refused as a read is.
+const mayRead = (path) => process.permission.has('fs.read', path);
+const readRefused = (path) =>
+  Object.assign(new Error(`Access to ${path} has been restricted`), {
+    code: 'ERR_ACCESS_DENIED',
+    permission: 'FileSystemRead',
+    resource: path,
+  });
+const realpathSync = fs.realpathSync;
+fs.realpathSync = Object.assign(
+  function realpathSyncInReach(path, options) {
+    const absolute = resolve(path instanceof URL ? fileURLToPath(path) : String(path));
+    if (!mayRead(absolute)) throw readRefused(absolute);
+    return realpathSync(path, options);
+  },
+  { native: realpathSync.native }, // checked by the permission model
+);
+const findPath = Module._findPath;
+Module._findPath = function findPathInReach(request, paths, isMain) {
+  // A path is looked for only where it may be read; a package only in node_modules folders where
+  // it may be (Node 20 answers no for a granted folder itself when a file under it is granted too).
+  const named = isAbsolute(request) || /^\.\.?($|\/)/.test(request);
+  const readable = (paths ?? []).filter((folder) => mayRead(resolve(folder, request)));
+  if (named && !readable.length) throw readRefused(resolve(paths?.[0] ?? '', request));
+  return findPath.call(this, request, isAbsolute(request) ? paths : readable, isMain);
+};
 syncBuiltinESMExports();
 
 /** An error as plain fields: orgctl's errors (kind, path, position, problems) and Node's (code, permission, resource). */
