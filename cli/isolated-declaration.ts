@@ -240,7 +240,7 @@ export function runIsolated(
     const timer = setTimeout(
       () =>
         stop(
-          `the declaration did not finish within ${timeLimitMs / 1000} s, and was stopped: a loop that never ends, or a timer that keeps it running`,
+          `the declaration did not finish within ${timeLimitMs / 1000} s, and was stopped: a loop that never ends, a timer or promise that keeps it running, or work that grows faster than the organization (a loop over every pair of people); a declaration runs in well under a second (the example's in 0.3 s), and the limit is fixed`,
         ),
       timeLimitMs,
     );
