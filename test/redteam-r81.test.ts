@@ -184,3 +184,28 @@ describe('R81-5: what Node 20 answers about the machine outside the permission m
     }
   });
 });
+
+describe('R81-6: what the permission model refuses is said as what the declaration did', () => {
+  // These held (R81 tried each): Node refuses them. Its words were its own ("Access to this API
+  // has been restricted", "process.binding"), naming neither what was done nor that a declaration
+  // may not.
+  it('names the inspector, WASI, loader hooks, Node’s internals and addons', () => {
+    for (const [attack, said] of [
+      ["new (await import('node:inspector')).Session().connect();", 'opens the inspector'],
+      [
+        "new (await import('node:wasi')).WASI({ version: 'preview1', preopens: { '/': '/' } });",
+        'gives WebAssembly the system (WASI)',
+      ],
+      ["(await import('node:module')).register('data:text/javascript,');", 'starts a worker thread'],
+      ["(process as any).binding('fs');", "reaches Node's internals (process.binding)"],
+      ["(process as any).dlopen({ exports: {} }, '/x.node');", 'loads a native addon'],
+    ] as const) {
+      const { file } = declarationRunning(attack);
+      const r = cli(['check', '--spec', file]);
+      expect([r.code, r.stderr.split('\n')[0]], attack).toEqual([
+        2,
+        `error declaration ${file}: ${said}: a declaration may not`,
+      ]);
+    }
+  });
+});
