@@ -135,6 +135,7 @@ async function methodMeant(message: string): Promise<string | undefined> {
 /** Why a declaration may not read or do what it tried, by the permission Node refused it (bin/declaration.mjs). */
 function refusedReach(data: ThrownData, folder: string): string | undefined {
   const cause = data.cause as ThrownData | undefined;
+  if (data.code === 'ERR_DLOPEN_DISABLED') return 'loads a native addon: a declaration may not';
   if (data.code !== 'ERR_ACCESS_DENIED')
     return cause && typeof cause === 'object' ? refusedReach(cause, folder) : undefined;
   const resource = typeof data.resource === 'string' ? data.resource : undefined;
@@ -147,6 +148,14 @@ function refusedReach(data: ThrownData, folder: string): string | undefined {
       return 'starts a process: a declaration may not (it runs with its folder and the installed packages only)';
     case 'WorkerThreads':
       return 'starts a worker thread: a declaration may not';
+    case 'Inspector':
+      return 'opens the inspector: a declaration may not';
+    case 'WASI':
+      return 'gives WebAssembly the system (WASI): a declaration may not';
+    case '': // Node 20 names no permission for process.binding, only the call
+      return data.message === 'process.binding'
+        ? "reaches Node's internals (process.binding): a declaration may not"
+        : undefined;
     case 'Network': // bin/declaration.mjs's own refusals (connects to the network: a declaration may not)
       return data.message;
     default:
