@@ -249,7 +249,7 @@ export function runIsolated(
       forget();
       if (printed > PRINTED_LIMIT)
         process.stderr.write(
-          `… the declaration printed ${((printed - PRINTED_LIMIT) / 2 ** 20).toFixed(0)} MB more, not shown\n`,
+          `… the declaration printed ${Math.ceil((printed - PRINTED_LIMIT) / 2 ** 20)} MB more, not shown\n`,
         );
       if (stopped) return reject(new ModuleError(stopped));
       const text = Buffer.concat(chunks).toString('utf8');
