@@ -57,67 +57,7 @@ const NOT_WRITTEN_RAW = new RegExp(
 );
 
 /** Whether a text holds a character orgctl never writes raw (NOT_WRITTEN_RAW). */
-export const holdsUnwrittenRaw = (text: string): boolean => NOT_WRITTEN_RAW.test(text);
-
-/**
- * The same characters' UTF-8 encodings, in bytes read as Latin-1 (one character a byte), for a
- * reader that looks through a file without decoding it (cli/partial-read.ts). A lone surrogate's
- * bytes are not UTF-8, which the strict decoder refuses.
- */
-const NOT_WRITTEN_RAW_UTF8 =
-  /[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]/;
-/**
- * The bytes one of them begins with: looked for first, as one class (a few times faster over
- * megabytes of ASCII), and by a reader that looks for other things in the same pass.
- */
-const UNWRITTEN_RAW_UTF8_LEAD_BYTES = String.raw`\x00-\x09\x0b-\x1f\x7f\xc2\xe2\xef`;
-export const UNWRITTEN_RAW_UTF8_LEAD = new RegExp(`[${UNWRITTEN_RAW_UTF8_LEAD_BYTES}]`);
-
-/**
- * Where a scalar or collection may open that Go's YAML reader reads on past its line: a quote or a
- * flow collection's bracket (go-yaml checks no indentation in a quoted scalar's or a flow
- * collection's later lines, so they may hold what looks like a key at any column: red team R38-1).
- * This writer writes one only inside a JSON-quoted scalar or as `[]` or `{}` (and in a block
- * scalar's lines, which a reader that cannot tell them may take for lines of their own).
- */
-export const MAY_OPEN_PAST_LINE = /["'[{]/;
-
-/** A JSON-quoted scalar as `quote` writes it (any byte above ASCII as itself, in bytes read as Latin-1). */
-const QUOTED_TOKEN = String.raw`"(?:[^"\\\n]|\\(?:["\\bfnrt]|u[0-9A-Fa-f]{4}))*"`;
-/** A key or value this writer writes unquoted: a plain scalar, a number, null, true, false. */
-const UNQUOTED_TOKEN = '[A-Za-z0-9_./@:+-]+';
-/**
- * A line as this writer writes one (its indentation, a list item's `- `, a key and its value, or a
- * value), from its start through its line break: a line holding a quote or bracket matches only
- * when each opens and closes on it (a JSON-quoted scalar, `[]`, `{}`). Sticky: set `lastIndex` to
- * the line's start.
- */
-export const LINE_AS_WRITTEN = new RegExp(
-  String.raw` *(?:- )?(?:(?:${QUOTED_TOKEN}|${UNQUOTED_TOKEN}):(?: (?:${QUOTED_TOKEN}|${UNQUOTED_TOKEN}|\[\]|\{\}|\|-?))?|${QUOTED_TOKEN}|\[\]|\{\})\n`,
-  'y',
-);
-
-const BLOCK_LINES = new Map<number, RegExp>();
-/**
- * The lines of a `|` or `|-` block scalar as this writer writes one whose key is at column `key`
- * (after the header line's break): each indented by two more (the first by exactly that, then
- * no space), up to the first empty or less indented line, and no byte that may begin a raw
- * character orgctl never writes (bytes read as Latin-1). Go's YAML reads all of them as the
- * scalar's text: its indentation is the first line's. Sticky: set `lastIndex` to the first line.
- */
-export function blockLinesAsWritten(key: number): RegExp {
-  let lines = BLOCK_LINES.get(key);
-  if (!lines) {
-    const text = `[^\\n${UNWRITTEN_RAW_UTF8_LEAD_BYTES}]`;
-    lines = new RegExp(`(?: {${key + 2}}(?! )${text}+\\n)(?: {${key + 2}}${text}*\\n)*`, 'y');
-    if (BLOCK_LINES.size < 64) BLOCK_LINES.set(key, lines);
-  }
-  return lines;
-}
-
-/** Whether UTF-8 bytes (read as Latin-1) encode a character orgctl never writes raw. */
-export const bytesHoldUnwrittenRaw = (latin1: string): boolean =>
-  UNWRITTEN_RAW_UTF8_LEAD.test(latin1) && NOT_WRITTEN_RAW_UTF8.test(latin1);
+const holdsUnwrittenRaw = (text: string): boolean => NOT_WRITTEN_RAW.test(text);
 
 /**
  * Strings as written, by string: objects repeat the same few values (kinds, labels, sync waves:
@@ -540,7 +480,7 @@ function plainToken(text: string, from: number, to: number): string | undefined 
  * keys of 317 characters at most (the API server's names), but a key the organization declares
  * spelled in \u escapes is six times as long and the same key to any reader (red team R71-1).
  */
-export const GO_KEY_MAX_CHARACTERS = 1024;
+const GO_KEY_MAX_CHARACTERS = 1024;
 
 const SPACE = 32;
 const QUOTE = 34;

@@ -454,3 +454,28 @@ export const shardHolding = (dir: string, ns: string) =>
         `kind: Namespace\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-wave: "0"\n    argocd.argoproj.io/sync-options: "Prune=false,Delete=false"\n  labels:\n    app.kubernetes.io/managed-by: orgctl\n    orgctl.io/organization: acme\n  name: ${ns}\n`,
       ),
   )!;
+
+/**
+ * A copy of the example's dist/ with a document appended to web's shard: a RoleBinding of ns-22
+ * (which the example's shard count places there too), `metadata` written before its name and
+ * namespace and `below` after its roleRef, naming bob. The partial read skips a document of
+ * another namespace in the shard it reads: its lines are where a forgery hides (R77-3, R83-1).
+ */
+export function withNeighbourBinding(metadata: readonly string[], below: readonly string[] = []): string {
+  const dir = join(tempDir('orgctl-neighbour-'), 'dist');
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const path = join(dir, shardHolding(dir, 'web'));
+  const doc = [
+    '---',
+    ...W_FULL_FOR_BOB.slice(0, 3), // apiVersion, kind: RoleBinding, metadata:
+    ...metadata,
+    '  name: acme:r:pods',
+    '  namespace: ns-22',
+    ...W_FULL_FOR_BOB.slice(5, 9), // roleRef
+    ...below,
+    ...W_FULL_FOR_BOB.slice(9),
+    '',
+  ].join('\n');
+  writeFileSync(path, readFileSync(path, 'utf8') + doc);
+  return dir;
+}

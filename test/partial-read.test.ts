@@ -12,7 +12,6 @@ import { readForQuestion } from '../cli/partial-read.ts';
 import { listFiles } from '../cli/output.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
-import { bytesHoldUnwrittenRaw, holdsUnwrittenRaw } from '../synth/yaml.ts';
 import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 // The full read, on demand: readForQuestion answering "cannot bound" is what can-i does then.
@@ -517,17 +516,5 @@ describe('what the partial read skips unparsed, Kubernetes and the strict reader
       const { partial, full } = await both(['who-can', 'delete', 'pods', '-n', ns, '--dir', dir, '--format', 'json']);
       expect(partial).toEqual(full);
     }
-  });
-
-  it('looks for the raw characters the strict reader refuses in UTF-8 bytes as in their text', () => {
-    const differ: string[] = [];
-    for (let cp = 0; cp <= 0x10ffff; cp++) {
-      if (cp >= 0xd800 && cp <= 0xdfff) continue;
-      const c = String.fromCodePoint(cp);
-      if (bytesHoldUnwrittenRaw(`a${Buffer.from(c).toString('latin1')}b`) !== holdsUnwrittenRaw(c))
-        differ.push(cp.toString(16));
-    }
-    expect(differ).toEqual([]);
-    expect(holdsUnwrittenRaw('\u2028')).toBe(true);
   });
 });

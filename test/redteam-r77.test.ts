@@ -44,7 +44,7 @@ import { loadDeclaration } from '../cli/load.ts';
 import { mayHaveChangedSince } from '../cli/racy.mjs';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
-import { ROOT, run, shardHolding, TODAY, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { ROOT, run, TODAY, tempDir, withNeighbourBinding } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 import { refusedUpgrade } from './upgrade-judgement.ts';
 
@@ -148,23 +148,8 @@ describe("R77-1: explain's index replaced between the reader's check and its rea
  */
 describe("R77-3: a key Go refuses in another namespace's document of the shard read", () => {
   /** The example's dist/ with a RoleBinding of ns-22 (placed in web's shard) appended, a label key of `length` characters. */
-  function withNeighbourKey(length: number): string {
-    const dir = join(tempDir('orgctl-r77-3-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-    const path = join(dir, shardHolding(dir, 'web'));
-    const doc = [
-      '---',
-      ...W_FULL_FOR_BOB.slice(0, 3), // apiVersion, kind: RoleBinding, metadata:
-      '  labels:',
-      `    ${'a'.repeat(length)}: x`,
-      '  name: acme:r:pods',
-      '  namespace: ns-22',
-      ...W_FULL_FOR_BOB.slice(5),
-      '',
-    ].join('\n');
-    writeFileSync(path, readFileSync(path, 'utf8') + doc);
-    return dir;
-  }
+  const withNeighbourKey = (length: number): string =>
+    withNeighbourBinding(['  labels:', `    ${'a'.repeat(length)}: x`]);
 
   it('can-i get pods -n web --as bob@acme.io refuses the output, as the full read does', async () => {
     const dir = withNeighbourKey(1100);

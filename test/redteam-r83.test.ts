@@ -3,11 +3,15 @@
  * (Go's YAML, the API server); orgctl answers from several readers of it: the strict full read
  * (access, diff, review), the partial read of one namespace's shard (can-i, who-can), explain's
  * index, the membership shards. Each hole has its test, then its fix, in separate commits.
+ *
+ * R83-1 (medium, closed; R77's leftover): the partial read skipped unparsed, by their heads, the
+ * other namespaces' documents of the shard it reads: YAML the strict reader refuses below a head (a
+ * line indented too deep, a duplicate key, an anchor, a merge key, a tag, 0777, yes, a comment)
+ * was answered by can-i and who-can where the full read refuses and Go refuses the whole file (its
+ * Application applies none of it). Every file the partial read reads is now parsed whole, strictly.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { run, withNeighbourBinding } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -15,28 +19,8 @@ vi.mock('../cli/partial-read.ts', async (original) =>
   (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
 );
 
-/**
- * The example's dist/ with a RoleBinding of ns-22 (which the example's shard count places in web's
- * shard) appended to web's shard, `below` written under its head (after its roleRef, before its
- * subjects): lines of another namespace's document, which the partial read skips unparsed.
- */
-function withNeighbourLines(below: readonly string[]): string {
-  const dir = join(tempDir('orgctl-r83-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  const path = join(dir, shardHolding(dir, 'web'));
-  const doc = [
-    '---',
-    ...W_FULL_FOR_BOB.slice(0, 3), // apiVersion, kind: RoleBinding, metadata:
-    '  name: acme:r:pods',
-    '  namespace: ns-22',
-    ...W_FULL_FOR_BOB.slice(5, 9), // roleRef
-    ...below,
-    ...W_FULL_FOR_BOB.slice(9),
-    '',
-  ].join('\n');
-  writeFileSync(path, readFileSync(path, 'utf8') + doc);
-  return dir;
-}
+/** The example's dist/ with a RoleBinding of ns-22 appended to web's shard, `below` after its roleRef. */
+const withNeighbourLines = (below: readonly string[]): string => withNeighbourBinding([], below);
 
 /**
  * R83-1 (R77's leftover): the partial read skips unparsed the documents of other namespaces in the
