@@ -10,8 +10,11 @@
  * was answered by can-i and who-can where the full read refuses and Go refuses the whole file (its
  * Application applies none of it). Every file the partial read reads is now parsed whole, strictly.
  */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { run, withNeighbourBinding } from './helpers.ts';
+import { listFiles } from '../cli/output.ts';
+import { ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB, withNeighbourBinding } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -61,4 +64,154 @@ describe("R83-1: what the strict reader refuses below the head of another namesp
     expect(full.code, full.stderr).toBe(0);
     expect([partial.code, partial.stdout]).toEqual([full.code, full.stdout]);
   });
+});
+
+/**
+ * R83-2: an object written twice in one cluster's files (the same kind, namespace and name). kubectl
+ * applies the copies in turn and Argo CD keeps the last (gitops-engine's DeduplicateTargetObjects,
+ * with a RepeatedResourceWarning): the cluster holds the last copy alone. Every reader of orgctl
+ * read both and answered with the union: a subject only the first copy names was answered yes.
+ */
+describe('R83-2: an object written twice', () => {
+  /** The example's dist/ with web's RoleBinding acme:r:pods (naming bob) written again after it, naming dan only. */
+  function withBindingAgain(): string {
+    const dir = join(tempDir('orgctl-r83-2-'), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const path = join(dir, shardHolding(dir, 'web'));
+    const again = [
+      ...W_FULL_FOR_BOB.slice(0, 3),
+      ...R_PODS_IN_WEB,
+      ...W_FULL_FOR_BOB.slice(9, 12),
+      '  name: dan@acme.io',
+    ];
+    writeFileSync(path, `${readFileSync(path, 'utf8')}---\n${again.join('\n')}\n`);
+    return dir;
+  }
+  const R_PODS_IN_WEB = [
+    '  name: acme:r:pods',
+    '  namespace: web',
+    'roleRef:',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  kind: ClusterRole',
+    '  name: acme:r:pods',
+  ];
+
+  it('can-i get pods -n web --as bob@acme.io is refused by both reads, not answered yes', async () => {
+    const dir = withBindingAgain();
+    await expectPartialRefusesAsFull(() =>
+      run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', dir]),
+    );
+  });
+
+  it('access refuses it, naming both copies', async () => {
+    const r = await run(['access', '--dir', withBindingAgain()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/RoleBinding web\/acme:r:pods.*twice|written twice/);
+  });
+
+  it('a guard: the same objects in two clusters are read, one copy in each', async () => {
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', join(ROOT, 'dist')]);
+    expect([r.code, r.stdout]).toEqual([0, 'yes']);
+  });
+});
+
+/** A generated organization (acme: userN@acme.io, ns-N) synthesized into a dist/ of its own. */
+async function generatedOutput(seed: number): Promise<string> {
+  const root = tempDir('orgctl-r83-gen-');
+  const made = await run(['generate', ...GENERATED, '--seed', String(seed), '--format', 'json']);
+  expect(made.code, made.stderr).toBe(0);
+  writeFileSync(join(root, 'spec.json'), made.stdout);
+  const dist = join(root, 'dist');
+  const synth = await run(['synth', '--spec', join(root, 'spec.json'), '--out', dist]);
+  expect(synth.code, synth.stderr).toBe(0);
+  return dist;
+}
+
+/** Small: a few namespaces a shard, so a shard holds other namespaces' documents. */
+const GENERATED = ['--users', '16', '--namespaces', '48', '--grants', '120', '--tokens', '3'];
+
+/** A RoleBinding document of a shard's text (its `---` line first), its namespace and its subjects' names. */
+function firstBinding(text: string): { doc: string; namespace: string; names: string[] } {
+  const docs = text.split(/(?=^---$)/m).filter((d) => /^kind: RoleBinding$/m.test(d));
+  const doc = docs.find((d) => (d.match(/^ {2}name: user/gm) ?? []).length >= 2) ?? docs[0]!;
+  return {
+    doc,
+    namespace: /^ {2}namespace: (.*)$/m.exec(doc)![1]!,
+    names: [...doc.matchAll(/^ {2}name: (user.*)$/gm)].map((m) => m[1]!),
+  };
+}
+
+/**
+ * Mutations of a shard file's text: each is refused by the strict reader, or read by it as the same
+ * objects (key order, quoting), or is a document Kubernetes reads otherwise (written twice).
+ */
+const MUTATIONS: Record<string, (text: string, binding: string) => string> = {
+  'keys reordered': (t) => t.replace(/^ {2}name: (.*)\n {2}namespace: (.*)$/gm, '  namespace: $2\n  name: $1'),
+  'names double-quoted': (t) => t.replace(/^( {2}name: )(user.*)$/gm, '$1"$2"'),
+  'names \\u-escaped': (t) => t.replace(/^( {2}name: )u(ser.*)$/gm, '$1"\\u0075$2"'),
+  'names single-quoted': (t) => t.replace(/^( {2}name: )(user.*)$/gm, "$1'$2'"),
+  'a comment line': (t) => t.replace('\n---\n', '\n---\n# c\n'),
+  'a comment after a value': (t) => t.replace(/^kind: RoleBinding$/m, 'kind: RoleBinding # c'),
+  CRLF: (t) => t.replaceAll('\n', '\r\n'),
+  BOM: (t) => `\ufeff${t}`,
+  '--- # x': (t) => t.replaceAll('\n---\n', '\n--- # x\n'),
+  '--- and a tab': (t) => t.replaceAll('\n---\n', '\n---\t\n'),
+  '... document end': (t) => t.replaceAll('\n---\n', '\n...\n---\n'),
+  'no last line break': (t) => t.slice(0, -1),
+  'a flow subject': (t) =>
+    t.replace(/^- apiGroup: (.*)\n {2}kind: (.*)\n {2}name: (.*)$/m, '- {apiGroup: $1, kind: $2, name: $3}'),
+  'a YAML 1.1 boolean': (t) => t.replace(/^( {4})app\.kubernetes\.io\/managed-by: orgctl$/m, '$&\n$1orgctl.io/x: yes'),
+  'a YAML 1.1 octal': (t) => t.replace(/^( {4})app\.kubernetes\.io\/managed-by: orgctl$/m, '$&\n$1orgctl.io/x: 0777'),
+  'the binding twice': (t, b) => t + b,
+  'the binding twice, the second naming one subject': (t, b) =>
+    t + b.replace(/(\n- apiGroup[\s\S]*?)(\n- apiGroup[\s\S]*)$/, '$1\n'),
+  'the binding twice, the first naming one subject': (t, b) =>
+    t.replace(b, b.replace(/(\n- apiGroup[\s\S]*?)(\n- apiGroup[\s\S]*)$/, '$1\n')) + b,
+  'the binding again, its name in capitals': (t, b) =>
+    t + b.replace(/^( {2}name: )(acme:.*)$/m, (_, k, v) => k + v.toUpperCase()),
+  'the binding again, its namespace in capitals': (t, b) =>
+    t + b.replace(/^( {2}namespace: )(.*)$/m, (_, k, v) => k + v.toUpperCase()),
+};
+
+/**
+ * R83-2: differential. Generated organizations' outputs, each shard holding a few namespaces, with
+ * one shard's text mutated: every answer of the partial read (can-i, who-can) is the full read's
+ * (answer, warnings and exit code), whether the full read answers or refuses the output.
+ */
+describe('R83-2: mutated outputs of generated organizations, the partial read against the full read', () => {
+  for (const seed of [3, 11]) {
+    it(`seed ${seed}: every mutation answers alike or is refused alike`, async () => {
+      const dist = await generatedOutput(seed);
+      const shard = listFiles(dist).find(
+        (f) => f.includes('/shard-') && /^kind: RoleBinding$/m.test(readFileSync(join(dist, f), 'utf8')),
+      )!;
+      const text = readFileSync(join(dist, shard), 'utf8');
+      const binding = firstBinding(text);
+      const [first, second] = binding.names;
+      const ns = binding.namespace;
+      const differ: string[] = [];
+      for (const [what, mutate] of Object.entries(MUTATIONS)) {
+        const dir = join(tempDir('orgctl-r83-mut-'), 'dist');
+        cpSync(dist, dir, { recursive: true });
+        const mutated = mutate(text, binding.doc);
+        expect(mutated, what).not.toBe(text);
+        writeFileSync(join(dir, shard), mutated);
+        const asks = [
+          ['can-i', '--list', '-n', ns, '--as', first!],
+          ['can-i', '--list', '-n', ns, '--as', second ?? 'user0@acme.io'],
+          ['can-i', 'get', 'pods', '-n', ns, '--as', second ?? 'user0@acme.io'],
+          ['who-can', 'get', 'pods', '-n', ns],
+          ['who-can', 'list', 'configmaps', '-n', ns],
+        ];
+        for (const ask of asks) {
+          const { full, partial } = await bothReads(() => run([...ask, '--dir', dir]));
+          if (JSON.stringify(full) !== JSON.stringify(partial))
+            differ.push(
+              `${what}: ${ask.join(' ')}: full ${full.code} ${full.stdout.slice(0, 80)} / partial ${partial.code} ${partial.stdout.slice(0, 80)}`,
+            );
+        }
+      }
+      expect(differ).toEqual([]);
+    }, 120_000);
+  }
 });
