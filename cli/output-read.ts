@@ -9,7 +9,7 @@ import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
-import { isWrittenNamespaced } from '../synth/kinds.ts';
+import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
@@ -90,14 +90,41 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
 }
 
 /**
+ * Which object a document is to the cluster its file is applied to: the cluster (the file's first
+ * folder), the kind's API group, the kind, the namespace (none for a kind orgctl writes cluster-wide,
+ * whose namespace the API server ignores) and the name; undefined for a document without a kind
+ * or name (refused as such).
+ */
+function appliedAs(path: string, object: Record<string, unknown>): string | undefined {
+  const meta = isObj(object.metadata) ? object.metadata : {};
+  const { kind } = object;
+  if (typeof kind !== 'string' || typeof meta.name !== 'string') return undefined;
+  const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
+  const namespace = isKind(WRITTEN_KINDS.cluster, group, kind) ? '' : String(meta.namespace ?? '');
+  return JSON.stringify([path.split('/')[0], group, kind, namespace, meta.name]);
+}
+
+/** How a message names an object: its kind, namespace and name. */
+function objectShown(object: Record<string, unknown>): string {
+  const meta = isObj(object.metadata) ? object.metadata : {};
+  const where = typeof meta.namespace === 'string' && meta.namespace ? `${meta.namespace}/` : '';
+  return showHidden(`${String(object.kind)} ${where}${String(meta.name)}`);
+}
+
+/**
  * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
  * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
- * directive, JSON where YAML belongs) is an InputError naming file, line and what was found: a
- * document another parser reads differently is a way to show the review one thing and apply another.
+ * directive, JSON where YAML belongs, an object written twice) is an InputError naming file, line
+ * and what was found: a document another parser reads differently is a way to show the review one
+ * thing and apply another.
  */
 export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
   const errors: string[] = [];
   const docs: ManifestDoc[] = [];
+  // Where each object was first read: kubectl applies every copy in turn and Argo CD keeps the last
+  // (gitops-engine's DeduplicateTargetObjects), so a cluster holds one copy, never the union the
+  // evaluator would read from both (red team R83-2). orgctl writes each object once.
+  const firstAt = new Map<string, string>();
   let older = false;
   for (const f of files) {
     if (!isOutputPath(f.path)) {
@@ -118,8 +145,17 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
     }
     read.documents.forEach((object, index) => {
       const unwritten = readAsList(object) ?? metadataNotWritten(object);
+      const key = appliedAs(f.path, object);
+      const first = key === undefined ? undefined : firstAt.get(key);
       if (unwritten) errors.push(`${f.label}#${index}: ${unwritten}: not an object orgctl writes`);
-      else docs.push({ file: f.label, index, object });
+      else if (first !== undefined)
+        errors.push(
+          `${f.label}#${index}: ${objectShown(object)} written twice (first at ${first}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,
+        );
+      else {
+        if (key !== undefined) firstAt.set(key, `${f.label}#${index}`);
+        docs.push({ file: f.label, index, object });
+      }
     });
   }
   if (errors.length) {

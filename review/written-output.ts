@@ -163,9 +163,9 @@ function describe(d: ManifestDoc): string {
 const clusterOf = (file: string): string => file.split('/').at(-3) ?? '';
 
 /**
- * The same object (kind, namespace, name) written twice in one cluster (two Argo CD Applications
- * would own it and apply each in turn), or differently in two clusters: the judgement reads one
- * organization, so each object must be one thing wherever it is written.
+ * The same object (kind, namespace, name) written differently in two clusters: the judgement reads
+ * one organization, so each object must be one thing wherever it is written. (Written twice in one
+ * cluster, it is refused before: parseOutput, red team R83-2.)
  */
 function identityProblems(docs: readonly ManifestDoc[]): { doc: ManifestDoc; message: string }[] {
   const seen = new Map<string, ManifestDoc[]>();
@@ -182,15 +182,9 @@ function identityProblems(docs: readonly ManifestDoc[]): { doc: ManifestDoc; mes
   for (const list of seen.values()) {
     if (list.length < 2) continue;
     const [first] = list;
-    const byCluster = new Map<string, ManifestDoc>();
-    for (const d of list) {
-      const cluster = clusterOf(d.file);
-      const before = byCluster.get(cluster);
-      if (before) out.push({ doc: d, message: `written twice in cluster ${cluster} (${at(before)}, ${at(d)})` });
-      else byCluster.set(cluster, d);
+    for (const d of list)
       if (d !== first && JSON.stringify(d.object) !== JSON.stringify(first!.object))
         out.push({ doc: d, message: `written differently in ${at(first!)} and ${at(d)}` });
-    }
   }
   return out;
 }

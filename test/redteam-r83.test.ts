@@ -9,6 +9,11 @@
  * line indented too deep, a duplicate key, an anchor, a merge key, a tag, 0777, yes, a comment)
  * was answered by can-i and who-can where the full read refuses and Go refuses the whole file (its
  * Application applies none of it). Every file the partial read reads is now parsed whole, strictly.
+ * R83-2 (medium, closed): an object written twice in one cluster's files (the same kind, namespace
+ * and name) was read twice by every reader, and bindings answered as the union of the copies, while
+ * kubectl and Argo CD leave the last copy alone in the cluster: a subject only the first copy names
+ * was answered yes. parseOutput refuses the second copy (within a file for the partial read, which
+ * reads a file where orgctl places the object; across the files of a cluster for the full read).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

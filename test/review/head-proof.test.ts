@@ -593,12 +593,6 @@ describe('an upgrade that changes the output, with its head proof', () => {
         text.replace('name: acme:r:pods\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n', '$&  - pods/exec\n'),
       /ClusterRole acme:r:pods: written differently in .*lga1\/cluster\/resources\.yaml#\d+ and .*ord1\/cluster\/resources\.yaml#\d+/,
     ],
-    [
-      'a ClusterRole written twice in one cluster',
-      'lga1/shard-17/resources.yaml',
-      execRole('acme:r:pods'),
-      /ClusterRole acme:r:pods: written twice in cluster lga1 \(.*lga1\/cluster\/resources\.yaml#\d+, .*lga1\/shard-17\/resources\.yaml#\d+\)/,
-    ],
   ];
   it.each(
     UNACCOUNTED,
@@ -614,6 +608,22 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(row(r.stdout, 'head-policies')).toMatch(message);
     expect(r.code).toBe(1);
+  });
+
+  // Written twice in one cluster, an object is refused as the head is read (parseOutput, red team
+  // R83-2: kubectl and Argo CD apply the last copy alone), before any judgement.
+  it('refuses head dist/ with a ClusterRole written twice in one cluster, whatever the head proof says', async () => {
+    const dir = join(tempDir('orgctl-forged-'), 'dist');
+    forgedRoot = dir;
+    cpSync(upgraded, dir, { recursive: true });
+    const path = join(dir, 'lga1/shard-17/resources.yaml');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${text}---\n${execRole('acme:r:pods')}\n`);
+    const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
+    expect(r.stderr).toMatch(
+      /lga1\/shard-17\/resources\.yaml#\d+: ClusterRole acme:r:pods written twice \(first at .*lga1\/cluster\/resources\.yaml#\d+\)/,
+    );
+    expect(r.code).toBe(2);
   });
 
   it('prove --format json is the verdict only, small at any size (never the organization it recovered)', async () => {
