@@ -120,6 +120,29 @@ describe('R83-2: an object written twice', () => {
   });
 });
 
+/**
+ * R83-3: can-i's partial read looks for a subject bound elsewhere (for its "named in no binding"
+ * warning) only in the files holding the bytes of the subject's name. The strict reader also reads
+ * a name from a JSON escape (`"\u0065rin@acme.io"` is erin@acme.io to it and to Go), whose bytes
+ * are not the name's: the partial read warned where the full read finds erin bound.
+ */
+describe('R83-3: a subject named elsewhere only through an escape', () => {
+  it('can-i -n data --as erin@acme.io warns as the full read does (not at all)', async () => {
+    const dir = join(tempDir('orgctl-r83-3-'), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    for (const f of listFiles(dir).filter((f) => f.includes('/shard-'))) {
+      const path = join(dir, f);
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.replaceAll('  name: erin@acme.io\n', '  name: "\\u0065rin@acme.io"\n'));
+    }
+    const { full, partial } = await bothReads(() =>
+      run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'erin@acme.io', '--dir', dir]),
+    );
+    expect(full).toEqual({ code: 1, stdout: 'no', stderr: '' });
+    expect(partial).toEqual(full);
+  });
+});
+
 /** A generated organization (acme: userN@acme.io, ns-N) synthesized into a dist/ of its own. */
 async function generatedOutput(seed: number): Promise<string> {
   const root = tempDir('orgctl-r83-gen-');
